@@ -1,0 +1,320 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, Copenhagen) }
+
+func TestKroner(t *testing.T) {
+	cases := []struct {
+		øre  int64
+		want string
+	}{
+		{0, "0 kr."}, {100, "1 kr."}, {1250000, "12.500 kr."}, {1250050, "12.500,50 kr."},
+		{100000000, "1.000.000 kr."}, {-250005, "-2.500,05 kr."}, {99, "0,99 kr."},
+	}
+	for _, c := range cases {
+		if got := Kroner(c.øre); got != c.want {
+			t.Errorf("Kroner(%d) = %q, want %q", c.øre, got, c.want)
+		}
+	}
+}
+
+func TestParseKroner(t *testing.T) {
+	good := map[string]int64{
+		"12.500,50": 1250050, "12500": 1250000, "12.500 kr.": 1250000, "1 500": 150000,
+		"": 0, "0,5": 50, "-3,25": -325, "30.000": 3000000, "kr. 200": 20000,
+	}
+	for in, want := range good {
+		got, err := ParseKroner(in)
+		if err != nil || got != want {
+			t.Errorf("ParseKroner(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"tolv", "1,234", "12,", "1e5", "99999999999999999999"} {
+		if _, err := ParseKroner(in); !errors.Is(err, ErrBadAmount) {
+			t.Errorf("ParseKroner(%q) err = %v, want ErrBadAmount", in, err)
+		}
+	}
+}
+
+func TestKronerRoundTrip(t *testing.T) {
+	for _, v := range []int64{0, 1, 99, 100, 123456789, 100000, 4200050} {
+		got, err := ParseKroner(Kroner(v))
+		if err != nil || got != v {
+			t.Errorf("round trip of %d gave %d, %v", v, got, err)
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	// 18:30 UTC is 19:30 in Copenhagen in November (CET).
+	ts := time.Date(2026, 11, 26, 18, 30, 0, 0, time.UTC)
+	if got := LongDate(ts, Danish); got != "26. november 2026" {
+		t.Errorf("LongDate = %q", got)
+	}
+	if got := LongDate(ts, English); got != "26 November 2026" {
+		t.Errorf("LongDate en = %q", got)
+	}
+	if got := ShortDate(ts); got != "26.11.2026" {
+		t.Errorf("ShortDate = %q", got)
+	}
+	if got := Clock(ts); got != "19:30" {
+		t.Errorf("Clock = %q", got)
+	}
+	if got := Week(ts, Danish); got != "uge 48" {
+		t.Errorf("Week = %q", got)
+	}
+	if got := WeekdayDate(ts, Danish); got != "torsdag 26. november 2026" {
+		t.Errorf("WeekdayDate = %q", got)
+	}
+	// Summer time: 17:30 UTC is 19:30 in June (CEST).
+	if got := Clock(time.Date(2026, 6, 10, 17, 30, 0, 0, time.UTC)); got != "19:30" {
+		t.Errorf("summer Clock = %q", got)
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for _, in := range []string{"26.11.2026", "26-11-2026", "26/11/2026", "2026-11-26", "26.11.26"} {
+		got, err := ParseDate(in)
+		if err != nil || !got.Equal(day(2026, 11, 26)) {
+			t.Errorf("ParseDate(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseDate("31.02.2026"); err == nil {
+		t.Error("31 February was accepted")
+	}
+	if got, err := ParseDate(" "); err != nil || !got.IsZero() {
+		t.Errorf("empty date = %v, %v", got, err)
+	}
+	at, err := ParseClock(day(2026, 11, 26), "19.30")
+	if err != nil || Clock(at) != "19:30" || ShortDate(at) != "26.11.2026" {
+		t.Errorf("ParseClock = %v, %v", at, err)
+	}
+	if _, err := ParseClock(day(2026, 11, 26), "25:00"); err == nil {
+		t.Error("25:00 accepted")
+	}
+}
+
+func TestCoFinance(t *testing.T) {
+	cases := []struct {
+		name        string
+		cash        int64
+		hours       int
+		counts, tot int64
+		capped      bool
+	}{
+		{"no volunteers", 50_000_00, 0, 0, 50_000_00, false},
+		{"within half", 50_000_00, 200, 20_000_00, 70_000_00, false},
+		{"exactly half", 20_000_00, 200, 20_000_00, 40_000_00, false},
+		{"capped at half", 10_000_00, 300, 10_000_00, 20_000_00, true},
+		{"no cash, no volunteer credit", 0, 100, 0, 0, true},
+	}
+	for _, c := range cases {
+		got := CoFinance(c.cash, c.hours)
+		if got.VolunteerCounts != c.counts || got.Total != c.tot || got.Capped != c.capped {
+			t.Errorf("%s: got %+v", c.name, got)
+		}
+		if got.Total > 0 && got.VolunteerCounts*2 > got.Total {
+			t.Errorf("%s: volunteer work is more than half the own financing: %+v", c.name, got)
+		}
+	}
+}
+
+func ExampleCoFinance() {
+	// 300 volunteer hours are worth 30.000 kr., but with 10.000 kr. of own
+	// cash only 10.000 kr. of them count: half the own financing.
+	c := CoFinance(10_000_00, 300)
+	fmt.Println(Kroner(c.VolunteerValue), Kroner(c.VolunteerCounts), Kroner(c.Total), c.Capped)
+	// Output: 30.000 kr. 10.000 kr. 20.000 kr. true
+}
+
+func TestTotals(t *testing.T) {
+	lines := []BudgetLine{
+		{ProjectID: "p", Kind: LineExpense, Amount: 80_000_00},
+		{ProjectID: "p", Kind: LineExpense, Amount: 40_000_00},
+		{ProjectID: "p", Kind: LineOwn, Amount: 15_000_00},
+		{ProjectID: "other", Kind: LineExpense, Amount: 1_000_000_00},
+	}
+	apps := []FundingApplication{
+		{ProjectID: "p", Applied: 50_000_00, Granted: 50_000_00, Status: ApplicationGranted, VolunteerHours: 100},
+		{ProjectID: "p", Applied: 30_000_00, Status: ApplicationRejected, VolunteerHours: 100},
+		{ProjectID: "p", Applied: 20_000_00, Status: ApplicationSent},
+	}
+	got := Totals("p", lines, apps)
+	want := ProjectTotals{Expenses: 120_000_00, OwnCash: 15_000_00, Applied: 70_000_00, Granted: 50_000_00, Volunteer: 100,
+		CoFinancing: CoFinancing{Cash: 15_000_00, VolunteerValue: 10_000_00, VolunteerCounts: 10_000_00, Total: 25_000_00},
+		Missing:     45_000_00}
+	if got != want {
+		t.Errorf("Totals =\n %+v, want\n %+v", got, want)
+	}
+	// Overfinanced projects miss nothing.
+	if m := Totals("p", lines[:1], []FundingApplication{{ProjectID: "p", Granted: 90_000_00}}).Missing; m != 0 {
+		t.Errorf("Missing = %d, want 0", m)
+	}
+}
+
+func TestTimePlan(t *testing.T) {
+	start := time.Date(2026, 11, 26, 18, 30, 0, 0, time.UTC)
+	items := []AgendaItem{{Minutes: 5}, {Minutes: 20}, {Minutes: 0}, {Minutes: 15}}
+	slots := TimePlan(start, items)
+	var got []string
+	for _, s := range slots {
+		got = append(got, Clock(s.Start)+"-"+Clock(s.End))
+	}
+	want := "[19:30-19:35 19:35-19:55 19:55-19:55 19:55-20:10]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("TimePlan = %v, want %v", got, want)
+	}
+}
+
+func TestCarriedOver(t *testing.T) {
+	jan := Meeting{ID: "jan", CouncilID: "c", Start: day(2026, 1, 10)}
+	feb := Meeting{ID: "feb", CouncilID: "c", Start: day(2026, 2, 10)}
+	mar := Meeting{ID: "mar", CouncilID: "c", Start: day(2026, 3, 10)}
+	meetings := []Meeting{jan, feb, mar}
+	actions := []ActionItem{
+		{ID: "open-jan", CouncilID: "c", MeetingID: "jan", What: "Søg pulje", Due: day(2026, 3, 1)},
+		{ID: "done-before-feb", CouncilID: "c", MeetingID: "jan", What: "Bestil hal", Done: true, DoneAt: day(2026, 1, 20)},
+		{ID: "done-after-feb", CouncilID: "c", MeetingID: "jan", What: "Ring til kommunen", Done: true, DoneAt: day(2026, 2, 20)},
+		{ID: "from-feb", CouncilID: "c", MeetingID: "feb", What: "Skriv referat"},
+		{ID: "other-council", CouncilID: "x", MeetingID: "jan", What: "Andet råd"},
+		{ID: "loose", CouncilID: "c", What: "Uden møde", Due: day(2026, 2, 1)},
+	}
+	ids := func(as []ActionItem) []string {
+		var s []string
+		for _, a := range as {
+			s = append(s, a.ID)
+		}
+		return s
+	}
+	if got := fmt.Sprint(ids(CarriedOver(feb, meetings, actions))); got != "[loose open-jan done-after-feb]" {
+		t.Errorf("to February: %s", got)
+	}
+	if got := fmt.Sprint(ids(CarriedOver(mar, meetings, actions))); got != "[loose open-jan from-feb]" {
+		t.Errorf("to March: %s", got)
+	}
+	if got := CarriedOver(jan, meetings, actions); len(got) != 1 || got[0].ID != "loose" {
+		t.Errorf("to January: %v", ids(got))
+	}
+}
+
+func TestMoveWish(t *testing.T) {
+	wishes := []BudgetWish{
+		{ID: "a", Title: "Sti", Rank: 1}, {ID: "b", Title: "Bænke", Rank: 2},
+		{ID: "c", Title: "Lys", Rank: 3}, {ID: "d", Title: "Ny", Rank: 0},
+	}
+	changed := MoveWish(wishes, "c", -2)
+	ranks := map[string]int{}
+	for _, w := range wishes {
+		ranks[w.ID] = w.Rank
+	}
+	for _, w := range changed {
+		ranks[w.ID] = w.Rank
+	}
+	if fmt.Sprint(ranks) != "map[a:2 b:3 c:1 d:4]" {
+		t.Errorf("ranks after move = %v", ranks)
+	}
+	if len(changed) != 4 {
+		t.Errorf("changed %d wishes, want 4", len(changed))
+	}
+	// Moving past the end stays at the end.
+	if ch := MoveWish([]BudgetWish{{ID: "a", Rank: 1}, {ID: "b", Rank: 2}}, "b", 5); len(ch) != 0 {
+		t.Errorf("moving the last wish down changed %v", ch)
+	}
+}
+
+func TestMoveItem(t *testing.T) {
+	items := []AgendaItem{{ID: "1", Position: 1}, {ID: "2", Position: 2}, {ID: "3", Position: 3}}
+	changed := MoveItem(items, "1", 1)
+	if len(changed) != 2 || changed[0].ID != "2" || changed[0].Position != 1 || changed[1].ID != "1" || changed[1].Position != 2 {
+		t.Errorf("MoveItem = %+v", changed)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	ok := []interface{ Validate() error }{
+		&Council{Name: "Jyderup Lokalråd"},
+		&Member{Name: "Łukasz Ødegård", Role: RoleChair, Email: "lo@example.dk"},
+		&Meeting{Kind: MeetingBoard, Status: MeetingPlanned, Start: day(2026, 1, 1)},
+		&AgendaItem{MeetingID: "m", Title: "Godkendelse af dagsorden", Kind: ItemDecision, Minutes: 5},
+		&ActionItem{What: "Ring til kommunen"},
+		&Project{Title: "Shelter ved søen", Status: ProjectIdea, Progress: 10},
+		&BudgetLine{ProjectID: "p", Text: "Tømmer", Kind: LineExpense, Amount: 1},
+		&FundingApplication{ProjectID: "p", Pool: "Fællesskabspuljen", Status: ApplicationDraft},
+		&BudgetWish{Year: 2027, Title: "Cykelsti", Status: WishDraft},
+	}
+	for _, v := range ok {
+		if err := v.Validate(); err != nil {
+			t.Errorf("%T: %v", v, err)
+		}
+	}
+	bad := []struct {
+		v     interface{ Validate() error }
+		field string
+	}{
+		{&Council{Name: "  "}, "name"},
+		{&Member{Name: "A", Role: "konge"}, "role"},
+		{&Member{Name: "A", Role: RoleMember, Email: "ikke en adresse"}, "email"},
+		{&Member{Name: "A", Role: RoleMember, TermStart: day(2026, 1, 1), TermEnd: day(2025, 1, 1)}, "term"},
+		{&Meeting{Kind: MeetingBoard, Status: MeetingPlanned}, "start"},
+		{&AgendaItem{MeetingID: "m", Title: "x", Kind: ItemDecision, Minutes: -1}, "minutes"},
+		{&ActionItem{What: ""}, "what"},
+		{&Project{Title: "x", Status: ProjectIdea, Progress: 101}, "progress"},
+		{&BudgetLine{ProjectID: "p", Text: "x", Kind: LineExpense, Amount: -5}, "amount"},
+		{&FundingApplication{ProjectID: "p", Pool: "x", Status: "vundet"}, "status"},
+		{&BudgetWish{Year: 27, Title: "x", Status: WishDraft}, "year"},
+	}
+	for _, b := range bad {
+		err := b.v.Validate()
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != b.field {
+			t.Errorf("%T %+v: err %v, want a FieldError on %q", b.v, b.v, err, b.field)
+		}
+	}
+	// The message is Danish.
+	err := (&Council{}).Validate()
+	if err == nil || err.Error() != "Udfyld navn" {
+		t.Errorf("message = %v", err)
+	}
+}
+
+func TestComingDeadlines(t *testing.T) {
+	now := day(2026, 2, 1)
+	apps := []FundingApplication{
+		{Pool: "Udviklingspuljen", Deadline: day(2026, 3, 1), Status: ApplicationDraft},
+		{Pool: "Sendt allerede", Deadline: day(2026, 2, 15), Status: ApplicationSent},
+		{Pool: "For sent", Deadline: day(2026, 1, 15), Status: ApplicationDraft},
+	}
+	actions := []ActionItem{{What: "Bestil stole", Due: day(2026, 2, 10)}, {What: "Færdig", Due: day(2026, 2, 11), Done: true}}
+	got := ComingDeadlines(now, now.AddDate(0, 3, 0), apps, actions)
+	if len(got) != 2 || got[0].Title != "Bestil stole" || got[1].Title != "Udviklingspuljen" {
+		t.Errorf("deadlines = %+v", got)
+	}
+}
+
+func TestNextMeeting(t *testing.T) {
+	ms := []Meeting{{ID: "past", Start: day(2026, 1, 1)}, {ID: "far", Start: day(2026, 6, 1)}, {ID: "soon", Start: day(2026, 3, 1)}}
+	m, ok := NextMeeting(ms, day(2026, 2, 1))
+	if !ok || m.ID != "soon" {
+		t.Errorf("next = %v %v", m.ID, ok)
+	}
+	if _, ok := NextMeeting(ms, day(2027, 1, 1)); ok {
+		t.Error("found a next meeting after all of them")
+	}
+}
+
+func TestLabel(t *testing.T) {
+	if Label(RoleChair, Danish) != "Formand" || Label(ProjectApplied, Danish) != "Søgt om midler" || Label(MeetingAGM, English) != "Annual general meeting" {
+		t.Error("labels wrong")
+	}
+	for _, r := range Roles {
+		if Label(r, Danish) == string(r) {
+			t.Errorf("role %q has no label", r)
+		}
+	}
+}
