@@ -1,0 +1,35 @@
+// Package assets holds what the app embeds: its icon, the translation
+// catalogues (Danish and English) and the fonts that PDFs embed so that
+// æ ø å and any Latin name print correctly. It imports only the standard
+// library.
+package assets
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed icon.png
+var Icon []byte
+
+//go:embed fonts/DejaVuSans.ttf
+var FontRegular []byte
+
+//go:embed fonts/DejaVuSans-Bold.ttf
+var FontBold []byte
+
+//go:embed fonts/DejaVuSans-Oblique.ttf
+var FontItalic []byte
+
+//go:embed translations
+var translations embed.FS
+
+// Translations is the folder of catalogues, one JSON file a language
+// (da.json, en.json), in the form fyne.io/fyne/v2/lang reads.
+func Translations() fs.FS {
+	sub, err := fs.Sub(translations, "translations")
+	if err != nil {
+		panic(err) // cannot happen: the folder is embedded
+	}
+	return sub
+}
