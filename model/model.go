@@ -271,3 +271,64 @@ type SearchHit struct {
 	Title     string
 	Snippet   string
 }
+
+// CouncilData is everything kept about one council: what the workbook
+// export and the printed material read from.
+type CouncilData struct {
+	Council      Council
+	Members      []Member
+	Meetings     []Meeting // by start
+	Items        []AgendaItem
+	Actions      []ActionItem
+	Projects     []Project
+	Lines        []BudgetLine
+	Applications []FundingApplication
+	Wishes       []BudgetWish
+}
+
+// MeetingItems returns the agenda items of meeting id in agenda order.
+func (d *CouncilData) MeetingItems(id string) []AgendaItem {
+	var out []AgendaItem
+	for _, it := range d.Items {
+		if it.MeetingID == id {
+			out = append(out, it)
+		}
+	}
+	SortItems(out)
+	return out
+}
+
+// MeetingActions returns the action items agreed at meeting id.
+func (d *CouncilData) MeetingActions(id string) []ActionItem {
+	var out []ActionItem
+	for _, a := range d.Actions {
+		if a.MeetingID == id {
+			out = append(out, a)
+		}
+	}
+	SortActions(out)
+	return out
+}
+
+// PreviousMeeting returns the latest meeting that started before m, and
+// false when m is the first.
+func (d *CouncilData) PreviousMeeting(m Meeting) (Meeting, bool) {
+	var best Meeting
+	found := false
+	for _, x := range d.Meetings {
+		if x.ID != m.ID && x.Start.Before(m.Start) && (!found || x.Start.After(best.Start)) {
+			best, found = x, true
+		}
+	}
+	return best, found
+}
+
+// MemberName returns the name of the member with the given id, or "".
+func (d *CouncilData) MemberName(id string) string {
+	for _, m := range d.Members {
+		if m.ID == id {
+			return m.Name
+		}
+	}
+	return ""
+}
