@@ -1,0 +1,147 @@
+// Command lokalraad is the Lokalråd desktop app for local-area councils.
+//
+// Without a subcommand it opens the window. The subcommands work without a
+// display, for scripts and IT staff:
+//
+//	lokalraad [--db PATH] [--demo]          start the app (--demo: open the demo council on first run)
+//	lokalraad demo --db PATH [--large]      write the demo council (or a large generated data set)
+//	lokalraad version                       print the version
+//
+// This file only wires things together; the screens are in package ui.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"lokalraad/storage"
+	"lokalraad/storage/demo"
+)
+
+// Version is the app's version, as in FyneApp.toml.
+const Version = "0.1.0"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "lokalraad:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run is main without the process: testable with a temp database.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "demo":
+			return runDemo(ctx, args[1:], stdout, stderr)
+		case "version", "--version", "-version":
+			fmt.Fprintln(stdout, "Lokalråd", Version)
+			return nil
+		}
+	}
+	fs := flag.NewFlagSet("lokalraad", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "", "databasefil (standard: i brugerens konfigurationsmappe)")
+	withDemo := fs.Bool("demo", false, "åbn demo-lokalrådet, hvis databasen er tom")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("ukendt kommando %q; se lokalraad --help", fs.Arg(0))
+	}
+	path, err := databasePath(*dbPath)
+	if err != nil {
+		return err
+	}
+	db, err := storage.Open(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *withDemo {
+		councils, err := db.Councils()
+		if err != nil {
+			return err
+		}
+		if len(councils) == 0 {
+			if _, err := demo.Council(db, time.Now()); err != nil {
+				return err
+			}
+		}
+	}
+	return runGUI(db)
+}
+
+// databasePath is the --db flag, or lokalraad.db in the user's config
+// directory, whose folder is made if missing.
+func databasePath(flagValue string) (string, error) {
+	path := flagValue
+	if path == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return "", fmt.Errorf("find konfigurationsmappen: %w (brug --db)", err)
+		}
+		path = filepath.Join(dir, "lokalraad", "lokalraad.db")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", fmt.Errorf("opret mappen til databasen: %w", err)
+	}
+	return path, nil
+}
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("lokalraad demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "", "databasefil (påkrævet)")
+	large := fs.Bool("large", false, "skriv et stort datasæt: 10 år for 18 lokalråd")
+	councils := fs.Int("councils", 18, "antal lokalråd med --large")
+	years := fs.Int("years", 10, "antal år med --large")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dbPath == "" {
+		return errors.New("angiv databasen med --db PATH")
+	}
+	path, err := databasePath(*dbPath)
+	if err != nil {
+		return err
+	}
+	db, err := storage.Open(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if !*large {
+		id, err := demo.Council(db, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Demo-lokalrådet er skrevet til %s\n%s\n", path, id)
+		return nil
+	}
+	start := time.Now()
+	err = demo.Large(db, time.Now(), demo.LargeSize{Councils: *councils, Years: *years}, func(done, total int) {
+		if ctx.Err() == nil {
+			fmt.Fprintf(stderr, "\r%d af %d rådsår skrevet", done, total)
+		}
+	})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Stort datasæt (%d lokalråd, %d år) skrevet til %s på %s\n", *councils, *years, path, time.Since(start).Round(time.Second))
+	return nil
+}

@@ -1,0 +1,683 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"lokalraad/model"
+)
+
+// A table names its columns other than id and council_id, in the order its
+// record and scan functions use.
+type table struct {
+	name string
+	cols []string
+}
+
+func (t table) selectSQL() string {
+	return "SELECT id, council_id, " + strings.Join(t.cols, ", ") + " FROM " + t.name
+}
+
+func (t table) record(id, council string, values ...any) record {
+	if len(values) != len(t.cols) {
+		panic(fmt.Sprintf("%s: %d values for %d columns", t.name, len(values), len(t.cols)))
+	}
+	r := record{table: t.name, id: id, council: council, fields: make([]field, len(values))}
+	for i, v := range values {
+		r.fields[i] = field{t.cols[i], v}
+	}
+	return r
+}
+
+var (
+	councilsT = table{"councils", []string{"name", "area", "annual_grant"}}
+	membersT  = table{"members", []string{"name", "role", "contact", "term_start", "term_end", "phone", "email"}}
+	meetingsT = table{"meetings", []string{"kind", "title", "start", "place", "status", "attendees", "apologies", "approved_at"}}
+	itemsT    = table{"agenda_items", []string{"meeting_id", "position", "title", "kind", "minutes", "background", "notes", "decision"}}
+	actionsT  = table{"action_items", []string{"meeting_id", "agenda_item_id", "who", "what", "due", "done", "done_at"}}
+	projectsT = table{"projects", []string{"title", "description", "status", "responsible_id", "working_group", "start_date", "end_date", "progress"}}
+	linesT    = table{"budget_lines", []string{"project_id", "text", "kind", "amount"}}
+	appsT     = table{"funding_applications", []string{"project_id", "pool", "deadline", "applied", "granted", "status", "volunteer_hours"}}
+	wishesT   = table{"budget_wishes", []string{"year", "title", "justification", "category", "estimate", "priority", "status", "answer", "answer_text", "granted"}}
+)
+
+// Tables lists the tables of council data, parents before children.
+var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func councilRecord(c *model.Council) record {
+	return councilsT.record(c.ID, c.ID, c.Name, c.Area, c.AnnualGrant)
+}
+
+func scanCouncil(s scanner) (c model.Council, err error) {
+	var council string
+	err = s.Scan(&c.ID, &council, &c.Name, &c.Area, &c.AnnualGrant)
+	return c, err
+}
+
+func memberRecord(m *model.Member) record {
+	return membersT.record(m.ID, m.CouncilID, m.Name, string(m.Role), boolInt(m.Contact),
+		dateText(m.TermStart), dateText(m.TermEnd), m.Phone, m.Email)
+}
+
+func scanMember(s scanner) (m model.Member, err error) {
+	var role, ts, te string
+	var contact int64
+	err = s.Scan(&m.ID, &m.CouncilID, &m.Name, &role, &contact, &ts, &te, &m.Phone, &m.Email)
+	m.Role, m.Contact, m.TermStart, m.TermEnd = model.Role(role), contact != 0, parseDateText(ts), parseDateText(te)
+	return m, err
+}
+
+func meetingRecord(m *model.Meeting) record {
+	return meetingsT.record(m.ID, m.CouncilID, string(m.Kind), m.Title, stampText(m.Start), m.Place,
+		string(m.Status), m.Attendees, m.Apologies, stampText(m.ApprovedAt))
+}
+
+func scanMeeting(s scanner) (m model.Meeting, err error) {
+	var kind, start, status, approved string
+	err = s.Scan(&m.ID, &m.CouncilID, &kind, &m.Title, &start, &m.Place, &status, &m.Attendees, &m.Apologies, &approved)
+	m.Kind, m.Start, m.Status, m.ApprovedAt = model.MeetingKind(kind), parseStampText(start), model.MeetingStatus(status), parseStampText(approved)
+	return m, err
+}
+
+func itemRecord(a *model.AgendaItem) record {
+	return itemsT.record(a.ID, a.CouncilID, a.MeetingID, int64(a.Position), a.Title, string(a.Kind),
+		int64(a.Minutes), a.Background, a.Notes, a.Decision)
+}
+
+func scanItem(s scanner) (a model.AgendaItem, err error) {
+	var kind string
+	err = s.Scan(&a.ID, &a.CouncilID, &a.MeetingID, &a.Position, &a.Title, &kind, &a.Minutes, &a.Background, &a.Notes, &a.Decision)
+	a.Kind = model.ItemKind(kind)
+	return a, err
+}
+
+func actionRecord(a *model.ActionItem) record {
+	return actionsT.record(a.ID, a.CouncilID, a.MeetingID, a.AgendaItemID, a.Who, a.What,
+		dateText(a.Due), boolInt(a.Done), stampText(a.DoneAt))
+}
+
+func scanAction(s scanner) (a model.ActionItem, err error) {
+	var due, doneAt string
+	var done int64
+	err = s.Scan(&a.ID, &a.CouncilID, &a.MeetingID, &a.AgendaItemID, &a.Who, &a.What, &due, &done, &doneAt)
+	a.Due, a.Done, a.DoneAt = parseDateText(due), done != 0, parseStampText(doneAt)
+	return a, err
+}
+
+func projectRecord(p *model.Project) record {
+	return projectsT.record(p.ID, p.CouncilID, p.Title, p.Description, string(p.Status), p.ResponsibleID,
+		p.WorkingGroup, dateText(p.Start), dateText(p.End), int64(p.Progress))
+}
+
+func scanProject(s scanner) (p model.Project, err error) {
+	var status, start, end string
+	err = s.Scan(&p.ID, &p.CouncilID, &p.Title, &p.Description, &status, &p.ResponsibleID, &p.WorkingGroup, &start, &end, &p.Progress)
+	p.Status, p.Start, p.End = model.ProjectStatus(status), parseDateText(start), parseDateText(end)
+	return p, err
+}
+
+func lineRecord(l *model.BudgetLine) record {
+	return linesT.record(l.ID, l.CouncilID, l.ProjectID, l.Text, string(l.Kind), l.Amount)
+}
+
+func scanLine(s scanner) (l model.BudgetLine, err error) {
+	var kind string
+	err = s.Scan(&l.ID, &l.CouncilID, &l.ProjectID, &l.Text, &kind, &l.Amount)
+	l.Kind = model.LineKind(kind)
+	return l, err
+}
+
+func appRecord(a *model.FundingApplication) record {
+	return appsT.record(a.ID, a.CouncilID, a.ProjectID, a.Pool, dateText(a.Deadline), a.Applied, a.Granted,
+		string(a.Status), int64(a.VolunteerHours))
+}
+
+func scanApp(s scanner) (a model.FundingApplication, err error) {
+	var deadline, status string
+	err = s.Scan(&a.ID, &a.CouncilID, &a.ProjectID, &a.Pool, &deadline, &a.Applied, &a.Granted, &status, &a.VolunteerHours)
+	a.Deadline, a.Status = parseDateText(deadline), model.ApplicationStatus(status)
+	return a, err
+}
+
+func wishRecord(w *model.BudgetWish) record {
+	return wishesT.record(w.ID, w.CouncilID, int64(w.Year), w.Title, w.Justification, w.Category, w.Estimate,
+		int64(w.Rank), string(w.Status), string(w.Answer), w.AnswerText, w.Granted)
+}
+
+func scanWish(s scanner) (w model.BudgetWish, err error) {
+	var status, answer string
+	err = s.Scan(&w.ID, &w.CouncilID, &w.Year, &w.Title, &w.Justification, &w.Category, &w.Estimate, &w.Rank, &status, &answer, &w.AnswerText, &w.Granted)
+	w.Status, w.Answer = model.WishStatus(status), model.Answer(answer)
+	return w, err
+}
+
+// list runs a query and scans every row.
+func list[T any](ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// one runs a query for one row and scans it; no row is ErrNotFound.
+func one[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), query string, args ...any) (T, error) {
+	v, err := scan(db.QueryRowContext(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	return v, err
+}
+
+// save validates v, gives it an id when it is new, and writes its record,
+// running check first inside the transaction. A failed save leaves v's id
+// as it was.
+func (db *DB) save(v interface{ Validate() error }, id *string, council string, rec func() record, check func(w *writer) error) error {
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	if council == "" {
+		return errors.New("der er ikke valgt noget råd")
+	}
+	created := *id == ""
+	if created {
+		*id = newID()
+	}
+	err := db.write(context.Background(), func(w *writer) error {
+		if check != nil {
+			if err := check(w); err != nil {
+				return err
+			}
+		}
+		_, err := w.put(rec())
+		return err
+	})
+	if err != nil && created {
+		*id = ""
+	}
+	return err
+}
+
+// removeAll deletes rows by id through the write path.
+func (w *writer) removeAll(table string, query string, args ...any) error {
+	ids, err := list(w.ctx, w.tx, func(s scanner) (string, error) {
+		var id string
+		return id, s.Scan(&id)
+	}, query, args...)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := w.remove(table, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Councils lists the councils of this installation by name.
+func (db *DB) Councils() ([]model.Council, error) {
+	return list(context.Background(), db.sql, scanCouncil, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+}
+
+// Council reads one council.
+func (db *DB) Council(id string) (model.Council, error) {
+	return one(context.Background(), db.sql, scanCouncil, councilsT.selectSQL()+" WHERE id = ?", id)
+}
+
+// SaveCouncil creates (when c.ID is empty) or updates a council. A council
+// is its own council: its id is its council id.
+func (db *DB) SaveCouncil(c *model.Council) error {
+	created := c.ID == ""
+	if created {
+		c.ID = newID()
+	}
+	err := db.save(c, &c.ID, c.ID, func() record { return councilRecord(c) }, nil)
+	if err != nil && created {
+		c.ID = ""
+	}
+	return err
+}
+
+// DeleteCouncil deletes a council and everything it keeps.
+func (db *DB) DeleteCouncil(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		// Children before parents, so that foreign keys hold at every step.
+		for i := len(Tables) - 1; i >= 1; i-- {
+			if err := w.removeAll(Tables[i], "SELECT id FROM "+Tables[i]+" WHERE council_id = ?", id); err != nil {
+				return err
+			}
+		}
+		return w.remove(councilsT.name, id)
+	})
+}
+
+// Members lists a council's members by name.
+func (db *DB) Members(councilID string) ([]model.Member, error) {
+	return list(context.Background(), db.sql, scanMember, membersT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
+}
+
+// SaveMember creates or updates a member.
+func (db *DB) SaveMember(m *model.Member) error {
+	return db.save(m, &m.ID, m.CouncilID, func() record { return memberRecord(m) }, nil)
+}
+
+// DeleteMember deletes a member. Projects they were responsible for keep
+// their place but lose the name.
+func (db *DB) DeleteMember(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		projects, err := list(w.ctx, w.tx, scanProject, projectsT.selectSQL()+" WHERE responsible_id = ?", id)
+		if err != nil {
+			return err
+		}
+		for _, p := range projects {
+			p.ResponsibleID = ""
+			if _, err := w.put(projectRecord(&p)); err != nil {
+				return err
+			}
+		}
+		return w.remove(membersT.name, id)
+	})
+}
+
+// Meetings lists a council's meetings, oldest first.
+func (db *DB) Meetings(councilID string) ([]model.Meeting, error) {
+	return list(context.Background(), db.sql, scanMeeting, meetingsT.selectSQL()+" WHERE council_id = ? ORDER BY start, id", councilID)
+}
+
+// Meeting reads one meeting.
+func (db *DB) Meeting(id string) (model.Meeting, error) {
+	return one(context.Background(), db.sql, scanMeeting, meetingsT.selectSQL()+" WHERE id = ?", id)
+}
+
+// SaveMeeting creates or updates a meeting. While its minutes are approved,
+// only its status may change (to reopen it); approving stamps ApprovedAt.
+func (db *DB) SaveMeeting(m *model.Meeting) error {
+	switch {
+	case m.Status != model.MeetingApproved:
+		m.ApprovedAt = time.Time{}
+	case m.ApprovedAt.IsZero():
+		m.ApprovedAt = db.Now().UTC().Truncate(time.Second)
+	}
+	return db.save(m, &m.ID, m.CouncilID, func() record { return meetingRecord(m) }, func(w *writer) error {
+		old, err := scanMeeting(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ?", m.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if old.Status == model.MeetingApproved && m.Status == model.MeetingApproved {
+			m.ApprovedAt = old.ApprovedAt
+			if !sameRecord(meetingRecord(&old), meetingRecord(m)) {
+				return ErrLocked
+			}
+		}
+		return nil
+	})
+}
+
+// DeleteMeeting deletes a meeting with its agenda and the action items
+// agreed at it.
+func (db *DB) DeleteMeeting(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		if err := w.removeAll(actionsT.name, "SELECT id FROM action_items WHERE meeting_id = ?", id); err != nil {
+			return err
+		}
+		if err := w.removeAll(itemsT.name, "SELECT id FROM agenda_items WHERE meeting_id = ?", id); err != nil {
+			return err
+		}
+		return w.remove(meetingsT.name, id)
+	})
+}
+
+// AgendaItems lists a meeting's agenda in order.
+func (db *DB) AgendaItems(meetingID string) ([]model.AgendaItem, error) {
+	return list(context.Background(), db.sql, scanItem, itemsT.selectSQL()+" WHERE meeting_id = ? ORDER BY position, id", meetingID)
+}
+
+// AgendaItem reads one agenda item.
+func (db *DB) AgendaItem(id string) (model.AgendaItem, error) {
+	return one(context.Background(), db.sql, scanItem, itemsT.selectSQL()+" WHERE id = ?", id)
+}
+
+// checkUnlocked refuses changes to the agenda of a meeting whose minutes
+// are approved.
+func (w *writer) checkUnlocked(meetingID string) error {
+	var status string
+	err := w.tx.QueryRowContext(w.ctx, "SELECT status FROM meetings WHERE id = ?", meetingID).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("mødet: %w", ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	if model.MeetingStatus(status) == model.MeetingApproved {
+		return ErrLocked
+	}
+	return nil
+}
+
+// SaveAgendaItem creates or updates an agenda item. A new item with no
+// position goes last on the agenda.
+func (db *DB) SaveAgendaItem(a *model.AgendaItem) error {
+	return db.save(a, &a.ID, a.CouncilID, func() record { return itemRecord(a) }, func(w *writer) error {
+		if err := w.checkUnlocked(a.MeetingID); err != nil {
+			return err
+		}
+		if a.Position == 0 {
+			if err := w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = ?", a.MeetingID).Scan(&a.Position); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// MoveAgendaItem moves an item delta places on its agenda (negative is up)
+// and renumbers the agenda.
+func (db *DB) MoveAgendaItem(id string, delta int) error {
+	return db.write(context.Background(), func(w *writer) error {
+		it, err := scanItem(w.tx.QueryRowContext(w.ctx, itemsT.selectSQL()+" WHERE id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := w.checkUnlocked(it.MeetingID); err != nil {
+			return err
+		}
+		items, err := list(w.ctx, w.tx, scanItem, itemsT.selectSQL()+" WHERE meeting_id = ?", it.MeetingID)
+		if err != nil {
+			return err
+		}
+		for _, c := range model.MoveItem(items, id, delta) {
+			if _, err := w.put(itemRecord(&c)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// DeleteAgendaItem deletes an agenda item and renumbers the rest. Action
+// items agreed under it stay, without the link.
+func (db *DB) DeleteAgendaItem(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		it, err := scanItem(w.tx.QueryRowContext(w.ctx, itemsT.selectSQL()+" WHERE id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := w.checkUnlocked(it.MeetingID); err != nil {
+			return err
+		}
+		actions, err := list(w.ctx, w.tx, scanAction, actionsT.selectSQL()+" WHERE agenda_item_id = ?", id)
+		if err != nil {
+			return err
+		}
+		for _, a := range actions {
+			a.AgendaItemID = ""
+			if _, err := w.put(actionRecord(&a)); err != nil {
+				return err
+			}
+		}
+		if err := w.remove(itemsT.name, id); err != nil {
+			return err
+		}
+		rest, err := list(w.ctx, w.tx, scanItem, itemsT.selectSQL()+" WHERE meeting_id = ?", it.MeetingID)
+		if err != nil {
+			return err
+		}
+		for _, c := range model.MoveItem(rest, "", 0) {
+			if _, err := w.put(itemRecord(&c)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ActionItems lists all of a council's action items, in due order.
+func (db *DB) ActionItems(councilID string) ([]model.ActionItem, error) {
+	out, err := list(context.Background(), db.sql, scanAction, actionsT.selectSQL()+" WHERE council_id = ?", councilID)
+	model.SortActions(out)
+	return out, err
+}
+
+// OpenActionItems lists a council's action items not yet done.
+func (db *DB) OpenActionItems(councilID string) ([]model.ActionItem, error) {
+	out, err := list(context.Background(), db.sql, scanAction, actionsT.selectSQL()+" WHERE council_id = ? AND done = 0", councilID)
+	model.SortActions(out)
+	return out, err
+}
+
+// MeetingActionItems lists the action items agreed at a meeting.
+func (db *DB) MeetingActionItems(meetingID string) ([]model.ActionItem, error) {
+	out, err := list(context.Background(), db.sql, scanAction, actionsT.selectSQL()+" WHERE meeting_id = ?", meetingID)
+	model.SortActions(out)
+	return out, err
+}
+
+// CarriedOver lists the open action items from earlier meetings that belong
+// on meeting m's agenda.
+func (db *DB) CarriedOver(m model.Meeting) ([]model.ActionItem, error) {
+	ctx := context.Background()
+	actions, err := list(ctx, db.sql, scanAction, actionsT.selectSQL()+" WHERE council_id = ? AND (done = 0 OR done_at > ?)", m.CouncilID, stampText(m.Start))
+	if err != nil {
+		return nil, err
+	}
+	meetings, err := list(ctx, db.sql, scanMeeting, meetingsT.selectSQL()+" WHERE council_id = ? AND start < ?", m.CouncilID, stampText(m.Start))
+	if err != nil {
+		return nil, err
+	}
+	return model.CarriedOver(m, meetings, actions), nil
+}
+
+// SaveActionItem creates or updates an action item; marking it done stamps
+// when.
+func (db *DB) SaveActionItem(a *model.ActionItem) error {
+	if a.Done && a.DoneAt.IsZero() {
+		a.DoneAt = db.Now().UTC().Truncate(time.Second)
+	}
+	if !a.Done {
+		a.DoneAt = time.Time{}
+	}
+	return db.save(a, &a.ID, a.CouncilID, func() record { return actionRecord(a) }, nil)
+}
+
+// DeleteActionItem deletes an action item.
+func (db *DB) DeleteActionItem(id string) error {
+	return db.write(context.Background(), func(w *writer) error { return w.remove(actionsT.name, id) })
+}
+
+// Projects lists a council's projects by title.
+func (db *DB) Projects(councilID string) ([]model.Project, error) {
+	return list(context.Background(), db.sql, scanProject, projectsT.selectSQL()+" WHERE council_id = ? ORDER BY title COLLATE NOCASE, id", councilID)
+}
+
+// Project reads one project.
+func (db *DB) Project(id string) (model.Project, error) {
+	return one(context.Background(), db.sql, scanProject, projectsT.selectSQL()+" WHERE id = ?", id)
+}
+
+// SaveProject creates or updates a project.
+func (db *DB) SaveProject(p *model.Project) error {
+	return db.save(p, &p.ID, p.CouncilID, func() record { return projectRecord(p) }, nil)
+}
+
+// DeleteProject deletes a project with its budget and applications.
+func (db *DB) DeleteProject(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		if err := w.removeAll(linesT.name, "SELECT id FROM budget_lines WHERE project_id = ?", id); err != nil {
+			return err
+		}
+		if err := w.removeAll(appsT.name, "SELECT id FROM funding_applications WHERE project_id = ?", id); err != nil {
+			return err
+		}
+		return w.remove(projectsT.name, id)
+	})
+}
+
+// BudgetLines lists a project's budget lines.
+func (db *DB) BudgetLines(projectID string) ([]model.BudgetLine, error) {
+	return list(context.Background(), db.sql, scanLine, linesT.selectSQL()+" WHERE project_id = ? ORDER BY kind DESC, id", projectID)
+}
+
+// SaveBudgetLine creates or updates a budget line.
+func (db *DB) SaveBudgetLine(l *model.BudgetLine) error {
+	return db.save(l, &l.ID, l.CouncilID, func() record { return lineRecord(l) }, nil)
+}
+
+// DeleteBudgetLine deletes a budget line.
+func (db *DB) DeleteBudgetLine(id string) error {
+	return db.write(context.Background(), func(w *writer) error { return w.remove(linesT.name, id) })
+}
+
+// FundingApplications lists a project's funding applications by deadline.
+func (db *DB) FundingApplications(projectID string) ([]model.FundingApplication, error) {
+	return list(context.Background(), db.sql, scanApp, appsT.selectSQL()+" WHERE project_id = ? ORDER BY deadline, id", projectID)
+}
+
+// CouncilApplications lists all of a council's funding applications.
+func (db *DB) CouncilApplications(councilID string) ([]model.FundingApplication, error) {
+	return list(context.Background(), db.sql, scanApp, appsT.selectSQL()+" WHERE council_id = ? ORDER BY deadline, id", councilID)
+}
+
+// SaveFundingApplication creates or updates a funding application.
+func (db *DB) SaveFundingApplication(a *model.FundingApplication) error {
+	return db.save(a, &a.ID, a.CouncilID, func() record { return appRecord(a) }, nil)
+}
+
+// DeleteFundingApplication deletes a funding application.
+func (db *DB) DeleteFundingApplication(id string) error {
+	return db.write(context.Background(), func(w *writer) error { return w.remove(appsT.name, id) })
+}
+
+// BudgetWishes lists a council's wishes for a year in priority order; year
+// 0 lists every year.
+func (db *DB) BudgetWishes(councilID string, year int) ([]model.BudgetWish, error) {
+	q := wishesT.selectSQL() + " WHERE council_id = ?"
+	args := []any{councilID}
+	if year != 0 {
+		q += " AND year = ?"
+		args = append(args, year)
+	}
+	out, err := list(context.Background(), db.sql, scanWish, q, args...)
+	model.RankWishes(out)
+	return out, err
+}
+
+// WishYears lists the budget years a council has wishes for, newest first.
+func (db *DB) WishYears(councilID string) ([]int, error) {
+	return list(context.Background(), db.sql, func(s scanner) (int, error) {
+		var y int
+		return y, s.Scan(&y)
+	}, "SELECT DISTINCT year FROM budget_wishes WHERE council_id = ? ORDER BY year DESC", councilID)
+}
+
+// SaveBudgetWish creates or updates a budget wish. A new wish with no
+// priority goes last among its year's wishes.
+func (db *DB) SaveBudgetWish(b *model.BudgetWish) error {
+	return db.save(b, &b.ID, b.CouncilID, func() record { return wishRecord(b) }, func(w *writer) error {
+		if b.Rank == 0 {
+			return w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(MAX(priority), 0) + 1 FROM budget_wishes WHERE council_id = ? AND year = ? AND id <> ?", b.CouncilID, b.Year, b.ID).Scan(&b.Rank)
+		}
+		return nil
+	})
+}
+
+// MoveBudgetWish moves a wish delta places in its year's priority order
+// (negative is up) and renumbers the priorities.
+func (db *DB) MoveBudgetWish(id string, delta int) error {
+	return db.write(context.Background(), func(w *writer) error {
+		b, err := scanWish(w.tx.QueryRowContext(w.ctx, wishesT.selectSQL()+" WHERE id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		wishes, err := list(w.ctx, w.tx, scanWish, wishesT.selectSQL()+" WHERE council_id = ? AND year = ?", b.CouncilID, b.Year)
+		if err != nil {
+			return err
+		}
+		for _, c := range model.MoveWish(wishes, id, delta) {
+			if _, err := w.put(wishRecord(&c)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// DeleteBudgetWish deletes a wish.
+func (db *DB) DeleteBudgetWish(id string) error {
+	return db.write(context.Background(), func(w *writer) error { return w.remove(wishesT.name, id) })
+}
+
+// CouncilData reads everything a council keeps, for exports and printing.
+func (db *DB) CouncilData(councilID string) (*model.CouncilData, error) {
+	c, err := db.Council(councilID)
+	if err != nil {
+		return nil, err
+	}
+	d := &model.CouncilData{Council: c}
+	ctx := context.Background()
+	where := " WHERE council_id = ?"
+	errs := []error{}
+	collect := func(err error) { errs = append(errs, err) }
+	d.Members, err = db.Members(councilID)
+	collect(err)
+	d.Meetings, err = db.Meetings(councilID)
+	collect(err)
+	d.Items, err = list(ctx, db.sql, scanItem, itemsT.selectSQL()+where+" ORDER BY meeting_id, position", councilID)
+	collect(err)
+	d.Actions, err = db.ActionItems(councilID)
+	collect(err)
+	d.Projects, err = db.Projects(councilID)
+	collect(err)
+	d.Lines, err = list(ctx, db.sql, scanLine, linesT.selectSQL()+where+" ORDER BY project_id, id", councilID)
+	collect(err)
+	d.Applications, err = db.CouncilApplications(councilID)
+	collect(err)
+	d.Wishes, err = db.BudgetWishes(councilID, 0)
+	collect(err)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// sameRecord tells whether two records hold the same values.
+func sameRecord(a, b record) bool {
+	if a.id != b.id || a.council != b.council || len(a.fields) != len(b.fields) {
+		return false
+	}
+	for i := range a.fields {
+		if a.fields[i] != b.fields[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,243 @@
+// Package storage keeps the councils' data in one SQLite file
+// (modernc.org/sqlite, no cgo).
+//
+// The file is opened with WAL, foreign keys, a busy timeout and immediate
+// transactions. Its schema comes from numbered .sql migrations embedded in
+// the binary, each run in one transaction. Every row has a UUIDv7 id made on
+// this device and a council id, and is written through one path (put and
+// remove) that appends to the change log in the same transaction, so that
+// storage/exchange can send the changes to other replicas.
+//
+// Exported methods are whole transactions; unexported helpers do one SQL
+// step inside a transaction. DB.Now is the clock, a field so that tests can
+// fix it.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"lokalraad/model"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// The errors callers can tell apart with errors.Is.
+var (
+	// ErrNotFound: no row has the id.
+	ErrNotFound = errors.New("findes ikke")
+	// ErrLocked: the minutes of the meeting are approved and cannot change
+	// until the meeting is reopened.
+	ErrLocked = errors.New("referatet er godkendt og låst")
+	// ErrTooNew: the database was written by a newer version of the app.
+	ErrTooNew = errors.New("databasen er fra en nyere version af Lokalråd; opdatér programmet")
+	// ErrNotDatabase: the file is not a Lokalråd database, or is damaged.
+	ErrNotDatabase = errors.New("filen er ikke en Lokalråd-database eller er beskadiget")
+)
+
+// DB is an open Lokalråd database.
+type DB struct {
+	sql    *sql.DB
+	path   string
+	device string
+	// Now is the clock; tests may replace it before use.
+	Now func() time.Time
+}
+
+// SchemaVersion is the newest schema this code knows.
+func SchemaVersion() int {
+	return len(migrationFiles())
+}
+
+func migrationFiles() []string {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		panic(err)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Open opens (and creates, or migrates) the database at path.
+func Open(path string) (*DB, error) {
+	// A plain file path, not a file: URI, so that Windows paths work.
+	dsn := path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	sqldb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("åbn database %s: %w", path, err)
+	}
+	db := &DB{sql: sqldb, path: path, Now: time.Now}
+	if err := db.migrate(); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	if err := db.loadDevice(); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Path is the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+// DeviceID is this installation's id, the first half of every op id it
+// writes.
+func (db *DB) DeviceID() string { return db.device }
+
+func (db *DB) migrate() error {
+	ctx := context.Background()
+	var version int
+	if err := db.sql.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
+			return fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
+		}
+		return fmt.Errorf("læs databasens version: %w", err)
+	}
+	files := migrationFiles()
+	if version > len(files) {
+		return fmt.Errorf("%s har version %d, programmet kender %d: %w", db.path, version, len(files), ErrTooNew)
+	}
+	for i := version; i < len(files); i++ {
+		body, err := migrations.ReadFile(files[i])
+		if err != nil {
+			return err
+		}
+		if err := db.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", path.Base(files[i]), err)
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
+			return err
+		}); err != nil {
+			if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
+				return fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) loadDevice() error {
+	ctx := context.Background()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'device'").Scan(&db.device)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		db.device = newID()
+		_, err = tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('device', ?), ('seq', '0'), ('hlc', '0')", db.device)
+		return err
+	})
+}
+
+// inTx runs f in one immediate transaction, committing when f returns nil.
+func (db *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return friendly(err)
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return friendly(err)
+	}
+	return friendly(tx.Commit())
+}
+
+// ErrDiskFull and ErrReadOnly say why a write failed in words a user can act
+// on; nothing already saved is lost.
+var (
+	ErrDiskFull = errors.New("disken er fuld; frigør plads og prøv igen — intet gemt er gået tabt")
+	ErrReadOnly = errors.New("databasen kan ikke skrives (skrivebeskyttet mappe eller fil) — intet gemt er gået tabt")
+)
+
+func friendly(err error) error {
+	if err == nil {
+		return nil
+	}
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "database or disk is full") || strings.Contains(s, "SQLITE_FULL"):
+		return fmt.Errorf("%w (%v)", ErrDiskFull, err)
+	case strings.Contains(s, "readonly database") || strings.Contains(s, "SQLITE_READONLY"):
+		return fmt.Errorf("%w (%v)", ErrReadOnly, err)
+	}
+	return err
+}
+
+// newID makes a UUIDv7: time-ordered, so new rows sort last in indexes.
+func newID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}
+
+// Text encodings of times in the database.
+const (
+	dateLayout  = "2006-01-02"
+	stampLayout = "2006-01-02T15:04:05Z"
+)
+
+// dateText stores a calendar day as seen in Copenhagen.
+func dateText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(model.Copenhagen).Format(dateLayout)
+}
+
+func parseDateText(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation(dateLayout, s, model.Copenhagen)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func stampText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Truncate(time.Second).Format(stampLayout)
+}
+
+func parseStampText(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(stampLayout, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func opID(device string, seq int64) string { return device + ":" + strconv.FormatInt(seq, 10) }

@@ -1,0 +1,189 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// field is one column of a row and its value: a string or an int64.
+type field struct {
+	name  string
+	value any
+}
+
+// record is one row as the write path sees it.
+type record struct {
+	table   string
+	id      string
+	council string
+	fields  []field
+}
+
+// writer is the one path by which rows change. Each changed field becomes an
+// op in the change log, stamped with this device's next sequence number and
+// hybrid logical clock, in the same transaction as the change itself.
+type writer struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	device string
+	now    time.Time
+	seq    int64 // last sequence number used
+	hlc    int64 // last clock value used
+	ops    int   // ops written in this transaction
+}
+
+// write runs f with a writer in one transaction.
+func (db *DB) write(ctx context.Context, f func(w *writer) error) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		w := &writer{ctx: ctx, tx: tx, device: db.device, now: db.Now()}
+		var seq, hlc string
+		if err := tx.QueryRowContext(ctx, "SELECT (SELECT value FROM meta WHERE key='seq'), (SELECT value FROM meta WHERE key='hlc')").Scan(&seq, &hlc); err != nil {
+			return fmt.Errorf("læs enhedens tæller: %w", err)
+		}
+		w.seq, _ = strconv.ParseInt(seq, 10, 64)
+		w.hlc, _ = strconv.ParseInt(hlc, 10, 64)
+		if err := f(w); err != nil {
+			return err
+		}
+		if w.ops == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE meta SET value = CASE key WHEN 'seq' THEN ? ELSE ? END WHERE key IN ('seq','hlc')",
+			strconv.FormatInt(w.seq, 10), strconv.FormatInt(w.hlc, 10))
+		return err
+	})
+}
+
+// HLC packs wall-clock milliseconds and a logical counter in one int64:
+// ms << 16 | counter. It never goes backwards, even when the wall clock does.
+func (w *writer) tick() (seq, hlc int64) {
+	w.seq++
+	phys := w.now.UnixMilli() << 16
+	if phys > w.hlc {
+		w.hlc = phys
+	} else {
+		w.hlc++
+	}
+	w.ops++
+	return w.seq, w.hlc
+}
+
+// put inserts or updates a row, logging every field that changed. It
+// reports whether anything changed.
+func (w *writer) put(r record) (bool, error) {
+	names := make([]string, len(r.fields))
+	for i, f := range r.fields {
+		names[i] = f.name
+	}
+	cur := make([]any, len(r.fields)+1)
+	ptrs := make([]any, len(cur))
+	for i := range cur {
+		ptrs[i] = &cur[i]
+	}
+	err := w.tx.QueryRowContext(w.ctx, "SELECT council_id, "+strings.Join(names, ", ")+" FROM "+r.table+" WHERE id = ?", r.id).Scan(ptrs...)
+	var changed []field
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		cols := append([]string{"id", "council_id"}, names...)
+		args := []any{r.id, r.council}
+		for _, f := range r.fields {
+			args = append(args, f.value)
+		}
+		q := "INSERT INTO " + r.table + "(" + strings.Join(cols, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(cols)-1) + ")"
+		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
+			return false, fmt.Errorf("gem i %s: %w", r.table, err)
+		}
+		changed = r.fields
+	case err != nil:
+		return false, fmt.Errorf("læs %s: %w", r.table, err)
+	default:
+		if c, _ := cur[0].(string); c != r.council {
+			return false, fmt.Errorf("rækken %s hører til et andet råd", r.id)
+		}
+		var sets []string
+		var args []any
+		for i, f := range r.fields {
+			if !sameValue(cur[i+1], f.value) {
+				changed = append(changed, f)
+				sets = append(sets, f.name+" = ?")
+				args = append(args, f.value)
+			}
+		}
+		if len(changed) == 0 {
+			return false, nil
+		}
+		args = append(args, r.id)
+		if _, err := w.tx.ExecContext(w.ctx, "UPDATE "+r.table+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...); err != nil {
+			return false, fmt.Errorf("gem i %s: %w", r.table, err)
+		}
+	}
+	for _, f := range changed {
+		if err := w.log(r.table, r.id, r.council, f.name, f.value); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// remove deletes a row and leaves a tombstone. Removing a row that is not
+// there is no error.
+func (w *writer) remove(table, id string) error {
+	var council string
+	err := w.tx.QueryRowContext(w.ctx, "SELECT council_id FROM "+table+" WHERE id = ?", id).Scan(&council)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := w.tx.ExecContext(w.ctx, "DELETE FROM "+table+" WHERE id = ?", id); err != nil {
+		return fmt.Errorf("slet fra %s: %w", table, err)
+	}
+	if err := w.log(table, id, council, "", nil); err != nil {
+		return err
+	}
+	_, err = w.tx.ExecContext(w.ctx, "INSERT OR REPLACE INTO tombstones(tbl, row_id, council_id, hlc, device) VALUES (?, ?, ?, ?, ?)",
+		table, id, council, w.hlc, w.device)
+	return err
+}
+
+// log appends one op to the change log, based on the field's current
+// version, and makes the op the field's new version.
+func (w *writer) log(table, id, council, name string, value any) error {
+	var base string
+	err := w.tx.QueryRowContext(w.ctx, "SELECT device || ':' || seq FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ?", table, id, name).Scan(&base)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	seq, hlc := w.tick()
+	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		w.device, seq, hlc, table, id, council, name, value, base); err != nil {
+		return fmt.Errorf("skriv ændringslog: %w", err)
+	}
+	_, err = w.tx.ExecContext(w.ctx, "INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES (?, ?, ?, ?, ?, ?)",
+		table, id, name, hlc, w.device, seq)
+	return err
+}
+
+// sameValue compares a value read from SQLite with one about to be written.
+func sameValue(have, want any) bool {
+	switch h := have.(type) {
+	case int64:
+		wv, ok := want.(int64)
+		return ok && h == wv
+	case string:
+		wv, ok := want.(string)
+		return ok && h == wv
+	case []byte:
+		wv, ok := want.(string)
+		return ok && string(h) == wv
+	case nil:
+		return want == nil
+	}
+	return false
+}
