@@ -262,9 +262,7 @@ func TestChangeLogRecordsEveryEdit(t *testing.T) {
 	}
 }
 
-func itoa(n int64) string {
-	return strings.TrimSpace(strings.Replace(time.Duration(n).String(), "ns", "", 1))
-}
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // The hybrid logical clock keeps increasing when the wall clock jumps back.
 func TestClockNeverGoesBack(t *testing.T) {
