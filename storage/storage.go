@@ -20,7 +20,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -113,6 +115,17 @@ func (db *DB) migrate() error {
 	files := migrationFiles()
 	if version > len(files) {
 		return fmt.Errorf("%s har version %d, programmet kender %d: %w", db.path, version, len(files), ErrTooNew)
+	}
+	if version > 0 && version < len(files) {
+		// An old database is copied aside before it is changed.
+		dir := backupDir(db.path)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("sikkerhedskopi før opgradering: %w", err)
+		}
+		to := filepath.Join(dir, fmt.Sprintf("foer-opgradering-v%d-%s.db", version, time.Now().Format(backupStamp)))
+		if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
+			return friendly(fmt.Errorf("sikkerhedskopi før opgradering: %w", err))
+		}
 	}
 	for i := version; i < len(files); i++ {
 		body, err := migrations.ReadFile(files[i])

@@ -1,0 +1,39 @@
+# Lokalråd — the two commands of README.md, and a few more for developers.
+#
+#   make run    install what building needs, then start the app (demo council on first run)
+#   make test   install what the tests need, then run every test
+#
+# Both work on a fresh Debian or Ubuntu machine with Go installed; `deps`
+# installs the C libraries Fyne builds with, Xvfb for the window smoke test,
+# and the tools the PDF tests read their output with.
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export LANG ?= en_US.UTF-8
+DB ?=
+
+.PHONY: run test deps build bench large kommune
+
+run: deps
+	go run ./cmd/lokalraad --demo $(if $(DB),--db $(DB))
+
+test: deps
+	go vet ./...
+	go test -count=1 ./...
+
+deps:
+	@bash .ci/deps
+
+build:
+	go build -o lokalraad ./cmd/lokalraad
+
+kommune:
+	CGO_ENABLED=0 go build -o kommune ./cmd/kommune
+
+# Benchmarks: opening, listing and searching ten years of 18 councils, the
+# PDF packet and the workbook export.
+bench:
+	go test -run '^$$' -bench . -benchmem ./storage/ ./model/...
+
+# A large generated database to try the app under load.
+large:
+	go run ./cmd/lokalraad demo --large --db large.db

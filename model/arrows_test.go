@@ -1,0 +1,69 @@
+package model_test
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestArrows checks the import rules of ARCHITECTURE.md on the whole module:
+// model and assets take the standard library only; the encoders take model,
+// assets and their one library; storage takes no ui; nothing imports ui but
+// cmd/lokalraad; nothing imports cmd; only cmd/lokalraad imports fyne's app.
+func TestArrows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list over the module")
+	}
+	out, err := exec.Command("go", "list", "-e", "-json=ImportPath,Imports,Standard", "lokalraad/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	const mod = "lokalraad"
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	packages := 0
+	for dec.More() {
+		var p struct {
+			ImportPath string
+			Imports    []string
+		}
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		packages++
+		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, mod), "/")
+		for _, imp := range p.Imports {
+			ours := imp == mod || strings.HasPrefix(imp, mod+"/")
+			std := !strings.Contains(strings.Split(imp, "/")[0], ".") && !ours
+			irel := strings.TrimPrefix(strings.TrimPrefix(imp, mod), "/")
+			bad := func(why string) { t.Errorf("%s imports %s: %s", p.ImportPath, imp, why) }
+			switch {
+			case rel == "model" || rel == "assets":
+				if !std {
+					bad("model and assets import the standard library only")
+				}
+			case rel == "model/pdf" || rel == "model/xlsx" || rel == "model/ical":
+				allowed := map[string]string{"model/pdf": "github.com/jung-kurt/gofpdf", "model/xlsx": "github.com/xuri/excelize/v2", "model/ical": "github.com/arran4/golang-ical"}[rel]
+				if !std && irel != "model" && irel != "assets" && !strings.HasPrefix(imp, allowed) {
+					bad("an encoder imports model, assets and its one library")
+				}
+			case strings.HasPrefix(rel, "storage"):
+				if strings.HasPrefix(imp, "fyne.io/") || irel == "ui" || strings.HasPrefix(irel, "model/") {
+					bad("storage imports model and SQLite, no screens or encoders")
+				}
+			}
+			if imp == "fyne.io/fyne/v2/app" && rel != "cmd/lokalraad" {
+				bad("only cmd/lokalraad imports fyne's app")
+			}
+			if ours && (irel == "ui" || strings.HasPrefix(irel, "ui/")) && rel != "cmd/lokalraad" && !strings.HasPrefix(rel, "ui") {
+				bad("nothing but cmd/lokalraad imports ui")
+			}
+			if ours && strings.HasPrefix(irel, "cmd/") {
+				bad("nothing imports cmd")
+			}
+		}
+	}
+	if packages < 4 {
+		t.Errorf("go list saw only %d packages", packages)
+	}
+}

@@ -1,0 +1,239 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ErrDamaged: the database file fails SQLite's check; restore a backup.
+var ErrDamaged = errors.New("databasen er beskadiget; gendan den nyeste gode sikkerhedskopi")
+
+// Check runs SQLite's quick_check on the open database: a damaged file is
+// ErrDamaged.
+func (db *DB) Check() error {
+	return checkDB(db.sql)
+}
+
+func checkDB(sqldb *sql.DB) error {
+	rows, err := sqldb.Query("PRAGMA quick_check")
+	if err != nil {
+		return fmt.Errorf("%w (%v)", ErrDamaged, err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return fmt.Errorf("%w (%v)", ErrDamaged, err)
+		}
+		if s != "ok" {
+			problems = append(problems, s)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%w (%v)", ErrDamaged, err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s", ErrDamaged, strings.Join(problems[:min(len(problems), 3)], "; "))
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the database to path (VACUUM INTO),
+// which must not exist yet. The copy is written next to its final name and
+// renamed, so a full disk never leaves half a backup under the real name.
+func (db *DB) Backup(path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s findes allerede", path)
+	}
+	tmp := path + ".tmp"
+	os.Remove(tmp)
+	if _, err := db.sql.ExecContext(context.Background(), "VACUUM INTO ?", tmp); err != nil {
+		os.Remove(tmp)
+		return friendly(fmt.Errorf("tag sikkerhedskopi: %w", err))
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("tag sikkerhedskopi: %w", err)
+	}
+	return nil
+}
+
+// BackupDir is the folder of automatic backups, beside the database.
+func (db *DB) BackupDir() string { return backupDir(db.path) }
+
+func backupDir(dbPath string) string {
+	return filepath.Join(filepath.Dir(dbPath), "sikkerhedskopier")
+}
+
+const backupStamp = "2006-01-02_150405"
+
+// Retention of automatic backups: the newest of each of the last 7 days
+// and of each of the last 4 weeks, and those made before migrations.
+const (
+	keepDaily  = 7
+	keepWeekly = 4
+)
+
+// AutoBackup makes today's automatic backup if there is none yet, and
+// prunes old ones. It returns the path of the backup made, or "".
+func (db *DB) AutoBackup() (string, error) {
+	now := db.Now()
+	dir := db.BackupDir()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	day := now.Format("2006-01-02")
+	existing, _ := filepath.Glob(filepath.Join(dir, "lokalraad-"+day+"_*.db"))
+	made := ""
+	if len(existing) == 0 {
+		made = filepath.Join(dir, "lokalraad-"+now.Format(backupStamp)+".db")
+		if err := db.Backup(made); err != nil {
+			return "", err
+		}
+	}
+	return made, pruneBackups(dir, now)
+}
+
+// Backups lists the automatic backups, newest first.
+func (db *DB) Backups() ([]string, error) {
+	names, err := filepath.Glob(filepath.Join(db.BackupDir(), "lokalraad-*.db"))
+	sort.Sort(sort.Reverse(sort.StringSlice(names)))
+	return names, err
+}
+
+// pruneBackups keeps the newest daily backup of each of the last keepDaily
+// days and of each of the last keepWeekly ISO weeks; backups made before a
+// migration are kept.
+func pruneBackups(dir string, now time.Time) error {
+	names, err := filepath.Glob(filepath.Join(dir, "lokalraad-*.db"))
+	if err != nil {
+		return err
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(names))) // newest first
+	days, weeks := map[string]bool{}, map[string]bool{}
+	for _, n := range names {
+		t, err := time.ParseInLocation(backupStamp, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(n), "lokalraad-"), ".db"), now.Location())
+		if err != nil {
+			continue // not ours, or made before a migration
+		}
+		day := t.Format("2006-01-02")
+		y, w := t.ISOWeek()
+		week := fmt.Sprint(y, w)
+		keep := false
+		if !days[day] && len(days) < keepDaily {
+			days[day], keep = true, true
+		}
+		if !weeks[week] && len(weeks) < keepWeekly {
+			weeks[week], keep = true, true
+		}
+		if !keep {
+			os.Remove(n)
+		}
+	}
+	return nil
+}
+
+// Restore replaces the database at dbPath by the backup at from, after
+// checking that the backup is a sound Lokalråd database this version can
+// open. The current database is first saved as a backup itself. The
+// database must not be open.
+func Restore(dbPath, from string) (saved string, err error) {
+	if err := checkBackup(from); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(dbPath); err == nil {
+		dir := backupDir(dbPath)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+		saved = filepath.Join(dir, "foer-gendannelse-"+time.Now().Format(backupStamp)+".db")
+		if cur, err := Open(dbPath); err == nil {
+			err = cur.Backup(saved)
+			cur.Close()
+			if err != nil {
+				return "", fmt.Errorf("gem den nuværende database først: %w", err)
+			}
+		} else if err := copyFile(dbPath, saved); err != nil {
+			// A damaged current database is kept byte for byte.
+			return "", fmt.Errorf("gem den nuværende database først: %w", err)
+		}
+	}
+	tmp := dbPath + ".gendan"
+	if err := copyFile(from, tmp); err != nil {
+		os.Remove(tmp)
+		return "", friendly(err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		os.Remove(dbPath + suffix)
+	}
+	if err := os.Rename(tmp, dbPath); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return saved, nil
+}
+
+// checkBackup opens a would-be backup read-only and checks it.
+func checkBackup(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	head := make([]byte, 16)
+	_, err = f.Read(head)
+	f.Close()
+	if err != nil || string(head) != "SQLite format 3\x00" {
+		return fmt.Errorf("%s: %w", path, ErrNotDatabase)
+	}
+	sqldb, err := sql.Open("sqlite", path+"?mode=ro&_pragma=query_only(1)")
+	if err != nil {
+		return err
+	}
+	defer sqldb.Close()
+	if err := checkDB(sqldb); err != nil {
+		return err
+	}
+	var version int
+	if err := sqldb.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("%s: %w", path, ErrNotDatabase)
+	}
+	if version == 0 {
+		return fmt.Errorf("%s: %w", path, ErrNotDatabase)
+	}
+	if version > SchemaVersion() {
+		return fmt.Errorf("%s: %w", path, ErrTooNew)
+	}
+	var n int
+	if err := sqldb.QueryRow("SELECT COUNT(*) FROM sqlite_master WHERE name = 'councils'").Scan(&n); err != nil || n != 1 {
+		return fmt.Errorf("%s: %w", path, ErrNotDatabase)
+	}
+	return nil
+}
+
+func copyFile(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(to, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,178 @@
+package storage_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+func TestBackupAndRestore(t *testing.T) {
+	db, path := openTemp(t)
+	c := newCouncil(t, db)
+	m := newMeeting(t, db, c.ID, fixedNow)
+	usb := filepath.Join(t.TempDir(), "usb", "jyderup.db")
+	must(t, os.MkdirAll(filepath.Dir(usb), 0o755))
+	must(t, db.Backup(usb))
+	if err := db.Backup(usb); err == nil {
+		t.Error("a backup overwrote an existing file")
+	}
+
+	// Work after the backup, then restore it: the later work is gone from
+	// the database but kept in the copy Restore saves first.
+	later := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Skrevet efter kopien", Kind: model.ItemInformation}
+	must(t, db.SaveAgendaItem(&later))
+	db.Close()
+
+	saved, err := storage.Restore(path, usb)
+	must(t, err)
+	restored, err := storage.Open(path)
+	must(t, err)
+	defer restored.Close()
+	if _, err := restored.Meeting(m.ID); err != nil {
+		t.Errorf("the meeting from the backup is missing: %v", err)
+	}
+	if _, err := restored.AgendaItem(later.ID); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("work after the backup survived a restore: %v", err)
+	}
+	keep, err := storage.Open(saved)
+	must(t, err)
+	defer keep.Close()
+	if _, err := keep.AgendaItem(later.ID); err != nil {
+		t.Errorf("the database before the restore was not kept: %v", err)
+	}
+}
+
+func TestRestoreRefusesBadFiles(t *testing.T) {
+	db, path := openTemp(t)
+	c := newCouncil(t, db)
+	db.Close()
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "referat.docx")
+	must(t, os.WriteFile(notDB, []byte("PK\x03\x04 ikke en database"), 0o644))
+	empty := filepath.Join(dir, "empty.db")
+	must(t, os.WriteFile(empty, nil, 0o644))
+	for _, bad := range []string{notDB, empty, filepath.Join(dir, "missing.db")} {
+		if _, err := storage.Restore(path, bad); err == nil {
+			t.Errorf("restored from %s", filepath.Base(bad))
+		}
+	}
+	// The database is untouched.
+	again, err := storage.Open(path)
+	must(t, err)
+	defer again.Close()
+	if _, err := again.Council(c.ID); err != nil {
+		t.Errorf("council gone after refused restores: %v", err)
+	}
+}
+
+func TestAutoBackupDailyAndPruned(t *testing.T) {
+	db, _ := openTemp(t)
+	newCouncil(t, db)
+	day := time.Date(2026, 11, 1, 9, 0, 0, 0, model.Copenhagen)
+	for i := 0; i < 60; i++ {
+		db.Now = func() time.Time { return day.AddDate(0, 0, i) }
+		made, err := db.AutoBackup()
+		must(t, err)
+		if made == "" {
+			t.Fatalf("day %d: no backup made", i)
+		}
+		// A second start the same day makes none.
+		if again, _ := db.AutoBackup(); again != "" {
+			t.Fatalf("day %d: two backups", i)
+		}
+	}
+	backups, err := db.Backups()
+	must(t, err)
+	// 7 daily, plus the newest of up to 4 weeks that are not among them.
+	if len(backups) < 7 || len(backups) > 11 {
+		t.Errorf("%d backups kept after 60 days: %v", len(backups), backups)
+	}
+	newest := filepath.Base(backups[0])
+	if newest[:len("lokalraad-2026-12-30")] != "lokalraad-2026-12-30" {
+		t.Errorf("newest backup is %s", newest)
+	}
+	// Every kept backup is a sound database.
+	for _, b := range backups[:2] {
+		bdb, err := storage.Open(b)
+		must(t, err)
+		must(t, bdb.Check())
+		bdb.Close()
+	}
+}
+
+func TestDamagedDatabaseIsDetected(t *testing.T) {
+	db, path := openTemp(t)
+	c := newCouncil(t, db)
+	for i := 0; i < 200; i++ {
+		must(t, db.SaveMember(&model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne op", Role: model.RoleMember}))
+	}
+	must(t, db.Check())
+	must(t, db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
+	db.Close()
+
+	// Scribble over the middle of the file, as a failing disk would.
+	data, err := os.ReadFile(path)
+	must(t, err)
+	for i := len(data) / 2; i < len(data)/2+8192 && i < len(data); i++ {
+		data[i] = 0x5A
+	}
+	must(t, os.WriteFile(path, data, 0o644))
+
+	damaged, err := storage.Open(path)
+	if err == nil {
+		err = damaged.Check()
+		damaged.Close()
+	}
+	if !errors.Is(err, storage.ErrDamaged) && !errors.Is(err, storage.ErrNotDatabase) {
+		t.Fatalf("a scribbled database gave err = %v, want ErrDamaged", err)
+	}
+}
+
+// Every released schema version has a fixture in testdata, written by the
+// demo of that version; each opens with today's code, is migrated, and keeps
+// its data. Migrating an old file first copies it aside.
+func TestFixturesMigrate(t *testing.T) {
+	fixtures, _ := filepath.Glob("testdata/schema-v*.db")
+	if len(fixtures) == 0 {
+		t.Fatal("no fixture databases in testdata")
+	}
+	for _, f := range fixtures {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			must(t, err)
+			path := filepath.Join(t.TempDir(), "old.db")
+			must(t, os.WriteFile(path, data, 0o644))
+			db, err := storage.Open(path)
+			must(t, err)
+			defer db.Close()
+			must(t, db.Check())
+			cs, err := db.Councils()
+			must(t, err)
+			if len(cs) != 1 || cs[0].Name != "Jyderup Lokalråd" {
+				t.Fatalf("councils = %+v", cs)
+			}
+			d, err := db.CouncilData(cs[0].ID)
+			must(t, err)
+			if len(d.Meetings) < 6 || len(d.Items) < 30 || len(d.Wishes) < 4 {
+				t.Errorf("data lost: %d meetings, %d items, %d wishes", len(d.Meetings), len(d.Items), len(d.Wishes))
+			}
+			// It still takes edits, with their change log.
+			m := d.Meetings[len(d.Meetings)-1]
+			m.Place = "Ny adresse"
+			must(t, db.SaveMeeting(&m))
+			var fileVersion int
+			fmt.Sscanf(filepath.Base(f), "schema-v%d.db", &fileVersion)
+			if fileVersion < storage.SchemaVersion() {
+				if bs, _ := filepath.Glob(filepath.Join(db.BackupDir(), "foer-opgradering-*.db")); len(bs) != 1 {
+					t.Errorf("no backup before the migration: %v", bs)
+				}
+			}
+		})
+	}
+}

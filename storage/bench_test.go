@@ -1,0 +1,140 @@
+package storage_test
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"lokalraad/storage"
+	"lokalraad/storage/demo"
+)
+
+var (
+	largeOnce sync.Once
+	largePath string
+	largeErr  error
+)
+
+// largeDB is ten years of data for 18 councils, written once per run of
+// the benchmarks (it takes a while) into a temp folder.
+func largeDB(b *testing.B) string {
+	largeOnce.Do(func() {
+		dir, err := osMkdirTemp()
+		if err != nil {
+			largeErr = err
+			return
+		}
+		largePath = filepath.Join(dir, "large.db")
+		db, err := storage.Open(largePath)
+		if err != nil {
+			largeErr = err
+			return
+		}
+		defer db.Close()
+		largeErr = demo.Large(db, fixedNow, demo.LargeSize{Councils: 18, Years: 10}, nil)
+	})
+	if largeErr != nil {
+		b.Fatal(largeErr)
+	}
+	return largePath
+}
+
+// BenchmarkOpenLarge opens the large database: what a user waits for at start.
+func BenchmarkOpenLarge(b *testing.B) {
+	path := largeDB(b)
+	b.ResetTimer()
+	for b.Loop() {
+		db, err := storage.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Councils(); err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+	}
+}
+
+func openLarge(b *testing.B) (*storage.DB, string) {
+	db, err := storage.Open(largeDB(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	cs, err := db.Councils()
+	if err != nil || len(cs) == 0 {
+		b.Fatal(err)
+	}
+	return db, cs[len(cs)/2].ID
+}
+
+// BenchmarkListMeetings lists one council's 120 meetings.
+func BenchmarkListMeetings(b *testing.B) {
+	db, council := openLarge(b)
+	for b.Loop() {
+		ms, err := db.Meetings(council)
+		if err != nil || len(ms) == 0 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOpenMeeting reads what the meeting screen shows: agenda, action
+// items agreed and those carried over.
+func BenchmarkOpenMeeting(b *testing.B) {
+	db, council := openLarge(b)
+	ms, _ := db.Meetings(council)
+	m := ms[len(ms)-1]
+	for b.Loop() {
+		if _, err := db.AgendaItems(m.ID); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.MeetingActionItems(m.ID); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.CarriedOver(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSearch searches one council's ten years of minutes.
+func BenchmarkSearch(b *testing.B) {
+	db, council := openLarge(b)
+	for b.Loop() {
+		hits, err := db.Search(council, "shelter sø", 100)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = hits
+	}
+}
+
+// BenchmarkCouncilData reads everything of one council, as the exports do.
+func BenchmarkCouncilData(b *testing.B) {
+	db, council := openLarge(b)
+	for b.Loop() {
+		if _, err := db.CouncilData(council); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSaveAgendaItem is one edit of the minutes, with its change log.
+func BenchmarkSaveAgendaItem(b *testing.B) {
+	db, council := openLarge(b)
+	ms, _ := db.Meetings(council)
+	items, _ := db.AgendaItems(ms[len(ms)-1].ID)
+	it := items[0]
+	i := 0
+	for b.Loop() {
+		i++
+		it.Notes = "Referat, version " + string(rune('a'+i%26))
+		if err := db.SaveAgendaItem(&it); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func osMkdirTemp() (string, error) { return os.MkdirTemp("", "lokalraad-bench-") }
