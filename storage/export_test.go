@@ -1,6 +1,9 @@
 package storage
 
-import "context"
+import (
+	"context"
+	"strconv"
+)
 
 // Op is one entry of the change log, as tests read it.
 type Op struct {
@@ -30,3 +33,13 @@ func (db *DB) Exec(q string, args ...any) error {
 	_, err := db.sql.Exec(q, args...)
 	return err
 }
+
+// LimitPages makes the database behave as if the disk were full beyond n
+// pages: one connection, with max_page_count set on it.
+func (db *DB) LimitPages(n int) error {
+	db.sql.SetMaxOpenConns(1)
+	_, err := db.sql.Exec("PRAGMA max_page_count = " + itoaInt(n))
+	return err
+}
+
+func itoaInt(n int) string { return strconv.Itoa(n) }
