@@ -1,0 +1,133 @@
+// Package ical writes a council's meetings as an iCalendar feed (RFC 5545)
+// that Outlook, Google Calendar and Thunderbird can import or subscribe to.
+//
+// Each meeting becomes one VEVENT with a stable UID (the meeting's id and
+// "@lokalraad"), so importing the feed again updates the events instead of
+// duplicating them. Times are written in UTC; calendar programs show them in
+// the reader's own time zone. The output is byte-for-byte deterministic for
+// the same data and Options.Now, so it can be compared with a golden file.
+package ical
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	ics "github.com/arran4/golang-ical"
+
+	"lokalraad/model"
+)
+
+// Options control the feed.
+type Options struct {
+	// Lang is the language of generated titles ("Bestyrelsesmøde 26.11.2026"
+	// for a meeting without its own title). Danish when empty.
+	Lang model.Lang
+	// Now is written as every event's DTSTAMP. When zero, the current time is
+	// used and the output is no longer deterministic.
+	Now time.Time
+}
+
+// MinDuration is the length of a meeting whose agenda is empty or shorter.
+const MinDuration = time.Hour
+
+// UIDSuffix follows the meeting id in each event's UID.
+const UIDSuffix = "@lokalraad"
+
+// Write writes the meetings of d as a VCALENDAR with one VEVENT per meeting,
+// ordered by start. Meetings without a start time cannot be placed in a
+// calendar and are left out. The event ends when the agenda's planned
+// durations add up, but lasts at least MinDuration. SUMMARY is the meeting's
+// title (model.MeetingTitle), LOCATION its place and DESCRIPTION its
+// numbered agenda. Lines end with CRLF and are folded at 75 octets, as RFC
+// 5545 asks.
+func Write(w io.Writer, d *model.CouncilData, o Options) error {
+	if d == nil {
+		return errors.New("ical: no council data")
+	}
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC().Truncate(time.Second)
+
+	cal := ics.NewCalendar()
+	lang := "DA"
+	if o.Lang == model.English {
+		lang = "EN"
+	}
+	cal.SetProductId("-//Lokalraad//Lokalraad " + lang + "//" + lang)
+	cal.SetCalscale("GREGORIAN")
+	cal.SetMethod(ics.MethodPublish)
+	if name := text(d.Council.Name); name != "" {
+		cal.SetXWRCalName(name)
+	}
+	cal.SetXWRTimezone("Europe/Copenhagen")
+
+	items := make(map[string][]model.AgendaItem)
+	for _, it := range d.Items {
+		items[it.MeetingID] = append(items[it.MeetingID], it)
+	}
+	meetings := slices.Clone(d.Meetings)
+	slices.SortStableFunc(meetings, func(a, b model.Meeting) int {
+		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.ID, b.ID))
+	})
+
+	for _, m := range meetings {
+		if m.Start.IsZero() {
+			continue
+		}
+		agenda := items[m.ID]
+		model.SortItems(agenda)
+		var total time.Duration
+		var desc strings.Builder
+		for i, it := range agenda {
+			total += time.Duration(max(it.Minutes, 0)) * time.Minute
+			if i > 0 {
+				desc.WriteByte('\n')
+			}
+			fmt.Fprintf(&desc, "%d. %s", i+1, strings.TrimSpace(it.Title))
+		}
+		start := m.Start.UTC().Truncate(time.Second)
+
+		e := cal.AddEvent(text(m.ID) + UIDSuffix)
+		e.SetDtStampTime(now)
+		e.SetStartAt(start)
+		e.SetEndAt(start.Add(max(total, MinDuration)))
+		e.SetSummary(text(model.MeetingTitle(m, o.Lang)))
+		if place := text(m.Place); place != "" {
+			e.SetLocation(place)
+		}
+		if desc.Len() > 0 {
+			e.SetDescription(text(desc.String()))
+		}
+	}
+	return cal.SerializeTo(w, ics.WithNewLineWindows)
+}
+
+// text makes s safe for an iCalendar TEXT value: valid UTF-8, line breaks
+// as "\n" only (the library escapes those), and no other control
+// characters, which would break the content lines.
+func text(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' {
+			return r
+		}
+		if r == '\t' {
+			return ' '
+		}
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}

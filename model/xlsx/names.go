@@ -1,0 +1,299 @@
+package xlsx
+
+import (
+	"strings"
+	"unicode"
+
+	"lokalraad/model"
+)
+
+// The sheets, by their Danish and English names.
+type sheetKind int
+
+const (
+	sheetProjects sheetKind = iota
+	sheetWishes
+	sheetFunding
+	sheetActions
+	sheetMeetings
+	sheetMembers
+)
+
+var sheetNames = map[sheetKind][2]string{
+	sheetProjects: {"Projekter", "Projects"},
+	sheetWishes:   {"Budgetønsker", "Budget wishes"},
+	sheetFunding:  {"Finansiering", "Funding"},
+	sheetActions:  {"Opgaver", "Action items"},
+	sheetMeetings: {"Møder", "Meetings"},
+	sheetMembers:  {"Medlemmer", "Members"},
+}
+
+func sheetName(k sheetKind, l model.Lang) string {
+	if l == model.English {
+		return sheetNames[k][1]
+	}
+	return sheetNames[k][0]
+}
+
+// sheetSynonyms are the names (folded) by which Read finds a sheet.
+var sheetSynonyms = map[sheetKind][]string{
+	sheetWishes:   {"Budgetønsker", "Budget wishes", "Budgetønske", "Ønsker", "Wishes"},
+	sheetProjects: {"Projekter", "Projects", "Projekt", "Project"},
+	sheetMembers:  {"Medlemmer", "Members", "Medlem", "Bestyrelse", "Bestyrelsen", "Board"},
+}
+
+// Field keys, shared by the writer's headers and the reader's synonyms.
+const (
+	fTitle         = "title"
+	fStatus        = "status"
+	fResponsible   = "responsible"
+	fStart         = "start"
+	fEnd           = "end"
+	fProgress      = "progress"
+	fExpenses      = "expenses"
+	fOwn           = "own"
+	fVolunteer     = "volunteer"
+	fGranted       = "granted"
+	fMissing       = "missing"
+	fDescription   = "description"
+	fWorkingGroup  = "workinggroup"
+	fYear          = "year"
+	fRank          = "rank"
+	fCategory      = "category"
+	fJustification = "justification"
+	fEstimate      = "estimate"
+	fAnswer        = "answer"
+	fAnswerText    = "answertext"
+	fProject       = "project"
+	fPool          = "pool"
+	fDeadline      = "deadline"
+	fApplied       = "applied"
+	fHours         = "hours"
+	fMeetingDate   = "meetingdate"
+	fWho           = "who"
+	fWhat          = "what"
+	fDue           = "due"
+	fDone          = "done"
+	fDate          = "date"
+	fTime          = "time"
+	fKind          = "kind"
+	fPlace         = "place"
+	fItems         = "items"
+	fName          = "name"
+	fRole          = "role"
+	fContact       = "contact"
+	fTermStart     = "termstart"
+	fTermEnd       = "termend"
+	fPhone         = "phone"
+	fEmail         = "email"
+)
+
+// headers are the column headers the writer uses, Danish and English.
+var headers = map[string][2]string{
+	fTitle:         {"Titel", "Title"},
+	fStatus:        {"Status", "Status"},
+	fResponsible:   {"Ansvarlig", "Responsible"},
+	fStart:         {"Start", "Start"},
+	fEnd:           {"Slut", "End"},
+	fProgress:      {"Fremdrift (%)", "Progress (%)"},
+	fExpenses:      {"Udgifter", "Expenses"},
+	fOwn:           {"Egenfinansiering", "Own financing"},
+	fVolunteer:     {"Frivilligt arbejde", "Volunteer work"},
+	fGranted:       {"Bevilget", "Granted"},
+	fMissing:       {"Mangler", "Missing"},
+	fDescription:   {"Beskrivelse", "Description"},
+	fWorkingGroup:  {"Arbejdsgruppe", "Working group"},
+	fYear:          {"År", "Year"},
+	fRank:          {"Prioritet", "Priority"},
+	fCategory:      {"Kategori", "Category"},
+	fJustification: {"Begrundelse", "Justification"},
+	fEstimate:      {"Anslået udgift", "Estimate"},
+	fAnswer:        {"Svar", "Answer"},
+	fAnswerText:    {"Svartekst", "Answer text"},
+	fProject:       {"Projekt", "Project"},
+	fPool:          {"Pulje", "Pool"},
+	fDeadline:      {"Frist", "Deadline"},
+	fApplied:       {"Ansøgt", "Applied for"},
+	fHours:         {"Frivillige timer", "Volunteer hours"},
+	fMeetingDate:   {"Mødedato", "Meeting date"},
+	fWho:           {"Hvem", "Who"},
+	fWhat:          {"Hvad", "What"},
+	fDue:           {"Frist", "Due"},
+	fDone:          {"Udført", "Done"},
+	fDate:          {"Dato", "Date"},
+	fTime:          {"Tidspunkt", "Time"},
+	fKind:          {"Type", "Kind"},
+	fPlace:         {"Sted", "Place"},
+	fItems:         {"Antal punkter", "Agenda items"},
+	fName:          {"Navn", "Name"},
+	fRole:          {"Rolle", "Role"},
+	fContact:       {"Kontaktperson", "Contact person"},
+	fTermStart:     {"Valgt fra", "Term start"},
+	fTermEnd:       {"Valgt til", "Term end"},
+	fPhone:         {"Telefon", "Phone"},
+	fEmail:         {"E-mail", "E-mail"},
+}
+
+func header(key string, l model.Lang) string {
+	if l == model.English {
+		return headers[key][1]
+	}
+	return headers[key][0]
+}
+
+// columnSynonyms are, per sheet that Read understands, the header texts
+// (folded) that name each field. The writer's own headers, Danish and
+// English, are added by init.
+var columnSynonyms = map[sheetKind]map[string][]string{
+	sheetWishes: {
+		fYear:          {"Budgetår", "Budget year", "Årstal"},
+		fRank:          {"Prio", "Rank", "Prioritering", "Nr", "Nummer", "Rækkefølge"},
+		fTitle:         {"Navn på ønske", "Ønske", "Wish", "Overskrift", "Navn", "Name", "Budgetønske"},
+		fCategory:      {"Område", "Emne"},
+		fJustification: {"Hvad og hvorfor", "Beskrivelse", "Description", "Formål", "Why"},
+		fEstimate:      {"Beløb", "Estimat", "Pris", "kr.", "kr", "DKK", "Anslået beløb", "Udgift", "Amount", "Cost", "Price", "Estimeret udgift", "Anslået pris"},
+		fStatus:        {"Tilstand", "State"},
+		fAnswer:        {"Kommunens svar", "Afgørelse", "Decision", "Municipality's answer"},
+		fAnswerText:    {"Svar tekst", "Kommentar", "Bemærkning", "Comment", "Begrundelse for svar"},
+		fGranted:       {"Bevilget beløb", "Bevilling", "Granted amount"},
+	},
+	sheetProjects: {
+		fTitle:        {"Projekt", "Project", "Navn", "Name", "Projektnavn", "Overskrift"},
+		fStatus:       {"Tilstand", "Fase", "State", "Phase"},
+		fStart:        {"Startdato", "Start date", "Begynder", "Fra", "From"},
+		fEnd:          {"Slutdato", "End date", "Til", "To", "Afsluttes"},
+		fProgress:     {"Fremdrift", "Progress", "Færdig", "Procent", "Pct"},
+		fDescription:  {"Hvad", "Formål"},
+		fWorkingGroup: {"Arbejdsgruppen", "Gruppe", "Group"},
+	},
+	sheetMembers: {
+		fName:      {"Fulde navn", "Full name", "Medlem", "Member", "Person"},
+		fRole:      {"Post", "Funktion", "Position", "Titel"},
+		fContact:   {"Kontakt", "Contact", "Kontaktperson for kommunen"},
+		fTermStart: {"Fra", "From", "Periode start", "Valgt", "Valgperiode start", "Indtrådt"},
+		fTermEnd:   {"Til", "To", "Periode slut", "Valgperiode slut", "Udløber", "På valg"},
+		fPhone:     {"Tlf", "Tlf.", "Telefonnummer", "Mobil", "Mobilnummer", "Phone number"},
+		fEmail:     {"Mail", "Email", "E-post", "E-mailadresse", "Mailadresse"},
+	},
+}
+
+// readFields lists the fields Read takes from each sheet; the writer's
+// headers of these fields are synonyms too.
+var readFields = map[sheetKind][]string{
+	sheetWishes:   {fYear, fRank, fTitle, fCategory, fJustification, fEstimate, fStatus, fAnswer, fAnswerText, fGranted},
+	sheetProjects: {fTitle, fStatus, fStart, fEnd, fProgress, fDescription, fWorkingGroup},
+	sheetMembers:  {fName, fRole, fContact, fTermStart, fTermEnd, fPhone, fEmail},
+}
+
+// columnIndex maps a sheet's folded header texts to field keys.
+var columnIndex = map[sheetKind]map[string]string{}
+
+// sheetIndex maps folded sheet names to sheets.
+var sheetIndex = map[string]sheetKind{}
+
+// Values written as labels, by their folded Danish label, English label
+// and code.
+var (
+	roleIndex          = map[string]model.Role{}
+	wishStatusIndex    = map[string]model.WishStatus{}
+	answerIndex        = map[string]model.Answer{}
+	projectStatusIndex = map[string]model.ProjectStatus{}
+)
+
+func init() {
+	for k, names := range sheetSynonyms {
+		for _, n := range names {
+			sheetIndex[fold(n)] = k
+		}
+	}
+	for k, fields := range readFields {
+		idx := map[string]string{}
+		// The writer's headers first, so that they win over synonyms of
+		// another field ("Svar" is the answer; "Beskrivelse" is a project's
+		// description even if it is a synonym elsewhere).
+		for _, f := range fields {
+			for _, h := range headers[f] {
+				idx[fold(h)] = f
+			}
+		}
+		for f, syn := range columnSynonyms[k] {
+			for _, s := range syn {
+				if _, taken := idx[fold(s)]; !taken {
+					idx[fold(s)] = f
+				}
+			}
+		}
+		columnIndex[k] = idx
+	}
+	for _, r := range model.Roles {
+		addLabels(roleIndex, r, string(r))
+	}
+	for _, s := range model.WishStatuses {
+		addLabels(wishStatusIndex, s, string(s))
+	}
+	for _, a := range append([]model.Answer{model.AnswerNone}, model.Answers...) {
+		addLabels(answerIndex, a, string(a))
+	}
+	for _, s := range model.ProjectStatuses {
+		addLabels(projectStatusIndex, s, string(s))
+	}
+	// Common ways of writing them.
+	roleIndex[fold("Bestyrelsesmedlem")] = model.RoleMember
+	roleIndex[fold("Board member")] = model.RoleMember
+	roleIndex[fold("Formand/kontaktperson")] = model.RoleChair
+	roleIndex[fold("Sekretær/referent")] = model.RoleSecretary
+	roleIndex[fold("Referent")] = model.RoleSecretary
+	roleIndex[fold("Vice formand")] = model.RoleViceChair
+	roleIndex[fold("Næstformand")] = model.RoleViceChair
+	roleIndex[fold("Kassér")] = model.RoleTreasurer
+	roleIndex[fold("Kasserer")] = model.RoleTreasurer
+	roleIndex[fold("Chairman")] = model.RoleChair
+	roleIndex[fold("Chairperson")] = model.RoleChair
+	wishStatusIndex[fold("Sendt")] = model.WishSubmitted
+	wishStatusIndex[fold("Kladde")] = model.WishDraft
+	answerIndex[fold("Ingen")] = model.AnswerNone
+	answerIndex[fold("Intet svar")] = model.AnswerNone
+	answerIndex[fold("Udskudt")] = model.AnswerDeferred
+	answerIndex[fold("Delvist")] = model.AnswerPartly
+	answerIndex[fold("Nej")] = model.AnswerRejected
+	answerIndex[fold("Ja")] = model.AnswerGranted
+	projectStatusIndex[fold("Ide")] = model.ProjectIdea
+	projectStatusIndex[fold("Planlægning")] = model.ProjectPlanning
+	projectStatusIndex[fold("Søgt")] = model.ProjectApplied
+	projectStatusIndex[fold("Igangværende")] = model.ProjectRunning
+	projectStatusIndex[fold("Færdig")] = model.ProjectDone
+}
+
+func addLabels[T any](m map[string]T, v T, code string) {
+	m[fold(code)] = v
+	m[fold(model.Label(v, model.Danish))] = v
+	m[fold(model.Label(v, model.English))] = v
+}
+
+// fold reduces a name to what matters when comparing it with another:
+// lower case, æ ø å and their spellings ae oe aa (and ä ö é) made one, and
+// everything but letters and digits dropped. "Budgetønsker",
+// "budget-oensker" and "BUDGETONSKER" fold alike.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range strings.ToLower(s) {
+		switch r {
+		case 'æ', 'ä':
+			b.WriteByte('a')
+		case 'ø', 'ö':
+			b.WriteByte('o')
+		case 'å', 'á', 'à':
+			b.WriteByte('a')
+		case 'é', 'è':
+			b.WriteByte('e')
+		default:
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return foldPairs.Replace(b.String())
+}
+
+var foldPairs = strings.NewReplacer("ae", "a", "oe", "o", "aa", "a")
