@@ -5,6 +5,11 @@
 //
 //	lokalraad [--db PATH] [--demo]          start the app (--demo: open the demo council on first run)
 //	lokalraad demo --db PATH [--large]      write the demo council (or a large generated data set)
+//	lokalraad export KIND --db PATH ...     write a PDF, workbook or calendar (see export --help)
+//	lokalraad import workbook --db PATH FILE.xlsx [--dry-run]
+//	lokalraad backup --db PATH --out FILE   save a consistent copy
+//	lokalraad restore --db PATH FILE        restore a backup (the current database is kept first)
+//	lokalraad person show|erase --db PATH --name NAME   GDPR: what is kept about a person; erase it
 //	lokalraad version                       print the version
 //
 // This file only wires things together; the screens are in package ui.
@@ -47,6 +52,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		switch args[0] {
 		case "demo":
 			return runDemo(ctx, args[1:], stdout, stderr)
+		case "export":
+			return runExport(ctx, args[1:], stdout, stderr)
+		case "import":
+			return runImport(ctx, args[1:], stdout, stderr)
+		case "backup":
+			return runBackup(ctx, args[1:], stdout, stderr)
+		case "restore":
+			return runRestore(ctx, args[1:], stdout, stderr)
+		case "person":
+			return runPerson(ctx, args[1:], stdout, stderr)
 		case "version", "--version", "-version":
 			fmt.Fprintln(stdout, "Lokalråd", Version)
 			return nil
@@ -66,23 +81,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	db, err := storage.Open(path)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if *withDemo {
+	return runGUI(path, func(db *storage.DB) error {
+		if !*withDemo {
+			return nil
+		}
 		councils, err := db.Councils()
-		if err != nil {
+		if err != nil || len(councils) > 0 {
 			return err
 		}
-		if len(councils) == 0 {
-			if _, err := demo.Council(db, time.Now()); err != nil {
-				return err
-			}
-		}
-	}
-	return runGUI(db)
+		_, err = demo.Council(db, time.Now())
+		return err
+	})
 }
 
 // databasePath is the --db flag, or lokalraad.db in the user's config

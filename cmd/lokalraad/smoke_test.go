@@ -59,7 +59,9 @@ func TestSmokeWindow(t *testing.T) {
 		default:
 		}
 		_, dbErr := os.Stat(db)
-		out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "Lokalråd").Output()
+		xdo := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Lokalr")
+		xdo.Env = append(os.Environ(), "DISPLAY="+display)
+		out, _ := xdo.Output()
 		if dbErr == nil && strings.TrimSpace(string(out)) != "" {
 			return // the database is there and the window is up
 		}

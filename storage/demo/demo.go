@@ -95,7 +95,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 	// A year of board meetings, the last one still to come.
 	var meetings []model.Meeting
 	for i := 0; i < 6; i++ {
-		start := now.AddDate(0, -10+2*i, 0).In(model.Copenhagen)
+		start := now.AddDate(0, -9+2*i, 0).In(model.Copenhagen)
 		start = at(start.Year(), start.Month(), 12, 19, 0)
 		m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Start: start, Place: "Jyderup Forsamlingshus, Lille sal", Status: model.MeetingApproved, Attendees: names, Apologies: "Anne-Mette Brøndum"}
 		if i == 0 {

@@ -1,0 +1,342 @@
+// Command kommune is the municipality's sync server for Lokalråd and its
+// admin subcommands. It imports no Fyne: CGO_ENABLED=0 go build works.
+//
+//	kommune serve --addr 127.0.0.1:8080 --db PATH [--tls-cert F --tls-key F]
+//	kommune council add --db PATH --name NAME          prints the council id last
+//	kommune council list --db PATH
+//	kommune device enroll --db PATH (--council ID | --staff) --name LABEL
+//	                                                   prints the one-time code last
+//	kommune device list --db PATH
+//	kommune device revoke --db PATH ID
+//	kommune bundle export --db PATH --council ID --out FILE
+//	kommune bundle import --db PATH FILE
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+	"lokalraad/storage/exchange"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "kommune:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `brug:
+  kommune serve --addr 127.0.0.1:8080 --db PATH [--tls-cert F --tls-key F]
+  kommune council add --db PATH --name NAME
+  kommune council list --db PATH
+  kommune device enroll --db PATH (--council ID | --staff) --name LABEL
+  kommune device list --db PATH
+  kommune device revoke --db PATH ID
+  kommune bundle export --db PATH --council ID --out FILE
+  kommune bundle import --db PATH FILE`
+
+// run is main without the process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return errors.New("angiv en kommando")
+	}
+	sub := ""
+	if len(args) > 1 {
+		sub = args[1]
+	}
+	switch args[0] + " " + sub {
+	case "council add":
+		return councilAdd(args[2:], stdout, stderr)
+	case "council list":
+		return councilList(args[2:], stdout, stderr)
+	case "device enroll":
+		return deviceEnroll(args[2:], stdout, stderr)
+	case "device list":
+		return deviceList(args[2:], stdout, stderr)
+	case "device revoke":
+		return deviceRevoke(args[2:], stdout, stderr)
+	case "bundle export":
+		return bundleExport(args[2:], stdout, stderr)
+	case "bundle import":
+		return bundleImport(args[2:], stdout, stderr)
+	}
+	if args[0] == "serve" {
+		return serve(ctx, args[1:], stdout, stderr, nil)
+	}
+	fmt.Fprintln(stderr, usage)
+	return fmt.Errorf("ukendt kommando %q", args[0])
+}
+
+func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("kommune "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs, fs.String("db", "", "serverens databasefil (påkrævet)")
+}
+
+func openDB(path string) (*storage.DB, error) {
+	if path == "" {
+		return nil, errors.New("angiv databasen med --db PATH")
+	}
+	return storage.Open(path)
+}
+
+// serve runs the hub until ctx ends (SIGTERM, Ctrl-C), then shuts down
+// cleanly. ready, when set, receives the address it listens on.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- string) error {
+	fs, dbPath := flags("serve", stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "adresse at lytte på")
+	cert := fs.String("tls-cert", "", "TLS-certifikat (PEM)")
+	key := fs.String("tls-key", "", "TLS-nøgle (PEM)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if (*cert == "") != (*key == "") {
+		return errors.New("angiv både --tls-cert og --tls-key")
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	hub := exchange.NewServer(db, log)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: hub.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() {
+		if *cert != "" {
+			errc <- srv.ServeTLS(ln, *cert, *key)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "db", *dbPath)
+	fmt.Fprintln(stdout, ln.Addr().String())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func councilAdd(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("council add", stderr)
+	name := fs.String("name", "", "lokalrådets navn (påkrævet)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	c := model.Council{Name: *name}
+	if err := db.SaveCouncil(&c); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Lokalrådet %q er oprettet.\n%s\n", c.Name, c.ID)
+	return nil
+}
+
+func councilList(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("council list", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cs, err := db.Councils()
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		fmt.Fprintf(stdout, "%s\t%s\n", c.ID, c.Name)
+	}
+	return nil
+}
+
+func deviceEnroll(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("device enroll", stderr)
+	council := fs.String("council", "", "lokalrådets id")
+	staff := fs.Bool("staff", false, "en enhed for kommunens medarbejdere")
+	label := fs.String("name", "", "enhedens navn, fx \"Karens bærbare\" (påkrævet)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *label == "" {
+		return errors.New("angiv enhedens navn med --name")
+	}
+	if (*council == "") == !*staff {
+		return errors.New("angiv enten --council ID eller --staff")
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	d, code, err := db.AddDevice(*label, *council, *staff)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Enheden %q (%s) er oprettet. Tilmeldingskoden kan bruges én gang:\n%s\n", d.Label, d.ID, code)
+	return nil
+}
+
+func deviceList(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("device list", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ds, err := db.Devices()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAVN\tRÅD\tTILMELDT\tSPÆRRET")
+	for _, d := range ds {
+		council := d.Council
+		if d.Staff {
+			council = "(kommunen)"
+		}
+		stamp := func(t time.Time) string {
+			if t.IsZero() {
+				return "-"
+			}
+			return t.In(model.Copenhagen).Format("02.01.2006 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.ID, d.Label, council, stamp(d.Enrolled), stamp(d.Revoked))
+	}
+	return tw.Flush()
+}
+
+func deviceRevoke(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("device revoke", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("angiv enhedens id")
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.RevokeDevice(fs.Arg(0)); err != nil {
+		return fmt.Errorf("enheden %s: %w", fs.Arg(0), err)
+	}
+	fmt.Fprintf(stdout, "Enheden %s er spærret.\n", fs.Arg(0))
+	return nil
+}
+
+func bundleExport(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("bundle export", stderr)
+	council := fs.String("council", "", "lokalrådets id (påkrævet)")
+	out := fs.String("out", "", "filen der skrives (påkrævet)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *council == "" || *out == "" {
+		return errors.New("angiv --council ID og --out FILE")
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return writeFileAtomic(*out, func(w io.Writer) error {
+		h, err := exchange.WriteBundle(w, db, *council)
+		if err == nil {
+			fmt.Fprintf(stdout, "%d ændringer for %s skrevet til %s\n", h.Count, h.CouncilName, *out)
+		}
+		return err
+	})
+}
+
+func bundleImport(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("bundle import", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("angiv filen der skal indlæses")
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h, n, err := exchange.HubImportBundle(f, db, time.Now(), 24*time.Hour)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d nye ændringer af %d for %s indlæst\n", n, h.Count, h.CouncilName)
+	return nil
+}
+
+// writeFileAtomic writes a file through a temporary file in the same
+// folder, so a failed export leaves no half file.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".bundle-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

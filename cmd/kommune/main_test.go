@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/storage"
+	"lokalraad/storage/demo"
+	"lokalraad/storage/exchange"
+)
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func runOK(t *testing.T, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), args, &out, &errb); err != nil {
+		t.Fatalf("kommune %v: %v\n%s", args, err, errb.String())
+	}
+	return out.String()
+}
+
+// The real server on a random port with the admin commands and two
+// desktop databases.
+func TestServeAndAdmin(t *testing.T) {
+	dir := t.TempDir()
+	hubPath := filepath.Join(dir, "kommune.db")
+	council := lastLine(runOK(t, "council", "add", "--db", hubPath, "--name", "Jyderup Lokalråd"))
+	code1 := lastLine(runOK(t, "device", "enroll", "--db", hubPath, "--council", council, "--name", "Karens bærbare"))
+	code2 := lastLine(runOK(t, "device", "enroll", "--db", hubPath, "--council", council, "--name", "Sørens bærbare"))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	var logs bytes.Buffer
+	go func() {
+		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", hubPath}, &bytes.Buffer{}, &logs, ready)
+	}()
+	url := "http://" + <-ready
+
+	a, err := storage.Open(filepath.Join(dir, "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := demo.Council(a, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exchange.Enroll(ctx, a, url, code1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exchange.Sync(ctx, a, ""); err != nil {
+		t.Fatal(err)
+	}
+	b, err := storage.Open(filepath.Join(dir, "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := exchange.Enroll(ctx, b, url, code2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exchange.Sync(ctx, b, ""); err != nil {
+		t.Fatal(err)
+	}
+	ma, _ := a.Members(council)
+	mb, _ := b.Members(council)
+	if len(ma) == 0 || len(ma) != len(mb) {
+		t.Fatalf("members: %d on a, %d on b", len(ma), len(mb))
+	}
+
+	list := runOK(t, "device", "list", "--db", hubPath)
+	if !strings.Contains(list, "Karens bærbare") || !strings.Contains(list, "Sørens bærbare") {
+		t.Errorf("device list:\n%s", list)
+	}
+	// Bundles at the hub: export, and import idempotently.
+	bundle := filepath.Join(dir, "jyderup.lokalraad")
+	runOK(t, "bundle", "export", "--db", hubPath, "--council", council, "--out", bundle)
+	if out := runOK(t, "bundle", "import", "--db", hubPath, bundle); !strings.HasPrefix(out, "0 nye") {
+		t.Errorf("reimport: %s", out)
+	}
+	// Revoking stops the device at once.
+	devs, _ := storage.Open(hubPath)
+	ds, _ := devs.Devices()
+	devs.Close()
+	var id string
+	for _, d := range ds {
+		if d.Label == "Sørens bærbare" {
+			id = d.ID
+		}
+	}
+	runOK(t, "device", "revoke", "--db", hubPath, id)
+	if _, err := exchange.Sync(ctx, b, ""); !errors.Is(err, storage.ErrRevoked) {
+		t.Errorf("revoked device synced: %v", err)
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if !strings.Contains(logs.String(), `"msg":"stopped"`) {
+		t.Errorf("no clean shutdown in the log:\n%s", logs.String())
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"nonsense"},
+		{"device", "enroll", "--db", filepath.Join(t.TempDir(), "x.db"), "--name", "x"},
+		{"council", "add", "--name", "x"},
+		{"serve", "--db", "x.db", "--tls-cert", "c.pem"},
+	} {
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), args, &out, &errb); err == nil {
+			t.Errorf("kommune %v: no error", args)
+		}
+	}
+}

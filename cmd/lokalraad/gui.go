@@ -1,0 +1,80 @@
+package main
+
+import (
+	"errors"
+	"log"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"lokalraad/assets"
+	"lokalraad/storage"
+	"lokalraad/ui"
+)
+
+// AppID is the app's id, as in FyneApp.toml.
+const AppID = "dk.lokalraad.app"
+
+// runGUI opens the window on the database at path and returns when it is
+// closed. A damaged database gets the rescue window instead of a crash or
+// a silent empty database.
+func runGUI(path string, prepare func(*storage.DB) error) error {
+	a := app.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	if err := ui.SetupLanguage(a.Preferences().StringWithFallback("language", "da")); err != nil {
+		return err
+	}
+	db, err := openChecked(path)
+	if isDamage(err) {
+		// The rescue window runs the app; after a restore it opens the
+		// main window on the restored database in the same event loop.
+		var restored *storage.DB
+		defer func() {
+			if restored != nil {
+				restored.Close()
+			}
+		}()
+		ui.Rescue(a, path, err, func() {
+			restored, err = openChecked(path)
+			if err != nil {
+				a.Quit()
+				return
+			}
+			ui.New(a, restored).Window().Show()
+		}).ShowAndRun()
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if prepare != nil {
+		if err := prepare(db); err != nil {
+			return err
+		}
+	}
+	go func() {
+		if _, err := db.AutoBackup(); err != nil {
+			log.Printf("automatisk sikkerhedskopi: %v", err)
+		}
+	}()
+	ui.New(a, db).ShowAndRun()
+	return nil
+}
+
+// openChecked opens the database and runs SQLite's quick check on it.
+func openChecked(path string) (*storage.DB, error) {
+	db, err := storage.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Check(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func isDamage(err error) bool {
+	return errors.Is(err, storage.ErrDamaged) || errors.Is(err, storage.ErrNotDatabase)
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"lokalraad/storage"
+	"lokalraad/storage/exchange"
+)
+
+// runSync is `lokalraad sync --db PATH [--server URL --code CODE]`: enrol
+// with the code on first use (remembering the server and this computer's
+// secret in the database), then push and pull. It fails with a plain
+// Danish message.
+func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("lokalraad sync", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "", "databasefil (påkrævet)")
+	server := fs.String("server", "", "kommunens server, fx https://lokalraad.holbaek.dk (første gang)")
+	code := fs.String("code", "", "tilmeldingskoden fra kommunen (første gang)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dbPath == "" {
+		return errors.New("angiv databasen med --db PATH")
+	}
+	path, err := databasePath(*dbPath)
+	if err != nil {
+		return err
+	}
+	db, err := storage.Open(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	token, err := db.Meta(storage.MetaToken)
+	if err != nil {
+		return err
+	}
+	if token == "" || *code != "" {
+		if *server == "" || *code == "" {
+			return errors.New("computeren er ikke tilmeldt endnu: angiv --server URL og --code KODE fra kommunen")
+		}
+		resp, err := exchange.Enroll(ctx, db, *server, *code)
+		if err != nil {
+			return fmt.Errorf("tilmelding mislykkedes: %w", err)
+		}
+		if resp.Staff {
+			fmt.Fprintln(stdout, "Tilmeldt som kommunens enhed.")
+		} else {
+			fmt.Fprintf(stdout, "Tilmeldt %s.\n", resp.CouncilName)
+		}
+	}
+	res, err := exchange.Sync(ctx, db, *server)
+	if err != nil {
+		return fmt.Errorf("synkronisering mislykkedes: %w", err)
+	}
+	council, _ := db.Meta(storage.MetaCouncil)
+	conflicts := 0
+	if council != "" {
+		cs, err := db.Conflicts(council)
+		if err != nil {
+			return err
+		}
+		conflicts = len(cs)
+	}
+	fmt.Fprintf(stdout, "Synkroniseret: %d ændringer sendt, %d modtaget", res.Pushed, res.Pulled)
+	if conflicts > 0 {
+		fmt.Fprintf(stdout, ", %d konflikter venter på at blive løst", conflicts)
+	}
+	fmt.Fprintln(stdout, ".")
+	return nil
+}
+
+// runBundle is `lokalraad bundle export --db PATH --out FILE [--council ID]`
+// and `lokalraad bundle import --db PATH FILE`.
+func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "export" && args[0] != "import" {
+		return errors.New("brug: lokalraad bundle export --db PATH --out FILE | lokalraad bundle import --db PATH FILE")
+	}
+	fs := flag.NewFlagSet("lokalraad bundle "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "", "databasefil (påkrævet)")
+	out := fs.String("out", "", "filen der skrives (export)")
+	councilFlag := fs.String("council", "", "lokalrådets id, når databasen har flere (export)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *dbPath == "" {
+		return errors.New("angiv databasen med --db PATH")
+	}
+	path, err := databasePath(*dbPath)
+	if err != nil {
+		return err
+	}
+	db, err := storage.Open(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if args[0] == "import" {
+		if fs.NArg() != 1 {
+			return errors.New("angiv filen der skal indlæses")
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return fmt.Errorf("åbn synkroniseringsfilen: %w", err)
+		}
+		defer f.Close()
+		h, n, err := exchange.ImportBundle(f, db)
+		if err != nil {
+			return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		}
+		fmt.Fprintf(stdout, "%d nye ændringer af %d for %s indlæst.\n", n, h.Count, h.CouncilName)
+		return nil
+	}
+	if *out == "" {
+		return errors.New("angiv filen med --out FILE")
+	}
+	council := *councilFlag
+	if council == "" {
+		council, _ = db.Meta(storage.MetaCouncil)
+	}
+	if council == "" {
+		cs, err := db.Councils()
+		if err != nil {
+			return err
+		}
+		if len(cs) != 1 {
+			return errors.New("databasen har flere lokalråd (eller ingen): angiv --council ID")
+		}
+		council = cs[0].ID
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".bundle-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	h, err := exchange.WriteBundle(tmp, db, council)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d ændringer for %s skrevet til %s.\n", h.Count, h.CouncilName, *out)
+	return nil
+}

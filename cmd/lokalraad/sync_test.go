@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+	"lokalraad/storage/demo"
+	"lokalraad/storage/exchange"
+)
+
+func TestSyncAndBundleCommands(t *testing.T) {
+	dir := t.TempDir()
+	hub, err := storage.Open(filepath.Join(dir, "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Close()
+	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	defer srv.Close()
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	if err := hub.SaveCouncil(&c); err != nil {
+		t.Fatal(err)
+	}
+	_, code, _ := hub.AddDevice("a", c.ID, false)
+	_, code2, _ := hub.AddDevice("b", c.ID, false)
+
+	ctx := context.Background()
+	pathA, pathB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	a, err := storage.Open(pathA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Council(a, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+
+	var out, errb bytes.Buffer
+	if err := runSync(ctx, []string{"--db", pathA}, &out, &errb); err == nil || !strings.Contains(err.Error(), "ikke tilmeldt") {
+		t.Errorf("sync before enrolment: %v", err)
+	}
+	if err := runSync(ctx, []string{"--db", pathA, "--server", srv.URL, "--code", "forkert"}, &out, &errb); err == nil || !strings.Contains(err.Error(), "tilmeldingskoden") {
+		t.Errorf("wrong code: %v", err)
+	}
+	out.Reset()
+	if err := runSync(ctx, []string{"--db", pathA, "--server", srv.URL, "--code", code}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Tilmeldt Jyderup Lokalråd") {
+		t.Errorf("output: %s", out.String())
+	}
+	if err := runSync(ctx, []string{"--db", pathA}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if err := runSync(ctx, []string{"--db", pathB, "--server", srv.URL, "--code", code2}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+
+	// Bundles: export from b, import into a fresh database; a foreign one
+	// is refused.
+	file := filepath.Join(dir, "jyderup.bundle")
+	if err := runBundle(ctx, []string{"export", "--db", pathB, "--out", file}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	pathC := filepath.Join(dir, "c.db")
+	out.Reset()
+	if err := runBundle(ctx, []string{"import", "--db", pathC, file}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	cdb, _ := storage.Open(pathC)
+	members, _ := cdb.Members(c.ID)
+	cdb.Close()
+	if len(members) == 0 {
+		t.Errorf("bundle import: no members (%s)", out.String())
+	}
+	other := filepath.Join(dir, "other.db")
+	odb, _ := storage.Open(other)
+	odb.SaveCouncil(&model.Council{Name: "Tornved"})
+	odb.Close()
+	if err := runBundle(ctx, []string{"import", "--db", other, file}, &out, &errb); err == nil || !strings.Contains(err.Error(), "andet lokalråd") {
+		t.Errorf("foreign bundle: %v", err)
+	}
+}
