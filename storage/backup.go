@@ -103,8 +103,12 @@ func (db *DB) AutoBackup() (string, error) {
 }
 
 // Backups lists the automatic backups, newest first.
-func (db *DB) Backups() ([]string, error) {
-	names, err := filepath.Glob(filepath.Join(db.BackupDir(), "lokalraad-*.db"))
+func (db *DB) Backups() ([]string, error) { return Backups(db.path) }
+
+// Backups lists the automatic backups of the database at dbPath, newest
+// first; it works when the database itself cannot be opened.
+func Backups(dbPath string) ([]string, error) {
+	names, err := filepath.Glob(filepath.Join(backupDir(dbPath), "lokalraad-*.db"))
 	sort.Sort(sort.Reverse(sort.StringSlice(names)))
 	return names, err
 }

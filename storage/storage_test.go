@@ -535,3 +535,34 @@ func TestDeleteMemberClearsResponsibility(t *testing.T) {
 		t.Errorf("project still points at a deleted member")
 	}
 }
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	existing := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Findes", Status: model.WishDraft}
+	must(t, db.SaveBudgetWish(&existing))
+	good := []model.BudgetWish{
+		{CouncilID: c.ID, Year: 2027, Title: "Cykelsti", Status: model.WishDraft, Estimate: 100_00},
+		{CouncilID: c.ID, Year: 2027, Title: "Lys", Status: model.WishDraft},
+	}
+	bad := append(append([]model.BudgetWish{}, good...), model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "", Status: model.WishDraft})
+	if err := db.Import(nil, nil, bad); err == nil {
+		t.Fatal("an import with an invalid wish was accepted")
+	}
+	if ws, _ := db.BudgetWishes(c.ID, 2027); len(ws) != 1 {
+		t.Fatalf("a refused import wrote %d wishes", len(ws)-1)
+	}
+	members := []model.Member{{CouncilID: c.ID, Name: "Şule Yılmaz", Role: model.RoleSecretary}}
+	projects := []model.Project{{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectIdea}}
+	must(t, db.Import(members, projects, good))
+	ws, _ := db.BudgetWishes(c.ID, 2027)
+	if len(ws) != 3 || ws[1].Title != "Cykelsti" || ws[1].Rank != 2 || ws[2].Rank != 3 {
+		t.Errorf("wishes after import: %+v", ws)
+	}
+	if ms, _ := db.Members(c.ID); len(ms) != 1 || ms[0].Name != "Şule Yılmaz" {
+		t.Errorf("members: %+v", ms)
+	}
+	if ps, _ := db.Projects(c.ID); len(ps) != 1 {
+		t.Errorf("projects: %+v", ps)
+	}
+}
