@@ -10,6 +10,8 @@
 //	lokalraad backup --db PATH --out FILE   save a consistent copy
 //	lokalraad restore --db PATH FILE        restore a backup (the current database is kept first)
 //	lokalraad person show|erase --db PATH --name NAME   GDPR: what is kept about a person; erase it
+//	lokalraad sync --db PATH [--server URL --code CODE] sync with the municipality
+//	lokalraad bundle export --db PATH --out FILE | bundle import --db PATH FILE
 //	lokalraad version                       print the version
 //
 // This file only wires things together; the screens are in package ui.
@@ -62,6 +64,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runRestore(ctx, args[1:], stdout, stderr)
 		case "person":
 			return runPerson(ctx, args[1:], stdout, stderr)
+		case "sync":
+			return runSync(ctx, args[1:], stdout, stderr)
+		case "bundle":
+			return runBundle(ctx, args[1:], stdout, stderr)
 		case "version", "--version", "-version":
 			fmt.Fprintln(stdout, "Lokalråd", Version)
 			return nil

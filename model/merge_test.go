@@ -1,0 +1,73 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestMerge3(t *testing.T) {
+	base := "Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 3: Eventuelt\n"
+	tests := []struct {
+		name, ours, theirs, want string
+		conflicts                int
+	}{
+		{"no change", base, base, base, 0},
+		{"ours only", strings.Replace(base, "Stien", "Stien langs søen", 1), base, strings.Replace(base, "Stien", "Stien langs søen", 1), 0},
+		{"theirs only", base, base + "Punkt 4: Næste møde\n", base + "Punkt 4: Næste møde\n", 0},
+		{"both, apart", strings.Replace(base, "Stien", "Stien langs søen", 1), strings.Replace(base, "Eventuelt", "Eventuelt (Åse)", 1),
+			"Dagsorden\nPunkt 1: Stien langs søen\nPunkt 2: Økonomi\nPunkt 3: Eventuelt (Åse)\n", 0},
+		{"same change both", strings.Replace(base, "Økonomi", "Regnskab", 1), strings.Replace(base, "Økonomi", "Regnskab", 1), strings.Replace(base, "Økonomi", "Regnskab", 1), 0},
+		{"overlap keeps ours", strings.Replace(base, "Økonomi", "Regnskab", 1), strings.Replace(base, "Økonomi", "Budget", 1), strings.Replace(base, "Økonomi", "Regnskab", 1), 1},
+		{"both append", base + "A\n", base + "B\n", base + "A\n", 1},
+		{"insert at top and delete at end", "Overskrift\n" + base, "Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\n",
+			"Overskrift\nDagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\n", 0},
+		{"replace against delete all", "a\n", "", "a\n", 1},
+		{"no final newline", "Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 3: Eventuelt", base + "x\n", "Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 3: Eventuelt", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, n := Merge3(base, tc.ours, tc.theirs)
+			if got != tc.want || n != tc.conflicts {
+				t.Errorf("Merge3 = %q, %d; want %q, %d", got, n, tc.want, tc.conflicts)
+			}
+			if n == 0 {
+				if back, _ := Merge3(base, tc.theirs, tc.ours); back != got {
+					t.Errorf("a clean merge depends on the order: %q vs %q", back, got)
+				}
+			}
+		})
+	}
+}
+
+// A clean merge keeps every line either side added.
+func FuzzMerge3(f *testing.F) {
+	f.Add("a\nb\nc\n", "a\nB\nc\n", "a\nb\nC\n")
+	f.Add("", "x", "y")
+	f.Fuzz(func(t *testing.T, base, ours, theirs string) {
+		got, n := Merge3(base, ours, theirs)
+		if n > 0 {
+			return
+		}
+		if ours == base && got != theirs || theirs == base && got != ours {
+			t.Fatalf("one-sided merge changed the edit: %q", got)
+		}
+		back, m := Merge3(base, theirs, ours)
+		if m != 0 || back != got {
+			t.Fatalf("clean merge not symmetric: %q vs %q", got, back)
+		}
+	})
+}
+
+func ExampleMerge3() {
+	base := "Deltagere: Karen, Søren\nSagen blev drøftet.\nBeslutning: udsat\n"
+	ours := "Deltagere: Karen, Søren, Şule\nSagen blev drøftet.\nBeslutning: udsat\n"
+	theirs := "Deltagere: Karen, Søren\nSagen blev drøftet.\nBeslutning: vedtaget\n"
+	merged, conflicts := Merge3(base, ours, theirs)
+	fmt.Print(merged, conflicts, "\n")
+	// Output:
+	// Deltagere: Karen, Søren, Şule
+	// Sagen blev drøftet.
+	// Beslutning: vedtaget
+	// 0
+}

@@ -1,0 +1,202 @@
+package exchange
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"lokalraad/storage"
+)
+
+// A sync bundle is a gzip-compressed JSON file carrying a council's ops
+// for a trip on a USB stick:
+//
+//	{"header": {"format": "lokalraad-bundle", "version": 1, "council": ID,
+//	            "council_name": …, "device": …, "created": …, "count": N,
+//	            "sha256": hex of the ops array's bytes},
+//	 "ops": [op…]}
+//
+// Importing is idempotent and order-free (the ops are applied like pulled
+// ops); a damaged bundle, or one for another council, is refused whole.
+
+// BundleFormat names the file format in its header.
+const BundleFormat = "lokalraad-bundle"
+
+// Errors of bundles.
+var (
+	ErrBadBundle     = errors.New("filen er ikke en gyldig synkroniseringsfil eller er beskadiget")
+	ErrForeignBundle = errors.New("synkroniseringsfilen hører til et andet lokalråd")
+)
+
+// BundleHeader describes a bundle.
+type BundleHeader struct {
+	Format      string    `json:"format"`
+	Version     int       `json:"version"`
+	Council     string    `json:"council"`
+	CouncilName string    `json:"council_name,omitempty"`
+	Device      string    `json:"device"`
+	Created     time.Time `json:"created"`
+	Count       int       `json:"count"`
+	SHA256      string    `json:"sha256"`
+}
+
+type bundleFile struct {
+	Header BundleHeader    `json:"header"`
+	Ops    json.RawMessage `json:"ops"`
+}
+
+// MaxBundle bounds a bundle once decompressed.
+var MaxBundle int64 = 1 << 30
+
+// WriteBundle writes every op of a council to w.
+func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, error) {
+	c, err := db.Council(council)
+	if err != nil {
+		return BundleHeader{}, fmt.Errorf("rådet %s: %w", council, err)
+	}
+	cs, err := db.CouncilOps(council)
+	if err != nil {
+		return BundleHeader{}, err
+	}
+	ops, err := EncodeOps(cs)
+	if err != nil {
+		return BundleHeader{}, err
+	}
+	raw, err := json.Marshal(ops)
+	if err != nil {
+		return BundleHeader{}, err
+	}
+	sum := sha256.Sum256(raw)
+	h := BundleHeader{Format: BundleFormat, Version: 1, Council: council, CouncilName: c.Name, Device: db.DeviceID(),
+		Created: db.Now().UTC().Truncate(time.Second), Count: len(ops), SHA256: hex.EncodeToString(sum[:])}
+	zw := gzip.NewWriter(w)
+	if err := json.NewEncoder(zw).Encode(bundleFile{Header: h, Ops: raw}); err != nil {
+		return h, err
+	}
+	return h, zw.Close()
+}
+
+// ReadBundle reads and checks a bundle: format, checksum, count, and that
+// every op belongs to the header's council.
+func ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
+	bad := func(why string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrBadBundle, fmt.Sprintf(why, args...))
+	}
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return BundleHeader{}, nil, bad("ikke gzip (%v)", err)
+	}
+	var f bundleFile
+	lr := &io.LimitedReader{R: zr, N: MaxBundle + 1}
+	dec := json.NewDecoder(lr)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return BundleHeader{}, nil, bad("%v", err)
+	}
+	if _, err := io.Copy(io.Discard, lr); err != nil { // the gzip trailer checks the data
+		return BundleHeader{}, nil, bad("%v", err)
+	}
+	if lr.N <= 0 {
+		return BundleHeader{}, nil, bad("for stor")
+	}
+	h := f.Header
+	if h.Format != BundleFormat || h.Version != 1 {
+		return h, nil, bad("ukendt format %q version %d", h.Format, h.Version)
+	}
+	sum := sha256.Sum256(bytes.TrimSpace(f.Ops))
+	if hex.EncodeToString(sum[:]) != h.SHA256 {
+		return h, nil, bad("kontrolsummen passer ikke")
+	}
+	var ops []Op
+	if err := json.Unmarshal(f.Ops, &ops); err != nil {
+		return h, nil, bad("%v", err)
+	}
+	if len(ops) != h.Count {
+		return h, nil, bad("%d ændringer, hovedet siger %d", len(ops), h.Count)
+	}
+	cs, err := DecodeOps(ops)
+	if err != nil {
+		return h, nil, bad("%v", err)
+	}
+	for _, c := range cs {
+		if c.Council != h.Council {
+			return h, nil, bad("en ændring hører til et andet råd")
+		}
+	}
+	return h, cs, nil
+}
+
+// ImportBundle applies a bundle on a desktop. It must be for the council
+// this computer syncs (or its only council; an empty database takes any).
+func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
+	h, cs, err := ReadBundle(r)
+	if err != nil {
+		return h, 0, err
+	}
+	want, err := db.Meta(storage.MetaCouncil)
+	if err != nil {
+		return h, 0, err
+	}
+	staff, _ := db.Meta(storage.MetaStaff)
+	if want == "" && staff == "" {
+		councils, err := db.Councils()
+		if err != nil {
+			return h, 0, err
+		}
+		if len(councils) == 1 {
+			want = councils[0].ID
+		} else if len(councils) > 1 {
+			want = "?"
+			for _, c := range councils {
+				if c.ID == h.Council {
+					want = c.ID
+				}
+			}
+		}
+	}
+	if want != "" && want != h.Council {
+		return h, 0, fmt.Errorf("%w (%s)", ErrForeignBundle, h.CouncilName)
+	}
+	n, err := db.ApplyOps(cs)
+	if err != nil {
+		return h, 0, fmt.Errorf("%w: %v", ErrBadBundle, err)
+	}
+	return h, n, nil
+}
+
+// HubImportBundle applies a bundle at the hub: the council must exist there,
+// and every op must be one its author may write (as if pushed by it); the
+// clock rule applies as for a push.
+func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
+	h, cs, err := ReadBundle(r)
+	if err != nil {
+		return h, 0, err
+	}
+	if _, err := db.Council(h.Council); err != nil {
+		return h, 0, fmt.Errorf("%w: rådet %s findes ikke på serveren", ErrForeignBundle, h.Council)
+	}
+	byAuthor := map[string][]storage.Change{}
+	for _, c := range cs {
+		byAuthor[c.Device] = append(byAuthor[c.Device], c)
+	}
+	for author, ops := range byAuthor {
+		d, err := db.DeviceByReplica(author)
+		if err != nil {
+			return h, 0, fmt.Errorf("%w: ændringer fra en ukendt enhed (%s)", ErrForbidden, author)
+		}
+		if !d.Revoked.IsZero() {
+			return h, 0, fmt.Errorf("%w: ændringer fra en spærret enhed (%s)", ErrForbidden, d.Label)
+		}
+		if err := Authorize(d, ops, true, now, maxAhead); err != nil {
+			return h, 0, err
+		}
+	}
+	n, err := db.HubApply(cs)
+	return h, n, err
+}

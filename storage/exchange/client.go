@@ -1,0 +1,232 @@
+package exchange
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// Client errors a person can act on.
+var (
+	ErrNotEnrolled = errors.New("computeren er ikke tilmeldt kommunens server; angiv serverens adresse og tilmeldingskoden")
+	ErrUnreachable = errors.New("kommunens server kan ikke nås; ændringerne gemmes og sendes ved næste synkronisering")
+)
+
+// RemoteError is a refusal from the hub.
+type RemoteError struct {
+	Status int
+	Code   string
+	Msg    string
+}
+
+func (e *RemoteError) Error() string { return "serveren afviste: " + e.Msg }
+
+// Is lets callers test refusals with errors.Is against the package's and
+// storage's errors.
+func (e *RemoteError) Is(target error) bool {
+	switch e.Code {
+	case CodeUnauthorized:
+		return target == storage.ErrUnauthorized
+	case CodeRevoked:
+		return target == storage.ErrRevoked
+	case CodeForbidden:
+		return target == ErrForbidden
+	case CodeClock:
+		return target == ErrClock
+	case CodeBadRequest:
+		return target == ErrBadInput
+	}
+	return false
+}
+
+// HTTPClient is the client Sync and Enroll use; tests may replace it.
+var HTTPClient = &http.Client{Timeout: 2 * time.Minute}
+
+// PushBatch is how many ops one push carries.
+var PushBatch = 500
+
+// Result says what a sync did.
+type Result struct {
+	Pushed, Pulled int // ops sent, and new ops received
+}
+
+func call(ctx context.Context, method, u, token string, body any, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := gzipJSON(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return fmt.Errorf("serverens adresse %q: %w", u, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := HTTPClient.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%w (%v)", ErrUnreachable, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var e ErrorResponse
+		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&e); err != nil || e.Error == "" {
+			return &RemoteError{Status: resp.StatusCode, Code: CodeInternal, Msg: resp.Status}
+		}
+		return &RemoteError{Status: resp.StatusCode, Code: e.Code, Msg: e.Error}
+	}
+	return decodeJSON(resp.Body, false, 256<<20, out)
+}
+
+// Enroll trades a one-time code for this device's secret and remembers the
+// server. A council created on this computer before enrolment (the demo,
+// say) is linked to the server's council, so its data goes up on the first
+// sync.
+func Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (EnrollResponse, error) {
+	serverURL = strings.TrimRight(serverURL, "/")
+	if _, err := url.ParseRequestURI(serverURL); err != nil || serverURL == "" {
+		return EnrollResponse{}, fmt.Errorf("serverens adresse %q er ugyldig", serverURL)
+	}
+	var resp EnrollResponse
+	if err := call(ctx, http.MethodPost, serverURL+"/v1/enroll", "", EnrollRequest{Code: code, Replica: db.DeviceID()}, &resp); err != nil {
+		return resp, err
+	}
+	if resp.Council != "" {
+		councils, err := db.Councils()
+		if err != nil {
+			return resp, err
+		}
+		have := false
+		for _, c := range councils {
+			have = have || c.ID == resp.Council
+		}
+		if !have && len(councils) == 1 {
+			if err := db.LinkCouncil(councils[0].ID, resp.Council); err != nil {
+				return resp, err
+			}
+			// Only the municipality answers budget wishes: answers in data
+			// made before enrolment (the demo's) never go up.
+			if _, err := db.RewriteUnsynced(resp.Council, func(c storage.Change) (any, bool) {
+				if !MunicipalField(c) {
+					return nil, false
+				}
+				switch c.Field {
+				case "granted":
+					return int64(0), true
+				case "status":
+					return string(model.WishSubmitted), true
+				}
+				return "", true
+			}); err != nil {
+				return resp, err
+			}
+		}
+	}
+	staff := ""
+	if resp.Staff {
+		staff = "1"
+	}
+	for k, v := range map[string]string{storage.MetaServer: serverURL, storage.MetaToken: resp.Device + "." + resp.Secret,
+		storage.MetaCouncil: resp.Council, storage.MetaStaff: staff} {
+		if err := db.SetMeta(k, v); err != nil {
+			return resp, err
+		}
+	}
+	return resp, nil
+}
+
+// Sync pushes this device's unsent ops in bounded batches and pulls
+// everything new since its cursor, page by page; each step is saved as it
+// completes, so a sync cut off anywhere resumes without loss or
+// duplication. serverURL "" means the remembered server. The outcome is
+// remembered for the status bar (storage.MetaLast, storage.MetaError).
+func Sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error) {
+	res, err := sync(ctx, db, serverURL)
+	if err != nil {
+		db.SetMeta(storage.MetaError, err.Error())
+		return res, err
+	}
+	db.SetMeta(storage.MetaError, "")
+	db.SetMeta(storage.MetaLast, time.Now().UTC().Format(time.RFC3339))
+	return res, nil
+}
+
+func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error) {
+	var res Result
+	token, err := db.Meta(storage.MetaToken)
+	if err != nil {
+		return res, err
+	}
+	saved, _ := db.Meta(storage.MetaServer)
+	if serverURL == "" {
+		serverURL = saved
+	}
+	serverURL = strings.TrimRight(serverURL, "/")
+	if token == "" || serverURL == "" {
+		return res, ErrNotEnrolled
+	}
+	council, _ := db.Meta(storage.MetaCouncil)
+	for {
+		ops, err := db.PendingOps(council, PushBatch)
+		if err != nil {
+			return res, err
+		}
+		if len(ops) == 0 {
+			break
+		}
+		wire, err := EncodeOps(ops)
+		if err != nil {
+			return res, err
+		}
+		var pr PushResponse
+		if err := call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire}, &pr); err != nil {
+			return res, err
+		}
+		if err := db.AckOps(ops[len(ops)-1].Seq); err != nil {
+			return res, err
+		}
+		res.Pushed += len(ops)
+	}
+	for {
+		cur, _ := db.Meta(storage.MetaCursor)
+		since, _ := strconv.ParseInt(cur, 10, 64)
+		var pr PullResponse
+		if err := call(ctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10), token, nil, &pr); err != nil {
+			return res, err
+		}
+		ops, err := DecodeOps(pr.Ops)
+		if err != nil {
+			return res, err
+		}
+		n, err := db.ApplyPulled(ops, pr.Next)
+		if err != nil {
+			return res, err
+		}
+		res.Pulled += n
+		if !pr.More || pr.Next <= since {
+			break
+		}
+	}
+	return res, nil
+}

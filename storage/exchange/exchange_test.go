@@ -1,0 +1,521 @@
+package exchange
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+	"lokalraad/storage/demo"
+)
+
+var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+func open(t testing.TB, name string, offset time.Duration) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(filepath.Join(t.TempDir(), name+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := now.Add(offset)
+	db.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func ok(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+type hub struct {
+	db  *storage.DB
+	srv *Server
+	url string
+}
+
+// wire counts the bytes that cross the network.
+var sent, received atomic.Int64
+
+type countConn struct{ net.Conn }
+
+func (c countConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	received.Add(int64(n))
+	return n, err
+}
+func (c countConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	sent.Add(int64(n))
+	return n, err
+}
+
+func init() {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return countConn{c}, nil
+	}
+	HTTPClient = &http.Client{Transport: tr, Timeout: time.Minute}
+}
+
+func newHub(t testing.TB) *hub {
+	t.Helper()
+	db := open(t, "hub", 0)
+	s := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.Now = func() time.Time { return now }
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	return &hub{db: db, srv: s, url: ts.URL}
+}
+
+func (h *hub) council(t testing.TB, name string) string {
+	c := model.Council{Name: name}
+	ok(t, h.db.SaveCouncil(&c))
+	return c.ID
+}
+
+func (h *hub) code(t testing.TB, council string) string {
+	_, code, err := h.db.AddDevice("laptop", council, council == "")
+	ok(t, err)
+	return code
+}
+
+func (h *hub) laptop(t testing.TB, name, council string, offset time.Duration) *storage.DB {
+	db := open(t, name, offset)
+	_, err := Enroll(context.Background(), db, h.url, h.code(t, council))
+	ok(t, err)
+	return db
+}
+
+func state(t testing.TB, db *storage.DB, council string) string {
+	t.Helper()
+	d, err := db.CouncilData(council)
+	ok(t, err)
+	cs, err := db.Conflicts(council)
+	ok(t, err)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%+v\n", *d)
+	for _, c := range cs {
+		fmt.Fprintf(&b, "%s %v %v %v\n", c.ID, c.Current, c.Kept, c.Other)
+	}
+	return b.String()
+}
+
+func syncOK(t testing.TB, db *storage.DB) Result {
+	t.Helper()
+	r, err := Sync(context.Background(), db, "")
+	ok(t, err)
+	return r
+}
+
+// The demo council made before enrolment goes up; a second laptop gets
+// everything; three laptops edit concurrently and sync in every order.
+func TestEndToEnd(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+
+	a := open(t, "a", 0)
+	_, err := demo.Council(a, now)
+	ok(t, err)
+	_, err = Enroll(context.Background(), a, h.url, h.code(t, council))
+	ok(t, err)
+	if r := syncOK(t, a); r.Pushed == 0 {
+		t.Fatal("nothing pushed")
+	}
+	b := h.laptop(t, "b", council, time.Second)
+	syncOK(t, b)
+	if sa, sb := state(t, a, council), state(t, b, council); sa != sb {
+		t.Fatalf("second laptop differs:\n%s\n---\n%s", sa, sb)
+	}
+	wishes, _ := b.BudgetWishes(council, 0)
+	for _, w := range wishes {
+		if w.Status == model.WishAnswered || w.AnswerText != "" {
+			t.Errorf("a demo answer went up as if from the municipality: %+v", w)
+		}
+	}
+	c := h.laptop(t, "c", council, 2*time.Second)
+	syncOK(t, c)
+
+	orders := [][]*storage.DB{{a, b, c}, {c, b, a}, {b, a, c}, {b, c, a}, {a, c, b}, {c, a, b}}
+	for round, order := range orders {
+		// Each laptop edits the same meeting and item offline.
+		for i, db := range []*storage.DB{a, b, c} {
+			ms, _ := db.Meetings(council)
+			m := ms[len(ms)-1]
+			m.Place = fmt.Sprintf("Sted %d/%d", round, i)
+			ok(t, db.SaveMeeting(&m))
+			items, _ := db.AgendaItems(ms[len(ms)-2].ID)
+			if len(items) > 0 && ms[len(ms)-2].Status != model.MeetingApproved {
+				it := items[0]
+				it.Notes += fmt.Sprintf("Runde %d, laptop %d\n", round, i)
+				ok(t, db.SaveAgendaItem(&it))
+			}
+			acts, _ := db.OpenActionItems(council)
+			if len(acts) > i && round%2 == 1 {
+				ok(t, db.DeleteActionItem(acts[i].ID))
+			}
+		}
+		for _, db := range order {
+			syncOK(t, db)
+		}
+		for _, db := range order {
+			syncOK(t, db)
+		}
+		sa, sb, sc := state(t, a, council), state(t, b, council), state(t, c, council)
+		if sa != sb || sb != sc {
+			t.Fatalf("round %d: laptops differ:\n%s\n---\n%s\n---\n%s", round, sa, sb, sc)
+		}
+		if sh := state(t, h.db, council); sh != sa {
+			t.Fatalf("round %d: hub differs", round)
+		}
+		// Every place written this round is the place or kept in a conflict.
+		ms, _ := a.Meetings(council)
+		cs, _ := a.Conflicts(council)
+		for i := 0; i < 3; i++ {
+			p := fmt.Sprintf("Sted %d/%d", round, i)
+			found := ms[len(ms)-1].Place == p
+			for _, x := range cs {
+				found = found || x.Other == p
+			}
+			if !found {
+				t.Errorf("round %d: edit %q lost", round, p)
+			}
+		}
+	}
+}
+
+func TestSecurity(t *testing.T) {
+	h := newHub(t)
+	jyderup, tornved := h.council(t, "Jyderup"), h.council(t, "Tornved")
+	a := h.laptop(t, "a", jyderup, 0)
+	other := h.laptop(t, "other", tornved, 0)
+	syncOK(t, a)
+	syncOK(t, other)
+	w := model.BudgetWish{CouncilID: jyderup, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
+	ok(t, a.SaveBudgetWish(&w))
+	syncOK(t, a)
+	if _, err := other.Council(jyderup); err == nil {
+		t.Error("a device of Tornved received Jyderup")
+	}
+
+	hubOps := func() int {
+		n, err := h.db.HubSequence()
+		ok(t, err)
+		return int(n)
+	}
+	before := hubOps()
+	tokenA, _ := a.Meta(storage.MetaToken)
+	tokenOther, _ := other.Meta(storage.MetaToken)
+	push := func(token string, cs []storage.Change) error {
+		wire, err := EncodeOps(cs)
+		ok(t, err)
+		return call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
+	}
+	// Another council's device writes Jyderup's wish.
+	evil := storage.Change{Device: other.DeviceID(), Seq: 1000, HLC: now.UnixMilli() << 16, Table: "budget_wishes", Row: w.ID, Council: jyderup, Field: "title", Value: "Hacket"}
+	if err := push(tokenOther, []storage.Change{evil}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("other council: %v", err)
+	}
+	// … claiming its own council for Jyderup's row.
+	evil.Council = tornved
+	if err := push(tokenOther, []storage.Change{evil}); !errors.Is(err, ErrBadInput) {
+		t.Errorf("row of another council: %v", err)
+	}
+	// … or as Jyderup's device.
+	evil.Device, evil.Council = a.DeviceID(), jyderup
+	if err := push(tokenOther, []storage.Change{evil}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("ops of another device: %v", err)
+	}
+	// A council answers its own wish.
+	w.Answer, w.AnswerText, w.Granted, w.Status = model.AnswerGranted, "Ja", 100, model.WishAnswered
+	ok(t, a.SaveBudgetWish(&w))
+	if _, err := Sync(context.Background(), a, ""); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "kun kommunen") {
+		t.Errorf("municipal field: %v", err)
+	}
+	if msg, _ := a.Meta(storage.MetaError); !strings.Contains(msg, "kommunen") {
+		t.Errorf("error not remembered: %q", msg)
+	}
+	// Unknown and revoked devices.
+	if err := push("nobody.secret", nil); !errors.Is(err, storage.ErrUnauthorized) {
+		t.Errorf("unknown device: %v", err)
+	}
+	if err := push(strings.Split(tokenA, ".")[0]+".wrong", nil); !errors.Is(err, storage.ErrUnauthorized) {
+		t.Errorf("wrong secret: %v", err)
+	}
+	devs, _ := h.db.Devices()
+	for _, d := range devs {
+		if d.Replica == other.DeviceID() {
+			ok(t, h.db.RevokeDevice(d.ID))
+		}
+	}
+	if _, err := Sync(context.Background(), other, ""); !errors.Is(err, storage.ErrRevoked) {
+		t.Errorf("revoked device: %v", err)
+	}
+	if hubOps() != before {
+		t.Errorf("refusals wrote %d ops", hubOps()-before)
+	}
+	if got, _ := h.db.BudgetWishes(jyderup, 0); len(got) != 1 || got[0].Title != "Cykelsti" || got[0].Answer != "" {
+		t.Errorf("hub's wish = %+v", got)
+	}
+	// A staff device answers; the council sees the answer.
+	staff := h.laptop(t, "staff", "", 0)
+	syncOK(t, staff)
+	sw, _ := staff.BudgetWishes(jyderup, 0)
+	sw[0].Answer, sw[0].AnswerText, sw[0].Granted, sw[0].Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered
+	ok(t, staff.SaveBudgetWish(&sw[0]))
+	syncOK(t, staff)
+	fresh := h.laptop(t, "fresh", jyderup, 0)
+	syncOK(t, fresh)
+	if got, _ := fresh.BudgetWishes(jyderup, 0); len(got) != 1 || got[0].AnswerText != "Delvist bevilget" {
+		t.Errorf("council's wish after answer = %+v", got)
+	}
+	// A code works once.
+	code := h.code(t, jyderup)
+	_, err := Enroll(context.Background(), open(t, "x", 0), h.url, code)
+	ok(t, err)
+	if _, err := Enroll(context.Background(), open(t, "y", 0), h.url, code); !errors.Is(err, storage.ErrUnauthorized) {
+		t.Errorf("code used twice: %v", err)
+	}
+}
+
+func TestClockAheadRefused(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 48*time.Hour)
+	syncOK(t, a)
+	m := model.Member{CouncilID: council, Name: "Åse", Role: model.RoleMember}
+	ok(t, a.SaveMember(&m))
+	_, err := Sync(context.Background(), a, "")
+	if !errors.Is(err, ErrClock) || !strings.Contains(err.Error(), "ret datoen") {
+		t.Errorf("clock ahead: %v", err)
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	h.srv.MaxBody = 2000
+	for i := 0; i < 50; i++ {
+		ok(t, a.SaveMember(&model.Member{CouncilID: council, Name: strings.Repeat("Ø", 100) + fmt.Sprint(i), Role: model.RoleMember}))
+	}
+	var re *RemoteError
+	if _, err := Sync(context.Background(), a, ""); !errors.As(err, &re) || re.Code != CodeTooLarge {
+		t.Errorf("big push: %v", err)
+	}
+	if n, _ := h.db.HubSequence(); n > 10 {
+		t.Errorf("a refused push wrote %d", n)
+	}
+}
+
+func TestResumeAfterCutOff(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := open(t, "a", 0)
+	_, err := demo.Council(a, now)
+	ok(t, err)
+	_, err = Enroll(context.Background(), a, h.url, h.code(t, council))
+	ok(t, err)
+	PushBatch, h.srv.PageSize = 7, 13
+	defer func() { PushBatch = 500 }()
+	// Cut the connection off after a few requests, then go on.
+	var calls atomic.Int64
+	old := HTTPClient.Transport
+	HTTPClient.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if calls.Add(1)%5 == 0 {
+			return nil, errors.New("forbindelsen blev afbrudt")
+		}
+		return old.RoundTrip(r)
+	})
+	defer func() { HTTPClient.Transport = old }()
+	b := open(t, "b", 0)
+	for {
+		if _, err := Enroll(context.Background(), b, h.url, h.code(t, council)); err == nil {
+			break
+		}
+	}
+	for i := 0; ; i++ {
+		_, errA := Sync(context.Background(), a, "")
+		_, errB := Sync(context.Background(), b, "")
+		if errA == nil && errB == nil {
+			break
+		}
+		if i > 200 {
+			t.Fatal(errA, errB)
+		}
+	}
+	HTTPClient.Transport = old
+	syncOK(t, a)
+	syncOK(t, b)
+	if sa, sb := state(t, a, council), state(t, b, council); sa != sb || !strings.Contains(sa, "Karen Østergaard") {
+		t.Fatalf("after cut-offs:\n%s\n---\n%s", sa, sb)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestBundles(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	ok(t, a.SaveMember(&model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	var buf bytes.Buffer
+	hd, err := WriteBundle(&buf, a, council)
+	ok(t, err)
+	if hd.Count == 0 || hd.Council != council {
+		t.Fatalf("header %+v", hd)
+	}
+	file := buf.Bytes()
+
+	// Damaged anywhere: refused whole.
+	for _, i := range []int{0, 10, len(file) / 2, len(file) - 5} {
+		bad := append([]byte{}, file...)
+		bad[i] ^= 0x40
+		before, _ := h.db.HubSequence()
+		if _, _, err := HubImportBundle(bytes.NewReader(bad), h.db, now, 24*time.Hour); err == nil {
+			t.Errorf("damaged at %d: accepted", i)
+		}
+		if after, _ := h.db.HubSequence(); after != before {
+			t.Errorf("damaged bundle wrote something")
+		}
+	}
+	_, n, err := HubImportBundle(bytes.NewReader(file), h.db, now, 24*time.Hour)
+	ok(t, err)
+	if n == 0 {
+		t.Error("nothing imported")
+	}
+	if _, n, err = HubImportBundle(bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil || n != 0 {
+		t.Errorf("second import: %d, %v", n, err)
+	}
+	if ms, _ := h.db.Members(council); len(ms) != 1 {
+		t.Errorf("hub members = %+v", ms)
+	}
+	// Back to another laptop by bundle; a foreign bundle is refused.
+	var back bytes.Buffer
+	_, err = WriteBundle(&back, h.db, council)
+	ok(t, err)
+	b := open(t, "b", 0)
+	_, n, err = ImportBundle(bytes.NewReader(back.Bytes()), b)
+	ok(t, err)
+	if sa, sb := state(t, a, council), state(t, b, council); sa != sb || n == 0 {
+		t.Errorf("by bundle:\n%s\n---\n%s", sa, sb)
+	}
+	c := open(t, "c", 0)
+	ok(t, c.SaveCouncil(&model.Council{Name: "Tornved"}))
+	if _, _, err := ImportBundle(bytes.NewReader(back.Bytes()), c); !errors.Is(err, ErrForeignBundle) {
+		t.Errorf("foreign bundle: %v", err)
+	}
+}
+
+// One changed field costs the same bytes however big the database is.
+func TestIncrementalCostIndependentOfSize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds large databases")
+	}
+	small := oneFieldBytes(t, 1)
+	large := oneFieldBytes(t, 3)
+	t.Logf("bytes for one changed field: %d (1 year), %d (3 years)", small, large)
+	if large > small+small/2 {
+		t.Errorf("bytes grow with the database: %d → %d", small, large)
+	}
+}
+
+func oneFieldBytes(t testing.TB, years int) int64 {
+	h := newHub(t)
+	a := open(t, "a", 0)
+	ok(t, demo.Large(a, now, demo.LargeSize{Councils: 1, Years: years}, nil))
+	cs, _ := a.Councils()
+	council := h.council(t, "x")
+	_, err := Enroll(context.Background(), a, h.url, h.code(t, council))
+	ok(t, err)
+	syncOK(t, a)
+	b := h.laptop(t, "b", council, time.Second)
+	syncOK(t, b)
+	_ = cs
+	ms, _ := a.Meetings(council)
+	m := ms[len(ms)/2]
+	m.Place = "Skolen"
+	ok(t, a.SaveMeeting(&m))
+	start := sent.Load() + received.Load()
+	syncOK(t, a)
+	syncOK(t, b)
+	if got, _ := b.Meeting(m.ID); got.Place != "Skolen" {
+		t.Fatalf("change not synced: %+v", got)
+	}
+	return sent.Load() + received.Load() - start
+}
+
+func BenchmarkOneFieldSync(b *testing.B) {
+	h := newHub(b)
+	a := open(b, "a", 0)
+	ok(b, demo.Large(a, now, demo.LargeSize{Councils: 1, Years: 10}, nil))
+	council := h.council(b, "x")
+	_, err := Enroll(context.Background(), a, h.url, h.code(b, council))
+	ok(b, err)
+	start := time.Now()
+	syncOK(b, a)
+	first := time.Since(start)
+	ops, _ := a.CouncilOps(council)
+	c := h.laptop(b, "c", council, time.Second)
+	start, bytes0 := time.Now(), sent.Load()+received.Load()
+	syncOK(b, c)
+	firstPull, firstBytes := time.Since(start), sent.Load()+received.Load()-bytes0
+	ms, _ := a.Meetings(council)
+	b.ResetTimer()
+	var total int64
+	for i := 0; i < b.N; i++ {
+		m := ms[i%len(ms)]
+		m.Place = fmt.Sprint("Sted ", i)
+		ok(b, a.SaveMeeting(&m))
+		before := sent.Load() + received.Load()
+		syncOK(b, a)
+		syncOK(b, c)
+		total += sent.Load() + received.Load() - before
+	}
+	b.ReportMetric(float64(total)/float64(b.N), "bytes/change")
+	b.ReportMetric(float64(len(ops)), "ops_in_db")
+	b.ReportMetric(first.Seconds(), "s_first_push")
+	b.ReportMetric(firstPull.Seconds(), "s_first_pull")
+	b.ReportMetric(float64(firstBytes), "bytes_first_pull")
+}
+
+func TestWireRoundTrip(t *testing.T) {
+	cs := []storage.Change{
+		{Device: "d", Seq: 1, HLC: 5, Table: "members", Row: "r", Council: "c", Field: "name", Value: "Łukasz \"Ø\" <x>"},
+		{Device: "d", Seq: 2, HLC: 6, Table: "members", Row: "r", Council: "c", Field: "contact", Value: int64(-1 << 62), Base: "d:1"},
+		{Device: "d", Seq: 3, HLC: 7, Table: "members", Row: "r", Council: "c", Field: "", Value: nil},
+	}
+	w, err := EncodeOps(cs)
+	ok(t, err)
+	back, err := DecodeOps(w)
+	ok(t, err)
+	if !reflect.DeepEqual(back, cs) {
+		t.Errorf("round trip: %+v", back)
+	}
+	if _, err := DecodeOps([]Op{{Value: []byte("1.5")}}); err == nil {
+		t.Error("float accepted")
+	}
+}

@@ -1,0 +1,251 @@
+package exchange
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// Errors of authorization, for errors.Is on both sides of the wire.
+var (
+	ErrForbidden = errors.New("ingen adgang")
+	ErrClock     = errors.New("enhedens ur går for langt foran")
+)
+
+// Server is the hub: a storage.DB replica of every council with a device
+// registry, behind HTTP.
+type Server struct {
+	DB  *storage.DB
+	Log *slog.Logger
+	// Now is the hub's clock.
+	Now func() time.Time
+	// MaxBody bounds a request body, compressed and decompressed.
+	MaxBody int64
+	// PageSize bounds the ops of one pull response.
+	PageSize int
+	// MaxAhead is how far ahead of the hub's clock an op's HLC may be.
+	MaxAhead time.Duration
+}
+
+// NewServer makes a hub with the default limits.
+func NewServer(db *storage.DB, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Server{DB: db, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, MaxAhead: 24 * time.Hour}
+}
+
+// Handler routes the protocol.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/enroll", s.enroll)
+	mux.HandleFunc("POST /v1/push", s.push)
+	mux.HandleFunc("GET /v1/pull", s.pull)
+	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	return mux
+}
+
+// httpError is an error with its status and code.
+type httpError struct {
+	status int
+	code   string
+	err    error
+}
+
+func (e *httpError) Error() string { return e.err.Error() }
+func (e *httpError) Unwrap() error { return e.err }
+
+func fail(status int, code string, err error) error { return &httpError{status, code, err} }
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	if !errors.As(err, &he) {
+		switch {
+		case errors.Is(err, errTooLarge):
+			he = &httpError{http.StatusRequestEntityTooLarge, CodeTooLarge, err}
+		case errors.Is(err, ErrBadInput), errors.Is(err, storage.ErrBadChange):
+			he = &httpError{http.StatusBadRequest, CodeBadRequest, err}
+		default:
+			he = &httpError{http.StatusInternalServerError, CodeInternal, errors.New("intern fejl på serveren")}
+			s.Log.Error("request failed", "path", r.URL.Path, "err", err)
+		}
+	}
+	s.Log.Info("refused", "path", r.URL.Path, "status", he.status, "code", he.code, "err", he.err.Error())
+	s.writeJSON(w, r, he.status, ErrorResponse{Error: he.err.Error(), Code: he.code})
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.WriteHeader(status)
+		zw := gzip.NewWriter(w)
+		json.NewEncoder(zw).Encode(v)
+		zw.Close()
+		return
+	}
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, s.MaxBody)
+	return decodeJSON(r.Body, r.Header.Get("Content-Encoding") == "gzip", s.MaxBody, v)
+}
+
+// device authenticates a request.
+func (s *Server) device(r *http.Request) (storage.Device, error) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	id, secret, ok2 := strings.Cut(token, ".")
+	if !ok || !ok2 {
+		return storage.Device{}, fail(http.StatusUnauthorized, CodeUnauthorized, storage.ErrUnauthorized)
+	}
+	d, err := s.DB.Authenticate(id, secret)
+	switch {
+	case errors.Is(err, storage.ErrRevoked):
+		return d, fail(http.StatusForbidden, CodeRevoked, err)
+	case err != nil:
+		return d, fail(http.StatusUnauthorized, CodeUnauthorized, storage.ErrUnauthorized)
+	}
+	return d, nil
+}
+
+func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
+	var req EnrollRequest
+	if err := s.readBody(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, secret, err := s.DB.EnrollDevice(req.Code, req.Replica)
+	if err != nil {
+		switch {
+		case errors.Is(err, storage.ErrRevoked):
+			err = fail(http.StatusForbidden, CodeRevoked, err)
+		default:
+			err = fail(http.StatusUnauthorized, CodeUnauthorized, err)
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	resp := EnrollResponse{Device: d.ID, Secret: secret, Council: d.Council, Staff: d.Staff}
+	if d.Council != "" {
+		if c, err := s.DB.Council(d.Council); err == nil {
+			resp.CouncilName = c.Name
+		}
+	}
+	s.Log.Info("enrolled", "device", d.ID, "label", d.Label, "council", d.Council, "staff", d.Staff)
+	s.writeJSON(w, r, http.StatusOK, resp)
+}
+
+func (s *Server) push(w http.ResponseWriter, r *http.Request) {
+	d, err := s.device(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req PushRequest
+	if err := s.readBody(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ops, err := DecodeOps(req.Ops)
+	if err == nil {
+		err = Authorize(d, ops, true, s.Now(), s.MaxAhead)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	n, err := s.DB.HubApply(ops)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.Log.Info("push", "device", d.ID, "ops", len(ops), "new", n)
+	s.writeJSON(w, r, http.StatusOK, PushResponse{Accepted: n})
+}
+
+func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
+	d, err := s.device(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	since, err := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
+	if err != nil && r.URL.Query().Get("since") != "" || since < 0 {
+		s.writeError(w, r, fail(http.StatusBadRequest, CodeBadRequest, errors.New("since skal være et tal")))
+		return
+	}
+	limit := s.PageSize
+	if l, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && l > 0 && l < limit {
+		limit = l
+	}
+	council := d.Council
+	if d.Staff {
+		council = ""
+	}
+	ops, next, more, err := s.DB.HubOpsSince(council, since, limit, d.Replica)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	wire, err := EncodeOps(ops)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, PullResponse{Ops: wire, Next: next, More: more})
+}
+
+// MunicipalField tells whether an op writes what only the municipality may
+// write: its answer on a budget wish (answer, answer text, granted amount)
+// and the status "besvaret". A council device may still create a wish with
+// these fields empty.
+func MunicipalField(c storage.Change) bool {
+	if c.Table != "budget_wishes" {
+		return false
+	}
+	switch c.Field {
+	case "answer", "answer_text", "granted":
+		empty := c.Value == nil || c.Value == "" || c.Value == int64(0)
+		return !(c.Base == "" && empty)
+	case "status":
+		return c.Value == string(model.WishAnswered)
+	}
+	return false
+}
+
+// Authorize checks that device d may write ops: a council device only its
+// own council, only ops it wrote itself (when own is set), and none of the
+// municipality's fields; no device an HLC more than maxAhead ahead of now.
+func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, maxAhead time.Duration) error {
+	limit := now.Add(maxAhead).UnixMilli()
+	for _, c := range ops {
+		if c.HLC>>16 > limit {
+			return fail(http.StatusBadRequest, CodeClock, fmt.Errorf("%w: en ændring er stemplet %s, serverens ur er %s; ret datoen på computeren",
+				ErrClock, time.UnixMilli(c.HLC>>16).UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
+		}
+		if d.Staff {
+			continue
+		}
+		if own && c.Device != d.Replica {
+			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: en enhed kan kun sende sine egne ændringer", ErrForbidden))
+		}
+		if c.Council != d.Council {
+			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: enheden hører til et andet lokalråd", ErrForbidden))
+		}
+		if MunicipalField(c) {
+			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive svaret på et budgetønske (%s)", ErrForbidden, c.Field))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+// Package exchange is how replicas exchange ops: the wire format (JSON,
+// gzip), the HTTP handler the municipality's hub mounts, the client the
+// desktop uses, and sync bundle files for a USB stick.
+//
+// The protocol, all JSON, request and response bodies gzip-compressed:
+//
+//	POST /v1/enroll          {"code", "replica", "label"} → {"device", "secret", "council", "staff", "council_name"}
+//	POST /v1/push            {"ops": [op…]} → {"accepted": n}
+//	GET  /v1/pull?since=N    → {"ops": [op…], "next": N', "more": bool}
+//
+// Push and pull carry "Authorization: Bearer DEVICE.SECRET". An op is
+// {"d": device, "s": seq, "h": hlc, "t": table, "r": row, "c": council,
+// "f": field, "v": value (string, integer or null), "b": base}. An error is
+// {"error": message in Danish, "code": one of the Code… constants} with a
+// matching HTTP status.
+package exchange
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"lokalraad/storage"
+)
+
+// Op is an op on the wire.
+type Op struct {
+	Device  string          `json:"d"`
+	Seq     int64           `json:"s"`
+	HLC     int64           `json:"h"`
+	Table   string          `json:"t"`
+	Row     string          `json:"r"`
+	Council string          `json:"c"`
+	Field   string          `json:"f"`
+	Value   json.RawMessage `json:"v"`
+	Base    string          `json:"b,omitempty"`
+}
+
+// ErrBadInput: a message or file could not be read as ops.
+var ErrBadInput = errors.New("ugyldige data")
+
+func toWire(c storage.Change) (Op, error) {
+	o := Op{Device: c.Device, Seq: c.Seq, HLC: c.HLC, Table: c.Table, Row: c.Row, Council: c.Council, Field: c.Field, Base: c.Base}
+	switch v := c.Value.(type) {
+	case nil:
+		o.Value = json.RawMessage("null")
+	case int64:
+		o.Value = json.RawMessage(strconv.FormatInt(v, 10))
+	case string:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return Op{}, err
+		}
+		o.Value = b
+	default:
+		return Op{}, fmt.Errorf("%w: værdi af typen %T", ErrBadInput, c.Value)
+	}
+	return o, nil
+}
+
+func fromWire(o Op) (storage.Change, error) {
+	c := storage.Change{Device: o.Device, Seq: o.Seq, HLC: o.HLC, Table: o.Table, Row: o.Row, Council: o.Council, Field: o.Field, Base: o.Base}
+	v := bytes.TrimSpace(o.Value)
+	switch {
+	case len(v) == 0 || string(v) == "null":
+	case v[0] == '"':
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			return c, fmt.Errorf("%w: %v", ErrBadInput, err)
+		}
+		c.Value = s
+	default:
+		n, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil {
+			return c, fmt.Errorf("%w: værdien %.20s er hverken tekst eller heltal", ErrBadInput, v)
+		}
+		c.Value = n
+	}
+	return c, nil
+}
+
+// EncodeOps turns changes into wire ops.
+func EncodeOps(cs []storage.Change) ([]Op, error) {
+	out := make([]Op, len(cs))
+	for i, c := range cs {
+		var err error
+		if out[i], err = toWire(c); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// DecodeOps turns wire ops into changes; storage checks them against the
+// schema when they are applied.
+func DecodeOps(ops []Op) ([]storage.Change, error) {
+	out := make([]storage.Change, len(ops))
+	for i, o := range ops {
+		var err error
+		if out[i], err = fromWire(o); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Messages.
+type (
+	EnrollRequest struct {
+		Code    string `json:"code"`
+		Replica string `json:"replica"`
+		Label   string `json:"label,omitempty"`
+	}
+	EnrollResponse struct {
+		Device      string `json:"device"`
+		Secret      string `json:"secret"`
+		Council     string `json:"council"`
+		Staff       bool   `json:"staff"`
+		CouncilName string `json:"council_name,omitempty"`
+	}
+	PushRequest struct {
+		Ops []Op `json:"ops"`
+	}
+	PushResponse struct {
+		Accepted int `json:"accepted"`
+	}
+	PullResponse struct {
+		Ops  []Op  `json:"ops"`
+		Next int64 `json:"next"`
+		More bool  `json:"more"`
+	}
+	ErrorResponse struct {
+		Error string `json:"error"`
+		Code  string `json:"code"`
+	}
+)
+
+// Error codes.
+const (
+	CodeBadRequest   = "bad_request"
+	CodeUnauthorized = "unauthorized"
+	CodeRevoked      = "revoked"
+	CodeForbidden    = "forbidden"
+	CodeClock        = "clock"
+	CodeTooLarge     = "too_large"
+	CodeInternal     = "internal"
+)
+
+// decodeJSON reads one JSON value from a (maybe gzip-compressed) body of at
+// most limit bytes once decompressed, refusing unknown fields.
+func decodeJSON(r io.Reader, gz bool, limit int64, v any) error {
+	if gz {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrBadInput, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	lr := &io.LimitedReader{R: r, N: limit + 1}
+	dec := json.NewDecoder(lr)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if lr.N <= 0 {
+			return errTooLarge
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errTooLarge
+		}
+		return fmt.Errorf("%w: %v", ErrBadInput, err)
+	}
+	if lr.N <= 0 {
+		return errTooLarge
+	}
+	return nil
+}
+
+var errTooLarge = errors.New("beskeden er for stor")
+
+// DecodePush reads a push request body; it is the decoder the fuzz tests
+// feed.
+func DecodePush(r io.Reader, gz bool, limit int64) ([]storage.Change, error) {
+	var req PushRequest
+	if err := decodeJSON(r, gz, limit, &req); err != nil {
+		return nil, err
+	}
+	return DecodeOps(req.Ops)
+}
+
+// DecodePull reads a pull response body.
+func DecodePull(r io.Reader, limit int64) ([]storage.Change, int64, bool, error) {
+	var resp PullResponse
+	if err := decodeJSON(r, false, limit, &resp); err != nil {
+		return nil, 0, false, err
+	}
+	cs, err := DecodeOps(resp.Ops)
+	return cs, resp.Next, resp.More, err
+}
+
+func gzipJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,352 @@
+package storage
+
+// The hub side of sync: the municipality's server keeps a replica of every
+// council, numbers the ops it accepts, and keeps a registry of devices.
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Errors of the device registry.
+var (
+	ErrUnauthorized = errors.New("ukendt enhed eller forkert nøgle")
+	ErrRevoked      = errors.New("enheden er spærret af kommunen")
+	ErrBadCode      = errors.New("tilmeldingskoden er ukendt eller allerede brugt")
+)
+
+// Device is a device in the hub's registry.
+type Device struct {
+	ID       string // the registry's id
+	Label    string
+	Council  string // "" for a staff device
+	Staff    bool
+	Replica  string // the device's own id, once enrolled
+	Created  time.Time
+	Enrolled time.Time
+	Revoked  time.Time
+}
+
+func hashSecret(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+func randomText(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+const deviceCols = "id, label, council_id, staff, replica, created, enrolled, revoked"
+
+func scanDevice(s scanner) (Device, error) {
+	var d Device
+	var staff int64
+	var created, enrolled, revoked string
+	err := s.Scan(&d.ID, &d.Label, &d.Council, &staff, &d.Replica, &created, &enrolled, &revoked)
+	d.Staff = staff != 0
+	d.Created, d.Enrolled, d.Revoked = parseStampText(created), parseStampText(enrolled), parseStampText(revoked)
+	return d, err
+}
+
+// AddDevice registers a device for a council (or a staff device, which may
+// read every council and write the municipality's fields) and returns its
+// one-time enrolment code. Only the code's hash is kept.
+func (db *DB) AddDevice(label, council string, staff bool) (Device, string, error) {
+	if staff == (council != "") {
+		return Device{}, "", errors.New("en enhed hører enten til ét råd eller er kommunens")
+	}
+	if council != "" {
+		if _, err := db.Council(council); err != nil {
+			return Device{}, "", fmt.Errorf("rådet %s: %w", council, err)
+		}
+	}
+	code := randomText(10)
+	code = code[:4] + "-" + code[4:8] + "-" + code[8:12] + "-" + code[12:16]
+	d := Device{ID: newID(), Label: label, Council: council, Staff: staff, Created: db.Now().UTC().Truncate(time.Second)}
+	_, err := db.sql.Exec("INSERT INTO devices(id, label, council_id, staff, code_hash, created) VALUES (?, ?, ?, ?, ?, ?)",
+		d.ID, d.Label, d.Council, boolInt(staff), hashSecret(code), stampText(d.Created))
+	if err != nil {
+		return Device{}, "", friendly(err)
+	}
+	return d, code, nil
+}
+
+// Devices lists the registry.
+func (db *DB) Devices() ([]Device, error) {
+	return list(context.Background(), db.sql, scanDevice, "SELECT "+deviceCols+" FROM devices ORDER BY created, id")
+}
+
+// RevokeDevice stops a device at once.
+func (db *DB) RevokeDevice(id string) error {
+	res, err := db.sql.Exec("UPDATE devices SET revoked = ? WHERE id = ? AND revoked = ''", stampText(db.Now()), id)
+	if err != nil {
+		return friendly(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var x string
+		if err := db.sql.QueryRow("SELECT id FROM devices WHERE id = ?", id).Scan(&x); err != nil {
+			return ErrNotFound
+		}
+	}
+	return nil
+}
+
+// EnrollDevice trades a one-time code for the device's own secret, binding
+// the registry entry to the device's replica id. The code cannot be used
+// again.
+func (db *DB) EnrollDevice(code, replica string) (Device, string, error) {
+	code = strings.ToLower(strings.TrimSpace(code))
+	if code == "" || replica == "" {
+		return Device{}, "", ErrBadCode
+	}
+	secret := randomText(32)
+	var d Device
+	err := db.inTx(context.Background(), func(tx *sql.Tx) error {
+		var err error
+		d, err = scanDevice(tx.QueryRow("SELECT "+deviceCols+" FROM devices WHERE code_hash = ?", hashSecret(code)))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrBadCode
+		}
+		if err != nil {
+			return err
+		}
+		if !d.Revoked.IsZero() {
+			return ErrRevoked
+		}
+		var other string
+		err = tx.QueryRow("SELECT id FROM devices WHERE replica = ? AND revoked = '' AND id <> ?", replica, d.ID).Scan(&other)
+		if err == nil {
+			return fmt.Errorf("enheden er allerede tilmeldt som %s", other)
+		}
+		d.Replica, d.Enrolled = replica, db.Now().UTC().Truncate(time.Second)
+		_, err = tx.Exec("UPDATE devices SET code_hash = '', secret_hash = ?, replica = ?, enrolled = ? WHERE id = ?",
+			hashSecret(secret), replica, stampText(d.Enrolled), d.ID)
+		return err
+	})
+	if err != nil {
+		return Device{}, "", err
+	}
+	return d, secret, nil
+}
+
+// Authenticate finds the device a secret belongs to.
+func (db *DB) Authenticate(id, secret string) (Device, error) {
+	var hash string
+	d, err := scanDevice(db.sql.QueryRow("SELECT "+deviceCols+" FROM devices WHERE id = ?", id))
+	if err == nil {
+		err = db.sql.QueryRow("SELECT secret_hash FROM devices WHERE id = ?", id).Scan(&hash)
+	}
+	if err != nil || hash == "" || subtle.ConstantTimeCompare([]byte(hash), []byte(hashSecret(secret))) != 1 {
+		return Device{}, ErrUnauthorized
+	}
+	if !d.Revoked.IsZero() {
+		return Device{}, ErrRevoked
+	}
+	return d, nil
+}
+
+// DeviceByReplica finds the registry entry of a replica id; the hub's own
+// replica is reported as a staff device.
+func (db *DB) DeviceByReplica(replica string) (Device, error) {
+	if replica == db.device {
+		return Device{ID: replica, Label: "kommunen", Staff: true, Replica: replica}, nil
+	}
+	d, err := scanDevice(db.sql.QueryRow("SELECT "+deviceCols+" FROM devices WHERE replica = ? ORDER BY revoked = '' DESC, enrolled DESC LIMIT 1", replica))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Device{}, ErrUnauthorized
+	}
+	return d, err
+}
+
+// HubApply applies ops on the hub and numbers the new ones (and the hub's
+// own new ops) in the hub's sequence. It returns how many were new.
+func (db *DB) HubApply(ops []Change) (int, error) {
+	var n int
+	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
+		ctx := context.Background()
+		var fresh []Change
+		var err error
+		if n, fresh, err = db.applyOps(ctx, tx, ops); err != nil {
+			return err
+		}
+		for _, c := range fresh {
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO sync_seq(council_id, device, seq) VALUES (?, ?, ?)", c.Council, c.Device, c.Seq); err != nil {
+				return err
+			}
+		}
+		return db.sequenceLocal(ctx, tx)
+	})
+	return n, err
+}
+
+// sequenceLocal numbers the hub's own ops written since the last call.
+func (db *DB) sequenceLocal(ctx context.Context, tx *sql.Tx) error {
+	if err := db.captureDeletes(ctx, tx); err != nil {
+		return err
+	}
+	from, err := getMetaInt(ctx, tx, "sync_hub_local")
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO sync_seq(council_id, device, seq) SELECT council_id, device, seq FROM changes WHERE device = ? AND seq > ? ORDER BY seq", db.device, from); err != nil {
+		return err
+	}
+	return bumpMeta(ctx, tx, "sync_hub_local", mustMetaInt(ctx, tx, "seq"))
+}
+
+func mustMetaInt(ctx context.Context, tx *sql.Tx, key string) int64 {
+	n, _ := getMetaInt(ctx, tx, key)
+	return n
+}
+
+// HubOpsSince returns up to limit ops of a council ("" for every council)
+// the hub numbered after since, leaving out those written by exclude (the
+// asking device's own), the number to ask from next time, and whether more
+// may follow.
+func (db *DB) HubOpsSince(council string, since int64, limit int, exclude string) ([]Change, int64, bool, error) {
+	ctx := context.Background()
+	if err := db.applyTx(ctx, func(tx *sql.Tx) error { return db.sequenceLocal(ctx, tx) }); err != nil {
+		return nil, 0, false, err
+	}
+	q := "SELECT s.n, c.device, c.seq, c.hlc, c.tbl, c.row_id, c.council_id, c.field, c.value, c.base FROM sync_seq s JOIN changes c ON c.device = s.device AND c.seq = s.seq WHERE s.n > ?"
+	args := []any{since}
+	if council != "" {
+		q += " AND s.council_id = ?"
+		args = append(args, council)
+	}
+	q += " ORDER BY s.n LIMIT ?"
+	args = append(args, limit)
+	next := since
+	type numbered struct {
+		n int64
+		c Change
+	}
+	rows, err := list(ctx, db.sql, func(s scanner) (numbered, error) {
+		var x numbered
+		err := s.Scan(&x.n, &x.c.Device, &x.c.Seq, &x.c.HLC, &x.c.Table, &x.c.Row, &x.c.Council, &x.c.Field, &x.c.Value, &x.c.Base)
+		x.c.Value = textValue(x.c.Value)
+		return x, err
+	}, q, args...)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	out := make([]Change, 0, len(rows))
+	for _, r := range rows {
+		next = r.n
+		if r.c.Device != exclude {
+			out = append(out, r.c)
+		}
+	}
+	return out, next, len(rows) == limit, nil
+}
+
+// HubSequence is the newest number the hub has given.
+func (db *DB) HubSequence() (int64, error) {
+	var n int64
+	err := db.sql.QueryRow("SELECT COALESCE(MAX(n), 0) FROM sync_seq").Scan(&n)
+	return n, err
+}
+
+// LinkCouncil gives the council made on this device before it was enrolled
+// the id of its council at the hub, in every table and in the change log.
+// Only a device that has sent nothing may do it.
+func (db *DB) LinkCouncil(from, to string) error {
+	if from == to {
+		return nil
+	}
+	ctx := context.Background()
+	return db.applyTx(ctx, func(tx *sql.Tx) error {
+		acked, err := getMetaInt(ctx, tx, MetaAcked)
+		if err != nil {
+			return err
+		}
+		var others int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device <> ? AND council_id = ?", db.device, from).Scan(&others); err != nil {
+			return err
+		}
+		if acked > 0 || others > 0 {
+			return errors.New("rådet er allerede synkroniseret og kan ikke kobles om")
+		}
+		var x string
+		if err := tx.QueryRowContext(ctx, "SELECT id FROM councils WHERE id = ?", to).Scan(&x); err == nil {
+			return errors.New("rådet findes allerede på denne computer")
+		}
+		steps := []string{
+			"UPDATE councils SET id = ?2, council_id = ?2 WHERE id = ?1",
+			"UPDATE changes SET row_id = ?2 WHERE tbl = 'councils' AND row_id = ?1",
+			"UPDATE changes SET council_id = ?2 WHERE council_id = ?1",
+			"UPDATE field_versions SET row_id = ?2 WHERE tbl = 'councils' AND row_id = ?1",
+			"UPDATE tombstones SET council_id = ?2 WHERE council_id = ?1",
+			"UPDATE tombstones SET row_id = ?2 WHERE tbl = 'councils' AND row_id = ?1",
+			"UPDATE sync_conflicts SET council_id = ?2 WHERE council_id = ?1",
+		}
+		for _, t := range Tables[1:] {
+			steps = append(steps, "UPDATE "+t+" SET council_id = ?2 WHERE council_id = ?1")
+		}
+		for _, q := range steps {
+			if _, err := tx.ExecContext(ctx, q, from, to); err != nil {
+				return fmt.Errorf("kobl rådet: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// RewriteUnsynced changes the values of this device's ops of a council that
+// has never been synced, and the rows where those ops are the current
+// version: f returns the new value of an op, or false to leave it. Used at
+// enrolment to clear what only the municipality may write (the demo's
+// answered budget wish), since those ops have never left the device.
+func (db *DB) RewriteUnsynced(council string, f func(Change) (any, bool)) (int, error) {
+	ctx := context.Background()
+	n := 0
+	err := db.applyTx(ctx, func(tx *sql.Tx) error {
+		acked, err := getMetaInt(ctx, tx, MetaAcked)
+		if err != nil {
+			return err
+		}
+		if acked > 0 {
+			return errors.New("rådet er allerede synkroniseret")
+		}
+		ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND council_id = ? AND field <> ''", db.device, council)
+		if err != nil {
+			return err
+		}
+		sch, err := db.schema()
+		if err != nil {
+			return err
+		}
+		for _, c := range ops {
+			v, ok := f(c)
+			if !ok {
+				continue
+			}
+			if _, known := sch[c.Table][c.Field]; !known {
+				continue
+			}
+			n++
+			if _, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", v, c.Device, c.Seq); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE "+c.Table+" SET "+c.Field+" = ? WHERE id = ? AND EXISTS (SELECT 1 FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ? AND device = ? AND seq = ?)",
+				v, c.Row, c.Table, c.Row, c.Field, c.Device, c.Seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}

@@ -1,0 +1,984 @@
+package storage
+
+// Sync: applying ops from other replicas.
+//
+// The state of a replica is a pure function of the set of ops it holds, so
+// replicas that hold the same ops hold the same data, whatever order the ops
+// came in, however often, and however they were split into batches:
+//
+//   - A field's value is found by replaying its ops in (HLC, device) order.
+//     An op whose base is the version before it simply replaces it. An op
+//     whose base is older did not see that version: the two edits were
+//     concurrent. A short field takes the later op's value and keeps the
+//     earlier one as a conflict. A long text (LongText) is merged three-way
+//     (model.Merge3) from the value of the op's base; overlapping hunks take
+//     the later edit and the earlier full text is kept as a conflict.
+//     Replaying only what is new is the fast path; an op that sorts before
+//     the field's version replays the whole field.
+//   - A delete op carries what its device had seen of the row: the version
+//     (HLC, device) of every field at the moment of the delete (captured
+//     into the op's value before the op leaves the device). An edit is seen
+//     by a delete when the delete's version of that field is the same op or
+//     later: HLC order respects causality, and a device's version of a field
+//     is the latest op of it the device holds. A row is alive while some
+//     edit of it is seen by no delete: a concurrent edit beats a delete, and
+//     the row comes back with all its fields; a delete beats everything it
+//     saw.
+//   - Applying writes no new local ops; it advances this device's HLC past
+//     the ops it received so that local edits made afterwards sort after
+//     them.
+//
+// Conflicts are derived state with ids every replica computes alike;
+// dismissing one (ResolveConflict) is itself an op on the pseudo-table
+// sync_conflicts, so it travels like any edit.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"lokalraad/model"
+)
+
+// Change is one op of the change log as replicas exchange it.
+type Change struct {
+	Device  string // the device that wrote it
+	Seq     int64  // that device's sequence number
+	HLC     int64  // hybrid logical clock: ms << 16 | counter
+	Table   string
+	Row     string
+	Council string
+	Field   string // "" for a delete
+	Value   any    // string, int64, or nil; a delete's value says what it had seen
+	Base    string // op id ("device:seq") of the version it was based on
+}
+
+// ID is the op's id, "device:seq".
+func (c Change) ID() string { return opID(c.Device, c.Seq) }
+
+// ErrBadChange: an op is malformed or does not fit the schema. The batch it
+// came in is refused whole.
+var ErrBadChange = errors.New("ugyldig ændring")
+
+// conflictsTable is the pseudo-table of conflict dismissals.
+const conflictsTable = "sync_conflicts"
+
+// LongText tells whether a field is merged line by line rather than by
+// last writer.
+func LongText(table, field string) bool {
+	switch table + "." + field {
+	case "agenda_items.background", "agenda_items.notes", "agenda_items.decision",
+		"projects.description", "budget_wishes.justification",
+		"meetings.attendees", "meetings.apologies":
+		return true
+	}
+	return false
+}
+
+// schema: for every table of council data, whether each field is an
+// integer column. Read once from the database.
+var (
+	schemaOnce sync.Once
+	schemaCols map[string]map[string]bool
+	schemaErr  error
+)
+
+func (db *DB) schema() (map[string]map[string]bool, error) {
+	schemaOnce.Do(func() {
+		m := map[string]map[string]bool{}
+		for _, t := range Tables {
+			cols, err := list(context.Background(), db.sql, func(s scanner) ([2]string, error) {
+				var cid, notnull, pk int
+				var name, typ string
+				var dflt any
+				err := s.Scan(&cid, &name, &typ, &notnull, &dflt, &pk)
+				return [2]string{name, typ}, err
+			}, "PRAGMA table_info("+t+")")
+			if err != nil {
+				schemaErr = err
+				return
+			}
+			m[t] = map[string]bool{}
+			for _, c := range cols {
+				if c[0] == "id" || c[0] == "council_id" {
+					continue
+				}
+				m[t][c[0]] = strings.EqualFold(c[1], "INTEGER")
+			}
+		}
+		schemaCols = m
+	})
+	return schemaCols, schemaErr
+}
+
+// checkChange checks an op's shape against the schema.
+func (db *DB) checkChange(c *Change) error {
+	bad := func(why string) error {
+		return fmt.Errorf("%w %s:%d (%s.%s): %s", ErrBadChange, c.Device, c.Seq, c.Table, c.Field, why)
+	}
+	if c.Device == "" || c.Seq <= 0 || c.HLC <= 0 || c.Row == "" || c.Council == "" {
+		return bad("mangler enhed, nummer, ur, række eller råd")
+	}
+	if len(c.Device) > 100 || len(c.Row) > 200 || len(c.Council) > 100 || len(c.Base) > 200 {
+		return bad("for lang id")
+	}
+	if c.Base != "" {
+		if _, _, ok := parseOpID(c.Base); !ok {
+			return bad("ugyldig base")
+		}
+	}
+	if i, ok := c.Value.(int); ok {
+		c.Value = int64(i)
+	}
+	if c.Table == conflictsTable {
+		if c.Field != "resolved" {
+			return bad("ukendt felt")
+		}
+		if _, ok := c.Value.(int64); !ok {
+			return bad("forkert type")
+		}
+		return nil
+	}
+	sch, err := db.schema()
+	if err != nil {
+		return err
+	}
+	cols, ok := sch[c.Table]
+	if !ok {
+		return bad("ukendt tabel")
+	}
+	if c.Table == councilsT.name && c.Row != c.Council {
+		return bad("et råd er sit eget råd")
+	}
+	if c.Field == "" {
+		switch c.Value.(type) {
+		case nil, string:
+			return nil
+		}
+		return bad("forkert type")
+	}
+	isInt, ok := cols[c.Field]
+	if !ok {
+		return bad("ukendt felt")
+	}
+	switch c.Value.(type) {
+	case int64:
+		if isInt {
+			return nil
+		}
+	case string:
+		if !isInt {
+			return nil
+		}
+	}
+	return bad("forkert type")
+}
+
+func parseOpID(id string) (device string, seq int64, ok bool) {
+	i := strings.LastIndexByte(id, ':')
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.ParseInt(id[i+1:], 10, 64)
+	if err != nil || n <= 0 {
+		return "", 0, false
+	}
+	return id[:i], n, true
+}
+
+// version is an op's place in replay order.
+type version struct {
+	hlc    int64
+	device string
+}
+
+func (a version) after(b version) bool {
+	return a.hlc > b.hlc || a.hlc == b.hlc && a.device > b.device
+}
+
+// fieldOp is one op of a field, as replay needs it.
+type fieldOp struct {
+	v     version
+	seq   int64
+	value any
+	base  string
+}
+
+func (o fieldOp) id() string { return opID(o.v.device, o.seq) }
+
+// fieldState is a field's value after a replay, and the op that wrote it.
+type fieldState struct {
+	value     any
+	version   fieldOp
+	set       bool
+	conflicts []conflictRec
+}
+
+type conflictRec struct {
+	winner, loser fieldOp
+	kept, other   any
+	merged        bool
+}
+
+// step applies the next op (in replay order) to a field's state.
+func (st *fieldState) step(op fieldOp, long bool, baseValue func(string) (any, bool)) {
+	if !st.set {
+		st.value, st.version, st.set = op.value, op, true
+		return
+	}
+	prev := st.version
+	if op.base == prev.id() || sameValue(st.value, op.value) {
+		st.value, st.version = op.value, op
+		return
+	}
+	ours, ok1 := op.value.(string)
+	theirs, ok2 := st.value.(string)
+	if long && ok1 && ok2 {
+		anc := ""
+		if v, ok := baseValue(op.base); ok {
+			anc, _ = v.(string)
+		}
+		merged, n := model.Merge3(anc, ours, theirs)
+		if n > 0 {
+			st.conflicts = append(st.conflicts, conflictRec{winner: op, loser: prev, kept: merged, other: theirs, merged: true})
+		}
+		st.value, st.version = merged, op
+		return
+	}
+	st.conflicts = append(st.conflicts, conflictRec{winner: op, loser: prev, kept: op.value, other: st.value})
+	st.value, st.version = op.value, op
+}
+
+// ApplyOps applies ops from other replicas: idempotent (ops already held
+// are skipped), order-free, and without writing local ops. A malformed op,
+// or an op for a row of another council, refuses the whole batch. It
+// returns how many ops were new.
+func (db *DB) ApplyOps(ops []Change) (int, error) {
+	var n int
+	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
+		var err error
+		n, _, err = db.applyOps(context.Background(), tx, ops)
+		return err
+	})
+	return n, err
+}
+
+// ApplyPulled applies a page of ops pulled from the hub and moves the pull
+// cursor to next in the same transaction, so a sync cut off at any point
+// resumes without loss.
+func (db *DB) ApplyPulled(ops []Change, next int64) (int, error) {
+	var n int
+	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
+		var err error
+		if n, _, err = db.applyOps(context.Background(), tx, ops); err != nil {
+			return err
+		}
+		return setMeta(context.Background(), tx, MetaCursor, strconv.FormatInt(next, 10))
+	})
+	return n, err
+}
+
+// applyTx runs f in a transaction on a connection with foreign keys off:
+// ops of a child may arrive before those of its parent, and a row may
+// outlive a parent deleted concurrently.
+func (db *DB) applyTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return friendly(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return friendly(err)
+	}
+	defer conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return friendly(err)
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return friendly(err)
+	}
+	return friendly(tx.Commit())
+}
+
+type fieldKey struct{ table, row, field string }
+type rowKey struct{ table, row string }
+
+// applyOps inserts the new ops into the change log and brings the touched
+// fields and rows up to date. It returns the ops that were new.
+func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Change, error) {
+	if err := db.captureDeletes(ctx, tx); err != nil {
+		return 0, nil, err
+	}
+	for i := range ops {
+		if err := db.checkChange(&ops[i]); err != nil {
+			return 0, nil, err
+		}
+	}
+	var fresh []Change
+	touched := map[fieldKey][]fieldOp{}
+	rows := map[rowKey]string{}
+	rowCouncil := map[rowKey]string{}
+	var maxHLC, maxOwnSeq int64
+	for _, c := range ops {
+		rk := rowKey{c.Table, c.Row}
+		if have, ok := rowCouncil[rk]; !ok {
+			var council string
+			err := tx.QueryRowContext(ctx, "SELECT council_id FROM changes WHERE tbl = ? AND row_id = ? LIMIT 1", c.Table, c.Row).Scan(&council)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				council = c.Council
+			case err != nil:
+				return 0, nil, err
+			}
+			rowCouncil[rk] = council
+			if council != c.Council {
+				return 0, nil, fmt.Errorf("%w: rækken %s hører til et andet råd", ErrBadChange, c.Row)
+			}
+		} else if have != c.Council {
+			return 0, nil, fmt.Errorf("%w: rækken %s hører til et andet råd", ErrBadChange, c.Row)
+		}
+		res, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base)
+		if err != nil {
+			return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
+		}
+		if k, _ := res.RowsAffected(); k == 0 {
+			continue
+		}
+		fresh = append(fresh, c)
+		maxHLC = max(maxHLC, c.HLC)
+		if c.Device == db.device {
+			maxOwnSeq = max(maxOwnSeq, c.Seq)
+		}
+		if c.Table == conflictsTable {
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO sync_resolved(id) VALUES (?)", c.Row); err != nil {
+				return 0, nil, err
+			}
+			continue
+		}
+		rows[rk] = c.Council
+		if c.Field != "" {
+			fk := fieldKey{c.Table, c.Row, c.Field}
+			touched[fk] = append(touched[fk], fieldOp{v: version{c.HLC, c.Device}, seq: c.Seq, value: c.Value, base: c.Base})
+		}
+	}
+	if len(fresh) == 0 {
+		return 0, nil, nil
+	}
+	// The clock: local edits after this sort after everything received.
+	if err := bumpMeta(ctx, tx, "hlc", maxHLC); err != nil {
+		return 0, nil, err
+	}
+	if maxOwnSeq > 0 { // our own ops came back from a backup of the hub
+		if err := bumpMeta(ctx, tx, "seq", maxOwnSeq); err != nil {
+			return 0, nil, err
+		}
+	}
+	a := &applier{db: db, ctx: ctx, tx: tx, states: map[fieldKey]*fieldState{}}
+	keys := make([]fieldKey, 0, len(touched))
+	for k := range touched {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		return a.table < b.table || a.table == b.table && (a.row < b.row || a.row == b.row && a.field < b.field)
+	})
+	changed := map[rowKey][]string{}
+	for _, k := range keys {
+		did, err := a.updateField(k, rows[rowKey{k.table, k.row}], touched[k])
+		if err != nil {
+			return 0, nil, err
+		}
+		if did {
+			changed[rowKey{k.table, k.row}] = append(changed[rowKey{k.table, k.row}], k.field)
+		}
+	}
+	rks := make([]rowKey, 0, len(rows))
+	for k := range rows {
+		rks = append(rks, k)
+	}
+	sort.Slice(rks, func(i, j int) bool {
+		return rks[i].table < rks[j].table || rks[i].table == rks[j].table && rks[i].row < rks[j].row
+	})
+	for _, rk := range rks {
+		if err := a.materialize(rk, rows[rk], changed[rk]); err != nil {
+			return 0, nil, err
+		}
+	}
+	return len(fresh), fresh, nil
+}
+
+type applier struct {
+	db     *DB
+	ctx    context.Context
+	tx     *sql.Tx
+	states map[fieldKey]*fieldState
+}
+
+func (a *applier) baseValue(id string) (any, bool) {
+	dev, seq, ok := parseOpID(id)
+	if !ok {
+		return nil, false
+	}
+	var v any
+	if err := a.tx.QueryRowContext(a.ctx, "SELECT value FROM changes WHERE device = ? AND seq = ?", dev, seq).Scan(&v); err != nil {
+		return nil, false
+	}
+	if b, ok := v.([]byte); ok {
+		v = string(b)
+	}
+	return v, true
+}
+
+// replay computes a field's state from all its ops.
+func (a *applier) replay(k fieldKey) (*fieldState, error) {
+	ops, err := list(a.ctx, a.tx, func(s scanner) (fieldOp, error) {
+		var o fieldOp
+		err := s.Scan(&o.v.hlc, &o.v.device, &o.seq, &o.value, &o.base)
+		if b, ok := o.value.([]byte); ok {
+			o.value = string(b)
+		}
+		return o, err
+	}, "SELECT hlc, device, seq, value, base FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY hlc, device", k.table, k.row, k.field)
+	if err != nil {
+		return nil, err
+	}
+	st := &fieldState{}
+	long := LongText(k.table, k.field)
+	for _, o := range ops {
+		st.step(o, long, a.baseValue)
+	}
+	return st, nil
+}
+
+// updateField brings a field's version and conflicts up to date with its
+// new ops. It reports whether the field's state changed.
+func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp) (bool, error) {
+	sort.Slice(fresh, func(i, j int) bool { return fresh[j].v.after(fresh[i].v) })
+	// The fast path: the row is there and every new op sorts after the
+	// field's version, so the replay so far is the row's value.
+	var cur fieldOp
+	err := a.tx.QueryRowContext(a.ctx, "SELECT hlc, device, seq FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ?", k.table, k.row, k.field).Scan(&cur.v.hlc, &cur.v.device, &cur.seq)
+	var st *fieldState
+	full := true
+	if err == nil && fresh[0].v.after(cur.v) {
+		var value any
+		err := a.tx.QueryRowContext(a.ctx, "SELECT "+k.field+" FROM "+k.table+" WHERE id = ?", k.row).Scan(&value)
+		if err == nil {
+			if b, ok := value.([]byte); ok {
+				value = string(b)
+			}
+			// The row's value is the replay so far (when it was written by
+			// a local edit, that edit is the field's version).
+			st = &fieldState{value: value, version: cur, set: true}
+			long := LongText(k.table, k.field)
+			for _, o := range fresh {
+				st.step(o, long, a.baseValue)
+			}
+			full = false
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
+	} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	if full {
+		if st, err = a.replay(k); err != nil {
+			return false, err
+		}
+	}
+	a.states[k] = st
+	if st.version.v != cur.v || st.version.seq != cur.seq {
+		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES (?, ?, ?, ?, ?, ?)",
+			k.table, k.row, k.field, st.version.v.hlc, st.version.v.device, st.version.seq); err != nil {
+			return false, err
+		}
+	}
+	if full {
+		// Conflicts are derived: drop those the full replay no longer finds.
+		keep := map[string]bool{}
+		for _, c := range st.conflicts {
+			keep[conflictID(k, c)] = true
+		}
+		ids, err := list(a.ctx, a.tx, func(s scanner) (string, error) {
+			var id string
+			return id, s.Scan(&id)
+		}, "SELECT id FROM sync_conflicts WHERE tbl = ? AND row_id = ? AND field = ?", k.table, k.row, k.field)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range ids {
+			if !keep[id] {
+				if _, err := a.tx.ExecContext(a.ctx, "DELETE FROM sync_conflicts WHERE id = ?", id); err != nil {
+					return false, err
+				}
+			}
+		}
+	}
+	for _, c := range st.conflicts {
+		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR IGNORE INTO sync_conflicts(id, council_id, tbl, row_id, field, winner, loser, kept, other, merged, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			conflictID(k, c), council, k.table, k.row, k.field, c.winner.id(), c.loser.id(), c.kept, c.other, boolInt(c.merged), c.winner.v.hlc); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func conflictID(k fieldKey, c conflictRec) string {
+	return k.table + "/" + k.row + "/" + k.field + "/" + c.winner.id() + "/" + c.loser.id()
+}
+
+// state is a field's state, replayed when this batch did not touch it.
+func (a *applier) state(k fieldKey) (*fieldState, error) {
+	if st, ok := a.states[k]; ok {
+		return st, nil
+	}
+	st, err := a.replay(k)
+	if err == nil {
+		a.states[k] = st
+	}
+	return st, err
+}
+
+// deleteKnowledge is what a delete had seen: the version of every field.
+type deleteKnowledge map[string]version
+
+func encodeKnowledge(k deleteKnowledge) string {
+	names := make([]string, 0, len(k))
+	for f := range k {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, f := range names {
+		fmt.Fprintf(&b, "%s\t%d\t%s\n", f, k[f].hlc, k[f].device)
+	}
+	return b.String()
+}
+
+func decodeKnowledge(s string) deleteKnowledge {
+	k := deleteKnowledge{}
+	for _, line := range strings.Split(s, "\n") {
+		parts := strings.Split(line, "\t")
+		if len(parts) != 3 {
+			continue
+		}
+		hlc, err := strconv.ParseInt(parts[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		k[parts[0]] = version{hlc, parts[2]}
+	}
+	return k
+}
+
+// materialize makes a touched row in its table agree with its ops: there
+// with its fields' values while alive, gone with a tombstone while dead.
+func (a *applier) materialize(rk rowKey, council string, changedFields []string) error {
+	dels, err := list(a.ctx, a.tx, func(s scanner) (struct {
+		v    version
+		know deleteKnowledge
+	}, error) {
+		var d struct {
+			v    version
+			know deleteKnowledge
+		}
+		var value any
+		err := s.Scan(&d.v.hlc, &d.v.device, &value)
+		switch v := value.(type) {
+		case string:
+			d.know = decodeKnowledge(v)
+		case []byte:
+			d.know = decodeKnowledge(string(v))
+		}
+		return d, err
+	}, "SELECT hlc, device, value FROM changes WHERE tbl = ? AND row_id = ? AND field = '' ORDER BY hlc, device", rk.table, rk.row)
+	if err != nil {
+		return err
+	}
+	alive := true
+	if len(dels) > 0 {
+		edits, err := list(a.ctx, a.tx, func(s scanner) (struct {
+			field string
+			v     version
+		}, error) {
+			var e struct {
+				field string
+				v     version
+			}
+			return e, s.Scan(&e.field, &e.v.hlc, &e.v.device)
+		}, "SELECT field, hlc, device FROM changes WHERE tbl = ? AND row_id = ? AND field <> ''", rk.table, rk.row)
+		if err != nil {
+			return err
+		}
+		alive = false
+	edits:
+		for _, e := range edits {
+			for _, d := range dels {
+				if seen, ok := d.know[e.field]; ok && !e.v.after(seen) {
+					continue edits
+				}
+			}
+			alive = true // an edit no delete had seen
+			break
+		}
+	}
+	var exists bool
+	var dummy string
+	switch err := a.tx.QueryRowContext(a.ctx, "SELECT id FROM "+rk.table+" WHERE id = ?", rk.row).Scan(&dummy); {
+	case err == nil:
+		exists = true
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	switch {
+	case alive && exists:
+		var sets []string
+		var args []any
+		for _, f := range changedFields {
+			sets = append(sets, f+" = ?")
+			args = append(args, a.states[fieldKey{rk.table, rk.row, f}].value)
+		}
+		if len(sets) == 0 {
+			return nil
+		}
+		args = append(args, rk.row)
+		_, err := a.tx.ExecContext(a.ctx, "UPDATE "+rk.table+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...)
+		return err
+	case alive:
+		fields, err := list(a.ctx, a.tx, func(s scanner) (string, error) {
+			var f string
+			return f, s.Scan(&f)
+		}, "SELECT DISTINCT field FROM changes WHERE tbl = ? AND row_id = ? AND field <> ''", rk.table, rk.row)
+		if err != nil {
+			return err
+		}
+		// Every column, so that columns without a default (a child's
+		// parent id) have a value while their ops are still on the way.
+		sch, err := a.db.schema()
+		if err != nil {
+			return err
+		}
+		values := map[string]any{}
+		for f, isInt := range sch[rk.table] {
+			values[f] = ""
+			if isInt {
+				values[f] = int64(0)
+			}
+		}
+		for _, f := range fields {
+			st, err := a.state(fieldKey{rk.table, rk.row, f})
+			if err != nil {
+				return err
+			}
+			values[f] = st.value
+		}
+		cols := []string{"id", "council_id"}
+		args := []any{rk.row, council}
+		for f, v := range values {
+			cols = append(cols, f)
+			args = append(args, v)
+		}
+		if _, err := a.tx.ExecContext(a.ctx, "INSERT INTO "+rk.table+"("+strings.Join(cols, ", ")+") VALUES (?"+strings.Repeat(", ?", len(cols)-1)+")", args...); err != nil {
+			return fmt.Errorf("gem i %s: %w", rk.table, err)
+		}
+		_, err = a.tx.ExecContext(a.ctx, "DELETE FROM tombstones WHERE tbl = ? AND row_id = ?", rk.table, rk.row)
+		return err
+	default:
+		if exists {
+			if _, err := a.tx.ExecContext(a.ctx, "DELETE FROM "+rk.table+" WHERE id = ?", rk.row); err != nil {
+				return err
+			}
+		}
+		last := dels[len(dels)-1].v
+		_, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO tombstones(tbl, row_id, council_id, hlc, device) VALUES (?, ?, ?, ?, ?)",
+			rk.table, rk.row, council, last.hlc, last.device)
+		return err
+	}
+}
+
+// captureDeletes writes into this device's new delete ops what they had
+// seen of their rows, before any remote op can change field_versions.
+func (db *DB) captureDeletes(ctx context.Context, tx *sql.Tx) error {
+	from, err := getMetaInt(ctx, tx, "sync_captured")
+	if err != nil {
+		return err
+	}
+	type del struct {
+		seq        int64
+		table, row string
+	}
+	dels, err := list(ctx, tx, func(s scanner) (del, error) {
+		var d del
+		return d, s.Scan(&d.seq, &d.table, &d.row)
+	}, "SELECT seq, tbl, row_id FROM changes WHERE device = ? AND seq > ? AND field = '' AND value IS NULL ORDER BY seq", db.device, from)
+	if err != nil {
+		return err
+	}
+	for _, d := range dels {
+		know := deleteKnowledge{}
+		vs, err := list(ctx, tx, func(s scanner) (struct {
+			f string
+			v version
+		}, error) {
+			var x struct {
+				f string
+				v version
+			}
+			return x, s.Scan(&x.f, &x.v.hlc, &x.v.device)
+		}, "SELECT field, hlc, device FROM field_versions WHERE tbl = ? AND row_id = ? AND field <> ''", d.table, d.row)
+		if err != nil {
+			return err
+		}
+		for _, x := range vs {
+			know[x.f] = x.v
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", encodeKnowledge(know), db.device, d.seq); err != nil {
+			return err
+		}
+	}
+	var seq int64
+	if err := tx.QueryRowContext(ctx, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'").Scan(&seq); err != nil {
+		return err
+	}
+	if seq > from {
+		return setMeta(ctx, tx, "sync_captured", strconv.FormatInt(seq, 10))
+	}
+	return nil
+}
+
+// The meta keys of sync state.
+const (
+	MetaServer  = "sync_server"  // the hub's URL
+	MetaToken   = "sync_token"   // registry id and secret: "id.secret"
+	MetaCouncil = "sync_council" // the council this device syncs ("" for staff)
+	MetaStaff   = "sync_staff"   // "1" on a staff device
+	MetaCursor  = "sync_cursor"  // the hub sequence pulled up to
+	MetaAcked   = "sync_acked"   // this device's seq the hub has acknowledged
+	MetaLast    = "sync_last"    // RFC 3339 time of the last good sync
+	MetaError   = "sync_error"   // the last sync error, "" after a good one
+)
+
+// Meta reads a sync setting; a missing key is "".
+func (db *DB) Meta(key string) (string, error) {
+	var v string
+	err := db.sql.QueryRow("SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetMeta writes a sync setting (keys starting with "sync_" only).
+func (db *DB) SetMeta(key, value string) error {
+	if !strings.HasPrefix(key, "sync_") {
+		return fmt.Errorf("meta-nøglen %q er ikke en synkroniseringsindstilling", key)
+	}
+	return db.inTx(context.Background(), func(tx *sql.Tx) error { return setMeta(context.Background(), tx, key, value) })
+}
+
+func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
+	_, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", key, value)
+	return err
+}
+
+func getMetaInt(ctx context.Context, tx *sql.Tx, key string) (int64, error) {
+	var s string
+	err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n, nil
+}
+
+// bumpMeta raises an integer meta value to at least n.
+func bumpMeta(ctx context.Context, tx *sql.Tx, key string, n int64) error {
+	cur, err := getMetaInt(ctx, tx, key)
+	if err != nil || cur >= n {
+		return err
+	}
+	return setMeta(ctx, tx, key, strconv.FormatInt(n, 10))
+}
+
+const changeCols = "device, seq, hlc, tbl, row_id, council_id, field, value, base"
+
+func scanChange(s scanner) (Change, error) {
+	var c Change
+	err := s.Scan(&c.Device, &c.Seq, &c.HLC, &c.Table, &c.Row, &c.Council, &c.Field, &c.Value, &c.Base)
+	if b, ok := c.Value.([]byte); ok {
+		c.Value = string(b)
+	}
+	return c, err
+}
+
+// PendingOps returns up to limit of this device's ops the hub has not yet
+// acknowledged, oldest first; council "" means every council.
+func (db *DB) PendingOps(council string, limit int) ([]Change, error) {
+	var out []Change
+	err := db.inTx(context.Background(), func(tx *sql.Tx) error {
+		ctx := context.Background()
+		if err := db.captureDeletes(ctx, tx); err != nil {
+			return err
+		}
+		acked, err := getMetaInt(ctx, tx, MetaAcked)
+		if err != nil {
+			return err
+		}
+		q := "SELECT " + changeCols + " FROM changes WHERE device = ? AND seq > ?"
+		args := []any{db.device, acked}
+		if council != "" {
+			q += " AND council_id = ?"
+			args = append(args, council)
+		}
+		q += " ORDER BY seq LIMIT ?"
+		out, err = list(ctx, tx, scanChange, q, append(args, limit)...)
+		return err
+	})
+	return out, err
+}
+
+// PendingCount counts this device's ops not yet acknowledged by the hub.
+func (db *DB) PendingCount(council string) (int, error) {
+	acked, _ := db.Meta(MetaAcked)
+	n, _ := strconv.ParseInt(acked, 10, 64)
+	q := "SELECT COUNT(*) FROM changes WHERE device = ? AND seq > ?"
+	args := []any{db.device, n}
+	if council != "" {
+		q += " AND council_id = ?"
+		args = append(args, council)
+	}
+	var count int
+	err := db.sql.QueryRow(q, args...).Scan(&count)
+	return count, err
+}
+
+// AckOps records that the hub holds this device's ops up to seq.
+func (db *DB) AckOps(seq int64) error {
+	return db.inTx(context.Background(), func(tx *sql.Tx) error { return bumpMeta(context.Background(), tx, MetaAcked, seq) })
+}
+
+// CouncilOps returns every op of a council ("" for all), in log order: what
+// a sync bundle carries.
+func (db *DB) CouncilOps(council string) ([]Change, error) {
+	var out []Change
+	err := db.inTx(context.Background(), func(tx *sql.Tx) error {
+		ctx := context.Background()
+		if err := db.captureDeletes(ctx, tx); err != nil {
+			return err
+		}
+		q := "SELECT " + changeCols + " FROM changes"
+		var args []any
+		if council != "" {
+			q += " WHERE council_id = ?"
+			args = append(args, council)
+		}
+		var err error
+		out, err = list(ctx, tx, scanChange, q+" ORDER BY hlc, device", args...)
+		return err
+	})
+	return out, err
+}
+
+// Conflict is a value kept because it lost to a concurrent edit of the same
+// field, or the other side of overlapping edits of a long text.
+type Conflict struct {
+	ID                         string // the same on every replica
+	Council, Table, Row, Field string
+	Current                    any // the field's value now (nil when the row is deleted)
+	Kept                       any // the value that won (the merge, for a long text)
+	Other                      any // the value that lost
+	Merged                     bool
+	Winner, Loser              string // op ids
+}
+
+// Conflicts lists a council's conflicts nobody has dismissed, newest first.
+func (db *DB) Conflicts(councilID string) ([]Conflict, error) {
+	ctx := context.Background()
+	out, err := list(ctx, db.sql, func(s scanner) (Conflict, error) {
+		var c Conflict
+		var merged int64
+		err := s.Scan(&c.ID, &c.Council, &c.Table, &c.Row, &c.Field, &c.Winner, &c.Loser, &c.Kept, &c.Other, &merged)
+		c.Merged = merged != 0
+		c.Kept, c.Other = textValue(c.Kept), textValue(c.Other)
+		return c, err
+	}, "SELECT id, council_id, tbl, row_id, field, winner, loser, kept, other, merged FROM sync_conflicts WHERE council_id = ? AND id NOT IN (SELECT id FROM sync_resolved) ORDER BY hlc DESC, id", councilID)
+	if err != nil {
+		return nil, err
+	}
+	sch, err := db.schema()
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		c := &out[i]
+		if _, ok := sch[c.Table][c.Field]; !ok {
+			continue
+		}
+		var v any
+		if err := db.sql.QueryRowContext(ctx, "SELECT "+c.Field+" FROM "+c.Table+" WHERE id = ?", c.Row).Scan(&v); err == nil {
+			c.Current = textValue(v)
+		}
+	}
+	return out, nil
+}
+
+func textValue(v any) any {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	return v
+}
+
+// ResolveConflict dismisses a conflict. When keep is not nil it first
+// becomes the field's value, written through the normal write path (so it
+// syncs like any edit); keep may be the other value, the current one, or a
+// merge a person made. The dismissal itself syncs too.
+func (db *DB) ResolveConflict(id string, keep any) error {
+	return db.write(context.Background(), func(w *writer) error {
+		var council, table, row, fname string
+		err := w.tx.QueryRowContext(w.ctx, "SELECT council_id, tbl, row_id, field FROM sync_conflicts WHERE id = ?", id).Scan(&council, &table, &row, &fname)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if keep != nil {
+			switch v := keep.(type) {
+			case int:
+				keep = int64(v)
+			case bool:
+				keep = boolInt(v)
+			}
+			c := Change{Device: "x", Seq: 1, HLC: 1, Table: table, Row: row, Council: council, Field: fname, Value: keep}
+			if err := db.checkChange(&c); err != nil {
+				return err
+			}
+			var exists string
+			if err := w.tx.QueryRowContext(w.ctx, "SELECT id FROM "+table+" WHERE id = ?", row).Scan(&exists); err != nil {
+				if errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("rækken er slettet: %w", ErrNotFound)
+				}
+				return err
+			}
+			if _, err := w.put(record{table: table, id: row, council: council, fields: []field{{fname, keep}}}); err != nil {
+				return err
+			}
+		}
+		if _, err := w.tx.ExecContext(w.ctx, "INSERT OR IGNORE INTO sync_resolved(id) VALUES (?)", id); err != nil {
+			return err
+		}
+		return w.log(conflictsTable, id, council, "resolved", int64(1))
+	})
+}
