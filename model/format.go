@@ -283,3 +283,26 @@ func MeetingTitle(m Meeting, l Lang) string {
 	}
 	return Label(m.Kind, l) + " " + ShortDate(m.Start)
 }
+
+// FileName makes a file name a user recognises from its parts, e.g.
+// "Mødemappe – Jyderup Lokalråd – 12.12.2026.pdf", leaving out characters
+// that Windows or a USB stick's file system refuse.
+func FileName(ext string, parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		p = strings.Map(func(r rune) rune {
+			if strings.ContainsRune(`<>:"/\|?*`, r) || r < 32 {
+				return '-'
+			}
+			return r
+		}, strings.TrimSpace(p))
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	name := strings.Join(kept, " – ")
+	if name == "" {
+		name = "Lokalråd"
+	}
+	return name + "." + strings.TrimPrefix(ext, ".")
+}

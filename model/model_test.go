@@ -318,3 +318,15 @@ func TestLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestFileName(t *testing.T) {
+	if got := FileName("pdf", "Mødemappe", "Jyderup Lokalråd", ShortDate(day(2026, 12, 12))); got != "Mødemappe – Jyderup Lokalråd – 12.12.2026.pdf" {
+		t.Errorf("FileName = %q", got)
+	}
+	if got := FileName(".xlsx", "Råd: A/B?", ""); got != "Råd- A-B-.xlsx" {
+		t.Errorf("FileName = %q", got)
+	}
+	if got := FileName("ics"); got != "Lokalråd.ics" {
+		t.Errorf("FileName = %q", got)
+	}
+}
