@@ -40,7 +40,9 @@ func runGUI(path string, prepare func(*storage.DB) error) error {
 				a.Quit()
 				return
 			}
-			ui.New(a, restored).Window().Show()
+			u := ui.New(a, restored)
+			u.UseBuiltinExporters()
+			u.Window().Show()
 		}).ShowAndRun()
 		return err
 	}
@@ -58,7 +60,9 @@ func runGUI(path string, prepare func(*storage.DB) error) error {
 			log.Printf("automatisk sikkerhedskopi: %v", err)
 		}
 	}()
-	ui.New(a, db).ShowAndRun()
+	u := ui.New(a, db)
+	u.UseBuiltinExporters()
+	u.ShowAndRun()
 	return nil
 }
 

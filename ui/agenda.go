@@ -1,0 +1,284 @@
+package ui
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+)
+
+// itemCard holds the widgets of one agenda item: its agenda fields (title,
+// kind, planned minutes, background) and its minutes (notes, decision and
+// the action items agreed under it). Minutes are kept per item so that no
+// single text field grows long.
+type itemCard struct {
+	e  *meetingEditor
+	it model.AgendaItem
+
+	title      *entry
+	kind       *widget.Select
+	minutes    *entry
+	minutesErr *widget.Label
+	background *entry
+	notes      *entry
+	decision   *entry
+	slot       *widget.Label
+	msg        *widget.Label
+	minutesMsg *widget.Label
+	heading    *widget.Label
+	up, down   *widget.Button
+	del        *widget.Button
+	addAction  *widget.Button
+	actions    []*actionRow
+	actionsBox *fyne.Container
+}
+
+func itemKindOptions() []string {
+	var o []string
+	for _, k := range model.ItemKinds {
+		o = append(o, label(k))
+	}
+	return o
+}
+
+func newItemCard(e *meetingEditor, it model.AgendaItem) *itemCard {
+	c := &itemCard{e: e, it: it}
+	u := e.u
+	key := "item:" + it.ID
+	c.msg, c.minutesMsg, c.minutesErr = newErrLabel(), newErrLabel(), newErrLabel()
+	c.slot = widget.NewLabel("")
+	c.heading = heading("")
+	c.title = newEntry()
+	setText(c.title, it.Title)
+	c.kind = widget.NewSelect(itemKindOptions(), func(string) { c.save() })
+	setSelected(c.kind, label(it.Kind))
+	c.minutes = newEntry()
+	setText(c.minutes, strconv.Itoa(it.Minutes))
+	c.background = newMultiEntry(3)
+	c.background.SetPlaceHolder(lang.L("Background (what the council should know)"))
+	setText(c.background, it.Background)
+	c.notes = newMultiEntry(5)
+	c.notes.SetPlaceHolder(lang.L("Minutes of the item"))
+	setText(c.notes, it.Notes)
+	c.decision = newMultiEntry(2)
+	c.decision.SetPlaceHolder(lang.L("Decision"))
+	setText(c.decision, it.Decision)
+	for _, en := range []*entry{c.title, c.minutes, c.background, c.notes, c.decision} {
+		u.autosave(en, key, c.save)
+		if e.locked {
+			en.Disable()
+		}
+	}
+	c.up = widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { e.onMove(c.it.ID, -1) })
+	c.down = widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { e.onMove(c.it.ID, 1) })
+	c.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { e.onDeleteItem(c) })
+	c.actionsBox = container.NewVBox()
+	c.addAction = widget.NewButtonWithIcon(lang.L("Add action item"), theme.ContentAddIcon(), c.onAddAction)
+	if e.locked {
+		c.kind.Disable()
+		c.up.Disable()
+		c.down.Disable()
+		c.del.Disable()
+		c.addAction.Hide()
+	}
+	c.setHeading()
+	return c
+}
+
+func (c *itemCard) setHeading() {
+	c.heading.SetText(strconv.Itoa(c.it.Position) + ". " + c.it.Title)
+}
+
+// agendaView lays out the agenda fields; i of n is the item's place.
+func (c *itemCard) agendaView(i, n int) fyne.CanvasObject {
+	if i == 0 {
+		c.up.Disable()
+	}
+	if i == n-1 {
+		c.down.Disable()
+	}
+	num := widget.NewLabelWithStyle(strconv.Itoa(c.it.Position)+".", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	top := container.NewBorder(nil, nil, num, container.NewHBox(c.slot, c.up, c.down, c.del), c.title)
+	minutes := container.NewBorder(nil, nil, nil, widget.NewLabel(lang.L("min.")), c.minutes)
+	row := container.NewGridWithColumns(2, c.kind, withErr(minutes, c.minutesErr))
+	return container.NewVBox(top, row, c.background, c.msg, widget.NewSeparator())
+}
+
+// minutesView lays out the minutes of the item.
+func (c *itemCard) minutesView() fyne.CanvasObject {
+	body := container.NewVBox(
+		container.NewBorder(nil, nil, nil, widget.NewLabel(label(c.it.Kind)), c.heading),
+		widget.NewLabel(lang.L("Minutes")), c.notes,
+		widget.NewLabel(lang.L("Decision")), c.decision,
+		c.minutesMsg,
+		container.NewHBox(widget.NewLabel(lang.L("Action items")), layout.NewSpacer(), c.addAction),
+		c.actionsBox,
+		widget.NewSeparator())
+	return body
+}
+
+// save stores the item's fields; a bad duration is shown and not saved.
+func (c *itemCard) save() {
+	if c.e.locked {
+		return
+	}
+	it := c.it
+	it.Title = c.title.Text
+	if i := c.kind.SelectedIndex(); i >= 0 {
+		it.Kind = model.ItemKinds[i]
+	}
+	n, err := parseInt(c.minutes.Text)
+	showErr(c.minutesErr, err)
+	if err == nil {
+		it.Minutes = n
+	}
+	it.Background = c.background.Text
+	it.Notes = c.notes.Text
+	it.Decision = c.decision.Text
+	err = it.Validate()
+	if err == nil {
+		err = c.e.u.db.SaveAgendaItem(&it)
+	}
+	showErr(c.msg, err)
+	showErr(c.minutesMsg, err)
+	if err != nil {
+		return
+	}
+	c.it = it
+	c.setHeading()
+	c.e.updateTimePlan()
+}
+
+// onAddAction adds an empty action item row under the item; it is stored
+// once its "what" is typed.
+func (c *itemCard) onAddAction() {
+	a := model.ActionItem{CouncilID: c.it.CouncilID, MeetingID: c.it.MeetingID, AgendaItemID: c.it.ID}
+	r := newActionRow(c.e.u, a, c.actionsBox, false)
+	c.actions = append(c.actions, r)
+	c.e.u.win.Canvas().Focus(r.what)
+}
+
+// actionRow edits one action item: who, what, by when, done.
+type actionRow struct {
+	u      *App
+	a      model.ActionItem
+	who    *entry
+	what   *entry
+	due    *entry
+	done   *widget.Check
+	del    *widget.Button
+	dueErr *widget.Label
+	msg    *widget.Label
+	row    fyne.CanvasObject
+	box    *fyne.Container
+	key    string
+}
+
+var rowSeq int
+
+// newActionRow makes a row for a and adds it to box.
+func newActionRow(u *App, a model.ActionItem, box *fyne.Container, locked bool) *actionRow {
+	rowSeq++
+	r := &actionRow{u: u, a: a, box: box, key: "action:" + strconv.Itoa(rowSeq)}
+	r.who, r.what, r.due = newEntry(), newEntry(), newEntry()
+	r.who.SetPlaceHolder(lang.L("Who"))
+	r.what.SetPlaceHolder(lang.L("What"))
+	r.due.SetPlaceHolder(lang.L("By when") + " (26.11.2026)")
+	setText(r.who, a.Who)
+	setText(r.what, a.What)
+	setText(r.due, model.ShortDate(a.Due))
+	r.dueErr, r.msg = newErrLabel(), newErrLabel()
+	for _, en := range []*entry{r.who, r.what, r.due} {
+		u.autosave(en, r.key, r.save)
+		if locked {
+			en.Disable()
+		}
+	}
+	r.done = widget.NewCheck(lang.L("Done"), func(bool) { r.u.saver.flush(); r.save() })
+	setChecked(r.done, a.Done)
+	r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), r.onDelete)
+	if locked {
+		r.del.Disable()
+	}
+	fields := container.NewGridWithColumns(3, r.who, r.what, withErr(r.due, r.dueErr))
+	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.done, r.del), fields), r.msg)
+	box.Add(r.row)
+	return r
+}
+
+// save stores the action item once it says what is to be done.
+func (r *actionRow) save() {
+	a := r.a
+	a.Who, a.What = r.who.Text, r.what.Text
+	d, err := model.ParseDate(r.due.Text)
+	showErr(r.dueErr, err)
+	if err == nil {
+		a.Due = d
+	}
+	a.Done = r.done.Checked
+	if a.ID == "" && a.What == "" {
+		return // nothing to keep yet
+	}
+	err = a.Validate()
+	if err == nil {
+		err = r.u.db.SaveActionItem(&a)
+	}
+	showErr(r.msg, err)
+	if err == nil {
+		r.a = a
+	}
+}
+
+// onDelete removes the action item, after asking when it is stored.
+func (r *actionRow) onDelete() {
+	r.u.saver.flush()
+	remove := func() {
+		r.box.Remove(r.row)
+	}
+	if r.a.ID == "" {
+		remove()
+		return
+	}
+	r.u.confirm(lang.L("Delete action item"),
+		lang.L("Delete the action item «{{.Title}}»? It cannot be undone.", map[string]any{"Title": r.a.What}),
+		func() {
+			if err := r.u.db.DeleteActionItem(r.a.ID); err != nil {
+				r.u.showError(err)
+				return
+			}
+			remove()
+		})
+}
+
+// newCarriedRow shows an open action item of an earlier meeting with a
+// done checkbox.
+func newCarriedRow(u *App, a model.ActionItem, box *fyne.Container) *actionRow {
+	r := &actionRow{u: u, a: a, box: box}
+	text := a.What
+	if a.Who != "" {
+		text = a.Who + ": " + text
+	}
+	if !a.Due.IsZero() {
+		text += " (" + model.ShortDate(a.Due) + ")"
+	}
+	r.msg = newErrLabel()
+	r.done = widget.NewCheck(text, func(done bool) {
+		x := r.a
+		x.Done = done
+		err := u.db.SaveActionItem(&x)
+		showErr(r.msg, err)
+		if err == nil {
+			r.a = x
+		}
+	})
+	setChecked(r.done, a.Done)
+	r.row = container.NewVBox(r.done, r.msg)
+	box.Add(r.row)
+	return r
+}

@@ -1,0 +1,343 @@
+// Package ui is Lokalråd's desktop screens, built with Fyne: a welcome
+// screen on first start, and per council the tabs Oversigt, Møder,
+// Projekter, Budgetønsker, Medlemmer and Søg. Every screen is a struct that
+// holds its widgets, a build method that lays them out and onX handlers that
+// call storage and refresh. Edits are saved as they are typed (after a short
+// pause, on Enter, when a field loses focus, and before the window closes).
+// Texts are English catalogue keys through fyne's lang; SetupLanguage
+// chooses Danish (the default) or English.
+package ui
+
+import (
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/assets"
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// Exporters are the printing and export actions that cmd/lokalraad wires
+// in (PDF and spreadsheets live outside ui). The buttons are always shown;
+// while a field is nil its button says that export is not available.
+type Exporters struct {
+	// Meeting prints or exports one meeting (agenda, minutes).
+	Meeting func(w fyne.Window, db *storage.DB, meetingID string)
+	// Wishes prints or exports a council's budget wishes of a year.
+	Wishes func(w fyne.Window, db *storage.DB, councilID string, year int)
+	// Council exports everything a council keeps.
+	Council func(w fyne.Window, db *storage.DB, councilID string)
+}
+
+// App is the main window and its screens.
+type App struct {
+	// Exporters may be set by the caller before ShowAndRun.
+	Exporters Exporters
+
+	app   fyne.App
+	db    *storage.DB
+	win   fyne.Window
+	saver *saver
+	now   func() time.Time
+
+	councilID string
+	councils  []model.Council
+
+	welcome       *welcomeScreen
+	councilSelect *widget.Select
+	tabs          *container.AppTabs
+	overview      *overviewScreen
+	meetings      *meetingsScreen
+	projects      *projectsScreen
+	wishes        *wishesScreen
+	members       *membersScreen
+	search        *searchScreen
+}
+
+// New builds the main window for db in app a. a.Preferences() keeps the
+// chosen council and language.
+func New(a fyne.App, db *storage.DB) *App {
+	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now}
+	u.win = a.NewWindow("Lokalråd")
+	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	u.win.Resize(fyne.NewSize(1200, 800))
+	u.win.SetOnClosed(u.saver.flush) // closing never loses typed text
+	u.win.SetMainMenu(u.mainMenu())
+	u.start()
+	return u
+}
+
+// Window is the main window.
+func (u *App) Window() fyne.Window { return u.win }
+
+// ShowAndRun shows the window and runs the app until it quits.
+func (u *App) ShowAndRun() {
+	u.win.ShowAndRun()
+	u.saver.flush()
+}
+
+// start shows the last council, or the welcome screen when there is none.
+func (u *App) start() {
+	cs, err := u.db.Councils()
+	if err != nil {
+		u.win.SetContent(widget.NewLabel(errText(err)))
+		return
+	}
+	u.councils = cs
+	if len(cs) == 0 {
+		u.welcome = newWelcomeScreen(u)
+		u.win.SetContent(u.welcome.build())
+		return
+	}
+	id := u.app.Preferences().String(prefCouncil)
+	if !slices.ContainsFunc(cs, func(c model.Council) bool { return c.ID == id }) {
+		id = cs[0].ID
+	}
+	u.openCouncil(id)
+}
+
+// openCouncil shows council id in the main layout.
+func (u *App) openCouncil(id string) {
+	u.saver.flush()
+	cs, err := u.db.Councils()
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	u.councils = cs
+	u.councilID = id
+	u.welcome = nil
+	u.app.Preferences().SetString(prefCouncil, id)
+	for _, c := range cs {
+		if c.ID == id {
+			u.win.SetTitle("Lokalråd – " + c.Name)
+		}
+	}
+
+	u.overview = newOverviewScreen(u)
+	u.meetings = newMeetingsScreen(u)
+	u.projects = newProjectsScreen(u)
+	u.wishes = newWishesScreen(u)
+	u.members = newMembersScreen(u)
+	u.search = newSearchScreen(u)
+	u.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(lang.L("Overview"), theme.HomeIcon(), u.overview.build()),
+		container.NewTabItemWithIcon(lang.L("Meetings"), theme.CalendarIcon(), u.meetings.build()),
+		container.NewTabItemWithIcon(lang.L("Projects"), theme.ListIcon(), u.projects.build()),
+		container.NewTabItemWithIcon(lang.L("Budget wishes"), theme.DocumentIcon(), u.wishes.build()),
+		container.NewTabItemWithIcon(lang.L("Members"), theme.AccountIcon(), u.members.build()),
+		container.NewTabItemWithIcon(lang.L("Search"), theme.SearchIcon(), u.search.build()),
+	)
+	u.tabs.OnSelected = func(*container.TabItem) {
+		u.saver.flush()
+		switch u.tabs.SelectedIndex() {
+		case 0:
+			u.overview.refresh()
+		case 2:
+			u.projects.refreshMembers()
+		case 3:
+			u.wishes.refreshYears()
+		case 5:
+			u.win.Canvas().Focus(u.search.query)
+		}
+	}
+
+	u.councilSelect = widget.NewSelect(u.councilOptions(), nil)
+	u.councilSelect.SetSelectedIndex(slices.IndexFunc(cs, func(c model.Council) bool { return c.ID == id }))
+	u.councilSelect.OnChanged = func(string) { u.onCouncilChosen() }
+
+	top := container.NewHBox(widget.NewLabel(lang.L("Local council:")), container.New(minWidth{320}, u.councilSelect), layout.NewSpacer(),
+		widget.NewButtonWithIcon(lang.L("Print / export…"), theme.DocumentPrintIcon(), u.onExportCouncil),
+		widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), u.onSettings))
+	u.win.SetContent(container.NewBorder(top, nil, nil, nil, u.tabs))
+}
+
+func (u *App) councilOptions() []string {
+	var opts []string
+	for _, c := range u.councils {
+		opts = append(opts, c.Name)
+	}
+	return append(opts, lang.L("New local council…"))
+}
+
+// onCouncilChosen switches council, or offers to create one.
+func (u *App) onCouncilChosen() {
+	i := u.councilSelect.SelectedIndex()
+	switch {
+	case i >= 0 && i < len(u.councils):
+		if u.councils[i].ID != u.councilID {
+			u.openCouncil(u.councils[i].ID)
+		}
+	case i == len(u.councils):
+		cur := slices.IndexFunc(u.councils, func(c model.Council) bool { return c.ID == u.councilID })
+		setSelected(u.councilSelect, "")
+		if cur >= 0 {
+			u.councilSelect.OnChanged = nil
+			u.councilSelect.SetSelectedIndex(cur)
+			u.councilSelect.OnChanged = func(string) { u.onCouncilChosen() }
+		}
+		u.onNewCouncil()
+	}
+}
+
+// onNewCouncil asks for a new council's name and area and opens it.
+func (u *App) onNewCouncil() {
+	name, area := widget.NewEntry(), widget.NewEntry()
+	name.SetPlaceHolder("Jyderup Lokalråd")
+	area.SetPlaceHolder("Jyderup")
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.L("Name"), name),
+		widget.NewFormItem(lang.L("Area"), area),
+	}
+	dialog.ShowForm(lang.L("New local council"), lang.L("Create"), lang.L("Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		c := model.Council{Name: name.Text, Area: area.Text}
+		if err := u.db.SaveCouncil(&c); err != nil {
+			u.showError(err)
+			return
+		}
+		u.openCouncil(c.ID)
+	}, u.win)
+}
+
+// mainMenu is the menu with the keyboard shortcuts.
+func (u *App) mainMenu() *fyne.MainMenu {
+	newMeeting := fyne.NewMenuItem(lang.L("New meeting"), u.onNewMeeting)
+	newMeeting.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	search := fyne.NewMenuItem(lang.L("Search"), u.onSearchShortcut)
+	search.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	quit := fyne.NewMenuItem(lang.L("Quit"), u.onQuit)
+	quit.IsQuit = true
+	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+	export := fyne.NewMenuItem(lang.L("Print / export…"), u.onExportCouncil)
+	file := fyne.NewMenu(lang.L("File"),
+		newMeeting,
+		search,
+		fyne.NewMenuItem(lang.L("New local council…"), u.onNewCouncil),
+		fyne.NewMenuItemSeparator(),
+		export,
+		fyne.NewMenuItem(lang.L("Settings"), u.onSettings),
+		fyne.NewMenuItemSeparator(),
+		quit,
+	)
+	return fyne.NewMainMenu(file)
+}
+
+// onExportCouncil prints or exports the council through Exporters.
+func (u *App) onExportCouncil() {
+	if u.councilID == "" {
+		return
+	}
+	u.saver.flush()
+	if u.Exporters.Council == nil {
+		u.notAvailable()
+		return
+	}
+	u.Exporters.Council(u.win, u.db, u.councilID)
+}
+
+// notAvailable says that an export is not wired in.
+func (u *App) notAvailable() {
+	dialog.ShowInformation(lang.L("Print / export…"), lang.L("Printing and export are not available in this version."), u.win)
+}
+
+// onNewMeeting (Ctrl+N) creates a meeting in the Møder tab.
+func (u *App) onNewMeeting() {
+	if u.tabs == nil {
+		return
+	}
+	u.tabs.SelectIndex(1)
+	u.meetings.onNew()
+}
+
+// onSearchShortcut (Ctrl+F) goes to the search field.
+func (u *App) onSearchShortcut() {
+	if u.tabs == nil {
+		return
+	}
+	u.tabs.SelectIndex(5)
+	u.win.Canvas().Focus(u.search.query)
+}
+
+// onQuit saves what is pending and closes the window, which ends the app.
+func (u *App) onQuit() {
+	u.saver.flush()
+	u.win.Close()
+}
+
+// onSettings lets the user choose the language, used from the next start.
+func (u *App) onSettings() {
+	langs := []string{"Dansk", "English"}
+	radio := widget.NewRadioGroup(langs, nil)
+	if Language(u.app) == "en" {
+		radio.SetSelected(langs[1])
+	} else {
+		radio.SetSelected(langs[0])
+	}
+	radio.Required = true
+	note := widget.NewLabel(lang.L("The language changes the next time Lokalråd starts."))
+	note.Wrapping = fyne.TextWrapWord
+	content := container.NewVBox(heading(lang.L("Language")), radio, note)
+	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), content, func(ok bool) {
+		if !ok {
+			return
+		}
+		code := "da"
+		if radio.Selected == langs[1] {
+			code = "en"
+		}
+		u.app.Preferences().SetString(PrefLanguage, code)
+	}, u.win)
+	d.Resize(fyne.NewSize(420, 260))
+	d.Show()
+}
+
+// showError shows an error in a dialog.
+func (u *App) showError(err error) {
+	if err == nil {
+		return
+	}
+	d := dialog.NewInformation(lang.L("Error"), errText(err), u.win)
+	d.Show()
+}
+
+// confirm asks before something that cannot be undone.
+func (u *App) confirm(title, question string, yes func()) {
+	dialog.ShowConfirm(title, question, func(ok bool) {
+		if ok {
+			yes()
+		}
+	}, u.win)
+}
+
+// openHit shows a search hit in its tab.
+func (u *App) openHit(h model.SearchHit) {
+	u.saver.flush()
+	switch h.Kind {
+	case "meeting":
+		u.tabs.SelectIndex(1)
+		u.meetings.selectMeeting(h.ID)
+	case "item", "action":
+		if h.MeetingID != "" {
+			u.tabs.SelectIndex(1)
+			u.meetings.selectMeeting(h.MeetingID)
+		}
+	case "project":
+		u.tabs.SelectIndex(2)
+		u.projects.selectProject(h.ID)
+	case "wish":
+		u.tabs.SelectIndex(3)
+		u.wishes.selectWish(h.ID)
+	}
+}

@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+	"lokalraad/model/ical"
+	"lokalraad/model/pdf"
+	"lokalraad/model/xlsx"
+	db "lokalraad/storage"
+)
+
+// document is one thing the export dialogs can make.
+type document struct {
+	key   string // the English catalogue key of its name
+	base  string // the Danish start of its file name
+	ext   string
+	write func(w io.Writer, d *model.CouncilData, ref string, year int, o pdf.Options) error
+}
+
+// meetingDocs are the documents of one meeting, in the order offered.
+var meetingDocs = []document{
+	{"Meeting packet", "Mødemappe", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
+		return pdf.Packet(w, d, ref, o)
+	}},
+	{"Chair's copy", "Formandens eksemplar", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
+		return pdf.ChairCopy(w, d, ref, o)
+	}},
+	{"Minutes", "Referat", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
+		return pdf.Minutes(w, d, ref, o)
+	}},
+	{"Attendance list", "Deltagerliste", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
+		return pdf.Attendance(w, d, ref, o)
+	}},
+	{"Note sheet", "Notatark", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
+		return pdf.NoteSheet(w, d, ref, o)
+	}},
+}
+
+var wishesDoc = document{"Budget wishes", "Budgetønsker", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o pdf.Options) error {
+	return pdf.Wishes(w, d, year, o)
+}}
+
+// councilDocs are the exports of a whole council.
+var councilDocs = []document{
+	{"Workbook (Excel)", "Lokalråd", "xlsx", func(w io.Writer, d *model.CouncilData, _ string, _ int, o pdf.Options) error {
+		return xlsx.Write(w, d, xlsx.Options{Lang: o.Lang, ContactDetails: o.ContactDetails})
+	}},
+	{"Meetings as calendar (iCalendar)", "Møder", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o pdf.Options) error {
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now})
+	}},
+	{"Import template (Excel)", "Skabelon til import", "xlsx", func(w io.Writer, _ *model.CouncilData, _ string, _ int, _ pdf.Options) error {
+		return xlsx.Template(w)
+	}},
+}
+
+// UseBuiltinExporters wires the print and export buttons to the PDF,
+// workbook and calendar encoders and the workbook import.
+func (u *App) UseBuiltinExporters() {
+	u.Exporters = Exporters{
+		Meeting: func(w fyne.Window, d *db.DB, meetingID string) {
+			m, err := d.Meeting(meetingID)
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			u.exportDialog(lang.L("Print meeting"), meetingDocs, m.CouncilID, meetingID, 0, m.Start, nil)
+		},
+		Wishes: func(w fyne.Window, d *db.DB, councilID string, year int) {
+			u.exportDialog(lang.L("Print budget wishes"), []document{wishesDoc}, councilID, "", year, time.Time{}, nil)
+		},
+		Council: func(w fyne.Window, d *db.DB, councilID string) {
+			importBtn := widget.NewButton(lang.L("Import from a workbook…"), func() { u.onImportWorkbook(councilID) })
+			u.exportDialog(lang.L("Export the council"), councilDocs, councilID, "", 0, time.Time{}, importBtn)
+		},
+	}
+}
+
+// render makes a document's bytes from what is stored now.
+func (u *App) render(doc document, councilID, ref string, year int, contacts bool) ([]byte, error) {
+	d, err := u.db.CouncilData(councilID)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	o := pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts}
+	if err := doc.write(&buf, d, ref, year, o); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// exportDialog offers docs, asks where to save the chosen one, and offers
+// to open it.
+func (u *App) exportDialog(title string, docs []document, councilID, ref string, year int, when time.Time, extra fyne.CanvasObject) {
+	u.saver.flush()
+	var names []string
+	for _, d := range docs {
+		names = append(names, lang.L(d.key))
+	}
+	choice := widget.NewRadioGroup(names, nil)
+	choice.Required = true
+	choice.SetSelected(names[0])
+	contacts := widget.NewCheck(lang.L("Include members' phone and e-mail"), nil)
+	items := []fyne.CanvasObject{choice, contacts}
+	if extra != nil {
+		items = append(items, widget.NewSeparator(), extra)
+	}
+	var dlg dialog.Dialog
+	save := widget.NewButton(lang.L("Save as…"), func() {
+		i := 0
+		for k, n := range names {
+			if n == choice.Selected {
+				i = k
+			}
+		}
+		doc := docs[i]
+		council, _ := u.db.Council(councilID)
+		var tail string
+		switch {
+		case !when.IsZero():
+			tail = model.ShortDate(when)
+		case year != 0:
+			tail = strconv.Itoa(year)
+		}
+		name := model.FileName(doc.ext, doc.base, council.Name, tail)
+		dlg.Hide()
+		u.saveAs(name, func() ([]byte, error) { return u.render(doc, councilID, ref, year, contacts.Checked) })
+	})
+	save.Importance = widget.HighImportance
+	items = append(items, save)
+	dlg = dialog.NewCustom(title, lang.L("Close"), container.NewVBox(items...), u.win)
+	dlg.Show()
+}
+
+// saveAs asks where to save, makes the bytes in the background with a
+// progress dialog, writes them, and offers to open the file.
+func (u *App) saveAs(name string, make func() ([]byte, error)) {
+	fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if wc == nil {
+			return // cancelled
+		}
+		u.writeInBackground(wc, make)
+	}, u.win)
+	fd.SetFileName(name)
+	if home, err := os.UserHomeDir(); err == nil {
+		if l, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
+			fd.SetLocation(l)
+		}
+	}
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
+}
+
+// writeInBackground runs make off the UI thread while a progress dialog
+// shows, then writes to wc and offers to open the file.
+func (u *App) writeInBackground(wc fyne.URIWriteCloser, make func() ([]byte, error)) {
+	bar := widget.NewProgressBarInfinite()
+	progress := dialog.NewCustomWithoutButtons(lang.L("Making the file…"), bar, u.win)
+	progress.Show()
+	go func() {
+		data, err := make()
+		if err == nil {
+			_, err = wc.Write(data)
+		}
+		if cerr := wc.Close(); err == nil {
+			err = cerr
+		}
+		uri := wc.URI()
+		fyne.Do(func() {
+			progress.Hide()
+			if err != nil {
+				u.showError(fmt.Errorf("%s: %w", uri.Name(), err))
+				return
+			}
+			u.offerToOpen(uri)
+		})
+	}()
+}
+
+// offerToOpen says where the file went and opens it in the system's viewer
+// on request (Fyne has no print API: the viewer prints).
+func (u *App) offerToOpen(uri fyne.URI) {
+	msg := widget.NewLabel(lang.L("Saved") + ": " + uri.Path())
+	msg.Wrapping = fyne.TextWrapWord
+	dialog.ShowCustomConfirm(lang.L("Saved"), lang.L("Open"), lang.L("Close"), msg, func(open bool) {
+		if !open {
+			return
+		}
+		if err := u.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(uri.Path())}); err != nil {
+			u.showError(err)
+		}
+	}, u.win)
+}
+
+// onImportWorkbook reads a workbook, shows what it holds and every row's
+// problem, and saves nothing until the user confirms.
+func (u *App) onImportWorkbook(councilID string) {
+	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		defer rc.Close()
+		imp, err := xlsx.Read(rc, councilID, u.now().Year()+1)
+		if err != nil {
+			u.showError(fmt.Errorf("%s: %w", rc.URI().Name(), err))
+			return
+		}
+		u.previewImport(councilID, imp)
+	}, u.win)
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".xlsm"}))
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
+}
+
+// previewImport is the confirmation step of an import.
+func (u *App) previewImport(councilID string, imp *xlsx.Import) {
+	summary := widget.NewLabel(fmt.Sprintf(lang.L("Ready to import: %d budget wishes, %d projects, %d members."),
+		len(imp.Wishes), len(imp.Projects), len(imp.Members)))
+	summary.Wrapping = fyne.TextWrapWord
+	content := []fyne.CanvasObject{summary}
+	var problems fyne.CanvasObject = widget.NewLabel(lang.L("No problems found."))
+	if len(imp.Problems) > 0 {
+		list := widget.NewList(func() int { return len(imp.Problems) },
+			func() fyne.CanvasObject { l := widget.NewLabel(""); l.Wrapping = fyne.TextWrapWord; return l },
+			func(i widget.ListItemID, o fyne.CanvasObject) {
+				p := imp.Problems[i]
+				o.(*widget.Label).SetText(fmt.Sprintf("%s, %s %d: %s", p.Sheet, lang.L("row"), p.Row, p.Message))
+			})
+		note := widget.NewLabel(fmt.Sprintf(lang.L("%d rows have problems and will not be imported:"), len(imp.Problems)))
+		note.Wrapping = fyne.TextWrapWord
+		problems = container.NewBorder(note, nil, nil, nil, list)
+	}
+	body := container.NewBorder(container.NewVBox(content...), nil, nil, nil, problems)
+	n := len(imp.Wishes) + len(imp.Projects) + len(imp.Members)
+	d := dialog.NewCustomConfirm(lang.L("Import from a workbook"), lang.L("Import"), lang.L("Cancel"), body, func(ok bool) {
+		if !ok || n == 0 {
+			return
+		}
+		if err := u.db.Import(imp.Members, imp.Projects, imp.Wishes); err != nil {
+			u.showError(err)
+			return
+		}
+		u.openCouncil(councilID)
+		dialog.ShowInformation(lang.L("Import from a workbook"), fmt.Sprintf(lang.L("%d rows imported."), n), u.win)
+	}, u.win)
+	d.Resize(fyne.NewSize(640, 480))
+	d.Show()
+}

@@ -1,0 +1,87 @@
+package ui
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"lokalraad/model"
+	"lokalraad/model/xlsx"
+	"lokalraad/storage/demo"
+)
+
+// Saving a document from the app writes the real PDF or workbook, made in
+// the background, to the file the user chose.
+func TestExportWritesTheChosenFile(t *testing.T) {
+	db := newTestDB(t)
+	council, err := demo.Council(db, time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, db)
+	u.UseBuiltinExporters()
+	ms, _ := db.Meetings(council)
+	meeting := ms[len(ms)-1]
+	dir := t.TempDir()
+	cases := []struct {
+		doc   document
+		ref   string
+		year  int
+		magic string
+	}{
+		{meetingDocs[0], meeting.ID, 0, "%PDF"},
+		{meetingDocs[2], meeting.ID, 0, "%PDF"},
+		{wishesDoc, "", 2027, "%PDF"},
+		{councilDocs[0], "", 0, "PK"},
+		{councilDocs[1], "", 0, "BEGIN:VCALENDAR"},
+	}
+	for i, c := range cases {
+		path := filepath.Join(dir, model.FileName(c.doc.ext, c.doc.base, string(rune('a'+i))))
+		wc, err := storage.Writer(storage.NewFileURI(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.writeInBackground(wc, func() ([]byte, error) { return u.render(c.doc, council, c.ref, c.year, false) })
+		var data []byte
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if data, _ = os.ReadFile(path); bytes.HasPrefix(data, []byte(c.magic)) && u.win.Canvas().Overlays().Top() != nil {
+				break
+			}
+		}
+		if !bytes.HasPrefix(data, []byte(c.magic)) {
+			t.Errorf("%s: wrote %d bytes without %q", c.doc.key, len(data), c.magic)
+		}
+	}
+	// The workbook holds the council's wishes.
+	f, _ := os.Open(filepath.Join(dir, model.FileName("xlsx", "Lokalråd", "d")))
+	defer f.Close()
+	imp, err := xlsx.Read(f, council, 2027)
+	if err != nil || len(imp.Wishes) < 4 {
+		t.Errorf("the exported workbook reads back with %v wishes: %v", imp, err)
+	}
+}
+
+// An import shows a preview and saves nothing until confirmed.
+func TestImportPreviewWritesOnlyOnConfirm(t *testing.T) {
+	u, db, council := withCouncil(t)
+	imp := &xlsx.Import{Wishes: []model.BudgetWish{{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}},
+		Problems: []xlsx.Problem{{Sheet: "Budgetønsker", Row: 3, Message: "Pris: »tolv« er ikke et beløb"}}}
+	u.previewImport(council, imp)
+	if ws, _ := db.BudgetWishes(council, 0); len(ws) != 0 {
+		t.Fatal("the preview wrote wishes before it was confirmed")
+	}
+	shown := texts(u.win.Canvas().Overlays().Top())
+	if !strings.Contains(shown, "tolv") || !strings.Contains(shown, "1 budgetønsker") {
+		t.Errorf("the preview does not show the count and the problem:\n%s", shown)
+	}
+	test.Tap(overlayButton(t, u, "Importér"))
+	if ws, _ := db.BudgetWishes(council, 0); len(ws) != 1 || ws[0].Title != "Cykelsti" {
+		t.Errorf("after confirming: %+v", ws)
+	}
+}

@@ -1,0 +1,174 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"lokalraad/assets"
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// PrefLanguage is the preference that keeps the chosen language ("da" or
+// "en"); cmd/lokalraad reads it with Language before calling SetupLanguage.
+const PrefLanguage = "language"
+
+// prefCouncil keeps the council shown last.
+const prefCouncil = "council"
+
+var (
+	langMu  sync.RWMutex
+	uiLang  = model.Danish
+	catalog = map[string]string{} // the chosen catalogue, key → text
+)
+
+// Language returns the language chosen in a's preferences, "da" by default.
+func Language(a fyne.App) string {
+	if a.Preferences().StringWithFallback(PrefLanguage, "da") == "en" {
+		return "en"
+	}
+	return "da"
+}
+
+// SetupLanguage loads the embedded catalogues into fyne's lang and selects
+// the language: "da" (the default, whatever the system language) or "en".
+//
+// Fyne picks the catalogue closest to the system's locale and offers no way
+// to choose another, so the chosen catalogue is also registered under the
+// system's locale (and its base language): whatever Fyne then matches, it
+// finds our texts. The Danish catalogue translates Fyne's own keys too.
+func SetupLanguage(code string) error {
+	l := model.Danish
+	if code == "en" {
+		l = model.English
+	} else if code != "" && code != "da" {
+		return fmt.Errorf("ukendt sprog %q (da eller en)", code)
+	}
+	data, err := fs.ReadFile(assets.Translations(), string(l)+".json")
+	if err != nil {
+		return err
+	}
+	msgs, err := parseCatalog(data)
+	if err != nil {
+		return fmt.Errorf("%s.json: %w", l, err)
+	}
+	sys := lang.SystemLocale()
+	tags := []fyne.Locale{fyne.Locale(l), sys}
+	if base := fyne.Locale(sys.LanguageString()); base != sys {
+		tags = append(tags, base)
+	}
+	if b, _, ok := strings.Cut(string(sys), "-"); ok {
+		tags = append(tags, fyne.Locale(b))
+	}
+	tags = append(tags, "en") // the fallback when the system names no locale
+	seen := map[fyne.Locale]bool{}
+	for _, t := range tags {
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		if err := lang.AddTranslationsForLocale(data, t); err != nil {
+			return fmt.Errorf("%s.json: %w", l, err)
+		}
+	}
+	langMu.Lock()
+	uiLang, catalog = l, msgs
+	langMu.Unlock()
+	return nil
+}
+
+// parseCatalog reads a catalogue's plain entries (key → text).
+func parseCatalog(data []byte) (map[string]string, error) {
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(raw))
+	for k, v := range raw {
+		switch x := v.(type) {
+		case string:
+			out[k] = x
+		case map[string]any:
+			if s, ok := x["other"].(string); ok {
+				out[k] = s
+			}
+		}
+	}
+	return out, nil
+}
+
+// current is the language of the screens.
+func current() model.Lang {
+	langMu.RLock()
+	defer langMu.RUnlock()
+	return uiLang
+}
+
+func translated(key string) bool {
+	langMu.RLock()
+	defer langMu.RUnlock()
+	_, ok := catalog[key]
+	return ok
+}
+
+// label is model.Label in the screen's language.
+func label(v any) string { return model.Label(v, current()) }
+
+// errText says what went wrong in the screen's language: validation errors
+// through their catalogue key, the model's parse errors and storage's
+// errors with their own (Danish) text.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	var parts []string
+	for _, e := range flatten(err) {
+		parts = append(parts, oneErr(e))
+	}
+	return strings.Join(parts, "\n")
+}
+
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+func oneErr(err error) string {
+	var fe *model.FieldError
+	switch {
+	case errors.As(err, &fe):
+		if translated(fe.Key) {
+			return lang.L(fe.Key)
+		}
+		if current() == model.Danish {
+			return fe.Da
+		}
+		return fe.Key
+	case errors.Is(err, model.ErrBadDate):
+		return lang.L("Invalid date, type e.g. 26.11.2026")
+	case errors.Is(err, model.ErrBadTime):
+		return lang.L("Invalid time, type e.g. 19:30")
+	case errors.Is(err, model.ErrBadAmount):
+		return lang.L("Invalid amount, type e.g. 12.500,50")
+	case errors.Is(err, errBadNumber):
+		return lang.L("Type a whole number")
+	case errors.Is(err, storage.ErrLocked):
+		return lang.L("The minutes are approved and locked. Reopen them to make changes.")
+	}
+	return err.Error()
+}
+
+var errBadNumber = errors.New("skriv et helt tal")

@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"fyne.io/fyne/v2/lang"
+
+	"lokalraad/assets"
+)
+
+// uiKeys lists the literal catalogue keys the screens pass to lang.L.
+func uiKeys(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if filepath.Ext(name) != ".go" || len(name) > 8 && name[len(name)-8:] == "_test.go" {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "L" {
+				return true
+			}
+			if id, ok := sel.X.(*ast.Ident); !ok || id.Name != "lang" {
+				return true
+			}
+			if sel, ok := call.Args[0].(*ast.SelectorExpr); ok && sel.Sel.Name == "Key" {
+				return true // a validation error's key: model's texts, see oneErr
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok {
+				t.Logf("%s: lang.L with a key that is no literal: not checked", fset.Position(call.Pos()))
+				return true
+			}
+			s, _ := strconv.Unquote(lit.Value)
+			keys[s] = fset.Position(call.Pos()).String()
+			return true
+		})
+	}
+	return keys
+}
+
+// Every text the screens show, and Fyne's own dialog texts, are in both
+// catalogues.
+func TestCataloguesComplete(t *testing.T) {
+	fyneKeys := []string{"Advanced", "Cancel", "Confirm", "Copy", "Create Folder", "Cut", "Enter filename",
+		"Error", "Favourites", "File", "Folder", "New Folder", "No", "OK", "Open", "Paste", "Quit", "Redo",
+		"Save", "Select all", "Show Hidden Files", "Undo", "Yes", "file.name", "file.parent",
+		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+	keys := uiKeys(t)
+	if len(keys) < 50 {
+		t.Fatalf("only %d keys found in the screens", len(keys))
+	}
+	for _, code := range []string{"da", "en"} {
+		data, err := fs.ReadFile(assets.Translations(), code+".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cat, err := parseCatalog(data)
+		if err != nil {
+			t.Fatalf("%s.json: %v", code, err)
+		}
+		for k, pos := range keys {
+			if _, ok := cat[k]; !ok {
+				t.Errorf("%s.json lacks %q (%s)", code, k, pos)
+			}
+		}
+		for _, k := range fyneKeys {
+			if _, ok := cat[k]; !ok {
+				t.Errorf("%s.json lacks Fyne's %q", code, k)
+			}
+		}
+	}
+	if err := SetupLanguage("da"); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"Cancel": "Annullér", "Yes": "Ja", "No": "Nej", "Save": "Gem", "Overview": "Oversigt"} {
+		if got := lang.L(k); got != want {
+			t.Errorf("lang.L(%q) = %q, want %q", k, got, want)
+		}
+	}
+	if got := lang.X("file.name", "Name"); got != "Navn" {
+		t.Errorf("file.name = %q", got)
+	}
+}

@@ -1,0 +1,437 @@
+package ui
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// meetingEditor edits one meeting: its details and agenda (tab Dagsorden)
+// and its minutes (tab Referat).
+type meetingEditor struct {
+	s      *meetingsScreen
+	u      *App
+	m      model.Meeting
+	locked bool
+
+	kind      *widget.Select
+	title     *entry
+	date      *entry
+	clock     *entry
+	place     *entry
+	status    *widget.Select
+	attendees *entry
+	apologies *entry
+	dateErr   *widget.Label
+	clockErr  *widget.Label
+	msg       *widget.Label
+
+	heading *widget.Label
+	reopen  *widget.Button
+	del     *widget.Button
+	addItem *widget.Button
+	agm     *widget.Button
+
+	items      []*itemCard
+	agendaBox  *fyne.Container
+	minutesBox *fyne.Container
+	carried    []*actionRow
+	carriedBox *fyne.Container
+	views      *container.AppTabs
+}
+
+func newMeetingEditor(s *meetingsScreen, m model.Meeting) *meetingEditor {
+	return &meetingEditor{s: s, u: s.u, m: m, locked: m.Status == model.MeetingApproved}
+}
+
+func kindOptions() []string {
+	var o []string
+	for _, k := range model.MeetingKinds {
+		o = append(o, label(k))
+	}
+	return o
+}
+
+func meetingStatusOptions() []string {
+	var o []string
+	for _, st := range model.MeetingStatuses {
+		o = append(o, label(st))
+	}
+	return o
+}
+
+func (e *meetingEditor) build() fyne.CanvasObject {
+	u, m := e.u, e.m
+	key := "meeting:" + m.ID
+	e.msg = newErrLabel()
+	e.dateErr, e.clockErr = newErrLabel(), newErrLabel()
+
+	e.kind = widget.NewSelect(kindOptions(), func(string) { e.save(); e.showAGMButton() })
+	setSelected(e.kind, label(m.Kind))
+	e.status = widget.NewSelect(meetingStatusOptions(), func(string) { e.onStatus() })
+	setSelected(e.status, label(m.Status))
+
+	e.title = newEntry()
+	e.title.SetPlaceHolder(model.MeetingTitle(model.Meeting{Kind: m.Kind, Start: m.Start}, current()))
+	setText(e.title, m.Title)
+	e.date = newEntry()
+	e.date.SetPlaceHolder("26.11.2026")
+	setText(e.date, model.ShortDate(m.Start))
+	e.clock = newEntry()
+	e.clock.SetPlaceHolder("19:30")
+	setText(e.clock, model.Clock(m.Start))
+	e.place = newEntry()
+	e.place.SetPlaceHolder(lang.L("e.g. the village hall"))
+	setText(e.place, m.Place)
+	e.attendees = newMultiEntry(6)
+	e.attendees.SetPlaceHolder(lang.L("One name a line"))
+	setText(e.attendees, m.Attendees)
+	e.apologies = newMultiEntry(6)
+	e.apologies.SetPlaceHolder(lang.L("One name a line"))
+	setText(e.apologies, m.Apologies)
+	for _, en := range []*entry{e.title, e.date, e.clock, e.place, e.attendees, e.apologies} {
+		u.autosave(en, key, e.save)
+	}
+
+	e.reopen = widget.NewButtonWithIcon(lang.L("Reopen minutes"), theme.ViewRefreshIcon(), e.onReopen)
+	e.del = widget.NewButtonWithIcon(lang.L("Delete meeting"), theme.DeleteIcon(), e.onDelete)
+	e.del.Importance = widget.DangerImportance
+	e.addItem = widget.NewButtonWithIcon(lang.L("Add item"), theme.ContentAddIcon(), e.onAddItem)
+	e.agm = widget.NewButtonWithIcon(lang.L("Insert standard agenda"), theme.ListIcon(), e.onAGMAgenda)
+
+	e.heading = heading(model.MeetingTitle(m, current()))
+	export := widget.NewButtonWithIcon(lang.L("Print / export…"), theme.DocumentPrintIcon(), func() {
+		u.saver.flush()
+		if u.Exporters.Meeting == nil {
+			u.notAvailable()
+			return
+		}
+		u.Exporters.Meeting(u.win, u.db, e.m.ID)
+	})
+	toolbar := container.NewHBox(e.heading, layout.NewSpacer(), export, e.reopen, e.del)
+
+	dateRow := container.NewGridWithColumns(2, withErr(e.date, e.dateErr), withErr(e.clock, e.clockErr))
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Kind"), e.kind),
+		widget.NewFormItem(lang.L("Title"), e.title),
+		widget.NewFormItem(lang.L("Date and time"), dateRow),
+		widget.NewFormItem(lang.L("Place"), e.place),
+		widget.NewFormItem(lang.L("Status"), e.status),
+	)
+
+	e.agendaBox = container.NewVBox()
+	e.minutesBox = container.NewVBox()
+	e.carriedBox = container.NewVBox()
+	e.loadItems()
+	e.loadCarried()
+
+	agenda := container.NewVBox(form, e.msg,
+		widget.NewSeparator(),
+		container.NewHBox(heading(lang.L("Agenda")), layout.NewSpacer(), e.agm, e.addItem),
+		e.agendaBox)
+	people := container.NewGridWithColumns(2,
+		container.NewBorder(heading(lang.L("Attendees")), nil, nil, nil, e.attendees),
+		container.NewBorder(heading(lang.L("Apologies")), nil, nil, nil, e.apologies))
+	minutes := container.NewVBox(people,
+		widget.NewSeparator(),
+		heading(lang.L("Open action items from earlier meetings")), e.carriedBox,
+		widget.NewSeparator(),
+		e.minutesBox)
+	e.views = container.NewAppTabs(
+		container.NewTabItem(lang.L("Agenda"), container.NewVScroll(agenda)),
+		container.NewTabItem(lang.L("Minutes"), container.NewVScroll(minutes)),
+	)
+	e.views.OnSelected = func(*container.TabItem) { u.saver.flush() }
+	if m.Status != model.MeetingPlanned {
+		e.views.SelectIndex(1)
+	}
+	e.applyLock()
+	return container.NewBorder(toolbar, nil, nil, nil, e.views)
+}
+
+// applyLock makes approved minutes read-only.
+func (e *meetingEditor) applyLock() {
+	for _, en := range []*entry{e.title, e.date, e.clock, e.place, e.attendees, e.apologies} {
+		if e.locked {
+			en.Disable()
+		} else {
+			en.Enable()
+		}
+	}
+	if e.locked {
+		e.kind.Disable()
+		e.addItem.Hide()
+		e.reopen.Show()
+		e.status.Disable()
+	} else {
+		e.kind.Enable()
+		e.addItem.Show()
+		e.reopen.Hide()
+		e.status.Enable()
+	}
+	e.showAGMButton()
+}
+
+func (e *meetingEditor) showAGMButton() {
+	if !e.locked && e.kindValue() == model.MeetingAGM {
+		e.agm.Show()
+	} else {
+		e.agm.Hide()
+	}
+}
+
+func (e *meetingEditor) kindValue() model.MeetingKind {
+	if i := e.kind.SelectedIndex(); i >= 0 {
+		return model.MeetingKinds[i]
+	}
+	return e.m.Kind
+}
+
+// save stores the meeting's fields. A bad date or time is shown next to
+// its field and not saved; the other fields are.
+func (e *meetingEditor) save() {
+	if e.locked {
+		return
+	}
+	m := e.m
+	m.Kind = e.kindValue()
+	if i := e.status.SelectedIndex(); i >= 0 {
+		m.Status = model.MeetingStatuses[i]
+	}
+	m.Title = e.title.Text
+	m.Place = e.place.Text
+	m.Attendees = e.attendees.Text
+	m.Apologies = e.apologies.Text
+	d, err := model.ParseDate(e.date.Text)
+	if err == nil && d.IsZero() {
+		err = &model.FieldError{Field: "start", Key: "Choose the date and time of the meeting", Da: "Vælg mødets dato og tidspunkt"}
+	}
+	showErr(e.dateErr, err)
+	if err == nil {
+		t, err := model.ParseClock(d, e.clock.Text)
+		showErr(e.clockErr, err)
+		if err == nil {
+			m.Start = t.UTC()
+		}
+	}
+	if err := m.Validate(); err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	if err := e.u.db.SaveMeeting(&m); err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	showErr(e.msg, nil)
+	e.m = m
+	e.heading.SetText(model.MeetingTitle(m, current()))
+	e.updateTimePlan()
+	e.s.refreshList()
+}
+
+// onStatus saves a new status; approving locks the minutes.
+func (e *meetingEditor) onStatus() {
+	i := e.status.SelectedIndex()
+	if i < 0 || e.locked {
+		return
+	}
+	e.u.saver.flush()
+	m := e.m
+	m.Status = model.MeetingStatuses[i]
+	if err := e.u.db.SaveMeeting(&m); err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	e.m = m
+	e.s.replace(m)
+	e.s.list.Refresh()
+	if m.Status == model.MeetingApproved {
+		e.reload()
+	}
+}
+
+// onReopen sets approved minutes back to held, after asking.
+func (e *meetingEditor) onReopen() {
+	e.u.confirm(lang.L("Reopen minutes"),
+		lang.L("The minutes were approved. Reopen them for changes?"), func() {
+			m := e.m
+			m.Status = model.MeetingHeld
+			if err := e.u.db.SaveMeeting(&m); err != nil {
+				showErr(e.msg, err)
+				return
+			}
+			e.m = m
+			e.s.replace(m)
+			e.s.list.Refresh()
+			e.reload()
+		})
+}
+
+// reload builds the editor again from what is stored.
+func (e *meetingEditor) reload() {
+	id := e.m.ID
+	e.s.editor = nil
+	e.s.open(id)
+}
+
+// onDelete deletes the meeting, after asking.
+func (e *meetingEditor) onDelete() {
+	e.u.saver.flush()
+	e.u.confirm(lang.L("Delete meeting"),
+		lang.L("Delete the meeting «{{.Title}}»? It cannot be undone.", map[string]any{"Title": model.MeetingTitle(e.m, current())}),
+		func() {
+			if err := e.u.db.DeleteMeeting(e.m.ID); err != nil {
+				e.u.showError(err)
+				return
+			}
+			e.s.close()
+			e.s.refreshList()
+		})
+}
+
+// loadItems reads the agenda and its action items and builds their cards.
+func (e *meetingEditor) loadItems() {
+	items, err := e.u.db.AgendaItems(e.m.ID)
+	if err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	actions, err := e.u.db.MeetingActionItems(e.m.ID)
+	if err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	e.items = nil
+	e.agendaBox.RemoveAll()
+	e.minutesBox.RemoveAll()
+	for i, it := range items {
+		c := newItemCard(e, it)
+		for _, a := range actions {
+			if a.AgendaItemID == it.ID {
+				c.actions = append(c.actions, newActionRow(e.u, a, c.actionsBox, e.locked))
+			}
+		}
+		e.items = append(e.items, c)
+		e.agendaBox.Add(c.agendaView(i, len(items)))
+		e.minutesBox.Add(c.minutesView())
+	}
+	var loose []model.ActionItem
+	for _, a := range actions {
+		if a.AgendaItemID == "" {
+			loose = append(loose, a)
+		}
+	}
+	if len(loose) > 0 {
+		box := container.NewVBox()
+		for _, a := range loose {
+			newActionRow(e.u, a, box, e.locked)
+		}
+		e.minutesBox.Add(widget.NewCard(lang.L("Other action items"), "", box))
+	}
+	if len(items) == 0 {
+		e.agendaBox.Add(widget.NewLabel(lang.L("The agenda is empty. Add an item.")))
+		e.minutesBox.Add(widget.NewLabel(lang.L("The agenda is empty. Add an item.")))
+	}
+	e.updateTimePlan()
+}
+
+// loadCarried lists the open action items of earlier meetings.
+func (e *meetingEditor) loadCarried() {
+	acts, err := e.u.db.CarriedOver(e.m)
+	if err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	e.carriedBox.RemoveAll()
+	e.carried = nil
+	for _, a := range acts {
+		e.carried = append(e.carried, newCarriedRow(e.u, a, e.carriedBox))
+	}
+	if len(acts) == 0 {
+		e.carriedBox.Add(widget.NewLabel(lang.L("None.")))
+	}
+}
+
+// updateTimePlan shows each item's planned time.
+func (e *meetingEditor) updateTimePlan() {
+	items := make([]model.AgendaItem, len(e.items))
+	for i, c := range e.items {
+		items[i] = c.it
+	}
+	for i, sl := range model.TimePlan(e.m.Start, items) {
+		e.items[i].slot.SetText(model.Clock(sl.Start) + "–" + model.Clock(sl.End))
+	}
+}
+
+// onAddItem adds an item at the end of the agenda.
+func (e *meetingEditor) onAddItem() {
+	e.u.saver.flush()
+	it := model.AgendaItem{CouncilID: e.m.CouncilID, MeetingID: e.m.ID, Title: lang.L("New item"), Kind: model.ItemInformation, Minutes: 10}
+	if err := e.u.db.SaveAgendaItem(&it); err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	e.loadItems()
+	if n := len(e.items); n > 0 {
+		e.u.win.Canvas().Focus(e.items[n-1].title)
+		e.items[n-1].title.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
+}
+
+// onAGMAgenda appends the standard agenda of a generalforsamling.
+func (e *meetingEditor) onAGMAgenda() {
+	e.u.saver.flush()
+	for _, t := range model.AGMAgenda {
+		it := model.AgendaItem{CouncilID: e.m.CouncilID, MeetingID: e.m.ID, Title: t, Kind: model.ItemDecision, Minutes: 10}
+		if err := e.u.db.SaveAgendaItem(&it); err != nil {
+			showErr(e.msg, err)
+			break
+		}
+	}
+	e.loadItems()
+}
+
+// onMove moves an item up (-1) or down (+1).
+func (e *meetingEditor) onMove(id string, delta int) {
+	e.u.saver.flush()
+	if err := e.u.db.MoveAgendaItem(id, delta); err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	e.loadItems()
+}
+
+// onDeleteItem deletes an item, after asking.
+func (e *meetingEditor) onDeleteItem(c *itemCard) {
+	e.u.saver.flush()
+	e.u.confirm(lang.L("Delete item"),
+		lang.L("Delete the item «{{.Title}}»? It cannot be undone.", map[string]any{"Title": c.it.Title}),
+		func() {
+			if err := e.u.db.DeleteAgendaItem(c.it.ID); err != nil {
+				if errors.Is(err, storage.ErrLocked) {
+					showErr(e.msg, err)
+					return
+				}
+				e.u.showError(err)
+				return
+			}
+			e.loadItems()
+		})
+}
+
+// replace updates the listed copy of m.
+func (s *meetingsScreen) replace(m model.Meeting) {
+	for i := range s.meetings {
+		if s.meetings[i].ID == m.ID {
+			s.meetings[i] = m
+		}
+	}
+}

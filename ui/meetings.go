@@ -1,0 +1,136 @@
+package ui
+
+import (
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+)
+
+// meetingsScreen is the Møder tab: the meetings, newest first, and the
+// editor of the one selected.
+type meetingsScreen struct {
+	u        *App
+	meetings []model.Meeting // newest first
+	list     *widget.List
+	newBtn   *widget.Button
+	detail   *fyne.Container
+	editor   *meetingEditor
+	msg      *widget.Label
+}
+
+func newMeetingsScreen(u *App) *meetingsScreen { return &meetingsScreen{u: u} }
+
+func (s *meetingsScreen) build() fyne.CanvasObject {
+	s.msg = newErrLabel()
+	s.newBtn = widget.NewButtonWithIcon(lang.L("New meeting"), theme.ContentAddIcon(), s.onNew)
+	s.newBtn.Importance = widget.HighImportance
+	s.list = widget.NewList(
+		func() int { return len(s.meetings) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			t.Truncation = fyne.TextTruncateEllipsis
+			d := widget.NewLabel("")
+			d.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, d)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(s.meetings) {
+				return
+			}
+			m := s.meetings[i]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(model.MeetingTitle(m, current()))
+			c.Objects[1].(*widget.Label).SetText(model.DateTime(m.Start) + " · " + label(m.Kind) + " · " + label(m.Status))
+		})
+	s.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(s.meetings) {
+			s.open(s.meetings[i].ID)
+		}
+	}
+	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a meeting, or create a new one."))))
+	s.refreshList()
+	left := container.NewBorder(container.NewVBox(s.newBtn, s.msg), nil, nil, nil, s.list)
+	split := container.NewHSplit(left, s.detail)
+	split.Offset = 0.28
+	return split
+}
+
+// refreshList reads the meetings again, keeping the selection.
+func (s *meetingsScreen) refreshList() {
+	ms, err := s.u.db.Meetings(s.u.councilID)
+	if err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	slices.Reverse(ms) // newest first
+	s.meetings = ms
+	s.list.Refresh()
+	if s.editor != nil {
+		if i := slices.IndexFunc(ms, func(m model.Meeting) bool { return m.ID == s.editor.m.ID }); i >= 0 {
+			s.list.Select(i) // the editor is already open: nothing rebuilt
+		}
+	}
+}
+
+// selectMeeting shows meeting id, selecting it in the list.
+func (s *meetingsScreen) selectMeeting(id string) {
+	if i := slices.IndexFunc(s.meetings, func(m model.Meeting) bool { return m.ID == id }); i >= 0 {
+		s.list.Select(i)
+		s.list.ScrollTo(i)
+	}
+	s.open(id)
+}
+
+// open shows the editor of meeting id unless it is open already.
+func (s *meetingsScreen) open(id string) {
+	if s.editor != nil && s.editor.m.ID == id {
+		return
+	}
+	s.u.saver.flush()
+	m, err := s.u.db.Meeting(id)
+	if err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	s.editor = newMeetingEditor(s, m)
+	s.detail.Objects = []fyne.CanvasObject{s.editor.build()}
+	s.detail.Refresh()
+}
+
+// close empties the editor (after a delete).
+func (s *meetingsScreen) close() {
+	s.editor = nil
+	s.list.UnselectAll()
+	s.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(lang.L("Choose a meeting, or create a new one.")))}
+	s.detail.Refresh()
+}
+
+// onNew creates a board meeting a week from now at 19:30 and opens it.
+func (s *meetingsScreen) onNew() {
+	s.u.saver.flush()
+	d := s.u.now().In(model.Copenhagen).AddDate(0, 0, 7)
+	m := model.Meeting{
+		CouncilID: s.u.councilID,
+		Kind:      model.MeetingBoard,
+		Status:    model.MeetingPlanned,
+		Start:     time.Date(d.Year(), d.Month(), d.Day(), 19, 30, 0, 0, model.Copenhagen).UTC(),
+	}
+	if err := s.u.db.SaveMeeting(&m); err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	showErr(s.msg, nil)
+	s.editor = nil
+	s.refreshList()
+	s.selectMeeting(m.ID)
+	if s.editor != nil {
+		s.u.win.Canvas().Focus(s.editor.title)
+	}
+}

@@ -1,0 +1,228 @@
+package ui
+
+import (
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+)
+
+// membersScreen is the Medlemmer tab: the board and the editor of the
+// member selected.
+type membersScreen struct {
+	u       *App
+	members []model.Member
+	list    *widget.List
+	newBtn  *widget.Button
+	detail  *fyne.Container
+	editor  *memberEditor
+	msg     *widget.Label
+}
+
+func newMembersScreen(u *App) *membersScreen { return &membersScreen{u: u} }
+
+func (s *membersScreen) build() fyne.CanvasObject {
+	s.msg = newErrLabel()
+	s.newBtn = widget.NewButtonWithIcon(lang.L("New member"), theme.ContentAddIcon(), s.onNew)
+	s.newBtn.Importance = widget.HighImportance
+	s.list = widget.NewList(
+		func() int { return len(s.members) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			t.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, widget.NewLabel(""))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(s.members) {
+				return
+			}
+			m := s.members[i]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(m.Name)
+			role := label(m.Role)
+			if m.Contact {
+				role += " · " + lang.L("Contact person")
+			}
+			c.Objects[1].(*widget.Label).SetText(role)
+		})
+	s.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(s.members) {
+			s.open(s.members[i].ID)
+		}
+	}
+	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a member, or add a new one."))))
+	s.refresh()
+	left := container.NewBorder(container.NewVBox(s.newBtn, s.msg), nil, nil, nil, s.list)
+	split := container.NewHSplit(left, s.detail)
+	split.Offset = 0.28
+	return split
+}
+
+func (s *membersScreen) refresh() {
+	ms, err := s.u.db.Members(s.u.councilID)
+	if err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	s.members = ms
+	s.list.Refresh()
+	if s.editor != nil {
+		if i := slices.IndexFunc(ms, func(m model.Member) bool { return m.ID == s.editor.m.ID }); i >= 0 {
+			s.list.Select(i)
+		}
+	}
+}
+
+func (s *membersScreen) open(id string) {
+	if s.editor != nil && s.editor.m.ID == id {
+		return
+	}
+	s.u.saver.flush()
+	i := slices.IndexFunc(s.members, func(m model.Member) bool { return m.ID == id })
+	if i < 0 {
+		return
+	}
+	s.editor = &memberEditor{s: s, u: s.u, m: s.members[i]}
+	s.detail.Objects = []fyne.CanvasObject{s.editor.build()}
+	s.detail.Refresh()
+}
+
+func (s *membersScreen) close() {
+	s.editor = nil
+	s.list.UnselectAll()
+	s.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(lang.L("Choose a member, or add a new one.")))}
+	s.detail.Refresh()
+}
+
+func (s *membersScreen) onNew() {
+	s.u.saver.flush()
+	m := model.Member{CouncilID: s.u.councilID, Name: lang.L("New member"), Role: model.RoleMember}
+	if err := s.u.db.SaveMember(&m); err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	showErr(s.msg, nil)
+	s.editor = nil
+	s.refresh()
+	if i := slices.IndexFunc(s.members, func(x model.Member) bool { return x.ID == m.ID }); i >= 0 {
+		s.list.Select(i)
+		s.list.ScrollTo(i)
+	}
+	if s.editor != nil {
+		s.u.win.Canvas().Focus(s.editor.name)
+		s.editor.name.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
+}
+
+// memberEditor edits one member.
+type memberEditor struct {
+	s *membersScreen
+	u *App
+	m model.Member
+
+	name         *entry
+	role         *widget.Select
+	contact      *widget.Check
+	termStart    *entry
+	termEnd      *entry
+	phone, email *entry
+	startErr     *widget.Label
+	endErr       *widget.Label
+	msg          *widget.Label
+}
+
+func roleOptions() []string {
+	var o []string
+	for _, r := range model.Roles {
+		o = append(o, label(r))
+	}
+	return o
+}
+
+func (e *memberEditor) build() fyne.CanvasObject {
+	u, m := e.u, e.m
+	key := "member:" + m.ID
+	e.msg, e.startErr, e.endErr = newErrLabel(), newErrLabel(), newErrLabel()
+	e.name, e.termStart, e.termEnd, e.phone, e.email = newEntry(), newEntry(), newEntry(), newEntry(), newEntry()
+	setText(e.name, m.Name)
+	e.termStart.SetPlaceHolder("01.03.2026")
+	e.termEnd.SetPlaceHolder("01.03.2028")
+	setText(e.termStart, model.ShortDate(m.TermStart))
+	setText(e.termEnd, model.ShortDate(m.TermEnd))
+	setText(e.phone, m.Phone)
+	setText(e.email, m.Email)
+	for _, en := range []*entry{e.name, e.termStart, e.termEnd, e.phone, e.email} {
+		u.autosave(en, key, e.save)
+	}
+	e.role = widget.NewSelect(roleOptions(), func(string) { e.save() })
+	setSelected(e.role, label(m.Role))
+	e.contact = widget.NewCheck(lang.L("Contact person for the municipality"), func(bool) { e.save() })
+	setChecked(e.contact, m.Contact)
+
+	del := widget.NewButtonWithIcon(lang.L("Delete member"), theme.DeleteIcon(), e.onDelete)
+	del.Importance = widget.DangerImportance
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Name"), e.name),
+		widget.NewFormItem(lang.L("Role"), e.role),
+		widget.NewFormItem("", e.contact),
+		widget.NewFormItem(lang.L("Elected from"), withErr(e.termStart, e.startErr)),
+		widget.NewFormItem(lang.L("Elected until"), withErr(e.termEnd, e.endErr)),
+		widget.NewFormItem(lang.L("Phone"), e.phone),
+		widget.NewFormItem(lang.L("E-mail"), e.email),
+	)
+	toolbar := container.NewHBox(heading(lang.L("Member")), layout.NewSpacer(), del)
+	return container.NewBorder(toolbar, nil, nil, nil, container.NewVScroll(container.NewVBox(form, e.msg)))
+}
+
+func (e *memberEditor) save() {
+	m := e.m
+	m.Name = e.name.Text
+	if i := e.role.SelectedIndex(); i >= 0 {
+		m.Role = model.Roles[i]
+	}
+	m.Contact = e.contact.Checked
+	if d, err := model.ParseDate(e.termStart.Text); err == nil {
+		m.TermStart = d
+		showErr(e.startErr, nil)
+	} else {
+		showErr(e.startErr, err)
+	}
+	if d, err := model.ParseDate(e.termEnd.Text); err == nil {
+		m.TermEnd = d
+		showErr(e.endErr, nil)
+	} else {
+		showErr(e.endErr, err)
+	}
+	m.Phone = e.phone.Text
+	m.Email = e.email.Text
+	err := m.Validate()
+	if err == nil {
+		err = e.u.db.SaveMember(&m)
+	}
+	showErr(e.msg, err)
+	if err != nil {
+		return
+	}
+	e.m = m
+	e.s.refresh()
+}
+
+func (e *memberEditor) onDelete() {
+	e.u.saver.flush()
+	e.u.confirm(lang.L("Delete member"),
+		lang.L("Delete the member «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.m.Name}),
+		func() {
+			if err := e.u.db.DeleteMember(e.m.ID); err != nil {
+				e.u.showError(err)
+				return
+			}
+			e.s.close()
+			e.s.refresh()
+		})
+}

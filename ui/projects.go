@@ -1,0 +1,586 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+)
+
+// projectsScreen is the Projekter tab: the projects and the editor of the
+// one selected.
+type projectsScreen struct {
+	u        *App
+	projects []model.Project
+	members  []model.Member
+	list     *widget.List
+	newBtn   *widget.Button
+	detail   *fyne.Container
+	editor   *projectEditor
+	msg      *widget.Label
+}
+
+func newProjectsScreen(u *App) *projectsScreen { return &projectsScreen{u: u} }
+
+func (s *projectsScreen) build() fyne.CanvasObject {
+	s.msg = newErrLabel()
+	s.newBtn = widget.NewButtonWithIcon(lang.L("New project"), theme.ContentAddIcon(), s.onNew)
+	s.newBtn.Importance = widget.HighImportance
+	s.list = widget.NewList(
+		func() int { return len(s.projects) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			t.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, widget.NewLabel(""))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(s.projects) {
+				return
+			}
+			p := s.projects[i]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(p.Title)
+			c.Objects[1].(*widget.Label).SetText(label(p.Status) + " · " + strconv.Itoa(p.Progress) + " %")
+		})
+	s.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(s.projects) {
+			s.open(s.projects[i].ID)
+		}
+	}
+	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a project, or create a new one."))))
+	s.refreshMembers()
+	s.refreshList()
+	left := container.NewBorder(container.NewVBox(s.newBtn, s.msg), nil, nil, nil, s.list)
+	split := container.NewHSplit(left, s.detail)
+	split.Offset = 0.28
+	return split
+}
+
+func (s *projectsScreen) refreshMembers() {
+	ms, err := s.u.db.Members(s.u.councilID)
+	if err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	s.members = ms
+	if s.editor != nil {
+		s.editor.setMemberOptions()
+	}
+}
+
+func (s *projectsScreen) refreshList() {
+	ps, err := s.u.db.Projects(s.u.councilID)
+	if err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	s.projects = ps
+	s.list.Refresh()
+	if s.editor != nil {
+		if i := slices.IndexFunc(ps, func(p model.Project) bool { return p.ID == s.editor.p.ID }); i >= 0 {
+			s.list.Select(i)
+		}
+	}
+}
+
+func (s *projectsScreen) selectProject(id string) {
+	if i := slices.IndexFunc(s.projects, func(p model.Project) bool { return p.ID == id }); i >= 0 {
+		s.list.Select(i)
+		s.list.ScrollTo(i)
+	}
+	s.open(id)
+}
+
+func (s *projectsScreen) open(id string) {
+	if s.editor != nil && s.editor.p.ID == id {
+		return
+	}
+	s.u.saver.flush()
+	p, err := s.u.db.Project(id)
+	if err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	s.editor = &projectEditor{s: s, u: s.u, p: p}
+	s.detail.Objects = []fyne.CanvasObject{s.editor.build()}
+	s.detail.Refresh()
+}
+
+func (s *projectsScreen) close() {
+	s.editor = nil
+	s.list.UnselectAll()
+	s.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(lang.L("Choose a project, or create a new one.")))}
+	s.detail.Refresh()
+}
+
+func (s *projectsScreen) onNew() {
+	s.u.saver.flush()
+	p := model.Project{CouncilID: s.u.councilID, Title: lang.L("New project"), Status: model.ProjectIdea}
+	if err := s.u.db.SaveProject(&p); err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	s.editor = nil
+	s.refreshList()
+	s.selectProject(p.ID)
+	if s.editor != nil {
+		s.u.win.Canvas().Focus(s.editor.title)
+		s.editor.title.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
+}
+
+// projectEditor edits one project with its budget and applications.
+type projectEditor struct {
+	s *projectsScreen
+	u *App
+	p model.Project
+
+	title        *entry
+	description  *entry
+	status       *widget.Select
+	responsible  *widget.Select
+	workingGroup *entry
+	start, end   *entry
+	startErr     *widget.Label
+	endErr       *widget.Label
+	progress     *widget.Slider
+	progressText *widget.Label
+	msg          *widget.Label
+
+	lines    []*lineRow
+	linesBox *fyne.Container
+	apps     []*appRow
+	appsBox  *fyne.Container
+	totals   *widget.Label
+}
+
+func projectStatusOptions() []string {
+	var o []string
+	for _, st := range model.ProjectStatuses {
+		o = append(o, label(st))
+	}
+	return o
+}
+
+func (e *projectEditor) build() fyne.CanvasObject {
+	u, p := e.u, e.p
+	key := "project:" + p.ID
+	e.msg, e.startErr, e.endErr = newErrLabel(), newErrLabel(), newErrLabel()
+	e.title = newEntry()
+	setText(e.title, p.Title)
+	e.description = newMultiEntry(4)
+	setText(e.description, p.Description)
+	e.workingGroup = newMultiEntry(3)
+	e.workingGroup.SetPlaceHolder(lang.L("One name a line"))
+	setText(e.workingGroup, p.WorkingGroup)
+	e.start, e.end = newEntry(), newEntry()
+	e.start.SetPlaceHolder("26.11.2026")
+	e.end.SetPlaceHolder("26.11.2026")
+	setText(e.start, model.ShortDate(p.Start))
+	setText(e.end, model.ShortDate(p.End))
+	for _, en := range []*entry{e.title, e.description, e.workingGroup, e.start, e.end} {
+		u.autosave(en, key, e.save)
+	}
+	e.status = widget.NewSelect(projectStatusOptions(), func(string) { e.save() })
+	setSelected(e.status, label(p.Status))
+	e.responsible = widget.NewSelect(nil, func(string) { e.save() })
+	e.setMemberOptions()
+	e.progressText = widget.NewLabel(strconv.Itoa(p.Progress) + " %")
+	e.progress = widget.NewSlider(0, 100)
+	e.progress.Step = 5
+	e.progress.SetValue(float64(p.Progress))
+	e.progress.OnChanged = func(v float64) {
+		e.progressText.SetText(strconv.Itoa(int(v)) + " %")
+		u.saver.schedule(key, e.save)
+	}
+	e.progress.OnChangeEnded = func(float64) { u.saver.flush() }
+
+	del := widget.NewButtonWithIcon(lang.L("Delete project"), theme.DeleteIcon(), e.onDelete)
+	del.Importance = widget.DangerImportance
+	toolbar := container.NewHBox(heading(lang.L("Project")), layout.NewSpacer(), del)
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Title"), e.title),
+		widget.NewFormItem(lang.L("Description of the project"), e.description),
+		widget.NewFormItem(lang.L("Status"), e.status),
+		widget.NewFormItem(lang.L("Responsible"), e.responsible),
+		widget.NewFormItem(lang.L("Working group"), e.workingGroup),
+		widget.NewFormItem(lang.L("Start"), withErr(e.start, e.startErr)),
+		widget.NewFormItem(lang.L("End"), withErr(e.end, e.endErr)),
+		widget.NewFormItem(lang.L("Progress"), container.NewBorder(nil, nil, nil, e.progressText, e.progress)),
+	)
+
+	e.linesBox = container.NewVBox()
+	e.appsBox = container.NewVBox()
+	e.totals = widget.NewLabel("")
+	e.loadBudget()
+
+	addLine := widget.NewButtonWithIcon(lang.L("Add budget line"), theme.ContentAddIcon(), func() {
+		l := model.BudgetLine{CouncilID: p.CouncilID, ProjectID: p.ID, Kind: model.LineExpense}
+		r := newLineRow(e, l)
+		e.lines = append(e.lines, r)
+		u.win.Canvas().Focus(r.text)
+	})
+	addApp := widget.NewButtonWithIcon(lang.L("Add funding application"), theme.ContentAddIcon(), func() {
+		a := model.FundingApplication{CouncilID: p.CouncilID, ProjectID: p.ID, Status: model.ApplicationDraft}
+		r := newAppRow(e, a)
+		e.apps = append(e.apps, r)
+		u.win.Canvas().Focus(r.pool)
+	})
+	body := container.NewVBox(form, e.msg,
+		widget.NewSeparator(),
+		container.NewHBox(heading(lang.L("Budget")), layout.NewSpacer(), addLine),
+		e.linesBox,
+		widget.NewSeparator(),
+		container.NewHBox(heading(lang.L("Funding applications")), layout.NewSpacer(), addApp),
+		e.appsBox,
+		widget.NewSeparator(),
+		widget.NewCard(lang.L("Totals"), "", e.totals))
+	return container.NewBorder(toolbar, nil, nil, nil, container.NewVScroll(body))
+}
+
+// setMemberOptions offers the council's members as responsible.
+func (e *projectEditor) setMemberOptions() {
+	opts := []string{lang.L("(nobody)")}
+	sel := opts[0]
+	for _, m := range e.s.members {
+		opts = append(opts, m.Name)
+		if m.ID == e.p.ResponsibleID {
+			sel = m.Name
+		}
+	}
+	e.responsible.Options = opts
+	setSelected(e.responsible, sel)
+}
+
+func (e *projectEditor) save() {
+	p := e.p
+	p.Title = e.title.Text
+	p.Description = e.description.Text
+	p.WorkingGroup = e.workingGroup.Text
+	if i := e.status.SelectedIndex(); i >= 0 {
+		p.Status = model.ProjectStatuses[i]
+	}
+	if i := e.responsible.SelectedIndex(); i > 0 && i-1 < len(e.s.members) {
+		p.ResponsibleID = e.s.members[i-1].ID
+	} else if i == 0 {
+		p.ResponsibleID = ""
+	}
+	if d, err := model.ParseDate(e.start.Text); err == nil {
+		p.Start = d
+		showErr(e.startErr, nil)
+	} else {
+		showErr(e.startErr, err)
+	}
+	if d, err := model.ParseDate(e.end.Text); err == nil {
+		p.End = d
+		showErr(e.endErr, nil)
+	} else {
+		showErr(e.endErr, err)
+	}
+	p.Progress = int(e.progress.Value)
+	err := p.Validate()
+	if err == nil {
+		err = e.u.db.SaveProject(&p)
+	}
+	showErr(e.msg, err)
+	if err != nil {
+		return
+	}
+	e.p = p
+	e.s.refreshList()
+}
+
+func (e *projectEditor) onDelete() {
+	e.u.saver.flush()
+	e.u.confirm(lang.L("Delete project"),
+		lang.L("Delete the project «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.p.Title}),
+		func() {
+			if err := e.u.db.DeleteProject(e.p.ID); err != nil {
+				e.u.showError(err)
+				return
+			}
+			e.s.close()
+			e.s.refreshList()
+		})
+}
+
+// loadBudget reads the budget lines and applications and builds their rows.
+func (e *projectEditor) loadBudget() {
+	lines, err := e.u.db.BudgetLines(e.p.ID)
+	if err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	apps, err := e.u.db.FundingApplications(e.p.ID)
+	if err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	e.linesBox.RemoveAll()
+	e.appsBox.RemoveAll()
+	e.lines, e.apps = nil, nil
+	for _, l := range lines {
+		e.lines = append(e.lines, newLineRow(e, l))
+	}
+	for _, a := range apps {
+		e.apps = append(e.apps, newAppRow(e, a))
+	}
+	e.updateTotals()
+}
+
+// updateTotals shows model.Totals of the stored lines and applications.
+func (e *projectEditor) updateTotals() {
+	var lines []model.BudgetLine
+	var apps []model.FundingApplication
+	for _, r := range e.lines {
+		if r.l.ID != "" {
+			lines = append(lines, r.l)
+		}
+	}
+	for _, r := range e.apps {
+		if r.a.ID != "" {
+			apps = append(apps, r.a)
+		}
+	}
+	t := model.Totals(e.p.ID, lines, apps)
+	text := fmt.Sprintf("%s: %s\n%s: %s\n%s: %s",
+		lang.L("Expenses"), model.Kroner(t.Expenses),
+		lang.L("Own financing (cash)"), model.Kroner(t.CoFinancing.Cash),
+		lang.L("Volunteer work counted"), model.Kroner(t.CoFinancing.VolunteerCounts))
+	if t.CoFinancing.Capped {
+		text += " " + lang.L("(of {{.Value}}: volunteer work counts for at most half of the own financing)",
+			map[string]any{"Value": model.Kroner(t.CoFinancing.VolunteerValue)})
+	}
+	text += fmt.Sprintf("\n%s: %s\n%s: %s\n%s: %s",
+		lang.L("Own financing in all"), model.Kroner(t.CoFinancing.Total),
+		lang.L("Granted"), model.Kroner(t.Granted),
+		lang.L("Missing"), model.Kroner(t.Missing))
+	e.totals.SetText(text)
+}
+
+// lineRow edits one budget line.
+type lineRow struct {
+	e         *projectEditor
+	l         model.BudgetLine
+	text      *entry
+	kind      *widget.Select
+	amount    *entry
+	amountErr *widget.Label
+	msg       *widget.Label
+	row       fyne.CanvasObject
+}
+
+func lineKindOptions() []string { return []string{label(model.LineExpense), label(model.LineOwn)} }
+
+func newLineRow(e *projectEditor, l model.BudgetLine) *lineRow {
+	r := &lineRow{e: e, l: l}
+	rowSeq++
+	key := "line:" + strconv.Itoa(rowSeq)
+	r.text, r.amount = newEntry(), newEntry()
+	r.text.SetPlaceHolder(lang.L("Text"))
+	r.amount.SetPlaceHolder("12.500,50")
+	setText(r.text, l.Text)
+	if l.ID != "" {
+		setText(r.amount, model.KronerNumber(l.Amount))
+	}
+	r.amountErr, r.msg = newErrLabel(), newErrLabel()
+	e.u.autosave(r.text, key, r.save)
+	e.u.autosave(r.amount, key, r.save)
+	r.kind = widget.NewSelect(lineKindOptions(), func(string) { r.save() })
+	if l.Kind == model.LineOwn {
+		setSelected(r.kind, label(model.LineOwn))
+	} else {
+		setSelected(r.kind, label(model.LineExpense))
+	}
+	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), r.onDelete)
+	amount := container.NewBorder(nil, nil, nil, widget.NewLabel("kr."), r.amount)
+	fields := container.NewGridWithColumns(3, r.text, r.kind, withErr(amount, r.amountErr))
+	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, del, fields), r.msg)
+	e.linesBox.Add(r.row)
+	return r
+}
+
+func (r *lineRow) save() {
+	l := r.l
+	l.Text = r.text.Text
+	if r.kind.SelectedIndex() == 1 {
+		l.Kind = model.LineOwn
+	} else {
+		l.Kind = model.LineExpense
+	}
+	v, err := model.ParseKroner(r.amount.Text)
+	showErr(r.amountErr, err)
+	if err == nil {
+		l.Amount = v
+	}
+	if l.ID == "" && l.Text == "" {
+		return
+	}
+	err = l.Validate()
+	if err == nil {
+		err = r.e.u.db.SaveBudgetLine(&l)
+	}
+	showErr(r.msg, err)
+	if err == nil {
+		r.l = l
+		r.e.updateTotals()
+	}
+}
+
+func (r *lineRow) onDelete() {
+	r.e.u.saver.flush()
+	remove := func() {
+		r.e.linesBox.Remove(r.row)
+		r.e.lines = slices.DeleteFunc(r.e.lines, func(x *lineRow) bool { return x == r })
+		r.e.updateTotals()
+	}
+	if r.l.ID == "" {
+		remove()
+		return
+	}
+	r.e.u.confirm(lang.L("Delete budget line"),
+		lang.L("Delete the budget line «{{.Title}}»? It cannot be undone.", map[string]any{"Title": r.l.Text}),
+		func() {
+			if err := r.e.u.db.DeleteBudgetLine(r.l.ID); err != nil {
+				r.e.u.showError(err)
+				return
+			}
+			remove()
+		})
+}
+
+// appRow edits one funding application.
+type appRow struct {
+	e                *projectEditor
+	a                model.FundingApplication
+	pool             *entry
+	deadline         *entry
+	applied, granted *entry
+	hours            *entry
+	status           *widget.Select
+	fieldErr         *widget.Label
+	msg              *widget.Label
+	row              fyne.CanvasObject
+}
+
+func appStatusOptions() []string {
+	var o []string
+	for _, st := range model.ApplicationStatuses {
+		o = append(o, label(st))
+	}
+	return o
+}
+
+func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
+	r := &appRow{e: e, a: a}
+	rowSeq++
+	key := "app:" + strconv.Itoa(rowSeq)
+	r.pool, r.deadline, r.applied, r.granted, r.hours = newEntry(), newEntry(), newEntry(), newEntry(), newEntry()
+	r.pool.SetPlaceHolder(lang.L("Pool or foundation"))
+	r.deadline.SetPlaceHolder("01.03.2027")
+	r.applied.SetPlaceHolder("50.000")
+	r.granted.SetPlaceHolder("0")
+	r.hours.SetPlaceHolder("0")
+	setText(r.pool, a.Pool)
+	setText(r.deadline, model.ShortDate(a.Deadline))
+	if a.ID != "" {
+		setText(r.applied, model.KronerNumber(a.Applied))
+		setText(r.granted, model.KronerNumber(a.Granted))
+		setText(r.hours, strconv.Itoa(a.VolunteerHours))
+	}
+	for _, en := range []*entry{r.pool, r.deadline, r.applied, r.granted, r.hours} {
+		e.u.autosave(en, key, r.save)
+	}
+	r.status = widget.NewSelect(appStatusOptions(), func(string) { r.save() })
+	setSelected(r.status, label(a.Status))
+	r.fieldErr, r.msg = newErrLabel(), newErrLabel()
+	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), r.onDelete)
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Pool"), r.pool),
+		widget.NewFormItem(lang.L("Deadline"), r.deadline),
+		widget.NewFormItem(lang.L("Applied for (kr.)"), r.applied),
+		widget.NewFormItem(lang.L("Granted (kr.)"), r.granted),
+		widget.NewFormItem(lang.L("Status"), r.status),
+		widget.NewFormItem(lang.L("Volunteer hours"), r.hours),
+	)
+	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(del), form), r.fieldErr, r.msg, widget.NewSeparator())
+	e.appsBox.Add(r.row)
+	return r
+}
+
+func (r *appRow) save() {
+	a := r.a
+	a.Pool = r.pool.Text
+	if i := r.status.SelectedIndex(); i >= 0 {
+		a.Status = model.ApplicationStatuses[i]
+	}
+	var errs []error
+	if d, err := model.ParseDate(r.deadline.Text); err == nil {
+		a.Deadline = d
+	} else {
+		errs = append(errs, err)
+	}
+	if v, err := model.ParseKroner(r.applied.Text); err == nil {
+		a.Applied = v
+	} else {
+		errs = append(errs, err)
+	}
+	if v, err := model.ParseKroner(r.granted.Text); err == nil {
+		a.Granted = v
+	} else {
+		errs = append(errs, err)
+	}
+	if n, err := parseInt(r.hours.Text); err == nil {
+		a.VolunteerHours = n
+	} else {
+		errs = append(errs, err)
+	}
+	var ferr error
+	if len(errs) > 0 {
+		ferr = joinErrs(errs)
+	}
+	showErr(r.fieldErr, ferr)
+	if a.ID == "" && a.Pool == "" {
+		return
+	}
+	err := a.Validate()
+	if err == nil {
+		err = r.e.u.db.SaveFundingApplication(&a)
+	}
+	showErr(r.msg, err)
+	if err == nil {
+		r.a = a
+		r.e.updateTotals()
+	}
+}
+
+func (r *appRow) onDelete() {
+	r.e.u.saver.flush()
+	remove := func() {
+		r.e.appsBox.Remove(r.row)
+		r.e.apps = slices.DeleteFunc(r.e.apps, func(x *appRow) bool { return x == r })
+		r.e.updateTotals()
+	}
+	if r.a.ID == "" {
+		remove()
+		return
+	}
+	r.e.u.confirm(lang.L("Delete funding application"),
+		lang.L("Delete the application to «{{.Title}}»? It cannot be undone.", map[string]any{"Title": r.a.Pool}),
+		func() {
+			if err := r.e.u.db.DeleteFundingApplication(r.a.ID); err != nil {
+				r.e.u.showError(err)
+				return
+			}
+			remove()
+		})
+}

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+)
+
+// searchScreen is the Søg tab: full-text search over the council.
+type searchScreen struct {
+	u     *App
+	query *widget.Entry
+	hits  []model.SearchHit
+	list  *widget.List
+	info  *widget.Label
+	timer *debounce
+}
+
+func newSearchScreen(u *App) *searchScreen { return &searchScreen{u: u} }
+
+func (s *searchScreen) build() fyne.CanvasObject {
+	s.query = widget.NewEntry()
+	s.query.SetPlaceHolder(lang.L("Search meetings, minutes, decisions, projects and budget wishes"))
+	s.query.ActionItem = widget.NewButtonWithIcon("", theme.SearchIcon(), s.onSearch)
+	s.query.OnSubmitted = func(string) { s.onSearch() }
+	s.timer = &debounce{delay: 300e6}
+	s.query.OnChanged = func(string) { s.timer.run(s.onSearch) }
+	s.info = widget.NewLabel("")
+	s.list = widget.NewList(
+		func() int { return len(s.hits) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			t.Truncation = fyne.TextTruncateEllipsis
+			sn := widget.NewLabel("")
+			sn.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, sn)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(s.hits) {
+				return
+			}
+			h := s.hits[i]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(hitKind(h.Kind) + ": " + h.Title)
+			c.Objects[1].(*widget.Label).SetText(h.Snippet)
+		})
+	s.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(s.hits) {
+			h := s.hits[i]
+			s.list.UnselectAll()
+			s.u.openHit(h)
+		}
+	}
+	return container.NewBorder(container.NewVBox(s.query, s.info), nil, nil, nil, s.list)
+}
+
+func hitKind(k string) string {
+	switch k {
+	case "meeting":
+		return lang.L("Meeting")
+	case "item":
+		return lang.L("Agenda item")
+	case "project":
+		return lang.L("Project")
+	case "wish":
+		return lang.L("Budget wish")
+	case "action":
+		return lang.L("Action item")
+	}
+	return k
+}
+
+// onSearch runs the search typed.
+func (s *searchScreen) onSearch() {
+	hits, err := s.u.db.Search(s.u.councilID, s.query.Text, 200)
+	if err != nil {
+		s.info.SetText(errText(err))
+		return
+	}
+	s.hits = hits
+	switch {
+	case s.query.Text == "":
+		s.info.SetText("")
+	case len(hits) == 0:
+		s.info.SetText(lang.L("Nothing found."))
+	default:
+		s.info.SetText(lang.L("{{.N}} found", map[string]any{"N": len(hits)}))
+	}
+	s.list.Refresh()
+}

@@ -1,0 +1,566 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// newTestDB opens a real database in a temporary folder.
+func newTestDB(t *testing.T) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "x.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// newTestUI builds the app in Danish on the test driver. Saving waits for
+// an explicit flush unless a test shortens the delay.
+func newTestUI(t *testing.T, db *storage.DB) *App {
+	t.Helper()
+	if err := SetupLanguage("da"); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewApp()
+	u := New(a, db)
+	u.saver.delay = time.Hour
+	return u
+}
+
+// withCouncil stores a council and builds the app showing it.
+func withCouncil(t *testing.T) (*App, *storage.DB, string) {
+	t.Helper()
+	db := newTestDB(t)
+	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
+	if err := db.SaveCouncil(&c); err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, db)
+	if u.tabs == nil {
+		t.Fatal("the main window shows no tabs")
+	}
+	return u, db, c.ID
+}
+
+// retype replaces an entry's text like a user: select all, then type.
+func retype(e *entry, s string) {
+	e.FocusGained()
+	e.TypedShortcut(&fyne.ShortcutSelectAll{})
+	test.Type(e, s)
+}
+
+// texts collects the text shown by o and everything inside it.
+func texts(o fyne.CanvasObject) string {
+	var b strings.Builder
+	for _, x := range test.LaidOutObjects(o) {
+		switch v := x.(type) {
+		case *widget.Label:
+			b.WriteString(v.Text + "\n")
+		case *canvas.Text:
+			b.WriteString(v.Text + "\n")
+		case *widget.RichText:
+			b.WriteString(v.String() + "\n")
+		}
+	}
+	return b.String()
+}
+
+// overlayButton finds the button with the given text in the topmost
+// overlay (a dialog).
+func overlayButton(t *testing.T, u *App, text string) *widget.Button {
+	t.Helper()
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog is shown")
+	}
+	for _, x := range test.LaidOutObjects(top) {
+		if b, ok := x.(*widget.Button); ok && b.Text == text {
+			return b
+		}
+	}
+	t.Fatalf("no button %q in the dialog:\n%s", text, texts(top))
+	return nil
+}
+
+// eventually polls cond until it holds or a few seconds pass.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not stored in time: %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// (1) A council is created from the welcome screen by typing and tapping.
+func TestWelcomeCreatesCouncil(t *testing.T) {
+	db := newTestDB(t)
+	u := newTestUI(t, db)
+	if u.welcome == nil {
+		t.Fatal("no welcome screen on first start")
+	}
+	test.Tap(u.welcome.create) // empty name: refused with a message
+	if !u.welcome.msg.Visible() || !strings.Contains(u.welcome.msg.Text, "Udfyld navn") {
+		t.Errorf("empty name: message %q", u.welcome.msg.Text)
+	}
+	test.Type(u.welcome.name, "Tølløse Lokalråd")
+	test.Type(u.welcome.area, "Tølløse")
+	test.Tap(u.welcome.create)
+
+	cs, err := db.Councils()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || cs[0].Name != "Tølløse Lokalråd" || cs[0].Area != "Tølløse" {
+		t.Fatalf("councils stored: %+v", cs)
+	}
+	if u.tabs == nil || u.councilID != cs[0].ID {
+		t.Fatal("the new council is not shown")
+	}
+	if got := u.app.Preferences().String(prefCouncil); got != cs[0].ID {
+		t.Errorf("preferred council %q, want %q", got, cs[0].ID)
+	}
+}
+
+// newMeeting taps "Nyt møde" and returns the editor.
+func newMeeting(t *testing.T, u *App) *meetingEditor {
+	t.Helper()
+	test.Tap(u.meetings.newBtn)
+	if u.meetings.editor == nil {
+		t.Fatal("no meeting editor after Nyt møde")
+	}
+	return u.meetings.editor
+}
+
+// (2) Agenda items, minutes, decisions and action items typed in are stored
+// after the pause in typing.
+func TestMeetingMinutesAreStored(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	test.Tap(ed.addItem)
+	if len(ed.items) != 2 {
+		t.Fatalf("%d items after two taps on Tilføj punkt", len(ed.items))
+	}
+	u.saver.delay = 150 * time.Millisecond // the real debounce, shortened
+	retype(ed.title, "Bestyrelsesmøde i november")
+	retype(ed.date, "26.11.2026")
+	retype(ed.clock, "19:30")
+	retype(ed.items[0].title, "Velkomst")
+	retype(ed.items[1].title, "Trafik på Hovedgaden")
+	retype(ed.items[1].minutes, "25")
+	test.Type(ed.items[1].notes, "Borgerne ønsker fartbump ved skolen.")
+	test.Type(ed.items[1].decision, "Vi skriver til kommunen.")
+	test.Tap(ed.items[1].addAction)
+	row := ed.items[1].actions[0]
+	test.Type(row.who, "Mette")
+	test.Type(row.what, "Skriv til Vej og Park")
+	test.Type(row.due, "01.12.2026")
+	id := ed.m.ID
+
+	eventually(t, "agenda and minutes", func() bool {
+		items, err := db.AgendaItems(id)
+		return err == nil && len(items) == 2 &&
+			items[0].Title == "Velkomst" && items[1].Title == "Trafik på Hovedgaden" &&
+			items[1].Minutes == 25 &&
+			items[1].Notes == "Borgerne ønsker fartbump ved skolen." &&
+			items[1].Decision == "Vi skriver til kommunen."
+	})
+	eventually(t, "action item", func() bool {
+		acts, err := db.MeetingActionItems(id)
+		return err == nil && len(acts) == 1 && acts[0].Who == "Mette" &&
+			acts[0].What == "Skriv til Vej og Park" && model.ShortDate(acts[0].Due) == "01.12.2026"
+	})
+	items, _ := db.AgendaItems(id)
+	acts, _ := db.MeetingActionItems(id)
+	if acts[0].AgendaItemID != items[1].ID || acts[0].MeetingID != id {
+		t.Errorf("action item not linked to its item and meeting: %+v", acts[0])
+	}
+	eventually(t, "meeting", func() bool {
+		m, err := db.Meeting(id)
+		return err == nil && m.Title == "Bestyrelsesmøde i november" && model.DateTime(m.Start) == "26.11.2026 19:30"
+	})
+	u.saver.delay = time.Hour
+
+	// The time plan follows the meeting's start and the items' minutes.
+	if got := ed.items[1].slot.Text; got != "19:40–20:05" {
+		t.Errorf("time plan of item 2: %q", got)
+	}
+
+	// A bad date is refused with a message and not stored.
+	retype(ed.date, "31.02.2026")
+	u.saver.flush()
+	if !ed.dateErr.Visible() || !strings.Contains(ed.dateErr.Text, "Ugyldig dato") {
+		t.Errorf("bad date: message %q", ed.dateErr.Text)
+	}
+	if m, _ := db.Meeting(id); model.ShortDate(m.Start) != "26.11.2026" {
+		t.Errorf("bad date changed the stored date to %s", model.ShortDate(m.Start))
+	}
+
+	// Marking the action done is stored at once.
+	test.Tap(row.done)
+	if acts, _ := db.MeetingActionItems(id); !acts[0].Done {
+		t.Error("done not stored")
+	}
+}
+
+// (3) The up and down buttons reorder the agenda.
+func TestAgendaReorder(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	for _, title := range []string{"A", "B", "C"} {
+		test.Tap(ed.addItem)
+		retype(ed.items[len(ed.items)-1].title, title)
+		u.saver.flush()
+	}
+	order := func() string {
+		items, err := db.AgendaItems(ed.m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for i, it := range items {
+			if it.Position != i+1 {
+				t.Errorf("item %s at position %d, want %d", it.Title, it.Position, i+1)
+			}
+			b.WriteString(it.Title)
+		}
+		return b.String()
+	}
+	if got := order(); got != "ABC" {
+		t.Fatalf("agenda %s", got)
+	}
+	if !ed.items[0].up.Disabled() || !ed.items[2].down.Disabled() {
+		t.Error("first item can go up or last item down")
+	}
+	test.Tap(ed.items[0].down)
+	if got := order(); got != "BAC" {
+		t.Errorf("after A down: %s", got)
+	}
+	test.Tap(ed.items[2].up)
+	if got := order(); got != "BCA" {
+		t.Errorf("after C up: %s", got)
+	}
+	if ed.items[0].title.Text != "B" || ed.items[1].title.Text != "C" {
+		t.Errorf("screen shows %s, %s", ed.items[0].title.Text, ed.items[1].title.Text)
+	}
+}
+
+// (4) Deleting asks first; nothing is deleted until confirmed.
+func TestDeleteAsksFirst(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	ed := newMeeting(t, u)
+	retype(ed.title, "Borgermøde om stien")
+	test.Tap(ed.addItem)
+	u.saver.flush()
+
+	// An item: cancelled, then confirmed.
+	test.Tap(ed.items[0].del)
+	test.Tap(overlayButton(t, u, "Nej"))
+	if items, _ := db.AgendaItems(ed.m.ID); len(items) != 1 {
+		t.Fatalf("item deleted without confirmation: %d left", len(items))
+	}
+	test.Tap(ed.items[0].del)
+	test.Tap(overlayButton(t, u, "Ja"))
+	if items, _ := db.AgendaItems(ed.m.ID); len(items) != 0 {
+		t.Fatalf("item not deleted after confirmation")
+	}
+
+	// The meeting: the question names it, in Danish.
+	test.Tap(ed.del)
+	q := texts(u.win.Canvas().Overlays().Top())
+	if !strings.Contains(q, "Slet mødet «Borgermøde om stien»? Det kan ikke fortrydes.") {
+		t.Errorf("question:\n%s", q)
+	}
+	if ms, _ := db.Meetings(cid); len(ms) != 1 {
+		t.Fatal("meeting deleted before confirmation")
+	}
+	test.Tap(overlayButton(t, u, "Ja"))
+	if ms, _ := db.Meetings(cid); len(ms) != 0 {
+		t.Fatal("meeting not deleted after confirmation")
+	}
+	if u.meetings.editor != nil {
+		t.Error("the deleted meeting is still shown")
+	}
+}
+
+// (5) A budget wish's estimate is read the Danish way; a bad amount is
+// refused with a message.
+func TestBudgetWishAmount(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	u.tabs.SelectIndex(3)
+	test.Tap(u.wishes.newBtn)
+	ed := u.wishes.editor
+	if ed == nil {
+		t.Fatal("no wish editor")
+	}
+	retype(ed.title, "Ny sti til skolen")
+	test.Type(ed.estimate, "12.500,50")
+	u.saver.flush()
+	ws, err := db.BudgetWishes(cid, 0)
+	if err != nil || len(ws) != 1 {
+		t.Fatalf("wishes %+v, %v", ws, err)
+	}
+	if ws[0].Estimate != 1250050 || ws[0].Title != "Ny sti til skolen" {
+		t.Errorf("stored %+v", ws[0])
+	}
+	if ed.estimateErr.Visible() {
+		t.Errorf("message on a good amount: %q", ed.estimateErr.Text)
+	}
+
+	retype(ed.estimate, "12,5,0 kr")
+	u.saver.flush()
+	if !ed.estimateErr.Visible() || ed.estimateErr.Text != "Ugyldigt beløb, skriv fx 12.500,50" {
+		t.Errorf("bad amount: message %q", ed.estimateErr.Text)
+	}
+	ws, _ = db.BudgetWishes(cid, 0)
+	if ws[0].Estimate != 1250050 {
+		t.Errorf("bad amount stored: %d", ws[0].Estimate)
+	}
+	if !strings.Contains(u.wishes.total.Text, "12.500,50 kr.") {
+		t.Errorf("year total %q", u.wishes.total.Text)
+	}
+
+	// Priority: a second wish moved up comes first.
+	test.Tap(u.wishes.newBtn)
+	retype(u.wishes.editor.title, "Bænke ved søen")
+	u.saver.flush()
+	test.Tap(u.wishes.editor.up)
+	ws, _ = db.BudgetWishes(cid, u.wishes.year)
+	if len(ws) != 2 || ws[0].Title != "Bænke ved søen" || ws[0].Rank != 1 || ws[1].Rank != 2 {
+		t.Errorf("after moving up: %+v", ws)
+	}
+}
+
+// (6) Danish is the default; English on request.
+func TestLanguage(t *testing.T) {
+	t.Cleanup(func() { SetupLanguage("da") })
+	tabs := func() string {
+		u, _, _ := withCouncilLang(t)
+		var names []string
+		for _, it := range u.tabs.Items {
+			names = append(names, it.Text)
+		}
+		return strings.Join(names, ", ")
+	}
+	if err := SetupLanguage("da"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tabs(); got != "Oversigt, Møder, Projekter, Budgetønsker, Medlemmer, Søg" {
+		t.Errorf("Danish tabs: %s", got)
+	}
+	if got := label(model.MeetingAGM); got != "Generalforsamling" {
+		t.Errorf("Danish label %q", got)
+	}
+	if err := SetupLanguage("en"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tabs(); got != "Overview, Meetings, Projects, Budget wishes, Members, Search" {
+		t.Errorf("English tabs: %s", got)
+	}
+	if got := label(model.MeetingAGM); got != "Annual general meeting" {
+		t.Errorf("English label %q", got)
+	}
+	if err := SetupLanguage("da"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tabs(); !strings.HasPrefix(got, "Oversigt") {
+		t.Errorf("back to Danish: %s", got)
+	}
+	if err := SetupLanguage("fr"); err == nil {
+		t.Error("an unknown language is accepted")
+	}
+}
+
+// withCouncilLang is withCouncil without choosing the language.
+func withCouncilLang(t *testing.T) (*App, *storage.DB, string) {
+	db := newTestDB(t)
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	if err := db.SaveCouncil(&c); err != nil {
+		t.Fatal(err)
+	}
+	u := New(test.NewApp(), db)
+	return u, db, c.ID
+}
+
+// (7) Closing the window saves what was typed but not yet saved.
+func TestCloseFlushesPendingEdit(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	u.saver.flush()
+	id, itemID := ed.m.ID, ed.items[0].it.ID
+	test.Type(ed.items[0].notes, "Sidste sætning inden lukning")
+	test.Type(ed.place, "Forsamlingshuset")
+	if !u.saver.pending() {
+		t.Fatal("nothing pending before close")
+	}
+	if it, _ := db.AgendaItem(itemID); it.Notes != "" {
+		t.Fatal("saved before the pause: the test proves nothing")
+	}
+	u.Window().Close()
+	if it, _ := db.AgendaItem(itemID); it.Notes != "Sidste sætning inden lukning" {
+		t.Errorf("notes after close: %q", it.Notes)
+	}
+	if m, _ := db.Meeting(id); m.Place != "Forsamlingshuset" {
+		t.Errorf("place after close: %q", m.Place)
+	}
+}
+
+// Approved minutes are read-only until reopened with confirmation.
+func TestApprovedMinutesLocked(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	u.saver.flush()
+	id := ed.m.ID
+	ed.status.SetSelected("Referat godkendt")
+	ed = u.meetings.editor
+	if !ed.locked || !ed.title.Disabled() || !ed.items[0].notes.Disabled() || !ed.reopen.Visible() {
+		t.Fatal("approved minutes are editable")
+	}
+	test.Tap(ed.reopen)
+	test.Tap(overlayButton(t, u, "Ja"))
+	ed = u.meetings.editor
+	if ed.locked || ed.title.Disabled() {
+		t.Fatal("reopened minutes are locked")
+	}
+	if m, _ := db.Meeting(id); m.Status != model.MeetingHeld {
+		t.Errorf("status after reopening: %s", m.Status)
+	}
+}
+
+// A generalforsamling offers the standard agenda.
+func TestAGMAgenda(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	if ed.agm.Visible() {
+		t.Error("standard agenda offered for a board meeting")
+	}
+	ed.kind.SetSelected("Generalforsamling")
+	if !ed.agm.Visible() {
+		t.Fatal("no standard agenda for a generalforsamling")
+	}
+	test.Tap(ed.agm)
+	items, _ := db.AgendaItems(ed.m.ID)
+	if len(items) != len(model.AGMAgenda) || items[0].Title != "Valg af dirigent" {
+		t.Errorf("agenda %+v", items)
+	}
+	if m, _ := db.Meeting(ed.m.ID); m.Kind != model.MeetingAGM {
+		t.Errorf("kind %s", m.Kind)
+	}
+}
+
+// Search finds typed minutes and opens the meeting.
+func TestSearchOpensMeeting(t *testing.T) {
+	u, _, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	test.Type(ed.items[0].notes, "Shelteret ved mosen skal males")
+	u.saver.flush()
+	id := ed.m.ID
+	u.meetings.close()
+
+	u.onSearchShortcut()
+	test.Type(u.search.query, "shelteret")
+	u.search.onSearch()
+	if len(u.search.hits) == 0 {
+		t.Fatal("nothing found")
+	}
+	u.search.list.Select(0)
+	if u.tabs.SelectedIndex() != 1 || u.meetings.editor == nil || u.meetings.editor.m.ID != id {
+		t.Error("the hit's meeting is not opened")
+	}
+}
+
+// Projects: budget lines in kroner and the totals.
+func TestProjectBudget(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	u.tabs.SelectIndex(2)
+	test.Tap(u.projects.newBtn)
+	ed := u.projects.editor
+	if ed == nil {
+		t.Fatal("no project editor")
+	}
+	retype(ed.title, "Shelter ved mosen")
+	u.saver.flush()
+	ed.linesBox.Objects = ed.linesBox.Objects[:0]
+	addLine := func(text, kind, amount string) {
+		l := newLineRow(ed, model.BudgetLine{CouncilID: ed.p.CouncilID, ProjectID: ed.p.ID, Kind: model.LineExpense})
+		ed.lines = append(ed.lines, l)
+		test.Type(l.text, text)
+		l.kind.SetSelected(kind)
+		test.Type(l.amount, amount)
+		u.saver.flush()
+	}
+	addLine("Materialer", "Udgift", "120.000")
+	addLine("Egen kasse", "Egenfinansiering", "10.000,00")
+	lines, err := db.BudgetLines(ed.p.ID)
+	if err != nil || len(lines) != 2 {
+		t.Fatalf("lines %+v %v", lines, err)
+	}
+	if !strings.Contains(ed.totals.Text, "Udgifter: 120.000 kr.") || !strings.Contains(ed.totals.Text, "Mangler: 110.000 kr.") {
+		t.Errorf("totals:\n%s", ed.totals.Text)
+	}
+}
+
+// Members: typed fields are stored; a bad e-mail is refused.
+func TestMemberEditor(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	u.tabs.SelectIndex(4)
+	test.Tap(u.members.newBtn)
+	ed := u.members.editor
+	retype(ed.name, "Łukasz Nowak")
+	ed.role.SetSelected("Kasserer")
+	test.Tap(ed.contact)
+	test.Type(ed.email, "lukasz@example.dk")
+	u.saver.flush()
+	ms, _ := db.Members(cid)
+	if len(ms) != 1 || ms[0].Name != "Łukasz Nowak" || ms[0].Role != model.RoleTreasurer || !ms[0].Contact || ms[0].Email != "lukasz@example.dk" {
+		t.Errorf("stored %+v", ms)
+	}
+	retype(ed.email, "ikke en adresse")
+	u.saver.flush()
+	if !strings.Contains(ed.msg.Text, "E-mailadressen er ikke gyldig") {
+		t.Errorf("bad e-mail message %q", ed.msg.Text)
+	}
+}
+
+// The print/export buttons call the exporters cmd wires in, after saving.
+func TestExporterCalled(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	var got string
+	u.Exporters.Meeting = func(_ fyne.Window, _ *storage.DB, id string) {
+		m, _ := db.Meeting(id)
+		got = id + "|" + m.Place
+	}
+	ed := newMeeting(t, u)
+	test.Type(ed.place, "Skolen")
+	var export *widget.Button
+	for _, o := range test.LaidOutObjects(u.meetings.detail) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Udskriv / eksportér…" {
+			export = b
+		}
+	}
+	if export == nil {
+		t.Fatal("no Udskriv / eksportér button on the meeting")
+	}
+	test.Tap(export)
+	if got != ed.m.ID+"|Skolen" {
+		t.Errorf("exporter got %q", got)
+	}
+}

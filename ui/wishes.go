@@ -1,0 +1,310 @@
+package ui
+
+import (
+	"slices"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+)
+
+// wishesScreen is the Budgetønsker tab: a budget year's wishes in priority
+// order and the editor of the one selected.
+type wishesScreen struct {
+	u      *App
+	year   int
+	years  *widget.Select
+	wishes []model.BudgetWish
+	list   *widget.List
+	newBtn *widget.Button
+	total  *widget.Label
+	detail *fyne.Container
+	editor *wishEditor
+	msg    *widget.Label
+}
+
+func newWishesScreen(u *App) *wishesScreen { return &wishesScreen{u: u} }
+
+func (s *wishesScreen) build() fyne.CanvasObject {
+	s.msg = newErrLabel()
+	s.total = widget.NewLabel("")
+	s.years = widget.NewSelect(nil, func(v string) {
+		y, err := strconv.Atoi(v)
+		if err == nil && y != s.year {
+			s.u.saver.flush()
+			s.year = y
+			s.closeEditor()
+			s.refreshList()
+		}
+	})
+	s.newBtn = widget.NewButtonWithIcon(lang.L("New budget wish"), theme.ContentAddIcon(), s.onNew)
+	s.newBtn.Importance = widget.HighImportance
+	s.list = widget.NewList(
+		func() int { return len(s.wishes) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			t.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, widget.NewLabel(""))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(s.wishes) {
+				return
+			}
+			w := s.wishes[i]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(strconv.Itoa(w.Rank) + ". " + w.Title)
+			c.Objects[1].(*widget.Label).SetText(model.Kroner(w.Estimate) + " · " + label(w.Status))
+		})
+	s.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(s.wishes) {
+			s.open(s.wishes[i].ID)
+		}
+	}
+	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a budget wish, or create a new one."))))
+	s.refreshYears()
+
+	export := widget.NewButtonWithIcon(lang.L("Print / export…"), theme.DocumentPrintIcon(), func() {
+		s.u.saver.flush()
+		if s.u.Exporters.Wishes == nil {
+			s.u.notAvailable()
+			return
+		}
+		s.u.Exporters.Wishes(s.u.win, s.u.db, s.u.councilID, s.year)
+	})
+	top := container.NewHBox(widget.NewLabel(lang.L("Budget year")), s.years, s.newBtn, layout.NewSpacer(), export)
+	left := container.NewBorder(container.NewVBox(s.msg), s.total, nil, nil, s.list)
+	split := container.NewHSplit(left, s.detail)
+	split.Offset = 0.32
+	return container.NewBorder(top, nil, nil, nil, split)
+}
+
+// refreshYears offers the years with wishes and next year.
+func (s *wishesScreen) refreshYears() {
+	ys, err := s.u.db.WishYears(s.u.councilID)
+	if err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	next := s.u.now().In(model.Copenhagen).Year() + 1
+	if !slices.Contains(ys, next) {
+		ys = append(ys, next)
+	}
+	slices.Sort(ys)
+	slices.Reverse(ys)
+	var opts []string
+	for _, y := range ys {
+		opts = append(opts, strconv.Itoa(y))
+	}
+	s.years.Options = opts
+	if s.year == 0 {
+		s.year = next
+	}
+	setSelected(s.years, strconv.Itoa(s.year))
+	s.refreshList()
+}
+
+func (s *wishesScreen) refreshList() {
+	ws, err := s.u.db.BudgetWishes(s.u.councilID, s.year)
+	if err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	s.wishes = ws
+	s.list.Refresh()
+	est, granted := model.WishTotals(ws)
+	s.total.SetText(lang.L("Total {{.Year}}: {{.Estimate}} wished, {{.Granted}} granted",
+		map[string]any{"Year": s.year, "Estimate": model.Kroner(est), "Granted": model.Kroner(granted)}))
+	if s.editor != nil {
+		if i := slices.IndexFunc(ws, func(w model.BudgetWish) bool { return w.ID == s.editor.w.ID }); i >= 0 {
+			s.list.Select(i)
+			s.editor.w.Rank = ws[i].Rank
+		}
+	}
+}
+
+func (s *wishesScreen) selectWish(id string) {
+	w, err := s.u.db.BudgetWishes(s.u.councilID, 0)
+	if err == nil {
+		for _, x := range w {
+			if x.ID == id && x.Year != s.year {
+				s.year = x.Year
+				setSelected(s.years, strconv.Itoa(x.Year))
+				s.refreshList()
+			}
+		}
+	}
+	if i := slices.IndexFunc(s.wishes, func(w model.BudgetWish) bool { return w.ID == id }); i >= 0 {
+		s.list.Select(i)
+		s.list.ScrollTo(i)
+	}
+	s.open(id)
+}
+
+func (s *wishesScreen) open(id string) {
+	if s.editor != nil && s.editor.w.ID == id {
+		return
+	}
+	s.u.saver.flush()
+	i := slices.IndexFunc(s.wishes, func(w model.BudgetWish) bool { return w.ID == id })
+	if i < 0 {
+		return
+	}
+	s.editor = &wishEditor{s: s, u: s.u, w: s.wishes[i]}
+	s.detail.Objects = []fyne.CanvasObject{s.editor.build()}
+	s.detail.Refresh()
+}
+
+func (s *wishesScreen) closeEditor() {
+	s.editor = nil
+	s.list.UnselectAll()
+	s.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(lang.L("Choose a budget wish, or create a new one.")))}
+	s.detail.Refresh()
+}
+
+func (s *wishesScreen) onNew() {
+	s.u.saver.flush()
+	w := model.BudgetWish{CouncilID: s.u.councilID, Year: s.year, Title: lang.L("New budget wish"), Status: model.WishDraft}
+	if err := s.u.db.SaveBudgetWish(&w); err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	showErr(s.msg, nil)
+	s.editor = nil
+	s.refreshList()
+	s.selectWish(w.ID)
+	if s.editor != nil {
+		s.u.win.Canvas().Focus(s.editor.title)
+		s.editor.title.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
+}
+
+// wishEditor edits one budget wish; the municipality's answer is shown but
+// not editable.
+type wishEditor struct {
+	s *wishesScreen
+	u *App
+	w model.BudgetWish
+
+	title         *entry
+	category      *widget.SelectEntry
+	justification *entry
+	estimate      *entry
+	estimateErr   *widget.Label
+	status        *widget.Select
+	up, down, del *widget.Button
+	msg           *widget.Label
+}
+
+func wishStatusOptions() []string {
+	var o []string
+	for _, st := range model.WishStatuses {
+		o = append(o, label(st))
+	}
+	return o
+}
+
+func (e *wishEditor) build() fyne.CanvasObject {
+	u, w := e.u, e.w
+	key := "wish:" + w.ID
+	e.msg, e.estimateErr = newErrLabel(), newErrLabel()
+	e.title = newEntry()
+	setText(e.title, w.Title)
+	e.justification = newMultiEntry(6)
+	e.justification.SetPlaceHolder(lang.L("What and why"))
+	setText(e.justification, w.Justification)
+	e.estimate = newEntry()
+	e.estimate.SetPlaceHolder("12.500,50")
+	if w.Estimate != 0 {
+		setText(e.estimate, model.KronerNumber(w.Estimate))
+	}
+	for _, en := range []*entry{e.title, e.justification, e.estimate} {
+		u.autosave(en, key, e.save)
+	}
+	e.category = widget.NewSelectEntry(model.WishCategories)
+	e.category.SetText(w.Category)
+	e.category.OnChanged = func(string) { u.saver.schedule(key, e.save) }
+	e.category.OnSubmitted = func(string) { u.saver.flush() }
+	e.status = widget.NewSelect(wishStatusOptions(), func(string) { e.save() })
+	setSelected(e.status, label(w.Status))
+
+	e.up = widget.NewButtonWithIcon(lang.L("Move up"), theme.MoveUpIcon(), func() { e.onMove(-1) })
+	e.down = widget.NewButtonWithIcon(lang.L("Move down"), theme.MoveDownIcon(), func() { e.onMove(1) })
+	e.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), e.onDelete)
+	e.del.Importance = widget.DangerImportance
+	toolbar := container.NewHBox(heading(lang.L("Priority")), e.up, e.down, layout.NewSpacer(), e.del)
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Title"), e.title),
+		widget.NewFormItem(lang.L("Category"), e.category),
+		widget.NewFormItem(lang.L("Justification"), e.justification),
+		widget.NewFormItem(lang.L("Estimate (kr.)"), withErr(e.estimate, e.estimateErr)),
+		widget.NewFormItem(lang.L("Status"), e.status),
+	)
+	answer := widget.NewForm(
+		widget.NewFormItem(lang.L("Answer"), widget.NewLabel(label(w.Answer))),
+		widget.NewFormItem(lang.L("Granted"), widget.NewLabel(model.Kroner(w.Granted))),
+		widget.NewFormItem(lang.L("Answer text"), wrapLabel(w.AnswerText)),
+	)
+	body := container.NewVBox(form, e.msg, widget.NewCard(lang.L("The municipality's answer"), "", answer))
+	return container.NewBorder(toolbar, nil, nil, nil, container.NewVScroll(body))
+}
+
+func wrapLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func (e *wishEditor) save() {
+	w := e.w
+	w.Title = e.title.Text
+	w.Category = e.category.Text
+	w.Justification = e.justification.Text
+	if i := e.status.SelectedIndex(); i >= 0 {
+		w.Status = model.WishStatuses[i]
+	}
+	v, err := model.ParseKroner(e.estimate.Text)
+	showErr(e.estimateErr, err)
+	if err == nil {
+		w.Estimate = v
+	}
+	err = w.Validate()
+	if err == nil {
+		err = e.u.db.SaveBudgetWish(&w)
+	}
+	showErr(e.msg, err)
+	if err != nil {
+		return
+	}
+	e.w = w
+	e.s.refreshList()
+}
+
+func (e *wishEditor) onMove(delta int) {
+	e.u.saver.flush()
+	if err := e.u.db.MoveBudgetWish(e.w.ID, delta); err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	e.s.refreshList()
+}
+
+func (e *wishEditor) onDelete() {
+	e.u.saver.flush()
+	e.u.confirm(lang.L("Delete budget wish"),
+		lang.L("Delete the budget wish «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.w.Title}),
+		func() {
+			if err := e.u.db.DeleteBudgetWish(e.w.ID); err != nil {
+				e.u.showError(err)
+				return
+			}
+			e.s.closeEditor()
+			e.s.refreshList()
+		})
+}
