@@ -224,7 +224,7 @@ func Large(db *storage.DB, now time.Time, size LargeSize, progress func(done, to
 					w.do(db.SaveAgendaItem(&it))
 					if k%4 == 0 {
 						w.do(db.SaveActionItem(&model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: it.ID, Who: "Medlem 1",
-							What: text(6), Due: m.Start.AddDate(0, 1, 0), Done: year < now.Year()}))
+							What: text(6), Due: m.Start.AddDate(0, 1, 0), Done: year < now.Year(), DoneAt: m.Start.AddDate(0, 0, 20)}))
 					}
 				}
 			}
