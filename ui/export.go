@@ -201,7 +201,7 @@ func (u *App) writeInBackground(wc fyne.URIWriteCloser, make func() ([]byte, err
 func (u *App) offerToOpen(uri fyne.URI) {
 	msg := widget.NewLabel(lang.L("Saved") + ": " + uri.Path())
 	msg.Wrapping = fyne.TextWrapWord
-	dialog.ShowCustomConfirm(lang.L("Saved"), lang.L("Open"), lang.L("Close"), msg, func(open bool) {
+	d := dialog.NewCustomConfirm(lang.L("Saved"), lang.L("Open"), lang.L("Close"), msg, func(open bool) {
 		if !open {
 			return
 		}
@@ -209,6 +209,8 @@ func (u *App) offerToOpen(uri fyne.URI) {
 			u.showError(err)
 		}
 	}, u.win)
+	d.Resize(fyne.NewSize(520, 200))
+	d.Show()
 }
 
 // onImportWorkbook reads a workbook, shows what it holds and every row's
