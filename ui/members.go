@@ -58,7 +58,9 @@ func (s *membersScreen) build() fyne.CanvasObject {
 	}
 	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a member, or add a new one."))))
 	s.refresh()
-	left := container.NewBorder(container.NewVBox(s.newBtn, s.msg), nil, nil, nil, s.list)
+	// A citizen who is no member may ask too.
+	person := widget.NewButton(lang.L("Find a person (GDPR)…"), func() { s.u.showPersonData("") })
+	left := container.NewBorder(container.NewVBox(s.newBtn, s.msg), person, nil, nil, s.list)
 	split := container.NewHSplit(left, s.detail)
 	split.Offset = 0.28
 	return split
@@ -176,7 +178,8 @@ func (e *memberEditor) build() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Phone"), e.phone),
 		widget.NewFormItem(lang.L("E-mail"), e.email),
 	)
-	toolbar := container.NewHBox(heading(lang.L("Member")), layout.NewSpacer(), del)
+	gdpr := widget.NewButtonWithIcon(lang.L("Personal data (GDPR)…"), theme.AccountIcon(), func() { u.showPersonData(e.m.Name) })
+	toolbar := container.NewHBox(heading(lang.L("Member")), layout.NewSpacer(), gdpr, del)
 	return container.NewBorder(toolbar, nil, nil, nil, container.NewVScroll(container.NewVBox(form, e.msg)))
 }
 

@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"lokalraad/model"
+)
+
+// A person's data is shown on request, and erasing it asks first and then
+// leaves decisions readable with "tidligere medlem".
+func TestPersonDataAndErasure(t *testing.T) {
+	u, db, council := withCouncil(t)
+	karen := model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair, Phone: "20 11 22 33"}
+	if err := db.SaveMember(&karen); err != nil {
+		t.Fatal(err)
+	}
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld,
+		Start: time.Date(2026, 11, 12, 18, 0, 0, 0, time.UTC), Attendees: "Karen Østergaard\nŞule Yılmaz"}
+	if err := db.SaveMeeting(&m); err != nil {
+		t.Fatal(err)
+	}
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Notes: "Karen Østergaard fremlagde sagen."}
+	if err := db.SaveAgendaItem(&it); err != nil {
+		t.Fatal(err)
+	}
+
+	p := u.showPersonData("Karen Østergaard")
+	shown := p.result.Text
+	for _, want := range []string{"Medlemsoplysninger (1)", "20 11 22 33", "Deltog i møder (1)", "Nævnt i referater (1)"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the report lacks %q:\n%s", want, shown)
+		}
+	}
+	test.Tap(p.erase)
+	// Nothing is erased before the confirmation.
+	if ms, _ := db.Members(council); ms[0].Phone == "" {
+		t.Fatal("erased before confirming")
+	}
+	test.Tap(overlayButton(t, u, "Ja"))
+	ms, _ := db.Members(council)
+	if ms[0].Name != "Tidligere medlem" || ms[0].Phone != "" {
+		t.Errorf("member after erasure: %+v", ms[0])
+	}
+	got, _ := db.AgendaItem(it.ID)
+	if got.Notes != "tidligere medlem fremlagde sagen." {
+		t.Errorf("minutes after erasure: %q", got.Notes)
+	}
+	// A name nobody has is reported as such.
+	p = u.showPersonData("Ingen Ukendt")
+	if !strings.Contains(p.result.Text, "ikke gemt noget") || !p.erase.Disabled() {
+		t.Errorf("unknown person: %q, erase enabled: %v", p.result.Text, !p.erase.Disabled())
+	}
+}
