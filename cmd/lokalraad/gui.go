@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"log"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -55,11 +56,7 @@ func runGUI(path string, prepare func(*storage.DB) error) error {
 			return err
 		}
 	}
-	go func() {
-		if _, err := db.AutoBackup(); err != nil {
-			log.Printf("automatisk sikkerhedskopi: %v", err)
-		}
-	}()
+	go autoBackups(db)
 	u := ui.New(a, db)
 	u.UseBuiltinExporters()
 	u.ShowAndRun()
@@ -81,4 +78,16 @@ func openChecked(path string) (*storage.DB, error) {
 
 func isDamage(err error) bool {
 	return errors.Is(err, storage.ErrDamaged) || errors.Is(err, storage.ErrNotDatabase)
+}
+
+// autoBackups makes the day's backup at start and, while the app stays
+// open for days, on the first hour of each new day. AutoBackup does nothing
+// when today's backup exists.
+func autoBackups(db *storage.DB) {
+	for {
+		if _, err := db.AutoBackup(); err != nil {
+			log.Printf("automatisk sikkerhedskopi: %v", err)
+		}
+		time.Sleep(time.Hour)
+	}
 }
