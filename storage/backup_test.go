@@ -176,3 +176,39 @@ func TestFixturesMigrate(t *testing.T) {
 		})
 	}
 }
+
+// Restoring from the running app swaps the file under the open *DB.
+func TestRestoreFromOpenDatabase(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	copyPath := filepath.Join(t.TempDir(), "kopi.db")
+	must(t, db.Backup(copyPath))
+	later := model.Council{Name: "Oprettet efter kopien"}
+	must(t, db.SaveCouncil(&later))
+
+	// A bad file is refused and the open database goes on as it was.
+	bad := filepath.Join(t.TempDir(), "bad.db")
+	must(t, os.WriteFile(bad, []byte("ikke en database"), 0o644))
+	if _, err := db.RestoreFrom(bad); err == nil {
+		t.Fatal("restored from a bad file")
+	}
+	if cs, err := db.Councils(); err != nil || len(cs) != 2 {
+		t.Fatalf("after a refused restore: %v, %v", cs, err)
+	}
+
+	saved, err := db.RestoreFrom(copyPath)
+	must(t, err)
+	cs, err := db.Councils()
+	must(t, err)
+	if len(cs) != 1 || cs[0].ID != c.ID {
+		t.Errorf("after restore: %+v", cs)
+	}
+	// It still takes edits, and the replaced database was kept.
+	must(t, db.SaveCouncil(&model.Council{Name: "Efter gendannelsen"}))
+	keep, err := storage.Open(saved)
+	must(t, err)
+	defer keep.Close()
+	if kc, _ := keep.Councils(); len(kc) != 2 {
+		t.Errorf("the kept copy has %d councils, want 2", len(kc))
+	}
+}

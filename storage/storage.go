@@ -75,9 +75,7 @@ func migrationFiles() []string {
 
 // Open opens (and creates, or migrates) the database at path.
 func Open(path string) (*DB, error) {
-	// A plain file path, not a file: URI, so that Windows paths work.
-	dsn := path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	sqldb, err := sql.Open("sqlite", dsn)
+	sqldb, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("åbn database %s: %w", path, err)
 	}
@@ -91,6 +89,13 @@ func Open(path string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// dsn opens path with WAL, foreign keys, a busy timeout and immediate
+// transactions. It is a plain file path, not a file: URI, so that Windows
+// paths work.
+func dsn(path string) string {
+	return path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 }
 
 // Close closes the database.

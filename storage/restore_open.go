@@ -1,0 +1,34 @@
+package storage
+
+import (
+	"database/sql"
+	"fmt"
+)
+
+// RestoreFrom replaces this open database by the backup at from, in place:
+// the screens keep their *DB. The backup is checked first; the current
+// database is kept as a backup (returned) before it is replaced. On
+// failure the current database stays open and unchanged.
+func (db *DB) RestoreFrom(from string) (saved string, err error) {
+	if err := checkBackup(from); err != nil {
+		return "", err
+	}
+	if err := db.sql.Close(); err != nil {
+		return "", err
+	}
+	saved, restoreErr := Restore(db.path, from)
+	// Reopen whatever is now at the path: the restored copy, or, when the
+	// restore failed, the untouched current database.
+	sqldb, err := sql.Open("sqlite", dsn(db.path))
+	if err != nil {
+		return "", fmt.Errorf("åbn databasen igen: %w", err)
+	}
+	db.sql = sqldb
+	if err := db.migrate(); err != nil {
+		return saved, err
+	}
+	if err := db.loadDevice(); err != nil {
+		return saved, err
+	}
+	return saved, restoreErr
+}
