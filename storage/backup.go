@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -149,19 +150,33 @@ func pruneBackups(dir string, now time.Time) error {
 // checking that the backup is a sound Lokalråd database this version can
 // open. The current database is first saved as a backup itself. The
 // database must not be open.
+//
+// A backup is older than the device's history: the municipality may hold
+// ops this device wrote after the backup was taken. So that new edits never
+// reuse an op id (device, seq) of that lost tail — the hub would take them
+// for duplicates and drop them — the restored database keeps the highest
+// sequence number and clock of the backup and the database it replaces.
+// When the current database cannot be read (damaged, or gone), nobody knows
+// how far it got, and the sequence jumps far ahead instead (jumpSeq). The
+// next sync then also fetches this device's own ops back from the hub
+// (MetaRefetch), so the lost tail comes home.
 func Restore(dbPath, from string) (saved string, err error) {
 	if err := checkBackup(from); err != nil {
 		return "", err
 	}
+	var cur counters // what the database being replaced had reached
 	if _, err := os.Stat(dbPath); err == nil {
 		dir := backupDir(dbPath)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", err
 		}
 		saved = filepath.Join(dir, "foer-gendannelse-"+time.Now().Format(backupStamp)+".db")
-		if cur, err := Open(dbPath); err == nil {
-			err = cur.Backup(saved)
-			cur.Close()
+		if db, err := Open(dbPath); err == nil {
+			if db.Check() == nil {
+				cur = readCounters(db.sql)
+			}
+			err = db.Backup(saved)
+			db.Close()
 			if err != nil {
 				return "", fmt.Errorf("gem den nuværende database først: %w", err)
 			}
@@ -175,14 +190,85 @@ func Restore(dbPath, from string) (saved string, err error) {
 		os.Remove(tmp)
 		return "", friendly(err)
 	}
+	if err := carryCounters(tmp, cur); err != nil {
+		removeDB(tmp)
+		return "", friendly(fmt.Errorf("gendan: %w", err))
+	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		os.Remove(dbPath + suffix)
 	}
 	if err := os.Rename(tmp, dbPath); err != nil {
-		os.Remove(tmp)
+		removeDB(tmp)
 		return "", err
 	}
 	return saved, nil
+}
+
+// counters are a database's device sequence and clock; ok is false when
+// they could not be read.
+type counters struct {
+	seq, hlc int64
+	ok       bool
+}
+
+func readCounters(sqldb *sql.DB) counters {
+	var seq, hlc sql.NullString
+	if err := sqldb.QueryRow("SELECT (SELECT value FROM meta WHERE key = 'seq'), (SELECT value FROM meta WHERE key = 'hlc')").Scan(&seq, &hlc); err != nil || !seq.Valid || !hlc.Valid {
+		return counters{}
+	}
+	s, err1 := strconv.ParseInt(seq.String, 10, 64)
+	h, err2 := strconv.ParseInt(hlc.String, 10, 64)
+	if err1 != nil || err2 != nil {
+		return counters{}
+	}
+	return counters{seq: s, hlc: h, ok: true}
+}
+
+// jumpSeq is how far the sequence jumps when the replaced database's could
+// not be read: more ops than a device writes in its life. The jump is also
+// at least the wall clock in milliseconds << 10, so that restoring the same
+// backup twice over lost databases does not land on the same numbers twice
+// (that would take 1024 ops a millisecond in between).
+const jumpSeq = 1 << 32
+
+// carryCounters raises the sequence and clock of the restored copy at path
+// to at least cur's (or jumps the sequence when cur is unknown) and asks
+// the next sync to fetch this device's own ops back.
+func carryCounters(path string, cur counters) error {
+	sqldb, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer sqldb.Close()
+	have := readCounters(sqldb)
+	if !have.ok {
+		return fmt.Errorf("%s: %w", path, ErrNotDatabase)
+	}
+	seq, hlc := max(have.seq, cur.seq), max(have.hlc, cur.hlc)
+	if !cur.ok {
+		seq = max(have.seq+jumpSeq, time.Now().UnixMilli()<<10)
+	}
+	tx, err := sqldb.Begin()
+	if err != nil {
+		return err
+	}
+	for k, v := range map[string]string{"seq": strconv.FormatInt(seq, 10), "hlc": strconv.FormatInt(hlc, 10), MetaRefetch: "1"} {
+		if _, err := tx.Exec("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", k, v); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	return sqldb.Close()
+}
+
+// removeDB removes a database file with its WAL and shared memory files.
+func removeDB(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + suffix)
+	}
 }
 
 // checkBackup opens a would-be backup read-only and checks it.

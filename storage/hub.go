@@ -13,8 +13,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
+
+	"lokalraad/model"
 )
 
 // Errors of the device registry.
@@ -214,39 +217,54 @@ func mustMetaInt(ctx context.Context, tx *sql.Tx, key string) int64 {
 
 // HubOpsSince returns up to limit ops of a council ("" for every council)
 // the hub numbered after since, leaving out those written by exclude (the
-// asking device's own), the number to ask from next time, and whether more
-// may follow.
+// asking device's own; "" leaves out none), the number to ask from next
+// time, and whether more may follow. A council's ops include the
+// municipality's (pools, deadlines, contacts, announcements): every
+// council's devices receive them.
 func (db *DB) HubOpsSince(council string, since int64, limit int, exclude string) ([]Change, int64, bool, error) {
 	ctx := context.Background()
 	if err := db.applyTx(ctx, func(tx *sql.Tx) error { return db.sequenceLocal(ctx, tx) }); err != nil {
 		return nil, 0, false, err
 	}
-	q := "SELECT s.n, c.device, c.seq, c.hlc, c.tbl, c.row_id, c.council_id, c.field, c.value, c.base FROM sync_seq s JOIN changes c ON c.device = s.device AND c.seq = s.seq WHERE s.n > ?"
-	args := []any{since}
-	if council != "" {
-		q += " AND s.council_id = ?"
-		args = append(args, council)
-	}
-	q += " ORDER BY s.n LIMIT ?"
-	args = append(args, limit)
-	next := since
 	type numbered struct {
 		n int64
 		c Change
 	}
-	rows, err := list(ctx, db.sql, func(s scanner) (numbered, error) {
-		var x numbered
-		err := s.Scan(&x.n, &x.c.Device, &x.c.Seq, &x.c.HLC, &x.c.Table, &x.c.Row, &x.c.Council, &x.c.Field, &x.c.Value, &x.c.Base)
-		x.c.Value = textValue(x.c.Value)
-		return x, err
-	}, q, args...)
+	page := func(council string) ([]numbered, error) {
+		q := "SELECT s.n, c.device, c.seq, c.hlc, c.tbl, c.row_id, c.council_id, c.field, c.value, c.base FROM sync_seq s JOIN changes c ON c.device = s.device AND c.seq = s.seq WHERE s.n > ?"
+		args := []any{since}
+		if council != "" {
+			q += " AND s.council_id = ?"
+			args = append(args, council)
+		}
+		q += " ORDER BY s.n LIMIT ?"
+		args = append(args, limit)
+		return list(ctx, db.sql, func(s scanner) (numbered, error) {
+			var x numbered
+			err := s.Scan(&x.n, &x.c.Device, &x.c.Seq, &x.c.HLC, &x.c.Table, &x.c.Row, &x.c.Council, &x.c.Field, &x.c.Value, &x.c.Base)
+			x.c.Value = textValue(x.c.Value)
+			return x, err
+		}, q, args...)
+	}
+	rows, err := page(council)
 	if err != nil {
 		return nil, 0, false, err
 	}
+	if council != "" && council != model.MunicipalityID {
+		// Two index range scans, merged by number: the first limit of both.
+		muni, err := page(model.MunicipalityID)
+		if err != nil {
+			return nil, 0, false, err
+		}
+		rows = append(rows, muni...)
+		sort.Slice(rows, func(i, j int) bool { return rows[i].n < rows[j].n })
+		rows = rows[:min(len(rows), limit)]
+	}
+	next := since
 	out := make([]Change, 0, len(rows))
 	for _, r := range rows {
 		next = r.n
-		if r.c.Device != exclude {
+		if exclude == "" || r.c.Device != exclude {
 			out = append(out, r.c)
 		}
 	}

@@ -74,7 +74,8 @@ func LongText(table, field string) bool {
 	switch table + "." + field {
 	case "agenda_items.background", "agenda_items.notes", "agenda_items.decision",
 		"projects.description", "budget_wishes.justification",
-		"meetings.attendees", "meetings.apologies":
+		"meetings.attendees", "meetings.apologies",
+		"pools.description", "pools.rules", "deadlines.description", "announcements.text":
 		return true
 	}
 	return false
@@ -91,7 +92,7 @@ var (
 func (db *DB) schema() (map[string]map[string]bool, error) {
 	schemaOnce.Do(func() {
 		m := map[string]map[string]bool{}
-		for _, t := range Tables {
+		for _, t := range append(append([]string{}, Tables...), MunicipalTables...) {
 			cols, err := list(context.Background(), db.sql, func(s scanner) ([2]string, error) {
 				var cid, notnull, pk int
 				var name, typ string
@@ -154,6 +155,9 @@ func (db *DB) checkChange(c *Change) error {
 	}
 	if c.Table == councilsT.name && c.Row != c.Council {
 		return bad("et råd er sit eget råd")
+	}
+	if municipalTable(c.Table) != (c.Council == model.MunicipalityID) {
+		return bad("kommunens data hører til kommunen, rådenes data til et råd")
 	}
 	if c.Field == "" {
 		switch c.Value.(type) {
@@ -350,6 +354,16 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
 		}
 		if k, _ := res.RowsAffected(); k == 0 {
+			// Held already: the same op again, unless an op id was reused
+			// for another edit, which must not pass silently.
+			var same int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device = ? AND seq = ? AND hlc = ? AND tbl = ? AND row_id = ? AND field = ?",
+				c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Field).Scan(&same); err != nil {
+				return 0, nil, err
+			}
+			if same == 0 {
+				return 0, nil, fmt.Errorf("%w %s: nummeret er allerede brugt til en anden ændring", ErrBadChange, c.ID())
+			}
 			continue
 		}
 		fresh = append(fresh, c)
@@ -764,6 +778,10 @@ const (
 	MetaAcked   = "sync_acked"   // this device's seq the hub has acknowledged
 	MetaLast    = "sync_last"    // RFC 3339 time of the last good sync
 	MetaError   = "sync_error"   // the last sync error, "" after a good one
+	// MetaRefetch is "1" after a restore: the next pull asks the hub for
+	// this device's own ops too, which it otherwise leaves out, so that ops
+	// written after the backup come back.
+	MetaRefetch = "sync_refetch"
 )
 
 // Meta reads a sync setting; a missing key is "".

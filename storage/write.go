@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"lokalraad/model"
 )
 
 // field is one column of a row and its value: a string or an int64.
@@ -76,6 +78,9 @@ func (w *writer) tick() (seq, hlc int64) {
 // put inserts or updates a row, logging every field that changed. It
 // reports whether anything changed.
 func (w *writer) put(r record) (bool, error) {
+	if municipalTable(r.table) != (r.council == model.MunicipalityID) {
+		return false, fmt.Errorf("%s: kommunens data hører til kommunen, rådenes data til et råd", r.table)
+	}
 	names := make([]string, len(r.fields))
 	for i, f := range r.fields {
 		names[i] = f.name

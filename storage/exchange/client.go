@@ -128,7 +128,7 @@ func Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (Enroll
 			// Only the municipality answers budget wishes: answers in data
 			// made before enrolment (the demo's) never go up.
 			if _, err := db.RewriteUnsynced(resp.Council, func(c storage.Change) (any, bool) {
-				if !MunicipalField(c) {
+				if c.Table != "budget_wishes" || !MunicipalField(c) {
 					return nil, false
 				}
 				switch c.Field {
@@ -208,11 +208,19 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 		}
 		res.Pushed += len(ops)
 	}
+	// After a restore the hub also sends this device's own ops, so that
+	// what it wrote after the backup comes back; the flag stays until a
+	// pull has gone all the way through.
+	refetch, _ := db.Meta(storage.MetaRefetch)
+	own := ""
+	if refetch != "" {
+		own = "&own=1"
+	}
 	for {
 		cur, _ := db.Meta(storage.MetaCursor)
 		since, _ := strconv.ParseInt(cur, 10, 64)
 		var pr PullResponse
-		if err := call(ctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10), token, nil, &pr); err != nil {
+		if err := call(ctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+own, token, nil, &pr); err != nil {
 			return res, err
 		}
 		ops, err := DecodeOps(pr.Ops)
@@ -226,6 +234,11 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 		res.Pulled += n
 		if !pr.More || pr.Next <= since {
 			break
+		}
+	}
+	if refetch != "" {
+		if err := db.SetMeta(storage.MetaRefetch, ""); err != nil {
+			return res, err
 		}
 	}
 	return res, nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -193,7 +194,13 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if d.Staff {
 		council = ""
 	}
-	ops, next, more, err := s.DB.HubOpsSince(council, since, limit, d.Replica)
+	// A device leaves out its own ops, except after a restore from a
+	// backup (own=1), when those written after the backup must come back.
+	exclude := d.Replica
+	if r.URL.Query().Get("own") == "1" {
+		exclude = ""
+	}
+	ops, next, more, err := s.DB.HubOpsSince(council, since, limit, exclude)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -207,10 +214,14 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 }
 
 // MunicipalField tells whether an op writes what only the municipality may
-// write: its answer on a budget wish (answer, answer text, granted amount)
-// and the status "besvaret". A council device may still create a wish with
-// these fields empty.
+// write: its own data (pools, deadlines, contacts, announcements: any op of
+// model.MunicipalityID), and its answer on a budget wish (answer, answer
+// text, granted amount) and the status "besvaret". A council device may
+// still create a wish with the answer fields empty.
 func MunicipalField(c storage.Change) bool {
+	if c.Council == model.MunicipalityID || slices.Contains(storage.MunicipalTables, c.Table) {
+		return true
+	}
 	if c.Table != "budget_wishes" {
 		return false
 	}
@@ -226,7 +237,8 @@ func MunicipalField(c storage.Change) bool {
 
 // Authorize checks that device d may write ops: a council device only its
 // own council, only ops it wrote itself (when own is set), and none of the
-// municipality's fields; no device an HLC more than maxAhead ahead of now.
+// municipality's fields or data; no device an HLC more than maxAhead ahead
+// of now.
 func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, maxAhead time.Duration) error {
 	limit := now.Add(maxAhead).UnixMilli()
 	for _, c := range ops {
@@ -240,11 +252,14 @@ func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, 
 		if own && c.Device != d.Replica {
 			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: en enhed kan kun sende sine egne ændringer", ErrForbidden))
 		}
+		if MunicipalField(c) {
+			if c.Table == "budget_wishes" && c.Council != model.MunicipalityID {
+				return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive svaret på et budgetønske (%s)", ErrForbidden, c.Field))
+			}
+			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive puljer, frister, kontakter og meddelelser (%s)", ErrForbidden, c.Table))
+		}
 		if c.Council != d.Council {
 			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: enheden hører til et andet lokalråd", ErrForbidden))
-		}
-		if MunicipalField(c) {
-			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive svaret på et budgetønske (%s)", ErrForbidden, c.Field))
 		}
 	}
 	return nil

@@ -1,0 +1,158 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+)
+
+// applySource is a council written through the write path: 100 meetings
+// of 10 agenda items each, 500 action items and 20 members; its ops and
+// its rows, as a replica receives them on a first pull.
+func applySource(b *testing.B) (ops []Change, rows map[string][][]any) {
+	b.Helper()
+	src := replica(b, "src")
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	ok(b, src.SaveCouncil(&c))
+	ok(b, src.write(context.Background(), func(w *writer) error {
+		for i := 0; i < 20; i++ {
+			m := model.Member{ID: newID(), CouncilID: c.ID, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember, Phone: "20 11 22 33"}
+			if _, err := w.put(memberRecord(&m)); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < 100; i++ {
+			m := model.Meeting{ID: newID(), CouncilID: c.ID, Kind: model.MeetingBoard, Title: fmt.Sprint("Møde ", i), Start: syncNow.AddDate(0, 0, -7*i),
+				Place: "Forsamlingshuset", Status: model.MeetingHeld, Attendees: "Karen\nSøren\nŁukasz\n"}
+			if _, err := w.put(meetingRecord(&m)); err != nil {
+				return err
+			}
+			for j := 0; j < 10; j++ {
+				it := model.AgendaItem{ID: newID(), CouncilID: c.ID, MeetingID: m.ID, Position: j + 1, Title: fmt.Sprint("Punkt ", j+1), Kind: model.ItemDiscussion,
+					Minutes: 15, Background: strings.Repeat("Baggrund for punktet. ", 10), Notes: strings.Repeat("Referat af drøftelsen.\n", 5), Decision: "Vedtaget."}
+				if _, err := w.put(itemRecord(&it)); err != nil {
+					return err
+				}
+				if j%2 == 0 {
+					a := model.ActionItem{ID: newID(), CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: it.ID, Who: "Karen", What: "Følg op", Due: syncNow}
+					if _, err := w.put(actionRecord(&a)); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}))
+	ops = mustOps(b, src)
+	rows = map[string][][]any{}
+	for _, t := range Tables {
+		rs, err := src.sql.Query("SELECT * FROM " + t)
+		ok(b, err)
+		cols, _ := rs.Columns()
+		for rs.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			ok(b, rs.Scan(ptrs...))
+			rows[t] = append(rows[t], vals)
+		}
+		rs.Close()
+	}
+	return ops, rows
+}
+
+// BenchmarkApplyRate compares applying a first pull (pages of 1000 ops, as
+// the hub sends them, each page one transaction with the cursor) with raw
+// SQLite inserts of the same rows into the same schema (one transaction a
+// table). Both report rows/s; apply also ops/s.
+func BenchmarkApplyRate(b *testing.B) {
+	ops, rows := applySource(b)
+	nrows := 0
+	for _, rs := range rows {
+		nrows += len(rs)
+	}
+	b.Run("apply", func(b *testing.B) {
+		var spent time.Duration
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			db := replica(b, fmt.Sprint("apply", i))
+			b.StartTimer()
+			start := time.Now()
+			for p := 0; p < len(ops); p += 1000 {
+				page := ops[p:min(p+1000, len(ops))]
+				if _, err := db.ApplyPulled(page, int64(p+len(page))); err != nil {
+					b.Fatal(err)
+				}
+			}
+			spent += time.Since(start)
+			b.StopTimer()
+			if i == 0 {
+				checkSameRows(b, db, rows)
+			}
+			db.Close()
+			b.StartTimer()
+		}
+		b.ReportMetric(float64(len(ops)), "ops")
+		b.ReportMetric(float64(nrows), "rows")
+		b.ReportMetric(float64(len(ops)*b.N)/spent.Seconds(), "ops/s")
+		b.ReportMetric(float64(nrows*b.N)/spent.Seconds(), "rows/s")
+	})
+	b.Run("raw-insert", func(b *testing.B) {
+		var spent time.Duration
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			db := replica(b, fmt.Sprint("raw", i))
+			b.StartTimer()
+			start := time.Now()
+			for _, t := range Tables {
+				rs := rows[t]
+				if len(rs) == 0 {
+					continue
+				}
+				err := db.inTx(context.Background(), func(tx *sql.Tx) error {
+					stmt, err := tx.Prepare("INSERT INTO " + t + " VALUES (?" + strings.Repeat(", ?", len(rs[0])-1) + ")")
+					if err != nil {
+						return err
+					}
+					defer stmt.Close()
+					for _, r := range rs {
+						if _, err := stmt.Exec(r...); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			spent += time.Since(start)
+			b.StopTimer()
+			if i == 0 {
+				checkSameRows(b, db, rows)
+			}
+			db.Close()
+			b.StartTimer()
+		}
+		b.ReportMetric(float64(nrows), "rows")
+		b.ReportMetric(float64(nrows*b.N)/spent.Seconds(), "rows/s")
+	})
+}
+
+func checkSameRows(b *testing.B, db *DB, rows map[string][][]any) {
+	b.Helper()
+	for t, rs := range rows {
+		var n int
+		ok(b, db.sql.QueryRow("SELECT COUNT(*) FROM "+t).Scan(&n))
+		if n != len(rs) {
+			b.Fatalf("%s: %d rows, want %d", t, n, len(rs))
+		}
+	}
+}
