@@ -10,6 +10,10 @@
 //	kommune device revoke --db PATH ID
 //	kommune bundle export --db PATH --council ID --out FILE
 //	kommune bundle import --db PATH FILE
+//	kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open)
+//	                 [--amount 200.000 --max 50.000 --description T --rules T]
+//	                                                   prints the pool id last
+//	kommune pool list --db PATH
 package main
 
 import (
@@ -53,7 +57,9 @@ const usage = `brug:
   kommune device list --db PATH
   kommune device revoke --db PATH ID
   kommune bundle export --db PATH --council ID --out FILE
-  kommune bundle import --db PATH FILE`
+  kommune bundle import --db PATH FILE
+  kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open) [--amount KR --max KR --description T --rules T]
+  kommune pool list --db PATH`
 
 // run is main without the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -80,6 +86,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return bundleExport(args[2:], stdout, stderr)
 	case "bundle import":
 		return bundleImport(args[2:], stdout, stderr)
+	case "pool add":
+		return poolAdd(args[2:], stdout, stderr)
+	case "pool list":
+		return poolList(args[2:], stdout, stderr)
 	}
 	if args[0] == "serve" {
 		return serve(ctx, args[1:], stdout, stderr, nil)

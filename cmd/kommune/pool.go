@@ -1,0 +1,76 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"lokalraad/model"
+)
+
+// poolAdd creates one of the municipality's pools on the hub; it reaches
+// every council's devices on their next sync. It prints the pool's id last.
+func poolAdd(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("pool add", stderr)
+	name := fs.String("name", "", "puljens navn (påkrævet)")
+	deadline := fs.String("deadline", "", "ansøgningsfrist, fx 01.03.2027")
+	open := fs.Bool("open", false, "åben hele året (ingen frist)")
+	amount := fs.String("amount", "", "beløb i puljen i kroner, fx 200.000")
+	maxPer := fs.String("max", "", "højst pr. ansøgning i kroner, fx 50.000")
+	description := fs.String("description", "", "hvad puljen støtter")
+	rules := fs.String("rules", "", "puljens regler")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	p := model.Pool{Name: *name, Description: *description, Rules: *rules, OpenAllYear: *open}
+	var err error
+	if p.Deadline, err = model.ParseDate(*deadline); err != nil {
+		return fmt.Errorf("--deadline: %w", err)
+	}
+	if p.Available, err = model.ParseKroner(*amount); err != nil {
+		return fmt.Errorf("--amount: %w", err)
+	}
+	if p.MaxPerApp, err = model.ParseKroner(*maxPer); err != nil {
+		return fmt.Errorf("--max: %w", err)
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.SavePool(&p); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Puljen %q er oprettet.\n%s\n", p.Name, p.ID)
+	return nil
+}
+
+func poolList(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("pool list", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return errors.New("pool list tager ingen argumenter")
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pools, err := db.Pools()
+	if err != nil {
+		return err
+	}
+	for _, p := range pools {
+		deadline := "hele året"
+		if !p.OpenAllYear {
+			deadline = model.ShortDate(p.Deadline)
+		}
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", p.ID, p.Name, deadline, model.Kroner(p.Available))
+	}
+	return nil
+}

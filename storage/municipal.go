@@ -1,0 +1,214 @@
+package storage
+
+// The municipality's own data: pools, deadlines, contacts and
+// announcements. Their rows belong to the pseudo-council
+// model.MunicipalityID; they are written through the same write path as
+// council data (so they sync like any edit), only on a staff device or a
+// database not enrolled for a council, and the hub sends them to every
+// device.
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"lokalraad/model"
+)
+
+var (
+	poolsT         = table{"pools", []string{"name", "description", "rules", "available", "max_per_application", "deadline", "open_all_year"}}
+	deadlinesT     = table{"deadlines", []string{"title", "date", "kind", "description"}}
+	contactsT      = table{"contacts", []string{"name", "role", "phone", "email", "areas"}}
+	announcementsT = table{"announcements", []string{"title", "text", "date"}}
+)
+
+// MunicipalTables lists the tables of the municipality's own data.
+var MunicipalTables = []string{poolsT.name, deadlinesT.name, contactsT.name, announcementsT.name}
+
+func municipalTable(name string) bool { return slices.Contains(MunicipalTables, name) }
+
+// ErrMunicipalOnly: only the municipality (a staff device) edits its pools,
+// deadlines, contacts and announcements.
+var ErrMunicipalOnly = errors.New("kun kommunen kan redigere puljer, frister, kontakter og meddelelser")
+
+// checkMunicipalWriter refuses municipal edits on a device enrolled for a
+// council: the hub would refuse them, and they would never leave.
+func (w *writer) checkMunicipalWriter() error {
+	var council, staff sql.NullString
+	err := w.tx.QueryRowContext(w.ctx, "SELECT (SELECT value FROM meta WHERE key = ?), (SELECT value FROM meta WHERE key = ?)", MetaCouncil, MetaStaff).Scan(&council, &staff)
+	if err != nil {
+		return err
+	}
+	if council.String != "" && staff.String != "1" {
+		return ErrMunicipalOnly
+	}
+	return nil
+}
+
+// saveMunicipal is save for the municipality's rows.
+func (db *DB) saveMunicipal(v interface{ Validate() error }, id *string, council *string, rec func() record) error {
+	if *council == "" {
+		*council = model.MunicipalityID
+	}
+	return db.save(v, id, *council, rec, func(w *writer) error { return w.checkMunicipalWriter() })
+}
+
+// deleteMunicipal deletes one of the municipality's rows.
+func (db *DB) deleteMunicipal(table, id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		if err := w.checkMunicipalWriter(); err != nil {
+			return err
+		}
+		return w.remove(table, id)
+	})
+}
+
+func poolRecord(p *model.Pool) record {
+	return poolsT.record(p.ID, p.CouncilID, p.Name, p.Description, p.Rules, p.Available, p.MaxPerApp,
+		dateText(p.Deadline), boolInt(p.OpenAllYear))
+}
+
+func scanPool(s scanner) (p model.Pool, err error) {
+	var deadline string
+	var open int64
+	err = s.Scan(&p.ID, &p.CouncilID, &p.Name, &p.Description, &p.Rules, &p.Available, &p.MaxPerApp, &deadline, &open)
+	p.Deadline, p.OpenAllYear = parseDateText(deadline), open != 0
+	return p, err
+}
+
+func deadlineRecord(d *model.MunicipalDeadline) record {
+	return deadlinesT.record(d.ID, d.CouncilID, d.Title, dateText(d.Date), d.Kind, d.Description)
+}
+
+func scanDeadline(s scanner) (d model.MunicipalDeadline, err error) {
+	var date string
+	err = s.Scan(&d.ID, &d.CouncilID, &d.Title, &date, &d.Kind, &d.Description)
+	d.Date = parseDateText(date)
+	return d, err
+}
+
+func contactRecord(c *model.Contact) record {
+	return contactsT.record(c.ID, c.CouncilID, c.Name, c.Role, c.Phone, c.Email, strings.Join(c.Areas, "\n"))
+}
+
+func scanContact(s scanner) (c model.Contact, err error) {
+	var areas string
+	err = s.Scan(&c.ID, &c.CouncilID, &c.Name, &c.Role, &c.Phone, &c.Email, &areas)
+	if areas != "" {
+		c.Areas = strings.Split(areas, "\n")
+	}
+	return c, err
+}
+
+func announcementRecord(a *model.Announcement) record {
+	return announcementsT.record(a.ID, a.CouncilID, a.Title, a.Text, dateText(a.Date))
+}
+
+func scanAnnouncement(s scanner) (a model.Announcement, err error) {
+	var date string
+	err = s.Scan(&a.ID, &a.CouncilID, &a.Title, &a.Text, &date)
+	a.Date = parseDateText(date)
+	return a, err
+}
+
+// Pools lists the municipality's pools by name.
+func (db *DB) Pools() ([]model.Pool, error) {
+	return list(context.Background(), db.sql, scanPool, poolsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+}
+
+// Pool reads one pool.
+func (db *DB) Pool(id string) (model.Pool, error) {
+	return one(context.Background(), db.sql, scanPool, poolsT.selectSQL()+" WHERE id = ?", id)
+}
+
+// SavePool creates or updates a pool; ErrMunicipalOnly on a council's
+// device.
+func (db *DB) SavePool(p *model.Pool) error {
+	return db.saveMunicipal(p, &p.ID, &p.CouncilID, func() record { return poolRecord(p) })
+}
+
+// DeletePool deletes a pool. Funding applications name their pool as text
+// and keep it.
+func (db *DB) DeletePool(id string) error { return db.deleteMunicipal(poolsT.name, id) }
+
+// Deadlines lists the municipality's deadlines by date.
+func (db *DB) Deadlines() ([]model.MunicipalDeadline, error) {
+	return list(context.Background(), db.sql, scanDeadline, deadlinesT.selectSQL()+" ORDER BY date, title COLLATE NOCASE, id")
+}
+
+// SaveDeadline creates or updates a municipal deadline; ErrMunicipalOnly on
+// a council's device.
+func (db *DB) SaveDeadline(d *model.MunicipalDeadline) error {
+	return db.saveMunicipal(d, &d.ID, &d.CouncilID, func() record { return deadlineRecord(d) })
+}
+
+// DeleteDeadline deletes a municipal deadline.
+func (db *DB) DeleteDeadline(id string) error { return db.deleteMunicipal(deadlinesT.name, id) }
+
+// Contacts lists the municipality's contacts by name; model.Contact's
+// ServesArea picks those of one local area.
+func (db *DB) Contacts() ([]model.Contact, error) {
+	return list(context.Background(), db.sql, scanContact, contactsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+}
+
+// SaveContact creates or updates a contact; ErrMunicipalOnly on a council's
+// device.
+func (db *DB) SaveContact(c *model.Contact) error {
+	return db.saveMunicipal(c, &c.ID, &c.CouncilID, func() record { return contactRecord(c) })
+}
+
+// DeleteContact deletes a contact.
+func (db *DB) DeleteContact(id string) error { return db.deleteMunicipal(contactsT.name, id) }
+
+// Announcements lists the municipality's announcements, newest first.
+func (db *DB) Announcements() ([]model.Announcement, error) {
+	return list(context.Background(), db.sql, scanAnnouncement, announcementsT.selectSQL()+" ORDER BY date DESC, id DESC")
+}
+
+// SaveAnnouncement creates or updates an announcement; ErrMunicipalOnly on
+// a council's device.
+func (db *DB) SaveAnnouncement(a *model.Announcement) error {
+	return db.saveMunicipal(a, &a.ID, &a.CouncilID, func() record { return announcementRecord(a) })
+}
+
+// DeleteAnnouncement deletes an announcement.
+func (db *DB) DeleteAnnouncement(id string) error { return db.deleteMunicipal(announcementsT.name, id) }
+
+// Kinds of the dates UpcomingDeadlines lists.
+const (
+	DeadlinePool      = "pulje" // a pool's application deadline; RefID is the pool
+	DeadlineMunicipal = "frist" // a municipal deadline without a kind
+)
+
+// UpcomingDeadlines lists the municipality's dates from now's day until
+// horizon's (both in Danish time, inclusive), by date: the application
+// deadlines of pools that are not open all year, and the municipal
+// deadlines (Kind is theirs, or DeadlineMunicipal). RefID is the pool's or
+// the deadline's id.
+func (db *DB) UpcomingDeadlines(now, horizon time.Time) ([]model.Deadline, error) {
+	ctx := context.Background()
+	from, to := dateText(now), dateText(horizon)
+	pools, err := list(ctx, db.sql, scanPool, poolsT.selectSQL()+" WHERE open_all_year = 0 AND deadline <> '' AND deadline BETWEEN ? AND ?", from, to)
+	if err != nil {
+		return nil, err
+	}
+	dls, err := list(ctx, db.sql, scanDeadline, deadlinesT.selectSQL()+" WHERE date <> '' AND date BETWEEN ? AND ?", from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Deadline, 0, len(pools)+len(dls))
+	for _, p := range pools {
+		out = append(out, model.Deadline{Date: p.Deadline, Title: p.Name, Kind: DeadlinePool, RefID: p.ID})
+	}
+	for _, d := range dls {
+		out = append(out, model.Deadline{Date: d.Date, Title: d.Title, Kind: cmp.Or(d.Kind, DeadlineMunicipal), RefID: d.ID})
+	}
+	slices.SortStableFunc(out, func(a, b model.Deadline) int {
+		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.Title, b.Title), strings.Compare(a.RefID, b.RefID))
+	})
+	return out, nil
+}
