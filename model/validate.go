@@ -48,7 +48,7 @@ var danishFields = map[string]string{
 	"description": "beskrivelse", "phone": "telefon", "email": "e-mail", "area": "område",
 	"background": "sagsfremstilling", "notes": "referat", "decision": "beslutning",
 	"attendees": "deltagere", "apologies": "afbud", "working group": "arbejdsgruppe",
-	"answer text": "svar",
+	"answer text": "svar", "rules": "regler", "kind": "type", "role": "rolle", "areas": "områder",
 }
 
 func danishField(f string) string {
