@@ -11,11 +11,12 @@ import (
 	"io"
 	"time"
 
+	"lokalraad/model"
 	"lokalraad/storage"
 )
 
-// A sync bundle is a gzip-compressed JSON file carrying a council's ops
-// for a trip on a USB stick:
+// A sync bundle is a gzip-compressed JSON file carrying a council's ops,
+// and the municipality's, for a trip on a USB stick:
 //
 //	{"header": {"format": "lokalraad-bundle", "version": 1, "council": ID,
 //	            "council_name": …, "device": …, "created": …, "count": N,
@@ -64,6 +65,13 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 	if err != nil {
 		return BundleHeader{}, err
 	}
+	// The municipality's pools, deadlines, contacts and announcements travel
+	// with every council's bundle, as they do with every pull.
+	municipal, err := db.CouncilOps(model.MunicipalityID)
+	if err != nil {
+		return BundleHeader{}, err
+	}
+	cs = append(cs, municipal...)
 	ops, err := EncodeOps(cs)
 	if err != nil {
 		return BundleHeader{}, err
@@ -83,7 +91,7 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 }
 
 // ReadBundle reads and checks a bundle: format, checksum, count, and that
-// every op belongs to the header's council.
+// every op belongs to the header's council or to the municipality.
 func ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
 	bad := func(why string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrBadBundle, fmt.Sprintf(why, args...))
@@ -125,7 +133,7 @@ func ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
 		return h, nil, bad("%v", err)
 	}
 	for _, c := range cs {
-		if c.Council != h.Council {
+		if c.Council != h.Council && c.Council != model.MunicipalityID {
 			return h, nil, bad("en ændring hører til et andet råd")
 		}
 	}

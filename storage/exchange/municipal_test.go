@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -148,5 +149,33 @@ func TestMunicipalTablesBelongToTheMunicipality(t *testing.T) {
 	}
 	if got, _ := h.db.Pools(); !reflect.DeepEqual(got, []model.Pool(nil)) {
 		t.Errorf("hub pools = %+v", got)
+	}
+}
+
+// The municipality's pools travel by USB stick too: a bundle the hub writes
+// for a council carries them to a laptop without network, and that
+// laptop's bundle back to the hub is still accepted.
+func TestMunicipalDataByBundle(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	pool := model.Pool{CouncilID: model.MunicipalityID, Name: "Fællesskabspuljen", Available: 200_000_00, MaxPerApp: 20_000_00, OpenAllYear: true}
+	ok(t, h.db.SavePool(&pool))
+
+	var out bytes.Buffer
+	_, err := WriteBundle(&out, h.db, council)
+	ok(t, err)
+	laptop := open(t, "offline", 0)
+	_, _, err = ImportBundle(bytes.NewReader(out.Bytes()), laptop)
+	ok(t, err)
+	pools, err := laptop.Pools()
+	ok(t, err)
+	if len(pools) != 1 || pools[0].Name != "Fællesskabspuljen" || pools[0].MaxPerApp != 20_000_00 {
+		t.Fatalf("pools on the laptop: %+v", pools)
+	}
+	var back bytes.Buffer
+	_, err = WriteBundle(&back, laptop, council)
+	ok(t, err)
+	if _, _, err := HubImportBundle(bytes.NewReader(back.Bytes()), h.db, now, 24*time.Hour); err != nil {
+		t.Errorf("the laptop's bundle with the municipality's pool was refused: %v", err)
 	}
 }
