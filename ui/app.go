@@ -1,9 +1,11 @@
 // Package ui is Lokalråd's desktop screens, built with Fyne: a welcome
 // screen on first start, and per council the tabs Oversigt, Møder,
-// Projekter, Budgetønsker, Medlemmer and Søg. Every screen is a struct that
-// holds its widgets, a build method that lays them out and onX handlers that
-// call storage and refresh. Edits are saved as they are typed (after a short
-// pause, on Enter, when a field loses focus, and before the window closes).
+// Projekter, Budgetønsker, Medlemmer, Søg and Fra kommunen, above a status
+// bar that tells how sync with the municipality's server goes. Every
+// screen is a struct that holds its widgets, a build method that lays them
+// out and onX handlers that call storage and refresh. Edits are saved as
+// they are typed (after a short pause, on Enter, when a field loses focus,
+// and before the window closes).
 // Texts are English catalogue keys through fyne's lang; SetupLanguage
 // chooses Danish (the default) or English.
 package ui
@@ -61,6 +63,8 @@ type App struct {
 	wishes        *wishesScreen
 	members       *membersScreen
 	search        *searchScreen
+	municipal     *municipalScreen
+	sync          *syncer
 }
 
 // New builds the main window for db in app a. a.Preferences() keeps the
@@ -70,9 +74,15 @@ func New(a fyne.App, db *storage.DB) *App {
 	u.win = a.NewWindow("Lokalråd")
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	u.win.Resize(fyne.NewSize(1200, 800))
-	u.win.SetOnClosed(u.saver.flush) // closing never loses typed text
+	u.win.SetOnClosed(func() { // closing never loses typed text
+		u.saver.flush()
+		u.sync.stop()
+	})
+	u.sync = newSyncer(u)
 	u.win.SetMainMenu(u.mainMenu())
 	u.start()
+	u.sync.refresh()
+	u.sync.start()
 	return u
 }
 
@@ -95,7 +105,8 @@ func (u *App) start() {
 	u.councils = cs
 	if len(cs) == 0 {
 		u.welcome = newWelcomeScreen(u)
-		u.win.SetContent(u.welcome.build())
+		u.tabs = nil
+		u.win.SetContent(container.NewBorder(nil, u.sync.bar, nil, nil, u.welcome.build()))
 		return
 	}
 	id := u.app.Preferences().String(prefCouncil)
@@ -129,6 +140,7 @@ func (u *App) openCouncil(id string) {
 	u.wishes = newWishesScreen(u)
 	u.members = newMembersScreen(u)
 	u.search = newSearchScreen(u)
+	u.municipal = newMunicipalScreen(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Overview"), theme.HomeIcon(), u.overview.build()),
 		container.NewTabItemWithIcon(lang.L("Meetings"), theme.CalendarIcon(), u.meetings.build()),
@@ -136,6 +148,7 @@ func (u *App) openCouncil(id string) {
 		container.NewTabItemWithIcon(lang.L("Budget wishes"), theme.DocumentIcon(), u.wishes.build()),
 		container.NewTabItemWithIcon(lang.L("Members"), theme.AccountIcon(), u.members.build()),
 		container.NewTabItemWithIcon(lang.L("Search"), theme.SearchIcon(), u.search.build()),
+		container.NewTabItemWithIcon(u.municipal.title(), theme.MailComposeIcon(), u.municipal.build()),
 	)
 	u.tabs.OnSelected = func(*container.TabItem) {
 		u.saver.flush()
@@ -148,6 +161,8 @@ func (u *App) openCouncil(id string) {
 			u.wishes.refreshYears()
 		case 5:
 			u.win.Canvas().Focus(u.search.query)
+		case 6:
+			u.municipal.refresh()
 		}
 	}
 
@@ -156,9 +171,11 @@ func (u *App) openCouncil(id string) {
 	u.councilSelect.OnChanged = func(string) { u.onCouncilChosen() }
 
 	top := container.NewHBox(widget.NewLabel(lang.L("Local council:")), container.New(minWidth{320}, u.councilSelect), layout.NewSpacer(),
+		u.sync.nowBtn,
 		widget.NewButtonWithIcon(lang.L("Print / export…"), theme.DocumentPrintIcon(), u.onExportCouncil),
 		widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), u.onSettings))
-	u.win.SetContent(container.NewBorder(top, nil, nil, nil, u.tabs))
+	u.win.SetContent(container.NewBorder(top, u.sync.bar, nil, nil, u.tabs))
+	u.sync.refreshConflicts()
 }
 
 func (u *App) councilOptions() []string {
@@ -221,13 +238,20 @@ func (u *App) mainMenu() *fyne.MainMenu {
 	quit.IsQuit = true
 	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 	export := fyne.NewMenuItem(lang.L("Print / export…"), u.onExportCouncil)
+	syncNow := fyne.NewMenuItem(lang.L("Sync now"), u.sync.onSyncNow)
+	syncNow.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	file := fyne.NewMenu(lang.L("File"),
 		newMeeting,
 		search,
 		fyne.NewMenuItem(lang.L("New local council…"), u.onNewCouncil),
 		fyne.NewMenuItemSeparator(),
 		export,
+		syncNow,
+		fyne.NewMenuItem(lang.L("Conflicts…"), u.showConflicts),
 		fyne.NewMenuItem(lang.L("Settings"), u.onSettings),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(lang.L("Take a backup now…"), u.onBackupNow),
+		fyne.NewMenuItem(lang.L("Restore from a backup…"), u.onRestore),
 		fyne.NewMenuItemSeparator(),
 		quit,
 	)
@@ -276,7 +300,8 @@ func (u *App) onQuit() {
 	u.win.Close()
 }
 
-// onSettings lets the user choose the language, used from the next start.
+// onSettings lets the user choose the language, used from the next start,
+// and enrol the computer with the municipality's server.
 func (u *App) onSettings() {
 	langs := []string{"Dansk", "English"}
 	radio := widget.NewRadioGroup(langs, nil)
@@ -288,18 +313,25 @@ func (u *App) onSettings() {
 	radio.Required = true
 	note := widget.NewLabel(lang.L("The language changes the next time Lokalråd starts."))
 	note.Wrapping = fyne.TextWrapWord
-	content := container.NewVBox(heading(lang.L("Language")), radio, note)
-	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), content, func(ok bool) {
-		if !ok {
-			return
-		}
+	content := container.NewVBox(heading(lang.L("Language")), radio, note, widget.NewSeparator(), u.sync.settingsSection())
+	save := func() {
 		code := "da"
 		if radio.Selected == langs[1] {
 			code = "en"
 		}
 		u.app.Preferences().SetString(PrefLanguage, code)
+	}
+	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), content, func(ok bool) {
+		if ok {
+			save()
+		}
 	}, u.win)
-	d.Resize(fyne.NewSize(420, 260))
+	d.SetOnClosed(func() { u.sync.settings = nil })
+	u.sync.settings.done = func() { // enrolled: the status bar takes over
+		save()
+		d.Hide()
+	}
+	d.Resize(fyne.NewSize(560, 560))
 	d.Show()
 }
 

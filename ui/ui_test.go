@@ -360,7 +360,7 @@ func TestLanguage(t *testing.T) {
 	if err := SetupLanguage("da"); err != nil {
 		t.Fatal(err)
 	}
-	if got := tabs(); got != "Oversigt, Møder, Projekter, Budgetønsker, Medlemmer, Søg" {
+	if got := tabs(); got != "Oversigt, Møder, Projekter, Budgetønsker, Medlemmer, Søg, Fra kommunen" {
 		t.Errorf("Danish tabs: %s", got)
 	}
 	if got := label(model.MeetingAGM); got != "Generalforsamling" {
@@ -369,7 +369,7 @@ func TestLanguage(t *testing.T) {
 	if err := SetupLanguage("en"); err != nil {
 		t.Fatal(err)
 	}
-	if got := tabs(); got != "Overview, Meetings, Projects, Budget wishes, Members, Search" {
+	if got := tabs(); got != "Overview, Meetings, Projects, Budget wishes, Members, Search, From the municipality" {
 		t.Errorf("English tabs: %s", got)
 	}
 	if got := label(model.MeetingAGM); got != "Annual general meeting" {

@@ -232,6 +232,13 @@ func (e *wishEditor) build() fyne.CanvasObject {
 	e.category.OnSubmitted = func(string) { u.saver.flush() }
 	e.status = widget.NewSelect(wishStatusOptions(), func(string) { e.save() })
 	setSelected(e.status, label(w.Status))
+	if u.councilDevice() { // only the municipality answers: the server refuses besvaret
+		if w.Status == model.WishAnswered {
+			e.status.Disable()
+		} else {
+			e.status.Options = e.status.Options[:len(e.status.Options)-1]
+		}
+	}
 
 	e.up = widget.NewButtonWithIcon(lang.L("Move up"), theme.MoveUpIcon(), func() { e.onMove(-1) })
 	e.down = widget.NewButtonWithIcon(lang.L("Move down"), theme.MoveDownIcon(), func() { e.onMove(1) })

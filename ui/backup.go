@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+)
+
+// onBackupNow saves a consistent copy of the database where the user
+// chooses (a USB stick): "Tag sikkerhedskopi nu".
+func (u *App) onBackupNow() {
+	u.saver.flush()
+	fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if wc == nil {
+			return
+		}
+		// The dialog made an empty file; the backup is written in its place.
+		path := wc.URI().Path()
+		wc.Close()
+		os.Remove(path)
+		u.backupTo(path)
+	}, u.win)
+	fd.SetFileName(model.FileName("db", "Sikkerhedskopi", u.councilName(), model.ShortDate(u.now())))
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
+}
+
+// backupTo writes the backup in the background with a progress dialog.
+func (u *App) backupTo(path string) {
+	bar := widget.NewProgressBarInfinite()
+	progress := dialog.NewCustomWithoutButtons(lang.L("Taking a backup…"), bar, u.win)
+	progress.Show()
+	go func() {
+		err := u.db.Backup(path)
+		fyne.Do(func() {
+			progress.Hide()
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			dialog.ShowInformation(lang.L("Backup"), lang.L("The backup is saved")+":\n"+path, u.win)
+		})
+	}()
+}
+
+// onRestore lets the user pick a backup and, after a clear confirmation,
+// puts it in place of the database; the current database is kept as a
+// backup first.
+func (u *App) onRestore() {
+	u.saver.flush()
+	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		path := rc.URI().Path()
+		rc.Close()
+		u.confirmRestore(path)
+	}, u.win)
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{".db"}))
+	if l, err := storage.ListerForURI(storage.NewFileURI(u.db.BackupDir())); err == nil {
+		fd.SetLocation(l)
+	}
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
+}
+
+func (u *App) confirmRestore(path string) {
+	u.confirm(lang.L("Restore backup"),
+		lang.L("Replace everything in Lokalråd by the backup «{{.File}}»? Work done after the backup was taken is not in it; the current database is first saved as a backup, so nothing is lost.",
+			map[string]any{"File": filepath.Base(path)}),
+		func() { u.restoreFrom(path) })
+}
+
+func (u *App) restoreFrom(path string) {
+	saved, err := u.db.RestoreFrom(path)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	u.start()
+	msg := lang.L("The backup is restored.")
+	if saved != "" {
+		msg += "\n" + lang.L("The database as it was is kept as") + ":\n" + saved
+	}
+	dialog.ShowInformation(lang.L("Restore backup"), msg, u.win)
+}
+
+// councilName is the open council's name, or "".
+func (u *App) councilName() string {
+	for _, c := range u.councils {
+		if c.ID == u.councilID {
+			return strings.TrimSpace(c.Name)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,382 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// conflictsView lists the open council's kept conflicts (a value that lost
+// to a concurrent edit, or the other side of overlapping edits of a long
+// text) with both versions side by side: keep the one in force, take the
+// other, or type a merge and keep that. Shown in a dialog from the status
+// bar and the menu.
+type conflictsView struct {
+	u      *App
+	items  []storage.Conflict
+	names  map[string]string // row id → what the row is, in words
+	list   *widget.List
+	detail *fyne.Container
+	msg    *widget.Label
+	cur    *conflictDetail
+}
+
+// showConflicts opens the conflicts view.
+func (u *App) showConflicts() {
+	if u.councilID == "" {
+		return
+	}
+	u.saver.flush()
+	v := &conflictsView{u: u}
+	u.sync.view = v
+	d := dialog.NewCustom(lang.L("Conflicts"), lang.L("Close"), v.build(), u.win)
+	d.SetOnClosed(func() {
+		u.sync.view = nil
+		u.sync.refreshConflicts()
+	})
+	size := u.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(1100, size.Width*0.95), min(760, size.Height*0.92)))
+	d.Show()
+}
+
+func (v *conflictsView) build() fyne.CanvasObject {
+	v.msg = newErrLabel()
+	v.list = widget.NewList(
+		func() int { return len(v.items) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			t.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, widget.NewLabel(""))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(v.items) {
+				return
+			}
+			c := v.items[i]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(v.what(c))
+			box.Objects[1].(*widget.Label).SetText(fieldLabel(c.Table, c.Field))
+		})
+	v.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(v.items) {
+			v.open(v.items[i])
+		}
+	}
+	v.detail = container.NewStack()
+	v.reload()
+	left := container.NewBorder(nil, v.msg, nil, nil, v.list)
+	split := container.NewHSplit(left, v.detail)
+	split.Offset = 0.3
+	return split
+}
+
+// reload reads the conflicts again and shows the first.
+func (v *conflictsView) reload() {
+	cs, err := v.u.db.Conflicts(v.u.councilID)
+	showErr(v.msg, err)
+	if err != nil {
+		return
+	}
+	v.items = cs
+	v.names = v.rowNames()
+	v.list.UnselectAll()
+	v.list.Refresh()
+	v.cur = nil
+	if len(cs) == 0 {
+		l := widget.NewLabel(lang.L("No conflicts: every edit from every computer is in place."))
+		v.detail.Objects = []fyne.CanvasObject{container.NewCenter(l)}
+		v.detail.Refresh()
+		return
+	}
+	v.list.Select(0)
+}
+
+// open shows one conflict.
+func (v *conflictsView) open(c storage.Conflict) {
+	v.cur = &conflictDetail{v: v, c: c}
+	v.detail.Objects = []fyne.CanvasObject{v.cur.build()}
+	v.detail.Refresh()
+}
+
+// rowNames names the council's rows for the list ("Budgetønske «Ny sti»").
+func (v *conflictsView) rowNames() map[string]string {
+	names := map[string]string{}
+	d, err := v.u.db.CouncilData(v.u.councilID)
+	if err != nil {
+		return names
+	}
+	name := func(kind, title string) string { return kind + " «" + title + "»" }
+	names[d.Council.ID] = name(lang.L("Local council"), d.Council.Name)
+	meetings := map[string]model.Meeting{}
+	for _, m := range d.Meetings {
+		meetings[m.ID] = m
+		names[m.ID] = name(lang.L("Meeting"), model.MeetingTitle(m, current())) + " " + model.ShortDate(m.Start)
+	}
+	for _, m := range d.Members {
+		names[m.ID] = name(lang.L("Member"), m.Name)
+	}
+	for _, it := range d.Items {
+		names[it.ID] = name(lang.L("Agenda item"), it.Title)
+		if m, ok := meetings[it.MeetingID]; ok {
+			names[it.ID] += " " + model.ShortDate(m.Start)
+		}
+	}
+	for _, a := range d.Actions {
+		names[a.ID] = name(lang.L("Action item"), a.What)
+	}
+	for _, p := range d.Projects {
+		names[p.ID] = name(lang.L("Project"), p.Title)
+	}
+	for _, l := range d.Lines {
+		names[l.ID] = name(lang.L("Budget line"), l.Text)
+	}
+	for _, a := range d.Applications {
+		names[a.ID] = name(lang.L("Funding application"), a.Pool)
+	}
+	for _, w := range d.Wishes {
+		names[w.ID] = name(lang.L("Budget wish"), w.Title)
+	}
+	return names
+}
+
+// what names a conflict's row.
+func (v *conflictsView) what(c storage.Conflict) string {
+	if n, ok := v.names[c.Row]; ok {
+		return n
+	}
+	return lang.L("Deleted") + " (" + c.Table + ")"
+}
+
+// resolve keeps a value (nil: the one in force) and dismisses the conflict.
+func (v *conflictsView) resolve(c storage.Conflict, keep any) {
+	if err := v.u.db.ResolveConflict(c.ID, keep); err != nil {
+		showErr(v.msg, err)
+		return
+	}
+	showErr(v.msg, nil)
+	v.reload()
+	v.u.sync.refreshConflicts()
+	v.u.sync.refreshPending()
+	if keep != nil {
+		v.u.refreshScreens()
+	}
+}
+
+// conflictDetail shows one conflict's two versions side by side.
+type conflictDetail struct {
+	v *conflictsView
+	c storage.Conflict
+
+	keepCurrent, keepOther, saveMerge *widget.Button
+	merge                             *widget.Entry
+}
+
+func (d *conflictDetail) build() fyne.CanvasObject {
+	c := d.c
+	long := storage.LongText(c.Table, c.Field)
+	title := heading(d.v.what(c) + " – " + fieldLabel(c.Table, c.Field))
+	title.Wrapping = fyne.TextWrapWord
+	why := lang.L("Two computers changed this at the same time. One version is in force now; the other is kept here so that nothing is lost. Choose the one to keep, or merge them.")
+	if c.Merged {
+		why = lang.L("Both computers changed the same lines. The text in force joins the two as well as it can; the other computer's whole text is kept here. Choose one, or merge them yourself.")
+	}
+	intro := widget.NewLabel(why)
+	intro.Wrapping = fyne.TextWrapWord
+
+	d.keepCurrent = widget.NewButtonWithIcon(lang.L("Keep this"), theme.ConfirmIcon(), func() { d.v.resolve(c, nil) })
+	d.keepOther = widget.NewButtonWithIcon(lang.L("Use this instead"), theme.ContentRedoIcon(), func() { d.v.resolve(c, c.Other) })
+	current := conflictValue(c.Table, c.Field, c.Current)
+	if c.Current == nil {
+		current = lang.L("(the row has been deleted)")
+		d.keepOther.Disable()
+	}
+	sides := container.NewGridWithColumns(2,
+		widget.NewCard("", "", container.NewBorder(heading(lang.L("In force now")), d.keepCurrent, nil, nil, valueView(current, long))),
+		widget.NewCard("", "", container.NewBorder(heading(lang.L("The other version")), d.keepOther, nil, nil, valueView(conflictValue(c.Table, c.Field, c.Other), long))),
+	)
+	body := container.NewVBox(title, intro, sides)
+	if cur, ok := c.Current.(string); ok {
+		if long {
+			d.merge = widget.NewMultiLineEntry()
+			d.merge.Wrapping = fyne.TextWrapWord
+			d.merge.SetMinRowsVisible(8)
+		} else {
+			d.merge = widget.NewEntry()
+		}
+		d.merge.SetText(cur)
+		d.saveMerge = widget.NewButtonWithIcon(lang.L("Keep the merged text"), theme.DocumentSaveIcon(), func() { d.v.resolve(c, d.merge.Text) })
+		body.Add(widget.NewCard("", "", container.NewBorder(
+			container.NewVBox(heading(lang.L("Or merge them yourself")), widget.NewLabel(lang.L("Edit the text and keep it."))),
+			container.NewHBox(d.saveMerge), nil, nil, d.merge)))
+	}
+	return container.NewVScroll(body)
+}
+
+// valueView shows a value read-only; a long text on several lines that
+// can be selected and copied.
+func valueView(s string, long bool) fyne.CanvasObject {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	l.Selectable = true
+	if !long {
+		return l
+	}
+	sc := container.NewVScroll(l)
+	sc.SetMinSize(fyne.NewSize(0, 220))
+	return sc
+}
+
+// conflictValue shows a stored value as the screens show it.
+func conflictValue(table, field string, v any) string {
+	switch x := v.(type) {
+	case nil:
+		return lang.L("(empty)")
+	case int64:
+		switch field {
+		case "annual_grant", "amount", "applied", "granted", "estimate":
+			return model.Kroner(x)
+		case "contact", "done":
+			if x != 0 {
+				return lang.L("Yes")
+			}
+			return lang.L("No")
+		}
+		return model.Label(x, current())
+	case string:
+		if x == "" {
+			return lang.L("(empty)")
+		}
+		switch table + "." + field {
+		case "budget_wishes.status":
+			return label(model.WishStatus(x))
+		case "budget_wishes.answer":
+			return label(model.Answer(x))
+		case "meetings.status":
+			return label(model.MeetingStatus(x))
+		case "meetings.kind":
+			return label(model.MeetingKind(x))
+		case "agenda_items.kind":
+			return label(model.ItemKind(x))
+		case "projects.status":
+			return label(model.ProjectStatus(x))
+		case "funding_applications.status":
+			return label(model.ApplicationStatus(x))
+		case "members.role":
+			return label(model.Role(x))
+		case "budget_lines.kind":
+			return label(model.LineKind(x))
+		}
+		if t, err := time.Parse("2006-01-02", x); err == nil {
+			return model.ShortDate(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, model.Copenhagen))
+		}
+		if t, err := time.Parse(time.RFC3339, x); err == nil {
+			return model.DateTime(t)
+		}
+		return x
+	}
+	return model.Label(v, current())
+}
+
+// fieldLabel names a stored field as the screens do.
+func fieldLabel(table, field string) string {
+	switch field {
+	case "name":
+		return lang.L("Name")
+	case "area":
+		return lang.L("Area")
+	case "annual_grant":
+		return lang.L("Annual grant")
+	case "role":
+		return lang.L("Role")
+	case "contact":
+		return lang.L("Contact person")
+	case "term_start":
+		return lang.L("Elected from")
+	case "term_end":
+		return lang.L("Elected until")
+	case "phone":
+		return lang.L("Phone")
+	case "email":
+		return lang.L("E-mail")
+	case "kind":
+		return lang.L("Kind")
+	case "title":
+		return lang.L("Title")
+	case "start", "start_date":
+		if table == "meetings" {
+			return lang.L("Date and time")
+		}
+		return lang.L("Start")
+	case "end_date":
+		return lang.L("End")
+	case "place":
+		return lang.L("Place")
+	case "status":
+		return lang.L("Status")
+	case "attendees":
+		return lang.L("Attendees")
+	case "apologies":
+		return lang.L("Apologies")
+	case "position", "priority":
+		return lang.L("Priority")
+	case "minutes":
+		return lang.L("Duration (minutes)")
+	case "background":
+		return lang.L("Background")
+	case "notes":
+		return lang.L("Minutes of the item")
+	case "decision":
+		return lang.L("Decision")
+	case "who":
+		return lang.L("Who")
+	case "what":
+		return lang.L("What")
+	case "due":
+		return lang.L("By when")
+	case "done":
+		return lang.L("Done")
+	case "description":
+		return lang.L("Description of the project")
+	case "responsible_id":
+		return lang.L("Responsible")
+	case "working_group":
+		return lang.L("Working group")
+	case "progress":
+		return lang.L("Progress")
+	case "text":
+		return lang.L("Text")
+	case "amount":
+		return lang.L("Amount")
+	case "pool":
+		return lang.L("Pool")
+	case "deadline":
+		return lang.L("Deadline")
+	case "applied":
+		return lang.L("Applied for (kr.)")
+	case "granted":
+		return lang.L("Granted")
+	case "volunteer_hours":
+		return lang.L("Volunteer hours")
+	case "year":
+		return lang.L("Budget year")
+	case "justification":
+		return lang.L("Justification")
+	case "category":
+		return lang.L("Category")
+	case "estimate":
+		return lang.L("Estimate (kr.)")
+	case "answer":
+		return lang.L("Answer")
+	case "answer_text":
+		return lang.L("Answer text")
+	}
+	return field
+}

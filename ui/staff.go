@@ -1,0 +1,262 @@
+package ui
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+)
+
+// staffScreen is the municipality's view on a staff device: every
+// council's budget wishes in one list, each to answer (answer, answer
+// text, granted amount). An answer sets the wish's status to besvaret.
+type staffScreen struct {
+	u      *App
+	all    []staffWish // every council's wishes
+	shown  []int       // indexes into all, after the filter
+	filter *widget.Select
+	list   *widget.List
+	count  *widget.Label
+	detail *fyne.Container
+	editor *answerEditor
+	msg    *widget.Label
+}
+
+type staffWish struct {
+	w       model.BudgetWish
+	council string // the council's name
+}
+
+// filterOptions: the wishes waiting for an answer, or all.
+func staffFilterOptions() []string {
+	return []string{lang.L("Waiting for an answer"), lang.L("All budget wishes")}
+}
+
+func (s *staffScreen) build() fyne.CanvasObject {
+	s.msg = newErrLabel()
+	s.count = widget.NewLabel("")
+	s.filter = widget.NewSelect(staffFilterOptions(), nil)
+	s.filter.SetSelectedIndex(0)
+	s.filter.OnChanged = func(string) {
+		s.u.saver.flush()
+		s.applyFilter()
+	}
+	s.list = widget.NewList(
+		func() int { return len(s.shown) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			t.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, sub)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(s.shown) {
+				return
+			}
+			x := s.all[s.shown[i]]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(x.council + " · " + strconv.Itoa(x.w.Year) + " · " + x.w.Title)
+			st := model.Kroner(x.w.Estimate) + " · " + label(x.w.Status)
+			if x.w.Answer != model.AnswerNone {
+				st += " · " + answerLine(x.w)
+			}
+			c.Objects[1].(*widget.Label).SetText(st)
+		})
+	s.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(s.shown) {
+			s.open(s.all[s.shown[i]].w.ID)
+		}
+	}
+	s.detail = container.NewStack()
+	s.closeEditor()
+	s.refresh()
+	top := container.NewVBox(
+		heading(lang.L("Budget wishes from every local council")),
+		container.NewHBox(widget.NewLabel(lang.L("Show")), container.New(minWidth{240}, s.filter), layout.NewSpacer(), s.count),
+		s.msg)
+	split := container.NewHSplit(s.list, s.detail)
+	split.Offset = 0.4
+	return container.NewBorder(top, nil, nil, nil, split)
+}
+
+// refresh reads every council's wishes again.
+func (s *staffScreen) refresh() {
+	if s.list == nil {
+		return
+	}
+	cs, err := s.u.db.Councils()
+	showErr(s.msg, err)
+	if err != nil {
+		return
+	}
+	var all []staffWish
+	for _, c := range cs {
+		ws, err := s.u.db.BudgetWishes(c.ID, 0)
+		if err != nil {
+			showErr(s.msg, err)
+			return
+		}
+		for _, w := range ws {
+			all = append(all, staffWish{w: w, council: c.Name})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b staffWish) int {
+		return cmp.Or(b.w.Year-a.w.Year, cmp.Compare(a.council, b.council), a.w.Rank-b.w.Rank)
+	})
+	s.all = all
+	s.applyFilter()
+}
+
+// waiting tells whether a wish waits for the municipality's answer.
+func waiting(w model.BudgetWish) bool {
+	return w.Answer == model.AnswerNone && (w.Status == model.WishSubmitted || w.Status == model.WishReady)
+}
+
+// applyFilter shows the wishes the filter asks for, keeping the one open.
+func (s *staffScreen) applyFilter() {
+	s.shown = s.shown[:0]
+	for i, x := range s.all {
+		if s.filter.SelectedIndex() == 1 || waiting(x.w) || s.editor != nil && s.editor.w.ID == x.w.ID {
+			s.shown = append(s.shown, i)
+		}
+	}
+	s.count.SetText(lang.L("{{.Count}} shown", map[string]any{"Count": len(s.shown)}))
+	s.list.Refresh()
+	if s.editor != nil {
+		if i := slices.IndexFunc(s.shown, func(k int) bool { return s.all[k].w.ID == s.editor.w.ID }); i >= 0 {
+			s.list.Select(i)
+		} else {
+			s.closeEditor()
+		}
+	}
+}
+
+// open shows the answer editor of wish id.
+func (s *staffScreen) open(id string) {
+	if s.editor != nil && s.editor.w.ID == id {
+		return
+	}
+	s.u.saver.flush()
+	k := slices.IndexFunc(s.all, func(x staffWish) bool { return x.w.ID == id })
+	if k < 0 {
+		return
+	}
+	s.editor = &answerEditor{s: s, u: s.u, w: s.all[k].w, council: s.all[k].council}
+	s.detail.Objects = []fyne.CanvasObject{s.editor.build()}
+	s.detail.Refresh()
+}
+
+func (s *staffScreen) closeEditor() {
+	s.editor = nil
+	s.list.UnselectAll()
+	l := widget.NewLabel(lang.L("Choose a budget wish to answer."))
+	s.detail.Objects = []fyne.CanvasObject{container.NewCenter(l)}
+	s.detail.Refresh()
+}
+
+// update shows a saved wish in the list.
+func (s *staffScreen) update(w model.BudgetWish) {
+	for i, k := range s.shown {
+		if s.all[k].w.ID == w.ID {
+			s.all[k].w = w
+			s.list.RefreshItem(i)
+		}
+	}
+}
+
+// answerEditor shows a council's wish read-only and edits the
+// municipality's answer on it, saving as it is typed.
+type answerEditor struct {
+	s       *staffScreen
+	u       *App
+	w       model.BudgetWish
+	council string
+
+	answer     *widget.Select
+	text       *entry
+	granted    *entry
+	grantedErr *widget.Label
+	msg        *widget.Label
+}
+
+func answerOptions() []string {
+	var o []string
+	for _, a := range model.Answers {
+		o = append(o, label(a))
+	}
+	return o
+}
+
+func (e *answerEditor) build() fyne.CanvasObject {
+	w, key := e.w, "answer:"+e.w.ID
+	e.msg, e.grantedErr = newErrLabel(), newErrLabel()
+	e.answer = widget.NewSelect(answerOptions(), func(string) { e.u.saver.schedule(key, e.save); e.u.saver.flush() })
+	e.answer.PlaceHolder = label(model.AnswerNone)
+	if w.Answer != model.AnswerNone {
+		setSelected(e.answer, label(w.Answer))
+	}
+	e.text = newMultiEntry(6)
+	setText(e.text, w.AnswerText)
+	e.granted = newEntry()
+	e.granted.SetPlaceHolder("12.500,50")
+	if w.Granted != 0 {
+		setText(e.granted, model.KronerNumber(w.Granted))
+	}
+	e.u.autosave(e.text, key, e.save)
+	e.u.autosave(e.granted, key, e.save)
+
+	wish := widget.NewForm(
+		widget.NewFormItem(lang.L("Local council"), widget.NewLabel(e.council)),
+		widget.NewFormItem(lang.L("Budget year"), widget.NewLabel(strconv.Itoa(w.Year))),
+		widget.NewFormItem(lang.L("Priority"), widget.NewLabel(strconv.Itoa(w.Rank))),
+		widget.NewFormItem(lang.L("Category"), widget.NewLabel(w.Category)),
+		widget.NewFormItem(lang.L("Estimate (kr.)"), widget.NewLabel(model.Kroner(w.Estimate))),
+		widget.NewFormItem(lang.L("Status"), widget.NewLabel(label(w.Status))),
+		widget.NewFormItem(lang.L("Justification"), wrapLabel(w.Justification)),
+	)
+	answer := widget.NewForm(
+		widget.NewFormItem(lang.L("Answer"), e.answer),
+		widget.NewFormItem(lang.L("Answer text"), e.text),
+		widget.NewFormItem(lang.L("Granted (kr.)"), withErr(e.granted, e.grantedErr)),
+	)
+	body := container.NewVBox(
+		widget.NewCard(w.Title, "", wish),
+		widget.NewCard(lang.L("The municipality's answer"), lang.L("Saved as you type, and sent to the local council at the next sync."), container.NewVBox(answer, e.msg)),
+	)
+	return container.NewVScroll(body)
+}
+
+// save stores the answer; a wish with an answer is besvaret.
+func (e *answerEditor) save() {
+	w := e.w
+	if i := e.answer.SelectedIndex(); i >= 0 {
+		w.Answer = model.Answers[i]
+	}
+	w.AnswerText = e.text.Text
+	v, err := model.ParseKroner(e.granted.Text)
+	showErr(e.grantedErr, err)
+	if err == nil {
+		w.Granted = v
+	}
+	if w.Answer != model.AnswerNone {
+		w.Status = model.WishAnswered
+	}
+	err = w.Validate()
+	if err == nil {
+		err = e.u.db.SaveBudgetWish(&w)
+	}
+	showErr(e.msg, err)
+	if err != nil {
+		return
+	}
+	e.w = w
+	e.s.update(w)
+}

@@ -1,0 +1,543 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+	"lokalraad/storage/exchange"
+)
+
+// syncer syncs with the municipality's server in the background and keeps
+// the status bar at the bottom of the main window.
+//
+// Once the computer is enrolled one goroutine (loop) does every sync: at
+// start, every period, when edits have rested for quiet, and when asked
+// ("Synkronisér nu"). Talking to the server (sync or enrolment) holds net,
+// so two never run at once. Failures only change the status bar: a server
+// that is away for weeks gives no dialogs, just the same quiet line.
+// Widgets are touched on the UI goroutine only (fyne.Do from the loop).
+type syncer struct {
+	u *App
+
+	// period is how often to sync; quiet is the rest after the last edit
+	// before its changes go up; poll is how often the loop looks for edits.
+	period, quiet, poll time.Duration
+
+	net    sync.Mutex // held while talking to the server
+	kick   chan struct{}
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// UI goroutine only.
+	started bool
+	running bool
+	lastErr error // the last sync's error in this session
+	synced  bool  // a sync ran in this session
+
+	bar       *fyne.Container
+	state     *widget.Label
+	pending   *widget.Label
+	problem   *widget.Label
+	conflicts *widget.Button
+	nowBtn    *widget.Button // in the toolbar
+
+	settings *syncSettings  // while the settings dialog is open
+	view     *conflictsView // while the conflicts dialog is open
+}
+
+func newSyncer(u *App) *syncer {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &syncer{u: u, period: 5 * time.Minute, quiet: 30 * time.Second, poll: 5 * time.Second,
+		kick: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
+	s.state = widget.NewLabel("")
+	s.pending = widget.NewLabel("")
+	s.problem = widget.NewLabel("")
+	s.problem.Importance = widget.DangerImportance
+	s.problem.Wrapping = fyne.TextWrapWord
+	s.problem.Hide()
+	s.conflicts = widget.NewButtonWithIcon("", theme.WarningIcon(), u.showConflicts)
+	s.conflicts.Importance = widget.WarningImportance
+	s.conflicts.Hide()
+	s.nowBtn = widget.NewButtonWithIcon(lang.L("Sync now"), theme.ViewRefreshIcon(), s.onSyncNow)
+	left := container.NewHBox(widget.NewIcon(theme.UploadIcon()), s.state, s.pending)
+	s.bar = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, left, s.conflicts), s.problem)
+	return s
+}
+
+// enrolment is what the database says about this computer's enrolment.
+type enrolment struct {
+	server, council string
+	staff, enrolled bool
+}
+
+func (s *syncer) enrolment() enrolment {
+	db := s.u.db
+	token, _ := db.Meta(storage.MetaToken)
+	server, _ := db.Meta(storage.MetaServer)
+	council, _ := db.Meta(storage.MetaCouncil)
+	staff, _ := db.Meta(storage.MetaStaff)
+	return enrolment{server: server, council: council, staff: staff == "1", enrolled: token != "" && server != ""}
+}
+
+// isStaff tells whether this is one of the municipality's devices.
+func (u *App) isStaff() bool { return u.sync.enrolment().staff }
+
+// councilDevice tells whether this computer syncs a council (and so may
+// not write the municipality's answers).
+func (u *App) councilDevice() bool {
+	e := u.sync.enrolment()
+	return e.enrolled && !e.staff
+}
+
+// start begins background sync when the computer is enrolled.
+func (s *syncer) start() {
+	if s.started || s.ctx.Err() != nil || !s.enrolment().enrolled {
+		return
+	}
+	s.started = true
+	go s.loop(s.ctx)
+}
+
+// stop ends background sync and cancels a sync in flight (the window
+// closes; nothing is lost, the changes wait in the database).
+func (s *syncer) stop() { s.cancel() }
+
+// request asks the loop for a sync soon.
+func (s *syncer) request() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// onSyncNow is "Synkronisér nu" (Ctrl+S): a sync at once, or the settings
+// when the computer is not enrolled.
+func (s *syncer) onSyncNow() {
+	s.u.saver.flush()
+	if !s.enrolment().enrolled {
+		s.u.onSettings()
+		return
+	}
+	s.start()
+	s.request()
+}
+
+func (s *syncer) loop(ctx context.Context) {
+	lastPending := s.syncOnce(ctx)
+	lastRun := time.Now()
+	var changedAt time.Time
+	dirty := false
+	tick := time.NewTicker(s.poll)
+	defer tick.Stop()
+	run := func() {
+		lastPending = s.syncOnce(ctx)
+		lastRun, dirty = time.Now(), false
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.kick:
+			run()
+		case now := <-tick.C:
+			if n, err := s.u.db.PendingCount(""); err == nil && n != lastPending {
+				if n > lastPending {
+					dirty, changedAt = true, now
+				}
+				lastPending = n
+				fyne.Do(s.refreshPending)
+			}
+			switch {
+			case dirty && now.Sub(changedAt) >= s.quiet:
+				run() // edits have rested: send them
+			case now.Sub(lastRun) >= s.period:
+				run()
+			}
+		}
+	}
+}
+
+// syncOnce runs one sync and shows its outcome; it returns how many
+// changes still wait.
+func (s *syncer) syncOnce(ctx context.Context) int {
+	s.net.Lock()
+	defer s.net.Unlock()
+	if ctx.Err() != nil {
+		return 0
+	}
+	fyne.Do(func() { s.setRunning(true) })
+	res, err := exchange.Sync(ctx, s.u.db, "")
+	if ctx.Err() != nil {
+		return 0 // the window closed
+	}
+	n, _ := s.u.db.PendingCount("")
+	fyne.Do(func() {
+		s.running, s.synced, s.lastErr = false, true, err
+		s.nowBtn.Enable()
+		if res.Pulled > 0 {
+			s.u.refreshAfterSync()
+		}
+		s.refresh()
+	})
+	return n
+}
+
+func (s *syncer) setRunning(on bool) {
+	s.running = on
+	if on {
+		s.nowBtn.Disable()
+		s.state.SetText(lang.L("Syncing…"))
+	} else {
+		s.nowBtn.Enable()
+	}
+}
+
+// refresh shows the state of sync in the status bar.
+func (s *syncer) refresh() {
+	e := s.enrolment()
+	if !e.enrolled {
+		s.state.SetText(lang.L("Not connected to the municipality's server: everything is kept on this computer only."))
+		s.pending.Hide()
+		s.problem.Hide()
+		s.refreshConflicts()
+		return
+	}
+	if !s.running {
+		last, _ := s.u.db.Meta(storage.MetaLast)
+		if t, err := time.Parse(time.RFC3339, last); err == nil {
+			s.state.SetText(lang.L("Last synced {{.When}}", map[string]any{"When": model.DateTime(t)}))
+		} else {
+			s.state.SetText(lang.L("Not synced yet"))
+		}
+	}
+	s.refreshPending()
+	msg := ""
+	switch {
+	case s.synced:
+		msg = syncErrText(s.lastErr)
+	default: // before the first sync of this session: the one remembered
+		stored, _ := s.u.db.Meta(storage.MetaError)
+		msg = storedErrText(stored)
+	}
+	s.problem.SetText(msg)
+	if msg == "" {
+		s.problem.Hide()
+	} else {
+		s.problem.Show()
+	}
+	s.refreshConflicts()
+}
+
+func (s *syncer) refreshPending() {
+	if !s.enrolment().enrolled {
+		s.pending.Hide()
+		return
+	}
+	n, err := s.u.db.PendingCount("")
+	switch {
+	case err != nil:
+		s.pending.SetText(errText(err))
+	case n == 0:
+		s.pending.SetText("· " + lang.L("All changes are sent"))
+	case n == 1:
+		s.pending.SetText("· " + lang.L("1 change waits to be sent"))
+	default:
+		s.pending.SetText("· " + lang.L("{{.Count}} changes wait to be sent", map[string]any{"Count": n}))
+	}
+	s.pending.Show()
+}
+
+// refreshConflicts shows the number of conflicts of the open council.
+func (s *syncer) refreshConflicts() {
+	n := 0
+	if s.u.councilID != "" {
+		cs, err := s.u.db.Conflicts(s.u.councilID)
+		if err == nil {
+			n = len(cs)
+		}
+	}
+	switch n {
+	case 0:
+		s.conflicts.Hide()
+		return
+	case 1:
+		s.conflicts.SetText(lang.L("1 conflict"))
+	default:
+		s.conflicts.SetText(lang.L("{{.Count}} conflicts", map[string]any{"Count": n}))
+	}
+	s.conflicts.Show()
+}
+
+// syncErrText says in plain words why a sync failed; "" when it did not.
+func syncErrText(err error) string {
+	var re *exchange.RemoteError
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, exchange.ErrUnreachable):
+		return lang.L("The municipality's server does not answer – your changes are saved on this computer and will be sent when there is a connection.")
+	case errors.Is(err, exchange.ErrNotEnrolled):
+		return lang.L("This computer is not enrolled with the municipality's server. Enter the server's address and the enrolment code in Settings.")
+	case errors.Is(err, storage.ErrRevoked):
+		return lang.L("The municipality has blocked this computer. Ask the municipality for a new enrolment code.")
+	case errors.Is(err, storage.ErrUnauthorized):
+		return lang.L("The server does not know this computer. Enrol it again with a new code from the municipality.")
+	case errors.As(err, &re) && re.Code == "clock":
+		return capitalize(re.Msg)
+	case errors.As(err, &re):
+		return lang.L("The server refused the changes: {{.Reason}}", map[string]any{"Reason": re.Msg})
+	}
+	return errText(err)
+}
+
+// storedErrText is the error the last sync (perhaps in an earlier session)
+// remembered, in plain words where it is known.
+func storedErrText(s string) string {
+	switch {
+	case s == "":
+		return ""
+	case strings.Contains(s, exchange.ErrUnreachable.Error()):
+		return syncErrText(exchange.ErrUnreachable)
+	}
+	return capitalize(s)
+}
+
+func capitalize(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	}
+	return s
+}
+
+// refreshAfterSync shows what a sync brought: new or renamed councils, and
+// the open screens read again. An editor the user is typing in is left
+// alone (its list is refreshed); it shows the news when opened again.
+func (u *App) refreshAfterSync() {
+	cs, err := u.db.Councils()
+	if err != nil {
+		return
+	}
+	if u.tabs == nil { // the welcome screen: the council may have arrived
+		if len(cs) > 0 {
+			u.start()
+		}
+		return
+	}
+	if !sameCouncils(cs, u.councils) {
+		found := false
+		for _, c := range cs {
+			found = found || c.ID == u.councilID
+		}
+		if !found {
+			u.start()
+			return
+		}
+		u.councils = cs
+		cb := u.councilSelect.OnChanged
+		u.councilSelect.OnChanged = nil
+		u.councilSelect.Options = u.councilOptions()
+		for i, c := range cs {
+			if c.ID == u.councilID {
+				u.councilSelect.SetSelectedIndex(i)
+				u.win.SetTitle("Lokalråd – " + c.Name)
+			}
+		}
+		u.councilSelect.OnChanged = cb
+	}
+	u.refreshScreens()
+}
+
+func sameCouncils(a, b []model.Council) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID || a[i].Name != b[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
+// refreshScreens reads the open council's screens again.
+func (u *App) refreshScreens() {
+	if u.tabs == nil {
+		return
+	}
+	typing := u.win.Canvas().Focused() != nil || u.saver.pending()
+	u.overview.refresh()
+	u.meetings.refreshList()
+	u.projects.refreshList()
+	u.wishes.refreshYears()
+	u.members.refresh()
+	u.municipal.refresh()
+	if typing {
+		return
+	}
+	if e := u.meetings.editor; e != nil {
+		if _, err := u.db.Meeting(e.m.ID); err != nil {
+			u.meetings.close()
+		} else {
+			e.reload()
+		}
+	}
+	if e := u.projects.editor; e != nil {
+		id := e.p.ID
+		u.projects.editor = nil
+		if u.projects.open(id); u.projects.editor == nil {
+			u.projects.close()
+		}
+	}
+	if e := u.wishes.editor; e != nil {
+		id := e.w.ID
+		u.wishes.editor = nil
+		if u.wishes.open(id); u.wishes.editor == nil {
+			u.wishes.closeEditor()
+		}
+	}
+	if e := u.members.editor; e != nil {
+		id := e.m.ID
+		u.members.editor = nil
+		if u.members.open(id); u.members.editor == nil {
+			u.members.close()
+		}
+	}
+}
+
+// syncSettings is the settings' section about the municipality's server.
+type syncSettings struct {
+	s      *syncer
+	server *widget.Entry
+	code   *widget.Entry
+	enrol  *widget.Button
+	status *widget.Label
+	msg    *widget.Label
+	// done closes the settings once the computer is enrolled.
+	done func()
+}
+
+// settingsSection is the part of Settings where the computer is enrolled.
+func (s *syncer) settingsSection() fyne.CanvasObject {
+	e := s.enrolment()
+	st := &syncSettings{s: s}
+	s.settings = st
+	st.server = widget.NewEntry()
+	st.server.SetPlaceHolder("https://lokalraad.holbaek.dk")
+	st.server.SetText(e.server)
+	st.code = widget.NewEntry()
+	st.code.SetPlaceHolder("abcd-efgh-ijkl-mnop")
+	st.status = widget.NewLabel("")
+	st.status.Wrapping = fyne.TextWrapWord
+	st.msg = newErrLabel()
+	st.enrol = widget.NewButtonWithIcon(lang.L("Enrol this computer"), theme.LoginIcon(), st.onEnrol)
+	st.enrol.Importance = widget.HighImportance
+	st.showStatus()
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Server address"), st.server),
+		widget.NewFormItem(lang.L("Enrolment code"), st.code),
+	)
+	note := widget.NewLabel(lang.L("The municipality gives each computer a one-time enrolment code."))
+	note.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(heading(lang.L("The municipality's server")), st.status, form, note,
+		container.NewHBox(layout.NewSpacer(), st.enrol), st.msg)
+}
+
+// showStatus says whether and as what the computer is enrolled.
+func (st *syncSettings) showStatus() {
+	e := st.s.enrolment()
+	switch {
+	case !e.enrolled:
+		st.status.SetText(lang.L("This computer is not enrolled: everything is kept on this computer only."))
+	case e.staff:
+		st.status.SetText(lang.L("Enrolled as the municipality's device at {{.Server}}.", map[string]any{"Server": e.server}))
+	default:
+		name := e.council
+		if c, err := st.s.u.db.Council(e.council); err == nil {
+			name = c.Name
+		}
+		st.status.SetText(lang.L("Enrolled for {{.Council}} at {{.Server}}.", map[string]any{"Council": name, "Server": e.server}))
+	}
+}
+
+// onEnrol trades the code for this computer's own key, in the
+// background, and then syncs.
+func (st *syncSettings) onEnrol() {
+	s, u := st.s, st.s.u
+	server, code := strings.TrimSpace(st.server.Text), strings.TrimSpace(st.code.Text)
+	if server == "" || code == "" {
+		showErr(st.msg, errors.New(lang.L("Type the server's address and the enrolment code from the municipality.")))
+		return
+	}
+	if !strings.Contains(server, "://") {
+		server = "https://" + server
+	}
+	u.saver.flush()
+	showErr(st.msg, nil)
+	st.enrol.Disable()
+	st.status.SetText(lang.L("Enrolling…"))
+	go func() {
+		s.net.Lock()
+		resp, err := exchange.Enroll(s.ctx, u.db, server, code)
+		s.net.Unlock()
+		fyne.Do(func() {
+			st.enrol.Enable()
+			if err != nil {
+				st.showStatus()
+				showErr(st.msg, errors.New(enrolErrText(err)))
+				return
+			}
+			st.code.SetText("")
+			st.showStatus()
+			if st.done != nil {
+				st.done()
+			}
+			u.afterEnrol(resp.Council)
+		})
+	}()
+}
+
+func enrolErrText(err error) string {
+	var re *exchange.RemoteError
+	switch {
+	case errors.Is(err, exchange.ErrUnreachable):
+		return lang.L("The server does not answer. Check the address and the internet connection, and try again.")
+	case errors.Is(err, storage.ErrRevoked):
+		return lang.L("The municipality has blocked this computer. Ask the municipality for a new enrolment code.")
+	case errors.As(err, &re):
+		return lang.L("The enrolment was refused: {{.Reason}}", map[string]any{"Reason": re.Msg})
+	}
+	return capitalize(errText(err))
+}
+
+// afterEnrol shows the enrolled council (its id may have changed: a
+// council made here before enrolment takes the server's id) and starts
+// background sync, which syncs at once.
+func (u *App) afterEnrol(council string) {
+	if council != "" && u.tabs != nil {
+		if _, err := u.db.Council(council); err == nil {
+			u.openCouncil(council)
+		} else {
+			u.start()
+		}
+	} else if u.tabs != nil {
+		u.openCouncil(u.councilID)
+	}
+	u.sync.refresh()
+	if u.sync.started {
+		u.sync.request()
+	} else {
+		u.sync.start()
+	}
+}
