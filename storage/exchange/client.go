@@ -125,6 +125,9 @@ func Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (Enroll
 			if err := db.LinkCouncil(councils[0].ID, resp.Council); err != nil {
 				return resp, err
 			}
+			if err := db.SetMeta(MetaLinked, "1"); err != nil {
+				return resp, err
+			}
 			// Only the municipality answers budget wishes: answers in data
 			// made before enrolment (the demo's) never go up.
 			if _, err := db.RewriteUnsynced(resp.Council, func(c storage.Change) (any, bool) {
@@ -187,27 +190,102 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 		return res, ErrNotEnrolled
 	}
 	council, _ := db.Meta(storage.MetaCouncil)
+	if err := push(ctx, db, serverURL, token, council, &res); err != nil {
+		return res, err
+	}
+	if err := pull(ctx, db, serverURL, token, &res); err != nil {
+		return res, err
+	}
+	linked, _ := db.Meta(MetaLinked)
+	if linked != "" {
+		// The first sync of a council made here before enrolment: where the
+		// server's council record had only empty defaults, what was typed
+		// here stands, and goes up now.
+		if err := keepLocalOverDefaults(db, council); err != nil {
+			return res, err
+		}
+		if err := push(ctx, db, serverURL, token, council, &res); err != nil {
+			return res, err
+		}
+		if err := db.SetMeta(MetaLinked, ""); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// MetaLinked is set while a council made on this computer before enrolment
+// has not finished its first sync.
+const MetaLinked = "sync_linked"
+
+// keepLocalOverDefaults settles the conflicts that linking a council makes
+// on the council's own record: the server's council was created with empty
+// area and grant, and an empty default is no edit, so the value typed here
+// is kept (as a new edit that syncs). A real difference — a name typed
+// differently on each side — stays a conflict for a person.
+func keepLocalOverDefaults(db *storage.DB, council string) error {
+	cs, err := db.Conflicts(council)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Table != "councils" || c.Row != council || c.Merged {
+			continue
+		}
+		if isEmptyValue(c.Kept) && !isEmptyValue(c.Other) {
+			if err := db.ResolveConflict(c.ID, c.Other); err != nil {
+				return err
+			}
+		} else if isEmptyValue(c.Other) {
+			if err := db.ResolveConflict(c.ID, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func isEmptyValue(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case int64:
+		return x == 0
+	}
+	return false
+}
+
+// push sends this device's unsent ops in bounded batches; each batch is
+// acknowledged as it is accepted.
+func push(ctx context.Context, db *storage.DB, serverURL, token, council string, res *Result) error {
 	for {
 		ops, err := db.PendingOps(council, PushBatch)
 		if err != nil {
-			return res, err
+			return err
 		}
 		if len(ops) == 0 {
-			break
+			return nil
 		}
 		wire, err := EncodeOps(ops)
 		if err != nil {
-			return res, err
+			return err
 		}
 		var pr PushResponse
 		if err := call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire}, &pr); err != nil {
-			return res, err
+			return err
 		}
 		if err := db.AckOps(ops[len(ops)-1].Seq); err != nil {
-			return res, err
+			return err
 		}
 		res.Pushed += len(ops)
 	}
+}
+
+// pull applies everything new since the cursor, page by page; the cursor
+// moves in the same transaction that applies a page.
+func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Result) error {
 	// After a restore the hub also sends this device's own ops, so that
 	// what it wrote after the backup comes back; the flag stays until a
 	// pull has gone all the way through.
@@ -221,15 +299,15 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 		since, _ := strconv.ParseInt(cur, 10, 64)
 		var pr PullResponse
 		if err := call(ctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+own, token, nil, &pr); err != nil {
-			return res, err
+			return err
 		}
 		ops, err := DecodeOps(pr.Ops)
 		if err != nil {
-			return res, err
+			return err
 		}
 		n, err := db.ApplyPulled(ops, pr.Next)
 		if err != nil {
-			return res, err
+			return err
 		}
 		res.Pulled += n
 		if !pr.More || pr.Next <= since {
@@ -237,9 +315,7 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 		}
 	}
 	if refetch != "" {
-		if err := db.SetMeta(storage.MetaRefetch, ""); err != nil {
-			return res, err
-		}
+		return db.SetMeta(storage.MetaRefetch, "")
 	}
-	return res, nil
+	return nil
 }

@@ -519,3 +519,46 @@ func TestWireRoundTrip(t *testing.T) {
 		t.Error("float accepted")
 	}
 }
+
+// A council made on a laptop before the municipality added it on the
+// server keeps what the laptop typed when it is linked at enrolment: the
+// server's empty defaults (no area, no grant) are no edits, so they give
+// way without conflicts; a name typed differently on each side is a real
+// conflict, kept for a person.
+func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
+	h := newHub(t)
+	a := open(t, "early", -time.Hour) // the demo was made before the server's council
+	_, err := demo.Council(a, now)
+	ok(t, err)
+	council := h.council(t, "Jyderup Lokalråd")
+	_, err = Enroll(context.Background(), a, h.url, h.code(t, council))
+	ok(t, err)
+	syncOK(t, a)
+	syncOK(t, a)
+	cs, err := a.Conflicts(council)
+	ok(t, err)
+	if len(cs) != 0 {
+		t.Errorf("linking made %d conflicts: %+v", len(cs), cs)
+	}
+	for _, db := range []*storage.DB{a, h.db} {
+		c, err := db.Council(council)
+		ok(t, err)
+		if c.Area != "Jyderup" || c.AnnualGrant != 30_000_00 || c.Name != "Jyderup Lokalråd" {
+			t.Errorf("council after linking: %+v", c)
+		}
+	}
+
+	// Different names on the two sides: one conflict, on the name only.
+	h2 := newHub(t)
+	b := open(t, "early2", -time.Hour)
+	_, err = demo.Council(b, now)
+	ok(t, err)
+	council2 := h2.council(t, "Jyderup Lokalforum")
+	_, err = Enroll(context.Background(), b, h2.url, h2.code(t, council2))
+	ok(t, err)
+	syncOK(t, b)
+	cs, _ = b.Conflicts(council2)
+	if len(cs) != 1 || cs[0].Field != "name" {
+		t.Errorf("conflicts = %+v, want one on the name", cs)
+	}
+}
