@@ -240,7 +240,7 @@ func (u *App) mainMenu() *fyne.MainMenu {
 	export := fyne.NewMenuItem(lang.L("Print / export…"), u.onExportCouncil)
 	syncNow := fyne.NewMenuItem(lang.L("Sync now"), u.sync.onSyncNow)
 	syncNow.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
-	file := fyne.NewMenu(lang.L("File"),
+	file := fyne.NewMenu(lang.L("File menu"),
 		newMeeting,
 		search,
 		fyne.NewMenuItem(lang.L("New local council…"), u.onNewCouncil),
