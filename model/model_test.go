@@ -330,3 +330,25 @@ func TestFileName(t *testing.T) {
 		t.Errorf("FileName = %q", got)
 	}
 }
+
+func TestWishYearFor(t *testing.T) {
+	autumn := day(2026, 11, 26)
+	cases := []struct {
+		years []int
+		want  int
+	}{
+		{nil, 2027},                     // none yet: next year's budget
+		{[]int{2026, 2027}, 2027},       // this autumn's wishes are for 2027
+		{[]int{2025, 2026}, 2026},       // nothing for 2027 yet: the newest
+		{[]int{2026, 2027, 2030}, 2027}, // far-off years do not count
+	}
+	for _, c := range cases {
+		var ws []BudgetWish
+		for _, y := range c.years {
+			ws = append(ws, BudgetWish{Year: y})
+		}
+		if got := WishYearFor(autumn, ws); got != c.want {
+			t.Errorf("WishYearFor(%v) = %d, want %d", c.years, got, c.want)
+		}
+	}
+}

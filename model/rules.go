@@ -281,3 +281,21 @@ func ComingDeadlines(now, horizon time.Time, apps []FundingApplication, actions 
 	})
 	return out
 }
+
+// WishYearFor is the budget year whose wishes matter at time t: the
+// council works in one year on the wishes for the next budget, so it is the
+// newest year with wishes up to next year, or next year when there are
+// none.
+func WishYearFor(t time.Time, wishes []BudgetWish) int {
+	next := t.In(Copenhagen).Year() + 1
+	best := 0
+	for _, w := range wishes {
+		if w.Year <= next && w.Year > best {
+			best = w.Year
+		}
+	}
+	if best == 0 {
+		return next
+	}
+	return best
+}

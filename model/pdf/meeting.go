@@ -43,7 +43,7 @@ func packet(w io.Writer, d *model.CouncilData, meetingID string, o Options, chai
 		})
 	}
 	prev, hasPrev := d.PreviousMeeting(m)
-	year := m.Start.In(model.Copenhagen).Year()
+	year := model.WishYearFor(m.Start, d.Wishes)
 	secs = append(secs,
 		section{
 			entry:   entry{tr(l, "prev"), 0},
@@ -298,12 +298,12 @@ func projects(b *doc, d *model.CouncilData) {
 			strings.Compare(a.Title, c.Title), strings.Compare(a.ID, c.ID))
 	})
 	t := table{cols: []col{
-		{title: b.t("project"), w: 53},
-		{title: b.t("status"), w: 26},
-		{title: b.t("progress"), w: 22, align: "R"},
-		{title: b.t("expenses"), w: 23, align: "R"},
-		{title: b.t("granted"), w: 23, align: "R"},
-		{title: b.t("missing"), w: 23, align: "R"},
+		{title: b.t("project"), w: 50},
+		{title: b.t("status"), w: 21},
+		{title: b.t("progress"), w: 21, align: "R"},
+		{title: b.t("expenses"), w: 26, align: "R"}, // "105.000,50 kr." on one line
+		{title: b.t("granted"), w: 26, align: "R"},
+		{title: b.t("missing"), w: 26, align: "R"},
 	}}
 	for _, p := range ps {
 		tot := model.Totals(p.ID, d.Lines, d.Applications)
