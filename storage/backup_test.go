@@ -107,31 +107,51 @@ func TestAutoBackupDailyAndPruned(t *testing.T) {
 }
 
 func TestDamagedDatabaseIsDetected(t *testing.T) {
+	// One sound database, damaged in the ways disks and USB sticks fail.
 	db, path := openTemp(t)
 	c := newCouncil(t, db)
-	for i := 0; i < 200; i++ {
+	for i := 0; i < 300; i++ {
 		must(t, db.SaveMember(&model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne op", Role: model.RoleMember}))
 	}
 	must(t, db.Check())
 	must(t, db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
 	db.Close()
-
-	// Scribble over the middle of the file, as a failing disk would.
-	data, err := os.ReadFile(path)
+	sound, err := os.ReadFile(path)
 	must(t, err)
-	for i := len(data) / 2; i < len(data)/2+8192 && i < len(data); i++ {
-		data[i] = 0x5A
-	}
-	must(t, os.WriteFile(path, data, 0o644))
 
-	damaged, err := storage.Open(path)
-	if err == nil {
-		err = damaged.Check()
-		damaged.Close()
+	damages := map[string]func([]byte) []byte{
+		"scribbled middle": func(b []byte) []byte {
+			for i := len(b) / 2; i < len(b)/2+8192 && i < len(b); i++ {
+				b[i] = 0x5A
+			}
+			return b
+		},
+		"cut in half":     func(b []byte) []byte { return b[:len(b)/2] },
+		"header zeroed":   func(b []byte) []byte { copy(b, make([]byte, 100)); return b },
+		"first page lost": func(b []byte) []byte { copy(b[:4096], make([]byte, 4096)); return b },
+		"every page torn": func(b []byte) []byte {
+			for p := 4096; p+64 < len(b); p += 4096 {
+				copy(b[p+32:p+64], []byte("????????????????????????????????"))
+			}
+			return b
+		},
 	}
-	if !errors.Is(err, storage.ErrDamaged) && !errors.Is(err, storage.ErrNotDatabase) {
-		t.Fatalf("a scribbled database gave err = %v, want ErrDamaged", err)
+	detected := 0
+	for name, damage := range damages {
+		bad := filepath.Join(t.TempDir(), "skadet.db")
+		must(t, os.WriteFile(bad, damage(append([]byte{}, sound...)), 0o644))
+		d, err := storage.Open(bad)
+		if err == nil {
+			err = d.Check()
+			d.Close()
+		}
+		if errors.Is(err, storage.ErrDamaged) || errors.Is(err, storage.ErrNotDatabase) {
+			detected++
+		} else {
+			t.Errorf("%s: err = %v, want ErrDamaged or ErrNotDatabase", name, err)
+		}
 	}
+	t.Logf("%d of %d damaged files detected", detected, len(damages))
 }
 
 // Every released schema version has a fixture in testdata, written by the
