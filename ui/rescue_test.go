@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// A damaged database gets a plain message and the offer to restore the
+// newest backup; after confirming, the backup is in place and the app goes
+// on.
+func TestRescueRestoresNewestBackup(t *testing.T) {
+	if err := SetupLanguage("da"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lokalraad.db")
+	db, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	if err := db.SaveCouncil(&c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AutoBackup(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	os.WriteFile(path, []byte("ødelagt af en strømafbrydelse"), 0o644)
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+
+	a := test.NewApp()
+	restored := false
+	w := Rescue(a, path, storage.ErrDamaged, func() { restored = true })
+	w.Show()
+	shown := texts(w.Content())
+	if !strings.Contains(shown, "Databasen er beskadiget") || !strings.Contains(shown, "Nyeste sikkerhedskopi") {
+		t.Fatalf("the rescue window says:\n%s", shown)
+	}
+	var restore *widget.Button
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Gendan den nyeste sikkerhedskopi" {
+			restore = b
+		}
+	}
+	if restore == nil {
+		t.Fatal("no restore button")
+	}
+	test.Tap(restore)
+	if restored {
+		t.Fatal("restored before the user confirmed")
+	}
+	var yes *widget.Button
+	for _, o := range test.LaidOutObjects(w.Canvas().Overlays().Top()) {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Ja" {
+			yes = b
+		}
+	}
+	test.Tap(yes)
+	if !restored {
+		t.Fatal("onRestored was not called")
+	}
+	again, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if got, err := again.Council(c.ID); err != nil || got.Name != c.Name {
+		t.Errorf("after the rescue: %+v, %v", got, err)
+	}
+	// The damaged file is kept, not thrown away.
+	kept, _ := filepath.Glob(filepath.Join(dir, "sikkerhedskopier", "foer-gendannelse-*"))
+	if len(kept) != 1 {
+		t.Errorf("the damaged database was not kept: %v", kept)
+	}
+}
