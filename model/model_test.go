@@ -352,3 +352,24 @@ func TestWishYearFor(t *testing.T) {
 		}
 	}
 }
+
+func TestOverdue(t *testing.T) {
+	now := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+	cases := []struct {
+		a    ActionItem
+		want bool
+	}{
+		{ActionItem{Due: day(2026, 11, 25)}, true},
+		{ActionItem{Due: day(2026, 11, 26)}, false}, // due today: not yet
+		{ActionItem{Due: day(2026, 11, 25), Done: true}, false},
+		{ActionItem{}, false},
+	}
+	for _, c := range cases {
+		if got := c.a.Overdue(now); got != c.want {
+			t.Errorf("%+v.Overdue = %v", c.a, got)
+		}
+	}
+	if !(Meeting{Start: now}).CanApprove(now) || (Meeting{Start: now.Add(time.Hour)}).CanApprove(now) {
+		t.Error("CanApprove")
+	}
+}

@@ -299,3 +299,17 @@ func WishYearFor(t time.Time, wishes []BudgetWish) int {
 	}
 	return best
 }
+
+// Overdue tells whether an open action item's date had passed at time t;
+// the day itself is not overdue, and an item without a date never is.
+func (a ActionItem) Overdue(t time.Time) bool {
+	if a.Done || a.Due.IsZero() || t.IsZero() {
+		return false
+	}
+	n := t.In(Copenhagen)
+	return a.Due.Before(time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, Copenhagen))
+}
+
+// CanApprove tells whether a meeting's minutes may be approved at time t:
+// only once the meeting has begun.
+func (m Meeting) CanApprove(t time.Time) bool { return !m.Start.After(t) }

@@ -37,6 +37,8 @@ type itemCard struct {
 	addAction  *widget.Button
 	actions    []*actionRow
 	actionsBox *fyne.Container
+	agendaObj  fyne.CanvasObject // the item in the agenda
+	minutesObj fyne.CanvasObject // the item in the minutes
 }
 
 func itemKindOptions() []string {
@@ -82,9 +84,9 @@ func newItemCard(e *meetingEditor, it model.AgendaItem) *itemCard {
 	c.addAction = widget.NewButtonWithIcon(lang.L("Add action item"), theme.ContentAddIcon(), c.onAddAction)
 	if e.locked {
 		c.kind.Disable()
-		c.up.Disable()
-		c.down.Disable()
-		c.del.Disable()
+		c.up.Hide()
+		c.down.Hide()
+		c.del.Hide()
 		c.addAction.Hide()
 	}
 	c.setHeading()
@@ -103,23 +105,28 @@ func (c *itemCard) agendaView(i, n int) fyne.CanvasObject {
 	if i == n-1 {
 		c.down.Disable()
 	}
+	lk := c.e.locked
 	num := widget.NewLabelWithStyle(strconv.Itoa(c.it.Position)+".", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	top := container.NewBorder(nil, nil, num, container.NewHBox(c.slot, c.up, c.down, c.del), c.title)
-	minutes := container.NewBorder(nil, nil, nil, widget.NewLabel(lang.L("min.")), c.minutes)
-	row := container.NewGridWithColumns(2, c.kind, withErr(minutes, c.minutesErr))
-	return container.NewVBox(top, row, c.background, c.msg, widget.NewSeparator())
+	top := container.NewBorder(nil, nil, num, container.NewHBox(c.slot, c.up, c.down, c.del), shown(c.title, lk))
+	minutes := container.NewBorder(nil, nil, nil, widget.NewLabel(lang.L("min.")), shown(c.minutes, lk))
+	row := container.NewGridWithColumns(2, shownSelect(c.kind, lk), minutes)
+	// The message goes below the row, so that no field grows to its height.
+	c.agendaObj = container.NewVBox(top, row, c.minutesErr, shown(c.background, lk), c.msg, widget.NewSeparator())
+	return c.agendaObj
 }
 
 // minutesView lays out the minutes of the item.
 func (c *itemCard) minutesView() fyne.CanvasObject {
+	lk := c.e.locked
 	body := container.NewVBox(
 		container.NewBorder(nil, nil, nil, widget.NewLabel(label(c.it.Kind)), c.heading),
-		widget.NewLabel(lang.L("Minutes")), c.notes,
-		widget.NewLabel(lang.L("Decision")), c.decision,
+		widget.NewLabel(lang.L("Minutes")), shown(c.notes, lk),
+		widget.NewLabel(lang.L("Decision")), shown(c.decision, lk),
 		c.minutesMsg,
 		container.NewHBox(widget.NewLabel(lang.L("Action items")), layout.NewSpacer(), c.addAction),
 		c.actionsBox,
 		widget.NewSeparator())
+	c.minutesObj = body
 	return body
 }
 
@@ -189,7 +196,7 @@ func newActionRow(u *App, a model.ActionItem, box *fyne.Container, locked bool) 
 	r.who, r.what, r.due = newEntry(), newEntry(), newEntry()
 	r.who.SetPlaceHolder(lang.L("Who"))
 	r.what.SetPlaceHolder(lang.L("What"))
-	r.due.SetPlaceHolder(lang.L("By when") + " (26.11.2026)")
+	r.due.SetPlaceHolder(datePlaceholder()) // by when; a date reads as that
 	setText(r.who, a.Who)
 	setText(r.what, a.What)
 	setText(r.due, model.ShortDate(a.Due))
@@ -204,10 +211,11 @@ func newActionRow(u *App, a model.ActionItem, box *fyne.Container, locked bool) 
 	setChecked(r.done, a.Done)
 	r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), r.onDelete)
 	if locked {
-		r.del.Disable()
+		r.del.Hide()
 	}
-	fields := container.NewGridWithColumns(3, r.who, r.what, withErr(r.due, r.dueErr))
-	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.done, r.del), fields), r.msg)
+	// What is to be done gets most of the width; who and by when are short.
+	fields := container.New(threeFields{140, 115}, shown(r.who, locked), shown(r.what, locked), shown(r.due, locked))
+	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.done, r.del), fields), r.dueErr, r.msg)
 	box.Add(r.row)
 	return r
 }
@@ -266,6 +274,9 @@ func newCarriedRow(u *App, a model.ActionItem, box *fyne.Container) *actionRow {
 	}
 	if !a.Due.IsZero() {
 		text += " (" + model.ShortDate(a.Due) + ")"
+	}
+	if a.Overdue(u.now()) {
+		text += " " + lang.L("(overdue)")
 	}
 	r.msg = newErrLabel()
 	r.done = widget.NewCheck(text, func(done bool) {

@@ -152,6 +152,11 @@ func (u *App) openCouncil(id string) {
 	)
 	u.tabs.OnSelected = func(*container.TabItem) {
 		u.saver.flush()
+		// A value typed wrong (a date like 31.02.2026) is not saved; say so
+		// when the user leaves it behind.
+		u.meetings.leave()
+		u.projects.leave()
+		u.members.leave()
 		switch u.tabs.SelectedIndex() {
 		case 0:
 			u.overview.refresh()

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -40,12 +41,14 @@ type meetingEditor struct {
 	addItem *widget.Button
 	agm     *widget.Button
 
-	items      []*itemCard
-	agendaBox  *fyne.Container
-	minutesBox *fyne.Container
-	carried    []*actionRow
-	carriedBox *fyne.Container
-	views      *container.AppTabs
+	items         []*itemCard
+	agendaBox     *fyne.Container
+	minutesBox    *fyne.Container
+	carried       []*actionRow
+	carriedBox    *fyne.Container
+	views         *container.AppTabs
+	agendaScroll  *vscroll
+	minutesScroll *vscroll
 }
 
 func newMeetingEditor(s *meetingsScreen, m model.Meeting) *meetingEditor {
@@ -83,10 +86,10 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	e.title.SetPlaceHolder(model.MeetingTitle(model.Meeting{Kind: m.Kind, Start: m.Start}, current()))
 	setText(e.title, m.Title)
 	e.date = newEntry()
-	e.date.SetPlaceHolder("26.11.2026")
+	e.date.SetPlaceHolder(datePlaceholder())
 	setText(e.date, model.ShortDate(m.Start))
 	e.clock = newEntry()
-	e.clock.SetPlaceHolder("19:30")
+	e.clock.SetPlaceHolder(lang.L("hh:mm"))
 	setText(e.clock, model.Clock(m.Start))
 	e.place = newEntry()
 	e.place.SetPlaceHolder(lang.L("e.g. the village hall"))
@@ -118,13 +121,18 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	})
 	toolbar := container.NewHBox(e.heading, layout.NewSpacer(), export, e.reopen, e.del)
 
-	dateRow := container.NewGridWithColumns(2, withErr(e.date, e.dateErr), withErr(e.clock, e.clockErr))
+	lk := e.locked
+	title := shown(e.title, lk)
+	if lk && e.title.Text == "" {
+		title = lockedText(model.MeetingTitle(m, current()))
+	}
+	dateRow := container.NewGridWithColumns(2, withErr(shown(e.date, lk), e.dateErr), withErr(shown(e.clock, lk), e.clockErr))
 	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Kind"), e.kind),
-		widget.NewFormItem(lang.L("Title"), e.title),
+		widget.NewFormItem(lang.L("Kind"), shownSelect(e.kind, lk)),
+		widget.NewFormItem(lang.L("Title"), title),
 		widget.NewFormItem(lang.L("Date and time"), dateRow),
-		widget.NewFormItem(lang.L("Place"), e.place),
-		widget.NewFormItem(lang.L("Status"), e.status),
+		widget.NewFormItem(lang.L("Place"), shown(e.place, lk)),
+		widget.NewFormItem(lang.L("Status"), shownSelect(e.status, lk)),
 	)
 
 	e.agendaBox = container.NewVBox()
@@ -138,16 +146,17 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 		container.NewHBox(heading(lang.L("Agenda")), layout.NewSpacer(), e.agm, e.addItem),
 		e.agendaBox)
 	people := container.NewGridWithColumns(2,
-		container.NewBorder(heading(lang.L("Attendees")), nil, nil, nil, e.attendees),
-		container.NewBorder(heading(lang.L("Apologies")), nil, nil, nil, e.apologies))
+		container.NewBorder(heading(lang.L("Attendees")), nil, nil, nil, shown(e.attendees, lk)),
+		container.NewBorder(heading(lang.L("Apologies")), nil, nil, nil, shown(e.apologies, lk)))
 	minutes := container.NewVBox(people,
 		widget.NewSeparator(),
 		heading(lang.L("Open action items from earlier meetings")), e.carriedBox,
 		widget.NewSeparator(),
 		e.minutesBox)
+	e.agendaScroll, e.minutesScroll = newVScroll(agenda), newVScroll(minutes)
 	e.views = container.NewAppTabs(
-		container.NewTabItem(lang.L("Agenda"), container.NewVScroll(agenda)),
-		container.NewTabItem(lang.L("Minutes"), container.NewVScroll(minutes)),
+		container.NewTabItem(lang.L("Agenda"), e.agendaScroll),
+		container.NewTabItem(lang.L("Minutes"), e.minutesScroll),
 	)
 	e.views.OnSelected = func(*container.TabItem) { u.saver.flush() }
 	if m.Status != model.MeetingPlanned {
@@ -237,20 +246,44 @@ func (e *meetingEditor) save() {
 	e.s.refreshList()
 }
 
-// onStatus saves a new status; approving locks the minutes.
+// onStatus saves a new status. Approving locks the minutes, so it asks
+// first, and it is refused for a meeting that has not begun.
 func (e *meetingEditor) onStatus() {
 	i := e.status.SelectedIndex()
 	if i < 0 || e.locked {
 		return
 	}
+	st := model.MeetingStatuses[i]
+	if st != model.MeetingApproved {
+		e.u.saver.flush()
+		e.setStatus(st)
+		return
+	}
+	// Approved only once confirmed: until then the select shows the stored
+	// status (and a pending save stores that).
+	setSelected(e.status, label(e.m.Status))
 	e.u.saver.flush()
+	if !e.m.CanApprove(e.u.now()) {
+		dialog.ShowInformation(lang.L("Approve minutes"),
+			lang.L("The meeting has not been held yet (it is on {{.Date}}), so its minutes cannot be approved.",
+				map[string]any{"Date": model.ShortDate(e.m.Start)}), e.u.win)
+		return
+	}
+	e.u.confirm(lang.L("Approve minutes"),
+		lang.L("Approve the minutes? They are then locked and can only be changed by reopening them."),
+		func() { e.setStatus(model.MeetingApproved) })
+}
+
+// setStatus stores the meeting's status; approved minutes are shown locked.
+func (e *meetingEditor) setStatus(st model.MeetingStatus) {
 	m := e.m
-	m.Status = model.MeetingStatuses[i]
+	m.Status = st
 	if err := e.u.db.SaveMeeting(&m); err != nil {
 		showErr(e.msg, err)
 		return
 	}
 	e.m = m
+	setSelected(e.status, label(m.Status))
 	e.s.replace(m)
 	e.s.list.Refresh()
 	if m.Status == model.MeetingApproved {
@@ -381,9 +414,66 @@ func (e *meetingEditor) onAddItem() {
 	}
 	e.loadItems()
 	if n := len(e.items); n > 0 {
+		e.showItem(e.items[n-1], false)
 		e.u.win.Canvas().Focus(e.items[n-1].title)
 		e.items[n-1].title.TypedShortcut(&fyne.ShortcutSelectAll{})
 	}
+}
+
+// showItem scrolls the agenda (or the minutes) to the item c.
+func (e *meetingEditor) showItem(c *itemCard, minutes bool) {
+	if minutes {
+		e.views.SelectIndex(1)
+		e.minutesScroll.scrollTo(e.minutesBox.Position().Y + c.minutesObj.Position().Y)
+		return
+	}
+	e.views.SelectIndex(0)
+	e.agendaScroll.scrollTo(e.agendaBox.Position().Y + c.agendaObj.Position().Y)
+}
+
+// showHit scrolls to the agenda item, or the item holding the action item,
+// with the given id: in the minutes once the meeting is held.
+func (e *meetingEditor) showHit(kind, id string) {
+	minutes := e.m.Status != model.MeetingPlanned || kind == "action"
+	for _, c := range e.items {
+		if c.it.ID == id {
+			e.showItem(c, minutes)
+			return
+		}
+		for _, r := range c.actions {
+			if r.a.ID == id {
+				e.showItem(c, true)
+				return
+			}
+		}
+	}
+}
+
+// unsaved lists the fields whose text could not be saved because it is
+// not valid (a date like 31.02.2026), each as a sentence.
+func (e *meetingEditor) unsaved() []string {
+	if e.locked {
+		return nil
+	}
+	var out []string
+	bad := func(l *widget.Label, text string, msg func(map[string]any) string) {
+		if l.Visible() && l.Text != "" && text != "" {
+			out = append(out, msg(map[string]any{"Text": text}))
+		}
+	}
+	out = append(out, unsavedDate(e.dateErr, e.date)...)
+	bad(e.clockErr, e.clock.Text, func(v map[string]any) string {
+		return lang.L("The time «{{.Text}}» is invalid and was not saved.", v)
+	})
+	for _, c := range e.items {
+		bad(c.minutesErr, c.minutes.Text, func(v map[string]any) string {
+			return lang.L("The duration «{{.Text}}» is invalid and was not saved.", v)
+		})
+		for _, r := range c.actions {
+			out = append(out, unsavedDate(r.dueErr, r.due)...)
+		}
+	}
+	return out
 }
 
 // onAGMAgenda appends the standard agenda of a generalforsamling.

@@ -38,7 +38,11 @@ func (s *meetingsScreen) build() fyne.CanvasObject {
 			t.Truncation = fyne.TextTruncateEllipsis
 			d := widget.NewLabel("")
 			d.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(t, d)
+			// The status has its own place on the right, so that a
+			// narrow list cuts the kind, never whether the minutes are
+			// approved.
+			st := widget.NewLabel("")
+			return container.NewVBox(t, container.NewBorder(nil, nil, nil, st, d))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(s.meetings) {
@@ -47,7 +51,11 @@ func (s *meetingsScreen) build() fyne.CanvasObject {
 			m := s.meetings[i]
 			c := o.(*fyne.Container)
 			c.Objects[0].(*widget.Label).SetText(model.MeetingTitle(m, current()))
-			c.Objects[1].(*widget.Label).SetText(model.DateTime(m.Start) + " · " + label(m.Kind) + " · " + label(m.Status))
+			line := c.Objects[1].(*fyne.Container)
+			line.Objects[0].(*widget.Label).SetText(model.DateTime(m.Start) + " · " + label(m.Kind))
+			st := line.Objects[1].(*widget.Label)
+			st.Importance = statusImportance(m.Status)
+			st.SetText(label(m.Status))
 		})
 	s.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(s.meetings) {
@@ -60,6 +68,18 @@ func (s *meetingsScreen) build() fyne.CanvasObject {
 	split := container.NewHSplit(left, s.detail)
 	split.Offset = 0.28
 	return split
+}
+
+// statusImportance colours a meeting's status: approved minutes green,
+// minutes waiting for approval in the warning colour.
+func statusImportance(st model.MeetingStatus) widget.Importance {
+	switch st {
+	case model.MeetingApproved:
+		return widget.SuccessImportance
+	case model.MeetingHeld:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
 }
 
 // refreshList reads the meetings again, keeping the selection.
@@ -93,7 +113,7 @@ func (s *meetingsScreen) open(id string) {
 	if s.editor != nil && s.editor.m.ID == id {
 		return
 	}
-	s.u.saver.flush()
+	s.leave()
 	m, err := s.u.db.Meeting(id)
 	if err != nil {
 		showErr(s.msg, err)
@@ -112,9 +132,17 @@ func (s *meetingsScreen) close() {
 	s.detail.Refresh()
 }
 
+// leave saves the open meeting and tells what could not be saved.
+func (s *meetingsScreen) leave() {
+	s.u.saver.flush()
+	if s.editor != nil {
+		warnUnsaved(s.u.win, s.editor.unsaved())
+	}
+}
+
 // onNew creates a board meeting a week from now at 19:30 and opens it.
 func (s *meetingsScreen) onNew() {
-	s.u.saver.flush()
+	s.leave()
 	d := s.u.now().In(model.Copenhagen).AddDate(0, 0, 7)
 	m := model.Meeting{
 		CouncilID: s.u.councilID,

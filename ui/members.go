@@ -85,7 +85,7 @@ func (s *membersScreen) open(id string) {
 	if s.editor != nil && s.editor.m.ID == id {
 		return
 	}
-	s.u.saver.flush()
+	s.leave()
 	i := slices.IndexFunc(s.members, func(m model.Member) bool { return m.ID == id })
 	if i < 0 {
 		return
@@ -102,8 +102,16 @@ func (s *membersScreen) close() {
 	s.detail.Refresh()
 }
 
-func (s *membersScreen) onNew() {
+// leave saves the open member and tells what could not be saved.
+func (s *membersScreen) leave() {
 	s.u.saver.flush()
+	if e := s.editor; e != nil {
+		warnUnsaved(s.u.win, append(unsavedDate(e.startErr, e.termStart), unsavedDate(e.endErr, e.termEnd)...))
+	}
+}
+
+func (s *membersScreen) onNew() {
+	s.leave()
 	m := model.Member{CouncilID: s.u.councilID, Name: lang.L("New member"), Role: model.RoleMember}
 	if err := s.u.db.SaveMember(&m); err != nil {
 		showErr(s.msg, err)
@@ -153,8 +161,8 @@ func (e *memberEditor) build() fyne.CanvasObject {
 	e.msg, e.startErr, e.endErr = newErrLabel(), newErrLabel(), newErrLabel()
 	e.name, e.termStart, e.termEnd, e.phone, e.email = newEntry(), newEntry(), newEntry(), newEntry(), newEntry()
 	setText(e.name, m.Name)
-	e.termStart.SetPlaceHolder("01.03.2026")
-	e.termEnd.SetPlaceHolder("01.03.2028")
+	e.termStart.SetPlaceHolder(datePlaceholder())
+	e.termEnd.SetPlaceHolder(datePlaceholder())
 	setText(e.termStart, model.ShortDate(m.TermStart))
 	setText(e.termEnd, model.ShortDate(m.TermEnd))
 	setText(e.phone, m.Phone)
@@ -180,7 +188,7 @@ func (e *memberEditor) build() fyne.CanvasObject {
 	)
 	gdpr := widget.NewButtonWithIcon(lang.L("Personal data (GDPR)…"), theme.AccountIcon(), func() { u.showPersonData(e.m.Name) })
 	toolbar := container.NewHBox(heading(lang.L("Member")), layout.NewSpacer(), gdpr, del)
-	return container.NewBorder(toolbar, nil, nil, nil, container.NewVScroll(container.NewVBox(form, e.msg)))
+	return container.NewBorder(toolbar, nil, nil, nil, newVScroll(container.NewVBox(form, e.msg)))
 }
 
 func (e *memberEditor) save() {

@@ -18,9 +18,10 @@ import (
 // municipality's own device (staff) every council's budget wishes to
 // answer (staffScreen).
 type municipalScreen struct {
-	u     *App
-	staff *staffScreen
-	info  *municipalInfo
+	u       *App
+	staff   *staffScreen
+	info    *municipalInfo // on a council's computer
+	editors []refresher    // on a staff device: pools, deadlines, contacts, announcements
 
 	wishes  []model.BudgetWish // answered, newest year first
 	list    *widget.List
@@ -46,16 +47,15 @@ func (s *municipalScreen) title() string {
 	return lang.L("From the municipality")
 }
 
-// build lays out the answers (or, on a staff device, the wishes to
-// answer) beside the municipality's pools, deadlines, contacts and
-// announcements.
+// build lays out the answers beside the municipality's pools, deadlines,
+// contacts and announcements; on a staff device the wishes to answer
+// beside the editors of the municipality's data.
 func (s *municipalScreen) build() fyne.CanvasObject {
-	first := container.NewTabItem(lang.L("Answers on budget wishes"), nil)
 	if s.staff != nil {
-		first.Text, first.Content = lang.L("Budget wishes"), s.staff.build()
-	} else {
-		first.Content = s.buildAnswers()
+		first := container.NewTabItem(lang.L("Budget wishes"), s.staff.build())
+		return container.NewAppTabs(append([]*container.TabItem{first}, s.staffEditors()...)...)
 	}
+	first := container.NewTabItem(lang.L("Answers on budget wishes"), s.buildAnswers())
 	s.info = &municipalInfo{u: s.u}
 	return container.NewAppTabs(append([]*container.TabItem{first}, s.info.build()...)...)
 }
@@ -107,6 +107,9 @@ func answerLine(w model.BudgetWish) string {
 func (s *municipalScreen) refresh() {
 	if s.info != nil {
 		s.info.refresh()
+	}
+	for _, e := range s.editors {
+		e.refresh()
 	}
 	if s.staff != nil {
 		s.staff.refresh()
@@ -178,33 +181,16 @@ type infoPane struct {
 
 func newInfoPane(empty string, load func() ([]infoItem, error)) *infoPane {
 	p := &infoPane{load: load, empty: empty, msg: newErrLabel()}
-	p.list = widget.NewList(
-		func() int { return len(p.items) },
-		func() fyne.CanvasObject {
-			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			t.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("")
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(t, sub)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(p.items) {
-				return
-			}
-			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(p.items[i].title)
-			c.Objects[1].(*widget.Label).SetText(p.items[i].sub)
-		})
-	p.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(p.items) {
+	p.list = newRowList(func() int { return len(p.items) },
+		func(i int) (string, string) { return p.items[i].title, p.items[i].sub },
+		func(i int) {
 			it := p.items[i]
 			p.shown = it.title
 			body := wrapLabel(it.body)
 			body.Selectable = true
 			p.detail.Objects = []fyne.CanvasObject{container.NewVScroll(widget.NewCard(it.title, it.sub, body))}
 			p.detail.Refresh()
-		}
-	}
+		})
 	p.detail = container.NewStack()
 	return p
 }
@@ -248,10 +234,7 @@ func (m *municipalInfo) build() []*container.TabItem {
 		ps, err := db.Pools()
 		var out []infoItem
 		for _, p := range ps {
-			sub := lang.L("Open all year")
-			if !p.OpenAllYear {
-				sub = lang.L("Deadline") + " " + model.ShortDate(p.Deadline)
-			}
+			sub := poolDeadline(p)
 			body := p.Description
 			if p.Available != 0 {
 				body += "\n\n" + lang.L("Available") + ": " + model.Kroner(p.Available)

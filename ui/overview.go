@@ -42,7 +42,9 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 	s.actList = widget.NewList(
 		func() int { return len(s.actions) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, widget.NewCheck("", nil), widget.NewLabel("00.00.0000"), widget.NewLabel(""))
+			text := widget.NewLabel("")
+			text.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewCheck("", nil), widget.NewLabel("00.00.0000"), text)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(s.actions) {
@@ -58,7 +60,14 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 			c.Objects[1].(*widget.Check).OnChanged = nil
 			c.Objects[1].(*widget.Check).SetChecked(a.Done)
 			c.Objects[1].(*widget.Check).OnChanged = func(done bool) { s.onDone(a, done) }
-			c.Objects[2].(*widget.Label).SetText(model.ShortDate(a.Due))
+			due := c.Objects[2].(*widget.Label)
+			if a.Overdue(s.u.now()) {
+				due.Importance = widget.DangerImportance
+				due.SetText(model.ShortDate(a.Due) + " " + lang.L("(overdue)"))
+			} else {
+				due.Importance = widget.MediumImportance
+				due.SetText(model.ShortDate(a.Due))
+			}
 		})
 	s.dlList = widget.NewList(
 		func() int { return len(s.deadlines) },

@@ -103,7 +103,7 @@ func (s *projectsScreen) open(id string) {
 	if s.editor != nil && s.editor.p.ID == id {
 		return
 	}
-	s.u.saver.flush()
+	s.leave()
 	p, err := s.u.db.Project(id)
 	if err != nil {
 		showErr(s.msg, err)
@@ -121,8 +121,16 @@ func (s *projectsScreen) close() {
 	s.detail.Refresh()
 }
 
-func (s *projectsScreen) onNew() {
+// leave saves the open project and tells what could not be saved.
+func (s *projectsScreen) leave() {
 	s.u.saver.flush()
+	if e := s.editor; e != nil {
+		warnUnsaved(s.u.win, append(unsavedDate(e.startErr, e.start), unsavedDate(e.endErr, e.end)...))
+	}
+}
+
+func (s *projectsScreen) onNew() {
+	s.leave()
 	p := model.Project{CouncilID: s.u.councilID, Title: lang.L("New project"), Status: model.ProjectIdea}
 	if err := s.u.db.SaveProject(&p); err != nil {
 		showErr(s.msg, err)
@@ -182,8 +190,8 @@ func (e *projectEditor) build() fyne.CanvasObject {
 	e.workingGroup.SetPlaceHolder(lang.L("One name a line"))
 	setText(e.workingGroup, p.WorkingGroup)
 	e.start, e.end = newEntry(), newEntry()
-	e.start.SetPlaceHolder("26.11.2026")
-	e.end.SetPlaceHolder("26.11.2026")
+	e.start.SetPlaceHolder(datePlaceholder())
+	e.end.SetPlaceHolder(datePlaceholder())
 	setText(e.start, model.ShortDate(p.Start))
 	setText(e.end, model.ShortDate(p.End))
 	for _, en := range []*entry{e.title, e.description, e.workingGroup, e.start, e.end} {
@@ -244,7 +252,7 @@ func (e *projectEditor) build() fyne.CanvasObject {
 		e.appsBox,
 		widget.NewSeparator(),
 		widget.NewCard(lang.L("Totals"), "", e.totals))
-	return container.NewBorder(toolbar, nil, nil, nil, container.NewVScroll(body))
+	return container.NewBorder(toolbar, nil, nil, nil, newVScroll(body))
 }
 
 // setMemberOptions offers the council's members as responsible.
@@ -387,7 +395,7 @@ func newLineRow(e *projectEditor, l model.BudgetLine) *lineRow {
 	key := "line:" + strconv.Itoa(rowSeq)
 	r.text, r.amount = newEntry(), newEntry()
 	r.text.SetPlaceHolder(lang.L("Text"))
-	r.amount.SetPlaceHolder("12.500,50")
+	r.amount.SetPlaceHolder(lang.L("e.g. 12.500,50"))
 	setText(r.text, l.Text)
 	if l.ID != "" {
 		setText(r.amount, model.KronerNumber(l.Amount))
@@ -403,8 +411,9 @@ func newLineRow(e *projectEditor, l model.BudgetLine) *lineRow {
 	}
 	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), r.onDelete)
 	amount := container.NewBorder(nil, nil, nil, widget.NewLabel("kr."), r.amount)
-	fields := container.NewGridWithColumns(3, r.text, r.kind, withErr(amount, r.amountErr))
-	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, del, fields), r.msg)
+	fields := container.NewGridWithColumns(3, r.text, r.kind, amount)
+	// The message goes below the row, so that no field grows to its height.
+	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, del, fields), r.amountErr, r.msg)
 	e.linesBox.Add(r.row)
 	return r
 }
@@ -486,8 +495,8 @@ func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
 	key := "app:" + strconv.Itoa(rowSeq)
 	r.pool, r.deadline, r.applied, r.granted, r.hours = newEntry(), newEntry(), newEntry(), newEntry(), newEntry()
 	r.pool.SetPlaceHolder(lang.L("Pool or foundation"))
-	r.deadline.SetPlaceHolder("01.03.2027")
-	r.applied.SetPlaceHolder("50.000")
+	r.deadline.SetPlaceHolder(datePlaceholder())
+	r.applied.SetPlaceHolder(lang.L("e.g. 12.500,50"))
 	r.granted.SetPlaceHolder("0")
 	r.hours.SetPlaceHolder("0")
 	setText(r.pool, a.Pool)

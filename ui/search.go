@@ -12,12 +12,13 @@ import (
 
 // searchScreen is the Søg tab: full-text search over the council.
 type searchScreen struct {
-	u     *App
-	query *widget.Entry
-	hits  []model.SearchHit
-	list  *widget.List
-	info  *widget.Label
-	timer *debounce
+	u        *App
+	query    *widget.Entry
+	hits     []model.SearchHit
+	meetings map[string]model.Meeting // of the hits, by id
+	list     *widget.List
+	info     *widget.Label
+	timer    *debounce
 }
 
 func newSearchScreen(u *App) *searchScreen { return &searchScreen{u: u} }
@@ -35,9 +36,11 @@ func (s *searchScreen) build() fyne.CanvasObject {
 		func() fyne.CanvasObject {
 			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			t.Truncation = fyne.TextTruncateEllipsis
+			where := widget.NewLabel("")
+			where.Truncation = fyne.TextTruncateEllipsis
 			sn := widget.NewLabel("")
 			sn.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(t, sn)
+			return container.NewVBox(t, where, sn)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(s.hits) {
@@ -45,17 +48,44 @@ func (s *searchScreen) build() fyne.CanvasObject {
 			}
 			h := s.hits[i]
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(hitKind(h.Kind) + ": " + h.Title)
-			c.Objects[1].(*widget.Label).SetText(h.Snippet)
+			c.Objects[0].(*widget.Label).SetText(h.Title)
+			c.Objects[1].(*widget.Label).SetText(s.where(h))
+			c.Objects[2].(*widget.Label).SetText(h.Snippet)
 		})
 	s.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(s.hits) {
 			h := s.hits[i]
 			s.list.UnselectAll()
 			s.u.openHit(h)
+			if ed := s.u.meetings.editor; ed != nil && (h.Kind == "item" || h.Kind == "action") && ed.m.ID == h.MeetingID {
+				ed.showHit(h.Kind, h.ID)
+			}
 		}
 	}
 	return container.NewBorder(container.NewVBox(s.query, s.info), nil, nil, nil, s.list)
+}
+
+// where tells what a hit is and, for meetings, agenda items and action
+// items, which meeting: "Dagsordenspunkt · Møde: Bestyrelsesmøde om trafik
+// · 17.12.2026 19:00".
+func (s *searchScreen) where(h model.SearchHit) string {
+	id := h.MeetingID
+	if h.Kind == "meeting" {
+		id = h.ID
+	}
+	m, ok := s.meetings[id]
+	if !ok {
+		return hitKind(h.Kind)
+	}
+	name := m.Title
+	if name == "" {
+		name = label(m.Kind)
+	}
+	ctx := name + " · " + model.DateTime(m.Start)
+	if h.Kind == "meeting" {
+		return hitKind(h.Kind) + " · " + model.DateTime(m.Start) + " · " + label(m.Status)
+	}
+	return hitKind(h.Kind) + " · " + lang.L("Meeting") + ": " + ctx
 }
 
 func hitKind(k string) string {
@@ -82,6 +112,17 @@ func (s *searchScreen) onSearch() {
 		return
 	}
 	s.hits = hits
+	s.meetings = map[string]model.Meeting{}
+	if len(hits) > 0 {
+		ms, err := s.u.db.Meetings(s.u.councilID)
+		if err != nil {
+			s.info.SetText(errText(err))
+			return
+		}
+		for _, m := range ms {
+			s.meetings[m.ID] = m
+		}
+	}
 	switch {
 	case s.query.Text == "":
 		s.info.SetText("")

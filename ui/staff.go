@@ -48,33 +48,16 @@ func (s *staffScreen) build() fyne.CanvasObject {
 		s.u.saver.flush()
 		s.applyFilter()
 	}
-	s.list = widget.NewList(
-		func() int { return len(s.shown) },
-		func() fyne.CanvasObject {
-			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			t.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("")
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(t, sub)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(s.shown) {
-				return
-			}
+	s.list = newRowList(func() int { return len(s.shown) },
+		func(i int) (string, string) {
 			x := s.all[s.shown[i]]
-			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(x.council + " · " + strconv.Itoa(x.w.Year) + " · " + x.w.Title)
 			st := model.Kroner(x.w.Estimate) + " · " + label(x.w.Status)
 			if x.w.Answer != model.AnswerNone {
 				st += " · " + answerLine(x.w)
 			}
-			c.Objects[1].(*widget.Label).SetText(st)
-		})
-	s.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(s.shown) {
-			s.open(s.all[s.shown[i]].w.ID)
-		}
-	}
+			return x.council + " · " + strconv.Itoa(x.w.Year) + " · " + x.w.Title, st
+		},
+		func(i int) { s.open(s.all[s.shown[i]].w.ID) })
 	s.detail = container.NewStack()
 	s.closeEditor()
 	s.refresh()

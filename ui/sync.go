@@ -135,14 +135,14 @@ func (s *syncer) onSyncNow() {
 }
 
 func (s *syncer) loop(ctx context.Context) {
-	lastPending := s.syncOnce(ctx)
+	lastPending, _ := s.syncOnce(ctx)
 	lastRun := time.Now()
 	var changedAt time.Time
 	dirty := false
 	tick := time.NewTicker(s.poll)
 	defer tick.Stop()
 	run := func() {
-		lastPending = s.syncOnce(ctx)
+		lastPending, _ = s.syncOnce(ctx)
 		lastRun, dirty = time.Now(), false
 	}
 	for {
@@ -170,17 +170,17 @@ func (s *syncer) loop(ctx context.Context) {
 }
 
 // syncOnce runs one sync and shows its outcome; it returns how many
-// changes still wait.
-func (s *syncer) syncOnce(ctx context.Context) int {
+// changes still wait, and the sync's error.
+func (s *syncer) syncOnce(ctx context.Context) (int, error) {
 	s.net.Lock()
 	defer s.net.Unlock()
 	if ctx.Err() != nil {
-		return 0
+		return 0, ctx.Err()
 	}
 	fyne.Do(func() { s.setRunning(true) })
 	res, err := exchange.Sync(ctx, s.u.db, "")
 	if ctx.Err() != nil {
-		return 0 // the window closed
+		return 0, ctx.Err() // the window closed
 	}
 	n, _ := s.u.db.PendingCount("")
 	fyne.Do(func() {
@@ -191,7 +191,7 @@ func (s *syncer) syncOnce(ctx context.Context) int {
 		}
 		s.refresh()
 	})
-	return n
+	return n, err
 }
 
 func (s *syncer) setRunning(on bool) {
@@ -474,38 +474,64 @@ func (st *syncSettings) showStatus() {
 // onEnrol trades the code for this computer's own key, in the
 // background, and then syncs.
 func (st *syncSettings) onEnrol() {
-	s, u := st.s, st.s.u
-	server, code := strings.TrimSpace(st.server.Text), strings.TrimSpace(st.code.Text)
+	u := st.s.u
+	showErr(st.msg, nil)
+	st.enrol.Disable()
+	st.status.SetText(lang.L("Enrolling…"))
+	err := st.s.enrol(st.server.Text, st.code.Text, false, func(resp exchange.EnrollResponse, err error) {
+		st.enrol.Enable()
+		if err != nil {
+			st.showStatus()
+			showErr(st.msg, err)
+			return
+		}
+		st.code.SetText("")
+		st.showStatus()
+		if st.done != nil {
+			st.done()
+		}
+		u.afterEnrol(resp.Council)
+	})
+	if err != nil {
+		st.enrol.Enable()
+		st.showStatus()
+		showErr(st.msg, err)
+	}
+}
+
+// enrol trades a one-time code for this computer's own key in the
+// background and, when first is set, fetches the council's data with one
+// sync. done runs on the UI goroutine with the outcome (an error says what
+// went wrong in plain words). A server or code left out is an error at
+// once, and done is not called.
+func (s *syncer) enrol(server, code string, first bool, done func(exchange.EnrollResponse, error)) error {
+	server, code = strings.TrimSpace(server), strings.TrimSpace(code)
 	if server == "" || code == "" {
-		showErr(st.msg, errors.New(lang.L("Type the server's address and the enrolment code from the municipality.")))
-		return
+		return errors.New(lang.L("Type the server's address and the enrolment code from the municipality."))
 	}
 	if !strings.Contains(server, "://") {
 		server = "https://" + server
 	}
-	u.saver.flush()
-	showErr(st.msg, nil)
-	st.enrol.Disable()
-	st.status.SetText(lang.L("Enrolling…"))
+	s.u.saver.flush()
 	go func() {
 		s.net.Lock()
-		resp, err := exchange.Enroll(s.ctx, u.db, server, code)
+		resp, err := exchange.Enroll(s.ctx, s.u.db, server, code)
 		s.net.Unlock()
-		fyne.Do(func() {
-			st.enrol.Enable()
-			if err != nil {
-				st.showStatus()
-				showErr(st.msg, errors.New(enrolErrText(err)))
+		if err != nil {
+			fyne.Do(func() { done(resp, errors.New(enrolErrText(err))) })
+			return
+		}
+		if first {
+			if _, err := s.syncOnce(s.ctx); err != nil {
+				msg := lang.L("The computer is enrolled, but the data could not be fetched yet: {{.Reason}} Lokalråd keeps trying.",
+					map[string]any{"Reason": syncErrText(err)})
+				fyne.Do(func() { done(resp, errors.New(msg)) })
 				return
 			}
-			st.code.SetText("")
-			st.showStatus()
-			if st.done != nil {
-				st.done()
-			}
-			u.afterEnrol(resp.Council)
-		})
+		}
+		fyne.Do(func() { done(resp, nil) })
 	}()
+	return nil
 }
 
 func enrolErrText(err error) string {

@@ -52,6 +52,17 @@ func (h *testHub) code(t *testing.T, council string) string {
 	return code
 }
 
+// laptop is a database enrolled for council ("" for staff) and synced once.
+func (h *testHub) laptop(t *testing.T, council string) *storage.DB {
+	t.Helper()
+	db := newTestDB(t)
+	_, err := exchange.Enroll(context.Background(), db, h.url, h.code(t, council))
+	ok(t, err)
+	_, err = exchange.Sync(context.Background(), db, "")
+	ok(t, err)
+	return db
+}
+
 // stopSync ends the app's background sync before the database closes.
 func stopSync(t *testing.T, u *App) {
 	t.Cleanup(u.sync.stop)
@@ -335,14 +346,10 @@ func TestAnswerReachesCouncil(t *testing.T) {
 	council := hub.council(t, "Jyderup Lokalråd")
 	ctx := context.Background()
 
-	laptop := newTestDB(t)
-	_, err := exchange.Enroll(ctx, laptop, hub.url, hub.code(t, council))
-	ok(t, err)
-	_, err = exchange.Sync(ctx, laptop, "")
-	ok(t, err)
+	laptop := hub.laptop(t, council)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Ny sti til skolen", Estimate: 12000000, Status: model.WishSubmitted}
 	ok(t, laptop.SaveBudgetWish(&w))
-	_, err = exchange.Sync(ctx, laptop, "")
+	_, err := exchange.Sync(ctx, laptop, "")
 	ok(t, err)
 
 	staffDB := newTestDB(t)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -426,9 +427,11 @@ func TestApprovedMinutesLocked(t *testing.T) {
 	u, db, _ := withCouncil(t)
 	ed := newMeeting(t, u)
 	test.Tap(ed.addItem)
+	retype(ed.date, "01.02.2026") // held
 	u.saver.flush()
 	id := ed.m.ID
 	ed.status.SetSelected("Referat godkendt")
+	test.Tap(overlayButton(t, u, "Ja"))
 	ed = u.meetings.editor
 	if !ed.locked || !ed.title.Disabled() || !ed.items[0].notes.Disabled() || !ed.reopen.Visible() {
 		t.Fatal("approved minutes are editable")
@@ -441,6 +444,205 @@ func TestApprovedMinutesLocked(t *testing.T) {
 	}
 	if m, _ := db.Meeting(id); m.Status != model.MeetingHeld {
 		t.Errorf("status after reopening: %s", m.Status)
+	}
+}
+
+// fixClock makes the app's today 26 November 2026, noon.
+func fixClock(u *App) time.Time {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, model.Copenhagen)
+	u.now = func() time.Time { return now }
+	return now
+}
+
+// Approving minutes asks first, is refused for a meeting not yet held, and
+// the approved minutes are shown as readable text, not faint disabled
+// fields.
+func TestApproveMinutesAsksFirst(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	fixClock(u)
+	ed := newMeeting(t, u) // a week from now
+	test.Tap(ed.addItem)
+	test.Type(ed.items[0].notes, "Shelteret males i foråret.")
+	u.saver.flush()
+	id := ed.m.ID
+	stored := func() model.MeetingStatus {
+		m, err := db.Meeting(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Status
+	}
+
+	// A meeting in the future: refused, with a Danish message.
+	ed.status.SetSelected("Referat godkendt")
+	msg := texts(u.win.Canvas().Overlays().Top())
+	if !strings.Contains(msg, "Mødet er ikke holdt endnu (det er den 03.12.2026), så referatet kan ikke godkendes.") {
+		t.Errorf("future meeting approved without a message; shown:\n%s", msg)
+	}
+	test.Tap(overlayButton(t, u, "OK"))
+	if stored() != model.MeetingPlanned || ed.status.Selected != "Planlagt" || u.meetings.editor.locked {
+		t.Fatalf("future meeting: status %s, select %q", stored(), ed.status.Selected)
+	}
+
+	// Held: asked first; No keeps the minutes open.
+	retype(ed.date, "25.11.2026")
+	u.saver.flush()
+	ed.status.SetSelected("Referat godkendt")
+	q := texts(u.win.Canvas().Overlays().Top())
+	if !strings.Contains(q, "Godkend referatet? Det låses derefter og kan kun ændres ved at genåbne det.") {
+		t.Errorf("question:\n%s", q)
+	}
+	if stored() == model.MeetingApproved {
+		t.Fatal("approved before the answer")
+	}
+	test.Tap(overlayButton(t, u, "Nej"))
+	if stored() == model.MeetingApproved || u.meetings.editor.locked || ed.status.Selected == "Referat godkendt" {
+		t.Fatalf("approved after No: status %s, select %q", stored(), ed.status.Selected)
+	}
+
+	// Yes locks them.
+	ed.status.SetSelected("Referat godkendt")
+	test.Tap(overlayButton(t, u, "Ja"))
+	if stored() != model.MeetingApproved || !u.meetings.editor.locked {
+		t.Fatalf("not approved after Yes: %s", stored())
+	}
+
+	// Locked minutes are plain, selectable text in the normal colour.
+	var found bool
+	for _, o := range test.LaidOutObjects(u.meetings.detail) {
+		switch v := o.(type) {
+		case *entry:
+			if v.Visible() {
+				t.Errorf("a field is shown in locked minutes: %q", v.Text)
+			}
+		case *widget.Label:
+			if v.Text == "Shelteret males i foråret." {
+				found = true
+				if !v.Selectable || v.Importance == widget.LowImportance {
+					t.Error("the locked minutes cannot be selected or are faint")
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("the approved minutes do not show the item's minutes")
+	}
+}
+
+// Tab and Shift+Tab leave a multi-line field instead of typing a tab.
+func TestTabLeavesMultiLineField(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	bg := ed.items[0].background
+	if bg.AcceptsTab() {
+		t.Error("the background field keeps Tab (Fyne would type a tab character)")
+	}
+	u.win.Canvas().Focus(bg)
+	test.Type(bg, "Borgerne spørger")
+	bg.TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
+	if u.win.Canvas().Focused() == bg {
+		t.Error("Tab did not leave the field")
+	}
+	u.saver.flush()
+	if it, _ := db.AgendaItem(ed.items[0].it.ID); it.Background != "Borgerne spørger" {
+		t.Errorf("background stored as %q", it.Background)
+	}
+}
+
+// A date that is not valid is not dropped silently when the user goes to
+// another meeting.
+func TestBadDateToldWhenLeaving(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	first := newMeeting(t, u)
+	retype(first.date, "26.11.2026")
+	u.saver.flush()
+	other := newMeeting(t, u)
+	retype(other.date, "31.02.2026")
+	test.Type(other.place, "Skolen")
+
+	// The user clicks the first meeting in the list.
+	for i, m := range u.meetings.meetings {
+		if m.ID == first.m.ID {
+			u.meetings.list.Select(i)
+		}
+	}
+	if u.meetings.editor == nil || u.meetings.editor.m.ID != first.m.ID {
+		t.Fatal("the first meeting is not opened")
+	}
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(texts(top), "Datoen «31.02.2026» er ugyldig og blev ikke gemt.") {
+		t.Fatal("no word that the date was not saved")
+	}
+	m, _ := db.Meeting(other.m.ID)
+	if m.Place != "Skolen" || model.ShortDate(m.Start) == "31.02.2026" {
+		t.Errorf("stored %q %s", m.Place, model.ShortDate(m.Start))
+	}
+
+	// Going back and forth with valid fields says nothing.
+	test.Tap(overlayButton(t, u, "OK"))
+	for i, m := range u.meetings.meetings {
+		if m.ID == other.m.ID {
+			u.meetings.list.Select(i)
+		}
+	}
+	if top := u.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("a message without reason:\n%s", texts(top))
+	}
+
+	// The same for a member's term.
+	u.tabs.SelectIndex(4)
+	test.Tap(u.members.newBtn)
+	retype(u.members.editor.termEnd, "30.02.2028")
+	test.Tap(u.members.newBtn)
+	top = u.win.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(texts(top), "Datoen «30.02.2028» er ugyldig og blev ikke gemt.") {
+		t.Error("no word that the member's date was not saved")
+	}
+}
+
+// An action item's "what" gets most of the row.
+func TestActionWhatIsWide(t *testing.T) {
+	u, _, _ := withCouncil(t)
+	u.tabs.SelectIndex(1)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	ed.views.SelectIndex(1)
+	test.Tap(ed.items[0].addAction)
+	r := ed.items[0].actions[0]
+	who, what, due := r.who.Size().Width, r.what.Size().Width, r.due.Size().Width
+	if what < 400 || what < who+due {
+		t.Errorf("widths: who %.0f, what %.0f, by when %.0f", who, what, due)
+	}
+	// Tab goes who → what → by when.
+	c := u.win.Canvas()
+	c.Focus(r.who)
+	r.who.TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
+	if c.Focused() != r.what {
+		t.Errorf("Tab from who goes to %T", c.Focused())
+	}
+	r.what.TypedKey(&fyne.KeyEvent{Name: fyne.KeyTab})
+	if c.Focused() != r.due {
+		t.Errorf("Tab from what goes to %T", c.Focused())
+	}
+}
+
+// A new agenda item is scrolled into view.
+func TestAddItemScrollsToIt(t *testing.T) {
+	u, _, _ := withCouncil(t)
+	u.tabs.SelectIndex(1)
+	ed := newMeeting(t, u)
+	for range 8 {
+		test.Tap(ed.addItem)
+	}
+	s := ed.agendaScroll
+	last := ed.items[len(ed.items)-1]
+	y := ed.agendaBox.Position().Y + last.agendaObj.Position().Y
+	if s.Offset.Y == 0 || y < s.Offset.Y || y+last.title.Size().Height > s.Offset.Y+s.Size().Height {
+		t.Errorf("item at %.0f, view %.0f–%.0f", y, s.Offset.Y, s.Offset.Y+s.Size().Height)
+	}
+	if u.win.Canvas().Focused() != last.title {
+		t.Error("the new item's title has no focus")
 	}
 }
 
@@ -484,6 +686,109 @@ func TestSearchOpensMeeting(t *testing.T) {
 	u.search.list.Select(0)
 	if u.tabs.SelectedIndex() != 1 || u.meetings.editor == nil || u.meetings.editor.m.ID != id {
 		t.Error("the hit's meeting is not opened")
+	}
+}
+
+// Search hits tell what they are and which meeting they belong to, and an
+// agenda item's hit scrolls to the item.
+func TestSearchHitsNameTheirMeeting(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	fixClock(u)
+	mk := func(title, date string, items ...string) model.Meeting {
+		start, err := model.ParseClock(mustDate(t, date), "19:00")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := model.Meeting{CouncilID: cid, Kind: model.MeetingBoard, Status: model.MeetingHeld, Title: title, Start: start.UTC()}
+		if err := db.SaveMeeting(&m); err != nil {
+			t.Fatal(err)
+		}
+		for i, text := range items {
+			it := model.AgendaItem{CouncilID: cid, MeetingID: m.ID, Title: "Punkt " + strconv.Itoa(i+1), Kind: model.ItemInformation, Minutes: 10, Notes: text}
+			if err := db.SaveAgendaItem(&it); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return m
+	}
+	mk("Bestyrelsesmøde om trafik", "12.06.2026", "Enighed om shelteret ved badebroen.")
+	many := make([]string, 12)
+	many[11] = "Shelteret ved badebroen er bestilt."
+	later := mk("", "12.10.2026", many...)
+
+	u.onSearchShortcut()
+	test.Type(u.search.query, "shelteret")
+	u.search.onSearch()
+	if len(u.search.hits) != 2 {
+		t.Fatalf("%d hits", len(u.search.hits))
+	}
+	shown := texts(u.search.list)
+	for _, want := range []string{
+		"Dagsordenspunkt · Møde: Bestyrelsesmøde om trafik · 12.06.2026 19:00",
+		"Dagsordenspunkt · Møde: Bestyrelsesmøde · 12.10.2026 19:00",
+	} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("no %q in the hits:\n%s", want, shown)
+		}
+	}
+
+	for i, h := range u.search.hits {
+		if h.MeetingID == later.ID {
+			u.search.list.Select(i)
+		}
+	}
+	ed := u.meetings.editor
+	if u.tabs.SelectedIndex() != 1 || ed == nil || ed.m.ID != later.ID {
+		t.Fatal("the hit's meeting is not opened")
+	}
+	last := ed.items[11]
+	s := ed.minutesScroll
+	y := ed.minutesBox.Position().Y + last.minutesObj.Position().Y
+	if ed.views.SelectedIndex() != 1 || s.Offset.Y == 0 || y < s.Offset.Y || y > s.Offset.Y+s.Size().Height {
+		t.Errorf("the item at %.0f is not in view %.0f–%.0f (tab %d)", y, s.Offset.Y, s.Offset.Y+s.Size().Height, ed.views.SelectedIndex())
+	}
+}
+
+func mustDate(t *testing.T, s string) time.Time {
+	t.Helper()
+	d, err := model.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// Open action items whose date has passed are marked on the Oversigt.
+func TestOverdueActionsMarked(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	fixClock(u)
+	m := model.Meeting{CouncilID: cid, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: mustDate(t, "01.11.2026").UTC()}
+	if err := db.SaveMeeting(&m); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []model.ActionItem{
+		{What: "Skriv til kommunen", Who: "Mette", Due: mustDate(t, "25.11.2026")},
+		{What: "Book salen", Due: mustDate(t, "26.11.2026")},
+		{What: "Køb maling", Due: mustDate(t, "27.11.2026")},
+		{What: "Ingen frist"},
+	} {
+		a.CouncilID, a.MeetingID = cid, m.ID
+		if err := db.SaveActionItem(&a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.overview.refresh()
+	var overdue []string
+	for _, o := range test.LaidOutObjects(u.overview.actList) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "overskredet") {
+			overdue = append(overdue, l.Text)
+			if l.Importance != widget.DangerImportance {
+				t.Errorf("%q is not in the error colour", l.Text)
+			}
+		}
+	}
+	if len(overdue) != 1 || overdue[0] != "25.11.2026 (overskredet)" {
+		t.Errorf("marked overdue: %q", overdue)
 	}
 }
 

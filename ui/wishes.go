@@ -219,7 +219,7 @@ func (e *wishEditor) build() fyne.CanvasObject {
 	e.justification.SetPlaceHolder(lang.L("What and why"))
 	setText(e.justification, w.Justification)
 	e.estimate = newEntry()
-	e.estimate.SetPlaceHolder("12.500,50")
+	e.estimate.SetPlaceHolder(lang.L("e.g. 12.500,50"))
 	if w.Estimate != 0 {
 		setText(e.estimate, model.KronerNumber(w.Estimate))
 	}
@@ -259,7 +259,7 @@ func (e *wishEditor) build() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Answer text"), wrapLabel(w.AnswerText)),
 	)
 	body := container.NewVBox(form, e.msg, widget.NewCard(lang.L("The municipality's answer"), "", answer))
-	return container.NewBorder(toolbar, nil, nil, nil, container.NewVScroll(body))
+	return container.NewBorder(toolbar, nil, nil, nil, newVScroll(body))
 }
 
 func wrapLabel(s string) *widget.Label {

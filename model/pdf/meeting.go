@@ -250,8 +250,6 @@ func minutesItems(b *doc, items []model.AgendaItem) {
 // actionTable prints action items as Hvem / Hvad / Hvornår. Items due before
 // the day of by are marked overdue.
 func actionTable(b *doc, actions []model.ActionItem, by time.Time) {
-	day := by.In(model.Copenhagen)
-	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, model.Copenhagen)
 	t := table{cols: []col{
 		{title: b.t("who"), w: 42},
 		{title: b.t("what"), w: 98},
@@ -261,7 +259,7 @@ func actionTable(b *doc, actions []model.ActionItem, by time.Time) {
 		when := b.t("ongoing")
 		if !a.Due.IsZero() {
 			when = model.ShortDate(a.Due)
-			if !by.IsZero() && a.Due.Before(day) {
+			if a.Overdue(by) {
 				when += "\n" + b.t("overdue")
 			}
 		}

@@ -1,0 +1,482 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+)
+
+// The municipality's own data edited on a staff device: pools, deadlines,
+// contacts and announcements, each a list beside the editor of the one
+// chosen (editPane). Edits are saved as they are typed and reach every
+// council at the next sync. A council's computer shows them read-only
+// (municipalInfo).
+
+// editKind says how one kind of the municipality's data is read, shown,
+// made, saved and deleted, and which fields its editor has.
+type editKind[T any] struct {
+	key     string // names the pending save, with the item's id
+	newText string // the new button
+	choose  string // shown while no item is chosen
+	load    func() ([]T, error)
+	id      func(T) string
+	row     func(T) (title, sub string)
+	create  func() T
+	save    func(*T) error
+	remove  func(id string) error
+	// deleteTitle and deleteQuestion ask before deleting an item (its title).
+	deleteTitle    string
+	deleteQuestion func(title string) string
+	form           func(f *form[T], x T)
+}
+
+// editPane lists one kind of the municipality's data with the editor of
+// the one chosen.
+type editPane[T any] struct {
+	u      *App
+	k      editKind[T]
+	items  []T
+	list   *widget.List
+	newBtn *widget.Button
+	detail *fyne.Container
+	editor *itemEditor[T]
+	msg    *widget.Label
+}
+
+func newEditPane[T any](u *App, k editKind[T]) *editPane[T] {
+	return &editPane[T]{u: u, k: k}
+}
+
+func (p *editPane[T]) build() fyne.CanvasObject {
+	p.msg = newErrLabel()
+	p.newBtn = widget.NewButtonWithIcon(p.k.newText, theme.ContentAddIcon(), p.onNew)
+	p.newBtn.Importance = widget.HighImportance
+	p.list = newRowList(func() int { return len(p.items) },
+		func(i int) (string, string) { return p.k.row(p.items[i]) },
+		func(i int) { p.open(p.k.id(p.items[i])) })
+	p.detail = container.NewStack()
+	p.close()
+	p.refreshList()
+	left := container.NewBorder(container.NewVBox(container.NewHBox(p.newBtn), p.msg), nil, nil, nil, p.list)
+	split := container.NewHSplit(left, p.detail)
+	split.Offset = 0.32
+	return split
+}
+
+// index is the position of item id in the list, or -1.
+func (p *editPane[T]) index(id string) int {
+	for i, x := range p.items {
+		if p.k.id(x) == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// refreshList reads the items again, keeping the open one selected.
+func (p *editPane[T]) refreshList() {
+	items, err := p.k.load()
+	showErr(p.msg, err)
+	if err != nil {
+		return
+	}
+	p.items = items
+	p.list.Refresh()
+	if p.editor != nil {
+		if i := p.index(p.k.id(p.editor.x)); i >= 0 {
+			p.list.Select(i)
+		}
+	}
+}
+
+// refresh reads the items again (after a sync, or when the tab is shown)
+// and shows the open item as stored, unless someone is typing.
+func (p *editPane[T]) refresh() {
+	if p.list == nil {
+		return
+	}
+	p.refreshList()
+	if p.editor == nil || p.u.win.Canvas().Focused() != nil || p.u.saver.pending() {
+		return
+	}
+	id := p.k.id(p.editor.x)
+	p.editor = nil
+	if p.open(id); p.editor == nil {
+		p.close()
+	}
+}
+
+// open shows the editor of item id.
+func (p *editPane[T]) open(id string) {
+	if p.editor != nil && p.k.id(p.editor.x) == id {
+		return
+	}
+	p.u.saver.flush()
+	i := p.index(id)
+	if i < 0 {
+		return
+	}
+	p.editor = &itemEditor[T]{p: p, x: p.items[i]}
+	p.detail.Objects = []fyne.CanvasObject{p.editor.build()}
+	p.detail.Refresh()
+}
+
+func (p *editPane[T]) close() {
+	p.editor = nil
+	p.list.UnselectAll()
+	p.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(p.k.choose))}
+	p.detail.Refresh()
+}
+
+// onNew stores a new item and opens it with its name selected.
+func (p *editPane[T]) onNew() {
+	p.u.saver.flush()
+	x := p.k.create()
+	if err := p.k.save(&x); err != nil {
+		showErr(p.msg, err)
+		return
+	}
+	showErr(p.msg, nil)
+	p.editor = nil
+	p.refreshList()
+	id := p.k.id(x)
+	if i := p.index(id); i >= 0 {
+		p.list.Select(i)
+		p.list.ScrollTo(i)
+	}
+	p.open(id)
+	if e := p.editor; e != nil && e.f.first != nil {
+		p.u.win.Canvas().Focus(e.f.first)
+		e.f.first.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
+}
+
+// itemEditor edits one item, saving as it is typed.
+type itemEditor[T any] struct {
+	p   *editPane[T]
+	x   T // as stored
+	f   *form[T]
+	del *widget.Button
+	msg *widget.Label
+}
+
+func (e *itemEditor[T]) build() fyne.CanvasObject {
+	k := e.p.k
+	e.msg = newErrLabel()
+	e.f = &form[T]{u: e.p.u, key: k.key + ":" + k.id(e.x), save: e.save, fields: map[string]fyne.CanvasObject{}}
+	k.form(e.f, e.x)
+	e.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), e.onDelete)
+	e.del.Importance = widget.DangerImportance
+	toolbar := container.NewHBox(layout.NewSpacer(), e.del)
+	note := widget.NewLabel(lang.L("Saved as you type, and sent to every local council at the next sync."))
+	note.Wrapping = fyne.TextWrapWord
+	note.Importance = widget.LowImportance
+	body := container.NewVBox(widget.NewForm(e.f.items...), e.msg, note)
+	return container.NewBorder(toolbar, nil, nil, nil, container.NewVScroll(body))
+}
+
+// save stores what the fields hold; a field typed wrong keeps the stored
+// value and shows why.
+func (e *itemEditor[T]) save() {
+	x := e.x
+	for _, read := range e.f.reads {
+		read(&x)
+	}
+	err := e.p.k.save(&x)
+	showErr(e.msg, err)
+	if err != nil {
+		return
+	}
+	e.x = x
+	e.p.refreshList()
+}
+
+func (e *itemEditor[T]) onDelete() {
+	u, k := e.p.u, e.p.k
+	u.saver.flush()
+	title, _ := k.row(e.x)
+	u.confirm(k.deleteTitle, k.deleteQuestion(title), func() {
+		if err := k.remove(k.id(e.x)); err != nil {
+			u.showError(err)
+			return
+		}
+		e.p.close()
+		e.p.refreshList()
+	})
+}
+
+// form collects an editor's fields. Each field saves itself as it is typed
+// and reads itself into the value being saved.
+type form[T any] struct {
+	u      *App
+	key    string
+	save   func()
+	items  []*widget.FormItem
+	reads  []func(*T)
+	fields map[string]fyne.CanvasObject // by label, for tests
+	first  *entry                       // focused on a new item
+}
+
+func (f *form[T]) add(label string, field, shown fyne.CanvasObject, read func(*T)) {
+	f.items = append(f.items, widget.NewFormItem(label, shown))
+	f.fields[label] = field
+	f.reads = append(f.reads, read)
+}
+
+// text is a line of text (rows 0) or a word-wrapped text of a few rows.
+func (f *form[T]) text(label, v string, rows int, set func(*T, string)) *entry {
+	e := newEntry()
+	if rows > 0 {
+		e = newMultiEntry(rows)
+	}
+	setText(e, v)
+	f.u.autosave(e, f.key, f.save)
+	f.add(label, e, e, func(x *T) { set(x, e.Text) })
+	if f.first == nil {
+		f.first = e
+	}
+	return e
+}
+
+// choice is a text with usual values to pick from.
+func (f *form[T]) choice(label, v string, options []string, set func(*T, string)) *widget.SelectEntry {
+	e := widget.NewSelectEntry(options)
+	e.SetText(v)
+	e.OnChanged = func(string) { f.u.saver.schedule(f.key, f.save) }
+	e.OnSubmitted = func(string) { f.u.saver.flush() }
+	f.add(label, e, e, func(x *T) { set(x, e.Text) })
+	return e
+}
+
+// check is a yes/no field, saved at once.
+func (f *form[T]) check(label, text string, v bool, set func(*T, bool)) *widget.Check {
+	c := widget.NewCheck(text, nil)
+	c.SetChecked(v)
+	c.OnChanged = func(bool) { f.u.saver.schedule(f.key, f.save); f.u.saver.flush() }
+	f.add(label, c, c, func(x *T) { set(x, c.Checked) })
+	f.fields[text] = c
+	return c
+}
+
+// parsedField is a field typed the Danish way (an amount, a date): text
+// that does not parse keeps the stored value and shows why under the field.
+func parsedField[T, V any](f *form[T], label, v, placeholder string, parse func(string) (V, error), set func(*T, V)) *entry {
+	e := newEntry()
+	e.SetPlaceHolder(placeholder)
+	setText(e, v)
+	msg := newErrLabel()
+	f.u.autosave(e, f.key, f.save)
+	f.add(label, e, withErr(e, msg), func(x *T) {
+		val, err := parse(e.Text)
+		showErr(msg, err)
+		if err == nil {
+			set(x, val)
+		}
+	})
+	return e
+}
+
+func kronerField[T any](f *form[T], label string, v int64, set func(*T, int64)) *entry {
+	text := ""
+	if v != 0 {
+		text = model.KronerNumber(v)
+	}
+	return parsedField(f, label, text, "12.500,50", model.ParseKroner, set)
+}
+
+func dateField[T any](f *form[T], label string, v time.Time, set func(*T, time.Time)) *entry {
+	return parsedField(f, label, model.ShortDate(v), datePlaceholder(), model.ParseDate, set)
+}
+
+// today is the day in Danish time, at midnight.
+func (u *App) today() time.Time {
+	t := u.now().In(model.Copenhagen)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, model.Copenhagen)
+}
+
+// poolDeadline is "Åben hele året" or "Frist 01.03.2027".
+func poolDeadline(p model.Pool) string {
+	if p.OpenAllYear {
+		return lang.L("Open all year")
+	}
+	return lang.L("Deadline") + " " + model.ShortDate(p.Deadline)
+}
+
+// staffEditors are the staff device's editors of the municipality's data,
+// as tabs beside the budget wishes to answer.
+func (s *municipalScreen) staffEditors() []*container.TabItem {
+	u, db := s.u, s.u.db
+	pools := newEditPane(u, editKind[model.Pool]{
+		key: "pool", newText: lang.L("New pool"), choose: lang.L("Choose a pool, or create a new one."),
+		load: db.Pools, save: db.SavePool, remove: db.DeletePool,
+		id: func(p model.Pool) string { return p.ID },
+		row: func(p model.Pool) (string, string) {
+			sub := poolDeadline(p)
+			if p.Available != 0 {
+				sub += " · " + model.Kroner(p.Available)
+			}
+			return p.Name, sub
+		},
+		create:      func() model.Pool { return model.Pool{Name: lang.L("New pool"), OpenAllYear: true} },
+		deleteTitle: lang.L("Delete pool"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the pool «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
+		form: func(f *form[model.Pool], p model.Pool) {
+			f.text(lang.L("Name"), p.Name, 0, func(p *model.Pool, v string) { p.Name = v })
+			f.text(lang.L("Description of the pool"), p.Description, 4, func(p *model.Pool, v string) { p.Description = v })
+			f.text(lang.L("Rules"), p.Rules, 4, func(p *model.Pool, v string) { p.Rules = v })
+			kronerField(f, lang.L("Available (kr.)"), p.Available, func(p *model.Pool, v int64) { p.Available = v })
+			kronerField(f, lang.L("At most per application (kr.)"), p.MaxPerApp, func(p *model.Pool, v int64) { p.MaxPerApp = v })
+			date := dateField(f, lang.L("Application deadline"), p.Deadline, func(p *model.Pool, v time.Time) { p.Deadline = v })
+			open := f.check("", lang.L("Open all year"), p.OpenAllYear, func(p *model.Pool, v bool) {
+				if p.OpenAllYear = v; v {
+					p.Deadline = time.Time{} // a pool open all year has no deadline
+				}
+			})
+			hint := date.PlaceHolder
+			enable := func(open bool) {
+				if open { // no example date in a field that takes none
+					date.SetPlaceHolder("")
+					date.Disable()
+				} else {
+					date.SetPlaceHolder(hint)
+					date.Enable()
+				}
+			}
+			enable(p.OpenAllYear)
+			save := open.OnChanged
+			open.OnChanged = func(v bool) { enable(v); save(v) }
+		},
+	})
+	deadlines := newEditPane(u, editKind[model.MunicipalDeadline]{
+		key: "deadline", newText: lang.L("New deadline"), choose: lang.L("Choose a deadline, or create a new one."),
+		load: db.Deadlines, save: db.SaveDeadline, remove: db.DeleteDeadline,
+		id: func(d model.MunicipalDeadline) string { return d.ID },
+		row: func(d model.MunicipalDeadline) (string, string) {
+			sub := model.ShortDate(d.Date)
+			if d.Kind != "" {
+				sub += " · " + d.Kind
+			}
+			return d.Title, sub
+		},
+		create: func() model.MunicipalDeadline {
+			return model.MunicipalDeadline{Title: lang.L("New deadline"), Date: u.today()}
+		},
+		deleteTitle: lang.L("Delete deadline"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the deadline «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
+		form: func(f *form[model.MunicipalDeadline], d model.MunicipalDeadline) {
+			f.text(lang.L("Title"), d.Title, 0, func(d *model.MunicipalDeadline, v string) { d.Title = v })
+			dateField(f, lang.L("Date"), d.Date, func(d *model.MunicipalDeadline, v time.Time) { d.Date = v })
+			f.choice(lang.L("Kind"), d.Kind, model.DeadlineKinds, func(d *model.MunicipalDeadline, v string) { d.Kind = v })
+			f.text(lang.L("Description of the deadline"), d.Description, 4, func(d *model.MunicipalDeadline, v string) { d.Description = v })
+		},
+	})
+	contacts := newEditPane(u, editKind[model.Contact]{
+		key: "contact", newText: lang.L("New contact"), choose: lang.L("Choose a contact, or create a new one."),
+		load: db.Contacts, save: db.SaveContact, remove: db.DeleteContact,
+		id: func(c model.Contact) string { return c.ID },
+		row: func(c model.Contact) (string, string) {
+			areas := lang.L("Every area")
+			if len(c.Areas) > 0 {
+				areas = strings.Join(c.Areas, ", ")
+			}
+			if c.Role != "" {
+				areas = c.Role + " · " + areas
+			}
+			return c.Name, areas
+		},
+		create:      func() model.Contact { return model.Contact{Name: lang.L("New contact")} },
+		deleteTitle: lang.L("Delete contact"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the contact «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
+		form: func(f *form[model.Contact], c model.Contact) {
+			f.text(lang.L("Name"), c.Name, 0, func(c *model.Contact, v string) { c.Name = v })
+			f.text(lang.L("Role or department"), c.Role, 0, func(c *model.Contact, v string) { c.Role = v })
+			f.text(lang.L("Phone"), c.Phone, 0, func(c *model.Contact, v string) { c.Phone = v })
+			f.text(lang.L("E-mail"), c.Email, 0, func(c *model.Contact, v string) { c.Email = strings.TrimSpace(v) })
+			areas := f.text(lang.L("Areas"), strings.Join(c.Areas, "\n"), 3, func(c *model.Contact, v string) { c.Areas = splitLines(v) })
+			areas.SetPlaceHolder(lang.L("One area a line; empty for every area"))
+		},
+	})
+	news := newEditPane(u, editKind[model.Announcement]{
+		key: "announcement", newText: lang.L("New announcement"), choose: lang.L("Choose an announcement, or create a new one."),
+		load: db.Announcements, save: db.SaveAnnouncement, remove: db.DeleteAnnouncement,
+		id:  func(a model.Announcement) string { return a.ID },
+		row: func(a model.Announcement) (string, string) { return a.Title, model.ShortDate(a.Date) },
+		create: func() model.Announcement {
+			return model.Announcement{Title: lang.L("New announcement"), Date: u.today()}
+		},
+		deleteTitle: lang.L("Delete announcement"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the announcement «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
+		form: func(f *form[model.Announcement], a model.Announcement) {
+			f.text(lang.L("Title"), a.Title, 0, func(a *model.Announcement, v string) { a.Title = v })
+			dateField(f, lang.L("Date"), a.Date, func(a *model.Announcement, v time.Time) { a.Date = v })
+			f.text(lang.L("Text"), a.Text, 8, func(a *model.Announcement, v string) { a.Text = v })
+		},
+	})
+	s.editors = []refresher{pools, deadlines, contacts, news}
+	return []*container.TabItem{
+		container.NewTabItem(lang.L("Pools"), pools.build()),
+		container.NewTabItem(lang.L("Deadlines"), deadlines.build()),
+		container.NewTabItem(lang.L("Contacts"), contacts.build()),
+		container.NewTabItem(lang.L("Announcements"), news.build()),
+	}
+}
+
+// newRowList is a virtualised list whose rows show a bold title over a line
+// of detail, both cut short with an ellipsis; row gives row i's texts and
+// selected runs when row i is chosen.
+func newRowList(n func() int, row func(i int) (title, sub string), selected func(i int)) *widget.List {
+	l := widget.NewList(
+		n,
+		func() fyne.CanvasObject {
+			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			t.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, sub)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= n() {
+				return
+			}
+			title, sub := row(i)
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(title)
+			c.Objects[1].(*widget.Label).SetText(sub)
+		})
+	l.OnSelected = func(i widget.ListItemID) {
+		if i < n() {
+			selected(i)
+		}
+	}
+	return l
+}
+
+// refresher is a pane that reads its data again.
+type refresher interface{ refresh() }
+
+// splitLines is the non-empty lines of s, trimmed.
+func splitLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
