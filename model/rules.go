@@ -170,18 +170,24 @@ func RankWishes(w []BudgetWish) {
 func MoveWish(wishes []BudgetWish, id string, delta int) []BudgetWish {
 	w := slices.Clone(wishes)
 	RankWishes(w)
-	i := slices.IndexFunc(w, func(b BudgetWish) bool { return b.ID == id })
+	return moveAndRenumber(w, id, delta, func(b *BudgetWish) (string, *int) { return b.ID, &b.Rank })
+}
+
+// moveAndRenumber moves the element with the given id delta places in the
+// ordered xs (in place) and numbers them 1…n; it returns those whose
+// number changed. slot gives an element's id and its number field.
+func moveAndRenumber[T any](xs []T, id string, delta int, slot func(*T) (string, *int)) []T {
+	i := slices.IndexFunc(xs, func(x T) bool { got, _ := slot(&x); return got == id })
 	if i >= 0 {
-		j := min(max(i+delta, 0), len(w)-1)
-		moved := w[i]
-		w = slices.Delete(w, i, i+1)
-		w = slices.Insert(w, j, moved)
+		j := min(max(i+delta, 0), len(xs)-1)
+		moved := xs[i]
+		xs = slices.Insert(slices.Delete(xs, i, i+1), j, moved)
 	}
-	var changed []BudgetWish
-	for k := range w {
-		if w[k].Rank != k+1 {
-			w[k].Rank = k + 1
-			changed = append(changed, w[k])
+	var changed []T
+	for k := range xs {
+		if _, n := slot(&xs[k]); *n != k+1 {
+			*n = k + 1
+			changed = append(changed, xs[k])
 		}
 	}
 	return changed
@@ -202,21 +208,7 @@ func WishTotals(wishes []BudgetWish) (estimate, granted int64) {
 func MoveItem(items []AgendaItem, id string, delta int) []AgendaItem {
 	it := slices.Clone(items)
 	SortItems(it)
-	i := slices.IndexFunc(it, func(a AgendaItem) bool { return a.ID == id })
-	if i >= 0 {
-		j := min(max(i+delta, 0), len(it)-1)
-		moved := it[i]
-		it = slices.Delete(it, i, i+1)
-		it = slices.Insert(it, j, moved)
-	}
-	var changed []AgendaItem
-	for k := range it {
-		if it[k].Position != k+1 {
-			it[k].Position = k + 1
-			changed = append(changed, it[k])
-		}
-	}
-	return changed
+	return moveAndRenumber(it, id, delta, func(a *AgendaItem) (string, *int) { return a.ID, &a.Position })
 }
 
 // AGMAgenda is the standard agenda of a generalforsamling.

@@ -555,3 +555,33 @@ func (f threeFields) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[2].Resize(fyne.NewSize(f.last, size.Height))
 	objs[2].Move(fyne.NewPos(f.first+p+mid+p, 0))
 }
+
+// newRowList is a virtualised list whose rows show a bold title over a line
+// of detail, both cut short with an ellipsis; row gives row i's texts and
+// selected runs when row i is chosen.
+func newRowList(n func() int, row func(i int) (title, sub string), selected func(i int)) *widget.List {
+	l := widget.NewList(
+		n,
+		func() fyne.CanvasObject {
+			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			t.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, sub)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= n() {
+				return
+			}
+			title, sub := row(i)
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(title)
+			c.Objects[1].(*widget.Label).SetText(sub)
+		})
+	l.OnSelected = func(i widget.ListItemID) {
+		if i < n() {
+			selected(i)
+		}
+	}
+	return l
+}

@@ -31,31 +31,16 @@ func (s *membersScreen) build() fyne.CanvasObject {
 	s.msg = newErrLabel()
 	s.newBtn = widget.NewButtonWithIcon(lang.L("New member"), theme.ContentAddIcon(), s.onNew)
 	s.newBtn.Importance = widget.HighImportance
-	s.list = widget.NewList(
-		func() int { return len(s.members) },
-		func() fyne.CanvasObject {
-			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			t.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(t, widget.NewLabel(""))
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(s.members) {
-				return
-			}
+	s.list = newRowList(func() int { return len(s.members) },
+		func(i int) (string, string) {
 			m := s.members[i]
-			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(m.Name)
 			role := label(m.Role)
 			if m.Contact {
 				role += " · " + lang.L("Contact person")
 			}
-			c.Objects[1].(*widget.Label).SetText(role)
-		})
-	s.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(s.members) {
-			s.open(s.members[i].ID)
-		}
-	}
+			return m.Name, role
+		},
+		func(i int) { s.open(s.members[i].ID) })
 	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a member, or add a new one."))))
 	s.refresh()
 	// A citizen who is no member may ask too.

@@ -34,27 +34,12 @@ func (s *projectsScreen) build() fyne.CanvasObject {
 	s.msg = newErrLabel()
 	s.newBtn = widget.NewButtonWithIcon(lang.L("New project"), theme.ContentAddIcon(), s.onNew)
 	s.newBtn.Importance = widget.HighImportance
-	s.list = widget.NewList(
-		func() int { return len(s.projects) },
-		func() fyne.CanvasObject {
-			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			t.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(t, widget.NewLabel(""))
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(s.projects) {
-				return
-			}
+	s.list = newRowList(func() int { return len(s.projects) },
+		func(i int) (string, string) {
 			p := s.projects[i]
-			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(p.Title)
-			c.Objects[1].(*widget.Label).SetText(label(p.Status) + " · " + strconv.Itoa(p.Progress) + " %")
-		})
-	s.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(s.projects) {
-			s.open(s.projects[i].ID)
-		}
-	}
+			return p.Title, label(p.Status) + " · " + strconv.Itoa(p.Progress) + " %"
+		},
+		func(i int) { s.open(s.projects[i].ID) })
 	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a project, or create a new one."))))
 	s.refreshMembers()
 	s.refreshList()

@@ -45,27 +45,12 @@ func (s *wishesScreen) build() fyne.CanvasObject {
 	})
 	s.newBtn = widget.NewButtonWithIcon(lang.L("New budget wish"), theme.ContentAddIcon(), s.onNew)
 	s.newBtn.Importance = widget.HighImportance
-	s.list = widget.NewList(
-		func() int { return len(s.wishes) },
-		func() fyne.CanvasObject {
-			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			t.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(t, widget.NewLabel(""))
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(s.wishes) {
-				return
-			}
+	s.list = newRowList(func() int { return len(s.wishes) },
+		func(i int) (string, string) {
 			w := s.wishes[i]
-			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(strconv.Itoa(w.Rank) + ". " + w.Title)
-			c.Objects[1].(*widget.Label).SetText(model.Kroner(w.Estimate) + " · " + label(w.Status))
-		})
-	s.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(s.wishes) {
-			s.open(s.wishes[i].ID)
-		}
-	}
+			return strconv.Itoa(w.Rank) + ". " + w.Title, model.Kroner(w.Estimate) + " · " + label(w.Status)
+		},
+		func(i int) { s.open(s.wishes[i].ID) })
 	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a budget wish, or create a new one."))))
 	s.refreshYears()
 
