@@ -2,7 +2,10 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 
 	"lokalraad/model"
 )
@@ -52,6 +55,7 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 	}
 	changed := 0
 	err = db.write(context.Background(), func(w *writer) error {
+		scrubbed := map[string]any{}
 		for _, r := range recs {
 			ok, err := w.put(r)
 			if err != nil {
@@ -60,18 +64,59 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 			if ok {
 				changed++
 			}
-			if err := w.scrubLog(r.table, r.id, name); err != nil {
+			if err := w.scrubLog(r.table, r.id, name, scrubbed); err != nil {
 				return err
 			}
 		}
-		return nil
+		if len(scrubbed) == 0 {
+			return nil
+		}
+		// The other replicas rewrite the same past values when this op
+		// reaches them. It names ops and their new values, not the person.
+		body, err := json.Marshal(scrubbed)
+		if err != nil {
+			return err
+		}
+		return w.log(scrubTable, newID(), councilID, "ops", string(body))
 	})
 	return changed, err
 }
 
+// scrubTable is the pseudo-table of erasures: an op on it carries new
+// values for past ops of the change log ({"device:seq": value}), so that an
+// erased person's name leaves every replica's history, not only its
+// current data.
+const scrubTable = "sync_scrub"
+
+// applyScrub rewrites the past values an erasure op names, in ops of its
+// council only. Ops not held here are skipped.
+func applyScrub(ctx context.Context, tx *sql.Tx, c Change) error {
+	s, _ := c.Value.(string)
+	var values map[string]any
+	if err := json.Unmarshal([]byte(s), &values); err != nil {
+		return fmt.Errorf("%w: sletning af persondata: %v", ErrBadChange, err)
+	}
+	for id, v := range values {
+		dev, seq, ok := parseOpID(id)
+		if !ok {
+			return fmt.Errorf("%w: sletning af persondata: ugyldigt id %q", ErrBadChange, id)
+		}
+		if _, ok := v.(string); !ok {
+			return fmt.Errorf("%w: sletning af persondata: forkert type", ErrBadChange)
+		}
+		// Only texts are rewritten, and never the municipality's answers.
+		if _, err := tx.ExecContext(ctx, `UPDATE changes SET value = ? WHERE device = ? AND seq = ? AND council_id = ? AND field <> ''
+			AND typeof(value) = 'text' AND NOT (tbl = 'budget_wishes' AND field IN ('answer', 'answer_text', 'granted', 'status'))`,
+			v, dev, seq, c.Council); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // scrubLog anonymises the person's name in the past values the change log
-// keeps for one row.
-func (w *writer) scrubLog(table, id, name string) error {
+// keeps for one row, noting each rewritten op in scrubbed.
+func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any) error {
 	type op struct {
 		device       string
 		seq          int64
@@ -98,6 +143,7 @@ func (w *writer) scrubLog(table, id, name string) error {
 			if _, err := w.tx.ExecContext(w.ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", v, o.device, o.seq); err != nil {
 				return err
 			}
+			scrubbed[opID(o.device, o.seq)] = v
 		}
 	}
 	return nil

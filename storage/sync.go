@@ -35,6 +35,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -135,6 +136,12 @@ func (db *DB) checkChange(c *Change) error {
 	}
 	if i, ok := c.Value.(int); ok {
 		c.Value = int64(i)
+	}
+	if c.Table == scrubTable {
+		if s, ok := c.Value.(string); !ok || c.Field != "ops" || !json.Valid([]byte(s)) {
+			return bad("ugyldig sletning af persondata")
+		}
+		return nil
 	}
 	if c.Table == conflictsTable {
 		if c.Field != "resolved" {
@@ -373,6 +380,12 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		}
 		if c.Table == conflictsTable {
 			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO sync_resolved(id) VALUES (?)", c.Row); err != nil {
+				return 0, nil, err
+			}
+			continue
+		}
+		if c.Table == scrubTable {
+			if err := applyScrub(ctx, tx, c); err != nil {
 				return 0, nil, err
 			}
 			continue

@@ -1,0 +1,67 @@
+package exchange
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// An erasure travels by sync: on every laptop and on the server the person
+// is gone from the data and from the history the change log keeps, while
+// decisions stay readable.
+func TestErasurePropagates(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	b := h.laptop(t, "b", council, time.Second)
+	syncOK(t, a)
+	syncOK(t, b)
+
+	karen := model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair, Phone: "20 11 22 33", Email: "karen@example.dk"}
+	ok(t, a.SaveMember(&karen))
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour),
+		Attendees: "Karen Østergaard\nSøren"}
+	ok(t, a.SaveMeeting(&m))
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision,
+		Notes: "Karen Østergaard fremlagde tegningerne.", Decision: "Shelteret bygges."}
+	ok(t, a.SaveAgendaItem(&it))
+	syncOK(t, a)
+	syncOK(t, b)
+	// Laptop b edits the minutes too, so the history holds ops of both.
+	it2, _ := b.AgendaItem(it.ID)
+	it2.Notes += "\nKaren Østergaard svarer på spørgsmål."
+	ok(t, b.SaveAgendaItem(&it2))
+	syncOK(t, b)
+	syncOK(t, a)
+
+	if _, err := a.ErasePerson(council, "Karen Østergaard"); err != nil {
+		t.Fatal(err)
+	}
+	syncOK(t, a)
+	syncOK(t, b)
+
+	for name, db := range map[string]*storage.DB{"laptop a": a, "laptop b": b, "server": h.db} {
+		ops, err := db.CouncilOps(council)
+		ok(t, err)
+		for _, o := range ops {
+			if s := fmt.Sprint(o.Value); strings.Contains(s, "Karen") || strings.Contains(s, "karen@") || strings.Contains(s, "20 11 22 33") {
+				t.Errorf("%s: the change log still holds %q (%s.%s)", name, s, o.Table, o.Field)
+			}
+		}
+		got, err := db.AgendaItem(it.ID)
+		ok(t, err)
+		if !strings.Contains(got.Notes, "tidligere medlem fremlagde tegningerne.") || got.Decision != "Shelteret bygges." {
+			t.Errorf("%s: minutes after erasure: %+v", name, got)
+		}
+		if r, _ := db.PersonData(council, "Karen Østergaard"); !r.Empty() {
+			t.Errorf("%s: still keeps %+v", name, r)
+		}
+	}
+	if sa, sb := state(t, a, council), state(t, b, council); sa != sb {
+		t.Errorf("replicas differ after the erasure:\n%s\n---\n%s", sa, sb)
+	}
+}
