@@ -268,10 +268,15 @@ func ComingDeadlines(now, horizon time.Time, apps []FundingApplication, actions 
 			out = append(out, Deadline{Date: a.Due, Title: a.What, Kind: "opgave", RefID: a.ID})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Deadline) int {
-		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.Title, b.Title))
-	})
+	SortDeadlines(out)
 	return out
+}
+
+// SortDeadlines orders deadlines by date, then title.
+func SortDeadlines(ds []Deadline) {
+	slices.SortStableFunc(ds, func(a, b Deadline) int {
+		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.Title, b.Title), strings.Compare(a.RefID, b.RefID))
+	})
 }
 
 // WishYearFor is the budget year whose wishes matter at time t: the

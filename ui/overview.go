@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // overviewScreen shows what is next: the next meeting, open action items
@@ -80,9 +81,16 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 			}
 			d := s.deadlines[i]
 			c := o.(*fyne.Container)
-			kind := lang.L("Task")
-			if d.Kind == "ansøgning" {
+			kind := d.Kind // the municipality's own kinds are Danish words
+			switch d.Kind {
+			case "opgave":
+				kind = lang.L("Task")
+			case "ansøgning":
 				kind = lang.L("Application deadline")
+			case storage.DeadlinePool:
+				kind = lang.L("Pool deadline")
+			case storage.DeadlineMunicipal:
+				kind = lang.L("The municipality's deadline")
 			}
 			c.Objects[0].(*widget.Label).SetText(kind + ": " + d.Title)
 			c.Objects[1].(*widget.Label).SetText(model.ShortDate(d.Date))
@@ -126,7 +134,16 @@ func (s *overviewScreen) refresh() {
 		return
 	}
 	s.actions = model.OpenActions(actions)
-	s.deadlines = model.ComingDeadlines(now, now.Add(90*24*time.Hour), apps, actions)
+	horizon := now.Add(90 * 24 * time.Hour)
+	// The council's own deadlines and the municipality's (pools, budget
+	// consultations, …): the year's wheel in one list.
+	municipal, err := s.u.db.UpcomingDeadlines(now, horizon)
+	if err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	s.deadlines = append(model.ComingDeadlines(now, horizon, apps, actions), municipal...)
+	model.SortDeadlines(s.deadlines)
 	s.actList.Refresh()
 	s.dlList.Refresh()
 }
