@@ -92,8 +92,7 @@ func (v *conflictsView) reload() {
 	v.cur = nil
 	if len(cs) == 0 {
 		l := widget.NewLabel(lang.L("No conflicts: every edit from every computer is in place."))
-		v.detail.Objects = []fyne.CanvasObject{container.NewCenter(l)}
-		v.detail.Refresh()
+		showIn(v.detail, container.NewCenter(l))
 		return
 	}
 	v.list.Select(0)
@@ -102,8 +101,7 @@ func (v *conflictsView) reload() {
 // open shows one conflict.
 func (v *conflictsView) open(c storage.Conflict) {
 	v.cur = &conflictDetail{v: v, c: c}
-	v.detail.Objects = []fyne.CanvasObject{v.cur.build()}
-	v.detail.Refresh()
+	showIn(v.detail, v.cur.build())
 }
 
 // rowNames names the council's rows for the list ("Budgetønske «Ny sti»").

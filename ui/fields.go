@@ -585,3 +585,14 @@ func newRowList(n func() int, row func(i int) (title, sub string), selected func
 	}
 	return l
 }
+
+// showIn puts o alone in the pane c: the right-hand side of a list screen.
+func showIn(c *fyne.Container, o fyne.CanvasObject) {
+	c.Objects = []fyne.CanvasObject{o}
+	c.Refresh()
+}
+
+// hintLabel is what an empty pane says to do, centred.
+func hintLabel(text string) fyne.CanvasObject {
+	return container.NewCenter(widget.NewLabel(text))
+}

@@ -62,7 +62,7 @@ func (s *meetingsScreen) build() fyne.CanvasObject {
 			s.open(s.meetings[i].ID)
 		}
 	}
-	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a meeting, or create a new one."))))
+	s.detail = container.NewStack(hintLabel(lang.L("Choose a meeting, or create a new one.")))
 	s.refreshList()
 	left := container.NewBorder(container.NewVBox(s.newBtn, s.msg), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, s.detail)
@@ -120,16 +120,14 @@ func (s *meetingsScreen) open(id string) {
 		return
 	}
 	s.editor = newMeetingEditor(s, m)
-	s.detail.Objects = []fyne.CanvasObject{s.editor.build()}
-	s.detail.Refresh()
+	showIn(s.detail, s.editor.build())
 }
 
 // close empties the editor (after a delete).
 func (s *meetingsScreen) close() {
 	s.editor = nil
 	s.list.UnselectAll()
-	s.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(lang.L("Choose a meeting, or create a new one.")))}
-	s.detail.Refresh()
+	showIn(s.detail, hintLabel(lang.L("Choose a meeting, or create a new one.")))
 }
 
 // leave saves the open meeting and tells what could not be saved.

@@ -41,7 +41,7 @@ func (s *membersScreen) build() fyne.CanvasObject {
 			return m.Name, role
 		},
 		func(i int) { s.open(s.members[i].ID) })
-	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a member, or add a new one."))))
+	s.detail = container.NewStack(hintLabel(lang.L("Choose a member, or add a new one.")))
 	s.refresh()
 	// A citizen who is no member may ask too.
 	person := widget.NewButton(lang.L("Find a person (GDPR)…"), func() { s.u.showPersonData("") })
@@ -76,15 +76,13 @@ func (s *membersScreen) open(id string) {
 		return
 	}
 	s.editor = &memberEditor{s: s, u: s.u, m: s.members[i]}
-	s.detail.Objects = []fyne.CanvasObject{s.editor.build()}
-	s.detail.Refresh()
+	showIn(s.detail, s.editor.build())
 }
 
 func (s *membersScreen) close() {
 	s.editor = nil
 	s.list.UnselectAll()
-	s.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(lang.L("Choose a member, or add a new one.")))}
-	s.detail.Refresh()
+	showIn(s.detail, hintLabel(lang.L("Choose a member, or add a new one.")))
 }
 
 // leave saves the open member and tells what could not be saved.

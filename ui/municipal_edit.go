@@ -125,15 +125,13 @@ func (p *editPane[T]) open(id string) {
 		return
 	}
 	p.editor = &itemEditor[T]{p: p, x: p.items[i]}
-	p.detail.Objects = []fyne.CanvasObject{p.editor.build()}
-	p.detail.Refresh()
+	showIn(p.detail, p.editor.build())
 }
 
 func (p *editPane[T]) close() {
 	p.editor = nil
 	p.list.UnselectAll()
-	p.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(p.k.choose))}
-	p.detail.Refresh()
+	showIn(p.detail, container.NewCenter(widget.NewLabel(p.k.choose)))
 }
 
 // onNew stores a new item and opens it with its name selected.

@@ -140,8 +140,7 @@ func (s *municipalScreen) refresh() {
 	s.list.UnselectAll()
 	s.list.Refresh()
 	if len(ws) == 0 {
-		s.detail.Objects = []fyne.CanvasObject{container.NewCenter(s.empty)}
-		s.detail.Refresh()
+		showIn(s.detail, container.NewCenter(s.empty))
 		return
 	}
 	i := slices.IndexFunc(ws, func(w model.BudgetWish) bool { return w.ID == shown })
@@ -159,8 +158,7 @@ func (s *municipalScreen) show(w model.BudgetWish) {
 		widget.NewFormItem(lang.L("Answer text"), wrapLabel(w.AnswerText)),
 	)
 	card := widget.NewCard(w.Title, label(w.Status), form)
-	s.detail.Objects = []fyne.CanvasObject{container.NewVScroll(card)}
-	s.detail.Refresh()
+	showIn(s.detail, container.NewVScroll(card))
 }
 
 // infoItem is one row of the municipality's information: a title, a line
@@ -188,8 +186,7 @@ func newInfoPane(empty string, load func() ([]infoItem, error)) *infoPane {
 			p.shown = it.title
 			body := wrapLabel(it.body)
 			body.Selectable = true
-			p.detail.Objects = []fyne.CanvasObject{container.NewVScroll(widget.NewCard(it.title, it.sub, body))}
-			p.detail.Refresh()
+			showIn(p.detail, container.NewVScroll(widget.NewCard(it.title, it.sub, body)))
 		})
 	p.detail = container.NewStack()
 	return p
@@ -213,8 +210,7 @@ func (p *infoPane) refresh() {
 	p.list.UnselectAll()
 	p.list.Refresh()
 	if len(items) == 0 {
-		p.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(p.empty))}
-		p.detail.Refresh()
+		showIn(p.detail, container.NewCenter(widget.NewLabel(p.empty)))
 		return
 	}
 	p.list.Select(max(0, slices.IndexFunc(items, func(it infoItem) bool { return it.title == shown })))

@@ -40,7 +40,7 @@ func (s *projectsScreen) build() fyne.CanvasObject {
 			return p.Title, label(p.Status) + " · " + strconv.Itoa(p.Progress) + " %"
 		},
 		func(i int) { s.open(s.projects[i].ID) })
-	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a project, or create a new one."))))
+	s.detail = container.NewStack(hintLabel(lang.L("Choose a project, or create a new one.")))
 	s.refreshMembers()
 	s.refreshList()
 	left := container.NewBorder(container.NewVBox(s.newBtn, s.msg), nil, nil, nil, s.list)
@@ -95,15 +95,13 @@ func (s *projectsScreen) open(id string) {
 		return
 	}
 	s.editor = &projectEditor{s: s, u: s.u, p: p}
-	s.detail.Objects = []fyne.CanvasObject{s.editor.build()}
-	s.detail.Refresh()
+	showIn(s.detail, s.editor.build())
 }
 
 func (s *projectsScreen) close() {
 	s.editor = nil
 	s.list.UnselectAll()
-	s.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(lang.L("Choose a project, or create a new one.")))}
-	s.detail.Refresh()
+	showIn(s.detail, hintLabel(lang.L("Choose a project, or create a new one.")))
 }
 
 // leave saves the open project and tells what could not be saved.

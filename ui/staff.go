@@ -133,16 +133,14 @@ func (s *staffScreen) open(id string) {
 		return
 	}
 	s.editor = &answerEditor{s: s, u: s.u, w: s.all[k].w, council: s.all[k].council}
-	s.detail.Objects = []fyne.CanvasObject{s.editor.build()}
-	s.detail.Refresh()
+	showIn(s.detail, s.editor.build())
 }
 
 func (s *staffScreen) closeEditor() {
 	s.editor = nil
 	s.list.UnselectAll()
 	l := widget.NewLabel(lang.L("Choose a budget wish to answer."))
-	s.detail.Objects = []fyne.CanvasObject{container.NewCenter(l)}
-	s.detail.Refresh()
+	showIn(s.detail, container.NewCenter(l))
 }
 
 // update shows a saved wish in the list.

@@ -51,7 +51,7 @@ func (s *wishesScreen) build() fyne.CanvasObject {
 			return strconv.Itoa(w.Rank) + ". " + w.Title, model.Kroner(w.Estimate) + " · " + label(w.Status)
 		},
 		func(i int) { s.open(s.wishes[i].ID) })
-	s.detail = container.NewStack(container.NewCenter(widget.NewLabel(lang.L("Choose a budget wish, or create a new one."))))
+	s.detail = container.NewStack(hintLabel(lang.L("Choose a budget wish, or create a new one.")))
 	s.refreshYears()
 
 	export := widget.NewButtonWithIcon(lang.L("Print / export…"), theme.DocumentPrintIcon(), func() {
@@ -141,15 +141,13 @@ func (s *wishesScreen) open(id string) {
 		return
 	}
 	s.editor = &wishEditor{s: s, u: s.u, w: s.wishes[i]}
-	s.detail.Objects = []fyne.CanvasObject{s.editor.build()}
-	s.detail.Refresh()
+	showIn(s.detail, s.editor.build())
 }
 
 func (s *wishesScreen) closeEditor() {
 	s.editor = nil
 	s.list.UnselectAll()
-	s.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(lang.L("Choose a budget wish, or create a new one.")))}
-	s.detail.Refresh()
+	showIn(s.detail, hintLabel(lang.L("Choose a budget wish, or create a new one.")))
 }
 
 func (s *wishesScreen) onNew() {
