@@ -100,6 +100,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	})
 }
 
+// openNamed opens the database a subcommand's --db names, which must be
+// given; a missing folder and database are made.
+func openNamed(dbPath string) (*storage.DB, error) {
+	if dbPath == "" {
+		return nil, errors.New("angiv databasen med --db PATH")
+	}
+	path, err := databasePath(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	return storage.Open(path)
+}
+
 // databasePath is the --db flag, or lokalraad.db in the user's config
 // directory, whose folder is made if missing.
 func databasePath(flagValue string) (string, error) {
@@ -127,14 +140,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *dbPath == "" {
-		return errors.New("angiv databasen med --db PATH")
-	}
-	path, err := databasePath(*dbPath)
-	if err != nil {
-		return err
-	}
-	db, err := storage.Open(path)
+	db, err := openNamed(*dbPath)
 	if err != nil {
 		return err
 	}
@@ -144,7 +150,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Demo-lokalrådet er skrevet til %s\n%s\n", path, id)
+		fmt.Fprintf(stdout, "Demo-lokalrådet er skrevet til %s\n%s\n", db.Path(), id)
 		return nil
 	}
 	start := time.Now()
@@ -157,6 +163,6 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Stort datasæt (%d lokalråd, %d år) skrevet til %s på %s\n", *councils, *years, path, time.Since(start).Round(time.Second))
+	fmt.Fprintf(stdout, "Stort datasæt (%d lokalråd, %d år) skrevet til %s på %s\n", *councils, *years, db.Path(), time.Since(start).Round(time.Second))
 	return nil
 }

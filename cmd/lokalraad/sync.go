@@ -26,14 +26,7 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *dbPath == "" {
-		return errors.New("angiv databasen med --db PATH")
-	}
-	path, err := databasePath(*dbPath)
-	if err != nil {
-		return err
-	}
-	db, err := storage.Open(path)
+	db, err := openNamed(*dbPath)
 	if err != nil {
 		return err
 	}
@@ -91,14 +84,7 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if *dbPath == "" {
-		return errors.New("angiv databasen med --db PATH")
-	}
-	path, err := databasePath(*dbPath)
-	if err != nil {
-		return err
-	}
-	db, err := storage.Open(path)
+	db, err := openNamed(*dbPath)
 	if err != nil {
 		return err
 	}
