@@ -253,6 +253,11 @@ func (u *App) mainMenu() *fyne.MainMenu {
 		export,
 		syncNow,
 		fyne.NewMenuItem(lang.L("Conflicts…"), u.showConflicts),
+		fyne.NewMenuItem(lang.L("The local council…"), func() {
+			if u.councilID != "" {
+				u.onEditCouncil()
+			}
+		}),
 		fyne.NewMenuItem(lang.L("Settings"), u.onSettings),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(lang.L("Take a backup now…"), u.onBackupNow),

@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+)
+
+// councilDialog edits the open council's name, area and annual grant, and
+// deletes the council.
+type councilDialog struct {
+	u                 *App
+	c                 model.Council
+	name, area, grant *widget.Entry
+	grantErr, msg     *widget.Label
+	dlg               dialog.Dialog
+}
+
+// onEditCouncil opens the council's dialog ("Lokalrådet…").
+func (u *App) onEditCouncil() *councilDialog {
+	u.saver.flush()
+	c, err := u.db.Council(u.councilID)
+	if err != nil {
+		u.showError(err)
+		return nil
+	}
+	d := &councilDialog{u: u, c: c, name: widget.NewEntry(), area: widget.NewEntry(), grant: widget.NewEntry(),
+		grantErr: newErrLabel(), msg: newErrLabel()}
+	d.name.SetText(c.Name)
+	d.area.SetText(c.Area)
+	d.grant.SetText(model.KronerNumber(c.AnnualGrant))
+	d.grant.SetPlaceHolder(lang.L("e.g. 30.000"))
+	del := widget.NewButtonWithIcon(lang.L("Delete the local council…"), theme.DeleteIcon(), d.onDelete)
+	del.Importance = widget.DangerImportance
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Name"), d.name),
+		widget.NewFormItem(lang.L("Area"), d.area),
+		widget.NewFormItem(lang.L("Annual grant (kr.)"), container.NewVBox(d.grant, d.grantErr)),
+	)
+	content := container.NewVBox(form, d.msg, widget.NewSeparator(), del)
+	d.dlg = dialog.NewCustomConfirm(lang.L("The local council"), lang.L("Save"), lang.L("Cancel"), content, func(ok bool) {
+		if ok {
+			d.onSave()
+		}
+	}, u.win)
+	d.dlg.Resize(fyne.NewSize(520, 320))
+	d.dlg.Show()
+	return d
+}
+
+// onSave stores the edits; invalid input keeps the dialog's message and
+// saves nothing.
+func (d *councilDialog) onSave() {
+	grant, err := model.ParseKroner(d.grant.Text)
+	if err != nil {
+		showErr(d.grantErr, err)
+		d.dlg.Show()
+		return
+	}
+	c := d.c
+	c.Name, c.Area, c.AnnualGrant = d.name.Text, d.area.Text, grant
+	if err := d.u.db.SaveCouncil(&c); err != nil {
+		showErr(d.msg, err)
+		d.dlg.Show()
+		return
+	}
+	d.u.openCouncil(c.ID)
+}
+
+// onDelete deletes the council after a clear confirmation, keeping a
+// backup of the whole database first.
+func (d *councilDialog) onDelete() {
+	d.u.confirm(lang.L("Delete the local council"),
+		lang.L("Delete «{{.Name}}» and everything it keeps: meetings, minutes, projects, budget wishes and members? A backup of everything is taken first.",
+			map[string]any{"Name": d.c.Name}),
+		func() {
+			dir := d.u.db.BackupDir()
+			backup := filepath.Join(dir, "foer-sletning-"+time.Now().Format("2006-01-02_150405")+".db")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				d.u.showError(err)
+				return
+			}
+			if err := d.u.db.Backup(backup); err != nil {
+				d.u.showError(err)
+				return
+			}
+			if err := d.u.db.DeleteCouncil(d.c.ID); err != nil {
+				d.u.showError(err)
+				return
+			}
+			d.dlg.Hide()
+			d.u.start()
+		})
+}

@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"lokalraad/model"
+)
+
+// The council's name, area and grant are edited in "Lokalrådet…"; a bad
+// amount saves nothing; deleting asks first and keeps a backup.
+func TestEditAndDeleteCouncil(t *testing.T) {
+	u, db, council := withCouncil(t)
+	other := model.Council{Name: "Tølløse Lokalråd"}
+	if err := db.SaveCouncil(&other); err != nil {
+		t.Fatal(err)
+	}
+	u.openCouncil(council)
+
+	d := u.onEditCouncil()
+	d.area.SetText("Jyderup og omegn")
+	d.grant.SetText("tredive tusind")
+	test.Tap(overlayButton(t, u, "Gem"))
+	if c, _ := db.Council(council); c.Area != "Jyderup" {
+		t.Fatalf("saved with a bad amount: %+v", c)
+	}
+	if !strings.Contains(d.grantErr.Text, "Ugyldigt beløb") {
+		t.Errorf("no message for the bad amount: %q", d.grantErr.Text)
+	}
+	d.grant.SetText("32.500,50")
+	test.Tap(overlayButton(t, u, "Gem"))
+	if c, _ := db.Council(council); c.Area != "Jyderup og omegn" || c.AnnualGrant != 32_500_50 {
+		t.Errorf("after saving: %+v", c)
+	}
+
+	d = u.onEditCouncil()
+	d.onDelete()
+	if _, err := db.Council(council); err != nil {
+		t.Fatal("deleted before the user confirmed")
+	}
+	test.Tap(overlayButton(t, u, "Ja"))
+	if _, err := db.Council(council); err == nil {
+		t.Error("the council is still there")
+	}
+	if cs, _ := db.Councils(); len(cs) != 1 || cs[0].ID != other.ID {
+		t.Errorf("councils left: %+v", cs)
+	}
+	if backups, _ := filepath.Glob(filepath.Join(db.BackupDir(), "foer-sletning-*.db")); len(backups) != 1 {
+		t.Errorf("no backup before deleting: %v", backups)
+	}
+	if u.councilID != other.ID {
+		t.Errorf("the app shows %q, want the remaining council", u.councilID)
+	}
+}
