@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 
 	"lokalraad/model"
 )
@@ -56,6 +57,7 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 	changed := 0
 	err = db.write(context.Background(), func(w *writer) error {
 		scrubbed := map[string]any{}
+		fields := map[fieldKey]bool{}
 		for _, r := range recs {
 			ok, err := w.put(r)
 			if err != nil {
@@ -64,7 +66,7 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 			if ok {
 				changed++
 			}
-			if err := w.scrubLog(r.table, r.id, name, scrubbed); err != nil {
+			if err := w.scrubLog(r.table, r.id, name, scrubbed, fields); err != nil {
 				return err
 			}
 		}
@@ -77,7 +79,12 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 		if err != nil {
 			return err
 		}
-		return w.log(scrubTable, newID(), councilID, "ops", string(body))
+		if err := w.log(scrubTable, newID(), councilID, "ops", string(body)); err != nil {
+			return err
+		}
+		// The rewritten fields are replayed as every replica will replay
+		// them, so that kept conflicts lose the name here too.
+		return db.refreshFields(w.ctx, w.tx, councilID, fields)
 	})
 	return changed, err
 }
@@ -88,35 +95,115 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 // current data.
 const scrubTable = "sync_scrub"
 
-// applyScrub rewrites the past values an erasure op names, in ops of its
-// council only. Ops not held here are skipped.
-func applyScrub(ctx context.Context, tx *sql.Tx, c Change) error {
+// scrubbable is the SQL condition on the ops of the change log an erasure
+// may rewrite: texts of fields (not deletes, not other erasures), and
+// never the municipality's answers. The erasing device and every replica
+// use the same condition.
+const scrubbable = `field <> '' AND typeof(value) = 'text' AND tbl NOT IN ('sync_scrub', 'sync_conflicts')
+	AND NOT (tbl = 'budget_wishes' AND field IN ('answer', 'answer_text', 'granted', 'status'))`
+
+// parseScrub reads the new values an erasure op names.
+func parseScrub(c Change) (map[string]string, error) {
 	s, _ := c.Value.(string)
 	var values map[string]any
 	if err := json.Unmarshal([]byte(s), &values); err != nil {
-		return fmt.Errorf("%w: sletning af persondata: %v", ErrBadChange, err)
+		return nil, fmt.Errorf("%w: sletning af persondata: %v", ErrBadChange, err)
 	}
+	out := make(map[string]string, len(values))
 	for id, v := range values {
-		dev, seq, ok := parseOpID(id)
+		if _, _, ok := parseOpID(id); !ok {
+			return nil, fmt.Errorf("%w: sletning af persondata: ugyldigt id %q", ErrBadChange, id)
+		}
+		sv, ok := v.(string)
 		if !ok {
-			return fmt.Errorf("%w: sletning af persondata: ugyldigt id %q", ErrBadChange, id)
+			return nil, fmt.Errorf("%w: sletning af persondata: forkert type", ErrBadChange)
 		}
-		if _, ok := v.(string); !ok {
-			return fmt.Errorf("%w: sletning af persondata: forkert type", ErrBadChange)
-		}
-		// Only texts are rewritten, and never the municipality's answers.
-		if _, err := tx.ExecContext(ctx, `UPDATE changes SET value = ? WHERE device = ? AND seq = ? AND council_id = ? AND field <> ''
-			AND typeof(value) = 'text' AND NOT (tbl = 'budget_wishes' AND field IN ('answer', 'answer_text', 'granted', 'status'))`,
-			v, dev, seq, c.Council); err != nil {
-			return err
+		out[id] = sv
+	}
+	return out, nil
+}
+
+// rescrub gives the new ops, and the ops named by new erasure ops, the
+// value of the latest (by HLC, device) erasure of their council that names
+// them, whichever order the erasure and the op came in: an op that arrives
+// after the erasure that names it is rewritten too. It returns the ops
+// whose value changed.
+func rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) {
+	byCouncil := map[string][]Change{}
+	for _, c := range fresh {
+		if c.Table != conflictsTable && (c.Table == scrubTable || c.Field != "") {
+			byCouncil[c.Council] = append(byCouncil[c.Council], c)
 		}
 	}
-	return nil
+	councils := make([]string, 0, len(byCouncil))
+	for k := range byCouncil {
+		councils = append(councils, k)
+	}
+	sort.Strings(councils)
+	var out []Change
+	for _, council := range councils {
+		scrubs, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND council_id = ? ORDER BY hlc, device", scrubTable, council)
+		if err != nil {
+			return nil, err
+		}
+		if len(scrubs) == 0 {
+			continue
+		}
+		latest := map[string]string{}
+		for _, sc := range scrubs { // later erasures override earlier ones
+			values, err := parseScrub(sc)
+			if err != nil {
+				return nil, err
+			}
+			for id, v := range values {
+				latest[id] = v
+			}
+		}
+		want := map[string]bool{}
+		for _, c := range byCouncil[council] {
+			if c.Table != scrubTable {
+				want[c.ID()] = true
+				continue
+			}
+			values, err := parseScrub(c)
+			if err != nil {
+				return nil, err
+			}
+			for id := range values {
+				want[id] = true
+			}
+		}
+		ids := make([]string, 0, len(want))
+		for id := range want {
+			if _, ok := latest[id]; ok {
+				ids = append(ids, id)
+			}
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			dev, seq, _ := parseOpID(id)
+			res, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ? AND council_id = ? AND value IS NOT ? AND "+scrubbable,
+				latest[id], dev, seq, council, latest[id])
+			if err != nil {
+				return nil, err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			c, err := scanChange(tx.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", dev, seq))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // scrubLog anonymises the person's name in the past values the change log
-// keeps for one row, noting each rewritten op in scrubbed.
-func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any) error {
+// keeps for one row, noting each rewritten op in scrubbed and its field in
+// fields.
+func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any, fields map[fieldKey]bool) error {
 	type op struct {
 		device       string
 		seq          int64
@@ -125,7 +212,7 @@ func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any) error
 	ops, err := list(w.ctx, w.tx, func(s scanner) (op, error) {
 		var o op
 		return o, s.Scan(&o.device, &o.seq, &o.value, &o.field)
-	}, "SELECT device, seq, value, field FROM changes WHERE tbl = ? AND row_id = ? AND typeof(value) = 'text'", table, id)
+	}, "SELECT device, seq, value, field FROM changes WHERE tbl = ? AND row_id = ? AND "+scrubbable, table, id)
 	if err != nil {
 		return err
 	}
@@ -144,6 +231,7 @@ func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any) error
 				return err
 			}
 			scrubbed[opID(o.device, o.seq)] = v
+			fields[fieldKey{table, id, o.field}] = true
 		}
 	}
 	return nil

@@ -16,8 +16,9 @@ package storage
 //     Replaying only what is new is the fast path; an op that sorts before
 //     the field's version replays the whole field.
 //   - A delete op carries what its device had seen of the row: the version
-//     (HLC, device) of every field at the moment of the delete (captured
-//     into the op's value before the op leaves the device). An edit is seen
+//     (HLC, device) of every field at the moment of the delete (written
+//     into the op's value by the delete itself; captureDeletes fills in
+//     delete ops of older databases that carry nothing). An edit is seen
 //     by a delete when the delete's version of that field is the same op or
 //     later: HLC order respects causality, and a device's version of a field
 //     is the latest op of it the device holds. A row is alive while some
@@ -385,7 +386,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			continue
 		}
 		if c.Table == scrubTable {
-			if err := applyScrub(ctx, tx, c); err != nil {
+			if _, err := parseScrub(c); err != nil {
 				return 0, nil, err
 			}
 			continue
@@ -398,6 +399,22 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	}
 	if len(fresh) == 0 {
 		return 0, nil, nil
+	}
+	// Erasures: the new ops and the ops new erasures name take the values
+	// of the latest erasure that names them, and their fields are replayed
+	// in full with those values.
+	force := map[fieldKey]bool{}
+	scrubbed, err := rescrub(ctx, tx, fresh)
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, o := range scrubbed {
+		fk := fieldKey{o.Table, o.Row, o.Field}
+		force[fk] = true
+		if _, ok := touched[fk]; !ok {
+			touched[fk] = nil
+		}
+		rows[rowKey{o.Table, o.Row}] = o.Council
 	}
 	// The clock: local edits after this sort after everything received.
 	if err := bumpMeta(ctx, tx, "hlc", maxHLC); err != nil {
@@ -419,7 +436,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	})
 	changed := map[rowKey][]string{}
 	for _, k := range keys {
-		did, err := a.updateField(k, rows[rowKey{k.table, k.row}], touched[k])
+		did, err := a.updateField(k, rows[rowKey{k.table, k.row}], touched[k], force[k])
 		if err != nil {
 			return 0, nil, err
 		}
@@ -440,6 +457,38 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		}
 	}
 	return len(fresh), fresh, nil
+}
+
+// refreshFields replays fields in full and brings their rows up to date:
+// after their ops' values were rewritten in place.
+func (db *DB) refreshFields(ctx context.Context, tx *sql.Tx, council string, fields map[fieldKey]bool) error {
+	keys := make([]fieldKey, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		return a.table < b.table || a.table == b.table && (a.row < b.row || a.row == b.row && a.field < b.field)
+	})
+	a := &applier{db: db, ctx: ctx, tx: tx, states: map[fieldKey]*fieldState{}}
+	changed := map[rowKey][]string{}
+	var rks []rowKey
+	for _, k := range keys {
+		if _, err := a.updateField(k, council, nil, true); err != nil {
+			return err
+		}
+		rk := rowKey{k.table, k.row}
+		if len(changed[rk]) == 0 {
+			rks = append(rks, rk)
+		}
+		changed[rk] = append(changed[rk], k.field)
+	}
+	for _, rk := range rks {
+		if err := a.materialize(rk, council, changed[rk]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type applier struct {
@@ -487,7 +536,7 @@ func (a *applier) replay(k fieldKey) (*fieldState, error) {
 
 // updateField brings a field's version and conflicts up to date with its
 // new ops. It reports whether the field's state changed.
-func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp) (bool, error) {
+func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp, force bool) (bool, error) {
 	sort.Slice(fresh, func(i, j int) bool { return fresh[j].v.after(fresh[i].v) })
 	// The fast path: the row is there and every new op sorts after the
 	// field's version, so the replay so far is the row's value.
@@ -495,7 +544,7 @@ func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp) (bool
 	err := a.tx.QueryRowContext(a.ctx, "SELECT hlc, device, seq FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ?", k.table, k.row, k.field).Scan(&cur.v.hlc, &cur.v.device, &cur.seq)
 	var st *fieldState
 	full := true
-	if err == nil && fresh[0].v.after(cur.v) {
+	if err == nil && !force && len(fresh) > 0 && fresh[0].v.after(cur.v) {
 		var value any
 		err := a.tx.QueryRowContext(a.ctx, "SELECT "+k.field+" FROM "+k.table+" WHERE id = ?", k.row).Scan(&value)
 		if err == nil {
@@ -550,7 +599,7 @@ func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp) (bool
 		}
 	}
 	for _, c := range st.conflicts {
-		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR IGNORE INTO sync_conflicts(id, council_id, tbl, row_id, field, winner, loser, kept, other, merged, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO sync_conflicts(id, council_id, tbl, row_id, field, winner, loser, kept, other, merged, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			conflictID(k, c), council, k.table, k.row, k.field, c.winner.id(), c.loser.id(), c.kept, c.other, boolInt(c.merged), c.winner.v.hlc); err != nil {
 			return false, err
 		}
@@ -731,8 +780,31 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 	}
 }
 
-// captureDeletes writes into this device's new delete ops what they had
-// seen of their rows, before any remote op can change field_versions.
+// fieldKnowledge is the version of every field of a row this replica holds.
+func fieldKnowledge(ctx context.Context, tx *sql.Tx, table, row string) (deleteKnowledge, error) {
+	know := deleteKnowledge{}
+	vs, err := list(ctx, tx, func(s scanner) (struct {
+		f string
+		v version
+	}, error) {
+		var x struct {
+			f string
+			v version
+		}
+		return x, s.Scan(&x.f, &x.v.hlc, &x.v.device)
+	}, "SELECT field, hlc, device FROM field_versions WHERE tbl = ? AND row_id = ? AND field <> ''", table, row)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range vs {
+		know[x.f] = x.v
+	}
+	return know, nil
+}
+
+// captureDeletes writes into this device's delete ops that carry nothing
+// (written before deletes recorded it themselves) what they had seen of
+// their rows, before any remote op can change field_versions.
 func (db *DB) captureDeletes(ctx context.Context, tx *sql.Tx) error {
 	from, err := getMetaInt(ctx, tx, "sync_captured")
 	if err != nil {
@@ -750,22 +822,9 @@ func (db *DB) captureDeletes(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	for _, d := range dels {
-		know := deleteKnowledge{}
-		vs, err := list(ctx, tx, func(s scanner) (struct {
-			f string
-			v version
-		}, error) {
-			var x struct {
-				f string
-				v version
-			}
-			return x, s.Scan(&x.f, &x.v.hlc, &x.v.device)
-		}, "SELECT field, hlc, device FROM field_versions WHERE tbl = ? AND row_id = ? AND field <> ''", d.table, d.row)
+		know, err := fieldKnowledge(ctx, tx, d.table, d.row)
 		if err != nil {
 			return err
-		}
-		for _, x := range vs {
-			know[x.f] = x.v
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", encodeKnowledge(know), db.device, d.seq); err != nil {
 			return err

@@ -103,6 +103,11 @@ func (w *writer) put(r record) (bool, error) {
 		if _, err := w.tx.ExecContext(w.ctx, q, args...); err != nil {
 			return false, fmt.Errorf("gem i %s: %w", r.table, err)
 		}
+		// A row saved again after a delete lives again, as it will on the
+		// other replicas: its new edits are ones the delete never saw.
+		if _, err := w.tx.ExecContext(w.ctx, "DELETE FROM tombstones WHERE tbl = ? AND row_id = ?", r.table, r.id); err != nil {
+			return false, err
+		}
 		changed = r.fields
 	case err != nil:
 		return false, fmt.Errorf("læs %s: %w", r.table, err)
@@ -149,7 +154,13 @@ func (w *writer) remove(table, id string) error {
 	if _, err := w.tx.ExecContext(w.ctx, "DELETE FROM "+table+" WHERE id = ?", id); err != nil {
 		return fmt.Errorf("slet fra %s: %w", table, err)
 	}
-	if err := w.log(table, id, council, "", nil); err != nil {
+	// What the delete has seen: the version of every field now, before a
+	// later local edit (the row saved again) could change it.
+	know, err := fieldKnowledge(w.ctx, w.tx, table, id)
+	if err != nil {
+		return err
+	}
+	if err := w.log(table, id, council, "", encodeKnowledge(know)); err != nil {
 		return err
 	}
 	_, err = w.tx.ExecContext(w.ctx, "INSERT OR REPLACE INTO tombstones(tbl, row_id, council_id, hlc, device) VALUES (?, ?, ?, ?, ?)",
