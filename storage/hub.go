@@ -271,6 +271,12 @@ func (db *DB) HubOpsSince(council string, since int64, limit int, exclude string
 	return out, next, len(rows) == limit, nil
 }
 
+// FieldOps returns the ops this replica holds of one field of a row, in
+// replay order: what the hub checks a council's op against.
+func (db *DB) FieldOps(table, row, field string) ([]Change, error) {
+	return list(context.Background(), db.sql, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY hlc, device", table, row, field)
+}
+
 // HubSequence is the newest number the hub has given.
 func (db *DB) HubSequence() (int64, error) {
 	var n int64

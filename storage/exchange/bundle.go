@@ -204,6 +204,9 @@ func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.D
 		if err := Authorize(d, ops, true, now, maxAhead); err != nil {
 			return h, 0, err
 		}
+		if err := AuthorizeAnswers(db, d, ops); err != nil {
+			return h, 0, err
+		}
 	}
 	n, err := db.HubApply(cs)
 	return h, n, err

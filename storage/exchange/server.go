@@ -162,6 +162,9 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = Authorize(d, ops, true, s.Now(), s.MaxAhead)
 	}
+	if err == nil {
+		err = AuthorizeAnswers(s.DB, d, ops)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -260,6 +263,48 @@ func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, 
 		}
 		if c.Council != d.Council {
 			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: enheden hører til et andet lokalråd", ErrForbidden))
+		}
+	}
+	return nil
+}
+
+// AuthorizeAnswers checks a council device's ops on a budget wish's answer
+// and status against what the hub holds, which Authorize alone cannot: an
+// empty answer field based on nothing is only the wish's creation, not a
+// way to clear an answer the municipality has written since; and a status
+// the municipality set to answered is not the council's to change.
+// Ops the hub holds already (a resent batch) pass.
+func AuthorizeAnswers(db *storage.DB, d storage.Device, ops []storage.Change) error {
+	if d.Staff {
+		return nil
+	}
+	for _, c := range ops {
+		if c.Table != "budget_wishes" {
+			continue
+		}
+		switch c.Field {
+		case "answer", "answer_text", "granted", "status":
+		default:
+			continue
+		}
+		held, err := db.FieldOps(c.Table, c.Row, c.Field)
+		if err != nil {
+			return err
+		}
+		refuse := false
+		for _, h := range held {
+			if h.ID() == c.ID() {
+				refuse = false
+				break
+			}
+			if c.Field == "status" {
+				refuse = refuse || h.ID() == c.Base && h.Value == string(model.WishAnswered)
+			} else {
+				refuse = refuse || h.Base != ""
+			}
+		}
+		if refuse {
+			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive svaret på et budgetønske (%s)", ErrForbidden, c.Field))
 		}
 	}
 	return nil
