@@ -26,15 +26,10 @@ func sameDump(t *testing.T, dbs ...*DB) {
 // A long text merged cleanly from two concurrent edits, then edited again
 // by a device that held only one of them: the edit is based on the
 // merge's version but not on its value, so the other side's lines must
-// survive (they were never kept as a conflict).
-//
-// Known design limitation, not fixed: an op's base names one op, while a
-// merged state depends on several, so replay cannot tell an edit made on
-// the merged text (which must replace it) from one made on the version
-// op's own text (which must be merged into it). Today the other side's
-// lines (b's "Linje 3 (Søren)") are silently lost on every replica.
+// survive (they were never kept as a conflict). An op's base names one op;
+// the replay sees that the field's state is more than that op's own text,
+// and merges the edit in.
 func TestReviewEditAfterCleanMergeKeepsOtherSide(t *testing.T) {
-	t.Skip("design limitation: a base names one op, not a merged state (see comment)")
 	a, b, _, _, it := setup(t)
 	at(b, time.Hour)
 	ib := it
@@ -189,4 +184,43 @@ func TestReviewScrubCannotRewriteScrub(t *testing.T) {
 		}
 	}
 	sameDump(t, a, b)
+}
+
+// The other way round: a device that saw the merged text edits it (its
+// base says it saw the merged state): the edit replaces the merge, with no
+// conflict, and every replica agrees with what that device shows.
+func TestReviewEditOnMergedStateReplaces(t *testing.T) {
+	a, b, _, _, it := setup(t)
+	at(b, time.Hour)
+	ib := it
+	ib.Notes = "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
+	ok(t, b.SaveAgendaItem(&ib))
+	at(a, 2*time.Hour)
+	ia := it
+	ia.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3\n"
+	ok(t, a.SaveAgendaItem(&ia))
+	send(t, b, a) // a now shows the clean merge
+	merged, err := a.AgendaItem(it.ID)
+	ok(t, err)
+	if merged.Notes != "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren)\n" {
+		t.Fatalf("merge on a: %q", merged.Notes)
+	}
+	// Karen rewrites Søren's line too, on the merged text she sees.
+	merged.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren, rettet af Karen)\n"
+	ok(t, a.SaveAgendaItem(&merged))
+	send(t, a, b)
+	c := replica(t, "c")
+	send(t, b, c)
+	for name, db := range map[string]*DB{"a": a, "b": b, "c": c} {
+		got, err := db.AgendaItem(it.ID)
+		ok(t, err)
+		if got.Notes != merged.Notes {
+			t.Errorf("%s: notes = %q, want %q", name, got.Notes, merged.Notes)
+		}
+		cs, _ := db.Conflicts(it.CouncilID)
+		if len(cs) != 0 {
+			t.Errorf("%s: a false conflict: %+v", name, cs)
+		}
+	}
+	sameDump(t, a, b, c)
 }

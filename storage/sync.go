@@ -131,7 +131,7 @@ func (db *DB) checkChange(c *Change) error {
 		return bad("for lang id")
 	}
 	if c.Base != "" {
-		if _, _, ok := parseOpID(c.Base); !ok {
+		if _, _, ok := parseOpID(strings.TrimSuffix(c.Base, SawState)); !ok {
 			return bad("ugyldig base")
 		}
 	}
@@ -244,15 +244,31 @@ func (st *fieldState) step(op fieldOp, long bool, baseValue func(string) (any, b
 		return
 	}
 	prev := st.version
-	if op.base == prev.id() || sameValue(st.value, op.value) {
+	based := strings.TrimSuffix(op.base, SawState)
+	ours, ok1 := op.value.(string)
+	theirs, ok2 := st.value.(string)
+	if based == prev.id() && long && ok1 && ok2 && based == op.base {
+		// An edit of the version op's own text, while the field's state is
+		// a merge holding more (edits this device had not seen): merge the
+		// edit in rather than let it replace the others' lines. An edit
+		// made on the merged state itself says so (SawState) and replaces.
+		if raw, ok := baseValue(based); ok && !sameValue(raw, theirs) {
+			anc, _ := raw.(string)
+			merged, n := model.Merge3(anc, ours, theirs)
+			if n > 0 {
+				st.conflicts = append(st.conflicts, conflictRec{winner: op, loser: prev, kept: merged, other: theirs, merged: true})
+			}
+			st.value, st.version = merged, op
+			return
+		}
+	}
+	if based == prev.id() || sameValue(st.value, op.value) {
 		st.value, st.version = op.value, op
 		return
 	}
-	ours, ok1 := op.value.(string)
-	theirs, ok2 := st.value.(string)
 	if long && ok1 && ok2 {
 		anc := ""
-		if v, ok := baseValue(op.base); ok {
+		if v, ok := baseValue(based); ok {
 			anc, _ = v.(string)
 		}
 		merged, n := model.Merge3(anc, ours, theirs)

@@ -92,6 +92,7 @@ func (w *writer) put(r record) (bool, error) {
 	}
 	err := w.tx.QueryRowContext(w.ctx, "SELECT council_id, "+strings.Join(names, ", ")+" FROM "+r.table+" WHERE id = ?", r.id).Scan(ptrs...)
 	var changed []field
+	before := map[string]any{} // an updated field's value before the edit
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		cols := append([]string{"id", "council_id"}, names...)
@@ -120,6 +121,7 @@ func (w *writer) put(r record) (bool, error) {
 		for i, f := range r.fields {
 			if !sameValue(cur[i+1], f.value) {
 				changed = append(changed, f)
+				before[f.name] = cur[i+1]
 				sets = append(sets, f.name+" = ?")
 				args = append(args, f.value)
 			}
@@ -133,7 +135,8 @@ func (w *writer) put(r record) (bool, error) {
 		}
 	}
 	for _, f := range changed {
-		if err := w.log(r.table, r.id, r.council, f.name, f.value); err != nil {
+		prev, updated := before[f.name]
+		if err := w.logEdit(r.table, r.id, r.council, f.name, f.value, prev, updated); err != nil {
 			return false, err
 		}
 	}
@@ -171,10 +174,33 @@ func (w *writer) remove(table, id string) error {
 // log appends one op to the change log, based on the field's current
 // version, and makes the op the field's new version.
 func (w *writer) log(table, id, council, name string, value any) error {
+	return w.logEdit(table, id, council, name, value, nil, false)
+}
+
+// SawState marks a long text's base as the field's state at that version
+// (a merge of edits from several devices, as this device showed it), not
+// the base op's own text. See fieldState.step.
+const SawState = "*"
+
+// logEdit is log for an edit of a field whose value was prev (updated). A
+// long text whose value was a merge, not its version op's own text, was
+// edited on the merged state: its base says so.
+func (w *writer) logEdit(table, id, council, name string, value, prev any, updated bool) error {
 	var base string
 	err := w.tx.QueryRowContext(w.ctx, "SELECT device || ':' || seq FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ?", table, id, name).Scan(&base)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
+	}
+	if base != "" && updated && LongText(table, name) {
+		var raw any
+		dev, seq, _ := parseOpID(base)
+		err := w.tx.QueryRowContext(w.ctx, "SELECT value FROM changes WHERE device = ? AND seq = ?", dev, seq).Scan(&raw)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err == nil && !sameValue(prev, textOf(raw)) {
+			base += SawState
+		}
 	}
 	seq, hlc := w.tick()
 	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -202,4 +228,12 @@ func sameValue(have, want any) bool {
 		return want == nil
 	}
 	return false
+}
+
+// textOf turns a blob read from SQLite into the string it holds.
+func textOf(v any) any {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	return v
 }
