@@ -408,16 +408,6 @@ func heading(s string) *widget.Label {
 	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
-// selectIndex returns the index of v in options, or -1.
-func selectIndex(options []string, v string) int {
-	for i, o := range options {
-		if o == v {
-			return i
-		}
-	}
-	return -1
-}
-
 // narrow lays out its one object centred, at most width wide.
 type narrow struct{ width float32 }
 
