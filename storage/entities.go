@@ -186,6 +186,67 @@ func one[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), 
 	return v, err
 }
 
+// SaveOption changes how a Save method writes.
+type SaveOption func(*saveOptions)
+
+type saveOptions struct{ loaded any }
+
+// EditOf says that the value being saved was edited from loaded, as an
+// editor on screen loaded it (a model struct of the same kind and id).
+// Fields the editor did not change keep what is stored now, even when a
+// sync changed them meanwhile; a long text changed both here and there is
+// merged three ways. The saved struct is then read back, so the caller
+// sees what was stored.
+func EditOf(loaded any) SaveOption { return func(o *saveOptions) { o.loaded = loaded } }
+
+// recordOf is the record of a model value, for EditOf.
+func recordOf(v any) (record, bool) {
+	switch x := v.(type) {
+	case model.Council:
+		return councilRecord(&x), true
+	case model.Member:
+		return memberRecord(&x), true
+	case model.Meeting:
+		return meetingRecord(&x), true
+	case model.AgendaItem:
+		return itemRecord(&x), true
+	case model.ActionItem:
+		return actionRecord(&x), true
+	case model.Project:
+		return projectRecord(&x), true
+	case model.BudgetLine:
+		return lineRecord(&x), true
+	case model.FundingApplication:
+		return appRecord(&x), true
+	case model.BudgetWish:
+		return wishRecord(&x), true
+	}
+	return record{}, false
+}
+
+// editOf attaches EditOf's loaded values to rec; edit reports whether
+// there were any.
+func editOf(opts []SaveOption, rec func() record) (_ func() record, edit bool) {
+	var o saveOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	loaded, ok := recordOf(o.loaded)
+	if !ok {
+		return rec, false
+	}
+	return func() record {
+		r := rec()
+		if loaded.table == r.table && loaded.id == r.id && len(loaded.fields) == len(r.fields) {
+			r.orig = make([]any, len(loaded.fields))
+			for i, f := range loaded.fields {
+				r.orig[i] = f.value
+			}
+		}
+		return r
+	}, true
+}
+
 // save validates v, gives it an id when it is new, and writes its record,
 // running check first inside the transaction. A failed save leaves v's id
 // as it was.
@@ -275,8 +336,10 @@ func (db *DB) Members(councilID string) ([]model.Member, error) {
 }
 
 // SaveMember creates or updates a member.
-func (db *DB) SaveMember(m *model.Member) error {
-	return db.save(m, &m.ID, m.CouncilID, func() record { return memberRecord(m) }, nil)
+func (db *DB) SaveMember(m *model.Member, opts ...SaveOption) error {
+	rec, edit := editOf(opts, func() record { return memberRecord(m) })
+	err := db.save(m, &m.ID, m.CouncilID, rec, nil)
+	return reread(db, edit, err, m, m.ID, membersT, scanMember)
 }
 
 // DeleteMember deletes a member. Projects they were responsible for keep
@@ -309,14 +372,15 @@ func (db *DB) Meeting(id string) (model.Meeting, error) {
 
 // SaveMeeting creates or updates a meeting. While its minutes are approved,
 // only its status may change (to reopen it); approving stamps ApprovedAt.
-func (db *DB) SaveMeeting(m *model.Meeting) error {
+func (db *DB) SaveMeeting(m *model.Meeting, opts ...SaveOption) error {
 	switch {
 	case m.Status != model.MeetingApproved:
 		m.ApprovedAt = time.Time{}
 	case m.ApprovedAt.IsZero():
 		m.ApprovedAt = db.Now().UTC().Truncate(time.Second)
 	}
-	return db.save(m, &m.ID, m.CouncilID, func() record { return meetingRecord(m) }, func(w *writer) error {
+	rec, edit := editOf(opts, func() record { return meetingRecord(m) })
+	err := db.save(m, &m.ID, m.CouncilID, rec, func(w *writer) error {
 		old, err := scanMeeting(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ?", m.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -332,6 +396,7 @@ func (db *DB) SaveMeeting(m *model.Meeting) error {
 		}
 		return nil
 	})
+	return reread(db, edit, err, m, m.ID, meetingsT, scanMeeting)
 }
 
 // DeleteMeeting deletes a meeting with its agenda and the action items
@@ -377,8 +442,9 @@ func (w *writer) checkUnlocked(meetingID string) error {
 
 // SaveAgendaItem creates or updates an agenda item. A new item with no
 // position goes last on the agenda.
-func (db *DB) SaveAgendaItem(a *model.AgendaItem) error {
-	return db.save(a, &a.ID, a.CouncilID, func() record { return itemRecord(a) }, func(w *writer) error {
+func (db *DB) SaveAgendaItem(a *model.AgendaItem, opts ...SaveOption) error {
+	rec, edit := editOf(opts, func() record { return itemRecord(a) })
+	err := db.save(a, &a.ID, a.CouncilID, rec, func(w *writer) error {
 		if err := w.checkUnlocked(a.MeetingID); err != nil {
 			return err
 		}
@@ -389,6 +455,7 @@ func (db *DB) SaveAgendaItem(a *model.AgendaItem) error {
 		}
 		return nil
 	})
+	return reread(db, edit, err, a, a.ID, itemsT, scanItem)
 }
 
 // MoveAgendaItem moves an item delta places on its agenda (negative is up)
@@ -496,14 +563,16 @@ func (db *DB) CarriedOver(m model.Meeting) ([]model.ActionItem, error) {
 
 // SaveActionItem creates or updates an action item; marking it done stamps
 // when.
-func (db *DB) SaveActionItem(a *model.ActionItem) error {
+func (db *DB) SaveActionItem(a *model.ActionItem, opts ...SaveOption) error {
 	if a.Done && a.DoneAt.IsZero() {
 		a.DoneAt = db.Now().UTC().Truncate(time.Second)
 	}
 	if !a.Done {
 		a.DoneAt = time.Time{}
 	}
-	return db.save(a, &a.ID, a.CouncilID, func() record { return actionRecord(a) }, nil)
+	rec, edit := editOf(opts, func() record { return actionRecord(a) })
+	err := db.save(a, &a.ID, a.CouncilID, rec, nil)
+	return reread(db, edit, err, a, a.ID, actionsT, scanAction)
 }
 
 // DeleteActionItem deletes an action item.
@@ -522,8 +591,10 @@ func (db *DB) Project(id string) (model.Project, error) {
 }
 
 // SaveProject creates or updates a project.
-func (db *DB) SaveProject(p *model.Project) error {
-	return db.save(p, &p.ID, p.CouncilID, func() record { return projectRecord(p) }, nil)
+func (db *DB) SaveProject(p *model.Project, opts ...SaveOption) error {
+	rec, edit := editOf(opts, func() record { return projectRecord(p) })
+	err := db.save(p, &p.ID, p.CouncilID, rec, nil)
+	return reread(db, edit, err, p, p.ID, projectsT, scanProject)
 }
 
 // DeleteProject deletes a project with its budget and applications.
@@ -545,8 +616,10 @@ func (db *DB) BudgetLines(projectID string) ([]model.BudgetLine, error) {
 }
 
 // SaveBudgetLine creates or updates a budget line.
-func (db *DB) SaveBudgetLine(l *model.BudgetLine) error {
-	return db.save(l, &l.ID, l.CouncilID, func() record { return lineRecord(l) }, nil)
+func (db *DB) SaveBudgetLine(l *model.BudgetLine, opts ...SaveOption) error {
+	rec, edit := editOf(opts, func() record { return lineRecord(l) })
+	err := db.save(l, &l.ID, l.CouncilID, rec, nil)
+	return reread(db, edit, err, l, l.ID, linesT, scanLine)
 }
 
 // DeleteBudgetLine deletes a budget line.
@@ -565,8 +638,10 @@ func (db *DB) CouncilApplications(councilID string) ([]model.FundingApplication,
 }
 
 // SaveFundingApplication creates or updates a funding application.
-func (db *DB) SaveFundingApplication(a *model.FundingApplication) error {
-	return db.save(a, &a.ID, a.CouncilID, func() record { return appRecord(a) }, nil)
+func (db *DB) SaveFundingApplication(a *model.FundingApplication, opts ...SaveOption) error {
+	rec, edit := editOf(opts, func() record { return appRecord(a) })
+	err := db.save(a, &a.ID, a.CouncilID, rec, nil)
+	return reread(db, edit, err, a, a.ID, appsT, scanApp)
 }
 
 // DeleteFundingApplication deletes a funding application.
@@ -598,13 +673,15 @@ func (db *DB) WishYears(councilID string) ([]int, error) {
 
 // SaveBudgetWish creates or updates a budget wish. A new wish with no
 // priority goes last among its year's wishes.
-func (db *DB) SaveBudgetWish(b *model.BudgetWish) error {
-	return db.save(b, &b.ID, b.CouncilID, func() record { return wishRecord(b) }, func(w *writer) error {
+func (db *DB) SaveBudgetWish(b *model.BudgetWish, opts ...SaveOption) error {
+	rec, edit := editOf(opts, func() record { return wishRecord(b) })
+	err := db.save(b, &b.ID, b.CouncilID, rec, func(w *writer) error {
 		if b.Rank == 0 {
 			return w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(MAX(priority), 0) + 1 FROM budget_wishes WHERE council_id = ? AND year = ? AND id <> ?", b.CouncilID, b.Year, b.ID).Scan(&b.Rank)
 		}
 		return nil
 	})
+	return reread(db, edit, err, b, b.ID, wishesT, scanWish)
 }
 
 // MoveBudgetWish moves a wish delta places in its year's priority order
@@ -680,4 +757,17 @@ func sameRecord(a, b record) bool {
 		}
 	}
 	return true
+}
+
+// reread reads the saved row back into *p after an EditOf save, so the
+// caller sees what was stored (kept and merged values included).
+func reread[T any](db *DB, edit bool, err error, p *T, id string, t table, scan func(scanner) (T, error)) error {
+	if err != nil || !edit {
+		return err
+	}
+	v, err := one(context.Background(), db.sql, scan, t.selectSQL()+" WHERE id = ?", id)
+	if err == nil {
+		*p = v
+	}
+	return err
 }

@@ -566,3 +566,53 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		t.Errorf("projects: %+v", ps)
 	}
 }
+
+// An editor that loaded a row before a sync changed it does not undo the
+// sync's edits: fields it left alone keep what is stored; a long text it
+// changed too is merged three ways; the saved struct shows the result.
+func TestEditOfKeepsWhatChangedMeanwhile(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	m := newMeeting(t, db, c.ID, fixedNow)
+	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Økonomi", Kind: model.ItemInformation,
+		Notes: "Linje 1\nLinje 2\nLinje 3\n"}
+	must(t, db.SaveAgendaItem(&it))
+	loaded := it // what the editor on screen shows
+
+	// Meanwhile (a sync): another device added to line 3 and set a decision.
+	other := it
+	other.Notes = "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
+	other.Decision = "Godkendt"
+	must(t, db.SaveAgendaItem(&other))
+
+	// The editor, still showing the old text, changes the title only.
+	edited := loaded
+	edited.Title = "Økonomi og regnskab"
+	must(t, db.SaveAgendaItem(&edited, storage.EditOf(loaded)))
+	got, _ := db.AgendaItem(it.ID)
+	if got.Title != "Økonomi og regnskab" || got.Notes != other.Notes || got.Decision != "Godkendt" {
+		t.Fatalf("a stale editor undid the sync: %+v", got)
+	}
+	if edited != got {
+		t.Errorf("the saved struct is not what was stored: %+v", edited)
+	}
+
+	// Then it edits line 1 of the text it still shows: both lines stay.
+	loaded = edited
+	stale := loaded
+	stale.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3\n"
+	loaded.Notes = "Linje 1\nLinje 2\nLinje 3\n" // the screen never showed Søren's line
+	must(t, db.SaveAgendaItem(&stale, storage.EditOf(loaded)))
+	got, _ = db.AgendaItem(it.ID)
+	if got.Notes != "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren)\n" {
+		t.Errorf("notes = %q", got.Notes)
+	}
+
+	// Without EditOf a save is a plain overwrite, as before.
+	plain := got
+	plain.Decision = ""
+	must(t, db.SaveAgendaItem(&plain))
+	if got, _ := db.AgendaItem(it.ID); got.Decision != "" {
+		t.Errorf("plain save: %+v", got)
+	}
+}

@@ -24,6 +24,9 @@ type record struct {
 	id      string
 	council string
 	fields  []field
+	// orig, when set, holds the values (in field order) the edit started
+	// from: what the editor on screen had loaded. See put.
+	orig []any
 }
 
 // writer is the one path by which rows change. Each changed field becomes an
@@ -119,6 +122,10 @@ func (w *writer) put(r record) (bool, error) {
 		var sets []string
 		var args []any
 		for i, f := range r.fields {
+			if r.orig != nil {
+				f.value = rebase(r.table, f.name, r.orig[i], f.value, cur[i+1])
+				r.fields[i].value = f.value
+			}
 			if !sameValue(cur[i+1], f.value) {
 				changed = append(changed, f)
 				before[f.name] = cur[i+1]
@@ -236,4 +243,28 @@ func textOf(v any) any {
 		return string(b)
 	}
 	return v
+}
+
+// rebase decides what an edit writes to a field when the row may have
+// changed since the editor loaded it (a sync brought another device's edit
+// while the editor was open): a field the editor left as it was keeps the
+// stored value, however stale the screen is; a long text both sides
+// changed is merged three ways from what the editor loaded, so the other
+// side's lines stay; otherwise the editor's value is the edit.
+func rebase(table, name string, orig, want, have any) any {
+	have = textOf(have)
+	if sameValue(have, want) || sameValue(have, orig) {
+		return want
+	}
+	if sameValue(orig, want) {
+		return have // not touched here; changed elsewhere
+	}
+	o, ok1 := orig.(string)
+	w, ok2 := want.(string)
+	h, ok3 := have.(string)
+	if LongText(table, name) && ok1 && ok2 && ok3 {
+		merged, _ := model.Merge3(o, w, h)
+		return merged
+	}
+	return want
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // itemCard holds the widgets of one agenda item: its agenda fields (title,
@@ -149,14 +150,19 @@ func (c *itemCard) save() {
 	it.Notes = c.notes.Text
 	it.Decision = c.decision.Text
 	err = it.Validate()
+	sent := it
 	if err == nil {
-		err = c.e.u.db.SaveAgendaItem(&it)
+		err = c.e.u.db.SaveAgendaItem(&it, storage.EditOf(c.it))
 	}
 	showErr(c.msg, err)
 	showErr(c.minutesMsg, err)
 	if err != nil {
 		return
 	}
+	showStored(c.title, sent.Title, it.Title)
+	showStored(c.background, sent.Background, it.Background)
+	showStored(c.notes, sent.Notes, it.Notes)
+	showStored(c.decision, sent.Decision, it.Decision)
 	c.it = it
 	c.setHeading()
 	c.e.updateTimePlan()
@@ -234,11 +240,14 @@ func (r *actionRow) save() {
 		return // nothing to keep yet
 	}
 	err = a.Validate()
+	sent := a
 	if err == nil {
-		err = r.u.db.SaveActionItem(&a)
+		err = r.u.db.SaveActionItem(&a, storage.EditOf(r.a))
 	}
 	showErr(r.msg, err)
 	if err == nil {
+		showStored(r.who, sent.Who, a.Who)
+		showStored(r.what, sent.What, a.What)
 		r.a = a
 	}
 }
@@ -282,7 +291,7 @@ func newCarriedRow(u *App, a model.ActionItem, box *fyne.Container) *actionRow {
 	r.done = widget.NewCheck(text, func(done bool) {
 		x := r.a
 		x.Done = done
-		err := u.db.SaveActionItem(&x)
+		err := u.db.SaveActionItem(&x, storage.EditOf(r.a))
 		showErr(r.msg, err)
 		if err == nil {
 			r.a = x

@@ -586,3 +586,12 @@ func showIn(c *fyne.Container, o fyne.CanvasObject) {
 func hintLabel(text string) fyne.CanvasObject {
 	return container.NewCenter(widget.NewLabel(text))
 }
+
+// showStored puts a value that came from elsewhere in its field: after a
+// save, what was stored differs from what was sent only where another
+// device's edit was kept or merged in (storage.EditOf).
+func showStored(e *entry, sent, stored string) {
+	if sent != stored {
+		setText(e, stored)
+	}
+}

@@ -235,11 +235,20 @@ func (e *meetingEditor) save() {
 		showErr(e.msg, err)
 		return
 	}
-	if err := e.u.db.SaveMeeting(&m); err != nil {
+	sent := m
+	if err := e.u.db.SaveMeeting(&m, storage.EditOf(e.m)); err != nil {
 		showErr(e.msg, err)
 		return
 	}
 	showErr(e.msg, nil)
+	showStored(e.title, sent.Title, m.Title)
+	showStored(e.place, sent.Place, m.Place)
+	showStored(e.attendees, sent.Attendees, m.Attendees)
+	showStored(e.apologies, sent.Apologies, m.Apologies)
+	if !sent.Start.Equal(m.Start) {
+		setText(e.date, model.ShortDate(m.Start))
+		setText(e.clock, model.Clock(m.Start))
+	}
 	e.m = m
 	e.heading.SetText(model.MeetingTitle(m, current()))
 	e.updateTimePlan()

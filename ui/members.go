@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // membersScreen is the Medlemmer tab: the board and the editor of the
@@ -197,7 +198,7 @@ func (e *memberEditor) save() {
 	m.Email = e.email.Text
 	err := m.Validate()
 	if err == nil {
-		err = e.u.db.SaveMember(&m)
+		err = e.u.db.SaveMember(&m, storage.EditOf(e.m))
 	}
 	showErr(e.msg, err)
 	if err != nil {

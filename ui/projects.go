@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // projectsScreen is the Projekter tab: the projects and the editor of the
@@ -279,13 +280,17 @@ func (e *projectEditor) save() {
 	}
 	p.Progress = int(e.progress.Value)
 	err := p.Validate()
+	sent := p
 	if err == nil {
-		err = e.u.db.SaveProject(&p)
+		err = e.u.db.SaveProject(&p, storage.EditOf(e.p))
 	}
 	showErr(e.msg, err)
 	if err != nil {
 		return
 	}
+	showStored(e.title, sent.Title, p.Title)
+	showStored(e.description, sent.Description, p.Description)
+	showStored(e.workingGroup, sent.WorkingGroup, p.WorkingGroup)
 	e.p = p
 	e.s.refreshList()
 }
@@ -419,7 +424,7 @@ func (r *lineRow) save() {
 	}
 	err = l.Validate()
 	if err == nil {
-		err = r.e.u.db.SaveBudgetLine(&l)
+		err = r.e.u.db.SaveBudgetLine(&l, storage.EditOf(r.l))
 	}
 	showErr(r.msg, err)
 	if err == nil {
@@ -546,7 +551,7 @@ func (r *appRow) save() {
 	}
 	err := a.Validate()
 	if err == nil {
-		err = r.e.u.db.SaveFundingApplication(&a)
+		err = r.e.u.db.SaveFundingApplication(&a, storage.EditOf(r.a))
 	}
 	showErr(r.msg, err)
 	if err == nil {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // staffScreen is the municipality's view on a staff device: every
@@ -232,7 +233,7 @@ func (e *answerEditor) save() {
 	}
 	err = w.Validate()
 	if err == nil {
-		err = e.u.db.SaveBudgetWish(&w)
+		err = e.u.db.SaveBudgetWish(&w, storage.EditOf(e.w))
 	}
 	showErr(e.msg, err)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // wishesScreen is the Budgetønsker tab: a budget year's wishes in priority
@@ -265,13 +266,16 @@ func (e *wishEditor) save() {
 		w.Estimate = v
 	}
 	err = w.Validate()
+	sent := w
 	if err == nil {
-		err = e.u.db.SaveBudgetWish(&w)
+		err = e.u.db.SaveBudgetWish(&w, storage.EditOf(e.w))
 	}
 	showErr(e.msg, err)
 	if err != nil {
 		return
 	}
+	showStored(e.title, sent.Title, w.Title)
+	showStored(e.justification, sent.Justification, w.Justification)
 	e.w = w
 	e.s.refreshList()
 }
