@@ -80,7 +80,7 @@ func (v *conflictsView) build() fyne.CanvasObject {
 
 // reload reads the conflicts again and shows the first.
 func (v *conflictsView) reload() {
-	cs, err := v.u.db.Conflicts(v.u.councilID)
+	cs, err := v.u.conflicts()
 	showErr(v.msg, err)
 	if err != nil {
 		return
@@ -116,7 +116,11 @@ func (v *conflictsView) rowNames() map[string]string {
 	meetings := map[string]model.Meeting{}
 	for _, m := range d.Meetings {
 		meetings[m.ID] = m
-		names[m.ID] = name(lang.L("Meeting"), model.MeetingTitle(m, current())) + " " + model.ShortDate(m.Start)
+		title := model.MeetingTitle(m, current())
+		if m.Title != "" { // an untitled meeting's title is its kind and date
+			title += " " + model.ShortDate(m.Start)
+		}
+		names[m.ID] = name(lang.L("Meeting"), title)
 	}
 	for _, m := range d.Members {
 		names[m.ID] = name(lang.L("Member"), m.Name)
@@ -184,7 +188,7 @@ func (d *conflictDetail) build() fyne.CanvasObject {
 	title.Wrapping = fyne.TextWrapWord
 	why := lang.L("Two computers changed this at the same time. One version is in force now; the other is kept here so that nothing is lost. Choose the one to keep, or merge them.")
 	if c.Merged {
-		why = lang.L("Both computers changed the same lines. The text in force joins the two as well as it can; the other computer's whole text is kept here. Choose one, or merge them yourself.")
+		why = lang.L("Both computers changed the same lines. Where they overlap, the text in force has the latest change; the other version is kept here whole, so nothing is lost. Choose one, or merge them yourself.")
 	}
 	intro := widget.NewLabel(why)
 	intro.Wrapping = fyne.TextWrapWord
@@ -377,4 +381,38 @@ func fieldLabel(table, field string) string {
 		return lang.L("Answer text")
 	}
 	return field
+}
+
+// conflicts are the kept conflicts this computer may settle: on a council
+// computer the council's own, on the municipality's staff computer those
+// on the municipality's data and answers. Each side can write only its
+// own fields, so only it can settle them.
+func (u *App) conflicts() ([]storage.Conflict, error) {
+	staff := u.isStaff()
+	var all []storage.Conflict
+	for _, council := range []string{u.councilID, model.MunicipalityID} {
+		if council == "" || (council == model.MunicipalityID && !staff) {
+			continue
+		}
+		cs, err := u.db.Conflicts(council)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, cs...)
+	}
+	var out []storage.Conflict
+	for _, c := range all {
+		if municipalConflict(c) == staff {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// municipalConflict tells a conflict on what the municipality writes.
+func municipalConflict(c storage.Conflict) bool {
+	if c.Council == model.MunicipalityID {
+		return true
+	}
+	return c.Table == "budget_wishes" && (c.Field == "answer" || c.Field == "answer_text" || c.Field == "granted")
 }

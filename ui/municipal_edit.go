@@ -343,7 +343,7 @@ func (s *municipalScreen) staffEditors() []*container.TabItem {
 			hint := date.PlaceHolder
 			enable := func(open bool) {
 				if open { // no example date in a field that takes none
-					date.SetPlaceHolder("")
+					date.SetPlaceHolder(lang.L("(open all year)"))
 					date.Disable()
 				} else {
 					date.SetPlaceHolder(hint)

@@ -167,6 +167,7 @@ type answerEditor struct {
 	granted    *entry
 	grantedErr *widget.Label
 	msg        *widget.Label
+	status     *widget.Label
 }
 
 func answerOptions() []string {
@@ -195,13 +196,14 @@ func (e *answerEditor) build() fyne.CanvasObject {
 	e.u.autosave(e.text, key, e.save)
 	e.u.autosave(e.granted, key, e.save)
 
+	e.status = widget.NewLabel(label(w.Status))
 	wish := widget.NewForm(
 		widget.NewFormItem(lang.L("Local council"), widget.NewLabel(e.council)),
 		widget.NewFormItem(lang.L("Budget year"), widget.NewLabel(strconv.Itoa(w.Year))),
 		widget.NewFormItem(lang.L("Priority"), widget.NewLabel(strconv.Itoa(w.Rank))),
 		widget.NewFormItem(lang.L("Category"), widget.NewLabel(w.Category)),
 		widget.NewFormItem(lang.L("Estimate (kr.)"), widget.NewLabel(model.Kroner(w.Estimate))),
-		widget.NewFormItem(lang.L("Status"), widget.NewLabel(label(w.Status))),
+		widget.NewFormItem(lang.L("Status"), e.status),
 		widget.NewFormItem(lang.L("Justification"), wrapLabel(w.Justification)),
 	)
 	answer := widget.NewForm(
@@ -240,5 +242,6 @@ func (e *answerEditor) save() {
 		return
 	}
 	e.w = w
+	e.status.SetText(label(w.Status))
 	e.s.update(w)
 }

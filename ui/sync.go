@@ -263,7 +263,7 @@ func (s *syncer) refreshPending() {
 func (s *syncer) refreshConflicts() {
 	n := 0
 	if s.u.councilID != "" {
-		cs, err := s.u.db.Conflicts(s.u.councilID)
+		cs, err := s.u.conflicts()
 		if err == nil {
 			n = len(cs)
 		}

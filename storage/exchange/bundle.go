@@ -98,17 +98,17 @@ func ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
 	}
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		return BundleHeader{}, nil, bad("ikke gzip (%v)", err)
+		return BundleHeader{}, nil, bad("%s", plain(err))
 	}
 	var f bundleFile
 	lr := &io.LimitedReader{R: zr, N: MaxBundle + 1}
 	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		return BundleHeader{}, nil, bad("%v", err)
+		return BundleHeader{}, nil, bad("%s", plain(err))
 	}
 	if _, err := io.Copy(io.Discard, lr); err != nil { // the gzip trailer checks the data
-		return BundleHeader{}, nil, bad("%v", err)
+		return BundleHeader{}, nil, bad("%s", plain(err))
 	}
 	if lr.N <= 0 {
 		return BundleHeader{}, nil, bad("for stor")
@@ -210,4 +210,18 @@ func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.D
 	}
 	n, err := db.HubApply(cs)
 	return h, n, err
+}
+
+// plain says in Danish why a bundle could not be read.
+func plain(err error) string {
+	var syntax *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "filen er afkortet (kopieret ufærdig?)"
+	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum):
+		return "filen er ikke en synkroniseringsfil, eller den er ændret undervejs"
+	case errors.As(err, &syntax):
+		return "indholdet er ødelagt"
+	}
+	return err.Error()
 }
