@@ -259,9 +259,18 @@ type BudgetWish struct {
 type Deadline struct {
 	Date  time.Time
 	Title string
-	Kind  string // "ansøgning", "opgave", "møde"
+	Kind  string // one of the Deadline… kinds, or the municipality's own word
 	RefID string
 }
+
+// The kinds of deadlines the Oversigt lists. The municipality's deadlines
+// may carry a kind of their own ("Budgethøring", …).
+const (
+	DeadlineApplication = "ansøgning" // a funding application's; RefID is the project
+	DeadlineTask        = "opgave"    // an action item's due date; RefID is the item
+	DeadlinePool        = "pulje"     // a pool's application deadline; RefID is the pool
+	DeadlineMunicipal   = "frist"     // a municipal deadline without a kind of its own
+)
 
 // SearchHit is one result of a full-text search.
 type SearchHit struct {

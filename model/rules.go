@@ -260,12 +260,12 @@ func ComingDeadlines(now, horizon time.Time, apps []FundingApplication, actions 
 	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(today) && !t.After(horizon) }
 	for _, a := range apps {
 		if a.Status == ApplicationDraft && in(a.Deadline) {
-			out = append(out, Deadline{Date: a.Deadline, Title: a.Pool, Kind: "ansøgning", RefID: a.ProjectID})
+			out = append(out, Deadline{Date: a.Deadline, Title: a.Pool, Kind: DeadlineApplication, RefID: a.ProjectID})
 		}
 	}
 	for _, a := range actions {
 		if !a.Done && in(a.Due) {
-			out = append(out, Deadline{Date: a.Due, Title: a.What, Kind: "opgave", RefID: a.ID})
+			out = append(out, Deadline{Date: a.Due, Title: a.What, Kind: DeadlineTask, RefID: a.ID})
 		}
 	}
 	SortDeadlines(out)

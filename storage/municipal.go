@@ -178,16 +178,10 @@ func (db *DB) SaveAnnouncement(a *model.Announcement) error {
 // DeleteAnnouncement deletes an announcement.
 func (db *DB) DeleteAnnouncement(id string) error { return db.deleteMunicipal(announcementsT.name, id) }
 
-// Kinds of the dates UpcomingDeadlines lists.
-const (
-	DeadlinePool      = "pulje" // a pool's application deadline; RefID is the pool
-	DeadlineMunicipal = "frist" // a municipal deadline without a kind
-)
-
 // UpcomingDeadlines lists the municipality's dates from now's day until
 // horizon's (both in Danish time, inclusive), by date: the application
 // deadlines of pools that are not open all year, and the municipal
-// deadlines (Kind is theirs, or DeadlineMunicipal). RefID is the pool's or
+// deadlines (Kind is theirs, or model.DeadlineMunicipal). RefID is the pool's or
 // the deadline's id.
 func (db *DB) UpcomingDeadlines(now, horizon time.Time) ([]model.Deadline, error) {
 	ctx := context.Background()
@@ -202,10 +196,10 @@ func (db *DB) UpcomingDeadlines(now, horizon time.Time) ([]model.Deadline, error
 	}
 	out := make([]model.Deadline, 0, len(pools)+len(dls))
 	for _, p := range pools {
-		out = append(out, model.Deadline{Date: p.Deadline, Title: p.Name, Kind: DeadlinePool, RefID: p.ID})
+		out = append(out, model.Deadline{Date: p.Deadline, Title: p.Name, Kind: model.DeadlinePool, RefID: p.ID})
 	}
 	for _, d := range dls {
-		out = append(out, model.Deadline{Date: d.Date, Title: d.Title, Kind: cmp.Or(d.Kind, DeadlineMunicipal), RefID: d.ID})
+		out = append(out, model.Deadline{Date: d.Date, Title: d.Title, Kind: cmp.Or(d.Kind, model.DeadlineMunicipal), RefID: d.ID})
 	}
 	slices.SortStableFunc(out, func(a, b model.Deadline) int {
 		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.Title, b.Title), strings.Compare(a.RefID, b.RefID))

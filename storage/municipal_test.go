@@ -113,7 +113,7 @@ func TestUpcomingDeadlines(t *testing.T) {
 		kinds = append(kinds, d.Kind)
 	}
 	wantTitles := []string{"I dag", "Budgethøring", "Regnskab", "Udviklingspuljen"}
-	wantKinds := []string{storage.DeadlinePool, "Budgethøring", storage.DeadlineMunicipal, storage.DeadlinePool}
+	wantKinds := []string{model.DeadlinePool, "Budgethøring", model.DeadlineMunicipal, model.DeadlinePool}
 	if !reflect.DeepEqual(titles, wantTitles) || !reflect.DeepEqual(kinds, wantKinds) {
 		t.Errorf("upcoming = %v %v, want %v %v", titles, kinds, wantTitles, wantKinds)
 	}

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
-	"lokalraad/storage"
 )
 
 // overviewScreen shows what is next: the next meeting, open action items
@@ -83,13 +82,13 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 			c := o.(*fyne.Container)
 			kind := d.Kind // the municipality's own kinds are Danish words
 			switch d.Kind {
-			case "opgave":
+			case model.DeadlineTask:
 				kind = lang.L("Task")
-			case "ansøgning":
+			case model.DeadlineApplication:
 				kind = lang.L("Application deadline")
-			case storage.DeadlinePool:
+			case model.DeadlinePool:
 				kind = lang.L("Pool deadline")
-			case storage.DeadlineMunicipal:
+			case model.DeadlineMunicipal:
 				kind = lang.L("The municipality's deadline")
 			}
 			c.Objects[0].(*widget.Label).SetText(kind + ": " + d.Title)
