@@ -164,6 +164,11 @@ func Restore(dbPath, from string) (saved string, err error) {
 	if err := checkBackup(from); err != nil {
 		return "", err
 	}
+	return restoreChecked(dbPath, from)
+}
+
+// restoreChecked is Restore of a backup already checked.
+func restoreChecked(dbPath, from string) (saved string, err error) {
 	var cur counters // what the database being replaced had reached
 	if _, err := os.Stat(dbPath); err == nil {
 		dir := backupDir(dbPath)

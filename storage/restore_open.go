@@ -16,7 +16,7 @@ func (db *DB) RestoreFrom(from string) (saved string, err error) {
 	if err := db.sql.Close(); err != nil {
 		return "", err
 	}
-	saved, restoreErr := Restore(db.path, from)
+	saved, restoreErr := restoreChecked(db.path, from) // checked above
 	// Reopen whatever is now at the path: the restored copy, or, when the
 	// restore failed, the untouched current database.
 	sqldb, err := sql.Open("sqlite", dsn(db.path))
