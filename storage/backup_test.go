@@ -26,7 +26,7 @@ func TestBackupAndRestore(t *testing.T) {
 	// Work after the backup, then restore it: the later work is gone from
 	// the database but kept in the copy Restore saves first.
 	later := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Skrevet efter kopien", Kind: model.ItemInformation}
-	must(t, db.SaveAgendaItem(&later))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &later))
 	db.Close()
 
 	saved, err := storage.Restore(path, usb)
@@ -111,7 +111,7 @@ func TestDamagedDatabaseIsDetected(t *testing.T) {
 	db, path := openTemp(t)
 	c := newCouncil(t, db)
 	for i := 0; i < 300; i++ {
-		must(t, db.SaveMember(&model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne op", Role: model.RoleMember}))
+		must(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne op", Role: model.RoleMember}))
 	}
 	must(t, db.Check())
 	must(t, db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
@@ -185,7 +185,7 @@ func TestFixturesMigrate(t *testing.T) {
 			// It still takes edits, with their change log.
 			m := d.Meetings[len(d.Meetings)-1]
 			m.Place = "Ny adresse"
-			must(t, db.SaveMeeting(&m))
+			must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
 			var fileVersion int
 			fmt.Sscanf(filepath.Base(f), "schema-v%d.db", &fileVersion)
 			if fileVersion < storage.SchemaVersion() {
@@ -204,7 +204,7 @@ func TestRestoreFromOpenDatabase(t *testing.T) {
 	copyPath := filepath.Join(t.TempDir(), "kopi.db")
 	must(t, db.Backup(copyPath))
 	later := model.Council{Name: "Oprettet efter kopien"}
-	must(t, db.SaveCouncil(&later))
+	must(t, db.SaveCouncil(model.Council{}, &later))
 
 	// A bad file is refused and the open database goes on as it was.
 	bad := filepath.Join(t.TempDir(), "bad.db")
@@ -224,7 +224,7 @@ func TestRestoreFromOpenDatabase(t *testing.T) {
 		t.Errorf("after restore: %+v", cs)
 	}
 	// It still takes edits, and the replaced database was kept.
-	must(t, db.SaveCouncil(&model.Council{Name: "Efter gendannelsen"}))
+	must(t, db.SaveCouncil(model.Council{}, &model.Council{Name: "Efter gendannelsen"}))
 	keep, err := storage.Open(saved)
 	must(t, err)
 	defer keep.Close()

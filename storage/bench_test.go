@@ -8,6 +8,8 @@ import (
 
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
+
+	"lokalraad/model"
 )
 
 var (
@@ -131,7 +133,7 @@ func BenchmarkSaveAgendaItem(b *testing.B) {
 	for b.Loop() {
 		i++
 		it.Notes = "Referat, version " + string(rune('a'+i%26))
-		if err := db.SaveAgendaItem(&it); err != nil {
+		if err := db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
 			b.Fatal(err)
 		}
 	}

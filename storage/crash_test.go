@@ -26,7 +26,7 @@ func crashWriter(path, meetingID, councilID string) {
 	for i := 0; ; i++ {
 		it := model.AgendaItem{CouncilID: councilID, MeetingID: meetingID, Title: fmt.Sprintf("Punkt %d", i),
 			Kind: model.ItemDecision, Notes: "Referat med æøå", Decision: "Besluttet"}
-		if err := db.SaveAgendaItem(&it); err != nil {
+		if err := db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(3)
 		}

@@ -186,76 +186,51 @@ func one[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), 
 	return v, err
 }
 
-// SaveOption changes how a Save method writes.
-type SaveOption func(*saveOptions)
-
-type saveOptions struct{ loaded any }
-
-// EditOf says that the value being saved was edited from loaded, as an
-// editor on screen loaded it (a model struct of the same kind and id).
-// Fields the editor did not change keep what is stored now, even when a
-// sync changed them meanwhile; a long text changed both here and there is
-// merged three ways. The saved struct is then read back, so the caller
+// Every Save method takes two values of the row: loaded, the row as the
+// editor on screen (or the caller) read it before the edit, and the row as
+// edited now. A new row's loaded is the zero value. Loaded is required, so
+// a save cannot forget it: an editor left open while a sync brings another
+// device's edit of the same row would otherwise write its stale copy of
+// every field back over that edit.
+//
+// What is written: a field left as it was loaded keeps what is stored now,
+// even when a sync changed it meanwhile; a long text changed both here and
+// there is merged three ways from loaded; any other field changed here is
+// the edit. The saved value is then read back (for an edit), so the caller
 // sees what was stored.
-func EditOf(loaded any) SaveOption { return func(o *saveOptions) { o.loaded = loaded } }
 
-// recordOf is the record of a model value, for EditOf.
-func recordOf(v any) (record, bool) {
-	switch x := v.(type) {
-	case model.Council:
-		return councilRecord(&x), true
-	case model.Member:
-		return memberRecord(&x), true
-	case model.Meeting:
-		return meetingRecord(&x), true
-	case model.AgendaItem:
-		return itemRecord(&x), true
-	case model.ActionItem:
-		return actionRecord(&x), true
-	case model.Project:
-		return projectRecord(&x), true
-	case model.BudgetLine:
-		return lineRecord(&x), true
-	case model.FundingApplication:
-		return appRecord(&x), true
-	case model.BudgetWish:
-		return wishRecord(&x), true
-	}
-	return record{}, false
-}
+// ErrNotLoaded: a row that exists was saved as new (with a zero loaded
+// value), which would overwrite every field blindly.
+var ErrNotLoaded = errors.New("rækken findes allerede og blev gemt som ny: en ændring skal gemmes sammen med det, den blev lavet ud fra")
 
-// editOf attaches EditOf's loaded values to rec; edit reports whether
-// there were any.
-func editOf(opts []SaveOption, rec func() record) (_ func() record, edit bool) {
-	var o saveOptions
-	for _, f := range opts {
-		f(&o)
-	}
-	loaded, ok := recordOf(o.loaded)
-	if !ok {
-		return rec, false
+// edited attaches loaded's values to rec as the edit's origin; a zero
+// loaded (a new row) attaches none.
+func edited(loaded record, rec func() record) func() record {
+	if loaded.id == "" {
+		return rec
 	}
 	return func() record {
 		r := rec()
-		if loaded.table == r.table && loaded.id == r.id && len(loaded.fields) == len(r.fields) {
-			r.orig = make([]any, len(loaded.fields))
-			for i, f := range loaded.fields {
-				r.orig[i] = f.value
-			}
+		r.orig = make([]any, len(loaded.fields))
+		for i, f := range loaded.fields {
+			r.orig[i] = f.value
 		}
 		return r
-	}, true
+	}
 }
 
-// save validates v, gives it an id when it is new, and writes its record,
-// running check first inside the transaction. A failed save leaves v's id
-// as it was.
-func (db *DB) save(v interface{ Validate() error }, id *string, council string, rec func() record, check func(w *writer) error) error {
+// save validates v, gives it an id when it is new, and writes its record
+// as edited from loaded (see ErrNotLoaded), running check first inside the
+// transaction. A failed save leaves v's id as it was.
+func (db *DB) save(v interface{ Validate() error }, id *string, council string, loaded record, rec func() record, check func(w *writer) error) error {
 	if err := v.Validate(); err != nil {
 		return err
 	}
 	if council == "" {
 		return errors.New("der er ikke valgt noget råd")
+	}
+	if loaded.id != "" && loaded.id != *id {
+		return fmt.Errorf("%s: det indlæste (%s) er ikke det, der gemmes (%s)", loaded.table, loaded.id, *id)
 	}
 	created := *id == ""
 	if created {
@@ -267,7 +242,17 @@ func (db *DB) save(v interface{ Validate() error }, id *string, council string, 
 				return err
 			}
 		}
-		_, err := w.put(rec())
+		if loaded.id == "" && !created {
+			var one int
+			err := w.tx.QueryRowContext(w.ctx, "SELECT 1 FROM "+loaded.table+" WHERE id = ?", *id).Scan(&one)
+			if err == nil {
+				return fmt.Errorf("%s %s: %w", loaded.table, *id, ErrNotLoaded)
+			}
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		_, err := w.put(edited(loaded, rec)())
 		return err
 	})
 	if err != nil && created {
@@ -303,18 +288,19 @@ func (db *DB) Council(id string) (model.Council, error) {
 	return one(context.Background(), db.sql, scanCouncil, councilsT.selectSQL()+" WHERE id = ?", id)
 }
 
-// SaveCouncil creates (when c.ID is empty) or updates a council. A council
-// is its own council: its id is its council id.
-func (db *DB) SaveCouncil(c *model.Council) error {
+// SaveCouncil creates (when c.ID is empty) or updates a council, edited
+// from loaded (the zero value for a new council). A council is its own
+// council: its id is its council id.
+func (db *DB) SaveCouncil(loaded model.Council, c *model.Council) error {
 	created := c.ID == ""
 	if created {
 		c.ID = newID()
 	}
-	err := db.save(c, &c.ID, c.ID, func() record { return councilRecord(c) }, nil)
+	err := db.save(c, &c.ID, c.ID, councilRecord(&loaded), func() record { return councilRecord(c) }, nil)
 	if err != nil && created {
 		c.ID = ""
 	}
-	return err
+	return reread(db, loaded.ID, err, c, c.ID, councilsT, scanCouncil)
 }
 
 // DeleteCouncil deletes a council and everything it keeps.
@@ -336,10 +322,9 @@ func (db *DB) Members(councilID string) ([]model.Member, error) {
 }
 
 // SaveMember creates or updates a member.
-func (db *DB) SaveMember(m *model.Member, opts ...SaveOption) error {
-	rec, edit := editOf(opts, func() record { return memberRecord(m) })
-	err := db.save(m, &m.ID, m.CouncilID, rec, nil)
-	return reread(db, edit, err, m, m.ID, membersT, scanMember)
+func (db *DB) SaveMember(loaded model.Member, m *model.Member) error {
+	err := db.save(m, &m.ID, m.CouncilID, memberRecord(&loaded), func() record { return memberRecord(m) }, nil)
+	return reread(db, loaded.ID, err, m, m.ID, membersT, scanMember)
 }
 
 // DeleteMember deletes a member. Projects they were responsible for keep
@@ -372,15 +357,14 @@ func (db *DB) Meeting(id string) (model.Meeting, error) {
 
 // SaveMeeting creates or updates a meeting. While its minutes are approved,
 // only its status may change (to reopen it); approving stamps ApprovedAt.
-func (db *DB) SaveMeeting(m *model.Meeting, opts ...SaveOption) error {
+func (db *DB) SaveMeeting(loaded model.Meeting, m *model.Meeting) error {
 	switch {
 	case m.Status != model.MeetingApproved:
 		m.ApprovedAt = time.Time{}
 	case m.ApprovedAt.IsZero():
 		m.ApprovedAt = db.Now().UTC().Truncate(time.Second)
 	}
-	rec, edit := editOf(opts, func() record { return meetingRecord(m) })
-	err := db.save(m, &m.ID, m.CouncilID, rec, func(w *writer) error {
+	err := db.save(m, &m.ID, m.CouncilID, meetingRecord(&loaded), func() record { return meetingRecord(m) }, func(w *writer) error {
 		old, err := scanMeeting(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ?", m.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -396,7 +380,7 @@ func (db *DB) SaveMeeting(m *model.Meeting, opts ...SaveOption) error {
 		}
 		return nil
 	})
-	return reread(db, edit, err, m, m.ID, meetingsT, scanMeeting)
+	return reread(db, loaded.ID, err, m, m.ID, meetingsT, scanMeeting)
 }
 
 // DeleteMeeting deletes a meeting with its agenda and the action items
@@ -442,9 +426,8 @@ func (w *writer) checkUnlocked(meetingID string) error {
 
 // SaveAgendaItem creates or updates an agenda item. A new item with no
 // position goes last on the agenda.
-func (db *DB) SaveAgendaItem(a *model.AgendaItem, opts ...SaveOption) error {
-	rec, edit := editOf(opts, func() record { return itemRecord(a) })
-	err := db.save(a, &a.ID, a.CouncilID, rec, func(w *writer) error {
+func (db *DB) SaveAgendaItem(loaded model.AgendaItem, a *model.AgendaItem) error {
+	err := db.save(a, &a.ID, a.CouncilID, itemRecord(&loaded), func() record { return itemRecord(a) }, func(w *writer) error {
 		if err := w.checkUnlocked(a.MeetingID); err != nil {
 			return err
 		}
@@ -455,7 +438,7 @@ func (db *DB) SaveAgendaItem(a *model.AgendaItem, opts ...SaveOption) error {
 		}
 		return nil
 	})
-	return reread(db, edit, err, a, a.ID, itemsT, scanItem)
+	return reread(db, loaded.ID, err, a, a.ID, itemsT, scanItem)
 }
 
 // MoveAgendaItem moves an item delta places on its agenda (negative is up)
@@ -563,16 +546,15 @@ func (db *DB) CarriedOver(m model.Meeting) ([]model.ActionItem, error) {
 
 // SaveActionItem creates or updates an action item; marking it done stamps
 // when.
-func (db *DB) SaveActionItem(a *model.ActionItem, opts ...SaveOption) error {
+func (db *DB) SaveActionItem(loaded model.ActionItem, a *model.ActionItem) error {
 	if a.Done && a.DoneAt.IsZero() {
 		a.DoneAt = db.Now().UTC().Truncate(time.Second)
 	}
 	if !a.Done {
 		a.DoneAt = time.Time{}
 	}
-	rec, edit := editOf(opts, func() record { return actionRecord(a) })
-	err := db.save(a, &a.ID, a.CouncilID, rec, nil)
-	return reread(db, edit, err, a, a.ID, actionsT, scanAction)
+	err := db.save(a, &a.ID, a.CouncilID, actionRecord(&loaded), func() record { return actionRecord(a) }, nil)
+	return reread(db, loaded.ID, err, a, a.ID, actionsT, scanAction)
 }
 
 // DeleteActionItem deletes an action item.
@@ -591,10 +573,9 @@ func (db *DB) Project(id string) (model.Project, error) {
 }
 
 // SaveProject creates or updates a project.
-func (db *DB) SaveProject(p *model.Project, opts ...SaveOption) error {
-	rec, edit := editOf(opts, func() record { return projectRecord(p) })
-	err := db.save(p, &p.ID, p.CouncilID, rec, nil)
-	return reread(db, edit, err, p, p.ID, projectsT, scanProject)
+func (db *DB) SaveProject(loaded model.Project, p *model.Project) error {
+	err := db.save(p, &p.ID, p.CouncilID, projectRecord(&loaded), func() record { return projectRecord(p) }, nil)
+	return reread(db, loaded.ID, err, p, p.ID, projectsT, scanProject)
 }
 
 // DeleteProject deletes a project with its budget and applications.
@@ -616,10 +597,9 @@ func (db *DB) BudgetLines(projectID string) ([]model.BudgetLine, error) {
 }
 
 // SaveBudgetLine creates or updates a budget line.
-func (db *DB) SaveBudgetLine(l *model.BudgetLine, opts ...SaveOption) error {
-	rec, edit := editOf(opts, func() record { return lineRecord(l) })
-	err := db.save(l, &l.ID, l.CouncilID, rec, nil)
-	return reread(db, edit, err, l, l.ID, linesT, scanLine)
+func (db *DB) SaveBudgetLine(loaded model.BudgetLine, l *model.BudgetLine) error {
+	err := db.save(l, &l.ID, l.CouncilID, lineRecord(&loaded), func() record { return lineRecord(l) }, nil)
+	return reread(db, loaded.ID, err, l, l.ID, linesT, scanLine)
 }
 
 // DeleteBudgetLine deletes a budget line.
@@ -638,10 +618,9 @@ func (db *DB) CouncilApplications(councilID string) ([]model.FundingApplication,
 }
 
 // SaveFundingApplication creates or updates a funding application.
-func (db *DB) SaveFundingApplication(a *model.FundingApplication, opts ...SaveOption) error {
-	rec, edit := editOf(opts, func() record { return appRecord(a) })
-	err := db.save(a, &a.ID, a.CouncilID, rec, nil)
-	return reread(db, edit, err, a, a.ID, appsT, scanApp)
+func (db *DB) SaveFundingApplication(loaded model.FundingApplication, a *model.FundingApplication) error {
+	err := db.save(a, &a.ID, a.CouncilID, appRecord(&loaded), func() record { return appRecord(a) }, nil)
+	return reread(db, loaded.ID, err, a, a.ID, appsT, scanApp)
 }
 
 // DeleteFundingApplication deletes a funding application.
@@ -673,15 +652,14 @@ func (db *DB) WishYears(councilID string) ([]int, error) {
 
 // SaveBudgetWish creates or updates a budget wish. A new wish with no
 // priority goes last among its year's wishes.
-func (db *DB) SaveBudgetWish(b *model.BudgetWish, opts ...SaveOption) error {
-	rec, edit := editOf(opts, func() record { return wishRecord(b) })
-	err := db.save(b, &b.ID, b.CouncilID, rec, func(w *writer) error {
+func (db *DB) SaveBudgetWish(loaded model.BudgetWish, b *model.BudgetWish) error {
+	err := db.save(b, &b.ID, b.CouncilID, wishRecord(&loaded), func() record { return wishRecord(b) }, func(w *writer) error {
 		if b.Rank == 0 {
 			return w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(MAX(priority), 0) + 1 FROM budget_wishes WHERE council_id = ? AND year = ? AND id <> ?", b.CouncilID, b.Year, b.ID).Scan(&b.Rank)
 		}
 		return nil
 	})
-	return reread(db, edit, err, b, b.ID, wishesT, scanWish)
+	return reread(db, loaded.ID, err, b, b.ID, wishesT, scanWish)
 }
 
 // MoveBudgetWish moves a wish delta places in its year's priority order
@@ -759,10 +737,56 @@ func sameRecord(a, b record) bool {
 	return true
 }
 
-// reread reads the saved row back into *p after an EditOf save, so the
-// caller sees what was stored (kept and merged values included).
-func reread[T any](db *DB, edit bool, err error, p *T, id string, t table, scan func(scanner) (T, error)) error {
-	if err != nil || !edit {
+// Overwriting is the loaded value for a save that means to write x whole
+// over whatever db stores now under x's id (a script, or a test that
+// replays one replica's edit): the row as stored, or the zero value when
+// there is none. An editor passes what it loaded instead; only that keeps
+// another device's edit that a sync brought meanwhile.
+func Overwriting[T any](db *DB, x T) T {
+	var v any
+	var err error
+	switch x := any(x).(type) {
+	case model.Council:
+		v, err = db.Council(x.ID)
+	case model.Member:
+		v, err = one(context.Background(), db.sql, scanMember, membersT.selectSQL()+" WHERE id = ?", x.ID)
+	case model.Meeting:
+		v, err = db.Meeting(x.ID)
+	case model.AgendaItem:
+		v, err = db.AgendaItem(x.ID)
+	case model.ActionItem:
+		v, err = one(context.Background(), db.sql, scanAction, actionsT.selectSQL()+" WHERE id = ?", x.ID)
+	case model.Project:
+		v, err = db.Project(x.ID)
+	case model.BudgetLine:
+		v, err = one(context.Background(), db.sql, scanLine, linesT.selectSQL()+" WHERE id = ?", x.ID)
+	case model.FundingApplication:
+		v, err = one(context.Background(), db.sql, scanApp, appsT.selectSQL()+" WHERE id = ?", x.ID)
+	case model.BudgetWish:
+		v, err = one(context.Background(), db.sql, scanWish, wishesT.selectSQL()+" WHERE id = ?", x.ID)
+	case model.Pool:
+		v, err = db.Pool(x.ID)
+	case model.MunicipalDeadline:
+		v, err = one(context.Background(), db.sql, scanDeadline, deadlinesT.selectSQL()+" WHERE id = ?", x.ID)
+	case model.Contact:
+		v, err = one(context.Background(), db.sql, scanContact, contactsT.selectSQL()+" WHERE id = ?", x.ID)
+	case model.Announcement:
+		v, err = one(context.Background(), db.sql, scanAnnouncement, announcementsT.selectSQL()+" WHERE id = ?", x.ID)
+	default:
+		panic(fmt.Sprintf("storage.Overwriting: %T is no row", x))
+	}
+	var zero T
+	if err != nil {
+		return zero
+	}
+	return v.(T)
+}
+
+// reread reads an edited row back into *p after its save, so the caller
+// sees what was stored (kept and merged values included). A new row
+// (loaded "") is not read back.
+func reread[T any](db *DB, loaded string, err error, p *T, id string, t table, scan func(scanner) (T, error)) error {
+	if err != nil || loaded == "" {
 		return err
 	}
 	v, err := one(context.Background(), db.sql, scan, t.selectSQL()+" WHERE id = ?", id)

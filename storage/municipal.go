@@ -50,11 +50,11 @@ func (w *writer) checkMunicipalWriter() error {
 }
 
 // saveMunicipal is save for the municipality's rows.
-func (db *DB) saveMunicipal(v interface{ Validate() error }, id *string, council *string, rec func() record) error {
+func (db *DB) saveMunicipal(v interface{ Validate() error }, id *string, council *string, loaded record, rec func() record) error {
 	if *council == "" {
 		*council = model.MunicipalityID
 	}
-	return db.save(v, id, *council, rec, func(w *writer) error { return w.checkMunicipalWriter() })
+	return db.save(v, id, *council, loaded, rec, func(w *writer) error { return w.checkMunicipalWriter() })
 }
 
 // deleteMunicipal deletes one of the municipality's rows.
@@ -125,10 +125,11 @@ func (db *DB) Pool(id string) (model.Pool, error) {
 	return one(context.Background(), db.sql, scanPool, poolsT.selectSQL()+" WHERE id = ?", id)
 }
 
-// SavePool creates or updates a pool; ErrMunicipalOnly on a council's
-// device.
-func (db *DB) SavePool(p *model.Pool) error {
-	return db.saveMunicipal(p, &p.ID, &p.CouncilID, func() record { return poolRecord(p) })
+// SavePool creates or updates a pool, edited from loaded (the zero value
+// for a new pool; see SaveCouncil); ErrMunicipalOnly on a council's device.
+func (db *DB) SavePool(loaded model.Pool, p *model.Pool) error {
+	err := db.saveMunicipal(p, &p.ID, &p.CouncilID, poolRecord(&loaded), func() record { return poolRecord(p) })
+	return reread(db, loaded.ID, err, p, p.ID, poolsT, scanPool)
 }
 
 // DeletePool deletes a pool. Funding applications name their pool as text
@@ -142,8 +143,9 @@ func (db *DB) Deadlines() ([]model.MunicipalDeadline, error) {
 
 // SaveDeadline creates or updates a municipal deadline; ErrMunicipalOnly on
 // a council's device.
-func (db *DB) SaveDeadline(d *model.MunicipalDeadline) error {
-	return db.saveMunicipal(d, &d.ID, &d.CouncilID, func() record { return deadlineRecord(d) })
+func (db *DB) SaveDeadline(loaded model.MunicipalDeadline, d *model.MunicipalDeadline) error {
+	err := db.saveMunicipal(d, &d.ID, &d.CouncilID, deadlineRecord(&loaded), func() record { return deadlineRecord(d) })
+	return reread(db, loaded.ID, err, d, d.ID, deadlinesT, scanDeadline)
 }
 
 // DeleteDeadline deletes a municipal deadline.
@@ -157,8 +159,9 @@ func (db *DB) Contacts() ([]model.Contact, error) {
 
 // SaveContact creates or updates a contact; ErrMunicipalOnly on a council's
 // device.
-func (db *DB) SaveContact(c *model.Contact) error {
-	return db.saveMunicipal(c, &c.ID, &c.CouncilID, func() record { return contactRecord(c) })
+func (db *DB) SaveContact(loaded model.Contact, c *model.Contact) error {
+	err := db.saveMunicipal(c, &c.ID, &c.CouncilID, contactRecord(&loaded), func() record { return contactRecord(c) })
+	return reread(db, loaded.ID, err, c, c.ID, contactsT, scanContact)
 }
 
 // DeleteContact deletes a contact.
@@ -171,8 +174,9 @@ func (db *DB) Announcements() ([]model.Announcement, error) {
 
 // SaveAnnouncement creates or updates an announcement; ErrMunicipalOnly on
 // a council's device.
-func (db *DB) SaveAnnouncement(a *model.Announcement) error {
-	return db.saveMunicipal(a, &a.ID, &a.CouncilID, func() record { return announcementRecord(a) })
+func (db *DB) SaveAnnouncement(loaded model.Announcement, a *model.Announcement) error {
+	err := db.saveMunicipal(a, &a.ID, &a.CouncilID, announcementRecord(&loaded), func() record { return announcementRecord(a) })
+	return reread(db, loaded.ID, err, a, a.ID, announcementsT, scanAnnouncement)
 }
 
 // DeleteAnnouncement deletes an announcement.

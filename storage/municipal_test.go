@@ -18,12 +18,12 @@ func TestMunicipalRoundTrip(t *testing.T) {
 	db, _ := openTemp(t)
 	p := model.Pool{Name: "Lokalområdernes Udviklingspulje", Description: "4 × 50.000 kr. om året.", Rules: "Mindst 100.000 kr. i alt.\n",
 		Available: 200_000_00, MaxPerApp: 50_000_00, Deadline: day(2027, 3, 1)}
-	must(t, db.SavePool(&p))
+	must(t, db.SavePool(model.Pool{}, &p))
 	if p.ID == "" || p.CouncilID != model.MunicipalityID {
 		t.Fatalf("saved pool = %+v", p)
 	}
 	open := model.Pool{Name: "Fællesskabspuljen", MaxPerApp: 20_000_00, OpenAllYear: true}
-	must(t, db.SavePool(&open))
+	must(t, db.SavePool(model.Pool{}, &open))
 	pools, err := db.Pools()
 	must(t, err)
 	if !reflect.DeepEqual(pools, []model.Pool{open, p}) {
@@ -34,15 +34,15 @@ func TestMunicipalRoundTrip(t *testing.T) {
 	}
 
 	d := model.MunicipalDeadline{Title: "Høringssvar, budget 2028", Date: day(2027, 8, 30), Kind: "Budgethøring", Description: "Send via kommunen."}
-	must(t, db.SaveDeadline(&d))
+	must(t, db.SaveDeadline(model.MunicipalDeadline{}, &d))
 	c := model.Contact{Name: "Ida Ørsted", Role: "Fælles-skaber", Phone: "72 36 36 36", Email: "ida@holbaek.dk", Areas: []string{"Jyderup", "Tornved"}}
 	all := model.Contact{Name: "Borgerservice", Phone: "72 36 00 00"}
-	must(t, db.SaveContact(&c))
-	must(t, db.SaveContact(&all))
+	must(t, db.SaveContact(model.Contact{}, &c))
+	must(t, db.SaveContact(model.Contact{}, &all))
 	a := model.Announcement{Title: "Nye regler", Text: "Læs dem.", Date: day(2026, 11, 20)}
 	b := model.Announcement{Title: "Dialogmøde", Date: day(2026, 11, 25)}
-	must(t, db.SaveAnnouncement(&a))
-	must(t, db.SaveAnnouncement(&b))
+	must(t, db.SaveAnnouncement(model.Announcement{}, &a))
+	must(t, db.SaveAnnouncement(model.Announcement{}, &b))
 
 	if ds, err := db.Deadlines(); err != nil || !reflect.DeepEqual(ds, []model.MunicipalDeadline{d}) {
 		t.Errorf("deadlines = %+v, %v", ds, err)
@@ -80,7 +80,7 @@ func TestMunicipalRoundTrip(t *testing.T) {
 	}
 	// Invalid data is refused before anything is written.
 	bad := model.Pool{Name: "Uden frist"}
-	if err := db.SavePool(&bad); err == nil || bad.ID != "" {
+	if err := db.SavePool(model.Pool{}, &bad); err == nil || bad.ID != "" {
 		t.Errorf("pool without deadline saved: %v, %+v", err, bad)
 	}
 }
@@ -94,14 +94,14 @@ func TestUpcomingDeadlines(t *testing.T) {
 		{Name: "Langt ude", Deadline: day(2027, 9, 1)},
 		{Name: "Fællesskabspuljen", OpenAllYear: true},
 	} {
-		must(t, db.SavePool(&p))
+		must(t, db.SavePool(model.Pool{}, &p))
 	}
 	for _, d := range []model.MunicipalDeadline{
 		{Title: "Budgethøring", Date: day(2027, 1, 15), Kind: "Budgethøring"},
 		{Title: "Regnskab", Date: day(2027, 3, 1)},
 		{Title: "Sidste år", Date: day(2025, 3, 1)},
 	} {
-		must(t, db.SaveDeadline(&d))
+		must(t, db.SaveDeadline(model.MunicipalDeadline{}, &d))
 	}
 	// Noon UTC on 26 November; the horizon is the last day of February
 	// plus a day, in Danish time.
@@ -127,22 +127,22 @@ func TestUpcomingDeadlines(t *testing.T) {
 func TestMunicipalOnlyOnStaffDevices(t *testing.T) {
 	db, _ := openTemp(t)
 	p := model.Pool{Name: "Fællesskabspuljen", OpenAllYear: true}
-	must(t, db.SavePool(&p)) // not enrolled: the hub's own database, say
+	must(t, db.SavePool(model.Pool{}, &p)) // not enrolled: the hub's own database, say
 	must(t, db.SetMeta(storage.MetaCouncil, "jyderup"))
 	p.Name = "Ændret"
-	if err := db.SavePool(&p); !errors.Is(err, storage.ErrMunicipalOnly) {
+	if err := db.SavePool(storage.Overwriting(db, p), &p); !errors.Is(err, storage.ErrMunicipalOnly) {
 		t.Errorf("council device saved a pool: %v", err)
 	}
 	if err := db.DeletePool(p.ID); !errors.Is(err, storage.ErrMunicipalOnly) {
 		t.Errorf("council device deleted a pool: %v", err)
 	}
-	if err := db.SaveContact(&model.Contact{Name: "X"}); !errors.Is(err, storage.ErrMunicipalOnly) {
+	if err := db.SaveContact(model.Contact{}, &model.Contact{Name: "X"}); !errors.Is(err, storage.ErrMunicipalOnly) {
 		t.Errorf("council device saved a contact: %v", err)
 	}
 	must(t, db.SetMeta(storage.MetaStaff, "1"))
-	must(t, db.SavePool(&p))
+	must(t, db.SavePool(storage.Overwriting(db, p), &p))
 	// Council data cannot be filed under the municipality.
-	if err := db.SaveMember(&model.Member{CouncilID: model.MunicipalityID, Name: "Åse", Role: model.RoleMember}); err == nil {
+	if err := db.SaveMember(model.Member{}, &model.Member{CouncilID: model.MunicipalityID, Name: "Åse", Role: model.RoleMember}); err == nil {
 		t.Error("a member of the municipality was saved")
 	}
 }

@@ -5,28 +5,29 @@ import (
 	"testing"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 func TestPersonDataAndErasure(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	karen := model.Member{CouncilID: c.ID, Name: "Karen Østergaard", Role: model.RoleChair, Contact: true, Phone: "20 11 22 33", Email: "karen@example.dk"}
-	must(t, db.SaveMember(&karen))
+	must(t, db.SaveMember(model.Member{}, &karen))
 	other := model.Member{CouncilID: c.ID, Name: "Søren Ærenlund", Role: model.RoleMember, Phone: "30 00 00 00"}
-	must(t, db.SaveMember(&other))
+	must(t, db.SaveMember(model.Member{}, &other))
 	m := newMeeting(t, db, c.ID, fixedNow)
 	m.Attendees, m.Apologies, m.Status = "Karen Østergaard\nSøren Ærenlund", "", model.MeetingHeld
-	must(t, db.SaveMeeting(&m))
+	must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision,
 		Notes: "Karen Østergaard fremlagde tegningerne.", Decision: "Shelteret bygges ved søen."}
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
 	a := model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, Who: "Karen Østergaard", What: "Søg puljen"}
-	must(t, db.SaveActionItem(&a))
+	must(t, db.SaveActionItem(model.ActionItem{}, &a))
 	p := model.Project{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectRunning, ResponsibleID: karen.ID}
-	must(t, db.SaveProject(&p))
+	must(t, db.SaveProject(model.Project{}, &p))
 	// The minutes are approved, and so locked, before the request comes.
 	m.Status = model.MeetingApproved
-	must(t, db.SaveMeeting(&m))
+	must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
 
 	r, err := db.PersonData(c.ID, "Karen Østergaard")
 	must(t, err)

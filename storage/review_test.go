@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lokalraad/model"
 )
 
 // at fixes a replica's clock at base+d (still ticking a millisecond a call).
@@ -34,13 +36,13 @@ func TestReviewEditAfterCleanMergeKeepsOtherSide(t *testing.T) {
 	at(b, time.Hour)
 	ib := it
 	ib.Notes = "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
-	ok(t, b.SaveAgendaItem(&ib)) // P
+	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib)) // P
 	at(a, 2*time.Hour)
 	ia := it
 	ia.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(&ia)) // O, concurrent with P
+	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia)) // O, concurrent with P
 	ia.Notes = "Linje 1 (Karen, rettet)\nLinje 2\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(&ia)) // based on O; a has not seen P
+	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia)) // based on O; a has not seen P
 	c := replica(t, "c")
 	send(t, a, c)
 	send(t, b, c)
@@ -63,7 +65,7 @@ func TestReviewSaveAfterLocalDeleteConverges(t *testing.T) {
 	a, b, _, _, it := setup(t)
 	ok(t, a.DeleteAgendaItem(it.ID))
 	it.Title = "Stien igen"
-	ok(t, a.SaveAgendaItem(&it))
+	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
 	send(t, a, b)
 	if _, err := a.AgendaItem(it.ID); err != nil {
 		t.Fatalf("a: %v", err)
@@ -82,12 +84,12 @@ func TestReviewErasureConvergesWithConflicts(t *testing.T) {
 	at(b, time.Hour)
 	ib := it
 	ib.Title = "Hans Hansen inviteres"
-	ok(t, b.SaveAgendaItem(&ib))
+	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib))
 	at(a, 2*time.Hour)
 	ia := it
 	ia.Title = "Møde med Hans Hansen"
 	ia.Notes = "Linje 1\nHans Hansen\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(&ia))
+	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
 	before := mustOps(t, a) // what a holds before it hears of b
 	send(t, b, a)
 	send(t, a, b)
@@ -140,12 +142,12 @@ func TestReviewErasureAndLongTextMerge(t *testing.T) {
 	a, b, c, _, it := setup(t)
 	ia := it
 	ia.Notes = "Linje 1\nHans Hansen kom\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(&ia)) // X
+	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia)) // X
 	send(t, a, b)
 	at(b, time.Hour)
 	ib, _ := b.AgendaItem(it.ID)
 	ib.Notes = "Linje 1\nHans Hansen kom\nLinje 3 (b)\n"
-	ok(t, b.SaveAgendaItem(&ib)) // based on X
+	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib)) // based on X
 	ok(t, func() error { _, err := a.ErasePerson(c.ID, "Hans Hansen"); return err }())
 	d := replica(t, "d")
 	send(t, a, d)
@@ -161,7 +163,7 @@ func TestReviewScrubCannotRewriteScrub(t *testing.T) {
 	a, b, c, _, it := setup(t)
 	ia := it
 	ia.Title = "Møde med Hans Hansen"
-	ok(t, a.SaveAgendaItem(&ia))
+	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
 	_, err := a.ErasePerson(c.ID, "Hans Hansen")
 	ok(t, err)
 	send(t, a, b)
@@ -194,11 +196,11 @@ func TestReviewEditOnMergedStateReplaces(t *testing.T) {
 	at(b, time.Hour)
 	ib := it
 	ib.Notes = "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
-	ok(t, b.SaveAgendaItem(&ib))
+	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib))
 	at(a, 2*time.Hour)
 	ia := it
 	ia.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(&ia))
+	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
 	send(t, b, a) // a now shows the clean merge
 	merged, err := a.AgendaItem(it.ID)
 	ok(t, err)
@@ -207,7 +209,7 @@ func TestReviewEditOnMergedStateReplaces(t *testing.T) {
 	}
 	// Karen rewrites Søren's line too, on the merged text she sees.
 	merged.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren, rettet af Karen)\n"
-	ok(t, a.SaveAgendaItem(&merged))
+	ok(t, a.SaveAgendaItem(Overwriting(a, merged), &merged))
 	send(t, a, b)
 	c := replica(t, "c")
 	send(t, b, c)

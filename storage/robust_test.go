@@ -17,12 +17,12 @@ func TestFullDisk(t *testing.T) {
 	c := newCouncil(t, db)
 	m := newMeeting(t, db, c.ID, fixedNow)
 	saved := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Gemt før disken blev fuld", Kind: model.ItemInformation}
-	must(t, db.SaveAgendaItem(&saved))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &saved))
 	must(t, db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
 	must(t, db.LimitPages(1)) // lower than the file: every growth fails
 	big := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Langt referat", Kind: model.ItemInformation,
 		Notes: strings.Repeat("Referat med mange ord. ", 4000)}
-	err := db.SaveAgendaItem(&big)
+	err := db.SaveAgendaItem(model.AgendaItem{}, &big)
 	if !errors.Is(err, storage.ErrDiskFull) {
 		t.Fatalf("writing to a full disk: err = %v, want ErrDiskFull", err)
 	}
@@ -66,7 +66,7 @@ func TestTwoCopiesOnOneDatabase(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 100; i++ {
 				it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: fmt.Sprintf("Kopi %d punkt %d", n, i), Kind: model.ItemInformation}
-				if err := db.SaveAgendaItem(&it); err != nil {
+				if err := db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
 					errs <- err
 					return
 				}

@@ -31,14 +31,14 @@ func openTemp(t *testing.T) (*storage.DB, string) {
 func newCouncil(t *testing.T, db *storage.DB) model.Council {
 	t.Helper()
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup", AnnualGrant: 30_000_00}
-	must(t, db.SaveCouncil(&c))
+	must(t, db.SaveCouncil(model.Council{}, &c))
 	return c
 }
 
 func newMeeting(t *testing.T, db *storage.DB, councilID string, start time.Time) model.Meeting {
 	t.Helper()
 	m := model.Meeting{CouncilID: councilID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: start, Place: "Forsamlingshuset"}
-	must(t, db.SaveMeeting(&m))
+	must(t, db.SaveMeeting(model.Meeting{}, &m))
 	return m
 }
 
@@ -108,7 +108,7 @@ func TestEntitiesRoundTrip(t *testing.T) {
 
 	mem := model.Member{CouncilID: c.ID, Name: "Łukasz Ødegård", Role: model.RoleTreasurer, Contact: true,
 		TermStart: day(2026, 3, 1), TermEnd: day(2028, 3, 1), Phone: "20 30 40 50", Email: "lukasz@example.dk"}
-	must(t, db.SaveMember(&mem))
+	must(t, db.SaveMember(model.Member{}, &mem))
 	members, err := db.Members(c.ID)
 	must(t, err)
 	if len(members) != 1 || !equalMember(members[0], mem) {
@@ -118,7 +118,7 @@ func TestEntitiesRoundTrip(t *testing.T) {
 	start := time.Date(2026, 12, 3, 18, 30, 0, 0, time.UTC)
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingCitizens, Title: "Borgermøde om stien", Start: start,
 		Place: "Hallen", Status: model.MeetingHeld, Attendees: "Şule\nŐdön", Apologies: "Åse"}
-	must(t, db.SaveMeeting(&m))
+	must(t, db.SaveMeeting(model.Meeting{}, &m))
 	gotM, err := db.Meeting(m.ID)
 	must(t, err)
 	if !gotM.Start.Equal(start) || gotM.Title != m.Title || gotM.Attendees != m.Attendees || gotM.Kind != m.Kind || gotM.Status != m.Status {
@@ -127,7 +127,7 @@ func TestEntitiesRoundTrip(t *testing.T) {
 
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Stien", Kind: model.ItemDecision, Minutes: 25,
 		Background: "Baggrund", Notes: "Referat", Decision: "Besluttet"}
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
 	if it.Position != 1 {
 		t.Errorf("first item got position %d", it.Position)
 	}
@@ -138,28 +138,28 @@ func TestEntitiesRoundTrip(t *testing.T) {
 	}
 
 	a := model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: it.ID, Who: "Karen", What: "Ring til vejafdelingen", Due: day(2026, 12, 20)}
-	must(t, db.SaveActionItem(&a))
+	must(t, db.SaveActionItem(model.ActionItem{}, &a))
 	acts, err := db.MeetingActionItems(m.ID)
 	must(t, err)
 	if len(acts) != 1 || acts[0].What != a.What || !acts[0].Due.Equal(a.Due) || acts[0].Done {
 		t.Errorf("actions = %+v", acts)
 	}
 	a.Done = true
-	must(t, db.SaveActionItem(&a))
+	must(t, db.SaveActionItem(storage.Overwriting(db, a), &a))
 	if !a.DoneAt.Equal(fixedNow) {
 		t.Errorf("DoneAt = %v, want the clock %v", a.DoneAt, fixedNow)
 	}
 
 	p := model.Project{CouncilID: c.ID, Title: "Shelter", Description: "Ved søen", Status: model.ProjectRunning,
 		ResponsibleID: mem.ID, WorkingGroup: "A\nB", Start: day(2026, 4, 1), End: day(2026, 10, 1), Progress: 40}
-	must(t, db.SaveProject(&p))
+	must(t, db.SaveProject(model.Project{}, &p))
 	gotP, err := db.Project(p.ID)
 	must(t, err)
 	if gotP.Title != p.Title || gotP.ResponsibleID != mem.ID || !gotP.Start.Equal(p.Start) || !gotP.End.Equal(p.End) || gotP.Progress != 40 || gotP.Status != p.Status {
 		t.Errorf("project = %+v", gotP)
 	}
 	l := model.BudgetLine{CouncilID: c.ID, ProjectID: p.ID, Text: "Tømmer", Kind: model.LineExpense, Amount: 12_500_50}
-	must(t, db.SaveBudgetLine(&l))
+	must(t, db.SaveBudgetLine(model.BudgetLine{}, &l))
 	lines, err := db.BudgetLines(p.ID)
 	must(t, err)
 	if len(lines) != 1 || lines[0] != l {
@@ -167,7 +167,7 @@ func TestEntitiesRoundTrip(t *testing.T) {
 	}
 	app := model.FundingApplication{CouncilID: c.ID, ProjectID: p.ID, Pool: "Udviklingspuljen", Deadline: day(2027, 3, 1),
 		Applied: 50_000_00, Granted: 0, Status: model.ApplicationSent, VolunteerHours: 120}
-	must(t, db.SaveFundingApplication(&app))
+	must(t, db.SaveFundingApplication(model.FundingApplication{}, &app))
 	apps, err := db.FundingApplications(p.ID)
 	must(t, err)
 	if len(apps) != 1 || apps[0].Pool != app.Pool || !apps[0].Deadline.Equal(app.Deadline) || apps[0].VolunteerHours != 120 || apps[0].Applied != app.Applied {
@@ -176,7 +176,7 @@ func TestEntitiesRoundTrip(t *testing.T) {
 
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Cykelsti", Justification: "Sikker skolevej",
 		Category: "Veje og stier", Estimate: 1_250_000_00, Status: model.WishSubmitted, Answer: model.AnswerPartly, AnswerText: "Delvist", Granted: 500_000_00}
-	must(t, db.SaveBudgetWish(&w))
+	must(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
 	if w.Rank != 1 {
 		t.Errorf("first wish got rank %d", w.Rank)
 	}
@@ -203,7 +203,7 @@ func TestInvalidIsNotSaved(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "", Status: model.WishDraft}
-	err := db.SaveBudgetWish(&w)
+	err := db.SaveBudgetWish(model.BudgetWish{}, &w)
 	var fe *model.FieldError
 	if !errors.As(err, &fe) || fe.Field != "title" {
 		t.Fatalf("err = %v, want a FieldError on title", err)
@@ -223,19 +223,19 @@ func TestChangeLogRecordsEveryEdit(t *testing.T) {
 	c := newCouncil(t, db)
 	m := newMeeting(t, db, c.ID, fixedNow)
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDiscussion}
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
 	before, err := db.ChangeLog()
 	must(t, err)
 
 	// No change, no op.
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
 	same, _ := db.ChangeLog()
 	if len(same) != len(before) {
 		t.Fatalf("saving an unchanged item wrote %d ops", len(same)-len(before))
 	}
 
 	it.Notes = "Vi drøftede placeringen."
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
 	after, _ := db.ChangeLog()
 	if len(after) != len(before)+1 {
 		t.Fatalf("editing one field wrote %d ops, want 1", len(after)-len(before))
@@ -270,7 +270,7 @@ func TestClockNeverGoesBack(t *testing.T) {
 	c := newCouncil(t, db)
 	db.Now = func() time.Time { return fixedNow.Add(-48 * time.Hour) }
 	c.Name = "Jyderup Lokalforum"
-	must(t, db.SaveCouncil(&c))
+	must(t, db.SaveCouncil(storage.Overwriting(db, c), &c))
 	ops, _ := db.ChangeLog()
 	last := ops[len(ops)-1]
 	for _, o := range ops[:len(ops)-1] {
@@ -285,9 +285,9 @@ func TestDeleteMeetingCascadesWithTombstones(t *testing.T) {
 	c := newCouncil(t, db)
 	m := newMeeting(t, db, c.ID, fixedNow)
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Punkt", Kind: model.ItemInformation}
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
 	a := model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, What: "Opgave"}
-	must(t, db.SaveActionItem(&a))
+	must(t, db.SaveActionItem(model.ActionItem{}, &a))
 	must(t, db.DeleteMeeting(m.ID))
 
 	if _, err := db.Meeting(m.ID); !errors.Is(err, storage.ErrNotFound) {
@@ -321,26 +321,26 @@ func TestApprovedMinutesAreLocked(t *testing.T) {
 	c := newCouncil(t, db)
 	m := newMeeting(t, db, c.ID, fixedNow.Add(-24*time.Hour))
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Økonomi", Kind: model.ItemInformation, Decision: "Taget til efterretning"}
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
 	m.Status = model.MeetingApproved
-	must(t, db.SaveMeeting(&m))
+	must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
 	if !m.ApprovedAt.Equal(fixedNow) {
 		t.Errorf("ApprovedAt = %v", m.ApprovedAt)
 	}
 
 	it.Decision = "Ændret i smug"
-	if err := db.SaveAgendaItem(&it); !errors.Is(err, storage.ErrLocked) {
+	if err := db.SaveAgendaItem(storage.Overwriting(db, it), &it); !errors.Is(err, storage.ErrLocked) {
 		t.Errorf("editing an approved item: err = %v, want ErrLocked", err)
 	}
 	if err := db.DeleteAgendaItem(it.ID); !errors.Is(err, storage.ErrLocked) {
 		t.Errorf("deleting an approved item: err = %v", err)
 	}
-	if err := db.SaveAgendaItem(&model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Nyt", Kind: model.ItemInformation}); !errors.Is(err, storage.ErrLocked) {
+	if err := db.SaveAgendaItem(model.AgendaItem{}, &model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Nyt", Kind: model.ItemInformation}); !errors.Is(err, storage.ErrLocked) {
 		t.Errorf("adding to approved minutes: err = %v", err)
 	}
 	m2 := m
 	m2.Attendees = "En ekstra"
-	if err := db.SaveMeeting(&m2); !errors.Is(err, storage.ErrLocked) {
+	if err := db.SaveMeeting(storage.Overwriting(db, m2), &m2); !errors.Is(err, storage.ErrLocked) {
 		t.Errorf("editing an approved meeting: err = %v", err)
 	}
 	got, _ := db.AgendaItem(it.ID)
@@ -350,11 +350,11 @@ func TestApprovedMinutesAreLocked(t *testing.T) {
 
 	// Reopening is explicit, and then edits go through.
 	m.Status = model.MeetingHeld
-	must(t, db.SaveMeeting(&m))
+	must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
 	if !m.ApprovedAt.IsZero() {
 		t.Error("a reopened meeting is still marked approved")
 	}
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
 }
 
 func TestMoveAgendaItems(t *testing.T) {
@@ -364,7 +364,7 @@ func TestMoveAgendaItems(t *testing.T) {
 	var ids []string
 	for _, title := range []string{"Dagsorden", "Referat", "Økonomi", "Eventuelt"} {
 		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: title, Kind: model.ItemInformation}
-		must(t, db.SaveAgendaItem(&it))
+		must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
 		ids = append(ids, it.ID)
 	}
 	must(t, db.MoveAgendaItem(ids[2], -2)) // Økonomi first
@@ -385,12 +385,12 @@ func TestWishPriorities(t *testing.T) {
 	var ids []string
 	for _, title := range []string{"Cykelsti", "Belysning", "Legeplads"} {
 		w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: title, Status: model.WishDraft}
-		must(t, db.SaveBudgetWish(&w))
+		must(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
 		ids = append(ids, w.ID)
 	}
 	// Another year does not share the numbering.
 	other := model.BudgetWish{CouncilID: c.ID, Year: 2028, Title: "Senere", Status: model.WishDraft}
-	must(t, db.SaveBudgetWish(&other))
+	must(t, db.SaveBudgetWish(model.BudgetWish{}, &other))
 	if other.Rank != 1 {
 		t.Errorf("first wish of 2028 has rank %d", other.Rank)
 	}
@@ -416,12 +416,12 @@ func TestCarriedOver(t *testing.T) {
 	nov := newMeeting(t, db, c.ID, fixedNow)
 	dec := newMeeting(t, db, c.ID, fixedNow.AddDate(0, 1, 0))
 	open := model.ActionItem{CouncilID: c.ID, MeetingID: oct.ID, What: "Søg puljen"}
-	must(t, db.SaveActionItem(&open))
+	must(t, db.SaveActionItem(model.ActionItem{}, &open))
 	done := model.ActionItem{CouncilID: c.ID, MeetingID: oct.ID, What: "Book hallen", Done: true}
 	db.Now = func() time.Time { return fixedNow.AddDate(0, 0, -10) }
-	must(t, db.SaveActionItem(&done))
+	must(t, db.SaveActionItem(model.ActionItem{}, &done))
 	atNov := model.ActionItem{CouncilID: c.ID, MeetingID: nov.ID, What: "Skriv til kommunen"}
-	must(t, db.SaveActionItem(&atNov))
+	must(t, db.SaveActionItem(model.ActionItem{}, &atNov))
 
 	got, err := db.CarriedOver(nov)
 	must(t, err)
@@ -438,17 +438,17 @@ func TestSearch(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	other := model.Council{Name: "Tølløse Lokalråd"}
-	must(t, db.SaveCouncil(&other))
+	must(t, db.SaveCouncil(model.Council{}, &other))
 	m := newMeeting(t, db, c.ID, fixedNow)
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter ved søen", Kind: model.ItemDecision,
 		Notes: "Vi drøftede placeringen ved Søbredden", Decision: "Arbejdsgruppen søger Udviklingspuljen"}
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
 	p := model.Project{CouncilID: c.ID, Title: "Bålplads", Description: "Ved søen og shelteret", Status: model.ProjectIdea}
-	must(t, db.SaveProject(&p))
+	must(t, db.SaveProject(model.Project{}, &p))
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Cykelsti", Justification: "Sikker vej til skolen", Status: model.WishDraft}
-	must(t, db.SaveBudgetWish(&w))
+	must(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
 	om := newMeeting(t, db, other.ID, fixedNow)
-	must(t, db.SaveAgendaItem(&model.AgendaItem{CouncilID: other.ID, MeetingID: om.ID, Title: "Shelter i Tølløse", Kind: model.ItemDecision}))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &model.AgendaItem{CouncilID: other.ID, MeetingID: om.ID, Title: "Shelter i Tølløse", Kind: model.ItemDecision}))
 
 	cases := map[string][]string{
 		"søbred":           {it.ID},       // prefix of a word in the minutes
@@ -474,7 +474,7 @@ func TestSearch(t *testing.T) {
 	}
 	// An edit is found at once; the old text no longer is.
 	it.Decision = "Udsat til næste møde"
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
 	if hits, _ := db.Search(c.ID, "udviklingspuljen", 10); len(hits) != 0 {
 		t.Errorf("old decision still found: %v", hits)
 	}
@@ -506,12 +506,12 @@ func TestDeleteCouncilRemovesEverything(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	keep := model.Council{Name: "Tølløse Lokalråd"}
-	must(t, db.SaveCouncil(&keep))
+	must(t, db.SaveCouncil(model.Council{}, &keep))
 	m := newMeeting(t, db, c.ID, fixedNow)
-	must(t, db.SaveAgendaItem(&model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "x", Kind: model.ItemInformation}))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "x", Kind: model.ItemInformation}))
 	p := model.Project{CouncilID: c.ID, Title: "P", Status: model.ProjectIdea}
-	must(t, db.SaveProject(&p))
-	must(t, db.SaveBudgetLine(&model.BudgetLine{CouncilID: c.ID, ProjectID: p.ID, Text: "l", Kind: model.LineExpense}))
+	must(t, db.SaveProject(model.Project{}, &p))
+	must(t, db.SaveBudgetLine(model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: p.ID, Text: "l", Kind: model.LineExpense}))
 	must(t, db.DeleteCouncil(c.ID))
 	cs, _ := db.Councils()
 	if len(cs) != 1 || cs[0].ID != keep.ID {
@@ -526,9 +526,9 @@ func TestDeleteMemberClearsResponsibility(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	mem := model.Member{CouncilID: c.ID, Name: "Karen", Role: model.RoleChair}
-	must(t, db.SaveMember(&mem))
+	must(t, db.SaveMember(model.Member{}, &mem))
 	p := model.Project{CouncilID: c.ID, Title: "P", Status: model.ProjectIdea, ResponsibleID: mem.ID}
-	must(t, db.SaveProject(&p))
+	must(t, db.SaveProject(model.Project{}, &p))
 	must(t, db.DeleteMember(mem.ID))
 	got, _ := db.Project(p.ID)
 	if got.ResponsibleID != "" {
@@ -540,7 +540,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	existing := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Findes", Status: model.WishDraft}
-	must(t, db.SaveBudgetWish(&existing))
+	must(t, db.SaveBudgetWish(model.BudgetWish{}, &existing))
 	good := []model.BudgetWish{
 		{CouncilID: c.ID, Year: 2027, Title: "Cykelsti", Status: model.WishDraft, Estimate: 100_00},
 		{CouncilID: c.ID, Year: 2027, Title: "Lys", Status: model.WishDraft},
@@ -570,25 +570,25 @@ func TestImportIsAllOrNothing(t *testing.T) {
 // An editor that loaded a row before a sync changed it does not undo the
 // sync's edits: fields it left alone keep what is stored; a long text it
 // changed too is merged three ways; the saved struct shows the result.
-func TestEditOfKeepsWhatChangedMeanwhile(t *testing.T) {
+func TestSaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	m := newMeeting(t, db, c.ID, fixedNow)
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Økonomi", Kind: model.ItemInformation,
 		Notes: "Linje 1\nLinje 2\nLinje 3\n"}
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
 	loaded := it // what the editor on screen shows
 
 	// Meanwhile (a sync): another device added to line 3 and set a decision.
 	other := it
 	other.Notes = "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
 	other.Decision = "Godkendt"
-	must(t, db.SaveAgendaItem(&other))
+	must(t, db.SaveAgendaItem(it, &other))
 
 	// The editor, still showing the old text, changes the title only.
 	edited := loaded
 	edited.Title = "Økonomi og regnskab"
-	must(t, db.SaveAgendaItem(&edited, storage.EditOf(loaded)))
+	must(t, db.SaveAgendaItem(loaded, &edited))
 	got, _ := db.AgendaItem(it.ID)
 	if got.Title != "Økonomi og regnskab" || got.Notes != other.Notes || got.Decision != "Godkendt" {
 		t.Fatalf("a stale editor undid the sync: %+v", got)
@@ -602,17 +602,22 @@ func TestEditOfKeepsWhatChangedMeanwhile(t *testing.T) {
 	stale := loaded
 	stale.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3\n"
 	loaded.Notes = "Linje 1\nLinje 2\nLinje 3\n" // the screen never showed Søren's line
-	must(t, db.SaveAgendaItem(&stale, storage.EditOf(loaded)))
+	must(t, db.SaveAgendaItem(loaded, &stale))
 	got, _ = db.AgendaItem(it.ID)
 	if got.Notes != "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren)\n" {
 		t.Errorf("notes = %q", got.Notes)
 	}
 
-	// Without EditOf a save is a plain overwrite, as before.
-	plain := got
-	plain.Decision = ""
-	must(t, db.SaveAgendaItem(&plain))
+	// A save cannot forget what it was loaded from: an existing row saved
+	// as new is refused and keeps what is stored.
+	blind := got
+	blind.Decision = ""
+	if err := db.SaveAgendaItem(model.AgendaItem{}, &blind); !errors.Is(err, storage.ErrNotLoaded) {
+		t.Errorf("an existing row saved as new: %v", err)
+	}
+	// Overwriting says so on purpose: the row is written as given.
+	must(t, db.SaveAgendaItem(storage.Overwriting(db, blind), &blind))
 	if got, _ := db.AgendaItem(it.ID); got.Decision != "" {
-		t.Errorf("plain save: %+v", got)
+		t.Errorf("overwrite: %+v", got)
 	}
 }

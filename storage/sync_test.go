@@ -94,12 +94,12 @@ func dump(t tester, db *DB) string {
 func setup(t testing.TB) (a, b *DB, c model.Council, m model.Meeting, it model.AgendaItem) {
 	a, b = replica(t, "a"), replica(t, "b")
 	c = model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
-	ok(t, a.SaveCouncil(&c))
+	ok(t, a.SaveCouncil(model.Council{}, &c))
 	m = model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow, Place: "Hallen"}
-	ok(t, a.SaveMeeting(&m))
+	ok(t, a.SaveMeeting(model.Meeting{}, &m))
 	it = model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Stien", Kind: model.ItemDiscussion,
 		Notes: "Linje 1\nLinje 2\nLinje 3\n"}
-	ok(t, a.SaveAgendaItem(&it))
+	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
 	send(t, a, b)
 	return
 }
@@ -122,7 +122,7 @@ func TestApplyOpsReplicates(t *testing.T) {
 		}
 	}
 	m.Place = "Skolen"
-	ok(t, b.SaveMeeting(&m))
+	ok(t, b.SaveMeeting(Overwriting(b, m), &m))
 	log, _ = b.ChangeLog()
 	var last, maxA int64
 	for _, o := range log {
@@ -154,14 +154,14 @@ func mustOps(t tester, db *DB) []Change {
 func TestApplyOpsOrderFree(t *testing.T) {
 	a := replica(t, "a")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(&c))
+	ok(t, a.SaveCouncil(model.Council{}, &c))
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-	ok(t, a.SaveMeeting(&m))
+	ok(t, a.SaveMeeting(model.Meeting{}, &m))
 	for i := 0; i < 3; i++ {
 		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: fmt.Sprint("Punkt ", i), Kind: model.ItemDecision, Notes: "x"}
-		ok(t, a.SaveAgendaItem(&it))
+		ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
 		it.Notes = "x\ny"
-		ok(t, a.SaveAgendaItem(&it))
+		ok(t, a.SaveAgendaItem(Overwriting(a, it), &it))
 		if i == 1 {
 			ok(t, a.DeleteAgendaItem(it.ID))
 		}
@@ -185,9 +185,9 @@ func TestConcurrentShortFieldKeepsConflict(t *testing.T) {
 	a, b, c, m, _ := setup(t)
 	ma, mb := m, m
 	ma.Place = "Forsamlingshuset"
-	ok(t, a.SaveMeeting(&ma))
+	ok(t, a.SaveMeeting(Overwriting(a, ma), &ma))
 	mb.Place = "Kirken"
-	ok(t, b.SaveMeeting(&mb)) // b's clock is later: b wins
+	ok(t, b.SaveMeeting(Overwriting(b, mb), &mb)) // b's clock is later: b wins
 	send(t, a, b)
 	send(t, b, a)
 	if da, db := dump(t, a), dump(t, b); da != db {
@@ -223,9 +223,9 @@ func TestLongTextMergesThreeWay(t *testing.T) {
 	a, b, c, _, it := setup(t)
 	ia, ib := it, it
 	ia.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(&ia))
+	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
 	ib.Notes = "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
-	ok(t, b.SaveAgendaItem(&ib))
+	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib))
 	send(t, a, b)
 	send(t, b, a)
 	want := "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren)\n"
@@ -242,10 +242,10 @@ func TestLongTextMergesThreeWay(t *testing.T) {
 	ia.Notes, ib.Notes = want+"Aftalt: A\n", want+"Aftalt: B\n"
 	ia2, _ := a.AgendaItem(it.ID)
 	ia2.Notes = ia.Notes
-	ok(t, a.SaveAgendaItem(&ia2))
+	ok(t, a.SaveAgendaItem(Overwriting(a, ia2), &ia2))
 	ib2, _ := b.AgendaItem(it.ID)
 	ib2.Notes = ib.Notes
-	ok(t, b.SaveAgendaItem(&ib2))
+	ok(t, b.SaveAgendaItem(Overwriting(b, ib2), &ib2))
 	send(t, a, b)
 	send(t, b, a)
 	if da, db := dump(t, a), dump(t, b); da != db {
@@ -263,7 +263,7 @@ func TestConcurrentEditBeatsDelete(t *testing.T) {
 	ok(t, a.DeleteAgendaItem(it.ID))
 	ib := it
 	ib.Decision = "Vedtaget"
-	ok(t, b.SaveAgendaItem(&ib))
+	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib))
 	send(t, a, b)
 	send(t, b, a)
 	for _, db := range []*DB{a, b} {
@@ -290,7 +290,7 @@ func TestUnseenEarlierEditBeatsDelete(t *testing.T) {
 	a, b, _, _, it := setup(t)
 	ia := it
 	ia.Title = "Stien langs søen"
-	ok(t, a.SaveAgendaItem(&ia))                               // earlier
+	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))           // earlier
 	b.Now = func() time.Time { return syncNow.Add(time.Hour) } // b's clock ahead
 	ok(t, b.DeleteAgendaItem(it.ID))
 	send(t, b, a)
@@ -333,9 +333,9 @@ func TestRefusesBadOps(t *testing.T) {
 func TestLinkCouncil(t *testing.T) {
 	a := replica(t, "a")
 	c := model.Council{Name: "Demo"}
-	ok(t, a.SaveCouncil(&c))
+	ok(t, a.SaveCouncil(model.Council{}, &c))
 	mem := model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}
-	ok(t, a.SaveMember(&mem))
+	ok(t, a.SaveMember(model.Member{}, &mem))
 	ok(t, a.LinkCouncil(c.ID, "hub-council"))
 	if got, err := a.Council("hub-council"); err != nil || got.Name != "Demo" {
 		t.Fatalf("linked council = %+v, %v", got, err)
@@ -368,13 +368,13 @@ func TestPropertyConvergence(t *testing.T) {
 			dbs[i] = db
 		}
 		c := model.Council{Name: "Råd"}
-		ok(rt, dbs[0].SaveCouncil(&c))
+		ok(rt, dbs[0].SaveCouncil(model.Council{}, &c))
 		m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-		ok(rt, dbs[0].SaveMeeting(&m))
+		ok(rt, dbs[0].SaveMeeting(model.Meeting{}, &m))
 		var items []string
 		for k := 0; k < 3; k++ {
 			it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: fmt.Sprint("P", k), Kind: model.ItemDecision, Notes: "a\nb\nc\n"}
-			ok(rt, dbs[0].SaveAgendaItem(&it))
+			ok(rt, dbs[0].SaveAgendaItem(model.AgendaItem{}, &it))
 			items = append(items, it.ID)
 		}
 		for i := 1; i < n; i++ {
@@ -391,7 +391,7 @@ func TestPropertyConvergence(t *testing.T) {
 			case 0, 1: // short field
 				if it, err := db.AgendaItem(id); err == nil {
 					it.Title = rapid.SampledFrom(words).Draw(rt, "title")
-					ok(rt, db.SaveAgendaItem(&it))
+					ok(rt, db.SaveAgendaItem(Overwriting(db, it), &it))
 				}
 			case 2: // long text: change one line
 				if it, err := db.AgendaItem(id); err == nil {
@@ -399,7 +399,7 @@ func TestPropertyConvergence(t *testing.T) {
 					k := rapid.IntRange(0, len(lines)-1).Draw(rt, "line")
 					lines[k] = rapid.SampledFrom(words).Draw(rt, "word") + "\n"
 					it.Notes = strings.Join(lines, "")
-					ok(rt, db.SaveAgendaItem(&it))
+					ok(rt, db.SaveAgendaItem(Overwriting(db, it), &it))
 				}
 			case 3:
 				ok(rt, db.DeleteAgendaItem(id))

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
-	"lokalraad/storage"
 )
 
 // itemCard holds the widgets of one agenda item: its agenda fields (title,
@@ -136,7 +135,29 @@ func (c *itemCard) save() {
 	if c.e.locked {
 		return
 	}
-	it := c.it
+	it := c.read(c.it)
+	err := it.Validate()
+	sent := it
+	if err == nil {
+		err = c.e.u.db.SaveAgendaItem(c.it, &it)
+	}
+	showErr(c.msg, err)
+	showErr(c.minutesMsg, err)
+	if err != nil {
+		return
+	}
+	showStored(c.title, sent.Title, it.Title)
+	showStored(c.background, sent.Background, it.Background)
+	showStored(c.notes, sent.Notes, it.Notes)
+	showStored(c.decision, sent.Decision, it.Decision)
+	c.it = c.read(it) // what the fields show is what the next save edits
+	c.setHeading()
+	c.e.updateTimePlan()
+}
+
+// read is it with what the card's fields hold; a wrong duration keeps it's
+// and shows why.
+func (c *itemCard) read(it model.AgendaItem) model.AgendaItem {
 	it.Title = c.title.Text
 	if i := c.kind.SelectedIndex(); i >= 0 {
 		it.Kind = model.ItemKinds[i]
@@ -149,23 +170,7 @@ func (c *itemCard) save() {
 	it.Background = c.background.Text
 	it.Notes = c.notes.Text
 	it.Decision = c.decision.Text
-	err = it.Validate()
-	sent := it
-	if err == nil {
-		err = c.e.u.db.SaveAgendaItem(&it, storage.EditOf(c.it))
-	}
-	showErr(c.msg, err)
-	showErr(c.minutesMsg, err)
-	if err != nil {
-		return
-	}
-	showStored(c.title, sent.Title, it.Title)
-	showStored(c.background, sent.Background, it.Background)
-	showStored(c.notes, sent.Notes, it.Notes)
-	showStored(c.decision, sent.Decision, it.Decision)
-	c.it = it
-	c.setHeading()
-	c.e.updateTimePlan()
+	return it
 }
 
 // onAddAction adds an empty action item row under the item; it is stored
@@ -228,7 +233,26 @@ func newActionRow(u *App, a model.ActionItem, box *fyne.Container, locked bool) 
 
 // save stores the action item once it says what is to be done.
 func (r *actionRow) save() {
-	a := r.a
+	a := r.read(r.a)
+	if a.ID == "" && a.What == "" {
+		return // nothing to keep yet
+	}
+	err := a.Validate()
+	sent := a
+	if err == nil {
+		err = r.u.db.SaveActionItem(r.a, &a)
+	}
+	showErr(r.msg, err)
+	if err == nil {
+		showStored(r.who, sent.Who, a.Who)
+		showStored(r.what, sent.What, a.What)
+		r.a = r.read(a) // what the fields show is what the next save edits
+	}
+}
+
+// read is a with what the row's fields hold; a wrong date keeps a's and
+// shows why.
+func (r *actionRow) read(a model.ActionItem) model.ActionItem {
 	a.Who, a.What = r.who.Text, r.what.Text
 	d, err := model.ParseDate(r.due.Text)
 	showErr(r.dueErr, err)
@@ -236,20 +260,7 @@ func (r *actionRow) save() {
 		a.Due = d
 	}
 	a.Done = r.done.Checked
-	if a.ID == "" && a.What == "" {
-		return // nothing to keep yet
-	}
-	err = a.Validate()
-	sent := a
-	if err == nil {
-		err = r.u.db.SaveActionItem(&a, storage.EditOf(r.a))
-	}
-	showErr(r.msg, err)
-	if err == nil {
-		showStored(r.who, sent.Who, a.Who)
-		showStored(r.what, sent.What, a.What)
-		r.a = a
-	}
+	return a
 }
 
 // onDelete removes the action item, after asking when it is stored.
@@ -291,10 +302,11 @@ func newCarriedRow(u *App, a model.ActionItem, box *fyne.Container) *actionRow {
 	r.done = widget.NewCheck(text, func(done bool) {
 		x := r.a
 		x.Done = done
-		err := u.db.SaveActionItem(&x, storage.EditOf(r.a))
+		err := u.db.SaveActionItem(r.a, &x)
 		showErr(r.msg, err)
 		if err == nil {
 			r.a = x
+			r.a.Done = r.done.Checked // as the box shows it
 		}
 	})
 	setChecked(r.done, a.Done)

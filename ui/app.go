@@ -225,7 +225,7 @@ func (u *App) onNewCouncil() {
 			return
 		}
 		c := model.Council{Name: name.Text, Area: area.Text}
-		if err := u.db.SaveCouncil(&c); err != nil {
+		if err := u.db.SaveCouncil(model.Council{}, &c); err != nil {
 			u.showError(err)
 			return
 		}

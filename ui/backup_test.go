@@ -23,7 +23,7 @@ func TestBackupNowAndRestore(t *testing.T) {
 	})
 
 	later := model.Member{CouncilID: council, Name: "Kom til efter kopien", Role: model.RoleMember}
-	if err := db.SaveMember(&later); err != nil {
+	if err := db.SaveMember(model.Member{}, &later); err != nil {
 		t.Fatal(err)
 	}
 	u.confirmRestore(path)

@@ -68,7 +68,7 @@ func (d *councilDialog) onSave() {
 	}
 	c := d.c
 	c.Name, c.Area, c.AnnualGrant = d.name.Text, d.area.Text, grant
-	if err := d.u.db.SaveCouncil(&c); err != nil {
+	if err := d.u.db.SaveCouncil(d.c, &c); err != nil {
 		showErr(d.msg, err)
 		d.dlg.Show()
 		return

@@ -15,7 +15,7 @@ import (
 func TestEditAndDeleteCouncil(t *testing.T) {
 	u, db, council := withCouncil(t)
 	other := model.Council{Name: "Tølløse Lokalråd"}
-	if err := db.SaveCouncil(&other); err != nil {
+	if err := db.SaveCouncil(model.Council{}, &other); err != nil {
 		t.Fatal(err)
 	}
 	u.openCouncil(council)

@@ -19,9 +19,9 @@ func TestWelcomeEnrolsAndFetches(t *testing.T) {
 	// The first laptop has the council's data on the server already.
 	first := hub.laptop(t, council)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Bænke ved søen", Status: model.WishDraft}
-	ok(t, first.SaveBudgetWish(&w))
+	ok(t, first.SaveBudgetWish(model.BudgetWish{}, &w))
 	p := model.Project{CouncilID: council, Title: "Shelter ved mosen", Status: model.ProjectIdea}
-	ok(t, first.SaveProject(&p))
+	ok(t, first.SaveProject(model.Project{}, &p))
 	_, err := exchange.Sync(context.Background(), first, "")
 	ok(t, err)
 

@@ -589,7 +589,8 @@ func hintLabel(text string) fyne.CanvasObject {
 
 // showStored puts a value that came from elsewhere in its field: after a
 // save, what was stored differs from what was sent only where another
-// device's edit was kept or merged in (storage.EditOf).
+// device's edit was kept or merged in (every storage Save takes what the
+// editor loaded).
 func showStored(e *entry, sent, stored string) {
 	if sent != stored {
 		setText(e, stored)

@@ -210,7 +210,34 @@ func (e *meetingEditor) save() {
 	if e.locked {
 		return
 	}
-	m := e.m
+	m := e.read(e.m)
+	if err := m.Validate(); err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	sent := m
+	if err := e.u.db.SaveMeeting(e.m, &m); err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	showErr(e.msg, nil)
+	showStored(e.title, sent.Title, m.Title)
+	showStored(e.place, sent.Place, m.Place)
+	showStored(e.attendees, sent.Attendees, m.Attendees)
+	showStored(e.apologies, sent.Apologies, m.Apologies)
+	if !sent.Start.Equal(m.Start) {
+		setText(e.date, model.ShortDate(m.Start))
+		setText(e.clock, model.Clock(m.Start))
+	}
+	e.heading.SetText(model.MeetingTitle(m, current()))
+	e.m = e.read(m) // what the fields show is what the next save edits
+	e.updateTimePlan()
+	e.s.refreshList()
+}
+
+// read is m with what the editor's fields hold; a wrong date or time keeps
+// m's and shows why.
+func (e *meetingEditor) read(m model.Meeting) model.Meeting {
 	m.Kind = e.kindValue()
 	if i := e.status.SelectedIndex(); i >= 0 {
 		m.Status = model.MeetingStatuses[i]
@@ -231,28 +258,7 @@ func (e *meetingEditor) save() {
 			m.Start = t.UTC()
 		}
 	}
-	if err := m.Validate(); err != nil {
-		showErr(e.msg, err)
-		return
-	}
-	sent := m
-	if err := e.u.db.SaveMeeting(&m, storage.EditOf(e.m)); err != nil {
-		showErr(e.msg, err)
-		return
-	}
-	showErr(e.msg, nil)
-	showStored(e.title, sent.Title, m.Title)
-	showStored(e.place, sent.Place, m.Place)
-	showStored(e.attendees, sent.Attendees, m.Attendees)
-	showStored(e.apologies, sent.Apologies, m.Apologies)
-	if !sent.Start.Equal(m.Start) {
-		setText(e.date, model.ShortDate(m.Start))
-		setText(e.clock, model.Clock(m.Start))
-	}
-	e.m = m
-	e.heading.SetText(model.MeetingTitle(m, current()))
-	e.updateTimePlan()
-	e.s.refreshList()
+	return m
 }
 
 // onStatus saves a new status. Approving locks the minutes, so it asks
@@ -287,12 +293,12 @@ func (e *meetingEditor) onStatus() {
 func (e *meetingEditor) setStatus(st model.MeetingStatus) {
 	m := e.m
 	m.Status = st
-	if err := e.u.db.SaveMeeting(&m); err != nil {
+	if err := e.u.db.SaveMeeting(e.m, &m); err != nil {
 		showErr(e.msg, err)
 		return
 	}
-	e.m = m
 	setSelected(e.status, label(m.Status))
+	e.m = e.read(m) // what the fields show is what the next save edits
 	e.s.replace(m)
 	e.s.list.Refresh()
 	if m.Status == model.MeetingApproved {
@@ -306,7 +312,7 @@ func (e *meetingEditor) onReopen() {
 		lang.L("The minutes were approved. Reopen them for changes?"), func() {
 			m := e.m
 			m.Status = model.MeetingHeld
-			if err := e.u.db.SaveMeeting(&m); err != nil {
+			if err := e.u.db.SaveMeeting(e.m, &m); err != nil {
 				showErr(e.msg, err)
 				return
 			}
@@ -417,7 +423,7 @@ func (e *meetingEditor) updateTimePlan() {
 func (e *meetingEditor) onAddItem() {
 	e.u.saver.flush()
 	it := model.AgendaItem{CouncilID: e.m.CouncilID, MeetingID: e.m.ID, Title: lang.L("New item"), Kind: model.ItemInformation, Minutes: 10}
-	if err := e.u.db.SaveAgendaItem(&it); err != nil {
+	if err := e.u.db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
 		showErr(e.msg, err)
 		return
 	}
@@ -490,7 +496,7 @@ func (e *meetingEditor) onAGMAgenda() {
 	e.u.saver.flush()
 	for _, t := range model.AGMAgenda {
 		it := model.AgendaItem{CouncilID: e.m.CouncilID, MeetingID: e.m.ID, Title: t, Kind: model.ItemDecision, Minutes: 10}
-		if err := e.u.db.SaveAgendaItem(&it); err != nil {
+		if err := e.u.db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
 			showErr(e.msg, err)
 			break
 		}

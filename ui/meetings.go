@@ -148,7 +148,7 @@ func (s *meetingsScreen) onNew() {
 		Status:    model.MeetingPlanned,
 		Start:     time.Date(d.Year(), d.Month(), d.Day(), 19, 30, 0, 0, model.Copenhagen).UTC(),
 	}
-	if err := s.u.db.SaveMeeting(&m); err != nil {
+	if err := s.u.db.SaveMeeting(model.Meeting{}, &m); err != nil {
 		showErr(s.msg, err)
 		return
 	}

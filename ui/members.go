@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
-	"lokalraad/storage"
 )
 
 // membersScreen is the Medlemmer tab: the board and the editor of the
@@ -97,7 +96,7 @@ func (s *membersScreen) leave() {
 func (s *membersScreen) onNew() {
 	s.leave()
 	m := model.Member{CouncilID: s.u.councilID, Name: lang.L("New member"), Role: model.RoleMember}
-	if err := s.u.db.SaveMember(&m); err != nil {
+	if err := s.u.db.SaveMember(model.Member{}, &m); err != nil {
 		showErr(s.msg, err)
 		return
 	}
@@ -175,8 +174,9 @@ func (e *memberEditor) build() fyne.CanvasObject {
 	return container.NewBorder(toolbar, nil, nil, nil, newVScroll(container.NewVBox(form, e.msg)))
 }
 
-func (e *memberEditor) save() {
-	m := e.m
+// read is m with what the editor's fields hold; a wrong date keeps m's
+// and shows why.
+func (e *memberEditor) read(m model.Member) model.Member {
 	m.Name = e.name.Text
 	if i := e.role.SelectedIndex(); i >= 0 {
 		m.Role = model.Roles[i]
@@ -196,15 +196,20 @@ func (e *memberEditor) save() {
 	}
 	m.Phone = e.phone.Text
 	m.Email = e.email.Text
+	return m
+}
+
+func (e *memberEditor) save() {
+	m := e.read(e.m)
 	err := m.Validate()
 	if err == nil {
-		err = e.u.db.SaveMember(&m, storage.EditOf(e.m))
+		err = e.u.db.SaveMember(e.m, &m)
 	}
 	showErr(e.msg, err)
 	if err != nil {
 		return
 	}
-	e.m = m
+	e.m = e.read(m) // what the fields show is what the next save edits
 	e.s.refresh()
 }
 

@@ -30,7 +30,7 @@ type editKind[T any] struct {
 	id      func(T) string
 	row     func(T) (title, sub string)
 	create  func() T
-	save    func(*T) error
+	save    func(loaded T, x *T) error // loaded: as the editor read it; zero when new
 	remove  func(id string) error
 	// deleteTitle and deleteQuestion ask before deleting an item (its title).
 	deleteTitle    string
@@ -138,7 +138,8 @@ func (p *editPane[T]) close() {
 func (p *editPane[T]) onNew() {
 	p.u.saver.flush()
 	x := p.k.create()
-	if err := p.k.save(&x); err != nil {
+	var none T
+	if err := p.k.save(none, &x); err != nil {
 		showErr(p.msg, err)
 		return
 	}
@@ -182,19 +183,25 @@ func (e *itemEditor[T]) build() fyne.CanvasObject {
 }
 
 // save stores what the fields hold; a field typed wrong keeps the stored
-// value and shows why.
+// value and shows why. It is an edit of what the fields showed before, so
+// a field nobody typed in keeps what a sync brought meanwhile.
 func (e *itemEditor[T]) save() {
-	x := e.x
-	for _, read := range e.f.reads {
-		read(&x)
-	}
-	err := e.p.k.save(&x)
+	x := e.read(e.x)
+	err := e.p.k.save(e.x, &x)
 	showErr(e.msg, err)
 	if err != nil {
 		return
 	}
-	e.x = x
+	e.x = e.read(x) // what the fields show is what the next save edits
 	e.p.refreshList()
+}
+
+// read is x with what the fields hold.
+func (e *itemEditor[T]) read(x T) T {
+	for _, read := range e.f.reads {
+		read(&x)
+	}
+	return x
 }
 
 func (e *itemEditor[T]) onDelete() {

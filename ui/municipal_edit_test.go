@@ -20,7 +20,7 @@ func staffUI(t *testing.T) (*App, *storage.DB) {
 	t.Helper()
 	db := newTestDB(t)
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
-	ok(t, db.SaveCouncil(&c))
+	ok(t, db.SaveCouncil(model.Council{}, &c))
 	ok(t, db.SetMeta(storage.MetaStaff, "1"))
 	u := newTestUI(t, db)
 	u.tabs.SelectIndex(6)
@@ -204,7 +204,7 @@ func TestStaffEditsDeadlineContactAnnouncement(t *testing.T) {
 // Deleting asks first; "Nej" keeps the pool, "Ja" deletes it.
 func TestStaffDeleteAsksFirst(t *testing.T) {
 	u, db := staffUI(t)
-	ok(t, db.SavePool(&model.Pool{Name: "Fællesskabspuljen", Available: 2000000, OpenAllYear: true}))
+	ok(t, db.SavePool(model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", Available: 2000000, OpenAllYear: true}))
 	u.municipal.refresh()
 	p := pane[model.Pool](t, u, 0)
 	if len(p.items) != 1 {
@@ -239,8 +239,8 @@ func TestCouncilHasNoEditors(t *testing.T) {
 	for _, enrolled := range []bool{false, true} {
 		db := newTestDB(t)
 		c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
-		ok(t, db.SaveCouncil(&c))
-		ok(t, db.SavePool(&model.Pool{Name: "Fællesskabspuljen", OpenAllYear: true}))
+		ok(t, db.SaveCouncil(model.Council{}, &c))
+		ok(t, db.SavePool(model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", OpenAllYear: true}))
 		if enrolled {
 			for k, v := range map[string]string{storage.MetaServer: "http://127.0.0.1:1", storage.MetaToken: "dev.secret", storage.MetaCouncil: c.ID} {
 				ok(t, db.SetMeta(k, v))

@@ -147,9 +147,10 @@ func (s *overviewScreen) refresh() {
 	s.dlList.Refresh()
 }
 
-func (s *overviewScreen) onDone(a model.ActionItem, done bool) {
+func (s *overviewScreen) onDone(loaded model.ActionItem, done bool) {
+	a := loaded
 	a.Done = done
-	if err := s.u.db.SaveActionItem(&a); err != nil {
+	if err := s.u.db.SaveActionItem(loaded, &a); err != nil {
 		s.u.showError(err)
 	}
 	s.refresh()

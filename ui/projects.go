@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
-	"lokalraad/storage"
 )
 
 // projectsScreen is the Projekter tab: the projects and the editor of the
@@ -116,7 +115,7 @@ func (s *projectsScreen) leave() {
 func (s *projectsScreen) onNew() {
 	s.leave()
 	p := model.Project{CouncilID: s.u.councilID, Title: lang.L("New project"), Status: model.ProjectIdea}
-	if err := s.u.db.SaveProject(&p); err != nil {
+	if err := s.u.db.SaveProject(model.Project{}, &p); err != nil {
 		showErr(s.msg, err)
 		return
 	}
@@ -253,8 +252,9 @@ func (e *projectEditor) setMemberOptions() {
 	setSelected(e.responsible, sel)
 }
 
-func (e *projectEditor) save() {
-	p := e.p
+// read is p with what the editor's fields hold; a wrong date keeps p's and
+// shows why.
+func (e *projectEditor) read(p model.Project) model.Project {
 	p.Title = e.title.Text
 	p.Description = e.description.Text
 	p.WorkingGroup = e.workingGroup.Text
@@ -279,10 +279,15 @@ func (e *projectEditor) save() {
 		showErr(e.endErr, err)
 	}
 	p.Progress = int(e.progress.Value)
+	return p
+}
+
+func (e *projectEditor) save() {
+	p := e.read(e.p)
 	err := p.Validate()
 	sent := p
 	if err == nil {
-		err = e.u.db.SaveProject(&p, storage.EditOf(e.p))
+		err = e.u.db.SaveProject(e.p, &p)
 	}
 	showErr(e.msg, err)
 	if err != nil {
@@ -291,7 +296,7 @@ func (e *projectEditor) save() {
 	showStored(e.title, sent.Title, p.Title)
 	showStored(e.description, sent.Description, p.Description)
 	showStored(e.workingGroup, sent.WorkingGroup, p.WorkingGroup)
-	e.p = p
+	e.p = e.read(p) // what the fields show is what the next save edits
 	e.s.refreshList()
 }
 
@@ -406,8 +411,9 @@ func newLineRow(e *projectEditor, l model.BudgetLine) *lineRow {
 	return r
 }
 
-func (r *lineRow) save() {
-	l := r.l
+// read is l with what the row's fields hold; a wrong amount keeps l's and
+// shows why.
+func (r *lineRow) read(l model.BudgetLine) model.BudgetLine {
 	l.Text = r.text.Text
 	if r.kind.SelectedIndex() == 1 {
 		l.Kind = model.LineOwn
@@ -419,16 +425,21 @@ func (r *lineRow) save() {
 	if err == nil {
 		l.Amount = v
 	}
+	return l
+}
+
+func (r *lineRow) save() {
+	l := r.read(r.l)
 	if l.ID == "" && l.Text == "" {
 		return
 	}
-	err = l.Validate()
+	err := l.Validate()
 	if err == nil {
-		err = r.e.u.db.SaveBudgetLine(&l, storage.EditOf(r.l))
+		err = r.e.u.db.SaveBudgetLine(r.l, &l)
 	}
 	showErr(r.msg, err)
 	if err == nil {
-		r.l = l
+		r.l = r.read(l) // what the fields show is what the next save edits
 		r.e.updateTotals()
 	}
 }
@@ -514,8 +525,9 @@ func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
 	return r
 }
 
-func (r *appRow) save() {
-	a := r.a
+// read is a with what the row's fields hold; a field typed wrong keeps a's
+// value and shows why.
+func (r *appRow) read(a model.FundingApplication) model.FundingApplication {
 	a.Pool = r.pool.Text
 	if i := r.status.SelectedIndex(); i >= 0 {
 		a.Status = model.ApplicationStatuses[i]
@@ -546,16 +558,21 @@ func (r *appRow) save() {
 		ferr = joinErrs(errs)
 	}
 	showErr(r.fieldErr, ferr)
+	return a
+}
+
+func (r *appRow) save() {
+	a := r.read(r.a)
 	if a.ID == "" && a.Pool == "" {
 		return
 	}
 	err := a.Validate()
 	if err == nil {
-		err = r.e.u.db.SaveFundingApplication(&a, storage.EditOf(r.a))
+		err = r.e.u.db.SaveFundingApplication(r.a, &a)
 	}
 	showErr(r.msg, err)
 	if err == nil {
-		r.a = a
+		r.a = r.read(a) // what the fields show is what the next save edits
 		r.e.updateTotals()
 	}
 }

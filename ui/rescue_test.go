@@ -27,7 +27,7 @@ func TestRescueRestoresNewestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := db.SaveCouncil(&c); err != nil {
+	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.AutoBackup(); err != nil {

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
-	"lokalraad/storage"
 )
 
 // staffScreen is the municipality's view on a staff device: every
@@ -220,7 +219,23 @@ func (e *answerEditor) build() fyne.CanvasObject {
 
 // save stores the answer; a wish with an answer is besvaret.
 func (e *answerEditor) save() {
-	w := e.w
+	w := e.read(e.w)
+	err := w.Validate()
+	if err == nil {
+		err = e.u.db.SaveBudgetWish(e.w, &w)
+	}
+	showErr(e.msg, err)
+	if err != nil {
+		return
+	}
+	e.status.SetText(label(w.Status))
+	e.s.update(w)
+	e.w = e.read(w) // what the fields show is what the next save edits
+}
+
+// read is w with the answer the fields hold; a wrong amount keeps w's and
+// shows why.
+func (e *answerEditor) read(w model.BudgetWish) model.BudgetWish {
 	if i := e.answer.SelectedIndex(); i >= 0 {
 		w.Answer = model.Answers[i]
 	}
@@ -233,15 +248,5 @@ func (e *answerEditor) save() {
 	if w.Answer != model.AnswerNone {
 		w.Status = model.WishAnswered
 	}
-	err = w.Validate()
-	if err == nil {
-		err = e.u.db.SaveBudgetWish(&w, storage.EditOf(e.w))
-	}
-	showErr(e.msg, err)
-	if err != nil {
-		return
-	}
-	e.w = w
-	e.status.SetText(label(w.Status))
-	e.s.update(w)
+	return w
 }

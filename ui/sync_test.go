@@ -36,7 +36,7 @@ func newTestHub(t *testing.T) *testHub {
 func (h *testHub) council(t *testing.T, name string) string {
 	t.Helper()
 	c := model.Council{Name: name}
-	if err := h.db.SaveCouncil(&c); err != nil {
+	if err := h.db.SaveCouncil(model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	return c.ID
@@ -83,7 +83,7 @@ func TestEnrolFromSettings(t *testing.T) {
 	u, db, _ := withCouncil(t)
 	stopSync(t, u)
 	w := model.BudgetWish{CouncilID: u.councilID, Year: 2027, Title: "Ny sti til skolen", Status: model.WishDraft}
-	ok(t, db.SaveBudgetWish(&w))
+	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
 
 	if !strings.Contains(u.sync.state.Text, "Ikke forbundet med kommunens server") {
 		t.Errorf("status before enrolment: %q", u.sync.state.Text)
@@ -118,7 +118,7 @@ func TestEnrolFromSettings(t *testing.T) {
 
 	// An edit goes up on "Synkronisér nu".
 	w2 := model.BudgetWish{CouncilID: u.councilID, Year: 2027, Title: "Bænke ved søen", Status: model.WishDraft}
-	ok(t, db.SaveBudgetWish(&w2))
+	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w2))
 	test.Tap(u.sync.nowBtn)
 	eventually(t, "the new wish on the server", func() bool {
 		ws, err := hub.db.BudgetWishes(hubCouncil, 0)
@@ -134,7 +134,7 @@ func TestEnrolFromSettings(t *testing.T) {
 func TestUnreachableServer(t *testing.T) {
 	db := newTestDB(t)
 	c := model.Council{Name: "Tølløse Lokalråd"}
-	ok(t, db.SaveCouncil(&c))
+	ok(t, db.SaveCouncil(model.Council{}, &c))
 	gone := httptest.NewServer(nil)
 	addr := gone.URL
 	gone.Close()
@@ -168,9 +168,9 @@ func twoReplicas(t *testing.T) (a, b *storage.DB, council string, wish model.Bud
 	t.Helper()
 	a, b = newTestDB(t), newTestDB(t)
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	ok(t, a.SaveCouncil(&c))
+	ok(t, a.SaveCouncil(model.Council{}, &c))
 	wish = model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny sti", Justification: "Børnene cykler på vejen.\nDer er ingen fortov.\n", Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(&wish))
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &wish))
 	exchangeOps(t, a, b, c.ID)
 	return a, b, c.ID, wish
 }
@@ -195,8 +195,8 @@ func TestConflictsView(t *testing.T) {
 	wa, wb := w, w
 	wa.Title = "Ny sti til skolen"
 	wb.Title = "Sti til skolen og hallen"
-	ok(t, a.SaveBudgetWish(&wa))
-	ok(t, b.SaveBudgetWish(&wb))
+	ok(t, a.SaveBudgetWish(w, &wa))
+	ok(t, b.SaveBudgetWish(w, &wb))
 	exchangeOps(t, a, b, council)
 	cs, err := a.Conflicts(council)
 	ok(t, err)
@@ -252,8 +252,8 @@ func TestConflictMergedByHand(t *testing.T) {
 	wa, wb := w, w
 	wa.Justification = "Børnene cykler på vejen hver morgen.\nDer er ingen fortov.\n"
 	wb.Justification = "Skolebørnene cykler på vejen.\nDer er ingen fortov.\n"
-	ok(t, a.SaveBudgetWish(&wa))
-	ok(t, b.SaveBudgetWish(&wb))
+	ok(t, a.SaveBudgetWish(w, &wa))
+	ok(t, b.SaveBudgetWish(w, &wb))
 	exchangeOps(t, a, b, council)
 
 	u := newTestUI(t, a)
@@ -285,13 +285,13 @@ func TestStaffAnswersWish(t *testing.T) {
 	var ids []string
 	for _, name := range []string{"Jyderup Lokalråd", "Tølløse Lokalråd"} {
 		c := model.Council{Name: name}
-		ok(t, db.SaveCouncil(&c))
+		ok(t, db.SaveCouncil(model.Council{}, &c))
 		ids = append(ids, c.ID)
 	}
 	w := model.BudgetWish{CouncilID: ids[1], Year: 2027, Title: "Ny legeplads", Estimate: 5000000, Status: model.WishSubmitted}
-	ok(t, db.SaveBudgetWish(&w))
+	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
 	draft := model.BudgetWish{CouncilID: ids[0], Year: 2027, Title: "Kladde", Status: model.WishDraft}
-	ok(t, db.SaveBudgetWish(&draft))
+	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &draft))
 	ok(t, db.SetMeta(storage.MetaStaff, "1"))
 
 	u := newTestUI(t, db)
@@ -348,7 +348,7 @@ func TestAnswerReachesCouncil(t *testing.T) {
 
 	laptop := hub.laptop(t, council)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Ny sti til skolen", Estimate: 12000000, Status: model.WishSubmitted}
-	ok(t, laptop.SaveBudgetWish(&w))
+	ok(t, laptop.SaveBudgetWish(model.BudgetWish{}, &w))
 	_, err := exchange.Sync(ctx, laptop, "")
 	ok(t, err)
 
@@ -396,11 +396,11 @@ func TestAnswerReachesCouncil(t *testing.T) {
 func TestMunicipalInfo(t *testing.T) {
 	u, db, _ := withCouncil(t) // Jyderup
 	now := time.Now()
-	ok(t, db.SavePool(&model.Pool{Name: "Fællesskabspuljen", Description: "Små fællesskabsprojekter.", Available: 2000000, OpenAllYear: true}))
-	ok(t, db.SaveDeadline(&model.MunicipalDeadline{Title: "Budgethøring 2027", Date: now.AddDate(0, 1, 0), Kind: "Budgethøring"}))
-	ok(t, db.SaveContact(&model.Contact{Name: "Anne Fælles-skaber", Role: "Fælles-skaber", Phone: "72 36 36 36", Areas: []string{"Jyderup"}}))
-	ok(t, db.SaveContact(&model.Contact{Name: "Bo Andetsted", Role: "Fælles-skaber", Areas: []string{"Tølløse"}}))
-	ok(t, db.SaveAnnouncement(&model.Announcement{Title: "Nyt fra kommunen", Text: "Dialogmødet flyttes.", Date: now}))
+	ok(t, db.SavePool(model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", Description: "Små fællesskabsprojekter.", Available: 2000000, OpenAllYear: true}))
+	ok(t, db.SaveDeadline(model.MunicipalDeadline{}, &model.MunicipalDeadline{Title: "Budgethøring 2027", Date: now.AddDate(0, 1, 0), Kind: "Budgethøring"}))
+	ok(t, db.SaveContact(model.Contact{}, &model.Contact{Name: "Anne Fælles-skaber", Role: "Fælles-skaber", Phone: "72 36 36 36", Areas: []string{"Jyderup"}}))
+	ok(t, db.SaveContact(model.Contact{}, &model.Contact{Name: "Bo Andetsted", Role: "Fælles-skaber", Areas: []string{"Tølløse"}}))
+	ok(t, db.SaveAnnouncement(model.Announcement{}, &model.Announcement{Title: "Nyt fra kommunen", Text: "Dialogmødet flyttes.", Date: now}))
 	u.tabs.SelectIndex(6)
 	info := u.municipal.info
 	if info == nil || len(info.panes) != 4 {
@@ -433,7 +433,7 @@ func TestEditsSyncAfterPause(t *testing.T) {
 	eventually(t, "the first sync", func() bool { return strings.HasPrefix(u.sync.state.Text, "Sidst synkroniseret") })
 
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Shelter ved mosen", Status: model.WishDraft}
-	ok(t, db.SaveBudgetWish(&w))
+	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
 	eventually(t, "the edit on the server", func() bool {
 		ws, err := hub.db.BudgetWishes(council, 0)
 		return err == nil && len(ws) == 1 && ws[0].Title == "Shelter ved mosen"

@@ -45,7 +45,7 @@ func withCouncil(t *testing.T) (*App, *storage.DB, string) {
 	t.Helper()
 	db := newTestDB(t)
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
-	if err := db.SaveCouncil(&c); err != nil {
+	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	u := newTestUI(t, db)
@@ -391,7 +391,7 @@ func TestLanguage(t *testing.T) {
 func withCouncilLang(t *testing.T) (*App, *storage.DB, string) {
 	db := newTestDB(t)
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := db.SaveCouncil(&c); err != nil {
+	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	u := New(test.NewApp(), db)
@@ -700,12 +700,12 @@ func TestSearchHitsNameTheirMeeting(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := model.Meeting{CouncilID: cid, Kind: model.MeetingBoard, Status: model.MeetingHeld, Title: title, Start: start.UTC()}
-		if err := db.SaveMeeting(&m); err != nil {
+		if err := db.SaveMeeting(model.Meeting{}, &m); err != nil {
 			t.Fatal(err)
 		}
 		for i, text := range items {
 			it := model.AgendaItem{CouncilID: cid, MeetingID: m.ID, Title: "Punkt " + strconv.Itoa(i+1), Kind: model.ItemInformation, Minutes: 10, Notes: text}
-			if err := db.SaveAgendaItem(&it); err != nil {
+			if err := db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -763,7 +763,7 @@ func TestOverdueActionsMarked(t *testing.T) {
 	u, db, cid := withCouncil(t)
 	fixClock(u)
 	m := model.Meeting{CouncilID: cid, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: mustDate(t, "01.11.2026").UTC()}
-	if err := db.SaveMeeting(&m); err != nil {
+	if err := db.SaveMeeting(model.Meeting{}, &m); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range []model.ActionItem{
@@ -773,7 +773,7 @@ func TestOverdueActionsMarked(t *testing.T) {
 		{What: "Ingen frist"},
 	} {
 		a.CouncilID, a.MeetingID = cid, m.ID
-		if err := db.SaveActionItem(&a); err != nil {
+		if err := db.SaveActionItem(model.ActionItem{}, &a); err != nil {
 			t.Fatal(err)
 		}
 	}

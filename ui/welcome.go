@@ -82,7 +82,7 @@ func (s *welcomeScreen) onCreate() {
 		showErr(s.msg, err)
 		return
 	}
-	if err := s.u.db.SaveCouncil(&c); err != nil {
+	if err := s.u.db.SaveCouncil(model.Council{}, &c); err != nil {
 		showErr(s.msg, err)
 		return
 	}

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
-	"lokalraad/storage"
 )
 
 // wishesScreen is the Budgetønsker tab: a budget year's wishes in priority
@@ -154,7 +153,7 @@ func (s *wishesScreen) closeEditor() {
 func (s *wishesScreen) onNew() {
 	s.u.saver.flush()
 	w := model.BudgetWish{CouncilID: s.u.councilID, Year: s.year, Title: lang.L("New budget wish"), Status: model.WishDraft}
-	if err := s.u.db.SaveBudgetWish(&w); err != nil {
+	if err := s.u.db.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
 		showErr(s.msg, err)
 		return
 	}
@@ -252,8 +251,9 @@ func wrapLabel(s string) *widget.Label {
 	return l
 }
 
-func (e *wishEditor) save() {
-	w := e.w
+// read is w with what the editor's fields hold; a wrong estimate keeps w's
+// and shows why.
+func (e *wishEditor) read(w model.BudgetWish) model.BudgetWish {
 	w.Title = e.title.Text
 	w.Category = e.category.Text
 	w.Justification = e.justification.Text
@@ -265,10 +265,15 @@ func (e *wishEditor) save() {
 	if err == nil {
 		w.Estimate = v
 	}
-	err = w.Validate()
+	return w
+}
+
+func (e *wishEditor) save() {
+	w := e.read(e.w)
+	err := w.Validate()
 	sent := w
 	if err == nil {
-		err = e.u.db.SaveBudgetWish(&w, storage.EditOf(e.w))
+		err = e.u.db.SaveBudgetWish(e.w, &w)
 	}
 	showErr(e.msg, err)
 	if err != nil {
@@ -276,7 +281,7 @@ func (e *wishEditor) save() {
 	}
 	showStored(e.title, sent.Title, w.Title)
 	showStored(e.justification, sent.Justification, w.Justification)
-	e.w = w
+	e.w = e.read(w) // what the fields show is what the next save edits
 	e.s.refreshList()
 }
 

@@ -177,7 +177,7 @@ func councilAdd(args []string, stdout, stderr io.Writer) error {
 	}
 	defer db.Close()
 	c := model.Council{Name: *name}
-	if err := db.SaveCouncil(&c); err != nil {
+	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Lokalrådet %q er oprettet.\n%s\n", c.Name, c.ID)

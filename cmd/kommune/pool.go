@@ -41,7 +41,7 @@ func poolAdd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.SavePool(&p); err != nil {
+	if err := db.SavePool(model.Pool{}, &p); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Puljen %q er oprettet.\n%s\n", p.Name, p.ID)

@@ -102,7 +102,7 @@ func TestWorkbookRoundTripByCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := model.Council{Name: "Tølløse Lokalråd"}
-	if err := db.SaveCouncil(&c); err != nil {
+	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -27,7 +27,7 @@ func TestSyncAndBundleCommands(t *testing.T) {
 	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	defer srv.Close()
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := hub.SaveCouncil(&c); err != nil {
+	if err := hub.SaveCouncil(model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	_, code, _ := hub.AddDevice("a", c.ID, false)
@@ -84,7 +84,7 @@ func TestSyncAndBundleCommands(t *testing.T) {
 	}
 	other := filepath.Join(dir, "other.db")
 	odb, _ := storage.Open(other)
-	odb.SaveCouncil(&model.Council{Name: "Tornved"})
+	odb.SaveCouncil(model.Council{}, &model.Council{Name: "Tornved"})
 	odb.Close()
 	if err := runBundle(ctx, []string{"import", "--db", other, file}, &out, &errb); err == nil || !strings.Contains(err.Error(), "andet lokalråd") {
 		t.Errorf("foreign bundle: %v", err)

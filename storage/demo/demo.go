@@ -37,7 +37,7 @@ func (w *writer) do(err error) {
 func Council(db *storage.DB, now time.Time) (string, error) {
 	w := &writer{db: db}
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup", AnnualGrant: 30_000_00}
-	w.do(db.SaveCouncil(&c))
+	w.do(db.SaveCouncil(model.Council{}, &c))
 	if w.err != nil {
 		return "", w.err
 	}
@@ -55,7 +55,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		members[i].CouncilID = c.ID
 		members[i].TermStart = at(year-1, 3, 1, 0, 0)
 		members[i].TermEnd = at(year+1, 3, 1, 0, 0)
-		w.do(db.SaveMember(&members[i]))
+		w.do(db.SaveMember(model.Member{}, &members[i]))
 	}
 	names := "Karen Østergaard\nSøren Ærenlund\nŁukasz Nowak\nŞule Yılmaz\nŐdön Kovács"
 
@@ -64,7 +64,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		Description:   "To sheltere og en bålplads ved søen, bygget af frivillige, til skoler, spejdere og alle andre.",
 		ResponsibleID: members[1].ID, WorkingGroup: "Søren Ærenlund\nŐdön Kovács\nJyderup Spejderne",
 		Start: at(year, 4, 1, 0, 0), End: at(year, 10, 31, 0, 0), Progress: 35}
-	w.do(db.SaveProject(&shelter))
+	w.do(db.SaveProject(model.Project{}, &shelter))
 	for _, l := range []model.BudgetLine{
 		{Text: "Tømmer og tagpap", Kind: model.LineExpense, Amount: 68_500_00},
 		{Text: "Bålplads og bænke", Kind: model.LineExpense, Amount: 24_000_00},
@@ -72,25 +72,25 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		{Text: "Lokalrådets egen kasse", Kind: model.LineOwn, Amount: 15_000_00},
 	} {
 		l.CouncilID, l.ProjectID = c.ID, shelter.ID
-		w.do(db.SaveBudgetLine(&l))
+		w.do(db.SaveBudgetLine(model.BudgetLine{}, &l))
 	}
-	w.do(db.SaveFundingApplication(&model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
+	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
 		Pool: "Lokalområdernes Udviklingspulje", Deadline: at(year+1, 3, 1, 0, 0), Applied: 50_000_00,
 		Status: model.ApplicationDraft, VolunteerHours: 150}))
-	w.do(db.SaveFundingApplication(&model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
+	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
 		Pool: "Friluftsrådet", Deadline: at(year, 9, 15, 0, 0), Applied: 25_000_00, Granted: 20_000_00,
 		Status: model.ApplicationPartly, VolunteerHours: 150}))
 
 	byfest := model.Project{CouncilID: c.ID, Title: "Jyderup Byfest", Status: model.ProjectRunning,
 		Description:   "Byfest i august med loppemarked, musik og fællesspisning på torvet.",
 		ResponsibleID: members[0].ID, Start: at(year, 8, 20, 0, 0), End: at(year, 8, 22, 0, 0), Progress: 80}
-	w.do(db.SaveProject(&byfest))
-	w.do(db.SaveBudgetLine(&model.BudgetLine{CouncilID: c.ID, ProjectID: byfest.ID, Text: "Scene og lyd", Kind: model.LineExpense, Amount: 18_000_00}))
-	w.do(db.SaveFundingApplication(&model.FundingApplication{CouncilID: c.ID, ProjectID: byfest.ID,
+	w.do(db.SaveProject(model.Project{}, &byfest))
+	w.do(db.SaveBudgetLine(model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: byfest.ID, Text: "Scene og lyd", Kind: model.LineExpense, Amount: 18_000_00}))
+	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: byfest.ID,
 		Pool: "Fællesskabspuljen", Deadline: at(year, 5, 1, 0, 0), Applied: 15_000_00, Granted: 15_000_00, Status: model.ApplicationGranted}))
 	sti := model.Project{CouncilID: c.ID, Title: "Stiforbindelse til Kalundborgvej", Status: model.ProjectIdea,
 		Description: "Sikker sti for skolebørn mellem Nyvang og skolen."}
-	w.do(db.SaveProject(&sti))
+	w.do(db.SaveProject(model.Project{}, &sti))
 
 	// A year of board meetings, the last one still to come.
 	var meetings []model.Meeting
@@ -113,7 +113,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		if approve {
 			m.Status = model.MeetingHeld
 		}
-		w.do(db.SaveMeeting(&m))
+		w.do(db.SaveMeeting(model.Meeting{}, &m))
 		items := []model.AgendaItem{
 			{Title: "Godkendelse af dagsorden", Kind: model.ItemDecision, Minutes: 5, Decision: "Dagsordenen blev godkendt."},
 			{Title: "Godkendelse af referat fra sidste møde", Kind: model.ItemDecision, Minutes: 5, Decision: "Referatet blev godkendt uden bemærkninger."},
@@ -142,20 +142,21 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 			}
 		}
 		for j := range items {
-			w.do(db.SaveAgendaItem(&items[j]))
+			w.do(db.SaveAgendaItem(model.AgendaItem{}, &items[j]))
 		}
 		if m.Status != model.MeetingPlanned && len(items) > 2 {
-			w.do(db.SaveActionItem(&model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: items[2].ID,
+			w.do(db.SaveActionItem(model.ActionItem{}, &model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: items[2].ID,
 				Who: members[i%len(members)].Name, What: fmt.Sprintf("Følg op på %s", items[2].Title),
 				Due: m.Start.AddDate(0, 0, 30), Done: i < 3, DoneAt: m.Start.AddDate(0, 0, 20)}))
 		}
 		if approve {
+			held := m
 			m.Status, m.ApprovedAt = model.MeetingApproved, m.Start.AddDate(0, 2, 0)
-			w.do(db.SaveMeeting(&m))
+			w.do(db.SaveMeeting(held, &m))
 		}
 		meetings = append(meetings, m)
 	}
-	w.do(db.SaveActionItem(&model.ActionItem{CouncilID: c.ID, MeetingID: meetings[4].ID, Who: "Karen Østergaard",
+	w.do(db.SaveActionItem(model.ActionItem{}, &model.ActionItem{CouncilID: c.ID, MeetingID: meetings[4].ID, Who: "Karen Østergaard",
 		What: "Book Forsamlingshuset til borgermødet", Due: now.AddDate(0, 0, 10)}))
 
 	// Budget wishes for next year.
@@ -169,10 +170,10 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		{Title: "Istandsættelse af gadekæret", Category: "Natur", Estimate: 75_000_00, Status: model.WishDraft},
 	} {
 		bw.CouncilID, bw.Year, bw.Rank = c.ID, year+1, i+1
-		w.do(db.SaveBudgetWish(&bw))
+		w.do(db.SaveBudgetWish(model.BudgetWish{}, &bw))
 	}
 	// Last year's wishes, answered by the municipality.
-	w.do(db.SaveBudgetWish(&model.BudgetWish{CouncilID: c.ID, Year: year, Rank: 1, Title: "Fartdæmpning på Søndergade",
+	w.do(db.SaveBudgetWish(model.BudgetWish{}, &model.BudgetWish{CouncilID: c.ID, Year: year, Rank: 1, Title: "Fartdæmpning på Søndergade",
 		Category: "Trafiksikkerhed", Estimate: 220_000_00, Status: model.WishAnswered, Answer: model.AnswerPartly,
 		AnswerText: "Byrådet har afsat midler til to bump i 2026.", Granted: 120_000_00}))
 	if w.err != nil {
@@ -208,35 +209,35 @@ func Large(db *storage.DB, now time.Time, size LargeSize, progress func(done, to
 	w := &writer{db: db}
 	for ci := 0; ci < size.Councils && w.err == nil; ci++ {
 		c := model.Council{Name: fmt.Sprintf("Lokalområde %02d", ci+1), Area: fmt.Sprintf("Område %02d", ci+1), AnnualGrant: int64(20_000_00 + rng.IntN(20)*1_000_00)}
-		w.do(db.SaveCouncil(&c))
+		w.do(db.SaveCouncil(model.Council{}, &c))
 		for i := 0; i < 9; i++ {
-			w.do(db.SaveMember(&model.Member{CouncilID: c.ID, Name: fmt.Sprintf("Medlem %d af råd %d", i+1, ci+1), Role: model.Roles[min(i, len(model.Roles)-1)]}))
+			w.do(db.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: fmt.Sprintf("Medlem %d af råd %d", i+1, ci+1), Role: model.Roles[min(i, len(model.Roles)-1)]}))
 		}
 		for y := 0; y < size.Years && w.err == nil; y++ {
 			year := now.Year() - size.Years + 1 + y
 			for month := 1; month <= 12; month++ {
 				m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Start: at(year, time.Month(month), 10, 19, 0),
 					Place: "Forsamlingshuset", Status: model.MeetingHeld, Attendees: "Medlem 1\nMedlem 2\nMedlem 3"}
-				w.do(db.SaveMeeting(&m))
+				w.do(db.SaveMeeting(model.Meeting{}, &m))
 				for k := 0; k < 8; k++ {
 					it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: text(3), Kind: model.ItemKinds[k%3], Minutes: 10,
 						Background: text(30), Notes: text(40), Decision: text(10)}
-					w.do(db.SaveAgendaItem(&it))
+					w.do(db.SaveAgendaItem(model.AgendaItem{}, &it))
 					if k%4 == 0 {
-						w.do(db.SaveActionItem(&model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: it.ID, Who: "Medlem 1",
+						w.do(db.SaveActionItem(model.ActionItem{}, &model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: it.ID, Who: "Medlem 1",
 							What: text(6), Due: m.Start.AddDate(0, 1, 0), Done: year < now.Year(), DoneAt: m.Start.AddDate(0, 0, 20)}))
 					}
 				}
 			}
 			for p := 0; p < 4; p++ {
 				pr := model.Project{CouncilID: c.ID, Title: text(3), Description: text(50), Status: model.ProjectStatuses[rng.IntN(len(model.ProjectStatuses))], Progress: rng.IntN(101)}
-				w.do(db.SaveProject(&pr))
-				w.do(db.SaveBudgetLine(&model.BudgetLine{CouncilID: c.ID, ProjectID: pr.ID, Text: text(2), Kind: model.LineExpense, Amount: int64(rng.IntN(200_000)) * 100}))
-				w.do(db.SaveFundingApplication(&model.FundingApplication{CouncilID: c.ID, ProjectID: pr.ID, Pool: "Udviklingspuljen",
+				w.do(db.SaveProject(model.Project{}, &pr))
+				w.do(db.SaveBudgetLine(model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: pr.ID, Text: text(2), Kind: model.LineExpense, Amount: int64(rng.IntN(200_000)) * 100}))
+				w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: pr.ID, Pool: "Udviklingspuljen",
 					Deadline: at(year, 3, 1, 0, 0), Applied: 50_000_00, Status: model.ApplicationSent}))
 			}
 			for k := 0; k < 5; k++ {
-				w.do(db.SaveBudgetWish(&model.BudgetWish{CouncilID: c.ID, Year: year, Rank: k + 1, Title: text(4), Justification: text(30),
+				w.do(db.SaveBudgetWish(model.BudgetWish{}, &model.BudgetWish{CouncilID: c.ID, Year: year, Rank: k + 1, Title: text(4), Justification: text(30),
 					Category: model.WishCategories[k%len(model.WishCategories)], Estimate: int64(rng.IntN(1_000_000)) * 100, Status: model.WishSubmitted}))
 			}
 			if progress != nil {

@@ -22,19 +22,19 @@ func TestErasurePropagates(t *testing.T) {
 	syncOK(t, b)
 
 	karen := model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair, Phone: "20 11 22 33", Email: "karen@example.dk"}
-	ok(t, a.SaveMember(&karen))
+	ok(t, a.SaveMember(model.Member{}, &karen))
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour),
 		Attendees: "Karen Østergaard\nSøren"}
-	ok(t, a.SaveMeeting(&m))
+	ok(t, a.SaveMeeting(model.Meeting{}, &m))
 	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision,
 		Notes: "Karen Østergaard fremlagde tegningerne.", Decision: "Shelteret bygges."}
-	ok(t, a.SaveAgendaItem(&it))
+	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
 	syncOK(t, a)
 	syncOK(t, b)
 	// Laptop b edits the minutes too, so the history holds ops of both.
 	it2, _ := b.AgendaItem(it.ID)
 	it2.Notes += "\nKaren Østergaard svarer på spørgsmål."
-	ok(t, b.SaveAgendaItem(&it2))
+	ok(t, b.SaveAgendaItem(storage.Overwriting(b, it2), &it2))
 	syncOK(t, b)
 	syncOK(t, a)
 

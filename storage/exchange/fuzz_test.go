@@ -56,10 +56,10 @@ func FuzzReadBundle(f *testing.F) {
 		f.Fatal(err)
 	}
 	c := model.Council{Name: "Jyderup"}
-	if err := db.SaveCouncil(&c); err != nil {
+	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
 		f.Fatal(err)
 	}
-	db.SaveMember(&model.Member{CouncilID: c.ID, Name: "Łukasz", Role: model.RoleMember})
+	db.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Łukasz", Role: model.RoleMember})
 	var buf bytes.Buffer
 	if _, err := WriteBundle(&buf, db, c.ID); err != nil {
 		f.Fatal(err)

@@ -45,15 +45,15 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 
 	pool := model.Pool{Name: "Lokalområdernes Udviklingspulje", Available: 200_000_00, MaxPerApp: 50_000_00, Deadline: time.Date(2027, 3, 1, 0, 0, 0, 0, model.Copenhagen),
 		Rules: "Projektet skal i alt være på mindst 100.000 kr.\n"}
-	ok(t, staff.SavePool(&pool))
-	ok(t, staff.SaveDeadline(&model.MunicipalDeadline{Title: "Høringssvar, budget 2028", Date: time.Date(2027, 8, 30, 0, 0, 0, 0, model.Copenhagen), Kind: "Budgethøring"}))
-	ok(t, staff.SaveContact(&model.Contact{Name: "Ida Ørsted", Role: "Fælles-skaber", Email: "ida@holbaek.dk", Areas: []string{"Jyderup"}}))
-	ok(t, staff.SaveAnnouncement(&model.Announcement{Title: "Velkommen", Text: "Puljerne er åbne.", Date: time.Date(2026, 11, 26, 0, 0, 0, 0, model.Copenhagen)}))
+	ok(t, staff.SavePool(model.Pool{}, &pool))
+	ok(t, staff.SaveDeadline(model.MunicipalDeadline{}, &model.MunicipalDeadline{Title: "Høringssvar, budget 2028", Date: time.Date(2027, 8, 30, 0, 0, 0, 0, model.Copenhagen), Kind: "Budgethøring"}))
+	ok(t, staff.SaveContact(model.Contact{}, &model.Contact{Name: "Ida Ørsted", Role: "Fælles-skaber", Email: "ida@holbaek.dk", Areas: []string{"Jyderup"}}))
+	ok(t, staff.SaveAnnouncement(model.Announcement{}, &model.Announcement{Title: "Velkommen", Text: "Puljerne er åbne.", Date: time.Date(2026, 11, 26, 0, 0, 0, 0, model.Copenhagen)}))
 	syncOK(t, staff)
 	// The hub's own edits (the kommune CLI) travel too.
-	ok(t, h.db.SavePool(&model.Pool{Name: "Fællesskabspuljen", MaxPerApp: 20_000_00, OpenAllYear: true}))
+	ok(t, h.db.SavePool(model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", MaxPerApp: 20_000_00, OpenAllYear: true}))
 	// The council's own ops interleave with the municipality's.
-	ok(t, a.SaveMember(&model.Member{CouncilID: jyderup, Name: "Åse", Role: model.RoleChair}))
+	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: jyderup, Name: "Åse", Role: model.RoleChair}))
 	syncOK(t, a)
 	syncOK(t, other)
 	syncOK(t, a)
@@ -81,7 +81,7 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 	// A council's device may not write them, however it tries.
 	p := pool
 	p.Name = "Vores egen pulje"
-	if err := a.SavePool(&p); !errors.Is(err, storage.ErrMunicipalOnly) {
+	if err := a.SavePool(storage.Overwriting(a, p), &p); !errors.Is(err, storage.ErrMunicipalOnly) {
 		t.Errorf("council laptop saved a pool: %v", err)
 	}
 	before, _ := h.db.HubSequence()
@@ -117,7 +117,7 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 
 	// Staff edits and deletes; every device follows.
 	pool.Deadline = time.Date(2027, 3, 15, 0, 0, 0, 0, model.Copenhagen)
-	ok(t, staff.SavePool(&pool))
+	ok(t, staff.SavePool(storage.Overwriting(staff, pool), &pool))
 	ds, _ := staff.Deadlines()
 	ok(t, staff.DeleteDeadline(ds[0].ID))
 	syncOK(t, staff)
@@ -159,7 +159,7 @@ func TestMunicipalDataByBundle(t *testing.T) {
 	h := newHub(t)
 	council := h.council(t, "Jyderup")
 	pool := model.Pool{CouncilID: model.MunicipalityID, Name: "Fællesskabspuljen", Available: 200_000_00, MaxPerApp: 20_000_00, OpenAllYear: true}
-	ok(t, h.db.SavePool(&pool))
+	ok(t, h.db.SavePool(model.Pool{}, &pool))
 
 	var out bytes.Buffer
 	_, err := WriteBundle(&out, h.db, council)

@@ -51,10 +51,10 @@ func TestRestoreCatchesUpBySync(t *testing.T) {
 
 	ada := model.Member{CouncilID: council, Name: "Ada Ærø", Role: model.RoleChair}
 	bo := model.Member{CouncilID: council, Name: "Bo Østergaard", Role: model.RoleMember}
-	ok(t, a.SaveMember(&ada))
-	ok(t, a.SaveMember(&bo))
+	ok(t, a.SaveMember(model.Member{}, &ada))
+	ok(t, a.SaveMember(model.Member{}, &bo))
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now, Place: "Hallen"}
-	ok(t, a.SaveMeeting(&m))
+	ok(t, a.SaveMeeting(model.Meeting{}, &m))
 	syncOK(t, a)
 	syncOK(t, b)
 
@@ -64,14 +64,14 @@ func TestRestoreCatchesUpBySync(t *testing.T) {
 
 	// After the backup: a adds, edits and deletes, and syncs; b edits too.
 	cy := model.Member{CouncilID: council, Name: "Cy Åkjær", Role: model.RoleMember}
-	ok(t, a.SaveMember(&cy))
+	ok(t, a.SaveMember(model.Member{}, &cy))
 	m.Place = "Skolen"
-	ok(t, a.SaveMeeting(&m))
+	ok(t, a.SaveMeeting(storage.Overwriting(a, m), &m))
 	ok(t, a.DeleteMember(bo.ID))
 	syncOK(t, a)
 	seqBeforeLoss, _ := a.Meta("seq")
 	dan := model.Member{CouncilID: council, Name: "Dan Ødegård", Role: model.RoleSecretary}
-	ok(t, b.SaveMember(&dan))
+	ok(t, b.SaveMember(model.Member{}, &dan))
 	syncOK(t, b)
 
 	// The laptop's database is restored from the backup.
@@ -88,7 +88,7 @@ func TestRestoreCatchesUpBySync(t *testing.T) {
 
 	// A new edit after the restore, then sync.
 	eva := model.Member{CouncilID: council, Name: "Eva Ærenlund", Role: model.RoleMember}
-	ok(t, a.SaveMember(&eva))
+	ok(t, a.SaveMember(model.Member{}, &eva))
 	syncOK(t, a)
 	syncOK(t, b)
 
@@ -123,7 +123,7 @@ func TestRestoreCatchesUpBySync(t *testing.T) {
 	// The next edit on b reaches a, and a's next edit sorts after
 	// everything it has seen.
 	dan.Phone = "20 30 40 50"
-	ok(t, b.SaveMember(&dan))
+	ok(t, b.SaveMember(storage.Overwriting(b, dan), &dan))
 	syncOK(t, b)
 	syncOK(t, a)
 	if got, _ := member(t, a, council, dan.ID); got.Phone != "20 30 40 50" {
@@ -139,12 +139,12 @@ func TestRestoreOverDamagedDatabase(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	path := a.Path()
-	ok(t, a.SaveMember(&model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
+	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
 	syncOK(t, a)
 	backup := filepath.Join(t.TempDir(), "jyderup.db")
 	ok(t, a.Backup(backup))
 	lost := model.Member{CouncilID: council, Name: "Efter kopien", Role: model.RoleMember}
-	ok(t, a.SaveMember(&lost))
+	ok(t, a.SaveMember(model.Member{}, &lost))
 	syncOK(t, a)
 	ok(t, a.Close())
 	ok(t, writeGarbage(path))
@@ -157,7 +157,7 @@ func TestRestoreOverDamagedDatabase(t *testing.T) {
 		t.Errorf("seq after restoring over a damaged database = %d, want a jump past 1<<32", n)
 	}
 	fresh := model.Member{CouncilID: council, Name: "Ny", Role: model.RoleMember}
-	ok(t, a.SaveMember(&fresh))
+	ok(t, a.SaveMember(model.Member{}, &fresh))
 	syncOK(t, a)
 	for _, id := range []string{lost.ID, fresh.ID} {
 		if _, found := member(t, a, council, id); !found {
@@ -176,7 +176,7 @@ func TestReusedOpIDRefused(t *testing.T) {
 	council := h.council(t, "Jyderup Lokalråd")
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
-	ok(t, a.SaveMember(&model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
+	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
 	syncOK(t, a)
 	ops, err := a.CouncilOps(council)
 	ok(t, err)

@@ -21,12 +21,12 @@ func answeredWish(t *testing.T) (h *hub, a *storage.DB, council string, w model.
 	staff := h.laptop(t, "staff", "", 0)
 	syncOK(t, a)
 	w = model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(&w))
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, staff)
 	sw, _ := staff.BudgetWishes(council, 0)
 	sw[0].Answer, sw[0].AnswerText, sw[0].Granted, sw[0].Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered
-	ok(t, staff.SaveBudgetWish(&sw[0]))
+	ok(t, staff.SaveBudgetWish(storage.Overwriting(staff, sw[0]), &sw[0]))
 	syncOK(t, staff)
 	syncOK(t, a)
 	token, _ := a.Meta(storage.MetaToken)
@@ -81,7 +81,7 @@ func TestReviewCouncilCannotClearAnswer(t *testing.T) {
 	}
 	// The creation of a wish still goes through, also when resent.
 	w2 := model.BudgetWish{CouncilID: council, Year: 2028, Title: "Bænke", Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(&w2))
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w2))
 	ops, err := a.PendingOps(council, 100)
 	ok(t, err)
 	ok(t, push(ops))
@@ -94,7 +94,7 @@ func TestReviewCouncilCannotClearAnswer(t *testing.T) {
 func TestReviewCouncilScrubCannotRewriteMunicipality(t *testing.T) {
 	h, a, council, _, push := answeredWish(t)
 	staff := h.laptop(t, "staff2", "", 0)
-	ok(t, staff.SavePool(&model.Pool{Name: "Puljen", Rules: "Regler\n", OpenAllYear: true}))
+	ok(t, staff.SavePool(model.Pool{}, &model.Pool{Name: "Puljen", Rules: "Regler\n", OpenAllYear: true}))
 	syncOK(t, staff)
 	syncOK(t, a)
 	ops, err := h.db.CouncilOps("")
