@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -42,6 +43,7 @@ type syncer struct {
 
 	// UI goroutine only.
 	started bool
+	asking  bool // the link question is on screen
 	running bool
 	lastErr error // the last sync's error in this session
 	synced  bool  // a sync ran in this session
@@ -106,8 +108,45 @@ func (s *syncer) start() {
 	if s.started || s.ctx.Err() != nil || !s.enrolment().enrolled {
 		return
 	}
+	if s.askLink() {
+		return // it starts once the question is answered
+	}
 	s.started = true
 	go s.loop(s.ctx)
+}
+
+// askLink asks, when an enrolment left the question, whether the council
+// made on this computer joins the server's council (nothing is synced
+// until it is answered), and reports whether it asked. The answer is
+// stored, then the council is shown and sync starts.
+func (s *syncer) askLink() bool {
+	u := s.u
+	q, asked, err := exchange.PendingLink(u.db)
+	if err != nil || !asked {
+		return false // an error is the sync's to report
+	}
+	if s.asking {
+		return true
+	}
+	s.asking = true
+	args := map[string]any{"Local": q.Local.Name, "Server": q.ServerName}
+	d := dialog.NewConfirm(lang.L("Link the local council?"),
+		lang.L("Do you want to link the council «{{.Local}}» with «{{.Server}}» at the municipality? Everything in «{{.Local}}» on this computer is then sent to the municipality and becomes part of «{{.Server}}», also on the council's other computers. Choose «Keep apart» to keep it on this computer only.", args),
+		func(yes bool) {
+			s.asking = false
+			if err := exchange.AnswerLink(u.db, yes); err != nil {
+				u.showError(err)
+				return
+			}
+			if s.settings != nil {
+				s.settings.showStatus()
+			}
+			u.afterEnrol(q.Server)
+		}, u.win)
+	d.SetConfirmText(lang.L("Link"))
+	d.SetDismissText(lang.L("Keep apart"))
+	d.Show()
+	return true
 }
 
 // stop ends background sync and cancels a sync in flight (the window
@@ -292,6 +331,8 @@ func syncErrText(err error) string {
 		return lang.L("This computer is not enrolled with the municipality's server. Enter the server's address and the enrolment code in Settings.")
 	case errors.Is(err, storage.ErrRevoked):
 		return lang.L("The municipality has blocked this computer. Ask the municipality for a new enrolment code.")
+	case errors.Is(err, exchange.ErrLinkUnanswered):
+		return lang.L("Answer first whether the local council on this computer is to be linked with the council at the municipality.")
 	case errors.Is(err, storage.ErrUnauthorized):
 		return lang.L("The server does not know this computer. Enrol it again with a new code from the municipality.")
 	case errors.As(err, &re) && re.Code == "clock":
@@ -521,6 +562,9 @@ func (s *syncer) enrol(server, code string, first bool, done func(exchange.Enrol
 			fyne.Do(func() { done(resp, errors.New(enrolErrText(err))) })
 			return
 		}
+		if _, asked, _ := exchange.PendingLink(s.u.db); asked {
+			first = false // nothing is fetched before the question is answered
+		}
 		if first {
 			if _, err := s.syncOnce(s.ctx); err != nil {
 				msg := lang.L("The computer is enrolled, but the data could not be fetched yet: {{.Reason}} Lokalråd keeps trying.",
@@ -551,6 +595,9 @@ func enrolErrText(err error) string {
 // council made here before enrolment takes the server's id) and starts
 // background sync, which syncs at once.
 func (u *App) afterEnrol(council string) {
+	if u.sync.askLink() {
+		return // shown again once answered
+	}
 	if council != "" && u.tabs != nil {
 		if _, err := u.db.Council(council); err == nil {
 			u.openCouncil(council)

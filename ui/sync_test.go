@@ -75,8 +75,8 @@ func ok(t *testing.T, err error) {
 	}
 }
 
-// Enrolling from the settings links the council made here to the server's,
-// sends its data up and says so in the status bar.
+// Enrolling from the settings links the council made here to the server's
+// once the user says yes, sends its data up and says so in the status bar.
 func TestEnrolFromSettings(t *testing.T) {
 	hub := newTestHub(t)
 	hubCouncil := hub.council(t, "Jyderup Lokalråd")
@@ -97,6 +97,16 @@ func TestEnrolFromSettings(t *testing.T) {
 	test.Type(st.code, hub.code(t, hubCouncil))
 	test.Tap(st.enrol)
 
+	// The council here has data: linking it waits for a yes.
+	eventually(t, "the question whether to link", func() bool {
+		top := u.win.Canvas().Overlays().Top()
+		return top != nil && strings.Contains(texts(top), "Vil du forbinde rådet «Jyderup Lokalråd» med «Jyderup Lokalråd» hos kommunen?")
+	})
+	if ws, _ := hub.db.BudgetWishes(hubCouncil, 0); len(ws) != 0 {
+		t.Errorf("sent before the answer: %+v", ws)
+	}
+	test.Tap(overlayButton(t, u, "Forbind"))
+
 	eventually(t, "status bar says synced", func() bool {
 		return strings.HasPrefix(u.sync.state.Text, "Sidst synkroniseret ") &&
 			strings.Contains(u.sync.pending.Text, "Alle ændringer er sendt")
@@ -107,9 +117,11 @@ func TestEnrolFromSettings(t *testing.T) {
 	if u.councilID != hubCouncil {
 		t.Errorf("the council shown is %s, want the server's %s", u.councilID, hubCouncil)
 	}
-	if !strings.Contains(st.status.Text, "Tilmeldt for Jyderup Lokalråd") {
+	u.onSettings() // opened again: the council's name, now that it is linked
+	if st := u.sync.settings; !strings.Contains(st.status.Text, "Tilmeldt for Jyderup Lokalråd") {
 		t.Errorf("settings say %q", st.status.Text)
 	}
+	test.Tap(overlayButton(t, u, "Annullér"))
 	ws, err := hub.db.BudgetWishes(hubCouncil, 0)
 	ok(t, err)
 	if len(ws) != 1 || ws[0].Title != "Ny sti til skolen" {

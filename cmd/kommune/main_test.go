@@ -7,10 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"lokalraad/model"
 	"lokalraad/storage"
-	"lokalraad/storage/demo"
 	"lokalraad/storage/exchange"
 )
 
@@ -51,10 +50,18 @@ func TestServeAndAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if _, err := demo.Council(a, time.Now()); err != nil {
+	// A council typed in on the laptop before enrolment, linked on a yes.
+	own := model.Council{Name: "Jyderup Lokalråd"}
+	if err := a.SaveCouncil(model.Council{}, &own); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: own.ID, Name: "Karen Østergaard", Role: model.RoleChair}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := exchange.Enroll(ctx, a, url, code1); err != nil {
+		t.Fatal(err)
+	}
+	if err := exchange.AnswerLink(a, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := exchange.Sync(ctx, a, ""); err != nil {

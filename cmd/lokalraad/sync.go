@@ -13,16 +13,20 @@ import (
 	"lokalraad/storage/exchange"
 )
 
-// runSync is `lokalraad sync --db PATH [--server URL --code CODE]`: enrol
-// with the code on first use (remembering the server and this computer's
-// secret in the database), then push and pull. It fails with a plain
-// Danish message.
+// runSync is `lokalraad sync --db PATH [--server URL --code CODE]
+// [--link | --no-link]`: enrol with the code on first use (remembering the
+// server and this computer's secret in the database), then push and pull.
+// A council of this computer's own with data joins the server's council
+// only with --link (--no-link keeps it apart); until one is given nothing
+// is synced. It fails with a plain Danish message.
 func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lokalraad sync", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "", "databasefil (påkrævet)")
 	server := fs.String("server", "", "kommunens server, fx https://lokalraad.holbaek.dk (første gang)")
 	code := fs.String("code", "", "tilmeldingskoden fra kommunen (første gang)")
+	link := fs.Bool("link", false, "forbind lokalrådet på denne computer med rådet hos kommunen og send dets data dertil")
+	noLink := fs.Bool("no-link", false, "hold lokalrådet på denne computer adskilt fra rådet hos kommunen")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,6 +52,9 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		} else {
 			fmt.Fprintf(stdout, "Tilmeldt %s.\n", resp.CouncilName)
 		}
+	}
+	if err := answerLink(db, *link, *noLink); err != nil {
+		return err
 	}
 	res, err := exchange.Sync(ctx, db, *server)
 	if err != nil {
@@ -139,4 +146,22 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "%d ændringer for %s skrevet til %s.\n", h.Count, h.CouncilName, *out)
 	return nil
+}
+
+// answerLink answers, from --link or --no-link, whether the council made
+// on this computer joins the server's; with neither it asks for one.
+func answerLink(db *storage.DB, link, noLink bool) error {
+	q, asked, err := exchange.PendingLink(db)
+	if err != nil || !asked {
+		return err
+	}
+	switch {
+	case link && noLink:
+		return errors.New("angiv enten --link eller --no-link, ikke begge")
+	case !link && !noLink:
+		return fmt.Errorf("lokalrådet %q på denne computer har data. Skal det forbindes med %q hos kommunen? "+
+			"Kør igen med --link for at sende dets data til kommunen som %q, eller med --no-link for at holde det adskilt på denne computer",
+			q.Local.Name, q.ServerName, q.ServerName)
+	}
+	return exchange.AnswerLink(db, link)
 }

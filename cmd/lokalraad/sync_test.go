@@ -39,7 +39,16 @@ func TestSyncAndBundleCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The laptop holds the demo and a council of its own with data.
 	if _, err := demo.Council(a, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	own := model.Council{Name: "Jyderup Borgerforening"}
+	if err := a.SaveCouncil(model.Council{}, &own); err != nil {
+		t.Fatal(err)
+	}
+	karen := model.Member{CouncilID: own.ID, Name: "Karen Østergaard", Role: model.RoleChair}
+	if err := a.SaveMember(model.Member{}, &karen); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
@@ -52,14 +61,23 @@ func TestSyncAndBundleCommands(t *testing.T) {
 		t.Errorf("wrong code: %v", err)
 	}
 	out.Reset()
-	if err := runSync(ctx, []string{"--db", pathA, "--server", srv.URL, "--code", code}, &out, &errb); err != nil {
-		t.Fatal(err)
+	// Enrolled, but the council of its own joins the server's only with
+	// --link: until then nothing is synced.
+	err = runSync(ctx, []string{"--db", pathA, "--server", srv.URL, "--code", code}, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), `"Jyderup Borgerforening" på denne computer har data`) || !strings.Contains(err.Error(), "--link") {
+		t.Errorf("enrolling with a council of its own: %v", err)
 	}
 	if !strings.Contains(out.String(), "Tilmeldt Jyderup Lokalråd") {
 		t.Errorf("output: %s", out.String())
 	}
-	if err := runSync(ctx, []string{"--db", pathA}, &out, &errb); err != nil {
+	if ms, _ := hub.Members(c.ID); len(ms) != 0 {
+		t.Errorf("sent before --link: %+v", ms)
+	}
+	if err := runSync(ctx, []string{"--db", pathA, "--link"}, &out, &errb); err != nil {
 		t.Fatal(err)
+	}
+	if ms, _ := hub.Members(c.ID); len(ms) != 1 || ms[0].Name != "Karen Østergaard" {
+		t.Errorf("the hub's members after --link: %+v (the demo's must stay on the laptop)", ms)
 	}
 	if err := runSync(ctx, []string{"--db", pathB, "--server", srv.URL, "--code", code2}, &out, &errb); err != nil {
 		t.Fatal(err)

@@ -176,10 +176,24 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 	w.do(db.SaveBudgetWish(model.BudgetWish{}, &model.BudgetWish{CouncilID: c.ID, Year: year, Rank: 1, Title: "Fartdæmpning på Søndergade",
 		Category: "Trafiksikkerhed", Estimate: 220_000_00, Status: model.WishAnswered, Answer: model.AnswerPartly,
 		AnswerText: "Byrådet har afsat midler til to bump i 2026.", Granted: 120_000_00}))
+	w.do(db.SetMeta(metaDemo, c.ID))
 	if w.err != nil {
 		return "", fmt.Errorf("demo-lokalråd: %w", w.err)
 	}
 	return c.ID, nil
+}
+
+// metaDemo holds the id of the demo council written on this computer.
+const metaDemo = "sync_demo_council"
+
+// Is tells whether council is the demo council Council wrote on this
+// computer. The demo is example data: it is never linked with a council at
+// the municipality, nor sent there. (A demo written before Council marked
+// it is a council with data like any other: enrolling asks before linking
+// it.)
+func Is(db *storage.DB, council string) (bool, error) {
+	id, err := db.Meta(metaDemo)
+	return id != "" && id == council, err
 }
 
 // LargeSize describes a generated data set.

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"lokalraad/model"
 	"lokalraad/storage"
 )
 
@@ -100,9 +99,9 @@ func call(ctx context.Context, method, u, token string, body any, out any) error
 }
 
 // Enroll trades a one-time code for this device's secret and remembers the
-// server. A council created on this computer before enrolment (the demo,
-// say) is linked to the server's council, so its data goes up on the first
-// sync.
+// server. A council created on this computer before enrolment may become
+// the server's council, so that its data goes up on the first sync: see
+// afterEnroll (the demo never does; one with data waits for AnswerLink).
 func Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (EnrollResponse, error) {
 	serverURL = strings.TrimRight(serverURL, "/")
 	if _, err := url.ParseRequestURI(serverURL); err != nil || serverURL == "" {
@@ -112,39 +111,8 @@ func Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (Enroll
 	if err := call(ctx, http.MethodPost, serverURL+"/v1/enroll", "", EnrollRequest{Code: code, Replica: db.DeviceID()}, &resp); err != nil {
 		return resp, err
 	}
-	if resp.Council != "" {
-		councils, err := db.Councils()
-		if err != nil {
-			return resp, err
-		}
-		have := false
-		for _, c := range councils {
-			have = have || c.ID == resp.Council
-		}
-		if !have && len(councils) == 1 {
-			if err := db.LinkCouncil(councils[0].ID, resp.Council); err != nil {
-				return resp, err
-			}
-			if err := db.SetMeta(MetaLinked, "1"); err != nil {
-				return resp, err
-			}
-			// Only the municipality answers budget wishes: answers in data
-			// made before enrolment (the demo's) never go up.
-			if _, err := db.RewriteUnsynced(resp.Council, func(c storage.Change) (any, bool) {
-				if c.Table != "budget_wishes" || !MunicipalField(c) {
-					return nil, false
-				}
-				switch c.Field {
-				case "granted":
-					return int64(0), true
-				case "status":
-					return string(model.WishSubmitted), true
-				}
-				return "", true
-			}); err != nil {
-				return resp, err
-			}
-		}
+	if err := afterEnroll(db, resp.Council, resp.CouncilName); err != nil {
+		return resp, err
 	}
 	staff := ""
 	if resp.Staff {
@@ -165,7 +133,11 @@ func Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (Enroll
 // duplication. serverURL "" means the remembered server. The outcome is
 // remembered for the status bar (storage.MetaLast, storage.MetaError).
 func Sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error) {
-	res, err := sync(ctx, db, serverURL)
+	err := linkAnswered(db)
+	var res Result
+	if err == nil {
+		res, err = sync(ctx, db, serverURL)
+	}
 	if err != nil {
 		db.SetMeta(storage.MetaError, err.Error())
 		return res, err

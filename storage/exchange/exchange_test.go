@@ -127,17 +127,15 @@ func syncOK(t testing.TB, db *storage.DB) Result {
 	return r
 }
 
-// The demo council made before enrolment goes up; a second laptop gets
-// everything; three laptops edit concurrently and sync in every order.
+// A council made before enrolment goes up once linked; a second laptop
+// gets everything; three laptops edit concurrently and sync in every order.
 func TestEndToEnd(t *testing.T) {
 	h := newHub(t)
 	council := h.council(t, "Jyderup Lokalråd")
 
 	a := open(t, "a", 0)
-	_, err := demo.Council(a, now)
-	ok(t, err)
-	_, err = Enroll(context.Background(), a, h.url, h.code(t, council))
-	ok(t, err)
+	ownCouncil(t, a)
+	enrolLinking(t, a, h, council)
 	if r := syncOK(t, a); r.Pushed == 0 {
 		t.Fatal("nothing pushed")
 	}
@@ -332,10 +330,8 @@ func TestResumeAfterCutOff(t *testing.T) {
 	h := newHub(t)
 	council := h.council(t, "Jyderup")
 	a := open(t, "a", 0)
-	_, err := demo.Council(a, now)
-	ok(t, err)
-	_, err = Enroll(context.Background(), a, h.url, h.code(t, council))
-	ok(t, err)
+	ownCouncil(t, a)
+	enrolLinking(t, a, h, council)
 	PushBatch, h.srv.PageSize = 7, 13
 	defer func() { PushBatch = 500 }()
 	// Cut the connection off after a few requests, then go on.
@@ -449,8 +445,7 @@ func oneFieldBytes(t testing.TB, years int) int64 {
 	ok(t, demo.Large(a, now, demo.LargeSize{Councils: 1, Years: years}, nil))
 	cs, _ := a.Councils()
 	council := h.council(t, "x")
-	_, err := Enroll(context.Background(), a, h.url, h.code(t, council))
-	ok(t, err)
+	enrolLinking(t, a, h, council)
 	syncOK(t, a)
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, b)
@@ -473,8 +468,7 @@ func BenchmarkOneFieldSync(b *testing.B) {
 	a := open(b, "a", 0)
 	ok(b, demo.Large(a, now, demo.LargeSize{Councils: 1, Years: 10}, nil))
 	council := h.council(b, "x")
-	_, err := Enroll(context.Background(), a, h.url, h.code(b, council))
-	ok(b, err)
+	enrolLinking(b, a, h, council)
 	start := time.Now()
 	syncOK(b, a)
 	first := time.Since(start)
@@ -527,12 +521,10 @@ func TestWireRoundTrip(t *testing.T) {
 // conflict, kept for a person.
 func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
 	h := newHub(t)
-	a := open(t, "early", -time.Hour) // the demo was made before the server's council
-	_, err := demo.Council(a, now)
-	ok(t, err)
+	a := open(t, "early", -time.Hour) // made before the server's council
+	ownCouncil(t, a)
 	council := h.council(t, "Jyderup Lokalråd")
-	_, err = Enroll(context.Background(), a, h.url, h.code(t, council))
-	ok(t, err)
+	enrolLinking(t, a, h, council)
 	syncOK(t, a)
 	syncOK(t, a)
 	cs, err := a.Conflicts(council)
@@ -551,11 +543,9 @@ func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
 	// Different names on the two sides: one conflict, on the name only.
 	h2 := newHub(t)
 	b := open(t, "early2", -time.Hour)
-	_, err = demo.Council(b, now)
-	ok(t, err)
+	ownCouncil(t, b)
 	council2 := h2.council(t, "Jyderup Lokalforum")
-	_, err = Enroll(context.Background(), b, h2.url, h2.code(t, council2))
-	ok(t, err)
+	enrolLinking(t, b, h2, council2)
 	syncOK(t, b)
 	cs, _ = b.Conflicts(council2)
 	if len(cs) != 1 || cs[0].Field != "name" {

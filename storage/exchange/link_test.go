@@ -1,0 +1,159 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+	"lokalraad/storage/demo"
+)
+
+// ownCouncil writes the demo's data set as a council of this computer's
+// own, as a council typed in before enrolment would hold: the demo's mark
+// is taken off, so it links like any other.
+func ownCouncil(t testing.TB, db *storage.DB) string {
+	t.Helper()
+	id, err := demo.Council(db, now)
+	ok(t, err)
+	ok(t, db.SetMeta("sync_demo_council", "")) // storage/demo's mark
+	return id
+}
+
+// enrolLinking enrols db for council and answers yes to linking the
+// council made on it.
+func enrolLinking(t testing.TB, db *storage.DB, h *hub, council string) {
+	t.Helper()
+	_, err := Enroll(context.Background(), db, h.url, h.code(t, council))
+	ok(t, err)
+	ok(t, AnswerLink(db, true))
+}
+
+// Found testing issue 8: a laptop that still held the demo council,
+// enrolled for a real council, linked the demo into it: its fake members
+// went up and the demo's name replaced the real council's at the hub. The
+// demo is never linked nor sent; the real council is as the hub had it.
+func TestEnrolNeverLinksTheDemo(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Tølløse Lokalråd")
+	real := model.Member{CouncilID: council, Name: "Mette Hansen", Role: model.RoleChair}
+	ok(t, h.db.SaveMember(model.Member{}, &real))
+	before, err := h.db.CouncilOps("")
+	ok(t, err)
+
+	a := open(t, "a", time.Hour) // the demo is newer than the hub's council
+	demoID, err := demo.Council(a, now)
+	ok(t, err)
+	_, err = Enroll(context.Background(), a, h.url, h.code(t, council))
+	ok(t, err)
+	if _, asked, err := PendingLink(a); err != nil || asked {
+		t.Errorf("enrolling with the demo asks to link it (%v)", err)
+	}
+	syncOK(t, a)
+	syncOK(t, a)
+
+	c, err := h.db.Council(council)
+	ok(t, err)
+	if c.Name != "Tølløse Lokalråd" || c.Area != "" || c.AnnualGrant != 0 {
+		t.Errorf("the hub's council became %+v", c)
+	}
+	ms, err := h.db.Members(council)
+	ok(t, err)
+	if len(ms) != 1 || ms[0].Name != "Mette Hansen" {
+		t.Errorf("the hub's members: %+v", ms)
+	}
+	if _, err := h.db.Council(demoID); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("the demo council is at the hub: %v", err)
+	}
+	ops, err := h.db.CouncilOps("")
+	ok(t, err)
+	for _, o := range ops {
+		if o.Device == a.DeviceID() || o.Council == demoID {
+			t.Fatalf("an op of the demo laptop reached the hub: %+v", o)
+		}
+	}
+	if len(ops) != len(before) {
+		t.Errorf("the hub holds %d ops, %d before the demo laptop enrolled", len(ops), len(before))
+	}
+	// The laptop has the real council, and the demo still apart.
+	if c, err := a.Council(council); err != nil || c.Name != "Tølløse Lokalråd" {
+		t.Errorf("the laptop's copy of the council: %+v, %v", c, err)
+	}
+	if ms, _ := a.Members(demoID); len(ms) == 0 {
+		t.Error("the demo's members are gone from the laptop")
+	}
+	if n, _ := a.PendingCount(council); n != 0 {
+		t.Errorf("%d ops wait to go up", n)
+	}
+}
+
+// A council of the laptop's own with data is linked only when the person
+// says so: until then nothing is sent or fetched; no keeps it apart and
+// never sends it; yes sends it up as the server's council.
+func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
+	for _, yes := range []bool{false, true} {
+		h := newHub(t)
+		council := h.council(t, "Jyderup Lokalråd")
+		a := open(t, "a", 0)
+		c := model.Council{Name: "Jyderup Borgerforening"}
+		ok(t, a.SaveCouncil(model.Council{}, &c))
+		w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny sti", Status: model.WishDraft}
+		ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+
+		_, err := Enroll(context.Background(), a, h.url, h.code(t, council))
+		ok(t, err)
+		q, asked, err := PendingLink(a)
+		ok(t, err)
+		if !asked || q.Local.ID != c.ID || q.Local.Name != "Jyderup Borgerforening" || q.Server != council || q.ServerName != "Jyderup Lokalråd" {
+			t.Fatalf("question %+v (asked %v)", q, asked)
+		}
+		if _, err := Sync(context.Background(), a, ""); !errors.Is(err, ErrLinkUnanswered) {
+			t.Fatalf("a sync before the answer: %v", err)
+		}
+		if n, _ := h.db.HubSequence(); n != 0 {
+			t.Fatalf("the hub has %d ops before the answer", n)
+		}
+		ok(t, AnswerLink(a, yes))
+		if _, asked, _ := PendingLink(a); asked {
+			t.Error("still asked after the answer")
+		}
+		syncOK(t, a)
+		ws, err := h.db.BudgetWishes(council, 0)
+		ok(t, err)
+		hc, err := h.db.Council(council)
+		ok(t, err)
+		if !yes {
+			if len(ws) != 0 || hc.Name != "Jyderup Lokalråd" {
+				t.Errorf("kept apart, yet the hub has %+v and %+v", hc, ws)
+			}
+			if w2, err := a.BudgetWishes(c.ID, 0); err != nil || len(w2) != 1 {
+				t.Errorf("the laptop lost its own council's wish: %+v %v", w2, err)
+			}
+			continue
+		}
+		if len(ws) != 1 || ws[0].Title != "Ny sti" {
+			t.Errorf("linked, the hub has %+v", ws)
+		}
+	}
+}
+
+// A council made here that holds nothing but its own record is linked at
+// once, as before: there is nothing to ask about.
+func TestEnrolLinksAnEmptyCouncilAtOnce(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := open(t, "a", 0)
+	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
+	ok(t, a.SaveCouncil(model.Council{}, &c))
+	_, err := Enroll(context.Background(), a, h.url, h.code(t, council))
+	ok(t, err)
+	if _, asked, _ := PendingLink(a); asked {
+		t.Error("asked about a council with no data")
+	}
+	syncOK(t, a)
+	if hc, _ := h.db.Council(council); hc.Area != "Jyderup" {
+		t.Errorf("the hub's council: %+v", hc)
+	}
+}

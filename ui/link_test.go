@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"lokalraad/model"
+	"lokalraad/storage/demo"
+)
+
+// enrolFromSettings types the server and a code for council into the
+// settings and taps "Tilmeld".
+func enrolFromSettings(t *testing.T, u *App, hub *testHub, council string) {
+	t.Helper()
+	u.onSettings()
+	st := u.sync.settings
+	test.Type(st.server, hub.url)
+	test.Type(st.code, hub.code(t, council))
+	test.Tap(st.enrol)
+}
+
+// A laptop that still holds the demo council enrols without being asked
+// anything: the demo stays on the laptop, none of it reaches the
+// municipality, and the real council keeps its name there.
+func TestEnrolWithDemoSendsNothingOfIt(t *testing.T) {
+	hub := newTestHub(t)
+	council := hub.council(t, "Tølløse Lokalråd")
+	db := newTestDB(t)
+	demoID, err := demo.Council(db, time.Now())
+	ok(t, err)
+	u := newTestUI(t, db)
+	stopSync(t, u)
+	enrolFromSettings(t, u, hub, council)
+	eventually(t, "the first sync", func() bool { return strings.HasPrefix(u.sync.state.Text, "Sidst synkroniseret ") })
+	if top := u.win.Canvas().Overlays().Top(); top != nil && strings.Contains(texts(top), "Vil du forbinde") {
+		t.Errorf("asked to link the demo:\n%s", texts(top))
+	}
+	c, err := hub.db.Council(council)
+	ok(t, err)
+	if c.Name != "Tølløse Lokalråd" {
+		t.Errorf("the municipality's council is named %q", c.Name)
+	}
+	if ms, _ := hub.db.Members(council); len(ms) != 0 {
+		t.Errorf("the demo's members reached the municipality: %+v", ms)
+	}
+	if ms, _ := db.Members(demoID); len(ms) == 0 {
+		t.Error("the demo is gone from the laptop")
+	}
+}
+
+// "Hold adskilt" keeps the council made here on this computer only.
+func TestEnrolKeepApart(t *testing.T) {
+	hub := newTestHub(t)
+	hubCouncil := hub.council(t, "Jyderup Lokalråd")
+	u, db, own := withCouncil(t)
+	stopSync(t, u)
+	w := model.BudgetWish{CouncilID: own, Year: 2027, Title: "Ny sti til skolen", Status: model.WishDraft}
+	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+	enrolFromSettings(t, u, hub, hubCouncil)
+	eventually(t, "the question whether to link", func() bool {
+		top := u.win.Canvas().Overlays().Top()
+		return top != nil && strings.Contains(texts(top), "Vil du forbinde rådet")
+	})
+	test.Tap(overlayButton(t, u, "Hold adskilt"))
+	eventually(t, "the first sync", func() bool { return strings.HasPrefix(u.sync.state.Text, "Sidst synkroniseret ") })
+	if ws, _ := hub.db.BudgetWishes(hubCouncil, 0); len(ws) != 0 {
+		t.Errorf("kept apart, yet the municipality has %+v", ws)
+	}
+	if ws, _ := db.BudgetWishes(own, 0); len(ws) != 1 {
+		t.Errorf("the laptop's own council has %+v", ws)
+	}
+}
