@@ -111,7 +111,7 @@ func Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (Enroll
 	if err := call(ctx, http.MethodPost, serverURL+"/v1/enroll", "", EnrollRequest{Code: code, Replica: db.DeviceID()}, &resp); err != nil {
 		return resp, err
 	}
-	if err := afterEnroll(db, resp.Council, resp.CouncilName); err != nil {
+	if err := afterEnroll(db, resp); err != nil {
 		return resp, err
 	}
 	staff := ""

@@ -93,12 +93,18 @@ func linkAnswered(db *storage.DB) error {
 	return err
 }
 
-// afterEnroll decides, right after an enrolment for the server's council
-// to (named name), what becomes of the councils already on this computer:
-// the demo stays apart and is never sent; the one council of its own is
-// linked at once when it holds only its own record, and otherwise waits
-// for AnswerLink.
-func afterEnroll(db *storage.DB, to, name string) error {
+// afterEnroll decides, right after an enrolment, what becomes of the
+// councils already on this computer. The demo is never sent: on a
+// council's computer it stays apart (only the enrolled council's ops go
+// up), and the municipality's computer, which sends everything it holds,
+// drops it. The one council of the computer's own is linked with the
+// server's council at once when it holds only its own record, and
+// otherwise waits for AnswerLink.
+func afterEnroll(db *storage.DB, resp EnrollResponse) error {
+	if resp.Staff {
+		return dropDemo(db)
+	}
+	to := resp.Council
 	if to == "" {
 		return nil
 	}
@@ -129,8 +135,26 @@ func afterEnroll(db *storage.DB, to, name string) error {
 	if !has {
 		return link(db, own[0].ID, to)
 	}
-	for k, v := range map[string]string{metaLinkAsk: own[0].ID, metaLinkTo: to, metaLinkName: name} {
+	for k, v := range map[string]string{metaLinkAsk: own[0].ID, metaLinkTo: to, metaLinkName: resp.CouncilName} {
 		if err := db.SetMeta(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropDemo removes the demo council from a computer that would send it.
+func dropDemo(db *storage.DB) error {
+	councils, err := db.Councils()
+	if err != nil {
+		return err
+	}
+	for _, c := range councils {
+		isDemo, err := demo.Is(db, c.ID)
+		if err == nil && isDemo {
+			err = db.DropUnsent(c.ID)
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -89,6 +89,30 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	}
 }
 
+// The municipality's computer sends everything it holds: enrolled with
+// the demo on it, it drops the demo rather than send it.
+func TestStaffEnrolDropsTheDemo(t *testing.T) {
+	h := newHub(t)
+	h.council(t, "Tølløse Lokalråd")
+	a := open(t, "a", 0)
+	demoID, err := demo.Council(a, now)
+	ok(t, err)
+	_, err = Enroll(context.Background(), a, h.url, h.code(t, ""))
+	ok(t, err)
+	syncOK(t, a)
+	if _, err := h.db.Council(demoID); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("the demo council reached the hub: %v", err)
+	}
+	ops, err := h.db.CouncilOps(demoID)
+	ok(t, err)
+	if len(ops) != 0 {
+		t.Errorf("%d ops of the demo at the hub", len(ops))
+	}
+	if _, err := a.Council(demoID); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("the demo is still on the municipality's computer: %v", err)
+	}
+}
+
 // A council of the laptop's own with data is linked only when the person
 // says so: until then nothing is sent or fetched; no keeps it apart and
 // never sends it; yes sends it up as the server's council.
