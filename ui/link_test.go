@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"lokalraad/model"
 	"lokalraad/storage/demo"
+	"lokalraad/storage/exchange"
 )
 
 // enrolFromSettings types the server and a code for council into the
@@ -71,5 +73,36 @@ func TestEnrolKeepApart(t *testing.T) {
 	}
 	if ws, _ := db.BudgetWishes(own, 0); len(ws) != 1 {
 		t.Errorf("the laptop's own council has %+v", ws)
+	}
+}
+
+// A question left unanswered (the app closed meanwhile) is asked at the
+// next start, and nothing is synced before the answer.
+func TestUnansweredLinkAskedAtStart(t *testing.T) {
+	hub := newTestHub(t)
+	hubCouncil := hub.council(t, "Jyderup Lokalråd")
+	db := newTestDB(t)
+	c := model.Council{Name: "Jyderup Borgerforening"}
+	ok(t, db.SaveCouncil(model.Council{}, &c))
+	ok(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Karen Østergaard", Role: model.RoleChair}))
+	_, err := exchange.Enroll(context.Background(), db, hub.url, hub.code(t, hubCouncil))
+	ok(t, err)
+
+	u := newTestUI(t, db)
+	stopSync(t, u)
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(texts(top), "Vil du forbinde rådet «Jyderup Borgerforening» med «Jyderup Lokalråd» hos kommunen?") {
+		t.Fatal("the question is not asked at start")
+	}
+	if ms, _ := hub.db.Members(hubCouncil); len(ms) != 0 {
+		t.Errorf("sent before the answer: %+v", ms)
+	}
+	test.Tap(overlayButton(t, u, "Forbind"))
+	eventually(t, "the council's member at the municipality", func() bool {
+		ms, err := hub.db.Members(hubCouncil)
+		return err == nil && len(ms) == 1 && ms[0].Name == "Karen Østergaard"
+	})
+	if u.councilID != hubCouncil {
+		t.Errorf("the council shown is %s, want the linked %s", u.councilID, hubCouncil)
 	}
 }
