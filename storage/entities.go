@@ -747,31 +747,31 @@ func Overwriting[T any](db *DB, x T) T {
 	var err error
 	switch x := any(x).(type) {
 	case model.Council:
-		v, err = db.Council(x.ID)
+		v, err = byID(db, councilsT, scanCouncil, x.ID)
 	case model.Member:
-		v, err = one(context.Background(), db.sql, scanMember, membersT.selectSQL()+" WHERE id = ?", x.ID)
+		v, err = byID(db, membersT, scanMember, x.ID)
 	case model.Meeting:
-		v, err = db.Meeting(x.ID)
+		v, err = byID(db, meetingsT, scanMeeting, x.ID)
 	case model.AgendaItem:
-		v, err = db.AgendaItem(x.ID)
+		v, err = byID(db, itemsT, scanItem, x.ID)
 	case model.ActionItem:
-		v, err = one(context.Background(), db.sql, scanAction, actionsT.selectSQL()+" WHERE id = ?", x.ID)
+		v, err = byID(db, actionsT, scanAction, x.ID)
 	case model.Project:
-		v, err = db.Project(x.ID)
+		v, err = byID(db, projectsT, scanProject, x.ID)
 	case model.BudgetLine:
-		v, err = one(context.Background(), db.sql, scanLine, linesT.selectSQL()+" WHERE id = ?", x.ID)
+		v, err = byID(db, linesT, scanLine, x.ID)
 	case model.FundingApplication:
-		v, err = one(context.Background(), db.sql, scanApp, appsT.selectSQL()+" WHERE id = ?", x.ID)
+		v, err = byID(db, appsT, scanApp, x.ID)
 	case model.BudgetWish:
-		v, err = one(context.Background(), db.sql, scanWish, wishesT.selectSQL()+" WHERE id = ?", x.ID)
+		v, err = byID(db, wishesT, scanWish, x.ID)
 	case model.Pool:
-		v, err = db.Pool(x.ID)
+		v, err = byID(db, poolsT, scanPool, x.ID)
 	case model.MunicipalDeadline:
-		v, err = one(context.Background(), db.sql, scanDeadline, deadlinesT.selectSQL()+" WHERE id = ?", x.ID)
+		v, err = byID(db, deadlinesT, scanDeadline, x.ID)
 	case model.Contact:
-		v, err = one(context.Background(), db.sql, scanContact, contactsT.selectSQL()+" WHERE id = ?", x.ID)
+		v, err = byID(db, contactsT, scanContact, x.ID)
 	case model.Announcement:
-		v, err = one(context.Background(), db.sql, scanAnnouncement, announcementsT.selectSQL()+" WHERE id = ?", x.ID)
+		v, err = byID(db, announcementsT, scanAnnouncement, x.ID)
 	default:
 		panic(fmt.Sprintf("storage.Overwriting: %T is no row", x))
 	}
@@ -782,6 +782,11 @@ func Overwriting[T any](db *DB, x T) T {
 	return v.(T)
 }
 
+// byID reads the row of table t with id; none is ErrNotFound.
+func byID[T any](db *DB, t table, scan func(scanner) (T, error), id string) (T, error) {
+	return one(context.Background(), db.sql, scan, t.selectSQL()+" WHERE id = ?", id)
+}
+
 // reread reads an edited row back into *p after its save, so the caller
 // sees what was stored (kept and merged values included). A new row
 // (loaded "") is not read back.
@@ -789,7 +794,7 @@ func reread[T any](db *DB, loaded string, err error, p *T, id string, t table, s
 	if err != nil || loaded == "" {
 		return err
 	}
-	v, err := one(context.Background(), db.sql, scan, t.selectSQL()+" WHERE id = ?", id)
+	v, err := byID(db, t, scan, id)
 	if err == nil {
 		*p = v
 	}

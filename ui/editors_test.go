@@ -35,13 +35,12 @@ func fromOtherLaptop(t *testing.T, db *storage.DB, edit func(other *storage.DB))
 	ok(t, err)
 }
 
-// editThere edits the row read by get on the other laptop and saves it
-// as an edit of what was read.
-func editThere[T any](t *testing.T, get func() (T, error), change func(*T), save func(loaded T, x *T) error) {
+// editThere edits row (a value with its id) on the other laptop as it is
+// stored there, and saves the edit.
+func editThere[T any](t *testing.T, other *storage.DB, row T, change func(*T), save func(loaded T, x *T) error) {
 	t.Helper()
-	x, err := get()
-	ok(t, err)
-	loaded := x
+	loaded := storage.Overwriting(other, row)
+	x := loaded
 	change(&x)
 	ok(t, save(loaded, &x))
 }
@@ -55,19 +54,33 @@ func typeTwice(u *App, e1 *entry, s1 string, e2 *entry, s2 string) {
 	u.saver.flush()
 }
 
-func TestPoolEditorKeepsOtherLaptopsEdit(t *testing.T) {
+// staffEdit opens a new item in the staff pane i (0 pools, 1 deadlines, 2
+// contacts, 3 announcements), lets the other laptop edit it (theirs, saved
+// with save), types into two other fields of the open editor (label, text,
+// label, text), and returns the item as stored.
+func staffEdit[T any](t *testing.T, i int, theirs func(*T), save func(*storage.DB) func(T, *T) error, typed ...string) T {
+	t.Helper()
 	u, db := staffUI(t)
-	p := pane[model.Pool](t, u, 0)
+	p := pane[T](t, u, i)
 	test.Tap(p.newBtn)
-	id := p.editor.x.ID
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.Pool, error) { return o.Pool(id) }, func(p *model.Pool) {
-			p.Description, p.Available = "Til projekter i landsbyerne.", 300_000_00
-		}, o.SavePool)
-	})
-	typeTwice(u, entryField(t, p, "Navn"), "Landsbypuljen", entryField(t, p, "Regler"), "Højst to ansøgninger om året.")
-	got, err := db.Pool(id)
-	ok(t, err)
+	x := p.editor.x
+	fromOtherLaptop(t, db, func(o *storage.DB) { editThere(t, o, x, theirs, save(o)) })
+	for k := 0; k+1 < len(typed); k += 2 {
+		switch f := field(t, p, typed[k]).(type) {
+		case *entry:
+			retype(f, typed[k+1])
+		case *widget.SelectEntry:
+			f.SetText(typed[k+1])
+		}
+		u.saver.flush()
+	}
+	return storage.Overwriting(db, x)
+}
+
+func TestPoolEditorKeepsOtherLaptopsEdit(t *testing.T) {
+	got := staffEdit(t, 0, func(p *model.Pool) { p.Description, p.Available = "Til projekter i landsbyerne.", 300_000_00 },
+		func(o *storage.DB) func(model.Pool, *model.Pool) error { return o.SavePool },
+		"Navn", "Landsbypuljen", "Regler", "Højst to ansøgninger om året.")
 	if got.Name != "Landsbypuljen" || got.Rules != "Højst to ansøgninger om året." ||
 		got.Description != "Til projekter i landsbyerne." || got.Available != 300_000_00 {
 		t.Errorf("stored %+v; want this editor's name and rules and the other laptop's description and amount", got)
@@ -75,89 +88,31 @@ func TestPoolEditorKeepsOtherLaptopsEdit(t *testing.T) {
 }
 
 func TestDeadlineEditorKeepsOtherLaptopsEdit(t *testing.T) {
-	u, db := staffUI(t)
-	p := pane[model.MunicipalDeadline](t, u, 1)
-	test.Tap(p.newBtn)
-	id := p.editor.x.ID
 	date := time.Date(2027, 9, 1, 0, 0, 0, 0, model.Copenhagen)
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.MunicipalDeadline, error) { return deadlineOf(o, id) }, func(d *model.MunicipalDeadline) {
-			d.Date, d.Description = date, "Send ønskerne til Teknik og Miljø."
-		}, o.SaveDeadline)
-	})
-	retype(entryField(t, p, "Titel"), "Budgetønsker 2028")
-	u.saver.flush()
-	field(t, p, "Type").(*widget.SelectEntry).SetText(model.DeadlineKinds[0])
-	u.saver.flush()
-	got, err := deadlineOf(db, id)
-	ok(t, err)
+	got := staffEdit(t, 1, func(d *model.MunicipalDeadline) { d.Date, d.Description = date, "Send ønskerne til Teknik og Miljø." },
+		func(o *storage.DB) func(model.MunicipalDeadline, *model.MunicipalDeadline) error {
+			return o.SaveDeadline
+		},
+		"Titel", "Budgetønsker 2028", "Type", model.DeadlineKinds[0])
 	if got.Title != "Budgetønsker 2028" || got.Kind != model.DeadlineKinds[0] ||
 		!got.Date.Equal(date) || got.Description != "Send ønskerne til Teknik og Miljø." {
 		t.Errorf("stored %+v; want this editor's title and kind and the other laptop's date and description", got)
 	}
 }
 
-func deadlineOf(db *storage.DB, id string) (model.MunicipalDeadline, error) {
-	ds, err := db.Deadlines()
-	for _, d := range ds {
-		if d.ID == id {
-			return d, err
-		}
-	}
-	return model.MunicipalDeadline{}, err
-}
-
-func contactOf(db *storage.DB, id string) (model.Contact, error) {
-	cs, err := db.Contacts()
-	for _, c := range cs {
-		if c.ID == id {
-			return c, err
-		}
-	}
-	return model.Contact{}, err
-}
-
-func announcementOf(db *storage.DB, id string) (model.Announcement, error) {
-	as, err := db.Announcements()
-	for _, a := range as {
-		if a.ID == id {
-			return a, err
-		}
-	}
-	return model.Announcement{}, err
-}
-
 func TestContactEditorKeepsOtherLaptopsEdit(t *testing.T) {
-	u, db := staffUI(t)
-	p := pane[model.Contact](t, u, 2)
-	test.Tap(p.newBtn)
-	id := p.editor.x.ID
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.Contact, error) { return contactOf(o, id) }, func(c *model.Contact) {
-			c.Phone = "59 53 00 00"
-		}, o.SaveContact)
-	})
-	typeTwice(u, entryField(t, p, "E-mail"), "lokalraad@kalundborg.dk", entryField(t, p, "Områder"), "Jyderup\nSkarresø")
-	got, err := contactOf(db, id)
-	ok(t, err)
+	got := staffEdit(t, 2, func(c *model.Contact) { c.Phone = "59 53 00 00" },
+		func(o *storage.DB) func(model.Contact, *model.Contact) error { return o.SaveContact },
+		"E-mail", "lokalraad@kalundborg.dk", "Områder", "Jyderup\nSkarresø")
 	if got.Email != "lokalraad@kalundborg.dk" || len(got.Areas) != 2 || got.Phone != "59 53 00 00" {
 		t.Errorf("stored %+v; want this editor's e-mail and areas and the other laptop's phone", got)
 	}
 }
 
 func TestAnnouncementEditorKeepsOtherLaptopsEdit(t *testing.T) {
-	u, db := staffUI(t)
-	p := pane[model.Announcement](t, u, 3)
-	test.Tap(p.newBtn)
-	id := p.editor.x.ID
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.Announcement, error) { return announcementOf(o, id) }, func(a *model.Announcement) {
-			a.Text = "Puljen er åben for ansøgninger fra 1. marts."
-		}, o.SaveAnnouncement)
-	})
-	typeTwice(u, entryField(t, p, "Titel"), "Ny pulje", entryField(t, p, "Dato"), "15.02.2027")
-	got, err := announcementOf(db, id)
-	ok(t, err)
+	got := staffEdit(t, 3, func(a *model.Announcement) { a.Text = "Puljen er åben for ansøgninger fra 1. marts." },
+		func(o *storage.DB) func(model.Announcement, *model.Announcement) error { return o.SaveAnnouncement },
+		"Titel", "Ny pulje", "Dato", "15.02.2027")
 	if got.Title != "Ny pulje" || model.ShortDate(got.Date) != "15.02.2027" || got.Text != "Puljen er åben for ansøgninger fra 1. marts." {
 		t.Errorf("stored %+v; want this editor's title and date and the other laptop's text", got)
 	}
@@ -167,7 +122,7 @@ func TestCouncilDialogKeepsOtherLaptopsEdit(t *testing.T) {
 	u, db, cid := withCouncil(t)
 	d := u.onEditCouncil()
 	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.Council, error) { return o.Council(cid) }, func(c *model.Council) {
+		editThere(t, o, model.Council{ID: cid}, func(c *model.Council) {
 			c.Area = "Jyderup og Skarresø"
 		}, o.SaveCouncil)
 	})
@@ -190,7 +145,7 @@ func TestMemberEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	u.saver.flush()
 	id := ed.m.ID
 	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.Member, error) { return storage.Overwriting(o, model.Member{ID: id}), nil }, func(m *model.Member) {
+		editThere(t, o, model.Member{ID: id}, func(m *model.Member) {
 			m.Phone, m.Role, m.TermStart = "20 11 22 33", model.RoleTreasurer, time.Date(2026, 3, 1, 0, 0, 0, 0, model.Copenhagen)
 		}, o.SaveMember)
 	})
@@ -209,7 +164,7 @@ func TestMeetingEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	u.saver.flush()
 	id := ed.m.ID
 	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.Meeting, error) { return o.Meeting(id) }, func(m *model.Meeting) {
+		editThere(t, o, model.Meeting{ID: id}, func(m *model.Meeting) {
 			m.Kind, m.Apologies, m.Place = model.MeetingAGM, "Søren", "Skarresø Kro"
 		}, o.SaveMeeting)
 	})
@@ -234,7 +189,7 @@ func TestAgendaItemKeepsOtherLaptopsEdit(t *testing.T) {
 	u.saver.flush()
 	id := card.it.ID
 	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.AgendaItem, error) { return o.AgendaItem(id) }, func(it *model.AgendaItem) {
+		editThere(t, o, model.AgendaItem{ID: id}, func(it *model.AgendaItem) {
 			it.Kind, it.Minutes, it.Notes = model.ItemDecision, 25, "Linje 1\nLinje 2\nLinje 3 (Søren)"
 		}, o.SaveAgendaItem)
 	})
@@ -258,7 +213,7 @@ func TestActionItemRowKeepsOtherLaptopsEdit(t *testing.T) {
 	u.saver.flush()
 	id := row.a.ID
 	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.ActionItem, error) { return storage.Overwriting(o, model.ActionItem{ID: id}), nil }, func(a *model.ActionItem) {
+		editThere(t, o, model.ActionItem{ID: id}, func(a *model.ActionItem) {
 			a.Due = time.Date(2026, 12, 1, 0, 0, 0, 0, model.Copenhagen)
 		}, o.SaveActionItem)
 	})
@@ -281,7 +236,7 @@ func TestOverviewDoneKeepsOtherLaptopsEdit(t *testing.T) {
 	}
 	shown := u.overview.actions[0]
 	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.ActionItem, error) { return storage.Overwriting(o, a), nil }, func(a *model.ActionItem) {
+		editThere(t, o, a, func(a *model.ActionItem) {
 			a.Who = "Mette"
 		}, o.SaveActionItem)
 	})
@@ -299,7 +254,7 @@ func TestProjectEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	ed := u.projects.editor
 	id := ed.p.ID
 	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.Project, error) { return o.Project(id) }, func(p *model.Project) {
+		editThere(t, o, model.Project{ID: id}, func(p *model.Project) {
 			p.Description, p.Status, p.Progress = "Et shelter ved mosen.", model.ProjectStatuses[1], 40
 		}, o.SaveProject)
 	})
@@ -333,7 +288,7 @@ func TestBudgetLineRowKeepsOtherLaptopsEdit(t *testing.T) {
 	u.saver.flush()
 	id := r.l.ID
 	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.BudgetLine, error) { return storage.Overwriting(o, model.BudgetLine{ID: id}), nil }, func(l *model.BudgetLine) {
+		editThere(t, o, model.BudgetLine{ID: id}, func(l *model.BudgetLine) {
 			l.Amount, l.Kind = 120_000_00, model.LineOwn
 		}, o.SaveBudgetLine)
 	})
@@ -353,9 +308,7 @@ func TestFundingApplicationRowKeepsOtherLaptopsEdit(t *testing.T) {
 	u.saver.flush()
 	id := r.a.ID
 	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.FundingApplication, error) {
-			return storage.Overwriting(o, model.FundingApplication{ID: id}), nil
-		}, func(a *model.FundingApplication) {
+		editThere(t, o, model.FundingApplication{ID: id}, func(a *model.FundingApplication) {
 			a.Status, a.Applied = model.ApplicationStatuses[1], 50_000_00
 		}, o.SaveFundingApplication)
 	})
@@ -375,7 +328,7 @@ func TestWishEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	u.saver.flush()
 	id := ed.w.ID
 	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.BudgetWish, error) { return storage.Overwriting(o, model.BudgetWish{ID: id}), nil }, func(w *model.BudgetWish) {
+		editThere(t, o, model.BudgetWish{ID: id}, func(w *model.BudgetWish) {
 			w.Estimate, w.Category, w.Justification = 250_000_00, model.WishCategories[0], "Børnene cykler på vejen.\nDer er intet fortov.\nBilerne kører 70 km/t.\n"
 		}, o.SaveBudgetWish)
 	})
@@ -404,7 +357,7 @@ func TestAnswerEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	}
 	// The council corrects its estimate while the answer is being written.
 	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, func() (model.BudgetWish, error) { return storage.Overwriting(o, w), nil }, func(w *model.BudgetWish) {
+		editThere(t, o, w, func(w *model.BudgetWish) {
 			w.Estimate = 80_000_00
 		}, o.SaveBudgetWish)
 	})

@@ -795,12 +795,7 @@ func TestOverdueActionsMarked(t *testing.T) {
 // Projects: budget lines in kroner and the totals.
 func TestProjectBudget(t *testing.T) {
 	u, db, _ := withCouncil(t)
-	u.tabs.SelectIndex(2)
-	test.Tap(u.projects.newBtn)
-	ed := u.projects.editor
-	if ed == nil {
-		t.Fatal("no project editor")
-	}
+	ed := projectEditorOf(t, u)
 	retype(ed.title, "Shelter ved mosen")
 	u.saver.flush()
 	ed.linesBox.Objects = ed.linesBox.Objects[:0]
