@@ -24,24 +24,24 @@ func syncAll(t *testing.T, from, to *storage.DB) {
 // brings that here; then an edit made here on x as loaded before the sync
 // (ours) is saved. It returns the row as stored, and checks that the
 // stale x saved as a new row is refused rather than written whole.
-func staleEdit[T any](t *testing.T, db *storage.DB, x T, save func(*storage.DB) func(loaded T, x *T) error, theirs, ours func(*T)) T {
+func staleEdit[T any](t *testing.T, db *storage.DB, x T, save func(db *storage.DB, loaded T, x *T) error, theirs, ours func(*T)) T {
 	t.Helper()
 	other, _ := openTemp(t)
 	syncAll(t, db, other)
 	there := storage.Overwriting(other, x)
 	edited := there
 	theirs(&edited)
-	must(t, save(other)(there, &edited))
+	must(t, save(other, there, &edited))
 	syncAll(t, other, db)
 
 	var zero T
 	blind := x
-	if err := save(db)(zero, &blind); !errors.Is(err, storage.ErrNotLoaded) {
+	if err := save(db, zero, &blind); !errors.Is(err, storage.ErrNotLoaded) {
 		t.Errorf("a stale row saved as new: %v, want ErrNotLoaded", err)
 	}
 	mine := x
 	ours(&mine)
-	must(t, save(db)(x, &mine))
+	must(t, save(db, x, &mine))
 	got := storage.Overwriting(db, x)
 	if !reflect.DeepEqual(mine, got) {
 		t.Errorf("the saved value is not read back: %+v, stored %+v", mine, got)
@@ -56,7 +56,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	day := time.Date(2027, 3, 1, 0, 0, 0, 0, model.Copenhagen)
 
 	t.Run("council", func(t *testing.T) {
-		got := staleEdit(t, db, c, func(d *storage.DB) func(model.Council, *model.Council) error { return d.SaveCouncil },
+		got := staleEdit(t, db, c, (*storage.DB).SaveCouncil,
 			func(c *model.Council) { c.Area = "Jyderup og Skarresø" },
 			func(c *model.Council) { c.Name = "Jyderup-Skarresø Lokalråd" })
 		if got.Area != "Jyderup og Skarresø" || got.Name != "Jyderup-Skarresø Lokalråd" {
@@ -66,7 +66,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	t.Run("member", func(t *testing.T) {
 		x := model.Member{CouncilID: c.ID, Name: "Karen", Role: model.RoleMember}
 		must(t, db.SaveMember(model.Member{}, &x))
-		got := staleEdit(t, db, x, func(d *storage.DB) func(model.Member, *model.Member) error { return d.SaveMember },
+		got := staleEdit(t, db, x, (*storage.DB).SaveMember,
 			func(m *model.Member) { m.Phone, m.Role = "20 11 22 33", model.RoleChair },
 			func(m *model.Member) { m.Email = "karen@example.dk" })
 		if got.Phone != "20 11 22 33" || got.Role != model.RoleChair || got.Email != "karen@example.dk" {
@@ -74,7 +74,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 		}
 	})
 	t.Run("meeting", func(t *testing.T) {
-		got := staleEdit(t, db, m, func(d *storage.DB) func(model.Meeting, *model.Meeting) error { return d.SaveMeeting },
+		got := staleEdit(t, db, m, (*storage.DB).SaveMeeting,
 			func(m *model.Meeting) { m.Place = "Skarresø Kro" },
 			func(m *model.Meeting) { m.Title = "Ekstraordinært møde" })
 		if got.Place != "Skarresø Kro" || got.Title != "Ekstraordinært møde" {
@@ -84,7 +84,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	t.Run("agenda item", func(t *testing.T) {
 		x := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Økonomi", Kind: model.ItemInformation, Notes: "Linje 1\nLinje 2\nLinje 3\n"}
 		must(t, db.SaveAgendaItem(model.AgendaItem{}, &x))
-		got := staleEdit(t, db, x, func(d *storage.DB) func(model.AgendaItem, *model.AgendaItem) error { return d.SaveAgendaItem },
+		got := staleEdit(t, db, x, (*storage.DB).SaveAgendaItem,
 			func(it *model.AgendaItem) {
 				it.Kind, it.Notes = model.ItemDecision, "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
 			},
@@ -96,7 +96,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	t.Run("action item", func(t *testing.T) {
 		x := model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, What: "Book salen"}
 		must(t, db.SaveActionItem(model.ActionItem{}, &x))
-		got := staleEdit(t, db, x, func(d *storage.DB) func(model.ActionItem, *model.ActionItem) error { return d.SaveActionItem },
+		got := staleEdit(t, db, x, (*storage.DB).SaveActionItem,
 			func(a *model.ActionItem) { a.Due = day },
 			func(a *model.ActionItem) { a.Who, a.Done = "Mette", true })
 		if !got.Due.Equal(day) || got.Who != "Mette" || !got.Done || got.DoneAt.IsZero() {
@@ -106,7 +106,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	p := model.Project{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectStatuses[0]}
 	must(t, db.SaveProject(model.Project{}, &p))
 	t.Run("project", func(t *testing.T) {
-		got := staleEdit(t, db, p, func(d *storage.DB) func(model.Project, *model.Project) error { return d.SaveProject },
+		got := staleEdit(t, db, p, (*storage.DB).SaveProject,
 			func(p *model.Project) { p.Progress, p.Description = 40, "Ved mosen." },
 			func(p *model.Project) { p.Title = "Shelter ved mosen" })
 		if got.Progress != 40 || got.Description != "Ved mosen." || got.Title != "Shelter ved mosen" {
@@ -116,7 +116,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	t.Run("budget line", func(t *testing.T) {
 		x := model.BudgetLine{CouncilID: c.ID, ProjectID: p.ID, Text: "Træ", Kind: model.LineExpense, Amount: 1000_00}
 		must(t, db.SaveBudgetLine(model.BudgetLine{}, &x))
-		got := staleEdit(t, db, x, func(d *storage.DB) func(model.BudgetLine, *model.BudgetLine) error { return d.SaveBudgetLine },
+		got := staleEdit(t, db, x, (*storage.DB).SaveBudgetLine,
 			func(l *model.BudgetLine) { l.Amount = 120_000_00 },
 			func(l *model.BudgetLine) { l.Text = "Træ og skruer" })
 		if got.Amount != 120_000_00 || got.Text != "Træ og skruer" {
@@ -126,9 +126,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	t.Run("funding application", func(t *testing.T) {
 		x := model.FundingApplication{CouncilID: c.ID, ProjectID: p.ID, Pool: "Udviklingspuljen", Status: model.ApplicationDraft}
 		must(t, db.SaveFundingApplication(model.FundingApplication{}, &x))
-		got := staleEdit(t, db, x, func(d *storage.DB) func(model.FundingApplication, *model.FundingApplication) error {
-			return d.SaveFundingApplication
-		},
+		got := staleEdit(t, db, x, (*storage.DB).SaveFundingApplication,
 			func(a *model.FundingApplication) { a.Applied = 50_000_00 },
 			func(a *model.FundingApplication) { a.VolunteerHours = 40 })
 		if got.Applied != 50_000_00 || got.VolunteerHours != 40 {
@@ -138,7 +136,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	t.Run("budget wish", func(t *testing.T) {
 		x := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Sti", Status: model.WishDraft}
 		must(t, db.SaveBudgetWish(model.BudgetWish{}, &x))
-		got := staleEdit(t, db, x, func(d *storage.DB) func(model.BudgetWish, *model.BudgetWish) error { return d.SaveBudgetWish },
+		got := staleEdit(t, db, x, (*storage.DB).SaveBudgetWish,
 			func(w *model.BudgetWish) { w.Estimate = 250_000_00 },
 			func(w *model.BudgetWish) { w.Title = "Ny sti til skolen" })
 		if got.Estimate != 250_000_00 || got.Title != "Ny sti til skolen" {
@@ -148,7 +146,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	t.Run("pool", func(t *testing.T) {
 		x := model.Pool{Name: "Puljen", OpenAllYear: true}
 		must(t, db.SavePool(model.Pool{}, &x))
-		got := staleEdit(t, db, x, func(d *storage.DB) func(model.Pool, *model.Pool) error { return d.SavePool },
+		got := staleEdit(t, db, x, (*storage.DB).SavePool,
 			func(p *model.Pool) { p.Available = 300_000_00 },
 			func(p *model.Pool) { p.Name = "Landsbypuljen" })
 		if got.Available != 300_000_00 || got.Name != "Landsbypuljen" {
@@ -158,9 +156,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	t.Run("deadline", func(t *testing.T) {
 		x := model.MunicipalDeadline{Title: "Frist", Date: day}
 		must(t, db.SaveDeadline(model.MunicipalDeadline{}, &x))
-		got := staleEdit(t, db, x, func(d *storage.DB) func(model.MunicipalDeadline, *model.MunicipalDeadline) error {
-			return d.SaveDeadline
-		},
+		got := staleEdit(t, db, x, (*storage.DB).SaveDeadline,
 			func(d *model.MunicipalDeadline) { d.Description = "Send ønskerne." },
 			func(d *model.MunicipalDeadline) { d.Title = "Budgetønsker 2028" })
 		if got.Description != "Send ønskerne." || got.Title != "Budgetønsker 2028" {
@@ -170,7 +166,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	t.Run("contact", func(t *testing.T) {
 		x := model.Contact{Name: "Anne"}
 		must(t, db.SaveContact(model.Contact{}, &x))
-		got := staleEdit(t, db, x, func(d *storage.DB) func(model.Contact, *model.Contact) error { return d.SaveContact },
+		got := staleEdit(t, db, x, (*storage.DB).SaveContact,
 			func(c *model.Contact) { c.Phone = "59 53 00 00" },
 			func(c *model.Contact) { c.Email = "anne@kalundborg.dk" })
 		if got.Phone != "59 53 00 00" || got.Email != "anne@kalundborg.dk" {
@@ -180,7 +176,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	t.Run("announcement", func(t *testing.T) {
 		x := model.Announcement{Title: "Nyt", Date: day}
 		must(t, db.SaveAnnouncement(model.Announcement{}, &x))
-		got := staleEdit(t, db, x, func(d *storage.DB) func(model.Announcement, *model.Announcement) error { return d.SaveAnnouncement },
+		got := staleEdit(t, db, x, (*storage.DB).SaveAnnouncement,
 			func(a *model.Announcement) { a.Text = "Puljen åbner 1. marts." },
 			func(a *model.Announcement) { a.Title = "Ny pulje" })
 		if got.Text != "Puljen åbner 1. marts." || got.Title != "Ny pulje" {

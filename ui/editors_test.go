@@ -18,31 +18,25 @@ import (
 	"lokalraad/storage"
 )
 
-// fromOtherLaptop brings an edit made on another laptop, as a sync does:
-// that laptop holds a copy of every op here, edit runs there, and its ops
-// are applied here. Open editors are not told.
-func fromOtherLaptop(t *testing.T, db *storage.DB, edit func(other *storage.DB)) {
+// otherLaptopEdits brings an edit made on another laptop, as a sync does:
+// that laptop holds a copy of every op here, change edits row (a value
+// with its id) as stored there and save stores it there, and its ops are
+// applied here. Open editors are not told.
+func otherLaptopEdits[T any](t *testing.T, db *storage.DB, row T, change func(*T), save func(*storage.DB, T, *T) error) {
 	t.Helper()
 	other := newTestDB(t)
 	ops, err := db.CouncilOps("")
 	ok(t, err)
 	_, err = other.ApplyOps(ops)
 	ok(t, err)
-	edit(other)
+	loaded := storage.Overwriting(other, row)
+	x := loaded
+	change(&x)
+	ok(t, save(other, loaded, &x))
 	ops, err = other.CouncilOps("")
 	ok(t, err)
 	_, err = db.ApplyOps(ops)
 	ok(t, err)
-}
-
-// editThere edits row (a value with its id) on the other laptop as it is
-// stored there, and saves the edit.
-func editThere[T any](t *testing.T, other *storage.DB, row T, change func(*T), save func(loaded T, x *T) error) {
-	t.Helper()
-	loaded := storage.Overwriting(other, row)
-	x := loaded
-	change(&x)
-	ok(t, save(loaded, &x))
 }
 
 // typeTwice types into two fields, saving after each: the second save is
@@ -58,13 +52,13 @@ func typeTwice(u *App, e1 *entry, s1 string, e2 *entry, s2 string) {
 // contacts, 3 announcements), lets the other laptop edit it (theirs, saved
 // with save), types into two other fields of the open editor (label, text,
 // label, text), and returns the item as stored.
-func staffEdit[T any](t *testing.T, i int, theirs func(*T), save func(*storage.DB) func(T, *T) error, typed ...string) T {
+func staffEdit[T any](t *testing.T, i int, theirs func(*T), save func(*storage.DB, T, *T) error, typed ...string) T {
 	t.Helper()
 	u, db := staffUI(t)
 	p := pane[T](t, u, i)
 	test.Tap(p.newBtn)
 	x := p.editor.x
-	fromOtherLaptop(t, db, func(o *storage.DB) { editThere(t, o, x, theirs, save(o)) })
+	otherLaptopEdits(t, db, x, theirs, save)
 	for k := 0; k+1 < len(typed); k += 2 {
 		switch f := field(t, p, typed[k]).(type) {
 		case *entry:
@@ -79,7 +73,7 @@ func staffEdit[T any](t *testing.T, i int, theirs func(*T), save func(*storage.D
 
 func TestPoolEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	got := staffEdit(t, 0, func(p *model.Pool) { p.Description, p.Available = "Til projekter i landsbyerne.", 300_000_00 },
-		func(o *storage.DB) func(model.Pool, *model.Pool) error { return o.SavePool },
+		(*storage.DB).SavePool,
 		"Navn", "Landsbypuljen", "Regler", "Højst to ansøgninger om året.")
 	if got.Name != "Landsbypuljen" || got.Rules != "Højst to ansøgninger om året." ||
 		got.Description != "Til projekter i landsbyerne." || got.Available != 300_000_00 {
@@ -90,9 +84,7 @@ func TestPoolEditorKeepsOtherLaptopsEdit(t *testing.T) {
 func TestDeadlineEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	date := time.Date(2027, 9, 1, 0, 0, 0, 0, model.Copenhagen)
 	got := staffEdit(t, 1, func(d *model.MunicipalDeadline) { d.Date, d.Description = date, "Send ønskerne til Teknik og Miljø." },
-		func(o *storage.DB) func(model.MunicipalDeadline, *model.MunicipalDeadline) error {
-			return o.SaveDeadline
-		},
+		(*storage.DB).SaveDeadline,
 		"Titel", "Budgetønsker 2028", "Type", model.DeadlineKinds[0])
 	if got.Title != "Budgetønsker 2028" || got.Kind != model.DeadlineKinds[0] ||
 		!got.Date.Equal(date) || got.Description != "Send ønskerne til Teknik og Miljø." {
@@ -102,7 +94,7 @@ func TestDeadlineEditorKeepsOtherLaptopsEdit(t *testing.T) {
 
 func TestContactEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	got := staffEdit(t, 2, func(c *model.Contact) { c.Phone = "59 53 00 00" },
-		func(o *storage.DB) func(model.Contact, *model.Contact) error { return o.SaveContact },
+		(*storage.DB).SaveContact,
 		"E-mail", "lokalraad@kalundborg.dk", "Områder", "Jyderup\nSkarresø")
 	if got.Email != "lokalraad@kalundborg.dk" || len(got.Areas) != 2 || got.Phone != "59 53 00 00" {
 		t.Errorf("stored %+v; want this editor's e-mail and areas and the other laptop's phone", got)
@@ -111,7 +103,7 @@ func TestContactEditorKeepsOtherLaptopsEdit(t *testing.T) {
 
 func TestAnnouncementEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	got := staffEdit(t, 3, func(a *model.Announcement) { a.Text = "Puljen er åben for ansøgninger fra 1. marts." },
-		func(o *storage.DB) func(model.Announcement, *model.Announcement) error { return o.SaveAnnouncement },
+		(*storage.DB).SaveAnnouncement,
 		"Titel", "Ny pulje", "Dato", "15.02.2027")
 	if got.Title != "Ny pulje" || model.ShortDate(got.Date) != "15.02.2027" || got.Text != "Puljen er åben for ansøgninger fra 1. marts." {
 		t.Errorf("stored %+v; want this editor's title and date and the other laptop's text", got)
@@ -121,11 +113,9 @@ func TestAnnouncementEditorKeepsOtherLaptopsEdit(t *testing.T) {
 func TestCouncilDialogKeepsOtherLaptopsEdit(t *testing.T) {
 	u, db, cid := withCouncil(t)
 	d := u.onEditCouncil()
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, o, model.Council{ID: cid}, func(c *model.Council) {
-			c.Area = "Jyderup og Skarresø"
-		}, o.SaveCouncil)
-	})
+	otherLaptopEdits(t, db, model.Council{ID: cid}, func(c *model.Council) {
+		c.Area = "Jyderup og Skarresø"
+	}, (*storage.DB).SaveCouncil)
 	d.name.SetText("Jyderup-Skarresø Lokalråd")
 	d.grant.SetText("30.000")
 	d.onSave()
@@ -144,11 +134,9 @@ func TestMemberEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	retype(ed.name, "Łukasz Nowak")
 	u.saver.flush()
 	id := ed.m.ID
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, o, model.Member{ID: id}, func(m *model.Member) {
-			m.Phone, m.Role, m.TermStart = "20 11 22 33", model.RoleTreasurer, time.Date(2026, 3, 1, 0, 0, 0, 0, model.Copenhagen)
-		}, o.SaveMember)
-	})
+	otherLaptopEdits(t, db, model.Member{ID: id}, func(m *model.Member) {
+		m.Phone, m.Role, m.TermStart = "20 11 22 33", model.RoleTreasurer, time.Date(2026, 3, 1, 0, 0, 0, 0, model.Copenhagen)
+	}, (*storage.DB).SaveMember)
 	typeTwice(u, ed.email, "lukasz@example.dk", ed.name, "Łukasz Nowak-Hansen")
 	got := storage.Overwriting(db, model.Member{ID: id})
 	if got.Name != "Łukasz Nowak-Hansen" || got.Email != "lukasz@example.dk" ||
@@ -163,11 +151,9 @@ func TestMeetingEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	retype(ed.place, "Forsamlingshuset")
 	u.saver.flush()
 	id := ed.m.ID
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, o, model.Meeting{ID: id}, func(m *model.Meeting) {
-			m.Kind, m.Apologies, m.Place = model.MeetingAGM, "Søren", "Skarresø Kro"
-		}, o.SaveMeeting)
-	})
+	otherLaptopEdits(t, db, model.Meeting{ID: id}, func(m *model.Meeting) {
+		m.Kind, m.Apologies, m.Place = model.MeetingAGM, "Søren", "Skarresø Kro"
+	}, (*storage.DB).SaveMeeting)
 	typeTwice(u, ed.title, "Ekstraordinært møde", ed.attendees, "Karen, Mette")
 	got, err := db.Meeting(id)
 	ok(t, err)
@@ -188,11 +174,9 @@ func TestAgendaItemKeepsOtherLaptopsEdit(t *testing.T) {
 	retype(card.notes, "Linje 1\nLinje 2\nLinje 3")
 	u.saver.flush()
 	id := card.it.ID
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, o, model.AgendaItem{ID: id}, func(it *model.AgendaItem) {
-			it.Kind, it.Minutes, it.Notes = model.ItemDecision, 25, "Linje 1\nLinje 2\nLinje 3 (Søren)"
-		}, o.SaveAgendaItem)
-	})
+	otherLaptopEdits(t, db, model.AgendaItem{ID: id}, func(it *model.AgendaItem) {
+		it.Kind, it.Minutes, it.Notes = model.ItemDecision, 25, "Linje 1\nLinje 2\nLinje 3 (Søren)"
+	}, (*storage.DB).SaveAgendaItem)
 	// Line 1 typed on the stale text is merged with the other laptop's line 3.
 	typeTwice(u, card.notes, "Linje 1 (Karen)\nLinje 2\nLinje 3", card.title, "Økonomi")
 	got, err := db.AgendaItem(id)
@@ -212,11 +196,9 @@ func TestActionItemRowKeepsOtherLaptopsEdit(t *testing.T) {
 	test.Type(row.what, "Skriv til Vej og Park")
 	u.saver.flush()
 	id := row.a.ID
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, o, model.ActionItem{ID: id}, func(a *model.ActionItem) {
-			a.Due = time.Date(2026, 12, 1, 0, 0, 0, 0, model.Copenhagen)
-		}, o.SaveActionItem)
-	})
+	otherLaptopEdits(t, db, model.ActionItem{ID: id}, func(a *model.ActionItem) {
+		a.Due = time.Date(2026, 12, 1, 0, 0, 0, 0, model.Copenhagen)
+	}, (*storage.DB).SaveActionItem)
 	typeTwice(u, row.who, "Mette", row.what, "Skriv til Vej og Park om fartbump")
 	got := storage.Overwriting(db, model.ActionItem{ID: id})
 	if got.Who != "Mette" || got.What != "Skriv til Vej og Park om fartbump" || model.ShortDate(got.Due) != "01.12.2026" {
@@ -235,11 +217,9 @@ func TestOverviewDoneKeepsOtherLaptopsEdit(t *testing.T) {
 		t.Fatalf("overview lists %d actions", len(u.overview.actions))
 	}
 	shown := u.overview.actions[0]
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, o, a, func(a *model.ActionItem) {
-			a.Who = "Mette"
-		}, o.SaveActionItem)
-	})
+	otherLaptopEdits(t, db, a, func(a *model.ActionItem) {
+		a.Who = "Mette"
+	}, (*storage.DB).SaveActionItem)
 	u.overview.onDone(shown, true)
 	got := storage.Overwriting(db, a)
 	if !got.Done || got.Who != "Mette" {
@@ -253,11 +233,9 @@ func TestProjectEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	test.Tap(u.projects.newBtn)
 	ed := u.projects.editor
 	id := ed.p.ID
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, o, model.Project{ID: id}, func(p *model.Project) {
-			p.Description, p.Status, p.Progress = "Et shelter ved mosen.", model.ProjectStatuses[1], 40
-		}, o.SaveProject)
-	})
+	otherLaptopEdits(t, db, model.Project{ID: id}, func(p *model.Project) {
+		p.Description, p.Status, p.Progress = "Et shelter ved mosen.", model.ProjectStatuses[1], 40
+	}, (*storage.DB).SaveProject)
 	typeTwice(u, ed.title, "Shelter ved mosen", ed.workingGroup, "Søren og Mette")
 	got, err := db.Project(id)
 	ok(t, err)
@@ -287,11 +265,9 @@ func TestBudgetLineRowKeepsOtherLaptopsEdit(t *testing.T) {
 	test.Type(r.text, "Materialer")
 	u.saver.flush()
 	id := r.l.ID
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, o, model.BudgetLine{ID: id}, func(l *model.BudgetLine) {
-			l.Amount, l.Kind = 120_000_00, model.LineOwn
-		}, o.SaveBudgetLine)
-	})
+	otherLaptopEdits(t, db, model.BudgetLine{ID: id}, func(l *model.BudgetLine) {
+		l.Amount, l.Kind = 120_000_00, model.LineOwn
+	}, (*storage.DB).SaveBudgetLine)
 	typeTwice(u, r.text, "Træ", r.text, "Træ og skruer")
 	got := storage.Overwriting(db, model.BudgetLine{ID: id})
 	if got.Text != "Træ og skruer" || got.Amount != 120_000_00 || got.Kind != model.LineOwn {
@@ -307,11 +283,9 @@ func TestFundingApplicationRowKeepsOtherLaptopsEdit(t *testing.T) {
 	test.Type(r.pool, "Udviklingspuljen")
 	u.saver.flush()
 	id := r.a.ID
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, o, model.FundingApplication{ID: id}, func(a *model.FundingApplication) {
-			a.Status, a.Applied = model.ApplicationStatuses[1], 50_000_00
-		}, o.SaveFundingApplication)
-	})
+	otherLaptopEdits(t, db, model.FundingApplication{ID: id}, func(a *model.FundingApplication) {
+		a.Status, a.Applied = model.ApplicationStatuses[1], 50_000_00
+	}, (*storage.DB).SaveFundingApplication)
 	typeTwice(u, r.hours, "40", r.pool, "Landsbypuljen")
 	got := storage.Overwriting(db, model.FundingApplication{ID: id})
 	if got.Pool != "Landsbypuljen" || got.VolunteerHours != 40 || got.Status != model.ApplicationStatuses[1] || got.Applied != 50_000_00 {
@@ -327,11 +301,9 @@ func TestWishEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	retype(ed.justification, "Børnene cykler på vejen.\nDer er intet fortov.\nBilerne kører stærkt.\n")
 	u.saver.flush()
 	id := ed.w.ID
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, o, model.BudgetWish{ID: id}, func(w *model.BudgetWish) {
-			w.Estimate, w.Category, w.Justification = 250_000_00, model.WishCategories[0], "Børnene cykler på vejen.\nDer er intet fortov.\nBilerne kører 70 km/t.\n"
-		}, o.SaveBudgetWish)
-	})
+	otherLaptopEdits(t, db, model.BudgetWish{ID: id}, func(w *model.BudgetWish) {
+		w.Estimate, w.Category, w.Justification = 250_000_00, model.WishCategories[0], "Børnene cykler på vejen.\nDer er intet fortov.\nBilerne kører 70 km/t.\n"
+	}, (*storage.DB).SaveBudgetWish)
 	typeTwice(u, ed.justification, "Skolebørnene cykler på vejen.\nDer er intet fortov.\nBilerne kører stærkt.\n", ed.title, "Ny sti til skolen")
 	got := storage.Overwriting(db, model.BudgetWish{ID: id})
 	if got.Title != "Ny sti til skolen" || got.Estimate != 250_000_00 || got.Category != model.WishCategories[0] ||
@@ -356,11 +328,9 @@ func TestAnswerEditorKeepsOtherLaptopsEdit(t *testing.T) {
 		t.Fatal("no answer editor")
 	}
 	// The council corrects its estimate while the answer is being written.
-	fromOtherLaptop(t, db, func(o *storage.DB) {
-		editThere(t, o, w, func(w *model.BudgetWish) {
-			w.Estimate = 80_000_00
-		}, o.SaveBudgetWish)
-	})
+	otherLaptopEdits(t, db, w, func(w *model.BudgetWish) {
+		w.Estimate = 80_000_00
+	}, (*storage.DB).SaveBudgetWish)
 	test.Type(ed.text, "Byrådet giver halvdelen.")
 	u.saver.flush()
 	test.Type(ed.granted, "40.000")
