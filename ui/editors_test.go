@@ -227,6 +227,29 @@ func TestOverviewDoneKeepsOtherLaptopsEdit(t *testing.T) {
 	}
 }
 
+func TestCarriedActionKeepsOtherLaptopsEdit(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	earlier := model.Meeting{CouncilID: cid, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: time.Date(2026, 10, 1, 17, 0, 0, 0, time.UTC)}
+	ok(t, db.SaveMeeting(model.Meeting{}, &earlier))
+	a := model.ActionItem{CouncilID: cid, MeetingID: earlier.ID, What: "Book salen"}
+	ok(t, db.SaveActionItem(model.ActionItem{}, &a))
+	next := model.Meeting{CouncilID: cid, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Date(2026, 11, 1, 17, 0, 0, 0, time.UTC)}
+	ok(t, db.SaveMeeting(model.Meeting{}, &next))
+	u.tabs.SelectIndex(1)
+	u.meetings.refreshList()
+	u.meetings.selectMeeting(next.ID)
+	ed := u.meetings.editor
+	if ed == nil || len(ed.carried) != 1 {
+		t.Fatalf("the next meeting does not show the open action item")
+	}
+	otherLaptopEdits(t, db, a, func(a *model.ActionItem) { a.Who = "Mette" }, (*storage.DB).SaveActionItem)
+	test.Tap(ed.carried[0].done)
+	got := storage.Overwriting(db, a)
+	if !got.Done || got.Who != "Mette" {
+		t.Errorf("stored %+v; want done here and the other laptop's who", got)
+	}
+}
+
 func TestProjectEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	u, db, _ := withCouncil(t)
 	u.tabs.SelectIndex(2)
