@@ -248,7 +248,7 @@ func (db *DB) save(v interface{ Validate() error }, id *string, council string, 
 			if err == nil {
 				return fmt.Errorf("%s %s: %w", loaded.table, *id, ErrNotLoaded)
 			}
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			if !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 		}

@@ -129,7 +129,11 @@ func (s *syncer) askLink() bool {
 		return true
 	}
 	s.asking = true
-	args := map[string]any{"Local": q.Local.Name, "Server": q.ServerName}
+	server := q.ServerName
+	if server == "" { // a server that does not say the name
+		server = lang.L("the council")
+	}
+	args := map[string]any{"Local": q.Local.Name, "Server": server}
 	d := dialog.NewConfirm(lang.L("Link the local council?"),
 		lang.L("Do you want to link the council «{{.Local}}» with «{{.Server}}» at the municipality? Everything in «{{.Local}}» on this computer is then sent to the municipality and becomes part of «{{.Server}}», also on the council's other computers. Choose «Keep apart» to keep it on this computer only.", args),
 		func(yes bool) {
