@@ -79,6 +79,9 @@ func TestSyncAndBundleCommands(t *testing.T) {
 	if ms, _ := hub.Members(c.ID); len(ms) != 1 || ms[0].Name != "Karen Østergaard" {
 		t.Errorf("the hub's members after --link: %+v (the demo's must stay on the laptop)", ms)
 	}
+	if hc, _ := hub.Council(c.ID); hc.Name != "Jyderup Lokalråd" {
+		t.Errorf("the hub's council is named %q after --link", hc.Name)
+	}
 	if err := runSync(ctx, []string{"--db", pathB, "--server", srv.URL, "--code", code2}, &out, &errb); err != nil {
 		t.Fatal(err)
 	}

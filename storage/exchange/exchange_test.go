@@ -517,8 +517,8 @@ func TestWireRoundTrip(t *testing.T) {
 // A council made on a laptop before the municipality added it on the
 // server keeps what the laptop typed when it is linked at enrolment: the
 // server's empty defaults (no area, no grant) are no edits, so they give
-// way without conflicts; a name typed differently on each side is a real
-// conflict, kept for a person.
+// way without conflicts. Its name becomes the server's: the person said
+// yes to joining that council, and the municipality names its councils.
 func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
 	h := newHub(t)
 	a := open(t, "early", -time.Hour) // made before the server's council
@@ -540,7 +540,7 @@ func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
 		}
 	}
 
-	// Different names on the two sides: one conflict, on the name only.
+	// Different names on the two sides: the server's stands, everywhere.
 	h2 := newHub(t)
 	b := open(t, "early2", -time.Hour)
 	ownCouncil(t, b)
@@ -548,7 +548,12 @@ func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
 	enrolLinking(t, b, h2, council2)
 	syncOK(t, b)
 	cs, _ = b.Conflicts(council2)
-	if len(cs) != 1 || cs[0].Field != "name" {
-		t.Errorf("conflicts = %+v, want one on the name", cs)
+	if len(cs) != 0 {
+		t.Errorf("conflicts = %+v", cs)
+	}
+	for _, db := range []*storage.DB{b, h2.db} {
+		if c, _ := db.Council(council2); c.Name != "Jyderup Lokalforum" || c.Area != "Jyderup" {
+			t.Errorf("council after linking: %+v", c)
+		}
 	}
 }

@@ -68,7 +68,7 @@ func AnswerLink(db *storage.DB, yes bool) error {
 		return err
 	}
 	if yes {
-		if err := link(db, q.Local.ID, q.Server); err != nil {
+		if err := link(db, q.Local.ID, q.Server, q.ServerName); err != nil {
 			return err
 		}
 	}
@@ -133,7 +133,7 @@ func afterEnroll(db *storage.DB, resp EnrollResponse) error {
 		return err
 	}
 	if !has {
-		return link(db, own[0].ID, to)
+		return link(db, own[0].ID, to, resp.CouncilName)
 	}
 	for k, v := range map[string]string{metaLinkAsk: own[0].ID, metaLinkTo: to, metaLinkName: resp.CouncilName} {
 		if err := db.SetMeta(k, v); err != nil {
@@ -171,9 +171,11 @@ func holdsData(db *storage.DB, council string) (bool, error) {
 		len(d.Lines)+len(d.Applications)+len(d.Wishes) > 0, nil
 }
 
-// link gives the council made here (from) the server's id (to), so its
-// data goes up on the first sync.
-func link(db *storage.DB, from, to string) error {
+// link gives the council made here (from) the server's id (to) and, when
+// the server said it, its name, so that its data goes up on the first sync
+// as part of the server's council: the municipality's name for the council
+// stands.
+func link(db *storage.DB, from, to, name string) error {
 	if err := db.LinkCouncil(from, to); err != nil {
 		return fmt.Errorf("forbind lokalrådet med kommunens: %w", err)
 	}
@@ -183,6 +185,9 @@ func link(db *storage.DB, from, to string) error {
 	// Only the municipality answers budget wishes: answers in data made
 	// before enrolment never go up.
 	_, err := db.RewriteUnsynced(to, func(c storage.Change) (any, bool) {
+		if c.Table == "councils" && c.Field == "name" && name != "" {
+			return name, true
+		}
 		if c.Table != "budget_wishes" || !MunicipalField(c) {
 			return nil, false
 		}

@@ -160,6 +160,11 @@ func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
 		if len(ws) != 1 || ws[0].Title != "Ny sti" {
 			t.Errorf("linked, the hub has %+v", ws)
 		}
+		for _, db := range []*storage.DB{a, h.db} {
+			if c, _ := db.Council(council); c.Name != "Jyderup Lokalråd" {
+				t.Errorf("linked, the council is named %q; the municipality's name stands", c.Name)
+			}
+		}
 	}
 }
 
