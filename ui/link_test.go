@@ -36,7 +36,7 @@ func TestEnrolWithDemoSendsNothingOfIt(t *testing.T) {
 	u := newTestUI(t, db)
 	stopSync(t, u)
 	enrolFromSettings(t, u, hub, council)
-	eventually(t, "the first sync", func() bool { return strings.HasPrefix(u.sync.state.Text, "Sidst synkroniseret ") })
+	eventually(t, "the enrolled council shown", func() bool { return u.councilID == council })
 	if top := u.win.Canvas().Overlays().Top(); top != nil && strings.Contains(texts(top), "Vil du forbinde") {
 		t.Errorf("asked to link the demo:\n%s", texts(top))
 	}
@@ -67,7 +67,7 @@ func TestEnrolKeepApart(t *testing.T) {
 		return top != nil && strings.Contains(texts(top), "Vil du forbinde rådet")
 	})
 	test.Tap(overlayButton(t, u, "Hold adskilt"))
-	eventually(t, "the first sync", func() bool { return strings.HasPrefix(u.sync.state.Text, "Sidst synkroniseret ") })
+	eventually(t, "the enrolled council shown", func() bool { return u.councilID == hubCouncil })
 	if ws, _ := hub.db.BudgetWishes(hubCouncil, 0); len(ws) != 0 {
 		t.Errorf("kept apart, yet the municipality has %+v", ws)
 	}

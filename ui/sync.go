@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -43,7 +44,8 @@ type syncer struct {
 
 	// UI goroutine only.
 	started bool
-	asking  bool // the link question is on screen
+	asking  bool   // the link question is on screen
+	arrive  string // the enrolled council, shown once its first sync brings it
 	running bool
 	lastErr error // the last sync's error in this session
 	synced  bool  // a sync ran in this session
@@ -380,6 +382,11 @@ func (u *App) refreshAfterSync() {
 		}
 		return
 	}
+	if id := u.sync.arrive; id != "" && slices.ContainsFunc(cs, func(c model.Council) bool { return c.ID == id }) {
+		u.sync.arrive = ""
+		u.openCouncil(id) // the council this computer was enrolled for has come
+		return
+	}
 	if !sameCouncils(cs, u.councils) {
 		found := false
 		for _, c := range cs {
@@ -606,6 +613,7 @@ func (u *App) afterEnrol(council string) {
 		if _, err := u.db.Council(council); err == nil {
 			u.openCouncil(council)
 		} else {
+			u.sync.arrive = council
 			u.start()
 		}
 	} else if u.tabs != nil {
