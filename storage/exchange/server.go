@@ -298,7 +298,7 @@ func AuthorizeAnswers(db *storage.DB, d storage.Device, ops []storage.Change) er
 				break
 			}
 			if c.Field == "status" {
-				refuse = refuse || h.ID() == c.Base && h.Value == string(model.WishAnswered)
+				refuse = refuse || storage.Saw(c.Base, h.Device, h.Seq) && h.Value == string(model.WishAnswered)
 			} else {
 				refuse = refuse || h.Base != ""
 			}
