@@ -142,7 +142,8 @@ func rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) 
 	sort.Strings(councils)
 	var out []Change
 	for _, council := range councils {
-		scrubs, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND council_id = ? ORDER BY hlc, device", scrubTable, council)
+		// By table first: erasures are few, a council's ops many.
+		scrubs, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes INDEXED BY changes_field WHERE tbl = ? AND council_id = ? ORDER BY hlc, device", scrubTable, council)
 		if err != nil {
 			return nil, err
 		}

@@ -77,14 +77,20 @@ func LongText(table, field string) bool {
 // schema: for every table of council data, whether each field is an
 // integer column. Read once from the database.
 var (
-	schemaOnce sync.Once
-	schemaCols map[string]map[string]bool
-	schemaErr  error
+	schemaOnce  sync.Once
+	schemaCols  map[string]map[string]bool
+	schemaOrder map[string][]string // each table's fields in table order
+	schemaErr   error
 )
+
+// columns lists a table's fields (not id and council_id) in table order;
+// call schema first.
+func (db *DB) columns(table string) []string { return schemaOrder[table] }
 
 func (db *DB) schema() (map[string]map[string]bool, error) {
 	schemaOnce.Do(func() {
 		m := map[string]map[string]bool{}
+		order := map[string][]string{}
 		for _, t := range append(append([]string{}, Tables...), MunicipalTables...) {
 			cols, err := list(context.Background(), db.sql, func(s scanner) ([2]string, error) {
 				var cid, notnull, pk int
@@ -103,9 +109,10 @@ func (db *DB) schema() (map[string]map[string]bool, error) {
 					continue
 				}
 				m[t][c[0]] = strings.EqualFold(c[1], "INTEGER")
+				order[t] = append(order[t], c[0])
 			}
 		}
-		schemaCols = m
+		schemaCols, schemaOrder = m, order
 	})
 	return schemaCols, schemaErr
 }
@@ -279,8 +286,11 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			return 0, nil, err
 		}
 	}
+	q := newStmtTx(tx)
+	defer q.close()
 	var fresh []Change
 	touched := map[fieldKey][]fieldOp{}
+	newRows := map[rowKey][]rowOp{}
 	rows := map[rowKey]string{}
 	rowCouncil := map[rowKey]string{}
 	var maxHLC, maxOwnSeq int64
@@ -288,10 +298,11 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		rk := rowKey{c.Table, c.Row}
 		if have, ok := rowCouncil[rk]; !ok {
 			var council string
-			err := tx.QueryRowContext(ctx, "SELECT council_id FROM changes WHERE tbl = ? AND row_id = ? LIMIT 1", c.Table, c.Row).Scan(&council)
+			err := q.QueryRowContext(ctx, "SELECT council_id FROM changes WHERE tbl = ? AND row_id = ? LIMIT 1", c.Table, c.Row).Scan(&council)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				council = c.Council
+				newRows[rk] = []rowOp{}
 			case err != nil:
 				return 0, nil, err
 			}
@@ -302,7 +313,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		} else if have != c.Council {
 			return 0, nil, fmt.Errorf("%w: rækken %s hører til et andet råd", ErrBadChange, c.Row)
 		}
-		res, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		res, err := q.ExecContext(ctx, "INSERT OR IGNORE INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base)
 		if err != nil {
 			return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
@@ -338,6 +349,13 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			continue
 		}
 		rows[rk] = c.Council
+		if ops, ok := newRows[rk]; ok {
+			o := rowOp{field: c.Field, v: version{c.HLC, c.Device}, seq: c.Seq}
+			if c.Field == "" {
+				o.know, _ = c.Value.(string)
+			}
+			newRows[rk] = append(ops, o)
+		}
 		if c.Field != "" {
 			fk := fieldKey{c.Table, c.Row, c.Field}
 			touched[fk] = append(touched[fk], fieldOp{v: version{c.HLC, c.Device}, seq: c.Seq, value: c.Value, base: c.Base})
@@ -357,6 +375,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	for _, o := range scrubbed {
 		fk := fieldKey{o.Table, o.Row, o.Field}
 		force[fk] = true
+		delete(newRows, rowKey{o.Table, o.Row}) // its values changed in the log
 		if _, ok := touched[fk]; !ok {
 			touched[fk] = nil
 		}
@@ -371,7 +390,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			return 0, nil, err
 		}
 	}
-	a := &applier{db: db, ctx: ctx, tx: tx, states: map[fieldKey]*fieldState{}}
+	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}, newRows: newRows}
 	keys := make([]fieldKey, 0, len(touched))
 	for k := range touched {
 		keys = append(keys, k)
@@ -416,7 +435,9 @@ func (db *DB) refreshFields(ctx context.Context, tx *sql.Tx, council string, fie
 		a, b := keys[i], keys[j]
 		return a.table < b.table || a.table == b.table && (a.row < b.row || a.row == b.row && a.field < b.field)
 	})
-	a := &applier{db: db, ctx: ctx, tx: tx, states: map[fieldKey]*fieldState{}}
+	q := newStmtTx(tx)
+	defer q.close()
+	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}}
 	changed := map[rowKey][]string{}
 	var rks []rowKey
 	for _, k := range keys {
@@ -440,8 +461,12 @@ func (db *DB) refreshFields(ctx context.Context, tx *sql.Tx, council string, fie
 type applier struct {
 	db     *DB
 	ctx    context.Context
-	tx     *sql.Tx
+	tx     *stmtTx
 	states map[fieldKey]*fieldState
+	// newRows are rows this replica held no op of before the batch: all
+	// their ops are in it, so they are replayed from memory (the first
+	// pull of a new laptop is nearly all such rows).
+	newRows map[rowKey][]rowOp
 }
 
 // fieldOps reads a field's ops in replay order; with values when asked.
@@ -471,6 +496,16 @@ func (a *applier) replay(k fieldKey) (*fieldState, error) {
 // new ops. It reports whether the field's state changed.
 func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp, force bool) (bool, error) {
 	sort.Slice(fresh, func(i, j int) bool { return fresh[j].v.after(fresh[i].v) })
+	if _, isNew := a.newRows[rowKey{k.table, k.row}]; isNew && !force {
+		// Every op of the field is in this batch: replay it from memory.
+		st := replayField(fresh, LongText(k.table, k.field))
+		a.states[k] = st
+		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES (?, ?, ?, ?, ?, ?)",
+			k.table, k.row, k.field, st.version.v.hlc, st.version.v.device, st.version.seq); err != nil {
+			return false, err
+		}
+		return true, a.saveConflicts(k, council, st)
+	}
 	var cur fieldOp
 	err := a.tx.QueryRowContext(a.ctx, "SELECT hlc, device, seq FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ?", k.table, k.row, k.field).Scan(&cur.v.hlc, &cur.v.device, &cur.seq)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -535,13 +570,18 @@ func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp, force
 			}
 		}
 	}
+	return true, a.saveConflicts(k, council, st)
+}
+
+// saveConflicts stores the conflicts a replay found.
+func (a *applier) saveConflicts(k fieldKey, council string, st *fieldState) error {
 	for _, c := range st.conflicts {
 		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO sync_conflicts(id, council_id, tbl, row_id, field, winner, loser, kept, other, merged, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			conflictID(k, c), council, k.table, k.row, k.field, c.winner.id(), c.loser.id(), c.kept, c.other, boolInt(c.merged), c.winner.v.hlc); err != nil {
-			return false, err
+			return err
 		}
 	}
-	return true, nil
+	return nil
 }
 
 func conflictID(k fieldKey, c conflictRec) string {
@@ -563,15 +603,11 @@ func (a *applier) state(k fieldKey) (*fieldState, error) {
 // materialize makes a touched row in its table agree with its ops: there
 // with its fields' values while alive, gone with a tombstone while dead.
 func (a *applier) materialize(rk rowKey, council string, changedFields []string) error {
-	ops, err := list(a.ctx, a.tx, func(s scanner) (rowOp, error) {
-		var o rowOp
-		var value any
-		err := s.Scan(&o.field, &o.v.hlc, &o.v.device, &o.seq, &value)
-		if o.field == "" {
-			o.know, _ = textOf(value).(string)
-		}
-		return o, err
-	}, "SELECT field, hlc, device, seq, CASE field WHEN '' THEN value END FROM changes WHERE tbl = ? AND row_id = ? ORDER BY hlc, device", rk.table, rk.row)
+	ops, isNew := a.newRows[rk]
+	var err error
+	if !isNew {
+		ops, err = a.rowOps(rk)
+	}
 	if err != nil {
 		return err
 	}
@@ -596,6 +632,7 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 	case alive && exists:
 		var sets []string
 		var args []any
+		sort.Strings(changedFields)
 		for _, f := range changedFields {
 			sets = append(sets, f+" = ?")
 			args = append(args, a.states[fieldKey{rk.table, rk.row, f}].value)
@@ -607,41 +644,40 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 		_, err := a.tx.ExecContext(a.ctx, "UPDATE "+rk.table+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...)
 		return err
 	case alive:
-		fields, err := list(a.ctx, a.tx, func(s scanner) (string, error) {
-			var f string
-			return f, s.Scan(&f)
-		}, "SELECT DISTINCT field FROM changes WHERE tbl = ? AND row_id = ? AND field <> ''", rk.table, rk.row)
-		if err != nil {
-			return err
-		}
 		// Every column, so that columns without a default (a child's
-		// parent id) have a value while their ops are still on the way.
+		// parent id) have a value while their ops are still on the way;
+		// in the schema's order, so that the statement is the same each
+		// time.
 		sch, err := a.db.schema()
 		if err != nil {
 			return err
 		}
-		values := map[string]any{}
-		for f, isInt := range sch[rk.table] {
-			values[f] = ""
-			if isInt {
-				values[f] = int64(0)
-			}
-		}
-		for _, f := range fields {
-			st, err := a.state(fieldKey{rk.table, rk.row, f})
-			if err != nil {
-				return err
-			}
-			values[f] = st.value
+		held := map[string]bool{}
+		for _, o := range edits {
+			held[o.field] = true
 		}
 		cols := []string{"id", "council_id"}
 		args := []any{rk.row, council}
-		for f, v := range values {
+		for _, f := range a.db.columns(rk.table) {
+			var v any = ""
+			if sch[rk.table][f] {
+				v = int64(0)
+			}
+			if held[f] {
+				st, err := a.state(fieldKey{rk.table, rk.row, f})
+				if err != nil {
+					return err
+				}
+				v = st.value
+			}
 			cols = append(cols, f)
 			args = append(args, v)
 		}
 		if _, err := a.tx.ExecContext(a.ctx, "INSERT INTO "+rk.table+"("+strings.Join(cols, ", ")+") VALUES (?"+strings.Repeat(", ?", len(cols)-1)+")", args...); err != nil {
 			return fmt.Errorf("gem i %s: %w", rk.table, err)
+		}
+		if isNew {
+			return nil // a row new to this replica has no tombstone
 		}
 		_, err = a.tx.ExecContext(a.ctx, "DELETE FROM tombstones WHERE tbl = ? AND row_id = ?", rk.table, rk.row)
 		return err
@@ -651,11 +687,29 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 				return err
 			}
 		}
-		last := dels[len(dels)-1].v
+		last := dels[0].v
+		for _, d := range dels {
+			if d.v.after(last) {
+				last = d.v
+			}
+		}
 		_, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO tombstones(tbl, row_id, council_id, hlc, device) VALUES (?, ?, ?, ?, ?)",
 			rk.table, rk.row, council, last.hlc, last.device)
 		return err
 	}
+}
+
+// rowOps reads a row's ops as the delete rule needs them.
+func (a *applier) rowOps(rk rowKey) ([]rowOp, error) {
+	return list(a.ctx, a.tx, func(s scanner) (rowOp, error) {
+		var o rowOp
+		var value any
+		err := s.Scan(&o.field, &o.v.hlc, &o.v.device, &o.seq, &value)
+		if o.field == "" {
+			o.know, _ = textOf(value).(string)
+		}
+		return o, err
+	}, "SELECT field, hlc, device, seq, CASE field WHEN '' THEN value END FROM changes WHERE tbl = ? AND row_id = ? ORDER BY hlc, device", rk.table, rk.row)
 }
 
 // heldContext is the version vector of the ops this replica holds of a
