@@ -183,3 +183,28 @@ func TestContextRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseContext: any base a bundle or a request may carry parses
+// without panicking, and a context that parses writes back as itself.
+func FuzzParseContext(f *testing.F) {
+	for _, s := range []string{"", "=", "=a:1", "=a:1,b:2", "a:1", "a:1*", "=a:1,a:2", "=:1", "=a:-1", "=a:9223372036854775807"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ctx, ok := parseContext(s)
+		if !ok || ctx.vv == nil || len(ctx.vv) == 0 {
+			return
+		}
+		if got := encodeContext(ctx.vv); got != s {
+			back, ok := parseContext(got)
+			if !ok || len(back.vv) != len(ctx.vv) {
+				t.Fatalf("%q wrote back as %q", s, got)
+			}
+			for d, n := range ctx.vv {
+				if back.vv[d] != n {
+					t.Fatalf("%q wrote back as %q", s, got)
+				}
+			}
+		}
+	})
+}
