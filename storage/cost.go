@@ -7,7 +7,10 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sort"
+	"strings"
+	"time"
 	"unicode/utf8"
 
 	"lokalraad/model"
@@ -217,4 +220,22 @@ func chunks(ops []Change) [][]Change {
 		out = append(out, ops[start:])
 	}
 	return out
+}
+
+// CodeIssued tells when the enrolment code was made, and whether it is a
+// code waiting to be used; the hub refuses codes older than its limit.
+func (db *DB) CodeIssued(code string) (time.Time, bool, error) {
+	code = strings.ToLower(strings.TrimSpace(code))
+	if code == "" {
+		return time.Time{}, false, nil
+	}
+	var created string
+	err := db.sql.QueryRow("SELECT created FROM devices WHERE code_hash = ?", hashSecret(code)).Scan(&created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	return parseStampText(created), true, nil
 }
