@@ -50,7 +50,7 @@ func (r Restamped) Note() string {
 	if r.Ahead <= 0 && r.Ops == 0 {
 		return ""
 	}
-	what := "enhedens ur er stillet tilbage"
+	what := "det er nu stillet tilbage"
 	switch r.Ops {
 	case 0:
 	case 1:

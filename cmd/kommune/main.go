@@ -128,7 +128,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	maxFailures := fs.Int("max-failures", defaults.MaxFailures, "mislykkede tilmeldinger eller log-ind fra én adresse eller for én enhed, før den må vente (0: ingen grænse)")
 	failureWindow := fs.Duration("failure-window", defaults.FailureWindow, "tidsrummet mislykkede forsøg tælles i, og ventetiden")
 	pageMB := fs.Int("page-mb", defaults.PageBytes>>20, "højst så mange MB ændringer i ét svar på en hentning")
-	maxOpKB := fs.Int("max-op-kb", defaults.MaxOp>>10, "største tilladte ændring i kB (fx et langt referat)")
+	maxOpKB := fs.Int("max-op-kb", defaults.MaxOp>>10, "største tilladte ændring i kB (under 600 kan et langt, gyldigt referat blive afvist for altid)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
