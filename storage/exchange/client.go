@@ -224,11 +224,18 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 		return res, ErrNotEnrolled
 	}
 	council, _ := db.Meta(storage.MetaCouncil)
-	if err := push(ctx, db, serverURL, token, council, &res); err != nil {
-		return res, err
+	pushErr := push(ctx, db, serverURL, token, council, &res)
+	// Over the day's quota, or holding an op too big for the hub, this
+	// device still receives the others' changes; the refusal is reported
+	// after the pull.
+	if pushErr != nil && !errors.Is(pushErr, ErrQuota) && !errors.Is(pushErr, ErrOpTooLarge) {
+		return res, pushErr
 	}
 	if err := pull(ctx, db, serverURL, token, &res); err != nil {
 		return res, err
+	}
+	if pushErr != nil {
+		return res, pushErr
 	}
 	linked, _ := db.Meta(MetaLinked)
 	if linked != "" {

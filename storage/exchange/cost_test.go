@@ -153,11 +153,18 @@ func TestQuotaExceeded(t *testing.T) {
 	council := h.council(t, "Jyderup")
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
+	b := h.laptop(t, "b", council, 0)
+	syncOK(t, b)
 	h.srv.QuotaOps = 10
 	for i := 0; i < 3; i++ {
 		ok(t, a.SaveMember(&model.Member{CouncilID: council, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember}))
 	}
-	_, err := Sync(context.Background(), a, "")
+	ok(t, b.SaveMember(&model.Member{CouncilID: council, Name: "Fra b", Role: model.RoleMember}))
+	syncOK(t, b)
+	res, err := Sync(context.Background(), a, "")
+	if res.Pulled == 0 {
+		t.Error("a device over its quota received nothing")
+	}
 	var re *RemoteError
 	if !errors.Is(err, ErrQuota) || !errors.As(err, &re) || re.Status != http.StatusTooManyRequests ||
 		!strings.Contains(re.Msg, "højst 10 ændringer") || !strings.Contains(re.Msg, "pr. døgn") {
