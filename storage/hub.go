@@ -180,6 +180,12 @@ func (db *DB) DeviceByReplica(replica string) (Device, error) {
 // for the whole batch. Applying is idempotent, so a batch cut off between
 // chunks is simply sent again.
 func (db *DB) HubApply(ops []Change) (int, error) {
+	// A malformed op still refuses the whole batch, before any chunk.
+	for i := range ops {
+		if err := db.checkChange(&ops[i]); err != nil {
+			return 0, err
+		}
+	}
 	total := 0
 	for _, part := range chunks(ops) {
 		n, err := db.hubApplyChunk(part)

@@ -403,3 +403,32 @@ func TestBundleFromFutureKeepsClock(t *testing.T) {
 		t.Errorf("an edit after ops from 2036 is stamped %v", time.UnixMilli(mine[0].HLC>>16).UTC())
 	}
 }
+
+// Pushes are applied in chunks, but a batch with a malformed op is still
+// refused whole.
+func TestChunkedPushRefusedWhole(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	defer func(n int) { storage.HubChunkOps = n }(storage.HubChunkOps)
+	storage.HubChunkOps = 5
+	var ops []storage.Change
+	hlc := now.UnixMilli() << 16
+	for i := 1; i <= 20; i++ {
+		hlc++
+		ops = append(ops, storage.Change{Device: a.DeviceID(), Seq: int64(i), HLC: hlc, Table: "members", Row: fmt.Sprint("m", i), Council: council, Field: "name", Value: "Navn"})
+	}
+	ops[17].Field = "skostørrelse"
+	if err := rawPush(t, h, a, ops); !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), "ukendt felt") {
+		t.Fatalf("a batch with an unknown field: %v", err)
+	}
+	if ops, _ := h.db.FieldOps("members", "m1", "name"); len(ops) != 0 {
+		t.Error("the first chunk of a refused batch was kept")
+	}
+	ops[17].Field = "name"
+	ok(t, rawPush(t, h, a, ops))
+	if ops, _ := h.db.FieldOps("members", "m20", "name"); len(ops) != 1 {
+		t.Error("the last chunk was not applied")
+	}
+}
