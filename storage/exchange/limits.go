@@ -169,7 +169,8 @@ func (l *limiter) fail(key string, now time.Time, span time.Duration) {
 	if l.fails == nil {
 		l.fails = map[string]*window{}
 	}
-	if len(l.fails) > 100000 { // bound the memory an attack can use
+	const most = 100_000 // bound the memory an attack with many addresses or ids can use
+	if len(l.fails) >= most {
 		for k, w := range l.fails {
 			if now.Sub(w.start) >= span {
 				delete(l.fails, k)
@@ -177,6 +178,9 @@ func (l *limiter) fail(key string, now time.Time, span time.Duration) {
 		}
 	}
 	w := l.fails[key]
+	if w == nil && len(l.fails) >= most {
+		return // still full: new keys go uncounted rather than the memory grow
+	}
 	if w == nil || now.Sub(w.start) >= span {
 		w = &window{start: now}
 		l.fails[key] = w
