@@ -381,8 +381,9 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		}
 		rows[rowKey{o.Table, o.Row}] = o.Council
 	}
-	// The clock: local edits after this sort after everything received.
-	if err := bumpMeta(ctx, tx, "hlc", maxHLC); err != nil {
+	// The clock: local edits after this sort after everything received,
+	// but never adopt a clock far ahead of this device's own (clock.go).
+	if err := bumpMeta(ctx, tx, "hlc", min(maxHLC, db.clockCeiling())); err != nil {
 		return 0, nil, err
 	}
 	if maxOwnSeq > 0 { // our own ops came back from a backup of the hub

@@ -171,6 +171,9 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	if want != "" && want != h.Council {
 		return h, 0, fmt.Errorf("%w (%s)", ErrForeignBundle, h.CouncilName)
 	}
+	if err := checkBundleClock(cs, db.Now(), storage.MaxClockSkew); err != nil {
+		return h, 0, err
+	}
 	n, err := db.ApplyOps(cs)
 	if err != nil {
 		return h, 0, fmt.Errorf("%w: %v", ErrBadBundle, err)
