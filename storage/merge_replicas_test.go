@@ -290,3 +290,30 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 		checkNothingLost(rt, dbs[0], c.ID)
 	})
 }
+
+// A laptop whose clock is two days slow edits a title it received from a
+// laptop with the right date: its edit sorts after what it saw, so it is
+// the value everywhere, with no false conflict.
+func TestSlowClockEditSortsAfterWhatItSaw(t *testing.T) {
+	a, b, c, _, it := setup(t)
+	at(a, time.Hour)
+	at(b, -48*time.Hour)
+	it.Title = "Stien langs søen"
+	ok(t, a.SaveAgendaItem(&it))
+	send(t, a, b)
+	got, err := b.AgendaItem(it.ID)
+	ok(t, err)
+	got.Title = "Stien langs søen og skoven"
+	ok(t, b.SaveAgendaItem(&got))
+	send(t, b, a)
+	for name, db := range map[string]*DB{"a": a, "b": b} {
+		now, err := db.AgendaItem(it.ID)
+		ok(t, err)
+		if now.Title != got.Title {
+			t.Errorf("%s: title %q, want %q", name, now.Title, got.Title)
+		}
+		if cs, _ := db.Conflicts(c.ID); len(cs) != 0 {
+			t.Errorf("%s: a false conflict: %+v", name, cs)
+		}
+	}
+}

@@ -715,30 +715,32 @@ func (a *applier) rowOps(rk rowKey) ([]rowOp, error) {
 
 // heldContext is the version vector of the ops this replica holds of a
 // field (field set) or of a whole row (field nil): for every device, the
-// highest sequence number. It is what an edit or a delete made now has seen.
-func heldContext(ctx context.Context, tx *sql.Tx, table, row string, field *string) (map[string]int64, error) {
-	q := "SELECT device, MAX(seq) FROM changes WHERE tbl = ? AND row_id = ?"
+// highest sequence number. It is what an edit or a delete made now has
+// seen; latest is the highest clock among those ops.
+func heldContext(ctx context.Context, tx *sql.Tx, table, row string, field *string) (vv map[string]int64, latest int64, err error) {
+	q := "SELECT device, MAX(seq), MAX(hlc) FROM changes WHERE tbl = ? AND row_id = ?"
 	args := []any{table, row}
 	if field != nil {
 		q += " AND field = ?"
 		args = append(args, *field)
 	}
 	type ds struct {
-		d string
-		s int64
+		d    string
+		s, h int64
 	}
 	rows, err := list(ctx, tx, func(s scanner) (ds, error) {
 		var x ds
-		return x, s.Scan(&x.d, &x.s)
+		return x, s.Scan(&x.d, &x.s, &x.h)
 	}, q+" GROUP BY device", args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	vv := make(map[string]int64, len(rows))
+	vv = make(map[string]int64, len(rows))
 	for _, x := range rows {
 		vv[x.d] = x.s
+		latest = max(latest, x.h)
 	}
-	return vv, nil
+	return vv, latest, nil
 }
 
 // fieldKnowledge is the version of every field of a row this replica holds.

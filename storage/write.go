@@ -64,6 +64,15 @@ func (db *DB) write(ctx context.Context, f func(w *writer) error) error {
 	})
 }
 
+// after makes the next op sort after the ops it has seen, whose clock may
+// be ahead of this device's (within the skew every receiver allows):
+// causality first, so an edit never sorts before what it was based on.
+func (w *writer) after(hlc int64) {
+	if hlc > w.hlc {
+		w.hlc = hlc
+	}
+}
+
 // HLC packs wall-clock milliseconds and a logical counter in one int64:
 // ms << 16 | counter. It never goes backwards, even when the wall clock does.
 func (w *writer) tick() (seq, hlc int64) {
@@ -163,10 +172,11 @@ func (w *writer) remove(table, id string) error {
 	}
 	// What the delete has seen: every op of the row held now (merge.go,
 	// I7), before a later local edit (the row saved again) could add one.
-	know, err := heldContext(w.ctx, w.tx, table, id, nil)
+	know, latest, err := heldContext(w.ctx, w.tx, table, id, nil)
 	if err != nil {
 		return err
 	}
+	w.after(latest)
 	if err := w.log(table, id, council, "", deleteContext(know)); err != nil {
 		return err
 	}
@@ -181,11 +191,12 @@ func (w *writer) remove(table, id string) error {
 func (w *writer) log(table, id, council, name string, value any) error {
 	var base string
 	if name != "" {
-		vv, err := heldContext(w.ctx, w.tx, table, id, &name)
+		vv, latest, err := heldContext(w.ctx, w.tx, table, id, &name)
 		if err != nil {
 			return err
 		}
 		base = encodeContext(vv)
+		w.after(latest)
 	}
 	seq, hlc := w.tick()
 	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
