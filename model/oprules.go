@@ -71,7 +71,9 @@ func enumOf[T ~string](da string, required bool, values ...T) fieldRule {
 	}
 	return r
 }
-func intIn(da string, lo, hi int64) fieldRule { return fieldRule{da: da, kind: ruleInt, lo: lo, hi: hi} }
+func intIn(da string, lo, hi int64) fieldRule {
+	return fieldRule{da: da, kind: ruleInt, lo: lo, hi: hi}
+}
 func of(da string, k ruleKind, required bool) fieldRule {
 	return fieldRule{da: da, kind: k, required: required}
 }
