@@ -179,7 +179,7 @@ func (db *DB) DeviceByReplica(replica string) (Device, error) {
 func (db *DB) HubApply(ops []Change) (int, error) {
 	var n int
 	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
-		ctx := context.Background()
+		ctx := admitting(context.Background())
 		var fresh []Change
 		var err error
 		if n, fresh, err = db.applyOps(ctx, tx, ops); err != nil {

@@ -284,13 +284,14 @@ func (st *fieldState) step(op fieldOp, long bool, baseValue func(string) (any, b
 
 // ApplyOps applies ops from other replicas: idempotent (ops already held
 // are skipped), order-free, and without writing local ops. A malformed op,
-// or an op for a row of another council, refuses the whole batch. It
-// returns how many ops were new.
+// an op for a row of another council, or one the model's rules refuse
+// (admit.go: bounds, enums, locked minutes, erasures) refuses the whole
+// batch. It returns how many ops were new.
 func (db *DB) ApplyOps(ops []Change) (int, error) {
 	var n int
 	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
 		var err error
-		n, _, err = db.applyOps(context.Background(), tx, ops)
+		n, _, err = db.applyOps(admitting(context.Background()), tx, ops)
 		return err
 	})
 	return n, err
@@ -415,6 +416,9 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	}
 	if len(fresh) == 0 {
 		return 0, nil, nil
+	}
+	if err := db.admit(ctx, tx, fresh); err != nil { // the model's rules: admit.go
+		return 0, nil, err
 	}
 	// Erasures: the new ops and the ops new erasures name take the values
 	// of the latest erasure that names them, and their fields are replayed
