@@ -171,9 +171,16 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	if want != "" && want != h.Council {
 		return h, 0, fmt.Errorf("%w (%s)", ErrForeignBundle, h.CouncilName)
 	}
+	isStaff, err := answerAuthors(db, cs) // rules.go: the same status rule as the hub's
+	if err != nil {
+		return h, 0, err
+	}
+	if err := AuthorizeStatus(db, cs, isStaff); err != nil {
+		return h, 0, err
+	}
 	n, err := db.ApplyOps(cs)
 	if err != nil {
-		return h, 0, fmt.Errorf("%w: %v", ErrBadBundle, err)
+		return h, 0, fmt.Errorf("%w: %w", ErrBadBundle, err)
 	}
 	return h, n, nil
 }
@@ -207,6 +214,9 @@ func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.D
 		if err := AuthorizeAnswers(db, d, ops); err != nil {
 			return h, 0, err
 		}
+	}
+	if err := AuthorizeStatus(db, cs, registryStaff(db)); err != nil { // rules.go
+		return h, 0, err
 	}
 	n, err := db.HubApply(cs)
 	return h, n, err

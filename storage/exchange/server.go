@@ -165,6 +165,9 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = AuthorizeAnswers(s.DB, d, ops)
 	}
+	if err == nil && !d.Staff {
+		err = AuthorizeStatus(s.DB, ops, registryStaff(s.DB)) // rules.go
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
