@@ -100,26 +100,48 @@ func lastBefore(ctx context.Context, tx *sql.Tx, table, row, field string, c Cha
 
 // meetingLockedAt tells whether meeting id's minutes are approved as of op
 // c: the last status op before c says "godkendt", and c was not written in
-// the same save as that approval.
+// the same save as a status change of the meeting (approving with the last
+// attendees, or reopening with a correction, is one save).
 func meetingLockedAt(ctx context.Context, tx *sql.Tx, id string, c Change) (bool, error) {
 	st, ok, err := lastBefore(ctx, tx, meetingsT.name, id, "status", c)
 	if err != nil || !ok || st.Value != string(model.MeetingApproved) {
 		return false, err
 	}
-	if st.Device == c.Device && c.Table == meetingsT.name && c.Row == id {
-		// One save writes a row's changed fields as consecutive ops: a
-		// field approved together with the status is part of the approval.
-		var others int
-		err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device = ? AND seq > ? AND seq < ? AND NOT (tbl = ? AND row_id = ?)",
-			c.Device, st.Seq, c.Seq, meetingsT.name, id).Scan(&others)
-		if err != nil {
-			return false, err
-		}
-		if others == 0 && c.Seq > st.Seq && c.Seq-st.Seq < int64(len(meetingsT.cols)) {
-			return false, nil
-		}
+	if c.Table == meetingsT.name && c.Row == id {
+		same, err := savedWithStatus(ctx, tx, c)
+		return !same, err
 	}
 	return true, nil
+}
+
+// savedWithStatus tells whether op c of a meeting was written in the same
+// save as a change of the meeting's status: one save writes a row's changed
+// fields as consecutive ops of its device.
+func savedWithStatus(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
+	n := int64(len(meetingsT.cols))
+	near, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+		c.Device, c.Seq-n, c.Seq+n)
+	if err != nil {
+		return false, err
+	}
+	at := -1
+	for i, o := range near {
+		if o.Seq == c.Seq {
+			at = i
+		}
+	}
+	if at < 0 {
+		return false, nil
+	}
+	sameRow := func(o Change) bool { return o.Table == c.Table && o.Row == c.Row && o.Field != "" }
+	for _, step := range []int{-1, 1} {
+		for i, seq := at+step, c.Seq+int64(step); i >= 0 && i < len(near) && near[i].Seq == seq && sameRow(near[i]); i, seq = i+step, seq+int64(step) {
+			if near[i].Field == "status" {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // checkLocked refuses an edit of approved minutes that is not an erasure.
@@ -266,4 +288,29 @@ func (db *DB) MunicipalAuthors() (map[string]bool, error) {
 		out[d] = true
 	}
 	return out, err
+}
+
+// checkLockedField refuses a local write of a field of approved minutes
+// (resolving a conflict by keeping a value), which the hub would refuse.
+func (w *writer) checkLockedField(table, row, field string) error {
+	switch table {
+	case meetingsT.name:
+		if field == "status" || field == "approved_at" {
+			return nil
+		}
+		return w.checkUnlocked(row)
+	case itemsT.name:
+		var meeting string
+		err := w.tx.QueryRowContext(w.ctx, "SELECT meeting_id FROM agenda_items WHERE id = ?", row).Scan(&meeting)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := w.checkUnlocked(meeting); !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return nil
 }

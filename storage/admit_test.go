@@ -199,3 +199,49 @@ func TestErasuresCommute(t *testing.T) {
 		}
 	}
 }
+
+// Reopening and correcting the meeting in one save is one edit of open
+// minutes, though the corrected fields come before the status in the save.
+func TestReopeningWithAnEditPasses(t *testing.T) {
+	a, b := replica(t, "a"), replica(t, "b")
+	m, _ := approvedMinutes(t, a, b)
+	m, _ = a.Meeting(m.ID)
+	m.Status, m.Title, m.Attendees = model.MeetingHeld, "Bestyrelsesmøde (rettet)", "Karen Østergaard\nSøren\nAnne"
+	ok(t, a.SaveMeeting(&m))
+	send(t, a, b)
+	if got, _ := b.Meeting(m.ID); got.Title != m.Title || got.Attendees != m.Attendees || got.Status != model.MeetingHeld {
+		t.Errorf("b: %+v", got)
+	}
+}
+
+// A conflict in minutes approved since cannot be settled by keeping the
+// other value (the hub would refuse that edit); dismissing it still works.
+func TestConflictInLockedMinutes(t *testing.T) {
+	a, b := replica(t, "a"), replica(t, "b")
+	c := model.Council{Name: "Råd"}
+	ok(t, a.SaveCouncil(&c))
+	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: syncNow.Add(-time.Hour)}
+	ok(t, a.SaveMeeting(&m))
+	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision}
+	ok(t, a.SaveAgendaItem(&it))
+	send(t, a, b)
+	ia, _ := a.AgendaItem(it.ID)
+	ia.Title = "Shelter ved søen"
+	ok(t, a.SaveAgendaItem(&ia))
+	ib, _ := b.AgendaItem(it.ID)
+	ib.Title = "Shelteret"
+	ok(t, b.SaveAgendaItem(&ib))
+	send(t, b, a)
+	m, _ = a.Meeting(m.ID)
+	m.Status = model.MeetingApproved
+	ok(t, a.SaveMeeting(&m))
+	cs, err := a.Conflicts(c.ID)
+	ok(t, err)
+	if len(cs) != 1 {
+		t.Fatalf("conflicts = %+v", cs)
+	}
+	if err := a.ResolveConflict(cs[0].ID, cs[0].Other); !errors.Is(err, ErrLocked) {
+		t.Errorf("keeping a value in approved minutes: %v", err)
+	}
+	ok(t, a.ResolveConflict(cs[0].ID, nil))
+}

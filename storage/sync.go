@@ -1082,6 +1082,9 @@ func (db *DB) ResolveConflict(id string, keep any) error {
 				}
 				return err
 			}
+			if err := w.checkLockedField(table, row, fname); err != nil { // admit.go
+				return err
+			}
 			if _, err := w.put(record{table: table, id: row, council: council, fields: []field{{fname, keep}}}); err != nil {
 				return err
 			}
