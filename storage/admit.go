@@ -47,6 +47,7 @@ func (db *DB) admit(ctx context.Context, tx *sql.Tx, fresh []Change) error {
 	if on, _ := ctx.Value(admitKey{}).(bool); !on {
 		return nil
 	}
+	lc := &lockCache{approved: map[string]bool{}, meetings: map[string][]string{}}
 	for _, c := range fresh {
 		var err error
 		switch {
@@ -61,7 +62,9 @@ func (db *DB) admit(ctx context.Context, tx *sql.Tx, fresh []Change) error {
 				err = fmt.Errorf("%w: %s: %w", ErrBadChange, rowLabel(ctx, tx, c.Table, c.Row), ferr)
 				break
 			}
-			err = checkLocked(ctx, tx, c)
+			if maybe, lerr := lc.mayBeLocked(ctx, tx, c); lerr != nil || maybe {
+				err = errors.Join(lerr, checkLocked(ctx, tx, c))
+			}
 		}
 		if err != nil {
 			return err
@@ -144,6 +147,55 @@ func savedWithStatus(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
 	return false, nil
 }
 
+// lockCache answers, for one batch, the cheap question whether an op could
+// touch approved minutes at all: whether its meeting was ever approved.
+type lockCache struct {
+	approved map[string]bool     // meeting id → some op approved it
+	meetings map[string][]string // item id → every meeting it was on
+}
+
+func (lc *lockCache) mayBeLocked(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
+	var ids []string
+	switch c.Table {
+	case meetingsT.name:
+		ids = []string{c.Row}
+	case itemsT.name:
+		ms, ok := lc.meetings[c.Row]
+		if !ok {
+			var err error
+			ms, err = list(ctx, tx, func(s scanner) (string, error) {
+				var v any
+				err := s.Scan(&v)
+				return fmt.Sprint(textOf(v)), err
+			}, "SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = 'meeting_id'", itemsT.name, c.Row)
+			if err != nil {
+				return false, err
+			}
+			lc.meetings[c.Row] = ms
+		}
+		ids = ms
+	default:
+		return false, nil
+	}
+	for _, id := range ids {
+		a, ok := lc.approved[id]
+		if !ok {
+			var n int
+			err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE tbl = ? AND row_id = ? AND field = 'status' AND value = ?",
+				meetingsT.name, id, string(model.MeetingApproved)).Scan(&n)
+			if err != nil {
+				return false, err
+			}
+			a = n > 0
+			lc.approved[id] = a
+		}
+		if a {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // checkLocked refuses an edit of approved minutes that is not an erasure.
 func checkLocked(ctx context.Context, tx *sql.Tx, c Change) error {
 	var meetings []string
@@ -186,7 +238,7 @@ func checkLocked(ctx context.Context, tx *sql.Tx, c Change) error {
 		if ok1 && ok2 && model.ScrubbedOnly(p, s) {
 			continue // an erasure: names replaced, nothing else
 		}
-		return fmt.Errorf("%w: %w: %s, feltet »%s«: mødets referat er godkendt og kan kun ændres, når mødet er genåbnet",
+		return fmt.Errorf("%w: %w: %s, feltet »%s«, kan kun ændres, når mødet er genåbnet",
 			ErrBadChange, ErrLocked, rowLabel(ctx, tx, c.Table, c.Row), model.FieldName(c.Table, c.Field))
 	}
 	return nil

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -278,5 +279,37 @@ func TestConcurrentErasuresMeetInTheLog(t *testing.T) {
 		if v != "tidligere medlem og tidligere medlem rydder op" {
 			t.Errorf("%s: the first op now holds %q", name, v)
 		}
+	}
+}
+
+// BenchmarkAdmit is what the model's rules cost on a first import of a
+// council (about 17,000 ops, pages of 1000): applied as a bundle import
+// (checked) and as pulled pages (not checked).
+func BenchmarkAdmit(b *testing.B) {
+	ops, _ := applySource(b)
+	for _, mode := range []string{"checked", "unchecked"} {
+		b.Run(mode, func(b *testing.B) {
+			var spent time.Duration
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				db := replica(b, mode+fmt.Sprint(i))
+				b.StartTimer()
+				start := time.Now()
+				for p := 0; p < len(ops); p += 1000 {
+					page := ops[p:min(p+1000, len(ops))]
+					var err error
+					if mode == "checked" {
+						_, err = db.ApplyOps(page)
+					} else {
+						_, err = db.ApplyPulled(page, int64(p+len(page)))
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				spent += time.Since(start)
+			}
+			b.ReportMetric(float64(len(ops)*b.N)/spent.Seconds(), "ops/s")
+		})
 	}
 }
