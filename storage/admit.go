@@ -35,6 +35,17 @@ import (
 	"lokalraad/model"
 )
 
+// ErrRefused: an op breaks the model's rules (a value out of bounds, an
+// edit of approved minutes, an erasure that rewrites more than a name).
+// The batch it came in is refused whole; errors.Is(err, ErrBadChange)
+// holds too.
+var ErrRefused error = refusedError{}
+
+type refusedError struct{}
+
+func (refusedError) Error() string        { return "ændringen afvises" }
+func (refusedError) Is(target error) bool { return target == ErrBadChange }
+
 type admitKey struct{}
 
 // admitting marks a context whose applyOps checks the model's rules on the
@@ -59,7 +70,7 @@ func (db *DB) admit(ctx context.Context, tx *sql.Tx, fresh []Change) error {
 			// not, as DeleteMeeting does locally.
 		default:
 			if ferr := model.CheckField(c.Table, c.Field, c.Value); ferr != nil {
-				err = fmt.Errorf("%w: %s: %w", ErrBadChange, rowLabel(ctx, tx, c.Table, c.Row), ferr)
+				err = fmt.Errorf("%w: %s: %w", ErrRefused, rowLabel(ctx, tx, c.Table, c.Row), ferr)
 				break
 			}
 			if maybe, lerr := lc.mayBeLocked(ctx, tx, c); lerr != nil || maybe {
@@ -239,7 +250,7 @@ func checkLocked(ctx context.Context, tx *sql.Tx, c Change) error {
 			continue // an erasure: names replaced, nothing else
 		}
 		return fmt.Errorf("%w: %w: %s, feltet »%s«, kan kun ændres, når mødet er genåbnet",
-			ErrBadChange, ErrLocked, rowLabel(ctx, tx, c.Table, c.Row), model.FieldName(c.Table, c.Field))
+			ErrRefused, ErrLocked, rowLabel(ctx, tx, c.Table, c.Row), model.FieldName(c.Table, c.Field))
 	}
 	return nil
 }
@@ -309,7 +320,7 @@ func checkScrubOp(ctx context.Context, tx *sql.Tx, c Change) error {
 		held, _ := o.Value.(string)
 		if _, ok := scrubValue(o.Table, o.Field, held, v); !ok {
 			return fmt.Errorf("%w: sletningen af persondata ændrer mere end et navn: %s, feltet »%s« (%s)",
-				ErrBadChange, rowLabel(ctx, tx, o.Table, o.Row), model.FieldName(o.Table, o.Field), id)
+				ErrRefused, rowLabel(ctx, tx, o.Table, o.Row), model.FieldName(o.Table, o.Field), id)
 		}
 	}
 	return nil

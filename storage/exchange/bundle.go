@@ -179,8 +179,11 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 		return h, 0, err
 	}
 	n, err := db.ApplyOps(cs)
+	if errors.Is(err, storage.ErrRefused) {
+		return h, 0, fmt.Errorf("synkroniseringsfilen afvises: %w", err)
+	}
 	if err != nil {
-		return h, 0, fmt.Errorf("%w: %w", ErrBadBundle, err)
+		return h, 0, fmt.Errorf("%w: %v", ErrBadBundle, err)
 	}
 	return h, n, nil
 }

@@ -296,6 +296,9 @@ func TestLaptopBundleImportRunsTheRules(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.says) {
 			t.Errorf("%s: %v; want %q", tt.name, err, tt.says)
 		}
+		if tt.name != "un-answer" && !errors.Is(err, storage.ErrRefused) {
+			t.Errorf("%s: not ErrRefused: %v", tt.name, err)
+		}
 		if after := state(t, b, council); after != before {
 			t.Errorf("%s: the refused bundle changed the laptop", tt.name)
 		}
