@@ -295,13 +295,15 @@ func CheckField(table, field string, value any) error {
 			return bad("Not a valid date", "feltet »%s« er ikke %s: »%.40s«", r.da, what, s)
 		}
 	case ruleEmail:
-		if s == "" {
-			return nil
-		}
 		if utf8.RuneCountInString(s) > MaxShort {
 			return bad("The text is too long", "teksten i feltet »%s« er for lang", r.da)
 		}
-		if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
+		// As Validate: the address without the spaces around it.
+		e := strings.TrimSpace(s)
+		if e == "" {
+			return nil
+		}
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
 			return bad("The e-mail address is not valid", "feltet »%s« er ikke en gyldig e-mailadresse", r.da)
 		}
 	case ruleLines:

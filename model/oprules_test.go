@@ -53,6 +53,7 @@ func TestCheckField(t *testing.T) {
 		{"members", "email", "karen@example.dk", ""},
 		{"members", "email", "karen", "ikke en gyldig e-mailadresse"},
 		{"members", "email", "", ""},
+		{"members", "email", " karen@example.dk ", ""}, // Validate takes it, so must the hub
 		{"projects", "progress", int64(101), "»fremdrift«"},
 		{"funding_applications", "volunteer_hours", int64(-3), "»frivillige timer«"},
 		{"budget_lines", "kind", "indtægt", "»type«"},
