@@ -255,22 +255,27 @@ func checkLocked(ctx context.Context, tx *sql.Tx, c Change) error {
 	return nil
 }
 
-// valueBefore is what a field held before op c: the row's value here when
-// the row is stored, or else the value of the field's last op before c.
+// valueBefore is what a field held as of op c: the replay of its ops that
+// sort before c, a merge of concurrent edits included, whether or not they
+// are stored in the row yet (a first import, or one push carrying both an
+// edit and the erasure made on it).
 func valueBefore(ctx context.Context, tx *sql.Tx, c Change) (any, error) {
-	var v any
-	err := tx.QueryRowContext(ctx, "SELECT "+c.Field+" FROM "+c.Table+" WHERE id = ?", c.Row).Scan(&v)
-	if err == nil {
-		return textOf(v), nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
+	ops, err := list(ctx, tx, func(s scanner) (fieldOp, error) {
+		var o fieldOp
+		err := s.Scan(&o.v.hlc, &o.v.device, &o.seq, &o.value, &o.base)
+		o.value = textOf(o.value)
+		return o, err
+	}, "SELECT hlc, device, seq, value, base FROM changes WHERE "+before+" AND tbl = ?3 AND row_id = ?4 AND field = ?5 ORDER BY hlc, device",
+		c.HLC, c.Device, c.Table, c.Row, c.Field)
+	if err != nil || len(ops) == 0 {
 		return nil, err
 	}
-	o, ok, err := lastBefore(ctx, tx, c.Table, c.Row, c.Field, c)
-	if err != nil || !ok {
-		return nil, err
+	a := &applier{ctx: ctx, tx: tx}
+	st := &fieldState{}
+	for _, o := range ops {
+		st.step(o, LongText(c.Table, c.Field), a.baseValue)
 	}
-	return o.Value, nil
+	return st.value, nil
 }
 
 // erasedMember is what an erasure writes to a member's own fields.

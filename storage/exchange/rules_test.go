@@ -304,3 +304,55 @@ func TestLaptopBundleImportRunsTheRules(t *testing.T) {
 		}
 	}
 }
+
+// A new laptop importing the whole history by bundle accepts the erasure
+// of approved minutes that were merged from two laptops' edits.
+func TestBundleOfErasedMergedMinutesImports(t *testing.T) {
+	h, a, b, m, it := lockedMinutes(t)
+	council := m.CouncilID
+	// Reopen, edit on both laptops at once, approve again.
+	am, _ := a.Meeting(m.ID)
+	am.Status = model.MeetingHeld
+	ok(t, a.SaveMeeting(&am))
+	syncOK(t, a)
+	syncOK(t, b)
+	ai, _ := a.AgendaItem(it.ID)
+	ai.Notes = "Karen Østergaard fremlagde tegningerne.\nPrisen blev drøftet.\nIntet at bemærke.\n"
+	ok(t, a.SaveAgendaItem(&ai))
+	syncOK(t, a)
+	syncOK(t, b)
+	ai, _ = a.AgendaItem(it.ID)
+	ai.Notes = strings.Replace(ai.Notes, "Intet at bemærke.", "Søren spurgte til prisen.", 1)
+	ok(t, a.SaveAgendaItem(&ai))
+	bi, _ := b.AgendaItem(it.ID)
+	bi.Notes = strings.Replace(bi.Notes, "fremlagde tegningerne.", "fremlagde tegningerne for Karen Østergaard.", 1)
+	ok(t, b.SaveAgendaItem(&bi))
+	syncOK(t, a)
+	syncOK(t, b)
+	syncOK(t, a)
+	am, _ = a.Meeting(m.ID)
+	am.Status = model.MeetingApproved
+	ok(t, a.SaveMeeting(&am))
+	syncOK(t, a)
+	if _, err := a.ErasePerson(council, "Karen Østergaard"); err != nil {
+		t.Fatal(err)
+	}
+	syncOK(t, a)
+	var buf bytes.Buffer
+	_, err := WriteBundle(&buf, h.db, council)
+	ok(t, err)
+	fresh := open(t, "fresh", 0)
+	if _, _, err := ImportBundle(bytes.NewReader(buf.Bytes()), fresh); err != nil {
+		t.Fatalf("fresh laptop: %v", err)
+	}
+	syncOK(t, b)
+	want, _ := a.AgendaItem(it.ID)
+	if strings.Contains(want.Notes, "Karen") || !strings.Contains(want.Notes, "Søren spurgte") || !strings.Contains(want.Notes, "for tidligere medlem") {
+		t.Fatalf("a's notes: %q", want.Notes)
+	}
+	for name, db := range map[string]*storage.DB{"hub": h.db, "b": b, "fresh": fresh} {
+		if got, _ := db.AgendaItem(it.ID); got.Notes != want.Notes {
+			t.Errorf("%s: notes = %q, want %q", name, got.Notes, want.Notes)
+		}
+	}
+}
