@@ -27,11 +27,20 @@ func pusher(t *testing.T, h *hub, db *storage.DB) func([]storage.Change) error {
 	}
 }
 
-// forged is an op of db's own device, numbered after everything it wrote,
-// stamped later than everything the hub holds.
+// forged is an op of db's own device, numbered n after everything it
+// wrote, stamped an hour after the tests' now: what a tampered laptop
+// could push.
 func forged(t *testing.T, db *storage.DB, n int64, table, row, council, field string, value any) storage.Change {
 	t.Helper()
-	return storage.Change{Device: db.DeviceID(), Seq: 1<<30 + n, HLC: (now.UnixMilli() + 3_600_000 + n) << 16,
+	ops, err := db.CouncilOps("")
+	ok(t, err)
+	var seq int64
+	for _, o := range ops {
+		if o.Device == db.DeviceID() {
+			seq = max(seq, o.Seq)
+		}
+	}
+	return storage.Change{Device: db.DeviceID(), Seq: seq + n, HLC: (now.UnixMilli() + 3_600_000 + n) << 16,
 		Table: table, Row: row, Council: council, Field: field, Value: value}
 }
 
