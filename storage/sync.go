@@ -421,8 +421,8 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		return 0, nil, err
 	}
 	// Erasures: the new ops and the ops new erasures name take the values
-	// of the latest erasure that names them, and their fields are replayed
-	// in full with those values.
+	// the erasures that name them leave (rescrub), and their fields are
+	// replayed in full with those values.
 	force := map[fieldKey]bool{}
 	scrubbed, err := rescrub(ctx, tx, fresh)
 	if err != nil {
