@@ -19,7 +19,7 @@ func TestHubPageComplete(t *testing.T) {
 	hlc := syncNow.UnixMilli() << 16
 	for i := 1; i <= 400; i++ {
 		hlc++
-		c := Change{Device: "dev-x", Seq: int64(i), HLC: hlc, Table: "members", Row: fmt.Sprint("m", i), Field: "name",
+		c := Change{Device: "dev-x", Seq: int64(i), HLC: hlc, Table: "projects", Row: fmt.Sprint("p", i), Field: "description",
 			Value: strings.Repeat("x", rnd.Intn(5000))}
 		switch rnd.Intn(3) {
 		case 0:

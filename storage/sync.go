@@ -221,13 +221,14 @@ func (a version) after(b version) bool {
 
 // ApplyOps applies ops from other replicas: idempotent (ops already held
 // are skipped), order-free, and without writing local ops. A malformed op,
-// or an op for a row of another council, refuses the whole batch. It
-// returns how many ops were new.
+// an op for a row of another council, or one the model's rules refuse
+// (admit.go: bounds, enums, locked minutes, erasures) refuses the whole
+// batch. It returns how many ops were new.
 func (db *DB) ApplyOps(ops []Change) (int, error) {
 	var n int
 	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
 		var err error
-		n, _, err = db.applyOps(context.Background(), tx, ops)
+		n, _, err = db.applyOps(admitting(context.Background()), tx, ops)
 		return err
 	})
 	return n, err
@@ -364,9 +365,12 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	if len(fresh) == 0 {
 		return 0, nil, nil
 	}
+	if err := db.admit(ctx, tx, fresh); err != nil { // the model's rules: admit.go
+		return 0, nil, err
+	}
 	// Erasures: the new ops and the ops new erasures name take the values
-	// of the latest erasure that names them, and their fields are replayed
-	// in full with those values.
+	// the erasures that name them leave (rescrub), and their fields are
+	// replayed in full with those values.
 	force := map[fieldKey]bool{}
 	scrubbed, err := rescrub(ctx, tx, fresh)
 	if err != nil {
@@ -1023,6 +1027,9 @@ func (db *DB) ResolveConflict(id string, keep any) error {
 				if errors.Is(err, sql.ErrNoRows) {
 					return fmt.Errorf("rækken er slettet: %w", ErrNotFound)
 				}
+				return err
+			}
+			if err := w.checkLockedField(table, row, fname); err != nil { // admit.go
 				return err
 			}
 			if _, err := w.put(record{table: table, id: row, council: council, fields: []field{{fname, keep}}}); err != nil {

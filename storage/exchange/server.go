@@ -204,6 +204,9 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = AuthorizeAnswers(s.DB, d, ops)
 	}
+	if err == nil && !d.Staff {
+		err = AuthorizeStatus(s.DB, ops, registryStaff(s.DB)) // rules.go
+	}
 	if err == nil {
 		bytes := int64(0)
 		for _, c := range ops {
