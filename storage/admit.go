@@ -270,7 +270,7 @@ func valueBefore(ctx context.Context, tx *sql.Tx, c Change) (any, error) {
 	if err != nil || len(ops) == 0 {
 		return nil, err
 	}
-	return replayField(ops, LongText(c.Table, c.Field)).value, nil
+	return replayField(ops, ruleOf(c.Table, c.Field)).value, nil
 }
 
 // erasedMember is what an erasure writes to a member's own fields.

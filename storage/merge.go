@@ -32,6 +32,10 @@ package storage
 //   I6 Overlapping long-text edits: the later op's lines are kept in the
 //      text and the text it was merged into is kept as a conflict
 //      (TestMergeRule "overlapping long-text merge").
+//   I8 The municipality's answer stays: a wish's status "besvaret" is
+//      replaced only by an op that had seen it; a concurrent council edit
+//      of the status loses and is kept as a conflict (TestMergeRule
+//      "answered status").
 //   I7 A delete beats exactly the edits in its context; a row with an
 //      edit no delete had seen lives, with all its fields (TestRowAlive).
 //
@@ -135,6 +139,16 @@ func Saw(base string, device string, seq int64) bool {
 	return ctx.legacy == opID(device, seq)
 }
 
+// BaseOn is the base an edit carries when its device holds exactly these
+// ops of the field: what it had seen.
+func BaseOn(ops []Change) string {
+	vv := map[string]int64{}
+	for _, o := range ops {
+		vv[o.Device] = max(vv[o.Device], o.Seq)
+	}
+	return encodeContext(vv)
+}
+
 // fieldOp is one op of a field, as replay needs it.
 type fieldOp struct {
 	v     version
@@ -159,11 +173,25 @@ type conflictRec struct {
 	merged        bool
 }
 
+// fieldRule is what the merge needs to know of a field.
+type fieldRule struct {
+	long   bool // a long text, merged line by line
+	sticky any  // a value only an op that had seen it may replace (I8)
+}
+
+// ruleOf is a field's merge rule.
+func ruleOf(table, field string) fieldRule {
+	r := fieldRule{long: LongText(table, field)}
+	if table == "budget_wishes" && field == "status" {
+		r.sticky = string(model.WishAnswered)
+	}
+	return r
+}
+
 // replayField computes a field's state from all its ops, which must be in
-// replay order ((HLC, device) ascending). long says the field is a long
-// text, merged line by line.
-func replayField(ops []fieldOp, long bool) *fieldState {
-	r := &replayer{ops: ops, long: long, ctx: make([]opContext, len(ops)), pos: map[string]int{}, memo: map[string]any{}}
+// replay order ((HLC, device) ascending).
+func replayField(ops []fieldOp, rule fieldRule) *fieldState {
+	r := &replayer{ops: ops, rule: rule, ctx: make([]opContext, len(ops)), pos: map[string]int{}, memo: map[string]any{}}
 	all := make([]int, len(ops))
 	for i, o := range ops {
 		all[i] = i
@@ -175,7 +203,7 @@ func replayField(ops []fieldOp, long bool) *fieldState {
 
 type replayer struct {
 	ops  []fieldOp
-	long bool
+	rule fieldRule
 	ctx  []opContext
 	pos  map[string]int // op id → index, for legacy contexts
 	memo map[string]any // the value of a replay of a subset, by its indices
@@ -203,11 +231,13 @@ func (r *replayer) saw(i, j int) bool {
 func (r *replayer) run(subset []int, record bool) *fieldState {
 	st := &fieldState{}
 	applied := make([]int, 0, len(subset))
+	at := -1 // the index of the op that wrote the value
 	for _, i := range subset {
 		o := r.ops[i]
 		if !st.set {
 			st.value, st.version, st.set = o.value, o, true
 			applied = append(applied, i)
+			at = i
 			continue
 		}
 		var seen []int
@@ -227,7 +257,13 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 		case !concurrent, sameValue(st.value, o.value):
 			// I2, I3: the op had seen everything before it, or agrees.
 			st.value, st.version = o.value, o
-		case r.long && ok1 && ok2:
+		case r.rule.sticky != nil && sameValue(r.rule.sticky, st.value) && !r.saw(i, at):
+			// I8: the answer stays; the edit that never saw it is kept.
+			if record {
+				st.conflicts = append(st.conflicts, conflictRec{winner: prev, loser: o, kept: st.value, other: o.value})
+			}
+			continue
+		case r.rule.long && ok1 && ok2:
 			// I5, I6: merge the op's change, from what its author saw,
 			// into the text as it stands.
 			anc, _ := r.value(seen).(string)
@@ -243,6 +279,7 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 			}
 			st.value, st.version = o.value, o
 		}
+		at = i
 	}
 	return st
 }

@@ -30,6 +30,7 @@ func TestMergeRule(t *testing.T) {
 	tests := []struct {
 		name      string
 		long      bool
+		sticky    any
 		ops       []fieldOp
 		want      any
 		conflicts int // kept values
@@ -104,6 +105,19 @@ func TestMergeRule(t *testing.T) {
 			want: lines(map[int]string{2: "B", 8: "C", 4: "D", 7: "E"}),
 		},
 		{
+			name:      "answered status: a council edit that never saw the answer loses (I8)",
+			sticky:    "besvaret",
+			ops:       []fieldOp{op("c", 1, 10, "indsendt", ""), op("k", 1, 20, "besvaret", "=c:1"), op("c", 2, 30, "udkast", "=c:1")},
+			want:      "besvaret",
+			conflicts: 1, other: "udkast",
+		},
+		{
+			name:   "answered status: an edit that had seen the answer replaces it (I8)",
+			sticky: "besvaret",
+			ops:    []fieldOp{op("c", 1, 10, "indsendt", ""), op("k", 1, 20, "besvaret", "=c:1"), op("k", 2, 30, "indsendt", "=c:1,k:1")},
+			want:   "indsendt",
+		},
+		{
 			name: "an older version's single-op base: saw everything up to it",
 			long: true,
 			ops:  []fieldOp{op("a", 1, 10, text, ""), op("b", 1, 20, line(2, "B"), "a:1"), op("c", 1, 30, line(9, "C"), "a:1")},
@@ -117,7 +131,7 @@ func TestMergeRule(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := replayField(tt.ops, tt.long)
+			st := replayField(tt.ops, fieldRule{long: tt.long, sticky: tt.sticky})
 			if !sameValue(st.value, tt.want) {
 				t.Errorf("value = %q, want %q", st.value, tt.want)
 			}

@@ -494,7 +494,7 @@ func (a *applier) replay(k fieldKey) (*fieldState, error) {
 	if err != nil {
 		return nil, err
 	}
-	return replayField(ops, LongText(k.table, k.field)), nil
+	return replayField(ops, ruleOf(k.table, k.field)), nil
 }
 
 // updateField brings a field's version and conflicts up to date with its
@@ -503,7 +503,7 @@ func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp, force
 	sort.Slice(fresh, func(i, j int) bool { return fresh[j].v.after(fresh[i].v) })
 	if _, isNew := a.newRows[rowKey{k.table, k.row}]; isNew && !force {
 		// Every op of the field is in this batch: replay it from memory.
-		st := replayField(fresh, LongText(k.table, k.field))
+		st := replayField(fresh, ruleOf(k.table, k.field))
 		a.states[k] = st
 		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES (?, ?, ?, ?, ?, ?)",
 			k.table, k.row, k.field, st.version.v.hlc, st.version.v.device, st.version.seq); err != nil {

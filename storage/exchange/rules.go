@@ -2,21 +2,14 @@ package exchange
 
 // The municipality's answer stays answered (finding 7).
 //
-// A wish's status is a short field: the last op in replay order (HLC,
-// device) wins. A council device's status op "indsendt" with an empty base,
-// stamped after the municipality's "besvaret", would win and turn an
-// answered wish back into a submitted one at the hub and on every laptop.
-// The merge could instead be taught that a council's status never beats
-// the municipality's answer; but then the council's laptop would show
-// "indsendt" until it synced and the op would sit in every log as a
-// winner that loses. Refusing it at the door is simpler and says why:
-// the council device gets a Danish message and its editor cannot make
-// such an op anyway (the status select is locked once answered).
-//
-// The rule is "as of the op": the municipality's answer must sort before
-// the council's op. A council's status op that sorts before the answer
-// (an edit made offline before the answer came) loses in the replay and
-// passes. The staff may move an answered wish on; so the rule asks who
+// A wish's status is a short field, but the merge rule keeps the
+// municipality's "besvaret" against any edit that had not seen it (merge.go,
+// I8): a council's status op made offline, or forged with an empty base,
+// loses and is kept as a conflict the council sees. What is left to refuse
+// at the door is a council op made on the answered wish itself: a council
+// that saw "besvaret" and changes it. It gets a Danish message, and its
+// editor cannot make such an op anyway (the status select is locked once
+// answered). The staff may move an answered wish on; so the rule asks who
 // wrote the op: the device registry at the hub, and on a laptop importing
 // a bundle, whether the author has written the municipality's data or an
 // answer (the signature checks of bundles say whether that is true).
@@ -60,14 +53,22 @@ func AuthorizeStatus(db *storage.DB, ops []storage.Change, staff func(device str
 		sort.Slice(all, func(i, j int) bool {
 			return all[i].HLC < all[j].HLC || all[i].HLC == all[j].HLC && all[i].Device < all[j].Device
 		})
-		for i, c := range all {
-			if i == 0 || staff(c.Device) || c.Value == string(model.WishAnswered) {
+		for _, c := range all {
+			if staff(c.Device) || c.Value == string(model.WishAnswered) {
 				continue
 			}
 			if slices.ContainsFunc(held, func(h storage.Change) bool { return h.ID() == c.ID() }) {
 				continue
 			}
-			if prev := all[i-1]; prev.Value == string(model.WishAnswered) {
+			// What the op's author saw: the latest op it had seen.
+			var seen *storage.Change
+			for k := range all {
+				h := &all[k]
+				if h.Device == c.Device && h.Seq < c.Seq || h.Device != c.Device && storage.Saw(c.Base, h.Device, h.Seq) {
+					seen = h
+				}
+			}
+			if seen != nil && seen.Value == string(model.WishAnswered) {
 				title := "budgetønsket"
 				if ts, err := db.FieldOps("budget_wishes", row, "title"); err == nil && len(ts) > 0 {
 					title = fmt.Sprintf("budgetønsket »%v«", ts[len(ts)-1].Value)
