@@ -33,7 +33,7 @@ kommune:
 # Benchmarks: opening, listing and searching ten years of 18 councils, the
 # PDF packet and the workbook export.
 bench:
-	go test -run '^$$' -bench . -benchmem ./storage/ ./model/...
+	go test -run '^$$' -bench . -benchmem ./storage/ ./storage/exchange/ ./model/...
 
 # A large generated database to try the app under load.
 large:

@@ -62,6 +62,9 @@ func checkAmount(field string, v int64) error {
 	if v < 0 {
 		return fieldErr(field, "The amount cannot be negative", "Beløbet kan ikke være negativt")
 	}
+	if v > MaxAmount {
+		return fieldErr(field, "The amount is too large", "Beløbet er for stort")
+	}
 	return nil
 }
 
@@ -134,6 +137,9 @@ func (a *AgendaItem) Validate() error {
 	if a.Minutes < 0 || a.Minutes > 24*60 {
 		errs = append(errs, fieldErr("minutes", "The duration must be between 0 and 1440 minutes", "Varigheden skal være mellem 0 og 1440 minutter"))
 	}
+	if a.Position < 0 || a.Position > MaxPosition {
+		errs = append(errs, fieldErr("position", "The item number is out of range", "Punktets nummer er uden for det tilladte"))
+	}
 	if a.MeetingID == "" {
 		errs = append(errs, fieldErr("meeting", "The item belongs to no meeting", "Punktet hører ikke til noget møde"))
 	}
@@ -188,7 +194,7 @@ func (f *FundingApplication) Validate() error {
 	if !slices.Contains(ApplicationStatuses, f.Status) {
 		errs = append(errs, fieldErr("status", "Choose a status", "Vælg en status"))
 	}
-	if f.VolunteerHours < 0 {
+	if f.VolunteerHours < 0 || f.VolunteerHours > MaxVolunteerHours {
 		errs = append(errs, fieldErr("volunteer hours", "Volunteer hours cannot be negative", "Frivillige timer kan ikke være negative"))
 	}
 	if f.ProjectID == "" {
@@ -216,7 +222,7 @@ func (w *BudgetWish) Validate() error {
 	if w.Answer != AnswerNone && !slices.Contains(Answers, w.Answer) {
 		errs = append(errs, fieldErr("answer", "Unknown answer", "Ukendt svar"))
 	}
-	if w.Rank < 0 {
+	if w.Rank < 0 || w.Rank > MaxPosition {
 		errs = append(errs, fieldErr("rank", "The priority cannot be negative", "Prioriteten kan ikke være negativ"))
 	}
 	return errors.Join(errs...)

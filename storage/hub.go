@@ -13,11 +13,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
-
-	"lokalraad/model"
 )
 
 // Errors of the device registry.
@@ -176,10 +173,36 @@ func (db *DB) DeviceByReplica(replica string) (Device, error) {
 
 // HubApply applies ops on the hub and numbers the new ones (and the hub's
 // own new ops) in the hub's sequence. It returns how many were new.
+//
+// The ops are applied in short transactions (chunks of HubChunkOps ops or
+// HubChunkBytes bytes), each taking its turn at the write lock through a
+// fair in-process lock, so another council's push waits for one chunk, not
+// for the whole batch. Applying is idempotent, so a batch cut off between
+// chunks is simply sent again.
 func (db *DB) HubApply(ops []Change) (int, error) {
+	// A malformed op still refuses the whole batch, before any chunk.
+	for i := range ops {
+		if err := db.checkChange(&ops[i]); err != nil {
+			return 0, err
+		}
+	}
+	total := 0
+	for _, part := range chunks(ops) {
+		n, err := db.hubApplyChunk(part)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+func (db *DB) hubApplyChunk(ops []Change) (int, error) {
+	db.hubWrite.Lock()
+	defer db.hubWrite.Unlock()
 	var n int
 	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
-		ctx := context.Background()
+		ctx := admitting(context.Background())
 		var fresh []Change
 		var err error
 		if n, fresh, err = db.applyOps(ctx, tx, ops); err != nil {
@@ -216,59 +239,9 @@ func mustMetaInt(ctx context.Context, tx *sql.Tx, key string) int64 {
 }
 
 // HubOpsSince returns up to limit ops of a council ("" for every council)
-// the hub numbered after since, leaving out those written by exclude (the
-// asking device's own; "" leaves out none), the number to ask from next
-// time, and whether more may follow. A council's ops include the
-// municipality's (pools, deadlines, contacts, announcements): every
-// council's devices receive them.
+// the hub numbered after since; see HubPage, which also bounds the bytes.
 func (db *DB) HubOpsSince(council string, since int64, limit int, exclude string) ([]Change, int64, bool, error) {
-	ctx := context.Background()
-	if err := db.applyTx(ctx, func(tx *sql.Tx) error { return db.sequenceLocal(ctx, tx) }); err != nil {
-		return nil, 0, false, err
-	}
-	type numbered struct {
-		n int64
-		c Change
-	}
-	page := func(council string) ([]numbered, error) {
-		q := "SELECT s.n, c.device, c.seq, c.hlc, c.tbl, c.row_id, c.council_id, c.field, c.value, c.base FROM sync_seq s JOIN changes c ON c.device = s.device AND c.seq = s.seq WHERE s.n > ?"
-		args := []any{since}
-		if council != "" {
-			q += " AND s.council_id = ?"
-			args = append(args, council)
-		}
-		q += " ORDER BY s.n LIMIT ?"
-		args = append(args, limit)
-		return list(ctx, db.sql, func(s scanner) (numbered, error) {
-			var x numbered
-			err := s.Scan(&x.n, &x.c.Device, &x.c.Seq, &x.c.HLC, &x.c.Table, &x.c.Row, &x.c.Council, &x.c.Field, &x.c.Value, &x.c.Base)
-			x.c.Value = textValue(x.c.Value)
-			return x, err
-		}, q, args...)
-	}
-	rows, err := page(council)
-	if err != nil {
-		return nil, 0, false, err
-	}
-	if council != "" && council != model.MunicipalityID {
-		// Two index range scans, merged by number: the first limit of both.
-		muni, err := page(model.MunicipalityID)
-		if err != nil {
-			return nil, 0, false, err
-		}
-		rows = append(rows, muni...)
-		sort.Slice(rows, func(i, j int) bool { return rows[i].n < rows[j].n })
-		rows = rows[:min(len(rows), limit)]
-	}
-	next := since
-	out := make([]Change, 0, len(rows))
-	for _, r := range rows {
-		next = r.n
-		if exclude == "" || r.c.Device != exclude {
-			out = append(out, r.c)
-		}
-	}
-	return out, next, len(rows) == limit, nil
+	return db.HubPage(council, since, Page{Ops: limit}, exclude)
 }
 
 // FieldOps returns the ops this replica holds of one field of a row, in

@@ -59,6 +59,9 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 		scrubbed := map[string]any{}
 		fields := map[fieldKey]bool{}
 		for _, r := range recs {
+			if err := w.checkErasureRecord(r); err != nil {
+				return err
+			}
 			ok, err := w.put(r)
 			if err != nil {
 				return err
@@ -124,10 +127,13 @@ func parseScrub(c Change) (map[string]string, error) {
 }
 
 // rescrub gives the new ops, and the ops named by new erasure ops, the
-// value of the latest (by HLC, device) erasure of their council that names
-// them, whichever order the erasure and the op came in: an op that arrives
-// after the erasure that names it is rewritten too. It returns the ops
-// whose value changed.
+// value every erasure of their council that names them leaves: each
+// erasure's value is met with the held one (scrubValue: every name either
+// erased stays erased), so erasures commute, an older erasure arriving
+// late brings no name back, and an op that arrives after the erasure that
+// names it is rewritten too. An erasure's value that is no erasure of the
+// op's (admit refuses it when the op is held) is left out. It returns the
+// ops whose value changed.
 func rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) {
 	byCouncil := map[string][]Change{}
 	for _, c := range fresh {
@@ -142,21 +148,22 @@ func rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) 
 	sort.Strings(councils)
 	var out []Change
 	for _, council := range councils {
-		scrubs, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND council_id = ? ORDER BY hlc, device", scrubTable, council)
+		// By table first: erasures are few, a council's ops many.
+		scrubs, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes INDEXED BY changes_field WHERE tbl = ? AND council_id = ? ORDER BY hlc, device", scrubTable, council)
 		if err != nil {
 			return nil, err
 		}
 		if len(scrubs) == 0 {
 			continue
 		}
-		latest := map[string]string{}
-		for _, sc := range scrubs { // later erasures override earlier ones
+		erasures := map[string][]string{}
+		for _, sc := range scrubs {
 			values, err := parseScrub(sc)
 			if err != nil {
 				return nil, err
 			}
 			for id, v := range values {
-				latest[id] = v
+				erasures[id] = append(erasures[id], v)
 			}
 		}
 		want := map[string]bool{}
@@ -175,25 +182,34 @@ func rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) 
 		}
 		ids := make([]string, 0, len(want))
 		for id := range want {
-			if _, ok := latest[id]; ok {
+			if _, ok := erasures[id]; ok {
 				ids = append(ids, id)
 			}
 		}
 		sort.Strings(ids)
 		for _, id := range ids {
 			dev, seq, _ := parseOpID(id)
-			res, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ? AND council_id = ? AND value IS NOT ? AND "+scrubbable,
-				latest[id], dev, seq, council, latest[id])
-			if err != nil {
-				return nil, err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
+			c, err := scanChange(tx.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ? AND council_id = ? AND "+scrubbable, dev, seq, council))
+			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}
-			c, err := scanChange(tx.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", dev, seq))
 			if err != nil {
 				return nil, err
 			}
+			held, _ := c.Value.(string)
+			v := held
+			for _, e := range erasures[id] {
+				if m, ok := scrubValue(c.Table, c.Field, v, e); ok {
+					v = m
+				}
+			}
+			if v == held {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", v, dev, seq); err != nil {
+				return nil, err
+			}
+			c.Value = v
 			out = append(out, c)
 		}
 	}
@@ -227,11 +243,39 @@ func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any, field
 			}
 		}
 		if v != o.value {
+			if err := checkErasure(table, o.field, o.value, v); err != nil {
+				return err
+			}
 			if _, err := w.tx.ExecContext(w.ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", v, o.device, o.seq); err != nil {
 				return err
 			}
 			scrubbed[opID(o.device, o.seq)] = v
 			fields[fieldKey{table, id, o.field}] = true
+		}
+	}
+	return nil
+}
+
+// checkErasureRecord refuses an erasure's new values for a row that its
+// receivers would refuse (see checkErasure).
+func (w *writer) checkErasureRecord(r record) error {
+	for _, f := range r.fields {
+		after, ok := f.value.(string)
+		if !ok {
+			continue
+		}
+		var have any
+		err := w.tx.QueryRowContext(w.ctx, "SELECT "+f.name+" FROM "+r.table+" WHERE id = ?", r.id).Scan(&have)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if before, ok := textOf(have).(string); ok && before != after {
+			if err := checkErasure(r.table, f.name, before, after); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -26,6 +26,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -57,6 +58,9 @@ type DB struct {
 	device string
 	// Now is the clock; tests may replace it before use.
 	Now func() time.Time
+	// hubWrite lets the hub's writers (pushes, in chunks) take turns
+	// fairly, instead of racing for SQLite's lock (see HubApply).
+	hubWrite sync.Mutex
 }
 
 // SchemaVersion is the newest schema this code knows.

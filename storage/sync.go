@@ -6,25 +6,16 @@ package storage
 // replicas that hold the same ops hold the same data, whatever order the ops
 // came in, however often, and however they were split into batches:
 //
-//   - A field's value is found by replaying its ops in (HLC, device) order.
-//     An op whose base is the version before it simply replaces it. An op
-//     whose base is older did not see that version: the two edits were
-//     concurrent. A short field takes the later op's value and keeps the
-//     earlier one as a conflict. A long text (LongText) is merged three-way
-//     (model.Merge3) from the value of the op's base; overlapping hunks take
-//     the later edit and the earlier full text is kept as a conflict.
-//     Replaying only what is new is the fast path; an op that sorts before
-//     the field's version replays the whole field.
+//   - A field's value, and whether a row lives, is the merge rule of
+//     merge.go: a pure function of the field's (the row's) ops, each of
+//     which says which ops it had seen (a version vector). Replaying only
+//     what is new is the fast path when the new ops are sequential edits;
+//     anything else replays the whole field.
 //   - A delete op carries what its device had seen of the row: the version
-//     (HLC, device) of every field at the moment of the delete (written
-//     into the op's value by the delete itself; captureDeletes fills in
-//     delete ops of older databases that carry nothing). An edit is seen
-//     by a delete when the delete's version of that field is the same op or
-//     later: HLC order respects causality, and a device's version of a field
-//     is the latest op of it the device holds. A row is alive while some
-//     edit of it is seen by no delete: a concurrent edit beats a delete, and
-//     the row comes back with all its fields; a delete beats everything it
-//     saw.
+//     vector of the row's ops (written into the op's value by the delete
+//     itself; captureDeletes fills in delete ops of much older databases
+//     that carry nothing). A concurrent edit beats a delete, and the row
+//     comes back with all its fields; a delete beats everything it saw.
 //   - Applying writes no new local ops; it advances this device's HLC past
 //     the ops it received so that local edits made afterwards sort after
 //     them.
@@ -86,14 +77,20 @@ func LongText(table, field string) bool {
 // schema: for every table of council data, whether each field is an
 // integer column. Read once from the database.
 var (
-	schemaOnce sync.Once
-	schemaCols map[string]map[string]bool
-	schemaErr  error
+	schemaOnce  sync.Once
+	schemaCols  map[string]map[string]bool
+	schemaOrder map[string][]string // each table's fields in table order
+	schemaErr   error
 )
+
+// columns lists a table's fields (not id and council_id) in table order;
+// call schema first.
+func (db *DB) columns(table string) []string { return schemaOrder[table] }
 
 func (db *DB) schema() (map[string]map[string]bool, error) {
 	schemaOnce.Do(func() {
 		m := map[string]map[string]bool{}
+		order := map[string][]string{}
 		for _, t := range append(append([]string{}, Tables...), MunicipalTables...) {
 			cols, err := list(context.Background(), db.sql, func(s scanner) ([2]string, error) {
 				var cid, notnull, pk int
@@ -112,9 +109,10 @@ func (db *DB) schema() (map[string]map[string]bool, error) {
 					continue
 				}
 				m[t][c[0]] = strings.EqualFold(c[1], "INTEGER")
+				order[t] = append(order[t], c[0])
 			}
 		}
-		schemaCols = m
+		schemaCols, schemaOrder = m, order
 	})
 	return schemaCols, schemaErr
 }
@@ -127,13 +125,14 @@ func (db *DB) checkChange(c *Change) error {
 	if c.Device == "" || c.Seq <= 0 || c.HLC <= 0 || c.Row == "" || c.Council == "" {
 		return bad("mangler enhed, nummer, ur, række eller råd")
 	}
-	if len(c.Device) > 100 || len(c.Row) > 200 || len(c.Council) > 100 || len(c.Base) > 200 {
+	if len(c.Device) > 100 || len(c.Row) > 200 || len(c.Council) > 100 || len(c.Base) > 100*maxContext {
 		return bad("for lang id")
 	}
-	if c.Base != "" {
-		if _, _, ok := parseOpID(strings.TrimSuffix(c.Base, SawState)); !ok {
-			return bad("ugyldig base")
-		}
+	if strings.ContainsAny(c.Device, ",=") {
+		return bad("ugyldig enhed")
+	}
+	if _, ok := parseContext(c.Base); !ok {
+		return bad("ugyldig base")
 	}
 	if i, ok := c.Value.(int); ok {
 		c.Value = int64(i)
@@ -168,8 +167,15 @@ func (db *DB) checkChange(c *Change) error {
 		return bad("kommunens data hører til kommunen, rådenes data til et råd")
 	}
 	if c.Field == "" {
-		switch c.Value.(type) {
-		case nil, string:
+		switch v := c.Value.(type) {
+		case nil:
+			return nil
+		case string:
+			if strings.HasPrefix(v, vvPrefix) {
+				if _, ok := parseContext(v); !ok {
+					return bad("ugyldig sletning")
+				}
+			}
 			return nil
 		}
 		return bad("forkert type")
@@ -213,84 +219,16 @@ func (a version) after(b version) bool {
 	return a.hlc > b.hlc || a.hlc == b.hlc && a.device > b.device
 }
 
-// fieldOp is one op of a field, as replay needs it.
-type fieldOp struct {
-	v     version
-	seq   int64
-	value any
-	base  string
-}
-
-func (o fieldOp) id() string { return opID(o.v.device, o.seq) }
-
-// fieldState is a field's value after a replay, and the op that wrote it.
-type fieldState struct {
-	value     any
-	version   fieldOp
-	set       bool
-	conflicts []conflictRec
-}
-
-type conflictRec struct {
-	winner, loser fieldOp
-	kept, other   any
-	merged        bool
-}
-
-// step applies the next op (in replay order) to a field's state.
-func (st *fieldState) step(op fieldOp, long bool, baseValue func(string) (any, bool)) {
-	if !st.set {
-		st.value, st.version, st.set = op.value, op, true
-		return
-	}
-	prev := st.version
-	based := strings.TrimSuffix(op.base, SawState)
-	ours, ok1 := op.value.(string)
-	theirs, ok2 := st.value.(string)
-	if based == prev.id() && long && ok1 && ok2 && based == op.base {
-		// An edit of the version op's own text, while the field's state is
-		// a merge holding more (edits this device had not seen): merge the
-		// edit in rather than let it replace the others' lines. An edit
-		// made on the merged state itself says so (SawState) and replaces.
-		if raw, ok := baseValue(based); ok && !sameValue(raw, theirs) {
-			anc, _ := raw.(string)
-			merged, n := model.Merge3(anc, ours, theirs)
-			if n > 0 {
-				st.conflicts = append(st.conflicts, conflictRec{winner: op, loser: prev, kept: merged, other: theirs, merged: true})
-			}
-			st.value, st.version = merged, op
-			return
-		}
-	}
-	if based == prev.id() || sameValue(st.value, op.value) {
-		st.value, st.version = op.value, op
-		return
-	}
-	if long && ok1 && ok2 {
-		anc := ""
-		if v, ok := baseValue(based); ok {
-			anc, _ = v.(string)
-		}
-		merged, n := model.Merge3(anc, ours, theirs)
-		if n > 0 {
-			st.conflicts = append(st.conflicts, conflictRec{winner: op, loser: prev, kept: merged, other: theirs, merged: true})
-		}
-		st.value, st.version = merged, op
-		return
-	}
-	st.conflicts = append(st.conflicts, conflictRec{winner: op, loser: prev, kept: op.value, other: st.value})
-	st.value, st.version = op.value, op
-}
-
 // ApplyOps applies ops from other replicas: idempotent (ops already held
 // are skipped), order-free, and without writing local ops. A malformed op,
-// or an op for a row of another council, refuses the whole batch. It
-// returns how many ops were new.
+// an op for a row of another council, or one the model's rules refuse
+// (admit.go: bounds, enums, locked minutes, erasures) refuses the whole
+// batch. It returns how many ops were new.
 func (db *DB) ApplyOps(ops []Change) (int, error) {
 	var n int
 	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
 		var err error
-		n, _, err = db.applyOps(context.Background(), tx, ops)
+		n, _, err = db.applyOps(admitting(context.Background()), tx, ops)
 		return err
 	})
 	return n, err
@@ -349,8 +287,11 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			return 0, nil, err
 		}
 	}
+	q := newStmtTx(tx)
+	defer q.close()
 	var fresh []Change
 	touched := map[fieldKey][]fieldOp{}
+	newRows := map[rowKey][]rowOp{}
 	rows := map[rowKey]string{}
 	rowCouncil := map[rowKey]string{}
 	var maxHLC, maxOwnSeq int64
@@ -358,10 +299,11 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		rk := rowKey{c.Table, c.Row}
 		if have, ok := rowCouncil[rk]; !ok {
 			var council string
-			err := tx.QueryRowContext(ctx, "SELECT council_id FROM changes WHERE tbl = ? AND row_id = ? LIMIT 1", c.Table, c.Row).Scan(&council)
+			err := q.QueryRowContext(ctx, "SELECT council_id FROM changes WHERE tbl = ? AND row_id = ? LIMIT 1", c.Table, c.Row).Scan(&council)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				council = c.Council
+				newRows[rk] = []rowOp{}
 			case err != nil:
 				return 0, nil, err
 			}
@@ -372,7 +314,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		} else if have != c.Council {
 			return 0, nil, fmt.Errorf("%w: rækken %s hører til et andet råd", ErrBadChange, c.Row)
 		}
-		res, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		res, err := q.ExecContext(ctx, "INSERT OR IGNORE INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base)
 		if err != nil {
 			return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
@@ -408,6 +350,13 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			continue
 		}
 		rows[rk] = c.Council
+		if ops, ok := newRows[rk]; ok {
+			o := rowOp{field: c.Field, v: version{c.HLC, c.Device}, seq: c.Seq}
+			if c.Field == "" {
+				o.know, _ = c.Value.(string)
+			}
+			newRows[rk] = append(ops, o)
+		}
 		if c.Field != "" {
 			fk := fieldKey{c.Table, c.Row, c.Field}
 			touched[fk] = append(touched[fk], fieldOp{v: version{c.HLC, c.Device}, seq: c.Seq, value: c.Value, base: c.Base})
@@ -416,9 +365,12 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	if len(fresh) == 0 {
 		return 0, nil, nil
 	}
+	if err := db.admit(ctx, tx, fresh); err != nil { // the model's rules: admit.go
+		return 0, nil, err
+	}
 	// Erasures: the new ops and the ops new erasures name take the values
-	// of the latest erasure that names them, and their fields are replayed
-	// in full with those values.
+	// the erasures that name them leave (rescrub), and their fields are
+	// replayed in full with those values.
 	force := map[fieldKey]bool{}
 	scrubbed, err := rescrub(ctx, tx, fresh)
 	if err != nil {
@@ -427,13 +379,15 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	for _, o := range scrubbed {
 		fk := fieldKey{o.Table, o.Row, o.Field}
 		force[fk] = true
+		delete(newRows, rowKey{o.Table, o.Row}) // its values changed in the log
 		if _, ok := touched[fk]; !ok {
 			touched[fk] = nil
 		}
 		rows[rowKey{o.Table, o.Row}] = o.Council
 	}
-	// The clock: local edits after this sort after everything received.
-	if err := bumpMeta(ctx, tx, "hlc", maxHLC); err != nil {
+	// The clock: local edits after this sort after everything received,
+	// but never adopt a clock far ahead of this device's own (clock.go).
+	if err := bumpMeta(ctx, tx, "hlc", min(maxHLC, db.clockCeiling())); err != nil {
 		return 0, nil, err
 	}
 	if maxOwnSeq > 0 { // our own ops came back from a backup of the hub
@@ -441,7 +395,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			return 0, nil, err
 		}
 	}
-	a := &applier{db: db, ctx: ctx, tx: tx, states: map[fieldKey]*fieldState{}}
+	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}, newRows: newRows}
 	keys := make([]fieldKey, 0, len(touched))
 	for k := range touched {
 		keys = append(keys, k)
@@ -486,7 +440,9 @@ func (db *DB) refreshFields(ctx context.Context, tx *sql.Tx, council string, fie
 		a, b := keys[i], keys[j]
 		return a.table < b.table || a.table == b.table && (a.row < b.row || a.row == b.row && a.field < b.field)
 	})
-	a := &applier{db: db, ctx: ctx, tx: tx, states: map[fieldKey]*fieldState{}}
+	q := newStmtTx(tx)
+	defer q.close()
+	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}}
 	changed := map[rowKey][]string{}
 	var rks []rowKey
 	for _, k := range keys {
@@ -510,76 +466,81 @@ func (db *DB) refreshFields(ctx context.Context, tx *sql.Tx, council string, fie
 type applier struct {
 	db     *DB
 	ctx    context.Context
-	tx     *sql.Tx
+	tx     *stmtTx
 	states map[fieldKey]*fieldState
+	// newRows are rows this replica held no op of before the batch: all
+	// their ops are in it, so they are replayed from memory (the first
+	// pull of a new laptop is nearly all such rows).
+	newRows map[rowKey][]rowOp
 }
 
-func (a *applier) baseValue(id string) (any, bool) {
-	dev, seq, ok := parseOpID(id)
-	if !ok {
-		return nil, false
+// fieldOps reads a field's ops in replay order; with values when asked.
+func (a *applier) fieldOps(k fieldKey, values bool) ([]fieldOp, error) {
+	cols := "hlc, device, seq, base, NULL"
+	if values {
+		cols = "hlc, device, seq, base, value"
 	}
-	var v any
-	if err := a.tx.QueryRowContext(a.ctx, "SELECT value FROM changes WHERE device = ? AND seq = ?", dev, seq).Scan(&v); err != nil {
-		return nil, false
-	}
-	if b, ok := v.([]byte); ok {
-		v = string(b)
-	}
-	return v, true
+	return list(a.ctx, a.tx, func(s scanner) (fieldOp, error) {
+		var o fieldOp
+		err := s.Scan(&o.v.hlc, &o.v.device, &o.seq, &o.base, &o.value)
+		o.value = textOf(o.value)
+		return o, err
+	}, "SELECT "+cols+" FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY hlc, device", k.table, k.row, k.field)
 }
 
 // replay computes a field's state from all its ops.
 func (a *applier) replay(k fieldKey) (*fieldState, error) {
-	ops, err := list(a.ctx, a.tx, func(s scanner) (fieldOp, error) {
-		var o fieldOp
-		err := s.Scan(&o.v.hlc, &o.v.device, &o.seq, &o.value, &o.base)
-		if b, ok := o.value.([]byte); ok {
-			o.value = string(b)
-		}
-		return o, err
-	}, "SELECT hlc, device, seq, value, base FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY hlc, device", k.table, k.row, k.field)
+	ops, err := a.fieldOps(k, true)
 	if err != nil {
 		return nil, err
 	}
-	st := &fieldState{}
-	long := LongText(k.table, k.field)
-	for _, o := range ops {
-		st.step(o, long, a.baseValue)
-	}
-	return st, nil
+	return replayField(ops, ruleOf(k.table, k.field)), nil
 }
 
 // updateField brings a field's version and conflicts up to date with its
 // new ops. It reports whether the field's state changed.
 func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp, force bool) (bool, error) {
 	sort.Slice(fresh, func(i, j int) bool { return fresh[j].v.after(fresh[i].v) })
-	// The fast path: the row is there and every new op sorts after the
-	// field's version, so the replay so far is the row's value.
-	var cur fieldOp
-	err := a.tx.QueryRowContext(a.ctx, "SELECT hlc, device, seq FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ?", k.table, k.row, k.field).Scan(&cur.v.hlc, &cur.v.device, &cur.seq)
-	var st *fieldState
-	full := true
-	if err == nil && !force && len(fresh) > 0 && fresh[0].v.after(cur.v) {
-		var value any
-		err := a.tx.QueryRowContext(a.ctx, "SELECT "+k.field+" FROM "+k.table+" WHERE id = ?", k.row).Scan(&value)
-		if err == nil {
-			if b, ok := value.([]byte); ok {
-				value = string(b)
-			}
-			// The row's value is the replay so far (when it was written by
-			// a local edit, that edit is the field's version).
-			st = &fieldState{value: value, version: cur, set: true}
-			long := LongText(k.table, k.field)
-			for _, o := range fresh {
-				st.step(o, long, a.baseValue)
-			}
-			full = false
-		} else if !errors.Is(err, sql.ErrNoRows) {
+	if _, isNew := a.newRows[rowKey{k.table, k.row}]; isNew && !force {
+		// Every op of the field is in this batch: replay it from memory.
+		st := replayField(fresh, ruleOf(k.table, k.field))
+		a.states[k] = st
+		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES (?, ?, ?, ?, ?, ?)",
+			k.table, k.row, k.field, st.version.v.hlc, st.version.v.device, st.version.seq); err != nil {
 			return false, err
 		}
-	} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return true, a.saveConflicts(k, council, st)
+	}
+	var cur fieldOp
+	err := a.tx.QueryRowContext(a.ctx, "SELECT hlc, device, seq FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ?", k.table, k.row, k.field).Scan(&cur.v.hlc, &cur.v.device, &cur.seq)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return false, err
+	}
+	var st *fieldState
+	full := true
+	if !force && len(fresh) > 0 && (err != nil || fresh[0].v.after(cur.v)) {
+		// The fast path: every new op sorts after the field's version and
+		// had seen every op before it (a sequential edit, the common case):
+		// the last one is the value, and no conflict changes.
+		held, err := a.fieldOps(k, false)
+		if err != nil {
+			return false, err
+		}
+		prior := held[:0:0]
+		isFresh := map[string]bool{}
+		for _, o := range fresh {
+			isFresh[o.id()] = true
+		}
+		for _, o := range held {
+			if !isFresh[o.id()] {
+				prior = append(prior, o)
+			}
+		}
+		if sequential(prior, fresh) {
+			last := fresh[len(fresh)-1]
+			st = &fieldState{value: last.value, version: last, set: true}
+			full = false
+		}
 	}
 	if full {
 		if st, err = a.replay(k); err != nil {
@@ -614,13 +575,18 @@ func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp, force
 			}
 		}
 	}
+	return true, a.saveConflicts(k, council, st)
+}
+
+// saveConflicts stores the conflicts a replay found.
+func (a *applier) saveConflicts(k fieldKey, council string, st *fieldState) error {
 	for _, c := range st.conflicts {
 		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO sync_conflicts(id, council_id, tbl, row_id, field, winner, loser, kept, other, merged, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			conflictID(k, c), council, k.table, k.row, k.field, c.winner.id(), c.loser.id(), c.kept, c.other, boolInt(c.merged), c.winner.v.hlc); err != nil {
-			return false, err
+			return err
 		}
 	}
-	return true, nil
+	return nil
 }
 
 func conflictID(k fieldKey, c conflictRec) string {
@@ -639,89 +605,26 @@ func (a *applier) state(k fieldKey) (*fieldState, error) {
 	return st, err
 }
 
-// deleteKnowledge is what a delete had seen: the version of every field.
-type deleteKnowledge map[string]version
-
-func encodeKnowledge(k deleteKnowledge) string {
-	names := make([]string, 0, len(k))
-	for f := range k {
-		names = append(names, f)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, f := range names {
-		fmt.Fprintf(&b, "%s\t%d\t%s\n", f, k[f].hlc, k[f].device)
-	}
-	return b.String()
-}
-
-func decodeKnowledge(s string) deleteKnowledge {
-	k := deleteKnowledge{}
-	for _, line := range strings.Split(s, "\n") {
-		parts := strings.Split(line, "\t")
-		if len(parts) != 3 {
-			continue
-		}
-		hlc, err := strconv.ParseInt(parts[1], 10, 64)
-		if err != nil {
-			continue
-		}
-		k[parts[0]] = version{hlc, parts[2]}
-	}
-	return k
-}
-
 // materialize makes a touched row in its table agree with its ops: there
 // with its fields' values while alive, gone with a tombstone while dead.
 func (a *applier) materialize(rk rowKey, council string, changedFields []string) error {
-	dels, err := list(a.ctx, a.tx, func(s scanner) (struct {
-		v    version
-		know deleteKnowledge
-	}, error) {
-		var d struct {
-			v    version
-			know deleteKnowledge
-		}
-		var value any
-		err := s.Scan(&d.v.hlc, &d.v.device, &value)
-		switch v := value.(type) {
-		case string:
-			d.know = decodeKnowledge(v)
-		case []byte:
-			d.know = decodeKnowledge(string(v))
-		}
-		return d, err
-	}, "SELECT hlc, device, value FROM changes WHERE tbl = ? AND row_id = ? AND field = '' ORDER BY hlc, device", rk.table, rk.row)
+	ops, isNew := a.newRows[rk]
+	var err error
+	if !isNew {
+		ops, err = a.rowOps(rk)
+	}
 	if err != nil {
 		return err
 	}
-	alive := true
-	if len(dels) > 0 {
-		edits, err := list(a.ctx, a.tx, func(s scanner) (struct {
-			field string
-			v     version
-		}, error) {
-			var e struct {
-				field string
-				v     version
-			}
-			return e, s.Scan(&e.field, &e.v.hlc, &e.v.device)
-		}, "SELECT field, hlc, device FROM changes WHERE tbl = ? AND row_id = ? AND field <> ''", rk.table, rk.row)
-		if err != nil {
-			return err
-		}
-		alive = false
-	edits:
-		for _, e := range edits {
-			for _, d := range dels {
-				if seen, ok := d.know[e.field]; ok && !e.v.after(seen) {
-					continue edits
-				}
-			}
-			alive = true // an edit no delete had seen
-			break
+	var edits, dels []rowOp
+	for _, o := range ops {
+		if o.field == "" {
+			dels = append(dels, o)
+		} else {
+			edits = append(edits, o)
 		}
 	}
+	alive := rowAlive(edits, dels)
 	var exists bool
 	var dummy string
 	switch err := a.tx.QueryRowContext(a.ctx, "SELECT id FROM "+rk.table+" WHERE id = ?", rk.row).Scan(&dummy); {
@@ -734,6 +637,7 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 	case alive && exists:
 		var sets []string
 		var args []any
+		sort.Strings(changedFields)
 		for _, f := range changedFields {
 			sets = append(sets, f+" = ?")
 			args = append(args, a.states[fieldKey{rk.table, rk.row, f}].value)
@@ -745,41 +649,40 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 		_, err := a.tx.ExecContext(a.ctx, "UPDATE "+rk.table+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...)
 		return err
 	case alive:
-		fields, err := list(a.ctx, a.tx, func(s scanner) (string, error) {
-			var f string
-			return f, s.Scan(&f)
-		}, "SELECT DISTINCT field FROM changes WHERE tbl = ? AND row_id = ? AND field <> ''", rk.table, rk.row)
-		if err != nil {
-			return err
-		}
 		// Every column, so that columns without a default (a child's
-		// parent id) have a value while their ops are still on the way.
+		// parent id) have a value while their ops are still on the way;
+		// in the schema's order, so that the statement is the same each
+		// time.
 		sch, err := a.db.schema()
 		if err != nil {
 			return err
 		}
-		values := map[string]any{}
-		for f, isInt := range sch[rk.table] {
-			values[f] = ""
-			if isInt {
-				values[f] = int64(0)
-			}
-		}
-		for _, f := range fields {
-			st, err := a.state(fieldKey{rk.table, rk.row, f})
-			if err != nil {
-				return err
-			}
-			values[f] = st.value
+		held := map[string]bool{}
+		for _, o := range edits {
+			held[o.field] = true
 		}
 		cols := []string{"id", "council_id"}
 		args := []any{rk.row, council}
-		for f, v := range values {
+		for _, f := range a.db.columns(rk.table) {
+			var v any = ""
+			if sch[rk.table][f] {
+				v = int64(0)
+			}
+			if held[f] {
+				st, err := a.state(fieldKey{rk.table, rk.row, f})
+				if err != nil {
+					return err
+				}
+				v = st.value
+			}
 			cols = append(cols, f)
 			args = append(args, v)
 		}
 		if _, err := a.tx.ExecContext(a.ctx, "INSERT INTO "+rk.table+"("+strings.Join(cols, ", ")+") VALUES (?"+strings.Repeat(", ?", len(cols)-1)+")", args...); err != nil {
 			return fmt.Errorf("gem i %s: %w", rk.table, err)
+		}
+		if isNew {
+			return nil // a row new to this replica has no tombstone
 		}
 		_, err = a.tx.ExecContext(a.ctx, "DELETE FROM tombstones WHERE tbl = ? AND row_id = ?", rk.table, rk.row)
 		return err
@@ -789,11 +692,59 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 				return err
 			}
 		}
-		last := dels[len(dels)-1].v
+		last := dels[0].v
+		for _, d := range dels {
+			if d.v.after(last) {
+				last = d.v
+			}
+		}
 		_, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO tombstones(tbl, row_id, council_id, hlc, device) VALUES (?, ?, ?, ?, ?)",
 			rk.table, rk.row, council, last.hlc, last.device)
 		return err
 	}
+}
+
+// rowOps reads a row's ops as the delete rule needs them.
+func (a *applier) rowOps(rk rowKey) ([]rowOp, error) {
+	return list(a.ctx, a.tx, func(s scanner) (rowOp, error) {
+		var o rowOp
+		var value any
+		err := s.Scan(&o.field, &o.v.hlc, &o.v.device, &o.seq, &value)
+		if o.field == "" {
+			o.know, _ = textOf(value).(string)
+		}
+		return o, err
+	}, "SELECT field, hlc, device, seq, CASE field WHEN '' THEN value END FROM changes WHERE tbl = ? AND row_id = ? ORDER BY hlc, device", rk.table, rk.row)
+}
+
+// heldContext is the version vector of the ops this replica holds of a
+// field (field set) or of a whole row (field nil): for every device, the
+// highest sequence number. It is what an edit or a delete made now has
+// seen; latest is the highest clock among those ops.
+func heldContext(ctx context.Context, tx *sql.Tx, table, row string, field *string) (vv map[string]int64, latest int64, err error) {
+	q := "SELECT device, MAX(seq), MAX(hlc) FROM changes WHERE tbl = ? AND row_id = ?"
+	args := []any{table, row}
+	if field != nil {
+		q += " AND field = ?"
+		args = append(args, *field)
+	}
+	type ds struct {
+		d    string
+		s, h int64
+	}
+	rows, err := list(ctx, tx, func(s scanner) (ds, error) {
+		var x ds
+		return x, s.Scan(&x.d, &x.s, &x.h)
+	}, q+" GROUP BY device", args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	vv = make(map[string]int64, len(rows))
+	for _, x := range rows {
+		vv[x.d] = x.s
+		latest = max(latest, x.h)
+	}
+	return vv, latest, nil
 }
 
 // fieldKnowledge is the version of every field of a row this replica holds.
@@ -1076,6 +1027,9 @@ func (db *DB) ResolveConflict(id string, keep any) error {
 				if errors.Is(err, sql.ErrNoRows) {
 					return fmt.Errorf("rækken er slettet: %w", ErrNotFound)
 				}
+				return err
+			}
+			if err := w.checkLockedField(table, row, fname); err != nil { // admit.go
 				return err
 			}
 			if _, err := w.put(record{table: table, id: row, council: council, fields: []field{{fname, keep}}}); err != nil {

@@ -448,18 +448,16 @@ func TestPropertyConvergence(t *testing.T) {
 func checkNothingLost(t tester, db *DB, council string) {
 	log, err := db.ChangeLog()
 	ok(t, err)
-	// An edit was seen when some op is based on it, or on an op that
-	// wrote the same value (equal concurrent edits agree).
-	byID := map[string]Op{}
-	for _, o := range log {
-		byID[opID(o.Device, o.Seq)] = o
-	}
+	// An edit was seen when some other op of its field had it in its
+	// context, or wrote the same value (equal concurrent edits agree).
 	based := map[string]bool{}
 	seenValue := map[string]bool{}
 	for _, o := range log {
-		if b, ok := byID[o.Base]; ok {
-			based[o.Base] = true
-			seenValue[fmt.Sprintf("%s/%s/%v", b.Row, b.Field, b.Value)] = true
+		for _, b := range log {
+			if b.Row == o.Row && b.Field == o.Field && b != o && Saw(o.Base, b.Device, b.Seq) {
+				based[opID(b.Device, b.Seq)] = true
+				seenValue[fmt.Sprintf("%s/%s/%v", b.Row, b.Field, b.Value)] = true
+			}
 		}
 	}
 	cs, _ := db.Conflicts(council)

@@ -64,6 +64,15 @@ func (db *DB) write(ctx context.Context, f func(w *writer) error) error {
 	})
 }
 
+// after makes the next op sort after the ops it has seen, whose clock may
+// be ahead of this device's (within the skew every receiver allows):
+// causality first, so an edit never sorts before what it was based on.
+func (w *writer) after(hlc int64) {
+	if hlc > w.hlc {
+		w.hlc = hlc
+	}
+}
+
 // HLC packs wall-clock milliseconds and a logical counter in one int64:
 // ms << 16 | counter. It never goes backwards, even when the wall clock does.
 func (w *writer) tick() (seq, hlc int64) {
@@ -95,7 +104,6 @@ func (w *writer) put(r record) (bool, error) {
 	}
 	err := w.tx.QueryRowContext(w.ctx, "SELECT council_id, "+strings.Join(names, ", ")+" FROM "+r.table+" WHERE id = ?", r.id).Scan(ptrs...)
 	var changed []field
-	before := map[string]any{} // an updated field's value before the edit
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		cols := append([]string{"id", "council_id"}, names...)
@@ -128,7 +136,6 @@ func (w *writer) put(r record) (bool, error) {
 			}
 			if !sameValue(cur[i+1], f.value) {
 				changed = append(changed, f)
-				before[f.name] = cur[i+1]
 				sets = append(sets, f.name+" = ?")
 				args = append(args, f.value)
 			}
@@ -142,8 +149,7 @@ func (w *writer) put(r record) (bool, error) {
 		}
 	}
 	for _, f := range changed {
-		prev, updated := before[f.name]
-		if err := w.logEdit(r.table, r.id, r.council, f.name, f.value, prev, updated); err != nil {
+		if err := w.log(r.table, r.id, r.council, f.name, f.value); err != nil {
 			return false, err
 		}
 	}
@@ -164,13 +170,14 @@ func (w *writer) remove(table, id string) error {
 	if _, err := w.tx.ExecContext(w.ctx, "DELETE FROM "+table+" WHERE id = ?", id); err != nil {
 		return fmt.Errorf("slet fra %s: %w", table, err)
 	}
-	// What the delete has seen: the version of every field now, before a
-	// later local edit (the row saved again) could change it.
-	know, err := fieldKnowledge(w.ctx, w.tx, table, id)
+	// What the delete has seen: every op of the row held now (merge.go,
+	// I7), before a later local edit (the row saved again) could add one.
+	know, latest, err := heldContext(w.ctx, w.tx, table, id, nil)
 	if err != nil {
 		return err
 	}
-	if err := w.log(table, id, council, "", encodeKnowledge(know)); err != nil {
+	w.after(latest)
+	if err := w.log(table, id, council, "", deleteContext(know)); err != nil {
 		return err
 	}
 	_, err = w.tx.ExecContext(w.ctx, "INSERT OR REPLACE INTO tombstones(tbl, row_id, council_id, hlc, device) VALUES (?, ?, ?, ?, ?)",
@@ -178,45 +185,36 @@ func (w *writer) remove(table, id string) error {
 	return err
 }
 
-// log appends one op to the change log, based on the field's current
-// version, and makes the op the field's new version.
+// log appends one op to the change log, based on what this replica holds
+// of the field (its context, see merge.go), and makes the op the field's
+// new version.
 func (w *writer) log(table, id, council, name string, value any) error {
-	return w.logEdit(table, id, council, name, value, nil, false)
-}
-
-// SawState marks a long text's base as the field's state at that version
-// (a merge of edits from several devices, as this device showed it), not
-// the base op's own text. See fieldState.step.
-const SawState = "*"
-
-// logEdit is log for an edit of a field whose value was prev (updated). A
-// long text whose value was a merge, not its version op's own text, was
-// edited on the merged state: its base says so.
-func (w *writer) logEdit(table, id, council, name string, value, prev any, updated bool) error {
 	var base string
-	err := w.tx.QueryRowContext(w.ctx, "SELECT device || ':' || seq FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ?", table, id, name).Scan(&base)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	if base != "" && updated && LongText(table, name) {
-		var raw any
-		dev, seq, _ := parseOpID(base)
-		err := w.tx.QueryRowContext(w.ctx, "SELECT value FROM changes WHERE device = ? AND seq = ?", dev, seq).Scan(&raw)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if name != "" {
+		vv, latest, err := heldContext(w.ctx, w.tx, table, id, &name)
+		if err != nil {
 			return err
 		}
-		if err == nil && !sameValue(prev, textOf(raw)) {
-			base += SawState
-		}
+		base = encodeContext(vv)
+		w.after(latest)
 	}
 	seq, hlc := w.tick()
 	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		w.device, seq, hlc, table, id, council, name, value, base); err != nil {
 		return fmt.Errorf("skriv ændringslog: %w", err)
 	}
-	_, err = w.tx.ExecContext(w.ctx, "INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES (?, ?, ?, ?, ?, ?)",
+	_, err := w.tx.ExecContext(w.ctx, "INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES (?, ?, ?, ?, ?, ?)",
 		table, id, name, hlc, w.device, seq)
 	return err
+}
+
+// deleteContext is a delete op's value: what it had seen of the row. A
+// delete of a row this replica holds no ops of still says so ("=").
+func deleteContext(vv map[string]int64) string {
+	if len(vv) == 0 {
+		return vvPrefix
+	}
+	return encodeContext(vv)
 }
 
 // sameValue compares a value read from SQLite with one about to be written.

@@ -276,6 +276,10 @@ func (s *syncer) refresh() {
 		stored, _ := s.u.db.Meta(storage.MetaError)
 		msg = storedErrText(stored)
 	}
+	// What this device did about its own clock, kept a week.
+	if note := exchange.SyncNote(s.u.db); note != "" {
+		msg = strings.TrimSpace(msg + "\n" + note)
+	}
 	s.problem.SetText(msg)
 	if msg == "" {
 		s.problem.Hide()

@@ -2,6 +2,8 @@
 // admin subcommands. It imports no Fyne: CGO_ENABLED=0 go build works.
 //
 //	kommune serve --addr 127.0.0.1:8080 --db PATH [--tls-cert F --tls-key F]
+//	              [--quota-ops N --quota-mb N --code-ttl 336h --max-failures N
+//	               --failure-window 15m --page-mb N --max-op-kb N]
 //	kommune council add --db PATH --name NAME          prints the council id last
 //	kommune council list --db PATH
 //	kommune device enroll --db PATH (--council ID | --staff) --name LABEL
@@ -51,6 +53,7 @@ func main() {
 
 const usage = `brug:
   kommune serve --addr 127.0.0.1:8080 --db PATH [--tls-cert F --tls-key F]
+                [--quota-ops N --quota-mb N --code-ttl 336h --max-failures N --failure-window 15m --page-mb N --max-op-kb N]
   kommune council add --db PATH --name NAME
   kommune council list --db PATH
   kommune device enroll --db PATH (--council ID | --staff) --name LABEL
@@ -118,6 +121,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	addr := fs.String("addr", "127.0.0.1:8080", "adresse at lytte på")
 	cert := fs.String("tls-cert", "", "TLS-certifikat (PEM)")
 	key := fs.String("tls-key", "", "TLS-nøgle (PEM)")
+	defaults := exchange.NewServer(nil, nil)
+	quotaOps := fs.Int64("quota-ops", defaults.QuotaOps, "højst så mange ændringer pr. enhed pr. døgn (0: ingen grænse)")
+	quotaMB := fs.Int64("quota-mb", defaults.QuotaBytes>>20, "højst så mange MB ændringer pr. enhed pr. døgn (0: ingen grænse)")
+	codeTTL := fs.Duration("code-ttl", defaults.CodeTTL, "hvor længe en tilmeldingskode gælder (0: altid)")
+	maxFailures := fs.Int("max-failures", defaults.MaxFailures, "mislykkede tilmeldinger eller log-ind fra én adresse eller for én enhed, før den må vente (0: ingen grænse)")
+	failureWindow := fs.Duration("failure-window", defaults.FailureWindow, "tidsrummet mislykkede forsøg tælles i, og ventetiden")
+	pageMB := fs.Int("page-mb", defaults.PageBytes>>20, "højst så mange MB ændringer i ét svar på en hentning")
+	maxOpKB := fs.Int("max-op-kb", defaults.MaxOp>>10, "største tilladte ændring i kB (under 600 kan et langt, gyldigt referat blive afvist for altid)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -131,6 +142,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	defer db.Close()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	hub := exchange.NewServer(db, log)
+	hub.QuotaOps, hub.QuotaBytes, hub.CodeTTL = *quotaOps, *quotaMB<<20, *codeTTL
+	hub.MaxFailures, hub.FailureWindow = *maxFailures, *failureWindow
+	hub.PageBytes, hub.MaxOp = *pageMB<<20, *maxOpKB<<10
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

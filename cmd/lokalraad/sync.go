@@ -74,6 +74,9 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, ", %d konflikter venter på at blive løst", conflicts)
 	}
 	fmt.Fprintln(stdout, ".")
+	if res.Note != "" {
+		fmt.Fprintln(stdout, res.Note)
+	}
 	return nil
 }
 

@@ -171,7 +171,20 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	if want != "" && want != h.Council {
 		return h, 0, fmt.Errorf("%w (%s)", ErrForeignBundle, h.CouncilName)
 	}
+	if err := checkBundleClock(cs, db.Now(), storage.MaxClockSkew); err != nil {
+		return h, 0, err
+	}
+	isStaff, err := answerAuthors(db, cs) // rules.go: the same status rule as the hub's
+	if err != nil {
+		return h, 0, err
+	}
+	if err := AuthorizeStatus(db, cs, isStaff); err != nil {
+		return h, 0, err
+	}
 	n, err := db.ApplyOps(cs)
+	if errors.Is(err, storage.ErrRefused) {
+		return h, 0, fmt.Errorf("synkroniseringsfilen afvises: %w", err)
+	}
 	if err != nil {
 		return h, 0, fmt.Errorf("%w: %v", ErrBadBundle, err)
 	}
@@ -207,6 +220,9 @@ func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.D
 		if err := AuthorizeAnswers(db, d, ops); err != nil {
 			return h, 0, err
 		}
+	}
+	if err := AuthorizeStatus(db, cs, registryStaff(db)); err != nil { // rules.go
+		return h, 0, err
 	}
 	n, err := db.HubApply(cs)
 	return h, n, err

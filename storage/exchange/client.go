@@ -27,6 +27,10 @@ type RemoteError struct {
 	Status int
 	Code   string
 	Msg    string
+	// HubTime and MaxAhead are the hub's clock and how far ahead of it an
+	// op may be, when the hub said (zero otherwise).
+	HubTime  time.Time
+	MaxAhead time.Duration
 }
 
 func (e *RemoteError) Error() string { return "serveren afviste: " + e.Msg }
@@ -45,6 +49,14 @@ func (e *RemoteError) Is(target error) bool {
 		return target == ErrClock
 	case CodeBadRequest:
 		return target == ErrBadInput
+	case CodeTooLarge:
+		return target == ErrOpTooLarge && strings.HasPrefix(e.Msg, ErrOpTooLarge.Error())
+	case CodeQuota:
+		return target == ErrQuota
+	case CodeRateLimited:
+		return target == ErrRateLimited
+	case CodeExpired:
+		return target == ErrCodeExpired
 	}
 	return false
 }
@@ -52,26 +64,47 @@ func (e *RemoteError) Is(target error) bool {
 // HTTPClient is the client Sync and Enroll use; tests may replace it.
 var HTTPClient = &http.Client{Timeout: 2 * time.Minute}
 
-// PushBatch is how many ops one push carries.
-var PushBatch = 500
+// PushBatch is how many ops one push carries, and PushBytes about how many
+// bytes (at least one op).
+var (
+	PushBatch = 500
+	PushBytes = 4 << 20
+)
+
+// PullOps and PullBytes are the page size a pull asks for; the hub may cap
+// both lower.
+var (
+	PullOps   = 1000
+	PullBytes = 4 << 20
+)
 
 // Result says what a sync did.
 type Result struct {
 	Pushed, Pulled int // ops sent, and new ops received
+	// Restamped is how many unsent ops got a new clock because this
+	// device's clock ran ahead of the hub's; Note says so in Danish.
+	Restamped int
+	Note      string
 }
 
 func call(ctx context.Context, method, u, token string, body any, out any) error {
+	_, err := callH(ctx, method, u, token, body, out)
+	return err
+}
+
+// callH is call that also returns the response's headers.
+func callH(ctx context.Context, method, u, token string, body any, out any) (http.Header, error) {
 	var rd io.Reader
 	if body != nil {
 		b, err := gzipJSON(body)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return fmt.Errorf("serverens adresse %q: %w", u, err)
+		return nil, fmt.Errorf("serverens adresse %q: %w", u, err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -83,19 +116,20 @@ func call(ctx context.Context, method, u, token string, body any, out any) error
 	resp, err := HTTPClient.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
-		return fmt.Errorf("%w (%v)", ErrUnreachable, err)
+		return nil, fmt.Errorf("%w (%v)", ErrUnreachable, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		var e ErrorResponse
+		hubNow, maxAhead, _ := hubClock(resp.Header)
 		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&e); err != nil || e.Error == "" {
-			return &RemoteError{Status: resp.StatusCode, Code: CodeInternal, Msg: resp.Status}
+			return resp.Header, &RemoteError{Status: resp.StatusCode, Code: CodeInternal, Msg: resp.Status, HubTime: hubNow, MaxAhead: maxAhead}
 		}
-		return &RemoteError{Status: resp.StatusCode, Code: e.Code, Msg: e.Error}
+		return resp.Header, &RemoteError{Status: resp.StatusCode, Code: e.Code, Msg: e.Error, HubTime: hubNow, MaxAhead: maxAhead}
 	}
-	return decodeJSON(resp.Body, false, 256<<20, out)
+	return resp.Header, decodeJSON(resp.Body, false, 256<<20, out)
 }
 
 // Enroll trades a one-time code for this device's secret and remembers the
@@ -162,11 +196,18 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 		return res, ErrNotEnrolled
 	}
 	council, _ := db.Meta(storage.MetaCouncil)
-	if err := push(ctx, db, serverURL, token, council, &res); err != nil {
-		return res, err
+	pushErr := push(ctx, db, serverURL, token, council, &res)
+	// Over the day's quota, or holding an op too big for the hub, this
+	// device still receives the others' changes; the refusal is reported
+	// after the pull.
+	if pushErr != nil && !errors.Is(pushErr, ErrQuota) && !errors.Is(pushErr, ErrOpTooLarge) {
+		return res, pushErr
 	}
 	if err := pull(ctx, db, serverURL, token, &res); err != nil {
 		return res, err
+	}
+	if pushErr != nil {
+		return res, pushErr
 	}
 	linked, _ := db.Meta(MetaLinked)
 	if linked != "" {
@@ -184,6 +225,42 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 		}
 	}
 	return res, nil
+}
+
+// restamp re-stamps this device's unsent ops stamped more than maxAhead
+// ahead of the hub's clock and lowers its clock; what happened goes into
+// the result and, for the status bar, into MetaNote.
+func restamp(db *storage.DB, hubNow time.Time, maxAhead time.Duration, res *Result) error {
+	r, err := db.RestampPending(hubNow, maxAhead)
+	if err != nil {
+		return err
+	}
+	note := r.Note()
+	if note == "" {
+		return nil
+	}
+	if db.Now().Sub(hubNow) > maxAhead {
+		note += " Uret går stadig forkert: ret datoen på computeren."
+	}
+	res.Restamped += r.Ops
+	res.Note = note
+	return db.SetMeta(MetaNote, db.Now().UTC().Format(time.RFC3339)+" "+note)
+}
+
+// MetaNote keeps the last note about this device's clock, with its time.
+const MetaNote = "sync_note"
+
+// SyncNote is the last note about this device's clock ("Enhedens ur gik 3
+// dage for hurtigt; 12 ændringer er omstemplet."), for a week after it was
+// made, and "" otherwise.
+func SyncNote(db *storage.DB) string {
+	v, _ := db.Meta(MetaNote)
+	when, note, ok := strings.Cut(v, " ")
+	t, err := time.Parse(time.RFC3339, when)
+	if !ok || err != nil || db.Now().Sub(t) > 7*24*time.Hour {
+		return ""
+	}
+	return note
 }
 
 // MetaLinked is set while a council made on this computer before enrolment
@@ -232,6 +309,7 @@ func isEmptyValue(v any) bool {
 // push sends this device's unsent ops in bounded batches; each batch is
 // acknowledged as it is accepted.
 func push(ctx context.Context, db *storage.DB, serverURL, token, council string, res *Result) error {
+	restamped := false
 	for {
 		ops, err := db.PendingOps(council, PushBatch)
 		if err != nil {
@@ -240,12 +318,32 @@ func push(ctx context.Context, db *storage.DB, serverURL, token, council string,
 		if len(ops) == 0 {
 			return nil
 		}
+		size := 0
+		for i, c := range ops {
+			if size += c.Size(); i > 0 && size > PushBytes {
+				ops = ops[:i]
+				break
+			}
+		}
 		wire, err := EncodeOps(ops)
 		if err != nil {
 			return err
 		}
 		var pr PushResponse
 		if err := call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire}, &pr); err != nil {
+			// Refused as stamped too far ahead of the hub: this device's
+			// clock ran ahead (and may have been corrected since). Its
+			// unsent ops get the hub's time, once, and go again.
+			var re *RemoteError
+			if errors.As(err, &re) && re.Code == CodeClock && !re.HubTime.IsZero() && !restamped {
+				restamped = true
+				if err := restamp(db, re.HubTime, re.MaxAhead, res); err != nil {
+					return err
+				}
+				if res.Restamped > 0 {
+					continue
+				}
+			}
 			return err
 		}
 		if err := db.AckOps(ops[len(ops)-1].Seq); err != nil {
@@ -266,12 +364,19 @@ func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Res
 	if refetch != "" {
 		own = "&own=1"
 	}
+	page := "&limit=" + strconv.Itoa(PullOps) + "&bytes=" + strconv.Itoa(PullBytes)
+	var hubNow time.Time
+	var maxAhead time.Duration
 	for {
 		cur, _ := db.Meta(storage.MetaCursor)
 		since, _ := strconv.ParseInt(cur, 10, 64)
 		var pr PullResponse
-		if err := call(ctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+own, token, nil, &pr); err != nil {
+		h, err := callH(ctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+page+own, token, nil, &pr)
+		if err != nil {
 			return err
+		}
+		if t, ahead, ok := hubClock(h); ok {
+			hubNow, maxAhead = t, ahead
 		}
 		ops, err := DecodeOps(pr.Ops)
 		if err != nil {
@@ -284,6 +389,13 @@ func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Res
 		res.Pulled += n
 		if !pr.More || pr.Next <= since {
 			break
+		}
+	}
+	if !hubNow.IsZero() {
+		// A clock still running ahead of the hub's from before it was
+		// corrected comes back now, not only when an unsent op is refused.
+		if err := restamp(db, hubNow, maxAhead, res); err != nil {
+			return err
 		}
 	}
 	if refetch != "" {

@@ -33,8 +33,27 @@ type Server struct {
 	MaxBody int64
 	// PageSize bounds the ops of one pull response.
 	PageSize int
+	// PageBytes bounds the bytes of ops of one pull response (a client may
+	// ask for less); a page holds at least one op.
+	PageBytes int
+	// MaxOp bounds the bytes of one op; a push holding a bigger one is
+	// refused, naming its field.
+	MaxOp int
 	// MaxAhead is how far ahead of the hub's clock an op's HLC may be.
 	MaxAhead time.Duration
+	// QuotaOps and QuotaBytes bound what one device may push in a day
+	// (UTC); 0 means no bound.
+	QuotaOps, QuotaBytes int64
+	// CodeTTL is how long an enrolment code may be used; 0 means forever.
+	CodeTTL time.Duration
+	// MaxFailures failed enrolments or authentications from one address,
+	// or for one device, within FailureWindow shut it out for the rest of
+	// the window; 0 means no limit.
+	MaxFailures   int
+	FailureWindow time.Duration
+
+	quota    quotas
+	failures limiter
 }
 
 // NewServer makes a hub with the default limits.
@@ -42,7 +61,9 @@ func NewServer(db *storage.DB, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Server{DB: db, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, MaxAhead: 24 * time.Hour}
+	return &Server{DB: db, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: 1 << 20,
+		MaxAhead: storage.MaxClockSkew, QuotaOps: 200_000, QuotaBytes: 500 << 20, CodeTTL: 14 * 24 * time.Hour,
+		MaxFailures: 10, FailureWindow: 15 * time.Minute}
 }
 
 // Handler routes the protocol.
@@ -52,7 +73,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/push", s.push)
 	mux.HandleFunc("GET /v1/pull", s.pull)
 	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	return mux
+	return s.withClock(mux)
 }
 
 // httpError is an error with its status and code.
@@ -107,7 +128,11 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, v any) error {
 func (s *Server) device(r *http.Request) (storage.Device, error) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	id, secret, ok2 := strings.Cut(token, ".")
+	if err := s.limited(r, id); err != nil {
+		return storage.Device{}, err
+	}
 	if !ok || !ok2 {
+		s.failed(r, "")
 		return storage.Device{}, fail(http.StatusUnauthorized, CodeUnauthorized, storage.ErrUnauthorized)
 	}
 	d, err := s.DB.Authenticate(id, secret)
@@ -115,19 +140,30 @@ func (s *Server) device(r *http.Request) (storage.Device, error) {
 	case errors.Is(err, storage.ErrRevoked):
 		return d, fail(http.StatusForbidden, CodeRevoked, err)
 	case err != nil:
+		s.failed(r, id)
 		return d, fail(http.StatusUnauthorized, CodeUnauthorized, storage.ErrUnauthorized)
 	}
 	return d, nil
 }
 
 func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
+	if err := s.limited(r, ""); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	var req EnrollRequest
 	if err := s.readBody(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.checkCode(req.Code); err != nil {
+		s.failed(r, "")
+		s.writeError(w, r, err)
+		return
+	}
 	d, secret, err := s.DB.EnrollDevice(req.Code, req.Replica)
 	if err != nil {
+		s.failed(r, "")
 		switch {
 		case errors.Is(err, storage.ErrRevoked):
 			err = fail(http.StatusForbidden, CodeRevoked, err)
@@ -160,10 +196,23 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	}
 	ops, err := DecodeOps(req.Ops)
 	if err == nil {
+		err = checkOpSizes(ops, s.MaxOp)
+	}
+	if err == nil {
 		err = Authorize(d, ops, true, s.Now(), s.MaxAhead)
 	}
 	if err == nil {
 		err = AuthorizeAnswers(s.DB, d, ops)
+	}
+	if err == nil && !d.Staff {
+		err = AuthorizeStatus(s.DB, ops, registryStaff(s.DB)) // rules.go
+	}
+	if err == nil {
+		bytes := int64(0)
+		for _, c := range ops {
+			bytes += int64(c.Size())
+		}
+		err = s.quota.take(d.ID, s.Now(), int64(len(ops)), bytes, s.QuotaOps, s.QuotaBytes)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -193,6 +242,10 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if l, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && l > 0 && l < limit {
 		limit = l
 	}
+	bytes := s.PageBytes
+	if b, err := strconv.Atoi(r.URL.Query().Get("bytes")); err == nil && b > 0 && (b < bytes || bytes <= 0) {
+		bytes = b
+	}
 	council := d.Council
 	if d.Staff {
 		council = ""
@@ -203,7 +256,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("own") == "1" {
 		exclude = ""
 	}
-	ops, next, more, err := s.DB.HubOpsSince(council, since, limit, exclude)
+	ops, next, more, err := s.DB.HubPage(council, since, storage.Page{Ops: limit, Bytes: bytes}, exclude)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -214,6 +267,22 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, PullResponse{Ops: wire, Next: next, More: more})
+}
+
+// checkCode refuses an enrolment code older than CodeTTL.
+func (s *Server) checkCode(code string) error {
+	if s.CodeTTL <= 0 {
+		return nil
+	}
+	made, ok, err := s.DB.CodeIssued(code)
+	if err != nil || !ok {
+		return err // an unknown code is refused by EnrollDevice
+	}
+	if s.Now().Sub(made) > s.CodeTTL {
+		return fail(http.StatusUnauthorized, CodeExpired, fmt.Errorf("%w: den blev lavet %s og gælder i %d dage; bed kommunen om en ny kode",
+			ErrCodeExpired, made.In(model.Copenhagen).Format("02.01.2006"), int(s.CodeTTL/(24*time.Hour))))
+	}
+	return nil
 }
 
 // MunicipalField tells whether an op writes what only the municipality may
@@ -298,7 +367,7 @@ func AuthorizeAnswers(db *storage.DB, d storage.Device, ops []storage.Change) er
 				break
 			}
 			if c.Field == "status" {
-				refuse = refuse || h.ID() == c.Base && h.Value == string(model.WishAnswered)
+				refuse = refuse || storage.Saw(c.Base, h.Device, h.Seq) && h.Value == string(model.WishAnswered)
 			} else {
 				refuse = refuse || h.Base != ""
 			}

@@ -6,7 +6,13 @@
 //
 //	POST /v1/enroll          {"code", "replica", "label"} → {"device", "secret", "council", "staff", "council_name"}
 //	POST /v1/push            {"ops": [op…]} → {"accepted": n}
-//	GET  /v1/pull?since=N    → {"ops": [op…], "next": N', "more": bool}
+//	GET  /v1/pull?since=N&limit=OPS&bytes=BYTES
+//	                         → {"ops": [op…], "next": N', "more": bool}
+//
+// A pull page holds at most limit ops and about bytes bytes of ops (the hub
+// caps both with its own bounds) and always at least one op. Every response
+// carries the hub's clock in the headers Lokalraad-Clock (Unix ms) and
+// Lokalraad-Max-Ahead (seconds an op may be stamped ahead of it).
 //
 // Push and pull carry "Authorization: Bearer DEVICE.SECRET". An op is
 // {"d": device, "s": seq, "h": hlc, "t": table, "r": row, "c": council,
@@ -148,6 +154,9 @@ const (
 	CodeForbidden    = "forbidden"
 	CodeClock        = "clock"
 	CodeTooLarge     = "too_large"
+	CodeQuota        = "quota"
+	CodeRateLimited  = "rate_limited"
+	CodeExpired      = "code_expired"
 	CodeInternal     = "internal"
 )
 

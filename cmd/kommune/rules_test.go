@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+	"lokalraad/storage/exchange"
+)
+
+// Through the real server and `kommune bundle import`: a laptop whose
+// change log was tampered with (an amount no editor accepts) is refused
+// whole, by sync and by bundle, with the field named in Danish.
+func TestServerRunsTheModelRules(t *testing.T) {
+	dir := t.TempDir()
+	hubPath := filepath.Join(dir, "kommune.db")
+	council := lastLine(runOK(t, "council", "add", "--db", hubPath, "--name", "Jyderup Lokalråd"))
+	code := lastLine(runOK(t, "device", "enroll", "--db", hubPath, "--council", council, "--name", "Karens bærbare"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", hubPath}, &bytes.Buffer{}, &bytes.Buffer{}, ready)
+	}()
+	url := "http://" + <-ready
+
+	lapPath := filepath.Join(dir, "a.db")
+	a, err := storage.Open(lapPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := exchange.Enroll(ctx, a, url, code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exchange.Sync(ctx, a, ""); err != nil {
+		t.Fatal(err)
+	}
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Shelter ved søen", Estimate: 250_000_00, Status: model.WishDraft}
+	if err := a.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
+		t.Fatal(err)
+	}
+	// Tampered: the op of the estimate says 10 mia. kr.
+	raw, err := sql.Open("sqlite", lapPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("UPDATE changes SET value = ? WHERE tbl = 'budget_wishes' AND field = 'estimate'", int64(10_000_000_000_00)); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	_, err = exchange.Sync(ctx, a, "")
+	if !errors.Is(err, exchange.ErrBadInput) || !strings.Contains(err.Error(), "budgetønsket »Shelter ved søen«: beløbet i feltet »overslag« er uden for det tilladte") {
+		t.Errorf("sync of a tampered laptop: %v", err)
+	}
+	bundle := filepath.Join(dir, "a.lokalraad")
+	var buf bytes.Buffer
+	if _, err := exchange.WriteBundle(&buf, a, council); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bundle, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	<-done
+	var out, errb bytes.Buffer
+	err = run(context.Background(), []string{"bundle", "import", "--db", hubPath, bundle}, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "»overslag«") {
+		t.Errorf("kommune bundle import of a tampered bundle: %v", err)
+	}
+	hub, err := storage.Open(hubPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Close()
+	if ws, _ := hub.BudgetWishes(council, 0); len(ws) != 0 {
+		t.Errorf("the hub took %+v", ws)
+	}
+}

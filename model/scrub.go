@@ -1,0 +1,199 @@
+package model
+
+// What an erasure may do to a text.
+//
+// An erasure (Erase, Anonymise) replaces a person's name by FormerMember
+// and changes nothing else. When an erasure travels to other replicas it
+// rewrites texts, also approved and locked minutes, so every receiver
+// checks that the rewrite is one: ScrubMeet aligns two versions of a text
+// and accepts them only when every difference is a name on one side where
+// the other side has FormerMember.
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxNameTokens bounds a name: words and the spaces and marks between
+// them ("Anne-Mette O'Brien Ærenlund" is 7 tokens).
+const maxNameTokens = 15
+
+var formerTokens = tokens(FormerMember)
+
+// tokens splits a text into words (runs of letters, digits and hyphens, as
+// Mentions sees words) and single other characters.
+func tokens(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(r) {
+			out = append(out, s[i:i+n])
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(s) {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if !isWordRune(r) {
+				break
+			}
+			j += n
+		}
+		out = append(out, s[i:j])
+		i = j
+	}
+	return out
+}
+
+func isWord(tok string) bool {
+	r, _ := utf8.DecodeRuneInString(tok)
+	return isWordRune(r)
+}
+
+// ScrubMeet tells whether a and b are two erasures of one text: equal but
+// for names on one side where the other has FormerMember. It returns the
+// text with every name either side erased erased (the most erased of the
+// two), which does not depend on the order of a and b. A name is one to
+// fifteen tokens on one line starting with a word; it must start with a
+// capital letter, or be the same name (in any case) as another erased
+// name that does, so that an "erasure" cannot turn "ikke" into "tidligere
+// medlem" and so reverse a decision.
+func ScrubMeet(a, b string) (string, bool) {
+	if a == b {
+		return a, true
+	}
+	ta, tb := tokens(a), tokens(b)
+	s := aligner{a: ta, b: tb, failed: map[[2]int]bool{}}
+	if !s.align(0, 0) {
+		return "", false
+	}
+	// Names must look like names.
+	for _, n := range s.names {
+		if !startsUpper(n) && !hasUpperTwin(n, s.names) {
+			return "", false
+		}
+	}
+	var out strings.Builder
+	for i := len(s.path) - 1; i >= 0; i-- {
+		out.WriteString(s.path[i])
+	}
+	return out.String(), true
+}
+
+// ScrubbedOnly tells whether after is before with names erased and
+// nothing else changed: what an erasure may write to a locked text.
+func ScrubbedOnly(before, after string) bool {
+	m, ok := ScrubMeet(before, after)
+	return ok && m == after
+}
+
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
+
+func hasUpperTwin(n string, names []string) bool {
+	for _, m := range names {
+		if startsUpper(m) && strings.EqualFold(m, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// aligner matches two token lists. Where neither side has FormerMember the
+// tokens must be equal, so only the choice of a name's end branches; failed
+// remembers positions that led nowhere, so the search stays linear in
+// practice. path and names are built on the way back from a success, in
+// reverse.
+type aligner struct {
+	a, b   []string
+	failed map[[2]int]bool
+	path   []string
+	names  []string
+}
+
+func (s *aligner) former(t []string, i int) bool {
+	if i+len(formerTokens) > len(t) {
+		return false
+	}
+	for k, f := range formerTokens {
+		if t[i+k] != f {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *aligner) align(i, j int) bool {
+	start := len(s.path)
+	var run strings.Builder
+	// Equal tokens where no placeholder stands need no choice.
+	for i < len(s.a) && j < len(s.b) && !s.former(s.a, i) && !s.former(s.b, j) {
+		if s.a[i] != s.b[j] {
+			return false
+		}
+		run.WriteString(s.a[i])
+		i, j = i+1, j+1
+	}
+	ok := s.alignAt(i, j)
+	if ok && run.Len() > 0 {
+		s.path = append(s.path, run.String())
+	}
+	if !ok {
+		s.path = s.path[:start]
+	}
+	return ok
+}
+
+func (s *aligner) alignAt(i, j int) bool {
+	if i == len(s.a) && j == len(s.b) {
+		return true
+	}
+	key := [2]int{i, j}
+	if s.failed[key] {
+		return false
+	}
+	fa, fb := s.former(s.a, i), s.former(s.b, j)
+	n := len(formerTokens)
+	switch {
+	case fa && fb:
+		if s.align(i+n, j+n) {
+			s.path = append(s.path, FormerMember)
+			return true
+		}
+	case fa:
+		if s.name(s.b, j, func(k int) bool { return s.align(i+n, k) }) {
+			return true
+		}
+	case fb:
+		if s.name(s.a, i, func(k int) bool { return s.align(k, j+n) }) {
+			return true
+		}
+	}
+	s.failed[key] = true
+	return false
+}
+
+// name tries every name starting at t[i] (shortest first), continuing
+// with rest after it.
+func (s *aligner) name(t []string, i int, rest func(end int) bool) bool {
+	if i >= len(t) || !isWord(t[i]) {
+		return false
+	}
+	for k := i + 1; k <= len(t) && k-i <= maxNameTokens; k++ {
+		if strings.ContainsAny(t[k-1], "\n\r") {
+			return false
+		}
+		if k < len(t) && isWord(t[k-1]) && isWord(t[k]) {
+			continue // a name ends at a word's end
+		}
+		if rest(k) {
+			s.path = append(s.path, FormerMember)
+			s.names = append(s.names, strings.Join(t[i:k], ""))
+			return true
+		}
+	}
+	return false
+}

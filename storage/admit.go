@@ -1,0 +1,379 @@
+package storage
+
+// Admission: the model's rules on ops that arrive from other replicas.
+//
+// The hub (HubApply) and a laptop importing a bundle (ApplyOps) refuse, whole,
+// a batch holding an op that a local edit could not have made:
+//
+//   - a value outside the model's rules for its field (model.CheckField:
+//     bounds, enums, lengths, formats), named in Danish with its row;
+//   - an edit of approved minutes: a meeting's fields (but its status and
+//     approval stamp, which approve and reopen it) and its agenda items,
+//     when the meeting's status as of the op is "godkendt". "As of" is
+//     replay order (HLC, device): an edit that sorts after a reopening is
+//     an edit of open minutes, and the fields written in the same save as
+//     the approval belong to it. The one edit that passes is an erasure's:
+//     the text with names replaced by model.FormerMember and nothing else
+//     (model.ScrubbedOnly);
+//   - an erasure (scrubTable) that rewrites a past op into anything but
+//     the same text with names erased (model.ScrubMeet), whether or not the
+//     minutes are locked: such an op would rewrite history in another
+//     device's name.
+//
+// Pulled pages are not checked again: the hub checked them, and a laptop
+// that disagreed with the hub would stop syncing for good.
+//
+// Who may write what (the municipality's fields, another council) is the
+// caller's question (storage/exchange), as it needs the device registry.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"lokalraad/model"
+)
+
+// ErrRefused: an op breaks the model's rules (a value out of bounds, an
+// edit of approved minutes, an erasure that rewrites more than a name).
+// The batch it came in is refused whole; errors.Is(err, ErrBadChange)
+// holds too.
+var ErrRefused error = refusedError{}
+
+type refusedError struct{}
+
+func (refusedError) Error() string        { return "ændringen afvises" }
+func (refusedError) Is(target error) bool { return target == ErrBadChange }
+
+type admitKey struct{}
+
+// admitting marks a context whose applyOps checks the model's rules on the
+// new ops (see admit).
+func admitting(ctx context.Context) context.Context { return context.WithValue(ctx, admitKey{}, true) }
+
+// admit checks the new ops of a batch, already in the change log of tx, when
+// ctx asks for it.
+func (db *DB) admit(ctx context.Context, tx *sql.Tx, fresh []Change) error {
+	if on, _ := ctx.Value(admitKey{}).(bool); !on {
+		return nil
+	}
+	lc := &lockCache{approved: map[string]bool{}, meetings: map[string][]string{}}
+	for _, c := range fresh {
+		var err error
+		switch {
+		case c.Table == conflictsTable:
+		case c.Table == scrubTable:
+			err = checkScrubOp(ctx, tx, c)
+		case c.Field == "":
+			// A delete. Deleting a meeting deletes its items, approved or
+			// not, as DeleteMeeting does locally.
+		default:
+			if ferr := model.CheckField(c.Table, c.Field, c.Value); ferr != nil {
+				err = fmt.Errorf("%w: %s: %w", ErrRefused, rowLabel(ctx, tx, c.Table, c.Row), ferr)
+				break
+			}
+			if maybe, lerr := lc.mayBeLocked(ctx, tx, c); lerr != nil || maybe {
+				err = errors.Join(lerr, checkLocked(ctx, tx, c))
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rowLabel names a row for a message: "budgetønsket »Shelter ved søen«".
+func rowLabel(ctx context.Context, tx *sql.Tx, table, row string) string {
+	var title any
+	err := tx.QueryRowContext(ctx, "SELECT value FROM changes WHERE tbl = ? AND row_id = ? AND field IN ('title', 'name', 'what', 'text') AND typeof(value) = 'text' ORDER BY hlc DESC, device DESC LIMIT 1", table, row).Scan(&title)
+	if s, _ := textOf(title).(string); err == nil && s != "" {
+		r := []rune(s)
+		if len(r) > 60 {
+			s = string(r[:60]) + "…"
+		}
+		return fmt.Sprintf("%s »%s«", model.TableNoun(table), s)
+	}
+	return model.TableNoun(table) + " " + row
+}
+
+// before is the SQL condition "sorts before the op (hlc ?1, device ?2)" in
+// replay order.
+const before = "(hlc < ?1 OR hlc = ?1 AND device < ?2)"
+
+// lastBefore is the op of a field that sorts last before c, if any.
+func lastBefore(ctx context.Context, tx *sql.Tx, table, row, field string, c Change) (Change, bool, error) {
+	o, err := scanChange(tx.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE "+before+" AND tbl = ?3 AND row_id = ?4 AND field = ?5 ORDER BY hlc DESC, device DESC LIMIT 1",
+		c.HLC, c.Device, table, row, field))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Change{}, false, nil
+	}
+	return o, err == nil, err
+}
+
+// meetingLockedAt tells whether meeting id's minutes are approved as of op
+// c: the last status op before c says "godkendt", and c was not written in
+// the same save as a status change of the meeting (approving with the last
+// attendees, or reopening with a correction, is one save).
+func meetingLockedAt(ctx context.Context, tx *sql.Tx, id string, c Change) (bool, error) {
+	st, ok, err := lastBefore(ctx, tx, meetingsT.name, id, "status", c)
+	if err != nil || !ok || st.Value != string(model.MeetingApproved) {
+		return false, err
+	}
+	if c.Table == meetingsT.name && c.Row == id {
+		same, err := savedWithStatus(ctx, tx, c)
+		return !same, err
+	}
+	return true, nil
+}
+
+// savedWithStatus tells whether op c of a meeting was written in the same
+// save as a change of the meeting's status: one save writes a row's changed
+// fields as consecutive ops of its device.
+func savedWithStatus(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
+	n := int64(len(meetingsT.cols))
+	near, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+		c.Device, c.Seq-n, c.Seq+n)
+	if err != nil {
+		return false, err
+	}
+	at := -1
+	for i, o := range near {
+		if o.Seq == c.Seq {
+			at = i
+		}
+	}
+	if at < 0 {
+		return false, nil
+	}
+	sameRow := func(o Change) bool { return o.Table == c.Table && o.Row == c.Row && o.Field != "" }
+	for _, step := range []int{-1, 1} {
+		for i, seq := at+step, c.Seq+int64(step); i >= 0 && i < len(near) && near[i].Seq == seq && sameRow(near[i]); i, seq = i+step, seq+int64(step) {
+			if near[i].Field == "status" {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// lockCache answers, for one batch, the cheap question whether an op could
+// touch approved minutes at all: whether its meeting was ever approved.
+type lockCache struct {
+	approved map[string]bool     // meeting id → some op approved it
+	meetings map[string][]string // item id → every meeting it was on
+}
+
+func (lc *lockCache) mayBeLocked(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
+	var ids []string
+	switch c.Table {
+	case meetingsT.name:
+		ids = []string{c.Row}
+	case itemsT.name:
+		ms, ok := lc.meetings[c.Row]
+		if !ok {
+			var err error
+			ms, err = list(ctx, tx, func(s scanner) (string, error) {
+				var v any
+				err := s.Scan(&v)
+				return fmt.Sprint(textOf(v)), err
+			}, "SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = 'meeting_id'", itemsT.name, c.Row)
+			if err != nil {
+				return false, err
+			}
+			lc.meetings[c.Row] = ms
+		}
+		ids = ms
+	default:
+		return false, nil
+	}
+	for _, id := range ids {
+		a, ok := lc.approved[id]
+		if !ok {
+			var n int
+			err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE tbl = ? AND row_id = ? AND field = 'status' AND value = ?",
+				meetingsT.name, id, string(model.MeetingApproved)).Scan(&n)
+			if err != nil {
+				return false, err
+			}
+			a = n > 0
+			lc.approved[id] = a
+		}
+		if a {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// checkLocked refuses an edit of approved minutes that is not an erasure.
+func checkLocked(ctx context.Context, tx *sql.Tx, c Change) error {
+	var meetings []string
+	switch c.Table {
+	case meetingsT.name:
+		if c.Field == "status" || c.Field == "approved_at" {
+			return nil // approving and reopening
+		}
+		meetings = []string{c.Row}
+	case itemsT.name:
+		// The meeting the item is on before the op, and the one it moves to.
+		if m, ok, err := lastBefore(ctx, tx, itemsT.name, c.Row, "meeting_id", c); err != nil {
+			return err
+		} else if ok {
+			meetings = append(meetings, fmt.Sprint(m.Value))
+		}
+		if c.Field == "meeting_id" {
+			meetings = append(meetings, fmt.Sprint(c.Value))
+		}
+	default:
+		return nil
+	}
+	for _, m := range meetings {
+		locked, err := meetingLockedAt(ctx, tx, m, c)
+		if err != nil {
+			return err
+		}
+		if !locked {
+			continue
+		}
+		prev, err := valueBefore(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		if sameValue(prev, c.Value) {
+			continue
+		}
+		p, ok1 := prev.(string)
+		s, ok2 := c.Value.(string)
+		if ok1 && ok2 && model.ScrubbedOnly(p, s) {
+			continue // an erasure: names replaced, nothing else
+		}
+		return fmt.Errorf("%w: %w: %s, feltet »%s«, kan kun ændres, når mødet er genåbnet",
+			ErrRefused, ErrLocked, rowLabel(ctx, tx, c.Table, c.Row), model.FieldName(c.Table, c.Field))
+	}
+	return nil
+}
+
+// valueBefore is what a field held as of op c: the replay of its ops that
+// sort before c, a merge of concurrent edits included, whether or not they
+// are stored in the row yet (a first import, or one push carrying both an
+// edit and the erasure made on it).
+func valueBefore(ctx context.Context, tx *sql.Tx, c Change) (any, error) {
+	ops, err := list(ctx, tx, func(s scanner) (fieldOp, error) {
+		var o fieldOp
+		err := s.Scan(&o.v.hlc, &o.v.device, &o.seq, &o.value, &o.base)
+		o.value = textOf(o.value)
+		return o, err
+	}, "SELECT hlc, device, seq, value, base FROM changes WHERE "+before+" AND tbl = ?3 AND row_id = ?4 AND field = ?5 ORDER BY hlc, device",
+		c.HLC, c.Device, c.Table, c.Row, c.Field)
+	if err != nil || len(ops) == 0 {
+		return nil, err
+	}
+	return replayField(ops, ruleOf(c.Table, c.Field)).value, nil
+}
+
+// erasedMember is what an erasure writes to a member's own fields.
+func erasedMember(field string) (string, bool) {
+	switch field {
+	case "name":
+		return "Tidligere medlem", true
+	case "phone", "email":
+		return "", true
+	}
+	return "", false
+}
+
+// scrubValue is an op's value after an erasure's value for it: the two
+// texts with every name either erased, erased (model.ScrubMeet), so that
+// erasures commute and none brings back a name another removed; false when
+// the erasure's value is no erasure of the held one.
+func scrubValue(table, field, held, erased string) (string, bool) {
+	if held == erased {
+		return held, true
+	}
+	if table == membersT.name {
+		if v, ok := erasedMember(field); ok {
+			return v, erased == v || held == v
+		}
+	}
+	return model.ScrubMeet(held, erased)
+}
+
+// checkScrubOp refuses an erasure that rewrites a held op into more than
+// the same text with names erased. Ops it names that are not held yet are
+// checked when they come (rescrub leaves such a value out).
+func checkScrubOp(ctx context.Context, tx *sql.Tx, c Change) error {
+	values, err := parseScrub(c)
+	if err != nil {
+		return err
+	}
+	for id, v := range values {
+		dev, seq, _ := parseOpID(id)
+		o, err := scanChange(tx.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ? AND council_id = ? AND "+scrubbable, dev, seq, c.Council))
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		held, _ := o.Value.(string)
+		if _, ok := scrubValue(o.Table, o.Field, held, v); !ok {
+			return fmt.Errorf("%w: sletningen af persondata ændrer mere end et navn: %s, feltet »%s« (%s)",
+				ErrRefused, rowLabel(ctx, tx, o.Table, o.Row), model.FieldName(o.Table, o.Field), id)
+		}
+	}
+	return nil
+}
+
+// checkErasure refuses, on the erasing device, a rewrite its receivers
+// would refuse: an erasure must replace names and nothing else.
+func checkErasure(table, field, before, after string) error {
+	if _, ok := scrubValue(table, field, before, after); ok {
+		return nil
+	}
+	return fmt.Errorf("navnet kan ikke slettes automatisk fra %s, feltet »%s«: skriv navnet, som det står i teksten (med stort begyndelsesbogstav), eller ret teksten i hånden",
+		model.TableNoun(table), model.FieldName(table, field))
+}
+
+// MunicipalAuthors lists the devices whose ops held here wrote the
+// municipality's data or an answer to a budget wish: on a laptop, which
+// knows no device registry, the devices that speak for the municipality.
+func (db *DB) MunicipalAuthors() (map[string]bool, error) {
+	devs, err := list(context.Background(), db.sql, func(s scanner) (string, error) {
+		var d string
+		return d, s.Scan(&d)
+	}, `SELECT DISTINCT device FROM changes WHERE council_id = ? OR tbl = 'budget_wishes' AND
+		(field = 'status' AND value = ? OR field IN ('answer', 'answer_text') AND value <> '' OR field = 'granted' AND value <> 0)`,
+		model.MunicipalityID, string(model.WishAnswered))
+	out := map[string]bool{}
+	for _, d := range devs {
+		out[d] = true
+	}
+	return out, err
+}
+
+// checkLockedField refuses a local write of a field of approved minutes
+// (resolving a conflict by keeping a value), which the hub would refuse.
+func (w *writer) checkLockedField(table, row, field string) error {
+	switch table {
+	case meetingsT.name:
+		if field == "status" || field == "approved_at" {
+			return nil
+		}
+		return w.checkUnlocked(row)
+	case itemsT.name:
+		var meeting string
+		err := w.tx.QueryRowContext(w.ctx, "SELECT meeting_id FROM agenda_items WHERE id = ?", row).Scan(&meeting)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := w.checkUnlocked(meeting); !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package exchange
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"lokalraad/storage"
+)
+
+// BenchmarkSmallPushDuringBigPush: one council pushes 50,000 ops (in
+// batches of PushBatch, as the app does) while another council pushes one
+// op at a time; it reports the small push's latency. Run it once:
+//
+//	go test ./storage/exchange -run X -bench SmallPushDuringBigPush -benchtime 1x
+func BenchmarkSmallPushDuringBigPush(b *testing.B) {
+	const total = 50_000
+	var lat []time.Duration
+	var bigTook time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		h := newHub(b)
+		big, small := h.council(b, "Stor"), h.council(b, "Lille")
+		a, s := h.laptop(b, "a", big, 0), h.laptop(b, "s", small, 0)
+		syncOK(b, a)
+		syncOK(b, s)
+		tokenA, _ := a.Meta(storage.MetaToken)
+		tokenS, _ := s.Meta(storage.MetaToken)
+		hlc := now.UnixMilli() << 16
+		var ops []storage.Change
+		fields := []string{"name", "role", "phone", "email", "term_start"}
+		for n := 0; len(ops) < total; n++ {
+			for _, f := range fields {
+				hlc++
+				ops = append(ops, storage.Change{Device: a.DeviceID(), Seq: int64(len(ops) + 1), HLC: hlc, Table: "members",
+					Row: fmt.Sprintf("m-%06d", n), Council: big, Field: f, Value: fmt.Sprintf("%s %d", f, n)})
+			}
+		}
+		b.StartTimer()
+		done := make(chan struct{})
+		var wg gosync.WaitGroup
+		wg.Add(1)
+		start := time.Now()
+		go func() {
+			defer wg.Done()
+			defer close(done)
+			for from := 0; from < len(ops); from += PushBatch {
+				wire, err := EncodeOps(ops[from:min(from+PushBatch, len(ops))])
+				ok(b, err)
+				var pr PushResponse
+				if err := call(context.Background(), http.MethodPost, h.url+"/v1/push", tokenA, PushRequest{Ops: wire}, &pr); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+			bigTook = time.Since(start)
+		}()
+		seq := int64(0)
+		for running := true; running; {
+			select {
+			case <-done:
+				running = false
+			case <-time.After(20 * time.Millisecond):
+			}
+			seq++
+			hlc++
+			wire, err := EncodeOps([]storage.Change{{Device: s.DeviceID(), Seq: seq, HLC: hlc, Table: "members",
+				Row: fmt.Sprint("s-", seq), Council: small, Field: "name", Value: "Lille"}})
+			ok(b, err)
+			var pr PushResponse
+			t0 := time.Now()
+			if err := call(context.Background(), http.MethodPost, h.url+"/v1/push", tokenS, PushRequest{Ops: wire}, &pr); err != nil {
+				b.Fatalf("small push %d: %v", seq, err)
+			}
+			lat = append(lat, time.Since(t0))
+		}
+		wg.Wait()
+	}
+	slices.Sort(lat)
+	q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / float64(time.Millisecond) }
+	b.ReportMetric(q(0.50), "p50-ms")
+	b.ReportMetric(q(0.95), "p95-ms")
+	b.ReportMetric(q(1), "max-ms")
+	b.ReportMetric(float64(len(lat)), "small-pushes")
+	b.ReportMetric(bigTook.Seconds(), "big-push-s")
+}

@@ -1,0 +1,111 @@
+package exchange
+
+// The municipality's answer stays answered (finding 7).
+//
+// A wish's status is a short field, but the merge rule keeps the
+// municipality's "besvaret" against any edit that had not seen it (merge.go,
+// I8): a council's status op made offline, or forged with an empty base,
+// loses and is kept as a conflict the council sees. What is left to refuse
+// at the door is a council op made on the answered wish itself: a council
+// that saw "besvaret" and changes it. It gets a Danish message, and its
+// editor cannot make such an op anyway (the status select is locked once
+// answered). The staff may move an answered wish on; so the rule asks who
+// wrote the op: the device registry at the hub, and on a laptop importing
+// a bundle, whether the author has written the municipality's data or an
+// answer (the signature checks of bundles say whether that is true).
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// AuthorizeStatus refuses ops of non-staff authors that would move a budget
+// wish out of the municipality's answered status. staff tells whether a
+// device is the municipality's. Ops the receiver holds already pass.
+func AuthorizeStatus(db *storage.DB, ops []storage.Change, staff func(device string) bool) error {
+	byRow := map[string][]storage.Change{}
+	for _, c := range ops {
+		if c.Table == "budget_wishes" && c.Field == "status" {
+			byRow[c.Row] = append(byRow[c.Row], c)
+		}
+	}
+	rows := make([]string, 0, len(byRow))
+	for r := range byRow {
+		rows = append(rows, r)
+	}
+	sort.Strings(rows)
+	for _, row := range rows {
+		held, err := db.FieldOps("budget_wishes", row, "status")
+		if err != nil {
+			return err
+		}
+		all := append([]storage.Change{}, held...)
+		for _, c := range byRow[row] {
+			if !slices.ContainsFunc(held, func(h storage.Change) bool { return h.ID() == c.ID() }) {
+				all = append(all, c)
+			}
+		}
+		sort.Slice(all, func(i, j int) bool {
+			return all[i].HLC < all[j].HLC || all[i].HLC == all[j].HLC && all[i].Device < all[j].Device
+		})
+		for _, c := range all {
+			if staff(c.Device) || c.Value == string(model.WishAnswered) {
+				continue
+			}
+			if slices.ContainsFunc(held, func(h storage.Change) bool { return h.ID() == c.ID() }) {
+				continue
+			}
+			// What the op's author saw: the latest op it had seen.
+			var seen *storage.Change
+			for k := range all {
+				h := &all[k]
+				if h.Device == c.Device && h.Seq < c.Seq || h.Device != c.Device && storage.Saw(c.Base, h.Device, h.Seq) {
+					seen = h
+				}
+			}
+			if seen != nil && seen.Value == string(model.WishAnswered) {
+				title := "budgetønsket"
+				if ts, err := db.FieldOps("budget_wishes", row, "title"); err == nil && len(ts) > 0 {
+					title = fmt.Sprintf("budgetønsket »%v«", ts[len(ts)-1].Value)
+				}
+				return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: %s er besvaret af kommunen; et lokalråd kan ikke ændre feltet »status« til »%v«",
+					ErrForbidden, title, c.Value))
+			}
+		}
+	}
+	return nil
+}
+
+// registryStaff is the hub's answer to "is this device the municipality's".
+func registryStaff(db *storage.DB) func(string) bool {
+	known := map[string]bool{}
+	return func(device string) bool {
+		s, ok := known[device]
+		if !ok {
+			d, err := db.DeviceByReplica(device)
+			s = err == nil && d.Staff
+			known[device] = s
+		}
+		return s
+	}
+}
+
+// answerAuthors is a laptop's answer: a device that has written the
+// municipality's data or an answer, here or in the ops it imports.
+func answerAuthors(db *storage.DB, ops []storage.Change) (func(string) bool, error) {
+	authors, err := db.MunicipalAuthors()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range ops {
+		if MunicipalField(c) && c.Value != nil && c.Value != "" && c.Value != int64(0) {
+			authors[c.Device] = true
+		}
+	}
+	return func(d string) bool { return authors[d] }, nil
+}

@@ -1,0 +1,319 @@
+package storage
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"lokalraad/model"
+)
+
+// minutes is twelve lines of minutes, one per line.
+func minutes() string {
+	var b strings.Builder
+	for k := 1; k <= 12; k++ {
+		fmt.Fprintf(&b, "Linje %d\n", k)
+	}
+	return b.String()
+}
+
+// setLine replaces line k (1-based) of a text.
+func setLine(text string, k int, s string) string {
+	ls := strings.SplitAfter(text, "\n")
+	ls[k-1] = s + "\n"
+	return strings.Join(ls, "")
+}
+
+func editNotes(t *testing.T, db *DB, id string, k int, s string) {
+	t.Helper()
+	it, err := db.AgendaItem(id)
+	ok(t, err)
+	it.Notes = setLine(it.Notes, k, s)
+	ok(t, db.SaveAgendaItem(Overwriting(db, it), &it))
+}
+
+// Finding 1 of the trust issue, as four laptops and a hub saw it: L1, L2
+// and L3 edit lines 7, 2 and 10 of the same minutes offline; L4 syncs
+// (getting some of them), then edits line 5 of the merged text; everyone
+// syncs twice. Every line edit is on every replica, and with edits on
+// distinct lines no conflict is kept.
+func TestMinutesLineEditsAllSurvive(t *testing.T) {
+	hub := replica(t, "hub")
+	ls := []*DB{replica(t, "l1"), replica(t, "l2"), replica(t, "l3"), replica(t, "l4")}
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	ok(t, ls[0].SaveCouncil(model.Council{}, &c))
+	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
+	ok(t, ls[0].SaveMeeting(model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Referat", Kind: model.ItemDiscussion, Notes: minutes()}
+	ok(t, ls[0].SaveAgendaItem(model.AgendaItem{}, &it))
+	send(t, ls[0], hub)
+	for _, l := range ls[1:] {
+		send(t, hub, l)
+	}
+	// Offline edits; L2's sorts before L4's later edit but reaches the
+	// hub after L4 has synced.
+	at(ls[0], 1*time.Hour)
+	at(ls[1], 2*time.Hour)
+	at(ls[2], 3*time.Hour)
+	at(ls[3], 4*time.Hour)
+	editNotes(t, ls[0], it.ID, 7, "L1 rettede linje 7")
+	editNotes(t, ls[1], it.ID, 2, "L2 rettede linje 2")
+	editNotes(t, ls[2], it.ID, 10, "L3 rettede linje 10")
+	send(t, ls[0], hub)
+	send(t, ls[2], hub)
+	send(t, hub, ls[3]) // L4 gets L1's and L3's lines
+	editNotes(t, ls[3], it.ID, 5, "L4 rettede linje 5")
+	send(t, ls[3], hub)
+	send(t, ls[1], hub) // L2 comes online last
+	for round := 0; round < 2; round++ {
+		for _, l := range ls {
+			send(t, l, hub)
+			send(t, hub, l)
+		}
+	}
+	want := minutes()
+	want = setLine(want, 7, "L1 rettede linje 7")
+	want = setLine(want, 2, "L2 rettede linje 2")
+	want = setLine(want, 10, "L3 rettede linje 10")
+	want = setLine(want, 5, "L4 rettede linje 5")
+	for i, db := range append([]*DB{hub}, ls...) {
+		got, err := db.AgendaItem(it.ID)
+		ok(t, err)
+		if got.Notes != want {
+			t.Errorf("replica %d: notes\n%s\nwant\n%s", i, got.Notes, want)
+		}
+		if cs, _ := db.Conflicts(c.ID); len(cs) != 0 {
+			t.Errorf("replica %d: a false conflict: %+v", i, cs)
+		}
+	}
+	sameDump(t, append([]*DB{hub}, ls...)...)
+}
+
+// Edits three lines apart, both made on the same merged text: no false
+// conflict, and no stale line comes back.
+func TestEditsOnMergedTextNoFalseConflict(t *testing.T) {
+	a, b, c, _, it := setup(t)
+	hub := replica(t, "hub")
+	send(t, a, hub)
+	at(a, time.Hour)
+	at(b, 2*time.Hour)
+	it.Notes = minutes()
+	ok(t, a.SaveAgendaItem(Overwriting(a, it), &it))
+	send(t, a, hub)
+	send(t, hub, b)
+	editNotes(t, a, it.ID, 1, "A")
+	editNotes(t, b, it.ID, 12, "B")
+	send(t, a, hub)
+	send(t, b, hub)
+	send(t, hub, a)
+	send(t, hub, b) // both see the merge
+	at(a, 3*time.Hour)
+	at(b, 4*time.Hour)
+	editNotes(t, a, it.ID, 4, "A igen")
+	editNotes(t, b, it.ID, 7, "B igen")
+	for round := 0; round < 2; round++ {
+		for _, l := range []*DB{a, b} {
+			send(t, l, hub)
+			send(t, hub, l)
+		}
+	}
+	want := setLine(setLine(setLine(setLine(minutes(), 1, "A"), 12, "B"), 4, "A igen"), 7, "B igen")
+	for name, db := range map[string]*DB{"a": a, "b": b, "hub": hub} {
+		got, err := db.AgendaItem(it.ID)
+		ok(t, err)
+		if got.Notes != want {
+			t.Errorf("%s: notes\n%s\nwant\n%s", name, got.Notes, want)
+		}
+		if cs, _ := db.Conflicts(c.ID); len(cs) != 0 {
+			t.Errorf("%s: a false conflict: %+v", name, cs)
+		}
+	}
+}
+
+// TestPropertyMinutesNothingLost: five or more laptops edit the lines of
+// the same minutes and a short field, on whatever merged state they hold,
+// delete and recreate, and exchange ops as pulls and bundles would — some
+// dropped, repeated and reordered. In the end every replica shows the
+// same, and every line a laptop wrote is in the final text or kept in a
+// conflict, unless a laptop later replaced that very line on a text that
+// showed it, or a delete that had seen it removed the item.
+func TestPropertyMinutesNothingLost(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		dir := t.TempDir()
+		n := rapid.IntRange(5, 6).Draw(rt, "replicas")
+		dbs := make([]*DB, n)
+		for i := range dbs {
+			db, err := Open(filepath.Join(dir, fmt.Sprint(i, ".db")))
+			if err != nil {
+				rt.Fatal(err)
+			}
+			defer db.Close()
+			// Clocks a little apart, as laptops' are.
+			clock := syncNow.Add(time.Duration(rapid.IntRange(0, 5000).Draw(rt, "skew")) * time.Millisecond)
+			db.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
+			dbs[i] = db
+		}
+		c := model.Council{Name: "Råd"}
+		ok(rt, dbs[0].SaveCouncil(model.Council{}, &c))
+		m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
+		ok(rt, dbs[0].SaveMeeting(model.Meeting{}, &m))
+		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "P", Kind: model.ItemDecision, Notes: minutes()}
+		ok(rt, dbs[0].SaveAgendaItem(model.AgendaItem{}, &it))
+		for i := 1; i < n; i++ {
+			_, err := dbs[i].ApplyOps(mustOps(rt, dbs[0]))
+			ok(rt, err)
+		}
+		written := map[string]bool{}  // every line token a laptop wrote
+		replaced := map[string]bool{} // tokens a laptop replaced on purpose
+		token := 0
+		steps := rapid.IntRange(1, 30).Draw(rt, "steps")
+		for s := 0; s < steps; s++ {
+			db := dbs[rapid.IntRange(0, n-1).Draw(rt, "who")]
+			switch rapid.IntRange(0, 9).Draw(rt, "what") {
+			case 0, 1, 2, 3: // change one line of the minutes as shown
+				cur, err := db.AgendaItem(it.ID)
+				if err != nil {
+					continue
+				}
+				ls := strings.SplitAfter(cur.Notes, "\n")
+				if len(ls) > 0 && ls[len(ls)-1] == "" {
+					ls = ls[:len(ls)-1]
+				}
+				if len(ls) == 0 {
+					continue
+				}
+				k := rapid.IntRange(0, len(ls)-1).Draw(rt, "line")
+				token++
+				tok := fmt.Sprintf("T%d", token)
+				if old := strings.TrimSuffix(ls[k], "\n"); strings.HasPrefix(old, "T") {
+					replaced[old] = true
+				}
+				written[tok] = true
+				ls[k] = tok + "\n"
+				cur.Notes = strings.Join(ls, "")
+				ok(rt, db.SaveAgendaItem(Overwriting(db, cur), &cur))
+			case 4: // add a line after one
+				cur, err := db.AgendaItem(it.ID)
+				if err != nil {
+					continue
+				}
+				token++
+				tok := fmt.Sprintf("T%d", token)
+				written[tok] = true
+				cur.Notes += tok + "\n"
+				ok(rt, db.SaveAgendaItem(Overwriting(db, cur), &cur))
+			case 5: // a short field
+				cur, err := db.AgendaItem(it.ID)
+				if err != nil {
+					continue
+				}
+				cur.Title = rapid.SampledFrom([]string{"Stien", "Søen", "Hallen"}).Draw(rt, "title")
+				ok(rt, db.SaveAgendaItem(Overwriting(db, cur), &cur))
+			case 6: // delete the item (rarely: it ends the story)
+				if rapid.IntRange(0, 3).Draw(rt, "really") == 0 {
+					ok(rt, db.DeleteAgendaItem(it.ID))
+				}
+			default: // deliver some ops of another replica: a pull or a bundle
+				from := dbs[rapid.IntRange(0, n-1).Draw(rt, "from")]
+				ops := mustOps(rt, from)
+				var sub []Change
+				for _, o := range ops {
+					if rapid.IntRange(0, 3).Draw(rt, "keep") > 0 {
+						sub = append(sub, o)
+					}
+				}
+				perm := rapid.Permutation(sub).Draw(rt, "order")
+				if rapid.Bool().Draw(rt, "repeat") && len(perm) > 0 {
+					perm = append(perm, perm[0])
+				}
+				_, err := db.ApplyOps(perm)
+				ok(rt, err)
+			}
+		}
+		for round := 0; round < 2; round++ {
+			for i := range dbs {
+				for j := range dbs {
+					if i != j {
+						_, err := dbs[j].ApplyOps(mustOps(rt, dbs[i]))
+						ok(rt, err)
+					}
+				}
+			}
+		}
+		want := dump(rt, dbs[0])
+		for i := 1; i < n; i++ {
+			if got := dump(rt, dbs[i]); got != want {
+				rt.Fatalf("replica %d differs:\n%s\n---\n%s", i, got, want)
+			}
+		}
+		final, err := dbs[0].AgendaItem(it.ID)
+		if err != nil {
+			// Deleted: every edit of the item was seen by a delete.
+			log, err := dbs[0].ChangeLog()
+			ok(rt, err)
+			for _, e := range log {
+				if e.Row != it.ID || e.Field == "" {
+					continue
+				}
+				seen := false
+				for _, d := range log {
+					if d.Row == it.ID && d.Field == "" {
+						know, _ := d.Value.(string)
+						seen = seen || d.Device == e.Device && e.Seq < d.Seq || Saw(know, e.Device, e.Seq)
+					}
+				}
+				if !seen {
+					rt.Fatalf("item deleted, but edit %s:%d %s was seen by no delete", e.Device, e.Seq, e.Field)
+				}
+			}
+			return
+		}
+		cs, err := dbs[0].Conflicts(c.ID)
+		ok(rt, err)
+		var kept strings.Builder
+		for _, x := range cs {
+			fmt.Fprintf(&kept, "%v\n%v\n", x.Kept, x.Other)
+		}
+		have := map[string]bool{}
+		for _, l := range strings.Split(final.Notes+"\n"+kept.String(), "\n") {
+			have[l] = true
+		}
+		for tok := range written {
+			if !have[tok] && !replaced[tok] {
+				rt.Fatalf("line %s lost: notes\n%s\nconflicts:\n%s", tok, final.Notes, kept.String())
+			}
+		}
+		checkNothingLost(rt, dbs[0], c.ID)
+	})
+}
+
+// A laptop whose clock is two days slow edits a title it received from a
+// laptop with the right date: its edit sorts after what it saw, so it is
+// the value everywhere, with no false conflict.
+func TestSlowClockEditSortsAfterWhatItSaw(t *testing.T) {
+	a, b, c, _, it := setup(t)
+	at(a, time.Hour)
+	at(b, -48*time.Hour)
+	it.Title = "Stien langs søen"
+	ok(t, a.SaveAgendaItem(Overwriting(a, it), &it))
+	send(t, a, b)
+	got, err := b.AgendaItem(it.ID)
+	ok(t, err)
+	got.Title = "Stien langs søen og skoven"
+	ok(t, b.SaveAgendaItem(Overwriting(b, got), &got))
+	send(t, b, a)
+	for name, db := range map[string]*DB{"a": a, "b": b} {
+		now, err := db.AgendaItem(it.ID)
+		ok(t, err)
+		if now.Title != got.Title {
+			t.Errorf("%s: title %q, want %q", name, now.Title, got.Title)
+		}
+		if cs, _ := db.Conflicts(c.ID); len(cs) != 0 {
+			t.Errorf("%s: a false conflict: %+v", name, cs)
+		}
+	}
+}
