@@ -128,7 +128,7 @@ func parseScrub(c Change) (map[string]string, error) {
 // them, whichever order the erasure and the op came in: an op that arrives
 // after the erasure that names it is rewritten too. It returns the ops
 // whose value changed.
-func rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) {
+func (db *DB) rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) {
 	byCouncil := map[string][]Change{}
 	for _, c := range fresh {
 		if c.Table != conflictsTable && (c.Table == scrubTable || c.Field != "") {
@@ -190,6 +190,11 @@ func rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) 
 			if n, _ := res.RowsAffected(); n == 0 {
 				continue
 			}
+			// This device's own ops always carry a signature of their value
+			// (others' keep their author's; see VerifyOps).
+			if err := db.resignWhere(ctx, tx, "device = ? AND seq = ?", dev, seq); err != nil {
+				return nil, err
+			}
 			c, err := scanChange(tx.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", dev, seq))
 			if err != nil {
 				return nil, err
@@ -228,6 +233,9 @@ func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any, field
 		}
 		if v != o.value {
 			if _, err := w.tx.ExecContext(w.ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", v, o.device, o.seq); err != nil {
+				return err
+			}
+			if err := w.db.resignWhere(w.ctx, w.tx, "device = ? AND seq = ?", o.device, o.seq); err != nil {
 				return err
 			}
 			scrubbed[opID(o.device, o.seq)] = v

@@ -15,6 +15,7 @@ package storage
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"embed"
 	"errors"
@@ -26,6 +27,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,6 +57,9 @@ type DB struct {
 	sql    *sql.DB
 	path   string
 	device string
+	key    ed25519.PrivateKey // this device's signing key (keys.go)
+	mu     sync.Mutex         // guards token
+	token  string             // MetaToken, kept in the secrets file
 	// Now is the clock; tests may replace it before use.
 	Now func() time.Time
 }
@@ -86,6 +91,13 @@ func Open(path string) (*DB, error) {
 	}
 	if err := db.loadDevice(); err != nil {
 		sqldb.Close()
+		return nil, err
+	}
+	if err := db.loadSecrets(); err != nil {
+		sqldb.Close()
+		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
+			return nil, fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
+		}
 		return nil, err
 	}
 	return db, nil

@@ -108,7 +108,17 @@ func openDB(path string) (*storage.DB, error) {
 	if path == "" {
 		return nil, errors.New("angiv databasen med --db PATH")
 	}
-	return storage.Open(path)
+	db, err := storage.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	// The municipality's database is the hub: its own ops (pools, …) are
+	// signed with the hub's key, which its key directory names.
+	if err := db.SetHub(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // serve runs the hub until ctx ends (SIGTERM, Ctrl-C), then shuts down

@@ -109,7 +109,15 @@ func Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (Enroll
 		return EnrollResponse{}, fmt.Errorf("serverens adresse %q er ugyldig", serverURL)
 	}
 	var resp EnrollResponse
-	if err := call(ctx, http.MethodPost, serverURL+"/v1/enroll", "", EnrollRequest{Code: code, Replica: db.DeviceID()}, &resp); err != nil {
+	if err := call(ctx, http.MethodPost, serverURL+"/v1/enroll", "", EnrollRequest{Code: code, Replica: db.DeviceID(), Key: db.PublicKey()}, &resp); err != nil {
+		return resp, err
+	}
+	// The hub's key directory: its key is trusted from now on (or must be
+	// the one trusted already, from a bundle).
+	if resp.Keys == nil {
+		return resp, errors.New("serveren sendte ingen nøgleliste (er den en ældre version?)")
+	}
+	if err := db.AcceptKeyDirectory(*resp.Keys); err != nil {
 		return resp, err
 	}
 	if resp.Council != "" {
@@ -186,6 +194,9 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 		serverURL = saved
 	}
 	serverURL = strings.TrimRight(serverURL, "/")
+	if token == "" && saved != "" {
+		return res, storage.ErrSecretMissing
+	}
 	if token == "" || serverURL == "" {
 		return res, ErrNotEnrolled
 	}
@@ -273,7 +284,7 @@ func push(ctx context.Context, db *storage.DB, serverURL, token, council string,
 			return err
 		}
 		var pr PushResponse
-		if err := call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire}, &pr); err != nil {
+		if err := call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire, Key: db.PublicKey()}, &pr); err != nil {
 			return err
 		}
 		if err := db.AckOps(ops[len(ops)-1].Seq); err != nil {
@@ -297,9 +308,18 @@ func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Res
 	for {
 		cur, _ := db.Meta(storage.MetaCursor)
 		since, _ := strconv.ParseInt(cur, 10, 64)
+		keys := ""
+		if dir, ok, err := db.KeyDirectory(""); err == nil && ok {
+			keys = "&keys=" + dir.Hash()
+		}
 		var pr PullResponse
-		if err := call(ctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+own, token, nil, &pr); err != nil {
+		if err := call(ctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+own+keys, token, nil, &pr); err != nil {
 			return err
+		}
+		if pr.Keys != nil {
+			if err := db.AcceptKeyDirectory(*pr.Keys); err != nil {
+				return err
+			}
 		}
 		ops, err := DecodeOps(pr.Ops)
 		if err != nil {

@@ -42,6 +42,9 @@ func NewServer(db *storage.DB, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
+	if err := db.SetHub(); err != nil {
+		log.Error("mark database as the hub's", "err", err)
+	}
 	return &Server{DB: db, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, MaxAhead: 24 * time.Hour}
 }
 
@@ -75,6 +78,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			he = &httpError{http.StatusRequestEntityTooLarge, CodeTooLarge, err}
 		case errors.Is(err, ErrBadInput), errors.Is(err, storage.ErrBadChange):
 			he = &httpError{http.StatusBadRequest, CodeBadRequest, err}
+		case errors.Is(err, storage.ErrUnsigned), errors.Is(err, storage.ErrBadSignature),
+			errors.Is(err, storage.ErrUnknownAuthor), errors.Is(err, storage.ErrOwnDevice):
+			he = &httpError{http.StatusForbidden, CodeForbidden, err}
 		default:
 			he = &httpError{http.StatusInternalServerError, CodeInternal, errors.New("intern fejl på serveren")}
 			s.Log.Error("request failed", "path", r.URL.Path, "err", err)
@@ -126,18 +132,25 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	d, secret, err := s.DB.EnrollDevice(req.Code, req.Replica)
+	d, secret, err := s.DB.EnrollDevice(req.Code, req.Replica, req.Key)
 	if err != nil {
 		switch {
 		case errors.Is(err, storage.ErrRevoked):
 			err = fail(http.StatusForbidden, CodeRevoked, err)
+		case errors.Is(err, storage.ErrReplicaTaken):
+			err = fail(http.StatusForbidden, CodeForbidden, err)
 		default:
 			err = fail(http.StatusUnauthorized, CodeUnauthorized, err)
 		}
 		s.writeError(w, r, err)
 		return
 	}
-	resp := EnrollResponse{Device: d.ID, Secret: secret, Council: d.Council, Staff: d.Staff}
+	dir, err := s.DB.HubDirectory(d.Council)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := EnrollResponse{Device: d.ID, Secret: secret, Council: d.Council, Staff: d.Staff, Keys: &dir}
 	if d.Council != "" {
 		if c, err := s.DB.Council(d.Council); err == nil {
 			resp.CouncilName = c.Name
@@ -158,12 +171,23 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if req.Key != "" {
+		if err := s.DB.SetDeviceKey(d.ID, req.Key); err != nil {
+			s.writeError(w, r, fail(http.StatusForbidden, CodeForbidden, err))
+			return
+		}
+	}
 	ops, err := DecodeOps(req.Ops)
 	if err == nil {
 		err = Authorize(d, ops, true, s.Now(), s.MaxAhead)
 	}
 	if err == nil {
 		err = AuthorizeAnswers(s.DB, d, ops)
+	}
+	if err == nil {
+		// The author is the authenticated device (Authorize); its ops must
+		// also carry its signature, so that they can travel on in bundles.
+		_, _, err = s.DB.VerifyOps(ops, nil)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -213,7 +237,16 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, http.StatusOK, PullResponse{Ops: wire, Next: next, More: more})
+	resp := PullResponse{Ops: wire, Next: next, More: more}
+	dir, err := s.DB.HubDirectory(council)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if dir.Hash() != r.URL.Query().Get("keys") {
+		resp.Keys = &dir
+	}
+	s.writeJSON(w, r, http.StatusOK, resp)
 }
 
 // MunicipalField tells whether an op writes what only the municipality may
