@@ -203,15 +203,15 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	}
 	if h.Keys != nil {
 		if err := db.CheckKeyDirectory(*h.Keys); err != nil {
-			return h, 0, fmt.Errorf("%w: %v", ErrRefusedBundle, err)
+			return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 		}
 	}
 	fresh, authors, err := db.VerifyOps(cs, h.Keys)
 	if err != nil {
-		return h, 0, fmt.Errorf("%w: %v", ErrRefusedBundle, err)
+		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	if err := authorizeOnLaptop(fresh, authors); err != nil {
-		return h, 0, fmt.Errorf("%w: %v", ErrRefusedBundle, err)
+		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	n, err := db.ApplyOps(cs)
 	if err != nil {
@@ -259,7 +259,7 @@ func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.D
 		return h, 0, fmt.Errorf("%w: rådet %s findes ikke på serveren", ErrForeignBundle, h.Council)
 	}
 	if _, _, err := db.VerifyOps(cs, nil); err != nil {
-		return h, 0, fmt.Errorf("%w: %v", ErrRefusedBundle, err)
+		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	byAuthor := map[string][]storage.Change{}
 	for _, c := range cs {
