@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"lokalraad/model"
 )
@@ -128,7 +129,7 @@ func (db *DB) EnrollDevice(code, replica, pubkey string) (Device, string, error)
 	if k, err := base64.StdEncoding.DecodeString(pubkey); err != nil || len(k) != ed25519.PublicKeySize {
 		return Device{}, "", errors.New("tilmeldingen mangler computerens offentlige nøgle (opdatér Lokalråd)")
 	}
-	if len(replica) > 100 || replica == db.device {
+	if len(replica) > 100 || !utf8.ValidString(replica) || replica == db.device {
 		return Device{}, "", ErrReplicaTaken
 	}
 	secret := randomText(32)

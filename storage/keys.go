@@ -35,6 +35,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Errors of provenance. An op that fails them refuses its whole batch.
@@ -296,6 +297,7 @@ func signedBytes(c Change) []byte {
 	b := make([]byte, 0, 128)
 	b = append(b, "lokalraad-op/1\x00"...)
 	str := func(s string) {
+		s = wireText(s)
 		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
 		b = append(b, s...)
 	}
@@ -321,6 +323,26 @@ func signedBytes(c Change) []byte {
 	}
 	str(c.Base)
 	return b
+}
+
+// wireText is s as it arrives after a trip through JSON, which replaces
+// each byte that is not UTF-8 by U+FFFD: the signature covers what
+// travels.
+func wireText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // normalValue is a value as the change log stores it.
@@ -356,6 +378,7 @@ type KeyDirectory struct {
 func (d KeyDirectory) signedBytes() []byte {
 	b := []byte("lokalraad-keys/1\x00")
 	str := func(s string) {
+		s = wireText(s)
 		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
 		b = append(b, s...)
 	}
