@@ -14,8 +14,9 @@ import (
 )
 
 // runSync is `lokalraad sync --db PATH [--server URL --code CODE]`: enrol
-// with the code on first use (remembering the server and this computer's
-// secret in the database), then push and pull. It fails with a plain
+// with the code on first use (remembering the server in the database and
+// this computer's secret in the secrets file beside it), then push and
+// pull. It fails with a plain
 // Danish message.
 func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lokalraad sync", flag.ContinueOnError)
@@ -36,6 +37,13 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if token == "" || *code != "" {
+		if *server == "" {
+			*server, _ = db.Meta(storage.MetaServer)
+		}
+		if db.SecretMissing() && *code == "" {
+			// A copy, or a restore without the secrets file beside it.
+			return fmt.Errorf("%w (angiv --code KODE)", storage.ErrSecretMissing)
+		}
 		if *server == "" || *code == "" {
 			return errors.New("computeren er ikke tilmeldt endnu: angiv --server URL og --code KODE fra kommunen")
 		}
