@@ -122,8 +122,13 @@ func (db *DB) loadSecrets() error {
 	}
 	db.key = ed25519.NewKeyFromSeed(s.Key)
 	db.token = s.Token
-	if err := writeSecrets(path, s); err != nil {
-		return err
+	if b, _ := json.Marshal(s); string(b) != string(raw) {
+		if err := writeSecrets(path, s); err != nil {
+			return err
+		}
+	}
+	if have && pub != "" && legacyToken == "" {
+		return nil // the usual open: nothing to move, nothing unsigned
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", MetaToken); err != nil {
@@ -132,6 +137,8 @@ func (db *DB) loadSecrets() error {
 		if err := setMeta(ctx, tx, metaPubKey, db.PublicKey()); err != nil {
 			return err
 		}
+		// This device's ops written before signatures (or before a new id)
+		// are signed now; the write path signs all later ones.
 		return db.resignWhere(ctx, tx, "device = ? AND sig = ''", db.device)
 	})
 }
@@ -746,10 +753,20 @@ func sameOp(h, c Change, erased map[string]map[string]bool) bool {
 	if h != c {
 		return false
 	}
+	if legacyDelete(h, hv, cv) {
+		return true
+	}
 	names := erased[c.Council+" "+c.ID()]
 	hs, ok1 := hv.(string)
 	cs, ok2 := cv.(string)
 	return ok1 && ok2 && scrubbable && (names[hs] || names[cs])
+}
+
+// legacyDelete: a delete op written before deletes recorded what they had
+// seen carries nothing (nil) where it was sent early, and what it saw where
+// its author filled it in later (captureDeletes): the same op.
+func legacyDelete(c Change, a, b any) bool {
+	return c.Field == "" && c.Table != scrubTable && c.Table != conflictsTable && (a == nil || b == nil)
 }
 
 // scrubbableChange is scrubbable (the SQL condition) for one op.
@@ -813,6 +830,9 @@ func sameResent(ctx context.Context, tx *sql.Tx, c Change, batch []Change) error
 	hv, cv := h.Value, c.Value
 	scrubbable := scrubbableChange(c)
 	h.Value, c.Value = nil, nil
+	if h == c && legacyDelete(h, hv, cv) {
+		return nil
+	}
 	if h == c && scrubbable {
 		for _, v := range []any{hv, cv} {
 			if ok, err := scrubbedValue(ctx, tx, c.Council, c.ID(), v, batch); ok || err != nil {

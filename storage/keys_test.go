@@ -3,7 +3,9 @@ package storage
 import (
 	"bytes"
 	"crypto/ed25519"
+	"errors"
 	"os"
+	"strings"
 	"testing"
 
 	"lokalraad/model"
@@ -102,5 +104,44 @@ func TestSignedBytesUnambiguous(t *testing.T) {
 	}
 	if string(signedBytes(Change{Value: 5})) != string(signedBytes(Change{Value: int64(5)})) {
 		t.Error("an int and an int64 of the same value encode differently")
+	}
+}
+
+// An op id names one edit: resent with another value or base it is
+// refused, not skipped; resent as it was, or a delete op that carried
+// nothing when it was first sent (before deletes recorded what they had
+// seen), it is the same op.
+func TestResentOpMustBeTheSame(t *testing.T) {
+	a, b := replica(t, "a"), replica(t, "b")
+	c := model.Council{Name: "Råd"}
+	ok(t, a.SaveCouncil(&c))
+	m := model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}
+	ok(t, a.SaveMember(&m))
+	ok(t, a.DeleteMember(m.ID))
+	ops := mustOps(t, a)
+	early := append([]Change{}, ops...)
+	for i := range early {
+		if early[i].Table == "members" && early[i].Field == "" {
+			early[i].Value = nil
+		}
+	}
+	_, err := b.ApplyOps(early)
+	ok(t, err)
+	_, err = b.ApplyOps(ops)
+	ok(t, err)
+	for name, edit := range map[string]func(*Change){
+		"value": func(c *Change) { c.Value = "Bent" },
+		"base":  func(c *Change) { c.Base = "x:1" },
+	} {
+		var x Change
+		for _, o := range ops {
+			if o.Table == "members" && o.Field == "name" {
+				x = o
+			}
+		}
+		edit(&x)
+		if _, err := b.ApplyOps([]Change{x}); !errors.Is(err, ErrBadChange) || !strings.Contains(err.Error(), "allerede brugt") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

@@ -271,10 +271,10 @@ func MunicipalField(c storage.Change) bool {
 	return false
 }
 
-// Authorize checks that device d may write ops: a council device only its
-// own council, only ops it wrote itself (when own is set), and none of the
-// municipality's fields or data; no device an HLC more than maxAhead ahead
-// of now.
+// Authorize checks that device d may write ops: any device only ops it
+// wrote itself (when own is set); a council device only its own council,
+// and none of the municipality's fields or data; no device an HLC more
+// than maxAhead ahead of now.
 func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, maxAhead time.Duration) error {
 	limit := now.Add(maxAhead).UnixMilli()
 	for _, c := range ops {
@@ -282,11 +282,13 @@ func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, 
 			return fail(http.StatusBadRequest, CodeClock, fmt.Errorf("%w: en ændring er stemplet %s, serverens ur er %s; ret datoen på computeren",
 				ErrClock, time.UnixMilli(c.HLC>>16).UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
 		}
-		if d.Staff {
-			continue
-		}
+		// Every device, staff too, sends only what it wrote itself: the
+		// author is the authenticated device, never a field of the body.
 		if own && c.Device != d.Replica {
 			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: en enhed kan kun sende sine egne ændringer", ErrForbidden))
+		}
+		if d.Staff {
+			continue
 		}
 		if MunicipalField(c) {
 			if c.Table == "budget_wishes" && c.Council != model.MunicipalityID {

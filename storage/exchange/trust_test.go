@@ -433,3 +433,21 @@ func TestDeviceKeyNeverChanges(t *testing.T) {
 		t.Errorf("another key: %v", err)
 	}
 }
+
+// Over HTTP the author is the authenticated device, for staff devices too:
+// a staff device cannot pass on another device's op, however well signed.
+func TestStaffSendsOnlyItsOwnOps(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	staff := h.laptop(t, "staff", "", 0)
+	syncOK(t, a)
+	c := storage.Change{Device: a.DeviceID(), Seq: 700, HLC: now.UnixMilli() << 16, Table: "councils", Row: council, Council: council, Field: "area", Value: "Vestsjælland"}
+	ok(t, a.SignOwn(&c))
+	wire, err := EncodeOps([]storage.Change{c})
+	ok(t, err)
+	token, _ := staff.Meta(storage.MetaToken)
+	if err := call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("staff device sent a laptop's op: %v", err)
+	}
+}
