@@ -143,6 +143,20 @@ func (db *DB) loadSecrets() error {
 	})
 }
 
+// dropSecret removes a device secret from a database file that is not
+// open (a copy made before the secret moved out).
+func dropSecret(path string) error {
+	sqldb, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer sqldb.Close()
+	if _, err := sqldb.Exec("DELETE FROM meta WHERE key = ?", MetaToken); err != nil {
+		return err
+	}
+	return sqldb.Close()
+}
+
 func writeSecrets(path string, s secrets) error {
 	b, err := json.Marshal(s)
 	if err != nil {

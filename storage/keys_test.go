@@ -3,8 +3,10 @@ package storage
 import (
 	"bytes"
 	"crypto/ed25519"
+	"database/sql"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -142,6 +144,42 @@ func TestResentOpMustBeTheSame(t *testing.T) {
 		edit(&x)
 		if _, err := b.ApplyOps([]Change{x}); !errors.Is(err, ErrBadChange) || !strings.Contains(err.Error(), "allerede brugt") {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// Upgrading a database from before the secrets file: the device secret
+// moves into the secrets file, and the copy made before the migration
+// does not keep it either.
+func TestUpgradeMovesSecretOutOfEveryCopy(t *testing.T) {
+	data, err := os.ReadFile("testdata/schema-v3.db")
+	ok(t, err)
+	path := filepath.Join(t.TempDir(), "old.db")
+	ok(t, os.WriteFile(path, data, 0o644))
+	raw, err := sql.Open("sqlite", path)
+	ok(t, err)
+	_, err = raw.Exec("INSERT INTO meta(key, value) VALUES ('sync_token', 'dev.gammel-hemmelighed'), ('sync_server', 'http://x')")
+	ok(t, err)
+	ok(t, raw.Close())
+
+	db, err := Open(path)
+	ok(t, err)
+	defer db.Close()
+	if tok, _ := db.Meta(MetaToken); tok != "dev.gammel-hemmelighed" {
+		t.Errorf("token after the upgrade = %q", tok)
+	}
+	copies, _ := filepath.Glob(filepath.Join(db.BackupDir(), "foer-opgradering-*.db"))
+	if len(copies) != 1 {
+		t.Fatalf("copies = %v", copies)
+	}
+	for _, f := range append(copies, path) {
+		c, err := sql.Open("sqlite", f)
+		ok(t, err)
+		var n int
+		ok(t, c.QueryRow("SELECT COUNT(*) FROM meta WHERE key = 'sync_token'").Scan(&n))
+		c.Close()
+		if n != 0 {
+			t.Errorf("%s still holds the device secret", filepath.Base(f))
 		}
 	}
 }

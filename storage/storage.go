@@ -143,6 +143,11 @@ func (db *DB) migrate() error {
 		if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
 			return friendly(fmt.Errorf("sikkerhedskopi før opgradering: %w", err))
 		}
+		// A database from before the secrets file holds the device secret:
+		// the copy does not (keys.go).
+		if err := dropSecret(to); err != nil {
+			return fmt.Errorf("sikkerhedskopi før opgradering: %w", err)
+		}
 	}
 	for i := version; i < len(files); i++ {
 		body, err := migrations.ReadFile(files[i])
