@@ -35,6 +35,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -96,10 +97,12 @@ func (db *DB) loadSecrets() error {
 		have = false
 	}
 	if !have {
-		if s.Device != "" && s.Device != db.device {
+		if raw != nil {
 			// The file belongs to another replica (a backup of another
-			// computer restored here): kept aside, never lost.
-			os.Rename(path, path+"-"+s.Device)
+			// computer restored here) or another key: kept aside, never
+			// lost.
+			os.Rename(path, path+"-"+time.Now().UTC().Format("20060102T150405"))
+			raw = nil
 		}
 		seed := make([]byte, ed25519.SeedSize)
 		if _, err := rand.Read(seed); err != nil {
