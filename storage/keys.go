@@ -43,7 +43,7 @@ import (
 var (
 	ErrUnsigned      = errors.New("ændringen er ikke underskrevet")
 	ErrBadSignature  = errors.New("ændringens underskrift passer ikke (filen er ændret, eller afsenderen er forfalsket)")
-	ErrUnknownAuthor = errors.New("ændringen er fra en enhed, som kommunen ikke har registreret")
+	ErrUnknownAuthor = errors.New("ændringen er fra en enhed, som kommunens nøgleliste ikke kender")
 	ErrOwnDevice     = errors.New("ændringen udgiver sig for at være skrevet på denne computer, men computeren har ikke skrevet den")
 	ErrHubKeyChanged = errors.New("nøglelisten er underskrevet af en anden server end den, computeren kender; spørg kommunen")
 	// ErrSecretMissing: the database was copied or restored without the
