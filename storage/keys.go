@@ -223,6 +223,8 @@ func (db *DB) renewReplica(ctx context.Context) error {
 			{"UPDATE field_versions SET device = ?2 WHERE device = ?1 AND seq > ?3", []any{old, fresh, acked}},
 			{"UPDATE meta SET value = ? WHERE key = 'device'", []any{fresh}},
 			{"DELETE FROM meta WHERE key IN (?, ?)", []any{MetaToken, metaPubKey}},
+			// The status bar says why sync stopped, before anyone tries.
+			{"INSERT OR REPLACE INTO meta(key, value) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM meta WHERE key = ? AND value <> '')", []any{MetaError, ErrSecretMissing.Error(), MetaServer}},
 		}
 		for _, st := range steps {
 			if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {

@@ -73,6 +73,9 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	if cp.DeviceID() == a.DeviceID() {
 		t.Fatal("the copy kept the original's id")
 	}
+	if msg, _ := cp.Meta(storage.MetaError); !strings.Contains(msg, "tilmeld computeren igen") {
+		t.Errorf("status after opening the copy: %q", msg)
+	}
 	_, err := Sync(t.Context(), cp, "")
 	if !errors.Is(err, storage.ErrSecretMissing) || !strings.Contains(err.Error(), "tilmeld computeren igen") {
 		t.Fatalf("copy without secrets: %v", err)
