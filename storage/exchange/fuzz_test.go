@@ -183,3 +183,49 @@ func FuzzKeyDirectory(f *testing.F) {
 		}
 	})
 }
+
+// Importing on a laptop, signatures and all: never a panic, and a refused
+// bundle writes nothing.
+func FuzzImportBundle(f *testing.F) {
+	dir := f.TempDir()
+	hub, err := storage.Open(dir + "/hub.db")
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer hub.Close()
+	c := model.Council{Name: "Jyderup"}
+	if err := hub.SaveCouncil(&c); err != nil {
+		f.Fatal(err)
+	}
+	hub.SaveMember(&model.Member{CouncilID: c.ID, Name: "Karen", Role: model.RoleChair})
+	hub.SavePool(&model.Pool{CouncilID: model.MunicipalityID, Name: "Puljen", OpenAllYear: true})
+	if _, _, err := hub.AddDevice("laptop", c.ID, false); err != nil {
+		f.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := WriteBundle(&buf, hub, c.ID); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	laptop, err := storage.Open(dir + "/laptop.db")
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer laptop.Close()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		before, err := laptop.CouncilOps("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := ImportBundle(bytes.NewReader(data), laptop); err == nil {
+			return
+		}
+		after, err := laptop.CouncilOps("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after) != len(before) {
+			t.Fatalf("a refused bundle wrote %d ops", len(after)-len(before))
+		}
+	})
+}
