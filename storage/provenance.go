@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 )
 
 // KeyEntry is a replica's public key in the hub's key directory.
@@ -25,6 +26,9 @@ type KeyEntry struct {
 	Key     string `json:"key"` // ed25519 public key, base64
 	Council string `json:"council,omitempty"`
 	Staff   bool   `json:"staff,omitempty"`
+	// Revoked is when the municipality revoked the device (UTC,
+	// 2006-01-02T15:04:05Z); its ops stamped later are refused.
+	Revoked string `json:"revoked,omitempty"`
 }
 
 // KeyDirectory is the hub's list of replicas and their keys, signed with
@@ -51,6 +55,7 @@ func (d KeyDirectory) signedBytes() []byte {
 		str(e.Key)
 		str(e.Council)
 		b = append(b, byte(boolInt(e.Staff)))
+		str(e.Revoked)
 	}
 	return b
 }
@@ -85,7 +90,7 @@ func (d KeyDirectory) Verify() error {
 // for a staff device: every council): the council's devices, the staff
 // devices, and the hub itself, signed with the hub's key.
 func (db *DB) HubDirectory(council string) (KeyDirectory, error) {
-	q := "SELECT replica, pubkey, council_id, staff FROM devices WHERE pubkey <> '' AND replica <> ''"
+	q := "SELECT replica, pubkey, council_id, staff, revoked FROM devices WHERE pubkey <> '' AND replica <> ''"
 	var args []any
 	if council != "" {
 		q += " AND (council_id = ? OR staff = 1)"
@@ -94,7 +99,7 @@ func (db *DB) HubDirectory(council string) (KeyDirectory, error) {
 	entries, err := list(context.Background(), db.sql, func(s scanner) (KeyEntry, error) {
 		var e KeyEntry
 		var staff int64
-		err := s.Scan(&e.Replica, &e.Key, &e.Council, &staff)
+		err := s.Scan(&e.Replica, &e.Key, &e.Council, &staff, &e.Revoked)
 		e.Staff = staff != 0
 		return e, err
 	}, q+" ORDER BY replica, enrolled DESC", args...)
@@ -224,7 +229,8 @@ type Author struct {
 	Council string // "" for staff and the hub
 	Staff   bool   // a staff device, or the hub
 	Hub     bool
-	Own     bool // this device
+	Own     bool      // this device
+	Revoked time.Time // when the municipality revoked it; zero if never
 }
 
 // author finds the key of a replica: this device's own, the hub's registry,
@@ -266,7 +272,7 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 		if i < len(d.Keys) && d.Keys[i].Replica == replica {
 			if k := dec(d.Keys[i].Key); k != nil {
 				e := d.Keys[i]
-				return Author{Replica: replica, Key: k, Council: e.Council, Staff: e.Staff}, true
+				return Author{Replica: replica, Key: k, Council: e.Council, Staff: e.Staff, Revoked: parseStampText(e.Revoked)}, true
 			}
 		}
 	}

@@ -228,12 +228,15 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 }
 
 // authorizeOnLaptop is the laptop's half of Authorize for ops arriving in
-// a bundle, whose signatures are checked: the municipality's fields only
-// from a staff device or the hub, and a council device's ops only for its
-// own council.
+// a bundle, whose signatures are checked: nothing stamped after its
+// device was revoked, the municipality's fields only from a staff device
+// or the hub, and a council device's ops only for its own council.
 func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author) error {
 	for _, c := range fresh {
 		a := authors[c.Device]
+		if !a.Revoked.IsZero() && c.HLC>>16 > a.Revoked.UnixMilli() {
+			return fmt.Errorf("%w: ændringen %s er fra en enhed, kommunen har spærret, og er stemplet efter spærringen", ErrForbidden, c.ID())
+		}
 		if a.Staff {
 			continue
 		}

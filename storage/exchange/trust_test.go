@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bytes"
+
 	"compress/gzip"
 	"context"
 	"crypto/ed25519"
@@ -11,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"os"
@@ -449,5 +451,42 @@ func TestStaffSendsOnlyItsOwnOps(t *testing.T) {
 	token, _ := staff.Meta(storage.MetaToken)
 	if err := call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrForbidden) {
 		t.Errorf("staff device sent a laptop's op: %v", err)
+	}
+}
+
+// The key list says which devices the municipality revoked: a laptop
+// refuses their ops stamped after the revocation, even well signed, and
+// keeps taking those from before.
+func TestRevokedDeviceOpsRefusedOnLaptop(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	b := h.laptop(t, "b", council, 0)
+	syncOK(t, a)
+	ok(t, a.SaveMember(&model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	syncOK(t, a)
+	syncOK(t, b)
+	h.db.Now = func() time.Time { return now.Add(time.Minute) }
+	devs, _ := h.db.Devices()
+	for _, d := range devs {
+		if d.Replica == a.DeviceID() {
+			ok(t, h.db.RevokeDevice(d.ID))
+		}
+	}
+	syncOK(t, b) // b learns of the revocation with its next pull
+	if dir, _, _ := b.KeyDirectory(""); !strings.Contains(fmt.Sprint(dir.Keys), "T12:01:00Z") {
+		t.Errorf("b's key list: %+v", dir.Keys)
+	}
+	fresh := open(t, "fresh", 0)
+	if _, _, err := ImportBundle(bytes.NewReader(bundleOf(t, b, council)), fresh); err != nil {
+		t.Fatalf("ops from before the revocation: %v", err)
+	}
+	later := forge(t, bundleOf(t, b, council), func(cs []storage.Change) []storage.Change {
+		x := storage.Change{Device: a.DeviceID(), Seq: 9000, HLC: now.Add(time.Hour).UnixMilli() << 16, Table: "councils", Row: council, Council: council, Field: "area", Value: "Efter spærringen"}
+		ok(t, a.SignOwn(&x))
+		return append(cs, x)
+	})
+	if _, _, err := ImportBundle(bytes.NewReader(later), fresh); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "spærret") {
+		t.Errorf("op of a revoked device: %v", err)
 	}
 }
