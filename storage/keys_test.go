@@ -183,3 +183,49 @@ func TestUpgradeMovesSecretOutOfEveryCopy(t *testing.T) {
 		}
 	}
 }
+
+// Ops the hub accepted before ops were signed carry no signature; the hub
+// endorses them once with its own key, so that a laptop that never held
+// them can take them from a bundle, and nothing else passes that way.
+func TestHubEndorsesLegacyOps(t *testing.T) {
+	a, hub, fresh := replica(t, "a"), replica(t, "hub"), replica(t, "fresh")
+	c := model.Council{Name: "Råd"}
+	ok(t, a.SaveCouncil(&c))
+	ok(t, a.SaveMember(&model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleChair}))
+	legacy := mustOps(t, a)
+	for i := range legacy {
+		legacy[i].Sig = ""
+	}
+	_, err := hub.ApplyOps(legacy)
+	ok(t, err)
+	// a enrolled before keys: registered, with no key.
+	_, err = hub.sql.Exec("INSERT INTO devices(id, label, council_id, replica, enrolled) VALUES ('d1', 'a', ?, ?, '2026-01-01T00:00:00Z')", c.ID, a.DeviceID())
+	ok(t, err)
+	dir := func() *KeyDirectory {
+		d, err := hub.HubDirectory("")
+		ok(t, err)
+		return &d
+	}
+	held := mustOps(t, hub)
+	if _, _, err := fresh.VerifyOps(held, dir()); !errors.Is(err, ErrUnsigned) {
+		t.Fatalf("before endorsing: %v", err)
+	}
+	ok(t, hub.SetHub())
+	held = mustOps(t, hub)
+	if _, _, err := fresh.VerifyOps(held, dir()); err != nil {
+		t.Fatalf("endorsed: %v", err)
+	}
+	// An endorsement is for that op only.
+	held[0].Value = "Ændret"
+	if _, _, err := fresh.VerifyOps(held, dir()); !errors.Is(err, ErrBadSignature) {
+		t.Errorf("changed endorsed op: %v", err)
+	}
+	// A new unsigned op is not endorsed after the first time.
+	late := Change{Device: "b", Seq: 1, HLC: 5 << 16, Table: "councils", Row: c.ID, Council: c.ID, Field: "area", Value: "x"}
+	_, err = hub.ApplyOps([]Change{late})
+	ok(t, err)
+	ok(t, hub.SetHub())
+	if _, _, err := fresh.VerifyOps(mustOps(t, hub), dir()); !errors.Is(err, ErrUnsigned) && !errors.Is(err, ErrUnknownAuthor) {
+		t.Errorf("a later unsigned op: %v", err)
+	}
+}

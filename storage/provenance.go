@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -76,7 +77,7 @@ func (d KeyDirectory) Verify() error {
 		return errors.New("kommunens nøgleliste er ikke underskrevet af serveren")
 	}
 	for i, e := range d.Keys {
-		if k, err := base64.StdEncoding.DecodeString(e.Key); err != nil || len(k) != ed25519.PublicKeySize || e.Replica == "" {
+		if k, err := base64.StdEncoding.DecodeString(e.Key); e.Key != "" && (err != nil || len(k) != ed25519.PublicKeySize) || e.Replica == "" {
 			return errors.New("kommunens nøgleliste har en ugyldig nøgle")
 		}
 		if i > 0 && d.Keys[i-1].Replica >= e.Replica {
@@ -90,7 +91,7 @@ func (d KeyDirectory) Verify() error {
 // for a staff device: every council): the council's devices, the staff
 // devices, and the hub itself, signed with the hub's key.
 func (db *DB) HubDirectory(council string) (KeyDirectory, error) {
-	q := "SELECT replica, pubkey, council_id, staff, revoked FROM devices WHERE pubkey <> '' AND replica <> ''"
+	q := "SELECT replica, pubkey, council_id, staff, revoked FROM devices WHERE replica <> ''"
 	var args []any
 	if council != "" {
 		q += " AND (council_id = ? OR staff = 1)"
@@ -151,10 +152,60 @@ const metaRole = "sync_role"
 // SetHub marks this database as the municipality's hub: its own ops are
 // the hub's, and the key directory it gives out is its own.
 func (db *DB) SetHub() error {
-	if db.isHub() {
+	if !db.isHub() {
+		if err := db.SetMeta(metaRole, "hub"); err != nil {
+			return err
+		}
+	}
+	return db.endorseLegacy()
+}
+
+// endorsedPrefix marks a signature the hub made for an op it accepted
+// before ops were signed (endorseLegacy), not its author's.
+const endorsedPrefix = "h:"
+
+// endorseLegacy has the hub vouch, once, for the ops of other devices it
+// accepted before ops were signed (they carry no signature): it signs
+// them with its own key, marked endorsedPrefix. A laptop takes such an op
+// from a bundle on the hub's word, as it takes every op it pulls; every
+// op accepted since carries its author's signature, and the hub endorses
+// nothing else.
+func (db *DB) endorseLegacy() error {
+	ctx := context.Background()
+	if done, _ := db.Meta(metaEndorsed); done != "" {
 		return nil
 	}
-	return db.SetMeta(metaRole, "hub")
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE sig = '' AND device <> ?", db.device)
+		if err != nil {
+			return err
+		}
+		for _, c := range ops {
+			sig := endorsedPrefix + base64.StdEncoding.EncodeToString(ed25519.Sign(db.key, signedBytes(c)))
+			if _, err := tx.ExecContext(ctx, "UPDATE changes SET sig = ? WHERE device = ? AND seq = ?", sig, c.Device, c.Seq); err != nil {
+				return err
+			}
+		}
+		return setMeta(ctx, tx, metaEndorsed, "1")
+	})
+}
+
+const metaEndorsed = "sync_endorsed"
+
+// hubKey is the key of the hub this replica trusts: its own on the hub.
+func (db *DB) hubKey(dirs []*KeyDirectory) ed25519.PublicKey {
+	if db.isHub() {
+		return db.key.Public().(ed25519.PublicKey)
+	}
+	for _, d := range dirs {
+		if d == nil || d.Hub == "" {
+			continue
+		}
+		if k, err := base64.StdEncoding.DecodeString(d.HubKey); err == nil && len(k) == ed25519.PublicKeySize {
+			return k
+		}
+	}
+	return nil
 }
 
 // isHub: the database is the hub's (SetHub), or has handed out enrolment
@@ -253,11 +304,9 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 	}
 	var key, council string
 	var staff int64
-	err := db.sql.QueryRow("SELECT pubkey, council_id, staff FROM devices WHERE replica = ? AND pubkey <> '' ORDER BY enrolled DESC LIMIT 1", replica).Scan(&key, &council, &staff)
+	err := db.sql.QueryRow("SELECT pubkey, council_id, staff FROM devices WHERE replica = ? ORDER BY pubkey <> '' DESC, enrolled DESC LIMIT 1", replica).Scan(&key, &council, &staff)
 	if err == nil {
-		if k := dec(key); k != nil {
-			return Author{Replica: replica, Key: k, Council: council, Staff: staff != 0}, true
-		}
+		return Author{Replica: replica, Key: dec(key), Council: council, Staff: staff != 0}, true
 	}
 	for _, d := range dirs {
 		if d == nil {
@@ -270,10 +319,10 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 		}
 		i := sort.Search(len(d.Keys), func(i int) bool { return d.Keys[i].Replica >= replica })
 		if i < len(d.Keys) && d.Keys[i].Replica == replica {
-			if k := dec(d.Keys[i].Key); k != nil {
-				e := d.Keys[i]
-				return Author{Replica: replica, Key: k, Council: e.Council, Staff: e.Staff, Revoked: parseStampText(e.Revoked)}, true
-			}
+			// A device enrolled before keys has none (Key nil): only ops
+			// the hub endorsed pass for it.
+			e := d.Keys[i]
+			return Author{Replica: replica, Key: dec(e.Key), Council: e.Council, Staff: e.Staff, Revoked: parseStampText(e.Revoked)}, true
 		}
 	}
 	return Author{}, false
@@ -295,6 +344,10 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 // carries, and the op is of a kind an erasure may rewrite (scrubbable): an
 // erasure can only give an op the anonymised text its author could have
 // written themselves.
+//
+// An op the hub accepted before ops were signed carries the hub's
+// endorsement instead (endorsedPrefix, endorseLegacy), checked with the
+// hub's key from the key directory.
 func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string]Author, error) {
 	var held KeyDirectory
 	if !db.isHub() {
@@ -335,8 +388,19 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 		if VerifyChange(c, a.Key) {
 			return nil
 		}
+		e, endorsed := strings.CutPrefix(c.Sig, endorsedPrefix)
+		if hk := db.hubKey(dirs); endorsed && hk != nil {
+			d := c
+			d.Sig = e
+			if VerifyChange(d, hk) {
+				return nil
+			}
+		}
 		if s, isText := c.Value.(string); scrubbedOK && isText && scrubbableChange(c) && erased[c.Council+" "+c.ID()][s] {
 			return nil
+		}
+		if a.Key == nil && !endorsed {
+			return fmt.Errorf("%w (%s har ingen registreret nøgle; synkronisér den over nettet én gang)", ErrUnknownAuthor, c.Device)
 		}
 		return fmt.Errorf("%w (%s, %s.%s)", ErrBadSignature, c.ID(), c.Table, c.Field)
 	}
