@@ -229,3 +229,26 @@ func TestHubEndorsesLegacyOps(t *testing.T) {
 		t.Errorf("a later unsigned op: %v", err)
 	}
 }
+
+// A device enrolled before keys is in the hub's key list without a key
+// until it registers one (on its next push); then never another.
+func TestDeviceKeyRegisteredLater(t *testing.T) {
+	hub := replica(t, "hub")
+	_, err := hub.sql.Exec("INSERT INTO devices(id, label, council_id, replica, enrolled, secret_hash) VALUES ('d1', 'a', 'c', 'rep-a', '2026-01-01T00:00:00Z', 'x')")
+	ok(t, err)
+	d, err := hub.HubDirectory("c")
+	ok(t, err)
+	if len(d.Keys) != 1 || d.Keys[0].Key != "" || d.Verify() != nil {
+		t.Fatalf("directory before = %+v (%v)", d.Keys, d.Verify())
+	}
+	key := replica(t, "a").PublicKey()
+	ok(t, hub.SetDeviceKey("d1", key))
+	ok(t, hub.SetDeviceKey("d1", key))
+	if err := hub.SetDeviceKey("d1", hub.PublicKey()); err == nil {
+		t.Error("a second key was taken")
+	}
+	d, _ = hub.HubDirectory("c")
+	if d.Keys[0].Key != key {
+		t.Errorf("directory after = %+v", d.Keys)
+	}
+}

@@ -271,6 +271,13 @@ func isEmptyValue(v any) bool {
 // push sends this device's unsent ops in bounded batches; each batch is
 // acknowledged as it is accepted.
 func push(ctx context.Context, db *storage.DB, serverURL, token, council string, res *Result) error {
+	if !keyListed(db) {
+		// Enrolled before ops were signed: the hub learns this device's
+		// key now, even when there is nothing to send.
+		if err := call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: []Op{}, Key: db.PublicKey()}, &PushResponse{}); err != nil {
+			return err
+		}
+	}
 	for {
 		ops, err := db.PendingOps(council, PushBatch)
 		if err != nil {
@@ -292,6 +299,21 @@ func push(ctx context.Context, db *storage.DB, serverURL, token, council string,
 		}
 		res.Pushed += len(ops)
 	}
+}
+
+// keyListed tells whether the hub's key list this device holds names it
+// with its key.
+func keyListed(db *storage.DB) bool {
+	dir, ok, err := db.KeyDirectory("")
+	if err != nil || !ok {
+		return false
+	}
+	for _, e := range dir.Keys {
+		if e.Replica == db.DeviceID() {
+			return e.Key == db.PublicKey()
+		}
+	}
+	return false
 }
 
 // pull applies everything new since the cursor, page by page; the cursor
