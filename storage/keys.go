@@ -200,7 +200,8 @@ func (db *DB) SecretMissing() bool {
 }
 
 // renewReplica gives this database a new replica id, because the key its
-// ops were signed with is gone. Ops already sent stay the old replica's;
+// ops were signed with is gone. Ops already sent (on the hub: all) stay
+// the old replica's;
 // this device's unsent ops (after MetaAcked) move to the new id with the
 // same sequence numbers and are signed again, so no edit is lost and no op
 // id is ever used twice by two computers.
@@ -210,6 +211,11 @@ func (db *DB) renewReplica(ctx context.Context) error {
 		acked, err := getMetaInt(ctx, tx, MetaAcked)
 		if err != nil {
 			return err
+		}
+		if db.isHub() {
+			// Every op of the hub has been handed out already: they all
+			// stay the old replica's.
+			acked = MaxSeq
 		}
 		steps := []struct {
 			q    string

@@ -252,3 +252,33 @@ func TestDeviceKeyRegisteredLater(t *testing.T) {
 		t.Errorf("directory after = %+v", d.Keys)
 	}
 }
+
+// A hub that lost its secrets file takes a new id and key, but its ops
+// stay where they were numbered and handed out.
+func TestHubRenewalKeepsItsHistory(t *testing.T) {
+	hub := replica(t, "hub")
+	ok(t, hub.SetHub())
+	p := model.Pool{CouncilID: model.MunicipalityID, Name: "Puljen", OpenAllYear: true}
+	ok(t, hub.SavePool(&p))
+	before, _, _, err := hub.HubOpsSince("", 0, 100, "")
+	ok(t, err)
+	path, old := hub.Path(), hub.DeviceID()
+	ok(t, hub.Close())
+	ok(t, os.Remove(SecretPath(path)))
+	hub, err = Open(path)
+	ok(t, err)
+	defer hub.Close()
+	if hub.DeviceID() == old {
+		t.Fatal("kept its id without its key")
+	}
+	after, _, _, err := hub.HubOpsSince("", 0, 100, "")
+	ok(t, err)
+	if len(after) != len(before) || len(after) == 0 || after[0].Device != old {
+		t.Errorf("hub ops after renewal: %d (was %d)", len(after), len(before))
+	}
+	p.Name = "Puljen 2"
+	ok(t, hub.SavePool(&p))
+	if ops, _, _, _ := hub.HubOpsSince("", 0, 100, ""); len(ops) != len(before)+1 || ops[len(ops)-1].Device != hub.DeviceID() {
+		t.Errorf("a new op after renewal is not numbered: %d", len(ops))
+	}
+}
