@@ -213,6 +213,17 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	if err := authorizeOnLaptop(fresh, authors); err != nil {
 		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
+	byAuthor := map[string][]storage.Change{}
+	for _, c := range fresh {
+		byAuthor[c.Device] = append(byAuthor[c.Device], c)
+	}
+	for author, ops := range byAuthor {
+		a := authors[author]
+		d := storage.Device{Replica: a.Replica, Council: a.Council, Staff: a.Staff}
+		if err := AuthorizeAnswers(db, d, ops); err != nil {
+			return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+		}
+	}
 	n, err := db.ApplyOps(cs)
 	if err != nil {
 		return h, 0, fmt.Errorf("%w: %v", ErrBadBundle, err)

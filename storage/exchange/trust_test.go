@@ -490,3 +490,45 @@ func TestRevokedDeviceOpsRefusedOnLaptop(t *testing.T) {
 		t.Errorf("op of a revoked device: %v", err)
 	}
 }
+
+// On the laptop as at the hub (AuthorizeAnswers): a council device's op
+// that takes back the municipality's answer on a wish is refused, however
+// well signed.
+func TestCouncilCannotUnanswerByBundle(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	b := h.laptop(t, "b", council, 0)
+	staff := h.laptop(t, "staff", "", 0)
+	syncOK(t, a)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
+	ok(t, a.SaveBudgetWish(&w))
+	syncOK(t, a)
+	syncOK(t, staff)
+	sw, _ := staff.BudgetWishes(council, 0)
+	sw[0].Answer, sw[0].AnswerText, sw[0].Status = model.AnswerGranted, "Ja", model.WishAnswered
+	ok(t, staff.SaveBudgetWish(&sw[0]))
+	syncOK(t, staff)
+	syncOK(t, b)
+	var base string
+	ops, _ := b.FieldOps("budget_wishes", w.ID, "status")
+	for _, o := range ops {
+		if o.Value == string(model.WishAnswered) {
+			base = o.ID()
+		}
+	}
+	if base == "" {
+		t.Fatal("no answer on b")
+	}
+	bad := forge(t, bundleOf(t, h.db, council), func(cs []storage.Change) []storage.Change {
+		x := storage.Change{Device: a.DeviceID(), Seq: 8000, HLC: now.Add(time.Minute).UnixMilli() << 16, Table: "budget_wishes", Row: w.ID, Council: council, Field: "status", Value: string(model.WishSubmitted), Base: base}
+		ok(t, a.SignOwn(&x))
+		return append(cs, x)
+	})
+	if _, _, err := ImportBundle(bytes.NewReader(bad), b); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "kun kommunen") {
+		t.Errorf("council takes back the answer: %v", err)
+	}
+	if got, _ := b.BudgetWishes(council, 0); got[0].Status != model.WishAnswered {
+		t.Errorf("wish on b = %+v", got[0])
+	}
+}
