@@ -178,6 +178,15 @@ func writeSecrets(path string, s secrets) error {
 func (db *DB) getToken() string {
 	db.mu.Lock()
 	defer db.mu.Unlock()
+	if db.token == "" {
+		// Another process (lokalraad sync --code beside the open app) may
+		// have enrolled since: the file is the truth.
+		var s secrets
+		if raw, err := os.ReadFile(SecretPath(db.path)); err == nil && json.Unmarshal(raw, &s) == nil &&
+			s.Device == db.device && string(s.Key) == string(db.key.Seed()) {
+			db.token = s.Token
+		}
+	}
 	return db.token
 }
 
