@@ -256,7 +256,7 @@ func deviceList(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAVN\tRÅD\tTILMELDT\tSPÆRRET")
+	fmt.Fprintln(tw, "ID\tNAVN\tRÅD\tTILMELDT\tSPÆRRET\tNØGLE")
 	for _, d := range ds {
 		council := d.Council
 		if d.Staff {
@@ -268,7 +268,13 @@ func deviceList(args []string, stdout, stderr io.Writer) error {
 			}
 			return t.In(model.Copenhagen).Format("02.01.2006 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.ID, d.Label, council, stamp(d.Enrolled), stamp(d.Revoked))
+		// The start of the device's public key, to compare with the
+		// device's own; "-" until it has registered one.
+		key := "-"
+		if len(d.Key) >= 12 {
+			key = d.Key[:12]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Label, council, stamp(d.Enrolled), stamp(d.Revoked), key)
 	}
 	return tw.Flush()
 }

@@ -101,6 +101,9 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	}
 	a := laptop("a", code)
 	staff := laptop("staff", staffCode)
+	if list := runOK(t, "device", "list", "--db", hubPath); !strings.Contains(list, a.PublicKey()[:12]) || !strings.Contains(list, "NØGLE") {
+		t.Errorf("device list does not show the registered key:\n%s", list)
+	}
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
 	if err := a.SaveBudgetWish(&w); err != nil {
 		t.Fatal(err)

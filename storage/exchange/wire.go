@@ -11,7 +11,8 @@
 // Push and pull carry "Authorization: Bearer DEVICE.SECRET". An op is
 // {"d": device, "s": seq, "h": hlc, "t": table, "r": row, "c": council,
 // "f": field, "v": value (string, integer or null), "b": base, "g": the
-// author's ed25519 signature (storage.SignChange)}. "keys" is the hub's key
+// author's ed25519 signature, base64 (storage.SignChange), or "h:" and the
+// hub's, for an op the hub accepted before ops were signed}. "keys" is the hub's key
 // directory (storage.KeyDirectory), signed by the hub; a pull carries it
 // when its hash differs from H, the one the device holds. An error is
 // {"error": message in Danish, "code": one of the Code… constants} with a
