@@ -182,10 +182,18 @@ func TestFixturesMigrate(t *testing.T) {
 			if len(d.Meetings) < 6 || len(d.Items) < 30 || len(d.Wishes) < 4 {
 				t.Errorf("data lost: %d meetings, %d items, %d wishes", len(d.Meetings), len(d.Items), len(d.Wishes))
 			}
-			// It still takes edits, with their change log.
+			// It still takes edits, with their change log, and its own ops
+			// from before signatures are signed now.
 			m := d.Meetings[len(d.Meetings)-1]
 			m.Place = "Ny adresse"
 			must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
+						ops, err := db.CouncilOps(cs[0].ID)
+			must(t, err)
+			for _, o := range ops {
+				if o.Device == db.DeviceID() && o.Sig == "" {
+					t.Fatalf("own op %s unsigned after the upgrade", o.ID())
+				}
+			}
 			var fileVersion int
 			fmt.Sscanf(filepath.Base(f), "schema-v%d.db", &fileVersion)
 			if fileVersion < storage.SchemaVersion() {

@@ -147,9 +147,10 @@ func (db *DB) RestampPending(ref time.Time, slack time.Duration) (Restamped, err
 						return fmt.Errorf("omstempl %s: %w", id, err)
 					}
 				}
-				// re-sign: db.signChange(&c) — an op's signature covers its
-				// clock, so a signed op must be signed again here, in this
-				// transaction, once ops carry signatures.
+				// An op's signature covers its clock: signed again here.
+				if err := db.resignWhere(ctx, tx, "device = ? AND seq = ?", db.device, p.seq); err != nil {
+					return err
+				}
 				r.Ops++
 				next++
 			}

@@ -20,7 +20,7 @@ import (
 // compression): its ids and names, and its value as a JSON string with the
 // escapes encoding/json writes. Pages and quotas are counted in it.
 func (c Change) Size() int {
-	n := 64 + len(c.Device) + len(c.Table) + len(c.Row) + len(c.Council) + len(c.Field) + len(c.Base)
+	n := 64 + len(c.Device) + len(c.Table) + len(c.Row) + len(c.Council) + len(c.Field) + len(c.Base) + len(c.Sig)
 	switch v := c.Value.(type) {
 	case string:
 		n += jsonStringLen(v)
@@ -111,7 +111,7 @@ func (db *DB) HubPage(council string, since int64, p Page, exclude string) ([]Ch
 	// page reads the first ops of one council after since within the
 	// bounds; full says it stopped at a bound, not at the end.
 	page := func(tx *sql.Tx, council string) (rows []numberedOp, full bool, err error) {
-		q := "SELECT s.n, c.device, c.seq, c.hlc, c.tbl, c.row_id, c.council_id, c.field, c.value, c.base FROM sync_seq s JOIN changes c ON c.device = s.device AND c.seq = s.seq WHERE s.n > ?"
+		q := "SELECT s.n, c.device, c.seq, c.hlc, c.tbl, c.row_id, c.council_id, c.field, c.value, c.base, c.sig FROM sync_seq s JOIN changes c ON c.device = s.device AND c.seq = s.seq WHERE s.n > ?"
 		args := []any{since}
 		if council != "" {
 			q += " AND s.council_id = ?"
@@ -129,7 +129,7 @@ func (db *DB) HubPage(council string, since int64, p Page, exclude string) ([]Ch
 				return rows, true, nil
 			}
 			var x numberedOp
-			if err := rs.Scan(&x.n, &x.c.Device, &x.c.Seq, &x.c.HLC, &x.c.Table, &x.c.Row, &x.c.Council, &x.c.Field, &x.c.Value, &x.c.Base); err != nil {
+			if err := rs.Scan(&x.n, &x.c.Device, &x.c.Seq, &x.c.HLC, &x.c.Table, &x.c.Row, &x.c.Council, &x.c.Field, &x.c.Value, &x.c.Base, &x.c.Sig); err != nil {
 				return nil, false, err
 			}
 			x.c.Value = textValue(x.c.Value)

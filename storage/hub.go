@@ -5,16 +5,20 @@ package storage
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
 	"encoding/base32"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
+
 )
 
 // Errors of the device registry.
@@ -34,6 +38,7 @@ type Device struct {
 	Created  time.Time
 	Enrolled time.Time
 	Revoked  time.Time
+	Key      string // public key (ed25519, base64), once enrolled
 }
 
 func hashSecret(s string) string {
@@ -49,13 +54,13 @@ func randomText(n int) string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
-const deviceCols = "id, label, council_id, staff, replica, created, enrolled, revoked"
+const deviceCols = "id, label, council_id, staff, replica, created, enrolled, revoked, pubkey"
 
 func scanDevice(s scanner) (Device, error) {
 	var d Device
 	var staff int64
 	var created, enrolled, revoked string
-	err := s.Scan(&d.ID, &d.Label, &d.Council, &staff, &d.Replica, &created, &enrolled, &revoked)
+	err := s.Scan(&d.ID, &d.Label, &d.Council, &staff, &d.Replica, &created, &enrolled, &revoked, &d.Key)
 	d.Staff = staff != 0
 	d.Created, d.Enrolled, d.Revoked = parseStampText(created), parseStampText(enrolled), parseStampText(revoked)
 	return d, err
@@ -104,13 +109,26 @@ func (db *DB) RevokeDevice(id string) error {
 	return nil
 }
 
+// ErrReplicaTaken: a device tried to enrol with a replica id that is the
+// hub's own or already in use.
+var ErrReplicaTaken = errors.New("computerens id er allerede i brug hos kommunen (serverens eget, en anden enheds, eller brugt i ændringsloggen); tilmeldingen er afvist")
+
 // EnrollDevice trades a one-time code for the device's own secret, binding
-// the registry entry to the device's replica id. The code cannot be used
-// again.
-func (db *DB) EnrollDevice(code, replica string) (Device, string, error) {
+// the registry entry to the device's replica id and its public key
+// (ed25519, base64), with which every op it writes is signed. The code
+// cannot be used again. A replica id is one device's forever: the hub's
+// own id, an id registered before (even to a revoked device) or found in
+// the change log is refused.
+func (db *DB) EnrollDevice(code, replica, pubkey string) (Device, string, error) {
 	code = strings.ToLower(strings.TrimSpace(code))
 	if code == "" || replica == "" {
 		return Device{}, "", ErrBadCode
+	}
+	if k, err := base64.StdEncoding.DecodeString(pubkey); err != nil || len(k) != ed25519.PublicKeySize {
+		return Device{}, "", errors.New("tilmeldingen mangler computerens offentlige nøgle (opdatér Lokalråd)")
+	}
+	if len(replica) > 100 || !utf8.ValidString(replica) || replica == db.device {
+		return Device{}, "", ErrReplicaTaken
 	}
 	secret := randomText(32)
 	var d Device
@@ -126,20 +144,45 @@ func (db *DB) EnrollDevice(code, replica string) (Device, string, error) {
 		if !d.Revoked.IsZero() {
 			return ErrRevoked
 		}
-		var other string
-		err = tx.QueryRow("SELECT id FROM devices WHERE replica = ? AND revoked = '' AND id <> ?", replica, d.ID).Scan(&other)
-		if err == nil {
-			return fmt.Errorf("enheden er allerede tilmeldt som %s", other)
+		var used int
+		if err := tx.QueryRow("SELECT (SELECT COUNT(*) FROM devices WHERE replica = ?1) + (SELECT COUNT(*) FROM changes WHERE device = ?1)", replica).Scan(&used); err != nil {
+			return err
 		}
-		d.Replica, d.Enrolled = replica, db.Now().UTC().Truncate(time.Second)
-		_, err = tx.Exec("UPDATE devices SET code_hash = '', secret_hash = ?, replica = ?, enrolled = ? WHERE id = ?",
-			hashSecret(secret), replica, stampText(d.Enrolled), d.ID)
+		if used > 0 {
+			return ErrReplicaTaken
+		}
+		d.Replica, d.Enrolled, d.Key = replica, db.Now().UTC().Truncate(time.Second), pubkey
+		_, err = tx.Exec("UPDATE devices SET code_hash = '', secret_hash = ?, replica = ?, enrolled = ?, pubkey = ? WHERE id = ?",
+			hashSecret(secret), replica, stampText(d.Enrolled), pubkey, d.ID)
 		return err
 	})
 	if err != nil {
 		return Device{}, "", err
 	}
 	return d, secret, nil
+}
+
+// SetDeviceKey registers the public key of an enrolled device that has
+// none yet (enrolled before ops were signed); the caller has authenticated
+// the device. A device's key never changes: a different one is refused.
+func (db *DB) SetDeviceKey(id, pubkey string) error {
+	if k, err := base64.StdEncoding.DecodeString(pubkey); err != nil || len(k) != ed25519.PublicKeySize {
+		return errors.New("ugyldig offentlig nøgle")
+	}
+	res, err := db.sql.Exec("UPDATE devices SET pubkey = ? WHERE id = ? AND pubkey = ''", pubkey, id)
+	if err != nil {
+		return friendly(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var have string
+		if err := db.sql.QueryRow("SELECT pubkey FROM devices WHERE id = ?", id).Scan(&have); err != nil {
+			return ErrNotFound
+		}
+		if have != pubkey {
+			return errors.New("enheden sender med en anden nøgle end den, den blev tilmeldt med; tilmeld den igen med en ny kode")
+		}
+	}
+	return nil
 }
 
 // Authenticate finds the device a secret belongs to.
@@ -162,7 +205,7 @@ func (db *DB) Authenticate(id, secret string) (Device, error) {
 // replica is reported as a staff device.
 func (db *DB) DeviceByReplica(replica string) (Device, error) {
 	if replica == db.device {
-		return Device{ID: replica, Label: "kommunen", Staff: true, Replica: replica}, nil
+		return Device{ID: replica, Label: "kommunen", Staff: true, Replica: replica, Key: db.PublicKey()}, nil
 	}
 	d, err := scanDevice(db.sql.QueryRow("SELECT "+deviceCols+" FROM devices WHERE replica = ? ORDER BY revoked = '' DESC, enrolled DESC LIMIT 1", replica))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -298,7 +341,8 @@ func (db *DB) LinkCouncil(from, to string) error {
 				return fmt.Errorf("kobl rådet: %w", err)
 			}
 		}
-		return nil
+		// The ops changed, so their signatures are made again.
+		return db.resignWhere(ctx, tx, "device = ? AND council_id = ?", db.device, to)
 	})
 }
 
@@ -336,6 +380,9 @@ func (db *DB) RewriteUnsynced(council string, f func(Change) (any, bool)) (int, 
 			}
 			n++
 			if _, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", v, c.Device, c.Seq); err != nil {
+				return err
+			}
+			if err := db.resignWhere(ctx, tx, "device = ? AND seq = ?", c.Device, c.Seq); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, "UPDATE "+c.Table+" SET "+c.Field+" = ? WHERE id = ? AND EXISTS (SELECT 1 FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ? AND device = ? AND seq = ?)",

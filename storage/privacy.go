@@ -134,7 +134,7 @@ func parseScrub(c Change) (map[string]string, error) {
 // names it is rewritten too. An erasure's value that is no erasure of the
 // op's (admit refuses it when the op is held) is left out. It returns the
 // ops whose value changed.
-func rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) {
+func (db *DB) rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) {
 	byCouncil := map[string][]Change{}
 	for _, c := range fresh {
 		if c.Table != conflictsTable && (c.Table == scrubTable || c.Field != "") {
@@ -209,6 +209,11 @@ func rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) 
 			if _, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", v, dev, seq); err != nil {
 				return nil, err
 			}
+			// This device's own ops always carry a signature of their value
+			// (others' keep their author's; see VerifyOps).
+			if err := db.resignWhere(ctx, tx, "device = ? AND seq = ?", dev, seq); err != nil {
+				return nil, err
+			}
 			c.Value = v
 			out = append(out, c)
 		}
@@ -247,6 +252,9 @@ func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any, field
 				return err
 			}
 			if _, err := w.tx.ExecContext(w.ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", v, o.device, o.seq); err != nil {
+				return err
+			}
+			if err := w.db.resignWhere(w.ctx, w.tx, "device = ? AND seq = ?", o.device, o.seq); err != nil {
 				return err
 			}
 			scrubbed[opID(o.device, o.seq)] = v

@@ -30,5 +30,8 @@ func (db *DB) RestoreFrom(from string) (saved string, err error) {
 	if err := db.loadDevice(); err != nil {
 		return saved, err
 	}
+	if err := db.loadSecrets(); err != nil {
+		return saved, err
+	}
 	return saved, restoreErr
 }

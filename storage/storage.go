@@ -15,6 +15,7 @@ package storage
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"embed"
 	"errors"
@@ -56,6 +57,9 @@ type DB struct {
 	sql    *sql.DB
 	path   string
 	device string
+	key    ed25519.PrivateKey // this device's signing key (keys.go)
+	mu     sync.Mutex         // guards token
+	token  string             // MetaToken, kept in the secrets file
 	// Now is the clock; tests may replace it before use.
 	Now func() time.Time
 	// hubWrite lets the hub's writers (pushes, in chunks) take turns
@@ -90,6 +94,13 @@ func Open(path string) (*DB, error) {
 	}
 	if err := db.loadDevice(); err != nil {
 		sqldb.Close()
+		return nil, err
+	}
+	if err := db.loadSecrets(); err != nil {
+		sqldb.Close()
+		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
+			return nil, fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
+		}
 		return nil, err
 	}
 	return db, nil
@@ -134,6 +145,11 @@ func (db *DB) migrate() error {
 		to := filepath.Join(dir, fmt.Sprintf("foer-opgradering-v%d-%s.db", version, time.Now().Format(backupStamp)))
 		if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
 			return friendly(fmt.Errorf("sikkerhedskopi før opgradering: %w", err))
+		}
+		// A database from before the secrets file holds the device secret:
+		// the copy does not (keys.go).
+		if err := dropSecret(to); err != nil {
+			return fmt.Errorf("sikkerhedskopi før opgradering: %w", err)
 		}
 	}
 	for i := version; i < len(files); i++ {

@@ -49,6 +49,7 @@ type Change struct {
 	Field   string // "" for a delete
 	Value   any    // string, int64, or nil; a delete's value says what it had seen
 	Base    string // op id ("device:seq") of the version it was based on
+	Sig     string // the author's ed25519 signature, base64 (keys.go)
 }
 
 // ID is the op's id, "device:seq".
@@ -124,6 +125,9 @@ func (db *DB) checkChange(c *Change) error {
 	}
 	if c.Device == "" || c.Seq <= 0 || c.HLC <= 0 || c.Row == "" || c.Council == "" {
 		return bad("mangler enhed, nummer, ur, række eller råd")
+	}
+	if c.Seq > MaxSeq || c.HLC > MaxHLC {
+		return bad("nummer eller ur uden for det tilladte")
 	}
 	if len(c.Device) > 100 || len(c.Row) > 200 || len(c.Council) > 100 || len(c.Base) > 100*maxContext {
 		return bad("for lang id")
@@ -314,8 +318,8 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		} else if have != c.Council {
 			return 0, nil, fmt.Errorf("%w: rækken %s hører til et andet råd", ErrBadChange, c.Row)
 		}
-		res, err := q.ExecContext(ctx, "INSERT OR IGNORE INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base)
+		res, err := q.ExecContext(ctx, "INSERT OR IGNORE INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base, c.Sig)
 		if err != nil {
 			return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
 		}
@@ -329,6 +333,9 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			}
 			if same == 0 {
 				return 0, nil, fmt.Errorf("%w %s: nummeret er allerede brugt til en anden ændring", ErrBadChange, c.ID())
+			}
+			if err := sameResent(ctx, tx, c, ops); err != nil {
+				return 0, nil, err
 			}
 			continue
 		}
@@ -372,7 +379,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	// the erasures that name them leave (rescrub), and their fields are
 	// replayed in full with those values.
 	force := map[fieldKey]bool{}
-	scrubbed, err := rescrub(ctx, tx, fresh)
+	scrubbed, err := db.rescrub(ctx, tx, fresh)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -796,6 +803,9 @@ func (db *DB) captureDeletes(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", encodeKnowledge(know), db.device, d.seq); err != nil {
 			return err
 		}
+		if err := db.resignWhere(ctx, tx, "device = ? AND seq = ?", db.device, d.seq); err != nil {
+			return err
+		}
 	}
 	var seq int64
 	if err := tx.QueryRowContext(ctx, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'").Scan(&seq); err != nil {
@@ -825,6 +835,9 @@ const (
 
 // Meta reads a sync setting; a missing key is "".
 func (db *DB) Meta(key string) (string, error) {
+	if key == MetaToken {
+		return db.getToken(), nil
+	}
 	var v string
 	err := db.sql.QueryRow("SELECT value FROM meta WHERE key = ?", key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -837,6 +850,9 @@ func (db *DB) Meta(key string) (string, error) {
 func (db *DB) SetMeta(key, value string) error {
 	if !strings.HasPrefix(key, "sync_") {
 		return fmt.Errorf("meta-nøglen %q er ikke en synkroniseringsindstilling", key)
+	}
+	if key == MetaToken { // a secret: in the secrets file, never in the database
+		return db.setToken(value)
 	}
 	return db.inTx(context.Background(), func(tx *sql.Tx) error { return setMeta(context.Background(), tx, key, value) })
 }
@@ -868,11 +884,11 @@ func bumpMeta(ctx context.Context, tx *sql.Tx, key string, n int64) error {
 	return setMeta(ctx, tx, key, strconv.FormatInt(n, 10))
 }
 
-const changeCols = "device, seq, hlc, tbl, row_id, council_id, field, value, base"
+const changeCols = "device, seq, hlc, tbl, row_id, council_id, field, value, base, sig"
 
 func scanChange(s scanner) (Change, error) {
 	var c Change
-	err := s.Scan(&c.Device, &c.Seq, &c.HLC, &c.Table, &c.Row, &c.Council, &c.Field, &c.Value, &c.Base)
+	err := s.Scan(&c.Device, &c.Seq, &c.HLC, &c.Table, &c.Row, &c.Council, &c.Field, &c.Value, &c.Base, &c.Sig)
 	if b, ok := c.Value.([]byte); ok {
 		c.Value = string(b)
 	}

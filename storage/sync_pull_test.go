@@ -3,6 +3,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -155,6 +156,10 @@ func TestOwnOpsAdvanceSeq(t *testing.T) {
 	ok(t, a.SaveCouncil(model.Council{}, &c))
 	copyPath := filepath.Join(t.TempDir(), "kopi.db")
 	ok(t, a.Backup(copyPath))
+	// Restored on the same computer: the secrets file beside it is its own.
+	secret, err := os.ReadFile(SecretPath(a.Path()))
+	ok(t, err)
+	ok(t, os.WriteFile(SecretPath(copyPath), secret, 0o600))
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}))
 	old, err := Open(copyPath) // the same device, its counter behind
 	ok(t, err)

@@ -33,6 +33,7 @@ type record struct {
 // op in the change log, stamped with this device's next sequence number and
 // hybrid logical clock, in the same transaction as the change itself.
 type writer struct {
+	db     *DB
 	ctx    context.Context
 	tx     *sql.Tx
 	device string
@@ -45,7 +46,7 @@ type writer struct {
 // write runs f with a writer in one transaction.
 func (db *DB) write(ctx context.Context, f func(w *writer) error) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		w := &writer{ctx: ctx, tx: tx, device: db.device, now: db.Now()}
+		w := &writer{db: db, ctx: ctx, tx: tx, device: db.device, now: db.Now()}
 		var seq, hlc string
 		if err := tx.QueryRowContext(ctx, "SELECT (SELECT value FROM meta WHERE key='seq'), (SELECT value FROM meta WHERE key='hlc')").Scan(&seq, &hlc); err != nil {
 			return fmt.Errorf("læs enhedens tæller: %w", err)
@@ -199,8 +200,8 @@ func (w *writer) log(table, id, council, name string, value any) error {
 		w.after(latest)
 	}
 	seq, hlc := w.tick()
-	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		w.device, seq, hlc, table, id, council, name, value, base); err != nil {
+	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		w.device, seq, hlc, table, id, council, name, value, base, w.sign(seq, hlc, table, id, council, name, value, base)); err != nil {
 		return fmt.Errorf("skriv ændringslog: %w", err)
 	}
 	_, err := w.tx.ExecContext(w.ctx, "INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES (?, ?, ?, ?, ?, ?)",
@@ -215,6 +216,13 @@ func deleteContext(vv map[string]int64) string {
 		return vvPrefix
 	}
 	return encodeContext(vv)
+}
+
+// sign is the author's signature of an op this writer logs (keys.go).
+func (w *writer) sign(seq, hlc int64, table, id, council, name string, value any, base string) string {
+	c := Change{Device: w.device, Seq: seq, HLC: hlc, Table: table, Row: id, Council: council, Field: name, Value: normalValue(value), Base: base}
+	w.db.signChange(&c)
+	return c.Sig
 }
 
 // sameValue compares a value read from SQLite with one about to be written.

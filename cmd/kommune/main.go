@@ -111,7 +111,17 @@ func openDB(path string) (*storage.DB, error) {
 	if path == "" {
 		return nil, errors.New("angiv databasen med --db PATH")
 	}
-	return storage.Open(path)
+	db, err := storage.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	// The municipality's database is the hub: its own ops (pools, …) are
+	// signed with the hub's key, which its key directory names.
+	if err := db.SetHub(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // serve runs the hub until ctx ends (SIGTERM, Ctrl-C), then shuts down
@@ -260,7 +270,7 @@ func deviceList(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAVN\tRÅD\tTILMELDT\tSPÆRRET")
+	fmt.Fprintln(tw, "ID\tNAVN\tRÅD\tTILMELDT\tSPÆRRET\tNØGLE")
 	for _, d := range ds {
 		council := d.Council
 		if d.Staff {
@@ -272,7 +282,13 @@ func deviceList(args []string, stdout, stderr io.Writer) error {
 			}
 			return t.In(model.Copenhagen).Format("02.01.2006 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.ID, d.Label, council, stamp(d.Enrolled), stamp(d.Revoked))
+		// The start of the device's public key, to compare with the
+		// device's own; "-" until it has registered one.
+		key := "-"
+		if len(d.Key) >= 12 {
+			key = d.Key[:12]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Label, council, stamp(d.Enrolled), stamp(d.Revoked), key)
 	}
 	return tw.Flush()
 }

@@ -48,12 +48,27 @@ func TestServerRunsTheModelRules(t *testing.T) {
 	if err := a.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
 		t.Fatal(err)
 	}
-	// Tampered: the op of the estimate says 10 mia. kr.
+	// Tampered: the op of the estimate says 10 mia. kr., signed again with
+	// the laptop's own key (a tampered laptop has it).
+	ops, err := a.CouncilOps(council)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var op storage.Change
+	for _, o := range ops {
+		if o.Table == "budget_wishes" && o.Field == "estimate" {
+			op = o
+		}
+	}
+	op.Value = int64(10_000_000_000_00)
+	if err := a.SignOwn(&op); err != nil {
+		t.Fatal(err)
+	}
 	raw, err := sql.Open("sqlite", lapPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := raw.Exec("UPDATE changes SET value = ? WHERE tbl = 'budget_wishes' AND field = 'estimate'", int64(10_000_000_000_00)); err != nil {
+	if _, err := raw.Exec("UPDATE changes SET value = ?, sig = ? WHERE device = ? AND seq = ?", op.Value, op.Sig, op.Device, op.Seq); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()

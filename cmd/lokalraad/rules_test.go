@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,26 +13,37 @@ import (
 
 	"lokalraad/model"
 	"lokalraad/storage"
+	"lokalraad/storage/exchange"
 )
 
-// `lokalraad bundle import` runs the model's rules: a bundle whose
-// approved minutes were rewritten is refused whole, the field named.
+// `lokalraad bundle import` runs the model's rules: a bundle from a
+// laptop of the council whose approved minutes were rewritten, signed
+// with that laptop's own key, is refused whole, the field named.
 func TestBundleImportRunsTheRules(t *testing.T) {
 	dir := t.TempDir()
-	ctx := context.Background()
-	pathA, pathB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
-	a, err := storage.Open(pathA)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := model.Council{Name: "Jyderup Lokalråd"}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	must(a.SaveCouncil(model.Council{}, &c))
+	hub, err := storage.Open(filepath.Join(dir, "hub.db"))
+	must(err)
+	defer hub.Close()
+	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	defer srv.Close()
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	must(hub.SaveCouncil(model.Council{}, &c))
+	_, codeA, _ := hub.AddDevice("a", c.ID, false)
+	_, codeB, _ := hub.AddDevice("b", c.ID, false)
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	pathA, pathB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	must(runSync(ctx, []string{"--db", pathA, "--server", srv.URL, "--code", codeA}, &out, &errb))
+	must(runSync(ctx, []string{"--db", pathB, "--server", srv.URL, "--code", codeB}, &out, &errb))
+
+	a, err := storage.Open(pathA)
+	must(err)
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: time.Now().Add(-time.Hour)}
 	must(a.SaveMeeting(model.Meeting{}, &m))
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Decision: "Shelteret bygges."}
@@ -38,21 +51,20 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	held := m
 	m.Status = model.MeetingApproved
 	must(a.SaveMeeting(held, &m))
+	ops, err := a.CouncilOps(c.ID)
+	must(err)
+	self, last := a.DeviceID(), ops[len(ops)-1]
+	// Tampered: a new op of a's, stamped after the approval and signed by
+	// a, rewrites the decision.
+	forged := storage.Change{Device: self, Seq: 5000, HLC: last.HLC + 1<<16, Table: "agenda_items", Row: it.ID, Council: c.ID,
+		Field: "decision", Value: "Shelteret bygges ikke."}
+	must(a.SignOwn(&forged))
 	a.Close()
-	var out, errb bytes.Buffer
-	file := filepath.Join(dir, "jyderup.bundle")
+	file := filepath.Join(dir, "jyderup.lokalraad")
 	must(runBundle(ctx, []string{"export", "--db", pathA, "--out", file}, &out, &errb))
 	must(runBundle(ctx, []string{"import", "--db", pathB, file}, &out, &errb))
 
-	// Tampered: a new op, stamped after the approval, rewrites the decision.
-	raw, err := sql.Open("sqlite", pathA)
-	must(err)
-	_, err = raw.Exec(`INSERT INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base)
-		SELECT device, seq + 1000, (SELECT MAX(hlc) FROM changes) + 65536, tbl, row_id, council_id, field, 'Shelteret bygges ikke.', '' FROM changes
-		WHERE tbl = 'agenda_items' AND field = 'decision'`)
-	must(err)
-	raw.Close()
-	must(runBundle(ctx, []string{"export", "--db", pathA, "--out", file}, &out, &errb))
+	forgeFile(t, file, []storage.Change{forged})
 	err = runBundle(ctx, []string{"import", "--db", pathB, file}, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "»beslutning«") || !strings.Contains(err.Error(), "genåbnet") {
 		t.Errorf("tampered bundle: %v", err)

@@ -15,10 +15,11 @@ import (
 
 // runSync is `lokalraad sync --db PATH [--server URL --code CODE]
 // [--link | --no-link]`: enrol with the code on first use (remembering the
-// server and this computer's secret in the database), then push and pull.
-// A council of this computer's own with data joins the server's council
-// only with --link (--no-link keeps it apart); until one is given nothing
-// is synced. It fails with a plain Danish message.
+// server in the database and this computer's secret in the secrets file
+// beside it), then push and pull. A council of this computer's own with
+// data joins the server's council only with --link (--no-link keeps it
+// apart); until one is given nothing is synced. It fails with a plain
+// Danish message.
 func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lokalraad sync", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -40,6 +41,13 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if token == "" || *code != "" {
+		if *server == "" {
+			*server, _ = db.Meta(storage.MetaServer)
+		}
+		if db.SecretMissing() && *code == "" {
+			// A copy, or a restore without the secrets file beside it.
+			return fmt.Errorf("%w (angiv --code KODE)", storage.ErrSecretMissing)
+		}
 		if *server == "" || *code == "" {
 			return errors.New("computeren er ikke tilmeldt endnu: angiv --server URL og --code KODE fra kommunen")
 		}

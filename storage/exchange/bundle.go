@@ -18,21 +18,38 @@ import (
 // A sync bundle is a gzip-compressed JSON file carrying a council's ops,
 // and the municipality's, for a trip on a USB stick:
 //
-//	{"header": {"format": "lokalraad-bundle", "version": 1, "council": ID,
+//	{"header": {"format": "lokalraad-bundle", "version": 2, "council": ID,
 //	            "council_name": …, "device": …, "created": …, "count": N,
-//	            "sha256": hex of the ops array's bytes},
+//	            "sha256": hex of the ops array's bytes,
+//	            "keys": the hub's key directory, signed by the hub},
 //	 "ops": [op…]}
 //
 // Importing is idempotent and order-free (the ops are applied like pulled
 // ops); a damaged bundle, or one for another council, is refused whole.
+//
+// The checksum only finds damage: anyone can recompute it. What a bundle
+// says is trusted because every op carries its author's signature
+// (storage.SignChange), checked on import against the key the hub
+// registered for that author (at the hub: its registry; on a laptop: the
+// hub-signed key directory, held or carried by the bundle). An unsigned,
+// badly signed, unknown or foreign op, or one claiming the importing
+// device's own id that it does not hold, refuses the whole bundle before
+// anything is written.
 
 // BundleFormat names the file format in its header.
 const BundleFormat = "lokalraad-bundle"
+
+// bundleVersion 2 carries signed ops and the key directory; version 1
+// files (unsigned) are refused.
+const bundleVersion = 2
 
 // Errors of bundles.
 var (
 	ErrBadBundle     = errors.New("filen er ikke en gyldig synkroniseringsfil eller er beskadiget")
 	ErrForeignBundle = errors.New("synkroniseringsfilen hører til et andet lokalråd")
+	// ErrRefusedBundle: an op of the bundle is not one its author could
+	// have written, or its author is not who it claims; nothing is read in.
+	ErrRefusedBundle = errors.New("synkroniseringsfilen er afvist, og intet er indlæst")
 )
 
 // BundleHeader describes a bundle.
@@ -45,6 +62,9 @@ type BundleHeader struct {
 	Created     time.Time `json:"created"`
 	Count       int       `json:"count"`
 	SHA256      string    `json:"sha256"`
+	// Keys is the hub's key directory the exporting device holds, so that
+	// a laptop can check the authors of the ops.
+	Keys *storage.KeyDirectory `json:"keys,omitempty"`
 }
 
 type bundleFile struct {
@@ -81,8 +101,13 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 		return BundleHeader{}, err
 	}
 	sum := sha256.Sum256(raw)
-	h := BundleHeader{Format: BundleFormat, Version: 1, Council: council, CouncilName: c.Name, Device: db.DeviceID(),
+	h := BundleHeader{Format: BundleFormat, Version: bundleVersion, Council: council, CouncilName: c.Name, Device: db.DeviceID(),
 		Created: db.Now().UTC().Truncate(time.Second), Count: len(ops), SHA256: hex.EncodeToString(sum[:])}
+	if dir, ok, err := db.KeyDirectory(council); err != nil {
+		return BundleHeader{}, err
+	} else if ok {
+		h.Keys = &dir
+	}
 	zw := gzip.NewWriter(w)
 	if err := json.NewEncoder(zw).Encode(bundleFile{Header: h, Ops: raw}); err != nil {
 		return h, err
@@ -114,8 +139,13 @@ func ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
 		return BundleHeader{}, nil, bad("for stor")
 	}
 	h := f.Header
-	if h.Format != BundleFormat || h.Version != 1 {
-		return h, nil, bad("ukendt format %q version %d", h.Format, h.Version)
+	if h.Format != BundleFormat || h.Version != bundleVersion {
+		return h, nil, bad("ukendt format %q version %d (filer fra før underskrevne ændringer kan ikke indlæses)", h.Format, h.Version)
+	}
+	if h.Keys != nil {
+		if err := h.Keys.Verify(); err != nil {
+			return h, nil, bad("%v", err)
+		}
 	}
 	sum := sha256.Sum256(bytes.TrimSpace(f.Ops))
 	if hex.EncodeToString(sum[:]) != h.SHA256 {
@@ -174,10 +204,32 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	if err := checkBundleClock(cs, db.Now(), storage.MaxClockSkew); err != nil {
 		return h, 0, err
 	}
-	isStaff, err := answerAuthors(db, cs) // rules.go: the same status rule as the hub's
-	if err != nil {
-		return h, 0, err
+	if h.Keys != nil {
+		if err := db.CheckKeyDirectory(*h.Keys); err != nil {
+			return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+		}
 	}
+	fresh, authors, err := db.VerifyOps(cs, h.Keys)
+	if err != nil {
+		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+	}
+	if err := authorizeOnLaptop(fresh, authors); err != nil {
+		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+	}
+	byAuthor := map[string][]storage.Change{}
+	for _, c := range fresh {
+		byAuthor[c.Device] = append(byAuthor[c.Device], c)
+	}
+	for author, ops := range byAuthor {
+		a := authors[author]
+		d := storage.Device{Replica: a.Replica, Council: a.Council, Staff: a.Staff}
+		if err := AuthorizeAnswers(db, d, ops); err != nil {
+			return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+		}
+	}
+	// rules.go: the same status rule as the hub's, with the verified
+	// authors' roles.
+	isStaff := func(d string) bool { a, ok := authors[d]; return ok && a.Staff }
 	if err := AuthorizeStatus(db, cs, isStaff); err != nil {
 		return h, 0, err
 	}
@@ -188,7 +240,37 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	if err != nil {
 		return h, 0, fmt.Errorf("%w: %v", ErrBadBundle, err)
 	}
+	// Trust on first use: a laptop that never enrolled trusts the hub of
+	// the first directory it reads, and no other after it.
+	if h.Keys != nil {
+		if err := db.AcceptKeyDirectory(*h.Keys); err != nil {
+			return h, n, err
+		}
+	}
 	return h, n, nil
+}
+
+// authorizeOnLaptop is the laptop's half of Authorize for ops arriving in
+// a bundle, whose signatures are checked: nothing stamped after its
+// device was revoked, the municipality's fields only from a staff device
+// or the hub, and a council device's ops only for its own council.
+func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author) error {
+	for _, c := range fresh {
+		a := authors[c.Device]
+		if !a.Revoked.IsZero() && c.HLC>>16 > a.Revoked.UnixMilli() {
+			return fmt.Errorf("%w: ændringen %s er fra en enhed, kommunen har spærret, og er stemplet efter spærringen", ErrForbidden, c.ID())
+		}
+		if a.Staff {
+			continue
+		}
+		if MunicipalField(c) {
+			return fmt.Errorf("%w: kun kommunen kan skrive %s.%s, men ændringen %s er fra en rådsenhed", ErrForbidden, c.Table, c.Field, c.ID())
+		}
+		if c.Council != a.Council {
+			return fmt.Errorf("%w: ændringen %s er fra en enhed i et andet lokalråd", ErrForbidden, c.ID())
+		}
+	}
+	return nil
 }
 
 // HubImportBundle applies a bundle at the hub: the council must exist there,
@@ -201,6 +283,9 @@ func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.D
 	}
 	if _, err := db.Council(h.Council); err != nil {
 		return h, 0, fmt.Errorf("%w: rådet %s findes ikke på serveren", ErrForeignBundle, h.Council)
+	}
+	if _, _, err := db.VerifyOps(cs, nil); err != nil {
+		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	byAuthor := map[string][]storage.Change{}
 	for _, c := range cs {

@@ -142,7 +142,15 @@ func Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (Enroll
 		return EnrollResponse{}, fmt.Errorf("serverens adresse %q er ugyldig", serverURL)
 	}
 	var resp EnrollResponse
-	if err := call(ctx, http.MethodPost, serverURL+"/v1/enroll", "", EnrollRequest{Code: code, Replica: db.DeviceID()}, &resp); err != nil {
+	if err := call(ctx, http.MethodPost, serverURL+"/v1/enroll", "", EnrollRequest{Code: code, Replica: db.DeviceID(), Key: db.PublicKey()}, &resp); err != nil {
+		return resp, err
+	}
+	// The hub's key directory: its key is trusted from now on (or must be
+	// the one trusted already, from a bundle).
+	if resp.Keys == nil {
+		return resp, errors.New("serveren sendte ingen nøgleliste (er den en ældre version?)")
+	}
+	if err := db.AcceptKeyDirectory(*resp.Keys); err != nil {
 		return resp, err
 	}
 	if err := afterEnroll(db, resp); err != nil {
@@ -192,6 +200,9 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 		serverURL = saved
 	}
 	serverURL = strings.TrimRight(serverURL, "/")
+	if token == "" && saved != "" {
+		return res, storage.ErrSecretMissing
+	}
 	if token == "" || serverURL == "" {
 		return res, ErrNotEnrolled
 	}
@@ -309,6 +320,13 @@ func isEmptyValue(v any) bool {
 // push sends this device's unsent ops in bounded batches; each batch is
 // acknowledged as it is accepted.
 func push(ctx context.Context, db *storage.DB, serverURL, token, council string, res *Result) error {
+	if !keyListed(db) {
+		// Enrolled before ops were signed: the hub learns this device's
+		// key now, even when there is nothing to send.
+		if err := call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: []Op{}, Key: db.PublicKey()}, &PushResponse{}); err != nil {
+			return err
+		}
+	}
 	restamped := false
 	for {
 		ops, err := db.PendingOps(council, PushBatch)
@@ -330,7 +348,7 @@ func push(ctx context.Context, db *storage.DB, serverURL, token, council string,
 			return err
 		}
 		var pr PushResponse
-		if err := call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire}, &pr); err != nil {
+		if err := call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire, Key: db.PublicKey()}, &pr); err != nil {
 			// Refused as stamped too far ahead of the hub: this device's
 			// clock ran ahead (and may have been corrected since). Its
 			// unsent ops get the hub's time, once, and go again.
@@ -353,6 +371,21 @@ func push(ctx context.Context, db *storage.DB, serverURL, token, council string,
 	}
 }
 
+// keyListed tells whether the hub's key list this device holds names it
+// with its key.
+func keyListed(db *storage.DB) bool {
+	dir, ok, err := db.KeyDirectory("")
+	if err != nil || !ok {
+		return false
+	}
+	for _, e := range dir.Keys {
+		if e.Replica == db.DeviceID() {
+			return e.Key == db.PublicKey()
+		}
+	}
+	return false
+}
+
 // pull applies everything new since the cursor, page by page; the cursor
 // moves in the same transaction that applies a page.
 func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Result) error {
@@ -370,13 +403,22 @@ func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Res
 	for {
 		cur, _ := db.Meta(storage.MetaCursor)
 		since, _ := strconv.ParseInt(cur, 10, 64)
+		keys := ""
+		if dir, ok, err := db.KeyDirectory(""); err == nil && ok {
+			keys = "&keys=" + dir.Hash()
+		}
 		var pr PullResponse
-		h, err := callH(ctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+page+own, token, nil, &pr)
+		h, err := callH(ctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+page+own+keys, token, nil, &pr)
 		if err != nil {
 			return err
 		}
 		if t, ahead, ok := hubClock(h); ok {
 			hubNow, maxAhead = t, ahead
+		}
+		if pr.Keys != nil {
+			if err := db.AcceptKeyDirectory(*pr.Keys); err != nil {
+				return err
+			}
 		}
 		ops, err := DecodeOps(pr.Ops)
 		if err != nil {

@@ -420,14 +420,14 @@ func TestChunkedPushRefusedWhole(t *testing.T) {
 		ops = append(ops, storage.Change{Device: a.DeviceID(), Seq: int64(i), HLC: hlc, Table: "members", Row: fmt.Sprint("m", i), Council: council, Field: "name", Value: "Navn"})
 	}
 	ops[17].Field = "skostørrelse"
-	if err := rawPush(t, h, a, ops); !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), "ukendt felt") {
+	if err := rawPush(t, h, a, signedBy(t, a, ops)); !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), "ukendt felt") {
 		t.Fatalf("a batch with an unknown field: %v", err)
 	}
 	if ops, _ := h.db.FieldOps("members", "m1", "name"); len(ops) != 0 {
 		t.Error("the first chunk of a refused batch was kept")
 	}
 	ops[17].Field = "name"
-	ok(t, rawPush(t, h, a, ops))
+	ok(t, rawPush(t, h, a, signedBy(t, a, ops)))
 	if ops, _ := h.db.FieldOps("members", "m20", "name"); len(ops) != 1 {
 		t.Error("the last chunk was not applied")
 	}

@@ -224,6 +224,13 @@ func TestSecurity(t *testing.T) {
 	tokenA, _ := a.Meta(storage.MetaToken)
 	tokenOther, _ := other.Meta(storage.MetaToken)
 	push := func(token string, cs []storage.Change) error {
+		for i := range cs { // signed by their author: these checks come after
+			for _, db := range []*storage.DB{a, other} {
+				if cs[i].Device == db.DeviceID() {
+					ok(t, db.SignOwn(&cs[i]))
+				}
+			}
+		}
 		wire, err := EncodeOps(cs)
 		ok(t, err)
 		return call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})

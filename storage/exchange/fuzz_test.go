@@ -3,6 +3,8 @@ package exchange
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/ed25519"
+	"encoding/json"
 	"testing"
 
 	"lokalraad/model"
@@ -16,6 +18,8 @@ func FuzzDecodePush(f *testing.F) {
 	f.Add([]byte(`{"ops":[{"d":"a","s":1,"h":5,"t":"members","r":"r","c":"c","f":"name","v":"Åse","b":""}]}`), false)
 	f.Add([]byte(`{"ops":[{"d":"a","s":1,"h":5,"t":"members","r":"r","c":"c","f":"","v":null}]}`), false)
 	f.Add([]byte(`{"ops":[{"v":1e400}]}`), false)
+	f.Add([]byte(`{"ops":[{"d":"a","s":1,"h":5,"t":"members","r":"r","c":"c","f":"name","v":"x","g":"AAAA"}],"key":"AAAA"}`), false)
+	f.Add([]byte(`{"ops":[{"d":"a","s":9007199254740993,"h":-1,"g":"!!"}]}`), false)
 	var z bytes.Buffer
 	zw := gzip.NewWriter(&z)
 	zw.Write([]byte(`{"ops":[]}`))
@@ -60,9 +64,13 @@ func FuzzReadBundle(f *testing.F) {
 		f.Fatal(err)
 	}
 	db.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Łukasz", Role: model.RoleMember})
-	var buf bytes.Buffer
-	if _, err := WriteBundle(&buf, db, c.ID); err != nil {
+	// A hub's bundle: signed ops and the signed key directory.
+	if _, _, err := db.AddDevice("laptop", c.ID, false); err != nil {
 		f.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if h, err := WriteBundle(&buf, db, c.ID); err != nil || h.Keys == nil {
+		f.Fatal(err, h.Keys)
 	}
 	db.Close()
 	f.Add(buf.Bytes())
@@ -76,9 +84,148 @@ func FuzzReadBundle(f *testing.F) {
 			t.Fatalf("accepted %d ops, header says %d", len(cs), h.Count)
 		}
 		for _, c := range cs {
-			if c.Council != h.Council {
+			if c.Council != h.Council && c.Council != model.MunicipalityID {
 				t.Fatal("accepted an op of another council")
 			}
+		}
+		if h.Keys != nil && h.Keys.Verify() != nil {
+			t.Fatal("accepted a key directory that does not verify")
+		}
+	})
+}
+
+// The signature check: never a panic on any input, an op signed verifies,
+// and any change of what it says makes it fail.
+func FuzzVerifyChange(f *testing.F) {
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+	f.Add("a", int64(1), int64(5), "members", "r", "c", "name", "Åse", false, "", "", "x")
+	f.Add("a", int64(1), int64(5), "members", "r", "c", "contact", "", true, "a:1*", "AAAA", "y")
+	f.Add("", int64(-1), int64(0), "", "", "", "", "5", true, "", "!!!", "")
+	f.Fuzz(func(t *testing.T, device string, seq, hlc int64, table, row, council, field, value string, isInt bool, base, sig, other string) {
+		c := storage.Change{Device: device, Seq: seq, HLC: hlc, Table: table, Row: row, Council: council, Field: field, Value: value, Base: base, Sig: sig}
+		if isInt {
+			c.Value = int64(len(value))
+		}
+		storage.VerifyChange(c, key.Public().(ed25519.PublicKey))
+		storage.VerifyChange(c, ed25519.PublicKey(sig))
+		storage.SignChange(&c, key)
+		if !storage.VerifyChange(c, key.Public().(ed25519.PublicKey)) {
+			t.Fatal("a signed op does not verify")
+		}
+		w, err := EncodeOps([]storage.Change{c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := DecodeOps(w)
+		if err != nil || !storage.VerifyChange(back[0], key.Public().(ed25519.PublicKey)) {
+			t.Fatalf("a signed op does not verify after the wire: %v", err)
+		}
+		for _, edit := range []func(*storage.Change){
+			func(c *storage.Change) { c.Row += other + "x" },
+			func(c *storage.Change) { c.Base = other + c.Base + "y" },
+			func(c *storage.Change) { c.Seq++ },
+			func(c *storage.Change) {
+				if s, ok := c.Value.(string); ok {
+					c.Value = int64(len(s))
+				} else {
+					c.Value = other
+				}
+			},
+		} {
+			d := c
+			edit(&d)
+			if storage.VerifyChange(d, key.Public().(ed25519.PublicKey)) {
+				t.Fatalf("a changed op still verifies: %+v", d)
+			}
+		}
+	})
+}
+
+// The key directory as it arrives in an enrolment, a pull or a bundle:
+// never a panic, and what verifies still verifies after a round trip.
+func FuzzKeyDirectory(f *testing.F) {
+	db, err := storage.Open(f.TempDir() + "/hub.db")
+	if err != nil {
+		f.Fatal(err)
+	}
+	c := model.Council{Name: "Jyderup"}
+	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+		f.Fatal(err)
+	}
+	dir, err := db.HubDirectory(c.ID)
+	db.Close()
+	if err != nil {
+		f.Fatal(err)
+	}
+	raw, _ := json.Marshal(dir)
+	f.Add(raw)
+	dir.Keys = []storage.KeyEntry{{Replica: "a", Key: dir.HubKey, Council: c.ID}}
+	raw, _ = json.Marshal(dir)
+	f.Add(raw)
+	f.Add([]byte(`{"hub":"h","hub_key":"AAAA","keys":[{"replica":"a","key":"AAAA"}],"sig":"AAAA"}`))
+	f.Add([]byte(`{"keys":null}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var d storage.KeyDirectory
+		if json.Unmarshal(data, &d) != nil {
+			return
+		}
+		d.Hash()
+		if d.Verify() != nil {
+			return
+		}
+		raw, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back storage.KeyDirectory
+		if err := json.Unmarshal(raw, &back); err != nil || back.Verify() != nil {
+			t.Fatalf("a verified directory fails after a round trip: %v", err)
+		}
+	})
+}
+
+// Importing on a laptop, signatures and all: never a panic, and a refused
+// bundle writes nothing.
+func FuzzImportBundle(f *testing.F) {
+	dir := f.TempDir()
+	hub, err := storage.Open(dir + "/hub.db")
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer hub.Close()
+	c := model.Council{Name: "Jyderup"}
+	if err := hub.SaveCouncil(model.Council{}, &c); err != nil {
+		f.Fatal(err)
+	}
+	hub.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Karen", Role: model.RoleChair})
+	hub.SavePool(model.Pool{}, &model.Pool{CouncilID: model.MunicipalityID, Name: "Puljen", OpenAllYear: true})
+	if _, _, err := hub.AddDevice("laptop", c.ID, false); err != nil {
+		f.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := WriteBundle(&buf, hub, c.ID); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	laptop, err := storage.Open(dir + "/laptop.db")
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer laptop.Close()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		before, err := laptop.CouncilOps("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := ImportBundle(bytes.NewReader(data), laptop); err == nil {
+			return
+		}
+		after, err := laptop.CouncilOps("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after) != len(before) {
+			t.Fatalf("a refused bundle wrote %d ops", len(after)-len(before))
 		}
 	})
 }

@@ -142,6 +142,7 @@ func TestMunicipalTablesBelongToTheMunicipality(t *testing.T) {
 	syncOK(t, staff)
 	token, _ := staff.Meta(storage.MetaToken)
 	c := storage.Change{Device: staff.DeviceID(), Seq: 1_000_000, HLC: now.UnixMilli() << 16, Table: "pools", Row: "p", Council: jyderup, Field: "name", Value: "Forkert"}
+	ok(t, staff.SignOwn(&c))
 	wire, err := EncodeOps([]storage.Change{c})
 	ok(t, err)
 	if err := call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrBadInput) {

@@ -61,6 +61,11 @@ func NewServer(db *storage.DB, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
+	if db != nil { // nil: only the defaults are wanted (kommune's flags)
+		if err := db.SetHub(); err != nil {
+			log.Error("mark database as the hub's", "err", err)
+		}
+	}
 	return &Server{DB: db, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: 1 << 20,
 		MaxAhead: storage.MaxClockSkew, QuotaOps: 200_000, QuotaBytes: 500 << 20, CodeTTL: 14 * 24 * time.Hour,
 		MaxFailures: 10, FailureWindow: 15 * time.Minute}
@@ -96,6 +101,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			he = &httpError{http.StatusRequestEntityTooLarge, CodeTooLarge, err}
 		case errors.Is(err, ErrBadInput), errors.Is(err, storage.ErrBadChange):
 			he = &httpError{http.StatusBadRequest, CodeBadRequest, err}
+		case errors.Is(err, storage.ErrUnsigned), errors.Is(err, storage.ErrBadSignature),
+			errors.Is(err, storage.ErrUnknownAuthor), errors.Is(err, storage.ErrOwnDevice):
+			he = &httpError{http.StatusForbidden, CodeForbidden, err}
 		default:
 			he = &httpError{http.StatusInternalServerError, CodeInternal, errors.New("intern fejl på serveren")}
 			s.Log.Error("request failed", "path", r.URL.Path, "err", err)
@@ -161,19 +169,26 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	d, secret, err := s.DB.EnrollDevice(req.Code, req.Replica)
+	d, secret, err := s.DB.EnrollDevice(req.Code, req.Replica, req.Key)
 	if err != nil {
 		s.failed(r, "")
 		switch {
 		case errors.Is(err, storage.ErrRevoked):
 			err = fail(http.StatusForbidden, CodeRevoked, err)
+		case errors.Is(err, storage.ErrReplicaTaken):
+			err = fail(http.StatusForbidden, CodeForbidden, err)
 		default:
 			err = fail(http.StatusUnauthorized, CodeUnauthorized, err)
 		}
 		s.writeError(w, r, err)
 		return
 	}
-	resp := EnrollResponse{Device: d.ID, Secret: secret, Council: d.Council, Staff: d.Staff}
+	dir, err := s.DB.HubDirectory(d.Council)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := EnrollResponse{Device: d.ID, Secret: secret, Council: d.Council, Staff: d.Staff, Keys: &dir}
 	if d.Council != "" {
 		if c, err := s.DB.Council(d.Council); err == nil {
 			resp.CouncilName = c.Name
@@ -194,6 +209,12 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if req.Key != "" {
+		if err := s.DB.SetDeviceKey(d.ID, req.Key); err != nil {
+			s.writeError(w, r, fail(http.StatusForbidden, CodeForbidden, err))
+			return
+		}
+	}
 	ops, err := DecodeOps(req.Ops)
 	if err == nil {
 		err = checkOpSizes(ops, s.MaxOp)
@@ -203,6 +224,11 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		err = AuthorizeAnswers(s.DB, d, ops)
+	}
+	if err == nil {
+		// The author is the authenticated device (Authorize); its ops must
+		// also carry its signature, so that they can travel on in bundles.
+		_, _, err = s.DB.VerifyOps(ops, nil)
 	}
 	if err == nil && !d.Staff {
 		err = AuthorizeStatus(s.DB, ops, registryStaff(s.DB)) // rules.go
@@ -266,7 +292,16 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, http.StatusOK, PullResponse{Ops: wire, Next: next, More: more})
+	resp := PullResponse{Ops: wire, Next: next, More: more}
+	dir, err := s.DB.HubDirectory(council)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if dir.Hash() != r.URL.Query().Get("keys") {
+		resp.Keys = &dir
+	}
+	s.writeJSON(w, r, http.StatusOK, resp)
 }
 
 // checkCode refuses an enrolment code older than CodeTTL.
@@ -307,10 +342,10 @@ func MunicipalField(c storage.Change) bool {
 	return false
 }
 
-// Authorize checks that device d may write ops: a council device only its
-// own council, only ops it wrote itself (when own is set), and none of the
-// municipality's fields or data; no device an HLC more than maxAhead ahead
-// of now.
+// Authorize checks that device d may write ops: any device only ops it
+// wrote itself (when own is set); a council device only its own council,
+// and none of the municipality's fields or data; no device an HLC more
+// than maxAhead ahead of now.
 func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, maxAhead time.Duration) error {
 	limit := now.Add(maxAhead).UnixMilli()
 	for _, c := range ops {
@@ -318,11 +353,13 @@ func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, 
 			return fail(http.StatusBadRequest, CodeClock, fmt.Errorf("%w: en ændring er stemplet %s, serverens ur er %s; ret datoen på computeren",
 				ErrClock, time.UnixMilli(c.HLC>>16).UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
 		}
-		if d.Staff {
-			continue
-		}
+		// Every device, staff too, sends only what it wrote itself: the
+		// author is the authenticated device, never a field of the body.
 		if own && c.Device != d.Replica {
 			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: en enhed kan kun sende sine egne ændringer", ErrForbidden))
+		}
+		if d.Staff {
+			continue
 		}
 		if MunicipalField(c) {
 			if c.Table == "budget_wishes" && c.Council != model.MunicipalityID {

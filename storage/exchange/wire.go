@@ -4,10 +4,10 @@
 //
 // The protocol, all JSON, request and response bodies gzip-compressed:
 //
-//	POST /v1/enroll          {"code", "replica", "label"} → {"device", "secret", "council", "staff", "council_name"}
-//	POST /v1/push            {"ops": [op…]} → {"accepted": n}
-//	GET  /v1/pull?since=N&limit=OPS&bytes=BYTES
-//	                         → {"ops": [op…], "next": N', "more": bool}
+//	POST /v1/enroll          {"code", "replica", "label", "key"} → {"device", "secret", "council", "staff", "council_name", "keys"}
+//	POST /v1/push            {"ops": [op…], "key"} → {"accepted": n}
+//	GET  /v1/pull?since=N&limit=OPS&bytes=BYTES&keys=H
+//	                         → {"ops": [op…], "next": N', "more": bool, "keys"}
 //
 // A pull page holds at most limit ops and about bytes bytes of ops (the hub
 // caps both with its own bounds) and always at least one op. Every response
@@ -16,7 +16,11 @@
 //
 // Push and pull carry "Authorization: Bearer DEVICE.SECRET". An op is
 // {"d": device, "s": seq, "h": hlc, "t": table, "r": row, "c": council,
-// "f": field, "v": value (string, integer or null), "b": base}. An error is
+// "f": field, "v": value (string, integer or null), "b": base, "g": the
+// author's ed25519 signature, base64 (storage.SignChange), or "h:" and the
+// hub's, for an op the hub accepted before ops were signed}. "keys" is the hub's key
+// directory (storage.KeyDirectory), signed by the hub; a pull carries it
+// when its hash differs from H, the one the device holds. An error is
 // {"error": message in Danish, "code": one of the Code… constants} with a
 // matching HTTP status.
 package exchange
@@ -45,13 +49,14 @@ type Op struct {
 	Field   string          `json:"f"`
 	Value   json.RawMessage `json:"v"`
 	Base    string          `json:"b,omitempty"`
+	Sig     string          `json:"g,omitempty"` // the author's ed25519 signature, base64
 }
 
 // ErrBadInput: a message or file could not be read as ops.
 var ErrBadInput = errors.New("ugyldige data")
 
 func toWire(c storage.Change) (Op, error) {
-	o := Op{Device: c.Device, Seq: c.Seq, HLC: c.HLC, Table: c.Table, Row: c.Row, Council: c.Council, Field: c.Field, Base: c.Base}
+	o := Op{Device: c.Device, Seq: c.Seq, HLC: c.HLC, Table: c.Table, Row: c.Row, Council: c.Council, Field: c.Field, Base: c.Base, Sig: c.Sig}
 	switch v := c.Value.(type) {
 	case nil:
 		o.Value = json.RawMessage("null")
@@ -70,7 +75,7 @@ func toWire(c storage.Change) (Op, error) {
 }
 
 func fromWire(o Op) (storage.Change, error) {
-	c := storage.Change{Device: o.Device, Seq: o.Seq, HLC: o.HLC, Table: o.Table, Row: o.Row, Council: o.Council, Field: o.Field, Base: o.Base}
+	c := storage.Change{Device: o.Device, Seq: o.Seq, HLC: o.HLC, Table: o.Table, Row: o.Row, Council: o.Council, Field: o.Field, Base: o.Base, Sig: o.Sig}
 	v := bytes.TrimSpace(o.Value)
 	switch {
 	case len(v) == 0 || string(v) == "null":
@@ -121,24 +126,28 @@ type (
 		Code    string `json:"code"`
 		Replica string `json:"replica"`
 		Label   string `json:"label,omitempty"`
+		Key     string `json:"key"` // the device's ed25519 public key, base64
 	}
 	EnrollResponse struct {
-		Device      string `json:"device"`
-		Secret      string `json:"secret"`
-		Council     string `json:"council"`
-		Staff       bool   `json:"staff"`
-		CouncilName string `json:"council_name,omitempty"`
+		Device      string                `json:"device"`
+		Secret      string                `json:"secret"`
+		Council     string                `json:"council"`
+		Staff       bool                  `json:"staff"`
+		CouncilName string                `json:"council_name,omitempty"`
+		Keys        *storage.KeyDirectory `json:"keys,omitempty"`
 	}
 	PushRequest struct {
-		Ops []Op `json:"ops"`
+		Ops []Op   `json:"ops"`
+		Key string `json:"key,omitempty"` // the sender's public key, registered if it has none
 	}
 	PushResponse struct {
 		Accepted int `json:"accepted"`
 	}
 	PullResponse struct {
-		Ops  []Op  `json:"ops"`
-		Next int64 `json:"next"`
-		More bool  `json:"more"`
+		Ops  []Op                  `json:"ops"`
+		Next int64                 `json:"next"`
+		More bool                  `json:"more"`
+		Keys *storage.KeyDirectory `json:"keys,omitempty"` // when it differs from the asker's
 	}
 	ErrorResponse struct {
 		Error string `json:"error"`

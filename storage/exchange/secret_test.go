@@ -1,0 +1,96 @@
+package exchange
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// The device secret and the private key live in the secrets file beside
+// the database (mode 0600), not in it: a backup carries neither, and a
+// database restored on the same laptop keeps syncing.
+func TestSecretsStayOutOfBackups(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	token, _ := a.Meta(storage.MetaToken)
+	_, secret, _ := strings.Cut(token, ".")
+	if secret == "" {
+		t.Fatalf("token %q", token)
+	}
+	fi, err := os.Stat(storage.SecretPath(a.Path()))
+	ok(t, err)
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("secrets file mode %v", fi.Mode().Perm())
+	}
+	seed := keyOf(t, a).Seed()
+	backup := filepath.Join(t.TempDir(), "usb.db")
+	ok(t, a.Backup(backup))
+	raw, err := os.ReadFile(backup)
+	ok(t, err)
+	if bytes.Contains(raw, []byte(secret)) || bytes.Contains(raw, seed) {
+		t.Error("the backup carries the device secret or the private key")
+	}
+
+	// Work after the backup, then restore it on the same laptop: it syncs.
+	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Efter kopien", Role: model.RoleMember}))
+	syncOK(t, a)
+	path := a.Path()
+	ok(t, a.Close())
+	_, err = storage.Restore(path, backup)
+	ok(t, err)
+	a = reopen(t, path, time.Minute)
+	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Efter gendannelsen", Role: model.RoleMember}))
+	syncOK(t, a)
+	ms, _ := h.db.Members(council)
+	if len(ms) != 2 {
+		t.Errorf("hub members after restore = %+v", ms)
+	}
+}
+
+// A database copied without its secrets file is a new replica: it will not
+// sync until enrolled again (a Danish message says so), and then its edits
+// not yet sent arrive under its new id.
+func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	unsent := model.Member{CouncilID: council, Name: "Ikke sendt", Role: model.RoleMember}
+	ok(t, a.SaveMember(model.Member{}, &unsent))
+	copyPath := filepath.Join(t.TempDir(), "kopi.db")
+	ok(t, a.Backup(copyPath)) // the database alone, as a copy on a stick
+	cp := reopen(t, copyPath, time.Second)
+	if cp.DeviceID() == a.DeviceID() {
+		t.Fatal("the copy kept the original's id")
+	}
+	if msg, _ := cp.Meta(storage.MetaError); !strings.Contains(msg, "tilmeld computeren igen") {
+		t.Errorf("status after opening the copy: %q", msg)
+	}
+	_, err := Sync(t.Context(), cp, "")
+	if !errors.Is(err, storage.ErrSecretMissing) || !strings.Contains(err.Error(), "tilmeld computeren igen") {
+		t.Fatalf("copy without secrets: %v", err)
+	}
+	// Enrolled again with a new code, it syncs, and its unsent edit (the
+	// original's too, until it syncs) reaches the hub.
+	_, err = Enroll(t.Context(), cp, h.url, h.code(t, council))
+	ok(t, err)
+	syncOK(t, cp)
+	if ms, _ := h.db.Members(council); len(ms) != 1 || ms[0].Name != "Ikke sendt" {
+		t.Errorf("the copy's unsent edit did not arrive: %+v", ms)
+	}
+	// The original is untouched and keeps syncing.
+	syncOK(t, a)
+	if n, _ := a.PendingCount(council); n != 0 {
+		t.Errorf("original: %d pending", n)
+	}
+}

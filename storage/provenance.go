@@ -1,0 +1,568 @@
+package storage
+
+// Provenance: which keys a replica trusts, and the checks every op from
+// outside passes before it is applied (VerifyOps), or when it is sent
+// again under an id already held (sameResent). The keys themselves and
+// signing are in keys.go.
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// KeyEntry is a replica's public key in the hub's key directory.
+type KeyEntry struct {
+	Replica string `json:"replica"`
+	Key     string `json:"key"` // ed25519 public key, base64
+	Council string `json:"council,omitempty"`
+	Staff   bool   `json:"staff,omitempty"`
+	// Revoked is when the municipality revoked the device (UTC,
+	// 2006-01-02T15:04:05Z); its ops stamped later are refused.
+	Revoked string `json:"revoked,omitempty"`
+}
+
+// KeyDirectory is the hub's list of replicas and their keys, signed with
+// the hub's key. The hub's own replica is Hub, its key HubKey.
+type KeyDirectory struct {
+	Hub    string     `json:"hub"`
+	HubKey string     `json:"hub_key"`
+	Keys   []KeyEntry `json:"keys"`
+	Sig    string     `json:"sig"`
+}
+
+func (d KeyDirectory) signedBytes() []byte {
+	b := []byte("lokalraad-keys/1\x00")
+	str := func(s string) {
+		s = wireText(s)
+		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+		b = append(b, s...)
+	}
+	str(d.Hub)
+	str(d.HubKey)
+	b = binary.BigEndian.AppendUint32(b, uint32(len(d.Keys)))
+	for _, e := range d.Keys {
+		str(e.Replica)
+		str(e.Key)
+		str(e.Council)
+		b = append(b, byte(boolInt(e.Staff)))
+		str(e.Revoked)
+	}
+	return b
+}
+
+// Hash names a directory's content, so that a pull carries it only when it
+// changed.
+func (d KeyDirectory) Hash() string {
+	h := sha256.Sum256(d.signedBytes())
+	return hex.EncodeToString(h[:8])
+}
+
+// Verify checks the directory's signature with its own hub key (who that
+// hub is, is the caller's question: see AcceptKeyDirectory).
+func (d KeyDirectory) Verify() error {
+	key, err := base64.StdEncoding.DecodeString(d.HubKey)
+	sig, err2 := base64.StdEncoding.DecodeString(d.Sig)
+	if err != nil || err2 != nil || len(key) != ed25519.PublicKeySize || d.Hub == "" || !ed25519.Verify(key, d.signedBytes(), sig) {
+		return errors.New("kommunens nøgleliste er ikke underskrevet af serveren")
+	}
+	for i, e := range d.Keys {
+		if k, err := base64.StdEncoding.DecodeString(e.Key); e.Key != "" && (err != nil || len(k) != ed25519.PublicKeySize) || e.Replica == "" {
+			return errors.New("kommunens nøgleliste har en ugyldig nøgle")
+		}
+		if i > 0 && d.Keys[i-1].Replica >= e.Replica {
+			return errors.New("kommunens nøgleliste er ikke sorteret")
+		}
+	}
+	return nil
+}
+
+// HubDirectory is the key directory this hub gives a device of council (""
+// for a staff device: every council): the council's devices, the staff
+// devices, and the hub itself, signed with the hub's key.
+func (db *DB) HubDirectory(council string) (KeyDirectory, error) {
+	q := "SELECT replica, pubkey, council_id, staff, revoked FROM devices WHERE replica <> ''"
+	var args []any
+	if council != "" {
+		q += " AND (council_id = ? OR staff = 1)"
+		args = append(args, council)
+	}
+	entries, err := list(context.Background(), db.sql, func(s scanner) (KeyEntry, error) {
+		var e KeyEntry
+		var staff int64
+		err := s.Scan(&e.Replica, &e.Key, &e.Council, &staff, &e.Revoked)
+		e.Staff = staff != 0
+		return e, err
+	}, q+" ORDER BY replica, enrolled DESC", args...)
+	if err != nil {
+		return KeyDirectory{}, err
+	}
+	d := KeyDirectory{Hub: db.device, HubKey: db.PublicKey()}
+	for _, e := range entries {
+		if len(d.Keys) > 0 && d.Keys[len(d.Keys)-1].Replica == e.Replica {
+			continue
+		}
+		d.Keys = append(d.Keys, e)
+	}
+	d.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(db.key, d.signedBytes()))
+	return d, nil
+}
+
+// The meta keys of the key directory a laptop keeps.
+const (
+	metaHub    = "sync_hub"    // the trusted hub: "replica key"
+	metaKeyDir = "sync_keydir" // the newest directory from it, as JSON
+)
+
+// KeyDirectory is the directory this device holds: the hub's own (freshly
+// signed) on the hub, the newest received elsewhere; ok is false when it
+// holds none.
+func (db *DB) KeyDirectory(council string) (KeyDirectory, bool, error) {
+	if db.isHub() {
+		d, err := db.HubDirectory(council)
+		return d, err == nil, err
+	}
+	raw, err := db.Meta(metaKeyDir)
+	if err != nil {
+		return KeyDirectory{}, false, err
+	}
+	if raw == "" {
+		return KeyDirectory{}, false, nil
+	}
+	var d KeyDirectory
+	if err := json.Unmarshal([]byte(raw), &d); err != nil {
+		return KeyDirectory{}, false, nil
+	}
+	return d, true, nil
+}
+
+// metaRole is "hub" in the municipality's database (SetHub).
+const metaRole = "sync_role"
+
+// SetHub marks this database as the municipality's hub: its own ops are
+// the hub's, and the key directory it gives out is its own.
+func (db *DB) SetHub() error {
+	if !db.isHub() {
+		if err := db.SetMeta(metaRole, "hub"); err != nil {
+			return err
+		}
+	}
+	return db.endorseLegacy()
+}
+
+// endorsedPrefix marks a signature the hub made for an op it accepted
+// before ops were signed (endorseLegacy), not its author's.
+const endorsedPrefix = "h:"
+
+// endorseLegacy has the hub vouch, once, for the ops of other devices it
+// accepted before ops were signed (they carry no signature): it signs
+// them with its own key, marked endorsedPrefix. A laptop takes such an op
+// from a bundle on the hub's word, as it takes every op it pulls; every
+// op accepted since carries its author's signature, and the hub endorses
+// nothing else.
+func (db *DB) endorseLegacy() error {
+	ctx := context.Background()
+	if done, _ := db.Meta(metaEndorsed); done != "" {
+		return nil
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE sig = '' AND device <> ?", db.device)
+		if err != nil {
+			return err
+		}
+		for _, c := range ops {
+			sig := endorsedPrefix + base64.StdEncoding.EncodeToString(ed25519.Sign(db.key, signedBytes(c)))
+			if _, err := tx.ExecContext(ctx, "UPDATE changes SET sig = ? WHERE device = ? AND seq = ?", sig, c.Device, c.Seq); err != nil {
+				return err
+			}
+		}
+		return setMeta(ctx, tx, metaEndorsed, "1")
+	})
+}
+
+const metaEndorsed = "sync_endorsed"
+
+// hubKey is the key of the hub this replica trusts: its own on the hub.
+func (db *DB) hubKey(dirs []*KeyDirectory) ed25519.PublicKey {
+	if db.isHub() {
+		return db.key.Public().(ed25519.PublicKey)
+	}
+	for _, d := range dirs {
+		if d == nil || d.Hub == "" {
+			continue
+		}
+		if k, err := base64.StdEncoding.DecodeString(d.HubKey); err == nil && len(k) == ed25519.PublicKeySize {
+			return k
+		}
+	}
+	return nil
+}
+
+// isHub: the database is the hub's (SetHub), or has handed out enrolment
+// codes.
+func (db *DB) isHub() bool {
+	var n int
+	db.sql.QueryRow("SELECT (SELECT COUNT(*) FROM meta WHERE key = ? AND value = 'hub') + (SELECT COUNT(*) FROM devices)", metaRole).Scan(&n)
+	return n > 0
+}
+
+// CheckKeyDirectory checks a directory's signature and that it comes from
+// the hub this device trusts (any hub, when it trusts none yet).
+func (db *DB) CheckKeyDirectory(d KeyDirectory) error {
+	if err := d.Verify(); err != nil {
+		return err
+	}
+	pinned, err := db.Meta(metaHub)
+	if err != nil {
+		return err
+	}
+	if pinned != "" && pinned != d.Hub+" "+d.HubKey {
+		return ErrHubKeyChanged
+	}
+	if d.Hub == db.device && d.HubKey != db.PublicKey() {
+		return ErrHubKeyChanged
+	}
+	return nil
+}
+
+// AcceptKeyDirectory checks a directory (CheckKeyDirectory) and keeps it:
+// the first one pins its hub's key (trust on first use; an enrolment over
+// HTTP pins it the same way), and a later one replaces the held one when
+// it lists every replica that one did (keys are never withdrawn).
+func (db *DB) AcceptKeyDirectory(d KeyDirectory) error {
+	if err := db.CheckKeyDirectory(d); err != nil {
+		return err
+	}
+	if d.Hub == db.device {
+		return nil
+	}
+	held, ok, err := db.KeyDirectory("")
+	if err != nil {
+		return err
+	}
+	if ok && held.Hub == d.Hub {
+		have := map[string]bool{}
+		for _, e := range d.Keys {
+			have[e.Replica+" "+e.Key] = true
+		}
+		for _, e := range held.Keys {
+			if !have[e.Replica+" "+e.Key] {
+				return nil // an older list: the held one stays
+			}
+		}
+	}
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return db.inTx(context.Background(), func(tx *sql.Tx) error {
+		if err := setMeta(context.Background(), tx, metaHub, d.Hub+" "+d.HubKey); err != nil {
+			return err
+		}
+		return setMeta(context.Background(), tx, metaKeyDir, string(raw))
+	})
+}
+
+// Author is what a replica knows of an op's author.
+type Author struct {
+	Replica string
+	Key     ed25519.PublicKey
+	Council string // "" for staff and the hub
+	Staff   bool   // a staff device, or the hub
+	Hub     bool
+	Own     bool      // this device
+	Revoked time.Time // when the municipality revoked it; zero if never
+}
+
+// author finds the key of a replica: this device's own, the hub's registry,
+// the held directory, or extra (a directory arriving with a bundle).
+func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
+	dec := func(s string) ed25519.PublicKey {
+		k, err := base64.StdEncoding.DecodeString(s)
+		if err != nil || len(k) != ed25519.PublicKeySize {
+			return nil
+		}
+		return k
+	}
+	if replica == db.device {
+		a := Author{Replica: replica, Key: db.key.Public().(ed25519.PublicKey), Own: true, Staff: db.isHub(), Hub: db.isHub()}
+		if staff, _ := db.Meta(MetaStaff); staff != "" {
+			a.Staff = true
+		}
+		a.Council, _ = db.Meta(MetaCouncil)
+		return a, true
+	}
+	var key, council string
+	var staff int64
+	err := db.sql.QueryRow("SELECT pubkey, council_id, staff FROM devices WHERE replica = ? ORDER BY pubkey <> '' DESC, enrolled DESC LIMIT 1", replica).Scan(&key, &council, &staff)
+	if err == nil {
+		return Author{Replica: replica, Key: dec(key), Council: council, Staff: staff != 0}, true
+	}
+	for _, d := range dirs {
+		if d == nil {
+			continue
+		}
+		if d.Hub == replica {
+			if k := dec(d.HubKey); k != nil {
+				return Author{Replica: replica, Key: k, Staff: true, Hub: true}, true
+			}
+		}
+		i := sort.Search(len(d.Keys), func(i int) bool { return d.Keys[i].Replica >= replica })
+		if i < len(d.Keys) && d.Keys[i].Replica == replica {
+			// A device enrolled before keys has none (Key nil): only ops
+			// the hub endorsed pass for it.
+			e := d.Keys[i]
+			return Author{Replica: replica, Key: dec(e.Key), Council: e.Council, Staff: e.Staff, Revoked: parseStampText(e.Revoked)}, true
+		}
+	}
+	return Author{}, false
+}
+
+// VerifyOps checks the provenance of ops arriving from outside (a bundle,
+// a push): every op this replica does not already hold identically must be
+// signed by its author's key, which this replica knows from its registry
+// (hub), its key directory, or extra (a directory that came with the
+// ops, already checked with CheckKeyDirectory); and none may claim to be
+// this device's own. It writes nothing. It returns the ops that are new,
+// with their authors, for the caller's rules on who may write what.
+//
+// An erasure (sync_scrub) rewrites the values of older ops in place on
+// every replica, so a scrubbed op no longer matches its author's
+// signature. Such an op is accepted when a verified erasure op of its
+// council — held here already, or in the same batch (checked first, and
+// never scrubbed itself) — names that op with exactly the value it now
+// carries, and the op is of a kind an erasure may rewrite (scrubbable): an
+// erasure can only give an op the anonymised text its author could have
+// written themselves.
+//
+// An op the hub accepted before ops were signed carries the hub's
+// endorsement instead (endorsedPrefix, endorseLegacy), checked with the
+// hub's key from the key directory.
+func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string]Author, error) {
+	var held KeyDirectory
+	if !db.isHub() {
+		var err error
+		if held, _, err = db.KeyDirectory(""); err != nil {
+			return nil, nil, err
+		}
+	}
+	dirs := []*KeyDirectory{extra, &held}
+	authors := map[string]Author{}
+	var fresh []Change
+	erased := map[string]map[string]bool{} // op id → values erasures name
+	check := func(c Change, scrubbedOK bool) error {
+		if c.Seq <= 0 || c.Seq > MaxSeq || c.HLC <= 0 || c.HLC > MaxHLC {
+			return fmt.Errorf("%w %s: nummer eller ur uden for det tilladte", ErrBadChange, c.ID())
+		}
+		h, found, err := db.heldOp(c)
+		if err != nil {
+			return err
+		}
+		if found && sameOp(h, c, erased) {
+			return nil
+		}
+		a, ok := authors[c.Device]
+		if !ok {
+			if a, ok = db.author(c.Device, dirs...); !ok {
+				return fmt.Errorf("%w (%s, %s.%s)", ErrUnknownAuthor, c.Device, c.Table, c.Field)
+			}
+			authors[c.Device] = a
+		}
+		if a.Own {
+			return fmt.Errorf("%w (%s, %s.%s)", ErrOwnDevice, c.ID(), c.Table, c.Field)
+		}
+		fresh = append(fresh, c)
+		if c.Sig == "" {
+			return fmt.Errorf("%w (%s, %s.%s)", ErrUnsigned, c.ID(), c.Table, c.Field)
+		}
+		if VerifyChange(c, a.Key) {
+			return nil
+		}
+		e, endorsed := strings.CutPrefix(c.Sig, endorsedPrefix)
+		if hk := db.hubKey(dirs); endorsed && hk != nil {
+			d := c
+			d.Sig = e
+			if VerifyChange(d, hk) {
+				return nil
+			}
+		}
+		if s, isText := c.Value.(string); scrubbedOK && isText && scrubbableChange(c) && erased[c.Council+" "+c.ID()][s] {
+			return nil
+		}
+		if a.Key == nil && !endorsed {
+			return fmt.Errorf("%w (%s har ingen registreret nøgle; synkronisér den over nettet én gang)", ErrUnknownAuthor, c.Device)
+		}
+		return fmt.Errorf("%w (%s, %s.%s)", ErrBadSignature, c.ID(), c.Table, c.Field)
+	}
+	note := func(c Change) error {
+		values, err := parseScrub(c)
+		if err != nil {
+			return err
+		}
+		for id, v := range values {
+			k := c.Council + " " + id
+			if erased[k] == nil {
+				erased[k] = map[string]bool{}
+			}
+			erased[k][v] = true
+		}
+		return nil
+	}
+	for _, c := range ops { // erasures first: they justify scrubbed ops
+		if c.Table == scrubTable {
+			if err := check(c, false); err != nil {
+				return nil, nil, err
+			}
+			if err := note(c); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	councils := map[string]bool{}
+	for _, c := range ops {
+		councils[c.Council] = true
+	}
+	for council := range councils {
+		scrubs, err := list(context.Background(), db.sql, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND council_id = ?", scrubTable, council)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, sc := range scrubs {
+			if err := note(sc); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	for _, c := range ops {
+		if c.Table != scrubTable {
+			if err := check(c, true); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return fresh, authors, nil
+}
+
+// heldOp is the op this replica holds with c's id.
+func (db *DB) heldOp(c Change) (Change, bool, error) {
+	h, err := scanChange(db.sql.QueryRow("SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", c.Device, c.Seq))
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, false, nil
+	}
+	return h, err == nil, err
+}
+
+// sameOp tells whether the held op h is c: equal in every field, or
+// differing only in a value an erasure (erased: "council op-id" → values)
+// gave one of them.
+func sameOp(h, c Change, erased map[string]map[string]bool) bool {
+	h.Sig, c.Sig = "", ""
+	c.Value = normalValue(c.Value)
+	if h == c {
+		return true
+	}
+	hv, cv := h.Value, c.Value
+	scrubbable := scrubbableChange(c)
+	h.Value, c.Value = nil, nil
+	if h != c {
+		return false
+	}
+	if legacyDelete(h, hv, cv) {
+		return true
+	}
+	names := erased[c.Council+" "+c.ID()]
+	hs, ok1 := hv.(string)
+	cs, ok2 := cv.(string)
+	return ok1 && ok2 && scrubbable && (names[hs] || names[cs])
+}
+
+// legacyDelete: a delete op written before deletes recorded what they had
+// seen carries nothing (nil) where it was sent early, and what it saw where
+// its author filled it in later (captureDeletes): the same op.
+func legacyDelete(c Change, a, b any) bool {
+	return c.Field == "" && c.Table != scrubTable && c.Table != conflictsTable && (a == nil || b == nil)
+}
+
+// scrubbableChange is scrubbable (the SQL condition) for one op.
+func scrubbableChange(c Change) bool {
+	if c.Field == "" || c.Table == scrubTable || c.Table == conflictsTable {
+		return false
+	}
+	if _, ok := c.Value.(string); !ok {
+		return false
+	}
+	if c.Table == "budget_wishes" {
+		switch c.Field {
+		case "answer", "answer_text", "granted", "status":
+			return false
+		}
+	}
+	return true
+}
+
+// scrubbedValue reports whether an erasure held here or in batch names the
+// op id (of council) with value v.
+func scrubbedValue(ctx context.Context, tx *sql.Tx, council, id string, v any, batch []Change) (bool, error) {
+	s, ok := v.(string)
+	if !ok {
+		return false, nil
+	}
+	held, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND council_id = ?", scrubTable, council)
+	if err != nil {
+		return false, err
+	}
+	for _, sc := range append(held, batch...) {
+		if sc.Table != scrubTable || sc.Council != council {
+			continue
+		}
+		values, err := parseScrub(sc)
+		if err != nil {
+			return false, err
+		}
+		if w, ok := values[id]; ok && w == s {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// sameResent checks an op this replica holds already against the op as
+// sent again: an op id names one edit forever, so an op that reuses a held
+// id with another council, value or base is refused, never passed over in
+// silence. A value an erasure gave one of them (held, or in batch) is the
+// same edit.
+func sameResent(ctx context.Context, tx *sql.Tx, c Change, batch []Change) error {
+	h, err := scanChange(tx.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", c.Device, c.Seq))
+	if err != nil {
+		return err
+	}
+	h.Sig, c.Sig = "", ""
+	c.Value = normalValue(c.Value)
+	if h == c {
+		return nil
+	}
+	hv, cv := h.Value, c.Value
+	scrubbable := scrubbableChange(c)
+	h.Value, c.Value = nil, nil
+	if h == c && legacyDelete(h, hv, cv) {
+		return nil
+	}
+	if h == c && scrubbable {
+		for _, v := range []any{hv, cv} {
+			if ok, err := scrubbedValue(ctx, tx, c.Council, c.ID(), v, batch); ok || err != nil {
+				return err
+			}
+		}
+	}
+	return fmt.Errorf("%w %s (%s.%s): nummeret er allerede brugt til en anden ændring, og den nye er afvist", ErrBadChange, c.ID(), c.Table, c.Field)
+}
