@@ -222,3 +222,24 @@ func FuzzParseContext(f *testing.F) {
 		}
 	})
 }
+
+// A replica renewed after losing its key moves its unsent ops (after
+// acked) to a new id; what their contexts had seen moves with them.
+func TestMoveContext(t *testing.T) {
+	for _, tt := range []struct{ base, want string }{
+		{"", ""},
+		{"=", "="},
+		{"=old:3", "=old:3"},                     // all sent: stays
+		{"=old:7", "=new:7,old:5"},               // saw sent and unsent ops
+		{"=new:2,old:9,x:4", "=new:9,old:5,x:4"}, // already some of new's
+		{"old:7", "new:7"},                       // an older version's base
+		{"old:4*", "old:4*"},
+	} {
+		if got := moveContext(tt.base, "old", "new", 5); got != tt.want {
+			t.Errorf("moveContext(%q) = %q, want %q", tt.base, got, tt.want)
+		}
+	}
+	if got := moveContext("=old:2", "old", "new", 0); got != "=new:2" {
+		t.Errorf("nothing sent: %q", got)
+	}
+}
