@@ -187,7 +187,7 @@ func TestFixturesMigrate(t *testing.T) {
 			m := d.Meetings[len(d.Meetings)-1]
 			m.Place = "Ny adresse"
 			must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
-						ops, err := db.CouncilOps(cs[0].ID)
+			ops, err := db.CouncilOps(cs[0].ID)
 			must(t, err)
 			for _, o := range ops {
 				if o.Device == db.DeviceID() && o.Sig == "" {

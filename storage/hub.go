@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
 )
 
 // Errors of the device registry.
