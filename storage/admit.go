@@ -336,23 +336,6 @@ func checkErasure(table, field, before, after string) error {
 		model.TableNoun(table), model.FieldName(table, field))
 }
 
-// MunicipalAuthors lists the devices whose ops held here wrote the
-// municipality's data or an answer to a budget wish: on a laptop, which
-// knows no device registry, the devices that speak for the municipality.
-func (db *DB) MunicipalAuthors() (map[string]bool, error) {
-	devs, err := list(context.Background(), db.sql, func(s scanner) (string, error) {
-		var d string
-		return d, s.Scan(&d)
-	}, `SELECT DISTINCT device FROM changes WHERE council_id = ? OR tbl = 'budget_wishes' AND
-		(field = 'status' AND value = ? OR field IN ('answer', 'answer_text') AND value <> '' OR field = 'granted' AND value <> 0)`,
-		model.MunicipalityID, string(model.WishAnswered))
-	out := map[string]bool{}
-	for _, d := range devs {
-		out[d] = true
-	}
-	return out, err
-}
-
 // checkLockedField refuses a local write of a field of approved minutes
 // (resolving a conflict by keeping a value), which the hub would refuse.
 func (w *writer) checkLockedField(table, row, field string) error {

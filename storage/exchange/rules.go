@@ -11,8 +11,7 @@ package exchange
 // editor cannot make such an op anyway (the status select is locked once
 // answered). The staff may move an answered wish on; so the rule asks who
 // wrote the op: the device registry at the hub, and on a laptop importing
-// a bundle, whether the author has written the municipality's data or an
-// answer (the signature checks of bundles say whether that is true).
+// a bundle, the staff flag of the author in the hub's signed key list.
 
 import (
 	"fmt"
@@ -93,19 +92,4 @@ func registryStaff(db *storage.DB) func(string) bool {
 		}
 		return s
 	}
-}
-
-// answerAuthors is a laptop's answer: a device that has written the
-// municipality's data or an answer, here or in the ops it imports.
-func answerAuthors(db *storage.DB, ops []storage.Change) (func(string) bool, error) {
-	authors, err := db.MunicipalAuthors()
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range ops {
-		if MunicipalField(c) && c.Value != nil && c.Value != "" && c.Value != int64(0) {
-			authors[c.Device] = true
-		}
-	}
-	return func(d string) bool { return authors[d] }, nil
 }
