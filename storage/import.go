@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -52,10 +53,23 @@ func (db *DB) Import(members []model.Member, projects []model.Project, wishes []
 				return err
 			}
 		}
+		staff, err := getMetaInt(w.ctx, w.tx, MetaStaff)
+		if err != nil {
+			return err
+		}
 		for i := range wishes {
 			b := &wishes[i]
 			if b.ID == "" {
 				b.ID = newID()
+			}
+			if staff != 1 {
+				// Only the municipality answers: a council's workbook brings
+				// back the answer it was exported with, or a typed one, and
+				// neither may be written here (the server would refuse the
+				// council's sync). The stored answer stays.
+				if err := keepAnswer(w, b); err != nil {
+					return err
+				}
 			}
 			if b.Rank == 0 {
 				if err := w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(MAX(priority), 0) + 1 FROM budget_wishes WHERE council_id = ? AND year = ?", b.CouncilID, b.Year).Scan(&b.Rank); err != nil {
@@ -68,4 +82,24 @@ func (db *DB) Import(members []model.Member, projects []model.Project, wishes []
 		}
 		return nil
 	})
+}
+
+// keepAnswer gives an imported wish the answer stored for it (none for a
+// new wish); an imported status "besvaret" the wish does not hold becomes
+// "indsendt".
+func keepAnswer(w *writer, b *model.BudgetWish) error {
+	var status, answer, text string
+	var granted int64
+	err := w.tx.QueryRowContext(w.ctx, "SELECT status, answer, answer_text, granted FROM budget_wishes WHERE id = ?", b.ID).Scan(&status, &answer, &text, &granted)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	b.Answer, b.AnswerText, b.Granted = model.Answer(answer), text, granted
+	switch {
+	case model.WishStatus(status) == model.WishAnswered:
+		b.Status = model.WishAnswered
+	case b.Status == model.WishAnswered:
+		b.Status = model.WishSubmitted
+	}
+	return nil
 }

@@ -83,3 +83,43 @@ func TestUpgradeTurnsNumberLikeTextBack(t *testing.T) {
 		t.Errorf("after the upgrade the op holds %#v, want the text", v)
 	}
 }
+
+// A council laptop importing a workbook with the municipality's answers in
+// it (its own export, or typed) writes none of them: the server would
+// refuse them, and the laptop's sync would fail from then on. The staff's
+// import keeps them.
+func TestImportLeavesTheAnswerToTheMunicipality(t *testing.T) {
+	a, _, c, _, _ := setup(t)
+	kept := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Bænke", Status: model.WishSubmitted}
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &kept))
+	answered := func(w model.BudgetWish) model.BudgetWish {
+		w.Status, w.Answer, w.AnswerText, w.Granted = model.WishAnswered, model.AnswerGranted, "Ja", 50_000_00
+		return w
+	}
+	fresh := answered(model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Shelter", Justification: "Til spejderne"})
+	ok(t, a.Import(nil, nil, []model.BudgetWish{answered(kept), fresh}))
+	ws, err := a.BudgetWishes(c.ID, 2027)
+	ok(t, err)
+	if len(ws) != 2 {
+		t.Fatalf("wishes: %+v", ws)
+	}
+	for _, w := range ws {
+		if w.Status != model.WishSubmitted || w.Answer != "" || w.AnswerText != "" || w.Granted != 0 {
+			t.Errorf("a council's import wrote the answer: %+v", w)
+		}
+		if w.Title == "Shelter" && w.Justification != "Til spejderne" {
+			t.Errorf("the rest of the row was lost: %+v", w)
+		}
+	}
+	staff := replica(t, "staff")
+	ok(t, staff.SetMeta(MetaStaff, "1"))
+	send(t, a, staff)
+	ok(t, staff.Import(nil, nil, []model.BudgetWish{answered(kept)}))
+	ws, err = staff.BudgetWishes(c.ID, 2027)
+	ok(t, err)
+	for _, w := range ws {
+		if w.ID == kept.ID && (w.Status != model.WishAnswered || w.Granted != 50_000_00) {
+			t.Errorf("the staff's import lost the answer: %+v", w)
+		}
+	}
+}
