@@ -123,3 +123,36 @@ func TestImportLeavesTheAnswerToTheMunicipality(t *testing.T) {
 		}
 	}
 }
+
+// A delete the server refused is set aside: the row comes back here as it
+// is everywhere else, and the delete is in the refused list.
+func TestSetAsideDeleteBringsTheRowBack(t *testing.T) {
+	a, _, c, _, it := setup(t)
+	ok(t, a.DeleteAgendaItem(it.ID))
+	ops, err := a.PendingOps(c.ID, 1000)
+	ok(t, err)
+	del := ops[len(ops)-1]
+	if del.Field != "" || del.Row != it.ID {
+		t.Fatalf("last op is not the delete: %+v", del)
+	}
+	ok(t, a.SetAside(del, "godkendt referat"))
+	got, err := a.AgendaItem(it.ID)
+	ok(t, err)
+	if got.Notes != it.Notes || got.Title != it.Title {
+		t.Errorf("row back as %+v, want %+v", got, it)
+	}
+	refused, err := a.RefusedChanges(c.ID)
+	ok(t, err)
+	if len(refused) != 1 || refused[0].Row != it.ID || refused[0].Reason != "godkendt referat" {
+		t.Errorf("refused = %+v", refused)
+	}
+	other := ops[0]
+	other.Device = "en-anden-enhed"
+	if err := a.SetAside(other, "x"); err == nil {
+		t.Error("another device's op was set aside")
+	}
+	ok(t, a.AckOps(ops[0].Seq))
+	if err := a.SetAside(ops[0], "x"); err == nil {
+		t.Error("an op the server holds was set aside")
+	}
+}

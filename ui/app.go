@@ -253,6 +253,7 @@ func (u *App) mainMenu() *fyne.MainMenu {
 		export,
 		syncNow,
 		fyne.NewMenuItem(lang.L("Conflicts…"), u.showConflicts),
+		fyne.NewMenuItem(lang.L("Refused changes…"), u.showRefused),
 		fyne.NewMenuItem(lang.L("The local council…"), func() {
 			if u.councilID != "" {
 				u.onEditCouncil()

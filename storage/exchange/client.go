@@ -84,7 +84,10 @@ type Result struct {
 	// Restamped is how many unsent ops got a new clock because this
 	// device's clock ran ahead of the hub's; Note says so in Danish.
 	Restamped int
-	Note      string
+	// Refused is how many of this device's ops the server refused for
+	// good; they are set aside (storage.RefusedChanges), and Note says so.
+	Refused int
+	Note    string
 }
 
 func call(ctx context.Context, method, u, token string, body any, out any) error {
@@ -258,6 +261,56 @@ func restamp(db *storage.DB, hubNow time.Time, maxAhead time.Duration, res *Resu
 	return db.SetMeta(MetaNote, db.Now().UTC().Format(time.RFC3339)+" "+note)
 }
 
+// refusedForGood tells whether the server refused ops for what they are
+// (a rule, a size), so that sending them again can never succeed.
+func refusedForGood(code string) bool {
+	switch code {
+	case CodeForbidden, CodeBadRequest, CodeTooLarge:
+		return true
+	}
+	return false
+}
+
+// pushEach sends a refused batch one op at a time: those the server takes
+// are acknowledged, those it refuses for good are set aside on this device
+// with the server's reason (storage.SetAside), kept where the person who
+// made them can see them, and the rest of the device's changes still sync.
+func pushEach(ctx context.Context, db *storage.DB, serverURL, token string, ops []storage.Change, res *Result) error {
+	var reasons []string
+	for _, c := range ops {
+		wire, err := EncodeOps([]storage.Change{c})
+		if err != nil {
+			return err
+		}
+		err = call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire, Key: db.PublicKey()}, &PushResponse{})
+		var re *RemoteError
+		switch {
+		case err == nil:
+			if err := db.AckOps(c.Seq); err != nil {
+				return err
+			}
+			res.Pushed++
+		case errors.As(err, &re) && refusedForGood(re.Code):
+			if err := db.SetAside(c, re.Msg); err != nil {
+				return err
+			}
+			res.Refused++
+			reasons = append(reasons, re.Msg)
+		default:
+			return err
+		}
+	}
+	if len(reasons) == 0 {
+		return nil
+	}
+	note := fmt.Sprintf("Kommunen afviste %d ændring(er), som er lagt til side (se Filer → Afviste ændringer): %s", len(reasons), reasons[0])
+	if res.Note != "" {
+		note = res.Note + " " + note
+	}
+	res.Note = note
+	return db.SetMeta(MetaNote, db.Now().UTC().Format(time.RFC3339)+" "+note)
+}
+
 // MetaNote keeps the last note about this device's clock, with its time.
 const MetaNote = "sync_note"
 
@@ -361,6 +414,14 @@ func push(ctx context.Context, db *storage.DB, serverURL, token, council string,
 				if res.Restamped > 0 {
 					continue
 				}
+			}
+			if errors.As(err, &re) && refusedForGood(re.Code) {
+				// One op the server will never take must not hold back the
+				// rest: find it by sending one at a time, and set it aside.
+				if err := pushEach(ctx, db, serverURL, token, ops, res); err != nil {
+					return err
+				}
+				continue
 			}
 			return err
 		}

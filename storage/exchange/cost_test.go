@@ -56,9 +56,15 @@ func TestBigOpRefusedNamingField(t *testing.T) {
 	h.srv.MaxOp = 50_000
 	p := model.Project{CouncilID: council, Title: "Shelter", Status: model.ProjectIdea, Description: strings.Repeat("Lang tekst.\n", 6000)}
 	ok(t, a.SaveProject(model.Project{}, &p))
-	if _, err := Sync(context.Background(), a, ""); !errors.Is(err, ErrOpTooLarge) || !strings.Contains(err.Error(), "»Beskrivelse«") {
-		t.Errorf("long description: %v", err)
+	// It is set aside, kept with the reason, and the laptop is not stuck.
+	r, err := Sync(context.Background(), a, "")
+	if err != nil || r.Refused != 1 || !strings.Contains(r.Note, "»Beskrivelse«") {
+		t.Errorf("long description: %+v, %v", r, err)
 	}
+	if refused, _ := a.RefusedChanges(council); len(refused) != 1 || refused[0].Value != p.Description {
+		t.Errorf("the long description is not kept: %d refused", len(refused))
+	}
+	syncOK(t, a)
 }
 
 // Finding 5: a new laptop could not pull a council holding many large ops

@@ -1,0 +1,129 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Refused is one of this device's changes the server refused for good
+// (a rule of the municipality's, a field too large): set aside so that the
+// rest of the device's changes still sync, and kept so that the person who
+// made it can see it and what the server said.
+type Refused struct {
+	Change
+	Reason string
+	At     time.Time
+}
+
+// SetAside takes one of this device's unsent ops out of the change log,
+// because the server refused it for good, and keeps it in the refused list
+// with the server's reason. The field (the row, for a delete) is replayed
+// without it, so this device shows what every other replica shows.
+func (db *DB) SetAside(c Change, reason string) error {
+	ctx := context.Background()
+	if c.Device != db.device {
+		return fmt.Errorf("%s er ikke denne enheds ændring", c.ID())
+	}
+	return db.applyTx(ctx, func(tx *sql.Tx) error {
+		acked, err := getMetaInt(ctx, tx, MetaAcked)
+		if err != nil {
+			return err
+		}
+		if c.Seq <= acked {
+			return fmt.Errorf("%s er allerede modtaget af serveren", c.ID())
+		}
+		held, err := scanChange(tx.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", c.Device, c.Seq))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO sync_refused(device, seq, council_id, tbl, row_id, field, value, reason, refused_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			held.Device, held.Seq, held.Council, held.Table, held.Row, held.Field, held.Value, reason, db.Now().UTC().Format(time.RFC3339)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", held.Device, held.Seq); err != nil {
+			return err
+		}
+		if held.Table == conflictsTable || held.Table == scrubTable {
+			return nil // a dismissal or an erasure stays done here
+		}
+		return db.replayWithout(ctx, tx, held)
+	})
+}
+
+// replayWithout brings a row up to date after one of its ops left the log.
+func (db *DB) replayWithout(ctx context.Context, tx *sql.Tx, held Change) error {
+	var left int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE tbl = ? AND row_id = ?", held.Table, held.Row).Scan(&left); err != nil {
+		return err
+	}
+	if left == 0 { // the row was only this op's: it was never anywhere else
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+held.Table+" WHERE id = ?", held.Row); err != nil {
+			return err
+		}
+		for _, t := range []string{"field_versions", "tombstones"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE tbl = ? AND row_id = ?", held.Table, held.Row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	q := newStmtTx(tx)
+	defer q.close()
+	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}}
+	var changed []string
+	if held.Field != "" {
+		k := fieldKey{held.Table, held.Row, held.Field}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE tbl = ? AND row_id = ? AND field = ?", k.table, k.row, k.field).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			// No op of the field is left: it takes its column's default.
+			sch, err := db.schema()
+			if err != nil {
+				return err
+			}
+			var def any = ""
+			if sch[k.table][k.field] {
+				def = int64(0)
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ?", k.table, k.row, k.field); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE "+k.table+" SET "+k.field+" = ? WHERE id = ?", def, k.row); err != nil {
+				return err
+			}
+		} else {
+			if _, err := a.updateField(k, held.Council, nil, true); err != nil {
+				return err
+			}
+			changed = append(changed, k.field)
+		}
+	}
+	return a.materialize(rowKey{held.Table, held.Row}, held.Council, changed)
+}
+
+// RefusedChanges lists this device's changes the server refused, newest
+// first; council "" means every council.
+func (db *DB) RefusedChanges(council string) ([]Refused, error) {
+	q := "SELECT device, seq, council_id, tbl, row_id, field, value, reason, refused_at FROM sync_refused"
+	var args []any
+	if council != "" {
+		q += " WHERE council_id = ?"
+		args = append(args, council)
+	}
+	return list(context.Background(), db.sql, func(s scanner) (Refused, error) {
+		var r Refused
+		var at string
+		err := s.Scan(&r.Device, &r.Seq, &r.Council, &r.Table, &r.Row, &r.Field, &r.Value, &r.Reason, &at)
+		r.Value = textOf(r.Value)
+		r.At, _ = time.Parse(time.RFC3339, at)
+		return r, err
+	}, q+" ORDER BY refused_at DESC, seq DESC", args...)
+}
