@@ -1,0 +1,227 @@
+package gofpdf
+
+// Lokalråd's changes to gofpdf 1.16.2 (archived upstream), for speed: a
+// UTF-8 font is parsed once a process, not once a document, and its
+// subsetting reuses what the parse found instead of parsing the font again.
+// The output is byte for byte what 1.16.2 writes.
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"hash/maphash"
+	"sync"
+)
+
+// parsedFont is a TrueType font parsed once: the metrics every document
+// needs, and a prototype utf8FontFile that each document clones for its
+// own subset.
+type parsedFont struct {
+	data  []byte
+	proto *utf8FontFile
+	desc  FontDescType
+	up    int
+	ut    int
+	cw    []int // shared by all documents, never written
+
+	mu  sync.Mutex
+	ids map[string]string // font id by font key
+}
+
+var (
+	fontSeed  = maphash.MakeSeed()
+	fontMu    sync.Mutex
+	fontCache = map[uint64][]*parsedFont{}
+	fontSeen  = map[sliceID]*parsedFont{}
+)
+
+// sliceID is a byte slice by where it is, not what it holds.
+type sliceID struct {
+	p *byte
+	n int
+}
+
+// parsedUTF8Font parses the font in data, or finds it parsed. A slice added
+// before is known by its address: as always with gofpdf, the bytes of a
+// font must not change once it is added (the fonts an application embeds
+// never do). Other slices are told apart by content.
+func parsedUTF8Font(data []byte) (*parsedFont, error) {
+	if len(data) == 0 {
+		return nil, fmt.Errorf("empty font")
+	}
+	id := sliceID{&data[0], len(data)}
+	fontMu.Lock()
+	if p, ok := fontSeen[id]; ok {
+		fontMu.Unlock()
+		return p, nil
+	}
+	fontMu.Unlock()
+	h := maphash.Bytes(fontSeed, data)
+	fontMu.Lock()
+	for _, p := range fontCache[h] {
+		if bytes.Equal(p.data, data) {
+			fontSeen[id] = p
+			fontMu.Unlock()
+			return p, nil
+		}
+	}
+	fontMu.Unlock()
+
+	utf := newUTF8Font(&fileReader{readerPosition: 0, array: data})
+	if err := utf.parseFile(); err != nil {
+		return nil, err
+	}
+	utf.parseLoca()
+	utf.fileReader.readerPosition = 0
+	p := &parsedFont{
+		data:  data,
+		proto: utf,
+		desc: FontDescType{
+			Ascent:       int(utf.Ascent),
+			Descent:      int(utf.Descent),
+			CapHeight:    utf.CapHeight,
+			Flags:        utf.Flags,
+			FontBBox:     utf.Bbox,
+			ItalicAngle:  utf.ItalicAngle,
+			StemV:        utf.StemV,
+			MissingWidth: round(utf.DefaultWidth),
+		},
+		up:  int(round(utf.UnderlinePosition)),
+		ut:  round(utf.UnderlineThickness),
+		cw:  utf.CharWidths,
+		ids: map[string]string{},
+	}
+	fontMu.Lock()
+	defer fontMu.Unlock()
+	for _, q := range fontCache[h] { // parsed meanwhile by another goroutine
+		if bytes.Equal(q.data, data) {
+			fontSeen[id] = q
+			return q, nil
+		}
+	}
+	fontCache[h] = append(fontCache[h], p)
+	fontSeen[id] = p
+	return p, nil
+}
+
+// def is the font's definition under fontkey, with its id; the caller sets
+// utf8File and usedRunes.
+func (p *parsedFont) def(fontkey string) fontDefType {
+	def := fontDefType{
+		Tp:   "UTF8",
+		Name: fontkey,
+		Desc: p.desc,
+		Up:   p.up,
+		Ut:   p.ut,
+		Cw:   p.cw,
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	id, ok := p.ids[fontkey]
+	if !ok {
+		id = utf8FontID(def)
+		p.ids[fontkey] = id
+	}
+	def.i = id
+	return def
+}
+
+// clone is a copy of a parsed font for one document: its own reader
+// position; the tables found by the parse are shared and only read.
+func (utf *utf8FontFile) clone() *utf8FontFile {
+	c := *utf
+	r := *utf.fileReader
+	c.fileReader = &r
+	return &c
+}
+
+// parseLoca reads the glyph offsets (the loca table) once, for
+// GenerateCutFont.
+func (utf *utf8FontFile) parseLoca() {
+	utf.SeekTable("head")
+	utf.skip(50)
+	format := utf.readUint16()
+	utf.SeekTable("maxp")
+	utf.skip(4)
+	numSymbols := utf.readUint16()
+	utf.parseLOCATable(format, numSymbols)
+	utf.parsedLoca = utf.symbolPosition
+	utf.symbolPosition = nil
+}
+
+// utf8FontID is generateFontID(def) for a UTF-8 font, without reflection:
+// the SHA-1 of the same JSON, written by hand. encoding/json spent as long
+// on the 65,536 widths as the parse of the font. TestUTF8FontID checks that
+// both give the same id.
+func utf8FontID(def fontDefType) string {
+	b := make([]byte, 0, 256+4*len(def.Cw))
+	str := func(s string) {
+		q, _ := json.Marshal(s)
+		b = append(b, q...)
+	}
+	num := func(name string, v int) {
+		b = append(b, name...)
+		b = strconv.AppendInt(b, int64(v), 10)
+	}
+	b = append(b, `{"Tp":`...)
+	str(def.Tp)
+	b = append(b, `,"Name":`...)
+	str(def.Name)
+	d := def.Desc
+	num(`,"Desc":{"Ascent":`, d.Ascent)
+	num(`,"Descent":`, d.Descent)
+	num(`,"CapHeight":`, d.CapHeight)
+	num(`,"Flags":`, d.Flags)
+	num(`,"FontBBox":{"Xmin":`, d.FontBBox.Xmin)
+	num(`,"Ymin":`, d.FontBBox.Ymin)
+	num(`,"Xmax":`, d.FontBBox.Xmax)
+	num(`,"Ymax":`, d.FontBBox.Ymax)
+	num(`},"ItalicAngle":`, d.ItalicAngle)
+	num(`,"StemV":`, d.StemV)
+	num(`,"MissingWidth":`, d.MissingWidth)
+	num(`},"Up":`, def.Up)
+	num(`,"Ut":`, def.Ut)
+	if def.Cw == nil {
+		b = append(b, `,"Cw":null`...)
+	} else {
+		b = append(b, `,"Cw":[`...)
+		for i, w := range def.Cw {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(w), 10)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"Enc":`...)
+	str(def.Enc)
+	b = append(b, `,"Diff":`...)
+	str(def.Diff)
+	b = append(b, `,"File":""`...) // generateFontID blanks File
+	num(`,"Size1":`, def.Size1)
+	num(`,"Size2":`, def.Size2)
+	num(`,"OriginalSize":`, def.OriginalSize)
+	num(`,"N":`, def.N)
+	num(`,"DiffN":`, def.DiffN)
+	b = append(b, '}')
+	return fmt.Sprintf("%x", sha1.Sum(b))
+}
+
+// cmapCharCount is how many characters the format 4 cmap at pos maps.
+func (utf *utf8FontFile) cmapCharCount(pos int) int {
+	utf.seek(pos + 6)
+	segments := utf.readUint16() / 2
+	utf.skip(6)
+	ends := unpackUint16Array(utf.getRange(int(utf.fileReader.readerPosition), 2*segments))
+	utf.skip(2)
+	starts := unpackUint16Array(utf.getRange(int(utf.fileReader.readerPosition), 2*segments))
+	n := 0
+	for i := 0; i < segments; i++ {
+		if ends[i+1] >= starts[i+1] {
+			n += ends[i+1] - starts[i+1] + 1
+		}
+	}
+	return n
+}
