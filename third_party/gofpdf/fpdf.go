@@ -1844,12 +1844,6 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		if f.aliasNbPagesStr != "" {
 			def.usedRunes = makeSubsetRange(32)
 		}
-		// Lokalråd: the digits as used runes (the range above maps them to
-		// rune 0), so that the page count that replaces the AliasNbPages
-		// string has its glyphs in any font, however late it was added.
-		for r := '0'; r <= '9'; r++ {
-			def.usedRunes[int(r)] = int(r)
-		}
 		f.fonts[fontkey] = def
 	} else {
 		// load font definitions
