@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export LANG ?= en_US.UTF-8
 DB ?=
 
-.PHONY: run test deps build bench large kommune
+.PHONY: run test deps build bench bench-pdf large kommune
 
 run: deps
 	go run ./cmd/lokalraad --demo $(if $(DB),--db $(DB))
@@ -34,6 +34,17 @@ kommune:
 # PDF packet and the workbook export.
 bench:
 	go test -run '^$$' -bench . -benchmem ./storage/ ./model/...
+
+# The meeting packet from the CLI against LibreOffice converting the same
+# content, side by side; installs LibreOffice (Writer, no GUI) and
+# poppler-utils from Debian when missing. Prints one line: both medians and
+# the ratio.
+bench-pdf: build
+	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui poppler-utils fonts-dejavu-core >/dev/null; }
+	go run ./bench/pdfpeer -bin ./lokalraad
 
 # A large generated database to try the app under load.
 large:
