@@ -7,6 +7,7 @@ package gofpdf
 
 import (
 	"bytes"
+	"math"
 	"crypto/sha1"
 	"encoding/json"
 	"fmt"
@@ -191,6 +192,10 @@ func utf8FontID(def fontDefType) string {
 			if i > 0 {
 				b = append(b, ',')
 			}
+			if w == 0 { // most of the 65,536
+				b = append(b, '0')
+				continue
+			}
 			b = strconv.AppendInt(b, int64(w), 10)
 		}
 		b = append(b, ']')
@@ -209,19 +214,92 @@ func utf8FontID(def fontDefType) string {
 	return fmt.Sprintf("%x", sha1.Sum(b))
 }
 
-// cmapCharCount is how many characters the format 4 cmap at pos maps.
-func (utf *utf8FontFile) cmapCharCount(pos int) int {
-	utf.seek(pos + 6)
+// glyph is the glyph of char, and whether the cmap has char.
+func (utf *utf8FontFile) glyph(char int) (int, bool) {
+	if utf.parsedGlyphs != nil {
+		if char < 0 || char >= len(utf.parsedGlyphs) || utf.parsedGlyphs[char] < 0 {
+			return 0, false
+		}
+		return int(utf.parsedGlyphs[char]), true
+	}
+	symbol, ok := utf.charSymbolDictionary[char]
+	return symbol, ok
+}
+
+// cmapGlyphs reads the format 4 cmap at pos as generateSCCSDictionaries
+// does, into a slice by character (a format 4 cmap maps the BMP only): the
+// glyph, or -1 for a character the cmap leaves out.
+func (utf *utf8FontFile) cmapGlyphs(pos int) []int32 {
+	glyphs := make([]int32, 1<<16)
+	for i := range glyphs {
+		glyphs[i] = -1
+	}
+	utf.seek(pos + 2)
+	size := utf.readUint16()
+	rim := pos + size
+	utf.skip(2)
 	segments := utf.readUint16() / 2
 	utf.skip(6)
-	ends := unpackUint16Array(utf.getRange(int(utf.fileReader.readerPosition), 2*segments))
-	utf.skip(2)
-	starts := unpackUint16Array(utf.getRange(int(utf.fileReader.readerPosition), 2*segments))
-	n := 0
-	for i := 0; i < segments; i++ {
-		if ends[i+1] >= starts[i+1] {
-			n += ends[i+1] - starts[i+1] + 1
+	data := utf.fileReader.array
+	at := int(utf.fileReader.readerPosition)
+	u16 := func(p int) int { return int(data[p])<<8 | int(data[p+1]) }
+	ends, starts, deltas, offsets := at, at+2*segments+2, at+4*segments+2, at+6*segments+2
+	for n := 0; n < segments; n++ {
+		end, start := u16(ends+2*n), u16(starts+2*n)
+		delta := int(int16(u16(deltas + 2*n)))
+		offset := u16(offsets + 2*n)
+		for char := start; char <= end; char++ {
+			var symbol int
+			if offset == 0 {
+				symbol = (char + delta) & 0xFFFF
+			} else if p := offsets + 2*n + (char-start)*2 + offset; p >= rim {
+				symbol = 0
+			} else if symbol = u16(p); symbol != 0 {
+				symbol = (symbol + delta) & 0xFFFF
+			}
+			glyphs[char] = int32(symbol)
 		}
 	}
-	return n
+	return glyphs
+}
+
+// hmtxWidths is parseHMTXTable from a slice of glyphs by character: the
+// widths of the characters (scaled) in CharWidths, their number in
+// CharWidths[0], and the width of glyph 0 in DefaultWidth.
+func (utf *utf8FontFile) hmtxWidths(numberOfHMetrics, numSymbols int, glyphs []int32, scale float64) {
+	start := utf.SeekTable("hmtx")
+	arr := unpackUint16Array(utf.getRange(start, numberOfHMetrics*4))
+	used := make([]bool, numSymbols+1)
+	for _, g := range glyphs {
+		if g >= 0 && int(g) < len(used) {
+			used[g] = true
+		}
+	}
+	// The advance of glyph g, 0 for a nonsense one; glyphs past the long
+	// metrics have the last long metric's advance.
+	advance := func(g int) int {
+		if g >= numberOfHMetrics {
+			g = numberOfHMetrics - 1
+		}
+		w := arr[g*2+1]
+		if w >= 1<<15 && (used[g] || g == 0) {
+			w = 0
+		}
+		return w
+	}
+	utf.CharWidths = make([]int, 256*256)
+	utf.DefaultWidth = scale * float64(advance(0))
+	count := 0
+	for char, g := range glyphs {
+		if g <= 0 || int(g) >= numSymbols || char == 0 || char == 65535 {
+			continue
+		}
+		w := int(math.Round(scale * float64(advance(int(g)))))
+		if w == 0 {
+			w = 65535
+		}
+		utf.CharWidths[char] = w
+		count++
+	}
+	utf.CharWidths[0] = count
 }

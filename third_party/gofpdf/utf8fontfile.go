@@ -58,9 +58,8 @@ type utf8FontFile struct {
 
 	// Lokalråd: what parseFile found, kept for GenerateCutFont so that
 	// subsetting does not parse the font again (see fontcache.go). Only read.
-	parsedSymbolChar map[int][]int
-	parsedCharSymbol map[int]int
-	parsedLoca       []int
+	parsedGlyphs []int32 // glyph by character; -1: not in the cmap
+	parsedLoca   []int
 }
 
 type tableDescription struct {
@@ -492,15 +491,11 @@ func (utf *utf8FontFile) parseTables() {
 	utf.skip(4)
 	numSymbols := utf.readUint16()
 
-	// Lokalråd: the maps made as big as the cmap, not grown entry by entry.
-	nChars := utf.cmapCharCount(runeCMAPPosition)
-	symbolCharDictionary := make(map[int][]int, nChars)
-	charSymbolDictionary := make(map[int]int, nChars)
-	utf.generateSCCSDictionaries(runeCMAPPosition, symbolCharDictionary, charSymbolDictionary)
-	utf.parsedSymbolChar, utf.parsedCharSymbol = symbolCharDictionary, charSymbolDictionary
-
+	// Lokalråd: the cmap as a slice by character instead of two maps, and
+	// the widths from it (see fontcache.go; TestFastParse compares both).
+	utf.parsedGlyphs = utf.cmapGlyphs(runeCMAPPosition)
 	scale := 1000.0 / float64(utf.fontElementSize)
-	utf.parseHMTXTable(n, numSymbols, symbolCharDictionary, scale)
+	utf.hmtxWidths(n, numSymbols, utf.parsedGlyphs, scale)
 }
 
 func (utf *utf8FontFile) generateCMAP() map[int][]int {
@@ -541,10 +536,9 @@ func (utf *utf8FontFile) parseSymbols(usedRunes map[int]int) (map[int]int, map[i
 	symbolCollection := map[int]int{0: 0}
 	charSymbolPairCollection := make(map[int]int)
 	for _, char := range usedRunes {
-		if _, OK := utf.charSymbolDictionary[char]; OK {
-			symbolCollection[utf.charSymbolDictionary[char]] = char
-			charSymbolPairCollection[char] = utf.charSymbolDictionary[char]
-
+		if symbol, OK := utf.glyph(char); OK {
+			symbolCollection[symbol] = char
+			charSymbolPairCollection[char] = symbol
 		}
 		utf.LastRune = max(utf.LastRune, char)
 	}
@@ -670,11 +664,11 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 	utf.skip(4)
 	numSymbols := utf.readUint16()
 
-	if utf.parsedSymbolChar != nil && utf.parsedLoca != nil {
+	if utf.parsedGlyphs != nil && utf.parsedLoca != nil {
 		// Lokalråd: the cmap and loca tables as parseFile read them. (The
 		// hmtx parse here only set CharWidths and DefaultWidth, which the
 		// subset does not use.)
-		utf.charSymbolDictionary = utf.parsedCharSymbol
+		utf.charSymbolDictionary = nil // parseSymbols reads parsedGlyphs
 		utf.symbolPosition = utf.parsedLoca
 	} else {
 		symbolCharDictionary := utf.generateCMAP()
