@@ -2,11 +2,12 @@
 // LibreOffice converting the same content to PDF, side by side in one run,
 // and prints one line with both medians and the ratio.
 //
-//	go run ./bench/pdfpeer -bin ./lokalraad [-runs 7]
+//	go run ./bench/pdfpeer -bin ./lokalraad [-headless ./lokalraad-cli] [-runs 9]
 //
 // It writes the demo council to a temp database, and times `lokalraad
 // export packet` of its next meeting (a whole process each run, as a script
-// runs it). The same text (the packet read back with pdftotext, a paragraph
+// runs it), with the app's binary and, when given, the headless build
+// (-tags headless: the same subcommands without Fyne). The same text (the packet read back with pdftotext, a paragraph
 // a line, a page break a page, in DejaVu Sans) is written as HTML, and
 // LibreOffice converts it with `soffice --headless --convert-to pdf`, warm:
 // one untimed run first makes its profile and fills the disk cache. `make
@@ -33,19 +34,25 @@ import (
 
 func main() {
 	bin := flag.String("bin", "./lokalraad", "the lokalraad binary")
-	runs := flag.Int("runs", 7, "timed runs of each")
+	headless := flag.String("headless", "", "the headless build of lokalraad (optional)")
+	runs := flag.Int("runs", 9, "timed runs of each")
 	soffice := flag.String("soffice", "soffice", "LibreOffice")
 	flag.Parse()
-	if err := run(*bin, *soffice, *runs); err != nil {
+	if err := run(*bin, *headless, *soffice, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "pdfpeer:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin, soffice string, runs int) error {
+func run(bin, headless, soffice string, runs int) error {
 	bin, err := filepath.Abs(bin)
 	if err != nil {
 		return err
+	}
+	if headless != "" {
+		if headless, err = filepath.Abs(headless); err != nil {
+			return err
+		}
 	}
 	dir, err := os.MkdirTemp("", "pdfpeer-")
 	if err != nil {
@@ -80,13 +87,14 @@ func run(bin, soffice string, runs int) error {
 
 	// Ours: the CLI, a process per run, after one untimed run.
 	ourPDF := filepath.Join(dir, "mødemappe.pdf")
-	cli := func() error {
+	cliWith := func(bin string) error {
 		out, err := exec.Command(bin, "export", "packet", "--db", dbPath, "--meeting", meeting, "--out", ourPDF).CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("%s export packet: %v\n%s", bin, err, out)
 		}
 		return nil
 	}
+	cli := func() error { return cliWith(bin) }
 
 	// The same text as HTML, for LibreOffice.
 	if err := cli(); err != nil {
@@ -118,14 +126,27 @@ func run(bin, soffice string, runs int) error {
 		return err
 	}
 
-	// Interleaved, so that both see the same machine.
-	var ours, theirs []time.Duration
+	if headless != "" {
+		if err := cliWith(headless); err != nil {
+			return err
+		}
+	}
+
+	// Interleaved, so that all see the same machine.
+	var ours, oursHeadless, theirs []time.Duration
 	for range runs {
 		start := time.Now()
 		if err := cli(); err != nil {
 			return err
 		}
 		ours = append(ours, time.Since(start))
+		if headless != "" {
+			start = time.Now()
+			if err := cliWith(headless); err != nil {
+				return err
+			}
+			oursHeadless = append(oursHeadless, time.Since(start))
+		}
 		start = time.Now()
 		if err := lo(); err != nil {
 			return err
@@ -133,8 +154,15 @@ func run(bin, soffice string, runs int) error {
 		theirs = append(theirs, time.Since(start))
 	}
 	o, t := median(ours), median(theirs)
-	fmt.Printf("meeting packet PDF (demo council, %d runs, medians): lokalraad export packet %.1f ms, LibreOffice %s HTML→PDF warm %.0f ms: %.0f× faster\n",
-		runs, ms1(o), version(soffice), ms1(t), float64(t)/float64(o))
+	line := fmt.Sprintf("meeting packet PDF (demo council, %d runs, medians): lokalraad export packet %.1f ms", runs, ms1(o))
+	if headless != "" {
+		line += fmt.Sprintf(", headless build %.1f ms", ms1(median(oursHeadless)))
+	}
+	line += fmt.Sprintf("; LibreOffice %s HTML→PDF warm %.0f ms; ratio %.0f×", version(soffice), ms1(t), float64(t)/float64(o))
+	if headless != "" {
+		line += fmt.Sprintf(" (headless %.0f×)", float64(t)/float64(median(oursHeadless)))
+	}
+	fmt.Println(line)
 	return nil
 }
 
