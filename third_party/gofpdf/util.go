@@ -355,12 +355,29 @@ func (pa *untypedKeyMap) getIndex(key interface{}) int {
 //Put key=>value in PHP Array
 func (pa *untypedKeyMap) put(key interface{}, value int) {
 	if key == nil {
-		var i int
-		for n := 0; ; n++ {
-			i = pa.getIndex(n)
-			if i < 0 {
-				key = n
-				break
+		// Lokalråd: the smallest int that is not a key yet. The int keys
+		// are distinct and from 0, so when there are max+1 of them they are
+		// 0..max and the answer is max+1: one scan, not one per candidate
+		// (which made the widths of a font's subset quadratic or worse).
+		count, most := 0, -1
+		for _, k := range pa.keySet {
+			if n, ok := k.(int); ok {
+				count++
+				if n > most {
+					most = n
+				}
+			}
+		}
+		if count == most+1 {
+			key = count
+		} else {
+			var i int
+			for n := 0; ; n++ {
+				i = pa.getIndex(n)
+				if i < 0 {
+					key = n
+					break
+				}
 			}
 		}
 		pa.keySet = append(pa.keySet, key)
