@@ -7,12 +7,12 @@ package gofpdf
 
 import (
 	"bytes"
-	"math"
 	"crypto/sha1"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"hash/maphash"
+	"math"
+	"strconv"
 	"sync"
 )
 
@@ -52,23 +52,21 @@ func parsedUTF8Font(data []byte) (*parsedFont, error) {
 	if len(data) == 0 {
 		return nil, fmt.Errorf("empty font")
 	}
-	id := sliceID{&data[0], len(data)}
+	// One parse at a time: a goroutine that wants a font being parsed
+	// waits for it instead of parsing it again (see Lokalråd's pdf.Preload).
 	fontMu.Lock()
+	defer fontMu.Unlock()
+	id := sliceID{&data[0], len(data)}
 	if p, ok := fontSeen[id]; ok {
-		fontMu.Unlock()
 		return p, nil
 	}
-	fontMu.Unlock()
 	h := maphash.Bytes(fontSeed, data)
-	fontMu.Lock()
 	for _, p := range fontCache[h] {
 		if bytes.Equal(p.data, data) {
 			fontSeen[id] = p
-			fontMu.Unlock()
 			return p, nil
 		}
 	}
-	fontMu.Unlock()
 
 	utf := newUTF8Font(&fileReader{readerPosition: 0, array: data})
 	if err := utf.parseFile(); err != nil {
@@ -93,14 +91,6 @@ func parsedUTF8Font(data []byte) (*parsedFont, error) {
 		ut:  round(utf.UnderlineThickness),
 		cw:  utf.CharWidths,
 		ids: map[string]string{},
-	}
-	fontMu.Lock()
-	defer fontMu.Unlock()
-	for _, q := range fontCache[h] { // parsed meanwhile by another goroutine
-		if bytes.Equal(q.data, data) {
-			fontSeen[id] = q
-			return q, nil
-		}
 	}
 	fontCache[h] = append(fontCache[h], p)
 	fontSeen[id] = p

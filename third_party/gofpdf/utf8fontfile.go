@@ -171,6 +171,10 @@ func (utf *utf8FontFile) calcInt32(x, y []int) []int {
 
 func (utf *utf8FontFile) generateChecksum(data []byte) []int {
 	if (len(data) % 4) != 0 {
+		// Lokalråd: pad a copy. data may be a table sliced from the font's
+		// bytes, and appending in place wrote into them (zeros over the
+		// file's own padding, but a data race between documents).
+		data = data[:len(data):len(data)]
 		for i := 0; (len(data) % 4) != 0; i++ {
 			data = append(data, 0)
 		}
