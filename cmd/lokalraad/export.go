@@ -48,6 +48,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errors.New("angiv hvad der skal eksporteres")
 	}
 	kind := args[0]
+	if _, ok := pdfDocs[kind]; ok || kind == "wishes" {
+		go pdf.Preload() // the fonts are parsed while the database is read
+	}
 	fs := flag.NewFlagSet("lokalraad export "+kind, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "", "databasefil (påkrævet)")
