@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"slices"
@@ -99,7 +100,7 @@ func (db *DB) Search(councilID, query string, limit int) ([]model.SearchHit, err
 		case a.src != b.src:
 			return a.src - b.src
 		}
-		return int(a.rowid - b.rowid)
+		return cmp.Compare(a.rowid, b.rowid)
 	})
 	best = best[:min(len(best), limit)]
 
@@ -122,7 +123,7 @@ func (db *DB) Search(councilID, query string, limit int) ([]model.SearchHit, err
 			continue
 		}
 		rows, err := db.sql.QueryContext(ctx, "SELECT t.rowid, t.id, "+s.meeting+", "+s.title+", t."+strings.Join(s.cols, ", t.")+
-			" FROM "+s.table+" t WHERE t.rowid IN ("+strings.Join(ids, ",")+")")
+			" FROM "+s.table+" t WHERE t.rowid IN ("+strings.Join(ids, ",")+") AND t.council_id = ?", councilID)
 		if err != nil {
 			return nil, err
 		}
@@ -149,7 +150,9 @@ func (db *DB) Search(councilID, query string, limit int) ([]model.SearchHit, err
 	}
 	hits := make([]model.SearchHit, 0, len(best))
 	for _, r := range best {
-		// A row deleted between the two steps is left out.
+		// A row deleted between the two steps is left out (and a row of
+		// another council, which the index's council word rules out, would
+		// be).
 		if h, ok := found[key{r.src, r.rowid}]; ok {
 			hits = append(hits, h)
 		}
