@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export LANG ?= en_US.UTF-8
 DB ?=
 
-.PHONY: run test deps build bench large kommune
+.PHONY: run test deps build cli bench bench-pdf large kommune
 
 run: deps
 	go run ./cmd/lokalraad --demo $(if $(DB),--db $(DB))
@@ -27,6 +27,11 @@ deps:
 build:
 	go build -o lokalraad ./cmd/lokalraad
 
+# The subcommands without the window: no Fyne linked or initialised, a
+# static binary for scripts and servers without a display.
+cli:
+	CGO_ENABLED=0 go build -tags headless -o lokalraad-cli ./cmd/lokalraad
+
 kommune:
 	CGO_ENABLED=0 go build -o kommune ./cmd/kommune
 
@@ -34,6 +39,17 @@ kommune:
 # PDF packet and the workbook export.
 bench:
 	go test -run '^$$' -bench . -benchmem ./storage/ ./storage/exchange/ ./model/...
+
+# The meeting packet from the CLI against LibreOffice converting the same
+# content, side by side; installs LibreOffice (Writer, no GUI) and
+# poppler-utils from Debian when missing. Prints one line: both medians and
+# the ratio.
+bench-pdf: build cli
+	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui poppler-utils fonts-dejavu-core >/dev/null; }
+	go run ./bench/pdfpeer -bin ./lokalraad -headless ./lokalraad-cli
 
 # A large generated database to try the app under load.
 large:

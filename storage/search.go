@@ -1,17 +1,22 @@
 package storage
 
 import (
+	"cmp"
 	"context"
+	"encoding/hex"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"lokalraad/model"
 )
 
-// ftsQuery turns what a user typed into an FTS5 query: every word must
+// ftsWords turns what a user typed into FTS5 phrases: every word must
 // occur, as a word or the start of one. Quotes and FTS5 operators typed by
 // the user are taken as plain text.
-func ftsQuery(s string) string {
+func ftsWords(s string) string {
 	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	for i, w := range words {
 		words[i] = `"` + w + `"*`
@@ -19,38 +24,325 @@ func ftsQuery(s string) string {
 	return strings.Join(words, " ")
 }
 
-// searchSources are the full-text indexes, each with how to show a hit.
+// councilToken is the one word the search indexes hold for a council in
+// their council column (see migration 010_search.sql): U+E000 and the id in
+// hex. No word a user types matches it: ftsWords splits words at U+E000.
+func councilToken(councilID string) string {
+	return "\uE000" + strings.ToLower(hex.EncodeToString([]byte(councilID)))
+}
+
+// searchSources are the full-text indexes, each with its text columns and
+// how to show a hit.
 var searchSources = []struct {
 	kind, fts, table, title, meeting string
+	cols                             []string // the text columns, after council
 }{
-	{"meeting", "meetings_fts", "meetings", "t.title", "t.id"},
-	{"item", "agenda_items_fts", "agenda_items", "t.title", "t.meeting_id"},
-	{"action", "action_items_fts", "action_items", "t.what", "t.meeting_id"},
-	{"project", "projects_fts", "projects", "t.title", "''"},
-	{"wish", "budget_wishes_fts", "budget_wishes", "t.title", "''"},
+	{"meeting", "meetings_fts", "meetings", "t.title", "t.id", []string{"title", "place"}},
+	{"item", "agenda_items_fts", "agenda_items", "t.title", "t.meeting_id", []string{"title", "background", "notes", "decision"}},
+	{"action", "action_items_fts", "action_items", "t.what", "t.meeting_id", []string{"what", "who"}},
+	{"project", "projects_fts", "projects", "t.title", "''", []string{"title", "description"}},
+	{"wish", "budget_wishes_fts", "budget_wishes", "t.title", "''", []string{"title", "justification", "answer_text"}},
+}
+
+// ranked is a hit before it is shown: which index, which row, its score.
+type ranked struct {
+	src   int
+	rowid int64
+	score float64
 }
 
 // Search finds meetings, agenda items (titles, background, minutes and
 // decisions), action items, projects and budget wishes of a council that
 // contain every word of query, best matches first, at most limit hits.
+//
+// It works in two steps. First each index is asked for the best limit rows
+// of the council alone: the council is a column of the index, matched with
+// the words, so other councils' rows are never ranked. Then only the hits
+// that are shown get their title and snippet.
 func (db *DB) Search(councilID, query string, limit int) ([]model.SearchHit, error) {
-	q := ftsQuery(query)
-	if q == "" {
+	words := ftsWords(query)
+	if words == "" || limit <= 0 {
 		return nil, nil
 	}
-	var parts []string
-	var args []any
-	for _, s := range searchSources {
-		parts = append(parts, "SELECT '"+s.kind+"', t.id, "+s.meeting+", "+s.title+", snippet("+s.fts+", -1, '«', '»', '…', 12), bm25("+s.fts+") AS score"+
-			" FROM "+s.fts+" JOIN "+s.table+" t ON t.rowid = "+s.fts+".rowid WHERE "+s.fts+" MATCH ? AND t.council_id = ?")
-		args = append(args, q, councilID)
+	ctx := context.Background()
+	council := `council : "` + councilToken(councilID) + `"`
+	var best []ranked
+	for i, s := range searchSources {
+		// bm25 weighs the council column 0: it matches every row alike.
+		weights := "0" + strings.Repeat(", 1", len(s.cols))
+		match := council + " AND (" + words + ")"
+		// The query is written into the SQL, not bound: a bound MATCH makes
+		// SQLite prepare the statement a second time on its first step.
+		rows, err := db.sql.QueryContext(ctx, "SELECT rowid, bm25("+s.fts+", "+weights+") AS score FROM "+s.fts+
+			" WHERE "+s.fts+" MATCH "+sqlString(match)+" ORDER BY score, rowid LIMIT "+strconv.Itoa(limit))
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			r := ranked{src: i}
+			if err := rows.Scan(&r.rowid, &r.score); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			best = append(best, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	sqlText := strings.Join(parts, " UNION ALL ") + " ORDER BY score LIMIT ?"
-	args = append(args, limit)
-	return list(context.Background(), db.sql, func(s scanner) (model.SearchHit, error) {
-		var h model.SearchHit
-		var score float64
-		err := s.Scan(&h.Kind, &h.ID, &h.MeetingID, &h.Title, &h.Snippet, &score)
-		return h, err
-	}, sqlText, args...)
+	slices.SortFunc(best, func(a, b ranked) int {
+		switch {
+		case a.score < b.score:
+			return -1
+		case a.score > b.score:
+			return 1
+		case a.src != b.src:
+			return a.src - b.src
+		}
+		return cmp.Compare(a.rowid, b.rowid)
+	})
+	best = best[:min(len(best), limit)]
+
+	// The shown hits, by index: their rows, and a snippet cut here from
+	// the texts (FTS5's snippet() costs as much again as the search).
+	type key struct {
+		src   int
+		rowid int64
+	}
+	found := make(map[key]model.SearchHit, len(best))
+	terms := searchTerms(query)
+	for i, s := range searchSources {
+		var ids []string
+		for _, r := range best {
+			if r.src == i {
+				ids = append(ids, strconv.FormatInt(r.rowid, 10))
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		rows, err := db.sql.QueryContext(ctx, "SELECT t.rowid, t.id, "+s.meeting+", "+s.title+", t."+strings.Join(s.cols, ", t.")+
+			" FROM "+s.table+" t WHERE t.rowid IN ("+strings.Join(ids, ",")+") AND t.council_id = ?", councilID)
+		if err != nil {
+			return nil, err
+		}
+		texts := make([]string, len(s.cols))
+		dest := make([]any, 4+len(s.cols))
+		for rows.Next() {
+			var rowid int64
+			h := model.SearchHit{Kind: s.kind}
+			dest[0], dest[1], dest[2], dest[3] = &rowid, &h.ID, &h.MeetingID, &h.Title
+			for j := range texts {
+				dest[4+j] = &texts[j]
+			}
+			if err := rows.Scan(dest...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			h.Snippet = snippet(texts, terms, snippetWords)
+			found[key{i, rowid}] = h
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	hits := make([]model.SearchHit, 0, len(best))
+	for _, r := range best {
+		// A row deleted between the two steps is left out (and a row of
+		// another council, which the index's council word rules out, would
+		// be).
+		if h, ok := found[key{r.src, r.rowid}]; ok {
+			hits = append(hits, h)
+		}
+	}
+	return hits, nil
+}
+
+// sqlString quotes s as an SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// searchTerms are the words of a query as the index compares them: lower
+// case, each matching any word that starts with it.
+func searchTerms(query string) []string {
+	words := strings.FieldsFunc(query, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for i, w := range words {
+		words[i] = strings.ToLower(w)
+	}
+	return words
+}
+
+// snippetWords is how many words a snippet shows.
+const snippetWords = 12
+
+// token is a word of a text: where it is, and which term it matches (-1:
+// none).
+type token struct {
+	start, end int
+	term       int
+	sentence   bool // the first word of a sentence (or of the text)
+}
+
+// tokens splits text into words the way the index's tokenizer does
+// (runs of letters, digits and private-use characters), marking those that
+// match a term. out is reused.
+func tokens(out []token, text string, terms []string) []token {
+	out = out[:0]
+	sentence := true
+	start := -1
+	for i, r := range text {
+		word := isWordRune(r)
+		switch {
+		case word && start < 0:
+			start = i
+		case !word && start >= 0:
+			out = append(out, token{start: start, end: i, term: matchTerm(text[start:i], terms), sentence: sentence})
+			sentence, start = false, -1
+		}
+		if r == '.' || r == ':' {
+			sentence = true
+		}
+	}
+	if start >= 0 {
+		out = append(out, token{start: start, end: len(text), term: matchTerm(text[start:], terms), sentence: sentence})
+	}
+	return out
+}
+
+// isWordRune tells the characters of words from those between them, as
+// the unicode61 tokenizer does: letters, numbers and private-use
+// characters.
+func isWordRune(r rune) bool {
+	if r < 0x80 {
+		return 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
+}
+
+// matchTerm is the first term that word starts with, ignoring case, or -1.
+func matchTerm(word string, terms []string) int {
+	c := word[0]
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+next:
+	for i, term := range terms {
+		if c < 0x80 && c != term[0] {
+			continue // a quick no for most words
+		}
+		w := word
+		for _, tr := range term {
+			r, n := utf8.DecodeRuneInString(w)
+			if n == 0 || unicode.ToLower(r) != tr {
+				continue next
+			}
+			w = w[n:]
+		}
+		return i
+	}
+	return -1
+}
+
+// snippet quotes the best n words of texts (the columns of a hit) with the
+// words that match terms marked «so», and … where text is left out. It
+// chooses as FTS5's snippet() does: the column and stretch of words with
+// the most different terms, then the most matches, preferring a stretch that
+// starts a sentence, and centres the matches in it.
+func snippet(texts []string, terms []string, n int) string {
+	bestScore, bestCol, bestStart := -1, 0, 0
+	var bestToks []token
+	seen := make([]bool, len(terms))
+	// score is what the words from pos to pos+n-1 are worth, and where a
+	// stretch of n words would start to centre them.
+	score := func(toks []token, pos int) (int, int) {
+		clear(seen)
+		s, first, last := 0, -1, 0
+		for i := pos; i < min(pos+n, len(toks)); i++ {
+			t := toks[i].term
+			if t < 0 {
+				continue
+			}
+			if seen[t] {
+				s++
+			} else {
+				s += 1000
+				seen[t] = true
+			}
+			if first < 0 {
+				first = i
+			}
+			last = i + 1
+		}
+		adj := first - (n-(last-first))/2
+		adj = max(min(adj, len(toks)-n), 0)
+		return s, adj
+	}
+	var buf []token // reused while no column's words are kept as the best
+	for c, text := range texts {
+		toks := tokens(buf, text, terms)
+		buf = toks
+		sentence := -1 // the last sentence start seen
+		for i, t := range toks {
+			if t.sentence {
+				sentence = i
+			}
+			if t.term < 0 {
+				continue
+			}
+			if s, adj := score(toks, i); s > bestScore {
+				bestScore, bestCol, bestStart, bestToks = s, c, adj, toks
+				buf = nil // toks is kept
+			}
+			if sentence >= 0 && sentence < i && len(toks) > n {
+				s, _ := score(toks, sentence)
+				if sentence == 0 {
+					s += 120
+				} else {
+					s += 100
+				}
+				if s > bestScore {
+					bestScore, bestCol, bestStart, bestToks = s, c, sentence, toks
+					buf = nil
+				}
+			}
+		}
+	}
+	if bestScore < 0 {
+		// No word matched here (the index matched after all): the start of
+		// the first text that has words.
+		for c, text := range texts {
+			if toks := tokens(nil, text, terms); len(toks) > 0 {
+				bestCol, bestStart, bestToks = c, 0, toks
+				break
+			}
+		}
+	}
+	if len(bestToks) == 0 {
+		return ""
+	}
+	text, toks := texts[bestCol], bestToks
+	end := min(bestStart+n, len(toks))
+	var sb strings.Builder
+	if bestStart > 0 {
+		sb.WriteString("…")
+	}
+	from := toks[bestStart].start
+	for _, t := range toks[bestStart:end] {
+		if t.term < 0 {
+			continue
+		}
+		sb.WriteString(text[from:t.start])
+		sb.WriteString("«")
+		sb.WriteString(text[t.start:t.end])
+		sb.WriteString("»")
+		from = t.end
+	}
+	if end < len(toks) {
+		sb.WriteString(text[from:toks[end-1].end])
+		sb.WriteString("…")
+	} else {
+		sb.WriteString(text[from:])
+	}
+	return sb.String()
 }

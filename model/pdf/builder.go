@@ -116,11 +116,10 @@ func newDoc(l model.Lang, now time.Time, council, title string, draft bool) *doc
 	f.SetAuthor(b.council, true)
 	f.SetCreator("Lokalråd", true)
 	f.SetProducer("Lokalråd", true)
-	// The fonts come before AliasNbPages: gofpdf then keeps the digits in
-	// the font subset, which the page count replacing {nb} needs.
+	// The regular font comes before AliasNbPages, as the footer's page
+	// count needs; bold and oblique are added when first used (see font),
+	// so a document embeds only the fonts it prints with.
 	f.AddUTF8FontFromBytes(family, "", assets.FontRegular)
-	f.AddUTF8FontFromBytes(family, "B", assets.FontBold)
-	f.AddUTF8FontFromBytes(family, "I", assets.FontItalic)
 	f.SetMargins(marginL, marginT, marginR)
 	f.SetAutoPageBreak(false, marginB)
 	f.AliasNbPages("{nb}")
@@ -134,7 +133,15 @@ func newDoc(l model.Lang, now time.Time, council, title string, draft bool) *doc
 func (b *doc) t(key string) string { return tr(b.lang, key) }
 
 // font sets the font; style is "", "B" or "I".
-func (b *doc) font(style string, pt float64) { b.f.SetFont(family, style, pt) }
+func (b *doc) font(style string, pt float64) {
+	switch style {
+	case "B":
+		b.f.AddUTF8FontFromBytes(family, "B", assets.FontBold) // once; then a map lookup
+	case "I":
+		b.f.AddUTF8FontFromBytes(family, "I", assets.FontItalic)
+	}
+	b.f.SetFont(family, style, pt)
+}
 
 func (b *doc) grey(level int) { b.f.SetTextColor(level, level, level) }
 

@@ -18,6 +18,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/jung-kurt/gofpdf"
+
+	"lokalraad/assets"
 	"lokalraad/model"
 )
 
@@ -113,4 +116,15 @@ func NoteSheet(w io.Writer, d *model.CouncilData, meetingID string, o Options) e
 		return err
 	}
 	return noteSheet(w, d, m, o)
+}
+
+// Preload parses the fonts the documents embed, once a process, so that
+// the first document need not: a command line export calls it in a
+// goroutine while it reads the database. Documents never wait for it and
+// are the same with or without it.
+func Preload() {
+	f := gofpdf.New("P", "mm", "A4", "")
+	f.AddUTF8FontFromBytes(family, "", assets.FontRegular)
+	f.AddUTF8FontFromBytes(family, "B", assets.FontBold)
+	f.AddUTF8FontFromBytes(family, "I", assets.FontItalic)
 }

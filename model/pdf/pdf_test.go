@@ -366,6 +366,20 @@ func TestAwkwardText(t *testing.T) {
 	}
 }
 
+// BenchmarkPacket is the packet of the test council's November meeting (4
+// pages): about what `lokalraad export packet` writes for the demo council.
+func BenchmarkPacket(b *testing.B) {
+	d := fixture()
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := Packet(&buf, d, "nov", o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len())/1024, "KiB/doc")
+}
+
 func BenchmarkPacket20Items(b *testing.B) {
 	d := bigFixture(20)
 	var buf bytes.Buffer
