@@ -25,7 +25,7 @@ func ftsWords(s string) string {
 }
 
 // councilToken is the one word the search indexes hold for a council in
-// their council column (see migration 010_search.sql): U+E000 and the id in
+// their council column (see migration 007_search.sql): U+E000 and the id in
 // hex. No word a user types matches it: ftsWords splits words at U+E000.
 func councilToken(councilID string) string {
 	return "\uE000" + strings.ToLower(hex.EncodeToString([]byte(councilID)))

@@ -16,15 +16,15 @@ func TestSearchOnlyChosenCouncil(t *testing.T) {
 	db, _ := openTemp(t)
 	a := newCouncil(t, db)
 	b := model.Council{Name: "Tølløse Lokalråd"}
-	must(t, db.SaveCouncil(&b))
+	must(t, db.SaveCouncil(model.Council{}, &b))
 	mine := map[string]bool{}
 	for i, c := range []model.Council{a, b, b, b} {
 		m := newMeeting(t, db, c.ID, fixedNow.AddDate(0, i, 0))
 		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter ved søen", Kind: model.ItemDecision,
 			Notes: strings.Repeat("shelter ", i+1)}
-		must(t, db.SaveAgendaItem(&it))
+		must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
 		p := model.Project{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectIdea}
-		must(t, db.SaveProject(&p))
+		must(t, db.SaveProject(model.Project{}, &p))
 		if c.ID == a.ID {
 			mine[it.ID], mine[p.ID] = true, true
 		}
@@ -63,9 +63,9 @@ func TestSearchPrefixesAndDanishLetters(t *testing.T) {
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Æblehaven og Østerparken", Kind: model.ItemDecision,
 		Background: "Lang indledning om noget helt andet, som fylder mere end et uddrag. Grundejerforeningen ved Åløkken er positiv.",
 		Decision:   "Søren Ærø Åkjær indhenter tilbud på bænke."}
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
 	other := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Soveby og aeble", Kind: model.ItemInformation}
-	must(t, db.SaveAgendaItem(&other))
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &other))
 
 	cases := []struct {
 		query, want, snippet string
@@ -95,7 +95,7 @@ func TestSearchPrefixesAndDanishLetters(t *testing.T) {
 	}
 	// A text edited away is no longer found; the new one is.
 	it.Title = "Frugthaven"
-	must(t, db.SaveAgendaItem(&it))
+	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
 	if hits, _ := db.Search(c.ID, "æblehave", 10); len(hits) != 0 {
 		t.Errorf("old title still found: %+v", hits)
 	}
