@@ -58,7 +58,10 @@ func (db *DB) admit(ctx context.Context, tx *sql.Tx, fresh []Change) error {
 	if on, _ := ctx.Value(admitKey{}).(bool); !on {
 		return nil
 	}
-	lc := &lockCache{approved: map[string]bool{}, meetings: map[string][]string{}}
+	lc := &lockCache{approved: map[string]bool{}, meetings: map[string][]string{}, fresh: map[string]bool{}}
+	for _, c := range fresh {
+		lc.fresh[c.ID()] = true
+	}
 	for _, c := range fresh {
 		var err error
 		switch {
@@ -66,15 +69,18 @@ func (db *DB) admit(ctx context.Context, tx *sql.Tx, fresh []Change) error {
 		case c.Table == scrubTable:
 			err = checkScrubOp(ctx, tx, c)
 		case c.Field == "":
-			// A delete. Deleting a meeting deletes its items, approved or
-			// not, as DeleteMeeting does locally.
+			// A delete of approved minutes (the meeting, or an item of it)
+			// is refused, as it is locally: reopen first.
+			if maybe, lerr := lc.mayBeLocked(ctx, tx, c); lerr != nil || maybe {
+				err = errors.Join(lerr, lc.checkLocked(ctx, tx, c))
+			}
 		default:
 			if ferr := model.CheckField(c.Table, c.Field, c.Value); ferr != nil {
 				err = fmt.Errorf("%w: %s: %w", ErrRefused, rowLabel(ctx, tx, c.Table, c.Row), ferr)
 				break
 			}
 			if maybe, lerr := lc.mayBeLocked(ctx, tx, c); lerr != nil || maybe {
-				err = errors.Join(lerr, checkLocked(ctx, tx, c))
+				err = errors.Join(lerr, lc.checkLocked(ctx, tx, c))
 			}
 		}
 		if err != nil {
@@ -151,7 +157,13 @@ func savedWithStatus(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
 	for _, step := range []int{-1, 1} {
 		for i, seq := at+step, c.Seq+int64(step); i >= 0 && i < len(near) && near[i].Seq == seq && sameRow(near[i]); i, seq = i+step, seq+int64(step) {
 			if near[i].Field == "status" {
-				return true, nil
+				// Only a save that changes the status (approving,
+				// reopening): "godkendt" sent again is no such save.
+				prev, ok, err := lastBefore(ctx, tx, near[i].Table, near[i].Row, "status", near[i])
+				if err != nil {
+					return false, err
+				}
+				return !ok || !sameValue(prev.Value, near[i].Value), nil
 			}
 		}
 	}
@@ -163,6 +175,26 @@ func savedWithStatus(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
 type lockCache struct {
 	approved map[string]bool     // meeting id → some op approved it
 	meetings map[string][]string // item id → every meeting it was on
+	fresh    map[string]bool     // the batch's op ids
+}
+
+// approvedSince tells whether this replica held, before the batch, an
+// approval of the meeting that sorts after op c: c is then an edit of
+// minutes approved since, however its author stamped it (a backdated
+// edit, or one made offline before the approval that arrives after it),
+// and is refused like any edit of approved minutes.
+func (lc *lockCache) approvedSince(ctx context.Context, tx *sql.Tx, meeting string, c Change) (bool, error) {
+	ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE NOT "+before+" AND tbl = ?3 AND row_id = ?4 AND field = 'status' AND value = ?5",
+		c.HLC, c.Device, meetingsT.name, meeting, string(model.MeetingApproved))
+	if err != nil {
+		return false, err
+	}
+	for _, o := range ops {
+		if !lc.fresh[o.ID()] && o.ID() != c.ID() {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (lc *lockCache) mayBeLocked(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
@@ -207,8 +239,9 @@ func (lc *lockCache) mayBeLocked(ctx context.Context, tx *sql.Tx, c Change) (boo
 	return false, nil
 }
 
-// checkLocked refuses an edit of approved minutes that is not an erasure.
-func checkLocked(ctx context.Context, tx *sql.Tx, c Change) error {
+// checkLocked refuses an edit or delete of approved minutes that is not
+// an erasure.
+func (lc *lockCache) checkLocked(ctx context.Context, tx *sql.Tx, c Change) error {
 	var meetings []string
 	switch c.Table {
 	case meetingsT.name:
@@ -235,7 +268,22 @@ func checkLocked(ctx context.Context, tx *sql.Tx, c Change) error {
 			return err
 		}
 		if !locked {
+			if same, err := savedWithStatus(ctx, tx, c); err != nil || same {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if locked, err = lc.approvedSince(ctx, tx, m, c); err != nil {
+				return err
+			}
+		}
+		if !locked {
 			continue
+		}
+		if c.Field == "" {
+			return fmt.Errorf("%w: %w: %s kan kun slettes, når mødet er genåbnet",
+				ErrRefused, ErrLocked, rowLabel(ctx, tx, c.Table, c.Row))
 		}
 		prev, err := valueBefore(ctx, tx, c)
 		if err != nil {

@@ -387,6 +387,13 @@ func (db *DB) SaveMeeting(loaded model.Meeting, m *model.Meeting) error {
 // agreed at it.
 func (db *DB) DeleteMeeting(id string) error {
 	return db.write(context.Background(), func(w *writer) error {
+		// Approved minutes are deleted only after reopening, here as at
+		// the server (admit.go).
+		if err := w.checkUnlocked(id); errors.Is(err, ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
 		if err := w.removeAll(actionsT.name, "SELECT id FROM action_items WHERE meeting_id = ?", id); err != nil {
 			return err
 		}

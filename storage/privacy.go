@@ -210,11 +210,18 @@ func (db *DB) rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change
 				return nil, err
 			}
 			// This device's own ops always carry a signature of their value
-			// (others' keep their author's; see VerifyOps).
+			// (others' keep their author's; see VerifyOps), and the hub
+			// endorses what it erased, so that a laptop new to the op takes
+			// it from a bundle.
 			if err := db.resignWhere(ctx, tx, "device = ? AND seq = ?", dev, seq); err != nil {
 				return nil, err
 			}
 			c.Value = v
+			if dev != db.device && db.isHub() {
+				if err := db.endorse(ctx, tx, c); err != nil {
+					return nil, err
+				}
+			}
 			out = append(out, c)
 		}
 	}
