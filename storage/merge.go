@@ -8,8 +8,9 @@ package storage
 // version vector of that field on the device that wrote it (for every
 // device, the highest sequence number of that device's ops of the field it
 // held); a delete's context is the same for every op of the row. An op has
-// always seen the earlier ops of its own device. Ops are replayed in
-// (HLC, device) order.
+// seen exactly the ops its context names (an op of an older version, the
+// earlier ops of its own device too). Ops are replayed in (HLC, device)
+// order.
 //
 // Invariants, and the test that checks each:
 //
@@ -212,12 +213,14 @@ type replayer struct {
 // saw tells whether op i had seen op j (j before i in replay order).
 func (r *replayer) saw(i, j int) bool {
 	a, b := r.ops[i], r.ops[j]
-	if a.v.device == b.v.device && b.seq < a.seq {
-		return true // a device has seen its own earlier ops
-	}
 	c := r.ctx[i]
 	if c.vv != nil {
+		// Exactly what it names: an editor left open on this device while
+		// another edit of the field was saved here had not seen that one.
 		return c.vv[b.v.device] >= b.seq
+	}
+	if a.v.device == b.v.device && b.seq < a.seq {
+		return true // an older op: it had seen its own device's earlier ops
 	}
 	if c.legacy != "" {
 		k, ok := r.pos[c.legacy]
@@ -318,8 +321,8 @@ func sequential(prior []fieldOp, fresh []fieldOp) bool {
 			return false
 		}
 		for d, s := range held {
-			if d == o.v.device {
-				continue
+			if ctx.vv == nil && d == o.v.device {
+				continue // an older op, with its device's earlier ops
 			}
 			if ctx.vv[d] < s {
 				return false

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -105,6 +106,7 @@ func (w *writer) put(r record) (bool, error) {
 	}
 	err := w.tx.QueryRowContext(w.ctx, "SELECT council_id, "+strings.Join(names, ", ")+" FROM "+r.table+" WHERE id = ?", r.id).Scan(ptrs...)
 	var changed []field
+	var stale map[string]string // field → the context the editor had loaded
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		cols := append([]string{"id", "council_id"}, names...)
@@ -132,7 +134,23 @@ func (w *writer) put(r record) (bool, error) {
 		var args []any
 		for i, f := range r.fields {
 			if r.orig != nil {
-				f.value = rebase(r.table, f.name, r.orig[i], f.value, cur[i+1])
+				have := textOf(cur[i+1])
+				if !sameValue(have, f.value) && !sameValue(have, r.orig[i]) && !sameValue(r.orig[i], f.value) {
+					// Changed here and, since the editor loaded it, by a
+					// sync: the edit is logged with what the editor had
+					// seen, and the merge rule decides (see stale below).
+					if ctx, ok, err := w.loadedContext(r.table, r.id, f.name, r.orig[i]); err != nil {
+						return false, err
+					} else if ok {
+						if stale == nil {
+							stale = map[string]string{}
+						}
+						stale[f.name] = ctx
+					}
+				}
+				if _, ok := stale[f.name]; !ok {
+					f.value = rebase(r.table, f.name, r.orig[i], f.value, cur[i+1])
+				}
 				r.fields[i].value = f.value
 			}
 			if !sameValue(cur[i+1], f.value) {
@@ -149,12 +167,60 @@ func (w *writer) put(r record) (bool, error) {
 			return false, fmt.Errorf("gem i %s: %w", r.table, err)
 		}
 	}
+	replay := map[fieldKey]bool{}
 	for _, f := range changed {
-		if err := w.log(r.table, r.id, r.council, f.name, f.value); err != nil {
+		base, isStale := stale[f.name]
+		if !isStale {
+			if err := w.log(r.table, r.id, r.council, f.name, f.value); err != nil {
+				return false, err
+			}
+			continue
+		}
+		if err := w.logOn(r.table, r.id, r.council, f.name, f.value, base); err != nil {
+			return false, err
+		}
+		replay[fieldKey{r.table, r.id, f.name}] = true
+	}
+	if len(replay) > 0 {
+		// The field holds what the merge rule makes of the stale edit and
+		// what came meanwhile: merged lines, or the later value with the
+		// other kept as a conflict. Nothing is dropped without a trace.
+		if err := w.db.refreshFields(w.ctx, w.tx, r.council, replay); err != nil {
 			return false, err
 		}
 	}
 	return true, nil
+}
+
+// loadedContext finds what an editor had seen of a field when it loaded
+// the value orig: the ops this replica held then, which are the field's
+// ops up to some point in the order they arrived here (the change log's
+// rowid), taking the latest point whose replay is orig. It reports false
+// when none is (the editor's value came from elsewhere); the caller then
+// merges as before (rebase).
+func (w *writer) loadedContext(table, id, name string, orig any) (string, bool, error) {
+	ops, err := list(w.ctx, w.tx, func(s scanner) (fieldOp, error) {
+		var o fieldOp
+		err := s.Scan(&o.v.hlc, &o.v.device, &o.seq, &o.base, &o.value)
+		o.value = textOf(o.value)
+		return o, err
+	}, "SELECT hlc, device, seq, base, value FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY rowid", table, id, name)
+	if err != nil {
+		return "", false, err
+	}
+	rule := ruleOf(table, name)
+	for k := len(ops); k >= 1 && k >= len(ops)-50; k-- {
+		held := append([]fieldOp(nil), ops[:k]...)
+		sort.Slice(held, func(i, j int) bool { return held[j].v.after(held[i].v) })
+		if sameValue(replayField(held, rule).value, orig) {
+			vv := map[string]int64{}
+			for _, o := range held {
+				vv[o.v.device] = max(vv[o.v.device], o.seq)
+			}
+			return encodeContext(vv), true, nil
+		}
+	}
+	return "", false, nil
 }
 
 // remove deletes a row and leaves a tombstone. Removing a row that is not
@@ -199,6 +265,22 @@ func (w *writer) log(table, id, council, name string, value any) error {
 		base = encodeContext(vv)
 		w.after(latest)
 	}
+	return w.insertOp(table, id, council, name, value, base)
+}
+
+// logOn is log with the op's context given: what its author had seen. The
+// op still sorts after every op of the field held here.
+func (w *writer) logOn(table, id, council, name string, value any, base string) error {
+	_, latest, err := heldContext(w.ctx, w.tx, table, id, &name)
+	if err != nil {
+		return err
+	}
+	w.after(latest)
+	return w.insertOp(table, id, council, name, value, base)
+}
+
+// insertOp appends the op and makes it the field's version.
+func (w *writer) insertOp(table, id, council, name string, value any, base string) error {
 	seq, hlc := w.tick()
 	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		w.device, seq, hlc, table, id, council, name, value, base, w.sign(seq, hlc, table, id, council, name, value, base)); err != nil {

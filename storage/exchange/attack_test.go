@@ -1,0 +1,366 @@
+package exchange
+
+// Adversarial review of issue 8 (trust). Each TestAttack… reproduces a way
+// the integrated code still fails; it fails while the hole is open.
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// scrubForgery: council laptop b forges an op in laptop a's name (an op id
+// a never wrote, any text field of their council) and makes it pass the
+// signature check by sending, in the same bundle, an erasure op of its own
+// that "names" that op id with exactly the forged value. VerifyOps accepts
+// a badly signed op whenever a verified erasure names it with its value,
+// and checkScrubOp accepts the erasure because held == erased once the
+// forged op is in the batch.
+func scrubForgery(t *testing.T) (h *hub, a, b *storage.DB, council string, it model.AgendaItem, file []byte) {
+	h = newHub(t)
+	council = h.council(t, "Jyderup Lokalråd")
+	a = h.laptop(t, "a", council, 0)
+	b = h.laptop(t, "b", council, time.Second)
+	syncOK(t, a)
+	syncOK(t, b)
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour)}
+	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	it = model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Decision: "Shelteret bygges."}
+	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	syncOK(t, a)
+	syncOK(t, b)
+
+	victim := forged(t, a, 50, "agenda_items", it.ID, council, "decision", "Shelteret bygges ikke. Formanden træder tilbage.")
+	storage.SignChange(&victim, keyOf(t, b)) // any non-empty signature
+	body, _ := json.Marshal(map[string]string{victim.ID(): victim.Value.(string)})
+	scrub := forged(t, b, 1, "sync_scrub", "scrub-x", council, "ops", string(body))
+	var buf bytes.Buffer
+	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{scrub, victim}))
+	return h, a, b, council, it, buf.Bytes()
+}
+
+func TestAttackScrubJustifiesForgedOpAtHub(t *testing.T) {
+	h, a, _, _, it, file := scrubForgery(t)
+	_, _, err := HubImportBundle(bytes.NewReader(file), h.db, now, 48*time.Hour)
+	got, _ := h.db.AgendaItem(it.ID)
+	if err == nil || got.Decision != it.Decision {
+		t.Errorf("hub took an op forged in %s's name: import err=%v, decision now %q", a.DeviceID(), err, got.Decision)
+	}
+	syncOK(t, a)
+	if got, _ := a.AgendaItem(it.ID); got.Decision != it.Decision {
+		t.Errorf("the forged decision reached its claimed author's own laptop: %q", got.Decision)
+	}
+}
+
+func TestAttackScrubJustifiesForgedOpOnLaptop(t *testing.T) {
+	h, _, _, council, it, file := scrubForgery(t)
+	c := h.laptop(t, "c", council, 0)
+	syncOK(t, c)
+	_, _, err := ImportBundle(bytes.NewReader(file), c)
+	if got, _ := c.AgendaItem(it.ID); err == nil || got.Decision != it.Decision {
+		t.Errorf("laptop took an op forged in another member's name: import err=%v, decision now %q", err, got.Decision)
+	}
+}
+
+// deviceOf finds the registry entry of a laptop at the hub.
+func deviceOf(t *testing.T, h *hub, db *storage.DB) storage.Device {
+	t.Helper()
+	d, err := h.db.DeviceByReplica(db.DeviceID())
+	ok(t, err)
+	return d
+}
+
+
+
+// Finding 7 again: a council device un-answers a wish with two status ops
+// in one push. op1 is blind (base "", stamped after the answer), so it
+// loses to "besvaret" and passes AuthorizeStatus. op2 names the answer in
+// its context (so the merge rule lets it replace "besvaret") and also has
+// op1 before it; AuthorizeStatus takes as "what it saw" the op that sorts
+// last among those it saw, which is op1 ("klar"), not the answer.
+func TestAttackStatusUnansweredByTwoOps(t *testing.T) {
+	h, a, council, w, push := answeredWish(t)
+	st, err := h.db.FieldOps("budget_wishes", w.ID, "status")
+	ok(t, err)
+	op1 := forged(t, a, 1, "budget_wishes", w.ID, council, "status", string(model.WishReady))
+	op2 := forged(t, a, 2, "budget_wishes", w.ID, council, "status", string(model.WishSubmitted))
+	op2.Base = storage.BaseOn(append(append([]storage.Change{}, st...), op1))
+	err = push([]storage.Change{op1, op2})
+	t.Logf("push: %v", err)
+	if got := hubWish(t, h, council); got.Status != model.WishAnswered {
+		t.Errorf("a council device moved an answered wish to %q (push err=%v)", got.Status, err)
+	}
+}
+
+
+
+
+
+// Locked minutes are judged "as of" the op's place in replay order, which
+// its author chooses: a council device stamps an edit of an approved
+// decision just before the approval (a clock in the past is never
+// refused). The hub takes it as an edit of open minutes; in replay it is
+// the decision's latest op, so the approved decision changes on every
+// replica, with no reopening.
+func TestAttackBackdatedEditOfApprovedMinutes(t *testing.T) {
+	h, a, b, m, it := lockedMinutes(t)
+	council := m.CouncilID
+	st, err := h.db.FieldOps("meetings", m.ID, "status")
+	ok(t, err)
+	var approved storage.Change
+	for _, o := range st {
+		if o.Value == string(model.MeetingApproved) {
+			approved = o
+		}
+	}
+	dec, err := h.db.FieldOps("agenda_items", it.ID, "decision")
+	ok(t, err)
+	evil := forged(t, b, 1, "agenda_items", it.ID, council, "decision", "Shelteret bygges ikke.")
+	evil.HLC = approved.HLC - 1
+	evil.Base = storage.BaseOn(dec)
+	err = pusher(t, h, b)([]storage.Change{evil})
+	syncOK(t, a)
+	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a} {
+		if got, _ := db.AgendaItem(it.ID); got.Decision != it.Decision {
+			t.Errorf("%s: approved decision changed without reopening (push err=%v): %q", name, err, got.Decision)
+		}
+	}
+}
+
+
+
+
+
+
+// The erasure-justified forgery (TestAttackScrubJustifiesForgedOpAtHub)
+// in the municipality's name: a council device forges a new announcement
+// row, written by the staff device, in its own council's id. The forged
+// ops pass the signature check on the erasure's word; the author is a
+// staff device, so no rule on the municipality's fields applies. The hub
+// takes it, and every laptop of the council shows "the municipality's"
+// announcement. HELD: applyOps refuses a municipal table's row in a
+// council's id ("kommunens data hører til kommunen").
+func TestAttackScrubForgesStaffAnnouncement(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	staff := h.laptop(t, "staff", "", 0)
+	b := h.laptop(t, "b", council, 0)
+	c := h.laptop(t, "c", council, 0)
+	syncOK(t, staff)
+	syncOK(t, b)
+	var fakes []storage.Change
+	names := map[string]string{}
+	for i, f := range [][2]string{{"title", "Alle puljer er lukket i 2027"}, {"text", "Send ingen ansøgninger. Venlig hilsen kommunen"}, {"date", "2026-11-26"}} {
+		x := storage.Change{Device: staff.DeviceID(), Seq: int64(500 + i), HLC: now.UnixMilli() << 16, Table: "announcements", Row: "forfalsket",
+			Council: council, Field: f[0], Value: f[1], Sig: "x"}
+		fakes = append(fakes, x)
+		names[x.ID()] = f[1]
+	}
+	body, _ := json.Marshal(names)
+	scrub := forged(t, b, 1, "sync_scrub", "scrub-y", council, "ops", string(body))
+	var buf bytes.Buffer
+	ok(t, writeBundleOf(t, &buf, b, council, append([]storage.Change{scrub}, fakes...)))
+	_, _, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
+	t.Logf("import: %v", err)
+	syncOK(t, c)
+	as, _ := c.Announcements()
+	for _, a := range as {
+		t.Errorf("a council device forged an announcement in the staff's name (import err=%v): %+v", err, a)
+	}
+}
+
+// The erasure-justified forgery, aimed at the victim's next op id: the
+// hub holds the forged op under a's next number, and a's pull leaves out
+// its own ops, so a never sees it. When a makes its real edit under that
+// number, the hub refuses it as an op id reused for another edit, and
+// since a push refusal stops the sync before the pull, a fails every sync
+// forever: one bundle from a fellow member cuts a laptop off, and every
+// other replica shows the forged title in a's name.
+func TestAttackScrubForgeryEatsVictimsNextEdit(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	b := h.laptop(t, "b", council, time.Second)
+	syncOK(t, a)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	syncOK(t, a)
+	syncOK(t, b)
+	victim := forged(t, a, 1, "budget_wishes", w.ID, council, "title", "Nedlæg cykelstien")
+	victim.Sig = "x"
+	body, _ := json.Marshal(map[string]string{victim.ID(): victim.Value.(string)})
+	scrub := forged(t, b, 1, "sync_scrub", "scrub-z", council, "ops", string(body))
+	var buf bytes.Buffer
+	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{scrub, victim}))
+	_, _, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
+	t.Logf("forged import: %v", err)
+	// a's real next edit, of the same field.
+	ws, _ := a.BudgetWishes(council, 0)
+	nw := ws[0]
+	nw.Title = "Cykelsti langs søen"
+	ok(t, a.SaveBudgetWish(ws[0], &nw))
+	_, serr := Sync(t.Context(), a, "")
+	hw := hubWish(t, h, council)
+	aw, _ := a.BudgetWishes(council, 0)
+	if hw.Title != "Cykelsti langs søen" || serr != nil {
+		t.Errorf("a's own edit was discarded at the hub: hub %q, a %q (a's sync err=%v)", hw.Title, aw[0].Title, serr)
+	}
+}
+
+
+// stripKeys removes the key directory from a bundle's header.
+func stripKeys(t *testing.T, file []byte) []byte {
+	zr, err := gzip.NewReader(bytes.NewReader(file))
+	ok(t, err)
+	var f bundleFile
+	ok(t, json.NewDecoder(zr).Decode(&f))
+	f.Header.Keys = nil
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	ok(t, json.NewEncoder(zw).Encode(f))
+	ok(t, zw.Close())
+	return out.Bytes()
+}
+
+
+
+
+// Attacks that held (kept as regression tests): a push carrying another
+// device's op, enrolment with the hub's replica id or a used one, seq and
+// clock out of range, an op of another council in a bundle header's
+// council, and a directory signed by a strange hub on an enrolled laptop.
+func TestAttackHeldBasics(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	other := h.council(t, "Tølløse")
+	a := h.laptop(t, "a", council, 0)
+	b := h.laptop(t, "b", council, 0)
+	syncOK(t, a)
+	syncOK(t, b)
+	hlc := now.UnixMilli() << 16
+	op := func(dev *storage.DB, seq, hlc int64, council string) storage.Change {
+		c := storage.Change{Device: dev.DeviceID(), Seq: seq, HLC: hlc, Table: "members", Row: fmt.Sprint("m", seq), Council: council, Field: "name", Value: "Navn"}
+		storage.SignChange(&c, keyOf(t, dev))
+		return c
+	}
+	for name, ops := range map[string][]storage.Change{
+		"another device's op": {op(b, 900, hlc, council)},
+		"seq beyond MaxSeq":   {op(a, storage.MaxSeq+1, hlc, council)},
+		"hlc beyond MaxHLC":   {op(a, 901, storage.MaxHLC+1, council)},
+		"a year ahead":        {op(a, 902, now.AddDate(1, 0, 0).UnixMilli()<<16, council)},
+		"another council":     {op(a, 903, hlc, other)},
+	} {
+		if err := rawPush(t, h, a, ops); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	for name, replica := range map[string]string{"the hub's id": h.db.DeviceID(), "b's id": b.DeviceID()} {
+		_, _, err := h.db.EnrollDevice(h.code(t, council), replica, a.PublicKey())
+		if err == nil {
+			t.Errorf("enrolment with %s accepted", name)
+		}
+	}
+	// A directory signed by another hub, on an enrolled laptop.
+	fake := newHub(t)
+	dir, err := fake.db.HubDirectory("")
+	ok(t, err)
+	if err := a.AcceptKeyDirectory(dir); err == nil {
+		t.Error("an enrolled laptop accepted another hub's key directory")
+	}
+}
+
+// The device secret and signing key stay out of the database file and
+// its backups (held): neither the token's secret nor the key's seed is
+// anywhere in a backup's bytes, nor in the live database file or its WAL.
+func TestAttackSecretsNotInBackupBytes(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	token, _ := a.Meta(storage.MetaToken)
+	_, secret, _ := strings.Cut(token, ".")
+	seed := keyOf(t, a).Seed()
+	backup := t.TempDir() + "/b.db"
+	ok(t, a.Backup(backup))
+	for _, p := range []string{backup, a.Path(), a.Path() + "-wal"} {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if secret == "" || bytes.Contains(raw, []byte(secret)) || bytes.Contains(raw, seed) || bytes.Contains(raw, []byte(base64.StdEncoding.EncodeToString(seed))) {
+			t.Errorf("%s holds the device secret or key", p)
+		}
+	}
+}
+
+// Locked minutes, by delete: a laptop refuses to delete an agenda item of
+// approved minutes (DeleteAgendaItem: checkUnlocked), but admit checks no
+// delete op, so a council device's forged delete of the decision's item
+// is taken by the hub and removes it from the approved minutes on every
+// replica.
+func TestAttackDeleteItemOfApprovedMinutes(t *testing.T) {
+	h, a, b, m, it := lockedMinutes(t)
+	council := m.CouncilID
+	if err := b.DeleteAgendaItem(it.ID); err == nil {
+		t.Fatal("setup: the laptop itself deletes an item of approved minutes")
+	}
+	ops, err := h.db.CouncilOps(council)
+	ok(t, err)
+	latest := map[string]storage.Change{}
+	for _, o := range ops {
+		if o.Row == it.ID && o.Field != "" {
+			if l, ok := latest[o.Field]; !ok || o.HLC > l.HLC {
+				latest[o.Field] = o
+			}
+		}
+	}
+	var know strings.Builder
+	for f, o := range latest {
+		fmt.Fprintf(&know, "%s\t%d\t%s\n", f, o.HLC, o.Device)
+	}
+	del := forged(t, b, 1, "agenda_items", it.ID, council, "", know.String())
+	err = pusher(t, h, b)([]storage.Change{del})
+	syncOK(t, a)
+	fresh := h.laptop(t, "fresh", council, 0)
+	syncOK(t, fresh)
+	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a, "fresh": fresh} {
+		if _, gerr := db.AgendaItem(it.ID); gerr != nil {
+			t.Errorf("%s: the decision's item was deleted from approved minutes (push err=%v): %v", name, err, gerr)
+		}
+	}
+}
+
+// Locked minutes, by "the same save as the approval": a meeting's field
+// written by consecutive ops of one device next to a status op counts as
+// part of approving or reopening (savedWithStatus). A council device
+// sends status "godkendt" again (no change) and, with the next number,
+// new attendees for the approved meeting; the hub takes the edit without
+// any reopening.
+func TestAttackReapprovalCarriesEditOfApprovedMeeting(t *testing.T) {
+	h, a, b, m, _ := lockedMinutes(t)
+	council := m.CouncilID
+	st, err := h.db.FieldOps("meetings", m.ID, "status")
+	ok(t, err)
+	att, err := h.db.FieldOps("meetings", m.ID, "attendees")
+	ok(t, err)
+	again := forged(t, b, 1, "meetings", m.ID, council, "status", string(model.MeetingApproved))
+	again.Base = storage.BaseOn(st)
+	edit := forged(t, b, 2, "meetings", m.ID, council, "attendees", "Søren")
+	edit.Base = storage.BaseOn(att)
+	err = pusher(t, h, b)([]storage.Change{again, edit})
+	syncOK(t, a)
+	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a} {
+		if got, _ := db.Meeting(m.ID); got.Attendees != m.Attendees {
+			t.Errorf("%s: attendees of approved minutes changed without reopening (push err=%v): %q", name, err, got.Attendees)
+		}
+	}
+}
