@@ -33,10 +33,11 @@ package storage
 //   I6 Overlapping long-text edits: the later op's lines are kept in the
 //      text and the text it was merged into is kept as a conflict
 //      (TestMergeRule "overlapping long-text merge").
-//   I8 The municipality's answer stays: a wish's status "besvaret" is
-//      replaced only by an op that had seen it; a concurrent council edit
-//      of the status loses and is kept as a conflict (TestMergeRule
-//      "answered status").
+//   I8 The municipality's answer stays: a wish's status "besvaret", and
+//      its answer, answer text and granted amount once given, are replaced
+//      only by an op that had seen them; a concurrent council edit (a blank
+//      "creation" stamped late, an offline status change) loses and is kept
+//      as a conflict (TestMergeRule "answered status").
 //   I7 A delete beats exactly the edits in its context; a row with an
 //      edit no delete had seen lives, with all its fields (TestRowAlive).
 //
@@ -176,15 +177,22 @@ type conflictRec struct {
 
 // fieldRule is what the merge needs to know of a field.
 type fieldRule struct {
-	long   bool // a long text, merged line by line
-	sticky any  // a value only an op that had seen it may replace (I8)
+	long bool // a long text, merged line by line
+	// sticky tells of a value that only an op that had seen it may
+	// replace (I8); nil for most fields.
+	sticky func(v any) bool
 }
 
 // ruleOf is a field's merge rule.
 func ruleOf(table, field string) fieldRule {
 	r := fieldRule{long: LongText(table, field)}
-	if table == "budget_wishes" && field == "status" {
-		r.sticky = string(model.WishAnswered)
+	if table == "budget_wishes" {
+		switch field {
+		case "status": // the municipality's "besvaret"
+			r.sticky = func(v any) bool { return sameValue(v, string(model.WishAnswered)) }
+		case "answer", "answer_text", "granted": // the municipality's answer, once given
+			r.sticky = func(v any) bool { return v != nil && !sameValue(v, "") && !sameValue(v, int64(0)) }
+		}
 	}
 	return r
 }
@@ -260,7 +268,7 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 		case !concurrent, sameValue(st.value, o.value):
 			// I2, I3: the op had seen everything before it, or agrees.
 			st.value, st.version = o.value, o
-		case r.rule.sticky != nil && sameValue(r.rule.sticky, st.value) && !r.saw(i, at):
+		case r.rule.sticky != nil && r.rule.sticky(st.value) && !r.rule.sticky(o.value) && !r.saw(i, at):
 			// I8: the answer stays; the edit that never saw it is kept.
 			if record {
 				st.conflicts = append(st.conflicts, conflictRec{winner: prev, loser: o, kept: st.value, other: o.value})

@@ -131,7 +131,11 @@ func TestMergeRule(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := replayField(tt.ops, fieldRule{long: tt.long, sticky: tt.sticky})
+			rule := fieldRule{long: tt.long}
+			if tt.sticky != nil {
+				rule.sticky = func(v any) bool { return sameValue(v, tt.sticky) }
+			}
+			st := replayField(tt.ops, rule)
 			if !sameValue(st.value, tt.want) {
 				t.Errorf("value = %q, want %q", st.value, tt.want)
 			}

@@ -80,6 +80,25 @@ func deviceOf(t *testing.T, h *hub, db *storage.DB) storage.Device {
 }
 
 
+// Revoking one device should stop that device, not the council: every
+// honest bundle of the council carries the revoked device's old, accepted
+// ops, and the hub refuses a bundle with any op of a revoked device.
+func TestAttackRevokedDeviceBlocksCouncilBundles(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	b := h.laptop(t, "b", council, 0)
+	syncOK(t, b)
+	ok(t, b.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
+	syncOK(t, b)
+	syncOK(t, a)
+	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	if _, _, err := HubImportBundle(bytes.NewReader(bundleOf(t, a, council)), h.db, now, 48*time.Hour); err != nil {
+		t.Errorf("a's honest bundle is refused because it carries a revoked device's old ops: %v", err)
+	}
+}
 
 // Finding 7 again: a council device un-answers a wish with two status ops
 // in one push. op1 is blind (base "", stamped after the answer), so it
@@ -101,7 +120,52 @@ func TestAttackStatusUnansweredByTwoOps(t *testing.T) {
 	}
 }
 
+// The same with a legacy base (one op id, as older versions wrote): op2
+// names op1, which sorts after the answer, so in replay op2 "had seen"
+// everything up to op1, the answer included; but Saw(legacy, answer) is
+// false, so neither AuthorizeAnswers nor AuthorizeStatus sees that it
+// replaces the answer.
+func TestAttackStatusUnansweredByLegacyBase(t *testing.T) {
+	h, a, council, w, push := answeredWish(t)
+	op1 := forged(t, a, 1, "budget_wishes", w.ID, council, "status", string(model.WishReady))
+	op2 := forged(t, a, 2, "budget_wishes", w.ID, council, "status", string(model.WishSubmitted))
+	op2.Base = op1.Device + ":" + fmt.Sprint(op1.Seq)
+	err := push([]storage.Change{op1, op2})
+	t.Logf("push: %v", err)
+	if got := hubWish(t, h, council); got.Status != model.WishAnswered {
+		t.Errorf("a council device moved an answered wish to %q (push err=%v)", got.Status, err)
+	}
+}
 
+// Finding 5 by the other door: "a single op larger than the limit is
+// refused at push", but HubImportBundle checks no op size (and counts no
+// quota). An erasure op is exempt from the model's length rules, and one
+// naming op ids the hub does not hold is accepted as it is; it then
+// travels to every laptop of the council. At 300 MB (a bundle may hold
+// 1 GB) one such op is bigger than the 256 MB a laptop decodes from one
+// pull page, and a page always holds at least one op: every laptop of the
+// council fails every sync. Shown here at 2 MB against the default 1 MB.
+func TestAttackBundleBypassesOpSizeLimit(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	b := h.laptop(t, "b", council, 0)
+	syncOK(t, b)
+	big := map[string]string{}
+	for i := 0; len(big) < 2000; i++ {
+		big[fmt.Sprintf("%s:%d", b.DeviceID(), 1_000_000+i)] = string(bytes.Repeat([]byte("x"), 1000))
+	}
+	body, _ := json.Marshal(big)
+	scrub := forged(t, b, 1, "sync_scrub", "scrub-big", council, "ops", string(body))
+	if scrub.Size() <= h.srv.MaxOp {
+		t.Fatalf("setup: op of %d bytes", scrub.Size())
+	}
+	var buf bytes.Buffer
+	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{scrub}))
+	_, n, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
+	if err == nil {
+		t.Errorf("hub imported %d op(s) of %d bytes from a bundle; a push of it is refused above %d bytes", n, scrub.Size(), h.srv.MaxOp)
+	}
+}
 
 
 
@@ -137,6 +201,42 @@ func TestAttackBackdatedEditOfApprovedMinutes(t *testing.T) {
 }
 
 
+// A status op racing the municipality's answer, for the answer's other
+// fields: "an empty answer based on nothing is only the wish's creation"
+// (MunicipalField lets it through), so a council device may push, at any
+// time before the staff's answer reaches the hub, granted = 0 with an
+// empty base, stamped as far ahead as the hub allows (24 h). The staff's
+// answer, made without having pulled it, is concurrent and sorts earlier:
+// the granted amount the municipality wrote is replaced by 0 on every
+// replica (kept only as a conflict). I8 protects the status, not the
+// amount or the answer text.
+func TestAttackBlankAnswerRacesTheMunicipality(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	staff := h.laptop(t, "staff", "", 0)
+	syncOK(t, a)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	syncOK(t, a)
+	syncOK(t, staff)
+	// The council's blank "creation" op, stamped 23 hours ahead.
+	blank := forged(t, a, 1, "budget_wishes", w.ID, council, "granted", int64(0))
+	blank.HLC = now.Add(23*time.Hour).UnixMilli() << 16
+	ok(t, pusher(t, h, a)([]storage.Change{blank}))
+	// The staff answers, not having pulled since.
+	sw, _ := staff.BudgetWishes(council, 0)
+	sw[0].Answer, sw[0].AnswerText, sw[0].Granted, sw[0].Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered
+	ok(t, staff.SaveBudgetWish(storage.Overwriting(staff, sw[0]), &sw[0]))
+	syncOK(t, staff)
+	syncOK(t, a)
+	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a, "staff": staff} {
+		ws, _ := db.BudgetWishes(council, 0)
+		if len(ws) != 1 || ws[0].Granted != 50_000_00 {
+			t.Errorf("%s: the municipality's granted amount was replaced by a council's op: %+v", name, ws)
+		}
+	}
+}
 
 
 
@@ -232,7 +332,56 @@ func stripKeys(t *testing.T, file []byte) []byte {
 }
 
 
+// A laptop restored from a backup catches up over HTTP (own=1), but a
+// council that syncs by USB stick cannot: every bundle from the hub or a
+// fellow laptop carries the ops this laptop wrote after the backup, which
+// it no longer holds, and an op claiming the importing device's own id
+// that it does not hold refuses the whole bundle. The restored laptop can
+// never import a bundle again.
+func TestAttackRestoredLaptopRefusesEveryBundle(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	b := h.laptop(t, "b", council, time.Second)
+	syncOK(t, a)
+	path := a.Path()
+	backup := t.TempDir() + "/usb.db"
+	ok(t, a.Backup(backup))
+	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Cy Åkjær", Role: model.RoleMember}))
+	syncOK(t, a)
+	syncOK(t, b)
+	ok(t, a.Close())
+	_, err := storage.Restore(path, backup)
+	ok(t, err)
+	a = reopen(t, path, time.Minute)
+	for name, file := range map[string][]byte{"hub's": bundleOf(t, h.db, council), "b's": bundleOf(t, b, council)} {
+		if _, _, err := ImportBundle(bytes.NewReader(file), a); err != nil {
+			t.Errorf("restored laptop cannot import %s bundle: %v", name, err)
+		}
+	}
+}
 
+// A resent batch "changes nothing" (pushing is idempotent), but the
+// day's quota charges it again: a laptop whose push is cut off and resent
+// (a flaky line, a big first sync) uses up its quota on ops the hub holds
+// already and is then refused until midnight (UTC).
+func TestAttackResentBatchChargedTwice(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	h.srv.QuotaOps = 10
+	var ops []storage.Change
+	hlc := now.UnixMilli() << 16
+	for i := 1; i <= 8; i++ {
+		hlc++
+		ops = append(ops, storage.Change{Device: a.DeviceID(), Seq: 1000 + int64(i), HLC: hlc, Table: "members", Row: fmt.Sprint("m", i), Council: council, Field: "name", Value: "Navn"})
+	}
+	ok(t, rawPush(t, h, a, signedBy(t, a, ops)))
+	if err := rawPush(t, h, a, signedBy(t, a, ops)); err != nil {
+		t.Errorf("resending a batch the hub holds (nothing new) is refused: %v", err)
+	}
+}
 
 // Attacks that held (kept as regression tests): a push carrying another
 // device's op, enrolment with the hub's replica id or a used one, seq and

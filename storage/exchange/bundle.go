@@ -284,11 +284,18 @@ func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.D
 	if _, err := db.Council(h.Council); err != nil {
 		return h, 0, fmt.Errorf("%w: rådet %s findes ikke på serveren", ErrForeignBundle, h.Council)
 	}
-	if _, _, err := db.VerifyOps(cs, nil); err != nil {
+	fresh, _, err := db.VerifyOps(cs, nil)
+	if err != nil {
 		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
+	// The same bound on one op as a push has: a bundle is no way round it.
+	if err := checkOpSizes(fresh, MaxOpBytes); err != nil {
+		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+	}
+	// Who may write what is asked of the ops new here: a device revoked
+	// since keeps the ops the hub took from it before, in every bundle.
 	byAuthor := map[string][]storage.Change{}
-	for _, c := range cs {
+	for _, c := range fresh {
 		byAuthor[c.Device] = append(byAuthor[c.Device], c)
 	}
 	for author, ops := range byAuthor {
@@ -301,6 +308,11 @@ func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.D
 		}
 		if err := Authorize(d, ops, true, now, maxAhead); err != nil {
 			return h, 0, err
+		}
+		if !d.Staff {
+			if err := refuseLegacyBase(ops); err != nil {
+				return h, 0, err
+			}
 		}
 		if err := AuthorizeAnswers(db, d, ops); err != nil {
 			return h, 0, err

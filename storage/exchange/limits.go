@@ -56,6 +56,9 @@ func hubClock(h http.Header) (now time.Time, maxAhead time.Duration, ok bool) {
 	return time.UnixMilli(ms), maxAhead, true
 }
 
+// MaxOpBytes is the largest op a hub takes by default, by push or bundle.
+var MaxOpBytes = 1 << 20
+
 // checkOpSizes refuses a push holding an op bigger than limit bytes, naming
 // its field.
 func checkOpSizes(ops []storage.Change, limit int) error {

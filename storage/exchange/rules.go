@@ -15,6 +15,7 @@ package exchange
 
 import (
 	"fmt"
+	"strings"
 	"net/http"
 	"slices"
 	"sort"
@@ -92,4 +93,21 @@ func registryStaff(db *storage.DB) func(string) bool {
 		}
 		return s
 	}
+}
+
+// refuseLegacyBase refuses, at the hub, a council device's new op on a
+// wish's status or answer whose base is the single op id older versions
+// wrote: what such an op had seen cannot be told exactly (merge.go), and
+// every version that can sign ops writes a version vector.
+func refuseLegacyBase(ops []storage.Change) error {
+	for _, c := range ops {
+		if c.Table != "budget_wishes" || c.Base == "" || strings.HasPrefix(c.Base, "=") {
+			continue
+		}
+		switch c.Field {
+		case "status", "answer", "answer_text", "granted":
+			return fail(http.StatusBadRequest, CodeBadRequest, fmt.Errorf("%w: budgetønsket, feltet »%s«: ændringen er skrevet i et gammelt format; opdatér programmet", ErrBadInput, c.Field))
+		}
+	}
+	return nil
 }

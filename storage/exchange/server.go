@@ -66,7 +66,7 @@ func NewServer(db *storage.DB, log *slog.Logger) *Server {
 			log.Error("mark database as the hub's", "err", err)
 		}
 	}
-	return &Server{DB: db, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: 1 << 20,
+	return &Server{DB: db, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: MaxOpBytes,
 		MaxAhead: storage.MaxClockSkew, QuotaOps: 200_000, QuotaBytes: 500 << 20, CodeTTL: 14 * 24 * time.Hour,
 		MaxFailures: 10, FailureWindow: 15 * time.Minute}
 }
@@ -216,6 +216,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ops, err := DecodeOps(req.Ops)
+	var fresh []storage.Change
 	if err == nil {
 		err = checkOpSizes(ops, s.MaxOp)
 	}
@@ -228,17 +229,21 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		// The author is the authenticated device (Authorize); its ops must
 		// also carry its signature, so that they can travel on in bundles.
-		_, _, err = s.DB.VerifyOps(ops, nil)
+		fresh, _, err = s.DB.VerifyOps(ops, nil)
+	}
+	if err == nil && !d.Staff {
+		err = refuseLegacyBase(fresh)
 	}
 	if err == nil && !d.Staff {
 		err = AuthorizeStatus(s.DB, ops, registryStaff(s.DB)) // rules.go
 	}
 	if err == nil {
+		// Only what is new counts: a resent batch changes nothing.
 		bytes := int64(0)
-		for _, c := range ops {
+		for _, c := range fresh {
 			bytes += int64(c.Size())
 		}
-		err = s.quota.take(d.ID, s.Now(), int64(len(ops)), bytes, s.QuotaOps, s.QuotaBytes)
+		err = s.quota.take(d.ID, s.Now(), int64(len(fresh)), bytes, s.QuotaOps, s.QuotaBytes)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
