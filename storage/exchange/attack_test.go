@@ -79,7 +79,6 @@ func deviceOf(t *testing.T, h *hub, db *storage.DB) storage.Device {
 	return d
 }
 
-
 // Revoking one device should stop that device, not the council: every
 // honest bundle of the council carries the revoked device's old, accepted
 // ops, and the hub refuses a bundle with any op of a revoked device.
@@ -167,8 +166,6 @@ func TestAttackBundleBypassesOpSizeLimit(t *testing.T) {
 	}
 }
 
-
-
 // Locked minutes are judged "as of" the op's place in replay order, which
 // its author chooses: a council device stamps an edit of an approved
 // decision just before the approval (a clock in the past is never
@@ -199,7 +196,6 @@ func TestAttackBackdatedEditOfApprovedMinutes(t *testing.T) {
 		}
 	}
 }
-
 
 // A status op racing the municipality's answer, for the answer's other
 // fields: "an empty answer based on nothing is only the wish's creation"
@@ -237,9 +233,6 @@ func TestAttackBlankAnswerRacesTheMunicipality(t *testing.T) {
 		}
 	}
 }
-
-
-
 
 // The erasure-justified forgery (TestAttackScrubJustifiesForgedOpAtHub)
 // in the municipality's name: a council device forges a new announcement
@@ -316,7 +309,6 @@ func TestAttackScrubForgeryEatsVictimsNextEdit(t *testing.T) {
 	}
 }
 
-
 // stripKeys removes the key directory from a bundle's header.
 func stripKeys(t *testing.T, file []byte) []byte {
 	zr, err := gzip.NewReader(bytes.NewReader(file))
@@ -330,7 +322,6 @@ func stripKeys(t *testing.T, file []byte) []byte {
 	ok(t, zw.Close())
 	return out.Bytes()
 }
-
 
 // A laptop restored from a backup catches up over HTTP (own=1), but a
 // council that syncs by USB stick cannot: every bundle from the hub or a

@@ -15,10 +15,10 @@ package exchange
 
 import (
 	"fmt"
-	"strings"
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 
 	"lokalraad/model"
 	"lokalraad/storage"
