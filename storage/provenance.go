@@ -262,13 +262,17 @@ func (db *DB) AcceptKeyDirectory(d KeyDirectory) error {
 		return err
 	}
 	if ok && held.Hub == d.Hub {
-		have := map[string]bool{}
+		have := map[string]KeyEntry{}
 		for _, e := range d.Keys {
-			have[e.Replica+" "+e.Key] = true
+			have[e.Replica+" "+e.Key] = e
 		}
 		for _, e := range held.Keys {
-			if !have[e.Replica+" "+e.Key] {
-				return nil // an older list: the held one stays
+			n, in := have[e.Replica+" "+e.Key]
+			if !in || e.Revoked != "" && n.Revoked == "" {
+				// An older list (a stale one a revoked laptop carries in
+				// its bundles, say): the held one stays, revocations and
+				// all.
+				return nil
 			}
 		}
 	}
@@ -319,11 +323,12 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 	if err == nil {
 		return Author{Replica: replica, Key: dec(key), Council: council, Staff: staff != 0}, true
 	}
+	var found *Author
 	for _, d := range dirs {
 		if d == nil {
 			continue
 		}
-		if d.Hub == replica {
+		if d.Hub == replica && found == nil {
 			if k := dec(d.HubKey); k != nil {
 				return Author{Replica: replica, Key: k, Staff: true, Hub: true}, true
 			}
@@ -333,8 +338,20 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 			// A device enrolled before keys has none (Key nil): only ops
 			// the hub endorsed pass for it.
 			e := d.Keys[i]
-			return Author{Replica: replica, Key: dec(e.Key), Council: e.Council, Staff: e.Staff, Revoked: parseStampText(e.Revoked)}, true
+			revoked := parseStampText(e.Revoked)
+			if found == nil {
+				found = &Author{Replica: replica, Key: dec(e.Key), Council: e.Council, Staff: e.Staff, Revoked: revoked}
+				continue
+			}
+			// A revocation in any list the hub signed holds: a stale
+			// list in a bundle cannot undo one.
+			if !revoked.IsZero() && (found.Revoked.IsZero() || revoked.Before(found.Revoked)) {
+				found.Revoked = revoked
+			}
 		}
+	}
+	if found != nil {
+		return *found, true
 	}
 	return Author{}, false
 }
@@ -367,7 +384,7 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 			return nil, nil, err
 		}
 	}
-	dirs := []*KeyDirectory{extra, &held}
+	dirs := []*KeyDirectory{&held, extra} // the held list first: a bundle's may be stale
 	authors := map[string]Author{}
 	var fresh []Change
 	erased := map[string]map[string]bool{} // op id → values erasures name

@@ -895,6 +895,14 @@ func scanChange(s scanner) (Change, error) {
 	return c, err
 }
 
+// MetaDemo holds the id of the demo council written on this computer
+// (storage/demo): example data, never sent to the municipality.
+const MetaDemo = "sync_demo_council"
+
+// notDemo leaves the demo council's ops out of what is sent, whichever
+// device this is (a staff device sends every council it holds).
+const notDemo = " AND council_id <> COALESCE((SELECT value FROM meta WHERE key = '" + MetaDemo + "'), '')"
+
 // PendingOps returns up to limit of this device's ops the hub has not yet
 // acknowledged, oldest first; council "" means every council.
 func (db *DB) PendingOps(council string, limit int) ([]Change, error) {
@@ -908,7 +916,7 @@ func (db *DB) PendingOps(council string, limit int) ([]Change, error) {
 		if err != nil {
 			return err
 		}
-		q := "SELECT " + changeCols + " FROM changes WHERE device = ? AND seq > ?"
+		q := "SELECT " + changeCols + " FROM changes WHERE device = ? AND seq > ?" + notDemo
 		args := []any{db.device, acked}
 		if council != "" {
 			q += " AND council_id = ?"
@@ -925,7 +933,7 @@ func (db *DB) PendingOps(council string, limit int) ([]Change, error) {
 func (db *DB) PendingCount(council string) (int, error) {
 	acked, _ := db.Meta(MetaAcked)
 	n, _ := strconv.ParseInt(acked, 10, 64)
-	q := "SELECT COUNT(*) FROM changes WHERE device = ? AND seq > ?"
+	q := "SELECT COUNT(*) FROM changes WHERE device = ? AND seq > ?" + notDemo
 	args := []any{db.device, n}
 	if council != "" {
 		q += " AND council_id = ?"

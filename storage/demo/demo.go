@@ -184,7 +184,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 }
 
 // metaDemo holds the id of the demo council written on this computer.
-const metaDemo = "sync_demo_council"
+const metaDemo = storage.MetaDemo
 
 // Is tells whether council is the demo council Council wrote on this
 // computer. The demo is example data: it is never linked with a council at

@@ -16,6 +16,7 @@ import (
 
 	"lokalraad/model"
 	"lokalraad/storage"
+	"lokalraad/storage/demo"
 )
 
 // scrubForgery: council laptop b forges an op in laptop a's name (an op id
@@ -77,6 +78,60 @@ func deviceOf(t *testing.T, h *hub, db *storage.DB) storage.Device {
 	d, err := h.db.DeviceByReplica(db.DeviceID())
 	ok(t, err)
 	return d
+}
+
+// A stolen laptop b is revoked at the hub; laptop c has synced since and
+// holds the key directory that says so. b's thief writes an edit after the
+// revocation and exports a bundle: it carries b's own, older, key
+// directory (still hub-signed, without the revocation). ImportBundle looks
+// authors up in the bundle's directory before the held one, so the
+// revocation is not seen, and AcceptKeyDirectory then replaces c's newer
+// directory with the stale one (it compares only replica+key), so the
+// revocation is forgotten for good.
+func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	b := h.laptop(t, "b", council, 0)
+	c := h.laptop(t, "c", council, 0)
+	syncOK(t, b)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
+	ok(t, b.SaveBudgetWish(model.BudgetWish{}, &w))
+	syncOK(t, b)
+	syncOK(t, c)
+	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
+	syncOK(t, c) // c now holds a directory that lists b as revoked
+	before, _, _ := c.KeyDirectory("")
+
+	// The thief, days later (b's clock), on the stolen laptop.
+	late := forged(t, b, 1, "budget_wishes", w.ID, council, "title", "Stjålet bærbar skrev dette")
+	late.HLC = now.Add(24*time.Hour).UnixMilli() << 16
+	var buf bytes.Buffer
+	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{late}))
+	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
+	_, _, err := ImportBundle(bytes.NewReader(buf.Bytes()), c)
+	ws, _ := c.BudgetWishes(council, 0)
+	if err == nil || len(ws) != 1 || ws[0].Title != w.Title {
+		var got model.BudgetWish
+		if len(ws) > 0 {
+			got = ws[0]
+		}
+		t.Errorf("an op a revoked device stamped after its revocation was imported: err=%v, title %q", err, got.Title)
+	}
+	after, _, _ := c.KeyDirectory("")
+	revoked := func(d storage.KeyDirectory) string {
+		for _, e := range d.Keys {
+			if e.Replica == b.DeviceID() {
+				return e.Revoked
+			}
+		}
+		return "?"
+	}
+	if revoked(before) == "" {
+		t.Fatalf("setup: c's directory does not show the revocation")
+	}
+	if revoked(after) == "" {
+		t.Errorf("importing a bundle with an older directory made c forget that %s is revoked (was %s)", b.DeviceID(), revoked(before))
+	}
 }
 
 // Revoking one device should stop that device, not the council: every
@@ -234,6 +289,23 @@ func TestAttackBlankAnswerRacesTheMunicipality(t *testing.T) {
 	}
 }
 
+// "Never send demo data": a staff laptop (which pushes every council)
+// that loads the demo after enrolling, e.g. to show a colleague the app,
+// sends the demo council with its fake members to the municipality's hub
+// at the next sync, and from there to every staff device.
+func TestAttackStaffDemoAfterEnrolReachesHub(t *testing.T) {
+	h := newHub(t)
+	staff := h.laptop(t, "staff", "", 0)
+	syncOK(t, staff)
+	id, err := demo.Council(staff, now)
+	ok(t, err)
+	_, err = Sync(t.Context(), staff, "")
+	if _, herr := h.db.Council(id); herr == nil {
+		ms, _ := h.db.Members(id)
+		t.Errorf("the demo council went up to the hub with %d members (sync err=%v)", len(ms), err)
+	}
+}
+
 // The erasure-justified forgery (TestAttackScrubJustifiesForgedOpAtHub)
 // in the municipality's name: a council device forges a new announcement
 // row, written by the staff device, in its own council's id. The forged
@@ -321,6 +393,27 @@ func stripKeys(t *testing.T, file []byte) []byte {
 	ok(t, json.NewEncoder(zw).Encode(f))
 	ok(t, zw.Close())
 	return out.Bytes()
+}
+
+// Finding 4 by USB stick: the clock heals only in an HTTP sync (restamp
+// is called from push and pull). A council that syncs by bundles: a
+// laptop whose date was 3 days ahead, then corrected, exports a bundle;
+// the hub refuses the whole bundle (stamped too far ahead) and does so
+// until real time catches up with the wrong stamps; nothing re-stamps them
+// on export. With a date a year ahead, a year of refused bundles.
+func TestAttackClockNeverHealsForBundles(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	a.Now = func() time.Time { return now.Add(72 * time.Hour) } // wrong date
+	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
+	a.Now = func() time.Time { return now.Add(time.Minute) } // corrected
+	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Bodil", Role: model.RoleMember}))
+	_, _, err := HubImportBundle(bytes.NewReader(bundleOf(t, a, council)), h.db, now.Add(2*time.Minute), h.srv.MaxAhead)
+	if err != nil {
+		t.Errorf("after correcting its date, the laptop's bundles are still refused: %v", err)
+	}
 }
 
 // A laptop restored from a backup catches up over HTTP (own=1), but a

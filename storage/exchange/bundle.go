@@ -81,6 +81,9 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 	if err != nil {
 		return BundleHeader{}, fmt.Errorf("rådet %s: %w", council, err)
 	}
+	if _, err := db.HealClock(); err != nil {
+		return BundleHeader{}, err
+	}
 	cs, err := db.CouncilOps(council)
 	if err != nil {
 		return BundleHeader{}, err
