@@ -134,10 +134,11 @@ func TestEditsOnMergedTextNoFalseConflict(t *testing.T) {
 	}
 }
 
-// TestPropertyMinutesNothingLost: five or more laptops edit the lines of
-// the same minutes and a short field, on whatever merged state they hold,
-// delete and recreate, and exchange ops as pulls and bundles would — some
-// dropped, repeated and reordered. In the end every replica shows the
+// TestPropertyMinutesNothingLost: five or more laptops edit, add and
+// remove lines of the same minutes and a short field, on whatever merged
+// state they hold and in editors left open during a sync, erase a person
+// named in them, delete the item, and exchange ops as pulls and bundles
+// would — some dropped, repeated and reordered. In the end every replica shows the
 // same, and every line a laptop wrote is in the final text or kept in a
 // conflict, unless a laptop later replaced that very line on a text that
 // showed it, or a delete that had seen it removed the item.
@@ -173,7 +174,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 		steps := rapid.IntRange(1, 30).Draw(rt, "steps")
 		for s := 0; s < steps; s++ {
 			db := dbs[rapid.IntRange(0, n-1).Draw(rt, "who")]
-			switch rapid.IntRange(0, 10).Draw(rt, "what") {
+			switch rapid.IntRange(0, 14).Draw(rt, "what") {
 			case 0, 1, 2, 3: // change one line of the minutes as shown
 				cur, err := db.AgendaItem(it.ID)
 				if err != nil {
@@ -199,6 +200,55 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				ls[k] = tok + "\n"
 				cur.Notes = strings.Join(ls, "")
 				ok(rt, db.SaveAgendaItem(Overwriting(db, cur), &cur))
+			case 9: // remove a line, as shown
+				cur, err := db.AgendaItem(it.ID)
+				if err != nil {
+					continue
+				}
+				ls := strings.SplitAfter(cur.Notes, "\n")
+				if len(ls) > 0 && ls[len(ls)-1] == "" {
+					ls = ls[:len(ls)-1]
+				}
+				if len(ls) < 2 {
+					continue
+				}
+				k := rapid.IntRange(0, len(ls)-1).Draw(rt, "line")
+				if old := strings.Fields(ls[k]); len(old) > 0 && strings.HasPrefix(old[0], "T") {
+					replaced[old[0]] = true
+				}
+				ls = append(ls[:k], ls[k+1:]...)
+				cur.Notes = strings.Join(ls, "")
+				ok(rt, db.SaveAgendaItem(Overwriting(db, cur), &cur))
+			case 11, 12: // an editor left open during a sync: loaded before, saved after
+				loaded, err := db.AgendaItem(it.ID)
+				if err != nil {
+					continue
+				}
+				from := dbs[rapid.IntRange(0, n-1).Draw(rt, "from")]
+				if _, err := db.ApplyOps(mustOps(rt, from)); err != nil {
+					rt.Fatal(err)
+				}
+				if _, err := db.AgendaItem(it.ID); err != nil {
+					continue
+				}
+				ls := strings.SplitAfter(loaded.Notes, "\n")
+				if len(ls) > 0 && ls[len(ls)-1] == "" {
+					ls = ls[:len(ls)-1]
+				}
+				if len(ls) == 0 {
+					continue
+				}
+				k := rapid.IntRange(0, len(ls)-1).Draw(rt, "line")
+				token++
+				tok := fmt.Sprintf("T%d", token)
+				if old := strings.Fields(ls[k]); len(old) > 0 && strings.HasPrefix(old[0], "T") {
+					replaced[old[0]] = true
+				}
+				written[tok] = true
+				ls[k] = tok + "\n"
+				x := loaded
+				x.Notes = strings.Join(ls, "")
+				ok(rt, db.SaveAgendaItem(loaded, &x))
 			case 4: // add a line after one
 				cur, err := db.AgendaItem(it.ID)
 				if err != nil {

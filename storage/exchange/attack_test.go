@@ -5,7 +5,6 @@ package exchange
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -379,20 +378,6 @@ func TestAttackScrubForgeryEatsVictimsNextEdit(t *testing.T) {
 	if hw.Title != "Cykelsti langs søen" || serr != nil {
 		t.Errorf("a's own edit was discarded at the hub: hub %q, a %q (a's sync err=%v)", hw.Title, aw[0].Title, serr)
 	}
-}
-
-// stripKeys removes the key directory from a bundle's header.
-func stripKeys(t *testing.T, file []byte) []byte {
-	zr, err := gzip.NewReader(bytes.NewReader(file))
-	ok(t, err)
-	var f bundleFile
-	ok(t, json.NewDecoder(zr).Decode(&f))
-	f.Header.Keys = nil
-	var out bytes.Buffer
-	zw := gzip.NewWriter(&out)
-	ok(t, json.NewEncoder(zw).Encode(f))
-	ok(t, zw.Close())
-	return out.Bytes()
 }
 
 // Finding 4 by USB stick: the clock heals only in an HTTP sync (restamp
