@@ -95,7 +95,7 @@ func (db *DB) Devices() ([]Device, error) {
 
 // RevokeDevice stops a device at once.
 func (db *DB) RevokeDevice(id string) error {
-	res, err := db.sql.Exec("UPDATE devices SET revoked = ? WHERE id = ? AND revoked = ''", stampText(db.Now()), id)
+	res, err := db.sql.Exec("UPDATE devices SET revoked = ?, revoked_seq = COALESCE((SELECT MAX(seq) FROM changes WHERE changes.device = devices.replica), 0) WHERE id = ? AND revoked = ''", stampText(db.Now()), id)
 	if err != nil {
 		return friendly(err)
 	}

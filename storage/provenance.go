@@ -32,6 +32,9 @@ type KeyEntry struct {
 	// Revoked is when the municipality revoked the device (UTC,
 	// 2006-01-02T15:04:05Z); its ops stamped later are refused.
 	Revoked string `json:"revoked,omitempty"`
+	// RevokedSeq is the last of its ops the hub took before the
+	// revocation: any later number is refused, however it is stamped.
+	RevokedSeq int64 `json:"revoked_seq,omitempty"`
 }
 
 // KeyDirectory is the hub's list of replicas and their keys, signed with
@@ -44,7 +47,17 @@ type KeyDirectory struct {
 }
 
 func (d KeyDirectory) signedBytes() []byte {
+	// Version 2 adds each device's revoked_seq; a list without any is
+	// signed as version 1 was, so lists signed before still verify, and a
+	// revocation's number cannot be stripped from a signed list.
+	v2 := false
+	for _, e := range d.Keys {
+		v2 = v2 || e.RevokedSeq != 0
+	}
 	b := []byte("lokalraad-keys/1\x00")
+	if v2 {
+		b = []byte("lokalraad-keys/2\x00")
+	}
 	str := func(s string) {
 		s = wireText(s)
 		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
@@ -59,6 +72,9 @@ func (d KeyDirectory) signedBytes() []byte {
 		str(e.Council)
 		b = append(b, byte(boolInt(e.Staff)))
 		str(e.Revoked)
+		if v2 {
+			b = binary.BigEndian.AppendUint64(b, uint64(e.RevokedSeq))
+		}
 	}
 	return b
 }
@@ -93,7 +109,7 @@ func (d KeyDirectory) Verify() error {
 // for a staff device: every council): the council's devices, the staff
 // devices, and the hub itself, signed with the hub's key.
 func (db *DB) HubDirectory(council string) (KeyDirectory, error) {
-	q := "SELECT replica, pubkey, council_id, staff, revoked FROM devices WHERE replica <> ''"
+	q := "SELECT replica, pubkey, council_id, staff, revoked, revoked_seq FROM devices WHERE replica <> ''"
 	var args []any
 	if council != "" {
 		q += " AND (council_id = ? OR staff = 1)"
@@ -102,7 +118,7 @@ func (db *DB) HubDirectory(council string) (KeyDirectory, error) {
 	entries, err := list(context.Background(), db.sql, func(s scanner) (KeyEntry, error) {
 		var e KeyEntry
 		var staff int64
-		err := s.Scan(&e.Replica, &e.Key, &e.Council, &staff, &e.Revoked)
+		err := s.Scan(&e.Replica, &e.Key, &e.Council, &staff, &e.Revoked, &e.RevokedSeq)
 		e.Staff = staff != 0
 		return e, err
 	}, q+" ORDER BY replica, enrolled DESC", args...)
@@ -297,6 +313,9 @@ type Author struct {
 	Hub     bool
 	Own     bool      // this device
 	Revoked time.Time // when the municipality revoked it; zero if never
+	// RevokedSeq is the last of its ops the hub took before revoking it
+	// (0: unknown, from a list of before; then Revoked's time decides).
+	RevokedSeq int64
 }
 
 // author finds the key of a replica: this device's own, the hub's registry,
@@ -340,8 +359,11 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 			e := d.Keys[i]
 			revoked := parseStampText(e.Revoked)
 			if found == nil {
-				found = &Author{Replica: replica, Key: dec(e.Key), Council: e.Council, Staff: e.Staff, Revoked: revoked}
+				found = &Author{Replica: replica, Key: dec(e.Key), Council: e.Council, Staff: e.Staff, Revoked: revoked, RevokedSeq: e.RevokedSeq}
 				continue
+			}
+			if e.RevokedSeq != 0 && (found.RevokedSeq == 0 || e.RevokedSeq < found.RevokedSeq) {
+				found.RevokedSeq = e.RevokedSeq
 			}
 			// A revocation in any list the hub signed holds: a stale
 			// list in a bundle cannot undo one.

@@ -5,6 +5,7 @@ package exchange
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -378,6 +379,53 @@ func TestAttackScrubForgeryEatsVictimsNextEdit(t *testing.T) {
 	if hw.Title != "Cykelsti langs søen" || serr != nil {
 		t.Errorf("a's own edit was discarded at the hub: hub %q, a %q (a's sync err=%v)", hw.Title, aw[0].Title, serr)
 	}
+}
+
+// Revocation on a laptop compares the op's own stamp with the revocation
+// time, and the stamp is the author's to choose: the thief of revoked
+// laptop b stamps the edit an hour before the revocation. Laptop c holds
+// the directory that lists b as revoked (the bundle carries none), and
+// still imports it.
+func TestAttackBackdatedOpOfRevokedDevice(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	b := h.laptop(t, "b", council, 0)
+	c := h.laptop(t, "c", council, 0)
+	syncOK(t, b)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
+	ok(t, b.SaveBudgetWish(model.BudgetWish{}, &w))
+	syncOK(t, b)
+	syncOK(t, c)
+	h.db.Now = func() time.Time { return now.Add(2 * time.Hour) }
+	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
+	syncOK(t, c)
+	late := forged(t, b, 1, "budget_wishes", w.ID, council, "title", "Stjålet bærbar skrev dette")
+	late.HLC = now.Add(time.Hour).UnixMilli() << 16 // before the revocation
+	late.Base = ""                                  // whatever it likes
+	var buf bytes.Buffer
+	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{late}))
+	file := forge(t, buf.Bytes(), func(cs []storage.Change) []storage.Change { return cs })
+	file = stripKeys(t, file)
+	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
+	_, _, err := ImportBundle(bytes.NewReader(file), c)
+	ws, _ := c.BudgetWishes(council, 0)
+	if err == nil && len(ws) == 1 && ws[0].Title != w.Title {
+		t.Errorf("a revoked device's backdated op was imported: %q", ws[0].Title)
+	}
+}
+
+// stripKeys removes the key directory from a bundle's header.
+func stripKeys(t *testing.T, file []byte) []byte {
+	zr, err := gzip.NewReader(bytes.NewReader(file))
+	ok(t, err)
+	var f bundleFile
+	ok(t, json.NewDecoder(zr).Decode(&f))
+	f.Header.Keys = nil
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	ok(t, json.NewEncoder(zw).Encode(f))
+	ok(t, zw.Close())
+	return out.Bytes()
 }
 
 // Finding 4 by USB stick: the clock heals only in an HTTP sync (restamp

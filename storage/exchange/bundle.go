@@ -260,8 +260,8 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author) error {
 	for _, c := range fresh {
 		a := authors[c.Device]
-		if !a.Revoked.IsZero() && c.HLC>>16 > a.Revoked.UnixMilli() {
-			return fmt.Errorf("%w: ændringen %s er fra en enhed, kommunen har spærret, og er stemplet efter spærringen", ErrForbidden, c.ID())
+		if a.RevokedSeq > 0 && c.Seq > a.RevokedSeq || a.RevokedSeq == 0 && !a.Revoked.IsZero() && c.HLC>>16 > a.Revoked.UnixMilli() {
+			return fmt.Errorf("%w: ændringen %s er fra en enhed, kommunen har spærret, og er skrevet efter spærringen", ErrForbidden, c.ID())
 		}
 		if a.Staff {
 			continue
