@@ -47,6 +47,7 @@ type App struct {
 
 	app   fyne.App
 	db    *storage.DB
+	do    func(func()) // runs background work's results on the UI thread (uiDo)
 	win   fyne.Window
 	saver *saver
 	now   func() time.Time
@@ -69,8 +70,13 @@ type App struct {
 
 // New builds the main window for db in app a. a.Preferences() keeps the
 // chosen council and language.
+// uiDo runs a function from a background goroutine (sync) on the UI
+// thread: fyne.Do. Tests replace it before New so that such work runs on
+// the test's goroutine when it waits (see eventually), never beside it.
+var uiDo = fyne.Do
+
 func New(a fyne.App, db *storage.DB) *App {
-	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now}
+	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, do: uiDo}
 	u.win = a.NewWindow("Lokalråd")
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	u.win.Resize(fyne.NewSize(1200, 800))

@@ -70,9 +70,9 @@ func TestWelcomeEnrolsAndFetches(t *testing.T) {
 	if u.wishes.editor == nil || u.wishes.editor.w.Title != "Bænke ved søen" {
 		t.Error("the council's budget wish is not on screen")
 	}
-	if u.sync.problem.Visible() || !strings.HasPrefix(u.sync.state.Text, "Sidst synkroniseret") {
-		t.Errorf("status bar %q / %q", u.sync.state.Text, u.sync.problem.Text)
-	}
+	eventually(t, "the status bar says synced", func() bool {
+		return !u.sync.problem.Visible() && strings.HasPrefix(u.sync.state.Text, "Sidst synkroniseret")
+	})
 	if !u.councilDevice() {
 		t.Error("the computer is not enrolled for the council")
 	}

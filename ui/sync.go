@@ -29,7 +29,7 @@ import (
 // ("Synkronisér nu"). Talking to the server (sync or enrolment) holds net,
 // so two never run at once. Failures only change the status bar: a server
 // that is away for weeks gives no dialogs, just the same quiet line.
-// Widgets are touched on the UI goroutine only (fyne.Do from the loop).
+// Widgets are touched on the UI goroutine only (u.do, fyne.Do, from the loop).
 type syncer struct {
 	u *App
 
@@ -202,7 +202,7 @@ func (s *syncer) loop(ctx context.Context) {
 					dirty, changedAt = true, now
 				}
 				lastPending = n
-				fyne.Do(s.refreshPending)
+				s.u.do(s.refreshPending)
 			}
 			switch {
 			case dirty && now.Sub(changedAt) >= s.quiet:
@@ -222,13 +222,13 @@ func (s *syncer) syncOnce(ctx context.Context) (int, error) {
 	if ctx.Err() != nil {
 		return 0, ctx.Err()
 	}
-	fyne.Do(func() { s.setRunning(true) })
+	s.u.do(func() { s.setRunning(true) })
 	res, err := exchange.Sync(ctx, s.u.db, "")
 	if ctx.Err() != nil {
 		return 0, ctx.Err() // the window closed
 	}
 	n, _ := s.u.db.PendingCount("")
-	fyne.Do(func() {
+	s.u.do(func() {
 		s.running, s.synced, s.lastErr = false, true, err
 		s.nowBtn.Enable()
 		if res.Pulled > 0 {
@@ -574,7 +574,7 @@ func (s *syncer) enrol(server, code string, first bool, done func(exchange.Enrol
 		resp, err := exchange.Enroll(s.ctx, s.u.db, server, code)
 		s.net.Unlock()
 		if err != nil {
-			fyne.Do(func() { done(resp, errors.New(enrolErrText(err))) })
+			s.u.do(func() { done(resp, errors.New(enrolErrText(err))) })
 			return
 		}
 		if _, asked, _ := exchange.PendingLink(s.u.db); asked {
@@ -584,11 +584,11 @@ func (s *syncer) enrol(server, code string, first bool, done func(exchange.Enrol
 			if _, err := s.syncOnce(s.ctx); err != nil {
 				msg := lang.L("The computer is enrolled, but the data could not be fetched yet: {{.Reason}} Lokalråd keeps trying.",
 					map[string]any{"Reason": syncErrText(err)})
-				fyne.Do(func() { done(resp, errors.New(msg)) })
+				s.u.do(func() { done(resp, errors.New(msg)) })
 				return
 			}
 		}
-		fyne.Do(func() { done(resp, nil) })
+		s.u.do(func() { done(resp, nil) })
 	}()
 	return nil
 }

@@ -35,6 +35,11 @@ func newTestUI(t *testing.T, db *storage.DB) *App {
 		t.Fatal(err)
 	}
 	a := test.NewApp()
+	// Background sync's UI work waits for the test to run it (eventually),
+	// so that it never touches widgets beside the test.
+	queue := make(chan func(), 10000)
+	testQueue = queue
+	uiDo = func(f func()) { queue <- f }
 	u := New(a, db)
 	u.saver.delay = time.Hour
 	return u
@@ -95,11 +100,27 @@ func overlayButton(t *testing.T, u *App, text string) *widget.Button {
 	return nil
 }
 
-// eventually polls cond until it holds or a few seconds pass.
+// testQueue holds the UI work background sync posted, for the test to run.
+var testQueue chan func()
+
+// drainUI runs the UI work background goroutines posted so far.
+func drainUI() {
+	for {
+		select {
+		case f := <-testQueue:
+			f()
+		default:
+			return
+		}
+	}
+}
+
+// eventually polls cond until it holds or a few seconds pass, running the
+// UI work background sync posted meanwhile.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
+	for drainUI(); !cond(); drainUI() {
 		if time.Now().After(deadline) {
 			t.Fatalf("not stored in time: %s", what)
 		}
