@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"lokalraad/model"
 )
 
 // Errors of the device registry.
@@ -222,10 +224,17 @@ func (db *DB) DeviceByReplica(replica string) (Device, error) {
 // for the whole batch. Applying is idempotent, so a batch cut off between
 // chunks is simply sent again.
 func (db *DB) HubApply(ops []Change) (int, error) {
-	// A malformed op still refuses the whole batch, before any chunk.
+	// A malformed op, or a value no edit could make (model.CheckField, which
+	// needs no state), still refuses the whole batch, before any chunk. The
+	// rules that need state (locked minutes, erasures) run per chunk.
 	for i := range ops {
 		if err := db.checkChange(&ops[i]); err != nil {
 			return 0, err
+		}
+		if c := ops[i]; c.Field != "" && c.Table != conflictsTable && c.Table != scrubTable {
+			if err := model.CheckField(c.Table, c.Field, c.Value); err != nil {
+				return 0, fmt.Errorf("%w: %s: %w", ErrRefused, db.labelIn(ops, c), err)
+			}
 		}
 	}
 	total := 0
@@ -237,6 +246,37 @@ func (db *DB) HubApply(ops []Change) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+// labelIn names op c's row for a message, as rowLabel does, from the
+// batch it came in or else from what the hub holds.
+func (db *DB) labelIn(ops []Change, c Change) string {
+	var best *Change
+	for i := range ops {
+		o := &ops[i]
+		if o.Table != c.Table || o.Row != c.Row {
+			continue
+		}
+		switch o.Field {
+		case "title", "name", "what", "text":
+			if s, ok := o.Value.(string); ok && s != "" && (best == nil || o.HLC > best.HLC) {
+				best = o
+			}
+		}
+	}
+	if best != nil {
+		s := []rune(best.Value.(string))
+		if len(s) > 60 {
+			s = append(s[:60], '…')
+		}
+		return fmt.Sprintf("%s »%s«", model.TableNoun(c.Table), string(s))
+	}
+	label := model.TableNoun(c.Table) + " " + c.Row
+	db.readTx(context.Background(), func(tx *sql.Tx) error {
+		label = rowLabel(context.Background(), tx, c.Table, c.Row)
+		return nil
+	})
+	return label
 }
 
 func (db *DB) hubApplyChunk(ops []Change) (int, error) {

@@ -630,3 +630,30 @@ func TestAttackReapprovalCarriesEditOfApprovedMeeting(t *testing.T) {
 		}
 	}
 }
+
+// "Refused whole": checkChange runs on the whole batch before the chunks,
+// but the model's rules (admit) run per chunk, in the chunk's own
+// transaction. A push whose last chunk breaks a rule is answered with an
+// error, yet its first chunks stay applied and numbered at the hub.
+func TestAttackChunkedPushKeepsChunksBeforeARuleBreak(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	defer func(n int) { storage.HubChunkOps = n }(storage.HubChunkOps)
+	storage.HubChunkOps = 5
+	var ops []storage.Change
+	hlc := now.UnixMilli() << 16
+	for i := 1; i <= 20; i++ {
+		hlc++
+		ops = append(ops, storage.Change{Device: a.DeviceID(), Seq: int64(i), HLC: hlc, Table: "members", Row: fmt.Sprint("m", i), Council: council, Field: "name", Value: "Navn"})
+	}
+	ops[17].Field, ops[17].Value = "role", "konge"
+	err := rawPush(t, h, a, signedBy(t, a, ops))
+	if err == nil {
+		t.Fatal("a batch with an unknown role was accepted")
+	}
+	if got, _ := h.db.FieldOps("members", "m1", "name"); len(got) != 0 {
+		t.Errorf("the first chunks of a batch refused by the model's rules were kept (%v)", err)
+	}
+}
