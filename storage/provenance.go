@@ -418,7 +418,7 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 		if err != nil {
 			return err
 		}
-		if found && sameOp(h, c, erased) {
+		if found && sameEdit(h, c, func(v string) bool { return erased[c.Council+" "+c.ID()][v] }) {
 			return nil
 		}
 		a, ok := authors[c.Device]
@@ -524,10 +524,13 @@ func (db *DB) heldOp(c Change) (Change, bool, error) {
 	return h, err == nil, err
 }
 
-// sameOp tells whether the held op h is c: equal in every field, or
-// differing only in a value an erasure (erased: "council op-id" → values)
-// gave one of them.
-func sameOp(h, c Change, erased map[string]map[string]bool) bool {
+// sameEdit tells whether the held op h and the op c sent again are one
+// edit: equal in every field but the signature, or differing only in a
+// text value erased on one side — to a value erasedTo knows an erasure
+// gave it, or to the same text up to names erased (by an erasure the
+// other side does not hold yet, or by different erasures on two laptops).
+// Passing over such an op changes nothing: the held one stays.
+func sameEdit(h, c Change, erasedTo func(v string) bool) bool {
 	h.Sig, c.Sig = "", ""
 	c.Value = normalValue(c.Value)
 	if h == c {
@@ -542,10 +545,16 @@ func sameOp(h, c Change, erased map[string]map[string]bool) bool {
 	if legacyDelete(h, hv, cv) {
 		return true
 	}
-	names := erased[c.Council+" "+c.ID()]
 	hs, ok1 := hv.(string)
 	cs, ok2 := cv.(string)
-	return ok1 && ok2 && scrubbable && (names[hs] || names[cs])
+	if !ok1 || !ok2 || !scrubbable {
+		return false
+	}
+	if erasedTo(hs) || erasedTo(cs) {
+		return true
+	}
+	_, same := model.ScrubMeet(hs, cs)
+	return same
 }
 
 // legacyDelete: a delete op written before deletes recorded what they had
@@ -574,11 +583,7 @@ func scrubbableChange(c Change) bool {
 
 // scrubbedValue reports whether an erasure held here or in batch names the
 // op id (of council) with value v.
-func scrubbedValue(ctx context.Context, tx *sql.Tx, council, id string, v any, batch []Change) (bool, error) {
-	s, ok := v.(string)
-	if !ok {
-		return false, nil
-	}
+func scrubbedValue(ctx context.Context, tx *sql.Tx, council, id, s string, batch []Change) (bool, error) {
 	held, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND council_id = ?", scrubTable, council)
 	if err != nil {
 		return false, err
@@ -601,42 +606,24 @@ func scrubbedValue(ctx context.Context, tx *sql.Tx, council, id string, v any, b
 // sameResent checks an op this replica holds already against the op as
 // sent again: an op id names one edit forever, so an op that reuses a held
 // id with another council, value or base is refused, never passed over in
-// silence. A value an erasure gave one of them (held, or in batch) is the
-// same edit.
+// silence (sameEdit says what is the same edit; an erasure held here or in
+// batch counts).
 func sameResent(ctx context.Context, tx *sql.Tx, c Change, batch []Change) error {
 	h, err := scanChange(tx.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", c.Device, c.Seq))
 	if err != nil {
 		return err
 	}
-	h.Sig, c.Sig = "", ""
-	c.Value = normalValue(c.Value)
-	if h == c {
-		return nil
+	var lookErr error
+	same := sameEdit(h, c, func(v string) bool {
+		ok, err := scrubbedValue(ctx, tx, c.Council, c.ID(), v, batch)
+		lookErr = errors.Join(lookErr, err)
+		return ok
+	})
+	if lookErr != nil {
+		return lookErr
 	}
-	hv, cv := h.Value, c.Value
-	scrubbable := scrubbableChange(c)
-	h.Value, c.Value = nil, nil
-	if h == c && legacyDelete(h, hv, cv) {
+	if same {
 		return nil
-	}
-	if h == c && scrubbable {
-		for _, v := range []any{hv, cv} {
-			if ok, err := scrubbedValue(ctx, tx, c.Council, c.ID(), v, batch); ok || err != nil {
-				return err
-			}
-		}
-		// The same text up to names erased: erased here or there by an
-		// erasure the other side does not hold yet (it comes with a later
-		// page or bundle, and rewrites the held op then), or by different
-		// erasures on two laptops. The held op stays as it is; passing over
-		// it changes nothing.
-		hs, ok1 := hv.(string)
-		cs, ok2 := cv.(string)
-		if ok1 && ok2 {
-			if _, same := model.ScrubMeet(hs, cs); same {
-				return nil
-			}
-		}
 	}
 	return fmt.Errorf("%w %s (%s.%s): nummeret er allerede brugt til en anden ændring, og den nye er afvist", ErrBadChange, c.ID(), c.Table, c.Field)
 }
