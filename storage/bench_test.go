@@ -8,8 +8,6 @@ import (
 
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
-
-	"lokalraad/model"
 )
 
 var (
@@ -132,8 +130,9 @@ func BenchmarkSaveAgendaItem(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
+		loaded := it
 		it.Notes = "Referat, version " + string(rune('a'+i%26))
-		if err := db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+		if err := db.SaveAgendaItem(loaded, &it); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	gosync "sync"
 	"testing"
 	"time"
 
+	"lokalraad/model"
 	"lokalraad/storage"
 )
 
@@ -32,12 +34,19 @@ func BenchmarkSmallPushDuringBigPush(b *testing.B) {
 		tokenS, _ := s.Meta(storage.MetaToken)
 		hlc := now.UnixMilli() << 16
 		var ops []storage.Change
-		fields := []string{"name", "role", "phone", "email", "term_start"}
+		// Signed, and values the model's rules take, as a laptop's are.
+		fields := map[string]string{"name": "Medlem %d", "role": string(model.RoleMember), "phone": "+45 %d", "email": "m%d@example.dk"}
 		for n := 0; len(ops) < total; n++ {
-			for _, f := range fields {
+			for _, f := range []string{"name", "role", "phone", "email"} {
 				hlc++
-				ops = append(ops, storage.Change{Device: a.DeviceID(), Seq: int64(len(ops) + 1), HLC: hlc, Table: "members",
-					Row: fmt.Sprintf("m-%06d", n), Council: big, Field: f, Value: fmt.Sprintf("%s %d", f, n)})
+				v := fields[f]
+				if strings.Contains(v, "%d") {
+					v = fmt.Sprintf(v, n)
+				}
+				c := storage.Change{Device: a.DeviceID(), Seq: int64(len(ops) + 1), HLC: hlc, Table: "members",
+					Row: fmt.Sprintf("m-%06d", n), Council: big, Field: f, Value: v}
+				ok(b, a.SignOwn(&c))
+				ops = append(ops, c)
 			}
 		}
 		b.StartTimer()
@@ -68,8 +77,10 @@ func BenchmarkSmallPushDuringBigPush(b *testing.B) {
 			}
 			seq++
 			hlc++
-			wire, err := EncodeOps([]storage.Change{{Device: s.DeviceID(), Seq: seq, HLC: hlc, Table: "members",
-				Row: fmt.Sprint("s-", seq), Council: small, Field: "name", Value: "Lille"}})
+			c := storage.Change{Device: s.DeviceID(), Seq: seq, HLC: hlc, Table: "members",
+				Row: fmt.Sprint("s-", seq), Council: small, Field: "name", Value: "Lille"}
+			ok(b, s.SignOwn(&c))
+			wire, err := EncodeOps([]storage.Change{c})
 			ok(b, err)
 			var pr PushResponse
 			t0 := time.Now()

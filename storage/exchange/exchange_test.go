@@ -501,9 +501,10 @@ func BenchmarkOneFieldSync(b *testing.B) {
 	b.ResetTimer()
 	var total int64
 	for i := 0; i < b.N; i++ {
-		m := ms[i%len(ms)]
+		m := storage.Overwriting(a, ms[i%len(ms)])
+		loaded := m
 		m.Place = fmt.Sprint("Sted ", i)
-		ok(b, a.SaveMeeting(model.Meeting{}, &m))
+		ok(b, a.SaveMeeting(loaded, &m))
 		before := sent.Load() + received.Load()
 		syncOK(b, a)
 		syncOK(b, c)
