@@ -11,81 +11,58 @@ import (
 )
 
 // Finding 8 for long text: an editor of minutes left open during a sync.
-// Laptop a loads the item; b's edit of line 1 arrives; a's user then edits
-// line 3 in the open editor and it saves with the value it loaded. Both
-// lines must survive (and without a conflict: they are different lines).
-func TestAttackStaleMinutesEditorKeepsOtherLine(t *testing.T) {
-	a, b := replica(t, "a"), replica(t, "b")
-	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
-	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
-	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "P", Kind: model.ItemDecision, Notes: "Linje 1\nLinje 2\nLinje 3\n"}
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
-	_, err := b.ApplyOps(mustOps(t, a))
-	ok(t, err)
+// Laptop a loads the item; b's edit of one line arrives; a's user then
+// edits another line in the open editor, and it saves with the value it
+// loaded. Both lines stay, in the text or (adjacent lines, which diff3
+// cannot tell apart) in a conflict: never one of them gone.
+func TestAttackStaleMinutesEditor(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		notes, b, a  string
+		bLine, aLine string
+		inText       bool // both lines in the text itself, no conflict
+	}{
+		{"lines apart", "Linje 1\nLinje 2\nLinje 3\n", "Linje 1 fra b\nLinje 2\nLinje 3\n", "Linje 1\nLinje 2\nLinje 3 fra a\n", "Linje 1 fra b", "Linje 3 fra a", true},
+		{"adjacent lines", "Linje 1\nLinje 2\nLinje 3\nLinje 4\n", "Linje 1\nLinje 2\nLinje 3 fra b\nLinje 4\n", "Linje 1\nLinje 2 fra a\nLinje 3\nLinje 4\n", "Linje 3 fra b", "Linje 2 fra a", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := replica(t, "a"), replica(t, "b")
+			c := model.Council{Name: "Råd"}
+			ok(t, a.SaveCouncil(model.Council{}, &c))
+			m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
+			ok(t, a.SaveMeeting(model.Meeting{}, &m))
+			it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "P", Kind: model.ItemDecision, Notes: tt.notes}
+			ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+			_, err := b.ApplyOps(mustOps(t, a))
+			ok(t, err)
 
-	loaded, err := a.AgendaItem(it.ID) // a's editor opens
-	ok(t, err)
-	bi, err := b.AgendaItem(it.ID)
-	ok(t, err)
-	nb := bi
-	nb.Notes = "Linje 1 fra b\nLinje 2\nLinje 3\n"
-	ok(t, b.SaveAgendaItem(bi, &nb))
-	_, err = a.ApplyOps(mustOps(t, b)) // a syncs while the editor is open
-	ok(t, err)
-	x := loaded
-	x.Notes = "Linje 1\nLinje 2\nLinje 3 fra a\n"
-	ok(t, a.SaveAgendaItem(loaded, &x))
-	_, err = b.ApplyOps(mustOps(t, a))
-	ok(t, err)
-	for name, db := range map[string]*DB{"a": a, "b": b} {
-		got, err := db.AgendaItem(it.ID)
-		ok(t, err)
-		if !strings.Contains(got.Notes, "Linje 1 fra b") || !strings.Contains(got.Notes, "Linje 3 fra a") {
-			cs, _ := db.Conflicts(c.ID)
-			t.Errorf("%s: notes %q, conflicts %+v", name, got.Notes, cs)
-		}
-	}
-}
-
-// The same with adjacent lines (found by TestAttackPropertyStaleEditors…):
-// b's edit of line 3 arrives while a's editor is open; a edits line 2 and
-// saves with the value it loaded. b's line is gone on every replica and no
-// conflict keeps it.
-func TestAttackStaleMinutesEditorAdjacentLine(t *testing.T) {
-	a, b := replica(t, "a"), replica(t, "b")
-	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
-	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
-	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "P", Kind: model.ItemDecision, Notes: "Linje 1\nLinje 2\nLinje 3\nLinje 4\n"}
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
-	_, err := b.ApplyOps(mustOps(t, a))
-	ok(t, err)
-
-	loaded, err := a.AgendaItem(it.ID) // a's editor opens
-	ok(t, err)
-	bi, err := b.AgendaItem(it.ID)
-	ok(t, err)
-	nb := bi
-	nb.Notes = "Linje 1\nLinje 2\nLinje 3 fra b\nLinje 4\n"
-	ok(t, b.SaveAgendaItem(bi, &nb))
-	_, err = a.ApplyOps(mustOps(t, b)) // a syncs while the editor is open
-	ok(t, err)
-	x := loaded
-	x.Notes = "Linje 1\nLinje 2 fra a\nLinje 3\nLinje 4\n"
-	ok(t, a.SaveAgendaItem(loaded, &x))
-	_, err = b.ApplyOps(mustOps(t, a))
-	ok(t, err)
-	for name, db := range map[string]*DB{"a": a, "b": b} {
-		got, err := db.AgendaItem(it.ID)
-		ok(t, err)
-		cs, _ := db.Conflicts(c.ID)
-		kept := fmt.Sprint(cs)
-		if !strings.Contains(got.Notes+kept, "Linje 3 fra b") || !strings.Contains(got.Notes+kept, "Linje 2 fra a") {
-			t.Errorf("%s: a line is lost: notes %q, conflicts %+v", name, got.Notes, cs)
-		}
+			loaded, err := a.AgendaItem(it.ID) // a's editor opens
+			ok(t, err)
+			bi, err := b.AgendaItem(it.ID)
+			ok(t, err)
+			nb := bi
+			nb.Notes = tt.b
+			ok(t, b.SaveAgendaItem(bi, &nb))
+			_, err = a.ApplyOps(mustOps(t, b)) // a syncs while the editor is open
+			ok(t, err)
+			x := loaded
+			x.Notes = tt.a
+			ok(t, a.SaveAgendaItem(loaded, &x))
+			_, err = b.ApplyOps(mustOps(t, a))
+			ok(t, err)
+			for name, db := range map[string]*DB{"a": a, "b": b} {
+				got, err := db.AgendaItem(it.ID)
+				ok(t, err)
+				cs, _ := db.Conflicts(c.ID)
+				kept := got.Notes + fmt.Sprint(cs)
+				if tt.inText {
+					kept = got.Notes
+				}
+				if !strings.Contains(kept, tt.bLine) || !strings.Contains(kept, tt.aLine) {
+					t.Errorf("%s: a line is lost: notes %q, conflicts %+v", name, got.Notes, cs)
+				}
+			}
+		})
 	}
 }
 
