@@ -24,8 +24,10 @@ var FontItalic []byte
 //go:embed translations
 var translations embed.FS
 
-// Translations is the folder of catalogues, one JSON file a language
-// (da.json, en.json), in the form fyne.io/fyne/v2/lang reads.
+// Translations is the folder of catalogues in the form fyne.io/fyne/v2/lang
+// reads: one main JSON file a language (da.json, en.json) and optional
+// feature files beside it (da-FEATURE.json, en-FEATURE.json) that the UI
+// merges into the language's catalogue.
 func Translations() fs.FS {
 	sub, err := fs.Sub(translations, "translations")
 	if err != nil {

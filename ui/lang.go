@@ -51,13 +51,9 @@ func SetupLanguage(code string) error {
 	} else if code != "" && code != "da" {
 		return fmt.Errorf("ukendt sprog %q (da eller en)", code)
 	}
-	data, err := fs.ReadFile(assets.Translations(), string(l)+".json")
+	data, msgs, err := loadCatalog(string(l))
 	if err != nil {
 		return err
-	}
-	msgs, err := parseCatalog(data)
-	if err != nil {
-		return fmt.Errorf("%s.json: %w", l, err)
 	}
 	sys := lang.SystemLocale()
 	tags := []fyne.Locale{fyne.Locale(l), sys}
@@ -82,6 +78,50 @@ func SetupLanguage(code string) error {
 	uiLang, catalog = l, msgs
 	langMu.Unlock()
 	return nil
+}
+
+// loadCatalog reads a language's catalogue: its main file (da.json) and
+// every feature file beside it (da-borgerbudget.json, …), so that features
+// built side by side each keep their own texts. A key given twice is an
+// error: one text, one place. It returns the merged catalogue as fyne's
+// lang reads it, and its plain entries.
+func loadCatalog(code string) ([]byte, map[string]string, error) {
+	tr := assets.Translations()
+	names, err := fs.Glob(tr, code+"-*.json")
+	if err != nil {
+		return nil, nil, err
+	}
+	names = append([]string{code + ".json"}, names...)
+	merged := map[string]json.RawMessage{}
+	msgs := map[string]string{}
+	for _, name := range names {
+		data, err := fs.ReadFile(tr, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(data, &raw); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for k, v := range raw {
+			if _, dup := merged[k]; dup {
+				return nil, nil, fmt.Errorf("%s: %q står også i en anden fil", name, k)
+			}
+			merged[k] = v
+		}
+		plain, err := parseCatalog(data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for k, v := range plain {
+			msgs[k] = v
+		}
+	}
+	data, err := json.Marshal(merged)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, msgs, nil
 }
 
 // parseCatalog reads a catalogue's plain entries (key → text).
