@@ -16,6 +16,7 @@
 //	                 [--amount 200.000 --max 50.000 --description T --rules T]
 //	                                                   prints the pool id last
 //	kommune pool list --db PATH
+//	kommune version                                    prints the version
 package main
 
 import (
@@ -34,6 +35,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"lokalraad/assets"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -62,7 +64,8 @@ const usage = `brug:
   kommune bundle export --db PATH --council ID --out FILE
   kommune bundle import --db PATH FILE
   kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open) [--amount KR --max KR --description T --rules T]
-  kommune pool list --db PATH`
+  kommune pool list --db PATH
+  kommune version`
 
 // run is main without the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -94,8 +97,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "pool list":
 		return poolList(args[2:], stdout, stderr)
 	}
-	if args[0] == "serve" {
+	switch args[0] {
+	case "serve":
 		return serve(ctx, args[1:], stdout, stderr, nil)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "Lokalråd kommune", assets.Version())
+		return nil
 	}
 	fmt.Fprintln(stderr, usage)
 	return fmt.Errorf("ukendt kommando %q", args[0])

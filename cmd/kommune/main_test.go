@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/assets"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -129,6 +130,17 @@ func TestUsageErrors(t *testing.T) {
 		var out, errb bytes.Buffer
 		if err := run(context.Background(), args, &out, &errb); err == nil {
 			t.Errorf("kommune %v: no error", args)
+		}
+	}
+}
+
+// IT asks the server which version it runs: the one FyneApp.toml names
+// (assets.Version), on stdout, with no database needed.
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"version", "--version"} {
+		out := runOK(t, arg)
+		if want := "Lokalråd kommune " + assets.Version() + "\n"; out != want {
+			t.Errorf("kommune %s printed %q, want %q", arg, out, want)
 		}
 	}
 }

@@ -29,12 +29,10 @@ import (
 	"syscall"
 	"time"
 
+	"lokalraad/assets"
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
 )
-
-// Version is the app's version, as in FyneApp.toml.
-const Version = "0.1.0"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -69,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		case "bundle":
 			return runBundle(ctx, args[1:], stdout, stderr)
 		case "version", "--version", "-version":
-			fmt.Fprintln(stdout, "Lokalråd", Version)
+			fmt.Fprintln(stdout, "Lokalråd", assets.Version())
 			return nil
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/assets"
 	"lokalraad/storage"
 )
 
@@ -86,5 +87,19 @@ func TestUnknownCommand(t *testing.T) {
 	_, _, err := runCmd(t, "--db", filepath.Join(t.TempDir(), "x.db"), "eksportér")
 	if err == nil || !strings.Contains(err.Error(), "ukendt kommando") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// `lokalraad version` prints the version FyneApp.toml names
+// (assets.Version), without opening a window or a database.
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"version", "--version"} {
+		out, _, err := runCmd(t, arg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "Lokalråd " + assets.Version() + "\n"; out != want {
+			t.Errorf("lokalraad %s printed %q, want %q", arg, out, want)
+		}
 	}
 }
