@@ -285,24 +285,66 @@ func MeetingTitle(m Meeting, l Lang) string {
 }
 
 // FileName makes a file name a user recognises from its parts, e.g.
-// "Mødemappe – Jyderup Lokalråd – 12.12.2026.pdf", leaving out characters
-// that Windows or a USB stick's file system refuse.
+// "Mødemappe – Jyderup Lokalråd – 12.12.2026.pdf", that NTFS and a USB
+// stick's FAT32 both accept: the characters they refuse (<>:"/\|?* and
+// control characters) become "-", a name Windows reserves for a device
+// (CON, PRN, AUX, NUL, COM1–9, LPT1–9, whatever follows the first dot)
+// gets a "_" before that dot, no part ends in a dot or space, and the name
+// before the extension is at most maxFileNameRunes characters, so that it
+// fits in Windows' 260-character paths from a folder a few levels deep.
 func FileName(ext string, parts ...string) string {
 	var kept []string
 	for _, p := range parts {
 		p = strings.Map(func(r rune) rune {
-			if strings.ContainsRune(`<>:"/\|?*`, r) || r < 32 {
+			if strings.ContainsRune(`<>:"/\|?*`, r) || r < 32 || r == 0x7f {
 				return '-'
 			}
 			return r
 		}, strings.TrimSpace(p))
+		p = strings.TrimRight(p, ". ")
 		if p != "" {
 			kept = append(kept, p)
 		}
 	}
 	name := strings.Join(kept, " – ")
+	if r := []rune(name); len(r) > maxFileNameRunes {
+		name = strings.TrimRight(string(r[:maxFileNameRunes]), ". –-")
+	}
 	if name == "" {
 		name = "Lokalråd"
 	}
-	return name + "." + strings.TrimPrefix(ext, ".")
+	if reservedOnWindows(name) {
+		base, rest, dot := strings.Cut(name, ".")
+		name = strings.TrimRight(base, " ") + "_"
+		if dot {
+			name += "." + rest
+		}
+	}
+	ext = strings.Trim(strings.TrimPrefix(ext, "."), ". ")
+	if ext == "" {
+		return name
+	}
+	return name + "." + ext
+}
+
+// maxFileNameRunes bounds FileName's name before the extension; NTFS and
+// FAT32 allow 255 UTF-16 units, but the whole path must stay under 260.
+const maxFileNameRunes = 100
+
+// reservedOnWindows says whether Windows takes a file of this name (before
+// its first dot, in any case, with or without trailing spaces) for a device.
+func reservedOnWindows(name string) bool {
+	base, _, _ := strings.Cut(name, ".")
+	base = strings.ToUpper(strings.TrimRight(base, " "))
+	switch base {
+	case "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$":
+		return true
+	}
+	if strings.HasPrefix(base, "COM") || strings.HasPrefix(base, "LPT") {
+		switch base[3:] {
+		case "1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³":
+			return true
+		}
+	}
+	return false
 }

@@ -3,8 +3,11 @@ package model
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, Copenhagen) }
@@ -320,15 +323,94 @@ func TestLabel(t *testing.T) {
 }
 
 func TestFileName(t *testing.T) {
-	if got := FileName("pdf", "Mødemappe", "Jyderup Lokalråd", ShortDate(day(2026, 12, 12))); got != "Mødemappe – Jyderup Lokalråd – 12.12.2026.pdf" {
-		t.Errorf("FileName = %q", got)
+	long := strings.Repeat("Æbleplantning ved Søbredden ", 20)
+	cases := []struct {
+		name  string
+		ext   string
+		parts []string
+		want  string
+	}{
+		{"parts joined", "pdf", []string{"Mødemappe", "Jyderup Lokalråd", ShortDate(day(2026, 12, 12))}, "Mødemappe – Jyderup Lokalråd – 12.12.2026.pdf"},
+		{"refused characters", ".xlsx", []string{"Råd: A/B?", ""}, "Råd- A-B-.xlsx"},
+		{"all refused characters", "pdf", []string{`a<b>c:d"e/f\g|h?i*j`}, "a-b-c-d-e-f-g-h-i-j.pdf"},
+		{"control characters", "pdf", []string{"Linje\nto\tfane\x7f"}, "Linje-to-fane-.pdf"},
+		{"no parts", "ics", nil, "Lokalråd.ics"},
+		{"only blanks", "ics", []string{"  ", ""}, "Lokalråd.ics"},
+		{"reserved CON", "pdf", []string{"CON"}, "CON_.pdf"},
+		{"reserved lower case", "pdf", []string{"nul"}, "nul_.pdf"},
+		{"reserved COM1", "db", []string{"com1"}, "com1_.db"},
+		{"reserved LPT9", "db", []string{"LPT9 "}, "LPT9_.db"},
+		{"COM10 is a plain name", "db", []string{"COM10"}, "COM10.db"},
+		{"CONTRA is a plain name", "pdf", []string{"Contra"}, "Contra.pdf"},
+		{"reserved before a dot", "pdf", []string{"aux.2026"}, "aux_.2026.pdf"},
+		{"reserved part among others", "pdf", []string{"CON", "Jyderup"}, "CON – Jyderup.pdf"},
+		{"trailing dots and spaces", "pdf", []string{"Møde slut...  ", "Jyderup. "}, "Møde slut – Jyderup.pdf"},
+		{"only dots", "pdf", []string{"..."}, "Lokalråd.pdf"},
+		{"no extension", "", []string{"Referat."}, "Referat"},
+		{"dot extension", ".", []string{"Referat"}, "Referat"},
+		{"long name cut on a character", "pdf", []string{long}, strings.TrimRight(string([]rune(long)[:maxFileNameRunes]), " ") + ".pdf"},
 	}
-	if got := FileName(".xlsx", "Råd: A/B?", ""); got != "Råd- A-B-.xlsx" {
-		t.Errorf("FileName = %q", got)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := FileName(c.ext, c.parts...)
+			if got != c.want {
+				t.Errorf("FileName(%q, %q) = %q, want %q", c.ext, c.parts, got, c.want)
+			}
+			if why := invalidOnWindows(got); why != "" {
+				t.Errorf("%q: %s", got, why)
+			}
+		})
 	}
-	if got := FileName("ics"); got != "Lokalråd.ics" {
-		t.Errorf("FileName = %q", got)
+}
+
+// Whatever a user types into a title, the file name is one NTFS and FAT32
+// accept.
+func TestFileNameAlwaysValidOnWindows(t *testing.T) {
+	pieces := []string{"CON", "nul", "Com3", "lpt1", ".", " ", "..", "æøå", "Ærø", ":", "/", "\\", "*", "?", "\"", "<", ">", "|", "\x00", "\t", "–", "-", "a", "😀", strings.Repeat("ø", 300)}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 5000; i++ {
+		var parts []string
+		for range rng.IntN(3) + 1 {
+			var b strings.Builder
+			for range rng.IntN(5) {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			parts = append(parts, b.String())
+		}
+		ext := []string{"pdf", ".xlsx", "", "db"}[rng.IntN(4)]
+		name := FileName(ext, parts...)
+		if why := invalidOnWindows(name); why != "" {
+			t.Fatalf("FileName(%q, %q) = %q: %s", ext, parts, name, why)
+		}
 	}
+}
+
+// invalidOnWindows says why NTFS or FAT32 would refuse a file name, or "".
+func invalidOnWindows(name string) string {
+	if name == "" {
+		return "empty"
+	}
+	if strings.ContainsAny(name, `<>:"/\|?*`) {
+		return "holds a character Windows refuses"
+	}
+	for _, r := range name {
+		if r < 32 {
+			return "holds a control character"
+		}
+	}
+	if strings.HasSuffix(name, ".") || strings.HasSuffix(name, " ") {
+		return "ends in a dot or space"
+	}
+	if n := len(utf16.Encode([]rune(name))); n > 255 {
+		return fmt.Sprintf("%d UTF-16 units, more than 255", n)
+	}
+	base, _, _ := strings.Cut(name, ".")
+	switch strings.ToUpper(strings.TrimRight(base, " ")) {
+	case "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+		"LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9":
+		return "a name Windows reserves for a device"
+	}
+	return ""
 }
 
 func TestWishYearFor(t *testing.T) {
