@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"log"
+	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,13 +16,33 @@ import (
 	"lokalraad/ui"
 )
 
+// errNoWindow ends the process with a failure after the user was told why
+// the window could not open.
+var errNoWindow = errors.New("vinduet kunne ikke åbnes")
+
 // AppID is the app's id, as in FyneApp.toml.
 const AppID = "dk.lokalraad.app"
 
 // runGUI opens the window on the database at path and returns when it is
 // closed. A damaged database gets the rescue window instead of a crash or
-// a silent empty database.
-func runGUI(path string, prepare func(*storage.DB) error) error {
+// a silent empty database. A computer that cannot show the window (no
+// OpenGL 2.1, no display) gets a message in Danish instead of nothing.
+func runGUI(path string, prepare func(*storage.DB) error) (err error) {
+	watch := &glWatch{out: os.Stderr, alert: alert, exit: os.Exit}
+	log.SetOutput(watch)
+	defer func() {
+		log.SetOutput(os.Stderr)
+		if r := recover(); r != nil {
+			if !watch.glfwPanic(r) {
+				panic(r)
+			}
+			err = errNoWindow
+			return
+		}
+		if watch.tell() && err == nil {
+			err = errNoWindow
+		}
+	}()
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	if err := ui.SetupLanguage(a.Preferences().StringWithFallback("language", "da")); err != nil {
