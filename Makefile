@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export LANG ?= en_US.UTF-8
 DB ?=
 
-.PHONY: run test deps build cli bench bench-pdf large kommune
+.PHONY: run test deps build cli bench bench-pdf large kommune dist dist-deps dist-check dist-darwin version
 
 run: deps
 	go run ./cmd/lokalraad --demo $(if $(DB),--db $(DB))
@@ -37,6 +37,36 @@ cli:
 
 kommune:
 	CGO_ENABLED=0 go build -o kommune ./cmd/kommune
+
+# The version: FyneApp.toml's Version is the one place it is set.
+VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+version:
+	@echo $(VERSION)
+
+# Release packages into dist/ (see packaging/dist.sh): Linux .tar.xz and
+# .deb, the Windows installer and .exe files (cross-built with mingw-w64),
+# kommune for linux/amd64, linux/arm64 and windows/amd64, the systemd unit,
+# SHA256SUMS.
+dist: deps dist-deps
+	bash packaging/dist.sh
+
+# dist, then what CI can check of it: versions, make install into a fake
+# ~/.local, systemd-analyze verify, the Windows build under Wine (demo,
+# export packet, backup on æøå paths; same PDF text as Linux) and a silent
+# install/uninstall that keeps the database.
+dist-check: deps dist-deps
+	bash packaging/dist-check.sh
+
+dist-deps:
+	@bash .ci/dist-deps
+
+# macOS (arm64 or amd64, whichever Mac runs it): Lokalråd.app. Needs a Mac
+# with Xcode's command line tools; untested (no Mac here).
+dist-darwin:
+	cd cmd/lokalraad && go run fyne.io/tools/cmd/fyne@v1.7.4 package -os darwin \
+	  --name Lokalråd --app-id dk.lokalraad.app --app-version $(VERSION) --app-build 1 \
+	  --icon ../../assets/icon.png --release
+	mkdir -p dist && rm -rf dist/Lokalråd.app && mv cmd/lokalraad/Lokalråd.app dist/
 
 # Benchmarks: opening, listing and searching ten years of 18 councils, the
 # PDF packet and the workbook export.

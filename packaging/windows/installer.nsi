@@ -33,8 +33,8 @@ VIAddVersionKey /LANG=1030 "FileVersion" "${VERSION}"
 VIAddVersionKey /LANG=1030 "ProductVersion" "${VERSION}"
 VIAddVersionKey /LANG=1030 "LegalCopyright" "Lokalråd-projektet"
 
-!define MUI_ICON "${STAGE}\lokalraad.ico"
-!define MUI_UNICON "${STAGE}\lokalraad.ico"
+!define MUI_ICON "${STAGE}/lokalraad.ico"
+!define MUI_UNICON "${STAGE}/lokalraad.ico"
 !define MUI_FINISHPAGE_RUN "$INSTDIR\lokalraad.exe"
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_DIRECTORY
@@ -49,9 +49,9 @@ VIAddVersionKey /LANG=1030 "LegalCopyright" "Lokalråd-projektet"
 Section "Lokalråd"
   SetShellVarContext current
   SetOutPath "$INSTDIR"
-  File "${STAGE}\lokalraad.exe"
-  File "${STAGE}\lokalraad-cli.exe"
-  File "${STAGE}\lokalraad.ico"
+  File "${STAGE}/lokalraad.exe"
+  File "${STAGE}/lokalraad-cli.exe"
+  File "${STAGE}/lokalraad.ico"
   WriteUninstaller "$INSTDIR\uninstall.exe"
   CreateShortcut "$SMPROGRAMS\Lokalråd.lnk" "$INSTDIR\lokalraad.exe" "" "$INSTDIR\lokalraad.ico" 0 SW_SHOWNORMAL "" "Lokalrådets møder, referater, projekter og budgetønsker"
   WriteRegStr HKCU "Software\Lokalraad" "InstallDir" "$INSTDIR"
