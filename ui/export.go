@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -196,6 +197,17 @@ func (u *App) writeInBackground(wc fyne.URIWriteCloser, make func() ([]byte, err
 	}()
 }
 
+// fileURL is the file:// URL of a local path for the system's viewer:
+// file:///home/x/a.pdf on Linux and macOS, file:///C:/Users/x/a.pdf on
+// Windows (a drive path needs the third slash, or "C:" reads as a host).
+func fileURL(path string) *url.URL {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return &url.URL{Scheme: "file", Path: p}
+}
+
 // offerToOpen says where the file went and opens it in the system's viewer
 // on request (Fyne has no print API: the viewer prints).
 func (u *App) offerToOpen(uri fyne.URI) {
@@ -205,7 +217,7 @@ func (u *App) offerToOpen(uri fyne.URI) {
 		if !open {
 			return
 		}
-		if err := u.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(uri.Path())}); err != nil {
+		if err := u.app.OpenURL(fileURL(uri.Path())); err != nil {
 			u.showError(err)
 		}
 	}, u.win)

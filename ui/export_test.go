@@ -85,3 +85,17 @@ func TestImportPreviewWritesOnlyOnConfirm(t *testing.T) {
 		t.Errorf("after confirming: %+v", ws)
 	}
 }
+
+// The viewer gets a file URL it can open on every desktop: a Windows drive
+// path keeps its drive (not read as a host), spaces and æøå are escaped.
+func TestFileURL(t *testing.T) {
+	cases := map[string]string{
+		"/home/søren/Mødemappe 1.pdf":            "file:///home/s%C3%B8ren/M%C3%B8demappe%201.pdf",
+		"C:/Users/Søren Ærø/Desktop/Referat.pdf": "file:///C:/Users/S%C3%B8ren%20%C3%86r%C3%B8/Desktop/Referat.pdf",
+	}
+	for path, want := range cases {
+		if got := fileURL(path).String(); got != want {
+			t.Errorf("fileURL(%q) = %s, want %s", path, got, want)
+		}
+	}
+}
