@@ -134,20 +134,20 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("skriv %s: %w", path, err)
+		return writeError(path, err)
 	}
 	if _, err := tmp.Write(buf.Bytes()); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return fmt.Errorf("skriv %s: %w", path, err)
+		return writeError(path, err)
 	}
 	if err := tmp.Close(); err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("skriv %s: %w", path, err)
+		return writeError(path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("skriv %s: %w", path, err)
+		return writeError(path, err)
 	}
 	return nil
 }

@@ -23,6 +23,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *dbPath == "" || *out == "" {
 		return errors.New("brug: lokalraad backup --db PATH --out FILE")
 	}
+	if err := checkWritable(*out); err != nil {
+		return err
+	}
 	db, err := openExisting(*dbPath)
 	if err != nil {
 		return err
