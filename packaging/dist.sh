@@ -24,6 +24,8 @@ BUILD=$(sed -n 's/^ *Build *= *\([0-9]*\).*/\1/p' FyneApp.toml)
 [[ $VERSION =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "FyneApp.toml: Version \"$VERSION\" er ikke MAJOR.MINOR.PATCH" >&2; exit 1; }
 OUT=dist
 STAGE=$OUT/.stage
+# No -trimpath: it changes every package's build cache key, so the cgo
+# code of GLFW would be compiled again after `make test` (minutes in CI).
 LDFLAGS="-s -w -X lokalraad/assets.version=$VERSION"
 SYSO=cmd/lokalraad/zz_rsrc_windows_amd64.syso
 # Reproducible archives: file times from the last commit.
@@ -39,7 +41,7 @@ say() { printf '== %s (%ds)\n' "$*" $(($(date +%s) - t0)); }
 # --- Linux: the layout `fyne package -os linux` makes, with our Makefile.
 say "Linux amd64"
 L=$STAGE/lokalraad-$VERSION-linux-amd64
-go build -trimpath -ldflags "$LDFLAGS" -o "$L/usr/local/bin/lokalraad" ./cmd/lokalraad
+go build -ldflags "$LDFLAGS" -o "$L/usr/local/bin/lokalraad" ./cmd/lokalraad
 install -Dm644 packaging/linux/lokalraad.desktop "$L/usr/local/share/applications/lokalraad.desktop"
 install -Dm644 assets/icon.png "$L/usr/local/share/pixmaps/lokalraad.png"
 install -Dm644 assets/icon.png "$L/usr/local/share/icons/hicolor/512x512/apps/lokalraad.png"
@@ -76,14 +78,14 @@ find "$D" -exec touch -h -d @"$EPOCH" {} +
 dpkg-deb --root-owner-group -Zxz --build "$D" "$OUT/lokalraad_${VERSION}_amd64.deb" >/dev/null
 
 say "lokalraad-cli linux"
-CGO_ENABLED=0 go build -trimpath -tags headless -ldflags "$LDFLAGS" -o "$OUT/lokalraad-cli-$VERSION-linux-amd64" ./cmd/lokalraad
+CGO_ENABLED=0 go build -tags headless -ldflags "$LDFLAGS" -o "$OUT/lokalraad-cli-$VERSION-linux-amd64" ./cmd/lokalraad
 
 # --- The server, static, three platforms.
 for p in linux/amd64 linux/arm64 windows/amd64; do
   say "kommune $p"
   os=${p%/*} arch=${p#*/} ext=""
   [ "$os" = windows ] && ext=.exe
-  CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -ldflags "$LDFLAGS" -o "$OUT/kommune-$VERSION-$os-$arch$ext" ./cmd/kommune
+  CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -ldflags "$LDFLAGS" -o "$OUT/kommune-$VERSION-$os-$arch$ext" ./cmd/kommune
 done
 cp packaging/server/kommune.service "$OUT/kommune.service"
 
@@ -104,10 +106,10 @@ cp "$W/rsrc.syso" "$SYSO"
 
 say "lokalraad.exe (cgo, mingw-w64)"
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-  go build -trimpath -ldflags "$LDFLAGS -H windowsgui" -o "$W/lokalraad.exe" ./cmd/lokalraad
+  go build -ldflags "$LDFLAGS -H windowsgui" -o "$W/lokalraad.exe" ./cmd/lokalraad
 say "lokalraad-cli.exe"
 CGO_ENABLED=0 GOOS=windows GOARCH=amd64 \
-  go build -trimpath -tags headless -ldflags "$LDFLAGS" -o "$W/lokalraad-cli.exe" ./cmd/lokalraad
+  go build -tags headless -ldflags "$LDFLAGS" -o "$W/lokalraad-cli.exe" ./cmd/lokalraad
 rm -f "$SYSO"
 cp "$W/lokalraad.exe" "$OUT/lokalraad-$VERSION-windows-amd64.exe"
 cp "$W/lokalraad-cli.exe" "$OUT/lokalraad-cli-$VERSION-windows-amd64.exe"
