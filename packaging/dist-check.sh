@@ -60,7 +60,9 @@ if command -v desktop-file-validate >/dev/null; then
 fi
 HOME="$TMP/home" make -s -C "$TMP/lokalraad-$VERSION-linux-amd64" uninstall >/dev/null
 [ ! -e "$TMP/home/.local/bin/lokalraad" ] || fail "make uninstall efterlod programmet"
-dpkg-deb -c "$DIST/lokalraad_${VERSION}_amd64.deb" | grep -q "./usr/bin/lokalraad$" || fail ".deb uden /usr/bin/lokalraad"
+dpkg-deb -c "$DIST/lokalraad_${VERSION}_amd64.deb" > "$TMP/deb.txt"
+grep -q "\./usr/bin/lokalraad$" "$TMP/deb.txt" || fail ".deb uden /usr/bin/lokalraad"
+grep -q "\./usr/share/applications/lokalraad.desktop$" "$TMP/deb.txt" || fail ".deb uden .desktop"
 dpkg-deb -f "$DIST/lokalraad_${VERSION}_amd64.deb" Version | grep -qx "$VERSION" || fail ".deb-version"
 
 say "systemd-analyze verify"
@@ -75,6 +77,10 @@ fi
 
 say "Wine: a fresh prefix"
 command -v wine >/dev/null || fail "wine mangler (.ci/dist-deps installerer det)"
+# Wine turns the user name into C:\users\Søren Ærø through the locale: it
+# must be a UTF-8 one that exists (Debian always has C.UTF-8; with a
+# missing en_US.UTF-8 the profile folder is silently not made).
+export LC_ALL=C.UTF-8
 export WINEPREFIX="$TMP/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" USER="Søren Ærø" WINEARCH=win64
 unset DISPLAY # the CLI needs none; keeps wineboot from opening windows
 wineboot -i >/dev/null 2>&1 || true
@@ -85,7 +91,7 @@ SYS32="$WINEPREFIX/drive_c/windows/system32"
 # lacks: a test-only stand-in, never shipped.
 x86_64-w64-mingw32-gcc -shared -O2 -s -o "$SYS32/bcryptprimitives.dll" packaging/wine/bcryptprimitives.c -ladvapi32
 U="$WINEPREFIX/drive_c/users/Søren Ærø"
-[ -d "$U" ] || fail "Wine lavede ikke C:\\users\\Søren Ærø"
+[ -d "$U" ] || { ls -la "$WINEPREFIX/drive_c/users" >&2; fail "Wine lavede ikke C:\\users\\Søren Ærø"; }
 mkdir -p "$U/Desktop/Lokalråd"
 cp "$DIST/lokalraad-cli-$VERSION-windows-amd64.exe" "$U/Desktop/Lokalråd/lokalraad-cli.exe"
 cp "$DIST/lokalraad-$VERSION-windows-amd64.exe" "$U/Desktop/Lokalråd/lokalraad.exe"
@@ -122,7 +128,7 @@ SETUP=$(ls "$DIST"/Lokalraad-*-setup.exe)
 wine "$SETUP" /S; wineserver -w
 P="$U/AppData/Local/Programs/Lokalraad"
 [ -f "$P/lokalraad.exe" ] && [ -f "$P/lokalraad-cli.exe" ] && [ -f "$P/uninstall.exe" ] || fail "installeret ikke i %LOCALAPPDATA%\\Programs\\Lokalraad"
-find "$U/AppData/Roaming/Microsoft/Windows/Start Menu" -name "Lokalråd.lnk" | grep -q . || fail "ingen Lokalråd i Start-menuen"
+[ -n "$(find "$U/AppData/Roaming/Microsoft/Windows/Start Menu" -name "Lokalråd.lnk")" ] || fail "ingen Lokalråd i Start-menuen"
 # The database where the app looks by default: os.UserConfigDir = %APPDATA%.
 wine "$P/lokalraad-cli.exe" demo --db 'C:\users\Søren Ærø\AppData\Roaming\lokalraad\lokalraad.db' >/dev/null
 DB="$U/AppData/Roaming/lokalraad/lokalraad.db"
@@ -130,7 +136,7 @@ DB="$U/AppData/Roaming/lokalraad/lokalraad.db"
 wine "$P/uninstall.exe" /S; wineserver -w
 for i in $(seq 30); do [ -e "$P/lokalraad.exe" ] || break; sleep 1; done
 [ ! -e "$P/lokalraad.exe" ] || fail "afinstallationen efterlod lokalraad.exe"
-! find "$U/AppData/Roaming/Microsoft/Windows/Start Menu" -name "Lokalråd.lnk" | grep -q . || fail "afinstallationen efterlod genvejen"
+! [ -n "$(find "$U/AppData/Roaming/Microsoft/Windows/Start Menu" -name "Lokalråd.lnk")" ] || fail "afinstallationen efterlod genvejen"
 [ -s "$DB" ] || fail "afinstallationen slettede databasen"
 wine "$SETUP" /S; wineserver -w
 wine "$P/uninstall.exe" /S /SLETDATA; wineserver -w

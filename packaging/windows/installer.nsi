@@ -11,7 +11,9 @@
 ; packaging/dist.sh runs: makensis -DVERSION=0.1.0 -DSTAGE=dir -DOUT=file
 ;   -DINSTALLED_KB=n installer.nsi
 
-Unicode true
+; A 64-bit installer for a 64-bit app: no WOW64 redirection of the
+; registry, and it runs under Debian's Wine without wine32.
+Target amd64-unicode
 SetCompressor /SOLID lzma
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
