@@ -81,6 +81,11 @@ command -v wine >/dev/null || fail "wine mangler (.ci/dist-deps installerer det)
 # must be a UTF-8 one that exists (Debian always has C.UTF-8; with a
 # missing en_US.UTF-8 the profile folder is silently not made).
 export LC_ALL=C.UTF-8
+# Go keeps its caches where they were before HOME moves.
+export GOPATH="$(go env GOPATH)" GOCACHE="$(go env GOCACHE)" GOMODCACHE="$(go env GOMODCACHE)"
+# Wine links the profile's Desktop, Documents, … to $HOME: a home of our
+# own keeps the check from writing into the real one.
+export HOME="$TMP/home"
 export WINEPREFIX="$TMP/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" USER="Søren Ærø" WINEARCH=win64
 unset DISPLAY # the CLI needs none; keeps wineboot from opening windows
 wineboot -i >/dev/null 2>&1 || true
@@ -92,35 +97,35 @@ SYS32="$WINEPREFIX/drive_c/windows/system32"
 x86_64-w64-mingw32-gcc -shared -O2 -s -o "$SYS32/bcryptprimitives.dll" packaging/wine/bcryptprimitives.c -ladvapi32
 U="$WINEPREFIX/drive_c/users/Søren Ærø"
 [ -d "$U" ] || { ls -la "$WINEPREFIX/drive_c/users" >&2; fail "Wine lavede ikke C:\\users\\Søren Ærø"; }
-mkdir -p "$U/Desktop/Lokalråd"
-cp "$DIST/lokalraad-cli-$VERSION-windows-amd64.exe" "$U/Desktop/Lokalråd/lokalraad-cli.exe"
-cp "$DIST/lokalraad-$VERSION-windows-amd64.exe" "$U/Desktop/Lokalråd/lokalraad.exe"
-WDIR='C:\users\Søren Ærø\Desktop\Lokalråd'
-wcli() { wine "$U/Desktop/Lokalråd/lokalraad-cli.exe" "$@"; }
+mkdir -p "$U/Lokalråd data"
+cp "$DIST/lokalraad-cli-$VERSION-windows-amd64.exe" "$U/Lokalråd data/lokalraad-cli.exe"
+cp "$DIST/lokalraad-$VERSION-windows-amd64.exe" "$U/Lokalråd data/lokalraad.exe"
+WDIR='C:\users\Søren Ærø\Lokalråd data'
+wcli() { wine "$U/Lokalråd data/lokalraad-cli.exe" "$@"; }
 
 say "Wine: lokalraad-cli.exe version, demo, export, backup"
 [ "$(wcli version | tr -d '\r')" = "$want" ] || fail "lokalraad-cli.exe version under Wine"
 wcli demo --db "$WDIR\\Søren Ærøs råd.db" >/dev/null || fail "demo under Wine"
-[ -s "$U/Desktop/Lokalråd/Søren Ærøs råd.db" ] || fail "demo skrev ikke databasen"
+[ -s "$U/Lokalråd data/Søren Ærøs råd.db" ] || fail "demo skrev ikke databasen"
 wcli backup --db "$WDIR\\Søren Ærøs råd.db" --out "$WDIR\\Sikkerhedskopi ÆØÅ.db" >/dev/null || fail "backup under Wine"
-head -c 15 "$U/Desktop/Lokalråd/Sikkerhedskopi ÆØÅ.db" | grep -q "SQLite format 3" || fail "backuppen er ikke en SQLite-fil"
+head -c 15 "$U/Lokalråd data/Sikkerhedskopi ÆØÅ.db" | grep -q "SQLite format 3" || fail "backuppen er ikke en SQLite-fil"
 
 # The same database exported on Linux and under Windows: the same text.
 "$DIST/lokalraad-cli-$VERSION-linux-amd64" demo --db "$TMP/linux.db" >/dev/null
 MEETING=$(CGO_ENABLED=0 go run ./packaging/meetingid "$TMP/linux.db")
-cp "$TMP/linux.db" "$U/Desktop/Lokalråd/fra linux.db"
+cp "$TMP/linux.db" "$U/Lokalråd data/fra linux.db"
 "$DIST/lokalraad-cli-$VERSION-linux-amd64" export packet --db "$TMP/linux.db" --meeting "$MEETING" --out "$TMP/linux.pdf" >/dev/null
 wcli export packet --db "$WDIR\\fra linux.db" --meeting "$MEETING" --out "$WDIR\\Mødemappe – Søren Ærø.pdf" >/dev/null || fail "export packet under Wine"
 pdftotext -enc UTF-8 "$TMP/linux.pdf" "$TMP/linux.txt"
-pdftotext -enc UTF-8 "$U/Desktop/Lokalråd/Mødemappe – Søren Ærø.pdf" "$TMP/wine.txt"
+pdftotext -enc UTF-8 "$U/Lokalråd data/Mødemappe – Søren Ærø.pdf" "$TMP/wine.txt"
 grep -q "Dagsorden\|DAGSORDEN" "$TMP/linux.txt" || fail "Linux-mødemappen har ingen dagsorden"
 diff -u "$TMP/linux.txt" "$TMP/wine.txt" || fail "mødemappens tekst under Wine er ikke den samme som på Linux"
 echo "   mødemappen: $(wc -l < "$TMP/wine.txt") linjer tekst, ens på Linux og Windows"
 
 say "Wine: lokalraad.exe (the GUI build) runs subcommands"
-[ "$(wine "$U/Desktop/Lokalråd/lokalraad.exe" version | tr -d '\r')" = "$want" ] || fail "lokalraad.exe version under Wine"
-wine "$U/Desktop/Lokalråd/lokalraad.exe" export packet --db "$WDIR\\fra linux.db" --meeting "$MEETING" --out "$WDIR\\gui.pdf" >/dev/null || fail "lokalraad.exe export packet"
-pdftotext -enc UTF-8 "$U/Desktop/Lokalråd/gui.pdf" "$TMP/gui.txt"
+[ "$(wine "$U/Lokalråd data/lokalraad.exe" version | tr -d '\r')" = "$want" ] || fail "lokalraad.exe version under Wine"
+wine "$U/Lokalråd data/lokalraad.exe" export packet --db "$WDIR\\fra linux.db" --meeting "$MEETING" --out "$WDIR\\gui.pdf" >/dev/null || fail "lokalraad.exe export packet"
+pdftotext -enc UTF-8 "$U/Lokalråd data/gui.pdf" "$TMP/gui.txt"
 diff -q "$TMP/linux.txt" "$TMP/gui.txt" >/dev/null || fail "lokalraad.exe's mødemappe afviger"
 
 say "Wine: installer /S, uninstall /S keeps the database"
