@@ -8,6 +8,7 @@ package storage
 import (
 	"context"
 	"crypto/ed25519"
+	"database/sql"
 	"encoding/base64"
 	"fmt"
 
@@ -71,4 +72,30 @@ func (db *DB) StoredDevices() ([]StoredDevice, error) {
 		d.Created, d.Enrolled, d.Revoked = parseStampText(created), parseStampText(enrolled), parseStampText(revoked)
 		return d, err
 	}, "SELECT "+deviceCols+", code_hash, secret_hash, revoked_seq FROM devices ORDER BY created, id")
+}
+
+// HubNumbered returns up to limit ops the hub numbered after since, in
+// number order, with their numbers: what a move to another store copies.
+func (db *DB) HubNumbered(since int64, limit int) ([]Change, []int64, error) {
+	ctx := context.Background()
+	if err := db.applyTx(ctx, func(tx *sql.Tx) error { return db.sequenceLocal(ctx, tx) }); err != nil {
+		return nil, nil, err
+	}
+	rs, err := db.sql.QueryContext(ctx, "SELECT s.n, c.device, c.seq, c.hlc, c.tbl, c.row_id, c.council_id, c.field, c.value, c.base, c.sig FROM sync_seq s JOIN changes c ON c.device = s.device AND c.seq = s.seq WHERE s.n > ? ORDER BY s.n LIMIT ?", since, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rs.Close()
+	var ops []Change
+	var ns []int64
+	for rs.Next() {
+		var n int64
+		var c Change
+		if err := rs.Scan(&n, &c.Device, &c.Seq, &c.HLC, &c.Table, &c.Row, &c.Council, &c.Field, &c.Value, &c.Base, &c.Sig); err != nil {
+			return nil, nil, err
+		}
+		c.Value = textValue(c.Value)
+		ops, ns = append(ops, c), append(ns, n)
+	}
+	return ops, ns, rs.Err()
 }

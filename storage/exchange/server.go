@@ -59,6 +59,7 @@ type Server struct {
 
 	quota    quotas
 	failures limiter
+	metrics  metrics
 }
 
 // NewServer makes a hub with the default limits.
@@ -96,7 +97,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/push", s.push)
 	mux.HandleFunc("GET /v1/pull", s.pull)
 	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	return s.withClock(mux)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /metrics", s.metricsPage)
+	return s.observed(s.withClock(mux))
 }
 
 // httpError is an error with its status and code.
@@ -127,6 +131,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			s.Log.Error("request failed", "path", r.URL.Path, "err", err)
 		}
 	}
+	s.metrics.refused(he.code)
 	s.Log.Info("refused", "path", r.URL.Path, "status", he.status, "code", he.code, "err", he.err.Error())
 	s.writeJSON(w, r, he.status, ErrorResponse{Error: he.err.Error(), Code: he.code})
 }
@@ -212,6 +217,7 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 			resp.CouncilName = c.Name
 		}
 	}
+	s.metrics.enrolls.Add(1)
 	s.Log.Info("enrolled", "device", d.ID, "label", d.Label, "council", d.Council, "staff", d.Staff)
 	s.writeJSON(w, r, http.StatusOK, resp)
 }
@@ -272,6 +278,8 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.metrics.pushes.Add(1)
+	s.metrics.opsIn.Add(int64(n))
 	s.Log.Info("push", "device", d.ID, "ops", len(ops), "new", n)
 	s.writeJSON(w, r, http.StatusOK, PushResponse{Accepted: n})
 }
@@ -315,6 +323,8 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.metrics.pulls.Add(1)
+	s.metrics.opsOut.Add(int64(len(ops)))
 	resp := PullResponse{Ops: wire, Next: next, More: more}
 	dir, err := s.Store.HubDirectory(council)
 	if err != nil {

@@ -873,3 +873,24 @@ func (s *Store) HubSequence() (int64, error) {
 	err := s.pool.QueryRow(context.Background(), "SELECT n FROM hub_counter WHERE id = 1").Scan(&n)
 	return n, s.failed(err)
 }
+
+// Numbered returns up to limit ops numbered after since, in number order,
+// with their numbers (kommune migrate's check).
+func (s *Store) Numbered(ctx context.Context, since int64, limit int) ([]storage.Change, []int64, error) {
+	rows, err := s.pool.Query(ctx, "SELECT n, "+opCols+" FROM ops WHERE n > $1 ORDER BY n LIMIT $2", since, limit)
+	if err != nil {
+		return nil, nil, s.failed(err)
+	}
+	defer rows.Close()
+	var ops []storage.Change
+	var ns []int64
+	for rows.Next() {
+		var n int64
+		c, err := scanOp(rows, &n)
+		if err != nil {
+			return nil, nil, err
+		}
+		ops, ns = append(ops, c), append(ns, n)
+	}
+	return ops, ns, rows.Err()
+}

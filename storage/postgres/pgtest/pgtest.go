@@ -173,4 +173,3 @@ func Main(m *testing.M) int {
 	}
 	return code
 }
-
