@@ -68,6 +68,7 @@ const usage = `brug:
   kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open) [--amount KR --max KR --description T --rules T]
   kommune pool list --db PATH
   kommune migrate --from PATH --to postgres://…
+  kommune load --db PATH|postgres://… [--nodes 2 --councils 500 --laptops 4 --cycles 3 --ops 10 --workers 32 --duration 2m]
   (--db tager også en postgres://…-adresse: serverens data i PostgreSQL)`
 
 // run is main without the process.
@@ -99,6 +100,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return poolAdd(args[2:], stdout, stderr)
 	case "pool list":
 		return poolList(args[2:], stdout, stderr)
+	}
+	if args[0] == "load" {
+		return loadCmd(ctx, args[1:], stdout, stderr)
 	}
 	if args[0] == "migrate" {
 		return migrate(ctx, args[1:], stdout, stderr)
