@@ -204,6 +204,11 @@ func (c *loadClient) cycle(ctx context.Context, l *simLaptop, ops int, rng *mran
 	atomic.AddInt64(&rep.Accepted, int64(pr.Accepted))
 	atomic.AddInt64(&rep.Pushes, 1)
 	l.pending = nil
+	return c.pullAll(ctx, l, node, rep)
+}
+
+// pullAll pulls pages from l's cursor until nothing more.
+func (c *loadClient) pullAll(ctx context.Context, l *simLaptop, node int, rep *loadReport) error {
 	for {
 		var resp exchange.PullResponse
 		q := url.Values{"since": {strconv.FormatInt(l.since, 10)}, "keys": {l.keys}}
@@ -303,6 +308,7 @@ func startNode(db string, extra ...string) (*node, error) {
 	}
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--quota-ops", "0", "--quota-mb", "0", "--max-failures", "0"}, extra...)
 	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), "LOKALRAAD_KOMMUNE_MAIN=1") // a test binary runs as kommune
 	cmd.Stderr = io.Discard
 	out, err := cmd.StdoutPipe()
 	if err != nil {

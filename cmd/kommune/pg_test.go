@@ -17,7 +17,13 @@ import (
 	"lokalraad/storage/postgres/pgtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	if os.Getenv("LOKALRAAD_KOMMUNE_MAIN") == "1" { // a serve node of a test
+		main()
+		os.Exit(0)
+	}
+	os.Exit(pgtest.Main(m))
+}
 
 // startServe runs `kommune serve` on db until the test ends; it returns
 // the hub's URL and its log.

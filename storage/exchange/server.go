@@ -121,6 +121,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		switch {
 		case errors.Is(err, errTooLarge):
 			he = &httpError{http.StatusRequestEntityTooLarge, CodeTooLarge, err}
+		case errors.Is(err, storage.ErrUnavailable):
+			he = &httpError{http.StatusServiceUnavailable, CodeInternal, storage.ErrUnavailable}
+			s.Log.Error("store unavailable", "path", r.URL.Path, "err", err)
 		case errors.Is(err, ErrBadInput), errors.Is(err, storage.ErrBadChange):
 			he = &httpError{http.StatusBadRequest, CodeBadRequest, err}
 		case errors.Is(err, storage.ErrUnsigned), errors.Is(err, storage.ErrBadSignature),
@@ -170,6 +173,10 @@ func (s *Server) device(r *http.Request) (storage.Device, error) {
 	switch {
 	case errors.Is(err, storage.ErrRevoked):
 		return d, fail(http.StatusForbidden, CodeRevoked, err)
+	case err != nil && !errors.Is(err, storage.ErrUnauthorized):
+		// The store failed (its database is restarting): an internal
+		// error the client retries, not a wrong key.
+		return d, err
 	case err != nil:
 		s.failed(r, id)
 		return d, fail(http.StatusUnauthorized, CodeUnauthorized, storage.ErrUnauthorized)
@@ -188,14 +195,19 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.checkCode(req.Code); err != nil {
-		s.failed(r, "")
+		if !errors.Is(err, storage.ErrUnavailable) {
+			s.failed(r, "")
+		}
 		s.writeError(w, r, err)
 		return
 	}
 	d, secret, err := s.Store.EnrollDevice(req.Code, req.Replica, req.Key)
 	if err != nil {
-		s.failed(r, "")
+		if !errors.Is(err, storage.ErrUnavailable) {
+			s.failed(r, "")
+		}
 		switch {
+		case errors.Is(err, storage.ErrUnavailable):
 		case errors.Is(err, storage.ErrRevoked):
 			err = fail(http.StatusForbidden, CodeRevoked, err)
 		case errors.Is(err, storage.ErrReplicaTaken):

@@ -70,7 +70,7 @@ type Store struct {
 }
 
 // ErrUnavailable: the database cannot be reached.
-var ErrUnavailable = errors.New("kommunens database (PostgreSQL) svarer ikke")
+var ErrUnavailable = storage.ErrUnavailable
 
 // Open connects to the database at url, brings its schema up to date
 // (embedded migrations, one node at a time) and reads the hub's identity,
