@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"lokalraad/model"
 	"lokalraad/storage"
@@ -243,4 +245,87 @@ func startServeFor(t *testing.T, db string) (served, *bytes.Buffer) {
 	}
 	t.Cleanup(stop)
 	return served{"http://" + addr, stop}, logs
+}
+
+// SIGTERM during a big push: the server stops listening, the push in
+// flight finishes and is stored whole, then the server stops.
+func TestShutdownFinishesInflightPush(t *testing.T) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "kommune.db")
+			if store == "postgres" {
+				db = pgtest.URL(t)
+			}
+			hc, err := openHub(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			ready := make(chan string, 1)
+			done := make(chan error, 1)
+			go func() {
+				done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", db}, io.Discard, io.Discard, ready)
+			}()
+			c := &loadClient{nodes: []string{"http://" + <-ready}, http: &http.Client{Timeout: time.Minute}}
+			laps, err := enrolLoad(context.Background(), hc, c, loadConfig{Councils: 1, Laptops: 1})
+			hc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := laps[0]
+			var ops []storage.Change
+			for i := range 8000 {
+				op := storage.Change{Device: l.replica, Seq: int64(i + 1), HLC: (time.Now().UnixMilli() << 16) + int64(i), Table: "members",
+					Row: fmt.Sprint("m", i), Council: l.council, Field: "name", Value: fmt.Sprintf("Medlem nummer %d med et langt navn", i)}
+				storage.SignChange(&op, l.key)
+				ops = append(ops, op)
+			}
+			wire, err := exchange.EncodeOps(ops)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pushed := make(chan error, 1)
+			var pr exchange.PushResponse
+			go func() {
+				pushed <- c.call(context.Background(), 0, http.MethodPost, "/v1/push", l.token, exchange.PushRequest{Ops: wire}, &pr)
+			}()
+			for deadline := time.Now().Add(30 * time.Second); ; {
+				if _, m := get(t, c.nodes[0]+"/metrics"); strings.Contains(m, "lokalraad_hub_inflight_pushes 1") {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the push never started")
+				}
+				time.Sleep(time.Millisecond)
+			}
+			cancel() // what SIGTERM does
+			if err := <-pushed; err != nil {
+				t.Fatalf("push in flight at shutdown: %v", err)
+			}
+			if pr.Accepted != len(ops) {
+				t.Errorf("accepted %d of %d", pr.Accepted, len(ops))
+			}
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+			hc, err = openHub(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer hc.Close()
+			held, _, _, err := hc.store().HubPage(l.council, 0, storage.Page{}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, o := range held {
+				if o.Device == l.replica {
+					n++
+				}
+			}
+			if n != len(ops) {
+				t.Errorf("the hub holds %d of the push's %d ops", n, len(ops))
+			}
+		})
+	}
 }
