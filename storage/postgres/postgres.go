@@ -830,13 +830,19 @@ func (s *Store) HubPage(council string, since int64, p storage.Page, exclude str
 	if limit <= 0 {
 		limit = 1 << 40
 	}
-	q := "SELECT n, " + opCols + " FROM ops WHERE n > $1"
+	q := "SELECT n, " + opCols + " FROM ops WHERE n > $1 ORDER BY n LIMIT $2"
 	args := []any{since, limit + 1}
-	if council != "" {
-		q += " AND council_id = ANY($3)"
-		args = append(args, []string{council, model.MunicipalityID})
+	if council == model.MunicipalityID {
+		q = "SELECT n, " + opCols + " FROM ops WHERE council_id = $3 AND n > $1 ORDER BY n LIMIT $2"
+		args = append(args, council)
+	} else if council != "" {
+		// Two range scans of (council_id, n), merged: a council's cursor
+		// never walks over the other councils' ops.
+		one := "SELECT n, " + opCols + " FROM ops WHERE council_id = %s AND n > $1 ORDER BY n LIMIT $2"
+		q = "(" + fmt.Sprintf(one, "$3") + ") UNION ALL (" + fmt.Sprintf(one, "$4") + ") ORDER BY n LIMIT $2"
+		args = append(args, council, model.MunicipalityID)
 	}
-	rows, err := s.pool.Query(ctx, q+" ORDER BY n LIMIT $2", args...)
+	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, 0, false, s.failed(err)
 	}

@@ -29,6 +29,7 @@ CREATE TABLE devices (
 );
 CREATE INDEX devices_code ON devices(code_hash) WHERE code_hash <> '';
 CREATE INDEX devices_replica ON devices(replica) WHERE replica <> '';
+CREATE INDEX devices_council ON devices(council_id);
 
 -- The op log: every council's ops, each numbered once (n).
 -- vkind: 'n' null, 'i' integer (vint), 's' text (vtext).
