@@ -300,3 +300,55 @@ func TestStoresPages(t *testing.T) {
 		}
 	})
 }
+
+// The rest of the approved-minutes rule, on both stores: approving with
+// the last attendees in one save goes up; an edit stamped before the
+// approval but arriving after it is refused; after reopening, edits go up.
+func TestStoresMinutesApproveBackdateReopen(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		b, _ := h.laptop(t, "b", jy, time.Second)
+		m := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour)}
+		ok(t, a.SaveMeeting(model.Meeting{}, &m))
+		it := model.AgendaItem{CouncilID: jy, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Decision: "Shelteret bygges."}
+		ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+		syncOK(t, a)
+		syncOK(t, b)
+		approved := m
+		approved.Status, approved.Attendees = model.MeetingApproved, "Karen\nSøren"
+		ok(t, a.SaveMeeting(storage.Overwriting(a, m), &approved))
+		if r := syncOK(t, a); r.Pushed == 0 {
+			t.Fatal("approval with attendees not sent")
+		}
+		if got, _ := h.store.FieldOps("meetings", m.ID, "attendees"); len(got) == 0 || got[len(got)-1].Value != "Karen\nSøren" {
+			t.Errorf("attendees saved with the approval not taken: %v", got)
+		}
+		// b edits the decision offline, stamped before the approval.
+		dec, err := h.store.FieldOps("agenda_items", it.ID, "decision")
+		ok(t, err)
+		evil := forged(t, b, 1, "agenda_items", it.ID, jy, "decision", "Shelteret bygges ikke.")
+		evil.HLC = dec[0].HLC + 1
+		evil.Base = storage.BaseOn(dec)
+		ok(t, b.SignOwn(&evil))
+		if _, err := pushAs(t, h.url, b, []storage.Change{evil}); err == nil {
+			t.Error("an edit stamped before the approval, arriving after it, was taken")
+		}
+		// Reopened, the minutes take edits again.
+		syncOK(t, a)
+		cur, err := a.Meeting(m.ID)
+		ok(t, err)
+		reopened := cur
+		reopened.Status = model.MeetingHeld
+		ok(t, a.SaveMeeting(storage.Overwriting(a, cur), &reopened))
+		got, err := a.AgendaItem(it.ID)
+		ok(t, err)
+		edited := got
+		edited.Decision = "Shelteret bygges i 2027."
+		ok(t, a.SaveAgendaItem(storage.Overwriting(a, got), &edited))
+		syncOK(t, a)
+		if d, _ := h.store.FieldOps("agenda_items", it.ID, "decision"); d[len(d)-1].Value != "Shelteret bygges i 2027." {
+			t.Errorf("edit after reopening not taken: %v", d[len(d)-1].Value)
+		}
+	})
+}
