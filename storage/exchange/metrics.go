@@ -40,14 +40,14 @@ func (h *histogram) observe(d time.Duration) {
 
 // metrics are the hub's counters; the zero value is ready.
 type metrics struct {
-	pushes, pulls, enrolls    atomic.Int64
-	opsIn, opsOut             atomic.Int64
-	bytesIn, bytesOut         atomic.Int64
-	mu                        syncpkg.Mutex
-	refusals                  map[string]*atomic.Int64 // by code
-	latency                   map[string]*histogram    // by route
-	draining                  atomic.Bool
-	inflightPush, inflightAll atomic.Int64
+	pushes, pulls, enrolls atomic.Int64
+	opsIn, opsOut          atomic.Int64
+	bytesIn, bytesOut      atomic.Int64
+	mu                     syncpkg.Mutex
+	refusals               map[string]*atomic.Int64 // by code
+	latency                map[string]*histogram    // by route
+	draining               atomic.Bool
+	inflightPush           atomic.Int64
 }
 
 func (m *metrics) refused(code string) {
