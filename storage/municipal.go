@@ -20,14 +20,11 @@ import (
 )
 
 var (
-	poolsT         = table{"pools", []string{"name", "description", "rules", "available", "max_per_application", "deadline", "open_all_year"}}
-	deadlinesT     = table{"deadlines", []string{"title", "date", "kind", "description"}}
-	contactsT      = table{"contacts", []string{"name", "role", "phone", "email", "areas"}}
-	announcementsT = table{"announcements", []string{"title", "text", "date"}}
+	poolsT         = tableOf("pools")
+	deadlinesT     = tableOf("deadlines")
+	contactsT      = tableOf("contacts")
+	announcementsT = tableOf("announcements")
 )
-
-// MunicipalTables lists the tables of the municipality's own data.
-var MunicipalTables = []string{poolsT.name, deadlinesT.name, contactsT.name, announcementsT.name}
 
 func municipalTable(name string) bool { return slices.Contains(MunicipalTables, name) }
 

@@ -62,19 +62,6 @@ var ErrBadChange = errors.New("ugyldig ændring")
 // conflictsTable is the pseudo-table of conflict dismissals.
 const conflictsTable = "sync_conflicts"
 
-// LongText tells whether a field is merged line by line rather than by
-// last writer.
-func LongText(table, field string) bool {
-	switch table + "." + field {
-	case "agenda_items.background", "agenda_items.notes", "agenda_items.decision",
-		"projects.description", "budget_wishes.justification",
-		"meetings.attendees", "meetings.apologies",
-		"pools.description", "pools.rules", "deadlines.description", "announcements.text":
-		return true
-	}
-	return false
-}
-
 // schema: for every table of council data, whether each field is an
 // integer column. Read once from the database.
 var (

@@ -4,12 +4,12 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"lokalraad/model"
 	"path/filepath"
 	"strconv"
 	"testing"
 
 	"fyne.io/fyne/v2/lang"
-
 )
 
 // uiKeys lists the literal catalogue keys the screens pass to lang.L.
@@ -94,5 +94,23 @@ func TestCataloguesComplete(t *testing.T) {
 	}
 	if got := lang.X("file.name", "Name"); got != "Navn" {
 		t.Errorf("file.name = %q", got)
+	}
+}
+
+// Every field the registry names has its label in both catalogues: the
+// conflicts view and messages name fields by it.
+func TestRegistryLabelsTranslated(t *testing.T) {
+	for _, code := range []string{"da", "en"} {
+		_, cat, err := loadCatalog(code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range model.Entities() {
+			for _, f := range e.Fields {
+				if _, ok := cat[f.Label]; !ok {
+					t.Errorf("%s: %s.%s's label %q is not in the catalogue", code, e.Table, f.Column, f.Label)
+				}
+			}
+		}
 	}
 }

@@ -74,37 +74,23 @@ func checkOpSizes(ops []storage.Change, limit int) error {
 	return nil
 }
 
-// fieldName names an op's field in Danish, with its stored name.
+// fieldName names an op's field in Danish (from the field registry), with
+// its stored name.
 func fieldName(c storage.Change) string {
-	t := danishTables[c.Table]
-	if t == "" {
-		t = c.Table
+	t := c.Table
+	if e, ok := model.EntityOf(c.Table); ok {
+		t = e.A
+	} else if n, ok := otherTables[c.Table]; ok {
+		t = n
 	}
 	if c.Field == "" {
 		return fmt.Sprintf("sletningen af %s (%s)", t, c.Table)
 	}
-	f := danishFields[c.Field]
-	if f == "" {
-		f = c.Field
-	}
-	return fmt.Sprintf("feltet »%s« på %s (%s.%s)", f, t, c.Table, c.Field)
+	return fmt.Sprintf("feltet »%s« på %s (%s.%s)", model.FieldName(c.Table, c.Field), t, c.Table, c.Field)
 }
 
-var danishTables = map[string]string{
-	"councils": "lokalrådet", "members": "et medlem", "meetings": "et møde", "agenda_items": "et dagsordenspunkt",
-	"action_items": "en opfølgning", "projects": "et projekt", "budget_lines": "en budgetlinje",
-	"funding_applications": "en ansøgning om støtte", "budget_wishes": "et budgetønske", "pools": "en pulje",
-	"deadlines": "en frist", "contacts": "en kontakt", "announcements": "en meddelelse",
-	"sync_conflicts": "en konflikt", "sync_scrub": "en sletning af persondata",
-}
-
-var danishFields = map[string]string{
-	"name": "Navn", "area": "Område", "title": "Titel", "place": "Sted", "attendees": "Deltagere",
-	"apologies": "Afbud", "background": "Baggrund", "notes": "Referat", "decision": "Beslutning",
-	"what": "Hvad", "who": "Hvem", "description": "Beskrivelse", "working_group": "Arbejdsgruppe",
-	"progress": "Fremdrift", "text": "Tekst", "justification": "Begrundelse", "answer_text": "Svar",
-	"rules": "Regler", "contact": "Kontakt", "category": "Kategori", "role": "Rolle", "areas": "Områder",
-}
+// otherTables names the change log's pseudo-tables, which are not data.
+var otherTables = map[string]string{"sync_conflicts": "en konflikt", "sync_scrub": "en sletning af persondata"}
 
 // megabytes writes a size the Danish way: "7,5 MB", "512 kB".
 func megabytes(n int64) string {

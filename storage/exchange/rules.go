@@ -101,13 +101,10 @@ func registryStaff(db *storage.DB) func(string) bool {
 // every version that can sign ops writes a version vector.
 func refuseLegacyBase(ops []storage.Change) error {
 	for _, c := range ops {
-		if c.Table != "budget_wishes" || c.Base == "" || strings.HasPrefix(c.Base, "=") {
+		if c.Base == "" || strings.HasPrefix(c.Base, "=") || !model.MunicipalColumn(c.Table, c.Field) {
 			continue
 		}
-		switch c.Field {
-		case "status", "answer", "answer_text", "granted":
-			return fail(http.StatusBadRequest, CodeBadRequest, fmt.Errorf("%w: budgetønsket, feltet »%s«: ændringen er skrevet i et gammelt format; opdatér programmet", ErrBadInput, c.Field))
-		}
+		return fail(http.StatusBadRequest, CodeBadRequest, fmt.Errorf("%w: %s, feltet »%s«: ændringen er skrevet i et gammelt format; opdatér programmet", ErrBadInput, model.TableNoun(c.Table), c.Field))
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -326,25 +325,13 @@ func (s *Server) checkCode(code string) error {
 }
 
 // MunicipalField tells whether an op writes what only the municipality may
-// write: its own data (pools, deadlines, contacts, announcements: any op of
-// model.MunicipalityID), and its answer on a budget wish (answer, answer
-// text, granted amount) and the status "besvaret". A council device may
-// still create a wish with the answer fields empty.
+// write (model.WritesMunicipal, from the field registry): its own data
+// (pools, deadlines, contacts, announcements: any op of
+// model.MunicipalityID), and its fields on a council's row (a budget wish's
+// answer, answer text, granted amount, and the status "besvaret"). A
+// council device may still create a wish with the answer fields empty.
 func MunicipalField(c storage.Change) bool {
-	if c.Council == model.MunicipalityID || slices.Contains(storage.MunicipalTables, c.Table) {
-		return true
-	}
-	if c.Table != "budget_wishes" {
-		return false
-	}
-	switch c.Field {
-	case "answer", "answer_text", "granted":
-		empty := c.Value == nil || c.Value == "" || c.Value == int64(0)
-		return !(c.Base == "" && empty)
-	case "status":
-		return c.Value == string(model.WishAnswered)
-	}
-	return false
+	return model.WritesMunicipal(c.Council, c.Table, c.Field, c.Value, c.Base == "")
 }
 
 // Authorize checks that device d may write ops: any device only ops it
@@ -367,8 +354,8 @@ func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, 
 			continue
 		}
 		if MunicipalField(c) {
-			if c.Table == "budget_wishes" && c.Council != model.MunicipalityID {
-				return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive svaret på et budgetønske (%s)", ErrForbidden, c.Field))
+			if model.MunicipalColumn(c.Table, c.Field) && c.Council != model.MunicipalityID {
+				return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive feltet »%s« på %s", ErrForbidden, model.FieldName(c.Table, c.Field), model.TableNoun(c.Table)))
 			}
 			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive puljer, frister, kontakter og meddelelser (%s)", ErrForbidden, c.Table))
 		}
@@ -390,14 +377,10 @@ func AuthorizeAnswers(db *storage.DB, d storage.Device, ops []storage.Change) er
 		return nil
 	}
 	for _, c := range ops {
-		if c.Table != "budget_wishes" {
+		if !model.MunicipalColumn(c.Table, c.Field) {
 			continue
 		}
-		switch c.Field {
-		case "answer", "answer_text", "granted", "status":
-		default:
-			continue
-		}
+		f, _ := model.FieldOf(c.Table, c.Field)
 		held, err := db.FieldOps(c.Table, c.Row, c.Field)
 		if err != nil {
 			return err
@@ -408,14 +391,14 @@ func AuthorizeAnswers(db *storage.DB, d storage.Device, ops []storage.Change) er
 				refuse = false
 				break
 			}
-			if c.Field == "status" {
-				refuse = refuse || storage.Saw(c.Base, h.Device, h.Seq) && h.Value == string(model.WishAnswered)
+			if f.MunicipalValue != "" {
+				refuse = refuse || storage.Saw(c.Base, h.Device, h.Seq) && h.Value == f.MunicipalValue
 			} else {
 				refuse = refuse || h.Base != ""
 			}
 		}
 		if refuse {
-			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive svaret på et budgetønske (%s)", ErrForbidden, c.Field))
+			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive feltet »%s« på %s", ErrForbidden, model.FieldName(c.Table, c.Field), model.TableNoun(c.Table)))
 		}
 	}
 	return nil
