@@ -225,7 +225,7 @@ func one[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), 
 
 // ErrNotLoaded: a row that exists was saved as new (with a zero loaded
 // value), which would overwrite every field blindly.
-var ErrNotLoaded = errors.New("rækken findes allerede og blev gemt som ny: en ændring skal gemmes sammen med det, den blev lavet ud fra")
+var ErrNotLoaded = error(model.NewError(model.Conflict, "rækken findes allerede og blev gemt som ny: en ændring skal gemmes sammen med det, den blev lavet ud fra"))
 
 // edited attaches loaded's values to rec as the edit's origin; a zero
 // loaded (a new row) attaches none.

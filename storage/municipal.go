@@ -11,7 +11,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -30,7 +29,7 @@ func municipalTable(name string) bool { return slices.Contains(MunicipalTables, 
 
 // ErrMunicipalOnly: only the municipality (a staff device) edits its pools,
 // deadlines, contacts and announcements.
-var ErrMunicipalOnly = errors.New("kun kommunen kan redigere puljer, frister, kontakter og meddelelser")
+var ErrMunicipalOnly = error(model.NewError(model.Forbidden, "kun kommunen kan redigere puljer, frister, kontakter og meddelelser"))
 
 // checkMunicipalWriter refuses municipal edits on a device enrolled for a
 // council: the hub would refuse them, and they would never leave.

@@ -15,7 +15,6 @@ package exchange
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -73,7 +72,7 @@ func AuthorizeStatus(db *storage.DB, ops []storage.Change, staff func(device str
 				if ts, err := db.FieldOps("budget_wishes", row, "title"); err == nil && len(ts) > 0 {
 					title = fmt.Sprintf("budgetønsket »%v«", ts[len(ts)-1].Value)
 				}
-				return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: %s er besvaret af kommunen; et lokalråd kan ikke ændre feltet »status« til »%v«",
+				return fail(CodeForbidden, fmt.Errorf("%w: %s er besvaret af kommunen; et lokalråd kan ikke ændre feltet »status« til »%v«",
 					ErrForbidden, title, c.Value))
 			}
 		}
@@ -104,7 +103,7 @@ func refuseLegacyBase(ops []storage.Change) error {
 		if c.Base == "" || strings.HasPrefix(c.Base, "=") || !model.MunicipalColumn(c.Table, c.Field) {
 			continue
 		}
-		return fail(http.StatusBadRequest, CodeBadRequest, fmt.Errorf("%w: %s, feltet »%s«: ændringen er skrevet i et gammelt format; opdatér programmet", ErrBadInput, model.TableNoun(c.Table), c.Field))
+		return fail(CodeBadRequest, fmt.Errorf("%w: %s, feltet »%s«: ændringen er skrevet i et gammelt format; opdatér programmet", ErrBadInput, model.TableNoun(c.Table), c.Field))
 	}
 	return nil
 }
