@@ -47,8 +47,8 @@ const (
 // Limits on what Count takes, so that a hand-written or hostile file cannot
 // make the counting run for ever or overflow.
 const (
-	MaxElectionProjects = 100_000     // proposals in one election
-	MaxElectionBallots  = 10_000_000  // ballots in one election
+	MaxElectionProjects = 100_000       // proposals in one election
+	MaxElectionBallots  = 10_000_000    // ballots in one election
 	MaxBallotPoints     = 1_000_000_000 // points on one proposal on one ballot
 	// MaxCompletionRounds bounds the rounds of mes-add1. A real city
 	// needs hundreds; the bound only stops nonsense input.

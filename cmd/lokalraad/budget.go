@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"lokalraad/model"
@@ -30,16 +31,16 @@ func runBudget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func runBudgetCount(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("lokalraad budget count", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	pbPath := fs.String("pb", "", "Pabulib-fil (.pb) med forslag og stemmer")
-	method := fs.String("method", string(model.CountMESAdd1), "optællingsmetode: votes, mes eller mes-add1")
-	explain := fs.Bool("explain", false, "skriv forklaringen trin for trin efter de valgte forslag")
-	if err := fs.Parse(args); err != nil {
+	flags := flag.NewFlagSet("lokalraad budget count", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	pbPath := flags.String("pb", "", "Pabulib-fil (.pb) med forslag og stemmer")
+	method := flags.String("method", string(model.CountMESAdd1), "optællingsmetode: votes, mes eller mes-add1")
+	explain := flags.Bool("explain", false, "skriv forklaringen trin for trin efter de valgte forslag")
+	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("uventet argument %q", fs.Arg(0))
+	if flags.NArg() > 0 {
+		return fmt.Errorf("uventet argument %q", flags.Arg(0))
 	}
 	if *pbPath == "" {
 		return errors.New("angiv stemmerne med --pb FIL.pb")
@@ -52,7 +53,14 @@ func runBudgetCount(_ context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	file, err := os.Open(*pbPath)
 	if err != nil {
-		return fmt.Errorf("kunne ikke åbne %s: %w", *pbPath, errors.Unwrap(err))
+		why := "filen kunne ikke læses"
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			why = "filen findes ikke"
+		case errors.Is(err, fs.ErrPermission):
+			why = "ingen adgang til filen"
+		}
+		return fmt.Errorf("kunne ikke åbne %s: %s", *pbPath, why)
 	}
 	defer file.Close()
 	f, err := pb.Parse(file)
