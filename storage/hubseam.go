@@ -10,7 +10,6 @@ import (
 	"crypto/ed25519"
 	"database/sql"
 	"encoding/base64"
-	"errors"
 	"fmt"
 
 	"lokalraad/model"
@@ -36,7 +35,7 @@ func (db *DB) CheckOps(ops []Change) error {
 
 // ErrUnavailable: the hub's database cannot be reached just now (a
 // PostgreSQL restarting); the request may be sent again.
-var ErrUnavailable = errors.New("kommunens database svarer ikke lige nu; prøv igen om lidt")
+var ErrUnavailable = error(model.NewError(model.Unavailable, "kommunens database svarer ikke lige nu; prøv igen om lidt"))
 
 // Pseudo-tables of the change log that are not rows: a conflict's
 // dismissal and an erasure of personal data.
