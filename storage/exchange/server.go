@@ -121,7 +121,11 @@ func fail(code string, err error) error {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	if !errors.As(err, &he) {
-		if code, ok := codeOf(err); ok {
+		if code, ok := codeOf(err); ok && code == CodeUnavailable {
+			// The store's own words (a driver's, in English) stay in the log.
+			s.Log.Error("store unavailable", "path", r.URL.Path, "err", err)
+			he = fail(code, storage.ErrUnavailable).(*httpError)
+		} else if ok {
 			he = fail(code, err).(*httpError)
 		} else {
 			he = fail(CodeInternal, errors.New("intern fejl på serveren")).(*httpError)

@@ -157,10 +157,13 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 		}
-		var dev, key string
-		err := tx.QueryRow(ctx, "SELECT (SELECT value FROM hub_meta WHERE key = 'device'), (SELECT value FROM hub_meta WHERE key = 'key')").Scan(&dev, &key)
-		if err != nil && !isNull(err) {
+		var devp, keyp *string
+		if err := tx.QueryRow(ctx, "SELECT (SELECT value FROM hub_meta WHERE key = 'device'), (SELECT value FROM hub_meta WHERE key = 'key')").Scan(&devp, &keyp); err != nil {
 			return err
+		}
+		var dev, key string
+		if devp != nil && keyp != nil {
+			dev, key = *devp, *keyp
 		}
 		if dev == "" {
 			_, priv, err := ed25519.GenerateKey(rand.Reader)
@@ -175,8 +178,6 @@ func (s *Store) migrate(ctx context.Context) error {
 		return s.setIdentity(dev, key)
 	})
 }
-
-func isNull(err error) bool { return err != nil && strings.Contains(err.Error(), "cannot scan NULL") }
 
 func (s *Store) setIdentity(dev, key string) error {
 	seed, err := base64.StdEncoding.DecodeString(key)
