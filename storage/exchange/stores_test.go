@@ -352,3 +352,57 @@ func TestStoresMinutesApproveBackdateReopen(t *testing.T) {
 		}
 	})
 }
+
+// The municipality's answer on a budget wish, on both stores: the staff
+// answers and every laptop of the council gets it; the council may not
+// write an answer, clear it, or move the answered wish's status on.
+func TestStoresMunicipalAnswer(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		staff, _ := h.laptop(t, "staff", "", time.Second)
+		w := model.BudgetWish{CouncilID: jy, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
+		ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+		syncOK(t, a)
+		syncOK(t, staff)
+		sw, err := staff.BudgetWishes(jy, 0)
+		ok(t, err)
+		if len(sw) != 1 {
+			t.Fatalf("staff sees %d wishes", len(sw))
+		}
+		ans := sw[0]
+		ans.Answer, ans.AnswerText, ans.Granted, ans.Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered
+		ok(t, staff.SaveBudgetWish(storage.Overwriting(staff, sw[0]), &ans))
+		syncOK(t, staff)
+		syncOK(t, a)
+		got, err := a.BudgetWishes(jy, 0)
+		ok(t, err)
+		if got[0].Status != model.WishAnswered || got[0].Granted != 50_000_00 {
+			t.Fatalf("the council's laptop has %+v", got[0])
+		}
+		st, err := h.store.FieldOps("budget_wishes", w.ID, "status")
+		ok(t, err)
+		gr, err := h.store.FieldOps("budget_wishes", w.ID, "granted")
+		ok(t, err)
+		for name, op := range map[string]storage.Change{
+			"granted":      forged(t, a, 1, "budget_wishes", w.ID, jy, "granted", int64(90_000_00)),
+			"status":       forged(t, a, 1, "budget_wishes", w.ID, jy, "status", string(model.WishSubmitted)),
+			"blank answer": forged(t, a, 1, "budget_wishes", w.ID, jy, "granted", int64(0)),
+		} {
+			switch name {
+			case "status":
+				op.Base = storage.BaseOn(st)
+			case "granted":
+				op.Base = storage.BaseOn(gr)
+			}
+			ok(t, a.SignOwn(&op))
+			if _, err := pushAs(t, h.url, a, []storage.Change{op}); !errors.Is(err, ErrForbidden) {
+				t.Errorf("%s by the council: err = %v, want forbidden", name, err)
+			}
+		}
+		syncOK(t, a)
+		if got, _ := a.BudgetWishes(jy, 0); got[0].Status != model.WishAnswered || got[0].Granted != 50_000_00 {
+			t.Errorf("the answer changed: %+v", got[0])
+		}
+	})
+}
