@@ -73,6 +73,16 @@ func TestFailoverKillNodeRestartPostgres(t *testing.T) {
 		}
 	}
 	waitFor(10)
+	// Kill node 1 while it is handling a push.
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		_, m := get(t, n1.addr+"/metrics")
+		if !strings.Contains(m, "lokalraad_hub_inflight_pushes 0\n") && strings.Contains(m, "lokalraad_hub_inflight_pushes ") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("node 1 never had a push in flight")
+		}
+	}
 	n1.cmd.Process.Kill() // SIGKILL: no shutdown, pushes cut off
 	n1.cmd.Wait()
 	waitFor(20)
