@@ -183,8 +183,11 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 			return Outcome{}, ErrCountNoBallots
 		}
 		per := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
-		r := c.mes(per)
-		out := c.outcome(CountMES, r)
+		r := c.mesRound(c.newFastRun(), per)
+		if r.replay {
+			r.mesResult = c.mesExact(per, r.selected)
+		}
+		out := c.outcome(CountMES, r.mesResult)
 		out.PerBallot, out.Rounds = per, 1
 		return out, nil
 	default:
