@@ -316,7 +316,11 @@ func compile(e Election) (*compiled, error) {
 			switch e.Kind {
 			case BallotCumulative, BallotScoring:
 				pts = b.Points[k]
-				if pts < 0 || pts > MaxBallotPoints {
+				low := int64(0)
+				if e.Kind == BallotScoring {
+					low = -MaxBallotPoints // a score may be negative; a cumulative point not
+				}
+				if pts < low || pts > MaxBallotPoints {
 					return nil, fmt.Errorf("%s: %d point til %q er uden for 0–%d", where(), pts, id, int64(MaxBallotPoints))
 				}
 			case BallotOrdinal:
@@ -391,7 +395,7 @@ func (c *compiled) greedy() Outcome {
 			st := c.step(p)
 			st.Score = c.score[p]
 			switch {
-			case c.score[p] == 0:
+			case c.score[p] <= 0:
 				st.Reason = fmt.Sprintf("Ikke valgt: ingen har stemt på forslaget (0 %s).", unit)
 			case c.cost[p].Cmp(left) <= 0:
 				left.Sub(left, c.cost[p])

@@ -250,7 +250,7 @@ func TestCountRefusesBadInput(t *testing.T) {
 		{"a project twice on a ballot", func(e *model.Election) { e.Ballots[0].Projects = []string{"a", "a"} }, model.CountMES, "to gange"},
 		{"points on approval", func(e *model.Election) { e.Ballots[0].Points = []int64{1} }, model.CountVotes, "point hører ikke til"},
 		{"points missing on cumulative", func(e *model.Election) { e.Kind = model.BallotCumulative }, model.CountVotes, "1 forslag men 0 point"},
-		{"negative points", func(e *model.Election) { e.Kind = model.BallotScoring; e.Ballots[0].Points = []int64{-2} }, model.CountVotes, "uden for"},
+		{"negative points", func(e *model.Election) { e.Kind = model.BallotCumulative; e.Ballots[0].Points = []int64{-2} }, model.CountVotes, "uden for"},
 		{"too many ranks", func(e *model.Election) {
 			e.Kind, e.MaxLength = model.BallotOrdinal, 1
 			e.Projects = append(e.Projects, model.ElectionProject{ID: "b", Cost: rat("1")})

@@ -186,20 +186,25 @@ func Parse(r io.Reader) (*File, error) {
 				table.Header = fields
 			}
 		} else if section == "META" {
-			if len(fields) > 2 && !allEmpty(fields[2:]) {
-				return nil, lineError(start, "en META-linje har to felter: nøgle;værdi")
-			}
-			val := ""
-			if len(fields) > 1 {
-				val = fields[1]
-			}
 			if fields[0] == "" {
 				return nil, lineError(start, "en META-linje mangler nøglen")
 			}
-			if f.Get(fields[0]) != "" || hasKey(f.Meta, fields[0]) {
-				return nil, lineError(start, "nøglen %q står to gange i META", fields[0])
+			// A value with an unquoted ';' (seen in real descriptions)
+			// keeps its text.
+			val := strings.Join(fields[1:], ";")
+			if len(fields) > 2 && allEmpty(fields[2:]) {
+				val = fields[1]
 			}
-			f.Meta = append(f.Meta, Field{fields[0], val})
+			if i := metaIndex(f.Meta, fields[0]); i >= 0 {
+				// Repeated keys: the last one counts, as in pabutools, but
+				// two different budgets or vote types are refused.
+				if f.Meta[i].Value != val && (fields[0] == "budget" || fields[0] == "vote_type") {
+					return nil, lineError(start, "nøglen %q står to gange i META med forskellige værdier", fields[0])
+				}
+				f.Meta[i].Value = val
+			} else {
+				f.Meta = append(f.Meta, Field{fields[0], val})
+			}
 			if len(f.Meta) > MaxColumns*10 {
 				return nil, lineError(start, "for mange META-linjer")
 			}
@@ -235,13 +240,15 @@ func Parse(r io.Reader) (*File, error) {
 	return f, nil
 }
 
-func hasKey(meta []Field, key string) bool {
-	for _, m := range meta {
+func hasKey(meta []Field, key string) bool { return metaIndex(meta, key) >= 0 }
+
+func metaIndex(meta []Field, key string) int {
+	for i, m := range meta {
 		if m.Key == key {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 func allEmpty(fs []string) bool {
@@ -479,8 +486,12 @@ func (f *File) Election() (model.Election, error) {
 			}
 			for _, p := range parts {
 				n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
-				if err != nil || n < 0 || n > model.MaxBallotPoints {
-					return e, lineError(vt.Line[i], "%q er ikke et antal point (et helt tal fra 0 til %d)", p, int64(model.MaxBallotPoints))
+				low := int64(0)
+				if e.Kind == model.BallotScoring {
+					low = -model.MaxBallotPoints
+				}
+				if err != nil || n < low || n > model.MaxBallotPoints {
+					return e, lineError(vt.Line[i], "%q er ikke et antal point (et helt tal fra %d til %d)", p, low, int64(model.MaxBallotPoints))
 				}
 				bal.Points = append(bal.Points, n)
 			}
