@@ -185,7 +185,7 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 		per := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
 		r := c.mesRound(c.newFastRun(), per)
 		if r.replay {
-			r.mesResult = c.mesExact(per, r.selected)
+			r.mesResult = c.replayed(r.mesResult, per)
 		}
 		out := c.outcome(CountMES, r.mesResult)
 		out.PerBallot, out.Rounds = per, 1

@@ -35,12 +35,22 @@ type fastRun struct {
 	selected  []int32
 	payment   int32
 	paid      []fastPaid // per selection, for the explanation
+	evals     []fastEval
 }
 
 // fastPaid is what a selection's supporters paid, in float64.
 type fastPaid struct {
 	alpha, partPaid float64
 	full, part      int64
+	tie             bool // won an exact tie of ρ
+}
+
+// fastEval is a proposal's share and ρ in one step of a float run; w is
+// its supporters if every one of them pays the same share, else 0.
+type fastEval struct {
+	p          int32
+	rho, alpha float64
+	w          int64
 }
 
 type fastStatus int
@@ -90,16 +100,15 @@ func (c *compiled) mesFast(fr *fastRun, per float64) (selected []int32, ok bool)
 			}
 			return c.less(pa, pb)
 		})
-		best, second := math.Inf(1), math.Inf(1)
-		var win int32 = -1
-		var winAlpha float64
+		best := math.Inf(1)
+		fr.evals = fr.evals[:0]
 		keep := rem[:0]
 		for i, p := range rem {
 			if fr.lower[p] > best*(1+4*fastTol) {
 				keep = append(keep, rem[i:]...)
 				break
 			}
-			alpha, st := fr.afford(c, p)
+			alpha, st, w := fr.afford(c, p)
 			switch st {
 			case fastUnsure:
 				return nil, false
@@ -109,23 +118,42 @@ func (c *compiled) mesFast(fr *fastRun, per float64) (selected []int32, ok bool)
 			keep = append(keep, p)
 			rho := alpha / fr.fcost[p]
 			fr.lower[p] = rho * (1 - fastTol)
-			if rho < best {
-				second, best, win, winAlpha = best, rho, p, alpha
-			} else if rho < second {
-				second = rho
-			}
+			best = min(best, rho)
+			fr.evals = append(fr.evals, fastEval{p, rho, alpha, w})
 		}
 		fr.remaining = keep
-		if win < 0 {
+		if len(fr.evals) == 0 {
 			break
 		}
-		if second <= best*(1+4*fastTol) {
-			return nil, false // a tie, or too close to tell: the exact run decides
+		// The winner, and whether another is within the margin of it.
+		var win int32 = -1
+		var winAlpha float64
+		var winW int64
+		near, exactTie := 0, true
+		for _, ev := range fr.evals {
+			if ev.rho > best*(1+4*fastTol) {
+				continue
+			}
+			near++
+			if win < 0 || c.less(ev.p, win) {
+				win, winAlpha = ev.p, ev.alpha
+			}
+			// ρ is exactly 1/W when every supporter pays the same share
+			// (W: the supporters): such ties are exact.
+			if ev.w == 0 || winW != 0 && ev.w != winW {
+				exactTie = false
+			}
+			winW = ev.w
+		}
+		tie := near > 1
+		if tie && !exactTie {
+			return nil, false // too close to tell: the exact run decides
 		}
 		if !fr.pay(c, win, winAlpha, per) {
 			return nil, false
 		}
 		fr.selected = append(fr.selected, win)
+		fr.paid[len(fr.paid)-1].tie = tie
 		for i, p := range fr.remaining {
 			if p == win {
 				fr.remaining = append(fr.remaining[:i], fr.remaining[i+1:]...)
@@ -136,7 +164,7 @@ func (c *compiled) mesFast(fr *fastRun, per float64) (selected []int32, ok bool)
 	return fr.selected, true
 }
 
-func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus) {
+func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 	if len(fr.cnt) < len(fr.val) {
 		fr.cnt = make([]int64, len(fr.val)*2)
 	}
@@ -163,9 +191,9 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus) {
 	cost := fr.fcost[p]
 	switch {
 	case total < cost*(1-fastTol):
-		return 0, fastUnaffordable
+		return 0, fastUnaffordable, 0
 	case total <= cost*(1+fastTol):
-		return 0, fastUnsure
+		return 0, fastUnsure, 0
 	}
 	// Poor and rich, without sorting: start with everyone paying
 	// cost/supporters; those with less pay all they have, which raises
@@ -173,10 +201,13 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus) {
 	// only grows, so few passes are needed.
 	rest, ws := fr.touched, fr.w
 	var poor float64
+	all := rich
 	alpha := cost / float64(rich)
-	for {
+	minVal := math.Inf(1)
+	for pass := 0; ; pass++ {
 		n := 0
 		for i, k := range rest {
+			minVal = min(minVal, val[k])
 			if val[k] < alpha {
 				poor += float64(ws[i]) * val[k]
 				rich -= ws[i]
@@ -186,12 +217,15 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus) {
 			}
 		}
 		if n == len(rest) {
-			return alpha, fastOK
+			if pass == 0 && minVal >= alpha*(1+fastTol) {
+				return alpha, fastOK, all
+			}
+			return alpha, fastOK, 0
 		}
 		rest, ws = rest[:n], ws[:n]
 		num := cost - poor
 		if rich == 0 || num < cost*1e-6 {
-			return 0, fastUnsure
+			return 0, fastUnsure, 0
 		}
 		alpha = num / float64(rich)
 	}
@@ -255,6 +289,7 @@ func (c *compiled) floatSteps(fr *fastRun, sel []int32) []CountStep {
 		st.Rho = new(big.Rat).SetFloat64(pd.alpha / fr.fcost[p])
 		st.PartPaid = new(big.Rat).SetFloat64(pd.partPaid)
 		st.FullPayers, st.PartPayers = int(pd.full), int(pd.part)
+		st.Tie = pd.tie
 		st.Reason = paidReason(st, c.cost[p])
 		steps = append(steps, st)
 	}

@@ -22,7 +22,20 @@ type mesResult struct {
 	selected []int32
 	steps    []CountStep // funded proposals, in order
 	tie      bool
+	tieAt    []bool // a float run's selections that won an exact tie
 	cost     *big.Rat
+}
+
+// replayed is r's selection replayed exactly, keeping r's ties.
+func (c *compiled) replayed(r mesResult, per *big.Rat) mesResult {
+	res := c.mesExact(per, r.selected)
+	res.tie = r.tie
+	for i := range res.steps {
+		if i < len(r.tieAt) {
+			res.steps[i].Tie = r.tieAt[i]
+		}
+	}
+	return res
 }
 
 // mesRun is the state of one run.
@@ -300,8 +313,10 @@ func (c *compiled) mesRound(fr *fastRun, per *big.Rat) round {
 	f, _ := per.Float64()
 	if sel, ok := c.mesFast(fr, f); ok {
 		res := mesResult{selected: append([]int32(nil), sel...), cost: new(big.Rat)}
-		for _, p := range sel {
+		for i, p := range sel {
 			res.cost.Add(res.cost, c.cost[p])
+			res.tieAt = append(res.tieAt, fr.paid[i].tie)
+			res.tie = res.tie || fr.paid[i].tie
 		}
 		if len(c.typeW) > exactReplayTypes {
 			res.steps = c.floatSteps(fr, sel)
@@ -330,7 +345,7 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 	finish := func(r round, k, rounds int) (Outcome, error) {
 		per := perAt(k)
 		if r.replay {
-			r.mesResult = c.mesExact(per, r.selected)
+			r.mesResult = c.replayed(r.mesResult, per)
 		}
 		out := c.outcome(CountMESAdd1, r.mesResult)
 		out.PerBallot, out.Rounds = per, rounds
