@@ -49,9 +49,6 @@ type mesRun struct {
 	touched   []int32
 }
 
-// mes runs MES with per money on every ballot.
-func (c *compiled) mes(per *big.Rat) mesResult { return c.mesExact(per, nil) }
-
 // mesExact runs MES exactly. With a replay order (from the float run,
 // which chose it) it funds those proposals in that order and computes
 // only their shares exactly, for the explanation.
