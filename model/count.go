@@ -132,8 +132,8 @@ type Outcome struct {
 
 // Errors of Count, in Danish: they reach the user as they are.
 var (
-	ErrCountNoBallots = errors.New("der er ingen stemmesedler at tælle")
-	ErrCountMethod    = errors.New("ukendt optællingsmetode; brug votes, mes eller mes-add1")
+	ErrCountNoBallots = NewError(Invalid, "der er ingen stemmesedler at tælle")
+	ErrCountMethod    = NewError(Invalid, "ukendt optællingsmetode; brug votes, mes eller mes-add1")
 )
 
 // Count counts the ballots of e by method m.
@@ -164,7 +164,7 @@ var (
 // points on an approval or ordinal ballot or without them on a cumulative or
 // scoring ballot, negative points, or more ranks than MaxLength; more
 // proposals, ballots or points than the Max… limits; mes-add1 needing more
-// than MaxCompletionRounds rounds.
+// than MaxCompletionRounds rounds. Every error has the code Invalid.
 func Count(e Election, m CountMethod) (Outcome, error) {
 	switch m {
 	case CountVotes, CountMES, CountMESAdd1:
@@ -173,7 +173,7 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 	}
 	c, err := compile(e)
 	if err != nil {
-		return Outcome{}, err
+		return Outcome{}, &Error{Code: Invalid, Msg: err.Error()}
 	}
 	switch m {
 	case CountVotes:
@@ -194,7 +194,11 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 		if c.n == 0 {
 			return Outcome{}, ErrCountNoBallots
 		}
-		return c.mesAdd1()
+		out, err := c.mesAdd1()
+		if err != nil {
+			return Outcome{}, &Error{Code: Invalid, Msg: err.Error()}
+		}
+		return out, nil
 	}
 }
 

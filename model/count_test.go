@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"math/rand"
@@ -459,4 +460,14 @@ func exhaustive(e model.Election, out model.Outcome) bool {
 		}
 	}
 	return true
+}
+
+func TestCountErrorsAreInvalidInput(t *testing.T) {
+	_, err := model.Count(approval("10", []string{"a=1"}, "zz"), model.CountMES)
+	if model.ErrorCode(err) != model.Invalid {
+		t.Errorf("code %q for %v, want invalid", model.ErrorCode(err), err)
+	}
+	if _, err := model.Count(approval("10", nil), model.CountMES); !errors.Is(err, model.ErrCountNoBallots) {
+		t.Errorf("no ballots: %v", err)
+	}
 }

@@ -101,10 +101,27 @@ func lineError(line int, format string, args ...any) error {
 }
 
 // ErrTooLarge is returned when the file is larger than MaxBytes.
-var ErrTooLarge = fmt.Errorf("filen er større end %d MB; del den op eller kontakt kommunen", MaxBytes>>20)
+var ErrTooLarge = model.NewError(model.Invalid, fmt.Sprintf("filen er større end %d MB; del den op eller kontakt kommunen", MaxBytes>>20))
 
-// Parse reads a .pb file. Errors are in Danish and name the line.
+// Parse reads a .pb file. Errors are in Danish, name the line and have
+// the code model.Invalid.
 func Parse(r io.Reader) (*File, error) {
+	f, err := parse(r)
+	return f, invalid(err)
+}
+
+// invalid gives err the code model.Invalid, keeping its text.
+func invalid(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrTooLarge) {
+		return err
+	}
+	return &model.Error{Code: model.Invalid, Msg: err.Error()}
+}
+
+func parse(r io.Reader) (*File, error) {
 	lr := &io.LimitedReader{R: r, N: MaxBytes + 1}
 	br := bufio.NewReaderSize(lr, 64<<10)
 	f := &File{}
@@ -398,8 +415,13 @@ func FormatAmount(r *big.Rat) string {
 // Election turns the file into an election to count: META budget,
 // vote_type and max_length; PROJECTS project_id, cost and name; VOTES vote
 // and points. The votes and score columns are not trusted: the count is
-// made from the ballots.
+// made from the ballots. Errors have the code model.Invalid.
 func (f *File) Election() (model.Election, error) {
+	e, err := f.election()
+	return e, invalid(err)
+}
+
+func (f *File) election() (model.Election, error) {
 	var e model.Election
 	b := f.Get("budget")
 	if b == "" {

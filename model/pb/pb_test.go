@@ -166,6 +166,9 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("error %v, want one containing %q", err, c.want)
 			}
+			if model.ErrorCode(err) != model.Invalid {
+				t.Errorf("code %q, want invalid: a screen shows it as it is", model.ErrorCode(err))
+			}
 		})
 	}
 }
