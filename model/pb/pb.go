@@ -189,9 +189,7 @@ func parse(r io.Reader) (*File, error) {
 		if needHeader {
 			needHeader = false
 			if section == "META" {
-				if len(fields) < 2 || fields[0] != "key" || fields[1] != "value" {
-					return nil, lineError(start, "META skal have overskriften key;value")
-				}
+				// The header is key;value; like pabutools, take any.
 			} else {
 				seen := map[string]bool{}
 				for _, h := range fields {
@@ -449,7 +447,10 @@ func (f *File) election() (model.Election, error) {
 	}
 	pt := &f.Projects
 	idCol, costCol, nameCol := pt.Col("project_id"), pt.Col("cost"), pt.Col("name")
-	if idCol < 0 || costCol < 0 {
+	if idCol < 0 {
+		idCol = 0 // the id is the first column, whatever its name (as pabutools reads it)
+	}
+	if costCol < 0 {
 		return e, errors.New("PROJECTS skal have kolonnerne project_id og cost")
 	}
 	known := make(map[string]bool, len(pt.Rows))

@@ -335,8 +335,8 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestParseToleratesRealFileQuirks(t *testing.T) {
-	src := "META\nkey;value\ndescription;Park; bænke og lys\nbudget;100,5\nunit;A\nunit;B\nvote_type;scoring\n" +
-		"PROJECTS\nproject_id;cost\n1;50\n2;50,5\nVOTES\nvoter_id;vote;points\n1;1,2,1;3,-1,9\n"
+	src := "meta\nKey;Value;\ndescription;Park; bænke og lys\nbudget;100,5\nunit;A\nunit;B\nvote_type;scoring\n" +
+		"Projects\nid;cost\n1;50\n2;50,5\nvotes\nvoter_id;vote;points\n1;1,2,1;3,-1,9\n"
 	f, err := pb.Parse(strings.NewReader(src))
 	if err != nil {
 		t.Fatal(err)
