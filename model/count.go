@@ -381,9 +381,14 @@ func (c *compiled) greedy() Outcome {
 	})
 	out := Outcome{Method: CountVotes, Cost: new(big.Rat)}
 	left := new(big.Rat).Set(c.budget)
-	unit := "stemmer"
-	if c.e.Kind != BallotApproval {
-		unit = "point"
+	votes := func(n int64) string {
+		switch {
+		case c.e.Kind != BallotApproval:
+			return fmt.Sprintf("%d point", n)
+		case n == 1:
+			return "1 stemme"
+		}
+		return fmt.Sprintf("%d stemmer", n)
 	}
 	var funded []CountStep
 	var skipped []CountStep
@@ -400,21 +405,21 @@ func (c *compiled) greedy() Outcome {
 			st.Score = c.score[p]
 			switch {
 			case c.score[p] <= 0:
-				st.Reason = fmt.Sprintf("Ikke valgt: ingen har stemt på forslaget (0 %s).", unit)
+				st.Reason = fmt.Sprintf("Ikke valgt: ingen har stemt på forslaget (%s).", votes(c.score[p]))
 			case c.cost[p].Cmp(left) <= 0:
 				left.Sub(left, c.cost[p])
 				out.Cost.Add(out.Cost, c.cost[p])
 				out.Selected = append(out.Selected, c.e.Projects[p].ID)
 				st.Funded = true
 				groupFunded = true
-				st.Reason = fmt.Sprintf("Valgt med %d %s: prisen %s var inden for de %s, der var tilbage.",
-					c.score[p], unit, ratKroner(c.cost[p]), ratKroner(new(big.Rat).Add(left, c.cost[p])))
+				st.Reason = fmt.Sprintf("Valgt med %s: prisen %s var inden for de %s, der var tilbage.",
+					votes(c.score[p]), ratKroner(c.cost[p]), ratKroner(new(big.Rat).Add(left, c.cost[p])))
 			default:
 				if c.cost[p].Cmp(leftBefore) <= 0 {
 					groupSkippedFit = true
 				}
-				st.Reason = fmt.Sprintf("Ikke valgt: %d %s, men prisen %s er mere end de %s, der var tilbage.",
-					c.score[p], unit, ratKroner(c.cost[p]), ratKroner(left))
+				st.Reason = fmt.Sprintf("Ikke valgt: %s, men prisen %s er mere end de %s, der var tilbage.",
+					votes(c.score[p]), ratKroner(c.cost[p]), ratKroner(left))
 			}
 			st.Left = new(big.Rat).Set(left)
 			if st.Funded {

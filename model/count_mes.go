@@ -245,8 +245,12 @@ func (r *mesRun) pay(p int32, share *big.Rat) CountStep {
 // paidReason explains a funded proposal's payment in Danish.
 func paidReason(st CountStep, cost *big.Rat) string {
 	if st.PartPayers == 0 {
-		return fmt.Sprintf("Valgt: de %d, der stemte på forslaget, betalte %s hver (ρ = %s af prisen).",
-			st.FullPayers, ratKroner(st.Share), ratDecimal(new(big.Rat).Quo(st.Share, cost), 6))
+		each := " hver"
+		if st.FullPayers == 1 {
+			each = ""
+		}
+		return fmt.Sprintf("Valgt: %s, der stemte på forslaget, betalte %s%s (ρ = %s af prisen).",
+			voters(st.FullPayers), ratKroner(st.Share), each, ratDecimal(new(big.Rat).Quo(st.Share, cost), 6))
 	}
 	return fmt.Sprintf("Valgt: %d af dem, der stemte på forslaget, betalte %s hver, og %d betalte alt, hvad de havde tilbage (%s i alt).",
 		st.FullPayers, ratKroner(st.Share), st.PartPayers, ratKroner(st.PartPaid))
@@ -287,10 +291,10 @@ func (c *compiled) outcome(m CountMethod, res mesResult) Outcome {
 		case c.supp[p] == 0:
 			st.Reason = "Ikke valgt: ingen har stemt på forslaget."
 		case c.cost[p].Sign() == 0:
-			st.Reason = "Ikke valgt: forslaget koster 0 kr., og lige store andele fordeler kun penge."
+			st.Reason = "Ikke valgt: forslaget koster 0 kr., og lige store andele vælger kun forslag, der koster noget."
 		default:
-			st.Reason = fmt.Sprintf("Ikke valgt: de %d, der stemte på forslaget, havde ikke %s tilbage tilsammen.",
-				c.supp[p], ratKroner(c.cost[p]))
+			st.Reason = fmt.Sprintf("Ikke valgt: %s, der stemte på forslaget, havde ikke %s tilbage tilsammen.",
+				voters(int(c.supp[p])), ratKroner(c.cost[p]))
 		}
 		out.Steps = append(out.Steps, st)
 	}
@@ -401,4 +405,12 @@ func (c *compiled) exhaustive(res mesResult) bool {
 		}
 	}
 	return true
+}
+
+// voters is "den ene" or "de 12" (who voted), for the explanations.
+func voters(n int) string {
+	if n == 1 {
+		return "den ene"
+	}
+	return fmt.Sprintf("de %d", n)
 }
