@@ -89,7 +89,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "lokalraad-pg-schema-")
+	removeStaleSchemas()
+	dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", schemaDirPrefix, os.Getpid()))
 	if err != nil {
 		pool.Close()
 		return nil, err
@@ -102,6 +103,10 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	s.checkDir = dir
 	return s, nil
 }
+
+// schemaDirPrefix names the scratch folders of the schema ops are checked
+// against: "lokalraad-pg-schema-PID-…".
+const schemaDirPrefix = "lokalraad-pg-schema-"
 
 // Close closes the pool.
 func (s *Store) Close() {
