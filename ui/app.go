@@ -51,6 +51,8 @@ type App struct {
 	win   fyne.Window
 	saver *saver
 	now   func() time.Time
+	// drafts are refused field texts kept while the user is elsewhere.
+	drafts drafts
 
 	councilID string
 	councils  []model.Council
@@ -76,7 +78,7 @@ type App struct {
 var uiDo = fyne.Do
 
 func New(a fyne.App, db *storage.DB) *App {
-	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, do: uiDo}
+	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, do: uiDo, drafts: drafts{}}
 	u.win = a.NewWindow("Lokalråd")
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	u.win.Resize(fyne.NewSize(1200, 800))
