@@ -296,7 +296,7 @@ func CheckField(table, field string, value any) error {
 		}
 	case ruleEmail:
 		if utf8.RuneCountInString(s) > MaxShort {
-			return bad("The text is too long", "teksten i feltet »%s« er for lang", r.da)
+			return bad("The text is too long", "teksten i feltet »%s« er for lang (højst %d tegn)", r.da, MaxShort)
 		}
 		// As Validate: the address without the spaces around it.
 		e := strings.TrimSpace(s)
@@ -312,7 +312,7 @@ func CheckField(table, field string, value any) error {
 				return bad("An area has no name", "et af »%s« mangler navn", r.da)
 			}
 			if utf8.RuneCountInString(line) > MaxShort {
-				return bad("The text is too long", "teksten i feltet »%s« er for lang", r.da)
+				return bad("The text is too long", "teksten i feltet »%s« er for lang (højst %d tegn)", r.da, MaxShort)
 			}
 		}
 	}

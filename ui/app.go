@@ -372,6 +372,19 @@ func (u *App) confirm(title, question string, yes func()) {
 	}, u.win)
 }
 
+// confirmDelete asks before deleting something that takes more with it:
+// the highlighted answer is No, and the other says Delete.
+func (u *App) confirmDelete(title, question string, yes func()) {
+	d := dialog.NewConfirm(title, question, func(ok bool) {
+		if ok {
+			yes()
+		}
+	}, u.win)
+	d.SetConfirmText(lang.L("Delete"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
 // openHit shows a search hit in its tab.
 func (u *App) openHit(h model.SearchHit) {
 	u.saver.flush()

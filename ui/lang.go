@@ -191,6 +191,9 @@ func oneErr(err error) string {
 	switch {
 	case errors.As(err, &fe):
 		if translated(fe.Key) {
+			if fe.Max > 0 {
+				return lang.L(fe.Key) + " " + lang.L("(at most {{.Max}} characters)", map[string]any{"Max": fe.Max})
+			}
 			return lang.L(fe.Key)
 		}
 		if current() == model.Danish {
