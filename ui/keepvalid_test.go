@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // tooLong is a title no field takes (the limit is 200 characters).
@@ -213,4 +214,263 @@ func TestApprovedMeetingCannotBeDeleted(t *testing.T) {
 	if ms, _ := db.Meetings(cid); len(ms) != 0 {
 		t.Fatal("the reopened meeting was not deleted")
 	}
+}
+
+// meetingAway opens another meeting and then id again, closing the
+// messages shown on leaving.
+func meetingAway(t *testing.T, u *App, id string) *meetingEditor {
+	t.Helper()
+	newMeeting(t, u)
+	closeDialogs(u)
+	ed := openMeeting(t, u, id)
+	closeDialogs(u)
+	return ed
+}
+
+func TestAgendaItemKeepsValidFieldsBesideInvalidTitle(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	u.saver.flush()
+	c := ed.items[0]
+	erase(c.title)
+	retype(c.minutes, "25")
+	test.Type(c.background, "Kommunen har svaret på vores brev.")
+	test.Type(c.notes, "Formanden læste svaret op.")
+	test.Type(c.decision, "Vi svarer inden jul.")
+	u.saver.flush()
+
+	ed = meetingAway(t, u, ed.m.ID)
+	items, err := db.AgendaItems(ed.m.ID)
+	ok(t, err)
+	got := items[0]
+	if got.Minutes != 25 || got.Background != "Kommunen har svaret på vores brev." ||
+		got.Notes != "Formanden læste svaret op." || got.Decision != "Vi svarer inden jul." {
+		t.Errorf("stored %+v: the fields typed beside an empty title are lost", got)
+	}
+	if got.Title == "" {
+		t.Error("an empty title was stored")
+	}
+	c = ed.items[0]
+	if c.title.Text != "" || c.notes.Text != "Formanden læste svaret op." {
+		t.Errorf("shown title %q, notes %q; want the empty title kept until fixed", c.title.Text, c.notes.Text)
+	}
+	showsErr(t, "agenda", c.msg, "Udfyld titel")
+	showsErr(t, "minutes", c.minutesMsg, "Udfyld titel")
+}
+
+func TestMinutesKeepValidFieldsBesideInvalidDuration(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	u.saver.flush()
+	c := ed.items[0]
+	retype(c.minutes, "2000") // more than a day
+	test.Type(c.notes, "Debat om trafikken.")
+	u.saver.flush()
+
+	ed = meetingAway(t, u, ed.m.ID)
+	items, _ := db.AgendaItems(ed.m.ID)
+	if items[0].Notes != "Debat om trafikken." || items[0].Minutes == 2000 {
+		t.Errorf("stored %+v: want the notes and not the duration", items[0])
+	}
+	c = ed.items[0]
+	if c.minutes.Text != "2000" {
+		t.Errorf("shown duration %q; want the refused one kept until fixed", c.minutes.Text)
+	}
+	showsErr(t, "duration", c.msg, "mellem 0 og 1440 minutter")
+}
+
+func TestActionItemKeepsValidFieldsBesideInvalidOnes(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	u.saver.flush()
+	test.Tap(ed.items[0].addAction)
+	r := ed.items[0].actions[0]
+	test.Type(r.what, "Skriv til Vej og Park")
+	u.saver.flush()
+	retype(r.who, tooLong)
+	retype(r.what, "Skriv til Vej og Park om fartbump")
+	retype(r.due, "32.12.2026")
+	u.saver.flush()
+
+	ed = meetingAway(t, u, ed.m.ID)
+	acts, err := db.MeetingActionItems(ed.m.ID)
+	ok(t, err)
+	if len(acts) != 1 || acts[0].What != "Skriv til Vej og Park om fartbump" || acts[0].Who == tooLong {
+		t.Fatalf("stored %+v: want the new what beside a too long who", acts)
+	}
+	r = ed.items[0].actions[0]
+	if r.who.Text != tooLong || r.due.Text != "32.12.2026" {
+		t.Errorf("shown who %.20q…, due %q; want the refused values kept until fixed", r.who.Text, r.due.Text)
+	}
+	showsErr(t, "who", r.msg, "er for lang (højst 200 tegn)")
+	showsErr(t, "due", r.dueErr, "Ugyldig dato")
+}
+
+func TestProjectEditorKeepsValidFieldsBesideInvalidOnes(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := projectEditorOf(t, u)
+	id := ed.p.ID
+	erase(ed.title)
+	test.Type(ed.description, "En sti langs søen.")
+	retype(ed.start, "01.05.2027")
+	retype(ed.end, "01.04.2027") // before the start
+	u.saver.flush()
+
+	test.Tap(u.projects.newBtn)
+	closeDialogs(u)
+	u.projects.selectProject(id)
+	closeDialogs(u)
+	p, err := db.Project(id)
+	ok(t, err)
+	if p.Description != "En sti langs søen." || p.Title == "" || !p.End.IsZero() {
+		t.Errorf("stored %+v: want the description, not the empty title nor the end before the start", p)
+	}
+	ed = u.projects.editor
+	if ed.p.ID != id || ed.title.Text != "" || ed.start.Text != "01.05.2027" || ed.end.Text != "01.04.2027" {
+		t.Errorf("shown title %q, start %q, end %q; want the refused values kept until fixed", ed.title.Text, ed.start.Text, ed.end.Text)
+	}
+	showsErr(t, "title", ed.msg, "Udfyld titel")
+	showsErr(t, "dates", ed.msg, "Slutdatoen ligger før startdatoen")
+}
+
+// projectAway opens a new project and then id again.
+func projectAway(t *testing.T, u *App, id string) *projectEditor {
+	t.Helper()
+	test.Tap(u.projects.newBtn)
+	closeDialogs(u)
+	u.projects.selectProject(id)
+	closeDialogs(u)
+	if u.projects.editor == nil || u.projects.editor.p.ID != id {
+		t.Fatal("the project is not opened again")
+	}
+	return u.projects.editor
+}
+
+func TestBudgetLineKeepsValidFieldsBesideInvalidText(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := projectEditorOf(t, u)
+	r := newLineRow(ed, model.BudgetLine{CouncilID: ed.p.CouncilID, ProjectID: ed.p.ID, Kind: model.LineExpense})
+	ed.lines = append(ed.lines, r)
+	test.Type(r.text, "Grus")
+	u.saver.flush()
+	retype(r.text, tooLong)
+	retype(r.amount, "12.500")
+	u.saver.flush()
+
+	ed = projectAway(t, u, ed.p.ID)
+	lines, err := db.BudgetLines(ed.p.ID)
+	ok(t, err)
+	if len(lines) != 1 || lines[0].Amount != 12_500_00 || lines[0].Text != "Grus" {
+		t.Fatalf("stored %+v: want the amount typed beside a too long text", lines)
+	}
+	r = ed.lines[0]
+	if r.text.Text != tooLong || r.amount.Text != "12.500" {
+		t.Errorf("shown text %.20q…, amount %q; want the too long text kept until fixed", r.text.Text, r.amount.Text)
+	}
+	showsErr(t, "text", r.msg, "er for lang (højst 200 tegn)")
+}
+
+func TestFundingApplicationKeepsValidFieldsBesideInvalidOnes(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := projectEditorOf(t, u)
+	r := newAppRow(ed, model.FundingApplication{CouncilID: ed.p.CouncilID, ProjectID: ed.p.ID, Status: model.ApplicationDraft})
+	ed.apps = append(ed.apps, r)
+	test.Type(r.pool, "Landsbypuljen")
+	u.saver.flush()
+	retype(r.pool, tooLong)
+	retype(r.applied, "50.000")
+	retype(r.hours, "mange")
+	u.saver.flush()
+
+	ed = projectAway(t, u, ed.p.ID)
+	apps, err := db.FundingApplications(ed.p.ID)
+	ok(t, err)
+	if len(apps) != 1 || apps[0].Applied != 50_000_00 || apps[0].Pool != "Landsbypuljen" {
+		t.Fatalf("stored %+v: want the amount typed beside a too long pool", apps)
+	}
+	r = ed.apps[0]
+	if r.pool.Text != tooLong || r.hours.Text != "mange" || r.applied.Text != "50.000" {
+		t.Errorf("shown pool %.20q…, hours %q, applied %q; want the refused values kept until fixed", r.pool.Text, r.hours.Text, r.applied.Text)
+	}
+	showsErr(t, "pool", r.msg, "er for lang (højst 200 tegn)")
+	showsErr(t, "hours", r.fieldErr, "helt tal")
+}
+
+func TestMemberEditorKeepsValidFieldsBesideInvalidEmail(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	u.tabs.SelectIndex(4)
+	test.Tap(u.members.newBtn)
+	ed := u.members.editor
+	id := ed.m.ID
+	retype(ed.name, "Anne-Mette Brøndum")
+	test.Type(ed.phone, "20 30 40 50")
+	test.Type(ed.email, "anne-mette(at)jyderup.dk")
+	u.saver.flush()
+
+	test.Tap(u.members.newBtn)
+	closeDialogs(u)
+	u.members.open(id)
+	closeDialogs(u)
+	ms, err := db.Members(cid)
+	ok(t, err)
+	for _, m := range ms {
+		if m.ID == id && (m.Name != "Anne-Mette Brøndum" || m.Phone != "20 30 40 50" || m.Email != "") {
+			t.Errorf("stored %+v: want the name and phone typed beside a bad e-mail, not the e-mail", m)
+		}
+	}
+	ed = u.members.editor
+	if ed.m.ID != id || ed.email.Text != "anne-mette(at)jyderup.dk" {
+		t.Errorf("shown e-mail %q; want the refused one kept until fixed", ed.email.Text)
+	}
+	showsErr(t, "e-mail", ed.msg, "E-mailadressen er ikke gyldig")
+}
+
+func TestAnswerEditorKeepsValidFieldsBesideInvalidAmount(t *testing.T) {
+	db := newTestDB(t)
+	c := model.Council{Name: "Tølløse Lokalråd"}
+	ok(t, db.SaveCouncil(model.Council{}, &c))
+	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny legeplads", Status: model.WishSubmitted}
+	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, db.SetMeta(storage.MetaStaff, "1"))
+	u := newTestUI(t, db)
+	u.tabs.SelectIndex(6)
+	s := u.municipal.staff
+	s.list.Select(0)
+	ed := s.editor
+	test.Type(ed.text, "Byrådet giver halvdelen.")
+	test.Type(ed.granted, "2.000.000.000") // more than any budget
+	u.saver.flush()
+	got := storage.Overwriting(db, w)
+	if got.AnswerText != "Byrådet giver halvdelen." || got.Granted != 0 {
+		t.Errorf("stored %+v: want the text typed beside a too large amount, not the amount", got)
+	}
+	if ed.granted.Text != "2.000.000.000" {
+		t.Errorf("shown amount %q; want it kept until fixed", ed.granted.Text)
+	}
+	showsErr(t, "granted", ed.msg, "Beløbet er for stort")
+}
+
+func TestPoolEditorKeepsValidFieldsBesideInvalidName(t *testing.T) {
+	u, db := staffUI(t)
+	p := pane[model.Pool](t, u, 0)
+	test.Tap(p.newBtn)
+	id := p.editor.x.ID
+	retype(entryField(t, p, "Navn"), tooLong)
+	retype(entryField(t, p, "Regler"), "Højst to ansøgninger om året.")
+	retype(entryField(t, p, "Til rådighed (kr.)"), "300.000")
+	u.saver.flush()
+
+	test.Tap(p.newBtn)
+	p.open(id)
+	got := storage.Overwriting(db, model.Pool{ID: id})
+	if got.Rules != "Højst to ansøgninger om året." || got.Available != 300_000_00 || got.Name == tooLong {
+		t.Errorf("stored %+v: want the rules and amount typed beside a too long name, not the name", got)
+	}
+	if p.editor.x.ID != id || entryField(t, p, "Navn").Text != tooLong {
+		t.Errorf("shown name %.20q…; want the too long name kept until fixed", entryField(t, p, "Navn").Text)
+	}
+	showsErr(t, "name", p.editor.msg, "er for lang (højst 200 tegn)")
 }
