@@ -53,6 +53,8 @@ type App struct {
 	now   func() time.Time
 	// drafts are refused field texts kept while the user is elsewhere.
 	drafts drafts
+	// importChoice is the import preview's choice for rows already stored.
+	importChoice *widget.RadioGroup
 
 	councilID string
 	councils  []model.Council

@@ -237,12 +237,42 @@ func (u *App) onImportWorkbook(councilID string) {
 	fd.Show()
 }
 
-// previewImport is the confirmation step of an import.
+// previewImport is the confirmation step of an import: what the file
+// holds, the rows with problems, the notes (totals rows skipped, columns
+// not used, a second chair) and, when rows are already stored, the
+// choice to skip or update them.
 func (u *App) previewImport(councilID string, imp *xlsx.Import) {
+	matches, err := u.db.ImportMatches(councilID, imp.Members, imp.Projects, imp.Wishes)
+	if err != nil {
+		u.showError(err)
+		return
+	}
 	summary := widget.NewLabel(fmt.Sprintf(lang.L("Ready to import: %d budget wishes, %d projects, %d members."),
 		len(imp.Wishes), len(imp.Projects), len(imp.Members)))
 	summary.Wrapping = fyne.TextWrapWord
 	content := []fyne.CanvasObject{summary}
+	for _, n := range imp.Notes {
+		l := widget.NewLabel(lang.L("Note") + ": " + n.String())
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		content = append(content, l)
+	}
+	how := db.ExistingSkip
+	if matches.Len() > 0 {
+		skip, update := lang.L("Skip them"), lang.L("Update them with the file's values")
+		choice := widget.NewRadioGroup([]string{skip, update}, func(s string) {
+			how = db.ExistingSkip
+			if s == update {
+				how = db.ExistingUpdate
+			}
+		})
+		choice.SetSelected(skip)
+		choice.Required = true
+		l := widget.NewLabel(fmt.Sprintf(lang.L("%d rows are already stored (same name, or same title and year):"), matches.Len()))
+		l.Wrapping = fyne.TextWrapWord
+		content = append(content, l, choice)
+		u.importChoice = choice
+	}
 	var problems fyne.CanvasObject = widget.NewLabel(lang.L("No problems found."))
 	if len(imp.Problems) > 0 {
 		list := widget.NewList(func() int { return len(imp.Problems) },
@@ -256,18 +286,26 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		problems = container.NewBorder(note, nil, nil, nil, list)
 	}
 	body := container.NewBorder(container.NewVBox(content...), nil, nil, nil, problems)
-	n := len(imp.Wishes) + len(imp.Projects) + len(imp.Members)
 	d := dialog.NewCustomConfirm(lang.L("Import from a workbook"), lang.L("Import"), lang.L("Cancel"), body, func(ok bool) {
-		if !ok || n == 0 {
+		if !ok {
 			return
 		}
-		if err := u.db.Import(imp.Members, imp.Projects, imp.Wishes); err != nil {
+		ms, ps, ws, err := u.db.Resolve(matches, how, imp.Members, imp.Projects, imp.Wishes)
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		n := len(ms) + len(ps) + len(ws)
+		if n == 0 {
+			return
+		}
+		if err := u.db.Import(ms, ps, ws); err != nil {
 			u.showError(err)
 			return
 		}
 		u.openCouncil(councilID)
 		dialog.ShowInformation(lang.L("Import from a workbook"), fmt.Sprintf(lang.L("%d rows imported."), n), u.win)
 	}, u.win)
-	d.Resize(fyne.NewSize(640, 480))
+	d.Resize(fyne.NewSize(640, 520))
 	d.Show()
 }

@@ -60,7 +60,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	out := fs.String("out", "", "fil, der skrives (påkrævet)")
 	lang := fs.String("lang", "da", "sprog: da eller en")
 	contacts := fs.Bool("contacts", false, "tag medlemmers telefon og e-mail med")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if *dbPath == "" || *out == "" {
@@ -183,20 +183,32 @@ func councilOf(db *storage.DB, id string) (string, error) {
 // runImport reads budget wishes, projects and members from a workbook.
 // Nothing is written when the file has a problem, or with --dry-run.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const usage = "brug: lokalraad import workbook --db PATH [--council ID] [--year YYYY] [--existing skip|update] [--dry-run] FILE.xlsx"
 	if len(args) == 0 || args[0] != "workbook" {
-		return errors.New("brug: lokalraad import workbook --db PATH [--council ID] [--year YYYY] [--dry-run] FILE.xlsx")
+		return errors.New(usage)
 	}
 	fs := flag.NewFlagSet("lokalraad import workbook", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "", "databasefil (påkrævet)")
 	councilID := fs.String("council", "", "lokalrådets id (standard: det eneste)")
 	year := fs.Int("year", time.Now().Year()+1, "budgetår for ønsker uden år")
+	existing := fs.String("existing", "", "rækker, der allerede findes: skip (spring over) eller update (opdater)")
 	dry := fs.Bool("dry-run", false, "vis kun, hvad der ville blive importeret")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if *dbPath == "" || fs.NArg() != 1 {
-		return errors.New("brug: lokalraad import workbook --db PATH [--council ID] [--dry-run] FILE.xlsx")
+		return errors.New(usage)
+	}
+	var how storage.Existing
+	switch *existing {
+	case "":
+	case "skip":
+		how = storage.ExistingSkip
+	case "update":
+		how = storage.ExistingUpdate
+	default:
+		return fmt.Errorf("--existing skal være skip eller update, ikke %q", *existing)
 	}
 	db, err := openExisting(*dbPath)
 	if err != nil {
@@ -209,27 +221,53 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
-		return err
+		return fmt.Errorf("%s kunne ikke åbnes: %w", fs.Arg(0), err)
 	}
 	defer f.Close()
-	imp, err := xlsx.Read(f, id, *year)
+	imp, err := xlsx.ReadContext(ctx, f, id, *year)
+	if ctx.Err() != nil {
+		return errors.New("afbrudt; intet er importeret")
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
 	fmt.Fprintf(stdout, "%d budgetønsker, %d projekter, %d medlemmer\n", len(imp.Wishes), len(imp.Projects), len(imp.Members))
+	for _, n := range imp.Notes {
+		fmt.Fprintf(stdout, "Bemærk: %s\n", n)
+	}
 	for _, p := range imp.Problems {
-		fmt.Fprintf(stdout, "%s række %d: %s\n", p.Sheet, p.Row, p.Message)
+		fmt.Fprintln(stdout, p)
 	}
 	if len(imp.Problems) > 0 {
 		return fmt.Errorf("%d rækker har fejl; intet er importeret", len(imp.Problems))
+	}
+	matches, err := db.ImportMatches(id, imp.Members, imp.Projects, imp.Wishes)
+	if err != nil {
+		return err
+	}
+	if matches.Len() > 0 {
+		fmt.Fprintf(stdout, "%d rækker findes allerede (samme navn eller titel og år)\n", matches.Len())
+		if how == 0 && !*dry {
+			return errors.New("vælg, hvad der skal ske med dem: --existing skip (spring over) eller --existing update (opdater); intet er importeret")
+		}
+		if how == 0 {
+			how = storage.ExistingSkip
+		}
+	}
+	ms, ps, ws, err := db.Resolve(matches, how, imp.Members, imp.Projects, imp.Wishes)
+	if err != nil {
+		return err
 	}
 	if *dry {
 		fmt.Fprintln(stdout, "Prøvekørsel: intet er gemt.")
 		return nil
 	}
-	if err := db.Import(imp.Members, imp.Projects, imp.Wishes); err != nil {
+	if err := db.ImportContext(ctx, ms, ps, ws); err != nil {
+		if ctx.Err() != nil {
+			return errors.New("afbrudt; intet er importeret")
+		}
 		return err
 	}
-	fmt.Fprintln(stdout, "Importeret.")
+	fmt.Fprintf(stdout, "Importeret: %d rækker.\n", len(ms)+len(ps)+len(ws))
 	return nil
 }
