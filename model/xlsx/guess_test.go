@@ -269,4 +269,3 @@ func ok(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
-
