@@ -7,9 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"lokalraad/model"
@@ -33,7 +37,8 @@ const exportUsage = `brug:
   lokalraad export wishes   --db PATH --council ID --year YYYY --out FILE.pdf
   lokalraad export workbook --db PATH --council ID --out FILE.xlsx
   lokalraad export calendar --db PATH --council ID --out FILE.ics
-  valgfrit: --lang da|en, --contacts (tag telefon og e-mail med)`
+  valgfrit: --lang da|en, --contacts (tag telefon og e-mail med),
+  --date DD.MM.ÅÅÅÅ (datoen, der trykkes og stemples; ellers SOURCE_DATE_EPOCH eller i dag)`
 
 // runExport writes a document for scripts and IT staff.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -60,7 +65,12 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	out := fs.String("out", "", "fil, der skrives (påkrævet)")
 	lang := fs.String("lang", "da", "sprog: da eller en")
 	contacts := fs.Bool("contacts", false, "tag medlemmers telefon og e-mail med")
+	date := fs.String("date", "", "datoen, der trykkes og stemples i filen (DD.MM.ÅÅÅÅ); ellers SOURCE_DATE_EPOCH eller i dag")
 	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	now, err := exportTime(*date, os.Getenv("SOURCE_DATE_EPOCH"), time.Now)
+	if err != nil {
 		return err
 	}
 	if *dbPath == "" || *out == "" {
@@ -75,7 +85,6 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if l != model.Danish && l != model.English {
 		return fmt.Errorf("ukendt sprog %q: brug da eller en", *lang)
 	}
-	now := time.Now()
 
 	var write func(io.Writer) error
 	if doc, ok := pdfDocs[kind]; ok {
@@ -111,7 +120,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				return pdf.Wishes(w, d, *year, pdf.Options{Lang: l, Now: now, ContactDetails: *contacts})
 			}
 		case "workbook":
-			write = func(w io.Writer) error { return xlsx.Write(w, d, xlsx.Options{Lang: l, ContactDetails: *contacts}) }
+			write = func(w io.Writer) error { return xlsx.Write(w, d, xlsx.Options{Lang: l, ContactDetails: *contacts, Now: now}) }
 		case "calendar":
 			write = func(w io.Writer) error { return ical.Write(w, d, ical.Options{Lang: l, Now: now}) }
 		default:
@@ -125,16 +134,50 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
+// exportTime is the date an export prints and stamps: --date when given
+// (noon that day, Danish time), else SOURCE_DATE_EPOCH (seconds since
+// 1970, as reproducible builds use it), else now.
+func exportTime(date, epoch string, now func() time.Time) (time.Time, error) {
+	if date != "" {
+		d, err := model.ParseDate(date)
+		if err != nil || d.IsZero() {
+			return time.Time{}, fmt.Errorf("--date %q er ikke en dato; skriv fx 02.12.2026", date)
+		}
+		return d.Add(12 * time.Hour), nil
+	}
+	if epoch != "" {
+		n, err := strconv.ParseInt(strings.TrimSpace(epoch), 10, 64)
+		if err != nil || n < 0 {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q er ikke et antal sekunder siden 1970", epoch)
+		}
+		return time.Unix(n, 0).UTC(), nil
+	}
+	return now(), nil
+}
+
 // writeFileAtomic writes through a temp file beside path and renames it, so
-// a failed export never leaves half a file under the real name.
+// a failed export never leaves half a file under the real name. The file
+// gets the mode any new file of the user gets (0666 less the umask), or
+// keeps the mode of the file it replaces.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	var tmp *os.File
+	var err error
+	for i := 0; i < 100; i++ {
+		name := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+strconv.FormatUint(rand.Uint64(), 36))
+		tmp, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666) // the umask applies
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("skriv %s: %w", path, err)
+	}
+	if fi, err := os.Stat(path); err == nil {
+		tmp.Chmod(fi.Mode().Perm())
 	}
 	if _, err := tmp.Write(buf.Bytes()); err != nil {
 		tmp.Close()

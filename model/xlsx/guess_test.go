@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -268,4 +269,41 @@ func ok(t testing.TB, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The same data gives the same bytes: the workbook's entries come in a
+// fixed order and its date is the one given.
+func TestWriteReproducible(t *testing.T) {
+	at := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	var a, b bytes.Buffer
+	ok(t, xlsx.Write(&a, sample(), xlsx.Options{Now: at}))
+	for i := 0; i < 5; i++ {
+		b.Reset()
+		ok(t, xlsx.Write(&b, sample(), xlsx.Options{Now: at}))
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Fatal("two workbooks of the same data differ")
+		}
+	}
+	zr, err := zip.NewReader(bytes.NewReader(a.Bytes()), int64(a.Len()))
+	ok(t, err)
+	if zr.File[0].Name != "[Content_Types].xml" {
+		t.Errorf("first entry %q", zr.File[0].Name)
+	}
+	if got := string(readEntry(t, zr, "docProps/core.xml")); !strings.Contains(got, "2026-12-02T12:00:00Z") {
+		t.Errorf("the workbook's date is not the one given:\n%s", got)
+	}
+	f := open(t, a.Bytes())
+	if len(f.GetSheetList()) != 6 {
+		t.Errorf("sheets %v", f.GetSheetList())
+	}
+}
+
+func readEntry(t *testing.T, zr *zip.Reader, name string) []byte {
+	t.Helper()
+	r, err := zr.Open(name)
+	ok(t, err)
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	ok(t, err)
+	return b
 }
