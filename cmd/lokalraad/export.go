@@ -120,7 +120,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				return pdf.Wishes(w, d, *year, pdf.Options{Lang: l, Now: now, ContactDetails: *contacts})
 			}
 		case "workbook":
-			write = func(w io.Writer) error { return xlsx.Write(w, d, xlsx.Options{Lang: l, ContactDetails: *contacts, Now: now}) }
+			write = func(w io.Writer) error {
+				return xlsx.Write(w, d, xlsx.Options{Lang: l, ContactDetails: *contacts, Now: now})
+			}
 		case "calendar":
 			write = func(w io.Writer) error { return ical.Write(w, d, ical.Options{Lang: l, Now: now}) }
 		default:
