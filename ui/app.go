@@ -55,6 +55,7 @@ type App struct {
 	drafts drafts
 	// importChoice is the import preview's choice for rows already stored.
 	importChoice *widget.RadioGroup
+	printBtn     *widget.Button // the export dialog's, for tests
 
 	councilID string
 	councils  []model.Council

@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
@@ -143,6 +143,17 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 	})
 	save.Importance = widget.HighImportance
 	items = append(items, save)
+	if docs[0].ext == "pdf" {
+		printBtn := widget.NewButtonWithIcon(lang.L("Print"), theme.DocumentPrintIcon(), func() {
+			doc := docs[slices.Index(names, choice.Selected)]
+			council, _ := u.db.Council(councilID)
+			name := model.FileName(doc.ext, doc.base, council.Name, "")
+			dlg.Hide()
+			u.printInBackground(name, func() ([]byte, error) { return u.render(doc, councilID, ref, year, contacts.Checked) })
+		})
+		items = append(items, printBtn)
+		u.printBtn = printBtn
+	}
 	dlg = dialog.NewCustom(title, lang.L("Close"), container.NewVBox(items...), u.win)
 	dlg.Show()
 }
@@ -196,6 +207,29 @@ func (u *App) writeInBackground(wc fyne.URIWriteCloser, make func() ([]byte, err
 	}()
 }
 
+// printInBackground makes a PDF off the UI thread and sends it to the
+// printer, then says how it went.
+func (u *App) printInBackground(name string, make func() ([]byte, error)) {
+	bar := widget.NewProgressBarInfinite()
+	progress := dialog.NewCustomWithoutButtons(lang.L("Making the file…"), bar, u.win)
+	progress.Show()
+	done := func(err error) {
+		progress.Hide()
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		dialog.ShowInformation(lang.L("Print"), lang.L("Sent to the printer."), u.win)
+	}
+	go func() {
+		data, err := make()
+		if err == nil {
+			err = printPDF(name, data)
+		}
+		u.do(func() { done(err) })
+	}()
+}
+
 // offerToOpen says where the file went and opens it in the system's viewer
 // on request (Fyne has no print API: the viewer prints).
 func (u *App) offerToOpen(uri fyne.URI) {
@@ -205,7 +239,7 @@ func (u *App) offerToOpen(uri fyne.URI) {
 		if !open {
 			return
 		}
-		if err := u.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(uri.Path())}); err != nil {
+		if err := u.openFile(uri.Path()); err != nil {
 			u.showError(err)
 		}
 	}, u.win)

@@ -188,7 +188,10 @@ func flatten(err error) []error {
 
 func oneErr(err error) string {
 	var fe *model.FieldError
+	var ue *userError
 	switch {
+	case errors.As(err, &ue):
+		return ue.msg
 	case errors.As(err, &fe):
 		if translated(fe.Key) {
 			if fe.Max > 0 {
