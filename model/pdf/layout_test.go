@@ -64,4 +64,3 @@ func bodyLines(p string) int {
 	}
 	return n
 }
-
