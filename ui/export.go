@@ -29,41 +29,57 @@ type document struct {
 	key   string // the English catalogue key of its name
 	base  string // the Danish start of its file name
 	ext   string
-	write func(w io.Writer, d *model.CouncilData, ref string, year int, o pdf.Options) error
+	write func(w io.Writer, d *model.CouncilData, ref string, year int, o exportOptions) error
+}
+
+// exportOptions are the options of every document: a PDF's, and the
+// municipality's deadlines for a calendar.
+type exportOptions struct {
+	pdf.Options
+	Deadlines []model.MunicipalDeadline
 }
 
 // meetingDocs are the documents of one meeting, in the order offered.
 var meetingDocs = []document{
-	{"Meeting packet", "Mødemappe", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.Packet(w, d, ref, o)
+	{"Meeting packet", "Mødemappe", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.Packet(w, d, ref, o.Options)
 	}},
-	{"Chair's copy", "Formandens eksemplar", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.ChairCopy(w, d, ref, o)
+	{"Chair's copy", "Formandens eksemplar", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.ChairCopy(w, d, ref, o.Options)
 	}},
-	{"Minutes", "Referat", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.Minutes(w, d, ref, o)
+	{"Minutes", "Referat", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.Minutes(w, d, ref, o.Options)
 	}},
-	{"Attendance list", "Deltagerliste", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.Attendance(w, d, ref, o)
+	{"Attendance list", "Deltagerliste", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.Attendance(w, d, ref, o.Options)
 	}},
-	{"Note sheet", "Notatark", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.NoteSheet(w, d, ref, o)
+	{"Note sheet", "Notatark", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.NoteSheet(w, d, ref, o.Options)
+	}},
+	{"Invitation (calendar file)", "Invitation", "ics", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return ical.WriteMeeting(w, d, ref, ical.Options{Lang: o.Lang, Now: o.Now})
 	}},
 }
 
-var wishesDoc = document{"Budget wishes", "Budgetønsker", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o pdf.Options) error {
-	return pdf.Wishes(w, d, year, o)
+var wishesDoc = document{"Budget wishes", "Budgetønsker", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o exportOptions) error {
+	return pdf.Wishes(w, d, year, o.Options)
 }}
 
 // councilDocs are the exports of a whole council.
 var councilDocs = []document{
-	{"Workbook (Excel)", "Lokalråd", "xlsx", func(w io.Writer, d *model.CouncilData, _ string, _ int, o pdf.Options) error {
+	{"Workbook (Excel)", "Lokalråd", "xlsx", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
 		return xlsx.Write(w, d, xlsx.Options{Lang: o.Lang, ContactDetails: o.ContactDetails})
 	}},
-	{"Meetings as calendar (iCalendar)", "Møder", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o pdf.Options) error {
+	{"Meetings as calendar (iCalendar)", "Møder", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
 		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now})
 	}},
-	{"Import template (Excel)", "Skabelon til import", "xlsx", func(w io.Writer, _ *model.CouncilData, _ string, _ int, _ pdf.Options) error {
+	{"Meetings, deadlines and action items as calendar days", "Kalender", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksAllDay, Deadlines: o.Deadlines})
+	}},
+	{"Meetings, with deadlines and action items as tasks", "Kalender med opgaver", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksTodo, Deadlines: o.Deadlines})
+	}},
+	{"Import template (Excel)", "Skabelon til import", "xlsx", func(w io.Writer, _ *model.CouncilData, _ string, _ int, _ exportOptions) error {
 		return xlsx.Template(w)
 	}},
 }
@@ -97,7 +113,12 @@ func (u *App) render(doc document, councilID, ref string, year int, contacts boo
 		return nil, err
 	}
 	var buf bytes.Buffer
-	o := pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts}
+	o := exportOptions{Options: pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts}}
+	if doc.ext == "ics" {
+		if o.Deadlines, err = u.db.Deadlines(); err != nil {
+			return nil, err
+		}
+	}
 	if err := doc.write(&buf, d, ref, year, o); err != nil {
 		return nil, err
 	}
@@ -146,6 +167,10 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 	if docs[0].ext == "pdf" {
 		printBtn := widget.NewButtonWithIcon(lang.L("Print"), theme.DocumentPrintIcon(), func() {
 			doc := docs[slices.Index(names, choice.Selected)]
+			if doc.ext != "pdf" {
+				dialog.ShowInformation(lang.L("Print"), lang.L("Only the PDF documents can be printed. Save this one instead."), u.win)
+				return
+			}
 			council, _ := u.db.Council(councilID)
 			name := model.FileName(doc.ext, doc.base, council.Name, "")
 			dlg.Hide()

@@ -36,7 +36,8 @@ const exportUsage = `brug:
   lokalraad export packet|chair|minutes|attendance|notes --db PATH --meeting ID --out FILE.pdf
   lokalraad export wishes   --db PATH --council ID --year YYYY --out FILE.pdf
   lokalraad export workbook --db PATH --council ID --out FILE.xlsx
-  lokalraad export calendar --db PATH --council ID --out FILE.ics
+  lokalraad export calendar --db PATH --council ID --out FILE.ics [--tasks allday|todo|none]
+  lokalraad export invitation --db PATH --meeting ID --out FILE.ics
   valgfrit: --lang da|en, --contacts (tag telefon og e-mail med),
   --date DD.MM.ÅÅÅÅ (datoen, der trykkes og stemples; ellers SOURCE_DATE_EPOCH eller i dag)`
 
@@ -65,6 +66,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	out := fs.String("out", "", "fil, der skrives (påkrævet)")
 	lang := fs.String("lang", "da", "sprog: da eller en")
 	contacts := fs.Bool("contacts", false, "tag medlemmers telefon og e-mail med")
+	tasks := fs.String("tasks", "allday", "frister og opgavers forfaldsdage i kalenderen: allday (heldagsbegivenheder), todo (opgaver) eller none")
 	date := fs.String("date", "", "datoen, der trykkes og stemples i filen (DD.MM.ÅÅÅÅ); ellers SOURCE_DATE_EPOCH eller i dag")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
@@ -86,8 +88,26 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("ukendt sprog %q: brug da eller en", *lang)
 	}
 
+	how, ok := map[string]ical.Tasks{"allday": ical.TasksAllDay, "todo": ical.TasksTodo, "none": ical.NoTasks}[*tasks]
+	if !ok {
+		return fmt.Errorf("--tasks skal være allday, todo eller none, ikke %q", *tasks)
+	}
+
 	var write func(io.Writer) error
-	if doc, ok := pdfDocs[kind]; ok {
+	if kind == "invitation" {
+		if *meetingID == "" {
+			return errors.New("angiv mødet med --meeting ID")
+		}
+		m, err := db.Meeting(*meetingID)
+		if err != nil {
+			return fmt.Errorf("mødet %s: %w", *meetingID, err)
+		}
+		d, err := db.CouncilData(m.CouncilID)
+		if err != nil {
+			return err
+		}
+		write = func(w io.Writer) error { return ical.WriteMeeting(w, d, m.ID, ical.Options{Lang: l, Now: now}) }
+	} else if doc, ok := pdfDocs[kind]; ok {
 		if *meetingID == "" {
 			return errors.New("angiv mødet med --meeting ID")
 		}
@@ -124,7 +144,13 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				return xlsx.Write(w, d, xlsx.Options{Lang: l, ContactDetails: *contacts, Now: now})
 			}
 		case "calendar":
-			write = func(w io.Writer) error { return ical.Write(w, d, ical.Options{Lang: l, Now: now}) }
+			deadlines, err := db.Deadlines()
+			if err != nil {
+				return err
+			}
+			write = func(w io.Writer) error {
+				return ical.Write(w, d, ical.Options{Lang: l, Now: now, Tasks: how, Deadlines: deadlines})
+			}
 		default:
 			return fmt.Errorf("ukendt eksport %q\n%s", kind, exportUsage)
 		}

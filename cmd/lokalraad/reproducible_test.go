@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lokalraad/storage"
 )
 
 // An export made twice from the same data with SOURCE_DATE_EPOCH or
@@ -59,6 +61,35 @@ func TestExportTime(t *testing.T) {
 	for _, bad := range [][2]string{{"31.02.2026", ""}, {"", "i går"}} {
 		if _, err := exportTime(bad[0], bad[1], now); err == nil {
 			t.Errorf("exportTime(%q, %q) accepted", bad[0], bad[1])
+		}
+	}
+}
+
+// A meeting's invitation and a calendar with tasks, from the CLI.
+func TestExportInvitationAndTasks(t *testing.T) {
+	path, council := demoDB(t)
+	db, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := db.Meetings(council)
+	db.Close()
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "invitation.ics")
+	if _, stderr, err := runCmd(t, "export", "invitation", "--db", path, "--meeting", ms[0].ID, "--out", inv); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	b, _ := os.ReadFile(inv)
+	if n := strings.Count(string(b), "BEGIN:VEVENT"); n != 1 || !strings.Contains(string(b), "UID:"+ms[0].ID+"@lokalraad") {
+		t.Errorf("invitation holds %d events:\n%s", n, b)
+	}
+	for tasks, want := range map[string]string{"todo": "BEGIN:VTODO", "allday": "DTSTART;VALUE=DATE:"} {
+		out := filepath.Join(dir, tasks+".ics")
+		if _, stderr, err := runCmd(t, "export", "calendar", "--db", path, "--tasks", tasks, "--out", out); err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		if b, _ := os.ReadFile(out); !strings.Contains(string(b), want) {
+			t.Errorf("--tasks %s: no %s in the calendar", tasks, want)
 		}
 	}
 }
