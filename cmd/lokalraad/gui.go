@@ -3,6 +3,8 @@
 package main
 
 import (
+	_ "aa.lokalraad/quietlocale" // before Fyne: no locale error under C.UTF-8
+
 	"errors"
 	"log"
 	"time"
