@@ -46,6 +46,7 @@ func runGUI(path string, prepare func(*storage.DB) error) error {
 				return
 			}
 			u := ui.New(a, restored)
+			u.Version = Version
 			u.UseBuiltinExporters()
 			u.Window().Show()
 		}).ShowAndRun()
@@ -62,6 +63,7 @@ func runGUI(path string, prepare func(*storage.DB) error) error {
 	}
 	go autoBackups(db)
 	u := ui.New(a, db)
+	u.Version = Version
 	u.UseBuiltinExporters()
 	u.ShowAndRun()
 	return nil
