@@ -111,6 +111,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	e.agm = widget.NewButtonWithIcon(lang.L("Insert standard agenda"), theme.ListIcon(), e.onAGMAgenda)
 
 	e.heading = heading(model.MeetingTitle(m, current()))
+	e.heading.Truncation = fyne.TextTruncateEllipsis // the buttons beside it keep their room at 1024 px
 	export := widget.NewButtonWithIcon(lang.L("Print / export…"), theme.DocumentPrintIcon(), func() {
 		u.saver.flush()
 		if u.Exporters.Meeting == nil {
@@ -119,7 +120,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 		}
 		u.Exporters.Meeting(u.win, u.db, e.m.ID)
 	})
-	toolbar := container.NewHBox(e.heading, layout.NewSpacer(), export, e.reopen, e.del)
+	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(export, e.reopen, e.del), e.heading)
 
 	lk := e.locked
 	title := shown(e.title, lk)
