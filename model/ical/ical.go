@@ -137,7 +137,6 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 type task struct {
 	id, summary, desc string
 	day               time.Time
-	done              bool
 }
 
 // dated lists the deadlines and the open action items' due dates, by day.
