@@ -50,6 +50,7 @@ const (
 	ruleStamp                  // StampLayout, or "" when !required
 	ruleEmail                  // an e-mail address, or ""
 	ruleLines                  // lines of short texts (a contact's areas)
+	ruleTemplate               // an agenda template's items (ParseTemplateItems)
 )
 
 type fieldRule struct {
@@ -86,6 +87,7 @@ var opRules = map[string]map[string]fieldRule{
 		"name":         text("navn", MaxShort, true),
 		"area":         text("område", MaxShort, false),
 		"annual_grant": of("årligt tilskud", ruleAmount, false),
+		"quorum":       intIn("beslutningsdygtig ved", 0, 1000),
 	},
 	"members": {
 		"name":       text("navn", MaxShort, true),
@@ -105,6 +107,14 @@ var opRules = map[string]map[string]fieldRule{
 		"attendees":   text("deltagere", MaxLong, false),
 		"apologies":   text("afbud", MaxLong, false),
 		"approved_at": of("godkendt", ruleStamp, false),
+		"absent":      text("fraværende", MaxLong, false),
+		"guests":      text("gæster", MaxLong, false),
+		"approved_by": text("godkendt af", MaxShort, false),
+		"approved_in": of("godkendt på mødet", ruleID, false),
+	},
+	"agenda_templates": {
+		"name":  text("navn", MaxShort, true),
+		"items": of("punkter", ruleTemplate, false),
 	},
 	"agenda_items": {
 		"meeting_id": of("møde", ruleID, true),
@@ -219,7 +229,7 @@ var tableNouns = map[string]string{
 	"councils": "rådet", "members": "medlemmet", "meetings": "mødet",
 	"agenda_items": "dagsordenspunktet", "action_items": "opgaven", "projects": "projektet",
 	"budget_lines": "budgetlinjen", "funding_applications": "ansøgningen", "budget_wishes": "budgetønsket",
-	"pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
+	"agenda_templates": "dagsordensskabelonen", "pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
 }
 
 // CheckField checks the value one op writes to a column against the rules
@@ -305,6 +315,13 @@ func CheckField(table, field string, value any) error {
 		}
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
 			return bad("The e-mail address is not valid", "feltet »%s« er ikke en gyldig e-mailadresse", r.da)
+		}
+	case ruleTemplate:
+		if utf8.RuneCountInString(s) > MaxLong {
+			return bad("The text is too long", "teksten i feltet »%s« er for lang", r.da)
+		}
+		if _, err := ParseTemplateItems(s); err != nil {
+			return bad("The agenda template is not valid", "feltet »%s« er ikke en gyldig dagsorden: %v", r.da, err)
 		}
 	case ruleLines:
 		for _, line := range strings.Split(s, "\n") {

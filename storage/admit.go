@@ -245,7 +245,7 @@ func (lc *lockCache) checkLocked(ctx context.Context, tx *sql.Tx, c Change) erro
 	var meetings []string
 	switch c.Table {
 	case meetingsT.name:
-		if c.Field == "status" || c.Field == "approved_at" {
+		if approvalField(c.Field) {
 			return nil // approving and reopening
 		}
 		meetings = []string{c.Row}
@@ -389,7 +389,7 @@ func checkErasure(table, field, before, after string) error {
 func (w *writer) checkLockedField(table, row, field string) error {
 	switch table {
 	case meetingsT.name:
-		if field == "status" || field == "approved_at" {
+		if approvalField(field) {
 			return nil
 		}
 		return w.checkUnlocked(row)
@@ -407,4 +407,15 @@ func (w *writer) checkLockedField(table, row, field string) error {
 		}
 	}
 	return nil
+}
+
+// approvalField tells whether a meeting's field is one approving or
+// reopening writes (the status, when, by whom and at which meeting), which
+// approved minutes do not lock.
+func approvalField(field string) bool {
+	switch field {
+	case "status", "approved_at", "approved_by", "approved_in":
+		return true
+	}
+	return false
 }

@@ -68,7 +68,7 @@ func LongText(table, field string) bool {
 	switch table + "." + field {
 	case "agenda_items.background", "agenda_items.notes", "agenda_items.decision",
 		"projects.description", "budget_wishes.justification",
-		"meetings.attendees", "meetings.apologies",
+		"meetings.attendees", "meetings.apologies", "meetings.absent", "meetings.guests",
 		"pools.description", "pools.rules", "deadlines.description", "announcements.text":
 		return true
 	}

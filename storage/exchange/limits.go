@@ -93,7 +93,7 @@ func fieldName(c storage.Change) string {
 var danishTables = map[string]string{
 	"councils": "lokalrådet", "members": "et medlem", "meetings": "et møde", "agenda_items": "et dagsordenspunkt",
 	"action_items": "en opfølgning", "projects": "et projekt", "budget_lines": "en budgetlinje",
-	"funding_applications": "en ansøgning om støtte", "budget_wishes": "et budgetønske", "pools": "en pulje",
+	"funding_applications": "en ansøgning om støtte", "budget_wishes": "et budgetønske", "agenda_templates": "en dagsordensskabelon", "pools": "en pulje",
 	"deadlines": "en frist", "contacts": "en kontakt", "announcements": "en meddelelse",
 	"sync_conflicts": "en konflikt", "sync_scrub": "en sletning af persondata",
 }
@@ -103,7 +103,7 @@ var danishFields = map[string]string{
 	"apologies": "Afbud", "background": "Baggrund", "notes": "Referat", "decision": "Beslutning",
 	"what": "Hvad", "who": "Hvem", "description": "Beskrivelse", "working_group": "Arbejdsgruppe",
 	"progress": "Fremdrift", "text": "Tekst", "justification": "Begrundelse", "answer_text": "Svar",
-	"rules": "Regler", "contact": "Kontakt", "category": "Kategori", "role": "Rolle", "areas": "Områder",
+	"rules": "Regler", "absent": "Fraværende", "guests": "Gæster", "approved_by": "Godkendt af", "items": "Punkter", "contact": "Kontakt", "category": "Kategori", "role": "Rolle", "areas": "Områder",
 }
 
 // megabytes writes a size the Danish way: "7,5 MB", "512 kB".

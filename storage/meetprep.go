@@ -1,0 +1,231 @@
+package storage
+
+// Meeting preparation: approving minutes (recorded in the later meeting's
+// minutes), attendance, copying a meeting and agenda templates.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"lokalraad/model"
+)
+
+var templatesT = table{"agenda_templates", []string{"name", "items"}}
+
+func templateRecord(t *model.AgendaTemplate) record {
+	return templatesT.record(t.ID, t.CouncilID, t.Name, model.FormatTemplateItems(t.Items))
+}
+
+func scanTemplate(s scanner) (t model.AgendaTemplate, err error) {
+	var items string
+	if err = s.Scan(&t.ID, &t.CouncilID, &t.Name, &items); err != nil {
+		return t, err
+	}
+	// Ops were checked on the way in; a line that no longer reads is
+	// left out rather than hiding the whole template.
+	t.Items, _ = model.ParseTemplateItems(items)
+	return t, nil
+}
+
+// ErrNotHeld: minutes of a meeting that has not begun cannot be approved.
+var ErrNotHeld = errors.New("mødet er ikke holdt endnu, så referatet kan ikke godkendes")
+
+// ApproveMinutes approves the minutes of the meeting loaded (as the editor
+// read it) in one transaction: the meeting becomes "godkendt", stamped now,
+// with who approved it (by: a member's name or a typed one) and the
+// meeting it was approved at (atID, "" when not said). When atID names
+// another meeting, that meeting's minutes record the approval under its
+// item "Godkendelse af referat" (made, last on its agenda, when it has
+// none). Refused when the meeting has not begun, is approved already, or
+// atID's own minutes are locked. The stored meeting is returned.
+func (db *DB) ApproveMinutes(loaded model.Meeting, by, atID string) (model.Meeting, error) {
+	by = strings.Join(strings.Fields(by), " ")
+	if loaded.ID == "" {
+		return model.Meeting{}, ErrNotFound
+	}
+	now := db.Now().UTC().Truncate(time.Second)
+	err := db.write(context.Background(), func(w *writer) error {
+		m, err := scanMeeting(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ?", loaded.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("mødet: %w", ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if m.Status == model.MeetingApproved {
+			return ErrLocked
+		}
+		if !m.CanApprove(now) {
+			return ErrNotHeld
+		}
+		m.Status, m.ApprovedAt, m.ApprovedBy, m.ApprovedIn = model.MeetingApproved, now, by, ""
+		if atID != "" && atID != m.ID {
+			at, err := scanMeeting(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ? AND council_id = ?", atID, m.CouncilID))
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("mødet, referatet godkendes på: %w", ErrNotFound)
+			}
+			if err != nil {
+				return err
+			}
+			if at.Status == model.MeetingApproved {
+				return fmt.Errorf("referatet af %s er godkendt og låst; genåbn det for at skrive godkendelsen i det: %w", model.MeetingTitle(at, model.Danish), ErrLocked)
+			}
+			m.ApprovedIn = at.ID
+		}
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		rec := meetingRecord(&m)
+		rec = edited(meetingRecord(&loaded), func() record { return rec })()
+		if _, err := w.put(rec); err != nil {
+			return err
+		}
+		if m.ApprovedIn != "" && m.ApprovedIn != m.ID {
+			if err := w.recordApproval(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return model.Meeting{}, err
+	}
+	return db.Meeting(loaded.ID)
+}
+
+// recordApproval writes the approval of m into the minutes of the meeting
+// it was approved at.
+func (w *writer) recordApproval(m model.Meeting) error {
+	items, err := list(w.ctx, w.tx, scanItem, itemsT.selectSQL()+" WHERE meeting_id = ? ORDER BY position, id", m.ApprovedIn)
+	if err != nil {
+		return err
+	}
+	it, ok := model.ApprovalItem(items)
+	loaded := it
+	if !ok {
+		loaded = model.AgendaItem{}
+		it = model.AgendaItem{ID: newID(), CouncilID: m.CouncilID, MeetingID: m.ApprovedIn, Title: model.ApprovedMinutesItem, Kind: model.ItemDecision, Minutes: 5, Position: len(items) + 1}
+		for _, x := range items {
+			if x.Position >= it.Position {
+				it.Position = x.Position + 1
+			}
+		}
+	}
+	it.Decision = model.RecordApproval(it.Decision, m)
+	if err := it.Validate(); err != nil {
+		return err
+	}
+	_, err = w.put(edited(itemRecord(&loaded), func() record { return itemRecord(&it) })())
+	return err
+}
+
+// SetPresence marks name present, sent apologies, absent (or unmarked, with
+// model.PresenceUnknown) at the meeting loaded, as the editor read it; the
+// other names on the lists stay as stored. Approved minutes are refused
+// (ErrLocked). The stored meeting is returned.
+func (db *DB) SetPresence(loaded model.Meeting, name string, p model.Presence) (model.Meeting, error) {
+	m := loaded
+	model.SetPresence(&m, name, p)
+	err := db.SaveMeeting(loaded, &m)
+	if err != nil {
+		return model.Meeting{}, err
+	}
+	return m, nil
+}
+
+// CopyMeeting makes a new planned meeting of the same kind and place as
+// meeting id, at start, with its agenda (titles, kinds, durations and
+// background) and none of its minutes, decisions, attendance or action
+// items. The new meeting is returned.
+func (db *DB) CopyMeeting(id string, start time.Time) (model.Meeting, error) {
+	src, err := db.Meeting(id)
+	if err != nil {
+		return model.Meeting{}, err
+	}
+	items, err := db.AgendaItems(id)
+	if err != nil {
+		return model.Meeting{}, err
+	}
+	m := model.Meeting{CouncilID: src.CouncilID, Kind: src.Kind, Place: src.Place, Status: model.MeetingPlanned, Start: start.UTC()}
+	copies := make([]model.AgendaItem, len(items))
+	for i, it := range items {
+		copies[i] = model.AgendaItem{CouncilID: src.CouncilID, Position: i + 1, Title: it.Title, Kind: it.Kind, Minutes: it.Minutes, Background: it.Background}
+	}
+	return m, db.newMeetingWith(&m, copies)
+}
+
+// NewMeetingFromTemplate makes a new planned meeting of kind at start with
+// the template's items as its agenda.
+func (db *DB) NewMeetingFromTemplate(councilID string, kind model.MeetingKind, start time.Time, t model.AgendaTemplate) (model.Meeting, error) {
+	m := model.Meeting{CouncilID: councilID, Kind: kind, Status: model.MeetingPlanned, Start: start.UTC()}
+	items := make([]model.AgendaItem, len(t.Items))
+	for i, ti := range t.Items {
+		items[i] = model.AgendaItem{CouncilID: councilID, Position: i + 1, Title: ti.Title, Kind: ti.Kind, Minutes: ti.Minutes}
+	}
+	return m, db.newMeetingWith(&m, items)
+}
+
+// newMeetingWith stores a new meeting and its agenda in one transaction.
+func (db *DB) newMeetingWith(m *model.Meeting, items []model.AgendaItem) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	m.ID = newID()
+	for i := range items {
+		items[i].ID, items[i].MeetingID = newID(), m.ID
+		if err := items[i].Validate(); err != nil {
+			m.ID = ""
+			return err
+		}
+	}
+	err := db.write(context.Background(), func(w *writer) error {
+		if _, err := w.put(meetingRecord(m)); err != nil {
+			return err
+		}
+		for i := range items {
+			if _, err := w.put(itemRecord(&items[i])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		m.ID = ""
+	}
+	return err
+}
+
+// AgendaTemplates lists a council's own templates by name.
+func (db *DB) AgendaTemplates(councilID string) ([]model.AgendaTemplate, error) {
+	return list(context.Background(), db.sql, scanTemplate, templatesT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
+}
+
+// SaveAgendaTemplate creates or updates a council's template.
+func (db *DB) SaveAgendaTemplate(loaded model.AgendaTemplate, t *model.AgendaTemplate) error {
+	err := db.save(t, &t.ID, t.CouncilID, templateRecord(&loaded), func() record { return templateRecord(t) }, nil)
+	return reread(db, loaded.ID, err, t, t.ID, templatesT, scanTemplate)
+}
+
+// DeleteAgendaTemplate deletes a template; meetings made from it keep
+// their agenda.
+func (db *DB) DeleteAgendaTemplate(id string) error {
+	return db.write(context.Background(), func(w *writer) error { return w.remove(templatesT.name, id) })
+}
+
+// Decisions is the council's decisions register (model.Decisions).
+func (db *DB) Decisions(councilID string, l model.Lang) ([]model.Decision, error) {
+	ctx := context.Background()
+	ms, err := db.Meetings(councilID)
+	if err != nil {
+		return nil, err
+	}
+	items, err := list(ctx, db.sql, scanItem, itemsT.selectSQL()+" WHERE council_id = ? AND decision <> ''", councilID)
+	if err != nil {
+		return nil, err
+	}
+	return model.Decisions(&model.CouncilData{Meetings: ms, Items: items}, l), nil
+}
