@@ -6,8 +6,6 @@ import (
 	"time"
 )
 
-
-
 func TestQuorumOf(t *testing.T) {
 	at := time.Date(2027, 1, 12, 18, 30, 0, 0, time.UTC)
 	board := func(names ...string) []Member {

@@ -40,17 +40,17 @@ const (
 type ruleKind int
 
 const (
-	ruleText   ruleKind = iota // string of at most max runes
-	ruleID                     // a row id, or "" when optional
-	ruleEnum                   // one of enum ("" allowed when !required)
-	ruleInt                    // int64 in [lo, hi]
-	ruleAmount                 // øre in [0, MaxAmount]
-	ruleBool                   // 0 or 1
-	ruleDate                   // DateLayout, or "" when !required
-	ruleStamp                  // StampLayout, or "" when !required
-	ruleEmail                  // an e-mail address, or ""
-	ruleLines                  // lines of short texts (a contact's areas)
-	ruleTemplate               // an agenda template's items (ParseTemplateItems)
+	ruleText     ruleKind = iota // string of at most max runes
+	ruleID                       // a row id, or "" when optional
+	ruleEnum                     // one of enum ("" allowed when !required)
+	ruleInt                      // int64 in [lo, hi]
+	ruleAmount                   // øre in [0, MaxAmount]
+	ruleBool                     // 0 or 1
+	ruleDate                     // DateLayout, or "" when !required
+	ruleStamp                    // StampLayout, or "" when !required
+	ruleEmail                    // an e-mail address, or ""
+	ruleLines                    // lines of short texts (a contact's areas)
+	ruleTemplate                 // an agenda template's items (ParseTemplateItems)
 )
 
 type fieldRule struct {
