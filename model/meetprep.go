@@ -385,6 +385,28 @@ func TemplateOf(name string, items []AgendaItem) AgendaTemplate {
 	return t
 }
 
+// Agenda is the template as agenda items to add to a meeting.
+func (t AgendaTemplate) Agenda() []AgendaItem {
+	out := make([]AgendaItem, len(t.Items))
+	for i, it := range t.Items {
+		out[i] = AgendaItem{Position: i + 1, Title: it.Title, Kind: it.Kind, Minutes: it.Minutes}
+	}
+	return out
+}
+
+// CopyAgenda is an earlier meeting's agenda to add to a new one: titles,
+// kinds, durations and background, in order, without minutes or
+// decisions.
+func CopyAgenda(items []AgendaItem) []AgendaItem {
+	its := slices.Clone(items)
+	SortItems(its)
+	out := make([]AgendaItem, len(its))
+	for i, it := range its {
+		out[i] = AgendaItem{Position: i + 1, Title: it.Title, Kind: it.Kind, Minutes: it.Minutes, Background: it.Background}
+	}
+	return out
+}
+
 // Decision is one line of the decisions register.
 type Decision struct {
 	Date      time.Time // the meeting's start

@@ -137,66 +137,39 @@ func (db *DB) SetPresence(loaded model.Meeting, name string, p model.Presence) (
 	return m, nil
 }
 
-// CopyMeeting makes a new planned meeting of the same kind and place as
-// meeting id, at start, with its agenda (titles, kinds, durations and
-// background) and none of its minutes, decisions, attendance or action
-// items. The new meeting is returned.
-func (db *DB) CopyMeeting(id string, start time.Time) (model.Meeting, error) {
-	src, err := db.Meeting(id)
-	if err != nil {
-		return model.Meeting{}, err
-	}
-	items, err := db.AgendaItems(id)
-	if err != nil {
-		return model.Meeting{}, err
-	}
-	m := model.Meeting{CouncilID: src.CouncilID, Kind: src.Kind, Place: src.Place, Status: model.MeetingPlanned, Start: start.UTC()}
-	copies := make([]model.AgendaItem, len(items))
-	for i, it := range items {
-		copies[i] = model.AgendaItem{CouncilID: src.CouncilID, Position: i + 1, Title: it.Title, Kind: it.Kind, Minutes: it.Minutes, Background: it.Background}
-	}
-	return m, db.newMeetingWith(&m, copies)
-}
-
-// NewMeetingFromTemplate makes a new planned meeting of kind at start with
-// the template's items as its agenda.
-func (db *DB) NewMeetingFromTemplate(councilID string, kind model.MeetingKind, start time.Time, t model.AgendaTemplate) (model.Meeting, error) {
-	m := model.Meeting{CouncilID: councilID, Kind: kind, Status: model.MeetingPlanned, Start: start.UTC()}
-	items := make([]model.AgendaItem, len(t.Items))
-	for i, ti := range t.Items {
-		items[i] = model.AgendaItem{CouncilID: councilID, Position: i + 1, Title: ti.Title, Kind: ti.Kind, Minutes: ti.Minutes}
-	}
-	return m, db.newMeetingWith(&m, items)
-}
-
-// newMeetingWith stores a new meeting and its agenda in one transaction.
-func (db *DB) newMeetingWith(m *model.Meeting, items []model.AgendaItem) error {
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	m.ID = newID()
-	for i := range items {
-		items[i].ID, items[i].MeetingID = newID(), m.ID
-		if err := items[i].Validate(); err != nil {
-			m.ID = ""
+// AppendAgenda adds items at the end of meeting id's agenda in one
+// transaction: their titles, kinds, durations and background, never their
+// minutes or decisions. It is how a meeting gets the agenda of an earlier
+// meeting (model.CopyAgenda) or of a template (AgendaTemplate.Agenda).
+// Approved minutes are refused (ErrLocked).
+func (db *DB) AppendAgenda(meetingID string, items []model.AgendaItem) error {
+	return db.write(context.Background(), func(w *writer) error {
+		var council string
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT council_id FROM meetings WHERE id = ?", meetingID).Scan(&council); errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("mødet: %w", ErrNotFound)
+		} else if err != nil {
 			return err
 		}
-	}
-	err := db.write(context.Background(), func(w *writer) error {
-		if _, err := w.put(meetingRecord(m)); err != nil {
+		if err := w.checkUnlocked(meetingID); err != nil {
 			return err
 		}
-		for i := range items {
-			if _, err := w.put(itemRecord(&items[i])); err != nil {
+		var pos int
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(MAX(position), 0) FROM agenda_items WHERE meeting_id = ?", meetingID).Scan(&pos); err != nil {
+			return err
+		}
+		for _, src := range items {
+			pos++
+			it := model.AgendaItem{ID: newID(), CouncilID: council, MeetingID: meetingID, Position: pos,
+				Title: src.Title, Kind: src.Kind, Minutes: src.Minutes, Background: src.Background}
+			if err := it.Validate(); err != nil {
+				return err
+			}
+			if _, err := w.put(itemRecord(&it)); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		m.ID = ""
-	}
-	return err
 }
 
 // AgendaTemplates lists a council's own templates by name.

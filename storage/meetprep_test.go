@@ -206,15 +206,17 @@ func mustMeeting(t *testing.T, db *DB, id string) model.Meeting {
 	return m
 }
 
-func TestCopyMeetingAndTemplates(t *testing.T) {
-	a, b, dec, _, _ := twoMeetings(t)
-	start := syncNow.AddDate(0, 1, 0)
-	cp, err := a.CopyMeeting(dec.ID, start)
+func TestCopyAgendaAndTemplates(t *testing.T) {
+	a, b, dec, jan, _ := twoMeetings(t)
+	next := model.Meeting{CouncilID: dec.CouncilID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow.AddDate(0, 1, 0)}
+	ok(t, a.SaveMeeting(model.Meeting{}, &next))
+	decItems, err := a.AgendaItems(dec.ID)
 	ok(t, err)
-	items, err := a.AgendaItems(cp.ID)
+	ok(t, a.AppendAgenda(next.ID, model.CopyAgenda(decItems)))
+	items, err := a.AgendaItems(next.ID)
 	ok(t, err)
-	if cp.Status != model.MeetingPlanned || !cp.Start.Equal(start) || len(items) != 1 || items[0].Title != "Shelter" || items[0].Decision != "" || items[0].Notes != "" {
-		t.Errorf("copy %+v items %+v", cp, items)
+	if len(items) != 1 || items[0].Title != "Shelter" || items[0].Decision != "" || items[0].Notes != "" || items[0].Position != 1 {
+		t.Errorf("copied agenda %+v", items)
 	}
 
 	tpl := model.TemplateOf("Vores bestyrelsesmøde", append(items, model.AgendaItem{Title: "Eventuelt", Kind: model.ItemInformation, Minutes: 10, Position: 9}))
@@ -226,12 +228,17 @@ func TestCopyMeetingAndTemplates(t *testing.T) {
 	if len(onB) != 1 || onB[0].Name != "Vores bestyrelsesmøde" || len(onB[0].Items) != 2 || onB[0].Items[1].Title != "Eventuelt" {
 		t.Fatalf("b's templates: %+v", onB)
 	}
-	nm, err := b.NewMeetingFromTemplate(dec.CouncilID, model.MeetingBoard, start, onB[0])
+	ok(t, b.AppendAgenda(next.ID, onB[0].Agenda()))
+	its, err := b.AgendaItems(next.ID)
 	ok(t, err)
-	its, err := b.AgendaItems(nm.ID)
+	if len(its) != 3 || its[1].Position != 2 || its[2].Title != "Eventuelt" || its[2].Position != 3 {
+		t.Errorf("agenda after the template: %+v", its)
+	}
+	// Approved minutes get no new items.
+	_, err = b.ApproveMinutes(mustMeeting(t, b, jan.ID), "", "")
 	ok(t, err)
-	if len(its) != 2 || its[0].Position != 1 || its[1].Title != "Eventuelt" {
-		t.Errorf("meeting from template: %+v", its)
+	if err := b.AppendAgenda(jan.ID, onB[0].Agenda()); !errors.Is(err, ErrLocked) {
+		t.Errorf("template into approved minutes: %v", err)
 	}
 	// A forged template whose items do not read is refused whole.
 	op := forge(t, a, "x", 1, "agenda_templates", tpl.ID, tpl.CouncilID, "items", "5|ukendt|Punkt", "")
