@@ -379,6 +379,18 @@ func fieldLabel(table, field string) string {
 		return lang.L("Answer")
 	case "answer_text":
 		return lang.L("Answer text")
+	case "absent":
+		return lang.L("Absent")
+	case "guests":
+		return lang.L("Guests")
+	case "approved_by":
+		return lang.L("Approved by")
+	case "approved_in":
+		return lang.L("At the meeting")
+	case "quorum":
+		return lang.L("Quorum (board members present)")
+	case "items":
+		return lang.L("Agenda items of the template")
 	}
 	return field
 }

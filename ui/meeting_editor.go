@@ -23,23 +23,32 @@ type meetingEditor struct {
 	m      model.Meeting
 	locked bool
 
-	kind      *widget.Select
-	title     *entry
-	date      *entry
-	clock     *entry
-	place     *entry
-	status    *widget.Select
-	attendees *entry
-	apologies *entry
-	dateErr   *widget.Label
-	clockErr  *widget.Label
-	msg       *widget.Label
+	kind     *widget.Select
+	title    *entry
+	date     *entry
+	clock    *entry
+	place    *entry
+	status   *widget.Select
+	guests   *entry
+	dateErr  *widget.Label
+	clockErr *widget.Label
+	msg      *widget.Label
 
 	heading *widget.Label
 	reopen  *widget.Button
 	del     *widget.Button
 	addItem *widget.Button
 	agm     *widget.Button
+	from    *widget.Button
+
+	// Attendance and approval (meetprep.go).
+	att          *attendanceView
+	banner       *widget.Label
+	approveBtn   *widget.Button
+	approveBy    *widget.SelectEntry
+	approveAt    *widget.Select
+	approveAtIDs []string
+	templateName *widget.Entry
 
 	items         []*itemCard
 	agendaBox     *fyne.Container
@@ -94,13 +103,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	e.place = newEntry()
 	e.place.SetPlaceHolder(lang.L("e.g. the village hall"))
 	setText(e.place, m.Place)
-	e.attendees = newMultiEntry(6)
-	e.attendees.SetPlaceHolder(lang.L("One name a line"))
-	setText(e.attendees, m.Attendees)
-	e.apologies = newMultiEntry(6)
-	e.apologies.SetPlaceHolder(lang.L("One name a line"))
-	setText(e.apologies, m.Apologies)
-	for _, en := range []*entry{e.title, e.date, e.clock, e.place, e.attendees, e.apologies} {
+	for _, en := range []*entry{e.title, e.date, e.clock, e.place} {
 		u.autosave(en, key, e.save)
 	}
 
@@ -109,6 +112,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	e.del.Importance = widget.DangerImportance
 	e.addItem = widget.NewButtonWithIcon(lang.L("Add item"), theme.ContentAddIcon(), e.onAddItem)
 	e.agm = widget.NewButtonWithIcon(lang.L("Insert standard agenda"), theme.ListIcon(), e.onAGMAgenda)
+	e.from = e.agendaSources()
 
 	e.heading = heading(model.MeetingTitle(m, current()))
 	export := widget.NewButtonWithIcon(lang.L("Print / export…"), theme.DocumentPrintIcon(), func() {
@@ -143,12 +147,9 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 
 	agenda := container.NewVBox(form, e.msg,
 		widget.NewSeparator(),
-		container.NewHBox(heading(lang.L("Agenda")), layout.NewSpacer(), e.agm, e.addItem),
+		container.NewHBox(heading(lang.L("Agenda")), layout.NewSpacer(), e.agm, e.from, e.addItem),
 		e.agendaBox)
-	people := container.NewGridWithColumns(2,
-		container.NewBorder(heading(lang.L("Attendees")), nil, nil, nil, shown(e.attendees, lk)),
-		container.NewBorder(heading(lang.L("Apologies")), nil, nil, nil, shown(e.apologies, lk)))
-	minutes := container.NewVBox(people,
+	minutes := container.NewVBox(e.buildApproval(), e.buildAttendance(),
 		widget.NewSeparator(),
 		heading(lang.L("Open action items from earlier meetings")), e.carriedBox,
 		widget.NewSeparator(),
@@ -168,7 +169,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 
 // applyLock makes approved minutes read-only.
 func (e *meetingEditor) applyLock() {
-	for _, en := range []*entry{e.title, e.date, e.clock, e.place, e.attendees, e.apologies} {
+	for _, en := range []*entry{e.title, e.date, e.clock, e.place, e.guests} {
 		if e.locked {
 			en.Disable()
 		} else {
@@ -178,11 +179,13 @@ func (e *meetingEditor) applyLock() {
 	if e.locked {
 		e.kind.Disable()
 		e.addItem.Hide()
+		e.from.Hide()
 		e.reopen.Show()
 		e.status.Disable()
 	} else {
 		e.kind.Enable()
 		e.addItem.Show()
+		e.from.Show()
 		e.reopen.Hide()
 		e.status.Enable()
 	}
@@ -223,8 +226,7 @@ func (e *meetingEditor) save() {
 	showErr(e.msg, nil)
 	showStored(e.title, sent.Title, m.Title)
 	showStored(e.place, sent.Place, m.Place)
-	showStored(e.attendees, sent.Attendees, m.Attendees)
-	showStored(e.apologies, sent.Apologies, m.Apologies)
+	showStored(e.guests, sent.Guests, m.Guests)
 	if !sent.Start.Equal(m.Start) {
 		setText(e.date, model.ShortDate(m.Start))
 		setText(e.clock, model.Clock(m.Start))
@@ -244,8 +246,7 @@ func (e *meetingEditor) read(m model.Meeting) model.Meeting {
 	}
 	m.Title = e.title.Text
 	m.Place = e.place.Text
-	m.Attendees = e.attendees.Text
-	m.Apologies = e.apologies.Text
+	m.Guests = e.guests.Text // attendance itself is stored as it is marked (onPresence)
 	d, err := model.ParseDate(e.date.Text)
 	if err == nil && d.IsZero() {
 		err = &model.FieldError{Field: "start", Key: "Choose the date and time of the meeting", Da: "Vælg mødets dato og tidspunkt"}
@@ -286,7 +287,7 @@ func (e *meetingEditor) onStatus() {
 	}
 	e.u.confirm(lang.L("Approve minutes"),
 		lang.L("Approve the minutes? They are then locked and can only be changed by reopening them."),
-		func() { e.setStatus(model.MeetingApproved) })
+		func() { e.approve("", "") })
 }
 
 // setStatus stores the meeting's status; approved minutes are shown locked.
