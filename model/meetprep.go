@@ -509,3 +509,31 @@ func MeetingYears(ms []Meeting) []int {
 	slices.Reverse(ys)
 	return ys
 }
+
+// SortHitsByDate orders search hits newest first by the date of their
+// meeting (a meeting, or the meeting of an agenda or action item, from
+// dates by meeting id); hits without a meeting keep their order after
+// those with one.
+func SortHitsByDate(hits []SearchHit, dates map[string]time.Time) {
+	when := func(h SearchHit) (time.Time, bool) {
+		id := h.MeetingID
+		if h.Kind == "meeting" {
+			id = h.ID
+		}
+		t, ok := dates[id]
+		return t, ok
+	}
+	slices.SortStableFunc(hits, func(a, b SearchHit) int {
+		ta, oka := when(a)
+		tb, okb := when(b)
+		switch {
+		case oka && okb:
+			return tb.Compare(ta)
+		case oka:
+			return -1
+		case okb:
+			return 1
+		}
+		return 0
+	})
+}

@@ -200,3 +200,16 @@ func TestDecisionsRegister(t *testing.T) {
 		t.Error(ys)
 	}
 }
+
+func TestSortHitsByDate(t *testing.T) {
+	dates := map[string]time.Time{"old": time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), "new": time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	hits := []SearchHit{{Kind: "project", ID: "p"}, {Kind: "item", ID: "i", MeetingID: "old"}, {Kind: "wish", ID: "w"}, {Kind: "meeting", ID: "new"}, {Kind: "action", ID: "a", MeetingID: "gone"}}
+	SortHitsByDate(hits, dates)
+	var got []string
+	for _, h := range hits {
+		got = append(got, h.ID)
+	}
+	if strings.Join(got, ",") != "new,i,p,w,a" {
+		t.Errorf("order %v", got)
+	}
+}

@@ -202,3 +202,22 @@ func (db *DB) Decisions(councilID string, l model.Lang) ([]model.Decision, error
 	}
 	return model.Decisions(&model.CouncilData{Meetings: ms, Items: items}, l), nil
 }
+
+// SearchTotal counts every hit of query in the council (Search returns at
+// most its limit), so the screen can say "Viser de første 200 af 213".
+func (db *DB) SearchTotal(councilID, query string) (int, error) {
+	words := ftsWords(query)
+	if words == "" {
+		return 0, nil
+	}
+	match := `council : "` + councilToken(councilID) + `" AND (` + words + ")"
+	total := 0
+	for _, s := range searchSources {
+		var n int
+		if err := db.sql.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM "+s.fts+" WHERE "+s.fts+" MATCH "+sqlString(match)).Scan(&n); err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
+}

@@ -286,3 +286,26 @@ func TestErasePersonInAttendanceAndApproval(t *testing.T) {
 		}
 	}
 }
+
+// The total of a search counts past its limit, in this council only.
+func TestSearchTotalCountsPastTheLimit(t *testing.T) {
+	a, _, dec, _, _ := twoMeetings(t)
+	for i := range 7 {
+		it := model.AgendaItem{CouncilID: dec.CouncilID, MeetingID: dec.ID, Title: fmt.Sprintf("Stien nr. %d", i), Kind: model.ItemInformation}
+		ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	}
+	other := model.Council{Name: "Tølløse"}
+	ok(t, a.SaveCouncil(model.Council{}, &other))
+	om := model.Meeting{CouncilID: other.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow, Title: "Stien"}
+	ok(t, a.SaveMeeting(model.Meeting{}, &om))
+	hits, err := a.Search(dec.CouncilID, "stien", 5)
+	ok(t, err)
+	n, err := a.SearchTotal(dec.CouncilID, "stien")
+	ok(t, err)
+	if len(hits) != 5 || n != 7 {
+		t.Errorf("%d hits shown, total %d; want 5 of 7", len(hits), n)
+	}
+	if n, _ := a.SearchTotal(dec.CouncilID, " ,. "); n != 0 {
+		t.Errorf("no words: %d", n)
+	}
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -215,5 +216,146 @@ func TestNewMeetingAgendaFromPreviousAndTemplates(t *testing.T) {
 	items, _ = db.AgendaItems(ed.m.ID)
 	if len(items) != 4+len(model.AGMAgenda) || items[4].Title != "Valg af dirigent" || items[4].Position != 5 {
 		t.Errorf("agenda after the template: %d items", len(items))
+	}
+}
+
+// The meetings list is grouped by year (the year above each year's first
+// meeting) and filtered by year.
+func TestMeetingsListByYear(t *testing.T) {
+	u, db, c := withCouncil(t)
+	for _, d := range []time.Time{
+		time.Date(2025, 3, 4, 19, 0, 0, 0, model.Copenhagen),
+		time.Date(2025, 9, 4, 19, 0, 0, 0, model.Copenhagen),
+		time.Date(2026, 1, 14, 19, 0, 0, 0, model.Copenhagen),
+	} {
+		m := model.Meeting{CouncilID: c, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: d}
+		ok(t, db.SaveMeeting(model.Meeting{}, &m))
+	}
+	s := u.meetings
+	u.tabs.SelectIndex(1)
+	s.refreshList()
+	if len(s.meetings) != 3 || !s.firstOfYear(0) || s.firstOfYear(1) != true || s.firstOfYear(2) {
+		t.Fatalf("groups: %d meetings, first of year %v %v %v", len(s.meetings), s.firstOfYear(0), s.firstOfYear(1), s.firstOfYear(2))
+	}
+	if got := s.year.Options; strings.Join(got, ",") != "Alle år,2026,2025" {
+		t.Errorf("year options %q", got)
+	}
+	shown := texts(s.list)
+	if !strings.Contains(shown, "2026") || !strings.Contains(shown, "2025") {
+		t.Errorf("years not shown in the list:\n%s", shown)
+	}
+	s.year.SetSelected("2025")
+	if len(s.meetings) != 2 || s.meetings[0].Start.Month() != time.September {
+		t.Errorf("2025 shows %+v", s.meetings)
+	}
+	// A meeting of another year opened (a new one, a search hit) lists all years again.
+	test.Tap(s.newBtn)
+	if s.chosenYear() != 0 || len(s.meetings) != 4 {
+		t.Errorf("after a new meeting: year %d, %d meetings", s.chosenYear(), len(s.meetings))
+	}
+}
+
+// The decisions register lists every decision, searches them, filters by
+// year and project, and opens the meeting of the one chosen.
+func TestDecisionsRegister(t *testing.T) {
+	u, db, dec, jan := heldMeetings(t)
+	p := model.Project{CouncilID: dec.CouncilID, Title: "Shelter ved søen", Status: model.ProjectIdea}
+	ok(t, db.SaveProject(model.Project{}, &p))
+	items, _ := db.AgendaItems(jan.ID)
+	it := items[0]
+	loaded := it
+	it.Decision = "Dagsordenen blev godkendt."
+	ok(t, db.SaveAgendaItem(loaded, &it))
+	old := model.Meeting{CouncilID: dec.CouncilID, Kind: model.MeetingAGM, Status: model.MeetingHeld, Start: time.Date(2025, 2, 20, 19, 0, 0, 0, model.Copenhagen)}
+	ok(t, db.SaveMeeting(model.Meeting{}, &old))
+	ok(t, db.AppendAgenda(old.ID, []model.AgendaItem{{Title: "Valg til bestyrelsen", Kind: model.ItemDecision}}))
+	oi, _ := db.AgendaItems(old.ID)
+	loaded = oi[0]
+	oi[0].Decision = "Karen Østergaard blev valgt."
+	ok(t, db.SaveAgendaItem(loaded, &oi[0]))
+
+	s := u.meetings
+	test.Tap(s.decBtn)
+	v := s.register
+	if v == nil || len(v.shown) != 3 || v.info.Text != "Beslutninger: 3" {
+		t.Fatalf("register shows %d: %q", len(v.shown), v.info.Text)
+	}
+	if v.shown[0].MeetingID != jan.ID || v.shown[2].MeetingID != old.ID {
+		t.Errorf("not newest first: %+v", v.shown)
+	}
+	v.query.SetText("valgt")
+	if len(v.shown) != 1 || v.info.Text != "Viser 1 af 3 beslutninger" {
+		t.Errorf("search: %d, %q", len(v.shown), v.info.Text)
+	}
+	v.query.SetText("")
+	v.year.SetSelected("2026")
+	if len(v.shown) != 2 {
+		t.Errorf("2026: %d", len(v.shown))
+	}
+	v.project.SetSelected("Shelter ved søen")
+	if len(v.shown) != 1 || v.shown[0].Decision != "Vi søger Fællesskabspuljen." {
+		t.Errorf("project: %+v", v.shown)
+	}
+	v.list.Select(0)
+	if s.editor == nil || s.editor.m.ID != dec.ID || s.editor.views.SelectedIndex() != 1 {
+		t.Error("choosing a decision does not open its meeting's minutes")
+	}
+}
+
+// Search says when it shows only the first hits, and sorts by date.
+func TestSearchCutOffAndByDate(t *testing.T) {
+	u, db, c := withCouncil(t)
+	var last model.Meeting
+	for i, d := range []time.Time{time.Date(2024, 5, 1, 19, 0, 0, 0, model.Copenhagen), time.Date(2026, 5, 1, 19, 0, 0, 0, model.Copenhagen)} {
+		m := model.Meeting{CouncilID: c, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: d}
+		ok(t, db.SaveMeeting(model.Meeting{}, &m))
+		var items []model.AgendaItem
+		for j := range 110 + 3*i {
+			items = append(items, model.AgendaItem{Title: "Stien punkt " + strconv.Itoa(j), Kind: model.ItemInformation})
+		}
+		ok(t, db.AppendAgenda(m.ID, items))
+		last = m
+	}
+	u.tabs.SelectIndex(5)
+	s := u.search
+	s.query.SetText("stien")
+	s.onSearch()
+	if s.info.Text != "Viser de første 200 af 223" {
+		t.Errorf("info %q", s.info.Text)
+	}
+	s.sort.SetSelected("Nyeste først")
+	if s.hits[0].MeetingID != last.ID {
+		t.Errorf("newest first starts with %+v", s.hits[0])
+	}
+	s.query.SetText("punkt 7")
+	s.onSearch()
+	if !strings.HasSuffix(s.info.Text, "fundet") && !strings.Contains(s.info.Text, "fundet") {
+		t.Errorf("a short result says %q", s.info.Text)
+	}
+}
+
+// The quorum is a council setting: empty is more than half the board, a
+// number is that many members; a word is refused with a message.
+func TestCouncilQuorumSetting(t *testing.T) {
+	u, db, council := withCouncil(t)
+	d := u.onEditCouncil()
+	d.quorum.SetText("tre")
+	test.Tap(overlayButton(t, u, "Gem"))
+	if d.quorumErr.Text != "Skriv et helt tal" {
+		t.Errorf("message %q", d.quorumErr.Text)
+	}
+	d.quorum.SetText("3")
+	test.Tap(overlayButton(t, u, "Gem"))
+	if c, _ := db.Council(council); c.Quorum != 3 {
+		t.Fatalf("stored %+v", c)
+	}
+	d = u.onEditCouncil()
+	if d.quorum.Text != "3" {
+		t.Errorf("shown %q", d.quorum.Text)
+	}
+	d.quorum.SetText("")
+	test.Tap(overlayButton(t, u, "Gem"))
+	if c, _ := db.Council(council); c.Quorum != 0 {
+		t.Errorf("cleared: %+v", c)
 	}
 }
