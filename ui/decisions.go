@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -79,7 +80,11 @@ func (v *decisionsView) build() fyne.CanvasObject {
 			}
 			d := v.shown[i]
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(model.ShortDate(d.Date) + " · " + d.Meeting + " · " + strconv.Itoa(d.Position) + ". " + d.Item)
+			where := d.Meeting
+			if !strings.Contains(where, model.ShortDate(d.Date)) {
+				where = model.ShortDate(d.Date) + " · " + where
+			}
+			c.Objects[0].(*widget.Label).SetText(where + " · " + strconv.Itoa(d.Position) + ". " + d.Item)
 			c.Objects[1].(*widget.Label).SetText(firstLine(d.Decision))
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {

@@ -205,14 +205,18 @@ func (e *meetingEditor) onApprove() {
 	}
 	e.approveAtIDs = []string{""}
 	opts := []string{lang.L("Not stated")}
-	for _, m := range ms { // oldest first: the next meeting comes first
+	chosen := 0
+	for _, m := range ms { // oldest first
 		if m.ID != e.m.ID && m.Start.After(e.m.Start) && m.Status != model.MeetingApproved {
 			e.approveAtIDs = append(e.approveAtIDs, m.ID)
 			opts = append(opts, model.MeetingTitle(m, current())+" · "+model.DateTime(m.Start))
+			if !m.Start.After(e.u.now()) {
+				chosen = len(opts) - 1 // the latest later meeting that has begun: the one held now
+			}
 		}
 	}
 	e.approveAt = widget.NewSelect(opts, nil)
-	e.approveAt.SetSelectedIndex(min(1, len(opts)-1)) // the next meeting, when there is one
+	e.approveAt.SetSelectedIndex(chosen)
 	q := widget.NewLabel(lang.L("Approve the minutes? They are then locked and can only be changed by reopening them."))
 	q.Wrapping = fyne.TextWrapWord
 	d := dialog.NewForm(lang.L("Approve minutes"), lang.L("Approve"), lang.L("Cancel"), []*widget.FormItem{

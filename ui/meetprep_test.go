@@ -58,7 +58,10 @@ func TestApproveButtonStoresWhoAndWhere(t *testing.T) {
 	}
 	test.Tap(ed.approveBtn)
 	if got := ed.approveAt.Selected; !strings.HasPrefix(got, "Bestyrelsesmøde 24.11.2026") {
-		t.Errorf("the meeting offered first is %q, want the next one", got)
+		t.Errorf("the meeting offered first is %q, want the later one held by now", got)
+	}
+	if n := len(ed.approveAt.Options); n != 2 {
+		t.Errorf("meetings offered: %q", ed.approveAt.Options)
 	}
 	ed.approveBy.SetText("Karen Østergaard")
 	test.Tap(overlayButton(t, u, "Godkend"))
@@ -84,6 +87,31 @@ func TestApproveButtonStoresWhoAndWhere(t *testing.T) {
 	// Locked: no attendance to change, no button.
 	if ed.approveBtn != nil || len(ed.att.groups) != 0 {
 		t.Error("approved minutes still offer approval or attendance marks")
+	}
+}
+
+// Approving before the next meeting is held offers it but chooses none:
+// the minutes are not said to be approved at a meeting yet to come.
+func TestApproveAtMeetingNotYetHeldIsNotChosen(t *testing.T) {
+	u, db, dec, jan := heldMeetings(t)
+	fixed := time.Date(2026, 11, 20, 12, 0, 0, 0, model.Copenhagen) // before January's (24.11)
+	u.now = func() time.Time { return fixed }
+	db.Now = func() time.Time { return fixed }
+	test.Tap(u.meetings.editor.approveBtn)
+	ed := u.meetings.editor
+	if ed.approveAt.Selected != "Ikke angivet" || len(ed.approveAt.Options) != 2 {
+		t.Errorf("chosen %q of %q", ed.approveAt.Selected, ed.approveAt.Options)
+	}
+	test.Tap(overlayButton(t, u, "Godkend"))
+	m, _ := db.Meeting(dec.ID)
+	if m.Status != model.MeetingApproved || m.ApprovedIn != "" || m.ApprovedBy != "" {
+		t.Errorf("stored %+v", m)
+	}
+	if items, _ := db.AgendaItems(jan.ID); strings.Contains(items[1].Decision, "blev godkendt") {
+		t.Errorf("recorded in a meeting not chosen: %q", items[1].Decision)
+	}
+	if b := u.meetings.editor.banner.Text; b != "Godkendt 20.11.2026" {
+		t.Errorf("banner %q", b)
 	}
 }
 
