@@ -268,6 +268,18 @@ func (e *meetingEditor) agendaSources() *widget.Button {
 			items = append(items, fyne.NewMenuItem(lang.L("Template: {{.Name}}", map[string]any{"Name": t.Name}), func() { e.onTemplate(t) }))
 		}
 		items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Save this agenda as a template…"), e.onSaveTemplate))
+		var del []*fyne.MenuItem
+		for _, t := range e.templates() {
+			if t.ID != "" {
+				t := t
+				del = append(del, fyne.NewMenuItem(t.Name, func() { e.onDeleteTemplate(t) }))
+			}
+		}
+		if len(del) > 0 {
+			d := fyne.NewMenuItem(lang.L("Delete a template"), nil)
+			d.ChildMenu = fyne.NewMenu("", del...)
+			items = append(items, d)
+		}
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).Add(fyne.NewPos(0, b.Size().Height))
 		widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), e.u.win.Canvas(), pos)
 	})
@@ -332,6 +344,14 @@ func (e *meetingEditor) onSaveTemplate() {
 				e.u.showError(err)
 			}
 		}, e.u.win)
+}
+
+// onDeleteTemplate deletes one of the council's templates, after asking;
+// meetings made from it keep their agenda.
+func (e *meetingEditor) onDeleteTemplate(t model.AgendaTemplate) {
+	e.u.confirm(lang.L("Delete a template"),
+		lang.L("Delete the template «{{.Name}}»? Meetings made from it keep their agenda.", map[string]any{"Name": t.Name}),
+		func() { showErr(e.msg, e.u.db.DeleteAgendaTemplate(t.ID)) })
 }
 
 // memberPicker is the icon beside an action item's Hvem that fills in a

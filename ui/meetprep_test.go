@@ -240,6 +240,16 @@ func TestNewMeetingAgendaFromPreviousAndTemplates(t *testing.T) {
 	if len(ts) != 3 || ts[0].Name != "Vores faste møde" {
 		t.Errorf("templates offered after saving %+v", ts)
 	}
+	ed.onDeleteTemplate(ts[0])
+	test.Tap(overlayButton(t, u, "Nej"))
+	if own, _ := db.AgendaTemplates(ed.m.CouncilID); len(own) != 1 {
+		t.Fatal("deleted before the answer")
+	}
+	ed.onDeleteTemplate(ts[0])
+	test.Tap(overlayButton(t, u, "Ja"))
+	if own, _ := db.AgendaTemplates(ed.m.CouncilID); len(own) != 0 {
+		t.Errorf("not deleted: %+v", own)
+	}
 	ed.onTemplate(ts[2]) // the generalforsamling
 	items, _ = db.AgendaItems(ed.m.ID)
 	if len(items) != 4+len(model.AGMAgenda) || items[4].Title != "Valg af dirigent" || items[4].Position != 5 {
