@@ -14,7 +14,7 @@ import (
 	"lokalraad/model"
 )
 
-var templatesT = table{"agenda_templates", []string{"name", "items"}}
+var templatesT = tableOf("agenda_templates")
 
 func templateRecord(t *model.AgendaTemplate) record {
 	return templatesT.record(t.ID, t.CouncilID, t.Name, model.FormatTemplateItems(t.Items))
@@ -32,7 +32,7 @@ func scanTemplate(s scanner) (t model.AgendaTemplate, err error) {
 }
 
 // ErrNotHeld: minutes of a meeting that has not begun cannot be approved.
-var ErrNotHeld = errors.New("mødet er ikke holdt endnu, så referatet kan ikke godkendes")
+var ErrNotHeld = error(model.NewError(model.Invalid, "mødet er ikke holdt endnu, så referatet kan ikke godkendes"))
 
 // ApproveMinutes approves the minutes of the meeting loaded (as the editor
 // read it) in one transaction: the meeting becomes "godkendt", stamped now,
