@@ -387,6 +387,11 @@ func (e *meetingEditor) loadItems() {
 	}
 	if len(items) == 0 {
 		e.agendaBox.Add(widget.NewLabel(lang.L("The agenda is empty. Add an item.")))
+		if !e.locked {
+			hint := widget.NewLabel(lang.L("Or take the previous meeting's agenda or a template with «Agenda from…»."))
+			hint.Importance, hint.Wrapping = widget.LowImportance, fyne.TextWrapWord
+			e.agendaBox.Add(hint)
+		}
 		e.minutesBox.Add(widget.NewLabel(lang.L("The agenda is empty. Add an item.")))
 	}
 	e.updateTimePlan()
