@@ -49,6 +49,7 @@ type meetingEditor struct {
 	approveAt    *widget.Select
 	approveAtIDs []string
 	templateName *widget.Entry
+	copyFrom     *widget.Select
 
 	items         []*itemCard
 	agendaBox     *fyne.Container

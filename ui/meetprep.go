@@ -263,6 +263,7 @@ func (e *meetingEditor) agendaSources() *widget.Button {
 			items = append(items, fyne.NewMenuItem(lang.L("Copy the agenda of {{.Meeting}}", map[string]any{"Meeting": model.MeetingTitle(prev, current())}),
 				func() { e.onCopyAgenda(prev) }))
 		}
+		items = append(items, fyne.NewMenuItem(lang.L("Copy the agenda of another meeting…"), e.onCopyOther))
 		for _, t := range e.templates() {
 			t := t
 			items = append(items, fyne.NewMenuItem(lang.L("Template: {{.Name}}", map[string]any{"Name": t.Name}), func() { e.onTemplate(t) }))
@@ -312,6 +313,32 @@ func (e *meetingEditor) onCopyAgenda(prev model.Meeting) {
 	}
 	showErr(e.msg, err)
 	e.loadItems()
+}
+
+// onCopyOther asks which meeting's agenda to copy (last year's
+// generalforsamling, say), newest first.
+func (e *meetingEditor) onCopyOther() {
+	ms, err := e.u.db.Meetings(e.m.CouncilID)
+	if err != nil {
+		e.u.showError(err)
+		return
+	}
+	slices.Reverse(ms)
+	ms = slices.DeleteFunc(ms, func(m model.Meeting) bool { return m.ID == e.m.ID })
+	var opts []string
+	for _, m := range ms {
+		opts = append(opts, model.MeetingTitle(m, current())+" · "+model.DateTime(m.Start))
+	}
+	e.copyFrom = widget.NewSelect(opts, nil)
+	if len(opts) > 0 {
+		e.copyFrom.SetSelectedIndex(0)
+	}
+	dialog.ShowForm(lang.L("Copy the agenda of another meeting…"), lang.L("Copy"), lang.L("Cancel"),
+		[]*widget.FormItem{widget.NewFormItem(lang.L("Meeting"), e.copyFrom)}, func(ok bool) {
+			if i := e.copyFrom.SelectedIndex(); ok && i >= 0 {
+				e.onCopyAgenda(ms[i])
+			}
+		}, e.u.win)
 }
 
 func (e *meetingEditor) onTemplate(t model.AgendaTemplate) {

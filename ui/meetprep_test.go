@@ -228,6 +228,18 @@ func TestNewMeetingAgendaFromPreviousAndTemplates(t *testing.T) {
 	if len(items) != 4 || items[1].Title != model.ApprovedMinutesItem || len(ed.items) != 4 {
 		t.Fatalf("copied agenda %+v", items)
 	}
+	// Any earlier meeting's agenda, newest first: here December's one item.
+	ed.onCopyOther()
+	if got := ed.copyFrom.Options; len(got) != 2 || !strings.HasPrefix(got[1], "Bestyrelsesmøde 03.11.2026") {
+		t.Fatalf("meetings offered %q", got)
+	}
+	ed.copyFrom.SetSelectedIndex(1)
+	test.Tap(overlayButton(t, u, "Kopiér"))
+	items, _ = db.AgendaItems(ed.m.ID)
+	if len(items) != 5 || items[4].Title != "Shelter ved søen" || items[4].Background != "Tegninger" || items[4].Decision != "" {
+		t.Fatalf("after copying December's agenda: %+v", items[len(items)-1])
+	}
+	ok(t, db.DeleteAgendaItem(items[4].ID))
 	ed.onSaveTemplate()
 	ed.templateName.SetText("Vores faste møde")
 	test.Tap(overlayButton(t, u, "Gem"))
