@@ -408,12 +408,10 @@ func (w *writer) checkLockedField(table, row, field string) error {
 }
 
 // approvalField tells whether a meeting's field is one approving or
-// reopening writes (the status, when, by whom and at which meeting), which
-// approved minutes do not lock.
+// reopening writes on its own (the status and its stamp), which approved
+// minutes do not lock. Who approved and at which meeting are locked with
+// the minutes: they change only in the same save as the status (approving
+// or reopening, see savedWithStatus), or by an erasure of a name.
 func approvalField(field string) bool {
-	switch field {
-	case "status", "approved_at", "approved_by", "approved_in":
-		return true
-	}
-	return false
+	return field == "status" || field == "approved_at"
 }

@@ -197,6 +197,22 @@ func TestLockedAttendanceRefusedOnImport(t *testing.T) {
 	if _, err := b.ApplyOps([]Change{op}); !errors.Is(err, ErrRefused) {
 		t.Errorf("an approver's name over the limit: %v", err)
 	}
+	// Who approved, and where, are locked with the minutes: rewriting them
+	// without reopening is refused, as a local save is.
+	for field, v := range map[string]string{"approved_by": "Falsk Formand", "approved_in": m.ID} {
+		op := forge(t, b, "x", 1, "meetings", m.ID, m.CouncilID, field, v, "")
+		if _, err := b.ApplyOps([]Change{op}); !errors.Is(err, ErrLocked) {
+			t.Errorf("%s of approved minutes rewritten: %v", field, err)
+		}
+	}
+	got, err := b.Meeting(m.ID)
+	ok(t, err)
+	loaded := got
+	got.ApprovedBy = "Falsk Formand"
+	ok(t, b.SaveMeeting(loaded, &got))
+	if got.ApprovedBy != "" {
+		t.Errorf("a local save rewrote who approved: %q", got.ApprovedBy)
+	}
 }
 
 func mustMeeting(t *testing.T, db *DB, id string) model.Meeting {
