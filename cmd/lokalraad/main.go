@@ -12,6 +12,7 @@
 //	lokalraad person show|erase --db PATH --name NAME   GDPR: what is kept about a person; erase it
 //	lokalraad sync --db PATH [--server URL --code CODE] sync with the municipality
 //	lokalraad bundle export --db PATH --out FILE | bundle import --db PATH FILE
+//	lokalraad budget count --pb FILE.pb --method votes|mes|mes-add1   count a citizen budget
 //	lokalraad version                       print the version
 //
 // This file only wires things together; the screens are in package ui.
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runSync(ctx, args[1:], stdout, stderr)
 		case "bundle":
 			return runBundle(ctx, args[1:], stdout, stderr)
+		case "budget":
+			return runBudget(ctx, args[1:], stdout, stderr)
 		case "version", "--version", "-version":
 			fmt.Fprintln(stdout, "Lokalråd", Version)
 			return nil
