@@ -215,6 +215,7 @@ type compiled struct {
 	typeW    []int64   // weight of each ballot type
 	typeProj [][]int32 // proposals each ballot type supports
 	projType [][]int32 // ballot types supporting each proposal
+	projW    [][]int64 // their weights, beside them for the fast MES's scans
 	cand     []int32   // MES candidates: cost > 0 and a supporter
 }
 
@@ -349,9 +350,11 @@ func compile(e Election) (*compiled, error) {
 		c.typeW[t]++
 	}
 	c.projType = make([][]int32, np)
+	c.projW = make([][]int64, np)
 	for t, ps := range c.typeProj {
 		for _, p := range ps {
 			c.projType[p] = append(c.projType[p], int32(t))
+			c.projW[p] = append(c.projW[p], c.typeW[t])
 		}
 	}
 	for p := range np {

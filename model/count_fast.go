@@ -168,13 +168,28 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 	if len(fr.cnt) < len(fr.val) {
 		fr.cnt = make([]int64, len(fr.val)*2)
 	}
-	touched, cnt, tc, tw := fr.touched[:0], fr.cnt, fr.typeClass, c.typeW
-	for _, t := range c.projType[p] {
-		k := tc[t]
-		if cnt[k] == 0 {
-			touched = append(touched, k)
+	touched, cnt, tc := fr.touched[:0], fr.cnt, fr.typeClass
+	types, ws := c.projType[p], c.projW[p]
+	ws = ws[:len(types)]
+	if len(types) > 2*len(fr.val) {
+		// Many ballots, few purses: add up without a branch, then
+		// collect the purses.
+		for i, t := range types {
+			cnt[tc[t]] += ws[i]
 		}
-		cnt[k] += tw[t]
+		for k := range fr.val {
+			if cnt[k] != 0 {
+				touched = append(touched, int32(k))
+			}
+		}
+	} else {
+		for i, t := range types {
+			k := tc[t]
+			if cnt[k] == 0 {
+				touched = append(touched, k)
+			}
+			cnt[k] += ws[i]
+		}
 	}
 	fr.touched = touched
 	val := fr.val
