@@ -183,7 +183,8 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 			return Outcome{}, ErrCountNoBallots
 		}
 		per := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
-		r := c.mesRound(c.newFastRun(), per)
+		v := c.restricted(per)
+		r := v.mesRound(v.newFastRun(), per)
 		if r.replay {
 			r.mesResult = c.replayed(r.mesResult, per)
 		}

@@ -337,9 +337,8 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 	perAt := func(k int) *big.Rat { return new(big.Rat).Add(start, new(big.Rat).SetInt64(int64(k))) }
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
 	runs := make([]*fastRun, workers)
-	for i := range runs {
-		runs[i] = c.newFastRun()
-	}
+	var view *compiled
+	var viewPer *big.Rat
 	batch := make([]round, workers*2)
 	prev := round{mesResult: mesResult{cost: new(big.Rat)}}
 	prevK := 0
@@ -360,6 +359,17 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 		if k0 == 0 {
 			n = 1 // most small elections finish in the first round or few
 		}
+		// The proposals that no run of this batch can fund are left out;
+		// the view is made for a quarter more money than the batch needs,
+		// so that it serves the next batches too.
+		if last := perAt(k0 + n - 1); view == nil || last.Cmp(viewPer) > 0 {
+			viewPer = new(big.Rat).Mul(last, big.NewRat(5, 4))
+			viewPer.Add(viewPer, big.NewRat(int64(len(batch)), 1))
+			view = c.restricted(viewPer)
+			for i := range runs {
+				runs[i] = view.newFastRun()
+			}
+		}
 		var wg sync.WaitGroup
 		next := make(chan int, n)
 		for i := range n {
@@ -371,7 +381,7 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 			go func(fr *fastRun) {
 				defer wg.Done()
 				for i := range next {
-					batch[i] = c.mesRound(fr, perAt(k0+i))
+					batch[i] = view.mesRound(fr, perAt(k0+i))
 				}
 			}(runs[w])
 		}
@@ -413,4 +423,66 @@ func voters(n int) string {
 		return "den ene"
 	}
 	return fmt.Sprintf("de %d", n)
+}
+
+// restricted is c without the proposals whose supporters cannot pay them
+// even with per each (supporters · per < cost): MES starting every ballot
+// with at most per can never fund them, so ballots that differ only in
+// them are one ballot type, and ballots naming none of the rest drop out
+// (they never pay). Fewer ballot types make a run faster; the outcome is
+// the same.
+func (c *compiled) restricted(per *big.Rat) *compiled {
+	var live []int32
+	tmp := new(big.Rat)
+	for _, p := range c.cand {
+		tmp.SetInt64(c.supp[p])
+		if tmp.Mul(tmp, per).Cmp(c.cost[p]) >= 0 {
+			live = append(live, p)
+		}
+	}
+	if len(live) == len(c.cand) {
+		return c
+	}
+	isLive := make([]bool, len(c.cost))
+	for _, p := range live {
+		isLive[p] = true
+	}
+	v := *c
+	v.cand = live
+	v.typeW, v.typeProj = nil, nil
+	types := make(map[string]int32)
+	var key []byte
+	var set []int32
+	for t, ps := range c.typeProj {
+		set = set[:0]
+		for _, p := range ps {
+			if isLive[p] {
+				set = append(set, p)
+			}
+		}
+		if len(set) == 0 {
+			continue
+		}
+		key = key[:0]
+		for _, p := range set {
+			key = append(key, byte(p>>24), byte(p>>16), byte(p>>8), byte(p))
+		}
+		nt, ok := types[string(key)]
+		if !ok {
+			nt = int32(len(v.typeW))
+			types[string(key)] = nt
+			v.typeW = append(v.typeW, 0)
+			v.typeProj = append(v.typeProj, append([]int32(nil), set...))
+		}
+		v.typeW[nt] += c.typeW[t]
+	}
+	v.projType = make([][]int32, len(c.cost))
+	v.projW = make([][]int64, len(c.cost))
+	for t, ps := range v.typeProj {
+		for _, p := range ps {
+			v.projType[p] = append(v.projType[p], int32(t))
+			v.projW[p] = append(v.projW[p], v.typeW[t])
+		}
+	}
+	return &v
 }
