@@ -185,10 +185,7 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 		per := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
 		v := c.restricted(per)
 		r := v.mesRound(v.newFastRun(), per)
-		if r.replay {
-			r.mesResult = c.replayed(r.mesResult, per)
-		}
-		out := c.outcome(CountMES, r.mesResult)
+		out := c.outcome(CountMES, c.explained(r, per))
 		out.PerBallot, out.Rounds = per, 1
 		return out, nil
 	default:

@@ -293,15 +293,15 @@ func (fr *fastRun) pay(c *compiled, p int32, alpha, per float64) bool {
 // run (rounded, relative error below 1e-9; the selection is exact anyway).
 const exactReplayTypes = 20_000
 
-// floatSteps is the explanation of a float run, amounts from float64.
-func (c *compiled) floatSteps(fr *fastRun, sel []int32) []CountStep {
+// stepsOf is the explanation from what a float run's selections paid.
+func (c *compiled) stepsOf(fcost []float64, paid []fastPaid, sel []int32) []CountStep {
 	var steps []CountStep
 	for i, p := range sel {
-		pd := fr.paid[i]
+		pd := paid[i]
 		st := c.step(p)
 		st.Funded = true
 		st.Share = new(big.Rat).SetFloat64(pd.alpha)
-		st.Rho = new(big.Rat).SetFloat64(pd.alpha / fr.fcost[p])
+		st.Rho = new(big.Rat).SetFloat64(pd.alpha / fcost[p])
 		st.PartPaid = new(big.Rat).SetFloat64(pd.partPaid)
 		st.FullPayers, st.PartPayers = int(pd.full), int(pd.part)
 		st.Tie = pd.tie

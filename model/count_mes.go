@@ -306,6 +306,22 @@ func (c *compiled) outcome(m CountMethod, res mesResult) Outcome {
 type round struct {
 	mesResult
 	replay bool
+	paid   []fastPaid // a float run too big to replay: what was paid, for the steps
+	fcost  []float64
+}
+
+// explained fills in r's steps: replayed exactly, or from the float run.
+func (c *compiled) explained(r round, per *big.Rat) mesResult {
+	switch {
+	case r.replay:
+		return c.replayed(r.mesResult, per)
+	case r.paid != nil:
+		r.steps = c.stepsOf(r.fcost, r.paid, r.selected)
+		for i := range r.steps {
+			r.steps[i].Tie = i < len(r.tieAt) && r.tieAt[i]
+		}
+	}
+	return r.mesResult
 }
 
 // mesRound runs MES with per on every ballot: in float64 if that is sure,
@@ -320,12 +336,12 @@ func (c *compiled) mesRound(fr *fastRun, per *big.Rat) round {
 			res.tie = res.tie || fr.paid[i].tie
 		}
 		if len(c.typeW) > exactReplayTypes {
-			res.steps = c.floatSteps(fr, sel)
-			return round{res, false}
+			// The explanation is written only for the round returned.
+			return round{res, false, append([]fastPaid(nil), fr.paid...), fr.fcost}
 		}
-		return round{res, true}
+		return round{mesResult: res, replay: true}
 	}
-	return round{c.mesExact(per, nil), false}
+	return round{mesResult: c.mesExact(per, nil)}
 }
 
 // mesAdd1 is MES completed by adding one unit per ballot a round. Rounds
@@ -344,10 +360,7 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 	prevK := 0
 	finish := func(r round, k, rounds int) (Outcome, error) {
 		per := perAt(k)
-		if r.replay {
-			r.mesResult = c.replayed(r.mesResult, per)
-		}
-		out := c.outcome(CountMESAdd1, r.mesResult)
+		out := c.outcome(CountMESAdd1, c.explained(r, per))
 		out.PerBallot, out.Rounds = per, rounds
 		return out, nil
 	}
