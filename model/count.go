@@ -392,6 +392,7 @@ func (c *compiled) greedy() Outcome {
 		return fmt.Sprintf("%d stemmer", n)
 	}
 	var funded []CountStep
+	var fundedScore []int64
 	var skipped []CountStep
 	for g := 0; g < np; {
 		// A group of proposals with the same score.
@@ -425,6 +426,7 @@ func (c *compiled) greedy() Outcome {
 			st.Left = new(big.Rat).Set(left)
 			if st.Funded {
 				funded = append(funded, st)
+				fundedScore = append(fundedScore, c.score[p])
 			} else {
 				skipped = append(skipped, st)
 			}
@@ -432,7 +434,7 @@ func (c *compiled) greedy() Outcome {
 		if h-g > 1 && groupFunded && groupSkippedFit {
 			// Another order within the group could have funded another.
 			out.TieDecided = true
-			for i := len(funded) - 1; i >= 0 && c.score[c.indexOf(funded[i].Project)] == c.score[order[g]]; i-- {
+			for i := len(funded) - 1; i >= 0 && fundedScore[i] == c.score[order[g]]; i-- {
 				funded[i].Tie = true
 			}
 		}
@@ -441,15 +443,6 @@ func (c *compiled) greedy() Outcome {
 	out.Steps = append(funded, skipped...)
 	out.Left = left
 	return out
-}
-
-func (c *compiled) indexOf(id string) int32 {
-	for i, p := range c.e.Projects {
-		if p.ID == id {
-			return int32(i)
-		}
-	}
-	return -1
 }
 
 func (c *compiled) step(p int32) CountStep {
