@@ -406,8 +406,10 @@ func (c *compiled) greedy() Outcome {
 			st := c.step(p)
 			st.Score = c.score[p]
 			switch {
+			case c.score[p] <= 0 && c.supp[p] > 0:
+				st.Reason = fmt.Sprintf("Ikke valgt: forslaget fik %s i alt, og kun forslag med point over 0 kan vælges.", votes(c.score[p]))
 			case c.score[p] <= 0:
-				st.Reason = fmt.Sprintf("Ikke valgt: ingen har stemt på forslaget (%s).", votes(c.score[p]))
+				st.Reason = "Ikke valgt: ingen har stemt på forslaget."
 			case c.cost[p].Cmp(left) <= 0:
 				left.Sub(left, c.cost[p])
 				out.Cost.Add(out.Cost, c.cost[p])
