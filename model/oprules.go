@@ -135,7 +135,7 @@ func CheckField(table, field string, value any) error {
 		}
 	case FieldEmail:
 		if utf8.RuneCountInString(s) > MaxShort {
-			return bad("The text is too long", "teksten i feltet »%s« er for lang", r.Danish)
+			return bad("The text is too long", "teksten i feltet »%s« er for lang (højst %d tegn)", r.Danish, MaxShort)
 		}
 		// As Validate: the address without the spaces around it.
 		e := strings.TrimSpace(s)
@@ -151,7 +151,7 @@ func CheckField(table, field string, value any) error {
 				return bad("An area has no name", "et af »%s« mangler navn", r.Danish)
 			}
 			if utf8.RuneCountInString(line) > MaxShort {
-				return bad("The text is too long", "teksten i feltet »%s« er for lang", r.Danish)
+				return bad("The text is too long", "teksten i feltet »%s« er for lang (højst %d tegn)", r.Danish, MaxShort)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,6 +17,7 @@ type FieldError struct {
 	Field string
 	Key   string // English, the catalogue key
 	Da    string // Danish
+	Max   int    // for a text that is too long: the limit in characters
 }
 
 func (e *FieldError) Error() string { return e.Da }
@@ -37,7 +39,8 @@ func checkText(field, s string, required bool, max int) error {
 		return fieldErr(field, field+" is not valid text", danishField(field)+" er ikke gyldig tekst")
 	}
 	if utf8.RuneCountInString(s) > max {
-		return fieldErr(field, field+" is too long", danishField(field)+" er for lang")
+		return &FieldError{Field: field, Key: field + " is too long", Max: max,
+			Da: danishField(field) + " er for lang (højst " + strconv.Itoa(max) + " tegn)"}
 	}
 	return nil
 }

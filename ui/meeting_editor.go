@@ -111,6 +111,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	e.agm = widget.NewButtonWithIcon(lang.L("Insert standard agenda"), theme.ListIcon(), e.onAGMAgenda)
 
 	e.heading = heading(model.MeetingTitle(m, current()))
+	e.heading.Truncation = fyne.TextTruncateEllipsis // the buttons beside it keep their room at 1024 px
 	export := widget.NewButtonWithIcon(lang.L("Print / export…"), theme.DocumentPrintIcon(), func() {
 		u.saver.flush()
 		if u.Exporters.Meeting == nil {
@@ -119,7 +120,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 		}
 		u.Exporters.Meeting(u.win, u.db, e.m.ID)
 	})
-	toolbar := container.NewHBox(e.heading, layout.NewSpacer(), export, e.reopen, e.del)
+	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(export, e.reopen, e.del), e.heading)
 
 	lk := e.locked
 	title := shown(e.title, lk)
@@ -163,6 +164,9 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 		e.views.SelectIndex(1)
 	}
 	e.applyLock()
+	if !e.locked && u.drafts.restore("meeting:"+m.ID, e.entries()) {
+		e.save() // shows why the draft was refused
+	}
 	return container.NewBorder(toolbar, nil, nil, nil, e.views)
 }
 
@@ -204,15 +208,32 @@ func (e *meetingEditor) kindValue() model.MeetingKind {
 	return e.m.Kind
 }
 
-// save stores the meeting's fields. A bad date or time is shown next to
-// its field and not saved; the other fields are.
+// meetingFields are the meeting editor's fields the model may refuse.
+var meetingFields = map[string]revert[model.Meeting]{
+	"title":     func(m *model.Meeting, s model.Meeting) { m.Title = s.Title },
+	"place":     func(m *model.Meeting, s model.Meeting) { m.Place = s.Place },
+	"attendees": func(m *model.Meeting, s model.Meeting) { m.Attendees = s.Attendees },
+	"apologies": func(m *model.Meeting, s model.Meeting) { m.Apologies = s.Apologies },
+	"start":     func(m *model.Meeting, s model.Meeting) { m.Start = s.Start },
+}
+
+func (e *meetingEditor) entries() map[string]*entry {
+	return map[string]*entry{"title": e.title, "place": e.place, "attendees": e.attendees,
+		"apologies": e.apologies, "date": e.date, "clock": e.clock}
+}
+
+// save stores the meeting's fields. A bad date or time, or a text the
+// model refuses, is shown next to its field and not saved; the other
+// fields are.
 func (e *meetingEditor) save() {
 	if e.locked {
 		return
 	}
-	m := e.read(e.m)
-	if err := m.Validate(); err != nil {
-		showErr(e.msg, err)
+	m, bad, verr, ok := keepValid(e.read(e.m), e.m, (*model.Meeting).Validate, meetingFields)
+	bad = parseBad(parseBad(bad, e.dateErr, "date"), e.clockErr, "clock")
+	e.u.drafts.keep("meeting:"+e.m.ID, e.entries(), bad)
+	if !ok {
+		showErr(e.msg, verr)
 		return
 	}
 	sent := m
@@ -220,7 +241,7 @@ func (e *meetingEditor) save() {
 		showErr(e.msg, err)
 		return
 	}
-	showErr(e.msg, nil)
+	showErr(e.msg, verr)
 	showStored(e.title, sent.Title, m.Title)
 	showStored(e.place, sent.Place, m.Place)
 	showStored(e.attendees, sent.Attendees, m.Attendees)
@@ -230,13 +251,13 @@ func (e *meetingEditor) save() {
 		setText(e.clock, model.Clock(m.Start))
 	}
 	e.heading.SetText(model.MeetingTitle(m, current()))
-	e.m = e.read(m) // what the fields show is what the next save edits
+	e.m = shownBase(e.read(m), m, meetingFields, bad) // what the fields show is what the next save edits
 	e.updateTimePlan()
 	e.s.refreshList()
 }
 
 // read is m with what the editor's fields hold; a wrong date or time keeps
-// m's and shows why.
+// m's and shows why, both when both are wrong.
 func (e *meetingEditor) read(m model.Meeting) model.Meeting {
 	m.Kind = e.kindValue()
 	if i := e.status.SelectedIndex(); i >= 0 {
@@ -246,17 +267,18 @@ func (e *meetingEditor) read(m model.Meeting) model.Meeting {
 	m.Place = e.place.Text
 	m.Attendees = e.attendees.Text
 	m.Apologies = e.apologies.Text
-	d, err := model.ParseDate(e.date.Text)
-	if err == nil && d.IsZero() {
-		err = &model.FieldError{Field: "start", Key: "Choose the date and time of the meeting", Da: "Vælg mødets dato og tidspunkt"}
+	d, derr := model.ParseDate(e.date.Text)
+	if derr == nil && d.IsZero() {
+		derr = &model.FieldError{Field: "start", Key: "Choose the date and time of the meeting", Da: "Vælg mødets dato og tidspunkt"}
 	}
-	showErr(e.dateErr, err)
-	if err == nil {
-		t, err := model.ParseClock(d, e.clock.Text)
-		showErr(e.clockErr, err)
-		if err == nil {
-			m.Start = t.UTC()
-		}
+	showErr(e.dateErr, derr)
+	if derr != nil {
+		d = m.Start // the time is checked on its own
+	}
+	t, cerr := model.ParseClock(d, e.clock.Text)
+	showErr(e.clockErr, cerr)
+	if derr == nil && cerr == nil {
+		m.Start = t.UTC()
 	}
 	return m
 }
@@ -330,19 +352,48 @@ func (e *meetingEditor) reload() {
 	e.s.open(id)
 }
 
-// onDelete deletes the meeting, after asking.
+// onDelete deletes the meeting, after asking and naming what goes with it.
+// Approved minutes are refused until they are reopened.
 func (e *meetingEditor) onDelete() {
 	e.u.saver.flush()
-	e.u.confirm(lang.L("Delete meeting"),
-		lang.L("Delete the meeting «{{.Title}}»? It cannot be undone.", map[string]any{"Title": model.MeetingTitle(e.m, current())}),
-		func() {
-			if err := e.u.db.DeleteMeeting(e.m.ID); err != nil {
-				e.u.showError(err)
-				return
-			}
-			e.s.close()
-			e.s.refreshList()
-		})
+	title := model.MeetingTitle(e.m, current())
+	if e.locked {
+		dialog.ShowInformation(lang.L("Delete meeting"),
+			lang.L("The minutes of «{{.Title}}» are approved, so the meeting cannot be deleted. Reopen the minutes first.",
+				map[string]any{"Title": title}), e.u.win)
+		return
+	}
+	items, err := e.u.db.AgendaItems(e.m.ID)
+	if err != nil {
+		e.u.showError(err)
+		return
+	}
+	actions, err := e.u.db.MeetingActionItems(e.m.ID)
+	if err != nil {
+		e.u.showError(err)
+		return
+	}
+	minutes := 0
+	for _, it := range items {
+		if it.Notes != "" || it.Decision != "" {
+			minutes++
+		}
+	}
+	q := lang.L("Delete the meeting «{{.Title}}»?", map[string]any{"Title": title})
+	if len(items) > 0 {
+		q += "\n" + lang.L("With it go its agenda items ({{.Items}}), the minutes written under {{.Minutes}} of them and its action items ({{.Actions}}).",
+			map[string]any{"Items": len(items), "Minutes": minutes, "Actions": len(actions)})
+	}
+	q += "\n" + lang.L("It cannot be undone.")
+	e.u.confirmDelete(lang.L("Delete meeting"), q, func() {
+		if err := e.u.db.DeleteMeeting(e.m.ID); err != nil {
+			e.u.showError(err)
+			return
+		}
+		e.u.drafts.forget("meeting:" + e.m.ID)
+		e.s.close()
+		e.s.refreshList()
+	})
 }
 
 // loadItems reads the agenda and its action items and builds their cards.

@@ -305,13 +305,13 @@ func TestDeleteAsksFirst(t *testing.T) {
 	// The meeting: the question names it, in Danish.
 	test.Tap(ed.del)
 	q := texts(u.win.Canvas().Overlays().Top())
-	if !strings.Contains(q, "Slet mødet «Borgermøde om stien»? Det kan ikke fortrydes.") {
+	if !strings.Contains(q, "Slet mødet «Borgermøde om stien»?\nDet kan ikke fortrydes.") {
 		t.Errorf("question:\n%s", q)
 	}
 	if ms, _ := db.Meetings(cid); len(ms) != 1 {
 		t.Fatal("meeting deleted before confirmation")
 	}
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 	if ms, _ := db.Meetings(cid); len(ms) != 0 {
 		t.Fatal("meeting not deleted after confirmation")
 	}

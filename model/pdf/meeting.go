@@ -334,6 +334,10 @@ func minutes(w io.Writer, d *model.CouncilData, m model.Meeting, o Options) erro
 			b.para(b.t("noagreed"))
 		}
 
+		// The approval block is kept whole: its heading never ends a page
+		// with the signatures alone on the next.
+		b.space(6)
+		b.ensure(45)
 		b.heading(0, b.t("approval"))
 		if m.Status == model.MeetingApproved && !m.ApprovedAt.IsZero() {
 			b.para(fmt.Sprintf(b.t("approvedon"), model.LongDate(m.ApprovedAt, b.lang)))

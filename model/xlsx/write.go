@@ -1,6 +1,8 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -25,6 +27,9 @@ type Options struct {
 	// ContactDetails adds the members' phone numbers and e-mail addresses.
 	// They are personal data (GDPR), so they are left out unless asked for.
 	ContactDetails bool
+	// Now, when set, is the workbook's creation date (for reproducible
+	// exports); otherwise none is stamped.
+	Now time.Time
 }
 
 // The number formats. Excel and LibreOffice show "," and "." in them with
@@ -120,15 +125,61 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
 		return err
 	}
-	if err := f.SetDocProps(&excelize.DocProperties{
+	props := &excelize.DocProperties{
 		Title:    strings.TrimSpace(d.Council.Name),
 		Creator:  "Lokalråd",
 		Language: map[model.Lang]string{model.Danish: "da-DK", model.English: "en-GB"}[o.Lang],
-	}); err != nil {
+	}
+	if !o.Now.IsZero() {
+		props.Created = o.Now.UTC().Format(time.RFC3339)
+		props.Modified = props.Created
+	}
+	if err := f.SetDocProps(props); err != nil {
 		return err
 	}
-	_, err = f.WriteTo(w)
-	return err
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return err
+	}
+	return sortedZip(w, buf.Bytes())
+}
+
+// sortedZip copies the zip b to w with its entries in a fixed order
+// ([Content_Types].xml first, then by name) and no timestamps: the library
+// writes them in a random order, so the same data gave different files.
+func sortedZip(w io.Writer, b []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return err
+	}
+	files := slices.Clone(zr.File)
+	slices.SortFunc(files, func(a, b *zip.File) int {
+		ac, bc := a.Name == "[Content_Types].xml", b.Name == "[Content_Types].xml"
+		switch {
+		case ac && !bc:
+			return -1
+		case bc && !ac:
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	zw := zip.NewWriter(w)
+	for _, f := range files {
+		out, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate})
+		if err != nil {
+			return err
+		}
+		in, err := f.Open()
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(out, in)
+		in.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return zw.Close()
 }
 
 func newStyles(f *excelize.File) (styles, error) {
