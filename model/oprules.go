@@ -145,6 +145,13 @@ func CheckField(table, field string, value any) error {
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
 			return bad("The e-mail address is not valid", "feltet »%s« er ikke en gyldig e-mailadresse", r.Danish)
 		}
+	case FieldAgenda:
+		if utf8.RuneCountInString(s) > MaxLong {
+			return bad("The text is too long", "teksten i feltet »%s« er for lang", r.Danish)
+		}
+		if _, err := ParseTemplateItems(s); err != nil {
+			return bad("The agenda template is not valid", "feltet »%s« er ikke en gyldig dagsorden: %v", r.Danish, err)
+		}
 	case FieldLines:
 		for _, line := range strings.Split(s, "\n") {
 			if strings.TrimSpace(line) == "" && s != "" {

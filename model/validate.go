@@ -50,7 +50,7 @@ var danishFields = map[string]string{
 	"text": "tekst", "pool": "pulje", "category": "kategori", "justification": "begrundelse",
 	"description": "beskrivelse", "phone": "telefon", "email": "e-mail", "area": "område",
 	"background": "sagsfremstilling", "notes": "referat", "decision": "beslutning",
-	"attendees": "deltagere", "apologies": "afbud", "working group": "arbejdsgruppe",
+	"attendees": "deltagere", "apologies": "afbud", "absent": "fraværende", "guests": "gæster", "approved by": "godkendt af", "working group": "arbejdsgruppe",
 	"answer text": "svar", "rules": "regler", "kind": "type", "role": "rolle", "areas": "områder",
 }
 
@@ -84,7 +84,15 @@ func (c *Council) Validate() error {
 		checkText("name", c.Name, true, MaxShort),
 		checkText("area", c.Area, false, MaxShort),
 		checkAmount("annual grant", c.AnnualGrant),
+		checkQuorum(c.Quorum),
 	)
+}
+
+func checkQuorum(n int) error {
+	if n < 0 || n > 1000 {
+		return fieldErr("quorum", "The quorum must be a number of members from 0 to 1000", "Beslutningsdygtig ved skal være et antal medlemmer fra 0 til 1000")
+	}
+	return nil
 }
 
 // Validate checks the member.
@@ -113,7 +121,13 @@ func (m *Meeting) Validate() error {
 		checkText("title", m.Title, false, MaxShort),
 		checkText("place", m.Place, false, MaxShort),
 		checkText("attendees", m.Attendees, false, MaxLong),
-		checkText("apologies", m.Apologies, false, MaxLong))
+		checkText("apologies", m.Apologies, false, MaxLong),
+		checkText("absent", m.Absent, false, MaxLong),
+		checkText("guests", m.Guests, false, MaxLong),
+		checkText("approved by", m.ApprovedBy, false, MaxShort))
+	if len(m.ApprovedIn) > MaxID {
+		errs = append(errs, fieldErr("approved in", "Not a valid reference", "mødet, referatet blev godkendt på, er ikke en gyldig henvisning"))
+	}
 	if !slices.Contains(MeetingKinds, m.Kind) {
 		errs = append(errs, fieldErr("kind", "Choose the kind of meeting", "Vælg mødetype"))
 	}

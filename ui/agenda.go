@@ -208,6 +208,7 @@ type actionRow struct {
 	u      *App
 	a      model.ActionItem
 	who    *entry
+	pick   *tapIcon // picks a member for who
 	what   *entry
 	due    *entry
 	done   *widget.Check
@@ -246,7 +247,13 @@ func newActionRow(u *App, a model.ActionItem, box *fyne.Container, locked bool) 
 		r.del.Hide()
 	}
 	// What is to be done gets most of the width; who and by when are short.
-	fields := container.New(threeFields{140, 115}, shown(r.who, locked), shown(r.what, locked), shown(r.due, locked))
+	// Hvem is wide enough for "Anne-Mette Brøndum", with a member picker.
+	who := shown(r.who, locked)
+	if !locked {
+		r.pick = memberPicker(u, r.who, func() { r.u.saver.flush(); r.save() })
+		who = container.NewBorder(nil, nil, nil, r.pick, r.who)
+	}
+	fields := container.New(threeFields{196, 115}, who, shown(r.what, locked), shown(r.due, locked))
 	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.done, r.del), fields), r.dueErr, r.msg)
 	box.Add(r.row)
 	if !locked && u.drafts.restore(r.draftKey(), r.entries()) {

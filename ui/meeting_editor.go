@@ -23,23 +23,33 @@ type meetingEditor struct {
 	m      model.Meeting
 	locked bool
 
-	kind      *widget.Select
-	title     *entry
-	date      *entry
-	clock     *entry
-	place     *entry
-	status    *widget.Select
-	attendees *entry
-	apologies *entry
-	dateErr   *widget.Label
-	clockErr  *widget.Label
-	msg       *widget.Label
+	kind     *widget.Select
+	title    *entry
+	date     *entry
+	clock    *entry
+	place    *entry
+	status   *widget.Select
+	guests   *entry
+	dateErr  *widget.Label
+	clockErr *widget.Label
+	msg      *widget.Label
 
 	heading *widget.Label
 	reopen  *widget.Button
 	del     *widget.Button
 	addItem *widget.Button
 	agm     *widget.Button
+	from    *widget.Button
+
+	// Attendance and approval (meetprep.go).
+	att          *attendanceView
+	banner       *widget.Label
+	approveBtn   *widget.Button
+	approveBy    *widget.SelectEntry
+	approveAt    *widget.Select
+	approveAtIDs []string
+	templateName *widget.Entry
+	copyFrom     *widget.Select
 
 	items         []*itemCard
 	agendaBox     *fyne.Container
@@ -94,13 +104,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	e.place = newEntry()
 	e.place.SetPlaceHolder(lang.L("e.g. the village hall"))
 	setText(e.place, m.Place)
-	e.attendees = newMultiEntry(6)
-	e.attendees.SetPlaceHolder(lang.L("One name a line"))
-	setText(e.attendees, m.Attendees)
-	e.apologies = newMultiEntry(6)
-	e.apologies.SetPlaceHolder(lang.L("One name a line"))
-	setText(e.apologies, m.Apologies)
-	for _, en := range []*entry{e.title, e.date, e.clock, e.place, e.attendees, e.apologies} {
+	for _, en := range []*entry{e.title, e.date, e.clock, e.place} {
 		u.autosave(en, key, e.save)
 	}
 
@@ -109,6 +113,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	e.del.Importance = widget.DangerImportance
 	e.addItem = widget.NewButtonWithIcon(lang.L("Add item"), theme.ContentAddIcon(), e.onAddItem)
 	e.agm = widget.NewButtonWithIcon(lang.L("Insert standard agenda"), theme.ListIcon(), e.onAGMAgenda)
+	e.from = e.agendaSources()
 
 	e.heading = heading(model.MeetingTitle(m, current()))
 	e.heading.Truncation = fyne.TextTruncateEllipsis // the buttons beside it keep their room at 1024 px
@@ -144,12 +149,9 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 
 	agenda := container.NewVBox(form, e.msg,
 		widget.NewSeparator(),
-		container.NewHBox(heading(lang.L("Agenda")), layout.NewSpacer(), e.agm, e.addItem),
+		container.NewHBox(heading(lang.L("Agenda")), layout.NewSpacer(), e.agm, e.from, e.addItem),
 		e.agendaBox)
-	people := container.NewGridWithColumns(2,
-		container.NewBorder(heading(lang.L("Attendees")), nil, nil, nil, shown(e.attendees, lk)),
-		container.NewBorder(heading(lang.L("Apologies")), nil, nil, nil, shown(e.apologies, lk)))
-	minutes := container.NewVBox(people,
+	minutes := container.NewVBox(e.buildApproval(), e.buildAttendance(),
 		widget.NewSeparator(),
 		heading(lang.L("Open action items from earlier meetings")), e.carriedBox,
 		widget.NewSeparator(),
@@ -172,7 +174,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 
 // applyLock makes approved minutes read-only.
 func (e *meetingEditor) applyLock() {
-	for _, en := range []*entry{e.title, e.date, e.clock, e.place, e.attendees, e.apologies} {
+	for _, en := range []*entry{e.title, e.date, e.clock, e.place, e.guests} {
 		if e.locked {
 			en.Disable()
 		} else {
@@ -182,11 +184,13 @@ func (e *meetingEditor) applyLock() {
 	if e.locked {
 		e.kind.Disable()
 		e.addItem.Hide()
+		e.from.Hide()
 		e.reopen.Show()
 		e.status.Disable()
 	} else {
 		e.kind.Enable()
 		e.addItem.Show()
+		e.from.Show()
 		e.reopen.Hide()
 		e.status.Enable()
 	}
@@ -210,16 +214,15 @@ func (e *meetingEditor) kindValue() model.MeetingKind {
 
 // meetingFields are the meeting editor's fields the model may refuse.
 var meetingFields = map[string]revert[model.Meeting]{
-	"title":     func(m *model.Meeting, s model.Meeting) { m.Title = s.Title },
-	"place":     func(m *model.Meeting, s model.Meeting) { m.Place = s.Place },
-	"attendees": func(m *model.Meeting, s model.Meeting) { m.Attendees = s.Attendees },
-	"apologies": func(m *model.Meeting, s model.Meeting) { m.Apologies = s.Apologies },
-	"start":     func(m *model.Meeting, s model.Meeting) { m.Start = s.Start },
+	"title":  func(m *model.Meeting, s model.Meeting) { m.Title = s.Title },
+	"place":  func(m *model.Meeting, s model.Meeting) { m.Place = s.Place },
+	"guests": func(m *model.Meeting, s model.Meeting) { m.Guests = s.Guests },
+	"start":  func(m *model.Meeting, s model.Meeting) { m.Start = s.Start },
 }
 
 func (e *meetingEditor) entries() map[string]*entry {
-	return map[string]*entry{"title": e.title, "place": e.place, "attendees": e.attendees,
-		"apologies": e.apologies, "date": e.date, "clock": e.clock}
+	return map[string]*entry{"title": e.title, "place": e.place, "guests": e.guests,
+		"date": e.date, "clock": e.clock}
 }
 
 // save stores the meeting's fields. A bad date or time, or a text the
@@ -244,8 +247,7 @@ func (e *meetingEditor) save() {
 	showErr(e.msg, verr)
 	showStored(e.title, sent.Title, m.Title)
 	showStored(e.place, sent.Place, m.Place)
-	showStored(e.attendees, sent.Attendees, m.Attendees)
-	showStored(e.apologies, sent.Apologies, m.Apologies)
+	showStored(e.guests, sent.Guests, m.Guests)
 	if !sent.Start.Equal(m.Start) {
 		setText(e.date, model.ShortDate(m.Start))
 		setText(e.clock, model.Clock(m.Start))
@@ -265,8 +267,7 @@ func (e *meetingEditor) read(m model.Meeting) model.Meeting {
 	}
 	m.Title = e.title.Text
 	m.Place = e.place.Text
-	m.Attendees = e.attendees.Text
-	m.Apologies = e.apologies.Text
+	m.Guests = e.guests.Text // attendance itself is stored as it is marked (onPresence)
 	d, derr := model.ParseDate(e.date.Text)
 	if derr == nil && d.IsZero() {
 		derr = &model.FieldError{Field: "start", Key: "Choose the date and time of the meeting", Da: "Vælg mødets dato og tidspunkt"}
@@ -308,7 +309,7 @@ func (e *meetingEditor) onStatus() {
 	}
 	e.u.confirm(lang.L("Approve minutes"),
 		lang.L("Approve the minutes? They are then locked and can only be changed by reopening them."),
-		func() { e.setStatus(model.MeetingApproved) })
+		func() { e.approve("", "") })
 }
 
 // setStatus stores the meeting's status; approved minutes are shown locked.
@@ -437,6 +438,11 @@ func (e *meetingEditor) loadItems() {
 	}
 	if len(items) == 0 {
 		e.agendaBox.Add(widget.NewLabel(lang.L("The agenda is empty. Add an item.")))
+		if !e.locked {
+			hint := widget.NewLabel(lang.L("Or take the previous meeting's agenda or a template with «Agenda from…»."))
+			hint.Importance, hint.Wrapping = widget.LowImportance, fyne.TextWrapWord
+			e.agendaBox.Add(hint)
+		}
 		e.minutesBox.Add(widget.NewLabel(lang.L("The agenda is empty. Add an item.")))
 	}
 	e.updateTimePlan()

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
@@ -632,8 +633,12 @@ func TestActionWhatIsWide(t *testing.T) {
 	test.Tap(ed.items[0].addAction)
 	r := ed.items[0].actions[0]
 	who, what, due := r.who.Size().Width, r.what.Size().Width, r.due.Size().Width
-	if what < 400 || what < who+due {
+	if what < who+due {
 		t.Errorf("widths: who %.0f, what %.0f, by when %.0f", who, what, due)
+	}
+	// Hvem holds a long Danish name whole (issue 13).
+	if need := fyne.MeasureText("Anne-Mette Brøndum", theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding(); who < need {
+		t.Errorf("Hvem is %.0f wide, %.0f needed for «Anne-Mette Brøndum»", who, need)
 	}
 	// Tab goes who → what → by when.
 	c := u.win.Canvas()

@@ -17,6 +17,7 @@ const (
 	sheetActions
 	sheetMeetings
 	sheetMembers
+	sheetDecisions
 )
 
 var sheetNames = map[sheetKind][2]string{
@@ -26,6 +27,8 @@ var sheetNames = map[sheetKind][2]string{
 	sheetActions:  {"Opgaver", "Action items"},
 	sheetMeetings: {"Møder", "Meetings"},
 	sheetMembers:  {"Medlemmer", "Members"},
+	// The decisions register: every decision of every meeting.
+	sheetDecisions: {"Beslutninger", "Decisions"},
 }
 
 func sheetName(k sheetKind, l model.Lang) string {
@@ -86,10 +89,16 @@ const (
 	fTermEnd       = "termend"
 	fPhone         = "phone"
 	fEmail         = "email"
+	fMeeting       = "meeting"
+	fItem          = "item"
+	fDecision      = "decision"
 )
 
 // headers are the column headers the writer uses, Danish and English.
 var headers = map[string][2]string{
+	fMeeting:       {"Møde", "Meeting"},
+	fItem:          {"Punkt", "Item"},
+	fDecision:      {"Beslutning", "Decision"},
 	fTitle:         {"Titel", "Title"},
 	fStatus:        {"Status", "Status"},
 	fResponsible:   {"Ansvarlig", "Responsible"},

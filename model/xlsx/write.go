@@ -74,8 +74,9 @@ type styles struct {
 }
 
 // Write writes one workbook for a council with the sheets Projekter,
-// Budgetønsker, Finansiering, Opgaver, Møder and Medlemmer (Projects, Budget
-// wishes, Funding, Action items, Meetings and Members in English).
+// Budgetønsker, Finansiering, Opgaver, Møder, Beslutninger and Medlemmer
+// (Projects, Budget wishes, Funding, Action items, Meetings, Decisions and
+// Members in English).
 //
 // Dates are real dates and money is kroner as numbers, formatted as such;
 // each sheet has a frozen header row and an autofilter, and the money
@@ -97,6 +98,7 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 		fundingTable(d, o),
 		actionsTable(d, o),
 		meetingsTable(d, o),
+		decisionsTable(d, o),
 		membersTable(d, o),
 	}
 	f := excelize.NewFile()
@@ -555,6 +557,23 @@ func meetingsTable(d *model.CouncilData, o Options) *table {
 			model.Label(m.Status, o.Lang),
 			count[m.ID],
 		})
+	}
+	return t
+}
+
+// decisionsTable is the decisions register (model.Decisions), oldest
+// first like the other sheets.
+func decisionsTable(d *model.CouncilData, o Options) *table {
+	t := &table{kind: sheetDecisions, totals: -1, cols: []column{
+		{key: fDate, kind: kDate, width: 12},
+		{key: fMeeting, width: 24, max: 50},
+		{key: fItem, width: 28, max: 60},
+		{key: fDecision, width: 50, max: 100},
+	}}
+	ds := model.Decisions(d, o.Lang)
+	slices.Reverse(ds)
+	for _, x := range ds {
+		t.rows = append(t.rows, []any{date(x.Date), text(x.Meeting), text(fmt.Sprintf("%d. %s", x.Position, x.Item)), text(x.Decision)})
 	}
 	return t
 }
