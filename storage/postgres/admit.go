@@ -100,7 +100,8 @@ func (s *Store) admit(ctx context.Context, tx pgx.Tx, ops []storage.Change) erro
 // save as a change of the meeting's status: one save writes a row's
 // changed fields as consecutive ops of its device.
 func (s *Store) savedWithStatus(ctx context.Context, tx pgx.Tx, batch []storage.Change, c storage.Change) (bool, error) {
-	const n = 8 // a meeting's fields
+	e, _ := model.EntityOf("meetings")
+	n := int64(len(e.Columns())) // a save writes at most every field of the row
 	near := map[int64]storage.Change{}
 	rows, err := tx.Query(ctx, "SELECT "+opCols+" FROM ops WHERE device = $1 AND seq BETWEEN $2 AND $3", c.Device, c.Seq-n, c.Seq+n)
 	if err != nil {
