@@ -15,7 +15,6 @@ package exchange
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -27,7 +26,7 @@ import (
 // AuthorizeStatus refuses ops of non-staff authors that would move a budget
 // wish out of the municipality's answered status. staff tells whether a
 // device is the municipality's. Ops the receiver holds already pass.
-func AuthorizeStatus(db *storage.DB, ops []storage.Change, staff func(device string) bool) error {
+func AuthorizeStatus(db fieldReader, ops []storage.Change, staff func(device string) bool) error {
 	byRow := map[string][]storage.Change{}
 	for _, c := range ops {
 		if c.Table == "budget_wishes" && c.Field == "status" {
@@ -73,7 +72,7 @@ func AuthorizeStatus(db *storage.DB, ops []storage.Change, staff func(device str
 				if ts, err := db.FieldOps("budget_wishes", row, "title"); err == nil && len(ts) > 0 {
 					title = fmt.Sprintf("budgetønsket »%v«", ts[len(ts)-1].Value)
 				}
-				return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: %s er besvaret af kommunen; et lokalråd kan ikke ændre feltet »status« til »%v«",
+				return fail(CodeForbidden, fmt.Errorf("%w: %s er besvaret af kommunen; et lokalråd kan ikke ændre feltet »status« til »%v«",
 					ErrForbidden, title, c.Value))
 			}
 		}
@@ -82,7 +81,7 @@ func AuthorizeStatus(db *storage.DB, ops []storage.Change, staff func(device str
 }
 
 // registryStaff is the hub's answer to "is this device the municipality's".
-func registryStaff(db *storage.DB) func(string) bool {
+func registryStaff(db deviceFinder) func(string) bool {
 	known := map[string]bool{}
 	return func(device string) bool {
 		s, ok := known[device]
@@ -101,13 +100,10 @@ func registryStaff(db *storage.DB) func(string) bool {
 // every version that can sign ops writes a version vector.
 func refuseLegacyBase(ops []storage.Change) error {
 	for _, c := range ops {
-		if c.Table != "budget_wishes" || c.Base == "" || strings.HasPrefix(c.Base, "=") {
+		if c.Base == "" || strings.HasPrefix(c.Base, "=") || !model.MunicipalColumn(c.Table, c.Field) {
 			continue
 		}
-		switch c.Field {
-		case "status", "answer", "answer_text", "granted":
-			return fail(http.StatusBadRequest, CodeBadRequest, fmt.Errorf("%w: budgetønsket, feltet »%s«: ændringen er skrevet i et gammelt format; opdatér programmet", ErrBadInput, c.Field))
-		}
+		return fail(CodeBadRequest, fmt.Errorf("%w: %s, feltet »%s«: ændringen er skrevet i et gammelt format; opdatér programmet", ErrBadInput, model.TableNoun(c.Table), c.Field))
 	}
 	return nil
 }

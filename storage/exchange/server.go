@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,15 +17,20 @@ import (
 
 // Errors of authorization, for errors.Is on both sides of the wire.
 var (
-	ErrForbidden = errors.New("ingen adgang")
-	ErrClock     = errors.New("enhedens ur går for langt foran")
+	ErrForbidden = error(model.NewError(model.Forbidden, "ingen adgang"))
+	ErrClock     = error(model.NewError(model.Invalid, "enhedens ur går for langt foran"))
 )
 
 // Server is the hub: a storage.DB replica of every council with a device
 // registry, behind HTTP.
 type Server struct {
-	DB  *storage.DB
-	Log *slog.Logger
+	// DB is the SQLite hub, when it is one (tests and tools read it);
+	// the handlers use Store.
+	DB *storage.DB
+	// Store is where the hub keeps its registry and op log: DB, or a
+	// PostgreSQL store shared by several hub nodes.
+	Store HubStore
+	Log   *slog.Logger
 	// Now is the hub's clock.
 	Now func() time.Time
 	// MaxBody bounds a request body, compressed and decompressed.
@@ -54,6 +58,7 @@ type Server struct {
 
 	quota    quotas
 	failures limiter
+	metrics  metrics
 }
 
 // NewServer makes a hub with the default limits.
@@ -66,7 +71,20 @@ func NewServer(db *storage.DB, log *slog.Logger) *Server {
 			log.Error("mark database as the hub's", "err", err)
 		}
 	}
-	return &Server{DB: db, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: MaxOpBytes,
+	s := NewStoreServer(nil, log)
+	s.DB = db
+	if db != nil {
+		s.Store = db
+	}
+	return s
+}
+
+// NewStoreServer makes a hub on store with the default limits.
+func NewStoreServer(store HubStore, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Server{Store: store, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: MaxOpBytes,
 		MaxAhead: storage.MaxClockSkew, QuotaOps: 200_000, QuotaBytes: 500 << 20, CodeTTL: 14 * 24 * time.Hour,
 		MaxFailures: 10, FailureWindow: 15 * time.Minute}
 }
@@ -78,7 +96,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/push", s.push)
 	mux.HandleFunc("GET /v1/pull", s.pull)
 	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	return s.withClock(mux)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /metrics", s.metricsPage)
+	return s.observed(s.withClock(mux))
 }
 
 // httpError is an error with its status and code.
@@ -91,24 +112,27 @@ type httpError struct {
 func (e *httpError) Error() string { return e.err.Error() }
 func (e *httpError) Unwrap() error { return e.err }
 
-func fail(status int, code string, err error) error { return &httpError{status, code, err} }
+// fail is an error the server answers with code (and its status, from
+// wireCodes).
+func fail(code string, err error) error {
+	return &httpError{wireCodes[wireCode(code)].status, code, err}
+}
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	if !errors.As(err, &he) {
-		switch {
-		case errors.Is(err, errTooLarge):
-			he = &httpError{http.StatusRequestEntityTooLarge, CodeTooLarge, err}
-		case errors.Is(err, ErrBadInput), errors.Is(err, storage.ErrBadChange):
-			he = &httpError{http.StatusBadRequest, CodeBadRequest, err}
-		case errors.Is(err, storage.ErrUnsigned), errors.Is(err, storage.ErrBadSignature),
-			errors.Is(err, storage.ErrUnknownAuthor), errors.Is(err, storage.ErrOwnDevice):
-			he = &httpError{http.StatusForbidden, CodeForbidden, err}
-		default:
-			he = &httpError{http.StatusInternalServerError, CodeInternal, errors.New("intern fejl på serveren")}
+		if code, ok := codeOf(err); ok && code == CodeUnavailable {
+			// The store's own words (a driver's, in English) stay in the log.
+			s.Log.Error("store unavailable", "path", r.URL.Path, "err", err)
+			he = fail(code, storage.ErrUnavailable).(*httpError)
+		} else if ok {
+			he = fail(code, err).(*httpError)
+		} else {
+			he = fail(CodeInternal, errors.New("intern fejl på serveren")).(*httpError)
 			s.Log.Error("request failed", "path", r.URL.Path, "err", err)
 		}
 	}
+	s.metrics.refused(he.code)
 	s.Log.Info("refused", "path", r.URL.Path, "status", he.status, "code", he.code, "err", he.err.Error())
 	s.writeJSON(w, r, he.status, ErrorResponse{Error: he.err.Error(), Code: he.code})
 }
@@ -141,15 +165,19 @@ func (s *Server) device(r *http.Request) (storage.Device, error) {
 	}
 	if !ok || !ok2 {
 		s.failed(r, "")
-		return storage.Device{}, fail(http.StatusUnauthorized, CodeUnauthorized, storage.ErrUnauthorized)
+		return storage.Device{}, fail(CodeUnauthorized, storage.ErrUnauthorized)
 	}
-	d, err := s.DB.Authenticate(id, secret)
+	d, err := s.Store.Authenticate(id, secret)
 	switch {
 	case errors.Is(err, storage.ErrRevoked):
-		return d, fail(http.StatusForbidden, CodeRevoked, err)
+		return d, fail(CodeRevoked, err)
+	case err != nil && !errors.Is(err, storage.ErrUnauthorized):
+		// The store failed (its database is restarting): unavailable,
+		// which the client retries, not a wrong key.
+		return d, err
 	case err != nil:
 		s.failed(r, id)
-		return d, fail(http.StatusUnauthorized, CodeUnauthorized, storage.ErrUnauthorized)
+		return d, fail(CodeUnauthorized, storage.ErrUnauthorized)
 	}
 	return d, nil
 }
@@ -165,35 +193,41 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.checkCode(req.Code); err != nil {
-		s.failed(r, "")
-		s.writeError(w, r, err)
-		return
-	}
-	d, secret, err := s.DB.EnrollDevice(req.Code, req.Replica, req.Key)
-	if err != nil {
-		s.failed(r, "")
-		switch {
-		case errors.Is(err, storage.ErrRevoked):
-			err = fail(http.StatusForbidden, CodeRevoked, err)
-		case errors.Is(err, storage.ErrReplicaTaken):
-			err = fail(http.StatusForbidden, CodeForbidden, err)
-		default:
-			err = fail(http.StatusUnauthorized, CodeUnauthorized, err)
+		if !errors.Is(err, storage.ErrUnavailable) {
+			s.failed(r, "")
 		}
 		s.writeError(w, r, err)
 		return
 	}
-	dir, err := s.DB.HubDirectory(d.Council)
+	d, secret, err := s.Store.EnrollDevice(req.Code, req.Replica, req.Key)
+	if err != nil {
+		if !errors.Is(err, storage.ErrUnavailable) {
+			s.failed(r, "")
+		}
+		switch {
+		case errors.Is(err, storage.ErrUnavailable):
+		case errors.Is(err, storage.ErrRevoked):
+			err = fail(CodeRevoked, err)
+		case errors.Is(err, storage.ErrReplicaTaken):
+			err = fail(CodeForbidden, err)
+		default:
+			err = fail(CodeUnauthorized, err)
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	dir, err := s.Store.HubDirectory(d.Council)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	resp := EnrollResponse{Device: d.ID, Secret: secret, Council: d.Council, Staff: d.Staff, Keys: &dir}
 	if d.Council != "" {
-		if c, err := s.DB.Council(d.Council); err == nil {
+		if c, err := s.Store.Council(d.Council); err == nil {
 			resp.CouncilName = c.Name
 		}
 	}
+	s.metrics.enrolls.Add(1)
 	s.Log.Info("enrolled", "device", d.ID, "label", d.Label, "council", d.Council, "staff", d.Staff)
 	s.writeJSON(w, r, http.StatusOK, resp)
 }
@@ -210,8 +244,8 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Key != "" {
-		if err := s.DB.SetDeviceKey(d.ID, req.Key); err != nil {
-			s.writeError(w, r, fail(http.StatusForbidden, CodeForbidden, err))
+		if err := s.Store.SetDeviceKey(d.ID, req.Key); err != nil {
+			s.writeError(w, r, fail(CodeForbidden, err))
 			return
 		}
 	}
@@ -224,18 +258,18 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		err = Authorize(d, ops, true, s.Now(), s.MaxAhead)
 	}
 	if err == nil {
-		err = AuthorizeAnswers(s.DB, d, ops)
+		err = AuthorizeAnswers(s.Store, d, ops)
 	}
 	if err == nil {
 		// The author is the authenticated device (Authorize); its ops must
 		// also carry its signature, so that they can travel on in bundles.
-		fresh, _, err = s.DB.VerifyOps(ops, nil)
+		fresh, _, err = s.Store.VerifyOps(ops, nil)
 	}
 	if err == nil && !d.Staff {
 		err = refuseLegacyBase(fresh)
 	}
 	if err == nil && !d.Staff {
-		err = AuthorizeStatus(s.DB, ops, registryStaff(s.DB)) // rules.go
+		err = AuthorizeStatus(s.Store, ops, registryStaff(s.Store)) // rules.go
 	}
 	if err == nil {
 		// Only what is new counts: a resent batch changes nothing.
@@ -249,11 +283,13 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	n, err := s.DB.HubApply(ops)
+	n, err := s.Store.HubApply(ops)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	s.metrics.pushes.Add(1)
+	s.metrics.opsIn.Add(int64(n))
 	s.Log.Info("push", "device", d.ID, "ops", len(ops), "new", n)
 	s.writeJSON(w, r, http.StatusOK, PushResponse{Accepted: n})
 }
@@ -266,7 +302,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	}
 	since, err := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
 	if err != nil && r.URL.Query().Get("since") != "" || since < 0 {
-		s.writeError(w, r, fail(http.StatusBadRequest, CodeBadRequest, errors.New("since skal være et tal")))
+		s.writeError(w, r, fail(CodeBadRequest, errors.New("since skal være et tal")))
 		return
 	}
 	limit := s.PageSize
@@ -287,7 +323,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("own") == "1" {
 		exclude = ""
 	}
-	ops, next, more, err := s.DB.HubPage(council, since, storage.Page{Ops: limit, Bytes: bytes}, exclude)
+	ops, next, more, err := s.Store.HubPage(council, since, storage.Page{Ops: limit, Bytes: bytes}, exclude)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -297,8 +333,10 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.metrics.pulls.Add(1)
+	s.metrics.opsOut.Add(int64(len(ops)))
 	resp := PullResponse{Ops: wire, Next: next, More: more}
-	dir, err := s.DB.HubDirectory(council)
+	dir, err := s.Store.HubDirectory(council)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -314,37 +352,25 @@ func (s *Server) checkCode(code string) error {
 	if s.CodeTTL <= 0 {
 		return nil
 	}
-	made, ok, err := s.DB.CodeIssued(code)
+	made, ok, err := s.Store.CodeIssued(code)
 	if err != nil || !ok {
 		return err // an unknown code is refused by EnrollDevice
 	}
 	if s.Now().Sub(made) > s.CodeTTL {
-		return fail(http.StatusUnauthorized, CodeExpired, fmt.Errorf("%w: den blev lavet %s og gælder i %d dage; bed kommunen om en ny kode",
+		return fail(CodeExpired, fmt.Errorf("%w: den blev lavet %s og gælder i %d dage; bed kommunen om en ny kode",
 			ErrCodeExpired, made.In(model.Copenhagen).Format("02.01.2006"), int(s.CodeTTL/(24*time.Hour))))
 	}
 	return nil
 }
 
 // MunicipalField tells whether an op writes what only the municipality may
-// write: its own data (pools, deadlines, contacts, announcements: any op of
-// model.MunicipalityID), and its answer on a budget wish (answer, answer
-// text, granted amount) and the status "besvaret". A council device may
-// still create a wish with the answer fields empty.
+// write (model.WritesMunicipal, from the field registry): its own data
+// (pools, deadlines, contacts, announcements: any op of
+// model.MunicipalityID), and its fields on a council's row (a budget wish's
+// answer, answer text, granted amount, and the status "besvaret"). A
+// council device may still create a wish with the answer fields empty.
 func MunicipalField(c storage.Change) bool {
-	if c.Council == model.MunicipalityID || slices.Contains(storage.MunicipalTables, c.Table) {
-		return true
-	}
-	if c.Table != "budget_wishes" {
-		return false
-	}
-	switch c.Field {
-	case "answer", "answer_text", "granted":
-		empty := c.Value == nil || c.Value == "" || c.Value == int64(0)
-		return !(c.Base == "" && empty)
-	case "status":
-		return c.Value == string(model.WishAnswered)
-	}
-	return false
+	return model.WritesMunicipal(c.Council, c.Table, c.Field, c.Value, c.Base == "")
 }
 
 // Authorize checks that device d may write ops: any device only ops it
@@ -355,25 +381,25 @@ func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, 
 	limit := now.Add(maxAhead).UnixMilli()
 	for _, c := range ops {
 		if c.HLC>>16 > limit {
-			return fail(http.StatusBadRequest, CodeClock, fmt.Errorf("%w: en ændring er stemplet %s, serverens ur er %s; ret datoen på computeren",
+			return fail(CodeClock, fmt.Errorf("%w: en ændring er stemplet %s, serverens ur er %s; ret datoen på computeren",
 				ErrClock, time.UnixMilli(c.HLC>>16).UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
 		}
 		// Every device, staff too, sends only what it wrote itself: the
 		// author is the authenticated device, never a field of the body.
 		if own && c.Device != d.Replica {
-			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: en enhed kan kun sende sine egne ændringer", ErrForbidden))
+			return fail(CodeForbidden, fmt.Errorf("%w: en enhed kan kun sende sine egne ændringer", ErrForbidden))
 		}
 		if d.Staff {
 			continue
 		}
 		if MunicipalField(c) {
-			if c.Table == "budget_wishes" && c.Council != model.MunicipalityID {
-				return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive svaret på et budgetønske (%s)", ErrForbidden, c.Field))
+			if model.MunicipalColumn(c.Table, c.Field) && c.Council != model.MunicipalityID {
+				return fail(CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive feltet »%s« på %s", ErrForbidden, model.FieldName(c.Table, c.Field), model.TableNoun(c.Table)))
 			}
-			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive puljer, frister, kontakter og meddelelser (%s)", ErrForbidden, c.Table))
+			return fail(CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive puljer, frister, kontakter og meddelelser (%s)", ErrForbidden, c.Table))
 		}
 		if c.Council != d.Council {
-			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: enheden hører til et andet lokalråd", ErrForbidden))
+			return fail(CodeForbidden, fmt.Errorf("%w: enheden hører til et andet lokalråd", ErrForbidden))
 		}
 	}
 	return nil
@@ -385,19 +411,15 @@ func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, 
 // way to clear an answer the municipality has written since; and a status
 // the municipality set to answered is not the council's to change.
 // Ops the hub holds already (a resent batch) pass.
-func AuthorizeAnswers(db *storage.DB, d storage.Device, ops []storage.Change) error {
+func AuthorizeAnswers(db fieldReader, d storage.Device, ops []storage.Change) error {
 	if d.Staff {
 		return nil
 	}
 	for _, c := range ops {
-		if c.Table != "budget_wishes" {
+		if !model.MunicipalColumn(c.Table, c.Field) {
 			continue
 		}
-		switch c.Field {
-		case "answer", "answer_text", "granted", "status":
-		default:
-			continue
-		}
+		f, _ := model.FieldOf(c.Table, c.Field)
 		held, err := db.FieldOps(c.Table, c.Row, c.Field)
 		if err != nil {
 			return err
@@ -408,14 +430,14 @@ func AuthorizeAnswers(db *storage.DB, d storage.Device, ops []storage.Change) er
 				refuse = false
 				break
 			}
-			if c.Field == "status" {
-				refuse = refuse || storage.Saw(c.Base, h.Device, h.Seq) && h.Value == string(model.WishAnswered)
+			if f.MunicipalValue != "" {
+				refuse = refuse || storage.Saw(c.Base, h.Device, h.Seq) && h.Value == f.MunicipalValue
 			} else {
 				refuse = refuse || h.Base != ""
 			}
 		}
 		if refuse {
-			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive svaret på et budgetønske (%s)", ErrForbidden, c.Field))
+			return fail(CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive feltet »%s« på %s", ErrForbidden, model.FieldName(c.Table, c.Field), model.TableNoun(c.Table)))
 		}
 	}
 	return nil
