@@ -149,6 +149,8 @@ var opRules = map[string]map[string]fieldRule{
 		"granted":         of("bevilget beløb", ruleAmount, false),
 		"status":          enumOf("status", true, ApplicationStatuses...),
 		"volunteer_hours": intIn("frivillige timer", 0, MaxVolunteerHours),
+		"pool_id":         of("kommunens pulje", ruleID, false),
+		"running_costs":   of("driftsudgifter til kommunen", ruleBool, false),
 	},
 	"budget_wishes": {
 		"year":          intIn("budgetår", 2000, 2200),
@@ -170,6 +172,11 @@ var opRules = map[string]map[string]fieldRule{
 		"max_per_application": of("højst pr. ansøgning", ruleAmount, false),
 		"deadline":            of("frist", ruleDate, false),
 		"open_all_year":       of("åben hele året", ruleBool, false),
+		"min_project_total":   of("mindste projektsum", ruleAmount, false),
+		"volunteer_rate":      of("timesats for frivillige", ruleAmount, false),
+		"volunteer_cap_pct":   intIn("frivilliges højeste andel", 0, 100),
+		"no_running_costs":    of("ingen driftsudgifter", ruleBool, false),
+		"accounts_months":     intIn("måneder til regnskab", 0, MaxAccountsMonths),
 	},
 	"deadlines": {
 		"title":       text("titel", MaxShort, true),
@@ -183,6 +190,17 @@ var opRules = map[string]map[string]fieldRule{
 		"phone": text("telefon", MaxShort, false),
 		"email": of("e-mail", ruleEmail, false),
 		"areas": of("områder", ruleLines, false),
+	},
+	"year_rules": {
+		"title":       text("titel", MaxShort, true),
+		"category":    text("kategori", MaxShort, false),
+		"kind":        enumOf("type", true, YearRuleKinds...),
+		"month":       intIn("måned", 1, 12),
+		"day":         intIn("dag", 0, 31),
+		"weekday":     intIn("ugedag", 0, 6),
+		"nth":         intIn("hvilken i måneden", -1, 4),
+		"notice_days": intIn("dage før (indkaldelse)", 0, MaxNoticeDays),
+		"note":        text("note", MaxLong, false),
 	},
 	"announcements": {
 		"title": text("titel", MaxShort, true),
@@ -219,7 +237,7 @@ var tableNouns = map[string]string{
 	"councils": "rådet", "members": "medlemmet", "meetings": "mødet",
 	"agenda_items": "dagsordenspunktet", "action_items": "opgaven", "projects": "projektet",
 	"budget_lines": "budgetlinjen", "funding_applications": "ansøgningen", "budget_wishes": "budgetønsket",
-	"pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
+	"year_rules": "årshjulsreglen", "pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
 }
 
 // CheckField checks the value one op writes to a column against the rules

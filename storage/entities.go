@@ -41,12 +41,13 @@ var (
 	actionsT  = table{"action_items", []string{"meeting_id", "agenda_item_id", "who", "what", "due", "done", "done_at"}}
 	projectsT = table{"projects", []string{"title", "description", "status", "responsible_id", "working_group", "start_date", "end_date", "progress"}}
 	linesT    = table{"budget_lines", []string{"project_id", "text", "kind", "amount"}}
-	appsT     = table{"funding_applications", []string{"project_id", "pool", "deadline", "applied", "granted", "status", "volunteer_hours"}}
+	appsT     = table{"funding_applications", []string{"project_id", "pool", "deadline", "applied", "granted", "status", "volunteer_hours", "pool_id", "running_costs"}}
 	wishesT   = table{"budget_wishes", []string{"year", "title", "justification", "category", "estimate", "priority", "status", "answer", "answer_text", "granted"}}
+	rulesT    = table{"year_rules", []string{"title", "category", "kind", "month", "day", "weekday", "nth", "notice_days", "note"}}
 )
 
 // Tables lists the tables of council data, parents before children.
-var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name}
+var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name, rulesT.name}
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -135,13 +136,14 @@ func scanLine(s scanner) (l model.BudgetLine, err error) {
 
 func appRecord(a *model.FundingApplication) record {
 	return appsT.record(a.ID, a.CouncilID, a.ProjectID, a.Pool, dateText(a.Deadline), a.Applied, a.Granted,
-		string(a.Status), int64(a.VolunteerHours))
+		string(a.Status), int64(a.VolunteerHours), a.PoolID, boolInt(a.RunningCosts))
 }
 
 func scanApp(s scanner) (a model.FundingApplication, err error) {
 	var deadline, status string
-	err = s.Scan(&a.ID, &a.CouncilID, &a.ProjectID, &a.Pool, &deadline, &a.Applied, &a.Granted, &status, &a.VolunteerHours)
-	a.Deadline, a.Status = parseDateText(deadline), model.ApplicationStatus(status)
+	var running int64
+	err = s.Scan(&a.ID, &a.CouncilID, &a.ProjectID, &a.Pool, &deadline, &a.Applied, &a.Granted, &status, &a.VolunteerHours, &a.PoolID, &running)
+	a.Deadline, a.Status, a.RunningCosts = parseDateText(deadline), model.ApplicationStatus(status), running != 0
 	return a, err
 }
 
@@ -725,6 +727,8 @@ func (db *DB) CouncilData(councilID string) (*model.CouncilData, error) {
 	collect(err)
 	d.Wishes, err = db.BudgetWishes(councilID, 0)
 	collect(err)
+	d.YearRules, err = db.YearRules(councilID)
+	collect(err)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -771,6 +775,8 @@ func Overwriting[T any](db *DB, x T) T {
 		v, err = byID(db, appsT, scanApp, x.ID)
 	case model.BudgetWish:
 		v, err = byID(db, wishesT, scanWish, x.ID)
+	case model.YearRule:
+		v, err = byID(db, rulesT, scanYearRule, x.ID)
 	case model.Pool:
 		v, err = byID(db, poolsT, scanPool, x.ID)
 	case model.MunicipalDeadline:

@@ -20,7 +20,8 @@ import (
 )
 
 var (
-	poolsT         = table{"pools", []string{"name", "description", "rules", "available", "max_per_application", "deadline", "open_all_year"}}
+	poolsT         = table{"pools", []string{"name", "description", "rules", "available", "max_per_application", "deadline", "open_all_year",
+		"min_project_total", "volunteer_rate", "volunteer_cap_pct", "no_running_costs", "accounts_months"}}
 	deadlinesT     = table{"deadlines", []string{"title", "date", "kind", "description"}}
 	contactsT      = table{"contacts", []string{"name", "role", "phone", "email", "areas"}}
 	announcementsT = table{"announcements", []string{"title", "text", "date"}}
@@ -69,14 +70,16 @@ func (db *DB) deleteMunicipal(table, id string) error {
 
 func poolRecord(p *model.Pool) record {
 	return poolsT.record(p.ID, p.CouncilID, p.Name, p.Description, p.Rules, p.Available, p.MaxPerApp,
-		dateText(p.Deadline), boolInt(p.OpenAllYear))
+		dateText(p.Deadline), boolInt(p.OpenAllYear),
+		p.MinProjectTotal, p.VolunteerRate, int64(p.VolunteerCapPct), boolInt(p.NoRunningCosts), int64(p.AccountsMonths))
 }
 
 func scanPool(s scanner) (p model.Pool, err error) {
 	var deadline string
-	var open int64
-	err = s.Scan(&p.ID, &p.CouncilID, &p.Name, &p.Description, &p.Rules, &p.Available, &p.MaxPerApp, &deadline, &open)
-	p.Deadline, p.OpenAllYear = parseDateText(deadline), open != 0
+	var open, noRunning int64
+	err = s.Scan(&p.ID, &p.CouncilID, &p.Name, &p.Description, &p.Rules, &p.Available, &p.MaxPerApp, &deadline, &open,
+		&p.MinProjectTotal, &p.VolunteerRate, &p.VolunteerCapPct, &noRunning, &p.AccountsMonths)
+	p.Deadline, p.OpenAllYear, p.NoRunningCosts = parseDateText(deadline), open != 0, noRunning != 0
 	return p, err
 }
 

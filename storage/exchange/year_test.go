@@ -1,0 +1,106 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// The council's year syncs: the municipality publishes a pool with its
+// rules, a council laptop applies to it by id and keeps its årshjul, and a
+// second laptop of the council gets all of it. A council laptop cannot
+// change a pool's rules, and an op no local edit could make (a cap of
+// 150 %, a rule in month 13) is refused whole, naming the field.
+func TestYearSyncsWithRules(t *testing.T) {
+	h := newHub(t)
+	jyderup := h.council(t, "Jyderup")
+	staff := h.laptop(t, "staff", "", 0)
+	a := h.laptop(t, "a", jyderup, time.Second)
+	b := h.laptop(t, "b", jyderup, 2*time.Second)
+	for _, db := range []*storage.DB{staff, a, b} {
+		syncOK(t, db)
+	}
+	pool := model.Pool{Name: "Lokalområdernes Udviklingspulje", Available: 200_000_00, MaxPerApp: 50_000_00,
+		Deadline: time.Date(2027, 3, 1, 0, 0, 0, 0, model.Copenhagen), MinProjectTotal: 100_000_00,
+		VolunteerRate: 100_00, VolunteerCapPct: 50, NoRunningCosts: true, AccountsMonths: 3}
+	ok(t, staff.SavePool(model.Pool{}, &pool))
+	syncOK(t, staff)
+	syncOK(t, a)
+	got, err := a.Pool(pool.ID)
+	ok(t, err)
+	if !reflect.DeepEqual(got, pool) {
+		t.Fatalf("council laptop's pool = %+v, want %+v", got, pool)
+	}
+
+	pr := model.Project{CouncilID: jyderup, Title: "Shelter", Status: model.ProjectPlanning}
+	ok(t, a.SaveProject(model.Project{}, &pr))
+	app := model.FundingApplication{CouncilID: jyderup, ProjectID: pr.ID, PoolID: pool.ID, Pool: pool.Name,
+		Applied: 50_000_00, Status: model.ApplicationDraft, VolunteerHours: 120, RunningCosts: true}
+	ok(t, a.SaveFundingApplication(model.FundingApplication{}, &app))
+	rule := model.DefaultYearRules(jyderup)[0]
+	ok(t, a.SaveYearRule(model.YearRule{}, &rule))
+	syncOK(t, a)
+	syncOK(t, b)
+	apps, err := b.FundingApplications(pr.ID)
+	ok(t, err)
+	if len(apps) != 1 || apps[0] != app {
+		t.Errorf("second laptop's applications = %+v, want %+v", apps, app)
+	}
+	rules, err := b.YearRules(jyderup)
+	ok(t, err)
+	if len(rules) != 1 || rules[0] != rule {
+		t.Errorf("second laptop's rules = %+v, want %+v", rules, rule)
+	}
+
+	// A council laptop edits its rule; the other edits it at the same
+	// time: one wins, the other is kept as a conflict, nothing lost.
+	r1, r2 := rule, rule
+	r1.NoticeDays = 21
+	r2.NoticeDays = 28
+	ok(t, a.SaveYearRule(rule, &r1))
+	ok(t, b.SaveYearRule(rule, &r2))
+	syncOK(t, a)
+	syncOK(t, b)
+	syncOK(t, a)
+	ra, _ := a.YearRules(jyderup)
+	rb, _ := b.YearRules(jyderup)
+	if len(ra) != 1 || len(rb) != 1 || ra[0] != rb[0] {
+		t.Fatalf("laptops disagree: %+v vs %+v", ra, rb)
+	}
+	cs, err := a.Conflicts(jyderup)
+	ok(t, err)
+	if len(cs) != 1 || cs[0].Table != "year_rules" || cs[0].Field != "notice_days" {
+		t.Errorf("conflicts = %+v", cs)
+	}
+
+	token, _ := a.Meta(storage.MetaToken)
+	push := func(cs ...storage.Change) error {
+		wire, err := EncodeOps(cs)
+		ok(t, err)
+		return call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
+	}
+	hlc := now.UnixMilli() << 16
+	c := storage.Change{Table: "pools", Row: pool.ID, Council: model.MunicipalityID, Field: "volunteer_cap_pct", Value: int64(100),
+		Device: a.DeviceID(), Seq: 1_000_000, HLC: hlc}
+	if err := push(signedBy(t, a, []storage.Change{c})...); !errors.Is(err, ErrForbidden) {
+		t.Errorf("council laptop changed a pool's rule: %v", err)
+	}
+	for field, v := range map[string]any{"month": int64(13), "nth": int64(5), "kind": "hver fuldmåne", "notice_days": int64(-1)} {
+		c := storage.Change{Table: "year_rules", Row: rule.ID, Council: jyderup, Field: field, Value: v,
+			Device: a.DeviceID(), Seq: 1_000_001, HLC: hlc}
+		err := push(signedBy(t, a, []storage.Change{c})...)
+		if err == nil || !strings.Contains(err.Error(), model.FieldName("year_rules", field)) {
+			t.Errorf("year rule %s = %v: %v", field, v, err)
+		}
+	}
+	if got, _ := h.db.Pool(pool.ID); got.VolunteerCapPct != 50 {
+		t.Errorf("hub's pool = %+v", got)
+	}
+}

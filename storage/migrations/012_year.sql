@@ -1,0 +1,31 @@
+-- The council's year (issue 14).
+--
+-- Pools as data: a pool's rules (each off when 0) and an application's
+-- pick of a pool by id; the pool's name stays in funding_applications.pool,
+-- also for a foundation typed in.
+ALTER TABLE pools ADD COLUMN min_project_total INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pools ADD COLUMN volunteer_rate INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pools ADD COLUMN volunteer_cap_pct INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pools ADD COLUMN no_running_costs INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pools ADD COLUMN accounts_months INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE funding_applications ADD COLUMN pool_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE funding_applications ADD COLUMN running_costs INTEGER NOT NULL DEFAULT 0;
+
+-- Årshjul: the council's recurring yearly rules (model.YearRule). kind says
+-- how the date is found: 'date' (month and day), 'weekday' (the nth, or
+-- last when nth = -1, weekday of month); notice_days > 0 adds a reminder
+-- that many days before (the notice of a generalforsamling).
+CREATE TABLE year_rules (
+    id          TEXT PRIMARY KEY,
+    council_id  TEXT NOT NULL,
+    title       TEXT NOT NULL DEFAULT '',
+    category    TEXT NOT NULL DEFAULT '',
+    kind        TEXT NOT NULL DEFAULT 'date',
+    month       INTEGER NOT NULL DEFAULT 1,
+    day         INTEGER NOT NULL DEFAULT 1,
+    weekday     INTEGER NOT NULL DEFAULT 0,
+    nth         INTEGER NOT NULL DEFAULT 1,
+    notice_days INTEGER NOT NULL DEFAULT 0,
+    note        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX year_rules_council ON year_rules(council_id);
