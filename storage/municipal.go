@@ -20,7 +20,7 @@ import (
 )
 
 var (
-	poolsT         = table{"pools", []string{"name", "description", "rules", "available", "max_per_application", "deadline", "open_all_year",
+	poolsT = table{"pools", []string{"name", "description", "rules", "available", "max_per_application", "deadline", "open_all_year",
 		"min_project_total", "volunteer_rate", "volunteer_cap_pct", "no_running_costs", "accounts_months"}}
 	deadlinesT     = table{"deadlines", []string{"title", "date", "kind", "description"}}
 	contactsT      = table{"contacts", []string{"name", "role", "phone", "email", "areas"}}
