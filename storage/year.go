@@ -6,6 +6,10 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"lokalraad/model"
@@ -58,4 +62,74 @@ func (db *DB) YearWheel(councilID string) (model.YearWheelInput, error) {
 	}
 	in.Municipal, err = db.Deadlines()
 	return in, err
+}
+
+// YearReminders is the council's årshjul (model.YearWheel) for each of
+// years, in order.
+func (db *DB) YearReminders(councilID string, years ...int) ([]model.Deadline, error) {
+	in, err := db.YearWheel(councilID)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Deadline
+	for _, y := range years {
+		out = append(out, model.YearWheel(y, in)...)
+	}
+	return out, nil
+}
+
+// MetaDemoMunicipal lists (one a line) the rows of the municipality's data
+// the demo wrote on this computer, Holbæk's pools and deadlines as
+// examples: they are never sent (DropDemoMunicipal).
+const MetaDemoMunicipal = "sync_demo_municipal"
+
+// DropDemoMunicipal removes the example pools and deadlines the demo wrote
+// (MetaDemoMunicipal) with their change log, at enrolment, before anything
+// is sent: a staff computer would send them as the municipality's, a
+// council's would have them refused. A row another device has written
+// too, or one already sent, is left alone.
+func (db *DB) DropDemoMunicipal() error {
+	ctx := context.Background()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var ids string
+		err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", MetaDemoMunicipal).Scan(&ids)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		acked, err := getMetaInt(ctx, tx, MetaAcked)
+		if err != nil {
+			return err
+		}
+		for _, row := range strings.Split(ids, "\n") {
+			parts := strings.SplitN(row, " ", 2)
+			if len(parts) != 2 || !municipalTable(parts[0]) {
+				continue
+			}
+			table, id := parts[0], parts[1]
+			var shared int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE tbl = ? AND row_id = ? AND (device <> ? OR seq <= ?)",
+				table, id, db.device, acked).Scan(&shared); err != nil {
+				return err
+			}
+			if shared > 0 {
+				continue
+			}
+			for _, q := range []string{
+				"DELETE FROM field_versions WHERE tbl = ?1 AND row_id = ?2",
+				"DELETE FROM changes WHERE tbl = ?1 AND row_id = ?2",
+				"DELETE FROM tombstones WHERE tbl = ?1 AND row_id = ?2",
+				"DELETE FROM sync_conflicts WHERE tbl = ?1 AND row_id = ?2",
+				"DELETE FROM " + table + " WHERE id = ?2",
+			} {
+				if _, err := tx.ExecContext(ctx, q, table, id); err != nil {
+					return fmt.Errorf("fjern demoens eksempler: %w", err)
+				}
+			}
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", MetaDemoMunicipal)
+		return err
+	})
 }

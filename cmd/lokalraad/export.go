@@ -33,6 +33,7 @@ const exportUsage = `brug:
   lokalraad export wishes   --db PATH --council ID --year YYYY --out FILE.pdf
   lokalraad export workbook --db PATH --council ID --out FILE.xlsx
   lokalraad export calendar --db PATH --council ID --out FILE.ics
+  lokalraad export yearwheel --db PATH --council ID --year YYYY --out FILE.pdf
   valgfrit: --lang da|en, --contacts (tag telefon og e-mail med)`
 
 // runExport writes a document for scripts and IT staff.
@@ -48,7 +49,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errors.New("angiv hvad der skal eksporteres")
 	}
 	kind := args[0]
-	if _, ok := pdfDocs[kind]; ok || kind == "wishes" {
+	if _, ok := pdfDocs[kind]; ok || kind == "wishes" || kind == "yearwheel" {
 		go pdf.Preload() // the fonts are parsed while the database is read
 	}
 	fs := flag.NewFlagSet("lokalraad export "+kind, flag.ContinueOnError)
@@ -113,7 +114,24 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		case "workbook":
 			write = func(w io.Writer) error { return xlsx.Write(w, d, xlsx.Options{Lang: l, ContactDetails: *contacts}) }
 		case "calendar":
-			write = func(w io.Writer) error { return ical.Write(w, d, ical.Options{Lang: l, Now: now}) }
+			// The årshjul's dates of this year and the next go with the meetings.
+			y := now.In(model.Copenhagen).Year()
+			rs, err := db.YearReminders(id, y, y+1)
+			if err != nil {
+				return err
+			}
+			write = func(w io.Writer) error { return ical.Write(w, d, ical.Options{Lang: l, Now: now, Reminders: rs}) }
+		case "yearwheel":
+			if *year < 2000 || *year > 2200 {
+				return errors.New("angiv året med --year YYYY")
+			}
+			rs, err := db.YearReminders(id, *year)
+			if err != nil {
+				return err
+			}
+			write = func(w io.Writer) error {
+				return pdf.YearWheel(w, d.Council.Name, *year, rs, pdf.Options{Lang: l, Now: now})
+			}
 		default:
 			return fmt.Errorf("ukendt eksport %q\n%s", kind, exportUsage)
 		}

@@ -31,6 +31,11 @@ type Options struct {
 	// Now is written as every event's DTSTAMP. When zero, the current time is
 	// used and the output is no longer deterministic.
 	Now time.Time
+	// Reminders are written as all-day events after the meetings: the
+	// årshjul's dates (model.YearWheel, model.RuleReminders), with the
+	// kind before the title ("Puljefrist: Udviklingspuljen"). Reminders of
+	// kind model.DeadlineMeeting are left out (the meetings are there).
+	Reminders []model.Deadline
 }
 
 // MinDuration is the length of a meeting whose agenda is empty or shorter.
@@ -106,6 +111,19 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 		if desc.Len() > 0 {
 			e.SetDescription(text(desc.String()))
 		}
+	}
+	for _, r := range o.Reminders {
+		if r.Date.IsZero() || r.Kind == model.DeadlineMeeting {
+			continue
+		}
+		d := r.Date.In(model.Copenhagen)
+		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+		// Stable across exports: the same reminder updates its event.
+		e := cal.AddEvent(text(r.Kind+"-"+r.RefID+"-"+day.Format("20060102")) + UIDSuffix)
+		e.SetDtStampTime(now)
+		e.SetAllDayStartAt(day)
+		e.SetAllDayEndAt(day.AddDate(0, 0, 1))
+		e.SetSummary(text(model.DeadlineKindLabel(r.Kind, o.Lang) + ": " + r.Title))
 	}
 	return cal.SerializeTo(w, ics.WithNewLineWindows)
 }

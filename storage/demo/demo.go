@@ -7,6 +7,7 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"lokalraad/model"
@@ -59,6 +60,14 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 	}
 	names := "Karen Østergaard\nSøren Ærenlund\nŁukasz Nowak\nŞule Yılmaz\nŐdön Kovács"
 
+	// Holbæk's pools and the municipality's dates (examples, never sent),
+	// and the council's årshjul.
+	udvikling, faelles := demoMunicipal(w, db, year, now)
+	for _, r := range append(model.DefaultYearRules(c.ID), model.YearRule{CouncilID: c.ID, Title: "Jyderup Byfest",
+		Category: model.YearOwnCateg, Kind: model.YearWeekday, Month: 8, Weekday: time.Saturday, Nth: 3}) {
+		w.do(db.SaveYearRule(model.YearRule{}, &r))
+	}
+
 	// Projects with budgets and funding.
 	shelter := model.Project{CouncilID: c.ID, Title: "Shelter ved Skarresø", Status: model.ProjectApplied,
 		Description:   "To sheltere og en bålplads ved søen, bygget af frivillige, til skoler, spejdere og alle andre.",
@@ -75,7 +84,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		w.do(db.SaveBudgetLine(model.BudgetLine{}, &l))
 	}
 	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
-		Pool: "Lokalområdernes Udviklingspulje", Deadline: at(year+1, 3, 1, 0, 0), Applied: 50_000_00,
+		Pool: "Lokalområdernes Udviklingspulje", PoolID: udvikling, Deadline: at(year+1, 3, 1, 0, 0), Applied: 50_000_00,
 		Status: model.ApplicationDraft, VolunteerHours: 150}))
 	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
 		Pool: "Friluftsrådet", Deadline: at(year, 9, 15, 0, 0), Applied: 25_000_00, Granted: 20_000_00,
@@ -87,7 +96,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 	w.do(db.SaveProject(model.Project{}, &byfest))
 	w.do(db.SaveBudgetLine(model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: byfest.ID, Text: "Scene og lyd", Kind: model.LineExpense, Amount: 18_000_00}))
 	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: byfest.ID,
-		Pool: "Fællesskabspuljen", Deadline: at(year, 5, 1, 0, 0), Applied: 15_000_00, Granted: 15_000_00, Status: model.ApplicationGranted}))
+		Pool: "Fællesskabspuljen", PoolID: faelles, Deadline: at(year, 5, 1, 0, 0), Applied: 15_000_00, Granted: 15_000_00, Status: model.ApplicationGranted}))
 	sti := model.Project{CouncilID: c.ID, Title: "Stiforbindelse til Kalundborgvej", Status: model.ProjectIdea,
 		Description: "Sikker sti for skolebørn mellem Nyvang og skolen."}
 	w.do(db.SaveProject(model.Project{}, &sti))
@@ -181,6 +190,58 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		return "", fmt.Errorf("demo-lokalråd: %w", w.err)
 	}
 	return c.ID, nil
+}
+
+// demoMunicipal writes Holbæk's pools (DOMAIN.md) with their rules and
+// three of the municipality's dates, unless the computer holds pools
+// already (then those are linked by name), and marks them as the demo's so
+// they are never sent. It returns the ids of Udviklingspuljen and
+// Fællesskabspuljen.
+func demoMunicipal(w *writer, db *storage.DB, year int, now time.Time) (udvikling, faelles string) {
+	have, err := db.Pools()
+	w.do(err)
+	for _, p := range have {
+		switch p.Name {
+		case "Lokalområdernes Udviklingspulje":
+			udvikling = p.ID
+		case "Fællesskabspuljen":
+			faelles = p.ID
+		}
+	}
+	// An enrolled computer has the real pools from the server, or will.
+	token, err := db.Meta(storage.MetaToken)
+	w.do(err)
+	if len(have) > 0 || token != "" || w.err != nil {
+		return udvikling, faelles
+	}
+	deadline := at(year, 3, 1, 0, 0)
+	if deadline.Before(now) {
+		deadline = at(year+1, 3, 1, 0, 0)
+	}
+	pools := []model.Pool{
+		{Name: "Lokalområdernes Udviklingspulje", Available: 200_000_00, MaxPerApp: 50_000_00, Deadline: deadline,
+			Description: "200.000 kr. om året, fordelt som 4 × 50.000 kr. til udviklingsprojekter i lokalområderne.",
+			Rules:       "Projektet skal i alt være på mindst 100.000 kr.\nFrivillige timer tæller 100 kr. i timen, højst 50 % af egenfinansieringen.\nIngen projekter, der efterlader driftsudgifter til kommunen.\nRegnskab og evaluering senest 3 måneder efter projektets afslutning.",
+			MinProjectTotal: 100_000_00, VolunteerRate: 100_00, VolunteerCapPct: 50, NoRunningCosts: true, AccountsMonths: 3},
+		{Name: "Fællesskabspuljen", MaxPerApp: 20_000_00, OpenAllYear: true,
+			Description: "Op til 20.000 kr. til fællesskaber og arrangementer, åben hele året.",
+			Rules:       "Regnskab efter arrangementet.", AccountsMonths: 3},
+	}
+	var rows []string
+	for i := range pools {
+		w.do(db.SavePool(model.Pool{}, &pools[i]))
+		rows = append(rows, "pools "+pools[i].ID)
+	}
+	for _, d := range []model.MunicipalDeadline{
+		{Title: "Årsregnskab til kommunen", Kind: "Regnskab", Date: at(year, 4, 1, 0, 0)},
+		{Title: fmt.Sprintf("Høringssvar til budget %d", year+1), Kind: "Budgethøring", Date: at(year, 8, 30, 0, 0)},
+		{Title: "Dialogmøde med Udvalget for Land og By", Kind: "Dialogmøde", Date: at(year, 9, 22, 0, 0)},
+	} {
+		w.do(db.SaveDeadline(model.MunicipalDeadline{}, &d))
+		rows = append(rows, "deadlines "+d.ID)
+	}
+	w.do(db.SetMeta(storage.MetaDemoMunicipal, strings.Join(rows, "\n")))
+	return pools[0].ID, pools[1].ID
 }
 
 // metaDemo holds the id of the demo council written on this computer.

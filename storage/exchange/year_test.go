@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"lokalraad/model"
 	"lokalraad/storage"
+	"lokalraad/storage/demo"
 )
 
 // The council's year syncs: the municipality publishes a pool with its
@@ -102,5 +104,65 @@ func TestYearSyncsWithRules(t *testing.T) {
 	}
 	if got, _ := h.db.Pool(pool.ID); got.VolunteerCapPct != 50 {
 		t.Errorf("hub's pool = %+v", got)
+	}
+}
+
+// The demo holds Holbæk's pools and three of the municipality's dates as
+// examples. They are never sent: not by a council laptop (whose sync would
+// otherwise be refused), not by a staff computer (which would publish them
+// as the municipality's), not in a bundle; enrolling drops them, and a
+// computer enrolled already gets none.
+func TestDemoPoolsNeverLeave(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Tølløse Lokalråd")
+
+	a := open(t, "a", 0)
+	_, err := demo.Council(a, now)
+	ok(t, err)
+	if ps, _ := a.Pools(); len(ps) != 2 || ps[1].Name != "Lokalområdernes Udviklingspulje" || ps[1].VolunteerCapPct != 50 {
+		t.Fatalf("demo pools = %+v", ps)
+	}
+	// A bundle written before enrolling carries none of them.
+	var buf bytes.Buffer
+	cs, _ := a.Councils()
+	_, err = WriteBundle(&buf, a, cs[0].ID)
+	ok(t, err)
+	_, ops, err := ReadBundle(&buf)
+	ok(t, err)
+	for _, o := range ops {
+		if o.Council == model.MunicipalityID {
+			t.Fatalf("the bundle carries the demo's %s", o.Table)
+		}
+	}
+	_, err = Enroll(context.Background(), a, h.url, h.code(t, council))
+	ok(t, err)
+	syncOK(t, a)
+	if ps, _ := a.Pools(); len(ps) != 0 {
+		t.Errorf("enrolled council laptop keeps the demo's pools: %+v", ps)
+	}
+	if rs, _ := a.RefusedChanges(""); len(rs) != 0 {
+		t.Errorf("refused: %+v", rs)
+	}
+
+	staff := open(t, "staff", 0)
+	_, err = demo.Council(staff, now)
+	ok(t, err)
+	_, err = Enroll(context.Background(), staff, h.url, h.code(t, ""))
+	ok(t, err)
+	syncOK(t, staff)
+	later := h.laptop(t, "later", "", 0) // enrolled first, then the demo
+	_, err = demo.Council(later, now)
+	ok(t, err)
+	syncOK(t, later)
+	if ps, _ := later.Pools(); len(ps) != 0 {
+		t.Errorf("an enrolled computer got the demo's pools: %+v", ps)
+	}
+	for name, db := range map[string]*storage.DB{"hub": h.db, "staff": staff} {
+		if ps, _ := db.Pools(); len(ps) != 0 {
+			t.Errorf("%s has pools: %+v", name, ps)
+		}
+		if ds, _ := db.Deadlines(); len(ds) != 0 {
+			t.Errorf("%s has deadlines: %+v", name, ds)
+		}
 	}
 }
