@@ -220,8 +220,8 @@ func demoMunicipal(w *writer, db *storage.DB, year int, now time.Time) (udviklin
 	}
 	pools := []model.Pool{
 		{Name: "Lokalområdernes Udviklingspulje", Available: 200_000_00, MaxPerApp: 50_000_00, Deadline: deadline,
-			Description: "200.000 kr. om året, fordelt som 4 × 50.000 kr. til udviklingsprojekter i lokalområderne.",
-			Rules:       "Projektet skal i alt være på mindst 100.000 kr.\nFrivillige timer tæller 100 kr. i timen, højst 50 % af egenfinansieringen.\nIngen projekter, der efterlader driftsudgifter til kommunen.\nRegnskab og evaluering senest 3 måneder efter projektets afslutning.",
+			Description:     "200.000 kr. om året, fordelt som 4 × 50.000 kr. til udviklingsprojekter i lokalområderne.",
+			Rules:           "Projektet skal i alt være på mindst 100.000 kr.\nFrivillige timer tæller 100 kr. i timen, højst 50 % af egenfinansieringen.\nIngen projekter, der efterlader driftsudgifter til kommunen.\nRegnskab og evaluering senest 3 måneder efter projektets afslutning.",
 			MinProjectTotal: 100_000_00, VolunteerRate: 100_00, VolunteerCapPct: 50, NoRunningCosts: true, AccountsMonths: 3},
 		{Name: "Fællesskabspuljen", MaxPerApp: 20_000_00, OpenAllYear: true,
 			Description: "Op til 20.000 kr. til fællesskaber og arrangementer, åben hele året.",
