@@ -65,6 +65,7 @@ type App struct {
 	members       *membersScreen
 	search        *searchScreen
 	municipal     *municipalScreen
+	year          *yearScreen
 	sync          *syncer
 }
 
@@ -147,6 +148,7 @@ func (u *App) openCouncil(id string) {
 	u.members = newMembersScreen(u)
 	u.search = newSearchScreen(u)
 	u.municipal = newMunicipalScreen(u)
+	u.year = newYearScreen(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Overview"), theme.HomeIcon(), u.overview.build()),
 		container.NewTabItemWithIcon(lang.L("Meetings"), theme.CalendarIcon(), u.meetings.build()),
@@ -155,6 +157,7 @@ func (u *App) openCouncil(id string) {
 		container.NewTabItemWithIcon(lang.L("Members"), theme.AccountIcon(), u.members.build()),
 		container.NewTabItemWithIcon(lang.L("Search"), theme.SearchIcon(), u.search.build()),
 		container.NewTabItemWithIcon(u.municipal.title(), theme.MailComposeIcon(), u.municipal.build()),
+		container.NewTabItemWithIcon(lang.L("Year wheel"), theme.HistoryIcon(), u.year.build()),
 	)
 	u.tabs.OnSelected = func(*container.TabItem) {
 		u.saver.flush()
@@ -174,6 +177,8 @@ func (u *App) openCouncil(id string) {
 			u.win.Canvas().Focus(u.search.query)
 		case 6:
 			u.municipal.refresh()
+		case 7:
+			u.year.refresh()
 		}
 	}
 

@@ -32,6 +32,20 @@ type document struct {
 	write func(w io.Writer, d *model.CouncilData, ref string, year int, o pdf.Options) error
 }
 
+// yearDocs write with the årshjul's dates (storage's YearReminders) of the
+// year asked for, or of this year and the next when it is 0; by key, in
+// place of the document's write.
+var yearDocs = map[string]func(w io.Writer, d *model.CouncilData, year int, rs []model.Deadline, o pdf.Options) error{
+	"Meetings as calendar (iCalendar)": func(w io.Writer, d *model.CouncilData, _ int, rs []model.Deadline, o pdf.Options) error {
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Reminders: rs})
+	},
+	"Year wheel (PDF)": func(w io.Writer, d *model.CouncilData, year int, rs []model.Deadline, o pdf.Options) error {
+		return pdf.YearWheel(w, d.Council.Name, year, rs, o)
+	},
+}
+
+var yearWheelDoc = document{"Year wheel (PDF)", "Årshjul", "pdf", nil}
+
 // meetingDocs are the documents of one meeting, in the order offered.
 var meetingDocs = []document{
 	{"Meeting packet", "Mødemappe", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
@@ -60,9 +74,7 @@ var councilDocs = []document{
 	{"Workbook (Excel)", "Lokalråd", "xlsx", func(w io.Writer, d *model.CouncilData, _ string, _ int, o pdf.Options) error {
 		return xlsx.Write(w, d, xlsx.Options{Lang: o.Lang, ContactDetails: o.ContactDetails})
 	}},
-	{"Meetings as calendar (iCalendar)", "Møder", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o pdf.Options) error {
-		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now})
-	}},
+	{"Meetings as calendar (iCalendar)", "Møder", "ics", nil},
 	{"Import template (Excel)", "Skabelon til import", "xlsx", func(w io.Writer, _ *model.CouncilData, _ string, _ int, _ pdf.Options) error {
 		return xlsx.Template(w)
 	}},
@@ -98,6 +110,21 @@ func (u *App) render(doc document, councilID, ref string, year int, contacts boo
 	}
 	var buf bytes.Buffer
 	o := pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts}
+	if withYear, ok := yearDocs[doc.key]; ok {
+		years := []int{year}
+		if year == 0 {
+			y := u.now().In(model.Copenhagen).Year()
+			years = []int{y, y + 1}
+		}
+		rs, err := u.db.YearReminders(councilID, years...)
+		if err != nil {
+			return nil, err
+		}
+		if err := withYear(&buf, d, year, rs, o); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	}
 	if err := doc.write(&buf, d, ref, year, o); err != nil {
 		return nil, err
 	}

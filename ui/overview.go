@@ -80,17 +80,8 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 			}
 			d := s.deadlines[i]
 			c := o.(*fyne.Container)
-			kind := d.Kind // the municipality's own kinds are Danish words
-			switch d.Kind {
-			case model.DeadlineTask:
-				kind = lang.L("Task")
-			case model.DeadlineApplication:
-				kind = lang.L("Application deadline")
-			case model.DeadlinePool:
-				kind = lang.L("Pool deadline")
-			case model.DeadlineMunicipal:
-				kind = lang.L("The municipality's deadline")
-			}
+			// The municipality's own kinds are Danish words, shown as they are.
+			kind := model.DeadlineKindLabel(d.Kind, current())
 			c.Objects[0].(*widget.Label).SetText(kind + ": " + d.Title)
 			c.Objects[1].(*widget.Label).SetText(model.ShortDate(d.Date))
 		})
@@ -142,6 +133,13 @@ func (s *overviewScreen) refresh() {
 		return
 	}
 	s.deadlines = append(model.ComingDeadlines(now, horizon, apps, actions), municipal...)
+	// The årshjul's own dates: the council's yearly rules, members' terms
+	// and accounts due for pool grants.
+	if more, err := s.yearReminders(now, horizon, apps); err != nil {
+		showErr(s.msg, err)
+	} else {
+		s.deadlines = append(s.deadlines, more...)
+	}
 	model.SortDeadlines(s.deadlines)
 	s.actList.Refresh()
 	s.dlList.Refresh()

@@ -523,8 +523,9 @@ func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
 	}
 	r.status = widget.NewSelect(appStatusOptions(), func(string) { r.save() })
 	setSelected(r.status, label(a.Status))
-	r.running = widget.NewCheck(lang.L("The project leaves running costs to the municipality"), func(bool) { r.save() })
-	r.running.SetChecked(a.RunningCosts)
+	r.running = widget.NewCheck(lang.L("The project leaves running costs to the municipality"), nil)
+	r.running.SetChecked(a.RunningCosts) // before OnChanged: loading is no edit
+	r.running.OnChanged = func(bool) { r.save() }
 	r.findings = widget.NewLabel("")
 	r.findings.Wrapping = fyne.TextWrapWord
 	r.findings.Hide()

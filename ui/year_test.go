@@ -1,0 +1,227 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// withPool stores the municipality's Udviklingspulje (as a staff device
+// would have sent it) before the app opens, and returns it.
+func withPool(t *testing.T) (*App, *storage.DB, string, model.Pool) {
+	t.Helper()
+	db := newTestDB(t)
+	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
+	ok(t, db.SaveCouncil(model.Council{}, &c))
+	p := model.Pool{Name: "Lokalområdernes Udviklingspulje", MaxPerApp: 50_000_00, Deadline: time.Date(2027, 3, 1, 0, 0, 0, 0, model.Copenhagen),
+		MinProjectTotal: 100_000_00, VolunteerRate: 100_00, VolunteerCapPct: 50, NoRunningCosts: true, AccountsMonths: 3}
+	ok(t, db.SavePool(model.Pool{}, &p))
+	u := newTestUI(t, db)
+	fixClock(u)
+	return u, db, c.ID, p
+}
+
+// A funding application picks the municipality's pool: its name and
+// deadline are taken, its id is stored, and the pool's rules are shown —
+// an amount over its maximum and a project under its minimum are named,
+// running costs are refused. Choosing "another pool or foundation" lets a
+// name be typed and stores no pool id.
+func TestApplicationPicksPoolAndShowsItsRules(t *testing.T) {
+	u, db, _, pool := withPool(t)
+	ed := projectEditorOf(t, u)
+	retype(ed.end, "31.10.2027")
+	u.saver.flush()
+	r := newAppRow(ed, model.FundingApplication{CouncilID: ed.p.CouncilID, ProjectID: ed.p.ID, Status: model.ApplicationDraft})
+	ed.apps = append(ed.apps, r)
+	if len(r.pick.Options) != 2 || r.pick.SelectedIndex() != 0 || r.pool.Disabled() {
+		t.Fatalf("pool choices %q, selected %d", r.pick.Options, r.pick.SelectedIndex())
+	}
+	r.pick.SetSelected(pool.Name)
+	if r.pool.Text != pool.Name || !r.pool.Disabled() || r.deadline.Text != "01.03.2027" {
+		t.Errorf("after picking: name %q (disabled %v), deadline %q", r.pool.Text, r.pool.Disabled(), r.deadline.Text)
+	}
+	test.Type(r.applied, "60.000")
+	test.Type(r.hours, "100")
+	u.saver.flush()
+	apps, err := db.FundingApplications(ed.p.ID)
+	ok(t, err)
+	if len(apps) != 1 || apps[0].PoolID != pool.ID || apps[0].Pool != pool.Name || apps[0].Applied != 60_000_00 || apps[0].VolunteerHours != 100 {
+		t.Fatalf("stored %+v", apps)
+	}
+	shown := r.findings.Text
+	for _, want := range []string{"Ikke opfyldt: Der søges 60.000 kr., men puljen giver højst 50.000 kr.",
+		"Ikke opfyldt: Projektet koster 0 kr. i alt; puljen kræver mindst 100.000 kr.",
+		"Opfyldt: Projektet efterlader ingen driftsudgifter",
+		"Opfyldt: Regnskab og evaluering skal sendes senest 31. januar 2028"} {
+		if !strings.Contains(shown, want) || !r.findings.Visible() {
+			t.Errorf("findings lack %q:\n%s", want, shown)
+		}
+	}
+
+	// Running costs: stored, and named as against the pool's rule.
+	r.running.SetChecked(true)
+	if a, _ := db.FundingApplications(ed.p.ID); !a[0].RunningCosts {
+		t.Error("running costs not stored")
+	}
+	if !strings.Contains(r.findings.Text, "Ikke opfyldt: Puljen støtter ikke projekter, der efterlader driftsudgifter") {
+		t.Errorf("findings:\n%s", r.findings.Text)
+	}
+
+	// A foundation typed in: no pool id, no pool rules.
+	r.pick.SetSelectedIndex(0)
+	if r.pool.Disabled() {
+		t.Fatal("the name cannot be typed for a foundation")
+	}
+	retype(r.pool, "Friluftsrådet")
+	u.saver.flush()
+	apps, _ = db.FundingApplications(ed.p.ID)
+	if apps[0].PoolID != "" || apps[0].Pool != "Friluftsrådet" {
+		t.Errorf("stored %+v", apps[0])
+	}
+	if r.findings.Visible() {
+		t.Errorf("a foundation shows the pool's rules: %q", r.findings.Text)
+	}
+
+	// Reopened, the row shows the pool it picked.
+	apps[0].PoolID, apps[0].Pool = pool.ID, pool.Name
+	ok(t, db.SaveFundingApplication(storage.Overwriting(db, apps[0]), &apps[0]))
+	again := newAppRow(ed, apps[0])
+	if again.pick.Selected != pool.Name || !again.pool.Disabled() {
+		t.Errorf("reopened row picks %q", again.pick.Selected)
+	}
+}
+
+// A staff device types a pool's rules; they are stored as typed, and a
+// share over 100 % is refused with a Danish message.
+func TestStaffEditsPoolRules(t *testing.T) {
+	u, db := staffUI(t)
+	p := pane[model.Pool](t, u, 0)
+	test.Tap(p.newBtn)
+	test.Type(entryField(t, p, "Projektet skal i alt være mindst (kr.)"), "100.000")
+	test.Type(entryField(t, p, "En frivillig time tæller (kr.)"), "100")
+	test.Type(entryField(t, p, "Frivilligt arbejde højst (% af egenfinansieringen)"), "50")
+	test.Type(entryField(t, p, "Regnskab og evaluering (måneder efter projektets afslutning)"), "3")
+	field(t, p, "Ingen projekter, der efterlader driftsudgifter til kommunen").(*widget.Check).SetChecked(true)
+	u.saver.flush()
+	ps, err := db.Pools()
+	ok(t, err)
+	if len(ps) != 1 || ps[0].MinProjectTotal != 100_000_00 || ps[0].VolunteerRate != 100_00 || ps[0].VolunteerCapPct != 50 ||
+		ps[0].AccountsMonths != 3 || !ps[0].NoRunningCosts {
+		t.Fatalf("stored %+v", ps)
+	}
+	retype(entryField(t, p, "Frivilligt arbejde højst (% af egenfinansieringen)"), "150")
+	u.saver.flush()
+	if ps, _ := db.Pools(); ps[0].VolunteerCapPct != 50 {
+		t.Errorf("a share of 150 %% was stored")
+	}
+	if !strings.Contains(texts(p.detail), "mellem 0 og 100 %") {
+		t.Errorf("no message:\n%s", texts(p.detail))
+	}
+}
+
+// yearTab shows the Årshjul tab.
+func yearTab(t *testing.T, u *App) *yearScreen {
+	t.Helper()
+	u.tabs.SelectIndex(7)
+	if u.year == nil || u.year.label == nil {
+		t.Fatal("no year screen")
+	}
+	return u.year
+}
+
+// The year view shows the council's year month by month; the usual dates
+// are added with one tap; a yearly date typed as "last Thursday of March"
+// is stored as such and lands on the right day, its notice deadline too;
+// the Oversigt shows the notice deadline when it comes near.
+func TestYearWheelScreen(t *testing.T) {
+	u, db, council, pool := withPool(t)
+	s := yearTab(t, u)
+	if s.label.Text != "2026" {
+		t.Errorf("year shown %q", s.label.Text)
+	}
+	if !s.usual.Visible() {
+		t.Fatal("no button for the usual dates")
+	}
+	test.Tap(s.usual)
+	rules, err := db.YearRules(council)
+	ok(t, err)
+	if len(rules) != 3 || rules[0].Title != "Generalforsamling" || rules[0].NoticeDays != 14 {
+		t.Fatalf("usual rules %+v", rules)
+	}
+	if s.usual.Visible() {
+		t.Error("the usual dates can be added twice")
+	}
+	// 2026: the last Thursday of March is the 26th; notice by the 12th.
+	if m := s.months[2].Text; !strings.Contains(m, "26. Årshjul: Generalforsamling") || !strings.Contains(m, "12. Sidste frist for indkaldelse: Generalforsamling") {
+		t.Errorf("March 2026:\n%s", m)
+	}
+	s.year++
+	s.refresh()
+	if m := s.months[2].Text; !strings.Contains(m, "1. Puljefrist: "+pool.Name) || !strings.Contains(m, "25. Årshjul: Generalforsamling") {
+		t.Errorf("March 2027:\n%s", m)
+	}
+
+	// A rule of the council's own, typed in the rules tab.
+	tabs := u.tabs.Items[7].Content.(*container.AppTabs)
+	tabs.SelectIndex(1)
+	p := s.rules
+	test.Tap(p.newBtn)
+	retype(entryField(t, p, "Titel"), "Dialogmøde med byrådet")
+	field(t, p, "Hvornår").(*widget.Select).SetSelectedIndex(1)
+	if !entryField(t, p, "Dag").Disabled() || field(t, p, "Ugedag").(*widget.Select).Disabled() {
+		t.Error("the day, not the weekday, can be chosen for a weekday rule")
+	}
+	field(t, p, "Måned").(*widget.Select).SetSelected("Januar")
+	field(t, p, "Hvilken").(*widget.Select).SetSelected("første")
+	field(t, p, "Ugedag").(*widget.Select).SetSelected("Mandag")
+	test.Type(entryField(t, p, "Indkaldelse (dage før)"), "7")
+	u.saver.flush()
+	rules, _ = db.YearRules(council)
+	var own model.YearRule
+	for _, r := range rules {
+		if r.Title == "Dialogmøde med byrådet" {
+			own = r
+		}
+	}
+	if own.Kind != model.YearWeekday || own.Month != 1 || own.Nth != 1 || own.Weekday != time.Monday || own.NoticeDays != 7 {
+		t.Fatalf("stored %+v", own)
+	}
+	// 2027: the first Monday of January is the 4th; the notice falls on 28 December 2026.
+	if m := s.months[0].Text; !strings.Contains(m, "4. Årshjul: Dialogmøde med byrådet") {
+		t.Errorf("January 2027:\n%s", m)
+	}
+	s.year--
+	s.refresh()
+	if m := s.months[11].Text; !strings.Contains(m, "28. Sidste frist for indkaldelse: Dialogmøde med byrådet") {
+		t.Errorf("December 2026:\n%s", m)
+	}
+
+	// The Oversigt (26 November 2026) lists the notice deadline within 90 days.
+	u.tabs.SelectIndex(0)
+	var shown []string
+	for _, d := range u.overview.deadlines {
+		shown = append(shown, model.ShortDate(d.Date)+" "+d.Kind+" "+d.Title)
+	}
+	if !strings.Contains(strings.Join(shown, "\n"), "28.12.2026 indkaldelse Dialogmøde med byrådet") {
+		t.Errorf("Oversigt deadlines:\n%s", strings.Join(shown, "\n"))
+	}
+}
+
+// The year wheel prints from the screen as a PDF.
+func TestYearWheelPrints(t *testing.T) {
+	u, _, council, _ := withPool(t)
+	s := yearTab(t, u)
+	test.Tap(s.usual)
+	data, err := u.render(yearWheelDoc, council, "", 2027, false)
+	ok(t, err)
+	if !strings.HasPrefix(string(data), "%PDF") {
+		t.Fatalf("not a PDF: %q", data[:min(len(data), 20)])
+	}
+}
