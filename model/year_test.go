@@ -257,17 +257,17 @@ func TestYearWheel(t *testing.T) {
 	got := YearWheel(2027, in)
 	var lines []string
 	for _, d := range got {
-		lines = append(lines, ShortDate(d.Date)+" "+DeadlineKindLabel(d.Kind, Danish)+": "+d.Title)
+		lines = append(lines, ShortDate(d.Date)+" "+DeadlineText(d, Danish))
 	}
 	want := []string{
 		"31.01.2027 Regnskab og evaluering: Lokalområdernes Udviklingspulje: Shelter",
-		"01.03.2027 Valgperiode udløber: Karen Østergaard",
 		"01.03.2027 Puljefrist: Lokalområdernes Udviklingspulje",
+		"01.03.2027 Valgperiode udløber: Karen Østergaard",
 		"11.03.2027 Sidste frist for indkaldelse: Generalforsamling",
-		"25.03.2027 Årshjul: Generalforsamling",
-		"01.04.2027 Årshjul: Årsregnskab til kommunen",
+		"25.03.2027 Generalforsamling",
+		"01.04.2027 Årsregnskab til kommunen",
 		"12.05.2027 Møde: Bestyrelsesmøde 12.05.2027",
-		"01.06.2027 Årshjul: Budgetønsker til budgethøringen",
+		"01.06.2027 Budgetønsker til budgethøringen",
 		"20.09.2027 Dialogmøde: Dialogmøde med byrådet",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
@@ -286,5 +286,25 @@ func TestYearRuleDescribe(t *testing.T) {
 	}
 	if got := (YearRule{Kind: YearDate, Month: 4, Day: 1}).Describe(Danish); got != "1. april" {
 		t.Errorf("got %q", got)
+	}
+}
+
+func TestMergeSameDay(t *testing.T) {
+	ds := []Deadline{
+		{Date: dday(2027, 3, 1), Kind: DeadlineTermEnd, Title: "Anne"},
+		{Date: dday(2027, 3, 1), Kind: DeadlineTermEnd, Title: "Jens"},
+		{Date: dday(2027, 3, 1), Kind: DeadlinePool, Title: "Udviklingspuljen"},
+		{Date: dday(2027, 3, 1), Kind: DeadlineTermEnd, Title: "Karen"}, // not next to the others: sorted input is asked for
+		{Date: dday(2027, 3, 2), Kind: DeadlineTermEnd, Title: "Ole"},
+		{Date: time.Date(2027, 3, 2, 17, 0, 0, 0, time.UTC), Kind: DeadlineMeeting, Title: "Møde 1"},
+		{Date: time.Date(2027, 3, 2, 18, 0, 0, 0, time.UTC), Kind: DeadlineMeeting, Title: "Møde 2"},
+	}
+	got := MergeSameDay(ds)
+	var titles []string
+	for _, d := range got {
+		titles = append(titles, d.Title)
+	}
+	if want := "Anne, Jens|Udviklingspuljen|Karen|Ole|Møde 1|Møde 2"; strings.Join(titles, "|") != want {
+		t.Errorf("got %q, want %q", strings.Join(titles, "|"), want)
 	}
 }

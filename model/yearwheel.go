@@ -6,9 +6,11 @@ package model
 // accounts due for pool grants).
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -276,7 +278,11 @@ func YearWheel(year int, in YearWheelInput) []Deadline {
 			out = append(out, d)
 		}
 	}
-	SortDeadlines(out)
+	// By day, then kind, so that MergeSameDay finds a day's terms together.
+	slices.SortStableFunc(out, func(a, b Deadline) int {
+		return cmp.Or(dayOf(a.Date).Compare(dayOf(b.Date)), strings.Compare(a.Kind, b.Kind), a.Date.Compare(b.Date),
+			strings.Compare(a.Title, b.Title), strings.Compare(a.RefID, b.RefID))
+	})
 	return out
 }
 
@@ -310,10 +316,19 @@ var deadlineKinds = map[string][2]string{
 	DeadlinePool:        {"Puljefrist", "Pool deadline"},
 	DeadlineMunicipal:   {"Kommunens frist", "The municipality's deadline"},
 	DeadlineAccounts:    {"Regnskab og evaluering", "Accounts and evaluation"},
-	DeadlineYearRule:    {"Årshjul", "Yearly"},
+	DeadlineYearRule:    {"", ""}, // the rule's title says it all
 	DeadlineNotice:      {"Sidste frist for indkaldelse", "Last day for the notice"},
 	DeadlineTermEnd:     {"Valgperiode udløber", "Term ends"},
 	DeadlineMeeting:     {"Møde", "Meeting"},
+}
+
+// DeadlineText is a deadline as one line: "Puljefrist: Udviklingspuljen",
+// or only the title when its kind has no label (a yearly rule's date).
+func DeadlineText(d Deadline, l Lang) string {
+	if k := DeadlineKindLabel(d.Kind, l); k != "" {
+		return k + ": " + d.Title
+	}
+	return d.Title
 }
 
 // DefaultYearRules are the rules a council starts its årshjul with: the
@@ -343,4 +358,27 @@ func SortYearRules(rules []YearRule) {
 		}
 		return 0
 	})
+}
+
+// MergeSameDay joins reminders of the same kind on the same day into one,
+// their titles joined by ", " in order (seven board members whose terms
+// end on 1 March are one line), so that a crowded month still shows
+// everything on one page. ds must be sorted (SortDeadlines); RefID is
+// the first one's.
+func MergeSameDay(ds []Deadline) []Deadline {
+	var out []Deadline
+	for _, d := range ds {
+		if n := len(out); n > 0 && out[n-1].Kind == d.Kind && sameDay(out[n-1].Date, d.Date) && d.Kind != DeadlineMeeting {
+			out[n-1].Title += ", " + d.Title
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func sameDay(a, b time.Time) bool {
+	ya, ma, da := a.In(Copenhagen).Date()
+	yb, mb, db := b.In(Copenhagen).Date()
+	return ya == yb && ma == mb && da == db
 }

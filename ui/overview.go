@@ -81,8 +81,7 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 			d := s.deadlines[i]
 			c := o.(*fyne.Container)
 			// The municipality's own kinds are Danish words, shown as they are.
-			kind := model.DeadlineKindLabel(d.Kind, current())
-			c.Objects[0].(*widget.Label).SetText(kind + ": " + d.Title)
+			c.Objects[0].(*widget.Label).SetText(model.DeadlineText(d, current()))
 			c.Objects[1].(*widget.Label).SetText(model.ShortDate(d.Date))
 		})
 	s.refresh()

@@ -177,7 +177,7 @@ func reminderLine(d model.Deadline) string {
 	if d.Kind == model.DeadlineMeeting {
 		day += " " + model.Clock(t)
 	}
-	return day + " " + model.DeadlineKindLabel(d.Kind, current()) + ": " + d.Title
+	return day + " " + model.DeadlineText(d, current())
 }
 
 // refresh reads the year's dates again.
@@ -192,7 +192,7 @@ func (s *yearScreen) refresh() {
 		return
 	}
 	s.shown = rs
-	for m, ds := range model.ByMonth(rs) {
+	for m, ds := range model.ByMonth(model.MergeSameDay(rs)) {
 		var lines []string
 		for _, d := range ds {
 			lines = append(lines, reminderLine(d))

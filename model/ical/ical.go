@@ -123,7 +123,7 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 		e.SetDtStampTime(now)
 		e.SetAllDayStartAt(day)
 		e.SetAllDayEndAt(day.AddDate(0, 0, 1))
-		e.SetSummary(text(model.DeadlineKindLabel(r.Kind, o.Lang) + ": " + r.Title))
+		e.SetSummary(text(model.DeadlineText(r, o.Lang)))
 	}
 	return cal.SerializeTo(w, ics.WithNewLineWindows)
 }

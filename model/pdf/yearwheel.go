@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"lokalraad/model"
 )
@@ -42,7 +43,7 @@ func YearWheel(w io.Writer, council string, year int, reminders []model.Deadline
 		if b.lang == model.English {
 			en = 1
 		}
-		months := model.ByMonth(reminders)
+		months := model.ByMonth(model.MergeSameDay(reminders))
 		for m := 0; m < 12; m++ {
 			x := marginL + float64(m%cols)*(boxW+gap)
 			y := top + float64(m/cols)*(boxH+gap)
@@ -78,7 +79,7 @@ func YearWheel(w io.Writer, council string, year int, reminders []model.Deadline
 				if d.Kind == model.DeadlineMeeting {
 					day += " " + model.Clock(d.Date)
 				}
-				f.CellFormat(boxW-4, lh, fit(f, day+" "+model.DeadlineKindLabel(d.Kind, b.lang), boxW-4), "", 0, "L", false, 0, "")
+				f.CellFormat(boxW-4, lh, fit(f, strings.TrimSpace(day+" "+model.DeadlineKindLabel(d.Kind, b.lang)), boxW-4), "", 0, "L", false, 0, "")
 				b.font("", 7.5)
 				f.SetXY(x+2, ly+lh)
 				f.CellFormat(boxW-4, lh, fit(f, d.Title, boxW-4), "", 0, "L", false, 0, "")

@@ -193,7 +193,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 }
 
 // demoMunicipal writes Holbæk's pools (DOMAIN.md) with their rules and
-// three of the municipality's dates, unless the computer holds pools
+// two of the municipality's dates, unless the computer holds pools
 // already (then those are linked by name), and marks them as the demo's so
 // they are never sent. It returns the ids of Udviklingspuljen and
 // Fællesskabspuljen.
@@ -233,7 +233,6 @@ func demoMunicipal(w *writer, db *storage.DB, year int, now time.Time) (udviklin
 		rows = append(rows, "pools "+pools[i].ID)
 	}
 	for _, d := range []model.MunicipalDeadline{
-		{Title: "Årsregnskab til kommunen", Kind: "Regnskab", Date: at(year, 4, 1, 0, 0)},
 		{Title: fmt.Sprintf("Høringssvar til budget %d", year+1), Kind: "Budgethøring", Date: at(year, 8, 30, 0, 0)},
 		{Title: "Dialogmøde med Udvalget for Land og By", Kind: "Dialogmøde", Date: at(year, 9, 22, 0, 0)},
 	} {

@@ -107,7 +107,7 @@ func TestYearSyncsWithRules(t *testing.T) {
 	}
 }
 
-// The demo holds Holbæk's pools and three of the municipality's dates as
+// The demo holds Holbæk's pools and two of the municipality's dates as
 // examples. They are never sent: not by a council laptop (whose sync would
 // otherwise be refused), not by a staff computer (which would publish them
 // as the municipality's), not in a bundle; enrolling drops them, and a
