@@ -278,12 +278,17 @@ func YearWheel(year int, in YearWheelInput) []Deadline {
 			out = append(out, d)
 		}
 	}
-	// By day, then kind, so that MergeSameDay finds a day's terms together.
-	slices.SortStableFunc(out, func(a, b Deadline) int {
+	SortByDayAndKind(out)
+	return out
+}
+
+// SortByDayAndKind orders reminders by Danish day, then kind, then time
+// and title, so that MergeSameDay finds a day's terms ending together.
+func SortByDayAndKind(ds []Deadline) {
+	slices.SortStableFunc(ds, func(a, b Deadline) int {
 		return cmp.Or(dayOf(a.Date).Compare(dayOf(b.Date)), strings.Compare(a.Kind, b.Kind), a.Date.Compare(b.Date),
 			strings.Compare(a.Title, b.Title), strings.Compare(a.RefID, b.RefID))
 	})
-	return out
 }
 
 // ByMonth splits reminders of one year into its twelve months (index 0 is
@@ -363,7 +368,7 @@ func SortYearRules(rules []YearRule) {
 // MergeSameDay joins reminders of the same kind on the same day into one,
 // their titles joined by ", " in order (seven board members whose terms
 // end on 1 March are one line), so that a crowded month still shows
-// everything on one page. ds must be sorted (SortDeadlines); RefID is
+// everything on one page. ds must be sorted (SortByDayAndKind); RefID is
 // the first one's.
 func MergeSameDay(ds []Deadline) []Deadline {
 	var out []Deadline

@@ -139,7 +139,8 @@ func (s *overviewScreen) refresh() {
 	} else {
 		s.deadlines = append(s.deadlines, more...)
 	}
-	model.SortDeadlines(s.deadlines)
+	model.SortByDayAndKind(s.deadlines)
+	s.deadlines = model.MergeSameDay(s.deadlines)
 	s.actList.Refresh()
 	s.dlList.Refresh()
 }
