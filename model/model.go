@@ -301,6 +301,8 @@ type CouncilData struct {
 	Applications []FundingApplication
 	Wishes       []BudgetWish
 	YearRules    []YearRule
+	Accounts     []AccountEntry
+	AccountYears []AccountsYear
 }
 
 // MeetingItems returns the agenda items of meeting id in agenda order.

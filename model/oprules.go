@@ -202,6 +202,23 @@ var opRules = map[string]map[string]fieldRule{
 		"notice_days": intIn("dage før (indkaldelse)", 0, MaxNoticeDays),
 		"note":        text("note", MaxLong, false),
 	},
+	"account_entries": {
+		"date":       of("dato", ruleDate, true),
+		"text":       text("tekst", MaxShort, true),
+		"kind":       enumOf("indtægt eller udgift", true, EntryKinds...),
+		"amount":     of("beløb", ruleAmount, false),
+		"category":   text("kategori", MaxShort, false),
+		"project_id": of("projekt", ruleID, false),
+		"wages":      of("løn", ruleBool, false),
+		"receipt":    text("bilag", MaxShort, false),
+	},
+	"accounts_years": {
+		"year":       intIn("regnskabsår", 2000, 2200),
+		"opening":    intIn("primo saldo", -MaxAmount, MaxAmount),
+		"approved":   of("godkendt på generalforsamlingen", ruleDate, false),
+		"meeting_id": of("generalforsamling", ruleID, false),
+		"note":       text("note", MaxLong, false),
+	},
 	"announcements": {
 		"title": text("titel", MaxShort, true),
 		"text":  text("tekst", MaxLong, false),
@@ -237,7 +254,7 @@ var tableNouns = map[string]string{
 	"councils": "rådet", "members": "medlemmet", "meetings": "mødet",
 	"agenda_items": "dagsordenspunktet", "action_items": "opgaven", "projects": "projektet",
 	"budget_lines": "budgetlinjen", "funding_applications": "ansøgningen", "budget_wishes": "budgetønsket",
-	"year_rules": "årshjulsreglen", "pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
+	"year_rules": "årshjulsreglen", "account_entries": "regnskabslinjen", "accounts_years": "årsregnskabet", "pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
 }
 
 // CheckField checks the value one op writes to a column against the rules

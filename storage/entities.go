@@ -47,7 +47,7 @@ var (
 )
 
 // Tables lists the tables of council data, parents before children.
-var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name, rulesT.name}
+var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name, rulesT.name, entriesT.name, accYearsT.name}
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -729,6 +729,10 @@ func (db *DB) CouncilData(councilID string) (*model.CouncilData, error) {
 	collect(err)
 	d.YearRules, err = db.YearRules(councilID)
 	collect(err)
+	d.Accounts, err = db.AccountEntries(councilID, 0)
+	collect(err)
+	d.AccountYears, err = db.AccountsYears(councilID)
+	collect(err)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -777,6 +781,10 @@ func Overwriting[T any](db *DB, x T) T {
 		v, err = byID(db, wishesT, scanWish, x.ID)
 	case model.YearRule:
 		v, err = byID(db, rulesT, scanYearRule, x.ID)
+	case model.AccountEntry:
+		v, err = byID(db, entriesT, scanEntry, x.ID)
+	case model.AccountsYear:
+		v, err = byID(db, accYearsT, scanAccYear, x.ID)
 	case model.Pool:
 		v, err = byID(db, poolsT, scanPool, x.ID)
 	case model.MunicipalDeadline:

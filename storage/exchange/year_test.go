@@ -166,3 +166,68 @@ func TestDemoPoolsNeverLeave(t *testing.T) {
 		}
 	}
 }
+
+// A council's accounts reach the municipality and the council's other
+// laptop by sync; approved at the generalforsamling, the year's lines are
+// locked (an edit, a delete, a line moved out of the year) until the
+// approval is taken back.
+func TestAccountsSyncAndApproval(t *testing.T) {
+	h := newHub(t)
+	jyderup := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", jyderup, time.Second)
+	b := h.laptop(t, "b", jyderup, 2*time.Second)
+	d := func(m time.Month, day int) time.Time { return time.Date(2027, m, day, 0, 0, 0, 0, model.Copenhagen) }
+	grant := model.AccountEntry{CouncilID: jyderup, Date: d(1, 15), Text: "Tilskud 2027", Kind: model.EntryIncome, Amount: 30_000_00, Category: "Tilskud fra kommunen"}
+	wage := model.AccountEntry{CouncilID: jyderup, Date: d(6, 1), Text: "Løn til oprydning", Kind: model.EntryExpense, Amount: 4_000_00, Category: model.WageCategory}
+	ok(t, a.SaveAccountEntry(model.AccountEntry{}, &grant))
+	ok(t, a.SaveAccountEntry(model.AccountEntry{}, &wage))
+	year := model.AccountsYear{CouncilID: jyderup, Year: 2027, Opening: 1_000_00}
+	ok(t, a.SaveAccountsYear(model.AccountsYear{}, &year))
+	syncOK(t, a)
+	syncOK(t, b)
+	for name, db := range map[string]*storage.DB{"hub": h.db, "b": b} {
+		l, y, err := db.Ledger(jyderup, 2027)
+		ok(t, err)
+		if len(l.Rows) != 2 || l.Closing != 27_000_00 || len(l.Wages) != 1 || y.Opening != 1_000_00 {
+			t.Errorf("%s: ledger %+v, year %+v", name, l, y)
+		}
+	}
+
+	approved := year
+	approved.Approved = d(3, 25)
+	ok(t, a.SaveAccountsYear(year, &approved))
+	g := grant
+	g.Amount = 31_000_00
+	if err := a.SaveAccountEntry(grant, &g); !errors.Is(err, storage.ErrAccountsApproved) {
+		t.Errorf("edit of an approved year: %v", err)
+	}
+	g = grant
+	g.Date = time.Date(2028, 1, 2, 0, 0, 0, 0, model.Copenhagen)
+	if err := a.SaveAccountEntry(grant, &g); !errors.Is(err, storage.ErrAccountsApproved) {
+		t.Errorf("line moved out of an approved year: %v", err)
+	}
+	if err := a.DeleteAccountEntry(wage.ID); !errors.Is(err, storage.ErrAccountsApproved) {
+		t.Errorf("delete in an approved year: %v", err)
+	}
+	late := model.AccountEntry{CouncilID: jyderup, Date: d(12, 1), Text: "Julegave", Kind: model.EntryExpense, Amount: 1}
+	if err := a.SaveAccountEntry(model.AccountEntry{}, &late); !errors.Is(err, storage.ErrAccountsApproved) {
+		t.Errorf("new line in an approved year: %v", err)
+	}
+	syncOK(t, a)
+	syncOK(t, b)
+	if y, _ := b.AccountsYear(jyderup, 2027); !y.Approved.Equal(d(3, 25)) {
+		t.Errorf("the other laptop's year %+v", y)
+	}
+	// Taken back, the lines open again.
+	reopened := approved
+	reopened.Approved = time.Time{}
+	ok(t, a.SaveAccountsYear(approved, &reopened))
+	g = grant
+	g.Amount = 31_000_00
+	ok(t, a.SaveAccountEntry(grant, &g))
+	for field, v := range map[string]any{"kind": "gave", "amount": int64(-5), "date": "2027-02-30", "wages": int64(2)} {
+		if err := model.CheckField("account_entries", field, v); err == nil {
+			t.Errorf("account_entries.%s = %v passes the op rules", field, v)
+		}
+	}
+}

@@ -29,3 +29,31 @@ CREATE TABLE year_rules (
     note        TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX year_rules_council ON year_rules(council_id);
+
+-- Årsregnskab: the accounts of the annual grant, a line each (amount in
+-- øre, never negative: kind says which way), and a year's opening balance
+-- and approval at the generalforsamling.
+CREATE TABLE account_entries (
+    id          TEXT PRIMARY KEY,
+    council_id  TEXT NOT NULL,
+    date        TEXT NOT NULL DEFAULT '',
+    text        TEXT NOT NULL DEFAULT '',
+    kind        TEXT NOT NULL DEFAULT 'udgift',
+    amount      INTEGER NOT NULL DEFAULT 0,
+    category    TEXT NOT NULL DEFAULT '',
+    project_id  TEXT NOT NULL DEFAULT '',
+    wages       INTEGER NOT NULL DEFAULT 0,
+    receipt     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX account_entries_council ON account_entries(council_id, date);
+
+CREATE TABLE accounts_years (
+    id          TEXT PRIMARY KEY,
+    council_id  TEXT NOT NULL,
+    year        INTEGER NOT NULL DEFAULT 0,
+    opening     INTEGER NOT NULL DEFAULT 0,
+    approved    TEXT NOT NULL DEFAULT '',
+    meeting_id  TEXT NOT NULL DEFAULT '',
+    note        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX accounts_years_council ON accounts_years(council_id, year);
