@@ -93,6 +93,7 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 		actionsTable(d, o),
 		meetingsTable(d, o),
 		membersTable(d, o),
+		accountsTable(d, o),
 	}
 	f := excelize.NewFile()
 	defer f.Close()

@@ -132,7 +132,7 @@ func firstRow(t testing.TB, f *excelize.File, sheet string) []string {
 
 func TestWriteSheetsAndHeaders(t *testing.T) {
 	f := open(t, write(t, sample(), xlsx.Options{}))
-	want := []string{"Projekter", "Budgetønsker", "Finansiering", "Opgaver", "Møder", "Medlemmer"}
+	want := []string{"Projekter", "Budgetønsker", "Finansiering", "Opgaver", "Møder", "Medlemmer", "Regnskab"}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
@@ -143,6 +143,7 @@ func TestWriteSheetsAndHeaders(t *testing.T) {
 		"Opgaver":      {"Mødedato", "Hvem", "Hvad", "Frist", "Udført"},
 		"Møder":        {"Dato", "Tidspunkt", "Type", "Titel", "Sted", "Status", "Antal punkter"},
 		"Medlemmer":    {"Navn", "Rolle", "Kontaktperson", "Valgt fra", "Valgt til"},
+		"Regnskab":     {"År", "Dato", "Bilag", "Tekst", "Kategori", "Projekt", "Indtægt", "Udgift", "Saldo", "Løn"},
 	}
 	for sheet, want := range headers {
 		if got := firstRow(t, f, sheet); !slices.Equal(got, want) {
@@ -153,7 +154,7 @@ func TestWriteSheetsAndHeaders(t *testing.T) {
 
 func TestWriteEnglish(t *testing.T) {
 	f := open(t, write(t, sample(), xlsx.Options{Lang: model.English}))
-	want := []string{"Projects", "Budget wishes", "Funding", "Action items", "Meetings", "Members"}
+	want := []string{"Projects", "Budget wishes", "Funding", "Action items", "Meetings", "Members", "Accounts"}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
