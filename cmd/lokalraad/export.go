@@ -34,6 +34,7 @@ const exportUsage = `brug:
   lokalraad export workbook --db PATH --council ID --out FILE.xlsx
   lokalraad export calendar --db PATH --council ID --out FILE.ics
   lokalraad export yearwheel --db PATH --council ID --year YYYY --out FILE.pdf
+  lokalraad export accounts --db PATH --council ID --year YYYY --out FILE.pdf
   valgfrit: --lang da|en, --contacts (tag telefon og e-mail med)`
 
 // runExport writes a document for scripts and IT staff.
@@ -49,7 +50,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errors.New("angiv hvad der skal eksporteres")
 	}
 	kind := args[0]
-	if _, ok := pdfDocs[kind]; ok || kind == "wishes" || kind == "yearwheel" {
+	if _, ok := pdfDocs[kind]; ok || kind == "wishes" || kind == "yearwheel" || kind == "accounts" {
 		go pdf.Preload() // the fonts are parsed while the database is read
 	}
 	fs := flag.NewFlagSet("lokalraad export "+kind, flag.ContinueOnError)
@@ -121,6 +122,13 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				return err
 			}
 			write = func(w io.Writer) error { return ical.Write(w, d, ical.Options{Lang: l, Now: now, Reminders: rs}) }
+		case "accounts":
+			if *year < 2000 || *year > 2200 {
+				return errors.New("angiv regnskabsåret med --year YYYY")
+			}
+			write = func(w io.Writer) error {
+				return pdf.Accounts(w, d, *year, pdf.Options{Lang: l, Now: now})
+			}
 		case "yearwheel":
 			if *year < 2000 || *year > 2200 {
 				return errors.New("angiv året med --year YYYY")

@@ -49,3 +49,28 @@ func TestExportYearWheel(t *testing.T) {
 		t.Errorf("the calendar lacks the årshjul's dates:\n%s", data)
 	}
 }
+
+// `lokalraad export accounts` prints the demo council's accounts of last
+// year: approved, with the grant, the running balance and the totals.
+func TestExportAccounts(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed (apt-get install poppler-utils)")
+	}
+	path, _ := demoDB(t)
+	year := time.Now().In(model.Copenhagen).Year() - 1
+	out := filepath.Join(t.TempDir(), "regnskab.pdf")
+	if _, stderr, err := runCmd(t, "export", "accounts", "--db", path, "--year", strconv.Itoa(year), "--out", out); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := strings.Join(strings.Fields(string(text)), " ")
+	for _, want := range []string{"Årsregnskab " + strconv.Itoa(year), "Tilskud fra Holbæk", "Primo saldo 1. januar",
+		"4.210,75", "Årets resultat", "Ultimo saldo 31. december", "21.307 kr.", "Kasserer"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the accounts lack %q:\n%s", want, text)
+		}
+	}
+}

@@ -185,11 +185,49 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 	w.do(db.SaveBudgetWish(model.BudgetWish{}, &model.BudgetWish{CouncilID: c.ID, Year: year, Rank: 1, Title: "Fartdæmpning på Søndergade",
 		Category: "Trafiksikkerhed", Estimate: 220_000_00, Status: model.WishAnswered, Answer: model.AnswerPartly,
 		AnswerText: "Byrådet har afsat midler til to bump i 2026.", Granted: 120_000_00}))
+	demoAccounts(w, db, c.ID, year, now, byfest.ID, shelter.ID)
 	w.do(db.SetMeta(metaDemo, c.ID))
 	if w.err != nil {
 		return "", fmt.Errorf("demo-lokalråd: %w", w.err)
 	}
 	return c.ID, nil
+}
+
+// demoAccounts writes last year's accounts, approved at this year's
+// generalforsamling, and this year's lines up to now: the grant, meetings,
+// the byfest, a pool grant passed on to a project, and one wage (flagged).
+func demoAccounts(w *writer, db *storage.DB, council string, year int, now time.Time, byfest, shelter string) {
+	last := model.AccountsYear{CouncilID: council, Year: year - 1, Opening: 4_210_75}
+	lines := []model.AccountEntry{
+		{Date: at(year-1, 1, 20, 0, 0), Text: "Tilskud fra Holbæk Kommune", Kind: model.EntryIncome, Amount: 30_000_00, Category: "Tilskud fra kommunen", Receipt: "1"},
+		{Date: at(year-1, 3, 12, 0, 0), Text: "Generalforsamling: kaffe og kage", Kind: model.EntryExpense, Amount: 1_245_50, Category: "Møder og generalforsamling", Receipt: "2"},
+		{Date: at(year-1, 5, 2, 0, 0), Text: "Hjemmeside, et år", Kind: model.EntryExpense, Amount: 1_188_00, Category: "Kommunikation", Receipt: "3"},
+		{Date: at(year-1, 8, 22, 0, 0), Text: "Byfest: scene og lyd", Kind: model.EntryExpense, Amount: 18_000_00, Category: "Arrangementer", Receipt: "4"},
+		{Date: at(year-1, 8, 23, 0, 0), Text: "Byfest: salg af øl og pølser", Kind: model.EntryIncome, Amount: 9_870_00, Category: "Egne indtægter", Receipt: "5"},
+		{Date: at(year-1, 11, 30, 0, 0), Text: "Julebelysning, el", Kind: model.EntryExpense, Amount: 2_340_25, Category: "Arrangementer", Receipt: "6"},
+		{Date: at(year, 1, 18, 0, 0), Text: "Tilskud fra Holbæk Kommune", Kind: model.EntryIncome, Amount: 30_000_00, Category: "Tilskud fra kommunen", Receipt: "1"},
+		{Date: at(year, 2, 10, 0, 0), Text: "Mødelokale, Forsamlingshuset", Kind: model.EntryExpense, Amount: 600_00, Category: "Møder og generalforsamling", Receipt: "2"},
+		{Date: at(year, 5, 20, 0, 0), Text: "Fællesskabspuljen: bevilling til byfesten", Kind: model.EntryIncome, Amount: 15_000_00, Category: "Puljemidler", ProjectID: byfest, Receipt: "3"},
+		{Date: at(year, 6, 15, 0, 0), Text: "Tømmer til shelter", Kind: model.EntryExpense, Amount: 8_450_00, Category: "Projekter", ProjectID: shelter, Receipt: "4"},
+		{Date: at(year, 8, 21, 0, 0), Text: "Byfest: scene og lyd", Kind: model.EntryExpense, Amount: 18_000_00, Category: "Arrangementer", ProjectID: byfest, Receipt: "5"},
+		{Date: at(year, 8, 25, 0, 0), Text: "Oprydning efter byfesten (løn)", Kind: model.EntryExpense, Amount: 1_500_00, Category: model.WageCategory, ProjectID: byfest, Receipt: "6"},
+	}
+	for _, e := range lines {
+		if e.Date.After(now) {
+			continue
+		}
+		e.CouncilID = council
+		w.do(db.SaveAccountEntry(model.AccountEntry{}, &e))
+	}
+	l := model.BuildLedger(year-1, last.Opening, lines)
+	w.do(db.SaveAccountsYear(model.AccountsYear{}, &last))
+	this := model.AccountsYear{CouncilID: council, Year: year, Opening: l.Closing}
+	w.do(db.SaveAccountsYear(model.AccountsYear{}, &this))
+	if agm := at(year, 3, 12, 0, 0); agm.Before(now) {
+		approved := last
+		approved.Approved = agm
+		w.do(db.SaveAccountsYear(last, &approved))
+	}
 }
 
 // demoMunicipal writes Holbæk's pools (DOMAIN.md) with their rules and
