@@ -66,6 +66,7 @@ type App struct {
 	search        *searchScreen
 	municipal     *municipalScreen
 	year          *yearScreen
+	accounts      *accountsScreen
 	sync          *syncer
 }
 
@@ -149,6 +150,7 @@ func (u *App) openCouncil(id string) {
 	u.search = newSearchScreen(u)
 	u.municipal = newMunicipalScreen(u)
 	u.year = newYearScreen(u)
+	u.accounts = newAccountsScreen(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Overview"), theme.HomeIcon(), u.overview.build()),
 		container.NewTabItemWithIcon(lang.L("Meetings"), theme.CalendarIcon(), u.meetings.build()),
@@ -158,6 +160,7 @@ func (u *App) openCouncil(id string) {
 		container.NewTabItemWithIcon(lang.L("Search"), theme.SearchIcon(), u.search.build()),
 		container.NewTabItemWithIcon(u.municipal.title(), theme.MailComposeIcon(), u.municipal.build()),
 		container.NewTabItemWithIcon(lang.L("Year wheel"), theme.HistoryIcon(), u.year.build()),
+		container.NewTabItemWithIcon(lang.L("Accounts"), theme.StorageIcon(), u.accounts.build()),
 	)
 	u.tabs.OnSelected = func(*container.TabItem) {
 		u.saver.flush()
@@ -179,6 +182,8 @@ func (u *App) openCouncil(id string) {
 			u.municipal.refresh()
 		case 7:
 			u.year.refresh()
+		case 8:
+			u.accounts.refresh()
 		}
 	}
 

@@ -382,7 +382,7 @@ func TestLanguage(t *testing.T) {
 	if err := SetupLanguage("da"); err != nil {
 		t.Fatal(err)
 	}
-	if got := tabs(); got != "Oversigt, Møder, Projekter, Budgetønsker, Medlemmer, Søg, Fra kommunen, Årshjul" {
+	if got := tabs(); got != "Oversigt, Møder, Projekter, Budgetønsker, Medlemmer, Søg, Fra kommunen, Årshjul, Regnskab" {
 		t.Errorf("Danish tabs: %s", got)
 	}
 	if got := label(model.MeetingAGM); got != "Generalforsamling" {
@@ -391,7 +391,7 @@ func TestLanguage(t *testing.T) {
 	if err := SetupLanguage("en"); err != nil {
 		t.Fatal(err)
 	}
-	if got := tabs(); got != "Overview, Meetings, Projects, Budget wishes, Members, Search, From the municipality, Year wheel" {
+	if got := tabs(); got != "Overview, Meetings, Projects, Budget wishes, Members, Search, From the municipality, Year wheel, Accounts" {
 		t.Errorf("English tabs: %s", got)
 	}
 	if got := label(model.MeetingAGM); got != "Annual general meeting" {

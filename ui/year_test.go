@@ -225,3 +225,66 @@ func TestYearWheelPrints(t *testing.T) {
 		t.Fatalf("not a PDF: %q", data[:min(len(data), 20)])
 	}
 }
+
+// The Regnskab tab: a line typed in is stored with its amount in øre and
+// shown with its running balance from the opening balance; a wage is
+// flagged; approval at the generalforsamling locks the year's lines, and
+// the lock is said in Danish.
+func TestAccountsScreen(t *testing.T) {
+	u, db, council, _ := withPool(t)
+	u.tabs.SelectIndex(8)
+	s := u.accounts
+	if s == nil || s.label.Text != "2026" {
+		t.Fatal("no accounts screen for 2026")
+	}
+	retype(s.opening, "1.000,50")
+	u.saver.flush()
+	if y, _ := db.AccountsYear(council, 2026); y.Opening != 1_000_50 || y.ID == "" {
+		t.Fatalf("opening balance stored as %+v", y)
+	}
+	p := s.lines
+	test.Tap(p.newBtn)
+	retype(entryField(t, p, "Tekst"), "Tilskud 2026")
+	field(t, p, "Indtægt eller udgift").(*widget.Select).SetSelected("Indtægt")
+	test.Type(entryField(t, p, "Beløb (kr.)"), "30.000")
+	retype(entryField(t, p, "Dato"), "15.01.2026")
+	u.saver.flush()
+	test.Tap(p.newBtn)
+	retype(entryField(t, p, "Tekst"), "Oprydning")
+	test.Type(entryField(t, p, "Beløb (kr.)"), "1.500,25")
+	retype(entryField(t, p, "Dato"), "01.08.2026")
+	field(t, p, "Løn (tilskuddet må ikke betale løn)").(*widget.Check).SetChecked(true)
+	u.saver.flush()
+
+	l, _, err := db.Ledger(council, 2026)
+	ok(t, err)
+	if len(l.Rows) != 2 || l.Rows[0].Entry.Amount != 30_000_00 || l.Rows[0].Entry.Kind != model.EntryIncome ||
+		l.Rows[1].Entry.Amount != 1_500_25 || !l.Rows[1].Entry.Wages || l.Closing != 29_500_25 {
+		t.Fatalf("stored ledger %+v", l)
+	}
+	if shown := texts(p.list); !strings.Contains(shown, "saldo 31.000,50 kr.") || !strings.Contains(shown, "saldo 29.500,25 kr.") ||
+		!strings.Contains(shown, "LØN: ikke af tilskuddet") {
+		t.Errorf("list shows:\n%s", shown)
+	}
+	if !s.wages.Visible() || !strings.Contains(s.wages.Text, "1 posteringer er løn (1.500,25 kr.)") {
+		t.Errorf("wages warning %q", s.wages.Text)
+	}
+	if !strings.Contains(s.totals.Text, "Ultimo saldo: 29.500,25 kr.") {
+		t.Errorf("totals %q", s.totals.Text)
+	}
+
+	// Approved: the lines are locked.
+	retype(s.approved, "25.03.2027")
+	u.saver.flush()
+	if y, _ := db.AccountsYear(council, 2026); y.Approved.IsZero() {
+		t.Fatal("approval not stored")
+	}
+	retype(entryField(t, p, "Beløb (kr.)"), "2.000")
+	u.saver.flush()
+	if l, _, _ := db.Ledger(council, 2026); l.Closing != 29_500_25 {
+		t.Errorf("an approved year's line changed: closing %d", l.Closing)
+	}
+	if !strings.Contains(texts(p.detail), "godkendt på generalforsamlingen") {
+		t.Errorf("no message on a locked line:\n%s", texts(p.detail))
+	}
+}
