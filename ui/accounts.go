@@ -178,8 +178,8 @@ func (s *accountsScreen) showTotals(l model.Ledger) {
 	for _, e := range l.Wages {
 		sum += e.Amount
 	}
-	showErr(s.wages, errors.New(lang.L("{{.N}} entries pay wages ({{.Sum}}): the municipality's grant may not pay wages.",
-		map[string]any{"N": len(l.Wages), "Sum": model.Kroner(sum)})))
+	showErr(s.wages, errors.New(lang.L("Wages: {{.Sum}} in all. The municipality's grant may not pay wages.",
+		map[string]any{"Sum": model.Kroner(sum)})))
 }
 
 // refreshTotals reads the lines again after an edit (balances move).

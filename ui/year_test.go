@@ -266,7 +266,7 @@ func TestAccountsScreen(t *testing.T) {
 		!strings.Contains(shown, "LØN: ikke af tilskuddet") {
 		t.Errorf("list shows:\n%s", shown)
 	}
-	if !s.wages.Visible() || !strings.Contains(s.wages.Text, "1 posteringer er løn (1.500,25 kr.)") {
+	if !s.wages.Visible() || !strings.Contains(s.wages.Text, "Løn: 1.500,25 kr. i alt") {
 		t.Errorf("wages warning %q", s.wages.Text)
 	}
 	if !strings.Contains(s.totals.Text, "Ultimo saldo: 29.500,25 kr.") {
