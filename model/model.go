@@ -303,6 +303,7 @@ type CouncilData struct {
 	YearRules    []YearRule
 	Accounts     []AccountEntry
 	AccountYears []AccountsYear
+	Plans        []PlanData // by year
 }
 
 // MeetingItems returns the agenda items of meeting id in agenda order.

@@ -219,6 +219,25 @@ var opRules = map[string]map[string]fieldRule{
 		"meeting_id": of("generalforsamling", ruleID, false),
 		"note":       text("note", MaxLong, false),
 	},
+	"dev_plans": {
+		"year":   intIn("planår", 2000, 2200),
+		"vision": text("vision", MaxLong, false),
+	},
+	"focus_areas": {
+		"plan_id":  of("plan", ruleID, true),
+		"position": intIn("nummer", 0, MaxPosition),
+		"title":    text("titel", MaxShort, true),
+		"goals":    text("mål", MaxLong, false),
+		"projects": of("projekter", ruleLines, false),
+	},
+	"plan_actions": {
+		"plan_id":  of("plan", ruleID, true),
+		"focus_id": of("indsatsområde", ruleID, false),
+		"who":      text("hvem", MaxShort, false),
+		"what":     text("hvad", MaxLong, true),
+		"due":      of("hvornår", ruleDate, false),
+		"status":   enumOf("status", true, PlanActionStatuses...),
+	},
 	"announcements": {
 		"title": text("titel", MaxShort, true),
 		"text":  text("tekst", MaxLong, false),
@@ -254,7 +273,7 @@ var tableNouns = map[string]string{
 	"councils": "rådet", "members": "medlemmet", "meetings": "mødet",
 	"agenda_items": "dagsordenspunktet", "action_items": "opgaven", "projects": "projektet",
 	"budget_lines": "budgetlinjen", "funding_applications": "ansøgningen", "budget_wishes": "budgetønsket",
-	"year_rules": "årshjulsreglen", "account_entries": "regnskabslinjen", "accounts_years": "årsregnskabet", "pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
+	"year_rules": "årshjulsreglen", "dev_plans": "udviklingsplanen", "focus_areas": "indsatsområdet", "plan_actions": "handlingen", "account_entries": "regnskabslinjen", "accounts_years": "årsregnskabet", "pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
 }
 
 // CheckField checks the value one op writes to a column against the rules

@@ -47,7 +47,8 @@ var (
 )
 
 // Tables lists the tables of council data, parents before children.
-var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name, rulesT.name, entriesT.name, accYearsT.name}
+var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name, rulesT.name, entriesT.name, accYearsT.name,
+	plansT.name, focusT.name, planActionT.name}
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -733,6 +734,13 @@ func (db *DB) CouncilData(councilID string) (*model.CouncilData, error) {
 	collect(err)
 	d.AccountYears, err = db.AccountsYears(councilID)
 	collect(err)
+	plans, err := db.Plans(councilID)
+	collect(err)
+	for i := len(plans) - 1; i >= 0; i-- { // by year
+		pd, err := db.PlanData(plans[i].ID)
+		collect(err)
+		d.Plans = append(d.Plans, pd)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -781,6 +789,12 @@ func Overwriting[T any](db *DB, x T) T {
 		v, err = byID(db, wishesT, scanWish, x.ID)
 	case model.YearRule:
 		v, err = byID(db, rulesT, scanYearRule, x.ID)
+	case model.DevPlan:
+		v, err = byID(db, plansT, scanPlan, x.ID)
+	case model.FocusArea:
+		v, err = byID(db, focusT, scanFocus, x.ID)
+	case model.PlanAction:
+		v, err = byID(db, planActionT, scanPlanAction, x.ID)
 	case model.AccountEntry:
 		v, err = byID(db, entriesT, scanEntry, x.ID)
 	case model.AccountsYear:

@@ -69,7 +69,8 @@ func LongText(table, field string) bool {
 	case "agenda_items.background", "agenda_items.notes", "agenda_items.decision",
 		"projects.description", "budget_wishes.justification",
 		"meetings.attendees", "meetings.apologies",
-		"pools.description", "pools.rules", "deadlines.description", "announcements.text":
+		"pools.description", "pools.rules", "deadlines.description", "announcements.text",
+		"dev_plans.vision", "focus_areas.goals", "year_rules.note", "accounts_years.note":
 		return true
 	}
 	return false

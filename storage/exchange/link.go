@@ -173,7 +173,7 @@ func holdsData(db *storage.DB, council string) (bool, error) {
 		return false, err
 	}
 	return len(d.Members)+len(d.Meetings)+len(d.Items)+len(d.Actions)+len(d.Projects)+
-		len(d.Lines)+len(d.Applications)+len(d.Wishes)+len(d.YearRules)+len(d.Accounts)+len(d.AccountYears) > 0, nil
+		len(d.Lines)+len(d.Applications)+len(d.Wishes)+len(d.YearRules)+len(d.Accounts)+len(d.AccountYears)+len(d.Plans) > 0, nil
 }
 
 // link gives the council made here (from) the server's id (to) and, when

@@ -231,3 +231,71 @@ func TestAccountsSyncAndApproval(t *testing.T) {
 		}
 	}
 }
+
+// A development plan written last year (on a laptop whose clock says so)
+// reaches the council's other laptop, where it is read-only; this year's
+// plan starts as a copy with the focus areas, their projects and the open
+// actions, and syncs back.
+func TestPlanByYear(t *testing.T) {
+	h := newHub(t)
+	jyderup := h.council(t, "Jyderup")
+	lastYear := h.laptop(t, "a", jyderup, -300*24*time.Hour) // January 2026
+	b := h.laptop(t, "b", jyderup, time.Second)              // November 2026
+	syncOK(t, lastYear)
+	pr := model.Project{CouncilID: jyderup, Title: "Sti rundt om søen", Status: model.ProjectIdea}
+	ok(t, lastYear.SaveProject(model.Project{}, &pr))
+	plan := model.DevPlan{CouncilID: jyderup, Year: 2025, Vision: "Et levende Jyderup for alle aldre"}
+	if err := lastYear.SavePlan(model.DevPlan{}, &plan); !errors.Is(err, storage.ErrOldPlan) {
+		t.Errorf("a plan for 2025 written in 2026: %v", err)
+	}
+	plan.Year = 2026
+	ok(t, lastYear.SavePlan(model.DevPlan{}, &plan))
+	focus := model.FocusArea{CouncilID: jyderup, PlanID: plan.ID, Position: 1, Title: "Natur og friluftsliv", Goals: "En sti rundt om søen\nFlere shelters", Projects: []string{pr.ID}}
+	ok(t, lastYear.SaveFocusArea(model.FocusArea{}, &focus))
+	open := model.PlanAction{CouncilID: jyderup, PlanID: plan.ID, FocusID: focus.ID, Who: "Søren", What: "Søg Udviklingspuljen", Status: model.ActionStarted}
+	done := model.PlanAction{CouncilID: jyderup, PlanID: plan.ID, FocusID: focus.ID, Who: "Karen", What: "Møde med Vej og Park", Status: model.ActionDone}
+	ok(t, lastYear.SavePlanAction(model.PlanAction{}, &open))
+	ok(t, lastYear.SavePlanAction(model.PlanAction{}, &done))
+	syncOK(t, lastYear)
+	syncOK(t, b)
+
+	// On b, in November 2026, the plan is this year's: still editable. A
+	// plan of 2025 arriving would not be: see PlanReadOnly's table test.
+	got, has, err := b.PlanOf(jyderup, 2026)
+	ok(t, err)
+	if !has || got.Plan.Vision != plan.Vision || len(got.Focus) != 1 || len(got.Actions) != 2 || got.Focus[0].Projects[0] != pr.ID {
+		t.Fatalf("b's plan %+v", got)
+	}
+	next, err := b.CopyPlan(got.Plan.ID, 2027)
+	ok(t, err)
+	if next.Plan.Year != 2027 || len(next.Focus) != 1 || next.Focus[0].ID == focus.ID || len(next.Actions) != 1 ||
+		next.Actions[0].FocusID != next.Focus[0].ID || next.Actions[0].What != "Søg Udviklingspuljen" {
+		t.Errorf("copied plan %+v", next)
+	}
+	if _, err := b.CopyPlan(got.Plan.ID, 2027); err == nil {
+		t.Error("a second plan for 2027")
+	}
+	syncOK(t, b)
+	syncOK(t, lastYear)
+	if d, has, _ := lastYear.PlanOf(jyderup, 2027); !has || len(d.Actions) != 1 {
+		t.Errorf("the copy did not reach the other laptop: %+v", d)
+	}
+	// On the laptop still in January 2026 nothing changes; on one in 2027
+	// the plan of 2026 is read-only.
+	later := h.laptop(t, "later", jyderup, 60*24*time.Hour) // late January 2027
+	syncOK(t, later)
+	d, _, _ := later.PlanOf(jyderup, 2026)
+	f := d.Focus[0]
+	f.Title = "Natur"
+	if err := later.SaveFocusArea(d.Focus[0], &f); !errors.Is(err, storage.ErrOldPlan) {
+		t.Errorf("edit of the 2026 plan in 2027: %v", err)
+	}
+	if err := later.DeletePlanAction(d.Actions[0].ID); !errors.Is(err, storage.ErrOldPlan) {
+		t.Errorf("delete in the 2026 plan in 2027: %v", err)
+	}
+	p := d.Plan
+	p.Vision = "Ny vision"
+	if err := later.SavePlan(d.Plan, &p); !errors.Is(err, storage.ErrOldPlan) {
+		t.Errorf("the 2026 vision edited in 2027: %v", err)
+	}
+}

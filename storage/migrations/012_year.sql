@@ -57,3 +57,36 @@ CREATE TABLE accounts_years (
     note        TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX accounts_years_council ON accounts_years(council_id, year);
+
+-- Lokal udviklingsplan by year: the vision, focus areas (goals one a
+-- line, linked projects' ids one a line) and the action plan.
+CREATE TABLE dev_plans (
+    id          TEXT PRIMARY KEY,
+    council_id  TEXT NOT NULL,
+    year        INTEGER NOT NULL DEFAULT 0,
+    vision      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX dev_plans_council ON dev_plans(council_id, year);
+
+CREATE TABLE focus_areas (
+    id          TEXT PRIMARY KEY,
+    council_id  TEXT NOT NULL,
+    plan_id     TEXT NOT NULL DEFAULT '',
+    position    INTEGER NOT NULL DEFAULT 0,
+    title       TEXT NOT NULL DEFAULT '',
+    goals       TEXT NOT NULL DEFAULT '',
+    projects    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX focus_areas_plan ON focus_areas(plan_id);
+
+CREATE TABLE plan_actions (
+    id          TEXT PRIMARY KEY,
+    council_id  TEXT NOT NULL,
+    plan_id     TEXT NOT NULL DEFAULT '',
+    focus_id    TEXT NOT NULL DEFAULT '',
+    who         TEXT NOT NULL DEFAULT '',
+    what        TEXT NOT NULL DEFAULT '',
+    due         TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL DEFAULT 'ikke_startet'
+);
+CREATE INDEX plan_actions_plan ON plan_actions(plan_id);
