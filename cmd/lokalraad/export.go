@@ -35,6 +35,7 @@ const exportUsage = `brug:
   lokalraad export calendar --db PATH --council ID --out FILE.ics
   lokalraad export yearwheel --db PATH --council ID --year YYYY --out FILE.pdf
   lokalraad export accounts --db PATH --council ID --year YYYY --out FILE.pdf
+  lokalraad export plan     --db PATH --council ID --year YYYY --out FILE.pdf
   valgfrit: --lang da|en, --contacts (tag telefon og e-mail med)`
 
 // runExport writes a document for scripts and IT staff.
@@ -50,7 +51,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errors.New("angiv hvad der skal eksporteres")
 	}
 	kind := args[0]
-	if _, ok := pdfDocs[kind]; ok || kind == "wishes" || kind == "yearwheel" || kind == "accounts" {
+	if _, ok := pdfDocs[kind]; ok || kind == "wishes" || kind == "yearwheel" || kind == "accounts" || kind == "plan" {
 		go pdf.Preload() // the fonts are parsed while the database is read
 	}
 	fs := flag.NewFlagSet("lokalraad export "+kind, flag.ContinueOnError)
@@ -128,6 +129,13 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 			write = func(w io.Writer) error {
 				return pdf.Accounts(w, d, *year, pdf.Options{Lang: l, Now: now})
+			}
+		case "plan":
+			if *year < 2000 || *year > 2200 {
+				return errors.New("angiv planens år med --year YYYY")
+			}
+			write = func(w io.Writer) error {
+				return pdf.Plan(w, d, *year, pdf.Options{Lang: l, Now: now})
 			}
 		case "yearwheel":
 			if *year < 2000 || *year > 2200 {

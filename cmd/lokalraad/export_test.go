@@ -51,6 +51,7 @@ func TestExportEveryKind(t *testing.T) {
 		{[]string{"export", "calendar"}, "BEGIN:VCALENDAR"},
 		{[]string{"export", "yearwheel", "--year", "2027"}, "%PDF"},
 		{[]string{"export", "accounts", "--year", "2027"}, "%PDF"},
+		{[]string{"export", "plan", "--year", "2027"}, "%PDF"},
 	}
 	for i, c := range cases {
 		out := filepath.Join(dir, c.args[1]+itoa(i))
@@ -77,6 +78,7 @@ func TestExportErrors(t *testing.T) {
 		{"export", "wishes", "--db", path, "--out", out},                             // no year
 		{"export", "yearwheel", "--db", path, "--out", out},                          // no year
 		{"export", "accounts", "--db", path, "--out", out},                           // no year
+		{"export", "plan", "--db", path, "--out", out},                               // no year
 		{"export", "yearwheel", "--db", path, "--out", out, "--year", "99999"},       // no such year
 		{"export", "poster", "--db", path, "--out", out},                             // unknown kind
 		{"export", "packet", "--db", path + ".typo", "--out", out, "--meeting", "x"}, // no such db

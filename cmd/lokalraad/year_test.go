@@ -74,3 +74,27 @@ func TestExportAccounts(t *testing.T) {
 		}
 	}
 }
+
+// `lokalraad export plan` prints the demo council's development plan.
+func TestExportPlan(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed (apt-get install poppler-utils)")
+	}
+	path, _ := demoDB(t)
+	year := time.Now().In(model.Copenhagen).Year()
+	out := filepath.Join(t.TempDir(), "plan.pdf")
+	if _, stderr, err := runCmd(t, "export", "plan", "--db", path, "--year", strconv.Itoa(year), "--out", out); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := strings.Join(strings.Fields(string(text)), " ")
+	for _, want := range []string{"Udviklingsplan " + strconv.Itoa(year), "Vision", "Natur og friluftsliv", "Shelter ved Skarresø",
+		"Handlingsplan", "Şule Yılmaz"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, text)
+		}
+	}
+}

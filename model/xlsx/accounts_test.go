@@ -48,3 +48,28 @@ func TestWriteAccountsSheet(t *testing.T) {
 		t.Errorf("income marked as wages: %q", got)
 	}
 }
+
+// The sheet Udviklingsplan: a row per action, with its focus area, goals
+// and linked projects; a focus area without actions has a row of its own.
+func TestWritePlanSheet(t *testing.T) {
+	d := sample()
+	d.Plans = []model.PlanData{{
+		Plan: model.DevPlan{ID: "p", Year: 2027, Vision: "Et levende Jyderup"},
+		Focus: []model.FocusArea{
+			{ID: "f1", Title: "Natur", Goals: "Sti rundt om søen", Projects: []string{"p1"}},
+			{ID: "f2", Title: "Fællesskab"},
+		},
+		Actions: []model.PlanAction{{ID: "a", FocusID: "f1", Who: "Åse", What: "Søg Udviklingspuljen", Due: day(2027, 3, 1), Status: model.ActionStarted}},
+	}}
+	f := open(t, write(t, d, xlsx.Options{}))
+	const s = "Udviklingsplan"
+	for ref, want := range map[string]string{
+		"A2": "2027", "B2": "Et levende Jyderup", "C2": "Natur", "D2": "Sti rundt om søen", "E2": "Shelterplads ved Skarresø",
+		"F2": "Søg Udviklingspuljen", "G2": "Åse", "I2": "I gang",
+		"C3": "Fællesskab", "F3": "",
+	} {
+		if got := cell(t, f, s, ref); got != want {
+			t.Errorf("%s = %q, want %q", ref, got, want)
+		}
+	}
+}

@@ -94,6 +94,7 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 		meetingsTable(d, o),
 		membersTable(d, o),
 		accountsTable(d, o),
+		planTable(d, o),
 	}
 	f := excelize.NewFile()
 	defer f.Close()

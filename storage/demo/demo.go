@@ -5,6 +5,7 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -186,6 +187,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		Category: "Trafiksikkerhed", Estimate: 220_000_00, Status: model.WishAnswered, Answer: model.AnswerPartly,
 		AnswerText: "Byrådet har afsat midler til to bump i 2026.", Granted: 120_000_00}))
 	demoAccounts(w, db, c.ID, year, now, byfest.ID, shelter.ID)
+	demoPlan(w, db, c.ID, year, shelter.ID, sti.ID, byfest.ID)
 	w.do(db.SetMeta(metaDemo, c.ID))
 	if w.err != nil {
 		return "", fmt.Errorf("demo-lokalråd: %w", w.err)
@@ -227,6 +229,37 @@ func demoAccounts(w *writer, db *storage.DB, council string, year int, now time.
 		approved := last
 		approved.Approved = agm
 		w.do(db.SaveAccountsYear(last, &approved))
+	}
+}
+
+// demoPlan writes this year's development plan.
+func demoPlan(w *writer, db *storage.DB, council string, year int, shelter, sti, byfest string) {
+	p := model.DevPlan{CouncilID: council, Year: year,
+		Vision: "Jyderup er et levende lokalsamfund ved Skarresø, hvor børn, unge og ældre mødes om naturen, fællesskabet og byens liv."}
+	// A demo written for a year gone by (a test's fixed clock) has no plan:
+	// that year's plan would be read-only.
+	if err := db.SavePlan(model.DevPlan{}, &p); errors.Is(err, storage.ErrOldPlan) {
+		return
+	} else if w.do(err); w.err != nil {
+		return
+	}
+	areas := []model.FocusArea{
+		{Title: "Natur og friluftsliv", Goals: "Sheltere og bålplads ved søen\nEn sti hele vejen rundt om Skarresø", Projects: []string{shelter}},
+		{Title: "Trafik og sikre skoleveje", Goals: "Sikker sti fra Nyvang til skolen\nLavere fart på Søndergade", Projects: []string{sti}},
+		{Title: "Fællesskab og byliv", Goals: "Byfest hvert år\nFlere frivillige under 30", Projects: []string{byfest}},
+	}
+	for i := range areas {
+		areas[i].CouncilID, areas[i].PlanID, areas[i].Position = council, p.ID, i+1
+		w.do(db.SaveFocusArea(model.FocusArea{}, &areas[i]))
+	}
+	for _, a := range []model.PlanAction{
+		{FocusID: areas[0].ID, Who: "Søren Ærenlund", What: "Søg Lokalområdernes Udviklingspulje til sheltere", Due: at(year+1, 3, 1, 0, 0), Status: model.ActionStarted},
+		{FocusID: areas[1].ID, Who: "Karen Østergaard", What: "Budgetønske om stien til budgethøringen", Due: at(year, 6, 1, 0, 0), Status: model.ActionDone},
+		{FocusID: areas[1].ID, Who: "Şule Yılmaz", What: "Trafiktælling på Søndergade med skolen", Status: model.ActionNotStarted},
+		{FocusID: areas[2].ID, Who: "Bestyrelsen", What: "Byfest i august", Due: at(year, 8, 22, 0, 0), Status: model.ActionDone},
+	} {
+		a.CouncilID, a.PlanID = council, p.ID
+		w.do(db.SavePlanAction(model.PlanAction{}, &a))
 	}
 }
 
