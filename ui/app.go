@@ -67,6 +67,7 @@ type App struct {
 	municipal     *municipalScreen
 	year          *yearScreen
 	accounts      *accountsScreen
+	plan          *planScreen
 	sync          *syncer
 }
 
@@ -151,6 +152,7 @@ func (u *App) openCouncil(id string) {
 	u.municipal = newMunicipalScreen(u)
 	u.year = newYearScreen(u)
 	u.accounts = newAccountsScreen(u)
+	u.plan = newPlanScreen(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Overview"), theme.HomeIcon(), u.overview.build()),
 		container.NewTabItemWithIcon(lang.L("Meetings"), theme.CalendarIcon(), u.meetings.build()),
@@ -161,6 +163,7 @@ func (u *App) openCouncil(id string) {
 		container.NewTabItemWithIcon(u.municipal.title(), theme.MailComposeIcon(), u.municipal.build()),
 		container.NewTabItemWithIcon(lang.L("Year wheel"), theme.HistoryIcon(), u.year.build()),
 		container.NewTabItemWithIcon(lang.L("Accounts"), theme.StorageIcon(), u.accounts.build()),
+		container.NewTabItemWithIcon(lang.L("Development plan"), theme.GridIcon(), u.plan.build()),
 	)
 	u.tabs.OnSelected = func(*container.TabItem) {
 		u.saver.flush()
@@ -184,6 +187,8 @@ func (u *App) openCouncil(id string) {
 			u.year.refresh()
 		case 8:
 			u.accounts.refresh()
+		case 9:
+			u.plan.refresh()
 		}
 	}
 

@@ -382,7 +382,7 @@ func TestLanguage(t *testing.T) {
 	if err := SetupLanguage("da"); err != nil {
 		t.Fatal(err)
 	}
-	if got := tabs(); got != "Oversigt, Møder, Projekter, Budgetønsker, Medlemmer, Søg, Fra kommunen, Årshjul, Regnskab" {
+	if got := tabs(); got != "Oversigt, Møder, Projekter, Budgetønsker, Medlemmer, Søg, Fra kommunen, Årshjul, Regnskab, Udviklingsplan" {
 		t.Errorf("Danish tabs: %s", got)
 	}
 	if got := label(model.MeetingAGM); got != "Generalforsamling" {
@@ -391,7 +391,7 @@ func TestLanguage(t *testing.T) {
 	if err := SetupLanguage("en"); err != nil {
 		t.Fatal(err)
 	}
-	if got := tabs(); got != "Overview, Meetings, Projects, Budget wishes, Members, Search, From the municipality, Year wheel, Accounts" {
+	if got := tabs(); got != "Overview, Meetings, Projects, Budget wishes, Members, Search, From the municipality, Year wheel, Accounts, Development plan" {
 		t.Errorf("English tabs: %s", got)
 	}
 	if got := label(model.MeetingAGM); got != "Annual general meeting" {

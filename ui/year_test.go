@@ -18,6 +18,9 @@ import (
 func withPool(t *testing.T) (*App, *storage.DB, string, model.Pool) {
 	t.Helper()
 	db := newTestDB(t)
+	// The database's clock agrees with the screens' (fixClock): a plan of
+	// 2026 is this year's, whenever the test runs.
+	db.Now = func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, model.Copenhagen) }
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
 	ok(t, db.SaveCouncil(model.Council{}, &c))
 	p := model.Pool{Name: "Lokalområdernes Udviklingspulje", MaxPerApp: 50_000_00, Deadline: time.Date(2027, 3, 1, 0, 0, 0, 0, model.Copenhagen),
@@ -286,5 +289,70 @@ func TestAccountsScreen(t *testing.T) {
 	}
 	if !strings.Contains(texts(p.detail), "godkendt på generalforsamlingen") {
 		t.Errorf("no message on a locked line:\n%s", texts(p.detail))
+	}
+}
+
+// The Udviklingsplan tab: a plan for this year is made with one tap, its
+// vision, a focus area with goals and a linked project, and an action are
+// stored as typed; next year's plan is made as a copy; last year's shows
+// read-only.
+func TestPlanScreen(t *testing.T) {
+	u, db, council, _ := withPool(t) // the clock says 26 November 2026
+	pr := model.Project{CouncilID: council, Title: "Shelter ved Skarresø", Status: model.ProjectIdea}
+	ok(t, db.SaveProject(model.Project{}, &pr))
+	u.tabs.SelectIndex(9)
+	s := u.plan
+	if s.label.Text != "2026" || !s.create.Visible() || s.copyBtn.Visible() {
+		t.Fatalf("year %q, create %v, copy %v", s.label.Text, s.create.Visible(), s.copyBtn.Visible())
+	}
+	test.Tap(s.create)
+	if !s.has || s.vision == nil {
+		t.Fatal("no plan made")
+	}
+	test.Type(s.vision, "Et levende Jyderup")
+	u.saver.flush()
+	test.Tap(s.focus.newBtn)
+	retype(entryField(t, s.focus, "Titel"), "Natur og friluftsliv")
+	test.Type(entryField(t, s.focus, "Mål (ét pr. linje)"), "En sti rundt om søen")
+	field(t, s.focus, "Projekter").(*widget.CheckGroup).SetSelected([]string{"Shelter ved Skarresø"})
+	u.saver.flush()
+	s.actions.refreshList()
+	test.Tap(s.actions.newBtn)
+	retype(entryField(t, s.actions, "Hvad"), "Søg Udviklingspuljen")
+	test.Type(entryField(t, s.actions, "Hvem"), "Søren")
+	test.Type(entryField(t, s.actions, "Hvornår"), "1.3.2027")
+	field(t, s.actions, "Status").(*widget.Select).SetSelected("I gang")
+	field(t, s.actions, "Indsatsområde").(*widget.Select).SetSelected("Natur og friluftsliv")
+	u.saver.flush()
+
+	d, has, err := db.PlanOf(council, 2026)
+	ok(t, err)
+	if !has || d.Plan.Vision != "Et levende Jyderup" || len(d.Focus) != 1 || d.Focus[0].Goals != "En sti rundt om søen" ||
+		len(d.Focus[0].Projects) != 1 || d.Focus[0].Projects[0] != pr.ID {
+		t.Fatalf("stored plan %+v", d)
+	}
+	if len(d.Actions) != 1 || d.Actions[0].Who != "Søren" || d.Actions[0].Status != model.ActionStarted ||
+		d.Actions[0].FocusID != d.Focus[0].ID || !d.Actions[0].Due.Equal(time.Date(2027, 3, 1, 0, 0, 0, 0, model.Copenhagen)) {
+		t.Fatalf("stored actions %+v", d.Actions)
+	}
+
+	// Next year: a copy.
+	s.setYear(2027)
+	if !s.copyBtn.Visible() {
+		t.Fatal("no copy button for 2027")
+	}
+	test.Tap(s.copyBtn)
+	if d, has, _ := db.PlanOf(council, 2027); !has || len(d.Focus) != 1 || len(d.Actions) != 1 || d.Plan.Vision != "Et levende Jyderup" {
+		t.Errorf("2027's copy %+v", d)
+	}
+	// In 2027, the plan of 2026 is read-only.
+	u.now = func() time.Time { return time.Date(2027, 2, 1, 12, 0, 0, 0, model.Copenhagen) }
+	s.setYear(2026)
+	if s.vision != nil && s.body.Objects[0] != nil && strings.Contains(texts(s.body), "Et levende Jyderup") &&
+		!strings.Contains(texts(s.body), "Planen for et år, der er gået") {
+		t.Errorf("2026 in 2027:\n%s", texts(s.body))
+	}
+	if !strings.Contains(texts(s.body), "Planen for et år, der er gået, gemmes, som den var.") || !strings.Contains(texts(s.body), "Søg Udviklingspuljen") {
+		t.Errorf("2026 in 2027:\n%s", texts(s.body))
 	}
 }
