@@ -72,7 +72,11 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 	s.dlList = widget.NewList(
 		func() int { return len(s.deadlines) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, widget.NewLabel("00.00.0000"), nil, widget.NewLabel(""))
+			// A day's merged dates can be long: cut with "…" rather than
+			// widen the window.
+			text := widget.NewLabel("")
+			text.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewLabel("00.00.0000"), nil, text)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(s.deadlines) {
