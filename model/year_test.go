@@ -308,3 +308,37 @@ func TestMergeSameDay(t *testing.T) {
 		t.Errorf("got %q, want %q", strings.Join(titles, "|"), want)
 	}
 }
+
+func TestSortAndFilterOverview(t *testing.T) {
+	rows := []CouncilOverview{
+		{CouncilID: "1", Name: "Tølløse", Area: "Tølløse", OverdueActions: 2, AccountsOnFile: true, ContactOnFile: true, PlanYear: 2027, NextMeeting: dday(2027, 3, 1)},
+		{CouncilID: "2", Name: "Jyderup", Area: "Jyderup", OverdueActions: 0, AccountsOnFile: true, ContactOnFile: true, PlanYear: 2027, LastSync: dday(2027, 2, 1)},
+		{CouncilID: "3", Name: "åmosen", Area: "Store Åmose", OverdueActions: 2, NextMeeting: dday(2027, 2, 15), LastSync: dday(2027, 2, 5)},
+	}
+	names := func(rs []CouncilOverview) string {
+		var s []string
+		for _, r := range rs {
+			s = append(s, r.Name)
+		}
+		return strings.Join(s, ",")
+	}
+	for by, want := range map[OverviewSort]string{
+		SortName:     "Jyderup,Tølløse,åmosen",
+		SortOverdue:  "Tølløse,åmosen,Jyderup",
+		SortMeeting:  "åmosen,Tølløse,Jyderup", // none last
+		SortSync:     "åmosen,Jyderup,Tølløse", // newest first, never last
+		SortProblems: "åmosen,Tølløse,Jyderup",
+	} {
+		rs := append([]CouncilOverview{}, rows...)
+		SortOverview(rs, by, 2027)
+		if got := names(rs); got != want {
+			t.Errorf("by %s: %s, want %s", by, got, want)
+		}
+	}
+	if got := names(FilterOverview(rows, "ÅMOSE", false, 2027)); got != "åmosen" {
+		t.Errorf("filter by area: %s", got)
+	}
+	if got := names(FilterOverview(rows, "", true, 2027)); got != "Tølløse,åmosen" {
+		t.Errorf("only problems: %s", got)
+	}
+}

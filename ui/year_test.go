@@ -356,3 +356,51 @@ func TestPlanScreen(t *testing.T) {
 		t.Errorf("2026 in 2027:\n%s", texts(s.body))
 	}
 }
+
+// On a staff device, "Alle råd" shows one row per council with what the
+// municipality follows up; it sorts, filters, and a row opens the council.
+func TestAllCouncilsOverview(t *testing.T) {
+	u, db := staffUI(t)
+	fixClock(u)
+	b := model.Council{Name: "Tølløse Lokalråd", Area: "Tølløse"}
+	ok(t, db.SaveCouncil(model.Council{}, &b))
+	ok(t, db.SaveActionItem(model.ActionItem{}, &model.ActionItem{CouncilID: b.ID, What: "Ring til Vej og Park", Due: time.Date(2026, 10, 1, 0, 0, 0, 0, model.Copenhagen)}))
+	ok(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: b.ID, Name: "Ida", Role: model.RoleChair, Contact: true}))
+	tabs := u.tabs.Items[6].Content.(*container.AppTabs)
+	tabs.SelectIndex(len(tabs.Items) - 1)
+	if tabs.Selected().Text != "Alle råd" {
+		t.Fatalf("last staff tab %q", tabs.Selected().Text)
+	}
+	a := u.municipal.all
+	a.refresh()
+	if len(a.rows) != 2 || a.rows[0].Name != "Jyderup Lokalråd" {
+		t.Fatalf("rows %+v", a.rows)
+	}
+	a.sortBy.SetSelected("Overskredne opgaver")
+	if a.rows[0].Name != "Tølløse Lokalråd" || a.rows[0].OverdueActions != 1 {
+		t.Errorf("sorted by overdue: %+v", a.rows[0])
+	}
+	cell := func(row, col int) string {
+		return overviewCols[col].cell(a.rows[row], 2026)
+	}
+	if cell(0, 2) != "1 / 1" || cell(0, 7) != "Ja" || cell(1, 7) != "Nej" || cell(0, 8) != "ingen" {
+		t.Errorf("cells: %q %q %q %q", cell(0, 2), cell(0, 7), cell(1, 7), cell(0, 8))
+	}
+	a.filter.SetText("jyder")
+	if len(a.rows) != 1 || a.rows[0].Name != "Jyderup Lokalråd" {
+		t.Errorf("filtered %+v", a.rows)
+	}
+	a.filter.SetText("")
+	a.only.SetChecked(true) // both lack accounts and a plan
+	if len(a.rows) != 2 {
+		t.Errorf("to follow up: %d", len(a.rows))
+	}
+	want := a.rows[0].CouncilID
+	if want != b.ID {
+		t.Fatalf("first row %s", a.rows[0].Name)
+	}
+	a.table.OnSelected(widget.TableCellID{Row: 0, Col: 0})
+	if u.councilID != b.ID {
+		t.Errorf("the row did not open Tølløse: %s", u.councilID)
+	}
+}
