@@ -120,7 +120,9 @@ func (a *allCouncils) build() fyne.CanvasObject {
 			o.(*widget.Label).SetText(overviewCols[id.Col].cell(a.rows[id.Row], a.year()))
 		})
 	a.table.ShowHeaderRow = true
-	a.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}) }
+	a.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
 	a.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 {
 			o.(*widget.Label).SetText(lang.L(overviewCols[id.Col].key))
