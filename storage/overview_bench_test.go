@@ -1,12 +1,27 @@
 package storage_test
 
-import "testing"
+import (
+	"os"
+	"testing"
+
+	"lokalraad/storage"
+)
 
 // BenchmarkCouncilOverviews builds the municipality's overview of 18
 // councils with ten years each (the large data set): the staff screen's
-// and the web page's one query.
+// and the web page's one query. LOKALRAAD_LARGE_DB names a large data set
+// written already (lokalraad demo --large), to save the minute it takes.
 func BenchmarkCouncilOverviews(b *testing.B) {
-	db, _ := openLarge(b)
+	var db *storage.DB
+	if path := os.Getenv("LOKALRAAD_LARGE_DB"); path != "" {
+		var err error
+		if db, err = storage.Open(path); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+	} else {
+		db, _ = openLarge(b)
+	}
 	b.ResetTimer()
 	for b.Loop() {
 		rows, err := db.CouncilOverviews(fixedNow)
