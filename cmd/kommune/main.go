@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -37,6 +38,7 @@ import (
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
+	"lokalraad/ui/web"
 )
 
 func main() {
@@ -62,7 +64,8 @@ const usage = `brug:
   kommune bundle export --db PATH --council ID --out FILE
   kommune bundle import --db PATH FILE
   kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open) [--amount KR --max KR --description T --rules T]
-  kommune pool list --db PATH`
+  kommune pool list --db PATH
+  kommune staff add --db PATH --name NAME    # a staff user of /oversigt; last line: a one-time password`
 
 // run is main without the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -93,6 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return poolAdd(args[2:], stdout, stderr)
 	case "pool list":
 		return poolList(args[2:], stdout, stderr)
+	case "staff add":
+		return staffAdd(args[2:], stdout, stderr)
 	}
 	if args[0] == "serve" {
 		return serve(ctx, args[1:], stdout, stderr, nil)
@@ -159,7 +164,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: hub.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+	// The staff's web pages beside the sync API.
+	pagesSrv := web.New(db, log)
+	mux := http.NewServeMux()
+	for _, p := range web.Paths {
+		mux.Handle(p, pagesSrv.Handler())
+	}
+	mux.Handle("/", hub.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() {
@@ -186,6 +198,30 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		return err
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// staffAdd creates a staff user of the web pages and prints a one-time
+// password on its last line.
+func staffAdd(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("staff add", stderr)
+	name := fs.String("name", "", "medarbejderens navn (påkrævet)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*name) == "" {
+		return errors.New("angiv medarbejderens navn med --name")
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pw, err := db.AddStaffUser(*name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Medarbejderen %s kan logge ind på /oversigt med adgangskoden herunder (vises kun nu):\n%s\n", strings.TrimSpace(*name), pw)
 	return nil
 }
 

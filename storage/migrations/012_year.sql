@@ -90,3 +90,12 @@ CREATE TABLE plan_actions (
     status      TEXT NOT NULL DEFAULT 'ikke_startet'
 );
 CREATE INDEX plan_actions_plan ON plan_actions(plan_id);
+
+-- The hub's web pages: staff users who log in with a password (only its
+-- PBKDF2 hash is kept). Local to the hub's database: never synced.
+CREATE TABLE staff_users (
+    id        TEXT PRIMARY KEY,
+    name      TEXT NOT NULL UNIQUE,
+    pw_hash   TEXT NOT NULL,
+    created   TEXT NOT NULL DEFAULT ''
+);
