@@ -31,7 +31,9 @@ func TestStaffAddAndOverviewPage(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ready := make(chan string, 1)
-	go func() { _ = serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", hubPath}, io.Discard, io.Discard, ready) }()
+	go func() {
+		_ = serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", hubPath}, io.Discard, io.Discard, ready)
+	}()
 	base := "http://" + <-ready
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
