@@ -238,6 +238,13 @@ var opRules = map[string]map[string]fieldRule{
 		"due":      of("hvornår", ruleDate, false),
 		"status":   enumOf("status", true, PlanActionStatuses...),
 	},
+	"publications": {
+		"enabled":  of("offentlig side", ruleBool, false),
+		"meetings": of("møder", ruleBool, false),
+		"minutes":  of("referater", ruleBool, false),
+		"plan":     of("udviklingsplan", ruleBool, false),
+		"intro":    text("indledning", MaxLong, false),
+	},
 	"announcements": {
 		"title": text("titel", MaxShort, true),
 		"text":  text("tekst", MaxLong, false),
@@ -273,7 +280,7 @@ var tableNouns = map[string]string{
 	"councils": "rådet", "members": "medlemmet", "meetings": "mødet",
 	"agenda_items": "dagsordenspunktet", "action_items": "opgaven", "projects": "projektet",
 	"budget_lines": "budgetlinjen", "funding_applications": "ansøgningen", "budget_wishes": "budgetønsket",
-	"year_rules": "årshjulsreglen", "dev_plans": "udviklingsplanen", "focus_areas": "indsatsområdet", "plan_actions": "handlingen", "account_entries": "regnskabslinjen", "accounts_years": "årsregnskabet", "pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
+	"year_rules": "årshjulsreglen", "publications": "den offentlige side", "dev_plans": "udviklingsplanen", "focus_areas": "indsatsområdet", "plan_actions": "handlingen", "account_entries": "regnskabslinjen", "accounts_years": "årsregnskabet", "pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
 }
 
 // CheckField checks the value one op writes to a column against the rules

@@ -48,7 +48,7 @@ var (
 
 // Tables lists the tables of council data, parents before children.
 var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name, rulesT.name, entriesT.name, accYearsT.name,
-	plansT.name, focusT.name, planActionT.name}
+	plansT.name, focusT.name, planActionT.name, pubT.name}
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -789,6 +789,8 @@ func Overwriting[T any](db *DB, x T) T {
 		v, err = byID(db, wishesT, scanWish, x.ID)
 	case model.YearRule:
 		v, err = byID(db, rulesT, scanYearRule, x.ID)
+	case model.Publication:
+		v, err = byID(db, pubT, scanPub, x.ID)
 	case model.DevPlan:
 		v, err = byID(db, plansT, scanPlan, x.ID)
 	case model.FocusArea:

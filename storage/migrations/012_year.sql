@@ -99,3 +99,15 @@ CREATE TABLE staff_users (
     pw_hash   TEXT NOT NULL,
     created   TEXT NOT NULL DEFAULT ''
 );
+
+-- The council's public page at the hub: off by default, and what is on it.
+CREATE TABLE publications (
+    id          TEXT PRIMARY KEY,
+    council_id  TEXT NOT NULL,
+    enabled     INTEGER NOT NULL DEFAULT 0,
+    meetings    INTEGER NOT NULL DEFAULT 0,
+    minutes     INTEGER NOT NULL DEFAULT 0,
+    plan        INTEGER NOT NULL DEFAULT 0,
+    intro       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX publications_council ON publications(council_id);

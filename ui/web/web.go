@@ -47,6 +47,8 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 		return "Nej"
 	},
 	"projects": projectsText,
+	"longdate": func(t time.Time) string { return model.WeekdayDate(t, model.Danish) },
+	"clock":    model.Clock,
 }).ParseFS(templates, "templates/*.html"))
 
 // Cookie names.
@@ -82,15 +84,19 @@ func New(db *storage.DB, log *slog.Logger) *Server {
 }
 
 // Paths are the paths the pages answer; the hub mounts them.
-var Paths = []string{"/oversigt", "/login", "/logout"}
+var Paths = []string{"/oversigt", "/login", "/logout", "/offentlig/"}
 
-// Handler serves /oversigt, /login and /logout.
+// Handler serves /oversigt, /login, /logout and the public pages
+// /offentlig/{council}/ (public.go).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /oversigt", s.overview)
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /offentlig/{council}/{$}", s.publicPage)
+	mux.HandleFunc("GET /offentlig/{council}/kalender.ics", s.publicCalendar)
+	mux.HandleFunc("GET /offentlig/{council}/referater.atom", s.publicMinutes)
 	return securityHeaders(mux)
 }
 
