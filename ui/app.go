@@ -68,6 +68,7 @@ type App struct {
 	year          *yearScreen
 	accounts      *accountsScreen
 	plan          *planScreen
+	publication   *publicationDialog // the last one opened (tests)
 	sync          *syncer
 }
 
@@ -280,6 +281,7 @@ func (u *App) mainMenu() *fyne.MainMenu {
 				u.onEditCouncil()
 			}
 		}),
+		fyne.NewMenuItem(lang.L("Public page…"), u.onPublication),
 		fyne.NewMenuItem(lang.L("Settings"), u.onSettings),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(lang.L("Take a backup now…"), u.onBackupNow),

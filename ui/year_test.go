@@ -404,3 +404,30 @@ func TestAllCouncilsOverview(t *testing.T) {
 		t.Errorf("the row did not open Tølløse: %s", u.councilID)
 	}
 }
+
+// The council switches its public page on and picks what is on it; each
+// tick is stored at once (and syncs like any council data).
+func TestPublicationDialog(t *testing.T) {
+	u, db, council := withCouncil(t)
+	if p, _ := db.Publication(council); p.Enabled {
+		t.Fatal("a public page before the council chose one")
+	}
+	u.onPublication()
+	d := u.publication
+	d.enabled.SetChecked(true)
+	d.minutes.SetChecked(true)
+	test.Type(d.intro, "Velkommen")
+	u.saver.flush()
+	p, err := db.Publication(council)
+	ok(t, err)
+	if !p.Enabled || !p.Minutes || p.Meetings || p.Plan || p.Intro != "Velkommen" || p.ID == "" {
+		t.Errorf("stored %+v", p)
+	}
+	d.enabled.SetChecked(false)
+	if p, _ := db.Publication(council); p.Enabled || !p.Minutes {
+		t.Errorf("switched off: %+v", p)
+	}
+	if !strings.Contains(texts(u.win.Canvas().Overlays().Top()), "/offentlig/"+council+"/") {
+		t.Error("the dialog does not say where the page is")
+	}
+}
