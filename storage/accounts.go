@@ -13,8 +13,8 @@ import (
 )
 
 var (
-	entriesT  = table{"account_entries", []string{"date", "text", "kind", "amount", "category", "project_id", "wages", "receipt"}}
-	accYearsT = table{"accounts_years", []string{"year", "opening", "approved", "meeting_id", "note"}}
+	entriesT  = tableOf("account_entries")
+	accYearsT = tableOf("accounts_years")
 )
 
 // ErrAccountsApproved: the year's accounts were approved at the

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,10 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"lokalraad/model"
 )
 
 // ErrDamaged: the database file fails SQLite's check; restore a backup.
-var ErrDamaged = errors.New("databasen er beskadiget; gendan den nyeste gode sikkerhedskopi")
+var ErrDamaged = error(model.NewError(model.Internal, "databasen er beskadiget; gendan den nyeste gode sikkerhedskopi"))
 
 // Check runs SQLite's quick_check on the open database: a damaged file is
 // ErrDamaged.

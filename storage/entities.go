@@ -33,32 +33,55 @@ func (t table) record(id, council string, values ...any) record {
 	return r
 }
 
+// The tables of council data, their columns from the field registry
+// (model/fields.go), in the order the record and scan functions below use:
+// the registry's order, which TestRegistryMatchesSchema checks against the
+// schema.
 var (
-	councilsT = table{"councils", []string{"name", "area", "annual_grant"}}
-	membersT  = table{"members", []string{"name", "role", "contact", "term_start", "term_end", "phone", "email"}}
-	meetingsT = table{"meetings", []string{"kind", "title", "start", "place", "status", "attendees", "apologies", "approved_at"}}
-	itemsT    = table{"agenda_items", []string{"meeting_id", "position", "title", "kind", "minutes", "background", "notes", "decision"}}
-	actionsT  = table{"action_items", []string{"meeting_id", "agenda_item_id", "who", "what", "due", "done", "done_at"}}
-	projectsT = table{"projects", []string{"title", "description", "status", "responsible_id", "working_group", "start_date", "end_date", "progress"}}
-	linesT    = table{"budget_lines", []string{"project_id", "text", "kind", "amount"}}
-	appsT     = table{"funding_applications", []string{"project_id", "pool", "deadline", "applied", "granted", "status", "volunteer_hours", "pool_id", "running_costs"}}
-	wishesT   = table{"budget_wishes", []string{"year", "title", "justification", "category", "estimate", "priority", "status", "answer", "answer_text", "granted"}}
-	rulesT    = table{"year_rules", []string{"title", "category", "kind", "month", "day", "weekday", "nth", "notice_days", "note"}}
+	councilsT = tableOf("councils")
+	membersT  = tableOf("members")
+	meetingsT = tableOf("meetings")
+	itemsT    = tableOf("agenda_items")
+	actionsT  = tableOf("action_items")
+	projectsT = tableOf("projects")
+	linesT    = tableOf("budget_lines")
+	appsT     = tableOf("funding_applications")
+	wishesT   = tableOf("budget_wishes")
+	rulesT    = tableOf("year_rules")
 )
 
-// Tables lists the tables of council data, parents before children.
-var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name, rulesT.name, entriesT.name, accYearsT.name,
-	plansT.name, focusT.name, planActionT.name, pubT.name}
+// tableOf is a registered entity's table.
+func tableOf(name string) table {
+	e, ok := model.EntityOf(name)
+	if !ok {
+		panic("storage: " + name + " is not in the field registry")
+	}
+	return table{e.Table, e.Columns()}
+}
+
+// Tables lists the tables of council data, parents before children;
+// MunicipalTables those of the municipality's own data. Both come from the
+// field registry.
+var Tables, MunicipalTables = func() (council, municipal []string) {
+	for _, e := range model.Entities() {
+		if e.Municipal {
+			municipal = append(municipal, e.Table)
+		} else {
+			council = append(council, e.Table)
+		}
+	}
+	return council, municipal
+}()
 
 type scanner interface{ Scan(dest ...any) error }
 
 func councilRecord(c *model.Council) record {
-	return councilsT.record(c.ID, c.ID, c.Name, c.Area, c.AnnualGrant)
+	return councilsT.record(c.ID, c.ID, c.Name, c.Area, c.AnnualGrant, int64(c.Quorum))
 }
 
 func scanCouncil(s scanner) (c model.Council, err error) {
 	var council string
-	err = s.Scan(&c.ID, &council, &c.Name, &c.Area, &c.AnnualGrant)
+	err = s.Scan(&c.ID, &council, &c.Name, &c.Area, &c.AnnualGrant, &c.Quorum)
 	return c, err
 }
 
@@ -77,12 +100,13 @@ func scanMember(s scanner) (m model.Member, err error) {
 
 func meetingRecord(m *model.Meeting) record {
 	return meetingsT.record(m.ID, m.CouncilID, string(m.Kind), m.Title, stampText(m.Start), m.Place,
-		string(m.Status), m.Attendees, m.Apologies, stampText(m.ApprovedAt))
+		string(m.Status), m.Attendees, m.Apologies, stampText(m.ApprovedAt), m.Absent, m.Guests, m.ApprovedBy, m.ApprovedIn)
 }
 
 func scanMeeting(s scanner) (m model.Meeting, err error) {
 	var kind, start, status, approved string
-	err = s.Scan(&m.ID, &m.CouncilID, &kind, &m.Title, &start, &m.Place, &status, &m.Attendees, &m.Apologies, &approved)
+	err = s.Scan(&m.ID, &m.CouncilID, &kind, &m.Title, &start, &m.Place, &status, &m.Attendees, &m.Apologies, &approved,
+		&m.Absent, &m.Guests, &m.ApprovedBy, &m.ApprovedIn)
 	m.Kind, m.Start, m.Status, m.ApprovedAt = model.MeetingKind(kind), parseStampText(start), model.MeetingStatus(status), parseStampText(approved)
 	return m, err
 }
@@ -204,7 +228,7 @@ func one[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), 
 
 // ErrNotLoaded: a row that exists was saved as new (with a zero loaded
 // value), which would overwrite every field blindly.
-var ErrNotLoaded = errors.New("rækken findes allerede og blev gemt som ny: en ændring skal gemmes sammen med det, den blev lavet ud fra")
+var ErrNotLoaded = error(model.NewError(model.Conflict, "rækken findes allerede og blev gemt som ny: en ændring skal gemmes sammen med det, den blev lavet ud fra"))
 
 // edited attaches loaded's values to rec as the edit's origin; a zero
 // loaded (a new row) attaches none.
@@ -363,7 +387,7 @@ func (db *DB) Meeting(id string) (model.Meeting, error) {
 func (db *DB) SaveMeeting(loaded model.Meeting, m *model.Meeting) error {
 	switch {
 	case m.Status != model.MeetingApproved:
-		m.ApprovedAt = time.Time{}
+		m.ApprovedAt, m.ApprovedBy, m.ApprovedIn = time.Time{}, "", ""
 	case m.ApprovedAt.IsZero():
 		m.ApprovedAt = db.Now().UTC().Truncate(time.Second)
 	}
@@ -376,7 +400,7 @@ func (db *DB) SaveMeeting(loaded model.Meeting, m *model.Meeting) error {
 			return err
 		}
 		if old.Status == model.MeetingApproved && m.Status == model.MeetingApproved {
-			m.ApprovedAt = old.ApprovedAt
+			m.ApprovedAt, m.ApprovedBy, m.ApprovedIn = old.ApprovedAt, old.ApprovedBy, old.ApprovedIn
 			if !sameRecord(meetingRecord(&old), meetingRecord(m)) {
 				return ErrLocked
 			}
@@ -801,6 +825,8 @@ func Overwriting[T any](db *DB, x T) T {
 		v, err = byID(db, entriesT, scanEntry, x.ID)
 	case model.AccountsYear:
 		v, err = byID(db, accYearsT, scanAccYear, x.ID)
+	case model.AgendaTemplate:
+		v, err = byID(db, templatesT, scanTemplate, x.ID)
 	case model.Pool:
 		v, err = byID(db, poolsT, scanPool, x.ID)
 	case model.MunicipalDeadline:

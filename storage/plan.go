@@ -14,9 +14,9 @@ import (
 )
 
 var (
-	plansT      = table{"dev_plans", []string{"year", "vision"}}
-	focusT      = table{"focus_areas", []string{"plan_id", "position", "title", "goals", "projects"}}
-	planActionT = table{"plan_actions", []string{"plan_id", "focus_id", "who", "what", "due", "status"}}
+	plansT      = tableOf("dev_plans")
+	focusT      = tableOf("focus_areas")
+	planActionT = tableOf("plan_actions")
 )
 
 // ErrOldPlan: the plan of a year gone by is kept as it was.

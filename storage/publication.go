@@ -10,7 +10,7 @@ import (
 // The council's choice of a public page (issue 14), council data synced to
 // the hub, which serves the page.
 
-var pubT = table{"publications", []string{"enabled", "meetings", "minutes", "plan", "intro"}}
+var pubT = tableOf("publications")
 
 func pubRecord(p *model.Publication) record {
 	return pubT.record(p.ID, p.CouncilID, boolInt(p.Enabled), boolInt(p.Meetings), boolInt(p.Minutes), boolInt(p.Plan), p.Intro)

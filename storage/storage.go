@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -42,14 +43,14 @@ var migrations embed.FS
 // The errors callers can tell apart with errors.Is.
 var (
 	// ErrNotFound: no row has the id.
-	ErrNotFound = errors.New("findes ikke")
+	ErrNotFound = error(model.NewError(model.NotFound, "findes ikke"))
 	// ErrLocked: the minutes of the meeting are approved and cannot change
 	// until the meeting is reopened.
-	ErrLocked = errors.New("referatet er godkendt og låst")
+	ErrLocked = error(model.NewError(model.Locked, "referatet er godkendt og låst"))
 	// ErrTooNew: the database was written by a newer version of the app.
-	ErrTooNew = errors.New("databasen er fra en nyere version af Lokalråd; opdatér programmet")
+	ErrTooNew = error(model.NewError(model.Invalid, "databasen er fra en nyere version af Lokalråd; opdatér programmet"))
 	// ErrNotDatabase: the file is not a Lokalråd database, or is damaged.
-	ErrNotDatabase = errors.New("filen er ikke en Lokalråd-database eller er beskadiget")
+	ErrNotDatabase = error(model.NewError(model.Invalid, "filen er ikke en Lokalråd-database eller er beskadiget"))
 )
 
 // DB is an open Lokalråd database.
@@ -65,6 +66,9 @@ type DB struct {
 	// hubWrite lets the hub's writers (pushes, in chunks) take turns
 	// fairly, instead of racing for SQLite's lock (see HubApply).
 	hubWrite sync.Mutex
+	// damaged is set when a check found the file damaged after it was
+	// opened (CheckInBackground): every later write is refused with it.
+	damaged atomic.Pointer[error]
 }
 
 // SchemaVersion is the newest schema this code knows.
@@ -191,6 +195,9 @@ func (db *DB) loadDevice() error {
 
 // inTx runs f in one immediate transaction, committing when f returns nil.
 func (db *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	if e := db.damaged.Load(); e != nil {
+		return *e
+	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return friendly(err)
@@ -205,8 +212,8 @@ func (db *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 // ErrDiskFull and ErrReadOnly say why a write failed in words a user can act
 // on; nothing already saved is lost.
 var (
-	ErrDiskFull = errors.New("disken er fuld; frigør plads og prøv igen — intet gemt er gået tabt")
-	ErrReadOnly = errors.New("databasen kan ikke skrives (skrivebeskyttet mappe eller fil) — intet gemt er gået tabt")
+	ErrDiskFull = error(model.NewError(model.DiskFull, "disken er fuld; frigør plads og prøv igen — intet gemt er gået tabt"))
+	ErrReadOnly = error(model.NewError(model.DiskFull, "databasen kan ikke skrives (skrivebeskyttet mappe eller fil) — intet gemt er gået tabt"))
 )
 
 func friendly(err error) error {

@@ -269,6 +269,6 @@ func (s *accountsScreen) onPrint() {
 	s.u.saveAs(name, func() ([]byte, error) { return s.u.render(accountsDoc, id, "", year, false) })
 }
 
-var accountsDoc = document{"Annual accounts (PDF)", "Årsregnskab", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o pdf.Options) error {
-	return pdf.Accounts(w, d, year, o)
+var accountsDoc = document{"Annual accounts (PDF)", "Årsregnskab", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o exportOptions) error {
+	return pdf.Accounts(w, d, year, o.Options)
 }}

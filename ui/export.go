@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
@@ -29,53 +29,65 @@ type document struct {
 	key   string // the English catalogue key of its name
 	base  string // the Danish start of its file name
 	ext   string
-	write func(w io.Writer, d *model.CouncilData, ref string, year int, o pdf.Options) error
+	write func(w io.Writer, d *model.CouncilData, ref string, year int, o exportOptions) error
 }
 
-// yearDocs write with the årshjul's dates (storage's YearReminders) of the
-// year asked for, or of this year and the next when it is 0; by key, in
-// place of the document's write.
-var yearDocs = map[string]func(w io.Writer, d *model.CouncilData, year int, rs []model.Deadline, o pdf.Options) error{
-	"Meetings as calendar (iCalendar)": func(w io.Writer, d *model.CouncilData, _ int, rs []model.Deadline, o pdf.Options) error {
-		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Reminders: rs})
-	},
-	"Year wheel (PDF)": func(w io.Writer, d *model.CouncilData, year int, rs []model.Deadline, o pdf.Options) error {
-		return pdf.YearWheel(w, d.Council.Name, year, rs, o)
-	},
+// exportOptions are the options of every document: a PDF's, and the
+// municipality's deadlines for a calendar.
+type exportOptions struct {
+	pdf.Options
+	Deadlines []model.MunicipalDeadline
+	// Reminders are the årshjul's dates (storage's YearReminders): of the
+	// year asked for, or of this year and the next for a calendar.
+	Reminders []model.Deadline
 }
 
-var yearWheelDoc = document{"Year wheel (PDF)", "Årshjul", "pdf", nil}
+// yearWheelDoc is the årshjul of a year on one page.
+var yearWheelDoc = document{"Year wheel (PDF)", "Årshjul", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o exportOptions) error {
+	return pdf.YearWheel(w, d.Council.Name, year, o.Reminders, o.Options)
+}}
 
 // meetingDocs are the documents of one meeting, in the order offered.
 var meetingDocs = []document{
-	{"Meeting packet", "Mødemappe", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.Packet(w, d, ref, o)
+	{"Meeting packet", "Mødemappe", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.Packet(w, d, ref, o.Options)
 	}},
-	{"Chair's copy", "Formandens eksemplar", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.ChairCopy(w, d, ref, o)
+	{"Chair's copy", "Formandens eksemplar", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.ChairCopy(w, d, ref, o.Options)
 	}},
-	{"Minutes", "Referat", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.Minutes(w, d, ref, o)
+	{"Minutes", "Referat", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.Minutes(w, d, ref, o.Options)
 	}},
-	{"Attendance list", "Deltagerliste", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.Attendance(w, d, ref, o)
+	{"Attendance list", "Deltagerliste", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.Attendance(w, d, ref, o.Options)
 	}},
-	{"Note sheet", "Notatark", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.NoteSheet(w, d, ref, o)
+	{"Note sheet", "Notatark", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.NoteSheet(w, d, ref, o.Options)
+	}},
+	{"Invitation (calendar file)", "Invitation", "ics", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return ical.WriteMeeting(w, d, ref, ical.Options{Lang: o.Lang, Now: o.Now})
 	}},
 }
 
-var wishesDoc = document{"Budget wishes", "Budgetønsker", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o pdf.Options) error {
-	return pdf.Wishes(w, d, year, o)
+var wishesDoc = document{"Budget wishes", "Budgetønsker", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o exportOptions) error {
+	return pdf.Wishes(w, d, year, o.Options)
 }}
 
 // councilDocs are the exports of a whole council.
 var councilDocs = []document{
-	{"Workbook (Excel)", "Lokalråd", "xlsx", func(w io.Writer, d *model.CouncilData, _ string, _ int, o pdf.Options) error {
+	{"Workbook (Excel)", "Lokalråd", "xlsx", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
 		return xlsx.Write(w, d, xlsx.Options{Lang: o.Lang, ContactDetails: o.ContactDetails})
 	}},
-	{"Meetings as calendar (iCalendar)", "Møder", "ics", nil},
-	{"Import template (Excel)", "Skabelon til import", "xlsx", func(w io.Writer, _ *model.CouncilData, _ string, _ int, _ pdf.Options) error {
+	{"Meetings as calendar (iCalendar)", "Møder", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Reminders: o.Reminders})
+	}},
+	{"Meetings, deadlines and action items as calendar days", "Kalender", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksAllDay, Deadlines: o.Deadlines, Reminders: o.Reminders})
+	}},
+	{"Meetings, with deadlines and action items as tasks", "Kalender med opgaver", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksTodo, Deadlines: o.Deadlines, Reminders: o.Reminders})
+	}},
+	{"Import template (Excel)", "Skabelon til import", "xlsx", func(w io.Writer, _ *model.CouncilData, _ string, _ int, _ exportOptions) error {
 		return xlsx.Template(w)
 	}},
 }
@@ -109,21 +121,21 @@ func (u *App) render(doc document, councilID, ref string, year int, contacts boo
 		return nil, err
 	}
 	var buf bytes.Buffer
-	o := pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts}
-	if withYear, ok := yearDocs[doc.key]; ok {
+	o := exportOptions{Options: pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts}}
+	if doc.ext == "ics" {
+		if o.Deadlines, err = u.db.Deadlines(); err != nil {
+			return nil, err
+		}
+	}
+	if doc.ext == "ics" || doc.key == yearWheelDoc.key {
 		years := []int{year}
 		if year == 0 {
 			y := u.now().In(model.Copenhagen).Year()
 			years = []int{y, y + 1}
 		}
-		rs, err := u.db.YearReminders(councilID, years...)
-		if err != nil {
+		if o.Reminders, err = u.db.YearReminders(councilID, years...); err != nil {
 			return nil, err
 		}
-		if err := withYear(&buf, d, year, rs, o); err != nil {
-			return nil, err
-		}
-		return buf.Bytes(), nil
 	}
 	if err := doc.write(&buf, d, ref, year, o); err != nil {
 		return nil, err
@@ -170,6 +182,21 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 	})
 	save.Importance = widget.HighImportance
 	items = append(items, save)
+	if docs[0].ext == "pdf" {
+		printBtn := widget.NewButtonWithIcon(lang.L("Print"), theme.DocumentPrintIcon(), func() {
+			doc := docs[slices.Index(names, choice.Selected)]
+			if doc.ext != "pdf" {
+				dialog.ShowInformation(lang.L("Print"), lang.L("Only the PDF documents can be printed. Save this one instead."), u.win)
+				return
+			}
+			council, _ := u.db.Council(councilID)
+			name := model.FileName(doc.ext, doc.base, council.Name, "")
+			dlg.Hide()
+			u.printInBackground(name, func() ([]byte, error) { return u.render(doc, councilID, ref, year, contacts.Checked) })
+		})
+		items = append(items, printBtn)
+		u.printBtn = printBtn
+	}
 	dlg = dialog.NewCustom(title, lang.L("Close"), container.NewVBox(items...), u.win)
 	dlg.Show()
 }
@@ -223,6 +250,29 @@ func (u *App) writeInBackground(wc fyne.URIWriteCloser, make func() ([]byte, err
 	}()
 }
 
+// printInBackground makes a PDF off the UI thread and sends it to the
+// printer, then says how it went.
+func (u *App) printInBackground(name string, make func() ([]byte, error)) {
+	bar := widget.NewProgressBarInfinite()
+	progress := dialog.NewCustomWithoutButtons(lang.L("Making the file…"), bar, u.win)
+	progress.Show()
+	done := func(err error) {
+		progress.Hide()
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		dialog.ShowInformation(lang.L("Print"), lang.L("Sent to the printer."), u.win)
+	}
+	go func() {
+		data, err := make()
+		if err == nil {
+			err = printPDF(name, data)
+		}
+		u.do(func() { done(err) })
+	}()
+}
+
 // offerToOpen says where the file went and opens it in the system's viewer
 // on request (Fyne has no print API: the viewer prints).
 func (u *App) offerToOpen(uri fyne.URI) {
@@ -232,7 +282,7 @@ func (u *App) offerToOpen(uri fyne.URI) {
 		if !open {
 			return
 		}
-		if err := u.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(uri.Path())}); err != nil {
+		if err := u.openFile(uri.Path()); err != nil {
 			u.showError(err)
 		}
 	}, u.win)
@@ -264,12 +314,42 @@ func (u *App) onImportWorkbook(councilID string) {
 	fd.Show()
 }
 
-// previewImport is the confirmation step of an import.
+// previewImport is the confirmation step of an import: what the file
+// holds, the rows with problems, the notes (totals rows skipped, columns
+// not used, a second chair) and, when rows are already stored, the
+// choice to skip or update them.
 func (u *App) previewImport(councilID string, imp *xlsx.Import) {
+	matches, err := u.db.ImportMatches(councilID, imp.Members, imp.Projects, imp.Wishes)
+	if err != nil {
+		u.showError(err)
+		return
+	}
 	summary := widget.NewLabel(fmt.Sprintf(lang.L("Ready to import: %d budget wishes, %d projects, %d members."),
 		len(imp.Wishes), len(imp.Projects), len(imp.Members)))
 	summary.Wrapping = fyne.TextWrapWord
 	content := []fyne.CanvasObject{summary}
+	for _, n := range imp.Notes {
+		l := widget.NewLabel(lang.L("Note") + ": " + n.String())
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		content = append(content, l)
+	}
+	how := db.ExistingSkip
+	if matches.Len() > 0 {
+		skip, update := lang.L("Skip them"), lang.L("Update them with the file's values")
+		choice := widget.NewRadioGroup([]string{skip, update}, func(s string) {
+			how = db.ExistingSkip
+			if s == update {
+				how = db.ExistingUpdate
+			}
+		})
+		choice.SetSelected(skip)
+		choice.Required = true
+		l := widget.NewLabel(fmt.Sprintf(lang.L("%d rows are already stored (same name, or same title and year):"), matches.Len()))
+		l.Wrapping = fyne.TextWrapWord
+		content = append(content, l, choice)
+		u.importChoice = choice
+	}
 	var problems fyne.CanvasObject = widget.NewLabel(lang.L("No problems found."))
 	if len(imp.Problems) > 0 {
 		list := widget.NewList(func() int { return len(imp.Problems) },
@@ -283,18 +363,26 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		problems = container.NewBorder(note, nil, nil, nil, list)
 	}
 	body := container.NewBorder(container.NewVBox(content...), nil, nil, nil, problems)
-	n := len(imp.Wishes) + len(imp.Projects) + len(imp.Members)
 	d := dialog.NewCustomConfirm(lang.L("Import from a workbook"), lang.L("Import"), lang.L("Cancel"), body, func(ok bool) {
-		if !ok || n == 0 {
+		if !ok {
 			return
 		}
-		if err := u.db.Import(imp.Members, imp.Projects, imp.Wishes); err != nil {
+		ms, ps, ws, err := u.db.Resolve(matches, how, imp.Members, imp.Projects, imp.Wishes)
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		n := len(ms) + len(ps) + len(ws)
+		if n == 0 {
+			return
+		}
+		if err := u.db.Import(ms, ps, ws); err != nil {
 			u.showError(err)
 			return
 		}
 		u.openCouncil(councilID)
 		dialog.ShowInformation(lang.L("Import from a workbook"), fmt.Sprintf(lang.L("%d rows imported."), n), u.win)
 	}, u.win)
-	d.Resize(fyne.NewSize(640, 480))
+	d.Resize(fyne.NewSize(640, 520))
 	d.Show()
 }

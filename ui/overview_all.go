@@ -78,12 +78,6 @@ func yesNoText(b bool) string {
 	return lang.L("No")
 }
 
-func orDash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "–"
-	}
-	return s
-}
 
 func sortLabels() []string {
 	keys := map[model.OverviewSort]string{

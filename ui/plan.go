@@ -280,6 +280,6 @@ func (s *planScreen) onPrint() {
 	s.u.saveAs(name, func() ([]byte, error) { return s.u.render(planDoc, id, "", year, false) })
 }
 
-var planDoc = document{"Development plan (PDF)", "Udviklingsplan", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o pdf.Options) error {
-	return pdf.Plan(w, d, year, o)
+var planDoc = document{"Development plan (PDF)", "Udviklingsplan", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o exportOptions) error {
+	return pdf.Plan(w, d, year, o.Options)
 }}
