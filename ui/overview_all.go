@@ -78,7 +78,6 @@ func yesNoText(b bool) string {
 	return lang.L("No")
 }
 
-
 func sortLabels() []string {
 	keys := map[model.OverviewSort]string{
 		model.SortName: "Name", model.SortProblems: "Most to follow up", model.SortOverdue: "Overdue tasks",
