@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -145,6 +146,15 @@ func (v *conflictsView) rowNames() map[string]string {
 	}
 	for _, w := range d.Wishes {
 		names[w.ID] = name(lang.L("Budget wish"), w.Title)
+	}
+	for _, r := range d.YearRules {
+		names[r.ID] = name(lang.L("Yearly date"), r.Title)
+	}
+	for _, e := range d.Accounts {
+		names[e.ID] = name(lang.L("Accounts line"), model.ShortDate(e.Date)+" "+e.Text)
+	}
+	for _, a := range d.AccountYears {
+		names[a.ID] = name(lang.L("Accounts"), strconv.Itoa(a.Year))
 	}
 	return names
 }

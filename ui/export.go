@@ -37,7 +37,15 @@ type document struct {
 type exportOptions struct {
 	pdf.Options
 	Deadlines []model.MunicipalDeadline
+	// Reminders are the årshjul's dates (storage's YearReminders): of the
+	// year asked for, or of this year and the next for a calendar.
+	Reminders []model.Deadline
 }
+
+// yearWheelDoc is the årshjul of a year on one page.
+var yearWheelDoc = document{"Year wheel (PDF)", "Årshjul", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o exportOptions) error {
+	return pdf.YearWheel(w, d.Council.Name, year, o.Reminders, o.Options)
+}}
 
 // meetingDocs are the documents of one meeting, in the order offered.
 var meetingDocs = []document{
@@ -71,13 +79,13 @@ var councilDocs = []document{
 		return xlsx.Write(w, d, xlsx.Options{Lang: o.Lang, ContactDetails: o.ContactDetails})
 	}},
 	{"Meetings as calendar (iCalendar)", "Møder", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
-		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now})
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Reminders: o.Reminders})
 	}},
 	{"Meetings, deadlines and action items as calendar days", "Kalender", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
-		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksAllDay, Deadlines: o.Deadlines})
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksAllDay, Deadlines: o.Deadlines, Reminders: o.Reminders})
 	}},
 	{"Meetings, with deadlines and action items as tasks", "Kalender med opgaver", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
-		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksTodo, Deadlines: o.Deadlines})
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksTodo, Deadlines: o.Deadlines, Reminders: o.Reminders})
 	}},
 	{"Import template (Excel)", "Skabelon til import", "xlsx", func(w io.Writer, _ *model.CouncilData, _ string, _ int, _ exportOptions) error {
 		return xlsx.Template(w)
@@ -116,6 +124,16 @@ func (u *App) render(doc document, councilID, ref string, year int, contacts boo
 	o := exportOptions{Options: pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts}}
 	if doc.ext == "ics" {
 		if o.Deadlines, err = u.db.Deadlines(); err != nil {
+			return nil, err
+		}
+	}
+	if doc.ext == "ics" || doc.key == yearWheelDoc.key {
+		years := []int{year}
+		if year == 0 {
+			y := u.now().In(model.Copenhagen).Year()
+			years = []int{y, y + 1}
+		}
+		if o.Reminders, err = u.db.YearReminders(councilID, years...); err != nil {
 			return nil, err
 		}
 	}
