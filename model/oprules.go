@@ -40,16 +40,18 @@ const (
 type ruleKind int
 
 const (
-	ruleText   ruleKind = iota // string of at most max runes
-	ruleID                     // a row id, or "" when optional
-	ruleEnum                   // one of enum ("" allowed when !required)
-	ruleInt                    // int64 in [lo, hi]
-	ruleAmount                 // øre in [0, MaxAmount]
-	ruleBool                   // 0 or 1
-	ruleDate                   // DateLayout, or "" when !required
-	ruleStamp                  // StampLayout, or "" when !required
-	ruleEmail                  // an e-mail address, or ""
-	ruleLines                  // lines of short texts (a contact's areas)
+	ruleText     ruleKind = iota // string of at most max runes
+	ruleID                       // a row id, or "" when optional
+	ruleEnum                     // one of enum ("" allowed when !required)
+	ruleInt                      // int64 in [lo, hi]
+	ruleAmount                   // øre in [0, MaxAmount]
+	ruleBool                     // 0 or 1
+	ruleDate                     // DateLayout, or "" when !required
+	ruleStamp                    // StampLayout, or "" when !required
+	ruleEmail                    // an e-mail address, or ""
+	ruleLines                    // lines of short texts (a contact's areas)
+	ruleSHA256                   // a SHA-256 in lower-case hex (an attachment's file)
+	ruleFileName                 // a file name without folders (CleanFileName)
 )
 
 type fieldRule struct {
@@ -162,6 +164,15 @@ var opRules = map[string]map[string]fieldRule{
 		"answer_text":   text("svartekst", MaxLong, false),
 		"granted":       of("bevilget beløb", ruleAmount, false),
 	},
+	"attachments": {
+		"owner_kind": enumOf("hører til", true, OwnerKinds...),
+		"owner_id":   of("hører til", ruleID, true),
+		"name":       of("filnavn", ruleFileName, true),
+		"media_type": text("filtype", MaxShort, false),
+		"size":       intIn("størrelse", 0, MaxAttachmentSize),
+		"sha256":     of("kontrolsum", ruleSHA256, true),
+		"added":      of("tilføjet", ruleStamp, false),
+	},
 	"pools": {
 		"name":                text("navn", MaxShort, true),
 		"description":         text("beskrivelse", MaxLong, false),
@@ -219,7 +230,7 @@ var tableNouns = map[string]string{
 	"councils": "rådet", "members": "medlemmet", "meetings": "mødet",
 	"agenda_items": "dagsordenspunktet", "action_items": "opgaven", "projects": "projektet",
 	"budget_lines": "budgetlinjen", "funding_applications": "ansøgningen", "budget_wishes": "budgetønsket",
-	"pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
+	"attachments": "bilaget", "pools": "puljen", "deadlines": "fristen", "contacts": "kontakten", "announcements": "meddelelsen",
 }
 
 // CheckField checks the value one op writes to a column against the rules
@@ -305,6 +316,14 @@ func CheckField(table, field string, value any) error {
 		}
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
 			return bad("The e-mail address is not valid", "feltet »%s« er ikke en gyldig e-mailadresse", r.da)
+		}
+	case ruleSHA256:
+		if !ValidSHA256(s) {
+			return bad("Not a valid checksum", "feltet »%s« er ikke en gyldig SHA-256", r.da)
+		}
+	case ruleFileName:
+		if utf8.RuneCountInString(s) > MaxShort || CleanFileName(s) != s {
+			return bad("Not a valid file name", "feltet »%s« er ikke et gyldigt filnavn", r.da)
 		}
 	case ruleLines:
 		for _, line := range strings.Split(s, "\n") {

@@ -43,10 +43,11 @@ var (
 	linesT    = table{"budget_lines", []string{"project_id", "text", "kind", "amount"}}
 	appsT     = table{"funding_applications", []string{"project_id", "pool", "deadline", "applied", "granted", "status", "volunteer_hours"}}
 	wishesT   = table{"budget_wishes", []string{"year", "title", "justification", "category", "estimate", "priority", "status", "answer", "answer_text", "granted"}}
+	attachT   = table{"attachments", []string{"owner_kind", "owner_id", "name", "media_type", "size", "sha256", "added"}}
 )
 
 // Tables lists the tables of council data, parents before children.
-var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name}
+var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name, attachT.name}
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -394,6 +395,9 @@ func (db *DB) DeleteMeeting(id string) error {
 		} else if err != nil {
 			return err
 		}
+		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'item' AND owner_id IN (SELECT id FROM agenda_items WHERE meeting_id = ?)", id); err != nil {
+			return err
+		}
 		if err := w.removeAll(actionsT.name, "SELECT id FROM action_items WHERE meeting_id = ?", id); err != nil {
 			return err
 		}
@@ -499,6 +503,9 @@ func (db *DB) DeleteAgendaItem(id string) error {
 				return err
 			}
 		}
+		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'item' AND owner_id = ?", id); err != nil {
+			return err
+		}
 		if err := w.remove(itemsT.name, id); err != nil {
 			return err
 		}
@@ -588,6 +595,9 @@ func (db *DB) SaveProject(loaded model.Project, p *model.Project) error {
 // DeleteProject deletes a project with its budget and applications.
 func (db *DB) DeleteProject(id string) error {
 	return db.write(context.Background(), func(w *writer) error {
+		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'project' AND owner_id = ?", id); err != nil {
+			return err
+		}
 		if err := w.removeAll(linesT.name, "SELECT id FROM budget_lines WHERE project_id = ?", id); err != nil {
 			return err
 		}
@@ -693,9 +703,14 @@ func (db *DB) MoveBudgetWish(id string, delta int) error {
 	})
 }
 
-// DeleteBudgetWish deletes a wish.
+// DeleteBudgetWish deletes a wish with its attachments.
 func (db *DB) DeleteBudgetWish(id string) error {
-	return db.write(context.Background(), func(w *writer) error { return w.remove(wishesT.name, id) })
+	return db.write(context.Background(), func(w *writer) error {
+		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'wish' AND owner_id = ?", id); err != nil {
+			return err
+		}
+		return w.remove(wishesT.name, id)
+	})
 }
 
 // CouncilData reads everything a council keeps, for exports and printing.
@@ -771,6 +786,8 @@ func Overwriting[T any](db *DB, x T) T {
 		v, err = byID(db, appsT, scanApp, x.ID)
 	case model.BudgetWish:
 		v, err = byID(db, wishesT, scanWish, x.ID)
+	case model.Attachment:
+		v, err = byID(db, attachT, scanAttachment, x.ID)
 	case model.Pool:
 		v, err = byID(db, poolsT, scanPool, x.ID)
 	case model.MunicipalDeadline:

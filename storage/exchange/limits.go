@@ -93,7 +93,7 @@ func fieldName(c storage.Change) string {
 var danishTables = map[string]string{
 	"councils": "lokalrådet", "members": "et medlem", "meetings": "et møde", "agenda_items": "et dagsordenspunkt",
 	"action_items": "en opfølgning", "projects": "et projekt", "budget_lines": "en budgetlinje",
-	"funding_applications": "en ansøgning om støtte", "budget_wishes": "et budgetønske", "pools": "en pulje",
+	"funding_applications": "en ansøgning om støtte", "budget_wishes": "et budgetønske", "attachments": "et bilag", "pools": "en pulje",
 	"deadlines": "en frist", "contacts": "en kontakt", "announcements": "en meddelelse",
 	"sync_conflicts": "en konflikt", "sync_scrub": "en sletning af persondata",
 }
