@@ -167,6 +167,7 @@ const (
 	CodeRateLimited  = "rate_limited"
 	CodeExpired      = "code_expired"
 	CodeInternal     = "internal"
+	CodeNotFound     = "not_found"
 )
 
 // decodeJSON reads one JSON value from a (maybe gzip-compressed) body of at
