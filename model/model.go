@@ -293,6 +293,7 @@ type CouncilData struct {
 	Lines        []BudgetLine
 	Applications []FundingApplication
 	Wishes       []BudgetWish
+	Attachments  []Attachment // the rows only; the files are kept apart
 }
 
 // MeetingItems returns the agenda items of meeting id in agenda order.

@@ -183,3 +183,41 @@ func TestBackupRestoreBringsFilesBack(t *testing.T) {
 		t.Errorf("after restore: %q, %v", got, err)
 	}
 }
+
+// GDPR: a person's name in an attachment's file name is found and erased,
+// in the row and in the change log's past values.
+func TestPersonInAttachmentNames(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	_, it := newItem(t, db, c)
+	named, err := db.AddAttachment(model.OwnerItem, it.ID, "Klage fra Anne-Mette_Brøndum.pdf", strings.NewReader("klage"))
+	must(t, err)
+	other, err := db.AddAttachment(model.OwnerItem, it.ID, "Kort over stien.png", strings.NewReader("kort"))
+	must(t, err)
+	r, err := db.PersonData(c.ID, "Anne-Mette Brøndum")
+	must(t, err)
+	if len(r.Attachments) != 1 || r.Attachments[0].ID != named.ID {
+		t.Fatalf("report lists %v", r.Attachments)
+	}
+	if _, err := db.ErasePerson(c.ID, "Anne-Mette Brøndum"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Attachment(named.ID)
+	must(t, err)
+	if got.Name != "Klage fra tidligere medlem.pdf" {
+		t.Errorf("erased file name %q", got.Name)
+	}
+	ops, err := db.FieldOps("attachments", named.ID, "name")
+	must(t, err)
+	for _, o := range ops {
+		if s, _ := o.Value.(string); strings.Contains(s, "Brøndum") {
+			t.Errorf("the change log keeps the name: %q", s)
+		}
+	}
+	if o, _ := db.Attachment(other.ID); o.Name != "Kort over stien.png" {
+		t.Errorf("another file's name changed: %q", o.Name)
+	}
+	if _, err := db.ReadAttachment(got); err != nil {
+		t.Errorf("the file itself is gone after erasing its name: %v", err)
+	}
+}

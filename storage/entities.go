@@ -740,6 +740,8 @@ func (db *DB) CouncilData(councilID string) (*model.CouncilData, error) {
 	collect(err)
 	d.Wishes, err = db.BudgetWishes(councilID, 0)
 	collect(err)
+	d.Attachments, err = db.CouncilAttachments(councilID)
+	collect(err)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

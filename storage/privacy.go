@@ -54,6 +54,9 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 	for i := range erased.Wishes {
 		recs = append(recs, wishRecord(&erased.Wishes[i]))
 	}
+	for i := range erased.Attachments {
+		recs = append(recs, attachRecord(&erased.Attachments[i]))
+	}
 	changed := 0
 	err = db.write(context.Background(), func(w *writer) error {
 		scrubbed := map[string]any{}
@@ -246,6 +249,9 @@ func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any, field
 	}
 	for _, o := range ops {
 		v := model.Anonymise(o.value, name, model.FormerMember)
+		if table == attachT.name && o.field == "name" {
+			v = model.EraseFromFileName(o.value, name)
+		}
 		if table == membersT.name {
 			switch o.field {
 			case "name":

@@ -311,3 +311,33 @@ func TestBundleCarriesBlobs(t *testing.T) {
 		t.Error("the hub wrote something from a refused bundle")
 	}
 }
+
+// Erasing a person named in a file name travels: the other laptop and the
+// hub accept the rewrite, and keep the file.
+func TestEraseNameInAttachmentSyncs(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	b := h.laptop(t, "b", council, time.Second)
+	syncOK(t, b)
+	it := upcomingItem(t, a, council, 3*24*time.Hour)
+	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Klage fra Anne_Brøndum.pdf", strings.NewReader("klage"))
+	ok(t, err)
+	syncOK(t, a)
+	syncOK(t, b)
+	_, err = a.ErasePerson(council, "Anne Brøndum")
+	ok(t, err)
+	syncOK(t, a)
+	syncOK(t, b)
+	for _, db := range []*storage.DB{b, h.db} {
+		got, err := db.Attachment(att.ID)
+		ok(t, err)
+		if got.Name != "Klage fra tidligere medlem.pdf" {
+			t.Errorf("after the erasure synced: %q", got.Name)
+		}
+	}
+	if _, err := b.ReadAttachment(att); err != nil {
+		t.Errorf("B lost the file: %v", err)
+	}
+}
