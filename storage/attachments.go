@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"lokalraad/model"
@@ -247,4 +248,33 @@ func (db *DB) MissingBlobs(as []model.Attachment) []model.Attachment {
 		out = append(out, a)
 	}
 	return out
+}
+
+// ViewableFile is a copy of the attachment's file under its own name
+// (<db>.bilag/vis/…/Tilbud.pdf), checked as AttachmentFile, for the
+// system's viewer, which knows a file's type by its name. It is a copy,
+// never a link: a viewer that saves in place must not change the kept file.
+func (db *DB) ViewableFile(a model.Attachment) (string, error) {
+	src, err := db.AttachmentFile(a)
+	if err != nil {
+		return "", err
+	}
+	name := model.CleanFileName(a.Name)
+	if name == "" || name == "." || name == ".." {
+		name = "bilag"
+	}
+	dir := filepath.Join(blobDir(db.path), "vis", a.SHA256[:16])
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", friendly(err)
+	}
+	dest := filepath.Join(dir, name)
+	os.Remove(dest) // a copy from before may be stale or changed by the viewer
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(dest, data, 0o644); err != nil {
+		return "", friendly(err)
+	}
+	return dest, nil
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -30,42 +31,44 @@ type document struct {
 	base  string // the Danish start of its file name
 	ext   string
 	write func(w io.Writer, d *model.CouncilData, ref string, year int, o pdf.Options) error
+	// bilag: the document carries the meeting's attachments (the packet).
+	bilag bool
 }
 
 // meetingDocs are the documents of one meeting, in the order offered.
 var meetingDocs = []document{
 	{"Meeting packet", "Mødemappe", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
 		return pdf.Packet(w, d, ref, o)
-	}},
+	}, true},
 	{"Chair's copy", "Formandens eksemplar", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
 		return pdf.ChairCopy(w, d, ref, o)
-	}},
+	}, true},
 	{"Minutes", "Referat", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
 		return pdf.Minutes(w, d, ref, o)
-	}},
+	}, false},
 	{"Attendance list", "Deltagerliste", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
 		return pdf.Attendance(w, d, ref, o)
-	}},
+	}, false},
 	{"Note sheet", "Notatark", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
 		return pdf.NoteSheet(w, d, ref, o)
-	}},
+	}, false},
 }
 
 var wishesDoc = document{"Budget wishes", "Budgetønsker", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o pdf.Options) error {
 	return pdf.Wishes(w, d, year, o)
-}}
+}, false}
 
 // councilDocs are the exports of a whole council.
 var councilDocs = []document{
 	{"Workbook (Excel)", "Lokalråd", "xlsx", func(w io.Writer, d *model.CouncilData, _ string, _ int, o pdf.Options) error {
 		return xlsx.Write(w, d, xlsx.Options{Lang: o.Lang, ContactDetails: o.ContactDetails})
-	}},
+	}, false},
 	{"Meetings as calendar (iCalendar)", "Møder", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o pdf.Options) error {
 		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now})
-	}},
+	}, false},
 	{"Import template (Excel)", "Skabelon til import", "xlsx", func(w io.Writer, _ *model.CouncilData, _ string, _ int, _ pdf.Options) error {
 		return xlsx.Template(w)
-	}},
+	}, false},
 }
 
 // UseBuiltinExporters wires the print and export buttons to the PDF,
@@ -90,14 +93,41 @@ func (u *App) UseBuiltinExporters() {
 	}
 }
 
-// render makes a document's bytes from what is stored now.
-func (u *App) render(doc document, councilID, ref string, year int, contacts bool) ([]byte, error) {
+// meetingBilag reads a meeting's attachments with their files; a file not
+// on this laptop has no bytes (the packet lists it as sent separately),
+// a damaged one keeps its bytes for pdf to name.
+func (u *App) meetingBilag(meetingID string) ([]pdf.Bilag, error) {
+	as, err := u.db.MeetingAttachments(meetingID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pdf.Bilag, 0, len(as))
+	for _, a := range as {
+		b := pdf.Bilag{Attachment: a}
+		if data, err := u.db.ReadAttachment(a); err == nil {
+			b.Data = data
+		} else if errors.Is(err, db.ErrBlobDamaged) {
+			b.Data = []byte{} // read as damaged by pdf
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// render makes a document's bytes from what is stored now; skip leaves
+// out damaged bilag (pdf.Options.SkipDamaged).
+func (u *App) render(doc document, councilID, ref string, year int, contacts, skip bool) ([]byte, error) {
 	d, err := u.db.CouncilData(councilID)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	o := pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts}
+	o := pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts, SkipDamaged: skip}
+	if doc.bilag {
+		if o.Bilag, err = u.meetingBilag(ref); err != nil {
+			return nil, err
+		}
+	}
 	if err := doc.write(&buf, d, ref, year, o); err != nil {
 		return nil, err
 	}
@@ -139,7 +169,23 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 		}
 		name := model.FileName(doc.ext, doc.base, council.Name, tail)
 		dlg.Hide()
-		u.saveAs(name, func() ([]byte, error) { return u.render(doc, councilID, ref, year, contacts.Checked) })
+		save := func(skip bool) {
+			u.saveAs(name, func() ([]byte, error) { return u.render(doc, councilID, ref, year, contacts.Checked, skip) })
+		}
+		if doc.bilag {
+			// A damaged bilag is named before anything is saved, and the
+			// rest of the packet prints if the user agrees.
+			bs, err := u.meetingBilag(ref)
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			if err := pdf.CheckBilag(bs); err != nil {
+				u.confirm(lang.L("Damaged attachments"), errText(err)+"\n\n"+lang.L("Print the rest without them?"), func() { save(true) })
+				return
+			}
+		}
+		save(false)
 	})
 	save.Importance = widget.HighImportance
 	items = append(items, save)

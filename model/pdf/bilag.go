@@ -286,3 +286,11 @@ func fitBox(w, h, maxW, maxH float64) (float64, float64) {
 	s := min(maxW/w, maxH/h)
 	return w * s, h * s
 }
+
+// CheckBilag reads every PDF and image bilag as the packet will: a
+// *DamagedError names those that cannot be read, so that a screen can ask
+// whether to print the packet without them (Options.SkipDamaged).
+func CheckBilag(bs []Bilag) error {
+	_, err := prepareBilag(bs, nil, false)
+	return err
+}
