@@ -77,9 +77,6 @@ func (l *attachList) refresh() {
 		objs = append(objs, container.NewBorder(nil, nil, nil, container.NewHBox(r.open, r.remove), name))
 		l.shown = append(l.shown, r)
 	}
-	if len(objs) == 0 {
-		objs = append(objs, hintLabel(lang.L("No attachments")))
-	}
 	l.rows.Objects = objs
 	l.rows.Refresh()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,5 +81,61 @@ func TestAttachCommand(t *testing.T) {
 		if _, _, err := runCmd(t, c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: %v, want %q", c.args[1:], err, c.want)
 		}
+	}
+}
+
+// export packet carries the meeting's bilag; a damaged one is named, and
+// --skip-damaged prints the rest.
+func TestExportPacketWithBilag(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "l.db")
+	out, _, err := runCmd(t, "demo", "--db", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	council := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	db, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := db.Meetings(council)
+	m := ms[len(ms)-1]
+	items, _ := db.AgendaItems(m.ID)
+	db.Close()
+	// A real PDF as the bilag: an earlier meeting's minutes.
+	minutes := filepath.Join(dir, "Referat sidst.pdf")
+	if _, _, err := runCmd(t, "export", "minutes", "--db", path, "--meeting", ms[len(ms)-2].ID, "--out", minutes); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "attach", "--db", path, "--item", items[1].ID, minutes); err != nil {
+		t.Fatal(err)
+	}
+	packet := filepath.Join(dir, "packet.pdf")
+	if _, _, err := runCmd(t, "export", "packet", "--db", path, "--meeting", m.ID, "--out", packet); err != nil {
+		t.Fatal(err)
+	}
+	txt, err := exec.Command("pdftotext", "-layout", packet, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(txt); !strings.Contains(s, "Bilag 1: Referat sidst.pdf (punkt 2)") || !strings.Contains(s, "Referat") {
+		t.Errorf("the packet does not carry the bilag:\n%.2000s", s)
+	}
+	broken := filepath.Join(dir, "Ødelagt.pdf")
+	if err := os.WriteFile(broken, []byte("%PDF-1.4 afbrudt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "attach", "--db", path, "--item", items[0].ID, broken); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = runCmd(t, "export", "packet", "--db", path, "--meeting", m.ID, "--out", packet)
+	if err == nil || !strings.Contains(err.Error(), "»Ødelagt.pdf«") || !strings.Contains(err.Error(), "--skip-damaged") {
+		t.Errorf("damaged bilag: %v", err)
+	}
+	if _, _, err := runCmd(t, "export", "packet", "--db", path, "--meeting", m.ID, "--out", packet, "--skip-damaged"); err != nil {
+		t.Errorf("--skip-damaged: %v", err)
 	}
 }

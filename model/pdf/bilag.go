@@ -13,9 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	_ "image/gif"  // image.DecodeConfig of GIF bilag
-	_ "image/jpeg" // and JPEG
-	_ "image/png"  // and PNG
+	"image/draw"
+	_ "image/gif" // image.Decode of GIF bilag
+	"image/jpeg"
+	"image/png"
 	"io"
 	"math"
 	"slices"
@@ -107,13 +108,13 @@ func prepareBilag(bs []Bilag, items []model.AgendaItem, skip bool) ([]preparedBi
 				p.kind, p.pages, p.sizes = bilagPDF, n, sizes
 			}
 		case b.Attachment.IsImage():
-			cfg, format, err := image.DecodeConfig(bytes.NewReader(b.Data))
-			if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+			data, typ, w, h, err := placeableImage(b.Data)
+			if err != nil {
 				p.kind = bilagDamaged
 				damaged = append(damaged, b.Attachment.Name)
 			} else {
-				p.kind, p.pages, p.w, p.h = bilagImage, 1, cfg.Width, cfg.Height
-				p.imageType = map[string]string{"png": "PNG", "jpeg": "JPG", "gif": "GIF"}[format]
+				p.kind, p.pages, p.w, p.h, p.imageType = bilagImage, 1, w, h, typ
+				p.Data = data
 			}
 		}
 		out = append(out, p)
@@ -134,6 +135,41 @@ func prepareBilag(bs []Bilag, items []model.AgendaItem, skip bool) ([]preparedBi
 		return nil, &DamagedError{Names: damaged}
 	}
 	return out, nil
+}
+
+// maxImagePixels bounds an image bilag (a 100-megapixel photo is
+// plenty): a small file that unpacks to gigabytes is refused as damaged.
+const maxImagePixels = 100_000_000
+
+// placeableImage checks an image and gives the bytes gofpdf can place: a
+// JPEG as it is, a PNG or GIF decoded and written again as an 8-bit PNG
+// (gofpdf reads neither 16-bit nor interlaced PNG, and a GIF through the
+// same path).
+func placeableImage(data []byte) (out []byte, typ string, w, h int, err error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, "", 0, 0, fmt.Errorf("%w: not an image", ErrDamagedBilag)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
+		return nil, "", 0, 0, fmt.Errorf("%w: too many pixels", ErrDamagedBilag)
+	}
+	if format == "jpeg" {
+		if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
+			return nil, "", 0, 0, fmt.Errorf("%w: %v", ErrDamagedBilag, err)
+		}
+		return data, "JPG", cfg.Width, cfg.Height, nil
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", 0, 0, fmt.Errorf("%w: %v", ErrDamagedBilag, err)
+	}
+	rgba := image.NewNRGBA(img.Bounds())
+	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, rgba); err != nil {
+		return nil, "", 0, 0, err
+	}
+	return buf.Bytes(), "PNG", cfg.Width, cfg.Height, nil
 }
 
 // pdfPages reads a PDF's page count and page sizes; gofpdi panics on a file

@@ -36,8 +36,10 @@ func makePDF(t testing.TB, label string, n int) []byte {
 	return buf.Bytes()
 }
 
+// makePNG writes a 16-bit PNG, as many scanners and screenshots do (gofpdf
+// itself cannot read one).
 func makePNG(t testing.TB) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	img := image.NewRGBA64(image.Rect(0, 0, 40, 30))
 	for x := range 40 {
 		img.Set(x, x*30/40, color.Black)
 	}

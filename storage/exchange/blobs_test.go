@@ -341,3 +341,48 @@ func TestEraseNameInAttachmentSyncs(t *testing.T) {
 		t.Errorf("B lost the file: %v", err)
 	}
 }
+
+// An attachment added offline to an item whose minutes another laptop has
+// approved meanwhile is refused at the hub, as a local edit would be.
+func TestAttachToApprovedMinutesRefusedAtHub(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	b := h.laptop(t, "b", council, time.Second)
+	syncOK(t, b)
+	it := upcomingItem(t, a, council, -24*time.Hour)
+	syncOK(t, a)
+	syncOK(t, b)
+	m, err := b.Meeting(it.MeetingID)
+	ok(t, err)
+	m.Status = model.MeetingApproved
+	ok(t, b.SaveMeeting(storage.Overwriting(b, m), &m))
+	syncOK(t, b)
+	// A has not heard of the approval yet.
+	att, err := a.AddAttachment(model.OwnerItem, it.ID, "For sent.pdf", strings.NewReader("for sent"))
+	ok(t, err)
+	res, _ := Sync(context.Background(), a, "")
+	if res.Refused == 0 {
+		t.Errorf("the hub took an attachment to approved minutes: %+v", res)
+	}
+	// The op that attaches it to the item is refused (the row's other
+	// fields, alone, attach it to nothing).
+	if got, _ := h.db.MeetingAttachments(it.MeetingID); len(got) != 0 {
+		t.Errorf("the approved minutes at the hub have an attachment: %v", got)
+	}
+	syncOK(t, b)
+	if got, _ := b.Attachments(model.OwnerItem, it.ID); len(got) != 0 {
+		t.Errorf("the approved minutes on B have an attachment: %v", got)
+	}
+	_ = att
+	// A project's attachment is never locked.
+	p := model.Project{CouncilID: council, Title: "Shelter", Status: model.ProjectIdea}
+	ok(t, a.SaveProject(model.Project{}, &p))
+	pa, err := a.AddAttachment(model.OwnerProject, p.ID, "Tegning.pdf", strings.NewReader("tegning"))
+	ok(t, err)
+	syncOK(t, a)
+	if _, err := h.db.Attachment(pa.ID); err != nil {
+		t.Errorf("the project's attachment: %v", err)
+	}
+}
