@@ -146,6 +146,9 @@ func (v *conflictsView) rowNames() map[string]string {
 	for _, w := range d.Wishes {
 		names[w.ID] = name(lang.L("Budget wish"), w.Title)
 	}
+	for _, a := range d.Attachments {
+		names[a.ID] = name(lang.L("Attachment"), a.Name)
+	}
 	return names
 }
 
@@ -379,6 +382,9 @@ func fieldLabel(table, field string) string {
 		return lang.L("Answer")
 	case "answer_text":
 		return lang.L("Answer text")
+	}
+	if table == "attachments" && field == "name" {
+		return lang.L("File name")
 	}
 	return field
 }
