@@ -368,13 +368,11 @@ func valueBefore(ctx context.Context, tx *sql.Tx, c Change) (any, error) {
 	return replayField(ops, ruleOf(c.Table, c.Field)).value, nil
 }
 
-// erasedMember is what an erasure writes to a member's own fields.
+// erasedMember is what an erasure writes to a member's own fields (the
+// registry's personal fields).
 func erasedMember(field string) (string, bool) {
-	switch field {
-	case "name":
-		return "Tidligere medlem", true
-	case "phone", "email":
-		return "", true
+	if f, ok := model.FieldOf(membersT.name, field); ok && f.Personal {
+		return f.Erased, true
 	}
 	return "", false
 }

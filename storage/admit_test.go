@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,18 +11,52 @@ import (
 	"lokalraad/model"
 )
 
-// Every column ops may write has a rule in model, and the text forms of
-// times agree: a column added to the schema without a rule would make every
-// op of it refused.
-func TestEveryColumnHasARule(t *testing.T) {
+// The field registry (model/fields.go) is the schema: every synced table
+// is registered, with its columns in table order (the record and scan
+// functions rely on it), and each field's kind fits its SQL type. A column a
+// migration adds and the registry lacks fails here, not as refused ops.
+func TestRegistryMatchesSchema(t *testing.T) {
 	db := replica(t, "a")
-	sch, err := db.schema()
-	ok(t, err)
-	for table, cols := range sch {
-		for col := range cols {
-			if !model.HasFieldRule(table, col) {
-				t.Errorf("%s.%s has no rule in model/oprules.go", table, col)
+	synced := map[string]bool{}
+	for _, e := range model.Entities() {
+		synced[e.Table] = true
+		type col struct{ name, typ string }
+		cols, err := list(context.Background(), db.sql, func(s scanner) (col, error) {
+			var cid, notnull, pk int
+			var c col
+			var dflt any
+			err := s.Scan(&cid, &c.name, &c.typ, &notnull, &dflt, &pk)
+			return c, err
+		}, "SELECT * FROM pragma_table_info(?)", e.Table)
+		ok(t, err)
+		var names []string
+		for _, c := range cols {
+			if c.name == "id" || c.name == "council_id" {
+				continue
 			}
+			names = append(names, c.name)
+			f, found := model.FieldOf(e.Table, c.name)
+			if !found {
+				continue
+			}
+			integer := f.Kind == model.FieldMoney || f.Kind == model.FieldBool || f.Kind == model.FieldInt
+			if integer != (c.typ == "INTEGER") {
+				t.Errorf("%s.%s is %s in the schema, kind %d in the registry", e.Table, c.name, c.typ, f.Kind)
+			}
+		}
+		if got, want := strings.Join(names, ","), strings.Join(e.Columns(), ","); got != want {
+			t.Errorf("%s: schema has columns %s, the registry %s", e.Table, got, want)
+		}
+	}
+	tables, err := list(context.Background(), db.sql, func(s scanner) (string, error) {
+		var n string
+		return n, s.Scan(&n)
+	}, "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%council_id%' AND name NOT LIKE 'sync_%' AND name NOT LIKE '%fts%' AND name <> 'changes'")
+	ok(t, err)
+	bookkeeping := map[string]bool{"tombstones": true, "devices": true} // sync's own, not data
+	for _, n := range tables {
+		if !synced[n] && !bookkeeping[n] {
+			t.Errorf("table %s has a council_id but is not in the field registry", n)
 		}
 	}
 	if dateLayout != model.DateLayout || stampLayout != model.StampLayout {

@@ -31,10 +31,10 @@ var ErrBlobMissing = blobs.ErrMissing
 var ErrBlobDamaged = blobs.ErrMismatch
 
 // ErrQuota: the council's attachments would exceed model.MaxCouncilAttachment.
-var ErrQuota = fmt.Errorf("rådets bilag fylder for meget (højst %s i alt); fjern gamle bilag først", model.Bytes(model.MaxCouncilAttachment))
+var ErrQuota = error(model.NewError(model.Invalid, fmt.Sprintf("rådets bilag fylder for meget (højst %s i alt); fjern gamle bilag først", model.Bytes(model.MaxCouncilAttachment))))
 
 // ErrTooBig: a file is larger than model.MaxAttachmentSize.
-var ErrTooBig = fmt.Errorf("filen er for stor til et bilag (højst %s)", model.Bytes(model.MaxAttachmentSize))
+var ErrTooBig = error(model.NewError(model.Invalid, fmt.Sprintf("filen er for stor til et bilag (højst %s)", model.Bytes(model.MaxAttachmentSize))))
 
 // Blobs is the store of attachment files beside the database.
 func (db *DB) Blobs() *blobs.Store { return blobs.Open(blobDir(db.path)) }

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,11 +11,12 @@ import (
 	"strings"
 	"time"
 
+	"lokalraad/model"
 	"lokalraad/storage/blobs"
 )
 
 // ErrDamaged: the database file fails SQLite's check; restore a backup.
-var ErrDamaged = errors.New("databasen er beskadiget; gendan den nyeste gode sikkerhedskopi")
+var ErrDamaged = error(model.NewError(model.Internal, "databasen er beskadiget; gendan den nyeste gode sikkerhedskopi"))
 
 // Check runs SQLite's quick_check on the open database: a damaged file is
 // ErrDamaged.

@@ -33,21 +33,45 @@ func (t table) record(id, council string, values ...any) record {
 	return r
 }
 
+// The tables of council data, their columns from the field registry
+// (model/fields.go), in the order the record and scan functions below use:
+// the registry's order, which TestRegistryMatchesSchema checks against the
+// schema.
 var (
-	councilsT = table{"councils", []string{"name", "area", "annual_grant"}}
-	membersT  = table{"members", []string{"name", "role", "contact", "term_start", "term_end", "phone", "email"}}
-	meetingsT = table{"meetings", []string{"kind", "title", "start", "place", "status", "attendees", "apologies", "approved_at"}}
-	itemsT    = table{"agenda_items", []string{"meeting_id", "position", "title", "kind", "minutes", "background", "notes", "decision"}}
-	actionsT  = table{"action_items", []string{"meeting_id", "agenda_item_id", "who", "what", "due", "done", "done_at"}}
-	projectsT = table{"projects", []string{"title", "description", "status", "responsible_id", "working_group", "start_date", "end_date", "progress"}}
-	linesT    = table{"budget_lines", []string{"project_id", "text", "kind", "amount"}}
-	appsT     = table{"funding_applications", []string{"project_id", "pool", "deadline", "applied", "granted", "status", "volunteer_hours"}}
-	wishesT   = table{"budget_wishes", []string{"year", "title", "justification", "category", "estimate", "priority", "status", "answer", "answer_text", "granted"}}
-	attachT   = table{"attachments", []string{"owner_kind", "owner_id", "name", "media_type", "size", "sha256", "added"}}
+	councilsT = tableOf("councils")
+	membersT  = tableOf("members")
+	meetingsT = tableOf("meetings")
+	itemsT    = tableOf("agenda_items")
+	actionsT  = tableOf("action_items")
+	projectsT = tableOf("projects")
+	linesT    = tableOf("budget_lines")
+	appsT     = tableOf("funding_applications")
+	wishesT   = tableOf("budget_wishes")
+	attachT   = tableOf("attachments")
 )
 
-// Tables lists the tables of council data, parents before children.
-var Tables = []string{councilsT.name, membersT.name, meetingsT.name, itemsT.name, actionsT.name, projectsT.name, linesT.name, appsT.name, wishesT.name, attachT.name}
+// tableOf is a registered entity's table.
+func tableOf(name string) table {
+	e, ok := model.EntityOf(name)
+	if !ok {
+		panic("storage: " + name + " is not in the field registry")
+	}
+	return table{e.Table, e.Columns()}
+}
+
+// Tables lists the tables of council data, parents before children;
+// MunicipalTables those of the municipality's own data. Both come from the
+// field registry.
+var Tables, MunicipalTables = func() (council, municipal []string) {
+	for _, e := range model.Entities() {
+		if e.Municipal {
+			municipal = append(municipal, e.Table)
+		} else {
+			council = append(council, e.Table)
+		}
+	}
+	return council, municipal
+}()
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -202,7 +226,7 @@ func one[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), 
 
 // ErrNotLoaded: a row that exists was saved as new (with a zero loaded
 // value), which would overwrite every field blindly.
-var ErrNotLoaded = errors.New("rækken findes allerede og blev gemt som ny: en ændring skal gemmes sammen med det, den blev lavet ud fra")
+var ErrNotLoaded = error(model.NewError(model.Conflict, "rækken findes allerede og blev gemt som ny: en ændring skal gemmes sammen med det, den blev lavet ud fra"))
 
 // edited attaches loaded's values to rec as the edit's origin; a zero
 // loaded (a new row) attaches none.

@@ -24,9 +24,9 @@ import (
 
 // Errors of the device registry.
 var (
-	ErrUnauthorized = errors.New("ukendt enhed eller forkert nøgle")
-	ErrRevoked      = errors.New("enheden er spærret af kommunen")
-	ErrBadCode      = errors.New("tilmeldingskoden er ukendt eller allerede brugt")
+	ErrUnauthorized = error(model.NewError(model.Forbidden, "ukendt enhed eller forkert nøgle"))
+	ErrRevoked      = error(model.NewError(model.Forbidden, "enheden er spærret af kommunen"))
+	ErrBadCode      = error(model.NewError(model.Invalid, "tilmeldingskoden er ukendt eller allerede brugt"))
 )
 
 // Device is a device in the hub's registry.
@@ -112,7 +112,7 @@ func (db *DB) RevokeDevice(id string) error {
 
 // ErrReplicaTaken: a device tried to enrol with a replica id that is the
 // hub's own or already in use.
-var ErrReplicaTaken = errors.New("computerens id er allerede i brug hos kommunen (serverens eget, en anden enheds, eller brugt i ændringsloggen); tilmeldingen er afvist")
+var ErrReplicaTaken = error(model.NewError(model.Conflict, "computerens id er allerede i brug hos kommunen (serverens eget, en anden enheds, eller brugt i ændringsloggen); tilmeldingen er afvist"))
 
 // EnrollDevice trades a one-time code for the device's own secret, binding
 // the registry entry to the device's replica id and its public key

@@ -34,18 +34,20 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"lokalraad/model"
 )
 
 // Errors of provenance. An op that fails them refuses its whole batch.
 var (
-	ErrUnsigned      = errors.New("ændringen er ikke underskrevet")
-	ErrBadSignature  = errors.New("ændringens underskrift passer ikke (filen er ændret, eller afsenderen er forfalsket)")
-	ErrUnknownAuthor = errors.New("ændringen er fra en enhed, som kommunens nøgleliste ikke kender")
-	ErrOwnDevice     = errors.New("ændringen udgiver sig for at være skrevet på denne computer, men computeren har ikke skrevet den")
-	ErrHubKeyChanged = errors.New("nøglelisten er underskrevet af en anden server end den, computeren kender; spørg kommunen")
+	ErrUnsigned      = error(model.NewError(model.Forbidden, "ændringen er ikke underskrevet"))
+	ErrBadSignature  = error(model.NewError(model.Forbidden, "ændringens underskrift passer ikke (filen er ændret, eller afsenderen er forfalsket)"))
+	ErrUnknownAuthor = error(model.NewError(model.Forbidden, "ændringen er fra en enhed, som kommunens nøgleliste ikke kender"))
+	ErrOwnDevice     = error(model.NewError(model.Forbidden, "ændringen udgiver sig for at være skrevet på denne computer, men computeren har ikke skrevet den"))
+	ErrHubKeyChanged = error(model.NewError(model.Forbidden, "nøglelisten er underskrevet af en anden server end den, computeren kender; spørg kommunen"))
 	// ErrSecretMissing: the database was copied or restored without the
 	// secrets file beside it.
-	ErrSecretMissing = errors.New("databasen er flyttet eller kopieret uden sin nøglefil; tilmeld computeren igen med en ny tilmeldingskode fra kommunen")
+	ErrSecretMissing = error(model.NewError(model.Forbidden, "databasen er flyttet eller kopieret uden sin nøglefil; tilmeld computeren igen med en ny tilmeldingskode fra kommunen"))
 )
 
 // Limits on the numbers of an op, so that no counter can overflow: a

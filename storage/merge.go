@@ -185,14 +185,13 @@ type fieldRule struct {
 
 // ruleOf is a field's merge rule.
 func ruleOf(table, field string) fieldRule {
-	r := fieldRule{long: LongText(table, field)}
-	if table == "budget_wishes" {
-		switch field {
-		case "status": // the municipality's "besvaret"
-			r.sticky = func(v any) bool { return sameValue(v, string(model.WishAnswered)) }
-		case "answer", "answer_text", "granted": // the municipality's answer, once given
-			r.sticky = func(v any) bool { return v != nil && !sameValue(v, "") && !sameValue(v, int64(0)) }
-		}
+	r := fieldRule{long: model.LongText(table, field)}
+	f, _ := model.FieldOf(table, field)
+	switch {
+	case f.MunicipalValue != "": // the municipality's "besvaret"
+		r.sticky = func(v any) bool { return sameValue(v, f.MunicipalValue) }
+	case f.Owner == model.OwnerMunicipality: // the municipality's answer, once given
+		r.sticky = func(v any) bool { return v != nil && !sameValue(v, "") && !sameValue(v, int64(0)) }
 	}
 	return r
 }

@@ -11,7 +11,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -20,20 +19,17 @@ import (
 )
 
 var (
-	poolsT         = table{"pools", []string{"name", "description", "rules", "available", "max_per_application", "deadline", "open_all_year"}}
-	deadlinesT     = table{"deadlines", []string{"title", "date", "kind", "description"}}
-	contactsT      = table{"contacts", []string{"name", "role", "phone", "email", "areas"}}
-	announcementsT = table{"announcements", []string{"title", "text", "date"}}
+	poolsT         = tableOf("pools")
+	deadlinesT     = tableOf("deadlines")
+	contactsT      = tableOf("contacts")
+	announcementsT = tableOf("announcements")
 )
-
-// MunicipalTables lists the tables of the municipality's own data.
-var MunicipalTables = []string{poolsT.name, deadlinesT.name, contactsT.name, announcementsT.name}
 
 func municipalTable(name string) bool { return slices.Contains(MunicipalTables, name) }
 
 // ErrMunicipalOnly: only the municipality (a staff device) edits its pools,
 // deadlines, contacts and announcements.
-var ErrMunicipalOnly = errors.New("kun kommunen kan redigere puljer, frister, kontakter og meddelelser")
+var ErrMunicipalOnly = error(model.NewError(model.Forbidden, "kun kommunen kan redigere puljer, frister, kontakter og meddelelser"))
 
 // checkMunicipalWriter refuses municipal edits on a device enrolled for a
 // council: the hub would refuse them, and they would never leave.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"lokalraad/model"
 )
@@ -103,10 +104,24 @@ const scrubTable = "sync_scrub"
 
 // scrubbable is the SQL condition on the ops of the change log an erasure
 // may rewrite: texts of fields (not deletes, not other erasures), and
-// never the municipality's answers. The erasing device and every replica
-// use the same condition.
-const scrubbable = `field <> '' AND typeof(value) = 'text' AND tbl NOT IN ('sync_scrub', 'sync_conflicts')
-	AND NOT (tbl = 'budget_wishes' AND field IN ('answer', 'answer_text', 'granted', 'status'))`
+// never what the municipality writes on a council's row (the registry's
+// municipal columns). The erasing device and every replica use the same
+// condition; scrubbableChange is it for one op.
+var scrubbable = func() string {
+	cond := `field <> '' AND typeof(value) = 'text' AND tbl NOT IN ('sync_scrub', 'sync_conflicts')`
+	for _, e := range model.Entities() {
+		var cols []string
+		for _, f := range e.Fields {
+			if f.Municipal() {
+				cols = append(cols, "'"+f.Column+"'")
+			}
+		}
+		if len(cols) > 0 {
+			cond += fmt.Sprintf("\n\tAND NOT (tbl = '%s' AND field IN (%s))", e.Table, strings.Join(cols, ", "))
+		}
+	}
+	return cond
+}()
 
 // parseScrub reads the new values an erasure op names.
 func parseScrub(c Change) (map[string]string, error) {
@@ -253,11 +268,8 @@ func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any, field
 			v = model.EraseFromFileName(o.value, name)
 		}
 		if table == membersT.name {
-			switch o.field {
-			case "name":
-				v = "Tidligere medlem"
-			case "phone", "email":
-				v = ""
+			if e, ok := erasedMember(o.field); ok {
+				v = e
 			}
 		}
 		if v != o.value {

@@ -572,13 +572,7 @@ func scrubbableChange(c Change) bool {
 	if _, ok := c.Value.(string); !ok {
 		return false
 	}
-	if c.Table == "budget_wishes" {
-		switch c.Field {
-		case "answer", "answer_text", "granted", "status":
-			return false
-		}
-	}
-	return true
+	return !model.MunicipalColumn(c.Table, c.Field)
 }
 
 // scrubbedValue reports whether an erasure held here or in batch names the

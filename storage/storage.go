@@ -42,14 +42,14 @@ var migrations embed.FS
 // The errors callers can tell apart with errors.Is.
 var (
 	// ErrNotFound: no row has the id.
-	ErrNotFound = errors.New("findes ikke")
+	ErrNotFound = error(model.NewError(model.NotFound, "findes ikke"))
 	// ErrLocked: the minutes of the meeting are approved and cannot change
 	// until the meeting is reopened.
-	ErrLocked = errors.New("referatet er godkendt og låst")
+	ErrLocked = error(model.NewError(model.Locked, "referatet er godkendt og låst"))
 	// ErrTooNew: the database was written by a newer version of the app.
-	ErrTooNew = errors.New("databasen er fra en nyere version af Lokalråd; opdatér programmet")
+	ErrTooNew = error(model.NewError(model.Invalid, "databasen er fra en nyere version af Lokalråd; opdatér programmet"))
 	// ErrNotDatabase: the file is not a Lokalråd database, or is damaged.
-	ErrNotDatabase = errors.New("filen er ikke en Lokalråd-database eller er beskadiget")
+	ErrNotDatabase = error(model.NewError(model.Invalid, "filen er ikke en Lokalråd-database eller er beskadiget"))
 )
 
 // DB is an open Lokalråd database.
@@ -205,8 +205,8 @@ func (db *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 // ErrDiskFull and ErrReadOnly say why a write failed in words a user can act
 // on; nothing already saved is lost.
 var (
-	ErrDiskFull = errors.New("disken er fuld; frigør plads og prøv igen — intet gemt er gået tabt")
-	ErrReadOnly = errors.New("databasen kan ikke skrives (skrivebeskyttet mappe eller fil) — intet gemt er gået tabt")
+	ErrDiskFull = error(model.NewError(model.DiskFull, "disken er fuld; frigør plads og prøv igen — intet gemt er gået tabt"))
+	ErrReadOnly = error(model.NewError(model.DiskFull, "databasen kan ikke skrives (skrivebeskyttet mappe eller fil) — intet gemt er gået tabt"))
 )
 
 func friendly(err error) error {

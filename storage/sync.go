@@ -57,23 +57,10 @@ func (c Change) ID() string { return opID(c.Device, c.Seq) }
 
 // ErrBadChange: an op is malformed or does not fit the schema. The batch it
 // came in is refused whole.
-var ErrBadChange = errors.New("ugyldig ændring")
+var ErrBadChange = error(model.NewError(model.Invalid, "ugyldig ændring"))
 
 // conflictsTable is the pseudo-table of conflict dismissals.
 const conflictsTable = "sync_conflicts"
-
-// LongText tells whether a field is merged line by line rather than by
-// last writer.
-func LongText(table, field string) bool {
-	switch table + "." + field {
-	case "agenda_items.background", "agenda_items.notes", "agenda_items.decision",
-		"projects.description", "budget_wishes.justification",
-		"meetings.attendees", "meetings.apologies",
-		"pools.description", "pools.rules", "deadlines.description", "announcements.text":
-		return true
-	}
-	return false
-}
 
 // schema: for every table of council data, whether each field is an
 // integer column. Read once from the database.
@@ -827,6 +814,9 @@ const (
 	MetaAcked   = "sync_acked"   // this device's seq the hub has acknowledged
 	MetaLast    = "sync_last"    // RFC 3339 time of the last good sync
 	MetaError   = "sync_error"   // the last sync error, "" after a good one
+	// MetaErrorCode is that error's code (model.Code), for the screens to
+	// name it without reading its prose.
+	MetaErrorCode = "sync_error_code"
 	// MetaRefetch is "1" after a restore: the next pull asks the hub for
 	// this device's own ops too, which it otherwise leaves out, so that ops
 	// written after the backup come back.

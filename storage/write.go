@@ -350,7 +350,7 @@ func rebase(table, name string, orig, want, have any) any {
 	o, ok1 := orig.(string)
 	w, ok2 := want.(string)
 	h, ok3 := have.(string)
-	if LongText(table, name) && ok1 && ok2 && ok3 {
+	if model.LongText(table, name) && ok1 && ok2 && ok3 {
 		merged, _ := model.Merge3(o, w, h)
 		return merged
 	}

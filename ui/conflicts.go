@@ -186,7 +186,7 @@ type conflictDetail struct {
 
 func (d *conflictDetail) build() fyne.CanvasObject {
 	c := d.c
-	long := storage.LongText(c.Table, c.Field)
+	long := model.LongText(c.Table, c.Field)
 	title := heading(d.v.what(c) + " – " + fieldLabel(c.Table, c.Field))
 	title.Wrapping = fyne.TextWrapWord
 	why := lang.L("Two computers changed this at the same time. One version is in force now; the other is kept here so that nothing is lost. Choose the one to keep, or merge them.")
@@ -239,16 +239,18 @@ func valueView(s string, long bool) fyne.CanvasObject {
 	return sc
 }
 
-// conflictValue shows a stored value as the screens show it.
+// conflictValue shows a stored value as the screens show it, by the
+// field's kind in the registry.
 func conflictValue(table, field string, v any) string {
+	f, _ := model.FieldOf(table, field)
 	switch x := v.(type) {
 	case nil:
 		return lang.L("(empty)")
 	case int64:
-		switch field {
-		case "annual_grant", "amount", "applied", "granted", "estimate":
+		switch f.Kind {
+		case model.FieldMoney:
 			return model.Kroner(x)
-		case "contact", "done":
+		case model.FieldBool:
 			if x != 0 {
 				return lang.L("Yes")
 			}
@@ -259,132 +261,27 @@ func conflictValue(table, field string, v any) string {
 		if x == "" {
 			return lang.L("(empty)")
 		}
-		switch table + "." + field {
-		case "budget_wishes.status":
-			return label(model.WishStatus(x))
-		case "budget_wishes.answer":
-			return label(model.Answer(x))
-		case "meetings.status":
-			return label(model.MeetingStatus(x))
-		case "meetings.kind":
-			return label(model.MeetingKind(x))
-		case "agenda_items.kind":
-			return label(model.ItemKind(x))
-		case "projects.status":
-			return label(model.ProjectStatus(x))
-		case "funding_applications.status":
-			return label(model.ApplicationStatus(x))
-		case "members.role":
-			return label(model.Role(x))
-		case "budget_lines.kind":
-			return label(model.LineKind(x))
-		}
-		if t, err := time.Parse("2006-01-02", x); err == nil {
-			return model.ShortDate(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, model.Copenhagen))
-		}
-		if t, err := time.Parse(time.RFC3339, x); err == nil {
-			return model.DateTime(t)
+		switch f.Kind {
+		case model.FieldEnum:
+			return label(f.Typed(x))
+		case model.FieldDate:
+			if t, err := time.Parse(model.DateLayout, x); err == nil {
+				return model.ShortDate(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, model.Copenhagen))
+			}
+		case model.FieldStamp:
+			if t, err := time.Parse(time.RFC3339, x); err == nil {
+				return model.DateTime(t)
+			}
 		}
 		return x
 	}
 	return model.Label(v, current())
 }
 
-// fieldLabel names a stored field as the screens do.
+// fieldLabel names a stored field as the screens do (its registry label).
 func fieldLabel(table, field string) string {
-	switch field {
-	case "name":
-		return lang.L("Name")
-	case "area":
-		return lang.L("Area")
-	case "annual_grant":
-		return lang.L("Annual grant")
-	case "role":
-		return lang.L("Role")
-	case "contact":
-		return lang.L("Contact person")
-	case "term_start":
-		return lang.L("Elected from")
-	case "term_end":
-		return lang.L("Elected until")
-	case "phone":
-		return lang.L("Phone")
-	case "email":
-		return lang.L("E-mail")
-	case "kind":
-		return lang.L("Kind")
-	case "title":
-		return lang.L("Title")
-	case "start", "start_date":
-		if table == "meetings" {
-			return lang.L("Date and time")
-		}
-		return lang.L("Start")
-	case "end_date":
-		return lang.L("End")
-	case "place":
-		return lang.L("Place")
-	case "status":
-		return lang.L("Status")
-	case "attendees":
-		return lang.L("Attendees")
-	case "apologies":
-		return lang.L("Apologies")
-	case "position", "priority":
-		return lang.L("Priority")
-	case "minutes":
-		return lang.L("Duration (minutes)")
-	case "background":
-		return lang.L("Background")
-	case "notes":
-		return lang.L("Minutes of the item")
-	case "decision":
-		return lang.L("Decision")
-	case "who":
-		return lang.L("Who")
-	case "what":
-		return lang.L("What")
-	case "due":
-		return lang.L("By when")
-	case "done":
-		return lang.L("Done")
-	case "description":
-		return lang.L("Description of the project")
-	case "responsible_id":
-		return lang.L("Responsible")
-	case "working_group":
-		return lang.L("Working group")
-	case "progress":
-		return lang.L("Progress")
-	case "text":
-		return lang.L("Text")
-	case "amount":
-		return lang.L("Amount")
-	case "pool":
-		return lang.L("Pool")
-	case "deadline":
-		return lang.L("Deadline")
-	case "applied":
-		return lang.L("Applied for (kr.)")
-	case "granted":
-		return lang.L("Granted")
-	case "volunteer_hours":
-		return lang.L("Volunteer hours")
-	case "year":
-		return lang.L("Budget year")
-	case "justification":
-		return lang.L("Justification")
-	case "category":
-		return lang.L("Category")
-	case "estimate":
-		return lang.L("Estimate (kr.)")
-	case "answer":
-		return lang.L("Answer")
-	case "answer_text":
-		return lang.L("Answer text")
-	}
-	if table == "attachments" && field == "name" {
-		return lang.L("File name")
+	if f, ok := model.FieldOf(table, field); ok {
+		return lang.L(f.Label)
 	}
 	return field
 }
@@ -420,5 +317,6 @@ func municipalConflict(c storage.Conflict) bool {
 	if c.Council == model.MunicipalityID {
 		return true
 	}
-	return c.Table == "budget_wishes" && (c.Field == "answer" || c.Field == "answer_text" || c.Field == "granted")
+	f, ok := model.FieldOf(c.Table, c.Field)
+	return ok && f.Owner == model.OwnerMunicipality
 }

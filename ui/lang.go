@@ -208,7 +208,26 @@ func oneErr(err error) string {
 	case errors.Is(err, storage.ErrLocked):
 		return lang.L("The minutes are approved and locked. Reopen them to make changes.")
 	}
+	// A coded error (model.Error, a hub's refusal) carries a Danish
+	// sentence; in English the screens say its code instead. An error
+	// without a code is shown as it is.
+	if code := model.ErrorCode(err); code != model.Internal && current() != model.Danish {
+		if key, ok := codeTexts[code]; ok {
+			return lang.L(key)
+		}
+	}
 	return err.Error()
+}
+
+// codeTexts are the catalogue keys of the error codes (model.Code).
+var codeTexts = map[model.Code]string{
+	model.NotFound:    "It is no longer there: perhaps it was deleted on another computer.",
+	model.Locked:      "It is approved and locked. Reopen it to make changes.",
+	model.Invalid:     "The input breaks a rule and was not saved.",
+	model.Forbidden:   "This computer may not do that.",
+	model.Conflict:    "It clashes with what is already there.",
+	model.Unavailable: "The municipality's server does not answer – your changes are saved on this computer and will be sent when there is a connection.",
+	model.DiskFull:    "The disk is full or the folder cannot be written. Nothing saved is lost.",
 }
 
 var errBadNumber = errors.New("skriv et helt tal")

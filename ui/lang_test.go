@@ -1,15 +1,20 @@
 package ui
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/lang"
 
+	"lokalraad/model"
+	"lokalraad/storage"
+	"lokalraad/storage/exchange"
 )
 
 // uiKeys lists the literal catalogue keys the screens pass to lang.L.
@@ -94,5 +99,63 @@ func TestCataloguesComplete(t *testing.T) {
 	}
 	if got := lang.X("file.name", "Name"); got != "Navn" {
 		t.Errorf("file.name = %q", got)
+	}
+}
+
+// Every field the registry names has its label in both catalogues: the
+// conflicts view and messages name fields by it.
+func TestRegistryLabelsTranslated(t *testing.T) {
+	for _, code := range []string{"da", "en"} {
+		_, cat, err := loadCatalog(code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range model.Entities() {
+			for _, f := range e.Fields {
+				if _, ok := cat[f.Label]; !ok {
+					t.Errorf("%s: %s.%s's label %q is not in the catalogue", code, e.Table, f.Column, f.Label)
+				}
+			}
+		}
+	}
+}
+
+// Errors are said by their code in English and by their own Danish
+// sentence in Danish; every code's text is in both catalogues.
+func TestErrorsSaidByCode(t *testing.T) {
+	for _, code := range []string{"da", "en"} {
+		_, cat, err := loadCatalog(code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c, key := range codeTexts {
+			if _, ok := cat[key]; !ok {
+				t.Errorf("%s lacks the text of code %s: %q", code, c, key)
+			}
+		}
+	}
+	diskFull := fmt.Errorf("gem mødet: %w", storage.ErrDiskFull)
+	refused := &exchange.RemoteError{Status: 403, Code: exchange.CodeForbidden, Msg: "kun kommunen kan skrive feltet »kommunens svar« på budgetønsket"}
+	defer SetupLanguage("da")
+	if err := SetupLanguage("en"); err != nil {
+		t.Fatal(err)
+	}
+	if got := errText(diskFull); got != "The disk is full or the folder cannot be written. Nothing saved is lost." {
+		t.Errorf("English, disk full: %q", got)
+	}
+	if got := errText(refused); got != "This computer may not do that." {
+		t.Errorf("English, refused by the hub: %q", got)
+	}
+	if got := storedErrText("kommunens server kan ikke nås", model.Unavailable); !strings.Contains(got, "does not answer") {
+		t.Errorf("English, remembered unreachable: %q", got)
+	}
+	if err := SetupLanguage("da"); err != nil {
+		t.Fatal(err)
+	}
+	if got := errText(diskFull); !strings.Contains(got, "disken er fuld") {
+		t.Errorf("Danish, disk full: %q", got)
+	}
+	if got := errText(refused); !strings.Contains(got, "kun kommunen kan skrive feltet »kommunens svar«") {
+		t.Errorf("Danish, refused by the hub: %q", got)
 	}
 }

@@ -274,7 +274,8 @@ func (s *syncer) refresh() {
 		msg = syncErrText(s.lastErr)
 	default: // before the first sync of this session: the one remembered
 		stored, _ := s.u.db.Meta(storage.MetaError)
-		msg = storedErrText(stored)
+		code, _ := s.u.db.Meta(storage.MetaErrorCode)
+		msg = storedErrText(stored, model.Code(code))
 	}
 	// What this device did about its own clock, kept a week.
 	if note := exchange.SyncNote(s.u.db); note != "" {
@@ -354,15 +355,15 @@ func syncErrText(err error) string {
 }
 
 // storedErrText is the error the last sync (perhaps in an earlier session)
-// remembered, in plain words where it is known.
-func storedErrText(s string) string {
+// remembered, with its code, in plain words where the code says enough.
+func storedErrText(s string, code model.Code) string {
 	switch {
 	case s == "":
 		return ""
-	case strings.Contains(s, exchange.ErrUnreachable.Error()):
+	case code == model.Unavailable:
 		return syncErrText(exchange.ErrUnreachable)
 	}
-	return capitalize(s)
+	return capitalize(errText(&model.Error{Code: code, Msg: s}))
 }
 
 func capitalize(s string) string {

@@ -9,7 +9,7 @@
 // hub receiving a file in chunks) lives under partial/ until its last
 // chunk, and becomes a blob only when its bytes match its hash.
 //
-// The package imports the standard library only.
+// The package imports the standard library and model (its errors' codes).
 package blobs
 
 import (
@@ -22,6 +22,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"lokalraad/model"
 )
 
 // The errors callers can tell apart with errors.Is. Their texts are Danish:
@@ -29,13 +31,13 @@ import (
 var (
 	// ErrMissing: the store does not have the file (a laptop fetches it
 	// from the hub).
-	ErrMissing = errors.New("bilagets fil er ikke hentet endnu")
+	ErrMissing = error(model.NewError(model.NotFound, "bilagets fil er ikke hentet endnu"))
 	// ErrMismatch: the bytes do not match the checksum they came with.
-	ErrMismatch = errors.New("bilagets fil er beskadiget: indholdet passer ikke med kontrolsummen")
+	ErrMismatch = error(model.NewError(model.Invalid, "bilagets fil er beskadiget: indholdet passer ikke med kontrolsummen"))
 	// ErrTooBig: the file is larger than allowed.
-	ErrTooBig = errors.New("filen er for stor")
+	ErrTooBig = error(model.NewError(model.Invalid, "filen er for stor"))
 	// ErrBadHash: the name is not a SHA-256 in lower-case hex.
-	ErrBadHash = errors.New("ugyldig kontrolsum")
+	ErrBadHash = error(model.NewError(model.Invalid, "ugyldig kontrolsum"))
 )
 
 // Store is a folder of blobs.
@@ -308,7 +310,7 @@ func (s *Store) Received(sum string) (int64, bool, error) {
 }
 
 // ErrOffset: a chunk does not start where the partial upload ends.
-var ErrOffset = errors.New("delen passer ikke med det modtagne")
+var ErrOffset = error(model.NewError(model.Conflict, "delen passer ikke med det modtagne"))
 
 // Append adds a chunk to the partial upload of the blob sum (size bytes
 // in all) at offset, which must be where the partial upload ends. When the

@@ -57,13 +57,17 @@ type BlobStatusResponse struct {
 }
 
 // ErrBlobForbidden: the device's council names no such file.
-var ErrBlobForbidden = errors.New("bilaget hører ikke til enhedens råd")
+var ErrBlobForbidden = fmt.Errorf("%w: bilaget hører ikke til enhedens råd", ErrForbidden)
+
+// ErrBlobNotSent: the hub has not got the file yet (the laptop that
+// attached it has not synced since).
+var ErrBlobNotSent = errors.New("bilaget er ikke sendt til kommunen endnu")
 
 // blobRow finds the attachment row that lets device d send or fetch the
 // file sum.
 func (s *Server) blobRow(d storage.Device, sum string) (model.Attachment, error) {
 	if !blobs.Valid(sum) {
-		return model.Attachment{}, fail(http.StatusBadRequest, CodeBadRequest, blobs.ErrBadHash)
+		return model.Attachment{}, fail(CodeBadRequest, blobs.ErrBadHash)
 	}
 	council := d.Council
 	if d.Staff {
@@ -74,7 +78,7 @@ func (s *Server) blobRow(d storage.Device, sum string) (model.Attachment, error)
 		return model.Attachment{}, err
 	}
 	if len(rows) == 0 || council == "" && !d.Staff {
-		return model.Attachment{}, fail(http.StatusForbidden, CodeForbidden, ErrBlobForbidden)
+		return model.Attachment{}, fail(CodeForbidden, ErrBlobForbidden)
 	}
 	return rows[0], nil
 }
@@ -91,7 +95,7 @@ func (s *Server) blobStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(req.Sums) > maxBlobSums {
-		s.writeError(w, r, fail(http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Errorf("%w: højst %d bilag pr. forespørgsel", errTooLarge, maxBlobSums)))
+		s.writeError(w, r, fail(CodeTooLarge, fmt.Errorf("%w: højst %d bilag pr. forespørgsel", errTooLarge, maxBlobSums)))
 		return
 	}
 	store := s.DB.Blobs()
@@ -126,11 +130,11 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 	size, err1 := strconv.ParseInt(r.URL.Query().Get("size"), 10, 64)
 	offset, err2 := strconv.ParseInt(r.URL.Query().Get("offset"), 10, 64)
 	if err1 != nil || err2 != nil || offset < 0 || size != row.Size {
-		s.writeError(w, r, fail(http.StatusBadRequest, CodeBadRequest, fmt.Errorf("%w: størrelse og position skal være tal, og størrelsen bilagets", ErrBadInput)))
+		s.writeError(w, r, fail(CodeBadRequest, fmt.Errorf("%w: størrelse og position skal være tal, og størrelsen bilagets", ErrBadInput)))
 		return
 	}
 	if r.ContentLength > s.MaxBlobChunk || r.ContentLength < 0 && s.MaxBlobChunk > 0 {
-		s.writeError(w, r, fail(http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Errorf("%w: en del af et bilag er højst %s", errTooLarge, model.Bytes(s.MaxBlobChunk))))
+		s.writeError(w, r, fail(CodeTooLarge, fmt.Errorf("%w: en del af et bilag er højst %s", errTooLarge, model.Bytes(s.MaxBlobChunk))))
 		return
 	}
 	if err := s.blobQuota.take(d.ID, s.Now(), 0, r.ContentLength, 0, s.QuotaBlobBytes); err != nil {
@@ -146,7 +150,7 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 		s.writeJSON(w, r, http.StatusConflict, BlobState{Sum: sum, Received: n})
 		return
 	case errors.Is(err, blobs.ErrMismatch), errors.Is(err, blobs.ErrTooBig):
-		s.writeError(w, r, fail(http.StatusBadRequest, CodeBadRequest, fmt.Errorf("bilaget »%s«: %w", row.Name, err)))
+		s.writeError(w, r, fail(CodeBadRequest, fmt.Errorf("bilaget »%s«: %w", row.Name, err)))
 		return
 	case err != nil:
 		s.writeError(w, r, err)
@@ -172,12 +176,12 @@ func (s *Server) blobDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := s.DB.Blobs().Open(sum) // checked against its name
 	if errors.Is(err, blobs.ErrMissing) {
-		s.writeError(w, r, fail(http.StatusNotFound, CodeNotFound, fmt.Errorf("bilaget »%s« er ikke sendt til kommunen endnu", row.Name)))
+		s.writeError(w, r, fail(CodeNotFound, fmt.Errorf("bilaget »%s«: %w", row.Name, ErrBlobNotSent)))
 		return
 	}
 	if errors.Is(err, blobs.ErrMismatch) {
 		s.Log.Error("blob damaged on the hub", "sum", sum)
-		s.writeError(w, r, fail(http.StatusInternalServerError, CodeInternal, fmt.Errorf("bilaget »%s« er beskadiget på kommunens server", row.Name)))
+		s.writeError(w, r, fail(CodeInternal, fmt.Errorf("bilaget »%s« er beskadiget på kommunens server", row.Name)))
 		return
 	}
 	if err != nil {

@@ -50,11 +50,11 @@ const bundleVersion = 2
 
 // Errors of bundles.
 var (
-	ErrBadBundle     = errors.New("filen er ikke en gyldig synkroniseringsfil eller er beskadiget")
-	ErrForeignBundle = errors.New("synkroniseringsfilen hører til et andet lokalråd")
+	ErrBadBundle     = error(model.NewError(model.Invalid, "filen er ikke en gyldig synkroniseringsfil eller er beskadiget"))
+	ErrForeignBundle = error(model.NewError(model.Invalid, "synkroniseringsfilen hører til et andet lokalråd"))
 	// ErrRefusedBundle: an op of the bundle is not one its author could
 	// have written, or its author is not who it claims; nothing is read in.
-	ErrRefusedBundle = errors.New("synkroniseringsfilen er afvist, og intet er indlæst")
+	ErrRefusedBundle = error(model.NewError(model.Invalid, "synkroniseringsfilen er afvist, og intet er indlæst"))
 )
 
 // BundleHeader describes a bundle.

@@ -13,13 +13,14 @@ import (
 	"strings"
 	"time"
 
+	"lokalraad/model"
 	"lokalraad/storage"
 )
 
 // Client errors a person can act on.
 var (
-	ErrNotEnrolled = errors.New("computeren er ikke tilmeldt kommunens server; angiv serverens adresse og tilmeldingskoden")
-	ErrUnreachable = errors.New("kommunens server kan ikke nås; ændringerne gemmes og sendes ved næste synkronisering")
+	ErrNotEnrolled = error(model.NewError(model.Forbidden, "computeren er ikke tilmeldt kommunens server; angiv serverens adresse og tilmeldingskoden"))
+	ErrUnreachable = error(model.NewError(model.Unavailable, "kommunens server kan ikke nås; ændringerne gemmes og sendes ved næste synkronisering"))
 )
 
 // RemoteError is a refusal from the hub.
@@ -36,30 +37,18 @@ type RemoteError struct {
 func (e *RemoteError) Error() string { return "serveren afviste: " + e.Msg }
 
 // Is lets callers test refusals with errors.Is against the package's and
-// storage's errors.
+// storage's errors (wireCodes).
 func (e *RemoteError) Is(target error) bool {
-	switch e.Code {
-	case CodeUnauthorized:
-		return target == storage.ErrUnauthorized
-	case CodeRevoked:
-		return target == storage.ErrRevoked
-	case CodeForbidden:
-		return target == ErrForbidden
-	case CodeClock:
-		return target == ErrClock
-	case CodeBadRequest:
-		return target == ErrBadInput
-	case CodeTooLarge:
-		return target == ErrOpTooLarge && strings.HasPrefix(e.Msg, ErrOpTooLarge.Error())
-	case CodeQuota:
-		return target == ErrQuota
-	case CodeRateLimited:
-		return target == ErrRateLimited
-	case CodeExpired:
-		return target == ErrCodeExpired
+	w := wireCodes[wireCode(e.Code)]
+	if w.err == nil || target != w.err {
+		return false
 	}
-	return false
+	// too_large is also the whole request's size; ErrOpTooLarge is one op's.
+	return e.Code != CodeTooLarge || strings.HasPrefix(e.Msg, ErrOpTooLarge.Error())
 }
+
+// ErrorCode is the refusal's code in the model's words (wireCodes).
+func (e *RemoteError) ErrorCode() model.Code { return wireCodes[wireCode(e.Code)].model }
 
 // HTTPClient is the client Sync and Enroll use; tests may replace it.
 var HTTPClient = &http.Client{Timeout: 2 * time.Minute}
@@ -189,9 +178,11 @@ func Sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 	}
 	if err != nil {
 		db.SetMeta(storage.MetaError, err.Error())
+		db.SetMeta(storage.MetaErrorCode, string(model.ErrorCode(err)))
 		return res, err
 	}
 	db.SetMeta(storage.MetaError, "")
+	db.SetMeta(storage.MetaErrorCode, "")
 	db.SetMeta(storage.MetaLast, time.Now().UTC().Format(time.RFC3339))
 	return res, nil
 }

@@ -42,7 +42,7 @@ func TestBigOpRefusedNamingField(t *testing.T) {
 	if !errors.As(err, &re) || re.Status != http.StatusRequestEntityTooLarge || !errors.Is(err, ErrOpTooLarge) {
 		t.Fatalf("7.5 MB op: %v", err)
 	}
-	for _, want := range []string{"»Beskrivelse«", "et projekt", "projects.description", "7,2 MB", "højst 1 MB"} {
+	for _, want := range []string{"»beskrivelse«", "et projekt", "projects.description", "7,2 MB", "højst 1 MB"} {
 		if !strings.Contains(re.Msg, want) {
 			t.Errorf("message %q lacks %q", re.Msg, want)
 		}
@@ -58,7 +58,7 @@ func TestBigOpRefusedNamingField(t *testing.T) {
 	ok(t, a.SaveProject(model.Project{}, &p))
 	// It is set aside, kept with the reason, and the laptop is not stuck.
 	r, err := Sync(context.Background(), a, "")
-	if err != nil || r.Refused != 1 || !strings.Contains(r.Note, "»Beskrivelse«") {
+	if err != nil || r.Refused != 1 || !strings.Contains(r.Note, "»beskrivelse«") {
 		t.Errorf("long description: %+v, %v", r, err)
 	}
 	if refused, _ := a.RefusedChanges(council); len(refused) != 1 || refused[0].Value != p.Description {

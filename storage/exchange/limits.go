@@ -5,7 +5,6 @@ package exchange
 // clock in every response so that a laptop can mend its own.
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -20,10 +19,10 @@ import (
 
 // Errors of bounded cost, for errors.Is on both sides of the wire.
 var (
-	ErrOpTooLarge  = errors.New("en ændring er for stor")
-	ErrQuota       = errors.New("enheden har sendt mere end den må på et døgn")
-	ErrRateLimited = errors.New("for mange mislykkede forsøg")
-	ErrCodeExpired = errors.New("tilmeldingskoden er udløbet")
+	ErrOpTooLarge  = error(model.NewError(model.Invalid, "en ændring er for stor"))
+	ErrQuota       = error(model.NewError(model.Forbidden, "enheden har sendt mere end den må på et døgn"))
+	ErrRateLimited = error(model.NewError(model.Forbidden, "for mange mislykkede forsøg"))
+	ErrCodeExpired = error(model.NewError(model.Invalid, "tilmeldingskoden er udløbet"))
 )
 
 // Headers carrying the hub's clock on every response: its time (Unix
@@ -67,44 +66,30 @@ func checkOpSizes(ops []storage.Change, limit int) error {
 	}
 	for _, c := range ops {
 		if size := c.Size(); size > limit {
-			return fail(http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Errorf("%w: %s er %s, højst %s pr. ændring; gør teksten kortere eller del den op",
+			return fail(CodeTooLarge, fmt.Errorf("%w: %s er %s, højst %s pr. ændring; gør teksten kortere eller del den op",
 				ErrOpTooLarge, fieldName(c), megabytes(int64(size)), megabytes(int64(limit))))
 		}
 	}
 	return nil
 }
 
-// fieldName names an op's field in Danish, with its stored name.
+// fieldName names an op's field in Danish (from the field registry), with
+// its stored name.
 func fieldName(c storage.Change) string {
-	t := danishTables[c.Table]
-	if t == "" {
-		t = c.Table
+	t := c.Table
+	if e, ok := model.EntityOf(c.Table); ok {
+		t = e.A
+	} else if n, ok := otherTables[c.Table]; ok {
+		t = n
 	}
 	if c.Field == "" {
 		return fmt.Sprintf("sletningen af %s (%s)", t, c.Table)
 	}
-	f := danishFields[c.Field]
-	if f == "" {
-		f = c.Field
-	}
-	return fmt.Sprintf("feltet »%s« på %s (%s.%s)", f, t, c.Table, c.Field)
+	return fmt.Sprintf("feltet »%s« på %s (%s.%s)", model.FieldName(c.Table, c.Field), t, c.Table, c.Field)
 }
 
-var danishTables = map[string]string{
-	"councils": "lokalrådet", "members": "et medlem", "meetings": "et møde", "agenda_items": "et dagsordenspunkt",
-	"action_items": "en opfølgning", "projects": "et projekt", "budget_lines": "en budgetlinje",
-	"funding_applications": "en ansøgning om støtte", "budget_wishes": "et budgetønske", "attachments": "et bilag", "pools": "en pulje",
-	"deadlines": "en frist", "contacts": "en kontakt", "announcements": "en meddelelse",
-	"sync_conflicts": "en konflikt", "sync_scrub": "en sletning af persondata",
-}
-
-var danishFields = map[string]string{
-	"name": "Navn", "area": "Område", "title": "Titel", "place": "Sted", "attendees": "Deltagere",
-	"apologies": "Afbud", "background": "Baggrund", "notes": "Referat", "decision": "Beslutning",
-	"what": "Hvad", "who": "Hvem", "description": "Beskrivelse", "working_group": "Arbejdsgruppe",
-	"progress": "Fremdrift", "text": "Tekst", "justification": "Begrundelse", "answer_text": "Svar",
-	"rules": "Regler", "contact": "Kontakt", "category": "Kategori", "role": "Rolle", "areas": "Områder",
-}
+// otherTables names the change log's pseudo-tables, which are not data.
+var otherTables = map[string]string{"sync_conflicts": "en konflikt", "sync_scrub": "en sletning af persondata"}
 
 // megabytes writes a size the Danish way: "7,5 MB", "512 kB".
 func megabytes(n int64) string {
@@ -133,7 +118,7 @@ func (q *quotas) take(d string, now time.Time, ops, bytes, maxOps, maxBytes int6
 	}
 	u := q.used[d]
 	if maxOps > 0 && u[0]+ops > maxOps || maxBytes > 0 && u[1]+bytes > maxBytes {
-		return fail(http.StatusTooManyRequests, CodeQuota, fmt.Errorf("%w (højst %d ændringer og %s pr. døgn; sendt i dag: %d ændringer og %s); resten sendes efter midnat (UTC), eller kommunen kan hæve grænsen",
+		return fail(CodeQuota, fmt.Errorf("%w (højst %d ændringer og %s pr. døgn; sendt i dag: %d ændringer og %s); resten sendes efter midnat (UTC), eller kommunen kan hæve grænsen",
 			ErrQuota, maxOps, megabytes(maxBytes), u[0], megabytes(u[1])))
 	}
 	q.used[d] = [2]int64{u[0] + ops, u[1] + bytes}
@@ -216,7 +201,7 @@ func (s *Server) limited(r *http.Request, device string) error {
 			if wait < time.Minute {
 				wait = time.Minute
 			}
-			return fail(http.StatusTooManyRequests, CodeRateLimited, fmt.Errorf("%w; prøv igen om %d minutter", ErrRateLimited, int(wait/time.Minute)))
+			return fail(CodeRateLimited, fmt.Errorf("%w; prøv igen om %d minutter", ErrRateLimited, int(wait/time.Minute)))
 		}
 	}
 	return nil

@@ -15,7 +15,6 @@ package exchange
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -73,7 +72,7 @@ func AuthorizeStatus(db *storage.DB, ops []storage.Change, staff func(device str
 				if ts, err := db.FieldOps("budget_wishes", row, "title"); err == nil && len(ts) > 0 {
 					title = fmt.Sprintf("budgetønsket »%v«", ts[len(ts)-1].Value)
 				}
-				return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: %s er besvaret af kommunen; et lokalråd kan ikke ændre feltet »status« til »%v«",
+				return fail(CodeForbidden, fmt.Errorf("%w: %s er besvaret af kommunen; et lokalråd kan ikke ændre feltet »status« til »%v«",
 					ErrForbidden, title, c.Value))
 			}
 		}
@@ -101,13 +100,10 @@ func registryStaff(db *storage.DB) func(string) bool {
 // every version that can sign ops writes a version vector.
 func refuseLegacyBase(ops []storage.Change) error {
 	for _, c := range ops {
-		if c.Table != "budget_wishes" || c.Base == "" || strings.HasPrefix(c.Base, "=") {
+		if c.Base == "" || strings.HasPrefix(c.Base, "=") || !model.MunicipalColumn(c.Table, c.Field) {
 			continue
 		}
-		switch c.Field {
-		case "status", "answer", "answer_text", "granted":
-			return fail(http.StatusBadRequest, CodeBadRequest, fmt.Errorf("%w: budgetønsket, feltet »%s«: ændringen er skrevet i et gammelt format; opdatér programmet", ErrBadInput, c.Field))
-		}
+		return fail(CodeBadRequest, fmt.Errorf("%w: %s, feltet »%s«: ændringen er skrevet i et gammelt format; opdatér programmet", ErrBadInput, model.TableNoun(c.Table), c.Field))
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,8 +17,8 @@ import (
 
 // Errors of authorization, for errors.Is on both sides of the wire.
 var (
-	ErrForbidden = errors.New("ingen adgang")
-	ErrClock     = errors.New("enhedens ur går for langt foran")
+	ErrForbidden = error(model.NewError(model.Forbidden, "ingen adgang"))
+	ErrClock     = error(model.NewError(model.Invalid, "enhedens ur går for langt foran"))
 )
 
 // Server is the hub: a storage.DB replica of every council with a device
@@ -100,21 +99,19 @@ type httpError struct {
 func (e *httpError) Error() string { return e.err.Error() }
 func (e *httpError) Unwrap() error { return e.err }
 
-func fail(status int, code string, err error) error { return &httpError{status, code, err} }
+// fail is an error the server answers with code (and its status, from
+// wireCodes).
+func fail(code string, err error) error {
+	return &httpError{wireCodes[wireCode(code)].status, code, err}
+}
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	if !errors.As(err, &he) {
-		switch {
-		case errors.Is(err, errTooLarge):
-			he = &httpError{http.StatusRequestEntityTooLarge, CodeTooLarge, err}
-		case errors.Is(err, ErrBadInput), errors.Is(err, storage.ErrBadChange):
-			he = &httpError{http.StatusBadRequest, CodeBadRequest, err}
-		case errors.Is(err, storage.ErrUnsigned), errors.Is(err, storage.ErrBadSignature),
-			errors.Is(err, storage.ErrUnknownAuthor), errors.Is(err, storage.ErrOwnDevice):
-			he = &httpError{http.StatusForbidden, CodeForbidden, err}
-		default:
-			he = &httpError{http.StatusInternalServerError, CodeInternal, errors.New("intern fejl på serveren")}
+		if code, ok := codeOf(err); ok {
+			he = fail(code, err).(*httpError)
+		} else {
+			he = fail(CodeInternal, errors.New("intern fejl på serveren")).(*httpError)
 			s.Log.Error("request failed", "path", r.URL.Path, "err", err)
 		}
 	}
@@ -150,15 +147,15 @@ func (s *Server) device(r *http.Request) (storage.Device, error) {
 	}
 	if !ok || !ok2 {
 		s.failed(r, "")
-		return storage.Device{}, fail(http.StatusUnauthorized, CodeUnauthorized, storage.ErrUnauthorized)
+		return storage.Device{}, fail(CodeUnauthorized, storage.ErrUnauthorized)
 	}
 	d, err := s.DB.Authenticate(id, secret)
 	switch {
 	case errors.Is(err, storage.ErrRevoked):
-		return d, fail(http.StatusForbidden, CodeRevoked, err)
+		return d, fail(CodeRevoked, err)
 	case err != nil:
 		s.failed(r, id)
-		return d, fail(http.StatusUnauthorized, CodeUnauthorized, storage.ErrUnauthorized)
+		return d, fail(CodeUnauthorized, storage.ErrUnauthorized)
 	}
 	return d, nil
 }
@@ -183,11 +180,11 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		s.failed(r, "")
 		switch {
 		case errors.Is(err, storage.ErrRevoked):
-			err = fail(http.StatusForbidden, CodeRevoked, err)
+			err = fail(CodeRevoked, err)
 		case errors.Is(err, storage.ErrReplicaTaken):
-			err = fail(http.StatusForbidden, CodeForbidden, err)
+			err = fail(CodeForbidden, err)
 		default:
-			err = fail(http.StatusUnauthorized, CodeUnauthorized, err)
+			err = fail(CodeUnauthorized, err)
 		}
 		s.writeError(w, r, err)
 		return
@@ -220,7 +217,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Key != "" {
 		if err := s.DB.SetDeviceKey(d.ID, req.Key); err != nil {
-			s.writeError(w, r, fail(http.StatusForbidden, CodeForbidden, err))
+			s.writeError(w, r, fail(CodeForbidden, err))
 			return
 		}
 	}
@@ -275,7 +272,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	}
 	since, err := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
 	if err != nil && r.URL.Query().Get("since") != "" || since < 0 {
-		s.writeError(w, r, fail(http.StatusBadRequest, CodeBadRequest, errors.New("since skal være et tal")))
+		s.writeError(w, r, fail(CodeBadRequest, errors.New("since skal være et tal")))
 		return
 	}
 	limit := s.PageSize
@@ -328,32 +325,20 @@ func (s *Server) checkCode(code string) error {
 		return err // an unknown code is refused by EnrollDevice
 	}
 	if s.Now().Sub(made) > s.CodeTTL {
-		return fail(http.StatusUnauthorized, CodeExpired, fmt.Errorf("%w: den blev lavet %s og gælder i %d dage; bed kommunen om en ny kode",
+		return fail(CodeExpired, fmt.Errorf("%w: den blev lavet %s og gælder i %d dage; bed kommunen om en ny kode",
 			ErrCodeExpired, made.In(model.Copenhagen).Format("02.01.2006"), int(s.CodeTTL/(24*time.Hour))))
 	}
 	return nil
 }
 
 // MunicipalField tells whether an op writes what only the municipality may
-// write: its own data (pools, deadlines, contacts, announcements: any op of
-// model.MunicipalityID), and its answer on a budget wish (answer, answer
-// text, granted amount) and the status "besvaret". A council device may
-// still create a wish with the answer fields empty.
+// write (model.WritesMunicipal, from the field registry): its own data
+// (pools, deadlines, contacts, announcements: any op of
+// model.MunicipalityID), and its fields on a council's row (a budget wish's
+// answer, answer text, granted amount, and the status "besvaret"). A
+// council device may still create a wish with the answer fields empty.
 func MunicipalField(c storage.Change) bool {
-	if c.Council == model.MunicipalityID || slices.Contains(storage.MunicipalTables, c.Table) {
-		return true
-	}
-	if c.Table != "budget_wishes" {
-		return false
-	}
-	switch c.Field {
-	case "answer", "answer_text", "granted":
-		empty := c.Value == nil || c.Value == "" || c.Value == int64(0)
-		return !(c.Base == "" && empty)
-	case "status":
-		return c.Value == string(model.WishAnswered)
-	}
-	return false
+	return model.WritesMunicipal(c.Council, c.Table, c.Field, c.Value, c.Base == "")
 }
 
 // Authorize checks that device d may write ops: any device only ops it
@@ -364,25 +349,25 @@ func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, 
 	limit := now.Add(maxAhead).UnixMilli()
 	for _, c := range ops {
 		if c.HLC>>16 > limit {
-			return fail(http.StatusBadRequest, CodeClock, fmt.Errorf("%w: en ændring er stemplet %s, serverens ur er %s; ret datoen på computeren",
+			return fail(CodeClock, fmt.Errorf("%w: en ændring er stemplet %s, serverens ur er %s; ret datoen på computeren",
 				ErrClock, time.UnixMilli(c.HLC>>16).UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
 		}
 		// Every device, staff too, sends only what it wrote itself: the
 		// author is the authenticated device, never a field of the body.
 		if own && c.Device != d.Replica {
-			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: en enhed kan kun sende sine egne ændringer", ErrForbidden))
+			return fail(CodeForbidden, fmt.Errorf("%w: en enhed kan kun sende sine egne ændringer", ErrForbidden))
 		}
 		if d.Staff {
 			continue
 		}
 		if MunicipalField(c) {
-			if c.Table == "budget_wishes" && c.Council != model.MunicipalityID {
-				return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive svaret på et budgetønske (%s)", ErrForbidden, c.Field))
+			if model.MunicipalColumn(c.Table, c.Field) && c.Council != model.MunicipalityID {
+				return fail(CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive feltet »%s« på %s", ErrForbidden, model.FieldName(c.Table, c.Field), model.TableNoun(c.Table)))
 			}
-			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive puljer, frister, kontakter og meddelelser (%s)", ErrForbidden, c.Table))
+			return fail(CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive puljer, frister, kontakter og meddelelser (%s)", ErrForbidden, c.Table))
 		}
 		if c.Council != d.Council {
-			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: enheden hører til et andet lokalråd", ErrForbidden))
+			return fail(CodeForbidden, fmt.Errorf("%w: enheden hører til et andet lokalråd", ErrForbidden))
 		}
 	}
 	return nil
@@ -399,14 +384,10 @@ func AuthorizeAnswers(db *storage.DB, d storage.Device, ops []storage.Change) er
 		return nil
 	}
 	for _, c := range ops {
-		if c.Table != "budget_wishes" {
+		if !model.MunicipalColumn(c.Table, c.Field) {
 			continue
 		}
-		switch c.Field {
-		case "answer", "answer_text", "granted", "status":
-		default:
-			continue
-		}
+		f, _ := model.FieldOf(c.Table, c.Field)
 		held, err := db.FieldOps(c.Table, c.Row, c.Field)
 		if err != nil {
 			return err
@@ -417,14 +398,14 @@ func AuthorizeAnswers(db *storage.DB, d storage.Device, ops []storage.Change) er
 				refuse = false
 				break
 			}
-			if c.Field == "status" {
-				refuse = refuse || storage.Saw(c.Base, h.Device, h.Seq) && h.Value == string(model.WishAnswered)
+			if f.MunicipalValue != "" {
+				refuse = refuse || storage.Saw(c.Base, h.Device, h.Seq) && h.Value == f.MunicipalValue
 			} else {
 				refuse = refuse || h.Base != ""
 			}
 		}
 		if refuse {
-			return fail(http.StatusForbidden, CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive svaret på et budgetønske (%s)", ErrForbidden, c.Field))
+			return fail(CodeForbidden, fmt.Errorf("%w: kun kommunen kan skrive feltet »%s« på %s", ErrForbidden, model.FieldName(c.Table, c.Field), model.TableNoun(c.Table)))
 		}
 	}
 	return nil

@@ -35,6 +35,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"lokalraad/model"
 	"lokalraad/storage"
 )
 
@@ -53,7 +54,7 @@ type Op struct {
 }
 
 // ErrBadInput: a message or file could not be read as ops.
-var ErrBadInput = errors.New("ugyldige data")
+var ErrBadInput = error(model.NewError(model.Invalid, "ugyldige data"))
 
 func toWire(c storage.Change) (Op, error) {
 	o := Op{Device: c.Device, Seq: c.Seq, HLC: c.HLC, Table: c.Table, Row: c.Row, Council: c.Council, Field: c.Field, Base: c.Base, Sig: c.Sig}
@@ -155,7 +156,7 @@ type (
 	}
 )
 
-// Error codes.
+// Error codes of the wire. Each has one row in wireCodes.
 const (
 	CodeBadRequest   = "bad_request"
 	CodeUnauthorized = "unauthorized"
@@ -232,4 +233,57 @@ func gzipJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// wireCodes is the one table of the wire's error codes, used both ways: the
+// server answers an error with its code's HTTP status (fail, writeError),
+// and the client turns a code back into the error callers test with
+// errors.Is (RemoteError.Is) and the model code the screens name
+// (RemoteError.ErrorCode). also lists further errors the server sends
+// under the code.
+var wireCodes = []struct {
+	code   string
+	status int
+	err    error
+	model  model.Code
+	also   []error
+}{
+	{CodeBadRequest, http.StatusBadRequest, ErrBadInput, model.Invalid, []error{storage.ErrBadChange}},
+	{CodeUnauthorized, http.StatusUnauthorized, storage.ErrUnauthorized, model.Forbidden, nil},
+	{CodeRevoked, http.StatusForbidden, storage.ErrRevoked, model.Forbidden, nil},
+	{CodeForbidden, http.StatusForbidden, ErrForbidden, model.Forbidden,
+		[]error{storage.ErrUnsigned, storage.ErrBadSignature, storage.ErrUnknownAuthor, storage.ErrOwnDevice}},
+	{CodeClock, http.StatusBadRequest, ErrClock, model.Invalid, nil},
+	{CodeTooLarge, http.StatusRequestEntityTooLarge, ErrOpTooLarge, model.Invalid, []error{errTooLarge}},
+	{CodeQuota, http.StatusTooManyRequests, ErrQuota, model.Forbidden, nil},
+	{CodeRateLimited, http.StatusTooManyRequests, ErrRateLimited, model.Forbidden, nil},
+	{CodeExpired, http.StatusUnauthorized, ErrCodeExpired, model.Invalid, nil},
+	{CodeNotFound, http.StatusNotFound, ErrBlobNotSent, model.NotFound, nil},
+	{CodeInternal, http.StatusInternalServerError, nil, model.Internal, nil},
+}
+
+// wireCode is the row of a code; CodeInternal's for an unknown one.
+func wireCode(code string) (row int) {
+	for i, w := range wireCodes {
+		if w.code == code {
+			return i
+		}
+	}
+	return len(wireCodes) - 1
+}
+
+// codeOf is the wire code of an error the server did not give one with
+// fail, and false when it is an internal error.
+func codeOf(err error) (string, bool) {
+	for _, w := range wireCodes {
+		if w.err != nil && errors.Is(err, w.err) {
+			return w.code, true
+		}
+		for _, a := range w.also {
+			if errors.Is(err, a) {
+				return w.code, true
+			}
+		}
+	}
+	return CodeInternal, false
 }
