@@ -251,6 +251,9 @@ func blobSync(ctx context.Context, db *storage.DB, serverURL, token, council str
 			if ctx.Err() != nil || errors.Is(err, ErrUnreachable) {
 				return err
 			}
+			if errors.Is(err, ErrBlobNotSent) {
+				continue // the laptop that attached it has not synced since: next time
+			}
 			res.Note = joinNote(res.Note, err.Error())
 			continue
 		}

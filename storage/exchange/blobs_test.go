@@ -386,3 +386,33 @@ func TestAttachToApprovedMinutesRefusedAtHub(t *testing.T) {
 		t.Errorf("the project's attachment: %v", err)
 	}
 }
+
+// A file the hub has not got yet (its laptop has not synced since) is
+// fetched at a later sync, without a warning meanwhile; opening it says so.
+func TestBlobNotSentYet(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	b := h.laptop(t, "b", council, time.Second)
+	syncOK(t, b)
+	it := upcomingItem(t, a, council, 3*24*time.Hour)
+	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Sent.pdf", strings.NewReader("kommer senere"))
+	ok(t, err)
+	// The row goes up, the file does not (as if the connection fell).
+	ok(t, os.Rename(must(a.AttachmentFile(att)), a.Blobs().Path(att.SHA256)+".væk"))
+	syncOK(t, a)
+	res := syncOK(t, b)
+	if res.Note != "" || res.BlobsFetched != 0 {
+		t.Errorf("B's sync before the file came: %+v", res)
+	}
+	err = FetchBlob(context.Background(), b, att)
+	if !errors.Is(err, ErrBlobNotSent) || !strings.Contains(err.Error(), "ikke sendt til kommunen") {
+		t.Errorf("opening before the file came: %v", err)
+	}
+	ok(t, os.Rename(a.Blobs().Path(att.SHA256)+".væk", a.Blobs().Path(att.SHA256)))
+	syncOK(t, a)
+	if res := syncOK(t, b); res.BlobsFetched != 1 {
+		t.Errorf("B fetched %d files once it came", res.BlobsFetched)
+	}
+}
