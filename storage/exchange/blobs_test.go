@@ -416,3 +416,23 @@ func TestBlobNotSentYet(t *testing.T) {
 		t.Errorf("B fetched %d files once it came", res.BlobsFetched)
 	}
 }
+
+// A bundle carries files up to BundleBlobBytes, the newest first.
+func TestBundleBlobBudget(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	it := upcomingItem(t, a, council, 3*24*time.Hour)
+	old, err := a.AddAttachment(model.OwnerItem, it.ID, "Gammel.pdf", bytes.NewReader(blobBytes(3000, 11)))
+	ok(t, err)
+	newer, err := a.AddAttachment(model.OwnerItem, it.ID, "Ny.pdf", bytes.NewReader(blobBytes(3000, 12)))
+	ok(t, err)
+	defer func(n int64) { BundleBlobBytes = n }(BundleBlobBytes)
+	BundleBlobBytes = 4000
+	files, err := bundleBlobs(a, council)
+	ok(t, err)
+	if _, ok := files[newer.SHA256]; !ok || len(files) != 1 {
+		t.Errorf("bundle files: %d, newest included: %v (old %s)", len(files), ok, old.Name)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"lokalraad/model"
@@ -132,18 +133,27 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 	return h, zw.Close()
 }
 
+// BundleBlobBytes bounds the files one bundle carries (a bundle is read
+// whole into memory, and MaxBundle bounds it): the newest attachments'
+// files first; the rest travel with a later bundle or sync.
+var BundleBlobBytes int64 = 256 << 20
+
 // bundleBlobs reads the files of the council's attachments this laptop
-// holds, each checked against its name (a damaged one is never sent on).
+// holds, newest first up to BundleBlobBytes, each checked against its name
+// (a damaged one is never sent on).
 func bundleBlobs(db *storage.DB, council string) (map[string][]byte, error) {
 	as, err := db.CouncilAttachments(council)
 	if err != nil {
 		return nil, err
 	}
+	slices.Reverse(as) // newest first
 	files := map[string][]byte{}
+	var total int64
 	for _, a := range as {
-		if _, done := files[a.SHA256]; done || !db.Blobs().Has(a.SHA256) {
+		if _, done := files[a.SHA256]; done || !db.Blobs().Has(a.SHA256) || total+a.Size > BundleBlobBytes {
 			continue
 		}
+		total += a.Size
 		b, err := db.ReadAttachment(a)
 		if err != nil {
 			return nil, err
