@@ -436,3 +436,31 @@ func TestBundleBlobBudget(t *testing.T) {
 		t.Errorf("bundle files: %d, newest included: %v (old %s)", len(files), ok, old.Name)
 	}
 }
+
+// BenchmarkBlobTransfer: a 5 MB attachment sent up by one laptop (1 MB
+// chunks) and fetched by another, over httptest.
+func BenchmarkBlobTransfer(b *testing.B) {
+	h := newHub(b)
+	council := h.council(b, "Jyderup Lokalråd")
+	a := h.laptop(b, "a", council, 0)
+	syncOK(b, a)
+	c := h.laptop(b, "c", council, time.Second)
+	syncOK(b, c)
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now.Add(40 * 24 * time.Hour)}
+	ok(b, a.SaveMeeting(model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Lokalplan", Kind: model.ItemDecision}
+	ok(b, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	b.SetBytes(5 << 20)
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		att, err := a.AddAttachment(model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(blobBytes(5<<20, uint64(100+i))))
+		ok(b, err)
+		b.StartTimer()
+		if r := syncOK(b, a); r.BlobsSent != 1 {
+			b.Fatalf("sent %d", r.BlobsSent)
+		}
+		syncOK(b, c)
+		ok(b, FetchBlob(context.Background(), c, att))
+	}
+}
