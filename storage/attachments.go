@@ -278,3 +278,9 @@ func (db *DB) ViewableFile(a model.Attachment) (string, error) {
 	}
 	return dest, nil
 }
+
+// dropViewCopies removes the copies made for the viewer (ViewableFile):
+// a cache, made again when a file is opened.
+func (db *DB) dropViewCopies() {
+	os.RemoveAll(filepath.Join(blobDir(db.path), "vis"))
+}

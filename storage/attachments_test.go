@@ -199,6 +199,11 @@ func TestPersonInAttachmentNames(t *testing.T) {
 	if len(r.Attachments) != 1 || r.Attachments[0].ID != named.ID {
 		t.Fatalf("report lists %v", r.Attachments)
 	}
+	view, err := db.ViewableFile(named)
+	must(t, err)
+	if filepath.Base(view) != "Klage fra Anne-Mette_Brøndum.pdf" {
+		t.Errorf("viewer copy %s", view)
+	}
 	if _, err := db.ErasePerson(c.ID, "Anne-Mette Brøndum"); err != nil {
 		t.Fatal(err)
 	}
@@ -213,6 +218,9 @@ func TestPersonInAttachmentNames(t *testing.T) {
 		if s, _ := o.Value.(string); strings.Contains(s, "Brøndum") {
 			t.Errorf("the change log keeps the name: %q", s)
 		}
+	}
+	if _, err := os.Stat(view); !os.IsNotExist(err) {
+		t.Errorf("the viewer's copy under the old name is left: %v", err)
 	}
 	if o, _ := db.Attachment(other.ID); o.Name != "Kort over stien.png" {
 		t.Errorf("another file's name changed: %q", o.Name)

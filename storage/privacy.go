@@ -93,6 +93,10 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 		// them, so that kept conflicts lose the name here too.
 		return db.refreshFields(w.ctx, w.tx, councilID, fields)
 	})
+	if err == nil && len(erased.Attachments) > 0 {
+		// The copies opened in the viewer carry the old file names.
+		db.dropViewCopies()
+	}
 	return changed, err
 }
 

@@ -326,6 +326,8 @@ func TestEraseNameInAttachmentSyncs(t *testing.T) {
 	ok(t, err)
 	syncOK(t, a)
 	syncOK(t, b)
+	view, err := b.ViewableFile(att) // B opened it once
+	ok(t, err)
 	_, err = a.ErasePerson(council, "Anne Brøndum")
 	ok(t, err)
 	syncOK(t, a)
@@ -339,6 +341,9 @@ func TestEraseNameInAttachmentSyncs(t *testing.T) {
 	}
 	if _, err := b.ReadAttachment(att); err != nil {
 		t.Errorf("B lost the file: %v", err)
+	}
+	if _, err := os.Stat(view); !os.IsNotExist(err) {
+		t.Errorf("B keeps the viewer's copy under the erased name: %v", err)
 	}
 }
 
