@@ -16,4 +16,7 @@ CREATE TABLE attachments (
     added      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX attachments_owner ON attachments(owner_id, added);
-CREATE INDEX attachments_council ON attachments(council_id, sha256);
+CREATE INDEX attachments_council ON attachments(council_id, added);
+-- Which rows name a file: the hub's check of who may send or fetch it,
+-- and whether a file may go when a row is deleted.
+CREATE INDEX attachments_sha256 ON attachments(sha256);
