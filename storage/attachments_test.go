@@ -169,9 +169,24 @@ func TestBackupRestoreBringsFilesBack(t *testing.T) {
 	a, err := db.AddAttachment(model.OwnerItem, it.ID, "Kort.png", strings.NewReader("kortet"))
 	must(t, err)
 	backup := filepath.Join(t.TempDir(), "kopi.db")
+	b, err := db.AddAttachment(model.OwnerItem, it.ID, "Budget.pdf", strings.NewReader("budgettet"))
+	must(t, err)
 	must(t, db.Backup(backup))
+	// The backup carries the files and keeps them when the database's
+	// files go bad or away.
+	damaged, err := db.AttachmentFile(b)
+	must(t, err)
 	must(t, db.Close())
-	must(t, os.RemoveAll(path+".bilag"))
+	// (A new file over the name: the backup's hard link keeps the bytes
+	// the app wrote; the app itself never writes a kept file in place.)
+	must(t, os.WriteFile(damaged+".x", []byte("ødelagt"), 0o644))
+	must(t, os.Rename(damaged+".x", damaged))
+	gone, _ := filepath.Glob(filepath.Join(path+".bilag", "??", "*"))
+	for _, f := range gone {
+		if f != damaged {
+			must(t, os.Remove(f))
+		}
+	}
 	if _, err := storage.Restore(path, backup); err != nil {
 		t.Fatal(err)
 	}
@@ -181,6 +196,9 @@ func TestBackupRestoreBringsFilesBack(t *testing.T) {
 	got, err := db2.ReadAttachment(a)
 	if err != nil || string(got) != "kortet" {
 		t.Errorf("after restore: %q, %v", got, err)
+	}
+	if got, err := db2.ReadAttachment(b); err != nil || string(got) != "budgettet" {
+		t.Errorf("a damaged file after restore: %q, %v", got, err)
 	}
 }
 

@@ -106,6 +106,9 @@ func restoreBlobs(dbPath, from string) error {
 		if err := src.Verify(sum); err != nil {
 			continue // a damaged file in the backup is left behind; a sync fetches it
 		}
+		if dst.Has(sum) && dst.Verify(sum) != nil {
+			dst.Remove(sum) // a damaged file here is replaced by the backup's good one
+		}
 		if err := src.CopyTo(dst, sum); err != nil {
 			return friendly(fmt.Errorf("gendan bilag: %w", err))
 		}
