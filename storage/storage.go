@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -65,6 +66,9 @@ type DB struct {
 	// hubWrite lets the hub's writers (pushes, in chunks) take turns
 	// fairly, instead of racing for SQLite's lock (see HubApply).
 	hubWrite sync.Mutex
+	// damaged is set when a check found the file damaged after it was
+	// opened (CheckInBackground): every later write is refused with it.
+	damaged atomic.Pointer[error]
 }
 
 // SchemaVersion is the newest schema this code knows.
@@ -191,6 +195,9 @@ func (db *DB) loadDevice() error {
 
 // inTx runs f in one immediate transaction, committing when f returns nil.
 func (db *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	if e := db.damaged.Load(); e != nil {
+		return *e
+	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return friendly(err)

@@ -50,3 +50,19 @@ func Rescue(a fyne.App, dbPath string, cause error, onRestored func()) fyne.Wind
 	w.Resize(fyne.NewSize(560, 320))
 	return w
 }
+
+// ShowDamaged tells the user that the check running beside the open window
+// found the database damaged: nothing more is saved in it (storage refuses
+// every write), and the next start offers the newest good backup.
+func (u *App) ShowDamaged(cause error) {
+	msg := widget.NewLabel(lang.L("Lokalråd found errors in the database file. Nothing more is saved in it, so that nothing gets worse. What is there can still be read and printed. Close Lokalråd and start it again: it then offers to restore the newest good backup.") + "\n\n" + errText(cause))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(lang.L("The database is damaged"), lang.L("Quit"), lang.L("Close"),
+		container.NewVBox(msg), func(quit bool) {
+			if quit {
+				fyne.CurrentApp().Quit()
+			}
+		}, u.win)
+	d.Resize(fyne.NewSize(520, 300))
+	d.Show()
+}

@@ -27,7 +27,18 @@ func runGUI(path string, prepare func(*storage.DB) error) error {
 	if err := ui.SetupLanguage(a.Preferences().StringWithFallback("language", "da")); err != nil {
 		return err
 	}
-	db, err := openChecked(path)
+	// The file is checked before the window opens only after a session
+	// that did not end cleanly; otherwise in the background (session.go).
+	unclean, err := storage.StartSession(path)
+	if err != nil {
+		return err
+	}
+	var db *storage.DB
+	if unclean {
+		db, err = openChecked(path)
+	} else {
+		db, err = storage.Open(path)
+	}
 	if isDamage(err) {
 		// The rescue window runs the app; after a restore it opens the
 		// main window on the restored database in the same event loop.
@@ -52,7 +63,10 @@ func runGUI(path string, prepare func(*storage.DB) error) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() {
+		db.EndSession()
+		db.Close()
+	}()
 	if prepare != nil {
 		if err := prepare(db); err != nil {
 			return err
@@ -61,6 +75,13 @@ func runGUI(path string, prepare func(*storage.DB) error) error {
 	go autoBackups(db)
 	u := ui.New(a, db)
 	u.UseBuiltinExporters()
+	if !unclean {
+		go func() {
+			if err := db.CheckInBackground(); isDamage(err) {
+				fyne.Do(func() { u.ShowDamaged(err) })
+			}
+		}()
+	}
 	u.ShowAndRun()
 	return nil
 }

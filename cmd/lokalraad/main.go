@@ -14,6 +14,7 @@
 //	lokalraad bundle export --db PATH --out FILE | bundle import --db PATH FILE
 //	lokalraad attach --db PATH --item ID|--project ID|--wish ID FILE   attach a file (prints its id)
 //	lokalraad attach list --db PATH --meeting ID                      a meeting's bilag
+//	lokalraad budget count --pb FILE.pb --method votes|mes|mes-add1   count a citizen budget
 //	lokalraad version                       print the version
 //
 // This file only wires things together; the screens are in package ui.
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runBundle(ctx, args[1:], stdout, stderr)
 		case "attach":
 			return runAttach(ctx, args[1:], stdout, stderr)
+		case "budget":
+			return runBudget(ctx, args[1:], stdout, stderr)
 		case "version", "--version", "-version":
 			fmt.Fprintln(stdout, "Lokalråd", Version)
 			return nil

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestBudgetCountPrintsTheFundedProjects runs the real command on a real
+// Pabulib election (Warszawa 2017, Anin) and checks pabutools' outcome.
+func TestBudgetCountPrintsTheFundedProjects(t *testing.T) {
+	path := filepath.Join("..", "..", "model", "pb", "testdata", "instances", "poland_warszawa_2017_anin.pb")
+	want := map[string]string{
+		"votes":    "1828 1998 2515 2533 2584 418",
+		"mes":      "1998 2515 2523 2533 2571 2584 418",
+		"mes-add1": "1998 2451 2515 2523 2533 2571 2584 418 422",
+	}
+	for m, w := range want {
+		out, stderr, err := runCmd(t, "budget", "count", "--pb", path, "--method", m)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", m, err, stderr)
+		}
+		ids := strings.Fields(out)
+		sort.Strings(ids)
+		if got := strings.Join(ids, " "); got != w {
+			t.Errorf("%s: %s, want %s", m, got, w)
+		}
+	}
+	out, _, err := runCmd(t, "budget", "count", "--pb", path, "--method", "mes", "--explain")
+	if err != nil || !strings.Contains(out, "betalte") || !strings.Contains(out, "Ikke valgt") {
+		t.Errorf("--explain: %v\n%s", err, out)
+	}
+}
+
+func TestBudgetCountRefusesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.pb")
+	os.WriteFile(bad, []byte("META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost\n1;50\nVOTES\nvoter_id;vote\n1;1\n2;9\n"), 0o644)
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"budget"}, "angiv en underkommando"},
+		{[]string{"budget", "recount"}, "ukendt underkommando"},
+		{[]string{"budget", "count", "--method", "mes"}, "angiv stemmerne med --pb"},
+		{[]string{"budget", "count", "--pb", bad, "--method", "borda"}, "ukendt metode"},
+		{[]string{"budget", "count", "--pb", filepath.Join(dir, "missing.pb")}, "kunne ikke åbne " + filepath.Join(dir, "missing.pb") + ": filen findes ikke"},
+		{[]string{"budget", "count", "--pb", bad, "--method", "votes"}, "linje 10: stemmen nævner forslaget \"9\""},
+	}
+	for _, c := range cases {
+		out, _, err := runCmd(t, c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want %q", c.args, err, c.want)
+		}
+		if out != "" {
+			t.Errorf("%v printed %q on an error", c.args, out)
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package storage_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// The app checks the file before opening the window only after a session
+// that did not end cleanly.
+func TestSessionMarkerTellsAnUncleanEnd(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lokalraad.db")
+	unclean, err := storage.StartSession(path)
+	must(t, err)
+	if unclean {
+		t.Fatal("a first start is taken for an unclean end")
+	}
+	db, err := storage.Open(path)
+	must(t, err)
+	must(t, db.EndSession())
+	db.Close()
+	if unclean, _ = storage.StartSession(path); unclean {
+		t.Fatal("a clean end is taken for an unclean one")
+	}
+	// The app crashes: no EndSession.
+	if unclean, _ = storage.StartSession(path); !unclean {
+		t.Fatal("a crash is taken for a clean end: the file would not be checked first")
+	}
+}
+
+// Damage the background check finds stops every later write with a clear
+// error, leaves what is saved readable, and makes the next start check
+// first (so that it offers the backup).
+func TestDamageFoundInBackgroundRefusesWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lokalraad.db")
+	db, err := storage.Open(path)
+	must(t, err)
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	must(t, db.SaveCouncil(model.Council{}, &c))
+	for i := 0; i < 300; i++ {
+		m := model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne ud", Role: model.RoleMember}
+		must(t, db.SaveMember(model.Member{}, &m))
+	}
+	must(t, db.EndSession())
+	db.Close()
+
+	b, err := os.ReadFile(path)
+	must(t, err)
+	for i := len(b) / 2; i < len(b)/2+8192 && i < len(b); i++ { // scribbled in the middle
+		b[i] = 0x5A
+	}
+	must(t, os.WriteFile(path, b, 0o644))
+	os.Remove(path + "-wal")
+
+	unclean, err := storage.StartSession(path)
+	must(t, err)
+	if unclean {
+		t.Fatal("the session before ended cleanly")
+	}
+	db, err = storage.Open(path)
+	must(t, err) // the schema pages are sound: only a full check finds it
+	defer db.Close()
+	if err := db.CheckInBackground(); !errors.Is(err, storage.ErrDamaged) {
+		t.Fatalf("check = %v, want ErrDamaged", err)
+	}
+	m := model.Member{CouncilID: c.ID, Name: "Karen Østergaard", Role: model.RoleChair}
+	if err := db.SaveMember(model.Member{}, &m); !errors.Is(err, storage.ErrDamaged) {
+		t.Errorf("a save after damage was found: %v, want ErrDamaged", err)
+	}
+	must(t, db.EndSession())
+	if unclean, _ := storage.StartSession(path); !unclean {
+		t.Error("after damage was found, the next start does not check first")
+	}
+}
