@@ -284,3 +284,28 @@ func (db *DB) ViewableFile(a model.Attachment) (string, error) {
 func (db *DB) dropViewCopies() {
 	os.RemoveAll(filepath.Join(blobDir(db.path), "vis"))
 }
+
+// HeldAttachmentBytes is how much the files of a council's attachments
+// that this replica holds take, each file once: what the hub counts
+// against model.MaxCouncilAttachment before it takes another file.
+func (db *DB) HeldAttachmentBytes(councilID string) (int64, error) {
+	type file struct {
+		sum  string
+		size int64
+	}
+	files, err := list(context.Background(), db.sql, func(s scanner) (file, error) {
+		var f file
+		return f, s.Scan(&f.sum, &f.size)
+	}, "SELECT sha256, MAX(size) FROM attachments WHERE council_id = ? GROUP BY sha256", councilID)
+	if err != nil {
+		return 0, err
+	}
+	store := db.Blobs()
+	var n int64
+	for _, f := range files {
+		if store.Has(f.sum) {
+			n += f.size
+		}
+	}
+	return n, nil
+}

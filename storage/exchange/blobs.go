@@ -137,6 +137,19 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fail(CodeTooLarge, fmt.Errorf("%w: en del af et bilag er højst %s", errTooLarge, model.Bytes(s.MaxBlobChunk))))
 		return
 	}
+	if offset == 0 && !s.DB.Blobs().Has(sum) {
+		// A new file: the council's files stay within their bound here as
+		// on the laptop (a device could write rows past it).
+		held, err := s.DB.HeldAttachmentBytes(row.CouncilID)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if held+size > s.MaxCouncilBlobBytes {
+			s.writeError(w, r, fail(CodeQuota, storage.ErrQuota))
+			return
+		}
+	}
 	if err := s.blobQuota.take(d.ID, s.Now(), 0, r.ContentLength, 0, s.QuotaBlobBytes); err != nil {
 		s.writeError(w, r, err)
 		return

@@ -469,3 +469,28 @@ func BenchmarkBlobTransfer(b *testing.B) {
 		ok(b, FetchBlob(context.Background(), c, att))
 	}
 }
+
+// The hub keeps a council's files within their bound, however many rows a
+// device writes; the laptop is told, and its other files still go.
+func TestHubCouncilBlobQuota(t *testing.T) {
+	h := newHub(t)
+	h.srv.MaxCouncilBlobBytes = 5000
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	it := upcomingItem(t, a, council, 40*24*time.Hour)
+	first, err := a.AddAttachment(model.OwnerItem, it.ID, "Først.pdf", bytes.NewReader(blobBytes(3000, 21)))
+	ok(t, err)
+	syncOK(t, a)
+	second, err := a.AddAttachment(model.OwnerItem, it.ID, "For meget.pdf", bytes.NewReader(blobBytes(3000, 22)))
+	ok(t, err)
+	small, err := a.AddAttachment(model.OwnerItem, it.ID, "Lille.pdf", bytes.NewReader(blobBytes(1000, 23)))
+	ok(t, err)
+	res := syncOK(t, a)
+	if !h.db.Blobs().Has(first.SHA256) || h.db.Blobs().Has(second.SHA256) || !h.db.Blobs().Has(small.SHA256) {
+		t.Errorf("hub holds first %v, second %v, small %v", h.db.Blobs().Has(first.SHA256), h.db.Blobs().Has(second.SHA256), h.db.Blobs().Has(small.SHA256))
+	}
+	if !strings.Contains(res.Note, "fylder for meget") {
+		t.Errorf("the laptop was not told: %q", res.Note)
+	}
+}

@@ -55,6 +55,9 @@ type Server struct {
 	// a day (UTC); 0 means no bound (blobs.go).
 	MaxBlobChunk   int64
 	QuotaBlobBytes int64
+	// MaxCouncilBlobBytes bounds the files the hub keeps of one council
+	// (model.MaxCouncilAttachment, as a laptop keeps).
+	MaxCouncilBlobBytes int64
 
 	quota     quotas
 	blobQuota quotas
@@ -73,7 +76,8 @@ func NewServer(db *storage.DB, log *slog.Logger) *Server {
 	}
 	return &Server{DB: db, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: MaxOpBytes,
 		MaxAhead: storage.MaxClockSkew, QuotaOps: 200_000, QuotaBytes: 500 << 20, CodeTTL: 14 * 24 * time.Hour,
-		MaxFailures: 10, FailureWindow: 15 * time.Minute, MaxBlobChunk: 4 << 20, QuotaBlobBytes: 2 << 30}
+		MaxFailures: 10, FailureWindow: 15 * time.Minute, MaxBlobChunk: 4 << 20, QuotaBlobBytes: 2 << 30,
+		MaxCouncilBlobBytes: model.MaxCouncilAttachment}
 }
 
 // Handler routes the protocol.
