@@ -9,7 +9,7 @@ import (
 
 // TestArrows checks the import rules of ARCHITECTURE.md on the whole module:
 // model and assets take the standard library only; the encoders take model,
-// assets and their one library; storage takes no ui; nothing imports ui but
+// assets and their one library; model/pb only model; storage takes no ui; nothing imports ui but
 // cmd/lokalraad; nothing imports cmd; only cmd/lokalraad imports fyne's app.
 func TestArrows(t *testing.T) {
 	if testing.Short() {
@@ -41,6 +41,10 @@ func TestArrows(t *testing.T) {
 			case rel == "model" || rel == "assets":
 				if !std {
 					bad("model and assets import the standard library only")
+				}
+			case rel == "model/pb":
+				if !std && irel != "model" {
+					bad("model/pb (Pabulib files) imports the standard library and model only")
 				}
 			case rel == "model/pdf" || rel == "model/xlsx" || rel == "model/ical":
 				allowed := map[string]string{"model/pdf": "github.com/jung-kurt/gofpdf", "model/xlsx": "github.com/xuri/excelize/v2", "model/ical": "github.com/arran4/golang-ical"}[rel]

@@ -132,8 +132,8 @@ type Outcome struct {
 
 // Errors of Count, in Danish: they reach the user as they are.
 var (
-	ErrCountNoBallots = errors.New("der er ingen stemmesedler at tælle")
-	ErrCountMethod    = errors.New("ukendt optællingsmetode; brug votes, mes eller mes-add1")
+	ErrCountNoBallots = NewError(Invalid, "der er ingen stemmesedler at tælle")
+	ErrCountMethod    = NewError(Invalid, "ukendt optællingsmetode; brug votes, mes eller mes-add1")
 )
 
 // Count counts the ballots of e by method m.
@@ -164,7 +164,7 @@ var (
 // points on an approval or ordinal ballot or without them on a cumulative or
 // scoring ballot, negative points, or more ranks than MaxLength; more
 // proposals, ballots or points than the Max… limits; mes-add1 needing more
-// than MaxCompletionRounds rounds.
+// than MaxCompletionRounds rounds. Every error has the code Invalid.
 func Count(e Election, m CountMethod) (Outcome, error) {
 	switch m {
 	case CountVotes, CountMES, CountMESAdd1:
@@ -173,7 +173,7 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 	}
 	c, err := compile(e)
 	if err != nil {
-		return Outcome{}, err
+		return Outcome{}, &Error{Code: Invalid, Msg: err.Error()}
 	}
 	switch m {
 	case CountVotes:
@@ -183,15 +183,22 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 			return Outcome{}, ErrCountNoBallots
 		}
 		per := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
-		r := c.mes(per)
-		out := c.outcome(CountMES, r)
+		r := c.mesRound(c.newFastRun(), per)
+		if r.replay {
+			r.mesResult = c.replayed(r.mesResult, per)
+		}
+		out := c.outcome(CountMES, r.mesResult)
 		out.PerBallot, out.Rounds = per, 1
 		return out, nil
 	default:
 		if c.n == 0 {
 			return Outcome{}, ErrCountNoBallots
 		}
-		return c.mesAdd1()
+		out, err := c.mesAdd1()
+		if err != nil {
+			return Outcome{}, &Error{Code: Invalid, Msg: err.Error()}
+		}
+		return out, nil
 	}
 }
 
@@ -313,7 +320,11 @@ func compile(e Election) (*compiled, error) {
 			switch e.Kind {
 			case BallotCumulative, BallotScoring:
 				pts = b.Points[k]
-				if pts < 0 || pts > MaxBallotPoints {
+				low := int64(0)
+				if e.Kind == BallotScoring {
+					low = -MaxBallotPoints // a score may be negative; a cumulative point not
+				}
+				if pts < low || pts > MaxBallotPoints {
 					return nil, fmt.Errorf("%s: %d point til %q er uden for 0–%d", where(), pts, id, int64(MaxBallotPoints))
 				}
 			case BallotOrdinal:
@@ -370,9 +381,14 @@ func (c *compiled) greedy() Outcome {
 	})
 	out := Outcome{Method: CountVotes, Cost: new(big.Rat)}
 	left := new(big.Rat).Set(c.budget)
-	unit := "stemmer"
-	if c.e.Kind != BallotApproval {
-		unit = "point"
+	votes := func(n int64) string {
+		switch {
+		case c.e.Kind != BallotApproval:
+			return fmt.Sprintf("%d point", n)
+		case n == 1:
+			return "1 stemme"
+		}
+		return fmt.Sprintf("%d stemmer", n)
 	}
 	var funded []CountStep
 	var skipped []CountStep
@@ -388,22 +404,22 @@ func (c *compiled) greedy() Outcome {
 			st := c.step(p)
 			st.Score = c.score[p]
 			switch {
-			case c.score[p] == 0:
-				st.Reason = fmt.Sprintf("Ikke valgt: ingen har stemt på forslaget (0 %s).", unit)
+			case c.score[p] <= 0:
+				st.Reason = fmt.Sprintf("Ikke valgt: ingen har stemt på forslaget (%s).", votes(c.score[p]))
 			case c.cost[p].Cmp(left) <= 0:
 				left.Sub(left, c.cost[p])
 				out.Cost.Add(out.Cost, c.cost[p])
 				out.Selected = append(out.Selected, c.e.Projects[p].ID)
 				st.Funded = true
 				groupFunded = true
-				st.Reason = fmt.Sprintf("Valgt med %d %s: prisen %s var inden for de %s, der var tilbage.",
-					c.score[p], unit, ratKroner(c.cost[p]), ratKroner(new(big.Rat).Add(left, c.cost[p])))
+				st.Reason = fmt.Sprintf("Valgt med %s: prisen %s var inden for de %s, der var tilbage.",
+					votes(c.score[p]), ratKroner(c.cost[p]), ratKroner(new(big.Rat).Add(left, c.cost[p])))
 			default:
 				if c.cost[p].Cmp(leftBefore) <= 0 {
 					groupSkippedFit = true
 				}
-				st.Reason = fmt.Sprintf("Ikke valgt: %d %s, men prisen %s er mere end de %s, der var tilbage.",
-					c.score[p], unit, ratKroner(c.cost[p]), ratKroner(left))
+				st.Reason = fmt.Sprintf("Ikke valgt: %s, men prisen %s er mere end de %s, der var tilbage.",
+					votes(c.score[p]), ratKroner(c.cost[p]), ratKroner(left))
 			}
 			st.Left = new(big.Rat).Set(left)
 			if st.Funded {

@@ -3,7 +3,9 @@ package model
 import (
 	"fmt"
 	"math/big"
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // The Method of Equal Shares, exactly.
@@ -20,24 +22,42 @@ type mesResult struct {
 	selected []int32
 	steps    []CountStep // funded proposals, in order
 	tie      bool
+	tieAt    []bool // a float run's selections that won an exact tie
 	cost     *big.Rat
+}
+
+// replayed is r's selection replayed exactly, keeping r's ties.
+func (c *compiled) replayed(r mesResult, per *big.Rat) mesResult {
+	res := c.mesExact(per, r.selected)
+	res.tie = r.tie
+	for i := range res.steps {
+		if i < len(r.tieAt) {
+			res.steps[i].Tie = r.tieAt[i]
+		}
+	}
+	return res
 }
 
 // mesRun is the state of one run.
 type mesRun struct {
 	c         *compiled
 	val       []big.Rat // money of each class; class 0 is the empty purse
+	fval      []float64 // val as floats: sort keys only, fixed up exactly
 	typeClass []int32
 	cnt       []int64 // scratch: weight per class of a proposal's supporters
 	trans     []int32 // scratch: class → class after a payment
 	touched   []int32
 }
 
-// mes runs MES with per money on every ballot.
-func (c *compiled) mes(per *big.Rat) mesResult {
+// mesExact runs MES exactly. With a replay order (from the float run,
+// which chose it) it funds those proposals in that order and computes
+// only their shares exactly, for the explanation.
+func (c *compiled) mesExact(per *big.Rat, replay []int32) mesResult {
 	r := &mesRun{c: c}
 	r.val = make([]big.Rat, 2, 64)
 	r.val[1].Set(per)
+	f, _ := per.Float64()
+	r.fval = []float64{0, f}
 	r.typeClass = make([]int32, len(c.typeW))
 	for t := range r.typeClass {
 		r.typeClass[t] = 1
@@ -52,6 +72,20 @@ func (c *compiled) mes(per *big.Rat) mesResult {
 	}
 	rho := new(big.Rat)
 	alpha := new(big.Rat)
+	for _, p := range replay {
+		if !r.afford(p, alpha) {
+			panic("model: MES replay of an unaffordable proposal")
+		}
+		share := new(big.Rat).Set(alpha)
+		st := r.pay(p, share)
+		st.Rho = new(big.Rat).Quo(share, c.cost[p])
+		res.cost.Add(res.cost, c.cost[p])
+		res.selected = append(res.selected, p)
+		res.steps = append(res.steps, st)
+	}
+	if replay != nil {
+		return res
+	}
 	for len(remaining) > 0 {
 		sort.Slice(remaining, func(a, b int) bool {
 			pa, pb := remaining[a], remaining[b]
@@ -133,9 +167,16 @@ func (r *mesRun) afford(p int32, alpha *big.Rat) bool {
 			r.cnt[k] = 0
 		}
 	}()
+	// Sort by the float keys, then fix the order exactly: insertion sort
+	// on a nearly sorted list is one exact comparison per class.
 	sort.Slice(r.touched, func(a, b int) bool {
-		return r.val[r.touched[a]].Cmp(&r.val[r.touched[b]]) < 0
+		return r.fval[r.touched[a]] < r.fval[r.touched[b]]
 	})
+	for i := 1; i < len(r.touched); i++ {
+		for j := i; j > 0 && r.val[r.touched[j]].Cmp(&r.val[r.touched[j-1]]) < 0; j-- {
+			r.touched[j], r.touched[j-1] = r.touched[j-1], r.touched[j]
+		}
+	}
 	total := new(big.Rat)
 	tmp := new(big.Rat)
 	var rich int64
@@ -186,7 +227,10 @@ func (r *mesRun) pay(p int32, share *big.Rat) CountStep {
 				r.trans[k] = 0
 			} else {
 				r.val = append(r.val, big.Rat{})
-				r.val[len(r.val)-1].Sub(&r.val[k], share)
+				v := &r.val[len(r.val)-1]
+				v.Sub(&r.val[k], share)
+				f, _ := v.Float64()
+				r.fval = append(r.fval, f)
 				r.trans[k] = int32(len(r.val) - 1)
 			}
 		}
@@ -194,14 +238,22 @@ func (r *mesRun) pay(p int32, share *big.Rat) CountStep {
 	}
 	st.FullPayers, st.PartPayers = int(full), int(part)
 	st.Funded = true
-	if part == 0 {
-		st.Reason = fmt.Sprintf("Valgt: de %d, der stemte på forslaget, betalte %s hver (ρ = %s af prisen).",
-			full, ratKroner(share), ratDecimal(new(big.Rat).Quo(share, c.cost[p]), 6))
-	} else {
-		st.Reason = fmt.Sprintf("Valgt: %d af dem, der stemte på forslaget, betalte %s hver, og %d betalte alt, hvad de havde tilbage (%s i alt).",
-			full, ratKroner(share), part, ratKroner(st.PartPaid))
-	}
+	st.Reason = paidReason(st, c.cost[p])
 	return st
+}
+
+// paidReason explains a funded proposal's payment in Danish.
+func paidReason(st CountStep, cost *big.Rat) string {
+	if st.PartPayers == 0 {
+		each := " hver"
+		if st.FullPayers == 1 {
+			each = ""
+		}
+		return fmt.Sprintf("Valgt: %s, der stemte på forslaget, betalte %s%s (ρ = %s af prisen).",
+			voters(st.FullPayers), ratKroner(st.Share), each, ratDecimal(new(big.Rat).Quo(st.Share, cost), 6))
+	}
+	return fmt.Sprintf("Valgt: %d af dem, der stemte på forslaget, betalte %s hver, og %d betalte alt, hvad de havde tilbage (%s i alt).",
+		st.FullPayers, ratKroner(st.Share), st.PartPayers, ratKroner(st.PartPaid))
 }
 
 // outcome turns a run into an Outcome with steps for the proposals not
@@ -239,39 +291,104 @@ func (c *compiled) outcome(m CountMethod, res mesResult) Outcome {
 		case c.supp[p] == 0:
 			st.Reason = "Ikke valgt: ingen har stemt på forslaget."
 		case c.cost[p].Sign() == 0:
-			st.Reason = "Ikke valgt: forslaget koster 0 kr., og lige store andele fordeler kun penge."
+			st.Reason = "Ikke valgt: forslaget koster 0 kr., og lige store andele vælger kun forslag, der koster noget."
 		default:
-			st.Reason = fmt.Sprintf("Ikke valgt: de %d, der stemte på forslaget, havde ikke %s tilbage tilsammen.",
-				c.supp[p], ratKroner(c.cost[p]))
+			st.Reason = fmt.Sprintf("Ikke valgt: %s, der stemte på forslaget, havde ikke %s tilbage tilsammen.",
+				voters(int(c.supp[p])), ratKroner(c.cost[p]))
 		}
 		out.Steps = append(out.Steps, st)
 	}
 	return out
 }
 
-// mesAdd1 is MES completed by adding one unit per ballot a round.
+// round is one run of MES in mes-add1: from the float run (replay: the
+// shares are not computed exactly yet) or from the exact one.
+type round struct {
+	mesResult
+	replay bool
+}
+
+// mesRound runs MES with per on every ballot: in float64 if that is sure,
+// else exactly.
+func (c *compiled) mesRound(fr *fastRun, per *big.Rat) round {
+	f, _ := per.Float64()
+	if sel, ok := c.mesFast(fr, f); ok {
+		res := mesResult{selected: append([]int32(nil), sel...), cost: new(big.Rat)}
+		for i, p := range sel {
+			res.cost.Add(res.cost, c.cost[p])
+			res.tieAt = append(res.tieAt, fr.paid[i].tie)
+			res.tie = res.tie || fr.paid[i].tie
+		}
+		if len(c.typeW) > exactReplayTypes {
+			res.steps = c.floatSteps(fr, sel)
+			return round{res, false}
+		}
+		return round{res, true}
+	}
+	return round{c.mesExact(per, nil), false}
+}
+
+// mesAdd1 is MES completed by adding one unit per ballot a round. Rounds
+// are independent, so a batch of them runs at once on the machine's cores;
+// they are then taken in order, and rounds after the one that decides are
+// thrown away.
 func (c *compiled) mesAdd1() (Outcome, error) {
-	per := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
-	one := big.NewRat(1, 1)
-	prev := mesResult{cost: new(big.Rat)}
-	prevPer := new(big.Rat).Set(per)
-	for round := 1; ; round++ {
-		if round > MaxCompletionRounds {
+	start := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
+	perAt := func(k int) *big.Rat { return new(big.Rat).Add(start, new(big.Rat).SetInt64(int64(k))) }
+	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
+	runs := make([]*fastRun, workers)
+	for i := range runs {
+		runs[i] = c.newFastRun()
+	}
+	batch := make([]round, workers*2)
+	prev := round{mesResult: mesResult{cost: new(big.Rat)}}
+	prevK := 0
+	finish := func(r round, k, rounds int) (Outcome, error) {
+		per := perAt(k)
+		if r.replay {
+			r.mesResult = c.replayed(r.mesResult, per)
+		}
+		out := c.outcome(CountMESAdd1, r.mesResult)
+		out.PerBallot, out.Rounds = per, rounds
+		return out, nil
+	}
+	for k0 := 0; ; k0 += len(batch) {
+		if k0 >= MaxCompletionRounds {
 			return Outcome{}, fmt.Errorf("fuldførelsen af lige store andele stoppede efter %d runder uden resultat", MaxCompletionRounds)
 		}
-		res := c.mes(per)
-		if res.cost.Cmp(c.budget) > 0 {
-			out := c.outcome(CountMESAdd1, prev)
-			out.PerBallot, out.Rounds = prevPer, round
-			return out, nil
+		n := len(batch)
+		if k0 == 0 {
+			n = 1 // most small elections finish in the first round or few
 		}
-		if c.exhaustive(res) {
-			out := c.outcome(CountMESAdd1, res)
-			out.PerBallot, out.Rounds = new(big.Rat).Set(per), round
-			return out, nil
+		var wg sync.WaitGroup
+		next := make(chan int, n)
+		for i := range n {
+			next <- i
 		}
-		prev, prevPer = res, new(big.Rat).Set(per)
-		per.Add(per, one)
+		close(next)
+		for w := range min(workers, n) {
+			wg.Add(1)
+			go func(fr *fastRun) {
+				defer wg.Done()
+				for i := range next {
+					batch[i] = c.mesRound(fr, perAt(k0+i))
+				}
+			}(runs[w])
+		}
+		wg.Wait()
+		for i, r := range batch[:n] {
+			k := k0 + i
+			if r.cost.Cmp(c.budget) > 0 {
+				return finish(prev, prevK, k+1)
+			}
+			if c.exhaustive(r.mesResult) {
+				return finish(r, k, k+1)
+			}
+			prev, prevK = r, k
+		}
+		if k0 == 0 {
+			k0 = 1 - len(batch) // the next batch starts at round 2 (k = 1)
+		}
 	}
 }
 
@@ -288,4 +405,12 @@ func (c *compiled) exhaustive(res mesResult) bool {
 		}
 	}
 	return true
+}
+
+// voters is "den ene" or "de 12" (who voted), for the explanations.
+func voters(n int) string {
+	if n == 1 {
+		return "den ene"
+	}
+	return fmt.Sprintf("de %d", n)
 }

@@ -101,10 +101,27 @@ func lineError(line int, format string, args ...any) error {
 }
 
 // ErrTooLarge is returned when the file is larger than MaxBytes.
-var ErrTooLarge = fmt.Errorf("filen er større end %d MB; del den op eller kontakt kommunen", MaxBytes>>20)
+var ErrTooLarge = model.NewError(model.Invalid, fmt.Sprintf("filen er større end %d MB; del den op eller kontakt kommunen", MaxBytes>>20))
 
-// Parse reads a .pb file. Errors are in Danish and name the line.
+// Parse reads a .pb file. Errors are in Danish, name the line and have
+// the code model.Invalid.
 func Parse(r io.Reader) (*File, error) {
+	f, err := parse(r)
+	return f, invalid(err)
+}
+
+// invalid gives err the code model.Invalid, keeping its text.
+func invalid(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrTooLarge) {
+		return err
+	}
+	return &model.Error{Code: model.Invalid, Msg: err.Error()}
+}
+
+func parse(r io.Reader) (*File, error) {
 	lr := &io.LimitedReader{R: r, N: MaxBytes + 1}
 	br := bufio.NewReaderSize(lr, 64<<10)
 	f := &File{}
@@ -172,9 +189,7 @@ func Parse(r io.Reader) (*File, error) {
 		if needHeader {
 			needHeader = false
 			if section == "META" {
-				if len(fields) < 2 || fields[0] != "key" || fields[1] != "value" {
-					return nil, lineError(start, "META skal have overskriften key;value")
-				}
+				// The header is key;value; like pabutools, take any.
 			} else {
 				seen := map[string]bool{}
 				for _, h := range fields {
@@ -186,20 +201,25 @@ func Parse(r io.Reader) (*File, error) {
 				table.Header = fields
 			}
 		} else if section == "META" {
-			if len(fields) > 2 && !allEmpty(fields[2:]) {
-				return nil, lineError(start, "en META-linje har to felter: nøgle;værdi")
-			}
-			val := ""
-			if len(fields) > 1 {
-				val = fields[1]
-			}
 			if fields[0] == "" {
 				return nil, lineError(start, "en META-linje mangler nøglen")
 			}
-			if f.Get(fields[0]) != "" || hasKey(f.Meta, fields[0]) {
-				return nil, lineError(start, "nøglen %q står to gange i META", fields[0])
+			// A value with an unquoted ';' (seen in real descriptions)
+			// keeps its text.
+			val := strings.Join(fields[1:], ";")
+			if len(fields) > 2 && allEmpty(fields[2:]) {
+				val = fields[1]
 			}
-			f.Meta = append(f.Meta, Field{fields[0], val})
+			if i := metaIndex(f.Meta, fields[0]); i >= 0 {
+				// Repeated keys: the last one counts, as in pabutools, but
+				// two different budgets or vote types are refused.
+				if f.Meta[i].Value != val && (fields[0] == "budget" || fields[0] == "vote_type") {
+					return nil, lineError(start, "nøglen %q står to gange i META med forskellige værdier", fields[0])
+				}
+				f.Meta[i].Value = val
+			} else {
+				f.Meta = append(f.Meta, Field{fields[0], val})
+			}
 			if len(f.Meta) > MaxColumns*10 {
 				return nil, lineError(start, "for mange META-linjer")
 			}
@@ -235,13 +255,15 @@ func Parse(r io.Reader) (*File, error) {
 	return f, nil
 }
 
-func hasKey(meta []Field, key string) bool {
-	for _, m := range meta {
+func hasKey(meta []Field, key string) bool { return metaIndex(meta, key) >= 0 }
+
+func metaIndex(meta []Field, key string) int {
+	for i, m := range meta {
 		if m.Key == key {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 func allEmpty(fs []string) bool {
@@ -391,8 +413,13 @@ func FormatAmount(r *big.Rat) string {
 // Election turns the file into an election to count: META budget,
 // vote_type and max_length; PROJECTS project_id, cost and name; VOTES vote
 // and points. The votes and score columns are not trusted: the count is
-// made from the ballots.
+// made from the ballots. Errors have the code model.Invalid.
 func (f *File) Election() (model.Election, error) {
+	e, err := f.election()
+	return e, invalid(err)
+}
+
+func (f *File) election() (model.Election, error) {
 	var e model.Election
 	b := f.Get("budget")
 	if b == "" {
@@ -420,7 +447,10 @@ func (f *File) Election() (model.Election, error) {
 	}
 	pt := &f.Projects
 	idCol, costCol, nameCol := pt.Col("project_id"), pt.Col("cost"), pt.Col("name")
-	if idCol < 0 || costCol < 0 {
+	if idCol < 0 {
+		idCol = 0 // the id is the first column, whatever its name (as pabutools reads it)
+	}
+	if costCol < 0 {
 		return e, errors.New("PROJECTS skal have kolonnerne project_id og cost")
 	}
 	known := make(map[string]bool, len(pt.Rows))
@@ -479,8 +509,12 @@ func (f *File) Election() (model.Election, error) {
 			}
 			for _, p := range parts {
 				n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
-				if err != nil || n < 0 || n > model.MaxBallotPoints {
-					return e, lineError(vt.Line[i], "%q er ikke et antal point (et helt tal fra 0 til %d)", p, int64(model.MaxBallotPoints))
+				low := int64(0)
+				if e.Kind == model.BallotScoring {
+					low = -model.MaxBallotPoints
+				}
+				if err != nil || n < low || n > model.MaxBallotPoints {
+					return e, lineError(vt.Line[i], "%q er ikke et antal point (et helt tal fra %d til %d)", p, low, int64(model.MaxBallotPoints))
 				}
 				bal.Points = append(bal.Points, n)
 			}

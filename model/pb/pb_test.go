@@ -141,7 +141,7 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 		{"sections out of order", "META\nkey;value\nVOTES\n", "linje 3: afsnittet VOTES står forkert", false},
 		{"no VOTES", "META\nkey;value\nbudget;1\nPROJECTS\nproject_id;cost\n", "VOTES mangler", false},
 		{"too many fields", head + "1;1;x;y\n", "linje 11: 4 felter, men overskriften har 2", false},
-		{"meta key twice", "META\nkey;value\nbudget;1\nbudget;2\n", "linje 4: nøglen \"budget\" står to gange", false},
+		{"budget twice", "META\nkey;value\nbudget;1\nbudget;2\n", "linje 4: nøglen \"budget\" står to gange", false},
 		{"unknown project in a vote", head + "1;1\n2;3\n", "linje 12: stemmen nævner forslaget \"3\"", true},
 		{"bad cost", strings.Replace(head, "1;50;A", "1;50 kr;A", 1), "linje 7: pris", true},
 		{"negative cost", strings.Replace(head, "1;50;A", "1;-50;A", 1), "negativt", true},
@@ -165,6 +165,9 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("error %v, want one containing %q", err, c.want)
+			}
+			if model.ErrorCode(err) != model.Invalid {
+				t.Errorf("code %q, want invalid: a screen shows it as it is", model.ErrorCode(err))
 			}
 		})
 	}
@@ -329,4 +332,31 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip changed the election")
 		}
 	})
+}
+
+func TestParseToleratesRealFileQuirks(t *testing.T) {
+	src := "meta\nKey;Value;\ndescription;Park; bænke og lys\nbudget;100,5\nunit;A\nunit;B\nvote_type;scoring\n" +
+		"Projects\nid;cost\n1;50\n2;50,5\nvotes\nvoter_id;vote;points\n1;1,2,1;3,-1,9\n"
+	f, err := pb.Parse(strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Get("description") != "Park;bænke og lys" || f.Get("unit") != "B" {
+		t.Errorf("description %q, unit %q", f.Get("description"), f.Get("unit"))
+	}
+	e, err := f.Election()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Budget.Cmp(big.NewRat(201, 2)) != 0 || e.Projects[1].Cost.Cmp(big.NewRat(101, 2)) != 0 {
+		t.Errorf("decimal commas: budget %s, cost %s", e.Budget.RatString(), e.Projects[1].Cost.RatString())
+	}
+	// A project named twice on a ballot counts once (its first mention).
+	if !slices.Equal(e.Ballots[0].Projects, []string{"1", "2"}) || !slices.Equal(e.Ballots[0].Points, []int64{3, -1}) {
+		t.Errorf("ballot %+v", e.Ballots[0])
+	}
+	out, err := model.Count(e, model.CountVotes)
+	if err != nil || !slices.Equal(out.Selected, []string{"1"}) {
+		t.Errorf("votes: %v %v (a negative score is never funded)", out.Selected, err)
+	}
 }
