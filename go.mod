@@ -3,6 +3,7 @@ module lokalraad
 go 1.26.8
 
 require (
+	aa.lokalraad/quietlocale v0.0.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/arran4/golang-ical v0.3.4
 	github.com/google/uuid v1.6.0
@@ -64,3 +65,6 @@ require (
 replace github.com/jung-kurt/gofpdf => ./third_party/gofpdf
 
 replace github.com/phpdave11/gofpdi => ./third_party/gofpdi
+
+// Initialised before Fyne, so that a C.UTF-8 locale logs no error.
+replace aa.lokalraad/quietlocale => ./third_party/quietlocale

@@ -183,11 +183,9 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 			return Outcome{}, ErrCountNoBallots
 		}
 		per := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
-		r := c.mesRound(c.newFastRun(), per)
-		if r.replay {
-			r.mesResult = c.replayed(r.mesResult, per)
-		}
-		out := c.outcome(CountMES, r.mesResult)
+		v := c.restricted(per)
+		r := v.mesRound(v.newFastRun(), per)
+		out := c.outcome(CountMES, c.explained(r, per))
 		out.PerBallot, out.Rounds = per, 1
 		return out, nil
 	default:
@@ -215,6 +213,7 @@ type compiled struct {
 	typeW    []int64   // weight of each ballot type
 	typeProj [][]int32 // proposals each ballot type supports
 	projType [][]int32 // ballot types supporting each proposal
+	projW    [][]int64 // their weights, beside them for the fast MES's scans
 	cand     []int32   // MES candidates: cost > 0 and a supporter
 }
 
@@ -349,9 +348,11 @@ func compile(e Election) (*compiled, error) {
 		c.typeW[t]++
 	}
 	c.projType = make([][]int32, np)
+	c.projW = make([][]int64, np)
 	for t, ps := range c.typeProj {
 		for _, p := range ps {
 			c.projType[p] = append(c.projType[p], int32(t))
+			c.projW[p] = append(c.projW[p], c.typeW[t])
 		}
 	}
 	for p := range np {
@@ -391,6 +392,7 @@ func (c *compiled) greedy() Outcome {
 		return fmt.Sprintf("%d stemmer", n)
 	}
 	var funded []CountStep
+	var fundedScore []int64
 	var skipped []CountStep
 	for g := 0; g < np; {
 		// A group of proposals with the same score.
@@ -404,8 +406,10 @@ func (c *compiled) greedy() Outcome {
 			st := c.step(p)
 			st.Score = c.score[p]
 			switch {
+			case c.score[p] <= 0 && c.supp[p] > 0:
+				st.Reason = fmt.Sprintf("Ikke valgt: forslaget fik %s i alt, og kun forslag med point over 0 kan vælges.", votes(c.score[p]))
 			case c.score[p] <= 0:
-				st.Reason = fmt.Sprintf("Ikke valgt: ingen har stemt på forslaget (%s).", votes(c.score[p]))
+				st.Reason = "Ikke valgt: ingen har stemt på forslaget."
 			case c.cost[p].Cmp(left) <= 0:
 				left.Sub(left, c.cost[p])
 				out.Cost.Add(out.Cost, c.cost[p])
@@ -424,6 +428,7 @@ func (c *compiled) greedy() Outcome {
 			st.Left = new(big.Rat).Set(left)
 			if st.Funded {
 				funded = append(funded, st)
+				fundedScore = append(fundedScore, c.score[p])
 			} else {
 				skipped = append(skipped, st)
 			}
@@ -431,7 +436,7 @@ func (c *compiled) greedy() Outcome {
 		if h-g > 1 && groupFunded && groupSkippedFit {
 			// Another order within the group could have funded another.
 			out.TieDecided = true
-			for i := len(funded) - 1; i >= 0 && c.score[c.indexOf(funded[i].Project)] == c.score[order[g]]; i-- {
+			for i := len(funded) - 1; i >= 0 && fundedScore[i] == c.score[order[g]]; i-- {
 				funded[i].Tie = true
 			}
 		}
@@ -440,15 +445,6 @@ func (c *compiled) greedy() Outcome {
 	out.Steps = append(funded, skipped...)
 	out.Left = left
 	return out
-}
-
-func (c *compiled) indexOf(id string) int32 {
-	for i, p := range c.e.Projects {
-		if p.ID == id {
-			return int32(i)
-		}
-	}
-	return -1
 }
 
 func (c *compiled) step(p int32) CountStep {

@@ -168,13 +168,28 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 	if len(fr.cnt) < len(fr.val) {
 		fr.cnt = make([]int64, len(fr.val)*2)
 	}
-	touched, cnt, tc, tw := fr.touched[:0], fr.cnt, fr.typeClass, c.typeW
-	for _, t := range c.projType[p] {
-		k := tc[t]
-		if cnt[k] == 0 {
-			touched = append(touched, k)
+	touched, cnt, tc := fr.touched[:0], fr.cnt, fr.typeClass
+	types, ws := c.projType[p], c.projW[p]
+	ws = ws[:len(types)]
+	if len(types) > 2*len(fr.val) {
+		// Many ballots, few purses: add up without a branch, then
+		// collect the purses.
+		for i, t := range types {
+			cnt[tc[t]] += ws[i]
 		}
-		cnt[k] += tw[t]
+		for k := range fr.val {
+			if cnt[k] != 0 {
+				touched = append(touched, int32(k))
+			}
+		}
+	} else {
+		for i, t := range types {
+			k := tc[t]
+			if cnt[k] == 0 {
+				touched = append(touched, k)
+			}
+			cnt[k] += ws[i]
+		}
 	}
 	fr.touched = touched
 	val := fr.val
@@ -278,15 +293,15 @@ func (fr *fastRun) pay(c *compiled, p int32, alpha, per float64) bool {
 // run (rounded, relative error below 1e-9; the selection is exact anyway).
 const exactReplayTypes = 20_000
 
-// floatSteps is the explanation of a float run, amounts from float64.
-func (c *compiled) floatSteps(fr *fastRun, sel []int32) []CountStep {
+// stepsOf is the explanation from what a float run's selections paid.
+func (c *compiled) stepsOf(fcost []float64, paid []fastPaid, sel []int32) []CountStep {
 	var steps []CountStep
 	for i, p := range sel {
-		pd := fr.paid[i]
+		pd := paid[i]
 		st := c.step(p)
 		st.Funded = true
 		st.Share = new(big.Rat).SetFloat64(pd.alpha)
-		st.Rho = new(big.Rat).SetFloat64(pd.alpha / fr.fcost[p])
+		st.Rho = new(big.Rat).SetFloat64(pd.alpha / fcost[p])
 		st.PartPaid = new(big.Rat).SetFloat64(pd.partPaid)
 		st.FullPayers, st.PartPayers = int(pd.full), int(pd.part)
 		st.Tie = pd.tie

@@ -64,3 +64,47 @@ func TestFastMESAgreesWithExact(t *testing.T) {
 		t.Errorf("the float run was sure in only %d rounds", sure)
 	}
 }
+
+// TestLargeElectionExplained: above exactReplayTypes distinct ballots the
+// steps come from the float run; they must still add up: what the
+// supporters paid is the cost, to the øre.
+func TestLargeElectionExplained(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	e := Election{Kind: BallotApproval, Budget: big.NewRat(3_000_000, 1)}
+	for p := range 40 {
+		e.Projects = append(e.Projects, ElectionProject{ID: fmt.Sprint(p), Cost: big.NewRat(int64(50_000+r.Intn(400)*1000), 1)})
+	}
+	for range 40_000 {
+		var b ElectionBallot
+		for p := range 40 {
+			if r.Intn(6) == 0 {
+				b.Projects = append(b.Projects, fmt.Sprint(p))
+			}
+		}
+		e.Ballots = append(e.Ballots, b)
+	}
+	c, _ := compile(e)
+	if len(c.typeW) <= exactReplayTypes {
+		t.Fatalf("only %d distinct ballots", len(c.typeW))
+	}
+	for _, m := range []CountMethod{CountMES, CountMESAdd1} {
+		out, err := Count(e, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Selected) == 0 {
+			t.Fatalf("%s selected nothing", m)
+		}
+		for _, st := range out.Steps[:len(out.Selected)] {
+			paid := new(big.Rat).Mul(st.Share, big.NewRat(int64(st.FullPayers), 1))
+			paid.Add(paid, st.PartPaid)
+			diff, _ := new(big.Rat).Sub(paid, st.Cost).Float64()
+			if !st.Funded || st.Reason == "" || diff > 0.005 || diff < -0.005 {
+				t.Errorf("%s: %s paid %s for a cost of %s", m, st.Project, paid.FloatString(4), st.Cost.FloatString(2))
+			}
+		}
+		if out.Cost.Cmp(e.Budget) > 0 {
+			t.Errorf("%s spends %s", m, out.Cost.FloatString(2))
+		}
+	}
+}

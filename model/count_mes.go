@@ -306,6 +306,22 @@ func (c *compiled) outcome(m CountMethod, res mesResult) Outcome {
 type round struct {
 	mesResult
 	replay bool
+	paid   []fastPaid // a float run too big to replay: what was paid, for the steps
+	fcost  []float64
+}
+
+// explained fills in r's steps: replayed exactly, or from the float run.
+func (c *compiled) explained(r round, per *big.Rat) mesResult {
+	switch {
+	case r.replay:
+		return c.replayed(r.mesResult, per)
+	case r.paid != nil:
+		r.steps = c.stepsOf(r.fcost, r.paid, r.selected)
+		for i := range r.steps {
+			r.steps[i].Tie = i < len(r.tieAt) && r.tieAt[i]
+		}
+	}
+	return r.mesResult
 }
 
 // mesRound runs MES with per on every ballot: in float64 if that is sure,
@@ -320,12 +336,12 @@ func (c *compiled) mesRound(fr *fastRun, per *big.Rat) round {
 			res.tie = res.tie || fr.paid[i].tie
 		}
 		if len(c.typeW) > exactReplayTypes {
-			res.steps = c.floatSteps(fr, sel)
-			return round{res, false}
+			// The explanation is written only for the round returned.
+			return round{res, false, append([]fastPaid(nil), fr.paid...), fr.fcost}
 		}
-		return round{res, true}
+		return round{mesResult: res, replay: true}
 	}
-	return round{c.mesExact(per, nil), false}
+	return round{mesResult: c.mesExact(per, nil)}
 }
 
 // mesAdd1 is MES completed by adding one unit per ballot a round. Rounds
@@ -337,18 +353,14 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 	perAt := func(k int) *big.Rat { return new(big.Rat).Add(start, new(big.Rat).SetInt64(int64(k))) }
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
 	runs := make([]*fastRun, workers)
-	for i := range runs {
-		runs[i] = c.newFastRun()
-	}
+	var view *compiled
+	var viewPer *big.Rat
 	batch := make([]round, workers*2)
 	prev := round{mesResult: mesResult{cost: new(big.Rat)}}
 	prevK := 0
 	finish := func(r round, k, rounds int) (Outcome, error) {
 		per := perAt(k)
-		if r.replay {
-			r.mesResult = c.replayed(r.mesResult, per)
-		}
-		out := c.outcome(CountMESAdd1, r.mesResult)
+		out := c.outcome(CountMESAdd1, c.explained(r, per))
 		out.PerBallot, out.Rounds = per, rounds
 		return out, nil
 	}
@@ -359,6 +371,17 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 		n := len(batch)
 		if k0 == 0 {
 			n = 1 // most small elections finish in the first round or few
+		}
+		// The proposals that no run of this batch can fund are left out;
+		// the view is made for a quarter more money than the batch needs,
+		// so that it serves the next batches too.
+		if last := perAt(k0 + n - 1); view == nil || last.Cmp(viewPer) > 0 {
+			viewPer = new(big.Rat).Mul(last, big.NewRat(5, 4))
+			viewPer.Add(viewPer, big.NewRat(int64(len(batch)), 1))
+			view = c.restricted(viewPer)
+			for i := range runs {
+				runs[i] = view.newFastRun()
+			}
 		}
 		var wg sync.WaitGroup
 		next := make(chan int, n)
@@ -371,7 +394,7 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 			go func(fr *fastRun) {
 				defer wg.Done()
 				for i := range next {
-					batch[i] = c.mesRound(fr, perAt(k0+i))
+					batch[i] = view.mesRound(fr, perAt(k0+i))
 				}
 			}(runs[w])
 		}
@@ -413,4 +436,66 @@ func voters(n int) string {
 		return "den ene"
 	}
 	return fmt.Sprintf("de %d", n)
+}
+
+// restricted is c without the proposals whose supporters cannot pay them
+// even with per each (supporters · per < cost): MES starting every ballot
+// with at most per can never fund them, so ballots that differ only in
+// them are one ballot type, and ballots naming none of the rest drop out
+// (they never pay). Fewer ballot types make a run faster; the outcome is
+// the same.
+func (c *compiled) restricted(per *big.Rat) *compiled {
+	var live []int32
+	tmp := new(big.Rat)
+	for _, p := range c.cand {
+		tmp.SetInt64(c.supp[p])
+		if tmp.Mul(tmp, per).Cmp(c.cost[p]) >= 0 {
+			live = append(live, p)
+		}
+	}
+	if len(live) == len(c.cand) {
+		return c
+	}
+	isLive := make([]bool, len(c.cost))
+	for _, p := range live {
+		isLive[p] = true
+	}
+	v := *c
+	v.cand = live
+	v.typeW, v.typeProj = nil, nil
+	types := make(map[string]int32)
+	var key []byte
+	var set []int32
+	for t, ps := range c.typeProj {
+		set = set[:0]
+		for _, p := range ps {
+			if isLive[p] {
+				set = append(set, p)
+			}
+		}
+		if len(set) == 0 {
+			continue
+		}
+		key = key[:0]
+		for _, p := range set {
+			key = append(key, byte(p>>24), byte(p>>16), byte(p>>8), byte(p))
+		}
+		nt, ok := types[string(key)]
+		if !ok {
+			nt = int32(len(v.typeW))
+			types[string(key)] = nt
+			v.typeW = append(v.typeW, 0)
+			v.typeProj = append(v.typeProj, append([]int32(nil), set...))
+		}
+		v.typeW[nt] += c.typeW[t]
+	}
+	v.projType = make([][]int32, len(c.cost))
+	v.projW = make([][]int64, len(c.cost))
+	for t, ps := range v.typeProj {
+		for _, p := range ps {
+			v.projType[p] = append(v.projType[p], int32(t))
+			v.projW[p] = append(v.projW[p], v.typeW[t])
+		}
+	}
+	return &v
 }

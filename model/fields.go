@@ -28,6 +28,7 @@ const (
 	FieldLines                         // lines of short texts (a contact's areas)
 	FieldSHA256                        // a SHA-256 in lower-case hex (an attachment's file)
 	FieldFileName                      // a file name without folders (CleanFileName)
+	FieldAgenda                        // an agenda template's items, "minutes|kind|title" a line (ParseTemplateItems)
 )
 
 // Owner is who may write a field.
@@ -202,6 +203,7 @@ var entities = []Entity{
 		textF("name", "Name", "navn", MaxShort, true),
 		textF("area", "Area", "område", MaxShort, false),
 		kindF("annual_grant", "Annual grant", "årligt tilskud", FieldMoney, false),
+		intF("quorum", "Quorum (board members present)", "beslutningsdygtig ved", 0, 1000),
 	}},
 	{Table: "members", Noun: "medlemmet", A: "et medlem", Fields: []Field{
 		personal(textF("name", "Name", "navn", MaxShort, true), FormerMemberName),
@@ -221,6 +223,10 @@ var entities = []Entity{
 		longF("attendees", "Attendees", "deltagere"),
 		longF("apologies", "Apologies", "afbud"),
 		kindF("approved_at", "Minutes approved", "godkendt", FieldStamp, false),
+		longF("absent", "Absent", "fraværende"),
+		longF("guests", "Guests", "gæster"),
+		textF("approved_by", "Approved by", "godkendt af", MaxShort, false),
+		kindF("approved_in", "At the meeting", "godkendt på mødet", FieldRef, false),
 	}},
 	{Table: "agenda_items", Noun: "dagsordenspunktet", A: "et dagsordenspunkt", Fields: []Field{
 		kindF("meeting_id", "Meeting", "møde", FieldRef, true),
@@ -281,6 +287,10 @@ var entities = []Entity{
 		municipal(enumF("answer", "Answer", "kommunens svar", false, Answers...)),
 		municipal(textF("answer_text", "Answer text", "svartekst", MaxLong, false)),
 		municipal(kindF("granted", "Granted", "bevilget beløb", FieldMoney, false)),
+	}},
+	{Table: "agenda_templates", Noun: "dagsordensskabelonen", A: "en dagsordensskabelon", Fields: []Field{
+		textF("name", "Name", "navn", MaxShort, true),
+		kindF("items", "Agenda items of the template", "punkter", FieldAgenda, false),
 	}},
 	// A file attached to an agenda item, a project or a budget wish; the
 	// file itself travels apart, named by sha256 (storage/blobs).

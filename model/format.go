@@ -100,7 +100,8 @@ func ParseDate(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	for _, layout := range []string{"2.1.2006", "2-1-2006", "2/1/2006", "2006-01-02", "2.1.06"} {
+	// "1/3-2027" and "1/3 2027" are how many Danes write the first of March.
+	for _, layout := range []string{"2.1.2006", "2-1-2006", "2/1/2006", "2/1-2006", "2/1 2006", "2006-01-02", "2.1.06"} {
 		if t, err := time.ParseInLocation(layout, s, Copenhagen); err == nil {
 			return t, nil
 		}

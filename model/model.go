@@ -11,6 +11,9 @@ type Council struct {
 	Area string // the local area, "Jyderup"
 	// AnnualGrant is the municipality's fixed yearly grant, in øre.
 	AnnualGrant int64
+	// Quorum is how many board members must be present for the board to
+	// be beslutningsdygtig; 0 means more than half the board (QuorumOf).
+	Quorum int
 }
 
 // Role is a member's place on the board.
@@ -80,10 +83,18 @@ type Meeting struct {
 	Start     time.Time // UTC
 	Place     string
 	Status    MeetingStatus
-	// Attendees and Apologies hold one name a line.
+	// Attendees (til stede), Apologies (afbud), Absent (fraværende) and
+	// Guests (gæster, not on the board) hold one name a line.
 	Attendees  string
 	Apologies  string
+	Absent     string
+	Guests     string
 	ApprovedAt time.Time // when the minutes were approved; zero until then
+	// ApprovedBy names who approved the minutes (a member, or a typed
+	// name); ApprovedIn is the id of the meeting at which they were
+	// approved, "" when not said.
+	ApprovedBy string
+	ApprovedIn string
 }
 
 // ItemKind says what the council is asked to do with an agenda item.

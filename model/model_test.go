@@ -88,6 +88,15 @@ func TestParseDate(t *testing.T) {
 	if _, err := ParseDate("31.02.2026"); err == nil {
 		t.Error("31 February was accepted")
 	}
+	// The treasurer's way: day/month-year.
+	for _, in := range []string{"1/3-2027", "01/03-2027", "1/3 2027"} {
+		if got, err := ParseDate(in); err != nil || !got.Equal(day(2027, 3, 1)) {
+			t.Errorf("ParseDate(%q) = %v, %v; want 1 March 2027", in, got, err)
+		}
+	}
+	if _, err := ParseDate("31/2-2027"); err == nil {
+		t.Error("31/2-2027 was accepted")
+	}
 	if got, err := ParseDate(" "); err != nil || !got.IsZero() {
 		t.Errorf("empty date = %v, %v", got, err)
 	}

@@ -48,7 +48,7 @@ func TestValidateMunicipal(t *testing.T) {
 		}
 	}
 	// Danish messages name the field in Danish.
-	if err := (&Pool{Name: "P", OpenAllYear: true, Rules: strings.Repeat("x", MaxLong+1)}).Validate(); err == nil || err.Error() != "regler er for lang" {
+	if err := (&Pool{Name: "P", OpenAllYear: true, Rules: strings.Repeat("x", MaxLong+1)}).Validate(); err == nil || err.Error() != "regler er for lang (højst 100000 tegn)" {
 		t.Errorf("message = %v", err)
 	}
 }

@@ -135,7 +135,7 @@ func CheckField(table, field string, value any) error {
 		}
 	case FieldEmail:
 		if utf8.RuneCountInString(s) > MaxShort {
-			return bad("The text is too long", "teksten i feltet »%s« er for lang", r.Danish)
+			return bad("The text is too long", "teksten i feltet »%s« er for lang (højst %d tegn)", r.Danish, MaxShort)
 		}
 		// As Validate: the address without the spaces around it.
 		e := strings.TrimSpace(s)
@@ -153,13 +153,20 @@ func CheckField(table, field string, value any) error {
 		if utf8.RuneCountInString(s) > MaxShort || CleanFileName(s) != s {
 			return bad("Not a valid file name", "feltet »%s« er ikke et gyldigt filnavn", r.Danish)
 		}
+	case FieldAgenda:
+		if utf8.RuneCountInString(s) > MaxLong {
+			return bad("The text is too long", "teksten i feltet »%s« er for lang", r.Danish)
+		}
+		if _, err := ParseTemplateItems(s); err != nil {
+			return bad("The agenda template is not valid", "feltet »%s« er ikke en gyldig dagsorden: %v", r.Danish, err)
+		}
 	case FieldLines:
 		for _, line := range strings.Split(s, "\n") {
 			if strings.TrimSpace(line) == "" && s != "" {
 				return bad("An area has no name", "et af »%s« mangler navn", r.Danish)
 			}
 			if utf8.RuneCountInString(line) > MaxShort {
-				return bad("The text is too long", "teksten i feltet »%s« er for lang", r.Danish)
+				return bad("The text is too long", "teksten i feltet »%s« er for lang (højst %d tegn)", r.Danish, MaxShort)
 			}
 		}
 	}

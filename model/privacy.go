@@ -74,8 +74,8 @@ func Anonymise(text, name, replacement string) string {
 type PersonReport struct {
 	Name      string
 	Members   []Member     // board records with the name
-	Attended  []Meeting    // meetings where the name is among the attendees
-	Apologies []Meeting    // meetings the person sent apologies for
+	Attended  []Meeting    // meetings where the name is among the attendees, guests or who approved
+	Apologies []Meeting    // meetings the person sent apologies for or was absent from
 	Actions   []ActionItem // action items the person is to do or that name them
 	Mentions  []AgendaItem // agenda items whose texts name the person
 	Projects  []Project    // projects they are responsible for or that name them
@@ -102,10 +102,10 @@ func FindPerson(d *CouncilData, name string) *PersonReport {
 		}
 	}
 	for _, m := range d.Meetings {
-		if Mentions(m.Attendees, name) {
+		if Mentions(m.Attendees, name) || Mentions(m.Guests, name) || Mentions(m.ApprovedBy, name) {
 			r.Attended = append(r.Attended, m)
 		}
-		if Mentions(m.Apologies, name) {
+		if Mentions(m.Apologies, name) || Mentions(m.Absent, name) {
 			r.Apologies = append(r.Apologies, m)
 		}
 	}
@@ -179,7 +179,7 @@ func (r *PersonReport) Erase() *PersonReport {
 			continue
 		}
 		seen[m.ID] = true
-		m.Attendees, m.Apologies = x(m.Attendees), x(m.Apologies)
+		m.Attendees, m.Apologies, m.Absent, m.Guests, m.ApprovedBy = x(m.Attendees), x(m.Apologies), x(m.Absent), x(m.Guests), x(m.ApprovedBy)
 		out.Attended = append(out.Attended, m)
 	}
 	for _, a := range r.Actions {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,6 +17,7 @@ type FieldError struct {
 	Field string
 	Key   string // English, the catalogue key
 	Da    string // Danish
+	Max   int    // for a text that is too long: the limit in characters
 }
 
 func (e *FieldError) Error() string { return e.Da }
@@ -37,7 +39,8 @@ func checkText(field, s string, required bool, max int) error {
 		return fieldErr(field, field+" is not valid text", danishField(field)+" er ikke gyldig tekst")
 	}
 	if utf8.RuneCountInString(s) > max {
-		return fieldErr(field, field+" is too long", danishField(field)+" er for lang")
+		return &FieldError{Field: field, Key: field + " is too long", Max: max,
+			Da: danishField(field) + " er for lang (højst " + strconv.Itoa(max) + " tegn)"}
 	}
 	return nil
 }
@@ -47,7 +50,7 @@ var danishFields = map[string]string{
 	"text": "tekst", "pool": "pulje", "category": "kategori", "justification": "begrundelse",
 	"description": "beskrivelse", "phone": "telefon", "email": "e-mail", "area": "område",
 	"background": "sagsfremstilling", "notes": "referat", "decision": "beslutning",
-	"attendees": "deltagere", "apologies": "afbud", "working group": "arbejdsgruppe",
+	"attendees": "deltagere", "apologies": "afbud", "absent": "fraværende", "guests": "gæster", "approved by": "godkendt af", "working group": "arbejdsgruppe",
 	"answer text": "svar", "rules": "regler", "kind": "type", "role": "rolle", "areas": "områder",
 	"file name": "filnavnet", "media type": "filtypen",
 }
@@ -82,7 +85,15 @@ func (c *Council) Validate() error {
 		checkText("name", c.Name, true, MaxShort),
 		checkText("area", c.Area, false, MaxShort),
 		checkAmount("annual grant", c.AnnualGrant),
+		checkQuorum(c.Quorum),
 	)
+}
+
+func checkQuorum(n int) error {
+	if n < 0 || n > 1000 {
+		return fieldErr("quorum", "The quorum must be a number of members from 0 to 1000", "Beslutningsdygtig ved skal være et antal medlemmer fra 0 til 1000")
+	}
+	return nil
 }
 
 // Validate checks the member.
@@ -111,7 +122,13 @@ func (m *Meeting) Validate() error {
 		checkText("title", m.Title, false, MaxShort),
 		checkText("place", m.Place, false, MaxShort),
 		checkText("attendees", m.Attendees, false, MaxLong),
-		checkText("apologies", m.Apologies, false, MaxLong))
+		checkText("apologies", m.Apologies, false, MaxLong),
+		checkText("absent", m.Absent, false, MaxLong),
+		checkText("guests", m.Guests, false, MaxLong),
+		checkText("approved by", m.ApprovedBy, false, MaxShort))
+	if len(m.ApprovedIn) > MaxID {
+		errs = append(errs, fieldErr("approved in", "Not a valid reference", "mødet, referatet blev godkendt på, er ikke en gyldig henvisning"))
+	}
 	if !slices.Contains(MeetingKinds, m.Kind) {
 		errs = append(errs, fieldErr("kind", "Choose the kind of meeting", "Vælg mødetype"))
 	}

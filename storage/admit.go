@@ -284,7 +284,7 @@ func (lc *lockCache) checkLocked(ctx context.Context, tx *sql.Tx, c Change) erro
 	var meetings []string
 	switch c.Table {
 	case meetingsT.name:
-		if c.Field == "status" || c.Field == "approved_at" {
+		if approvalField(c.Field) {
 			return nil // approving and reopening
 		}
 		meetings = []string{c.Row}
@@ -434,7 +434,7 @@ func checkErasure(table, field, before, after string) error {
 func (w *writer) checkLockedField(table, row, field string) error {
 	switch table {
 	case meetingsT.name:
-		if field == "status" || field == "approved_at" {
+		if approvalField(field) {
 			return nil
 		}
 		return w.checkUnlocked(row)
@@ -452,4 +452,13 @@ func (w *writer) checkLockedField(table, row, field string) error {
 		}
 	}
 	return nil
+}
+
+// approvalField tells whether a meeting's field is one approving or
+// reopening writes on its own (the status and its stamp), which approved
+// minutes do not lock. Who approved and at which meeting are locked with
+// the minutes: they change only in the same save as the status (approving
+// or reopening, see savedWithStatus), or by an erasure of a name.
+func approvalField(field string) bool {
+	return field == "status" || field == "approved_at"
 }

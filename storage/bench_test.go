@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
 )
@@ -139,3 +140,25 @@ func BenchmarkSaveAgendaItem(b *testing.B) {
 }
 
 func osMkdirTemp() (string, error) { return os.MkdirTemp("", "lokalraad-bench-") }
+
+// BenchmarkDecisions reads one council's decisions register over ten
+// years, as the Beslutninger view opens.
+func BenchmarkDecisions(b *testing.B) {
+	db, council := openLarge(b)
+	for b.Loop() {
+		ds, err := db.Decisions(council, model.Danish)
+		if err != nil || len(ds) == 0 {
+			b.Fatal(len(ds), err)
+		}
+	}
+}
+
+// BenchmarkSearchTotal counts every hit of a search past the shown ones.
+func BenchmarkSearchTotal(b *testing.B) {
+	db, council := openLarge(b)
+	for b.Loop() {
+		if _, err := db.SearchTotal(council, "shelter sø"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -76,12 +76,12 @@ var Tables, MunicipalTables = func() (council, municipal []string) {
 type scanner interface{ Scan(dest ...any) error }
 
 func councilRecord(c *model.Council) record {
-	return councilsT.record(c.ID, c.ID, c.Name, c.Area, c.AnnualGrant)
+	return councilsT.record(c.ID, c.ID, c.Name, c.Area, c.AnnualGrant, int64(c.Quorum))
 }
 
 func scanCouncil(s scanner) (c model.Council, err error) {
 	var council string
-	err = s.Scan(&c.ID, &council, &c.Name, &c.Area, &c.AnnualGrant)
+	err = s.Scan(&c.ID, &council, &c.Name, &c.Area, &c.AnnualGrant, &c.Quorum)
 	return c, err
 }
 
@@ -100,12 +100,13 @@ func scanMember(s scanner) (m model.Member, err error) {
 
 func meetingRecord(m *model.Meeting) record {
 	return meetingsT.record(m.ID, m.CouncilID, string(m.Kind), m.Title, stampText(m.Start), m.Place,
-		string(m.Status), m.Attendees, m.Apologies, stampText(m.ApprovedAt))
+		string(m.Status), m.Attendees, m.Apologies, stampText(m.ApprovedAt), m.Absent, m.Guests, m.ApprovedBy, m.ApprovedIn)
 }
 
 func scanMeeting(s scanner) (m model.Meeting, err error) {
 	var kind, start, status, approved string
-	err = s.Scan(&m.ID, &m.CouncilID, &kind, &m.Title, &start, &m.Place, &status, &m.Attendees, &m.Apologies, &approved)
+	err = s.Scan(&m.ID, &m.CouncilID, &kind, &m.Title, &start, &m.Place, &status, &m.Attendees, &m.Apologies, &approved,
+		&m.Absent, &m.Guests, &m.ApprovedBy, &m.ApprovedIn)
 	m.Kind, m.Start, m.Status, m.ApprovedAt = model.MeetingKind(kind), parseStampText(start), model.MeetingStatus(status), parseStampText(approved)
 	return m, err
 }
@@ -385,7 +386,7 @@ func (db *DB) Meeting(id string) (model.Meeting, error) {
 func (db *DB) SaveMeeting(loaded model.Meeting, m *model.Meeting) error {
 	switch {
 	case m.Status != model.MeetingApproved:
-		m.ApprovedAt = time.Time{}
+		m.ApprovedAt, m.ApprovedBy, m.ApprovedIn = time.Time{}, "", ""
 	case m.ApprovedAt.IsZero():
 		m.ApprovedAt = db.Now().UTC().Truncate(time.Second)
 	}
@@ -398,7 +399,7 @@ func (db *DB) SaveMeeting(loaded model.Meeting, m *model.Meeting) error {
 			return err
 		}
 		if old.Status == model.MeetingApproved && m.Status == model.MeetingApproved {
-			m.ApprovedAt = old.ApprovedAt
+			m.ApprovedAt, m.ApprovedBy, m.ApprovedIn = old.ApprovedAt, old.ApprovedBy, old.ApprovedIn
 			if !sameRecord(meetingRecord(&old), meetingRecord(m)) {
 				return ErrLocked
 			}
@@ -814,6 +815,8 @@ func Overwriting[T any](db *DB, x T) T {
 		v, err = byID(db, wishesT, scanWish, x.ID)
 	case model.Attachment:
 		v, err = byID(db, attachT, scanAttachment, x.ID)
+	case model.AgendaTemplate:
+		v, err = byID(db, templatesT, scanTemplate, x.ID)
 	case model.Pool:
 		v, err = byID(db, poolsT, scanPool, x.ID)
 	case model.MunicipalDeadline:

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"lokalraad/model"
 )
@@ -13,6 +16,12 @@ import (
 // transaction: all of them, or, when any is invalid or a write fails,
 // none. New rows get ids; wishes without a priority go last in their year.
 func (db *DB) Import(members []model.Member, projects []model.Project, wishes []model.BudgetWish) error {
+	return db.ImportContext(context.Background(), members, projects, wishes)
+}
+
+// ImportContext is Import that writes nothing when ctx is done before it
+// commits (Ctrl-C during a CLI import).
+func (db *DB) ImportContext(ctx context.Context, members []model.Member, projects []model.Project, wishes []model.BudgetWish) error {
 	var errs []error
 	check := func(what string, i int, v interface{ Validate() error }, council string) {
 		if err := v.Validate(); err != nil {
@@ -47,7 +56,7 @@ func (db *DB) Import(members []model.Member, projects []model.Project, wishes []
 		}
 		recs = append(recs, projectRecord(&projects[i]))
 	}
-	return db.write(context.Background(), func(w *writer) error {
+	return db.write(ctx, func(w *writer) error {
 		for _, r := range recs {
 			if _, err := w.put(r); err != nil {
 				return err
@@ -80,7 +89,7 @@ func (db *DB) Import(members []model.Member, projects []model.Project, wishes []
 				return err
 			}
 		}
-		return nil
+		return ctx.Err() // cancelled: roll back
 	})
 }
 
@@ -102,4 +111,157 @@ func keepAnswer(w *writer, b *model.BudgetWish) error {
 		b.Status = model.WishSubmitted
 	}
 	return nil
+}
+
+// Existing is what an import does with a row that is already stored (a
+// file imported twice): the user chooses.
+type Existing int
+
+const (
+	// ExistingSkip leaves the stored row as it is and drops the file's.
+	ExistingSkip Existing = iota + 1
+	// ExistingUpdate writes the file's values over the stored row; a value
+	// the file leaves empty (or at its default) keeps the stored one.
+	ExistingUpdate
+)
+
+// Matches are the imported rows that are already stored, by their index
+// in the import: members by name, projects by title, wishes by year and
+// title, each compared without case and outer spaces.
+type Matches struct {
+	Members, Projects, Wishes map[int]string // index → stored id
+}
+
+// Len is how many imported rows are already stored.
+func (m Matches) Len() int { return len(m.Members) + len(m.Projects) + len(m.Wishes) }
+
+func sameText(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }
+
+// ImportMatches finds the imported rows that are already stored for
+// councilID.
+func (db *DB) ImportMatches(councilID string, members []model.Member, projects []model.Project, wishes []model.BudgetWish) (Matches, error) {
+	m := Matches{Members: map[int]string{}, Projects: map[int]string{}, Wishes: map[int]string{}}
+	sm, err := db.Members(councilID)
+	if err != nil {
+		return m, err
+	}
+	sp, err := db.Projects(councilID)
+	if err != nil {
+		return m, err
+	}
+	sw, err := db.BudgetWishes(councilID, 0)
+	if err != nil {
+		return m, err
+	}
+	for i, x := range members {
+		if j := slices.IndexFunc(sm, func(s model.Member) bool { return sameText(s.Name, x.Name) }); j >= 0 {
+			m.Members[i] = sm[j].ID
+		}
+	}
+	for i, x := range projects {
+		if j := slices.IndexFunc(sp, func(s model.Project) bool { return sameText(s.Title, x.Title) }); j >= 0 {
+			m.Projects[i] = sp[j].ID
+		}
+	}
+	for i, x := range wishes {
+		if j := slices.IndexFunc(sw, func(s model.BudgetWish) bool { return s.Year == x.Year && sameText(s.Title, x.Title) }); j >= 0 {
+			m.Wishes[i] = sw[j].ID
+		}
+	}
+	return m, nil
+}
+
+// Resolve applies the user's choice for the rows already stored: skip
+// drops them, update makes them edits of the stored rows (the file's
+// empty or default values keep the stored ones).
+func (db *DB) Resolve(m Matches, how Existing, members []model.Member, projects []model.Project, wishes []model.BudgetWish) ([]model.Member, []model.Project, []model.BudgetWish, error) {
+	var om []model.Member
+	for i, x := range members {
+		id, found := m.Members[i]
+		switch {
+		case !found:
+			om = append(om, x)
+		case how == ExistingUpdate:
+			s, err := db.member(id)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			x.ID = id
+			x.Phone, x.Email = keepStr(x.Phone, s.Phone), keepStr(x.Email, s.Email)
+			x.TermStart, x.TermEnd = keepTime(x.TermStart, s.TermStart), keepTime(x.TermEnd, s.TermEnd)
+			if x.Role == model.RoleMember {
+				x.Role = s.Role
+			}
+			x.Contact = x.Contact || s.Contact
+			om = append(om, x)
+		}
+	}
+	var op []model.Project
+	for i, x := range projects {
+		id, found := m.Projects[i]
+		switch {
+		case !found:
+			op = append(op, x)
+		case how == ExistingUpdate:
+			s, err := db.Project(id)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			x.ID, x.ResponsibleID = id, s.ResponsibleID
+			x.Description, x.WorkingGroup = keepStr(x.Description, s.Description), keepStr(x.WorkingGroup, s.WorkingGroup)
+			x.Start, x.End = keepTime(x.Start, s.Start), keepTime(x.End, s.End)
+			if x.Status == model.ProjectIdea {
+				x.Status = s.Status
+			}
+			if x.Progress == 0 {
+				x.Progress = s.Progress
+			}
+			op = append(op, x)
+		}
+	}
+	var ow []model.BudgetWish
+	for i, x := range wishes {
+		id, found := m.Wishes[i]
+		switch {
+		case !found:
+			ow = append(ow, x)
+		case how == ExistingUpdate:
+			s, err := db.budgetWish(id)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			x.ID = id
+			x.Category, x.Justification = keepStr(x.Category, s.Category), keepStr(x.Justification, s.Justification)
+			if x.Rank == 0 {
+				x.Rank = s.Rank
+			}
+			if x.Status == model.WishDraft {
+				x.Status = s.Status
+			}
+			ow = append(ow, x)
+		}
+	}
+	return om, op, ow, nil
+}
+
+func (db *DB) member(id string) (model.Member, error) {
+	return one(context.Background(), db.sql, scanMember, membersT.selectSQL()+" WHERE id = ?", id)
+}
+
+func (db *DB) budgetWish(id string) (model.BudgetWish, error) {
+	return one(context.Background(), db.sql, scanWish, wishesT.selectSQL()+" WHERE id = ?", id)
+}
+
+func keepStr(v, stored string) string {
+	if strings.TrimSpace(v) == "" {
+		return stored
+	}
+	return v
+}
+
+func keepTime(v, stored time.Time) time.Time {
+	if v.IsZero() {
+		return stored
+	}
+	return v
 }

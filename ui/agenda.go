@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -91,6 +92,9 @@ func newItemCard(e *meetingEditor, it model.AgendaItem) *itemCard {
 		c.addAction.Hide()
 	}
 	c.setHeading()
+	if !e.locked && u.drafts.restore(key, c.entries()) {
+		c.save() // shows why the draft was refused
+	}
 	return c
 }
 
@@ -132,27 +136,44 @@ func (c *itemCard) minutesView() fyne.CanvasObject {
 	return body
 }
 
-// save stores the item's fields; a bad duration is shown and not saved.
+// itemFields are the agenda item's fields the model may refuse.
+var itemFields = map[string]revert[model.AgendaItem]{
+	"title":      func(x *model.AgendaItem, s model.AgendaItem) { x.Title = s.Title },
+	"background": func(x *model.AgendaItem, s model.AgendaItem) { x.Background = s.Background },
+	"notes":      func(x *model.AgendaItem, s model.AgendaItem) { x.Notes = s.Notes },
+	"decision":   func(x *model.AgendaItem, s model.AgendaItem) { x.Decision = s.Decision },
+	"minutes":    func(x *model.AgendaItem, s model.AgendaItem) { x.Minutes = s.Minutes },
+}
+
+func (c *itemCard) entries() map[string]*entry {
+	return map[string]*entry{"title": c.title, "background": c.background, "notes": c.notes,
+		"decision": c.decision, "minutes": c.minutes}
+}
+
+// save stores the item's fields; a bad duration or a refused text is shown
+// and not saved, the other fields are.
 func (c *itemCard) save() {
 	if c.e.locked {
 		return
 	}
-	it := c.read(c.it)
-	err := it.Validate()
+	it, bad, verr, ok := keepValid(c.read(c.it), c.it, (*model.AgendaItem).Validate, itemFields)
+	bad = parseBad(bad, c.minutesErr, "minutes")
+	c.e.u.drafts.keep("item:"+c.it.ID, c.entries(), bad)
 	sent := it
-	if err == nil {
+	var err error
+	if ok {
 		err = c.e.u.db.SaveAgendaItem(c.it, &it)
 	}
-	showErr(c.msg, err)
-	showErr(c.minutesMsg, err)
-	if err != nil {
+	showErr(c.msg, errors.Join(verr, err))
+	showErr(c.minutesMsg, errors.Join(verr, err))
+	if !ok || err != nil {
 		return
 	}
 	showStored(c.title, sent.Title, it.Title)
 	showStored(c.background, sent.Background, it.Background)
 	showStored(c.notes, sent.Notes, it.Notes)
 	showStored(c.decision, sent.Decision, it.Decision)
-	c.it = c.read(it) // what the fields show is what the next save edits
+	c.it = shownBase(c.read(it), it, itemFields, bad) // what the fields show is what the next save edits
 	c.setHeading()
 	c.e.updateTimePlan()
 }
@@ -189,6 +210,7 @@ type actionRow struct {
 	u      *App
 	a      model.ActionItem
 	who    *entry
+	pick   *tapIcon // picks a member for who
 	what   *entry
 	due    *entry
 	done   *widget.Check
@@ -227,28 +249,63 @@ func newActionRow(u *App, a model.ActionItem, box *fyne.Container, locked bool) 
 		r.del.Hide()
 	}
 	// What is to be done gets most of the width; who and by when are short.
-	fields := container.New(threeFields{140, 115}, shown(r.who, locked), shown(r.what, locked), shown(r.due, locked))
+	// Hvem is wide enough for "Anne-Mette Brøndum", with a member picker.
+	who := shown(r.who, locked)
+	if !locked {
+		r.pick = memberPicker(u, r.who, func() { r.u.saver.flush(); r.save() })
+		who = container.NewBorder(nil, nil, nil, r.pick, r.who)
+	}
+	fields := container.New(threeFields{196, 115}, who, shown(r.what, locked), shown(r.due, locked))
 	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.done, r.del), fields), r.dueErr, r.msg)
 	box.Add(r.row)
+	if !locked && u.drafts.restore(r.draftKey(), r.entries()) {
+		r.save() // shows why the draft was refused
+	}
 	return r
 }
 
-// save stores the action item once it says what is to be done.
+// actionFields are the action item's fields the model may refuse.
+var actionFields = map[string]revert[model.ActionItem]{
+	"who":  func(x *model.ActionItem, s model.ActionItem) { x.Who = s.Who },
+	"what": func(x *model.ActionItem, s model.ActionItem) { x.What = s.What },
+}
+
+func (r *actionRow) entries() map[string]*entry {
+	return map[string]*entry{"who": r.who, "what": r.what, "due": r.due}
+}
+
+// draftKey names the row's drafts once it is stored.
+func (r *actionRow) draftKey() string {
+	if r.a.ID == "" {
+		return ""
+	}
+	return "action:" + r.a.ID
+}
+
+// save stores the action item once it says what is to be done; a refused
+// field is shown and not saved, the other fields are.
 func (r *actionRow) save() {
 	a := r.read(r.a)
 	if a.ID == "" && a.What == "" {
 		return // nothing to keep yet
 	}
-	err := a.Validate()
+	a, bad, verr, ok := keepValid(a, r.a, (*model.ActionItem).Validate, actionFields)
+	bad = parseBad(bad, r.dueErr, "due")
+	if a.ID == "" && a.What == "" {
+		ok, verr = false, (&model.ActionItem{}).Validate() // a new item says what, or waits
+	}
+	r.u.drafts.keep(r.draftKey(), r.entries(), bad)
 	sent := a
-	if err == nil {
+	var err error
+	if ok {
 		err = r.u.db.SaveActionItem(r.a, &a)
 	}
-	showErr(r.msg, err)
-	if err == nil {
+	showErr(r.msg, errors.Join(verr, err))
+	if ok && err == nil {
 		showStored(r.who, sent.Who, a.Who)
 		showStored(r.what, sent.What, a.What)
-		r.a = r.read(a) // what the fields show is what the next save edits
+		r.a = shownBase(r.read(a), a, actionFields, bad) // what the fields show is what the next save edits
+		r.u.drafts.keep(r.draftKey(), r.entries(), bad)
 	}
 }
 

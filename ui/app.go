@@ -44,6 +44,9 @@ type Exporters struct {
 type App struct {
 	// Exporters may be set by the caller before ShowAndRun.
 	Exporters Exporters
+	// Version is shown in Hjælp › Om Lokalråd; the app's metadata
+	// (FyneApp.toml) when empty.
+	Version string
 
 	app   fyne.App
 	db    *storage.DB
@@ -51,6 +54,12 @@ type App struct {
 	win   fyne.Window
 	saver *saver
 	now   func() time.Time
+	// drafts are refused field texts kept while the user is elsewhere.
+	drafts drafts
+	// importChoice is the import preview's choice for rows already stored.
+	importChoice *widget.RadioGroup
+	printBtn     *widget.Button // the export dialog's, for tests
+	pendingLang  string         // chosen in Settings, applied when it closes
 
 	councilID string
 	councils  []model.Council
@@ -76,7 +85,7 @@ type App struct {
 var uiDo = fyne.Do
 
 func New(a fyne.App, db *storage.DB) *App {
-	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, do: uiDo}
+	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, do: uiDo, drafts: drafts{}}
 	u.win = a.NewWindow("Lokalråd")
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	u.win.Resize(fyne.NewSize(1200, 800))
@@ -105,14 +114,14 @@ func (u *App) ShowAndRun() {
 func (u *App) start() {
 	cs, err := u.db.Councils()
 	if err != nil {
-		u.win.SetContent(widget.NewLabel(errText(err)))
+		u.setContent(widget.NewLabel(errText(err)))
 		return
 	}
 	u.councils = cs
 	if len(cs) == 0 {
 		u.welcome = newWelcomeScreen(u)
 		u.tabs = nil
-		u.win.SetContent(container.NewBorder(nil, u.sync.bar, nil, nil, u.welcome.build()))
+		u.setContent(container.NewBorder(nil, u.sync.bar, nil, nil, u.welcome.build()))
 		return
 	}
 	id := u.app.Preferences().String(prefCouncil)
@@ -185,7 +194,7 @@ func (u *App) openCouncil(id string) {
 		u.sync.nowBtn,
 		widget.NewButtonWithIcon(lang.L("Print / export…"), theme.DocumentPrintIcon(), u.onExportCouncil),
 		widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), u.onSettings))
-	u.win.SetContent(container.NewBorder(top, u.sync.bar, nil, nil, u.tabs))
+	u.setContent(container.NewBorder(top, u.sync.bar, nil, nil, u.tabs))
 	u.sync.refreshConflicts()
 }
 
@@ -272,7 +281,7 @@ func (u *App) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		quit,
 	)
-	return fyne.NewMainMenu(file)
+	return fyne.NewMainMenu(file, u.editMenu(), u.helpMenu())
 }
 
 // onExportCouncil prints or exports the council through Exporters.
@@ -328,7 +337,7 @@ func (u *App) onSettings() {
 		radio.SetSelected(langs[0])
 	}
 	radio.Required = true
-	note := widget.NewLabel(lang.L("The language changes the next time Lokalråd starts."))
+	note := widget.NewLabel(lang.L("The language changes at once when you save."))
 	note.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(heading(lang.L("Language")), radio, note, widget.NewSeparator(), u.sync.settingsSection())
 	save := func() {
@@ -336,14 +345,20 @@ func (u *App) onSettings() {
 		if radio.Selected == langs[1] {
 			code = "en"
 		}
-		u.app.Preferences().SetString(PrefLanguage, code)
+		u.pendingLang = code
 	}
 	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), content, func(ok bool) {
 		if ok {
 			save()
 		}
 	}, u.win)
-	d.SetOnClosed(func() { u.sync.settings = nil })
+	d.SetOnClosed(func() {
+		u.sync.settings = nil
+		if code := u.pendingLang; code != "" {
+			u.pendingLang = ""
+			u.applyLanguage(code)
+		}
+	})
 	u.sync.settings.done = func() { // enrolled: the status bar takes over
 		save()
 		d.Hide()
@@ -368,6 +383,19 @@ func (u *App) confirm(title, question string, yes func()) {
 			yes()
 		}
 	}, u.win)
+}
+
+// confirmDelete asks before deleting something that takes more with it:
+// the highlighted answer is No, and the other says Delete.
+func (u *App) confirmDelete(title, question string, yes func()) {
+	d := dialog.NewConfirm(title, question, func(ok bool) {
+		if ok {
+			yes()
+		}
+	}, u.win)
+	d.SetConfirmText(lang.L("Delete"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
 }
 
 // openHit shows a search hit in its tab.

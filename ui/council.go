@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -21,7 +22,9 @@ type councilDialog struct {
 	u                 *App
 	c                 model.Council
 	name, area, grant *widget.Entry
+	quorum            *widget.Entry // board members present for a quorum; empty: more than half
 	grantErr, msg     *widget.Label
+	quorumErr         *widget.Label
 	dlg               dialog.Dialog
 }
 
@@ -34,7 +37,11 @@ func (u *App) onEditCouncil() *councilDialog {
 		return nil
 	}
 	d := &councilDialog{u: u, c: c, name: widget.NewEntry(), area: widget.NewEntry(), grant: widget.NewEntry(),
-		grantErr: newErrLabel(), msg: newErrLabel()}
+		grantErr: newErrLabel(), msg: newErrLabel(), quorum: widget.NewEntry(), quorumErr: newErrLabel()}
+	if c.Quorum > 0 {
+		d.quorum.SetText(strconv.Itoa(c.Quorum))
+	}
+	d.quorum.SetPlaceHolder(lang.L("Empty: more than half the board"))
 	d.name.SetText(c.Name)
 	d.area.SetText(c.Area)
 	d.grant.SetText(model.KronerNumber(c.AnnualGrant))
@@ -45,6 +52,7 @@ func (u *App) onEditCouncil() *councilDialog {
 		widget.NewFormItem(lang.L("Name"), d.name),
 		widget.NewFormItem(lang.L("Area"), d.area),
 		widget.NewFormItem(lang.L("Annual grant (kr.)"), container.NewVBox(d.grant, d.grantErr)),
+		widget.NewFormItem(lang.L("Quorum (board members present)"), container.NewVBox(d.quorum, d.quorumErr)),
 	)
 	content := container.NewVBox(form, d.msg, widget.NewSeparator(), del)
 	d.dlg = dialog.NewCustomConfirm(lang.L("The local council"), lang.L("Save"), lang.L("Cancel"), content, func(ok bool) {
@@ -52,7 +60,7 @@ func (u *App) onEditCouncil() *councilDialog {
 			d.onSave()
 		}
 	}, u.win)
-	d.dlg.Resize(fyne.NewSize(520, 320))
+	d.dlg.Resize(fyne.NewSize(560, 380))
 	d.dlg.Show()
 	return d
 }
@@ -66,8 +74,18 @@ func (d *councilDialog) onSave() {
 		d.dlg.Show()
 		return
 	}
+	quorum, err := parseInt(d.quorum.Text)
+	if err == nil && (quorum < 0 || quorum > 1000) {
+		err = errBadNumber
+	}
+	if err != nil {
+		showErr(d.quorumErr, err)
+		d.dlg.Show()
+		return
+	}
+	showErr(d.quorumErr, nil)
 	c := d.c
-	c.Name, c.Area, c.AnnualGrant = d.name.Text, d.area.Text, grant
+	c.Name, c.Area, c.AnnualGrant, c.Quorum = d.name.Text, d.area.Text, grant, quorum
 	if err := d.u.db.SaveCouncil(d.c, &c); err != nil {
 		showErr(d.msg, err)
 		d.dlg.Show()

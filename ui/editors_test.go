@@ -154,12 +154,12 @@ func TestMeetingEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	otherLaptopEdits(t, db, model.Meeting{ID: id}, func(m *model.Meeting) {
 		m.Kind, m.Apologies, m.Place = model.MeetingAGM, "Søren", "Skarresø Kro"
 	}, (*storage.DB).SaveMeeting)
-	typeTwice(u, ed.title, "Ekstraordinært møde", ed.attendees, "Karen, Mette")
+	typeTwice(u, ed.title, "Ekstraordinært møde", ed.guests, "Karen, Mette")
 	got, err := db.Meeting(id)
 	ok(t, err)
-	if got.Title != "Ekstraordinært møde" || got.Attendees != "Karen, Mette" ||
+	if got.Title != "Ekstraordinært møde" || got.Guests != "Karen, Mette" ||
 		got.Kind != model.MeetingAGM || got.Apologies != "Søren" || got.Place != "Skarresø Kro" {
-		t.Errorf("stored %+v; want this editor's title and attendees and the other laptop's kind, apologies and place", got)
+		t.Errorf("stored %+v; want this editor's title and guests and the other laptop's kind, apologies and place", got)
 	}
 	if ed.place.Text != "Skarresø Kro" {
 		t.Errorf("the place field shows %q after a save", ed.place.Text)

@@ -5,9 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
@@ -30,45 +30,59 @@ type document struct {
 	key   string // the English catalogue key of its name
 	base  string // the Danish start of its file name
 	ext   string
-	write func(w io.Writer, d *model.CouncilData, ref string, year int, o pdf.Options) error
-	// bilag: the document carries the meeting's attachments (the packet).
-	bilag bool
+	write func(w io.Writer, d *model.CouncilData, ref string, year int, o exportOptions) error
+}
+
+// exportOptions are the options of every document: a PDF's, and the
+// municipality's deadlines for a calendar.
+type exportOptions struct {
+	pdf.Options
+	Deadlines []model.MunicipalDeadline
 }
 
 // meetingDocs are the documents of one meeting, in the order offered.
 var meetingDocs = []document{
-	{"Meeting packet", "Mødemappe", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.Packet(w, d, ref, o)
-	}, true},
-	{"Chair's copy", "Formandens eksemplar", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.ChairCopy(w, d, ref, o)
-	}, true},
-	{"Minutes", "Referat", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.Minutes(w, d, ref, o)
-	}, false},
-	{"Attendance list", "Deltagerliste", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.Attendance(w, d, ref, o)
-	}, false},
-	{"Note sheet", "Notatark", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o pdf.Options) error {
-		return pdf.NoteSheet(w, d, ref, o)
-	}, false},
+	{"Meeting packet", "Mødemappe", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.Packet(w, d, ref, o.Options)
+	}},
+	{"Chair's copy", "Formandens eksemplar", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.ChairCopy(w, d, ref, o.Options)
+	}},
+	{"Minutes", "Referat", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.Minutes(w, d, ref, o.Options)
+	}},
+	{"Attendance list", "Deltagerliste", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.Attendance(w, d, ref, o.Options)
+	}},
+	{"Note sheet", "Notatark", "pdf", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return pdf.NoteSheet(w, d, ref, o.Options)
+	}},
+	{"Invitation (calendar file)", "Invitation", "ics", func(w io.Writer, d *model.CouncilData, ref string, _ int, o exportOptions) error {
+		return ical.WriteMeeting(w, d, ref, ical.Options{Lang: o.Lang, Now: o.Now})
+	}},
 }
 
-var wishesDoc = document{"Budget wishes", "Budgetønsker", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o pdf.Options) error {
-	return pdf.Wishes(w, d, year, o)
-}, false}
+var wishesDoc = document{"Budget wishes", "Budgetønsker", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o exportOptions) error {
+	return pdf.Wishes(w, d, year, o.Options)
+}}
 
 // councilDocs are the exports of a whole council.
 var councilDocs = []document{
-	{"Workbook (Excel)", "Lokalråd", "xlsx", func(w io.Writer, d *model.CouncilData, _ string, _ int, o pdf.Options) error {
+	{"Workbook (Excel)", "Lokalråd", "xlsx", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
 		return xlsx.Write(w, d, xlsx.Options{Lang: o.Lang, ContactDetails: o.ContactDetails})
-	}, false},
-	{"Meetings as calendar (iCalendar)", "Møder", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o pdf.Options) error {
+	}},
+	{"Meetings as calendar (iCalendar)", "Møder", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
 		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now})
-	}, false},
-	{"Import template (Excel)", "Skabelon til import", "xlsx", func(w io.Writer, _ *model.CouncilData, _ string, _ int, _ pdf.Options) error {
+	}},
+	{"Meetings, deadlines and action items as calendar days", "Kalender", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksAllDay, Deadlines: o.Deadlines})
+	}},
+	{"Meetings, with deadlines and action items as tasks", "Kalender med opgaver", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksTodo, Deadlines: o.Deadlines})
+	}},
+	{"Import template (Excel)", "Skabelon til import", "xlsx", func(w io.Writer, _ *model.CouncilData, _ string, _ int, _ exportOptions) error {
 		return xlsx.Template(w)
-	}, false},
+	}},
 }
 
 // UseBuiltinExporters wires the print and export buttons to the PDF,
@@ -93,9 +107,15 @@ func (u *App) UseBuiltinExporters() {
 	}
 }
 
+// carriesBilag tells whether a document includes the meeting's
+// attachments: the packet and the chair's copy.
+func carriesBilag(doc document) bool {
+	return doc.key == "Meeting packet" || doc.key == "Chair's copy"
+}
+
 // meetingBilag reads a meeting's attachments with their files; a file not
 // on this laptop has no bytes (the packet lists it as sent separately),
-// a damaged one keeps its bytes for pdf to name.
+// a damaged one is handed on for pdf to name.
 func (u *App) meetingBilag(meetingID string) ([]pdf.Bilag, error) {
 	as, err := u.db.MeetingAttachments(meetingID)
 	if err != nil {
@@ -114,6 +134,26 @@ func (u *App) meetingBilag(meetingID string) ([]pdf.Bilag, error) {
 	return out, nil
 }
 
+// withBilagChecked runs next at once, or, when the document carries a
+// damaged bilag, after naming it and asking whether to make the rest
+// (next(true) leaves the damaged ones out).
+func (u *App) withBilagChecked(doc document, ref string, next func(skip bool)) {
+	if !carriesBilag(doc) {
+		next(false)
+		return
+	}
+	bs, err := u.meetingBilag(ref)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	if err := pdf.CheckBilag(bs); err != nil {
+		u.confirm(lang.L("Damaged attachments"), errText(err)+"\n\n"+lang.L("Print the rest without them?"), func() { next(true) })
+		return
+	}
+	next(false)
+}
+
 // render makes a document's bytes from what is stored now; skip leaves
 // out damaged bilag (pdf.Options.SkipDamaged).
 func (u *App) render(doc document, councilID, ref string, year int, contacts, skip bool) ([]byte, error) {
@@ -122,9 +162,14 @@ func (u *App) render(doc document, councilID, ref string, year int, contacts, sk
 		return nil, err
 	}
 	var buf bytes.Buffer
-	o := pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts, SkipDamaged: skip}
-	if doc.bilag {
+	o := exportOptions{Options: pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts, SkipDamaged: skip}}
+	if carriesBilag(doc) {
 		if o.Bilag, err = u.meetingBilag(ref); err != nil {
+			return nil, err
+		}
+	}
+	if doc.ext == "ics" {
+		if o.Deadlines, err = u.db.Deadlines(); err != nil {
 			return nil, err
 		}
 	}
@@ -169,26 +214,29 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 		}
 		name := model.FileName(doc.ext, doc.base, council.Name, tail)
 		dlg.Hide()
-		save := func(skip bool) {
+		u.withBilagChecked(doc, ref, func(skip bool) {
 			u.saveAs(name, func() ([]byte, error) { return u.render(doc, councilID, ref, year, contacts.Checked, skip) })
-		}
-		if doc.bilag {
-			// A damaged bilag is named before anything is saved, and the
-			// rest of the packet prints if the user agrees.
-			bs, err := u.meetingBilag(ref)
-			if err != nil {
-				u.showError(err)
-				return
-			}
-			if err := pdf.CheckBilag(bs); err != nil {
-				u.confirm(lang.L("Damaged attachments"), errText(err)+"\n\n"+lang.L("Print the rest without them?"), func() { save(true) })
-				return
-			}
-		}
-		save(false)
+		})
 	})
 	save.Importance = widget.HighImportance
 	items = append(items, save)
+	if docs[0].ext == "pdf" {
+		printBtn := widget.NewButtonWithIcon(lang.L("Print"), theme.DocumentPrintIcon(), func() {
+			doc := docs[slices.Index(names, choice.Selected)]
+			if doc.ext != "pdf" {
+				dialog.ShowInformation(lang.L("Print"), lang.L("Only the PDF documents can be printed. Save this one instead."), u.win)
+				return
+			}
+			council, _ := u.db.Council(councilID)
+			name := model.FileName(doc.ext, doc.base, council.Name, "")
+			dlg.Hide()
+			u.withBilagChecked(doc, ref, func(skip bool) {
+				u.printInBackground(name, func() ([]byte, error) { return u.render(doc, councilID, ref, year, contacts.Checked, skip) })
+			})
+		})
+		items = append(items, printBtn)
+		u.printBtn = printBtn
+	}
 	dlg = dialog.NewCustom(title, lang.L("Close"), container.NewVBox(items...), u.win)
 	dlg.Show()
 }
@@ -242,6 +290,29 @@ func (u *App) writeInBackground(wc fyne.URIWriteCloser, make func() ([]byte, err
 	}()
 }
 
+// printInBackground makes a PDF off the UI thread and sends it to the
+// printer, then says how it went.
+func (u *App) printInBackground(name string, make func() ([]byte, error)) {
+	bar := widget.NewProgressBarInfinite()
+	progress := dialog.NewCustomWithoutButtons(lang.L("Making the file…"), bar, u.win)
+	progress.Show()
+	done := func(err error) {
+		progress.Hide()
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		dialog.ShowInformation(lang.L("Print"), lang.L("Sent to the printer."), u.win)
+	}
+	go func() {
+		data, err := make()
+		if err == nil {
+			err = printPDF(name, data)
+		}
+		u.do(func() { done(err) })
+	}()
+}
+
 // offerToOpen says where the file went and opens it in the system's viewer
 // on request (Fyne has no print API: the viewer prints).
 func (u *App) offerToOpen(uri fyne.URI) {
@@ -251,7 +322,7 @@ func (u *App) offerToOpen(uri fyne.URI) {
 		if !open {
 			return
 		}
-		if err := u.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(uri.Path())}); err != nil {
+		if err := u.openFile(uri.Path()); err != nil {
 			u.showError(err)
 		}
 	}, u.win)
@@ -283,12 +354,42 @@ func (u *App) onImportWorkbook(councilID string) {
 	fd.Show()
 }
 
-// previewImport is the confirmation step of an import.
+// previewImport is the confirmation step of an import: what the file
+// holds, the rows with problems, the notes (totals rows skipped, columns
+// not used, a second chair) and, when rows are already stored, the
+// choice to skip or update them.
 func (u *App) previewImport(councilID string, imp *xlsx.Import) {
+	matches, err := u.db.ImportMatches(councilID, imp.Members, imp.Projects, imp.Wishes)
+	if err != nil {
+		u.showError(err)
+		return
+	}
 	summary := widget.NewLabel(fmt.Sprintf(lang.L("Ready to import: %d budget wishes, %d projects, %d members."),
 		len(imp.Wishes), len(imp.Projects), len(imp.Members)))
 	summary.Wrapping = fyne.TextWrapWord
 	content := []fyne.CanvasObject{summary}
+	for _, n := range imp.Notes {
+		l := widget.NewLabel(lang.L("Note") + ": " + n.String())
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		content = append(content, l)
+	}
+	how := db.ExistingSkip
+	if matches.Len() > 0 {
+		skip, update := lang.L("Skip them"), lang.L("Update them with the file's values")
+		choice := widget.NewRadioGroup([]string{skip, update}, func(s string) {
+			how = db.ExistingSkip
+			if s == update {
+				how = db.ExistingUpdate
+			}
+		})
+		choice.SetSelected(skip)
+		choice.Required = true
+		l := widget.NewLabel(fmt.Sprintf(lang.L("%d rows are already stored (same name, or same title and year):"), matches.Len()))
+		l.Wrapping = fyne.TextWrapWord
+		content = append(content, l, choice)
+		u.importChoice = choice
+	}
 	var problems fyne.CanvasObject = widget.NewLabel(lang.L("No problems found."))
 	if len(imp.Problems) > 0 {
 		list := widget.NewList(func() int { return len(imp.Problems) },
@@ -302,18 +403,26 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		problems = container.NewBorder(note, nil, nil, nil, list)
 	}
 	body := container.NewBorder(container.NewVBox(content...), nil, nil, nil, problems)
-	n := len(imp.Wishes) + len(imp.Projects) + len(imp.Members)
 	d := dialog.NewCustomConfirm(lang.L("Import from a workbook"), lang.L("Import"), lang.L("Cancel"), body, func(ok bool) {
-		if !ok || n == 0 {
+		if !ok {
 			return
 		}
-		if err := u.db.Import(imp.Members, imp.Projects, imp.Wishes); err != nil {
+		ms, ps, ws, err := u.db.Resolve(matches, how, imp.Members, imp.Projects, imp.Wishes)
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		n := len(ms) + len(ps) + len(ws)
+		if n == 0 {
+			return
+		}
+		if err := u.db.Import(ms, ps, ws); err != nil {
 			u.showError(err)
 			return
 		}
 		u.openCouncil(councilID)
 		dialog.ShowInformation(lang.L("Import from a workbook"), fmt.Sprintf(lang.L("%d rows imported."), n), u.win)
 	}, u.win)
-	d.Resize(fyne.NewSize(640, 480))
+	d.Resize(fyne.NewSize(640, 520))
 	d.Show()
 }

@@ -85,3 +85,46 @@ func TestImportPreviewWritesOnlyOnConfirm(t *testing.T) {
 		t.Errorf("after confirming: %+v", ws)
 	}
 }
+
+// The preview names notes (a skipped totals row, an unused column) and,
+// for a file imported again, offers to skip (the default) or update the
+// rows already stored; neither adds them twice.
+func TestImportPreviewSameFileTwice(t *testing.T) {
+	u, db, council := withCouncil(t)
+	file := func() *xlsx.Import {
+		return &xlsx.Import{
+			Wishes:  []model.BudgetWish{{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft, Estimate: 100_00}},
+			Members: []model.Member{{CouncilID: council, Name: "Anne Holm", Role: model.RoleChair}},
+			Notes:   []xlsx.Problem{{Sheet: "Budgetønsker", Row: 9, Message: "sumrækken (»I alt«) er sprunget over"}},
+		}
+	}
+	u.previewImport(council, file())
+	shown := texts(u.win.Canvas().Overlays().Top())
+	if !strings.Contains(shown, "Bemærk: Budgetønsker, række 9: sumrækken (»I alt«) er sprunget over") {
+		t.Errorf("the preview does not show the note:\n%s", shown)
+	}
+	test.Tap(overlayButton(t, u, "Importér"))
+	closeDialogs(u)
+
+	u.previewImport(council, file())
+	shown = texts(u.win.Canvas().Overlays().Top())
+	if !strings.Contains(shown, "2 rækker findes allerede") || u.importChoice == nil || u.importChoice.Selected != "Spring dem over" {
+		t.Fatalf("no choice for the rows already stored:\n%s", shown)
+	}
+	test.Tap(overlayButton(t, u, "Importér"))
+	closeDialogs(u)
+	if ws, _ := db.BudgetWishes(council, 0); len(ws) != 1 {
+		t.Fatalf("skipping added wishes: %+v", ws)
+	}
+
+	again := file()
+	again.Wishes[0].Estimate = 250_00
+	u.previewImport(council, again)
+	u.importChoice.SetSelected("Opdatér dem med filens værdier")
+	test.Tap(overlayButton(t, u, "Importér"))
+	ws, _ := db.BudgetWishes(council, 0)
+	ms, _ := db.Members(council)
+	if len(ws) != 1 || ws[0].Estimate != 250_00 || len(ms) != 1 {
+		t.Errorf("after updating: wishes %+v, %d members", ws, len(ms))
+	}
+}

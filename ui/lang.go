@@ -188,9 +188,15 @@ func flatten(err error) []error {
 
 func oneErr(err error) string {
 	var fe *model.FieldError
+	var ue *userError
 	switch {
+	case errors.As(err, &ue):
+		return ue.msg
 	case errors.As(err, &fe):
 		if translated(fe.Key) {
+			if fe.Max > 0 {
+				return lang.L(fe.Key) + " " + lang.L("(at most {{.Max}} characters)", map[string]any{"Max": fe.Max})
+			}
 			return lang.L(fe.Key)
 		}
 		if current() == model.Danish {

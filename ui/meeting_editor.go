@@ -23,23 +23,33 @@ type meetingEditor struct {
 	m      model.Meeting
 	locked bool
 
-	kind      *widget.Select
-	title     *entry
-	date      *entry
-	clock     *entry
-	place     *entry
-	status    *widget.Select
-	attendees *entry
-	apologies *entry
-	dateErr   *widget.Label
-	clockErr  *widget.Label
-	msg       *widget.Label
+	kind     *widget.Select
+	title    *entry
+	date     *entry
+	clock    *entry
+	place    *entry
+	status   *widget.Select
+	guests   *entry
+	dateErr  *widget.Label
+	clockErr *widget.Label
+	msg      *widget.Label
 
 	heading *widget.Label
 	reopen  *widget.Button
 	del     *widget.Button
 	addItem *widget.Button
 	agm     *widget.Button
+	from    *widget.Button
+
+	// Attendance and approval (meetprep.go).
+	att          *attendanceView
+	banner       *widget.Label
+	approveBtn   *widget.Button
+	approveBy    *widget.SelectEntry
+	approveAt    *widget.Select
+	approveAtIDs []string
+	templateName *widget.Entry
+	copyFrom     *widget.Select
 
 	items         []*itemCard
 	agendaBox     *fyne.Container
@@ -94,13 +104,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	e.place = newEntry()
 	e.place.SetPlaceHolder(lang.L("e.g. the village hall"))
 	setText(e.place, m.Place)
-	e.attendees = newMultiEntry(6)
-	e.attendees.SetPlaceHolder(lang.L("One name a line"))
-	setText(e.attendees, m.Attendees)
-	e.apologies = newMultiEntry(6)
-	e.apologies.SetPlaceHolder(lang.L("One name a line"))
-	setText(e.apologies, m.Apologies)
-	for _, en := range []*entry{e.title, e.date, e.clock, e.place, e.attendees, e.apologies} {
+	for _, en := range []*entry{e.title, e.date, e.clock, e.place} {
 		u.autosave(en, key, e.save)
 	}
 
@@ -109,8 +113,10 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	e.del.Importance = widget.DangerImportance
 	e.addItem = widget.NewButtonWithIcon(lang.L("Add item"), theme.ContentAddIcon(), e.onAddItem)
 	e.agm = widget.NewButtonWithIcon(lang.L("Insert standard agenda"), theme.ListIcon(), e.onAGMAgenda)
+	e.from = e.agendaSources()
 
 	e.heading = heading(model.MeetingTitle(m, current()))
+	e.heading.Truncation = fyne.TextTruncateEllipsis // the buttons beside it keep their room at 1024 px
 	export := widget.NewButtonWithIcon(lang.L("Print / export…"), theme.DocumentPrintIcon(), func() {
 		u.saver.flush()
 		if u.Exporters.Meeting == nil {
@@ -119,7 +125,7 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 		}
 		u.Exporters.Meeting(u.win, u.db, e.m.ID)
 	})
-	toolbar := container.NewHBox(e.heading, layout.NewSpacer(), export, e.reopen, e.del)
+	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(export, e.reopen, e.del), e.heading)
 
 	lk := e.locked
 	title := shown(e.title, lk)
@@ -143,12 +149,9 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 
 	agenda := container.NewVBox(form, e.msg,
 		widget.NewSeparator(),
-		container.NewHBox(heading(lang.L("Agenda")), layout.NewSpacer(), e.agm, e.addItem),
+		container.NewHBox(heading(lang.L("Agenda")), layout.NewSpacer(), e.agm, e.from, e.addItem),
 		e.agendaBox)
-	people := container.NewGridWithColumns(2,
-		container.NewBorder(heading(lang.L("Attendees")), nil, nil, nil, shown(e.attendees, lk)),
-		container.NewBorder(heading(lang.L("Apologies")), nil, nil, nil, shown(e.apologies, lk)))
-	minutes := container.NewVBox(people,
+	minutes := container.NewVBox(e.buildApproval(), e.buildAttendance(),
 		widget.NewSeparator(),
 		heading(lang.L("Open action items from earlier meetings")), e.carriedBox,
 		widget.NewSeparator(),
@@ -163,12 +166,15 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 		e.views.SelectIndex(1)
 	}
 	e.applyLock()
+	if !e.locked && u.drafts.restore("meeting:"+m.ID, e.entries()) {
+		e.save() // shows why the draft was refused
+	}
 	return container.NewBorder(toolbar, nil, nil, nil, e.views)
 }
 
 // applyLock makes approved minutes read-only.
 func (e *meetingEditor) applyLock() {
-	for _, en := range []*entry{e.title, e.date, e.clock, e.place, e.attendees, e.apologies} {
+	for _, en := range []*entry{e.title, e.date, e.clock, e.place, e.guests} {
 		if e.locked {
 			en.Disable()
 		} else {
@@ -178,11 +184,13 @@ func (e *meetingEditor) applyLock() {
 	if e.locked {
 		e.kind.Disable()
 		e.addItem.Hide()
+		e.from.Hide()
 		e.reopen.Show()
 		e.status.Disable()
 	} else {
 		e.kind.Enable()
 		e.addItem.Show()
+		e.from.Show()
 		e.reopen.Hide()
 		e.status.Enable()
 	}
@@ -204,15 +212,31 @@ func (e *meetingEditor) kindValue() model.MeetingKind {
 	return e.m.Kind
 }
 
-// save stores the meeting's fields. A bad date or time is shown next to
-// its field and not saved; the other fields are.
+// meetingFields are the meeting editor's fields the model may refuse.
+var meetingFields = map[string]revert[model.Meeting]{
+	"title":  func(m *model.Meeting, s model.Meeting) { m.Title = s.Title },
+	"place":  func(m *model.Meeting, s model.Meeting) { m.Place = s.Place },
+	"guests": func(m *model.Meeting, s model.Meeting) { m.Guests = s.Guests },
+	"start":  func(m *model.Meeting, s model.Meeting) { m.Start = s.Start },
+}
+
+func (e *meetingEditor) entries() map[string]*entry {
+	return map[string]*entry{"title": e.title, "place": e.place, "guests": e.guests,
+		"date": e.date, "clock": e.clock}
+}
+
+// save stores the meeting's fields. A bad date or time, or a text the
+// model refuses, is shown next to its field and not saved; the other
+// fields are.
 func (e *meetingEditor) save() {
 	if e.locked {
 		return
 	}
-	m := e.read(e.m)
-	if err := m.Validate(); err != nil {
-		showErr(e.msg, err)
+	m, bad, verr, ok := keepValid(e.read(e.m), e.m, (*model.Meeting).Validate, meetingFields)
+	bad = parseBad(parseBad(bad, e.dateErr, "date"), e.clockErr, "clock")
+	e.u.drafts.keep("meeting:"+e.m.ID, e.entries(), bad)
+	if !ok {
+		showErr(e.msg, verr)
 		return
 	}
 	sent := m
@@ -220,23 +244,22 @@ func (e *meetingEditor) save() {
 		showErr(e.msg, err)
 		return
 	}
-	showErr(e.msg, nil)
+	showErr(e.msg, verr)
 	showStored(e.title, sent.Title, m.Title)
 	showStored(e.place, sent.Place, m.Place)
-	showStored(e.attendees, sent.Attendees, m.Attendees)
-	showStored(e.apologies, sent.Apologies, m.Apologies)
+	showStored(e.guests, sent.Guests, m.Guests)
 	if !sent.Start.Equal(m.Start) {
 		setText(e.date, model.ShortDate(m.Start))
 		setText(e.clock, model.Clock(m.Start))
 	}
 	e.heading.SetText(model.MeetingTitle(m, current()))
-	e.m = e.read(m) // what the fields show is what the next save edits
+	e.m = shownBase(e.read(m), m, meetingFields, bad) // what the fields show is what the next save edits
 	e.updateTimePlan()
 	e.s.refreshList()
 }
 
 // read is m with what the editor's fields hold; a wrong date or time keeps
-// m's and shows why.
+// m's and shows why, both when both are wrong.
 func (e *meetingEditor) read(m model.Meeting) model.Meeting {
 	m.Kind = e.kindValue()
 	if i := e.status.SelectedIndex(); i >= 0 {
@@ -244,19 +267,19 @@ func (e *meetingEditor) read(m model.Meeting) model.Meeting {
 	}
 	m.Title = e.title.Text
 	m.Place = e.place.Text
-	m.Attendees = e.attendees.Text
-	m.Apologies = e.apologies.Text
-	d, err := model.ParseDate(e.date.Text)
-	if err == nil && d.IsZero() {
-		err = &model.FieldError{Field: "start", Key: "Choose the date and time of the meeting", Da: "Vælg mødets dato og tidspunkt"}
+	m.Guests = e.guests.Text // attendance itself is stored as it is marked (onPresence)
+	d, derr := model.ParseDate(e.date.Text)
+	if derr == nil && d.IsZero() {
+		derr = &model.FieldError{Field: "start", Key: "Choose the date and time of the meeting", Da: "Vælg mødets dato og tidspunkt"}
 	}
-	showErr(e.dateErr, err)
-	if err == nil {
-		t, err := model.ParseClock(d, e.clock.Text)
-		showErr(e.clockErr, err)
-		if err == nil {
-			m.Start = t.UTC()
-		}
+	showErr(e.dateErr, derr)
+	if derr != nil {
+		d = m.Start // the time is checked on its own
+	}
+	t, cerr := model.ParseClock(d, e.clock.Text)
+	showErr(e.clockErr, cerr)
+	if derr == nil && cerr == nil {
+		m.Start = t.UTC()
 	}
 	return m
 }
@@ -286,7 +309,7 @@ func (e *meetingEditor) onStatus() {
 	}
 	e.u.confirm(lang.L("Approve minutes"),
 		lang.L("Approve the minutes? They are then locked and can only be changed by reopening them."),
-		func() { e.setStatus(model.MeetingApproved) })
+		func() { e.approve("", "") })
 }
 
 // setStatus stores the meeting's status; approved minutes are shown locked.
@@ -330,19 +353,48 @@ func (e *meetingEditor) reload() {
 	e.s.open(id)
 }
 
-// onDelete deletes the meeting, after asking.
+// onDelete deletes the meeting, after asking and naming what goes with it.
+// Approved minutes are refused until they are reopened.
 func (e *meetingEditor) onDelete() {
 	e.u.saver.flush()
-	e.u.confirm(lang.L("Delete meeting"),
-		lang.L("Delete the meeting «{{.Title}}»? It cannot be undone.", map[string]any{"Title": model.MeetingTitle(e.m, current())}),
-		func() {
-			if err := e.u.db.DeleteMeeting(e.m.ID); err != nil {
-				e.u.showError(err)
-				return
-			}
-			e.s.close()
-			e.s.refreshList()
-		})
+	title := model.MeetingTitle(e.m, current())
+	if e.locked {
+		dialog.ShowInformation(lang.L("Delete meeting"),
+			lang.L("The minutes of «{{.Title}}» are approved, so the meeting cannot be deleted. Reopen the minutes first.",
+				map[string]any{"Title": title}), e.u.win)
+		return
+	}
+	items, err := e.u.db.AgendaItems(e.m.ID)
+	if err != nil {
+		e.u.showError(err)
+		return
+	}
+	actions, err := e.u.db.MeetingActionItems(e.m.ID)
+	if err != nil {
+		e.u.showError(err)
+		return
+	}
+	minutes := 0
+	for _, it := range items {
+		if it.Notes != "" || it.Decision != "" {
+			minutes++
+		}
+	}
+	q := lang.L("Delete the meeting «{{.Title}}»?", map[string]any{"Title": title})
+	if len(items) > 0 {
+		q += "\n" + lang.L("With it go its agenda items ({{.Items}}), the minutes written under {{.Minutes}} of them and its action items ({{.Actions}}).",
+			map[string]any{"Items": len(items), "Minutes": minutes, "Actions": len(actions)})
+	}
+	q += "\n" + lang.L("It cannot be undone.")
+	e.u.confirmDelete(lang.L("Delete meeting"), q, func() {
+		if err := e.u.db.DeleteMeeting(e.m.ID); err != nil {
+			e.u.showError(err)
+			return
+		}
+		e.u.drafts.forget("meeting:" + e.m.ID)
+		e.s.close()
+		e.s.refreshList()
+	})
 }
 
 // loadItems reads the agenda and its action items and builds their cards.
@@ -386,6 +438,11 @@ func (e *meetingEditor) loadItems() {
 	}
 	if len(items) == 0 {
 		e.agendaBox.Add(widget.NewLabel(lang.L("The agenda is empty. Add an item.")))
+		if !e.locked {
+			hint := widget.NewLabel(lang.L("Or take the previous meeting's agenda or a template with «Agenda from…»."))
+			hint.Importance, hint.Wrapping = widget.LowImportance, fyne.TextWrapWord
+			e.agendaBox.Add(hint)
+		}
 		e.minutesBox.Add(widget.NewLabel(lang.L("The agenda is empty. Add an item.")))
 	}
 	e.updateTimePlan()

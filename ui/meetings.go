@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,13 +17,18 @@ import (
 // meetingsScreen is the Møder tab: the meetings, newest first, and the
 // editor of the one selected.
 type meetingsScreen struct {
-	u        *App
-	meetings []model.Meeting // newest first
-	list     *widget.List
-	newBtn   *widget.Button
-	detail   *fyne.Container
-	editor   *meetingEditor
-	msg      *widget.Label
+	u         *App
+	meetings  []model.Meeting // newest first, of the year chosen
+	rowHeight float32         // a row with its year shown
+	list      *widget.List
+	newBtn    *widget.Button
+	year      *widget.Select // Alle år, or one year
+	years     []int          // the years of the select's options after the first
+	decBtn    *widget.Button // the decisions register
+	register  *decisionsView
+	detail    *fyne.Container
+	editor    *meetingEditor
+	msg       *widget.Label
 }
 
 func newMeetingsScreen(u *App) *meetingsScreen { return &meetingsScreen{u: u} }
@@ -42,7 +48,11 @@ func (s *meetingsScreen) build() fyne.CanvasObject {
 			// narrow list cuts the kind, never whether the minutes are
 			// approved.
 			st := widget.NewLabel("")
-			return container.NewVBox(t, container.NewBorder(nil, nil, nil, st, d))
+			// The first meeting of a year carries the year above it, so
+			// the list reads in groups by year.
+			y := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			y.Importance = widget.HighImportance
+			return container.NewVBox(y, t, container.NewBorder(nil, nil, nil, st, d))
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(s.meetings) {
@@ -50,8 +60,15 @@ func (s *meetingsScreen) build() fyne.CanvasObject {
 			}
 			m := s.meetings[i]
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(model.MeetingTitle(m, current()))
-			line := c.Objects[1].(*fyne.Container)
+			y := c.Objects[0].(*widget.Label)
+			if s.firstOfYear(i) {
+				y.SetText(strconv.Itoa(m.Start.In(model.Copenhagen).Year()))
+				y.Show()
+			} else {
+				y.Hide()
+			}
+			c.Objects[1].(*widget.Label).SetText(model.MeetingTitle(m, current()))
+			line := c.Objects[2].(*fyne.Container)
 			line.Objects[0].(*widget.Label).SetText(model.DateTime(m.Start) + " · " + label(m.Kind))
 			st := line.Objects[1].(*widget.Label)
 			st.Importance = statusImportance(m.Status)
@@ -63,8 +80,11 @@ func (s *meetingsScreen) build() fyne.CanvasObject {
 		}
 	}
 	s.detail = container.NewStack(hintLabel(lang.L("Choose a meeting, or create a new one.")))
+	s.year = widget.NewSelect(nil, func(string) { s.refreshList() })
+	s.decBtn = widget.NewButtonWithIcon(lang.L("Decisions"), theme.ListIcon(), s.showDecisions)
 	s.refreshList()
-	left := container.NewBorder(container.NewVBox(s.newBtn, s.msg), nil, nil, nil, s.list)
+	top := container.NewVBox(s.newBtn, container.NewGridWithColumns(2, s.year, s.decBtn), s.msg)
+	left := container.NewBorder(top, nil, nil, nil, s.list)
 	split := container.NewHSplit(left, s.detail)
 	split.Offset = 0.28
 	return split
@@ -90,8 +110,23 @@ func (s *meetingsScreen) refreshList() {
 		return
 	}
 	slices.Reverse(ms) // newest first
+	s.setYears(model.MeetingYears(ms))
+	if y := s.chosenYear(); y != 0 {
+		ms = slices.DeleteFunc(ms, func(m model.Meeting) bool { return m.Start.In(model.Copenhagen).Year() != y })
+	}
 	s.meetings = ms
 	s.list.Refresh()
+	for i := range ms {
+		h := s.rowHeight
+		if h == 0 {
+			h = s.list.CreateItem().MinSize().Height
+			s.rowHeight = h
+		}
+		if !s.firstOfYear(i) {
+			h -= s.yearHeight()
+		}
+		s.list.SetItemHeight(i, h)
+	}
 	if s.editor != nil {
 		if i := slices.IndexFunc(ms, func(m model.Meeting) bool { return m.ID == s.editor.m.ID }); i >= 0 {
 			s.list.Select(i) // the editor is already open: nothing rebuilt
@@ -101,6 +136,9 @@ func (s *meetingsScreen) refreshList() {
 
 // selectMeeting shows meeting id, selecting it in the list.
 func (s *meetingsScreen) selectMeeting(id string) {
+	if !slices.ContainsFunc(s.meetings, func(m model.Meeting) bool { return m.ID == id }) && s.chosenYear() != 0 {
+		s.year.SetSelectedIndex(0) // all years, so that the meeting is listed
+	}
 	if i := slices.IndexFunc(s.meetings, func(m model.Meeting) bool { return m.ID == id }); i >= 0 {
 		s.list.Select(i)
 		s.list.ScrollTo(i)
@@ -159,4 +197,46 @@ func (s *meetingsScreen) onNew() {
 	if s.editor != nil {
 		s.u.win.Canvas().Focus(s.editor.title)
 	}
+}
+
+// firstOfYear tells whether meeting i is the first listed of its year.
+func (s *meetingsScreen) firstOfYear(i int) bool {
+	if i <= 0 || i >= len(s.meetings) {
+		return i == 0
+	}
+	return s.meetings[i].Start.In(model.Copenhagen).Year() != s.meetings[i-1].Start.In(model.Copenhagen).Year()
+}
+
+// yearHeight is the height a year above a row takes.
+func (s *meetingsScreen) yearHeight() float32 {
+	return widget.NewLabelWithStyle("2026", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}).MinSize().Height + theme.Padding()
+}
+
+// setYears offers the years meetings are held in, keeping the choice.
+func (s *meetingsScreen) setYears(years []int) {
+	if slices.Equal(years, s.years) && len(s.year.Options) > 0 {
+		return
+	}
+	chosen := s.chosenYear()
+	s.years = years
+	opts := []string{lang.L("All years")}
+	for _, y := range years {
+		opts = append(opts, strconv.Itoa(y))
+	}
+	cb := s.year.OnChanged
+	s.year.OnChanged = nil
+	s.year.SetOptions(opts)
+	s.year.SetSelectedIndex(0)
+	if i := slices.Index(years, chosen); i >= 0 {
+		s.year.SetSelectedIndex(i + 1)
+	}
+	s.year.OnChanged = cb
+}
+
+// chosenYear is the year the list shows, 0 for all.
+func (s *meetingsScreen) chosenYear() int {
+	if i := s.year.SelectedIndex(); i > 0 && i-1 < len(s.years) {
+		return s.years[i-1]
+	}
+	return 0
 }

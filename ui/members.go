@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -171,6 +172,9 @@ func (e *memberEditor) build() fyne.CanvasObject {
 	)
 	gdpr := widget.NewButtonWithIcon(lang.L("Personal data (GDPR)…"), theme.AccountIcon(), func() { u.showPersonData(e.m.Name) })
 	toolbar := container.NewHBox(heading(lang.L("Member")), layout.NewSpacer(), gdpr, del)
+	if u.drafts.restore(key, e.entries()) {
+		e.save() // shows why the draft was refused
+	}
 	return container.NewBorder(toolbar, nil, nil, nil, newVScroll(container.NewVBox(form, e.msg)))
 }
 
@@ -199,17 +203,39 @@ func (e *memberEditor) read(m model.Member) model.Member {
 	return m
 }
 
+// memberFields are the member's fields the model may refuse; "term" is an
+// end before the start, so it puts both dates back.
+var memberFields = map[string]revert[model.Member]{
+	"name":  func(x *model.Member, s model.Member) { x.Name = s.Name },
+	"phone": func(x *model.Member, s model.Member) { x.Phone = s.Phone },
+	"email": func(x *model.Member, s model.Member) { x.Email = s.Email },
+	"term":  func(x *model.Member, s model.Member) { x.TermStart, x.TermEnd = s.TermStart, s.TermEnd },
+	"role":  func(x *model.Member, s model.Member) { x.Role = s.Role },
+}
+
+func (e *memberEditor) entries() map[string]*entry {
+	return map[string]*entry{"name": e.name, "phone": e.phone, "email": e.email,
+		"term start": e.termStart, "term end": e.termEnd}
+}
+
+// save stores the fields that are valid; a refused one stays on screen
+// with its message.
 func (e *memberEditor) save() {
-	m := e.read(e.m)
-	err := m.Validate()
-	if err == nil {
+	m, bad, verr, ok := keepValid(e.read(e.m), e.m, (*model.Member).Validate, memberFields)
+	if slices.Contains(bad, "term") {
+		bad = append(bad, "term start", "term end")
+	}
+	bad = parseBad(parseBad(bad, e.startErr, "term start"), e.endErr, "term end")
+	e.u.drafts.keep("member:"+e.m.ID, e.entries(), bad)
+	var err error
+	if ok {
 		err = e.u.db.SaveMember(e.m, &m)
 	}
-	showErr(e.msg, err)
-	if err != nil {
+	showErr(e.msg, errors.Join(verr, err))
+	if !ok || err != nil {
 		return
 	}
-	e.m = e.read(m) // what the fields show is what the next save edits
+	e.m = shownBase(e.read(m), m, memberFields, bad) // what the fields show is what the next save edits
 	e.s.refresh()
 }
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -170,7 +172,7 @@ type itemEditor[T any] struct {
 func (e *itemEditor[T]) build() fyne.CanvasObject {
 	k := e.p.k
 	e.msg = newErrLabel()
-	e.f = &form[T]{u: e.p.u, key: k.key + ":" + k.id(e.x), save: e.save, fields: map[string]fyne.CanvasObject{}}
+	e.f = &form[T]{u: e.p.u, key: k.key + ":" + k.id(e.x), save: e.save, fields: map[string]fyne.CanvasObject{}, unread: map[string]bool{}}
 	k.form(e.f, e.x)
 	e.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), e.onDelete)
 	e.del.Importance = widget.DangerImportance
@@ -179,21 +181,68 @@ func (e *itemEditor[T]) build() fyne.CanvasObject {
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	body := container.NewVBox(widget.NewForm(e.f.items...), e.msg, note)
+	if e.p.u.drafts.restore(e.f.key, e.f.entries()) {
+		e.save() // shows why the draft was refused
+	}
 	return container.NewBorder(toolbar, nil, nil, nil, container.NewVScroll(body))
 }
 
 // save stores what the fields hold; a field typed wrong keeps the stored
 // value and shows why. It is an edit of what the fields showed before, so
-// a field nobody typed in keeps what a sync brought meanwhile.
+// a field nobody typed in keeps what a sync brought meanwhile. A field the
+// model refuses stays on screen with its message; the others are saved.
 func (e *itemEditor[T]) save() {
-	x := e.read(e.x)
+	x, bad, verr := e.keepValid()
+	e.p.u.drafts.keep(e.f.key, e.f.entries(), bad)
 	err := e.p.k.save(e.x, &x)
-	showErr(e.msg, err)
+	showErr(e.msg, errors.Join(verr, err))
 	if err != nil {
 		return
 	}
-	e.x = e.read(x) // what the fields show is what the next save edits
+	e.x = e.keepStored(x, bad) // what the fields show is what the next save edits
 	e.p.refreshList()
+}
+
+// validator is a model value that checks itself.
+type validator interface{ Validate() error }
+
+// keepValid is the stored item with every field the model takes from the
+// screen, one at a time; bad names the fields it refuses (and those that
+// could not be read), verr says why.
+func (e *itemEditor[T]) keepValid() (T, []string, error) {
+	x := e.read(e.x)
+	bad := e.f.unreadFields()
+	v, ok := any(&x).(validator)
+	if !ok {
+		return x, bad, nil
+	}
+	verr := v.Validate()
+	if verr == nil {
+		return x, bad, nil
+	}
+	y := e.x
+	for i, read := range e.f.reads {
+		z := y
+		read(&z)
+		if any(&z).(validator).Validate() == nil {
+			y = z
+		} else {
+			bad = append(bad, e.f.labels[i])
+		}
+	}
+	return y, bad, verr
+}
+
+// keepStored is stored with what the fields show, but for the refused
+// fields.
+func (e *itemEditor[T]) keepStored(stored T, bad []string) T {
+	y := stored
+	for i, read := range e.f.reads {
+		if !slices.Contains(bad, e.f.labels[i]) {
+			read(&y)
+		}
+	}
+	return y
 }
 
 // read is x with what the fields hold.
@@ -227,12 +276,37 @@ type form[T any] struct {
 	items  []*widget.FormItem
 	reads  []func(*T)
 	fields map[string]fyne.CanvasObject // by label, for tests
+	labels []string                     // of reads, in order
 	first  *entry                       // focused on a new item
+	unread map[string]bool              // fields whose text could not be read
+}
+
+// entries are the form's text fields, by label.
+func (f *form[T]) entries() map[string]*entry {
+	out := map[string]*entry{}
+	for l, o := range f.fields {
+		if e, ok := o.(*entry); ok {
+			out[l] = e
+		}
+	}
+	return out
+}
+
+// unreadFields lists the fields whose text could not be read.
+func (f *form[T]) unreadFields() []string {
+	var out []string
+	for l, bad := range f.unread {
+		if bad {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 func (f *form[T]) add(label string, field, shown fyne.CanvasObject, read func(*T)) {
 	f.items = append(f.items, widget.NewFormItem(label, shown))
 	f.fields[label] = field
+	f.labels = append(f.labels, label)
 	f.reads = append(f.reads, read)
 }
 
@@ -282,6 +356,7 @@ func parsedField[T, V any](f *form[T], label, v, placeholder string, parse func(
 	f.add(label, e, withErr(e, msg), func(x *T) {
 		val, err := parse(e.Text)
 		showErr(msg, err)
+		f.unread[label] = err != nil
 		if err == nil {
 			set(x, val)
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -238,6 +239,9 @@ func (e *projectEditor) build() fyne.CanvasObject {
 		e.appsBox,
 		widget.NewSeparator(),
 		widget.NewCard(lang.L("Totals"), "", e.totals))
+	if u.drafts.restore(key, e.entries()) {
+		e.save() // shows why the draft was refused
+	}
 	return container.NewBorder(toolbar, nil, nil, nil, newVScroll(body))
 }
 
@@ -285,21 +289,42 @@ func (e *projectEditor) read(p model.Project) model.Project {
 	return p
 }
 
+// projectFields are the project's fields the model may refuse; "start" is
+// also an end before the start, so it puts both dates back.
+var projectFields = map[string]revert[model.Project]{
+	"title":         func(x *model.Project, s model.Project) { x.Title = s.Title },
+	"description":   func(x *model.Project, s model.Project) { x.Description = s.Description },
+	"working group": func(x *model.Project, s model.Project) { x.WorkingGroup = s.WorkingGroup },
+	"start":         func(x *model.Project, s model.Project) { x.Start, x.End = s.Start, s.End },
+}
+
+func (e *projectEditor) entries() map[string]*entry {
+	return map[string]*entry{"title": e.title, "description": e.description,
+		"working group": e.workingGroup, "start": e.start, "end": e.end}
+}
+
+// save stores the fields that are valid; a refused one stays on screen
+// with its message.
 func (e *projectEditor) save() {
-	p := e.read(e.p)
-	err := p.Validate()
+	p, bad, verr, ok := keepValid(e.read(e.p), e.p, (*model.Project).Validate, projectFields)
+	if slices.Contains(bad, "start") {
+		bad = append(bad, "end")
+	}
+	bad = parseBad(parseBad(bad, e.startErr, "start"), e.endErr, "end")
+	e.u.drafts.keep("project:"+e.p.ID, e.entries(), bad)
 	sent := p
-	if err == nil {
+	var err error
+	if ok {
 		err = e.u.db.SaveProject(e.p, &p)
 	}
-	showErr(e.msg, err)
-	if err != nil {
+	showErr(e.msg, errors.Join(verr, err))
+	if !ok || err != nil {
 		return
 	}
 	showStored(e.title, sent.Title, p.Title)
 	showStored(e.description, sent.Description, p.Description)
 	showStored(e.workingGroup, sent.WorkingGroup, p.WorkingGroup)
-	e.p = e.read(p) // what the fields show is what the next save edits
+	e.p = shownBase(e.read(p), p, projectFields, bad) // what the fields show is what the next save edits
 	e.s.refreshList()
 }
 
@@ -411,6 +436,9 @@ func newLineRow(e *projectEditor, l model.BudgetLine) *lineRow {
 	// The message goes below the row, so that no field grows to its height.
 	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, del, fields), r.amountErr, r.msg)
 	e.linesBox.Add(r.row)
+	if e.u.drafts.restore(r.draftKey(), r.entries()) {
+		r.save() // shows why the draft was refused
+	}
 	return r
 }
 
@@ -431,18 +459,41 @@ func (r *lineRow) read(l model.BudgetLine) model.BudgetLine {
 	return l
 }
 
+// lineFields are the budget line's fields the model may refuse.
+var lineFields = map[string]revert[model.BudgetLine]{
+	"text":   func(x *model.BudgetLine, s model.BudgetLine) { x.Text = s.Text },
+	"amount": func(x *model.BudgetLine, s model.BudgetLine) { x.Amount = s.Amount },
+}
+
+func (r *lineRow) entries() map[string]*entry {
+	return map[string]*entry{"text": r.text, "amount": r.amount}
+}
+
+func (r *lineRow) draftKey() string {
+	if r.l.ID == "" {
+		return ""
+	}
+	return "line:" + r.l.ID
+}
+
+// save stores the line once it has a text; a refused field is shown and
+// not saved, the other fields are.
 func (r *lineRow) save() {
 	l := r.read(r.l)
 	if l.ID == "" && l.Text == "" {
 		return
 	}
-	err := l.Validate()
-	if err == nil {
+	l, bad, verr, ok := keepValid(l, r.l, (*model.BudgetLine).Validate, lineFields)
+	bad = parseBad(bad, r.amountErr, "amount")
+	r.e.u.drafts.keep(r.draftKey(), r.entries(), bad)
+	var err error
+	if ok {
 		err = r.e.u.db.SaveBudgetLine(r.l, &l)
 	}
-	showErr(r.msg, err)
-	if err == nil {
-		r.l = r.read(l) // what the fields show is what the next save edits
+	showErr(r.msg, errors.Join(verr, err))
+	if ok && err == nil {
+		r.l = shownBase(r.read(l), l, lineFields, bad) // what the fields show is what the next save edits
+		r.e.u.drafts.keep(r.draftKey(), r.entries(), bad)
 		r.e.updateTotals()
 	}
 }
@@ -479,6 +530,7 @@ type appRow struct {
 	hours            *entry
 	status           *widget.Select
 	fieldErr         *widget.Label
+	unread           []string // the fields whose text could not be read
 	msg              *widget.Label
 	row              fyne.CanvasObject
 }
@@ -525,36 +577,44 @@ func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
 	)
 	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(del), form), r.fieldErr, r.msg, widget.NewSeparator())
 	e.appsBox.Add(r.row)
+	if e.u.drafts.restore(r.draftKey(), r.entries()) {
+		r.save() // shows why the draft was refused
+	}
 	return r
 }
 
 // read is a with what the row's fields hold; a field typed wrong keeps a's
-// value and shows why.
+// value and shows why (r.unread names it).
 func (r *appRow) read(a model.FundingApplication) model.FundingApplication {
 	a.Pool = r.pool.Text
 	if i := r.status.SelectedIndex(); i >= 0 {
 		a.Status = model.ApplicationStatuses[i]
 	}
 	var errs []error
+	r.unread = nil
+	fail := func(name string, err error) {
+		errs = append(errs, err)
+		r.unread = append(r.unread, name)
+	}
 	if d, err := model.ParseDate(r.deadline.Text); err == nil {
 		a.Deadline = d
 	} else {
-		errs = append(errs, err)
+		fail("deadline", err)
 	}
 	if v, err := model.ParseKroner(r.applied.Text); err == nil {
 		a.Applied = v
 	} else {
-		errs = append(errs, err)
+		fail("applied", err)
 	}
 	if v, err := model.ParseKroner(r.granted.Text); err == nil {
 		a.Granted = v
 	} else {
-		errs = append(errs, err)
+		fail("granted", err)
 	}
 	if n, err := parseInt(r.hours.Text); err == nil {
 		a.VolunteerHours = n
 	} else {
-		errs = append(errs, err)
+		fail("volunteer hours", err)
 	}
 	var ferr error
 	if len(errs) > 0 {
@@ -564,18 +624,44 @@ func (r *appRow) read(a model.FundingApplication) model.FundingApplication {
 	return a
 }
 
+// appFields are the application's fields the model may refuse.
+var appFields = map[string]revert[model.FundingApplication]{
+	"pool":            func(x *model.FundingApplication, s model.FundingApplication) { x.Pool = s.Pool },
+	"applied":         func(x *model.FundingApplication, s model.FundingApplication) { x.Applied = s.Applied },
+	"granted":         func(x *model.FundingApplication, s model.FundingApplication) { x.Granted = s.Granted },
+	"volunteer hours": func(x *model.FundingApplication, s model.FundingApplication) { x.VolunteerHours = s.VolunteerHours },
+}
+
+func (r *appRow) entries() map[string]*entry {
+	return map[string]*entry{"pool": r.pool, "deadline": r.deadline, "applied": r.applied,
+		"granted": r.granted, "volunteer hours": r.hours}
+}
+
+func (r *appRow) draftKey() string {
+	if r.a.ID == "" {
+		return ""
+	}
+	return "app:" + r.a.ID
+}
+
+// save stores the application once it names a pool; a refused field is
+// shown and not saved, the other fields are.
 func (r *appRow) save() {
 	a := r.read(r.a)
 	if a.ID == "" && a.Pool == "" {
 		return
 	}
-	err := a.Validate()
-	if err == nil {
+	a, bad, verr, ok := keepValid(a, r.a, (*model.FundingApplication).Validate, appFields)
+	bad = append(bad, r.unread...)
+	r.e.u.drafts.keep(r.draftKey(), r.entries(), bad)
+	var err error
+	if ok {
 		err = r.e.u.db.SaveFundingApplication(r.a, &a)
 	}
-	showErr(r.msg, err)
-	if err == nil {
-		r.a = r.read(a) // what the fields show is what the next save edits
+	showErr(r.msg, errors.Join(verr, err))
+	if ok && err == nil {
+		r.a = shownBase(r.read(a), a, appFields, bad) // what the fields show is what the next save edits
+		r.e.u.drafts.keep(r.draftKey(), r.entries(), bad)
 		r.e.updateTotals()
 	}
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -18,8 +20,12 @@ type searchScreen struct {
 	meetings map[string]model.Meeting // of the hits, by id
 	list     *widget.List
 	info     *widget.Label
+	sort     *widget.Select // by relevance or by date
 	timer    *debounce
 }
+
+// searchLimit is how many hits the Søg tab shows.
+const searchLimit = 200
 
 func newSearchScreen(u *App) *searchScreen { return &searchScreen{u: u} }
 
@@ -31,6 +37,9 @@ func (s *searchScreen) build() fyne.CanvasObject {
 	s.timer = &debounce{delay: 300e6}
 	s.query.OnChanged = func(string) { s.timer.run(s.onSearch) }
 	s.info = widget.NewLabel("")
+	s.sort = widget.NewSelect([]string{lang.L("Best match first"), lang.L("Newest first")}, nil)
+	s.sort.SetSelectedIndex(0)
+	s.sort.OnChanged = func(string) { s.onSearch() }
 	s.list = widget.NewList(
 		func() int { return len(s.hits) },
 		func() fyne.CanvasObject {
@@ -62,7 +71,7 @@ func (s *searchScreen) build() fyne.CanvasObject {
 			}
 		}
 	}
-	return container.NewBorder(container.NewVBox(s.query, s.info), nil, nil, nil, s.list)
+	return container.NewBorder(container.NewVBox(s.query, container.NewBorder(nil, nil, nil, s.sort, s.info)), nil, nil, nil, s.list)
 }
 
 // where tells what a hit is and, for meetings, agenda items and action
@@ -106,10 +115,17 @@ func hitKind(k string) string {
 
 // onSearch runs the search typed.
 func (s *searchScreen) onSearch() {
-	hits, err := s.u.db.Search(s.u.councilID, s.query.Text, 200)
+	hits, err := s.u.db.Search(s.u.councilID, s.query.Text, searchLimit)
 	if err != nil {
 		s.info.SetText(errText(err))
 		return
+	}
+	total := len(hits)
+	if total == searchLimit {
+		if total, err = s.u.db.SearchTotal(s.u.councilID, s.query.Text); err != nil {
+			s.info.SetText(errText(err))
+			return
+		}
 	}
 	s.hits = hits
 	s.meetings = map[string]model.Meeting{}
@@ -123,11 +139,20 @@ func (s *searchScreen) onSearch() {
 			s.meetings[m.ID] = m
 		}
 	}
+	if s.sort.SelectedIndex() == 1 {
+		dates := make(map[string]time.Time, len(s.meetings))
+		for id, m := range s.meetings {
+			dates[id] = m.Start
+		}
+		model.SortHitsByDate(s.hits, dates)
+	}
 	switch {
 	case s.query.Text == "":
 		s.info.SetText("")
 	case len(hits) == 0:
 		s.info.SetText(lang.L("Nothing found."))
+	case total > len(hits):
+		s.info.SetText(lang.L("Showing the first {{.N}} of {{.Total}}", map[string]any{"N": len(hits), "Total": total}))
 	default:
 		s.info.SetText(lang.L("{{.N}} found", map[string]any{"N": len(hits)}))
 	}

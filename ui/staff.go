@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"errors"
 	"slices"
 	"strconv"
 
@@ -214,23 +215,39 @@ func (e *answerEditor) build() fyne.CanvasObject {
 		widget.NewCard(w.Title, "", wish),
 		widget.NewCard(lang.L("The municipality's answer"), lang.L("Saved as you type, and sent to the local council at the next sync."), container.NewVBox(answer, e.msg)),
 	)
+	if e.u.drafts.restore(key, e.entries()) {
+		e.save() // shows why the draft was refused
+	}
 	return container.NewVScroll(body)
 }
 
-// save stores the answer; a wish with an answer is besvaret.
+// answerFields are the answer's fields the model may refuse.
+var answerFields = map[string]revert[model.BudgetWish]{
+	"answer text": func(x *model.BudgetWish, s model.BudgetWish) { x.AnswerText = s.AnswerText },
+	"granted":     func(x *model.BudgetWish, s model.BudgetWish) { x.Granted = s.Granted },
+}
+
+func (e *answerEditor) entries() map[string]*entry {
+	return map[string]*entry{"answer text": e.text, "granted": e.granted}
+}
+
+// save stores the answer; a wish with an answer is besvaret. A refused
+// field stays on screen with its message; the other fields are saved.
 func (e *answerEditor) save() {
-	w := e.read(e.w)
-	err := w.Validate()
-	if err == nil {
+	w, bad, verr, ok := keepValid(e.read(e.w), e.w, (*model.BudgetWish).Validate, answerFields)
+	bad = parseBad(bad, e.grantedErr, "granted")
+	e.u.drafts.keep("answer:"+e.w.ID, e.entries(), bad)
+	var err error
+	if ok {
 		err = e.u.db.SaveBudgetWish(e.w, &w)
 	}
-	showErr(e.msg, err)
-	if err != nil {
+	showErr(e.msg, errors.Join(verr, err))
+	if !ok || err != nil {
 		return
 	}
 	e.status.SetText(label(w.Status))
 	e.s.update(w)
-	e.w = e.read(w) // what the fields show is what the next save edits
+	e.w = shownBase(e.read(w), w, answerFields, bad) // what the fields show is what the next save edits
 }
 
 // read is w with the answer the fields hold; a wrong amount keeps w's and

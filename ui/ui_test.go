@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
@@ -305,13 +306,13 @@ func TestDeleteAsksFirst(t *testing.T) {
 	// The meeting: the question names it, in Danish.
 	test.Tap(ed.del)
 	q := texts(u.win.Canvas().Overlays().Top())
-	if !strings.Contains(q, "Slet mødet «Borgermøde om stien»? Det kan ikke fortrydes.") {
+	if !strings.Contains(q, "Slet mødet «Borgermøde om stien»?\nDet kan ikke fortrydes.") {
 		t.Errorf("question:\n%s", q)
 	}
 	if ms, _ := db.Meetings(cid); len(ms) != 1 {
 		t.Fatal("meeting deleted before confirmation")
 	}
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 	if ms, _ := db.Meetings(cid); len(ms) != 0 {
 		t.Fatal("meeting not deleted after confirmation")
 	}
@@ -632,8 +633,12 @@ func TestActionWhatIsWide(t *testing.T) {
 	test.Tap(ed.items[0].addAction)
 	r := ed.items[0].actions[0]
 	who, what, due := r.who.Size().Width, r.what.Size().Width, r.due.Size().Width
-	if what < 400 || what < who+due {
+	if what < who+due {
 		t.Errorf("widths: who %.0f, what %.0f, by when %.0f", who, what, due)
+	}
+	// Hvem holds a long Danish name whole (issue 13).
+	if need := fyne.MeasureText("Anne-Mette Brøndum", theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding(); who < need {
+		t.Errorf("Hvem is %.0f wide, %.0f needed for «Anne-Mette Brøndum»", who, need)
 	}
 	// Tab goes who → what → by when.
 	c := u.win.Canvas()

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 
@@ -244,6 +245,9 @@ func (e *wishEditor) build() fyne.CanvasObject {
 	)
 	e.bilag = newAttachList(u, model.OwnerWish, w.ID, false)
 	body := container.NewVBox(form, e.msg, e.bilag.obj, widget.NewCard(lang.L("The municipality's answer"), "", answer))
+	if u.drafts.restore("wish:"+w.ID, e.entries()) {
+		e.save() // shows why the draft was refused
+	}
 	return container.NewBorder(toolbar, nil, nil, nil, newVScroll(body))
 }
 
@@ -270,20 +274,36 @@ func (e *wishEditor) read(w model.BudgetWish) model.BudgetWish {
 	return w
 }
 
+// wishFields are the wish editor's fields the model may refuse.
+var wishFields = map[string]revert[model.BudgetWish]{
+	"title":         func(w *model.BudgetWish, s model.BudgetWish) { w.Title = s.Title },
+	"justification": func(w *model.BudgetWish, s model.BudgetWish) { w.Justification = s.Justification },
+	"category":      func(w *model.BudgetWish, s model.BudgetWish) { w.Category = s.Category },
+	"estimate":      func(w *model.BudgetWish, s model.BudgetWish) { w.Estimate = s.Estimate },
+}
+
+func (e *wishEditor) entries() map[string]*entry {
+	return map[string]*entry{"title": e.title, "justification": e.justification, "estimate": e.estimate}
+}
+
+// save stores the fields that are valid; a refused one stays on screen
+// with its message (and as a draft when the user looks elsewhere).
 func (e *wishEditor) save() {
-	w := e.read(e.w)
-	err := w.Validate()
+	w, bad, verr, ok := keepValid(e.read(e.w), e.w, (*model.BudgetWish).Validate, wishFields)
+	bad = parseBad(bad, e.estimateErr, "estimate")
+	e.u.drafts.keep("wish:"+e.w.ID, e.entries(), bad)
 	sent := w
-	if err == nil {
+	var err error
+	if ok {
 		err = e.u.db.SaveBudgetWish(e.w, &w)
 	}
-	showErr(e.msg, err)
-	if err != nil {
+	showErr(e.msg, errors.Join(verr, err))
+	if !ok || err != nil {
 		return
 	}
 	showStored(e.title, sent.Title, w.Title)
 	showStored(e.justification, sent.Justification, w.Justification)
-	e.w = e.read(w) // what the fields show is what the next save edits
+	e.w = shownBase(e.read(w), w, wishFields, bad) // what the fields show is what the next save edits
 	e.s.refreshList()
 }
 
@@ -305,6 +325,7 @@ func (e *wishEditor) onDelete() {
 				e.u.showError(err)
 				return
 			}
+			e.u.drafts.forget("wish:" + e.w.ID)
 			e.s.closeEditor()
 			e.s.refreshList()
 		})

@@ -7,9 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"lokalraad/model"
@@ -32,8 +36,10 @@ const exportUsage = `brug:
   lokalraad export packet|chair|minutes|attendance|notes --db PATH --meeting ID --out FILE.pdf [--skip-damaged]
   lokalraad export wishes   --db PATH --council ID --year YYYY --out FILE.pdf
   lokalraad export workbook --db PATH --council ID --out FILE.xlsx
-  lokalraad export calendar --db PATH --council ID --out FILE.ics
-  valgfrit: --lang da|en, --contacts (tag telefon og e-mail med)`
+  lokalraad export calendar --db PATH --council ID --out FILE.ics [--tasks allday|todo|none]
+  lokalraad export invitation --db PATH --meeting ID --out FILE.ics
+  valgfrit: --lang da|en, --contacts (tag telefon og e-mail med),
+  --date DD.MM.ÅÅÅÅ (datoen, der trykkes og stemples; ellers SOURCE_DATE_EPOCH eller i dag)`
 
 // runExport writes a document for scripts and IT staff.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -61,7 +67,13 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	lang := fs.String("lang", "da", "sprog: da eller en")
 	contacts := fs.Bool("contacts", false, "tag medlemmers telefon og e-mail med")
 	skipDamaged := fs.Bool("skip-damaged", false, "mødemappe: udskriv uden beskadigede bilag (de nævnes som ikke med)")
-	if err := fs.Parse(args[1:]); err != nil {
+	tasks := fs.String("tasks", "allday", "frister og opgavers forfaldsdage i kalenderen: allday (heldagsbegivenheder), todo (opgaver) eller none")
+	date := fs.String("date", "", "datoen, der trykkes og stemples i filen (DD.MM.ÅÅÅÅ); ellers SOURCE_DATE_EPOCH eller i dag")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	now, err := exportTime(*date, os.Getenv("SOURCE_DATE_EPOCH"), time.Now)
+	if err != nil {
 		return err
 	}
 	if *dbPath == "" || *out == "" {
@@ -76,10 +88,27 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if l != model.Danish && l != model.English {
 		return fmt.Errorf("ukendt sprog %q: brug da eller en", *lang)
 	}
-	now := time.Now()
+
+	how, ok := map[string]ical.Tasks{"allday": ical.TasksAllDay, "todo": ical.TasksTodo, "none": ical.NoTasks}[*tasks]
+	if !ok {
+		return fmt.Errorf("--tasks skal være allday, todo eller none, ikke %q", *tasks)
+	}
 
 	var write func(io.Writer) error
-	if doc, ok := pdfDocs[kind]; ok {
+	if kind == "invitation" {
+		if *meetingID == "" {
+			return errors.New("angiv mødet med --meeting ID")
+		}
+		m, err := db.Meeting(*meetingID)
+		if err != nil {
+			return fmt.Errorf("mødet %s: %w", *meetingID, err)
+		}
+		d, err := db.CouncilData(m.CouncilID)
+		if err != nil {
+			return err
+		}
+		write = func(w io.Writer) error { return ical.WriteMeeting(w, d, m.ID, ical.Options{Lang: l, Now: now}) }
+	} else if doc, ok := pdfDocs[kind]; ok {
 		if *meetingID == "" {
 			return errors.New("angiv mødet med --meeting ID")
 		}
@@ -122,9 +151,17 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				return pdf.Wishes(w, d, *year, pdf.Options{Lang: l, Now: now, ContactDetails: *contacts})
 			}
 		case "workbook":
-			write = func(w io.Writer) error { return xlsx.Write(w, d, xlsx.Options{Lang: l, ContactDetails: *contacts}) }
+			write = func(w io.Writer) error {
+				return xlsx.Write(w, d, xlsx.Options{Lang: l, ContactDetails: *contacts, Now: now})
+			}
 		case "calendar":
-			write = func(w io.Writer) error { return ical.Write(w, d, ical.Options{Lang: l, Now: now}) }
+			deadlines, err := db.Deadlines()
+			if err != nil {
+				return err
+			}
+			write = func(w io.Writer) error {
+				return ical.Write(w, d, ical.Options{Lang: l, Now: now, Tasks: how, Deadlines: deadlines})
+			}
 		default:
 			return fmt.Errorf("ukendt eksport %q\n%s", kind, exportUsage)
 		}
@@ -157,16 +194,50 @@ func meetingBilag(db *storage.DB, meetingID string) ([]pdf.Bilag, error) {
 	return out, nil
 }
 
+// exportTime is the date an export prints and stamps: --date when given
+// (noon that day, Danish time), else SOURCE_DATE_EPOCH (seconds since
+// 1970, as reproducible builds use it), else now.
+func exportTime(date, epoch string, now func() time.Time) (time.Time, error) {
+	if date != "" {
+		d, err := model.ParseDate(date)
+		if err != nil || d.IsZero() {
+			return time.Time{}, fmt.Errorf("--date %q er ikke en dato; skriv fx 02.12.2026", date)
+		}
+		return d.Add(12 * time.Hour), nil
+	}
+	if epoch != "" {
+		n, err := strconv.ParseInt(strings.TrimSpace(epoch), 10, 64)
+		if err != nil || n < 0 {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q er ikke et antal sekunder siden 1970", epoch)
+		}
+		return time.Unix(n, 0).UTC(), nil
+	}
+	return now(), nil
+}
+
 // writeFileAtomic writes through a temp file beside path and renames it, so
-// a failed export never leaves half a file under the real name.
+// a failed export never leaves half a file under the real name. The file
+// gets the mode any new file of the user gets (0666 less the umask), or
+// keeps the mode of the file it replaces.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	var tmp *os.File
+	var err error
+	for i := 0; i < 100; i++ {
+		name := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+"."+strconv.FormatUint(rand.Uint64(), 36))
+		tmp, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666) // the umask applies
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("skriv %s: %w", path, err)
+	}
+	if fi, err := os.Stat(path); err == nil {
+		tmp.Chmod(fi.Mode().Perm())
 	}
 	if _, err := tmp.Write(buf.Bytes()); err != nil {
 		tmp.Close()
@@ -215,20 +286,32 @@ func councilOf(db *storage.DB, id string) (string, error) {
 // runImport reads budget wishes, projects and members from a workbook.
 // Nothing is written when the file has a problem, or with --dry-run.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const usage = "brug: lokalraad import workbook --db PATH [--council ID] [--year YYYY] [--existing skip|update] [--dry-run] FILE.xlsx"
 	if len(args) == 0 || args[0] != "workbook" {
-		return errors.New("brug: lokalraad import workbook --db PATH [--council ID] [--year YYYY] [--dry-run] FILE.xlsx")
+		return errors.New(usage)
 	}
 	fs := flag.NewFlagSet("lokalraad import workbook", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "", "databasefil (påkrævet)")
 	councilID := fs.String("council", "", "lokalrådets id (standard: det eneste)")
 	year := fs.Int("year", time.Now().Year()+1, "budgetår for ønsker uden år")
+	existing := fs.String("existing", "", "rækker, der allerede findes: skip (spring over) eller update (opdater)")
 	dry := fs.Bool("dry-run", false, "vis kun, hvad der ville blive importeret")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if *dbPath == "" || fs.NArg() != 1 {
-		return errors.New("brug: lokalraad import workbook --db PATH [--council ID] [--dry-run] FILE.xlsx")
+		return errors.New(usage)
+	}
+	var how storage.Existing
+	switch *existing {
+	case "":
+	case "skip":
+		how = storage.ExistingSkip
+	case "update":
+		how = storage.ExistingUpdate
+	default:
+		return fmt.Errorf("--existing skal være skip eller update, ikke %q", *existing)
 	}
 	db, err := openExisting(*dbPath)
 	if err != nil {
@@ -241,27 +324,53 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
-		return err
+		return fmt.Errorf("%s kunne ikke åbnes: %w", fs.Arg(0), err)
 	}
 	defer f.Close()
-	imp, err := xlsx.Read(f, id, *year)
+	imp, err := xlsx.ReadContext(ctx, f, id, *year)
+	if ctx.Err() != nil {
+		return errors.New("afbrudt; intet er importeret")
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
 	fmt.Fprintf(stdout, "%d budgetønsker, %d projekter, %d medlemmer\n", len(imp.Wishes), len(imp.Projects), len(imp.Members))
+	for _, n := range imp.Notes {
+		fmt.Fprintf(stdout, "Bemærk: %s\n", n)
+	}
 	for _, p := range imp.Problems {
-		fmt.Fprintf(stdout, "%s række %d: %s\n", p.Sheet, p.Row, p.Message)
+		fmt.Fprintln(stdout, p)
 	}
 	if len(imp.Problems) > 0 {
 		return fmt.Errorf("%d rækker har fejl; intet er importeret", len(imp.Problems))
+	}
+	matches, err := db.ImportMatches(id, imp.Members, imp.Projects, imp.Wishes)
+	if err != nil {
+		return err
+	}
+	if matches.Len() > 0 {
+		fmt.Fprintf(stdout, "%d rækker findes allerede (samme navn eller titel og år)\n", matches.Len())
+		if how == 0 && !*dry {
+			return errors.New("vælg, hvad der skal ske med dem: --existing skip (spring over) eller --existing update (opdater); intet er importeret")
+		}
+		if how == 0 {
+			how = storage.ExistingSkip
+		}
+	}
+	ms, ps, ws, err := db.Resolve(matches, how, imp.Members, imp.Projects, imp.Wishes)
+	if err != nil {
+		return err
 	}
 	if *dry {
 		fmt.Fprintln(stdout, "Prøvekørsel: intet er gemt.")
 		return nil
 	}
-	if err := db.Import(imp.Members, imp.Projects, imp.Wishes); err != nil {
+	if err := db.ImportContext(ctx, ms, ps, ws); err != nil {
+		if ctx.Err() != nil {
+			return errors.New("afbrudt; intet er importeret")
+		}
 		return err
 	}
-	fmt.Fprintln(stdout, "Importeret.")
+	fmt.Fprintf(stdout, "Importeret: %d rækker.\n", len(ms)+len(ps)+len(ws))
 	return nil
 }

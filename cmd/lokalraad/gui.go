@@ -3,6 +3,8 @@
 package main
 
 import (
+	_ "aa.lokalraad/quietlocale" // before Fyne: no locale error under C.UTF-8
+
 	"errors"
 	"log"
 	"time"
@@ -55,6 +57,7 @@ func runGUI(path string, prepare func(*storage.DB) error) error {
 				return
 			}
 			u := ui.New(a, restored)
+			u.Version = Version
 			u.UseBuiltinExporters()
 			u.Window().Show()
 		}).ShowAndRun()
@@ -74,6 +77,7 @@ func runGUI(path string, prepare func(*storage.DB) error) error {
 	}
 	go autoBackups(db)
 	u := ui.New(a, db)
+	u.Version = Version
 	u.UseBuiltinExporters()
 	if !unclean {
 		go func() {

@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "", "databasefil (standard: i brugerens konfigurationsmappe)")
 	withDemo := fs.Bool("demo", false, "åbn demo-lokalrådet, hvis databasen er tom")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -105,6 +105,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		_, err = demo.Council(db, time.Now())
 		return err
 	})
+}
+
+// parseFlags parses args with flags before, between and after the
+// positional arguments ("import workbook --db X FILE --dry-run"); "--"
+// ends the flags. The positional arguments are left in fs.Args.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			pos = append(pos, rest...) // after "--" everything is positional
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
 }
 
 // openNamed opens the database a subcommand's --db names, which must be
@@ -144,7 +167,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	large := fs.Bool("large", false, "skriv et stort datasæt: 10 år for 18 lokalråd")
 	councils := fs.Int("councils", 18, "antal lokalråd med --large")
 	years := fs.Int("years", 10, "antal år med --large")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	db, err := openNamed(*dbPath)

@@ -17,7 +17,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "", "databasefil (påkrævet)")
 	out := fs.String("out", "", "sikkerhedskopien, der skrives (påkrævet)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *dbPath == "" || *out == "" {
@@ -41,7 +41,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("lokalraad restore", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "", "databasefil (påkrævet)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *dbPath == "" || fs.NArg() != 1 {
@@ -70,7 +70,7 @@ func runPerson(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dbPath := fs.String("db", "", "databasefil (påkrævet)")
 	councilID := fs.String("council", "", "lokalrådets id (standard: det eneste)")
 	name := fs.String("name", "", "personens fulde navn (påkrævet)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if *dbPath == "" || *name == "" {

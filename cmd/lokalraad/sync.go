@@ -28,7 +28,7 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	code := fs.String("code", "", "tilmeldingskoden fra kommunen (første gang)")
 	link := fs.Bool("link", false, "forbind lokalrådet på denne computer med rådet hos kommunen og send dets data dertil")
 	noLink := fs.Bool("no-link", false, "hold lokalrådet på denne computer adskilt fra rådet hos kommunen")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	db, err := openNamed(*dbPath)
@@ -102,7 +102,7 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dbPath := fs.String("db", "", "databasefil (påkrævet)")
 	out := fs.String("out", "", "filen der skrives (export)")
 	councilFlag := fs.String("council", "", "lokalrådets id, når databasen har flere (export)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	db, err := openNamed(*dbPath)

@@ -31,7 +31,25 @@ type Options struct {
 	// Now is written as every event's DTSTAMP. When zero, the current time is
 	// used and the output is no longer deterministic.
 	Now time.Time
+	// Tasks says how deadlines (funding applications', and Deadlines) and
+	// the due dates of open action items go into the feed: not at all
+	// (the zero value), as all-day events, or as tasks (VTODO).
+	Tasks Tasks
+	// Deadlines are the municipality's deadlines to add with Tasks.
+	Deadlines []model.MunicipalDeadline
 }
+
+// Tasks is how dated things other than meetings are written.
+type Tasks int
+
+const (
+	// NoTasks leaves deadlines and action items out.
+	NoTasks Tasks = iota
+	// TasksAllDay writes each as an all-day event.
+	TasksAllDay
+	// TasksTodo writes each as a task (VTODO) due that day.
+	TasksTodo
+)
 
 // MinDuration is the length of a meeting whose agenda is empty or shorter.
 const MinDuration = time.Hour
@@ -107,7 +125,106 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 			e.SetDescription(text(desc.String()))
 		}
 	}
+	if o.Tasks != NoTasks {
+		for _, t := range dated(d, o) {
+			addTask(cal, t, now, o.Tasks)
+		}
+	}
 	return cal.SerializeTo(w, ics.WithNewLineWindows)
+}
+
+// task is a deadline or an action item's due date.
+type task struct {
+	id, summary, desc string
+	day               time.Time
+}
+
+// dated lists the deadlines and the open action items' due dates, by day.
+func dated(d *model.CouncilData, o Options) []task {
+	da := o.Lang != model.English
+	word := func(dk, en string) string {
+		if da {
+			return dk
+		}
+		return en
+	}
+	var out []task
+	for _, a := range d.Applications {
+		if a.Deadline.IsZero() || a.Status != model.ApplicationDraft {
+			continue
+		}
+		out = append(out, task{id: "app-" + a.ID, day: a.Deadline,
+			summary: word("Ansøgningsfrist: ", "Application deadline: ") + strings.TrimSpace(a.Pool)})
+	}
+	for _, dl := range o.Deadlines {
+		if dl.Date.IsZero() {
+			continue
+		}
+		out = append(out, task{id: "deadline-" + dl.ID, day: dl.Date, desc: dl.Description,
+			summary: word("Frist: ", "Deadline: ") + strings.TrimSpace(dl.Title)})
+	}
+	for _, a := range d.Actions {
+		if a.Due.IsZero() || a.Done {
+			continue
+		}
+		s := strings.TrimSpace(a.What)
+		if who := strings.TrimSpace(a.Who); who != "" {
+			s = who + ": " + s
+		}
+		out = append(out, task{id: "action-" + a.ID, day: a.Due, summary: s})
+	}
+	slices.SortStableFunc(out, func(a, b task) int { return cmp.Or(a.day.Compare(b.day), strings.Compare(a.id, b.id)) })
+	return out
+}
+
+// addTask writes t as an all-day event or a task due that day.
+func addTask(cal *ics.Calendar, t task, now time.Time, how Tasks) {
+	day := t.day.In(model.Copenhagen)
+	date := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	uid := text(t.id) + UIDSuffix
+	if how == TasksTodo {
+		td := cal.AddTodo(uid)
+		td.SetDtStampTime(now)
+		td.SetProperty(ics.ComponentPropertyDue, date.Format("20060102"), ics.WithValue(string(ics.ValueDataTypeDate)))
+		td.SetSummary(text(t.summary))
+		if t.desc != "" {
+			td.SetDescription(text(t.desc))
+		}
+		return
+	}
+	e := cal.AddEvent(uid)
+	e.SetDtStampTime(now)
+	e.SetAllDayStartAt(date)
+	e.SetAllDayEndAt(date.AddDate(0, 0, 1))
+	e.SetSummary(text(t.summary))
+	e.SetTimeTransparency(ics.TransparencyTransparent)
+	if t.desc != "" {
+		e.SetDescription(text(t.desc))
+	}
+}
+
+// WriteMeeting writes one meeting as a calendar file to send or open as an
+// invitation: the same event as in Write's feed (same UID, so a calendar
+// that has the feed updates it rather than adding a second one).
+func WriteMeeting(w io.Writer, d *model.CouncilData, meetingID string, o Options) error {
+	if d == nil {
+		return errors.New("ical: no council data")
+	}
+	one := *d
+	one.Meetings = nil
+	for _, m := range d.Meetings {
+		if m.ID == meetingID {
+			one.Meetings = append(one.Meetings, m)
+		}
+	}
+	if len(one.Meetings) == 0 {
+		return fmt.Errorf("mødet %s findes ikke", meetingID)
+	}
+	if one.Meetings[0].Start.IsZero() {
+		return errors.New("mødet har ingen dato, så det kan ikke sættes i en kalender")
+	}
+	o.Tasks = NoTasks
+	return Write(w, &one, o)
 }
 
 // text makes s safe for an iCalendar TEXT value: valid UTF-8, line breaks

@@ -256,8 +256,13 @@ func (b *doc) split(text string, w float64) []string {
 }
 
 // lines prints lines at x in a column w wide, breaking pages as needed.
+// The last line of a text never goes alone onto a new page: the line
+// before it goes with it.
 func (b *doc) lines(x, w, h float64, lines []string, align string, fill bool) {
-	for _, l := range lines {
+	for i, l := range lines {
+		if i > 0 && i == len(lines)-2 && b.f.GetY()+2*h > bottom {
+			b.newPage()
+		}
 		b.ensure(h)
 		b.f.SetX(x)
 		b.f.CellFormat(w, h, l, "", 2, align, fill, 0, "")
@@ -470,6 +475,7 @@ const (
 // line by line.
 func (b *doc) table(t table) {
 	f := b.f
+	b.fitColumns(&t)
 	b.space(1)
 	b.ensure(2*(tableLH+2*tablePad) + 2)
 	b.tableHeader(t.cols)
@@ -487,6 +493,54 @@ func (b *doc) table(t table) {
 	f.SetLineWidth(0.2)
 	f.SetY(f.GetY() + 2)
 	b.font("", bodyPt)
+}
+
+// fitColumns widens the right-aligned columns (amounts, numbers) to their
+// widest cell, so that "1.955.000,50 kr." never wraps inside the number,
+// taking the width from the widest left-aligned column.
+func (b *doc) fitColumns(t *table) {
+	cols := slices.Clone(t.cols)
+	t.cols = cols
+	for i, c := range cols {
+		if c.align != "R" {
+			continue
+		}
+		need := 0.0
+		measure := func(cells []string, bold bool) {
+			if i >= len(cells) {
+				return
+			}
+			style := ""
+			if bold || c.bold {
+				style = "B"
+			}
+			b.font(style, tablePt)
+			need = max(need, b.f.GetStringWidth(clean(cells[i]))+2.5)
+		}
+		for _, r := range t.rows {
+			measure(r, false)
+		}
+		if t.total != nil {
+			measure(t.total, true)
+		}
+		if need <= c.w {
+			continue
+		}
+		widest := -1
+		for j, o := range cols {
+			if o.align != "R" && o.align != "C" && (widest < 0 || o.w > cols[widest].w) {
+				widest = j
+			}
+		}
+		if widest < 0 {
+			continue
+		}
+		give := min(need-c.w, cols[widest].w-20) // the text column keeps 2 cm
+		if give > 0 {
+			cols[i].w += give
+			cols[widest].w -= give
+		}
+	}
 }
 
 func (b *doc) tableHeader(cols []col) {

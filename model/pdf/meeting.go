@@ -325,10 +325,20 @@ func minutes(w io.Writer, d *model.CouncilData, m model.Meeting, o Options) erro
 	docTitle := tr(l, "minutes")
 	return render(w, o, d.Council.Name, docTitle+" – "+model.MeetingTitle(m, l), draft, false, func(b *doc) {
 		titleBlock(b, docTitle, m, [2]string{b.t("status"), statusText(b, m)})
-		b.kv(32,
-			[2]string{b.t("attendees"), strings.Join(nameLines(m.Attendees), "\n")},
-			[2]string{b.t("apologies"), strings.Join(nameLines(m.Apologies), "\n")},
-		)
+		people := [][2]string{
+			{b.t("attendees"), strings.Join(nameLines(m.Attendees), "\n")},
+			{b.t("apologies"), strings.Join(nameLines(m.Apologies), "\n")},
+		}
+		if ns := nameLines(m.Absent); len(ns) > 0 {
+			people = append(people, [2]string{b.t("absent"), strings.Join(ns, "\n")})
+		}
+		if ns := nameLines(m.Guests); len(ns) > 0 {
+			people = append(people, [2]string{b.t("guests"), strings.Join(ns, "\n")})
+		}
+		b.kv(32, people...)
+		if q := model.QuorumOf(d.Council, d.Members, m); q.Board > 0 && strings.TrimSpace(m.Attendees) != "" {
+			b.para(model.QuorumText(q, b.lang))
+		}
 		b.heading(0, b.t("itemsmins"))
 		minutesItems(b, d.MeetingItems(m.ID))
 
@@ -339,9 +349,17 @@ func minutes(w io.Writer, d *model.CouncilData, m model.Meeting, o Options) erro
 			b.para(b.t("noagreed"))
 		}
 
+		// The approval block is kept whole: its heading never ends a page
+		// with the signatures alone on the next.
+		b.space(6)
+		b.ensure(45)
 		b.heading(0, b.t("approval"))
 		if m.Status == model.MeetingApproved && !m.ApprovedAt.IsZero() {
 			b.para(fmt.Sprintf(b.t("approvedon"), model.LongDate(m.ApprovedAt, b.lang)))
+			if m.ApprovedBy != "" || m.ApprovedIn != "" {
+				at, _ := meeting(d, m.ApprovedIn)
+				b.para(model.ApprovalText(m, at, b.lang))
+			}
 		} else {
 			b.signLines(b.t("signdate"), b.t("signchair"), b.t("signsecr"))
 		}
@@ -359,12 +377,23 @@ func attendance(w io.Writer, d *model.CouncilData, m model.Meeting, o Options) e
 	})
 	return render(w, o, d.Council.Name, docTitle+" – "+model.MeetingTitle(m, l), false, false, func(b *doc) {
 		titleBlock(b, docTitle, m)
+		q := model.QuorumOf(d.Council, d.Members, m)
+		if q.Board > 0 {
+			b.para(fmt.Sprintf(b.t("quorumrule"), q.Needed, q.Board))
+		}
+		marked := strings.TrimSpace(m.Attendees+m.Apologies+m.Absent) != ""
+		if marked && q.Board > 0 {
+			b.para(model.QuorumText(q, b.lang))
+		}
 		b.heading(2, b.t("members"))
 		t := table{minH: 10, cols: []col{
 			{title: b.t("name"), w: 62},
 			{title: b.t("role"), w: 36},
 			{title: b.t("signature"), w: 72},
 		}}
+		if marked {
+			t.cols = []col{{title: b.t("name"), w: 56}, {title: b.t("role"), w: 30}, {title: b.t("presence"), w: 30}, {title: b.t("signature"), w: 54}}
+		}
 		if o.ContactDetails {
 			t.cols = []col{
 				{title: b.t("name"), w: 42},
@@ -374,8 +403,21 @@ func attendance(w io.Writer, d *model.CouncilData, m model.Meeting, o Options) e
 				{title: b.t("signature"), w: 34},
 			}
 		}
+		if marked && o.ContactDetails {
+			t.cols = []col{
+				{title: b.t("name"), w: 36},
+				{title: b.t("role"), w: 22},
+				{title: b.t("presence"), w: 22},
+				{title: b.t("phone"), w: 30},
+				{title: b.t("email"), w: 40},
+				{title: b.t("signature"), w: 20},
+			}
+		}
 		for _, mb := range members {
 			row := []string{mb.Name, model.Label(mb.Role, b.lang)}
+			if marked {
+				row = append(row, presenceText(b, model.PresenceOf(m, mb.Name)))
+			}
 			if o.ContactDetails {
 				row = append(row, mb.Phone, mb.Email)
 			}
@@ -389,6 +431,9 @@ func attendance(w io.Writer, d *model.CouncilData, m model.Meeting, o Options) e
 			{title: b.t("orgnote"), w: 50},
 			{title: b.t("signature"), w: 58},
 		}}
+		for _, n := range nameLines(m.Guests) {
+			g.rows = append(g.rows, []string{n, "", ""})
+		}
 		for range 10 {
 			g.rows = append(g.rows, []string{"", "", ""})
 		}
@@ -429,4 +474,17 @@ func orDash(s string) string {
 		return "–"
 	}
 	return s
+}
+
+// presenceText is a member's attendance as the attendance list shows it.
+func presenceText(b *doc, p model.Presence) string {
+	switch p {
+	case model.Present:
+		return b.t("present")
+	case model.Apology:
+		return b.t("apologies")
+	case model.AbsentP:
+		return b.t("absent")
+	}
+	return ""
 }

@@ -17,6 +17,7 @@ const (
 	sheetActions
 	sheetMeetings
 	sheetMembers
+	sheetDecisions
 )
 
 var sheetNames = map[sheetKind][2]string{
@@ -26,6 +27,8 @@ var sheetNames = map[sheetKind][2]string{
 	sheetActions:  {"Opgaver", "Action items"},
 	sheetMeetings: {"Møder", "Meetings"},
 	sheetMembers:  {"Medlemmer", "Members"},
+	// The decisions register: every decision of every meeting.
+	sheetDecisions: {"Beslutninger", "Decisions"},
 }
 
 func sheetName(k sheetKind, l model.Lang) string {
@@ -86,10 +89,16 @@ const (
 	fTermEnd       = "termend"
 	fPhone         = "phone"
 	fEmail         = "email"
+	fMeeting       = "meeting"
+	fItem          = "item"
+	fDecision      = "decision"
 )
 
 // headers are the column headers the writer uses, Danish and English.
 var headers = map[string][2]string{
+	fMeeting:       {"Møde", "Meeting"},
+	fItem:          {"Punkt", "Item"},
+	fDecision:      {"Beslutning", "Decision"},
 	fTitle:         {"Titel", "Title"},
 	fStatus:        {"Status", "Status"},
 	fResponsible:   {"Ansvarlig", "Responsible"},
@@ -151,11 +160,12 @@ var columnSynonyms = map[sheetKind]map[string][]string{
 		fTitle:         {"Navn på ønske", "Ønske", "Wish", "Overskrift", "Navn", "Name", "Budgetønske"},
 		fCategory:      {"Område", "Emne"},
 		fJustification: {"Hvad og hvorfor", "Beskrivelse", "Description", "Formål", "Why"},
-		fEstimate:      {"Beløb", "Estimat", "Pris", "kr.", "kr", "DKK", "Anslået beløb", "Udgift", "Amount", "Cost", "Price", "Estimeret udgift", "Anslået pris"},
-		fStatus:        {"Tilstand", "State"},
-		fAnswer:        {"Kommunens svar", "Afgørelse", "Decision", "Municipality's answer"},
-		fAnswerText:    {"Svar tekst", "Kommentar", "Bemærkning", "Comment", "Begrundelse for svar"},
-		fGranted:       {"Bevilget beløb", "Bevilling", "Granted amount"},
+		fEstimate: {"Beløb", "Estimat", "Pris", "kr.", "kr", "DKK", "Anslået beløb", "Udgift", "Amount", "Cost", "Price", "Estimeret udgift", "Anslået pris",
+			"Ansøgt beløb", "Ansøgt", "Budget", "Budgetbeløb", "Forventet udgift", "Udgifter", "Omkostning", "Omkostninger", "Beløb ansøgt", "Ønsket beløb"},
+		fStatus:     {"Tilstand", "State"},
+		fAnswer:     {"Kommunens svar", "Afgørelse", "Decision", "Municipality's answer"},
+		fAnswerText: {"Svar tekst", "Kommentar", "Bemærkning", "Comment", "Begrundelse for svar"},
+		fGranted:    {"Bevilget beløb", "Bevilling", "Granted amount"},
 	},
 	sheetProjects: {
 		fTitle:        {"Projekt", "Project", "Navn", "Name", "Projektnavn", "Overskrift"},
@@ -297,3 +307,56 @@ func fold(s string) string {
 }
 
 var foldPairs = strings.NewReplacer("ae", "a", "oe", "o", "aa", "a")
+
+// headerField finds the field a header names: first as it stands
+// (folded), then by its words without units and parentheses, so that
+// "Beløb (kr.)", "Beløb i kr.", "Udgift (kr)" and "Anslået udgift, DKK"
+// all name the estimate.
+func headerField(k sheetKind, cell string) (string, bool) {
+	idx := columnIndex[k]
+	if f, ok := idx[fold(cell)]; ok {
+		return f, true
+	}
+	words := headerWords(cell)
+	if len(words) == 0 {
+		return "", false
+	}
+	f, ok := idx[strings.Join(words, "")]
+	return f, ok
+}
+
+// unitWords are words in a header that say the unit, not the field.
+var unitWords = map[string]bool{"kr": true, "dkk": true, "dkr": true, "kroner": true, "i": true, "in": true, "ca": true, "cirka": true, "belob": false}
+
+// headerWords are the folded words of a header outside parentheses, units
+// left out.
+func headerWords(s string) []string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch r {
+		case '(', '[':
+			depth++
+			b.WriteRune(' ')
+			continue
+		case ')', ']':
+			if depth > 0 {
+				depth--
+			}
+			b.WriteRune(' ')
+			continue
+		}
+		if depth > 0 || !(unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			b.WriteRune(' ')
+			continue
+		}
+		b.WriteRune(r)
+	}
+	var out []string
+	for _, w := range strings.Fields(b.String()) {
+		if f := fold(w); f != "" && !unitWords[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}

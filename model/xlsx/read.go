@@ -1,6 +1,9 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +24,10 @@ type Import struct {
 	Projects []model.Project
 	Members  []model.Member
 	Problems []Problem
+	// Notes tell what was read differently from what one might expect,
+	// without stopping the import: a totals row skipped, a column with
+	// data that is not used, a second chair, two wishes with priority 1.
+	Notes []Problem
 }
 
 // Problem says why a row (or a whole sheet) was not read.
@@ -40,15 +47,69 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s, række %d: %s", p.Sheet, p.Row, p.Message)
 }
 
-// The errors of Read. Their text is Danish, fit to show the user.
+// The errors of Read. Their text is Danish, fit to show the user; no
+// message of the spreadsheet library reaches the user as it is.
 var (
 	ErrNotWorkbook = errors.New("filen er ikke et Excel-regneark (.xlsx)")
 	ErrNoSheets    = errors.New("regnearket har ingen fane med budgetønsker, projekter eller medlemmer (fanerne skal hedde Budgetønsker, Projekter eller Medlemmer)")
+	ErrOldFormat   = errors.New("filen er i det gamle Excel-format (.xls); åbn den i Excel eller LibreOffice, gem den som .xlsx og prøv igen")
+	ErrPassword    = errors.New("regnearket er beskyttet med en adgangskode; gem det uden adgangskode og prøv igen")
+	ErrTooLarge    = fmt.Errorf("regnearket er for stort til at blive importeret (højst %d MB udpakket og %d rækker pr. fane); et lokalråds regneark er langt mindre, så filen er måske beskadiget", maxUnzip>>20, MaxRows)
 )
 
-// maxUnzip bounds what a workbook may unpack to, so that a crafted file
-// cannot fill the memory.
-const maxUnzip = 512 << 20
+// The limits on what Read takes. A crafted file of a few kilobytes can
+// unpack to hundreds of megabytes and hundreds of thousands of rows, which
+// would fill the memory and then be sent to the municipality by sync; a
+// council's real workbook is a few hundred rows.
+const (
+	maxFile  = 20 << 20 // the file itself
+	maxUnzip = 50 << 20 // what it unpacks to
+	// MaxRows is how many rows a sheet may hold.
+	MaxRows = 5000
+)
+
+// oleHeader starts a Compound File: an old .xls workbook, or an encrypted
+// (password-protected) .xlsx.
+var oleHeader = []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}
+
+// encryptedPackage is the name of the stream of an encrypted workbook, as
+// it is stored in the Compound File's directory (UTF-16).
+var encryptedPackage = utf16le("EncryptedPackage")
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r), 0)
+	}
+	return b
+}
+
+// checkZip refuses what the spreadsheet library would refuse in English
+// (or accept and regret): not a zip, an old or encrypted workbook, a zip
+// that unpacks too large.
+func checkZip(b []byte) error {
+	if len(b) > maxFile {
+		return ErrTooLarge
+	}
+	if bytes.HasPrefix(b, oleHeader) {
+		if bytes.Contains(b, encryptedPackage) {
+			return ErrPassword
+		}
+		return ErrOldFormat
+	}
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return ErrNotWorkbook
+	}
+	var total uint64
+	for _, f := range z.File {
+		total += f.UncompressedSize64
+		if total > maxUnzip {
+			return ErrTooLarge
+		}
+	}
+	return nil
+}
 
 // Read reads budget wishes, projects and members from a workbook, as written
 // by Write or Template or typed by hand.
@@ -68,17 +129,33 @@ const maxUnzip = 512 << 20
 // error wrapping ErrNotWorkbook, and one with none of the three sheets
 // ErrNoSheets.
 func Read(r io.Reader, councilID string, year int) (*Import, error) {
+	return ReadContext(context.Background(), r, councilID, year)
+}
+
+// ReadContext is Read that stops when ctx is done (Ctrl-C in the CLI),
+// returning ctx's error.
+func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (*Import, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("filen kunne ikke læses: %w", err)
+	}
+	if err := checkZip(b); err != nil {
+		return nil, err
+	}
 	var f *excelize.File
-	err := safely(func() (err error) {
-		f, err = excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzip, UnzipXMLSizeLimit: 64 << 20})
+	err = safely(func() (err error) {
+		f, err = excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxUnzip, UnzipXMLSizeLimit: 16 << 20})
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotWorkbook, err)
+		if f != nil {
+			f.Close()
+		}
+		return nil, openError(err)
 	}
 	defer f.Close()
 
-	rd := &reader{f: f, imp: &Import{}, council: councilID, year: year}
+	rd := &reader{ctx: ctx, f: f, imp: &Import{}, council: councilID, year: year}
 	_ = safely(func() error {
 		if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
 			rd.date1904 = *p.Date1904
@@ -86,8 +163,8 @@ func Read(r io.Reader, councilID string, year int) (*Import, error) {
 		return nil
 	})
 	var sheets []string
-	if err := safely(func() error { sheets = f.GetSheetList(); return nil }); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotWorkbook, err)
+	if err := safely(func() error { sheets = f.GetSheetList(); return nil }); err != nil || len(sheets) == 0 {
+		return nil, ErrNotWorkbook
 	}
 	found := map[sheetKind]string{}
 	for _, name := range sheets {
@@ -102,10 +179,26 @@ func Read(r io.Reader, councilID string, year int) (*Import, error) {
 	}
 	for _, k := range []sheetKind{sheetWishes, sheetProjects, sheetMembers} {
 		if name, ok := found[k]; ok {
-			rd.sheet(k, name)
+			if err := rd.sheet(k, name); err != nil {
+				return nil, err
+			}
 		}
 	}
+	rd.flagDoubles()
 	return rd.imp, nil
+}
+
+// openError is the Danish for what the spreadsheet library said.
+func openError(err error) error {
+	switch {
+	case errors.Is(err, excelize.ErrWorkbookPassword):
+		return ErrPassword
+	case errors.Is(err, excelize.ErrWorkbookFileFormat):
+		return ErrOldFormat
+	case strings.Contains(err.Error(), "unzip size exceeds"):
+		return ErrTooLarge
+	}
+	return ErrNotWorkbook
 }
 
 // safely runs fn, turning a panic in the spreadsheet library (on a damaged
@@ -120,6 +213,7 @@ func safely(fn func() error) (err error) {
 }
 
 type reader struct {
+	ctx      context.Context
 	f        *excelize.File
 	imp      *Import
 	council  string
@@ -136,42 +230,91 @@ func (rd *reader) problem(row int, msg string) {
 	rd.imp.Problems = append(rd.imp.Problems, Problem{Sheet: rd.name, Row: row, Message: msg})
 }
 
+func (rd *reader) note(row int, msg string) {
+	rd.imp.Notes = append(rd.imp.Notes, Problem{Sheet: rd.name, Row: row, Message: msg})
+}
+
 // keyField is the column a sheet cannot do without.
 var keyField = map[sheetKind]string{sheetWishes: fTitle, sheetProjects: fTitle, sheetMembers: fName}
 
 // headerRows is how far down Read looks for the header row.
 const headerRows = 10
 
-func (rd *reader) sheet(k sheetKind, name string) {
+// rows reads a sheet's rows as raw values, at most MaxRows that hold
+// anything; more is ErrTooLarge.
+func (rd *reader) rows(name string) ([][]string, error) {
+	var out [][]string
+	err := safely(func() error {
+		it, err := rd.f.Rows(name)
+		if err != nil {
+			return err
+		}
+		defer it.Close()
+		filled := 0
+		for it.Next() {
+			if len(out)%256 == 0 && rd.ctx.Err() != nil {
+				return rd.ctx.Err()
+			}
+			cells, err := it.Columns(excelize.Options{RawCellValue: true})
+			if err != nil {
+				return err
+			}
+			if !blank(cells) {
+				if filled++; filled > MaxRows+headerRows {
+					return ErrTooLarge
+				}
+			}
+			out = append(out, cells)
+		}
+		return it.Error()
+	})
+	return out, err
+}
+
+func (rd *reader) sheet(k sheetKind, name string) error {
 	rd.name = name
-	var rows [][]string
-	if err := safely(func() (err error) {
-		rows, err = rd.f.GetRows(name, excelize.Options{RawCellValue: true})
-		return err
-	}); err != nil {
+	rows, err := rd.rows(name)
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return fmt.Errorf("fanen »%s« har mere end %d rækker: %w", name, MaxRows, ErrTooLarge)
+	case rd.ctx.Err() != nil:
+		return rd.ctx.Err()
+	case err != nil:
 		rd.problem(0, "fanen kunne ikke læses; filen er måske beskadiget")
-		return
+		return nil
 	}
 
 	key := keyField[k]
 	headerAt := -1
+	var headerCells []string
 	for i := 0; i < len(rows) && i < headerRows && headerAt < 0; i++ {
 		cols, head := map[string]int{}, map[string]string{}
 		for j, cell := range rows[i] {
-			if field, ok := columnIndex[k][fold(cell)]; ok {
+			if field, ok := headerField(k, cell); ok {
 				if _, dup := cols[field]; !dup {
 					cols[field], head[field] = j, strings.TrimSpace(cell)
 				}
 			}
 		}
 		if _, ok := cols[key]; ok {
-			headerAt, rd.cols, rd.head = i, cols, head
+			headerAt, rd.cols, rd.head, headerCells = i, cols, head, rows[i]
 		}
 	}
 	if headerAt < 0 {
 		rd.problem(0, fmt.Sprintf("fanen har ingen kolonne med overskriften »%s«, så den er ikke læst; første række skal være overskrifter som i skabelonen",
 			header(key, model.Danish)))
-		return
+		return nil
+	}
+	unused := rd.unusedColumns(headerCells, rows[headerAt+1:])
+	if len(unused) > 0 {
+		rd.note(0, fmt.Sprintf("kolonnerne %s har indhold, men bruges ikke (overskriften kendes ikke)", strings.Join(unused, ", ")))
+	}
+	if k == sheetWishes {
+		if _, ok := rd.cols[fEstimate]; !ok {
+			rd.problem(0, fmt.Sprintf("fanen har ingen kolonne med beløbet (overskriften »%s«, »Beløb«, »Beløb (kr.)« eller »Budget«), så den er ikke læst; ingen ønsker gemmes med 0 kr. uden at du ved det",
+				header(fEstimate, model.Danish)))
+			return nil
+		}
 	}
 
 	for i := headerAt + 1; i < len(rows); i++ {
@@ -181,7 +324,8 @@ func (rd *reader) sheet(k sheetKind, name string) {
 		}
 		excelRow := i + 1
 		keyText := strings.TrimSpace(rd.raw(cells, key))
-		if k != sheetMembers && isTotal(keyText) {
+		if k != sheetMembers && totalsRow(keyText, cells) {
+			rd.note(excelRow, "sumrækken (»I alt«) er sprunget over")
 			continue
 		}
 		if isExample(keyText) {
@@ -197,6 +341,64 @@ func (rd *reader) sheet(k sheetKind, name string) {
 			rd.member(c)
 		}
 	}
+	return nil
+}
+
+// unusedColumns names the columns that hold data below their header but
+// are not read, so that the preview can say so instead of dropping them.
+func (rd *reader) unusedColumns(head []string, rows [][]string) []string {
+	used := map[int]bool{}
+	for _, j := range rd.cols {
+		used[j] = true
+	}
+	var out []string
+	width := len(head)
+	for _, r := range rows {
+		width = max(width, len(r))
+	}
+	for j := 0; j < width; j++ {
+		if used[j] {
+			continue
+		}
+		filled := false
+		for _, r := range rows {
+			if j < len(r) && strings.TrimSpace(r[j]) != "" && !totalsRow(strings.TrimSpace(r[j]), nil) {
+				filled = true
+				break
+			}
+		}
+		if !filled {
+			continue
+		}
+		name := ""
+		if j < len(head) {
+			name = strings.TrimSpace(head[j])
+		}
+		col, _ := excelize.ColumnNumberToName(j + 1)
+		if name == "" {
+			out = append(out, "»"+col+"« (uden overskrift)")
+		} else {
+			out = append(out, "»"+clip(name)+"« ("+col+")")
+		}
+	}
+	return out
+}
+
+// totalsRow tells a totals row: its key cell says "I alt" (or Total, Sum),
+// or the key is empty and another cell says so.
+func totalsRow(key string, cells []string) bool {
+	if isTotal(key) {
+		return true
+	}
+	if key != "" {
+		return false
+	}
+	for _, c := range cells {
+		if isTotal(strings.TrimSpace(c)) {
+			return true
+		}
+	}
+	return false
 }
 
 // isExample tells the template's example rows: "Eksempel: …".
@@ -208,7 +410,7 @@ func isExample(s string) bool {
 // isTotal tells a totals row by its label.
 func isTotal(s string) bool {
 	switch fold(s) {
-	case "ialt", "total", "totals", "sum", "samlet":
+	case "ialt", "total", "totals", "sum", "samlet", "sumialt", "ialtkr", "samletsum", "grandtotal":
 		return true
 	}
 	return false
@@ -270,11 +472,17 @@ func (c *rowCtx) isText(field string) bool {
 	return false
 }
 
-// money reads kroner into øre.
+// money reads kroner into øre. An empty cell is 0, unless it holds a
+// formula whose value the file did not keep (a program other than Excel
+// wrote it): then the formula is computed, or the row refused.
 func (c *rowCtx) money(field string) int64 {
 	s := c.text(field)
 	if s == "" {
-		return 0
+		v, ok := c.formula(field)
+		if !ok || v == "" {
+			return 0
+		}
+		s = v
 	}
 	// A number cell's raw value is a plain number ("12500.5"). Text such as
 	// "12.500" could be either, and only then is the cell's type asked for
@@ -290,6 +498,65 @@ func (c *rowCtx) money(field string) int64 {
 		return 0
 	}
 	return v
+}
+
+// required fails the row when field is empty: an amount left out is not
+// 0 kr.
+func (c *rowCtx) required(field string) {
+	if _, ok := c.rd.cols[field]; !ok {
+		return
+	}
+	if c.text(field) == "" && !c.hasFormula(field) {
+		c.fail(field, "mangler; skriv 0, hvis ønsket ikke koster noget")
+	}
+}
+
+// hasFormula tells whether field's cell holds a formula.
+func (c *rowCtx) hasFormula(field string) bool {
+	j, ok := c.rd.cols[field]
+	if !ok {
+		return false
+	}
+	ref, err := excelize.CoordinatesToCellName(j+1, c.row)
+	if err != nil {
+		return false
+	}
+	var f string
+	_ = safely(func() (err error) {
+		f, err = c.rd.f.GetCellFormula(c.rd.name, ref)
+		return err
+	})
+	return f != ""
+}
+
+// formula computes the formula in field's cell, when the cell shows no
+// value; ok is false when there is no formula. A formula that cannot be
+// computed fails the row.
+func (c *rowCtx) formula(field string) (string, bool) {
+	j, ok := c.rd.cols[field]
+	if !ok {
+		return "", false
+	}
+	ref, err := excelize.CoordinatesToCellName(j+1, c.row)
+	if err != nil {
+		return "", false
+	}
+	var f, v string
+	err = safely(func() (err error) {
+		if f, err = c.rd.f.GetCellFormula(c.rd.name, ref); err != nil || f == "" {
+			return err
+		}
+		v, err = c.rd.f.CalcCellValue(c.rd.name, ref, excelize.Options{RawCellValue: true})
+		return err
+	})
+	if f == "" {
+		return "", false
+	}
+	if err != nil || strings.HasPrefix(v, "#") {
+		c.fail(field, "formlen =%s kunne ikke regnes ud; åbn filen i Excel, gem den og prøv igen", clip(f))
+		return "", true
+	}
+	return strings.TrimSpace(v), true
 }
 
 // danishThousands tells whether s is digits grouped by dots, "12.500" or
@@ -498,6 +765,7 @@ func (rd *reader) wish(c *rowCtx) {
 	w.Title = c.text(fTitle)
 	w.Category = c.text(fCategory)
 	w.Justification = c.text(fJustification)
+	c.required(fEstimate)
 	w.Estimate = c.money(fEstimate)
 	w.Status = choice(c, fStatus, wishStatusIndex, model.WishDraft, model.WishStatuses)
 	w.Answer = choice(c, fAnswer, answerIndex, model.AnswerNone, model.Answers)
@@ -532,4 +800,40 @@ func (rd *reader) member(c *rowCtx) {
 		Email:     c.text(fEmail),
 	}
 	c.done(&m, func() { rd.imp.Members = append(rd.imp.Members, m) })
+}
+
+// flagDoubles notes what is allowed but is most likely a mistake: two
+// chairs, or two wishes with the same priority in one year.
+func (rd *reader) flagDoubles() {
+	roles := map[model.Role][]string{}
+	for _, m := range rd.imp.Members {
+		if m.Role == model.RoleChair || m.Role == model.RoleViceChair || m.Role == model.RoleTreasurer || m.Role == model.RoleSecretary {
+			roles[m.Role] = append(roles[m.Role], m.Name)
+		}
+	}
+	for _, r := range model.Roles {
+		if names := roles[r]; len(names) > 1 {
+			rd.imp.Notes = append(rd.imp.Notes, Problem{Sheet: "Medlemmer", Message: fmt.Sprintf("%d har rollen %s: %s; tjek, om det er rigtigt",
+				len(names), model.Label(r, model.Danish), strings.Join(names, ", "))})
+		}
+	}
+	type yr struct{ year, rank int }
+	ranks := map[yr][]string{}
+	var keys []yr
+	for _, w := range rd.imp.Wishes {
+		if w.Rank == 0 {
+			continue
+		}
+		k := yr{w.Year, w.Rank}
+		if ranks[k] == nil {
+			keys = append(keys, k)
+		}
+		ranks[k] = append(ranks[k], w.Title)
+	}
+	for _, k := range keys {
+		if t := ranks[k]; len(t) > 1 {
+			rd.imp.Notes = append(rd.imp.Notes, Problem{Sheet: "Budgetønsker", Message: fmt.Sprintf("%d ønsker i %d har prioritet %d: %s; kun ét kan komme først",
+				len(t), k.year, k.rank, strings.Join(t, ", "))})
+		}
+	}
 }

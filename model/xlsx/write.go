@@ -1,6 +1,8 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -25,6 +27,9 @@ type Options struct {
 	// ContactDetails adds the members' phone numbers and e-mail addresses.
 	// They are personal data (GDPR), so they are left out unless asked for.
 	ContactDetails bool
+	// Now, when set, is the workbook's creation date (for reproducible
+	// exports); otherwise none is stamped.
+	Now time.Time
 }
 
 // The number formats. Excel and LibreOffice show "," and "." in them with
@@ -69,8 +74,9 @@ type styles struct {
 }
 
 // Write writes one workbook for a council with the sheets Projekter,
-// Budgetønsker, Finansiering, Opgaver, Møder and Medlemmer (Projects, Budget
-// wishes, Funding, Action items, Meetings and Members in English).
+// Budgetønsker, Finansiering, Opgaver, Møder, Beslutninger and Medlemmer
+// (Projects, Budget wishes, Funding, Action items, Meetings, Decisions and
+// Members in English).
 //
 // Dates are real dates and money is kroner as numbers, formatted as such;
 // each sheet has a frozen header row and an autofilter, and the money
@@ -92,6 +98,7 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 		fundingTable(d, o),
 		actionsTable(d, o),
 		meetingsTable(d, o),
+		decisionsTable(d, o),
 		membersTable(d, o),
 	}
 	f := excelize.NewFile()
@@ -120,15 +127,61 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
 		return err
 	}
-	if err := f.SetDocProps(&excelize.DocProperties{
+	props := &excelize.DocProperties{
 		Title:    strings.TrimSpace(d.Council.Name),
 		Creator:  "Lokalråd",
 		Language: map[model.Lang]string{model.Danish: "da-DK", model.English: "en-GB"}[o.Lang],
-	}); err != nil {
+	}
+	if !o.Now.IsZero() {
+		props.Created = o.Now.UTC().Format(time.RFC3339)
+		props.Modified = props.Created
+	}
+	if err := f.SetDocProps(props); err != nil {
 		return err
 	}
-	_, err = f.WriteTo(w)
-	return err
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return err
+	}
+	return sortedZip(w, buf.Bytes())
+}
+
+// sortedZip copies the zip b to w with its entries in a fixed order
+// ([Content_Types].xml first, then by name) and no timestamps: the library
+// writes them in a random order, so the same data gave different files.
+func sortedZip(w io.Writer, b []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return err
+	}
+	files := slices.Clone(zr.File)
+	slices.SortFunc(files, func(a, b *zip.File) int {
+		ac, bc := a.Name == "[Content_Types].xml", b.Name == "[Content_Types].xml"
+		switch {
+		case ac && !bc:
+			return -1
+		case bc && !ac:
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	zw := zip.NewWriter(w)
+	for _, f := range files {
+		out, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate})
+		if err != nil {
+			return err
+		}
+		in, err := f.Open()
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(out, in)
+		in.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return zw.Close()
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -504,6 +557,23 @@ func meetingsTable(d *model.CouncilData, o Options) *table {
 			model.Label(m.Status, o.Lang),
 			count[m.ID],
 		})
+	}
+	return t
+}
+
+// decisionsTable is the decisions register (model.Decisions), oldest
+// first like the other sheets.
+func decisionsTable(d *model.CouncilData, o Options) *table {
+	t := &table{kind: sheetDecisions, totals: -1, cols: []column{
+		{key: fDate, kind: kDate, width: 12},
+		{key: fMeeting, width: 24, max: 50},
+		{key: fItem, width: 28, max: 60},
+		{key: fDecision, width: 50, max: 100},
+	}}
+	ds := model.Decisions(d, o.Lang)
+	slices.Reverse(ds)
+	for _, x := range ds {
+		t.rows = append(t.rows, []any{date(x.Date), text(x.Meeting), text(fmt.Sprintf("%d. %s", x.Position, x.Item)), text(x.Decision)})
 	}
 	return t
 }

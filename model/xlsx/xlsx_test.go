@@ -132,7 +132,7 @@ func firstRow(t testing.TB, f *excelize.File, sheet string) []string {
 
 func TestWriteSheetsAndHeaders(t *testing.T) {
 	f := open(t, write(t, sample(), xlsx.Options{}))
-	want := []string{"Projekter", "Budgetønsker", "Finansiering", "Opgaver", "Møder", "Medlemmer"}
+	want := []string{"Projekter", "Budgetønsker", "Finansiering", "Opgaver", "Møder", "Beslutninger", "Medlemmer"}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
@@ -142,6 +142,7 @@ func TestWriteSheetsAndHeaders(t *testing.T) {
 		"Finansiering": {"Projekt", "Pulje", "Frist", "Ansøgt", "Bevilget", "Status", "Frivillige timer"},
 		"Opgaver":      {"Mødedato", "Hvem", "Hvad", "Frist", "Udført"},
 		"Møder":        {"Dato", "Tidspunkt", "Type", "Titel", "Sted", "Status", "Antal punkter"},
+		"Beslutninger": {"Dato", "Møde", "Punkt", "Beslutning"},
 		"Medlemmer":    {"Navn", "Rolle", "Kontaktperson", "Valgt fra", "Valgt til"},
 	}
 	for sheet, want := range headers {
@@ -153,7 +154,7 @@ func TestWriteSheetsAndHeaders(t *testing.T) {
 
 func TestWriteEnglish(t *testing.T) {
 	f := open(t, write(t, sample(), xlsx.Options{Lang: model.English}))
-	want := []string{"Projects", "Budget wishes", "Funding", "Action items", "Meetings", "Members"}
+	want := []string{"Projects", "Budget wishes", "Funding", "Action items", "Meetings", "Decisions", "Members"}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}

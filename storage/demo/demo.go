@@ -151,7 +151,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		}
 		if approve {
 			held := m
-			m.Status, m.ApprovedAt = model.MeetingApproved, m.Start.AddDate(0, 2, 0)
+			m.Status, m.ApprovedAt, m.ApprovedBy = model.MeetingApproved, m.Start.AddDate(0, 2, 0), "Karen Østergaard"
 			w.do(db.SaveMeeting(held, &m))
 		}
 		meetings = append(meetings, m)

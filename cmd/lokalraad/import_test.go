@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// newCouncilDB is a database with one empty council.
+func newCouncilDB(t *testing.T) (string, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ny.db")
+	db, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c := model.Council{Name: "Tølløse Lokalråd"}
+	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+		t.Fatal(err)
+	}
+	return path, c.ID
+}
+
+// Flags may come after the file; a second import of the same file asks
+// what to do with the rows already there, and skip or update never adds
+// them twice.
+func TestImportWorkbookTwice(t *testing.T) {
+	src, council := demoDB(t)
+	book := filepath.Join(t.TempDir(), "jyderup.xlsx")
+	if _, _, err := runCmd(t, "export", "workbook", "--db", src, "--council", council, "--out", book); err != nil {
+		t.Fatal(err)
+	}
+	target, cid := newCouncilDB(t)
+	out, stderr, err := runCmd(t, "import", "workbook", "--db", target, book, "--dry-run")
+	if err != nil || !strings.Contains(out, "Prøvekørsel: intet er gemt.") {
+		t.Fatalf("flags after the file: %v\n%s%s", err, out, stderr)
+	}
+	if _, _, err := runCmd(t, "import", "workbook", "--db", target, book); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		db, _ := storage.Open(target)
+		defer db.Close()
+		d, _ := db.CouncilData(cid)
+		return len(d.Wishes) + len(d.Members) + len(d.Projects)
+	}
+	n := count()
+	out, _, err = runCmd(t, "import", "workbook", "--db", target, book)
+	if err == nil || !strings.Contains(err.Error(), "--existing skip") || !strings.Contains(out, "findes allerede") {
+		t.Fatalf("a second import without a choice: %v\n%s", err, out)
+	}
+	if count() != n {
+		t.Fatal("a second import without a choice wrote rows")
+	}
+	for _, how := range []string{"skip", "update"} {
+		if out, _, err := runCmd(t, "import", "workbook", book, "--db", target, "--existing", how); err != nil {
+			t.Fatalf("--existing %s: %v\n%s", how, err, out)
+		}
+		if got := count(); got != n {
+			t.Errorf("--existing %s: %d rows, want %d", how, got, n)
+		}
+	}
+}
+
+// Refusals are Danish, and a cancelled import (Ctrl-C) writes nothing.
+func TestImportRefusalsAndCancel(t *testing.T) {
+	target, _ := newCouncilDB(t)
+	bad := filepath.Join(t.TempDir(), "ønsker.xlsx")
+	os.WriteFile(bad, []byte("PK\x03\x04 dette er ikke et regneark"), 0o644)
+	_, _, err := runCmd(t, "import", "workbook", "--db", target, bad)
+	if err == nil || strings.Contains(err.Error(), "zip:") || !strings.Contains(err.Error(), "ikke et Excel-regneark") {
+		t.Errorf("refusal: %v", err)
+	}
+
+	src, council := demoDB(t)
+	book := filepath.Join(t.TempDir(), "jyderup.xlsx")
+	if _, _, err := runCmd(t, "export", "workbook", "--db", src, "--council", council, "--out", book); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errOut strings.Builder
+	err = run(ctx, []string{"import", "workbook", "--db", target, book}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "afbrudt; intet er importeret") {
+		t.Errorf("cancelled import: %v", err)
+	}
+	db, _ := storage.Open(target)
+	defer db.Close()
+	cs, _ := db.Councils()
+	d, _ := db.CouncilData(cs[0].ID)
+	if len(d.Wishes)+len(d.Members)+len(d.Projects) != 0 {
+		t.Error("a cancelled import wrote rows")
+	}
+}

@@ -1,0 +1,91 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// fileRows is what one workbook holds, as Read gives it (fresh each time).
+func fileRows(cid string) ([]model.Member, []model.Project, []model.BudgetWish) {
+	return []model.Member{{CouncilID: cid, Name: "Anne Holm", Role: model.RoleChair}, {CouncilID: cid, Name: "Bo Ravn", Role: model.RoleMember}},
+		[]model.Project{{CouncilID: cid, Title: "Shelter", Status: model.ProjectIdea}},
+		[]model.BudgetWish{{CouncilID: cid, Year: 2027, Title: "Cykelsti", Status: model.WishDraft, Estimate: 100_00}}
+}
+
+// Importing the same file twice finds every row of it; skipping adds
+// nothing, updating changes the stored rows and keeps what the file leaves
+// empty.
+func TestImportSameFileTwice(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	must(t, db.Import(fileRows(c.ID)))
+	ms, _ := db.Members(c.ID)
+	for _, m := range ms {
+		if m.Name == "Bo Ravn" {
+			m2 := m
+			m2.Phone = "20 30 40 50"
+			must(t, db.SaveMember(m, &m2))
+		}
+	}
+
+	m, p, w := fileRows(c.ID)
+	m[0].Name = "  anne holm " // the same person, typed differently
+	w[0].Estimate = 250_00
+	matches, err := db.ImportMatches(c.ID, m, p, w)
+	must(t, err)
+	if matches.Len() != 4 {
+		t.Fatalf("%d rows found again, want all 4: %+v", matches.Len(), matches)
+	}
+	w2 := append(w, model.BudgetWish{CouncilID: c.ID, Year: 2028, Title: "Cykelsti", Status: model.WishDraft, Estimate: 1})
+	if matches, _ := db.ImportMatches(c.ID, m, p, w2); len(matches.Wishes) != 1 {
+		t.Errorf("a wish of another year is taken as the same: %+v", matches.Wishes)
+	}
+
+	sm, sp, sw, err := db.Resolve(matches, storage.ExistingSkip, m, p, w)
+	must(t, err)
+	if len(sm)+len(sp)+len(sw) != 0 {
+		t.Fatalf("skip left %d members, %d projects, %d wishes", len(sm), len(sp), len(sw))
+	}
+	must(t, db.Import(sm, sp, sw))
+	if ms, _ := db.Members(c.ID); len(ms) != 2 {
+		t.Errorf("%d members after importing the file again, skipping", len(ms))
+	}
+
+	um, up, uw, err := db.Resolve(matches, storage.ExistingUpdate, m, p, w)
+	must(t, err)
+	must(t, db.Import(um, up, uw))
+	ms, _ = db.Members(c.ID)
+	ws, _ := db.BudgetWishes(c.ID, 0)
+	ps, _ := db.Projects(c.ID)
+	if len(ms) != 2 || len(ws) != 1 || len(ps) != 1 {
+		t.Fatalf("update added rows: %d members, %d wishes, %d projects", len(ms), len(ws), len(ps))
+	}
+	if ws[0].Estimate != 250_00 {
+		t.Errorf("updated estimate %d, want the file's 250 kr.", ws[0].Estimate)
+	}
+	for _, m := range ms {
+		if m.Name == "Bo Ravn" && m.Phone != "20 30 40 50" {
+			t.Errorf("the phone the file leaves empty was lost: %+v", m)
+		}
+	}
+}
+
+// A cancelled import (Ctrl-C) writes nothing.
+func TestImportCancelledWritesNothing(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	m, p, w := fileRows(c.ID)
+	if err := db.ImportContext(ctx, m, p, w); err == nil {
+		t.Fatal("a cancelled import reports success")
+	}
+	ms, _ := db.Members(c.ID)
+	ws, _ := db.BudgetWishes(c.ID, 0)
+	if len(ms)+len(ws) != 0 {
+		t.Errorf("a cancelled import wrote %d members and %d wishes", len(ms), len(ws))
+	}
+}

@@ -1,0 +1,3 @@
+module aa.lokalraad/quietlocale
+
+go 1.21

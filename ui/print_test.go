@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+)
+
+func notFound(string) (string, error) { return "", exec.ErrNotFound }
+
+func found(name string) (string, error) { return "/usr/bin/" + name, nil }
+
+// The command per system, and a Danish message where none exists.
+func TestPrintCommand(t *testing.T) {
+	SetupLanguage("da")
+	cmd, err := printCommand("linux", "/tmp/mødemappe.pdf", found)
+	if err != nil || strings.Join(cmd, " ") != "/usr/bin/lp -- /tmp/mødemappe.pdf" {
+		t.Errorf("linux: %q, %v", cmd, err)
+	}
+	if cmd, err = printCommand("darwin", "/tmp/a.pdf", found); err != nil || cmd[0] != "/usr/bin/lp" {
+		t.Errorf("macOS: %q, %v", cmd, err)
+	}
+	cmd, err = printCommand("windows", `C:\Users\Anne's\a.pdf`, found)
+	if err != nil || !strings.Contains(cmd[len(cmd)-1], `Start-Process -FilePath 'C:\Users\Anne''s\a.pdf' -Verb Print`) {
+		t.Errorf("windows: %q, %v", cmd, err)
+	}
+	for _, goos := range []string{"linux", "windows"} {
+		_, err := printCommand(goos, "/tmp/a.pdf", notFound)
+		if err == nil || strings.Contains(err.Error(), "exec:") || !strings.Contains(err.Error(), "/tmp/a.pdf") ||
+			!strings.Contains(errText(err), "udskriv den fra fremviseren") {
+			t.Errorf("%s without the tool: %v", goos, err)
+		}
+	}
+	if err := openerMissing("linux", "/tmp/a.pdf", notFound); err == nil || !strings.Contains(errText(err), "xdg-open mangler") {
+		t.Errorf("no xdg-open: %v", err)
+	}
+	if err := openerMissing("windows", "/tmp/a.pdf", notFound); err != nil {
+		t.Errorf("windows opens files itself: %v", err)
+	}
+}
+
+// With neither lp nor xdg-open on the PATH, printing and opening say so in
+// Danish, never with exec's English error.
+func TestPrintAndOpenWithoutTools(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the tools looked for are Unix ones")
+	}
+	u, _, _ := withCouncil(t)
+	t.Setenv("PATH", t.TempDir())
+	ed := newMeeting(t, u)
+	u.UseBuiltinExporters()
+	u.Exporters.Meeting(u.win, u.db, ed.m.ID)
+	if u.printBtn == nil {
+		t.Fatal("the print dialog offers no Udskriv")
+	}
+	test.Tap(u.printBtn)
+	eventually(t, "the print message", func() bool {
+		top := u.win.Canvas().Overlays().Top()
+		return top != nil && strings.Contains(texts(top), "Der er ingen printer sat op")
+	})
+	shown := texts(u.win.Canvas().Overlays().Top())
+	if strings.Contains(shown, "exec:") || strings.Contains(shown, "executable file not found") {
+		t.Errorf("English error shown:\n%s", shown)
+	}
+	closeDialogs(u)
+
+	path := filepath.Join(t.TempDir(), "a.pdf")
+	os.WriteFile(path, []byte("%PDF"), 0o644)
+	err := u.openFile(path)
+	var ue *userError
+	if !errors.As(err, &ue) || !strings.Contains(errText(err), "xdg-open mangler") || !strings.Contains(errText(err), path) {
+		t.Errorf("open without xdg-open: %v", err)
+	}
+}
+
+// With a fake lp on the PATH, the PDF reaches it.
+func TestPrintSendsThePDFToLp(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("lp is a Unix command")
+	}
+	bin := t.TempDir()
+	got := filepath.Join(t.TempDir(), "printed")
+	script := "#!/bin/sh\nshift\ncp \"$1\" " + got + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "lp"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	if err := printPDF("Mødemappe.pdf", []byte("%PDF-1.4 test")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(got); err != nil || string(b) != "%PDF-1.4 test" {
+		t.Errorf("lp got %q, %v", b, err)
+	}
+
+	// lp without a default printer: a Danish message.
+	script = "#!/bin/sh\necho 'lp: Error - No default destination.' >&2\nexit 1\n"
+	os.WriteFile(filepath.Join(bin, "lp"), []byte(script), 0o755)
+	err := printPDF("Mødemappe.pdf", []byte("%PDF"))
+	if err == nil || !strings.Contains(errText(err), "ikke valgt en standardprinter") {
+		t.Errorf("no default printer: %v", err)
+	}
+}
