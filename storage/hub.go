@@ -227,15 +227,8 @@ func (db *DB) HubApply(ops []Change) (int, error) {
 	// A malformed op, or a value no edit could make (model.CheckField, which
 	// needs no state), still refuses the whole batch, before any chunk. The
 	// rules that need state (locked minutes, erasures) run per chunk.
-	for i := range ops {
-		if err := db.checkChange(&ops[i]); err != nil {
-			return 0, err
-		}
-		if c := ops[i]; c.Field != "" && c.Table != conflictsTable && c.Table != scrubTable {
-			if err := model.CheckField(c.Table, c.Field, c.Value); err != nil {
-				return 0, fmt.Errorf("%w: %s: %w", ErrRefused, db.labelIn(ops, c), err)
-			}
-		}
+	if err := db.CheckOps(ops); err != nil {
+		return 0, err
 	}
 	total := 0
 	for _, part := range chunks(ops) {

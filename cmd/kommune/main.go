@@ -16,6 +16,10 @@
 //	                 [--amount 200.000 --max 50.000 --description T --rules T]
 //	                                                   prints the pool id last
 //	kommune pool list --db PATH
+//	kommune migrate --from PATH --to postgres://…   moves a hub to PostgreSQL
+//
+// --db takes a path (SQLite) or a postgres:// URL (PostgreSQL; several
+// serve processes may share one database).
 package main
 
 import (
@@ -62,7 +66,10 @@ const usage = `brug:
   kommune bundle export --db PATH --council ID --out FILE
   kommune bundle import --db PATH FILE
   kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open) [--amount KR --max KR --description T --rules T]
-  kommune pool list --db PATH`
+  kommune pool list --db PATH
+  kommune migrate --from PATH --to postgres://…
+  kommune load --db PATH|postgres://… [--nodes 2 --councils 500 --laptops 4 --cycles 3 --ops 10 --workers 32 --duration 2m]
+  (--db tager også en postgres://…-adresse: serverens data i PostgreSQL)`
 
 // run is main without the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -94,6 +101,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "pool list":
 		return poolList(args[2:], stdout, stderr)
 	}
+	if args[0] == "load" {
+		return loadCmd(ctx, args[1:], stdout, stderr)
+	}
+	if args[0] == "migrate" {
+		return migrate(ctx, args[1:], stdout, stderr)
+	}
 	if args[0] == "serve" {
 		return serve(ctx, args[1:], stdout, stderr, nil)
 	}
@@ -104,12 +117,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet("kommune "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	return fs, fs.String("db", "", "serverens databasefil (påkrævet)")
+	return fs, fs.String("db", "", "serverens databasefil, eller postgres://… for PostgreSQL (påkrævet)")
 }
 
 func openDB(path string) (*storage.DB, error) {
 	if path == "" {
-		return nil, errors.New("angiv databasen med --db PATH")
+		return nil, errNoDB
 	}
 	db, err := storage.Open(path)
 	if err != nil {
@@ -145,13 +158,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if (*cert == "") != (*key == "") {
 		return errors.New("angiv både --tls-cert og --tls-key")
 	}
-	db, err := openDB(*dbPath)
+	hc, err := openHub(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer hc.Close()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	hub := exchange.NewServer(db, log)
+	var hub *exchange.Server
+	if hc.db != nil {
+		hub = exchange.NewServer(hc.db, log)
+	} else {
+		hub = exchange.NewStoreServer(hc.pg, log)
+	}
 	hub.QuotaOps, hub.QuotaBytes, hub.CodeTTL = *quotaOps, *quotaMB<<20, *codeTTL
 	hub.MaxFailures, hub.FailureWindow = *maxFailures, *failureWindow
 	hub.PageBytes, hub.MaxOp = *pageMB<<20, *maxOpKB<<10
@@ -169,7 +187,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 			errc <- srv.Serve(ln)
 		}
 	}()
-	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "db", *dbPath)
+	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "store", storeName(hc))
 	fmt.Fprintln(stdout, ln.Addr().String())
 	if ready != nil {
 		ready <- ln.Addr().String()
@@ -179,6 +197,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		return err
 	case <-ctx.Done():
 	}
+	// Readiness goes first, so a load balancer stops sending; pushes in
+	// flight finish (Shutdown waits for them) before the store closes.
+	hub.Drain()
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -195,13 +216,13 @@ func councilAdd(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(*dbPath)
+	hc, err := openHub(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	c := model.Council{Name: *name}
-	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+	defer hc.Close()
+	c, err := hc.addCouncil(*name)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Lokalrådet %q er oprettet.\n%s\n", c.Name, c.ID)
@@ -213,12 +234,12 @@ func councilList(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(*dbPath)
+	hc, err := openHub(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	cs, err := db.Councils()
+	defer hc.Close()
+	cs, err := hc.councils()
 	if err != nil {
 		return err
 	}
@@ -242,12 +263,12 @@ func deviceEnroll(args []string, stdout, stderr io.Writer) error {
 	if (*council == "") == !*staff {
 		return errors.New("angiv enten --council ID eller --staff")
 	}
-	db, err := openDB(*dbPath)
+	hc, err := openHub(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	d, code, err := db.AddDevice(*label, *council, *staff)
+	defer hc.Close()
+	d, code, err := hc.addDevice(*label, *council, *staff)
 	if err != nil {
 		return err
 	}
@@ -260,12 +281,12 @@ func deviceList(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(*dbPath)
+	hc, err := openHub(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	ds, err := db.Devices()
+	defer hc.Close()
+	ds, err := hc.devices()
 	if err != nil {
 		return err
 	}
@@ -301,12 +322,12 @@ func deviceRevoke(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 {
 		return errors.New("angiv enhedens id")
 	}
-	db, err := openDB(*dbPath)
+	hc, err := openHub(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.RevokeDevice(fs.Arg(0)); err != nil {
+	defer hc.Close()
+	if err := hc.revokeDevice(fs.Arg(0)); err != nil {
 		return fmt.Errorf("enheden %s: %w", fs.Arg(0), err)
 	}
 	fmt.Fprintf(stdout, "Enheden %s er spærret.\n", fs.Arg(0))
@@ -323,11 +344,15 @@ func bundleExport(args []string, stdout, stderr io.Writer) error {
 	if *council == "" || *out == "" {
 		return errors.New("angiv --council ID og --out FILE")
 	}
-	db, err := openDB(*dbPath)
+	hc, err := openHub(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer hc.Close()
+	db, err := hc.sqlite("Pakker (bundle export)")
+	if err != nil {
+		return err
+	}
 	return writeFileAtomic(*out, func(w io.Writer) error {
 		h, err := exchange.WriteBundle(w, db, *council)
 		if err == nil {
@@ -345,11 +370,15 @@ func bundleImport(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 {
 		return errors.New("angiv filen der skal indlæses")
 	}
-	db, err := openDB(*dbPath)
+	hc, err := openHub(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer hc.Close()
+	db, err := hc.sqlite("Pakker (bundle import)")
+	if err != nil {
+		return err
+	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
 		return err
@@ -379,4 +408,11 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+func storeName(h *hubConn) string {
+	if h.pg != nil {
+		return "postgresql"
+	}
+	return "sqlite"
 }

@@ -36,11 +36,15 @@ func poolAdd(args []string, stdout, stderr io.Writer) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	db, err := openDB(*dbPath)
+	hc, err := openHub(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer hc.Close()
+	db, err := hc.sqlite("Puljer (pool add)")
+	if err != nil {
+		return err
+	}
 	if err := db.SavePool(model.Pool{}, &p); err != nil {
 		return err
 	}
@@ -56,11 +60,15 @@ func poolList(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 0 {
 		return errors.New("pool list tager ingen argumenter")
 	}
-	db, err := openDB(*dbPath)
+	hc, err := openHub(*dbPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer hc.Close()
+	db, err := hc.sqlite("Puljer (pool list)")
+	if err != nil {
+		return err
+	}
 	pools, err := db.Pools()
 	if err != nil {
 		return err

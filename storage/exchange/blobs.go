@@ -59,6 +59,9 @@ type BlobStatusResponse struct {
 // ErrBlobForbidden: the device's council names no such file.
 var ErrBlobForbidden = fmt.Errorf("%w: bilaget hører ikke til enhedens råd", ErrForbidden)
 
+// errNoBlobs: the hub keeps no attachment files (it runs on PostgreSQL).
+var errNoBlobs = errors.New("kommunens server gemmer ikke bilag endnu; bilagene bliver på computerne, og rækkerne synkroniseres")
+
 // ErrBlobNotSent: the hub has not got the file yet (the laptop that
 // attached it has not synced since).
 var ErrBlobNotSent = errors.New("bilaget er ikke sendt til kommunen endnu")
@@ -66,6 +69,10 @@ var ErrBlobNotSent = errors.New("bilaget er ikke sendt til kommunen endnu")
 // blobRow finds the attachment row that lets device d send or fetch the
 // file sum.
 func (s *Server) blobRow(d storage.Device, sum string) (model.Attachment, error) {
+	if s.DB == nil {
+		// A hub on PostgreSQL (storage/postgres) keeps no files yet.
+		return model.Attachment{}, fail(CodeUnavailable, fmt.Errorf("%w: %w", storage.ErrUnavailable, errNoBlobs))
+	}
 	if !blobs.Valid(sum) {
 		return model.Attachment{}, fail(CodeBadRequest, blobs.ErrBadHash)
 	}
@@ -96,6 +103,10 @@ func (s *Server) blobStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(req.Sums) > maxBlobSums {
 		s.writeError(w, r, fail(CodeTooLarge, fmt.Errorf("%w: højst %d bilag pr. forespørgsel", errTooLarge, maxBlobSums)))
+		return
+	}
+	if s.DB == nil {
+		s.writeError(w, r, fail(CodeUnavailable, fmt.Errorf("%w: %w", storage.ErrUnavailable, errNoBlobs)))
 		return
 	}
 	store := s.DB.Blobs()
@@ -236,6 +247,13 @@ func blobSync(ctx context.Context, db *storage.DB, serverURL, token, council str
 		}
 		var st BlobStatusResponse
 		if err := call(ctx, http.MethodPost, serverURL+"/v1/blobs", token, req, &st); err != nil {
+			var re *RemoteError
+			if errors.As(err, &re) {
+				// The hub refuses files (or keeps none): the rows are
+				// synced; the files wait, and the user is told.
+				res.Note = joinNote(res.Note, err.Error())
+				return nil
+			}
 			return err
 		}
 		for i, b := range st.Blobs {

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -492,5 +494,29 @@ func TestHubCouncilBlobQuota(t *testing.T) {
 	}
 	if !strings.Contains(res.Note, "fylder for meget") {
 		t.Errorf("the laptop was not told: %q", res.Note)
+	}
+}
+
+// A hub that keeps no files (on PostgreSQL) still syncs the rows; the
+// laptop is told the files wait.
+func TestHubWithoutBlobStore(t *testing.T) {
+	h := newHub(t)
+	s := NewStoreServer(h.db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.Now = func() time.Time { return now }
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	h.url = ts.URL
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	it := upcomingItem(t, a, council, 3*24*time.Hour)
+	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Tilbud.pdf", strings.NewReader("tilbud"))
+	ok(t, err)
+	res := syncOK(t, a)
+	if res.BlobsSent != 0 || !strings.Contains(res.Note, "gemmer ikke bilag") {
+		t.Errorf("sync to a hub without files: %+v", res)
+	}
+	if _, err := h.db.Attachment(att.ID); err != nil {
+		t.Errorf("the row did not sync: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -88,21 +89,50 @@ func call(ctx context.Context, method, u, token string, body any, out any) error
 	return err
 }
 
+// RetryWaits are the pauses before sending a pull or push again that a
+// hub, or the load balancer before its nodes, answered 502, 503 or 504
+// (a node restarting, its database unreachable for a moment). Both are
+// safe to send again: a pull reads, and a push already taken changes
+// nothing. An enrolment is never sent twice.
+var RetryWaits = []time.Duration{250 * time.Millisecond, time.Second, 3 * time.Second}
+
 // callH is call that also returns the response's headers.
 func callH(ctx context.Context, method, u, token string, body any, out any) (http.Header, error) {
-	var rd io.Reader
+	var b []byte
 	if body != nil {
-		b, err := gzipJSON(body)
-		if err != nil {
+		var err error
+		if b, err = gzipJSON(body); err != nil {
 			return nil, err
 		}
+	}
+	retry := method == http.MethodGet || strings.HasSuffix(u, "/v1/push")
+	for try := 0; ; try++ {
+		h, err := callOnce(ctx, method, u, token, b, out)
+		var re *RemoteError
+		if !retry || try >= len(RetryWaits) || !errors.As(err, &re) ||
+			re.Status != http.StatusBadGateway && re.Status != http.StatusServiceUnavailable && re.Status != http.StatusGatewayTimeout {
+			return h, err
+		}
+		wait := RetryWaits[try]
+		wait += time.Duration(rand.Int64N(int64(wait)/2 + 1))
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return h, err
+		}
+	}
+}
+
+func callOnce(ctx context.Context, method, u, token string, b []byte, out any) (http.Header, error) {
+	var rd io.Reader
+	if b != nil {
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
 		return nil, fmt.Errorf("serverens adresse %q: %w", u, err)
 	}
-	if body != nil {
+	if b != nil {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Content-Encoding", "gzip")
 	}
@@ -121,6 +151,12 @@ func callH(ctx context.Context, method, u, token string, body any, out any) (htt
 		var e ErrorResponse
 		hubNow, maxAhead, _ := hubClock(resp.Header)
 		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&e); err != nil || e.Error == "" {
+			switch resp.StatusCode {
+			case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+				// A load balancer with no node to send to.
+				return resp.Header, &RemoteError{Status: resp.StatusCode, Code: CodeUnavailable, HubTime: hubNow, MaxAhead: maxAhead,
+					Msg: fmt.Sprintf("kommunens server svarer ikke lige nu (%d); ændringerne gemmes og sendes ved næste synkronisering", resp.StatusCode)}
+			}
 			return resp.Header, &RemoteError{Status: resp.StatusCode, Code: CodeInternal, Msg: resp.Status, HubTime: hubNow, MaxAhead: maxAhead}
 		}
 		return resp.Header, &RemoteError{Status: resp.StatusCode, Code: e.Code, Msg: e.Error, HubTime: hubNow, MaxAhead: maxAhead}

@@ -26,7 +26,7 @@ import (
 // AuthorizeStatus refuses ops of non-staff authors that would move a budget
 // wish out of the municipality's answered status. staff tells whether a
 // device is the municipality's. Ops the receiver holds already pass.
-func AuthorizeStatus(db *storage.DB, ops []storage.Change, staff func(device string) bool) error {
+func AuthorizeStatus(db fieldReader, ops []storage.Change, staff func(device string) bool) error {
 	byRow := map[string][]storage.Change{}
 	for _, c := range ops {
 		if c.Table == "budget_wishes" && c.Field == "status" {
@@ -81,7 +81,7 @@ func AuthorizeStatus(db *storage.DB, ops []storage.Change, staff func(device str
 }
 
 // registryStaff is the hub's answer to "is this device the municipality's".
-func registryStaff(db *storage.DB) func(string) bool {
+func registryStaff(db deviceFinder) func(string) bool {
 	known := map[string]bool{}
 	return func(device string) bool {
 		s, ok := known[device]

@@ -24,8 +24,13 @@ var (
 // Server is the hub: a storage.DB replica of every council with a device
 // registry, behind HTTP.
 type Server struct {
-	DB  *storage.DB
-	Log *slog.Logger
+	// DB is the SQLite hub, when it is one (tests and tools read it);
+	// the handlers use Store.
+	DB *storage.DB
+	// Store is where the hub keeps its registry and op log: DB, or a
+	// PostgreSQL store shared by several hub nodes.
+	Store HubStore
+	Log   *slog.Logger
 	// Now is the hub's clock.
 	Now func() time.Time
 	// MaxBody bounds a request body, compressed and decompressed.
@@ -62,6 +67,7 @@ type Server struct {
 	quota     quotas
 	blobQuota quotas
 	failures  limiter
+	metrics   metrics
 }
 
 // NewServer makes a hub with the default limits.
@@ -74,7 +80,20 @@ func NewServer(db *storage.DB, log *slog.Logger) *Server {
 			log.Error("mark database as the hub's", "err", err)
 		}
 	}
-	return &Server{DB: db, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: MaxOpBytes,
+	s := NewStoreServer(nil, log)
+	s.DB = db
+	if db != nil {
+		s.Store = db
+	}
+	return s
+}
+
+// NewStoreServer makes a hub on store with the default limits.
+func NewStoreServer(store HubStore, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Server{Store: store, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: MaxOpBytes,
 		MaxAhead: storage.MaxClockSkew, QuotaOps: 200_000, QuotaBytes: 500 << 20, CodeTTL: 14 * 24 * time.Hour,
 		MaxFailures: 10, FailureWindow: 15 * time.Minute, MaxBlobChunk: 4 << 20, QuotaBlobBytes: 2 << 30,
 		MaxCouncilBlobBytes: model.MaxCouncilAttachment}
@@ -90,7 +109,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("PUT /v1/blobs/{sum}", s.blobUpload)
 	mux.HandleFunc("GET /v1/blobs/{sum}", s.blobDownload)
 	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	return s.withClock(mux)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /metrics", s.metricsPage)
+	return s.observed(s.withClock(mux))
 }
 
 // httpError is an error with its status and code.
@@ -112,13 +134,18 @@ func fail(code string, err error) error {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	if !errors.As(err, &he) {
-		if code, ok := codeOf(err); ok {
+		if code, ok := codeOf(err); ok && code == CodeUnavailable {
+			// The store's own words (a driver's, in English) stay in the log.
+			s.Log.Error("store unavailable", "path", r.URL.Path, "err", err)
+			he = fail(code, storage.ErrUnavailable).(*httpError)
+		} else if ok {
 			he = fail(code, err).(*httpError)
 		} else {
 			he = fail(CodeInternal, errors.New("intern fejl på serveren")).(*httpError)
 			s.Log.Error("request failed", "path", r.URL.Path, "err", err)
 		}
 	}
+	s.metrics.refused(he.code)
 	s.Log.Info("refused", "path", r.URL.Path, "status", he.status, "code", he.code, "err", he.err.Error())
 	s.writeJSON(w, r, he.status, ErrorResponse{Error: he.err.Error(), Code: he.code})
 }
@@ -153,10 +180,14 @@ func (s *Server) device(r *http.Request) (storage.Device, error) {
 		s.failed(r, "")
 		return storage.Device{}, fail(CodeUnauthorized, storage.ErrUnauthorized)
 	}
-	d, err := s.DB.Authenticate(id, secret)
+	d, err := s.Store.Authenticate(id, secret)
 	switch {
 	case errors.Is(err, storage.ErrRevoked):
 		return d, fail(CodeRevoked, err)
+	case err != nil && !errors.Is(err, storage.ErrUnauthorized):
+		// The store failed (its database is restarting): unavailable,
+		// which the client retries, not a wrong key.
+		return d, err
 	case err != nil:
 		s.failed(r, id)
 		return d, fail(CodeUnauthorized, storage.ErrUnauthorized)
@@ -175,14 +206,19 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.checkCode(req.Code); err != nil {
-		s.failed(r, "")
+		if !errors.Is(err, storage.ErrUnavailable) {
+			s.failed(r, "")
+		}
 		s.writeError(w, r, err)
 		return
 	}
-	d, secret, err := s.DB.EnrollDevice(req.Code, req.Replica, req.Key)
+	d, secret, err := s.Store.EnrollDevice(req.Code, req.Replica, req.Key)
 	if err != nil {
-		s.failed(r, "")
+		if !errors.Is(err, storage.ErrUnavailable) {
+			s.failed(r, "")
+		}
 		switch {
+		case errors.Is(err, storage.ErrUnavailable):
 		case errors.Is(err, storage.ErrRevoked):
 			err = fail(CodeRevoked, err)
 		case errors.Is(err, storage.ErrReplicaTaken):
@@ -193,17 +229,18 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	dir, err := s.DB.HubDirectory(d.Council)
+	dir, err := s.Store.HubDirectory(d.Council)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	resp := EnrollResponse{Device: d.ID, Secret: secret, Council: d.Council, Staff: d.Staff, Keys: &dir}
 	if d.Council != "" {
-		if c, err := s.DB.Council(d.Council); err == nil {
+		if c, err := s.Store.Council(d.Council); err == nil {
 			resp.CouncilName = c.Name
 		}
 	}
+	s.metrics.enrolls.Add(1)
 	s.Log.Info("enrolled", "device", d.ID, "label", d.Label, "council", d.Council, "staff", d.Staff)
 	s.writeJSON(w, r, http.StatusOK, resp)
 }
@@ -220,7 +257,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Key != "" {
-		if err := s.DB.SetDeviceKey(d.ID, req.Key); err != nil {
+		if err := s.Store.SetDeviceKey(d.ID, req.Key); err != nil {
 			s.writeError(w, r, fail(CodeForbidden, err))
 			return
 		}
@@ -234,18 +271,18 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		err = Authorize(d, ops, true, s.Now(), s.MaxAhead)
 	}
 	if err == nil {
-		err = AuthorizeAnswers(s.DB, d, ops)
+		err = AuthorizeAnswers(s.Store, d, ops)
 	}
 	if err == nil {
 		// The author is the authenticated device (Authorize); its ops must
 		// also carry its signature, so that they can travel on in bundles.
-		fresh, _, err = s.DB.VerifyOps(ops, nil)
+		fresh, _, err = s.Store.VerifyOps(ops, nil)
 	}
 	if err == nil && !d.Staff {
 		err = refuseLegacyBase(fresh)
 	}
 	if err == nil && !d.Staff {
-		err = AuthorizeStatus(s.DB, ops, registryStaff(s.DB)) // rules.go
+		err = AuthorizeStatus(s.Store, ops, registryStaff(s.Store)) // rules.go
 	}
 	if err == nil {
 		// Only what is new counts: a resent batch changes nothing.
@@ -259,11 +296,13 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	n, err := s.DB.HubApply(ops)
+	n, err := s.Store.HubApply(ops)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	s.metrics.pushes.Add(1)
+	s.metrics.opsIn.Add(int64(n))
 	s.Log.Info("push", "device", d.ID, "ops", len(ops), "new", n)
 	s.writeJSON(w, r, http.StatusOK, PushResponse{Accepted: n})
 }
@@ -297,7 +336,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("own") == "1" {
 		exclude = ""
 	}
-	ops, next, more, err := s.DB.HubPage(council, since, storage.Page{Ops: limit, Bytes: bytes}, exclude)
+	ops, next, more, err := s.Store.HubPage(council, since, storage.Page{Ops: limit, Bytes: bytes}, exclude)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -307,8 +346,10 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.metrics.pulls.Add(1)
+	s.metrics.opsOut.Add(int64(len(ops)))
 	resp := PullResponse{Ops: wire, Next: next, More: more}
-	dir, err := s.DB.HubDirectory(council)
+	dir, err := s.Store.HubDirectory(council)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -324,7 +365,7 @@ func (s *Server) checkCode(code string) error {
 	if s.CodeTTL <= 0 {
 		return nil
 	}
-	made, ok, err := s.DB.CodeIssued(code)
+	made, ok, err := s.Store.CodeIssued(code)
 	if err != nil || !ok {
 		return err // an unknown code is refused by EnrollDevice
 	}
@@ -383,7 +424,7 @@ func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, 
 // way to clear an answer the municipality has written since; and a status
 // the municipality set to answered is not the council's to change.
 // Ops the hub holds already (a resent batch) pass.
-func AuthorizeAnswers(db *storage.DB, d storage.Device, ops []storage.Change) error {
+func AuthorizeAnswers(db fieldReader, d storage.Device, ops []storage.Change) error {
 	if d.Staff {
 		return nil
 	}

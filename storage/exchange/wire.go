@@ -167,6 +167,7 @@ const (
 	CodeQuota        = "quota"
 	CodeRateLimited  = "rate_limited"
 	CodeExpired      = "code_expired"
+	CodeUnavailable  = "unavailable"
 	CodeInternal     = "internal"
 	CodeNotFound     = "not_found"
 )
@@ -258,6 +259,7 @@ var wireCodes = []struct {
 	{CodeQuota, http.StatusTooManyRequests, ErrQuota, model.Forbidden, nil},
 	{CodeRateLimited, http.StatusTooManyRequests, ErrRateLimited, model.Forbidden, nil},
 	{CodeExpired, http.StatusUnauthorized, ErrCodeExpired, model.Invalid, nil},
+	{CodeUnavailable, http.StatusServiceUnavailable, storage.ErrUnavailable, model.Unavailable, nil},
 	{CodeNotFound, http.StatusNotFound, ErrBlobNotSent, model.NotFound, nil},
 	{CodeInternal, http.StatusInternalServerError, nil, model.Internal, nil},
 }

@@ -1,0 +1,331 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+	"lokalraad/storage/exchange"
+	"lokalraad/storage/postgres/pgtest"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("LOKALRAAD_KOMMUNE_MAIN") == "1" { // a serve node of a test
+		main()
+		os.Exit(0)
+	}
+	os.Exit(pgtest.Main(m))
+}
+
+// startServe runs `kommune serve` on db until the test ends; it returns
+// the hub's URL and its log.
+func startServe(t *testing.T, db string) (string, *bytes.Buffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	logs := &bytes.Buffer{}
+	go func() {
+		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", db}, io.Discard, logs, ready)
+	}()
+	select {
+	case addr := <-ready:
+		t.Cleanup(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		})
+		return "http://" + addr, logs
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v", err)
+	}
+	return "", nil
+}
+
+func laptopDB(t *testing.T, name string) *storage.DB {
+	db, err := storage.Open(filepath.Join(t.TempDir(), name+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func enrolSync(t *testing.T, url, code string, db *storage.DB) {
+	t.Helper()
+	if _, err := exchange.Enroll(context.Background(), db, url, code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exchange.Sync(context.Background(), db, ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Every admin subcommand the PostgreSQL store has works the same on both
+// stores, with serve, health, readiness and metrics.
+func TestAdminOnBothStores(t *testing.T) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "kommune.db")
+			if store == "postgres" {
+				db = pgtest.URL(t)
+			}
+			council := lastLine(runOK(t, "council", "add", "--db", db, "--name", "Jyderup Lokalråd"))
+			if list := runOK(t, "council", "list", "--db", db); !strings.Contains(list, council+"\tJyderup Lokalråd") {
+				t.Errorf("council list:\n%s", list)
+			}
+			code1 := lastLine(runOK(t, "device", "enroll", "--db", db, "--council", council, "--name", "Karens bærbare"))
+			code2 := lastLine(runOK(t, "device", "enroll", "--db", db, "--council", council, "--name", "Sørens bærbare"))
+			url, logs := startServe(t, db)
+
+			a, b := laptopDB(t, "a"), laptopDB(t, "b")
+			enrolSync(t, url, code1, a)
+			if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := exchange.Sync(context.Background(), a, ""); err != nil {
+				t.Fatal(err)
+			}
+			enrolSync(t, url, code2, b)
+			if mb, _ := b.Members(council); len(mb) != 1 || mb[0].Name != "Karen Østergaard" {
+				t.Fatalf("b's members: %+v", mb)
+			}
+			list := runOK(t, "device", "list", "--db", db)
+			var id string
+			for _, l := range strings.Split(list, "\n") {
+				if strings.Contains(l, "Sørens bærbare") {
+					id = strings.Fields(l)[0]
+				}
+			}
+			if id == "" {
+				t.Fatalf("device list:\n%s", list)
+			}
+			runOK(t, "device", "revoke", "--db", db, id)
+			if _, err := exchange.Sync(context.Background(), b, ""); !errors.Is(err, storage.ErrRevoked) {
+				t.Errorf("revoked device synced: %v", err)
+			}
+			if code, _ := get(t, url+"/healthz"); code != 200 {
+				t.Errorf("/healthz: %d", code)
+			}
+			if code, body := get(t, url+"/readyz"); code != 200 {
+				t.Errorf("/readyz: %d %s", code, body)
+			}
+			_, m := get(t, url+"/metrics")
+			for _, want := range []string{"lokalraad_hub_pushes_total 1", "lokalraad_hub_ops_accepted_total", `lokalraad_hub_refusals_total{reason="revoked"} 1`, `lokalraad_hub_request_seconds_bucket{route="/v1/push",le="+Inf"}`} {
+				if !strings.Contains(m, want) {
+					t.Errorf("/metrics lacks %q:\n%s", want, m)
+				}
+			}
+			if !strings.Contains(logs.String(), `"msg":"request"`) || !strings.Contains(logs.String(), `"path":"/v1/push"`) {
+				t.Errorf("no request log:\n%s", logs.String())
+			}
+			var out, errb bytes.Buffer
+			err := run(context.Background(), []string{"pool", "list", "--db", db}, &out, &errb)
+			if store == "postgres" && (err == nil || !strings.Contains(err.Error(), "PostgreSQL")) {
+				t.Errorf("pool list on PostgreSQL: %v", err)
+			}
+			if store == "sqlite" && err != nil {
+				t.Errorf("pool list: %v", err)
+			}
+		})
+	}
+}
+
+// A hub moved from SQLite to PostgreSQL keeps every op with its number,
+// its identity and its devices: a laptop syncs on as before, a new one
+// gets everything, and the counts and hashes agree per council.
+func TestMigrateToPostgres(t *testing.T) {
+	dir := t.TempDir()
+	hubPath := filepath.Join(dir, "kommune.db")
+	jy := lastLine(runOK(t, "council", "add", "--db", hubPath, "--name", "Jyderup Lokalråd"))
+	ka := lastLine(runOK(t, "council", "add", "--db", hubPath, "--name", "Kalundborg Lokalråd"))
+	codeA := lastLine(runOK(t, "device", "enroll", "--db", hubPath, "--council", jy, "--name", "a"))
+	codeK := lastLine(runOK(t, "device", "enroll", "--db", hubPath, "--council", ka, "--name", "k"))
+	runOK(t, "pool", "add", "--db", hubPath, "--name", "Landdistriktspuljen", "--open")
+	spare := lastLine(runOK(t, "device", "enroll", "--db", hubPath, "--council", jy, "--name", "c"))
+
+	url, _ := startServeFor(t, hubPath)
+	a, k := laptopDB(t, "a"), laptopDB(t, "k")
+	enrolSync(t, url.url, codeA, a)
+	enrolSync(t, url.url, codeK, k)
+	for i, name := range []string{"Karen", "Søren", "Mette"} {
+		db, council := a, jy
+		if i == 2 {
+			db, council = k, ka
+		}
+		if err := db.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: name, Role: model.RoleMember}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := exchange.Sync(context.Background(), db, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	url.stop()
+
+	pg := pgtest.URL(t)
+	out := runOK(t, "migrate", "--from", hubPath, "--to", pg)
+	if !strings.Contains(out, "alle 3 råd stemmer") || strings.Contains(out, "NEJ") {
+		t.Errorf("migrate:\n%s", out)
+	}
+	var o, e bytes.Buffer
+	if err := run(context.Background(), []string{"migrate", "--from", hubPath, "--to", pg}, &o, &e); err == nil {
+		t.Error("a second move into the same database was taken")
+	}
+
+	pgURL, _ := startServe(t, pg)
+	// Laptop a goes on against the moved hub, as if nothing happened.
+	a.SetMeta(storage.MetaServer, pgURL)
+	k.SetMeta(storage.MetaServer, pgURL)
+	if r, err := exchange.Sync(context.Background(), a, ""); err != nil || r.Pulled != 0 {
+		t.Fatalf("first sync after the move: %+v, %v (want nothing to pull)", r, err)
+	}
+	if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: jy, Name: "Jens", Role: model.RoleMember}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exchange.Sync(context.Background(), a, ""); err != nil {
+		t.Fatal(err)
+	}
+	c := laptopDB(t, "c")
+	enrolSync(t, pgURL, spare, c)
+	ma, _ := a.Members(jy)
+	mc, _ := c.Members(jy)
+	if len(ma) != 3 || len(mc) != 3 {
+		t.Errorf("members of Jyderup: %d on a, %d on the new laptop; want 3", len(ma), len(mc))
+	}
+	if ps, _ := c.Pools(); len(ps) != 1 {
+		t.Errorf("the new laptop has %d pools, want the municipality's 1", len(ps))
+	}
+	if mk, _ := k.Members(jy); len(mk) != 0 {
+		t.Errorf("Kalundborg's laptop got Jyderup's members")
+	}
+}
+
+type served struct {
+	url  string
+	stop func()
+}
+
+func startServeFor(t *testing.T, db string) (served, *bytes.Buffer) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	logs := &bytes.Buffer{}
+	go func() { done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", db}, io.Discard, logs, ready) }()
+	addr := <-ready
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			cancel()
+			<-done
+		}
+	}
+	t.Cleanup(stop)
+	return served{"http://" + addr, stop}, logs
+}
+
+// SIGTERM during a big push: the server stops listening, the push in
+// flight finishes and is stored whole, then the server stops.
+func TestShutdownFinishesInflightPush(t *testing.T) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "kommune.db")
+			if store == "postgres" {
+				db = pgtest.URL(t)
+			}
+			hc, err := openHub(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			ready := make(chan string, 1)
+			done := make(chan error, 1)
+			go func() {
+				done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", db}, io.Discard, io.Discard, ready)
+			}()
+			c := &loadClient{nodes: []string{"http://" + <-ready}, http: &http.Client{Timeout: time.Minute}}
+			laps, err := enrolLoad(context.Background(), hc, c, loadConfig{Councils: 1, Laptops: 1})
+			hc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := laps[0]
+			var ops []storage.Change
+			for i := range 8000 {
+				op := storage.Change{Device: l.replica, Seq: int64(i + 1), HLC: (time.Now().UnixMilli() << 16) + int64(i), Table: "members",
+					Row: fmt.Sprint("m", i), Council: l.council, Field: "name", Value: fmt.Sprintf("Medlem nummer %d med et langt navn", i)}
+				storage.SignChange(&op, l.key)
+				ops = append(ops, op)
+			}
+			wire, err := exchange.EncodeOps(ops)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pushed := make(chan error, 1)
+			var pr exchange.PushResponse
+			go func() {
+				pushed <- c.call(context.Background(), 0, http.MethodPost, "/v1/push", l.token, exchange.PushRequest{Ops: wire}, &pr)
+			}()
+			for deadline := time.Now().Add(30 * time.Second); ; {
+				if _, m := get(t, c.nodes[0]+"/metrics"); strings.Contains(m, "lokalraad_hub_inflight_pushes 1") {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the push never started")
+				}
+				time.Sleep(time.Millisecond)
+			}
+			cancel() // what SIGTERM does
+			if err := <-pushed; err != nil {
+				t.Fatalf("push in flight at shutdown: %v", err)
+			}
+			if pr.Accepted != len(ops) {
+				t.Errorf("accepted %d of %d", pr.Accepted, len(ops))
+			}
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+			hc, err = openHub(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer hc.Close()
+			held, _, _, err := hc.store().HubPage(l.council, 0, storage.Page{}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, o := range held {
+				if o.Device == l.replica {
+					n++
+				}
+			}
+			if n != len(ops) {
+				t.Errorf("the hub holds %d of the push's %d ops", n, len(ops))
+			}
+		})
+	}
+}

@@ -1,0 +1,105 @@
+package storage
+
+// What another hub store (storage/postgres) needs of this package: the
+// checks of an op's shape, the signing of a key directory, and, to move a
+// hub from its SQLite file (kommune migrate), the hub's identity and the
+// registry as stored.
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+
+	"lokalraad/model"
+)
+
+// CheckOps checks ops that need no state: each op's shape against the
+// schema, and each field's value against the model's bounds
+// (model.CheckField). An error refuses the whole batch; errors.Is
+// ErrBadChange holds.
+func (db *DB) CheckOps(ops []Change) error {
+	for i := range ops {
+		if err := db.checkChange(&ops[i]); err != nil {
+			return err
+		}
+		if c := ops[i]; c.Field != "" && c.Table != conflictsTable && c.Table != scrubTable {
+			if err := model.CheckField(c.Table, c.Field, c.Value); err != nil {
+				return fmt.Errorf("%w: %s: %w", ErrRefused, db.labelIn(ops, c), err)
+			}
+		}
+	}
+	return nil
+}
+
+// ErrUnavailable: the hub's database cannot be reached just now (a
+// PostgreSQL restarting); the request may be sent again.
+var ErrUnavailable = error(model.NewError(model.Unavailable, "kommunens database svarer ikke lige nu; prøv igen om lidt"))
+
+// Pseudo-tables of the change log that are not rows: a conflict's
+// dismissal and an erasure of personal data.
+const (
+	ConflictsTable = conflictsTable
+	ScrubTable     = scrubTable
+)
+
+// Sign signs the directory with the hub's key.
+func (d *KeyDirectory) Sign(key ed25519.PrivateKey) {
+	d.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(key, d.signedBytes()))
+}
+
+// HashSecret is how the registry keeps a secret or an enrolment code.
+func HashSecret(s string) string { return hashSecret(s) }
+
+// HubIdentity is this database's replica id and signing key: what every
+// node of a hub on another store signs with, so that laptops that trust
+// this hub go on trusting it after a move.
+func (db *DB) HubIdentity() (string, ed25519.PrivateKey) { return db.device, db.key }
+
+// StoredDevice is a registry entry as stored: with the hashes of its code
+// and secret, and the last op number taken before its revocation.
+type StoredDevice struct {
+	Device
+	CodeHash, SecretHash string
+	RevokedSeq           int64
+}
+
+// StoredDevices lists the registry as stored, to move it to another store.
+func (db *DB) StoredDevices() ([]StoredDevice, error) {
+	return list(context.Background(), db.sql, func(s scanner) (StoredDevice, error) {
+		var d StoredDevice
+		var staff int64
+		var created, enrolled, revoked string
+		err := s.Scan(&d.ID, &d.Label, &d.Council, &staff, &d.Replica, &created, &enrolled, &revoked, &d.Key, &d.CodeHash, &d.SecretHash, &d.RevokedSeq)
+		d.Staff = staff != 0
+		d.Created, d.Enrolled, d.Revoked = parseStampText(created), parseStampText(enrolled), parseStampText(revoked)
+		return d, err
+	}, "SELECT "+deviceCols+", code_hash, secret_hash, revoked_seq FROM devices ORDER BY created, id")
+}
+
+// HubNumbered returns up to limit ops the hub numbered after since, in
+// number order, with their numbers: what a move to another store copies.
+func (db *DB) HubNumbered(since int64, limit int) ([]Change, []int64, error) {
+	ctx := context.Background()
+	if err := db.applyTx(ctx, func(tx *sql.Tx) error { return db.sequenceLocal(ctx, tx) }); err != nil {
+		return nil, nil, err
+	}
+	rs, err := db.sql.QueryContext(ctx, "SELECT s.n, c.device, c.seq, c.hlc, c.tbl, c.row_id, c.council_id, c.field, c.value, c.base, c.sig FROM sync_seq s JOIN changes c ON c.device = s.device AND c.seq = s.seq WHERE s.n > ? ORDER BY s.n LIMIT ?", since, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rs.Close()
+	var ops []Change
+	var ns []int64
+	for rs.Next() {
+		var n int64
+		var c Change
+		if err := rs.Scan(&n, &c.Device, &c.Seq, &c.HLC, &c.Table, &c.Row, &c.Council, &c.Field, &c.Value, &c.Base, &c.Sig); err != nil {
+			return nil, nil, err
+		}
+		c.Value = textValue(c.Value)
+		ops, ns = append(ops, c), append(ns, n)
+	}
+	return ops, ns, rs.Err()
+}

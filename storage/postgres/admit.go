@@ -1,0 +1,176 @@
+package postgres
+
+// Approved minutes at the door, read from the op log: the SQLite hub's
+// rule (storage/admit.go) on the same replay order (HLC, then device).
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// admit refuses new ops that change approved minutes, as the SQLite hub
+// does (storage/admit.go): an edit of an approved meeting (but its status
+// and approval date: approving and reopening, and the fields saved in the
+// same save as a change of status) or of an item on one, a delete of
+// either, moving an item onto or off one, and an edit that sorts before
+// an approval the hub held already (backdated, or made offline before it).
+// An erasure of names only (model.ScrubbedOnly) and a value equal to the
+// one held pass. Ops of the same batch count.
+func (s *Store) admit(ctx context.Context, tx pgx.Tx, ops []storage.Change) error {
+	for _, c := range ops {
+		if c.Table != "meetings" && c.Table != "agenda_items" {
+			continue
+		}
+		if c.Table == "meetings" && (c.Field == "status" || c.Field == "approved_at") {
+			continue
+		}
+		var meetings []string
+		if c.Table == "meetings" {
+			meetings = []string{c.Row}
+		} else {
+			m, ok, err := s.before(ctx, tx, ops, "agenda_items", c.Row, "meeting_id", c)
+			if err != nil {
+				return err
+			}
+			if ok {
+				meetings = append(meetings, fmt.Sprint(m.Value))
+			}
+			if c.Field == "meeting_id" {
+				meetings = append(meetings, fmt.Sprint(c.Value))
+			}
+		}
+		for _, m := range meetings {
+			st, ok, err := s.before(ctx, tx, ops, "meetings", m, "status", c)
+			if err != nil {
+				return err
+			}
+			locked := ok && st.Value == string(model.MeetingApproved)
+			if locked && c.Table == "meetings" && c.Row == m {
+				same, err := s.savedWithStatus(ctx, tx, ops, c)
+				if err != nil {
+					return err
+				}
+				locked = !same
+			} else if !locked {
+				same, err := s.savedWithStatus(ctx, tx, ops, c)
+				if err != nil || same {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+				if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ops WHERE tbl = 'meetings' AND row_id = $1 AND field = 'status'
+					AND vkind = 's' AND vtext = $2 AND NOT (hlc < $3 OR hlc = $3 AND device < $4))`,
+					m, string(model.MeetingApproved), c.HLC, c.Device).Scan(&locked); err != nil {
+					return err
+				}
+			}
+			if !locked {
+				continue
+			}
+			label := model.TableNoun(c.Table)
+			if c.Field == "" {
+				return fmt.Errorf("%w: %w: %s kan kun slettes, når mødet er genåbnet", storage.ErrRefused, storage.ErrLocked, label)
+			}
+			prev, ok, err := s.before(ctx, tx, ops, c.Table, c.Row, c.Field, c)
+			if err != nil {
+				return err
+			}
+			if ok && prev.Value == c.Value {
+				continue
+			}
+			p, ok1 := prev.Value.(string)
+			v, ok2 := c.Value.(string)
+			if ok && ok1 && ok2 && model.ScrubbedOnly(p, v) {
+				continue
+			}
+			return fmt.Errorf("%w: %w: %s, feltet »%s«, kan kun ændres, når mødet er genåbnet",
+				storage.ErrRefused, storage.ErrLocked, label, model.FieldName(c.Table, c.Field))
+		}
+	}
+	return nil
+}
+
+// savedWithStatus tells whether op c of a meeting was written in the same
+// save as a change of the meeting's status: one save writes a row's
+// changed fields as consecutive ops of its device.
+func (s *Store) savedWithStatus(ctx context.Context, tx pgx.Tx, batch []storage.Change, c storage.Change) (bool, error) {
+	e, _ := model.EntityOf("meetings")
+	n := int64(len(e.Columns())) // a save writes at most every field of the row
+	near := map[int64]storage.Change{}
+	rows, err := tx.Query(ctx, "SELECT "+opCols+" FROM ops WHERE device = $1 AND seq BETWEEN $2 AND $3", c.Device, c.Seq-n, c.Seq+n)
+	if err != nil {
+		return false, err
+	}
+	for rows.Next() {
+		o, err := scanOp(rows, nil)
+		if err != nil {
+			rows.Close()
+			return false, err
+		}
+		near[o.Seq] = o
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	for _, o := range batch {
+		if o.Device == c.Device && o.Seq >= c.Seq-n && o.Seq <= c.Seq+n {
+			near[o.Seq] = o
+		}
+	}
+	sameRow := func(o storage.Change) bool { return o.Table == c.Table && o.Row == c.Row && o.Field != "" }
+	for _, step := range []int64{-1, 1} {
+		for seq := c.Seq + step; ; seq += step {
+			o, ok := near[seq]
+			if !ok || !sameRow(o) {
+				break
+			}
+			if o.Field == "status" {
+				// Only a save that changes the status: "godkendt" sent
+				// again is no such save.
+				prev, ok, err := s.before(ctx, tx, batch, o.Table, o.Row, "status", o)
+				if err != nil {
+					return false, err
+				}
+				return !ok || prev.Value != o.Value, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// before is the op of a field that comes last in replay order before c,
+// from the log and the ops of the batch before c.
+func (s *Store) before(ctx context.Context, tx pgx.Tx, batch []storage.Change, table, row, field string, c storage.Change) (storage.Change, bool, error) {
+	var best storage.Change
+	found := false
+	earlier := func(o storage.Change) bool {
+		return o.HLC < c.HLC || o.HLC == c.HLC && o.Device < c.Device
+	}
+	later := func(o storage.Change) bool {
+		return !found || o.HLC > best.HLC || o.HLC == best.HLC && o.Device > best.Device
+	}
+	for _, o := range batch {
+		if o.Table == table && o.Row == row && o.Field == field && earlier(o) && later(o) {
+			best, found = o, true
+		}
+	}
+	h, err := scanOp(tx.QueryRow(ctx, "SELECT "+opCols+" FROM ops WHERE tbl = $1 AND row_id = $2 AND field = $3 AND (hlc < $4 OR hlc = $4 AND device < $5) ORDER BY hlc DESC, device DESC LIMIT 1",
+		table, row, field, c.HLC, c.Device), nil)
+	if err == pgx.ErrNoRows {
+		return best, found, nil
+	}
+	if err != nil {
+		return best, found, err
+	}
+	if later(h) {
+		best, found = h, true
+	}
+	return best, found, nil
+}
