@@ -66,8 +66,15 @@ func TestArrows(t *testing.T) {
 			if imp == "fyne.io/fyne/v2/app" && rel != "cmd/lokalraad" {
 				bad("only cmd/lokalraad imports fyne's app")
 			}
-			if ours && (irel == "ui" || strings.HasPrefix(irel, "ui/")) && rel != "cmd/lokalraad" && !strings.HasPrefix(rel, "ui") {
+			if ours && irel == "ui/web" {
+				if rel != "cmd/kommune" {
+					bad("only cmd/kommune imports ui/web")
+				}
+			} else if ours && (irel == "ui" || strings.HasPrefix(irel, "ui/")) && rel != "cmd/lokalraad" && !strings.HasPrefix(rel, "ui") {
 				bad("nothing but cmd/lokalraad imports ui")
+			}
+			if strings.HasPrefix(rel, "ui/web") && strings.HasPrefix(imp, "fyne.io/") {
+				bad("ui/web serves HTML and imports no Fyne")
 			}
 			if ours && strings.HasPrefix(irel, "cmd/") {
 				bad("nothing imports cmd")

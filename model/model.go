@@ -204,10 +204,16 @@ var ApplicationStatuses = []ApplicationStatus{ApplicationDraft, ApplicationSent,
 
 // FundingApplication is an application to a pool or foundation for a project.
 type FundingApplication struct {
-	ID             string
-	CouncilID      string
-	ProjectID      string
-	Pool           string // "Lokalområdernes Udviklingspulje"
+	ID        string
+	CouncilID string
+	ProjectID string
+	Pool      string // "Lokalområdernes Udviklingspulje", or a foundation typed in
+	// PoolID is the municipality's pool picked (its rules apply); "" for a
+	// foundation typed in. Pool keeps the pool's name, also if it is deleted.
+	PoolID string
+	// RunningCosts: the project leaves running costs to the municipality
+	// (which some pools do not fund).
+	RunningCosts   bool
 	Deadline       time.Time
 	Applied        int64 // øre
 	Granted        int64 // øre
@@ -281,6 +287,7 @@ const (
 	DeadlineTask        = "opgave"    // an action item's due date; RefID is the item
 	DeadlinePool        = "pulje"     // a pool's application deadline; RefID is the pool
 	DeadlineMunicipal   = "frist"     // a municipal deadline without a kind of its own
+	DeadlineAccounts    = "regnskab"  // accounts and evaluation due for a pool grant; RefID is the project
 )
 
 // SearchHit is one result of a full-text search.
@@ -305,6 +312,10 @@ type CouncilData struct {
 	Applications []FundingApplication
 	Wishes       []BudgetWish
 	Attachments  []Attachment // the rows only; the files are kept apart
+	YearRules    []YearRule
+	Accounts     []AccountEntry
+	AccountYears []AccountsYear
+	Plans        []PlanData // by year
 }
 
 // MeetingItems returns the agenda items of meeting id in agenda order.

@@ -28,7 +28,17 @@ type Pool struct {
 	// pool is open all year.
 	Deadline    time.Time
 	OpenAllYear bool
+	// The pool's rules as data (CheckPool); each is off when zero.
+	MinProjectTotal int64 // øre the project must total at least
+	VolunteerRate   int64 // øre one volunteer hour counts as co-financing
+	VolunteerCapPct int   // per cent of the own financing volunteer hours may make up (0–100)
+	NoRunningCosts  bool  // no projects that leave running costs to the municipality
+	AccountsMonths  int   // accounts and evaluation due this many months after the project ends
 }
+
+// MaxAccountsMonths bounds how long after a project's end a pool may ask
+// for accounts: five years.
+const MaxAccountsMonths = 60
 
 // MunicipalDeadline is a date the municipality announces to every council:
 // a budget consultation, a dialogue meeting, the annual accounts.
@@ -83,6 +93,8 @@ type Announcement struct {
 func init() {
 	for en, da := range map[string]string{
 		"rules": "regler", "role": "rolle eller afdeling", "kind": "type", "areas": "områder",
+		"minimum project total": "mindste projektsum", "volunteer rate": "timesats for frivillige",
+		"volunteer cap": "frivilliges højeste andel", "accounts months": "måneder til regnskab",
 	} {
 		danishFields[en] = da
 	}
@@ -104,6 +116,14 @@ func (p *Pool) Validate() error {
 		checkText("rules", p.Rules, false, MaxLong),
 		checkAmount("available", p.Available),
 		checkAmount("max per application", p.MaxPerApp),
+		checkAmount("minimum project total", p.MinProjectTotal),
+		checkAmount("volunteer rate", p.VolunteerRate),
+	}
+	if p.VolunteerCapPct < 0 || p.VolunteerCapPct > 100 {
+		errs = append(errs, fieldErr("volunteer cap", "The share of volunteer work is 0 to 100 %", "Andelen af frivilligt arbejde skal være mellem 0 og 100 %"))
+	}
+	if p.AccountsMonths < 0 || p.AccountsMonths > MaxAccountsMonths {
+		errs = append(errs, fieldErr("accounts months", "Months until accounts are due: 0 to 60", "Måneder til regnskab: 0 til 60"))
 	}
 	if p.Available > 0 && p.MaxPerApp > p.Available {
 		errs = append(errs, fieldErr("max per application", "The most per application is more than the pool holds", "Det højeste beløb pr. ansøgning er større end puljen"))

@@ -48,6 +48,7 @@ var (
 	appsT     = tableOf("funding_applications")
 	wishesT   = tableOf("budget_wishes")
 	attachT   = tableOf("attachments")
+	rulesT    = tableOf("year_rules")
 )
 
 // tableOf is a registered entity's table.
@@ -161,13 +162,14 @@ func scanLine(s scanner) (l model.BudgetLine, err error) {
 
 func appRecord(a *model.FundingApplication) record {
 	return appsT.record(a.ID, a.CouncilID, a.ProjectID, a.Pool, dateText(a.Deadline), a.Applied, a.Granted,
-		string(a.Status), int64(a.VolunteerHours))
+		string(a.Status), int64(a.VolunteerHours), a.PoolID, boolInt(a.RunningCosts))
 }
 
 func scanApp(s scanner) (a model.FundingApplication, err error) {
 	var deadline, status string
-	err = s.Scan(&a.ID, &a.CouncilID, &a.ProjectID, &a.Pool, &deadline, &a.Applied, &a.Granted, &status, &a.VolunteerHours)
-	a.Deadline, a.Status = parseDateText(deadline), model.ApplicationStatus(status)
+	var running int64
+	err = s.Scan(&a.ID, &a.CouncilID, &a.ProjectID, &a.Pool, &deadline, &a.Applied, &a.Granted, &status, &a.VolunteerHours, &a.PoolID, &running)
+	a.Deadline, a.Status, a.RunningCosts = parseDateText(deadline), model.ApplicationStatus(status), running != 0
 	return a, err
 }
 
@@ -767,6 +769,19 @@ func (db *DB) CouncilData(councilID string) (*model.CouncilData, error) {
 	collect(err)
 	d.Attachments, err = db.CouncilAttachments(councilID)
 	collect(err)
+	d.YearRules, err = db.YearRules(councilID)
+	collect(err)
+	d.Accounts, err = db.AccountEntries(councilID, 0)
+	collect(err)
+	d.AccountYears, err = db.AccountsYears(councilID)
+	collect(err)
+	plans, err := db.Plans(councilID)
+	collect(err)
+	for i := len(plans) - 1; i >= 0; i-- { // by year
+		pd, err := db.PlanData(plans[i].ID)
+		collect(err)
+		d.Plans = append(d.Plans, pd)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -815,6 +830,20 @@ func Overwriting[T any](db *DB, x T) T {
 		v, err = byID(db, wishesT, scanWish, x.ID)
 	case model.Attachment:
 		v, err = byID(db, attachT, scanAttachment, x.ID)
+	case model.YearRule:
+		v, err = byID(db, rulesT, scanYearRule, x.ID)
+	case model.Publication:
+		v, err = byID(db, pubT, scanPub, x.ID)
+	case model.DevPlan:
+		v, err = byID(db, plansT, scanPlan, x.ID)
+	case model.FocusArea:
+		v, err = byID(db, focusT, scanFocus, x.ID)
+	case model.PlanAction:
+		v, err = byID(db, planActionT, scanPlanAction, x.ID)
+	case model.AccountEntry:
+		v, err = byID(db, entriesT, scanEntry, x.ID)
+	case model.AccountsYear:
+		v, err = byID(db, accYearsT, scanAccYear, x.ID)
 	case model.AgendaTemplate:
 		v, err = byID(db, templatesT, scanTemplate, x.ID)
 	case model.Pool:

@@ -65,14 +65,16 @@ func (db *DB) deleteMunicipal(table, id string) error {
 
 func poolRecord(p *model.Pool) record {
 	return poolsT.record(p.ID, p.CouncilID, p.Name, p.Description, p.Rules, p.Available, p.MaxPerApp,
-		dateText(p.Deadline), boolInt(p.OpenAllYear))
+		dateText(p.Deadline), boolInt(p.OpenAllYear),
+		p.MinProjectTotal, p.VolunteerRate, int64(p.VolunteerCapPct), boolInt(p.NoRunningCosts), int64(p.AccountsMonths))
 }
 
 func scanPool(s scanner) (p model.Pool, err error) {
 	var deadline string
-	var open int64
-	err = s.Scan(&p.ID, &p.CouncilID, &p.Name, &p.Description, &p.Rules, &p.Available, &p.MaxPerApp, &deadline, &open)
-	p.Deadline, p.OpenAllYear = parseDateText(deadline), open != 0
+	var open, noRunning int64
+	err = s.Scan(&p.ID, &p.CouncilID, &p.Name, &p.Description, &p.Rules, &p.Available, &p.MaxPerApp, &deadline, &open,
+		&p.MinProjectTotal, &p.VolunteerRate, &p.VolunteerCapPct, &noRunning, &p.AccountsMonths)
+	p.Deadline, p.OpenAllYear, p.NoRunningCosts = parseDateText(deadline), open != 0, noRunning != 0
 	return p, err
 }
 

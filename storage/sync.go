@@ -897,7 +897,11 @@ const MetaDemo = "sync_demo_council"
 
 // notDemo leaves the demo council's ops out of what is sent, whichever
 // device this is (a staff device sends every council it holds).
-const notDemo = " AND council_id <> COALESCE((SELECT value FROM meta WHERE key = '" + MetaDemo + "'), '')"
+// The demo's example pools and deadlines (MetaDemoMunicipal, lines of
+// "table id") stay behind too.
+const notDemo = " AND council_id <> COALESCE((SELECT value FROM meta WHERE key = '" + MetaDemo + "'), '')" + notDemoMunicipal
+
+const notDemoMunicipal = " AND NOT (council_id = '" + model.MunicipalityID + "' AND instr(char(10) || COALESCE((SELECT value FROM meta WHERE key = '" + MetaDemoMunicipal + "'), '') || char(10), char(10) || tbl || ' ' || row_id || char(10)) > 0)"
 
 // PendingOps returns up to limit of this device's ops the hub has not yet
 // acknowledged, oldest first; council "" means every council.
@@ -954,10 +958,11 @@ func (db *DB) CouncilOps(council string) ([]Change, error) {
 		if err := db.captureDeletes(ctx, tx); err != nil {
 			return err
 		}
-		q := "SELECT " + changeCols + " FROM changes"
+		// The demo's example pools and deadlines never travel.
+		q := "SELECT " + changeCols + " FROM changes WHERE 1 = 1" + notDemoMunicipal
 		var args []any
 		if council != "" {
-			q += " WHERE council_id = ?"
+			q += " AND council_id = ?"
 			args = append(args, council)
 		}
 		var err error

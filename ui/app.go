@@ -74,6 +74,10 @@ type App struct {
 	members       *membersScreen
 	search        *searchScreen
 	municipal     *municipalScreen
+	year          *yearScreen
+	accounts      *accountsScreen
+	plan          *planScreen
+	publication   *publicationDialog // the last one opened (tests)
 	sync          *syncer
 }
 
@@ -156,6 +160,9 @@ func (u *App) openCouncil(id string) {
 	u.members = newMembersScreen(u)
 	u.search = newSearchScreen(u)
 	u.municipal = newMunicipalScreen(u)
+	u.year = newYearScreen(u)
+	u.accounts = newAccountsScreen(u)
+	u.plan = newPlanScreen(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Overview"), theme.HomeIcon(), u.overview.build()),
 		container.NewTabItemWithIcon(lang.L("Meetings"), theme.CalendarIcon(), u.meetings.build()),
@@ -164,6 +171,9 @@ func (u *App) openCouncil(id string) {
 		container.NewTabItemWithIcon(lang.L("Members"), theme.AccountIcon(), u.members.build()),
 		container.NewTabItemWithIcon(lang.L("Search"), theme.SearchIcon(), u.search.build()),
 		container.NewTabItemWithIcon(u.municipal.title(), theme.MailComposeIcon(), u.municipal.build()),
+		container.NewTabItemWithIcon(lang.L("Year wheel"), theme.HistoryIcon(), u.year.build()),
+		container.NewTabItemWithIcon(lang.L("Accounts"), theme.StorageIcon(), u.accounts.build()),
+		container.NewTabItemWithIcon(lang.L("Development plan"), theme.GridIcon(), u.plan.build()),
 	)
 	u.tabs.OnSelected = func(*container.TabItem) {
 		u.saver.flush()
@@ -183,6 +193,12 @@ func (u *App) openCouncil(id string) {
 			u.win.Canvas().Focus(u.search.query)
 		case 6:
 			u.municipal.refresh()
+		case 7:
+			u.year.refresh()
+		case 8:
+			u.accounts.refresh()
+		case 9:
+			u.plan.refresh()
 		}
 	}
 
@@ -274,6 +290,7 @@ func (u *App) mainMenu() *fyne.MainMenu {
 				u.onEditCouncil()
 			}
 		}),
+		fyne.NewMenuItem(lang.L("Public page…"), u.onPublication),
 		fyne.NewMenuItem(lang.L("Settings"), u.onSettings),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(lang.L("Take a backup now…"), u.onBackupNow),

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -148,6 +149,15 @@ func (v *conflictsView) rowNames() map[string]string {
 	}
 	for _, a := range d.Attachments {
 		names[a.ID] = name(lang.L("Attachment"), a.Name)
+	}
+	for _, r := range d.YearRules {
+		names[r.ID] = name(lang.L("Yearly date"), r.Title)
+	}
+	for _, e := range d.Accounts {
+		names[e.ID] = name(lang.L("Accounts line"), model.ShortDate(e.Date)+" "+e.Text)
+	}
+	for _, a := range d.AccountYears {
+		names[a.ID] = name(lang.L("Accounts"), strconv.Itoa(a.Year))
 	}
 	return names
 }

@@ -38,7 +38,15 @@ type document struct {
 type exportOptions struct {
 	pdf.Options
 	Deadlines []model.MunicipalDeadline
+	// Reminders are the årshjul's dates (storage's YearReminders): of the
+	// year asked for, or of this year and the next for a calendar.
+	Reminders []model.Deadline
 }
+
+// yearWheelDoc is the årshjul of a year on one page.
+var yearWheelDoc = document{"Year wheel (PDF)", "Årshjul", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o exportOptions) error {
+	return pdf.YearWheel(w, d.Council.Name, year, o.Reminders, o.Options)
+}}
 
 // meetingDocs are the documents of one meeting, in the order offered.
 var meetingDocs = []document{
@@ -72,13 +80,13 @@ var councilDocs = []document{
 		return xlsx.Write(w, d, xlsx.Options{Lang: o.Lang, ContactDetails: o.ContactDetails})
 	}},
 	{"Meetings as calendar (iCalendar)", "Møder", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
-		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now})
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Reminders: o.Reminders})
 	}},
 	{"Meetings, deadlines and action items as calendar days", "Kalender", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
-		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksAllDay, Deadlines: o.Deadlines})
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksAllDay, Deadlines: o.Deadlines, Reminders: o.Reminders})
 	}},
 	{"Meetings, with deadlines and action items as tasks", "Kalender med opgaver", "ics", func(w io.Writer, d *model.CouncilData, _ string, _ int, o exportOptions) error {
-		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksTodo, Deadlines: o.Deadlines})
+		return ical.Write(w, d, ical.Options{Lang: o.Lang, Now: o.Now, Tasks: ical.TasksTodo, Deadlines: o.Deadlines, Reminders: o.Reminders})
 	}},
 	{"Import template (Excel)", "Skabelon til import", "xlsx", func(w io.Writer, _ *model.CouncilData, _ string, _ int, _ exportOptions) error {
 		return xlsx.Template(w)
@@ -154,9 +162,14 @@ func (u *App) withBilagChecked(doc document, ref string, next func(skip bool)) {
 	next(false)
 }
 
-// render makes a document's bytes from what is stored now; skip leaves
-// out damaged bilag (pdf.Options.SkipDamaged).
-func (u *App) render(doc document, councilID, ref string, year int, contacts, skip bool) ([]byte, error) {
+// render makes a document's bytes from what is stored now.
+func (u *App) render(doc document, councilID, ref string, year int, contacts bool) ([]byte, error) {
+	return u.renderSkipping(doc, councilID, ref, year, contacts, false)
+}
+
+// renderSkipping is render that, with skip, leaves out damaged bilag
+// (pdf.Options.SkipDamaged) instead of refusing the packet.
+func (u *App) renderSkipping(doc document, councilID, ref string, year int, contacts, skip bool) ([]byte, error) {
 	d, err := u.db.CouncilData(councilID)
 	if err != nil {
 		return nil, err
@@ -170,6 +183,16 @@ func (u *App) render(doc document, councilID, ref string, year int, contacts, sk
 	}
 	if doc.ext == "ics" {
 		if o.Deadlines, err = u.db.Deadlines(); err != nil {
+			return nil, err
+		}
+	}
+	if doc.ext == "ics" || doc.key == yearWheelDoc.key {
+		years := []int{year}
+		if year == 0 {
+			y := u.now().In(model.Copenhagen).Year()
+			years = []int{y, y + 1}
+		}
+		if o.Reminders, err = u.db.YearReminders(councilID, years...); err != nil {
 			return nil, err
 		}
 	}
@@ -215,7 +238,7 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 		name := model.FileName(doc.ext, doc.base, council.Name, tail)
 		dlg.Hide()
 		u.withBilagChecked(doc, ref, func(skip bool) {
-			u.saveAs(name, func() ([]byte, error) { return u.render(doc, councilID, ref, year, contacts.Checked, skip) })
+			u.saveAs(name, func() ([]byte, error) { return u.renderSkipping(doc, councilID, ref, year, contacts.Checked, skip) })
 		})
 	})
 	save.Importance = widget.HighImportance
@@ -231,7 +254,7 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 			name := model.FileName(doc.ext, doc.base, council.Name, "")
 			dlg.Hide()
 			u.withBilagChecked(doc, ref, func(skip bool) {
-				u.printInBackground(name, func() ([]byte, error) { return u.render(doc, councilID, ref, year, contacts.Checked, skip) })
+				u.printInBackground(name, func() ([]byte, error) { return u.renderSkipping(doc, councilID, ref, year, contacts.Checked, skip) })
 			})
 		})
 		items = append(items, printBtn)

@@ -47,7 +47,7 @@ func TestExportWritesTheChosenFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u.writeInBackground(wc, func() ([]byte, error) { return u.render(c.doc, council, c.ref, c.year, false, false) })
+		u.writeInBackground(wc, func() ([]byte, error) { return u.render(c.doc, council, c.ref, c.year, false) })
 		var data []byte
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			if data, _ = os.ReadFile(path); bytes.HasPrefix(data, []byte(c.magic)) && u.win.Canvas().Overlays().Top() != nil {

@@ -435,6 +435,7 @@ func (s *municipalScreen) staffEditors() []*container.TabItem {
 			enable(p.OpenAllYear)
 			save := open.OnChanged
 			open.OnChanged = func(v bool) { enable(v); save(v) }
+			poolRuleFields(f, p)
 		},
 	})
 	deadlines := newEditPane(u, editKind[model.MunicipalDeadline]{

@@ -69,7 +69,7 @@ func TestStaffEditsPool(t *testing.T) {
 	for _, it := range tabs.Items {
 		names = append(names, it.Text)
 	}
-	if got := strings.Join(names, ","); got != "Budgetønsker,Puljer,Frister,Kontakter,Meddelelser" {
+	if got := strings.Join(names, ","); got != "Budgetønsker,Puljer,Frister,Kontakter,Meddelelser,Alle råd" {
 		t.Errorf("staff sub-tabs %s", got)
 	}
 	p := pane[model.Pool](t, u, 0)

@@ -22,6 +22,7 @@ type municipalScreen struct {
 	staff   *staffScreen
 	info    *municipalInfo // on a council's computer
 	editors []refresher    // on a staff device: pools, deadlines, contacts, announcements
+	all     *allCouncils   // on a staff device: the overview of every council
 
 	wishes  []model.BudgetWish // answered, newest year first
 	list    *widget.List
@@ -53,7 +54,9 @@ func (s *municipalScreen) title() string {
 func (s *municipalScreen) build() fyne.CanvasObject {
 	if s.staff != nil {
 		first := container.NewTabItem(lang.L("Budget wishes"), s.staff.build())
-		return container.NewAppTabs(append([]*container.TabItem{first}, s.staffEditors()...)...)
+		s.all = &allCouncils{u: s.u}
+		tabs := append([]*container.TabItem{first}, s.staffEditors()...)
+		return container.NewAppTabs(append(tabs, container.NewTabItem(lang.L("All councils"), s.all.build()))...)
 	}
 	first := container.NewTabItem(lang.L("Answers on budget wishes"), s.buildAnswers())
 	s.info = &municipalInfo{u: s.u}
@@ -110,6 +113,9 @@ func (s *municipalScreen) refresh() {
 	}
 	for _, e := range s.editors {
 		e.refresh()
+	}
+	if s.all != nil {
+		s.all.refresh()
 	}
 	if s.staff != nil {
 		s.staff.refresh()

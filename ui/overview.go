@@ -72,7 +72,11 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 	s.dlList = widget.NewList(
 		func() int { return len(s.deadlines) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, widget.NewLabel("00.00.0000"), nil, widget.NewLabel(""))
+			// A day's merged dates can be long: cut with "…" rather than
+			// widen the window.
+			text := widget.NewLabel("")
+			text.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewLabel("00.00.0000"), nil, text)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(s.deadlines) {
@@ -80,18 +84,8 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 			}
 			d := s.deadlines[i]
 			c := o.(*fyne.Container)
-			kind := d.Kind // the municipality's own kinds are Danish words
-			switch d.Kind {
-			case model.DeadlineTask:
-				kind = lang.L("Task")
-			case model.DeadlineApplication:
-				kind = lang.L("Application deadline")
-			case model.DeadlinePool:
-				kind = lang.L("Pool deadline")
-			case model.DeadlineMunicipal:
-				kind = lang.L("The municipality's deadline")
-			}
-			c.Objects[0].(*widget.Label).SetText(kind + ": " + d.Title)
+			// The municipality's own kinds are Danish words, shown as they are.
+			c.Objects[0].(*widget.Label).SetText(model.DeadlineText(d, current()))
 			c.Objects[1].(*widget.Label).SetText(model.ShortDate(d.Date))
 		})
 	s.refresh()
@@ -142,7 +136,15 @@ func (s *overviewScreen) refresh() {
 		return
 	}
 	s.deadlines = append(model.ComingDeadlines(now, horizon, apps, actions), municipal...)
-	model.SortDeadlines(s.deadlines)
+	// The årshjul's own dates: the council's yearly rules, members' terms
+	// and accounts due for pool grants.
+	if more, err := s.yearReminders(now, horizon, apps); err != nil {
+		showErr(s.msg, err)
+	} else {
+		s.deadlines = append(s.deadlines, more...)
+	}
+	model.SortByDayAndKind(s.deadlines)
+	s.deadlines = model.MergeSameDay(s.deadlines)
 	s.actList.Refresh()
 	s.dlList.Refresh()
 }

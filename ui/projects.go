@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -153,6 +154,7 @@ type projectEditor struct {
 	apps     []*appRow
 	appsBox  *fyne.Container
 	totals   *widget.Label
+	pools    []model.Pool // the municipality's, to pick from
 }
 
 func projectStatusOptions() []string {
@@ -326,6 +328,7 @@ func (e *projectEditor) save() {
 	showStored(e.workingGroup, sent.WorkingGroup, p.WorkingGroup)
 	e.p = shownBase(e.read(p), p, projectFields, bad) // what the fields show is what the next save edits
 	e.s.refreshList()
+	e.updateTotals() // the pools' rules read the project's end
 }
 
 func (e *projectEditor) onDelete() {
@@ -351,6 +354,10 @@ func (e *projectEditor) loadBudget() {
 	}
 	apps, err := e.u.db.FundingApplications(e.p.ID)
 	if err != nil {
+		showErr(e.msg, err)
+		return
+	}
+	if e.pools, err = e.u.db.Pools(); err != nil {
 		showErr(e.msg, err)
 		return
 	}
@@ -381,6 +388,9 @@ func (e *projectEditor) updateTotals() {
 		}
 	}
 	t := model.Totals(e.p.ID, lines, apps)
+	for _, r := range e.apps {
+		r.showFindings(t)
+	}
 	text := fmt.Sprintf("%s: %s\n%s: %s\n%s: %s",
 		lang.L("Expenses"), model.Kroner(t.Expenses),
 		lang.L("Own financing (cash)"), model.Kroner(t.CoFinancing.Cash),
@@ -529,6 +539,9 @@ type appRow struct {
 	applied, granted *entry
 	hours            *entry
 	status           *widget.Select
+	pick             *widget.Select // the municipality's pool, or a foundation typed in
+	running          *widget.Check
+	findings         *widget.Label // the pool's rules, checked
 	fieldErr         *widget.Label
 	unread           []string // the fields whose text could not be read
 	msg              *widget.Label
@@ -565,17 +578,33 @@ func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
 	}
 	r.status = widget.NewSelect(appStatusOptions(), func(string) { r.save() })
 	setSelected(r.status, label(a.Status))
+	r.running = widget.NewCheck(lang.L("The project leaves running costs to the municipality"), nil)
+	r.running.SetChecked(a.RunningCosts) // before OnChanged: loading is no edit
+	r.running.OnChanged = func(bool) { r.save() }
+	r.findings = widget.NewLabel("")
+	r.findings.Wrapping = fyne.TextWrapWord
+	r.findings.Hide()
+	r.pick = widget.NewSelect(r.poolOptions(), nil)
+	if i := slices.IndexFunc(e.pools, func(p model.Pool) bool { return p.ID == a.PoolID }); a.PoolID != "" && i >= 0 {
+		r.pick.SetSelectedIndex(i + 1)
+		r.pool.Disable()
+	} else {
+		r.pick.SetSelectedIndex(0)
+	}
+	r.pick.OnChanged = func(string) { r.onPick() }
 	r.fieldErr, r.msg = newErrLabel(), newErrLabel()
 	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), r.onDelete)
 	form := widget.NewForm(
+		widget.NewFormItem(lang.L("The municipality's pool"), r.pick),
 		widget.NewFormItem(lang.L("Pool"), r.pool),
 		widget.NewFormItem(lang.L("Deadline"), r.deadline),
 		widget.NewFormItem(lang.L("Applied for (kr.)"), r.applied),
 		widget.NewFormItem(lang.L("Granted (kr.)"), r.granted),
 		widget.NewFormItem(lang.L("Status"), r.status),
 		widget.NewFormItem(lang.L("Volunteer hours"), r.hours),
+		widget.NewFormItem("", r.running),
 	)
-	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(del), form), r.fieldErr, r.msg, widget.NewSeparator())
+	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(del), form), r.findings, r.fieldErr, r.msg, widget.NewSeparator())
 	e.appsBox.Add(r.row)
 	if e.u.drafts.restore(r.draftKey(), r.entries()) {
 		r.save() // shows why the draft was refused
@@ -587,6 +616,11 @@ func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
 // value and shows why (r.unread names it).
 func (r *appRow) read(a model.FundingApplication) model.FundingApplication {
 	a.Pool = r.pool.Text
+	a.PoolID = ""
+	if p, ok := r.picked(); ok {
+		a.PoolID, a.Pool = p.ID, p.Name
+	}
+	a.RunningCosts = r.running.Checked
 	if i := r.status.SelectedIndex(); i >= 0 {
 		a.Status = model.ApplicationStatuses[i]
 	}
@@ -664,6 +698,76 @@ func (r *appRow) save() {
 		r.e.u.drafts.keep(r.draftKey(), r.entries(), bad)
 		r.e.updateTotals()
 	}
+}
+
+// poolOptions offers the municipality's pools after the choice of a
+// foundation or pool typed in.
+func (r *appRow) poolOptions() []string {
+	opts := []string{lang.L("Another pool or foundation (type its name)")}
+	for _, p := range r.e.pools {
+		opts = append(opts, p.Name)
+	}
+	return opts
+}
+
+// picked is the municipality's pool chosen, if one is.
+func (r *appRow) picked() (model.Pool, bool) {
+	i := r.pick.SelectedIndex()
+	if i < 1 || i-1 >= len(r.e.pools) {
+		return model.Pool{}, false
+	}
+	return r.e.pools[i-1], true
+}
+
+// onPick takes the pool's name and deadline when a municipal pool is
+// chosen, and lets the name be typed when a foundation is.
+func (r *appRow) onPick() {
+	if p, ok := r.picked(); ok {
+		setText(r.pool, p.Name)
+		r.pool.Disable()
+		if r.deadline.Text == "" && !p.OpenAllYear {
+			setText(r.deadline, model.ShortDate(p.Deadline))
+		}
+	} else {
+		r.pool.Enable()
+		r.e.u.win.Canvas().Focus(r.pool)
+	}
+	r.save()
+}
+
+// showFindings shows what the picked pool's rules say about the stored
+// application, given the project's totals t.
+func (r *appRow) showFindings(t model.ProjectTotals) {
+	p, ok := r.picked()
+	if !ok || r.a.ID == "" {
+		r.findings.Hide()
+		return
+	}
+	c := model.CheckPool(p, r.a, t, r.e.p.End, r.e.u.now())
+	if len(c.Findings) == 0 {
+		r.findings.Hide()
+		return
+	}
+	var b strings.Builder
+	for i, f := range c.Findings {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if f.OK {
+			b.WriteString(lang.L("Met:") + " ")
+		} else {
+			b.WriteString(lang.L("Not met:") + " ")
+		}
+		b.WriteString(f.Text(current()))
+	}
+	r.findings.SetText(b.String())
+	if c.OK() {
+		r.findings.Importance = widget.SuccessImportance
+	} else {
+		r.findings.Importance = widget.WarningImportance
+	}
+	r.findings.Show()
+	r.findings.Refresh()
 }
 
 func (r *appRow) onDelete() {

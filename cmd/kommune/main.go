@@ -34,6 +34,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -41,6 +42,7 @@ import (
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
+	"lokalraad/ui/web"
 )
 
 func main() {
@@ -67,6 +69,7 @@ const usage = `brug:
   kommune bundle import --db PATH FILE
   kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open) [--amount KR --max KR --description T --rules T]
   kommune pool list --db PATH
+  kommune staff add --db PATH --name NAME    # a staff user of /oversigt; last line: a one-time password
   kommune migrate --from PATH --to postgres://…
   kommune load --db PATH|postgres://… [--nodes 2 --councils 500 --laptops 4 --cycles 3 --ops 10 --workers 32 --duration 2m]
   (--db tager også en postgres://…-adresse: serverens data i PostgreSQL)`
@@ -100,6 +103,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return poolAdd(args[2:], stdout, stderr)
 	case "pool list":
 		return poolList(args[2:], stdout, stderr)
+	case "staff add":
+		return staffAdd(args[2:], stdout, stderr)
 	}
 	if args[0] == "load" {
 		return loadCmd(ctx, args[1:], stdout, stderr)
@@ -177,7 +182,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: hub.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+	// The staff's web pages beside the sync API (on the SQLite store; the
+	// PostgreSQL store has no overview queries yet).
+	mux := http.NewServeMux()
+	if hc.db != nil {
+		pagesSrv := web.New(hc.db, log)
+		for _, p := range web.Paths {
+			mux.Handle(p, pagesSrv.Handler())
+		}
+	}
+	mux.Handle("/", hub.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
 		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() {
@@ -207,6 +222,33 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		return err
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// staffAdd creates a staff user of the web pages and prints a one-time
+// password on its last line.
+func staffAdd(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("staff add", stderr)
+	name := fs.String("name", "", "medarbejderens navn (påkrævet)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*name) == "" {
+		return errors.New("angiv medarbejderens navn med --name")
+	}
+	if strings.Contains(*dbPath, "://") {
+		return errors.New("medarbejdere til /oversigt gemmes kun i serverens SQLite-database, endnu ikke i PostgreSQL")
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pw, err := db.AddStaffUser(*name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Medarbejderen %s kan logge ind på /oversigt med adgangskoden herunder (vises kun nu):\n%s\n", strings.TrimSpace(*name), pw)
 	return nil
 }
 

@@ -38,6 +38,9 @@ const exportUsage = `brug:
   lokalraad export workbook --db PATH --council ID --out FILE.xlsx
   lokalraad export calendar --db PATH --council ID --out FILE.ics [--tasks allday|todo|none]
   lokalraad export invitation --db PATH --meeting ID --out FILE.ics
+  lokalraad export yearwheel --db PATH --council ID --year YYYY --out FILE.pdf
+  lokalraad export accounts --db PATH --council ID --year YYYY --out FILE.pdf
+  lokalraad export plan     --db PATH --council ID --year YYYY --out FILE.pdf
   valgfrit: --lang da|en, --contacts (tag telefon og e-mail med),
   --date DD.MM.ÅÅÅÅ (datoen, der trykkes og stemples; ellers SOURCE_DATE_EPOCH eller i dag)`
 
@@ -54,7 +57,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return errors.New("angiv hvad der skal eksporteres")
 	}
 	kind := args[0]
-	if _, ok := pdfDocs[kind]; ok || kind == "wishes" {
+	if _, ok := pdfDocs[kind]; ok || kind == "wishes" || kind == "yearwheel" || kind == "accounts" || kind == "plan" {
 		go pdf.Preload() // the fonts are parsed while the database is read
 	}
 	fs := flag.NewFlagSet("lokalraad export "+kind, flag.ContinueOnError)
@@ -159,8 +162,39 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			if err != nil {
 				return err
 			}
+			// The årshjul's dates of this year and the next go with the meetings.
+			y := now.In(model.Copenhagen).Year()
+			rs, err := db.YearReminders(id, y, y+1)
+			if err != nil {
+				return err
+			}
 			write = func(w io.Writer) error {
-				return ical.Write(w, d, ical.Options{Lang: l, Now: now, Tasks: how, Deadlines: deadlines})
+				return ical.Write(w, d, ical.Options{Lang: l, Now: now, Tasks: how, Deadlines: deadlines, Reminders: rs})
+			}
+		case "accounts":
+			if *year < 2000 || *year > 2200 {
+				return errors.New("angiv regnskabsåret med --year YYYY")
+			}
+			write = func(w io.Writer) error {
+				return pdf.Accounts(w, d, *year, pdf.Options{Lang: l, Now: now})
+			}
+		case "plan":
+			if *year < 2000 || *year > 2200 {
+				return errors.New("angiv planens år med --year YYYY")
+			}
+			write = func(w io.Writer) error {
+				return pdf.Plan(w, d, *year, pdf.Options{Lang: l, Now: now})
+			}
+		case "yearwheel":
+			if *year < 2000 || *year > 2200 {
+				return errors.New("angiv året med --year YYYY")
+			}
+			rs, err := db.YearReminders(id, *year)
+			if err != nil {
+				return err
+			}
+			write = func(w io.Writer) error {
+				return pdf.YearWheel(w, d.Council.Name, *year, rs, pdf.Options{Lang: l, Now: now})
 			}
 		default:
 			return fmt.Errorf("ukendt eksport %q\n%s", kind, exportUsage)

@@ -49,6 +49,9 @@ func TestExportEveryKind(t *testing.T) {
 		{[]string{"export", "wishes", "--year", itoa(ws[0].Year)}, "%PDF"},
 		{[]string{"export", "workbook", "--council", council}, "PK"},
 		{[]string{"export", "calendar"}, "BEGIN:VCALENDAR"},
+		{[]string{"export", "yearwheel", "--year", "2027"}, "%PDF"},
+		{[]string{"export", "accounts", "--year", "2027"}, "%PDF"},
+		{[]string{"export", "plan", "--year", "2027"}, "%PDF"},
 	}
 	for i, c := range cases {
 		out := filepath.Join(dir, c.args[1]+itoa(i))
@@ -73,6 +76,10 @@ func TestExportErrors(t *testing.T) {
 		{"export", "packet", "--db", path, "--out", out},                             // no meeting
 		{"export", "packet", "--db", path, "--out", out, "--meeting", "nope"},        // unknown meeting
 		{"export", "wishes", "--db", path, "--out", out},                             // no year
+		{"export", "yearwheel", "--db", path, "--out", out},                          // no year
+		{"export", "accounts", "--db", path, "--out", out},                           // no year
+		{"export", "plan", "--db", path, "--out", out},                               // no year
+		{"export", "yearwheel", "--db", path, "--out", out, "--year", "99999"},       // no such year
 		{"export", "poster", "--db", path, "--out", out},                             // unknown kind
 		{"export", "packet", "--db", path + ".typo", "--out", out, "--meeting", "x"}, // no such db
 	} {

@@ -37,6 +37,13 @@ type Options struct {
 	Tasks Tasks
 	// Deadlines are the municipality's deadlines to add with Tasks.
 	Deadlines []model.MunicipalDeadline
+	// Reminders are written as all-day events after the meetings: the
+	// årshjul's dates (model.YearWheel, model.RuleReminders), with the
+	// kind before the title ("Puljefrist: Udviklingspuljen"). Only the
+	// årshjul's own kinds are written (yearly rules, notice deadlines,
+	// terms ending, accounts due, pool deadlines): meetings are there, and
+	// applications' and the municipality's deadlines come with Tasks.
+	Reminders []model.Deadline
 }
 
 // Tasks is how dated things other than meetings are written.
@@ -129,6 +136,24 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 		for _, t := range dated(d, o) {
 			addTask(cal, t, now, o.Tasks)
 		}
+	}
+	for _, r := range o.Reminders {
+		switch r.Kind {
+		case model.DeadlineYearRule, model.DeadlineNotice, model.DeadlineTermEnd, model.DeadlineAccounts, model.DeadlinePool:
+		default:
+			continue
+		}
+		if r.Date.IsZero() {
+			continue
+		}
+		d := r.Date.In(model.Copenhagen)
+		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+		// Stable across exports: the same reminder updates its event.
+		e := cal.AddEvent(text(r.Kind+"-"+r.RefID+"-"+day.Format("20060102")) + UIDSuffix)
+		e.SetDtStampTime(now)
+		e.SetAllDayStartAt(day)
+		e.SetAllDayEndAt(day.AddDate(0, 0, 1))
+		e.SetSummary(text(model.DeadlineText(r, o.Lang)))
 	}
 	return cal.SerializeTo(w, ics.WithNewLineWindows)
 }

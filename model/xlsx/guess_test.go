@@ -295,7 +295,7 @@ func TestWriteReproducible(t *testing.T) {
 		t.Errorf("the workbook's date is not the one given:\n%s", got)
 	}
 	f := open(t, a.Bytes())
-	if got := strings.Join(f.GetSheetList(), ","); got != "Projekter,Budgetønsker,Finansiering,Opgaver,Møder,Beslutninger,Medlemmer" {
+	if got := strings.Join(f.GetSheetList(), ","); got != "Projekter,Budgetønsker,Finansiering,Opgaver,Møder,Beslutninger,Medlemmer,Regnskab,Udviklingsplan" {
 		t.Errorf("sheets %s", got)
 	}
 }

@@ -100,6 +100,8 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 		meetingsTable(d, o),
 		decisionsTable(d, o),
 		membersTable(d, o),
+		accountsTable(d, o),
+		planTable(d, o),
 	}
 	f := excelize.NewFile()
 	defer f.Close()

@@ -132,18 +132,20 @@ func firstRow(t testing.TB, f *excelize.File, sheet string) []string {
 
 func TestWriteSheetsAndHeaders(t *testing.T) {
 	f := open(t, write(t, sample(), xlsx.Options{}))
-	want := []string{"Projekter", "Budgetønsker", "Finansiering", "Opgaver", "Møder", "Beslutninger", "Medlemmer"}
+	want := []string{"Projekter", "Budgetønsker", "Finansiering", "Opgaver", "Møder", "Beslutninger", "Medlemmer", "Regnskab", "Udviklingsplan"}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
 	headers := map[string][]string{
-		"Projekter":    {"Titel", "Status", "Ansvarlig", "Start", "Slut", "Fremdrift (%)", "Udgifter", "Egenfinansiering", "Frivilligt arbejde", "Bevilget", "Mangler"},
-		"Budgetønsker": {"År", "Prioritet", "Titel", "Kategori", "Begrundelse", "Anslået udgift", "Status", "Svar", "Svartekst", "Bevilget"},
-		"Finansiering": {"Projekt", "Pulje", "Frist", "Ansøgt", "Bevilget", "Status", "Frivillige timer"},
-		"Opgaver":      {"Mødedato", "Hvem", "Hvad", "Frist", "Udført"},
-		"Møder":        {"Dato", "Tidspunkt", "Type", "Titel", "Sted", "Status", "Antal punkter"},
-		"Beslutninger": {"Dato", "Møde", "Punkt", "Beslutning"},
-		"Medlemmer":    {"Navn", "Rolle", "Kontaktperson", "Valgt fra", "Valgt til"},
+		"Projekter":      {"Titel", "Status", "Ansvarlig", "Start", "Slut", "Fremdrift (%)", "Udgifter", "Egenfinansiering", "Frivilligt arbejde", "Bevilget", "Mangler"},
+		"Budgetønsker":   {"År", "Prioritet", "Titel", "Kategori", "Begrundelse", "Anslået udgift", "Status", "Svar", "Svartekst", "Bevilget"},
+		"Finansiering":   {"Projekt", "Pulje", "Frist", "Ansøgt", "Bevilget", "Status", "Frivillige timer"},
+		"Opgaver":        {"Mødedato", "Hvem", "Hvad", "Frist", "Udført"},
+		"Møder":          {"Dato", "Tidspunkt", "Type", "Titel", "Sted", "Status", "Antal punkter"},
+		"Beslutninger":   {"Dato", "Møde", "Punkt", "Beslutning"},
+		"Medlemmer":      {"Navn", "Rolle", "Kontaktperson", "Valgt fra", "Valgt til"},
+		"Regnskab":       {"År", "Dato", "Bilag", "Tekst", "Kategori", "Projekt", "Indtægt", "Udgift", "Saldo", "Løn"},
+		"Udviklingsplan": {"År", "Vision", "Indsatsområde", "Mål", "Projekt", "Hvad", "Hvem", "Frist", "Status"},
 	}
 	for sheet, want := range headers {
 		if got := firstRow(t, f, sheet); !slices.Equal(got, want) {
@@ -154,7 +156,7 @@ func TestWriteSheetsAndHeaders(t *testing.T) {
 
 func TestWriteEnglish(t *testing.T) {
 	f := open(t, write(t, sample(), xlsx.Options{Lang: model.English}))
-	want := []string{"Projects", "Budget wishes", "Funding", "Action items", "Meetings", "Decisions", "Members"}
+	want := []string{"Projects", "Budget wishes", "Funding", "Action items", "Meetings", "Decisions", "Members", "Accounts", "Development plan"}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}

@@ -5,8 +5,10 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"lokalraad/model"
@@ -59,6 +61,14 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 	}
 	names := "Karen Østergaard\nSøren Ærenlund\nŁukasz Nowak\nŞule Yılmaz\nŐdön Kovács"
 
+	// Holbæk's pools and the municipality's dates (examples, never sent),
+	// and the council's årshjul.
+	udvikling, faelles := demoMunicipal(w, db, year, now)
+	for _, r := range append(model.DefaultYearRules(c.ID), model.YearRule{CouncilID: c.ID, Title: "Jyderup Byfest",
+		Category: model.YearOwnCateg, Kind: model.YearWeekday, Month: 8, Weekday: time.Saturday, Nth: 3}) {
+		w.do(db.SaveYearRule(model.YearRule{}, &r))
+	}
+
 	// Projects with budgets and funding.
 	shelter := model.Project{CouncilID: c.ID, Title: "Shelter ved Skarresø", Status: model.ProjectApplied,
 		Description:   "To sheltere og en bålplads ved søen, bygget af frivillige, til skoler, spejdere og alle andre.",
@@ -75,7 +85,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		w.do(db.SaveBudgetLine(model.BudgetLine{}, &l))
 	}
 	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
-		Pool: "Lokalområdernes Udviklingspulje", Deadline: at(year+1, 3, 1, 0, 0), Applied: 50_000_00,
+		Pool: "Lokalområdernes Udviklingspulje", PoolID: udvikling, Deadline: at(year+1, 3, 1, 0, 0), Applied: 50_000_00,
 		Status: model.ApplicationDraft, VolunteerHours: 150}))
 	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
 		Pool: "Friluftsrådet", Deadline: at(year, 9, 15, 0, 0), Applied: 25_000_00, Granted: 20_000_00,
@@ -87,7 +97,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 	w.do(db.SaveProject(model.Project{}, &byfest))
 	w.do(db.SaveBudgetLine(model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: byfest.ID, Text: "Scene og lyd", Kind: model.LineExpense, Amount: 18_000_00}))
 	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: byfest.ID,
-		Pool: "Fællesskabspuljen", Deadline: at(year, 5, 1, 0, 0), Applied: 15_000_00, Granted: 15_000_00, Status: model.ApplicationGranted}))
+		Pool: "Fællesskabspuljen", PoolID: faelles, Deadline: at(year, 5, 1, 0, 0), Applied: 15_000_00, Granted: 15_000_00, Status: model.ApplicationGranted}))
 	sti := model.Project{CouncilID: c.ID, Title: "Stiforbindelse til Kalundborgvej", Status: model.ProjectIdea,
 		Description: "Sikker sti for skolebørn mellem Nyvang og skolen."}
 	w.do(db.SaveProject(model.Project{}, &sti))
@@ -176,11 +186,132 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 	w.do(db.SaveBudgetWish(model.BudgetWish{}, &model.BudgetWish{CouncilID: c.ID, Year: year, Rank: 1, Title: "Fartdæmpning på Søndergade",
 		Category: "Trafiksikkerhed", Estimate: 220_000_00, Status: model.WishAnswered, Answer: model.AnswerPartly,
 		AnswerText: "Byrådet har afsat midler til to bump i 2026.", Granted: 120_000_00}))
+	demoAccounts(w, db, c.ID, year, now, byfest.ID, shelter.ID)
+	demoPlan(w, db, c.ID, year, shelter.ID, sti.ID, byfest.ID)
 	w.do(db.SetMeta(metaDemo, c.ID))
 	if w.err != nil {
 		return "", fmt.Errorf("demo-lokalråd: %w", w.err)
 	}
 	return c.ID, nil
+}
+
+// demoAccounts writes last year's accounts, approved at this year's
+// generalforsamling, and this year's lines up to now: the grant, meetings,
+// the byfest, a pool grant passed on to a project, and one wage (flagged).
+func demoAccounts(w *writer, db *storage.DB, council string, year int, now time.Time, byfest, shelter string) {
+	last := model.AccountsYear{CouncilID: council, Year: year - 1, Opening: 4_210_75}
+	lines := []model.AccountEntry{
+		{Date: at(year-1, 1, 20, 0, 0), Text: "Tilskud fra Holbæk Kommune", Kind: model.EntryIncome, Amount: 30_000_00, Category: "Tilskud fra kommunen", Receipt: "1"},
+		{Date: at(year-1, 3, 12, 0, 0), Text: "Generalforsamling: kaffe og kage", Kind: model.EntryExpense, Amount: 1_245_50, Category: "Møder og generalforsamling", Receipt: "2"},
+		{Date: at(year-1, 5, 2, 0, 0), Text: "Hjemmeside, et år", Kind: model.EntryExpense, Amount: 1_188_00, Category: "Kommunikation", Receipt: "3"},
+		{Date: at(year-1, 8, 22, 0, 0), Text: "Byfest: scene og lyd", Kind: model.EntryExpense, Amount: 18_000_00, Category: "Arrangementer", Receipt: "4"},
+		{Date: at(year-1, 8, 23, 0, 0), Text: "Byfest: salg af øl og pølser", Kind: model.EntryIncome, Amount: 9_870_00, Category: "Egne indtægter", Receipt: "5"},
+		{Date: at(year-1, 11, 30, 0, 0), Text: "Julebelysning, el", Kind: model.EntryExpense, Amount: 2_340_25, Category: "Arrangementer", Receipt: "6"},
+		{Date: at(year, 1, 18, 0, 0), Text: "Tilskud fra Holbæk Kommune", Kind: model.EntryIncome, Amount: 30_000_00, Category: "Tilskud fra kommunen", Receipt: "1"},
+		{Date: at(year, 2, 10, 0, 0), Text: "Mødelokale, Forsamlingshuset", Kind: model.EntryExpense, Amount: 600_00, Category: "Møder og generalforsamling", Receipt: "2"},
+		{Date: at(year, 5, 20, 0, 0), Text: "Fællesskabspuljen: bevilling til byfesten", Kind: model.EntryIncome, Amount: 15_000_00, Category: "Puljemidler", ProjectID: byfest, Receipt: "3"},
+		{Date: at(year, 6, 15, 0, 0), Text: "Tømmer til shelter", Kind: model.EntryExpense, Amount: 8_450_00, Category: "Projekter", ProjectID: shelter, Receipt: "4"},
+		{Date: at(year, 8, 21, 0, 0), Text: "Byfest: scene og lyd", Kind: model.EntryExpense, Amount: 18_000_00, Category: "Arrangementer", ProjectID: byfest, Receipt: "5"},
+		{Date: at(year, 8, 25, 0, 0), Text: "Oprydning efter byfesten (løn)", Kind: model.EntryExpense, Amount: 1_500_00, Category: model.WageCategory, ProjectID: byfest, Receipt: "6"},
+	}
+	for _, e := range lines {
+		if e.Date.After(now) {
+			continue
+		}
+		e.CouncilID = council
+		w.do(db.SaveAccountEntry(model.AccountEntry{}, &e))
+	}
+	l := model.BuildLedger(year-1, last.Opening, lines)
+	w.do(db.SaveAccountsYear(model.AccountsYear{}, &last))
+	this := model.AccountsYear{CouncilID: council, Year: year, Opening: l.Closing}
+	w.do(db.SaveAccountsYear(model.AccountsYear{}, &this))
+	if agm := at(year, 3, 12, 0, 0); agm.Before(now) {
+		approved := last
+		approved.Approved = agm
+		w.do(db.SaveAccountsYear(last, &approved))
+	}
+}
+
+// demoPlan writes this year's development plan.
+func demoPlan(w *writer, db *storage.DB, council string, year int, shelter, sti, byfest string) {
+	p := model.DevPlan{CouncilID: council, Year: year,
+		Vision: "Jyderup er et levende lokalsamfund ved Skarresø, hvor børn, unge og ældre mødes om naturen, fællesskabet og byens liv."}
+	// A demo written for a year gone by (a test's fixed clock) has no plan:
+	// that year's plan would be read-only.
+	if err := db.SavePlan(model.DevPlan{}, &p); errors.Is(err, storage.ErrOldPlan) {
+		return
+	} else if w.do(err); w.err != nil {
+		return
+	}
+	areas := []model.FocusArea{
+		{Title: "Natur og friluftsliv", Goals: "Sheltere og bålplads ved søen\nEn sti hele vejen rundt om Skarresø", Projects: []string{shelter}},
+		{Title: "Trafik og sikre skoleveje", Goals: "Sikker sti fra Nyvang til skolen\nLavere fart på Søndergade", Projects: []string{sti}},
+		{Title: "Fællesskab og byliv", Goals: "Byfest hvert år\nFlere frivillige under 30", Projects: []string{byfest}},
+	}
+	for i := range areas {
+		areas[i].CouncilID, areas[i].PlanID, areas[i].Position = council, p.ID, i+1
+		w.do(db.SaveFocusArea(model.FocusArea{}, &areas[i]))
+	}
+	for _, a := range []model.PlanAction{
+		{FocusID: areas[0].ID, Who: "Søren Ærenlund", What: "Søg Lokalområdernes Udviklingspulje til sheltere", Due: at(year+1, 3, 1, 0, 0), Status: model.ActionStarted},
+		{FocusID: areas[1].ID, Who: "Karen Østergaard", What: "Budgetønske om stien til budgethøringen", Due: at(year, 6, 1, 0, 0), Status: model.ActionDone},
+		{FocusID: areas[1].ID, Who: "Şule Yılmaz", What: "Trafiktælling på Søndergade med skolen", Status: model.ActionNotStarted},
+		{FocusID: areas[2].ID, Who: "Bestyrelsen", What: "Byfest i august", Due: at(year, 8, 22, 0, 0), Status: model.ActionDone},
+	} {
+		a.CouncilID, a.PlanID = council, p.ID
+		w.do(db.SavePlanAction(model.PlanAction{}, &a))
+	}
+}
+
+// demoMunicipal writes Holbæk's pools (DOMAIN.md) with their rules and
+// two of the municipality's dates, unless the computer holds pools
+// already (then those are linked by name), and marks them as the demo's so
+// they are never sent. It returns the ids of Udviklingspuljen and
+// Fællesskabspuljen.
+func demoMunicipal(w *writer, db *storage.DB, year int, now time.Time) (udvikling, faelles string) {
+	have, err := db.Pools()
+	w.do(err)
+	for _, p := range have {
+		switch p.Name {
+		case "Lokalområdernes Udviklingspulje":
+			udvikling = p.ID
+		case "Fællesskabspuljen":
+			faelles = p.ID
+		}
+	}
+	// An enrolled computer has the real pools from the server, or will.
+	token, err := db.Meta(storage.MetaToken)
+	w.do(err)
+	if len(have) > 0 || token != "" || w.err != nil {
+		return udvikling, faelles
+	}
+	deadline := at(year, 3, 1, 0, 0)
+	if deadline.Before(now) {
+		deadline = at(year+1, 3, 1, 0, 0)
+	}
+	pools := []model.Pool{
+		{Name: "Lokalområdernes Udviklingspulje", Available: 200_000_00, MaxPerApp: 50_000_00, Deadline: deadline,
+			Description:     "200.000 kr. om året, fordelt som 4 × 50.000 kr. til udviklingsprojekter i lokalområderne.",
+			Rules:           "Projektet skal i alt være på mindst 100.000 kr.\nFrivillige timer tæller 100 kr. i timen, højst 50 % af egenfinansieringen.\nIngen projekter, der efterlader driftsudgifter til kommunen.\nRegnskab og evaluering senest 3 måneder efter projektets afslutning.",
+			MinProjectTotal: 100_000_00, VolunteerRate: 100_00, VolunteerCapPct: 50, NoRunningCosts: true, AccountsMonths: 3},
+		{Name: "Fællesskabspuljen", MaxPerApp: 20_000_00, OpenAllYear: true,
+			Description: "Op til 20.000 kr. til fællesskaber og arrangementer, åben hele året.",
+			Rules:       "Regnskab efter arrangementet.", AccountsMonths: 3},
+	}
+	var rows []string
+	for i := range pools {
+		w.do(db.SavePool(model.Pool{}, &pools[i]))
+		rows = append(rows, "pools "+pools[i].ID)
+	}
+	for _, d := range []model.MunicipalDeadline{
+		{Title: fmt.Sprintf("Høringssvar til budget %d", year+1), Kind: "Budgethøring", Date: at(year, 8, 30, 0, 0)},
+		{Title: "Dialogmøde med Udvalget for Land og By", Kind: "Dialogmøde", Date: at(year, 9, 22, 0, 0)},
+	} {
+		w.do(db.SaveDeadline(model.MunicipalDeadline{}, &d))
+		rows = append(rows, "deadlines "+d.ID)
+	}
+	w.do(db.SetMeta(storage.MetaDemoMunicipal, strings.Join(rows, "\n")))
+	return pools[0].ID, pools[1].ID
 }
 
 // metaDemo holds the id of the demo council written on this computer.

@@ -101,6 +101,11 @@ func linkAnswered(db *storage.DB) error {
 // server's council at once when it holds only its own record, and
 // otherwise waits for AnswerLink.
 func afterEnroll(db *storage.DB, resp EnrollResponse) error {
+	// The demo's example pools and deadlines are never sent as the
+	// municipality's: the server has the real ones.
+	if err := db.DropDemoMunicipal(); err != nil {
+		return err
+	}
 	if resp.Staff {
 		return dropDemo(db)
 	}
@@ -168,7 +173,7 @@ func holdsData(db *storage.DB, council string) (bool, error) {
 		return false, err
 	}
 	return len(d.Members)+len(d.Meetings)+len(d.Items)+len(d.Actions)+len(d.Projects)+
-		len(d.Lines)+len(d.Applications)+len(d.Wishes) > 0, nil
+		len(d.Lines)+len(d.Applications)+len(d.Wishes)+len(d.YearRules)+len(d.Accounts)+len(d.AccountYears)+len(d.Plans) > 0, nil
 }
 
 // link gives the council made here (from) the server's id (to) and, when

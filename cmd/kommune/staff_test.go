@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// `kommune staff add` prints a one-time password on its last line; the
+// real server serves /oversigt beside the sync API: the login page with
+// 401 to a stranger, the councils to the staff user who logs in with it.
+func TestStaffAddAndOverviewPage(t *testing.T) {
+	dir := t.TempDir()
+	hubPath := filepath.Join(dir, "kommune.db")
+	runOK(t, "council", "add", "--db", hubPath, "--name", "Jyderup Lokalråd")
+	pw := lastLine(runOK(t, "staff", "add", "--db", hubPath, "--name", "Ida Ørsted"))
+	if len(pw) < 20 || strings.Contains(pw, " ") {
+		t.Fatalf("password %q", pw)
+	}
+	var errb bytes.Buffer
+	if err := run(context.Background(), []string{"staff", "add", "--db", hubPath, "--name", "Ida Ørsted"}, io.Discard, &errb); err == nil || !strings.Contains(err.Error(), "findes allerede") {
+		t.Errorf("the same name twice: %v", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	go func() {
+		_ = serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", hubPath}, io.Discard, io.Discard, ready)
+	}()
+	base := "http://" + <-ready
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	resp, err := client.Get(base + "/oversigt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || strings.Contains(string(body), "Jyderup") {
+		t.Fatalf("a stranger: %d\n%s", resp.StatusCode, body)
+	}
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
+	if csrf == nil {
+		t.Fatal("no CSRF token in the login form")
+	}
+	form := url.Values{"csrf": {csrf[1]}, "name": {"Ida Ørsted"}, "password": {pw}}
+	req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var sess *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "lokalraad_session" {
+			sess = c
+		}
+	}
+	if resp.StatusCode != http.StatusSeeOther || sess == nil {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	req, _ = http.NewRequest("GET", base+"/oversigt", nil)
+	req.AddCookie(sess)
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Jyderup Lokalråd") {
+		t.Errorf("overview: %d\n%s", resp.StatusCode, body)
+	}
+	// The sync API is still there.
+	if resp, err := client.Get(base + "/v1/pull"); err != nil || resp.StatusCode == http.StatusNotFound {
+		t.Errorf("sync API: %v %v", resp, err)
+	}
+}

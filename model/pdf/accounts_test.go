@@ -1,0 +1,54 @@
+package pdf
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+)
+
+// The annual accounts print every line with its running balance, the
+// totals, the wages flagged, and say whether the generalforsamling
+// approved them (a draft until then).
+func TestAccountsPDF(t *testing.T) {
+	d := &model.CouncilData{
+		Council:  model.Council{ID: "c", Name: "Jyderup Lokalråd"},
+		Projects: []model.Project{{ID: "p", Title: "Shelter ved Skarresø"}},
+		Accounts: []model.AccountEntry{
+			{ID: "1", Date: day(2027, 1, 15), Text: "Tilskud 2027", Kind: model.EntryIncome, Amount: 30_000_00, Category: "Tilskud fra kommunen", Receipt: "1"},
+			{ID: "2", Date: day(2027, 3, 25), Text: "Kaffe til generalforsamlingen, Łukasz", Kind: model.EntryExpense, Amount: 850_50, Category: "Møder og generalforsamling", Receipt: "2"},
+			{ID: "3", Date: day(2027, 6, 1), Text: "Tømmer", Kind: model.EntryExpense, Amount: 12_000_00, Category: "Projekter", ProjectID: "p"},
+			{ID: "4", Date: day(2027, 8, 1), Text: "Løn til oprydning", Kind: model.EntryExpense, Amount: 4_000_00, Category: model.WageCategory},
+			{ID: "5", Date: day(2026, 8, 1), Text: "Sidste år", Kind: model.EntryExpense, Amount: 1},
+		},
+		AccountYears: []model.AccountsYear{{ID: "y", Year: 2027, Opening: 2_500_00}},
+	}
+	o := Options{Now: time.Date(2028, 3, 1, 12, 0, 0, 0, time.UTC)}
+	var buf bytes.Buffer
+	if err := Accounts(&buf, d, 2027, o); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(strings.Join(pages(t, buf.Bytes()), " ")), " ")
+	for _, want := range []string{"Årsregnskab 2027", "UDKAST", "Ikke godkendt endnu", "Primo saldo 1. januar", "2.500",
+		"Tilskud 2027", "32.500", "Łukasz", "31.649,50", "Projekt: Shelter ved Skarresø", "19.649,50",
+		"Løn: ikke af tilskuddet", "15.649,50", "Indtægter i alt", "30.000 kr.", "Udgifter i alt", "16.850,50 kr.",
+		"Årets resultat", "13.149,50 kr.", "Ultimo saldo 31. december", "15.649,50 kr.", "Kasserer", "Revisor"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("accounts lack %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Sidste år") {
+		t.Error("a line of another year is printed")
+	}
+	d.AccountYears[0].Approved = day(2028, 2, 24)
+	buf.Reset()
+	if err := Accounts(&buf, d, 2027, o); err != nil {
+		t.Fatal(err)
+	}
+	text = strings.Join(strings.Fields(strings.Join(pages(t, buf.Bytes()), " ")), " ")
+	if !strings.Contains(text, "Godkendt på generalforsamlingen 24. februar 2028") || strings.Contains(text, "UDKAST") {
+		t.Errorf("approved accounts:\n%s", text)
+	}
+}

@@ -1,0 +1,145 @@
+package storage
+
+// Årsregnskab (issue 14): the accounts' lines and each year's opening
+// balance and approval, council data written through the change log like
+// any row, so they sync to the municipality and are signed.
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"lokalraad/model"
+)
+
+var (
+	entriesT  = tableOf("account_entries")
+	accYearsT = tableOf("accounts_years")
+)
+
+// ErrAccountsApproved: the year's accounts were approved at the
+// generalforsamling; their lines are locked until the approval is undone.
+var ErrAccountsApproved = errors.New("regnskabet for året er godkendt på generalforsamlingen og kan ikke ændres; fjern godkendelsen først")
+
+func entryRecord(e *model.AccountEntry) record {
+	return entriesT.record(e.ID, e.CouncilID, dateText(e.Date), e.Text, string(e.Kind), e.Amount, e.Category, e.ProjectID,
+		boolInt(e.Wages), e.Receipt)
+}
+
+func scanEntry(s scanner) (e model.AccountEntry, err error) {
+	var date, kind string
+	var wages int64
+	err = s.Scan(&e.ID, &e.CouncilID, &date, &e.Text, &kind, &e.Amount, &e.Category, &e.ProjectID, &wages, &e.Receipt)
+	e.Date, e.Kind, e.Wages = parseDateText(date), model.EntryKind(kind), wages != 0
+	return e, err
+}
+
+func accYearRecord(a *model.AccountsYear) record {
+	return accYearsT.record(a.ID, a.CouncilID, int64(a.Year), a.Opening, dateText(a.Approved), a.MeetingID, a.Note)
+}
+
+func scanAccYear(s scanner) (a model.AccountsYear, err error) {
+	var approved string
+	err = s.Scan(&a.ID, &a.CouncilID, &a.Year, &a.Opening, &approved, &a.MeetingID, &a.Note)
+	a.Approved = parseDateText(approved)
+	return a, err
+}
+
+// AccountEntries lists a council's accounts lines of year (0: every year)
+// by date.
+func (db *DB) AccountEntries(councilID string, year int) ([]model.AccountEntry, error) {
+	q := entriesT.selectSQL() + " WHERE council_id = ?"
+	args := []any{councilID}
+	if year != 0 {
+		q += " AND date BETWEEN ? AND ?"
+		args = append(args, strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31")
+	}
+	out, err := list(context.Background(), db.sql, scanEntry, q, args...)
+	model.SortEntries(out)
+	return out, err
+}
+
+// AccountsYears lists a council's accounts years, newest first.
+func (db *DB) AccountsYears(councilID string) ([]model.AccountsYear, error) {
+	return list(context.Background(), db.sql, scanAccYear, accYearsT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
+}
+
+// AccountsYear reads the council's record of year: the zero value with
+// CouncilID and Year set when there is none yet.
+func (db *DB) AccountsYear(councilID string, year int) (model.AccountsYear, error) {
+	a, err := one(context.Background(), db.sql, scanAccYear, accYearsT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
+	if errors.Is(err, ErrNotFound) {
+		return model.AccountsYear{CouncilID: councilID, Year: year}, nil
+	}
+	return a, err
+}
+
+// Ledger works out the council's accounts of year (model.BuildLedger).
+func (db *DB) Ledger(councilID string, year int) (model.Ledger, model.AccountsYear, error) {
+	y, err := db.AccountsYear(councilID, year)
+	if err != nil {
+		return model.Ledger{}, y, err
+	}
+	es, err := db.AccountEntries(councilID, year)
+	if err != nil {
+		return model.Ledger{}, y, err
+	}
+	return model.BuildLedger(year, y.Opening, es), y, nil
+}
+
+// approvedYear refuses an edit of a line dated in an approved year.
+func (w *writer) approvedYear(council string, dates ...string) error {
+	for _, d := range dates {
+		if len(d) < 4 {
+			continue
+		}
+		var n int
+		err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM accounts_years WHERE council_id = ? AND year = ? AND approved <> ''", council, d[:4]).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrAccountsApproved
+		}
+	}
+	return nil
+}
+
+// SaveAccountEntry creates or updates an accounts line, edited from loaded
+// (the zero value for a new line); ErrAccountsApproved when its year (or
+// the year it is moved from) is approved.
+func (db *DB) SaveAccountEntry(loaded model.AccountEntry, e *model.AccountEntry) error {
+	err := db.save(e, &e.ID, e.CouncilID, entryRecord(&loaded), func() record { return entryRecord(e) }, func(w *writer) error {
+		dates := []string{dateText(e.Date)}
+		if loaded.ID != "" {
+			stored, err := scanEntry(w.tx.QueryRowContext(w.ctx, entriesT.selectSQL()+" WHERE id = ?", e.ID))
+			if err == nil {
+				dates = append(dates, dateText(stored.Date))
+			}
+		}
+		return w.approvedYear(e.CouncilID, dates...)
+	})
+	return reread(db, loaded.ID, err, e, e.ID, entriesT, scanEntry)
+}
+
+// DeleteAccountEntry deletes an accounts line; ErrAccountsApproved when
+// its year is approved.
+func (db *DB) DeleteAccountEntry(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		e, err := scanEntry(w.tx.QueryRowContext(w.ctx, entriesT.selectSQL()+" WHERE id = ?", id))
+		if err == nil {
+			if err := w.approvedYear(e.CouncilID, dateText(e.Date)); err != nil {
+				return err
+			}
+		}
+		return w.remove(entriesT.name, id)
+	})
+}
+
+// SaveAccountsYear creates or updates a year's opening balance and
+// approval, edited from loaded. Setting Approved locks the year's lines;
+// clearing it opens them again.
+func (db *DB) SaveAccountsYear(loaded model.AccountsYear, a *model.AccountsYear) error {
+	err := db.save(a, &a.ID, a.CouncilID, accYearRecord(&loaded), func() record { return accYearRecord(a) }, nil)
+	return reread(db, loaded.ID, err, a, a.ID, accYearsT, scanAccYear)
+}

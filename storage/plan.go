@@ -1,0 +1,198 @@
+package storage
+
+// Lokal udviklingsplan (issue 14): a plan a year with its focus areas and
+// action plan, council data written through the change log. A plan of a
+// year gone by is read-only here (ErrOldPlan); a new year starts as a
+// copy (CopyPlan).
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"lokalraad/model"
+)
+
+var (
+	plansT      = tableOf("dev_plans")
+	focusT      = tableOf("focus_areas")
+	planActionT = tableOf("plan_actions")
+)
+
+// ErrOldPlan: the plan of a year gone by is kept as it was.
+var ErrOldPlan = errors.New("udviklingsplanen for et år, der er gået, kan ikke ændres; lav årets plan som en kopi")
+
+func planRecord(p *model.DevPlan) record {
+	return plansT.record(p.ID, p.CouncilID, int64(p.Year), p.Vision)
+}
+
+func scanPlan(s scanner) (p model.DevPlan, err error) {
+	err = s.Scan(&p.ID, &p.CouncilID, &p.Year, &p.Vision)
+	return p, err
+}
+
+func focusRecord(f *model.FocusArea) record {
+	return focusT.record(f.ID, f.CouncilID, f.PlanID, int64(f.Position), f.Title, f.Goals, strings.Join(f.Projects, "\n"))
+}
+
+func scanFocus(s scanner) (f model.FocusArea, err error) {
+	var projects string
+	err = s.Scan(&f.ID, &f.CouncilID, &f.PlanID, &f.Position, &f.Title, &f.Goals, &projects)
+	if projects != "" {
+		f.Projects = strings.Split(projects, "\n")
+	}
+	return f, err
+}
+
+func planActionRecord(a *model.PlanAction) record {
+	return planActionT.record(a.ID, a.CouncilID, a.PlanID, a.FocusID, a.Who, a.What, dateText(a.Due), string(a.Status))
+}
+
+func scanPlanAction(s scanner) (a model.PlanAction, err error) {
+	var due, status string
+	err = s.Scan(&a.ID, &a.CouncilID, &a.PlanID, &a.FocusID, &a.Who, &a.What, &due, &status)
+	a.Due, a.Status = parseDateText(due), model.PlanActionStatus(status)
+	return a, err
+}
+
+// Plans lists a council's plans, newest year first.
+func (db *DB) Plans(councilID string) ([]model.DevPlan, error) {
+	return list(context.Background(), db.sql, scanPlan, plansT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
+}
+
+// PlanData reads a plan with its focus areas and actions.
+func (db *DB) PlanData(planID string) (model.PlanData, error) {
+	ctx := context.Background()
+	var d model.PlanData
+	var err error
+	if d.Plan, err = byID(db, plansT, scanPlan, planID); err != nil {
+		return d, err
+	}
+	if d.Focus, err = list(ctx, db.sql, scanFocus, focusT.selectSQL()+" WHERE plan_id = ?", planID); err != nil {
+		return d, err
+	}
+	if d.Actions, err = list(ctx, db.sql, scanPlanAction, planActionT.selectSQL()+" WHERE plan_id = ?", planID); err != nil {
+		return d, err
+	}
+	d.SortPlan()
+	return d, nil
+}
+
+// PlanOf is the council's plan of year, and false when there is none.
+func (db *DB) PlanOf(councilID string, year int) (model.PlanData, bool, error) {
+	p, err := one(context.Background(), db.sql, scanPlan, plansT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
+	if errors.Is(err, ErrNotFound) {
+		return model.PlanData{}, false, nil
+	}
+	if err != nil {
+		return model.PlanData{}, false, err
+	}
+	d, err := db.PlanData(p.ID)
+	return d, err == nil, err
+}
+
+// oldPlan refuses an edit of a plan of a year gone by.
+func (w *writer) oldPlan(db *DB, planID string, year int) error {
+	if planID != "" {
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT year FROM dev_plans WHERE id = ?", planID).Scan(&year); err != nil {
+			return nil // a plan not here yet (synced later): nothing to protect
+		}
+	}
+	if model.PlanReadOnly(year, db.Now()) {
+		return ErrOldPlan
+	}
+	return nil
+}
+
+// SavePlan creates or updates a plan, edited from loaded; ErrOldPlan for
+// a year gone by.
+func (db *DB) SavePlan(loaded model.DevPlan, p *model.DevPlan) error {
+	err := db.save(p, &p.ID, p.CouncilID, planRecord(&loaded), func() record { return planRecord(p) }, func(w *writer) error {
+		if loaded.ID != "" {
+			if err := w.oldPlan(db, p.ID, 0); err != nil { // the year stored
+				return err
+			}
+		}
+		return w.oldPlan(db, "", p.Year) // the year it is given
+	})
+	return reread(db, loaded.ID, err, p, p.ID, plansT, scanPlan)
+}
+
+// SaveFocusArea creates or updates a focus area; ErrOldPlan when its plan
+// is of a year gone by.
+func (db *DB) SaveFocusArea(loaded model.FocusArea, f *model.FocusArea) error {
+	err := db.save(f, &f.ID, f.CouncilID, focusRecord(&loaded), func() record { return focusRecord(f) }, func(w *writer) error {
+		return w.oldPlan(db, f.PlanID, 0)
+	})
+	return reread(db, loaded.ID, err, f, f.ID, focusT, scanFocus)
+}
+
+// SavePlanAction creates or updates an action of the plan; ErrOldPlan when
+// its plan is of a year gone by.
+func (db *DB) SavePlanAction(loaded model.PlanAction, a *model.PlanAction) error {
+	err := db.save(a, &a.ID, a.CouncilID, planActionRecord(&loaded), func() record { return planActionRecord(a) }, func(w *writer) error {
+		return w.oldPlan(db, a.PlanID, 0)
+	})
+	return reread(db, loaded.ID, err, a, a.ID, planActionT, scanPlanAction)
+}
+
+// DeleteFocusArea deletes a focus area (its actions stay, serving none).
+func (db *DB) DeleteFocusArea(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		var plan string
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT plan_id FROM focus_areas WHERE id = ?", id).Scan(&plan); err == nil {
+			if err := w.oldPlan(db, plan, 0); err != nil {
+				return err
+			}
+		}
+		return w.remove(focusT.name, id)
+	})
+}
+
+// DeletePlanAction deletes an action of the plan.
+func (db *DB) DeletePlanAction(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		var plan string
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT plan_id FROM plan_actions WHERE id = ?", id).Scan(&plan); err == nil {
+			if err := w.oldPlan(db, plan, 0); err != nil {
+				return err
+			}
+		}
+		return w.remove(planActionT.name, id)
+	})
+}
+
+// CopyPlan writes the council's plan of year as a copy of the plan from
+// (model.CopyPlan), and returns it; a year that has a plan already is
+// refused.
+func (db *DB) CopyPlan(fromID string, year int) (model.PlanData, error) {
+	from, err := db.PlanData(fromID)
+	if err != nil {
+		return model.PlanData{}, err
+	}
+	if _, has, err := db.PlanOf(from.Plan.CouncilID, year); err != nil {
+		return model.PlanData{}, err
+	} else if has {
+		return model.PlanData{}, errors.New("der er allerede en udviklingsplan for året")
+	}
+	d := model.CopyPlan(from, year)
+	if err := db.SavePlan(model.DevPlan{}, &d.Plan); err != nil {
+		return d, err
+	}
+	ids := map[string]string{}
+	for i := range d.Focus {
+		old := d.Focus[i].ID
+		d.Focus[i].ID, d.Focus[i].PlanID = "", d.Plan.ID
+		if err := db.SaveFocusArea(model.FocusArea{}, &d.Focus[i]); err != nil {
+			return d, err
+		}
+		ids[old] = d.Focus[i].ID
+	}
+	for i := range d.Actions {
+		d.Actions[i].PlanID, d.Actions[i].FocusID = d.Plan.ID, ids[d.Actions[i].FocusID]
+		if err := db.SavePlanAction(model.PlanAction{}, &d.Actions[i]); err != nil {
+			return d, err
+		}
+	}
+	return db.PlanData(d.Plan.ID)
+}

@@ -1,0 +1,92 @@
+package storage
+
+// Staff users of the hub's web pages (issue 14): a name and the PBKDF2
+// hash of a password the server made. Kept in the hub's database only,
+// never synced or put in a bundle.
+
+import (
+	"context"
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base32"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+const pbkdf2Iter = 100_000
+
+// ErrStaffExists: a staff user of that name exists already.
+var ErrStaffExists = errors.New("der findes allerede en medarbejder med det navn")
+
+// AddStaffUser creates a staff user named name and returns the one-time
+// password made for them (shown once; only its hash is kept).
+func (db *DB) AddStaffUser(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return "", errors.New("angiv medarbejderens navn")
+	}
+	raw := make([]byte, 15)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	pw := strings.ToLower(base32.StdEncoding.EncodeToString(raw)) // 24 letters and digits
+	hash, err := hashPassword(pw)
+	if err != nil {
+		return "", err
+	}
+	_, err = db.sql.Exec("INSERT INTO staff_users(id, name, pw_hash, created) VALUES (?, ?, ?, ?)", newID(), name, hash, stampText(db.Now()))
+	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		return "", ErrStaffExists
+	}
+	return pw, err
+}
+
+// CheckStaffUser tells whether name and password belong to a staff user.
+// It takes as long for an unknown name as for a wrong password.
+func (db *DB) CheckStaffUser(name, password string) (bool, error) {
+	var hash string
+	err := db.sql.QueryRowContext(context.Background(), "SELECT pw_hash FROM staff_users WHERE name = ?", strings.TrimSpace(name)).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		_, _ = hashPassword(password) // the same work, so timing tells nothing
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return checkPassword(hash, password), nil
+}
+
+func hashPassword(pw string) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key, err := pbkdf2.Key(sha256.New, pw, salt, pbkdf2Iter, 32)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("pbkdf2-sha256$%d$%s$%s", pbkdf2Iter, base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+func checkPassword(stored, pw string) bool {
+	parts := strings.Split(stored, "$")
+	if len(parts) != 4 || parts[0] != "pbkdf2-sha256" {
+		return false
+	}
+	var iter int
+	if _, err := fmt.Sscan(parts[1], &iter); err != nil || iter < 1 || iter > 10_000_000 {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[2])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[3])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got, err := pbkdf2.Key(sha256.New, pw, salt, iter, len(want))
+	return err == nil && subtle.ConstantTimeCompare(got, want) == 1
+}

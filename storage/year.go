@@ -1,0 +1,135 @@
+package storage
+
+// The council's year (issue 14): its årshjul's yearly rules. They are
+// council data, written through the change log like any row, so they
+// sync and are signed.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"lokalraad/model"
+)
+
+func yearRuleRecord(r *model.YearRule) record {
+	return rulesT.record(r.ID, r.CouncilID, r.Title, r.Category, string(r.Kind), int64(r.Month), int64(r.Day),
+		int64(r.Weekday), int64(r.Nth), int64(r.NoticeDays), r.Note)
+}
+
+func scanYearRule(s scanner) (r model.YearRule, err error) {
+	var kind string
+	var weekday int64
+	err = s.Scan(&r.ID, &r.CouncilID, &r.Title, &r.Category, &kind, &r.Month, &r.Day, &weekday, &r.Nth, &r.NoticeDays, &r.Note)
+	r.Kind, r.Weekday = model.YearRuleKind(kind), time.Weekday(weekday)
+	return r, err
+}
+
+// YearRules lists a council's yearly rules in the order they fall.
+func (db *DB) YearRules(councilID string) ([]model.YearRule, error) {
+	out, err := list(context.Background(), db.sql, scanYearRule, rulesT.selectSQL()+" WHERE council_id = ? ORDER BY id", councilID)
+	model.SortYearRules(out)
+	return out, err
+}
+
+// SaveYearRule creates or updates a yearly rule, edited from loaded (the
+// zero value for a new rule).
+func (db *DB) SaveYearRule(loaded model.YearRule, r *model.YearRule) error {
+	err := db.save(r, &r.ID, r.CouncilID, yearRuleRecord(&loaded), func() record { return yearRuleRecord(r) }, nil)
+	return reread(db, loaded.ID, err, r, r.ID, rulesT, scanYearRule)
+}
+
+// DeleteYearRule deletes a yearly rule.
+func (db *DB) DeleteYearRule(id string) error {
+	return db.write(context.Background(), func(w *writer) error { return w.remove(rulesT.name, id) })
+}
+
+// YearWheel gathers a council's year: its rules, members, meetings,
+// projects and applications, and the municipality's pools and deadlines,
+// as model.YearWheel reads them.
+func (db *DB) YearWheel(councilID string) (model.YearWheelInput, error) {
+	var in model.YearWheelInput
+	d, err := db.CouncilData(councilID)
+	if err != nil {
+		return in, err
+	}
+	in.Rules, in.Members, in.Meetings, in.Applications, in.Projects = d.YearRules, d.Members, d.Meetings, d.Applications, d.Projects
+	if in.Pools, err = db.Pools(); err != nil {
+		return in, err
+	}
+	in.Municipal, err = db.Deadlines()
+	return in, err
+}
+
+// YearReminders is the council's årshjul (model.YearWheel) for each of
+// years, in order.
+func (db *DB) YearReminders(councilID string, years ...int) ([]model.Deadline, error) {
+	in, err := db.YearWheel(councilID)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Deadline
+	for _, y := range years {
+		out = append(out, model.YearWheel(y, in)...)
+	}
+	return out, nil
+}
+
+// MetaDemoMunicipal lists (one a line) the rows of the municipality's data
+// the demo wrote on this computer, Holbæk's pools and deadlines as
+// examples: they are never sent (DropDemoMunicipal).
+const MetaDemoMunicipal = "sync_demo_municipal"
+
+// DropDemoMunicipal removes the example pools and deadlines the demo wrote
+// (MetaDemoMunicipal) with their change log, at enrolment, before anything
+// is sent: a staff computer would send them as the municipality's, a
+// council's would have them refused. A row another device has written
+// too, or one already sent, is left alone.
+func (db *DB) DropDemoMunicipal() error {
+	ctx := context.Background()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var ids string
+		err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", MetaDemoMunicipal).Scan(&ids)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		acked, err := getMetaInt(ctx, tx, MetaAcked)
+		if err != nil {
+			return err
+		}
+		for _, row := range strings.Split(ids, "\n") {
+			parts := strings.SplitN(row, " ", 2)
+			if len(parts) != 2 || !municipalTable(parts[0]) {
+				continue
+			}
+			table, id := parts[0], parts[1]
+			var shared int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE tbl = ? AND row_id = ? AND (device <> ? OR seq <= ?)",
+				table, id, db.device, acked).Scan(&shared); err != nil {
+				return err
+			}
+			if shared > 0 {
+				continue
+			}
+			for _, q := range []string{
+				"DELETE FROM field_versions WHERE tbl = ?1 AND row_id = ?2",
+				"DELETE FROM changes WHERE tbl = ?1 AND row_id = ?2",
+				"DELETE FROM tombstones WHERE tbl = ?1 AND row_id = ?2",
+				"DELETE FROM sync_conflicts WHERE tbl = ?1 AND row_id = ?2",
+				"DELETE FROM " + table + " WHERE id = ?2",
+			} {
+				if _, err := tx.ExecContext(ctx, q, table, id); err != nil {
+					return fmt.Errorf("fjern demoens eksempler: %w", err)
+				}
+			}
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", MetaDemoMunicipal)
+		return err
+	})
+}

@@ -1,0 +1,5 @@
+package web
+
+import "os"
+
+func lookupLarge() string { return os.Getenv("LOKALRAAD_LARGE_DB") }
