@@ -26,6 +26,8 @@ const (
 	FieldStamp                         // StampLayout, or "" when not Required
 	FieldEmail                         // an e-mail address, or ""
 	FieldLines                         // lines of short texts (a contact's areas)
+	FieldSHA256                        // a SHA-256 in lower-case hex (an attachment's file)
+	FieldFileName                      // a file name without folders (CleanFileName)
 	FieldAgenda                        // an agenda template's items, "minutes|kind|title" a line (ParseTemplateItems)
 )
 
@@ -345,6 +347,17 @@ var entities = []Entity{
 		kindF("minutes", "Approved minutes (never drafts)", "referater", FieldBool, false),
 		kindF("plan", "The development plan", "udviklingsplan", FieldBool, false),
 		longF("intro", "A few words on the page's top", "indledning"),
+	}},
+	// A file attached to an agenda item, a project or a budget wish; the
+	// file itself travels apart, named by sha256 (storage/blobs).
+	{Table: "attachments", Noun: "bilaget", A: "et bilag", Fields: []Field{
+		enumF("owner_kind", "Attached to", "hører til", true, OwnerKinds...),
+		kindF("owner_id", "Attached to", "hører til", FieldRef, true),
+		kindF("name", "File name", "filnavn", FieldFileName, true),
+		textF("media_type", "File type", "filtype", MaxShort, false),
+		intF("size", "Size", "størrelse", 0, MaxAttachmentSize),
+		kindF("sha256", "Checksum", "kontrolsum", FieldSHA256, true),
+		kindF("added", "Added", "tilføjet", FieldStamp, false),
 	}},
 	{Table: "pools", Municipal: true, Noun: "puljen", A: "en pulje", Fields: []Field{
 		textF("name", "Name", "navn", MaxShort, true),

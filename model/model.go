@@ -311,6 +311,7 @@ type CouncilData struct {
 	Lines        []BudgetLine
 	Applications []FundingApplication
 	Wishes       []BudgetWish
+	Attachments  []Attachment // the rows only; the files are kept apart
 	YearRules    []YearRule
 	Accounts     []AccountEntry
 	AccountYears []AccountsYear

@@ -145,6 +145,14 @@ func CheckField(table, field string, value any) error {
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
 			return bad("The e-mail address is not valid", "feltet »%s« er ikke en gyldig e-mailadresse", r.Danish)
 		}
+	case FieldSHA256:
+		if !ValidSHA256(s) {
+			return bad("Not a valid checksum", "feltet »%s« er ikke en gyldig SHA-256", r.Danish)
+		}
+	case FieldFileName:
+		if utf8.RuneCountInString(s) > MaxShort || CleanFileName(s) != s {
+			return bad("Not a valid file name", "feltet »%s« er ikke et gyldigt filnavn", r.Danish)
+		}
 	case FieldAgenda:
 		if utf8.RuneCountInString(s) > MaxLong {
 			return bad("The text is too long", "teksten i feltet »%s« er for lang", r.Danish)

@@ -80,11 +80,15 @@ type PersonReport struct {
 	Mentions  []AgendaItem // agenda items whose texts name the person
 	Projects  []Project    // projects they are responsible for or that name them
 	Wishes    []BudgetWish // budget wishes whose texts name the person
+	// Attachments whose file names name the person ("Referat Anne_Brøndum.pdf").
+	// What is inside the files is not searched: a person named there is
+	// removed by removing the attachment.
+	Attachments []Attachment
 }
 
 // Empty tells whether nothing is kept about the person.
 func (r *PersonReport) Empty() bool {
-	return len(r.Members)+len(r.Attended)+len(r.Apologies)+len(r.Actions)+len(r.Mentions)+len(r.Projects)+len(r.Wishes) == 0
+	return len(r.Members)+len(r.Attended)+len(r.Apologies)+len(r.Actions)+len(r.Mentions)+len(r.Projects)+len(r.Wishes)+len(r.Attachments) == 0
 }
 
 // FindPerson collects from d everything that names the person.
@@ -125,7 +129,37 @@ func FindPerson(d *CouncilData, name string) *PersonReport {
 			r.Wishes = append(r.Wishes, w)
 		}
 	}
+	for _, a := range d.Attachments {
+		for _, n := range fileNameForms(name) {
+			if Mentions(a.Name, n) {
+				r.Attachments = append(r.Attachments, a)
+				break
+			}
+		}
+	}
 	return r
+}
+
+// EraseFromFileName replaces the person's name in a file name, however it
+// is written there (see fileNameForms), by FormerMember.
+func EraseFromFileName(file, name string) string {
+	for _, n := range fileNameForms(name) {
+		file = Anonymise(file, n, FormerMember)
+	}
+	return file
+}
+
+// fileNameForms are the ways a name is written in a file name: as it is,
+// and with underscores or dots for spaces ("Anne_Brøndum.pdf").
+func fileNameForms(name string) []string {
+	name = strings.TrimSpace(name)
+	forms := []string{name}
+	for _, sep := range []string{"_", "."} {
+		if f := strings.Join(strings.Fields(name), sep); f != name {
+			forms = append(forms, f)
+		}
+	}
+	return forms
 }
 
 // Erase returns the report's rows with the person removed: board records
@@ -163,6 +197,10 @@ func (r *PersonReport) Erase() *PersonReport {
 	for _, w := range r.Wishes {
 		w.Title, w.Justification = x(w.Title), x(w.Justification)
 		out.Wishes = append(out.Wishes, w)
+	}
+	for _, a := range r.Attachments {
+		a.Name = EraseFromFileName(a.Name, r.Name)
+		out.Attachments = append(out.Attachments, a)
 	}
 	return out
 }

@@ -52,6 +52,7 @@ var danishFields = map[string]string{
 	"background": "sagsfremstilling", "notes": "referat", "decision": "beslutning",
 	"attendees": "deltagere", "apologies": "afbud", "absent": "fraværende", "guests": "gæster", "approved by": "godkendt af", "working group": "arbejdsgruppe",
 	"answer text": "svar", "rules": "regler", "kind": "type", "role": "rolle", "areas": "områder",
+	"file name": "filnavnet", "media type": "filtypen",
 }
 
 func danishField(f string) string {

@@ -217,6 +217,12 @@ func (lc *lockCache) mayBeLocked(ctx context.Context, tx *sql.Tx, c Change) (boo
 			lc.meetings[c.Row] = ms
 		}
 		ids = ms
+	case attachT.name:
+		ms, err := lc.attachMeetings(ctx, tx, c)
+		if err != nil {
+			return false, err
+		}
+		ids = ms
 	default:
 		return false, nil
 	}
@@ -239,6 +245,39 @@ func (lc *lockCache) mayBeLocked(ctx context.Context, tx *sql.Tx, c Change) (boo
 	return false, nil
 }
 
+// attachMeetings lists the meetings an attachment's agenda item was ever
+// on (none for a project's or a wish's attachment).
+func (lc *lockCache) attachMeetings(ctx context.Context, tx *sql.Tx, c Change) ([]string, error) {
+	owners, err := list(ctx, tx, func(s scanner) (string, error) {
+		var v any
+		err := s.Scan(&v)
+		return fmt.Sprint(textOf(v)), err
+	}, "SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = 'owner_id'", attachT.name, c.Row)
+	if err != nil {
+		return nil, err
+	}
+	if c.Field == "owner_id" {
+		owners = append(owners, fmt.Sprint(c.Value))
+	}
+	var out []string
+	for _, item := range owners {
+		ms, ok := lc.meetings[item]
+		if !ok {
+			ms, err = list(ctx, tx, func(s scanner) (string, error) {
+				var v any
+				err := s.Scan(&v)
+				return fmt.Sprint(textOf(v)), err
+			}, "SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = 'meeting_id'", itemsT.name, item)
+			if err != nil {
+				return nil, err
+			}
+			lc.meetings[item] = ms
+		}
+		out = append(out, ms...)
+	}
+	return out, nil
+}
+
 // checkLocked refuses an edit or delete of approved minutes that is not
 // an erasure.
 func (lc *lockCache) checkLocked(ctx context.Context, tx *sql.Tx, c Change) error {
@@ -259,6 +298,14 @@ func (lc *lockCache) checkLocked(ctx context.Context, tx *sql.Tx, c Change) erro
 		if c.Field == "meeting_id" {
 			meetings = append(meetings, fmt.Sprint(c.Value))
 		}
+	case attachT.name:
+		// An attachment of an agenda item is part of its minutes: the
+		// meetings its item was ever on.
+		ms, err := lc.attachMeetings(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		meetings = ms
 	default:
 		return nil
 	}

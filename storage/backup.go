@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"lokalraad/model"
+	"lokalraad/storage/blobs"
 )
 
 // ErrDamaged: the database file fails SQLite's check; restore a backup.
@@ -64,6 +65,53 @@ func (db *DB) Backup(path string) error {
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("tag sikkerhedskopi: %w", err)
+	}
+	return db.backupBlobs(path)
+}
+
+// backupBlobs copies the attachment files the database names beside the
+// backup (<backup>.bilag), as hard links where the system allows: files
+// never change once written. A file this laptop has not fetched yet is
+// not in the backup; the next sync fetches it again.
+func (db *DB) backupBlobs(path string) error {
+	sums, err := list(context.Background(), db.sql, func(s scanner) (string, error) {
+		var sum string
+		return sum, s.Scan(&sum)
+	}, "SELECT DISTINCT sha256 FROM attachments")
+	if err != nil {
+		return fmt.Errorf("tag sikkerhedskopi af bilag: %w", err)
+	}
+	from, to := db.Blobs(), blobs.Open(blobDir(path))
+	for _, sum := range sums {
+		if !from.Has(sum) {
+			continue
+		}
+		if err := from.CopyTo(to, sum); err != nil {
+			return friendly(fmt.Errorf("tag sikkerhedskopi af bilag: %w", err))
+		}
+	}
+	return nil
+}
+
+// restoreBlobs brings the attachment files kept beside a backup back
+// beside the database. Files already there stay: they are named by their
+// bytes, so the same name is the same file.
+func restoreBlobs(dbPath, from string) error {
+	src, dst := blobs.Open(blobDir(from)), blobs.Open(blobDir(dbPath))
+	sums, err := src.List()
+	if err != nil {
+		return err
+	}
+	for _, sum := range sums {
+		if err := src.Verify(sum); err != nil {
+			continue // a damaged file in the backup is left behind; a sync fetches it
+		}
+		if dst.Has(sum) && dst.Verify(sum) != nil {
+			dst.Remove(sum) // a damaged file here is replaced by the backup's good one
+		}
+		if err := src.CopyTo(dst, sum); err != nil {
+			return friendly(fmt.Errorf("gendan bilag: %w", err))
+		}
 	}
 	return nil
 }
@@ -142,6 +190,7 @@ func pruneBackups(dir string, now time.Time) error {
 		}
 		if !keep {
 			os.Remove(n)
+			os.RemoveAll(blobDir(n))
 		}
 	}
 	return nil
@@ -207,7 +256,7 @@ func restoreChecked(dbPath, from string) (saved string, err error) {
 		removeDB(tmp)
 		return "", err
 	}
-	return saved, nil
+	return saved, restoreBlobs(dbPath, from)
 }
 
 // counters are a database's device sequence and clock; ok is false when

@@ -47,6 +47,7 @@ var (
 	linesT    = tableOf("budget_lines")
 	appsT     = tableOf("funding_applications")
 	wishesT   = tableOf("budget_wishes")
+	attachT   = tableOf("attachments")
 	rulesT    = tableOf("year_rules")
 )
 
@@ -421,6 +422,9 @@ func (db *DB) DeleteMeeting(id string) error {
 		} else if err != nil {
 			return err
 		}
+		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'item' AND owner_id IN (SELECT id FROM agenda_items WHERE meeting_id = ?)", id); err != nil {
+			return err
+		}
 		if err := w.removeAll(actionsT.name, "SELECT id FROM action_items WHERE meeting_id = ?", id); err != nil {
 			return err
 		}
@@ -526,6 +530,9 @@ func (db *DB) DeleteAgendaItem(id string) error {
 				return err
 			}
 		}
+		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'item' AND owner_id = ?", id); err != nil {
+			return err
+		}
 		if err := w.remove(itemsT.name, id); err != nil {
 			return err
 		}
@@ -615,6 +622,9 @@ func (db *DB) SaveProject(loaded model.Project, p *model.Project) error {
 // DeleteProject deletes a project with its budget and applications.
 func (db *DB) DeleteProject(id string) error {
 	return db.write(context.Background(), func(w *writer) error {
+		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'project' AND owner_id = ?", id); err != nil {
+			return err
+		}
 		if err := w.removeAll(linesT.name, "SELECT id FROM budget_lines WHERE project_id = ?", id); err != nil {
 			return err
 		}
@@ -720,9 +730,14 @@ func (db *DB) MoveBudgetWish(id string, delta int) error {
 	})
 }
 
-// DeleteBudgetWish deletes a wish.
+// DeleteBudgetWish deletes a wish with its attachments.
 func (db *DB) DeleteBudgetWish(id string) error {
-	return db.write(context.Background(), func(w *writer) error { return w.remove(wishesT.name, id) })
+	return db.write(context.Background(), func(w *writer) error {
+		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'wish' AND owner_id = ?", id); err != nil {
+			return err
+		}
+		return w.remove(wishesT.name, id)
+	})
 }
 
 // CouncilData reads everything a council keeps, for exports and printing.
@@ -751,6 +766,8 @@ func (db *DB) CouncilData(councilID string) (*model.CouncilData, error) {
 	d.Applications, err = db.CouncilApplications(councilID)
 	collect(err)
 	d.Wishes, err = db.BudgetWishes(councilID, 0)
+	collect(err)
+	d.Attachments, err = db.CouncilAttachments(councilID)
 	collect(err)
 	d.YearRules, err = db.YearRules(councilID)
 	collect(err)
@@ -811,6 +828,8 @@ func Overwriting[T any](db *DB, x T) T {
 		v, err = byID(db, appsT, scanApp, x.ID)
 	case model.BudgetWish:
 		v, err = byID(db, wishesT, scanWish, x.ID)
+	case model.Attachment:
+		v, err = byID(db, attachT, scanAttachment, x.ID)
 	case model.YearRule:
 		v, err = byID(db, rulesT, scanYearRule, x.ID)
 	case model.Publication:

@@ -55,6 +55,9 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 	for i := range erased.Wishes {
 		recs = append(recs, wishRecord(&erased.Wishes[i]))
 	}
+	for i := range erased.Attachments {
+		recs = append(recs, attachRecord(&erased.Attachments[i]))
+	}
 	changed := 0
 	err = db.write(context.Background(), func(w *writer) error {
 		scrubbed := map[string]any{}
@@ -90,6 +93,10 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 		// them, so that kept conflicts lose the name here too.
 		return db.refreshFields(w.ctx, w.tx, councilID, fields)
 	})
+	if err == nil && len(erased.Attachments) > 0 {
+		// The copies opened in the viewer carry the old file names.
+		db.dropViewCopies()
+	}
 	return changed, err
 }
 
@@ -261,6 +268,9 @@ func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any, field
 	}
 	for _, o := range ops {
 		v := model.Anonymise(o.value, name, model.FormerMember)
+		if table == attachT.name && o.field == "name" {
+			v = model.EraseFromFileName(o.value, name)
+		}
 		if table == membersT.name {
 			if e, ok := erasedMember(o.field); ok {
 				v = e

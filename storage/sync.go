@@ -371,6 +371,12 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		return 0, nil, err
 	}
 	for _, o := range scrubbed {
+		if o.Table == attachT.name {
+			// The viewer's copies carry file names; an erasure may have
+			// renamed one. (Removing a cache is no write of the database:
+			// a rolled-back batch costs a copy made again.)
+			db.dropViewCopies()
+		}
 		fk := fieldKey{o.Table, o.Row, o.Field}
 		force[fk] = true
 		delete(newRows, rowKey{o.Table, o.Row}) // its values changed in the log

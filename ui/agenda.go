@@ -38,6 +38,7 @@ type itemCard struct {
 	addAction  *widget.Button
 	actions    []*actionRow
 	actionsBox *fyne.Container
+	bilag      *attachList       // its attachments (made with the agenda view)
 	agendaObj  fyne.CanvasObject // the item in the agenda
 	minutesObj fyne.CanvasObject // the item in the minutes
 }
@@ -115,7 +116,8 @@ func (c *itemCard) agendaView(i, n int) fyne.CanvasObject {
 	minutes := container.NewBorder(nil, nil, nil, widget.NewLabel(lang.L("min.")), shown(c.minutes, lk))
 	row := container.NewGridWithColumns(2, shownSelect(c.kind, lk), minutes)
 	// The message goes below the row, so that no field grows to its height.
-	c.agendaObj = container.NewVBox(top, row, c.minutesErr, shown(c.background, lk), c.msg, widget.NewSeparator())
+	c.bilag = newAttachList(c.e.u, model.OwnerItem, c.it.ID, lk)
+	c.agendaObj = container.NewVBox(top, row, c.minutesErr, shown(c.background, lk), c.bilag.obj, c.msg, widget.NewSeparator())
 	return c.agendaObj
 }
 

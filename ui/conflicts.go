@@ -147,6 +147,9 @@ func (v *conflictsView) rowNames() map[string]string {
 	for _, w := range d.Wishes {
 		names[w.ID] = name(lang.L("Budget wish"), w.Title)
 	}
+	for _, a := range d.Attachments {
+		names[a.ID] = name(lang.L("Attachment"), a.Name)
+	}
 	for _, r := range d.YearRules {
 		names[r.ID] = name(lang.L("Yearly date"), r.Title)
 	}

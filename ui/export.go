@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -114,14 +115,72 @@ func (u *App) UseBuiltinExporters() {
 	}
 }
 
+// carriesBilag tells whether a document includes the meeting's
+// attachments: the packet and the chair's copy.
+func carriesBilag(doc document) bool {
+	return doc.key == "Meeting packet" || doc.key == "Chair's copy"
+}
+
+// meetingBilag reads a meeting's attachments with their files; a file not
+// on this laptop has no bytes (the packet lists it as sent separately),
+// a damaged one is handed on for pdf to name.
+func (u *App) meetingBilag(meetingID string) ([]pdf.Bilag, error) {
+	as, err := u.db.MeetingAttachments(meetingID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pdf.Bilag, 0, len(as))
+	for _, a := range as {
+		b := pdf.Bilag{Attachment: a}
+		if data, err := u.db.ReadAttachment(a); err == nil {
+			b.Data = data
+		} else if errors.Is(err, db.ErrBlobDamaged) {
+			b.Data = []byte{} // read as damaged by pdf
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// withBilagChecked runs next at once, or, when the document carries a
+// damaged bilag, after naming it and asking whether to make the rest
+// (next(true) leaves the damaged ones out).
+func (u *App) withBilagChecked(doc document, ref string, next func(skip bool)) {
+	if !carriesBilag(doc) {
+		next(false)
+		return
+	}
+	bs, err := u.meetingBilag(ref)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	if err := pdf.CheckBilag(bs); err != nil {
+		u.confirm(lang.L("Damaged attachments"), errText(err)+"\n\n"+lang.L("Print the rest without them?"), func() { next(true) })
+		return
+	}
+	next(false)
+}
+
 // render makes a document's bytes from what is stored now.
 func (u *App) render(doc document, councilID, ref string, year int, contacts bool) ([]byte, error) {
+	return u.renderSkipping(doc, councilID, ref, year, contacts, false)
+}
+
+// renderSkipping is render that, with skip, leaves out damaged bilag
+// (pdf.Options.SkipDamaged) instead of refusing the packet.
+func (u *App) renderSkipping(doc document, councilID, ref string, year int, contacts, skip bool) ([]byte, error) {
 	d, err := u.db.CouncilData(councilID)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	o := exportOptions{Options: pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts}}
+	o := exportOptions{Options: pdf.Options{Lang: model.Lang(Language(u.app)), Now: u.now(), ContactDetails: contacts, SkipDamaged: skip}}
+	if carriesBilag(doc) {
+		if o.Bilag, err = u.meetingBilag(ref); err != nil {
+			return nil, err
+		}
+	}
 	if doc.ext == "ics" {
 		if o.Deadlines, err = u.db.Deadlines(); err != nil {
 			return nil, err
@@ -178,7 +237,9 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 		}
 		name := model.FileName(doc.ext, doc.base, council.Name, tail)
 		dlg.Hide()
-		u.saveAs(name, func() ([]byte, error) { return u.render(doc, councilID, ref, year, contacts.Checked) })
+		u.withBilagChecked(doc, ref, func(skip bool) {
+			u.saveAs(name, func() ([]byte, error) { return u.renderSkipping(doc, councilID, ref, year, contacts.Checked, skip) })
+		})
 	})
 	save.Importance = widget.HighImportance
 	items = append(items, save)
@@ -192,7 +253,9 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 			council, _ := u.db.Council(councilID)
 			name := model.FileName(doc.ext, doc.base, council.Name, "")
 			dlg.Hide()
-			u.printInBackground(name, func() ([]byte, error) { return u.render(doc, councilID, ref, year, contacts.Checked) })
+			u.withBilagChecked(doc, ref, func(skip bool) {
+				u.printInBackground(name, func() ([]byte, error) { return u.renderSkipping(doc, councilID, ref, year, contacts.Checked, skip) })
+			})
 		})
 		items = append(items, printBtn)
 		u.printBtn = printBtn

@@ -121,6 +121,14 @@ func describeReport(r *model.PersonReport, l model.Lang) string {
 			add(w.Title)
 		}
 	})
+	section("Attachments named after the person", len(r.Attachments), func(add func(string)) {
+		for _, a := range r.Attachments {
+			add(a.Name)
+		}
+	})
+	if len(r.Attachments) > 0 {
+		b.WriteString(lang.L("Erasing renames these files; what is inside them is not read. Remove an attachment that names the person inside.") + "\n")
+	}
 	return b.String()
 }
 

@@ -55,3 +55,29 @@ func TestPersonDataAndErasure(t *testing.T) {
 		t.Errorf("unknown person: %q, erase enabled: %v", p.result.Text, !p.erase.Disabled())
 	}
 }
+
+// "See / erase a person" covers names in attachments' file names.
+func TestPersonInAttachmentFileName(t *testing.T) {
+	u, db, council := withCouncil(t)
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Date(2026, 12, 12, 18, 0, 0, 0, time.UTC)}
+	if err := db.SaveMeeting(model.Meeting{}, &m); err != nil {
+		t.Fatal(err)
+	}
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Klager", Kind: model.ItemDiscussion}
+	if err := db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.AddAttachment(model.OwnerItem, it.ID, "Klage fra Karen_Østergaard.pdf", strings.NewReader("klage"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := u.showPersonData("Karen Østergaard")
+	if shown := p.result.Text; !strings.Contains(shown, "Bilag med navnet i filnavnet (1)") || !strings.Contains(shown, "Klage fra Karen_Østergaard.pdf") {
+		t.Fatalf("the report:\n%s", shown)
+	}
+	test.Tap(p.erase)
+	test.Tap(overlayButton(t, u, "Ja"))
+	if got, _ := db.Attachment(a.ID); got.Name != "Klage fra tidligere medlem.pdf" {
+		t.Errorf("file name after erasure: %q", got.Name)
+	}
+}

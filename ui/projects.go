@@ -142,6 +142,7 @@ type projectEditor struct {
 	responsible  *widget.Select
 	workingGroup *entry
 	start, end   *entry
+	bilag        *attachList
 	startErr     *widget.Label
 	endErr       *widget.Label
 	progress     *widget.Slider
@@ -229,7 +230,9 @@ func (e *projectEditor) build() fyne.CanvasObject {
 		e.apps = append(e.apps, r)
 		u.win.Canvas().Focus(r.pool)
 	})
+	e.bilag = newAttachList(u, model.OwnerProject, p.ID, false)
 	body := container.NewVBox(form, e.msg,
+		e.bilag.obj,
 		widget.NewSeparator(),
 		container.NewHBox(heading(lang.L("Budget")), layout.NewSpacer(), addLine),
 		e.linesBox,

@@ -183,6 +183,7 @@ type wishEditor struct {
 	status        *widget.Select
 	up, down, del *widget.Button
 	msg           *widget.Label
+	bilag         *attachList
 }
 
 func wishStatusOptions() []string {
@@ -242,7 +243,8 @@ func (e *wishEditor) build() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Granted"), widget.NewLabel(model.Kroner(w.Granted))),
 		widget.NewFormItem(lang.L("Answer text"), wrapLabel(w.AnswerText)),
 	)
-	body := container.NewVBox(form, e.msg, widget.NewCard(lang.L("The municipality's answer"), "", answer))
+	e.bilag = newAttachList(u, model.OwnerWish, w.ID, false)
+	body := container.NewVBox(form, e.msg, e.bilag.obj, widget.NewCard(lang.L("The municipality's answer"), "", answer))
 	if u.drafts.restore("wish:"+w.ID, e.entries()) {
 		e.save() // shows why the draft was refused
 	}

@@ -33,7 +33,7 @@ var pdfDocs = map[string]func(io.Writer, *model.CouncilData, string, pdf.Options
 }
 
 const exportUsage = `brug:
-  lokalraad export packet|chair|minutes|attendance|notes --db PATH --meeting ID --out FILE.pdf
+  lokalraad export packet|chair|minutes|attendance|notes --db PATH --meeting ID --out FILE.pdf [--skip-damaged]
   lokalraad export wishes   --db PATH --council ID --year YYYY --out FILE.pdf
   lokalraad export workbook --db PATH --council ID --out FILE.xlsx
   lokalraad export calendar --db PATH --council ID --out FILE.ics [--tasks allday|todo|none]
@@ -69,6 +69,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	out := fs.String("out", "", "fil, der skrives (påkrævet)")
 	lang := fs.String("lang", "da", "sprog: da eller en")
 	contacts := fs.Bool("contacts", false, "tag medlemmers telefon og e-mail med")
+	skipDamaged := fs.Bool("skip-damaged", false, "mødemappe: udskriv uden beskadigede bilag (de nævnes som ikke med)")
 	tasks := fs.String("tasks", "allday", "frister og opgavers forfaldsdage i kalenderen: allday (heldagsbegivenheder), todo (opgaver) eller none")
 	date := fs.String("date", "", "datoen, der trykkes og stemples i filen (DD.MM.ÅÅÅÅ); ellers SOURCE_DATE_EPOCH eller i dag")
 	if err := parseFlags(fs, args[1:]); err != nil {
@@ -122,8 +123,18 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
+		o := pdf.Options{Lang: l, Now: now, ContactDetails: *contacts, SkipDamaged: *skipDamaged}
+		if kind == "packet" || kind == "chair" {
+			if o.Bilag, err = meetingBilag(db, m.ID); err != nil {
+				return err
+			}
+		}
 		write = func(w io.Writer) error {
-			return doc(w, d, m.ID, pdf.Options{Lang: l, Now: now, ContactDetails: *contacts})
+			err := doc(w, d, m.ID, o)
+			if errors.Is(err, pdf.ErrDamagedBilag) {
+				return fmt.Errorf("%w; brug --skip-damaged for at udskrive resten", err)
+			}
+			return err
 		}
 	} else {
 		id, err := councilOf(db, *councilID)
@@ -194,6 +205,27 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintln(stdout, *out)
 	return nil
+}
+
+// meetingBilag reads a meeting's attachments with their files, for the
+// packet: a file not on this computer has no bytes (listed as sent
+// separately), a damaged one is handed on for pdf to name.
+func meetingBilag(db *storage.DB, meetingID string) ([]pdf.Bilag, error) {
+	as, err := db.MeetingAttachments(meetingID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pdf.Bilag, 0, len(as))
+	for _, a := range as {
+		b := pdf.Bilag{Attachment: a}
+		if data, err := db.ReadAttachment(a); err == nil {
+			b.Data = data
+		} else if errors.Is(err, storage.ErrBlobDamaged) {
+			b.Data = []byte{}
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }
 
 // exportTime is the date an export prints and stamps: --date when given

@@ -78,6 +78,9 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		conflicts = len(cs)
 	}
 	fmt.Fprintf(stdout, "Synkroniseret: %d ændringer sendt, %d modtaget", res.Pushed, res.Pulled)
+	if res.BlobsSent > 0 || res.BlobsFetched > 0 {
+		fmt.Fprintf(stdout, "; bilag: %d sendt, %d hentet", res.BlobsSent, res.BlobsFetched)
+	}
 	if conflicts > 0 {
 		fmt.Fprintf(stdout, ", %d konflikter venter på at blive løst", conflicts)
 	}

@@ -64,6 +64,9 @@ type doc struct {
 	// onNewPage runs after a page break made by the builder (a table repeats
 	// its header row).
 	onNewPage func()
+
+	// imp imports the pages of PDF bilag (bilag.go, importer.go).
+	imp *importer
 }
 
 type head struct {

@@ -63,6 +63,11 @@ func packet(w io.Writer, d *model.CouncilData, meetingID string, o Options, chai
 			body:  func(b *doc) { wishStatus(b, d, year) },
 		},
 	)
+	bilag, err := prepareBilag(o.Bilag, items, o.SkipDamaged)
+	if err != nil {
+		return err
+	}
+	secs = append(secs, bilagSections(l, bilag)...)
 	entries := make([]entry, len(secs))
 	for i, s := range secs {
 		entries[i] = s.entry

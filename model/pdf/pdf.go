@@ -37,6 +37,14 @@ type Options struct {
 	// (on the attendance list and the contact person of the budget wishes).
 	// Personal data: off by default.
 	ContactDetails bool
+	// Bilag are the meeting's attachments with their files, in agenda
+	// order (storage.MeetingAttachments): the meeting packet and the
+	// chair's copy include them after everything else (bilag.go).
+	Bilag []Bilag
+	// SkipDamaged prints the packet without the PDF and image bilag that
+	// cannot be read (listed as not included) instead of refusing it with
+	// a DamagedError.
+	SkipDamaged bool
 }
 
 func (o Options) lang() model.Lang {

@@ -31,6 +31,19 @@ var texts = map[string][2]string{
 	"approved":  {"Godkendt %s", "Approved %s"},
 	"notapprov": {"UDKAST – referatet er ikke godkendt", "DRAFT – the minutes are not approved"},
 
+	// Bilag (attachments).
+	"bilag":         {"Bilag", "Attachments"},
+	"bilagno":       {"Bilag %d: %s", "Attachment %d: %s"},
+	"bilagitem":     {" (punkt %d)", " (item %d)"},
+	"bilagname":     {"Fil", "File"},
+	"bilagsize":     {"Størrelse", "Size"},
+	"bilaghow":      {"I mødemappen", "In the packet"},
+	"bilagpages":    {"%d sider", "%d pages"},
+	"bilagimage":    {"billede, 1 side", "image, 1 page"},
+	"bilagseparate": {"sendes separat", "sent separately"},
+	"bilagmissing":  {"ikke hentet – sendes separat", "not fetched – sent separately"},
+	"bilagdamaged":  {"beskadiget – ikke med", "damaged – not included"},
+
 	// Agenda.
 	"agenda":     {"Dagsorden", "Agenda"},
 	"no":         {"Nr.", "No."},

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"lokalraad/model"
@@ -22,7 +23,12 @@ import (
 //	            "council_name": …, "device": …, "created": …, "count": N,
 //	            "sha256": hex of the ops array's bytes,
 //	            "keys": the hub's key directory, signed by the hub},
-//	 "ops": [op…]}
+//	 "ops": [op…],
+//	 "blobs": {sha256: the file's bytes (base64)…}}
+//
+// blobs carries the files of the council's attachments that the exporting
+// laptop holds (storage/blobs); each is checked against its name, and must
+// be named by an attachment op of the bundle, before anything is read in.
 //
 // Importing is idempotent and order-free (the ops are applied like pulled
 // ops); a damaged bundle, or one for another council, is refused whole.
@@ -68,9 +74,14 @@ type BundleHeader struct {
 }
 
 type bundleFile struct {
-	Header BundleHeader    `json:"header"`
-	Ops    json.RawMessage `json:"ops"`
+	Header BundleHeader      `json:"header"`
+	Ops    json.RawMessage   `json:"ops"`
+	Blobs  map[string][]byte `json:"blobs,omitempty"`
 }
+
+// ErrBundleBlob: a file in a bundle does not match its checksum, or no
+// attachment of the bundle names it.
+var ErrBundleBlob = errors.New("et bilag i synkroniseringsfilen er beskadiget eller ukendt")
 
 // MaxBundle bounds a bundle once decompressed.
 var MaxBundle int64 = 1 << 30
@@ -111,16 +122,106 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 	} else if ok {
 		h.Keys = &dir
 	}
+	files, err := bundleBlobs(db, council)
+	if err != nil {
+		return BundleHeader{}, err
+	}
 	zw := gzip.NewWriter(w)
-	if err := json.NewEncoder(zw).Encode(bundleFile{Header: h, Ops: raw}); err != nil {
+	if err := json.NewEncoder(zw).Encode(bundleFile{Header: h, Ops: raw, Blobs: files}); err != nil {
 		return h, err
 	}
 	return h, zw.Close()
 }
 
+// BundleBlobBytes bounds the files one bundle carries (a bundle is read
+// whole into memory, and MaxBundle bounds it): the newest attachments'
+// files first; the rest travel with a later bundle or sync.
+var BundleBlobBytes int64 = 256 << 20
+
+// bundleBlobs reads the files of the council's attachments this laptop
+// holds, newest first up to BundleBlobBytes, each checked against its name
+// (a damaged one is never sent on).
+func bundleBlobs(db *storage.DB, council string) (map[string][]byte, error) {
+	as, err := db.CouncilAttachments(council)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(as) // newest first
+	files := map[string][]byte{}
+	var total int64
+	for _, a := range as {
+		if _, done := files[a.SHA256]; done || !db.Blobs().Has(a.SHA256) || total+a.Size > BundleBlobBytes {
+			continue
+		}
+		total += a.Size
+		b, err := db.ReadAttachment(a)
+		if err != nil {
+			return nil, err
+		}
+		files[a.SHA256] = b
+	}
+	return files, nil
+}
+
+// checkBundleBlobs checks every file of a bundle against its name, and that
+// an attachment op of the bundle names it.
+func checkBundleBlobs(files map[string][]byte, cs []storage.Change) error {
+	named := map[string]bool{}
+	for _, c := range cs {
+		if c.Table == "attachments" && c.Field == "sha256" {
+			if s, ok := c.Value.(string); ok {
+				named[s] = true
+			}
+		}
+	}
+	for sum, b := range files {
+		got := sha256.Sum256(b)
+		if hex.EncodeToString(got[:]) != sum {
+			return fmt.Errorf("%w: indholdet passer ikke med kontrolsummen %.12s…", ErrBundleBlob, sum)
+		}
+		if !named[sum] {
+			return fmt.Errorf("%w: intet bilag i filen hedder %.12s…", ErrBundleBlob, sum)
+		}
+		if int64(len(b)) > model.MaxAttachmentSize {
+			return fmt.Errorf("%w: %.12s… er større end %s", ErrBundleBlob, sum, model.Bytes(model.MaxAttachmentSize))
+		}
+	}
+	return nil
+}
+
+// keepBundleBlobs stores the files of a bundle already checked.
+func keepBundleBlobs(db *storage.DB, files map[string][]byte) error {
+	for sum, b := range files {
+		if _, err := db.Blobs().PutVerified(bytes.NewReader(b), sum, model.MaxAttachmentSize); err != nil {
+			return fmt.Errorf("gem bilag fra synkroniseringsfilen: %w", err)
+		}
+	}
+	return nil
+}
+
 // ReadBundle reads and checks a bundle: format, checksum, count, and that
 // every op belongs to the header's council or to the municipality.
 func ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
+	h, cs, _, err := readBundle(r)
+	return h, cs, err
+}
+
+// readBundle is ReadBundle that also returns the files the bundle carries,
+// each checked against its name.
+func readBundle(r io.Reader) (BundleHeader, []storage.Change, map[string][]byte, error) {
+	var f bundleFile
+	h, cs, err := decodeBundle(r, &f)
+	if err != nil {
+		return h, cs, nil, err
+	}
+	if err := checkBundleBlobs(f.Blobs, cs); err != nil {
+		return h, nil, nil, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+	}
+	return h, cs, f.Blobs, nil
+}
+
+// decodeBundle reads a bundle into f and checks its ops.
+func decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, error) {
 	bad := func(why string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrBadBundle, fmt.Sprintf(why, args...))
 	}
@@ -128,11 +229,10 @@ func ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
 	if err != nil {
 		return BundleHeader{}, nil, bad("%s", plain(err))
 	}
-	var f bundleFile
 	lr := &io.LimitedReader{R: zr, N: MaxBundle + 1}
 	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	if err := dec.Decode(f); err != nil {
 		return BundleHeader{}, nil, bad("%s", plain(err))
 	}
 	if _, err := io.Copy(io.Discard, lr); err != nil { // the gzip trailer checks the data
@@ -176,7 +276,7 @@ func ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
 // ImportBundle applies a bundle on a desktop. It must be for the council
 // this computer syncs (or its only council; an empty database takes any).
 func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
-	h, cs, err := ReadBundle(r)
+	h, cs, files, err := readBundle(r)
 	if err != nil {
 		return h, 0, err
 	}
@@ -243,6 +343,9 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	if err != nil {
 		return h, 0, fmt.Errorf("%w: %v", ErrBadBundle, err)
 	}
+	if err := keepBundleBlobs(db, files); err != nil {
+		return h, n, err
+	}
 	// Trust on first use: a laptop that never enrolled trusts the hub of
 	// the first directory it reads, and no other after it.
 	if h.Keys != nil {
@@ -280,7 +383,7 @@ func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author
 // and every op must be one its author may write (as if pushed by it); the
 // clock rule applies as for a push.
 func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
-	h, cs, err := ReadBundle(r)
+	h, cs, files, err := readBundle(r)
 	if err != nil {
 		return h, 0, err
 	}
@@ -325,7 +428,10 @@ func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.D
 		return h, 0, err
 	}
 	n, err := db.HubApply(cs)
-	return h, n, err
+	if err != nil {
+		return h, n, err
+	}
+	return h, n, keepBundleBlobs(db, files)
 }
 
 // plain says in Danish why a bundle could not be read.

@@ -78,6 +78,10 @@ type Result struct {
 	// good; they are set aside (storage.RefusedChanges), and Note says so.
 	Refused int
 	Note    string
+	// BlobsSent and BlobsFetched count attachment files sent up and
+	// fetched ahead of a meeting; BlobBytesSent the bytes of files sent.
+	BlobsSent, BlobsFetched int
+	BlobBytesSent           int64
 }
 
 func call(ctx context.Context, method, u, token string, body any, out any) error {
@@ -249,6 +253,11 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 	}
 	if pushErr != nil {
 		return res, pushErr
+	}
+	// Files after rows: the hub lets a device send a file its council's
+	// rows name, and the pull has brought the rows of files to fetch.
+	if err := blobSync(ctx, db, serverURL, token, council, &res); err != nil {
+		return res, err
 	}
 	linked, _ := db.Meta(MetaLinked)
 	if linked != "" {

@@ -55,10 +55,19 @@ type Server struct {
 	// the window; 0 means no limit.
 	MaxFailures   int
 	FailureWindow time.Duration
+	// MaxBlobChunk bounds one chunk of an attachment's file sent up;
+	// QuotaBlobBytes bounds the bytes of files one device may send up in
+	// a day (UTC); 0 means no bound (blobs.go).
+	MaxBlobChunk   int64
+	QuotaBlobBytes int64
+	// MaxCouncilBlobBytes bounds the files the hub keeps of one council
+	// (model.MaxCouncilAttachment, as a laptop keeps).
+	MaxCouncilBlobBytes int64
 
-	quota    quotas
-	failures limiter
-	metrics  metrics
+	quota     quotas
+	blobQuota quotas
+	failures  limiter
+	metrics   metrics
 }
 
 // NewServer makes a hub with the default limits.
@@ -86,7 +95,8 @@ func NewStoreServer(store HubStore, log *slog.Logger) *Server {
 	}
 	return &Server{Store: store, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: MaxOpBytes,
 		MaxAhead: storage.MaxClockSkew, QuotaOps: 200_000, QuotaBytes: 500 << 20, CodeTTL: 14 * 24 * time.Hour,
-		MaxFailures: 10, FailureWindow: 15 * time.Minute}
+		MaxFailures: 10, FailureWindow: 15 * time.Minute, MaxBlobChunk: 4 << 20, QuotaBlobBytes: 2 << 30,
+		MaxCouncilBlobBytes: model.MaxCouncilAttachment}
 }
 
 // Handler routes the protocol.
@@ -95,6 +105,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/enroll", s.enroll)
 	mux.HandleFunc("POST /v1/push", s.push)
 	mux.HandleFunc("GET /v1/pull", s.pull)
+	mux.HandleFunc("POST /v1/blobs", s.blobStatus)
+	mux.HandleFunc("PUT /v1/blobs/{sum}", s.blobUpload)
+	mux.HandleFunc("GET /v1/blobs/{sum}", s.blobDownload)
 	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)

@@ -169,6 +169,7 @@ const (
 	CodeExpired      = "code_expired"
 	CodeUnavailable  = "unavailable"
 	CodeInternal     = "internal"
+	CodeNotFound     = "not_found"
 )
 
 // decodeJSON reads one JSON value from a (maybe gzip-compressed) body of at
@@ -259,6 +260,7 @@ var wireCodes = []struct {
 	{CodeRateLimited, http.StatusTooManyRequests, ErrRateLimited, model.Forbidden, nil},
 	{CodeExpired, http.StatusUnauthorized, ErrCodeExpired, model.Invalid, nil},
 	{CodeUnavailable, http.StatusServiceUnavailable, storage.ErrUnavailable, model.Unavailable, nil},
+	{CodeNotFound, http.StatusNotFound, ErrBlobNotSent, model.NotFound, nil},
 	{CodeInternal, http.StatusInternalServerError, nil, model.Internal, nil},
 }
 

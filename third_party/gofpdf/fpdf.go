@@ -3252,12 +3252,16 @@ func (f *Fpdf) putImportedTemplates() {
 	objsIDData := make([][]byte, len(f.importedObjs))
 
 	// Populate hash slice and data slice
+	// In the order of their hashes, so that the same document gives the
+	// same bytes (Lokalråd: a map's order changes from run to run).
 	i := 0
-	for k, v := range f.importedObjs {
+	for k := range f.importedObjs {
 		objsIDHash[i] = k
-		objsIDData[i] = v
-
 		i++
+	}
+	sort.Strings(objsIDHash)
+	for i, k := range objsIDHash {
+		objsIDData[i] = f.importedObjs[k]
 	}
 
 	// Populate a lookup table to get an object id from a hash
@@ -4442,9 +4446,14 @@ func (f *Fpdf) putxobjectdict() {
 		}
 	}
 	{
-		for tplName, objID := range f.importedTplObjs {
+		names := make([]string, 0, len(f.importedTplObjs))
+		for tplName := range f.importedTplObjs {
+			names = append(names, tplName)
+		}
+		sort.Strings(names) // Lokalråd: the same bytes every time
+		for _, tplName := range names {
 			// here replace obj id hash with n
-			f.outf("%s %d 0 R", tplName, f.importedTplIDs[objID])
+			f.outf("%s %d 0 R", tplName, f.importedTplIDs[f.importedTplObjs[tplName]])
 		}
 	}
 }

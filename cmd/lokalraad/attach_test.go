@@ -1,0 +1,141 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+func TestAttachCommand(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "l.db")
+	db, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(db.SaveCouncil(model.Council{}, &c))
+	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Date(2027, 1, 12, 18, 0, 0, 0, time.UTC)}
+	must(db.SaveMeeting(model.Meeting{}, &m))
+	var items []model.AgendaItem
+	for _, title := range []string{"Godkendelse af dagsorden", "Stien ved søen"} {
+		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: title, Kind: model.ItemDecision}
+		must(db.SaveAgendaItem(model.AgendaItem{}, &it))
+		items = append(items, it)
+	}
+	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Bænke", Status: model.WishDraft}
+	must(db.SaveBudgetWish(model.BudgetWish{}, &w))
+	must(db.Close())
+
+	file := filepath.Join(dir, "Tilbud fra Brøndum.pdf")
+	must(os.WriteFile(file, []byte("%PDF-1.4 tilbud"), 0o644))
+	out, _, err := runCmd(t, "attach", "--db", path, "--item", items[1].ID, file)
+	must(err)
+	id := strings.TrimSpace(out)
+	// Flags after the file work too.
+	out2, _, err := runCmd(t, "attach", file, "--db", path, "--wish", w.ID)
+	must(err)
+
+	db, err = storage.Open(path)
+	must(err)
+	a, err := db.Attachment(id)
+	if err != nil || a.OwnerID != items[1].ID || a.Name != "Tilbud fra Brøndum.pdf" || a.MediaType != "application/pdf" {
+		t.Fatalf("printed id %q: %+v, %v", id, a, err)
+	}
+	if got, err := db.ReadAttachment(a); err != nil || string(got) != "%PDF-1.4 tilbud" {
+		t.Errorf("stored file %q, %v", got, err)
+	}
+	if b, err := db.Attachment(strings.TrimSpace(out2)); err != nil || b.OwnerKind != model.OwnerWish {
+		t.Errorf("wish attachment %+v, %v", b, err)
+	}
+	db.Close()
+
+	list, _, err := runCmd(t, "attach", "list", "--db", path, "--meeting", m.ID)
+	must(err)
+	if lines := strings.Split(strings.TrimSpace(list), "\n"); len(lines) != 1 || !strings.HasPrefix(lines[0], id+"\tpunkt 2\tTilbud fra Brøndum.pdf\t") || !strings.HasSuffix(lines[0], "\thentet") {
+		t.Errorf("list:\n%s", list)
+	}
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"attach", "--db", path, "--item", items[0].ID, filepath.Join(dir, "findes-ikke.pdf")}, "findes ikke"},
+		{[]string{"attach", "--db", path, file}, "brug:"},
+		{[]string{"attach", "--db", path, "--item", "x", "--wish", w.ID, file}, "brug:"},
+		{[]string{"attach", "--db", path, "--item", "intet-punkt", file}, "findes ikke"},
+		{[]string{"attach", "list", "--db", path, "--meeting", "intet-møde"}, "findes ikke"},
+	} {
+		if _, _, err := runCmd(t, c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.args[1:], err, c.want)
+		}
+	}
+}
+
+// export packet carries the meeting's bilag; a damaged one is named, and
+// --skip-damaged prints the rest.
+func TestExportPacketWithBilag(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "l.db")
+	out, _, err := runCmd(t, "demo", "--db", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	council := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	db, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := db.Meetings(council)
+	m := ms[len(ms)-1]
+	items, _ := db.AgendaItems(m.ID)
+	db.Close()
+	// A real PDF as the bilag: an earlier meeting's minutes.
+	minutes := filepath.Join(dir, "Referat sidst.pdf")
+	if _, _, err := runCmd(t, "export", "minutes", "--db", path, "--meeting", ms[len(ms)-2].ID, "--out", minutes); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "attach", "--db", path, "--item", items[1].ID, minutes); err != nil {
+		t.Fatal(err)
+	}
+	packet := filepath.Join(dir, "packet.pdf")
+	if _, _, err := runCmd(t, "export", "packet", "--db", path, "--meeting", m.ID, "--out", packet); err != nil {
+		t.Fatal(err)
+	}
+	txt, err := exec.Command("pdftotext", "-layout", packet, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(txt); !strings.Contains(s, "Bilag 1: Referat sidst.pdf (punkt 2)") || !strings.Contains(s, "Referat") {
+		t.Errorf("the packet does not carry the bilag:\n%.2000s", s)
+	}
+	broken := filepath.Join(dir, "Ødelagt.pdf")
+	if err := os.WriteFile(broken, []byte("%PDF-1.4 afbrudt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "attach", "--db", path, "--item", items[0].ID, broken); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = runCmd(t, "export", "packet", "--db", path, "--meeting", m.ID, "--out", packet)
+	if err == nil || !strings.Contains(err.Error(), "»Ødelagt.pdf«") || !strings.Contains(err.Error(), "--skip-damaged") {
+		t.Errorf("damaged bilag: %v", err)
+	}
+	if _, _, err := runCmd(t, "export", "packet", "--db", path, "--meeting", m.ID, "--out", packet, "--skip-damaged"); err != nil {
+		t.Errorf("--skip-damaged: %v", err)
+	}
+}

@@ -1,0 +1,311 @@
+package storage
+
+// Attachments (bilag): the rows here, the files in storage/blobs.
+//
+// A row names its file by SHA-256; the file lives beside the database in
+// <db>.bilag/. Rows are written through the change log like every row, so
+// they sync and are signed; files travel apart (storage/exchange). Deleting
+// a row deletes its file only when no other row (of any council on this
+// replica) names it.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage/blobs"
+)
+
+// ErrBlobMissing: the attachment's file is not on this laptop yet; a sync
+// fetches it.
+var ErrBlobMissing = blobs.ErrMissing
+
+// ErrBlobDamaged: the file's bytes do not match the checksum its row
+// names; it is never shown, printed or sent.
+var ErrBlobDamaged = blobs.ErrMismatch
+
+// ErrQuota: the council's attachments would exceed model.MaxCouncilAttachment.
+var ErrQuota = error(model.NewError(model.Invalid, fmt.Sprintf("rådets bilag fylder for meget (højst %s i alt); fjern gamle bilag først", model.Bytes(model.MaxCouncilAttachment))))
+
+// ErrTooBig: a file is larger than model.MaxAttachmentSize.
+var ErrTooBig = error(model.NewError(model.Invalid, fmt.Sprintf("filen er for stor til et bilag (højst %s)", model.Bytes(model.MaxAttachmentSize))))
+
+// Blobs is the store of attachment files beside the database.
+func (db *DB) Blobs() *blobs.Store { return blobs.Open(blobDir(db.path)) }
+
+func blobDir(dbPath string) string { return dbPath + ".bilag" }
+
+func attachRecord(a *model.Attachment) record {
+	return attachT.record(a.ID, a.CouncilID, string(a.OwnerKind), a.OwnerID, a.Name, a.MediaType, a.Size, a.SHA256, stampText(a.Added))
+}
+
+func scanAttachment(s scanner) (a model.Attachment, err error) {
+	var kind, added string
+	err = s.Scan(&a.ID, &a.CouncilID, &kind, &a.OwnerID, &a.Name, &a.MediaType, &a.Size, &a.SHA256, &added)
+	a.OwnerKind, a.Added = model.OwnerKind(kind), parseStampText(added)
+	return a, err
+}
+
+// ownerCouncil finds the council of an attachment's owner and refuses an
+// owner whose minutes are locked (an agenda item of an approved meeting).
+func (w *writer) ownerCouncil(kind model.OwnerKind, ownerID string) (string, error) {
+	var council, meeting string
+	var err error
+	switch kind {
+	case model.OwnerItem:
+		err = w.tx.QueryRowContext(w.ctx, "SELECT council_id, meeting_id FROM agenda_items WHERE id = ?", ownerID).Scan(&council, &meeting)
+	case model.OwnerProject:
+		err = w.tx.QueryRowContext(w.ctx, "SELECT council_id FROM projects WHERE id = ?", ownerID).Scan(&council)
+	case model.OwnerWish:
+		err = w.tx.QueryRowContext(w.ctx, "SELECT council_id FROM budget_wishes WHERE id = ?", ownerID).Scan(&council)
+	default:
+		return "", fmt.Errorf("bilag kan høre til et dagsordenspunkt, et projekt eller et budgetønske, ikke »%s«", kind)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("det, bilaget skal høre til: %w", ErrNotFound)
+	}
+	if err != nil {
+		return "", err
+	}
+	if meeting != "" {
+		if err := w.checkUnlocked(meeting); err != nil {
+			return "", err
+		}
+	}
+	return council, nil
+}
+
+// councilBytes is how much the council's distinct files take.
+func (w *writer) councilBytes(council string) (int64, error) {
+	var n int64
+	err := w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(SUM(size), 0) FROM (SELECT sha256, MAX(size) AS size FROM attachments WHERE council_id = ? GROUP BY sha256)", council).Scan(&n)
+	return n, err
+}
+
+// AddAttachment attaches the file r (named name; only its last element is
+// kept) to the owner: an agenda item, a project or a budget wish. The file
+// is stored by its SHA-256 (once, however often it is attached) and the row
+// written through the change log.
+func (db *DB) AddAttachment(kind model.OwnerKind, ownerID, name string, r io.Reader) (model.Attachment, error) {
+	store := db.Blobs()
+	sum, size, err := store.Put(r, model.MaxAttachmentSize)
+	if errors.Is(err, blobs.ErrTooBig) {
+		return model.Attachment{}, ErrTooBig
+	}
+	if err != nil {
+		return model.Attachment{}, friendly(fmt.Errorf("gem bilaget: %w", err))
+	}
+	a := model.Attachment{ID: newID(), OwnerKind: kind, OwnerID: ownerID, Name: model.CleanFileName(name),
+		MediaType: model.MediaTypeOf(name), Size: size, SHA256: sum, Added: db.Now().UTC().Truncate(time.Second)}
+	err = db.write(context.Background(), func(w *writer) error {
+		council, err := w.ownerCouncil(kind, ownerID)
+		if err != nil {
+			return err
+		}
+		a.CouncilID = council
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		var known int
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM attachments WHERE council_id = ? AND sha256 = ?", council, sum).Scan(&known); err != nil {
+			return err
+		}
+		if known == 0 {
+			used, err := w.councilBytes(council)
+			if err != nil {
+				return err
+			}
+			if used+size > model.MaxCouncilAttachment {
+				return ErrQuota
+			}
+		}
+		_, err = w.put(attachRecord(&a))
+		return err
+	})
+	if err != nil {
+		db.dropUnused(sum)
+		return model.Attachment{}, err
+	}
+	return a, nil
+}
+
+// dropUnused removes a file no row names.
+func (db *DB) dropUnused(sum string) {
+	var n int
+	if err := db.sql.QueryRow("SELECT COUNT(*) FROM attachments WHERE sha256 = ?", sum).Scan(&n); err == nil && n == 0 {
+		db.Blobs().Remove(sum)
+	}
+}
+
+// Attachment reads one attachment row.
+func (db *DB) Attachment(id string) (model.Attachment, error) {
+	return byID(db, attachT, scanAttachment, id)
+}
+
+// Attachments lists the attachments of an owner (an agenda item, a project
+// or a budget wish) in the order they were added.
+func (db *DB) Attachments(kind model.OwnerKind, ownerID string) ([]model.Attachment, error) {
+	return list(context.Background(), db.sql, scanAttachment, attachT.selectSQL()+" WHERE owner_kind = ? AND owner_id = ? ORDER BY added, id", string(kind), ownerID)
+}
+
+// MeetingAttachments lists the attachments of a meeting's agenda items, in
+// agenda order and, under an item, in the order they were added.
+func (db *DB) MeetingAttachments(meetingID string) ([]model.Attachment, error) {
+	return list(context.Background(), db.sql, scanAttachment,
+		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id WHERE i.meeting_id = ? ORDER BY i.position, i.id, a.added, a.id", meetingID)
+}
+
+// CouncilAttachments lists every attachment of a council.
+func (db *DB) CouncilAttachments(councilID string) ([]model.Attachment, error) {
+	return list(context.Background(), db.sql, scanAttachment, attachT.selectSQL()+" WHERE council_id = ? ORDER BY added, id", councilID)
+}
+
+// UpcomingAttachments lists the attachments of agenda items of meetings
+// that start between from and to: the files a laptop fetches ahead of a
+// meeting.
+func (db *DB) UpcomingAttachments(from, to time.Time) ([]model.Attachment, error) {
+	return list(context.Background(), db.sql, scanAttachment,
+		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id JOIN meetings m ON m.id = i.meeting_id WHERE m.start >= ? AND m.start <= ? ORDER BY m.start, i.position, a.added",
+		stampText(from), stampText(to))
+}
+
+// AttachmentsNamed lists the attachments that name the file sum, of the
+// given council ("" for any).
+func (db *DB) AttachmentsNamed(sum, councilID string) ([]model.Attachment, error) {
+	q, args := attachT.selectSQL()+" WHERE sha256 = ?", []any{sum}
+	if councilID != "" {
+		q += " AND council_id = ?"
+		args = append(args, councilID)
+	}
+	return list(context.Background(), db.sql, scanAttachment, q, args...)
+}
+
+// AttachmentFile is the path of the attachment's file, after checking that
+// its bytes match the row's checksum: ErrBlobMissing when it is not on
+// this laptop yet, ErrBlobDamaged when it does not match. Both errors name
+// the file.
+func (db *DB) AttachmentFile(a model.Attachment) (string, error) {
+	store := db.Blobs()
+	if err := store.Verify(a.SHA256); err != nil {
+		return "", fmt.Errorf("bilaget »%s«: %w", a.Name, err)
+	}
+	return store.Path(a.SHA256), nil
+}
+
+// ReadAttachment returns the bytes of the attachment's file, checked as
+// AttachmentFile does.
+func (db *DB) ReadAttachment(a model.Attachment) ([]byte, error) {
+	p, err := db.AttachmentFile(a)
+	if err != nil {
+		return nil, err
+	}
+	return os.ReadFile(p)
+}
+
+// DeleteAttachment deletes an attachment row; its file goes too when no
+// other row names it.
+func (db *DB) DeleteAttachment(id string) error {
+	var sum string
+	err := db.write(context.Background(), func(w *writer) error {
+		a, err := scanAttachment(w.tx.QueryRowContext(w.ctx, attachT.selectSQL()+" WHERE id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if a.OwnerKind == model.OwnerItem {
+			if _, err := w.ownerCouncil(a.OwnerKind, a.OwnerID); err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
+		sum = a.SHA256
+		return w.remove(attachT.name, id)
+	})
+	if err == nil && sum != "" {
+		db.dropUnused(sum)
+	}
+	return err
+}
+
+// MissingBlobs lists the files that rows name and this replica lacks, of
+// the given attachments.
+func (db *DB) MissingBlobs(as []model.Attachment) []model.Attachment {
+	store := db.Blobs()
+	seen := map[string]bool{}
+	var out []model.Attachment
+	for _, a := range as {
+		if seen[a.SHA256] || store.Has(a.SHA256) {
+			continue
+		}
+		seen[a.SHA256] = true
+		out = append(out, a)
+	}
+	return out
+}
+
+// ViewableFile is a copy of the attachment's file under its own name
+// (<db>.bilag/vis/…/Tilbud.pdf), checked as AttachmentFile, for the
+// system's viewer, which knows a file's type by its name. It is a copy,
+// never a link: a viewer that saves in place must not change the kept file.
+func (db *DB) ViewableFile(a model.Attachment) (string, error) {
+	src, err := db.AttachmentFile(a)
+	if err != nil {
+		return "", err
+	}
+	name := model.CleanFileName(a.Name)
+	if name == "" || name == "." || name == ".." {
+		name = "bilag"
+	}
+	dir := filepath.Join(blobDir(db.path), "vis", a.SHA256[:16])
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", friendly(err)
+	}
+	dest := filepath.Join(dir, name)
+	os.Remove(dest) // a copy from before may be stale or changed by the viewer
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(dest, data, 0o644); err != nil {
+		return "", friendly(err)
+	}
+	return dest, nil
+}
+
+// dropViewCopies removes the copies made for the viewer (ViewableFile):
+// a cache, made again when a file is opened.
+func (db *DB) dropViewCopies() {
+	os.RemoveAll(filepath.Join(blobDir(db.path), "vis"))
+}
+
+// HeldAttachmentBytes is how much the files of a council's attachments
+// that this replica holds take, each file once: what the hub counts
+// against model.MaxCouncilAttachment before it takes another file.
+func (db *DB) HeldAttachmentBytes(councilID string) (int64, error) {
+	type file struct {
+		sum  string
+		size int64
+	}
+	files, err := list(context.Background(), db.sql, func(s scanner) (file, error) {
+		var f file
+		return f, s.Scan(&f.sum, &f.size)
+	}, "SELECT sha256, MAX(size) FROM attachments WHERE council_id = ? GROUP BY sha256", councilID)
+	if err != nil {
+		return 0, err
+	}
+	store := db.Blobs()
+	var n int64
+	for _, f := range files {
+		if store.Has(f.sum) {
+			n += f.size
+		}
+	}
+	return n, nil
+}

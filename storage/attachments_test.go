@@ -1,0 +1,249 @@
+package storage_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+func newItem(t *testing.T, db *storage.DB, c model.Council) (model.Meeting, model.AgendaItem) {
+	t.Helper()
+	m := newMeeting(t, db, c.ID, fixedNow.Add(72*time.Hour))
+	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Stier ved søen", Kind: model.ItemDecision}
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+	return m, it
+}
+
+// A file attached to an agenda item is kept once, by its checksum, beside
+// the database, and opens with the bytes it was given.
+func TestAttachStoresFileOnceAndOpensIt(t *testing.T) {
+	db, path := openTemp(t)
+	c := newCouncil(t, db)
+	_, it := newItem(t, db, c)
+	body := []byte("%PDF-1.4 tilbud på stien")
+	a, err := db.AddAttachment(model.OwnerItem, it.ID, "/home/anne/Dokumenter/Tilbud fra Brøndum.pdf", bytes.NewReader(body))
+	must(t, err)
+	if a.Name != "Tilbud fra Brøndum.pdf" || a.MediaType != "application/pdf" || a.Size != int64(len(body)) || a.CouncilID != c.ID {
+		t.Errorf("attachment = %+v", a)
+	}
+	b, err := db.AddAttachment(model.OwnerItem, it.ID, "kopi.pdf", bytes.NewReader(body))
+	must(t, err)
+	if a.SHA256 != b.SHA256 {
+		t.Fatal("the same bytes got two checksums")
+	}
+	files, _ := filepath.Glob(filepath.Join(path+".bilag", "??", "*"))
+	if len(files) != 1 {
+		t.Errorf("files on disk = %v, want one (deduplicated)", files)
+	}
+	got, err := db.ReadAttachment(a)
+	if err != nil || !bytes.Equal(got, body) {
+		t.Errorf("read back %q, %v", got, err)
+	}
+	list, err := db.Attachments(model.OwnerItem, it.ID)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("listed %v, %v", list, err)
+	}
+	// Deleting one row keeps the file the other row names.
+	must(t, db.DeleteAttachment(a.ID))
+	if _, err := db.ReadAttachment(b); err != nil {
+		t.Fatalf("the other row's file went with the first row: %v", err)
+	}
+	must(t, db.DeleteAttachment(b.ID))
+	if files, _ := filepath.Glob(filepath.Join(path+".bilag", "??", "*")); len(files) != 0 {
+		t.Errorf("a file no row names is left: %v", files)
+	}
+}
+
+// The row goes through the change log, so it syncs and is signed.
+func TestAttachWritesChangeLog(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	_, it := newItem(t, db, c)
+	a, err := db.AddAttachment(model.OwnerItem, it.ID, "kort.png", strings.NewReader("png bytes"))
+	must(t, err)
+	ops, err := db.FieldOps("attachments", a.ID, "sha256")
+	must(t, err)
+	if len(ops) != 1 || ops[0].Value != a.SHA256 || ops[0].Sig == "" {
+		t.Errorf("change log of sha256 = %+v", ops)
+	}
+}
+
+// A file whose bytes changed on disk is refused, with the file's name.
+func TestDamagedFileRefused(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	_, it := newItem(t, db, c)
+	a, err := db.AddAttachment(model.OwnerItem, it.ID, "Referat.pdf", strings.NewReader("original"))
+	must(t, err)
+	p, err := db.AttachmentFile(a)
+	must(t, err)
+	must(t, os.Chmod(p, 0o644))
+	must(t, os.WriteFile(p, []byte("forfalsket"), 0o644))
+	_, err = db.ReadAttachment(a)
+	if !errors.Is(err, storage.ErrBlobDamaged) || !strings.Contains(err.Error(), "Referat.pdf") {
+		t.Errorf("damaged file: %v", err)
+	}
+}
+
+func TestAttachLimitsAndOwners(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	m, it := newItem(t, db, c)
+	big := bytes.NewReader(make([]byte, model.MaxAttachmentSize+1))
+	if _, err := db.AddAttachment(model.OwnerItem, it.ID, "stor.pdf", big); !errors.Is(err, storage.ErrTooBig) || !strings.Contains(err.Error(), "25 MB") {
+		t.Errorf("too big: %v", err)
+	}
+	if _, err := db.AddAttachment(model.OwnerItem, "no-such-item", "a.pdf", strings.NewReader("x")); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("unknown owner: %v", err)
+	}
+	if _, err := db.AddAttachment("meeting", m.ID, "a.pdf", strings.NewReader("x")); err == nil {
+		t.Error("an attachment to an unknown kind of owner was accepted")
+	}
+	p := model.Project{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectIdea}
+	must(t, db.SaveProject(model.Project{}, &p))
+	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Bænke", Status: model.WishDraft}
+	must(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+	pa, err := db.AddAttachment(model.OwnerProject, p.ID, "budget.xlsx", strings.NewReader("xlsx"))
+	must(t, err)
+	wa, err := db.AddAttachment(model.OwnerWish, w.ID, "foto.jpg", strings.NewReader("jpg"))
+	must(t, err)
+	if pa.MediaType != model.MediaTypeOf("budget.xlsx") || wa.MediaType != "image/jpeg" {
+		t.Errorf("media types %q %q", pa.MediaType, wa.MediaType)
+	}
+	// Deleting the owner deletes its attachments.
+	must(t, db.DeleteProject(p.ID))
+	must(t, db.DeleteBudgetWish(w.ID))
+	if _, err := db.Attachment(pa.ID); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("project's attachment left: %v", err)
+	}
+	if _, err := db.Attachment(wa.ID); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("wish's attachment left: %v", err)
+	}
+	// Approved minutes take no new attachments.
+	m.Status = model.MeetingApproved
+	must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
+	if _, err := db.AddAttachment(model.OwnerItem, it.ID, "sent.pdf", strings.NewReader("x")); !errors.Is(err, storage.ErrLocked) {
+		t.Errorf("attach to approved minutes: %v", err)
+	}
+}
+
+func TestMeetingAttachmentsInAgendaOrder(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	m, first := newItem(t, db, c)
+	second := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Budget", Kind: model.ItemInformation}
+	must(t, db.SaveAgendaItem(model.AgendaItem{}, &second))
+	_, err := db.AddAttachment(model.OwnerItem, second.ID, "b.pdf", strings.NewReader("b"))
+	must(t, err)
+	_, err = db.AddAttachment(model.OwnerItem, first.ID, "a.pdf", strings.NewReader("a"))
+	must(t, err)
+	must(t, db.MoveAgendaItem(second.ID, -1))
+	got, err := db.MeetingAttachments(m.ID)
+	must(t, err)
+	if len(got) != 2 || got[0].Name != "b.pdf" || got[1].Name != "a.pdf" {
+		t.Errorf("meeting attachments = %v", got)
+	}
+	up, err := db.UpcomingAttachments(fixedNow, fixedNow.Add(14*24*time.Hour))
+	must(t, err)
+	if len(up) != 2 {
+		t.Errorf("upcoming = %d, want 2", len(up))
+	}
+	must(t, db.DeleteMeeting(m.ID))
+	if got, _ := db.CouncilAttachments(c.ID); len(got) != 0 {
+		t.Errorf("meeting deleted, attachments left: %v", got)
+	}
+}
+
+// A backup carries the files, and restoring it brings them back.
+func TestBackupRestoreBringsFilesBack(t *testing.T) {
+	db, path := openTemp(t)
+	c := newCouncil(t, db)
+	_, it := newItem(t, db, c)
+	a, err := db.AddAttachment(model.OwnerItem, it.ID, "Kort.png", strings.NewReader("kortet"))
+	must(t, err)
+	backup := filepath.Join(t.TempDir(), "kopi.db")
+	b, err := db.AddAttachment(model.OwnerItem, it.ID, "Budget.pdf", strings.NewReader("budgettet"))
+	must(t, err)
+	must(t, db.Backup(backup))
+	// The backup carries the files and keeps them when the database's
+	// files go bad or away.
+	damaged, err := db.AttachmentFile(b)
+	must(t, err)
+	must(t, db.Close())
+	// (A new file over the name: the backup's hard link keeps the bytes
+	// the app wrote; the app itself never writes a kept file in place.)
+	must(t, os.WriteFile(damaged+".x", []byte("ødelagt"), 0o644))
+	must(t, os.Rename(damaged+".x", damaged))
+	gone, _ := filepath.Glob(filepath.Join(path+".bilag", "??", "*"))
+	for _, f := range gone {
+		if f != damaged {
+			must(t, os.Remove(f))
+		}
+	}
+	if _, err := storage.Restore(path, backup); err != nil {
+		t.Fatal(err)
+	}
+	db2, err := storage.Open(path)
+	must(t, err)
+	defer db2.Close()
+	got, err := db2.ReadAttachment(a)
+	if err != nil || string(got) != "kortet" {
+		t.Errorf("after restore: %q, %v", got, err)
+	}
+	if got, err := db2.ReadAttachment(b); err != nil || string(got) != "budgettet" {
+		t.Errorf("a damaged file after restore: %q, %v", got, err)
+	}
+}
+
+// GDPR: a person's name in an attachment's file name is found and erased,
+// in the row and in the change log's past values.
+func TestPersonInAttachmentNames(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	_, it := newItem(t, db, c)
+	named, err := db.AddAttachment(model.OwnerItem, it.ID, "Klage fra Anne-Mette_Brøndum.pdf", strings.NewReader("klage"))
+	must(t, err)
+	other, err := db.AddAttachment(model.OwnerItem, it.ID, "Kort over stien.png", strings.NewReader("kort"))
+	must(t, err)
+	r, err := db.PersonData(c.ID, "Anne-Mette Brøndum")
+	must(t, err)
+	if len(r.Attachments) != 1 || r.Attachments[0].ID != named.ID {
+		t.Fatalf("report lists %v", r.Attachments)
+	}
+	view, err := db.ViewableFile(named)
+	must(t, err)
+	if filepath.Base(view) != "Klage fra Anne-Mette_Brøndum.pdf" {
+		t.Errorf("viewer copy %s", view)
+	}
+	if _, err := db.ErasePerson(c.ID, "Anne-Mette Brøndum"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Attachment(named.ID)
+	must(t, err)
+	if got.Name != "Klage fra tidligere medlem.pdf" {
+		t.Errorf("erased file name %q", got.Name)
+	}
+	ops, err := db.FieldOps("attachments", named.ID, "name")
+	must(t, err)
+	for _, o := range ops {
+		if s, _ := o.Value.(string); strings.Contains(s, "Brøndum") {
+			t.Errorf("the change log keeps the name: %q", s)
+		}
+	}
+	if _, err := os.Stat(view); !os.IsNotExist(err) {
+		t.Errorf("the viewer's copy under the old name is left: %v", err)
+	}
+	if o, _ := db.Attachment(other.ID); o.Name != "Kort over stien.png" {
+		t.Errorf("another file's name changed: %q", o.Name)
+	}
+	if _, err := db.ReadAttachment(got); err != nil {
+		t.Errorf("the file itself is gone after erasing its name: %v", err)
+	}
+}
