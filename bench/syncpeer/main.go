@@ -39,6 +39,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,12 +55,16 @@ func main() {
 	modules := flag.String("modules", filepath.Join(os.Getenv("HOME"), ".cache", "lokalraad-bench", "node_modules"), "node_modules holding pouchdb, express-pouchdb and express")
 	node := flag.String("node", "node", "Node.js")
 	runs := flag.Int("runs", 7, "timed runs of each (at least 5)")
+	flag.StringVar(&profileTo, "cpuprofile", "", "write CPU profiles of the laptop's timed syncs (this process) to FILE.1, FILE.2, … (go tool pprof merges them)")
 	flag.Parse()
 	if err := run(*kommune, *modules, *node, max(*runs, 5)); err != nil {
 		fmt.Fprintln(os.Stderr, "syncpeer:", err)
 		os.Exit(1)
 	}
 }
+
+// profileTo names the CPU profiles of the timed syncs (-cpuprofile).
+var profileTo string
 
 func run(kommune, modules, node string, runs int) error {
 	kommune, err := filepath.Abs(kommune)
@@ -149,9 +154,20 @@ func run(kommune, modules, node string, runs int) error {
 		if _, err := exchange.Enroll(ctx, db, url, code); err != nil {
 			return 0, nil, err
 		}
+		if profileTo != "" && n > 1 {
+			f, err := os.Create(fmt.Sprintf("%s.%d", profileTo, n-1))
+			if err != nil {
+				return 0, nil, err
+			}
+			defer f.Close()
+			pprof.StartCPUProfile(f)
+		}
 		start := time.Now()
 		res, err := exchange.Sync(ctx, db, url)
 		took := time.Since(start)
+		if profileTo != "" && n > 1 {
+			pprof.StopCPUProfile()
+		}
 		if err != nil {
 			return 0, nil, err
 		}
