@@ -126,10 +126,10 @@ func BenchmarkApplyRate(b *testing.B) {
 	b.Run("interleaved", func(b *testing.B) { applyVsRaw(b, ops, rows, nrows) })
 }
 
-// BenchmarkApplyRate/interleaved runs the two above in turn within each
-// iteration, so that both see the same machine (2 shared cores here), and
-// reports apply as a share of raw inserts, by the wall clock and by the
-// process's CPU time.
+// applyVsRaw is BenchmarkApplyRate/interleaved: the two above in turn
+// within each iteration, so that both see the same machine (2 shared cores
+// here); it reports apply as a share of raw inserts, by the wall clock and
+// by the process's CPU time (steadier on a busy machine).
 func applyVsRaw(b *testing.B, ops []Change, rows map[string][][]any, nrows int) {
 	var wallApply, wallRaw, cpuApply, cpuRaw time.Duration
 	for i := 0; i < b.N; i++ {
