@@ -2,6 +2,13 @@ package exchange
 
 import (
 	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
 	"regexp"
 	"strings"
 	"testing"
@@ -168,4 +175,171 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 	if _, _, err := ImportBundle(bytes.NewReader(l.file), l.b); err != nil {
 		t.Errorf("genuine bundle: %v", err)
 	}
+}
+
+// tinyBundle is a well-formed bundle of n tiny (unsigned) ops, its header
+// saying count ops, with a right checksum: what anyone can write.
+func tinyBundle(t testing.TB, n, count int) []byte {
+	t.Helper()
+	var ops bytes.Buffer
+	ops.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			ops.WriteByte(',')
+		}
+		fmt.Fprintf(&ops, `{"d":"x","s":%d,"h":1,"t":"budget_wishes","r":"r","c":"c","f":"title","v":"a"}`, i+1)
+	}
+	ops.WriteByte(']')
+	sum := sha256.Sum256(ops.Bytes())
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	fmt.Fprintf(zw, `{"header":{"format":%q,"version":%d,"council":"c","device":"x","created":"2026-11-26T12:00:00Z","count":%d,"sha256":%q},"ops":`,
+		BundleFormat, bundleVersion, count, hex.EncodeToString(sum[:]))
+	_, _ = zw.Write(ops.Bytes())
+	_, _ = io.WriteString(zw, "}\n")
+	ok(t, zw.Close())
+	return out.Bytes()
+}
+
+// allocated is the bytes f allocates.
+func allocated(f func()) uint64 {
+	var a, b runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&a)
+	f()
+	runtime.ReadMemStats(&b)
+	return b.TotalAlloc - a.TotalAlloc
+}
+
+// A bundle of 1,000,000 tiny ops (a 2 MB file that unpacks to 90 MB) is
+// refused with a Danish message before its ops are read, whatever its
+// header says about their number, and reading it allocates a bounded
+// amount (measured, not timed): never the gigabytes of decoding them all.
+func TestBundleOfAMillionTinyOpsRefusedCheaply(t *testing.T) {
+	db := open(t, "laptop", 0)
+	for name, file := range map[string][]byte{
+		"honest header": tinyBundle(t, 1_000_000, 1_000_000),
+		"lying header":  tinyBundle(t, 1_000_000, 10),
+	} {
+		var err error
+		used := allocated(func() { _, _, err = ImportBundle(bytes.NewReader(file), db) })
+		if err == nil || !errors.Is(err, ErrBadBundle) || english.MatchString(err.Error()) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if used > 64<<20 {
+			t.Errorf("%s: reading it allocated %d MB", name, used>>20)
+		}
+		t.Logf("%s: %v; %d kB allocated", name, err, used>>10)
+	}
+	if n, _ := db.PendingCount(""); n != 0 {
+		t.Errorf("%d ops written", n)
+	}
+}
+
+// BenchmarkReadBundle reads a bundle of 10,000 tiny ops; bytes per op is
+// what a bundle's op costs in memory while it is read (b.ReportAllocs).
+func BenchmarkReadBundle(b *testing.B) {
+	file := tinyBundle(b, 10_000, 10_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := ReadBundle(bytes.NewReader(file)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A hub whose clock is three days behind its laptops (their dates are
+// right): every laptop's edits still reach the other laptops, in order, a
+// later edit made on what was seen wins on every replica, and nothing is
+// lost or left unsent.
+func TestHubClockBehindItsLaptops(t *testing.T) {
+	h := newHub(t)
+	h.srv.Now = func() time.Time { return now.Add(-72 * time.Hour) }
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	b := h.laptop(t, "b", council, time.Second)
+	syncOK(t, a)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "A1", Status: model.WishDraft}
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	syncOK(t, a)
+	syncOK(t, b)
+	got, _ := b.BudgetWishes(council, 0)
+	if len(got) != 1 || got[0].Title != "A1" {
+		t.Fatalf("b = %+v", got)
+	}
+	w2 := got[0]
+	w2.Title = "B1"
+	ok(t, b.SaveBudgetWish(got[0], &w2))
+	syncOK(t, b)
+	syncOK(t, a)
+	got, _ = a.BudgetWishes(council, 0)
+	if len(got) != 1 || got[0].Title != "B1" {
+		t.Fatalf("a = %+v", got)
+	}
+	w3 := got[0]
+	w3.Title = "A2"
+	ok(t, a.SaveBudgetWish(got[0], &w3))
+	syncOK(t, a)
+	syncOK(t, b)
+	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
+		if got, _ := db.BudgetWishes(council, 0); len(got) != 1 || got[0].Title != "A2" {
+			t.Errorf("%s = %+v", name, got)
+		}
+		if cs, _ := db.Conflicts(council); len(cs) != 0 {
+			t.Errorf("%s: conflicts %+v", name, cs)
+		}
+		if name != "hub" {
+			if n, _ := db.PendingCount(council); n != 0 {
+				t.Errorf("%s: %d unsent", name, n)
+			}
+		}
+	}
+}
+
+// A laptop whose date is 1999 edits and syncs: its edits reach the others;
+// an edit another laptop makes afterwards on what it saw wins everywhere;
+// and the 1999 laptop's own later edit, made on that, wins too (an edit is
+// stamped after what it was based on, whatever the wall clock says).
+func TestLaptopIn1999(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	old := time.Date(1999, 1, 1, 12, 0, 0, 0, time.UTC).Sub(now)
+	a := h.laptop(t, "a", council, old)
+	b := h.laptop(t, "b", council, 0)
+	syncOK(t, a)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Fra 1999", Status: model.WishDraft}
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	syncOK(t, a)
+	syncOK(t, b)
+	got, _ := b.BudgetWishes(council, 0)
+	if len(got) != 1 || got[0].Title != "Fra 1999" {
+		t.Fatalf("b = %+v", got)
+	}
+	w2 := got[0]
+	w2.Title = "Rettet på b"
+	ok(t, b.SaveBudgetWish(got[0], &w2))
+	syncOK(t, b)
+	syncOK(t, a)
+	got, _ = a.BudgetWishes(council, 0)
+	if len(got) != 1 || got[0].Title != "Rettet på b" {
+		t.Fatalf("a = %+v", got)
+	}
+	w3 := got[0]
+	w3.Title = "Rettet igen på a"
+	ok(t, a.SaveBudgetWish(got[0], &w3))
+	syncOK(t, a)
+	syncOK(t, b)
+	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
+		if got, _ := db.BudgetWishes(council, 0); len(got) != 1 || got[0].Title != "Rettet igen på a" {
+			t.Errorf("%s = %+v", name, got)
+		}
+	}
+	// b's bundle, carried to the 1999 laptop: refused (its ops are 27
+	// years "ahead" of this computer), and the message says which date to
+	// look at: this computer's.
+	_, _, err := ImportBundle(bytes.NewReader(bundleOf(t, b, council)), a)
+	if err == nil || !strings.Contains(err.Error(), "denne computer") || !strings.Contains(err.Error(), "1999") {
+		t.Errorf("b's bundle on the 1999 laptop: %v", err)
+	}
+	t.Log(err)
 }
