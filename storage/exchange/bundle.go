@@ -400,7 +400,11 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	if want != "" && want != h.Council {
 		return h, 0, fmt.Errorf("%w (%s)", ErrForeignBundle, h.CouncilName)
 	}
-	if err := checkBundleClock(cs, db.Now(), storage.MaxClockSkew); err != nil {
+	newest, err := db.NewestHeld()
+	if err != nil {
+		return h, 0, err
+	}
+	if err := checkBundleClock(cs, db.Now(), newest, storage.MaxClockSkew); err != nil {
 		return h, 0, err
 	}
 	if h.Keys != nil {
