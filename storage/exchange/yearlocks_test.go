@@ -101,10 +101,21 @@ func TestStoresApprovedAccountsLocked(t *testing.T) {
 		if len(refused) == 0 {
 			t.Fatal("nothing set aside on the laptop")
 		}
+		// The correction and the new line's date name the approved year;
+		// the new line's other fields, left with no date, say so.
+		named := map[string]bool{}
 		for _, rc := range refused {
-			if rc.Table != "account_entries" || !strings.Contains(rc.Reason, "2026") || !strings.Contains(rc.Reason, "godkendt på generalforsamlingen") {
+			switch {
+			case rc.Table != "account_entries":
+				t.Errorf("set aside %s.%s", rc.Table, rc.Field)
+			case strings.Contains(rc.Reason, "regnskabet for 2026 er godkendt på generalforsamlingen"):
+				named[rc.Row+" "+rc.Field] = true
+			case rc.Row != extra.ID || !strings.Contains(rc.Reason, "ingen dato"):
 				t.Errorf("set aside %s.%s with reason %q", rc.Table, rc.Field, rc.Reason)
 			}
+		}
+		if !named[coffee.ID+" amount"] || !named[extra.ID+" date"] {
+			t.Errorf("the refusals do not name the approved year: %+v", refused)
 		}
 		if got := lastValue(t, h.store, "members", karen.ID, "name"); got != "Karen Østergaard" {
 			t.Errorf("the laptop's other work did not go up: member name %v", got)
