@@ -29,6 +29,8 @@ const (
 	FieldSHA256                        // a SHA-256 in lower-case hex (an attachment's file)
 	FieldFileName                      // a file name without folders (CleanFileName)
 	FieldAgenda                        // an agenda template's items, "minutes|kind|title" a line (ParseTemplateItems)
+	FieldMarks                         // a ballot's marks, "3 7" or "3:2 7:1" (ParseMarks)
+	FieldNumbers                       // proposal numbers, "4 1 7" (ParseNumbers)
 )
 
 // Owner is who may write a field.
@@ -358,6 +360,59 @@ var entities = []Entity{
 		intF("size", "Size", "størrelse", 0, MaxAttachmentSize),
 		kindF("sha256", "Checksum", "kontrolsum", FieldSHA256, true),
 		kindF("added", "Added", "tilføjet", FieldStamp, false),
+	}},
+	// Borgerbudgettering (model/borgerbudget.go).
+	{Table: "pb_rounds", Noun: "borgerbudgetrunden", A: "en borgerbudgetrunde", Fields: []Field{
+		textF("title", "Title", "titel", MaxShort, true),
+		kindF("pot", "Pot (kr.)", "pulje", FieldMoney, false),
+		intF("population", "Inhabitants of the area", "indbyggertal", 0, MaxPopulation),
+		enumF("phase", "Phase", "fase", true, PBPhases...),
+		kindF("proposals_from", "Proposals from", "forslag fra", FieldDate, false),
+		kindF("review_from", "Review from", "vurdering fra", FieldDate, false),
+		kindF("voting_from", "Voting from", "afstemning fra", FieldDate, false),
+		kindF("voting_to", "Voting until", "afstemning til", FieldDate, false),
+		kindF("result_date", "Result on", "resultat den", FieldDate, false),
+		intF("min_age", "Voters at least (years)", "aldersgrænse", 0, 120),
+		kindF("residents_only", "Only residents of the area may vote", "kun beboere i området", FieldBool, false),
+		enumF("ballot_kind", "Ballot", "stemmeseddel", true, PBBallotKinds...),
+		intF("max_choices", "Marks at most (0: any)", "højst antal krydser", 0, MaxPBProposals),
+		intF("points", "Points to spread", "point at fordele", 0, MaxPBPoints),
+		enumF("method", "Counting method", "optællingsmetode", true, PBMethods...),
+		enumF("tie_rule", "Tie broken by", "ved stemmelighed", true, PBTieRules...),
+		kindF("tie_order", "Lot drawn (proposal numbers, winner first)", "lodtrækning", FieldNumbers, false),
+		kindF("totals_mode", "Some places report only totals", "steder melder kun totaler", FieldBool, false),
+		kindF("override_ids", "Result changed by hand (proposal numbers)", "manuelt resultat", FieldNumbers, false),
+		longF("override_reason", "Why the result was changed by hand", "begrundelse for manuelt resultat"),
+		longF("note", "Note", "note"),
+	}},
+	{Table: "pb_proposals", Noun: "forslaget", A: "et borgerforslag", Fields: []Field{
+		kindF("round_id", "Round", "runde", FieldRef, true),
+		intF("number", "No.", "nummer", 0, MaxPBNumber),
+		textF("title", "Title", "titel", MaxShort, true),
+		longF("description", "The proposal", "beskrivelse"),
+		personal(textF("proposer_name", "Proposed by", "forslagsstiller", MaxShort, false), FormerMemberName),
+		personal(textF("proposer_contact", "Proposer's phone or e-mail", "forslagsstillers kontakt", MaxShort, false), ""),
+		kindF("cost", "Estimated cost (kr.)", "anslået pris", FieldMoney, false),
+		textF("category", "Category", "kategori", MaxShort, false),
+		textF("place", "Place", "sted", MaxShort, false),
+		enumF("status", "Status", "status", true, ProposalStatuses...),
+		textF("reason", "Reason", "begrundelse", MaxLong, false),
+		municipal(kindF("adjusted_cost", "The municipality's cost (kr.)", "kommunens pris", FieldMoney, false)),
+		kindF("project_id", "Project", "projekt", FieldRef, false),
+	}},
+	{Table: "pb_ballots", Noun: "stemmesedlen", A: "en stemmeseddel", Fields: []Field{
+		kindF("round_id", "Round", "runde", FieldRef, true),
+		intF("entry", "Counter", "tæller", 1, 2),
+		intF("number", "Ballot no.", "stemmesedlens nummer", 0, MaxPBNumber),
+		textF("place", "Polling place", "afstemningssted", MaxShort, false),
+		kindF("marks", "Marked proposals", "krydser", FieldMarks, false),
+		kindF("entered", "Entered", "indtastet", FieldStamp, false),
+	}},
+	{Table: "pb_totals", Noun: "totalen", A: "en total for et afstemningssted", Fields: []Field{
+		kindF("round_id", "Round", "runde", FieldRef, true),
+		textF("place", "Polling place", "afstemningssted", MaxShort, true),
+		kindF("proposal_id", "Proposal", "forslag", FieldRef, true),
+		intF("votes", "Votes", "stemmer", 0, MaxElectionBallots),
 	}},
 	{Table: "pools", Municipal: true, Noun: "puljen", A: "en pulje", Fields: []Field{
 		textF("name", "Name", "navn", MaxShort, true),

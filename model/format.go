@@ -223,6 +223,16 @@ func Label(v any, l Lang) string {
 		key = "wish." + string(x)
 	case Answer:
 		key = "answer." + string(x)
+	case PBPhase:
+		key = "pbphase." + string(x)
+	case PBBallotKind:
+		key = "pbkind." + string(x)
+	case PBTieRule:
+		key = "pbtie." + string(x)
+	case CountMethod:
+		key = "pbmethod." + string(x)
+	case ProposalStatus:
+		key = "proposal." + string(x)
 	default:
 		return fmt.Sprint(v)
 	}

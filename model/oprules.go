@@ -160,6 +160,10 @@ func CheckField(table, field string, value any) error {
 		if _, err := ParseTemplateItems(s); err != nil {
 			return bad("The agenda template is not valid", "feltet »%s« er ikke en gyldig dagsorden: %v", r.Danish, err)
 		}
+	case FieldMarks, FieldNumbers:
+		if _, err := ParseMarks(s, r.Kind == FieldMarks); err != nil {
+			return bad("Not a valid list of proposal numbers", "feltet »%s« er ikke en gyldig liste af forslagsnumre: %v", r.Danish, err)
+		}
 	case FieldLines:
 		for _, line := range strings.Split(s, "\n") {
 			if strings.TrimSpace(line) == "" && s != "" {
