@@ -178,6 +178,19 @@ func (w *writer) heldRound(id string) (model.PBRound, error) {
 // opened, the rules stay and the phase only goes forward
 // (model.CheckRoundChange, against the round as stored).
 func (db *DB) SavePBRound(loaded model.PBRound, r *model.PBRound) error {
+	if loaded.ID == "" && r.ID == "" && r.RulesLocked() {
+		// A round made with voting open: its rules are logged before the
+		// phase that fixes them, as every receiver replays them (pbadmit.go).
+		want := *r
+		r.Phase = model.PhaseReview
+		if err := db.SavePBRound(model.PBRound{}, r); err != nil {
+			*r = want
+			return err
+		}
+		first := *r
+		r.Phase = want.Phase
+		return db.SavePBRound(first, r)
+	}
 	err := db.save(r, &r.ID, r.CouncilID, pbRoundRecord(&loaded), func() record { return pbRoundRecord(r) }, func(w *writer) error {
 		if r.ID == "" || loaded.ID == "" {
 			return nil
@@ -590,10 +603,37 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 		}
 		recs = append(recs, pbTotalRecord(&t))
 	}
+	// The log tells the round's life in the order every receiver replays
+	// it (pbadmit.go): the rules and proposals in review, then the phase
+	// that opens voting, the ballots and totals, then the result.
+	phases := []model.PBPhase{r.Phase}
+	if r.RulesLocked() {
+		phases = []model.PBPhase{model.PhaseReview, model.PhaseVoting}
+		if r.Phase == model.PhaseResult {
+			phases = append(phases, model.PhaseResult)
+		}
+	}
+	first := r
+	first.Phase = phases[0]
+	steps := [][]record{append([]record{pbRoundRecord(&first)}, recs[1:1+len(d.Proposals)]...)}
+	for i, p := range phases[1:] {
+		step := r
+		step.Phase = p
+		next := []record{pbRoundRecord(&step)}
+		if i == 0 {
+			next = append(next, recs[1+len(d.Proposals):]...)
+		}
+		steps = append(steps, next)
+	}
+	if len(phases) == 1 {
+		steps[0] = recs
+	}
 	err := db.write(context.Background(), func(w *writer) error {
-		for _, rec := range recs {
-			if _, err := w.put(rec); err != nil {
-				return err
+		for _, step := range steps {
+			for _, rec := range step {
+				if _, err := w.put(rec); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

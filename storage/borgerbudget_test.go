@@ -338,6 +338,22 @@ func TestCreatePBRoundAndRoundsAll(t *testing.T) {
 	if len(got.Ballots) != 5 || len(res.Winners) != 1 || res.Winners[0].Title != "A" || res.Left != 4_000_00 {
 		t.Fatalf("%d ballots, winners %+v, left %d", len(got.Ballots), res.Winners, res.Left)
 	}
+	// Another replica takes the new round from a bundle: its log opens
+	// voting before the ballots and publishes the result after them.
+	opened := model.PBRound{CouncilID: c.ID, Title: "Oprettet åben", Phase: model.PhaseVoting, BallotKind: model.PBApproval, Method: model.CountVotes, TieRule: model.TieByID, MinAge: 15}
+	must(t, db.SavePBRound(model.PBRound{}, &opened))
+	if opened.Phase != model.PhaseVoting || opened.MinAge != 15 {
+		t.Fatalf("a round made with voting open: %+v", opened)
+	}
+	ops, err := db.CouncilOps("")
+	must(t, err)
+	fresh, _ := openTemp(t)
+	if _, err := fresh.ApplyOps(ops); err != nil {
+		t.Fatalf("a replica refused the created rounds: %v", err)
+	}
+	if bs, _ := fresh.PBBallots(r.ID); len(bs) != 5 {
+		t.Fatalf("the replica holds %d ballots, want 5", len(bs))
+	}
 	// A proposal number twice refuses the whole round.
 	d.Proposals[1].Number = 1
 	wantCode(t, "a round with a number twice", func() error { _, err := db.CreatePBRound(d); return err }(), model.Conflict)
@@ -345,7 +361,8 @@ func TestCreatePBRoundAndRoundsAll(t *testing.T) {
 	newPBRound(t, db, c.ID)
 	all, err := db.PBRoundsAll()
 	must(t, err)
-	if len(all) != 2 || all[0].Council.Name != c.Name || all[0].Proposals != 3 || all[1].Council.Name != other.Name || all[1].Ballots != 5 {
+	if len(all) != 3 || all[0].Council.Name != c.Name || all[1].Council.Name != c.Name || all[0].Proposals+all[1].Proposals != 3 ||
+		all[2].Council.Name != other.Name || all[2].Ballots != 5 || all[2].Proposals != 2 {
 		t.Fatalf("every council's rounds: %+v", all)
 	}
 }
