@@ -755,3 +755,43 @@ func (db *DB) ErasePBProposer(proposalID string) error {
 		return db.refreshFields(w.ctx, w.tx, p.CouncilID, fields)
 	})
 }
+
+// OverviewPB is the key of the overview's borgerbudget column
+// (model.CouncilOverview.Extra): the council's newest round and its phase,
+// "Borgerbudget 2026 (Resultat)", and how many rounds it has had.
+const OverviewPB = "borgerbudget"
+
+func init() { OverviewHook(pbOverview) }
+
+// pbOverview fills the borgerbudget column from one pass over the rounds
+// (a council has a round a year at most, so every council's rounds are few).
+func pbOverview(db *DB, rows []model.CouncilOverview) error {
+	rounds, err := list(context.Background(), db.sql, scanPBRound, pbRoundsT.selectSQL()+
+		" ORDER BY COALESCE(NULLIF(voting_from, ''), NULLIF(proposals_from, ''), '9999') DESC, id DESC")
+	if err != nil {
+		return err
+	}
+	newest := map[string]model.PBRound{}
+	count := map[string]int{}
+	for _, r := range rounds {
+		if _, ok := newest[r.CouncilID]; !ok {
+			newest[r.CouncilID] = r
+		}
+		count[r.CouncilID]++
+	}
+	for i := range rows {
+		r, ok := newest[rows[i].CouncilID]
+		if !ok {
+			continue
+		}
+		text := fmt.Sprintf("%s (%s)", r.Title, r.Phase.Label(model.Danish))
+		if n := count[r.CouncilID]; n > 1 {
+			text += fmt.Sprintf(", %d runder i alt", n)
+		}
+		if rows[i].Extra == nil {
+			rows[i].Extra = map[string]string{}
+		}
+		rows[i].Extra[OverviewPB] = text
+	}
+	return nil
+}
