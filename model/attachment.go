@@ -173,3 +173,28 @@ func Bytes(n int64) string {
 	}
 	return fmt.Sprintf("%d,%d %s", tenths/10, tenths%10, unit)
 }
+
+// viewable are the extensions of documents and pictures that Lokalråd
+// hands to the system's viewer. Any other file (a program, a script, a
+// shortcut, .desktop, an Office file with macros) could run code when the
+// system "opens" it, and an attachment comes from any device of the
+// council, or a bundle: such a file is not opened (review 2).
+var viewable = map[string]bool{
+	".pdf": true, ".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true,
+	".tif": true, ".tiff": true, ".bmp": true, ".heic": true,
+	".txt": true, ".csv": true, ".rtf": true,
+	".doc": true, ".docx": true, ".xls": true, ".xlsx": true, ".ppt": true, ".pptx": true,
+	".odt": true, ".ods": true, ".odp": true,
+	".mp3": true, ".m4a": true, ".wav": true, ".mp4": true, ".mov": true,
+}
+
+// Viewable tells whether a file named name may be opened in the system's
+// viewer: its extension (the last one, as Windows reads it, ignoring case;
+// a name ending in a dot or space, which Windows strips, or holding a
+// colon, an NTFS stream, is not) is a document's or a picture's.
+func Viewable(name string) bool {
+	if name == "" || strings.ContainsAny(name, ":") || strings.HasSuffix(name, ".") || strings.HasSuffix(name, " ") {
+		return false
+	}
+	return viewable[strings.ToLower(path.Ext(name))]
+}

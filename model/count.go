@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/big"
@@ -134,6 +135,9 @@ type Outcome struct {
 var (
 	ErrCountNoBallots = NewError(Invalid, "der er ingen stemmesedler at tælle")
 	ErrCountMethod    = NewError(Invalid, "ukendt optællingsmetode; brug votes, mes eller mes-add1")
+	// ErrCountCanceled: the count was stopped (Ctrl-C, a closed window)
+	// before it finished; nothing was decided.
+	ErrCountCanceled = NewError(Invalid, "optællingen blev afbrudt, før den var færdig; intet er afgjort")
 )
 
 // Count counts the ballots of e by method m.
@@ -166,6 +170,14 @@ var (
 // proposals, ballots or points than the Max… limits; mes-add1 needing more
 // than MaxCompletionRounds rounds. Every error has the code Invalid.
 func Count(e Election, m CountMethod) (Outcome, error) {
+	return CountContext(context.Background(), e, m)
+}
+
+// CountContext is Count that stops when ctx is done: between the rounds of
+// mes-add1 and between the steps of a round of MES. It then returns
+// ErrCountCanceled and no outcome. A hostile file within the limits can
+// ask for millions of rounds; this is how the caller ends it.
+func CountContext(ctx context.Context, e Election, m CountMethod) (Outcome, error) {
 	switch m {
 	case CountVotes, CountMES, CountMESAdd1:
 	default:
@@ -175,6 +187,7 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, &Error{Code: Invalid, Msg: err.Error()}
 	}
+	c.ctx = ctx
 	switch m {
 	case CountVotes:
 		return c.greedy(), nil
@@ -185,6 +198,9 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 		per := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
 		v := c.restricted(per)
 		r := v.mesRound(v.newFastRun(), per)
+		if ctx.Err() != nil {
+			return Outcome{}, ErrCountCanceled
+		}
 		out := c.outcome(CountMES, c.explained(r, per))
 		out.PerBallot, out.Rounds = per, 1
 		return out, nil
@@ -193,6 +209,9 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 			return Outcome{}, ErrCountNoBallots
 		}
 		out, err := c.mesAdd1()
+		if errors.Is(err, ErrCountCanceled) {
+			return Outcome{}, err
+		}
 		if err != nil {
 			return Outcome{}, &Error{Code: Invalid, Msg: err.Error()}
 		}
@@ -203,6 +222,7 @@ func Count(e Election, m CountMethod) (Outcome, error) {
 // compiled is an election checked and turned into indices: ballots with
 // the same supported set are one ballot type with a weight.
 type compiled struct {
+	ctx      context.Context // stops a long count (CountContext)
 	e        Election
 	budget   *big.Rat
 	n        int64 // ballots, empty ones included
@@ -234,7 +254,7 @@ func compile(e Election) (*compiled, error) {
 	if len(e.Ballots) > MaxElectionBallots {
 		return nil, fmt.Errorf("for mange stemmesedler: %d (højst %d)", len(e.Ballots), MaxElectionBallots)
 	}
-	c := &compiled{e: e, budget: e.Budget, n: int64(len(e.Ballots))}
+	c := &compiled{ctx: context.Background(), e: e, budget: e.Budget, n: int64(len(e.Ballots))}
 	np := len(e.Projects)
 	index := make(map[string]int32, np)
 	for i, p := range e.Projects {

@@ -92,6 +92,9 @@ func (c *compiled) mesFast(fr *fastRun, per float64) (selected []int32, ok bool)
 	fr.selected = fr.selected[:0]
 	fr.paid = fr.paid[:0]
 	for len(fr.remaining) > 0 {
+		if c.ctx.Err() != nil {
+			return nil, false // canceled: mesRound looks
+		}
 		rem := fr.remaining
 		sort.Slice(rem, func(a, b int) bool {
 			pa, pb := rem[a], rem[b]

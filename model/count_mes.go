@@ -86,7 +86,7 @@ func (c *compiled) mesExact(per *big.Rat, replay []int32) mesResult {
 	if replay != nil {
 		return res
 	}
-	for len(remaining) > 0 {
+	for len(remaining) > 0 && c.ctx.Err() == nil {
 		sort.Slice(remaining, func(a, b int) bool {
 			pa, pb := remaining[a], remaining[b]
 			if d := lower[pa].Cmp(lower[pb]); d != 0 {
@@ -328,7 +328,11 @@ func (c *compiled) explained(r round, per *big.Rat) mesResult {
 // else exactly.
 func (c *compiled) mesRound(fr *fastRun, per *big.Rat) round {
 	f, _ := per.Float64()
-	if sel, ok := c.mesFast(fr, f); ok {
+	sel, ok := c.mesFast(fr, f)
+	if c.ctx.Err() != nil {
+		return round{mesResult: mesResult{cost: new(big.Rat)}} // canceled: the caller looks
+	}
+	if ok {
 		res := mesResult{selected: append([]int32(nil), sel...), cost: new(big.Rat)}
 		for i, p := range sel {
 			res.cost.Add(res.cost, c.cost[p])
@@ -365,6 +369,9 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 		return out, nil
 	}
 	for k0 := 0; ; k0 += len(batch) {
+		if c.ctx.Err() != nil {
+			return Outcome{}, ErrCountCanceled
+		}
 		if k0 >= MaxCompletionRounds {
 			return Outcome{}, fmt.Errorf("fuldførelsen af lige store andele stoppede efter %d runder uden resultat", MaxCompletionRounds)
 		}
@@ -399,6 +406,9 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 			}(runs[w])
 		}
 		wg.Wait()
+		if c.ctx.Err() != nil {
+			return Outcome{}, ErrCountCanceled // the batch's rounds may be cut short
+		}
 		for i, r := range batch[:n] {
 			k := k0 + i
 			if r.cost.Cmp(c.budget) > 0 {

@@ -7,12 +7,16 @@ package storage
 //
 //   - a value outside the model's rules for its field (model.CheckField:
 //     bounds, enums, lengths, formats), named in Danish with its row;
-//   - an edit of approved minutes: a meeting's fields (but its status and
-//     approval stamp, which approve and reopen it) and its agenda items,
-//     when the meeting's status as of the op is "godkendt". "As of" is
+//   - an edit of approved minutes: a meeting's fields (but its status,
+//     which approves and reopens it) and its agenda items, when the
+//     meeting's status as of the op is "godkendt", or when the op sorts
+//     before an approval this replica held before the batch. "As of" is
 //     replay order (HLC, device): an edit that sorts after a reopening is
 //     an edit of open minutes, and the fields written in the same save as
-//     the approval belong to it. The one edit that passes is an erasure's:
+//     the approval or the reopening belong to it. A status op away from
+//     "godkendt" that sorts before an approval held is refused: it never
+//     saw those minutes approved, so it is no reopening of them (review 2,
+//     storage/unlock_test.go). The one edit that passes is an erasure's:
 //     the text with names replaced by model.FormerMember and nothing else
 //     (model.ScrubbedOnly);
 //   - an erasure (scrubTable) that rewrites a past op into anything but
@@ -121,31 +125,17 @@ func lastBefore(ctx context.Context, tx *sql.Tx, table, row, field string, c Cha
 	return o, err == nil, err
 }
 
-// meetingLockedAt tells whether meeting id's minutes are approved as of op
-// c: the last status op before c says "godkendt", and c was not written in
-// the same save as a status change of the meeting (approving with the last
-// attendees, or reopening with a correction, is one save).
-func meetingLockedAt(ctx context.Context, tx *sql.Tx, id string, c Change) (bool, error) {
-	st, ok, err := lastBefore(ctx, tx, meetingsT.name, id, "status", c)
-	if err != nil || !ok || st.Value != string(model.MeetingApproved) {
-		return false, err
-	}
-	if c.Table == meetingsT.name && c.Row == id {
-		same, err := savedWithStatus(ctx, tx, c)
-		return !same, err
-	}
-	return true, nil
-}
-
-// savedWithStatus tells whether op c of a meeting was written in the same
-// save as a change of the meeting's status: one save writes a row's changed
-// fields as consecutive ops of its device.
-func savedWithStatus(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
+// saveStatus is the status op written in the same save as op c of a
+// meeting, when that save changed the status (approving with the last
+// attendees, or reopening with a correction, is one save): one save writes
+// a row's changed fields as consecutive ops of its device. "godkendt" sent
+// again is no such save.
+func saveStatus(ctx context.Context, tx *sql.Tx, c Change) (Change, bool, error) {
 	n := int64(len(meetingsT.cols))
 	near, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq BETWEEN ? AND ? ORDER BY seq",
 		c.Device, c.Seq-n, c.Seq+n)
 	if err != nil {
-		return false, err
+		return Change{}, false, err
 	}
 	at := -1
 	for i, o := range near {
@@ -154,23 +144,52 @@ func savedWithStatus(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
 		}
 	}
 	if at < 0 {
-		return false, nil
+		return Change{}, false, nil
 	}
 	sameRow := func(o Change) bool { return o.Table == c.Table && o.Row == c.Row && o.Field != "" }
 	for _, step := range []int{-1, 1} {
 		for i, seq := at+step, c.Seq+int64(step); i >= 0 && i < len(near) && near[i].Seq == seq && sameRow(near[i]); i, seq = i+step, seq+int64(step) {
 			if near[i].Field == "status" {
-				// Only a save that changes the status (approving,
-				// reopening): "godkendt" sent again is no such save.
 				prev, ok, err := lastBefore(ctx, tx, near[i].Table, near[i].Row, "status", near[i])
 				if err != nil {
-					return false, err
+					return Change{}, false, err
 				}
-				return !ok || !sameValue(prev.Value, near[i].Value), nil
+				return near[i], !ok || !sameValue(prev.Value, near[i].Value), nil
 			}
 		}
 	}
-	return false, nil
+	return Change{}, false, nil
+}
+
+// savedWithStatus tells whether op c of meeting id belongs to a save that
+// approved or reopened the minutes as the receiver holds them: its status
+// op changed the status, no approval this replica held before the batch
+// sorts after that status op (a status op older than the approval is no
+// reopening of those minutes, and one taken in long before licenses no
+// edit sent next to it now), and no other status op of the meeting sorts
+// between the two (a save is one moment).
+func (lc *lockCache) savedWithStatus(ctx context.Context, tx *sql.Tx, id string, c Change) (Change, bool, error) {
+	if c.Table != meetingsT.name || c.Row != id {
+		return Change{}, false, nil
+	}
+	s, ok, err := saveStatus(ctx, tx, c)
+	if err != nil || !ok {
+		return Change{}, false, err
+	}
+	if since, err := lc.approvedSince(ctx, tx, id, s, ""); err != nil || since {
+		return Change{}, false, err
+	}
+	lo, hi := s, c
+	if hi.HLC < lo.HLC || hi.HLC == lo.HLC && hi.Device < lo.Device {
+		lo, hi = hi, lo
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE tbl = ? AND row_id = ? AND field = 'status' AND NOT (device = ? AND seq = ?)"+
+		" AND (hlc > ? OR hlc = ? AND device > ?) AND (hlc < ? OR hlc = ? AND device < ?)",
+		meetingsT.name, id, s.Device, s.Seq, lo.HLC, lo.HLC, lo.Device, hi.HLC, hi.HLC, hi.Device).Scan(&n); err != nil {
+		return Change{}, false, err
+	}
+	return s, n == 0, nil
 }
 
 // lockCache answers, for one batch, the cheap question whether an op could
@@ -186,14 +205,14 @@ type lockCache struct {
 // minutes approved since, however its author stamped it (a backdated
 // edit, or one made offline before the approval that arrives after it),
 // and is refused like any edit of approved minutes.
-func (lc *lockCache) approvedSince(ctx context.Context, tx *sql.Tx, meeting string, c Change) (bool, error) {
+func (lc *lockCache) approvedSince(ctx context.Context, tx *sql.Tx, meeting string, c Change, except string) (bool, error) {
 	ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE NOT "+before+" AND tbl = ?3 AND row_id = ?4 AND field = 'status' AND value = ?5",
 		c.HLC, c.Device, meetingsT.name, meeting, string(model.MeetingApproved))
 	if err != nil {
 		return false, err
 	}
 	for _, o := range ops {
-		if !lc.fresh[o.ID()] && o.ID() != c.ID() {
+		if !lc.fresh[o.ID()] && o.ID() != c.ID() && o.ID() != except {
 			return true, nil
 		}
 	}
@@ -282,13 +301,26 @@ func (lc *lockCache) attachMeetings(ctx context.Context, tx *sql.Tx, c Change) (
 }
 
 // checkLocked refuses an edit or delete of approved minutes that is not
-// an erasure.
+// an erasure. Locked is decided against the state this replica holds: the
+// minutes are approved as of the op in replay order, or the op sorts
+// before an approval held before the batch (backdated, or made offline
+// before it). A status op away from "godkendt" that sorts before such an
+// approval is no reopening (a reopening has seen the approval, so it is
+// stamped after it) and is refused too.
 func (lc *lockCache) checkLocked(ctx context.Context, tx *sql.Tx, c Change) error {
 	var meetings []string
 	switch c.Table {
 	case meetingsT.name:
-		if approvalField(c.Field) {
-			return nil // approving and reopening
+		if c.Field == "status" {
+			if sameValue(c.Value, string(model.MeetingApproved)) {
+				return nil // approving
+			}
+			since, err := lc.approvedSince(ctx, tx, c.Row, c, "")
+			if err != nil || !since {
+				return err // reopening, or a status of open minutes
+			}
+			return fmt.Errorf("%w: %w: %s, feltet »%s«: ændringen er ældre end godkendelsen af referatet; genåbn referatet først",
+				ErrRefused, ErrLocked, rowLabel(ctx, tx, c.Table, c.Row), model.FieldName(c.Table, c.Field))
 		}
 		meetings = []string{c.Row}
 	case itemsT.name:
@@ -313,20 +345,29 @@ func (lc *lockCache) checkLocked(ctx context.Context, tx *sql.Tx, c Change) erro
 		return nil
 	}
 	for _, m := range meetings {
-		locked, err := meetingLockedAt(ctx, tx, m, c)
+		var locked, late bool
+		s, licensed, err := lc.savedWithStatus(ctx, tx, m, c)
 		if err != nil {
 			return err
 		}
-		if !locked {
-			if same, err := savedWithStatus(ctx, tx, c); err != nil || same {
-				if err != nil {
-					return err
-				}
-				continue
-			}
-			if locked, err = lc.approvedSince(ctx, tx, m, c); err != nil {
+		if licensed {
+			// Saved with the approval or the reopening: locked only by
+			// another approval held that sorts after it.
+			late, err = lc.approvedSince(ctx, tx, m, c, s.ID())
+			locked = late
+		} else {
+			st, ok, err := lastBefore(ctx, tx, meetingsT.name, m, "status", c)
+			if err != nil {
 				return err
 			}
+			locked = ok && st.Value == string(model.MeetingApproved)
+			if !locked {
+				late, err = lc.approvedSince(ctx, tx, m, c, "")
+				locked = late
+			}
+		}
+		if err != nil {
+			return err
 		}
 		if !locked {
 			continue
@@ -335,7 +376,13 @@ func (lc *lockCache) checkLocked(ctx context.Context, tx *sql.Tx, c Change) erro
 			return fmt.Errorf("%w: %w: %s kan kun slettes, når mødet er genåbnet",
 				ErrRefused, ErrLocked, rowLabel(ctx, tx, c.Table, c.Row))
 		}
+		// What the op is measured against: the field as of the op in
+		// replay order, or, for an op older than an approval held, the
+		// field as this replica holds it.
 		prev, err := valueBefore(ctx, tx, c)
+		if late {
+			prev, err = lc.valueHeld(ctx, tx, c)
+		}
 		if err != nil {
 			return err
 		}
@@ -343,14 +390,39 @@ func (lc *lockCache) checkLocked(ctx context.Context, tx *sql.Tx, c Change) erro
 			continue
 		}
 		p, ok1 := prev.(string)
-		s, ok2 := c.Value.(string)
-		if ok1 && ok2 && model.ScrubbedOnly(p, s) {
+		v, ok2 := c.Value.(string)
+		if ok1 && ok2 && model.ScrubbedOnly(p, v) {
 			continue // an erasure: names replaced, nothing else
 		}
 		return fmt.Errorf("%w: %w: %s, feltet »%s«, kan kun ændres, når mødet er genåbnet",
 			ErrRefused, ErrLocked, rowLabel(ctx, tx, c.Table, c.Row), model.FieldName(c.Table, c.Field))
 	}
 	return nil
+}
+
+// valueHeld is what a field held before the batch: the replay of its ops
+// but the batch's.
+func (lc *lockCache) valueHeld(ctx context.Context, tx *sql.Tx, c Change) (any, error) {
+	ops, err := list(ctx, tx, func(s scanner) (fieldOp, error) {
+		var o fieldOp
+		err := s.Scan(&o.v.hlc, &o.v.device, &o.seq, &o.value, &o.base)
+		o.value = textOf(o.value)
+		return o, err
+	}, "SELECT hlc, device, seq, value, base FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY hlc, device",
+		c.Table, c.Row, c.Field)
+	if err != nil {
+		return nil, err
+	}
+	held := ops[:0]
+	for _, o := range ops {
+		if !lc.fresh[o.id()] {
+			held = append(held, o)
+		}
+	}
+	if len(held) == 0 {
+		return nil, nil
+	}
+	return replayField(held, ruleOf(c.Table, c.Field)).value, nil
 }
 
 // valueBefore is what a field held as of op c: the replay of its ops that
@@ -456,10 +528,11 @@ func (w *writer) checkLockedField(table, row, field string) error {
 }
 
 // approvalField tells whether a meeting's field is one approving or
-// reopening writes on its own (the status and its stamp), which approved
-// minutes do not lock. Who approved and at which meeting are locked with
-// the minutes: they change only in the same save as the status (approving
-// or reopening, see savedWithStatus), or by an erasure of a name.
+// reopening writes on its own (the status), which approved minutes do not
+// lock. When, by whom and at which meeting they were approved are locked
+// with the minutes: they change only in the same save as the status
+// (approving or reopening, see savedWithStatus), or by an erasure of a
+// name; a lone op clearing the approval's date is refused.
 func approvalField(field string) bool {
-	return field == "status" || field == "approved_at"
+	return field == "status"
 }

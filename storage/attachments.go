@@ -26,6 +26,10 @@ import (
 // fetches it.
 var ErrBlobMissing = blobs.ErrMissing
 
+// ErrNotViewable: the attachment is no document or picture (a program, a
+// script, a shortcut): opening it could run it, so it is not opened.
+var ErrNotViewable = model.NewError(model.Forbidden, "bilaget er ikke et dokument eller et billede (det kan være et program), så Lokalråd åbner det ikke; bed afsenderen om en PDF")
+
 // ErrBlobDamaged: the file's bytes do not match the checksum its row
 // names; it is never shown, printed or sent.
 var ErrBlobDamaged = blobs.ErrMismatch
@@ -255,6 +259,9 @@ func (db *DB) MissingBlobs(as []model.Attachment) []model.Attachment {
 // system's viewer, which knows a file's type by its name. It is a copy,
 // never a link: a viewer that saves in place must not change the kept file.
 func (db *DB) ViewableFile(a model.Attachment) (string, error) {
+	if !model.Viewable(model.CleanFileName(a.Name)) {
+		return "", ErrNotViewable
+	}
 	src, err := db.AttachmentFile(a)
 	if err != nil {
 		return "", err

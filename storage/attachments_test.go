@@ -247,3 +247,31 @@ func TestPersonInAttachmentNames(t *testing.T) {
 		t.Errorf("the file itself is gone after erasing its name: %v", err)
 	}
 }
+
+// Review 2: an attachment from any device of the council was handed to the
+// system's viewer whatever it was: on Windows "Referat.pdf.exe" (or .lnk,
+// .js, a name ending in a dot) runs as a program when a member clicks
+// Åbn. Only documents and pictures are opened now; nothing is copied out
+// for the others.
+func TestViewableFileOnlyDocuments(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	_, it := newItem(t, db, c)
+	for name, want := range map[string]bool{
+		"Referat.pdf": true, "Kort.PNG": true, "Budget.xlsx": true,
+		"Referat.pdf.exe": false, "Tilbud.lnk": false, "vis.js": false, "a.exe.": false,
+		"b.pdf:evil.exe": false, "start.desktop": false, "Makro.xlsm": false, "uden endelse": false,
+	} {
+		a, err := db.AddAttachment(model.OwnerItem, it.ID, name, strings.NewReader("indhold af "+name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		path, err := db.ViewableFile(a)
+		if want && (err != nil || path == "") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if !want && (!errors.Is(err, storage.ErrNotViewable) || path != "" || model.ErrorCode(err) != model.Forbidden) {
+			t.Errorf("%s opened for the viewer: %q, %v", name, path, err)
+		}
+	}
+}

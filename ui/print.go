@@ -25,34 +25,52 @@ type userError struct{ msg string }
 
 func (e *userError) Error() string { return e.msg }
 
-// printCommand is the command that prints path on goos, or an error that
-// says why none can; lookPath finds a program (exec.LookPath).
-func printCommand(goos, path string, lookPath func(string) (string, error)) ([]string, error) {
+// printEnv names the environment variable that carries the file's path to
+// PowerShell on Windows.
+const printEnv = "LOKALRAAD_UDSKRIV_FIL"
+
+// winPrintScript prints the file named by printEnv with the viewer's print
+// verb (ShellExecute). The path never appears in the script: PowerShell
+// reads the typographic quotes ‘ ’ ‚ ‛ “ ” „ as quotes too, and
+// Start-Process treats [ ] * ? as wildcards, so no quoting of the path in
+// the command text is safe for every file name. A variable's value is
+// never parsed.
+const winPrintScript = "$psi = New-Object System.Diagnostics.ProcessStartInfo; " +
+	"$psi.FileName = $env:" + printEnv + "; $psi.Verb = 'print'; $psi.UseShellExecute = $true; " +
+	"[void][System.Diagnostics.Process]::Start($psi)"
+
+// printCommand is the command that prints path on goos, with what it needs
+// added to the environment, or an error that says why none can; lookPath
+// finds a program (exec.LookPath). The path is passed as one argument
+// (lp) or in the environment (PowerShell), never inside shell text.
+func printCommand(goos, path string, lookPath func(string) (string, error)) (cmd, env []string, err error) {
 	if goos == "windows" {
 		ps, err := lookPath("powershell")
 		if err != nil {
-			return nil, &userError{lang.L("This computer cannot print from Lokalråd (PowerShell is missing). Open the file and print it from the viewer: {{.Path}}",
+			return nil, nil, &userError{lang.L("This computer cannot print from Lokalråd (PowerShell is missing). Open the file and print it from the viewer: {{.Path}}",
 				map[string]any{"Path": path})}
 		}
-		quoted := "'" + strings.ReplaceAll(path, "'", "''") + "'"
-		return []string{ps, "-NoProfile", "-NonInteractive", "-Command", "Start-Process -FilePath " + quoted + " -Verb Print"}, nil
+		return []string{ps, "-NoProfile", "-NonInteractive", "-Command", winPrintScript}, []string{printEnv + "=" + path}, nil
 	}
 	lp, err := lookPath("lp")
 	if err != nil {
-		return nil, &userError{lang.L("No printer is set up on this computer (the print system CUPS, with its command lp, is missing). Open the file and print it from the viewer: {{.Path}}",
+		return nil, nil, &userError{lang.L("No printer is set up on this computer (the print system CUPS, with its command lp, is missing). Open the file and print it from the viewer: {{.Path}}",
 			map[string]any{"Path": path})}
 	}
-	return []string{lp, "--", path}, nil
+	return []string{lp, "--", path}, nil, nil
 }
 
 // printFile sends the file at path to the default printer.
 func printFile(path string) error {
-	cmd, err := printCommand(runtime.GOOS, path, exec.LookPath)
+	cmd, env, err := printCommand(runtime.GOOS, path, exec.LookPath)
 	if err != nil {
 		return err
 	}
 	var out bytes.Buffer
 	c := exec.Command(cmd[0], cmd[1:]...)
+	if env != nil {
+		c.Env = append(os.Environ(), env...)
+	}
 	c.Stdout, c.Stderr = &out, &out
 	if err := c.Run(); err != nil {
 		text := strings.ToLower(out.String())

@@ -19,19 +19,43 @@ func found(name string) (string, error) { return "/usr/bin/" + name, nil }
 // The command per system, and a Danish message where none exists.
 func TestPrintCommand(t *testing.T) {
 	SetupLanguage("da")
-	cmd, err := printCommand("linux", "/tmp/mødemappe.pdf", found)
-	if err != nil || strings.Join(cmd, " ") != "/usr/bin/lp -- /tmp/mødemappe.pdf" {
-		t.Errorf("linux: %q, %v", cmd, err)
+	cmd, env, err := printCommand("linux", "/tmp/mødemappe.pdf", found)
+	if err != nil || strings.Join(cmd, " ") != "/usr/bin/lp -- /tmp/mødemappe.pdf" || env != nil {
+		t.Errorf("linux: %q, %q, %v", cmd, env, err)
 	}
-	if cmd, err = printCommand("darwin", "/tmp/a.pdf", found); err != nil || cmd[0] != "/usr/bin/lp" {
+	if cmd, _, err = printCommand("darwin", "/tmp/a.pdf", found); err != nil || cmd[0] != "/usr/bin/lp" {
 		t.Errorf("macOS: %q, %v", cmd, err)
 	}
-	cmd, err = printCommand("windows", `C:\Users\Anne's\a.pdf`, found)
-	if err != nil || !strings.Contains(cmd[len(cmd)-1], `Start-Process -FilePath 'C:\Users\Anne''s\a.pdf' -Verb Print`) {
-		t.Errorf("windows: %q, %v", cmd, err)
+	// Review 2, finding 3: the path was quoted into PowerShell text with
+	// ' doubled, but PowerShell ends a string at ’ too (and reads “ ” „ as
+	// double quotes, $ and ` inside them, [ ] as wildcards): a file named
+	// «Karens ’referat’.pdf» broke the command, and a crafted name could
+	// run code. Now the path goes in the environment, never in the text.
+	for _, path := range []string{
+		`C:\Users\Anne's\a.pdf`,
+		`C:\Users\Søren\Karens ’referat’.pdf`,
+		`C:\Users\x\‘a‛‚.pdf`,
+		`C:\Users\x\“citat” „nej“.pdf`,
+		`C:\Users\x\$(Remove-Item -Recurse C:\).pdf`,
+		"C:\\Users\\x\\`;[1] *?.pdf",
+		`C:\Users\x\'; Start-Process calc; '.pdf`,
+	} {
+		cmd, env, err := printCommand("windows", path, found)
+		if err != nil {
+			t.Fatalf("windows %q: %v", path, err)
+		}
+		if len(env) != 1 || env[0] != printEnv+"="+path {
+			t.Errorf("windows %q: env %q", path, env)
+		}
+		if script := cmd[len(cmd)-1]; script != winPrintScript || strings.ContainsAny(script, "’‘‚‛“”„\"") {
+			t.Errorf("windows %q: the script changed with the name: %q", path, script)
+		}
+	}
+	if !strings.Contains(winPrintScript, "$env:"+printEnv) || !strings.Contains(winPrintScript, "'print'") {
+		t.Errorf("the script does not print the file in %s: %s", printEnv, winPrintScript)
 	}
 	for _, goos := range []string{"linux", "windows"} {
-		_, err := printCommand(goos, "/tmp/a.pdf", notFound)
+		_, _, err := printCommand(goos, "/tmp/a.pdf", notFound)
 		if err == nil || strings.Contains(err.Error(), "exec:") || !strings.Contains(err.Error(), "/tmp/a.pdf") ||
 			!strings.Contains(errText(err), "udskriv den fra fremviseren") {
 			t.Errorf("%s without the tool: %v", goos, err)

@@ -32,10 +32,13 @@ func runBudget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case "rounds":
 		return runBudgetRounds(ctx, args[1:], stdout, stderr)
 	}
+	if cmd, ok := pbOutCommands[args[0]]; ok {
+		return cmd(ctx, args[1:], stdout, stderr)
+	}
 	return fmt.Errorf("ukendt underkommando %q til budget; brug count", args[0])
 }
 
-func runBudgetCount(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetCount(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("lokalraad budget count", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	pbPath := flags.String("pb", "", "Pabulib-fil (.pb) med forslag og stemmer")
@@ -76,7 +79,9 @@ func runBudgetCount(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return fmt.Errorf("%s: %w", *pbPath, err)
 	}
-	out, err := model.Count(e, m)
+	// Ctrl-C (main's signal.NotifyContext) stops a long count: a hostile
+	// file within the limits may ask mes-add1 for millions of rounds.
+	out, err := model.CountContext(ctx, e, m)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *pbPath, err)
 	}

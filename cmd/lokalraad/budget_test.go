@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"sort"
@@ -57,5 +59,26 @@ func TestBudgetCountRefusesBadInput(t *testing.T) {
 		if out != "" {
 			t.Errorf("%v printed %q on an error", c.args, out)
 		}
+	}
+}
+
+// Review 2, finding 2: Ctrl-C stops a count of a hostile file (one that
+// asks mes-add1 for millions of rounds) with a Danish message, and prints
+// no funded ids.
+func TestBudgetCountStopsOnCtrlC(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lang.pb")
+	hostile := "META\nkey;value\nbudget;1000000000\nvote_type;approval\nPROJECTS\nproject_id;cost\nstor;999999000\nlille;1\nVOTES\nvoter_id;vote\n1;stor\n2;lille\n"
+	if err := os.WriteFile(path, []byte(hostile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // as main's signal.NotifyContext does on Ctrl-C
+	var out, errOut bytes.Buffer
+	err := run(ctx, []string{"budget", "count", "--pb", path, "--method", "mes-add1"}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "optællingen blev afbrudt") {
+		t.Fatalf("err = %v", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed %q after Ctrl-C", out.String())
 	}
 }

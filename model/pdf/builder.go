@@ -51,6 +51,9 @@ type doc struct {
 	title   string // header, right
 	draft   bool   // mark every page UDKAST
 	printed time.Time
+	// banner is a line printed in bold under the header of every page (a
+	// preliminary or overridden result says so on each page).
+	banner string
 
 	// The table of contents: heads are the level 0 and 1 headings of this
 	// pass with their pages; prev the same from the pass before, whose page
@@ -67,6 +70,12 @@ type doc struct {
 
 	// imp imports the pages of PDF bilag (bilag.go, importer.go).
 	imp *importer
+
+	// Blocks that must not stand alone on a page (the approval block):
+	// alone names those that began a page by themselves in this pass;
+	// early those of the pass before, whose section before them now starts
+	// a page so that it goes with them (keepFrom, aloneCheck).
+	alone, early map[string]bool
 }
 
 type head struct {
@@ -87,21 +96,36 @@ type entry struct {
 // passes (one line an entry), so the pages of the second pass are the pages
 // the contents name.
 func render(w io.Writer, o Options, council, title string, draft, twoPass bool, body func(b *doc)) error {
+	return renderBanner(w, o, council, title, "", draft, twoPass, body)
+}
+
+// renderBanner is render with a banner under the header of every page.
+func renderBanner(w io.Writer, o Options, council, title, banner string, draft, twoPass bool, body func(b *doc)) error {
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
 	var prev []head
 	var b *doc
+	early := map[string]bool{}
 	for pass := 1; ; pass++ {
-		b = newDoc(o.lang(), now, council, title, draft)
-		b.prev = prev
+		b = newDoc(o.lang(), now, council, title, banner, draft)
+		b.prev, b.early, b.alone = prev, early, map[string]bool{}
 		body(b)
 		if err := b.f.Error(); err != nil {
 			return err
 		}
-		// A third pass only if the pages moved after all (they should not).
-		if !twoPass || pass == 3 || pass > 1 && slices.Equal(prev, b.heads) {
+		// Again when a block stood alone on a page (it then takes the
+		// section before it along), and for the table of contents; a
+		// third pass only if the pages moved after all (they should not).
+		moved := false
+		for k := range b.alone {
+			if !early[k] {
+				early[k], moved = true, true
+			}
+		}
+		toc := twoPass && (pass == 1 || !slices.Equal(prev, b.heads))
+		if pass == 3 || !toc && !moved {
 			break
 		}
 		prev = b.heads
@@ -109,9 +133,9 @@ func render(w io.Writer, o Options, council, title string, draft, twoPass bool, 
 	return b.f.Output(w)
 }
 
-func newDoc(l model.Lang, now time.Time, council, title string, draft bool) *doc {
+func newDoc(l model.Lang, now time.Time, council, title, banner string, draft bool) *doc {
 	f := gofpdf.New("P", "mm", "A4", "")
-	b := &doc{f: f, lang: l, council: clean(council), title: clean(title), draft: draft, printed: now}
+	b := &doc{f: f, lang: l, council: clean(council), title: clean(title), banner: clean(banner), draft: draft, printed: now}
 	f.SetCatalogSort(true)
 	f.SetCreationDate(now)
 	f.SetModificationDate(now)
@@ -179,6 +203,12 @@ func (b *doc) header() {
 	f.SetXY(pageW-marginR-right, 10)
 	f.CellFormat(right, 5, fit(f, b.title, right-2), "", 0, "R", false, 0, "")
 	f.Line(marginL, 16, pageW-marginR, 16)
+	if b.banner != "" {
+		b.font("B", 9)
+		f.SetXY(marginL, 16.4)
+		f.CellFormat(contentW, 5, fit(f, b.banner, contentW-2), "", 0, "C", false, 0, "")
+	}
+	b.font("", bodyPt)
 }
 
 func (b *doc) footer() {
@@ -214,6 +244,23 @@ func (b *doc) newPage() {
 	b.f.AddPage()
 	if b.onNewPage != nil {
 		b.onNewPage()
+	}
+}
+
+// keepFrom starts the section before a block that must not stand alone
+// (key) on a new page, when the pass before found the block alone: the
+// section then goes with it.
+func (b *doc) keepFrom(key string) {
+	if b.early[key] && b.f.GetY() > marginT+0.01 {
+		b.newPage()
+	}
+}
+
+// aloneCheck notes that the block key begins a page by itself (called
+// where the block starts, after its ensure).
+func (b *doc) aloneCheck(key string) {
+	if b.f.GetY() <= marginT+0.01 {
+		b.alone[key] = true
 	}
 }
 

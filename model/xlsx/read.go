@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"math"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +25,9 @@ type Import struct {
 	Wishes   []model.BudgetWish
 	Projects []model.Project
 	Members  []model.Member
-	Problems []Problem
+	// PBProposals are a borgerbudget round's proposals (ReadPBProposals).
+	PBProposals []model.PBProposal
+	Problems    []Problem
 	// Notes tell what was read differently from what one might expect,
 	// without stopping the import: a totals row skipped, a column with
 	// data that is not used, a second chair, two wishes with priority 1.
@@ -54,6 +58,7 @@ var (
 	ErrNoSheets    = errors.New("regnearket har ingen fane med budgetønsker, projekter eller medlemmer (fanerne skal hedde Budgetønsker, Projekter eller Medlemmer)")
 	ErrOldFormat   = errors.New("filen er i det gamle Excel-format (.xls); åbn den i Excel eller LibreOffice, gem den som .xlsx og prøv igen")
 	ErrPassword    = errors.New("regnearket er beskyttet med en adgangskode; gem det uden adgangskode og prøv igen")
+	ErrDamaged     = errors.New("regnearket er beskadiget og kan ikke læses; åbn det i Excel eller LibreOffice, gem det igen, og prøv igen")
 	ErrTooLarge    = fmt.Errorf("regnearket er for stort til at blive importeret (højst %d MB udpakket og %d rækker pr. fane); et lokalråds regneark er langt mindre, så filen er måske beskadiget", maxUnzip>>20, MaxRows)
 )
 
@@ -134,7 +139,15 @@ func Read(r io.Reader, councilID string, year int) (*Import, error) {
 
 // ReadContext is Read that stops when ctx is done (Ctrl-C in the CLI),
 // returning ctx's error.
-func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (*Import, error) {
+func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (imp *Import, err error) {
+	// A panic of the library outside the calls guarded one by one is a
+	// damaged file too, never a crash or English text.
+	defer func() {
+		if p := recover(); p != nil {
+			logPanic(p)
+			imp, err = nil, ErrDamaged
+		}
+	}()
 	b, err := io.ReadAll(io.LimitReader(r, maxFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("filen kunne ikke læses: %w", err)
@@ -202,14 +215,21 @@ func openError(err error) error {
 }
 
 // safely runs fn, turning a panic in the spreadsheet library (on a damaged
-// file) into an error.
+// file) into ErrDamaged: the user reads Danish, the log gets the library's
+// English and where it happened.
 func safely(fn func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("filen er beskadiget (%v)", p)
+			logPanic(p)
+			err = ErrDamaged
 		}
 	}()
 	return fn()
+}
+
+// logPanic writes a recovered panic of the spreadsheet library to the log.
+func logPanic(p any) {
+	log.Printf("xlsx: the spreadsheet library failed on a damaged workbook: %v\n%s", p, debug.Stack())
 }
 
 type reader struct {
@@ -224,6 +244,8 @@ type reader struct {
 	name string
 	cols map[string]int    // field → column index
 	head map[string]string // field → its header as in the file
+
+	pbRows []int // the Excel row of each of imp.PBProposals
 }
 
 func (rd *reader) problem(row int, msg string) {
@@ -339,6 +361,8 @@ func (rd *reader) sheet(k sheetKind, name string) error {
 			rd.project(c)
 		case sheetMembers:
 			rd.member(c)
+		case sheetPBProposals:
+			rd.pbProposal(c)
 		}
 	}
 	return nil

@@ -406,3 +406,58 @@ func TestStoresMunicipalAnswer(t *testing.T) {
 		}
 	})
 }
+
+// Review 2, finding 1, on both stores: a status op stamped before the
+// approval the hub holds (it never saw the approval) is no reopening, and
+// licenses no edit sent with it; nor does a lone op clearing the approval's
+// date pass. Before, the hub took them and the minutes changed while still
+// shown as approved.
+func TestStoresStaleReopenRefused(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		b, _ := h.laptop(t, "b", jy, time.Second)
+		m := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour), Attendees: "Karen\nSøren"}
+		ok(t, a.SaveMeeting(model.Meeting{}, &m))
+		approved := m
+		approved.Status = model.MeetingApproved
+		ok(t, a.SaveMeeting(storage.Overwriting(a, m), &approved))
+		syncOK(t, a)
+		syncOK(t, b)
+		st, err := h.store.FieldOps("meetings", m.ID, "status")
+		ok(t, err)
+		appr := st[len(st)-1]
+		for _, tt := range []struct {
+			field string
+			value any
+		}{{"status", string(model.MeetingPlanned)}, {"approved_at", ""}} {
+			stale := forged(t, b, 1, "meetings", m.ID, jy, tt.field, tt.value)
+			stale.HLC = appr.HLC - 1
+			edit := forged(t, b, 2, "meetings", m.ID, jy, "attendees", "Ingen")
+			ok(t, b.SignOwn(&stale))
+			ok(t, b.SignOwn(&edit))
+			for _, batch := range [][]storage.Change{{stale, edit}, {stale}} {
+				if _, err := pushAs(t, h.url, b, batch); err == nil {
+					t.Errorf("%s stamped before the approval (%d ops) taken", tt.field, len(batch))
+				}
+			}
+		}
+		if got, _ := h.store.FieldOps("meetings", m.ID, "attendees"); got[len(got)-1].Value != "Karen\nSøren" {
+			t.Errorf("attendees of approved minutes became %q", got[len(got)-1].Value)
+		}
+		if got, _ := h.store.FieldOps("meetings", m.ID, "status"); len(got) != len(st) {
+			t.Errorf("hub holds %d status ops, want %d", len(got), len(st))
+		}
+		// A real reopening (made after the approval) still goes up.
+		syncOK(t, a)
+		cur, err := a.Meeting(m.ID)
+		ok(t, err)
+		reopened := cur
+		reopened.Status, reopened.Attendees = model.MeetingHeld, "Karen"
+		ok(t, a.SaveMeeting(storage.Overwriting(a, cur), &reopened))
+		syncOK(t, a)
+		if got, _ := h.store.FieldOps("meetings", m.ID, "attendees"); got[len(got)-1].Value != "Karen" {
+			t.Errorf("reopening with a correction not taken: %q", got[len(got)-1].Value)
+		}
+	})
+}

@@ -16,13 +16,15 @@ import (
 )
 
 // admit refuses new ops that change approved minutes, as the SQLite hub
-// does (storage/admit.go): an edit of an approved meeting (but its status
-// and approval date: approving and reopening, and the fields saved in the
-// same save as a change of status) or of an item on one, a delete of
-// either, moving an item onto or off one, and an edit that sorts before
-// an approval the hub held already (backdated, or made offline before it).
-// An erasure of names only (model.ScrubbedOnly) and a value equal to the
-// one held pass. Ops of the same batch count.
+// does (storage/admit.go): an edit of an approved meeting (but its status:
+// approving and reopening, and the fields saved in the same save as a
+// change of status) or of an item on one, a delete of either, moving an
+// item onto or off one, an edit that sorts before an approval the hub held
+// already (backdated, or made offline before it), and a status op away
+// from "godkendt" that sorts before such an approval (it never saw the
+// minutes approved, so it is no reopening of them, and licenses no edit
+// saved with it). An erasure of names only (model.ScrubbedOnly) and a
+// value equal to the one held pass. Ops of the same batch count.
 func (s *Store) admit(ctx context.Context, tx pgx.Tx, ops []storage.Change) error {
 	if err := s.admitPB(ctx, tx, ops); err != nil {
 		return err
@@ -31,7 +33,18 @@ func (s *Store) admit(ctx context.Context, tx pgx.Tx, ops []storage.Change) erro
 		if c.Table != "meetings" && c.Table != "agenda_items" {
 			continue
 		}
-		if c.Table == "meetings" && (c.Field == "status" || c.Field == "approved_at") {
+		if c.Table == "meetings" && c.Field == "status" {
+			if c.Value == string(model.MeetingApproved) {
+				continue
+			}
+			since, err := s.approvedSince(ctx, tx, c.Row, c, storage.Change{})
+			if err != nil {
+				return err
+			}
+			if since {
+				return fmt.Errorf("%w: %w: %s, feltet »%s«: ændringen er ældre end godkendelsen af referatet; genåbn referatet først",
+					storage.ErrRefused, storage.ErrLocked, model.TableNoun(c.Table), model.FieldName(c.Table, c.Field))
+			}
 			continue
 		}
 		var meetings []string
@@ -50,30 +63,27 @@ func (s *Store) admit(ctx context.Context, tx pgx.Tx, ops []storage.Change) erro
 			}
 		}
 		for _, m := range meetings {
-			st, ok, err := s.before(ctx, tx, ops, "meetings", m, "status", c)
+			var locked, late bool
+			sop, licensed, err := s.savedWithStatus(ctx, tx, ops, m, c)
 			if err != nil {
 				return err
 			}
-			locked := ok && st.Value == string(model.MeetingApproved)
-			if locked && c.Table == "meetings" && c.Row == m {
-				same, err := s.savedWithStatus(ctx, tx, ops, c)
+			if licensed {
+				late, err = s.approvedSince(ctx, tx, m, c, sop)
+				locked = late
+			} else {
+				st, ok, err := s.before(ctx, tx, ops, "meetings", m, "status", c)
 				if err != nil {
 					return err
 				}
-				locked = !same
-			} else if !locked {
-				same, err := s.savedWithStatus(ctx, tx, ops, c)
-				if err != nil || same {
-					if err != nil {
-						return err
-					}
-					continue
+				locked = ok && st.Value == string(model.MeetingApproved)
+				if !locked {
+					late, err = s.approvedSince(ctx, tx, m, c, storage.Change{})
+					locked = late
 				}
-				if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ops WHERE tbl = 'meetings' AND row_id = $1 AND field = 'status'
-					AND vkind = 's' AND vtext = $2 AND NOT (hlc < $3 OR hlc = $3 AND device < $4))`,
-					m, string(model.MeetingApproved), c.HLC, c.Device).Scan(&locked); err != nil {
-					return err
-				}
+			}
+			if err != nil {
+				return err
 			}
 			if !locked {
 				continue
@@ -82,7 +92,15 @@ func (s *Store) admit(ctx context.Context, tx pgx.Tx, ops []storage.Change) erro
 			if c.Field == "" {
 				return fmt.Errorf("%w: %w: %s kan kun slettes, når mødet er genåbnet", storage.ErrRefused, storage.ErrLocked, label)
 			}
-			prev, ok, err := s.before(ctx, tx, ops, c.Table, c.Row, c.Field, c)
+			// Measured against the field as of the op, or, for an op older
+			// than an approval held, against the latest op the hub holds.
+			var prev storage.Change
+			var ok bool
+			if late {
+				prev, ok, err = s.latest(ctx, tx, c.Table, c.Row, c.Field)
+			} else {
+				prev, ok, err = s.before(ctx, tx, ops, c.Table, c.Row, c.Field, c)
+			}
 			if err != nil {
 				return err
 			}
@@ -101,28 +119,55 @@ func (s *Store) admit(ctx context.Context, tx pgx.Tx, ops []storage.Change) erro
 	return nil
 }
 
-// savedWithStatus tells whether op c of a meeting was written in the same
-// save as a change of the meeting's status: one save writes a row's
-// changed fields as consecutive ops of its device.
-func (s *Store) savedWithStatus(ctx context.Context, tx pgx.Tx, batch []storage.Change, c storage.Change) (bool, error) {
+// approvedSince tells whether the hub held, before this push, an approval
+// of meeting m that sorts after op c (but the op except).
+func (s *Store) approvedSince(ctx context.Context, tx pgx.Tx, m string, c, except storage.Change) (bool, error) {
+	var since bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ops WHERE tbl = 'meetings' AND row_id = $1 AND field = 'status'
+		AND vkind = 's' AND vtext = $2 AND NOT (hlc < $3 OR hlc = $3 AND device < $4) AND NOT (device = $5 AND seq = $6)
+		AND NOT (device = $4 AND seq = $7))`,
+		m, string(model.MeetingApproved), c.HLC, c.Device, except.Device, except.Seq, c.Seq).Scan(&since)
+	return since, err
+}
+
+// latest is the op of a field that sorts last in the hub's log.
+func (s *Store) latest(ctx context.Context, tx pgx.Tx, table, row, field string) (storage.Change, bool, error) {
+	h, err := scanOp(tx.QueryRow(ctx, "SELECT "+opCols+" FROM ops WHERE tbl = $1 AND row_id = $2 AND field = $3 ORDER BY hlc DESC, device DESC LIMIT 1",
+		table, row, field), nil)
+	if err == pgx.ErrNoRows {
+		return storage.Change{}, false, nil
+	}
+	return h, err == nil, err
+}
+
+// savedWithStatus tells whether op c of meeting m was written in the same
+// save as a change of the meeting's status that approved or reopened the
+// minutes as the hub holds them (storage/admit.go: the status op sorts
+// after every approval held, and no other status op sorts between it and
+// c): one save writes a row's changed fields as consecutive ops of its
+// device. It returns that status op.
+func (s *Store) savedWithStatus(ctx context.Context, tx pgx.Tx, batch []storage.Change, m string, c storage.Change) (storage.Change, bool, error) {
+	if c.Table != "meetings" || c.Row != m {
+		return storage.Change{}, false, nil
+	}
 	e, _ := model.EntityOf("meetings")
 	n := int64(len(e.Columns())) // a save writes at most every field of the row
 	near := map[int64]storage.Change{}
 	rows, err := tx.Query(ctx, "SELECT "+opCols+" FROM ops WHERE device = $1 AND seq BETWEEN $2 AND $3", c.Device, c.Seq-n, c.Seq+n)
 	if err != nil {
-		return false, err
+		return storage.Change{}, false, err
 	}
 	for rows.Next() {
 		o, err := scanOp(rows, nil)
 		if err != nil {
 			rows.Close()
-			return false, err
+			return storage.Change{}, false, err
 		}
 		near[o.Seq] = o
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return false, err
+		return storage.Change{}, false, err
 	}
 	for _, o := range batch {
 		if o.Device == c.Device && o.Seq >= c.Seq-n && o.Seq <= c.Seq+n {
@@ -136,18 +181,40 @@ func (s *Store) savedWithStatus(ctx context.Context, tx pgx.Tx, batch []storage.
 			if !ok || !sameRow(o) {
 				break
 			}
-			if o.Field == "status" {
-				// Only a save that changes the status: "godkendt" sent
-				// again is no such save.
-				prev, ok, err := s.before(ctx, tx, batch, o.Table, o.Row, "status", o)
-				if err != nil {
-					return false, err
-				}
-				return !ok || prev.Value != o.Value, nil
+			if o.Field != "status" {
+				continue
 			}
+			// Only a save that changes the status: "godkendt" sent
+			// again is no such save.
+			prev, ok, err := s.before(ctx, tx, batch, o.Table, o.Row, "status", o)
+			if err != nil || ok && prev.Value == o.Value {
+				return storage.Change{}, false, err
+			}
+			if since, err := s.approvedSince(ctx, tx, m, o, storage.Change{}); err != nil || since {
+				return storage.Change{}, false, err
+			}
+			lo, hi := o, c
+			if hi.HLC < lo.HLC || hi.HLC == lo.HLC && hi.Device < lo.Device {
+				lo, hi = hi, lo
+			}
+			between := func(x storage.Change) bool {
+				return (x.HLC > lo.HLC || x.HLC == lo.HLC && x.Device > lo.Device) && (x.HLC < hi.HLC || x.HLC == hi.HLC && x.Device < hi.Device)
+			}
+			for _, x := range batch {
+				if x.Table == "meetings" && x.Row == m && x.Field == "status" && x.ID() != o.ID() && between(x) {
+					return storage.Change{}, false, nil
+				}
+			}
+			var held bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ops WHERE tbl = 'meetings' AND row_id = $1 AND field = 'status'
+				AND NOT (device = $2 AND seq = $3) AND (hlc > $4 OR hlc = $4 AND device > $5) AND (hlc < $6 OR hlc = $6 AND device < $7))`,
+				m, o.Device, o.Seq, lo.HLC, lo.Device, hi.HLC, hi.Device).Scan(&held); err != nil {
+				return storage.Change{}, false, err
+			}
+			return o, !held, nil
 		}
 	}
-	return false, nil
+	return storage.Change{}, false, nil
 }
 
 // before is the op of a field that comes last in replay order before c,
