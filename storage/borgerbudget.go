@@ -288,10 +288,15 @@ func (w *writer) checkProposal(p *model.PBProposal) error {
 	if n > 0 {
 		return fmt.Errorf("forslag nr. %d: %w", p.Number, ErrPBNumberUsed)
 	}
+	was, err := scanPBProposal(w.tx.QueryRowContext(w.ctx, pbProposalsT.selectSQL()+" WHERE id = ?", p.ID))
+	if err == nil && was.RoundID != p.RoundID {
+		if from, ferr := w.heldRound(was.RoundID); ferr == nil && from.RulesLocked() {
+			return ErrPBVotingOpen // moved out of a round whose voting opened
+		}
+	}
 	if !r.RulesLocked() {
 		return nil
 	}
-	was, err := scanPBProposal(w.tx.QueryRowContext(w.ctx, pbProposalsT.selectSQL()+" WHERE id = ?", p.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrPBVotingOpen
 	}

@@ -127,6 +127,11 @@ func TestPBRulesFixedOnceVotingOpens(t *testing.T) {
 		change(&x)
 		wantCode(t, name, db.SavePBProposal(p, &x), model.Locked)
 	}
+	other := model.PBRound{CouncilID: c.ID, Title: "Næste år", Phase: model.PhaseProposals, BallotKind: model.PBApproval, Method: model.CountVotes, TieRule: model.TieByID}
+	must(t, db.SavePBRound(model.PBRound{}, &other))
+	moved := p
+	moved.RoundID, moved.Number = other.ID, 1
+	wantCode(t, "a proposal moved out of the vote", db.SavePBProposal(p, &moved), model.Locked)
 	x2 := p
 	x2.Text = "Et shelter til seks personer ved søen."
 	must(t, db.SavePBProposal(p, &x2))

@@ -175,29 +175,56 @@ func admitPBSame(batch []Change, held PBHeld, c Change, table string, refuse err
 // admitPBFixed refuses a change of a proposal's fixed field, or its
 // delete, once its round's voting opened.
 func admitPBFixed(batch []Change, held PBHeld, c Change, table string, refuse error) error {
-	round, ok, err := pbRoundOf(batch, held, table, c.Row)
-	if err != nil || !ok {
+	rounds, err := pbRoundsOf(batch, held, c)
+	if err != nil {
 		return err
 	}
-	phase, known, err := pbPhaseAsOf(batch, held, round, c)
-	if err != nil || !known || !pbLocked(phase) {
-		return err
+	for _, round := range rounds {
+		phase, known, err := pbPhaseAsOf(batch, held, round, c)
+		if err != nil {
+			return err
+		}
+		if known && pbLocked(phase) {
+			return admitPBSame(batch, held, c, table, refuse)
+		}
 	}
-	return admitPBSame(batch, held, c, table, refuse)
+	return nil
+}
+
+// pbRoundsOf are the rounds op c touches: the row's round, and for a
+// move (round_id) the round it moves to.
+func pbRoundsOf(batch []Change, held PBHeld, c Change) ([]string, error) {
+	var out []string
+	round, ok, err := pbRoundOf(batch, held, c.Table, c.Row)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		out = append(out, round)
+	}
+	if c.Field == "round_id" {
+		out = append(out, fmt.Sprint(textOf(c.Value)))
+	}
+	return out, nil
 }
 
 // admitPBVote refuses a ballot's or a total's op unless its round is in
 // afstemning.
 func admitPBVote(batch []Change, held PBHeld, c Change) error {
-	round, ok, err := pbRoundOf(batch, held, c.Table, c.Row)
-	if err != nil || !ok {
+	rounds, err := pbRoundsOf(batch, held, c)
+	if err != nil {
 		return err
 	}
-	phase, known, err := pbPhaseAsOf(batch, held, round, c)
-	if err != nil || !known || phase == string(model.PhaseVoting) {
-		return err
+	for _, round := range rounds {
+		phase, known, err := pbPhaseAsOf(batch, held, round, c)
+		if err != nil {
+			return err
+		}
+		if known && phase != string(model.PhaseVoting) {
+			return ErrPBNotVoting
+		}
 	}
-	return ErrPBNotVoting
+	return nil
 }
 
 // admitPB runs AdmitPB on the SQLite replica: what it holds is its rows,

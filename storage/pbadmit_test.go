@@ -188,6 +188,20 @@ func TestPBBallotBeforeVotingRefused(t *testing.T) {
 			t.Fatalf("op %d before voting: %v", i, err)
 		}
 	}
+	// A proposal or a ballot moved into a round whose voting opened.
+	open := model.PBRound{CouncilID: r.CouncilID, Title: "Åben runde", Phase: model.PhaseReview, BallotKind: model.PBApproval, Method: model.CountVotes, TieRule: model.TieByID}
+	ok(t, a.SavePBRound(model.PBRound{}, &open))
+	setPhase(t, a, &open, model.PhaseResult)
+	ops, err = a.CouncilOps("")
+	ok(t, err)
+	_, err = hub.HubApply(ops)
+	ok(t, err)
+	ps, _ := hub.PBProposals(r.ID)
+	last = ops[len(ops)-1]
+	move := Change{Device: "evil", Seq: 3, HLC: last.HLC + 1<<16, Table: "pb_proposals", Row: ps[0].ID, Council: r.CouncilID, Field: "round_id", Value: open.ID}
+	if _, err := hub.HubApply([]Change{move}); !errors.Is(err, ErrRefused) {
+		t.Fatalf("a proposal moved into a round after its result: %v", err)
+	}
 	// The round deleted before voting: taken.
 	ok(t, a.DeletePBRound(r.ID))
 	ops, err = a.CouncilOps("")
