@@ -42,6 +42,11 @@ var (
 	ErrPBNotWinner = error(model.NewError(model.Invalid, "kun et vindende forslag kan blive til et projekt"))
 )
 
+// errPBTooMany: a round holds at most max of what.
+func errPBTooMany(what string, max int) error {
+	return model.NewError(model.Invalid, fmt.Sprintf("en runde kan højst have %s %s", model.KronerNumber(int64(max)*100), what))
+}
+
 func pbRoundRecord(r *model.PBRound) record {
 	return pbRoundsT.record(r.ID, r.CouncilID, r.Title, r.Pot, int64(r.Population), string(r.Phase),
 		dateText(r.ProposalsFrom), dateText(r.ReviewFrom), dateText(r.VotingFrom), dateText(r.VotingTo), dateText(r.ResultDate),
@@ -361,6 +366,13 @@ func (db *DB) ImportPBProposals(roundID string, ps []model.PBProposal) error {
 		return err
 	}
 	return db.write(context.Background(), func(w *writer) error {
+		var have int
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ?", roundID).Scan(&have); err != nil {
+			return err
+		}
+		if have+len(ps) > model.MaxPBProposals {
+			return errPBTooMany("forslag", model.MaxPBProposals)
+		}
 		next, err := nextPBNumber(w.ctx, w.tx, roundID)
 		if err != nil {
 			return err
@@ -561,6 +573,12 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 	}
 	if _, err := db.Council(r.CouncilID); err != nil {
 		return model.PBRound{}, fmt.Errorf("rådet: %w", err)
+	}
+	if len(d.Proposals) > model.MaxPBProposals {
+		return model.PBRound{}, errPBTooMany("forslag", model.MaxPBProposals)
+	}
+	if len(d.Ballots) > model.MaxPBBallots {
+		return model.PBRound{}, errPBTooMany("stemmesedler", model.MaxPBBallots)
 	}
 	r.ID = newID()
 	ids := map[string]string{}

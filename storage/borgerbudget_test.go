@@ -278,6 +278,14 @@ func TestPBImportAllOrNothing(t *testing.T) {
 	if strings.Join(nums, ",") != "1Shelter ved søen,2Petanquebane,3Ny kirke,4Legeplads,10Stiforløb,11Bænke" {
 		t.Fatalf("numbers after the import: %v", nums)
 	}
+	many := make([]model.PBProposal, model.MaxPBProposals)
+	for i := range many {
+		many[i].Title = fmt.Sprint("Forslag ", i)
+	}
+	err = db.ImportPBProposals(r.ID, many)
+	if model.ErrorCode(err) != model.Invalid || !strings.Contains(err.Error(), "højst have 1.000 forslag") {
+		t.Fatalf("an import past the round's bound: %v", err)
+	}
 	openVoting(t, db, &r)
 	wantCode(t, "an import after voting opened", db.ImportPBProposals(r.ID, []model.PBProposal{{Title: "Sent"}}), model.Locked)
 }
