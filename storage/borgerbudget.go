@@ -207,16 +207,16 @@ func (db *DB) SavePBRound(loaded model.PBRound, r *model.PBRound) error {
 		if err != nil {
 			return err
 		}
-		return model.CheckRoundChange(was, edit(loaded, *r, was))
+		return model.CheckRoundChange(was, pbEdited(loaded, *r, was))
 	})
 	return reread(db, loaded.ID, err, r, r.ID, pbRoundsT, scanPBRound)
 }
 
-// edit is the round that a save of r, edited from loaded, stores when
+// pbEdited is the round that a save of r, edited from loaded, stores when
 // was is stored now: a rule or the phase the editor left as loaded keeps
 // the stored value (put's rebase), so an editor opened before voting
 // opened, that changed only the title, passes.
-func edit(loaded, r, was model.PBRound) model.PBRound {
+func pbEdited(loaded, r, was model.PBRound) model.PBRound {
 	next := r
 	keep := func(same bool, set func()) {
 		if same {
