@@ -137,9 +137,22 @@ func (db *DB) DeleteAccountEntry(id string) error {
 }
 
 // SaveAccountsYear creates or updates a year's opening balance and
-// approval, edited from loaded. Setting Approved locks the year's lines;
-// clearing it opens them again.
+// approval, edited from loaded. Setting Approved locks the year's lines
+// and its opening balance; clearing it opens them again. As at the hub
+// (yearlock.go), the balance of an approved year is refused even in the
+// save that clears the approval (the balance is written first): take the
+// approval back, then correct. ErrAccountsApproved.
 func (db *DB) SaveAccountsYear(loaded model.AccountsYear, a *model.AccountsYear) error {
-	err := db.save(a, &a.ID, a.CouncilID, accYearRecord(&loaded), func() record { return accYearRecord(a) }, nil)
+	err := db.save(a, &a.ID, a.CouncilID, accYearRecord(&loaded), func() record { return accYearRecord(a) }, func(w *writer) error {
+		stored, err := scanAccYear(w.tx.QueryRowContext(w.ctx, accYearsT.selectSQL()+" WHERE id = ?", a.ID))
+		if err == nil && stored.Year == a.Year && stored.Opening == a.Opening {
+			return nil // the approval, the meeting or the note
+		}
+		years := []string{strconv.Itoa(a.Year)}
+		if err == nil {
+			years = append(years, strconv.Itoa(stored.Year))
+		}
+		return w.approvedYear(a.CouncilID, years...)
+	})
 	return reread(db, loaded.ID, err, a, a.ID, accYearsT, scanAccYear)
 }

@@ -19,6 +19,9 @@ package storage
 //     storage/unlock_test.go). The one edit that passes is an erasure's:
 //     the text with names replaced by model.FormerMember and nothing else
 //     (model.ScrubbedOnly);
+//   - an op that breaks the year's locks (yearlock.go): a change of the
+//     accounts of a year approved at the generalforsamling, or of the
+//     development plan of a year gone by;
 //   - an erasure (scrubTable) that rewrites a past op into anything but
 //     the same text with names erased (model.ScrubMeet), whether or not the
 //     minutes are locked: such an op would rewrite history in another
@@ -94,7 +97,9 @@ func (db *DB) admit(ctx context.Context, tx *sql.Tx, fresh []Change) error {
 			return err
 		}
 	}
-	return nil
+	// The year's locks (yearlock.go): approved accounts, past plans.
+	hub, _ := ctx.Value(hubKey{}).(bool)
+	return CheckYearLocks(ctx, heldTx{tx, lc.fresh}, fresh, db.Now(), hub)
 }
 
 // rowLabel names a row for a message: "budgetønsket »Shelter ved søen«".

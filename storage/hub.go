@@ -277,7 +277,7 @@ func (db *DB) hubApplyChunk(ops []Change) (int, error) {
 	defer db.hubWrite.Unlock()
 	var n int
 	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
-		ctx := admitting(context.Background())
+		ctx := atHub(admitting(context.Background()))
 		var fresh []Change
 		var err error
 		if n, fresh, err = db.applyOps(ctx, tx, ops); err != nil {

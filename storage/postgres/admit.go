@@ -286,3 +286,32 @@ func (s *Store) admitPB(ctx context.Context, tx pgx.Tx, ops []storage.Change) er
 		return model.TableNoun(c.Table)
 	})
 }
+
+// held reads the op log as it was before a batch (whose ops are inserted
+// only after admit): what storage.CheckYearLocks judges against.
+type heldLog struct{ tx pgx.Tx }
+
+func (h heldLog) query(ctx context.Context, where string, args []any) ([]storage.Change, error) {
+	rows, err := h.tx.Query(ctx, "SELECT "+opCols+" FROM ops WHERE "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []storage.Change
+	for rows.Next() {
+		c, err := scanOp(rows, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (h heldLog) RowOps(ctx context.Context, table, row string, fields []string) ([]storage.Change, error) {
+	return h.query(ctx, "tbl = $1 AND row_id = $2 AND field = ANY($3)", []any{table, row, fields})
+}
+
+func (h heldLog) TableOps(ctx context.Context, table, council string, fields []string) ([]storage.Change, error) {
+	return h.query(ctx, "tbl = $1 AND council_id = $2 AND field = ANY($3)", []any{table, council, fields})
+}

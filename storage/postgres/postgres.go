@@ -739,6 +739,11 @@ func (s *Store) HubApply(ops []storage.Change) (int, error) {
 		if err := s.admit(ctx, tx, todo); err != nil {
 			return err
 		}
+		// The year's locks, the same rule as the SQLite hub's
+		// (storage/yearlock.go), by this hub's clock.
+		if err := storage.CheckYearLocks(ctx, heldLog{tx}, todo, s.Now(), true); err != nil {
+			return err
+		}
 		fresh = len(todo)
 		return s.insert(ctx, tx, n, todo)
 	})
