@@ -488,6 +488,9 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 			if err := note(c); err != nil {
 				return nil, nil, err
 			}
+			if err := db.checkErasureCouncil(c, dirs); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	councils := map[string]bool{}
@@ -513,6 +516,42 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 		}
 	}
 	return fresh, authors, nil
+}
+
+// checkErasureCouncil refuses a new erasure that names an op of another
+// council: one held here under another council, or one whose author is a
+// council device of another council (the hub's registry, the laptop's key
+// directory or the batch's). On a laptop, an author no directory knows is
+// refused too: every device that writes in a council is in its directory.
+// (rescrub rewrites only ops of the erasure's own council, so such a name
+// changes nothing; but a receiver has no reason to keep a lie.) An erasure
+// held already is not asked again, so one taken in before this rule never
+// blocks a bundle that carries it.
+func (db *DB) checkErasureCouncil(c Change, dirs []*KeyDirectory) error {
+	if _, held, err := db.heldOp(c); err != nil || held {
+		return err
+	}
+	values, err := parseScrub(c)
+	if err != nil {
+		return err
+	}
+	for id := range values {
+		dev, seq, _ := parseOpID(id)
+		h, held, err := db.heldOp(Change{Device: dev, Seq: seq})
+		if err != nil {
+			return err
+		}
+		foreign := held && h.Council != c.Council
+		if a, ok := db.author(dev, dirs...); ok {
+			foreign = foreign || !a.Staff && !a.Hub && !a.Own && a.Council != "" && a.Council != c.Council
+		} else if !db.isHub() {
+			return fmt.Errorf("%w: sletningen af persondata %s nævner ændringen %s fra en enhed, som kommunens nøgleliste ikke kender", ErrRefused, c.ID(), id)
+		}
+		if foreign {
+			return fmt.Errorf("%w: sletningen af persondata %s nævner ændringen %s fra et andet lokalråd", ErrRefused, c.ID(), id)
+		}
+	}
+	return nil
 }
 
 // heldOp is the op this replica holds with c's id.

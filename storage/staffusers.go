@@ -30,12 +30,7 @@ func (db *DB) AddStaffUser(name string) (string, error) {
 	if name == "" || len(name) > 200 {
 		return "", errors.New("angiv medarbejderens navn")
 	}
-	raw := make([]byte, 15)
-	if _, err := rand.Read(raw); err != nil {
-		return "", err
-	}
-	pw := strings.ToLower(base32.StdEncoding.EncodeToString(raw)) // 24 letters and digits
-	hash, err := hashPassword(pw)
+	pw, hash, err := newPassword()
 	if err != nil {
 		return "", err
 	}
@@ -59,6 +54,55 @@ func (db *DB) CheckStaffUser(name, password string) (bool, error) {
 		return false, err
 	}
 	return checkPassword(hash, password), nil
+}
+
+// ErrNoStaff: no staff user has that name.
+var ErrNoStaff = errors.New("der er ingen medarbejder med det navn")
+
+// NewStaffPassword gives the staff user named name a new password, made
+// here and returned once (only its hash is kept). Every session of the
+// user ends, also in a running server: a session is good only while the
+// hash it logged in with is the user's (StaffStamp).
+func (db *DB) NewStaffPassword(name string) (string, error) {
+	pw, hash, err := newPassword()
+	if err != nil {
+		return "", err
+	}
+	res, err := db.sql.Exec("UPDATE staff_users SET pw_hash = ? WHERE name = ?", hash, strings.TrimSpace(name))
+	if err != nil {
+		return "", err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", ErrNoStaff
+	}
+	return pw, nil
+}
+
+// StaffStamp is what a session of the staff user name checks on every
+// request: a digest of the user's password hash, or "" when the user is
+// gone. It changes with the password.
+func (db *DB) StaffStamp(name string) (string, error) {
+	var hash string
+	err := db.sql.QueryRow("SELECT pw_hash FROM staff_users WHERE name = ?", strings.TrimSpace(name)).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(hash))
+	return base64.RawStdEncoding.EncodeToString(sum[:]), nil
+}
+
+// newPassword makes a password of 24 letters and digits and its hash.
+func newPassword() (pw, hash string, err error) {
+	raw := make([]byte, 15)
+	if _, err := rand.Read(raw); err != nil {
+		return "", "", err
+	}
+	pw = strings.ToLower(base32.StdEncoding.EncodeToString(raw))
+	hash, err = hashPassword(pw)
+	return pw, hash, err
 }
 
 func hashPassword(pw string) (string, error) {

@@ -72,6 +72,7 @@ const usage = `brug:
   kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open) [--amount KR --max KR --description T --rules T]
   kommune pool list --db PATH
   kommune staff add --db PATH --name NAME    # a staff user of /oversigt; last line: a one-time password
+  kommune staff password --db PATH --name NAME   # a new password (last line); the user's sessions end
   kommune migrate --from PATH --to postgres://…
   kommune load --db PATH|postgres://… [--nodes 2 --councils 500 --laptops 4 --cycles 3 --ops 10 --workers 32 --duration 2m]
   kommune version
@@ -108,6 +109,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return poolList(args[2:], stdout, stderr)
 	case "staff add":
 		return staffAdd(args[2:], stdout, stderr)
+	case "staff password":
+		return staffPassword(args[2:], stdout, stderr)
 	}
 	switch args[0] {
 	case "load":
@@ -254,6 +257,36 @@ func staffAdd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "Medarbejderen %s kan logge ind på /oversigt med adgangskoden herunder (vises kun nu):\n%s\n", strings.TrimSpace(*name), pw)
+	return nil
+}
+
+// staffPassword gives a staff user a new password, printed on the last
+// line; the user's sessions in a running server end at their next request.
+func staffPassword(args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags("staff password", stderr)
+	name := fs.String("name", "", "medarbejderens navn (påkrævet)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*name) == "" {
+		return errors.New("angiv medarbejderens navn med --name")
+	}
+	if strings.Contains(*dbPath, "://") {
+		return errors.New("medarbejdere til /oversigt gemmes kun i serverens SQLite-database, endnu ikke i PostgreSQL")
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pw, err := db.NewStaffPassword(*name)
+	if errors.Is(err, storage.ErrNoStaff) {
+		return fmt.Errorf("%w: %q (se navnet, som det blev oprettet med kommune staff add)", err, strings.TrimSpace(*name))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Medarbejderen %s har fået en ny adgangskode (vises kun nu); den gamle virker ikke længere, og alle åbne log-ind er afsluttet:\n%s\n", strings.TrimSpace(*name), pw)
 	return nil
 }
 

@@ -84,3 +84,85 @@ func TestStaffAddAndOverviewPage(t *testing.T) {
 		t.Errorf("sync API: %v %v", resp, err)
 	}
 }
+
+// `kommune staff password` gives a new password while the server runs: a
+// session logged in with the old one ends at its next request, the old
+// password is refused and the new one works; an unknown name is a Danish
+// error. Ten wrong passwords shut the name out, with a Danish message.
+func TestStaffPasswordChange(t *testing.T) {
+	dir := t.TempDir()
+	hubPath := filepath.Join(dir, "kommune.db")
+	runOK(t, "council", "add", "--db", hubPath, "--name", "Jyderup Lokalråd")
+	pw := lastLine(runOK(t, "staff", "add", "--db", hubPath, "--name", "Ida Ørsted"))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	go func() {
+		_ = serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", hubPath}, io.Discard, io.Discard, ready)
+	}()
+	base := "http://" + <-ready
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	login := func(pw string) (*http.Cookie, int, string) {
+		resp, err := client.Get(base + "/login")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
+		form := url.Values{"csrf": {csrf[1]}, "name": {"Ida Ørsted"}, "password": {pw}}
+		req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
+		resp, err = client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, c := range resp.Cookies() {
+			if c.Name == "lokalraad_session" && c.Value != "" {
+				return c, resp.StatusCode, string(body)
+			}
+		}
+		return nil, resp.StatusCode, string(body)
+	}
+	overview := func(c *http.Cookie) int {
+		req, _ := http.NewRequest("GET", base+"/oversigt", nil)
+		req.AddCookie(c)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	sess, _, _ := login(pw)
+	if sess == nil || overview(sess) != http.StatusOK {
+		t.Fatal("first login")
+	}
+	out := runOK(t, "staff", "password", "--db", hubPath, "--name", "Ida Ørsted")
+	pw2 := lastLine(out)
+	if pw2 == pw || len(pw2) < 20 || !strings.Contains(out, "ny adgangskode") {
+		t.Fatalf("staff password printed %q", out)
+	}
+	if code := overview(sess); code != http.StatusUnauthorized {
+		t.Errorf("a session from before the new password: %d", code)
+	}
+	if c, _, _ := login(pw); c != nil {
+		t.Error("the old password still logs in")
+	}
+	if c, _, _ := login(pw2); c == nil {
+		t.Error("the new password does not log in")
+	}
+	if err := run(context.Background(), []string{"staff", "password", "--db", hubPath, "--name", "Ingen"}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "ingen medarbejder") {
+		t.Errorf("unknown name: %v", err)
+	}
+	for range 10 {
+		login("forkert")
+	}
+	if c, code, body := login(pw2); c != nil || code != http.StatusTooManyRequests || !strings.Contains(body, "For mange forkerte forsøg") {
+		t.Errorf("after 10 wrong passwords: %v %d", c != nil, code)
+	}
+}

@@ -86,6 +86,19 @@ var ErrBundleBlob = errors.New("et bilag i synkroniseringsfilen er beskadiget el
 // MaxBundle bounds a bundle once decompressed.
 var MaxBundle int64 = 1 << 30
 
+// MaxBundleOps bounds the ops of one bundle. A bundle carries every op of
+// its council; ten years of a busy council's meetings are some tens of
+// thousands (the large demo: about 15,000 a council). The reader refuses
+// a header that says more before reading any op, and stops at the first op
+// past what the header says, so a small file that unpacks to a million
+// tiny ops costs kilobytes, not the gigabytes decoding them would
+// (TestBundleOfAMillionTinyOpsRefusedCheaply); the writer refuses to write
+// more, in Danish, rather than make a file no one can read.
+var MaxBundleOps = 500_000
+
+// ErrBundleTooMany: more ops than MaxBundleOps.
+var ErrBundleTooMany = errors.New("for mange ændringer til én synkroniseringsfil")
+
 // WriteBundle writes every op of a council to w.
 func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, error) {
 	c, err := db.Council(council)
@@ -106,6 +119,9 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 		return BundleHeader{}, err
 	}
 	cs = append(cs, municipal...)
+	if len(cs) > MaxBundleOps {
+		return BundleHeader{}, fmt.Errorf("%w: rådet har %d ændringer, højst %d kan stå i én fil; synkronisér over nettet i stedet", ErrBundleTooMany, len(cs), MaxBundleOps)
+	}
 	ops, err := EncodeOps(cs)
 	if err != nil {
 		return BundleHeader{}, err
@@ -220,7 +236,12 @@ func readBundle(r io.Reader) (BundleHeader, []storage.Change, map[string][]byte,
 	return h, cs, f.Blobs, nil
 }
 
-// decodeBundle reads a bundle into f and checks its ops.
+// decodeBundle reads a bundle into f and checks its ops. It reads as a
+// stream: the header first (as WriteBundle writes it), then the ops one at
+// a time, each turned into a change at once and counted against the
+// header's count and MaxBundleOps, so memory grows with the ops actually
+// there, and a lie about their number stops the reading at the first op
+// too many. The checksum is over the ops array as written (compact JSON).
 func decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, error) {
 	bad := func(why string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrBadBundle, fmt.Sprintf(why, args...))
@@ -232,43 +253,118 @@ func decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, e
 	lr := &io.LimitedReader{R: zr, N: MaxBundle + 1}
 	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(f); err != nil {
-		return BundleHeader{}, nil, bad("%s", plain(err))
+	delim := func(want json.Delim) error {
+		t, err := dec.Token()
+		if err != nil {
+			return bad("%s", plain(err))
+		}
+		if d, ok := t.(json.Delim); !ok || d != want {
+			return bad("indholdet er ødelagt")
+		}
+		return nil
 	}
-	if _, err := io.Copy(io.Discard, lr); err != nil { // the gzip trailer checks the data
-		return BundleHeader{}, nil, bad("%s", plain(err))
+	if err := delim('{'); err != nil {
+		return BundleHeader{}, nil, err
+	}
+	var (
+		h         BundleHeader
+		cs        []storage.Change
+		sum       = sha256.New()
+		hasHeader bool
+		hasOps    bool
+	)
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return h, nil, bad("%s", plain(err))
+		}
+		switch t {
+		case "header":
+			if hasHeader || hasOps {
+				return h, nil, bad("indholdet er ødelagt")
+			}
+			if err := dec.Decode(&f.Header); err != nil {
+				return h, nil, bad("%s", plain(err))
+			}
+			h, hasHeader = f.Header, true
+			if h.Format != BundleFormat || h.Version != bundleVersion {
+				return h, nil, bad("ukendt format %q version %d (filer fra før underskrevne ændringer kan ikke indlæses)", h.Format, h.Version)
+			}
+			if h.Count < 0 || h.Count > MaxBundleOps {
+				return h, nil, bad("%v: hovedet siger %d ændringer, højst %d kan stå i én fil", ErrBundleTooMany, h.Count, MaxBundleOps)
+			}
+		case "ops":
+			if !hasHeader || hasOps {
+				return h, nil, bad("indholdet er ødelagt")
+			}
+			hasOps = true
+			if err := delim('['); err != nil {
+				return h, nil, err
+			}
+			sum.Write([]byte("["))
+			cs = make([]storage.Change, 0, min(h.Count, 4096))
+			for dec.More() {
+				if len(cs) == h.Count {
+					return h, nil, bad("flere ændringer, end hovedet siger (%d)", h.Count)
+				}
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return h, nil, bad("%s", plain(err))
+				}
+				if len(cs) > 0 {
+					sum.Write([]byte(","))
+				}
+				sum.Write(raw)
+				var o Op
+				if err := json.Unmarshal(raw, &o); err != nil {
+					return h, nil, bad("%s", plain(err))
+				}
+				c, err := fromWire(o)
+				if err != nil {
+					return h, nil, bad("%v", err)
+				}
+				if c.Council != h.Council && c.Council != model.MunicipalityID {
+					return h, nil, bad("en ændring hører til et andet råd")
+				}
+				cs = append(cs, c)
+			}
+			if err := delim(']'); err != nil {
+				return h, nil, err
+			}
+			sum.Write([]byte("]"))
+		case "blobs":
+			if f.Blobs != nil {
+				return h, nil, bad("indholdet er ødelagt")
+			}
+			if err := dec.Decode(&f.Blobs); err != nil {
+				return h, nil, bad("%s", plain(err))
+			}
+		default:
+			return h, nil, bad("indholdet er ødelagt")
+		}
+	}
+	if err := delim('}'); err != nil {
+		return h, nil, err
+	}
+	if _, err := io.Copy(io.Discard, io.MultiReader(dec.Buffered(), lr)); err != nil { // the gzip trailer checks the data
+		return h, nil, bad("%s", plain(err))
 	}
 	if lr.N <= 0 {
-		return BundleHeader{}, nil, bad("for stor")
+		return h, nil, bad("for stor")
 	}
-	h := f.Header
-	if h.Format != BundleFormat || h.Version != bundleVersion {
-		return h, nil, bad("ukendt format %q version %d (filer fra før underskrevne ændringer kan ikke indlæses)", h.Format, h.Version)
+	if !hasHeader || !hasOps {
+		return h, nil, bad("indholdet er ødelagt")
 	}
 	if h.Keys != nil {
 		if err := h.Keys.Verify(); err != nil {
 			return h, nil, bad("%v", err)
 		}
 	}
-	sum := sha256.Sum256(bytes.TrimSpace(f.Ops))
-	if hex.EncodeToString(sum[:]) != h.SHA256 {
+	if hex.EncodeToString(sum.Sum(nil)) != h.SHA256 {
 		return h, nil, bad("kontrolsummen passer ikke")
 	}
-	var ops []Op
-	if err := json.Unmarshal(f.Ops, &ops); err != nil {
-		return h, nil, bad("%v", err)
-	}
-	if len(ops) != h.Count {
-		return h, nil, bad("%d ændringer, hovedet siger %d", len(ops), h.Count)
-	}
-	cs, err := DecodeOps(ops)
-	if err != nil {
-		return h, nil, bad("%v", err)
-	}
-	for _, c := range cs {
-		if c.Council != h.Council && c.Council != model.MunicipalityID {
-			return h, nil, bad("en ændring hører til et andet råd")
-		}
+	if len(cs) != h.Count {
+		return h, nil, bad("%d ændringer, hovedet siger %d", len(cs), h.Count)
 	}
 	return h, cs, nil
 }
@@ -304,7 +400,11 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	if want != "" && want != h.Council {
 		return h, 0, fmt.Errorf("%w (%s)", ErrForeignBundle, h.CouncilName)
 	}
-	if err := checkBundleClock(cs, db.Now(), storage.MaxClockSkew); err != nil {
+	newest, err := db.NewestHeld()
+	if err != nil {
+		return h, 0, err
+	}
+	if err := checkBundleClock(cs, db.Now(), newest, storage.MaxClockSkew); err != nil {
 		return h, 0, err
 	}
 	if h.Keys != nil {

@@ -218,8 +218,11 @@ func (s *Server) failed(r *http.Request, device string) {
 
 // checkBundleClock refuses a bundle holding ops stamped more than skew
 // ahead of this computer's clock: adopting such a clock would drag this
-// device's own into that year, and no hub accepts such ops either.
-func checkBundleClock(cs []storage.Change, now time.Time, skew time.Duration) error {
+// device's own into that year, and no hub accepts such ops either. When
+// this computer already holds ops stamped well after its own date
+// (newest), its own date is the wrong one, and the message says so
+// rather than blame the computer that made the file.
+func checkBundleClock(cs []storage.Change, now, newest time.Time, skew time.Duration) error {
 	limit := now.Add(skew).UnixMilli()
 	n, latest := 0, int64(0)
 	for _, c := range cs {
@@ -231,6 +234,11 @@ func checkBundleClock(cs []storage.Change, now time.Time, skew time.Duration) er
 	if n == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w: %d ændringer i synkroniseringsfilen er stemplet helt frem til %s, mere end %d timer efter denne computers ur (%s); filen er ikke indlæst. Ret datoen på computeren, der lavede filen, og lav den igen",
-		ErrClock, n, time.UnixMilli(latest).In(model.Copenhagen).Format("02.01.2006 15:04"), int(skew/time.Hour), now.In(model.Copenhagen).Format("02.01.2006 15:04"))
+	const when = "02.01.2006 15:04"
+	if newest.After(now.Add(skew)) {
+		return fmt.Errorf("%w: datoen på denne computer er forkert: den siger %s, men computeren har allerede ændringer fra %s; filen er ikke indlæst. Ret datoen på denne computer, og indlæs filen igen",
+			ErrClock, now.In(model.Copenhagen).Format(when), newest.In(model.Copenhagen).Format(when))
+	}
+	return fmt.Errorf("%w: %d ændringer i synkroniseringsfilen er stemplet helt frem til %s, mere end %d timer efter denne computers ur (%s); filen er ikke indlæst. Viser denne computer en forkert dato, så ret den; ellers ret datoen på computeren, der lavede filen, og lav den igen",
+		ErrClock, n, time.UnixMilli(latest).In(model.Copenhagen).Format(when), int(skew/time.Hour), now.In(model.Copenhagen).Format(when))
 }

@@ -7,8 +7,17 @@
 // session is a random token in a cookie that is Secure, HttpOnly and
 // SameSite=Strict, kept in the server's memory (a restart logs everyone
 // out). The login form carries a CSRF token (double submit: a cookie and
-// a hidden field that must match). A request without a session gets the
-// login page with status 401, never data. Danish only.
+// a hidden field that must match); a logged-in page's forms carry the
+// session's own token, so log-out works from any open page and ends the
+// session on the server. A request without a session gets the login page
+// with status 401, never data. Danish only.
+//
+// Guessing is limited: MaxFailures failed log-ins within FailureWindow
+// for one user name, or from one address, shut that name or address out
+// (429, the right password too) until the window ends. A session is good
+// only while the user's password is the one it logged in with, so a new
+// password (`kommune staff password`) ends every session of the user at
+// once, also in the running server.
 //
 // Imported by cmd/kommune only; imports no Fyne.
 package web
@@ -20,6 +29,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -69,14 +79,26 @@ type Server struct {
 	Now func() time.Time
 	// SessionTTL is how long a session lasts without use.
 	SessionTTL time.Duration
+	// MaxFailures failed log-ins in FailureWindow, for one name or from
+	// one address, shut it out until the window ends (0: no limit).
+	MaxFailures   int
+	FailureWindow time.Duration
 
 	mu       sync.Mutex
 	sessions map[string]session
+	failures map[string]*failWindow
 }
 
 type session struct {
 	name    string
 	expires time.Time
+	csrf    string // the token of the session's forms
+	stamp   string // storage.StaffStamp at log-in
+}
+
+type failWindow struct {
+	start time.Time
+	n     int
 }
 
 // New makes the pages' server over the hub's database.
@@ -84,7 +106,8 @@ func New(db *storage.DB, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{db: db, log: log, Now: time.Now, SessionTTL: 8 * time.Hour, sessions: map[string]session{}}
+	return &Server{db: db, log: log, Now: time.Now, SessionTTL: 8 * time.Hour, MaxFailures: 10, FailureWindow: 15 * time.Minute,
+		sessions: map[string]session{}, failures: map[string]*failWindow{}}
 }
 
 // Paths are the paths the pages answer; the hub mounts them.
@@ -122,21 +145,95 @@ func token() string {
 
 // user is the logged-in staff user's name, or "".
 func (s *Server) user(r *http.Request) string {
+	ss, _ := s.session(r)
+	return ss.name
+}
+
+// session is the request's live session and its cookie's value: one not
+// expired, of a user whose password is still the one it logged in with.
+func (s *Server) session(r *http.Request) (session, string) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
-		return ""
+		return session{}, ""
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	ss, ok := s.sessions[c.Value]
+	s.mu.Unlock()
+	if !ok {
+		return session{}, ""
+	}
+	stamp, err := s.db.StaffStamp(ss.name)
+	if err != nil {
+		s.log.Error("session", "err", err)
+		return session{}, ""
+	}
 	now := s.Now()
-	if !ok || now.After(ss.expires) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now.After(ss.expires) || stamp != ss.stamp {
 		delete(s.sessions, c.Value)
-		return ""
+		return session{}, ""
 	}
 	ss.expires = now.Add(s.SessionTTL)
 	s.sessions[c.Value] = ss
-	return ss.name
+	return ss, c.Value
+}
+
+// remote is the address a request came from, without its port. A
+// proxy's X-Forwarded-For is not trusted (the hub faces the network
+// itself, as for the sync API's limits).
+func remote(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// loginKeys are the counters a log-in attempt is charged to.
+func loginKeys(r *http.Request, name string) []string {
+	return []string{"addr " + remote(r), "name " + strings.ToLower(strings.TrimSpace(name))}
+}
+
+// blocked says how long the attempt's name or address is shut out (0
+// when it is not).
+func (s *Server) blocked(keys []string) time.Duration {
+	now := s.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var wait time.Duration
+	for _, k := range keys {
+		if w := s.failures[k]; s.MaxFailures > 0 && w != nil && w.n >= s.MaxFailures && now.Sub(w.start) < s.FailureWindow {
+			wait = max(wait, w.start.Add(s.FailureWindow).Sub(now))
+		}
+	}
+	return wait
+}
+
+// failed counts a failed log-in against its name and address.
+func (s *Server) failed(keys []string) {
+	now := s.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	const most = 100_000 // bound the memory an attack with many names or addresses can use
+	if len(s.failures) >= most {
+		for k, w := range s.failures {
+			if now.Sub(w.start) >= s.FailureWindow {
+				delete(s.failures, k)
+			}
+		}
+	}
+	for _, k := range keys {
+		w := s.failures[k]
+		if w == nil && len(s.failures) >= most {
+			continue
+		}
+		if w == nil || now.Sub(w.start) >= s.FailureWindow {
+			w = &failWindow{start: now}
+			s.failures[k] = w
+		}
+		w.n++
+	}
 }
 
 func setCookie(w http.ResponseWriter, name, value string, maxAge int) {
@@ -188,6 +285,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PostFormValue("name")
+	keys := loginKeys(r, name)
+	if wait := s.blocked(keys); wait > 0 {
+		minutes := int((wait + time.Minute - 1) / time.Minute)
+		s.log.Warn("staff login shut out", "name", name, "addr", remote(r))
+		s.showLogin(w, http.StatusTooManyRequests, "For mange forkerte forsøg på at logge ind. Prøv igen om "+strconv.Itoa(minutes)+" minutter.", name)
+		return
+	}
 	ok, err := s.db.CheckStaffUser(name, r.PostFormValue("password"))
 	if err != nil {
 		s.log.Error("login", "err", err)
@@ -195,12 +299,20 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
+		s.failed(keys)
+		s.log.Warn("staff login failed", "name", name, "addr", remote(r))
 		s.showLogin(w, http.StatusUnauthorized, "Forkert navn eller adgangskode.", name)
+		return
+	}
+	stamp, err := s.db.StaffStamp(name)
+	if err != nil {
+		s.log.Error("login", "err", err)
+		s.showLogin(w, http.StatusInternalServerError, "Der skete en fejl. Prøv igen.", name)
 		return
 	}
 	t := token()
 	s.mu.Lock()
-	s.sessions[t] = session{name: strings.TrimSpace(name), expires: s.Now().Add(s.SessionTTL)}
+	s.sessions[t] = session{name: strings.TrimSpace(name), expires: s.Now().Add(s.SessionTTL), csrf: token(), stamp: stamp}
 	s.mu.Unlock()
 	setCookie(w, sessionCookie, t, 0)
 	setCookie(w, csrfCookie, "", -1)
@@ -208,10 +320,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/oversigt", http.StatusSeeOther)
 }
 
+// logout ends the session on the server: the form must carry the
+// session's token (any page of the session has it), or the request is
+// refused and the session kept.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(sessionCookie); err == nil && checkCSRF(r) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if ss, id := s.session(r); id != "" {
+		form := r.PostFormValue("csrf")
+		if form == "" || subtle.ConstantTimeCompare([]byte(form), []byte(ss.csrf)) != 1 {
+			http.Error(w, "Du blev ikke logget ud: formularen kom ikke fra en side i denne session. Åbn oversigten igen, og log ud derfra.", http.StatusForbidden)
+			return
+		}
 		s.mu.Lock()
-		delete(s.sessions, c.Value)
+		delete(s.sessions, id)
 		s.mu.Unlock()
 	}
 	setCookie(w, sessionCookie, "", -1)
@@ -244,7 +365,8 @@ var sortLabels = map[model.OverviewSort]string{
 // overview is /oversigt: every council's row, sorted and filtered by the
 // query (?sort=overdue&q=jyderup&only=1), read-only.
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
-	user := s.user(r)
+	ss, _ := s.session(r)
+	user := ss.name
 	if user == "" {
 		s.showLogin(w, http.StatusUnauthorized, "", "")
 		return
@@ -284,9 +406,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	for _, k := range model.OverviewSorts {
 		d.Sorts = append(d.Sorts, sortOption{Key: string(k), Label: sortLabels[k], Selected: k == by})
 	}
-	t := token()
-	setCookie(w, csrfCookie, t, 8*3600)
-	d.CSRF = t
+	d.CSRF = ss.csrf
 	s.render(w, http.StatusOK, "oversigt.html", d)
 }
 

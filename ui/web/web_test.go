@@ -140,8 +140,7 @@ func TestStaffLoginAndOverview(t *testing.T) {
 	}
 
 	// Logging out needs the page's token; then the session is gone.
-	csrf2 := cookie(t, w, csrfCookie)
-	do(s, "POST", "/logout", url.Values{"csrf": {csrf2.Value}}, sess, csrf2)
+	do(s, "POST", "/logout", url.Values{"csrf": {formToken(t, w.Body.String())}}, sess)
 	if w := do(s, "GET", "/oversigt", nil, sess); w.Code != http.StatusUnauthorized {
 		t.Errorf("after logout: %d", w.Code)
 	}

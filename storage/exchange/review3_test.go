@@ -1,0 +1,347 @@
+package exchange
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// english finds library or programmer English in a message meant for a
+// council's secretary or the municipality's IT staff.
+var english = regexp.MustCompile(`(?i)\b(json|sql|sqlite|cannot|invalid|unknown|unexpected|error|field|column|constraint|failed|no such)\b`)
+
+// lies is a hub, two councils (Jyderup, Tornved), an enrolled laptop a of
+// Jyderup with a wish and an agenda item, o of Tornved with an item that
+// names Karen, and a second Jyderup laptop b that has synced everything;
+// and a genuine bundle of Jyderup from a.
+type lies struct {
+	h               *hub
+	council, other  string
+	a, b, o         *storage.DB
+	wish            model.BudgetWish
+	item, otherItem model.AgendaItem
+	file            []byte
+}
+
+func newLies(t *testing.T) *lies {
+	l := &lies{h: newHub(t)}
+	l.council, l.other = l.h.council(t, "Jyderup"), l.h.council(t, "Tornved")
+	l.a = l.h.laptop(t, "a", l.council, 0)
+	l.b = l.h.laptop(t, "b", l.council, time.Second)
+	l.o = l.h.laptop(t, "o", l.other, 2*time.Second)
+	syncOK(t, l.a)
+	syncOK(t, l.o)
+	l.wish = model.BudgetWish{CouncilID: l.council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
+	ok(t, l.a.SaveBudgetWish(model.BudgetWish{}, &l.wish))
+	m := model.Meeting{CouncilID: l.council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-48 * time.Hour)}
+	ok(t, l.a.SaveMeeting(model.Meeting{}, &m))
+	l.item = model.AgendaItem{CouncilID: l.council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Notes: "Vi talte om shelteret."}
+	ok(t, l.a.SaveAgendaItem(model.AgendaItem{}, &l.item))
+	om := model.Meeting{CouncilID: l.other, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-48 * time.Hour)}
+	ok(t, l.o.SaveMeeting(model.Meeting{}, &om))
+	l.otherItem = model.AgendaItem{CouncilID: l.other, MeetingID: om.ID, Title: "Legeplads", Kind: model.ItemDecision, Notes: "Karen Østergaard fremlagde tegningerne."}
+	ok(t, l.o.SaveAgendaItem(model.AgendaItem{}, &l.otherItem))
+	syncOK(t, l.a)
+	syncOK(t, l.o)
+	syncOK(t, l.b)
+	l.file = bundleOf(t, l.a, l.council)
+	return l
+}
+
+// op is an op of a's, numbered past anything a wrote and signed by a.
+func (l *lies) op(t *testing.T, seq int64, table, row, field string, value any) storage.Change {
+	c := storage.Change{Device: l.a.DeviceID(), Seq: 900_000 + seq, HLC: now.UnixMilli() << 16, Table: table, Row: row, Council: l.council, Field: field, Value: value}
+	ok(t, l.a.SignOwn(&c))
+	return c
+}
+
+// opsOf is the ops in o's log that wrote the Tornved item's notes.
+func opsOf(t *testing.T, db *storage.DB, council, row, field string) []storage.Change {
+	cs, err := db.CouncilOps(council)
+	ok(t, err)
+	var out []storage.Change
+	for _, c := range cs {
+		if c.Row == row && c.Field == field {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no op of %s.%s", row, field)
+	}
+	return out
+}
+
+// A bundle that is well-formed but lies — ops of another council, a table
+// or a column the registry does not have, a value of the wrong type, a
+// 100 MB text, one op id twice with two values, an op signed with another
+// device's key, an erasure of Jyderup's that names (and would rewrite)
+// Tornved's ops — is refused whole, on a laptop and at the hub, with a
+// Danish message, and nothing is written on either.
+func TestBundleLiesRefusedWhole(t *testing.T) {
+	l := newLies(t)
+	huge := strings.Repeat("Ø", 50<<20) // 100 MB of UTF-8
+	notes := opsOf(t, l.o, l.other, l.otherItem.ID, "notes")
+	scrub := `{"` + notes[0].ID() + `":"tidligere medlem fremlagde tegningerne."}`
+
+	cases := map[string]func(cs []storage.Change) []storage.Change{
+		"op of another council": func(cs []storage.Change) []storage.Change {
+			c := l.op(t, 1, "agenda_items", l.otherItem.ID, "title", "Overtaget")
+			c.Council = l.other
+			ok(t, l.a.SignOwn(&c))
+			return append(cs, c)
+		},
+		"unknown table": func(cs []storage.Change) []storage.Change {
+			return append(cs, l.op(t, 2, "staff_users", l.wish.ID, "pw_hash", "pbkdf2-sha256$1$AA$AA"))
+		},
+		"registry-less table devices": func(cs []storage.Change) []storage.Change {
+			return append(cs, l.op(t, 3, "devices", l.wish.ID, "staff", int64(1)))
+		},
+		"unknown column": func(cs []storage.Change) []storage.Change {
+			return append(cs, l.op(t, 4, "budget_wishes", l.wish.ID, "hemmelig", "x"))
+		},
+		"text where an amount goes": func(cs []storage.Change) []storage.Change {
+			return append(cs, l.op(t, 5, "budget_wishes", l.wish.ID, "estimate", "mange penge"))
+		},
+		"number where a title goes": func(cs []storage.Change) []storage.Change {
+			return append(cs, l.op(t, 6, "budget_wishes", l.wish.ID, "title", int64(7)))
+		},
+		"100 MB of minutes": func(cs []storage.Change) []storage.Change {
+			return append(cs, l.op(t, 7, "agenda_items", l.item.ID, "notes", huge))
+		},
+		"one op id, two values": func(cs []storage.Change) []storage.Change {
+			return append(cs, l.op(t, 8, "budget_wishes", l.wish.ID, "title", "Cykelsti A"), l.op(t, 8, "budget_wishes", l.wish.ID, "title", "Cykelsti B"))
+		},
+		"signed with another device's key": func(cs []storage.Change) []storage.Change {
+			c := storage.Change{Device: l.a.DeviceID(), Seq: 900_009, HLC: now.UnixMilli() << 16, Table: "budget_wishes", Row: l.wish.ID, Council: l.council, Field: "title", Value: "Fra b"}
+			storage.SignChange(&c, keyOf(t, l.b))
+			return append(cs, c)
+		},
+		"erasure naming another council's ops": func(cs []storage.Change) []storage.Change {
+			return append(cs, l.op(t, 10, "sync_scrub", "x-erasure", "ops", scrub))
+		},
+	}
+	before := func(db *storage.DB) string {
+		s := state(t, db, l.council)
+		if _, err := db.Council(l.other); err == nil {
+			s += state(t, db, l.other)
+		}
+		return s
+	}
+	onB, onHub := before(l.b), before(l.h.db)
+	logB, _ := l.b.CouncilOps(l.council)
+	for name, edit := range cases {
+		t.Run(name, func(t *testing.T) {
+			file := forge(t, l.file, edit)
+			_, _, errB := ImportBundle(bytes.NewReader(file), l.b)
+			_, _, errH := HubImportBundle(bytes.NewReader(file), l.h.db, now, 24*time.Hour)
+			for where, err := range map[string]error{"laptop": errB, "hub": errH} {
+				if err == nil {
+					t.Errorf("%s took it in", where)
+					continue
+				}
+				if english.MatchString(err.Error()) {
+					t.Errorf("%s: not Danish: %s", where, err)
+				}
+			}
+			if got := before(l.b); got != onB {
+				t.Errorf("the laptop changed:\n%s", got)
+			}
+			if got := before(l.h.db); got != onHub {
+				t.Errorf("the hub changed:\n%s", got)
+			}
+			if log, _ := l.b.CouncilOps(l.council); len(log) != len(logB) {
+				t.Errorf("the laptop's log grew from %d to %d ops", len(logB), len(log))
+			}
+		})
+	}
+	// The Tornved item still names Karen at the hub and on o after a sync.
+	syncOK(t, l.o)
+	if got, _ := l.h.db.AgendaItem(l.otherItem.ID); !strings.Contains(got.Notes, "Karen") {
+		t.Errorf("Tornved's notes at the hub: %q", got.Notes)
+	}
+	// The genuine bundle still goes in.
+	if _, _, err := ImportBundle(bytes.NewReader(l.file), l.b); err != nil {
+		t.Errorf("genuine bundle: %v", err)
+	}
+}
+
+// tinyBundle is a well-formed bundle of n tiny (unsigned) ops, its header
+// saying count ops, with a right checksum: what anyone can write.
+func tinyBundle(t testing.TB, n, count int) []byte {
+	t.Helper()
+	var ops bytes.Buffer
+	ops.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			ops.WriteByte(',')
+		}
+		fmt.Fprintf(&ops, `{"d":"x","s":%d,"h":1,"t":"budget_wishes","r":"r","c":"c","f":"title","v":"a"}`, i+1)
+	}
+	ops.WriteByte(']')
+	sum := sha256.Sum256(ops.Bytes())
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	fmt.Fprintf(zw, `{"header":{"format":%q,"version":%d,"council":"c","device":"x","created":"2026-11-26T12:00:00Z","count":%d,"sha256":%q},"ops":`,
+		BundleFormat, bundleVersion, count, hex.EncodeToString(sum[:]))
+	_, _ = zw.Write(ops.Bytes())
+	_, _ = io.WriteString(zw, "}\n")
+	ok(t, zw.Close())
+	return out.Bytes()
+}
+
+// allocated is the bytes f allocates.
+func allocated(f func()) uint64 {
+	var a, b runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&a)
+	f()
+	runtime.ReadMemStats(&b)
+	return b.TotalAlloc - a.TotalAlloc
+}
+
+// A bundle of 1,000,000 tiny ops (a 2 MB file that unpacks to 90 MB) is
+// refused with a Danish message before its ops are read, whatever its
+// header says about their number, and reading it allocates a bounded
+// amount (measured, not timed): never the gigabytes of decoding them all.
+func TestBundleOfAMillionTinyOpsRefusedCheaply(t *testing.T) {
+	db := open(t, "laptop", 0)
+	for name, file := range map[string][]byte{
+		"honest header": tinyBundle(t, 1_000_000, 1_000_000),
+		"lying header":  tinyBundle(t, 1_000_000, 10),
+	} {
+		var err error
+		used := allocated(func() { _, _, err = ImportBundle(bytes.NewReader(file), db) })
+		if err == nil || !errors.Is(err, ErrBadBundle) || english.MatchString(err.Error()) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if used > 64<<20 {
+			t.Errorf("%s: reading it allocated %d MB", name, used>>20)
+		}
+		t.Logf("%s: %v; %d kB allocated", name, err, used>>10)
+	}
+	if n, _ := db.PendingCount(""); n != 0 {
+		t.Errorf("%d ops written", n)
+	}
+}
+
+// BenchmarkReadBundle reads a bundle of 10,000 tiny ops; bytes per op is
+// what a bundle's op costs in memory while it is read (b.ReportAllocs).
+func BenchmarkReadBundle(b *testing.B) {
+	file := tinyBundle(b, 10_000, 10_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := ReadBundle(bytes.NewReader(file)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A hub whose clock is three days behind its laptops (their dates are
+// right): every laptop's edits still reach the other laptops, in order, a
+// later edit made on what was seen wins on every replica, and nothing is
+// lost or left unsent.
+func TestHubClockBehindItsLaptops(t *testing.T) {
+	h := newHub(t)
+	h.srv.Now = func() time.Time { return now.Add(-72 * time.Hour) }
+	hubClock := now.Add(-72 * time.Hour)
+	h.db.Now = func() time.Time { hubClock = hubClock.Add(time.Millisecond); return hubClock }
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	b := h.laptop(t, "b", council, time.Second)
+	syncOK(t, a)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "A1", Status: model.WishDraft}
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	syncOK(t, a)
+	syncOK(t, b)
+	got, _ := b.BudgetWishes(council, 0)
+	if len(got) != 1 || got[0].Title != "A1" {
+		t.Fatalf("b = %+v", got)
+	}
+	w2 := got[0]
+	w2.Title = "B1"
+	ok(t, b.SaveBudgetWish(got[0], &w2))
+	syncOK(t, b)
+	syncOK(t, a)
+	got, _ = a.BudgetWishes(council, 0)
+	if len(got) != 1 || got[0].Title != "B1" {
+		t.Fatalf("a = %+v", got)
+	}
+	w3 := got[0]
+	w3.Title = "A2"
+	ok(t, a.SaveBudgetWish(got[0], &w3))
+	syncOK(t, a)
+	syncOK(t, b)
+	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
+		if got, _ := db.BudgetWishes(council, 0); len(got) != 1 || got[0].Title != "A2" {
+			t.Errorf("%s = %+v", name, got)
+		}
+		if cs, _ := db.Conflicts(council); len(cs) != 0 {
+			t.Errorf("%s: conflicts %+v", name, cs)
+		}
+		if name != "hub" {
+			if n, _ := db.PendingCount(council); n != 0 {
+				t.Errorf("%s: %d unsent", name, n)
+			}
+		}
+	}
+}
+
+// A laptop whose date is 1999 edits and syncs: its edits reach the others;
+// an edit another laptop makes afterwards on what it saw wins everywhere;
+// and the 1999 laptop's own later edit, made on that, wins too (an edit is
+// stamped after what it was based on, whatever the wall clock says).
+func TestLaptopIn1999(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	old := time.Date(1999, 1, 1, 12, 0, 0, 0, time.UTC).Sub(now)
+	a := h.laptop(t, "a", council, old)
+	b := h.laptop(t, "b", council, 0)
+	syncOK(t, a)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Fra 1999", Status: model.WishDraft}
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	syncOK(t, a)
+	syncOK(t, b)
+	got, _ := b.BudgetWishes(council, 0)
+	if len(got) != 1 || got[0].Title != "Fra 1999" {
+		t.Fatalf("b = %+v", got)
+	}
+	w2 := got[0]
+	w2.Title = "Rettet på b"
+	ok(t, b.SaveBudgetWish(got[0], &w2))
+	syncOK(t, b)
+	syncOK(t, a)
+	got, _ = a.BudgetWishes(council, 0)
+	if len(got) != 1 || got[0].Title != "Rettet på b" {
+		t.Fatalf("a = %+v", got)
+	}
+	w3 := got[0]
+	w3.Title = "Rettet igen på a"
+	ok(t, a.SaveBudgetWish(got[0], &w3))
+	syncOK(t, a)
+	syncOK(t, b)
+	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
+		if got, _ := db.BudgetWishes(council, 0); len(got) != 1 || got[0].Title != "Rettet igen på a" {
+			t.Errorf("%s = %+v", name, got)
+		}
+	}
+	// b's bundle, carried to the 1999 laptop: refused (its ops are 27
+	// years "ahead" of this computer), and the message says which date to
+	// look at: this computer's.
+	_, _, err := ImportBundle(bytes.NewReader(bundleOf(t, b, council)), a)
+	if err == nil || !strings.Contains(err.Error(), "datoen på denne computer er forkert") || !strings.Contains(err.Error(), "01.01.1999") {
+		t.Errorf("b's bundle on the 1999 laptop: %v", err)
+	}
+	t.Log(err)
+}
