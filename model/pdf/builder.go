@@ -51,6 +51,9 @@ type doc struct {
 	title   string // header, right
 	draft   bool   // mark every page UDKAST
 	printed time.Time
+	// banner is a line printed in bold under the header of every page (a
+	// preliminary or overridden result says so on each page).
+	banner string
 
 	// The table of contents: heads are the level 0 and 1 headings of this
 	// pass with their pages; prev the same from the pass before, whose page
@@ -87,6 +90,11 @@ type entry struct {
 // passes (one line an entry), so the pages of the second pass are the pages
 // the contents name.
 func render(w io.Writer, o Options, council, title string, draft, twoPass bool, body func(b *doc)) error {
+	return renderBanner(w, o, council, title, "", draft, twoPass, body)
+}
+
+// renderBanner is render with a banner under the header of every page.
+func renderBanner(w io.Writer, o Options, council, title, banner string, draft, twoPass bool, body func(b *doc)) error {
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -94,7 +102,7 @@ func render(w io.Writer, o Options, council, title string, draft, twoPass bool, 
 	var prev []head
 	var b *doc
 	for pass := 1; ; pass++ {
-		b = newDoc(o.lang(), now, council, title, draft)
+		b = newDoc(o.lang(), now, council, title, banner, draft)
 		b.prev = prev
 		body(b)
 		if err := b.f.Error(); err != nil {
@@ -109,9 +117,9 @@ func render(w io.Writer, o Options, council, title string, draft, twoPass bool, 
 	return b.f.Output(w)
 }
 
-func newDoc(l model.Lang, now time.Time, council, title string, draft bool) *doc {
+func newDoc(l model.Lang, now time.Time, council, title, banner string, draft bool) *doc {
 	f := gofpdf.New("P", "mm", "A4", "")
-	b := &doc{f: f, lang: l, council: clean(council), title: clean(title), draft: draft, printed: now}
+	b := &doc{f: f, lang: l, council: clean(council), title: clean(title), banner: clean(banner), draft: draft, printed: now}
 	f.SetCatalogSort(true)
 	f.SetCreationDate(now)
 	f.SetModificationDate(now)
@@ -179,6 +187,12 @@ func (b *doc) header() {
 	f.SetXY(pageW-marginR-right, 10)
 	f.CellFormat(right, 5, fit(f, b.title, right-2), "", 0, "R", false, 0, "")
 	f.Line(marginL, 16, pageW-marginR, 16)
+	if b.banner != "" {
+		b.font("B", 9)
+		f.SetXY(marginL, 16.4)
+		f.CellFormat(contentW, 5, fit(f, b.banner, contentW-2), "", 0, "C", false, 0, "")
+	}
+	b.font("", bodyPt)
 }
 
 func (b *doc) footer() {
