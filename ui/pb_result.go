@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,24 +124,16 @@ func (v *resultView) refresh() {
 			map[string]any{"Pot": model.Kroner(r.Pot), "Cost": model.Kroner(res.Cost), "Left": model.Kroner(res.Left)})))
 	}
 	turnout := lang.L("{{.N}} ballots handed in.", map[string]any{"N": res.Tally.Turnout})
-	if r.Population > 0 {
-		pct := new(big.Rat).SetFrac64(int64(res.Tally.Turnout)*100, int64(r.Population))
-		turnout += " " + lang.L("Turnout {{.Pct}} % of {{.Pop}} inhabitants.", map[string]any{"Pct": strings.Replace(pct.FloatString(1), ".", ",", 1), "Pop": r.Population})
+	if pct := model.TurnoutPercent(res.Tally.Turnout, r.Population); pct != "" {
+		turnout += " " + lang.L("Turnout {{.Pct}} of {{.Pop}} inhabitants.", map[string]any{"Pct": pct, "Pop": r.Population})
 	}
 	add(para(turnout))
 	if len(res.Tally.Invalid) > 0 {
 		add(heading(lang.L("Invalid ballots")))
-		by := map[string]int{}
-		var reasons []string
-		for _, in := range res.Tally.Invalid {
-			if by[in.Reason] == 0 {
-				reasons = append(reasons, in.Reason)
-			}
-			by[in.Reason]++
-		}
-		slices.Sort(reasons)
-		for _, why := range reasons {
-			add(para(fmt.Sprintf("%d × %s", by[why], why)))
+		for _, g := range model.PBInvalidGroups(res.Tally.Invalid) {
+			nums := make([]int, len(g.Numbers))
+			copy(nums, g.Numbers)
+			add(para(fmt.Sprintf("%d × %s (%s %s)", len(g.Numbers), g.Reason, lang.L("No."), model.FormatNumbers(nums))))
 		}
 	}
 	if len(res.Tally.Places) > 1 {

@@ -282,3 +282,147 @@ func TestRulesDisabledAfterVotingOpens(t *testing.T) {
 		t.Errorf("after editing the title: %q, pot %d", stored.Title, stored.Pot)
 	}
 }
+
+// pbBallots stores ballots of counter 1 with the marks given, by number
+// from 1.
+func pbBallots(t *testing.T, db *storage.DB, r model.PBRound, marks ...string) {
+	t.Helper()
+	for i, m := range marks {
+		ms, err := model.ParseMarks(m, false)
+		ok(t, err)
+		b := model.PBBallot{CouncilID: r.CouncilID, RoundID: r.ID, Entry: 1, Number: i + 1, Place: "Hallen", Marks: ms}
+		ok(t, db.SavePBBallot(model.PBBallot{}, &b))
+	}
+}
+
+// The result shows the winners with their votes, the money left and the
+// invalid ballots; a winner becomes a project with one click, linked.
+func TestResultWinnerBecomesProject(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseVoting)
+	pbBallots(t, db, r, "1 2", "1", "1 3", "9", "")
+	s := openPB(t, u, r.ID, 5)
+	shown := texts(s.result.body)
+	for _, want := range []string{"1. Shelter ved søen — 3 stemmer — 20.000 kr.", "5 stemmesedler afgivet", "Stemmeprocent 0,4 % af 1200 indbyggere",
+		"1 × blank stemmeseddel", "1 × kryds ved et nummer, der ikke er på stemmesedlen"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the result lacks %q:\n%s", want, shown)
+		}
+	}
+	ps, err := db.PBProposals(r.ID)
+	ok(t, err)
+	btn := s.result.winnerBtns[ps[0].ID]
+	if btn == nil {
+		t.Fatalf("no Opret projekt on the winner:\n%s", shown)
+	}
+	test.Tap(btn)
+	if top := u.win.Canvas().Overlays().Top(); top != nil && !strings.Contains(texts(top), "ligger nu under Projekter") {
+		t.Fatalf("Opret projekt says:\n%s", texts(top))
+	}
+	ps, err = db.PBProposals(r.ID)
+	ok(t, err)
+	projects, err := db.Projects(council)
+	ok(t, err)
+	if ps[0].ProjectID == "" || len(projects) != 1 || projects[0].ID != ps[0].ProjectID || projects[0].Title != "Shelter ved søen" {
+		t.Fatalf("after Opret projekt: proposal's project %q, projects %+v", ps[0].ProjectID, projects)
+	}
+	if !strings.Contains(texts(s.result.body), "Er blevet et projekt") {
+		t.Error("the winner does not say it became a project")
+	}
+}
+
+// The result is changed by hand only with a reason, and then says so.
+func TestOverrideNeedsReason(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseVoting)
+	pbBallots(t, db, r, "1 2", "1", "2")
+	s := openPB(t, u, r.ID, 5)
+	s.result.onOverride()
+	top := u.win.Canvas().Overlays().Top()
+	var choice *widget.CheckGroup
+	var reason *entry
+	for _, o := range test.LaidOutObjects(top) {
+		switch x := o.(type) {
+		case *widget.CheckGroup:
+			choice = x
+		case *entry:
+			reason = x
+		}
+	}
+	if choice == nil || reason == nil {
+		t.Fatalf("the override dialog has no choice or reason:\n%s", texts(top))
+	}
+	choice.SetSelected([]string{"4. Legeplads"})
+	test.Tap(overlayButton(t, u, "Gem"))
+	stored, err := db.PBRound(r.ID)
+	ok(t, err)
+	if len(stored.OverrideNumbers) != 0 {
+		t.Fatal("an override without a reason was stored")
+	}
+	if !strings.Contains(texts(top), "begrundelse") {
+		t.Errorf("no message asks for the reason:\n%s", texts(top))
+	}
+	test.Type(reason, "Forslag 1 og 2 kan ikke få byggetilladelse")
+	test.Tap(overlayButton(t, u, "Gem"))
+	stored, err = db.PBRound(r.ID)
+	ok(t, err)
+	if model.FormatNumbers(stored.OverrideNumbers) != "4" || stored.OverrideReason != "Forslag 1 og 2 kan ikke få byggetilladelse" {
+		t.Fatalf("override stored: %v %q", stored.OverrideNumbers, stored.OverrideReason)
+	}
+	shown := texts(s.result.body)
+	if !strings.Contains(shown, "Resultatet er ændret i hånden. Begrundelse: Forslag 1 og 2") || !strings.Contains(shown, "4. Legeplads") {
+		t.Errorf("the result does not show the override:\n%s", shown)
+	}
+}
+
+// proposalEditor opens proposal number n of the round open.
+func proposalEditor(t *testing.T, s *pbScreen, n int) *itemEditor[model.PBProposal] {
+	t.Helper()
+	p := s.proposals.pane
+	for i, x := range p.items {
+		if x.Number == n {
+			p.list.Select(i)
+		}
+	}
+	if p.editor == nil || p.editor.x.Number != n {
+		t.Fatalf("proposal %d did not open", n)
+	}
+	return p.editor
+}
+
+// A staff device writes the municipality's cost of a proposal and nothing
+// else; a council's computer shows that cost but cannot write it.
+func TestMunicipalCostOnlyOnStaffDevice(t *testing.T) {
+	u, db := staffUI(t)
+	r := pbRound(t, db, u.councilID, model.PhaseReview)
+	s := openPB(t, u, r.ID, 1)
+	e := proposalEditor(t, s, 2)
+	cost, isEntry := e.f.fields["Kommunens pris (kr.)"].(*entry)
+	if !isEntry {
+		t.Fatal("the municipality's cost is no field on a staff device")
+	}
+	if _, has := e.f.fields["Titel"]; has {
+		t.Error("the title is a field on a staff device")
+	}
+	if s.newBtn.Visible() || s.proposals.pane.newBtn.Visible() {
+		t.Error("a staff device offers to create rounds or proposals")
+	}
+	retype(cost, "35.000")
+	u.saver.flush()
+	ps, err := db.PBProposals(r.ID)
+	ok(t, err)
+	if ps[1].AdjustedCost != 35_000_00 || ps[1].Title != "Petanquebane" || ps[1].Cost != 30_000_00 {
+		t.Fatalf("after the staff edit: %+v", ps[1])
+	}
+
+	c, db2, council := withCouncil(t)
+	r2 := pbRound(t, db2, council, model.PhaseReview)
+	s2 := openPB(t, c, r2.ID, 1)
+	e2 := proposalEditor(t, s2, 2)
+	if _, has := e2.f.fields["Kommunens pris (kr.)"]; has {
+		t.Error("the municipality's cost is a field on a council's computer")
+	}
+	if _, has := e2.f.fields["Titel"].(*entry); !has {
+		t.Error("the title is no field on a council's computer")
+	}
+}
