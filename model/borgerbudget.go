@@ -280,6 +280,44 @@ func (p *PBProposal) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Validate checks a ballot as entered: the counter (1 or 2), the number
+// printed on the sheet, the place and how many marks. Whether the marks
+// make a valid vote is CheckBallot's question: an invalid ballot is
+// stored, and counted as invalid.
+func (b *PBBallot) Validate() error {
+	var errs []error
+	errs = append(errs, checkText("place", b.Place, false, MaxShort))
+	if b.Entry != 1 && b.Entry != 2 {
+		errs = append(errs, fieldErr("entry", "The number is out of range", "tælleren skal være 1 eller 2"))
+	}
+	if b.Number < 1 || b.Number > MaxPBNumber {
+		errs = append(errs, fieldErr("number", "The number is out of range", fmt.Sprintf("stemmesedlens nummer skal være mellem 1 og %d", MaxPBNumber)))
+	}
+	if len(b.Marks) > MaxPBProposals {
+		errs = append(errs, fieldErr("marks", "The number is out of range", "for mange krydser på én stemmeseddel"))
+	}
+	for _, m := range b.Marks {
+		if m.Number < 1 || m.Number > MaxPBNumber || m.Points < 0 || m.Points > MaxPBPoints {
+			errs = append(errs, fieldErr("marks", "The number is out of range", fmt.Sprintf("»%d« er ikke et forslagsnummer", m.Number)))
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks a polling place's total for a proposal.
+func (t *PBTotal) Validate() error {
+	var errs []error
+	errs = append(errs, checkText("place", t.Place, true, MaxShort))
+	if t.ProposalID == "" {
+		errs = append(errs, fieldErr("proposal_id", "Choose a proposal", "vælg et forslag"))
+	}
+	if t.Votes < 0 || t.Votes > MaxElectionBallots {
+		errs = append(errs, fieldErr("votes", "The number is out of range", fmt.Sprintf("stemmetallet skal være mellem 0 og %d", MaxElectionBallots)))
+	}
+	return errors.Join(errs...)
+}
+
 // ParseMarks reads the proposal numbers marked on a ballot as a counter
 // types them: numbers separated by spaces, commas or new lines; on a points
 // ballot each as "number:points" (a number alone is one point). The marks

@@ -368,10 +368,10 @@ func valueBefore(ctx context.Context, tx *sql.Tx, c Change) (any, error) {
 	return replayField(ops, ruleOf(c.Table, c.Field)).value, nil
 }
 
-// erasedMember is what an erasure writes to a member's own fields (the
-// registry's personal fields).
-func erasedMember(field string) (string, bool) {
-	if f, ok := model.FieldOf(membersT.name, field); ok && f.Personal {
+// erasedField is what an erasure writes to a personal field of the
+// registry (a member's name and contacts, a proposer's).
+func erasedField(table, field string) (string, bool) {
+	if f, ok := model.FieldOf(table, field); ok && f.Personal {
 		return f.Erased, true
 	}
 	return "", false
@@ -385,10 +385,8 @@ func scrubValue(table, field, held, erased string) (string, bool) {
 	if held == erased {
 		return held, true
 	}
-	if table == membersT.name {
-		if v, ok := erasedMember(field); ok {
-			return v, erased == v || held == v
-		}
+	if v, ok := erasedField(table, field); ok {
+		return v, erased == v || held == v
 	}
 	return model.ScrubMeet(held, erased)
 }

@@ -854,6 +854,14 @@ func Overwriting[T any](db *DB, x T) T {
 		v, err = byID(db, contactsT, scanContact, x.ID)
 	case model.Announcement:
 		v, err = byID(db, announcementsT, scanAnnouncement, x.ID)
+	case model.PBRound:
+		v, err = byID(db, pbRoundsT, scanPBRound, x.ID)
+	case model.PBProposal:
+		v, err = byID(db, pbProposalsT, scanPBProposal, x.ID)
+	case model.PBBallot:
+		v, err = byID(db, pbBallotsT, scanPBBallot, x.ID)
+	case model.PBTotal:
+		v, err = byID(db, pbTotalsT, scanPBTotal, x.ID)
 	default:
 		panic(fmt.Sprintf("storage.Overwriting: %T is no row", x))
 	}

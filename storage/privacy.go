@@ -267,14 +267,15 @@ func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any, field
 		return err
 	}
 	for _, o := range ops {
-		v := model.Anonymise(o.value, name, model.FormerMember)
-		if table == attachT.name && o.field == "name" {
+		v := o.value
+		if name != "" {
+			v = model.Anonymise(o.value, name, model.FormerMember)
+		}
+		if table == attachT.name && o.field == "name" && name != "" {
 			v = model.EraseFromFileName(o.value, name)
 		}
-		if table == membersT.name {
-			if e, ok := erasedMember(o.field); ok {
-				v = e
-			}
+		if e, ok := erasedField(table, o.field); ok {
+			v = e
 		}
 		if v != o.value {
 			if err := checkErasure(table, o.field, o.value, v); err != nil {

@@ -1,0 +1,717 @@
+package storage
+
+// Borgerbudgettering (issue 11): a council's rounds, their proposals, the
+// paper ballots as the counters entered them and the totals of places that
+// report only sums. Council data written through the change log like any
+// row. The rules fixed once voting opens are kept here for local edits
+// (model.CheckRoundChange and the locks below) and at the door for ops
+// from other replicas (pbadmit.go).
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"lokalraad/model"
+)
+
+var (
+	pbRoundsT    = tableOf("pb_rounds")
+	pbProposalsT = tableOf("pb_proposals")
+	pbBallotsT   = tableOf("pb_ballots")
+	pbTotalsT    = tableOf("pb_totals")
+)
+
+// The locks of a round, as coded errors in Danish.
+var (
+	// ErrPBVotingOpen: proposals are fixed once voting opened.
+	ErrPBVotingOpen = error(model.NewError(model.Locked, "afstemningen er åbnet, så forslagenes numre, priser og status ligger fast, og forslag kan ikke længere tilføjes eller slettes"))
+	// ErrPBRoundOpen: a round whose voting opened is kept (its ballots are the record of the vote).
+	ErrPBRoundOpen = error(model.NewError(model.Locked, "en runde kan ikke slettes, når afstemningen er åbnet"))
+	// ErrPBNotVoting: ballots and totals are entered only while voting is open.
+	ErrPBNotVoting = error(model.NewError(model.Locked, "stemmesedler og totaler kan kun indtastes, mens rundens fase er »Afstemning«"))
+	// ErrPBNotTotals: the round does not take totals.
+	ErrPBNotTotals = error(model.NewError(model.Invalid, "runden tager ikke imod totaler; slå »steder melder kun totaler« til, før afstemningen åbnes"))
+	// ErrPBNumberUsed: a proposal number is used twice in a round.
+	ErrPBNumberUsed = error(model.NewError(model.Conflict, "nummeret er allerede brugt af et andet forslag i runden"))
+	// ErrPBNotWinner: only a winner becomes a project.
+	ErrPBNotWinner = error(model.NewError(model.Invalid, "kun et vindende forslag kan blive til et projekt"))
+)
+
+func pbRoundRecord(r *model.PBRound) record {
+	return pbRoundsT.record(r.ID, r.CouncilID, r.Title, r.Pot, int64(r.Population), string(r.Phase),
+		dateText(r.ProposalsFrom), dateText(r.ReviewFrom), dateText(r.VotingFrom), dateText(r.VotingTo), dateText(r.ResultDate),
+		int64(r.MinAge), boolInt(r.ResidentsOnly), string(r.BallotKind), int64(r.MaxChoices), int64(r.Points),
+		string(r.Method), string(r.TieRule), model.FormatNumbers(r.TieOrder), boolInt(r.TotalsMode),
+		model.FormatNumbers(r.OverrideNumbers), r.OverrideReason, r.Note)
+}
+
+func scanPBRound(s scanner) (r model.PBRound, err error) {
+	var phase, pf, rf, vf, vt, rd, kind, method, tie, order, override string
+	var residents, totals int64
+	err = s.Scan(&r.ID, &r.CouncilID, &r.Title, &r.Pot, &r.Population, &phase, &pf, &rf, &vf, &vt, &rd,
+		&r.MinAge, &residents, &kind, &r.MaxChoices, &r.Points, &method, &tie, &order, &totals, &override, &r.OverrideReason, &r.Note)
+	r.Phase, r.BallotKind, r.Method, r.TieRule = model.PBPhase(phase), model.PBBallotKind(kind), model.CountMethod(method), model.PBTieRule(tie)
+	r.ProposalsFrom, r.ReviewFrom, r.VotingFrom, r.VotingTo, r.ResultDate = parseDateText(pf), parseDateText(rf), parseDateText(vf), parseDateText(vt), parseDateText(rd)
+	r.ResidentsOnly, r.TotalsMode = residents != 0, totals != 0
+	r.TieOrder, _ = model.ParseNumbers(order)
+	r.OverrideNumbers, _ = model.ParseNumbers(override)
+	return r, err
+}
+
+func pbProposalRecord(p *model.PBProposal) record {
+	return pbProposalsT.record(p.ID, p.CouncilID, p.RoundID, int64(p.Number), p.Title, p.Text, p.ProposerName, p.ProposerContact,
+		p.Cost, p.Category, p.Place, string(p.Status), p.Reason, p.AdjustedCost, p.ProjectID)
+}
+
+func scanPBProposal(s scanner) (p model.PBProposal, err error) {
+	var status string
+	err = s.Scan(&p.ID, &p.CouncilID, &p.RoundID, &p.Number, &p.Title, &p.Text, &p.ProposerName, &p.ProposerContact,
+		&p.Cost, &p.Category, &p.Place, &status, &p.Reason, &p.AdjustedCost, &p.ProjectID)
+	p.Status = model.ProposalStatus(status)
+	return p, err
+}
+
+// pbBallotRecord stores the marks as model.FormatMarks writes them: with
+// points on a points ballot.
+func pbBallotRecord(b *model.PBBallot, points bool) record {
+	return pbBallotsT.record(b.ID, b.CouncilID, b.RoundID, int64(b.Entry), int64(b.Number), b.Place,
+		model.FormatMarks(b.Marks, points), stampText(b.Entered))
+}
+
+func scanPBBallot(s scanner) (b model.PBBallot, err error) {
+	var marks, entered string
+	err = s.Scan(&b.ID, &b.CouncilID, &b.RoundID, &b.Entry, &b.Number, &b.Place, &marks, &entered)
+	b.Marks, _ = model.ParseMarks(marks, strings.Contains(marks, ":"))
+	b.Entered = parseStampText(entered)
+	return b, err
+}
+
+func pbTotalRecord(t *model.PBTotal) record {
+	return pbTotalsT.record(t.ID, t.CouncilID, t.RoundID, t.Place, t.ProposalID, t.Votes)
+}
+
+func scanPBTotal(s scanner) (t model.PBTotal, err error) {
+	err = s.Scan(&t.ID, &t.CouncilID, &t.RoundID, &t.Place, &t.ProposalID, &t.Votes)
+	return t, err
+}
+
+// PBRounds lists a council's rounds, newest first.
+func (db *DB) PBRounds(councilID string) ([]model.PBRound, error) {
+	return list(context.Background(), db.sql, scanPBRound, pbRoundsT.selectSQL()+
+		" WHERE council_id = ? ORDER BY COALESCE(NULLIF(voting_from, ''), NULLIF(proposals_from, ''), '9999') DESC, id DESC", councilID)
+}
+
+// PBRoundSummary is a round in the municipality's list of every
+// council's rounds.
+type PBRoundSummary struct {
+	Council   model.Council
+	Round     model.PBRound
+	Proposals int // proposals in the round
+	Ballots   int // paper ballots entered (a number entered twice counts once)
+}
+
+// PBRoundsAll lists every council's rounds held here (a staff device or
+// the hub), by council name, newest round first.
+func (db *DB) PBRoundsAll() ([]PBRoundSummary, error) {
+	ctx := context.Background()
+	var out []PBRoundSummary
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		councils, err := list(ctx, tx, scanCouncil, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+		if err != nil {
+			return err
+		}
+		byID := map[string]model.Council{}
+		for _, c := range councils {
+			byID[c.ID] = c
+		}
+		rounds, err := list(ctx, tx, scanPBRound, pbRoundsT.selectSQL()+
+			" ORDER BY COALESCE(NULLIF(voting_from, ''), NULLIF(proposals_from, ''), '9999') DESC, id DESC")
+		if err != nil {
+			return err
+		}
+		counts := map[string][2]int{}
+		for i, q := range []string{
+			"SELECT round_id, COUNT(*) FROM pb_proposals GROUP BY round_id",
+			"SELECT round_id, COUNT(DISTINCT number) FROM pb_ballots GROUP BY round_id",
+		} {
+			if err := groupRows(ctx, tx, q, nil, func(id string, v []sql.NullString) {
+				c := counts[id]
+				c[i] = atoi(v[0])
+				counts[id] = c
+			}); err != nil {
+				return err
+			}
+		}
+		for _, c := range councils {
+			for _, r := range rounds {
+				if r.CouncilID == c.ID {
+					n := counts[r.ID]
+					out = append(out, PBRoundSummary{Council: byID[r.CouncilID], Round: r, Proposals: n[0], Ballots: n[1]})
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PBRound reads one round; ErrNotFound when there is none.
+func (db *DB) PBRound(id string) (model.PBRound, error) {
+	return byID(db, pbRoundsT, scanPBRound, id)
+}
+
+// heldRound is the round as stored in the write's transaction.
+func (w *writer) heldRound(id string) (model.PBRound, error) {
+	r, err := scanPBRound(w.tx.QueryRowContext(w.ctx, pbRoundsT.selectSQL()+" WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("borgerbudgetrunden: %w", ErrNotFound)
+	}
+	return r, err
+}
+
+// SavePBRound creates or updates a round, edited from loaded. Once voting
+// opened, the rules stay and the phase only goes forward
+// (model.CheckRoundChange, against the round as stored).
+func (db *DB) SavePBRound(loaded model.PBRound, r *model.PBRound) error {
+	err := db.save(r, &r.ID, r.CouncilID, pbRoundRecord(&loaded), func() record { return pbRoundRecord(r) }, func(w *writer) error {
+		if r.ID == "" || loaded.ID == "" {
+			return nil
+		}
+		was, err := w.heldRound(r.ID)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return model.CheckRoundChange(was, edit(loaded, *r, was))
+	})
+	return reread(db, loaded.ID, err, r, r.ID, pbRoundsT, scanPBRound)
+}
+
+// edit is the round that a save of r, edited from loaded, stores when
+// was is stored now: a rule or the phase the editor left as loaded keeps
+// the stored value (put's rebase), so an editor opened before voting
+// opened, that changed only the title, passes.
+func edit(loaded, r, was model.PBRound) model.PBRound {
+	next := r
+	keep := func(same bool, set func()) {
+		if same {
+			set()
+		}
+	}
+	keep(loaded.Phase == r.Phase, func() { next.Phase = was.Phase })
+	keep(loaded.Pot == r.Pot, func() { next.Pot = was.Pot })
+	keep(loaded.MinAge == r.MinAge, func() { next.MinAge = was.MinAge })
+	keep(loaded.ResidentsOnly == r.ResidentsOnly, func() { next.ResidentsOnly = was.ResidentsOnly })
+	keep(loaded.BallotKind == r.BallotKind, func() { next.BallotKind = was.BallotKind })
+	keep(loaded.MaxChoices == r.MaxChoices, func() { next.MaxChoices = was.MaxChoices })
+	keep(loaded.Points == r.Points, func() { next.Points = was.Points })
+	keep(loaded.Method == r.Method, func() { next.Method = was.Method })
+	keep(loaded.TieRule == r.TieRule, func() { next.TieRule = was.TieRule })
+	keep(loaded.TotalsMode == r.TotalsMode, func() { next.TotalsMode = was.TotalsMode })
+	keep(slices.Equal(loaded.TieOrder, r.TieOrder), func() { next.TieOrder = was.TieOrder })
+	return next
+}
+
+// DeletePBRound deletes a round with its proposals, ballots and totals;
+// refused (Locked) once voting opened.
+func (db *DB) DeletePBRound(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		r, err := w.heldRound(id)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if r.RulesLocked() {
+			return ErrPBRoundOpen
+		}
+		for _, t := range []table{pbTotalsT, pbBallotsT, pbProposalsT} {
+			if err := w.removeAll(t.name, "SELECT id FROM "+t.name+" WHERE round_id = ?", id); err != nil {
+				return err
+			}
+		}
+		return w.remove(pbRoundsT.name, id)
+	})
+}
+
+// PBProposals lists a round's proposals by number.
+func (db *DB) PBProposals(roundID string) ([]model.PBProposal, error) {
+	return list(context.Background(), db.sql, scanPBProposal, pbProposalsT.selectSQL()+" WHERE round_id = ? ORDER BY number, id", roundID)
+}
+
+// nextPBNumber is the round's next free proposal number.
+func nextPBNumber(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, roundID string) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM pb_proposals WHERE round_id = ?", roundID).Scan(&n)
+	return n, err
+}
+
+// checkProposal checks a proposal's write against its round as stored:
+// the round exists and belongs to the proposal's council, the number is
+// free, and once voting opened nothing is added and the number, costs and
+// status stay as stored.
+func (w *writer) checkProposal(p *model.PBProposal) error {
+	r, err := w.heldRound(p.RoundID)
+	if err != nil {
+		return err
+	}
+	if r.CouncilID != p.CouncilID {
+		return fmt.Errorf("forslaget og runden hører til hvert sit råd")
+	}
+	var n int
+	if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ? AND number = ? AND id <> ?", p.RoundID, p.Number, p.ID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("forslag nr. %d: %w", p.Number, ErrPBNumberUsed)
+	}
+	if !r.RulesLocked() {
+		return nil
+	}
+	was, err := scanPBProposal(w.tx.QueryRowContext(w.ctx, pbProposalsT.selectSQL()+" WHERE id = ?", p.ID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrPBVotingOpen
+	}
+	if err != nil {
+		return err
+	}
+	if was.RoundID != p.RoundID || was.Number != p.Number || was.Cost != p.Cost || was.AdjustedCost != p.AdjustedCost || was.Status != p.Status {
+		return ErrPBVotingOpen
+	}
+	return nil
+}
+
+// SavePBProposal creates or updates a proposal, edited from loaded. A
+// number 0 becomes the round's next free number; a number used twice in a
+// round is refused (Conflict); once voting opened, no proposal is added
+// and the number, the costs and the status stay (Locked).
+func (db *DB) SavePBProposal(loaded model.PBProposal, p *model.PBProposal) error {
+	if p.Number == 0 {
+		n, err := nextPBNumber(context.Background(), db.sql, p.RoundID)
+		if err != nil {
+			return err
+		}
+		p.Number = n
+	}
+	if p.Status == "" {
+		p.Status = model.ProposalReceived
+	}
+	err := db.save(p, &p.ID, p.CouncilID, pbProposalRecord(&loaded), func() record { return pbProposalRecord(p) }, func(w *writer) error {
+		return w.checkProposal(p)
+	})
+	return reread(db, loaded.ID, err, p, p.ID, pbProposalsT, scanPBProposal)
+}
+
+// DeletePBProposal deletes a proposal with its totals; refused once
+// voting opened.
+func (db *DB) DeletePBProposal(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		var round string
+		err := w.tx.QueryRowContext(w.ctx, "SELECT round_id FROM pb_proposals WHERE id = ?", id).Scan(&round)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if r, err := w.heldRound(round); err == nil && r.RulesLocked() {
+			return ErrPBVotingOpen
+		}
+		if err := w.removeAll(pbTotalsT.name, "SELECT id FROM pb_totals WHERE proposal_id = ?", id); err != nil {
+			return err
+		}
+		return w.remove(pbProposalsT.name, id)
+	})
+}
+
+// ImportPBProposals adds proposals to a round in one transaction, all or
+// nothing: each is validated, a number 0 becomes the next free one, and a
+// number used twice (in the round or the import) refuses the import.
+func (db *DB) ImportPBProposals(roundID string, ps []model.PBProposal) error {
+	r, err := db.PBRound(roundID)
+	if err != nil {
+		return err
+	}
+	return db.write(context.Background(), func(w *writer) error {
+		next, err := nextPBNumber(w.ctx, w.tx, roundID)
+		if err != nil {
+			return err
+		}
+		for i := range ps {
+			p := ps[i]
+			p.ID, p.RoundID, p.CouncilID, p.ProjectID = newID(), roundID, r.CouncilID, ""
+			if p.Number == 0 {
+				p.Number = next
+			}
+			next = max(next, p.Number+1)
+			if p.Status == "" {
+				p.Status = model.ProposalReceived
+			}
+			if err := p.Validate(); err != nil {
+				return fmt.Errorf("forslag %d (»%s«): %w", i+1, p.Title, err)
+			}
+			if err := w.checkProposal(&p); err != nil {
+				return fmt.Errorf("forslag %d (»%s«): %w", i+1, p.Title, err)
+			}
+			if _, err := w.put(pbProposalRecord(&p)); err != nil {
+				return err
+			}
+			ps[i] = p
+		}
+		return nil
+	})
+}
+
+// PBBallots lists a round's ballots by number, then entry.
+func (db *DB) PBBallots(roundID string) ([]model.PBBallot, error) {
+	return list(context.Background(), db.sql, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ? ORDER BY number, entry, id", roundID)
+}
+
+// votingRound is the round of a ballot or total, refused unless voting
+// is open (the phase afstemning).
+func (w *writer) votingRound(roundID, council string) (model.PBRound, error) {
+	r, err := w.heldRound(roundID)
+	if err != nil {
+		return r, err
+	}
+	if r.CouncilID != council {
+		return r, fmt.Errorf("stemmesedlen og runden hører til hvert sit råd")
+	}
+	if r.Phase != model.PhaseVoting {
+		return r, ErrPBNotVoting
+	}
+	return r, nil
+}
+
+// SavePBBallot creates or updates a ballot as a counter entered it,
+// edited from loaded; only while voting is open (Locked otherwise). The
+// marks are stored as model.FormatMarks writes them.
+func (db *DB) SavePBBallot(loaded model.PBBallot, b *model.PBBallot) error {
+	if b.Entered.IsZero() {
+		b.Entered = db.Now()
+	}
+	var points bool
+	err := db.save(b, &b.ID, b.CouncilID, pbBallotRecord(&loaded, len(loaded.Marks) > 0 && loaded.Marks[0].Points > 0), func() record { return pbBallotRecord(b, points) }, func(w *writer) error {
+		r, err := w.votingRound(b.RoundID, b.CouncilID)
+		if err != nil {
+			return err
+		}
+		if loaded.ID != "" {
+			var was string
+			if err := w.tx.QueryRowContext(w.ctx, "SELECT round_id FROM pb_ballots WHERE id = ?", b.ID).Scan(&was); err == nil && was != b.RoundID {
+				return fmt.Errorf("en stemmeseddel kan ikke flyttes til en anden runde")
+			}
+		}
+		points = r.BallotKind == model.PBPoints
+		return nil
+	})
+	return reread(db, loaded.ID, err, b, b.ID, pbBallotsT, scanPBBallot)
+}
+
+// DeletePBBallot deletes a ballot entry; only while voting is open.
+func (db *DB) DeletePBBallot(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		var round, council string
+		err := w.tx.QueryRowContext(w.ctx, "SELECT round_id, council_id FROM pb_ballots WHERE id = ?", id).Scan(&round, &council)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := w.votingRound(round, council); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return w.remove(pbBallotsT.name, id)
+	})
+}
+
+// PBTotals lists a round's totals by place.
+func (db *DB) PBTotals(roundID string) ([]model.PBTotal, error) {
+	return list(context.Background(), db.sql, scanPBTotal, pbTotalsT.selectSQL()+" WHERE round_id = ? ORDER BY place, proposal_id, id", roundID)
+}
+
+// SavePBTotal creates or updates a place's total for a proposal, edited
+// from loaded; only while voting is open and when the round takes totals.
+func (db *DB) SavePBTotal(loaded model.PBTotal, t *model.PBTotal) error {
+	err := db.save(t, &t.ID, t.CouncilID, pbTotalRecord(&loaded), func() record { return pbTotalRecord(t) }, func(w *writer) error {
+		r, err := w.votingRound(t.RoundID, t.CouncilID)
+		if err != nil {
+			return err
+		}
+		if !r.TotalsMode {
+			return ErrPBNotTotals
+		}
+		var round string
+		err = w.tx.QueryRowContext(w.ctx, "SELECT round_id FROM pb_proposals WHERE id = ?", t.ProposalID).Scan(&round)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && round != t.RoundID {
+			return fmt.Errorf("forslaget: %w", ErrNotFound)
+		}
+		return err
+	})
+	return reread(db, loaded.ID, err, t, t.ID, pbTotalsT, scanPBTotal)
+}
+
+// DeletePBTotal deletes a total; only while voting is open.
+func (db *DB) DeletePBTotal(id string) error {
+	return db.write(context.Background(), func(w *writer) error {
+		var round, council string
+		err := w.tx.QueryRowContext(w.ctx, "SELECT round_id, council_id FROM pb_totals WHERE id = ?", id).Scan(&round, &council)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := w.votingRound(round, council); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		return w.remove(pbTotalsT.name, id)
+	})
+}
+
+// PBRoundData is a round with everything that belongs to it.
+type PBRoundData struct {
+	Council   model.Council
+	Round     model.PBRound
+	Proposals []model.PBProposal
+	Ballots   []model.PBBallot
+	Totals    []model.PBTotal
+}
+
+// PBRoundData reads a round with its council, proposals, ballots and
+// totals, in one read transaction (a consistent picture while counters
+// type on).
+func (db *DB) PBRoundData(roundID string) (PBRoundData, error) {
+	ctx := context.Background()
+	var d PBRoundData
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if d.Round, err = scanPBRound(tx.QueryRowContext(ctx, pbRoundsT.selectSQL()+" WHERE id = ?", roundID)); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		if d.Council, err = scanCouncil(tx.QueryRowContext(ctx, councilsT.selectSQL()+" WHERE id = ?", d.Round.CouncilID)); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if d.Proposals, err = list(ctx, tx, scanPBProposal, pbProposalsT.selectSQL()+" WHERE round_id = ? ORDER BY number, id", roundID); err != nil {
+			return err
+		}
+		if d.Ballots, err = list(ctx, tx, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ? ORDER BY number, entry, id", roundID); err != nil {
+			return err
+		}
+		d.Totals, err = list(ctx, tx, scanPBTotal, pbTotalsT.selectSQL()+" WHERE round_id = ? ORDER BY place, proposal_id, id", roundID)
+		return err
+	})
+	return d, err
+}
+
+// Result counts the round (model.PBRound.Result).
+func (d PBRoundData) Result() (model.PBResult, error) {
+	return d.Round.Result(d.Proposals, d.Ballots, d.Totals)
+}
+
+// CreatePBRound writes a new round with its proposals, ballots and totals
+// in one transaction, all or nothing (a round read from a Pabulib file):
+// every row gets a new id and the round's council; each is validated, and
+// proposal numbers must differ. It returns the round as stored.
+func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
+	r := d.Round
+	if r.CouncilID == "" {
+		r.CouncilID = d.Council.ID
+	}
+	if r.Phase == "" {
+		r.Phase = model.PhaseProposals
+	}
+	if err := r.Validate(); err != nil {
+		return model.PBRound{}, err
+	}
+	if r.CouncilID == "" {
+		return model.PBRound{}, errors.New("der er ikke valgt noget råd")
+	}
+	if _, err := db.Council(r.CouncilID); err != nil {
+		return model.PBRound{}, fmt.Errorf("rådet: %w", err)
+	}
+	r.ID = newID()
+	ids := map[string]string{}
+	numbers := map[int]bool{}
+	var recs []record
+	recs = append(recs, pbRoundRecord(&r))
+	for i, p := range d.Proposals {
+		old := p.ID
+		p.ID, p.CouncilID, p.RoundID, p.ProjectID = newID(), r.CouncilID, r.ID, ""
+		if err := p.Validate(); err != nil {
+			return model.PBRound{}, fmt.Errorf("forslag %d (»%s«): %w", i+1, p.Title, err)
+		}
+		if numbers[p.Number] {
+			return model.PBRound{}, fmt.Errorf("forslag nr. %d: %w", p.Number, ErrPBNumberUsed)
+		}
+		numbers[p.Number] = true
+		if old != "" {
+			ids[old] = p.ID
+		}
+		recs = append(recs, pbProposalRecord(&p))
+	}
+	points := r.BallotKind == model.PBPoints
+	for i, b := range d.Ballots {
+		b.ID, b.CouncilID, b.RoundID = newID(), r.CouncilID, r.ID
+		if b.Entry == 0 {
+			b.Entry = 1
+		}
+		if b.Entered.IsZero() {
+			b.Entered = db.Now()
+		}
+		if err := b.Validate(); err != nil {
+			return model.PBRound{}, fmt.Errorf("stemmeseddel %d: %w", i+1, err)
+		}
+		recs = append(recs, pbBallotRecord(&b, points))
+	}
+	for i, t := range d.Totals {
+		t.ID, t.CouncilID, t.RoundID = newID(), r.CouncilID, r.ID
+		pid, ok := ids[t.ProposalID]
+		if !ok {
+			return model.PBRound{}, fmt.Errorf("total %d: forslaget: %w", i+1, ErrNotFound)
+		}
+		t.ProposalID = pid
+		if err := t.Validate(); err != nil {
+			return model.PBRound{}, fmt.Errorf("total %d: %w", i+1, err)
+		}
+		recs = append(recs, pbTotalRecord(&t))
+	}
+	err := db.write(context.Background(), func(w *writer) error {
+		for _, rec := range recs {
+			if _, err := w.put(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return model.PBRound{}, err
+	}
+	return db.PBRound(r.ID)
+}
+
+// PBWinnerToProject makes a winning proposal a project: its title, its
+// description and a budget line of its cost, and links the proposal to it
+// (ProjectID), in one transaction. A proposal linked already returns its
+// project. Only a winner of the round's result (with an override, its
+// proposals) becomes a project.
+func (db *DB) PBWinnerToProject(proposalID string) (model.Project, error) {
+	p, err := byID(db, pbProposalsT, scanPBProposal, proposalID)
+	if err != nil {
+		return model.Project{}, err
+	}
+	if p.ProjectID != "" {
+		if pr, err := db.Project(p.ProjectID); err == nil {
+			return pr, nil
+		}
+	}
+	d, err := db.PBRoundData(p.RoundID)
+	if err != nil {
+		return model.Project{}, err
+	}
+	res, err := d.Result()
+	if err != nil {
+		return model.Project{}, err
+	}
+	won := false
+	for _, w := range res.Winners {
+		won = won || w.ID == p.ID
+	}
+	if !won {
+		return model.Project{}, ErrPBNotWinner
+	}
+	pr := model.Project{ID: newID(), CouncilID: p.CouncilID, Title: p.Title, Description: p.Text, Status: model.ProjectPlanning}
+	line := model.BudgetLine{ID: newID(), CouncilID: p.CouncilID, ProjectID: pr.ID, Kind: model.LineExpense, Amount: p.VoteCost(),
+		Text: "Borgerbudget: " + d.Round.Title}
+	if err := pr.Validate(); err != nil {
+		return model.Project{}, err
+	}
+	if err := line.Validate(); err != nil {
+		return model.Project{}, err
+	}
+	err = db.write(context.Background(), func(w *writer) error {
+		var linked string
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT project_id FROM pb_proposals WHERE id = ?", p.ID).Scan(&linked); err != nil {
+			return err
+		}
+		if linked != "" && linked != p.ProjectID {
+			pr.ID = linked // made meanwhile
+			return nil
+		}
+		if _, err := w.put(projectRecord(&pr)); err != nil {
+			return err
+		}
+		if _, err := w.put(lineRecord(&line)); err != nil {
+			return err
+		}
+		next := p
+		next.ProjectID = pr.ID
+		if _, err := w.put(pbProposalRecord(&next)); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return model.Project{}, err
+	}
+	return db.Project(pr.ID)
+}
+
+// ErasePBProposer erases a proposer's personal data on their request, as
+// ErasePerson does for a member: the name becomes what the registry says
+// an erased name becomes, the contact is emptied, the name leaves the
+// proposal's description, and the past values the change log keeps are
+// rewritten too (an erasure op carries them to every replica).
+func (db *DB) ErasePBProposer(proposalID string) error {
+	p, err := byID(db, pbProposalsT, scanPBProposal, proposalID)
+	if err != nil {
+		return err
+	}
+	name := strings.TrimSpace(p.ProposerName)
+	erased := p
+	nameF, _ := model.FieldOf(pbProposalsT.name, "proposer_name")
+	contactF, _ := model.FieldOf(pbProposalsT.name, "proposer_contact")
+	erased.ProposerName, erased.ProposerContact = nameF.Erased, contactF.Erased
+	if len(name) >= 2 && name != nameF.Erased {
+		erased.Text = model.Anonymise(p.Text, name, model.FormerMember)
+	}
+	return db.write(context.Background(), func(w *writer) error {
+		r := pbProposalRecord(&erased)
+		if err := w.checkErasureRecord(r); err != nil {
+			return err
+		}
+		if _, err := w.put(r); err != nil {
+			return err
+		}
+		scrubbed := map[string]any{}
+		fields := map[fieldKey]bool{}
+		if err := w.scrubLog(r.table, r.id, name, scrubbed, fields); err != nil {
+			return err
+		}
+		if len(scrubbed) == 0 {
+			return nil
+		}
+		body, err := json.Marshal(scrubbed)
+		if err != nil {
+			return err
+		}
+		if err := w.log(scrubTable, newID(), p.CouncilID, "ops", string(body)); err != nil {
+			return err
+		}
+		return db.refreshFields(w.ctx, w.tx, p.CouncilID, fields)
+	})
+}
