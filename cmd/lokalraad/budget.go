@@ -27,6 +27,9 @@ func runBudget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case "count":
 		return runBudgetCount(ctx, args[1:], stdout, stderr)
 	}
+	if cmd, ok := pbOutCommands[args[0]]; ok {
+		return cmd(ctx, args[1:], stdout, stderr)
+	}
 	return fmt.Errorf("ukendt underkommando %q til budget; brug count", args[0])
 }
 

@@ -104,6 +104,9 @@ func Accounts(w io.Writer, d *model.CouncilData, year int, o Options) error {
 		if len(l.Rows) == 0 {
 			b.para(fmt.Sprintf(b.t("acc.none"), year))
 		}
+		// The signatures never stand alone on a page: when they would, the
+		// totals they sign go with them (a second pass).
+		b.keepFrom("sign")
 		b.kv(60,
 			[2]string{b.t("acc.income2"), model.Kroner(l.Income)},
 			[2]string{b.t("acc.expense2"), model.Kroner(l.Expenses)},
@@ -131,6 +134,8 @@ func Accounts(w io.Writer, d *model.CouncilData, year int, o Options) error {
 			}
 		}
 		b.space(6)
+		b.ensure(20)
+		b.aloneCheck("sign")
 		b.signLines(b.t("acc.sign1"), b.t("acc.sign2"), b.t("acc.sign3"))
 	})
 }

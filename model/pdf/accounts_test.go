@@ -52,3 +52,38 @@ func TestAccountsPDF(t *testing.T) {
 		t.Errorf("approved accounts:\n%s", text)
 	}
 }
+
+// However many lines the accounts have, the page with the signature lines
+// holds more than the signatures: the totals they sign go with them.
+func TestAccountsSignaturesNeverAlone(t *testing.T) {
+	o := Options{Now: time.Date(2028, 3, 1, 12, 0, 0, 0, time.UTC)}
+	for n := 20; n < 70; n++ {
+		d := &model.CouncilData{Council: model.Council{ID: "c", Name: "Jyderup Lokalråd"},
+			AccountYears: []model.AccountsYear{{ID: "y", Year: 2027}}}
+		for i := range n {
+			d.Accounts = append(d.Accounts, model.AccountEntry{ID: string(rune('a'+i%26)) + strings.Repeat("x", i/26),
+				Date: day(2027, time.Month(1+i%12), 1+i%28), Text: "Indkøb", Kind: model.EntryExpense, Amount: 100_00})
+		}
+		var buf bytes.Buffer
+		if err := Accounts(&buf, d, 2027, o); err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range pages(t, buf.Bytes()) {
+			if before, _, ok := strings.Cut(p, "Kasserer"); ok && i > 0 && !strings.Contains(before, "Ultimo saldo") && accountsBody(before) == 0 {
+				t.Errorf("%d lines: page %d holds the signatures alone:\n%s", n, i+1, p)
+			}
+		}
+	}
+}
+
+func accountsBody(p string) int {
+	n := 0
+	for _, l := range strings.Split(p, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.Contains(l, "Side ") || strings.Contains(l, "UDKAST") || strings.Contains(l, "Jyderup Lokalråd") || strings.Contains(l, "Årsregnskab") {
+			continue
+		}
+		n++
+	}
+	return n
+}

@@ -70,6 +70,12 @@ type doc struct {
 
 	// imp imports the pages of PDF bilag (bilag.go, importer.go).
 	imp *importer
+
+	// Blocks that must not stand alone on a page (the approval block):
+	// alone names those that began a page by themselves in this pass;
+	// early those of the pass before, whose section before them now starts
+	// a page so that it goes with them (keepFrom, aloneCheck).
+	alone, early map[string]bool
 }
 
 type head struct {
@@ -101,15 +107,25 @@ func renderBanner(w io.Writer, o Options, council, title, banner string, draft, 
 	}
 	var prev []head
 	var b *doc
+	early := map[string]bool{}
 	for pass := 1; ; pass++ {
 		b = newDoc(o.lang(), now, council, title, banner, draft)
-		b.prev = prev
+		b.prev, b.early, b.alone = prev, early, map[string]bool{}
 		body(b)
 		if err := b.f.Error(); err != nil {
 			return err
 		}
-		// A third pass only if the pages moved after all (they should not).
-		if !twoPass || pass == 3 || pass > 1 && slices.Equal(prev, b.heads) {
+		// Again when a block stood alone on a page (it then takes the
+		// section before it along), and for the table of contents; a
+		// third pass only if the pages moved after all (they should not).
+		moved := false
+		for k := range b.alone {
+			if !early[k] {
+				early[k], moved = true, true
+			}
+		}
+		toc := twoPass && (pass == 1 || !slices.Equal(prev, b.heads))
+		if pass == 3 || !toc && !moved {
 			break
 		}
 		prev = b.heads
@@ -228,6 +244,23 @@ func (b *doc) newPage() {
 	b.f.AddPage()
 	if b.onNewPage != nil {
 		b.onNewPage()
+	}
+}
+
+// keepFrom starts the section before a block that must not stand alone
+// (key) on a new page, when the pass before found the block alone: the
+// section then goes with it.
+func (b *doc) keepFrom(key string) {
+	if b.early[key] && b.f.GetY() > marginT+0.01 {
+		b.newPage()
+	}
+}
+
+// aloneCheck notes that the block key begins a page by itself (called
+// where the block starts, after its ensure).
+func (b *doc) aloneCheck(key string) {
+	if b.f.GetY() <= marginT+0.01 {
+		b.alone[key] = true
 	}
 }
 

@@ -32,7 +32,7 @@ func TestAmountsNeverWrap(t *testing.T) {
 
 // The approval block keeps its heading: however long the minutes are, the
 // page with the signature lines also holds "Godkendelse", and no page of
-// the minutes holds a lone line of text.
+// the minutes holds a lone line of text or the approval block alone.
 func TestApprovalBlockKeptTogether(t *testing.T) {
 	d := fixture()
 	base := d.Items
@@ -43,6 +43,9 @@ func TestApprovalBlockKeptTogether(t *testing.T) {
 		for i, p := range ps {
 			if strings.Contains(p, "Referent") && strings.Contains(p, "Formand") && !strings.Contains(p, "Godkendelse") {
 				t.Errorf("padding %d: page %d holds the signatures without their heading:\n%s", n, i+1, p)
+			}
+			if before, _, ok := strings.Cut(p, "Godkendelse\n"); ok && i > 0 && bodyLines(before) == 0 {
+				t.Errorf("padding %d: page %d holds the approval block alone:\n%s", n, i+1, p)
 			}
 			if i > 0 && bodyLines(p) == 1 {
 				t.Errorf("padding %d: page %d holds one lone line:\n%s", n, i+1, p)

@@ -342,6 +342,9 @@ func minutes(w io.Writer, d *model.CouncilData, m model.Meeting, o Options) erro
 		b.heading(0, b.t("itemsmins"))
 		minutesItems(b, d.MeetingItems(m.ID))
 
+		// The approval block never stands alone on a page: when it would,
+		// the agreed tasks before it go to its page (a second pass).
+		b.keepFrom("approval")
 		b.heading(0, b.t("agreed"))
 		if agreed := d.MeetingActions(m.ID); len(agreed) > 0 {
 			actionTable(b, agreed, time.Time{})
@@ -353,6 +356,7 @@ func minutes(w io.Writer, d *model.CouncilData, m model.Meeting, o Options) erro
 		// with the signatures alone on the next.
 		b.space(6)
 		b.ensure(45)
+		b.aloneCheck("approval")
 		b.heading(0, b.t("approval"))
 		if m.Status == model.MeetingApproved && !m.ApprovedAt.IsZero() {
 			b.para(fmt.Sprintf(b.t("approvedon"), model.LongDate(m.ApprovedAt, b.lang)))

@@ -23,7 +23,9 @@ type Import struct {
 	Wishes   []model.BudgetWish
 	Projects []model.Project
 	Members  []model.Member
-	Problems []Problem
+	// PBProposals are a borgerbudget round's proposals (ReadPBProposals).
+	PBProposals []model.PBProposal
+	Problems    []Problem
 	// Notes tell what was read differently from what one might expect,
 	// without stopping the import: a totals row skipped, a column with
 	// data that is not used, a second chair, two wishes with priority 1.
@@ -224,6 +226,8 @@ type reader struct {
 	name string
 	cols map[string]int    // field → column index
 	head map[string]string // field → its header as in the file
+
+	pbRows []int // the Excel row of each of imp.PBProposals
 }
 
 func (rd *reader) problem(row int, msg string) {
@@ -339,6 +343,8 @@ func (rd *reader) sheet(k sheetKind, name string) error {
 			rd.project(c)
 		case sheetMembers:
 			rd.member(c)
+		case sheetPBProposals:
+			rd.pbProposal(c)
 		}
 	}
 	return nil

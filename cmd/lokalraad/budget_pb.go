@@ -1,0 +1,323 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/model/pb"
+	"lokalraad/model/pdf"
+	"lokalraad/model/xlsx"
+	"lokalraad/storage"
+)
+
+// The borgerbudget round's documents and files (issue 11, pbout):
+//
+//	lokalraad budget ballots  --db PATH --round ID --out FILE.pdf [--from 1 --to 500 --place STED --large]
+//	lokalraad budget results  --db PATH --round ID --out FILE.pdf
+//	lokalraad budget export-pb --db PATH --round ID --out FILE.pb
+//	lokalraad budget import-pb --db PATH [--council ID] FILE.pb
+//	lokalraad budget workbook --db PATH --round ID --out FILE.xlsx [--contacts]
+//	lokalraad budget proposals-template --out FILE.xlsx
+//	lokalraad budget import-proposals --db PATH --round ID FILE.xlsx
+//
+// Each prints the file it wrote (import-pb the new round's id,
+// import-proposals how many it saved). Files are written through a temp
+// file, so a failure never leaves half a file under the real name.
+
+// pbOutCommands are the subcommands of this file, by name.
+var pbOutCommands = map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+	"ballots":            runBudgetBallots,
+	"results":            runBudgetResults,
+	"export-pb":          runBudgetExportPB,
+	"import-pb":          runBudgetImportPB,
+	"workbook":           runBudgetWorkbook,
+	"proposals-template": runBudgetProposalsTemplate,
+	"import-proposals":   runBudgetImportProposals,
+}
+
+// pbFlags are the flags most of the subcommands share.
+type pbFlags struct {
+	fs                   *flag.FlagSet
+	db, round, out, lang *string
+	date                 *string
+}
+
+func newPBFlags(name string, stderr io.Writer) *pbFlags {
+	fs := flag.NewFlagSet("lokalraad budget "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return &pbFlags{
+		fs:    fs,
+		db:    fs.String("db", "", "databasefil (påkrævet)"),
+		round: fs.String("round", "", "rundens id (se lokalraad budget rounds)"),
+		out:   fs.String("out", "", "fil, der skrives (påkrævet)"),
+		lang:  fs.String("lang", "da", "sprog: da eller en"),
+		date:  fs.String("date", "", "datoen, der trykkes og stemples i filen (DD.MM.ÅÅÅÅ); ellers SOURCE_DATE_EPOCH eller i dag"),
+	}
+}
+
+// parse reads the flags; need names the ones that must be given.
+func (p *pbFlags) parse(args []string, need ...string) error {
+	if err := parseFlags(p.fs, args); err != nil {
+		return err
+	}
+	for _, n := range need {
+		if v := p.fs.Lookup(n); v != nil && v.Value.String() == "" {
+			return fmt.Errorf("angiv --%s", n)
+		}
+	}
+	if l := model.Lang(*p.lang); l != model.Danish && l != model.English {
+		return fmt.Errorf("ukendt sprog %q: brug da eller en", *p.lang)
+	}
+	return nil
+}
+
+func (p *pbFlags) now() (time.Time, error) {
+	return exportTime(*p.date, os.Getenv("SOURCE_DATE_EPOCH"), time.Now)
+}
+
+// roundData opens the database and reads the round with everything in it.
+func (p *pbFlags) roundData() (*storage.DB, storage.PBRoundData, error) {
+	db, err := openExisting(*p.db)
+	if err != nil {
+		return nil, storage.PBRoundData{}, err
+	}
+	d, err := db.PBRoundData(*p.round)
+	if err != nil {
+		db.Close()
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, d, fmt.Errorf("runden %s findes ikke i databasen (se lokalraad budget rounds)", *p.round)
+		}
+		return nil, d, err
+	}
+	return db, d, nil
+}
+
+func runBudgetBallots(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	p := newPBFlags("ballots", stderr)
+	from := p.fs.Int("from", 1, "første stemmeseddels nummer")
+	to := p.fs.Int("to", 500, "sidste stemmeseddels nummer")
+	place := p.fs.String("place", "", "afstemningsstedet, der trykkes på sedlerne (ellers en linje at skrive det på)")
+	large := p.fs.Bool("large", false, "stor skrift (16 punkt) til svagtseende")
+	if err := p.parse(args, "db", "round", "out"); err != nil {
+		return err
+	}
+	now, err := p.now()
+	if err != nil {
+		return err
+	}
+	db, d, err := p.roundData()
+	if err != nil {
+		return err
+	}
+	db.Close()
+	bo := pdf.BallotOptions{From: *from, To: *to, Place: *place, Large: *large}
+	o := pdf.Options{Lang: model.Lang(*p.lang), Now: now}
+	if err := writeFileAtomic(*p.out, func(w io.Writer) error {
+		return pdf.Ballots(w, d.Council.Name, d.Round, d.Proposals, bo, o)
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, *p.out)
+	return nil
+}
+
+func runBudgetResults(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	p := newPBFlags("results", stderr)
+	if err := p.parse(args, "db", "round", "out"); err != nil {
+		return err
+	}
+	now, err := p.now()
+	if err != nil {
+		return err
+	}
+	db, d, err := p.roundData()
+	if err != nil {
+		return err
+	}
+	db.Close()
+	res, err := d.Result()
+	if err != nil {
+		return fmt.Errorf("runden kan ikke tælles op: %w", err)
+	}
+	if err := writeFileAtomic(*p.out, func(w io.Writer) error {
+		return pdf.PBResults(w, d.Council.Name, d.Round, d.Proposals, res, pdf.Options{Lang: model.Lang(*p.lang), Now: now})
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, *p.out)
+	return nil
+}
+
+// counted is the round's result, or nil with its tally when it cannot be
+// counted yet (no ballots, say): a file is still written.
+func counted(d storage.PBRoundData) (*model.PBResult, model.PBTally) {
+	res, err := d.Result()
+	if err != nil {
+		return nil, model.Tally(d.Round, d.Proposals, d.Ballots, d.Totals)
+	}
+	return &res, res.Tally
+}
+
+func runBudgetExportPB(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	p := newPBFlags("export-pb", stderr)
+	if err := p.parse(args, "db", "round", "out"); err != nil {
+		return err
+	}
+	db, d, err := p.roundData()
+	if err != nil {
+		return err
+	}
+	db.Close()
+	res, t := counted(d)
+	if err := writeFileAtomic(*p.out, func(w io.Writer) error {
+		return pb.Write(w, pb.FromRound(d.Council.Name, d.Round, d.Proposals, t, res))
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, *p.out)
+	return nil
+}
+
+func runBudgetWorkbook(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	p := newPBFlags("workbook", stderr)
+	contacts := p.fs.Bool("contacts", false, "tag forslagsstillernes kontaktoplysninger med (persondata)")
+	if err := p.parse(args, "db", "round", "out"); err != nil {
+		return err
+	}
+	now, err := p.now()
+	if err != nil {
+		return err
+	}
+	db, d, err := p.roundData()
+	if err != nil {
+		return err
+	}
+	db.Close()
+	res, _ := counted(d)
+	o := xlsx.Options{Lang: model.Lang(*p.lang), ContactDetails: *contacts, Now: now}
+	if err := writeFileAtomic(*p.out, func(w io.Writer) error {
+		return xlsx.PBWorkbook(w, d.Council.Name, d.Round, d.Proposals, d.Ballots, d.Totals, res, o)
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, *p.out)
+	return nil
+}
+
+func runBudgetProposalsTemplate(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	p := newPBFlags("proposals-template", stderr)
+	if err := p.parse(args, "out"); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(*p.out, xlsx.PBProposalsTemplate); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, *p.out)
+	return nil
+}
+
+// openInput opens a file to read, saying in Danish why it cannot.
+func openInput(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		why := "filen kunne ikke læses"
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			why = "filen findes ikke"
+		case errors.Is(err, fs.ErrPermission):
+			why = "ingen adgang til filen"
+		}
+		return nil, fmt.Errorf("kunne ikke åbne %s: %s", path, why)
+	}
+	return f, nil
+}
+
+func runBudgetImportPB(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	p := newPBFlags("import-pb", stderr)
+	councilID := p.fs.String("council", "", "lokalrådets id (standard: det eneste)")
+	if err := p.parse(args, "db"); err != nil {
+		return err
+	}
+	if p.fs.NArg() != 1 {
+		return errors.New("brug: lokalraad budget import-pb --db PATH [--council ID] FIL.pb")
+	}
+	path := p.fs.Arg(0)
+	in, err := openInput(path)
+	if err != nil {
+		return err
+	}
+	f, err := pb.Parse(in)
+	in.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	r, ps, bs, err := f.Round()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	db, err := openExisting(*p.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	id, err := councilOf(db, *councilID)
+	if err != nil {
+		return err
+	}
+	r.CouncilID = id
+	saved, err := db.CreatePBRound(storage.PBRoundData{Round: r, Proposals: ps, Ballots: bs})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	fmt.Fprintln(stdout, saved.ID)
+	return nil
+}
+
+func runBudgetImportProposals(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	p := newPBFlags("import-proposals", stderr)
+	if err := p.parse(args, "db", "round"); err != nil {
+		return err
+	}
+	if p.fs.NArg() != 1 {
+		return errors.New("brug: lokalraad budget import-proposals --db PATH --round ID FIL.xlsx")
+	}
+	path := p.fs.Arg(0)
+	in, err := openInput(path)
+	if err != nil {
+		return err
+	}
+	ps, problems, err := xlsx.ReadPBProposals(in)
+	in.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for _, pr := range problems {
+		fmt.Fprintln(stdout, pr)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%d rækker har fejl; intet er importeret", len(problems))
+	}
+	db, err := openExisting(*p.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.PBRound(*p.round); err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("runden %s findes ikke i databasen (se lokalraad budget rounds)", *p.round)
+		}
+		return err
+	}
+	if err := db.ImportPBProposals(*p.round, ps); err != nil {
+		return fmt.Errorf("intet er importeret: %w", err)
+	}
+	fmt.Fprintf(stdout, "%d forslag importeret\n", len(ps))
+	return nil
+}
