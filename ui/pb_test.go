@@ -426,3 +426,32 @@ func TestMunicipalCostOnlyOnStaffDevice(t *testing.T) {
 		t.Error("the title is no field on a council's computer")
 	}
 }
+
+// Proposals read from a workbook are shown first and stored only when the
+// user confirms.
+func TestProposalsImportWritesOnlyOnConfirm(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseProposals)
+	s := openPB(t, u, r.ID, 1)
+	in := []model.PBProposal{
+		{Title: "Hundeskov", Text: "En indhegnet hundeskov ved idrætspladsen", Cost: 45_000_00, Status: model.ProposalReceived},
+		{Title: "Julebelysning", Cost: 12_500_50, Status: model.ProposalReceived},
+	}
+	s.proposals.preview(in, []string{"Forslag, række 4: Udfyld titel"})
+	top := u.win.Canvas().Overlays().Top()
+	if shown := texts(top); !strings.Contains(shown, "Klar til import: 2 forslag") || !strings.Contains(shown, "række 4: Udfyld titel") {
+		t.Fatalf("the preview says:\n%s", shown)
+	}
+	if ps, err := db.PBProposals(r.ID); err != nil || len(ps) != 5 {
+		t.Fatalf("stored before confirming: %d, %v", len(ps), err)
+	}
+	test.Tap(overlayButton(t, u, "Importér"))
+	ps, err := db.PBProposals(r.ID)
+	ok(t, err)
+	if len(ps) != 7 || ps[5].Title != "Hundeskov" || ps[6].Cost != 12_500_50 || ps[5].Number != 6 {
+		t.Fatalf("after importing: %+v", ps)
+	}
+	if len(s.proposals.pane.items) != 7 {
+		t.Errorf("the list shows %d proposals", len(s.proposals.pane.items))
+	}
+}
