@@ -196,7 +196,9 @@ func (s *pbScreen) show(tab int) {
 	if s.rounds.editor == nil {
 		return
 	}
-	if s.readOnly() {
+	// A round whose voting opened cannot be deleted (storage refuses it):
+	// no button that only leads to a refusal.
+	if s.readOnly() || s.round.RulesLocked() {
 		s.rounds.editor.del.Hide()
 	}
 	s.proposals = newProposalsPane(s)
