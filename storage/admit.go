@@ -65,6 +65,9 @@ func (db *DB) admit(ctx context.Context, tx *sql.Tx, fresh []Change) error {
 	if on, _ := ctx.Value(admitKey{}).(bool); !on {
 		return nil
 	}
+	if err := admitPB(ctx, tx, fresh); err != nil { // the round's locks: pbadmit.go
+		return err
+	}
 	lc := &lockCache{approved: map[string]bool{}, meetings: map[string][]string{}, fresh: map[string]bool{}}
 	for _, c := range fresh {
 		lc.fresh[c.ID()] = true

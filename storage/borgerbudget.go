@@ -42,6 +42,11 @@ var (
 	ErrPBNotWinner = error(model.NewError(model.Invalid, "kun et vindende forslag kan blive til et projekt"))
 )
 
+// errPBTooMany: a round holds at most max of what.
+func errPBTooMany(what string, max int) error {
+	return model.NewError(model.Invalid, fmt.Sprintf("en runde kan højst have %s %s", model.KronerNumber(int64(max)*100), what))
+}
+
 func pbRoundRecord(r *model.PBRound) record {
 	return pbRoundsT.record(r.ID, r.CouncilID, r.Title, r.Pot, int64(r.Population), string(r.Phase),
 		dateText(r.ProposalsFrom), dateText(r.ReviewFrom), dateText(r.VotingFrom), dateText(r.VotingTo), dateText(r.ResultDate),
@@ -178,6 +183,19 @@ func (w *writer) heldRound(id string) (model.PBRound, error) {
 // opened, the rules stay and the phase only goes forward
 // (model.CheckRoundChange, against the round as stored).
 func (db *DB) SavePBRound(loaded model.PBRound, r *model.PBRound) error {
+	if loaded.ID == "" && r.ID == "" && r.RulesLocked() {
+		// A round made with voting open: its rules are logged before the
+		// phase that fixes them, as every receiver replays them (pbadmit.go).
+		want := *r
+		r.Phase = model.PhaseReview
+		if err := db.SavePBRound(model.PBRound{}, r); err != nil {
+			*r = want
+			return err
+		}
+		first := *r
+		r.Phase = want.Phase
+		return db.SavePBRound(first, r)
+	}
 	err := db.save(r, &r.ID, r.CouncilID, pbRoundRecord(&loaded), func() record { return pbRoundRecord(r) }, func(w *writer) error {
 		if r.ID == "" || loaded.ID == "" {
 			return nil
@@ -189,16 +207,16 @@ func (db *DB) SavePBRound(loaded model.PBRound, r *model.PBRound) error {
 		if err != nil {
 			return err
 		}
-		return model.CheckRoundChange(was, edit(loaded, *r, was))
+		return model.CheckRoundChange(was, pbEdited(loaded, *r, was))
 	})
 	return reread(db, loaded.ID, err, r, r.ID, pbRoundsT, scanPBRound)
 }
 
-// edit is the round that a save of r, edited from loaded, stores when
+// pbEdited is the round that a save of r, edited from loaded, stores when
 // was is stored now: a rule or the phase the editor left as loaded keeps
 // the stored value (put's rebase), so an editor opened before voting
 // opened, that changed only the title, passes.
-func edit(loaded, r, was model.PBRound) model.PBRound {
+func pbEdited(loaded, r, was model.PBRound) model.PBRound {
 	next := r
 	keep := func(same bool, set func()) {
 		if same {
@@ -275,10 +293,15 @@ func (w *writer) checkProposal(p *model.PBProposal) error {
 	if n > 0 {
 		return fmt.Errorf("forslag nr. %d: %w", p.Number, ErrPBNumberUsed)
 	}
+	was, err := scanPBProposal(w.tx.QueryRowContext(w.ctx, pbProposalsT.selectSQL()+" WHERE id = ?", p.ID))
+	if err == nil && was.RoundID != p.RoundID {
+		if from, ferr := w.heldRound(was.RoundID); ferr == nil && from.RulesLocked() {
+			return ErrPBVotingOpen // moved out of a round whose voting opened
+		}
+	}
 	if !r.RulesLocked() {
 		return nil
 	}
-	was, err := scanPBProposal(w.tx.QueryRowContext(w.ctx, pbProposalsT.selectSQL()+" WHERE id = ?", p.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrPBVotingOpen
 	}
@@ -343,6 +366,13 @@ func (db *DB) ImportPBProposals(roundID string, ps []model.PBProposal) error {
 		return err
 	}
 	return db.write(context.Background(), func(w *writer) error {
+		var have int
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ?", roundID).Scan(&have); err != nil {
+			return err
+		}
+		if have+len(ps) > model.MaxPBProposals {
+			return errPBTooMany("forslag", model.MaxPBProposals)
+		}
 		next, err := nextPBNumber(w.ctx, w.tx, roundID)
 		if err != nil {
 			return err
@@ -544,6 +574,12 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 	if _, err := db.Council(r.CouncilID); err != nil {
 		return model.PBRound{}, fmt.Errorf("rådet: %w", err)
 	}
+	if len(d.Proposals) > model.MaxPBProposals {
+		return model.PBRound{}, errPBTooMany("forslag", model.MaxPBProposals)
+	}
+	if len(d.Ballots) > model.MaxPBBallots {
+		return model.PBRound{}, errPBTooMany("stemmesedler", model.MaxPBBallots)
+	}
 	r.ID = newID()
 	ids := map[string]string{}
 	numbers := map[int]bool{}
@@ -590,10 +626,37 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 		}
 		recs = append(recs, pbTotalRecord(&t))
 	}
+	// The log tells the round's life in the order every receiver replays
+	// it (pbadmit.go): the rules and proposals in review, then the phase
+	// that opens voting, the ballots and totals, then the result.
+	phases := []model.PBPhase{r.Phase}
+	if r.RulesLocked() {
+		phases = []model.PBPhase{model.PhaseReview, model.PhaseVoting}
+		if r.Phase == model.PhaseResult {
+			phases = append(phases, model.PhaseResult)
+		}
+	}
+	first := r
+	first.Phase = phases[0]
+	steps := [][]record{append([]record{pbRoundRecord(&first)}, recs[1:1+len(d.Proposals)]...)}
+	for i, p := range phases[1:] {
+		step := r
+		step.Phase = p
+		next := []record{pbRoundRecord(&step)}
+		if i == 0 {
+			next = append(next, recs[1+len(d.Proposals):]...)
+		}
+		steps = append(steps, next)
+	}
+	if len(phases) == 1 {
+		steps[0] = recs
+	}
 	err := db.write(context.Background(), func(w *writer) error {
-		for _, rec := range recs {
-			if _, err := w.put(rec); err != nil {
-				return err
+		for _, step := range steps {
+			for _, rec := range step {
+				if _, err := w.put(rec); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -714,4 +777,44 @@ func (db *DB) ErasePBProposer(proposalID string) error {
 		}
 		return db.refreshFields(w.ctx, w.tx, p.CouncilID, fields)
 	})
+}
+
+// OverviewPB is the key of the overview's borgerbudget column
+// (model.CouncilOverview.Extra): the council's newest round and its phase,
+// "Borgerbudget 2026 (Resultat)", and how many rounds it has had.
+const OverviewPB = "borgerbudget"
+
+func init() { OverviewHook(pbOverview) }
+
+// pbOverview fills the borgerbudget column from one pass over the rounds
+// (a council has a round a year at most, so every council's rounds are few).
+func pbOverview(db *DB, rows []model.CouncilOverview) error {
+	rounds, err := list(context.Background(), db.sql, scanPBRound, pbRoundsT.selectSQL()+
+		" ORDER BY COALESCE(NULLIF(voting_from, ''), NULLIF(proposals_from, ''), '9999') DESC, id DESC")
+	if err != nil {
+		return err
+	}
+	newest := map[string]model.PBRound{}
+	count := map[string]int{}
+	for _, r := range rounds {
+		if _, ok := newest[r.CouncilID]; !ok {
+			newest[r.CouncilID] = r
+		}
+		count[r.CouncilID]++
+	}
+	for i := range rows {
+		r, ok := newest[rows[i].CouncilID]
+		if !ok {
+			continue
+		}
+		text := fmt.Sprintf("%s (%s)", r.Title, r.Phase.Label(model.Danish))
+		if n := count[r.CouncilID]; n > 1 {
+			text += fmt.Sprintf(", %d runder i alt", n)
+		}
+		if rows[i].Extra == nil {
+			rows[i].Extra = map[string]string{}
+		}
+		rows[i].Extra[OverviewPB] = text
+	}
+	return nil
 }

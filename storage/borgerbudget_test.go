@@ -127,6 +127,11 @@ func TestPBRulesFixedOnceVotingOpens(t *testing.T) {
 		change(&x)
 		wantCode(t, name, db.SavePBProposal(p, &x), model.Locked)
 	}
+	other := model.PBRound{CouncilID: c.ID, Title: "Næste år", Phase: model.PhaseProposals, BallotKind: model.PBApproval, Method: model.CountVotes, TieRule: model.TieByID}
+	must(t, db.SavePBRound(model.PBRound{}, &other))
+	moved := p
+	moved.RoundID, moved.Number = other.ID, 1
+	wantCode(t, "a proposal moved out of the vote", db.SavePBProposal(p, &moved), model.Locked)
 	x2 := p
 	x2.Text = "Et shelter til seks personer ved søen."
 	must(t, db.SavePBProposal(p, &x2))
@@ -273,6 +278,14 @@ func TestPBImportAllOrNothing(t *testing.T) {
 	if strings.Join(nums, ",") != "1Shelter ved søen,2Petanquebane,3Ny kirke,4Legeplads,10Stiforløb,11Bænke" {
 		t.Fatalf("numbers after the import: %v", nums)
 	}
+	many := make([]model.PBProposal, model.MaxPBProposals)
+	for i := range many {
+		many[i].Title = fmt.Sprint("Forslag ", i)
+	}
+	err = db.ImportPBProposals(r.ID, many)
+	if model.ErrorCode(err) != model.Invalid || !strings.Contains(err.Error(), "højst have 1.000 forslag") {
+		t.Fatalf("an import past the round's bound: %v", err)
+	}
 	openVoting(t, db, &r)
 	wantCode(t, "an import after voting opened", db.ImportPBProposals(r.ID, []model.PBProposal{{Title: "Sent"}}), model.Locked)
 }
@@ -338,6 +351,22 @@ func TestCreatePBRoundAndRoundsAll(t *testing.T) {
 	if len(got.Ballots) != 5 || len(res.Winners) != 1 || res.Winners[0].Title != "A" || res.Left != 4_000_00 {
 		t.Fatalf("%d ballots, winners %+v, left %d", len(got.Ballots), res.Winners, res.Left)
 	}
+	// Another replica takes the new round from a bundle: its log opens
+	// voting before the ballots and publishes the result after them.
+	opened := model.PBRound{CouncilID: c.ID, Title: "Oprettet åben", Phase: model.PhaseVoting, BallotKind: model.PBApproval, Method: model.CountVotes, TieRule: model.TieByID, MinAge: 15}
+	must(t, db.SavePBRound(model.PBRound{}, &opened))
+	if opened.Phase != model.PhaseVoting || opened.MinAge != 15 {
+		t.Fatalf("a round made with voting open: %+v", opened)
+	}
+	ops, err := db.CouncilOps("")
+	must(t, err)
+	fresh, _ := openTemp(t)
+	if _, err := fresh.ApplyOps(ops); err != nil {
+		t.Fatalf("a replica refused the created rounds: %v", err)
+	}
+	if bs, _ := fresh.PBBallots(r.ID); len(bs) != 5 {
+		t.Fatalf("the replica holds %d ballots, want 5", len(bs))
+	}
 	// A proposal number twice refuses the whole round.
 	d.Proposals[1].Number = 1
 	wantCode(t, "a round with a number twice", func() error { _, err := db.CreatePBRound(d); return err }(), model.Conflict)
@@ -345,7 +374,8 @@ func TestCreatePBRoundAndRoundsAll(t *testing.T) {
 	newPBRound(t, db, c.ID)
 	all, err := db.PBRoundsAll()
 	must(t, err)
-	if len(all) != 2 || all[0].Council.Name != c.Name || all[0].Proposals != 3 || all[1].Council.Name != other.Name || all[1].Ballots != 5 {
+	if len(all) != 3 || all[0].Council.Name != c.Name || all[1].Council.Name != c.Name || all[0].Proposals+all[1].Proposals != 3 ||
+		all[2].Council.Name != other.Name || all[2].Ballots != 5 || all[2].Proposals != 2 {
 		t.Fatalf("every council's rounds: %+v", all)
 	}
 }

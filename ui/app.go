@@ -77,6 +77,7 @@ type App struct {
 	year          *yearScreen
 	accounts      *accountsScreen
 	plan          *planScreen
+	borgerbudget  *pbScreen
 	publication   *publicationDialog // the last one opened (tests)
 	sync          *syncer
 }
@@ -163,6 +164,7 @@ func (u *App) openCouncil(id string) {
 	u.year = newYearScreen(u)
 	u.accounts = newAccountsScreen(u)
 	u.plan = newPlanScreen(u)
+	u.borgerbudget = newPBScreen(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Overview"), theme.HomeIcon(), u.overview.build()),
 		container.NewTabItemWithIcon(lang.L("Meetings"), theme.CalendarIcon(), u.meetings.build()),
@@ -174,6 +176,7 @@ func (u *App) openCouncil(id string) {
 		container.NewTabItemWithIcon(lang.L("Year wheel"), theme.HistoryIcon(), u.year.build()),
 		container.NewTabItemWithIcon(lang.L("Accounts"), theme.StorageIcon(), u.accounts.build()),
 		container.NewTabItemWithIcon(lang.L("Development plan"), theme.GridIcon(), u.plan.build()),
+		container.NewTabItemWithIcon(lang.L("Citizen budget"), theme.ConfirmIcon(), u.borgerbudget.build()),
 	)
 	u.tabs.OnSelected = func(*container.TabItem) {
 		u.saver.flush()
@@ -199,6 +202,8 @@ func (u *App) openCouncil(id string) {
 			u.accounts.refresh()
 		case 9:
 			u.plan.refresh()
+		case 10:
+			u.borgerbudget.refresh()
 		}
 	}
 

@@ -38,6 +38,9 @@ type editKind[T any] struct {
 	deleteTitle    string
 	deleteQuestion func(title string) string
 	form           func(f *form[T], x T)
+	// note is said under the form; by default that the edit reaches every
+	// council (the municipality's data).
+	note string
 }
 
 // editPane lists one kind of the municipality's data with the editor of
@@ -177,7 +180,11 @@ func (e *itemEditor[T]) build() fyne.CanvasObject {
 	e.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), e.onDelete)
 	e.del.Importance = widget.DangerImportance
 	toolbar := container.NewHBox(layout.NewSpacer(), e.del)
-	note := widget.NewLabel(lang.L("Saved as you type, and sent to every local council at the next sync."))
+	text := k.note
+	if text == "" {
+		text = lang.L("Saved as you type, and sent to every local council at the next sync.")
+	}
+	note := widget.NewLabel(text)
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	body := container.NewVBox(widget.NewForm(e.f.items...), e.msg, note)

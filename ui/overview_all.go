@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // allCouncils is the staff device's overview of every council
@@ -68,6 +69,7 @@ var overviewCols = []struct {
 		}
 		return strconv.Itoa(r.PlanYear)
 	}},
+	{"Citizen budgeting round", 200, func(r model.CouncilOverview, _ int) string { return orDash(r.Extra[storage.OverviewPB]) }},
 	{"Last heard from", 120, func(r model.CouncilOverview, _ int) string { return orDash(model.ShortDate(r.LastSync)) }},
 }
 

@@ -440,6 +440,7 @@ func (u *App) refreshScreens() {
 	u.wishes.refreshYears()
 	u.members.refresh()
 	u.municipal.refresh()
+	u.borgerbudget.refresh()
 	if typing {
 		return
 	}

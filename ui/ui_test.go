@@ -383,7 +383,7 @@ func TestLanguage(t *testing.T) {
 	if err := SetupLanguage("da"); err != nil {
 		t.Fatal(err)
 	}
-	if got := tabs(); got != "Oversigt, Møder, Projekter, Budgetønsker, Medlemmer, Søg, Fra kommunen, Årshjul, Regnskab, Udviklingsplan" {
+	if got := tabs(); got != "Oversigt, Møder, Projekter, Budgetønsker, Medlemmer, Søg, Fra kommunen, Årshjul, Regnskab, Udviklingsplan, Borgerbudget" {
 		t.Errorf("Danish tabs: %s", got)
 	}
 	if got := label(model.MeetingAGM); got != "Generalforsamling" {
@@ -392,7 +392,7 @@ func TestLanguage(t *testing.T) {
 	if err := SetupLanguage("en"); err != nil {
 		t.Fatal(err)
 	}
-	if got := tabs(); got != "Overview, Meetings, Projects, Budget wishes, Members, Search, From the municipality, Year wheel, Accounts, Development plan" {
+	if got := tabs(); got != "Overview, Meetings, Projects, Budget wishes, Members, Search, From the municipality, Year wheel, Accounts, Development plan, Citizen budget" {
 		t.Errorf("English tabs: %s", got)
 	}
 	if got := label(model.MeetingAGM); got != "Annual general meeting" {

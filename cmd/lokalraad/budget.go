@@ -25,7 +25,12 @@ func runBudget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	switch args[0] {
 	case "count":
+		if usesDB(args[1:]) { // a round in a database (budget_round.go)
+			return runBudgetCountRound(ctx, args[1:], stdout, stderr)
+		}
 		return runBudgetCount(ctx, args[1:], stdout, stderr)
+	case "rounds":
+		return runBudgetRounds(ctx, args[1:], stdout, stderr)
 	}
 	if cmd, ok := pbOutCommands[args[0]]; ok {
 		return cmd(ctx, args[1:], stdout, stderr)

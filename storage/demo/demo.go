@@ -188,6 +188,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		AnswerText: "Byrådet har afsat midler til to bump i 2026.", Granted: 120_000_00}))
 	demoAccounts(w, db, c.ID, year, now, byfest.ID, shelter.ID)
 	demoPlan(w, db, c.ID, year, shelter.ID, sti.ID, byfest.ID)
+	demoBorgerbudget(w, db, c.ID, year)
 	w.do(db.SetMeta(metaDemo, c.ID))
 	if w.err != nil {
 		return "", fmt.Errorf("demo-lokalråd: %w", w.err)

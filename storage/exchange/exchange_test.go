@@ -376,7 +376,7 @@ func TestResumeAfterCutOff(t *testing.T) {
 		if errA == nil && errB == nil {
 			break
 		}
-		if i > 200 {
+		if i > 2000 { // the demo council is some 4.600 ops (3.800 of them its borgerbudget round): 650 batches of 7
 			t.Fatal(errA, errB)
 		}
 	}

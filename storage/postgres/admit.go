@@ -5,7 +5,9 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -24,6 +26,9 @@ import (
 // saved with it). An erasure of names only (model.ScrubbedOnly) and a
 // value equal to the one held pass. Ops of the same batch count.
 func (s *Store) admit(ctx context.Context, tx pgx.Tx, ops []storage.Change) error {
+	if err := s.admitPB(ctx, tx, ops); err != nil {
+		return err
+	}
 	for _, c := range ops {
 		if c.Table != "meetings" && c.Table != "agenda_items" {
 			continue
@@ -240,6 +245,46 @@ func (s *Store) before(ctx context.Context, tx pgx.Tx, batch []storage.Change, t
 		best, found = h, true
 	}
 	return best, found, nil
+}
+
+// admitPB runs the borgerbudget round's locks (storage.AdmitPB) against
+// what the hub holds: a field's value is its last op in replay order,
+// the batch not counted (it is not in the log yet).
+func (s *Store) admitPB(ctx context.Context, tx pgx.Tx, ops []storage.Change) error {
+	some := false
+	for _, c := range ops {
+		some = some || strings.HasPrefix(c.Table, "pb_")
+	}
+	if !some {
+		return nil
+	}
+	held := func(table, row, field string) (any, bool, error) {
+		o, err := scanOp(tx.QueryRow(ctx, "SELECT "+opCols+" FROM ops WHERE tbl = $1 AND row_id = $2 AND field = $3 ORDER BY hlc DESC, device DESC LIMIT 1",
+			table, row, field), nil)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return o.Value, true, nil
+	}
+	return storage.AdmitPB(ops, held, func(c storage.Change) string {
+		for _, o := range ops {
+			if o.Table == c.Table && o.Row == c.Row && o.Field == "title" {
+				if t, ok := o.Value.(string); ok && t != "" {
+					return fmt.Sprintf("%s »%s«", model.TableNoun(c.Table), t)
+				}
+			}
+		}
+		if o, err := scanOp(tx.QueryRow(ctx, "SELECT "+opCols+" FROM ops WHERE tbl = $1 AND row_id = $2 AND field = 'title' ORDER BY hlc DESC, device DESC LIMIT 1",
+			c.Table, c.Row), nil); err == nil {
+			if t, ok := o.Value.(string); ok && t != "" {
+				return fmt.Sprintf("%s »%s«", model.TableNoun(c.Table), t)
+			}
+		}
+		return model.TableNoun(c.Table)
+	})
 }
 
 // held reads the op log as it was before a batch (whose ops are inserted

@@ -59,6 +59,10 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"projects": projectsText,
 	"longdate": func(t time.Time) string { return model.WeekdayDate(t, model.Danish) },
 	"clock":    model.Clock,
+	"kroner":   model.Kroner,
+	"phase":    func(p model.PBPhase) string { return p.Label(model.Danish) },
+	// pb is the overview's borgerbudget column (storage.OverviewPB).
+	"pb": func(r model.CouncilOverview) string { return r.Extra[storage.OverviewPB] },
 }).ParseFS(templates, "templates/*.html"))
 
 // Cookie names.
@@ -343,6 +347,8 @@ type overviewData struct {
 	Sorts  []sortOption
 	Filter string
 	Only   bool
+	// Rounds are the borgerbudget rounds of the councils shown.
+	Rounds []storage.PBRoundSummary
 }
 
 type sortOption struct {
@@ -382,6 +388,21 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	rows = model.FilterOverview(rows, q.Get("q"), only, year)
 	model.SortOverview(rows, by, year)
 	d := overviewData{User: user, Year: year, Rows: rows, Filter: q.Get("q"), Only: only}
+	rounds, err := s.db.PBRoundsAll()
+	if err != nil {
+		s.log.Error("overview", "err", err)
+		http.Error(w, "Oversigten kunne ikke læses.", http.StatusInternalServerError)
+		return
+	}
+	shown := map[string]bool{}
+	for _, r := range rows {
+		shown[r.CouncilID] = true
+	}
+	for _, r := range rounds {
+		if shown[r.Council.ID] {
+			d.Rounds = append(d.Rounds, r)
+		}
+	}
 	for _, k := range model.OverviewSorts {
 		d.Sorts = append(d.Sorts, sortOption{Key: string(k), Label: sortLabels[k], Selected: k == by})
 	}

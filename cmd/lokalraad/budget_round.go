@@ -1,0 +1,134 @@
+package main
+
+// The borgerbudget subcommands on the rounds a database holds:
+//
+//	lokalraad budget rounds --db PATH
+//	lokalraad budget count --db PATH --round ID [--method votes|mes|mes-add1] [--explain]
+//
+// rounds prints every round, one a line: id, council, title and phase,
+// separated by tabs. count counts a round's ballots as stored (the two
+// counters' entries paired, invalid ballots left out) by the round's own
+// method or the one given, and prints the winners one a line as
+// "nr. titel"; --explain prints the count's steps after them. A result
+// changed by hand prints the override's proposals and its reason; ballots
+// the counters entered differently make the result preliminary, which is
+// said on stderr.
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// usesDB tells whether a budget subcommand's flags name a database.
+func usesDB(args []string) bool {
+	for _, a := range args {
+		if a == "--db" || a == "-db" || strings.HasPrefix(a, "--db=") || strings.HasPrefix(a, "-db=") {
+			return true
+		}
+	}
+	return false
+}
+
+func runBudgetRounds(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("lokalraad budget rounds", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	dbPath := flags.String("db", "", "databasefil (påkrævet)")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("uventet argument %q", flags.Arg(0))
+	}
+	if *dbPath == "" {
+		return errors.New("angiv databasen med --db FIL")
+	}
+	db, err := openExisting(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	all, err := db.PBRoundsAll()
+	if err != nil {
+		return err
+	}
+	for _, s := range all {
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", s.Round.ID, s.Council.Name, s.Round.Title, s.Round.Phase.Label(model.Danish))
+	}
+	return nil
+}
+
+func runBudgetCountRound(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("lokalraad budget count", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	dbPath := flags.String("db", "", "databasefil (påkrævet)")
+	roundID := flags.String("round", "", "rundens id (se lokalraad budget rounds)")
+	method := flags.String("method", "", "optællingsmetode: votes, mes eller mes-add1 (standard: rundens egen)")
+	explain := flags.Bool("explain", false, "skriv optællingen trin for trin efter de valgte forslag")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("uventet argument %q", flags.Arg(0))
+	}
+	if *dbPath == "" || *roundID == "" {
+		return errors.New("angiv databasen og runden: lokalraad budget count --db FIL --round ID")
+	}
+	m := model.CountMethod(*method)
+	switch m {
+	case "", model.CountVotes, model.CountMES, model.CountMESAdd1:
+	default:
+		return fmt.Errorf("ukendt metode %q; brug votes, mes eller mes-add1", *method)
+	}
+	db, err := openExisting(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	d, err := db.PBRoundData(*roundID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("runden %s findes ikke i %s; se lokalraad budget rounds --db %s", *roundID, *dbPath, *dbPath)
+	}
+	if err != nil {
+		return err
+	}
+	if m != "" {
+		d.Round.Method = m
+	}
+	res, err := d.Result()
+	if err != nil {
+		return fmt.Errorf("%s: %w", d.Round.Title, err)
+	}
+	for _, w := range res.Winners {
+		fmt.Fprintf(stdout, "%d. %s\n", w.Number, w.Title)
+	}
+	if res.Pending {
+		fmt.Fprintf(stderr, "FORELØBIGT RESULTAT: %d stemmesedler er indtastet forskelligt af de to tællere og er ikke talt med.\n", len(res.Tally.Differences))
+	}
+	if res.Overridden {
+		fmt.Fprintf(stderr, "Resultatet er ændret i hånden: %s\n", res.Reason)
+	}
+	if !*explain {
+		return nil
+	}
+	fmt.Fprintln(stdout)
+	fmt.Fprintf(stdout, "%s: %s, pulje %s, %d stemmesedler (%d ugyldige).\n", d.Round.Title,
+		model.MethodLabel(d.Round.Method, model.Danish), model.Kroner(d.Round.Pot), res.Tally.Turnout, len(res.Tally.Invalid))
+	for i, st := range res.Outcome.Steps {
+		fmt.Fprintf(stdout, "%d. nr. %s %s: %s\n", i+1, st.Project, st.Name, st.Reason)
+	}
+	if res.Outcome.TieDecided {
+		fmt.Fprintln(stdout, "Bemærk: stemmelighed afgjorde mindst ét valg.")
+	}
+	if res.Overridden {
+		fmt.Fprintf(stdout, "Resultatet er ændret i hånden: %s\n", res.Reason)
+	}
+	fmt.Fprintf(stdout, "De valgte forslag koster %s; tilbage af puljen: %s.\n", model.Kroner(res.Cost), model.Kroner(res.Left))
+	return nil
+}

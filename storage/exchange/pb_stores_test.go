@@ -1,0 +1,115 @@
+package exchange
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// A borgerbudget round's locks on both stores: a laptop opens voting and
+// enters ballots in one push; a laptop offline on a copy from before
+// voting, and a device that backdates its op to before voting opened, may
+// not change the rules or a proposal's cost; no ballot after the result.
+func TestStoresPBRoundLocks(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		b, _ := h.laptop(t, "b", jy, time.Second)
+		c, _ := h.laptop(t, "c", jy, 2*time.Second)
+		r := model.PBRound{CouncilID: jy, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
+			BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
+		ok(t, a.SavePBRound(model.PBRound{}, &r))
+		p := model.PBProposal{CouncilID: jy, RoundID: r.ID, Title: "Shelter ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot}
+		ok(t, a.SavePBProposal(model.PBProposal{}, &p))
+		syncOK(t, a)
+		staff, _ := h.laptop(t, "staff", "", 3*time.Second)
+		syncOK(t, b)
+		syncOK(t, c)
+
+		// The municipality's cost: the staff writes it, a council device
+		// may not.
+		sp, err := staff.PBProposals(r.ID)
+		ok(t, err)
+		adj := sp[0]
+		adj.AdjustedCost = 45_000_00
+		ok(t, staff.SavePBProposal(sp[0], &adj))
+		syncOK(t, staff)
+		syncOK(t, a)
+		if got, _ := a.PBProposals(r.ID); got[0].AdjustedCost != 45_000_00 {
+			t.Fatalf("the staff's cost did not reach the council: %+v", got[0])
+		}
+		adjOps, err := h.store.FieldOps("pb_proposals", p.ID, "adjusted_cost")
+		ok(t, err)
+		own := forged(t, c, 5, "pb_proposals", p.ID, jy, "adjusted_cost", int64(1_00))
+		own.Base = storage.BaseOn(adjOps)
+		ok(t, c.SignOwn(&own))
+		if _, err := pushAs(t, h.url, c, []storage.Change{own}); err == nil {
+			t.Fatal("a council device wrote the municipality's cost")
+		}
+		syncOK(t, b)
+
+		loaded := r
+		r.Phase = model.PhaseVoting
+		ok(t, a.SavePBRound(loaded, &r))
+		bl := model.PBBallot{CouncilID: jy, RoundID: r.ID, Entry: 1, Number: 1, Place: "Hallen", Marks: []model.PBMark{{Number: 1}}}
+		ok(t, a.SavePBBallot(model.PBBallot{}, &bl))
+		syncOK(t, a)
+		if ops, _ := h.store.FieldOps("pb_ballots", bl.ID, "marks"); len(ops) != 1 {
+			t.Fatal("the ballot entered as voting opened was not taken")
+		}
+
+		// b, offline on its copy from before voting, raises the pot.
+		old, err := b.PBRound(r.ID)
+		ok(t, err)
+		x := old
+		x.Pot = 150_000_00
+		ok(t, b.SavePBRound(old, &x))
+		res := syncOK(t, b)
+		refused, err := b.RefusedChanges(jy)
+		ok(t, err)
+		if res.Refused != 1 || len(refused) != 1 || !strings.Contains(refused[0].Reason, "afstemningen er åbnet") {
+			t.Fatalf("an old copy's pot: %+v, set aside %+v", res, refused)
+		}
+		if got, _ := b.PBRound(r.ID); got.Pot != 100_000_00 || got.Phase != model.PhaseVoting {
+			t.Fatalf("b holds %+v after its refused edit", got)
+		}
+
+		// c backdates a cost change to before voting opened.
+		phase, err := h.store.FieldOps("pb_rounds", r.ID, "phase")
+		ok(t, err)
+		opened := phase[len(phase)-1]
+		costs, err := h.store.FieldOps("pb_proposals", p.ID, "cost")
+		ok(t, err)
+		evil := forged(t, c, 1, "pb_proposals", p.ID, jy, "cost", int64(1_00))
+		evil.HLC, evil.Base = opened.HLC-1, storage.BaseOn(costs)
+		ok(t, c.SignOwn(&evil))
+		if _, err := pushAs(t, h.url, c, []storage.Change{evil}); err == nil {
+			t.Fatal("a cost change stamped before voting opened was taken")
+		}
+
+		// The result is published; a ballot stamped while voting was open,
+		// arriving after, is refused.
+		loaded = r
+		r.Phase = model.PhaseResult
+		ok(t, a.SavePBRound(loaded, &r))
+		syncOK(t, a)
+		marks, err := h.store.FieldOps("pb_ballots", bl.ID, "marks")
+		ok(t, err)
+		late := forged(t, c, 2, "pb_ballots", bl.ID, jy, "marks", "1 2")
+		late.HLC, late.Base = marks[0].HLC+1, storage.BaseOn(marks)
+		ok(t, c.SignOwn(&late))
+		if _, err := pushAs(t, h.url, c, []storage.Change{late}); err == nil {
+			t.Fatal("a ballot changed after the result was taken")
+		}
+
+		syncOK(t, a)
+		got, err := a.PBRoundData(r.ID)
+		ok(t, err)
+		if got.Round.Pot != 100_000_00 || got.Proposals[0].Cost != 40_000_00 || got.Proposals[0].AdjustedCost != 45_000_00 || len(got.Ballots) != 1 || len(got.Ballots[0].Marks) != 1 {
+			t.Fatalf("a holds after the refusals: %+v", got)
+		}
+	})
+}

@@ -1,0 +1,543 @@
+package ui
+
+import (
+	"slices"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+)
+
+// pbScreen is the Borgerbudget tab (issue 11): the council's rounds of
+// citizen budgeting in a list, and for the round chosen its settings and
+// rules, its proposals, the ballot entry, the differences between the two
+// counters, the totals of places that report only sums, and the result.
+//
+// The rules of a round are fixed once voting opens: the form then shows
+// them as text with a line that says why. On a staff device every round is
+// read-only but for the municipality's cost of a proposal (a municipal
+// field: only staff devices write it).
+type pbScreen struct {
+	u      *App
+	rounds *editPane[model.PBRound] // the list and the round's form
+	list   *widget.List
+	newBtn *widget.Button
+	impBtn *widget.Button
+	msg    *widget.Label
+	detail *fyne.Container
+	tabs   *container.AppTabs
+
+	round     model.PBRound // the round open, as stored
+	proposals *proposalsPane
+	entry     *ballotEntry
+	diffs     *diffView
+	totals    *totalsView
+	result    *resultView
+}
+
+func newPBScreen(u *App) *pbScreen { return &pbScreen{u: u} }
+
+// readOnly tells whether this computer only looks at the rounds: a staff
+// device (the municipality answers, it does not run a council's round).
+func (s *pbScreen) readOnly() bool { return s.u.isStaff() }
+
+func (s *pbScreen) build() fyne.CanvasObject {
+	u := s.u
+	s.rounds = newEditPane(u, editKind[model.PBRound]{
+		key: "pbround", newText: lang.L("New round"), choose: lang.L("Choose a round, or create a new one."),
+		load: func() ([]model.PBRound, error) { return u.db.PBRounds(u.councilID) },
+		save: func(loaded model.PBRound, r *model.PBRound) error {
+			if s.readOnly() {
+				return errStaffReadOnly()
+			}
+			err := u.db.SavePBRound(loaded, r)
+			if err == nil {
+				s.round = *r
+			}
+			return err
+		},
+		remove: func(id string) error {
+			err := u.db.DeletePBRound(id)
+			if err == nil {
+				s.closeRound()
+			}
+			return err
+		},
+		id: func(r model.PBRound) string { return r.ID },
+		row: func(r model.PBRound) (string, string) {
+			return r.Title, label(r.Phase) + " · " + model.Kroner(r.Pot)
+		},
+		create: func() model.PBRound {
+			return model.PBRound{CouncilID: u.councilID, Title: lang.L("New round"), Phase: model.PhaseProposals,
+				BallotKind: model.PBApproval, MaxChoices: 3, Method: model.CountVotes, TieRule: model.TieByID}
+		},
+		deleteTitle: lang.L("Delete round"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the round «{{.Title}}» with its proposals and ballots? It cannot be undone.", map[string]any{"Title": t})
+		},
+		form: s.roundForm,
+		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
+	})
+	p := s.rounds
+	p.msg = newErrLabel()
+	s.msg = p.msg
+	p.detail = container.NewStack()
+	s.list = newRowList(func() int { return len(p.items) },
+		func(i int) (string, string) { return p.k.row(p.items[i]) },
+		func(i int) { s.openRound(p.k.id(p.items[i])) })
+	p.list = s.list
+	s.newBtn = widget.NewButtonWithIcon(lang.L("New round"), theme.ContentAddIcon(), s.onNew)
+	s.newBtn.Importance = widget.HighImportance
+	s.impBtn = widget.NewButtonWithIcon(lang.L("Import from Pabulib…"), theme.FolderOpenIcon(), s.onImportPB)
+	if s.readOnly() {
+		s.newBtn.Hide()
+		s.impBtn.Hide()
+	}
+	s.detail = container.NewStack(hintLabel(lang.L("Choose a round, or create a new one.")))
+	p.refreshList()
+	left := container.NewBorder(container.NewVBox(container.NewHBox(s.newBtn, s.impBtn), s.msg), nil, nil, nil, s.list)
+	split := container.NewHSplit(left, s.detail)
+	split.Offset = 0.25
+	return split
+}
+
+// errStaffReadOnly says that a staff device does not change a council's
+// round.
+func errStaffReadOnly() error {
+	return &userError{lang.L("The municipality sees the council's rounds but does not change them; only the municipality's cost of a proposal is written here.")}
+}
+
+// refresh reads the rounds again (the tab shown, a sync) and the round
+// open, unless someone is typing.
+func (s *pbScreen) refresh() {
+	if s.rounds == nil || s.rounds.list == nil {
+		return
+	}
+	s.rounds.refreshList()
+	if s.round.ID == "" || s.u.win.Canvas().Focused() != nil || s.u.saver.pending() {
+		return
+	}
+	s.openRoundAgain()
+}
+
+// onNew stores a new round and opens it with its title selected.
+func (s *pbScreen) onNew() {
+	s.u.saver.flush()
+	r := s.rounds.k.create()
+	if err := s.u.db.SavePBRound(model.PBRound{}, &r); err != nil {
+		showErr(s.msg, err)
+		return
+	}
+	showErr(s.msg, nil)
+	s.rounds.refreshList()
+	s.selectRound(r.ID)
+	if e := s.rounds.editor; e != nil && e.f.first != nil {
+		s.u.win.Canvas().Focus(e.f.first)
+		e.f.first.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
+}
+
+// selectRound selects round id in the list and opens it.
+func (s *pbScreen) selectRound(id string) {
+	if i := s.rounds.index(id); i >= 0 {
+		s.list.Select(i) // opens it through the list
+		s.list.ScrollTo(i)
+	}
+	if s.round.ID != id {
+		s.openRound(id)
+	}
+}
+
+// openRound shows round id: its form and the other tabs.
+func (s *pbScreen) openRound(id string) {
+	if s.round.ID == id && s.tabs != nil {
+		return
+	}
+	s.u.saver.flush()
+	i := s.rounds.index(id)
+	if i < 0 {
+		return
+	}
+	s.round = s.rounds.items[i]
+	s.show(0)
+}
+
+// openRoundAgain rebuilds the round open from what is stored (after a
+// change of phase, an override, a sync), keeping the tab shown.
+func (s *pbScreen) openRoundAgain() {
+	s.u.saver.flush()
+	r, err := s.u.db.PBRound(s.round.ID)
+	if err != nil {
+		s.closeRound()
+		s.rounds.refreshList()
+		return
+	}
+	s.round = r
+	tab := 0
+	if s.tabs != nil {
+		tab = s.tabs.SelectedIndex()
+	}
+	s.rounds.refreshList()
+	s.show(tab)
+}
+
+// show lays out the round open with tab selected.
+func (s *pbScreen) show(tab int) {
+	id := s.round.ID
+	s.rounds.editor = nil
+	s.rounds.open(id)
+	if s.rounds.editor == nil {
+		return
+	}
+	// A round whose voting opened cannot be deleted (storage refuses it):
+	// no button that only leads to a refusal.
+	if s.readOnly() || s.round.RulesLocked() {
+		s.rounds.editor.del.Hide()
+	}
+	s.proposals = newProposalsPane(s)
+	s.entry = newBallotEntry(s)
+	s.diffs = newDiffView(s)
+	s.totals = newTotalsView(s)
+	s.result = newResultView(s)
+	items := []*container.TabItem{
+		container.NewTabItem(lang.L("Round and rules"), s.rounds.detail),
+		container.NewTabItem(lang.L("Proposals"), s.proposals.build()),
+		container.NewTabItem(lang.L("Ballot entry"), s.entry.build()),
+		container.NewTabItem(lang.L("Differences"), s.diffs.build()),
+		container.NewTabItem(lang.L("Totals"), s.totals.build()),
+		container.NewTabItem(lang.L("Result"), s.result.build()),
+	}
+	s.tabs = container.NewAppTabs(items...)
+	s.tabs.OnSelected = func(*container.TabItem) {
+		s.u.saver.flush()
+		switch s.tabs.SelectedIndex() {
+		case 1:
+			s.proposals.pane.refreshList()
+		case 2:
+			s.entry.refresh()
+			s.entry.focus()
+		case 3:
+			s.diffs.refresh()
+		case 4:
+			s.totals.refresh()
+		case 5:
+			s.result.refresh()
+		}
+	}
+	if tab > 0 && tab < len(items) {
+		s.tabs.SelectIndex(tab)
+	}
+	showIn(s.detail, s.tabs)
+}
+
+// closeRound shows no round.
+func (s *pbScreen) closeRound() {
+	s.round = model.PBRound{}
+	s.tabs = nil
+	s.rounds.editor = nil
+	s.list.UnselectAll()
+	showIn(s.detail, hintLabel(lang.L("Choose a round, or create a new one.")))
+}
+
+// roundForm is the round's settings, its rules and its phase.
+func (s *pbScreen) roundForm(f *form[model.PBRound], r model.PBRound) {
+	ro := s.readOnly()
+	locked := r.RulesLocked() || ro
+	text := func(label, v string, rows int, set func(*model.PBRound, string)) {
+		if ro {
+			f.items = append(f.items, widget.NewFormItem(label, lockedText(v)))
+			return
+		}
+		f.text(label, v, rows, set)
+	}
+	text(lang.L("Title"), r.Title, 0, func(r *model.PBRound, v string) { r.Title = v })
+	f.items = append(f.items, widget.NewFormItem(lang.L("Phase"), s.phaseRow(r)))
+	if ro {
+		f.items = append(f.items, widget.NewFormItem(lang.L("Inhabitants of the area"), lockedText(numberText(r.Population))))
+	} else {
+		intField(f, lang.L("Inhabitants of the area"), r.Population, func(r *model.PBRound, v int) { r.Population = v })
+	}
+	dates := []struct {
+		label string
+		v     time.Time
+		set   func(*model.PBRound, time.Time)
+	}{
+		{lang.L("Proposals from"), r.ProposalsFrom, func(r *model.PBRound, v time.Time) { r.ProposalsFrom = v }},
+		{lang.L("Review from"), r.ReviewFrom, func(r *model.PBRound, v time.Time) { r.ReviewFrom = v }},
+		{lang.L("Voting from"), r.VotingFrom, func(r *model.PBRound, v time.Time) { r.VotingFrom = v }},
+		{lang.L("Voting until"), r.VotingTo, func(r *model.PBRound, v time.Time) { r.VotingTo = v }},
+		{lang.L("Result on"), r.ResultDate, func(r *model.PBRound, v time.Time) { r.ResultDate = v }},
+	}
+	for _, d := range dates {
+		if ro {
+			f.items = append(f.items, widget.NewFormItem(d.label, lockedText(model.ShortDate(d.v))))
+			continue
+		}
+		dateField(f, d.label, d.v, d.set)
+	}
+
+	// The rules: fixed once voting opens.
+	rules := heading(lang.L("The rules of the round"))
+	f.items = append(f.items, widget.NewFormItem("", rules))
+	if r.RulesLocked() {
+		why := widget.NewLabel(lang.L("Voting has opened, so the rules are fixed and cannot be changed."))
+		why.Wrapping = fyne.TextWrapWord
+		why.Importance = widget.WarningImportance
+		f.items = append(f.items, widget.NewFormItem("", why))
+	}
+	if locked {
+		for _, it := range []struct{ label, v string }{
+			{lang.L("Pot (kr.)"), model.Kroner(r.Pot)},
+			{lang.L("Voters at least (years)"), numberText(r.MinAge)},
+			{lang.L("Only residents of the area may vote"), yesNoText(r.ResidentsOnly)},
+			{lang.L("Ballot"), label(r.BallotKind)},
+			{lang.L("Marks at most (0: any)"), numberText(r.MaxChoices)},
+			{lang.L("Points to spread"), numberText(r.Points)},
+			{lang.L("Counting method"), model.MethodLabel(r.Method, current())},
+			{lang.L("Tie broken by"), label(r.TieRule)},
+			{lang.L("Some places report only totals"), yesNoText(r.TotalsMode)},
+		} {
+			f.items = append(f.items, widget.NewFormItem(it.label, lockedText(it.v)))
+		}
+	} else {
+		kronerField(f, lang.L("Pot (kr.)"), r.Pot, func(r *model.PBRound, v int64) { r.Pot = v })
+		intField(f, lang.L("Voters at least (years)"), r.MinAge, func(r *model.PBRound, v int) { r.MinAge = v })
+		f.check("", lang.L("Only residents of the area may vote"), r.ResidentsOnly, func(r *model.PBRound, v bool) { r.ResidentsOnly = v })
+		var kinds, methods, ties []string
+		for _, k := range model.PBBallotKinds {
+			kinds = append(kinds, label(k))
+		}
+		for _, m := range model.PBMethods {
+			methods = append(methods, model.MethodLabel(m, current()))
+		}
+		for _, t := range model.PBTieRules {
+			ties = append(ties, label(t))
+		}
+		selectField(f, lang.L("Ballot"), kinds, slices.Index(model.PBBallotKinds, r.BallotKind), func(r *model.PBRound, i int) { r.BallotKind = model.PBBallotKinds[i] })
+		intField(f, lang.L("Marks at most (0: any)"), r.MaxChoices, func(r *model.PBRound, v int) { r.MaxChoices = v })
+		intField(f, lang.L("Points to spread"), r.Points, func(r *model.PBRound, v int) { r.Points = v })
+		selectField(f, lang.L("Counting method"), methods, slices.Index(model.PBMethods, r.Method), func(r *model.PBRound, i int) { r.Method = model.PBMethods[i] })
+		selectField(f, lang.L("Tie broken by"), ties, slices.Index(model.PBTieRules, r.TieRule), func(r *model.PBRound, i int) { r.TieRule = model.PBTieRules[i] })
+		f.check("", lang.L("Some places report only totals"), r.TotalsMode, func(r *model.PBRound, v bool) { r.TotalsMode = v })
+	}
+	rule := widget.NewLabel(r.RuleText())
+	rule.Wrapping = fyne.TextWrapWord
+	f.items = append(f.items, widget.NewFormItem(lang.L("On the ballot"), rule))
+	// The lot may be recorded until the result is published.
+	if r.Phase == model.PhaseResult || ro {
+		f.items = append(f.items, widget.NewFormItem(lang.L("Lot drawn (proposal numbers, winner first)"), lockedText(model.FormatNumbers(r.TieOrder))))
+	} else {
+		parsedField(f, lang.L("Lot drawn (proposal numbers, winner first)"), model.FormatNumbers(r.TieOrder), "4 1 7",
+			model.ParseNumbers, func(r *model.PBRound, v []int) { r.TieOrder = v })
+	}
+	text(lang.L("Note"), r.Note, 3, func(r *model.PBRound, v string) { r.Note = v })
+}
+
+// numberText is a whole number, or a dash for 0.
+func numberText(n int) string {
+	if n == 0 {
+		return "–"
+	}
+	return strconv.Itoa(n)
+}
+
+// phaseRow shows the phase and the button that moves it on. Opening the
+// vote asks first: the rules become fixed.
+func (s *pbScreen) phaseRow(r model.PBRound) fyne.CanvasObject {
+	phase := widget.NewLabelWithStyle(label(r.Phase), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	row := container.NewHBox(phase)
+	if s.readOnly() {
+		return row
+	}
+	switch r.Phase {
+	case model.PhaseProposals:
+		row.Add(widget.NewButton(lang.L("Start the review"), func() { s.setPhase(model.PhaseReview) }))
+		fallthrough
+	case model.PhaseReview:
+		open := widget.NewButtonWithIcon(lang.L("Open the vote"), theme.ConfirmIcon(), s.onOpenVoting)
+		open.Importance = widget.HighImportance
+		row.Add(open)
+	case model.PhaseVoting:
+		row.Add(widget.NewButtonWithIcon(lang.L("Close the vote and publish the result"), theme.ConfirmIcon(), s.onPublish))
+	}
+	return row
+}
+
+// onOpenVoting asks, then opens the vote: the rules become fixed.
+func (s *pbScreen) onOpenVoting() {
+	s.u.saver.flush()
+	s.u.confirm(lang.L("Open the vote"),
+		lang.L("Open the vote on «{{.Title}}»? The rules (pot, ballot, counting method, who may vote, tie rule) become fixed and cannot be changed afterwards.",
+			map[string]any{"Title": s.round.Title}),
+		func() { s.setPhase(model.PhaseVoting) })
+}
+
+// onPublish asks, then closes the vote: no more ballots can be entered.
+func (s *pbScreen) onPublish() {
+	s.u.saver.flush()
+	s.u.confirm(lang.L("Close the vote and publish the result"),
+		lang.L("Close the vote on «{{.Title}}»? No ballots can be entered or corrected afterwards.", map[string]any{"Title": s.round.Title}),
+		func() { s.setPhase(model.PhaseResult) })
+}
+
+// setPhase stores the round in phase p and shows it again.
+func (s *pbScreen) setPhase(p model.PBPhase) {
+	s.u.saver.flush()
+	stored, err := s.u.db.PBRound(s.round.ID)
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	r := stored
+	r.Phase = p
+	if err := s.u.db.SavePBRound(stored, &r); err != nil {
+		s.u.showError(err)
+		return
+	}
+	s.round = r
+	s.openRoundAgain()
+}
+
+// onBallot lists the round's proposals up for vote.
+func (s *pbScreen) onBallot() ([]model.PBProposal, error) {
+	ps, err := s.u.db.PBProposals(s.round.ID)
+	return model.OnBallot(ps), err
+}
+
+// proposalsPane is the round's proposals: a list beside the editor of the
+// one chosen, with the feasibility review, and an import from a workbook.
+type proposalsPane struct {
+	s    *pbScreen
+	pane *editPane[model.PBProposal]
+}
+
+func newProposalsPane(s *pbScreen) *proposalsPane {
+	u, r := s.u, s.round
+	pp := &proposalsPane{s: s}
+	pp.pane = newEditPane(u, editKind[model.PBProposal]{
+		key: "pbproposal", newText: lang.L("New proposal"), choose: lang.L("Choose a proposal, or create a new one."),
+		load: func() ([]model.PBProposal, error) { return u.db.PBProposals(r.ID) },
+		save: func(loaded model.PBProposal, p *model.PBProposal) error {
+			if s.readOnly() && !staffCostOnly(loaded, *p) {
+				return errStaffReadOnly()
+			}
+			return u.db.SavePBProposal(loaded, p)
+		},
+		remove: u.db.DeletePBProposal,
+		id:     func(p model.PBProposal) string { return p.ID },
+		row: func(p model.PBProposal) (string, string) {
+			sub := model.Kroner(p.VoteCost()) + " · " + label(p.Status)
+			if p.Status == model.ProposalRejected && p.Reason != "" {
+				sub += ": " + firstLine(p.Reason)
+			}
+			return strconv.Itoa(p.Number) + ". " + p.Title, sub
+		},
+		create: func() model.PBProposal {
+			return model.PBProposal{CouncilID: r.CouncilID, RoundID: r.ID, Title: lang.L("New proposal"), Status: model.ProposalReceived}
+		},
+		deleteTitle: lang.L("Delete proposal"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the proposal «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
+		form: pp.form,
+		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
+	})
+	return pp
+}
+
+// staffCostOnly tells whether an edit changes nothing but the
+// municipality's cost.
+func staffCostOnly(loaded, p model.PBProposal) bool {
+	p.AdjustedCost = loaded.AdjustedCost
+	return p == loaded
+}
+
+func (pp *proposalsPane) build() fyne.CanvasObject {
+	s := pp.s
+	body := pp.pane.build()
+	if s.readOnly() || s.round.RulesLocked() {
+		pp.pane.newBtn.Hide()
+	}
+	imp := widget.NewButtonWithIcon(lang.L("Import proposals from a workbook…"), theme.FolderOpenIcon(), pp.onImport)
+	tmpl := widget.NewButtonWithIcon(lang.L("Workbook template for proposals…"), theme.DocumentSaveIcon(), pp.onTemplate)
+	if s.readOnly() || s.round.RulesLocked() {
+		imp.Hide()
+	}
+	return container.NewBorder(container.NewHBox(layout.NewSpacer(), tmpl, imp), nil, nil, nil, body)
+}
+
+// form edits a proposal. Once voting opened, its number, cost and status
+// are fixed; the municipality's cost is written only on a staff device.
+func (pp *proposalsPane) form(f *form[model.PBProposal], p model.PBProposal) {
+	ro := pp.s.readOnly()
+	voting := pp.s.round.RulesLocked()
+	show := func(label, v string) { f.items = append(f.items, widget.NewFormItem(label, lockedText(v))) }
+	if voting || ro {
+		show(lang.L("No."), strconv.Itoa(p.Number))
+	} else {
+		intField(f, lang.L("No."), p.Number, func(p *model.PBProposal, v int) { p.Number = v })
+	}
+	if ro {
+		show(lang.L("Title"), p.Title)
+		show(lang.L("The proposal"), p.Text)
+		show(lang.L("Proposed by"), p.ProposerName)
+		show(lang.L("Estimated cost (kr.)"), model.Kroner(p.Cost))
+		show(lang.L("Category"), p.Category)
+		show(lang.L("Place"), p.Place)
+		show(lang.L("Status"), label(p.Status))
+		show(lang.L("Reason"), p.Reason)
+	} else {
+		f.text(lang.L("Title"), p.Title, 0, func(p *model.PBProposal, v string) { p.Title = v })
+		f.text(lang.L("The proposal"), p.Text, 4, func(p *model.PBProposal, v string) { p.Text = v })
+		f.text(lang.L("Proposed by"), p.ProposerName, 0, func(p *model.PBProposal, v string) { p.ProposerName = v })
+		f.text(lang.L("Proposer's phone or e-mail"), p.ProposerContact, 0, func(p *model.PBProposal, v string) { p.ProposerContact = v })
+		if voting {
+			show(lang.L("Estimated cost (kr.)"), model.Kroner(p.Cost))
+		} else {
+			kronerField(f, lang.L("Estimated cost (kr.)"), p.Cost, func(p *model.PBProposal, v int64) { p.Cost = v })
+		}
+		f.text(lang.L("Category"), p.Category, 0, func(p *model.PBProposal, v string) { p.Category = v })
+		f.text(lang.L("Place"), p.Place, 0, func(p *model.PBProposal, v string) { p.Place = v })
+		if voting {
+			show(lang.L("Status"), label(p.Status))
+		} else {
+			var sts []string
+			for _, st := range model.ProposalStatuses {
+				sts = append(sts, label(st))
+			}
+			selectField(f, lang.L("Status"), sts, slices.Index(model.ProposalStatuses, p.Status), func(p *model.PBProposal, i int) { p.Status = model.ProposalStatuses[i] })
+		}
+		f.text(lang.L("Reason"), p.Reason, 2, func(p *model.PBProposal, v string) { p.Reason = v })
+	}
+	if ro && !voting {
+		kronerField(f, lang.L("The municipality's cost (kr.)"), p.AdjustedCost, func(p *model.PBProposal, v int64) { p.AdjustedCost = v })
+	} else {
+		cost := "–"
+		if p.AdjustedCost > 0 {
+			cost = model.Kroner(p.AdjustedCost)
+		}
+		show(lang.L("The municipality's cost (kr.)"), cost)
+	}
+	if p.ProjectID != "" {
+		show(lang.L("Project"), pp.projectTitle(p.ProjectID))
+	}
+}
+
+func (pp *proposalsPane) projectTitle(id string) string {
+	ps, err := pp.s.u.db.Projects(pp.s.round.CouncilID)
+	if err == nil {
+		for _, p := range ps {
+			if p.ID == id {
+				return p.Title
+			}
+		}
+	}
+	return "–"
+}

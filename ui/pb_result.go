@@ -1,0 +1,513 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	fstorage "fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+	"lokalraad/model/pb"
+	"lokalraad/model/pdf"
+	"lokalraad/model/xlsx"
+	"lokalraad/storage"
+)
+
+// resultView is the round counted by its method: the winners (each may
+// become a project), the money left, the turnout, the invalid ballots by
+// reason, the count's steps in plain Danish, and a manual override (only
+// with a written reason). Its buttons print the ballots and the result,
+// and export the round as a workbook and as a Pabulib file.
+type resultView struct {
+	s       *pbScreen
+	body    *fyne.Container
+	msg     *widget.Label
+	data    storage.PBRoundData
+	res     model.PBResult
+	counted bool
+	// winnerBtns are the "Opret projekt" buttons by proposal id (tests).
+	winnerBtns map[string]*widget.Button
+	override   *widget.Button
+}
+
+func newResultView(s *pbScreen) *resultView { return &resultView{s: s} }
+
+func (v *resultView) build() fyne.CanvasObject {
+	v.msg = newErrLabel()
+	v.body = container.NewVBox()
+	ballots := widget.NewButtonWithIcon(lang.L("Print ballots…"), theme.DocumentPrintIcon(), v.onBallots)
+	resPDF := widget.NewButtonWithIcon(lang.L("Result as PDF…"), theme.DocumentSaveIcon(), v.onResultPDF)
+	book := widget.NewButtonWithIcon(lang.L("Workbook…"), theme.GridIcon(), v.onWorkbook)
+	pbExp := widget.NewButtonWithIcon(lang.L("Pabulib export…"), theme.UploadIcon(), v.onPabulib)
+	v.override = widget.NewButtonWithIcon(lang.L("Change the result by hand…"), theme.DocumentCreateIcon(), v.onOverride)
+	if v.s.readOnly() {
+		v.override.Hide()
+	}
+	bar := container.NewHBox(ballots, resPDF, book, pbExp, v.override)
+	v.refresh()
+	return container.NewBorder(container.NewVBox(container.NewHScroll(bar), v.msg), nil, nil, nil, newVScroll(v.body))
+}
+
+// count reads the round and counts it.
+func (v *resultView) count() error {
+	data, err := v.s.u.db.PBRoundData(v.s.round.ID)
+	if err != nil {
+		return err
+	}
+	v.data = data
+	v.res, err = data.Result()
+	v.counted = err == nil
+	return err
+}
+
+func (v *resultView) refresh() {
+	if v.body == nil {
+		return
+	}
+	err := v.count()
+	showErr(v.msg, err)
+	v.winnerBtns = map[string]*widget.Button{}
+	r, res := v.data.Round, v.res
+	var objs []fyne.CanvasObject
+	add := func(o ...fyne.CanvasObject) { objs = append(objs, o...) }
+	para := func(s string) *widget.Label {
+		l := widget.NewLabel(s)
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
+	if res.Pending {
+		l := para(lang.L("PRELIMINARY RESULT: {{.N}} ballot numbers were entered differently by the two counters and are not counted until they are settled (Differences).",
+			map[string]any{"N": len(res.Tally.Differences)}))
+		l.Importance = widget.WarningImportance
+		l.TextStyle.Bold = true
+		add(l)
+	}
+	if res.Overridden {
+		l := para(lang.L("The result was changed by hand. Reason: {{.Reason}}", map[string]any{"Reason": res.Reason}))
+		l.Importance = widget.DangerImportance
+		l.TextStyle.Bold = true
+		add(l)
+	}
+	add(heading(lang.L("Winners") + " (" + model.MethodLabel(r.Method, current()) + ")"))
+	if v.counted && len(res.Winners) == 0 {
+		add(para(lang.L("No proposal is funded yet.")))
+	}
+	for _, p := range res.Winners {
+		line := fmt.Sprintf("%d. %s — %s — %s", p.Number, p.Title,
+			lang.L("{{.N}} votes", map[string]any{"N": res.Tally.Votes[p.Number]}), model.Kroner(p.VoteCost()))
+		var act fyne.CanvasObject
+		if p.ProjectID != "" {
+			act = widget.NewLabel(lang.L("Became a project"))
+		} else {
+			p := p
+			btn := widget.NewButtonWithIcon(lang.L("Create project"), theme.ContentAddIcon(), func() { v.onProject(p) })
+			if v.s.readOnly() {
+				btn.Disable()
+			}
+			v.winnerBtns[p.ID] = btn
+			act = btn
+		}
+		add(container.NewBorder(nil, nil, nil, act, para(line)))
+	}
+	if v.counted {
+		add(para(lang.L("Pot {{.Pot}}; the winners cost {{.Cost}}; left {{.Left}}",
+			map[string]any{"Pot": model.Kroner(r.Pot), "Cost": model.Kroner(res.Cost), "Left": model.Kroner(res.Left)})))
+	}
+	turnout := lang.L("{{.N}} ballots handed in.", map[string]any{"N": res.Tally.Turnout})
+	if pct := model.TurnoutPercent(res.Tally.Turnout, r.Population); pct != "" {
+		turnout += " " + lang.L("Turnout {{.Pct}} of {{.Pop}} inhabitants.", map[string]any{"Pct": pct, "Pop": model.KronerNumber(int64(r.Population) * 100)})
+	}
+	add(para(turnout))
+	if len(res.Tally.Invalid) > 0 {
+		add(heading(lang.L("Invalid ballots")))
+		for _, g := range model.PBInvalidGroups(res.Tally.Invalid) {
+			nums := make([]int, len(g.Numbers))
+			copy(nums, g.Numbers)
+			add(para(fmt.Sprintf("%d × %s (%s %s)", len(g.Numbers), g.Reason, lang.L("No."), model.FormatNumbers(nums))))
+		}
+	}
+	if len(res.Tally.Places) > 1 {
+		add(heading(lang.L("Polling places")))
+		for _, pl := range res.Tally.Places {
+			name := pl.Place
+			if name == "" {
+				name = lang.L("(no place given)")
+			}
+			add(para(lang.L("{{.Place}}: {{.Ballots}} ballots, {{.Valid}} valid", map[string]any{"Place": name, "Ballots": pl.Ballots, "Valid": pl.Valid})))
+		}
+	}
+	if len(res.Outcome.Steps) > 0 {
+		add(heading(lang.L("How the count went, step by step")))
+		for i, st := range res.Outcome.Steps {
+			add(para(strconv.Itoa(i+1) + ". " + st.Reason))
+		}
+	}
+	if len(r.OverrideNumbers) > 0 && !v.s.readOnly() {
+		add(widget.NewButton(lang.L("Remove the change by hand"), v.onRemoveOverride))
+	}
+	v.body.Objects = objs
+	v.body.Refresh()
+}
+
+// onProject makes the winner a project in Projekter, keeping the link.
+func (v *resultView) onProject(p model.PBProposal) {
+	pr, err := v.s.u.db.PBWinnerToProject(p.ID)
+	if err != nil {
+		v.s.u.showError(err)
+		return
+	}
+	if v.s.u.projects != nil {
+		v.s.u.projects.refreshList()
+	}
+	v.refresh()
+	dialog.ShowInformation(lang.L("Create project"),
+		lang.L("The project «{{.Title}}» is in Projects now.", map[string]any{"Title": pr.Title}), v.s.u.win)
+}
+
+// onOverride asks which proposals win instead, and why.
+func (v *resultView) onOverride() {
+	if v.count() != nil && len(v.data.Proposals) == 0 {
+		return
+	}
+	var names []string
+	byName := map[string]int{}
+	for _, p := range model.OnBallot(v.data.Proposals) {
+		n := strconv.Itoa(p.Number) + ". " + p.Title
+		names = append(names, n)
+		byName[n] = p.Number
+	}
+	choice := widget.NewCheckGroup(names, nil)
+	var sel []string
+	for _, n := range names {
+		if slices.Contains(v.data.Round.OverrideNumbers, byName[n]) {
+			sel = append(sel, n)
+		}
+	}
+	if len(sel) == 0 {
+		for _, w := range v.res.Winners {
+			sel = append(sel, strconv.Itoa(w.Number)+". "+w.Title)
+		}
+	}
+	choice.SetSelected(sel)
+	reason := newMultiEntry(3)
+	reason.SetText(v.data.Round.OverrideReason)
+	msg := newErrLabel()
+	note := widget.NewLabel(lang.L("The reason is printed on every printout of the result."))
+	note.Wrapping = fyne.TextWrapWord
+	body := container.NewBorder(nil, container.NewVBox(widget.NewLabel(lang.L("Why the result was changed by hand")), reason, note, msg), nil, nil, newVScroll(choice))
+	var d *dialog.CustomDialog
+	save := widget.NewButton(lang.L("Save"), func() {
+		stored, err := v.s.u.db.PBRound(v.s.round.ID)
+		if err != nil {
+			showErr(msg, err)
+			return
+		}
+		r := stored
+		r.OverrideNumbers = nil
+		for _, n := range names {
+			if slices.Contains(choice.Selected, n) {
+				r.OverrideNumbers = append(r.OverrideNumbers, byName[n])
+			}
+		}
+		r.OverrideReason = strings.TrimSpace(reason.Text)
+		if len(r.OverrideNumbers) == 0 {
+			showErr(msg, &userError{lang.L("Choose the proposals that win.")})
+			return
+		}
+		if err := v.s.u.db.SavePBRound(stored, &r); err != nil {
+			showErr(msg, err)
+			return
+		}
+		d.Hide()
+		v.s.round = r
+		v.refresh()
+	})
+	save.Importance = widget.HighImportance
+	d = dialog.NewCustomWithoutButtons(lang.L("Change the result by hand"), body, v.s.u.win)
+	d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("Cancel"), func() { d.Hide() }), save})
+	d.Resize(fyne.NewSize(560, 520))
+	d.Show()
+}
+
+// onRemoveOverride goes back to the counted result.
+func (v *resultView) onRemoveOverride() {
+	v.s.u.confirm(lang.L("Remove the change by hand"), lang.L("Go back to the result as counted?"), func() {
+		stored, err := v.s.u.db.PBRound(v.s.round.ID)
+		if err == nil {
+			r := stored
+			r.OverrideNumbers, r.OverrideReason = nil, ""
+			if err = v.s.u.db.SavePBRound(stored, &r); err == nil {
+				v.s.round = r
+			}
+		}
+		showErr(v.msg, err)
+		v.refresh()
+	})
+}
+
+// fileName is a file name of the round: "Stemmesedler Jyderup Lokalråd Borgerbudget 2026.pdf".
+func (v *resultView) fileName(ext, what string) string {
+	return model.FileName(ext, what, v.data.Council.Name, v.data.Round.Title)
+}
+
+func (v *resultView) pdfOptions() pdf.Options {
+	return pdf.Options{Lang: model.Lang(Language(v.s.u.app)), Now: v.s.u.now()}
+}
+
+// onBallots asks for the numbers, the place and the type size, then saves
+// the ballots as a PDF (made in the background: 500 sheets take a moment).
+func (v *resultView) onBallots() {
+	u := v.s.u
+	if err := v.count(); err != nil && v.data.Round.ID == "" {
+		u.showError(err)
+		return
+	}
+	from, to, place := newEntry(), newEntry(), newEntry()
+	from.SetText("1")
+	to.SetText("500")
+	place.SetPlaceHolder(lang.L("e.g. Forsamlingshuset"))
+	large := widget.NewCheck(lang.L("Large type"), nil)
+	msg := newErrLabel()
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.L("From ballot no."), from),
+		widget.NewFormItem(lang.L("To ballot no."), to),
+		widget.NewFormItem(lang.L("Polling place (printed on the ballot)"), place),
+		widget.NewFormItem("", large),
+		widget.NewFormItem("", msg),
+	}
+	data := v.data
+	dialog.ShowForm(lang.L("Print ballots"), lang.L("Save as…"), lang.L("Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		a, errA := parseInt(from.Text)
+		b, errB := parseInt(to.Text)
+		if errA != nil || errB != nil || a < 1 || b < a || b-a >= model.MaxPBBallots {
+			u.showError(&userError{lang.L("Give the numbers of the first and the last ballot, e.g. 1 and 500.")})
+			return
+		}
+		bo := pdf.BallotOptions{From: a, To: b, Place: strings.TrimSpace(place.Text), Large: large.Checked}
+		o := v.pdfOptions()
+		u.saveAs(v.fileName("pdf", "Stemmesedler"), func() ([]byte, error) {
+			var buf bytes.Buffer
+			err := pdf.Ballots(&buf, data.Council.Name, data.Round, data.Proposals, bo, o)
+			return buf.Bytes(), err
+		})
+	}, u.win)
+}
+
+// onResultPDF saves the result as a PDF.
+func (v *resultView) onResultPDF() {
+	if err := v.count(); err != nil {
+		v.s.u.showError(err)
+		return
+	}
+	data, res, o := v.data, v.res, v.pdfOptions()
+	v.s.u.saveAs(v.fileName("pdf", "Resultat"), func() ([]byte, error) {
+		var buf bytes.Buffer
+		err := pdf.PBResults(&buf, data.Council.Name, data.Round, data.Proposals, res, o)
+		return buf.Bytes(), err
+	})
+}
+
+// onWorkbook saves the round as a workbook: proposals, ballots, places,
+// result.
+func (v *resultView) onWorkbook() {
+	err := v.count()
+	data := v.data
+	if data.Round.ID == "" {
+		v.s.u.showError(err)
+		return
+	}
+	var res *model.PBResult
+	if err == nil {
+		r := v.res
+		res = &r
+	}
+	o := xlsx.Options{Lang: model.Lang(Language(v.s.u.app))}
+	v.s.u.saveAs(v.fileName("xlsx", "Borgerbudget"), func() ([]byte, error) {
+		var buf bytes.Buffer
+		err := xlsx.PBWorkbook(&buf, data.Council.Name, data.Round, data.Proposals, data.Ballots, data.Totals, res, o)
+		return buf.Bytes(), err
+	})
+}
+
+// onPabulib saves the round as a Pabulib file, for a recount elsewhere.
+func (v *resultView) onPabulib() {
+	err := v.count()
+	data := v.data
+	if data.Round.ID == "" {
+		v.s.u.showError(err)
+		return
+	}
+	var res *model.PBResult
+	if err == nil {
+		r := v.res
+		res = &r
+	}
+	tally := model.Tally(data.Round, data.Proposals, data.Ballots, data.Totals)
+	v.s.u.saveAs(v.fileName("pb", "Borgerbudget"), func() ([]byte, error) {
+		var buf bytes.Buffer
+		err := pb.Write(&buf, pb.FromRound(data.Council.Name, data.Round, data.Proposals, tally, res))
+		return buf.Bytes(), err
+	})
+}
+
+// onImportPB reads a Pabulib file into a new round of the council, in the
+// background with a progress dialog.
+func (s *pbScreen) onImportPB() {
+	u := s.u
+	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		s.importPB(rc, rc.URI().Name())
+	}, u.win)
+	fd.SetFilter(fstorage.NewExtensionFileFilter([]string{".pb"}))
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
+}
+
+// importPB reads a Pabulib file from rc (closed when done) into a new
+// round and opens it.
+func (s *pbScreen) importPB(rc io.ReadCloser, name string) {
+	u := s.u
+	progress := dialog.NewCustomWithoutButtons(lang.L("Reading the file…"), widget.NewProgressBarInfinite(), u.win)
+	progress.Show()
+	council := u.councilID
+	go func() {
+		defer rc.Close()
+		r, err := readPB(u.db, council, rc)
+		u.do(func() {
+			progress.Hide()
+			if err != nil {
+				u.showError(fmt.Errorf("%s: %w", name, err))
+				return
+			}
+			s.rounds.refreshList()
+			s.selectRound(r.ID)
+		})
+	}()
+}
+
+// readPB reads a Pabulib file and stores it as a new round of council.
+func readPB(db *storage.DB, council string, rc io.Reader) (model.PBRound, error) {
+	f, err := pb.Parse(rc)
+	if err != nil {
+		return model.PBRound{}, err
+	}
+	r, ps, bs, err := f.Round()
+	if err != nil {
+		return model.PBRound{}, err
+	}
+	r.CouncilID = council
+	return db.CreatePBRound(storage.PBRoundData{Round: r, Proposals: ps, Ballots: bs})
+}
+
+// onTemplate saves the workbook template for proposals.
+func (pp *proposalsPane) onTemplate() {
+	pp.s.u.saveAs(model.FileName("xlsx", "Skabelon til borgerforslag"), func() ([]byte, error) {
+		var buf bytes.Buffer
+		err := xlsx.PBProposalsTemplate(&buf)
+		return buf.Bytes(), err
+	})
+}
+
+// onImport reads proposals from a workbook, shows them and every row's
+// problem, and stores nothing until the user confirms.
+func (pp *proposalsPane) onImport() {
+	u := pp.s.u
+	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		pp.readWorkbook(rc, rc.URI().Name())
+	}, u.win)
+	fd.SetFilter(fstorage.NewExtensionFileFilter([]string{".xlsx", ".xlsm"}))
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
+}
+
+// readWorkbook reads the proposals in the background, then previews them.
+func (pp *proposalsPane) readWorkbook(rc io.ReadCloser, name string) {
+	u := pp.s.u
+	progress := dialog.NewCustomWithoutButtons(lang.L("Reading the file…"), widget.NewProgressBarInfinite(), u.win)
+	progress.Show()
+	go func() {
+		defer rc.Close()
+		ps, problems, err := xlsx.ReadPBProposals(rc)
+		var lines []string
+		for _, p := range problems {
+			lines = append(lines, fmt.Sprint(p))
+		}
+		u.do(func() {
+			progress.Hide()
+			if err != nil {
+				u.showError(fmt.Errorf("%s: %w", name, err))
+				return
+			}
+			pp.preview(ps, lines)
+		})
+	}()
+}
+
+// preview shows what the workbook holds; Import stores the proposals
+// read, all or none.
+func (pp *proposalsPane) preview(ps []model.PBProposal, problems []string) {
+	u, r := pp.s.u, pp.s.round
+	summary := widget.NewLabel(lang.L("Ready to import: {{.N}} proposals.", map[string]any{"N": len(ps)}))
+	summary.Wrapping = fyne.TextWrapWord
+	var titles []string
+	for _, p := range ps {
+		t := p.Title + " — " + model.Kroner(p.Cost)
+		if p.Number > 0 {
+			t = strconv.Itoa(p.Number) + ". " + t
+		}
+		titles = append(titles, t)
+	}
+	list := widget.NewList(func() int { return len(titles) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(titles[i]) })
+	var probs fyne.CanvasObject = widget.NewLabel(lang.L("No problems found."))
+	if len(problems) > 0 {
+		l := widget.NewLabel(lang.L("{{.N}} rows have problems and will not be imported:", map[string]any{"N": len(problems)}) + "\n" + strings.Join(problems, "\n"))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		probs = l
+	}
+	body := container.NewBorder(container.NewVBox(summary, probs), nil, nil, nil, list)
+	d := dialog.NewCustomConfirm(lang.L("Import proposals from a workbook"), lang.L("Import"), lang.L("Cancel"), body, func(ok bool) {
+		if !ok || len(ps) == 0 {
+			return
+		}
+		for i := range ps {
+			ps[i].CouncilID, ps[i].RoundID = r.CouncilID, r.ID
+		}
+		if err := u.db.ImportPBProposals(r.ID, ps); err != nil {
+			u.showError(err)
+			return
+		}
+		pp.pane.refreshList()
+		dialog.ShowInformation(lang.L("Import proposals from a workbook"), lang.L("{{.N}} proposals imported.", map[string]any{"N": len(ps)}), u.win)
+	}, u.win)
+	d.Resize(fyne.NewSize(640, 520))
+	d.Show()
+}
