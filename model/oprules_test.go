@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -143,5 +144,40 @@ func TestScrubMeet(t *testing.T) {
 	}
 	if ScrubbedOnly(fm+" fremlagde.", "Ingen fremlagde.") {
 		t.Error("ScrubbedOnly let a placeholder become text")
+	}
+}
+
+func TestErasedNames(t *testing.T) {
+	const fm = FormerMember
+	tests := []struct {
+		name, before, after string
+		ok                  bool
+		names               []string
+	}{
+		{"unchanged", "Linje 1\nLinje 2\n", "Linje 1\nLinje 2\n", true, nil},
+		{"a full name", "Linje 1\nKaren Østergaard kom\n", "Linje 1\n" + fm + " kom\n", true, []string{"Karen Østergaard"}},
+		{"two names", "Karen sagde ja til Søren Ærenlund.", fm + " sagde ja til " + fm + ".", true, []string{"Karen", "Søren Ærenlund"}},
+		{"an edit beside the erasure", "Karen: Shelteret bygges.", fm + ": Shelteret bygges ikke.", false, nil},
+		{"a name brought back", fm + " fremlagde.", "Karen fremlagde.", false, nil},
+		{"a word that is no name", "Shelteret bygges ikke.", "Shelteret bygges " + fm + ".", false, nil},
+	}
+	for _, tt := range tests {
+		names, ok := ErasedNames(tt.before, tt.after)
+		if ok != tt.ok || fmt.Sprint(names) != fmt.Sprint(tt.names) {
+			t.Errorf("%s: ErasedNames = %q, %v; want %q, %v", tt.name, names, ok, tt.names, tt.ok)
+		}
+		if ok != ScrubbedOnly(tt.before, tt.after) {
+			t.Errorf("%s: ErasedNames says %v, ScrubbedOnly the opposite", tt.name, ok)
+		}
+		// Erasing the names it found from before gives after.
+		if ok {
+			got := tt.before
+			for _, n := range names {
+				got = Anonymise(got, n, fm)
+			}
+			if got != tt.after {
+				t.Errorf("%s: erasing %q gives %q, want %q", tt.name, names, got, tt.after)
+			}
+		}
 	}
 }

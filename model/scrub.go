@@ -10,6 +10,7 @@ package model
 // the other side has FormerMember.
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -86,6 +87,34 @@ func ScrubMeet(a, b string) (string, bool) {
 func ScrubbedOnly(before, after string) bool {
 	m, ok := ScrubMeet(before, after)
 	return ok && m == after
+}
+
+// ErasedNames tells whether after is before with names erased and nothing
+// else changed (ScrubbedOnly), and which names of before were erased: what
+// an erasure that reached a replica while an editor held before did to it,
+// so that the editor's save can erase the same names from what it writes.
+func ErasedNames(before, after string) ([]string, bool) {
+	if before == after {
+		return nil, true
+	}
+	s := aligner{a: tokens(before), b: tokens(after), failed: map[[2]int]bool{}}
+	if !s.align(0, 0) {
+		return nil, false
+	}
+	var out strings.Builder
+	for i := len(s.path) - 1; i >= 0; i-- {
+		out.WriteString(s.path[i])
+	}
+	if out.String() != after {
+		return nil, false // after names someone before had erased
+	}
+	for _, n := range s.names {
+		if !startsUpper(n) && !hasUpperTwin(n, s.names) {
+			return nil, false
+		}
+	}
+	sort.Strings(s.names)
+	return s.names, true
 }
 
 func startsUpper(s string) bool {

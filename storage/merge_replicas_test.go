@@ -376,3 +376,70 @@ func TestSlowClockEditSortsAfterWhatItSaw(t *testing.T) {
 		}
 	}
 }
+
+// The minimal case of TestPropertyMinutesNothingLost's seed
+// 7759622619914537886: b's editor loads minutes that name a person; while
+// it is open a sync brings a's edit of the last line and a's erasure of
+// the name, which rewrites the change log's copies of the text b loaded;
+// b then saves its own edit of the last line. The two edits overlap, so
+// one is in the text and the other kept as a conflict: neither is lost,
+// on every replica, and the erased name does not come back. (Before, the
+// save found no ops that gave what the editor loaded, merged as if it had
+// seen a's edit, and dropped it; with the name next to the edited line
+// the name came back too.)
+func TestStaleEditorAfterErasureKeepsOverlappingLine(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		nameLine  int // the line naming the person
+		editLines int // the line both edit
+	}{
+		{"name far from the edits", 10, 12},
+		{"name next to the edits", 11, 12},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b, c, _, it := setup(t)
+			ia, err := a.AgendaItem(it.ID)
+			ok(t, err)
+			ia.Notes = setLine(minutes(), tc.nameLine, "Karen Østergaard kom")
+			ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
+			send(t, a, b)
+			loaded, err := b.AgendaItem(it.ID) // b's editor opens
+			ok(t, err)
+			at(a, time.Hour)
+			editNotes(t, a, it.ID, tc.editLines, "A rettede")
+			_, err = a.ErasePerson(c.ID, "Karen Østergaard")
+			ok(t, err)
+			send(t, a, b) // the sync while b's editor is open
+			at(b, 2*time.Hour)
+			x := loaded
+			x.Notes = setLine(loaded.Notes, tc.editLines, "B rettede")
+			ok(t, b.SaveAgendaItem(loaded, &x))
+			d := replica(t, "d") // everything at once
+			send(t, b, d)
+			send(t, b, a)
+			sameDump(t, a, b, d)
+			got, err := a.AgendaItem(it.ID)
+			ok(t, err)
+			cs, err := a.Conflicts(c.ID)
+			ok(t, err)
+			all := got.Notes
+			for _, k := range cs {
+				all += fmt.Sprintf("\n%v\n%v", k.Kept, k.Other)
+			}
+			for _, line := range []string{"A rettede", "B rettede"} {
+				if !strings.Contains(all, line) {
+					t.Errorf("%q lost: notes\n%s\nconflicts %+v", line, got.Notes, cs)
+				}
+			}
+			if len(cs) != 1 {
+				t.Errorf("want the overlap kept as one conflict, have %+v", cs)
+			}
+			if want := setLine(setLine(minutes(), tc.nameLine, model.FormerMember+" kom"), tc.editLines, "B rettede"); got.Notes != want {
+				t.Errorf("notes\n%s\nwant the later edit's lines with the name erased\n%s", got.Notes, want)
+			}
+			if strings.Contains(all, "Karen") {
+				t.Errorf("the erased name came back: notes\n%s\nconflicts %+v", got.Notes, cs)
+			}
+		})
+	}
+}

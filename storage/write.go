@@ -139,13 +139,21 @@ func (w *writer) put(r record) (bool, error) {
 					// Changed here and, since the editor loaded it, by a
 					// sync: the edit is logged with what the editor had
 					// seen, and the merge rule decides (see stale below).
-					if ctx, ok, err := w.loadedContext(r.table, r.id, f.name, r.orig[i]); err != nil {
+					if ctx, erased, ok, err := w.loadedContext(r.table, r.id, f.name, r.orig[i]); err != nil {
 						return false, err
 					} else if ok {
 						if stale == nil {
 							stale = map[string]string{}
 						}
 						stale[f.name] = ctx
+						// An erasure came meanwhile: the names it erased
+						// from what the editor loaded leave the edit too.
+						if text, isText := f.value.(string); isText {
+							for _, n := range erased {
+								text = model.Anonymise(text, n, model.FormerMember)
+							}
+							f.value = text
+						}
 					}
 				}
 				if _, ok := stale[f.name]; !ok {
@@ -195,10 +203,14 @@ func (w *writer) put(r record) (bool, error) {
 // loadedContext finds what an editor had seen of a field when it loaded
 // the value orig: the ops this replica held then, which are the field's
 // ops up to some point in the order they arrived here (the change log's
-// rowid), taking the latest point whose replay is orig. It reports false
-// when none is (the editor's value came from elsewhere); the caller then
-// merges as before (rebase).
-func (w *writer) loadedContext(table, id, name string, orig any) (string, bool, error) {
+// rowid), taking the latest point whose replay is orig. An erasure that
+// arrived since has rewritten the log's values, so when no point replays
+// to orig itself, the latest one that replays to orig with names erased
+// (and nothing else changed) is the one, and erased says which names the
+// edit must lose too. It reports false when no point is either (the
+// editor's value came from elsewhere); the caller then merges as before
+// (rebase).
+func (w *writer) loadedContext(table, id, name string, orig any) (ctx string, erased []string, found bool, err error) {
 	ops, err := list(w.ctx, w.tx, func(s scanner) (fieldOp, error) {
 		var o fieldOp
 		err := s.Scan(&o.v.hlc, &o.v.device, &o.seq, &o.base, &o.value)
@@ -206,21 +218,44 @@ func (w *writer) loadedContext(table, id, name string, orig any) (string, bool, 
 		return o, err
 	}, "SELECT hlc, device, seq, base, value FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY rowid", table, id, name)
 	if err != nil {
-		return "", false, err
+		return "", nil, false, err
 	}
 	rule := ruleOf(table, name)
+	values := map[int]any{} // prefix length → its replay's value
+	at := func(k int) any {
+		v, ok := values[k]
+		if !ok {
+			held := append([]fieldOp(nil), ops[:k]...)
+			sort.Slice(held, func(i, j int) bool { return held[j].v.after(held[i].v) })
+			v = replayField(held, rule).value
+			values[k] = v
+		}
+		return v
+	}
+	ctxAt := func(k int) string {
+		vv := map[string]int64{}
+		for _, o := range ops[:k] {
+			vv[o.v.device] = max(vv[o.v.device], o.seq)
+		}
+		return encodeContext(vv)
+	}
 	for k := len(ops); k >= 1 && k >= len(ops)-50; k-- {
-		held := append([]fieldOp(nil), ops[:k]...)
-		sort.Slice(held, func(i, j int) bool { return held[j].v.after(held[i].v) })
-		if sameValue(replayField(held, rule).value, orig) {
-			vv := map[string]int64{}
-			for _, o := range held {
-				vv[o.v.device] = max(vv[o.v.device], o.seq)
-			}
-			return encodeContext(vv), true, nil
+		if sameValue(at(k), orig) {
+			return ctxAt(k), nil, true, nil
 		}
 	}
-	return "", false, nil
+	loaded, ok := orig.(string)
+	if !ok {
+		return "", nil, false, nil
+	}
+	for k := len(ops); k >= 1 && k >= len(ops)-50; k-- {
+		if now, ok := at(k).(string); ok {
+			if names, ok := model.ErasedNames(loaded, now); ok {
+				return ctxAt(k), names, true, nil
+			}
+		}
+	}
+	return "", nil, false, nil
 }
 
 // remove deletes a row and leaves a tombstone. Removing a row that is not
