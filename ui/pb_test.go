@@ -428,7 +428,8 @@ func TestMunicipalCostOnlyOnStaffDevice(t *testing.T) {
 }
 
 // Proposals read from a workbook are shown first and stored only when the
-// user confirms.
+// user confirms; a workbook with any bad row imports nothing (all or
+// nothing, as the CLI): its problems are listed and no Import is offered.
 func TestProposalsImportWritesOnlyOnConfirm(t *testing.T) {
 	u, db, council := withCouncil(t)
 	r := pbRound(t, db, council, model.PhaseProposals)
@@ -439,7 +440,22 @@ func TestProposalsImportWritesOnlyOnConfirm(t *testing.T) {
 	}
 	s.proposals.preview(in, []string{"Forslag, række 4: Udfyld titel"})
 	top := u.win.Canvas().Overlays().Top()
-	if shown := texts(top); !strings.Contains(shown, "Klar til import: 2 forslag") || !strings.Contains(shown, "række 4: Udfyld titel") {
+	if shown := texts(top); !strings.Contains(shown, "intet importeres") || !strings.Contains(shown, "række 4: Udfyld titel") {
+		t.Fatalf("the preview of a workbook with a bad row says:\n%s", shown)
+	}
+	for _, x := range test.LaidOutObjects(top) {
+		if b, isB := x.(*widget.Button); isB && b.Text == "Importér" {
+			t.Fatal("a workbook with a bad row can be imported")
+		}
+	}
+	test.Tap(overlayButton(t, u, "Luk"))
+	if ps, err := db.PBProposals(r.ID); err != nil || len(ps) != 5 {
+		t.Fatalf("stored from a workbook with a bad row: %d, %v", len(ps), err)
+	}
+
+	s.proposals.preview(in, nil)
+	top = u.win.Canvas().Overlays().Top()
+	if shown := texts(top); !strings.Contains(shown, "Klar til import: 2 forslag") {
 		t.Fatalf("the preview says:\n%s", shown)
 	}
 	if ps, err := db.PBProposals(r.ID); err != nil || len(ps) != 5 {
@@ -453,5 +469,38 @@ func TestProposalsImportWritesOnlyOnConfirm(t *testing.T) {
 	}
 	if len(s.proposals.pane.items) != 7 {
 		t.Errorf("the list shows %d proposals", len(s.proposals.pane.items))
+	}
+}
+
+// The proposals' Delete is offered until voting opens, and then no more
+// (the ballot's proposals are the record of the vote), nor the round's;
+// a staff device is offered neither.
+func TestProposalDeleteGoneOnceVotingOpens(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseReview)
+	s := openPB(t, u, r.ID, 1)
+	if e := proposalEditor(t, s, 2); !e.del.Visible() {
+		t.Fatal("a proposal cannot be deleted during the review")
+	}
+	if !s.rounds.editor.del.Visible() {
+		t.Fatal("the round cannot be deleted during the review")
+	}
+	s.setPhase(model.PhaseVoting)
+	s.tabs.SelectIndex(1)
+	if e := proposalEditor(t, s, 2); e.del.Visible() {
+		t.Error("a proposal's Delete is still offered after voting opened")
+	}
+	if s.rounds.editor.del.Visible() {
+		t.Error("the round's Delete is still offered after voting opened")
+	}
+	if ps, _ := db.PBProposals(r.ID); len(ps) != 5 {
+		t.Fatalf("%d proposals", len(ps))
+	}
+
+	st, sdb := staffUI(t)
+	r2 := pbRound(t, sdb, st.councilID, model.PhaseReview)
+	s2 := openPB(t, st, r2.ID, 1)
+	if e := proposalEditor(t, s2, 2); e.del.Visible() {
+		t.Error("a staff device is offered to delete a council's proposal")
 	}
 }
