@@ -762,7 +762,7 @@ func (db *DB) ErasePBProposer(proposalID string) error {
 		}
 		scrubbed := map[string]any{}
 		fields := map[fieldKey]bool{}
-		if err := w.scrubLog(r.table, r.id, name, scrubbed, fields); err != nil {
+		if err := w.scrubLog(r.table, r.id, name, true, scrubbed, fields); err != nil {
 			return err
 		}
 		if len(scrubbed) == 0 {
