@@ -504,3 +504,33 @@ func TestProposalDeleteGoneOnceVotingOpens(t *testing.T) {
 		t.Error("a staff device is offered to delete a council's proposal")
 	}
 }
+
+// The second counter, on a laptop that holds the first counter's ballots
+// after a sync, chooses "Tæller 2" and is offered ballot no. 1 with the
+// cursor in the number field, not the first counter's next number (Enter
+// would have stored the first sheet's marks as a ballot no. 4).
+func TestSecondCounterStartsAtOne(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseVoting)
+	pbBallots(t, db, r, "1", "2 3", "4")
+	s := openPB(t, u, r.ID, 2)
+	b := s.entry
+	b.counter.SetSelected("Tæller 1")
+	if b.number.Text != "4" {
+		t.Fatalf("counter 1 is offered %q", b.number.Text)
+	}
+	b.counter.SetSelected("Tæller 2")
+	if b.number.Text != "1" || u.win.Canvas().Focused() != b.number {
+		t.Fatalf("counter 2 is offered %q, focus %v", b.number.Text, u.win.Canvas().Focused())
+	}
+	enter(t, u)
+	typeFocused(t, u, "1")
+	enter(t, u)
+	bs := storedBallots(t, db, r.ID)
+	if len(bs) != 4 || bs[1].Number != 1 || bs[1].Entry != 2 {
+		t.Fatalf("stored %+v", bs)
+	}
+	if b.number.Text != "2" {
+		t.Errorf("then offered %q", b.number.Text)
+	}
+}
