@@ -120,12 +120,12 @@ func (v *resultView) refresh() {
 		add(container.NewBorder(nil, nil, nil, act, para(line)))
 	}
 	if v.counted {
-		add(para(lang.L("Pot {{.Pot}}; the winners cost {{.Cost}}; left {{.Left}}.",
+		add(para(lang.L("Pot {{.Pot}}; the winners cost {{.Cost}}; left: {{.Left}}",
 			map[string]any{"Pot": model.Kroner(r.Pot), "Cost": model.Kroner(res.Cost), "Left": model.Kroner(res.Left)})))
 	}
 	turnout := lang.L("{{.N}} ballots handed in.", map[string]any{"N": res.Tally.Turnout})
 	if pct := model.TurnoutPercent(res.Tally.Turnout, r.Population); pct != "" {
-		turnout += " " + lang.L("Turnout {{.Pct}} of {{.Pop}} inhabitants.", map[string]any{"Pct": pct, "Pop": r.Population})
+		turnout += " " + lang.L("Turnout {{.Pct}} of {{.Pop}} inhabitants.", map[string]any{"Pct": pct, "Pop": model.KronerNumber(int64(r.Population) * 100)})
 	}
 	add(para(turnout))
 	if len(res.Tally.Invalid) > 0 {

@@ -303,11 +303,14 @@ func TestResultWinnerBecomesProject(t *testing.T) {
 	pbBallots(t, db, r, "1 2", "1", "1 3", "9", "")
 	s := openPB(t, u, r.ID, 5)
 	shown := texts(s.result.body)
-	for _, want := range []string{"1. Shelter ved søen — 3 stemmer — 20.000 kr.", "5 stemmesedler afgivet", "Stemmeprocent 0,4 % af 1200 indbyggere",
-		"1 × blank stemmeseddel", "1 × kryds ved et nummer, der ikke er på stemmesedlen"} {
+	for _, want := range []string{"1. Shelter ved søen — 3 stemmer — 20.000 kr.", "5 stemmesedler afgivet", "Stemmeprocent 0,4 % af 1.200 indbyggere",
+		"1 × blank stemmeseddel", "1 × kryds ved et nummer, der ikke er på stemmesedlen", "tilbage: 60.000 kr."} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the result lacks %q:\n%s", want, shown)
 		}
+	}
+	if strings.Contains(shown, "kr..") {
+		t.Errorf("an amount ends a sentence with two dots:\n%s", shown)
 	}
 	ps, err := db.PBProposals(r.ID)
 	ok(t, err)
