@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export LANG ?= en_US.UTF-8
 DB ?=
 
-.PHONY: run test deps build cli bench bench-pdf large kommune dist dist-deps dist-check dist-darwin version
+.PHONY: run test deps build cli bench bench-pdf bench-sync large kommune dist dist-deps dist-check dist-darwin version
 
 run: deps
 	go run ./cmd/lokalraad --demo $(if $(DB),--db $(DB))
@@ -83,6 +83,23 @@ bench-pdf: build cli
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	    libreoffice-writer-nogui poppler-utils fonts-dejavu-core >/dev/null; }
 	go run ./bench/pdfpeer -bin ./lokalraad -headless ./lokalraad-cli
+
+# A new laptop's first sync of one council with ten years from a local
+# `kommune serve`, against PouchDB replicating the same rows from
+# express-pouchdb (leveldb) and raw SQLite inserts of them, interleaved;
+# prints one line: the three medians and the ratios. Installs Node.js from
+# Debian and pouchdb, express-pouchdb and express from npm into
+# $(BENCH_CACHE) (never into the repository) when missing.
+BENCH_CACHE ?= $(HOME)/.cache/lokalraad-bench
+bench-sync: kommune
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+	@test -f $(BENCH_CACHE)/node_modules/express-pouchdb/package.json || { \
+	  mkdir -p $(BENCH_CACHE) && \
+	  npm install --prefix $(BENCH_CACHE) --no-audit --no-fund --loglevel=error \
+	    pouchdb@9.0.0 express-pouchdb@4.2.0 express@4 >/dev/null; }
+	go run ./bench/syncpeer -kommune ./kommune -modules $(BENCH_CACHE)/node_modules
 
 # A large generated database to try the app under load.
 large:

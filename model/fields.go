@@ -349,6 +349,7 @@ var entities = []Entity{
 		kindF("minutes", "Approved minutes (never drafts)", "referater", FieldBool, false),
 		kindF("plan", "The development plan", "udviklingsplan", FieldBool, false),
 		longF("intro", "A few words on the page's top", "indledning"),
+		kindF("budget", "Citizen budget results (rounds whose result is published)", "borgerbudget", FieldBool, false),
 	}},
 	// A file attached to an agenda item, a project or a budget wish; the
 	// file itself travels apart, named by sha256 (storage/blobs).

@@ -13,6 +13,7 @@ type Publication struct {
 	Meetings  bool   // upcoming meetings with their agendas (titles), and the calendar feed
 	Minutes   bool   // approved minutes (decisions), and their Atom feed
 	Plan      bool   // the development plan
+	Budget    bool   // citizen budget results: rounds in phase resultat, winners and counts, never proposers
 	Intro     string // a few words on the page's top
 }
 

@@ -361,9 +361,9 @@ func (lc *lockCache) checkLocked(ctx context.Context, tx *sql.Tx, c Change) erro
 			late, err = lc.approvedSince(ctx, tx, m, c, s.ID())
 			locked = late
 		} else {
-			st, ok, err := lastBefore(ctx, tx, meetingsT.name, m, "status", c)
-			if err != nil {
-				return err
+			st, ok, lerr := lastBefore(ctx, tx, meetingsT.name, m, "status", c)
+			if lerr != nil {
+				return lerr
 			}
 			locked = ok && st.Value == string(model.MeetingApproved)
 			if !locked {

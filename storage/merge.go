@@ -51,6 +51,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"lokalraad/model"
 )
@@ -183,8 +184,21 @@ type fieldRule struct {
 	sticky func(v any) bool
 }
 
+// rules caches ruleOf: applying a first pull asks for it once a field.
+var rules sync.Map // table + "." + field → fieldRule
+
 // ruleOf is a field's merge rule.
 func ruleOf(table, field string) fieldRule {
+	key := table + "." + field
+	if r, ok := rules.Load(key); ok {
+		return r.(fieldRule)
+	}
+	r := makeRule(table, field)
+	rules.Store(key, r)
+	return r
+}
+
+func makeRule(table, field string) fieldRule {
 	r := fieldRule{long: model.LongText(table, field)}
 	f, _ := model.FieldOf(table, field)
 	switch {

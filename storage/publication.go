@@ -13,13 +13,13 @@ import (
 var pubT = tableOf("publications")
 
 func pubRecord(p *model.Publication) record {
-	return pubT.record(p.ID, p.CouncilID, boolInt(p.Enabled), boolInt(p.Meetings), boolInt(p.Minutes), boolInt(p.Plan), p.Intro)
+	return pubT.record(p.ID, p.CouncilID, boolInt(p.Enabled), boolInt(p.Meetings), boolInt(p.Minutes), boolInt(p.Plan), p.Intro, boolInt(p.Budget))
 }
 
 func scanPub(s scanner) (p model.Publication, err error) {
-	var en, me, mi, pl int64
-	err = s.Scan(&p.ID, &p.CouncilID, &en, &me, &mi, &pl, &p.Intro)
-	p.Enabled, p.Meetings, p.Minutes, p.Plan = en != 0, me != 0, mi != 0, pl != 0
+	var en, me, mi, pl, bu int64
+	err = s.Scan(&p.ID, &p.CouncilID, &en, &me, &mi, &pl, &p.Intro, &bu)
+	p.Enabled, p.Meetings, p.Minutes, p.Plan, p.Budget = en != 0, me != 0, mi != 0, pl != 0, bu != 0
 	return p, err
 }
 

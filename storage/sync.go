@@ -286,17 +286,32 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	rows := map[rowKey]string{}
 	rowCouncil := map[rowKey]string{}
 	var maxHLC, maxOwnSeq int64
+	// Two lookups for the whole batch instead of two queries an op: which
+	// ops the log holds already, and which rows it holds ops of (a row it
+	// holds none of is new: replayed from memory, below).
+	held, err := heldOps(ctx, q, ops)
+	if err != nil {
+		return 0, nil, err
+	}
+	known, err := rowCouncils(ctx, q, ops)
+	if err != nil {
+		return 0, nil, err
+	}
+	// New ops go into the log in multi-row statements; an op the log may
+	// hold (held, or a second copy in this batch) first writes what is
+	// queued and then takes the one-op path, which checks it is the same op.
+	// OR FAIL: an error ends the statement without the statement journal
+	// a multi-row insert would otherwise keep, and any error rolls the
+	// whole batch back (applyTx).
+	log := newMultiInsert("INSERT OR FAIL INTO changes("+changeCols+") VALUES ", 10, 100)
+	queued := make(map[opKey]bool, len(ops))
 	for _, c := range ops {
 		rk := rowKey{c.Table, c.Row}
 		if have, ok := rowCouncil[rk]; !ok {
-			var council string
-			err := q.QueryRowContext(ctx, "SELECT council_id FROM changes WHERE tbl = ? AND row_id = ? LIMIT 1", c.Table, c.Row).Scan(&council)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
+			council, ok := known[rk]
+			if !ok {
 				council = c.Council
 				newRows[rk] = []rowOp{}
-			case err != nil:
-				return 0, nil, err
 			}
 			rowCouncil[rk] = council
 			if council != c.Council {
@@ -305,26 +320,36 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		} else if have != c.Council {
 			return 0, nil, fmt.Errorf("%w: rækken %s hører til et andet råd", ErrBadChange, c.Row)
 		}
-		res, err := q.ExecContext(ctx, "INSERT OR IGNORE INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base, c.Sig)
-		if err != nil {
-			return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
-		}
-		if k, _ := res.RowsAffected(); k == 0 {
-			// Held already: the same op again, unless an op id was reused
-			// for another edit, which must not pass silently.
-			var same int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device = ? AND seq = ? AND hlc = ? AND tbl = ? AND row_id = ? AND field = ?",
-				c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Field).Scan(&same); err != nil {
-				return 0, nil, err
+		if k := (opKey{c.Device, c.Seq}); !held[k] && !queued[k] {
+			queued[k] = true
+			if err := log.add(ctx, q, c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base, c.Sig); err != nil {
+				return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
 			}
-			if same == 0 {
-				return 0, nil, fmt.Errorf("%w %s: nummeret er allerede brugt til en anden ændring", ErrBadChange, c.ID())
+		} else {
+			if err := log.flush(ctx, q); err != nil {
+				return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
 			}
-			if err := sameResent(ctx, tx, c, ops); err != nil {
-				return 0, nil, err
+			res, err := q.ExecContext(ctx, "INSERT OR IGNORE INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base, c.Sig)
+			if err != nil {
+				return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
 			}
-			continue
+			if k, _ := res.RowsAffected(); k == 0 {
+				// Held already: the same op again, unless an op id was reused
+				// for another edit, which must not pass silently.
+				var same int
+				if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device = ? AND seq = ? AND hlc = ? AND tbl = ? AND row_id = ? AND field = ?",
+					c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Field).Scan(&same); err != nil {
+					return 0, nil, err
+				}
+				if same == 0 {
+					return 0, nil, fmt.Errorf("%w %s: nummeret er allerede brugt til en anden ændring", ErrBadChange, c.ID())
+				}
+				if err := sameResent(ctx, tx, c, ops); err != nil {
+					return 0, nil, err
+				}
+				continue
+			}
 		}
 		fresh = append(fresh, c)
 		maxHLC = max(maxHLC, c.HLC)
@@ -355,6 +380,9 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			fk := fieldKey{c.Table, c.Row, c.Field}
 			touched[fk] = append(touched[fk], fieldOp{v: version{c.HLC, c.Device}, seq: c.Seq, value: c.Value, base: c.Base})
 		}
+	}
+	if err := log.flush(ctx, q); err != nil {
+		return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
 	}
 	if len(fresh) == 0 {
 		return 0, nil, nil
@@ -414,6 +442,9 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			changed[rowKey{k.table, k.row}] = append(changed[rowKey{k.table, k.row}], k.field)
 		}
 	}
+	if err := a.flushRows(); err != nil { // the versions, before any row reads them
+		return 0, nil, err
+	}
 	rks := make([]rowKey, 0, len(rows))
 	for k := range rows {
 		rks = append(rks, k)
@@ -421,12 +452,122 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	sort.Slice(rks, func(i, j int) bool {
 		return rks[i].table < rks[j].table || rks[i].table == rks[j].table && rks[i].row < rks[j].row
 	})
+	if err := a.lookNewRows(rks); err != nil {
+		return 0, nil, err
+	}
 	for _, rk := range rks {
 		if err := a.materialize(rk, rows[rk], changed[rk]); err != nil {
 			return 0, nil, err
 		}
 	}
+	if err := a.flushRows(); err != nil {
+		return 0, nil, err
+	}
 	return len(fresh), fresh, nil
+}
+
+// opKey is an op's id as a map key.
+type opKey struct {
+	device string
+	seq    int64
+}
+
+// lookupChunk bounds the keys one batch lookup binds (SQLite's limit on
+// variables is far above it).
+const lookupChunk = 250
+
+// heldOps tells which of the ops the change log holds already (by op id).
+// A device none of whose ops in the batch's range of its sequence numbers
+// is held (a first pull: every device) costs one index probe; the ops of
+// the others are looked up one by one, in chunks.
+func heldOps(ctx context.Context, q *stmtTx, ops []Change) (map[opKey]bool, error) {
+	type span struct{ lo, hi int64 }
+	spans := map[string]span{}
+	for _, c := range ops {
+		sp, ok := spans[c.Device]
+		if !ok {
+			sp = span{c.Seq, c.Seq}
+		}
+		spans[c.Device] = span{min(sp.lo, c.Seq), max(sp.hi, c.Seq)}
+	}
+	some := map[string]bool{}
+	for d, sp := range spans {
+		var one int
+		err := q.QueryRowContext(ctx, "SELECT 1 FROM changes WHERE device = ? AND seq BETWEEN ? AND ? LIMIT 1", d, sp.lo, sp.hi).Scan(&one)
+		switch {
+		case err == nil:
+			some[d] = true
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, err
+		}
+	}
+	held := map[opKey]bool{}
+	if len(some) == 0 {
+		return held, nil
+	}
+	var maybe []Change
+	for _, c := range ops {
+		if some[c.Device] {
+			maybe = append(maybe, c)
+		}
+	}
+	ops = maybe
+	for p := 0; p < len(ops); p += lookupChunk {
+		part := ops[p:min(p+lookupChunk, len(ops))]
+		args := make([]any, 0, 2*len(part))
+		for _, c := range part {
+			args = append(args, c.Device, c.Seq)
+		}
+		ks, err := list(ctx, q, func(s scanner) (opKey, error) {
+			var k opKey
+			return k, s.Scan(&k.device, &k.seq)
+		}, "WITH b(d, s) AS (VALUES "+valuesList(len(part), 2)+") SELECT c.device, c.seq FROM b JOIN changes c ON c.device = b.d AND c.seq = b.s", args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range ks {
+			held[k] = true
+		}
+	}
+	return held, nil
+}
+
+// rowCouncils is the council of every row of the ops that the change log
+// holds ops of; a row it holds none of is missing.
+func rowCouncils(ctx context.Context, q *stmtTx, ops []Change) (map[rowKey]string, error) {
+	var keys []rowKey
+	seen := map[rowKey]bool{}
+	for _, c := range ops {
+		if rk := (rowKey{c.Table, c.Row}); !seen[rk] {
+			seen[rk] = true
+			keys = append(keys, rk)
+		}
+	}
+	out := map[rowKey]string{}
+	for p := 0; p < len(keys); p += lookupChunk {
+		part := keys[p:min(p+lookupChunk, len(keys))]
+		args := make([]any, 0, 2*len(part))
+		for _, k := range part {
+			args = append(args, k.table, k.row)
+		}
+		type found struct {
+			rk      rowKey
+			council sql.NullString
+		}
+		fs, err := list(ctx, q, func(s scanner) (found, error) {
+			var f found
+			return f, s.Scan(&f.rk.table, &f.rk.row, &f.council)
+		}, "WITH b(t, r) AS (VALUES "+valuesList(len(part), 2)+") SELECT b.t, b.r, (SELECT council_id FROM changes WHERE tbl = b.t AND row_id = b.r LIMIT 1) FROM b", args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			if f.council.Valid {
+				out[f.rk] = f.council.String
+			}
+		}
+	}
+	return out, nil
 }
 
 // refreshFields replays fields in full and brings their rows up to date:
@@ -468,6 +609,15 @@ type applier struct {
 	ctx    context.Context
 	tx     *stmtTx
 	states map[fieldKey]*fieldState
+	// rowIns queues the inserts of new rows by table (materialize), in
+	// rowOrder; flushRows writes them.
+	rowIns   map[string]*multiInsert
+	rowOrder []string
+	// versions queues new rows' field versions (updateField).
+	versions *multiInsert
+	// present tells, for the new rows looked up at once (lookNewRows),
+	// whether their table has them.
+	present map[rowKey]bool
 	// newRows are rows this replica held no op of before the batch: all
 	// their ops are in it, so they are replayed from memory (the first
 	// pull of a new laptop is nearly all such rows).
@@ -505,8 +655,12 @@ func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp, force
 		// Every op of the field is in this batch: replay it from memory.
 		st := replayField(fresh, ruleOf(k.table, k.field))
 		a.states[k] = st
-		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES (?, ?, ?, ?, ?, ?)",
-			k.table, k.row, k.field, st.version.v.hlc, st.version.v.device, st.version.seq); err != nil {
+		// Queued for a multi-row insert (flushVersions): nothing reads a
+		// new row's versions before the batch's rows are materialized.
+		if a.versions == nil {
+			a.versions = newMultiInsert("INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES ", 6, 80)
+		}
+		if err := a.versions.add(a.ctx, a.tx, k.table, k.row, k.field, st.version.v.hlc, st.version.v.device, st.version.seq); err != nil {
 			return false, err
 		}
 		return true, a.saveConflicts(k, council, st)
@@ -605,6 +759,60 @@ func (a *applier) state(k fieldKey) (*fieldState, error) {
 	return st, err
 }
 
+// lookNewRows finds out in one query a table chunk which of the new rows
+// their tables hold already (materialize asks it of every row).
+func (a *applier) lookNewRows(rks []rowKey) error {
+	byTable := map[string][]any{}
+	var tables []string
+	for _, rk := range rks {
+		if _, isNew := a.newRows[rk]; !isNew {
+			continue
+		}
+		if byTable[rk.table] == nil {
+			tables = append(tables, rk.table)
+		}
+		byTable[rk.table] = append(byTable[rk.table], rk.row)
+	}
+	if a.present == nil {
+		a.present = map[rowKey]bool{}
+	}
+	for _, t := range tables {
+		ids := byTable[t]
+		for p := 0; p < len(ids); p += lookupChunk {
+			part := ids[p:min(p+lookupChunk, len(ids))]
+			for _, id := range part {
+				a.present[rowKey{t, id.(string)}] = false
+			}
+			have, err := list(a.ctx, a.tx, func(s scanner) (string, error) {
+				var id string
+				return id, s.Scan(&id)
+			}, "SELECT id FROM "+t+" WHERE id IN (?"+strings.Repeat(", ?", len(part)-1)+")", part...)
+			if err != nil {
+				return err
+			}
+			for _, id := range have {
+				a.present[rowKey{t, id}] = true
+			}
+		}
+	}
+	return nil
+}
+
+// flushRows writes the queued inserts of new rows and field versions.
+func (a *applier) flushRows() error {
+	if a.versions != nil {
+		if err := a.versions.flush(a.ctx, a.tx); err != nil {
+			return err
+		}
+	}
+	for _, t := range a.rowOrder {
+		if err := a.rowIns[t].flush(a.ctx, a.tx); err != nil {
+			return fmt.Errorf("gem i %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
 // materialize makes a touched row in its table agree with its ops: there
 // with its fields' values while alive, gone with a tombstone while dead.
 func (a *applier) materialize(rk rowKey, council string, changedFields []string) error {
@@ -626,12 +834,16 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 	}
 	alive := rowAlive(edits, dels)
 	var exists bool
-	var dummy string
-	switch err := a.tx.QueryRowContext(a.ctx, "SELECT id FROM "+rk.table+" WHERE id = ?", rk.row).Scan(&dummy); {
-	case err == nil:
-		exists = true
-	case !errors.Is(err, sql.ErrNoRows):
-		return err
+	if there, looked := a.present[rk]; looked {
+		exists = there
+	} else {
+		var dummy string
+		switch err := a.tx.QueryRowContext(a.ctx, "SELECT id FROM "+rk.table+" WHERE id = ?", rk.row).Scan(&dummy); {
+		case err == nil:
+			exists = true
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
 	}
 	switch {
 	case alive && exists:
@@ -678,11 +890,27 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 			cols = append(cols, f)
 			args = append(args, v)
 		}
+		if isNew {
+			// A row new to this replica has no tombstone. Its insert waits
+			// for others of its table (flushRows): one statement of many
+			// rows, and the search index's pending terms flushed once a
+			// statement, not once a row.
+			ins := a.rowIns[rk.table]
+			if ins == nil {
+				ins = newMultiInsert("INSERT OR FAIL INTO "+rk.table+"("+strings.Join(cols, ", ")+") VALUES ", len(cols), max(1, 500/len(cols)))
+				if a.rowIns == nil {
+					a.rowIns = map[string]*multiInsert{}
+				}
+				a.rowIns[rk.table] = ins
+				a.rowOrder = append(a.rowOrder, rk.table)
+			}
+			if err := ins.add(a.ctx, a.tx, args...); err != nil {
+				return fmt.Errorf("gem i %s: %w", rk.table, err)
+			}
+			return nil
+		}
 		if _, err := a.tx.ExecContext(a.ctx, "INSERT INTO "+rk.table+"("+strings.Join(cols, ", ")+") VALUES (?"+strings.Repeat(", ?", len(cols)-1)+")", args...); err != nil {
 			return fmt.Errorf("gem i %s: %w", rk.table, err)
-		}
-		if isNew {
-			return nil // a row new to this replica has no tombstone
 		}
 		_, err = a.tx.ExecContext(a.ctx, "DELETE FROM tombstones WHERE tbl = ? AND row_id = ?", rk.table, rk.row)
 		return err

@@ -196,8 +196,10 @@ func (s *pbScreen) show(tab int) {
 	if s.rounds.editor == nil {
 		return
 	}
+	// A round whose voting opened cannot be deleted (storage refuses it):
+	// no button that only leads to a refusal.
 	if s.readOnly() || s.round.RulesLocked() {
-		s.rounds.editor.del.Hide() // a round whose voting opened is kept (storage refuses it too)
+		s.rounds.editor.del.Hide()
 	}
 	s.proposals = newProposalsPane(s)
 	s.entry = newBallotEntry(s)

@@ -120,7 +120,7 @@ func (v *resultView) refresh() {
 		add(container.NewBorder(nil, nil, nil, act, para(line)))
 	}
 	if v.counted {
-		add(para(lang.L("Pot {{.Pot}}; the winners cost {{.Cost}}; left: {{.Left}}",
+		add(para(lang.L("Pot {{.Pot}}; the winners cost {{.Cost}}; left {{.Left}}",
 			map[string]any{"Pot": model.Kroner(r.Pot), "Cost": model.Kroner(res.Cost), "Left": model.Kroner(res.Left)})))
 	}
 	turnout := lang.L("{{.N}} ballots handed in.", map[string]any{"N": res.Tally.Turnout})

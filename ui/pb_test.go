@@ -260,6 +260,9 @@ func TestRulesDisabledAfterVotingOpens(t *testing.T) {
 		t.Fatalf("phase %s after opening the vote", stored.Phase)
 	}
 	e := s.rounds.editor
+	if e.del.Visible() {
+		t.Error("the round can still be deleted after the vote opened (storage refuses it)")
+	}
 	if _, still := e.f.fields["Pulje (kr.)"]; still {
 		t.Error("the pot is still a field after the vote opened")
 	}
@@ -304,7 +307,7 @@ func TestResultWinnerBecomesProject(t *testing.T) {
 	s := openPB(t, u, r.ID, 5)
 	shown := texts(s.result.body)
 	for _, want := range []string{"1. Shelter ved søen — 3 stemmer — 20.000 kr.", "5 stemmesedler afgivet", "Stemmeprocent 0,4 % af 1.200 indbyggere",
-		"1 × blank stemmeseddel", "1 × kryds ved et nummer, der ikke er på stemmesedlen", "tilbage: 60.000 kr."} {
+		"1 × blank stemmeseddel", "1 × kryds ved et nummer, der ikke er på stemmesedlen", "tilbage 60.000 kr."} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the result lacks %q:\n%s", want, shown)
 		}

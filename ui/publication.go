@@ -16,7 +16,7 @@ import (
 type publicationDialog struct {
 	u                                *App
 	p                                model.Publication
-	enabled, meetings, minutes, plan *widget.Check
+	enabled, meetings, minutes, plan, budget *widget.Check
 	intro                            *entry
 	msg                              *widget.Label
 }
@@ -41,12 +41,13 @@ func (u *App) onPublication() {
 	d.meetings = check(lang.L("Upcoming meetings with their agendas"), p.Meetings)
 	d.minutes = check(lang.L("Approved minutes (never drafts)"), p.Minutes)
 	d.plan = check(lang.L("The development plan"), p.Plan)
+	d.budget = check(lang.L("Citizen budget results (rounds whose result is published)"), p.Budget)
 	d.intro = newMultiEntry(3)
 	setText(d.intro, p.Intro)
 	u.autosave(d.intro, "publication", d.save)
 	note := widget.NewLabel(lang.L("The page is shown by the municipality's server at /offentlig/{{.ID}}/ after the next sync. Attendee lists, phone numbers and e-mail addresses are never shown.", map[string]any{"ID": u.councilID}))
 	note.Wrapping = fyne.TextWrapWord
-	body := container.NewVBox(d.enabled, widget.NewSeparator(), d.meetings, d.minutes, d.plan,
+	body := container.NewVBox(d.enabled, widget.NewSeparator(), d.meetings, d.minutes, d.plan, d.budget,
 		widget.NewLabel(lang.L("A few words on the page's top")), d.intro, note, d.msg)
 	dlg := dialog.NewCustom(lang.L("Public page"), lang.L("Close"), body, u.win)
 	dlg.SetOnClosed(func() { u.saver.flush() })
@@ -58,7 +59,7 @@ func (u *App) onPublication() {
 func (d *publicationDialog) save() {
 	p := d.p
 	p.CouncilID = d.u.councilID
-	p.Enabled, p.Meetings, p.Minutes, p.Plan, p.Intro = d.enabled.Checked, d.meetings.Checked, d.minutes.Checked, d.plan.Checked, d.intro.Text
+	p.Enabled, p.Meetings, p.Minutes, p.Plan, p.Budget, p.Intro = d.enabled.Checked, d.meetings.Checked, d.minutes.Checked, d.plan.Checked, d.budget.Checked, d.intro.Text
 	var loaded model.Publication
 	if d.p.ID != "" {
 		loaded = d.p

@@ -423,8 +423,12 @@ func TestPublicationDialog(t *testing.T) {
 	if !p.Enabled || !p.Minutes || p.Meetings || p.Plan || p.Intro != "Velkommen" || p.ID == "" {
 		t.Errorf("stored %+v", p)
 	}
+	d.budget.SetChecked(true)
+	if p, _ := db.Publication(council); !p.Budget || !p.Minutes {
+		t.Errorf("budget results picked: %+v", p)
+	}
 	d.enabled.SetChecked(false)
-	if p, _ := db.Publication(council); p.Enabled || !p.Minutes {
+	if p, _ := db.Publication(council); p.Enabled || !p.Minutes || !p.Budget {
 		t.Errorf("switched off: %+v", p)
 	}
 	if !strings.Contains(texts(u.win.Canvas().Overlays().Top()), "/offentlig/"+council+"/") {

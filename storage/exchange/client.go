@@ -497,19 +497,41 @@ func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Res
 	page := "&limit=" + strconv.Itoa(PullOps) + "&bytes=" + strconv.Itoa(PullBytes)
 	var hubNow time.Time
 	var maxAhead time.Duration
-	for {
-		cur, _ := db.Meta(storage.MetaCursor)
-		since, _ := strconv.ParseInt(cur, 10, 64)
+	// The next page is asked for while this one is applied: the hub reads
+	// and sends it meanwhile, so a first pull waits for the slower of the
+	// two instead of both. The hub keeps no state of a pull, so a page
+	// fetched but not applied (an error, a cut-off sync) costs nothing: the
+	// cursor moves only with a page applied, and the next sync asks again.
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type fetched struct {
+		pr  PullResponse
+		h   http.Header
+		err error
+	}
+	fetch := func(since int64) <-chan fetched {
 		keys := ""
 		if dir, ok, err := db.KeyDirectory(""); err == nil && ok {
 			keys = "&keys=" + dir.Hash()
 		}
-		var pr PullResponse
-		h, err := callH(ctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+page+own+keys, token, nil, &pr)
-		if err != nil {
-			return err
+		ch := make(chan fetched, 1)
+		go func() {
+			var f fetched
+			f.h, f.err = callH(pctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+page+own+keys, token, nil, &f.pr)
+			ch <- f
+		}()
+		return ch
+	}
+	cur, _ := db.Meta(storage.MetaCursor)
+	since, _ := strconv.ParseInt(cur, 10, 64)
+	next := fetch(since)
+	for {
+		f := <-next
+		if f.err != nil {
+			return f.err
 		}
-		if t, ahead, ok := hubClock(h); ok {
+		pr := f.pr
+		if t, ahead, ok := hubClock(f.h); ok {
 			hubNow, maxAhead = t, ahead
 		}
 		if pr.Keys != nil {
@@ -521,14 +543,19 @@ func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Res
 		if err != nil {
 			return err
 		}
+		more := pr.More && pr.Next > since
+		if more {
+			next = fetch(pr.Next)
+		}
 		n, err := db.ApplyPulled(ops, pr.Next)
 		if err != nil {
 			return err
 		}
 		res.Pulled += n
-		if !pr.More || pr.Next <= since {
+		if !more {
 			break
 		}
+		since = pr.Next
 	}
 	if !hubNow.IsZero() {
 		// A clock still running ahead of the hub's from before it was

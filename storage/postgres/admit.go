@@ -72,9 +72,9 @@ func (s *Store) admit(ctx context.Context, tx pgx.Tx, ops []storage.Change) erro
 				late, err = s.approvedSince(ctx, tx, m, c, sop)
 				locked = late
 			} else {
-				st, ok, err := s.before(ctx, tx, ops, "meetings", m, "status", c)
-				if err != nil {
-					return err
+				st, ok, berr := s.before(ctx, tx, ops, "meetings", m, "status", c)
+				if berr != nil {
+					return berr
 				}
 				locked = ok && st.Value == string(model.MeetingApproved)
 				if !locked {

@@ -55,3 +55,72 @@ func TestOverviewShowsBorgerbudget(t *testing.T) {
 		t.Errorf("filtered to Tølløse:\n%s", b)
 	}
 }
+
+// A council that publishes its citizen budget results shows each round
+// whose result is published: winners with votes and cost, the money left
+// and the count; never a proposer, a round still voting, or a result while
+// the two counters differ; nothing of it while the choice is off.
+func TestPublicPageShowsBudgetResults(t *testing.T) {
+	s, db, j, _ := publicHub(t)
+	round := func(title string, finish bool, marks2 string) model.PBRound {
+		r := model.PBRound{CouncilID: j, Title: title, Pot: 100_000_00, Population: 2000, Phase: model.PhaseReview,
+			BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
+		ok(t, db.SavePBRound(model.PBRound{}, &r))
+		ok(t, db.ImportPBProposals(r.ID, []model.PBProposal{
+			{CouncilID: j, RoundID: r.ID, Number: 1, Title: "Bænke ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot, ProposerName: "Hemmelige Hansen", ProposerContact: "hh@example.dk"},
+			{CouncilID: j, RoundID: r.ID, Number: 2, Title: "Svævebane", Cost: 90_000_00, Status: model.ProposalOnBallot},
+		}))
+		open := r
+		open.Phase = model.PhaseVoting
+		ok(t, db.SavePBRound(r, &open))
+		for i, m := range []string{"1", "1 2", marks2} {
+			for entry := 1; entry <= 2; entry++ {
+				ms := m
+				if entry == 2 && i == 2 {
+					ms = "1"
+				}
+				marks, err := model.ParseMarks(ms, false)
+				ok(t, err)
+				b := model.PBBallot{CouncilID: j, RoundID: r.ID, Entry: entry, Number: i + 1, Place: "Hallen", Marks: marks}
+				ok(t, db.SavePBBallot(model.PBBallot{}, &b))
+			}
+		}
+		if finish {
+			done := open
+			done.Phase = model.PhaseResult
+			ok(t, db.SavePBRound(open, &done))
+			return done
+		}
+		return open
+	}
+	round("Borgerbudget 2026", true, "1")  // counters agree: published
+	round("Borgerbudget 2025", true, "2")  // counters differ on ballot 3: not final
+	round("Borgerbudget 2027", false, "1") // still voting
+	pub := model.Publication{CouncilID: j, Enabled: true}
+	ok(t, db.SavePublication(model.Publication{}, &pub))
+	page := func() string {
+		w := do(s, "GET", "/offentlig/"+j+"/", nil)
+		if w.Code != http.StatusOK {
+			t.Fatalf("public page %d", w.Code)
+		}
+		return w.Body.String()
+	}
+	if b := page(); strings.Contains(b, "Borgerbudget") || strings.Contains(b, "Bænke ved søen") {
+		t.Errorf("budget results shown though not published:\n%s", b)
+	}
+	on := pub
+	on.Budget = true
+	ok(t, db.SavePublication(pub, &on))
+	b := page()
+	for _, want := range []string{"Borgerbudget 2026: resultat", "<td>Bænke ved søen</td><td class=\"tal\">3</td><td class=\"tal\">40.000 kr.</td>",
+		"tilbage af puljen: 60.000 kr.", "3 stemmesedler, heraf 3 gyldige (stemmeprocent 0,2 %)", "Flest stemmer"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("the public page lacks %q:\n%s", want, b)
+		}
+	}
+	for _, never := range []string{"Hemmelige Hansen", "hh@example.dk", "Borgerbudget 2025", "Borgerbudget 2027", "Svævebane"} {
+		if strings.Contains(b, never) {
+			t.Errorf("the public page shows %q", never)
+		}
+	}
+}

@@ -36,6 +36,22 @@ type publicData struct {
 	Plan     *model.PlanData
 	Areas    map[string]string
 	Projects map[string]string
+	Rounds   []publicRound
+}
+
+// publicRound is a citizen budget round's published result: the winners
+// and the counts, never a proposer or a ballot.
+type publicRound struct {
+	Title, Method, Pot, Cost, Left, Turnout string
+	Winners                                 []publicWinner
+	Ballots, Valid                          int
+	Override                                string // the reason of a result changed by hand
+}
+
+type publicWinner struct {
+	Number      int
+	Title, Cost string
+	Votes       int64
 }
 
 // public reads what the council published, or false (404).
@@ -80,7 +96,51 @@ func (s *Server) public(id string) (*publicData, *model.CouncilData, bool, error
 			p.Projects[pr.ID] = pr.Title
 		}
 	}
+	if pub.Budget {
+		if p.Rounds, err = s.publicRounds(id); err != nil {
+			return nil, nil, false, err
+		}
+	}
 	return p, d, true, nil
+}
+
+// publicRounds are the council's rounds whose result is published (phase
+// resultat) and final (no ballots the two counters differ on), newest
+// first.
+func (s *Server) publicRounds(council string) ([]publicRound, error) {
+	rounds, err := s.db.PBRounds(council)
+	if err != nil {
+		return nil, err
+	}
+	var out []publicRound
+	for _, r := range rounds {
+		if r.Phase != model.PhaseResult {
+			continue
+		}
+		d, err := s.db.PBRoundData(r.ID)
+		if err != nil {
+			return nil, err
+		}
+		res, err := d.Result()
+		if err != nil {
+			s.log.Warn("public round not counted", "round", r.ID, "err", err)
+			continue
+		}
+		if res.Pending {
+			continue
+		}
+		pr := publicRound{Title: r.Title, Method: model.MethodLabel(r.Method, model.Danish), Pot: model.Kroner(r.Pot),
+			Cost: model.Kroner(res.Cost), Left: model.Kroner(res.Left), Ballots: res.Tally.Turnout, Valid: len(res.Tally.Valid),
+			Turnout: model.TurnoutPercent(res.Tally.Turnout, r.Population)}
+		if res.Overridden {
+			pr.Override = res.Reason
+		}
+		for _, w := range res.Winners {
+			pr.Winners = append(pr.Winners, publicWinner{Number: w.Number, Title: w.Title, Cost: model.Kroner(w.VoteCost()), Votes: res.Tally.Votes[w.Number]})
+		}
+		out = append(out, pr)
+	}
+	return out, nil
 }
 
 func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) {
