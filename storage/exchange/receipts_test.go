@@ -95,12 +95,12 @@ func TestReceiptsSyncAndLock(t *testing.T) {
 			ops  []storage.Change
 			want string
 		}{
-			"receipt removed":     {[]storage.Change{forged(t, a, 1, "attachments", rec.ID, jy, "", "")}, "godkendt på generalforsamlingen"},
-			"receipt renamed":     {[]storage.Change{forged(t, a, 1, "attachments", rec.ID, jy, "name", "Andet.pdf")}, "godkendt på generalforsamlingen"},
-			"receipt moved":       {[]storage.Change{forged(t, a, 1, "attachments", named.ID, jy, "owner_id", coffee.ID)}, "godkendt på generalforsamlingen"},
-			"new receipt":         {newReceipt("ny-kvittering", coffee.ID), "godkendt på generalforsamlingen"},
-			"other council":       {newReceipt("fremmed", foreign.ID), "andet råd"},
-			"line never sent":     {newReceipt("ingen-linje", "ukendt-linje"), "findes ikke"},
+			"receipt removed": {[]storage.Change{forged(t, a, 1, "attachments", rec.ID, jy, "", "")}, "godkendt på generalforsamlingen"},
+			"receipt renamed": {[]storage.Change{forged(t, a, 1, "attachments", rec.ID, jy, "name", "Andet.pdf")}, "godkendt på generalforsamlingen"},
+			"receipt moved":   {[]storage.Change{forged(t, a, 1, "attachments", named.ID, jy, "owner_id", coffee.ID)}, "godkendt på generalforsamlingen"},
+			"new receipt":     {newReceipt("ny-kvittering", coffee.ID), "godkendt på generalforsamlingen"},
+			"other council":   {newReceipt("fremmed", foreign.ID), "andet råd"},
+			"line never sent": {newReceipt("ingen-linje", "ukendt-linje"), "findes ikke"},
 		} {
 			_, err := pushAs(t, h.url, a, signedBy(t, a, at.ops))
 			if err == nil || !strings.Contains(err.Error(), at.want) {
