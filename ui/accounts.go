@@ -33,11 +33,14 @@ type accountsScreen struct {
 	lines    *editPane[model.AccountEntry]
 	y        model.AccountsYear // as stored
 	balance  map[string]int64   // each line's balance after it
+	receipts map[string]int     // each line's number of attached receipts
 	projects []model.Project
+	// bilag are the receipts of the line open in the editor.
+	bilag *attachList
 }
 
 func newAccountsScreen(u *App) *accountsScreen {
-	return &accountsScreen{u: u, year: u.now().In(model.Copenhagen).Year(), balance: map[string]int64{}}
+	return &accountsScreen{u: u, year: u.now().In(model.Copenhagen).Year(), balance: map[string]int64{}, receipts: map[string]int{}}
 }
 
 func (s *accountsScreen) build() fyne.CanvasObject {
@@ -88,6 +91,9 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 			if e.IsWage() {
 				sub += " · " + lang.L("WAGES: not from the grant")
 			}
+			if s.receipts[e.ID] > 0 {
+				sub += " · " + lang.L("receipt attached")
+			}
 			return model.ShortDate(e.Date) + "  " + e.Text, sub
 		},
 		create: func() model.AccountEntry {
@@ -102,6 +108,13 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 			return lang.L("Delete the entry «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
 		form: s.entryForm,
+		// The line's scanned receipts (bilag), locked with the line when
+		// the year is approved.
+		extra: func(e model.AccountEntry) fyne.CanvasObject {
+			s.bilag = newAttachList(u, model.OwnerEntry, e.ID, !s.y.Approved.IsZero())
+			s.bilag.changed = s.refreshTotals
+			return s.bilag.obj
+		},
 	})
 	body := s.lines.build()
 	s.setYear(s.year)
@@ -154,6 +167,14 @@ func (s *accountsScreen) load() ([]model.AccountEntry, error) {
 		return nil, err
 	}
 	s.y = y
+	s.receipts = map[string]int{}
+	as, err := s.u.db.EntryAttachments(s.u.councilID, s.year)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		s.receipts[a.OwnerID]++
+	}
 	s.balance = map[string]int64{}
 	out := make([]model.AccountEntry, len(l.Rows))
 	for i, r := range l.Rows {
