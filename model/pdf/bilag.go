@@ -77,11 +77,11 @@ const (
 // preparedBilag is a bilag checked once, before the passes of render.
 type preparedBilag struct {
 	Bilag
-	kind      bilagKind
-	item      int // the agenda item's number, 1-based; 0 for none
+	kind bilagKind
+	item int // the agenda item's number, 1-based; 0 for none
 	// line names the accounts line of a receipt (its date), in the
 	// accounts' list of bilag; "" in the meeting packet.
-	line string
+	line      string
 	pages     int
 	sizes     [][2]float64 // a PDF's page sizes (points)
 	imageType string       // "PNG", "JPG", "GIF"
