@@ -37,6 +37,8 @@ type accountsScreen struct {
 	projects []model.Project
 	// bilag are the receipts of the line open in the editor.
 	bilag *attachList
+	// withReceipts: the printed accounts are followed by the receipts.
+	withReceipts *widget.Check
 }
 
 func newAccountsScreen(u *App) *accountsScreen {
@@ -49,6 +51,7 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.setYear(s.year - 1) })
 	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.setYear(s.year + 1) })
 	print := widget.NewButtonWithIcon(lang.L("Print the accounts…"), theme.DocumentPrintIcon(), s.onPrint)
+	s.withReceipts = widget.NewCheck(lang.L("with the receipts"), nil)
 	s.opening, s.approved = newEntry(), newEntry()
 	s.opening.SetPlaceHolder("0,00")
 	s.approved.SetPlaceHolder(datePlaceholder())
@@ -62,7 +65,7 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Approved at the annual general meeting on"), s.approved),
 	)
 	top := container.NewVBox(
-		container.NewHBox(prev, container.New(minWidth{80}, s.label), next, layout.NewSpacer(), print),
+		container.NewHBox(prev, container.New(minWidth{80}, s.label), next, layout.NewSpacer(), s.withReceipts, print),
 		form, s.yearMsg, s.totals, s.wages)
 
 	s.lines = newEditPane(u, editKind[model.AccountEntry]{
@@ -286,9 +289,15 @@ func (s *accountsScreen) onPrint() {
 	s.u.saver.flush()
 	council, _ := s.u.db.Council(s.u.councilID)
 	name := model.FileName("pdf", "Årsregnskab", council.Name, strconv.Itoa(s.year))
-	id, year := s.u.councilID, s.year
-	s.u.saveAs(name, func() ([]byte, error) { return s.u.render(accountsDoc, id, "", year, false) })
+	id, year, doc := s.u.councilID, s.year, accountsDoc
+	if s.withReceipts.Checked {
+		doc = accountsReceiptsDoc
+	}
+	s.u.saveAs(name, func() ([]byte, error) { return s.u.render(doc, id, "", year, false) })
 }
+
+// accountsReceiptsDoc is the accounts followed by the year's receipts.
+var accountsReceiptsDoc = document{"Annual accounts with receipts (PDF)", "Årsregnskab med bilag", "pdf", accountsDoc.write}
 
 var accountsDoc = document{"Annual accounts (PDF)", "Årsregnskab", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o exportOptions) error {
 	return pdf.Accounts(w, d, year, o.Options)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -115,5 +116,24 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 	}
 	if as, _ := db.Attachments(model.OwnerEntry, coffee.ID); len(as) != 1 {
 		t.Errorf("the approved line's receipts: %v", as)
+	}
+
+	// Printed with the receipts: the line names its receipt, and the
+	// receipts follow (this one cannot be read, and is listed so).
+	s.withReceipts.SetChecked(true)
+	data, err := u.render(accountsReceiptsDoc, council, "", 2026, false)
+	ok(t, err)
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed")
+	}
+	pdfPath := filepath.Join(t.TempDir(), "regnskab.pdf")
+	ok(t, os.WriteFile(pdfPath, data, 0o600))
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", pdfPath, "-").Output()
+	ok(t, err)
+	plain := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"Bilag vedhæftet: Kvittering Brugsen.pdf", "I regnskabet", "01.03.2026"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the printed accounts lack %q:\n%s", want, plain)
+		}
 	}
 }
