@@ -187,4 +187,29 @@ func TestAttachReceiptCommand(t *testing.T) {
 	if as, _ := db.Attachments(model.OwnerEntry, old.ID); len(as) != 0 {
 		t.Errorf("the approved line took a receipt: %+v", as)
 	}
+
+	// export accounts names the receipt on its line, and --receipts puts
+	// the receipts after the accounts (this one is no real picture: listed
+	// as damaged, the accounts still print).
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed")
+	}
+	pdfPath := filepath.Join(dir, "regnskab.pdf")
+	for _, receipts := range []bool{false, true} {
+		args := []string{"export", "accounts", "--db", path, "--council", c.ID, "--year", "2026", "--out", pdfPath}
+		if receipts {
+			args = append(args, "--receipts")
+		}
+		_, _, err := runCmd(t, args...)
+		must(err)
+		txt, err := exec.Command("pdftotext", "-enc", "UTF-8", pdfPath, "-").Output()
+		must(err)
+		plain := strings.Join(strings.Fields(string(txt)), " ")
+		if !strings.Contains(plain, "Bilag vedhæftet: Kvittering Brugsen.jpg") {
+			t.Errorf("receipts %v: the line does not name its receipt:\n%s", receipts, plain)
+		}
+		if got := strings.Contains(plain, "I regnskabet") && strings.Contains(plain, "beskadiget"); got != receipts {
+			t.Errorf("receipts %v: the receipts listed after the accounts: %v\n%s", receipts, got, plain)
+		}
+	}
 }
