@@ -38,6 +38,9 @@ type editKind[T any] struct {
 	deleteTitle    string
 	deleteQuestion func(title string) string
 	form           func(f *form[T], x T)
+	// fixed, when given, tells whether x can no longer be deleted (a
+	// proposal once voting opened): its editor offers no Delete.
+	fixed func(x T) bool
 	// note is said under the form; by default that the edit reaches every
 	// council (the municipality's data).
 	note string
@@ -182,6 +185,9 @@ func (e *itemEditor[T]) build() fyne.CanvasObject {
 	k.form(e.f, e.x)
 	e.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), e.onDelete)
 	e.del.Importance = widget.DangerImportance
+	if k.fixed != nil && k.fixed(e.x) {
+		e.del.Hide()
+	}
 	toolbar := container.NewHBox(layout.NewSpacer(), e.del)
 	text := k.note
 	if text == "" {
