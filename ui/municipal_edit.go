@@ -44,6 +44,9 @@ type editKind[T any] struct {
 	// note is said under the form; by default that the edit reaches every
 	// council (the municipality's data).
 	note string
+	// extra, if set, is shown under the form of item x (an accounts
+	// line's receipts).
+	extra func(x T) fyne.CanvasObject
 }
 
 // editPane lists one kind of the municipality's data with the editor of
@@ -194,6 +197,9 @@ func (e *itemEditor[T]) build() fyne.CanvasObject {
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	body := container.NewVBox(widget.NewForm(e.f.items...), e.msg, note)
+	if k.extra != nil {
+		body.Add(k.extra(e.x))
+	}
 	if e.p.u.drafts.restore(e.f.key, e.f.entries()) {
 		e.save() // shows why the draft was refused
 	}
