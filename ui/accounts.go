@@ -69,7 +69,8 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 		form, s.yearMsg, s.totals, s.wages)
 
 	s.lines = newEditPane(u, editKind[model.AccountEntry]{
-		key: "entry", newText: lang.L("New entry"), choose: lang.L("Choose an entry, or create a new one."),
+		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
+		key:  "entry", newText: lang.L("New entry"), choose: lang.L("Choose an entry, or create a new one."),
 		load: s.load,
 		save: func(loaded model.AccountEntry, e *model.AccountEntry) error {
 			err := u.db.SaveAccountEntry(loaded, e)

@@ -33,6 +33,10 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 	if got := texts(p.detail); !strings.Contains(got, "Vedhæft fil…") {
 		t.Errorf("the line's editor shows:\n%s", got)
 	}
+	// The council's accounts go to the municipality, not to every council.
+	if got := texts(p.detail); !strings.Contains(got, "sendes til kommunen") || strings.Contains(got, "alle lokalråd") {
+		t.Errorf("the line's editor says where it goes:\n%s", got)
+	}
 
 	// What the file dialog hands over: the chosen file.
 	path := filepath.Join(t.TempDir(), "Kvittering Brugsen.pdf")
@@ -137,3 +141,4 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 		}
 	}
 }
+
