@@ -167,8 +167,23 @@ func (db *DB) Attachment(id string) (model.Attachment, error) {
 
 // Attachments lists the attachments of an owner (an agenda item, a project
 // or a budget wish) in the order they were added.
+//
+// Only attachments of the owner's own council are listed: a row another
+// council's device wrote naming this owner (a staff device and the hub
+// hold every council) never shows on it, in a packet or on screen.
 func (db *DB) Attachments(kind model.OwnerKind, ownerID string) ([]model.Attachment, error) {
-	return list(context.Background(), db.sql, scanAttachment, attachT.selectSQL()+" WHERE owner_kind = ? AND owner_id = ? ORDER BY added, id", string(kind), ownerID)
+	table, ok := ownerTables[kind]
+	if !ok {
+		return nil, model.NewError(model.Invalid, fmt.Sprintf("»%s« er ikke noget, et bilag kan høre til", kind))
+	}
+	return list(context.Background(), db.sql, scanAttachment, attachT.selectSQL()+
+		" WHERE owner_kind = ? AND owner_id = ? AND council_id = (SELECT council_id FROM "+table+" WHERE id = ?) ORDER BY added, id",
+		string(kind), ownerID, ownerID)
+}
+
+// ownerTables names the table of each kind of attachment owner.
+var ownerTables = map[model.OwnerKind]string{
+	model.OwnerItem: itemsT.name, model.OwnerProject: projectsT.name, model.OwnerWish: wishesT.name, model.OwnerEntry: entriesT.name,
 }
 
 // EntryAttachments lists the attachments (receipts) of a council's
@@ -197,7 +212,7 @@ func (db *DB) EntryAttachments(councilID string, year int) ([]model.Attachment, 
 // agenda order and, under an item, in the order they were added.
 func (db *DB) MeetingAttachments(meetingID string) ([]model.Attachment, error) {
 	return list(context.Background(), db.sql, scanAttachment,
-		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id WHERE i.meeting_id = ? ORDER BY i.position, i.id, a.added, a.id", meetingID)
+		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id AND i.council_id = a.council_id WHERE i.meeting_id = ? ORDER BY i.position, i.id, a.added, a.id", meetingID)
 }
 
 // CouncilAttachments lists every attachment of a council.
@@ -210,7 +225,7 @@ func (db *DB) CouncilAttachments(councilID string) ([]model.Attachment, error) {
 // meeting.
 func (db *DB) UpcomingAttachments(from, to time.Time) ([]model.Attachment, error) {
 	return list(context.Background(), db.sql, scanAttachment,
-		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id JOIN meetings m ON m.id = i.meeting_id WHERE m.start >= ? AND m.start <= ? ORDER BY m.start, i.position, a.added",
+		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id AND i.council_id = a.council_id JOIN meetings m ON m.id = i.meeting_id WHERE m.start >= ? AND m.start <= ? ORDER BY m.start, i.position, a.added",
 		stampText(from), stampText(to))
 }
 
