@@ -19,10 +19,11 @@ const (
 	OwnerItem    OwnerKind = "item"    // an agenda item
 	OwnerProject OwnerKind = "project" // a project
 	OwnerWish    OwnerKind = "wish"    // a budget wish
+	OwnerEntry   OwnerKind = "entry"   // a line of the accounts: its receipt (bilag)
 )
 
 // OwnerKinds lists every owner kind.
-var OwnerKinds = []OwnerKind{OwnerItem, OwnerProject, OwnerWish}
+var OwnerKinds = []OwnerKind{OwnerItem, OwnerProject, OwnerWish, OwnerEntry}
 
 // Limits on attachments. A council's bilag travel to every laptop of the
 // council and to the municipality, often over a village hall's mobile
@@ -33,8 +34,8 @@ const (
 	MaxCouncilAttachment int64 = 2 << 30
 )
 
-// Attachment is a file (bilag) attached to an agenda item, a project or a
-// budget wish. The file itself is kept apart from the rows, named by the
+// Attachment is a file (bilag) attached to an agenda item, a project, a
+// budget wish or a line of the accounts (its receipt). The file itself is kept apart from the rows, named by the
 // SHA-256 of its bytes (lower-case hex), so that the same file attached
 // twice is kept once.
 type Attachment struct {
@@ -136,7 +137,7 @@ func (a Attachment) IsImage() bool {
 func (a *Attachment) Validate() error {
 	var errs []error
 	if !slices.Contains(OwnerKinds, a.OwnerKind) || a.OwnerID == "" {
-		errs = append(errs, fieldErr("owner", "The attachment belongs to nothing", "Bilaget hører ikke til noget punkt, projekt eller budgetønske"))
+		errs = append(errs, fieldErr("owner", "The attachment belongs to nothing", "Bilaget hører ikke til noget punkt, projekt, budgetønske eller regnskabslinje"))
 	}
 	errs = append(errs, checkText("file name", a.Name, true, MaxShort))
 	if a.Name != CleanFileName(a.Name) {

@@ -56,7 +56,7 @@ func TestAttachmentValidateAndOps(t *testing.T) {
 		{"sha256", sum, true}, {"sha256", "../../x", false}, {"sha256", strings.ToUpper(sum), false},
 		{"name", "Tilbud.pdf", true}, {"name", "../Tilbud.pdf", false}, {"name", "", false}, {"name", "a\nb.pdf", false},
 		{"size", int64(MaxAttachmentSize), true}, {"size", int64(-1), false}, {"size", int64(MaxAttachmentSize + 1), false},
-		{"owner_kind", "project", true}, {"owner_kind", "meeting", false},
+		{"owner_kind", "project", true}, {"owner_kind", "entry", true}, {"owner_kind", "meeting", false},
 	} {
 		if err := CheckField("attachments", c.field, c.value); (err == nil) != c.ok {
 			t.Errorf("CheckField(attachments.%s, %v) = %v, want ok %v", c.field, c.value, err, c.ok)

@@ -233,16 +233,16 @@ func (r *PBRound) Validate() error {
 		errs = append(errs, fieldErr("tie_rule", "Choose how a tie is broken", "Vælg, hvordan stemmelighed afgøres"))
 	}
 	if r.Population < 0 || r.Population > MaxPopulation {
-		errs = append(errs, fieldErr("population", "The number is out of range", fmt.Sprintf("indbyggertallet skal være mellem 0 og %d", MaxPopulation)))
+		errs = append(errs, fieldErr("population", "The number of inhabitants must be from 0 to 10,000,000", "indbyggertallet skal være mellem 0 og "+KronerNumber(MaxPopulation*100)))
 	}
 	if r.MinAge < 0 || r.MinAge > 120 {
-		errs = append(errs, fieldErr("min_age", "The number is out of range", "aldersgrænsen skal være mellem 0 og 120"))
+		errs = append(errs, fieldErr("min_age", "The age limit must be from 0 to 120", "aldersgrænsen skal være mellem 0 og 120"))
 	}
 	if r.MaxChoices < 0 || r.MaxChoices > MaxPBProposals {
-		errs = append(errs, fieldErr("max_choices", "The number is out of range", fmt.Sprintf("antal krydser skal være mellem 0 og %d", MaxPBProposals)))
+		errs = append(errs, fieldErr("max_choices", "The number of marks must be from 0 to 1,000", "antal krydser skal være mellem 0 og "+KronerNumber(MaxPBProposals*100)))
 	}
 	if r.BallotKind == PBPoints && (r.Points < 1 || r.Points > MaxPBPoints) {
-		errs = append(errs, fieldErr("points", "The number is out of range", fmt.Sprintf("antal point skal være mellem 1 og %d", MaxPBPoints)))
+		errs = append(errs, fieldErr("points", "The points to spread must be from 1 to 1,000", "antal point skal være mellem 1 og "+KronerNumber(MaxPBPoints*100)))
 	}
 	if r.TotalsMode && r.Method != CountVotes {
 		errs = append(errs, fieldErr("method", "Only the votes method counts totals",
@@ -288,17 +288,21 @@ func (b *PBBallot) Validate() error {
 	var errs []error
 	errs = append(errs, checkText("place", b.Place, false, MaxShort))
 	if b.Entry != 1 && b.Entry != 2 {
-		errs = append(errs, fieldErr("entry", "The number is out of range", "tælleren skal være 1 eller 2"))
+		errs = append(errs, fieldErr("entry", "The counter must be 1 or 2", "tælleren skal være 1 eller 2"))
 	}
 	if b.Number < 1 || b.Number > MaxPBNumber {
-		errs = append(errs, fieldErr("number", "The number is out of range", fmt.Sprintf("stemmesedlens nummer skal være mellem 1 og %d", MaxPBNumber)))
+		errs = append(errs, fieldErr("number", "The ballot's number must be from 1 to 1,000,000,000", "stemmesedlens nummer skal være mellem 1 og "+KronerNumber(MaxPBNumber*100)))
 	}
 	if len(b.Marks) > MaxPBProposals {
-		errs = append(errs, fieldErr("marks", "The number is out of range", "for mange krydser på én stemmeseddel"))
+		errs = append(errs, fieldErr("marks", "Too many marks on one ballot", "for mange krydser på én stemmeseddel"))
 	}
 	for _, m := range b.Marks {
-		if m.Number < 1 || m.Number > MaxPBNumber || m.Points < 0 || m.Points > MaxPBPoints {
-			errs = append(errs, fieldErr("marks", "The number is out of range", fmt.Sprintf("»%d« er ikke et forslagsnummer", m.Number)))
+		if m.Number < 1 || m.Number > MaxPBNumber {
+			errs = append(errs, fieldErr("marks", "A mark is not a proposal number", fmt.Sprintf("»%d« er ikke et forslagsnummer", m.Number)))
+			break
+		}
+		if m.Points < 0 || m.Points > MaxPBPoints {
+			errs = append(errs, fieldErr("marks", "The points on a mark must be from 0 to 1,000", fmt.Sprintf("forslag nr. %d: point skal være mellem 0 og %s", m.Number, KronerNumber(MaxPBPoints*100))))
 			break
 		}
 	}
@@ -313,7 +317,7 @@ func (t *PBTotal) Validate() error {
 		errs = append(errs, fieldErr("proposal_id", "Choose a proposal", "vælg et forslag"))
 	}
 	if t.Votes < 0 || t.Votes > MaxElectionBallots {
-		errs = append(errs, fieldErr("votes", "The number is out of range", fmt.Sprintf("stemmetallet skal være mellem 0 og %d", MaxElectionBallots)))
+		errs = append(errs, fieldErr("votes", "The votes must be from 0 to 10,000,000", "stemmetallet skal være mellem 0 og "+KronerNumber(MaxElectionBallots*100)))
 	}
 	return errors.Join(errs...)
 }
@@ -721,6 +725,20 @@ func (s ProposalStatus) Label(l Lang) string { return Label(s, l) }
 
 // MethodLabel names a counting method.
 func MethodLabel(m CountMethod, l Lang) string { return Label(m, l) }
+
+// PBOverviewText is a council's borgerbudget cell in the municipality's
+// overview: its newest round with the phase, and how many rounds it has
+// had when more than one: "Borgerbudget 2026 (Resultat), 2 runder i alt".
+func PBOverviewText(title string, phase PBPhase, rounds int, l Lang) string {
+	text := fmt.Sprintf("%s (%s)", title, phase.Label(l))
+	if rounds > 1 {
+		if l == English {
+			return text + fmt.Sprintf(", %d rounds in all", rounds)
+		}
+		return text + fmt.Sprintf(", %d runder i alt", rounds)
+	}
+	return text
+}
 
 // RuleText is the ballot's rule in plain Danish, as printed on it.
 func (r PBRound) RuleText() string {

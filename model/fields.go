@@ -351,8 +351,9 @@ var entities = []Entity{
 		longF("intro", "A few words on the page's top", "indledning"),
 		kindF("budget", "Citizen budget results (rounds whose result is published)", "borgerbudget", FieldBool, false),
 	}},
-	// A file attached to an agenda item, a project or a budget wish; the
-	// file itself travels apart, named by sha256 (storage/blobs).
+	// A file attached to an agenda item, a project, a budget wish or an
+	// accounts line (its receipt, OwnerEntry); the file itself travels
+	// apart, named by sha256 (storage/blobs).
 	{Table: "attachments", Noun: "bilaget", A: "et bilag", Fields: []Field{
 		enumF("owner_kind", "Attached to", "hører til", true, OwnerKinds...),
 		kindF("owner_id", "Attached to", "hører til", FieldRef, true),

@@ -84,11 +84,14 @@ type PersonReport struct {
 	// What is inside the files is not searched: a person named there is
 	// removed by removing the attachment.
 	Attachments []Attachment
+	// Proposals of citizen budgeting the person handed in (proposer) or
+	// whose texts name them (AddProposals).
+	Proposals []PBProposal
 }
 
 // Empty tells whether nothing is kept about the person.
 func (r *PersonReport) Empty() bool {
-	return len(r.Members)+len(r.Attended)+len(r.Apologies)+len(r.Actions)+len(r.Mentions)+len(r.Projects)+len(r.Wishes)+len(r.Attachments) == 0
+	return len(r.Members)+len(r.Attended)+len(r.Apologies)+len(r.Actions)+len(r.Mentions)+len(r.Projects)+len(r.Wishes)+len(r.Attachments)+len(r.Proposals) == 0
 }
 
 // FindPerson collects from d everything that names the person.
@@ -138,6 +141,22 @@ func FindPerson(d *CouncilData, name string) *PersonReport {
 		}
 	}
 	return r
+}
+
+// Proposer tells whether the person handed proposal p in: the proposer's
+// name is theirs, or names them ("Anne Brøndum og Ole Berg").
+func (r *PersonReport) Proposer(p PBProposal) bool {
+	return strings.EqualFold(strings.TrimSpace(p.ProposerName), strings.TrimSpace(r.Name)) || Mentions(p.ProposerName, r.Name)
+}
+
+// AddProposals adds to the report the citizen-budgeting proposals the
+// person handed in or whose title, description or reason name them.
+func (r *PersonReport) AddProposals(ps []PBProposal) {
+	for _, p := range ps {
+		if r.Proposer(p) || Mentions(p.Title, r.Name) || Mentions(p.Text, r.Name) || Mentions(p.Reason, r.Name) {
+			r.Proposals = append(r.Proposals, p)
+		}
+	}
 }
 
 // EraseFromFileName replaces the person's name in a file name, however it
@@ -201,6 +220,15 @@ func (r *PersonReport) Erase() *PersonReport {
 	for _, a := range r.Attachments {
 		a.Name = EraseFromFileName(a.Name, r.Name)
 		out.Attachments = append(out.Attachments, a)
+	}
+	for _, p := range r.Proposals {
+		// The proposer's name and contact go whole (as a member's do); a
+		// proposal that only mentions the person keeps its proposer.
+		if r.Proposer(p) {
+			p.ProposerName, p.ProposerContact = FormerMemberName, ""
+		}
+		p.Title, p.Text, p.Reason = x(p.Title), x(p.Text), x(p.Reason)
+		out.Proposals = append(out.Proposals, p)
 	}
 	return out
 }

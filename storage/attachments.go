@@ -9,6 +9,7 @@ package storage
 // replica) names it.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -16,6 +17,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"time"
 
 	"lokalraad/model"
@@ -57,9 +60,11 @@ func scanAttachment(s scanner) (a model.Attachment, err error) {
 }
 
 // ownerCouncil finds the council of an attachment's owner and refuses an
-// owner whose minutes are locked (an agenda item of an approved meeting).
+// owner that is locked: an agenda item of approved minutes (ErrLocked), a
+// line of accounts approved at the generalforsamling
+// (ErrAccountsApproved).
 func (w *writer) ownerCouncil(kind model.OwnerKind, ownerID string) (string, error) {
-	var council, meeting string
+	var council, meeting, date string
 	var err error
 	switch kind {
 	case model.OwnerItem:
@@ -68,8 +73,10 @@ func (w *writer) ownerCouncil(kind model.OwnerKind, ownerID string) (string, err
 		err = w.tx.QueryRowContext(w.ctx, "SELECT council_id FROM projects WHERE id = ?", ownerID).Scan(&council)
 	case model.OwnerWish:
 		err = w.tx.QueryRowContext(w.ctx, "SELECT council_id FROM budget_wishes WHERE id = ?", ownerID).Scan(&council)
+	case model.OwnerEntry:
+		err = w.tx.QueryRowContext(w.ctx, "SELECT council_id, date FROM account_entries WHERE id = ?", ownerID).Scan(&council, &date)
 	default:
-		return "", fmt.Errorf("bilag kan høre til et dagsordenspunkt, et projekt eller et budgetønske, ikke »%s«", kind)
+		return "", fmt.Errorf("bilag kan høre til et dagsordenspunkt, et projekt, et budgetønske eller en regnskabslinje, ikke »%s«", kind)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("det, bilaget skal høre til: %w", ErrNotFound)
@@ -79,6 +86,11 @@ func (w *writer) ownerCouncil(kind model.OwnerKind, ownerID string) (string, err
 	}
 	if meeting != "" {
 		if err := w.checkUnlocked(meeting); err != nil {
+			return "", err
+		}
+	}
+	if kind == model.OwnerEntry {
+		if err := w.approvedYear(council, date); err != nil {
 			return "", err
 		}
 	}
@@ -93,7 +105,8 @@ func (w *writer) councilBytes(council string) (int64, error) {
 }
 
 // AddAttachment attaches the file r (named name; only its last element is
-// kept) to the owner: an agenda item, a project or a budget wish. The file
+// kept) to the owner: an agenda item, a project, a budget wish or an
+// accounts line (its receipt). The file
 // is stored by its SHA-256 (once, however often it is attached) and the row
 // written through the change log.
 func (db *DB) AddAttachment(kind model.OwnerKind, ownerID, name string, r io.Reader) (model.Attachment, error) {
@@ -154,15 +167,52 @@ func (db *DB) Attachment(id string) (model.Attachment, error) {
 
 // Attachments lists the attachments of an owner (an agenda item, a project
 // or a budget wish) in the order they were added.
+//
+// Only attachments of the owner's own council are listed: a row another
+// council's device wrote naming this owner (a staff device and the hub
+// hold every council) never shows on it, in a packet or on screen.
 func (db *DB) Attachments(kind model.OwnerKind, ownerID string) ([]model.Attachment, error) {
-	return list(context.Background(), db.sql, scanAttachment, attachT.selectSQL()+" WHERE owner_kind = ? AND owner_id = ? ORDER BY added, id", string(kind), ownerID)
+	table, ok := ownerTables[kind]
+	if !ok {
+		return nil, model.NewError(model.Invalid, fmt.Sprintf("»%s« er ikke noget, et bilag kan høre til", kind))
+	}
+	return list(context.Background(), db.sql, scanAttachment, attachT.selectSQL()+
+		" WHERE owner_kind = ? AND owner_id = ? AND council_id = (SELECT council_id FROM "+table+" WHERE id = ?) ORDER BY added, id",
+		string(kind), ownerID, ownerID)
+}
+
+// ownerTables names the table of each kind of attachment owner.
+var ownerTables = map[model.OwnerKind]string{
+	model.OwnerItem: itemsT.name, model.OwnerProject: projectsT.name, model.OwnerWish: wishesT.name, model.OwnerEntry: entriesT.name,
+}
+
+// EntryAttachments lists the attachments (receipts) of a council's
+// accounts lines dated in year, by line and, under a line, in the order
+// they were added; lines are in ledger order (model.SortEntries).
+func (db *DB) EntryAttachments(councilID string, year int) ([]model.Attachment, error) {
+	es, err := db.AccountEntries(councilID, year)
+	if err != nil {
+		return nil, err
+	}
+	as, err := list(context.Background(), db.sql, scanAttachment,
+		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN account_entries e ON a.owner_kind = 'entry' AND a.owner_id = e.id AND e.council_id = a.council_id WHERE a.council_id = ? AND e.date BETWEEN ? AND ? ORDER BY a.added, a.id",
+		councilID, strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31")
+	if err != nil {
+		return nil, err
+	}
+	pos := map[string]int{}
+	for i, e := range es {
+		pos[e.ID] = i
+	}
+	slices.SortStableFunc(as, func(a, b model.Attachment) int { return cmp.Compare(pos[a.OwnerID], pos[b.OwnerID]) })
+	return as, nil
 }
 
 // MeetingAttachments lists the attachments of a meeting's agenda items, in
 // agenda order and, under an item, in the order they were added.
 func (db *DB) MeetingAttachments(meetingID string) ([]model.Attachment, error) {
 	return list(context.Background(), db.sql, scanAttachment,
-		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id WHERE i.meeting_id = ? ORDER BY i.position, i.id, a.added, a.id", meetingID)
+		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id AND i.council_id = a.council_id WHERE i.meeting_id = ? ORDER BY i.position, i.id, a.added, a.id", meetingID)
 }
 
 // CouncilAttachments lists every attachment of a council.
@@ -175,7 +225,7 @@ func (db *DB) CouncilAttachments(councilID string) ([]model.Attachment, error) {
 // meeting.
 func (db *DB) UpcomingAttachments(from, to time.Time) ([]model.Attachment, error) {
 	return list(context.Background(), db.sql, scanAttachment,
-		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id JOIN meetings m ON m.id = i.meeting_id WHERE m.start >= ? AND m.start <= ? ORDER BY m.start, i.position, a.added",
+		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id AND i.council_id = a.council_id JOIN meetings m ON m.id = i.meeting_id WHERE m.start >= ? AND m.start <= ? ORDER BY m.start, i.position, a.added",
 		stampText(from), stampText(to))
 }
 
@@ -224,7 +274,8 @@ func (db *DB) DeleteAttachment(id string) error {
 		if err != nil {
 			return err
 		}
-		if a.OwnerKind == model.OwnerItem {
+		if a.OwnerKind == model.OwnerItem || a.OwnerKind == model.OwnerEntry {
+			// Part of approved minutes or approved accounts: locked.
 			if _, err := w.ownerCouncil(a.OwnerKind, a.OwnerID); err != nil && !errors.Is(err, ErrNotFound) {
 				return err
 			}

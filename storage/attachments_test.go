@@ -275,3 +275,36 @@ func TestViewableFileOnlyDocuments(t *testing.T) {
 		}
 	}
 }
+
+// An attachment row of one council naming another council's agenda item
+// (what a forged op from a council device would leave on a staff device
+// or the hub, which hold every council) never shows on that item: not in
+// its list, not in its meeting's packet, not among the files fetched ahead
+// of the meeting. Every kind of owner is covered.
+func TestAttachmentsOfAnotherCouncilNeverShow(t *testing.T) {
+	db, _ := openTemp(t)
+	a := newCouncil(t, db)
+	b := model.Council{Name: "Tølløse Lokalråd"}
+	must(t, db.SaveCouncil(model.Council{}, &b))
+	m, it := newItem(t, db, a)
+	own, err := db.AddAttachment(model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader([]byte("%PDF-1.4 tilbud")))
+	must(t, err)
+	must(t, db.Exec(`INSERT INTO attachments (id, council_id, owner_kind, owner_id, name, media_type, size, sha256, added)
+		SELECT 'forged', ?, owner_kind, owner_id, 'Ondt.pdf', media_type, size, sha256, added FROM attachments WHERE id = ?`, b.ID, own.ID))
+	for what, get := range map[string]func() ([]model.Attachment, error){
+		"item":     func() ([]model.Attachment, error) { return db.Attachments(model.OwnerItem, it.ID) },
+		"meeting":  func() ([]model.Attachment, error) { return db.MeetingAttachments(m.ID) },
+		"upcoming": func() ([]model.Attachment, error) { return db.UpcomingAttachments(m.Start.Add(-time.Hour), m.Start.Add(time.Hour)) },
+	} {
+		as, err := get()
+		must(t, err)
+		if len(as) != 1 || as[0].ID != own.ID {
+			t.Errorf("%s lists %+v, want only the council's own", what, as)
+		}
+	}
+	for _, k := range model.OwnerKinds {
+		if _, err := db.Attachments(k, "ukendt"); err != nil {
+			t.Errorf("%s: %v", k, err)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"lokalraad/model"
@@ -762,7 +763,7 @@ func (db *DB) ErasePBProposer(proposalID string) error {
 		}
 		scrubbed := map[string]any{}
 		fields := map[fieldKey]bool{}
-		if err := w.scrubLog(r.table, r.id, name, scrubbed, fields); err != nil {
+		if err := w.scrubLog(r.table, r.id, name, true, scrubbed, fields); err != nil {
 			return err
 		}
 		if len(scrubbed) == 0 {
@@ -781,8 +782,16 @@ func (db *DB) ErasePBProposer(proposalID string) error {
 
 // OverviewPB is the key of the overview's borgerbudget column
 // (model.CouncilOverview.Extra): the council's newest round and its phase,
-// "Borgerbudget 2026 (Resultat)", and how many rounds it has had.
-const OverviewPB = "borgerbudget"
+// "Borgerbudget 2026 (Resultat)", and how many rounds it has had, in
+// Danish (the hub's web pages). A screen in another language makes the
+// text again from the parts under OverviewPBTitle, OverviewPBPhase and
+// OverviewPBRounds (model.PBOverviewText).
+const (
+	OverviewPB       = "borgerbudget"
+	OverviewPBTitle  = "borgerbudget.title"
+	OverviewPBPhase  = "borgerbudget.phase"
+	OverviewPBRounds = "borgerbudget.rounds"
+)
 
 func init() { OverviewHook(pbOverview) }
 
@@ -807,14 +816,14 @@ func pbOverview(db *DB, rows []model.CouncilOverview) error {
 		if !ok {
 			continue
 		}
-		text := fmt.Sprintf("%s (%s)", r.Title, r.Phase.Label(model.Danish))
-		if n := count[r.CouncilID]; n > 1 {
-			text += fmt.Sprintf(", %d runder i alt", n)
-		}
 		if rows[i].Extra == nil {
 			rows[i].Extra = map[string]string{}
 		}
-		rows[i].Extra[OverviewPB] = text
+		n := count[r.CouncilID]
+		rows[i].Extra[OverviewPB] = model.PBOverviewText(r.Title, r.Phase, n, model.Danish)
+		rows[i].Extra[OverviewPBTitle] = r.Title
+		rows[i].Extra[OverviewPBPhase] = string(r.Phase)
+		rows[i].Extra[OverviewPBRounds] = strconv.Itoa(n)
 	}
 	return nil
 }

@@ -18,7 +18,13 @@ func (db *DB) PersonData(councilID, name string) (*model.PersonReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	return model.FindPerson(d, name), nil
+	r := model.FindPerson(d, name)
+	ps, err := list(context.Background(), db.sql, scanPBProposal, pbProposalsT.selectSQL()+" WHERE council_id = ? ORDER BY round_id, number, id", councilID)
+	if err != nil {
+		return nil, err
+	}
+	r.AddProposals(ps)
+	return r, nil
 }
 
 // ErasePerson removes a person from a council on their request: their
@@ -58,6 +64,16 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 	for i := range erased.Attachments {
 		recs = append(recs, attachRecord(&erased.Attachments[i]))
 	}
+	// A proposal the person handed in loses its proposer's name and
+	// contact, also in the log's past values; one that only mentions them
+	// keeps its (other) proposer's.
+	keepPersonal := map[string]bool{}
+	for i := range erased.Proposals {
+		recs = append(recs, pbProposalRecord(&erased.Proposals[i]))
+		if !report.Proposer(report.Proposals[i]) {
+			keepPersonal[erased.Proposals[i].ID] = true
+		}
+	}
 	changed := 0
 	err = db.write(context.Background(), func(w *writer) error {
 		scrubbed := map[string]any{}
@@ -73,7 +89,7 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 			if ok {
 				changed++
 			}
-			if err := w.scrubLog(r.table, r.id, name, scrubbed, fields); err != nil {
+			if err := w.scrubLog(r.table, r.id, name, !keepPersonal[r.id], scrubbed, fields); err != nil {
 				return err
 			}
 		}
@@ -252,8 +268,10 @@ func (db *DB) rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change
 
 // scrubLog anonymises the person's name in the past values the change log
 // keeps for one row, noting each rewritten op in scrubbed and its field in
-// fields.
-func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any, fields map[fieldKey]bool) error {
+// fields. With personal, the row's personal fields (model.Field.Personal)
+// are the person's and become their erased value whatever they held;
+// without, they belong to someone else and are left as they are.
+func (w *writer) scrubLog(table, id, name string, personal bool, scrubbed map[string]any, fields map[fieldKey]bool) error {
 	type op struct {
 		device       string
 		seq          int64
@@ -275,6 +293,9 @@ func (w *writer) scrubLog(table, id, name string, scrubbed map[string]any, field
 			v = model.EraseFromFileName(o.value, name)
 		}
 		if e, ok := erasedField(table, o.field); ok {
+			if !personal {
+				continue
+			}
 			v = e
 		}
 		if v != o.value {

@@ -83,3 +83,82 @@ func TestPersonDataAndErasure(t *testing.T) {
 		t.Errorf("search still finds her: %+v", hits)
 	}
 }
+
+// "See / erase a person" covers citizen budgeting: a proposer's proposals
+// are in the report, with name and contact; erasing removes both and the
+// name from the texts, also from the change log and on a replica that
+// takes the erasure, while a proposal that only mentions the person keeps
+// its own proposer, and the vote (voting open) is untouched.
+func TestPersonDataCoversProposers(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	r, ps := newPBRound(t, db, c.ID)
+	// Another proposal names Jens in its description; its proposer is Ole.
+	ole := model.PBProposal{CouncilID: c.ID, RoundID: r.ID, Title: "Bænke", Cost: 10_000_00, Status: model.ProposalOnBallot,
+		ProposerName: "Ole Berg", ProposerContact: "ole@example.dk", Text: "Sammen med Jens Hansen fra borgerforeningen."}
+	must(t, db.SavePBProposal(model.PBProposal{}, &ole))
+	openVoting(t, db, &r)
+	b := ballot(r, 1, 1, 1, 4)
+	must(t, db.SavePBBallot(model.PBBallot{}, &b))
+	replica, _ := openTemp(t)
+	before, err := db.CouncilOps(c.ID)
+	must(t, err)
+	if _, err := replica.ApplyOps(before); err != nil {
+		t.Fatal(err)
+	}
+
+	rep, err := db.PersonData(c.ID, "jens hansen")
+	must(t, err)
+	if rep.Empty() || len(rep.Proposals) != 2 || rep.Proposals[0].ID != ps[0].ID || rep.Proposals[0].ProposerContact != "jens@example.dk" {
+		t.Fatalf("the report of a proposer: %+v", rep.Proposals)
+	}
+	if other, _ := db.PersonData(c.ID, "Karen Holm"); !other.Empty() {
+		t.Fatalf("someone who proposed nothing: %+v", other)
+	}
+
+	n, err := db.ErasePerson(c.ID, "Jens Hansen")
+	must(t, err)
+	if n != 2 {
+		t.Errorf("%d rows changed, want 2", n)
+	}
+	if after, _ := db.PersonData(c.ID, "Jens Hansen"); !after.Empty() {
+		t.Fatalf("still kept after the erasure: %+v", after.Proposals)
+	}
+	ops, err := db.CouncilOps(c.ID)
+	must(t, err)
+	if _, err := replica.ApplyOps(ops); err != nil {
+		t.Fatalf("the replica refused the erasure: %v", err)
+	}
+	for name, x := range map[string]*storage.DB{"the erasing device": db, "the replica": replica} {
+		got, err := x.PBProposals(r.ID)
+		must(t, err)
+		byID := map[string]model.PBProposal{}
+		for _, p := range got {
+			byID[p.ID] = p
+		}
+		if p := byID[ps[0].ID]; p.ProposerName != model.FormerMemberName || p.ProposerContact != "" || p.Cost != 60_000_00 || p.Status != model.ProposalOnBallot {
+			t.Errorf("%s: the proposer's proposal after the erasure: %+v", name, p)
+		}
+		if p := byID[ole.ID]; p.ProposerName != "Ole Berg" || p.ProposerContact != "ole@example.dk" || p.Text != "Sammen med tidligere medlem fra borgerforeningen." {
+			t.Errorf("%s: the proposal that mentions him: %+v", name, p)
+		}
+		log, err := x.CouncilOps(c.ID)
+		must(t, err)
+		oleKept := false
+		for _, o := range log {
+			s, _ := o.Value.(string)
+			if strings.Contains(s, "Jens Hansen") || strings.Contains(s, "jens@example.dk") {
+				t.Errorf("%s's change log keeps %q in %s.%s", name, s, o.Table, o.Field)
+			}
+			oleKept = oleKept || s == "Ole Berg"
+		}
+		if !oleKept {
+			t.Errorf("%s: the other proposer's name left the change log", name)
+		}
+		d, err := x.PBRoundData(r.ID)
+		must(t, err)
+		if len(d.Ballots) != 1 || d.Round.Phase != model.PhaseVoting {
+			t.Errorf("%s: the vote changed: %+v", name, d.Ballots)
+		}
+	}
+}

@@ -10,6 +10,10 @@ package storage
 //     (the council's way to a correction), the approving meeting and the
 //     note stay open. An approval carries nothing with it: an op after it
 //     in the batch is judged with the year approved.
+//   - A receipt (an attachment whose owner is an accounts line) goes with
+//     its line: attached to, changed on or removed from a line of an
+//     approved year, it is refused; it must hang on a line of its own
+//     council that the receiver holds.
 //   - The development plan of a year gone by (dev_plans, focus_areas,
 //     plan_actions), as model.PlanReadOnly says by the receiver's clock:
 //     a year is gone when the receiver's Danish date is after 31 December
@@ -43,6 +47,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -69,6 +74,7 @@ var lockFields = map[string][]string{
 	"dev_plans":       {"year"},
 	"focus_areas":     {"plan_id", "title"},
 	"plan_actions":    {"plan_id", "what"},
+	"attachments":     {"owner_kind", "owner_id", "name"},
 }
 
 // yearLockError is a refusal by the year's locks: ErrRefused (so
@@ -115,6 +121,8 @@ func CheckYearLocks(ctx context.Context, held HeldOps, batch []Change, now time.
 			err = y.plan(i, c)
 		case focusT.name, planActionT.name:
 			err = y.planPart(i, c)
+		case attachT.name:
+			err = y.attachment(i, c)
 		}
 		if err != nil {
 			return err
@@ -142,14 +150,31 @@ func later(o, best Change) bool {
 
 // value is a field as the receiver holds it before the batch's op i.
 func (y *yearLocks) value(table, row, field string, i int) (any, bool, error) {
+	o, ok, err := y.op(table, row, field, i)
+	return o.Value, ok, err
+}
+
+// heldOps are the held ops of a row's lockFields.
+func (y *yearLocks) heldOps(table, row string) ([]Change, error) {
 	k := rowKey{table, row}
 	held, ok := y.rows[k]
 	if !ok {
 		var err error
 		if held, err = y.held.RowOps(y.ctx, table, row, lockFields[table]); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		y.rows[k] = held
+	}
+	return held, nil
+}
+
+// op is the op that gives a field its value as the receiver holds it
+// before the batch's op i.
+func (y *yearLocks) op(table, row, field string, i int) (Change, bool, error) {
+	k := rowKey{table, row}
+	held, err := y.heldOps(table, row)
+	if err != nil {
+		return Change{}, false, err
 	}
 	var best Change
 	found := false
@@ -167,7 +192,7 @@ func (y *yearLocks) value(table, row, field string, i int) (any, bool, error) {
 		}
 		pick(y.batch[j])
 	}
-	return best.Value, found, nil
+	return best, found, nil
 }
 
 // label names a row for a message: "regnskabslinjen »Kaffe«".
@@ -301,6 +326,79 @@ func (y *yearLocks) entry(i int, c Change) error {
 	for _, n := range years {
 		if a, err := y.approved(c.Council, n, i); err != nil || a {
 			return errors.Join(err, y.refuseApproved(c, i, n))
+		}
+	}
+	return nil
+}
+
+// attachment: a file attached to an accounts line (its receipt, owner
+// kind "entry") is part of the line. Attaching, changing or removing it
+// is an edit of the line, refused when the line's year is approved, as
+// the line itself would be. The line must be one the receiver holds, of
+// the attachment's own council: a receipt hung on another council's line,
+// or on a line never sent, is refused.
+//
+// The row's owner is read from every op of it the receiver holds and
+// every op of it in the batch, wherever it stands: one save writes the
+// kind before the line's id, and an owner given anywhere in the batch is
+// an owner the row claims. An owner id that names a line is judged as a
+// line's receipt whatever kind the op claims. The one edit of a receipt
+// of an approved year that passes is an erasure's: the file name with
+// names replaced and nothing else.
+func (y *yearLocks) attachment(i int, c Change) error {
+	held, err := y.heldOps(c.Table, c.Row)
+	if err != nil {
+		return err
+	}
+	ops := append([]Change{}, held...)
+	for _, j := range y.inBatch[rowKey{c.Table, c.Row}] {
+		ops = append(ops, y.batch[j])
+	}
+	entry := false
+	var owners []string
+	for _, o := range ops {
+		s, _ := o.Value.(string)
+		switch o.Field {
+		case "owner_kind":
+			entry = entry || s == string(model.OwnerEntry)
+		case "owner_id":
+			if s != "" && !slices.Contains(owners, s) {
+				owners = append(owners, s)
+			}
+		}
+	}
+	if entry && len(owners) == 0 && c.Field != "" {
+		return y.refuseOrphan(c, i, ErrAccountsApproved, "bilaget hører til en regnskabslinje, men ikke til nogen bestemt")
+	}
+	for _, owner := range owners {
+		d, has, err := y.op(entriesT.name, owner, "date", i)
+		if err != nil {
+			return err
+		}
+		if !has {
+			if entry {
+				return y.refuseOrphan(c, i, ErrAccountsApproved, "regnskabslinjen, bilaget skal høre til, findes ikke her (den er afvist eller ikke sendt)")
+			}
+			continue
+		}
+		if d.Council != c.Council {
+			return y.refuseOrphan(c, i, ErrAccountsApproved, "regnskabslinjen, bilaget skal høre til, hører til et andet råd")
+		}
+		if n, ok := yearOf(d.Value); ok {
+			if a, err := y.approved(c.Council, n, i); err != nil || a {
+				if err == nil && c.Field == "name" {
+					// An erasure of a person (storage/privacy.go) renames
+					// the file, names replaced and nothing else: it passes,
+					// as it does on approved minutes.
+					prev, _, perr := y.value(c.Table, c.Row, "name", i)
+					p, ok1 := prev.(string)
+					v, ok2 := c.Value.(string)
+					if perr == nil && ok1 && ok2 && (p == v || model.ScrubbedOnly(p, v)) {
+						continue
+					}
+				}
+				return errors.Join(err, y.refuseApproved(c, i, n))
+			}
 		}
 	}
 	return nil

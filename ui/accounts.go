@@ -33,11 +33,16 @@ type accountsScreen struct {
 	lines    *editPane[model.AccountEntry]
 	y        model.AccountsYear // as stored
 	balance  map[string]int64   // each line's balance after it
+	receipts map[string]int     // each line's number of attached receipts
 	projects []model.Project
+	// bilag are the receipts of the line open in the editor.
+	bilag *attachList
+	// withReceipts: the printed accounts are followed by the receipts.
+	withReceipts *widget.Check
 }
 
 func newAccountsScreen(u *App) *accountsScreen {
-	return &accountsScreen{u: u, year: u.now().In(model.Copenhagen).Year(), balance: map[string]int64{}}
+	return &accountsScreen{u: u, year: u.now().In(model.Copenhagen).Year(), balance: map[string]int64{}, receipts: map[string]int{}}
 }
 
 func (s *accountsScreen) build() fyne.CanvasObject {
@@ -46,6 +51,7 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.setYear(s.year - 1) })
 	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.setYear(s.year + 1) })
 	print := widget.NewButtonWithIcon(lang.L("Print the accounts…"), theme.DocumentPrintIcon(), s.onPrint)
+	s.withReceipts = widget.NewCheck(lang.L("with the receipts"), nil)
 	s.opening, s.approved = newEntry(), newEntry()
 	s.opening.SetPlaceHolder("0,00")
 	s.approved.SetPlaceHolder(datePlaceholder())
@@ -59,11 +65,12 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Approved at the annual general meeting on"), s.approved),
 	)
 	top := container.NewVBox(
-		container.NewHBox(prev, container.New(minWidth{80}, s.label), next, layout.NewSpacer(), print),
+		container.NewHBox(prev, container.New(minWidth{80}, s.label), next, layout.NewSpacer(), s.withReceipts, print),
 		form, s.yearMsg, s.totals, s.wages)
 
 	s.lines = newEditPane(u, editKind[model.AccountEntry]{
-		key: "entry", newText: lang.L("New entry"), choose: lang.L("Choose an entry, or create a new one."),
+		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
+		key:  "entry", newText: lang.L("New entry"), choose: lang.L("Choose an entry, or create a new one."),
 		load: s.load,
 		save: func(loaded model.AccountEntry, e *model.AccountEntry) error {
 			err := u.db.SaveAccountEntry(loaded, e)
@@ -88,6 +95,9 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 			if e.IsWage() {
 				sub += " · " + lang.L("WAGES: not from the grant")
 			}
+			if s.receipts[e.ID] > 0 {
+				sub += " · " + lang.L("receipt attached")
+			}
 			return model.ShortDate(e.Date) + "  " + e.Text, sub
 		},
 		create: func() model.AccountEntry {
@@ -102,6 +112,13 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 			return lang.L("Delete the entry «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
 		form: s.entryForm,
+		// The line's scanned receipts (bilag), locked with the line when
+		// the year is approved.
+		extra: func(e model.AccountEntry) fyne.CanvasObject {
+			s.bilag = newAttachList(u, model.OwnerEntry, e.ID, !s.y.Approved.IsZero())
+			s.bilag.changed = s.refreshTotals
+			return s.bilag.obj
+		},
 	})
 	body := s.lines.build()
 	s.setYear(s.year)
@@ -154,6 +171,14 @@ func (s *accountsScreen) load() ([]model.AccountEntry, error) {
 		return nil, err
 	}
 	s.y = y
+	s.receipts = map[string]int{}
+	as, err := s.u.db.EntryAttachments(s.u.councilID, s.year)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		s.receipts[a.OwnerID]++
+	}
 	s.balance = map[string]int64{}
 	out := make([]model.AccountEntry, len(l.Rows))
 	for i, r := range l.Rows {
@@ -265,9 +290,15 @@ func (s *accountsScreen) onPrint() {
 	s.u.saver.flush()
 	council, _ := s.u.db.Council(s.u.councilID)
 	name := model.FileName("pdf", "Årsregnskab", council.Name, strconv.Itoa(s.year))
-	id, year := s.u.councilID, s.year
-	s.u.saveAs(name, func() ([]byte, error) { return s.u.render(accountsDoc, id, "", year, false) })
+	id, year, doc := s.u.councilID, s.year, accountsDoc
+	if s.withReceipts.Checked {
+		doc = accountsReceiptsDoc
+	}
+	s.u.saveAs(name, func() ([]byte, error) { return s.u.render(doc, id, "", year, false) })
 }
+
+// accountsReceiptsDoc is the accounts followed by the year's receipts.
+var accountsReceiptsDoc = document{"Annual accounts with receipts (PDF)", "Årsregnskab med bilag", "pdf", accountsDoc.write}
 
 var accountsDoc = document{"Annual accounts (PDF)", "Årsregnskab", "pdf", func(w io.Writer, d *model.CouncilData, _ string, year int, o exportOptions) error {
 	return pdf.Accounts(w, d, year, o.Options)

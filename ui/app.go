@@ -93,7 +93,7 @@ func New(a fyne.App, db *storage.DB) *App {
 	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, do: uiDo, drafts: drafts{}}
 	u.win = a.NewWindow("Lokalråd")
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	u.win.Resize(fyne.NewSize(1200, 800))
+	u.win.Resize(fyne.NewSize(1360, 800))
 	u.win.SetOnClosed(func() { // closing never loses typed text
 		u.saver.flush()
 		u.sync.stop()

@@ -22,8 +22,8 @@ import (
 	"lokalraad/storage/exchange"
 )
 
-// attachList shows the attachments (bilag) of an agenda item, a project or
-// a budget wish: attach a file, open one in the system's viewer, remove
+// attachList shows the attachments (bilag) of an agenda item, a project,
+// a budget wish or an accounts line (its receipt): attach a file, open one in the system's viewer, remove
 // one (after asking).
 type attachList struct {
 	u      *App
@@ -37,6 +37,8 @@ type attachList struct {
 	obj  fyne.CanvasObject
 	// shown are the attachments listed, in order, with their buttons.
 	shown []attachRow
+	// changed, if set, is called after a file is attached or removed.
+	changed func()
 }
 
 type attachRow struct {
@@ -103,6 +105,9 @@ func (l *attachList) attach(name string, r io.Reader) {
 	_, err := l.u.db.AddAttachment(l.kind, l.owner, name, r)
 	showErr(l.msg, err)
 	l.refresh()
+	if err == nil && l.changed != nil {
+		l.changed()
+	}
 }
 
 // onOpen opens the attachment in the system's viewer, fetching its file
@@ -140,7 +145,11 @@ func (l *attachList) onOpen(a model.Attachment) {
 // onRemove removes the attachment after asking.
 func (l *attachList) onRemove(a model.Attachment) {
 	l.u.confirm(lang.L("Remove attachment"), fmt.Sprintf(lang.L("Remove the attachment «%s»? It cannot be undone."), a.Name), func() {
-		showErr(l.msg, l.u.db.DeleteAttachment(a.ID))
+		err := l.u.db.DeleteAttachment(a.ID)
+		showErr(l.msg, err)
 		l.refresh()
+		if err == nil && l.changed != nil {
+			l.changed()
+		}
 	})
 }

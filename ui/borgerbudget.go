@@ -430,8 +430,16 @@ func newProposalsPane(s *pbScreen) *proposalsPane {
 			}
 			return u.db.SavePBProposal(loaded, p)
 		},
-		remove: u.db.DeletePBProposal,
-		id:     func(p model.PBProposal) string { return p.ID },
+		remove: func(id string) error {
+			if s.readOnly() {
+				return errStaffReadOnly()
+			}
+			return u.db.DeletePBProposal(id)
+		},
+		// Once voting opened the ballot's proposals stay (storage refuses
+		// the delete too); a staff device deletes none.
+		fixed: func(model.PBProposal) bool { return s.readOnly() || r.RulesLocked() },
+		id:    func(p model.PBProposal) string { return p.ID },
 		row: func(p model.PBProposal) (string, string) {
 			sub := model.Kroner(p.VoteCost()) + " · " + label(p.Status)
 			if p.Status == model.ProposalRejected && p.Reason != "" {

@@ -129,6 +129,21 @@ func (u *App) meetingBilag(meetingID string) ([]pdf.Bilag, error) {
 	if err != nil {
 		return nil, err
 	}
+	return u.readBilag(as), nil
+}
+
+// entryBilag reads the receipts of the council's accounts lines of year
+// with their files, as meetingBilag reads a meeting's.
+func (u *App) entryBilag(councilID string, year int) ([]pdf.Bilag, error) {
+	as, err := u.db.EntryAttachments(councilID, year)
+	if err != nil {
+		return nil, err
+	}
+	return u.readBilag(as), nil
+}
+
+// readBilag reads the files of attachments for a PDF (see meetingBilag).
+func (u *App) readBilag(as []model.Attachment) []pdf.Bilag {
 	out := make([]pdf.Bilag, 0, len(as))
 	for _, a := range as {
 		b := pdf.Bilag{Attachment: a}
@@ -139,7 +154,7 @@ func (u *App) meetingBilag(meetingID string) ([]pdf.Bilag, error) {
 		}
 		out = append(out, b)
 	}
-	return out, nil
+	return out
 }
 
 // withBilagChecked runs next at once, or, when the document carries a
@@ -180,6 +195,13 @@ func (u *App) renderSkipping(doc document, councilID, ref string, year int, cont
 		if o.Bilag, err = u.meetingBilag(ref); err != nil {
 			return nil, err
 		}
+	}
+	if doc.key == accountsReceiptsDoc.key {
+		// A damaged receipt is listed as such; the accounts still print.
+		if o.Bilag, err = u.entryBilag(councilID, year); err != nil {
+			return nil, err
+		}
+		o.SkipDamaged = true
 	}
 	if doc.ext == "ics" {
 		if o.Deadlines, err = u.db.Deadlines(); err != nil {

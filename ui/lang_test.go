@@ -159,3 +159,65 @@ func TestErrorsSaidByCode(t *testing.T) {
 		t.Errorf("Danish, refused by the hub: %q", got)
 	}
 }
+
+// Every validation message of citizen budgeting (model/borgerbudget.go's
+// fieldErr keys) is in both catalogues, so a field typed wrong is said in
+// the desktop's language: in English the English sentence, in Danish the
+// catalogue's Danish one, never a key.
+func TestPBFieldErrorsTranslated(t *testing.T) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, filepath.Join("..", "model", "borgerbudget.go"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, isCall := n.(*ast.CallExpr)
+		if !isCall || len(call.Args) < 2 {
+			return true
+		}
+		if id, isID := call.Fun.(*ast.Ident); !isID || id.Name != "fieldErr" {
+			return true
+		}
+		lit, isLit := call.Args[1].(*ast.BasicLit)
+		if !isLit {
+			t.Errorf("%s: a field error whose key is no literal", fset.Position(call.Pos()))
+			return true
+		}
+		s, _ := strconv.Unquote(lit.Value)
+		keys = append(keys, s)
+		return true
+	})
+	if len(keys) < 15 {
+		t.Fatalf("only %d field errors found", len(keys))
+	}
+	for _, code := range []string{"da", "en"} {
+		_, cat, err := loadCatalog(code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			if _, ok := cat[k]; !ok {
+				t.Errorf("%s lacks the field error %q", code, k)
+			}
+		}
+	}
+	r := model.PBRound{Title: "Borgerbudget", Phase: model.PhaseReview, BallotKind: model.PBApproval, Method: model.CountVotes,
+		TieRule: model.TieByID, Population: -1}
+	tot := model.PBTotal{Place: "Hallen"}
+	defer SetupLanguage("da")
+	for code, want := range map[string][]string{
+		"en": {"The number of inhabitants must be from 0 to 10,000,000", "Choose a proposal"},
+		"da": {"Indbyggertallet skal være mellem 0 og 10.000.000", "Vælg et forslag"},
+	} {
+		if err := SetupLanguage(code); err != nil {
+			t.Fatal(err)
+		}
+		if got := errText(r.Validate()); got != want[0] {
+			t.Errorf("%s: a population of -1 says %q", code, got)
+		}
+		if got := errText(tot.Validate()); got != want[1] {
+			t.Errorf("%s: a total without a proposal says %q", code, got)
+		}
+	}
+}

@@ -38,9 +38,15 @@ type editKind[T any] struct {
 	deleteTitle    string
 	deleteQuestion func(title string) string
 	form           func(f *form[T], x T)
+	// fixed, when given, tells whether x can no longer be deleted (a
+	// proposal once voting opened): its editor offers no Delete.
+	fixed func(x T) bool
 	// note is said under the form; by default that the edit reaches every
 	// council (the municipality's data).
 	note string
+	// extra, if set, is shown under the form of item x (an accounts
+	// line's receipts).
+	extra func(x T) fyne.CanvasObject
 }
 
 // editPane lists one kind of the municipality's data with the editor of
@@ -179,6 +185,9 @@ func (e *itemEditor[T]) build() fyne.CanvasObject {
 	k.form(e.f, e.x)
 	e.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), e.onDelete)
 	e.del.Importance = widget.DangerImportance
+	if k.fixed != nil && k.fixed(e.x) {
+		e.del.Hide()
+	}
 	toolbar := container.NewHBox(layout.NewSpacer(), e.del)
 	text := k.note
 	if text == "" {
@@ -188,6 +197,9 @@ func (e *itemEditor[T]) build() fyne.CanvasObject {
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	body := container.NewVBox(widget.NewForm(e.f.items...), e.msg, note)
+	if k.extra != nil {
+		body.Add(k.extra(e.x))
+	}
 	if e.p.u.drafts.restore(e.f.key, e.f.entries()) {
 		e.save() // shows why the draft was refused
 	}

@@ -69,8 +69,19 @@ var overviewCols = []struct {
 		}
 		return strconv.Itoa(r.PlanYear)
 	}},
-	{"Citizen budgeting round", 200, func(r model.CouncilOverview, _ int) string { return orDash(r.Extra[storage.OverviewPB]) }},
+	{"Citizen budgeting round", 200, func(r model.CouncilOverview, _ int) string { return orDash(pbOverviewCell(r)) }},
 	{"Last heard from", 120, func(r model.CouncilOverview, _ int) string { return orDash(model.ShortDate(r.LastSync)) }},
+}
+
+// pbOverviewCell is a council's newest borgerbudget round and its phase
+// in the desktop's language.
+func pbOverviewCell(r model.CouncilOverview) string {
+	title, ok := r.Extra[storage.OverviewPBTitle]
+	if !ok {
+		return r.Extra[storage.OverviewPB]
+	}
+	n, _ := strconv.Atoi(r.Extra[storage.OverviewPBRounds])
+	return model.PBOverviewText(title, model.PBPhase(r.Extra[storage.OverviewPBPhase]), n, current())
 }
 
 func yesNoText(b bool) string {

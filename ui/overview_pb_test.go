@@ -51,4 +51,12 @@ func TestAllCouncilsShowsBorgerbudget(t *testing.T) {
 	if got := overviewCols[col].cell(a.rows[1], 2026); got != "–" {
 		t.Errorf("Tølløse's cell %q", got)
 	}
+	// On an English desktop the cell is English too.
+	defer SetupLanguage("da")
+	if err := SetupLanguage("en"); err != nil {
+		t.Fatal(err)
+	}
+	if got := overviewCols[col].cell(a.rows[0], 2026); got != "Borgerbudget 2026 (Proposals), 2 rounds in all" {
+		t.Errorf("Jyderup's cell in English %q", got)
+	}
 }

@@ -57,8 +57,15 @@ func (b *ballotEntry) build() fyne.CanvasObject {
 	prefs := u.app.Preferences()
 	b.counter = widget.NewRadioGroup(counterNames(), func(string) {
 		prefs.SetInt(b.prefKey("counter"), b.entryNo())
-		b.editing = nil
+		b.stopCorrecting()
 		b.refresh()
+		if b.number != nil {
+			// The number offered is this counter's next, not the other's:
+			// the second counter starts at 1 on a laptop that holds the
+			// first counter's 300 (after a sync).
+			b.number.SetText(strconv.Itoa(b.nextNumber()))
+			b.focus()
+		}
 	})
 	b.counter.Horizontal = true
 	b.counter.Required = true

@@ -469,8 +469,10 @@ func (pp *proposalsPane) readWorkbook(rc io.ReadCloser, name string) {
 	}()
 }
 
-// preview shows what the workbook holds; Import stores the proposals
-// read, all or none.
+// preview shows what the workbook holds. The import is all or nothing
+// (as the CLI's budget import-proposals): when any row has a problem, the
+// rows are listed with their problems and nothing can be imported until
+// the workbook is corrected; else Import stores every proposal read.
 func (pp *proposalsPane) preview(ps []model.PBProposal, problems []string) {
 	u, r := pp.s.u, pp.s.round
 	summary := widget.NewLabel(lang.L("Ready to import: {{.N}} proposals.", map[string]any{"N": len(ps)}))
@@ -486,15 +488,19 @@ func (pp *proposalsPane) preview(ps []model.PBProposal, problems []string) {
 	list := widget.NewList(func() int { return len(titles) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(titles[i]) })
-	var probs fyne.CanvasObject = widget.NewLabel(lang.L("No problems found."))
+	title := lang.L("Import proposals from a workbook")
 	if len(problems) > 0 {
-		l := widget.NewLabel(lang.L("{{.N}} rows have problems and will not be imported:", map[string]any{"N": len(problems)}) + "\n" + strings.Join(problems, "\n"))
+		l := widget.NewLabel(lang.L("{{.N}} rows have problems, so nothing is imported. Correct them in the workbook and import it again:", map[string]any{"N": len(problems)}) +
+			"\n" + strings.Join(problems, "\n"))
 		l.Wrapping = fyne.TextWrapWord
-		l.Importance = widget.WarningImportance
-		probs = l
+		l.Importance = widget.DangerImportance
+		d := dialog.NewCustom(title, lang.L("Close"), container.NewVScroll(l), u.win)
+		d.Resize(fyne.NewSize(640, 520))
+		d.Show()
+		return
 	}
-	body := container.NewBorder(container.NewVBox(summary, probs), nil, nil, nil, list)
-	d := dialog.NewCustomConfirm(lang.L("Import proposals from a workbook"), lang.L("Import"), lang.L("Cancel"), body, func(ok bool) {
+	body := container.NewBorder(container.NewVBox(summary, widget.NewLabel(lang.L("No problems found."))), nil, nil, nil, list)
+	d := dialog.NewCustomConfirm(title, lang.L("Import"), lang.L("Cancel"), body, func(ok bool) {
 		if !ok || len(ps) == 0 {
 			return
 		}
@@ -506,7 +512,7 @@ func (pp *proposalsPane) preview(ps []model.PBProposal, problems []string) {
 			return
 		}
 		pp.pane.refreshList()
-		dialog.ShowInformation(lang.L("Import proposals from a workbook"), lang.L("{{.N}} proposals imported.", map[string]any{"N": len(ps)}), u.win)
+		dialog.ShowInformation(title, lang.L("{{.N}} proposals imported.", map[string]any{"N": len(ps)}), u.win)
 	}, u.win)
 	d.Resize(fyne.NewSize(640, 520))
 	d.Show()

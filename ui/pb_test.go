@@ -307,10 +307,13 @@ func TestResultWinnerBecomesProject(t *testing.T) {
 	s := openPB(t, u, r.ID, 5)
 	shown := texts(s.result.body)
 	for _, want := range []string{"1. Shelter ved søen — 3 stemmer — 20.000 kr.", "5 stemmesedler afgivet", "Stemmeprocent 0,4 % af 1.200 indbyggere",
-		"1 × blank stemmeseddel", "1 × kryds ved et nummer, der ikke er på stemmesedlen"} {
+		"1 × blank stemmeseddel", "1 × kryds ved et nummer, der ikke er på stemmesedlen", "tilbage 60.000 kr."} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the result lacks %q:\n%s", want, shown)
 		}
+	}
+	if strings.Contains(shown, "kr..") {
+		t.Errorf("an amount ends a sentence with two dots:\n%s", shown)
 	}
 	ps, err := db.PBProposals(r.ID)
 	ok(t, err)
@@ -431,7 +434,8 @@ func TestMunicipalCostOnlyOnStaffDevice(t *testing.T) {
 }
 
 // Proposals read from a workbook are shown first and stored only when the
-// user confirms.
+// user confirms; a workbook with any bad row imports nothing (all or
+// nothing, as the CLI): its problems are listed and no Import is offered.
 func TestProposalsImportWritesOnlyOnConfirm(t *testing.T) {
 	u, db, council := withCouncil(t)
 	r := pbRound(t, db, council, model.PhaseProposals)
@@ -442,7 +446,22 @@ func TestProposalsImportWritesOnlyOnConfirm(t *testing.T) {
 	}
 	s.proposals.preview(in, []string{"Forslag, række 4: Udfyld titel"})
 	top := u.win.Canvas().Overlays().Top()
-	if shown := texts(top); !strings.Contains(shown, "Klar til import: 2 forslag") || !strings.Contains(shown, "række 4: Udfyld titel") {
+	if shown := texts(top); !strings.Contains(shown, "intet importeres") || !strings.Contains(shown, "række 4: Udfyld titel") {
+		t.Fatalf("the preview of a workbook with a bad row says:\n%s", shown)
+	}
+	for _, x := range test.LaidOutObjects(top) {
+		if b, isB := x.(*widget.Button); isB && b.Text == "Importér" {
+			t.Fatal("a workbook with a bad row can be imported")
+		}
+	}
+	test.Tap(overlayButton(t, u, "Luk"))
+	if ps, err := db.PBProposals(r.ID); err != nil || len(ps) != 5 {
+		t.Fatalf("stored from a workbook with a bad row: %d, %v", len(ps), err)
+	}
+
+	s.proposals.preview(in, nil)
+	top = u.win.Canvas().Overlays().Top()
+	if shown := texts(top); !strings.Contains(shown, "Klar til import: 2 forslag") {
 		t.Fatalf("the preview says:\n%s", shown)
 	}
 	if ps, err := db.PBProposals(r.ID); err != nil || len(ps) != 5 {
@@ -456,5 +475,68 @@ func TestProposalsImportWritesOnlyOnConfirm(t *testing.T) {
 	}
 	if len(s.proposals.pane.items) != 7 {
 		t.Errorf("the list shows %d proposals", len(s.proposals.pane.items))
+	}
+}
+
+// The proposals' Delete is offered until voting opens, and then no more
+// (the ballot's proposals are the record of the vote), nor the round's;
+// a staff device is offered neither.
+func TestProposalDeleteGoneOnceVotingOpens(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseReview)
+	s := openPB(t, u, r.ID, 1)
+	if e := proposalEditor(t, s, 2); !e.del.Visible() {
+		t.Fatal("a proposal cannot be deleted during the review")
+	}
+	if !s.rounds.editor.del.Visible() {
+		t.Fatal("the round cannot be deleted during the review")
+	}
+	s.setPhase(model.PhaseVoting)
+	s.tabs.SelectIndex(1)
+	if e := proposalEditor(t, s, 2); e.del.Visible() {
+		t.Error("a proposal's Delete is still offered after voting opened")
+	}
+	if s.rounds.editor.del.Visible() {
+		t.Error("the round's Delete is still offered after voting opened")
+	}
+	if ps, _ := db.PBProposals(r.ID); len(ps) != 5 {
+		t.Fatalf("%d proposals", len(ps))
+	}
+
+	st, sdb := staffUI(t)
+	r2 := pbRound(t, sdb, st.councilID, model.PhaseReview)
+	s2 := openPB(t, st, r2.ID, 1)
+	if e := proposalEditor(t, s2, 2); e.del.Visible() {
+		t.Error("a staff device is offered to delete a council's proposal")
+	}
+}
+
+// The second counter, on a laptop that holds the first counter's ballots
+// after a sync, chooses "Tæller 2" and is offered ballot no. 1 with the
+// cursor in the number field, not the first counter's next number (Enter
+// would have stored the first sheet's marks as a ballot no. 4).
+func TestSecondCounterStartsAtOne(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseVoting)
+	pbBallots(t, db, r, "1", "2 3", "4")
+	s := openPB(t, u, r.ID, 2)
+	b := s.entry
+	b.counter.SetSelected("Tæller 1")
+	if b.number.Text != "4" {
+		t.Fatalf("counter 1 is offered %q", b.number.Text)
+	}
+	b.counter.SetSelected("Tæller 2")
+	if b.number.Text != "1" || u.win.Canvas().Focused() != b.number {
+		t.Fatalf("counter 2 is offered %q, focus %v", b.number.Text, u.win.Canvas().Focused())
+	}
+	enter(t, u)
+	typeFocused(t, u, "1")
+	enter(t, u)
+	bs := storedBallots(t, db, r.ID)
+	if len(bs) != 4 || bs[1].Number != 1 || bs[1].Entry != 2 {
+		t.Fatalf("stored %+v", bs)
+	}
+	if b.number.Text != "2" {
+		t.Errorf("then offered %q", b.number.Text)
 	}
 }

@@ -135,7 +135,8 @@ func (s *planScreen) editor() fyne.CanvasObject {
 	setText(s.vision, plan.Vision)
 	u.autosave(s.vision, "plan:"+plan.ID, s.saveVision)
 	s.focus = newEditPane(u, editKind[model.FocusArea]{
-		key: "focus", newText: lang.L("New focus area"), choose: lang.L("Choose a focus area, or create a new one."),
+		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
+		key:  "focus", newText: lang.L("New focus area"), choose: lang.L("Choose a focus area, or create a new one."),
 		load: func() ([]model.FocusArea, error) {
 			d, err := u.db.PlanData(plan.ID)
 			return d.Focus, err
@@ -178,7 +179,8 @@ func (s *planScreen) editor() fyne.CanvasObject {
 		},
 	})
 	s.actions = newEditPane(u, editKind[model.PlanAction]{
-		key: "planaction", newText: lang.L("New action"), choose: lang.L("Choose an action, or create a new one."),
+		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
+		key:  "planaction", newText: lang.L("New action"), choose: lang.L("Choose an action, or create a new one."),
 		load: func() ([]model.PlanAction, error) {
 			d, err := u.db.PlanData(plan.ID)
 			s.data.Focus = d.Focus

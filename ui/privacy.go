@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -124,6 +125,15 @@ func describeReport(r *model.PersonReport, l model.Lang) string {
 	section("Attachments named after the person", len(r.Attachments), func(add func(string)) {
 		for _, a := range r.Attachments {
 			add(a.Name)
+		}
+	})
+	section("Citizen budgeting proposals", len(r.Proposals), func(add func(string)) {
+		for _, p := range r.Proposals {
+			line := strconv.Itoa(p.Number) + ". " + p.Title
+			if r.Proposer(p) {
+				line += " – " + lang.L("Proposed by") + ": " + strings.Join(nonEmpty(p.ProposerName, p.ProposerContact), ", ")
+			}
+			add(line)
 		}
 	})
 	if len(r.Attachments) > 0 {

@@ -81,3 +81,31 @@ func TestPersonInAttachmentFileName(t *testing.T) {
 		t.Errorf("file name after erasure: %q", got.Name)
 	}
 }
+
+// The GDPR dialog shows the citizen-budgeting proposals a citizen handed
+// in, with name and contact, and erasing removes both.
+func TestPersonDataShowsProposals(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseReview)
+	ps, err := db.PBProposals(r.ID)
+	ok(t, err)
+	p := ps[0]
+	x := p
+	x.ProposerName, x.ProposerContact = "Şule Yılmaz", "sule@example.dk"
+	ok(t, db.SavePBProposal(p, &x))
+
+	d := u.showPersonData("Şule Yılmaz")
+	shown := d.result.Text
+	for _, want := range []string{"Borgerbudgetforslag (1)", "1. Shelter ved søen", "sule@example.dk"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the report lacks %q:\n%s", want, shown)
+		}
+	}
+	test.Tap(d.erase)
+	test.Tap(overlayButton(t, u, "Ja"))
+	ps, err = db.PBProposals(r.ID)
+	ok(t, err)
+	if ps[0].ProposerName != model.FormerMemberName || ps[0].ProposerContact != "" || ps[0].Title != "Shelter ved søen" {
+		t.Errorf("the proposal after the erasure: %+v", ps[0])
+	}
+}

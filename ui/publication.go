@@ -14,11 +14,11 @@ import (
 // municipality's server on and pick what is on it (model.Publication).
 // Each tick is saved at once and reaches the server with the next sync.
 type publicationDialog struct {
-	u                                *App
-	p                                model.Publication
+	u                                        *App
+	p                                        model.Publication
 	enabled, meetings, minutes, plan, budget *widget.Check
-	intro                            *entry
-	msg                              *widget.Label
+	intro                                    *entry
+	msg                                      *widget.Label
 }
 
 func (u *App) onPublication() {

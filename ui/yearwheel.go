@@ -52,7 +52,8 @@ func (s *yearScreen) build() fyne.CanvasObject {
 		newVScroll(container.NewGridWithColumns(4, cards...)))
 
 	s.rules = newEditPane(u, editKind[model.YearRule]{
-		key: "yearrule", newText: lang.L("New yearly date"), choose: lang.L("Choose a yearly date, or create a new one."),
+		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
+		key:  "yearrule", newText: lang.L("New yearly date"), choose: lang.L("Choose a yearly date, or create a new one."),
 		load: func() ([]model.YearRule, error) { return u.db.YearRules(u.councilID) },
 		save: func(loaded model.YearRule, r *model.YearRule) error {
 			err := u.db.SaveYearRule(loaded, r)

@@ -12,19 +12,20 @@ import (
 	"lokalraad/model"
 )
 
-// runAttach attaches a file to an agenda item, a project or a budget wish
-// and prints the attachment's id; "attach list" lists a meeting's bilag.
+// runAttach attaches a file to an agenda item, a project, a budget wish
+// or an accounts line (its receipt) and prints the attachment's id; "attach list" lists a meeting's bilag.
 func runAttach(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "list" {
 		return runAttachList(ctx, args[1:], stdout, stderr)
 	}
-	const usage = "brug: lokalraad attach --db PATH --item ID|--project ID|--wish ID FIL  ·  lokalraad attach list --db PATH --meeting ID"
+	const usage = "brug: lokalraad attach --db PATH --item ID|--project ID|--wish ID|--entry ID FIL  ·  lokalraad attach list --db PATH --meeting ID"
 	fset := flag.NewFlagSet("lokalraad attach", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	dbPath := fset.String("db", "", "databasefil (påkrævet)")
 	item := fset.String("item", "", "dagsordenspunktets id")
 	project := fset.String("project", "", "projektets id")
 	wish := fset.String("wish", "", "budgetønskets id")
+	entry := fset.String("entry", "", "regnskabslinjens id (kvitteringen som bilag)")
 	files, err := parseInterspersed(fset, args)
 	if err != nil {
 		return err
@@ -35,7 +36,7 @@ func runAttach(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for _, o := range []struct {
 		k  model.OwnerKind
 		id string
-	}{{model.OwnerItem, *item}, {model.OwnerProject, *project}, {model.OwnerWish, *wish}} {
+	}{{model.OwnerItem, *item}, {model.OwnerProject, *project}, {model.OwnerWish, *wish}, {model.OwnerEntry, *entry}} {
 		if o.id != "" {
 			kind, owner = o.k, o.id
 			n++

@@ -139,3 +139,77 @@ func TestExportPacketWithBilag(t *testing.T) {
 		t.Errorf("--skip-damaged: %v", err)
 	}
 }
+
+// attach --entry hangs a scanned receipt on an accounts line; a line of
+// accounts approved at the generalforsamling takes none, in Danish.
+func TestAttachReceiptCommand(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "l.db")
+	db, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	must(db.SaveCouncil(model.Council{}, &c))
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, model.Copenhagen) }
+	coffee := model.AccountEntry{CouncilID: c.ID, Date: day(2026, 3, 1), Text: "Kaffe", Kind: model.EntryExpense, Amount: 450_00}
+	must(db.SaveAccountEntry(model.AccountEntry{}, &coffee))
+	old := model.AccountEntry{CouncilID: c.ID, Date: day(2025, 3, 1), Text: "Kaffe 2025", Kind: model.EntryExpense, Amount: 400_00}
+	must(db.SaveAccountEntry(model.AccountEntry{}, &old))
+	y := model.AccountsYear{CouncilID: c.ID, Year: 2025, Approved: day(2025, 11, 20)}
+	must(db.SaveAccountsYear(model.AccountsYear{}, &y))
+	must(db.Close())
+
+	scan := filepath.Join(dir, "Kvittering Brugsen.jpg")
+	must(os.WriteFile(scan, []byte("jpeg bytes"), 0o644))
+	out, _, err := runCmd(t, "attach", "--db", path, "--entry", coffee.ID, scan)
+	must(err)
+	if _, _, err := runCmd(t, "attach", "--db", path, "--entry", old.ID, scan); err == nil || !strings.Contains(err.Error(), "godkendt på generalforsamlingen") {
+		t.Errorf("receipt on approved accounts: %v", err)
+	}
+	if _, _, err := runCmd(t, "attach", "--db", path, "--entry", coffee.ID, "--wish", "x", scan); err == nil || !strings.Contains(err.Error(), "--entry") {
+		t.Errorf("two owners: %v, want the usage naming --entry", err)
+	}
+	db, err = storage.Open(path)
+	must(err)
+	defer db.Close()
+	as, err := db.Attachments(model.OwnerEntry, coffee.ID)
+	must(err)
+	if len(as) != 1 || as[0].ID != strings.TrimSpace(out) || as[0].Name != "Kvittering Brugsen.jpg" || as[0].MediaType != "image/jpeg" {
+		t.Errorf("the line's receipts: %+v (printed %q)", as, out)
+	}
+	if as, _ := db.Attachments(model.OwnerEntry, old.ID); len(as) != 0 {
+		t.Errorf("the approved line took a receipt: %+v", as)
+	}
+
+	// export accounts names the receipt on its line, and --receipts puts
+	// the receipts after the accounts (this one is no real picture: listed
+	// as damaged, the accounts still print).
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed")
+	}
+	pdfPath := filepath.Join(dir, "regnskab.pdf")
+	for _, receipts := range []bool{false, true} {
+		args := []string{"export", "accounts", "--db", path, "--council", c.ID, "--year", "2026", "--out", pdfPath}
+		if receipts {
+			args = append(args, "--receipts")
+		}
+		_, _, err := runCmd(t, args...)
+		must(err)
+		txt, err := exec.Command("pdftotext", "-enc", "UTF-8", pdfPath, "-").Output()
+		must(err)
+		plain := strings.Join(strings.Fields(string(txt)), " ")
+		if !strings.Contains(plain, "Bilag vedhæftet: Kvittering Brugsen.jpg") {
+			t.Errorf("receipts %v: the line does not name its receipt:\n%s", receipts, plain)
+		}
+		if got := strings.Contains(plain, "I regnskabet") && strings.Contains(plain, "beskadiget"); got != receipts {
+			t.Errorf("receipts %v: the receipts listed after the accounts: %v\n%s", receipts, got, plain)
+		}
+	}
+}

@@ -13,7 +13,22 @@ import (
 	"lokalraad/model/pb"
 )
 
-// runBudget dispatches the citizen-budget (borgerbudget) subcommands:
+// budgetUsage lists every budget subcommand, for the usage and the
+// message on an unknown one.
+const budgetUsage = `brug en af underkommandoerne:
+  lokalraad budget rounds --db FIL
+  lokalraad budget count --db FIL --round ID [--method votes|mes|mes-add1] [--explain]
+  lokalraad budget count --pb FIL.pb --method votes|mes|mes-add1 [--explain]
+  lokalraad budget ballots --db FIL --round ID --out FIL.pdf [--from 1 --to 500 --place STED --large]
+  lokalraad budget results --db FIL --round ID --out FIL.pdf
+  lokalraad budget workbook --db FIL --round ID --out FIL.xlsx [--contacts]
+  lokalraad budget export-pb --db FIL --round ID --out FIL.pb
+  lokalraad budget import-pb --db FIL [--council ID] FIL.pb
+  lokalraad budget proposals-template --out FIL.xlsx
+  lokalraad budget import-proposals --db FIL --round ID FIL.xlsx`
+
+// runBudget dispatches the citizen-budget (borgerbudget) subcommands
+// (budgetUsage lists them; budget_round.go and budget_pb.go hold most):
 //
 //	lokalraad budget count --pb FILE.pb --method votes|mes|mes-add1 [--explain]
 //
@@ -21,7 +36,7 @@ import (
 // they were funded; --explain prints the Danish explanation after them.
 func runBudget(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("angiv en underkommando: lokalraad budget count --pb FIL.pb --method votes|mes|mes-add1")
+		return errors.New("angiv en underkommando; " + budgetUsage)
 	}
 	switch args[0] {
 	case "count":
@@ -31,11 +46,14 @@ func runBudget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return runBudgetCount(ctx, args[1:], stdout, stderr)
 	case "rounds":
 		return runBudgetRounds(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help", "-help":
+		fmt.Fprintln(stdout, budgetUsage)
+		return nil
 	}
 	if cmd, ok := pbOutCommands[args[0]]; ok {
 		return cmd(ctx, args[1:], stdout, stderr)
 	}
-	return fmt.Errorf("ukendt underkommando %q til budget; brug count", args[0])
+	return fmt.Errorf("ukendt underkommando %q til budget; %s", args[0], budgetUsage)
 }
 
 func runBudgetCount(ctx context.Context, args []string, stdout, stderr io.Writer) error {

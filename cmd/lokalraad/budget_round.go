@@ -129,6 +129,6 @@ func runBudgetCountRound(_ context.Context, args []string, stdout, stderr io.Wri
 	if res.Overridden {
 		fmt.Fprintf(stdout, "Resultatet er ændret i hånden: %s\n", res.Reason)
 	}
-	fmt.Fprintf(stdout, "De valgte forslag koster %s; tilbage af puljen: %s.\n", model.Kroner(res.Cost), model.Kroner(res.Left))
+	fmt.Fprintf(stdout, "De valgte forslag koster %s; tilbage af puljen: %s\n", model.Kroner(res.Cost), model.Kroner(res.Left))
 	return nil
 }

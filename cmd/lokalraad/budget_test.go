@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -80,5 +81,27 @@ func TestBudgetCountStopsOnCtrlC(t *testing.T) {
 	}
 	if out.Len() != 0 {
 		t.Errorf("printed %q after Ctrl-C", out.String())
+	}
+}
+
+// The usage and the message on an unknown subcommand list every budget
+// subcommand there is, not only count; budget help prints them.
+func TestBudgetUsageListsEverySubcommand(t *testing.T) {
+	names := []string{"count", "rounds"}
+	for n := range pbOutCommands {
+		names = append(names, n)
+	}
+	_, _, noSub := runCmd(t, "budget")
+	_, _, unknown := runCmd(t, "budget", "recount")
+	help, _, err := runCmd(t, "budget", "help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, text := range map[string]string{"no subcommand": fmt.Sprint(noSub), "unknown": fmt.Sprint(unknown), "help": help} {
+		for _, n := range names {
+			if !strings.Contains(text, "lokalraad budget "+n+" ") {
+				t.Errorf("%s: %q is not listed:\n%s", what, n, text)
+			}
+		}
 	}
 }

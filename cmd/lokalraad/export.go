@@ -39,7 +39,7 @@ const exportUsage = `brug:
   lokalraad export calendar --db PATH --council ID --out FILE.ics [--tasks allday|todo|none]
   lokalraad export invitation --db PATH --meeting ID --out FILE.ics
   lokalraad export yearwheel --db PATH --council ID --year YYYY --out FILE.pdf
-  lokalraad export accounts --db PATH --council ID --year YYYY --out FILE.pdf
+  lokalraad export accounts --db PATH --council ID --year YYYY --out FILE.pdf [--receipts]
   lokalraad export plan     --db PATH --council ID --year YYYY --out FILE.pdf
   valgfrit: --lang da|en, --contacts (tag telefon og e-mail med),
   --date DD.MM.ÅÅÅÅ (datoen, der trykkes og stemples; ellers SOURCE_DATE_EPOCH eller i dag)`
@@ -68,6 +68,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	year := fs.Int("year", 0, "budgetår")
 	out := fs.String("out", "", "fil, der skrives (påkrævet)")
 	lang := fs.String("lang", "da", "sprog: da eller en")
+	receipts := fs.Bool("receipts", false, "regnskabet: sæt linjernes bilag (kvitteringer) ind efter regnskabet")
 	contacts := fs.Bool("contacts", false, "tag medlemmers telefon og e-mail med")
 	skipDamaged := fs.Bool("skip-damaged", false, "mødemappe: udskriv uden beskadigede bilag (de nævnes som ikke med)")
 	tasks := fs.String("tasks", "allday", "frister og opgavers forfaldsdage i kalenderen: allday (heldagsbegivenheder), todo (opgaver) eller none")
@@ -175,8 +176,16 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			if *year < 2000 || *year > 2200 {
 				return errors.New("angiv regnskabsåret med --year YYYY")
 			}
+			o := pdf.Options{Lang: l, Now: now}
+			if *receipts {
+				as, err := db.EntryAttachments(id, *year)
+				if err != nil {
+					return err
+				}
+				o.Bilag, o.SkipDamaged = readBilag(db, as), true // a damaged receipt is listed as such
+			}
 			write = func(w io.Writer) error {
-				return pdf.Accounts(w, d, *year, pdf.Options{Lang: l, Now: now})
+				return pdf.Accounts(w, d, *year, o)
 			}
 		case "plan":
 			if *year < 2000 || *year > 2200 {
@@ -215,6 +224,11 @@ func meetingBilag(db *storage.DB, meetingID string) ([]pdf.Bilag, error) {
 	if err != nil {
 		return nil, err
 	}
+	return readBilag(db, as), nil
+}
+
+// readBilag reads the files of attachments for a PDF (see meetingBilag).
+func readBilag(db *storage.DB, as []model.Attachment) []pdf.Bilag {
 	out := make([]pdf.Bilag, 0, len(as))
 	for _, a := range as {
 		b := pdf.Bilag{Attachment: a}
@@ -225,7 +239,7 @@ func meetingBilag(db *storage.DB, meetingID string) ([]pdf.Bilag, error) {
 		}
 		out = append(out, b)
 	}
-	return out, nil
+	return out
 }
 
 // exportTime is the date an export prints and stamps: --date when given

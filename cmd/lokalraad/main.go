@@ -12,9 +12,11 @@
 //	lokalraad person show|erase --db PATH --name NAME   GDPR: what is kept about a person; erase it
 //	lokalraad sync --db PATH [--server URL --code CODE] sync with the municipality
 //	lokalraad bundle export --db PATH --out FILE | bundle import --db PATH FILE
-//	lokalraad attach --db PATH --item ID|--project ID|--wish ID FILE   attach a file (prints its id)
+//	lokalraad attach --db PATH --item ID|--project ID|--wish ID|--entry ID FILE   attach a file (prints its id)
 //	lokalraad attach list --db PATH --meeting ID                      a meeting's bilag
 //	lokalraad budget count --pb FILE.pb --method votes|mes|mes-add1   count a citizen budget
+//	lokalraad budget rounds|count|ballots|results|workbook|export-pb|import-pb|proposals-template|import-proposals ...
+//	                                        citizen budgeting rounds (lokalraad budget help lists them)
 //	lokalraad version                       print the version
 //
 // This file only wires things together; the screens are in package ui.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"lokalraad/model"
 )
@@ -33,16 +34,24 @@ func init() {
 		"acc.sign1":    {"Kasserer", "Treasurer"},
 		"acc.sign2":    {"Formand", "Chair"},
 		"acc.sign3":    {"Revisor", "Auditor"},
+		"acc.attached": {"Bilag vedhæftet", "Receipt attached"},
+		"acc.bilaghow": {"I regnskabet", "In the accounts"},
 	} {
 		texts[k] = v
 	}
 }
 
 // Accounts writes the council's annual accounts of year: every line with
-// its running balance from the opening balance, the totals and the
+// its running balance from the opening balance, the receipts attached to
+// it by file name (d.Attachments of owner kind entry), the totals and the
 // result, the sums by category, the lines that pay wages flagged (the
 // grant may not pay them), whether the generalforsamling approved them,
 // and lines to sign. Lines are marked "UDKAST" until approved.
+//
+// With o.Bilag (the year's receipts with their files), the receipts
+// follow the accounts as in the meeting packet: a list of them, then each
+// PDF page by page and each picture on a page of its own, in ledger
+// order. A damaged one is an error naming it unless o.SkipDamaged.
 func Accounts(w io.Writer, d *model.CouncilData, year int, o Options) error {
 	if d == nil {
 		d = &model.CouncilData{}
@@ -57,6 +66,16 @@ func Accounts(w io.Writer, d *model.CouncilData, year int, o Options) error {
 	projects := map[string]string{}
 	for _, p := range d.Projects {
 		projects[p.ID] = p.Title
+	}
+	receipts := map[string][]string{}
+	for _, a := range d.Attachments {
+		if a.OwnerKind == model.OwnerEntry {
+			receipts[a.OwnerID] = append(receipts[a.OwnerID], a.Name)
+		}
+	}
+	bilag, err := accountsBilag(o, l)
+	if err != nil {
+		return err
 	}
 	title := fmt.Sprintf(tr(o.lang(), "accountsyear"), year)
 	return render(w, o, d.Council.Name, title, y.Approved.IsZero(), false, func(b *doc) {
@@ -95,6 +114,9 @@ func Accounts(w io.Writer, d *model.CouncilData, year int, o Options) error {
 			}
 			if e.IsWage() {
 				text += "\n" + wageMark(b)
+			}
+			if names := receipts[e.ID]; len(names) > 0 {
+				text += "\n" + b.t("acc.attached") + ": " + strings.Join(names, ", ")
 			}
 			t.rows = append(t.rows, []string{model.ShortDate(e.Date), e.Receipt, text, orDash(e.Category), in, out, money(r.Balance)})
 		}
@@ -137,7 +159,36 @@ func Accounts(w io.Writer, d *model.CouncilData, year int, o Options) error {
 		b.ensure(20)
 		b.aloneCheck("sign")
 		b.signLines(b.t("acc.sign1"), b.t("acc.sign2"), b.t("acc.sign3"))
+		for _, s := range bilagSections(b.lang, bilag) {
+			b.newPage()
+			b.heading(s.level, s.text)
+			s.body(b)
+		}
 	})
+}
+
+// accountsBilag prepares the receipts of o.Bilag that belong to lines of
+// the ledger, in ledger order, each named by its line's date.
+func accountsBilag(o Options, l model.Ledger) ([]preparedBilag, error) {
+	if len(o.Bilag) == 0 {
+		return nil, nil
+	}
+	pos := map[string]int{}
+	for i, r := range l.Rows {
+		pos[r.Entry.ID] = i
+	}
+	var bs []Bilag
+	for _, b := range o.Bilag {
+		if _, ok := pos[b.Attachment.OwnerID]; ok && b.Attachment.OwnerKind == model.OwnerEntry {
+			bs = append(bs, b)
+		}
+	}
+	slices.SortStableFunc(bs, func(a, b Bilag) int { return pos[a.Attachment.OwnerID] - pos[b.Attachment.OwnerID] })
+	ps, err := prepareBilag(bs, nil, o.SkipDamaged)
+	for i := range ps {
+		ps[i].line = model.ShortDate(l.Rows[pos[ps[i].Attachment.OwnerID]].Entry.Date)
+	}
+	return ps, err
 }
 
 // wageMark is the short flag on a wage line in the table.

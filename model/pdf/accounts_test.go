@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -86,4 +87,72 @@ func accountsBody(p string) int {
 		n++
 	}
 	return n
+}
+
+// Each line's attached receipts are named on the line; with the files, the
+// receipts follow the accounts in ledger order (a PDF page by page, a
+// picture on a page of its own), each named by its line's date; another
+// year's receipt is not among them, and a damaged one is named.
+func TestAccountsReceipts(t *testing.T) {
+	receipt := func(b Bilag, entry string) Bilag {
+		b.Attachment.OwnerKind, b.Attachment.OwnerID = model.OwnerEntry, entry
+		return b
+	}
+	scan := receipt(bilagOf("", "Kvittering Brugsen.pdf", makePDF(t, "KVITTERING", 2)), "2")
+	photo := receipt(bilagOf("", "Bon.png", makePNG(t)), "3")
+	old := receipt(bilagOf("", "Gammel.pdf", makePDF(t, "GAMMEL", 1)), "5")
+	d := &model.CouncilData{
+		Council: model.Council{ID: "c", Name: "Jyderup Lokalråd"},
+		Accounts: []model.AccountEntry{
+			{ID: "1", Date: day(2027, 1, 15), Text: "Tilskud 2027", Kind: model.EntryIncome, Amount: 30_000_00},
+			{ID: "3", Date: day(2027, 6, 1), Text: "Tømmer", Kind: model.EntryExpense, Amount: 12_000_00},
+			{ID: "2", Date: day(2027, 3, 25), Text: "Kaffe", Kind: model.EntryExpense, Amount: 850_50},
+			{ID: "5", Date: day(2026, 8, 1), Text: "Sidste år", Kind: model.EntryExpense, Amount: 1},
+		},
+		Attachments: []model.Attachment{photo.Attachment, scan.Attachment, old.Attachment},
+	}
+	o := Options{Now: time.Date(2028, 3, 1, 12, 0, 0, 0, time.UTC)}
+	var buf bytes.Buffer
+	if err := Accounts(&buf, d, 2027, o); err != nil {
+		t.Fatal(err)
+	}
+	plain := strings.Join(strings.Fields(text(t, buf.Bytes())), " ")
+	for _, want := range []string{"Bilag vedhæftet: Kvittering Brugsen.pdf", "Bilag vedhæftet: Bon.png"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("the accounts lack %q:\n%s", want, plain)
+		}
+	}
+	if strings.Contains(plain, "Gammel.pdf") || strings.Contains(plain, "KVITTERING") {
+		t.Errorf("another year's receipt, or a file without the option:\n%s", plain)
+	}
+
+	o.Bilag = []Bilag{photo, old, scan}
+	buf.Reset()
+	if err := Accounts(&buf, d, 2027, o); err != nil {
+		t.Fatal(err)
+	}
+	ps := pages(t, buf.Bytes())
+	all := strings.Join(strings.Fields(strings.Join(ps, " ")), " ")
+	for _, want := range []string{"I regnskabet", "Bilag 1: Kvittering Brugsen.pdf (25.03.2027)", "BILAGTEKST KVITTERING side 2",
+		"Bilag 2: Bon.png (01.06.2027)", "billede, 1 side"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the receipts after the accounts lack %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "GAMMEL") {
+		t.Error("another year's receipt is appended")
+	}
+	if i, j := strings.Index(all, "Revisor"), strings.Index(all, "BILAGTEKST KVITTERING side 1"); i < 0 || j < i {
+		t.Error("the receipts do not follow the accounts")
+	}
+
+	bad := receipt(bilagOf("", "Ødelagt.pdf", []byte("%PDF-1.4 ødelagt")), "1")
+	o.Bilag = append(o.Bilag, bad)
+	if err := Accounts(&bytes.Buffer{}, d, 2027, o); !errors.Is(err, ErrDamagedBilag) || !strings.Contains(err.Error(), "Ødelagt.pdf") {
+		t.Errorf("a damaged receipt: %v", err)
+	}
+	o.SkipDamaged = true
+	if err := Accounts(&bytes.Buffer{}, d, 2027, o); err != nil {
+		t.Errorf("skipping the damaged receipt: %v", err)
+	}
 }

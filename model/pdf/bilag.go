@@ -77,8 +77,11 @@ const (
 // preparedBilag is a bilag checked once, before the passes of render.
 type preparedBilag struct {
 	Bilag
-	kind      bilagKind
-	item      int // the agenda item's number, 1-based; 0 for none
+	kind bilagKind
+	item int // the agenda item's number, 1-based; 0 for none
+	// line names the accounts line of a receipt (its date), in the
+	// accounts' list of bilag; "" in the meeting packet.
+	line      string
 	pages     int
 	sizes     [][2]float64 // a PDF's page sizes (points)
 	imageType string       // "PNG", "JPG", "GIF"
@@ -205,6 +208,9 @@ func bilagTitle(l model.Lang, no int, p preparedBilag) string {
 	if p.item > 0 {
 		s += fmt.Sprintf(tr(l, "bilagitem"), p.item)
 	}
+	if p.line != "" {
+		s += " (" + p.line + ")"
+	}
 	return s
 }
 
@@ -234,6 +240,10 @@ func bilagSections(l model.Lang, ps []preparedBilag) []section {
 
 // bilagList lists every bilag with how it is included.
 func bilagList(b *doc, ps []preparedBilag) {
+	refTitle, how, refW := b.t("item"), b.t("bilaghow"), 14.0
+	if len(ps) > 0 && ps[0].line != "" { // the accounts' receipts
+		refTitle, how, refW = b.t("acc.date"), b.t("acc.bilaghow"), 21
+	}
 	rows := make([][]string, 0, len(ps))
 	for i, p := range ps {
 		how := ""
@@ -249,7 +259,7 @@ func bilagList(b *doc, ps []preparedBilag) {
 		case bilagDamaged:
 			how = b.t("bilagdamaged")
 		}
-		item := ""
+		item := p.line
 		if p.item > 0 {
 			item = fmt.Sprint(p.item)
 		}
@@ -257,10 +267,10 @@ func bilagList(b *doc, ps []preparedBilag) {
 	}
 	b.table(table{cols: []col{
 		{title: b.t("no"), w: 11, align: "R"},
-		{title: b.t("bilagname"), w: 67},
-		{title: b.t("item"), w: 14, align: "R"},
+		{title: b.t("bilagname"), w: 81 - refW},
+		{title: refTitle, w: refW, align: "R"},
 		{title: b.t("bilagsize"), w: 20, align: "R"},
-		{title: b.t("bilaghow"), w: contentW - 112},
+		{title: how, w: contentW - 112},
 	}, rows: rows})
 }
 

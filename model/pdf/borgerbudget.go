@@ -470,6 +470,7 @@ func PBResults(w io.Writer, council string, r model.PBRound, ps []model.PBPropos
 		b.kv(45, facts...)
 
 		// The winners.
+		b.ensure(tableStart) // the heading goes with its table
 		b.heading(1, tr(l, "pb.winners"))
 		votesHead := tr(l, "pb.votes")
 		if r.BallotKind == model.PBPoints {
@@ -531,6 +532,7 @@ func PBResults(w io.Writer, council string, r model.PBRound, ps []model.PBPropos
 		}
 
 		// Every proposal on the ballot.
+		b.ensure(tableStart) // the heading goes with its table
 		b.heading(1, tr(l, "pb.all"))
 		won := map[int]bool{}
 		for _, p := range res.Winners {
@@ -553,11 +555,12 @@ func PBResults(w io.Writer, council string, r model.PBRound, ps []model.PBPropos
 		b.table(all)
 
 		if len(t.Places) > 1 || len(t.Places) == 1 && t.Places[0].Place != "" {
+			b.ensure(tableStart) // the heading goes with its table
 			b.heading(2, tr(l, "pb.places"))
 			pt := table{cols: []col{
-				{title: b.t("place"), w: 110},
-				{title: tr(l, "pb.handed"), w: 30, align: "R"},
-				{title: tr(l, "pb.valid"), w: 30, align: "R"},
+				{title: b.t("place"), w: 90},
+				{title: tr(l, "pb.handed"), w: 45, align: "R"},
+				{title: tr(l, "pb.valid"), w: 35, align: "R"},
 			}}
 			for _, p := range t.Places {
 				name := p.Place

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -196,4 +197,37 @@ func TestPBResultsMarkPreliminaryAndOverride(t *testing.T) {
 	all := strings.Join(strings.Fields(strings.Join(ps2, " ")), " ")
 	contains(t, "results", all, "1 stemmesedler er tastet forskelligt", "Nr. 42: tæller 1: 1 (Tølløse Bibliotek); tæller 2: 2 (Tølløse Bibliotek)",
 		"Resultatet er ændret i hånden", "Optællingen gav:", "Lige andele", "Legeplads i Tølløse")
+}
+
+// However many proposals and places a round has, a table's heading never
+// ends a page with its table on the next.
+func TestPBResultsHeadingsStayWithTheirTables(t *testing.T) {
+	r, ps, bs := pbFixture(false)
+	for extra := 0; extra < 30; extra++ {
+		ps := slices.Clone(ps)
+		for i := range extra {
+			ps = append(ps, model.PBProposal{ID: fmt.Sprint("x", i), Number: 10 + i, Title: fmt.Sprint("Forslag ", 10+i), Cost: 1_000_00, Status: model.ProposalOnBallot})
+		}
+		res, err := r.Result(ps, bs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := PBResults(&buf, "Vestby Lokalråd", r, ps, res, Options{Now: printedAt}); err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range pages(t, buf.Bytes()) {
+			var last string
+			for _, l := range strings.Split(p, "\n") {
+				if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "Udskrevet") && !strings.Contains(l, "Side ") {
+					last = l
+				}
+			}
+			for _, h := range []string{"Forslag, der får penge", "Alle forslag på stemmesedlen", "Afstemningssteder"} {
+				if last == h {
+					t.Errorf("%d extra proposals: page %d ends with the heading %q", extra, i+1, h)
+				}
+			}
+		}
+	}
 }

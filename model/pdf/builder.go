@@ -28,6 +28,9 @@ const (
 	family = "dejavu"
 	bodyPt = 10.0
 	lineH  = 5.0 // line height of body text
+	// tableStart is room for a heading with its table's header and first
+	// rows, so that a heading never ends a page above its table.
+	tableStart = 40.0
 )
 
 // Grey levels (0 black … 255 white). Everything reads on a black-and-white

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -21,6 +22,7 @@ const (
 	fExpense = "expense"
 	fBalance = "balance"
 	fWages   = "wages"
+	fAttach  = "attached"
 )
 
 func init() {
@@ -32,6 +34,7 @@ func init() {
 		fExpense: {"Udgift", "Expense"},
 		fBalance: {"Saldo", "Balance"},
 		fWages:   {"Løn", "Wages"},
+		fAttach:  {"Bilag vedhæftet", "Receipt attached"},
 	} {
 		headers[k] = v
 	}
@@ -43,7 +46,8 @@ func init() {
 // this line's income less its expense, so that a corrected amount updates
 // every balance below it. The values are stored too, for programs that do
 // not calculate. Lines that pay wages (which the grant may not) say "Ja"
-// under Løn.
+// under Løn; a line with a scanned receipt attached names its files under
+// Bilag vedhæftet.
 func accountsTable(d *model.CouncilData, o Options) *table {
 	t := &table{kind: sheetAccounts, totals: 3, cols: []column{
 		{key: fYear, kind: kInt, width: 7},
@@ -56,7 +60,14 @@ func accountsTable(d *model.CouncilData, o Options) *table {
 		{key: fExpense, kind: kMoney, width: 16, sum: true},
 		{key: fBalance, kind: kMoney, width: 16},
 		{key: fWages, width: 6},
+		{key: fAttach, width: 24, max: 60},
 	}}
+	attached := map[string][]string{}
+	for _, a := range d.Attachments {
+		if a.OwnerKind == model.OwnerEntry {
+			attached[a.OwnerID] = append(attached[a.OwnerID], a.Name)
+		}
+	}
 	opening := map[int]int64{}
 	for _, y := range d.AccountYears {
 		if _, ok := opening[y.Year]; !ok {
@@ -105,6 +116,7 @@ func accountsTable(d *model.CouncilData, o Options) *table {
 				out,
 				excelize.Cell{Formula: formula, Value: kroner(row.Balance)},
 				yesNoBlank(e.IsWage(), o.Lang),
+				text(strings.Join(attached[e.ID], ", ")),
 			})
 		}
 	}

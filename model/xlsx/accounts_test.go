@@ -10,7 +10,8 @@ import (
 
 // The sheet Regnskab lists each year's lines by date with a running
 // balance that is a live formula (from the year's opening balance), SUM
-// formulas under income and expense, and wages marked.
+// formulas under income and expense, wages marked, and the receipts
+// attached to a line named.
 func TestWriteAccountsSheet(t *testing.T) {
 	d := sample()
 	d.AccountYears = []model.AccountsYear{{ID: "y27", Year: 2027, Opening: 2_500_50}}
@@ -20,12 +21,20 @@ func TestWriteAccountsSheet(t *testing.T) {
 		{ID: "e3", Date: day(2027, 8, 1), Text: "Løn", Kind: model.EntryExpense, Amount: 4_000_00, Category: model.WageCategory, ProjectID: "p1"},
 		{ID: "e0", Date: time.Date(2026, 12, 31, 12, 0, 0, 0, model.Copenhagen), Text: "Tilskud 2026", Kind: model.EntryIncome, Amount: 100_00},
 	}
+	d.Attachments = []model.Attachment{
+		{ID: "a1", OwnerKind: model.OwnerEntry, OwnerID: "e2", Name: "Kvittering Brugsen.pdf"},
+		{ID: "a2", OwnerKind: model.OwnerEntry, OwnerID: "e2", Name: "Bon.jpg"},
+		{ID: "a3", OwnerKind: model.OwnerProject, OwnerID: "e1", Name: "Ikke en kvittering.pdf"},
+	}
 	f := open(t, write(t, d, xlsx.Options{}))
 	const s = "Regnskab"
+	if got := cell(t, f, s, "K1"); got != "Bilag vedhæftet" {
+		t.Errorf("K1 = %q, want the receipts' column", got)
+	}
 	for ref, want := range map[string]string{
 		"A2": "2026", "D2": "Tilskud 2026", "I2": "100",
 		"A3": "2027", "D3": "Tilskud 2027", "G3": "30000", "I3": "32500.5",
-		"D4": "Kaffe, Åse", "H4": "850.5", "I4": "31650",
+		"D4": "Kaffe, Åse", "H4": "850.5", "I4": "31650", "K4": "Kvittering Brugsen.pdf, Bon.jpg", "K3": "",
 		"D5": "Løn", "F5": "Shelterplads ved Skarresø", "J5": "Ja", "I5": "27650",
 		"D7": "I alt", "G7": "30100", "H7": "4850.5",
 	} {

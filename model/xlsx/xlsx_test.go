@@ -144,7 +144,7 @@ func TestWriteSheetsAndHeaders(t *testing.T) {
 		"Møder":          {"Dato", "Tidspunkt", "Type", "Titel", "Sted", "Status", "Antal punkter"},
 		"Beslutninger":   {"Dato", "Møde", "Punkt", "Beslutning"},
 		"Medlemmer":      {"Navn", "Rolle", "Kontaktperson", "Valgt fra", "Valgt til"},
-		"Regnskab":       {"År", "Dato", "Bilag", "Tekst", "Kategori", "Projekt", "Indtægt", "Udgift", "Saldo", "Løn"},
+		"Regnskab":       {"År", "Dato", "Bilag", "Tekst", "Kategori", "Projekt", "Indtægt", "Udgift", "Saldo", "Løn", "Bilag vedhæftet"},
 		"Udviklingsplan": {"År", "Vision", "Indsatsområde", "Mål", "Projekt", "Hvad", "Hvem", "Frist", "Status"},
 	}
 	for sheet, want := range headers {
