@@ -292,9 +292,11 @@ func TestAttachmentsOfAnotherCouncilNeverShow(t *testing.T) {
 	must(t, db.Exec(`INSERT INTO attachments (id, council_id, owner_kind, owner_id, name, media_type, size, sha256, added)
 		SELECT 'forged', ?, owner_kind, owner_id, 'Ondt.pdf', media_type, size, sha256, added FROM attachments WHERE id = ?`, b.ID, own.ID))
 	for what, get := range map[string]func() ([]model.Attachment, error){
-		"item":     func() ([]model.Attachment, error) { return db.Attachments(model.OwnerItem, it.ID) },
-		"meeting":  func() ([]model.Attachment, error) { return db.MeetingAttachments(m.ID) },
-		"upcoming": func() ([]model.Attachment, error) { return db.UpcomingAttachments(m.Start.Add(-time.Hour), m.Start.Add(time.Hour)) },
+		"item":    func() ([]model.Attachment, error) { return db.Attachments(model.OwnerItem, it.ID) },
+		"meeting": func() ([]model.Attachment, error) { return db.MeetingAttachments(m.ID) },
+		"upcoming": func() ([]model.Attachment, error) {
+			return db.UpcomingAttachments(m.Start.Add(-time.Hour), m.Start.Add(time.Hour))
+		},
 	} {
 		as, err := get()
 		must(t, err)

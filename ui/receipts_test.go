@@ -141,4 +141,3 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 		}
 	}
 }
-
