@@ -252,8 +252,24 @@ func (r *PBRound) Validate() error {
 		errs = append(errs, fieldErr("override_reason", "Write why the result is overridden",
 			"skriv, hvorfor resultatet ændres i hånden; begrundelsen står på alle udskrifter"))
 	}
+	if n, ok := repeatedNumber(r.OverrideNumbers); ok {
+		errs = append(errs, fieldErr("override_ids", "A proposal is named twice in the override",
+			fmt.Sprintf("forslag nr. %d står to gange i det manuelle resultat", n)))
+	}
 	errs = append(errs, checkDates("voting", r.VotingFrom, r.VotingTo))
 	return errors.Join(errs...)
+}
+
+// repeatedNumber is the first number ns holds twice.
+func repeatedNumber(ns []int) (int, bool) {
+	seen := make(map[int]bool, len(ns))
+	for _, n := range ns {
+		if seen[n] {
+			return n, true
+		}
+		seen[n] = true
+	}
+	return 0, false
 }
 
 // Validate checks the proposal.
@@ -493,8 +509,8 @@ func sameMarks(a, b PBBallot) bool {
 // Tally sorts the round's ballots out. Entries of one ballot number are
 // compared: alike, the ballot counts once; different, it is a Difference
 // and does not count until settled. Each counted ballot is checked
-// (CheckBallot). Totals (places that report sums) add to Votes and their
-// place's subtotal.
+// (CheckBallot). Totals (places that report sums, on a round in totals
+// mode) add to Votes and their place's subtotal.
 func Tally(r PBRound, proposals []PBProposal, ballots []PBBallot, totals []PBTotal) PBTally {
 	onBallot := map[int]PBProposal{}
 	byID := map[string]PBProposal{}
@@ -562,7 +578,9 @@ func Tally(r PBRound, proposals []PBProposal, ballots []PBBallot, totals []PBTot
 	}
 	for _, tot := range totals {
 		p, ok := byID[tot.ProposalID]
-		if !ok || tot.Votes <= 0 {
+		// A round without totals counts none (Election adds none either):
+		// a total that came by sync to such a round is no vote.
+		if !ok || tot.Votes <= 0 || !r.TotalsMode {
 			continue
 		}
 		place(tot.Place).Votes[p.Number] += tot.Votes
@@ -671,6 +689,11 @@ func (r PBRound) Result(proposals []PBProposal, ballots []PBBallot, totals []PBT
 	if len(r.OverrideNumbers) > 0 {
 		if strings.TrimSpace(r.OverrideReason) == "" {
 			return res, NewError(Invalid, "resultatet er ændret i hånden uden en begrundelse")
+		}
+		// An override from another replica or a file was never validated:
+		// a proposal named twice would be a winner, and spent, twice.
+		if n, ok := repeatedNumber(r.OverrideNumbers); ok {
+			return res, NewError(Invalid, fmt.Sprintf("forslag nr. %d står to gange i det manuelle resultat", n))
 		}
 		res.Winners, res.Overridden, res.Reason = nil, true, r.OverrideReason
 		for _, n := range r.OverrideNumbers {
