@@ -106,6 +106,13 @@ func scanPBTotal(s scanner) (t model.PBTotal, err error) {
 	return t, err
 }
 
+// ofRoundsCouncil keeps a read of a round's proposals, ballots or totals
+// to rows of the round's own council: a device of another council may
+// sign only its own council's rows, but a row names its round by id, and
+// one that names another council's round is no part of it (the round's
+// id is the query's second argument).
+const ofRoundsCouncil = " AND council_id = (SELECT council_id FROM pb_rounds WHERE id = ?)"
+
 // PBRounds lists a council's rounds, newest first.
 func (db *DB) PBRounds(councilID string) ([]model.PBRound, error) {
 	return list(context.Background(), db.sql, scanPBRound, pbRoundsT.selectSQL()+
@@ -263,7 +270,7 @@ func (db *DB) DeletePBRound(id string) error {
 
 // PBProposals lists a round's proposals by number.
 func (db *DB) PBProposals(roundID string) ([]model.PBProposal, error) {
-	return list(context.Background(), db.sql, scanPBProposal, pbProposalsT.selectSQL()+" WHERE round_id = ? ORDER BY number, id", roundID)
+	return list(context.Background(), db.sql, scanPBProposal, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID)
 }
 
 // nextPBNumber is the round's next free proposal number.
@@ -405,7 +412,7 @@ func (db *DB) ImportPBProposals(roundID string, ps []model.PBProposal) error {
 
 // PBBallots lists a round's ballots by number, then entry.
 func (db *DB) PBBallots(roundID string) ([]model.PBBallot, error) {
-	return list(context.Background(), db.sql, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ? ORDER BY number, entry, id", roundID)
+	return list(context.Background(), db.sql, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID)
 }
 
 // votingRound is the round of a ballot or total, refused unless voting
@@ -469,7 +476,7 @@ func (db *DB) DeletePBBallot(id string) error {
 
 // PBTotals lists a round's totals by place.
 func (db *DB) PBTotals(roundID string) ([]model.PBTotal, error) {
-	return list(context.Background(), db.sql, scanPBTotal, pbTotalsT.selectSQL()+" WHERE round_id = ? ORDER BY place, proposal_id, id", roundID)
+	return list(context.Background(), db.sql, scanPBTotal, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
 }
 
 // SavePBTotal creates or updates a place's total for a proposal, edited
@@ -537,13 +544,13 @@ func (db *DB) PBRoundData(roundID string) (PBRoundData, error) {
 		if d.Council, err = scanCouncil(tx.QueryRowContext(ctx, councilsT.selectSQL()+" WHERE id = ?", d.Round.CouncilID)); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if d.Proposals, err = list(ctx, tx, scanPBProposal, pbProposalsT.selectSQL()+" WHERE round_id = ? ORDER BY number, id", roundID); err != nil {
+		if d.Proposals, err = list(ctx, tx, scanPBProposal, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID); err != nil {
 			return err
 		}
-		if d.Ballots, err = list(ctx, tx, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ? ORDER BY number, entry, id", roundID); err != nil {
+		if d.Ballots, err = list(ctx, tx, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID); err != nil {
 			return err
 		}
-		d.Totals, err = list(ctx, tx, scanPBTotal, pbTotalsT.selectSQL()+" WHERE round_id = ? ORDER BY place, proposal_id, id", roundID)
+		d.Totals, err = list(ctx, tx, scanPBTotal, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
 		return err
 	})
 	return d, err
