@@ -458,20 +458,7 @@ func (db *DB) SavePBBallot(loaded model.PBBallot, b *model.PBBallot) error {
 
 // DeletePBBallot deletes a ballot entry; only while voting is open.
 func (db *DB) DeletePBBallot(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
-		var round, council string
-		err := w.tx.QueryRowContext(w.ctx, "SELECT round_id, council_id FROM pb_ballots WHERE id = ?", id).Scan(&round, &council)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := w.votingRound(round, council); err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		return w.remove(pbBallotsT.name, id)
-	})
+	return db.removeVote(pbBallotsT, id)
 }
 
 // PBTotals lists a round's totals by place.
@@ -502,9 +489,15 @@ func (db *DB) SavePBTotal(loaded model.PBTotal, t *model.PBTotal) error {
 
 // DeletePBTotal deletes a total; only while voting is open.
 func (db *DB) DeletePBTotal(id string) error {
+	return db.removeVote(pbTotalsT, id)
+}
+
+// removeVote deletes a ballot entry or a total (t), only while its round
+// is voting; an id not held is nothing to do.
+func (db *DB) removeVote(t table, id string) error {
 	return db.write(context.Background(), func(w *writer) error {
 		var round, council string
-		err := w.tx.QueryRowContext(w.ctx, "SELECT round_id, council_id FROM pb_totals WHERE id = ?", id).Scan(&round, &council)
+		err := w.tx.QueryRowContext(w.ctx, "SELECT round_id, council_id FROM "+t.name+" WHERE id = ?", id).Scan(&round, &council)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -514,7 +507,7 @@ func (db *DB) DeletePBTotal(id string) error {
 		if _, err := w.votingRound(round, council); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		return w.remove(pbTotalsT.name, id)
+		return w.remove(t.name, id)
 	})
 }
 

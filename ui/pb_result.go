@@ -320,19 +320,28 @@ func (v *resultView) onResultPDF() {
 	})
 }
 
+// forFiles reads the round and counts it: the result is nil when it cannot
+// be counted (the files are still made, without it); ok is false, said to
+// the user, when the round could not be read.
+func (v *resultView) forFiles() (storage.PBRoundData, *model.PBResult, bool) {
+	err := v.count()
+	if v.data.Round.ID == "" {
+		v.s.u.showError(err)
+		return v.data, nil, false
+	}
+	if err != nil {
+		return v.data, nil, true
+	}
+	r := v.res
+	return v.data, &r, true
+}
+
 // onWorkbook saves the round as a workbook: proposals, ballots, places,
 // result.
 func (v *resultView) onWorkbook() {
-	err := v.count()
-	data := v.data
-	if data.Round.ID == "" {
-		v.s.u.showError(err)
+	data, res, ok := v.forFiles()
+	if !ok {
 		return
-	}
-	var res *model.PBResult
-	if err == nil {
-		r := v.res
-		res = &r
 	}
 	o := xlsx.Options{Lang: model.Lang(Language(v.s.u.app))}
 	v.s.u.saveAs(v.fileName("xlsx", "Borgerbudget"), func() ([]byte, error) {
@@ -344,16 +353,9 @@ func (v *resultView) onWorkbook() {
 
 // onPabulib saves the round as a Pabulib file, for a recount elsewhere.
 func (v *resultView) onPabulib() {
-	err := v.count()
-	data := v.data
-	if data.Round.ID == "" {
-		v.s.u.showError(err)
+	data, res, ok := v.forFiles()
+	if !ok {
 		return
-	}
-	var res *model.PBResult
-	if err == nil {
-		r := v.res
-		res = &r
 	}
 	tally := model.Tally(data.Round, data.Proposals, data.Ballots, data.Totals)
 	v.s.u.saveAs(v.fileName("pb", "Borgerbudget"), func() ([]byte, error) {

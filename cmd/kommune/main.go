@@ -233,60 +233,56 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	return nil
 }
 
+// staffDB parses a staff subcommand's --db and --name and opens the hub's
+// SQLite database, where staff users live; name is trimmed.
+func staffDB(cmd string, args []string, stderr io.Writer) (*storage.DB, string, error) {
+	fs, dbPath := flags(cmd, stderr)
+	name := fs.String("name", "", "medarbejderens navn (påkrævet)")
+	if err := fs.Parse(args); err != nil {
+		return nil, "", err
+	}
+	if strings.TrimSpace(*name) == "" {
+		return nil, "", errors.New("angiv medarbejderens navn med --name")
+	}
+	if strings.Contains(*dbPath, "://") {
+		return nil, "", errors.New("medarbejdere til /oversigt gemmes kun i serverens SQLite-database, endnu ikke i PostgreSQL")
+	}
+	db, err := openDB(*dbPath)
+	return db, strings.TrimSpace(*name), err
+}
+
 // staffAdd creates a staff user of the web pages and prints a one-time
 // password on its last line.
 func staffAdd(args []string, stdout, stderr io.Writer) error {
-	fs, dbPath := flags("staff add", stderr)
-	name := fs.String("name", "", "medarbejderens navn (påkrævet)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if strings.TrimSpace(*name) == "" {
-		return errors.New("angiv medarbejderens navn med --name")
-	}
-	if strings.Contains(*dbPath, "://") {
-		return errors.New("medarbejdere til /oversigt gemmes kun i serverens SQLite-database, endnu ikke i PostgreSQL")
-	}
-	db, err := openDB(*dbPath)
+	db, name, err := staffDB("staff add", args, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	pw, err := db.AddStaffUser(*name)
+	pw, err := db.AddStaffUser(name)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Medarbejderen %s kan logge ind på /oversigt med adgangskoden herunder (vises kun nu):\n%s\n", strings.TrimSpace(*name), pw)
+	fmt.Fprintf(stdout, "Medarbejderen %s kan logge ind på /oversigt med adgangskoden herunder (vises kun nu):\n%s\n", name, pw)
 	return nil
 }
 
 // staffPassword gives a staff user a new password, printed on the last
 // line; the user's sessions in a running server end at their next request.
 func staffPassword(args []string, stdout, stderr io.Writer) error {
-	fs, dbPath := flags("staff password", stderr)
-	name := fs.String("name", "", "medarbejderens navn (påkrævet)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if strings.TrimSpace(*name) == "" {
-		return errors.New("angiv medarbejderens navn med --name")
-	}
-	if strings.Contains(*dbPath, "://") {
-		return errors.New("medarbejdere til /oversigt gemmes kun i serverens SQLite-database, endnu ikke i PostgreSQL")
-	}
-	db, err := openDB(*dbPath)
+	db, name, err := staffDB("staff password", args, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	pw, err := db.NewStaffPassword(*name)
+	pw, err := db.NewStaffPassword(name)
 	if errors.Is(err, storage.ErrNoStaff) {
-		return fmt.Errorf("%w: %q (se navnet, som det blev oprettet med kommune staff add)", err, strings.TrimSpace(*name))
+		return fmt.Errorf("%w: %q (se navnet, som det blev oprettet med kommune staff add)", err, name)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Medarbejderen %s har fået en ny adgangskode (vises kun nu); den gamle virker ikke længere, og alle åbne log-ind er afsluttet:\n%s\n", strings.TrimSpace(*name), pw)
+	fmt.Fprintf(stdout, "Medarbejderen %s har fået en ny adgangskode (vises kun nu); den gamle virker ikke længere, og alle åbne log-ind er afsluttet:\n%s\n", name, pw)
 	return nil
 }
 

@@ -83,20 +83,17 @@ func (p *pbFlags) now() (time.Time, error) {
 }
 
 // roundData opens the database and reads the round with everything in it.
-func (p *pbFlags) roundData() (*storage.DB, storage.PBRoundData, error) {
+func (p *pbFlags) roundData() (storage.PBRoundData, error) {
 	db, err := openExisting(*p.db)
 	if err != nil {
-		return nil, storage.PBRoundData{}, err
+		return storage.PBRoundData{}, err
 	}
+	defer db.Close()
 	d, err := db.PBRoundData(*p.round)
-	if err != nil {
-		db.Close()
-		if errors.Is(err, storage.ErrNotFound) {
-			return nil, d, fmt.Errorf("runden %s findes ikke i databasen (se lokalraad budget rounds)", *p.round)
-		}
-		return nil, d, err
+	if errors.Is(err, storage.ErrNotFound) {
+		return d, fmt.Errorf("runden %s findes ikke i databasen (se lokalraad budget rounds)", *p.round)
 	}
-	return db, d, nil
+	return d, err
 }
 
 func runBudgetBallots(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -112,11 +109,10 @@ func runBudgetBallots(_ context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	db, d, err := p.roundData()
+	d, err := p.roundData()
 	if err != nil {
 		return err
 	}
-	db.Close()
 	bo := pdf.BallotOptions{From: *from, To: *to, Place: *place, Large: *large}
 	o := pdf.Options{Lang: model.Lang(*p.lang), Now: now}
 	if err := writeFileAtomic(*p.out, func(w io.Writer) error {
@@ -137,11 +133,10 @@ func runBudgetResults(_ context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	db, d, err := p.roundData()
+	d, err := p.roundData()
 	if err != nil {
 		return err
 	}
-	db.Close()
 	res, err := d.Result()
 	if err != nil {
 		return fmt.Errorf("runden kan ikke tælles op: %w", err)
@@ -170,11 +165,10 @@ func runBudgetExportPB(_ context.Context, args []string, stdout, stderr io.Write
 	if err := p.parse(args, "db", "round", "out"); err != nil {
 		return err
 	}
-	db, d, err := p.roundData()
+	d, err := p.roundData()
 	if err != nil {
 		return err
 	}
-	db.Close()
 	res, t := counted(d)
 	if err := writeFileAtomic(*p.out, func(w io.Writer) error {
 		return pb.Write(w, pb.FromRound(d.Council.Name, d.Round, d.Proposals, t, res))
@@ -195,11 +189,10 @@ func runBudgetWorkbook(_ context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	db, d, err := p.roundData()
+	d, err := p.roundData()
 	if err != nil {
 		return err
 	}
-	db.Close()
 	res, _ := counted(d)
 	o := xlsx.Options{Lang: model.Lang(*p.lang), ContactDetails: *contacts, Now: now}
 	if err := writeFileAtomic(*p.out, func(w io.Writer) error {

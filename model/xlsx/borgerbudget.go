@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -254,23 +253,7 @@ func PBWorkbook(w io.Writer, council string, r model.PBRound, ps []model.PBPropo
 	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
 		return err
 	}
-	dp := &excelize.DocProperties{
-		Title:    strings.TrimSpace(r.Title + ", " + council),
-		Creator:  "Lokalråd",
-		Language: map[model.Lang]string{model.Danish: "da-DK", model.English: "en-GB"}[o.Lang],
-	}
-	if !o.Now.IsZero() {
-		dp.Created = o.Now.UTC().Format(time.RFC3339)
-		dp.Modified = dp.Created
-	}
-	if err := f.SetDocProps(dp); err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		return err
-	}
-	return sortedZip(w, buf.Bytes())
+	return finish(w, f, strings.TrimSpace(r.Title+", "+council), o)
 }
 
 // resultSheet writes the sheet Resultat: the facts, then the winners (or,

@@ -129,8 +129,15 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
 		return err
 	}
+	return finish(w, f, strings.TrimSpace(d.Council.Name), o)
+}
+
+// finish writes the workbook with its title, author, language and (when
+// o.Now is set) its dates, its zip entries in a fixed order, so that the
+// same data gives the same bytes.
+func finish(w io.Writer, f *excelize.File, title string, o Options) error {
 	props := &excelize.DocProperties{
-		Title:    strings.TrimSpace(d.Council.Name),
+		Title:    title,
 		Creator:  "Lokalråd",
 		Language: map[model.Lang]string{model.Danish: "da-DK", model.English: "en-GB"}[o.Lang],
 	}
