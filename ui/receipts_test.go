@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"lokalraad/model"
+	"lokalraad/model/pdf/pdftext"
 )
 
 // The Regnskab tab: the treasurer attaches the scanned receipt to the
@@ -127,9 +128,7 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 	s.withReceipts.SetChecked(true)
 	data, err := u.render(accountsReceiptsDoc, council, "", 2026, false)
 	ok(t, err)
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed")
-	}
+	pdftext.Need(t)
 	pdfPath := filepath.Join(t.TempDir(), "regnskab.pdf")
 	ok(t, os.WriteFile(pdfPath, data, 0o600))
 	out, err := exec.Command("pdftotext", "-enc", "UTF-8", pdfPath, "-").Output()

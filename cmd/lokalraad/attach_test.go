@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"lokalraad/model"
+	"lokalraad/model/pdf/pdftext"
 	"lokalraad/storage"
 )
 
@@ -87,9 +88,7 @@ func TestAttachCommand(t *testing.T) {
 // export packet carries the meeting's bilag; a damaged one is named, and
 // --skip-damaged prints the rest.
 func TestExportPacketWithBilag(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed")
-	}
+	pdftext.Need(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "l.db")
 	out, _, err := runCmd(t, "demo", "--db", path)
@@ -191,9 +190,7 @@ func TestAttachReceiptCommand(t *testing.T) {
 	// export accounts names the receipt on its line, and --receipts puts
 	// the receipts after the accounts (this one is no real picture: listed
 	// as damaged, the accounts still print).
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed")
-	}
+	pdftext.Need(t)
 	pdfPath := filepath.Join(dir, "regnskab.pdf")
 	for _, receipts := range []bool{false, true} {
 		args := []string{"export", "accounts", "--db", path, "--council", c.ID, "--year", "2026", "--out", pdfPath}

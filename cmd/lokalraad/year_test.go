@@ -10,15 +10,14 @@ import (
 	"time"
 
 	"lokalraad/model"
+	"lokalraad/model/pdf/pdftext"
 )
 
 // `lokalraad export yearwheel` prints the demo council's year on one page:
 // its generalforsamling with the notice deadline, Holbæk's pool deadline
 // and the municipality's dates; the calendar export carries the same dates.
 func TestExportYearWheel(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed (apt-get install poppler-utils)")
-	}
+	pdftext.Need(t)
 	path, _ := demoDB(t)
 	year := time.Now().In(model.Copenhagen).Year()
 	out := filepath.Join(t.TempDir(), "årshjul.pdf")
@@ -53,9 +52,7 @@ func TestExportYearWheel(t *testing.T) {
 // `lokalraad export accounts` prints the demo council's accounts of last
 // year: approved, with the grant, the running balance and the totals.
 func TestExportAccounts(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed (apt-get install poppler-utils)")
-	}
+	pdftext.Need(t)
 	path, _ := demoDB(t)
 	year := time.Now().In(model.Copenhagen).Year() - 1
 	out := filepath.Join(t.TempDir(), "regnskab.pdf")
@@ -77,9 +74,7 @@ func TestExportAccounts(t *testing.T) {
 
 // `lokalraad export plan` prints the demo council's development plan.
 func TestExportPlan(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed (apt-get install poppler-utils)")
-	}
+	pdftext.Need(t)
 	path, _ := demoDB(t)
 	year := time.Now().In(model.Copenhagen).Year()
 	out := filepath.Join(t.TempDir(), "plan.pdf")

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,6 +11,7 @@ import (
 	"time"
 
 	"lokalraad/model"
+	"lokalraad/model/pdf/pdftext"
 )
 
 type encoder func(io.Writer, *model.CouncilData, string, Options) error
@@ -34,23 +32,7 @@ func encode(t testing.TB, enc encoder, d *model.CouncilData, id string, o Option
 // pages reads a PDF back as text with pdftotext -layout, one string a page.
 func pages(t *testing.T, pdf []byte) []string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed (apt-get install poppler-utils)")
-	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", in, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	ps := strings.Split(string(out), "\f")
-	if len(ps) > 1 && strings.TrimSpace(ps[len(ps)-1]) == "" {
-		ps = ps[:len(ps)-1]
-	}
-	return ps
+	return pdftext.Pages(pdftext.Bytes(t, pdf, true))
 }
 
 func text(t *testing.T, pdf []byte) string {
