@@ -10,11 +10,9 @@ import (
 	"lokalraad/model"
 )
 
-// The annual accounts print every line with its running balance, the
-// totals, the wages flagged, and say whether the generalforsamling
-// approved them (a draft until then).
-func TestAccountsPDF(t *testing.T) {
-	d := &model.CouncilData{
+// accountsFixture is the data the test below prints (also printed as a golden).
+func accountsFixture() *model.CouncilData {
+	return &model.CouncilData{
 		Council:  model.Council{ID: "c", Name: "Jyderup Lokalråd"},
 		Projects: []model.Project{{ID: "p", Title: "Shelter ved Skarresø"}},
 		Accounts: []model.AccountEntry{
@@ -26,6 +24,13 @@ func TestAccountsPDF(t *testing.T) {
 		},
 		AccountYears: []model.AccountsYear{{ID: "y", Year: 2027, Opening: 2_500_00}},
 	}
+}
+
+// The annual accounts print every line with its running balance, the
+// totals, the wages flagged, and say whether the generalforsamling
+// approved them (a draft until then).
+func TestAccountsPDF(t *testing.T) {
+	d := accountsFixture()
 	o := Options{Now: time.Date(2028, 3, 1, 12, 0, 0, 0, time.UTC)}
 	var buf bytes.Buffer
 	if err := Accounts(&buf, d, 2027, o); err != nil {

@@ -9,10 +9,9 @@ import (
 	"lokalraad/model"
 )
 
-// The development plan prints the vision, each focus area with its goals
-// and linked projects, and the action plan; a year without a plan says so.
-func TestPlanPDF(t *testing.T) {
-	d := &model.CouncilData{
+// planFixture is the data the test below prints (also printed as a golden).
+func planFixture() *model.CouncilData {
+	return &model.CouncilData{
 		Council:  model.Council{ID: "c", Name: "Jyderup Lokalråd"},
 		Projects: []model.Project{{ID: "pr", Title: "Shelter ved Skarresø", Status: model.ProjectRunning, Progress: 35}},
 		Plans: []model.PlanData{{
@@ -21,6 +20,12 @@ func TestPlanPDF(t *testing.T) {
 			Actions: []model.PlanAction{{ID: "a", PlanID: "p", FocusID: "f", Who: "Søren", What: "Søg Udviklingspuljen", Due: day(2027, 3, 1), Status: model.ActionStarted}},
 		}},
 	}
+}
+
+// The development plan prints the vision, each focus area with its goals
+// and linked projects, and the action plan; a year without a plan says so.
+func TestPlanPDF(t *testing.T) {
+	d := planFixture()
 	var buf bytes.Buffer
 	o := Options{Now: time.Date(2027, 1, 5, 12, 0, 0, 0, time.UTC)}
 	if err := Plan(&buf, d, 2027, o); err != nil {
