@@ -52,33 +52,36 @@ func main() {
 	}
 }
 
+// subcommand runs one subcommand with the arguments after its name.
+type subcommand func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// subcommands are the headless commands by name; each parses its own flags
+// and opens the database it names. Without one of these names, run opens
+// the window.
+var subcommands = map[string]subcommand{
+	"demo":    runDemo,
+	"export":  runExport,
+	"import":  runImport,
+	"backup":  runBackup,
+	"restore": runRestore,
+	"person":  runPerson,
+	"sync":    runSync,
+	"bundle":  runBundle,
+	"attach":  runAttach,
+	"budget":  runBudget,
+	"version": runVersion, "--version": runVersion, "-version": runVersion,
+}
+
+func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) error {
+	fmt.Fprintln(stdout, "Lokalråd", assets.Version())
+	return nil
+}
+
 // run is main without the process: testable with a temp database.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
-		switch args[0] {
-		case "demo":
-			return runDemo(ctx, args[1:], stdout, stderr)
-		case "export":
-			return runExport(ctx, args[1:], stdout, stderr)
-		case "import":
-			return runImport(ctx, args[1:], stdout, stderr)
-		case "backup":
-			return runBackup(ctx, args[1:], stdout, stderr)
-		case "restore":
-			return runRestore(ctx, args[1:], stdout, stderr)
-		case "person":
-			return runPerson(ctx, args[1:], stdout, stderr)
-		case "sync":
-			return runSync(ctx, args[1:], stdout, stderr)
-		case "bundle":
-			return runBundle(ctx, args[1:], stdout, stderr)
-		case "attach":
-			return runAttach(ctx, args[1:], stdout, stderr)
-		case "budget":
-			return runBudget(ctx, args[1:], stdout, stderr)
-		case "version", "--version", "-version":
-			fmt.Fprintln(stdout, "Lokalråd", assets.Version())
-			return nil
+		if cmd, ok := subcommands[args[0]]; ok {
+			return cmd(ctx, args[1:], stdout, stderr)
 		}
 	}
 	fs := flag.NewFlagSet("lokalraad", flag.ContinueOnError)
