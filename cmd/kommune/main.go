@@ -78,53 +78,89 @@ const usage = `brug:
   kommune version
   (--db tager også en postgres://…-adresse: serverens data i PostgreSQL)`
 
+// hubCommand declares a hub subcommand's flags (besides --db, which every
+// one takes) on fs and returns its work, which runHub does once the flags
+// are parsed.
+type hubCommand func(fs *flag.FlagSet, stdout io.Writer) hubWork
+
+// hubWork is a hub subcommand's work: check, when set, looks at the parsed
+// flags and the --db value before the store opens; run works on the open
+// store.
+type hubWork struct {
+	check func(dbPath string) error
+	run   func(hc *hubConn) error
+}
+
+// hubCommands are the admin subcommands on the hub's store, by their two
+// words.
+var hubCommands = map[string]hubCommand{
+	"council add":    councilAdd,
+	"council list":   councilList,
+	"device enroll":  deviceEnroll,
+	"device list":    deviceList,
+	"device revoke":  deviceRevoke,
+	"bundle export":  bundleExport,
+	"bundle import":  bundleImport,
+	"pool add":       poolAdd,
+	"pool list":      poolList,
+	"staff add":      staffAdd,
+	"staff password": staffPassword,
+}
+
+// commands are the subcommands of one word, which parse and open what they
+// need themselves.
+var commands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
+	"load":    loadCmd,
+	"migrate": migrate,
+	"serve": func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		return serve(ctx, args, stdout, stderr, nil)
+	},
+	"version": version, "--version": version, "-version": version,
+}
+
+func version(_ context.Context, _ []string, stdout, _ io.Writer) error {
+	fmt.Fprintln(stdout, "Lokalråd kommune", assets.Version())
+	return nil
+}
+
 // run is main without the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return errors.New("angiv en kommando")
 	}
-	sub := ""
 	if len(args) > 1 {
-		sub = args[1]
+		name := args[0] + " " + args[1]
+		if cmd, ok := hubCommands[name]; ok {
+			return runHub(name, cmd, args[2:], stdout, stderr)
+		}
 	}
-	switch args[0] + " " + sub {
-	case "council add":
-		return councilAdd(args[2:], stdout, stderr)
-	case "council list":
-		return councilList(args[2:], stdout, stderr)
-	case "device enroll":
-		return deviceEnroll(args[2:], stdout, stderr)
-	case "device list":
-		return deviceList(args[2:], stdout, stderr)
-	case "device revoke":
-		return deviceRevoke(args[2:], stdout, stderr)
-	case "bundle export":
-		return bundleExport(args[2:], stdout, stderr)
-	case "bundle import":
-		return bundleImport(args[2:], stdout, stderr)
-	case "pool add":
-		return poolAdd(args[2:], stdout, stderr)
-	case "pool list":
-		return poolList(args[2:], stdout, stderr)
-	case "staff add":
-		return staffAdd(args[2:], stdout, stderr)
-	case "staff password":
-		return staffPassword(args[2:], stdout, stderr)
-	}
-	switch args[0] {
-	case "load":
-		return loadCmd(ctx, args[1:], stdout, stderr)
-	case "migrate":
-		return migrate(ctx, args[1:], stdout, stderr)
-	case "serve":
-		return serve(ctx, args[1:], stdout, stderr, nil)
-	case "version", "--version", "-version":
-		fmt.Fprintln(stdout, "Lokalråd kommune", assets.Version())
-		return nil
+	if cmd, ok := commands[args[0]]; ok {
+		return cmd(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprintln(stderr, usage)
 	return fmt.Errorf("ukendt kommando %q", args[0])
+}
+
+// runHub is what every hub subcommand does around its work: parse the
+// flags, check them, open the store --db names, run, close the store.
+func runHub(name string, cmd hubCommand, args []string, stdout, stderr io.Writer) error {
+	fs, dbPath := flags(name, stderr)
+	w := cmd(fs, stdout)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if w.check != nil {
+		if err := w.check(*dbPath); err != nil {
+			return err
+		}
+	}
+	hc, err := openHub(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer hc.Close()
+	return w.run(hc)
 }
 
 func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
@@ -233,239 +269,200 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	return nil
 }
 
-// staffDB parses a staff subcommand's --db and --name and opens the hub's
-// SQLite database, where staff users live; name is trimmed.
-func staffDB(cmd string, args []string, stderr io.Writer) (*storage.DB, string, error) {
-	fs, dbPath := flags(cmd, stderr)
-	name := fs.String("name", "", "medarbejderens navn (påkrævet)")
-	if err := fs.Parse(args); err != nil {
-		return nil, "", err
+// staffName declares a staff subcommand's --name and checks, before the
+// store opens, that it is given and that --db is the hub's SQLite
+// database, where staff users live.
+func staffName(fs *flag.FlagSet) (name func() string, check func(dbPath string) error) {
+	n := fs.String("name", "", "medarbejderens navn (påkrævet)")
+	name = func() string { return strings.TrimSpace(*n) }
+	return name, func(dbPath string) error {
+		if name() == "" {
+			return errors.New("angiv medarbejderens navn med --name")
+		}
+		if strings.Contains(dbPath, "://") {
+			return errors.New("medarbejdere til /oversigt gemmes kun i serverens SQLite-database, endnu ikke i PostgreSQL")
+		}
+		return nil
 	}
-	if strings.TrimSpace(*name) == "" {
-		return nil, "", errors.New("angiv medarbejderens navn med --name")
-	}
-	if strings.Contains(*dbPath, "://") {
-		return nil, "", errors.New("medarbejdere til /oversigt gemmes kun i serverens SQLite-database, endnu ikke i PostgreSQL")
-	}
-	db, err := openDB(*dbPath)
-	return db, strings.TrimSpace(*name), err
 }
 
 // staffAdd creates a staff user of the web pages and prints a one-time
 // password on its last line.
-func staffAdd(args []string, stdout, stderr io.Writer) error {
-	db, name, err := staffDB("staff add", args, stderr)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	pw, err := db.AddStaffUser(name)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Medarbejderen %s kan logge ind på /oversigt med adgangskoden herunder (vises kun nu):\n%s\n", name, pw)
-	return nil
+func staffAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
+	name, check := staffName(fs)
+	return hubWork{check: check, run: func(hc *hubConn) error {
+		pw, err := hc.db.AddStaffUser(name())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Medarbejderen %s kan logge ind på /oversigt med adgangskoden herunder (vises kun nu):\n%s\n", name(), pw)
+		return nil
+	}}
 }
 
 // staffPassword gives a staff user a new password, printed on the last
 // line; the user's sessions in a running server end at their next request.
-func staffPassword(args []string, stdout, stderr io.Writer) error {
-	db, name, err := staffDB("staff password", args, stderr)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	pw, err := db.NewStaffPassword(name)
-	if errors.Is(err, storage.ErrNoStaff) {
-		return fmt.Errorf("%w: %q (se navnet, som det blev oprettet med kommune staff add)", err, name)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Medarbejderen %s har fået en ny adgangskode (vises kun nu); den gamle virker ikke længere, og alle åbne log-ind er afsluttet:\n%s\n", name, pw)
-	return nil
+func staffPassword(fs *flag.FlagSet, stdout io.Writer) hubWork {
+	name, check := staffName(fs)
+	return hubWork{check: check, run: func(hc *hubConn) error {
+		pw, err := hc.db.NewStaffPassword(name())
+		if errors.Is(err, storage.ErrNoStaff) {
+			return fmt.Errorf("%w: %q (se navnet, som det blev oprettet med kommune staff add)", err, name())
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Medarbejderen %s har fået en ny adgangskode (vises kun nu); den gamle virker ikke længere, og alle åbne log-ind er afsluttet:\n%s\n", name(), pw)
+		return nil
+	}}
 }
 
-func councilAdd(args []string, stdout, stderr io.Writer) error {
-	fs, dbPath := flags("council add", stderr)
+func councilAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	name := fs.String("name", "", "lokalrådets navn (påkrævet)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	hc, err := openHub(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer hc.Close()
-	c, err := hc.addCouncil(*name)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Lokalrådet %q er oprettet.\n%s\n", c.Name, c.ID)
-	return nil
+	return hubWork{run: func(hc *hubConn) error {
+		c, err := hc.addCouncil(*name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Lokalrådet %q er oprettet.\n%s\n", c.Name, c.ID)
+		return nil
+	}}
 }
 
-func councilList(args []string, stdout, stderr io.Writer) error {
-	fs, dbPath := flags("council list", stderr)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	hc, err := openHub(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer hc.Close()
-	cs, err := hc.councils()
-	if err != nil {
-		return err
-	}
-	for _, c := range cs {
-		fmt.Fprintf(stdout, "%s\t%s\n", c.ID, c.Name)
-	}
-	return nil
+func councilList(_ *flag.FlagSet, stdout io.Writer) hubWork {
+	return hubWork{run: func(hc *hubConn) error {
+		cs, err := hc.councils()
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			fmt.Fprintf(stdout, "%s\t%s\n", c.ID, c.Name)
+		}
+		return nil
+	}}
 }
 
-func deviceEnroll(args []string, stdout, stderr io.Writer) error {
-	fs, dbPath := flags("device enroll", stderr)
+func deviceEnroll(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	council := fs.String("council", "", "lokalrådets id")
 	staff := fs.Bool("staff", false, "en enhed for kommunens medarbejdere")
 	label := fs.String("name", "", "enhedens navn, fx \"Karens bærbare\" (påkrævet)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *label == "" {
-		return errors.New("angiv enhedens navn med --name")
-	}
-	if (*council == "") == !*staff {
-		return errors.New("angiv enten --council ID eller --staff")
-	}
-	hc, err := openHub(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer hc.Close()
-	d, code, err := hc.addDevice(*label, *council, *staff)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Enheden %q (%s) er oprettet. Tilmeldingskoden kan bruges én gang:\n%s\n", d.Label, d.ID, code)
-	return nil
-}
-
-func deviceList(args []string, stdout, stderr io.Writer) error {
-	fs, dbPath := flags("device list", stderr)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	hc, err := openHub(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer hc.Close()
-	ds, err := hc.devices()
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAVN\tRÅD\tTILMELDT\tSPÆRRET\tNØGLE")
-	for _, d := range ds {
-		council := d.Council
-		if d.Staff {
-			council = "(kommunen)"
-		}
-		stamp := func(t time.Time) string {
-			if t.IsZero() {
-				return "-"
+	return hubWork{
+		check: func(string) error {
+			if *label == "" {
+				return errors.New("angiv enhedens navn med --name")
 			}
-			return t.In(model.Copenhagen).Format("02.01.2006 15:04")
-		}
-		// The start of the device's public key, to compare with the
-		// device's own; "-" until it has registered one.
-		key := "-"
-		if len(d.Key) >= 12 {
-			key = d.Key[:12]
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Label, council, stamp(d.Enrolled), stamp(d.Revoked), key)
+			if (*council == "") == !*staff {
+				return errors.New("angiv enten --council ID eller --staff")
+			}
+			return nil
+		},
+		run: func(hc *hubConn) error {
+			d, code, err := hc.addDevice(*label, *council, *staff)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Enheden %q (%s) er oprettet. Tilmeldingskoden kan bruges én gang:\n%s\n", d.Label, d.ID, code)
+			return nil
+		},
 	}
-	return tw.Flush()
 }
 
-func deviceRevoke(args []string, stdout, stderr io.Writer) error {
-	fs, dbPath := flags("device revoke", stderr)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New("angiv enhedens id")
-	}
-	hc, err := openHub(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer hc.Close()
-	if err := hc.revokeDevice(fs.Arg(0)); err != nil {
-		return fmt.Errorf("enheden %s: %w", fs.Arg(0), err)
-	}
-	fmt.Fprintf(stdout, "Enheden %s er spærret.\n", fs.Arg(0))
-	return nil
+func deviceList(_ *flag.FlagSet, stdout io.Writer) hubWork {
+	return hubWork{run: func(hc *hubConn) error {
+		ds, err := hc.devices()
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAVN\tRÅD\tTILMELDT\tSPÆRRET\tNØGLE")
+		for _, d := range ds {
+			council := d.Council
+			if d.Staff {
+				council = "(kommunen)"
+			}
+			stamp := func(t time.Time) string {
+				if t.IsZero() {
+					return "-"
+				}
+				return t.In(model.Copenhagen).Format("02.01.2006 15:04")
+			}
+			// The start of the device's public key, to compare with the
+			// device's own; "-" until it has registered one.
+			key := "-"
+			if len(d.Key) >= 12 {
+				key = d.Key[:12]
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Label, council, stamp(d.Enrolled), stamp(d.Revoked), key)
+		}
+		return tw.Flush()
+	}}
 }
 
-func bundleExport(args []string, stdout, stderr io.Writer) error {
-	fs, dbPath := flags("bundle export", stderr)
+// oneArg is a check that the subcommand was given exactly one argument
+// after its flags; missing says which.
+func oneArg(fs *flag.FlagSet, missing string) func(string) error {
+	return func(string) error {
+		if fs.NArg() != 1 {
+			return errors.New(missing)
+		}
+		return nil
+	}
+}
+
+func deviceRevoke(fs *flag.FlagSet, stdout io.Writer) hubWork {
+	return hubWork{check: oneArg(fs, "angiv enhedens id"), run: func(hc *hubConn) error {
+		if err := hc.revokeDevice(fs.Arg(0)); err != nil {
+			return fmt.Errorf("enheden %s: %w", fs.Arg(0), err)
+		}
+		fmt.Fprintf(stdout, "Enheden %s er spærret.\n", fs.Arg(0))
+		return nil
+	}}
+}
+
+func bundleExport(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	council := fs.String("council", "", "lokalrådets id (påkrævet)")
 	out := fs.String("out", "", "filen der skrives (påkrævet)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return hubWork{
+		check: func(string) error {
+			if *council == "" || *out == "" {
+				return errors.New("angiv --council ID og --out FILE")
+			}
+			return nil
+		},
+		run: func(hc *hubConn) error {
+			db, err := hc.sqlite("Pakker (bundle export)")
+			if err != nil {
+				return err
+			}
+			return writeFileAtomic(*out, func(w io.Writer) error {
+				h, err := exchange.WriteBundle(w, db, *council)
+				if err == nil {
+					fmt.Fprintf(stdout, "%d ændringer for %s skrevet til %s\n", h.Count, h.CouncilName, *out)
+				}
+				return err
+			})
+		},
 	}
-	if *council == "" || *out == "" {
-		return errors.New("angiv --council ID og --out FILE")
-	}
-	hc, err := openHub(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer hc.Close()
-	db, err := hc.sqlite("Pakker (bundle export)")
-	if err != nil {
-		return err
-	}
-	return writeFileAtomic(*out, func(w io.Writer) error {
-		h, err := exchange.WriteBundle(w, db, *council)
-		if err == nil {
-			fmt.Fprintf(stdout, "%d ændringer for %s skrevet til %s\n", h.Count, h.CouncilName, *out)
-		}
-		return err
-	})
 }
 
-func bundleImport(args []string, stdout, stderr io.Writer) error {
-	fs, dbPath := flags("bundle import", stderr)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New("angiv filen der skal indlæses")
-	}
-	hc, err := openHub(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer hc.Close()
-	db, err := hc.sqlite("Pakker (bundle import)")
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	h, n, err := exchange.HubImportBundle(f, db, time.Now(), 24*time.Hour)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%d nye ændringer af %d for %s indlæst\n", n, h.Count, h.CouncilName)
-	return nil
+func bundleImport(fs *flag.FlagSet, stdout io.Writer) hubWork {
+	return hubWork{check: oneArg(fs, "angiv filen der skal indlæses"), run: func(hc *hubConn) error {
+		db, err := hc.sqlite("Pakker (bundle import)")
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		h, n, err := exchange.HubImportBundle(f, db, time.Now(), 24*time.Hour)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d nye ændringer af %d for %s indlæst\n", n, h.Count, h.CouncilName)
+		return nil
+	}}
 }
 
 // writeFileAtomic writes a file through a temporary file in the same

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 
@@ -10,8 +11,7 @@ import (
 
 // poolAdd creates one of the municipality's pools on the hub; it reaches
 // every council's devices on their next sync. It prints the pool's id last.
-func poolAdd(args []string, stdout, stderr io.Writer) error {
-	fs, dbPath := flags("pool add", stderr)
+func poolAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	name := fs.String("name", "", "puljens navn (påkrævet)")
 	deadline := fs.String("deadline", "", "ansøgningsfrist, fx 01.03.2027")
 	open := fs.Bool("open", false, "åben hele året (ingen frist)")
@@ -19,66 +19,61 @@ func poolAdd(args []string, stdout, stderr io.Writer) error {
 	maxPer := fs.String("max", "", "højst pr. ansøgning i kroner, fx 50.000")
 	description := fs.String("description", "", "hvad puljen støtter")
 	rules := fs.String("rules", "", "puljens regler")
-	if err := fs.Parse(args); err != nil {
-		return err
+	var p model.Pool
+	return hubWork{
+		check: func(string) error {
+			p = model.Pool{Name: *name, Description: *description, Rules: *rules, OpenAllYear: *open}
+			var err error
+			if p.Deadline, err = model.ParseDate(*deadline); err != nil {
+				return fmt.Errorf("--deadline: %w", err)
+			}
+			if p.Available, err = model.ParseKroner(*amount); err != nil {
+				return fmt.Errorf("--amount: %w", err)
+			}
+			if p.MaxPerApp, err = model.ParseKroner(*maxPer); err != nil {
+				return fmt.Errorf("--max: %w", err)
+			}
+			return p.Validate()
+		},
+		run: func(hc *hubConn) error {
+			db, err := hc.sqlite("Puljer (pool add)")
+			if err != nil {
+				return err
+			}
+			if err := db.SavePool(model.Pool{}, &p); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Puljen %q er oprettet.\n%s\n", p.Name, p.ID)
+			return nil
+		},
 	}
-	p := model.Pool{Name: *name, Description: *description, Rules: *rules, OpenAllYear: *open}
-	var err error
-	if p.Deadline, err = model.ParseDate(*deadline); err != nil {
-		return fmt.Errorf("--deadline: %w", err)
-	}
-	if p.Available, err = model.ParseKroner(*amount); err != nil {
-		return fmt.Errorf("--amount: %w", err)
-	}
-	if p.MaxPerApp, err = model.ParseKroner(*maxPer); err != nil {
-		return fmt.Errorf("--max: %w", err)
-	}
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	hc, err := openHub(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer hc.Close()
-	db, err := hc.sqlite("Puljer (pool add)")
-	if err != nil {
-		return err
-	}
-	if err := db.SavePool(model.Pool{}, &p); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Puljen %q er oprettet.\n%s\n", p.Name, p.ID)
-	return nil
 }
 
-func poolList(args []string, stdout, stderr io.Writer) error {
-	fs, dbPath := flags("pool list", stderr)
-	if err := fs.Parse(args); err != nil {
-		return err
+func poolList(fs *flag.FlagSet, stdout io.Writer) hubWork {
+	return hubWork{
+		check: func(string) error {
+			if fs.NArg() != 0 {
+				return errors.New("pool list tager ingen argumenter")
+			}
+			return nil
+		},
+		run: func(hc *hubConn) error {
+			db, err := hc.sqlite("Puljer (pool list)")
+			if err != nil {
+				return err
+			}
+			pools, err := db.Pools()
+			if err != nil {
+				return err
+			}
+			for _, p := range pools {
+				deadline := "hele året"
+				if !p.OpenAllYear {
+					deadline = model.ShortDate(p.Deadline)
+				}
+				fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", p.ID, p.Name, deadline, model.Kroner(p.Available))
+			}
+			return nil
+		},
 	}
-	if fs.NArg() != 0 {
-		return errors.New("pool list tager ingen argumenter")
-	}
-	hc, err := openHub(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer hc.Close()
-	db, err := hc.sqlite("Puljer (pool list)")
-	if err != nil {
-		return err
-	}
-	pools, err := db.Pools()
-	if err != nil {
-		return err
-	}
-	for _, p := range pools {
-		deadline := "hele året"
-		if !p.OpenAllYear {
-			deadline = model.ShortDate(p.Deadline)
-		}
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", p.ID, p.Name, deadline, model.Kroner(p.Available))
-	}
-	return nil
 }
