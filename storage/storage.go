@@ -8,6 +8,34 @@
 // remove) that appends to the change log in the same transaction, so that
 // storage/exchange can send the changes to other replicas.
 //
+// What it holds, by file:
+//
+//   - Opening, migrations and the write path: storage.go, stmts.go,
+//     write.go (every save and delete, and the change log's op),
+//     entities.go (the rows of each table, read and written).
+//   - The change log and sync: sync*.go (replaying ops, applying pulled
+//     pages, the outgoing queue, conflicts, the sync state), merge.go
+//     (the merge of concurrent edits), unsent.go (dropping a council that
+//     never left this device), clock.go (the hybrid logical clock, and
+//     clocks that heal), provenance.go (the keys a replica trusts and the
+//     checks every op from outside passes), refused.go (ops a receiver set
+//     aside, with their Danish reason).
+//   - The rules at the door, the same at a hub and at bundle import:
+//     admit.go (per-op rules), pbadmit.go (citizen budgeting), yearlock.go
+//     (an approved year's accounts, a past year's plan).
+//   - The hub's side: hub.go and hubseam.go (devices, sequencing, the
+//     store the exchange's server uses), keys.go (device keys and
+//     signatures), cost.go (bounded pages and short pushes), staffusers.go
+//     (the staff's web log-in).
+//   - The councils' data: accounts.go, year.go, attachments.go (bilag and
+//     receipts, with storage/blobs), borgerbudget.go, meetprep.go,
+//     municipal.go (pools, deadlines, answers), plan.go, overview.go,
+//     publication.go (the public page), search.go (FTS5).
+//   - Around the file: backup.go and restore_open.go, session.go (checking
+//     the file at start-up after a session that did not end cleanly),
+//     import.go (a workbook's rows), privacy.go (GDPR: what is kept about a
+//     person, and erasing it, history included).
+//
 // Exported methods are whole transactions; unexported helpers do one SQL
 // step inside a transaction. DB.Now is the clock, a field so that tests can
 // fix it.

@@ -1,11 +1,25 @@
 // Package ui is Lokalråd's desktop screens, built with Fyne: a welcome
 // screen on first start, and per council the tabs Oversigt, Møder,
-// Projekter, Budgetønsker, Medlemmer, Søg and Fra kommunen, above a status
-// bar that tells how sync with the municipality's server goes. Every
-// screen is a struct that holds its widgets, a build method that lays them
-// out and onX handlers that call storage and refresh. Edits are saved as
-// they are typed (after a short pause, on Enter, when a field loses focus,
-// and before the window closes).
+// Projekter, Budgetønsker, Medlemmer, Søg, Fra kommunen, Årshjul,
+// Regnskab, Udviklingsplan and Borgerbudget, above a status bar that tells how sync with the municipality's
+// server goes. Every screen is a struct that holds its widgets, a build
+// method that lays them out and onX handlers that call storage and
+// refresh. Edits are saved as they are typed (after a short pause, on
+// Enter, when a field loses focus, and before the window closes).
+//
+// What it holds: app.go (the window, tabs and menus); one file a screen
+// (overview.go, meetings.go, meeting_editor.go, agenda.go, meetprep.go,
+// decisions.go, projects.go, wishes.go, accounts.go, plan.go,
+// yearwheel.go, borgerbudget.go, pb_ballots.go, pb_result.go, members.go,
+// search.go, municipality.go, municipal_edit.go, staff.go,
+// overview_all.go, welcome.go); the dialogs around them (council.go,
+// publication.go, export.go, print.go, backup.go, rescue.go, privacy.go,
+// attachments.go, conflicts.go, refused.go, help.go); sync.go (the status
+// bar and the sync loop); and the parts every screen uses: autosave.go,
+// widgets.go, layouts.go, fields.go (field texts), keepvalid.go (typed
+// values a rule refused, kept on screen), year_fields.go, parse.go and
+// lang.go (the catalogues, and errors said in the screen's language).
+//
 // Texts are English catalogue keys through fyne's lang; SetupLanguage
 // chooses Danish (the default) or English.
 package ui

@@ -1,12 +1,18 @@
 // Package pdf writes a council's printed material as PDF: the meeting packet
-// (mødemappe), the chair's copy of it, the minutes (referat), the budget
-// wishes sent to the municipality, the attendance list and a note sheet.
+// (mødemappe) with its bilag, the chair's copy of it, the minutes
+// (referat), the attendance list and a note sheet (pdf.go, meeting.go,
+// bilag.go); the budget wishes sent to the municipality (wishes.go); the
+// annual accounts with their receipts (accounts.go); the development plan
+// (plan.go); the year wheel (yearwheel.go); and citizen budgeting's paper
+// ballots and results (borgerbudget.go). builder.go and texts.go are the
+// page layout and the words all of them share.
 //
 // Every document is A4, readable on a black-and-white printer, carries the
 // council's name and the document's title at the top of each page and "Side
 // x af y" at the bottom, and embeds the DejaVu fonts from package assets so
 // that æ ø å and any Latin name (Łukasz, Şule, Ődön) print. The output is
-// deterministic: the same data and Options give the same bytes.
+// deterministic: the same data and Options give the same bytes, and
+// testdata/golden holds what pdftotext reads from each document.
 //
 // The words are Danish unless Options.Lang is model.English. gofpdf is used
 // only inside this package.
