@@ -217,7 +217,14 @@ func oneErr(err error) string {
 	// A coded error (model.Error, a hub's refusal) carries a Danish
 	// sentence; in English the screens say its code instead. An error
 	// without a code is shown as it is.
-	if code := model.ErrorCode(err); code != model.Internal && current() != model.Danish {
+	// An error without a code (model.Internal) carries Danish or a
+	// library's English: in English the screens say that something
+	// unexpected failed, and the text goes to the log.
+	if current() != model.Danish {
+		code := model.ErrorCode(err)
+		if code == model.Internal {
+			fyne.LogError("shown as an unexpected error", err)
+		}
 		if key, ok := codeTexts[code]; ok {
 			return lang.L(key)
 		}
@@ -234,6 +241,7 @@ var codeTexts = map[model.Code]string{
 	model.Conflict:    "It clashes with what is already there.",
 	model.Unavailable: "The municipality's server does not answer – your changes are saved on this computer and will be sent when there is a connection.",
 	model.DiskFull:    "The disk is full or the folder cannot be written. Nothing saved is lost.",
+	model.Internal:    "Something unexpected went wrong, and it was not done. Try again; if it happens again, tell the municipality's IT staff what you did.",
 }
 
 var errBadNumber = errors.New("skriv et helt tal")
