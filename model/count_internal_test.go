@@ -6,6 +6,8 @@ import (
 	"math/rand"
 	"slices"
 	"testing"
+
+	"lokalraad/internal/noerr"
 )
 
 // TestFastMESAgreesWithExact runs the float MES and the exact one on
@@ -83,7 +85,7 @@ func TestLargeElectionExplained(t *testing.T) {
 		}
 		e.Ballots = append(e.Ballots, b)
 	}
-	c, _ := compile(e)
+	c := noerr.Get(compile(e))(t)
 	if len(c.typeW) <= exactReplayTypes {
 		t.Fatalf("only %d distinct ballots", len(c.typeW))
 	}

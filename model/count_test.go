@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -207,7 +208,7 @@ func TestCountPointsAndRanks(t *testing.T) {
 		t.Errorf("cumulative: %v (score %d), want [c] with 9 points", out.Selected, out.Steps[0].Score)
 	}
 	// MES ignores points: a has 3 supporters.
-	if out, _ := model.Count(cum, model.CountMES); !reflect.DeepEqual(out.Selected, []string{"a"}) {
+	if out := noerr.Get(model.Count(cum, model.CountMES))(t); !reflect.DeepEqual(out.Selected, []string{"a"}) {
 		t.Errorf("cumulative MES: %v, want [a]", out.Selected)
 	}
 	// Ordinal with three ranks: 3/2/1 points. b: 3+3 = 6, a: 1+1+3 = 5 … .
@@ -227,7 +228,7 @@ func TestCountPointsAndRanks(t *testing.T) {
 	sc := model.Election{Budget: rat("5"), Kind: model.BallotScoring, Projects: projects, Ballots: []model.ElectionBallot{
 		{Projects: []string{"c", "b"}, Points: []int64{4, 4}},
 	}}
-	out, _ = model.Count(sc, model.CountVotes)
+	out = noerr.Get(model.Count(sc, model.CountVotes))(t)
 	if !reflect.DeepEqual(out.Selected, []string{"b"}) || !out.TieDecided {
 		t.Errorf("scoring tie: %v tie=%v, want [b] decided by a tie", out.Selected, out.TieDecided)
 	}
@@ -434,7 +435,7 @@ func TestCountProperties(t *testing.T) {
 			}
 		}
 		// Monotonicity of votes.
-		out, _ := model.Count(e, model.CountVotes)
+		out := noerr.Get(model.Count(e, model.CountVotes))(t)
 		for _, id := range out.Selected {
 			more := e
 			more.Ballots = append(slices.Clone(e.Ballots), model.ElectionBallot{Projects: []string{id}})

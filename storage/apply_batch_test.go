@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -36,7 +37,7 @@ func TestApplyBatchWithAnOpTwice(t *testing.T) {
 	if logged != len(ops) {
 		t.Errorf("the log holds %d ops, want %d", logged, len(ops))
 	}
-	if ms, _ := b.Members(c.ID); len(ms) != 150 {
+	if ms := noerr.Get(b.Members(c.ID))(t); len(ms) != 150 {
 		t.Errorf("%d members, want 150", len(ms))
 	}
 
@@ -54,7 +55,7 @@ func TestApplyBatchWithAnOpTwice(t *testing.T) {
 		t.Fatalf("one op id for two edits in a batch: %v", err)
 	}
 	ok(t, d.sql.QueryRow("SELECT COUNT(*) FROM changes").Scan(&logged))
-	if ms, _ := d.Members(c.ID); logged != 0 || len(ms) != 0 {
+	if ms := noerr.Get(d.Members(c.ID))(t); logged != 0 || len(ms) != 0 {
 		t.Errorf("a refused batch left %d ops and %d members", logged, len(ms))
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -38,7 +39,7 @@ func TestAttachStoresFileOnceAndOpensIt(t *testing.T) {
 	if a.SHA256 != b.SHA256 {
 		t.Fatal("the same bytes got two checksums")
 	}
-	files, _ := filepath.Glob(filepath.Join(path+".bilag", "??", "*"))
+	files := noerr.Get(filepath.Glob(filepath.Join(path+".bilag", "??", "*")))(t)
 	if len(files) != 1 {
 		t.Errorf("files on disk = %v, want one (deduplicated)", files)
 	}
@@ -56,7 +57,7 @@ func TestAttachStoresFileOnceAndOpensIt(t *testing.T) {
 		t.Fatalf("the other row's file went with the first row: %v", err)
 	}
 	must(t, db.DeleteAttachment(b.ID))
-	if files, _ := filepath.Glob(filepath.Join(path+".bilag", "??", "*")); len(files) != 0 {
+	if files := noerr.Get(filepath.Glob(filepath.Join(path+".bilag", "??", "*")))(t); len(files) != 0 {
 		t.Errorf("a file no row names is left: %v", files)
 	}
 }
@@ -156,7 +157,7 @@ func TestMeetingAttachmentsInAgendaOrder(t *testing.T) {
 		t.Errorf("upcoming = %d, want 2", len(up))
 	}
 	must(t, db.DeleteMeeting(m.ID))
-	if got, _ := db.CouncilAttachments(c.ID); len(got) != 0 {
+	if got := noerr.Get(db.CouncilAttachments(c.ID))(t); len(got) != 0 {
 		t.Errorf("meeting deleted, attachments left: %v", got)
 	}
 }
@@ -181,7 +182,7 @@ func TestBackupRestoreBringsFilesBack(t *testing.T) {
 	// the app wrote; the app itself never writes a kept file in place.)
 	must(t, os.WriteFile(damaged+".x", []byte("ødelagt"), 0o644))
 	must(t, os.Rename(damaged+".x", damaged))
-	gone, _ := filepath.Glob(filepath.Join(path+".bilag", "??", "*"))
+	gone := noerr.Get(filepath.Glob(filepath.Join(path+".bilag", "??", "*")))(t)
 	for _, f := range gone {
 		if f != damaged {
 			must(t, os.Remove(f))
@@ -240,7 +241,7 @@ func TestPersonInAttachmentNames(t *testing.T) {
 	if _, err := os.Stat(view); !os.IsNotExist(err) {
 		t.Errorf("the viewer's copy under the old name is left: %v", err)
 	}
-	if o, _ := db.Attachment(other.ID); o.Name != "Kort over stien.png" {
+	if o := noerr.Get(db.Attachment(other.ID))(t); o.Name != "Kort over stien.png" {
 		t.Errorf("another file's name changed: %q", o.Name)
 	}
 	if _, err := db.ReadAttachment(got); err != nil {

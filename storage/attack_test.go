@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -53,7 +54,7 @@ func TestAttackStaleMinutesEditor(t *testing.T) {
 			for name, db := range map[string]*DB{"a": a, "b": b} {
 				got, err := db.AgendaItem(it.ID)
 				ok(t, err)
-				cs, _ := db.Conflicts(c.ID)
+				cs := noerr.Get(db.Conflicts(c.ID))(t)
 				kept := got.Notes + fmt.Sprint(cs)
 				if tt.inText {
 					kept = got.Notes
@@ -91,8 +92,8 @@ func TestAttackStaleEditorSameShortField(t *testing.T) {
 	x := loaded
 	x.Title = "R"
 	ok(t, a.SaveProject(loaded, &x))
-	cs, _ := a.Conflicts(c.ID)
-	got, _ := a.Project(p.ID)
+	cs := noerr.Get(a.Conflicts(c.ID))(t)
+	got := noerr.Get(a.Project(p.ID))(t)
 	if !strings.Contains(fmt.Sprint(got.Title, cs), "Q") {
 		t.Errorf("b's title %q is gone without a conflict: title %q, conflicts %+v", "Q", got.Title, cs)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -83,7 +84,7 @@ func TestAutoBackupDailyAndPruned(t *testing.T) {
 			t.Fatalf("day %d: no backup made", i)
 		}
 		// A second start the same day makes none.
-		if again, _ := db.AutoBackup(); again != "" {
+		if again := noerr.Get(db.AutoBackup())(t); again != "" {
 			t.Fatalf("day %d: two backups", i)
 		}
 	}
@@ -158,7 +159,7 @@ func TestDamagedDatabaseIsDetected(t *testing.T) {
 // demo of that version; each opens with today's code, is migrated, and keeps
 // its data. Migrating an old file first copies it aside.
 func TestFixturesMigrate(t *testing.T) {
-	fixtures, _ := filepath.Glob("testdata/schema-v*.db")
+	fixtures := noerr.Get(filepath.Glob("testdata/schema-v*.db"))(t)
 	if len(fixtures) == 0 {
 		t.Fatal("no fixture databases in testdata")
 	}
@@ -197,7 +198,7 @@ func TestFixturesMigrate(t *testing.T) {
 			var fileVersion int
 			fmt.Sscanf(filepath.Base(f), "schema-v%d.db", &fileVersion)
 			if fileVersion < storage.SchemaVersion() {
-				if bs, _ := filepath.Glob(filepath.Join(db.BackupDir(), "foer-opgradering-*.db")); len(bs) != 1 {
+				if bs := noerr.Get(filepath.Glob(filepath.Join(db.BackupDir(), "foer-opgradering-*.db")))(t); len(bs) != 1 {
 					t.Errorf("no backup before the migration: %v", bs)
 				}
 			}
@@ -236,7 +237,7 @@ func TestRestoreFromOpenDatabase(t *testing.T) {
 	keep, err := storage.Open(saved)
 	must(t, err)
 	defer keep.Close()
-	if kc, _ := keep.Councils(); len(kc) != 2 {
+	if kc := noerr.Get(keep.Councils())(t); len(kc) != 2 {
 		t.Errorf("the kept copy has %d councils, want 2", len(kc))
 	}
 }

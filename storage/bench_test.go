@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
@@ -85,7 +86,7 @@ func BenchmarkListMeetings(b *testing.B) {
 // items agreed and those carried over.
 func BenchmarkOpenMeeting(b *testing.B) {
 	db, council := openLarge(b)
-	ms, _ := db.Meetings(council)
+	ms := noerr.Get(db.Meetings(council))(b)
 	m := ms[len(ms)-1]
 	for b.Loop() {
 		if _, err := db.AgendaItems(m.ID); err != nil {
@@ -125,8 +126,8 @@ func BenchmarkCouncilData(b *testing.B) {
 // BenchmarkSaveAgendaItem is one edit of the minutes, with its change log.
 func BenchmarkSaveAgendaItem(b *testing.B) {
 	db, council := openLarge(b)
-	ms, _ := db.Meetings(council)
-	items, _ := db.AgendaItems(ms[len(ms)-1].ID)
+	ms := noerr.Get(db.Meetings(council))(b)
+	items := noerr.Get(db.AgendaItems(ms[len(ms)-1].ID))(b)
 	it := items[0]
 	i := 0
 	for b.Loop() {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -139,7 +140,7 @@ func TestPBRulesFixedOnceVotingOpens(t *testing.T) {
 	wantCode(t, "a proposal added", db.SavePBProposal(model.PBProposal{}, &late), model.Locked)
 	wantCode(t, "a proposal deleted", db.DeletePBProposal(p.ID), model.Locked)
 	wantCode(t, "the round deleted", db.DeletePBRound(r.ID), model.Locked)
-	if got, _ := db.PBProposals(r.ID); len(got) != 3 {
+	if got := noerr.Get(db.PBProposals(r.ID))(t); len(got) != 3 {
 		t.Fatalf("%d proposals after refused edits, want 3", len(got))
 	}
 
@@ -203,7 +204,7 @@ func TestPBBallotsOnlyWhileVoting(t *testing.T) {
 	late := ballot(r, 1, 5, 1)
 	wantCode(t, "a ballot after the result", db.SavePBBallot(model.PBBallot{}, &late), model.Locked)
 	wantCode(t, "a ballot deleted after the result", db.DeletePBBallot(bs[0].ID), model.Locked)
-	again, _ := db.PBBallots(r.ID)
+	again := noerr.Get(db.PBBallots(r.ID))(t)
 	if len(again) != 7 {
 		t.Fatalf("%d ballots after the result's refusals, want 7", len(again))
 	}
@@ -246,7 +247,7 @@ func TestPBPointsBallotAndTotals(t *testing.T) {
 		t.Fatalf("votes for no. 1: %d, want 3 points + 40 reported", res.Tally.Votes[1])
 	}
 	must(t, db.DeletePBTotal(tot.ID))
-	if ts, _ := db.PBTotals(r.ID); len(ts) != 0 {
+	if ts := noerr.Get(db.PBTotals(r.ID))(t); len(ts) != 0 {
 		t.Fatal("the total was not deleted")
 	}
 }
@@ -261,7 +262,7 @@ func TestPBImportAllOrNothing(t *testing.T) {
 	}
 	dup := []model.PBProposal{{Title: "Legeplads", Number: 9}, {Title: "Stiforløb", Number: 9}}
 	wantCode(t, "an import with a number twice", db.ImportPBProposals(r.ID, dup), model.Conflict)
-	if got, _ := db.PBProposals(r.ID); len(got) != 3 {
+	if got := noerr.Get(db.PBProposals(r.ID))(t); len(got) != 3 {
 		t.Fatalf("%d proposals after refused imports, want the 3 there were", len(got))
 	}
 	good := []model.PBProposal{{Title: "Legeplads", Cost: 80_000_00}, {Title: "Stiforløb", Number: 10}, {Title: "Bænke"}}
@@ -299,10 +300,10 @@ func TestDeletePBRoundBeforeVoting(t *testing.T) {
 	if _, err := db.PBRound(r.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("the deleted round: %v", err)
 	}
-	if ps, _ := db.PBProposals(r.ID); len(ps) != 0 {
+	if ps := noerr.Get(db.PBProposals(r.ID))(t); len(ps) != 0 {
 		t.Fatal("the deleted round's proposals are left")
 	}
-	if ps, _ := db.PBProposals(keep.ID); len(ps) != 3 {
+	if ps := noerr.Get(db.PBProposals(keep.ID))(t); len(ps) != 3 {
 		t.Fatal("another round's proposals went with it")
 	}
 	ops, err := db.CouncilOps(c.ID)
@@ -364,7 +365,7 @@ func TestCreatePBRoundAndRoundsAll(t *testing.T) {
 	if _, err := fresh.ApplyOps(ops); err != nil {
 		t.Fatalf("a replica refused the created rounds: %v", err)
 	}
-	if bs, _ := fresh.PBBallots(r.ID); len(bs) != 5 {
+	if bs := noerr.Get(fresh.PBBallots(r.ID))(t); len(bs) != 5 {
 		t.Fatalf("the replica holds %d ballots, want 5", len(bs))
 	}
 	// A proposal number twice refuses the whole round.
@@ -410,10 +411,10 @@ func TestPBWinnerToProject(t *testing.T) {
 	if again.ID != pr.ID {
 		t.Fatal("a second call made a second project")
 	}
-	if projects, _ := db.Projects(c.ID); len(projects) != 1 {
+	if projects := noerr.Get(db.Projects(c.ID))(t); len(projects) != 1 {
 		t.Fatalf("%d projects, want 1", len(projects))
 	}
-	p, _ := db.PBProposals(r.ID)
+	p := noerr.Get(db.PBProposals(r.ID))(t)
 	if p[0].ProjectID != pr.ID {
 		t.Fatal("the proposal is not linked to its project")
 	}
@@ -435,7 +436,7 @@ func TestErasePBProposer(t *testing.T) {
 		t.Fatal(err)
 	}
 	must(t, db.ErasePBProposer(p.ID))
-	got, _ := db.PBProposals(r.ID)
+	got := noerr.Get(db.PBProposals(r.ID))(t)
 	if got[0].ProposerName != model.FormerMemberName || got[0].ProposerContact != "" || strings.Contains(got[0].Text, "Jens") {
 		t.Fatalf("after the erasure: %+v", got[0])
 	}
@@ -452,7 +453,7 @@ func TestErasePBProposer(t *testing.T) {
 				t.Fatalf("%s's change log keeps %q in %s.%s", name, s, o.Table, o.Field)
 			}
 		}
-		got, _ := x.PBProposals(r.ID)
+		got := noerr.Get(x.PBProposals(r.ID))(t)
 		if got[0].ProposerName != model.FormerMemberName || got[0].ProposerContact != "" {
 			t.Fatalf("%s holds %+v", name, got[0])
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -76,7 +77,7 @@ func TestRestampPending(t *testing.T) {
 	a.Now = func() time.Time { later = later.Add(time.Millisecond); return later }
 	ok(t, a.SaveMember(model.Member{}, &model.Member{ID: member.ID, CouncilID: c.ID, Name: "Åse N.", Role: model.RoleMember}))
 	send(t, a, b)
-	if ms, _ := b.Members(c.ID); len(ms) != 1 || ms[0].Name != "Åse N." {
+	if ms := noerr.Get(b.Members(c.ID))(t); len(ms) != 1 || ms[0].Name != "Åse N." {
 		t.Errorf("members after an edit unseen by the delete: %+v", ms)
 	}
 	// b's clock came back: its next edit is stamped now.

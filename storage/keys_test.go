@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -39,7 +40,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 	if db.DeviceID() != device {
 		t.Errorf("a database from before the secrets file changed its id")
 	}
-	if tok, _ := db.Meta(MetaToken); tok != "id.gammel-hemmelighed" || db.SecretMissing() {
+	if tok := noerr.Get(db.Meta(MetaToken))(t); tok != "id.gammel-hemmelighed" || db.SecretMissing() {
 		t.Errorf("token = %q", tok)
 	}
 	var n int
@@ -62,7 +63,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 	}
 	// Fresh writes are signed too, and a re-signed op verifies.
 	ok(t, db.SaveCouncil(c, &model.Council{ID: c.ID, Name: "Nyt navn"}))
-	ops, _ = db.CouncilOps(c.ID)
+	ops = noerr.Get(db.CouncilOps(c.ID))(t)
 	last := ops[len(ops)-1]
 	if !VerifyChange(last, pub) {
 		t.Error("a new op is not signed")
@@ -165,10 +166,10 @@ func TestUpgradeMovesSecretOutOfEveryCopy(t *testing.T) {
 	db, err := Open(path)
 	ok(t, err)
 	defer db.Close()
-	if tok, _ := db.Meta(MetaToken); tok != "dev.gammel-hemmelighed" {
+	if tok := noerr.Get(db.Meta(MetaToken))(t); tok != "dev.gammel-hemmelighed" {
 		t.Errorf("token after the upgrade = %q", tok)
 	}
-	copies, _ := filepath.Glob(filepath.Join(db.BackupDir(), "foer-opgradering-*.db"))
+	copies := noerr.Get(filepath.Glob(filepath.Join(db.BackupDir(), "foer-opgradering-*.db")))(t)
 	if len(copies) != 1 {
 		t.Fatalf("copies = %v", copies)
 	}
@@ -247,7 +248,7 @@ func TestDeviceKeyRegisteredLater(t *testing.T) {
 	if err := hub.SetDeviceKey("d1", hub.PublicKey()); err == nil {
 		t.Error("a second key was taken")
 	}
-	d, _ = hub.HubDirectory("c")
+	d = noerr.Get(hub.HubDirectory("c"))(t)
 	if d.Keys[0].Key != key {
 		t.Errorf("directory after = %+v", d.Keys)
 	}

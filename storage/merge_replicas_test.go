@@ -9,6 +9,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -86,11 +87,11 @@ func TestMinutesLineEditsAllSurvive(t *testing.T) {
 		if got.Notes != want {
 			t.Errorf("replica %d: notes\n%s\nwant\n%s", i, got.Notes, want)
 		}
-		if cs, _ := db.Conflicts(c.ID); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(c.ID))(t); len(cs) != 0 {
 			t.Errorf("replica %d: a false conflict: %+v", i, cs)
 		}
 	}
-	sameDump(t, append([]*DB{hub}, ls...)...)
+	converged(t, append([]*DB{hub}, ls...)...)
 }
 
 // Edits three lines apart, both made on the same merged text: no false
@@ -128,7 +129,7 @@ func TestEditsOnMergedTextNoFalseConflict(t *testing.T) {
 		if got.Notes != want {
 			t.Errorf("%s: notes\n%s\nwant\n%s", name, got.Notes, want)
 		}
-		if cs, _ := db.Conflicts(c.ID); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(c.ID))(t); len(cs) != 0 {
 			t.Errorf("%s: a false conflict: %+v", name, cs)
 		}
 	}
@@ -301,12 +302,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				}
 			}
 		}
-		want := dump(rt, dbs[0])
-		for i := 1; i < n; i++ {
-			if got := dump(rt, dbs[i]); got != want {
-				rt.Fatalf("replica %d differs:\n%s\n---\n%s", i, got, want)
-			}
-		}
+		converged(rt, dbs...)
 		final, err := dbs[0].AgendaItem(it.ID)
 		if err != nil {
 			// Deleted: every edit of the item was seen by a delete.
@@ -371,7 +367,7 @@ func TestSlowClockEditSortsAfterWhatItSaw(t *testing.T) {
 		if now.Title != got.Title {
 			t.Errorf("%s: title %q, want %q", name, now.Title, got.Title)
 		}
-		if cs, _ := db.Conflicts(c.ID); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(c.ID))(t); len(cs) != 0 {
 			t.Errorf("%s: a false conflict: %+v", name, cs)
 		}
 	}
@@ -417,7 +413,7 @@ func TestStaleEditorAfterErasureKeepsOverlappingLine(t *testing.T) {
 			d := replica(t, "d") // everything at once
 			send(t, b, d)
 			send(t, b, a)
-			sameDump(t, a, b, d)
+			converged(t, a, b, d)
 			got, err := a.AgendaItem(it.ID)
 			ok(t, err)
 			cs, err := a.Conflicts(c.ID)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -84,7 +85,7 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 				ok(t, a.SavePBBallot(model.PBBallot{}, &bl))
 			}
 			ok(t, apply(all(a)))
-			if bs, _ := hub.PBBallots(r.ID); len(bs) != 3 {
+			if bs := noerr.Get(hub.PBBallots(r.ID))(t); len(bs) != 3 {
 				t.Fatalf("%d ballots taken, want 3", len(bs))
 			}
 
@@ -110,7 +111,7 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 				ok(t, err)
 			}
 			reset()
-			cp, _ := c.PBProposals(r.ID)
+			cp := noerr.Get(c.PBProposals(r.ID))(t)
 			y := cp[0]
 			y.Cost = 1_00
 			ok(t, c.SavePBProposal(cp[0], &y))
@@ -163,7 +164,7 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 			if _, err := fresh.ApplyOps(all(hub)); err != nil {
 				t.Fatalf("a new laptop refused the round's history: %v", err)
 			}
-			if bs, _ := fresh.PBBallots(r.ID); len(bs) != 3 {
+			if bs := noerr.Get(fresh.PBBallots(r.ID))(t); len(bs) != 3 {
 				t.Fatalf("the new laptop holds %d ballots", len(bs))
 			}
 		})
@@ -196,7 +197,7 @@ func TestPBBallotBeforeVotingRefused(t *testing.T) {
 	ok(t, err)
 	_, err = hub.HubApply(ops)
 	ok(t, err)
-	ps, _ := hub.PBProposals(r.ID)
+	ps := noerr.Get(hub.PBProposals(r.ID))(t)
 	last = ops[len(ops)-1]
 	move := Change{Device: "evil", Seq: 3, HLC: last.HLC + 1<<16, Table: "pb_proposals", Row: ps[0].ID, Council: r.CouncilID, Field: "round_id", Value: open.ID}
 	if _, err := hub.HubApply([]Change{move}); !errors.Is(err, ErrRefused) {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -42,16 +43,16 @@ func TestPersonDataAndErasure(t *testing.T) {
 	if n != 4 {
 		t.Errorf("%d rows changed, want 4", n)
 	}
-	after, _ := db.PersonData(c.ID, "Karen Østergaard")
+	after := noerr.Get(db.PersonData(c.ID, "Karen Østergaard"))(t)
 	if !after.Empty() {
 		t.Errorf("still kept after erasure: %+v", after)
 	}
 	// The decision and minutes stay readable; the other member is untouched.
-	got, _ := db.AgendaItem(it.ID)
+	got := noerr.Get(db.AgendaItem(it.ID))(t)
 	if got.Notes != "tidligere medlem fremlagde tegningerne." || got.Decision != it.Decision {
 		t.Errorf("minutes after erasure: %+v", got)
 	}
-	ms, _ := db.Members(c.ID)
+	ms := noerr.Get(db.Members(c.ID))(t)
 	for _, mem := range ms {
 		if mem.ID == karen.ID && (mem.Phone != "" || mem.Email != "" || mem.Name != "Tidligere medlem") {
 			t.Errorf("erased member keeps %+v", mem)
@@ -60,13 +61,13 @@ func TestPersonDataAndErasure(t *testing.T) {
 			t.Errorf("the other member changed: %+v", mem)
 		}
 	}
-	meeting, _ := db.Meeting(m.ID)
+	meeting := noerr.Get(db.Meeting(m.ID))(t)
 	if meeting.Attendees != "tidligere medlem\nSøren Ærenlund" || meeting.Status != model.MeetingApproved {
 		t.Errorf("meeting after erasure: %+v", meeting)
 	}
 	// Nothing in the change log or the search index still names her, and
 	// the erasure itself is in the log, for sync to carry.
-	ops, _ := db.ChangeLog()
+	ops := noerr.Get(db.ChangeLog())(t)
 	erasures := 0
 	for _, o := range ops {
 		if s, ok := o.Value.(string); ok && (strings.Contains(s, "Karen") || strings.Contains(s, "karen@")) {
@@ -79,7 +80,7 @@ func TestPersonDataAndErasure(t *testing.T) {
 	if erasures != 2 { // the creation (scrubbed) and the erasure
 		t.Errorf("the erasure of the phone number is not a logged change")
 	}
-	if hits, _ := db.Search(c.ID, "Karen", 10); len(hits) != 0 {
+	if hits := noerr.Get(db.Search(c.ID, "Karen", 10))(t); len(hits) != 0 {
 		t.Errorf("search still finds her: %+v", hits)
 	}
 }
@@ -112,7 +113,7 @@ func TestPersonDataCoversProposers(t *testing.T) {
 	if rep.Empty() || len(rep.Proposals) != 2 || rep.Proposals[0].ID != ps[0].ID || rep.Proposals[0].ProposerContact != "jens@example.dk" {
 		t.Fatalf("the report of a proposer: %+v", rep.Proposals)
 	}
-	if other, _ := db.PersonData(c.ID, "Karen Holm"); !other.Empty() {
+	if other := noerr.Get(db.PersonData(c.ID, "Karen Holm"))(t); !other.Empty() {
 		t.Fatalf("someone who proposed nothing: %+v", other)
 	}
 
@@ -121,7 +122,7 @@ func TestPersonDataCoversProposers(t *testing.T) {
 	if n != 2 {
 		t.Errorf("%d rows changed, want 2", n)
 	}
-	if after, _ := db.PersonData(c.ID, "Jens Hansen"); !after.Empty() {
+	if after := noerr.Get(db.PersonData(c.ID, "Jens Hansen"))(t); !after.Empty() {
 		t.Fatalf("still kept after the erasure: %+v", after.Proposals)
 	}
 	ops, err := db.CouncilOps(c.ID)

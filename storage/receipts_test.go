@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -71,7 +72,7 @@ func TestReceiptOnAccountsLine(t *testing.T) {
 	if err := db.DeleteAttachment(a.ID); !errors.Is(err, storage.ErrAccountsApproved) {
 		t.Errorf("remove a receipt of approved accounts: %v", err)
 	}
-	if got, _ := db.Attachments(model.OwnerEntry, coffee.ID); len(got) != 1 {
+	if got := noerr.Get(db.Attachments(model.OwnerEntry, coffee.ID))(t); len(got) != 1 {
 		t.Errorf("the approved line's receipts changed: %v", got)
 	}
 	if _, err := db.AddAttachment(model.OwnerEntry, other.ID, "2027-2.pdf", strings.NewReader("2027-2")); err != nil {
@@ -88,7 +89,7 @@ func TestReceiptOnAccountsLine(t *testing.T) {
 	if _, err := db.Attachment(photo.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("a deleted line's receipt is left: %v", err)
 	}
-	if files, _ := filepath.Glob(filepath.Join(path+".bilag", "??", "*")); len(files) != 2 {
+	if files := noerr.Get(filepath.Glob(filepath.Join(path+".bilag", "??", "*")))(t); len(files) != 2 {
 		t.Errorf("files on disk = %v, want next year's two", files)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -22,7 +23,7 @@ func TestImportSameFileTwice(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	must(t, db.Import(fileRows(c.ID)))
-	ms, _ := db.Members(c.ID)
+	ms := noerr.Get(db.Members(c.ID))(t)
 	for _, m := range ms {
 		if m.Name == "Bo Ravn" {
 			m2 := m
@@ -40,7 +41,7 @@ func TestImportSameFileTwice(t *testing.T) {
 		t.Fatalf("%d rows found again, want all 4: %+v", matches.Len(), matches)
 	}
 	w2 := append(w, model.BudgetWish{CouncilID: c.ID, Year: 2028, Title: "Cykelsti", Status: model.WishDraft, Estimate: 1})
-	if matches, _ := db.ImportMatches(c.ID, m, p, w2); len(matches.Wishes) != 1 {
+	if matches := noerr.Get(db.ImportMatches(c.ID, m, p, w2))(t); len(matches.Wishes) != 1 {
 		t.Errorf("a wish of another year is taken as the same: %+v", matches.Wishes)
 	}
 
@@ -50,16 +51,16 @@ func TestImportSameFileTwice(t *testing.T) {
 		t.Fatalf("skip left %d members, %d projects, %d wishes", len(sm), len(sp), len(sw))
 	}
 	must(t, db.Import(sm, sp, sw))
-	if ms, _ := db.Members(c.ID); len(ms) != 2 {
+	if ms := noerr.Get(db.Members(c.ID))(t); len(ms) != 2 {
 		t.Errorf("%d members after importing the file again, skipping", len(ms))
 	}
 
 	um, up, uw, err := db.Resolve(matches, storage.ExistingUpdate, m, p, w)
 	must(t, err)
 	must(t, db.Import(um, up, uw))
-	ms, _ = db.Members(c.ID)
-	ws, _ := db.BudgetWishes(c.ID, 0)
-	ps, _ := db.Projects(c.ID)
+	ms = noerr.Get(db.Members(c.ID))(t)
+	ws := noerr.Get(db.BudgetWishes(c.ID, 0))(t)
+	ps := noerr.Get(db.Projects(c.ID))(t)
 	if len(ms) != 2 || len(ws) != 1 || len(ps) != 1 {
 		t.Fatalf("update added rows: %d members, %d wishes, %d projects", len(ms), len(ws), len(ps))
 	}
@@ -83,8 +84,8 @@ func TestImportCancelledWritesNothing(t *testing.T) {
 	if err := db.ImportContext(ctx, m, p, w); err == nil {
 		t.Fatal("a cancelled import reports success")
 	}
-	ms, _ := db.Members(c.ID)
-	ws, _ := db.BudgetWishes(c.ID, 0)
+	ms := noerr.Get(db.Members(c.ID))(t)
+	ws := noerr.Get(db.BudgetWishes(c.ID, 0))(t)
 	if len(ms)+len(ws) != 0 {
 		t.Errorf("a cancelled import wrote %d members and %d wishes", len(ms), len(ws))
 	}

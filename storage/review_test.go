@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -13,16 +14,6 @@ import (
 func at(db *DB, d time.Duration) {
 	clock := syncNow.Add(d)
 	db.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
-}
-
-func sameDump(t *testing.T, dbs ...*DB) {
-	t.Helper()
-	want := dump(t, dbs[0])
-	for i, db := range dbs[1:] {
-		if got := dump(t, db); got != want {
-			t.Fatalf("replica %d differs:\n%s\n---\n%s", i+1, got, want)
-		}
-	}
 }
 
 // A long text merged cleanly from two concurrent edits, then edited again
@@ -56,7 +47,7 @@ func TestReviewEditAfterCleanMergeKeepsOtherSide(t *testing.T) {
 			t.Errorf("%s: notes = %q, want %q", name, got.Notes, want)
 		}
 	}
-	sameDump(t, a, b, c)
+	converged(t, a, b, c)
 }
 
 // Saving a row again after deleting it (an editor still open) makes it
@@ -73,7 +64,7 @@ func TestReviewSaveAfterLocalDeleteConverges(t *testing.T) {
 	if a.Tombstoned("agenda_items", it.ID) {
 		t.Error("a: live row keeps its tombstone")
 	}
-	sameDump(t, a, b)
+	converged(t, a, b)
 }
 
 // An erasure rewrites past values; replicas that got it in one batch with
@@ -93,7 +84,7 @@ func TestReviewErasureConvergesWithConflicts(t *testing.T) {
 	before := mustOps(t, a) // what a holds before it hears of b
 	send(t, b, a)
 	send(t, a, b)
-	if cs, _ := a.Conflicts(c.ID); len(cs) != 1 {
+	if cs := noerr.Get(a.Conflicts(c.ID))(t); len(cs) != 1 {
 		t.Fatalf("conflicts = %+v", cs)
 	}
 	_, err := a.ErasePerson(c.ID, "Hans Hansen")
@@ -118,9 +109,9 @@ func TestReviewErasureConvergesWithConflicts(t *testing.T) {
 	_, err = e.ApplyOps(scrub)
 	ok(t, err)
 	send(t, a, e)
-	sameDump(t, a, b, d, e)
+	converged(t, a, b, d, e)
 	for name, db := range map[string]*DB{"a": a, "b": b, "d": d, "e": e} {
-		cs, _ := db.Conflicts(c.ID)
+		cs := noerr.Get(db.Conflicts(c.ID))(t)
 		for _, x := range cs {
 			if strings.Contains(fmt.Sprint(x.Kept, x.Other, x.Current), "Hans") {
 				t.Errorf("%s: conflict still names the person: %+v", name, x)
@@ -145,7 +136,7 @@ func TestReviewErasureAndLongTextMerge(t *testing.T) {
 	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia)) // X
 	send(t, a, b)
 	at(b, time.Hour)
-	ib, _ := b.AgendaItem(it.ID)
+	ib := noerr.Get(b.AgendaItem(it.ID))(t)
 	ib.Notes = "Linje 1\nHans Hansen kom\nLinje 3 (b)\n"
 	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib)) // based on X
 	ok(t, func() error { _, err := a.ErasePerson(c.ID, "Hans Hansen"); return err }())
@@ -154,7 +145,7 @@ func TestReviewErasureAndLongTextMerge(t *testing.T) {
 	send(t, b, d)
 	send(t, b, a)
 	send(t, a, b)
-	sameDump(t, a, b, d)
+	converged(t, a, b, d)
 }
 
 // An erasure naming another erasure op (only a crafted one can) rewrites
@@ -185,7 +176,7 @@ func TestReviewScrubCannotRewriteScrub(t *testing.T) {
 			t.Errorf("erasure op rewritten to %v", o.Value)
 		}
 	}
-	sameDump(t, a, b)
+	converged(t, a, b)
 }
 
 // The other way round: a device that saw the merged text edits it (its
@@ -219,10 +210,10 @@ func TestReviewEditOnMergedStateReplaces(t *testing.T) {
 		if got.Notes != merged.Notes {
 			t.Errorf("%s: notes = %q, want %q", name, got.Notes, merged.Notes)
 		}
-		cs, _ := db.Conflicts(it.CouncilID)
+		cs := noerr.Get(db.Conflicts(it.CouncilID))(t)
 		if len(cs) != 0 {
 			t.Errorf("%s: a false conflict: %+v", name, cs)
 		}
 	}
-	sameDump(t, a, b, c)
+	converged(t, a, b, c)
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -40,7 +41,7 @@ func TestFullDisk(t *testing.T) {
 	if got, err := again.AgendaItem(saved.ID); err != nil || got.Title != saved.Title {
 		t.Errorf("the saved item is lost: %v", err)
 	}
-	items, _ := again.AgendaItems(m.ID)
+	items := noerr.Get(again.AgendaItems(m.ID))(t)
 	if len(items) != 1 {
 		t.Errorf("%d items, want only the saved one", len(items))
 	}
@@ -79,12 +80,12 @@ func TestTwoCopiesOnOneDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	must(t, first.Check())
-	items, _ := first.AgendaItems(m.ID)
+	items := noerr.Get(first.AgendaItems(m.ID))(t)
 	if len(items) != 200 {
 		t.Errorf("%d items, want 200", len(items))
 	}
 	// Op ids stay unique: the two copies share the device's sequence.
-	ops, _ := first.ChangeLog()
+	ops := noerr.Get(first.ChangeLog())(t)
 	seen := map[int64]bool{}
 	for _, o := range ops {
 		if seen[o.Seq] {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -48,7 +49,7 @@ func TestSearchOnlyChosenCouncil(t *testing.T) {
 	}
 	// The council's own word in the index is not a word a user can find.
 	for _, q := range []string{"c", "e000", a.ID, a.ID[:8]} {
-		if hits, _ := db.Search(a.ID, q, 50); len(hits) != 0 {
+		if hits := noerr.Get(db.Search(a.ID, q, 50))(t); len(hits) != 0 {
 			t.Errorf("Search(%q) found the council's index word: %+v", q, hits)
 		}
 	}
@@ -96,15 +97,15 @@ func TestSearchPrefixesAndDanishLetters(t *testing.T) {
 	// A text edited away is no longer found; the new one is.
 	it.Title = "Frugthaven"
 	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
-	if hits, _ := db.Search(c.ID, "æblehave", 10); len(hits) != 0 {
+	if hits := noerr.Get(db.Search(c.ID, "æblehave", 10))(t); len(hits) != 0 {
 		t.Errorf("old title still found: %+v", hits)
 	}
-	if hits, _ := db.Search(c.ID, "frugt", 10); len(hits) != 1 {
+	if hits := noerr.Get(db.Search(c.ID, "frugt", 10))(t); len(hits) != 1 {
 		t.Errorf("new title: %+v", hits)
 	}
 	// A deleted row is gone from the index.
 	must(t, db.DeleteAgendaItem(other.ID))
-	if hits, _ := db.Search(c.ID, "soveby", 10); len(hits) != 0 {
+	if hits := noerr.Get(db.Search(c.ID, "soveby", 10))(t); len(hits) != 0 {
 		t.Errorf("deleted item still found: %+v", hits)
 	}
 }
@@ -112,7 +113,7 @@ func TestSearchPrefixesAndDanishLetters(t *testing.T) {
 // A database of an older schema is migrated and its index rebuilt: the
 // demo council's texts are found at once.
 func TestSearchOldDatabase(t *testing.T) {
-	fixtures, _ := filepath.Glob("testdata/schema-v*.db")
+	fixtures := noerr.Get(filepath.Glob("testdata/schema-v*.db"))(t)
 	for _, f := range fixtures {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)
@@ -131,7 +132,7 @@ func TestSearchOldDatabase(t *testing.T) {
 					t.Errorf("Search(%q) = %d hits, want at least %d", q, len(hits), min)
 				}
 			}
-			if hits, _ := db.Search("another council", "skarresø", 50); len(hits) != 0 {
+			if hits := noerr.Get(db.Search("another council", "skarresø", 50))(t); len(hits) != 0 {
 				t.Errorf("another council's search found %+v", hits)
 			}
 		})

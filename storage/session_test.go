@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -72,7 +73,7 @@ func TestDamageFoundInBackgroundRefusesWrites(t *testing.T) {
 		t.Errorf("a save after damage was found: %v, want ErrDamaged", err)
 	}
 	must(t, db.EndSession())
-	if unclean, _ := storage.StartSession(path); !unclean {
+	if unclean := noerr.Get(storage.StartSession(path))(t); !unclean {
 		t.Error("after damage was found, the next start does not check first")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -75,12 +76,12 @@ func TestRefusesNewerSchema(t *testing.T) {
 	newCouncil(t, db)
 	must(t, db.Exec("PRAGMA user_version = 999"))
 	db.Close()
-	before, _ := os.ReadFile(path)
+	before := noerr.Get(os.ReadFile(path))(t)
 	_, err := storage.Open(path)
 	if !errors.Is(err, storage.ErrTooNew) {
 		t.Fatalf("opening a newer database: err = %v, want ErrTooNew", err)
 	}
-	after, _ := os.ReadFile(path)
+	after := noerr.Get(os.ReadFile(path))(t)
 	if string(before) != string(after) {
 		t.Error("the newer database was changed by a refused open")
 	}
@@ -94,7 +95,7 @@ func TestRefusesNonDatabase(t *testing.T) {
 	if !errors.Is(err, storage.ErrNotDatabase) {
 		t.Fatalf("err = %v, want ErrNotDatabase", err)
 	}
-	after, _ := os.ReadFile(path)
+	after := noerr.Get(os.ReadFile(path))(t)
 	if string(after) != string(junk) {
 		t.Error("the file was changed")
 	}
@@ -211,7 +212,7 @@ func TestInvalidIsNotSaved(t *testing.T) {
 	if w.ID != "" {
 		t.Error("a refused wish got an id")
 	}
-	if ws, _ := db.BudgetWishes(c.ID, 0); len(ws) != 0 {
+	if ws := noerr.Get(db.BudgetWishes(c.ID, 0))(t); len(ws) != 0 {
 		t.Errorf("stored %v", ws)
 	}
 }
@@ -229,14 +230,14 @@ func TestChangeLogRecordsEveryEdit(t *testing.T) {
 
 	// No change, no op.
 	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
-	same, _ := db.ChangeLog()
+	same := noerr.Get(db.ChangeLog())(t)
 	if len(same) != len(before) {
 		t.Fatalf("saving an unchanged item wrote %d ops", len(same)-len(before))
 	}
 
 	it.Notes = "Vi drøftede placeringen."
 	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
-	after, _ := db.ChangeLog()
+	after := noerr.Get(db.ChangeLog())(t)
 	if len(after) != len(before)+1 {
 		t.Fatalf("editing one field wrote %d ops, want 1", len(after)-len(before))
 	}
@@ -271,7 +272,7 @@ func TestClockNeverGoesBack(t *testing.T) {
 	db.Now = func() time.Time { return fixedNow.Add(-48 * time.Hour) }
 	c.Name = "Jyderup Lokalforum"
 	must(t, db.SaveCouncil(storage.Overwriting(db, c), &c))
-	ops, _ := db.ChangeLog()
+	ops := noerr.Get(db.ChangeLog())(t)
 	last := ops[len(ops)-1]
 	for _, o := range ops[:len(ops)-1] {
 		if o.HLC >= last.HLC {
@@ -293,7 +294,7 @@ func TestDeleteMeetingCascadesWithTombstones(t *testing.T) {
 	if _, err := db.Meeting(m.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("meeting still there: %v", err)
 	}
-	if items, _ := db.AgendaItems(m.ID); len(items) != 0 {
+	if items := noerr.Get(db.AgendaItems(m.ID))(t); len(items) != 0 {
 		t.Errorf("items left: %v", items)
 	}
 	for table, id := range map[string]string{"meetings": m.ID, "agenda_items": it.ID, "action_items": a.ID} {
@@ -301,7 +302,7 @@ func TestDeleteMeetingCascadesWithTombstones(t *testing.T) {
 			t.Errorf("%s %s has no tombstone", table, id)
 		}
 	}
-	ops, _ := db.ChangeLog()
+	ops := noerr.Get(db.ChangeLog())(t)
 	deletes := 0
 	for _, o := range ops {
 		if o.Field == "" {
@@ -311,7 +312,7 @@ func TestDeleteMeetingCascadesWithTombstones(t *testing.T) {
 	if deletes != 3 {
 		t.Errorf("%d delete ops, want 3", deletes)
 	}
-	if hits, _ := db.Search(c.ID, "Punkt", 10); len(hits) != 0 {
+	if hits := noerr.Get(db.Search(c.ID, "Punkt", 10))(t); len(hits) != 0 {
 		t.Errorf("deleted item still found: %v", hits)
 	}
 }
@@ -343,7 +344,7 @@ func TestApprovedMinutesAreLocked(t *testing.T) {
 	if err := db.SaveMeeting(storage.Overwriting(db, m2), &m2); !errors.Is(err, storage.ErrLocked) {
 		t.Errorf("editing an approved meeting: err = %v", err)
 	}
-	got, _ := db.AgendaItem(it.ID)
+	got := noerr.Get(db.AgendaItem(it.ID))(t)
 	if got.Decision != "Taget til efterretning" {
 		t.Errorf("decision changed to %q", got.Decision)
 	}
@@ -369,7 +370,7 @@ func TestMoveAgendaItems(t *testing.T) {
 	}
 	must(t, db.MoveAgendaItem(ids[2], -2)) // Økonomi first
 	must(t, db.DeleteAgendaItem(ids[1]))   // Referat gone; renumbered
-	items, _ := db.AgendaItems(m.ID)
+	items := noerr.Get(db.AgendaItems(m.ID))(t)
 	var got []string
 	for _, it := range items {
 		got = append(got, it.Title+"="+itoa(int64(it.Position)))
@@ -395,7 +396,7 @@ func TestWishPriorities(t *testing.T) {
 		t.Errorf("first wish of 2028 has rank %d", other.Rank)
 	}
 	must(t, db.MoveBudgetWish(ids[2], -1))
-	ws, _ := db.BudgetWishes(c.ID, 2027)
+	ws := noerr.Get(db.BudgetWishes(c.ID, 2027))(t)
 	var got []string
 	for _, w := range ws {
 		got = append(got, w.Title)
@@ -403,7 +404,7 @@ func TestWishPriorities(t *testing.T) {
 	if strings.Join(got, ",") != "Cykelsti,Legeplads,Belysning" {
 		t.Errorf("order = %v", got)
 	}
-	years, _ := db.WishYears(c.ID)
+	years := noerr.Get(db.WishYears(c.ID))(t)
 	if len(years) != 2 || years[0] != 2028 {
 		t.Errorf("years = %v", years)
 	}
@@ -428,7 +429,7 @@ func TestCarriedOver(t *testing.T) {
 	if len(got) != 1 || got[0].ID != open.ID {
 		t.Errorf("to November: %+v", got)
 	}
-	got, _ = db.CarriedOver(dec)
+	got = noerr.Get(db.CarriedOver(dec))(t)
 	if len(got) != 2 {
 		t.Errorf("to December: %+v", got)
 	}
@@ -475,10 +476,10 @@ func TestSearch(t *testing.T) {
 	// An edit is found at once; the old text no longer is.
 	it.Decision = "Udsat til næste møde"
 	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
-	if hits, _ := db.Search(c.ID, "udviklingspuljen", 10); len(hits) != 0 {
+	if hits := noerr.Get(db.Search(c.ID, "udviklingspuljen", 10))(t); len(hits) != 0 {
 		t.Errorf("old decision still found: %v", hits)
 	}
-	if hits, _ := db.Search(c.ID, "udsat", 10); len(hits) != 1 || !strings.Contains(hits[0].Snippet, "«Udsat»") {
+	if hits := noerr.Get(db.Search(c.ID, "udsat", 10))(t); len(hits) != 1 || !strings.Contains(hits[0].Snippet, "«Udsat»") {
 		t.Errorf("new decision: %+v", hits)
 	}
 }
@@ -513,7 +514,7 @@ func TestDeleteCouncilRemovesEverything(t *testing.T) {
 	must(t, db.SaveProject(model.Project{}, &p))
 	must(t, db.SaveBudgetLine(model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: p.ID, Text: "l", Kind: model.LineExpense}))
 	must(t, db.DeleteCouncil(c.ID))
-	cs, _ := db.Councils()
+	cs := noerr.Get(db.Councils())(t)
 	if len(cs) != 1 || cs[0].ID != keep.ID {
 		t.Errorf("councils = %v", cs)
 	}
@@ -530,7 +531,7 @@ func TestDeleteMemberClearsResponsibility(t *testing.T) {
 	p := model.Project{CouncilID: c.ID, Title: "P", Status: model.ProjectIdea, ResponsibleID: mem.ID}
 	must(t, db.SaveProject(model.Project{}, &p))
 	must(t, db.DeleteMember(mem.ID))
-	got, _ := db.Project(p.ID)
+	got := noerr.Get(db.Project(p.ID))(t)
 	if got.ResponsibleID != "" {
 		t.Errorf("project still points at a deleted member")
 	}
@@ -549,20 +550,20 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	if err := db.Import(nil, nil, bad); err == nil {
 		t.Fatal("an import with an invalid wish was accepted")
 	}
-	if ws, _ := db.BudgetWishes(c.ID, 2027); len(ws) != 1 {
+	if ws := noerr.Get(db.BudgetWishes(c.ID, 2027))(t); len(ws) != 1 {
 		t.Fatalf("a refused import wrote %d wishes", len(ws)-1)
 	}
 	members := []model.Member{{CouncilID: c.ID, Name: "Şule Yılmaz", Role: model.RoleSecretary}}
 	projects := []model.Project{{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectIdea}}
 	must(t, db.Import(members, projects, good))
-	ws, _ := db.BudgetWishes(c.ID, 2027)
+	ws := noerr.Get(db.BudgetWishes(c.ID, 2027))(t)
 	if len(ws) != 3 || ws[1].Title != "Cykelsti" || ws[1].Rank != 2 || ws[2].Rank != 3 {
 		t.Errorf("wishes after import: %+v", ws)
 	}
-	if ms, _ := db.Members(c.ID); len(ms) != 1 || ms[0].Name != "Şule Yılmaz" {
+	if ms := noerr.Get(db.Members(c.ID))(t); len(ms) != 1 || ms[0].Name != "Şule Yılmaz" {
 		t.Errorf("members: %+v", ms)
 	}
-	if ps, _ := db.Projects(c.ID); len(ps) != 1 {
+	if ps := noerr.Get(db.Projects(c.ID))(t); len(ps) != 1 {
 		t.Errorf("projects: %+v", ps)
 	}
 }
@@ -589,7 +590,7 @@ func TestSaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	edited := loaded
 	edited.Title = "Økonomi og regnskab"
 	must(t, db.SaveAgendaItem(loaded, &edited))
-	got, _ := db.AgendaItem(it.ID)
+	got := noerr.Get(db.AgendaItem(it.ID))(t)
 	if got.Title != "Økonomi og regnskab" || got.Notes != other.Notes || got.Decision != "Godkendt" {
 		t.Fatalf("a stale editor undid the sync: %+v", got)
 	}
@@ -603,7 +604,7 @@ func TestSaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	stale.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3\n"
 	loaded.Notes = "Linje 1\nLinje 2\nLinje 3\n" // the screen never showed Søren's line
 	must(t, db.SaveAgendaItem(loaded, &stale))
-	got, _ = db.AgendaItem(it.ID)
+	got = noerr.Get(db.AgendaItem(it.ID))(t)
 	if got.Notes != "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren)\n" {
 		t.Errorf("notes = %q", got.Notes)
 	}
@@ -617,7 +618,7 @@ func TestSaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	}
 	// Overwriting says so on purpose: the row is written as given.
 	must(t, db.SaveAgendaItem(storage.Overwriting(db, blind), &blind))
-	if got, _ := db.AgendaItem(it.ID); got.Decision != "" {
+	if got := noerr.Get(db.AgendaItem(it.ID))(t); got.Decision != "" {
 		t.Errorf("overwrite: %+v", got)
 	}
 }

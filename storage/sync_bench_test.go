@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -53,7 +54,7 @@ func applySource(b *testing.B) (ops []Change, rows map[string][][]any) {
 	for _, t := range Tables {
 		rs, err := src.sql.Query("SELECT * FROM " + t)
 		ok(b, err)
-		cols, _ := rs.Columns()
+		cols := noerr.Get(rs.Columns())(b)
 		for rs.Next() {
 			vals := make([]any, len(cols))
 			ptrs := make([]any, len(cols))

@@ -11,6 +11,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -169,8 +170,8 @@ func TestOwnOpsAdvanceSeq(t *testing.T) {
 	}
 	_, err = old.ApplyOps(mustOps(t, a))
 	ok(t, err)
-	want, _ := a.Meta("seq")
-	if got, _ := old.Meta("seq"); got != want {
+	want := noerr.Get(a.Meta("seq"))(t)
+	if got := noerr.Get(old.Meta("seq"))(t); got != want {
 		t.Errorf("seq after own ops came back = %s, want %s", got, want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -91,6 +92,18 @@ func dump(t tester, db *DB) string {
 	return b.String()
 }
 
+// converged fails t unless every replica shows the same as the first:
+// every table's rows, tombstones and open conflicts (dump).
+func converged(t tester, dbs ...*DB) {
+	t.Helper()
+	want := dump(t, dbs[0])
+	for i, db := range dbs[1:] {
+		if got := dump(t, db); got != want {
+			t.Fatalf("replica %d differs from replica 0:\n%s\n---\n%s", i+1, got, want)
+		}
+	}
+}
+
 func setup(t testing.TB) (a, b *DB, c model.Council, m model.Meeting, it model.AgendaItem) {
 	a, b = replica(t, "a"), replica(t, "b")
 	c = model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
@@ -106,16 +119,14 @@ func setup(t testing.TB) (a, b *DB, c model.Council, m model.Meeting, it model.A
 
 func TestApplyOpsReplicates(t *testing.T) {
 	a, b, c, m, it := setup(t)
-	if da, db := dump(t, a), dump(t, b); da != db {
-		t.Fatalf("replicas differ:\n%s\n---\n%s", da, db)
-	}
+	converged(t, a, b)
 	got, err := b.AgendaItem(it.ID)
 	ok(t, err)
 	if got != it {
 		t.Errorf("item on b = %+v, want %+v", got, it)
 	}
 	// No local ops were written on b, and b's clock moved past a's.
-	log, _ := b.ChangeLog()
+	log := noerr.Get(b.ChangeLog())(t)
 	for _, o := range log {
 		if o.Device == b.DeviceID() {
 			t.Fatalf("applying wrote a local op: %+v", o)
@@ -123,7 +134,7 @@ func TestApplyOpsReplicates(t *testing.T) {
 	}
 	m.Place = "Skolen"
 	ok(t, b.SaveMeeting(Overwriting(b, m), &m))
-	log, _ = b.ChangeLog()
+	log = noerr.Get(b.ChangeLog())(t)
 	var last, maxA int64
 	for _, o := range log {
 		if o.Device == b.DeviceID() {
@@ -176,9 +187,7 @@ func TestApplyOpsOrderFree(t *testing.T) {
 		_, err := b.ApplyOps([]Change{o})
 		ok(t, err)
 	}
-	if da, db := dump(t, a), dump(t, b); da != db {
-		t.Fatalf("replicas differ:\n%s\n---\n%s", da, db)
-	}
+	converged(t, a, b)
 }
 
 func TestConcurrentShortFieldKeepsConflict(t *testing.T) {
@@ -190,11 +199,9 @@ func TestConcurrentShortFieldKeepsConflict(t *testing.T) {
 	ok(t, b.SaveMeeting(Overwriting(b, mb), &mb)) // b's clock is later: b wins
 	send(t, a, b)
 	send(t, b, a)
-	if da, db := dump(t, a), dump(t, b); da != db {
-		t.Fatalf("replicas differ:\n%s\n---\n%s", da, db)
-	}
-	got, _ := a.Meeting(m.ID)
-	cs, _ := a.Conflicts(c.ID)
+	converged(t, a, b)
+	got := noerr.Get(a.Meeting(m.ID))(t)
+	cs := noerr.Get(a.Conflicts(c.ID))(t)
 	if len(cs) != 1 {
 		t.Fatalf("conflicts = %+v, want 1", cs)
 	}
@@ -206,17 +213,15 @@ func TestConcurrentShortFieldKeepsConflict(t *testing.T) {
 	ok(t, a.ResolveConflict(x.ID, x.Other))
 	send(t, a, b)
 	for _, db := range []*DB{a, b} {
-		got, _ := db.Meeting(m.ID)
+		got := noerr.Get(db.Meeting(m.ID))(t)
 		if got.Place != x.Other {
 			t.Errorf("after resolve place = %q, want %q", got.Place, x.Other)
 		}
-		if cs, _ := db.Conflicts(c.ID); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(c.ID))(t); len(cs) != 0 {
 			t.Errorf("conflict still open: %+v", cs)
 		}
 	}
-	if da, db := dump(t, a), dump(t, b); da != db {
-		t.Fatalf("replicas differ:\n%s\n---\n%s", da, db)
-	}
+	converged(t, a, b)
 }
 
 func TestLongTextMergesThreeWay(t *testing.T) {
@@ -230,28 +235,26 @@ func TestLongTextMergesThreeWay(t *testing.T) {
 	send(t, b, a)
 	want := "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren)\n"
 	for _, db := range []*DB{a, b} {
-		got, _ := db.AgendaItem(it.ID)
+		got := noerr.Get(db.AgendaItem(it.ID))(t)
 		if got.Notes != want {
 			t.Errorf("notes = %q, want %q", got.Notes, want)
 		}
-		if cs, _ := db.Conflicts(c.ID); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(c.ID))(t); len(cs) != 0 {
 			t.Errorf("clean merge left conflicts: %+v", cs)
 		}
 	}
 	// Overlapping edits: the later wins in the text, the other is kept.
 	ia.Notes, ib.Notes = want+"Aftalt: A\n", want+"Aftalt: B\n"
-	ia2, _ := a.AgendaItem(it.ID)
+	ia2 := noerr.Get(a.AgendaItem(it.ID))(t)
 	ia2.Notes = ia.Notes
 	ok(t, a.SaveAgendaItem(Overwriting(a, ia2), &ia2))
-	ib2, _ := b.AgendaItem(it.ID)
+	ib2 := noerr.Get(b.AgendaItem(it.ID))(t)
 	ib2.Notes = ib.Notes
 	ok(t, b.SaveAgendaItem(Overwriting(b, ib2), &ib2))
 	send(t, a, b)
 	send(t, b, a)
-	if da, db := dump(t, a), dump(t, b); da != db {
-		t.Fatalf("replicas differ:\n%s\n---\n%s", da, db)
-	}
-	cs, _ := a.Conflicts(c.ID)
+	converged(t, a, b)
+	cs := noerr.Get(a.Conflicts(c.ID))(t)
 	if len(cs) != 1 || !cs[0].Merged || cs[0].Current != cs[0].Kept ||
 		!(cs[0].Other == ia.Notes && cs[0].Kept == ib.Notes || cs[0].Other == ib.Notes && cs[0].Kept == ia.Notes) {
 		t.Errorf("conflicts = %+v", cs)
@@ -272,9 +275,7 @@ func TestConcurrentEditBeatsDelete(t *testing.T) {
 			t.Errorf("item after concurrent delete and edit = %+v, %v", got, err)
 		}
 	}
-	if da, db := dump(t, a), dump(t, b); da != db {
-		t.Fatalf("replicas differ:\n%s\n---\n%s", da, db)
-	}
+	converged(t, a, b)
 	// A delete after seeing the edit wins.
 	ok(t, b.DeleteAgendaItem(it.ID))
 	send(t, b, a)
@@ -340,7 +341,7 @@ func TestLinkCouncil(t *testing.T) {
 	if got, err := a.Council("hub-council"); err != nil || got.Name != "Demo" {
 		t.Fatalf("linked council = %+v, %v", got, err)
 	}
-	ops, _ := a.PendingOps("hub-council", 100)
+	ops := noerr.Get(a.PendingOps("hub-council", 100))(t)
 	if len(ops) != len(councilsT.cols)+len(membersT.cols) || ops[0].Row != "hub-council" {
 		t.Errorf("pending after link = %d ops: %+v", len(ops), ops[0])
 	}
@@ -432,12 +433,7 @@ func TestPropertyConvergence(t *testing.T) {
 				}
 			}
 		}
-		want := dump(rt, dbs[0])
-		for i := 1; i < n; i++ {
-			if got := dump(rt, dbs[i]); got != want {
-				rt.Fatalf("replica %d differs:\n%s\n---\n%s", i, got, want)
-			}
-		}
+		converged(rt, dbs...)
 		checkNothingLost(rt, dbs[0], c.ID)
 	})
 }

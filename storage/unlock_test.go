@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -48,7 +49,7 @@ func TestStaleReopenDoesNotUnlock(t *testing.T) {
 					t.Errorf("%d ops: err = %v, want locked", len(batch), err)
 				}
 			}
-			got, _ := b.Meeting(m.ID)
+			got := noerr.Get(b.Meeting(m.ID))(t)
 			if got.Status != model.MeetingApproved || got.Attendees != m.Attendees || got.ApprovedAt.IsZero() {
 				t.Errorf("approved minutes changed: %+v", got)
 			}
@@ -75,7 +76,7 @@ func TestOldStatusOpLicensesNoEdit(t *testing.T) {
 	_, err := b.ApplyOps([]Change{early})
 	ok(t, err)
 	send(t, b, a)
-	held, _ := a.Meeting(m.ID)
+	held := noerr.Get(a.Meeting(m.ID))(t)
 	approved := held
 	approved.Status = model.MeetingApproved
 	ok(t, a.SaveMeeting(Overwriting(a, held), &approved))
@@ -84,7 +85,7 @@ func TestOldStatusOpLicensesNoEdit(t *testing.T) {
 	if _, err := b.ApplyOps([]Change{edit}); !errors.Is(err, ErrLocked) {
 		t.Errorf("edit next to an old status op: err = %v, want locked", err)
 	}
-	if got, _ := b.Meeting(m.ID); got.Place != "Hallen" {
+	if got := noerr.Get(b.Meeting(m.ID))(t); got.Place != "Hallen" {
 		t.Errorf("place of approved minutes = %q", got.Place)
 	}
 }

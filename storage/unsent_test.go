@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/storage"
 )
 
@@ -20,10 +21,10 @@ func TestDropUnsent(t *testing.T) {
 	if _, err := db.Council(c.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the council is still there: %v", err)
 	}
-	if ms, _ := db.Meetings(c.ID); len(ms) != 0 {
+	if ms := noerr.Get(db.Meetings(c.ID))(t); len(ms) != 0 {
 		t.Errorf("meetings left: %+v", ms)
 	}
-	if ops, _ := db.CouncilOps(c.ID); len(ops) != 0 {
+	if ops := noerr.Get(db.CouncilOps(c.ID))(t); len(ops) != 0 {
 		t.Errorf("%d ops left to sync", len(ops))
 	}
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -41,7 +42,7 @@ func TestApprovedYearKeepsOpening(t *testing.T) {
 	note := approved
 	note.Note = "Revideret af Søren"
 	must(t, db.SaveAccountsYear(approved, &note))
-	if got, _ := db.AccountsYear(c.ID, 2026); got.Opening != 1_200_00 || got.Note != note.Note {
+	if got := noerr.Get(db.AccountsYear(c.ID, 2026))(t); got.Opening != 1_200_00 || got.Note != note.Note {
 		t.Errorf("stored %+v", got)
 	}
 
@@ -51,7 +52,7 @@ func TestApprovedYearKeepsOpening(t *testing.T) {
 	fixed := open
 	fixed.Opening = 1_250_00
 	must(t, db.SaveAccountsYear(open, &fixed))
-	if got, _ := db.AccountsYear(c.ID, 2026); got.Opening != 1_250_00 || !got.Approved.IsZero() {
+	if got := noerr.Get(db.AccountsYear(c.ID, 2026))(t); got.Opening != 1_250_00 || !got.Approved.IsZero() {
 		t.Errorf("after taking the approval back: %+v", got)
 	}
 }

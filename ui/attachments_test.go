@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -72,12 +73,12 @@ func TestAttachOpenRemoveOnAgendaItem(t *testing.T) {
 		t.Errorf("question:\n%s", q)
 	}
 	test.Tap(overlayButton(t, u, "Nej"))
-	if as, _ := db.Attachments(model.OwnerItem, c.it.ID); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(model.OwnerItem, c.it.ID))(t); len(as) != 1 {
 		t.Fatal("removed without confirmation")
 	}
 	test.Tap(c.bilag.shown[0].remove)
 	test.Tap(overlayButton(t, u, "Ja"))
-	if as, _ := db.Attachments(model.OwnerItem, c.it.ID); len(as) != 0 {
+	if as := noerr.Get(db.Attachments(model.OwnerItem, c.it.ID))(t); len(as) != 0 {
 		t.Fatal("not removed after confirmation")
 	}
 	if got := texts(c.bilag.obj); strings.Contains(got, "Tilbud") || len(c.bilag.shown) != 0 {
@@ -101,17 +102,17 @@ func TestAttachOnProjectAndWish(t *testing.T) {
 	pl.attach("Tegning.png", strings.NewReader("png"))
 	wl := newAttachList(u, model.OwnerWish, w.ID, false)
 	wl.attach("Foto.jpg", strings.NewReader("jpg"))
-	if as, _ := db.Attachments(model.OwnerProject, p.ID); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(model.OwnerProject, p.ID))(t); len(as) != 1 {
 		t.Errorf("project attachments %v", as)
 	}
-	if as, _ := db.Attachments(model.OwnerWish, w.ID); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(model.OwnerWish, w.ID))(t); len(as) != 1 {
 		t.Errorf("wish attachments %v", as)
 	}
 	wl.attach("Kæmpe.pdf", strings.NewReader(strings.Repeat("x", int(model.MaxAttachmentSize)+1)))
 	if !wl.msg.Visible() || !strings.Contains(wl.msg.Text, "for stor") || !strings.Contains(wl.msg.Text, "25 MB") {
 		t.Errorf("too big: %q", wl.msg.Text)
 	}
-	if as, _ := db.Attachments(model.OwnerWish, w.ID); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(model.OwnerWish, w.ID))(t); len(as) != 1 {
 		t.Errorf("the big file was stored: %v", as)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -27,7 +28,7 @@ func TestBackupNowAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.confirmRestore(path)
-	if ms, _ := db.Members(council); len(ms) != 1 {
+	if ms := noerr.Get(db.Members(council))(t); len(ms) != 1 {
 		t.Fatal("restored before the user confirmed")
 	}
 	test.Tap(overlayButton(t, u, "Ja"))

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -24,7 +25,7 @@ func TestEditAndDeleteCouncil(t *testing.T) {
 	d.area.SetText("Jyderup og omegn")
 	d.grant.SetText("tredive tusind")
 	test.Tap(overlayButton(t, u, "Gem"))
-	if c, _ := db.Council(council); c.Area != "Jyderup" {
+	if c := noerr.Get(db.Council(council))(t); c.Area != "Jyderup" {
 		t.Fatalf("saved with a bad amount: %+v", c)
 	}
 	if !strings.Contains(d.grantErr.Text, "Ugyldigt beløb") {
@@ -32,7 +33,7 @@ func TestEditAndDeleteCouncil(t *testing.T) {
 	}
 	d.grant.SetText("32.500,50")
 	test.Tap(overlayButton(t, u, "Gem"))
-	if c, _ := db.Council(council); c.Area != "Jyderup og omegn" || c.AnnualGrant != 32_500_50 {
+	if c := noerr.Get(db.Council(council))(t); c.Area != "Jyderup og omegn" || c.AnnualGrant != 32_500_50 {
 		t.Errorf("after saving: %+v", c)
 	}
 
@@ -45,10 +46,10 @@ func TestEditAndDeleteCouncil(t *testing.T) {
 	if _, err := db.Council(council); err == nil {
 		t.Error("the council is still there")
 	}
-	if cs, _ := db.Councils(); len(cs) != 1 || cs[0].ID != other.ID {
+	if cs := noerr.Get(db.Councils())(t); len(cs) != 1 || cs[0].ID != other.ID {
 		t.Errorf("councils left: %+v", cs)
 	}
-	if backups, _ := filepath.Glob(filepath.Join(db.BackupDir(), "foer-sletning-*.db")); len(backups) != 1 {
+	if backups := noerr.Get(filepath.Glob(filepath.Join(db.BackupDir(), "foer-sletning-*.db")))(t); len(backups) != 1 {
 		t.Errorf("no backup before deleting: %v", backups)
 	}
 	if u.councilID != other.ID {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/model/xlsx"
 	"lokalraad/storage/demo"
@@ -26,7 +27,7 @@ func TestExportWritesTheChosenFile(t *testing.T) {
 	}
 	u := newTestUI(t, db)
 	u.UseBuiltinExporters()
-	ms, _ := db.Meetings(council)
+	ms := noerr.Get(db.Meetings(council))(t)
 	meeting := ms[len(ms)-1]
 	dir := t.TempDir()
 	cases := []struct {
@@ -59,7 +60,7 @@ func TestExportWritesTheChosenFile(t *testing.T) {
 		}
 	}
 	// The workbook holds the council's wishes.
-	f, _ := os.Open(filepath.Join(dir, model.FileName("xlsx", "Lokalråd", "d")))
+	f := noerr.Get(os.Open(filepath.Join(dir, model.FileName("xlsx", "Lokalråd", "d"))))(t)
 	defer f.Close()
 	imp, err := xlsx.Read(f, council, 2027)
 	if err != nil || len(imp.Wishes) < 4 {
@@ -73,7 +74,7 @@ func TestImportPreviewWritesOnlyOnConfirm(t *testing.T) {
 	imp := &xlsx.Import{Wishes: []model.BudgetWish{{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}},
 		Problems: []xlsx.Problem{{Sheet: "Budgetønsker", Row: 3, Message: "Pris: »tolv« er ikke et beløb"}}}
 	u.previewImport(council, imp)
-	if ws, _ := db.BudgetWishes(council, 0); len(ws) != 0 {
+	if ws := noerr.Get(db.BudgetWishes(council, 0))(t); len(ws) != 0 {
 		t.Fatal("the preview wrote wishes before it was confirmed")
 	}
 	shown := texts(u.win.Canvas().Overlays().Top())
@@ -81,7 +82,7 @@ func TestImportPreviewWritesOnlyOnConfirm(t *testing.T) {
 		t.Errorf("the preview does not show the count and the problem:\n%s", shown)
 	}
 	test.Tap(overlayButton(t, u, "Importér"))
-	if ws, _ := db.BudgetWishes(council, 0); len(ws) != 1 || ws[0].Title != "Cykelsti" {
+	if ws := noerr.Get(db.BudgetWishes(council, 0))(t); len(ws) != 1 || ws[0].Title != "Cykelsti" {
 		t.Errorf("after confirming: %+v", ws)
 	}
 }
@@ -127,7 +128,7 @@ func TestImportPreviewSameFileTwice(t *testing.T) {
 	}
 	test.Tap(overlayButton(t, u, "Importér"))
 	closeDialogs(u)
-	if ws, _ := db.BudgetWishes(council, 0); len(ws) != 1 {
+	if ws := noerr.Get(db.BudgetWishes(council, 0))(t); len(ws) != 1 {
 		t.Fatalf("skipping added wishes: %+v", ws)
 	}
 
@@ -136,8 +137,8 @@ func TestImportPreviewSameFileTwice(t *testing.T) {
 	u.previewImport(council, again)
 	u.importChoice.SetSelected("Opdatér dem med filens værdier")
 	test.Tap(overlayButton(t, u, "Importér"))
-	ws, _ := db.BudgetWishes(council, 0)
-	ms, _ := db.Members(council)
+	ws := noerr.Get(db.BudgetWishes(council, 0))(t)
+	ms := noerr.Get(db.Members(council))(t)
 	if len(ws) != 1 || ws[0].Estimate != 250_00 || len(ms) != 1 {
 		t.Errorf("after updating: wishes %+v, %d members", ws, len(ms))
 	}

@@ -6,6 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"lokalraad/internal/noerr"
 )
 
 // menu finds the main menu named label.
@@ -71,7 +73,7 @@ func TestEditMenuUndo(t *testing.T) {
 	if ed.justification.Text != "Stien er farlig." {
 		t.Errorf("after Fortryd the field shows %q", ed.justification.Text)
 	}
-	ws, _ := db.BudgetWishes(cid, 0)
+	ws := noerr.Get(db.BudgetWishes(cid, 0))(t)
 	if ws[0].Justification != "Stien er farlig." {
 		t.Errorf("after Fortryd stored %q", ws[0].Justification)
 	}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -78,7 +79,7 @@ func TestWishEditorKeepsValidFieldsBesideInvalidTitle(t *testing.T) {
 	// Fixed: stored, and the message goes.
 	retype(ed.title, "Sikker skolevej")
 	u.saver.flush()
-	ws, _ = db.BudgetWishes(cid, 0)
+	ws = noerr.Get(db.BudgetWishes(cid, 0))(t)
 	for _, w := range ws {
 		if w.ID == first.w.ID && w.Title != "Sikker skolevej" {
 			t.Errorf("fixed title stored as %q", w.Title)
@@ -152,7 +153,7 @@ func TestMeetingEditorKeepsValidFieldsBesideInvalidOnes(t *testing.T) {
 	retype(ed.date, "27.11.2026")
 	retype(ed.clock, "19:30")
 	u.saver.flush()
-	m, _ = db.Meeting(id)
+	m = noerr.Get(db.Meeting(id))(t)
 	if m.Title != "Bestyrelsesmøde" || model.DateTime(m.Start) != "27.11.2026 19:30" {
 		t.Errorf("fixed values stored as %q, %s", m.Title, model.DateTime(m.Start))
 	}
@@ -191,7 +192,7 @@ func TestApprovedMeetingCannotBeDeleted(t *testing.T) {
 		}
 	}
 	closeDialogs(u)
-	if ms, _ := db.Meetings(cid); len(ms) != 1 {
+	if ms := noerr.Get(db.Meetings(cid))(t); len(ms) != 1 {
 		t.Fatal("the approved meeting was deleted")
 	}
 
@@ -211,7 +212,7 @@ func TestApprovedMeetingCannotBeDeleted(t *testing.T) {
 		}
 	}
 	test.Tap(overlayButton(t, u, "Slet"))
-	if ms, _ := db.Meetings(cid); len(ms) != 0 {
+	if ms := noerr.Get(db.Meetings(cid))(t); len(ms) != 0 {
 		t.Fatal("the reopened meeting was not deleted")
 	}
 }
@@ -270,7 +271,7 @@ func TestMinutesKeepValidFieldsBesideInvalidDuration(t *testing.T) {
 	u.saver.flush()
 
 	ed = meetingAway(t, u, ed.m.ID)
-	items, _ := db.AgendaItems(ed.m.ID)
+	items := noerr.Get(db.AgendaItems(ed.m.ID))(t)
 	if items[0].Notes != "Debat om trafikken." || items[0].Minutes == 2000 {
 		t.Errorf("stored %+v: want the notes and not the duration", items[0])
 	}

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -54,7 +55,7 @@ func uiKeys(t *testing.T) map[string]string {
 				t.Logf("%s: lang.L with a key that is no literal: not checked", fset.Position(call.Pos()))
 				return true
 			}
-			s, _ := strconv.Unquote(lit.Value)
+			s := noerr.Get(strconv.Unquote(lit.Value))(t)
 			keys[s] = fset.Position(call.Pos()).String()
 			return true
 		})
@@ -184,7 +185,7 @@ func TestPBFieldErrorsTranslated(t *testing.T) {
 			t.Errorf("%s: a field error whose key is no literal", fset.Position(call.Pos()))
 			return true
 		}
-		s, _ := strconv.Unquote(lit.Value)
+		s := noerr.Get(strconv.Unquote(lit.Value))(t)
 		keys = append(keys, s)
 		return true
 	})

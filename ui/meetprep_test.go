@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -103,11 +104,11 @@ func TestApproveAtMeetingNotYetHeldIsNotChosen(t *testing.T) {
 		t.Errorf("chosen %q of %q", ed.approveAt.Selected, ed.approveAt.Options)
 	}
 	test.Tap(overlayButton(t, u, "Godkend"))
-	m, _ := db.Meeting(dec.ID)
+	m := noerr.Get(db.Meeting(dec.ID))(t)
 	if m.Status != model.MeetingApproved || m.ApprovedIn != "" || m.ApprovedBy != "" {
 		t.Errorf("stored %+v", m)
 	}
-	if items, _ := db.AgendaItems(jan.ID); strings.Contains(items[1].Decision, "blev godkendt") {
+	if items := noerr.Get(db.AgendaItems(jan.ID))(t); strings.Contains(items[1].Decision, "blev godkendt") {
 		t.Errorf("recorded in a meeting not chosen: %q", items[1].Decision)
 	}
 	if b := u.meetings.editor.banner.Text; b != "Godkendt 20.11.2026" {
@@ -128,7 +129,7 @@ func TestApproveButtonRefusesFutureMeeting(t *testing.T) {
 	if msg := texts(u.win.Canvas().Overlays().Top()); !strings.Contains(msg, "Mødet er ikke holdt endnu (det er den 10.12.2026)") {
 		t.Errorf("shown:\n%s", msg)
 	}
-	if m, _ := db.Meeting(fut.ID); m.Status != model.MeetingPlanned {
+	if m := noerr.Get(db.Meeting(fut.ID))(t); m.Status != model.MeetingPlanned {
 		t.Errorf("status %s", m.Status)
 	}
 }
@@ -162,12 +163,12 @@ func TestAttendanceMarksAndQuorum(t *testing.T) {
 	}
 	retype(ed.guests, "Borgmester Bo")
 	u.saver.flush()
-	m, _ = db.Meeting(dec.ID)
+	m = noerr.Get(db.Meeting(dec.ID))(t)
 	if m.Guests != "Borgmester Bo" || m.Apologies != "Søren Ærø\nAnne-Mette Brøndum" || m.Attendees != "Karen Østergaard" {
 		t.Errorf("after guests: %+v", m)
 	}
 	// A council's own rule: 1 present is enough.
-	c, _ := db.Council(dec.CouncilID)
+	c := noerr.Get(db.Council(dec.CouncilID))(t)
 	loaded := c
 	c.Quorum = 1
 	ok(t, db.SaveCouncil(loaded, &c))
@@ -204,7 +205,7 @@ func TestActionWhoPicksMember(t *testing.T) {
 	}
 	retype(r.who, "Borgerforeningen")
 	u.saver.flush()
-	if acts, _ := db.MeetingActionItems(dec.ID); acts[0].Who != "Borgerforeningen" {
+	if acts := noerr.Get(db.MeetingActionItems(dec.ID))(t); acts[0].Who != "Borgerforeningen" {
 		t.Errorf("free text who: %q", acts[0].Who)
 	}
 }
@@ -235,7 +236,7 @@ func TestNewMeetingAgendaFromPreviousAndTemplates(t *testing.T) {
 	}
 	ed.copyFrom.SetSelectedIndex(1)
 	test.Tap(overlayButton(t, u, "Kopiér"))
-	items, _ = db.AgendaItems(ed.m.ID)
+	items = noerr.Get(db.AgendaItems(ed.m.ID))(t)
 	if len(items) != 5 || items[4].Title != "Shelter ved søen" || items[4].Background != "Tegninger" || items[4].Decision != "" {
 		t.Fatalf("after copying December's agenda: %+v", items[len(items)-1])
 	}
@@ -254,16 +255,16 @@ func TestNewMeetingAgendaFromPreviousAndTemplates(t *testing.T) {
 	}
 	ed.onDeleteTemplate(ts[0])
 	test.Tap(overlayButton(t, u, "Nej"))
-	if own, _ := db.AgendaTemplates(ed.m.CouncilID); len(own) != 1 {
+	if own := noerr.Get(db.AgendaTemplates(ed.m.CouncilID))(t); len(own) != 1 {
 		t.Fatal("deleted before the answer")
 	}
 	ed.onDeleteTemplate(ts[0])
 	test.Tap(overlayButton(t, u, "Ja"))
-	if own, _ := db.AgendaTemplates(ed.m.CouncilID); len(own) != 0 {
+	if own := noerr.Get(db.AgendaTemplates(ed.m.CouncilID))(t); len(own) != 0 {
 		t.Errorf("not deleted: %+v", own)
 	}
 	ed.onTemplate(ts[2]) // the generalforsamling
-	items, _ = db.AgendaItems(ed.m.ID)
+	items = noerr.Get(db.AgendaItems(ed.m.ID))(t)
 	if len(items) != 4+len(model.AGMAgenda) || items[4].Title != "Valg af dirigent" || items[4].Position != 5 {
 		t.Errorf("agenda after the template: %d items", len(items))
 	}
@@ -311,7 +312,7 @@ func TestDecisionsRegister(t *testing.T) {
 	u, db, dec, jan := heldMeetings(t)
 	p := model.Project{CouncilID: dec.CouncilID, Title: "Shelter ved søen", Status: model.ProjectIdea}
 	ok(t, db.SaveProject(model.Project{}, &p))
-	items, _ := db.AgendaItems(jan.ID)
+	items := noerr.Get(db.AgendaItems(jan.ID))(t)
 	it := items[0]
 	loaded := it
 	it.Decision = "Dagsordenen blev godkendt."
@@ -319,7 +320,7 @@ func TestDecisionsRegister(t *testing.T) {
 	old := model.Meeting{CouncilID: dec.CouncilID, Kind: model.MeetingAGM, Status: model.MeetingHeld, Start: time.Date(2025, 2, 20, 19, 0, 0, 0, model.Copenhagen)}
 	ok(t, db.SaveMeeting(model.Meeting{}, &old))
 	ok(t, db.AppendAgenda(old.ID, []model.AgendaItem{{Title: "Valg til bestyrelsen", Kind: model.ItemDecision}}))
-	oi, _ := db.AgendaItems(old.ID)
+	oi := noerr.Get(db.AgendaItems(old.ID))(t)
 	loaded = oi[0]
 	oi[0].Decision = "Karen Østergaard blev valgt."
 	ok(t, db.SaveAgendaItem(loaded, &oi[0]))
@@ -396,7 +397,7 @@ func TestCouncilQuorumSetting(t *testing.T) {
 	}
 	d.quorum.SetText("3")
 	test.Tap(overlayButton(t, u, "Gem"))
-	if c, _ := db.Council(council); c.Quorum != 3 {
+	if c := noerr.Get(db.Council(council))(t); c.Quorum != 3 {
 		t.Fatalf("stored %+v", c)
 	}
 	d = u.onEditCouncil()
@@ -405,7 +406,7 @@ func TestCouncilQuorumSetting(t *testing.T) {
 	}
 	d.quorum.SetText("")
 	test.Tap(overlayButton(t, u, "Gem"))
-	if c, _ := db.Council(council); c.Quorum != 0 {
+	if c := noerr.Get(db.Council(council))(t); c.Quorum != 0 {
 		t.Errorf("cleared: %+v", c)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -119,7 +120,7 @@ func TestStaffEditsPool(t *testing.T) {
 	if !strings.Contains(texts(p.detail), "Ugyldigt beløb") {
 		t.Errorf("no message on a wrong amount:\n%s", texts(p.detail))
 	}
-	if ps, _ := db.Pools(); ps[0].Available != 20000000 {
+	if ps := noerr.Get(db.Pools())(t); ps[0].Available != 20000000 {
 		t.Errorf("wrong amount stored: %d", ps[0].Available)
 	}
 	// More per application than the pool holds is refused as a whole.
@@ -130,20 +131,20 @@ func TestStaffEditsPool(t *testing.T) {
 	}
 	retype(avail, "250.000")
 	u.saver.flush()
-	if ps, _ := db.Pools(); ps[0].Available != 25000000 || p.editor.msg.Visible() {
+	if ps := noerr.Get(db.Pools())(t); ps[0].Available != 25000000 || p.editor.msg.Visible() {
 		t.Errorf("stored %d, message %q", ps[0].Available, p.editor.msg.Text)
 	}
 
 	// Open all year again: no deadline kept.
 	field(t, p, "Åben hele året").(*widget.Check).SetChecked(true)
-	if ps, _ := db.Pools(); !ps[0].OpenAllYear || !ps[0].Deadline.IsZero() {
+	if ps := noerr.Get(db.Pools())(t); !ps[0].OpenAllYear || !ps[0].Deadline.IsZero() {
 		t.Errorf("open all year stored as %+v", ps[0])
 	}
 
 	// The editor survives closing the window: typed text is saved.
 	retype(entryField(t, p, "Navn"), "Udviklingspuljen")
 	u.win.Close()
-	if ps, _ := db.Pools(); ps[0].Name != "Udviklingspuljen" {
+	if ps := noerr.Get(db.Pools())(t); ps[0].Name != "Udviklingspuljen" {
 		t.Errorf("name after closing %q", ps[0].Name)
 	}
 }
@@ -217,12 +218,12 @@ func TestStaffDeleteAsksFirst(t *testing.T) {
 		t.Errorf("the question:\n%s", shown)
 	}
 	test.Tap(overlayButton(t, u, "Nej"))
-	if ps, _ := db.Pools(); len(ps) != 1 {
+	if ps := noerr.Get(db.Pools())(t); len(ps) != 1 {
 		t.Fatal("the pool is deleted without a yes")
 	}
 	test.Tap(p.editor.del)
 	test.Tap(overlayButton(t, u, "Ja"))
-	if ps, _ := db.Pools(); len(ps) != 0 {
+	if ps := noerr.Get(db.Pools())(t); len(ps) != 0 {
 		t.Errorf("%d pools left", len(ps))
 	}
 	if p.editor != nil || len(p.items) != 0 {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -499,7 +500,7 @@ func TestProposalDeleteGoneOnceVotingOpens(t *testing.T) {
 	if s.rounds.editor.del.Visible() {
 		t.Error("the round's Delete is still offered after voting opened")
 	}
-	if ps, _ := db.PBProposals(r.ID); len(ps) != 5 {
+	if ps := noerr.Get(db.PBProposals(r.ID))(t); len(ps) != 5 {
 		t.Fatalf("%d proposals", len(ps))
 	}
 

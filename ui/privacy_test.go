@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -37,15 +38,15 @@ func TestPersonDataAndErasure(t *testing.T) {
 	}
 	test.Tap(p.erase)
 	// Nothing is erased before the confirmation.
-	if ms, _ := db.Members(council); ms[0].Phone == "" {
+	if ms := noerr.Get(db.Members(council))(t); ms[0].Phone == "" {
 		t.Fatal("erased before confirming")
 	}
 	test.Tap(overlayButton(t, u, "Ja"))
-	ms, _ := db.Members(council)
+	ms := noerr.Get(db.Members(council))(t)
 	if ms[0].Name != "Tidligere medlem" || ms[0].Phone != "" {
 		t.Errorf("member after erasure: %+v", ms[0])
 	}
-	got, _ := db.AgendaItem(it.ID)
+	got := noerr.Get(db.AgendaItem(it.ID))(t)
 	if got.Notes != "tidligere medlem fremlagde sagen." {
 		t.Errorf("minutes after erasure: %q", got.Notes)
 	}
@@ -77,7 +78,7 @@ func TestPersonInAttachmentFileName(t *testing.T) {
 	}
 	test.Tap(p.erase)
 	test.Tap(overlayButton(t, u, "Ja"))
-	if got, _ := db.Attachment(a.ID); got.Name != "Klage fra tidligere medlem.pdf" {
+	if got := noerr.Get(db.Attachment(a.ID))(t); got.Name != "Klage fra tidligere medlem.pdf" {
 		t.Errorf("file name after erasure: %q", got.Name)
 	}
 }

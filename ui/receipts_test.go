@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/model/pdf/pdftext"
 )
@@ -93,12 +94,12 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 		t.Errorf("question:\n%s", q)
 	}
 	test.Tap(overlayButton(t, u, "Nej"))
-	if as, _ := db.Attachments(model.OwnerEntry, coffee.ID); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(model.OwnerEntry, coffee.ID))(t); len(as) != 1 {
 		t.Fatal("removed without confirmation")
 	}
 	test.Tap(s.bilag.shown[0].remove)
 	test.Tap(overlayButton(t, u, "Ja"))
-	if as, _ := db.Attachments(model.OwnerEntry, coffee.ID); len(as) != 0 {
+	if as := noerr.Get(db.Attachments(model.OwnerEntry, coffee.ID))(t); len(as) != 0 {
 		t.Fatalf("not removed: %v", as)
 	}
 	if got := texts(p.list); strings.Contains(got, "bilag vedhæftet") {
@@ -119,7 +120,7 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 	if !strings.Contains(s.bilag.msg.Text, "godkendt på generalforsamlingen") {
 		t.Errorf("a late receipt: %q", s.bilag.msg.Text)
 	}
-	if as, _ := db.Attachments(model.OwnerEntry, coffee.ID); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(model.OwnerEntry, coffee.ID))(t); len(as) != 1 {
 		t.Errorf("the approved line's receipts: %v", as)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -78,7 +79,7 @@ func TestRescueRestoresNewestBackup(t *testing.T) {
 		t.Errorf("after the rescue: %+v, %v", got, err)
 	}
 	// The damaged file is kept, not thrown away.
-	kept, _ := filepath.Glob(filepath.Join(dir, "sikkerhedskopier", "foer-gendannelse-*"))
+	kept := noerr.Get(filepath.Glob(filepath.Join(dir, "sikkerhedskopier", "foer-gendannelse-*")))(t)
 	if len(kept) != 1 {
 		t.Errorf("the damaged database was not kept: %v", kept)
 	}

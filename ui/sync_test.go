@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -102,7 +103,7 @@ func TestEnrolFromSettings(t *testing.T) {
 		top := u.win.Canvas().Overlays().Top()
 		return top != nil && strings.Contains(texts(top), "Vil du forbinde rådet «Jyderup Lokalråd» med «Jyderup Lokalråd» hos kommunen?")
 	})
-	if ws, _ := hub.db.BudgetWishes(hubCouncil, 0); len(ws) != 0 {
+	if ws := noerr.Get(hub.db.BudgetWishes(hubCouncil, 0))(t); len(ws) != 0 {
 		t.Errorf("sent before the answer: %+v", ws)
 	}
 	test.Tap(overlayButton(t, u, "Forbind"))
@@ -238,7 +239,7 @@ func TestConflictsView(t *testing.T) {
 	if ws[0].Title != other {
 		t.Errorf("title %q, want the other %q", ws[0].Title, other)
 	}
-	if cs, _ := a.Conflicts(council); len(cs) != 0 {
+	if cs := noerr.Get(a.Conflicts(council))(t); len(cs) != 0 {
 		t.Errorf("%d conflicts left", len(cs))
 	}
 	if v.cur != nil || len(v.items) != 0 {
@@ -250,10 +251,10 @@ func TestConflictsView(t *testing.T) {
 	}
 	// The choice travels: on the other computer the conflict is gone too.
 	exchangeOps(t, a, b, council)
-	if cs, _ := b.Conflicts(council); len(cs) != 0 {
+	if cs := noerr.Get(b.Conflicts(council))(t); len(cs) != 0 {
 		t.Errorf("%d conflicts left on the other computer", len(cs))
 	}
-	if ws, _ := b.BudgetWishes(council, 0); ws[0].Title != other {
+	if ws := noerr.Get(b.BudgetWishes(council, 0))(t); ws[0].Title != other {
 		t.Errorf("other computer's title %q", ws[0].Title)
 	}
 }
@@ -285,7 +286,7 @@ func TestConflictMergedByHand(t *testing.T) {
 	if ws[0].Justification != merged {
 		t.Errorf("justification %q", ws[0].Justification)
 	}
-	if cs, _ := a.Conflicts(council); len(cs) != 0 {
+	if cs := noerr.Get(a.Conflicts(council))(t); len(cs) != 0 {
 		t.Errorf("%d conflicts left", len(cs))
 	}
 }
@@ -346,7 +347,7 @@ func TestStaffAnswersWish(t *testing.T) {
 	if !ed.grantedErr.Visible() {
 		t.Error("a bad amount gives no message")
 	}
-	if ws, _ := db.BudgetWishes(ids[1], 0); ws[0].Granted != 2500050 {
+	if ws := noerr.Get(db.BudgetWishes(ids[1], 0))(t); ws[0].Granted != 2500050 {
 		t.Errorf("bad amount stored: %d", ws[0].Granted)
 	}
 }

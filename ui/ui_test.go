@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -208,8 +209,8 @@ func TestMeetingMinutesAreStored(t *testing.T) {
 		return err == nil && len(acts) == 1 && acts[0].Who == "Mette" &&
 			acts[0].What == "Skriv til Vej og Park" && model.ShortDate(acts[0].Due) == "01.12.2026"
 	})
-	items, _ := db.AgendaItems(id)
-	acts, _ := db.MeetingActionItems(id)
+	items := noerr.Get(db.AgendaItems(id))(t)
+	acts := noerr.Get(db.MeetingActionItems(id))(t)
 	if acts[0].AgendaItemID != items[1].ID || acts[0].MeetingID != id {
 		t.Errorf("action item not linked to its item and meeting: %+v", acts[0])
 	}
@@ -230,13 +231,13 @@ func TestMeetingMinutesAreStored(t *testing.T) {
 	if !ed.dateErr.Visible() || !strings.Contains(ed.dateErr.Text, "Ugyldig dato") {
 		t.Errorf("bad date: message %q", ed.dateErr.Text)
 	}
-	if m, _ := db.Meeting(id); model.ShortDate(m.Start) != "26.11.2026" {
+	if m := noerr.Get(db.Meeting(id))(t); model.ShortDate(m.Start) != "26.11.2026" {
 		t.Errorf("bad date changed the stored date to %s", model.ShortDate(m.Start))
 	}
 
 	// Marking the action done is stored at once.
 	test.Tap(row.done)
-	if acts, _ := db.MeetingActionItems(id); !acts[0].Done {
+	if acts := noerr.Get(db.MeetingActionItems(id))(t); !acts[0].Done {
 		t.Error("done not stored")
 	}
 }
@@ -294,12 +295,12 @@ func TestDeleteAsksFirst(t *testing.T) {
 	// An item: cancelled, then confirmed.
 	test.Tap(ed.items[0].del)
 	test.Tap(overlayButton(t, u, "Nej"))
-	if items, _ := db.AgendaItems(ed.m.ID); len(items) != 1 {
+	if items := noerr.Get(db.AgendaItems(ed.m.ID))(t); len(items) != 1 {
 		t.Fatalf("item deleted without confirmation: %d left", len(items))
 	}
 	test.Tap(ed.items[0].del)
 	test.Tap(overlayButton(t, u, "Ja"))
-	if items, _ := db.AgendaItems(ed.m.ID); len(items) != 0 {
+	if items := noerr.Get(db.AgendaItems(ed.m.ID))(t); len(items) != 0 {
 		t.Fatalf("item not deleted after confirmation")
 	}
 
@@ -309,11 +310,11 @@ func TestDeleteAsksFirst(t *testing.T) {
 	if !strings.Contains(q, "Slet mødet «Borgermøde om stien»?\nDet kan ikke fortrydes.") {
 		t.Errorf("question:\n%s", q)
 	}
-	if ms, _ := db.Meetings(cid); len(ms) != 1 {
+	if ms := noerr.Get(db.Meetings(cid))(t); len(ms) != 1 {
 		t.Fatal("meeting deleted before confirmation")
 	}
 	test.Tap(overlayButton(t, u, "Slet"))
-	if ms, _ := db.Meetings(cid); len(ms) != 0 {
+	if ms := noerr.Get(db.Meetings(cid))(t); len(ms) != 0 {
 		t.Fatal("meeting not deleted after confirmation")
 	}
 	if u.meetings.editor != nil {
@@ -350,7 +351,7 @@ func TestBudgetWishAmount(t *testing.T) {
 	if !ed.estimateErr.Visible() || ed.estimateErr.Text != "Ugyldigt beløb, skriv fx 12.500,50" {
 		t.Errorf("bad amount: message %q", ed.estimateErr.Text)
 	}
-	ws, _ = db.BudgetWishes(cid, 0)
+	ws = noerr.Get(db.BudgetWishes(cid, 0))(t)
 	if ws[0].Estimate != 1250050 {
 		t.Errorf("bad amount stored: %d", ws[0].Estimate)
 	}
@@ -363,7 +364,7 @@ func TestBudgetWishAmount(t *testing.T) {
 	retype(u.wishes.editor.title, "Bænke ved søen")
 	u.saver.flush()
 	test.Tap(u.wishes.editor.up)
-	ws, _ = db.BudgetWishes(cid, u.wishes.year)
+	ws = noerr.Get(db.BudgetWishes(cid, u.wishes.year))(t)
 	if len(ws) != 2 || ws[0].Title != "Bænke ved søen" || ws[0].Rank != 1 || ws[1].Rank != 2 {
 		t.Errorf("after moving up: %+v", ws)
 	}
@@ -432,14 +433,14 @@ func TestCloseFlushesPendingEdit(t *testing.T) {
 	if !u.saver.pending() {
 		t.Fatal("nothing pending before close")
 	}
-	if it, _ := db.AgendaItem(itemID); it.Notes != "" {
+	if it := noerr.Get(db.AgendaItem(itemID))(t); it.Notes != "" {
 		t.Fatal("saved before the pause: the test proves nothing")
 	}
 	u.Window().Close()
-	if it, _ := db.AgendaItem(itemID); it.Notes != "Sidste sætning inden lukning" {
+	if it := noerr.Get(db.AgendaItem(itemID))(t); it.Notes != "Sidste sætning inden lukning" {
 		t.Errorf("notes after close: %q", it.Notes)
 	}
-	if m, _ := db.Meeting(id); m.Place != "Forsamlingshuset" {
+	if m := noerr.Get(db.Meeting(id))(t); m.Place != "Forsamlingshuset" {
 		t.Errorf("place after close: %q", m.Place)
 	}
 }
@@ -464,7 +465,7 @@ func TestApprovedMinutesLocked(t *testing.T) {
 	if ed.locked || ed.title.Disabled() {
 		t.Fatal("reopened minutes are locked")
 	}
-	if m, _ := db.Meeting(id); m.Status != model.MeetingHeld {
+	if m := noerr.Get(db.Meeting(id))(t); m.Status != model.MeetingHeld {
 		t.Errorf("status after reopening: %s", m.Status)
 	}
 }
@@ -567,7 +568,7 @@ func TestTabLeavesMultiLineField(t *testing.T) {
 		t.Error("Tab did not leave the field")
 	}
 	u.saver.flush()
-	if it, _ := db.AgendaItem(ed.items[0].it.ID); it.Background != "Borgerne spørger" {
+	if it := noerr.Get(db.AgendaItem(ed.items[0].it.ID))(t); it.Background != "Borgerne spørger" {
 		t.Errorf("background stored as %q", it.Background)
 	}
 }
@@ -596,7 +597,7 @@ func TestBadDateToldWhenLeaving(t *testing.T) {
 	if top == nil || !strings.Contains(texts(top), "Datoen «31.02.2026» er ugyldig og blev ikke gemt.") {
 		t.Fatal("no word that the date was not saved")
 	}
-	m, _ := db.Meeting(other.m.ID)
+	m := noerr.Get(db.Meeting(other.m.ID))(t)
 	if m.Place != "Skolen" || model.ShortDate(m.Start) == "31.02.2026" {
 		t.Errorf("stored %q %s", m.Place, model.ShortDate(m.Start))
 	}
@@ -684,11 +685,11 @@ func TestAGMAgenda(t *testing.T) {
 		t.Fatal("no standard agenda for a generalforsamling")
 	}
 	test.Tap(ed.agm)
-	items, _ := db.AgendaItems(ed.m.ID)
+	items := noerr.Get(db.AgendaItems(ed.m.ID))(t)
 	if len(items) != len(model.AGMAgenda) || items[0].Title != "Valg af dirigent" {
 		t.Errorf("agenda %+v", items)
 	}
-	if m, _ := db.Meeting(ed.m.ID); m.Kind != model.MeetingAGM {
+	if m := noerr.Get(db.Meeting(ed.m.ID))(t); m.Kind != model.MeetingAGM {
 		t.Errorf("kind %s", m.Kind)
 	}
 }
@@ -855,7 +856,7 @@ func TestMemberEditor(t *testing.T) {
 	test.Tap(ed.contact)
 	test.Type(ed.email, "lukasz@example.dk")
 	u.saver.flush()
-	ms, _ := db.Members(cid)
+	ms := noerr.Get(db.Members(cid))(t)
 	if len(ms) != 1 || ms[0].Name != "Łukasz Nowak" || ms[0].Role != model.RoleTreasurer || !ms[0].Contact || ms[0].Email != "lukasz@example.dk" {
 		t.Errorf("stored %+v", ms)
 	}
@@ -871,7 +872,7 @@ func TestExporterCalled(t *testing.T) {
 	u, db, _ := withCouncil(t)
 	var got string
 	u.Exporters.Meeting = func(_ fyne.Window, _ *storage.DB, id string) {
-		m, _ := db.Meeting(id)
+		m := noerr.Get(db.Meeting(id))(t)
 		got = id + "|" + m.Place
 	}
 	ed := newMeeting(t, u)

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -70,7 +71,7 @@ func TestApplicationPicksPoolAndShowsItsRules(t *testing.T) {
 
 	// Running costs: stored, and named as against the pool's rule.
 	r.running.SetChecked(true)
-	if a, _ := db.FundingApplications(ed.p.ID); !a[0].RunningCosts {
+	if a := noerr.Get(db.FundingApplications(ed.p.ID))(t); !a[0].RunningCosts {
 		t.Error("running costs not stored")
 	}
 	if !strings.Contains(r.findings.Text, "Ikke opfyldt: Puljen støtter ikke projekter, der efterlader driftsudgifter") {
@@ -84,7 +85,7 @@ func TestApplicationPicksPoolAndShowsItsRules(t *testing.T) {
 	}
 	retype(r.pool, "Friluftsrådet")
 	u.saver.flush()
-	apps, _ = db.FundingApplications(ed.p.ID)
+	apps = noerr.Get(db.FundingApplications(ed.p.ID))(t)
 	if apps[0].PoolID != "" || apps[0].Pool != "Friluftsrådet" {
 		t.Errorf("stored %+v", apps[0])
 	}
@@ -121,7 +122,7 @@ func TestStaffEditsPoolRules(t *testing.T) {
 	}
 	retype(entryField(t, p, "Frivilligt arbejde højst (% af egenfinansieringen)"), "150")
 	u.saver.flush()
-	if ps, _ := db.Pools(); ps[0].VolunteerCapPct != 50 {
+	if ps := noerr.Get(db.Pools())(t); ps[0].VolunteerCapPct != 50 {
 		t.Errorf("a share of 150 %% was stored")
 	}
 	if !strings.Contains(texts(p.detail), "mellem 0 og 100 %") {
@@ -186,7 +187,7 @@ func TestYearWheelScreen(t *testing.T) {
 	field(t, p, "Ugedag").(*widget.Select).SetSelected("Mandag")
 	test.Type(entryField(t, p, "Indkaldelse (dage før)"), "7")
 	u.saver.flush()
-	rules, _ = db.YearRules(council)
+	rules = noerr.Get(db.YearRules(council))(t)
 	var own model.YearRule
 	for _, r := range rules {
 		if r.Title == "Dialogmøde med byrådet" {
@@ -242,7 +243,7 @@ func TestAccountsScreen(t *testing.T) {
 	}
 	retype(s.opening, "1.000,50")
 	u.saver.flush()
-	if y, _ := db.AccountsYear(council, 2026); y.Opening != 1_000_50 || y.ID == "" {
+	if y := noerr.Get(db.AccountsYear(council, 2026))(t); y.Opening != 1_000_50 || y.ID == "" {
 		t.Fatalf("opening balance stored as %+v", y)
 	}
 	p := s.lines
@@ -279,7 +280,7 @@ func TestAccountsScreen(t *testing.T) {
 	// Approved: the lines are locked.
 	retype(s.approved, "25.03.2027")
 	u.saver.flush()
-	if y, _ := db.AccountsYear(council, 2026); y.Approved.IsZero() {
+	if y := noerr.Get(db.AccountsYear(council, 2026))(t); y.Approved.IsZero() {
 		t.Fatal("approval not stored")
 	}
 	retype(entryField(t, p, "Beløb (kr.)"), "2.000")
@@ -409,7 +410,7 @@ func TestAllCouncilsOverview(t *testing.T) {
 // tick is stored at once (and syncs like any council data).
 func TestPublicationDialog(t *testing.T) {
 	u, db, council := withCouncil(t)
-	if p, _ := db.Publication(council); p.Enabled {
+	if p := noerr.Get(db.Publication(council))(t); p.Enabled {
 		t.Fatal("a public page before the council chose one")
 	}
 	u.onPublication()
@@ -424,11 +425,11 @@ func TestPublicationDialog(t *testing.T) {
 		t.Errorf("stored %+v", p)
 	}
 	d.budget.SetChecked(true)
-	if p, _ := db.Publication(council); !p.Budget || !p.Minutes {
+	if p := noerr.Get(db.Publication(council))(t); !p.Budget || !p.Minutes {
 		t.Errorf("budget results picked: %+v", p)
 	}
 	d.enabled.SetChecked(false)
-	if p, _ := db.Publication(council); p.Enabled || !p.Minutes || !p.Budget {
+	if p := noerr.Get(db.Publication(council))(t); p.Enabled || !p.Minutes || !p.Budget {
 		t.Errorf("switched off: %+v", p)
 	}
 	if !strings.Contains(texts(u.win.Canvas().Overlays().Top()), "/offentlig/"+council+"/") {

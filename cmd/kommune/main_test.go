@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"lokalraad/assets"
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -79,8 +80,8 @@ func TestServeAndAdmin(t *testing.T) {
 	if _, err := exchange.Sync(ctx, b, ""); err != nil {
 		t.Fatal(err)
 	}
-	ma, _ := a.Members(council)
-	mb, _ := b.Members(council)
+	ma := noerr.Get(a.Members(council))(t)
+	mb := noerr.Get(b.Members(council))(t)
 	if len(ma) == 0 || len(ma) != len(mb) {
 		t.Fatalf("members: %d on a, %d on b", len(ma), len(mb))
 	}
@@ -96,8 +97,8 @@ func TestServeAndAdmin(t *testing.T) {
 		t.Errorf("reimport: %s", out)
 	}
 	// Revoking stops the device at once.
-	devs, _ := storage.Open(hubPath)
-	ds, _ := devs.Devices()
+	devs := noerr.Get(storage.Open(hubPath))(t)
+	ds := noerr.Get(devs.Devices())(t)
 	devs.Close()
 	var id string
 	for _, d := range ds {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -80,7 +81,7 @@ func get(t *testing.T, url string) (int, string) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b := noerr.Get(io.ReadAll(resp.Body))(t)
 	return resp.StatusCode, string(b)
 }
 
@@ -110,7 +111,7 @@ func TestAdminOnBothStores(t *testing.T) {
 				t.Fatal(err)
 			}
 			enrolSync(t, url, code2, b)
-			if mb, _ := b.Members(council); len(mb) != 1 || mb[0].Name != "Karen Østergaard" {
+			if mb := noerr.Get(b.Members(council))(t); len(mb) != 1 || mb[0].Name != "Karen Østergaard" {
 				t.Fatalf("b's members: %+v", mb)
 			}
 			list := runOK(t, "device", "list", "--db", db)
@@ -210,15 +211,15 @@ func TestMigrateToPostgres(t *testing.T) {
 	}
 	c := laptopDB(t, "c")
 	enrolSync(t, pgURL, spare, c)
-	ma, _ := a.Members(jy)
-	mc, _ := c.Members(jy)
+	ma := noerr.Get(a.Members(jy))(t)
+	mc := noerr.Get(c.Members(jy))(t)
 	if len(ma) != 3 || len(mc) != 3 {
 		t.Errorf("members of Jyderup: %d on a, %d on the new laptop; want 3", len(ma), len(mc))
 	}
-	if ps, _ := c.Pools(); len(ps) != 1 {
+	if ps := noerr.Get(c.Pools())(t); len(ps) != 1 {
 		t.Errorf("the new laptop has %d pools, want the municipality's 1", len(ps))
 	}
-	if mk, _ := k.Members(jy); len(mk) != 0 {
+	if mk := noerr.Get(k.Members(jy))(t); len(mk) != 0 {
 		t.Errorf("Kalundborg's laptop got Jyderup's members")
 	}
 }

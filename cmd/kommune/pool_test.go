@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -41,7 +42,7 @@ func TestPoolAdd(t *testing.T) {
 			t.Errorf("kommune %v: no error", args)
 		}
 	}
-	if pools, _ := db.Pools(); len(pools) != 2 {
+	if pools := noerr.Get(db.Pools())(t); len(pools) != 2 {
 		t.Errorf("refused adds wrote pools: %+v", pools)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -97,7 +98,7 @@ func TestServerRunsTheModelRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hub.Close()
-	if ws, _ := hub.BudgetWishes(council, 0); len(ws) != 1 || ws[0].Estimate != 0 {
+	if ws := noerr.Get(hub.BudgetWishes(council, 0))(t); len(ws) != 1 || ws[0].Estimate != 0 {
 		t.Errorf("the hub took %+v", ws)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"lokalraad/internal/noerr"
 )
 
 // `kommune staff add` prints a one-time password on its last line; the
@@ -41,7 +43,7 @@ func TestStaffAddAndOverviewPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
+	body := noerr.Get(io.ReadAll(resp.Body))(t)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnauthorized || strings.Contains(string(body), "Jyderup") {
 		t.Fatalf("a stranger: %d\n%s", resp.StatusCode, body)
@@ -51,7 +53,7 @@ func TestStaffAddAndOverviewPage(t *testing.T) {
 		t.Fatal("no CSRF token in the login form")
 	}
 	form := url.Values{"csrf": {csrf[1]}, "name": {"Ida Ørsted"}, "password": {pw}}
-	req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
+	req := noerr.Get(http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode())))(t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
 	resp, err = client.Do(req)
@@ -68,13 +70,13 @@ func TestStaffAddAndOverviewPage(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || sess == nil {
 		t.Fatalf("login: %d", resp.StatusCode)
 	}
-	req, _ = http.NewRequest("GET", base+"/oversigt", nil)
+	req = noerr.Get(http.NewRequest("GET", base+"/oversigt", nil))(t)
 	req.AddCookie(sess)
 	resp, err = client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ = io.ReadAll(resp.Body)
+	body = noerr.Get(io.ReadAll(resp.Body))(t)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Jyderup Lokalråd") {
 		t.Errorf("overview: %d\n%s", resp.StatusCode, body)
@@ -108,18 +110,18 @@ func TestStaffPasswordChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body, _ := io.ReadAll(resp.Body)
+		body := noerr.Get(io.ReadAll(resp.Body))(t)
 		resp.Body.Close()
 		csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
 		form := url.Values{"csrf": {csrf[1]}, "name": {"Ida Ørsted"}, "password": {pw}}
-		req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
+		req := noerr.Get(http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode())))(t)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
 		resp, err = client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		body, _ = io.ReadAll(resp.Body)
+		body = noerr.Get(io.ReadAll(resp.Body))(t)
 		resp.Body.Close()
 		for _, c := range resp.Cookies() {
 			if c.Name == "lokalraad_session" && c.Value != "" {
@@ -129,7 +131,7 @@ func TestStaffPasswordChange(t *testing.T) {
 		return nil, resp.StatusCode, string(body)
 	}
 	overview := func(c *http.Cookie) int {
-		req, _ := http.NewRequest("GET", base+"/oversigt", nil)
+		req := noerr.Get(http.NewRequest("GET", base+"/oversigt", nil))(t)
 		req.AddCookie(c)
 		resp, err := client.Do(req)
 		if err != nil {

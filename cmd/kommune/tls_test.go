@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
 )
@@ -40,8 +41,8 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, cert *x509.
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, _ = x509.ParseCertificate(der)
-	kb, _ := x509.MarshalECPrivateKey(key)
+	cert = noerr.Get(x509.ParseCertificate(der))(t)
+	kb := noerr.Get(x509.MarshalECPrivateKey(key))(t)
 	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
 	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -139,16 +140,16 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	if _, err := exchange.Sync(ctx, staff, ""); err != nil {
 		t.Fatal(err)
 	}
-	ws, _ := staff.BudgetWishes(council, 0)
-	p, _ := staff.Pool(pool)
-	ann, _ := staff.Announcements()
+	ws := noerr.Get(staff.BudgetWishes(council, 0))(t)
+	p := noerr.Get(staff.Pool(pool))(t)
+	ann := noerr.Get(staff.Announcements())(t)
 	if len(ws) != 1 || ws[0].Granted != 0 || p.Available != 100_000_00 || len(ann) != 0 {
 		t.Errorf("forged data reached a device: %+v %+v %+v", ws, p, ann)
 	}
 
 	// Finding 3: enrolling as the hub.
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	body, _ := json.Marshal(exchange.EnrollRequest{Code: evilCode, Replica: hubID, Key: base64.StdEncoding.EncodeToString(priv.Public().(ed25519.PublicKey))})
+	body := noerr.Get(json.Marshal(exchange.EnrollRequest{Code: evilCode, Replica: hubID, Key: base64.StdEncoding.EncodeToString(priv.Public().(ed25519.PublicKey))}))(t)
 	resp, err := http.Post(url+"/v1/enroll", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -158,12 +159,12 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 		t.Errorf("enrolling with the hub's id: %s", resp.Status)
 	}
 	// … and an op numbered to overflow the counters.
-	token, _ := a.Meta(storage.MetaToken)
+	token := noerr.Get(a.Meta(storage.MetaToken))(t)
 	c := storage.Change{Device: a.DeviceID(), Seq: math.MaxInt64, HLC: stamp, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"}
 	a.SignOwn(&c)
-	wire, _ := exchange.EncodeOps([]storage.Change{c})
-	body, _ = json.Marshal(exchange.PushRequest{Ops: wire})
-	req, _ := http.NewRequest(http.MethodPost, url+"/v1/push", bytes.NewReader(body))
+	wire := noerr.Get(exchange.EncodeOps([]storage.Change{c}))(t)
+	body = noerr.Get(json.Marshal(exchange.PushRequest{Ops: wire}))(t)
+	req := noerr.Get(http.NewRequest(http.MethodPost, url+"/v1/push", bytes.NewReader(body)))(t)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {

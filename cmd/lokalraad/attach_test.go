@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/model/pdf/pdftext"
 	"lokalraad/storage"
@@ -100,9 +101,9 @@ func TestExportPacketWithBilag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, _ := db.Meetings(council)
+	ms := noerr.Get(db.Meetings(council))(t)
 	m := ms[len(ms)-1]
-	items, _ := db.AgendaItems(m.ID)
+	items := noerr.Get(db.AgendaItems(m.ID))(t)
 	db.Close()
 	// A real PDF as the bilag: an earlier meeting's minutes.
 	minutes := filepath.Join(dir, "Referat sidst.pdf")
@@ -183,7 +184,7 @@ func TestAttachReceiptCommand(t *testing.T) {
 	if len(as) != 1 || as[0].ID != strings.TrimSpace(out) || as[0].Name != "Kvittering Brugsen.jpg" || as[0].MediaType != "image/jpeg" {
 		t.Errorf("the line's receipts: %+v (printed %q)", as, out)
 	}
-	if as, _ := db.Attachments(model.OwnerEntry, old.ID); len(as) != 0 {
+	if as := noerr.Get(db.Attachments(model.OwnerEntry, old.ID))(t); len(as) != 0 {
 		t.Errorf("the approved line took a receipt: %+v", as)
 	}
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/model/pb"
 	"lokalraad/model/xlsx"
@@ -120,7 +121,7 @@ func TestBudgetRoundInAndOut(t *testing.T) {
 		t.Errorf("exported file counts %v, the round %v", winners(res2), winners(res))
 	}
 	// The workbook reads back as the proposals.
-	wb, _ := os.Open(filepath.Join(dir, "workbook"))
+	wb := noerr.Get(os.Open(filepath.Join(dir, "workbook")))(t)
 	ps, problems, err := xlsx.ReadPBProposals(wb)
 	wb.Close()
 	if err != nil || len(problems) != 0 || len(ps) != 17 {
@@ -187,7 +188,7 @@ func TestBudgetImportProposals(t *testing.T) {
 	if err != nil || !strings.Contains(out, "2 forslag importeret") {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	db, _ = storage.Open(dbPath)
+	db = noerr.Get(storage.Open(dbPath))(t)
 	defer db.Close()
 	ps, err := db.PBProposals(r.ID)
 	if err != nil || len(ps) != 2 {
@@ -224,9 +225,9 @@ func TestBudgetRoundCommandsRefuseBadInput(t *testing.T) {
 			t.Errorf("%v printed %q", c.args, out)
 		}
 	}
-	db, _ := storage.Open(dbPath)
+	db := noerr.Get(storage.Open(dbPath))(t)
 	defer db.Close()
-	if rs, _ := db.PBRoundsAll(); len(rs) != 0 {
+	if rs := noerr.Get(db.PBRoundsAll())(t); len(rs) != 0 {
 		t.Errorf("%d rounds written by refused commands", len(rs))
 	}
 	if _, err := os.Stat(filepath.Join(dir, "x.pdf")); err == nil {

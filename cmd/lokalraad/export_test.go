@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -32,8 +33,8 @@ func TestExportEveryKind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, _ := db.Meetings(council)
-	ws, _ := db.BudgetWishes(council, 0)
+	ms := noerr.Get(db.Meetings(council))(t)
+	ws := noerr.Get(db.BudgetWishes(council, 0))(t)
 	db.Close()
 	meeting := ms[len(ms)-2].ID
 	dir := t.TempDir()
@@ -118,8 +119,8 @@ func TestWorkbookRoundTripByCommandLine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
-	db, _ = storage.Open(target)
-	if ws, _ := db.BudgetWishes(c.ID, 0); len(ws) != 0 {
+	db = noerr.Get(storage.Open(target))(t)
+	if ws := noerr.Get(db.BudgetWishes(c.ID, 0))(t); len(ws) != 0 {
 		t.Errorf("a dry run wrote %d wishes", len(ws))
 	}
 	db.Close()
@@ -127,12 +128,12 @@ func TestWorkbookRoundTripByCommandLine(t *testing.T) {
 	if out, _, err := runCmd(t, "import", "workbook", "--db", target, book); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	src, _ := storage.Open(path)
+	src := noerr.Get(storage.Open(path))(t)
 	defer src.Close()
-	want, _ := src.CouncilData(council)
-	db, _ = storage.Open(target)
+	want := noerr.Get(src.CouncilData(council))(t)
+	db = noerr.Get(storage.Open(target))(t)
 	defer db.Close()
-	got, _ := db.CouncilData(c.ID)
+	got := noerr.Get(db.CouncilData(c.ID))(t)
 	if len(got.Wishes) != len(want.Wishes) || len(got.Projects) != len(want.Projects) || len(got.Members) != len(want.Members) {
 		t.Errorf("imported %d wishes, %d projects, %d members; exported %d, %d, %d",
 			len(got.Wishes), len(got.Projects), len(got.Members), len(want.Wishes), len(want.Projects), len(want.Members))

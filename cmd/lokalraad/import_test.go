@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -45,9 +46,9 @@ func TestImportWorkbookTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	count := func() int {
-		db, _ := storage.Open(target)
+		db := noerr.Get(storage.Open(target))(t)
 		defer db.Close()
-		d, _ := db.CouncilData(cid)
+		d := noerr.Get(db.CouncilData(cid))(t)
 		return len(d.Wishes) + len(d.Members) + len(d.Projects)
 	}
 	n := count()
@@ -90,10 +91,10 @@ func TestImportRefusalsAndCancel(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "afbrudt; intet er importeret") {
 		t.Errorf("cancelled import: %v", err)
 	}
-	db, _ := storage.Open(target)
+	db := noerr.Get(storage.Open(target))(t)
 	defer db.Close()
-	cs, _ := db.Councils()
-	d, _ := db.CouncilData(cs[0].ID)
+	cs := noerr.Get(db.Councils())(t)
+	d := noerr.Get(db.CouncilData(cs[0].ID))(t)
 	if len(d.Wishes)+len(d.Members)+len(d.Projects) != 0 {
 		t.Error("a cancelled import wrote rows")
 	}

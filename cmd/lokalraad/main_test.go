@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"lokalraad/assets"
+	"lokalraad/internal/noerr"
 	"lokalraad/storage"
 )
 
@@ -66,11 +67,11 @@ func TestDemoLarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cs, _ := db.Councils()
+	cs := noerr.Get(db.Councils())(t)
 	if len(cs) != 2 {
 		t.Fatalf("%d councils, want 2", len(cs))
 	}
-	ms, _ := db.Meetings(cs[0].ID)
+	ms := noerr.Get(db.Meetings(cs[0].ID))(t)
 	if len(ms) != 12 {
 		t.Errorf("%d meetings in a year, want 12", len(ms))
 	}

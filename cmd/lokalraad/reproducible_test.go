@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/storage"
 )
 
@@ -72,14 +73,14 @@ func TestExportInvitationAndTasks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, _ := db.Meetings(council)
+	ms := noerr.Get(db.Meetings(council))(t)
 	db.Close()
 	dir := t.TempDir()
 	inv := filepath.Join(dir, "invitation.ics")
 	if _, stderr, err := runCmd(t, "export", "invitation", "--db", path, "--meeting", ms[0].ID, "--out", inv); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	b, _ := os.ReadFile(inv)
+	b := noerr.Get(os.ReadFile(inv))(t)
 	if n := strings.Count(string(b), "BEGIN:VEVENT"); n != 1 || !strings.Contains(string(b), "UID:"+ms[0].ID+"@lokalraad") {
 		t.Errorf("invitation holds %d events:\n%s", n, b)
 	}
@@ -88,7 +89,7 @@ func TestExportInvitationAndTasks(t *testing.T) {
 		if _, stderr, err := runCmd(t, "export", "calendar", "--db", path, "--tasks", tasks, "--out", out); err != nil {
 			t.Fatalf("%v\n%s", err, stderr)
 		}
-		if b, _ := os.ReadFile(out); !strings.Contains(string(b), want) {
+		if b := noerr.Get(os.ReadFile(out))(t); !strings.Contains(string(b), want) {
 			t.Errorf("--tasks %s: no %s in the calendar", tasks, want)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -72,7 +73,7 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	b, err := storage.Open(pathB)
 	must(err)
 	defer b.Close()
-	if got, _ := b.AgendaItem(it.ID); got.Decision != "Shelteret bygges." {
+	if got := noerr.Get(b.AgendaItem(it.ID))(t); got.Decision != "Shelteret bygges." {
 		t.Errorf("decision on b = %q", got.Decision)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lokalraad/internal/noerr"
 )
 
 // TestSmokeWindow builds the real binary, starts it under Xvfb on a fresh
@@ -61,7 +63,7 @@ func TestSmokeWindow(t *testing.T) {
 		_, dbErr := os.Stat(db)
 		xdo := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Lokalr")
 		xdo.Env = append(os.Environ(), "DISPLAY="+display)
-		out, _ := xdo.Output()
+		out := noerr.Get(xdo.Output())(t)
 		if dbErr == nil && strings.TrimSpace(string(out)) != "" {
 			return // the database is there and the window is up
 		}

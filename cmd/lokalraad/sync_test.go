@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
@@ -70,16 +71,16 @@ func TestSyncAndBundleCommands(t *testing.T) {
 	if !strings.Contains(out.String(), "Tilmeldt Jyderup Lokalråd") {
 		t.Errorf("output: %s", out.String())
 	}
-	if ms, _ := hub.Members(c.ID); len(ms) != 0 {
+	if ms := noerr.Get(hub.Members(c.ID))(t); len(ms) != 0 {
 		t.Errorf("sent before --link: %+v", ms)
 	}
 	if err := runSync(ctx, []string{"--db", pathA, "--link"}, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
-	if ms, _ := hub.Members(c.ID); len(ms) != 1 || ms[0].Name != "Karen Østergaard" {
+	if ms := noerr.Get(hub.Members(c.ID))(t); len(ms) != 1 || ms[0].Name != "Karen Østergaard" {
 		t.Errorf("the hub's members after --link: %+v (the demo's must stay on the laptop)", ms)
 	}
-	if hc, _ := hub.Council(c.ID); hc.Name != "Jyderup Lokalråd" {
+	if hc := noerr.Get(hub.Council(c.ID))(t); hc.Name != "Jyderup Lokalråd" {
 		t.Errorf("the hub's council is named %q after --link", hc.Name)
 	}
 	if err := runSync(ctx, []string{"--db", pathB, "--server", srv.URL, "--code", code2}, &out, &errb); err != nil {
@@ -97,14 +98,14 @@ func TestSyncAndBundleCommands(t *testing.T) {
 	if err := runBundle(ctx, []string{"import", "--db", pathC, file}, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
-	cdb, _ := storage.Open(pathC)
-	members, _ := cdb.Members(c.ID)
+	cdb := noerr.Get(storage.Open(pathC))(t)
+	members := noerr.Get(cdb.Members(c.ID))(t)
 	cdb.Close()
 	if len(members) == 0 {
 		t.Errorf("bundle import: no members (%s)", out.String())
 	}
 	other := filepath.Join(dir, "other.db")
-	odb, _ := storage.Open(other)
+	odb := noerr.Get(storage.Open(other))(t)
 	odb.SaveCouncil(model.Council{}, &model.Council{Name: "Tornved"})
 	odb.Close()
 	if err := runBundle(ctx, []string{"import", "--db", other, file}, &out, &errb); err == nil || !strings.Contains(err.Error(), "andet lokalråd") {

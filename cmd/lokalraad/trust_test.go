@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -43,7 +44,7 @@ func forgeFile(t *testing.T, path string, extra []storage.Change) {
 	}
 	var ops []exchange.Op
 	json.Unmarshal(f.Ops, &ops)
-	more, _ := exchange.EncodeOps(extra)
+	more := noerr.Get(exchange.EncodeOps(extra))(t)
 	f.Ops, _ = json.Marshal(append(ops, more...))
 	sum := sha256.Sum256(f.Ops)
 	f.Header["sha256"], f.Header["count"] = hex.EncodeToString(sum[:]), len(ops)+len(more)
@@ -87,7 +88,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	a.Close()
 
 	file := filepath.Join(dir, "fra-kommunen.lokalraad")
-	f, _ := os.Create(file)
+	f := noerr.Get(os.Create(file))(t)
 	if _, err := exchange.WriteBundle(f, hub, c.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -104,12 +105,12 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	if err := runSync(ctx, []string{"--db", pathA}, &out, &errb); err != nil {
 		t.Fatalf("sync after the refused bundle: %v", err)
 	}
-	if got, _ := hub.Council(c.ID); got.Name != "Jyderup Lokalråd" {
+	if got := noerr.Get(hub.Council(c.ID))(t); got.Name != "Jyderup Lokalråd" {
 		t.Errorf("hub council = %+v", got)
 	}
 
 	// A copy without the secrets file.
-	a, _ = storage.Open(pathA)
+	a = noerr.Get(storage.Open(pathA))(t)
 	copyPath := filepath.Join(dir, "kopi.db")
 	if err := a.Backup(copyPath); err != nil {
 		t.Fatal(err)

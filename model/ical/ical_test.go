@@ -8,6 +8,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/model/ical"
 )
@@ -121,8 +122,8 @@ func TestWriteParsesBack(t *testing.T) {
 	if got := prop(second, ics.ComponentPropertySummary); got != "Generalforsamling 25.02.2027" {
 		t.Errorf("SUMMARY = %q", got)
 	}
-	s2, _ := second.GetStartAt()
-	e2, _ := second.GetEndAt()
+	s2 := noerr.Get(second.GetStartAt())(t)
+	e2 := noerr.Get(second.GetEndAt())(t)
 	if want := time.Date(2027, 2, 25, 18, 0, 0, 0, time.UTC); !s2.Equal(want) || e2.Sub(s2) != time.Hour {
 		t.Errorf("second event %v–%v, want %v and one hour", s2, e2, want)
 	}

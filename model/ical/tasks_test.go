@@ -7,6 +7,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/model/ical"
 )
@@ -98,7 +99,7 @@ func TestWriteMeetingInvitation(t *testing.T) {
 	if len(ev) != 1 || ev[0].Id() != "m1@lokalraad" {
 		t.Fatalf("events %d: %s", len(ev), buf.String())
 	}
-	start, _ := ev[0].GetStartAt()
+	start := noerr.Get(ev[0].GetStartAt())(t)
 	if !start.Equal(local(2026, 11, 26, 19, 30)) {
 		t.Errorf("start %v", start)
 	}

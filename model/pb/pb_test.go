@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/model/pb"
 )
@@ -36,7 +37,7 @@ func parseFile(t *testing.T, path string) *pb.File {
 // with pabutools' outcomes: the selected set, the order of selection and
 // the total cost, for every rule.
 func TestReferenceElections(t *testing.T) {
-	paths, _ := filepath.Glob("testdata/instances/*.pb")
+	paths := noerr.Get(filepath.Glob("testdata/instances/*.pb"))(t)
 	if len(paths) != 3 {
 		t.Fatalf("found %d instances", len(paths))
 	}
@@ -228,7 +229,7 @@ func TestParseIsBounded(t *testing.T) {
 // TestRoundTrip writes an election and reads it back: the same election,
 // and the same outcome.
 func TestRoundTrip(t *testing.T) {
-	paths, _ := filepath.Glob("testdata/instances/*.pb")
+	paths := noerr.Get(filepath.Glob("testdata/instances/*.pb"))(t)
 	for _, path := range paths {
 		e, err := parseFile(t, path).Election()
 		if err != nil {
@@ -238,7 +239,7 @@ func TestRoundTrip(t *testing.T) {
 		e.Projects[1].Cost = big.NewRat(123457, 100)
 		e.Budget = big.NewRat(1, 3) // not a decimal: written with 18 digits
 		e.Budget.Add(e.Budget, big.NewRat(1_000_000, 3))
-		out, _ := model.Count(e, model.CountMES)
+		out := noerr.Get(model.Count(e, model.CountMES))(t)
 		var buf bytes.Buffer
 		info := pb.Info{Description: "Borgerbudget 2026", Unit: "Vestby", Instance: "2026", Rule: "mes"}
 		if err := pb.Write(&buf, pb.FromElection(e, info, out.Selected)); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -63,7 +64,7 @@ func tocPage(t *testing.T, ps []string, line string) int {
 	for _, p := range ps {
 		if strings.Contains(p, "Indhold") {
 			if m := re.FindStringSubmatch(p); m != nil {
-				n, _ := strconv.Atoi(m[1])
+				n := noerr.Get(strconv.Atoi(m[1]))(t)
 				return n
 			}
 		}

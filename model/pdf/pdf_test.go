@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/model/pdf/pdftext"
 )
@@ -129,7 +130,7 @@ func TestPacketContents(t *testing.T) {
 		found := 0
 		for _, m := range toc.FindAllStringSubmatch(ps[0], -1) {
 			title, page := m[1], m[2]
-			n, _ := strconv.Atoi(page)
+			n := noerr.Get(strconv.Atoi(page))(t)
 			if n < 1 || n > len(ps) {
 				t.Errorf("%s: contents give page %d for %q; the document has %d pages", tc.id, n, title, len(ps))
 				continue

@@ -3,6 +3,7 @@ package xlsx_test
 import (
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/model/xlsx"
 )
@@ -25,7 +26,7 @@ func TestWriteDecisionsSheet(t *testing.T) {
 	if len(rows) != 3 {
 		t.Fatalf("%d rows, want a header and 2 decisions: %q", len(rows), rows)
 	}
-	if got, _ := f.GetCellValue(s, "A2"); got != "26.11.2026" {
+	if got := noerr.Get(f.GetCellValue(s, "A2"))(t); got != "26.11.2026" {
 		t.Errorf("date shown as %q", got)
 	}
 	if got := cell(t, f, s, "B2") + "|" + cell(t, f, s, "C2") + "|" + cell(t, f, s, "D2"); got != "Bestyrelsesmøde 26.11.2026|2. Søen|Rådet søger Fællesskabspuljen.\nŁukasz skriver ansøgningen." {

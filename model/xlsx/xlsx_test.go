@@ -16,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/model/xlsx"
 )
@@ -198,7 +199,7 @@ func TestWriteCells(t *testing.T) {
 	}
 	for col, sum := range map[string]string{"F": "2412500.5", "J": "6000"} {
 		ref := col + "6"
-		if got, _ := f.GetCellFormula(w, ref); got != "SUM("+col+"2:"+col+"4)" {
+		if got := noerr.Get(f.GetCellFormula(w, ref))(t); got != "SUM("+col+"2:"+col+"4)" {
 			t.Errorf("%s!%s formula %q", w, ref, got)
 		}
 		if got := cell(t, f, w, ref); got != sum {
@@ -221,20 +222,20 @@ func TestWriteCells(t *testing.T) {
 			t.Errorf("%s!%s = %q, want %q", p, ref, got, want)
 		}
 	}
-	if got, _ := f.GetCellFormula(p, "K2"); got != "MAX(0,G2-H2-I2-J2)" {
+	if got := noerr.Get(f.GetCellFormula(p, "K2"))(t); got != "MAX(0,G2-H2-I2-J2)" {
 		t.Errorf("missing formula %q", got)
 	}
 	if got := numFmt(t, f, p, "D2"); got != xlsx.DateFormat {
 		t.Errorf("date format %q", got)
 	}
-	if got, _ := f.GetCellValue(p, "D2"); got != "01.03.2027" {
+	if got := noerr.Get(f.GetCellValue(p, "D2"))(t); got != "01.03.2027" {
 		t.Errorf("date shown as %q, want 01.03.2027", got)
 	}
 	if got := numFmt(t, f, p, "G2"); got != xlsx.KronerFormat {
 		t.Errorf("expenses format %q", got)
 	}
 	for _, col := range []string{"G", "H", "I", "J", "K"} {
-		if got, _ := f.GetCellFormula(p, col+"5"); got != "SUM("+col+"2:"+col+"3)" {
+		if got := noerr.Get(f.GetCellFormula(p, col+"5"))(t); got != "SUM("+col+"2:"+col+"3)" {
 			t.Errorf("%s!%s5 formula %q", p, col, got)
 		}
 	}
@@ -245,20 +246,20 @@ func TestWriteCells(t *testing.T) {
 		t.Errorf("funding row %q", got)
 	}
 	for _, col := range []string{"D", "E"} {
-		if got, _ := f.GetCellFormula(fi, col+"5"); got != "SUM("+col+"2:"+col+"3)" {
+		if got := noerr.Get(f.GetCellFormula(fi, col+"5"))(t); got != "SUM("+col+"2:"+col+"3)" {
 			t.Errorf("%s!%s5 formula %q", fi, col, got)
 		}
 	}
 
 	// Meetings: Danish local date and time.
 	const m = "Møder"
-	if got, _ := f.GetCellValue(m, "A2"); got != "26.11.2026" {
+	if got := noerr.Get(f.GetCellValue(m, "A2"))(t); got != "26.11.2026" {
 		t.Errorf("meeting date shown as %q", got)
 	}
 	if got := numFmt(t, f, m, "B2"); got != xlsx.TimeFormat {
 		t.Errorf("time format %q", got)
 	}
-	if got, _ := f.GetCellValue(m, "B2"); got != "19:30" {
+	if got := noerr.Get(f.GetCellValue(m, "B2"))(t); got != "19:30" {
 		t.Errorf("meeting time shown as %q, want 19:30 (Danish time)", got)
 	}
 	if got := cell(t, f, m, "D2") + "|" + cell(t, f, m, "G2"); got != "Bestyrelsesmøde 26.11.2026|2" {
@@ -278,7 +279,7 @@ func TestWriteCells(t *testing.T) {
 	if got := cell(t, f, mb, "A4"); got != "Győző Őri" {
 		t.Errorf("member A4 %q", got)
 	}
-	rows, _ := f.GetRows(mb)
+	rows := noerr.Get(f.GetRows(mb))(t)
 	for _, r := range rows {
 		for _, c := range r {
 			if strings.Contains(c, "@") || strings.Contains(c, "2030") {
@@ -326,10 +327,10 @@ func TestWriteLayout(t *testing.T) {
 		t.Errorf("Budgetønsker has no autofilter over A1:J4:\n%.600s", xml)
 	}
 	// Widths: the title column grows with the titles, within bounds.
-	if w, _ := f.GetColWidth("Budgetønsker", "C"); w < 20 || w > 60 {
+	if w := noerr.Get(f.GetColWidth("Budgetønsker", "C"))(t); w < 20 || w > 60 {
 		t.Errorf("title column width %v", w)
 	}
-	if w, _ := f.GetColWidth("Budgetønsker", "F"); w < 14 {
+	if w := noerr.Get(f.GetColWidth("Budgetønsker", "F"))(t); w < 14 {
 		t.Errorf("money column width %v", w)
 	}
 	// Excel and LibreOffice are told to recalculate on opening.
@@ -350,13 +351,13 @@ func sheetXML(t testing.TB, b []byte, name string) string {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	x, _ := io.ReadAll(r)
+	x := noerr.Get(io.ReadAll(r))(t)
 	return string(x)
 }
 
 func TestWriteEmpty(t *testing.T) {
 	f := open(t, write(t, &model.CouncilData{}, xlsx.Options{}))
-	if got, _ := f.GetCellFormula("Budgetønsker", "F4"); got != "SUM(F2:F2)" {
+	if got := noerr.Get(f.GetCellFormula("Budgetønsker", "F4"))(t); got != "SUM(F2:F2)" {
 		t.Errorf("empty totals formula %q", got)
 	}
 	if err := xlsx.Write(io.Discard, nil, xlsx.Options{}); err == nil {
@@ -449,7 +450,7 @@ func book(t testing.TB, sheets map[string][][]any) []byte {
 			t.Fatal(err)
 		}
 		for i, row := range sheets[name] {
-			ref, _ := excelize.CoordinatesToCellName(1, i+1)
+			ref := noerr.Get(excelize.CoordinatesToCellName(1, i+1))(t)
 			if err := f.SetSheetRow(name, ref, &row); err != nil {
 				t.Fatal(err)
 			}
@@ -644,7 +645,7 @@ func TestReadNotAWorkbook(t *testing.T) {
 func zipOf(t testing.TB, name, content string) []byte {
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
-	w, _ := z.Create(name)
+	w := noerr.Get(z.Create(name))(t)
 	io.WriteString(w, content)
 	if err := z.Close(); err != nil {
 		t.Fatal(err)
@@ -669,7 +670,7 @@ func TestTemplate(t *testing.T) {
 		if got := firstRow(t, f, sheet); !slices.Equal(got, want) {
 			t.Errorf("%s headers %q", sheet, got)
 		}
-		if p, _ := f.GetPanes(sheet); !p.Freeze {
+		if p := noerr.Get(f.GetPanes(sheet))(t); !p.Freeze {
 			t.Errorf("%s: header not frozen", sheet)
 		}
 	}
@@ -682,7 +683,7 @@ func TestTemplate(t *testing.T) {
 	if got := numFmt(t, f, "Medlemmer", "D2"); got != xlsx.DateFormat {
 		t.Errorf("template date format %q", got)
 	}
-	dv, _ := f.GetDataValidations("Medlemmer")
+	dv := noerr.Get(f.GetDataValidations("Medlemmer"))(t)
 	if len(dv) == 0 || !strings.Contains(dv[0].Formula1, "Formand") {
 		t.Errorf("no role drop-down: %+v", dv)
 	}

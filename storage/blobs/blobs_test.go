@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"lokalraad/internal/noerr"
 )
 
 func sumOf(b []byte) string {
@@ -26,13 +28,13 @@ func TestPutIsAtomicAndDeduplicated(t *testing.T) {
 	if _, _, err := s.Put(bytes.NewReader(data), 100); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.List(); len(got) != 1 || got[0] != sum {
+	if got := noerr.Get(s.List())(t); len(got) != 1 || got[0] != sum {
 		t.Errorf("blobs %v", got)
 	}
 	if _, _, err := s.Put(strings.NewReader(strings.Repeat("x", 101)), 100); !errors.Is(err, ErrTooBig) {
 		t.Errorf("too big: %v", err)
 	}
-	if left, _ := os.ReadDir(filepath.Join(s.Dir(), "tmp")); len(left) != 0 {
+	if left := noerr.Get(os.ReadDir(filepath.Join(s.Dir(), "tmp")))(t); len(left) != 0 {
 		t.Errorf("temporary files left behind: %v", left)
 	}
 	if _, err := s.PutVerified(strings.NewReader("andet"), sumOf([]byte("noget")), 100); !errors.Is(err, ErrMismatch) {

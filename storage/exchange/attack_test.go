@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
@@ -42,7 +43,7 @@ func scrubForgery(t *testing.T) (h *hub, a, b *storage.DB, council string, it mo
 
 	victim := forged(t, a, 50, "agenda_items", it.ID, council, "decision", "Shelteret bygges ikke. Formanden træder tilbage.")
 	storage.SignChange(&victim, keyOf(t, b)) // any non-empty signature
-	body, _ := json.Marshal(map[string]string{victim.ID(): victim.Value.(string)})
+	body := noerr.Get(json.Marshal(map[string]string{victim.ID(): victim.Value.(string)}))(t)
 	scrub := forged(t, b, 1, "sync_scrub", "scrub-x", council, "ops", string(body))
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{scrub, victim}))
@@ -52,12 +53,12 @@ func scrubForgery(t *testing.T) (h *hub, a, b *storage.DB, council string, it mo
 func TestAttackScrubJustifiesForgedOpAtHub(t *testing.T) {
 	h, a, _, _, it, file := scrubForgery(t)
 	_, _, err := HubImportBundle(bytes.NewReader(file), h.db, now, 48*time.Hour)
-	got, _ := h.db.AgendaItem(it.ID)
+	got := noerr.Get(h.db.AgendaItem(it.ID))(t)
 	if err == nil || got.Decision != it.Decision {
 		t.Errorf("hub took an op forged in %s's name: import err=%v, decision now %q", a.DeviceID(), err, got.Decision)
 	}
 	syncOK(t, a)
-	if got, _ := a.AgendaItem(it.ID); got.Decision != it.Decision {
+	if got := noerr.Get(a.AgendaItem(it.ID))(t); got.Decision != it.Decision {
 		t.Errorf("the forged decision reached its claimed author's own laptop: %q", got.Decision)
 	}
 }
@@ -67,7 +68,7 @@ func TestAttackScrubJustifiesForgedOpOnLaptop(t *testing.T) {
 	c := h.laptop(t, "c", council, 0)
 	syncOK(t, c)
 	_, _, err := ImportBundle(bytes.NewReader(file), c)
-	if got, _ := c.AgendaItem(it.ID); err == nil || got.Decision != it.Decision {
+	if got := noerr.Get(c.AgendaItem(it.ID))(t); err == nil || got.Decision != it.Decision {
 		t.Errorf("laptop took an op forged in another member's name: import err=%v, decision now %q", err, got.Decision)
 	}
 }
@@ -109,7 +110,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{late}))
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
 	_, _, err := ImportBundle(bytes.NewReader(buf.Bytes()), c)
-	ws, _ := c.BudgetWishes(council, 0)
+	ws := noerr.Get(c.BudgetWishes(council, 0))(t)
 	if err == nil || len(ws) != 1 || ws[0].Title != w.Title {
 		var got model.BudgetWish
 		if len(ws) > 0 {
@@ -208,7 +209,7 @@ func TestAttackBundleBypassesOpSizeLimit(t *testing.T) {
 	for i := 0; len(big) < 2000; i++ {
 		big[fmt.Sprintf("%s:%d", b.DeviceID(), 1_000_000+i)] = string(bytes.Repeat([]byte("x"), 1000))
 	}
-	body, _ := json.Marshal(big)
+	body := noerr.Get(json.Marshal(big))(t)
 	scrub := forged(t, b, 1, "sync_scrub", "scrub-big", council, "ops", string(body))
 	if scrub.Size() <= h.srv.MaxOp {
 		t.Fatalf("setup: op of %d bytes", scrub.Size())
@@ -246,7 +247,7 @@ func TestAttackBackdatedEditOfApprovedMinutes(t *testing.T) {
 	err = pusher(t, h, b)([]storage.Change{evil})
 	syncOK(t, a)
 	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a} {
-		if got, _ := db.AgendaItem(it.ID); got.Decision != it.Decision {
+		if got := noerr.Get(db.AgendaItem(it.ID))(t); got.Decision != it.Decision {
 			t.Errorf("%s: approved decision changed without reopening (push err=%v): %q", name, err, got.Decision)
 		}
 	}
@@ -276,13 +277,13 @@ func TestAttackBlankAnswerRacesTheMunicipality(t *testing.T) {
 	blank.HLC = now.Add(23*time.Hour).UnixMilli() << 16
 	ok(t, pusher(t, h, a)([]storage.Change{blank}))
 	// The staff answers, not having pulled since.
-	sw, _ := staff.BudgetWishes(council, 0)
+	sw := noerr.Get(staff.BudgetWishes(council, 0))(t)
 	sw[0].Answer, sw[0].AnswerText, sw[0].Granted, sw[0].Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered
 	ok(t, staff.SaveBudgetWish(storage.Overwriting(staff, sw[0]), &sw[0]))
 	syncOK(t, staff)
 	syncOK(t, a)
 	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a, "staff": staff} {
-		ws, _ := db.BudgetWishes(council, 0)
+		ws := noerr.Get(db.BudgetWishes(council, 0))(t)
 		if len(ws) != 1 || ws[0].Granted != 50_000_00 {
 			t.Errorf("%s: the municipality's granted amount was replaced by a council's op: %+v", name, ws)
 		}
@@ -301,7 +302,7 @@ func TestAttackStaffDemoAfterEnrolReachesHub(t *testing.T) {
 	ok(t, err)
 	_, err = Sync(t.Context(), staff, "")
 	if _, herr := h.db.Council(id); herr == nil {
-		ms, _ := h.db.Members(id)
+		ms := noerr.Get(h.db.Members(id))(t)
 		t.Errorf("the demo council went up to the hub with %d members (sync err=%v)", len(ms), err)
 	}
 }
@@ -330,14 +331,14 @@ func TestAttackScrubForgesStaffAnnouncement(t *testing.T) {
 		fakes = append(fakes, x)
 		names[x.ID()] = f[1]
 	}
-	body, _ := json.Marshal(names)
+	body := noerr.Get(json.Marshal(names))(t)
 	scrub := forged(t, b, 1, "sync_scrub", "scrub-y", council, "ops", string(body))
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, b, council, append([]storage.Change{scrub}, fakes...)))
 	_, _, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
 	t.Logf("import: %v", err)
 	syncOK(t, c)
-	as, _ := c.Announcements()
+	as := noerr.Get(c.Announcements())(t)
 	for _, a := range as {
 		t.Errorf("a council device forged an announcement in the staff's name (import err=%v): %+v", err, a)
 	}
@@ -362,20 +363,20 @@ func TestAttackScrubForgeryEatsVictimsNextEdit(t *testing.T) {
 	syncOK(t, b)
 	victim := forged(t, a, 1, "budget_wishes", w.ID, council, "title", "Nedlæg cykelstien")
 	victim.Sig = "x"
-	body, _ := json.Marshal(map[string]string{victim.ID(): victim.Value.(string)})
+	body := noerr.Get(json.Marshal(map[string]string{victim.ID(): victim.Value.(string)}))(t)
 	scrub := forged(t, b, 1, "sync_scrub", "scrub-z", council, "ops", string(body))
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{scrub, victim}))
 	_, _, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
 	t.Logf("forged import: %v", err)
 	// a's real next edit, of the same field.
-	ws, _ := a.BudgetWishes(council, 0)
+	ws := noerr.Get(a.BudgetWishes(council, 0))(t)
 	nw := ws[0]
 	nw.Title = "Cykelsti langs søen"
 	ok(t, a.SaveBudgetWish(ws[0], &nw))
 	_, serr := Sync(t.Context(), a, "")
 	hw := hubWish(t, h, council)
-	aw, _ := a.BudgetWishes(council, 0)
+	aw := noerr.Get(a.BudgetWishes(council, 0))(t)
 	if hw.Title != "Cykelsti langs søen" || serr != nil {
 		t.Errorf("a's own edit was discarded at the hub: hub %q, a %q (a's sync err=%v)", hw.Title, aw[0].Title, serr)
 	}
@@ -408,7 +409,7 @@ func TestAttackBackdatedOpOfRevokedDevice(t *testing.T) {
 	file = stripKeys(t, file)
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
 	_, _, err := ImportBundle(bytes.NewReader(file), c)
-	ws, _ := c.BudgetWishes(council, 0)
+	ws := noerr.Get(c.BudgetWishes(council, 0))(t)
 	if err == nil && len(ws) == 1 && ws[0].Title != w.Title {
 		t.Errorf("a revoked device's backdated op was imported: %q", ws[0].Title)
 	}
@@ -552,7 +553,7 @@ func TestAttackSecretsNotInBackupBytes(t *testing.T) {
 	council := h.council(t, "Jyderup")
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
-	token, _ := a.Meta(storage.MetaToken)
+	token := noerr.Get(a.Meta(storage.MetaToken))(t)
 	_, secret, _ := strings.Cut(token, ".")
 	seed := keyOf(t, a).Seed()
 	backup := t.TempDir() + "/b.db"
@@ -625,7 +626,7 @@ func TestAttackReapprovalCarriesEditOfApprovedMeeting(t *testing.T) {
 	err = pusher(t, h, b)([]storage.Change{again, edit})
 	syncOK(t, a)
 	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a} {
-		if got, _ := db.Meeting(m.ID); got.Attendees != m.Attendees {
+		if got := noerr.Get(db.Meeting(m.ID))(t); got.Attendees != m.Attendees {
 			t.Errorf("%s: attendees of approved minutes changed without reopening (push err=%v): %q", name, err, got.Attendees)
 		}
 	}
@@ -653,7 +654,7 @@ func TestAttackChunkedPushKeepsChunksBeforeARuleBreak(t *testing.T) {
 	if err == nil {
 		t.Fatal("a batch with an unknown role was accepted")
 	}
-	if got, _ := h.db.FieldOps("members", "m1", "name"); len(got) != 0 {
+	if got := noerr.Get(h.db.FieldOps("members", "m1", "name"))(t); len(got) != 0 {
 		t.Errorf("the first chunks of a batch refused by the model's rules were kept (%v)", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -30,8 +31,8 @@ func BenchmarkSmallPushDuringBigPush(b *testing.B) {
 		a, s := h.laptop(b, "a", big, 0), h.laptop(b, "s", small, 0)
 		syncOK(b, a)
 		syncOK(b, s)
-		tokenA, _ := a.Meta(storage.MetaToken)
-		tokenS, _ := s.Meta(storage.MetaToken)
+		tokenA := noerr.Get(a.Meta(storage.MetaToken))(b)
+		tokenS := noerr.Get(s.Meta(storage.MetaToken))(b)
 		hlc := now.UnixMilli() << 16
 		var ops []storage.Change
 		// Signed, and values the model's rules take, as a laptop's are.

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -187,11 +188,11 @@ func TestBlobWrongHashRefused(t *testing.T) {
 	}
 	// Sent by hand, bytes that do not match the name are refused.
 	u := fmt.Sprintf("%s/v1/blobs/%s?size=%d&offset=0", h.url, att.SHA256, len(data))
-	req, _ := http.NewRequest(http.MethodPut, u, bytes.NewReader([]byte("det falske indhold!")[:len(data)]))
+	req := noerr.Get(http.NewRequest(http.MethodPut, u, bytes.NewReader([]byte("det falske indhold!")[:len(data)])))(t)
 	req.Header.Set("Authorization", "Bearer "+tokenOf(t, a))
 	resp, err := HTTPClient.Do(req)
 	ok(t, err)
-	body, _ := io.ReadAll(resp.Body)
+	body := noerr.Get(io.ReadAll(resp.Body))(t)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "beskadiget") {
 		t.Errorf("wrong bytes: %d %s", resp.StatusCode, body)
@@ -235,7 +236,7 @@ func TestBlobOtherCouncilForbidden(t *testing.T) {
 		r.Header.Set("Authorization", "Bearer "+tokenOf(t, x))
 		resp, err := HTTPClient.Do(r)
 		ok(t, err)
-		body, _ := io.ReadAll(resp.Body)
+		body := noerr.Get(io.ReadAll(resp.Body))(t)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusForbidden || strings.Contains(string(body), "kun for Jyderup") {
 			t.Errorf("%s by another council: %d %s", r.Method, resp.StatusCode, body)
@@ -301,15 +302,15 @@ func TestBundleCarriesBlobs(t *testing.T) {
 	if !errors.Is(err, ErrRefusedBundle) || !errors.Is(err, ErrBundleBlob) || n != 0 || !strings.Contains(err.Error(), "beskadiget") {
 		t.Errorf("a bundle with a damaged file: %d, %v", n, err)
 	}
-	if got, _ := c.CouncilAttachments(council); len(got) != 0 || c.Blobs().Has(att.SHA256) {
+	if got := noerr.Get(c.CouncilAttachments(council))(t); len(got) != 0 || c.Blobs().Has(att.SHA256) {
 		t.Error("a refused bundle left rows or a file behind")
 	}
-	before, _ := h.db.HubSequence()
+	before := noerr.Get(h.db.HubSequence())(t)
 	ok(t, h.db.Blobs().Remove(att.SHA256))
 	if _, _, err := HubImportBundle(bytes.NewReader(bad.Bytes()), h.db, now, 24*time.Hour); !errors.Is(err, ErrBundleBlob) {
 		t.Errorf("hub took a bundle with a damaged file: %v", err)
 	}
-	if after, _ := h.db.HubSequence(); after != before || h.db.Blobs().Has(att.SHA256) {
+	if after := noerr.Get(h.db.HubSequence())(t); after != before || h.db.Blobs().Has(att.SHA256) {
 		t.Error("the hub wrote something from a refused bundle")
 	}
 }
@@ -369,17 +370,17 @@ func TestAttachToApprovedMinutesRefusedAtHub(t *testing.T) {
 	// A has not heard of the approval yet.
 	att, err := a.AddAttachment(model.OwnerItem, it.ID, "For sent.pdf", strings.NewReader("for sent"))
 	ok(t, err)
-	res, _ := Sync(context.Background(), a, "")
+	res := noerr.Get(Sync(context.Background(), a, ""))(t)
 	if res.Refused == 0 {
 		t.Errorf("the hub took an attachment to approved minutes: %+v", res)
 	}
 	// The op that attaches it to the item is refused (the row's other
 	// fields, alone, attach it to nothing).
-	if got, _ := h.db.MeetingAttachments(it.MeetingID); len(got) != 0 {
+	if got := noerr.Get(h.db.MeetingAttachments(it.MeetingID))(t); len(got) != 0 {
 		t.Errorf("the approved minutes at the hub have an attachment: %v", got)
 	}
 	syncOK(t, b)
-	if got, _ := b.Attachments(model.OwnerItem, it.ID); len(got) != 0 {
+	if got := noerr.Get(b.Attachments(model.OwnerItem, it.ID))(t); len(got) != 0 {
 		t.Errorf("the approved minutes on B have an attachment: %v", got)
 	}
 	_ = att

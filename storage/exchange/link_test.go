@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
@@ -81,10 +82,10 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	if c, err := a.Council(council); err != nil || c.Name != "Tølløse Lokalråd" {
 		t.Errorf("the laptop's copy of the council: %+v, %v", c, err)
 	}
-	if ms, _ := a.Members(demoID); len(ms) == 0 {
+	if ms := noerr.Get(a.Members(demoID))(t); len(ms) == 0 {
 		t.Error("the demo's members are gone from the laptop")
 	}
-	if n, _ := a.PendingCount(council); n != 0 {
+	if n := noerr.Get(a.PendingCount(council))(t); n != 0 {
 		t.Errorf("%d ops wait to go up", n)
 	}
 }
@@ -136,7 +137,7 @@ func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
 		if _, err := Sync(context.Background(), a, ""); !errors.Is(err, ErrLinkUnanswered) {
 			t.Fatalf("a sync before the answer: %v", err)
 		}
-		if n, _ := h.db.HubSequence(); n != 0 {
+		if n := noerr.Get(h.db.HubSequence())(t); n != 0 {
 			t.Fatalf("the hub has %d ops before the answer", n)
 		}
 		ok(t, AnswerLink(a, yes))
@@ -161,7 +162,7 @@ func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
 			t.Errorf("linked, the hub has %+v", ws)
 		}
 		for _, db := range []*storage.DB{a, h.db} {
-			if c, _ := db.Council(council); c.Name != "Jyderup Lokalråd" {
+			if c := noerr.Get(db.Council(council))(t); c.Name != "Jyderup Lokalråd" {
 				t.Errorf("linked, the council is named %q; the municipality's name stands", c.Name)
 			}
 		}
@@ -182,7 +183,7 @@ func TestEnrolLinksAnEmptyCouncilAtOnce(t *testing.T) {
 		t.Error("asked about a council with no data")
 	}
 	syncOK(t, a)
-	if hc, _ := h.db.Council(council); hc.Area != "Jyderup" {
+	if hc := noerr.Get(h.db.Council(council))(t); hc.Area != "Jyderup" {
 		t.Errorf("the hub's council: %+v", hc)
 	}
 }

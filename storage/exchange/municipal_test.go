@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -68,13 +69,13 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 			t.Errorf("%s:\n%s\nwant\n%s", name, got, want)
 		}
 	}
-	if ms, _ := other.Members(jyderup); len(ms) != 0 {
+	if ms := noerr.Get(other.Members(jyderup))(t); len(ms) != 0 {
 		t.Errorf("Tornved received Jyderup's members: %+v", ms)
 	}
-	if ms, _ := a.Members(jyderup); len(ms) != 1 {
+	if ms := noerr.Get(a.Members(jyderup))(t); len(ms) != 1 {
 		t.Errorf("Jyderup's own member lost in the mixed pages: %+v", ms)
 	}
-	if ds, _ := a.UpcomingDeadlines(now, now.AddDate(1, 0, 0)); len(ds) != 2 {
+	if ds := noerr.Get(a.UpcomingDeadlines(now, now.AddDate(1, 0, 0)))(t); len(ds) != 2 {
 		t.Errorf("upcoming on a council laptop = %+v", ds)
 	}
 
@@ -84,8 +85,8 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 	if err := a.SavePool(storage.Overwriting(a, p), &p); !errors.Is(err, storage.ErrMunicipalOnly) {
 		t.Errorf("council laptop saved a pool: %v", err)
 	}
-	before, _ := h.db.HubSequence()
-	token, _ := a.Meta(storage.MetaToken)
+	before := noerr.Get(h.db.HubSequence())(t)
+	token := noerr.Get(a.Meta(storage.MetaToken))(t)
 	push := func(cs ...storage.Change) error {
 		wire, err := EncodeOps(cs)
 		ok(t, err)
@@ -108,26 +109,26 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 			t.Errorf("%s: unclear message %q", name, err)
 		}
 	}
-	if after, _ := h.db.HubSequence(); after != before {
+	if after := noerr.Get(h.db.HubSequence())(t); after != before {
 		t.Errorf("refusals wrote %d ops", after-before)
 	}
-	if got, _ := h.db.Pool(pool.ID); got.Name != pool.Name {
+	if got := noerr.Get(h.db.Pool(pool.ID))(t); got.Name != pool.Name {
 		t.Errorf("hub's pool = %+v", got)
 	}
 
 	// Staff edits and deletes; every device follows.
 	pool.Deadline = time.Date(2027, 3, 15, 0, 0, 0, 0, model.Copenhagen)
 	ok(t, staff.SavePool(storage.Overwriting(staff, pool), &pool))
-	ds, _ := staff.Deadlines()
+	ds := noerr.Get(staff.Deadlines())(t)
 	ok(t, staff.DeleteDeadline(ds[0].ID))
 	syncOK(t, staff)
 	syncOK(t, a)
 	syncOK(t, other)
 	for name, db := range map[string]*storage.DB{"jyderup": a, "tornved": other} {
-		if got, _ := db.Pool(pool.ID); !got.Deadline.Equal(pool.Deadline) {
+		if got := noerr.Get(db.Pool(pool.ID))(t); !got.Deadline.Equal(pool.Deadline) {
 			t.Errorf("%s: pool = %+v", name, got)
 		}
-		if ds, _ := db.Deadlines(); len(ds) != 0 {
+		if ds := noerr.Get(db.Deadlines())(t); len(ds) != 0 {
 			t.Errorf("%s: deleted deadline still there: %+v", name, ds)
 		}
 	}
@@ -140,7 +141,7 @@ func TestMunicipalTablesBelongToTheMunicipality(t *testing.T) {
 	jyderup := h.council(t, "Jyderup")
 	staff := h.laptop(t, "staff", "", 0)
 	syncOK(t, staff)
-	token, _ := staff.Meta(storage.MetaToken)
+	token := noerr.Get(staff.Meta(storage.MetaToken))(t)
 	c := storage.Change{Device: staff.DeviceID(), Seq: 1_000_000, HLC: now.UnixMilli() << 16, Table: "pools", Row: "p", Council: jyderup, Field: "name", Value: "Forkert"}
 	ok(t, staff.SignOwn(&c))
 	wire, err := EncodeOps([]storage.Change{c})
@@ -148,7 +149,7 @@ func TestMunicipalTablesBelongToTheMunicipality(t *testing.T) {
 	if err := call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrBadInput) {
 		t.Errorf("pool under a council: %v", err)
 	}
-	if got, _ := h.db.Pools(); !reflect.DeepEqual(got, []model.Pool(nil)) {
+	if got := noerr.Get(h.db.Pools())(t); !reflect.DeepEqual(got, []model.Pool(nil)) {
 		t.Errorf("hub pools = %+v", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -38,7 +39,7 @@ func TestStoresPBRoundLocks(t *testing.T) {
 		ok(t, staff.SavePBProposal(sp[0], &adj))
 		syncOK(t, staff)
 		syncOK(t, a)
-		if got, _ := a.PBProposals(r.ID); got[0].AdjustedCost != 45_000_00 {
+		if got := noerr.Get(a.PBProposals(r.ID))(t); got[0].AdjustedCost != 45_000_00 {
 			t.Fatalf("the staff's cost did not reach the council: %+v", got[0])
 		}
 		adjOps, err := h.store.FieldOps("pb_proposals", p.ID, "adjusted_cost")
@@ -57,7 +58,7 @@ func TestStoresPBRoundLocks(t *testing.T) {
 		bl := model.PBBallot{CouncilID: jy, RoundID: r.ID, Entry: 1, Number: 1, Place: "Hallen", Marks: []model.PBMark{{Number: 1}}}
 		ok(t, a.SavePBBallot(model.PBBallot{}, &bl))
 		syncOK(t, a)
-		if ops, _ := h.store.FieldOps("pb_ballots", bl.ID, "marks"); len(ops) != 1 {
+		if ops := noerr.Get(h.store.FieldOps("pb_ballots", bl.ID, "marks"))(t); len(ops) != 1 {
 			t.Fatal("the ballot entered as voting opened was not taken")
 		}
 
@@ -73,7 +74,7 @@ func TestStoresPBRoundLocks(t *testing.T) {
 		if res.Refused != 1 || len(refused) != 1 || !strings.Contains(refused[0].Reason, "afstemningen er åbnet") {
 			t.Fatalf("an old copy's pot: %+v, set aside %+v", res, refused)
 		}
-		if got, _ := b.PBRound(r.ID); got.Pot != 100_000_00 || got.Phase != model.PhaseVoting {
+		if got := noerr.Get(b.PBRound(r.ID))(t); got.Pot != 100_000_00 || got.Phase != model.PhaseVoting {
 			t.Fatalf("b holds %+v after its refused edit", got)
 		}
 

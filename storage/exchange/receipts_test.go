@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -70,10 +71,10 @@ func TestReceiptsSyncAndLock(t *testing.T) {
 		if !strings.Contains(strings.Join(reasons, "\n"), "regnskabet for 2026 er godkendt på generalforsamlingen") {
 			t.Errorf("the refusals do not name the approved year: %q", reasons)
 		}
-		if ops, _ := h.store.FieldOps("attachments", late.ID, "owner_id"); len(ops) != 0 {
+		if ops := noerr.Get(h.store.FieldOps("attachments", late.ID, "owner_id"))(t); len(ops) != 0 {
 			t.Errorf("the hub hung a late receipt on an approved line: %v", ops)
 		}
-		if ops, _ := h.store.FieldOps("attachments", rec.ID, ""); len(ops) != 0 {
+		if ops := noerr.Get(h.store.FieldOps("attachments", rec.ID, ""))(t); len(ops) != 0 {
 			t.Errorf("the hub took a receipt off an approved line: %v", ops)
 		}
 
@@ -203,7 +204,7 @@ func TestBundleReceiptLock(t *testing.T) {
 	if err == nil || !errors.Is(err, storage.ErrRefused) {
 		t.Errorf("laptop import of a receipt on approved accounts: %v", err)
 	}
-	if got, _ := a.Attachments(model.OwnerEntry, coffee.ID); len(got) != 0 {
+	if got := noerr.Get(a.Attachments(model.OwnerEntry, coffee.ID))(t); len(got) != 0 {
 		t.Errorf("laptop a hung the receipt on the approved line: %v", got)
 	}
 }

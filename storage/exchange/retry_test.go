@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -24,7 +25,7 @@ func TestSyncRetriesUnavailable(t *testing.T) {
 	t.Cleanup(func() { RetryWaits = saved })
 	h := newHub(t)
 	council := h.council(t, "Jyderup Lokalråd")
-	target, _ := url.Parse(h.url)
+	target := noerr.Get(url.Parse(h.url))(t)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	var down atomic.Int64 // the next this many pushes and pulls get 503
 	lb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -44,7 +45,7 @@ func TestSyncRetriesUnavailable(t *testing.T) {
 	if r := syncOK(t, a); r.Pushed == 0 {
 		t.Fatal("nothing pushed after the node came back")
 	}
-	if ms, _ := h.db.Members(council); len(ms) != 1 {
+	if ms := noerr.Get(h.db.Members(council))(t); len(ms) != 1 {
 		t.Fatalf("hub has %d members", len(ms))
 	}
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
@@ -57,7 +58,7 @@ func TestSyncRetriesUnavailable(t *testing.T) {
 	}
 	down.Store(0)
 	syncOK(t, a)
-	if ms, _ := h.db.Members(council); len(ms) != 2 {
+	if ms := noerr.Get(h.db.Members(council))(t); len(ms) != 2 {
 		t.Errorf("hub has %d members after the node came back, want 2", len(ms))
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -140,7 +141,7 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 		return s
 	}
 	onB, onHub := before(l.b), before(l.h.db)
-	logB, _ := l.b.CouncilOps(l.council)
+	logB := noerr.Get(l.b.CouncilOps(l.council))(t)
 	for name, edit := range cases {
 		t.Run(name, func(t *testing.T) {
 			file := forge(t, l.file, edit)
@@ -161,14 +162,14 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 			if got := before(l.h.db); got != onHub {
 				t.Errorf("the hub changed:\n%s", got)
 			}
-			if log, _ := l.b.CouncilOps(l.council); len(log) != len(logB) {
+			if log := noerr.Get(l.b.CouncilOps(l.council))(t); len(log) != len(logB) {
 				t.Errorf("the laptop's log grew from %d to %d ops", len(logB), len(log))
 			}
 		})
 	}
 	// The Tornved item still names Karen at the hub and on o after a sync.
 	syncOK(t, l.o)
-	if got, _ := l.h.db.AgendaItem(l.otherItem.ID); !strings.Contains(got.Notes, "Karen") {
+	if got := noerr.Get(l.h.db.AgendaItem(l.otherItem.ID))(t); !strings.Contains(got.Notes, "Karen") {
 		t.Errorf("Tornved's notes at the hub: %q", got.Notes)
 	}
 	// The genuine bundle still goes in.
@@ -231,7 +232,7 @@ func TestBundleOfAMillionTinyOpsRefusedCheaply(t *testing.T) {
 		}
 		t.Logf("%s: %v; %d kB allocated", name, err, used>>10)
 	}
-	if n, _ := db.PendingCount(""); n != 0 {
+	if n := noerr.Get(db.PendingCount(""))(t); n != 0 {
 		t.Errorf("%d ops written", n)
 	}
 }
@@ -265,7 +266,7 @@ func TestHubClockBehindItsLaptops(t *testing.T) {
 	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, b)
-	got, _ := b.BudgetWishes(council, 0)
+	got := noerr.Get(b.BudgetWishes(council, 0))(t)
 	if len(got) != 1 || got[0].Title != "A1" {
 		t.Fatalf("b = %+v", got)
 	}
@@ -274,7 +275,7 @@ func TestHubClockBehindItsLaptops(t *testing.T) {
 	ok(t, b.SaveBudgetWish(got[0], &w2))
 	syncOK(t, b)
 	syncOK(t, a)
-	got, _ = a.BudgetWishes(council, 0)
+	got = noerr.Get(a.BudgetWishes(council, 0))(t)
 	if len(got) != 1 || got[0].Title != "B1" {
 		t.Fatalf("a = %+v", got)
 	}
@@ -284,14 +285,14 @@ func TestHubClockBehindItsLaptops(t *testing.T) {
 	syncOK(t, a)
 	syncOK(t, b)
 	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
-		if got, _ := db.BudgetWishes(council, 0); len(got) != 1 || got[0].Title != "A2" {
+		if got := noerr.Get(db.BudgetWishes(council, 0))(t); len(got) != 1 || got[0].Title != "A2" {
 			t.Errorf("%s = %+v", name, got)
 		}
-		if cs, _ := db.Conflicts(council); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(council))(t); len(cs) != 0 {
 			t.Errorf("%s: conflicts %+v", name, cs)
 		}
 		if name != "hub" {
-			if n, _ := db.PendingCount(council); n != 0 {
+			if n := noerr.Get(db.PendingCount(council))(t); n != 0 {
 				t.Errorf("%s: %d unsent", name, n)
 			}
 		}
@@ -313,7 +314,7 @@ func TestLaptopIn1999(t *testing.T) {
 	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, b)
-	got, _ := b.BudgetWishes(council, 0)
+	got := noerr.Get(b.BudgetWishes(council, 0))(t)
 	if len(got) != 1 || got[0].Title != "Fra 1999" {
 		t.Fatalf("b = %+v", got)
 	}
@@ -322,7 +323,7 @@ func TestLaptopIn1999(t *testing.T) {
 	ok(t, b.SaveBudgetWish(got[0], &w2))
 	syncOK(t, b)
 	syncOK(t, a)
-	got, _ = a.BudgetWishes(council, 0)
+	got = noerr.Get(a.BudgetWishes(council, 0))(t)
 	if len(got) != 1 || got[0].Title != "Rettet på b" {
 		t.Fatalf("a = %+v", got)
 	}
@@ -332,7 +333,7 @@ func TestLaptopIn1999(t *testing.T) {
 	syncOK(t, a)
 	syncOK(t, b)
 	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
-		if got, _ := db.BudgetWishes(council, 0); len(got) != 1 || got[0].Title != "Rettet igen på a" {
+		if got := noerr.Get(db.BudgetWishes(council, 0))(t); len(got) != 1 || got[0].Title != "Rettet igen på a" {
 			t.Errorf("%s = %+v", name, got)
 		}
 	}

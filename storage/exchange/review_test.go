@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -24,12 +25,12 @@ func answeredWish(t *testing.T) (h *hub, a *storage.DB, council string, w model.
 	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, staff)
-	sw, _ := staff.BudgetWishes(council, 0)
+	sw := noerr.Get(staff.BudgetWishes(council, 0))(t)
 	sw[0].Answer, sw[0].AnswerText, sw[0].Granted, sw[0].Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered
 	ok(t, staff.SaveBudgetWish(storage.Overwriting(staff, sw[0]), &sw[0]))
 	syncOK(t, staff)
 	syncOK(t, a)
-	token, _ := a.Meta(storage.MetaToken)
+	token := noerr.Get(a.Meta(storage.MetaToken))(t)
 	push = func(cs []storage.Change) error {
 		wire, err := EncodeOps(signedBy(t, a, cs))
 		ok(t, err)
@@ -108,7 +109,7 @@ func TestReviewCouncilScrubCannotRewriteMunicipality(t *testing.T) {
 	if len(values) < 3 {
 		t.Fatalf("found only %d ops to aim at", len(values))
 	}
-	body, _ := json.Marshal(values)
+	body := noerr.Get(json.Marshal(values))(t)
 	scrub := storage.Change{Device: a.DeviceID(), Seq: 1 << 30, HLC: now.Add(time.Minute).UnixMilli() << 16, Table: "sync_scrub", Row: "x", Council: council, Field: "ops", Value: string(body)}
 	_ = push([]storage.Change{scrub}) // refused or harmless
 	after, err := h.db.CouncilOps("")

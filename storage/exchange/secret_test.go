@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -22,7 +23,7 @@ func TestSecretsStayOutOfBackups(t *testing.T) {
 	council := h.council(t, "Jyderup")
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
-	token, _ := a.Meta(storage.MetaToken)
+	token := noerr.Get(a.Meta(storage.MetaToken))(t)
 	_, secret, _ := strings.Cut(token, ".")
 	if secret == "" {
 		t.Fatalf("token %q", token)
@@ -51,7 +52,7 @@ func TestSecretsStayOutOfBackups(t *testing.T) {
 	a = reopen(t, path, time.Minute)
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Efter gendannelsen", Role: model.RoleMember}))
 	syncOK(t, a)
-	ms, _ := h.db.Members(council)
+	ms := noerr.Get(h.db.Members(council))(t)
 	if len(ms) != 2 {
 		t.Errorf("hub members after restore = %+v", ms)
 	}
@@ -73,7 +74,7 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	if cp.DeviceID() == a.DeviceID() {
 		t.Fatal("the copy kept the original's id")
 	}
-	if msg, _ := cp.Meta(storage.MetaError); !strings.Contains(msg, "tilmeld computeren igen") {
+	if msg := noerr.Get(cp.Meta(storage.MetaError))(t); !strings.Contains(msg, "tilmeld computeren igen") {
 		t.Errorf("status after opening the copy: %q", msg)
 	}
 	_, err := Sync(t.Context(), cp, "")
@@ -85,12 +86,12 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	_, err = Enroll(t.Context(), cp, h.url, h.code(t, council))
 	ok(t, err)
 	syncOK(t, cp)
-	if ms, _ := h.db.Members(council); len(ms) != 1 || ms[0].Name != "Ikke sendt" {
+	if ms := noerr.Get(h.db.Members(council))(t); len(ms) != 1 || ms[0].Name != "Ikke sendt" {
 		t.Errorf("the copy's unsent edit did not arrive: %+v", ms)
 	}
 	// The original is untouched and keeps syncing.
 	syncOK(t, a)
-	if n, _ := a.PendingCount(council); n != 0 {
+	if n := noerr.Get(a.PendingCount(council))(t); n != 0 {
 		t.Errorf("original: %d pending", n)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/postgres"
@@ -99,7 +100,7 @@ func forEachStore(t *testing.T, f func(t *testing.T, h *storeHub)) {
 }
 
 func pushAs(t *testing.T, url string, db *storage.DB, ops []storage.Change) (PushResponse, error) {
-	token, _ := db.Meta(storage.MetaToken)
+	token := noerr.Get(db.Meta(storage.MetaToken))(t)
 	wire, err := EncodeOps(ops)
 	ok(t, err)
 	var pr PushResponse
@@ -136,21 +137,17 @@ func TestStoresSyncConverges(t *testing.T) {
 			syncOK(t, c)
 			syncOK(t, staff)
 		}
-		if sa, sb := state(t, a, jy), state(t, b, jy); sa != sb {
-			t.Fatalf("laptops differ:\n%s\n---\n%s", sa, sb)
-		}
-		if gm, _ := b.Meeting(m.ID); gm.Place != "Skolen" {
+		converged(t, jy, a, b)
+		if gm := noerr.Get(b.Meeting(m.ID))(t); gm.Place != "Skolen" {
 			t.Errorf("b has place %q, want Skolen", gm.Place)
 		}
-		if gi, _ := a.AgendaItem(it.ID); gi.Notes != "Tegningerne blev vist." {
+		if gi := noerr.Get(a.AgendaItem(it.ID))(t); gi.Notes != "Tegningerne blev vist." {
 			t.Errorf("a has notes %q", gi.Notes)
 		}
-		if ms, _ := c.Meetings(jy); len(ms) != 0 {
+		if ms := noerr.Get(c.Meetings(jy))(t); len(ms) != 0 {
 			t.Errorf("another council's laptop got %d meetings of Jyderup", len(ms))
 		}
-		if st, sa := state(t, staff, jy), state(t, a, jy); st != sa {
-			t.Errorf("staff differs from the council:\n%s\n---\n%s", st, sa)
-		}
+		converged(t, jy, staff, a)
 		// A sync with nothing new moves nothing.
 		if r := syncOK(t, a); r.Pushed != 0 || r.Pulled != 0 {
 			t.Errorf("idle sync moved %+v", r)
@@ -244,11 +241,11 @@ func TestStoresLockedMinutes(t *testing.T) {
 		if err == nil {
 			t.Fatal("edit of approved minutes taken")
 		}
-		if dec, _ := h.store.FieldOps("agenda_items", it.ID, "decision"); len(dec) != 1 {
+		if dec := noerr.Get(h.store.FieldOps("agenda_items", it.ID, "decision"))(t); len(dec) != 1 {
 			t.Errorf("hub holds %d decision ops, want 1", len(dec))
 		}
 		syncOK(t, a)
-		if got, _ := a.AgendaItem(it.ID); got.Decision != "Shelteret bygges." {
+		if got := noerr.Get(a.AgendaItem(it.ID))(t); got.Decision != "Shelteret bygges." {
 			t.Errorf("decision became %q", got.Decision)
 		}
 	})
@@ -321,7 +318,7 @@ func TestStoresMinutesApproveBackdateReopen(t *testing.T) {
 		if r := syncOK(t, a); r.Pushed == 0 {
 			t.Fatal("approval with attendees not sent")
 		}
-		if got, _ := h.store.FieldOps("meetings", m.ID, "attendees"); len(got) == 0 || got[len(got)-1].Value != "Karen\nSøren" {
+		if got := noerr.Get(h.store.FieldOps("meetings", m.ID, "attendees"))(t); len(got) == 0 || got[len(got)-1].Value != "Karen\nSøren" {
 			t.Errorf("attendees saved with the approval not taken: %v", got)
 		}
 		// b edits the decision offline, stamped before the approval.
@@ -347,7 +344,7 @@ func TestStoresMinutesApproveBackdateReopen(t *testing.T) {
 		edited.Decision = "Shelteret bygges i 2027."
 		ok(t, a.SaveAgendaItem(storage.Overwriting(a, got), &edited))
 		syncOK(t, a)
-		if d, _ := h.store.FieldOps("agenda_items", it.ID, "decision"); d[len(d)-1].Value != "Shelteret bygges i 2027." {
+		if d := noerr.Get(h.store.FieldOps("agenda_items", it.ID, "decision"))(t); d[len(d)-1].Value != "Shelteret bygges i 2027." {
 			t.Errorf("edit after reopening not taken: %v", d[len(d)-1].Value)
 		}
 	})
@@ -401,7 +398,7 @@ func TestStoresMunicipalAnswer(t *testing.T) {
 			}
 		}
 		syncOK(t, a)
-		if got, _ := a.BudgetWishes(jy, 0); got[0].Status != model.WishAnswered || got[0].Granted != 50_000_00 {
+		if got := noerr.Get(a.BudgetWishes(jy, 0))(t); got[0].Status != model.WishAnswered || got[0].Granted != 50_000_00 {
 			t.Errorf("the answer changed: %+v", got[0])
 		}
 	})
@@ -442,10 +439,10 @@ func TestStoresStaleReopenRefused(t *testing.T) {
 				}
 			}
 		}
-		if got, _ := h.store.FieldOps("meetings", m.ID, "attendees"); got[len(got)-1].Value != "Karen\nSøren" {
+		if got := noerr.Get(h.store.FieldOps("meetings", m.ID, "attendees"))(t); got[len(got)-1].Value != "Karen\nSøren" {
 			t.Errorf("attendees of approved minutes became %q", got[len(got)-1].Value)
 		}
-		if got, _ := h.store.FieldOps("meetings", m.ID, "status"); len(got) != len(st) {
+		if got := noerr.Get(h.store.FieldOps("meetings", m.ID, "status"))(t); len(got) != len(st) {
 			t.Errorf("hub holds %d status ops, want %d", len(got), len(st))
 		}
 		// A real reopening (made after the approval) still goes up.
@@ -456,7 +453,7 @@ func TestStoresStaleReopenRefused(t *testing.T) {
 		reopened.Status, reopened.Attendees = model.MeetingHeld, "Karen"
 		ok(t, a.SaveMeeting(storage.Overwriting(a, cur), &reopened))
 		syncOK(t, a)
-		if got, _ := h.store.FieldOps("meetings", m.ID, "attendees"); got[len(got)-1].Value != "Karen" {
+		if got := noerr.Get(h.store.FieldOps("meetings", m.ID, "attendees"))(t); got[len(got)-1].Value != "Karen" {
 			t.Errorf("reopening with a correction not taken: %q", got[len(got)-1].Value)
 		}
 	})

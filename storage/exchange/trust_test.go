@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -124,7 +125,7 @@ func TestForgedAuthorsInBundleRefusedAtHub(t *testing.T) {
 		"tampered signature": {forge(t, file, func(cs []storage.Change) []storage.Change {
 			for i := range cs {
 				if cs[i].Device == a.DeviceID() {
-					sig, _ := base64.StdEncoding.DecodeString(cs[i].Sig)
+					sig := noerr.Get(base64.StdEncoding.DecodeString(cs[i].Sig))(t)
 					sig[3] ^= 1
 					cs[i].Sig = base64.StdEncoding.EncodeToString(sig)
 					cs[i].Seq += 1000 // new to the hub, so it is checked
@@ -133,19 +134,19 @@ func TestForgedAuthorsInBundleRefusedAtHub(t *testing.T) {
 			return cs
 		}), storage.ErrBadSignature},
 	} {
-		before, _ := h.db.HubSequence()
+		before := noerr.Get(h.db.HubSequence())(t)
 		_, _, err := HubImportBundle(bytes.NewReader(c.file), h.db, now, 24*time.Hour)
 		if !errors.Is(err, ErrRefusedBundle) || !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", name, err, c.want)
 		}
-		if after, _ := h.db.HubSequence(); after != before {
+		if after := noerr.Get(h.db.HubSequence())(t); after != before {
 			t.Errorf("%s: the refused bundle wrote %d ops", name, after-before)
 		}
 	}
 	syncOK(t, b)
-	wishes, _ := b.BudgetWishes(council, 0)
-	p, _ := b.Pool(pool.ID)
-	ann, _ := b.Announcements()
+	wishes := noerr.Get(b.BudgetWishes(council, 0))(t)
+	p := noerr.Get(b.Pool(pool.ID))(t)
+	ann := noerr.Get(b.Announcements())(t)
 	if len(wishes) != 1 || wishes[0].Granted != 0 || p.Available != 100_000_00 || len(ann) != 0 {
 		t.Errorf("forged data reached another laptop: %+v %+v %+v", wishes, p, ann)
 	}
@@ -215,10 +216,10 @@ func TestForgedBundleRefusedOnLaptop(t *testing.T) {
 			t.Errorf("%s: message %q", name, msg)
 		}
 	}
-	if got, _ := b.BudgetWishes(council, 0); len(got) != 1 || got[0].Title != "Cykelsti" || got[0].Granted != 0 {
+	if got := noerr.Get(b.BudgetWishes(council, 0))(t); len(got) != 1 || got[0].Title != "Cykelsti" || got[0].Granted != 0 {
 		t.Errorf("wish on b = %+v", got)
 	}
-	if n, _ := b.PendingCount(council); n != 0 {
+	if n := noerr.Get(b.PendingCount(council))(t); n != 0 {
 		t.Errorf("a forged op became one of b's own: %d pending", n)
 	}
 	// A staff device's copy of every council's keys: o's op for Jyderup is
@@ -233,7 +234,7 @@ func TestForgedBundleRefusedOnLaptop(t *testing.T) {
 	ok(t, b.SaveBudgetWish(storage.Overwriting(b, w), &w))
 	syncOK(t, b)
 	syncOK(t, a)
-	if got, _ := a.BudgetWishes(council, 0); len(got) != 1 || got[0].Title != "Cykelsti langs åen" {
+	if got := noerr.Get(a.BudgetWishes(council, 0))(t); len(got) != 1 || got[0].Title != "Cykelsti langs åen" {
 		t.Errorf("after refusals: %+v", got)
 	}
 	if _, _, err := ImportBundle(bytes.NewReader(file), b); err != nil {
@@ -272,7 +273,7 @@ func TestBundleHubKeyTrustedOnFirstUse(t *testing.T) {
 	// offline laptop cannot know.
 	lone := open(t, "lone", 0)
 	ok(t, lone.SaveCouncil(model.Council{}, &model.Council{Name: "Løs"}))
-	cs, _ := lone.Councils()
+	cs := noerr.Get(lone.Councils())(t)
 	fresh := open(t, "fresh", 0)
 	if _, _, err := ImportBundle(bytes.NewReader(bundleOf(t, lone, cs[0].ID)), fresh); !errors.Is(err, storage.ErrUnknownAuthor) {
 		t.Errorf("bundle without keys: %v", err)
@@ -296,7 +297,7 @@ func TestEnrolAsHubRefused(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	token, _ := a.Meta(storage.MetaToken)
+	token := noerr.Get(a.Meta(storage.MetaToken))(t)
 	for name, c := range map[string]storage.Change{
 		"seq 2^63-1": {Device: a.DeviceID(), Seq: math.MaxInt64, HLC: now.UnixMilli() << 16, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"},
 		"seq 2^53+1": {Device: a.DeviceID(), Seq: 1<<53 + 1, HLC: now.UnixMilli() << 16, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"},
@@ -313,14 +314,14 @@ func TestEnrolAsHubRefused(t *testing.T) {
 	if _, err := h.db.ApplyOps([]storage.Change{{Device: "x", Seq: 1, HLC: math.MaxInt64, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"}}); !errors.Is(err, storage.ErrBadChange) {
 		t.Errorf("clock past the bound: %v", err)
 	}
-	before, _ := h.db.HubSequence()
+	before := noerr.Get(h.db.HubSequence())(t)
 	p := model.Pool{CouncilID: model.MunicipalityID, Name: "Ny pulje", OpenAllYear: true}
 	ok(t, h.db.SavePool(model.Pool{}, &p))
 	syncOK(t, a)
-	if after, _ := h.db.HubSequence(); after <= before {
+	if after := noerr.Get(h.db.HubSequence())(t); after <= before {
 		t.Errorf("the hub's pool was not numbered: %d → %d", before, after)
 	}
-	if got, _ := a.Pool(p.ID); got.Name != "Ny pulje" {
+	if got := noerr.Get(a.Pool(p.ID))(t); got.Name != "Ny pulje" {
 		t.Errorf("the pool did not reach the laptop: %+v", got)
 	}
 }
@@ -343,7 +344,7 @@ func TestResentOpWithOtherValueRefused(t *testing.T) {
 			op = o
 		}
 	}
-	token, _ := a.Meta(storage.MetaToken)
+	token := noerr.Get(a.Meta(storage.MetaToken))(t)
 	push := func(c storage.Change) error {
 		wire, err := EncodeOps([]storage.Change{c})
 		ok(t, err)
@@ -364,7 +365,7 @@ func TestResentOpWithOtherValueRefused(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if got, _ := h.db.Members(council); len(got) != 1 || got[0].Name != "Åse" {
+	if got := noerr.Get(h.db.Members(council))(t); len(got) != 1 || got[0].Name != "Åse" {
 		t.Errorf("hub members = %+v", got)
 	}
 }
@@ -393,14 +394,14 @@ func TestScrubbedOpsTravelWithTheirErasure(t *testing.T) {
 	if _, _, err := HubImportBundle(bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil {
 		t.Fatalf("hub: %v", err)
 	}
-	if got, _ := h.db.AgendaItem(it.ID); strings.Contains(got.Notes, "Karen") {
+	if got := noerr.Get(h.db.AgendaItem(it.ID))(t); strings.Contains(got.Notes, "Karen") {
 		t.Errorf("hub notes = %q", got.Notes)
 	}
 	fresh := open(t, "fresh", 0)
 	if _, _, err := ImportBundle(bytes.NewReader(bundleOf(t, h.db, council)), fresh); err != nil {
 		t.Fatalf("fresh laptop: %v", err)
 	}
-	if got, _ := fresh.AgendaItem(it.ID); strings.Contains(got.Notes, "Karen") || got.Title != "Shelter" {
+	if got := noerr.Get(fresh.AgendaItem(it.ID))(t); strings.Contains(got.Notes, "Karen") || got.Title != "Shelter" {
 		t.Errorf("fresh laptop = %+v", got)
 	}
 	// b's title op, given another value no erasure names: refused.
@@ -424,11 +425,11 @@ func TestDeviceKeyNeverChanges(t *testing.T) {
 	h := newHub(t)
 	council := h.council(t, "Jyderup")
 	a := h.laptop(t, "a", council, 0)
-	devs, _ := h.db.Devices()
+	devs := noerr.Get(h.db.Devices())(t)
 	if len(devs) != 1 || devs[0].Key != a.PublicKey() {
 		t.Fatalf("registry = %+v", devs)
 	}
-	token, _ := a.Meta(storage.MetaToken)
+	token := noerr.Get(a.Meta(storage.MetaToken))(t)
 	other := base64.StdEncoding.EncodeToString(newKey(t).Public().(ed25519.PublicKey))
 	err := call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Key: other}, &PushResponse{})
 	if !errors.Is(err, ErrForbidden) {
@@ -448,7 +449,7 @@ func TestStaffSendsOnlyItsOwnOps(t *testing.T) {
 	ok(t, a.SignOwn(&c))
 	wire, err := EncodeOps([]storage.Change{c})
 	ok(t, err)
-	token, _ := staff.Meta(storage.MetaToken)
+	token := noerr.Get(staff.Meta(storage.MetaToken))(t)
 	if err := call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrForbidden) {
 		t.Errorf("staff device sent a laptop's op: %v", err)
 	}
@@ -467,7 +468,7 @@ func TestRevokedDeviceOpsRefusedOnLaptop(t *testing.T) {
 	syncOK(t, a)
 	syncOK(t, b)
 	h.db.Now = func() time.Time { return now.Add(time.Minute) }
-	devs, _ := h.db.Devices()
+	devs := noerr.Get(h.db.Devices())(t)
 	for _, d := range devs {
 		if d.Replica == a.DeviceID() {
 			ok(t, h.db.RevokeDevice(d.ID))
@@ -505,14 +506,14 @@ func TestCouncilCannotUnanswerByBundle(t *testing.T) {
 	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, staff)
-	sw, _ := staff.BudgetWishes(council, 0)
+	sw := noerr.Get(staff.BudgetWishes(council, 0))(t)
 	loaded := sw[0]
 	sw[0].Answer, sw[0].AnswerText, sw[0].Status = model.AnswerGranted, "Ja", model.WishAnswered
 	ok(t, staff.SaveBudgetWish(loaded, &sw[0]))
 	syncOK(t, staff)
 	syncOK(t, b)
 	var base string
-	ops, _ := b.FieldOps("budget_wishes", w.ID, "status")
+	ops := noerr.Get(b.FieldOps("budget_wishes", w.ID, "status"))(t)
 	for _, o := range ops {
 		if o.Value == string(model.WishAnswered) {
 			base = o.ID()
@@ -529,7 +530,7 @@ func TestCouncilCannotUnanswerByBundle(t *testing.T) {
 	if _, _, err := ImportBundle(bytes.NewReader(bad), b); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "kun kommunen") {
 		t.Errorf("council takes back the answer: %v", err)
 	}
-	if got, _ := b.BudgetWishes(council, 0); got[0].Status != model.WishAnswered {
+	if got := noerr.Get(b.BudgetWishes(council, 0))(t); got[0].Status != model.WishAnswered {
 		t.Errorf("wish on b = %+v", got[0])
 	}
 }

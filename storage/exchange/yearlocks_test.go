@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/postgres"
@@ -123,7 +124,7 @@ func TestStoresApprovedAccountsLocked(t *testing.T) {
 		if got := lastValue(t, h.store, "account_entries", coffee.ID, "amount"); got != int64(450_00) {
 			t.Errorf("hub's coffee amount %v, want 45000", got)
 		}
-		if ops, _ := h.store.FieldOps("account_entries", extra.ID, "text"); len(ops) != 0 {
+		if ops := noerr.Get(h.store.FieldOps("account_entries", extra.ID, "text"))(t); len(ops) != 0 {
 			t.Errorf("hub took a new line of the approved year: %v", ops)
 		}
 		l, _, err := b.Ledger(jy, 2026)
