@@ -282,12 +282,22 @@ func (m *Mirror) push() error {
 	}
 }
 
-// send takes ops of the mirror through the door into the store.
+// send takes ops of the mirror through the door into the store. The
+// mirror's device is authenticated first, as a push is: a mirror revoked
+// in the registry sends nothing.
 func (m *Mirror) send(ops []storage.Change) error {
+	token, err := m.DB.Meta(storage.MetaToken)
+	if err != nil {
+		return err
+	}
+	id, secret, _ := strings.Cut(token, ".")
+	if m.dev, err = m.Store.Authenticate(id, secret); err != nil {
+		return err
+	}
 	if _, err := AdmitPush(m.Store, m.dev, ops, m.Now(), storage.MaxClockSkew, MaxOpBytes); err != nil {
 		return err
 	}
-	_, err := m.Store.HubApply(ops)
+	_, err = m.Store.HubApply(ops)
 	return err
 }
 
