@@ -195,19 +195,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	// SQLite hub's own, or on PostgreSQL this node's mirror, brought up to
 	// date before a page is served (exchange.Mirror).
 	mux := http.NewServeMux()
-	rows := hc.db
 	var pagesHandler http.Handler
 	if hc.pg != nil {
-		m, err := hc.mirror(ctx, *cache, log)
+		m, err := hc.mirror(ctx, *cache, "serve-"+ln.Addr().String(), log)
 		if err != nil {
+			ln.Close()
 			return err
 		}
 		defer m.Close()
-		rows = m.DB
-		pagesHandler = web.New(rows, log).Handler()
-		pagesHandler = fresh(m, log, pagesHandler)
+		pagesHandler = fresh(m, log, web.New(m.DB, log).Handler())
 	} else {
-		pagesHandler = web.New(rows, log).Handler()
+		pagesHandler = web.New(hc.db, log).Handler()
 	}
 	for _, p := range web.Paths {
 		mux.Handle(p, pagesHandler)
@@ -499,8 +497,9 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// fresh brings the mirror up to date before a page is served, waiting at
-// most two seconds: a page may then be a moment old, never slow.
+// fresh brings the mirror up to date before a page is served, so a page
+// shows every change committed before it was asked for, on any node; it
+// waits at most two seconds for that, then serves what the mirror holds.
 func fresh(m *exchange.Mirror, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

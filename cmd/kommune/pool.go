@@ -48,7 +48,7 @@ func poolAdd(args []string, stdout, stderr io.Writer) error {
 	if hc.pg != nil {
 		// Written as a staff device writes it, and sent through the
 		// door into the op log (exchange.Mirror).
-		m, err := hc.mirror(context.Background(), *cache, nil)
+		m, err := hc.mirror(context.Background(), *cache, "admin", nil)
 		if err != nil {
 			return err
 		}

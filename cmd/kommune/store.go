@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"lokalraad/model"
@@ -109,8 +110,10 @@ func cacheFlag(fs *flag.FlagSet) *string {
 }
 
 // mirror opens this node's mirror of the PostgreSQL hub, up to date, in
-// cacheDir ("" for the system's cache folder).
-func (h *hubConn) mirror(ctx context.Context, cacheDir string, log *slog.Logger) (*exchange.Mirror, error) {
+// cacheDir ("" for the system's cache folder). role tells the mirrors of
+// one folder apart: a serve node's is named by its address (two nodes on
+// one machine listen on two), the admin commands share "admin".
+func (h *hubConn) mirror(ctx context.Context, cacheDir, role string, log *slog.Logger) (*exchange.Mirror, error) {
 	if cacheDir == "" {
 		dir, err := os.UserCacheDir()
 		if err != nil {
@@ -123,7 +126,13 @@ func (h *hubConn) mirror(ctx context.Context, cacheDir string, log *slog.Logger)
 	}
 	// One file per hub (by its replica id, the same on every node of it).
 	sum := sha256.Sum256([]byte(h.pg.Device()))
-	path := filepath.Join(cacheDir, "spejl-"+hex.EncodeToString(sum[:6])+".db")
+	safe := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(role))
+	path := filepath.Join(cacheDir, "spejl-"+hex.EncodeToString(sum[:6])+"-"+safe+".db")
 	host, _ := os.Hostname()
 	m, err := exchange.OpenMirror(ctx, h.pg, path, "Spejl på "+host+" ("+cacheDir+")", log)
 	if err != nil {
@@ -139,7 +148,7 @@ func (h *hubConn) rows(ctx context.Context, cacheDir string) (db *storage.DB, m 
 	if h.pg == nil {
 		return h.db, nil, func() {}, nil
 	}
-	m, err = h.mirror(ctx, cacheDir, nil)
+	m, err = h.mirror(ctx, cacheDir, "admin", nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -48,7 +48,7 @@ type Mirror struct {
 	// DB holds the rows. Read it after Refresh; write it through Write.
 	DB    *storage.DB
 	Store MirrorStore
-	// Fresh is how old a pull may be before a read pulls again.
+	// Fresh is how much older than a read the last pull may be (0: none).
 	Fresh time.Duration
 	Now   func() time.Time
 	Log   *slog.Logger
@@ -74,7 +74,7 @@ func OpenMirror(ctx context.Context, store MirrorStore, path, label string, log 
 		if err != nil {
 			return nil, err
 		}
-		m := &Mirror{DB: db, Store: store, Fresh: 2 * time.Second, Now: time.Now, Log: log, path: path}
+		m := &Mirror{DB: db, Store: store, Now: time.Now, Log: log, path: path}
 		err = m.register(label)
 		if errors.Is(err, errStaleMirror) && attempt == 0 {
 			log.Warn("mirror belongs to no device of the store; made again", "path", path)
@@ -159,12 +159,15 @@ func (m *Mirror) register(label string) error {
 	return nil
 }
 
-// Refresh pulls what the store holds that the mirror lacks, unless the
-// last pull is younger than Fresh. Reads call it first.
+// Refresh pulls what the store holds that the mirror lacks, unless a pull
+// begun at most Fresh before the call has finished: with Fresh 0, a read
+// after Refresh sees every op committed before the call, and concurrent
+// reads share one pull. Reads call it first.
 func (m *Mirror) Refresh(ctx context.Context) error {
+	enough := m.Now().Add(-m.Fresh)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.Fresh > 0 && !m.last.IsZero() && m.Now().Sub(m.last) < m.Fresh {
+	if !m.last.IsZero() && !m.last.Before(enough) {
 		return nil
 	}
 	return m.sync(ctx)
