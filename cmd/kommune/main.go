@@ -20,7 +20,9 @@
 //	kommune version                                    prints the version
 //
 // --db takes a path (SQLite) or a postgres:// URL (PostgreSQL; several
-// serve processes may share one database).
+// serve processes may share one database). On PostgreSQL, serve and the
+// pool commands keep the hub's rows in a mirror under --cache DIR
+// (default: the system's cache folder; see exchange.Mirror).
 package main
 
 import (
@@ -76,7 +78,8 @@ const usage = `brug:
   kommune migrate --from PATH --to postgres://…
   kommune load --db PATH|postgres://… [--nodes 2 --councils 500 --laptops 4 --cycles 3 --ops 10 --workers 32 --duration 2m]
   kommune version
-  (--db tager også en postgres://…-adresse: serverens data i PostgreSQL)`
+  (--db tager også en postgres://…-adresse: serverens data i PostgreSQL; serve og pool tager
+   da --cache DIR: mappen til nodens lokale kopi af rækkerne, standard systemets cache-mappe)`
 
 // run is main without the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

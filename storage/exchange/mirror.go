@@ -332,7 +332,10 @@ func (m *Mirror) Write(ctx context.Context, write func(db *storage.DB) error) er
 		return err
 	}
 	if err := m.push(); err != nil {
-		return err
+		if refusedAtDoor(err) {
+			return err // set aside: it will not go
+		}
+		return fmt.Errorf("ændringen er gemt i nodens kopi (%s) og sendes, næste gang kopien bruges: %w", m.path, err)
 	}
 	return m.pull(ctx)
 }
