@@ -42,12 +42,17 @@ type writer struct {
 	seq    int64 // last sequence number used
 	hlc    int64 // last clock value used
 	ops    int   // ops written in this transaction
+	// files of attachment rows removed in this transaction; once it
+	// commits, those no row names any more are deleted from disk.
+	unused []string
 }
 
 // write runs f with a writer in one transaction.
 func (db *DB) write(ctx context.Context, f func(w *writer) error) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	var unused []string
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		w := &writer{db: db, ctx: ctx, tx: tx, device: db.device, now: db.Now()}
+		defer func() { unused = w.unused }()
 		var seq, hlc string
 		if err := tx.QueryRowContext(ctx, "SELECT (SELECT value FROM meta WHERE key='seq'), (SELECT value FROM meta WHERE key='hlc')").Scan(&seq, &hlc); err != nil {
 			return fmt.Errorf("læs enhedens tæller: %w", err)
@@ -64,6 +69,12 @@ func (db *DB) write(ctx context.Context, f func(w *writer) error) error {
 			strconv.FormatInt(w.seq, 10), strconv.FormatInt(w.hlc, 10))
 		return err
 	})
+	if err == nil {
+		for _, sum := range unused {
+			db.dropUnused(sum)
+		}
+	}
+	return err
 }
 
 // after makes the next op sort after the ops it has seen, whose clock may
@@ -268,6 +279,13 @@ func (w *writer) remove(table, id string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if table == attachT.name {
+		var sum string
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT sha256 FROM attachments WHERE id = ?", id).Scan(&sum); err != nil {
+			return err
+		}
+		w.unused = append(w.unused, sum)
 	}
 	if _, err := w.tx.ExecContext(w.ctx, "DELETE FROM "+table+" WHERE id = ?", id); err != nil {
 		return fmt.Errorf("slet fra %s: %w", table, err)
