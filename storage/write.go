@@ -152,6 +152,17 @@ func (w *writer) put(r record) (bool, error) {
 					// seen, and the merge rule decides (see stale below).
 					if ctx, erased, ok, err := w.loadedContext(r.table, r.id, f.name, r.orig[i]); err != nil {
 						return false, err
+					} else if !ok && !cleanRebase(r.table, f.name, r.orig[i], f.value, cur[i+1]) {
+						// What the editor had seen is older than the
+						// ops looked through. A merge from what it
+						// loaded would keep only its own side of the
+						// overlap, so the edit is logged as having seen
+						// nothing: the merge rule keeps the other side
+						// as a conflict on every replica.
+						if stale == nil {
+							stale = map[string]string{}
+						}
+						stale[f.name] = vvPrefix
 					} else if ok {
 						if stale == nil {
 							stale = map[string]string{}
@@ -221,6 +232,11 @@ func (w *writer) put(r record) (bool, error) {
 // edit must lose too. It reports false when no point is either (the
 // editor's value came from elsewhere); the caller then merges as before
 // (rebase).
+// loadedLookBack bounds how many of a field's latest ops loadedContext
+// looks back through (each point is a replay of the field): beyond it the
+// save takes the editor to have seen nothing where that loses anything.
+const loadedLookBack = 50
+
 func (w *writer) loadedContext(table, id, name string, orig any) (ctx string, erased []string, found bool, err error) {
 	ops, err := list(w.ctx, w.tx, func(s scanner) (fieldOp, error) {
 		var o fieldOp
@@ -250,7 +266,7 @@ func (w *writer) loadedContext(table, id, name string, orig any) (ctx string, er
 		}
 		return encodeContext(vv)
 	}
-	for k := len(ops); k >= 1 && k >= len(ops)-50; k-- {
+	for k := len(ops); k >= 1 && k >= len(ops)-loadedLookBack; k-- {
 		if sameValue(at(k), orig) {
 			return ctxAt(k), nil, true, nil
 		}
@@ -259,7 +275,7 @@ func (w *writer) loadedContext(table, id, name string, orig any) (ctx string, er
 	if !ok {
 		return "", nil, false, nil
 	}
-	for k := len(ops); k >= 1 && k >= len(ops)-50; k-- {
+	for k := len(ops); k >= 1 && k >= len(ops)-loadedLookBack; k-- {
 		if now, ok := at(k).(string); ok {
 			if names, ok := model.ErasedNames(loaded, now); ok {
 				return ctxAt(k), names, true, nil
@@ -384,6 +400,20 @@ func textOf(v any) any {
 		return string(b)
 	}
 	return v
+}
+
+// cleanRebase tells whether rebase loses nothing: a long text whose
+// three-way merge from what the editor loaded has no overlapping change.
+// Any other field both sides changed would lose the other side's value.
+func cleanRebase(table, name string, orig, want, have any) bool {
+	o, ok1 := orig.(string)
+	w, ok2 := want.(string)
+	h, ok3 := textOf(have).(string)
+	if !model.LongText(table, name) || !ok1 || !ok2 || !ok3 {
+		return false
+	}
+	_, conflicts := model.Merge3(o, w, h)
+	return conflicts == 0
 }
 
 // rebase decides what an edit writes to a field when the row may have
