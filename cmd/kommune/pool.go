@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // poolAdd creates one of the municipality's pools on the hub; it reaches
@@ -19,6 +21,7 @@ func poolAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	maxPer := fs.String("max", "", "højst pr. ansøgning i kroner, fx 50.000")
 	description := fs.String("description", "", "hvad puljen støtter")
 	rules := fs.String("rules", "", "puljens regler")
+	cache := cacheFlag(fs)
 	var p model.Pool
 	return hubWork{
 		check: func(string) error {
@@ -36,11 +39,21 @@ func poolAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 			return p.Validate()
 		},
 		run: func(hc *hubConn) error {
-			db, err := hc.sqlite("Puljer (pool add)")
-			if err != nil {
-				return err
-			}
-			if err := db.SavePool(model.Pool{}, &p); err != nil {
+			save := func(db *storage.DB) error { return db.SavePool(model.Pool{}, &p) }
+			var err error
+			if hc.pg != nil {
+				// Written as a staff device writes it, and sent through the
+				// door into the op log (exchange.Mirror).
+				m, err := hc.mirror(context.Background(), *cache, "admin", nil)
+				if err != nil {
+					return err
+				}
+				defer m.Close()
+				err = m.Write(context.Background(), save)
+				if err != nil {
+					return err
+				}
+			} else if err = save(hc.db); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "Puljen %q er oprettet.\n%s\n", p.Name, p.ID)
@@ -50,6 +63,7 @@ func poolAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 }
 
 func poolList(fs *flag.FlagSet, stdout io.Writer) hubWork {
+	cache := cacheFlag(fs)
 	return hubWork{
 		check: func(string) error {
 			if fs.NArg() != 0 {
@@ -58,10 +72,11 @@ func poolList(fs *flag.FlagSet, stdout io.Writer) hubWork {
 			return nil
 		},
 		run: func(hc *hubConn) error {
-			db, err := hc.sqlite("Puljer (pool list)")
+			db, _, done, err := hc.rows(context.Background(), *cache)
 			if err != nil {
 				return err
 			}
+			defer done()
 			pools, err := db.Pools()
 			if err != nil {
 				return err
