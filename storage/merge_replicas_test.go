@@ -476,7 +476,7 @@ func TestStaleEditorBeyondLookBack(t *testing.T) {
 			d := replica(t, "d")
 			send(t, b, d)
 			send(t, b, a)
-			sameDump(t, a, b, d)
+			converged(t, a, b, d)
 			got, err := a.AgendaItem(it.ID)
 			ok(t, err)
 			cs, err := a.Conflicts(c.ID)
