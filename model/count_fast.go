@@ -21,19 +21,20 @@ import (
 const fastTol = 1e-9
 
 // fastRun holds the buffers of the float MES, reused across rounds.
+//
+// Money is kept per ballot type, not per class of equal purses as in the
+// exact MES: a float purse needs no sharing, and reading a type's money
+// directly spares a scan the indirection through its class (the types are
+// numbered so that a proposal's supporters lie close together, see
+// orderTypes).
 type fastRun struct {
-	val       []float64 // money of each class; class 0 is the empty purse
-	typeClass []int32
-	cnt       []int64
-	trans     []int32
-	transAt   []int32 // the payment trans[k] was set in
-	touched   []int32
-	w         []int64
+	money     []float64 // each ballot type's money
+	vals      []float64 // scratch: the purses of a proposal's supporters that hold money
+	ws        []int64   // scratch: their weights
 	lower     []float64
 	fcost     []float64
 	remaining []int32
 	selected  []int32
-	payment   int32
 	paid      []fastPaid // per selection, for the explanation
 	evals     []fastEval
 }
@@ -63,9 +64,9 @@ const (
 
 func (c *compiled) newFastRun() *fastRun {
 	fr := &fastRun{
-		typeClass: make([]int32, len(c.typeW)),
-		lower:     make([]float64, len(c.cost)),
-		fcost:     make([]float64, len(c.cost)),
+		money: make([]float64, len(c.typeW)),
+		lower: make([]float64, len(c.cost)),
+		fcost: make([]float64, len(c.cost)),
 	}
 	for p, cost := range c.cost {
 		fr.fcost[p], _ = cost.Float64()
@@ -79,12 +80,9 @@ func (c *compiled) mesFast(fr *fastRun, per float64) (selected []int32, ok bool)
 	if per <= 0 || math.IsInf(per, 0) || math.IsNaN(per) {
 		return nil, false
 	}
-	fr.val = append(fr.val[:0], 0, per)
-	for t := range fr.typeClass {
-		fr.typeClass[t] = 1
+	for t := range fr.money {
+		fr.money[t] = per
 	}
-	fr.trans, fr.transAt = fr.trans[:0], fr.transAt[:0]
-	fr.payment = 0
 	fr.remaining = append(fr.remaining[:0], c.cand...)
 	for _, p := range c.cand {
 		fr.lower[p] = 1 / float64(c.supp[p]) * (1 - fastTol)
@@ -167,44 +165,35 @@ func (c *compiled) mesFast(fr *fastRun, per float64) (selected []int32, ok bool)
 	return fr.selected, true
 }
 
+// afford is p's share α (Σ min(money, α) over its supporters = cost),
+// whether they can pay it at all, and their number if every one of them
+// pays α in full (then ρ is exactly 1/supporters), else 0.
 func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
-	if len(fr.cnt) < len(fr.val) {
-		fr.cnt = make([]int64, len(fr.val)*2)
+	types, tw := c.projType[p], c.projW[p]
+	tw = tw[:len(types)]
+	money := fr.money
+	// The purses that hold money, copied once (the one scattered read of
+	// each supporter's money); every later pass runs over dense memory.
+	if cap(fr.vals) < len(types) {
+		fr.vals, fr.ws = make([]float64, len(types)), make([]int64, len(types))
 	}
-	touched, cnt, tc := fr.touched[:0], fr.cnt, fr.typeClass
-	types, ws := c.projType[p], c.projW[p]
-	ws = ws[:len(types)]
-	if len(types) > 2*len(fr.val) {
-		// Many ballots, few purses: add up without a branch, then
-		// collect the purses.
-		for i, t := range types {
-			cnt[tc[t]] += ws[i]
-		}
-		for k := range fr.val {
-			if cnt[k] != 0 {
-				touched = append(touched, int32(k))
-			}
-		}
-	} else {
-		for i, t := range types {
-			k := tc[t]
-			if cnt[k] == 0 {
-				touched = append(touched, k)
-			}
-			cnt[k] += ws[i]
+	vals, ws := fr.vals[:len(types)], fr.ws[:len(types)]
+	n := 0
+	for i, t := range types {
+		m := money[t]
+		vals[n], ws[n] = m, tw[i]
+		if m > 0 {
+			n++
 		}
 	}
-	fr.touched = touched
-	val := fr.val
+	vals, ws = vals[:n], ws[:n]
 	var total float64
 	var rich int64
-	fr.w = fr.w[:0]
-	for _, k := range fr.touched {
-		w := fr.cnt[k]
-		fr.cnt[k] = 0
-		fr.w = append(fr.w, w)
-		total += float64(w) * val[k]
-		rich += w
+	minVal := math.Inf(1)
+	for i, m := range vals {
+		total += float64(ws[i]) * m
+		rich += ws[i]
+		minVal = min(minVal, m)
 	}
 	cost := fr.fcost[p]
 	switch {
@@ -213,79 +202,106 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 	case total <= cost*(1+fastTol):
 		return 0, fastUnsure, 0
 	}
-	// Poor and rich, without sorting: start with everyone paying
-	// cost/supporters; those with less pay all they have, which raises
-	// the share of the rest; repeat until nobody new is poor. The share
-	// only grows, so few passes are needed.
-	rest, ws := fr.touched, fr.w
-	var poor float64
-	all := rich
 	alpha := cost / float64(rich)
-	minVal := math.Inf(1)
-	for pass := 0; ; pass++ {
-		n := 0
-		for i, k := range rest {
-			minVal = min(minVal, val[k])
-			if val[k] < alpha {
-				poor += float64(ws[i]) * val[k]
-				rich -= ws[i]
-			} else {
-				rest[n], ws[n] = k, ws[i]
-				n++
-			}
+	if minVal >= alpha {
+		// Nobody is poor: everyone with money pays alpha.
+		if rich == c.supp[p] && minVal >= alpha*(1+fastTol) {
+			return alpha, fastOK, rich
 		}
-		if n == len(rest) {
-			if pass == 0 && minVal >= alpha*(1+fastTol) {
-				return alpha, fastOK, all
-			}
-			return alpha, fastOK, 0
-		}
-		rest, ws = rest[:n], ws[:n]
-		num := cost - poor
-		if rich == 0 || num < cost*1e-6 {
-			return 0, fastUnsure, 0
-		}
-		alpha = num / float64(rich)
+		return alpha, fastOK, 0
 	}
+	// Some pay all they have, the rest alpha: find alpha by halving the
+	// purses still in doubt around a pivot purse x, as quickselect does.
+	// If the supporters would pay the cost or more with a share of x, the
+	// share is at most x and every purse of x or more pays it in full;
+	// else the share is above x and every purse of x or less is emptied.
+	var poor float64 // what the emptied purses hold
+	rich = 0         // weight of the purses that pay the share in full
+	for pass := 0; len(vals) > 0; pass++ {
+		if pass == 64 {
+			// Pivots keep missing (never seen): settle the rest in order.
+			idx := make([]int, len(vals))
+			for i := range idx {
+				idx[i] = i
+			}
+			sort.Slice(idx, func(a, b int) bool { return vals[idx[a]] < vals[idx[b]] })
+			sv, sw := make([]float64, len(idx)), make([]int64, len(idx))
+			for i, k := range idx {
+				sv[i], sw[i] = vals[k], ws[k]
+			}
+			vals, ws = sv, sw
+		}
+		x := pivot(vals, pass >= 64)
+		got := poor + x*float64(rich)
+		for i, m := range vals {
+			got += float64(ws[i]) * min(m, x)
+		}
+		k := 0
+		if got >= cost {
+			for i, m := range vals {
+				if m >= x {
+					rich += ws[i]
+				} else {
+					vals[k], ws[k] = m, ws[i]
+					k++
+				}
+			}
+		} else {
+			for i, m := range vals {
+				if m <= x {
+					poor += float64(ws[i]) * m
+				} else {
+					vals[k], ws[k] = m, ws[i]
+					k++
+				}
+			}
+		}
+		vals, ws = vals[:k], ws[:k]
+	}
+	num := cost - poor
+	if rich == 0 || num < cost*1e-6 {
+		return 0, fastUnsure, 0
+	}
+	return num / float64(rich), fastOK, 0
 }
 
-// pay moves p's supporters to their classes after paying alpha each (or
-// all they have); false if a purse is too close to alpha to tell.
+// pivot is a purse to split vals around: the median of the first, middle
+// and last, or with sorted (vals in order) the middle one.
+func pivot(vals []float64, sorted bool) float64 {
+	a, b, c := vals[0], vals[len(vals)/2], vals[len(vals)-1]
+	if sorted {
+		return b
+	}
+	return max(min(a, b), min(max(a, b), c))
+}
+
+// pay makes p's supporters pay alpha each (or all they have); false if a
+// purse is too close to alpha to tell whether it is emptied.
 func (fr *fastRun) pay(c *compiled, p int32, alpha, per float64) bool {
-	fr.payment++
 	pd := fastPaid{alpha: alpha}
 	defer func() { fr.paid = append(fr.paid, pd) }()
-	for len(fr.trans) < len(fr.val) {
-		fr.trans = append(fr.trans, 0)
-		fr.transAt = append(fr.transAt, 0)
-	}
-	tc, tw := fr.typeClass, c.typeW
-	for _, t := range c.projType[p] {
-		k := tc[t]
-		if fr.val[k] >= alpha {
-			pd.full += tw[t]
+	types, tw := c.projType[p], c.projW[p]
+	tw = tw[:len(types)]
+	money := fr.money
+	for i, t := range types {
+		m, w := money[t], tw[i]
+		if m >= alpha {
+			pd.full += w
 		} else {
-			pd.part += tw[t]
-			pd.partPaid += float64(tw[t]) * fr.val[k]
+			pd.part += w
+			pd.partPaid += float64(w) * m
 		}
-		if fr.transAt[k] != fr.payment {
-			d := fr.val[k] - alpha
-			switch {
-			case k == 0:
-				fr.trans[k] = 0
-			case math.Abs(d) <= fastTol*per:
-				return false
-			case d < 0:
-				fr.trans[k] = 0
-			default:
-				fr.val = append(fr.val, d)
-				fr.trans = append(fr.trans, 0)
-				fr.transAt = append(fr.transAt, 0)
-				fr.trans[k] = int32(len(fr.val) - 1)
-			}
-			fr.transAt[k] = fr.payment
+		if m == 0 {
+			continue
 		}
-		tc[t] = fr.trans[k]
+		d := m - alpha
+		switch {
+		case math.Abs(d) <= fastTol*per:
+			return false
+		case d < 0:
+			d = 0
+		}
+		money[t] = d
 	}
 	return true
 }

@@ -472,40 +472,16 @@ func (c *compiled) restricted(per *big.Rat) *compiled {
 	}
 	v := *c
 	v.cand = live
-	v.typeW, v.typeProj = nil, nil
-	types := make(map[string]int32)
-	var key []byte
-	var set []int32
-	for t, ps := range c.typeProj {
-		set = set[:0]
+	flat := make([]int32, 0, len(c.typeProj)*2)
+	off := make([]int, 1, len(c.typeProj)+1)
+	for _, ps := range c.typeProj {
 		for _, p := range ps {
 			if isLive[p] {
-				set = append(set, p)
+				flat = append(flat, p)
 			}
 		}
-		if len(set) == 0 {
-			continue
-		}
-		key = key[:0]
-		for _, p := range set {
-			key = append(key, byte(p>>24), byte(p>>16), byte(p>>8), byte(p))
-		}
-		nt, ok := types[string(key)]
-		if !ok {
-			nt = int32(len(v.typeW))
-			types[string(key)] = nt
-			v.typeW = append(v.typeW, 0)
-			v.typeProj = append(v.typeProj, append([]int32(nil), set...))
-		}
-		v.typeW[nt] += c.typeW[t]
+		off = append(off, len(flat))
 	}
-	v.projType = make([][]int32, len(c.cost))
-	v.projW = make([][]int64, len(c.cost))
-	for t, ps := range v.typeProj {
-		for _, p := range ps {
-			v.projType[p] = append(v.projType[p], int32(t))
-			v.projW[p] = append(v.projW[p], v.typeW[t])
-		}
-	}
+	v.setTypes(flat, off, c.typeW, true)
 	return &v
 }

@@ -13,10 +13,13 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/rand"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 )
 
 const refFastTol = 1e-9
@@ -565,4 +568,66 @@ func (fr *refFastRun) refPay(c *compiled, p int32, alpha, per float64) bool {
 		tc[t] = fr.trans[k]
 	}
 	return true
+}
+
+// TestFastMESAgreesWithPrevious counts generated elections of thousands of
+// ballots (where the float MES works on many ballot types and purses) with
+// Count and with the previous code: mes and mes-add1 select the same
+// proposals in the same order, and mes-add1 stops at the same round.
+func TestFastMESAgreesWithPrevious(t *testing.T) {
+	r := rand.New(rand.NewSource(23))
+	for i := range 6 {
+		np := 15 + r.Intn(50)
+		nb := 2000 + r.Intn(6000)
+		e := bigElection(np, nb, int64(100+i))
+		// Costs and budget a tenth to a fortieth: tens of rounds, not
+		// thousands; the budget with øre.
+		scale := big.NewRat(1, int64(10+r.Intn(30)))
+		e.Budget.Mul(e.Budget, scale)
+		e.Budget.Add(e.Budget, big.NewRat(int64(r.Intn(100)), 100))
+		for p := range e.Projects {
+			e.Projects[p].Cost.Mul(e.Projects[p].Cost, scale)
+			if i%2 == 1 {
+				e.Projects[p].Cost = big.NewRat(int64(1+r.Intn(4))*10_000, 1) // equal costs: ties
+			}
+		}
+		c, err := refCompile(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		per := new(big.Rat).Quo(c.budget, big.NewRat(c.n, 1))
+		f, _ := per.Float64()
+		v := c.refRestricted(per)
+		prevMES, ok := v.refMesFast(v.refNewFastRun(), f)
+		if !ok {
+			prevMES = v.mesExact(per, nil).selected
+		}
+		prevAdd1, prevPer, prevRounds, err := c.refMesAdd1()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := func(sel []int32) []string {
+			var out []string
+			for _, p := range sel {
+				out = append(out, e.Projects[p].ID)
+			}
+			return out
+		}
+		mes, err := Count(e, CountMES)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(mes.Selected, ids(prevMES)) {
+			t.Fatalf("election %d: mes %v, previously %v", i, mes.Selected, ids(prevMES))
+		}
+		add1, err := Count(e, CountMESAdd1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(add1.Selected, ids(prevAdd1)) || add1.PerBallot.Cmp(prevPer) != 0 || add1.Rounds != prevRounds {
+			t.Fatalf("election %d: mes-add1 %v at %s after %d rounds, previously %v at %s after %d", i,
+				add1.Selected, add1.PerBallot.RatString(), add1.Rounds, ids(prevAdd1), prevPer.RatString(), prevRounds)
+		}
+		t.Logf("election %d: %d proposals, %d ballots, %d rounds, %d selected", i, np, nb, add1.Rounds, len(add1.Selected))
+	}
 }
