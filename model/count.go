@@ -199,7 +199,7 @@ func CountContext(ctx context.Context, e Election, m CountMethod) (Outcome, erro
 		}
 		per := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
 		v := c.restricted(per)
-		r := v.mesRound(v.newFastRun(), per)
+		r := v.mesRound(v.newFastRun(), per, nil)
 		if ctx.Err() != nil {
 			return Outcome{}, ErrCountCanceled
 		}

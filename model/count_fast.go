@@ -1,8 +1,10 @@
 package model
 
 import (
+	"cmp"
 	"math"
 	"math/big"
+	"slices"
 	"sort"
 )
 
@@ -37,6 +39,11 @@ type fastRun struct {
 	selected  []int32
 	paid      []fastPaid // per selection, for the explanation
 	evals     []fastEval
+	// bounds[s][p] is a lower bound of p's ρ at step s of the last run
+	// (after the step's scan), +Inf if p could not be paid then; for
+	// the run of a smaller share that follows (see mesFast's ref).
+	bounds  [][]float64
+	boundOK bool // the last run was sure, so its bounds hold
 }
 
 // fastPaid is what a selection's supporters paid, in float64.
@@ -76,9 +83,21 @@ func (c *compiled) newFastRun() *fastRun {
 
 // mesFast runs MES with per on every ballot in float64. ok is false if a
 // decision was too close to call; the selection is then meaningless.
-func (c *compiled) mesFast(fr *fastRun, per float64) (selected []int32, ok bool) {
+//
+// ref, if not nil, is a sure run of the same view with more money per
+// ballot. While this run has funded the same proposals as ref so far, ref's
+// bounds hold here too: with equal funding so far, every purse holds at
+// most what it holds in ref (MES with less money each: each share is at
+// least ref's, so what is left is at most ref's), so every proposal's ρ is
+// at least its ρ in ref, and one ref could not pay cannot be paid here.
+// The bounds only spare evaluations; every decision is still made here.
+func (c *compiled) mesFast(fr *fastRun, per float64, ref *fastRun) (selected []int32, ok bool) {
+	fr.boundOK = false
 	if per <= 0 || math.IsInf(per, 0) || math.IsNaN(per) {
 		return nil, false
+	}
+	if ref != nil && !ref.boundOK {
+		ref = nil
 	}
 	for t := range fr.money {
 		fr.money[t] = per
@@ -89,17 +108,35 @@ func (c *compiled) mesFast(fr *fastRun, per float64) (selected []int32, ok bool)
 	}
 	fr.selected = fr.selected[:0]
 	fr.paid = fr.paid[:0]
+	recorded := 0 // steps whose bounds are in fr.bounds
 	for len(fr.remaining) > 0 {
 		if c.ctx.Err() != nil {
 			return nil, false // canceled: mesRound looks
 		}
+		step := len(fr.selected)
 		rem := fr.remaining
-		sort.Slice(rem, func(a, b int) bool {
-			pa, pb := rem[a], rem[b]
-			if fr.lower[pa] != fr.lower[pb] {
-				return fr.lower[pa] < fr.lower[pb]
+		if ref != nil && step < len(ref.bounds) {
+			// Same funding as ref so far (ref is dropped at the first
+			// difference): take ref's bounds where they are higher.
+			b := ref.bounds[step]
+			keep := rem[:0]
+			for _, p := range rem {
+				if b[p] > fr.lower[p] {
+					fr.lower[p] = b[p]
+				}
+				if !math.IsInf(fr.lower[p], 1) {
+					keep = append(keep, p)
+				}
 			}
-			return c.less(pa, pb)
+			rem = keep
+		} else {
+			ref = nil
+		}
+		slices.SortFunc(rem, func(pa, pb int32) int {
+			if fr.lower[pa] != fr.lower[pb] {
+				return cmp.Compare(fr.lower[pa], fr.lower[pb])
+			}
+			return cmp.Compare(c.rank[pa], c.rank[pb])
 		})
 		best := math.Inf(1)
 		fr.evals = fr.evals[:0]
@@ -123,6 +160,18 @@ func (c *compiled) mesFast(fr *fastRun, per float64) (selected []int32, ok bool)
 			fr.evals = append(fr.evals, fastEval{p, rho, alpha, w})
 		}
 		fr.remaining = keep
+		// This step's bounds, for a run with less money to come.
+		if step == len(fr.bounds) {
+			fr.bounds = append(fr.bounds, make([]float64, len(c.cost)))
+		}
+		b := fr.bounds[step]
+		recorded = step + 1
+		for _, p := range c.cand {
+			b[p] = math.Inf(1)
+		}
+		for _, p := range fr.remaining {
+			b[p] = fr.lower[p]
+		}
 		if len(fr.evals) == 0 {
 			break
 		}
@@ -155,6 +204,9 @@ func (c *compiled) mesFast(fr *fastRun, per float64) (selected []int32, ok bool)
 		}
 		fr.selected = append(fr.selected, win)
 		fr.paid[len(fr.paid)-1].tie = tie
+		if ref != nil && (step >= len(ref.selected) || ref.selected[step] != win) {
+			ref = nil
+		}
 		for i, p := range fr.remaining {
 			if p == win {
 				fr.remaining = append(fr.remaining[:i], fr.remaining[i+1:]...)
@@ -162,6 +214,18 @@ func (c *compiled) mesFast(fr *fastRun, per float64) (selected []int32, ok bool)
 			}
 		}
 	}
+	// The last step's bounds: nothing left could be paid.
+	n := len(fr.selected)
+	if recorded == n {
+		if n == len(fr.bounds) {
+			fr.bounds = append(fr.bounds, make([]float64, len(c.cost)))
+		}
+		for _, p := range c.cand {
+			fr.bounds[n][p] = math.Inf(1)
+		}
+	}
+	fr.bounds = fr.bounds[:n+1]
+	fr.boundOK = true
 	return fr.selected, true
 }
 
