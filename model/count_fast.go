@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/big"
 	"slices"
-	"sort"
 )
 
 // A fast MES in float64 that knows when it cannot be trusted.
@@ -33,6 +32,8 @@ type fastRun struct {
 	money     []float64 // each ballot type's money
 	vals      []float64 // scratch: the purses of a proposal's supporters that hold money
 	ws        []int64   // scratch: their weights
+	vals2     []float64 // scratch: vals split around a purse
+	ws2       []int64
 	lower     []float64
 	fcost     []float64
 	remaining []int32
@@ -243,22 +244,20 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 	}
 	vals, ws := fr.vals[:len(types)], fr.ws[:len(types)]
 	n := 0
-	for i, t := range types {
-		m := money[t]
-		vals[n], ws[n] = m, tw[i]
-		if m > 0 {
-			n++
-		}
-	}
-	vals, ws = vals[:n], ws[:n]
 	var total float64
 	var rich int64
 	minVal := math.Inf(1)
-	for i, m := range vals {
-		total += float64(ws[i]) * m
-		rich += ws[i]
-		minVal = min(minVal, m)
+	for i, t := range types {
+		m, w := money[t], tw[i]
+		vals[n], ws[n] = m, w
+		total += float64(w) * m // 0 for an empty purse
+		if m > 0 {
+			n++
+			rich += w
+			minVal = min(minVal, m)
+		}
 	}
+	vals, ws = vals[:n], ws[:n]
 	cost := fr.fcost[p]
 	switch {
 	case total < cost*(1-fastTol):
@@ -276,51 +275,55 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 	}
 	// Some pay all they have, the rest alpha: find alpha by halving the
 	// purses still in doubt around a pivot purse x, as quickselect does.
-	// If the supporters would pay the cost or more with a share of x, the
-	// share is at most x and every purse of x or more pays it in full;
-	// else the share is above x and every purse of x or less is emptied.
+	// One pass splits them into those below x and those above (into the
+	// other buffer, from its two ends) and counts those equal to x. If the
+	// supporters would pay the cost or more with a share of x, the share is
+	// at most x and every purse of x or more pays it in full; else the
+	// share is above x and every purse of x or less is emptied. x itself
+	// is settled either way, so every pass settles at least one purse.
+	if cap(fr.vals2) < len(vals) {
+		fr.vals2, fr.ws2 = make([]float64, len(vals)), make([]int64, len(vals))
+	}
+	vals2, ws2 := fr.vals2[:len(vals)], fr.ws2[:len(vals)]
 	var poor float64 // what the emptied purses hold
 	rich = 0         // weight of the purses that pay the share in full
 	for pass := 0; len(vals) > 0; pass++ {
-		if pass == 64 {
-			// Pivots keep missing (never seen): settle the rest in order.
-			idx := make([]int, len(vals))
-			for i := range idx {
-				idx[i] = i
-			}
-			sort.Slice(idx, func(a, b int) bool { return vals[idx[a]] < vals[idx[b]] })
-			sv, sw := make([]float64, len(idx)), make([]int64, len(idx))
-			for i, k := range idx {
-				sv[i], sw[i] = vals[k], ws[k]
-			}
-			vals, ws = sv, sw
-		}
-		x := pivot(vals, pass >= 64)
-		got := poor + x*float64(rich)
-		for i, m := range vals {
-			got += float64(ws[i]) * min(m, x)
-		}
-		k := 0
-		if got >= cost {
-			for i, m := range vals {
-				if m >= x {
-					rich += ws[i]
-				} else {
-					vals[k], ws[k] = m, ws[i]
-					k++
-				}
-			}
+		var x float64
+		if pass < 64 {
+			x = pivot(vals)
 		} else {
-			for i, m := range vals {
-				if m <= x {
-					poor += float64(ws[i]) * m
-				} else {
-					vals[k], ws[k] = m, ws[i]
-					k++
-				}
+			// Pivots keep missing (never seen): the median, by sorting.
+			x = slices.Sorted(slices.Values(vals))[len(vals)/2]
+		}
+		var eq, above int64 // weights
+		var belowSum float64
+		n := len(vals)
+		lo, hi := 0, n
+		for i, m := range vals {
+			w := ws[i]
+			switch {
+			case m < x:
+				vals2[lo], ws2[lo] = m, w
+				lo++
+				belowSum += float64(w) * m
+			case m > x:
+				hi--
+				vals2[hi], ws2[hi] = m, w
+				above += w
+			default:
+				eq += w
 			}
 		}
-		vals, ws = vals[:k], ws[:k]
+		got := poor + belowSum + x*float64(rich+eq+above)
+		vals, vals2, ws, ws2 = vals2, vals[:cap(vals)], ws2, ws[:cap(ws)]
+		if got >= cost {
+			rich += eq + above
+			vals, ws = vals[:lo], ws[:lo]
+		} else {
+			poor += belowSum + x*float64(eq)
+			vals, ws = vals[hi:n], ws[hi:n]
+		}
+		vals2, ws2 = vals2[:cap(vals2)], ws2[:cap(ws2)]
 	}
 	num := cost - poor
 	if rich == 0 || num < cost*1e-6 {
@@ -330,12 +333,9 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 }
 
 // pivot is a purse to split vals around: the median of the first, middle
-// and last, or with sorted (vals in order) the middle one.
-func pivot(vals []float64, sorted bool) float64 {
+// and last.
+func pivot(vals []float64) float64 {
 	a, b, c := vals[0], vals[len(vals)/2], vals[len(vals)-1]
-	if sorted {
-		return b
-	}
 	return max(min(a, b), min(max(a, b), c))
 }
 
