@@ -248,13 +248,19 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 	var rich int64
 	minVal := math.Inf(1)
 	for i, t := range types {
+		// Without branches on the purse: which purses are empty, and on
+		// which side of a pivot a purse falls, cannot be predicted.
 		m, w := money[t], tw[i]
 		vals[n], ws[n] = m, w
 		total += float64(w) * m // 0 for an empty purse
+		var full int
 		if m > 0 {
-			n++
-			rich += w
-			minVal = min(minVal, m)
+			full = 1
+		}
+		n += full
+		rich += w * int64(full)
+		if m > 0 && m < minVal {
+			minVal = m
 		}
 	}
 	vals, ws = vals[:n], ws[:n]
@@ -301,18 +307,21 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 		lo, hi := 0, n
 		for i, m := range vals {
 			w := ws[i]
-			switch {
-			case m < x:
-				vals2[lo], ws2[lo] = m, w
-				lo++
-				belowSum += float64(w) * m
-			case m > x:
-				hi--
-				vals2[hi], ws2[hi] = m, w
-				above += w
-			default:
-				eq += w
+			// Written at both ends; the side it belongs to keeps it.
+			vals2[lo], ws2[lo] = m, w
+			vals2[hi-1], ws2[hi-1] = m, w
+			var lt, gt int
+			if m < x {
+				lt = 1
 			}
+			if m > x {
+				gt = 1
+			}
+			lo += lt
+			hi -= gt
+			belowSum += float64(w*int64(lt)) * m
+			above += w * int64(gt)
+			eq += w * int64(1-lt-gt)
 		}
 		got := poor + belowSum + x*float64(rich+eq+above)
 		vals, vals2, ws, ws2 = vals2, vals[:cap(vals)], ws2, ws[:cap(ws)]
