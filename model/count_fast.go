@@ -147,7 +147,7 @@ func (c *compiled) mesFast(fr *fastRun, per float64, ref *fastRun) (selected []i
 				keep = append(keep, rem[i:]...)
 				break
 			}
-			alpha, st, w := fr.afford(c, p)
+			alpha, st, w := fr.afford(c, p, fr.lower[p]*fr.fcost[p])
 			switch st {
 			case fastUnsure:
 				return nil, false
@@ -233,18 +233,19 @@ func (c *compiled) mesFast(fr *fastRun, per float64, ref *fastRun) (selected []i
 // afford is p's share α (Σ min(money, α) over its supporters = cost),
 // whether they can pay it at all, and their number if every one of them
 // pays α in full (then ρ is exactly 1/supporters), else 0.
-func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
+func (fr *fastRun) afford(c *compiled, p int32, low float64) (float64, fastStatus, int64) {
 	types, tw := c.projType[p], c.projW[p]
 	tw = tw[:len(types)]
 	money := fr.money
-	// The purses that hold money, copied once (the one scattered read of
-	// each supporter's money); every later pass runs over dense memory.
+	// The purses above low, copied once (the one scattered read of each
+	// supporter's money); every later pass runs over dense memory. A
+	// purse of low or less pays all it has, as low is at most the share.
 	if cap(fr.vals) < len(types) {
 		fr.vals, fr.ws = make([]float64, len(types)), make([]int64, len(types))
 	}
 	vals, ws := fr.vals[:len(types)], fr.ws[:len(types)]
 	n := 0
-	var total float64
+	var poor, total float64
 	var rich int64
 	minVal := math.Inf(1)
 	for i, t := range types {
@@ -252,14 +253,16 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 		// which side of a pivot a purse falls, cannot be predicted.
 		m, w := money[t], tw[i]
 		vals[n], ws[n] = m, w
-		total += float64(w) * m // 0 for an empty purse
-		var full int
-		if m > 0 {
-			full = 1
+		paid := float64(w) * m
+		total += paid
+		var above int
+		if m > low {
+			above = 1
 		}
-		n += full
-		rich += w * int64(full)
-		if m > 0 && m < minVal {
+		n += above
+		rich += w * int64(above)
+		poor += paid * float64(1-above)
+		if m > low && m < minVal {
 			minVal = m
 		}
 	}
@@ -270,12 +273,17 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 		return 0, fastUnaffordable, 0
 	case total <= cost*(1+fastTol):
 		return 0, fastUnsure, 0
+	case rich == 0:
+		return 0, fastUnsure, 0 // low was not below the share after all
 	}
-	alpha := cost / float64(rich)
+	alpha := (cost - poor) / float64(rich)
 	if minVal >= alpha {
-		// Nobody is poor: everyone with money pays alpha.
+		// Nobody above low is poor: they pay alpha.
 		if rich == c.supp[p] && minVal >= alpha*(1+fastTol) {
-			return alpha, fastOK, rich
+			return alpha, fastOK, rich // every supporter pays alpha
+		}
+		if cost-poor < cost*1e-6 {
+			return 0, fastUnsure, 0
 		}
 		return alpha, fastOK, 0
 	}
@@ -291,8 +299,7 @@ func (fr *fastRun) afford(c *compiled, p int32) (float64, fastStatus, int64) {
 		fr.vals2, fr.ws2 = make([]float64, len(vals)), make([]int64, len(vals))
 	}
 	vals2, ws2 := fr.vals2[:len(vals)], fr.ws2[:len(vals)]
-	var poor float64 // what the emptied purses hold
-	rich = 0         // weight of the purses that pay the share in full
+	rich = 0 // weight of the purses that pay the share in full; poor: what the emptied ones hold
 	for pass := 0; len(vals) > 0; pass++ {
 		var x float64
 		if pass < 64 {
