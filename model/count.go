@@ -520,7 +520,15 @@ func (c *compiled) setTypes(flat []int32, off []int, w []int64, dropEmpty bool) 
 	pop := c.pop
 	for i := range n {
 		set := flat[off[i]:off[i+1]]
-		slices.SortFunc(set, func(a, b int32) int { return cmp.Compare(pop[a], pop[b]) })
+		if len(set) > 16 {
+			slices.SortFunc(set, func(a, b int32) int { return cmp.Compare(pop[a], pop[b]) })
+			continue
+		}
+		for j := 1; j < len(set); j++ { // a ballot names few proposals
+			for k := j; k > 0 && pop[set[k]] < pop[set[k-1]]; k-- {
+				set[k], set[k-1] = set[k-1], set[k]
+			}
+		}
 	}
 	// Equal sets by a hash of their proposals, with a chain for the rare
 	// hashes that two different sets share.

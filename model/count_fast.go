@@ -363,26 +363,29 @@ func (fr *fastRun) pay(c *compiled, p int32, alpha, per float64) bool {
 	types, tw := c.projType[p], c.projW[p]
 	tw = tw[:len(types)]
 	money := fr.money
+	eps := fastTol * per
+	var full, part int64
 	for i, t := range types {
+		// Without branches on the purse, as in afford; an empty purse
+		// stays empty (0 − alpha < 0).
 		m, w := money[t], tw[i]
-		if m >= alpha {
-			pd.full += w
-		} else {
-			pd.part += w
-			pd.partPaid += float64(w) * m
-		}
-		if m == 0 {
-			continue
-		}
 		d := m - alpha
-		switch {
-		case math.Abs(d) <= fastTol*per:
+		if d <= eps && d >= -eps && m != 0 {
 			return false
-		case d < 0:
+		}
+		var f int64
+		if d >= 0 {
+			f = 1
+		}
+		full += w * f
+		part += w * (1 - f)
+		pd.partPaid += float64(w*(1-f)) * m
+		if d < 0 {
 			d = 0
 		}
 		money[t] = d
 	}
+	pd.full, pd.part = full, part
 	return true
 }
 
