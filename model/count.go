@@ -564,38 +564,45 @@ func (c *compiled) setTypes(flat []int32, off []int, w []int64, dropEmpty bool) 
 		}
 		typeW[t] += w[i]
 	}
-	// Number the types by their first three proposals' places.
-	type keyed struct {
-		key uint64
-		t   int32
+	// Number the types by their first three proposals' places: a radix
+	// sort, last place first, each pass stable (a missing place sorts
+	// last).
+	np := len(c.cost)
+	keys := make([]int32, len(typeW))
+	for t := range keys {
+		keys[t] = int32(t)
 	}
-	keys := make([]keyed, len(typeW))
-	for t, i := range repr {
-		var key uint64
-		set := flat[off[i]:off[i+1]]
-		for j := range 3 {
-			key <<= 21
+	tmp := make([]int32, len(keys))
+	count := make([]int, np+2)
+	for j := 2; j >= 0; j-- {
+		digit := func(t int32) int {
+			set := flat[off[repr[t]]:off[repr[t]+1]]
 			if j < len(set) {
-				key |= uint64(pop[set[j]]) // < MaxElectionProjects < 2^21
-			} else {
-				key |= 1<<21 - 1
+				return int(pop[set[j]])
 			}
+			return np
 		}
-		keys[t] = keyed{key, int32(t)}
+		clear(count)
+		for _, t := range keys {
+			count[digit(t)+1]++
+		}
+		for d := 1; d < len(count); d++ {
+			count[d] += count[d-1]
+		}
+		for _, t := range keys {
+			d := digit(t)
+			tmp[count[d]] = t
+			count[d]++
+		}
+		keys, tmp = tmp, keys
 	}
-	slices.SortFunc(keys, func(a, b keyed) int {
-		if a.key != b.key {
-			return cmp.Compare(a.key, b.key)
-		}
-		return cmp.Compare(a.t, b.t)
-	})
 	c.typeW = make([]int64, len(keys))
 	c.typeProj = make([][]int32, len(keys))
 	size := make([]int, len(c.cost))
 	total := 0
 	for nt, k := range keys {
-		i := repr[k.t]
-		c.typeW[nt] = typeW[k.t]
+		i := repr[k]
+		c.typeW[nt] = typeW[k]
 		c.typeProj[nt] = flat[off[i]:off[i+1]:off[i+1]]
 		for _, p := range c.typeProj[nt] {
 			size[p]++
