@@ -532,7 +532,7 @@ func (c *compiled) setTypes(flat []int32, off []int, w []int64, dropEmpty bool) 
 	}
 	// Equal sets by a hash of their proposals, with a chain for the rare
 	// hashes that two different sets share.
-	first := make(map[uint64]int32, n/2)
+	first := make(map[uint64]int32, min(n/2, 1<<20))
 	var sameHash []int32 // type → the next type with the same hash, or −1
 	var repr []int       // type → a set that is it
 	var typeW []int64
