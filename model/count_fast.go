@@ -29,17 +29,23 @@ const fastTol = 1e-9
 // numbered so that a proposal's supporters lie close together, see
 // orderTypes).
 type fastRun struct {
-	money     []float64 // each ballot type's money
-	vals      []float64 // scratch: the purses of a proposal's supporters that hold money
-	ws        []int64   // scratch: their weights
-	vals2     []float64 // scratch: vals split around a purse
-	ws2       []int64
-	lower     []float64
-	fcost     []float64
-	remaining []int32
-	selected  []int32
-	paid      []fastPaid // per selection, for the explanation
-	evals     []fastEval
+	money []float64 // each ballot type's money
+	vals  []float64 // scratch: the purses of a proposal's supporters that hold money
+	ws    []int64   // scratch: their weights
+	vals2 []float64 // scratch: vals split around a purse
+	// seen is every supporter's money as the last afford read it, in the
+	// order of the proposal's types; bestSeen is that of the proposal with
+	// the smallest ρ in this step's scan (bestP), so that paying it reads
+	// its supporters' money in order instead of scattered.
+	seen, bestSeen []float64
+	bestP          int32
+	ws2            []int64
+	lower          []float64
+	fcost          []float64
+	remaining      []int32
+	selected       []int32
+	paid           []fastPaid // per selection, for the explanation
+	evals          []fastEval
 	// bounds[s][p] is a lower bound of p's ρ at step s of the last run
 	// (after the step's scan), +Inf if p could not be paid then; for
 	// the run of a smaller share that follows (see mesFast's ref).
@@ -140,6 +146,7 @@ func (c *compiled) mesFast(fr *fastRun, per float64, ref *fastRun) (selected []i
 			return cmp.Compare(c.rank[pa], c.rank[pb])
 		})
 		best := math.Inf(1)
+		fr.bestP = -1
 		fr.evals = fr.evals[:0]
 		keep := rem[:0]
 		for i, p := range rem {
@@ -157,7 +164,10 @@ func (c *compiled) mesFast(fr *fastRun, per float64, ref *fastRun) (selected []i
 			keep = append(keep, p)
 			rho := alpha / fr.fcost[p]
 			fr.lower[p] = rho * (1 - fastTol)
-			best = min(best, rho)
+			if rho < best {
+				best = rho
+				fr.seen, fr.bestSeen, fr.bestP = fr.bestSeen, fr.seen, p
+			}
 			fr.evals = append(fr.evals, fastEval{p, rho, alpha, w})
 		}
 		fr.remaining = keep
@@ -244,6 +254,10 @@ func (fr *fastRun) afford(c *compiled, p int32, low float64) (float64, fastStatu
 		fr.vals, fr.ws = make([]float64, len(types)), make([]int64, len(types))
 	}
 	vals, ws := fr.vals[:len(types)], fr.ws[:len(types)]
+	if cap(fr.seen) < len(types) {
+		fr.seen = make([]float64, len(types))
+	}
+	seen := fr.seen[:len(types)]
 	n := 0
 	var poor, total float64
 	var rich int64
@@ -252,6 +266,7 @@ func (fr *fastRun) afford(c *compiled, p int32, low float64) (float64, fastStatu
 		// Without branches on the purse: which purses are empty, and on
 		// which side of a pivot a purse falls, cannot be predicted.
 		m, w := money[t], tw[i]
+		seen[i] = m
 		vals[n], ws[n] = m, w
 		paid := float64(w) * m
 		total += paid
@@ -363,12 +378,24 @@ func (fr *fastRun) pay(c *compiled, p int32, alpha, per float64) bool {
 	types, tw := c.projType[p], c.projW[p]
 	tw = tw[:len(types)]
 	money := fr.money
+	var seen []float64
+	if p == fr.bestP {
+		seen = fr.bestSeen[:len(types)] // as afford read it, in order
+	} else {
+		if cap(fr.seen) < len(types) {
+			fr.seen = make([]float64, len(types))
+		}
+		seen = fr.seen[:len(types)]
+		for i, t := range types {
+			seen[i] = money[t]
+		}
+	}
 	eps := fastTol * per
 	var full, part int64
 	for i, t := range types {
 		// Without branches on the purse, as in afford; an empty purse
 		// stays empty (0 − alpha < 0).
-		m, w := money[t], tw[i]
+		m, w := seen[i], tw[i]
 		d := m - alpha
 		if d <= eps && d >= -eps && m != 0 {
 			return false
