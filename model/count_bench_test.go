@@ -50,11 +50,14 @@ func bigElection(projects, ballots int, seed int64) Election {
 // BenchmarkCountMESAdd1Warsaw counts mes-add1 on the Warsaw-sized
 // election: "new" is Count as it is; "previous" is the counting before the
 // speed work of issue 11 (count_ref_test.go), measured in the same run so
-// that the load of the shared machine falls on both alike.
+// that the load of the shared machine falls on both alike. cpu-ms/op is the
+// process's CPU time an op (both cores together, the garbage collector
+// included), which the load distorts less than the wall clock.
 func BenchmarkCountMESAdd1Warsaw(b *testing.B) {
 	e := bigElection(160, 90_000, 1)
 	b.Run("new", func(b *testing.B) {
 		var out Outcome
+		cpu := processCPU()
 		for b.Loop() {
 			var err error
 			out, err = Count(e, CountMESAdd1)
@@ -62,12 +65,14 @@ func BenchmarkCountMESAdd1Warsaw(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(processCPU()-cpu)/1e6/float64(b.N), "cpu-ms/op")
 		b.ReportMetric(float64(out.Rounds), "rounds")
 		b.ReportMetric(float64(len(out.Selected)), "selected")
 	})
 	b.Run("previous", func(b *testing.B) {
 		var sel []int32
 		var rounds int
+		cpu := processCPU()
 		for b.Loop() {
 			c, err := refCompile(e)
 			if err != nil {
@@ -78,6 +83,7 @@ func BenchmarkCountMESAdd1Warsaw(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(processCPU()-cpu)/1e6/float64(b.N), "cpu-ms/op")
 		b.ReportMetric(float64(rounds), "rounds")
 		b.ReportMetric(float64(len(sel)), "selected")
 	})
