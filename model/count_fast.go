@@ -27,19 +27,19 @@ const fastTol = 1e-9
 // exact MES: a float purse needs no sharing, and reading a type's money
 // directly spares a scan the indirection through its class (the types are
 // numbered so that a proposal's supporters lie close together, see
-// orderTypes).
+// setTypes).
 type fastRun struct {
 	money []float64 // each ballot type's money
 	vals  []float64 // scratch: the purses of a proposal's supporters that hold money
 	ws    []int64   // scratch: their weights
 	vals2 []float64 // scratch: vals split around a purse
+	ws2   []int64
 	// seen is every supporter's money as the last afford read it, in the
 	// order of the proposal's types; bestSeen is that of the proposal with
 	// the smallest ρ in this step's scan (bestP), so that paying it reads
 	// its supporters' money in order instead of scattered.
 	seen, bestSeen []float64
 	bestP          int32
-	ws2            []int64
 	lower          []float64
 	fcost          []float64
 	remaining      []int32
