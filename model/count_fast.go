@@ -51,9 +51,14 @@ type fastRun struct {
 	// the run of a smaller share that follows (see mesFast's ref).
 	bounds  [][]float64
 	boundOK bool // the last run was sure, so its bounds hold
+	// tally: pay counts who paid in full and who paid all they had, for
+	// the explanation (paid); a round of mes-add1 that is not returned
+	// needs only the selection and what each paid.
+	tally bool
 }
 
-// fastPaid is what a selection's supporters paid, in float64.
+// fastPaid is what a selection's supporters paid, in float64 (only alpha
+// and tie unless the run tallies).
 type fastPaid struct {
 	alpha, partPaid float64
 	full, part      int64
@@ -78,6 +83,7 @@ const (
 
 func (c *compiled) newFastRun() *fastRun {
 	fr := &fastRun{
+		tally: true,
 		money: make([]float64, len(c.typeW)),
 		lower: make([]float64, len(c.cost)),
 		fcost: make([]float64, len(c.cost)),
@@ -391,6 +397,20 @@ func (fr *fastRun) pay(c *compiled, p int32, alpha, per float64) bool {
 		}
 	}
 	eps := fastTol * per
+	if !fr.tally {
+		for i, t := range types {
+			m := seen[i]
+			d := m - alpha
+			if d <= eps && d >= -eps && m != 0 {
+				return false
+			}
+			if d < 0 {
+				d = 0
+			}
+			money[t] = d
+		}
+		return true
+	}
 	var full, part int64
 	for i, t := range types {
 		// Without branches on the purse, as in afford; an empty purse

@@ -368,6 +368,14 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 	prevK := 0
 	finish := func(r round, k, rounds int) (Outcome, error) {
 		per := perAt(k)
+		if r.paid != nil {
+			// Its explanation comes from the float run, which did not
+			// tally who paid what: run it again, tallying.
+			r = view.mesRound(view.newFastRun(), per, nil)
+			if c.ctx.Err() != nil {
+				return Outcome{}, ErrCountCanceled
+			}
+		}
 		out := c.outcome(CountMESAdd1, c.explained(r, per))
 		out.PerBallot, out.Rounds = per, rounds
 		return out, nil
@@ -392,6 +400,7 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 			view = c.restricted(viewPer)
 			for i := range runs {
 				runs[i] = [2]*fastRun{view.newFastRun(), view.newFastRun()}
+				runs[i][0].tally, runs[i][1].tally = false, false
 			}
 		}
 		var wg sync.WaitGroup
