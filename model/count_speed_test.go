@@ -19,7 +19,7 @@ func speedElection(r *rand.Rand) model.Election {
 	kinds := []model.BallotKind{model.BallotApproval, model.BallotCumulative, model.BallotScoring, model.BallotOrdinal}
 	e := model.Election{Kind: kinds[r.Intn(len(kinds))]}
 	np := 2 + r.Intn(9)
-	nb := 20 + r.Intn(300)
+	nb := 20 + r.Intn(200)
 	var total int64
 	for i := range np {
 		var c int64
@@ -79,7 +79,7 @@ func speedElection(r *rand.Rand) model.Election {
 	return e
 }
 
-// TestFastCountMatchesPlainMES: on 300 random elections of every ballot
+// TestFastCountMatchesPlainMES: on 200 random elections of every ballot
 // kind, with ties, free proposals and blank ballots, mes selects exactly
 // what the plain MES (one purse per ballot, exact, count_test.go's
 // naiveMES) selects, in the same order; and mes-add1 returns the plain
@@ -89,7 +89,7 @@ func speedElection(r *rand.Rand) model.Election {
 func TestFastCountMatchesPlainMES(t *testing.T) {
 	r := rand.New(rand.NewSource(1111))
 	checkedRounds, ties := 0, 0
-	for i := range 300 {
+	for i := range 200 {
 		e := speedElection(r)
 		per := new(big.Rat).Quo(e.Budget, big.NewRat(int64(len(e.Ballots)), 1))
 		out, err := model.Count(e, model.CountMES)
