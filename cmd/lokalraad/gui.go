@@ -5,7 +5,9 @@ package main
 import (
 	_ "aa.lokalraad/quietlocale" // before Fyne: no locale error under C.UTF-8
 
+	"context"
 	"errors"
+	"fmt"
 	"log"
 	"os"
 	"time"
@@ -29,7 +31,9 @@ const AppID = "dk.lokalraad.app"
 // closed. A damaged database gets the rescue window instead of a crash or
 // a silent empty database. A computer that cannot show the window (no
 // OpenGL 2.1, no display) gets a message in Danish instead of nothing.
-func runGUI(path string, prepare func(*storage.DB) error) (err error) {
+// When ctx ends (SIGINT, SIGTERM at log-out) the window closes as if the
+// user closed it: typed text is saved and the session ends cleanly.
+func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (err error) {
 	watch := &glWatch{out: os.Stderr, alert: alert, exit: os.Exit}
 	log.SetOutput(watch)
 	defer func() {
@@ -47,6 +51,13 @@ func runGUI(path string, prepare func(*storage.DB) error) (err error) {
 	}()
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	// The window's first frame is drawn when Show returns, before the
+	// event loop starts and calls OnStarted.
+	a.Lifecycle().SetOnStarted(func() {
+		if os.Getenv(firstFrameEnv) != "" {
+			fmt.Println(firstFrameLine)
+		}
+	})
 	if err := ui.SetupLanguage(a.Preferences().StringWithFallback("language", "da")); err != nil {
 		return err
 	}
@@ -107,9 +118,19 @@ func runGUI(path string, prepare func(*storage.DB) error) (err error) {
 			}
 		}()
 	}
+	stop := context.AfterFunc(ctx, func() { fyne.Do(u.Window().Close) })
+	defer stop()
 	u.ShowAndRun()
 	return nil
 }
+
+// firstFrameEnv, when set, makes the app print firstFrameLine on stdout
+// once the first frame of its window is drawn: `make bench-start`
+// (bench/startpeer) times start-up with it.
+const (
+	firstFrameEnv  = "LOKALRAAD_FIRST_FRAME"
+	firstFrameLine = "first frame"
+)
 
 // openChecked opens the database and runs SQLite's quick check on it.
 func openChecked(path string) (*storage.DB, error) {
