@@ -110,14 +110,14 @@ func run(bin, db string, runs int, settle time.Duration) error {
 		if _, err := os.Stat(dbCopy + ".aaben"); err == nil {
 			return result{}, errors.New("the last start of lokalraad did not end cleanly (its session marker is left), so this one would check the file first")
 		}
-		return start(exec.Command(bin, "--db", dbCopy), env, "^Lokalr", settle)
+		return start(exec.Command(bin, "--db", dbCopy), env, "^Lokalr", settle, true)
 	}
 	floor := func() (result, error) {
-		return start(exec.Command(window), env, "^startpeer$", settle)
+		return start(exec.Command(window), env, "^startpeer$", settle, false)
 	}
 	// The same window as large as lokalraad's (ui.New: 1360×800).
 	floorLarge := func() (result, error) {
-		return start(exec.Command(window, "-size", "1360x800"), env, "^startpeer$", settle)
+		return start(exec.Command(window, "-size", "1360x800"), env, "^startpeer$", settle, false)
 	}
 
 	// One untimed start of each: the disk cache, the day's backup.
@@ -165,8 +165,9 @@ func run(bin, db string, runs int, settle time.Duration) error {
 }
 
 // start runs cmd until its first frame, checks that a window named title
-// is mapped, reads its peak memory then and settle later, and ends it.
-func start(cmd *exec.Cmd, env []string, title string, settle time.Duration) (result, error) {
+// is mapped, reads its peak memory then and settle later, and ends it
+// with SIGTERM; clean: the program must then exit with status 0.
+func start(cmd *exec.Cmd, env []string, title string, settle time.Duration, clean bool) (result, error) {
 	cmd.Env = env
 	var logs bytes.Buffer
 	cmd.Stderr = &logs
@@ -219,7 +220,10 @@ func start(cmd *exec.Cmd, env []string, title string, settle time.Duration) (res
 	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case <-exited:
+	case err := <-exited:
+		if clean && err != nil {
+			return r, fmt.Errorf("%s did not end cleanly on SIGTERM: %v\n%s", cmd.Path, err, logs.String())
+		}
 	case <-time.After(30 * time.Second):
 		cmd.Process.Kill()
 		<-exited
