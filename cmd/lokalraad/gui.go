@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,6 +20,9 @@ import (
 	"lokalraad/storage"
 	"lokalraad/ui"
 )
+
+// closedBySignal is set when SIGINT or SIGTERM closes the window.
+var closedBySignal atomic.Bool
 
 // errNoWindow ends the process with a failure after the user was told why
 // the window could not open.
@@ -39,6 +43,14 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 	defer func() {
 		log.SetOutput(os.Stderr)
 		if r := recover(); r != nil {
+			if closedBySignal.Load() {
+				// Fyne 2.7.1 can panic on a mouse move that arrives for
+				// the window it is closing (processMouseMoved on a nil
+				// view). The window's close already saved what was typed
+				// and the session has ended: quit as asked.
+				log.Printf("lokalraad: Fyne panicked while closing the window on a signal: %v", r)
+				return
+			}
 			if !watch.glfwPanic(r) {
 				panic(r)
 			}
@@ -128,7 +140,10 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 			}()
 		}
 	}
-	stop := context.AfterFunc(ctx, func() { fyne.Do(u.Window().Close) })
+	stop := context.AfterFunc(ctx, func() {
+		closedBySignal.Store(true)
+		fyne.Do(u.Window().Close)
+	})
 	defer stop()
 	u.ShowAndRun()
 	return nil
