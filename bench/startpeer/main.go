@@ -106,14 +106,6 @@ func run(bin, db string, runs int, settle time.Duration) error {
 
 	env := append(os.Environ(), "DISPLAY="+display, "WAYLAND_DISPLAY=", "LANG=da_DK.UTF-8",
 		"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "LOKALRAAD_FIRST_FRAME=1")
-	// The pointer into a corner no window covers: Fyne 2.7.1 can panic
-	// on a mouse move queued for a window that SIGTERM just closed
-	// (processMouseMoved on a nil view), seen once here.
-	park := exec.Command("xdotool", "mousemove", "1919", "1079")
-	park.Env = env
-	if out, err := park.CombinedOutput(); err != nil {
-		return fmt.Errorf("xdotool mousemove: %v\n%s", err, out)
-	}
 	app := func() (result, error) {
 		if _, err := os.Stat(dbCopy + ".aaben"); err == nil {
 			return result{}, errors.New("the last start of lokalraad did not end cleanly (its session marker is left), so this one would check the file first")
