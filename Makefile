@@ -102,7 +102,7 @@ bench-sync: kommune
 	go run ./bench/syncpeer -kommune ./kommune -modules $(BENCH_CACHE)/node_modules
 
 # Start-up to the window's first frame on the large data set, against the
-# smallest Fyne window (bench/startpeer/window), interleaved, each under an
+# smallest Fyne window (bench/startpeer/testdata/window), interleaved, each under an
 # Xvfb of its own display; prints one line: both medians of time and peak
 # memory (VmHWM), the ratios and the load average. Writes large.db first
 # when missing; the app runs on a copy of it.

@@ -10,8 +10,7 @@ import (
 // TestArrows checks the import rules of ARCHITECTURE.md on the whole module:
 // model and assets take the standard library only; the encoders take model,
 // assets and their one library; model/pb only model; storage takes no ui; nothing imports ui but
-// cmd/lokalraad; nothing imports cmd; only cmd/lokalraad imports fyne's app
-// (and bench/startpeer/window, the smallest window start-up is measured against).
+// cmd/lokalraad; nothing imports cmd; only cmd/lokalraad imports fyne's app.
 func TestArrows(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list over the module")
@@ -64,11 +63,8 @@ func TestArrows(t *testing.T) {
 					bad("storage imports model and SQLite, no screens or encoders")
 				}
 			}
-			// bench/startpeer/window is the smallest Fyne window, the floor
-			// `make bench-start` measures the app's start-up against: a
-			// program of its own that nothing imports.
-			if imp == "fyne.io/fyne/v2/app" && rel != "cmd/lokalraad" && rel != "bench/startpeer/window" {
-				bad("only cmd/lokalraad (and the start-up benchmark's floor) imports fyne's app")
+			if imp == "fyne.io/fyne/v2/app" && rel != "cmd/lokalraad" {
+				bad("only cmd/lokalraad imports fyne's app")
 			}
 			if ours && irel == "ui/web" {
 				if rel != "cmd/kommune" {

@@ -8,7 +8,7 @@
 // (1360×800), tells the cost of drawing a larger window from the cost of
 // what is in it.
 //
-// It builds the smallest window (bench/startpeer/window) itself, starts an
+// It builds the smallest window (bench/startpeer/testdata/window) itself, starts an
 // Xvfb of its own (-displayfd: a free display) and copies the database
 // into a temp folder, so the app's daily backup and its preferences never
 // touch the original. Each program is started -runs times, interleaved,
@@ -80,7 +80,7 @@ func run(bin, db string, runs int, settle time.Duration) error {
 	defer os.RemoveAll(dir)
 
 	window := filepath.Join(dir, "window")
-	if out, err := exec.Command("go", "build", "-o", window, "./bench/startpeer/window").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", window, "./bench/startpeer/testdata/window").CombinedOutput(); err != nil {
 		return fmt.Errorf("build the smallest window: %v\n%s", err, out)
 	}
 	dbCopy := filepath.Join(dir, "data", "lokalraad.db")
