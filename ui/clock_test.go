@@ -17,9 +17,9 @@ func TestClockNoteInStatus(t *testing.T) {
 	council := h.council(t, "Jyderup Lokalråd")
 	db := newTestDB(t)
 	db.Now = func() time.Time { return time.Now().Add(72 * time.Hour) }
-	_, err := exchange.Enroll(context.Background(), db, h.url, h.code(t, council))
+	_, err := exchange.NewClient().Enroll(context.Background(), db, h.url, h.code(t, council))
 	ok(t, err)
-	_, err = exchange.Sync(context.Background(), db, "")
+	_, err = exchange.NewClient().Sync(context.Background(), db, "")
 	ok(t, err)
 	ok(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleMember}))
 	db.Now = time.Now // the date is corrected

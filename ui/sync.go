@@ -32,6 +32,8 @@ import (
 // Widgets are touched on the UI goroutine only (u.do, fyne.Do, from the loop).
 type syncer struct {
 	u *App
+	// client talks to the server.
+	client *exchange.Client
 
 	// period is how often to sync; quiet is the rest after the last edit
 	// before its changes go up; poll is how often the loop looks for edits.
@@ -63,7 +65,7 @@ type syncer struct {
 
 func newSyncer(u *App) *syncer {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &syncer{u: u, period: 5 * time.Minute, quiet: 30 * time.Second, poll: 5 * time.Second,
+	s := &syncer{u: u, client: exchange.NewClient(), period: 5 * time.Minute, quiet: 30 * time.Second, poll: 5 * time.Second,
 		kick: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
 	s.state = widget.NewLabel("")
 	s.pending = widget.NewLabel("")
@@ -223,7 +225,7 @@ func (s *syncer) syncOnce(ctx context.Context) (int, error) {
 		return 0, ctx.Err()
 	}
 	s.u.do(func() { s.setRunning(true) })
-	res, err := exchange.Sync(ctx, s.u.db, "")
+	res, err := s.client.Sync(ctx, s.u.db, "")
 	if ctx.Err() != nil {
 		return 0, ctx.Err() // the window closed
 	}
@@ -573,7 +575,7 @@ func (s *syncer) enrol(server, code string, first bool, done func(exchange.Enrol
 	s.u.saver.flush()
 	go func() {
 		s.net.Lock()
-		resp, err := exchange.Enroll(s.ctx, s.u.db, server, code)
+		resp, err := s.client.Enroll(s.ctx, s.u.db, server, code)
 		s.net.Unlock()
 		if err != nil {
 			s.u.do(func() { done(resp, errors.New(enrolErrText(err))) })

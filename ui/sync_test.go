@@ -56,9 +56,9 @@ func (h *testHub) code(t *testing.T, council string) string {
 func (h *testHub) laptop(t *testing.T, council string) *storage.DB {
 	t.Helper()
 	db := newTestDB(t)
-	_, err := exchange.Enroll(context.Background(), db, h.url, h.code(t, council))
+	_, err := exchange.NewClient().Enroll(context.Background(), db, h.url, h.code(t, council))
 	ok(t, err)
-	_, err = exchange.Sync(context.Background(), db, "")
+	_, err = exchange.NewClient().Sync(context.Background(), db, "")
 	ok(t, err)
 	return db
 }
@@ -361,11 +361,11 @@ func TestAnswerReachesCouncil(t *testing.T) {
 	laptop := hub.laptop(t, council)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Ny sti til skolen", Estimate: 12000000, Status: model.WishSubmitted}
 	ok(t, laptop.SaveBudgetWish(model.BudgetWish{}, &w))
-	_, err := exchange.Sync(ctx, laptop, "")
+	_, err := exchange.NewClient().Sync(ctx, laptop, "")
 	ok(t, err)
 
 	staffDB := newTestDB(t)
-	_, err = exchange.Enroll(ctx, staffDB, hub.url, hub.code(t, ""))
+	_, err = exchange.NewClient().Enroll(ctx, staffDB, hub.url, hub.code(t, ""))
 	ok(t, err)
 	staff := newTestUI(t, staffDB) // empty: the first sync brings the councils
 	stopSync(t, staff)
@@ -438,7 +438,7 @@ func TestEditsSyncAfterPause(t *testing.T) {
 	council := hub.council(t, "Jyderup Lokalråd")
 	u, db, _ := withCouncil(t)
 	stopSync(t, u)
-	_, err := exchange.Enroll(context.Background(), db, hub.url, hub.code(t, council))
+	_, err := exchange.NewClient().Enroll(context.Background(), db, hub.url, hub.code(t, council))
 	ok(t, err)
 	u.sync.poll, u.sync.quiet, u.sync.period = 20*time.Millisecond, 200*time.Millisecond, time.Hour
 	u.afterEnrol(council)

@@ -65,10 +65,10 @@ func laptopDB(t *testing.T, name string) *storage.DB {
 
 func enrolSync(t *testing.T, url, code string, db *storage.DB) {
 	t.Helper()
-	if _, err := exchange.Enroll(context.Background(), db, url, code); err != nil {
+	if _, err := exchange.NewClient().Enroll(context.Background(), db, url, code); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(context.Background(), db, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(context.Background(), db, ""); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -106,7 +106,7 @@ func TestAdminOnBothStores(t *testing.T) {
 			if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := exchange.Sync(context.Background(), a, ""); err != nil {
+			if _, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil {
 				t.Fatal(err)
 			}
 			enrolSync(t, url, code2, b)
@@ -124,7 +124,7 @@ func TestAdminOnBothStores(t *testing.T) {
 				t.Fatalf("device list:\n%s", list)
 			}
 			runOK(t, "device", "revoke", "--db", db, id)
-			if _, err := exchange.Sync(context.Background(), b, ""); !errors.Is(err, storage.ErrRevoked) {
+			if _, err := exchange.NewClient().Sync(context.Background(), b, ""); !errors.Is(err, storage.ErrRevoked) {
 				t.Errorf("revoked device synced: %v", err)
 			}
 			if code, _ := get(t, url+"/healthz"); code != 200 {
@@ -179,7 +179,7 @@ func TestMigrateToPostgres(t *testing.T) {
 		if err := db.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: name, Role: model.RoleMember}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := exchange.Sync(context.Background(), db, ""); err != nil {
+		if _, err := exchange.NewClient().Sync(context.Background(), db, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -199,13 +199,13 @@ func TestMigrateToPostgres(t *testing.T) {
 	// Laptop a goes on against the moved hub, as if nothing happened.
 	a.SetMeta(storage.MetaServer, pgURL)
 	k.SetMeta(storage.MetaServer, pgURL)
-	if r, err := exchange.Sync(context.Background(), a, ""); err != nil || r.Pulled != 0 {
+	if r, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil || r.Pulled != 0 {
 		t.Fatalf("first sync after the move: %+v, %v (want nothing to pull)", r, err)
 	}
 	if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: jy, Name: "Jens", Role: model.RoleMember}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(context.Background(), a, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil {
 		t.Fatal(err)
 	}
 	c := laptopDB(t, "c")

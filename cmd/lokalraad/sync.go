@@ -40,6 +40,7 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	client := exchange.NewClient()
 	if token == "" || *code != "" {
 		if *server == "" {
 			*server, _ = db.Meta(storage.MetaServer)
@@ -51,7 +52,7 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if *server == "" || *code == "" {
 			return errors.New("computeren er ikke tilmeldt endnu: angiv --server URL og --code KODE fra kommunen")
 		}
-		resp, err := exchange.Enroll(ctx, db, *server, *code)
+		resp, err := client.Enroll(ctx, db, *server, *code)
 		if err != nil {
 			return fmt.Errorf("tilmelding mislykkedes: %w", err)
 		}
@@ -64,7 +65,7 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := answerLink(db, *link, *noLink); err != nil {
 		return err
 	}
-	res, err := exchange.Sync(ctx, db, *server)
+	res, err := client.Sync(ctx, db, *server)
 	if err != nil {
 		return fmt.Errorf("synkronisering mislykkedes: %w", err)
 	}
@@ -119,7 +120,7 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("åbn synkroniseringsfilen: %w", err)
 		}
 		defer f.Close()
-		h, n, err := exchange.ImportBundle(f, db)
+		h, n, err := exchange.NewClient().ImportBundle(f, db)
 		if err != nil {
 			return fmt.Errorf("%s: %w", fs.Arg(0), err)
 		}
@@ -148,7 +149,7 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	h, err := exchange.WriteBundle(tmp, db, council)
+	h, err := exchange.NewClient().WriteBundle(tmp, db, council)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -51,7 +51,7 @@ func scrubForgery(t *testing.T) (h *hub, a, b *storage.DB, council string, it mo
 
 func TestAttackScrubJustifiesForgedOpAtHub(t *testing.T) {
 	h, a, _, _, it, file := scrubForgery(t)
-	_, _, err := HubImportBundle(bytes.NewReader(file), h.db, now, 48*time.Hour)
+	_, _, err := cli.HubImportBundle(bytes.NewReader(file), h.db, now, 48*time.Hour)
 	got, _ := h.db.AgendaItem(it.ID)
 	if err == nil || got.Decision != it.Decision {
 		t.Errorf("hub took an op forged in %s's name: import err=%v, decision now %q", a.DeviceID(), err, got.Decision)
@@ -66,7 +66,7 @@ func TestAttackScrubJustifiesForgedOpOnLaptop(t *testing.T) {
 	h, _, _, council, it, file := scrubForgery(t)
 	c := h.laptop(t, "c", council, 0)
 	syncOK(t, c)
-	_, _, err := ImportBundle(bytes.NewReader(file), c)
+	_, _, err := cli.ImportBundle(bytes.NewReader(file), c)
 	if got, _ := c.AgendaItem(it.ID); err == nil || got.Decision != it.Decision {
 		t.Errorf("laptop took an op forged in another member's name: import err=%v, decision now %q", err, got.Decision)
 	}
@@ -108,7 +108,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{late}))
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
-	_, _, err := ImportBundle(bytes.NewReader(buf.Bytes()), c)
+	_, _, err := cli.ImportBundle(bytes.NewReader(buf.Bytes()), c)
 	ws, _ := c.BudgetWishes(council, 0)
 	if err == nil || len(ws) != 1 || ws[0].Title != w.Title {
 		var got model.BudgetWish
@@ -149,7 +149,7 @@ func TestAttackRevokedDeviceBlocksCouncilBundles(t *testing.T) {
 	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
 	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
-	if _, _, err := HubImportBundle(bytes.NewReader(bundleOf(t, a, council)), h.db, now, 48*time.Hour); err != nil {
+	if _, _, err := cli.HubImportBundle(bytes.NewReader(bundleOf(t, a, council)), h.db, now, 48*time.Hour); err != nil {
 		t.Errorf("a's honest bundle is refused because it carries a revoked device's old ops: %v", err)
 	}
 }
@@ -215,7 +215,7 @@ func TestAttackBundleBypassesOpSizeLimit(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{scrub}))
-	_, n, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
+	_, n, err := cli.HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
 	if err == nil {
 		t.Errorf("hub imported %d op(s) of %d bytes from a bundle; a push of it is refused above %d bytes", n, scrub.Size(), h.srv.MaxOp)
 	}
@@ -299,7 +299,7 @@ func TestAttackStaffDemoAfterEnrolReachesHub(t *testing.T) {
 	syncOK(t, staff)
 	id, err := demo.Council(staff, now)
 	ok(t, err)
-	_, err = Sync(t.Context(), staff, "")
+	_, err = cli.Sync(t.Context(), staff, "")
 	if _, herr := h.db.Council(id); herr == nil {
 		ms, _ := h.db.Members(id)
 		t.Errorf("the demo council went up to the hub with %d members (sync err=%v)", len(ms), err)
@@ -334,7 +334,7 @@ func TestAttackScrubForgesStaffAnnouncement(t *testing.T) {
 	scrub := forged(t, b, 1, "sync_scrub", "scrub-y", council, "ops", string(body))
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, b, council, append([]storage.Change{scrub}, fakes...)))
-	_, _, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
+	_, _, err := cli.HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
 	t.Logf("import: %v", err)
 	syncOK(t, c)
 	as, _ := c.Announcements()
@@ -366,14 +366,14 @@ func TestAttackScrubForgeryEatsVictimsNextEdit(t *testing.T) {
 	scrub := forged(t, b, 1, "sync_scrub", "scrub-z", council, "ops", string(body))
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{scrub, victim}))
-	_, _, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
+	_, _, err := cli.HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
 	t.Logf("forged import: %v", err)
 	// a's real next edit, of the same field.
 	ws, _ := a.BudgetWishes(council, 0)
 	nw := ws[0]
 	nw.Title = "Cykelsti langs søen"
 	ok(t, a.SaveBudgetWish(ws[0], &nw))
-	_, serr := Sync(t.Context(), a, "")
+	_, serr := cli.Sync(t.Context(), a, "")
 	hw := hubWish(t, h, council)
 	aw, _ := a.BudgetWishes(council, 0)
 	if hw.Title != "Cykelsti langs søen" || serr != nil {
@@ -407,7 +407,7 @@ func TestAttackBackdatedOpOfRevokedDevice(t *testing.T) {
 	file := forge(t, buf.Bytes(), func(cs []storage.Change) []storage.Change { return cs })
 	file = stripKeys(t, file)
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
-	_, _, err := ImportBundle(bytes.NewReader(file), c)
+	_, _, err := cli.ImportBundle(bytes.NewReader(file), c)
 	ws, _ := c.BudgetWishes(council, 0)
 	if err == nil && len(ws) == 1 && ws[0].Title != w.Title {
 		t.Errorf("a revoked device's backdated op was imported: %q", ws[0].Title)
@@ -443,7 +443,7 @@ func TestAttackClockNeverHealsForBundles(t *testing.T) {
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
 	a.Now = func() time.Time { return now.Add(time.Minute) } // corrected
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Bodil", Role: model.RoleMember}))
-	_, _, err := HubImportBundle(bytes.NewReader(bundleOf(t, a, council)), h.db, now.Add(2*time.Minute), h.srv.MaxAhead)
+	_, _, err := cli.HubImportBundle(bytes.NewReader(bundleOf(t, a, council)), h.db, now.Add(2*time.Minute), h.srv.MaxAhead)
 	if err != nil {
 		t.Errorf("after correcting its date, the laptop's bundles are still refused: %v", err)
 	}
@@ -472,7 +472,7 @@ func TestAttackRestoredLaptopRefusesEveryBundle(t *testing.T) {
 	ok(t, err)
 	a = reopen(t, path, time.Minute)
 	for name, file := range map[string][]byte{"hub's": bundleOf(t, h.db, council), "b's": bundleOf(t, b, council)} {
-		if _, _, err := ImportBundle(bytes.NewReader(file), a); err != nil {
+		if _, _, err := cli.ImportBundle(bytes.NewReader(file), a); err != nil {
 			t.Errorf("restored laptop cannot import %s bundle: %v", name, err)
 		}
 	}

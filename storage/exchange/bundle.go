@@ -83,24 +83,11 @@ type bundleFile struct {
 // attachment of the bundle names it.
 var ErrBundleBlob = errors.New("et bilag i synkroniseringsfilen er beskadiget eller ukendt")
 
-// MaxBundle bounds a bundle once decompressed.
-var MaxBundle int64 = 1 << 30
-
-// MaxBundleOps bounds the ops of one bundle. A bundle carries every op of
-// its council; ten years of a busy council's meetings are some tens of
-// thousands (the large demo: about 15,000 a council). The reader refuses
-// a header that says more before reading any op, and stops at the first op
-// past what the header says, so a small file that unpacks to a million
-// tiny ops costs kilobytes, not the gigabytes decoding them would
-// (TestBundleOfAMillionTinyOpsRefusedCheaply); the writer refuses to write
-// more, in Danish, rather than make a file no one can read.
-var MaxBundleOps = 500_000
-
-// ErrBundleTooMany: more ops than MaxBundleOps.
+// ErrBundleTooMany: more ops than Client.MaxBundleOps.
 var ErrBundleTooMany = errors.New("for mange ændringer til én synkroniseringsfil")
 
 // WriteBundle writes every op of a council to w.
-func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, error) {
+func (cl *Client) WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, error) {
 	c, err := db.Council(council)
 	if err != nil {
 		return BundleHeader{}, fmt.Errorf("rådet %s: %w", council, err)
@@ -119,8 +106,8 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 		return BundleHeader{}, err
 	}
 	cs = append(cs, municipal...)
-	if len(cs) > MaxBundleOps {
-		return BundleHeader{}, fmt.Errorf("%w: rådet har %d ændringer, højst %d kan stå i én fil; synkronisér over nettet i stedet", ErrBundleTooMany, len(cs), MaxBundleOps)
+	if len(cs) > cl.MaxBundleOps {
+		return BundleHeader{}, fmt.Errorf("%w: rådet har %d ændringer, højst %d kan stå i én fil; synkronisér over nettet i stedet", ErrBundleTooMany, len(cs), cl.MaxBundleOps)
 	}
 	ops, err := EncodeOps(cs)
 	if err != nil {
@@ -138,7 +125,7 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 	} else if ok {
 		h.Keys = &dir
 	}
-	files, err := bundleBlobs(db, council)
+	files, err := cl.bundleBlobs(db, council)
 	if err != nil {
 		return BundleHeader{}, err
 	}
@@ -149,15 +136,10 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 	return h, zw.Close()
 }
 
-// BundleBlobBytes bounds the files one bundle carries (a bundle is read
-// whole into memory, and MaxBundle bounds it): the newest attachments'
-// files first; the rest travel with a later bundle or sync.
-var BundleBlobBytes int64 = 256 << 20
-
 // bundleBlobs reads the files of the council's attachments this laptop
 // holds, newest first up to BundleBlobBytes, each checked against its name
 // (a damaged one is never sent on).
-func bundleBlobs(db *storage.DB, council string) (map[string][]byte, error) {
+func (cl *Client) bundleBlobs(db *storage.DB, council string) (map[string][]byte, error) {
 	as, err := db.CouncilAttachments(council)
 	if err != nil {
 		return nil, err
@@ -166,7 +148,7 @@ func bundleBlobs(db *storage.DB, council string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var total int64
 	for _, a := range as {
-		if _, done := files[a.SHA256]; done || !db.Blobs().Has(a.SHA256) || total+a.Size > BundleBlobBytes {
+		if _, done := files[a.SHA256]; done || !db.Blobs().Has(a.SHA256) || total+a.Size > cl.BundleBlobBytes {
 			continue
 		}
 		total += a.Size
@@ -217,16 +199,16 @@ func keepBundleBlobs(db *storage.DB, files map[string][]byte) error {
 
 // ReadBundle reads and checks a bundle: format, checksum, count, and that
 // every op belongs to the header's council or to the municipality.
-func ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
-	h, cs, _, err := readBundle(r)
+func (cl *Client) ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
+	h, cs, _, err := cl.readBundle(r)
 	return h, cs, err
 }
 
 // readBundle is ReadBundle that also returns the files the bundle carries,
 // each checked against its name.
-func readBundle(r io.Reader) (BundleHeader, []storage.Change, map[string][]byte, error) {
+func (cl *Client) readBundle(r io.Reader) (BundleHeader, []storage.Change, map[string][]byte, error) {
 	var f bundleFile
-	h, cs, err := decodeBundle(r, &f)
+	h, cs, err := cl.decodeBundle(r, &f)
 	if err != nil {
 		return h, cs, nil, err
 	}
@@ -239,10 +221,10 @@ func readBundle(r io.Reader) (BundleHeader, []storage.Change, map[string][]byte,
 // decodeBundle reads a bundle into f and checks its ops. It reads as a
 // stream: the header first (as WriteBundle writes it), then the ops one at
 // a time, each turned into a change at once and counted against the
-// header's count and MaxBundleOps, so memory grows with the ops actually
+// header's count and cl.MaxBundleOps, so memory grows with the ops actually
 // there, and a lie about their number stops the reading at the first op
 // too many. The checksum is over the ops array as written (compact JSON).
-func decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, error) {
+func (cl *Client) decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, error) {
 	bad := func(why string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrBadBundle, fmt.Sprintf(why, args...))
 	}
@@ -250,7 +232,7 @@ func decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, e
 	if err != nil {
 		return BundleHeader{}, nil, bad("%s", plain(err))
 	}
-	lr := &io.LimitedReader{R: zr, N: MaxBundle + 1}
+	lr := &io.LimitedReader{R: zr, N: cl.MaxBundle + 1}
 	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
 	delim := func(want json.Delim) error {
@@ -290,8 +272,8 @@ func decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, e
 			if h.Format != BundleFormat || h.Version != bundleVersion {
 				return h, nil, bad("ukendt format %q version %d (filer fra før underskrevne ændringer kan ikke indlæses)", h.Format, h.Version)
 			}
-			if h.Count < 0 || h.Count > MaxBundleOps {
-				return h, nil, bad("%v: hovedet siger %d ændringer, højst %d kan stå i én fil", ErrBundleTooMany, h.Count, MaxBundleOps)
+			if h.Count < 0 || h.Count > cl.MaxBundleOps {
+				return h, nil, bad("%v: hovedet siger %d ændringer, højst %d kan stå i én fil", ErrBundleTooMany, h.Count, cl.MaxBundleOps)
 			}
 		case "ops":
 			if !hasHeader || hasOps {
@@ -371,8 +353,8 @@ func decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, e
 
 // ImportBundle applies a bundle on a desktop. It must be for the council
 // this computer syncs (or its only council; an empty database takes any).
-func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
-	h, cs, files, err := readBundle(r)
+func (cl *Client) ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
+	h, cs, files, err := cl.readBundle(r)
 	if err != nil {
 		return h, 0, err
 	}
@@ -482,8 +464,8 @@ func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author
 // HubImportBundle applies a bundle at the hub: the council must exist there,
 // and every op must be one its author may write (as if pushed by it); the
 // clock rule applies as for a push.
-func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
-	h, cs, files, err := readBundle(r)
+func (cl *Client) HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
+	h, cs, files, err := cl.readBundle(r)
 	if err != nil {
 		return h, 0, err
 	}
@@ -495,7 +477,7 @@ func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.D
 		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	// The same bound on one op as a push has: a bundle is no way round it.
-	if err := checkOpSizes(fresh, MaxOpBytes); err != nil {
+	if err := checkOpSizes(fresh, cl.MaxOp); err != nil {
 		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	// Who may write what is asked of the ops new here: a device revoked

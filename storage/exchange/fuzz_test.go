@@ -69,14 +69,14 @@ func FuzzReadBundle(f *testing.F) {
 		f.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if h, err := WriteBundle(&buf, db, c.ID); err != nil || h.Keys == nil {
+	if h, err := cli.WriteBundle(&buf, db, c.ID); err != nil || h.Keys == nil {
 		f.Fatal(err, h.Keys)
 	}
 	db.Close()
 	f.Add(buf.Bytes())
 	f.Add([]byte{0x1f, 0x8b})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		h, cs, err := ReadBundle(bytes.NewReader(data))
+		h, cs, err := cli.ReadBundle(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
@@ -203,7 +203,7 @@ func FuzzImportBundle(f *testing.F) {
 		f.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if _, err := WriteBundle(&buf, hub, c.ID); err != nil {
+	if _, err := cli.WriteBundle(&buf, hub, c.ID); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
@@ -217,7 +217,7 @@ func FuzzImportBundle(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := ImportBundle(bytes.NewReader(data), laptop); err == nil {
+		if _, _, err := cli.ImportBundle(bytes.NewReader(data), laptop); err == nil {
 			return
 		}
 		after, err := laptop.CouncilOps("")

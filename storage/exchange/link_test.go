@@ -26,7 +26,7 @@ func ownCouncil(t testing.TB, db *storage.DB) string {
 // council made on it.
 func enrolLinking(t testing.TB, db *storage.DB, h *hub, council string) {
 	t.Helper()
-	_, err := Enroll(context.Background(), db, h.url, h.code(t, council))
+	_, err := cli.Enroll(context.Background(), db, h.url, h.code(t, council))
 	ok(t, err)
 	ok(t, AnswerLink(db, true))
 }
@@ -46,7 +46,7 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	a := open(t, "a", time.Hour) // the demo is newer than the hub's council
 	demoID, err := demo.Council(a, now)
 	ok(t, err)
-	_, err = Enroll(context.Background(), a, h.url, h.code(t, council))
+	_, err = cli.Enroll(context.Background(), a, h.url, h.code(t, council))
 	ok(t, err)
 	if _, asked, err := PendingLink(a); err != nil || asked {
 		t.Errorf("enrolling with the demo asks to link it (%v)", err)
@@ -97,7 +97,7 @@ func TestStaffEnrolDropsTheDemo(t *testing.T) {
 	a := open(t, "a", 0)
 	demoID, err := demo.Council(a, now)
 	ok(t, err)
-	_, err = Enroll(context.Background(), a, h.url, h.code(t, ""))
+	_, err = cli.Enroll(context.Background(), a, h.url, h.code(t, ""))
 	ok(t, err)
 	syncOK(t, a)
 	if _, err := h.db.Council(demoID); !errors.Is(err, storage.ErrNotFound) {
@@ -126,14 +126,14 @@ func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
 		w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny sti", Status: model.WishDraft}
 		ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
 
-		_, err := Enroll(context.Background(), a, h.url, h.code(t, council))
+		_, err := cli.Enroll(context.Background(), a, h.url, h.code(t, council))
 		ok(t, err)
 		q, asked, err := PendingLink(a)
 		ok(t, err)
 		if !asked || q.Local.ID != c.ID || q.Local.Name != "Jyderup Borgerforening" || q.Server != council || q.ServerName != "Jyderup Lokalråd" {
 			t.Fatalf("question %+v (asked %v)", q, asked)
 		}
-		if _, err := Sync(context.Background(), a, ""); !errors.Is(err, ErrLinkUnanswered) {
+		if _, err := cli.Sync(context.Background(), a, ""); !errors.Is(err, ErrLinkUnanswered) {
 			t.Fatalf("a sync before the answer: %v", err)
 		}
 		if n, _ := h.db.HubSequence(); n != 0 {
@@ -176,7 +176,7 @@ func TestEnrolLinksAnEmptyCouncilAtOnce(t *testing.T) {
 	a := open(t, "a", 0)
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
 	ok(t, a.SaveCouncil(model.Council{}, &c))
-	_, err := Enroll(context.Background(), a, h.url, h.code(t, council))
+	_, err := cli.Enroll(context.Background(), a, h.url, h.code(t, council))
 	ok(t, err)
 	if _, asked, _ := PendingLink(a); asked {
 		t.Error("asked about a council with no data")

@@ -34,15 +34,15 @@ func TestPullPrefetchNeverMovesTheCursorAhead(t *testing.T) {
 	for cut := 2; cut <= 6; cut++ {
 		b := h.laptop(t, fmt.Sprint("b", cut), council, 0)
 		var pulls atomic.Int64
-		old := HTTPClient.Transport
-		HTTPClient.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		old := cli.HTTP.Transport
+		cli := withClient(func(c *Client) {})
+		cli.HTTP.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			if strings.HasSuffix(r.URL.Path, "/v1/pull") && pulls.Add(1) == int64(cut) {
 				return nil, errors.New("forbindelsen blev afbrudt")
 			}
 			return old.RoundTrip(r)
 		})
-		_, err := Sync(context.Background(), b, "")
-		HTTPClient.Transport = old
+		_, err := cli.Sync(context.Background(), b, "")
 		if err == nil {
 			t.Fatalf("cut at pull %d: the sync went through", cut)
 		}

@@ -31,7 +31,7 @@ func TestRefusedChangeIsSetAsideNotStuck(t *testing.T) {
 	after := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Legeplads", Status: model.WishDraft}
 	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &after))
 
-	r, err := Sync(t.Context(), a, "")
+	r, err := cli.Sync(t.Context(), a, "")
 	if err != nil {
 		t.Fatalf("sync with a refused change: %v", err)
 	}

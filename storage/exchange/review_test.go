@@ -33,7 +33,7 @@ func answeredWish(t *testing.T) (h *hub, a *storage.DB, council string, w model.
 	push = func(cs []storage.Change) error {
 		wire, err := EncodeOps(signedBy(t, a, cs))
 		ok(t, err)
-		return call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
+		return cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
 	}
 	return
 }

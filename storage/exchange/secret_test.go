@@ -76,13 +76,13 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	if msg, _ := cp.Meta(storage.MetaError); !strings.Contains(msg, "tilmeld computeren igen") {
 		t.Errorf("status after opening the copy: %q", msg)
 	}
-	_, err := Sync(t.Context(), cp, "")
+	_, err := cli.Sync(t.Context(), cp, "")
 	if !errors.Is(err, storage.ErrSecretMissing) || !strings.Contains(err.Error(), "tilmeld computeren igen") {
 		t.Fatalf("copy without secrets: %v", err)
 	}
 	// Enrolled again with a new code, it syncs, and its unsent edit (the
 	// original's too, until it syncs) reaches the hub.
-	_, err = Enroll(t.Context(), cp, h.url, h.code(t, council))
+	_, err = cli.Enroll(t.Context(), cp, h.url, h.code(t, council))
 	ok(t, err)
 	syncOK(t, cp)
 	if ms, _ := h.db.Members(council); len(ms) != 1 || ms[0].Name != "Ikke sendt" {
