@@ -33,7 +33,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"lokalraad/model"
 )
@@ -62,47 +61,54 @@ var ErrBadChange = error(model.NewError(model.Invalid, "ugyldig ændring"))
 // conflictsTable is the pseudo-table of conflict dismissals.
 const conflictsTable = "sync_conflicts"
 
-// schema: for every table of council data, whether each field is an
-// integer column. Read once from the database.
-var (
-	schemaOnce  sync.Once
-	schemaCols  map[string]map[string]bool
-	schemaOrder map[string][]string // each table's fields in table order
-	schemaErr   error
-)
+// schemaInfo is what the database says of its tables of council data:
+// for every table, whether each field is an integer column, and its fields
+// in table order. A DB reads it once (DB.schema) and keeps it, since only
+// Open's migrations change the schema.
+type schemaInfo struct {
+	cols  map[string]map[string]bool
+	order map[string][]string // each table's fields in table order
+}
 
 // columns lists a table's fields (not id and council_id) in table order;
 // call schema first.
-func (db *DB) columns(table string) []string { return schemaOrder[table] }
+func (db *DB) columns(table string) []string {
+	if s := db.schemaInfo.Load(); s != nil {
+		return s.order[table]
+	}
+	return nil
+}
 
+// schema reads the schema of this database the first time and then
+// returns it; a failed read is not kept, so the next call tries again.
 func (db *DB) schema() (map[string]map[string]bool, error) {
-	schemaOnce.Do(func() {
-		m := map[string]map[string]bool{}
-		order := map[string][]string{}
-		for _, t := range append(append([]string{}, Tables...), MunicipalTables...) {
-			cols, err := list(context.Background(), db.sql, func(s scanner) ([2]string, error) {
-				var cid, notnull, pk int
-				var name, typ string
-				var dflt any
-				err := s.Scan(&cid, &name, &typ, &notnull, &dflt, &pk)
-				return [2]string{name, typ}, err
-			}, "PRAGMA table_info("+t+")")
-			if err != nil {
-				schemaErr = err
-				return
-			}
-			m[t] = map[string]bool{}
-			for _, c := range cols {
-				if c[0] == "id" || c[0] == "council_id" {
-					continue
-				}
-				m[t][c[0]] = strings.EqualFold(c[1], "INTEGER")
-				order[t] = append(order[t], c[0])
-			}
+	if s := db.schemaInfo.Load(); s != nil {
+		return s.cols, nil
+	}
+	m := map[string]map[string]bool{}
+	order := map[string][]string{}
+	for _, t := range append(append([]string{}, Tables...), MunicipalTables...) {
+		cols, err := list(context.Background(), db.sql, func(s scanner) ([2]string, error) {
+			var cid, notnull, pk int
+			var name, typ string
+			var dflt any
+			err := s.Scan(&cid, &name, &typ, &notnull, &dflt, &pk)
+			return [2]string{name, typ}, err
+		}, "PRAGMA table_info("+t+")")
+		if err != nil {
+			return nil, err
 		}
-		schemaCols, schemaOrder = m, order
-	})
-	return schemaCols, schemaErr
+		m[t] = map[string]bool{}
+		for _, c := range cols {
+			if c[0] == "id" || c[0] == "council_id" {
+				continue
+			}
+			m[t][c[0]] = strings.EqualFold(c[1], "INTEGER")
+			order[t] = append(order[t], c[0])
+		}
+	}
+	db.schemaInfo.Store(&schemaInfo{cols: m, order: order})
+	return m, nil
 }
 
 // checkChange checks an op's shape against the schema.
