@@ -330,10 +330,12 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 	}
 	if replica == db.device {
 		a := Author{Replica: replica, Key: db.key.Public().(ed25519.PublicKey), Own: true, Staff: db.isHub(), Hub: db.isHub()}
-		if staff, _ := db.Meta(MetaStaff); staff != "" {
-			a.Staff = true
+		st, err := db.SyncState(context.Background())
+		if err != nil {
+			return Author{}, false // unread, so unknown: its ops are refused, not trusted
 		}
-		a.Council, _ = db.Meta(MetaCouncil)
+		a.Staff = a.Staff || st.Staff
+		a.Council = st.Council
 		return a, true
 	}
 	var key, council string

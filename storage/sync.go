@@ -1165,8 +1165,11 @@ func (db *DB) PendingOps(council string, limit int) ([]Change, error) {
 
 // PendingCount counts this device's ops not yet acknowledged by the hub.
 func (db *DB) PendingCount(council string) (int, error) {
-	acked, _ := db.Meta(MetaAcked)
-	n, _ := strconv.ParseInt(acked, 10, 64)
+	st, err := db.SyncState(context.Background())
+	if err != nil {
+		return 0, err
+	}
+	n := st.Acked
 	q := "SELECT COUNT(*) FROM changes WHERE device = ? AND seq > ?" + notDemo
 	args := []any{db.device, n}
 	if council != "" {
@@ -1174,7 +1177,7 @@ func (db *DB) PendingCount(council string) (int, error) {
 		args = append(args, council)
 	}
 	var count int
-	err := db.sql.QueryRow(q, args...).Scan(&count)
+	err = db.sql.QueryRow(q, args...).Scan(&count)
 	return count, err
 }
 

@@ -88,13 +88,13 @@ type enrolment struct {
 	staff, enrolled bool
 }
 
+// A state that cannot be read is shown as not enrolled (refresh says why).
 func (s *syncer) enrolment() enrolment {
-	db := s.u.db
-	token, _ := db.Meta(storage.MetaToken)
-	server, _ := db.Meta(storage.MetaServer)
-	council, _ := db.Meta(storage.MetaCouncil)
-	staff, _ := db.Meta(storage.MetaStaff)
-	return enrolment{server: server, council: council, staff: staff == "1", enrolled: token != "" && server != ""}
+	st, err := s.u.db.SyncState(s.ctx)
+	if err != nil {
+		return enrolment{}
+	}
+	return enrolment{server: st.Server, council: st.Council, staff: st.Staff, enrolled: st.Enrolled()}
 }
 
 // isStaff tells whether this is one of the municipality's devices.
@@ -253,8 +253,15 @@ func (s *syncer) setRunning(on bool) {
 
 // refresh shows the state of sync in the status bar.
 func (s *syncer) refresh() {
-	e := s.enrolment()
-	if !e.enrolled {
+	st, err := s.u.db.SyncState(s.ctx)
+	if err != nil {
+		s.state.SetText("")
+		s.pending.Hide()
+		s.problem.SetText(errText(err))
+		s.problem.Show()
+		return
+	}
+	if !st.Enrolled() {
 		s.state.SetText(lang.L("Not connected to the municipality's server: everything is kept on this computer only."))
 		s.pending.Hide()
 		s.problem.Hide()
@@ -262,9 +269,8 @@ func (s *syncer) refresh() {
 		return
 	}
 	if !s.running {
-		last, _ := s.u.db.Meta(storage.MetaLast)
-		if t, err := time.Parse(time.RFC3339, last); err == nil {
-			s.state.SetText(lang.L("Last synced {{.When}}", map[string]any{"When": model.DateTime(t)}))
+		if !st.Last.IsZero() {
+			s.state.SetText(lang.L("Last synced {{.When}}", map[string]any{"When": model.DateTime(st.Last)}))
 		} else {
 			s.state.SetText(lang.L("Not synced yet"))
 		}
@@ -275,12 +281,10 @@ func (s *syncer) refresh() {
 	case s.synced:
 		msg = syncErrText(s.lastErr)
 	default: // before the first sync of this session: the one remembered
-		stored, _ := s.u.db.Meta(storage.MetaError)
-		code, _ := s.u.db.Meta(storage.MetaErrorCode)
-		msg = storedErrText(stored, model.Code(code))
+		msg = storedErrText(st.Error, st.ErrorCode)
 	}
 	// What this device did about its own clock, kept a week.
-	if note := exchange.SyncNote(s.u.db); note != "" {
+	if note := exchange.SyncNote(st, s.u.db.Now()); note != "" {
 		msg = strings.TrimSpace(msg + "\n" + note)
 	}
 	s.problem.SetText(msg)

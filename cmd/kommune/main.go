@@ -430,7 +430,7 @@ func bundleExport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return writeFileAtomic(*out, func(w io.Writer) error {
-		h, err := exchange.NewClient().WriteBundle(w, db, *council)
+		h, err := exchange.NewClient().WriteBundle(context.Background(), w, db, *council)
 		if err == nil {
 			fmt.Fprintf(stdout, "%d ændringer for %s skrevet til %s\n", h.Count, h.CouncilName, *out)
 		}
@@ -460,7 +460,7 @@ func bundleImport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	h, n, err := exchange.NewClient().HubImportBundle(f, db, time.Now(), 24*time.Hour)
+	h, n, err := exchange.NewClient().HubImportBundle(context.Background(), f, db, time.Now(), 24*time.Hour)
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func TestServerRunsTheModelRules(t *testing.T) {
 	raw.Close()
 	bundle := filepath.Join(dir, "a.lokalraad")
 	var buf bytes.Buffer
-	if _, err := exchange.NewClient().WriteBundle(&buf, a, council); err != nil {
+	if _, err := exchange.NewClient().WriteBundle(context.Background(), &buf, a, council); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(bundle, buf.Bytes(), 0o600); err != nil {

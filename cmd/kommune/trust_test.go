@@ -115,7 +115,7 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	// Finding 2: the laptop's bundle, with forged ops and a fresh checksum.
 	file := filepath.Join(dir, "jyderup.lokalraad")
 	var buf bytes.Buffer
-	if _, err := exchange.NewClient().WriteBundle(&buf, a, council); err != nil {
+	if _, err := exchange.NewClient().WriteBundle(context.Background(), &buf, a, council); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(file, buf.Bytes(), 0o644)
@@ -183,7 +183,7 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	}
 	// The genuine bundle still goes in.
 	buf.Reset()
-	exchange.NewClient().WriteBundle(&buf, a, council)
+	exchange.NewClient().WriteBundle(context.Background(), &buf, a, council)
 	os.WriteFile(file, buf.Bytes(), 0o644)
 	runOK(t, "bundle", "import", "--db", hubPath, file)
 	cancel()

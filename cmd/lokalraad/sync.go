@@ -36,16 +36,16 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	token, err := db.Meta(storage.MetaToken)
+	st, err := db.SyncState(ctx)
 	if err != nil {
 		return err
 	}
 	client := exchange.NewClient()
-	if token == "" || *code != "" {
+	if st.Token == "" || *code != "" {
 		if *server == "" {
-			*server, _ = db.Meta(storage.MetaServer)
+			*server = st.Server
 		}
-		if db.SecretMissing() && *code == "" {
+		if st.Server != "" && st.Token == "" && *code == "" {
 			// A copy, or a restore without the secrets file beside it.
 			return fmt.Errorf("%w (angiv --code KODE)", storage.ErrSecretMissing)
 		}
@@ -69,7 +69,10 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("synkronisering mislykkedes: %w", err)
 	}
-	council, _ := db.Meta(storage.MetaCouncil)
+	if st, err = db.SyncState(ctx); err != nil {
+		return err
+	}
+	council := st.Council
 	conflicts := 0
 	if council != "" {
 		cs, err := db.Conflicts(council)
@@ -120,7 +123,7 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("åbn synkroniseringsfilen: %w", err)
 		}
 		defer f.Close()
-		h, n, err := exchange.NewClient().ImportBundle(f, db)
+		h, n, err := exchange.NewClient().ImportBundle(ctx, f, db)
 		if err != nil {
 			return fmt.Errorf("%s: %w", fs.Arg(0), err)
 		}
@@ -132,7 +135,11 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	council := *councilFlag
 	if council == "" {
-		council, _ = db.Meta(storage.MetaCouncil)
+		st, err := db.SyncState(ctx)
+		if err != nil {
+			return err
+		}
+		council = st.Council
 	}
 	if council == "" {
 		cs, err := db.Councils()
@@ -149,7 +156,7 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	h, err := exchange.NewClient().WriteBundle(tmp, db, council)
+	h, err := exchange.NewClient().WriteBundle(ctx, tmp, db, council)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -88,7 +88,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 
 	file := filepath.Join(dir, "fra-kommunen.lokalraad")
 	f, _ := os.Create(file)
-	if _, err := exchange.NewClient().WriteBundle(f, hub, c.ID); err != nil {
+	if _, err := exchange.NewClient().WriteBundle(context.Background(), f, hub, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()

@@ -335,12 +335,12 @@ func (cl *Client) uploadBlob(ctx context.Context, db *storage.DB, serverURL, tok
 // resuming a download cut off before: what opening an attachment does
 // when the file is not on this laptop yet.
 func (cl *Client) FetchBlob(ctx context.Context, db *storage.DB, a model.Attachment) error {
-	token, err := db.Meta(storage.MetaToken)
+	st, err := db.SyncState(ctx)
 	if err != nil {
 		return err
 	}
-	server, _ := db.Meta(storage.MetaServer)
-	if token == "" || server == "" {
+	server, token := st.Server, st.Token
+	if !st.Enrolled() {
 		return fmt.Errorf("bilaget »%s« er ikke på denne computer, og den er ikke tilmeldt kommunens server", a.Name)
 	}
 	return cl.fetchBlob(ctx, db, server, token, a)

@@ -267,18 +267,18 @@ func TestBundleCarriesBlobs(t *testing.T) {
 	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Skitse.pdf", bytes.NewReader(data))
 	ok(t, err)
 	var buf bytes.Buffer
-	_, err = cli.WriteBundle(&buf, a, council)
+	_, err = cli.WriteBundle(context.Background(), &buf, a, council)
 	ok(t, err)
 
 	// At the municipality: rows and file come in together.
-	_, _, err = cli.HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 24*time.Hour)
+	_, _, err = cli.HubImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), h.db, now, 24*time.Hour)
 	ok(t, err)
 	if err := h.db.Blobs().Verify(att.SHA256); err != nil {
 		t.Fatalf("the hub has not the bundle's file: %v", err)
 	}
 	// On another laptop of the council, which has not synced.
 	b := h.laptop(t, "b", council, time.Second)
-	_, _, err = cli.ImportBundle(bytes.NewReader(buf.Bytes()), b)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), b)
 	ok(t, err)
 	if got, err := b.ReadAttachment(att); err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("B after the bundle: %v", err)
@@ -294,7 +294,7 @@ func TestBundleCarriesBlobs(t *testing.T) {
 	ok(t, json.NewEncoder(zw).Encode(f))
 	ok(t, zw.Close())
 	c := h.laptop(t, "c", council, 2*time.Second)
-	_, n, err := cli.ImportBundle(bytes.NewReader(bad.Bytes()), c)
+	_, n, err := cli.ImportBundle(context.Background(), bytes.NewReader(bad.Bytes()), c)
 	if !errors.Is(err, ErrRefusedBundle) || !errors.Is(err, ErrBundleBlob) || n != 0 || !strings.Contains(err.Error(), "beskadiget") {
 		t.Errorf("a bundle with a damaged file: %d, %v", n, err)
 	}
@@ -303,7 +303,7 @@ func TestBundleCarriesBlobs(t *testing.T) {
 	}
 	before, _ := h.db.HubSequence()
 	ok(t, h.db.Blobs().Remove(att.SHA256))
-	if _, _, err := cli.HubImportBundle(bytes.NewReader(bad.Bytes()), h.db, now, 24*time.Hour); !errors.Is(err, ErrBundleBlob) {
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bad.Bytes()), h.db, now, 24*time.Hour); !errors.Is(err, ErrBundleBlob) {
 		t.Errorf("hub took a bundle with a damaged file: %v", err)
 	}
 	if after, _ := h.db.HubSequence(); after != before || h.db.Blobs().Has(att.SHA256) {

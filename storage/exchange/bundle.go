@@ -3,6 +3,7 @@ package exchange
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -87,7 +88,7 @@ var ErrBundleBlob = errors.New("et bilag i synkroniseringsfilen er beskadiget el
 var ErrBundleTooMany = errors.New("for mange ændringer til én synkroniseringsfil")
 
 // WriteBundle writes every op of a council to w.
-func (cl *Client) WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, error) {
+func (cl *Client) WriteBundle(ctx context.Context, w io.Writer, db *storage.DB, council string) (BundleHeader, error) {
 	c, err := db.Council(council)
 	if err != nil {
 		return BundleHeader{}, fmt.Errorf("rådet %s: %w", council, err)
@@ -353,17 +354,17 @@ func (cl *Client) decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []stor
 
 // ImportBundle applies a bundle on a desktop. It must be for the council
 // this computer syncs (or its only council; an empty database takes any).
-func (cl *Client) ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
+func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	h, cs, files, err := cl.readBundle(r)
 	if err != nil {
 		return h, 0, err
 	}
-	want, err := db.Meta(storage.MetaCouncil)
+	st, err := db.SyncState(ctx)
 	if err != nil {
 		return h, 0, err
 	}
-	staff, _ := db.Meta(storage.MetaStaff)
-	if want == "" && staff == "" {
+	want := st.Council
+	if want == "" && !st.Staff {
 		councils, err := db.Councils()
 		if err != nil {
 			return h, 0, err
@@ -464,7 +465,7 @@ func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author
 // HubImportBundle applies a bundle at the hub: the council must exist there,
 // and every op must be one its author may write (as if pushed by it); the
 // clock rule applies as for a push.
-func (cl *Client) HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
+func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db *storage.DB, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
 	h, cs, files, err := cl.readBundle(r)
 	if err != nil {
 		return h, 0, err

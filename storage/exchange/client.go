@@ -223,48 +223,46 @@ func (cl *Client) Enroll(ctx context.Context, db *storage.DB, serverURL, code st
 	if err := afterEnroll(db, resp); err != nil {
 		return resp, err
 	}
-	staff := ""
-	if resp.Staff {
-		staff = "1"
-	}
-	for k, v := range map[string]string{storage.MetaServer: serverURL, storage.MetaToken: resp.Device + "." + resp.Secret,
-		storage.MetaCouncil: resp.Council, storage.MetaStaff: staff} {
-		if err := db.SetMeta(k, v); err != nil {
-			return resp, err
-		}
-	}
-	return resp, nil
+	err := db.UpdateSyncState(ctx, func(st *storage.SyncState) error {
+		st.Server, st.Token, st.Council, st.Staff = serverURL, resp.Device+"."+resp.Secret, resp.Council, resp.Staff
+		return nil
+	})
+	return resp, err
 }
 
 // Sync pushes this device's unsent ops in bounded batches and pulls
 // everything new since its cursor, page by page; each step is saved as it
 // completes, so a sync cut off anywhere resumes without loss or
 // duplication. serverURL "" means the remembered server. The outcome is
-// remembered for the status bar (storage.MetaLast, storage.MetaError).
+// remembered for the status bar (storage.SyncState's Last and Error), also
+// when ctx is cancelled.
 func (cl *Client) Sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error) {
 	err := linkAnswered(db)
 	var res Result
 	if err == nil {
 		res, err = cl.sync(ctx, db, serverURL)
 	}
+	werr := db.UpdateSyncState(context.WithoutCancel(ctx), func(st *storage.SyncState) error {
+		if err != nil {
+			st.Error, st.ErrorCode = err.Error(), model.ErrorCode(err)
+			return nil
+		}
+		st.Error, st.ErrorCode, st.Last = "", "", time.Now().UTC().Truncate(time.Second)
+		return nil
+	})
 	if err != nil {
-		db.SetMeta(storage.MetaError, err.Error())
-		db.SetMeta(storage.MetaErrorCode, string(model.ErrorCode(err)))
-		return res, err
+		return res, errors.Join(err, werr)
 	}
-	db.SetMeta(storage.MetaError, "")
-	db.SetMeta(storage.MetaErrorCode, "")
-	db.SetMeta(storage.MetaLast, time.Now().UTC().Format(time.RFC3339))
-	return res, nil
+	return res, werr
 }
 
 func (cl *Client) sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error) {
 	var res Result
-	token, err := db.Meta(storage.MetaToken)
+	st, err := db.SyncState(ctx)
 	if err != nil {
 		return res, err
 	}
-	saved, _ := db.Meta(storage.MetaServer)
+	token, saved, council := st.Token, st.Server, st.Council
 	if serverURL == "" {
 		serverURL = saved
 	}
@@ -275,7 +273,6 @@ func (cl *Client) sync(ctx context.Context, db *storage.DB, serverURL string) (R
 	if token == "" || serverURL == "" {
 		return res, ErrNotEnrolled
 	}
-	council, _ := db.Meta(storage.MetaCouncil)
 	pushErr := cl.push(ctx, db, serverURL, token, council, &res)
 	// Over the day's quota, or holding an op too big for the hub, this
 	// device still receives the others' changes; the refusal is reported
@@ -294,8 +291,10 @@ func (cl *Client) sync(ctx context.Context, db *storage.DB, serverURL string) (R
 	if err := cl.blobSync(ctx, db, serverURL, token, council, &res); err != nil {
 		return res, err
 	}
-	linked, _ := db.Meta(MetaLinked)
-	if linked != "" {
+	if st, err = db.SyncState(ctx); err != nil {
+		return res, err
+	}
+	if st.Linked {
 		// The first sync of a council made here before enrolment: where the
 		// server's council record had only empty defaults, what was typed
 		// here stands, and goes up now.
@@ -305,7 +304,7 @@ func (cl *Client) sync(ctx context.Context, db *storage.DB, serverURL string) (R
 		if err := cl.push(ctx, db, serverURL, token, council, &res); err != nil {
 			return res, err
 		}
-		if err := db.SetMeta(MetaLinked, ""); err != nil {
+		if err := db.UpdateSyncState(ctx, func(st *storage.SyncState) error { st.Linked = false; return nil }); err != nil {
 			return res, err
 		}
 	}
@@ -315,7 +314,7 @@ func (cl *Client) sync(ctx context.Context, db *storage.DB, serverURL string) (R
 // restamp re-stamps this device's unsent ops stamped more than maxAhead
 // ahead of the hub's clock and lowers its clock; what happened goes into
 // the result and, for the status bar, into MetaNote.
-func restamp(db *storage.DB, hubNow time.Time, maxAhead time.Duration, res *Result) error {
+func restamp(ctx context.Context, db *storage.DB, hubNow time.Time, maxAhead time.Duration, res *Result) error {
 	r, err := db.RestampPending(hubNow, maxAhead)
 	if err != nil {
 		return err
@@ -329,7 +328,7 @@ func restamp(db *storage.DB, hubNow time.Time, maxAhead time.Duration, res *Resu
 	}
 	res.Restamped += r.Ops
 	res.Note = note
-	return db.SetMeta(MetaNote, db.Now().UTC().Format(time.RFC3339)+" "+note)
+	return setNote(ctx, db, note)
 }
 
 // refusedForGood tells whether the server refused ops for what they are
@@ -379,28 +378,26 @@ func (cl *Client) pushEach(ctx context.Context, db *storage.DB, serverURL, token
 		note = res.Note + " " + note
 	}
 	res.Note = note
-	return db.SetMeta(MetaNote, db.Now().UTC().Format(time.RFC3339)+" "+note)
+	return setNote(ctx, db, note)
 }
 
-// MetaNote keeps the last note about this device's clock, with its time.
-const MetaNote = "sync_note"
+// setNote keeps note, with the time, for the status bar (SyncNote).
+func setNote(ctx context.Context, db *storage.DB, note string) error {
+	return db.UpdateSyncState(ctx, func(st *storage.SyncState) error {
+		st.Note, st.NoteAt = note, db.Now().UTC().Truncate(time.Second)
+		return nil
+	})
+}
 
 // SyncNote is the last note about this device's clock ("Enhedens ur gik 3
 // dage for hurtigt; 12 ændringer er omstemplet."), for a week after it was
-// made, and "" otherwise.
-func SyncNote(db *storage.DB) string {
-	v, _ := db.Meta(MetaNote)
-	when, note, ok := strings.Cut(v, " ")
-	t, err := time.Parse(time.RFC3339, when)
-	if !ok || err != nil || db.Now().Sub(t) > 7*24*time.Hour {
+// made (now), and "" otherwise.
+func SyncNote(st storage.SyncState, now time.Time) string {
+	if st.Note == "" || now.Sub(st.NoteAt) > 7*24*time.Hour {
 		return ""
 	}
-	return note
+	return st.Note
 }
-
-// MetaLinked is set while a council made on this computer before enrolment
-// has not finished its first sync.
-const MetaLinked = "sync_linked"
 
 // keepLocalOverDefaults settles the conflicts that linking a council makes
 // on the council's own record: the server's council was created with empty
@@ -479,7 +476,7 @@ func (cl *Client) push(ctx context.Context, db *storage.DB, serverURL, token, co
 			var re *RemoteError
 			if errors.As(err, &re) && re.Code == CodeClock && !re.HubTime.IsZero() && !restamped {
 				restamped = true
-				if err := restamp(db, re.HubTime, re.MaxAhead, res); err != nil {
+				if err := restamp(ctx, db, re.HubTime, re.MaxAhead, res); err != nil {
 					return err
 				}
 				if res.Restamped > 0 {
@@ -524,9 +521,13 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 	// After a restore the hub also sends this device's own ops, so that
 	// what it wrote after the backup comes back; the flag stays until a
 	// pull has gone all the way through.
-	refetch, _ := db.Meta(storage.MetaRefetch)
+	st, err := db.SyncState(ctx)
+	if err != nil {
+		return err
+	}
+	refetch := st.Refetch
 	own := ""
-	if refetch != "" {
+	if refetch {
 		own = "&own=1"
 	}
 	page := "&limit=" + strconv.Itoa(cl.PullOps) + "&bytes=" + strconv.Itoa(cl.PullBytes)
@@ -557,8 +558,7 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		}()
 		return ch
 	}
-	cur, _ := db.Meta(storage.MetaCursor)
-	since, _ := strconv.ParseInt(cur, 10, 64)
+	since := st.Cursor
 	next := fetch(since)
 	for {
 		f := <-next
@@ -595,12 +595,12 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 	if !hubNow.IsZero() {
 		// A clock still running ahead of the hub's from before it was
 		// corrected comes back now, not only when an unsent op is refused.
-		if err := restamp(db, hubNow, maxAhead, res); err != nil {
+		if err := restamp(ctx, db, hubNow, maxAhead, res); err != nil {
 			return err
 		}
 	}
-	if refetch != "" {
-		return db.SetMeta(storage.MetaRefetch, "")
+	if refetch {
+		return db.UpdateSyncState(ctx, func(st *storage.SyncState) error { st.Refetch = false; return nil })
 	}
 	return nil
 }

@@ -340,8 +340,8 @@ func TestClockCorrectedRestamps(t *testing.T) {
 	if res.Restamped != len(before) || res.Note != want {
 		t.Errorf("result %+v, want note %q", res, want)
 	}
-	if SyncNote(a) != want {
-		t.Errorf("status note %q", SyncNote(a))
+	if noteOf(t, a) != want {
+		t.Errorf("status note %q", noteOf(t, a))
 	}
 	held, err := h.db.CouncilOps(council)
 	ok(t, err)
@@ -389,11 +389,11 @@ func TestBundleFromFutureKeepsClock(t *testing.T) {
 	ok(t, future.SaveCouncil(model.Council{}, &c))
 	ok(t, future.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Fremtid", Role: model.RoleMember}))
 	var file bytes.Buffer
-	_, err := cli.WriteBundle(&file, future, c.ID)
+	_, err := cli.WriteBundle(context.Background(), &file, future, c.ID)
 	ok(t, err)
 
 	here := open(t, "here", 0)
-	_, _, err = cli.ImportBundle(bytes.NewReader(file.Bytes()), here)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(file.Bytes()), here)
 	if !errors.Is(err, ErrClock) || !strings.Contains(err.Error(), "ikke indlæst") || !strings.Contains(err.Error(), "2036") {
 		t.Fatalf("a bundle 10 years ahead: %v", err)
 	}

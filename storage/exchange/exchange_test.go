@@ -281,7 +281,7 @@ func TestSecurity(t *testing.T) {
 	if r, err := cli.Sync(context.Background(), a, ""); err != nil || r.Refused == 0 || !strings.Contains(r.Note, "kun kommunen") {
 		t.Errorf("municipal field: %+v, %v", r, err)
 	}
-	if note := SyncNote(a); !strings.Contains(note, "kommunen") {
+	if note := noteOf(t, a); !strings.Contains(note, "kommunen") {
 		t.Errorf("note not remembered: %q", note)
 	}
 	if hw, _ := h.db.BudgetWishes(jyderup, 0); len(hw) != 1 || hw[0].Granted != 0 || hw[0].Status == model.WishAnswered {
@@ -344,8 +344,8 @@ func TestClockAheadRestamped(t *testing.T) {
 	if err != nil || res.Restamped == 0 || !strings.Contains(res.Note, "2 dage for hurtigt") || !strings.Contains(res.Note, "ret datoen") {
 		t.Errorf("clock ahead: %+v, %v", res, err)
 	}
-	if SyncNote(a) != res.Note {
-		t.Errorf("status note %q, want %q", SyncNote(a), res.Note)
+	if noteOf(t, a) != res.Note {
+		t.Errorf("status note %q, want %q", noteOf(t, a), res.Note)
 	}
 }
 
@@ -421,7 +421,7 @@ func TestBundles(t *testing.T) {
 	syncOK(t, a)
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	var buf bytes.Buffer
-	hd, err := cli.WriteBundle(&buf, a, council)
+	hd, err := cli.WriteBundle(context.Background(), &buf, a, council)
 	ok(t, err)
 	if hd.Count == 0 || hd.Council != council {
 		t.Fatalf("header %+v", hd)
@@ -433,19 +433,19 @@ func TestBundles(t *testing.T) {
 		bad := append([]byte{}, file...)
 		bad[i] ^= 0x40
 		before, _ := h.db.HubSequence()
-		if _, _, err := cli.HubImportBundle(bytes.NewReader(bad), h.db, now, 24*time.Hour); err == nil {
+		if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bad), h.db, now, 24*time.Hour); err == nil {
 			t.Errorf("damaged at %d: accepted", i)
 		}
 		if after, _ := h.db.HubSequence(); after != before {
 			t.Errorf("damaged bundle wrote something")
 		}
 	}
-	_, n, err := cli.HubImportBundle(bytes.NewReader(file), h.db, now, 24*time.Hour)
+	_, n, err := cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 24*time.Hour)
 	ok(t, err)
 	if n == 0 {
 		t.Error("nothing imported")
 	}
-	if _, n, err = cli.HubImportBundle(bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil || n != 0 {
+	if _, n, err = cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil || n != 0 {
 		t.Errorf("second import: %d, %v", n, err)
 	}
 	if ms, _ := h.db.Members(council); len(ms) != 1 {
@@ -453,17 +453,17 @@ func TestBundles(t *testing.T) {
 	}
 	// Back to another laptop by bundle; a foreign bundle is refused.
 	var back bytes.Buffer
-	_, err = cli.WriteBundle(&back, h.db, council)
+	_, err = cli.WriteBundle(context.Background(), &back, h.db, council)
 	ok(t, err)
 	b := open(t, "b", 0)
-	_, n, err = cli.ImportBundle(bytes.NewReader(back.Bytes()), b)
+	_, n, err = cli.ImportBundle(context.Background(), bytes.NewReader(back.Bytes()), b)
 	ok(t, err)
 	if sa, sb := state(t, a, council), state(t, b, council); sa != sb || n == 0 {
 		t.Errorf("by bundle:\n%s\n---\n%s", sa, sb)
 	}
 	c := open(t, "c", 0)
 	ok(t, c.SaveCouncil(model.Council{}, &model.Council{Name: "Tornved"}))
-	if _, _, err := cli.ImportBundle(bytes.NewReader(back.Bytes()), c); !errors.Is(err, ErrForeignBundle) {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(back.Bytes()), c); !errors.Is(err, ErrForeignBundle) {
 		t.Errorf("foreign bundle: %v", err)
 	}
 }
@@ -599,4 +599,12 @@ func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
 			t.Errorf("council after linking: %+v", c)
 		}
 	}
+}
+
+// noteOf is the status bar's note of db now.
+func noteOf(t testing.TB, db *storage.DB) string {
+	t.Helper()
+	st, err := db.SyncState(context.Background())
+	ok(t, err)
+	return SyncNote(st, db.Now())
 }

@@ -3,6 +3,7 @@ package exchange
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/ed25519"
 	"encoding/json"
 	"testing"
@@ -69,7 +70,7 @@ func FuzzReadBundle(f *testing.F) {
 		f.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if h, err := cli.WriteBundle(&buf, db, c.ID); err != nil || h.Keys == nil {
+	if h, err := cli.WriteBundle(context.Background(), &buf, db, c.ID); err != nil || h.Keys == nil {
 		f.Fatal(err, h.Keys)
 	}
 	db.Close()
@@ -203,7 +204,7 @@ func FuzzImportBundle(f *testing.F) {
 		f.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if _, err := cli.WriteBundle(&buf, hub, c.ID); err != nil {
+	if _, err := cli.WriteBundle(context.Background(), &buf, hub, c.ID); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
@@ -217,7 +218,7 @@ func FuzzImportBundle(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := cli.ImportBundle(bytes.NewReader(data), laptop); err == nil {
+		if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(data), laptop); err == nil {
 			return
 		}
 		after, err := laptop.CouncilOps("")

@@ -163,10 +163,10 @@ func TestMunicipalDataByBundle(t *testing.T) {
 	ok(t, h.db.SavePool(model.Pool{}, &pool))
 
 	var out bytes.Buffer
-	_, err := cli.WriteBundle(&out, h.db, council)
+	_, err := cli.WriteBundle(context.Background(), &out, h.db, council)
 	ok(t, err)
 	laptop := open(t, "offline", 0)
-	_, _, err = cli.ImportBundle(bytes.NewReader(out.Bytes()), laptop)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(out.Bytes()), laptop)
 	ok(t, err)
 	pools, err := laptop.Pools()
 	ok(t, err)
@@ -174,9 +174,9 @@ func TestMunicipalDataByBundle(t *testing.T) {
 		t.Fatalf("pools on the laptop: %+v", pools)
 	}
 	var back bytes.Buffer
-	_, err = cli.WriteBundle(&back, laptop, council)
+	_, err = cli.WriteBundle(context.Background(), &back, laptop, council)
 	ok(t, err)
-	if _, _, err := cli.HubImportBundle(bytes.NewReader(back.Bytes()), h.db, now, 24*time.Hour); err != nil {
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(back.Bytes()), h.db, now, 24*time.Hour); err != nil {
 		t.Errorf("the laptop's bundle with the municipality's pool was refused: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package exchange
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -144,8 +145,8 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 	for name, edit := range cases {
 		t.Run(name, func(t *testing.T) {
 			file := forge(t, l.file, edit)
-			_, _, errB := cli.ImportBundle(bytes.NewReader(file), l.b)
-			_, _, errH := cli.HubImportBundle(bytes.NewReader(file), l.h.db, now, 24*time.Hour)
+			_, _, errB := cli.ImportBundle(context.Background(), bytes.NewReader(file), l.b)
+			_, _, errH := cli.HubImportBundle(context.Background(), bytes.NewReader(file), l.h.db, now, 24*time.Hour)
 			for where, err := range map[string]error{"laptop": errB, "hub": errH} {
 				if err == nil {
 					t.Errorf("%s took it in", where)
@@ -172,7 +173,7 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 		t.Errorf("Tornved's notes at the hub: %q", got.Notes)
 	}
 	// The genuine bundle still goes in.
-	if _, _, err := cli.ImportBundle(bytes.NewReader(l.file), l.b); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(l.file), l.b); err != nil {
 		t.Errorf("genuine bundle: %v", err)
 	}
 }
@@ -222,7 +223,7 @@ func TestBundleOfAMillionTinyOpsRefusedCheaply(t *testing.T) {
 		"lying header":  tinyBundle(t, 1_000_000, 10),
 	} {
 		var err error
-		used := allocated(func() { _, _, err = cli.ImportBundle(bytes.NewReader(file), db) })
+		used := allocated(func() { _, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(file), db) })
 		if err == nil || !errors.Is(err, ErrBadBundle) || english.MatchString(err.Error()) {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -339,7 +340,7 @@ func TestLaptopIn1999(t *testing.T) {
 	// b's bundle, carried to the 1999 laptop: refused (its ops are 27
 	// years "ahead" of this computer), and the message says which date to
 	// look at: this computer's.
-	_, _, err := cli.ImportBundle(bytes.NewReader(bundleOf(t, b, council)), a)
+	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), a)
 	if err == nil || !strings.Contains(err.Error(), "datoen på denne computer er forkert") || !strings.Contains(err.Error(), "01.01.1999") {
 		t.Errorf("b's bundle on the 1999 laptop: %v", err)
 	}

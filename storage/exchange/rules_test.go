@@ -254,7 +254,7 @@ func TestHubCouncilCannotUnanswer(t *testing.T) {
 	// By bundle at the hub: refused the same.
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, a, council, []storage.Change{back}))
-	if _, _, err := cli.HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour); !errors.Is(err, ErrForbidden) {
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour); !errors.Is(err, ErrForbidden) {
 		t.Errorf("by bundle: %v", err)
 	}
 }
@@ -303,9 +303,9 @@ func TestLaptopBundleImportRunsTheRules(t *testing.T) {
 
 	// The laptop that imports: b after everything (a's view by bundle).
 	var honest bytes.Buffer
-	_, err := cli.WriteBundle(&honest, a, council)
+	_, err := cli.WriteBundle(context.Background(), &honest, a, council)
 	ok(t, err)
-	if _, _, err := cli.ImportBundle(bytes.NewReader(honest.Bytes()), b); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(honest.Bytes()), b); err != nil {
 		t.Fatalf("honest bundle: %v", err)
 	}
 	ops, err := a.CouncilOps(council)
@@ -335,7 +335,7 @@ func TestLaptopBundleImportRunsTheRules(t *testing.T) {
 		var buf bytes.Buffer
 		ok(t, writeBundleOf(t, &buf, a, council, append(append([]storage.Change{}, ops...), tt.op)))
 		before := state(t, b, council)
-		_, _, err := cli.ImportBundle(bytes.NewReader(buf.Bytes()), b)
+		_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), b)
 		if err == nil || !strings.Contains(err.Error(), tt.says) {
 			t.Errorf("%s: %v; want %q", tt.name, err, tt.says)
 		}
@@ -382,10 +382,10 @@ func TestBundleOfErasedMergedMinutesImports(t *testing.T) {
 	}
 	syncOK(t, a)
 	var buf bytes.Buffer
-	_, err := cli.WriteBundle(&buf, h.db, council)
+	_, err := cli.WriteBundle(context.Background(), &buf, h.db, council)
 	ok(t, err)
 	fresh := open(t, "fresh", 0)
-	if _, _, err := cli.ImportBundle(bytes.NewReader(buf.Bytes()), fresh); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), fresh); err != nil {
 		t.Fatalf("fresh laptop: %v", err)
 	}
 	syncOK(t, b)

@@ -125,7 +125,7 @@ func TestDemoPoolsNeverLeave(t *testing.T) {
 	// A bundle written before enrolling carries none of them.
 	var buf bytes.Buffer
 	cs, _ := a.Councils()
-	_, err = cli.WriteBundle(&buf, a, cs[0].ID)
+	_, err = cli.WriteBundle(context.Background(), &buf, a, cs[0].ID)
 	ok(t, err)
 	_, ops, err := cli.ReadBundle(&buf)
 	ok(t, err)
