@@ -440,7 +440,7 @@ func TestEditsSyncAfterPause(t *testing.T) {
 	stopSync(t, u)
 	_, err := exchange.NewClient().Enroll(context.Background(), db, hub.url, hub.code(t, council))
 	ok(t, err)
-	u.sync.poll, u.sync.quiet, u.sync.period = 20*time.Millisecond, 200*time.Millisecond, time.Hour
+	u.sync.bg.Poll, u.sync.bg.Quiet, u.sync.bg.Period = 20*time.Millisecond, 200*time.Millisecond, time.Hour
 	u.afterEnrol(council)
 	eventually(t, "the first sync", func() bool { return strings.HasPrefix(u.sync.state.Text, "Sidst synkroniseret") })
 
