@@ -221,11 +221,11 @@ func (a version) after(b version) bool {
 // an op for a row of another council, or one the model's rules refuse
 // (admit.go: bounds, enums, locked minutes, erasures) refuses the whole
 // batch. It returns how many ops were new.
-func (db *DB) ApplyOps(ops []Change) (int, error) {
+func (db *DB) ApplyOps(ctx context.Context, ops []Change) (int, error) {
 	var n int
-	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
+	err := db.applyTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		n, _, err = db.applyOps(admitting(context.Background()), tx, ops)
+		n, _, err = db.applyOps(admitting(ctx), tx, ops)
 		return err
 	})
 	return n, err
@@ -234,14 +234,14 @@ func (db *DB) ApplyOps(ops []Change) (int, error) {
 // ApplyPulled applies a page of ops pulled from the hub and moves the pull
 // cursor to next in the same transaction, so a sync cut off at any point
 // resumes without loss.
-func (db *DB) ApplyPulled(ops []Change, next int64) (int, error) {
+func (db *DB) ApplyPulled(ctx context.Context, ops []Change, next int64) (int, error) {
 	var n int
-	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
+	err := db.applyTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if n, _, err = db.applyOps(context.Background(), tx, ops); err != nil {
+		if n, _, err = db.applyOps(ctx, tx, ops); err != nil {
 			return err
 		}
-		return setMeta(context.Background(), tx, MetaCursor, strconv.FormatInt(next, 10))
+		return setMeta(ctx, tx, MetaCursor, strconv.FormatInt(next, 10))
 	})
 	return n, err
 }
@@ -1139,10 +1139,9 @@ const notDemoMunicipal = " AND NOT (council_id = '" + model.MunicipalityID + "' 
 
 // PendingOps returns up to limit of this device's ops the hub has not yet
 // acknowledged, oldest first; council "" means every council.
-func (db *DB) PendingOps(council string, limit int) ([]Change, error) {
+func (db *DB) PendingOps(ctx context.Context, council string, limit int) ([]Change, error) {
 	var out []Change
-	err := db.inTx(context.Background(), func(tx *sql.Tx) error {
-		ctx := context.Background()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.captureDeletes(ctx, tx); err != nil {
 			return err
 		}
@@ -1164,8 +1163,8 @@ func (db *DB) PendingOps(council string, limit int) ([]Change, error) {
 }
 
 // PendingCount counts this device's ops not yet acknowledged by the hub.
-func (db *DB) PendingCount(council string) (int, error) {
-	st, err := db.SyncState(context.Background())
+func (db *DB) PendingCount(ctx context.Context, council string) (int, error) {
+	st, err := db.SyncState(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -1177,21 +1176,20 @@ func (db *DB) PendingCount(council string) (int, error) {
 		args = append(args, council)
 	}
 	var count int
-	err = db.sql.QueryRow(q, args...).Scan(&count)
+	err = db.sql.QueryRowContext(ctx, q, args...).Scan(&count)
 	return count, err
 }
 
 // AckOps records that the hub holds this device's ops up to seq.
-func (db *DB) AckOps(seq int64) error {
-	return db.inTx(context.Background(), func(tx *sql.Tx) error { return bumpMeta(context.Background(), tx, MetaAcked, seq) })
+func (db *DB) AckOps(ctx context.Context, seq int64) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error { return bumpMeta(ctx, tx, MetaAcked, seq) })
 }
 
 // CouncilOps returns every op of a council ("" for all), in log order: what
 // a sync bundle carries.
-func (db *DB) CouncilOps(council string) ([]Change, error) {
+func (db *DB) CouncilOps(ctx context.Context, council string) ([]Change, error) {
 	var out []Change
-	err := db.inTx(context.Background(), func(tx *sql.Tx) error {
-		ctx := context.Background()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.captureDeletes(ctx, tx); err != nil {
 			return err
 		}

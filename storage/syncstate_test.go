@@ -94,7 +94,7 @@ func TestSyncStateDamagedIsAnError(t *testing.T) {
 	if _, err := db.SyncState(ctx); err == nil || !strings.Contains(err.Error(), "sync_cursor") {
 		t.Errorf("a damaged cursor: %v", err)
 	}
-	if _, err := db.PendingCount(""); err == nil {
+	if _, err := db.PendingCount(context.Background(), ""); err == nil {
 		t.Error("counting unsent changes over a damaged state said nothing")
 	}
 	must(t, db.SetMeta(storage.MetaCursor, "12"))

@@ -30,7 +30,7 @@ func TestClockNoteInStatus(t *testing.T) {
 		return u.sync.problem.Visible() && strings.Contains(u.sync.problem.Text, "Enhedens ur gik 3 dage for hurtigt") &&
 			strings.Contains(u.sync.problem.Text, "ændringer er omstemplet")
 	})
-	if n, _ := db.PendingCount(""); n != 0 {
+	if n, _ := db.PendingCount(context.Background(), ""); n != 0 {
 		t.Errorf("%d changes still wait", n)
 	}
 }

@@ -167,6 +167,9 @@ func (s *syncer) askLink() bool {
 	return true
 }
 
+// appCtx is the app's context: it ends when the main window closes.
+func (u *App) appCtx() context.Context { return u.sync.ctx }
+
 // stop ends background sync and cancels a sync in flight (the window
 // closes; nothing is lost, the changes wait in the database).
 func (s *syncer) stop() { s.cancel() }
@@ -246,7 +249,7 @@ func (s *syncer) refreshPending() {
 		s.pending.Hide()
 		return
 	}
-	n, err := s.u.db.PendingCount("")
+	n, err := s.u.db.PendingCount(s.ctx, "")
 	switch {
 	case err != nil:
 		s.pending.SetText(errText(err))

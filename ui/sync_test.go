@@ -190,13 +190,13 @@ func twoReplicas(t *testing.T) (a, b *storage.DB, council string, wish model.Bud
 // exchangeOps gives each replica the other's ops.
 func exchangeOps(t *testing.T, a, b *storage.DB, council string) {
 	t.Helper()
-	opsA, err := a.CouncilOps(council)
+	opsA, err := a.CouncilOps(context.Background(), council)
 	ok(t, err)
-	opsB, err := b.CouncilOps(council)
+	opsB, err := b.CouncilOps(context.Background(), council)
 	ok(t, err)
-	_, err = b.ApplyOps(opsA)
+	_, err = b.ApplyOps(context.Background(), opsA)
 	ok(t, err)
-	_, err = a.ApplyOps(opsB)
+	_, err = a.ApplyOps(context.Background(), opsB)
 	ok(t, err)
 }
 

@@ -131,7 +131,7 @@ func run(kommune, modules, node string, runs int) error {
 	if _, err := exchange.NewClient().Sync(ctx, src, url); err != nil {
 		return fmt.Errorf("first push: %w", err)
 	}
-	ops, err := src.CouncilOps(council)
+	ops, err := src.CouncilOps(context.Background(), council)
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func TestServerRunsTheModelRules(t *testing.T) {
 	}
 	// Tampered: the op of the estimate says 10 mia. kr., signed again with
 	// the laptop's own key (a tampered laptop has it).
-	ops, err := a.CouncilOps(council)
+	ops, err := a.CouncilOps(context.Background(), council)
 	if err != nil {
 		t.Fatal(err)
 	}

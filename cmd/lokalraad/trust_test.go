@@ -111,7 +111,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	// A copy without the secrets file.
 	a, _ = storage.Open(pathA)
 	copyPath := filepath.Join(dir, "kopi.db")
-	if err := a.Backup(copyPath); err != nil {
+	if err := a.Backup(context.Background(), copyPath); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()

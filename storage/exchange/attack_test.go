@@ -101,7 +101,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 	syncOK(t, c)
 	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
 	syncOK(t, c) // c now holds a directory that lists b as revoked
-	before, _, _ := c.KeyDirectory("")
+	before, _, _ := c.KeyDirectory(context.Background(), "")
 
 	// The thief, days later (b's clock), on the stolen laptop.
 	late := forged(t, b, 1, "budget_wishes", w.ID, council, "title", "Stjålet bærbar skrev dette")
@@ -118,7 +118,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 		}
 		t.Errorf("an op a revoked device stamped after its revocation was imported: err=%v, title %q", err, got.Title)
 	}
-	after, _, _ := c.KeyDirectory("")
+	after, _, _ := c.KeyDirectory(context.Background(), "")
 	revoked := func(d storage.KeyDirectory) string {
 		for _, e := range d.Keys {
 			if e.Replica == b.DeviceID() {
@@ -464,7 +464,7 @@ func TestAttackRestoredLaptopRefusesEveryBundle(t *testing.T) {
 	syncOK(t, a)
 	path := a.Path()
 	backup := t.TempDir() + "/usb.db"
-	ok(t, a.Backup(backup))
+	ok(t, a.Backup(context.Background(), backup))
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Cy Åkjær", Role: model.RoleMember}))
 	syncOK(t, a)
 	syncOK(t, b)
@@ -540,7 +540,7 @@ func TestAttackHeldBasics(t *testing.T) {
 	fake := newHub(t)
 	dir, err := fake.db.HubDirectory("")
 	ok(t, err)
-	if err := a.AcceptKeyDirectory(dir); err == nil {
+	if err := a.AcceptKeyDirectory(context.Background(), dir); err == nil {
 		t.Error("an enrolled laptop accepted another hub's key directory")
 	}
 }
@@ -557,7 +557,7 @@ func TestAttackSecretsNotInBackupBytes(t *testing.T) {
 	_, secret, _ := strings.Cut(token, ".")
 	seed := keyOf(t, a).Seed()
 	backup := t.TempDir() + "/b.db"
-	ok(t, a.Backup(backup))
+	ok(t, a.Backup(context.Background(), backup))
 	for _, p := range []string{backup, a.Path(), a.Path() + "-wal"} {
 		raw, err := os.ReadFile(p)
 		if err != nil {
@@ -580,7 +580,7 @@ func TestAttackDeleteItemOfApprovedMinutes(t *testing.T) {
 	if err := b.DeleteAgendaItem(it.ID); err == nil {
 		t.Fatal("setup: the laptop itself deletes an item of approved minutes")
 	}
-	ops, err := h.db.CouncilOps(council)
+	ops, err := h.db.CouncilOps(context.Background(), council)
 	ok(t, err)
 	latest := map[string]storage.Change{}
 	for _, o := range ops {

@@ -93,16 +93,16 @@ func (cl *Client) WriteBundle(ctx context.Context, w io.Writer, db *storage.DB, 
 	if err != nil {
 		return BundleHeader{}, fmt.Errorf("rådet %s: %w", council, err)
 	}
-	if _, err := db.HealClock(); err != nil {
+	if _, err := db.HealClock(ctx); err != nil {
 		return BundleHeader{}, err
 	}
-	cs, err := db.CouncilOps(council)
+	cs, err := db.CouncilOps(ctx, council)
 	if err != nil {
 		return BundleHeader{}, err
 	}
 	// The municipality's pools, deadlines, contacts and announcements travel
 	// with every council's bundle, as they do with every pull.
-	municipal, err := db.CouncilOps(model.MunicipalityID)
+	municipal, err := db.CouncilOps(ctx, model.MunicipalityID)
 	if err != nil {
 		return BundleHeader{}, err
 	}
@@ -121,7 +121,7 @@ func (cl *Client) WriteBundle(ctx context.Context, w io.Writer, db *storage.DB, 
 	sum := sha256.Sum256(raw)
 	h := BundleHeader{Format: BundleFormat, Version: bundleVersion, Council: council, CouncilName: c.Name, Device: db.DeviceID(),
 		Created: db.Now().UTC().Truncate(time.Second), Count: len(ops), SHA256: hex.EncodeToString(sum[:])}
-	if dir, ok, err := db.KeyDirectory(council); err != nil {
+	if dir, ok, err := db.KeyDirectory(ctx, council); err != nil {
 		return BundleHeader{}, err
 	} else if ok {
 		h.Keys = &dir
@@ -419,7 +419,7 @@ func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	if err := AuthorizeStatus(db, cs, isStaff); err != nil {
 		return h, 0, err
 	}
-	n, err := db.ApplyOps(cs)
+	n, err := db.ApplyOps(ctx, cs)
 	if errors.Is(err, storage.ErrRefused) {
 		return h, 0, fmt.Errorf("synkroniseringsfilen afvises: %w", err)
 	}
@@ -432,7 +432,7 @@ func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	// Trust on first use: a laptop that never enrolled trusts the hub of
 	// the first directory it reads, and no other after it.
 	if h.Keys != nil {
-		if err := db.AcceptKeyDirectory(*h.Keys); err != nil {
+		if err := db.AcceptKeyDirectory(ctx, *h.Keys); err != nil {
 			return h, n, err
 		}
 	}

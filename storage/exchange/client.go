@@ -217,7 +217,7 @@ func (cl *Client) Enroll(ctx context.Context, db *storage.DB, serverURL, code st
 	if resp.Keys == nil {
 		return resp, errors.New("serveren sendte ingen nøgleliste (er den en ældre version?)")
 	}
-	if err := db.AcceptKeyDirectory(*resp.Keys); err != nil {
+	if err := db.AcceptKeyDirectory(ctx, *resp.Keys); err != nil {
 		return resp, err
 	}
 	if err := afterEnroll(db, resp); err != nil {
@@ -315,7 +315,7 @@ func (cl *Client) sync(ctx context.Context, db *storage.DB, serverURL string) (R
 // ahead of the hub's clock and lowers its clock; what happened goes into
 // the result and, for the status bar, into MetaNote.
 func restamp(ctx context.Context, db *storage.DB, hubNow time.Time, maxAhead time.Duration, res *Result) error {
-	r, err := db.RestampPending(hubNow, maxAhead)
+	r, err := db.RestampPending(ctx, hubNow, maxAhead)
 	if err != nil {
 		return err
 	}
@@ -356,12 +356,12 @@ func (cl *Client) pushEach(ctx context.Context, db *storage.DB, serverURL, token
 		var re *RemoteError
 		switch {
 		case err == nil:
-			if err := db.AckOps(c.Seq); err != nil {
+			if err := db.AckOps(ctx, c.Seq); err != nil {
 				return err
 			}
 			res.Pushed++
 		case errors.As(err, &re) && refusedForGood(re.Code):
-			if err := db.SetAside(c, re.Msg); err != nil {
+			if err := db.SetAside(ctx, c, re.Msg); err != nil {
 				return err
 			}
 			res.Refused++
@@ -441,7 +441,7 @@ func isEmptyValue(v any) bool {
 // push sends this device's unsent ops in bounded batches; each batch is
 // acknowledged as it is accepted.
 func (cl *Client) push(ctx context.Context, db *storage.DB, serverURL, token, council string, res *Result) error {
-	if !keyListed(db) {
+	if !keyListed(ctx, db) {
 		// Enrolled before ops were signed: the hub learns this device's
 		// key now, even when there is nothing to send.
 		if err := cl.call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: []Op{}, Key: db.PublicKey()}, &PushResponse{}); err != nil {
@@ -450,7 +450,7 @@ func (cl *Client) push(ctx context.Context, db *storage.DB, serverURL, token, co
 	}
 	restamped := false
 	for {
-		ops, err := db.PendingOps(council, cl.PushBatch)
+		ops, err := db.PendingOps(ctx, council, cl.PushBatch)
 		if err != nil {
 			return err
 		}
@@ -493,7 +493,7 @@ func (cl *Client) push(ctx context.Context, db *storage.DB, serverURL, token, co
 			}
 			return err
 		}
-		if err := db.AckOps(ops[len(ops)-1].Seq); err != nil {
+		if err := db.AckOps(ctx, ops[len(ops)-1].Seq); err != nil {
 			return err
 		}
 		res.Pushed += len(ops)
@@ -502,8 +502,8 @@ func (cl *Client) push(ctx context.Context, db *storage.DB, serverURL, token, co
 
 // keyListed tells whether the hub's key list this device holds names it
 // with its key.
-func keyListed(db *storage.DB) bool {
-	dir, ok, err := db.KeyDirectory("")
+func keyListed(ctx context.Context, db *storage.DB) bool {
+	dir, ok, err := db.KeyDirectory(ctx, "")
 	if err != nil || !ok {
 		return false
 	}
@@ -547,7 +547,7 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 	}
 	fetch := func(since int64) <-chan fetched {
 		keys := ""
-		if dir, ok, err := db.KeyDirectory(""); err == nil && ok {
+		if dir, ok, err := db.KeyDirectory(ctx, ""); err == nil && ok {
 			keys = "&keys=" + dir.Hash()
 		}
 		ch := make(chan fetched, 1)
@@ -570,7 +570,7 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 			hubNow, maxAhead = t, ahead
 		}
 		if pr.Keys != nil {
-			if err := db.AcceptKeyDirectory(*pr.Keys); err != nil {
+			if err := db.AcceptKeyDirectory(ctx, *pr.Keys); err != nil {
 				return err
 			}
 		}
@@ -582,7 +582,7 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		if more {
 			next = fetch(pr.Next)
 		}
-		n, err := db.ApplyPulled(ops, pr.Next)
+		n, err := db.ApplyPulled(ctx, ops, pr.Next)
 		if err != nil {
 			return err
 		}

@@ -175,7 +175,7 @@ func TestQuotaExceeded(t *testing.T) {
 		!strings.Contains(re.Msg, "højst 10 ændringer") || !strings.Contains(re.Msg, "pr. døgn") {
 		t.Fatalf("over quota: %v", err)
 	}
-	if n, _ := a.PendingCount(""); n == 0 {
+	if n, _ := a.PendingCount(context.Background(), ""); n == 0 {
 		t.Error("refused ops were marked as sent")
 	}
 	h.srv.QuotaOps, h.srv.QuotaBytes = 0, 2000
@@ -246,7 +246,7 @@ func TestPullDuringBigPush(t *testing.T) {
 	wg.Wait()
 	ok(t, bigErr)
 	t.Logf("%d small syncs during the big push, the slowest %v", rounds, worst)
-	if n, _ := b.PendingCount(""); n != 0 {
+	if n, _ := b.PendingCount(context.Background(), ""); n != 0 {
 		t.Errorf("%d ops of the small council unsent", n)
 	}
 }
@@ -326,7 +326,7 @@ func TestClockCorrectedRestamps(t *testing.T) {
 	p := model.Project{CouncilID: council, Title: "Shelter", Status: model.ProjectIdea, Description: "Første linje\n"}
 	ok(t, a.SaveProject(model.Project{}, &p))
 	ok(t, a.DeleteMember(m.ID))
-	before, err := a.PendingOps("", 1000)
+	before, err := a.PendingOps(context.Background(), "", 1000)
 	ok(t, err)
 
 	// The date is corrected.
@@ -343,7 +343,7 @@ func TestClockCorrectedRestamps(t *testing.T) {
 	if noteOf(t, a) != want {
 		t.Errorf("status note %q", noteOf(t, a))
 	}
-	held, err := h.db.CouncilOps(council)
+	held, err := h.db.CouncilOps(context.Background(), council)
 	ok(t, err)
 	var after []storage.Change
 	for _, c := range held {
@@ -364,7 +364,7 @@ func TestClockCorrectedRestamps(t *testing.T) {
 	}
 	// Its clock came back: the next edit is stamped now, and syncs.
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Bo", Role: model.RoleMember}))
-	next, err := a.PendingOps("", 1)
+	next, err := a.PendingOps(context.Background(), "", 1)
 	ok(t, err)
 	if len(next) != 1 || next[0].HLC>>16 > now.Add(time.Minute).UnixMilli() {
 		t.Errorf("the next edit: %+v", next)
@@ -399,10 +399,10 @@ func TestBundleFromFutureKeepsClock(t *testing.T) {
 	}
 	_, ops, err := cli.ReadBundle(bytes.NewReader(file.Bytes()))
 	ok(t, err)
-	_, err = here.ApplyOps(ops)
+	_, err = here.ApplyOps(context.Background(), ops)
 	ok(t, err)
 	ok(t, here.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Nu", Role: model.RoleMember}))
-	mine, err := here.PendingOps("", 1)
+	mine, err := here.PendingOps(context.Background(), "", 1)
 	ok(t, err)
 	if len(mine) != 1 || time.UnixMilli(mine[0].HLC>>16).After(now.Add(storage.MaxClockSkew+time.Minute)) {
 		t.Errorf("an edit after ops from 2036 is stamped %v", time.UnixMilli(mine[0].HLC>>16).UTC())

@@ -514,7 +514,7 @@ func BenchmarkOneFieldSync(b *testing.B) {
 	start := time.Now()
 	syncOK(b, a)
 	first := time.Since(start)
-	ops, _ := a.CouncilOps(council)
+	ops, _ := a.CouncilOps(context.Background(), council)
 	c := h.laptop(b, "c", council, time.Second)
 	start, bytes0 := time.Now(), sent.Load()+received.Load()
 	syncOK(b, c)

@@ -214,14 +214,14 @@ func FuzzImportBundle(f *testing.F) {
 	}
 	defer laptop.Close()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		before, err := laptop.CouncilOps("")
+		before, err := laptop.CouncilOps(context.Background(), "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(data), laptop); err == nil {
 			return
 		}
-		after, err := laptop.CouncilOps("")
+		after, err := laptop.CouncilOps(context.Background(), "")
 		if err != nil {
 			t.Fatal(err)
 		}

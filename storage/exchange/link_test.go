@@ -40,7 +40,7 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	council := h.council(t, "Tølløse Lokalråd")
 	real := model.Member{CouncilID: council, Name: "Mette Hansen", Role: model.RoleChair}
 	ok(t, h.db.SaveMember(model.Member{}, &real))
-	before, err := h.db.CouncilOps("")
+	before, err := h.db.CouncilOps(context.Background(), "")
 	ok(t, err)
 
 	a := open(t, "a", time.Hour) // the demo is newer than the hub's council
@@ -67,7 +67,7 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	if _, err := h.db.Council(demoID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the demo council is at the hub: %v", err)
 	}
-	ops, err := h.db.CouncilOps("")
+	ops, err := h.db.CouncilOps(context.Background(), "")
 	ok(t, err)
 	for _, o := range ops {
 		if o.Device == a.DeviceID() || o.Council == demoID {
@@ -84,7 +84,7 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	if ms, _ := a.Members(demoID); len(ms) == 0 {
 		t.Error("the demo's members are gone from the laptop")
 	}
-	if n, _ := a.PendingCount(council); n != 0 {
+	if n, _ := a.PendingCount(context.Background(), council); n != 0 {
 		t.Errorf("%d ops wait to go up", n)
 	}
 }
@@ -103,7 +103,7 @@ func TestStaffEnrolDropsTheDemo(t *testing.T) {
 	if _, err := h.db.Council(demoID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the demo council reached the hub: %v", err)
 	}
-	ops, err := h.db.CouncilOps(demoID)
+	ops, err := h.db.CouncilOps(context.Background(), demoID)
 	ok(t, err)
 	if len(ops) != 0 {
 		t.Errorf("%d ops of the demo at the hub", len(ops))

@@ -28,7 +28,7 @@ func TestPullPrefetchNeverMovesTheCursorAhead(t *testing.T) {
 	}
 	syncOK(t, a)
 	h.srv.PageSize = 10
-	hubOps, err := h.db.CouncilOps(council)
+	hubOps, err := h.db.CouncilOps(context.Background(), council)
 	ok(t, err)
 
 	for cut := 2; cut <= 6; cut++ {
@@ -47,7 +47,7 @@ func TestPullPrefetchNeverMovesTheCursorAhead(t *testing.T) {
 			t.Fatalf("cut at pull %d: the sync went through", cut)
 		}
 		cur, _ := b.Meta(storage.MetaCursor)
-		held, err := b.CouncilOps(council)
+		held, err := b.CouncilOps(context.Background(), council)
 		ok(t, err)
 		// Pages of 10 ops: the pages before the cut one are applied.
 		if want := (cut - 1) * 10; cur != strconv.Itoa(want) || len(held) != want {
@@ -57,7 +57,7 @@ func TestPullPrefetchNeverMovesTheCursorAhead(t *testing.T) {
 		if sa, sb := state(t, a, council), state(t, b, council); sa != sb {
 			t.Errorf("cut at pull %d, then a sync:\n%s\n---\n%s", cut, sa, sb)
 		}
-		if held, _ := b.CouncilOps(council); len(held) != len(hubOps) {
+		if held, _ := b.CouncilOps(context.Background(), council); len(held) != len(hubOps) {
 			t.Errorf("cut at pull %d, then a sync: %d ops of %d", cut, len(held), len(hubOps))
 		}
 	}

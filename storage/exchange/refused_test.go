@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -60,7 +61,7 @@ func TestRefusedChangeIsSetAsideNotStuck(t *testing.T) {
 	if r := syncOK(t, a); r.Refused != 0 || r.Pushed != 0 {
 		t.Errorf("second sync = %+v", r)
 	}
-	if n, _ := a.PendingCount(""); n != 0 {
+	if n, _ := a.PendingCount(context.Background(), ""); n != 0 {
 		t.Errorf("%d ops still pending", n)
 	}
 }

@@ -70,7 +70,7 @@ func (l *lies) op(t *testing.T, seq int64, table, row, field string, value any) 
 
 // opsOf is the ops in o's log that wrote the Tornved item's notes.
 func opsOf(t *testing.T, db *storage.DB, council, row, field string) []storage.Change {
-	cs, err := db.CouncilOps(council)
+	cs, err := db.CouncilOps(context.Background(), council)
 	ok(t, err)
 	var out []storage.Change
 	for _, c := range cs {
@@ -141,7 +141,7 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 		return s
 	}
 	onB, onHub := before(l.b), before(l.h.db)
-	logB, _ := l.b.CouncilOps(l.council)
+	logB, _ := l.b.CouncilOps(context.Background(), l.council)
 	for name, edit := range cases {
 		t.Run(name, func(t *testing.T) {
 			file := forge(t, l.file, edit)
@@ -162,7 +162,7 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 			if got := before(l.h.db); got != onHub {
 				t.Errorf("the hub changed:\n%s", got)
 			}
-			if log, _ := l.b.CouncilOps(l.council); len(log) != len(logB) {
+			if log, _ := l.b.CouncilOps(context.Background(), l.council); len(log) != len(logB) {
 				t.Errorf("the laptop's log grew from %d to %d ops", len(logB), len(log))
 			}
 		})
@@ -232,7 +232,7 @@ func TestBundleOfAMillionTinyOpsRefusedCheaply(t *testing.T) {
 		}
 		t.Logf("%s: %v; %d kB allocated", name, err, used>>10)
 	}
-	if n, _ := db.PendingCount(""); n != 0 {
+	if n, _ := db.PendingCount(context.Background(), ""); n != 0 {
 		t.Errorf("%d ops written", n)
 	}
 }
@@ -292,7 +292,7 @@ func TestHubClockBehindItsLaptops(t *testing.T) {
 			t.Errorf("%s: conflicts %+v", name, cs)
 		}
 		if name != "hub" {
-			if n, _ := db.PendingCount(council); n != 0 {
+			if n, _ := db.PendingCount(context.Background(), council); n != 0 {
 				t.Errorf("%s: %d unsent", name, n)
 			}
 		}

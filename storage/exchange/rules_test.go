@@ -44,7 +44,7 @@ func signedBy(t *testing.T, db *storage.DB, cs []storage.Change) []storage.Chang
 // could push.
 func forged(t *testing.T, db *storage.DB, n int64, table, row, council, field string, value any) storage.Change {
 	t.Helper()
-	ops, err := db.CouncilOps("")
+	ops, err := db.CouncilOps(context.Background(), "")
 	ok(t, err)
 	var seq int64
 	for _, o := range ops {
@@ -167,7 +167,7 @@ func TestHubKeepsApprovedMinutesLocked(t *testing.T) {
 func TestHubErasureMayOnlyEraseNames(t *testing.T) {
 	h, a, b, m, it := lockedMinutes(t)
 	council := m.CouncilID
-	ops, err := h.db.CouncilOps(council)
+	ops, err := h.db.CouncilOps(context.Background(), council)
 	ok(t, err)
 	var decision storage.Change
 	for _, o := range ops {
@@ -273,7 +273,7 @@ func writeBundleOf(t *testing.T, w *bytes.Buffer, db *storage.DB, council string
 	sum := sha256.Sum256(raw)
 	zw := gzip.NewWriter(w)
 	h := BundleHeader{Format: BundleFormat, Version: bundleVersion, Council: council, Device: db.DeviceID(), Created: now, Count: len(ops), SHA256: hex.EncodeToString(sum[:])}
-	if dir, ok, err := db.KeyDirectory(council); err != nil {
+	if dir, ok, err := db.KeyDirectory(context.Background(), council); err != nil {
 		return err
 	} else if ok {
 		h.Keys = &dir
@@ -308,7 +308,7 @@ func TestLaptopBundleImportRunsTheRules(t *testing.T) {
 	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(honest.Bytes()), b); err != nil {
 		t.Fatalf("honest bundle: %v", err)
 	}
-	ops, err := a.CouncilOps(council)
+	ops, err := a.CouncilOps(context.Background(), council)
 	ok(t, err)
 	var decision storage.Change
 	for _, o := range ops {

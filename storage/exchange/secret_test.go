@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -34,7 +35,7 @@ func TestSecretsStayOutOfBackups(t *testing.T) {
 	}
 	seed := keyOf(t, a).Seed()
 	backup := filepath.Join(t.TempDir(), "usb.db")
-	ok(t, a.Backup(backup))
+	ok(t, a.Backup(context.Background(), backup))
 	raw, err := os.ReadFile(backup)
 	ok(t, err)
 	if bytes.Contains(raw, []byte(secret)) || bytes.Contains(raw, seed) {
@@ -68,7 +69,7 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	unsent := model.Member{CouncilID: council, Name: "Ikke sendt", Role: model.RoleMember}
 	ok(t, a.SaveMember(model.Member{}, &unsent))
 	copyPath := filepath.Join(t.TempDir(), "kopi.db")
-	ok(t, a.Backup(copyPath)) // the database alone, as a copy on a stick
+	ok(t, a.Backup(context.Background(), copyPath)) // the database alone, as a copy on a stick
 	cp := reopen(t, copyPath, time.Second)
 	if cp.DeviceID() == a.DeviceID() {
 		t.Fatal("the copy kept the original's id")
@@ -90,7 +91,7 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	}
 	// The original is untouched and keeps syncing.
 	syncOK(t, a)
-	if n, _ := a.PendingCount(council); n != 0 {
+	if n, _ := a.PendingCount(context.Background(), council); n != 0 {
 		t.Errorf("original: %d pending", n)
 	}
 }

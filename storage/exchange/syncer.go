@@ -117,7 +117,7 @@ func (s *Syncer) Run(ctx context.Context) {
 				dirty, changedAt = true, at
 			}
 		case now := <-tick:
-			if n, err := s.DB.PendingCount(""); err == nil && n != lastWaiting {
+			if n, err := s.DB.PendingCount(ctx, ""); err == nil && n != lastWaiting {
 				if n > lastWaiting {
 					dirty, changedAt = true, now
 				}
@@ -152,7 +152,7 @@ func (s *Syncer) SyncOnce(ctx context.Context) Report {
 		return Report{Result: res, Err: ctx.Err(), Waiting: -1} // stopped, not an outcome
 	}
 	r := Report{Result: res, Err: err, Waiting: -1}
-	if n, err := s.DB.PendingCount(""); err == nil {
+	if n, err := s.DB.PendingCount(ctx, ""); err == nil {
 		r.Waiting = n
 	}
 	if s.Done != nil {

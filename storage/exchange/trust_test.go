@@ -218,7 +218,7 @@ func TestForgedBundleRefusedOnLaptop(t *testing.T) {
 	if got, _ := b.BudgetWishes(council, 0); len(got) != 1 || got[0].Title != "Cykelsti" || got[0].Granted != 0 {
 		t.Errorf("wish on b = %+v", got)
 	}
-	if n, _ := b.PendingCount(council); n != 0 {
+	if n, _ := b.PendingCount(context.Background(), council); n != 0 {
 		t.Errorf("a forged op became one of b's own: %d pending", n)
 	}
 	// A staff device's copy of every council's keys: o's op for Jyderup is
@@ -310,7 +310,7 @@ func TestEnrolAsHubRefused(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := h.db.ApplyOps([]storage.Change{{Device: "x", Seq: 1, HLC: math.MaxInt64, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"}}); !errors.Is(err, storage.ErrBadChange) {
+	if _, err := h.db.ApplyOps(context.Background(), []storage.Change{{Device: "x", Seq: 1, HLC: math.MaxInt64, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"}}); !errors.Is(err, storage.ErrBadChange) {
 		t.Errorf("clock past the bound: %v", err)
 	}
 	before, _ := h.db.HubSequence()
@@ -335,7 +335,7 @@ func TestResentOpWithOtherValueRefused(t *testing.T) {
 	m := model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}
 	ok(t, a.SaveMember(model.Member{}, &m))
 	syncOK(t, a)
-	ops, err := a.CouncilOps(council)
+	ops, err := a.CouncilOps(context.Background(), council)
 	ok(t, err)
 	var op storage.Change
 	for _, o := range ops {
@@ -474,7 +474,7 @@ func TestRevokedDeviceOpsRefusedOnLaptop(t *testing.T) {
 		}
 	}
 	syncOK(t, b) // b learns of the revocation with its next pull
-	if dir, _, _ := b.KeyDirectory(""); !strings.Contains(fmt.Sprint(dir.Keys), "T12:01:00Z") {
+	if dir, _, _ := b.KeyDirectory(context.Background(), ""); !strings.Contains(fmt.Sprint(dir.Keys), "T12:01:00Z") {
 		t.Errorf("b's key list: %+v", dir.Keys)
 	}
 	fresh := open(t, "fresh", 0)

@@ -163,7 +163,7 @@ func twoNodes(t *testing.T, seed uint64) {
 			t.Fatalf("the staff laptop (%d syncs during the pushes) differs for %s:\n%s\n---\n%s", pulls, c, want, got)
 		}
 	}
-	held, err := staff.CouncilOps("")
+	held, err := staff.CouncilOps(context.Background(), "")
 	ok(t, err)
 	have := map[string]bool{}
 	for _, o := range held {

@@ -379,7 +379,7 @@ func TestBundleYearLocks(t *testing.T) {
 	if p, has, _ := c.PlanOf(jy, 2026); !has || p.Plan.Vision == "" {
 		t.Errorf("the old plan did not come with the history: %+v", p)
 	}
-	ops, err := a.CouncilOps(jy)
+	ops, err := a.CouncilOps(context.Background(), jy)
 	ok(t, err)
 	for name, op := range map[string]storage.Change{
 		"approved line": forged(t, a, 10, "account_entries", coffee.ID, jy, "amount", int64(1)),
