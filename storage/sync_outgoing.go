@@ -11,24 +11,37 @@ import (
 	"lokalraad/model"
 )
 
-// fieldKnowledge is the version of every field of a row this replica holds.
+// fieldKnowledge is the version of every field of a row this replica
+// holds: its field_versions row, else its last op (sync_replay.go).
 func fieldKnowledge(ctx context.Context, tx *sql.Tx, table, row string) (deleteKnowledge, error) {
-	know := deleteKnowledge{}
-	vs, err := list(ctx, tx, func(s scanner) (struct {
+	type fop struct {
 		f string
-		v version
-	}, error) {
-		var x struct {
-			f string
-			v version
+		o fieldOp
+	}
+	scan := func(s scanner) (fop, error) {
+		var x fop
+		return x, s.Scan(&x.f, &x.o.v.hlc, &x.o.v.device, &x.o.seq)
+	}
+	ops, err := list(ctx, tx, scan, "SELECT field, hlc, device, seq FROM changes WHERE tbl = ? AND row_id = ? AND field <> ''", table, row)
+	if err != nil {
+		return nil, err
+	}
+	last := map[string]fieldOp{}
+	for _, x := range ops {
+		if l, ok := last[x.f]; !ok || laterOp(x.o, l) {
+			last[x.f] = x.o
 		}
-		return x, s.Scan(&x.f, &x.v.hlc, &x.v.device)
-	}, "SELECT field, hlc, device FROM field_versions WHERE tbl = ? AND row_id = ? AND field <> ''", table, row)
+	}
+	vs, err := list(ctx, tx, scan, "SELECT field, hlc, device, seq FROM field_versions WHERE tbl = ? AND row_id = ? AND field <> ''", table, row)
 	if err != nil {
 		return nil, err
 	}
 	for _, x := range vs {
-		know[x.f] = x.v
+		last[x.f] = x.o
+	}
+	know := deleteKnowledge{}
+	for f, o := range last {
+		know[f] = o.v
 	}
 	return know, nil
 }

@@ -82,11 +82,70 @@ func (a *applier) fieldOps(k fieldKey, values bool) ([]fieldOp, error) {
 
 // replay computes a field's state from all its ops.
 func (a *applier) replay(k fieldKey) (*fieldState, error) {
+	st, _, err := a.replayOps(k)
+	return st, err
+}
+
+// replayOps is replay, with the ops it replayed.
+func (a *applier) replayOps(k fieldKey) (*fieldState, []fieldOp, error) {
 	ops, err := a.fieldOps(k, true)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return replayField(ops, ruleOf(k.table, k.field)), nil
+	return replayField(ops, ruleOf(k.table, k.field)), ops, nil
+}
+
+// A field's version is the op that wrote its value. field_versions holds
+// it only where it is not the field's last op in replay order (by clock,
+// then device, then sequence number: lastFieldOp), which is what a first pull
+// and sequential edits give nearly every field; a missing row means the
+// last op. Applying keeps this true for every field it touches: a field
+// whose version moves away from its last op (a value kept by a sticky
+// rule) gets a row, and a row, where there is one, always says the
+// version.
+
+// laterOp tells whether o comes after p in replay order, the sequence
+// number breaking a tie of clock and device.
+func laterOp(o, p fieldOp) bool {
+	return o.v.after(p.v) || o.v == p.v && o.seq > p.seq
+}
+
+func sameOp(o, p fieldOp) bool { return o.v == p.v && o.seq == p.seq }
+
+// lastFieldOp is the last of a field's ops in replay order: its version unless
+// field_versions says otherwise.
+func lastFieldOp(ops []fieldOp) (fieldOp, bool) {
+	var last fieldOp
+	for i, o := range ops {
+		if i == 0 || laterOp(o, last) {
+			last = o
+		}
+	}
+	return last, len(ops) > 0
+}
+
+// fieldVersion is the op that wrote a field's value: its field_versions
+// row, else its last op. ok is false for a field without ops.
+func fieldVersion(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, table, row, field string) (fieldOp, bool, error) {
+	scan := func(s scanner) (fieldOp, error) {
+		var o fieldOp
+		return o, s.Scan(&o.v.hlc, &o.v.device, &o.seq)
+	}
+	vs, err := list(ctx, q, scan, "SELECT hlc, device, seq FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ?", table, row, field)
+	if err != nil || len(vs) > 0 {
+		return firstOf(vs), len(vs) > 0, err
+	}
+	vs, err = list(ctx, q, scan, "SELECT hlc, device, seq FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY hlc DESC, device DESC, seq DESC LIMIT 1", table, row, field)
+	return firstOf(vs), len(vs) > 0, err
+}
+
+func firstOf(os []fieldOp) fieldOp {
+	if len(os) == 0 {
+		return fieldOp{}
+	}
+	return os[0]
 }
 
 // updateField brings a field's version and conflicts up to date with its
@@ -97,31 +156,37 @@ func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp, force
 		// Every op of the field is in this batch: replay it from memory.
 		st := replayField(fresh, ruleOf(k.table, k.field))
 		a.states[k] = st
-		// Queued for a multi-row insert (flushVersions): nothing reads a
-		// new row's versions before the batch's rows are materialized.
-		if a.versions == nil {
-			a.versions = newMultiInsert("INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES ", 6, 80)
-		}
-		if err := a.versions.add(a.ctx, a.tx, k.table, k.row, k.field, st.version.v.hlc, st.version.v.device, st.version.seq); err != nil {
-			return false, err
+		// A version other than the last op is queued for a multi-row
+		// insert (flushRows): nothing reads a new row's versions before
+		// the batch's rows are materialized.
+		if last, _ := lastFieldOp(fresh); !sameOp(st.version, last) {
+			if a.versions == nil {
+				a.versions = newMultiInsert("INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES ", 6, 80)
+			}
+			if err := a.versions.add(a.ctx, a.tx, k.table, k.row, k.field, st.version.v.hlc, st.version.v.device, st.version.seq); err != nil {
+				return false, err
+			}
 		}
 		return true, a.saveConflicts(k, council, st)
 	}
 	var cur fieldOp
+	hasRow := true
 	err := a.tx.QueryRowContext(a.ctx, "SELECT hlc, device, seq FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ?", k.table, k.row, k.field).Scan(&cur.v.hlc, &cur.v.device, &cur.seq)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		hasRow = false
+	case err != nil:
 		return false, err
 	}
 	var st *fieldState
+	var all []fieldOp // every op of the field, for the version a missing row means
 	full := true
-	if !force && len(fresh) > 0 && (err != nil || fresh[0].v.after(cur.v)) {
-		// The fast path: every new op sorts after the field's version and
-		// had seen every op before it (a sequential edit, the common case):
-		// the last one is the value, and no conflict changes.
+	if !force && len(fresh) > 0 {
 		held, err := a.fieldOps(k, false)
 		if err != nil {
 			return false, err
 		}
+		all = held
 		prior := held[:0:0]
 		isFresh := map[string]bool{}
 		for _, o := range fresh {
@@ -132,19 +197,27 @@ func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp, force
 				prior = append(prior, o)
 			}
 		}
-		if sequential(prior, fresh) {
+		if !hasRow { // the version before this batch: the last op before it
+			cur, _ = lastFieldOp(prior)
+		}
+		// The fast path: every new op sorts after the field's version and
+		// had seen every op before it (a sequential edit, the common case):
+		// the last one is the value, and no conflict changes.
+		if fresh[0].v.after(cur.v) && sequential(prior, fresh) {
 			last := fresh[len(fresh)-1]
 			st = &fieldState{value: last.value, version: last, set: true}
 			full = false
 		}
 	}
 	if full {
-		if st, err = a.replay(k); err != nil {
+		if st, all, err = a.replayOps(k); err != nil {
 			return false, err
 		}
 	}
 	a.states[k] = st
-	if st.version.v != cur.v || st.version.seq != cur.seq {
+	// Written where the row is wrong, or missing and the last op is not
+	// the version.
+	if last, _ := lastFieldOp(all); hasRow && !sameOp(st.version, cur) || !hasRow && !sameOp(st.version, last) {
 		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO field_versions(tbl, row_id, field, hlc, device, seq) VALUES (?, ?, ?, ?, ?, ?)",
 			k.table, k.row, k.field, st.version.v.hlc, st.version.v.device, st.version.seq); err != nil {
 			return false, err
