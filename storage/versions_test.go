@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +120,68 @@ func TestOverviewMakesCouncilIndex(t *testing.T) {
 	}
 	if !hasIndex(t, a, "changes_council") {
 		t.Error("the overview did not make changes_council")
+	}
+}
+
+// A value the sticky rule keeps (the municipality's "besvaret" on a wish)
+// is written by an op that is not the field's last: the one case where a
+// field's version needs a row in field_versions. Pulled in three pages, in
+// one, or in the other order, the laptops show the same, and a later edit
+// that had seen everything replaces the answer on each.
+func TestStickyVersionIsStored(t *testing.T) {
+	const council, wish = "r1", "w1"
+	op := func(dev string, seq, hlc int64, status, base string) Change {
+		return Change{Device: dev, Seq: seq, HLC: hlc << 16, Table: "budget_wishes", Row: wish, Council: council, Field: "status", Value: status, Base: base}
+	}
+	created := op("c", 1, 10, "indsendt", "")
+	answered := op("k", 1, 20, "besvaret", "=c:1")
+	unseen := op("c", 2, 30, "udkast", "=c:1") // never saw the answer: loses
+	pages := []Change{created, answered, unseen}
+	later := op("k", 2, 40, "indsendt", "=c:2,k:1")
+
+	status := func(db *DB) string {
+		var s string
+		ok(t, db.sql.QueryRow("SELECT status FROM budget_wishes WHERE id = ?", wish).Scan(&s))
+		return s
+	}
+	version := func(db *DB) string {
+		v, ok2, err := fieldVersion(context.Background(), db.sql, "budget_wishes", wish, "status")
+		ok(t, err)
+		if !ok2 {
+			return ""
+		}
+		return v.id()
+	}
+
+	paged := replica(t, "paged")
+	for i, p := range [][]Change{{created, answered}, {unseen}} {
+		_, err := paged.ApplyPulled(p, int64(i+1))
+		ok(t, err)
+	}
+	var rows int
+	ok(t, paged.sql.QueryRow("SELECT COUNT(*) FROM field_versions WHERE tbl = 'budget_wishes' AND row_id = ?", wish).Scan(&rows))
+	if rows != 1 || version(paged) != "k:1" || status(paged) != "besvaret" {
+		t.Fatalf("after the unseen edit: %d rows, version %s, status %q; want the answer k:1 stored", rows, version(paged), status(paged))
+	}
+	whole := replica(t, "whole")
+	_, err := whole.ApplyPulled(pages, 1)
+	ok(t, err)
+	reversed := replica(t, "reversed")
+	for i := len(pages) - 1; i >= 0; i-- {
+		_, err := reversed.ApplyPulled(pages[i:i+1], int64(len(pages)-i))
+		ok(t, err)
+	}
+	want := dump(t, paged)
+	for _, db := range []*DB{whole, reversed} {
+		if got := dump(t, db); got != want || version(db) != "k:1" {
+			t.Fatalf("version %s, replicas differ:\n%s\n---\n%s", version(db), got, want)
+		}
+	}
+	for i, db := range []*DB{paged, whole, reversed} {
+		_, err := db.ApplyPulled([]Change{later}, int64(10+i))
+		ok(t, err)
+		if status(db) != "indsendt" || version(db) != "k:2" {
+			t.Errorf("after the edit that saw everything: status %q, version %s", status(db), version(db))
+		}
 	}
 }
