@@ -175,6 +175,9 @@ func (db *DB) SetHub() error {
 			return err
 		}
 	}
+	if err := db.ensureCouncilIndex(); err != nil {
+		return err
+	}
 	return db.endorseLegacy()
 }
 
