@@ -11,6 +11,7 @@ package exchange
 //     council's rows, so no other user of the machine may read or plant it.
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -133,4 +134,70 @@ func TestMirrorFolderAndFileModes(t *testing.T) {
 			t.Errorf("spejl.db%s has mode %v: other users may read every council's rows", suffix, fi.Mode().Perm())
 		}
 	}
+}
+
+// The hub re-signs (endorses) an op an erasure rewrote. When that op is
+// the laptop's own, written after the backup the laptop was restored
+// from, and it comes back in the hub's bundle, the laptop takes it on the
+// hub's word as it takes anyone else's: the bundle is not refused as a
+// forgery of the laptop's own op, and the name stays erased.
+func TestStoresRestoredLaptopTakesItsErasedOpFromHubBundle(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		b, _ := h.laptop(t, "b", jy, time.Second)
+		backup := filepath.Join(t.TempDir(), "a-usb.db")
+		ok(t, a.Backup(backup))
+		karen := model.Member{CouncilID: jy, Name: "Karen Østergaard", Role: model.RoleChair, Phone: "20 11 22 33"}
+		ok(t, a.SaveMember(model.Member{}, &karen))
+		syncOK(t, a)
+		syncOK(t, b)
+		_, err := b.ErasePerson(jy, "Karen Østergaard")
+		ok(t, err)
+		syncOK(t, b)
+
+		path := a.Path()
+		ok(t, a.Close())
+		_, err = storage.Restore(path, backup)
+		ok(t, err)
+		a = reopen(t, path, 0)
+
+		var back bytes.Buffer
+		if db, isSQLite := h.store.(*storage.DB); isSQLite {
+			_, err = WriteBundle(&back, db, jy)
+		} else {
+			_, err = WriteStoreBundle(&back, h.store, jy, now)
+		}
+		ok(t, err)
+		// The same bundle with the own op's text changed after the hub
+		// endorsed it: forged, refused whole.
+		hd, cs, err := ReadBundle(bytes.NewReader(back.Bytes()))
+		ok(t, err)
+		changed := false
+		for i := range cs {
+			if cs[i].Device == a.DeviceID() && cs[i].Table == "members" && cs[i].Field == "name" {
+				cs[i].Value = "Karen Østergaard"
+				changed = true
+			}
+		}
+		if !changed {
+			t.Fatal("the hub's bundle lacks the laptop's own op")
+		}
+		var forged bytes.Buffer
+		_, err = encodeBundle(&forged, hd, cs, nil)
+		ok(t, err)
+		if _, _, err := ImportBundle(&forged, a); !errors.Is(err, storage.ErrOwnDevice) {
+			t.Errorf("a forged own op under the hub's endorsement: %v", err)
+		}
+		if _, _, err := ImportBundle(&back, a); err != nil {
+			t.Fatalf("the restored laptop refuses the hub's bundle with its own erased op: %v", err)
+		}
+		got, found := member(t, a, jy, karen.ID)
+		if !found || got.Name == "Karen Østergaard" || got.Phone != "" {
+			t.Errorf("the restored laptop's member after the bundle: %+v (found %v)", got, found)
+		}
+		ops, err := a.CouncilOps(jy)
+		ok(t, err)
+		noName(t, "the restored laptop", ops, "Karen", "20 11 22 33")
+	})
 }
