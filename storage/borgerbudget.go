@@ -37,6 +37,9 @@ var (
 	ErrPBNotVoting = error(model.NewError(model.Locked, "stemmesedler og totaler kan kun indtastes, mens rundens fase er »Afstemning«"))
 	// ErrPBNotTotals: the round does not take totals.
 	ErrPBNotTotals = error(model.NewError(model.Invalid, "runden tager ikke imod totaler; slå »steder melder kun totaler« til, før afstemningen åbnes"))
+	// ErrPBOtherCouncil: a proposal, ballot or total names a round of
+	// another council.
+	ErrPBOtherCouncil = error(model.NewError(model.Forbidden, "den hører til et andet råd end den runde, den nævner"))
 	// ErrPBNumberUsed: a proposal number is used twice in a round.
 	ErrPBNumberUsed = error(model.NewError(model.Conflict, "nummeret er allerede brugt af et andet forslag i runden"))
 	// ErrPBNotWinner: only a winner becomes a project.
@@ -149,8 +152,9 @@ func (db *DB) PBRoundsAll() ([]PBRoundSummary, error) {
 		}
 		counts := map[string][2]int{}
 		for i, q := range []string{
-			"SELECT round_id, COUNT(*) FROM pb_proposals GROUP BY round_id",
-			"SELECT round_id, COUNT(DISTINCT number) FROM pb_ballots GROUP BY round_id",
+			// Only rows of the round's own council are the round's.
+			"SELECT x.round_id, COUNT(*) FROM pb_proposals x JOIN pb_rounds r ON r.id = x.round_id AND r.council_id = x.council_id GROUP BY x.round_id",
+			"SELECT x.round_id, COUNT(DISTINCT x.number) FROM pb_ballots x JOIN pb_rounds r ON r.id = x.round_id AND r.council_id = x.council_id GROUP BY x.round_id",
 		} {
 			if err := groupRows(ctx, tx, q, nil, func(id string, v []sql.NullString) {
 				c := counts[id]
@@ -273,12 +277,13 @@ func (db *DB) PBProposals(roundID string) ([]model.PBProposal, error) {
 	return list(context.Background(), db.sql, scanPBProposal, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID)
 }
 
-// nextPBNumber is the round's next free proposal number.
+// nextPBNumber is the round's next free proposal number (among the
+// round's own council's proposals).
 func nextPBNumber(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, roundID string) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM pb_proposals WHERE round_id = ?", roundID).Scan(&n)
+	err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM pb_proposals WHERE round_id = ?"+ofRoundsCouncil, roundID, roundID).Scan(&n)
 	return n, err
 }
 
@@ -295,7 +300,7 @@ func (w *writer) checkProposal(p *model.PBProposal) error {
 		return fmt.Errorf("forslaget og runden hører til hvert sit råd")
 	}
 	var n int
-	if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ? AND number = ? AND id <> ?", p.RoundID, p.Number, p.ID).Scan(&n); err != nil {
+	if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ? AND number = ? AND id <> ?"+ofRoundsCouncil, p.RoundID, p.Number, p.ID, p.RoundID).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
@@ -375,7 +380,7 @@ func (db *DB) ImportPBProposals(roundID string, ps []model.PBProposal) error {
 	}
 	return db.write(context.Background(), func(w *writer) error {
 		var have int
-		if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ?", roundID).Scan(&have); err != nil {
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ?"+ofRoundsCouncil, roundID, roundID).Scan(&have); err != nil {
 			return err
 		}
 		if have+len(ps) > model.MaxPBProposals {
