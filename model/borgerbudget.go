@@ -112,6 +112,11 @@ type PBRound struct {
 	// wins a tie. It may be recorded until the result is published.
 	TieOrder   []int
 	TotalsMode bool // some places report only per-proposal sums
+	// BlankValid: a blank ballot is a valid ballot that supports nothing
+	// (a voter who took part, as Pabulib counts one: under MES each
+	// voter's share is the pot divided by all voters). Off, a blank
+	// ballot is invalid.
+	BlankValid bool
 	// OverrideNumbers replaces the counted winners by these proposals; it
 	// is allowed only with OverrideReason, and shown on every printout.
 	OverrideNumbers []int
@@ -180,7 +185,7 @@ type PBTotal struct {
 }
 
 // RuleColumns are the columns of pb_rounds fixed once voting opens.
-var RuleColumns = []string{"pot", "min_age", "residents_only", "ballot_kind", "max_choices", "points", "method", "tie_rule", "totals_mode"}
+var RuleColumns = []string{"pot", "min_age", "residents_only", "ballot_kind", "max_choices", "points", "method", "tie_rule", "totals_mode", "blank_valid"}
 
 // RulesLocked tells whether the round's rules are fixed: voting opened.
 func (r PBRound) RulesLocked() bool { return r.Phase == PhaseVoting || r.Phase == PhaseResult }
@@ -205,7 +210,8 @@ func CheckRoundChange(was, r PBRound) error {
 	}
 	same := was.Pot == r.Pot && was.MinAge == r.MinAge && was.ResidentsOnly == r.ResidentsOnly &&
 		was.BallotKind == r.BallotKind && was.MaxChoices == r.MaxChoices && was.Points == r.Points &&
-		was.Method == r.Method && was.TieRule == r.TieRule && was.TotalsMode == r.TotalsMode
+		was.Method == r.Method && was.TieRule == r.TieRule && was.TotalsMode == r.TotalsMode &&
+		was.BlankValid == r.BlankValid
 	if !same {
 		return ErrRulesLocked
 	}
@@ -418,9 +424,13 @@ func OnBallot(proposals []PBProposal) []PBProposal {
 
 // CheckBallot checks a ballot against the round's rules and the proposals
 // on the ballot (by number): "" when valid, else the reason in Danish. A
-// blank ballot is invalid ("blank").
+// blank ballot is invalid ("blank"), but valid on a round whose rule says
+// so (BlankValid).
 func CheckBallot(r PBRound, onBallot map[int]PBProposal, b PBBallot) string {
 	if len(b.Marks) == 0 {
+		if r.BlankValid {
+			return ""
+		}
 		return "blank stemmeseddel"
 	}
 	seen := map[int]bool{}

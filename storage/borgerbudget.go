@@ -56,17 +56,17 @@ func pbRoundRecord(r *model.PBRound) record {
 		dateText(r.ProposalsFrom), dateText(r.ReviewFrom), dateText(r.VotingFrom), dateText(r.VotingTo), dateText(r.ResultDate),
 		int64(r.MinAge), boolInt(r.ResidentsOnly), string(r.BallotKind), int64(r.MaxChoices), int64(r.Points),
 		string(r.Method), string(r.TieRule), model.FormatNumbers(r.TieOrder), boolInt(r.TotalsMode),
-		model.FormatNumbers(r.OverrideNumbers), r.OverrideReason, r.Note)
+		model.FormatNumbers(r.OverrideNumbers), r.OverrideReason, r.Note, boolInt(r.BlankValid))
 }
 
 func scanPBRound(s scanner) (r model.PBRound, err error) {
 	var phase, pf, rf, vf, vt, rd, kind, method, tie, order, override string
-	var residents, totals int64
+	var residents, totals, blank int64
 	err = s.Scan(&r.ID, &r.CouncilID, &r.Title, &r.Pot, &r.Population, &phase, &pf, &rf, &vf, &vt, &rd,
-		&r.MinAge, &residents, &kind, &r.MaxChoices, &r.Points, &method, &tie, &order, &totals, &override, &r.OverrideReason, &r.Note)
+		&r.MinAge, &residents, &kind, &r.MaxChoices, &r.Points, &method, &tie, &order, &totals, &override, &r.OverrideReason, &r.Note, &blank)
 	r.Phase, r.BallotKind, r.Method, r.TieRule = model.PBPhase(phase), model.PBBallotKind(kind), model.CountMethod(method), model.PBTieRule(tie)
 	r.ProposalsFrom, r.ReviewFrom, r.VotingFrom, r.VotingTo, r.ResultDate = parseDateText(pf), parseDateText(rf), parseDateText(vf), parseDateText(vt), parseDateText(rd)
-	r.ResidentsOnly, r.TotalsMode = residents != 0, totals != 0
+	r.ResidentsOnly, r.TotalsMode, r.BlankValid = residents != 0, totals != 0, blank != 0
 	r.TieOrder, _ = model.ParseNumbers(order)
 	r.OverrideNumbers, _ = model.ParseNumbers(override)
 	return r, err
@@ -245,6 +245,7 @@ func pbEdited(loaded, r, was model.PBRound) model.PBRound {
 	keep(loaded.Method == r.Method, func() { next.Method = was.Method })
 	keep(loaded.TieRule == r.TieRule, func() { next.TieRule = was.TieRule })
 	keep(loaded.TotalsMode == r.TotalsMode, func() { next.TotalsMode = was.TotalsMode })
+	keep(loaded.BlankValid == r.BlankValid, func() { next.BlankValid = was.BlankValid })
 	keep(slices.Equal(loaded.TieOrder, r.TieOrder), func() { next.TieOrder = was.TieOrder })
 	return next
 }
