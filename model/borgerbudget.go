@@ -258,6 +258,10 @@ func (r *PBRound) Validate() error {
 		errs = append(errs, fieldErr("override_reason", "Write why the result is overridden",
 			"skriv, hvorfor resultatet ændres i hånden; begrundelsen står på alle udskrifter"))
 	}
+	if n, ok := repeatedNumber(r.TieOrder); ok {
+		errs = append(errs, fieldErr("tie_order", "A proposal is named twice in the lot",
+			fmt.Sprintf("forslag nr. %d står to gange i lodtrækningen", n)))
+	}
 	if n, ok := repeatedNumber(r.OverrideNumbers); ok {
 		errs = append(errs, fieldErr("override_ids", "A proposal is named twice in the override",
 			fmt.Sprintf("forslag nr. %d står to gange i det manuelle resultat", n)))

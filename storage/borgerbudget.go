@@ -94,10 +94,17 @@ func pbBallotRecord(b *model.PBBallot, points bool) record {
 
 func scanPBBallot(s scanner) (b model.PBBallot, err error) {
 	var marks, entered string
-	err = s.Scan(&b.ID, &b.CouncilID, &b.RoundID, &b.Entry, &b.Number, &b.Place, &marks, &entered)
-	b.Marks, _ = model.ParseMarks(marks, strings.Contains(marks, ":"))
+	if err = s.Scan(&b.ID, &b.CouncilID, &b.RoundID, &b.Entry, &b.Number, &b.Place, &marks, &entered); err != nil {
+		return b, err
+	}
+	// Marks that cannot be read are no blank ballot: the door refuses
+	// them (model.CheckField), so only a damaged file holds them, and a count
+	// that took them as blank would be wrong without a word.
+	if b.Marks, err = model.ParseMarks(marks, strings.Contains(marks, ":")); err != nil {
+		return b, model.NewError(model.Invalid, fmt.Sprintf("stemmesedel nr. %d (tæller %d): krydserne »%.40s« kan ikke læses: %v", b.Number, b.Entry, marks, err))
+	}
 	b.Entered = parseStampText(entered)
-	return b, err
+	return b, nil
 }
 
 func pbTotalRecord(t *model.PBTotal) record {

@@ -173,3 +173,25 @@ func TestPBStrayRowsNotCounted(t *testing.T) {
 		t.Errorf("no. 7 is free in the round, but: %v", err)
 	}
 }
+
+// A ballot whose stored marks cannot be read (the door refuses such marks,
+// so only a damaged file holds one) is refused with the ballot's number,
+// never taken as a blank ballot.
+func TestPBUnreadableMarksRefused(t *testing.T) {
+	a := replica(t, "a")
+	ca := model.Council{Name: "Jyderup Lokalråd"}
+	ok(t, a.SaveCouncil(model.Council{}, &ca))
+	r := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
+		BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID, BlankValid: true}
+	ok(t, a.SavePBRound(model.PBRound{}, &r))
+	if _, err := a.sql.Exec("INSERT INTO pb_ballots (id, council_id, round_id, entry, number, marks) VALUES ('x1', ?, ?, 1, 17, '3 x')", ca.ID, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	bs, err := a.PBBallots(r.ID)
+	if err == nil || !strings.Contains(err.Error(), "nr. 17") {
+		t.Errorf("unreadable marks: %v, %+v; want an error naming ballot 17", err, bs)
+	}
+	if _, err := a.PBRoundData(r.ID); err == nil {
+		t.Error("the round's data read a ballot whose marks cannot be read")
+	}
+}

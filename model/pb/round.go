@@ -300,7 +300,11 @@ func (f *File) round() (model.PBRound, []model.PBProposal, []model.PBBallot, err
 		for _, s := range strings.Split(lot, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil || !slices.ContainsFunc(ps, func(p model.PBProposal) bool { return p.Number == n }) {
-				return r, nil, nil, fmt.Errorf("META tie_order: %q er ikke et forslag i filen", strings.TrimSpace(s))
+				return r, nil, nil, f.metaError("tie_order", "%q er ikke et forslag i filen", strings.TrimSpace(s))
+			}
+			// A lot names each proposal once: which place would count?
+			if slices.Contains(r.TieOrder, n) {
+				return r, nil, nil, f.metaError("tie_order", "forslag %d står to gange i lodtrækningen", n)
 			}
 			r.TieOrder = append(r.TieOrder, n)
 		}
@@ -409,7 +413,10 @@ func (f *File) round() (model.PBRound, []model.PBProposal, []model.PBBallot, err
 			for _, s := range strings.Split(order, ",") {
 				n, err := strconv.Atoi(strings.TrimSpace(s))
 				if err != nil || !slices.ContainsFunc(ps, func(p model.PBProposal) bool { return p.Number == n }) {
-					return r, nil, nil, fmt.Errorf("META override_order: %q er ikke et forslag i filen", strings.TrimSpace(s))
+					return r, nil, nil, f.metaError("override_order", "%q er ikke et forslag i filen", strings.TrimSpace(s))
+				}
+				if slices.Contains(r.OverrideNumbers, n) {
+					return r, nil, nil, f.metaError("override_order", "forslag %d står to gange i det manuelle resultat", n)
 				}
 				r.OverrideNumbers = append(r.OverrideNumbers, n)
 			}

@@ -80,6 +80,10 @@ func TestRoundRefusesWhatARoundCannotHold(t *testing.T) {
 		{"META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost\n1;50.001\nVOTES\nvoter_id;vote\n1;1\n", "linje 6: pris"},
 		{"META\nkey;value\nbudget;100\nvote_type;cumulative\nPROJECTS\nproject_id;cost\n1;50\n2;20\nVOTES\nvoter_id;vote;points\n1;1,2;3,0\n", "linje 11: 0 point til forslaget \"2\""},
 		{"META\nkey;value\nbudget;100\nvote_type;scoring\nPROJECTS\nproject_id;cost\n1;50\nVOTES\nvoter_id;vote;points\n1;1;3\n", "vote_type \"scoring\""},
+		// A lot or an override naming a proposal twice: which place counts?
+		{"META\nkey;value\nbudget;100\ntie_order;2,1,2\nPROJECTS\nproject_id;cost\n1;50\n2;50\nVOTES\nvoter_id;vote\n1;1\n", "linje 4: META tie_order: forslag 2 står to gange"},
+		{"META\nkey;value\nbudget;100\noverride_reason;Kommunen bad om det\noverride_order;1,1\nPROJECTS\nproject_id;cost\n1;50\n2;50\nVOTES\nvoter_id;vote\n1;1\n", "linje 5: META override_order: forslag 1 står to gange"},
+		{"META\nkey;value\nbudget;100\ntie_order;1,9\nPROJECTS\nproject_id;cost\n1;50\nVOTES\nvoter_id;vote\n1;1\n", "linje 4: META tie_order: \"9\""},
 	}
 	for _, c := range cases {
 		f, err := pb.Parse(strings.NewReader(c.file))
