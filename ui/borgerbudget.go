@@ -201,6 +201,7 @@ func (s *pbScreen) show(tab int) {
 	if s.readOnly() || s.round.RulesLocked() {
 		s.rounds.editor.del.Hide()
 	}
+	s.stop()
 	s.proposals = newProposalsPane(s)
 	s.entry = newBallotEntry(s)
 	s.diffs = newDiffView(s)
@@ -237,8 +238,17 @@ func (s *pbScreen) show(tab int) {
 	showIn(s.detail, s.tabs)
 }
 
+// stop ends the open round's count, if one runs (the round is left, the
+// window closed).
+func (s *pbScreen) stop() {
+	if s.result != nil {
+		s.result.stop()
+	}
+}
+
 // closeRound shows no round.
 func (s *pbScreen) closeRound() {
+	s.stop()
 	s.round = model.PBRound{}
 	s.tabs = nil
 	s.rounds.editor = nil

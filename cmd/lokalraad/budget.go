@@ -17,7 +17,7 @@ import (
 // message on an unknown one.
 const budgetUsage = `brug en af underkommandoerne:
   lokalraad budget rounds --db FIL
-  lokalraad budget count --db FIL --round ID [--method votes|mes|mes-add1] [--explain]
+  lokalraad budget count --db FIL --round ID [--method votes|mes|mes-add1] [--explain] [--lang da|en]
   lokalraad budget count --pb FIL.pb --method votes|mes|mes-add1 [--explain]
   lokalraad budget ballots --db FIL --round ID --out FIL.pdf [--from 1 --to 500 --place STED --large]
   lokalraad budget results --db FIL --round ID --out FIL.pdf
