@@ -85,7 +85,6 @@ func (v *resultView) stop() {
 	v.again = false
 }
 
-
 // count reads the round and counts it.
 func (v *resultView) count() error {
 	data, err := v.s.u.db.PBRoundData(v.s.round.ID)
