@@ -145,7 +145,7 @@ const (
 // KeyDirectory is the directory this device holds: the hub's own (freshly
 // signed) on the hub, the newest received elsewhere; ok is false when it
 // holds none.
-func (db *DB) KeyDirectory(council string) (KeyDirectory, bool, error) {
+func (db *DB) KeyDirectory(ctx context.Context, council string) (KeyDirectory, bool, error) {
 	if db.isHub() {
 		d, err := db.HubDirectory(council)
 		return d, err == nil, err
@@ -174,6 +174,9 @@ func (db *DB) SetHub() error {
 		if err := db.SetMeta(metaRole, "hub"); err != nil {
 			return err
 		}
+	}
+	if err := db.ensureCouncilIndex(); err != nil {
+		return err
 	}
 	return db.endorseLegacy()
 }
@@ -266,14 +269,14 @@ func (db *DB) CheckKeyDirectory(d KeyDirectory) error {
 // the first one pins its hub's key (trust on first use; an enrolment over
 // HTTP pins it the same way), and a later one replaces the held one when
 // it lists every replica that one did (keys are never withdrawn).
-func (db *DB) AcceptKeyDirectory(d KeyDirectory) error {
+func (db *DB) AcceptKeyDirectory(ctx context.Context, d KeyDirectory) error {
 	if err := db.CheckKeyDirectory(d); err != nil {
 		return err
 	}
 	if d.Hub == db.device {
 		return nil
 	}
-	held, ok, err := db.KeyDirectory("")
+	held, ok, err := db.KeyDirectory(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -296,11 +299,11 @@ func (db *DB) AcceptKeyDirectory(d KeyDirectory) error {
 	if err != nil {
 		return err
 	}
-	return db.inTx(context.Background(), func(tx *sql.Tx) error {
-		if err := setMeta(context.Background(), tx, metaHub, d.Hub+" "+d.HubKey); err != nil {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := setMeta(ctx, tx, metaHub, d.Hub+" "+d.HubKey); err != nil {
 			return err
 		}
-		return setMeta(context.Background(), tx, metaKeyDir, string(raw))
+		return setMeta(ctx, tx, metaKeyDir, string(raw))
 	})
 }
 
@@ -330,10 +333,12 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 	}
 	if replica == db.device {
 		a := Author{Replica: replica, Key: db.key.Public().(ed25519.PublicKey), Own: true, Staff: db.isHub(), Hub: db.isHub()}
-		if staff, _ := db.Meta(MetaStaff); staff != "" {
-			a.Staff = true
+		st, err := db.SyncState(context.Background())
+		if err != nil {
+			return Author{}, false // unread, so unknown: its ops are refused, not trusted
 		}
-		a.Council, _ = db.Meta(MetaCouncil)
+		a.Staff = a.Staff || st.Staff
+		a.Council = st.Council
 		return a, true
 	}
 	var key, council string
@@ -402,7 +407,7 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 	var held KeyDirectory
 	if !db.isHub() {
 		var err error
-		if held, _, err = db.KeyDirectory(""); err != nil {
+		if held, _, err = db.KeyDirectory(context.Background(), ""); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -431,9 +436,11 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 		if a.Own {
 			// This device's own op it does not hold: written after the
 			// backup it was restored from, and come back in a bundle. Only
-			// this device's key can have signed it; anything else claiming
-			// its id is forged.
-			if c.Sig == "" || !VerifyChange(c, db.key.Public().(ed25519.PublicKey)) {
+			// this device's key can have signed it, or, for a text an
+			// erasure rewrote at the hub, the hub this device trusts
+			// (its held directory's, never a bundle's) endorsed it
+			// (rescrub); anything else claiming its id is forged.
+			if c.Sig == "" || !VerifyChange(c, db.key.Public().(ed25519.PublicKey)) && !db.endorsedByHeldHub(c, &held) {
 				return fmt.Errorf("%w (%s, %s.%s)", ErrOwnDevice, c.ID(), c.Table, c.Field)
 			}
 			fresh = append(fresh, c)
@@ -516,6 +523,21 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 		}
 	}
 	return fresh, authors, nil
+}
+
+// endorsedByHeldHub tells whether c, a text an erasure may rewrite, carries
+// the endorsement of the hub of the directory this device holds.
+func (db *DB) endorsedByHeldHub(c Change, held *KeyDirectory) bool {
+	e, endorsed := strings.CutPrefix(c.Sig, endorsedPrefix)
+	if !endorsed || !scrubbableChange(c) {
+		return false
+	}
+	hk := db.hubKey([]*KeyDirectory{held})
+	if hk == nil {
+		return false
+	}
+	c.Sig = e
+	return VerifyChange(c, hk)
 }
 
 // checkErasureCouncil refuses a new erasure that names an op of another

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -24,7 +25,7 @@ func TestDropUnsent(t *testing.T) {
 	if ms := noerr.Get(db.Meetings(c.ID))(t); len(ms) != 0 {
 		t.Errorf("meetings left: %+v", ms)
 	}
-	if ops := noerr.Get(db.CouncilOps(c.ID))(t); len(ops) != 0 {
+	if ops, _ := db.CouncilOps(context.Background(), c.ID); len(ops) != 0 {
 		t.Errorf("%d ops left to sync", len(ops))
 	}
 

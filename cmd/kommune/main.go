@@ -449,9 +449,9 @@ func bundleExport(fs *flag.FlagSet, stdout io.Writer) hubWork {
 				var err error
 				if hc.pg != nil {
 					// From the op log: what a device of the council pulls.
-					h, err = exchange.WriteStoreBundle(w, hc.pg, *council, time.Now())
+					h, err = exchange.NewClient().WriteStoreBundle(context.Background(), w, hc.pg, *council, time.Now())
 				} else {
-					h, err = exchange.WriteBundle(w, hc.db, *council)
+					h, err = exchange.NewClient().WriteBundle(context.Background(), w, hc.db, *council)
 				}
 				if err == nil {
 					fmt.Fprintf(stdout, "%d ændringer for %s skrevet til %s\n", h.Count, h.CouncilName, *out)
@@ -470,7 +470,7 @@ func bundleImport(fs *flag.FlagSet, stdout io.Writer) hubWork {
 		}
 		defer f.Close()
 		// The same door as a push, on either store.
-		h, n, err := exchange.HubImportBundle(f, hc.store(), time.Now(), 24*time.Hour)
+		h, n, err := exchange.NewClient().HubImportBundle(context.Background(), f, hc.store(), time.Now(), 24*time.Hour)
 		if err != nil {
 			return err
 		}

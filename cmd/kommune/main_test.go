@@ -60,13 +60,13 @@ func TestServeAndAdmin(t *testing.T) {
 	if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: own.ID, Name: "Karen Østergaard", Role: model.RoleChair}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Enroll(ctx, a, url, code1); err != nil {
+	if _, err := exchange.NewClient().Enroll(ctx, a, url, code1); err != nil {
 		t.Fatal(err)
 	}
 	if err := exchange.AnswerLink(a, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(ctx, a, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(ctx, a, ""); err != nil {
 		t.Fatal(err)
 	}
 	b, err := storage.Open(filepath.Join(dir, "b.db"))
@@ -74,10 +74,10 @@ func TestServeAndAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if _, err := exchange.Enroll(ctx, b, url, code2); err != nil {
+	if _, err := exchange.NewClient().Enroll(ctx, b, url, code2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(ctx, b, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(ctx, b, ""); err != nil {
 		t.Fatal(err)
 	}
 	ma := noerr.Get(a.Members(council))(t)
@@ -107,7 +107,7 @@ func TestServeAndAdmin(t *testing.T) {
 		}
 	}
 	runOK(t, "device", "revoke", "--db", hubPath, id)
-	if _, err := exchange.Sync(ctx, b, ""); !errors.Is(err, storage.ErrRevoked) {
+	if _, err := exchange.NewClient().Sync(ctx, b, ""); !errors.Is(err, storage.ErrRevoked) {
 		t.Errorf("revoked device synced: %v", err)
 	}
 

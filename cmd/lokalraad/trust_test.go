@@ -88,8 +88,8 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	a.Close()
 
 	file := filepath.Join(dir, "fra-kommunen.lokalraad")
-	f := noerr.Get(os.Create(file))(t)
-	if _, err := exchange.WriteBundle(f, hub, c.ID); err != nil {
+	f, _ := os.Create(file)
+	if _, err := exchange.NewClient().WriteBundle(context.Background(), f, hub, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -112,7 +112,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	// A copy without the secrets file.
 	a = noerr.Get(storage.Open(pathA))(t)
 	copyPath := filepath.Join(dir, "kopi.db")
-	if err := a.Backup(copyPath); err != nil {
+	if err := a.Backup(context.Background(), copyPath); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
