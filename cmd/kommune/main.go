@@ -190,11 +190,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if err != nil {
 		return err
 	}
-	// The staff's web pages beside the sync API (on the SQLite store; the
-	// PostgreSQL store has no overview queries yet).
+	// The staff's web pages beside the sync API: they read rows (the
+	// SQLite hub; a PostgreSQL node has no rows of its own to read yet) and
+	// keep staff users, sessions and failed log-ins in the hub's store, so
+	// a log-in holds on every node.
 	mux := http.NewServeMux()
+	var rows *storage.DB
 	if hc.db != nil {
-		pagesSrv := web.New(hc.db, log)
+		rows = hc.db
+	}
+	if rows != nil {
+		pagesSrv := web.New(rows, hc.staff(), log)
 		for _, p := range web.Paths {
 			mux.Handle(p, pagesSrv.Handler())
 		}
@@ -234,8 +240,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 }
 
 // staffDB parses a staff subcommand's --db and --name and opens the hub's
-// SQLite database, where staff users live; name is trimmed.
-func staffDB(cmd string, args []string, stderr io.Writer) (*storage.DB, string, error) {
+// store, SQLite or PostgreSQL, where staff users live; name is trimmed.
+func staffDB(cmd string, args []string, stderr io.Writer) (*hubConn, string, error) {
 	fs, dbPath := flags(cmd, stderr)
 	name := fs.String("name", "", "medarbejderens navn (påkrævet)")
 	if err := fs.Parse(args); err != nil {
@@ -244,22 +250,19 @@ func staffDB(cmd string, args []string, stderr io.Writer) (*storage.DB, string, 
 	if strings.TrimSpace(*name) == "" {
 		return nil, "", errors.New("angiv medarbejderens navn med --name")
 	}
-	if strings.Contains(*dbPath, "://") {
-		return nil, "", errors.New("medarbejdere til /oversigt gemmes kun i serverens SQLite-database, endnu ikke i PostgreSQL")
-	}
-	db, err := openDB(*dbPath)
-	return db, strings.TrimSpace(*name), err
+	hc, err := openHub(*dbPath)
+	return hc, strings.TrimSpace(*name), err
 }
 
 // staffAdd creates a staff user of the web pages and prints a one-time
 // password on its last line.
 func staffAdd(args []string, stdout, stderr io.Writer) error {
-	db, name, err := staffDB("staff add", args, stderr)
+	hc, name, err := staffDB("staff add", args, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	pw, err := db.AddStaffUser(name)
+	defer hc.Close()
+	pw, err := hc.staff().AddStaffUser(name)
 	if err != nil {
 		return err
 	}
@@ -268,14 +271,14 @@ func staffAdd(args []string, stdout, stderr io.Writer) error {
 }
 
 // staffPassword gives a staff user a new password, printed on the last
-// line; the user's sessions in a running server end at their next request.
+// line; the user's sessions end at once, on every node.
 func staffPassword(args []string, stdout, stderr io.Writer) error {
-	db, name, err := staffDB("staff password", args, stderr)
+	hc, name, err := staffDB("staff password", args, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	pw, err := db.NewStaffPassword(name)
+	defer hc.Close()
+	pw, err := hc.staff().NewStaffPassword(name)
 	if errors.Is(err, storage.ErrNoStaff) {
 		return fmt.Errorf("%w: %q (se navnet, som det blev oprettet med kommune staff add)", err, name)
 	}
