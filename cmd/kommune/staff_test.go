@@ -10,6 +10,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"lokalraad/storage"
+	"lokalraad/storage/postgres/pgtest"
 )
 
 // `kommune staff add` prints a one-time password on its last line; the
@@ -164,5 +168,104 @@ func TestStaffPasswordChange(t *testing.T) {
 	}
 	if c, code, body := login(pw2); c != nil || code != http.StatusTooManyRequests || !strings.Contains(body, "For mange forkerte forsøg") {
 		t.Errorf("after 10 wrong passwords: %v %d", c != nil, code)
+	}
+}
+
+// kommune staff add and password work the same with --db postgres://…
+// as with the SQLite file: the user is in the store every node reads, a
+// name is taken once, and a new password ends the user's sessions in the
+// store (so on every node).
+func TestStaffOnBothStores(t *testing.T) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "kommune.db")
+			if store == "postgres" {
+				db = pgtest.URL(t)
+			}
+			pw := lastLine(runOK(t, "staff", "add", "--db", db, "--name", " Ida Ørsted "))
+			var errb bytes.Buffer
+			if err := run(context.Background(), []string{"staff", "add", "--db", db, "--name", "Ida Ørsted"}, io.Discard, &errb); err == nil || !strings.Contains(err.Error(), "findes allerede") {
+				t.Errorf("the same name twice: %v", err)
+			}
+			hc, err := openHub(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer hc.Close()
+			st := hc.staff()
+			if good, err := st.CheckStaffUser("Ida Ørsted", pw); err != nil || !good {
+				t.Fatalf("the password staff add printed: %v %v", good, err)
+			}
+			stamp, err := st.StaffStamp("Ida Ørsted")
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now()
+			tok := storage.StaffTokenHash("a session")
+			if err := st.CreateStaffSession(storage.StaffSession{TokenHash: tok, Name: "Ida Ørsted", CSRF: "c", Stamp: stamp, Expires: now.Add(time.Hour)}, now); err != nil {
+				t.Fatal(err)
+			}
+			pw2 := lastLine(runOK(t, "staff", "password", "--db", db, "--name", "Ida Ørsted"))
+			if _, found, err := st.StaffSessionByToken(tok, now, time.Hour); err != nil || found {
+				t.Errorf("a session from before the new password is still stored: %v %v", found, err)
+			}
+			if good, _ := st.CheckStaffUser("Ida Ørsted", pw); good {
+				t.Error("the old password still works")
+			}
+			if good, _ := st.CheckStaffUser("Ida Ørsted", pw2); !good {
+				t.Error("the new password does not work")
+			}
+			if err := run(context.Background(), []string{"staff", "password", "--db", db, "--name", "Ingen"}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "ingen medarbejder") {
+				t.Errorf("unknown name: %v", err)
+			}
+		})
+	}
+}
+
+// A staff member logged in stays logged in when the server restarts: the
+// session is in the database, not in the process.
+func TestStaffSessionSurvivesRestart(t *testing.T) {
+	hubPath := filepath.Join(t.TempDir(), "kommune.db")
+	runOK(t, "council", "add", "--db", hubPath, "--name", "Jyderup Lokalråd")
+	pw := lastLine(runOK(t, "staff", "add", "--db", hubPath, "--name", "Ida Ørsted"))
+	first, _ := startServeFor(t, hubPath)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(first.url + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
+	form := url.Values{"csrf": {csrf[1]}, "name": {"Ida Ørsted"}, "password": {pw}}
+	req, _ := http.NewRequest("POST", first.url+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var sess *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "lokalraad_session" && c.Value != "" {
+			sess = c
+		}
+	}
+	if sess == nil {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	first.stop()
+	second, _ := startServeFor(t, hubPath)
+	req, _ = http.NewRequest("GET", second.url+"/oversigt", nil)
+	req.AddCookie(sess)
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Jyderup Lokalråd") {
+		t.Errorf("after a restart: %d", resp.StatusCode)
 	}
 }
