@@ -3,9 +3,11 @@
 //
 // What it keeps: the hub's identity (replica id and signing key, the same
 // for every node), the device registry, and the op log of every council
-// with the hub's numbering. It keeps no materialised rows: the few rules
-// at the door that need state (the municipality's answer on a budget
-// wish, approved minutes) read the op log of the field concerned.
+// with the hub's numbering; the staff users of the web pages with their
+// sessions and failed log-ins (staff.go); the attachments' files
+// (blobs.go). It keeps no materialised rows: the few rules at the door
+// that need state (the municipality's answer on a budget wish, approved
+// minutes) read the op log of the field concerned.
 //
 // Numbering: one counter row (hub_counter), locked with SELECT … FOR
 // UPDATE at the start of a push's transaction and held until it commits.
