@@ -228,9 +228,15 @@ func remote(r *http.Request) string {
 	return host
 }
 
-// loginKeys are the counters a log-in attempt is charged to.
+// loginKeys are the counters a log-in attempt is charged to. A name is
+// cut at 200 bytes (no staff user's is longer), so what the store keeps
+// of a failure stays small whatever a form carries.
 func loginKeys(r *http.Request, name string) []string {
-	return []string{"addr " + remote(r), "name " + strings.ToLower(strings.TrimSpace(name))}
+	name = strings.ToLower(strings.TrimSpace(name))
+	if len(name) > 200 {
+		name = name[:200]
+	}
+	return []string{"addr " + remote(r), "name " + name}
 }
 
 // blocked says how long the attempt's name or address is shut out (0
