@@ -125,32 +125,18 @@ func (db *DB) SaveAccountEntry(loaded model.AccountEntry, e *model.AccountEntry)
 // DeleteAccountEntry deletes an accounts line with its attached receipts;
 // ErrAccountsApproved when its year is approved.
 func (db *DB) DeleteAccountEntry(id string) error {
-	var sums []string
-	err := db.write(context.Background(), func(w *writer) error {
+	return db.write(context.Background(), func(w *writer) error {
 		e, err := scanEntry(w.tx.QueryRowContext(w.ctx, entriesT.selectSQL()+" WHERE id = ?", id))
 		if err == nil {
 			if err := w.approvedYear(e.CouncilID, dateText(e.Date)); err != nil {
 				return err
 			}
 		}
-		sums, err = list(w.ctx, w.tx, func(s scanner) (string, error) {
-			var sum string
-			return sum, s.Scan(&sum)
-		}, "SELECT sha256 FROM attachments WHERE owner_kind = 'entry' AND owner_id = ?", id)
-		if err != nil {
-			return err
-		}
 		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'entry' AND owner_id = ?", id); err != nil {
 			return err
 		}
 		return w.remove(entriesT.name, id)
 	})
-	if err == nil {
-		for _, sum := range sums {
-			db.dropUnused(sum)
-		}
-	}
-	return err
 }
 
 // SaveAccountsYear creates or updates a year's opening balance and

@@ -265,8 +265,7 @@ func (db *DB) ReadAttachment(a model.Attachment) ([]byte, error) {
 // DeleteAttachment deletes an attachment row; its file goes too when no
 // other row names it.
 func (db *DB) DeleteAttachment(id string) error {
-	var sum string
-	err := db.write(context.Background(), func(w *writer) error {
+	return db.write(context.Background(), func(w *writer) error {
 		a, err := scanAttachment(w.tx.QueryRowContext(w.ctx, attachT.selectSQL()+" WHERE id = ?", id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -280,13 +279,8 @@ func (db *DB) DeleteAttachment(id string) error {
 				return err
 			}
 		}
-		sum = a.SHA256
 		return w.remove(attachT.name, id)
 	})
-	if err == nil && sum != "" {
-		db.dropUnused(sum)
-	}
-	return err
 }
 
 // MissingBlobs lists the files that rows name and this replica lacks, of

@@ -310,3 +310,45 @@ func TestAttachmentsOfAnotherCouncilNeverShow(t *testing.T) {
 		}
 	}
 }
+
+// Deleting what files are attached to — a project, a budget wish, a
+// meeting — takes the files along when no other row names them, and keeps
+// a file another row still names.
+func TestDeletingOwnerRemovesItsFiles(t *testing.T) {
+	db, path := openTemp(t)
+	c := newCouncil(t, db)
+	onDisk := func() int {
+		files, err := filepath.Glob(filepath.Join(path+".bilag", "??", "*"))
+		must(t, err)
+		return len(files)
+	}
+	p := model.Project{CouncilID: c.ID, Title: "Ny bålhytte", Status: model.ProjectIdea}
+	must(t, db.SaveProject(model.Project{}, &p))
+	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Bænke ved stranden", Estimate: 1_000_000, Status: model.WishDraft}
+	must(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+	m, it := newItem(t, db, c)
+	shared := []byte("%PDF-1.4 tegning af hytten")
+	_, err := db.AddAttachment(model.OwnerProject, p.ID, "tegning.pdf", bytes.NewReader(shared))
+	must(t, err)
+	_, err = db.AddAttachment(model.OwnerProject, p.ID, "tilbud.pdf", bytes.NewReader([]byte("%PDF-1.4 tilbud")))
+	must(t, err)
+	kept, err := db.AddAttachment(model.OwnerWish, w.ID, "tegning.pdf", bytes.NewReader(shared))
+	must(t, err)
+	_, err = db.AddAttachment(model.OwnerItem, it.ID, "dagsorden.pdf", bytes.NewReader([]byte("%PDF-1.4 dagsorden")))
+	must(t, err)
+	if n := onDisk(); n != 3 {
+		t.Fatalf("%d files on disk, want 3", n)
+	}
+	must(t, db.DeleteProject(p.ID))
+	if n := onDisk(); n != 2 {
+		t.Errorf("after deleting the project %d files on disk, want 2 (its own offer gone, the shared drawing kept)", n)
+	}
+	if _, err := db.ReadAttachment(kept); err != nil {
+		t.Errorf("the wish's drawing went with the project: %v", err)
+	}
+	must(t, db.DeleteBudgetWish(w.ID))
+	must(t, db.DeleteMeeting(m.ID))
+	if n := onDisk(); n != 0 {
+		t.Errorf("after deleting the wish and the meeting %d files are left that no row names", n)
+	}
+}

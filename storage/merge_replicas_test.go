@@ -443,3 +443,60 @@ func TestStaleEditorAfterErasureKeepsOverlappingLine(t *testing.T) {
 		})
 	}
 }
+
+// An editor left open while more ops of its field arrived than the save
+// looks back through (a meeting typed live on another laptop): the save
+// cannot tell what the editor had seen. Where the lines overlap, both
+// sides are kept on every replica (one as a conflict); where they do not,
+// the lines merge with no conflict.
+func TestStaleEditorBeyondLookBack(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		bLine     int
+		conflicts int
+	}{
+		{"same line", 12, 1},
+		{"other lines", 8, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b, c, _, it := setup(t)
+			ia, err := a.AgendaItem(it.ID)
+			ok(t, err)
+			ia.Notes = minutes()
+			ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
+			send(t, a, b)
+			loaded, err := b.AgendaItem(it.ID) // b's editor opens
+			ok(t, err)
+			at(a, time.Hour)
+			for i := 1; i <= loadedLookBack+10; i++ {
+				editNotes(t, a, it.ID, 3, fmt.Sprintf("A skrev %d", i))
+			}
+			editNotes(t, a, it.ID, 12, "A rettede")
+			send(t, a, b) // the sync while b's editor is open
+			at(b, 2*time.Hour)
+			x := loaded
+			x.Notes = setLine(loaded.Notes, tc.bLine, "B rettede")
+			ok(t, b.SaveAgendaItem(loaded, &x))
+			d := replica(t, "d")
+			send(t, b, d)
+			send(t, b, a)
+			sameDump(t, a, b, d)
+			got, err := a.AgendaItem(it.ID)
+			ok(t, err)
+			cs, err := a.Conflicts(c.ID)
+			ok(t, err)
+			all := got.Notes
+			for _, k := range cs {
+				all += fmt.Sprintf("\n%v\n%v", k.Kept, k.Other)
+			}
+			for _, line := range []string{"A rettede", "B rettede", fmt.Sprintf("A skrev %d", loadedLookBack+10)} {
+				if !strings.Contains(all, line) {
+					t.Errorf("%q lost: notes\n%s\nconflicts %+v", line, got.Notes, cs)
+				}
+			}
+			if len(cs) != tc.conflicts {
+				t.Errorf("%d conflicts, want %d: %+v", len(cs), tc.conflicts, cs)
+			}
+		})
+	}
+}

@@ -42,12 +42,17 @@ type writer struct {
 	seq    int64 // last sequence number used
 	hlc    int64 // last clock value used
 	ops    int   // ops written in this transaction
+	// files of attachment rows removed in this transaction; once it
+	// commits, those no row names any more are deleted from disk.
+	unused []string
 }
 
 // write runs f with a writer in one transaction.
 func (db *DB) write(ctx context.Context, f func(w *writer) error) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	var unused []string
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		w := &writer{db: db, ctx: ctx, tx: tx, device: db.device, now: db.Now()}
+		defer func() { unused = w.unused }()
 		var seq, hlc string
 		if err := tx.QueryRowContext(ctx, "SELECT (SELECT value FROM meta WHERE key='seq'), (SELECT value FROM meta WHERE key='hlc')").Scan(&seq, &hlc); err != nil {
 			return fmt.Errorf("læs enhedens tæller: %w", err)
@@ -64,6 +69,12 @@ func (db *DB) write(ctx context.Context, f func(w *writer) error) error {
 			strconv.FormatInt(w.seq, 10), strconv.FormatInt(w.hlc, 10))
 		return err
 	})
+	if err == nil {
+		for _, sum := range unused {
+			db.dropUnused(sum)
+		}
+	}
+	return err
 }
 
 // after makes the next op sort after the ops it has seen, whose clock may
@@ -141,6 +152,17 @@ func (w *writer) put(r record) (bool, error) {
 					// seen, and the merge rule decides (see stale below).
 					if ctx, erased, ok, err := w.loadedContext(r.table, r.id, f.name, r.orig[i]); err != nil {
 						return false, err
+					} else if !ok && !cleanRebase(r.table, f.name, r.orig[i], f.value, cur[i+1]) {
+						// What the editor had seen is older than the
+						// ops looked through. A merge from what it
+						// loaded would keep only its own side of the
+						// overlap, so the edit is logged as having seen
+						// nothing: the merge rule keeps the other side
+						// as a conflict on every replica.
+						if stale == nil {
+							stale = map[string]string{}
+						}
+						stale[f.name] = vvPrefix
 					} else if ok {
 						if stale == nil {
 							stale = map[string]string{}
@@ -210,6 +232,11 @@ func (w *writer) put(r record) (bool, error) {
 // edit must lose too. It reports false when no point is either (the
 // editor's value came from elsewhere); the caller then merges as before
 // (rebase).
+// loadedLookBack bounds how many of a field's latest ops loadedContext
+// looks back through (each point is a replay of the field): beyond it the
+// save takes the editor to have seen nothing where that loses anything.
+const loadedLookBack = 50
+
 func (w *writer) loadedContext(table, id, name string, orig any) (ctx string, erased []string, found bool, err error) {
 	ops, err := list(w.ctx, w.tx, func(s scanner) (fieldOp, error) {
 		var o fieldOp
@@ -239,7 +266,7 @@ func (w *writer) loadedContext(table, id, name string, orig any) (ctx string, er
 		}
 		return encodeContext(vv)
 	}
-	for k := len(ops); k >= 1 && k >= len(ops)-50; k-- {
+	for k := len(ops); k >= 1 && k >= len(ops)-loadedLookBack; k-- {
 		if sameValue(at(k), orig) {
 			return ctxAt(k), nil, true, nil
 		}
@@ -248,7 +275,7 @@ func (w *writer) loadedContext(table, id, name string, orig any) (ctx string, er
 	if !ok {
 		return "", nil, false, nil
 	}
-	for k := len(ops); k >= 1 && k >= len(ops)-50; k-- {
+	for k := len(ops); k >= 1 && k >= len(ops)-loadedLookBack; k-- {
 		if now, ok := at(k).(string); ok {
 			if names, ok := model.ErasedNames(loaded, now); ok {
 				return ctxAt(k), names, true, nil
@@ -268,6 +295,13 @@ func (w *writer) remove(table, id string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if table == attachT.name {
+		var sum string
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT sha256 FROM attachments WHERE id = ?", id).Scan(&sum); err != nil {
+			return err
+		}
+		w.unused = append(w.unused, sum)
 	}
 	if _, err := w.tx.ExecContext(w.ctx, "DELETE FROM "+table+" WHERE id = ?", id); err != nil {
 		return fmt.Errorf("slet fra %s: %w", table, err)
@@ -366,6 +400,20 @@ func textOf(v any) any {
 		return string(b)
 	}
 	return v
+}
+
+// cleanRebase tells whether rebase loses nothing: a long text whose
+// three-way merge from what the editor loaded has no overlapping change.
+// Any other field both sides changed would lose the other side's value.
+func cleanRebase(table, name string, orig, want, have any) bool {
+	o, ok1 := orig.(string)
+	w, ok2 := want.(string)
+	h, ok3 := textOf(have).(string)
+	if !model.LongText(table, name) || !ok1 || !ok2 || !ok3 {
+		return false
+	}
+	_, conflicts := model.Merge3(o, w, h)
+	return conflicts == 0
 }
 
 // rebase decides what an edit writes to a field when the row may have

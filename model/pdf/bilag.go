@@ -46,7 +46,12 @@ type DamagedError struct {
 }
 
 func (e *DamagedError) Error() string {
-	return fmt.Sprintf("bilaget %s er beskadiget og kan ikke sættes ind i mødemappen", quoteNames(e.Names))
+	// The same error serves the meeting packet and the accounts with their
+	// receipts, so it names neither.
+	if len(e.Names) > 1 {
+		return fmt.Sprintf("bilagene %s er beskadigede og kan ikke sættes ind i udskriften", quoteNames(e.Names))
+	}
+	return fmt.Sprintf("bilaget %s er beskadiget og kan ikke sættes ind i udskriften", quoteNames(e.Names))
 }
 
 // Is makes errors.Is(err, ErrDamagedBilag) hold.

@@ -156,7 +156,7 @@ func TestPacketDamagedBilag(t *testing.T) {
 	if !errors.Is(err, ErrDamagedBilag) || !errors.As(err, &de) || len(de.Names) != 2 {
 		t.Fatalf("damaged bilag: %v", err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "»Ødelagt referat.pdf« og »Foto.jpg«") || !strings.Contains(msg, "beskadiget") {
+	if msg := err.Error(); !strings.Contains(msg, "»Ødelagt referat.pdf« og »Foto.jpg«") || !strings.Contains(msg, "bilagene") || !strings.Contains(msg, "er beskadigede") || strings.Contains(msg, "mødemappen") {
 		t.Errorf("message %q", msg)
 	}
 	o.SkipDamaged = true
