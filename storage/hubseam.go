@@ -103,3 +103,38 @@ func (db *DB) HubNumbered(since int64, limit int) ([]Change, []int64, error) {
 	}
 	return ops, ns, rs.Err()
 }
+
+// What another hub store needs to take erasures of personal data (the
+// scrub table): the same reading of an erasure, the same rule on what it
+// may rewrite, and the same endorsement of a rewritten op, as this hub's.
+
+// ParseScrub reads the new values an erasure op names, by op id
+// ("device:seq"); errors.Is ErrBadChange for a malformed one.
+func ParseScrub(c Change) (map[string]string, error) { return parseScrub(c) }
+
+// ParseOpID splits an op id into its device and sequence number.
+func ParseOpID(id string) (device string, seq int64, ok bool) { return parseOpID(id) }
+
+// ScrubValue is a held op's value after an erasure's value for it (names
+// either side erased stay erased, so erasures commute); false when the
+// erasure's value is no erasure of the held one (more than names changed).
+func ScrubValue(table, field, held, erased string) (string, bool) {
+	return scrubValue(table, field, held, erased)
+}
+
+// Scrubbable tells whether an erasure may rewrite op c: a text of a field,
+// not a delete, not another erasure, never the municipality's columns.
+func Scrubbable(c Change) bool { return scrubbableChange(c) }
+
+// SameEdit tells whether the held op h and the op c sent again are one
+// edit (equal but for the signature, or a text differing only by names
+// erased; erasedTo knows the values erasures held gave it).
+func SameEdit(h, c Change, erasedTo func(v string) bool) bool { return sameEdit(h, c, erasedTo) }
+
+// Endorsement is the hub's signature for another device's op whose value
+// an erasure rewrote: the hub vouches for the value, so that a laptop new
+// to the op takes it from a bundle (VerifyOps checks it with the hub's key).
+func Endorsement(c Change, key ed25519.PrivateKey) string {
+	c.Sig = ""
+	return endorsedPrefix + base64.StdEncoding.EncodeToString(ed25519.Sign(key, signedBytes(c)))
+}

@@ -20,7 +20,9 @@
 //	kommune version                                    prints the version
 //
 // --db takes a path (SQLite) or a postgres:// URL (PostgreSQL; several
-// serve processes may share one database).
+// serve processes may share one database). On PostgreSQL, serve and the
+// pool commands keep the hub's rows in a mirror under --cache DIR
+// (default: the system's cache folder; see exchange.Mirror).
 package main
 
 import (
@@ -76,7 +78,8 @@ const usage = `brug:
   kommune migrate --from PATH --to postgres://…
   kommune load --db PATH|postgres://… [--nodes 2 --councils 500 --laptops 4 --cycles 3 --ops 10 --workers 32 --duration 2m]
   kommune version
-  (--db tager også en postgres://…-adresse: serverens data i PostgreSQL)`
+  (--db tager også en postgres://…-adresse: serverens data i PostgreSQL; serve og pool tager
+   da --cache DIR: mappen til nodens lokale kopi af rækkerne, standard systemets cache-mappe)`
 
 // run is main without the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -165,6 +168,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	failureWindow := fs.Duration("failure-window", defaults.FailureWindow, "tidsrummet mislykkede forsøg tælles i, og ventetiden")
 	pageMB := fs.Int("page-mb", defaults.PageBytes>>20, "højst så mange MB ændringer i ét svar på en hentning")
 	maxOpKB := fs.Int("max-op-kb", defaults.MaxOp>>10, "største tilladte ændring i kB (under 600 kan et langt, gyldigt referat blive afvist for altid)")
+	cache := cacheFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -190,20 +194,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if err != nil {
 		return err
 	}
-	// The staff's web pages beside the sync API: they read rows (the
-	// SQLite hub; a PostgreSQL node has no rows of its own to read yet) and
-	// keep staff users, sessions and failed log-ins in the hub's store, so
-	// a log-in holds on every node.
+	// The staff's web pages beside the sync API. They read rows: the
+	// SQLite hub's own, or on PostgreSQL this node's mirror, brought up to
+	// date before a page is served (exchange.Mirror). Staff users,
+	// sessions and failed log-ins are in the hub's store (hc.staff), so a
+	// log-in holds on every node.
 	mux := http.NewServeMux()
-	var rows *storage.DB
-	if hc.db != nil {
-		rows = hc.db
-	}
-	if rows != nil {
-		pagesSrv := web.New(rows, hc.staff(), log)
-		for _, p := range web.Paths {
-			mux.Handle(p, pagesSrv.Handler())
+	var pagesHandler http.Handler
+	if hc.pg != nil {
+		m, err := hc.mirror(ctx, *cache, "serve-"+ln.Addr().String(), log)
+		if err != nil {
+			ln.Close()
+			return err
 		}
+		defer m.Close()
+		pagesHandler = fresh(m, log, web.New(m.DB, hc.staff(), log).Handler())
+	} else {
+		pagesHandler = web.New(hc.db, hc.staff(), log).Handler()
+	}
+	for _, p := range web.Paths {
+		mux.Handle(p, pagesHandler)
 	}
 	mux.Handle("/", hub.Handler())
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
@@ -428,12 +438,15 @@ func bundleExport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer hc.Close()
-	db, err := hc.sqlite("Pakker (bundle export)")
-	if err != nil {
-		return err
-	}
 	return writeFileAtomic(*out, func(w io.Writer) error {
-		h, err := exchange.WriteBundle(w, db, *council)
+		var h exchange.BundleHeader
+		var err error
+		if hc.pg != nil {
+			// From the op log: what a device of the council pulls.
+			h, err = exchange.WriteStoreBundle(w, hc.pg, *council, time.Now())
+		} else {
+			h, err = exchange.WriteBundle(w, hc.db, *council)
+		}
 		if err == nil {
 			fmt.Fprintf(stdout, "%d ændringer for %s skrevet til %s\n", h.Count, h.CouncilName, *out)
 		}
@@ -454,16 +467,13 @@ func bundleImport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer hc.Close()
-	db, err := hc.sqlite("Pakker (bundle import)")
-	if err != nil {
-		return err
-	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	h, n, err := exchange.HubImportBundle(f, db, time.Now(), 24*time.Hour)
+	// The same door as a push, on either store.
+	h, n, err := exchange.HubImportBundle(f, hc.store(), time.Now(), 24*time.Hour)
 	if err != nil {
 		return err
 	}
@@ -487,6 +497,21 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// fresh brings the mirror up to date before a page is served, so a page
+// shows every change committed before it was asked for, on any node; it
+// waits at most two seconds for that, then serves what the mirror holds.
+func fresh(m *exchange.Mirror, log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		err := m.Refresh(ctx)
+		cancel()
+		if err != nil {
+			log.Warn("mirror not refreshed; page served from what it holds", "err", err)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func storeName(h *hubConn) string {

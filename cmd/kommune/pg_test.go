@@ -24,19 +24,28 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(pgtest.Main(m))
+	// The mirrors of a hub on PostgreSQL (--cache's default) go to a
+	// temporary folder, never the user's cache.
+	dir, err := os.MkdirTemp("", "kommune-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", dir)
+	code := pgtest.Main(m)
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // startServe runs `kommune serve` on db until the test ends; it returns
 // the hub's URL and its log.
-func startServe(t *testing.T, db string) (string, *bytes.Buffer) {
+func startServe(t *testing.T, db string, flags ...string) (string, *bytes.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	logs := &bytes.Buffer{}
 	go func() {
-		done <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", db}, io.Discard, logs, ready)
+		done <- serve(ctx, append([]string{"--addr", "127.0.0.1:0", "--db", db}, flags...), io.Discard, logs, ready)
 	}()
 	select {
 	case addr := <-ready:
@@ -142,15 +151,115 @@ func TestAdminOnBothStores(t *testing.T) {
 			if !strings.Contains(logs.String(), `"msg":"request"`) || !strings.Contains(logs.String(), `"path":"/v1/push"`) {
 				t.Errorf("no request log:\n%s", logs.String())
 			}
-			var out, errb bytes.Buffer
-			err := run(context.Background(), []string{"pool", "list", "--db", db}, &out, &errb)
-			if store == "postgres" && (err == nil || !strings.Contains(err.Error(), "PostgreSQL")) {
-				t.Errorf("pool list on PostgreSQL: %v", err)
+
+			// Pools: written at the hub (on PostgreSQL through the admin's
+			// mirror and the door), listed, and pulled by a laptop.
+			cache := t.TempDir()
+			pool := lastLine(runOK(t, "pool", "add", "--db", db, "--cache", cache, "--name", "Landdistriktspuljen", "--open", "--amount", "100.000"))
+			if list := runOK(t, "pool", "list", "--db", db, "--cache", cache); !strings.Contains(list, pool+"\tLanddistriktspuljen\thele året\t100.000 kr.") {
+				t.Errorf("pool list:\n%s", list)
 			}
-			if store == "sqlite" && err != nil {
-				t.Errorf("pool list: %v", err)
+			if _, err := exchange.Sync(context.Background(), a, ""); err != nil {
+				t.Fatal(err)
+			}
+			if ps, _ := a.Pools(); len(ps) != 1 || ps[0].ID != pool {
+				t.Errorf("a's pools: %+v", ps)
+			}
+
+			// Bundles: the hub's bundle of the council brings a new laptop
+			// everything; a laptop's bundle goes in at the hub and reaches
+			// another laptop by sync.
+			dir := t.TempDir()
+			runOK(t, "bundle", "export", "--db", db, "--council", council, "--out", filepath.Join(dir, "hub.bundle"))
+			c := laptopDB(t, "c")
+			f, err := os.Open(filepath.Join(dir, "hub.bundle"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = exchange.ImportBundle(f, c)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mb, _ := c.Members(council); len(mb) != 1 || mb[0].Name != "Karen Østergaard" {
+				t.Errorf("the hub's bundle: members %+v", mb)
+			}
+			if ps, _ := c.Pools(); len(ps) != 1 {
+				t.Errorf("the hub's bundle: pools %+v", ps)
+			}
+			mt := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Now().Add(72 * time.Hour)}
+			if err := a.SaveMeeting(model.Meeting{}, &mt); err != nil {
+				t.Fatal(err)
+			}
+			out, err := os.Create(filepath.Join(dir, "a.bundle"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := exchange.WriteBundle(out, a, council); err != nil {
+				t.Fatal(err)
+			}
+			out.Close()
+			if got := runOK(t, "bundle", "import", "--db", db, filepath.Join(dir, "a.bundle")); !strings.Contains(got, "nye ændringer af") {
+				t.Errorf("bundle import: %s", got)
+			}
+			code3 := lastLine(runOK(t, "device", "enroll", "--db", db, "--council", council, "--name", "Idas bærbare"))
+			d := laptopDB(t, "d")
+			enrolSync(t, url, code3, d)
+			if ms, _ := d.Meetings(council); len(ms) != 1 || ms[0].ID != mt.ID {
+				t.Errorf("the meeting from a's bundle: %+v", ms)
 			}
 		})
+	}
+}
+
+// Two nodes on one PostgreSQL, each with its own mirror: what a laptop
+// pushes to node A and the pool the admin adds are on node B's pages and
+// reach a laptop pulling from node B.
+func TestPGTwoNodesRowsAndPages(t *testing.T) {
+	db := pgtest.URL(t)
+	council := lastLine(runOK(t, "council", "add", "--db", db, "--name", "Jyderup Lokalråd"))
+	codeA := lastLine(runOK(t, "device", "enroll", "--db", db, "--council", council, "--name", "a"))
+	codeB := lastLine(runOK(t, "device", "enroll", "--db", db, "--council", council, "--name", "b"))
+	nodeA, _ := startServe(t, db, "--cache", t.TempDir())
+	nodeB, _ := startServe(t, db, "--cache", t.TempDir())
+	if code, body := get(t, nodeB+"/offentlig/"+council+"/"); code != http.StatusNotFound {
+		t.Errorf("an unpublished council's page: %d\n%s", code, body)
+	}
+
+	a := laptopDB(t, "a")
+	enrolSync(t, nodeA, codeA, a)
+	mt := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Now().Add(72 * time.Hour), Place: "Forsamlingshuset"}
+	if err := a.SaveMeeting(model.Meeting{}, &mt); err != nil {
+		t.Fatal(err)
+	}
+	it := model.AgendaItem{CouncilID: council, MeetingID: mt.ID, Title: "Shelter ved søen", Kind: model.ItemDecision}
+	if err := a.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+		t.Fatal(err)
+	}
+	pub := model.Publication{CouncilID: council, Enabled: true, Meetings: true}
+	if err := a.SavePublication(model.Publication{}, &pub); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exchange.Sync(context.Background(), a, ""); err != nil {
+		t.Fatal(err)
+	}
+	// At once on node B: its mirror pulls before the page is served.
+	code, body := get(t, nodeB+"/offentlig/"+council+"/")
+	if code != http.StatusOK || !strings.Contains(body, "Jyderup Lokalråd") || !strings.Contains(body, "Shelter ved søen") {
+		t.Errorf("node B's public page: %d\n%s", code, body)
+	}
+	if code, body := get(t, nodeB+"/oversigt"); code != http.StatusUnauthorized || strings.Contains(body, "Jyderup") {
+		t.Errorf("node B's /oversigt to a stranger: %d\n%s", code, body)
+	}
+
+	pool := lastLine(runOK(t, "pool", "add", "--db", db, "--cache", t.TempDir(), "--name", "Landdistriktspuljen", "--deadline", "01.03.2027"))
+	b := laptopDB(t, "b")
+	enrolSync(t, nodeB, codeB, b)
+	if ps, _ := b.Pools(); len(ps) != 1 || ps[0].ID != pool {
+		t.Errorf("b at node B: pools %+v", ps)
+	}
+	if ms, _ := b.Meetings(council); len(ms) != 1 {
+		t.Errorf("b at node B: meetings %+v", ms)
 	}
 }
 

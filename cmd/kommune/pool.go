@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // poolAdd creates one of the municipality's pools on the hub; it reaches
@@ -19,6 +21,7 @@ func poolAdd(args []string, stdout, stderr io.Writer) error {
 	maxPer := fs.String("max", "", "højst pr. ansøgning i kroner, fx 50.000")
 	description := fs.String("description", "", "hvad puljen støtter")
 	rules := fs.String("rules", "", "puljens regler")
+	cache := cacheFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,11 +44,20 @@ func poolAdd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer hc.Close()
-	db, err := hc.sqlite("Puljer (pool add)")
-	if err != nil {
-		return err
+	save := func(db *storage.DB) error { return db.SavePool(model.Pool{}, &p) }
+	if hc.pg != nil {
+		// Written as a staff device writes it, and sent through the
+		// door into the op log (exchange.Mirror).
+		m, err := hc.mirror(context.Background(), *cache, "admin", nil)
+		if err != nil {
+			return err
+		}
+		defer m.Close()
+		err = m.Write(context.Background(), save)
+	} else {
+		err = save(hc.db)
 	}
-	if err := db.SavePool(model.Pool{}, &p); err != nil {
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Puljen %q er oprettet.\n%s\n", p.Name, p.ID)
@@ -54,6 +66,7 @@ func poolAdd(args []string, stdout, stderr io.Writer) error {
 
 func poolList(args []string, stdout, stderr io.Writer) error {
 	fs, dbPath := flags("pool list", stderr)
+	cache := cacheFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,10 +78,11 @@ func poolList(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer hc.Close()
-	db, err := hc.sqlite("Puljer (pool list)")
+	db, _, done, err := hc.rows(context.Background(), *cache)
 	if err != nil {
 		return err
 	}
+	defer done()
 	pools, err := db.Pools()
 	if err != nil {
 		return err

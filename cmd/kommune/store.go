@@ -5,8 +5,15 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"lokalraad/model"
@@ -55,20 +62,13 @@ func (h *hubConn) store() exchange.HubStore {
 }
 
 // staff is where the staff users of the web pages, their sessions and
-// failed log-ins are kept: the hub's own store, SQLite or PostgreSQL.
+// failed log-ins are kept: the hub's own store, SQLite or PostgreSQL
+// (never a node's mirror, which is the node's alone).
 func (h *hubConn) staff() web.StaffStore {
 	if h.pg != nil {
 		return h.pg
 	}
 	return h.db
-}
-
-// sqlite returns the SQLite hub, for what the PostgreSQL store does not do.
-func (h *hubConn) sqlite(what string) (*storage.DB, error) {
-	if h.pg != nil {
-		return nil, fmt.Errorf("%s understøttes endnu ikke, når serveren kører på PostgreSQL (se README)", what)
-	}
-	return h.db, nil
 }
 
 func (h *hubConn) addCouncil(name string) (model.Council, error) {
@@ -112,3 +112,56 @@ func (h *hubConn) revokeDevice(id string) error {
 }
 
 var errNoDB = errors.New("angiv databasen med --db PATH eller --db postgres://…")
+
+// cacheFlag is --cache: where a node keeps its mirror of a hub on
+// PostgreSQL (exchange.Mirror): a throwaway SQLite file, rebuilt from the
+// op log when lost. Give every node process a folder of its own.
+func cacheFlag(fs *flag.FlagSet) *string {
+	return fs.String("cache", "", "mappe til nodens lokale kopi af rækkerne, når serveren kører på PostgreSQL (standard: systemets cache-mappe)")
+}
+
+// mirror opens this node's mirror of the PostgreSQL hub, up to date, in
+// cacheDir ("" for the system's cache folder). role tells the mirrors of
+// one folder apart: a serve node's is named by its address (two nodes on
+// one machine listen on two), the admin commands share "admin".
+func (h *hubConn) mirror(ctx context.Context, cacheDir, role string, log *slog.Logger) (*exchange.Mirror, error) {
+	if cacheDir == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return nil, fmt.Errorf("find en cache-mappe (angiv --cache): %w", err)
+		}
+		cacheDir = filepath.Join(dir, "lokalraad-kommune")
+	}
+	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
+		return nil, err
+	}
+	// One file per hub (by its replica id, the same on every node of it).
+	sum := sha256.Sum256([]byte(h.pg.Device()))
+	safe := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(role))
+	path := filepath.Join(cacheDir, "spejl-"+hex.EncodeToString(sum[:6])+"-"+safe+".db")
+	host, _ := os.Hostname()
+	m, err := exchange.OpenMirror(ctx, h.pg, path, "Spejl på "+host+" ("+cacheDir+")", log)
+	if err != nil {
+		return nil, fmt.Errorf("nodens kopi af rækkerne i %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// rows gives the hub's materialised rows, up to date: the SQLite hub
+// itself, or this node's mirror of the PostgreSQL hub; done closes what
+// it opened.
+func (h *hubConn) rows(ctx context.Context, cacheDir string) (db *storage.DB, m *exchange.Mirror, done func(), err error) {
+	if h.pg == nil {
+		return h.db, nil, func() {}, nil
+	}
+	m, err = h.mirror(ctx, cacheDir, "admin", nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return m.DB, m, func() { m.Close() }, nil
+}

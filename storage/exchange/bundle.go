@@ -122,17 +122,7 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 	if len(cs) > MaxBundleOps {
 		return BundleHeader{}, fmt.Errorf("%w: rådet har %d ændringer, højst %d kan stå i én fil; synkronisér over nettet i stedet", ErrBundleTooMany, len(cs), MaxBundleOps)
 	}
-	ops, err := EncodeOps(cs)
-	if err != nil {
-		return BundleHeader{}, err
-	}
-	raw, err := json.Marshal(ops)
-	if err != nil {
-		return BundleHeader{}, err
-	}
-	sum := sha256.Sum256(raw)
-	h := BundleHeader{Format: BundleFormat, Version: bundleVersion, Council: council, CouncilName: c.Name, Device: db.DeviceID(),
-		Created: db.Now().UTC().Truncate(time.Second), Count: len(ops), SHA256: hex.EncodeToString(sum[:])}
+	h := BundleHeader{Council: council, CouncilName: c.Name, Device: db.DeviceID(), Created: db.Now().UTC().Truncate(time.Second)}
 	if dir, ok, err := db.KeyDirectory(council); err != nil {
 		return BundleHeader{}, err
 	} else if ok {
@@ -142,11 +132,60 @@ func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, err
 	if err != nil {
 		return BundleHeader{}, err
 	}
+	return encodeBundle(w, h, cs, files)
+}
+
+// encodeBundle writes the bundle of h with ops cs and files, filling in
+// the header's format, count and checksum.
+func encodeBundle(w io.Writer, h BundleHeader, cs []storage.Change, files map[string][]byte) (BundleHeader, error) {
+	ops, err := EncodeOps(cs)
+	if err != nil {
+		return BundleHeader{}, err
+	}
+	raw, err := json.Marshal(ops)
+	if err != nil {
+		return BundleHeader{}, err
+	}
+	sum := sha256.Sum256(raw)
+	h.Format, h.Version, h.Count, h.SHA256 = BundleFormat, bundleVersion, len(ops), hex.EncodeToString(sum[:])
 	zw := gzip.NewWriter(w)
 	if err := json.NewEncoder(zw).Encode(bundleFile{Header: h, Ops: raw, Blobs: files}); err != nil {
 		return h, err
 	}
 	return h, zw.Close()
+}
+
+// WriteStoreBundle writes every op of a council, and the municipality's,
+// from a hub store's op log (a hub on PostgreSQL, which holds no rows),
+// with the hub's key directory for the council; the ops are those a
+// device of the council pulls from 0. It carries no files: the store
+// keeps none (README).
+func WriteStoreBundle(w io.Writer, store HubStore, council string, now time.Time) (BundleHeader, error) {
+	c, err := store.Council(council)
+	if err != nil {
+		return BundleHeader{}, fmt.Errorf("rådet %s: %w", council, err)
+	}
+	var cs []storage.Change
+	for since := int64(0); ; {
+		ops, next, more, err := store.HubPage(council, since, storage.Page{Ops: PullOps, Bytes: PullBytes}, "")
+		if err != nil {
+			return BundleHeader{}, err
+		}
+		cs = append(cs, ops...)
+		if len(cs) > MaxBundleOps {
+			return BundleHeader{}, fmt.Errorf("%w: rådet har over %d ændringer, højst %d kan stå i én fil; synkronisér over nettet i stedet", ErrBundleTooMany, MaxBundleOps, MaxBundleOps)
+		}
+		if !more || next <= since {
+			break
+		}
+		since = next
+	}
+	dir, err := store.HubDirectory(council)
+	if err != nil {
+		return BundleHeader{}, err
+	}
+	h := BundleHeader{Council: council, CouncilName: c.Name, Device: dir.Hub, Created: now.UTC().Truncate(time.Second), Keys: &dir}
+	return encodeBundle(w, h, cs, nil)
 }
 
 // BundleBlobBytes bounds the files one bundle carries (a bundle is read
@@ -479,10 +518,13 @@ func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author
 	return nil
 }
 
-// HubImportBundle applies a bundle at the hub: the council must exist there,
-// and every op must be one its author may write (as if pushed by it); the
-// clock rule applies as for a push.
-func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
+// HubImportBundle applies a bundle at the hub, on either store: the council
+// must exist there, and every op must be one its author may write (as if
+// pushed by it); the clock rule applies as for a push, and the ops go in
+// through the store's HubApply, as a push's do. The files it carries are
+// kept by a hub that keeps files (the SQLite hub); a store that keeps none
+// leaves them on the laptops.
+func HubImportBundle(r io.Reader, db HubStore, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
 	h, cs, files, err := readBundle(r)
 	if err != nil {
 		return h, 0, err
@@ -531,7 +573,10 @@ func HubImportBundle(r io.Reader, db *storage.DB, now time.Time, maxAhead time.D
 	if err != nil {
 		return h, n, err
 	}
-	return h, n, keepBundleBlobs(db, files)
+	if sq, ok := db.(*storage.DB); ok {
+		return h, n, keepBundleBlobs(sq, files)
+	}
+	return h, n, nil
 }
 
 // plain says in Danish why a bundle could not be read.

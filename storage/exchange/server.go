@@ -269,24 +269,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	ops, err := DecodeOps(req.Ops)
 	var fresh []storage.Change
 	if err == nil {
-		err = checkOpSizes(ops, s.MaxOp)
-	}
-	if err == nil {
-		err = Authorize(d, ops, true, s.Now(), s.MaxAhead)
-	}
-	if err == nil {
-		err = AuthorizeAnswers(s.Store, d, ops)
-	}
-	if err == nil {
-		// The author is the authenticated device (Authorize); its ops must
-		// also carry its signature, so that they can travel on in bundles.
-		fresh, _, err = s.Store.VerifyOps(ops, nil)
-	}
-	if err == nil && !d.Staff {
-		err = refuseLegacyBase(fresh)
-	}
-	if err == nil && !d.Staff {
-		err = AuthorizeStatus(s.Store, ops, registryStaff(s.Store)) // rules.go
+		fresh, err = AdmitPush(s.Store, d, ops, s.Now(), s.MaxAhead, s.MaxOp)
 	}
 	if err == nil {
 		// Only what is new counts: a resent batch changes nothing.
@@ -309,6 +292,38 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	s.metrics.opsIn.Add(int64(n))
 	s.Log.Info("push", "device", d.ID, "ops", len(ops), "new", n)
 	s.writeJSON(w, r, http.StatusOK, PushResponse{Accepted: n})
+}
+
+// AdmitPush runs the door's rules on ops device d pushes (the authenticated
+// author) before store.HubApply stores them: sizes, authorship, the clock,
+// the municipality's fields, signatures, and the rules on answers and
+// statuses. It returns the ops the store does not hold yet. The push
+// endpoint and a node's mirror (mirror.go) both go through it.
+func AdmitPush(store HubStore, d storage.Device, ops []storage.Change, now time.Time, maxAhead time.Duration, maxOp int) ([]storage.Change, error) {
+	if err := checkOpSizes(ops, maxOp); err != nil {
+		return nil, err
+	}
+	if err := Authorize(d, ops, true, now, maxAhead); err != nil {
+		return nil, err
+	}
+	if err := AuthorizeAnswers(store, d, ops); err != nil {
+		return nil, err
+	}
+	// The author is the authenticated device (Authorize); its ops must
+	// also carry its signature, so that they can travel on in bundles.
+	fresh, _, err := store.VerifyOps(ops, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Staff {
+		if err := refuseLegacyBase(fresh); err != nil {
+			return nil, err
+		}
+		if err := AuthorizeStatus(store, ops, registryStaff(store)); err != nil { // rules.go
+			return nil, err
+		}
+	}
+	return fresh, nil
 }
 
 func (s *Server) pull(w http.ResponseWriter, r *http.Request) {

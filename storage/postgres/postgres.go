@@ -7,7 +7,10 @@
 // sessions and failed log-ins (staff.go); the attachments' files
 // (blobs.go). It keeps no materialised rows: the few rules at the door
 // that need state (the municipality's answer on a budget wish, approved
-// minutes) read the op log of the field concerned.
+// minutes) read the op log of the field concerned, and an erasure of
+// personal data rewrites the ops it names in place (scrub.go). A node's
+// pages and admin commands read rows from its own mirror
+// (exchange.Mirror), a SQLite replica of this op log.
 //
 // Numbering: one counter row (hub_counter), locked with SELECT … FOR
 // UPDATE at the start of a push's transaction and held until it commits.
@@ -651,9 +654,10 @@ func sameOp(h, c storage.Change) bool {
 	return h == c
 }
 
-// VerifyOps: see exchange.HubStore. Bundles are not taken on PostgreSQL,
-// so extra is not read; every new op must be signed by its author's
-// registered key.
+// VerifyOps: see exchange.HubStore. extra is not read: at the hub every
+// author is in the registry, for a push and a bundle alike. Every new op
+// must be signed by its author's registered key; an op held already may
+// come again with its text erased on one side.
 func (s *Store) VerifyOps(ops []storage.Change, extra *storage.KeyDirectory) ([]storage.Change, map[string]storage.Author, error) {
 	ctx := context.Background()
 	held, err := s.held(ctx, s.pool, ops)
@@ -661,6 +665,7 @@ func (s *Store) VerifyOps(ops []storage.Change, extra *storage.KeyDirectory) ([]
 		return nil, nil, err
 	}
 	authors := map[string]storage.Author{}
+	erasures := map[string]map[string][]string{}
 	var fresh []storage.Change
 	for _, c := range ops {
 		if c.Seq <= 0 || c.Seq > storage.MaxSeq || c.HLC <= 0 || c.HLC > storage.MaxHLC {
@@ -668,6 +673,15 @@ func (s *Store) VerifyOps(ops []storage.Change, extra *storage.KeyDirectory) ([]
 		}
 		if h, ok := held[c.ID()]; ok {
 			if sameOp(h, c) {
+				continue
+			}
+			// An erasure rewrote the held op, or the sender's copy: the
+			// same edit all the same (storage.SameEdit).
+			erased, err := s.erasedTo(ctx, s.pool, ops, c, erasures)
+			if err != nil {
+				return nil, nil, err
+			}
+			if storage.SameEdit(h, c, erased) {
 				continue
 			}
 			return nil, nil, fmt.Errorf("%w %s: en anden ændring med samme nummer er allerede modtaget", storage.ErrBadChange, c.ID())
@@ -702,10 +716,6 @@ func (s *Store) VerifyOps(ops []storage.Change, extra *storage.KeyDirectory) ([]
 	return fresh, authors, nil
 }
 
-// ErrNoErasure: an erasure of personal data arrived at a hub on
-// PostgreSQL, which does not rewrite ops in place (yet).
-var ErrNoErasure = errors.New("sletning af persondata understøttes endnu ikke, når kommunens server kører på PostgreSQL; kontakt kommunen")
-
 // HubApply: see exchange.HubStore. The whole batch is one transaction,
 // holding the counter row from its start: checking what the log holds
 // and numbering the new ops happen with no other push in between.
@@ -716,11 +726,6 @@ func (s *Store) HubApply(ops []storage.Change) (int, error) {
 	ops = append([]storage.Change(nil), ops...)
 	if err := s.check.CheckOps(ops); err != nil {
 		return 0, err
-	}
-	for _, c := range ops {
-		if c.Table == storage.ScrubTable {
-			return 0, fmt.Errorf("%w: %w", storage.ErrRefused, ErrNoErasure)
-		}
 	}
 	ctx := context.Background()
 	fresh := 0
@@ -746,8 +751,16 @@ func (s *Store) HubApply(ops []storage.Change) (int, error) {
 		if err := storage.CheckYearLocks(ctx, heldLog{tx}, todo, s.Now(), true); err != nil {
 			return err
 		}
+		// Erasures of personal data (scrub.go): checked, then the texts
+		// they name rewritten in the same transaction.
+		if err := s.admitErasures(ctx, tx, todo); err != nil {
+			return err
+		}
 		fresh = len(todo)
-		return s.insert(ctx, tx, n, todo)
+		if err := s.insert(ctx, tx, n, todo); err != nil {
+			return err
+		}
+		return s.rescrub(ctx, tx, todo)
 	})
 	if err != nil {
 		return 0, err

@@ -1,0 +1,341 @@
+package exchange
+
+// A node's mirror: the materialised rows of a hub whose store keeps only
+// the op log (storage/postgres).
+//
+// The pages (/oversigt, the public pages), `kommune pool list` and a
+// bundle's rows read tables, which only a replica that applies ops has.
+// A mirror is such a replica: a SQLite storage.DB on the node's own disk
+// (a cache: it can be thrown away and is rebuilt from the op log), that
+// pulls the store's op log through the same apply path a staff laptop's
+// pull uses (ApplyPulled), before it is read.
+//
+// What the municipality writes from a node (a pool, an erasure) is written
+// in the mirror the way a staff device writes it, and pushed into the
+// store through the same door a push comes through (AdmitPush, then
+// HubApply): so every rule at the door applies. The mirror is a staff
+// device of the hub's registry with its own replica id and key, never the
+// hub's own replica id: two nodes never number ops of one device.
+//
+// Who may send what: the mirror reads only from its own hub's store (the
+// trust boundary is the database URL the operator gave); what it writes is
+// checked at the door like any staff device's push. A mirror whose device
+// is unknown to, or revoked in, the store, or that holds another hub's
+// key, is thrown away and made again.
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"lokalraad/storage"
+)
+
+// MirrorStore is a hub store a mirror can register itself in.
+type MirrorStore interface {
+	HubStore
+	AddDevice(label, council string, staff bool) (storage.Device, string, error)
+}
+
+// Mirror is a node's materialised rows of a hub store.
+type Mirror struct {
+	// DB holds the rows. Read it after Refresh; write it through Write.
+	DB    *storage.DB
+	Store MirrorStore
+	// Fresh is how much older than a read the last pull may be (0: none).
+	Fresh time.Duration
+	Now   func() time.Time
+	Log   *slog.Logger
+
+	path string
+	dev  storage.Device
+	mu   gosync.Mutex
+	last time.Time
+}
+
+// errStaleMirror: the mirror on disk belongs to no device of this store.
+var errStaleMirror = errors.New("the mirror's device is unknown to the store")
+
+// OpenMirror opens (or makes) the mirror at path for store, registering
+// it as a staff device labelled label on first use, and brings it up to
+// date.
+func OpenMirror(ctx context.Context, store MirrorStore, path, label string, log *slog.Logger) (*Mirror, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	for attempt := 0; ; attempt++ {
+		db, err := storage.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		m := &Mirror{DB: db, Store: store, Now: time.Now, Log: log, path: path}
+		err = m.register(label)
+		if errors.Is(err, errStaleMirror) && attempt == 0 {
+			log.Warn("mirror belongs to no device of the store; made again", "path", path)
+			db.Close()
+			removeMirror(path)
+			continue
+		}
+		if err == nil {
+			err = m.Sync(ctx)
+		}
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		return m, nil
+	}
+}
+
+// removeMirror deletes a mirror's files (only those storage.Open makes).
+func removeMirror(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal", ".secret"} {
+		os.Remove(path + suffix)
+	}
+	os.RemoveAll(path + ".bilag")
+}
+
+// Close closes the mirror's database.
+func (m *Mirror) Close() error { return m.DB.Close() }
+
+// Device is the mirror's entry in the store's registry.
+func (m *Mirror) Device() storage.Device { return m.dev }
+
+// register makes the mirror a staff device of the store, or checks that
+// it still is one.
+func (m *Mirror) register(label string) error {
+	db := m.DB
+	token, err := db.Meta(storage.MetaToken)
+	if err != nil {
+		return err
+	}
+	dir, err := m.Store.HubDirectory("")
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		id, secret, _ := strings.Cut(token, ".")
+		d, err := m.Store.Authenticate(id, secret)
+		if errors.Is(err, storage.ErrUnauthorized) || errors.Is(err, storage.ErrRevoked) || err == nil && d.Replica != db.DeviceID() {
+			return errStaleMirror
+		}
+		if err != nil {
+			return err
+		}
+		if err := db.AcceptKeyDirectory(dir); err != nil {
+			return errStaleMirror // another hub's mirror
+		}
+		m.dev = d
+		return nil
+	}
+	if n, err := db.CouncilOps(""); err != nil {
+		return err
+	} else if len(n) > 0 {
+		return errStaleMirror // rows of no registered device
+	}
+	if err := db.AcceptKeyDirectory(dir); err != nil {
+		return errStaleMirror
+	}
+	reg, code, err := m.Store.AddDevice(label, "", true)
+	if err != nil {
+		return err
+	}
+	d, secret, err := m.Store.EnrollDevice(code, db.DeviceID(), db.PublicKey())
+	if err != nil {
+		return fmt.Errorf("tilmeld spejlet %s: %w", reg.ID, err)
+	}
+	for k, v := range map[string]string{storage.MetaToken: d.ID + "." + secret, storage.MetaStaff: "1"} {
+		if err := db.SetMeta(k, v); err != nil {
+			return err
+		}
+	}
+	m.dev = d
+	return nil
+}
+
+// Refresh pulls what the store holds that the mirror lacks, unless a pull
+// begun at most Fresh before the call has finished: with Fresh 0, a read
+// after Refresh sees every op committed before the call, and concurrent
+// reads share one pull. Reads call it first.
+func (m *Mirror) Refresh(ctx context.Context) error {
+	enough := m.Now().Add(-m.Fresh)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.last.IsZero() && !m.last.Before(enough) {
+		return nil
+	}
+	return m.sync(ctx)
+}
+
+// Sync sends what the mirror wrote and the store lacks, and pulls
+// everything new, now.
+func (m *Mirror) Sync(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.sync(ctx)
+}
+
+func (m *Mirror) sync(ctx context.Context) error {
+	if err := m.push(); err != nil {
+		// A change the door refuses stays here and is reported by the
+		// write that made it; it must not hide the others' changes.
+		m.Log.Warn("mirror push refused", "err", err)
+	}
+	return m.pull(ctx)
+}
+
+// pull applies the op log after the mirror's cursor, page by page; the
+// cursor moves with each page applied.
+func (m *Mirror) pull(ctx context.Context) error {
+	start := m.Now()
+	dir, err := m.Store.HubDirectory("")
+	if err != nil {
+		return err
+	}
+	if held, ok, err := m.DB.KeyDirectory(""); err != nil {
+		return err
+	} else if !ok || held.Hash() != dir.Hash() {
+		if err := m.DB.AcceptKeyDirectory(dir); err != nil {
+			return err
+		}
+	}
+	cur, err := m.DB.Meta(storage.MetaCursor)
+	if err != nil {
+		return err
+	}
+	var since int64
+	fmt.Sscan(cur, &since)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ops, next, more, err := m.Store.HubPage("", since, storage.Page{Ops: PullOps, Bytes: PullBytes}, m.dev.Replica)
+		if err != nil {
+			return err
+		}
+		if next <= since && len(ops) == 0 {
+			break
+		}
+		if _, err := m.DB.ApplyPulled(ops, next); err != nil {
+			return err
+		}
+		if !more || next <= since {
+			break
+		}
+		since = next
+	}
+	m.last = start
+	return nil
+}
+
+// push sends the mirror's own unsent ops through the door, as the push
+// endpoint takes a staff device's.
+func (m *Mirror) push() error {
+	for {
+		ops, err := m.DB.PendingOps("", PushBatch)
+		if err != nil || len(ops) == 0 {
+			return err
+		}
+		size := 0
+		for i, c := range ops {
+			if size += c.Size(); i > 0 && size > PushBytes {
+				ops = ops[:i]
+				break
+			}
+		}
+		err = m.send(ops)
+		if err != nil && refusedAtDoor(err) {
+			// As a laptop does (pushEach): one at a time, and what the
+			// door refuses for good is set aside with its reason, so it
+			// never holds back the rest.
+			var first error
+			for _, c := range ops {
+				err := m.send([]storage.Change{c})
+				if err != nil && !refusedAtDoor(err) {
+					return err
+				}
+				if err != nil {
+					if err := m.DB.SetAside(c, err.Error()); err != nil {
+						return err
+					}
+					first = cmp.Or(first, err)
+					continue
+				}
+				if err := m.DB.AckOps(c.Seq); err != nil {
+					return err
+				}
+			}
+			if first != nil {
+				return first
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := m.DB.AckOps(ops[len(ops)-1].Seq); err != nil {
+			return err
+		}
+	}
+}
+
+// send takes ops of the mirror through the door into the store. The
+// mirror's device is authenticated first, as a push is: a mirror revoked
+// in the registry sends nothing.
+func (m *Mirror) send(ops []storage.Change) error {
+	token, err := m.DB.Meta(storage.MetaToken)
+	if err != nil {
+		return err
+	}
+	id, secret, _ := strings.Cut(token, ".")
+	if m.dev, err = m.Store.Authenticate(id, secret); err != nil {
+		return err
+	}
+	if _, err := AdmitPush(m.Store, m.dev, ops, m.Now(), storage.MaxClockSkew, MaxOpBytes); err != nil {
+		return err
+	}
+	_, err = m.Store.HubApply(ops)
+	return err
+}
+
+// refusedAtDoor tells whether the door refused ops for what they are
+// (sending them again changes nothing), not for a store that failed.
+func refusedAtDoor(err error) bool {
+	var he *httpError
+	if errors.As(err, &he) {
+		return refusedForGood(he.code)
+	}
+	if errors.Is(err, storage.ErrUnavailable) {
+		return false
+	}
+	return errors.Is(err, storage.ErrBadChange) || errors.Is(err, storage.ErrRefused) || errors.Is(err, storage.ErrLocked) ||
+		errors.Is(err, ErrForbidden) || errors.Is(err, ErrOpTooLarge)
+}
+
+// Write makes a change in the mirror, up to date first, the way a staff
+// device makes it (write, with the rows), and sends it into the store; it
+// fails when the store does not take it (the change then stays in the
+// mirror and goes with the next sync, as a laptop's would).
+func (m *Mirror) Write(ctx context.Context, write func(db *storage.DB) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.sync(ctx); err != nil {
+		return err
+	}
+	if err := write(m.DB); err != nil {
+		return err
+	}
+	if err := m.push(); err != nil {
+		if refusedAtDoor(err) {
+			return err // set aside: it will not go
+		}
+		return fmt.Errorf("ændringen er gemt i nodens kopi (%s) og sendes, næste gang kopien bruges: %w", m.path, err)
+	}
+	return m.pull(ctx)
+}
