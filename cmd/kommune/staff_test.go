@@ -269,3 +269,88 @@ func TestStaffSessionSurvivesRestart(t *testing.T) {
 		t.Errorf("after a restart: %d", resp.StatusCode)
 	}
 }
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// webLogin logs in at the server base and returns the session cookie, or
+// nil and the status.
+func webLogin(t *testing.T, base, name, pw string) (*http.Cookie, int) {
+	t.Helper()
+	resp, err := noRedirect.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
+	form := url.Values{"csrf": {csrf[1]}, "name": {name}, "password": {pw}}
+	req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
+	resp, err = noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "lokalraad_session" && c.Value != "" {
+			return c, resp.StatusCode
+		}
+	}
+	return nil, resp.StatusCode
+}
+
+// webGet fetches path at base with the session cookie.
+func webGet(t *testing.T, base, path string, c *http.Cookie) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+path, nil)
+	req.AddCookie(c)
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// Two real `kommune serve` nodes on one PostgreSQL database, as behind a
+// load balancer: a staff user made with `kommune staff add --db
+// postgres://…` logs in at node A and is logged in at node B; Log ud at
+// node B ends the session at node A too.
+func TestPGStaffLoginAcrossServeNodes(t *testing.T) {
+	db := pgtest.URL(t)
+	runOK(t, "council", "add", "--db", db, "--name", "Jyderup Lokalråd")
+	pw := lastLine(runOK(t, "staff", "add", "--db", db, "--name", "Ida Ørsted"))
+	nodeA, _ := startServe(t, db, "--cache", t.TempDir())
+	nodeB, _ := startServe(t, db, "--cache", t.TempDir())
+
+	sess, code := webLogin(t, nodeA, "Ida Ørsted", pw)
+	if sess == nil {
+		t.Fatalf("login at node A: %d", code)
+	}
+	code, body := webGet(t, nodeB, "/oversigt", sess)
+	if code != http.StatusOK || !strings.Contains(body, "Jyderup Lokalråd") {
+		t.Fatalf("node B with node A's session: %d\n%s", code, body)
+	}
+	tok := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(body)
+	if tok == nil {
+		t.Fatalf("no log-out form on node B's page:\n%s", body)
+	}
+	req, _ := http.NewRequest("POST", nodeB+"/logout", strings.NewReader(url.Values{"csrf": {tok[1]}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(sess)
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("log-out at node B: %d", resp.StatusCode)
+	}
+	for name, base := range map[string]string{"A": nodeA, "B": nodeB} {
+		if code, body := webGet(t, base, "/oversigt", sess); code != http.StatusUnauthorized || strings.Contains(body, "Jyderup") {
+			t.Errorf("node %s after log-out at node B: %d", name, code)
+		}
+	}
+}
