@@ -241,15 +241,19 @@ func (db *DB) EndStaffSessions(name string) error {
 	return err
 }
 
-// RecordStaffFailure counts a failed log-in at now against each key (a
-// name, an address); failures older than window are purged on the way.
-func (db *DB) RecordStaffFailure(keys []string, now time.Time, window time.Duration) error {
-	return db.inTx(context.Background(), func(tx *sql.Tx) error {
+// BeginStaffAttempt counts a log-in attempt at now against each key (a
+// name, an address) before its password is checked, and returns the
+// attempt's id; attempts older than window are purged on the way. A
+// failed attempt stays counted; EndStaffAttempt forgets one that
+// succeeded or was shut out.
+func (db *DB) BeginStaffAttempt(keys []string, now time.Time, window time.Duration) (string, error) {
+	id := newID()
+	return id, db.inTx(context.Background(), func(tx *sql.Tx) error {
 		if _, err := tx.Exec("DELETE FROM staff_failures WHERE at <= ?", millis(now.Add(-window))); err != nil {
 			return err
 		}
 		for _, k := range keys {
-			if _, err := tx.Exec("INSERT INTO staff_failures(key, at) VALUES (?, ?)", k, millis(now)); err != nil {
+			if _, err := tx.Exec("INSERT INTO staff_failures(key, at, attempt) VALUES (?, ?, ?)", k, millis(now), id); err != nil {
 				return err
 			}
 		}
@@ -257,8 +261,14 @@ func (db *DB) RecordStaffFailure(keys []string, now time.Time, window time.Durat
 	})
 }
 
-// StaffFailures are the times of the failed log-ins counted against key
-// after since, newest first, at most limit of them.
+// EndStaffAttempt forgets an attempt (BeginStaffAttempt).
+func (db *DB) EndStaffAttempt(id string) error {
+	_, err := db.sql.Exec("DELETE FROM staff_failures WHERE attempt = ?", id)
+	return err
+}
+
+// StaffFailures are the times of the attempts counted against key after
+// since (failures, and attempts under way), newest first, at most limit.
 func (db *DB) StaffFailures(key string, since time.Time, limit int) ([]time.Time, error) {
 	return list(context.Background(), db.sql, func(s scanner) (time.Time, error) {
 		var ms int64

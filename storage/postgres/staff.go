@@ -165,21 +165,28 @@ func (s *Store) EndStaffSessions(name string) error {
 	return s.failed(err)
 }
 
-// RecordStaffFailure counts a failed log-in at now against each key;
-// failures older than window are purged.
-func (s *Store) RecordStaffFailure(keys []string, now time.Time, window time.Duration) error {
+// BeginStaffAttempt counts a log-in attempt against each key before its
+// password is checked (see storage.DB.BeginStaffAttempt).
+func (s *Store) BeginStaffAttempt(keys []string, now time.Time, window time.Duration) (string, error) {
 	ctx := context.Background()
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	id := newID()
+	return id, pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM staff_failures WHERE at <= $1", now.Add(-window).UnixMilli()); err != nil {
 			return s.failed(err)
 		}
 		for _, k := range keys {
-			if _, err := tx.Exec(ctx, "INSERT INTO staff_failures(key, at) VALUES ($1, $2)", k, now.UnixMilli()); err != nil {
+			if _, err := tx.Exec(ctx, "INSERT INTO staff_failures(key, at, attempt) VALUES ($1, $2, $3)", k, now.UnixMilli(), id); err != nil {
 				return s.failed(err)
 			}
 		}
 		return nil
 	})
+}
+
+// EndStaffAttempt forgets an attempt that succeeded or was shut out.
+func (s *Store) EndStaffAttempt(id string) error {
+	_, err := s.pool.Exec(context.Background(), "DELETE FROM staff_failures WHERE attempt = $1", id)
+	return s.failed(err)
 }
 
 // StaffFailures are the times of the failed log-ins counted against key

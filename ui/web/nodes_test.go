@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -183,6 +184,53 @@ func TestStoresFailureLimitAcrossNodes(t *testing.T) {
 	})
 }
 
+// Thirty wrong passwords sent at the same moment, half to each node, get
+// at most ten tried: every attempt is counted before any password is
+// checked, so guessing in parallel across nodes gains nothing. The rest
+// are shut out (429); once ten have been tried, the right password is
+// too.
+func TestStoresFailureLimitConcurrentNodes(t *testing.T) {
+	forEachStaffStore(t, func(t *testing.T, node func() *Server, store func() StaffStore, pw string) {
+		a, b := node(), node()
+		answers := make(chan int, 30)
+		var wg sync.WaitGroup
+		for i := range 30 {
+			s := a
+			if i%2 == 1 {
+				s = b
+			}
+			page := do(s, "GET", "/login", nil)
+			csrf := cookie(t, page, csrfCookie)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				w := do(s, "POST", "/login", url.Values{"csrf": {csrf.Value}, "name": {"Ida Ørsted"}, "password": {"forkert"}}, csrf)
+				answers <- w.Code
+			}()
+		}
+		wg.Wait()
+		close(answers)
+		counts := map[int]int{}
+		for c := range answers {
+			counts[c]++
+		}
+		// (All may be shut out: each sees the others' attempts counted.)
+		if counts[http.StatusUnauthorized] > 10 || counts[http.StatusUnauthorized]+counts[http.StatusTooManyRequests] != 30 {
+			t.Errorf("30 wrong passwords at once on two nodes: %v; want at most 10 tried (401), the rest 429", counts)
+		}
+		// Attempts shut out while others were under way were not counted:
+		// the rest of the ten may still be tried, one at a time, and no more.
+		for i := counts[http.StatusUnauthorized]; i < 10; i++ {
+			if _, code, _ := login(t, a, "Ida Ørsted", "forkert"); code != http.StatusUnauthorized {
+				t.Errorf("wrong password %d of 10 after the burst: %d", i+1, code)
+			}
+		}
+		if c, code, _ := login(t, b, "Ida Ørsted", pw); c != nil || code != http.StatusTooManyRequests {
+			t.Errorf("the right password after ten tried: %d", code)
+		}
+	})
+}
+
 // Expired sessions and failures out of the window are purged, not only
 // ignored: a row past its time is gone when the next is written.
 func TestStoresPurgeExpired(t *testing.T) {
@@ -201,8 +249,10 @@ func TestStoresPurgeExpired(t *testing.T) {
 			t.Error("the new session is missing")
 		}
 
-		ok(t, st.RecordStaffFailure([]string{"name ida"}, t0, 15*time.Minute))
-		ok(t, st.RecordStaffFailure([]string{"name ida"}, t0.Add(20*time.Minute), 15*time.Minute))
+		_, err := st.BeginStaffAttempt([]string{"name ida"}, t0, 15*time.Minute)
+		ok(t, err)
+		_, err = st.BeginStaffAttempt([]string{"name ida"}, t0.Add(20*time.Minute), 15*time.Minute)
+		ok(t, err)
 		got, err := st.StaffFailures("name ida", t0.Add(-time.Hour), 10)
 		ok(t, err)
 		if len(got) != 1 || !got[0].Equal(t0.Add(20*time.Minute)) {

@@ -105,11 +105,16 @@ type StaffStore interface {
 	EndStaffSession(tokenHash string) error
 	EndStaffSessions(name string) error
 
-	// RecordStaffFailure counts a failed log-in at now against each key
-	// (a name, an address), purging those older than window;
-	// StaffFailures returns the times counted against key after since,
-	// newest first, at most limit.
-	RecordStaffFailure(keys []string, now time.Time, window time.Duration) error
+	// BeginStaffAttempt counts a log-in attempt at now against each key
+	// (a name, an address) before the password is checked, purging
+	// attempts older than window, and returns its id; EndStaffAttempt
+	// forgets it again (it succeeded, or was shut out), so what stays
+	// counted are the failures. StaffFailures returns the times counted
+	// against key after since, newest first, at most limit. Counting
+	// first is what makes the limit hold for attempts at the same moment
+	// on several nodes.
+	BeginStaffAttempt(keys []string, now time.Time, window time.Duration) (string, error)
+	EndStaffAttempt(id string) error
 	StaffFailures(key string, since time.Time, limit int) ([]time.Time, error)
 }
 
@@ -239,34 +244,50 @@ func loginKeys(r *http.Request, name string) []string {
 	return []string{"addr " + remote(r), "name " + name}
 }
 
-// blocked says how long the attempt's name or address is shut out (0
-// when it is not): while MaxFailures failures of the last FailureWindow
-// (on any node) are counted against it, until the oldest of them leaves
-// the window.
-func (s *Server) blocked(keys []string) (time.Duration, error) {
+// attempt counts a log-in attempt against its name and address before
+// the password is checked, and says how long they are shut out (0 when
+// they are not): while more than MaxFailures attempts of the last
+// FailureWindow (on any node, this one included) are counted against
+// one, until the oldest that matters leaves the window. An attempt shut
+// out is forgotten again; id is "" then, or when there is no limit.
+// Because every attempt is counted before any password is checked, at
+// most MaxFailures passwords are tried in a window however many attempts
+// arrive at once on however many nodes. The rows are bounded by the
+// window (older ones are purged) and by that limit per address.
+func (s *Server) attempt(keys []string) (id string, wait time.Duration, err error) {
 	if s.MaxFailures <= 0 {
-		return 0, nil
+		return "", 0, nil
 	}
 	now := s.Now()
-	var wait time.Duration
+	id, err = s.staff.BeginStaffAttempt(keys, now, s.FailureWindow)
+	if err != nil {
+		return "", 0, err
+	}
 	for _, k := range keys {
-		times, err := s.staff.StaffFailures(k, now.Add(-s.FailureWindow), s.MaxFailures)
+		times, err := s.staff.StaffFailures(k, now.Add(-s.FailureWindow), s.MaxFailures+1)
 		if err != nil {
-			return 0, err
+			return id, 0, err
 		}
-		if len(times) >= s.MaxFailures {
-			wait = max(wait, times[s.MaxFailures-1].Add(s.FailureWindow).Sub(now))
+		if len(times) > s.MaxFailures {
+			wait = max(wait, times[s.MaxFailures].Add(s.FailureWindow).Sub(now), time.Second)
 		}
 	}
-	return wait, nil
+	if wait > 0 {
+		if err := s.staff.EndStaffAttempt(id); err != nil {
+			return "", 0, err
+		}
+		return "", wait, nil
+	}
+	return id, 0, nil
 }
 
-// failed counts a failed log-in against its name and address. The rows
-// are bounded by the window (older ones are purged) and by the cost of a
-// password check per failure: an address is shut out after MaxFailures.
-func (s *Server) failed(keys []string) {
-	if err := s.staff.RecordStaffFailure(keys, s.Now(), s.FailureWindow); err != nil {
-		s.log.Error("staff login failure not counted", "err", err)
+// forget drops the count of an attempt that did not fail.
+func (s *Server) forget(id string) {
+	if id == "" {
+		return
+	}
+	if err := s.staff.EndStaffAttempt(id); err != nil {
+		s.log.Error("staff login attempt not forgotten", "err", err)
 	}
 }
 
@@ -320,8 +341,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PostFormValue("name")
 	keys := loginKeys(r, name)
-	wait, err := s.blocked(keys)
+	attempt, wait, err := s.attempt(keys)
 	if err != nil {
+		s.forget(attempt)
 		s.log.Error("login", "err", err)
 		s.showLogin(w, http.StatusInternalServerError, "Der skete en fejl. Prøv igen.", name)
 		return
@@ -333,13 +355,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ok, err := s.staff.CheckStaffUser(name, r.PostFormValue("password"))
+	if err != nil || ok {
+		s.forget(attempt) // counted only when the password was wrong
+	}
 	if err != nil {
 		s.log.Error("login", "err", err)
 		s.showLogin(w, http.StatusInternalServerError, "Der skete en fejl. Prøv igen.", name)
 		return
 	}
 	if !ok {
-		s.failed(keys)
 		s.log.Warn("staff login failed", "name", name, "addr", remote(r))
 		s.showLogin(w, http.StatusUnauthorized, "Forkert navn eller adgangskode.", name)
 		return
