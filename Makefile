@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export LANG ?= en_US.UTF-8
 DB ?=
 
-.PHONY: run test deps build cli bench bench-pdf bench-sync large kommune dist dist-deps dist-check dist-darwin version
+.PHONY: run test deps build cli bench bench-pdf bench-sync bench-start large kommune dist dist-deps dist-check dist-darwin version
 
 run: deps
 	go run ./cmd/lokalraad --demo $(if $(DB),--db $(DB))
@@ -100,6 +100,15 @@ bench-sync: kommune
 	  npm install --prefix $(BENCH_CACHE) --no-audit --no-fund --loglevel=error \
 	    pouchdb@9.0.0 express-pouchdb@4.2.0 express@4 >/dev/null; }
 	go run ./bench/syncpeer -kommune ./kommune -modules $(BENCH_CACHE)/node_modules
+
+# Start-up to the window's first frame on the large data set, against the
+# smallest Fyne window (bench/startpeer/testdata/window), interleaved, each under an
+# Xvfb of its own display; prints one line: both medians of time and peak
+# memory (VmHWM), the ratios and the load average. Writes large.db first
+# when missing; the app runs on a copy of it.
+bench-start: build
+	@test -f large.db || $(MAKE) large
+	go run ./bench/startpeer -bin ./lokalraad -db large.db
 
 # A large generated database to try the app under load.
 large:

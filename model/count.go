@@ -1,10 +1,12 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -197,7 +199,7 @@ func CountContext(ctx context.Context, e Election, m CountMethod) (Outcome, erro
 		}
 		per := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
 		v := c.restricted(per)
-		r := v.mesRound(v.newFastRun(), per)
+		r := v.mesRound(v.newFastRun(), per, nil)
 		if ctx.Err() != nil {
 			return Outcome{}, ErrCountCanceled
 		}
@@ -234,6 +236,8 @@ type compiled struct {
 	typeProj [][]int32 // proposals each ballot type supports
 	projType [][]int32 // ballot types supporting each proposal
 	projW    [][]int64 // their weights, beside them for the fast MES's scans
+	pop      []int32   // each proposal's place by support, 0 for the most supported
+	byPop    []int32   // the proposals by support, most first
 	cand     []int32   // MES candidates: cost > 0 and a supporter
 }
 
@@ -306,10 +310,15 @@ func compile(e Election) (*compiled, error) {
 	}
 	c.score = make([]int64, np)
 	c.supp = make([]int64, np)
-	types := make(map[string]int32)
 	seen := make([]int, np) // ballot number+1 that last named each proposal
-	var key []byte
-	var set []int32
+	// Every ballot's proposals, one after another: ballot bi's are
+	// flat[off[bi]:off[bi+1]].
+	marks := 0
+	for _, b := range e.Ballots {
+		marks += len(b.Projects)
+	}
+	flat := make([]int32, 0, marks)
+	off := make([]int, 1, len(e.Ballots)+1)
 	for bi, b := range e.Ballots {
 		where := func() string { return fmt.Sprintf("stemmeseddel nr. %d", bi+1) }
 		switch e.Kind {
@@ -325,7 +334,6 @@ func compile(e Election) (*compiled, error) {
 		if e.Kind == BallotOrdinal && len(b.Projects) > maxLen {
 			return nil, fmt.Errorf("%s rangordner %d forslag, men højst %d er tilladt", where(), len(b.Projects), maxLen)
 		}
-		set = set[:0]
 		for k, id := range b.Projects {
 			p, ok := index[id]
 			if !ok {
@@ -351,30 +359,26 @@ func compile(e Election) (*compiled, error) {
 			}
 			c.score[p] += pts // ≤ 1e9 · 1e7 ballots: no overflow
 			c.supp[p]++
-			set = append(set, p)
+			flat = append(flat, p)
 		}
-		sort.Slice(set, func(a, b int) bool { return set[a] < set[b] })
-		key = key[:0]
-		for _, p := range set {
-			key = append(key, byte(p>>24), byte(p>>16), byte(p>>8), byte(p))
-		}
-		t, ok := types[string(key)]
-		if !ok {
-			t = int32(len(c.typeW))
-			types[string(key)] = t
-			c.typeW = append(c.typeW, 0)
-			c.typeProj = append(c.typeProj, append([]int32(nil), set...))
-		}
-		c.typeW[t]++
+		off = append(off, len(flat))
 	}
-	c.projType = make([][]int32, np)
-	c.projW = make([][]int64, np)
-	for t, ps := range c.typeProj {
-		for _, p := range ps {
-			c.projType[p] = append(c.projType[p], int32(t))
-			c.projW[p] = append(c.projW[p], c.typeW[t])
-		}
+	// Proposals by support, most first: a ballot type's proposals are
+	// kept in this order, and the types are numbered by it (setTypes).
+	c.byPop = make([]int32, np)
+	for p := range c.byPop {
+		c.byPop[p] = int32(p)
 	}
+	slices.SortStableFunc(c.byPop, func(a, b int32) int { return cmp.Compare(c.supp[b], c.supp[a]) })
+	c.pop = make([]int32, np)
+	for r, p := range c.byPop {
+		c.pop[p] = int32(r)
+	}
+	ones := make([]int64, len(e.Ballots))
+	for i := range ones {
+		ones[i] = 1
+	}
+	c.setTypes(flat, off, ones, false)
 	for p := range np {
 		if c.cost[p].Sign() > 0 && c.supp[p] > 0 {
 			c.cand = append(c.cand, int32(p))
@@ -503,4 +507,120 @@ func ratDecimal(r *big.Rat, digits int) string {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
 	return strings.Replace(s, ".", ",", 1)
+}
+
+// setTypes makes c's ballot types of the sets flat[off[i]:off[i+1]], each
+// with weight w[i]: equal sets become one type with the weights summed,
+// and with dropEmpty an empty set is no type. The proposals of a type are
+// kept in order of support (c.pop), and the types are numbered in order of
+// their most supported proposals, so that the supporters of a proposal are
+// near each other in memory: the scans of MES then run almost in order.
+func (c *compiled) setTypes(flat []int32, off []int, w []int64, dropEmpty bool) {
+	n := len(off) - 1
+	pop := c.pop
+	for i := range n {
+		set := flat[off[i]:off[i+1]]
+		if len(set) > 16 {
+			slices.SortFunc(set, func(a, b int32) int { return cmp.Compare(pop[a], pop[b]) })
+			continue
+		}
+		for j := 1; j < len(set); j++ { // a ballot names few proposals
+			for k := j; k > 0 && pop[set[k]] < pop[set[k-1]]; k-- {
+				set[k], set[k-1] = set[k-1], set[k]
+			}
+		}
+	}
+	// Equal sets by a hash of their proposals, with a chain for the rare
+	// hashes that two different sets share.
+	first := make(map[uint64]int32, min(n/2, 1<<20))
+	var sameHash []int32 // type → the next type with the same hash, or −1
+	var repr []int       // type → a set that is it
+	var typeW []int64
+	for i := range n {
+		set := flat[off[i]:off[i+1]]
+		if len(set) == 0 && dropEmpty {
+			continue
+		}
+		h := uint64(14695981039346656037)
+		for _, p := range set {
+			h = (h ^ uint64(p)) * 1099511628211
+			h ^= h >> 29
+		}
+		t, ok := first[h]
+		for ok && !slices.Equal(flat[off[repr[t]]:off[repr[t]+1]], set) {
+			t = sameHash[t]
+			ok = t >= 0
+		}
+		if !ok {
+			t = int32(len(typeW))
+			if prev, had := first[h]; had {
+				sameHash = append(sameHash, prev)
+			} else {
+				sameHash = append(sameHash, -1)
+			}
+			first[h] = t
+			repr = append(repr, i)
+			typeW = append(typeW, 0)
+		}
+		typeW[t] += w[i]
+	}
+	// Number the types by their first three proposals' places: a radix
+	// sort, last place first, each pass stable (a missing place sorts
+	// last).
+	np := len(c.cost)
+	keys := make([]int32, len(typeW))
+	for t := range keys {
+		keys[t] = int32(t)
+	}
+	tmp := make([]int32, len(keys))
+	count := make([]int, np+2)
+	for j := 2; j >= 0; j-- {
+		digit := func(t int32) int {
+			set := flat[off[repr[t]]:off[repr[t]+1]]
+			if j < len(set) {
+				return int(pop[set[j]])
+			}
+			return np
+		}
+		clear(count)
+		for _, t := range keys {
+			count[digit(t)+1]++
+		}
+		for d := 1; d < len(count); d++ {
+			count[d] += count[d-1]
+		}
+		for _, t := range keys {
+			d := digit(t)
+			tmp[count[d]] = t
+			count[d]++
+		}
+		keys, tmp = tmp, keys
+	}
+	c.typeW = make([]int64, len(keys))
+	c.typeProj = make([][]int32, len(keys))
+	size := make([]int, len(c.cost))
+	total := 0
+	for nt, k := range keys {
+		i := repr[k]
+		c.typeW[nt] = typeW[k]
+		c.typeProj[nt] = flat[off[i]:off[i+1]:off[i+1]]
+		for _, p := range c.typeProj[nt] {
+			size[p]++
+		}
+		total += len(c.typeProj[nt])
+	}
+	types, ws := make([]int32, total), make([]int64, total)
+	c.projType = make([][]int32, len(c.cost))
+	c.projW = make([][]int64, len(c.cost))
+	at := 0
+	for p, k := range size {
+		c.projType[p], c.projW[p] = types[at:at:at+k], ws[at:at:at+k]
+		at += k
+	}
+	for t, ps := range c.typeProj {
+		for _, p := range ps {
+			c.projType[p] = append(c.projType[p], int32(t))
+			c.projW[p] = append(c.projW[p], c.typeW[t])
+		}
+	}
 }

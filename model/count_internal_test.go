@@ -49,7 +49,7 @@ func TestFastMESAgreesWithExact(t *testing.T) {
 		for k := 0; k < 60; k += 3 {
 			pk := new(big.Rat).Add(per, big.NewRat(int64(k), 1))
 			f, _ := pk.Float64()
-			fast, ok := c.mesFast(fr, f)
+			fast, ok := c.mesFast(fr, f, nil)
 			if !ok {
 				continue
 			}

@@ -325,10 +325,11 @@ func (c *compiled) explained(r round, per *big.Rat) mesResult {
 }
 
 // mesRound runs MES with per on every ballot: in float64 if that is sure,
-// else exactly.
-func (c *compiled) mesRound(fr *fastRun, per *big.Rat) round {
+// else exactly. ref is nil or the float run of this view just before, with
+// more money per ballot (see mesFast).
+func (c *compiled) mesRound(fr *fastRun, per *big.Rat, ref *fastRun) round {
 	f, _ := per.Float64()
-	sel, ok := c.mesFast(fr, f)
+	sel, ok := c.mesFast(fr, f, ref)
 	if c.ctx.Err() != nil {
 		return round{mesResult: mesResult{cost: new(big.Rat)}} // canceled: the caller looks
 	}
@@ -351,19 +352,30 @@ func (c *compiled) mesRound(fr *fastRun, per *big.Rat) round {
 // mesAdd1 is MES completed by adding one unit per ballot a round. Rounds
 // are independent, so a batch of them runs at once on the machine's cores;
 // they are then taken in order, and rounds after the one that decides are
-// thrown away.
+// thrown away. Each core takes a window of consecutive rounds and runs it
+// from the most money down, so that each run can use the bounds of the
+// one before (mesFast's ref): it then evaluates little more than the
+// proposal it funds at each step.
 func (c *compiled) mesAdd1() (Outcome, error) {
 	start := new(big.Rat).Quo(c.budget, new(big.Rat).SetInt64(c.n))
 	perAt := func(k int) *big.Rat { return new(big.Rat).Add(start, new(big.Rat).SetInt64(int64(k))) }
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
-	runs := make([]*fastRun, workers)
+	runs := make([][2]*fastRun, workers) // a core's run and the one before it
 	var view *compiled
 	var viewPer *big.Rat
-	batch := make([]round, workers*2)
+	batch := make([]round, workers*add1Window)
 	prev := round{mesResult: mesResult{cost: new(big.Rat)}}
 	prevK := 0
 	finish := func(r round, k, rounds int) (Outcome, error) {
 		per := perAt(k)
+		if r.paid != nil {
+			// Its explanation comes from the float run, which did not
+			// tally who paid what: run it again, tallying.
+			r = view.mesRound(view.newFastRun(), per, nil)
+			if c.ctx.Err() != nil {
+				return Outcome{}, ErrCountCanceled
+			}
+		}
 		out := c.outcome(CountMESAdd1, c.explained(r, per))
 		out.PerBallot, out.Rounds = per, rounds
 		return out, nil
@@ -387,21 +399,25 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 			viewPer.Add(viewPer, big.NewRat(int64(len(batch)), 1))
 			view = c.restricted(viewPer)
 			for i := range runs {
-				runs[i] = view.newFastRun()
+				runs[i] = [2]*fastRun{view.newFastRun(), view.newFastRun()}
+				runs[i][0].tally, runs[i][1].tally = false, false
 			}
 		}
 		var wg sync.WaitGroup
-		next := make(chan int, n)
-		for i := range n {
-			next <- i
-		}
-		close(next)
-		for w := range min(workers, n) {
+		size := (n + workers - 1) / workers
+		for w := range workers {
+			lo, hi := w*size, min(n, (w+1)*size)
+			if lo >= hi {
+				break
+			}
 			wg.Add(1)
-			go func(fr *fastRun) {
+			go func(frs [2]*fastRun) {
 				defer wg.Done()
-				for i := range next {
-					batch[i] = view.mesRound(fr, perAt(k0+i))
+				var ref *fastRun
+				for i := hi - 1; i >= lo; i-- {
+					fr := frs[i%2]
+					batch[i] = view.mesRound(fr, perAt(k0+i), ref)
+					ref = fr
 				}
 			}(runs[w])
 		}
@@ -424,6 +440,10 @@ func (c *compiled) mesAdd1() (Outcome, error) {
 		}
 	}
 }
+
+// add1Window is how many consecutive rounds of mes-add1 one core runs
+// from the top down in a batch.
+const add1Window = 4
 
 // exhaustive reports that no unfunded candidate fits in what res leaves.
 func (c *compiled) exhaustive(res mesResult) bool {
@@ -472,40 +492,16 @@ func (c *compiled) restricted(per *big.Rat) *compiled {
 	}
 	v := *c
 	v.cand = live
-	v.typeW, v.typeProj = nil, nil
-	types := make(map[string]int32)
-	var key []byte
-	var set []int32
-	for t, ps := range c.typeProj {
-		set = set[:0]
+	flat := make([]int32, 0, len(c.typeProj)*2)
+	off := make([]int, 1, len(c.typeProj)+1)
+	for _, ps := range c.typeProj {
 		for _, p := range ps {
 			if isLive[p] {
-				set = append(set, p)
+				flat = append(flat, p)
 			}
 		}
-		if len(set) == 0 {
-			continue
-		}
-		key = key[:0]
-		for _, p := range set {
-			key = append(key, byte(p>>24), byte(p>>16), byte(p>>8), byte(p))
-		}
-		nt, ok := types[string(key)]
-		if !ok {
-			nt = int32(len(v.typeW))
-			types[string(key)] = nt
-			v.typeW = append(v.typeW, 0)
-			v.typeProj = append(v.typeProj, append([]int32(nil), set...))
-		}
-		v.typeW[nt] += c.typeW[t]
+		off = append(off, len(flat))
 	}
-	v.projType = make([][]int32, len(c.cost))
-	v.projW = make([][]int64, len(c.cost))
-	for t, ps := range v.typeProj {
-		for _, p := range ps {
-			v.projType[p] = append(v.projType[p], int32(t))
-			v.projW[p] = append(v.projW[p], v.typeW[t])
-		}
-	}
+	v.setTypes(flat, off, c.typeW, true)
 	return &v
 }

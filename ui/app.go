@@ -165,20 +165,42 @@ func (u *App) openCouncil(id string) {
 	u.accounts = newAccountsScreen(u)
 	u.plan = newPlanScreen(u)
 	u.borgerbudget = newPBScreen(u)
+	// Only the tab shown is put in the window now: a tab's content joins
+	// it when the tab is first chosen (showTab), so the first frame does
+	// not lay out and measure the text of ten hidden tabs. The screens
+	// themselves are all built, so every handler can reach them.
+	contents := []fyne.CanvasObject{
+		u.overview.build(), u.meetings.build(), u.projects.build(), u.wishes.build(),
+		u.members.build(), u.search.build(), u.municipal.build(), u.year.build(),
+		u.accounts.build(), u.plan.build(), u.borgerbudget.build(),
+	}
+	tab := func(i int, title string, icon fyne.Resource) *container.TabItem {
+		if i == 0 {
+			return container.NewTabItemWithIcon(title, icon, contents[i])
+		}
+		return container.NewTabItemWithIcon(title, icon, container.NewStack())
+	}
 	u.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(lang.L("Overview"), theme.HomeIcon(), u.overview.build()),
-		container.NewTabItemWithIcon(lang.L("Meetings"), theme.CalendarIcon(), u.meetings.build()),
-		container.NewTabItemWithIcon(lang.L("Projects"), theme.ListIcon(), u.projects.build()),
-		container.NewTabItemWithIcon(lang.L("Budget wishes"), theme.DocumentIcon(), u.wishes.build()),
-		container.NewTabItemWithIcon(lang.L("Members"), theme.AccountIcon(), u.members.build()),
-		container.NewTabItemWithIcon(lang.L("Search"), theme.SearchIcon(), u.search.build()),
-		container.NewTabItemWithIcon(u.municipal.title(), theme.MailComposeIcon(), u.municipal.build()),
-		container.NewTabItemWithIcon(lang.L("Year wheel"), theme.HistoryIcon(), u.year.build()),
-		container.NewTabItemWithIcon(lang.L("Accounts"), theme.StorageIcon(), u.accounts.build()),
-		container.NewTabItemWithIcon(lang.L("Development plan"), theme.GridIcon(), u.plan.build()),
-		container.NewTabItemWithIcon(lang.L("Citizen budget"), theme.ConfirmIcon(), u.borgerbudget.build()),
+		tab(0, lang.L("Overview"), theme.HomeIcon()),
+		tab(1, lang.L("Meetings"), theme.CalendarIcon()),
+		tab(2, lang.L("Projects"), theme.ListIcon()),
+		tab(3, lang.L("Budget wishes"), theme.DocumentIcon()),
+		tab(4, lang.L("Members"), theme.AccountIcon()),
+		tab(5, lang.L("Search"), theme.SearchIcon()),
+		tab(6, u.municipal.title(), theme.MailComposeIcon()),
+		tab(7, lang.L("Year wheel"), theme.HistoryIcon()),
+		tab(8, lang.L("Accounts"), theme.StorageIcon()),
+		tab(9, lang.L("Development plan"), theme.GridIcon()),
+		tab(10, lang.L("Citizen budget"), theme.ConfirmIcon()),
 	)
+	showTab := func(i int) {
+		if it := u.tabs.Items[i]; it.Content != contents[i] {
+			it.Content = contents[i]
+			u.tabs.Refresh()
+		}
+	}
 	u.tabs.OnSelected = func(*container.TabItem) {
+		showTab(u.tabs.SelectedIndex())
 		u.saver.flush()
 		// A value typed wrong (a date like 31.02.2026) is not saved; say so
 		// when the user leaves it behind.

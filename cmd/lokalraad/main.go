@@ -95,7 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return runGUI(path, func(db *storage.DB) error {
+	return runGUI(ctx, path, func(db *storage.DB) error {
 		if !*withDemo {
 			return nil
 		}
