@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func TestLocalEditsPassTheRules(t *testing.T) {
 	cs, err := db.Councils()
 	must(t, err)
 	must(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: cs[0].ID, Name: strings.Repeat("Å", model.MaxShort), Role: model.RoleMember, Email: " karen@example.dk "}))
-	ops, err := db.CouncilOps("")
+	ops, err := db.CouncilOps(context.Background(), "")
 	must(t, err)
 	n := 0
 	for _, o := range ops {
@@ -46,7 +47,7 @@ func TestLocalEditsPassTheRules(t *testing.T) {
 	fresh, err := storage.Open(filepath.Join(t.TempDir(), "fresh.db"))
 	must(t, err)
 	defer fresh.Close()
-	if _, err := fresh.ApplyOps(ops); err != nil {
+	if _, err := fresh.ApplyOps(context.Background(), ops); err != nil {
 		t.Errorf("a fresh replica refuses the local edits: %v", err)
 	}
 }

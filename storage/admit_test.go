@@ -108,7 +108,7 @@ func TestImportRefusesWhatNoEditCouldMake(t *testing.T) {
 	} {
 		good := forge(t, b, "evil", 1, "budget_wishes", w.ID, w.CouncilID, "category", "Natur", "")
 		bad := forge(t, b, "evil", 2, "budget_wishes", w.ID, w.CouncilID, tt.field, tt.value, "")
-		_, err := b.ApplyOps([]Change{good, bad})
+		_, err := b.ApplyOps(context.Background(), []Change{good, bad})
 		if err == nil || !errors.Is(err, ErrBadChange) || !strings.Contains(err.Error(), tt.says) || tt.field != "category" && !errors.Is(err, ErrRefused) {
 			t.Errorf("%s = %v: err = %v, want %q", tt.field, tt.value, err, tt.says)
 		}
@@ -126,18 +126,18 @@ func TestLockedMinutesStayLocked(t *testing.T) {
 		t.Fatalf("b: %+v", d)
 	}
 	bad := forge(t, b, "evil", 1, "agenda_items", it.ID, it.CouncilID, "decision", "Shelteret bygges ikke.", "")
-	if _, err := b.ApplyOps([]Change{bad}); !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "»beslutning«") {
+	if _, err := b.ApplyOps(context.Background(), []Change{bad}); !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "»beslutning«") {
 		t.Fatalf("edit of approved minutes: %v", err)
 	}
 	title := forge(t, b, "evil", 1, "meetings", m.ID, m.CouncilID, "place", "Et andet sted", "")
-	if _, err := b.ApplyOps([]Change{title}); !errors.Is(err, ErrLocked) {
+	if _, err := b.ApplyOps(context.Background(), []Change{title}); !errors.Is(err, ErrLocked) {
 		t.Fatalf("edit of an approved meeting: %v", err)
 	}
 	// Reopened first: the same edit passes.
 	reopen := forge(t, b, "evil", 1, "meetings", m.ID, m.CouncilID, "status", string(model.MeetingHeld), "")
 	edit := bad
 	edit.Seq, edit.HLC = 2, reopen.HLC+1
-	if _, err := b.ApplyOps([]Change{reopen, edit}); err != nil {
+	if _, err := b.ApplyOps(context.Background(), []Change{reopen, edit}); err != nil {
 		t.Fatalf("edit after reopening: %v", err)
 	}
 	if got, _ := b.AgendaItem(it.ID); got.Decision != "Shelteret bygges ikke." {
@@ -165,7 +165,7 @@ func TestApprovingWithAnEditPasses(t *testing.T) {
 func TestErasureMayOnlyEraseNames(t *testing.T) {
 	a, b := replica(t, "a"), replica(t, "b")
 	_, it := approvedMinutes(t, a, b)
-	ops, err := a.CouncilOps(it.CouncilID)
+	ops, err := a.CouncilOps(context.Background(), it.CouncilID)
 	ok(t, err)
 	var decision Change
 	for _, o := range ops {
@@ -174,7 +174,7 @@ func TestErasureMayOnlyEraseNames(t *testing.T) {
 		}
 	}
 	evil := forge(t, b, "evil", 1, scrubTable, "x1", it.CouncilID, "ops", `{"`+decision.ID()+`": "Shelteret bygges ikke."}`, "")
-	if _, err := b.ApplyOps([]Change{evil}); err == nil || !strings.Contains(err.Error(), "ændrer mere end et navn") || !strings.Contains(err.Error(), "»beslutning«") {
+	if _, err := b.ApplyOps(context.Background(), []Change{evil}); err == nil || !strings.Contains(err.Error(), "ændrer mere end et navn") || !strings.Contains(err.Error(), "»beslutning«") {
 		t.Fatalf("rewriting erasure: %v", err)
 	}
 	if got, _ := b.AgendaItem(it.ID); got.Decision != "Shelteret bygges." {
@@ -224,7 +224,7 @@ func TestErasuresCommute(t *testing.T) {
 		if len(got) != 1 || got[0].What != "tidligere medlem og tidligere medlem rydder op" {
 			t.Errorf("%s after both erasures: %+v", name, got)
 		}
-		ops, err := db.CouncilOps(c.ID)
+		ops, err := db.CouncilOps(context.Background(), c.ID)
 		ok(t, err)
 		for _, o := range ops {
 			// (An erasure's own body still names the ops it rewrote with
@@ -294,7 +294,7 @@ func TestConcurrentErasuresMeetInTheLog(t *testing.T) {
 	it := model.ActionItem{CouncilID: c.ID, What: "Karen og Søren Ærenlund rydder op"}
 	ok(t, a.SaveActionItem(model.ActionItem{}, &it))
 	send(t, a, b)
-	ops, err := a.CouncilOps(c.ID)
+	ops, err := a.CouncilOps(context.Background(), c.ID)
 	ok(t, err)
 	var what Change
 	for _, o := range ops {
@@ -334,9 +334,9 @@ func BenchmarkAdmit(b *testing.B) {
 					page := ops[p:min(p+1000, len(ops))]
 					var err error
 					if mode == "checked" {
-						_, err = db.ApplyOps(page)
+						_, err = db.ApplyOps(context.Background(), page)
 					} else {
-						_, err = db.ApplyPulled(page, int64(p+len(page)))
+						_, err = db.ApplyPulled(context.Background(), page, int64(p+len(page)))
 					}
 					if err != nil {
 						b.Fatal(err)

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -26,7 +27,7 @@ func TestApplyBatchWithAnOpTwice(t *testing.T) {
 
 	b := replica(t, "b")
 	twice := append(append([]Change{}, ops...), ops[:len(ops)/2]...)
-	n, err := b.ApplyOps(twice)
+	n, err := b.ApplyOps(context.Background(), twice)
 	ok(t, err)
 	if n != len(ops) {
 		t.Errorf("applied %d ops, want %d", n, len(ops))
@@ -49,7 +50,7 @@ func TestApplyBatchWithAnOpTwice(t *testing.T) {
 		}
 	}
 	reused.Value = "Bent"
-	_, err = d.ApplyOps(append(append([]Change{}, ops...), reused))
+	_, err = d.ApplyOps(context.Background(), append(append([]Change{}, ops...), reused))
 	if !errors.Is(err, ErrBadChange) || !strings.Contains(err.Error(), "allerede brugt") {
 		t.Fatalf("one op id for two edits in a batch: %v", err)
 	}
@@ -75,10 +76,10 @@ func TestApplyPulledPagesSplitARow(t *testing.T) {
 	const page = 7 // splits rows
 	for p := 0; p < len(ops); p += page {
 		end := min(p+page, len(ops))
-		if _, err := b.ApplyPulled(ops[p:end], int64(end)); err != nil {
+		if _, err := b.ApplyPulled(context.Background(), ops[p:end], int64(end)); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := b.ApplyPulled(ops[p:end], int64(end)); err != nil || n != 0 {
+		if n, err := b.ApplyPulled(context.Background(), ops[p:end], int64(end)); err != nil || n != 0 {
 			t.Fatalf("page again: %d new, %v", n, err)
 		}
 	}

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -171,7 +172,7 @@ func TestBackupRestoreBringsFilesBack(t *testing.T) {
 	backup := filepath.Join(t.TempDir(), "kopi.db")
 	b, err := db.AddAttachment(model.OwnerItem, it.ID, "Budget.pdf", strings.NewReader("budgettet"))
 	must(t, err)
-	must(t, db.Backup(backup))
+	must(t, db.Backup(context.Background(), backup))
 	// The backup carries the files and keeps them when the database's
 	// files go bad or away.
 	damaged, err := db.AttachmentFile(b)

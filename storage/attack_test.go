@@ -3,6 +3,7 @@ package storage
 // Adversarial review of issue 8 at the storage level.
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestAttackStaleMinutesEditor(t *testing.T) {
 			ok(t, a.SaveMeeting(model.Meeting{}, &m))
 			it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "P", Kind: model.ItemDecision, Notes: tt.notes}
 			ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
-			_, err := b.ApplyOps(mustOps(t, a))
+			_, err := b.ApplyOps(context.Background(), mustOps(t, a))
 			ok(t, err)
 
 			loaded, err := a.AgendaItem(it.ID) // a's editor opens
@@ -43,12 +44,12 @@ func TestAttackStaleMinutesEditor(t *testing.T) {
 			nb := bi
 			nb.Notes = tt.b
 			ok(t, b.SaveAgendaItem(bi, &nb))
-			_, err = a.ApplyOps(mustOps(t, b)) // a syncs while the editor is open
+			_, err = a.ApplyOps(context.Background(), mustOps(t, b)) // a syncs while the editor is open
 			ok(t, err)
 			x := loaded
 			x.Notes = tt.a
 			ok(t, a.SaveAgendaItem(loaded, &x))
-			_, err = b.ApplyOps(mustOps(t, a))
+			_, err = b.ApplyOps(context.Background(), mustOps(t, a))
 			ok(t, err)
 			for name, db := range map[string]*DB{"a": a, "b": b} {
 				got, err := db.AgendaItem(it.ID)
@@ -77,7 +78,7 @@ func TestAttackStaleEditorSameShortField(t *testing.T) {
 	ok(t, a.SaveCouncil(model.Council{}, &c))
 	p := model.Project{CouncilID: c.ID, Title: "P", Status: model.ProjectIdea}
 	ok(t, a.SaveProject(model.Project{}, &p))
-	_, err := b.ApplyOps(mustOps(t, a))
+	_, err := b.ApplyOps(context.Background(), mustOps(t, a))
 	ok(t, err)
 	loaded, err := a.Project(p.ID)
 	ok(t, err)
@@ -86,7 +87,7 @@ func TestAttackStaleEditorSameShortField(t *testing.T) {
 	nb := bp
 	nb.Title = "Q"
 	ok(t, b.SaveProject(bp, &nb))
-	_, err = a.ApplyOps(mustOps(t, b))
+	_, err = a.ApplyOps(context.Background(), mustOps(t, b))
 	ok(t, err)
 	x := loaded
 	x.Title = "R"

@@ -52,13 +52,13 @@ func checkDB(sqldb *sql.DB) error {
 // Backup writes a consistent copy of the database to path (VACUUM INTO),
 // which must not exist yet. The copy is written next to its final name and
 // renamed, so a full disk never leaves half a backup under the real name.
-func (db *DB) Backup(path string) error {
+func (db *DB) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s findes allerede", path)
 	}
 	tmp := path + ".tmp"
 	os.Remove(tmp)
-	if _, err := db.sql.ExecContext(context.Background(), "VACUUM INTO ?", tmp); err != nil {
+	if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
 		os.Remove(tmp)
 		return friendly(fmt.Errorf("tag sikkerhedskopi: %w", err))
 	}
@@ -145,7 +145,7 @@ func (db *DB) AutoBackup() (string, error) {
 	made := ""
 	if len(existing) == 0 {
 		made = filepath.Join(dir, "lokalraad-"+now.Format(backupStamp)+".db")
-		if err := db.Backup(made); err != nil {
+		if err := db.Backup(context.Background(), made); err != nil {
 			return "", err
 		}
 	}
@@ -230,7 +230,7 @@ func restoreChecked(dbPath, from string) (saved string, err error) {
 			if db.Check() == nil {
 				cur = readCounters(db.sql)
 			}
-			err = db.Backup(saved)
+			err = db.Backup(context.Background(), saved)
 			db.Close()
 			if err != nil {
 				return "", fmt.Errorf("gem den nuværende database først: %w", err)

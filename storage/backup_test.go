@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -18,8 +19,8 @@ func TestBackupAndRestore(t *testing.T) {
 	m := newMeeting(t, db, c.ID, fixedNow)
 	usb := filepath.Join(t.TempDir(), "usb", "jyderup.db")
 	must(t, os.MkdirAll(filepath.Dir(usb), 0o755))
-	must(t, db.Backup(usb))
-	if err := db.Backup(usb); err == nil {
+	must(t, db.Backup(context.Background(), usb))
+	if err := db.Backup(context.Background(), usb); err == nil {
 		t.Error("a backup overwrote an existing file")
 	}
 
@@ -187,7 +188,7 @@ func TestFixturesMigrate(t *testing.T) {
 			m := d.Meetings[len(d.Meetings)-1]
 			m.Place = "Ny adresse"
 			must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
-			ops, err := db.CouncilOps(cs[0].ID)
+			ops, err := db.CouncilOps(context.Background(), cs[0].ID)
 			must(t, err)
 			for _, o := range ops {
 				if o.Device == db.DeviceID() && o.Sig == "" {
@@ -210,7 +211,7 @@ func TestRestoreFromOpenDatabase(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	copyPath := filepath.Join(t.TempDir(), "kopi.db")
-	must(t, db.Backup(copyPath))
+	must(t, db.Backup(context.Background(), copyPath))
 	later := model.Council{Name: "Oprettet efter kopien"}
 	must(t, db.SaveCouncil(model.Council{}, &later))
 

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -224,7 +225,7 @@ func TestPBPointsBallotAndTotals(t *testing.T) {
 	must(t, db.SavePBTotal(model.PBTotal{}, &tot))
 	b := model.PBBallot{CouncilID: c.ID, RoundID: r.ID, Entry: 1, Number: 1, Marks: []model.PBMark{{Number: 1, Points: 3}}}
 	must(t, db.SavePBBallot(model.PBBallot{}, &b))
-	ops, err := db.CouncilOps(c.ID)
+	ops, err := db.CouncilOps(context.Background(), c.ID)
 	must(t, err)
 	found := false
 	for _, o := range ops {
@@ -305,7 +306,7 @@ func TestDeletePBRoundBeforeVoting(t *testing.T) {
 	if ps, _ := db.PBProposals(keep.ID); len(ps) != 3 {
 		t.Fatal("another round's proposals went with it")
 	}
-	ops, err := db.CouncilOps(c.ID)
+	ops, err := db.CouncilOps(context.Background(), c.ID)
 	must(t, err)
 	deletes := 0
 	for _, o := range ops {
@@ -358,10 +359,10 @@ func TestCreatePBRoundAndRoundsAll(t *testing.T) {
 	if opened.Phase != model.PhaseVoting || opened.MinAge != 15 {
 		t.Fatalf("a round made with voting open: %+v", opened)
 	}
-	ops, err := db.CouncilOps("")
+	ops, err := db.CouncilOps(context.Background(), "")
 	must(t, err)
 	fresh, _ := openTemp(t)
-	if _, err := fresh.ApplyOps(ops); err != nil {
+	if _, err := fresh.ApplyOps(context.Background(), ops); err != nil {
 		t.Fatalf("a replica refused the created rounds: %v", err)
 	}
 	if bs, _ := fresh.PBBallots(r.ID); len(bs) != 5 {
@@ -429,9 +430,9 @@ func TestErasePBProposer(t *testing.T) {
 	must(t, db.SavePBProposal(p, &x))
 	// Another replica held the proposal before the erasure.
 	b, _ := openTemp(t)
-	before, err := db.CouncilOps(c.ID)
+	before, err := db.CouncilOps(context.Background(), c.ID)
 	must(t, err)
-	if _, err := b.ApplyOps(before); err != nil {
+	if _, err := b.ApplyOps(context.Background(), before); err != nil {
 		t.Fatal(err)
 	}
 	must(t, db.ErasePBProposer(p.ID))
@@ -439,13 +440,13 @@ func TestErasePBProposer(t *testing.T) {
 	if got[0].ProposerName != model.FormerMemberName || got[0].ProposerContact != "" || strings.Contains(got[0].Text, "Jens") {
 		t.Fatalf("after the erasure: %+v", got[0])
 	}
-	ops, err := db.CouncilOps(c.ID)
+	ops, err := db.CouncilOps(context.Background(), c.ID)
 	must(t, err)
-	if _, err := b.ApplyOps(ops); err != nil {
+	if _, err := b.ApplyOps(context.Background(), ops); err != nil {
 		t.Fatalf("a replica refused the erasure: %v", err)
 	}
 	for name, x := range map[string]*storage.DB{"the erasing device": db, "the other replica": b} {
-		ops, err := x.CouncilOps(c.ID)
+		ops, err := x.CouncilOps(context.Background(), c.ID)
 		must(t, err)
 		for _, o := range ops {
 			if s, ok := o.Value.(string); ok && (strings.Contains(s, "Jens Hansen") || strings.Contains(s, "jens@example.dk")) {

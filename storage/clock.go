@@ -91,8 +91,7 @@ func danishDuration(d time.Duration) string {
 // every field and the rows are unchanged: only the clock columns that
 // record the ops' places (field_versions, tombstones, conflicts, and what
 // unsent deletes had seen) follow the new stamps.
-func (db *DB) RestampPending(ref time.Time, slack time.Duration) (Restamped, error) {
-	ctx := context.Background()
+func (db *DB) RestampPending(ctx context.Context, ref time.Time, slack time.Duration) (Restamped, error) {
 	var r Restamped
 	limit := ref.Add(slack).UnixMilli()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -216,11 +215,11 @@ func (db *DB) RestampPending(ref time.Time, slack time.Duration) (Restamped, err
 // bundle is written after it, so a council that syncs by USB stick heals
 // as one that syncs over the network does (there, the hub's refusal
 // starts it). Nothing is done on the hub.
-func (db *DB) HealClock() (Restamped, error) {
+func (db *DB) HealClock(ctx context.Context) (Restamped, error) {
 	if db.isHub() {
 		return Restamped{}, nil
 	}
-	return db.RestampPending(db.Now(), MaxClockSkew)
+	return db.RestampPending(ctx, db.Now(), MaxClockSkew)
 }
 
 // NewestHeld is the wall-clock part of the newest stamp in the change log

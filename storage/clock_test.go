@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -39,7 +40,7 @@ func TestRestampPending(t *testing.T) {
 
 	clock := syncNow.Add(time.Second) // the date is corrected
 	b.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
-	r, err := b.RestampPending(syncNow, MaxClockSkew)
+	r, err := b.RestampPending(context.Background(), syncNow, MaxClockSkew)
 	ok(t, err)
 	after := pendingOf(t, b)
 	if r.Ops != len(before) || len(after) != len(before) {
@@ -87,7 +88,7 @@ func TestRestampPending(t *testing.T) {
 		t.Errorf("the next edit is stamped %v", time.UnixMilli(hlc>>16).UTC())
 	}
 	// Nothing ahead: nothing to do.
-	if r, err := a.RestampPending(syncNow, MaxClockSkew); err != nil || r.Ops != 0 || r.Note() != "" {
+	if r, err := a.RestampPending(context.Background(), syncNow, MaxClockSkew); err != nil || r.Ops != 0 || r.Note() != "" {
 		t.Errorf("a replica on time: %+v, %v", r, err)
 	}
 }
@@ -109,7 +110,7 @@ func TestFutureClockNotAdopted(t *testing.T) {
 
 func pendingOf(t *testing.T, db *DB) []Change {
 	t.Helper()
-	ops, err := db.PendingOps("", 10000)
+	ops, err := db.PendingOps(context.Background(), "", 10000)
 	ok(t, err)
 	return ops
 }

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -50,7 +51,7 @@ func TestDemoBorgerbudget(t *testing.T) {
 		}
 		// Two numbers were corrected after the counters differed.
 		corrections := 0
-		ops, err := db.CouncilOps(council)
+		ops, err := db.CouncilOps(context.Background(), council)
 		must(t, err)
 		for _, o := range ops {
 			if o.Table == "pb_ballots" && o.Field == "marks" {

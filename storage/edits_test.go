@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"testing"
@@ -13,9 +14,9 @@ import (
 // syncAll gives replica to every op replica from holds.
 func syncAll(t *testing.T, from, to *storage.DB) {
 	t.Helper()
-	ops, err := from.CouncilOps("")
+	ops, err := from.CouncilOps(context.Background(), "")
 	must(t, err)
-	_, err = to.ApplyOps(ops)
+	_, err = to.ApplyOps(context.Background(), ops)
 	must(t, err)
 }
 

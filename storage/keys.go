@@ -205,9 +205,9 @@ func (db *DB) setToken(v string) error {
 
 // SecretMissing tells whether this database was enrolled with a hub but
 // has lost its secret (copied or restored without its secrets file).
-func (db *DB) SecretMissing() bool {
-	server, _ := db.Meta(MetaServer)
-	return server != "" && db.getToken() == ""
+func (db *DB) SecretMissing(ctx context.Context) (bool, error) {
+	st, err := db.SyncState(ctx)
+	return st.Server != "" && st.Token == "", err
 }
 
 // renewReplica gives this database a new replica id, because the key its

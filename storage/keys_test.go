@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"database/sql"
 	"errors"
@@ -39,7 +40,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 	if db.DeviceID() != device {
 		t.Errorf("a database from before the secrets file changed its id")
 	}
-	if tok, _ := db.Meta(MetaToken); tok != "id.gammel-hemmelighed" || db.SecretMissing() {
+	if tok, _ := db.Meta(MetaToken); tok != "id.gammel-hemmelighed" || mustMissing(t, db) {
 		t.Errorf("token = %q", tok)
 	}
 	var n int
@@ -52,7 +53,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 	if !bytes.Contains(raw, []byte("gammel-hemmelighed")) {
 		t.Error("the secret is not in the secrets file")
 	}
-	ops, err := db.CouncilOps(c.ID)
+	ops, err := db.CouncilOps(context.Background(), c.ID)
 	ok(t, err)
 	pub := db.key.Public().(ed25519.PublicKey)
 	for _, o := range ops {
@@ -62,7 +63,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 	}
 	// Fresh writes are signed too, and a re-signed op verifies.
 	ok(t, db.SaveCouncil(c, &model.Council{ID: c.ID, Name: "Nyt navn"}))
-	ops, _ = db.CouncilOps(c.ID)
+	ops, _ = db.CouncilOps(context.Background(), c.ID)
 	last := ops[len(ops)-1]
 	if !VerifyChange(last, pub) {
 		t.Error("a new op is not signed")
@@ -127,9 +128,9 @@ func TestResentOpMustBeTheSame(t *testing.T) {
 			early[i].Value = nil
 		}
 	}
-	_, err := b.ApplyOps(early)
+	_, err := b.ApplyOps(context.Background(), early)
 	ok(t, err)
-	_, err = b.ApplyOps(ops)
+	_, err = b.ApplyOps(context.Background(), ops)
 	ok(t, err)
 	for name, edit := range map[string]func(*Change){
 		"value": func(c *Change) { c.Value = "Bent" },
@@ -142,7 +143,7 @@ func TestResentOpMustBeTheSame(t *testing.T) {
 			}
 		}
 		edit(&x)
-		if _, err := b.ApplyOps([]Change{x}); !errors.Is(err, ErrBadChange) || !strings.Contains(err.Error(), "allerede brugt") {
+		if _, err := b.ApplyOps(context.Background(), []Change{x}); !errors.Is(err, ErrBadChange) || !strings.Contains(err.Error(), "allerede brugt") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -196,7 +197,7 @@ func TestHubEndorsesLegacyOps(t *testing.T) {
 	for i := range legacy {
 		legacy[i].Sig = ""
 	}
-	_, err := hub.ApplyOps(legacy)
+	_, err := hub.ApplyOps(context.Background(), legacy)
 	ok(t, err)
 	// a enrolled before keys: registered, with no key.
 	_, err = hub.sql.Exec("INSERT INTO devices(id, label, council_id, replica, enrolled) VALUES ('d1', 'a', ?, ?, '2026-01-01T00:00:00Z')", c.ID, a.DeviceID())
@@ -222,7 +223,7 @@ func TestHubEndorsesLegacyOps(t *testing.T) {
 	}
 	// A new unsigned op is not endorsed after the first time.
 	late := Change{Device: "b", Seq: 1, HLC: 5 << 16, Table: "councils", Row: c.ID, Council: c.ID, Field: "area", Value: "x"}
-	_, err = hub.ApplyOps([]Change{late})
+	_, err = hub.ApplyOps(context.Background(), []Change{late})
 	ok(t, err)
 	ok(t, hub.SetHub())
 	if _, _, err := fresh.VerifyOps(mustOps(t, hub), dir()); !errors.Is(err, ErrUnsigned) && !errors.Is(err, ErrUnknownAuthor) {
@@ -282,4 +283,11 @@ func TestHubRenewalKeepsItsHistory(t *testing.T) {
 	if ops, _, _, _ := hub.HubOpsSince("", 0, 100, ""); len(ops) != len(before)+1 || ops[len(ops)-1].Device != hub.DeviceID() {
 		t.Errorf("a new op after renewal is not numbered: %d", len(ops))
 	}
+}
+
+func mustMissing(t *testing.T, db *DB) bool {
+	t.Helper()
+	missing, err := db.SecretMissing(context.Background())
+	ok(t, err)
+	return missing
 }

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -189,19 +190,19 @@ func TestLockedAttendanceRefusedOnImport(t *testing.T) {
 	m, _ := approvedMinutes(t, a, b)
 	for _, field := range []string{"absent", "guests", "attendees"} {
 		op := forge(t, b, "x", 1, "meetings", m.ID, m.CouncilID, field, "Falsk Navn", "")
-		if _, err := b.ApplyOps([]Change{op}); !errors.Is(err, ErrLocked) {
+		if _, err := b.ApplyOps(context.Background(), []Change{op}); !errors.Is(err, ErrLocked) {
 			t.Errorf("%s of approved minutes: %v", field, err)
 		}
 	}
 	op := forge(t, b, "x", 1, "meetings", m.ID, m.CouncilID, "approved_by", strings.Repeat("x", model.MaxShort+1), "")
-	if _, err := b.ApplyOps([]Change{op}); !errors.Is(err, ErrRefused) {
+	if _, err := b.ApplyOps(context.Background(), []Change{op}); !errors.Is(err, ErrRefused) {
 		t.Errorf("an approver's name over the limit: %v", err)
 	}
 	// Who approved, and where, are locked with the minutes: rewriting them
 	// without reopening is refused, as a local save is.
 	for field, v := range map[string]string{"approved_by": "Falsk Formand", "approved_in": m.ID} {
 		op := forge(t, b, "x", 1, "meetings", m.ID, m.CouncilID, field, v, "")
-		if _, err := b.ApplyOps([]Change{op}); !errors.Is(err, ErrLocked) {
+		if _, err := b.ApplyOps(context.Background(), []Change{op}); !errors.Is(err, ErrLocked) {
 			t.Errorf("%s of approved minutes rewritten: %v", field, err)
 		}
 	}
@@ -258,7 +259,7 @@ func TestCopyAgendaAndTemplates(t *testing.T) {
 	}
 	// A forged template whose items do not read is refused whole.
 	op := forge(t, a, "x", 1, "agenda_templates", tpl.ID, tpl.CouncilID, "items", "5|ukendt|Punkt", "")
-	if _, err := a.ApplyOps([]Change{op}); !errors.Is(err, ErrRefused) {
+	if _, err := a.ApplyOps(context.Background(), []Change{op}); !errors.Is(err, ErrRefused) {
 		t.Errorf("a template with a bad kind: %v", err)
 	}
 	ok(t, b.DeleteAgendaTemplate(onB[0].ID))

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -165,7 +166,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "P", Kind: model.ItemDecision, Notes: minutes()}
 		ok(rt, dbs[0].SaveAgendaItem(model.AgendaItem{}, &it))
 		for i := 1; i < n; i++ {
-			_, err := dbs[i].ApplyOps(mustOps(rt, dbs[0]))
+			_, err := dbs[i].ApplyOps(context.Background(), mustOps(rt, dbs[0]))
 			ok(rt, err)
 		}
 		written := map[string]bool{}  // every line token a laptop wrote
@@ -225,7 +226,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 					continue
 				}
 				from := dbs[rapid.IntRange(0, n-1).Draw(rt, "from")]
-				if _, err := db.ApplyOps(mustOps(rt, from)); err != nil {
+				if _, err := db.ApplyOps(context.Background(), mustOps(rt, from)); err != nil {
 					rt.Fatal(err)
 				}
 				if _, err := db.AgendaItem(it.ID); err != nil {
@@ -287,7 +288,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				if rapid.Bool().Draw(rt, "repeat") && len(perm) > 0 {
 					perm = append(perm, perm[0])
 				}
-				_, err := db.ApplyOps(perm)
+				_, err := db.ApplyOps(context.Background(), perm)
 				ok(rt, err)
 			}
 		}
@@ -295,7 +296,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 			for i := range dbs {
 				for j := range dbs {
 					if i != j {
-						_, err := dbs[j].ApplyOps(mustOps(rt, dbs[i]))
+						_, err := dbs[j].ApplyOps(context.Background(), mustOps(rt, dbs[i]))
 						ok(rt, err)
 					}
 				}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"testing"
 
 	"lokalraad/model"
@@ -34,14 +35,14 @@ func TestPBRoundDataKeepsToItsCouncil(t *testing.T) {
 				if via == "hub" {
 					_, err = hub.HubApply(ops)
 				} else {
-					_, err = hub.ApplyOps(ops)
+					_, err = hub.ApplyOps(context.Background(), ops)
 				}
 				return err
 			}
-			opsA, err := a.CouncilOps("")
+			opsA, err := a.CouncilOps(context.Background(), "")
 			ok(t, err)
 			ok(t, apply(opsA))
-			opsB, err := b.CouncilOps("")
+			opsB, err := b.CouncilOps(context.Background(), "")
 			ok(t, err)
 			var crafted []Change
 			for _, c := range opsB {

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -65,12 +66,12 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 				if via == "hub" {
 					_, err = hub.HubApply(ops)
 				} else {
-					_, err = hub.ApplyOps(ops)
+					_, err = hub.ApplyOps(context.Background(), ops)
 				}
 				return err
 			}
 			all := func(db *DB) []Change {
-				ops, err := db.CouncilOps("")
+				ops, err := db.CouncilOps(context.Background(), "")
 				ok(t, err)
 				return ops
 			}
@@ -106,7 +107,7 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 						before = append(before, o)
 					}
 				}
-				_, err := c.ApplyOps(before)
+				_, err := c.ApplyOps(context.Background(), before)
 				ok(t, err)
 			}
 			reset()
@@ -160,7 +161,7 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 			// A laptop new to the round takes the whole history from one
 			// bundle: ballots stamped while voting was open pass.
 			fresh := replica(t, "fresh")
-			if _, err := fresh.ApplyOps(all(hub)); err != nil {
+			if _, err := fresh.ApplyOps(context.Background(), all(hub)); err != nil {
 				t.Fatalf("a new laptop refused the round's history: %v", err)
 			}
 			if bs, _ := fresh.PBBallots(r.ID); len(bs) != 3 {
@@ -175,7 +176,7 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 func TestPBBallotBeforeVotingRefused(t *testing.T) {
 	a, _, r, _ := pbSetup(t)
 	hub := replica(t, "hub")
-	ops, err := a.CouncilOps("")
+	ops, err := a.CouncilOps(context.Background(), "")
 	ok(t, err)
 	_, err = hub.HubApply(ops)
 	ok(t, err)
@@ -192,7 +193,7 @@ func TestPBBallotBeforeVotingRefused(t *testing.T) {
 	open := model.PBRound{CouncilID: r.CouncilID, Title: "Åben runde", Phase: model.PhaseReview, BallotKind: model.PBApproval, Method: model.CountVotes, TieRule: model.TieByID}
 	ok(t, a.SavePBRound(model.PBRound{}, &open))
 	setPhase(t, a, &open, model.PhaseResult)
-	ops, err = a.CouncilOps("")
+	ops, err = a.CouncilOps(context.Background(), "")
 	ok(t, err)
 	_, err = hub.HubApply(ops)
 	ok(t, err)
@@ -204,7 +205,7 @@ func TestPBBallotBeforeVotingRefused(t *testing.T) {
 	}
 	// The round deleted before voting: taken.
 	ok(t, a.DeletePBRound(r.ID))
-	ops, err = a.CouncilOps("")
+	ops, err = a.CouncilOps(context.Background(), "")
 	ok(t, err)
 	if _, err := hub.HubApply(ops); err != nil {
 		t.Fatalf("a delete before voting was refused: %v", err)

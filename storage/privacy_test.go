@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -101,9 +102,9 @@ func TestPersonDataCoversProposers(t *testing.T) {
 	b := ballot(r, 1, 1, 1, 4)
 	must(t, db.SavePBBallot(model.PBBallot{}, &b))
 	replica, _ := openTemp(t)
-	before, err := db.CouncilOps(c.ID)
+	before, err := db.CouncilOps(context.Background(), c.ID)
 	must(t, err)
-	if _, err := replica.ApplyOps(before); err != nil {
+	if _, err := replica.ApplyOps(context.Background(), before); err != nil {
 		t.Fatal(err)
 	}
 
@@ -124,9 +125,9 @@ func TestPersonDataCoversProposers(t *testing.T) {
 	if after, _ := db.PersonData(c.ID, "Jens Hansen"); !after.Empty() {
 		t.Fatalf("still kept after the erasure: %+v", after.Proposals)
 	}
-	ops, err := db.CouncilOps(c.ID)
+	ops, err := db.CouncilOps(context.Background(), c.ID)
 	must(t, err)
-	if _, err := replica.ApplyOps(ops); err != nil {
+	if _, err := replica.ApplyOps(context.Background(), ops); err != nil {
 		t.Fatalf("the replica refused the erasure: %v", err)
 	}
 	for name, x := range map[string]*storage.DB{"the erasing device": db, "the replica": replica} {
@@ -142,7 +143,7 @@ func TestPersonDataCoversProposers(t *testing.T) {
 		if p := byID[ole.ID]; p.ProposerName != "Ole Berg" || p.ProposerContact != "ole@example.dk" || p.Text != "Sammen med tidligere medlem fra borgerforeningen." {
 			t.Errorf("%s: the proposal that mentions him: %+v", name, p)
 		}
-		log, err := x.CouncilOps(c.ID)
+		log, err := x.CouncilOps(context.Background(), c.ID)
 		must(t, err)
 		oleKept := false
 		for _, o := range log {

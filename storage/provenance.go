@@ -145,7 +145,7 @@ const (
 // KeyDirectory is the directory this device holds: the hub's own (freshly
 // signed) on the hub, the newest received elsewhere; ok is false when it
 // holds none.
-func (db *DB) KeyDirectory(council string) (KeyDirectory, bool, error) {
+func (db *DB) KeyDirectory(ctx context.Context, council string) (KeyDirectory, bool, error) {
 	if db.isHub() {
 		d, err := db.HubDirectory(council)
 		return d, err == nil, err
@@ -266,14 +266,14 @@ func (db *DB) CheckKeyDirectory(d KeyDirectory) error {
 // the first one pins its hub's key (trust on first use; an enrolment over
 // HTTP pins it the same way), and a later one replaces the held one when
 // it lists every replica that one did (keys are never withdrawn).
-func (db *DB) AcceptKeyDirectory(d KeyDirectory) error {
+func (db *DB) AcceptKeyDirectory(ctx context.Context, d KeyDirectory) error {
 	if err := db.CheckKeyDirectory(d); err != nil {
 		return err
 	}
 	if d.Hub == db.device {
 		return nil
 	}
-	held, ok, err := db.KeyDirectory("")
+	held, ok, err := db.KeyDirectory(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -296,11 +296,11 @@ func (db *DB) AcceptKeyDirectory(d KeyDirectory) error {
 	if err != nil {
 		return err
 	}
-	return db.inTx(context.Background(), func(tx *sql.Tx) error {
-		if err := setMeta(context.Background(), tx, metaHub, d.Hub+" "+d.HubKey); err != nil {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := setMeta(ctx, tx, metaHub, d.Hub+" "+d.HubKey); err != nil {
 			return err
 		}
-		return setMeta(context.Background(), tx, metaKeyDir, string(raw))
+		return setMeta(ctx, tx, metaKeyDir, string(raw))
 	})
 }
 
@@ -330,10 +330,12 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 	}
 	if replica == db.device {
 		a := Author{Replica: replica, Key: db.key.Public().(ed25519.PublicKey), Own: true, Staff: db.isHub(), Hub: db.isHub()}
-		if staff, _ := db.Meta(MetaStaff); staff != "" {
-			a.Staff = true
+		st, err := db.SyncState(context.Background())
+		if err != nil {
+			return Author{}, false // unread, so unknown: its ops are refused, not trusted
 		}
-		a.Council, _ = db.Meta(MetaCouncil)
+		a.Staff = a.Staff || st.Staff
+		a.Council = st.Council
 		return a, true
 	}
 	var key, council string
@@ -402,7 +404,7 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 	var held KeyDirectory
 	if !db.isHub() {
 		var err error
-		if held, _, err = db.KeyDirectory(""); err != nil {
+		if held, _, err = db.KeyDirectory(context.Background(), ""); err != nil {
 			return nil, nil, err
 		}
 	}

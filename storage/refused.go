@@ -22,8 +22,7 @@ type Refused struct {
 // because the server refused it for good, and keeps it in the refused list
 // with the server's reason. The field (the row, for a delete) is replayed
 // without it, so this device shows what every other replica shows.
-func (db *DB) SetAside(c Change, reason string) error {
-	ctx := context.Background()
+func (db *DB) SetAside(ctx context.Context, c Change, reason string) error {
 	if c.Device != db.device {
 		return fmt.Errorf("%s er ikke denne enheds ændring", c.ID())
 	}

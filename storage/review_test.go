@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -113,9 +114,9 @@ func TestReviewErasureConvergesWithConflicts(t *testing.T) {
 	d := replica(t, "d") // everything in one batch
 	send(t, a, d)
 	e := replica(t, "e") // the erasure first, the rest later
-	_, err = e.ApplyOps(before)
+	_, err = e.ApplyOps(context.Background(), before)
 	ok(t, err)
-	_, err = e.ApplyOps(scrub)
+	_, err = e.ApplyOps(context.Background(), scrub)
 	ok(t, err)
 	send(t, a, e)
 	sameDump(t, a, b, d, e)
@@ -176,7 +177,7 @@ func TestReviewScrubCannotRewriteScrub(t *testing.T) {
 	evil := Change{Device: "evil", Seq: 1, HLC: target.HLC + 1, Table: scrubTable, Row: "x", Council: c.ID, Field: "ops",
 		Value: `{"` + target.ID() + `": "{}"}`}
 	for _, db := range []*DB{a, b} {
-		if _, err := db.ApplyOps([]Change{evil}); err != nil {
+		if _, err := db.ApplyOps(context.Background(), []Change{evil}); err != nil {
 			t.Fatalf("crafted erasure broke the batch: %v", err)
 		}
 	}

@@ -69,6 +69,8 @@ type DB struct {
 	// damaged is set when a check found the file damaged after it was
 	// opened (CheckInBackground): every later write is refused with it.
 	damaged atomic.Pointer[error]
+	// schemaInfo is this database's schema, read on first use (schema).
+	schemaInfo atomic.Pointer[schemaInfo]
 }
 
 // SchemaVersion is the newest schema this code knows.

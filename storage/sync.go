@@ -33,7 +33,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"lokalraad/model"
 )
@@ -62,47 +61,54 @@ var ErrBadChange = error(model.NewError(model.Invalid, "ugyldig ændring"))
 // conflictsTable is the pseudo-table of conflict dismissals.
 const conflictsTable = "sync_conflicts"
 
-// schema: for every table of council data, whether each field is an
-// integer column. Read once from the database.
-var (
-	schemaOnce  sync.Once
-	schemaCols  map[string]map[string]bool
-	schemaOrder map[string][]string // each table's fields in table order
-	schemaErr   error
-)
+// schemaInfo is what the database says of its tables of council data:
+// for every table, whether each field is an integer column, and its fields
+// in table order. A DB reads it once (DB.schema) and keeps it, since only
+// Open's migrations change the schema.
+type schemaInfo struct {
+	cols  map[string]map[string]bool
+	order map[string][]string // each table's fields in table order
+}
 
 // columns lists a table's fields (not id and council_id) in table order;
 // call schema first.
-func (db *DB) columns(table string) []string { return schemaOrder[table] }
+func (db *DB) columns(table string) []string {
+	if s := db.schemaInfo.Load(); s != nil {
+		return s.order[table]
+	}
+	return nil
+}
 
+// schema reads the schema of this database the first time and then
+// returns it; a failed read is not kept, so the next call tries again.
 func (db *DB) schema() (map[string]map[string]bool, error) {
-	schemaOnce.Do(func() {
-		m := map[string]map[string]bool{}
-		order := map[string][]string{}
-		for _, t := range append(append([]string{}, Tables...), MunicipalTables...) {
-			cols, err := list(context.Background(), db.sql, func(s scanner) ([2]string, error) {
-				var cid, notnull, pk int
-				var name, typ string
-				var dflt any
-				err := s.Scan(&cid, &name, &typ, &notnull, &dflt, &pk)
-				return [2]string{name, typ}, err
-			}, "PRAGMA table_info("+t+")")
-			if err != nil {
-				schemaErr = err
-				return
-			}
-			m[t] = map[string]bool{}
-			for _, c := range cols {
-				if c[0] == "id" || c[0] == "council_id" {
-					continue
-				}
-				m[t][c[0]] = strings.EqualFold(c[1], "INTEGER")
-				order[t] = append(order[t], c[0])
-			}
+	if s := db.schemaInfo.Load(); s != nil {
+		return s.cols, nil
+	}
+	m := map[string]map[string]bool{}
+	order := map[string][]string{}
+	for _, t := range append(append([]string{}, Tables...), MunicipalTables...) {
+		cols, err := list(context.Background(), db.sql, func(s scanner) ([2]string, error) {
+			var cid, notnull, pk int
+			var name, typ string
+			var dflt any
+			err := s.Scan(&cid, &name, &typ, &notnull, &dflt, &pk)
+			return [2]string{name, typ}, err
+		}, "PRAGMA table_info("+t+")")
+		if err != nil {
+			return nil, err
 		}
-		schemaCols, schemaOrder = m, order
-	})
-	return schemaCols, schemaErr
+		m[t] = map[string]bool{}
+		for _, c := range cols {
+			if c[0] == "id" || c[0] == "council_id" {
+				continue
+			}
+			m[t][c[0]] = strings.EqualFold(c[1], "INTEGER")
+			order[t] = append(order[t], c[0])
+		}
+	}
+	db.schemaInfo.Store(&schemaInfo{cols: m, order: order})
+	return m, nil
 }
 
 // checkChange checks an op's shape against the schema.
@@ -215,11 +221,11 @@ func (a version) after(b version) bool {
 // an op for a row of another council, or one the model's rules refuse
 // (admit.go: bounds, enums, locked minutes, erasures) refuses the whole
 // batch. It returns how many ops were new.
-func (db *DB) ApplyOps(ops []Change) (int, error) {
+func (db *DB) ApplyOps(ctx context.Context, ops []Change) (int, error) {
 	var n int
-	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
+	err := db.applyTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		n, _, err = db.applyOps(admitting(context.Background()), tx, ops)
+		n, _, err = db.applyOps(admitting(ctx), tx, ops)
 		return err
 	})
 	return n, err
@@ -228,14 +234,14 @@ func (db *DB) ApplyOps(ops []Change) (int, error) {
 // ApplyPulled applies a page of ops pulled from the hub and moves the pull
 // cursor to next in the same transaction, so a sync cut off at any point
 // resumes without loss.
-func (db *DB) ApplyPulled(ops []Change, next int64) (int, error) {
+func (db *DB) ApplyPulled(ctx context.Context, ops []Change, next int64) (int, error) {
 	var n int
-	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
+	err := db.applyTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if n, _, err = db.applyOps(context.Background(), tx, ops); err != nil {
+		if n, _, err = db.applyOps(ctx, tx, ops); err != nil {
 			return err
 		}
-		return setMeta(context.Background(), tx, MetaCursor, strconv.FormatInt(next, 10))
+		return setMeta(ctx, tx, MetaCursor, strconv.FormatInt(next, 10))
 	})
 	return n, err
 }
@@ -1133,10 +1139,9 @@ const notDemoMunicipal = " AND NOT (council_id = '" + model.MunicipalityID + "' 
 
 // PendingOps returns up to limit of this device's ops the hub has not yet
 // acknowledged, oldest first; council "" means every council.
-func (db *DB) PendingOps(council string, limit int) ([]Change, error) {
+func (db *DB) PendingOps(ctx context.Context, council string, limit int) ([]Change, error) {
 	var out []Change
-	err := db.inTx(context.Background(), func(tx *sql.Tx) error {
-		ctx := context.Background()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.captureDeletes(ctx, tx); err != nil {
 			return err
 		}
@@ -1158,9 +1163,12 @@ func (db *DB) PendingOps(council string, limit int) ([]Change, error) {
 }
 
 // PendingCount counts this device's ops not yet acknowledged by the hub.
-func (db *DB) PendingCount(council string) (int, error) {
-	acked, _ := db.Meta(MetaAcked)
-	n, _ := strconv.ParseInt(acked, 10, 64)
+func (db *DB) PendingCount(ctx context.Context, council string) (int, error) {
+	st, err := db.SyncState(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := st.Acked
 	q := "SELECT COUNT(*) FROM changes WHERE device = ? AND seq > ?" + notDemo
 	args := []any{db.device, n}
 	if council != "" {
@@ -1168,21 +1176,20 @@ func (db *DB) PendingCount(council string) (int, error) {
 		args = append(args, council)
 	}
 	var count int
-	err := db.sql.QueryRow(q, args...).Scan(&count)
+	err = db.sql.QueryRowContext(ctx, q, args...).Scan(&count)
 	return count, err
 }
 
 // AckOps records that the hub holds this device's ops up to seq.
-func (db *DB) AckOps(seq int64) error {
-	return db.inTx(context.Background(), func(tx *sql.Tx) error { return bumpMeta(context.Background(), tx, MetaAcked, seq) })
+func (db *DB) AckOps(ctx context.Context, seq int64) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error { return bumpMeta(ctx, tx, MetaAcked, seq) })
 }
 
 // CouncilOps returns every op of a council ("" for all), in log order: what
 // a sync bundle carries.
-func (db *DB) CouncilOps(council string) ([]Change, error) {
+func (db *DB) CouncilOps(ctx context.Context, council string) ([]Change, error) {
 	var out []Change
-	err := db.inTx(context.Background(), func(tx *sql.Tx) error {
-		ctx := context.Background()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := db.captureDeletes(ctx, tx); err != nil {
 			return err
 		}

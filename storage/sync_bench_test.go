@@ -87,7 +87,7 @@ func BenchmarkApplyRate(b *testing.B) {
 			start := time.Now()
 			for p := 0; p < len(ops); p += 1000 {
 				page := ops[p:min(p+1000, len(ops))]
-				if _, err := db.ApplyPulled(page, int64(p+len(page))); err != nil {
+				if _, err := db.ApplyPulled(context.Background(), page, int64(p+len(page))); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -137,7 +137,7 @@ func applyVsRaw(b *testing.B, ops []Change, rows map[string][][]any, nrows int) 
 		start, c0 := time.Now(), cpuTime()
 		for p := 0; p < len(ops); p += 1000 {
 			page := ops[p:min(p+1000, len(ops))]
-			if _, err := db.ApplyPulled(page, int64(p+len(page))); err != nil {
+			if _, err := db.ApplyPulled(context.Background(), page, int64(p+len(page))); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -64,16 +65,16 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 			switch crash {
 			case 1:
 			case 2:
-				_, err = db.ApplyOps(ops)
+				_, err = db.ApplyOps(context.Background(), ops)
 			default:
-				_, err = db.ApplyPulled(ops, next)
+				_, err = db.ApplyPulled(context.Background(), ops, next)
 			}
 			ok(rt, err)
 			return more
 		}
 		// push one batch; crash after the hub applied it loses the ack.
 		push := func(db *DB, limit int, crash bool) bool {
-			ops, err := db.PendingOps(c.ID, limit)
+			ops, err := db.PendingOps(context.Background(), c.ID, limit)
 			ok(rt, err)
 			if len(ops) == 0 {
 				return false
@@ -81,7 +82,7 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 			_, err = hub.HubApply(ops)
 			ok(rt, err)
 			if !crash {
-				ok(rt, db.AckOps(ops[len(ops)-1].Seq))
+				ok(rt, db.AckOps(context.Background(), ops[len(ops)-1].Seq))
 			}
 			return true
 		}
@@ -139,7 +140,7 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 			if got := dump(rt, db); got != want {
 				rt.Fatalf("replica %d differs from the hub:\n%s\n---\n%s", i, got, want)
 			}
-			if pending, err := db.PendingCount(c.ID); err != nil || pending != 0 {
+			if pending, err := db.PendingCount(context.Background(), c.ID); err != nil || pending != 0 {
 				rt.Fatalf("replica %d: %d ops never acknowledged (%v)", i, pending, err)
 			}
 		}
@@ -155,7 +156,7 @@ func TestOwnOpsAdvanceSeq(t *testing.T) {
 	c := model.Council{Name: "Råd"}
 	ok(t, a.SaveCouncil(model.Council{}, &c))
 	copyPath := filepath.Join(t.TempDir(), "kopi.db")
-	ok(t, a.Backup(copyPath))
+	ok(t, a.Backup(context.Background(), copyPath))
 	// Restored on the same computer: the secrets file beside it is its own.
 	secret, err := os.ReadFile(SecretPath(a.Path()))
 	ok(t, err)
@@ -167,7 +168,7 @@ func TestOwnOpsAdvanceSeq(t *testing.T) {
 	if old.DeviceID() != a.DeviceID() {
 		t.Fatal("the copy is another device")
 	}
-	_, err = old.ApplyOps(mustOps(t, a))
+	_, err = old.ApplyOps(context.Background(), mustOps(t, a))
 	ok(t, err)
 	want, _ := a.Meta("seq")
 	if got, _ := old.Meta("seq"); got != want {

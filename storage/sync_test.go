@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -46,9 +47,9 @@ func ok(t tester, err error) {
 // send gives to every op from holds that to lacks.
 func send(t tester, from, to *DB) {
 	t.Helper()
-	ops, err := from.CouncilOps("")
+	ops, err := from.CouncilOps(context.Background(), "")
 	ok(t, err)
-	_, err = to.ApplyOps(ops)
+	_, err = to.ApplyOps(context.Background(), ops)
 	ok(t, err)
 }
 
@@ -137,7 +138,7 @@ func TestApplyOpsReplicates(t *testing.T) {
 	}
 	// Idempotent: sending again changes nothing.
 	before := dump(t, b)
-	n, err := b.ApplyOps(mustOps(t, a))
+	n, err := b.ApplyOps(context.Background(), mustOps(t, a))
 	ok(t, err)
 	if n != 0 || dump(t, b) != before {
 		t.Errorf("resending applied %d ops", n)
@@ -146,7 +147,7 @@ func TestApplyOpsReplicates(t *testing.T) {
 }
 
 func mustOps(t tester, db *DB) []Change {
-	ops, err := db.CouncilOps("")
+	ops, err := db.CouncilOps(context.Background(), "")
 	ok(t, err)
 	return ops
 }
@@ -173,7 +174,7 @@ func TestApplyOpsOrderFree(t *testing.T) {
 		rev[i], rev[j] = rev[j], rev[i]
 	}
 	for _, o := range rev { // one at a time, last first
-		_, err := b.ApplyOps([]Change{o})
+		_, err := b.ApplyOps(context.Background(), []Change{o})
 		ok(t, err)
 	}
 	if da, db := dump(t, a), dump(t, b); da != db {
@@ -320,7 +321,7 @@ func TestRefusesBadOps(t *testing.T) {
 		mod(&o)
 		good := base
 		good.Seq = 2
-		if _, err := b.ApplyOps([]Change{good, o}); err == nil {
+		if _, err := b.ApplyOps(context.Background(), []Change{good, o}); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -340,11 +341,11 @@ func TestLinkCouncil(t *testing.T) {
 	if got, err := a.Council("hub-council"); err != nil || got.Name != "Demo" {
 		t.Fatalf("linked council = %+v, %v", got, err)
 	}
-	ops, _ := a.PendingOps("hub-council", 100)
+	ops, _ := a.PendingOps(context.Background(), "hub-council", 100)
 	if len(ops) != len(councilsT.cols)+len(membersT.cols) || ops[0].Row != "hub-council" {
 		t.Errorf("pending after link = %d ops: %+v", len(ops), ops[0])
 	}
-	ok(t, a.AckOps(ops[len(ops)-1].Seq))
+	ok(t, a.AckOps(context.Background(), ops[len(ops)-1].Seq))
 	if err := a.LinkCouncil("hub-council", "x"); err == nil {
 		t.Error("relinked a synced council")
 	}
@@ -378,7 +379,7 @@ func TestPropertyConvergence(t *testing.T) {
 			items = append(items, it.ID)
 		}
 		for i := 1; i < n; i++ {
-			_, err := dbs[i].ApplyOps(mustOps(rt, dbs[0]))
+			_, err := dbs[i].ApplyOps(context.Background(), mustOps(rt, dbs[0]))
 			ok(rt, err)
 		}
 		words := []string{"Stien", "Søen", "Hallen", "Kirken"}
@@ -416,7 +417,7 @@ func TestPropertyConvergence(t *testing.T) {
 				if rapid.Bool().Draw(rt, "repeat") && len(perm) > 0 {
 					perm = append(perm, perm[0])
 				}
-				if _, err := db.ApplyOps(perm); err != nil {
+				if _, err := db.ApplyOps(context.Background(), perm); err != nil {
 					rt.Fatal(err)
 				}
 			}
@@ -426,7 +427,7 @@ func TestPropertyConvergence(t *testing.T) {
 			for i := range dbs {
 				for j := range dbs {
 					if i != j {
-						_, err := dbs[j].ApplyOps(mustOps(rt, dbs[i]))
+						_, err := dbs[j].ApplyOps(context.Background(), mustOps(rt, dbs[i]))
 						ok(rt, err)
 					}
 				}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 // approvalOp is the op that approved meeting id on db.
 func approvalOp(t *testing.T, db *DB, id string) Change {
 	t.Helper()
-	ops, err := db.CouncilOps("")
+	ops, err := db.CouncilOps(context.Background(), "")
 	ok(t, err)
 	for _, o := range ops {
 		if o.Table == "meetings" && o.Row == id && o.Field == "status" && o.Value == string(model.MeetingApproved) {
@@ -44,7 +45,7 @@ func TestStaleReopenDoesNotUnlock(t *testing.T) {
 			stale := Change{Device: "evil", Seq: 1, HLC: appr.HLC - 1, Table: "meetings", Row: m.ID, Council: m.CouncilID, Field: tt.field, Value: tt.value}
 			edit := forge(t, b, "evil", 2, "meetings", m.ID, m.CouncilID, "attendees", "Ingen", "")
 			for _, batch := range [][]Change{{stale, edit}, {stale}} {
-				if _, err := b.ApplyOps(batch); !errors.Is(err, ErrLocked) {
+				if _, err := b.ApplyOps(context.Background(), batch); !errors.Is(err, ErrLocked) {
 					t.Errorf("%d ops: err = %v, want locked", len(batch), err)
 				}
 			}
@@ -55,7 +56,7 @@ func TestStaleReopenDoesNotUnlock(t *testing.T) {
 			// The same edit stamped between the stale op and the approval.
 			edit.Seq, edit.HLC = 4, appr.HLC-1
 			stale.Seq, stale.HLC = 3, appr.HLC-2
-			if _, err := b.ApplyOps([]Change{stale, edit}); !errors.Is(err, ErrLocked) {
+			if _, err := b.ApplyOps(context.Background(), []Change{stale, edit}); !errors.Is(err, ErrLocked) {
 				t.Errorf("stamped before the approval: err = %v, want locked", err)
 			}
 		})
@@ -72,7 +73,7 @@ func TestOldStatusOpLicensesNoEdit(t *testing.T) {
 	ok(t, a.SaveMeeting(model.Meeting{}, &m))
 	send(t, a, b)
 	early := forge(t, b, "evil", 1, "meetings", m.ID, c.ID, "status", string(model.MeetingHeld), "")
-	_, err := b.ApplyOps([]Change{early})
+	_, err := b.ApplyOps(context.Background(), []Change{early})
 	ok(t, err)
 	send(t, b, a)
 	held, _ := a.Meeting(m.ID)
@@ -81,7 +82,7 @@ func TestOldStatusOpLicensesNoEdit(t *testing.T) {
 	ok(t, a.SaveMeeting(Overwriting(a, held), &approved))
 	send(t, a, b)
 	edit := forge(t, b, "evil", 2, "meetings", m.ID, c.ID, "place", "Et andet sted", "")
-	if _, err := b.ApplyOps([]Change{edit}); !errors.Is(err, ErrLocked) {
+	if _, err := b.ApplyOps(context.Background(), []Change{edit}); !errors.Is(err, ErrLocked) {
 		t.Errorf("edit next to an old status op: err = %v, want locked", err)
 	}
 	if got, _ := b.Meeting(m.ID); got.Place != "Hallen" {

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -23,7 +24,7 @@ func TestDropUnsent(t *testing.T) {
 	if ms, _ := db.Meetings(c.ID); len(ms) != 0 {
 		t.Errorf("meetings left: %+v", ms)
 	}
-	if ops, _ := db.CouncilOps(c.ID); len(ops) != 0 {
+	if ops, _ := db.CouncilOps(context.Background(), c.ID); len(ops) != 0 {
 		t.Errorf("%d ops left to sync", len(ops))
 	}
 

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"database/sql"
 	"os"
 	"path/filepath"
@@ -129,13 +130,13 @@ func TestImportLeavesTheAnswerToTheMunicipality(t *testing.T) {
 func TestSetAsideDeleteBringsTheRowBack(t *testing.T) {
 	a, _, c, _, it := setup(t)
 	ok(t, a.DeleteAgendaItem(it.ID))
-	ops, err := a.PendingOps(c.ID, 1000)
+	ops, err := a.PendingOps(context.Background(), c.ID, 1000)
 	ok(t, err)
 	del := ops[len(ops)-1]
 	if del.Field != "" || del.Row != it.ID {
 		t.Fatalf("last op is not the delete: %+v", del)
 	}
-	ok(t, a.SetAside(del, "godkendt referat"))
+	ok(t, a.SetAside(context.Background(), del, "godkendt referat"))
 	got, err := a.AgendaItem(it.ID)
 	ok(t, err)
 	if got.Notes != it.Notes || got.Title != it.Title {
@@ -148,11 +149,11 @@ func TestSetAsideDeleteBringsTheRowBack(t *testing.T) {
 	}
 	other := ops[0]
 	other.Device = "en-anden-enhed"
-	if err := a.SetAside(other, "x"); err == nil {
+	if err := a.SetAside(context.Background(), other, "x"); err == nil {
 		t.Error("another device's op was set aside")
 	}
-	ok(t, a.AckOps(ops[0].Seq))
-	if err := a.SetAside(ops[0], "x"); err == nil {
+	ok(t, a.AckOps(context.Background(), ops[0].Seq))
+	if err := a.SetAside(context.Background(), ops[0], "x"); err == nil {
 		t.Error("an op the server holds was set aside")
 	}
 }

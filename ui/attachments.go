@@ -19,7 +19,6 @@ import (
 
 	"lokalraad/model"
 	"lokalraad/storage"
-	"lokalraad/storage/exchange"
 )
 
 // attachList shows the attachments (bilag) of an agenda item, a project,
@@ -120,7 +119,7 @@ func (l *attachList) onOpen(a model.Attachment) {
 		progress.Show()
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-			ferr := exchange.FetchBlob(ctx, l.u.db, a)
+			ferr := l.u.sync.client.FetchBlob(ctx, l.u.db, a)
 			cancel()
 			l.u.do(func() {
 				progress.Hide()

@@ -43,7 +43,7 @@ func (u *App) backupTo(path string) {
 	progress := dialog.NewCustomWithoutButtons(lang.L("Taking a backup…"), bar, u.win)
 	progress.Show()
 	go func() {
-		err := u.db.Backup(path)
+		err := u.db.Backup(u.appCtx(), path)
 		fyne.Do(func() {
 			progress.Hide()
 			if err != nil {

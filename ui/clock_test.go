@@ -17,9 +17,9 @@ func TestClockNoteInStatus(t *testing.T) {
 	council := h.council(t, "Jyderup Lokalråd")
 	db := newTestDB(t)
 	db.Now = func() time.Time { return time.Now().Add(72 * time.Hour) }
-	_, err := exchange.Enroll(context.Background(), db, h.url, h.code(t, council))
+	_, err := exchange.NewClient().Enroll(context.Background(), db, h.url, h.code(t, council))
 	ok(t, err)
-	_, err = exchange.Sync(context.Background(), db, "")
+	_, err = exchange.NewClient().Sync(context.Background(), db, "")
 	ok(t, err)
 	ok(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleMember}))
 	db.Now = time.Now // the date is corrected
@@ -30,7 +30,7 @@ func TestClockNoteInStatus(t *testing.T) {
 		return u.sync.problem.Visible() && strings.Contains(u.sync.problem.Text, "Enhedens ur gik 3 dage for hurtigt") &&
 			strings.Contains(u.sync.problem.Text, "ændringer er omstemplet")
 	})
-	if n, _ := db.PendingCount(""); n != 0 {
+	if n, _ := db.PendingCount(context.Background(), ""); n != 0 {
 		t.Errorf("%d changes still wait", n)
 	}
 }

@@ -107,7 +107,7 @@ func (d *councilDialog) onDelete() {
 				d.u.showError(err)
 				return
 			}
-			if err := d.u.db.Backup(backup); err != nil {
+			if err := d.u.db.Backup(d.u.appCtx(), backup); err != nil {
 				d.u.showError(err)
 				return
 			}

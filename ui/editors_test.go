@@ -8,6 +8,7 @@ package ui
 // reads the database.
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -25,17 +26,17 @@ import (
 func otherLaptopEdits[T any](t *testing.T, db *storage.DB, row T, change func(*T), save func(*storage.DB, T, *T) error) {
 	t.Helper()
 	other := newTestDB(t)
-	ops, err := db.CouncilOps("")
+	ops, err := db.CouncilOps(context.Background(), "")
 	ok(t, err)
-	_, err = other.ApplyOps(ops)
+	_, err = other.ApplyOps(context.Background(), ops)
 	ok(t, err)
 	loaded := storage.Overwriting(other, row)
 	x := loaded
 	change(&x)
 	ok(t, save(other, loaded, &x))
-	ops, err = other.CouncilOps("")
+	ops, err = other.CouncilOps(context.Background(), "")
 	ok(t, err)
-	_, err = db.ApplyOps(ops)
+	_, err = db.ApplyOps(context.Background(), ops)
 	ok(t, err)
 }
 

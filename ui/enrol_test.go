@@ -22,7 +22,7 @@ func TestWelcomeEnrolsAndFetches(t *testing.T) {
 	ok(t, first.SaveBudgetWish(model.BudgetWish{}, &w))
 	p := model.Project{CouncilID: council, Title: "Shelter ved mosen", Status: model.ProjectIdea}
 	ok(t, first.SaveProject(model.Project{}, &p))
-	_, err := exchange.Sync(context.Background(), first, "")
+	_, err := exchange.NewClient().Sync(context.Background(), first, "")
 	ok(t, err)
 
 	db := newTestDB(t)

@@ -28,6 +28,9 @@ type saver struct {
 	keys  []string
 	fns   map[string]func()
 	timer *time.Timer
+	// saved, when set, is told that edits were saved (background sync
+	// sends them once they rest).
+	saved func()
 }
 
 func newSaver(delay time.Duration) *saver {
@@ -58,9 +61,13 @@ func (s *saver) flush() {
 		s.timer.Stop()
 		s.timer = nil
 	}
+	saved := s.saved
 	s.mu.Unlock()
 	for _, k := range keys {
 		fns[k]()
+	}
+	if len(keys) > 0 && saved != nil {
+		saved()
 	}
 }
 

@@ -85,7 +85,7 @@ func TestUnansweredLinkAskedAtStart(t *testing.T) {
 	c := model.Council{Name: "Jyderup Borgerforening"}
 	ok(t, db.SaveCouncil(model.Council{}, &c))
 	ok(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Karen Østergaard", Role: model.RoleChair}))
-	_, err := exchange.Enroll(context.Background(), db, hub.url, hub.code(t, hubCouncil))
+	_, err := exchange.NewClient().Enroll(context.Background(), db, hub.url, hub.code(t, hubCouncil))
 	ok(t, err)
 
 	u := newTestUI(t, db)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -15,7 +16,7 @@ func TestRefusedChangesShowTheReason(t *testing.T) {
 	if err := db.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
 		t.Fatal(err)
 	}
-	ops, err := db.PendingOps(council, 100)
+	ops, err := db.PendingOps(context.Background(), council, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +26,7 @@ func TestRefusedChangesShowTheReason(t *testing.T) {
 			title = o
 		}
 	}
-	if err := db.SetAside(title, "ingen adgang: kun kommunen kan skrive svaret"); err != nil {
+	if err := db.SetAside(context.Background(), title, "ingen adgang: kun kommunen kan skrive svaret"); err != nil {
 		t.Fatal(err)
 	}
 	u.showRefused()

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,22 +22,21 @@ import (
 // syncer syncs with the municipality's server in the background and keeps
 // the status bar at the bottom of the main window.
 //
-// Once the computer is enrolled one goroutine (loop) does every sync: at
-// start, every period, when edits have rested for quiet, and when asked
-// ("Synkronisér nu"). Talking to the server (sync or enrolment) holds net,
-// so two never run at once. Failures only change the status bar: a server
-// that is away for weeks gives no dialogs, just the same quiet line.
-// Widgets are touched on the UI goroutine only (u.do, fyne.Do, from the loop).
+// Once the computer is enrolled, exchange.Syncer (bg) does every sync in
+// its own goroutine: at start, every period, when edits have rested, and
+// when asked ("Synkronisér nu"); it also holds the one lock for talking to
+// the server, so a sync and an enrolment never run at once. This screen
+// only starts it, asks it, and shows what it reports. Failures only change
+// the status bar: a server that is away for weeks gives no dialogs, just
+// the same quiet line. Widgets are touched on the UI goroutine only (the
+// reports come through u.do, fyne.Do).
 type syncer struct {
 	u *App
+	// client talks to the server; bg syncs through it.
+	client *exchange.Client
+	bg     *exchange.Syncer
 
-	// period is how often to sync; quiet is the rest after the last edit
-	// before its changes go up; poll is how often the loop looks for edits.
-	period, quiet, poll time.Duration
-
-	net    sync.Mutex // held while talking to the server
-	kick   chan struct{}
-	ctx    context.Context
+	ctx    context.Context // ends when the window closes
 	cancel context.CancelFunc
 
 	// UI goroutine only.
@@ -63,8 +60,23 @@ type syncer struct {
 
 func newSyncer(u *App) *syncer {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &syncer{u: u, period: 5 * time.Minute, quiet: 30 * time.Second, poll: 5 * time.Second,
-		kick: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
+	s := &syncer{u: u, client: exchange.NewClient(), ctx: ctx, cancel: cancel}
+	s.bg = exchange.NewSyncer(s.client, u.db)
+	s.bg.Started = func() { u.do(func() { s.setRunning(true) }) }
+	s.bg.Pending = func(int) { u.do(s.refreshPending) }
+	u.saver.mu.Lock()
+	u.saver.saved = s.bg.Changed
+	u.saver.mu.Unlock()
+	s.bg.Done = func(r exchange.Report) {
+		u.do(func() {
+			s.running, s.synced, s.lastErr = false, true, r.Err
+			s.nowBtn.Enable()
+			if r.Result.Pulled > 0 {
+				u.refreshAfterSync()
+			}
+			s.refresh()
+		})
+	}
 	s.state = widget.NewLabel("")
 	s.pending = widget.NewLabel("")
 	s.problem = widget.NewLabel("")
@@ -86,13 +98,13 @@ type enrolment struct {
 	staff, enrolled bool
 }
 
+// A state that cannot be read is shown as not enrolled (refresh says why).
 func (s *syncer) enrolment() enrolment {
-	db := s.u.db
-	token, _ := db.Meta(storage.MetaToken)
-	server, _ := db.Meta(storage.MetaServer)
-	council, _ := db.Meta(storage.MetaCouncil)
-	staff, _ := db.Meta(storage.MetaStaff)
-	return enrolment{server: server, council: council, staff: staff == "1", enrolled: token != "" && server != ""}
+	st, err := s.u.db.SyncState(s.ctx)
+	if err != nil {
+		return enrolment{}
+	}
+	return enrolment{server: st.Server, council: st.Council, staff: st.Staff, enrolled: st.Enrolled()}
 }
 
 // isStaff tells whether this is one of the municipality's devices.
@@ -114,7 +126,7 @@ func (s *syncer) start() {
 		return // it starts once the question is answered
 	}
 	s.started = true
-	go s.loop(s.ctx)
+	go s.bg.Run(s.ctx)
 }
 
 // askLink asks, when an enrolment left the question, whether the council
@@ -155,17 +167,15 @@ func (s *syncer) askLink() bool {
 	return true
 }
 
+// appCtx is the app's context: it ends when the main window closes.
+func (u *App) appCtx() context.Context { return u.sync.ctx }
+
 // stop ends background sync and cancels a sync in flight (the window
 // closes; nothing is lost, the changes wait in the database).
 func (s *syncer) stop() { s.cancel() }
 
 // request asks the loop for a sync soon.
-func (s *syncer) request() {
-	select {
-	case s.kick <- struct{}{}:
-	default:
-	}
-}
+func (s *syncer) request() { s.bg.SyncNow() }
 
 // onSyncNow is "Synkronisér nu" (Ctrl+S): a sync at once, or the settings
 // when the computer is not enrolled.
@@ -177,66 +187,6 @@ func (s *syncer) onSyncNow() {
 	}
 	s.start()
 	s.request()
-}
-
-func (s *syncer) loop(ctx context.Context) {
-	lastPending, _ := s.syncOnce(ctx)
-	lastRun := time.Now()
-	var changedAt time.Time
-	dirty := false
-	tick := time.NewTicker(s.poll)
-	defer tick.Stop()
-	run := func() {
-		lastPending, _ = s.syncOnce(ctx)
-		lastRun, dirty = time.Now(), false
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.kick:
-			run()
-		case now := <-tick.C:
-			if n, err := s.u.db.PendingCount(""); err == nil && n != lastPending {
-				if n > lastPending {
-					dirty, changedAt = true, now
-				}
-				lastPending = n
-				s.u.do(s.refreshPending)
-			}
-			switch {
-			case dirty && now.Sub(changedAt) >= s.quiet:
-				run() // edits have rested: send them
-			case now.Sub(lastRun) >= s.period:
-				run()
-			}
-		}
-	}
-}
-
-// syncOnce runs one sync and shows its outcome; it returns how many
-// changes still wait, and the sync's error.
-func (s *syncer) syncOnce(ctx context.Context) (int, error) {
-	s.net.Lock()
-	defer s.net.Unlock()
-	if ctx.Err() != nil {
-		return 0, ctx.Err()
-	}
-	s.u.do(func() { s.setRunning(true) })
-	res, err := exchange.Sync(ctx, s.u.db, "")
-	if ctx.Err() != nil {
-		return 0, ctx.Err() // the window closed
-	}
-	n, _ := s.u.db.PendingCount("")
-	s.u.do(func() {
-		s.running, s.synced, s.lastErr = false, true, err
-		s.nowBtn.Enable()
-		if res.Pulled > 0 {
-			s.u.refreshAfterSync()
-		}
-		s.refresh()
-	})
-	return n, err
 }
 
 func (s *syncer) setRunning(on bool) {
@@ -251,8 +201,15 @@ func (s *syncer) setRunning(on bool) {
 
 // refresh shows the state of sync in the status bar.
 func (s *syncer) refresh() {
-	e := s.enrolment()
-	if !e.enrolled {
+	st, err := s.u.db.SyncState(s.ctx)
+	if err != nil {
+		s.state.SetText("")
+		s.pending.Hide()
+		s.problem.SetText(errText(err))
+		s.problem.Show()
+		return
+	}
+	if !st.Enrolled() {
 		s.state.SetText(lang.L("Not connected to the municipality's server: everything is kept on this computer only."))
 		s.pending.Hide()
 		s.problem.Hide()
@@ -260,9 +217,8 @@ func (s *syncer) refresh() {
 		return
 	}
 	if !s.running {
-		last, _ := s.u.db.Meta(storage.MetaLast)
-		if t, err := time.Parse(time.RFC3339, last); err == nil {
-			s.state.SetText(lang.L("Last synced {{.When}}", map[string]any{"When": model.DateTime(t)}))
+		if !st.Last.IsZero() {
+			s.state.SetText(lang.L("Last synced {{.When}}", map[string]any{"When": model.DateTime(st.Last)}))
 		} else {
 			s.state.SetText(lang.L("Not synced yet"))
 		}
@@ -273,12 +229,10 @@ func (s *syncer) refresh() {
 	case s.synced:
 		msg = syncErrText(s.lastErr)
 	default: // before the first sync of this session: the one remembered
-		stored, _ := s.u.db.Meta(storage.MetaError)
-		code, _ := s.u.db.Meta(storage.MetaErrorCode)
-		msg = storedErrText(stored, model.Code(code))
+		msg = storedErrText(st.Error, st.ErrorCode)
 	}
 	// What this device did about its own clock, kept a week.
-	if note := exchange.SyncNote(s.u.db); note != "" {
+	if note := exchange.SyncNote(st, s.u.db.Now()); note != "" {
 		msg = strings.TrimSpace(msg + "\n" + note)
 	}
 	s.problem.SetText(msg)
@@ -295,7 +249,7 @@ func (s *syncer) refreshPending() {
 		s.pending.Hide()
 		return
 	}
-	n, err := s.u.db.PendingCount("")
+	n, err := s.u.db.PendingCount(s.ctx, "")
 	switch {
 	case err != nil:
 		s.pending.SetText(errText(err))
@@ -572,9 +526,7 @@ func (s *syncer) enrol(server, code string, first bool, done func(exchange.Enrol
 	}
 	s.u.saver.flush()
 	go func() {
-		s.net.Lock()
-		resp, err := exchange.Enroll(s.ctx, s.u.db, server, code)
-		s.net.Unlock()
+		resp, err := s.bg.Enroll(s.ctx, server, code)
 		if err != nil {
 			s.u.do(func() { done(resp, errors.New(enrolErrText(err))) })
 			return
@@ -583,7 +535,7 @@ func (s *syncer) enrol(server, code string, first bool, done func(exchange.Enrol
 			first = false // nothing is fetched before the question is answered
 		}
 		if first {
-			if _, err := s.syncOnce(s.ctx); err != nil {
+			if err := s.bg.SyncOnce(s.ctx).Err; err != nil {
 				msg := lang.L("The computer is enrolled, but the data could not be fetched yet: {{.Reason}} Lokalråd keeps trying.",
 					map[string]any{"Reason": syncErrText(err)})
 				s.u.do(func() { done(resp, errors.New(msg)) })

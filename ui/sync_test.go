@@ -56,9 +56,9 @@ func (h *testHub) code(t *testing.T, council string) string {
 func (h *testHub) laptop(t *testing.T, council string) *storage.DB {
 	t.Helper()
 	db := newTestDB(t)
-	_, err := exchange.Enroll(context.Background(), db, h.url, h.code(t, council))
+	_, err := exchange.NewClient().Enroll(context.Background(), db, h.url, h.code(t, council))
 	ok(t, err)
-	_, err = exchange.Sync(context.Background(), db, "")
+	_, err = exchange.NewClient().Sync(context.Background(), db, "")
 	ok(t, err)
 	return db
 }
@@ -190,13 +190,13 @@ func twoReplicas(t *testing.T) (a, b *storage.DB, council string, wish model.Bud
 // exchangeOps gives each replica the other's ops.
 func exchangeOps(t *testing.T, a, b *storage.DB, council string) {
 	t.Helper()
-	opsA, err := a.CouncilOps(council)
+	opsA, err := a.CouncilOps(context.Background(), council)
 	ok(t, err)
-	opsB, err := b.CouncilOps(council)
+	opsB, err := b.CouncilOps(context.Background(), council)
 	ok(t, err)
-	_, err = b.ApplyOps(opsA)
+	_, err = b.ApplyOps(context.Background(), opsA)
 	ok(t, err)
-	_, err = a.ApplyOps(opsB)
+	_, err = a.ApplyOps(context.Background(), opsB)
 	ok(t, err)
 }
 
@@ -361,11 +361,11 @@ func TestAnswerReachesCouncil(t *testing.T) {
 	laptop := hub.laptop(t, council)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Ny sti til skolen", Estimate: 12000000, Status: model.WishSubmitted}
 	ok(t, laptop.SaveBudgetWish(model.BudgetWish{}, &w))
-	_, err := exchange.Sync(ctx, laptop, "")
+	_, err := exchange.NewClient().Sync(ctx, laptop, "")
 	ok(t, err)
 
 	staffDB := newTestDB(t)
-	_, err = exchange.Enroll(ctx, staffDB, hub.url, hub.code(t, ""))
+	_, err = exchange.NewClient().Enroll(ctx, staffDB, hub.url, hub.code(t, ""))
 	ok(t, err)
 	staff := newTestUI(t, staffDB) // empty: the first sync brings the councils
 	stopSync(t, staff)
@@ -438,9 +438,9 @@ func TestEditsSyncAfterPause(t *testing.T) {
 	council := hub.council(t, "Jyderup Lokalråd")
 	u, db, _ := withCouncil(t)
 	stopSync(t, u)
-	_, err := exchange.Enroll(context.Background(), db, hub.url, hub.code(t, council))
+	_, err := exchange.NewClient().Enroll(context.Background(), db, hub.url, hub.code(t, council))
 	ok(t, err)
-	u.sync.poll, u.sync.quiet, u.sync.period = 20*time.Millisecond, 200*time.Millisecond, time.Hour
+	u.sync.bg.Poll, u.sync.bg.Quiet, u.sync.bg.Period = 20*time.Millisecond, 200*time.Millisecond, time.Hour
 	u.afterEnrol(council)
 	eventually(t, "the first sync", func() bool { return strings.HasPrefix(u.sync.state.Text, "Sidst synkroniseret") })
 

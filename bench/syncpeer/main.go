@@ -12,7 +12,7 @@
 // machine, each run times:
 //
 //   - lokalraad: a new laptop (an empty database, enrolled with a fresh
-//     one-time code; both untimed) runs exchange.Sync, the app's "Synkronisér",
+//     one-time code; both untimed) runs exchange.Client.Sync, the app's "Synkronisér",
 //     against the hub process over loopback: wall time until it returns,
 //     all ops pulled, checked and applied. Every run's rows are counted
 //     against the first.
@@ -122,16 +122,16 @@ func run(kommune, modules, node string, runs int) error {
 	if err := demo.Large(src, time.Now(), demo.LargeSize{Councils: 1, Years: 10}, nil); err != nil {
 		return err
 	}
-	if _, err := exchange.Enroll(ctx, src, url, code); err != nil {
+	if _, err := exchange.NewClient().Enroll(ctx, src, url, code); err != nil {
 		return err
 	}
 	if err := exchange.AnswerLink(src, true); err != nil {
 		return err
 	}
-	if _, err := exchange.Sync(ctx, src, url); err != nil {
+	if _, err := exchange.NewClient().Sync(ctx, src, url); err != nil {
 		return fmt.Errorf("first push: %w", err)
 	}
-	ops, err := src.CouncilOps(council)
+	ops, err := src.CouncilOps(context.Background(), council)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func run(kommune, modules, node string, runs int) error {
 			return 0, nil, err
 		}
 		defer db.Close()
-		if _, err := exchange.Enroll(ctx, db, url, code); err != nil {
+		if _, err := exchange.NewClient().Enroll(ctx, db, url, code); err != nil {
 			return 0, nil, err
 		}
 		if profileTo != "" && n > 1 {
@@ -163,7 +163,7 @@ func run(kommune, modules, node string, runs int) error {
 			pprof.StartCPUProfile(f)
 		}
 		start := time.Now()
-		res, err := exchange.Sync(ctx, db, url)
+		res, err := exchange.NewClient().Sync(ctx, db, url)
 		took := time.Since(start)
 		if profileTo != "" && n > 1 {
 			pprof.StopCPUProfile()

@@ -48,21 +48,21 @@ func TestServeLimitFlags(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := exchange.Enroll(ctx, a, url, code); err != nil {
+	if _, err := exchange.NewClient().Enroll(ctx, a, url, code); err != nil {
 		t.Fatal(err)
 	}
 	if err := exchange.AnswerLink(a, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(ctx, a, ""); !errors.Is(err, exchange.ErrQuota) {
+	if _, err := exchange.NewClient().Sync(ctx, a, ""); !errors.Is(err, exchange.ErrQuota) {
 		t.Errorf("a council over a quota of 3 ops: %v", err)
 	}
 	for i := 0; i < 2; i++ {
-		if _, err := exchange.Enroll(ctx, open("guess"), url, "forkert-kode"); !errors.Is(err, storage.ErrUnauthorized) {
+		if _, err := exchange.NewClient().Enroll(ctx, open("guess"), url, "forkert-kode"); !errors.Is(err, storage.ErrUnauthorized) {
 			t.Fatalf("a wrong code: %v", err)
 		}
 	}
-	if _, err := exchange.Enroll(ctx, open("b"), url, other); !errors.Is(err, exchange.ErrRateLimited) {
+	if _, err := exchange.NewClient().Enroll(ctx, open("b"), url, other); !errors.Is(err, exchange.ErrRateLimited) {
 		t.Errorf("enrolment after 2 failures: %v", err)
 	}
 	cancel()

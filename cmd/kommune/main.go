@@ -443,9 +443,9 @@ func bundleExport(args []string, stdout, stderr io.Writer) error {
 		var err error
 		if hc.pg != nil {
 			// From the op log: what a device of the council pulls.
-			h, err = exchange.WriteStoreBundle(w, hc.pg, *council, time.Now())
+			h, err = exchange.NewClient().WriteStoreBundle(context.Background(), w, hc.pg, *council, time.Now())
 		} else {
-			h, err = exchange.WriteBundle(w, hc.db, *council)
+			h, err = exchange.NewClient().WriteBundle(context.Background(), w, hc.db, *council)
 		}
 		if err == nil {
 			fmt.Fprintf(stdout, "%d ændringer for %s skrevet til %s\n", h.Count, h.CouncilName, *out)
@@ -473,7 +473,7 @@ func bundleImport(args []string, stdout, stderr io.Writer) error {
 	}
 	defer f.Close()
 	// The same door as a push, on either store.
-	h, n, err := exchange.HubImportBundle(f, hc.store(), time.Now(), 24*time.Hour)
+	h, n, err := exchange.NewClient().HubImportBundle(context.Background(), f, hc.store(), time.Now(), 24*time.Hour)
 	if err != nil {
 		return err
 	}

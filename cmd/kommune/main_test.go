@@ -59,13 +59,13 @@ func TestServeAndAdmin(t *testing.T) {
 	if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: own.ID, Name: "Karen Østergaard", Role: model.RoleChair}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Enroll(ctx, a, url, code1); err != nil {
+	if _, err := exchange.NewClient().Enroll(ctx, a, url, code1); err != nil {
 		t.Fatal(err)
 	}
 	if err := exchange.AnswerLink(a, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(ctx, a, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(ctx, a, ""); err != nil {
 		t.Fatal(err)
 	}
 	b, err := storage.Open(filepath.Join(dir, "b.db"))
@@ -73,10 +73,10 @@ func TestServeAndAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if _, err := exchange.Enroll(ctx, b, url, code2); err != nil {
+	if _, err := exchange.NewClient().Enroll(ctx, b, url, code2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(ctx, b, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(ctx, b, ""); err != nil {
 		t.Fatal(err)
 	}
 	ma, _ := a.Members(council)
@@ -106,7 +106,7 @@ func TestServeAndAdmin(t *testing.T) {
 		}
 	}
 	runOK(t, "device", "revoke", "--db", hubPath, id)
-	if _, err := exchange.Sync(ctx, b, ""); !errors.Is(err, storage.ErrRevoked) {
+	if _, err := exchange.NewClient().Sync(ctx, b, ""); !errors.Is(err, storage.ErrRevoked) {
 		t.Errorf("revoked device synced: %v", err)
 	}
 

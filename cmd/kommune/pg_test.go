@@ -74,10 +74,10 @@ func laptopDB(t *testing.T, name string) *storage.DB {
 
 func enrolSync(t *testing.T, url, code string, db *storage.DB) {
 	t.Helper()
-	if _, err := exchange.Enroll(context.Background(), db, url, code); err != nil {
+	if _, err := exchange.NewClient().Enroll(context.Background(), db, url, code); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(context.Background(), db, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(context.Background(), db, ""); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -115,7 +115,7 @@ func TestAdminOnBothStores(t *testing.T) {
 			if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := exchange.Sync(context.Background(), a, ""); err != nil {
+			if _, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil {
 				t.Fatal(err)
 			}
 			enrolSync(t, url, code2, b)
@@ -133,7 +133,7 @@ func TestAdminOnBothStores(t *testing.T) {
 				t.Fatalf("device list:\n%s", list)
 			}
 			runOK(t, "device", "revoke", "--db", db, id)
-			if _, err := exchange.Sync(context.Background(), b, ""); !errors.Is(err, storage.ErrRevoked) {
+			if _, err := exchange.NewClient().Sync(context.Background(), b, ""); !errors.Is(err, storage.ErrRevoked) {
 				t.Errorf("revoked device synced: %v", err)
 			}
 			if code, _ := get(t, url+"/healthz"); code != 200 {
@@ -159,7 +159,7 @@ func TestAdminOnBothStores(t *testing.T) {
 			if list := runOK(t, "pool", "list", "--db", db, "--cache", cache); !strings.Contains(list, pool+"\tLanddistriktspuljen\thele året\t100.000 kr.") {
 				t.Errorf("pool list:\n%s", list)
 			}
-			if _, err := exchange.Sync(context.Background(), a, ""); err != nil {
+			if _, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil {
 				t.Fatal(err)
 			}
 			if ps, _ := a.Pools(); len(ps) != 1 || ps[0].ID != pool {
@@ -176,7 +176,7 @@ func TestAdminOnBothStores(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, _, err = exchange.ImportBundle(f, c)
+			_, _, err = exchange.NewClient().ImportBundle(context.Background(), f, c)
 			f.Close()
 			if err != nil {
 				t.Fatal(err)
@@ -195,7 +195,7 @@ func TestAdminOnBothStores(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := exchange.WriteBundle(out, a, council); err != nil {
+			if _, err := exchange.NewClient().WriteBundle(context.Background(), out, a, council); err != nil {
 				t.Fatal(err)
 			}
 			out.Close()
@@ -240,7 +240,7 @@ func TestPGTwoNodesRowsAndPages(t *testing.T) {
 	if err := a.SavePublication(model.Publication{}, &pub); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(context.Background(), a, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil {
 		t.Fatal(err)
 	}
 	// At once on node B: its mirror pulls before the page is served.
@@ -288,7 +288,7 @@ func TestMigrateToPostgres(t *testing.T) {
 		if err := db.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: name, Role: model.RoleMember}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := exchange.Sync(context.Background(), db, ""); err != nil {
+		if _, err := exchange.NewClient().Sync(context.Background(), db, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -334,13 +334,13 @@ func TestMigrateToPostgres(t *testing.T) {
 	// Laptop a goes on against the moved hub, as if nothing happened.
 	a.SetMeta(storage.MetaServer, pgURL)
 	k.SetMeta(storage.MetaServer, pgURL)
-	if r, err := exchange.Sync(context.Background(), a, ""); err != nil || r.Pulled != 0 {
+	if r, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil || r.Pulled != 0 {
 		t.Fatalf("first sync after the move: %+v, %v (want nothing to pull)", r, err)
 	}
 	if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: jy, Name: "Jens", Role: model.RoleMember}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(context.Background(), a, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil {
 		t.Fatal(err)
 	}
 	c := laptopDB(t, "c")

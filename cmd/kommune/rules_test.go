@@ -37,10 +37,10 @@ func TestServerRunsTheModelRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if _, err := exchange.Enroll(ctx, a, url, code); err != nil {
+	if _, err := exchange.NewClient().Enroll(ctx, a, url, code); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(ctx, a, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(ctx, a, ""); err != nil {
 		t.Fatal(err)
 	}
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Shelter ved søen", Estimate: 250_000_00, Status: model.WishDraft}
@@ -49,7 +49,7 @@ func TestServerRunsTheModelRules(t *testing.T) {
 	}
 	// Tampered: the op of the estimate says 10 mia. kr., signed again with
 	// the laptop's own key (a tampered laptop has it).
-	ops, err := a.CouncilOps(council)
+	ops, err := a.CouncilOps(context.Background(), council)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestServerRunsTheModelRules(t *testing.T) {
 	raw.Close()
 	bundle := filepath.Join(dir, "a.lokalraad")
 	var buf bytes.Buffer
-	if _, err := exchange.WriteBundle(&buf, a, council); err != nil {
+	if _, err := exchange.NewClient().WriteBundle(context.Background(), &buf, a, council); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(bundle, buf.Bytes(), 0o600); err != nil {
@@ -81,7 +81,7 @@ func TestServerRunsTheModelRules(t *testing.T) {
 	}
 	// By sync: the op is refused with the field named, set aside on the
 	// laptop, and the rest of the wish goes up.
-	r, err := exchange.Sync(ctx, a, "")
+	r, err := exchange.NewClient().Sync(ctx, a, "")
 	if err != nil || r.Refused != 1 || !strings.Contains(r.Note, "budgetønsket »Shelter ved søen«: beløbet i feltet »overslag« er uden for det tilladte") {
 		t.Errorf("sync of a tampered laptop: %+v, %v", r, err)
 	}

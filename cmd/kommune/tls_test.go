@@ -69,19 +69,18 @@ func TestServeTLS(t *testing.T) {
 
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
-	saved := exchange.HTTPClient
-	exchange.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	defer func() { exchange.HTTPClient = saved }()
+	client := exchange.NewClient()
+	client.HTTP = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 
 	db, err := storage.Open(filepath.Join(dir, "laptop.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := exchange.Enroll(ctx, db, "https://"+addr, code); err != nil {
+	if _, err := client.Enroll(ctx, db, "https://"+addr, code); err != nil {
 		t.Fatalf("enrol over TLS: %v", err)
 	}
-	if _, err := exchange.Sync(ctx, db, ""); err != nil {
+	if _, err := client.Sync(ctx, db, ""); err != nil {
 		t.Fatalf("sync over TLS: %v", err)
 	}
 	if c, err := db.Council(council); err != nil || c.Name != "Tølløse Lokalråd" {

@@ -91,10 +91,10 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		if _, err := exchange.Enroll(ctx, db, url, code); err != nil {
+		if _, err := exchange.NewClient().Enroll(ctx, db, url, code); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := exchange.Sync(ctx, db, ""); err != nil {
+		if _, err := exchange.NewClient().Sync(ctx, db, ""); err != nil {
 			t.Fatal(err)
 		}
 		return db
@@ -108,14 +108,14 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	if err := a.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Sync(ctx, a, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(ctx, a, ""); err != nil {
 		t.Fatal(err)
 	}
 
 	// Finding 2: the laptop's bundle, with forged ops and a fresh checksum.
 	file := filepath.Join(dir, "jyderup.lokalraad")
 	var buf bytes.Buffer
-	if _, err := exchange.WriteBundle(&buf, a, council); err != nil {
+	if _, err := exchange.NewClient().WriteBundle(context.Background(), &buf, a, council); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(file, buf.Bytes(), 0o644)
@@ -136,7 +136,7 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "afvist") || !strings.Contains(err.Error(), "ikke underskrevet") {
 		t.Errorf("forged bundle: %v", err)
 	}
-	if _, err := exchange.Sync(ctx, staff, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(ctx, staff, ""); err != nil {
 		t.Fatal(err)
 	}
 	ws, _ := staff.BudgetWishes(council, 0)
@@ -175,7 +175,7 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	}
 	// pool add still writes numbered ops that reach the laptops.
 	second := lastLine(runOK(t, "pool", "add", "--db", hubPath, "--name", "Efter angrebet", "--open"))
-	if _, err := exchange.Sync(ctx, a, ""); err != nil {
+	if _, err := exchange.NewClient().Sync(ctx, a, ""); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := a.Pool(second); err != nil || got.Name != "Efter angrebet" {
@@ -183,7 +183,7 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	}
 	// The genuine bundle still goes in.
 	buf.Reset()
-	exchange.WriteBundle(&buf, a, council)
+	exchange.NewClient().WriteBundle(context.Background(), &buf, a, council)
 	os.WriteFile(file, buf.Bytes(), 0o644)
 	runOK(t, "bundle", "import", "--db", hubPath, file)
 	cancel()

@@ -51,7 +51,7 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	held := m
 	m.Status = model.MeetingApproved
 	must(a.SaveMeeting(held, &m))
-	ops, err := a.CouncilOps(c.ID)
+	ops, err := a.CouncilOps(context.Background(), c.ID)
 	must(err)
 	self, last := a.DeviceID(), ops[len(ops)-1]
 	// Tampered: a new op of a's, stamped after the approval and signed by

@@ -31,7 +31,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(*out); err != nil {
+	if err := db.Backup(ctx, *out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Sikkerhedskopi gemt: %s\n", *out)

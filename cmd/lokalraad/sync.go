@@ -36,22 +36,23 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	token, err := db.Meta(storage.MetaToken)
+	st, err := db.SyncState(ctx)
 	if err != nil {
 		return err
 	}
-	if token == "" || *code != "" {
+	client := exchange.NewClient()
+	if st.Token == "" || *code != "" {
 		if *server == "" {
-			*server, _ = db.Meta(storage.MetaServer)
+			*server = st.Server
 		}
-		if db.SecretMissing() && *code == "" {
+		if st.Server != "" && st.Token == "" && *code == "" {
 			// A copy, or a restore without the secrets file beside it.
 			return fmt.Errorf("%w (angiv --code KODE)", storage.ErrSecretMissing)
 		}
 		if *server == "" || *code == "" {
 			return errors.New("computeren er ikke tilmeldt endnu: angiv --server URL og --code KODE fra kommunen")
 		}
-		resp, err := exchange.Enroll(ctx, db, *server, *code)
+		resp, err := client.Enroll(ctx, db, *server, *code)
 		if err != nil {
 			return fmt.Errorf("tilmelding mislykkedes: %w", err)
 		}
@@ -64,11 +65,14 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := answerLink(db, *link, *noLink); err != nil {
 		return err
 	}
-	res, err := exchange.Sync(ctx, db, *server)
+	res, err := client.Sync(ctx, db, *server)
 	if err != nil {
 		return fmt.Errorf("synkronisering mislykkedes: %w", err)
 	}
-	council, _ := db.Meta(storage.MetaCouncil)
+	if st, err = db.SyncState(ctx); err != nil {
+		return err
+	}
+	council := st.Council
 	conflicts := 0
 	if council != "" {
 		cs, err := db.Conflicts(council)
@@ -119,7 +123,7 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("åbn synkroniseringsfilen: %w", err)
 		}
 		defer f.Close()
-		h, n, err := exchange.ImportBundle(f, db)
+		h, n, err := exchange.NewClient().ImportBundle(ctx, f, db)
 		if err != nil {
 			return fmt.Errorf("%s: %w", fs.Arg(0), err)
 		}
@@ -131,7 +135,11 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	council := *councilFlag
 	if council == "" {
-		council, _ = db.Meta(storage.MetaCouncil)
+		st, err := db.SyncState(ctx)
+		if err != nil {
+			return err
+		}
+		council = st.Council
 	}
 	if council == "" {
 		cs, err := db.Councils()
@@ -148,7 +156,7 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	h, err := exchange.WriteBundle(tmp, db, council)
+	h, err := exchange.NewClient().WriteBundle(ctx, tmp, db, council)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

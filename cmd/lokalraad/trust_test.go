@@ -88,7 +88,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 
 	file := filepath.Join(dir, "fra-kommunen.lokalraad")
 	f, _ := os.Create(file)
-	if _, err := exchange.WriteBundle(f, hub, c.ID); err != nil {
+	if _, err := exchange.NewClient().WriteBundle(context.Background(), f, hub, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -111,7 +111,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	// A copy without the secrets file.
 	a, _ = storage.Open(pathA)
 	copyPath := filepath.Join(dir, "kopi.db")
-	if err := a.Backup(copyPath); err != nil {
+	if err := a.Backup(context.Background(), copyPath); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()

@@ -6,6 +6,7 @@ package exchange
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -51,7 +52,7 @@ func scrubForgery(t *testing.T) (h *hub, a, b *storage.DB, council string, it mo
 
 func TestAttackScrubJustifiesForgedOpAtHub(t *testing.T) {
 	h, a, _, _, it, file := scrubForgery(t)
-	_, _, err := HubImportBundle(bytes.NewReader(file), h.db, now, 48*time.Hour)
+	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 48*time.Hour)
 	got, _ := h.db.AgendaItem(it.ID)
 	if err == nil || got.Decision != it.Decision {
 		t.Errorf("hub took an op forged in %s's name: import err=%v, decision now %q", a.DeviceID(), err, got.Decision)
@@ -66,7 +67,7 @@ func TestAttackScrubJustifiesForgedOpOnLaptop(t *testing.T) {
 	h, _, _, council, it, file := scrubForgery(t)
 	c := h.laptop(t, "c", council, 0)
 	syncOK(t, c)
-	_, _, err := ImportBundle(bytes.NewReader(file), c)
+	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(file), c)
 	if got, _ := c.AgendaItem(it.ID); err == nil || got.Decision != it.Decision {
 		t.Errorf("laptop took an op forged in another member's name: import err=%v, decision now %q", err, got.Decision)
 	}
@@ -100,7 +101,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 	syncOK(t, c)
 	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
 	syncOK(t, c) // c now holds a directory that lists b as revoked
-	before, _, _ := c.KeyDirectory("")
+	before, _, _ := c.KeyDirectory(context.Background(), "")
 
 	// The thief, days later (b's clock), on the stolen laptop.
 	late := forged(t, b, 1, "budget_wishes", w.ID, council, "title", "Stjålet bærbar skrev dette")
@@ -108,7 +109,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{late}))
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
-	_, _, err := ImportBundle(bytes.NewReader(buf.Bytes()), c)
+	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), c)
 	ws, _ := c.BudgetWishes(council, 0)
 	if err == nil || len(ws) != 1 || ws[0].Title != w.Title {
 		var got model.BudgetWish
@@ -117,7 +118,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 		}
 		t.Errorf("an op a revoked device stamped after its revocation was imported: err=%v, title %q", err, got.Title)
 	}
-	after, _, _ := c.KeyDirectory("")
+	after, _, _ := c.KeyDirectory(context.Background(), "")
 	revoked := func(d storage.KeyDirectory) string {
 		for _, e := range d.Keys {
 			if e.Replica == b.DeviceID() {
@@ -149,7 +150,7 @@ func TestAttackRevokedDeviceBlocksCouncilBundles(t *testing.T) {
 	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
 	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
-	if _, _, err := HubImportBundle(bytes.NewReader(bundleOf(t, a, council)), h.db, now, 48*time.Hour); err != nil {
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, a, council)), h.db, now, 48*time.Hour); err != nil {
 		t.Errorf("a's honest bundle is refused because it carries a revoked device's old ops: %v", err)
 	}
 }
@@ -215,7 +216,7 @@ func TestAttackBundleBypassesOpSizeLimit(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{scrub}))
-	_, n, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
+	_, n, err := cli.HubImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
 	if err == nil {
 		t.Errorf("hub imported %d op(s) of %d bytes from a bundle; a push of it is refused above %d bytes", n, scrub.Size(), h.srv.MaxOp)
 	}
@@ -299,7 +300,7 @@ func TestAttackStaffDemoAfterEnrolReachesHub(t *testing.T) {
 	syncOK(t, staff)
 	id, err := demo.Council(staff, now)
 	ok(t, err)
-	_, err = Sync(t.Context(), staff, "")
+	_, err = cli.Sync(t.Context(), staff, "")
 	if _, herr := h.db.Council(id); herr == nil {
 		ms, _ := h.db.Members(id)
 		t.Errorf("the demo council went up to the hub with %d members (sync err=%v)", len(ms), err)
@@ -334,7 +335,7 @@ func TestAttackScrubForgesStaffAnnouncement(t *testing.T) {
 	scrub := forged(t, b, 1, "sync_scrub", "scrub-y", council, "ops", string(body))
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, b, council, append([]storage.Change{scrub}, fakes...)))
-	_, _, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
+	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
 	t.Logf("import: %v", err)
 	syncOK(t, c)
 	as, _ := c.Announcements()
@@ -366,14 +367,14 @@ func TestAttackScrubForgeryEatsVictimsNextEdit(t *testing.T) {
 	scrub := forged(t, b, 1, "sync_scrub", "scrub-z", council, "ops", string(body))
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{scrub, victim}))
-	_, _, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
+	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
 	t.Logf("forged import: %v", err)
 	// a's real next edit, of the same field.
 	ws, _ := a.BudgetWishes(council, 0)
 	nw := ws[0]
 	nw.Title = "Cykelsti langs søen"
 	ok(t, a.SaveBudgetWish(ws[0], &nw))
-	_, serr := Sync(t.Context(), a, "")
+	_, serr := cli.Sync(t.Context(), a, "")
 	hw := hubWish(t, h, council)
 	aw, _ := a.BudgetWishes(council, 0)
 	if hw.Title != "Cykelsti langs søen" || serr != nil {
@@ -407,7 +408,7 @@ func TestAttackBackdatedOpOfRevokedDevice(t *testing.T) {
 	file := forge(t, buf.Bytes(), func(cs []storage.Change) []storage.Change { return cs })
 	file = stripKeys(t, file)
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
-	_, _, err := ImportBundle(bytes.NewReader(file), c)
+	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(file), c)
 	ws, _ := c.BudgetWishes(council, 0)
 	if err == nil && len(ws) == 1 && ws[0].Title != w.Title {
 		t.Errorf("a revoked device's backdated op was imported: %q", ws[0].Title)
@@ -443,7 +444,7 @@ func TestAttackClockNeverHealsForBundles(t *testing.T) {
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
 	a.Now = func() time.Time { return now.Add(time.Minute) } // corrected
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Bodil", Role: model.RoleMember}))
-	_, _, err := HubImportBundle(bytes.NewReader(bundleOf(t, a, council)), h.db, now.Add(2*time.Minute), h.srv.MaxAhead)
+	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, a, council)), h.db, now.Add(2*time.Minute), h.srv.MaxAhead)
 	if err != nil {
 		t.Errorf("after correcting its date, the laptop's bundles are still refused: %v", err)
 	}
@@ -463,7 +464,7 @@ func TestAttackRestoredLaptopRefusesEveryBundle(t *testing.T) {
 	syncOK(t, a)
 	path := a.Path()
 	backup := t.TempDir() + "/usb.db"
-	ok(t, a.Backup(backup))
+	ok(t, a.Backup(context.Background(), backup))
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Cy Åkjær", Role: model.RoleMember}))
 	syncOK(t, a)
 	syncOK(t, b)
@@ -472,7 +473,7 @@ func TestAttackRestoredLaptopRefusesEveryBundle(t *testing.T) {
 	ok(t, err)
 	a = reopen(t, path, time.Minute)
 	for name, file := range map[string][]byte{"hub's": bundleOf(t, h.db, council), "b's": bundleOf(t, b, council)} {
-		if _, _, err := ImportBundle(bytes.NewReader(file), a); err != nil {
+		if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(file), a); err != nil {
 			t.Errorf("restored laptop cannot import %s bundle: %v", name, err)
 		}
 	}
@@ -539,7 +540,7 @@ func TestAttackHeldBasics(t *testing.T) {
 	fake := newHub(t)
 	dir, err := fake.db.HubDirectory("")
 	ok(t, err)
-	if err := a.AcceptKeyDirectory(dir); err == nil {
+	if err := a.AcceptKeyDirectory(context.Background(), dir); err == nil {
 		t.Error("an enrolled laptop accepted another hub's key directory")
 	}
 }
@@ -556,7 +557,7 @@ func TestAttackSecretsNotInBackupBytes(t *testing.T) {
 	_, secret, _ := strings.Cut(token, ".")
 	seed := keyOf(t, a).Seed()
 	backup := t.TempDir() + "/b.db"
-	ok(t, a.Backup(backup))
+	ok(t, a.Backup(context.Background(), backup))
 	for _, p := range []string{backup, a.Path(), a.Path() + "-wal"} {
 		raw, err := os.ReadFile(p)
 		if err != nil {
@@ -579,7 +580,7 @@ func TestAttackDeleteItemOfApprovedMinutes(t *testing.T) {
 	if err := b.DeleteAgendaItem(it.ID); err == nil {
 		t.Fatal("setup: the laptop itself deletes an item of approved minutes")
 	}
-	ops, err := h.db.CouncilOps(council)
+	ops, err := h.db.CouncilOps(context.Background(), council)
 	ok(t, err)
 	latest := map[string]storage.Change{}
 	for _, o := range ops {

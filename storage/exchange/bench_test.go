@@ -15,7 +15,7 @@ import (
 )
 
 // BenchmarkSmallPushDuringBigPush: one council pushes 50,000 ops (in
-// batches of PushBatch, as the app does) while another council pushes one
+// batches of Client.PushBatch, as the app does) while another council pushes one
 // op at a time; it reports the small push's latency. Run it once:
 //
 //	go test ./storage/exchange -run X -bench SmallPushDuringBigPush -benchtime 1x
@@ -57,11 +57,11 @@ func BenchmarkSmallPushDuringBigPush(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			defer close(done)
-			for from := 0; from < len(ops); from += PushBatch {
-				wire, err := EncodeOps(ops[from:min(from+PushBatch, len(ops))])
+			for from := 0; from < len(ops); from += cli.PushBatch {
+				wire, err := EncodeOps(ops[from:min(from+cli.PushBatch, len(ops))])
 				ok(b, err)
 				var pr PushResponse
-				if err := call(context.Background(), http.MethodPost, h.url+"/v1/push", tokenA, PushRequest{Ops: wire}, &pr); err != nil {
+				if err := cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", tokenA, PushRequest{Ops: wire}, &pr); err != nil {
 					b.Error(err)
 					return
 				}
@@ -84,7 +84,7 @@ func BenchmarkSmallPushDuringBigPush(b *testing.B) {
 			ok(b, err)
 			var pr PushResponse
 			t0 := time.Now()
-			if err := call(context.Background(), http.MethodPost, h.url+"/v1/push", tokenS, PushRequest{Ops: wire}, &pr); err != nil {
+			if err := cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", tokenS, PushRequest{Ops: wire}, &pr); err != nil {
 				b.Fatalf("small push %d: %v", seq, err)
 			}
 			lat = append(lat, time.Since(t0))

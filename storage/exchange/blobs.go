@@ -29,9 +29,6 @@ import (
 	"lokalraad/storage/blobs"
 )
 
-// BlobChunk is how many bytes one upload request carries.
-var BlobChunk int64 = 1 << 20
-
 // UpcomingDays: a sync fetches ahead the files of meetings this many days
 // ahead.
 const UpcomingDays = 14
@@ -224,7 +221,7 @@ func (s *Server) blobDownload(w http.ResponseWriter, r *http.Request) {
 // lacks, and fetches the files of meetings in the next UpcomingDays days
 // that this laptop lacks. A file that fails is named in res.Note; the
 // others still go.
-func blobSync(ctx context.Context, db *storage.DB, serverURL, token, council string, res *Result) error {
+func (cl *Client) blobSync(ctx context.Context, db *storage.DB, serverURL, token, council string, res *Result) error {
 	var mine []model.Attachment
 	var err error
 	if council != "" {
@@ -249,7 +246,7 @@ func blobSync(ctx context.Context, db *storage.DB, serverURL, token, council str
 			req.Sums = append(req.Sums, a.SHA256)
 		}
 		var st BlobStatusResponse
-		if err := call(ctx, http.MethodPost, serverURL+"/v1/blobs", token, req, &st); err != nil {
+		if err := cl.call(ctx, http.MethodPost, serverURL+"/v1/blobs", token, req, &st); err != nil {
 			var re *RemoteError
 			if errors.As(err, &re) {
 				// The hub refuses files (or keeps none): the rows are
@@ -263,7 +260,7 @@ func blobSync(ctx context.Context, db *storage.DB, serverURL, token, council str
 			if i >= len(part) || b.Whole {
 				continue
 			}
-			n, err := uploadBlob(ctx, db, serverURL, token, part[i], b.Received)
+			n, err := cl.uploadBlob(ctx, db, serverURL, token, part[i], b.Received)
 			res.BlobBytesSent += n
 			if err != nil {
 				if ctx.Err() != nil || errors.Is(err, ErrUnreachable) {
@@ -281,7 +278,7 @@ func blobSync(ctx context.Context, db *storage.DB, serverURL, token, council str
 		return err
 	}
 	for _, a := range db.MissingBlobs(up) {
-		if err := fetchBlob(ctx, db, serverURL, token, a); err != nil {
+		if err := cl.fetchBlob(ctx, db, serverURL, token, a); err != nil {
 			if ctx.Err() != nil || errors.Is(err, ErrUnreachable) {
 				return err
 			}
@@ -305,7 +302,7 @@ func joinNote(note, more string) string {
 
 // uploadBlob sends the file of a from offset on, chunk by chunk; it
 // returns the bytes sent.
-func uploadBlob(ctx context.Context, db *storage.DB, serverURL, token string, a model.Attachment, offset int64) (int64, error) {
+func (cl *Client) uploadBlob(ctx context.Context, db *storage.DB, serverURL, token string, a model.Attachment, offset int64) (int64, error) {
 	p, err := db.AttachmentFile(a) // never send a damaged file
 	if err != nil {
 		return 0, err
@@ -317,10 +314,10 @@ func uploadBlob(ctx context.Context, db *storage.DB, serverURL, token string, a 
 	defer f.Close()
 	var sent int64
 	for tries := 0; offset < a.Size || a.Size == 0; tries++ {
-		n := min(BlobChunk, a.Size-offset)
+		n := min(cl.BlobChunk, a.Size-offset)
 		u := fmt.Sprintf("%s/v1/blobs/%s?size=%d&offset=%d", serverURL, a.SHA256, a.Size, offset)
 		var st BlobState
-		status, err := rawCall(ctx, http.MethodPut, u, token, io.NewSectionReader(f, offset, n), n, &st)
+		status, err := cl.rawCall(ctx, http.MethodPut, u, token, io.NewSectionReader(f, offset, n), n, &st)
 		if status == http.StatusConflict && tries < 3 {
 			offset = st.Received // the hub holds another length: go on from there
 			continue
@@ -340,19 +337,19 @@ func uploadBlob(ctx context.Context, db *storage.DB, serverURL, token string, a 
 // FetchBlob fetches the file of attachment a from the remembered server,
 // resuming a download cut off before: what opening an attachment does
 // when the file is not on this laptop yet.
-func FetchBlob(ctx context.Context, db *storage.DB, a model.Attachment) error {
-	token, err := db.Meta(storage.MetaToken)
+func (cl *Client) FetchBlob(ctx context.Context, db *storage.DB, a model.Attachment) error {
+	st, err := db.SyncState(ctx)
 	if err != nil {
 		return err
 	}
-	server, _ := db.Meta(storage.MetaServer)
-	if token == "" || server == "" {
+	server, token := st.Server, st.Token
+	if !st.Enrolled() {
 		return fmt.Errorf("bilaget »%s« er ikke på denne computer, og den er ikke tilmeldt kommunens server", a.Name)
 	}
-	return fetchBlob(ctx, db, server, token, a)
+	return cl.fetchBlob(ctx, db, server, token, a)
 }
 
-func fetchBlob(ctx context.Context, db *storage.DB, serverURL, token string, a model.Attachment) error {
+func (cl *Client) fetchBlob(ctx context.Context, db *storage.DB, serverURL, token string, a model.Attachment) error {
 	store := db.Blobs()
 	have, whole, err := store.Received(a.SHA256)
 	if err != nil || whole {
@@ -366,7 +363,7 @@ func fetchBlob(ctx context.Context, db *storage.DB, serverURL, token string, a m
 	if have > 0 {
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", have))
 	}
-	resp, err := HTTPClient.Do(req)
+	resp, err := cl.HTTP.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -394,7 +391,7 @@ func fetchBlob(ctx context.Context, db *storage.DB, serverURL, token string, a m
 
 // rawCall sends body as it is (not JSON) and decodes a JSON answer; it
 // returns the status too.
-func rawCall(ctx context.Context, method, u, token string, body io.Reader, n int64, out any) (int, error) {
+func (cl *Client) rawCall(ctx context.Context, method, u, token string, body io.Reader, n int64, out any) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return 0, err
@@ -402,7 +399,7 @@ func rawCall(ctx context.Context, method, u, token string, body io.Reader, n int
 	req.ContentLength = n
 	req.Header.Set("Content-Type", "application/octet-stream")
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := HTTPClient.Do(req)
+	resp, err := cl.HTTP.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return 0, ctx.Err()

@@ -57,8 +57,7 @@ func TestBlobsTravelBetweenLaptops(t *testing.T) {
 	syncOK(t, a)
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, b)
-	BlobChunk = 64 << 10
-	defer func() { BlobChunk = 1 << 20 }()
+	cli := withClient(func(c *Client) { c.BlobChunk = 64 << 10 })
 
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
 	pdf := blobBytes(300<<10, 1)
@@ -68,19 +67,19 @@ func TestBlobsTravelBetweenLaptops(t *testing.T) {
 	ok(t, a.SaveProject(model.Project{}, &p))
 	drawing, err := a.AddAttachment(model.OwnerProject, p.ID, "Tegning.png", bytes.NewReader(blobBytes(10<<10, 2)))
 	ok(t, err)
-	res := syncOK(t, a)
+	res := syncWith(t, cli, a)
 	if res.BlobsSent != 2 || res.BlobBytesSent != int64(len(pdf))+10<<10 {
 		t.Errorf("sent %d files, %d bytes", res.BlobsSent, res.BlobBytesSent)
 	}
 	if !h.db.Blobs().Has(att.SHA256) {
 		t.Fatal("the hub has not kept the file")
 	}
-	again := syncOK(t, a)
+	again := syncWith(t, cli, a)
 	if again.BlobsSent != 0 || again.BlobBytesSent != 0 {
 		t.Errorf("a second sync sent %d files again", again.BlobsSent)
 	}
 
-	res = syncOK(t, b)
+	res = syncWith(t, cli, b)
 	if res.BlobsFetched != 1 {
 		t.Errorf("fetched ahead %d files, want the coming meeting's one", res.BlobsFetched)
 	}
@@ -91,7 +90,7 @@ func TestBlobsTravelBetweenLaptops(t *testing.T) {
 	if _, err := b.ReadAttachment(drawing); !errors.Is(err, storage.ErrBlobMissing) {
 		t.Fatalf("the project's file should wait until opened: %v", err)
 	}
-	ok(t, FetchBlob(context.Background(), b, drawing))
+	ok(t, cli.FetchBlob(context.Background(), b, drawing))
 	if _, err := b.ReadAttachment(drawing); err != nil {
 		t.Fatalf("after fetching on demand: %v", err)
 	}
@@ -104,8 +103,7 @@ func TestBlobUploadResumes(t *testing.T) {
 	council := h.council(t, "Jyderup Lokalråd")
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
-	BlobChunk = 64 << 10
-	defer func() { BlobChunk = 1 << 20 }()
+	cli := withClient(func(c *Client) { c.BlobChunk = 64 << 10 })
 	it := upcomingItem(t, a, council, 40*24*time.Hour)
 	data := blobBytes(5*64<<10+100, 3)
 	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(data))
@@ -113,9 +111,8 @@ func TestBlobUploadResumes(t *testing.T) {
 
 	var puts atomic.Int64
 	var putBytes atomic.Int64
-	old := HTTPClient.Transport
-	defer func() { HTTPClient.Transport = old }()
-	HTTPClient.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	old := cli.HTTP.Transport
+	cli.HTTP.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if r.Method == http.MethodPut {
 			if puts.Add(1) == 3 {
 				return nil, errors.New("forbindelsen blev afbrudt")
@@ -124,7 +121,7 @@ func TestBlobUploadResumes(t *testing.T) {
 		}
 		return old.RoundTrip(r)
 	})
-	if _, err := Sync(context.Background(), a, ""); err == nil {
+	if _, err := cli.Sync(context.Background(), a, ""); err == nil {
 		t.Fatal("a sync cut in the middle reported success")
 	}
 	have, whole, err := h.db.Blobs().Received(att.SHA256)
@@ -133,7 +130,7 @@ func TestBlobUploadResumes(t *testing.T) {
 		t.Fatalf("hub holds %d bytes (whole %v), want the two chunks sent", have, whole)
 	}
 	putBytes.Store(0)
-	res := syncOK(t, a)
+	res := syncWith(t, cli, a)
 	if res.BlobBytesSent != int64(len(data))-have || putBytes.Load() != int64(len(data))-have {
 		t.Errorf("resumed upload sent %d bytes (counted %d), want only the rest %d", res.BlobBytesSent, putBytes.Load(), int64(len(data))-have)
 	}
@@ -143,20 +140,20 @@ func TestBlobUploadResumes(t *testing.T) {
 
 	// A download cut off: the laptop keeps what came and asks for the rest.
 	b := h.laptop(t, "b", council, time.Second)
-	syncOK(t, b)
-	HTTPClient.Transport = old
-	syncOK(t, b)
+	syncWith(t, cli, b)
+	cli.HTTP.Transport = old
+	syncWith(t, cli, b)
 	ok(t, b.Blobs().Remove(att.SHA256))
 	_, _, err = b.Blobs().Append(att.SHA256, att.Size, 0, bytes.NewReader(data[:1000]), model.MaxAttachmentSize)
 	ok(t, err)
 	var ranges []string
-	HTTPClient.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	cli.HTTP.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/v1/blobs/") {
 			ranges = append(ranges, r.Header.Get("Range"))
 		}
 		return old.RoundTrip(r)
 	})
-	ok(t, FetchBlob(context.Background(), b, att))
+	ok(t, cli.FetchBlob(context.Background(), b, att))
 	if len(ranges) != 1 || ranges[0] != "bytes=1000-" {
 		t.Errorf("download asked for %q, want the rest from byte 1000", ranges)
 	}
@@ -180,7 +177,7 @@ func TestBlobWrongHashRefused(t *testing.T) {
 	path, err := a.AttachmentFile(att)
 	ok(t, err)
 	ok(t, os.WriteFile(path, []byte("det falske indhold!"), 0o644))
-	res, err := Sync(context.Background(), a, "")
+	res, err := cli.Sync(context.Background(), a, "")
 	ok(t, err)
 	if res.BlobsSent != 0 || !strings.Contains(res.Note, "Budget.pdf") || !strings.Contains(res.Note, "beskadiget") {
 		t.Errorf("a damaged file on the laptop: sent %d, note %q", res.BlobsSent, res.Note)
@@ -189,7 +186,7 @@ func TestBlobWrongHashRefused(t *testing.T) {
 	u := fmt.Sprintf("%s/v1/blobs/%s?size=%d&offset=0", h.url, att.SHA256, len(data))
 	req, _ := http.NewRequest(http.MethodPut, u, bytes.NewReader([]byte("det falske indhold!")[:len(data)]))
 	req.Header.Set("Authorization", "Bearer "+tokenOf(t, a))
-	resp, err := HTTPClient.Do(req)
+	resp, err := cli.HTTP.Do(req)
 	ok(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -206,7 +203,7 @@ func TestBlobWrongHashRefused(t *testing.T) {
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, b)
 	syncOK(t, b)
-	if err := FetchBlob(context.Background(), b, att); err == nil || !strings.Contains(err.Error(), "beskadiget") {
+	if err := cli.FetchBlob(context.Background(), b, att); err == nil || !strings.Contains(err.Error(), "beskadiget") {
 		t.Errorf("fetching a damaged file: %v", err)
 	}
 	if b.Blobs().Has(att.SHA256) {
@@ -233,7 +230,7 @@ func TestBlobOtherCouncilForbidden(t *testing.T) {
 		must(http.NewRequest(http.MethodPut, fmt.Sprintf("%s/v1/blobs/%s?size=%d&offset=0", h.url, att.SHA256, att.Size), strings.NewReader("kun for Jyderup"))),
 	} {
 		r.Header.Set("Authorization", "Bearer "+tokenOf(t, x))
-		resp, err := HTTPClient.Do(r)
+		resp, err := cli.HTTP.Do(r)
 		ok(t, err)
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -241,14 +238,14 @@ func TestBlobOtherCouncilForbidden(t *testing.T) {
 			t.Errorf("%s by another council: %d %s", r.Method, resp.StatusCode, body)
 		}
 	}
-	if err := FetchBlob(context.Background(), x, att); err == nil {
+	if err := cli.FetchBlob(context.Background(), x, att); err == nil {
 		t.Error("another council's laptop fetched the file")
 	}
 	// A staff device may.
 	s := h.laptop(t, "s", "", 0)
 	syncOK(t, s)
 	syncOK(t, s)
-	ok(t, FetchBlob(context.Background(), s, att))
+	ok(t, cli.FetchBlob(context.Background(), s, att))
 }
 
 func must[T any](v T, err error) T {
@@ -270,18 +267,18 @@ func TestBundleCarriesBlobs(t *testing.T) {
 	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Skitse.pdf", bytes.NewReader(data))
 	ok(t, err)
 	var buf bytes.Buffer
-	_, err = WriteBundle(&buf, a, council)
+	_, err = cli.WriteBundle(context.Background(), &buf, a, council)
 	ok(t, err)
 
 	// At the municipality: rows and file come in together.
-	_, _, err = HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 24*time.Hour)
+	_, _, err = cli.HubImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), h.db, now, 24*time.Hour)
 	ok(t, err)
 	if err := h.db.Blobs().Verify(att.SHA256); err != nil {
 		t.Fatalf("the hub has not the bundle's file: %v", err)
 	}
 	// On another laptop of the council, which has not synced.
 	b := h.laptop(t, "b", council, time.Second)
-	_, _, err = ImportBundle(bytes.NewReader(buf.Bytes()), b)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), b)
 	ok(t, err)
 	if got, err := b.ReadAttachment(att); err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("B after the bundle: %v", err)
@@ -297,7 +294,7 @@ func TestBundleCarriesBlobs(t *testing.T) {
 	ok(t, json.NewEncoder(zw).Encode(f))
 	ok(t, zw.Close())
 	c := h.laptop(t, "c", council, 2*time.Second)
-	_, n, err := ImportBundle(bytes.NewReader(bad.Bytes()), c)
+	_, n, err := cli.ImportBundle(context.Background(), bytes.NewReader(bad.Bytes()), c)
 	if !errors.Is(err, ErrRefusedBundle) || !errors.Is(err, ErrBundleBlob) || n != 0 || !strings.Contains(err.Error(), "beskadiget") {
 		t.Errorf("a bundle with a damaged file: %d, %v", n, err)
 	}
@@ -306,7 +303,7 @@ func TestBundleCarriesBlobs(t *testing.T) {
 	}
 	before, _ := h.db.HubSequence()
 	ok(t, h.db.Blobs().Remove(att.SHA256))
-	if _, _, err := HubImportBundle(bytes.NewReader(bad.Bytes()), h.db, now, 24*time.Hour); !errors.Is(err, ErrBundleBlob) {
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bad.Bytes()), h.db, now, 24*time.Hour); !errors.Is(err, ErrBundleBlob) {
 		t.Errorf("hub took a bundle with a damaged file: %v", err)
 	}
 	if after, _ := h.db.HubSequence(); after != before || h.db.Blobs().Has(att.SHA256) {
@@ -369,7 +366,7 @@ func TestAttachToApprovedMinutesRefusedAtHub(t *testing.T) {
 	// A has not heard of the approval yet.
 	att, err := a.AddAttachment(model.OwnerItem, it.ID, "For sent.pdf", strings.NewReader("for sent"))
 	ok(t, err)
-	res, _ := Sync(context.Background(), a, "")
+	res, _ := cli.Sync(context.Background(), a, "")
 	if res.Refused == 0 {
 		t.Errorf("the hub took an attachment to approved minutes: %+v", res)
 	}
@@ -413,7 +410,7 @@ func TestBlobNotSentYet(t *testing.T) {
 	if res.Note != "" || res.BlobsFetched != 0 {
 		t.Errorf("B's sync before the file came: %+v", res)
 	}
-	err = FetchBlob(context.Background(), b, att)
+	err = cli.FetchBlob(context.Background(), b, att)
 	if !errors.Is(err, ErrBlobNotSent) || !strings.Contains(err.Error(), "ikke sendt til kommunen") {
 		t.Errorf("opening before the file came: %v", err)
 	}
@@ -424,7 +421,7 @@ func TestBlobNotSentYet(t *testing.T) {
 	}
 }
 
-// A bundle carries files up to BundleBlobBytes, the newest first.
+// A bundle carries files up to Client.BundleBlobBytes, the newest first.
 func TestBundleBlobBudget(t *testing.T) {
 	h := newHub(t)
 	council := h.council(t, "Jyderup Lokalråd")
@@ -435,9 +432,8 @@ func TestBundleBlobBudget(t *testing.T) {
 	ok(t, err)
 	newer, err := a.AddAttachment(model.OwnerItem, it.ID, "Ny.pdf", bytes.NewReader(blobBytes(3000, 12)))
 	ok(t, err)
-	defer func(n int64) { BundleBlobBytes = n }(BundleBlobBytes)
-	BundleBlobBytes = 4000
-	files, err := bundleBlobs(a, council)
+	cli := withClient(func(c *Client) { c.BundleBlobBytes = 4000 })
+	files, err := cli.bundleBlobs(a, council)
 	ok(t, err)
 	if _, ok := files[newer.SHA256]; !ok || len(files) != 1 {
 		t.Errorf("bundle files: %d, newest included: %v (old %s)", len(files), ok, old.Name)
@@ -468,7 +464,7 @@ func BenchmarkBlobTransfer(b *testing.B) {
 			b.Fatalf("sent %d", r.BlobsSent)
 		}
 		syncOK(b, c)
-		ok(b, FetchBlob(context.Background(), c, att))
+		ok(b, cli.FetchBlob(context.Background(), c, att))
 	}
 }
 

@@ -3,6 +3,7 @@ package exchange
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -83,52 +84,39 @@ type bundleFile struct {
 // attachment of the bundle names it.
 var ErrBundleBlob = errors.New("et bilag i synkroniseringsfilen er beskadiget eller ukendt")
 
-// MaxBundle bounds a bundle once decompressed.
-var MaxBundle int64 = 1 << 30
-
-// MaxBundleOps bounds the ops of one bundle. A bundle carries every op of
-// its council; ten years of a busy council's meetings are some tens of
-// thousands (the large demo: about 15,000 a council). The reader refuses
-// a header that says more before reading any op, and stops at the first op
-// past what the header says, so a small file that unpacks to a million
-// tiny ops costs kilobytes, not the gigabytes decoding them would
-// (TestBundleOfAMillionTinyOpsRefusedCheaply); the writer refuses to write
-// more, in Danish, rather than make a file no one can read.
-var MaxBundleOps = 500_000
-
-// ErrBundleTooMany: more ops than MaxBundleOps.
+// ErrBundleTooMany: more ops than Client.MaxBundleOps.
 var ErrBundleTooMany = errors.New("for mange ændringer til én synkroniseringsfil")
 
 // WriteBundle writes every op of a council to w.
-func WriteBundle(w io.Writer, db *storage.DB, council string) (BundleHeader, error) {
+func (cl *Client) WriteBundle(ctx context.Context, w io.Writer, db *storage.DB, council string) (BundleHeader, error) {
 	c, err := db.Council(council)
 	if err != nil {
 		return BundleHeader{}, fmt.Errorf("rådet %s: %w", council, err)
 	}
-	if _, err := db.HealClock(); err != nil {
+	if _, err := db.HealClock(ctx); err != nil {
 		return BundleHeader{}, err
 	}
-	cs, err := db.CouncilOps(council)
+	cs, err := db.CouncilOps(ctx, council)
 	if err != nil {
 		return BundleHeader{}, err
 	}
 	// The municipality's pools, deadlines, contacts and announcements travel
 	// with every council's bundle, as they do with every pull.
-	municipal, err := db.CouncilOps(model.MunicipalityID)
+	municipal, err := db.CouncilOps(ctx, model.MunicipalityID)
 	if err != nil {
 		return BundleHeader{}, err
 	}
 	cs = append(cs, municipal...)
-	if len(cs) > MaxBundleOps {
-		return BundleHeader{}, fmt.Errorf("%w: rådet har %d ændringer, højst %d kan stå i én fil; synkronisér over nettet i stedet", ErrBundleTooMany, len(cs), MaxBundleOps)
+	if len(cs) > cl.MaxBundleOps {
+		return BundleHeader{}, fmt.Errorf("%w: rådet har %d ændringer, højst %d kan stå i én fil; synkronisér over nettet i stedet", ErrBundleTooMany, len(cs), cl.MaxBundleOps)
 	}
 	h := BundleHeader{Council: council, CouncilName: c.Name, Device: db.DeviceID(), Created: db.Now().UTC().Truncate(time.Second)}
-	if dir, ok, err := db.KeyDirectory(council); err != nil {
+	if dir, ok, err := db.KeyDirectory(ctx, council); err != nil {
 		return BundleHeader{}, err
 	} else if ok {
 		h.Keys = &dir
 	}
-	files, err := bundleBlobs(db, council)
+	files, err := cl.bundleBlobs(db, council)
 	if err != nil {
 		return BundleHeader{}, err
 	}
@@ -160,20 +148,20 @@ func encodeBundle(w io.Writer, h BundleHeader, cs []storage.Change, files map[st
 // with the hub's key directory for the council; the ops are those a
 // device of the council pulls from 0. It carries no files: the store
 // keeps none (README).
-func WriteStoreBundle(w io.Writer, store HubStore, council string, now time.Time) (BundleHeader, error) {
+func (cl *Client) WriteStoreBundle(ctx context.Context, w io.Writer, store HubStore, council string, now time.Time) (BundleHeader, error) {
 	c, err := store.Council(council)
 	if err != nil {
 		return BundleHeader{}, fmt.Errorf("rådet %s: %w", council, err)
 	}
 	var cs []storage.Change
 	for since := int64(0); ; {
-		ops, next, more, err := store.HubPage(council, since, storage.Page{Ops: PullOps, Bytes: PullBytes}, "")
+		ops, next, more, err := store.HubPage(council, since, storage.Page{Ops: cl.PullOps, Bytes: cl.PullBytes}, "")
 		if err != nil {
 			return BundleHeader{}, err
 		}
 		cs = append(cs, ops...)
-		if len(cs) > MaxBundleOps {
-			return BundleHeader{}, fmt.Errorf("%w: rådet har over %d ændringer, højst %d kan stå i én fil; synkronisér over nettet i stedet", ErrBundleTooMany, MaxBundleOps, MaxBundleOps)
+		if len(cs) > cl.MaxBundleOps {
+			return BundleHeader{}, fmt.Errorf("%w: rådet har over %d ændringer, højst %d kan stå i én fil; synkronisér over nettet i stedet", ErrBundleTooMany, cl.MaxBundleOps, cl.MaxBundleOps)
 		}
 		if !more || next <= since {
 			break
@@ -188,15 +176,10 @@ func WriteStoreBundle(w io.Writer, store HubStore, council string, now time.Time
 	return encodeBundle(w, h, cs, nil)
 }
 
-// BundleBlobBytes bounds the files one bundle carries (a bundle is read
-// whole into memory, and MaxBundle bounds it): the newest attachments'
-// files first; the rest travel with a later bundle or sync.
-var BundleBlobBytes int64 = 256 << 20
-
 // bundleBlobs reads the files of the council's attachments this laptop
 // holds, newest first up to BundleBlobBytes, each checked against its name
 // (a damaged one is never sent on).
-func bundleBlobs(db *storage.DB, council string) (map[string][]byte, error) {
+func (cl *Client) bundleBlobs(db *storage.DB, council string) (map[string][]byte, error) {
 	as, err := db.CouncilAttachments(council)
 	if err != nil {
 		return nil, err
@@ -205,7 +188,7 @@ func bundleBlobs(db *storage.DB, council string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var total int64
 	for _, a := range as {
-		if _, done := files[a.SHA256]; done || !db.Blobs().Has(a.SHA256) || total+a.Size > BundleBlobBytes {
+		if _, done := files[a.SHA256]; done || !db.Blobs().Has(a.SHA256) || total+a.Size > cl.BundleBlobBytes {
 			continue
 		}
 		total += a.Size
@@ -256,16 +239,16 @@ func keepBundleBlobs(db *storage.DB, files map[string][]byte) error {
 
 // ReadBundle reads and checks a bundle: format, checksum, count, and that
 // every op belongs to the header's council or to the municipality.
-func ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
-	h, cs, _, err := readBundle(r)
+func (cl *Client) ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
+	h, cs, _, err := cl.readBundle(r)
 	return h, cs, err
 }
 
 // readBundle is ReadBundle that also returns the files the bundle carries,
 // each checked against its name.
-func readBundle(r io.Reader) (BundleHeader, []storage.Change, map[string][]byte, error) {
+func (cl *Client) readBundle(r io.Reader) (BundleHeader, []storage.Change, map[string][]byte, error) {
 	var f bundleFile
-	h, cs, err := decodeBundle(r, &f)
+	h, cs, err := cl.decodeBundle(r, &f)
 	if err != nil {
 		return h, cs, nil, err
 	}
@@ -278,10 +261,10 @@ func readBundle(r io.Reader) (BundleHeader, []storage.Change, map[string][]byte,
 // decodeBundle reads a bundle into f and checks its ops. It reads as a
 // stream: the header first (as WriteBundle writes it), then the ops one at
 // a time, each turned into a change at once and counted against the
-// header's count and MaxBundleOps, so memory grows with the ops actually
+// header's count and cl.MaxBundleOps, so memory grows with the ops actually
 // there, and a lie about their number stops the reading at the first op
 // too many. The checksum is over the ops array as written (compact JSON).
-func decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, error) {
+func (cl *Client) decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, error) {
 	bad := func(why string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrBadBundle, fmt.Sprintf(why, args...))
 	}
@@ -289,7 +272,7 @@ func decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, e
 	if err != nil {
 		return BundleHeader{}, nil, bad("%s", plain(err))
 	}
-	lr := &io.LimitedReader{R: zr, N: MaxBundle + 1}
+	lr := &io.LimitedReader{R: zr, N: cl.MaxBundle + 1}
 	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
 	delim := func(want json.Delim) error {
@@ -329,8 +312,8 @@ func decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, e
 			if h.Format != BundleFormat || h.Version != bundleVersion {
 				return h, nil, bad("ukendt format %q version %d (filer fra før underskrevne ændringer kan ikke indlæses)", h.Format, h.Version)
 			}
-			if h.Count < 0 || h.Count > MaxBundleOps {
-				return h, nil, bad("%v: hovedet siger %d ændringer, højst %d kan stå i én fil", ErrBundleTooMany, h.Count, MaxBundleOps)
+			if h.Count < 0 || h.Count > cl.MaxBundleOps {
+				return h, nil, bad("%v: hovedet siger %d ændringer, højst %d kan stå i én fil", ErrBundleTooMany, h.Count, cl.MaxBundleOps)
 			}
 		case "ops":
 			if !hasHeader || hasOps {
@@ -410,17 +393,17 @@ func decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []storage.Change, e
 
 // ImportBundle applies a bundle on a desktop. It must be for the council
 // this computer syncs (or its only council; an empty database takes any).
-func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
-	h, cs, files, err := readBundle(r)
+func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB) (BundleHeader, int, error) {
+	h, cs, files, err := cl.readBundle(r)
 	if err != nil {
 		return h, 0, err
 	}
-	want, err := db.Meta(storage.MetaCouncil)
+	st, err := db.SyncState(ctx)
 	if err != nil {
 		return h, 0, err
 	}
-	staff, _ := db.Meta(storage.MetaStaff)
-	if want == "" && staff == "" {
+	want := st.Council
+	if want == "" && !st.Staff {
 		councils, err := db.Councils()
 		if err != nil {
 			return h, 0, err
@@ -475,7 +458,7 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	if err := AuthorizeStatus(db, cs, isStaff); err != nil {
 		return h, 0, err
 	}
-	n, err := db.ApplyOps(cs)
+	n, err := db.ApplyOps(ctx, cs)
 	if errors.Is(err, storage.ErrRefused) {
 		return h, 0, fmt.Errorf("synkroniseringsfilen afvises: %w", err)
 	}
@@ -488,7 +471,7 @@ func ImportBundle(r io.Reader, db *storage.DB) (BundleHeader, int, error) {
 	// Trust on first use: a laptop that never enrolled trusts the hub of
 	// the first directory it reads, and no other after it.
 	if h.Keys != nil {
-		if err := db.AcceptKeyDirectory(*h.Keys); err != nil {
+		if err := db.AcceptKeyDirectory(ctx, *h.Keys); err != nil {
 			return h, n, err
 		}
 	}
@@ -524,8 +507,8 @@ func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author
 // through the store's HubApply, as a push's do. The files it carries are
 // kept by a hub that keeps files (the SQLite hub); a store that keeps none
 // leaves them on the laptops.
-func HubImportBundle(r io.Reader, db HubStore, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
-	h, cs, files, err := readBundle(r)
+func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
+	h, cs, files, err := cl.readBundle(r)
 	if err != nil {
 		return h, 0, err
 	}
@@ -537,7 +520,7 @@ func HubImportBundle(r io.Reader, db HubStore, now time.Time, maxAhead time.Dura
 		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	// The same bound on one op as a push has: a bundle is no way round it.
-	if err := checkOpSizes(fresh, MaxOpBytes); err != nil {
+	if err := checkOpSizes(fresh, cl.MaxOp); err != nil {
 		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	// Who may write what is asked of the ops new here: a device revoked

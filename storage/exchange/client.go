@@ -51,22 +51,64 @@ func (e *RemoteError) Is(target error) bool {
 // ErrorCode is the refusal's code in the model's words (wireCodes).
 func (e *RemoteError) ErrorCode() model.Code { return wireCodes[wireCode(e.Code)].model }
 
-// HTTPClient is the client Sync and Enroll use; tests may replace it.
-var HTTPClient = &http.Client{Timeout: 2 * time.Minute}
+// Client is how a desktop talks to the hub: sync, enrolment, attachments'
+// files, and the bundle files that carry the same ops on a USB stick. Its
+// fields are its settings; NewClient gives the defaults, and a test or a
+// tool changes the fields of its own Client, never the package's. One
+// Client may serve several databases and goroutines at once as long as
+// nobody changes its fields meanwhile.
+type Client struct {
+	// HTTP sends the requests.
+	HTTP *http.Client
+	// PushBatch is how many ops one push carries, and PushBytes about how
+	// many bytes (at least one op).
+	PushBatch, PushBytes int
+	// PullOps and PullBytes are the page size a pull asks for; the hub may
+	// cap both lower.
+	PullOps, PullBytes int
+	// RetryWaits are the pauses before sending a pull or push again that a
+	// hub, or the load balancer before its nodes, answered 502, 503 or 504
+	// (a node restarting, its database unreachable for a moment). Both are
+	// safe to send again: a pull reads, and a push already taken changes
+	// nothing. An enrolment is never sent twice.
+	RetryWaits []time.Duration
+	// BlobChunk is how many bytes one upload request carries.
+	BlobChunk int64
+	// MaxBundle bounds a bundle once decompressed.
+	MaxBundle int64
+	// MaxBundleOps bounds the ops of one bundle. A bundle carries every op
+	// of its council; ten years of a busy council's meetings are some tens
+	// of thousands (the large demo: about 15,000 a council). The reader
+	// refuses a header that says more before reading any op, and stops at
+	// the first op past what the header says, so a small file that unpacks
+	// to a million tiny ops costs kilobytes, not the gigabytes decoding
+	// them would (TestBundleOfAMillionTinyOpsRefusedCheaply); the writer
+	// refuses to write more, in Danish, rather than make a file no one can
+	// read.
+	MaxBundleOps int
+	// BundleBlobBytes bounds the files one bundle carries (a bundle is read
+	// whole into memory, and MaxBundle bounds it): the newest attachments'
+	// files first; the rest travel with a later bundle or sync.
+	BundleBlobBytes int64
+	// MaxOp is the largest op a hub takes from a bundle (HubImportBundle),
+	// as Server.MaxOp bounds a push.
+	MaxOp int
+}
 
-// PushBatch is how many ops one push carries, and PushBytes about how many
-// bytes (at least one op).
-var (
-	PushBatch = 500
-	PushBytes = 4 << 20
-)
-
-// PullOps and PullBytes are the page size a pull asks for; the hub may cap
-// both lower.
-var (
-	PullOps   = 1000
-	PullBytes = 4 << 20
-)
+// NewClient returns a Client with the default settings.
+func NewClient() *Client {
+	return &Client{
+		HTTP:      &http.Client{Timeout: 2 * time.Minute},
+		PushBatch: 500, PushBytes: 4 << 20,
+		PullOps: 1000, PullBytes: 4 << 20,
+		RetryWaits:      []time.Duration{250 * time.Millisecond, time.Second, 3 * time.Second},
+		BlobChunk:       1 << 20,
+		MaxBundle:       1 << 30,
+		MaxBundleOps:    500_000,
+		BundleBlobBytes: 256 << 20,
+		MaxOp:           MaxOpBytes,
+	}
+}
 
 // Result says what a sync did.
 type Result struct {
@@ -84,20 +126,13 @@ type Result struct {
 	BlobBytesSent           int64
 }
 
-func call(ctx context.Context, method, u, token string, body any, out any) error {
-	_, err := callH(ctx, method, u, token, body, out)
+func (cl *Client) call(ctx context.Context, method, u, token string, body any, out any) error {
+	_, err := cl.callH(ctx, method, u, token, body, out)
 	return err
 }
 
-// RetryWaits are the pauses before sending a pull or push again that a
-// hub, or the load balancer before its nodes, answered 502, 503 or 504
-// (a node restarting, its database unreachable for a moment). Both are
-// safe to send again: a pull reads, and a push already taken changes
-// nothing. An enrolment is never sent twice.
-var RetryWaits = []time.Duration{250 * time.Millisecond, time.Second, 3 * time.Second}
-
 // callH is call that also returns the response's headers.
-func callH(ctx context.Context, method, u, token string, body any, out any) (http.Header, error) {
+func (cl *Client) callH(ctx context.Context, method, u, token string, body any, out any) (http.Header, error) {
 	var b []byte
 	if body != nil {
 		var err error
@@ -107,13 +142,13 @@ func callH(ctx context.Context, method, u, token string, body any, out any) (htt
 	}
 	retry := method == http.MethodGet || strings.HasSuffix(u, "/v1/push")
 	for try := 0; ; try++ {
-		h, err := callOnce(ctx, method, u, token, b, out)
+		h, err := cl.callOnce(ctx, method, u, token, b, out)
 		var re *RemoteError
-		if !retry || try >= len(RetryWaits) || !errors.As(err, &re) ||
+		if !retry || try >= len(cl.RetryWaits) || !errors.As(err, &re) ||
 			re.Status != http.StatusBadGateway && re.Status != http.StatusServiceUnavailable && re.Status != http.StatusGatewayTimeout {
 			return h, err
 		}
-		wait := RetryWaits[try]
+		wait := cl.RetryWaits[try]
 		wait += time.Duration(rand.Int64N(int64(wait)/2 + 1))
 		select {
 		case <-time.After(wait):
@@ -123,7 +158,7 @@ func callH(ctx context.Context, method, u, token string, body any, out any) (htt
 	}
 }
 
-func callOnce(ctx context.Context, method, u, token string, b []byte, out any) (http.Header, error) {
+func (cl *Client) callOnce(ctx context.Context, method, u, token string, b []byte, out any) (http.Header, error) {
 	var rd io.Reader
 	if b != nil {
 		rd = bytes.NewReader(b)
@@ -139,7 +174,7 @@ func callOnce(ctx context.Context, method, u, token string, b []byte, out any) (
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := HTTPClient.Do(req)
+	resp, err := cl.HTTP.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -168,13 +203,13 @@ func callOnce(ctx context.Context, method, u, token string, b []byte, out any) (
 // server. A council created on this computer before enrolment may become
 // the server's council, so that its data goes up on the first sync: see
 // afterEnroll (the demo never does; one with data waits for AnswerLink).
-func Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (EnrollResponse, error) {
+func (cl *Client) Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (EnrollResponse, error) {
 	serverURL = strings.TrimRight(serverURL, "/")
 	if _, err := url.ParseRequestURI(serverURL); err != nil || serverURL == "" {
 		return EnrollResponse{}, fmt.Errorf("serverens adresse %q er ugyldig", serverURL)
 	}
 	var resp EnrollResponse
-	if err := call(ctx, http.MethodPost, serverURL+"/v1/enroll", "", EnrollRequest{Code: code, Replica: db.DeviceID(), Key: db.PublicKey()}, &resp); err != nil {
+	if err := cl.call(ctx, http.MethodPost, serverURL+"/v1/enroll", "", EnrollRequest{Code: code, Replica: db.DeviceID(), Key: db.PublicKey()}, &resp); err != nil {
 		return resp, err
 	}
 	// The hub's key directory: its key is trusted from now on (or must be
@@ -182,54 +217,52 @@ func Enroll(ctx context.Context, db *storage.DB, serverURL, code string) (Enroll
 	if resp.Keys == nil {
 		return resp, errors.New("serveren sendte ingen nøgleliste (er den en ældre version?)")
 	}
-	if err := db.AcceptKeyDirectory(*resp.Keys); err != nil {
+	if err := db.AcceptKeyDirectory(ctx, *resp.Keys); err != nil {
 		return resp, err
 	}
 	if err := afterEnroll(db, resp); err != nil {
 		return resp, err
 	}
-	staff := ""
-	if resp.Staff {
-		staff = "1"
-	}
-	for k, v := range map[string]string{storage.MetaServer: serverURL, storage.MetaToken: resp.Device + "." + resp.Secret,
-		storage.MetaCouncil: resp.Council, storage.MetaStaff: staff} {
-		if err := db.SetMeta(k, v); err != nil {
-			return resp, err
-		}
-	}
-	return resp, nil
+	err := db.UpdateSyncState(ctx, func(st *storage.SyncState) error {
+		st.Server, st.Token, st.Council, st.Staff = serverURL, resp.Device+"."+resp.Secret, resp.Council, resp.Staff
+		return nil
+	})
+	return resp, err
 }
 
 // Sync pushes this device's unsent ops in bounded batches and pulls
 // everything new since its cursor, page by page; each step is saved as it
 // completes, so a sync cut off anywhere resumes without loss or
 // duplication. serverURL "" means the remembered server. The outcome is
-// remembered for the status bar (storage.MetaLast, storage.MetaError).
-func Sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error) {
+// remembered for the status bar (storage.SyncState's Last and Error), also
+// when ctx is cancelled.
+func (cl *Client) Sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error) {
 	err := linkAnswered(db)
 	var res Result
 	if err == nil {
-		res, err = sync(ctx, db, serverURL)
+		res, err = cl.sync(ctx, db, serverURL)
 	}
+	werr := db.UpdateSyncState(context.WithoutCancel(ctx), func(st *storage.SyncState) error {
+		if err != nil {
+			st.Error, st.ErrorCode = err.Error(), model.ErrorCode(err)
+			return nil
+		}
+		st.Error, st.ErrorCode, st.Last = "", "", time.Now().UTC().Truncate(time.Second)
+		return nil
+	})
 	if err != nil {
-		db.SetMeta(storage.MetaError, err.Error())
-		db.SetMeta(storage.MetaErrorCode, string(model.ErrorCode(err)))
-		return res, err
+		return res, errors.Join(err, werr)
 	}
-	db.SetMeta(storage.MetaError, "")
-	db.SetMeta(storage.MetaErrorCode, "")
-	db.SetMeta(storage.MetaLast, time.Now().UTC().Format(time.RFC3339))
-	return res, nil
+	return res, werr
 }
 
-func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error) {
+func (cl *Client) sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error) {
 	var res Result
-	token, err := db.Meta(storage.MetaToken)
+	st, err := db.SyncState(ctx)
 	if err != nil {
 		return res, err
 	}
-	saved, _ := db.Meta(storage.MetaServer)
+	token, saved, council := st.Token, st.Server, st.Council
 	if serverURL == "" {
 		serverURL = saved
 	}
@@ -240,15 +273,14 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 	if token == "" || serverURL == "" {
 		return res, ErrNotEnrolled
 	}
-	council, _ := db.Meta(storage.MetaCouncil)
-	pushErr := push(ctx, db, serverURL, token, council, &res)
+	pushErr := cl.push(ctx, db, serverURL, token, council, &res)
 	// Over the day's quota, or holding an op too big for the hub, this
 	// device still receives the others' changes; the refusal is reported
 	// after the pull.
 	if pushErr != nil && !errors.Is(pushErr, ErrQuota) && !errors.Is(pushErr, ErrOpTooLarge) {
 		return res, pushErr
 	}
-	if err := pull(ctx, db, serverURL, token, &res); err != nil {
+	if err := cl.pull(ctx, db, serverURL, token, &res); err != nil {
 		return res, err
 	}
 	if pushErr != nil {
@@ -256,21 +288,23 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 	}
 	// Files after rows: the hub lets a device send a file its council's
 	// rows name, and the pull has brought the rows of files to fetch.
-	if err := blobSync(ctx, db, serverURL, token, council, &res); err != nil {
+	if err := cl.blobSync(ctx, db, serverURL, token, council, &res); err != nil {
 		return res, err
 	}
-	linked, _ := db.Meta(MetaLinked)
-	if linked != "" {
+	if st, err = db.SyncState(ctx); err != nil {
+		return res, err
+	}
+	if st.Linked {
 		// The first sync of a council made here before enrolment: where the
 		// server's council record had only empty defaults, what was typed
 		// here stands, and goes up now.
 		if err := keepLocalOverDefaults(db, council); err != nil {
 			return res, err
 		}
-		if err := push(ctx, db, serverURL, token, council, &res); err != nil {
+		if err := cl.push(ctx, db, serverURL, token, council, &res); err != nil {
 			return res, err
 		}
-		if err := db.SetMeta(MetaLinked, ""); err != nil {
+		if err := db.UpdateSyncState(ctx, func(st *storage.SyncState) error { st.Linked = false; return nil }); err != nil {
 			return res, err
 		}
 	}
@@ -280,8 +314,8 @@ func sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error)
 // restamp re-stamps this device's unsent ops stamped more than maxAhead
 // ahead of the hub's clock and lowers its clock; what happened goes into
 // the result and, for the status bar, into MetaNote.
-func restamp(db *storage.DB, hubNow time.Time, maxAhead time.Duration, res *Result) error {
-	r, err := db.RestampPending(hubNow, maxAhead)
+func restamp(ctx context.Context, db *storage.DB, hubNow time.Time, maxAhead time.Duration, res *Result) error {
+	r, err := db.RestampPending(ctx, hubNow, maxAhead)
 	if err != nil {
 		return err
 	}
@@ -294,7 +328,7 @@ func restamp(db *storage.DB, hubNow time.Time, maxAhead time.Duration, res *Resu
 	}
 	res.Restamped += r.Ops
 	res.Note = note
-	return db.SetMeta(MetaNote, db.Now().UTC().Format(time.RFC3339)+" "+note)
+	return setNote(ctx, db, note)
 }
 
 // refusedForGood tells whether the server refused ops for what they are
@@ -311,23 +345,23 @@ func refusedForGood(code string) bool {
 // are acknowledged, those it refuses for good are set aside on this device
 // with the server's reason (storage.SetAside), kept where the person who
 // made them can see them, and the rest of the device's changes still sync.
-func pushEach(ctx context.Context, db *storage.DB, serverURL, token string, ops []storage.Change, res *Result) error {
+func (cl *Client) pushEach(ctx context.Context, db *storage.DB, serverURL, token string, ops []storage.Change, res *Result) error {
 	var reasons []string
 	for _, c := range ops {
 		wire, err := EncodeOps([]storage.Change{c})
 		if err != nil {
 			return err
 		}
-		err = call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire, Key: db.PublicKey()}, &PushResponse{})
+		err = cl.call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire, Key: db.PublicKey()}, &PushResponse{})
 		var re *RemoteError
 		switch {
 		case err == nil:
-			if err := db.AckOps(c.Seq); err != nil {
+			if err := db.AckOps(ctx, c.Seq); err != nil {
 				return err
 			}
 			res.Pushed++
 		case errors.As(err, &re) && refusedForGood(re.Code):
-			if err := db.SetAside(c, re.Msg); err != nil {
+			if err := db.SetAside(ctx, c, re.Msg); err != nil {
 				return err
 			}
 			res.Refused++
@@ -344,28 +378,26 @@ func pushEach(ctx context.Context, db *storage.DB, serverURL, token string, ops 
 		note = res.Note + " " + note
 	}
 	res.Note = note
-	return db.SetMeta(MetaNote, db.Now().UTC().Format(time.RFC3339)+" "+note)
+	return setNote(ctx, db, note)
 }
 
-// MetaNote keeps the last note about this device's clock, with its time.
-const MetaNote = "sync_note"
+// setNote keeps note, with the time, for the status bar (SyncNote).
+func setNote(ctx context.Context, db *storage.DB, note string) error {
+	return db.UpdateSyncState(ctx, func(st *storage.SyncState) error {
+		st.Note, st.NoteAt = note, db.Now().UTC().Truncate(time.Second)
+		return nil
+	})
+}
 
 // SyncNote is the last note about this device's clock ("Enhedens ur gik 3
 // dage for hurtigt; 12 ændringer er omstemplet."), for a week after it was
-// made, and "" otherwise.
-func SyncNote(db *storage.DB) string {
-	v, _ := db.Meta(MetaNote)
-	when, note, ok := strings.Cut(v, " ")
-	t, err := time.Parse(time.RFC3339, when)
-	if !ok || err != nil || db.Now().Sub(t) > 7*24*time.Hour {
+// made (now), and "" otherwise.
+func SyncNote(st storage.SyncState, now time.Time) string {
+	if st.Note == "" || now.Sub(st.NoteAt) > 7*24*time.Hour {
 		return ""
 	}
-	return note
+	return st.Note
 }
-
-// MetaLinked is set while a council made on this computer before enrolment
-// has not finished its first sync.
-const MetaLinked = "sync_linked"
 
 // keepLocalOverDefaults settles the conflicts that linking a council makes
 // on the council's own record: the server's council was created with empty
@@ -408,17 +440,17 @@ func isEmptyValue(v any) bool {
 
 // push sends this device's unsent ops in bounded batches; each batch is
 // acknowledged as it is accepted.
-func push(ctx context.Context, db *storage.DB, serverURL, token, council string, res *Result) error {
-	if !keyListed(db) {
+func (cl *Client) push(ctx context.Context, db *storage.DB, serverURL, token, council string, res *Result) error {
+	if !keyListed(ctx, db) {
 		// Enrolled before ops were signed: the hub learns this device's
 		// key now, even when there is nothing to send.
-		if err := call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: []Op{}, Key: db.PublicKey()}, &PushResponse{}); err != nil {
+		if err := cl.call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: []Op{}, Key: db.PublicKey()}, &PushResponse{}); err != nil {
 			return err
 		}
 	}
 	restamped := false
 	for {
-		ops, err := db.PendingOps(council, PushBatch)
+		ops, err := db.PendingOps(ctx, council, cl.PushBatch)
 		if err != nil {
 			return err
 		}
@@ -427,7 +459,7 @@ func push(ctx context.Context, db *storage.DB, serverURL, token, council string,
 		}
 		size := 0
 		for i, c := range ops {
-			if size += c.Size(); i > 0 && size > PushBytes {
+			if size += c.Size(); i > 0 && size > cl.PushBytes {
 				ops = ops[:i]
 				break
 			}
@@ -437,14 +469,14 @@ func push(ctx context.Context, db *storage.DB, serverURL, token, council string,
 			return err
 		}
 		var pr PushResponse
-		if err := call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire, Key: db.PublicKey()}, &pr); err != nil {
+		if err := cl.call(ctx, http.MethodPost, serverURL+"/v1/push", token, PushRequest{Ops: wire, Key: db.PublicKey()}, &pr); err != nil {
 			// Refused as stamped too far ahead of the hub: this device's
 			// clock ran ahead (and may have been corrected since). Its
 			// unsent ops get the hub's time, once, and go again.
 			var re *RemoteError
 			if errors.As(err, &re) && re.Code == CodeClock && !re.HubTime.IsZero() && !restamped {
 				restamped = true
-				if err := restamp(db, re.HubTime, re.MaxAhead, res); err != nil {
+				if err := restamp(ctx, db, re.HubTime, re.MaxAhead, res); err != nil {
 					return err
 				}
 				if res.Restamped > 0 {
@@ -454,14 +486,14 @@ func push(ctx context.Context, db *storage.DB, serverURL, token, council string,
 			if errors.As(err, &re) && refusedForGood(re.Code) {
 				// One op the server will never take must not hold back the
 				// rest: find it by sending one at a time, and set it aside.
-				if err := pushEach(ctx, db, serverURL, token, ops, res); err != nil {
+				if err := cl.pushEach(ctx, db, serverURL, token, ops, res); err != nil {
 					return err
 				}
 				continue
 			}
 			return err
 		}
-		if err := db.AckOps(ops[len(ops)-1].Seq); err != nil {
+		if err := db.AckOps(ctx, ops[len(ops)-1].Seq); err != nil {
 			return err
 		}
 		res.Pushed += len(ops)
@@ -470,8 +502,8 @@ func push(ctx context.Context, db *storage.DB, serverURL, token, council string,
 
 // keyListed tells whether the hub's key list this device holds names it
 // with its key.
-func keyListed(db *storage.DB) bool {
-	dir, ok, err := db.KeyDirectory("")
+func keyListed(ctx context.Context, db *storage.DB) bool {
+	dir, ok, err := db.KeyDirectory(ctx, "")
 	if err != nil || !ok {
 		return false
 	}
@@ -485,16 +517,20 @@ func keyListed(db *storage.DB) bool {
 
 // pull applies everything new since the cursor, page by page; the cursor
 // moves in the same transaction that applies a page.
-func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Result) error {
+func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Result) error {
 	// After a restore the hub also sends this device's own ops, so that
 	// what it wrote after the backup comes back; the flag stays until a
 	// pull has gone all the way through.
-	refetch, _ := db.Meta(storage.MetaRefetch)
+	st, err := db.SyncState(ctx)
+	if err != nil {
+		return err
+	}
+	refetch := st.Refetch
 	own := ""
-	if refetch != "" {
+	if refetch {
 		own = "&own=1"
 	}
-	page := "&limit=" + strconv.Itoa(PullOps) + "&bytes=" + strconv.Itoa(PullBytes)
+	page := "&limit=" + strconv.Itoa(cl.PullOps) + "&bytes=" + strconv.Itoa(cl.PullBytes)
 	var hubNow time.Time
 	var maxAhead time.Duration
 	// The next page is asked for while this one is applied: the hub reads
@@ -511,19 +547,18 @@ func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Res
 	}
 	fetch := func(since int64) <-chan fetched {
 		keys := ""
-		if dir, ok, err := db.KeyDirectory(""); err == nil && ok {
+		if dir, ok, err := db.KeyDirectory(ctx, ""); err == nil && ok {
 			keys = "&keys=" + dir.Hash()
 		}
 		ch := make(chan fetched, 1)
 		go func() {
 			var f fetched
-			f.h, f.err = callH(pctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+page+own+keys, token, nil, &f.pr)
+			f.h, f.err = cl.callH(pctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+page+own+keys, token, nil, &f.pr)
 			ch <- f
 		}()
 		return ch
 	}
-	cur, _ := db.Meta(storage.MetaCursor)
-	since, _ := strconv.ParseInt(cur, 10, 64)
+	since := st.Cursor
 	next := fetch(since)
 	for {
 		f := <-next
@@ -535,7 +570,7 @@ func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Res
 			hubNow, maxAhead = t, ahead
 		}
 		if pr.Keys != nil {
-			if err := db.AcceptKeyDirectory(*pr.Keys); err != nil {
+			if err := db.AcceptKeyDirectory(ctx, *pr.Keys); err != nil {
 				return err
 			}
 		}
@@ -547,7 +582,7 @@ func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Res
 		if more {
 			next = fetch(pr.Next)
 		}
-		n, err := db.ApplyPulled(ops, pr.Next)
+		n, err := db.ApplyPulled(ctx, ops, pr.Next)
 		if err != nil {
 			return err
 		}
@@ -560,12 +595,12 @@ func pull(ctx context.Context, db *storage.DB, serverURL, token string, res *Res
 	if !hubNow.IsZero() {
 		// A clock still running ahead of the hub's from before it was
 		// corrected comes back now, not only when an unsent op is refused.
-		if err := restamp(db, hubNow, maxAhead, res); err != nil {
+		if err := restamp(ctx, db, hubNow, maxAhead, res); err != nil {
 			return err
 		}
 	}
-	if refetch != "" {
-		return db.SetMeta(storage.MetaRefetch, "")
+	if refetch {
+		return db.UpdateSyncState(ctx, func(st *storage.SyncState) error { st.Refetch = false; return nil })
 	}
 	return nil
 }

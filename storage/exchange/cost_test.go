@@ -25,7 +25,7 @@ func rawPush(t testing.TB, h *hub, db *storage.DB, ops []storage.Change) error {
 	wire, err := EncodeOps(ops)
 	ok(t, err)
 	var pr PushResponse
-	return call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &pr)
+	return cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &pr)
 }
 
 // Finding 5: one device pushed ops of 7.5 MB each, all accepted. A single
@@ -57,7 +57,7 @@ func TestBigOpRefusedNamingField(t *testing.T) {
 	p := model.Project{CouncilID: council, Title: "Shelter", Status: model.ProjectIdea, Description: strings.Repeat("Lang tekst.\n", 6000)}
 	ok(t, a.SaveProject(model.Project{}, &p))
 	// It is set aside, kept with the reason, and the laptop is not stuck.
-	r, err := Sync(context.Background(), a, "")
+	r, err := cli.Sync(context.Background(), a, "")
 	if err != nil || r.Refused != 1 || !strings.Contains(r.Note, "»beskrivelse«") {
 		t.Errorf("long description: %+v, %v", r, err)
 	}
@@ -118,10 +118,9 @@ func TestPullPagesBoundedInBytes(t *testing.T) {
 	}
 
 	// A new laptop asking for small pages gets everything.
-	PullBytes = limit
-	t.Cleanup(func() { PullBytes = 4 << 20 })
+	cli := withClient(func(c *Client) { c.PullBytes = limit })
 	b := h.laptop(t, "b", council, 0)
-	syncOK(t, b)
+	syncWith(t, cli, b)
 	if state(t, a, council) != state(t, b, council) {
 		t.Error("the new laptop differs")
 	}
@@ -134,7 +133,7 @@ func TestPullPagesBoundedInBytes(t *testing.T) {
 	h.srv.PageBytes = 100_000
 	token, _ := b.Meta(storage.MetaToken)
 	var pr PullResponse
-	ok(t, call(context.Background(), http.MethodGet, h.url+"/v1/pull?since=0&bytes=100000000&own=1", token, nil, &pr))
+	ok(t, cli.call(context.Background(), http.MethodGet, h.url+"/v1/pull?since=0&bytes=100000000&own=1", token, nil, &pr))
 	got, err := DecodeOps(pr.Ops)
 	ok(t, err)
 	size := 0
@@ -167,7 +166,7 @@ func TestQuotaExceeded(t *testing.T) {
 	}
 	ok(t, b.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Fra b", Role: model.RoleMember}))
 	syncOK(t, b)
-	res, err := Sync(context.Background(), a, "")
+	res, err := cli.Sync(context.Background(), a, "")
 	if res.Pulled == 0 {
 		t.Error("a device over its quota received nothing")
 	}
@@ -176,11 +175,11 @@ func TestQuotaExceeded(t *testing.T) {
 		!strings.Contains(re.Msg, "højst 10 ændringer") || !strings.Contains(re.Msg, "pr. døgn") {
 		t.Fatalf("over quota: %v", err)
 	}
-	if n, _ := a.PendingCount(""); n == 0 {
+	if n, _ := a.PendingCount(context.Background(), ""); n == 0 {
 		t.Error("refused ops were marked as sent")
 	}
 	h.srv.QuotaOps, h.srv.QuotaBytes = 0, 2000
-	if _, err := Sync(context.Background(), a, ""); !errors.Is(err, ErrQuota) || !strings.Contains(err.Error(), "kB") {
+	if _, err := cli.Sync(context.Background(), a, ""); !errors.Is(err, ErrQuota) || !strings.Contains(err.Error(), "kB") {
 		t.Errorf("over the byte quota: %v", err)
 	}
 	h.srv.QuotaOps, h.srv.QuotaBytes = 100, 0
@@ -210,7 +209,7 @@ func TestPullDuringBigPush(t *testing.T) {
 	_, err = tx.Exec("INSERT OR REPLACE INTO meta(key, value) VALUES ('test_lock', '1')")
 	ok(t, err)
 	start := time.Now()
-	if _, err := Sync(context.Background(), b, ""); err != nil {
+	if _, err := cli.Sync(context.Background(), b, ""); err != nil {
 		t.Errorf("a pull while the write lock is held: %v", err)
 	}
 	t.Logf("pull under a held write lock: %v", time.Since(start))
@@ -227,7 +226,7 @@ func TestPullDuringBigPush(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		defer close(done)
-		_, bigErr = Sync(context.Background(), a, "")
+		_, bigErr = cli.Sync(context.Background(), a, "")
 	}()
 	var worst time.Duration
 	rounds := 0
@@ -239,7 +238,7 @@ func TestPullDuringBigPush(t *testing.T) {
 		}
 		ok(t, b.SaveMember(model.Member{}, &model.Member{CouncilID: small, Name: fmt.Sprint("Lille ", rounds), Role: model.RoleMember}))
 		start := time.Now()
-		if _, err := Sync(context.Background(), b, ""); err != nil {
+		if _, err := cli.Sync(context.Background(), b, ""); err != nil {
 			t.Fatalf("the small council's sync %d during the big push: %v", rounds, err)
 		}
 		worst = max(worst, time.Since(start))
@@ -247,7 +246,7 @@ func TestPullDuringBigPush(t *testing.T) {
 	wg.Wait()
 	ok(t, bigErr)
 	t.Logf("%d small syncs during the big push, the slowest %v", rounds, worst)
-	if n, _ := b.PendingCount(""); n != 0 {
+	if n, _ := b.PendingCount(context.Background(), ""); n != 0 {
 		t.Errorf("%d ops of the small council unsent", n)
 	}
 }
@@ -258,14 +257,14 @@ func TestEnrolCodeExpires(t *testing.T) {
 	council := h.council(t, "Jyderup")
 	code := h.code(t, council)
 	h.srv.Now = func() time.Time { return now.Add(15 * 24 * time.Hour) }
-	_, err := Enroll(context.Background(), open(t, "late", 0), h.url, code)
+	_, err := cli.Enroll(context.Background(), open(t, "late", 0), h.url, code)
 	var re *RemoteError
 	if !errors.Is(err, ErrCodeExpired) || !errors.As(err, &re) || re.Status != http.StatusUnauthorized || !strings.Contains(err.Error(), "bed kommunen om en ny kode") {
 		t.Fatalf("a code 15 days old: %v", err)
 	}
 	fresh := h.code(t, council)
 	h.srv.Now = func() time.Time { return now.Add(13 * 24 * time.Hour) }
-	if _, err := Enroll(context.Background(), open(t, "in-time", 0), h.url, fresh); err != nil {
+	if _, err := cli.Enroll(context.Background(), open(t, "in-time", 0), h.url, fresh); err != nil {
 		t.Errorf("a code 13 days old: %v", err)
 	}
 }
@@ -282,18 +281,18 @@ func TestRateLimitFailedAuth(t *testing.T) {
 	id, _, _ := strings.Cut(token, ".")
 	ok(t, a.SetMeta(storage.MetaToken, id+".forkert"))
 	for i := 0; i < 3; i++ {
-		if _, err := Sync(context.Background(), a, ""); !errors.Is(err, storage.ErrUnauthorized) {
+		if _, err := cli.Sync(context.Background(), a, ""); !errors.Is(err, storage.ErrUnauthorized) {
 			t.Fatalf("wrong secret %d: %v", i, err)
 		}
 	}
 	ok(t, a.SetMeta(storage.MetaToken, token))
-	_, err := Sync(context.Background(), a, "")
+	_, err := cli.Sync(context.Background(), a, "")
 	var re *RemoteError
 	if !errors.Is(err, ErrRateLimited) || !errors.As(err, &re) || re.Status != http.StatusTooManyRequests || !strings.Contains(re.Msg, "prøv igen om 15 minutter") {
 		t.Fatalf("after 3 failures: %v", err)
 	}
 	// Enrolling from the same address waits too.
-	if _, err := Enroll(context.Background(), open(t, "b", 0), h.url, h.code(t, council)); !errors.Is(err, ErrRateLimited) {
+	if _, err := cli.Enroll(context.Background(), open(t, "b", 0), h.url, h.code(t, council)); !errors.Is(err, ErrRateLimited) {
 		t.Errorf("enrolment from a blocked address: %v", err)
 	}
 	h.srv.Now = func() time.Time { return now.Add(16 * time.Minute) }
@@ -301,11 +300,11 @@ func TestRateLimitFailedAuth(t *testing.T) {
 
 	// Failed enrolments count as well.
 	for i := 0; i < 3; i++ {
-		if _, err := Enroll(context.Background(), open(t, fmt.Sprint("g", i), 0), h.url, "gæt-gæt-gæt-gæt"); !errors.Is(err, storage.ErrUnauthorized) {
+		if _, err := cli.Enroll(context.Background(), open(t, fmt.Sprint("g", i), 0), h.url, "gæt-gæt-gæt-gæt"); !errors.Is(err, storage.ErrUnauthorized) {
 			t.Fatalf("guess %d: %v", i, err)
 		}
 	}
-	if _, err := Enroll(context.Background(), open(t, "c", 0), h.url, h.code(t, council)); !errors.Is(err, ErrRateLimited) {
+	if _, err := cli.Enroll(context.Background(), open(t, "c", 0), h.url, h.code(t, council)); !errors.Is(err, ErrRateLimited) {
 		t.Errorf("enrolment after 3 bad codes: %v", err)
 	}
 }
@@ -327,13 +326,13 @@ func TestClockCorrectedRestamps(t *testing.T) {
 	p := model.Project{CouncilID: council, Title: "Shelter", Status: model.ProjectIdea, Description: "Første linje\n"}
 	ok(t, a.SaveProject(model.Project{}, &p))
 	ok(t, a.DeleteMember(m.ID))
-	before, err := a.PendingOps("", 1000)
+	before, err := a.PendingOps(context.Background(), "", 1000)
 	ok(t, err)
 
 	// The date is corrected.
 	clock := now
 	a.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
-	res, err := Sync(context.Background(), a, "")
+	res, err := cli.Sync(context.Background(), a, "")
 	if err != nil {
 		t.Fatalf("sync after the clock was corrected: %v", err)
 	}
@@ -341,10 +340,10 @@ func TestClockCorrectedRestamps(t *testing.T) {
 	if res.Restamped != len(before) || res.Note != want {
 		t.Errorf("result %+v, want note %q", res, want)
 	}
-	if SyncNote(a) != want {
-		t.Errorf("status note %q", SyncNote(a))
+	if noteOf(t, a) != want {
+		t.Errorf("status note %q", noteOf(t, a))
 	}
-	held, err := h.db.CouncilOps(council)
+	held, err := h.db.CouncilOps(context.Background(), council)
 	ok(t, err)
 	var after []storage.Change
 	for _, c := range held {
@@ -365,7 +364,7 @@ func TestClockCorrectedRestamps(t *testing.T) {
 	}
 	// Its clock came back: the next edit is stamped now, and syncs.
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Bo", Role: model.RoleMember}))
-	next, err := a.PendingOps("", 1)
+	next, err := a.PendingOps(context.Background(), "", 1)
 	ok(t, err)
 	if len(next) != 1 || next[0].HLC>>16 > now.Add(time.Minute).UnixMilli() {
 		t.Errorf("the next edit: %+v", next)
@@ -390,20 +389,20 @@ func TestBundleFromFutureKeepsClock(t *testing.T) {
 	ok(t, future.SaveCouncil(model.Council{}, &c))
 	ok(t, future.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Fremtid", Role: model.RoleMember}))
 	var file bytes.Buffer
-	_, err := WriteBundle(&file, future, c.ID)
+	_, err := cli.WriteBundle(context.Background(), &file, future, c.ID)
 	ok(t, err)
 
 	here := open(t, "here", 0)
-	_, _, err = ImportBundle(bytes.NewReader(file.Bytes()), here)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(file.Bytes()), here)
 	if !errors.Is(err, ErrClock) || !strings.Contains(err.Error(), "ikke indlæst") || !strings.Contains(err.Error(), "2036") {
 		t.Fatalf("a bundle 10 years ahead: %v", err)
 	}
-	_, ops, err := ReadBundle(bytes.NewReader(file.Bytes()))
+	_, ops, err := cli.ReadBundle(bytes.NewReader(file.Bytes()))
 	ok(t, err)
-	_, err = here.ApplyOps(ops)
+	_, err = here.ApplyOps(context.Background(), ops)
 	ok(t, err)
 	ok(t, here.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Nu", Role: model.RoleMember}))
-	mine, err := here.PendingOps("", 1)
+	mine, err := here.PendingOps(context.Background(), "", 1)
 	ok(t, err)
 	if len(mine) != 1 || time.UnixMilli(mine[0].HLC>>16).After(now.Add(storage.MaxClockSkew+time.Minute)) {
 		t.Errorf("an edit after ops from 2036 is stamped %v", time.UnixMilli(mine[0].HLC>>16).UTC())

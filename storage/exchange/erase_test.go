@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -45,7 +46,7 @@ func TestErasurePropagates(t *testing.T) {
 	syncOK(t, b)
 
 	for name, db := range map[string]*storage.DB{"laptop a": a, "laptop b": b, "server": h.db} {
-		ops, err := db.CouncilOps(council)
+		ops, err := db.CouncilOps(context.Background(), council)
 		ok(t, err)
 		for _, o := range ops {
 			if s := fmt.Sprint(o.Value); strings.Contains(s, "Karen") || strings.Contains(s, "karen@") || strings.Contains(s, "20 11 22 33") {

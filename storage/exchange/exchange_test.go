@@ -65,7 +65,12 @@ func (c countConn) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func init() {
+// cli is the tests' client: default settings, and a transport that counts
+// the bytes on the wire. A test that changes a setting copies it first
+// (withClient).
+var cli = countingClient()
+
+func countingClient() *Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
@@ -74,7 +79,19 @@ func init() {
 		}
 		return countConn{c}, nil
 	}
-	HTTPClient = &http.Client{Transport: tr, Timeout: time.Minute}
+	c := NewClient()
+	c.HTTP = &http.Client{Transport: tr, Timeout: time.Minute}
+	return c
+}
+
+// withClient is a copy of cli, with its own http.Client, that change may
+// set up.
+func withClient(change func(c *Client)) *Client {
+	c := *cli
+	h := *cli.HTTP
+	c.HTTP = &h
+	change(&c)
+	return &c
 }
 
 func newHub(t testing.TB) *hub {
@@ -101,7 +118,7 @@ func (h *hub) code(t testing.TB, council string) string {
 
 func (h *hub) laptop(t testing.TB, name, council string, offset time.Duration) *storage.DB {
 	db := open(t, name, offset)
-	_, err := Enroll(context.Background(), db, h.url, h.code(t, council))
+	_, err := cli.Enroll(context.Background(), db, h.url, h.code(t, council))
 	ok(t, err)
 	return db
 }
@@ -122,7 +139,13 @@ func state(t testing.TB, db *storage.DB, council string) string {
 
 func syncOK(t testing.TB, db *storage.DB) Result {
 	t.Helper()
-	r, err := Sync(context.Background(), db, "")
+	return syncWith(t, cli, db)
+}
+
+// syncWith is syncOK with a client of the test's own.
+func syncWith(t testing.TB, c *Client, db *storage.DB) Result {
+	t.Helper()
+	r, err := c.Sync(context.Background(), db, "")
 	ok(t, err)
 	return r
 }
@@ -233,7 +256,7 @@ func TestSecurity(t *testing.T) {
 		}
 		wire, err := EncodeOps(cs)
 		ok(t, err)
-		return call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
+		return cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
 	}
 	// Another council's device writes Jyderup's wish.
 	evil := storage.Change{Device: other.DeviceID(), Seq: 1000, HLC: now.UnixMilli() << 16, Table: "budget_wishes", Row: w.ID, Council: jyderup, Field: "title", Value: "Hacket"}
@@ -255,10 +278,10 @@ func TestSecurity(t *testing.T) {
 	ok(t, a.SaveBudgetWish(storage.Overwriting(a, w), &w))
 	// Refused by the server, set aside on the laptop with the reason; the
 	// laptop is not stuck, and the status bar says so.
-	if r, err := Sync(context.Background(), a, ""); err != nil || r.Refused == 0 || !strings.Contains(r.Note, "kun kommunen") {
+	if r, err := cli.Sync(context.Background(), a, ""); err != nil || r.Refused == 0 || !strings.Contains(r.Note, "kun kommunen") {
 		t.Errorf("municipal field: %+v, %v", r, err)
 	}
-	if note := SyncNote(a); !strings.Contains(note, "kommunen") {
+	if note := noteOf(t, a); !strings.Contains(note, "kommunen") {
 		t.Errorf("note not remembered: %q", note)
 	}
 	if hw, _ := h.db.BudgetWishes(jyderup, 0); len(hw) != 1 || hw[0].Granted != 0 || hw[0].Status == model.WishAnswered {
@@ -277,7 +300,7 @@ func TestSecurity(t *testing.T) {
 			ok(t, h.db.RevokeDevice(d.ID))
 		}
 	}
-	if _, err := Sync(context.Background(), other, ""); !errors.Is(err, storage.ErrRevoked) {
+	if _, err := cli.Sync(context.Background(), other, ""); !errors.Is(err, storage.ErrRevoked) {
 		t.Errorf("revoked device: %v", err)
 	}
 	if hubOps() != before {
@@ -300,9 +323,9 @@ func TestSecurity(t *testing.T) {
 	}
 	// A code works once.
 	code := h.code(t, jyderup)
-	_, err := Enroll(context.Background(), open(t, "x", 0), h.url, code)
+	_, err := cli.Enroll(context.Background(), open(t, "x", 0), h.url, code)
 	ok(t, err)
-	if _, err := Enroll(context.Background(), open(t, "y", 0), h.url, code); !errors.Is(err, storage.ErrUnauthorized) {
+	if _, err := cli.Enroll(context.Background(), open(t, "y", 0), h.url, code); !errors.Is(err, storage.ErrUnauthorized) {
 		t.Errorf("code used twice: %v", err)
 	}
 }
@@ -317,12 +340,12 @@ func TestClockAheadRestamped(t *testing.T) {
 	syncOK(t, a)
 	m := model.Member{CouncilID: council, Name: "Åse", Role: model.RoleMember}
 	ok(t, a.SaveMember(model.Member{}, &m))
-	res, err := Sync(context.Background(), a, "")
+	res, err := cli.Sync(context.Background(), a, "")
 	if err != nil || res.Restamped == 0 || !strings.Contains(res.Note, "2 dage for hurtigt") || !strings.Contains(res.Note, "ret datoen") {
 		t.Errorf("clock ahead: %+v, %v", res, err)
 	}
-	if SyncNote(a) != res.Note {
-		t.Errorf("status note %q, want %q", SyncNote(a), res.Note)
+	if noteOf(t, a) != res.Note {
+		t.Errorf("status note %q, want %q", noteOf(t, a), res.Note)
 	}
 }
 
@@ -337,7 +360,7 @@ func TestBodyLimit(t *testing.T) {
 	}
 	// The batch is refused whole as too large; the laptop then sends its
 	// ops one at a time, each small enough, and nothing is refused.
-	r, err := Sync(context.Background(), a, "")
+	r, err := cli.Sync(context.Background(), a, "")
 	if err != nil || r.Refused != 0 || r.Pushed == 0 {
 		t.Errorf("big push: %+v, %v", r, err)
 	}
@@ -352,27 +375,26 @@ func TestResumeAfterCutOff(t *testing.T) {
 	a := open(t, "a", 0)
 	ownCouncil(t, a)
 	enrolLinking(t, a, h, council)
-	PushBatch, h.srv.PageSize = 7, 13
-	defer func() { PushBatch = 500 }()
+	h.srv.PageSize = 13
 	// Cut the connection off after a few requests, then go on.
 	var calls atomic.Int64
-	old := HTTPClient.Transport
-	HTTPClient.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	old := cli.HTTP.Transport
+	cli := withClient(func(c *Client) { c.PushBatch = 7 })
+	cli.HTTP.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if calls.Add(1)%5 == 0 {
 			return nil, errors.New("forbindelsen blev afbrudt")
 		}
 		return old.RoundTrip(r)
 	})
-	defer func() { HTTPClient.Transport = old }()
 	b := open(t, "b", 0)
 	for {
-		if _, err := Enroll(context.Background(), b, h.url, h.code(t, council)); err == nil {
+		if _, err := cli.Enroll(context.Background(), b, h.url, h.code(t, council)); err == nil {
 			break
 		}
 	}
 	for i := 0; ; i++ {
-		_, errA := Sync(context.Background(), a, "")
-		_, errB := Sync(context.Background(), b, "")
+		_, errA := cli.Sync(context.Background(), a, "")
+		_, errB := cli.Sync(context.Background(), b, "")
 		if errA == nil && errB == nil {
 			break
 		}
@@ -380,9 +402,9 @@ func TestResumeAfterCutOff(t *testing.T) {
 			t.Fatal(errA, errB)
 		}
 	}
-	HTTPClient.Transport = old
-	syncOK(t, a)
-	syncOK(t, b)
+	cli.HTTP.Transport = old
+	syncWith(t, cli, a)
+	syncWith(t, cli, b)
 	if sa, sb := state(t, a, council), state(t, b, council); sa != sb || !strings.Contains(sa, "Karen Østergaard") {
 		t.Fatalf("after cut-offs:\n%s\n---\n%s", sa, sb)
 	}
@@ -399,7 +421,7 @@ func TestBundles(t *testing.T) {
 	syncOK(t, a)
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	var buf bytes.Buffer
-	hd, err := WriteBundle(&buf, a, council)
+	hd, err := cli.WriteBundle(context.Background(), &buf, a, council)
 	ok(t, err)
 	if hd.Count == 0 || hd.Council != council {
 		t.Fatalf("header %+v", hd)
@@ -411,19 +433,19 @@ func TestBundles(t *testing.T) {
 		bad := append([]byte{}, file...)
 		bad[i] ^= 0x40
 		before, _ := h.db.HubSequence()
-		if _, _, err := HubImportBundle(bytes.NewReader(bad), h.db, now, 24*time.Hour); err == nil {
+		if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bad), h.db, now, 24*time.Hour); err == nil {
 			t.Errorf("damaged at %d: accepted", i)
 		}
 		if after, _ := h.db.HubSequence(); after != before {
 			t.Errorf("damaged bundle wrote something")
 		}
 	}
-	_, n, err := HubImportBundle(bytes.NewReader(file), h.db, now, 24*time.Hour)
+	_, n, err := cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 24*time.Hour)
 	ok(t, err)
 	if n == 0 {
 		t.Error("nothing imported")
 	}
-	if _, n, err = HubImportBundle(bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil || n != 0 {
+	if _, n, err = cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil || n != 0 {
 		t.Errorf("second import: %d, %v", n, err)
 	}
 	if ms, _ := h.db.Members(council); len(ms) != 1 {
@@ -431,17 +453,17 @@ func TestBundles(t *testing.T) {
 	}
 	// Back to another laptop by bundle; a foreign bundle is refused.
 	var back bytes.Buffer
-	_, err = WriteBundle(&back, h.db, council)
+	_, err = cli.WriteBundle(context.Background(), &back, h.db, council)
 	ok(t, err)
 	b := open(t, "b", 0)
-	_, n, err = ImportBundle(bytes.NewReader(back.Bytes()), b)
+	_, n, err = cli.ImportBundle(context.Background(), bytes.NewReader(back.Bytes()), b)
 	ok(t, err)
 	if sa, sb := state(t, a, council), state(t, b, council); sa != sb || n == 0 {
 		t.Errorf("by bundle:\n%s\n---\n%s", sa, sb)
 	}
 	c := open(t, "c", 0)
 	ok(t, c.SaveCouncil(model.Council{}, &model.Council{Name: "Tornved"}))
-	if _, _, err := ImportBundle(bytes.NewReader(back.Bytes()), c); !errors.Is(err, ErrForeignBundle) {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(back.Bytes()), c); !errors.Is(err, ErrForeignBundle) {
 		t.Errorf("foreign bundle: %v", err)
 	}
 }
@@ -492,7 +514,7 @@ func BenchmarkOneFieldSync(b *testing.B) {
 	start := time.Now()
 	syncOK(b, a)
 	first := time.Since(start)
-	ops, _ := a.CouncilOps(council)
+	ops, _ := a.CouncilOps(context.Background(), council)
 	c := h.laptop(b, "c", council, time.Second)
 	start, bytes0 := time.Now(), sent.Load()+received.Load()
 	syncOK(b, c)
@@ -577,4 +599,12 @@ func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
 			t.Errorf("council after linking: %+v", c)
 		}
 	}
+}
+
+// noteOf is the status bar's note of db now.
+func noteOf(t testing.TB, db *storage.DB) string {
+	t.Helper()
+	st, err := db.SyncState(context.Background())
+	ok(t, err)
+	return SyncNote(st, db.Now())
 }

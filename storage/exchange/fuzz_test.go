@@ -3,6 +3,7 @@ package exchange
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/ed25519"
 	"encoding/json"
 	"testing"
@@ -69,14 +70,14 @@ func FuzzReadBundle(f *testing.F) {
 		f.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if h, err := WriteBundle(&buf, db, c.ID); err != nil || h.Keys == nil {
+	if h, err := cli.WriteBundle(context.Background(), &buf, db, c.ID); err != nil || h.Keys == nil {
 		f.Fatal(err, h.Keys)
 	}
 	db.Close()
 	f.Add(buf.Bytes())
 	f.Add([]byte{0x1f, 0x8b})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		h, cs, err := ReadBundle(bytes.NewReader(data))
+		h, cs, err := cli.ReadBundle(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
@@ -203,7 +204,7 @@ func FuzzImportBundle(f *testing.F) {
 		f.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if _, err := WriteBundle(&buf, hub, c.ID); err != nil {
+	if _, err := cli.WriteBundle(context.Background(), &buf, hub, c.ID); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
@@ -213,14 +214,14 @@ func FuzzImportBundle(f *testing.F) {
 	}
 	defer laptop.Close()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		before, err := laptop.CouncilOps("")
+		before, err := laptop.CouncilOps(context.Background(), "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := ImportBundle(bytes.NewReader(data), laptop); err == nil {
+		if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(data), laptop); err == nil {
 			return
 		}
-		after, err := laptop.CouncilOps("")
+		after, err := laptop.CouncilOps(context.Background(), "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,7 +56,7 @@ func hubClock(h http.Header) (now time.Time, maxAhead time.Duration, ok bool) {
 }
 
 // MaxOpBytes is the largest op a hub takes by default, by push or bundle.
-var MaxOpBytes = 1 << 20
+const MaxOpBytes = 1 << 20
 
 // checkOpSizes refuses a push holding an op bigger than limit bytes, naming
 // its field.

@@ -184,7 +184,7 @@ func link(db *storage.DB, from, to, name string) error {
 	if err := db.LinkCouncil(from, to); err != nil {
 		return fmt.Errorf("forbind lokalrådet med kommunens: %w", err)
 	}
-	if err := db.SetMeta(MetaLinked, "1"); err != nil {
+	if err := db.SetMeta(storage.MetaLinked, "1"); err != nil {
 		return err
 	}
 	// Only the municipality answers budget wishes: answers in data made

@@ -26,7 +26,7 @@ func ownCouncil(t testing.TB, db *storage.DB) string {
 // council made on it.
 func enrolLinking(t testing.TB, db *storage.DB, h *hub, council string) {
 	t.Helper()
-	_, err := Enroll(context.Background(), db, h.url, h.code(t, council))
+	_, err := cli.Enroll(context.Background(), db, h.url, h.code(t, council))
 	ok(t, err)
 	ok(t, AnswerLink(db, true))
 }
@@ -40,13 +40,13 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	council := h.council(t, "Tølløse Lokalråd")
 	real := model.Member{CouncilID: council, Name: "Mette Hansen", Role: model.RoleChair}
 	ok(t, h.db.SaveMember(model.Member{}, &real))
-	before, err := h.db.CouncilOps("")
+	before, err := h.db.CouncilOps(context.Background(), "")
 	ok(t, err)
 
 	a := open(t, "a", time.Hour) // the demo is newer than the hub's council
 	demoID, err := demo.Council(a, now)
 	ok(t, err)
-	_, err = Enroll(context.Background(), a, h.url, h.code(t, council))
+	_, err = cli.Enroll(context.Background(), a, h.url, h.code(t, council))
 	ok(t, err)
 	if _, asked, err := PendingLink(a); err != nil || asked {
 		t.Errorf("enrolling with the demo asks to link it (%v)", err)
@@ -67,7 +67,7 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	if _, err := h.db.Council(demoID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the demo council is at the hub: %v", err)
 	}
-	ops, err := h.db.CouncilOps("")
+	ops, err := h.db.CouncilOps(context.Background(), "")
 	ok(t, err)
 	for _, o := range ops {
 		if o.Device == a.DeviceID() || o.Council == demoID {
@@ -84,7 +84,7 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	if ms, _ := a.Members(demoID); len(ms) == 0 {
 		t.Error("the demo's members are gone from the laptop")
 	}
-	if n, _ := a.PendingCount(council); n != 0 {
+	if n, _ := a.PendingCount(context.Background(), council); n != 0 {
 		t.Errorf("%d ops wait to go up", n)
 	}
 }
@@ -97,13 +97,13 @@ func TestStaffEnrolDropsTheDemo(t *testing.T) {
 	a := open(t, "a", 0)
 	demoID, err := demo.Council(a, now)
 	ok(t, err)
-	_, err = Enroll(context.Background(), a, h.url, h.code(t, ""))
+	_, err = cli.Enroll(context.Background(), a, h.url, h.code(t, ""))
 	ok(t, err)
 	syncOK(t, a)
 	if _, err := h.db.Council(demoID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the demo council reached the hub: %v", err)
 	}
-	ops, err := h.db.CouncilOps(demoID)
+	ops, err := h.db.CouncilOps(context.Background(), demoID)
 	ok(t, err)
 	if len(ops) != 0 {
 		t.Errorf("%d ops of the demo at the hub", len(ops))
@@ -126,14 +126,14 @@ func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
 		w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny sti", Status: model.WishDraft}
 		ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
 
-		_, err := Enroll(context.Background(), a, h.url, h.code(t, council))
+		_, err := cli.Enroll(context.Background(), a, h.url, h.code(t, council))
 		ok(t, err)
 		q, asked, err := PendingLink(a)
 		ok(t, err)
 		if !asked || q.Local.ID != c.ID || q.Local.Name != "Jyderup Borgerforening" || q.Server != council || q.ServerName != "Jyderup Lokalråd" {
 			t.Fatalf("question %+v (asked %v)", q, asked)
 		}
-		if _, err := Sync(context.Background(), a, ""); !errors.Is(err, ErrLinkUnanswered) {
+		if _, err := cli.Sync(context.Background(), a, ""); !errors.Is(err, ErrLinkUnanswered) {
 			t.Fatalf("a sync before the answer: %v", err)
 		}
 		if n, _ := h.db.HubSequence(); n != 0 {
@@ -176,7 +176,7 @@ func TestEnrolLinksAnEmptyCouncilAtOnce(t *testing.T) {
 	a := open(t, "a", 0)
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
 	ok(t, a.SaveCouncil(model.Council{}, &c))
-	_, err := Enroll(context.Background(), a, h.url, h.code(t, council))
+	_, err := cli.Enroll(context.Background(), a, h.url, h.code(t, council))
 	ok(t, err)
 	if _, asked, _ := PendingLink(a); asked {
 		t.Error("asked about a council with no data")

@@ -52,6 +52,9 @@ type Mirror struct {
 	Fresh time.Duration
 	Now   func() time.Time
 	Log   *slog.Logger
+	// Client bounds the pages it pulls and the batches it pushes
+	// (NewClient's by default).
+	Client *Client
 
 	path string
 	dev  storage.Device
@@ -74,7 +77,7 @@ func OpenMirror(ctx context.Context, store MirrorStore, path, label string, log 
 		if err != nil {
 			return nil, err
 		}
-		m := &Mirror{DB: db, Store: store, Now: time.Now, Log: log, path: path}
+		m := &Mirror{DB: db, Store: store, Now: time.Now, Log: log, Client: NewClient(), path: path}
 		err = m.register(label)
 		if errors.Is(err, errStaleMirror) && attempt == 0 {
 			log.Warn("mirror belongs to no device of the store; made again", "path", path)
@@ -128,18 +131,18 @@ func (m *Mirror) register(label string) error {
 		if err != nil {
 			return err
 		}
-		if err := db.AcceptKeyDirectory(dir); err != nil {
+		if err := db.AcceptKeyDirectory(context.Background(), dir); err != nil {
 			return errStaleMirror // another hub's mirror
 		}
 		m.dev = d
 		return nil
 	}
-	if n, err := db.CouncilOps(""); err != nil {
+	if n, err := db.CouncilOps(context.Background(), ""); err != nil {
 		return err
 	} else if len(n) > 0 {
 		return errStaleMirror // rows of no registered device
 	}
-	if err := db.AcceptKeyDirectory(dir); err != nil {
+	if err := db.AcceptKeyDirectory(context.Background(), dir); err != nil {
 		return errStaleMirror
 	}
 	reg, code, err := m.Store.AddDevice(label, "", true)
@@ -198,10 +201,10 @@ func (m *Mirror) pull(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if held, ok, err := m.DB.KeyDirectory(""); err != nil {
+	if held, ok, err := m.DB.KeyDirectory(context.Background(), ""); err != nil {
 		return err
 	} else if !ok || held.Hash() != dir.Hash() {
-		if err := m.DB.AcceptKeyDirectory(dir); err != nil {
+		if err := m.DB.AcceptKeyDirectory(context.Background(), dir); err != nil {
 			return err
 		}
 	}
@@ -215,14 +218,14 @@ func (m *Mirror) pull(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ops, next, more, err := m.Store.HubPage("", since, storage.Page{Ops: PullOps, Bytes: PullBytes}, m.dev.Replica)
+		ops, next, more, err := m.Store.HubPage("", since, storage.Page{Ops: m.Client.PullOps, Bytes: m.Client.PullBytes}, m.dev.Replica)
 		if err != nil {
 			return err
 		}
 		if next <= since && len(ops) == 0 {
 			break
 		}
-		if _, err := m.DB.ApplyPulled(ops, next); err != nil {
+		if _, err := m.DB.ApplyPulled(context.Background(), ops, next); err != nil {
 			return err
 		}
 		if !more || next <= since {
@@ -238,13 +241,13 @@ func (m *Mirror) pull(ctx context.Context) error {
 // endpoint takes a staff device's.
 func (m *Mirror) push() error {
 	for {
-		ops, err := m.DB.PendingOps("", PushBatch)
+		ops, err := m.DB.PendingOps(context.Background(), "", m.Client.PushBatch)
 		if err != nil || len(ops) == 0 {
 			return err
 		}
 		size := 0
 		for i, c := range ops {
-			if size += c.Size(); i > 0 && size > PushBytes {
+			if size += c.Size(); i > 0 && size > m.Client.PushBytes {
 				ops = ops[:i]
 				break
 			}
@@ -261,13 +264,13 @@ func (m *Mirror) push() error {
 					return err
 				}
 				if err != nil {
-					if err := m.DB.SetAside(c, err.Error()); err != nil {
+					if err := m.DB.SetAside(context.Background(), c, err.Error()); err != nil {
 						return err
 					}
 					first = cmp.Or(first, err)
 					continue
 				}
-				if err := m.DB.AckOps(c.Seq); err != nil {
+				if err := m.DB.AckOps(context.Background(), c.Seq); err != nil {
 					return err
 				}
 			}
@@ -279,7 +282,7 @@ func (m *Mirror) push() error {
 		if err != nil {
 			return err
 		}
-		if err := m.DB.AckOps(ops[len(ops)-1].Seq); err != nil {
+		if err := m.DB.AckOps(context.Background(), ops[len(ops)-1].Seq); err != nil {
 			return err
 		}
 	}

@@ -89,7 +89,7 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 	push := func(cs ...storage.Change) error {
 		wire, err := EncodeOps(cs)
 		ok(t, err)
-		return call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
+		return cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
 	}
 	hlc := now.UnixMilli() << 16
 	for name, c := range map[string]storage.Change{
@@ -145,7 +145,7 @@ func TestMunicipalTablesBelongToTheMunicipality(t *testing.T) {
 	ok(t, staff.SignOwn(&c))
 	wire, err := EncodeOps([]storage.Change{c})
 	ok(t, err)
-	if err := call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrBadInput) {
+	if err := cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrBadInput) {
 		t.Errorf("pool under a council: %v", err)
 	}
 	if got, _ := h.db.Pools(); !reflect.DeepEqual(got, []model.Pool(nil)) {
@@ -163,10 +163,10 @@ func TestMunicipalDataByBundle(t *testing.T) {
 	ok(t, h.db.SavePool(model.Pool{}, &pool))
 
 	var out bytes.Buffer
-	_, err := WriteBundle(&out, h.db, council)
+	_, err := cli.WriteBundle(context.Background(), &out, h.db, council)
 	ok(t, err)
 	laptop := open(t, "offline", 0)
-	_, _, err = ImportBundle(bytes.NewReader(out.Bytes()), laptop)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(out.Bytes()), laptop)
 	ok(t, err)
 	pools, err := laptop.Pools()
 	ok(t, err)
@@ -174,9 +174,9 @@ func TestMunicipalDataByBundle(t *testing.T) {
 		t.Fatalf("pools on the laptop: %+v", pools)
 	}
 	var back bytes.Buffer
-	_, err = WriteBundle(&back, laptop, council)
+	_, err = cli.WriteBundle(context.Background(), &back, laptop, council)
 	ok(t, err)
-	if _, _, err := HubImportBundle(bytes.NewReader(back.Bytes()), h.db, now, 24*time.Hour); err != nil {
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(back.Bytes()), h.db, now, 24*time.Hour); err != nil {
 		t.Errorf("the laptop's bundle with the municipality's pool was refused: %v", err)
 	}
 }

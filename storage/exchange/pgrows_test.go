@@ -43,7 +43,7 @@ func enrolAt(t *testing.T, s *postgres.Store, url, name, council string) *storag
 	db := open(t, name, 0)
 	_, code, err := s.AddDevice(name, council, council == "")
 	ok(t, err)
-	_, err = Enroll(context.Background(), db, url, code)
+	_, err = cli.Enroll(context.Background(), db, url, code)
 	ok(t, err)
 	syncOK(t, db)
 	return db
@@ -113,7 +113,7 @@ func TestPGErasureTwoNodes(t *testing.T) {
 	c := enrolAt(t, sb, urlB, "c", council) // a new laptop, from 0, at node B
 	syncOK(t, b)
 	for name, db := range map[string]*storage.DB{"laptop a": a, "laptop b": b, "new laptop c": c} {
-		ops, err := db.CouncilOps(council)
+		ops, err := db.CouncilOps(context.Background(), council)
 		ok(t, err)
 		noName(t, name, ops, words...)
 		got, err := db.AgendaItem(it.ID)
@@ -126,19 +126,19 @@ func TestPGErasureTwoNodes(t *testing.T) {
 		t.Errorf("a and the new laptop differ:\n%s\n---\n%s", sa, sc)
 	}
 	// b sends its (scrubbed) history again: the same edits, not a refusal.
-	if _, _, err := HubImportBundle(bytes.NewReader(bundleOf(t, b, council)), sb, now, time.Hour); err != nil {
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), sb, now, time.Hour); err != nil {
 		t.Errorf("b's bundle after the erasure: %v", err)
 	}
 
 	// The council's bundle from the log: no name, and a laptop takes it.
 	var buf bytes.Buffer
-	_, err = WriteStoreBundle(&buf, sb, council, now)
+	_, err = cli.WriteStoreBundle(context.Background(), &buf, sb, council, now)
 	ok(t, err)
 	d := open(t, "d", 0)
-	if _, _, err := ImportBundle(&buf, d); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), &buf, d); err != nil {
 		t.Fatalf("a laptop refuses the bundle of an erased log: %v", err)
 	}
-	ops, err := d.CouncilOps(council)
+	ops, err := d.CouncilOps(context.Background(), council)
 	ok(t, err)
 	noName(t, "laptop d (bundle)", ops, words...)
 	if sa, sd := state(t, a, council), state(t, d, council); sa != sd {
@@ -160,7 +160,7 @@ func TestStoresErasureRefused(t *testing.T) {
 		syncOK(t, a)
 		syncOK(t, k)
 		nameOp := func(db *storage.DB, council string) storage.Change {
-			ops, err := db.CouncilOps(council)
+			ops, err := db.CouncilOps(context.Background(), council)
 			ok(t, err)
 			for _, o := range ops {
 				if o.Table == "members" && o.Field == "name" {
@@ -221,12 +221,12 @@ func TestStoresBundleRoundTrip(t *testing.T) {
 		mt := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now.Add(48 * time.Hour)}
 		ok(t, a.SaveMeeting(model.Meeting{}, &mt))
 		var buf bytes.Buffer
-		_, err := WriteBundle(&buf, a, jy)
+		_, err := cli.WriteBundle(context.Background(), &buf, a, jy)
 		ok(t, err)
 		raw := buf.Bytes()
 
 		// A forged bundle: an op of a's, its value changed after signing.
-		_, cs, err := ReadBundle(bytes.NewReader(raw))
+		_, cs, err := cli.ReadBundle(bytes.NewReader(raw))
 		ok(t, err)
 		for i := range cs {
 			if cs[i].Table == "meetings" && cs[i].Field == "kind" {
@@ -234,19 +234,19 @@ func TestStoresBundleRoundTrip(t *testing.T) {
 			}
 		}
 		var forged bytes.Buffer
-		h0, _, err := ReadBundle(bytes.NewReader(raw))
+		h0, _, err := cli.ReadBundle(bytes.NewReader(raw))
 		ok(t, err)
 		_, err = encodeBundle(&forged, h0, cs, nil)
 		ok(t, err)
 		before := len(allPulled(t, h.store, ""))
-		if _, _, err := HubImportBundle(&forged, h.store, now, time.Hour); !errors.Is(err, ErrRefusedBundle) {
+		if _, _, err := cli.HubImportBundle(context.Background(), &forged, h.store, now, time.Hour); !errors.Is(err, ErrRefusedBundle) {
 			t.Errorf("forged bundle: %v", err)
 		}
 		if after := len(allPulled(t, h.store, "")); after != before {
 			t.Errorf("a refused bundle left %d ops", after-before)
 		}
 
-		_, n, err := HubImportBundle(bytes.NewReader(raw), h.store, now, time.Hour)
+		_, n, err := cli.HubImportBundle(context.Background(), bytes.NewReader(raw), h.store, now, time.Hour)
 		ok(t, err)
 		if n == 0 {
 			t.Error("the bundle brought nothing new")
@@ -258,13 +258,13 @@ func TestStoresBundleRoundTrip(t *testing.T) {
 		// Back: the hub's bundle of the council to a new laptop.
 		var back bytes.Buffer
 		if db, isSQLite := h.store.(*storage.DB); isSQLite {
-			_, err = WriteBundle(&back, db, jy)
+			_, err = cli.WriteBundle(context.Background(), &back, db, jy)
 		} else {
-			_, err = WriteStoreBundle(&back, h.store, jy, now)
+			_, err = cli.WriteStoreBundle(context.Background(), &back, h.store, jy, now)
 		}
 		ok(t, err)
 		c := open(t, "c", 0)
-		_, _, err = ImportBundle(&back, c)
+		_, _, err = cli.ImportBundle(context.Background(), &back, c)
 		ok(t, err)
 		if sa, sc := state(t, a, jy), state(t, c, jy); sa != sc {
 			t.Errorf("the bundle's laptop differs:\n%s\n---\n%s", sa, sc)

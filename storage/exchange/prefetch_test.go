@@ -28,26 +28,26 @@ func TestPullPrefetchNeverMovesTheCursorAhead(t *testing.T) {
 	}
 	syncOK(t, a)
 	h.srv.PageSize = 10
-	hubOps, err := h.db.CouncilOps(council)
+	hubOps, err := h.db.CouncilOps(context.Background(), council)
 	ok(t, err)
 
 	for cut := 2; cut <= 6; cut++ {
 		b := h.laptop(t, fmt.Sprint("b", cut), council, 0)
 		var pulls atomic.Int64
-		old := HTTPClient.Transport
-		HTTPClient.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		old := cli.HTTP.Transport
+		cli := withClient(func(c *Client) {})
+		cli.HTTP.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			if strings.HasSuffix(r.URL.Path, "/v1/pull") && pulls.Add(1) == int64(cut) {
 				return nil, errors.New("forbindelsen blev afbrudt")
 			}
 			return old.RoundTrip(r)
 		})
-		_, err := Sync(context.Background(), b, "")
-		HTTPClient.Transport = old
+		_, err := cli.Sync(context.Background(), b, "")
 		if err == nil {
 			t.Fatalf("cut at pull %d: the sync went through", cut)
 		}
 		cur, _ := b.Meta(storage.MetaCursor)
-		held, err := b.CouncilOps(council)
+		held, err := b.CouncilOps(context.Background(), council)
 		ok(t, err)
 		// Pages of 10 ops: the pages before the cut one are applied.
 		if want := (cut - 1) * 10; cur != strconv.Itoa(want) || len(held) != want {
@@ -57,7 +57,7 @@ func TestPullPrefetchNeverMovesTheCursorAhead(t *testing.T) {
 		if sa, sb := state(t, a, council), state(t, b, council); sa != sb {
 			t.Errorf("cut at pull %d, then a sync:\n%s\n---\n%s", cut, sa, sb)
 		}
-		if held, _ := b.CouncilOps(council); len(held) != len(hubOps) {
+		if held, _ := b.CouncilOps(context.Background(), council); len(held) != len(hubOps) {
 			t.Errorf("cut at pull %d, then a sync: %d ops of %d", cut, len(held), len(hubOps))
 		}
 	}

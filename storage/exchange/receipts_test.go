@@ -156,7 +156,7 @@ func TestReceiptFileTravels(t *testing.T) {
 	if len(got) != 1 || got[0].ID != rec.ID || got[0].Name != "Kvittering Brugsen.pdf" {
 		t.Fatalf("laptop b's receipts of the line: %+v", got)
 	}
-	ok(t, FetchBlob(context.Background(), b, got[0]))
+	ok(t, cli.FetchBlob(context.Background(), b, got[0]))
 	if data, err := b.ReadAttachment(got[0]); err != nil || !bytes.Equal(data, scan) {
 		t.Errorf("laptop b opens the receipt: %v", err)
 	}
@@ -183,7 +183,7 @@ func TestBundleReceiptLock(t *testing.T) {
 	_, err := b.AddAttachment(model.OwnerEntry, coffee.ID, "Kvittering.pdf", strings.NewReader("kvittering"))
 	ok(t, err)
 	var bb bytes.Buffer
-	_, err = WriteBundle(&bb, b, jy)
+	_, err = cli.WriteBundle(context.Background(), &bb, b, jy)
 	ok(t, err)
 	// Meanwhile a approved the year and the hub has it.
 	approved := year
@@ -191,7 +191,7 @@ func TestBundleReceiptLock(t *testing.T) {
 	ok(t, a.SaveAccountsYear(year, &approved))
 	syncOK(t, a)
 	before := state(t, h.db, jy)
-	_, _, err = HubImportBundle(bytes.NewReader(bb.Bytes()), h.db, now, storage.MaxClockSkew)
+	_, _, err = cli.HubImportBundle(context.Background(), bytes.NewReader(bb.Bytes()), h.db, now, storage.MaxClockSkew)
 	if err == nil || !errors.Is(err, storage.ErrRefused) || !strings.Contains(err.Error(), "godkendt på generalforsamlingen") {
 		t.Errorf("hub import of a receipt on approved accounts: %v", err)
 	}
@@ -199,7 +199,7 @@ func TestBundleReceiptLock(t *testing.T) {
 		t.Error("the refused bundle changed the hub")
 	}
 	// a imports b's bundle: it holds the year approved, and refuses too.
-	_, _, err = ImportBundle(bytes.NewReader(bb.Bytes()), a)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(bb.Bytes()), a)
 	if err == nil || !errors.Is(err, storage.ErrRefused) {
 		t.Errorf("laptop import of a receipt on approved accounts: %v", err)
 	}

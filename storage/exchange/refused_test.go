@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -31,7 +32,7 @@ func TestRefusedChangeIsSetAsideNotStuck(t *testing.T) {
 	after := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Legeplads", Status: model.WishDraft}
 	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &after))
 
-	r, err := Sync(t.Context(), a, "")
+	r, err := cli.Sync(t.Context(), a, "")
 	if err != nil {
 		t.Fatalf("sync with a refused change: %v", err)
 	}
@@ -60,7 +61,7 @@ func TestRefusedChangeIsSetAsideNotStuck(t *testing.T) {
 	if r := syncOK(t, a); r.Refused != 0 || r.Pushed != 0 {
 		t.Errorf("second sync = %+v", r)
 	}
-	if n, _ := a.PendingCount(""); n != 0 {
+	if n, _ := a.PendingCount(context.Background(), ""); n != 0 {
 		t.Errorf("%d ops still pending", n)
 	}
 }

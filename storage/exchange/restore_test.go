@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -59,7 +60,7 @@ func TestRestoreCatchesUpBySync(t *testing.T) {
 	syncOK(t, b)
 
 	backup := filepath.Join(t.TempDir(), "jyderup-usb.db")
-	ok(t, a.Backup(backup))
+	ok(t, a.Backup(context.Background(), backup))
 	seqAtBackup, _ := a.Meta("seq")
 
 	// After the backup: a adds, edits and deletes, and syncs; b edits too.
@@ -142,7 +143,7 @@ func TestRestoreOverDamagedDatabase(t *testing.T) {
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
 	syncOK(t, a)
 	backup := filepath.Join(t.TempDir(), "jyderup.db")
-	ok(t, a.Backup(backup))
+	ok(t, a.Backup(context.Background(), backup))
 	lost := model.Member{CouncilID: council, Name: "Efter kopien", Role: model.RoleMember}
 	ok(t, a.SaveMember(model.Member{}, &lost))
 	syncOK(t, a)
@@ -178,7 +179,7 @@ func TestReusedOpIDRefused(t *testing.T) {
 	syncOK(t, a)
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
 	syncOK(t, a)
-	ops, err := a.CouncilOps(council)
+	ops, err := a.CouncilOps(context.Background(), council)
 	ok(t, err)
 	reused := ops[0]
 	reused.Row, reused.HLC = "en-anden-række", reused.HLC+1

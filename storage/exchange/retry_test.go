@@ -19,9 +19,7 @@ import (
 // succeeds by itself; past the last pause the laptop is told, in Danish,
 // that the server is unavailable, and nothing is lost.
 func TestSyncRetriesUnavailable(t *testing.T) {
-	saved := RetryWaits
-	RetryWaits = []time.Duration{time.Millisecond, 2 * time.Millisecond}
-	t.Cleanup(func() { RetryWaits = saved })
+	cli := withClient(func(c *Client) { c.RetryWaits = []time.Duration{time.Millisecond, 2 * time.Millisecond} })
 	h := newHub(t)
 	council := h.council(t, "Jyderup Lokalråd")
 	target, _ := url.Parse(h.url)
@@ -36,12 +34,12 @@ func TestSyncRetriesUnavailable(t *testing.T) {
 	}))
 	t.Cleanup(lb.Close)
 	a := open(t, "a", 0)
-	_, err := Enroll(context.Background(), a, lb.URL, h.code(t, council))
+	_, err := cli.Enroll(context.Background(), a, lb.URL, h.code(t, council))
 	ok(t, err)
-	syncOK(t, a)
+	syncWith(t, cli, a)
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair}))
 	down.Store(2)
-	if r := syncOK(t, a); r.Pushed == 0 {
+	if r := syncWith(t, cli, a); r.Pushed == 0 {
 		t.Fatal("nothing pushed after the node came back")
 	}
 	if ms, _ := h.db.Members(council); len(ms) != 1 {
@@ -49,14 +47,14 @@ func TestSyncRetriesUnavailable(t *testing.T) {
 	}
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
 	down.Store(100)
-	_, err = Sync(context.Background(), a, "")
+	_, err = cli.Sync(context.Background(), a, "")
 	if model.ErrorCode(err) != model.Unavailable && !errors.Is(err, ErrUnreachable) {
 		var re *RemoteError
 		errors.As(err, &re)
 		t.Fatalf("node away for good: %v (%+v), want unavailable", err, re)
 	}
 	down.Store(0)
-	syncOK(t, a)
+	syncWith(t, cli, a)
 	if ms, _ := h.db.Members(council); len(ms) != 2 {
 		t.Errorf("hub has %d members after the node came back, want 2", len(ms))
 	}

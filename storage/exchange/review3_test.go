@@ -3,6 +3,7 @@ package exchange
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -69,7 +70,7 @@ func (l *lies) op(t *testing.T, seq int64, table, row, field string, value any) 
 
 // opsOf is the ops in o's log that wrote the Tornved item's notes.
 func opsOf(t *testing.T, db *storage.DB, council, row, field string) []storage.Change {
-	cs, err := db.CouncilOps(council)
+	cs, err := db.CouncilOps(context.Background(), council)
 	ok(t, err)
 	var out []storage.Change
 	for _, c := range cs {
@@ -140,12 +141,12 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 		return s
 	}
 	onB, onHub := before(l.b), before(l.h.db)
-	logB, _ := l.b.CouncilOps(l.council)
+	logB, _ := l.b.CouncilOps(context.Background(), l.council)
 	for name, edit := range cases {
 		t.Run(name, func(t *testing.T) {
 			file := forge(t, l.file, edit)
-			_, _, errB := ImportBundle(bytes.NewReader(file), l.b)
-			_, _, errH := HubImportBundle(bytes.NewReader(file), l.h.db, now, 24*time.Hour)
+			_, _, errB := cli.ImportBundle(context.Background(), bytes.NewReader(file), l.b)
+			_, _, errH := cli.HubImportBundle(context.Background(), bytes.NewReader(file), l.h.db, now, 24*time.Hour)
 			for where, err := range map[string]error{"laptop": errB, "hub": errH} {
 				if err == nil {
 					t.Errorf("%s took it in", where)
@@ -161,7 +162,7 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 			if got := before(l.h.db); got != onHub {
 				t.Errorf("the hub changed:\n%s", got)
 			}
-			if log, _ := l.b.CouncilOps(l.council); len(log) != len(logB) {
+			if log, _ := l.b.CouncilOps(context.Background(), l.council); len(log) != len(logB) {
 				t.Errorf("the laptop's log grew from %d to %d ops", len(logB), len(log))
 			}
 		})
@@ -172,7 +173,7 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 		t.Errorf("Tornved's notes at the hub: %q", got.Notes)
 	}
 	// The genuine bundle still goes in.
-	if _, _, err := ImportBundle(bytes.NewReader(l.file), l.b); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(l.file), l.b); err != nil {
 		t.Errorf("genuine bundle: %v", err)
 	}
 }
@@ -222,7 +223,7 @@ func TestBundleOfAMillionTinyOpsRefusedCheaply(t *testing.T) {
 		"lying header":  tinyBundle(t, 1_000_000, 10),
 	} {
 		var err error
-		used := allocated(func() { _, _, err = ImportBundle(bytes.NewReader(file), db) })
+		used := allocated(func() { _, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(file), db) })
 		if err == nil || !errors.Is(err, ErrBadBundle) || english.MatchString(err.Error()) {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -231,7 +232,7 @@ func TestBundleOfAMillionTinyOpsRefusedCheaply(t *testing.T) {
 		}
 		t.Logf("%s: %v; %d kB allocated", name, err, used>>10)
 	}
-	if n, _ := db.PendingCount(""); n != 0 {
+	if n, _ := db.PendingCount(context.Background(), ""); n != 0 {
 		t.Errorf("%d ops written", n)
 	}
 }
@@ -242,7 +243,7 @@ func BenchmarkReadBundle(b *testing.B) {
 	file := tinyBundle(b, 10_000, 10_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := ReadBundle(bytes.NewReader(file)); err != nil {
+		if _, _, err := cli.ReadBundle(bytes.NewReader(file)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -291,7 +292,7 @@ func TestHubClockBehindItsLaptops(t *testing.T) {
 			t.Errorf("%s: conflicts %+v", name, cs)
 		}
 		if name != "hub" {
-			if n, _ := db.PendingCount(council); n != 0 {
+			if n, _ := db.PendingCount(context.Background(), council); n != 0 {
 				t.Errorf("%s: %d unsent", name, n)
 			}
 		}
@@ -339,7 +340,7 @@ func TestLaptopIn1999(t *testing.T) {
 	// b's bundle, carried to the 1999 laptop: refused (its ops are 27
 	// years "ahead" of this computer), and the message says which date to
 	// look at: this computer's.
-	_, _, err := ImportBundle(bytes.NewReader(bundleOf(t, b, council)), a)
+	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), a)
 	if err == nil || !strings.Contains(err.Error(), "datoen på denne computer er forkert") || !strings.Contains(err.Error(), "01.01.1999") {
 		t.Errorf("b's bundle on the 1999 laptop: %v", err)
 	}

@@ -33,7 +33,7 @@ func answeredWish(t *testing.T) (h *hub, a *storage.DB, council string, w model.
 	push = func(cs []storage.Change) error {
 		wire, err := EncodeOps(signedBy(t, a, cs))
 		ok(t, err)
-		return call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
+		return cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
 	}
 	return
 }
@@ -82,7 +82,7 @@ func TestReviewCouncilCannotClearAnswer(t *testing.T) {
 	// The creation of a wish still goes through, also when resent.
 	w2 := model.BudgetWish{CouncilID: council, Year: 2028, Title: "Bænke", Status: model.WishDraft}
 	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w2))
-	ops, err := a.PendingOps(council, 100)
+	ops, err := a.PendingOps(context.Background(), council, 100)
 	ok(t, err)
 	ok(t, push(ops))
 	ok(t, push(ops))
@@ -97,7 +97,7 @@ func TestReviewCouncilScrubCannotRewriteMunicipality(t *testing.T) {
 	ok(t, staff.SavePool(model.Pool{}, &model.Pool{Name: "Puljen", Rules: "Regler\n", OpenAllYear: true}))
 	syncOK(t, staff)
 	syncOK(t, a)
-	ops, err := h.db.CouncilOps("")
+	ops, err := h.db.CouncilOps(context.Background(), "")
 	ok(t, err)
 	values := map[string]string{}
 	for _, o := range ops {
@@ -111,7 +111,7 @@ func TestReviewCouncilScrubCannotRewriteMunicipality(t *testing.T) {
 	body, _ := json.Marshal(values)
 	scrub := storage.Change{Device: a.DeviceID(), Seq: 1 << 30, HLC: now.Add(time.Minute).UnixMilli() << 16, Table: "sync_scrub", Row: "x", Council: council, Field: "ops", Value: string(body)}
 	_ = push([]storage.Change{scrub}) // refused or harmless
-	after, err := h.db.CouncilOps("")
+	after, err := h.db.CouncilOps(context.Background(), "")
 	ok(t, err)
 	for _, o := range after {
 		if o.Value == "hacket" {

@@ -23,7 +23,7 @@ func pusher(t *testing.T, h *hub, db *storage.DB) func([]storage.Change) error {
 	return func(cs []storage.Change) error {
 		wire, err := EncodeOps(signedBy(t, db, cs))
 		ok(t, err)
-		return call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
+		return cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
 	}
 }
 
@@ -44,7 +44,7 @@ func signedBy(t *testing.T, db *storage.DB, cs []storage.Change) []storage.Chang
 // could push.
 func forged(t *testing.T, db *storage.DB, n int64, table, row, council, field string, value any) storage.Change {
 	t.Helper()
-	ops, err := db.CouncilOps("")
+	ops, err := db.CouncilOps(context.Background(), "")
 	ok(t, err)
 	var seq int64
 	for _, o := range ops {
@@ -167,7 +167,7 @@ func TestHubKeepsApprovedMinutesLocked(t *testing.T) {
 func TestHubErasureMayOnlyEraseNames(t *testing.T) {
 	h, a, b, m, it := lockedMinutes(t)
 	council := m.CouncilID
-	ops, err := h.db.CouncilOps(council)
+	ops, err := h.db.CouncilOps(context.Background(), council)
 	ok(t, err)
 	var decision storage.Change
 	for _, o := range ops {
@@ -254,7 +254,7 @@ func TestHubCouncilCannotUnanswer(t *testing.T) {
 	// By bundle at the hub: refused the same.
 	var buf bytes.Buffer
 	ok(t, writeBundleOf(t, &buf, a, council, []storage.Change{back}))
-	if _, _, err := HubImportBundle(bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour); !errors.Is(err, ErrForbidden) {
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour); !errors.Is(err, ErrForbidden) {
 		t.Errorf("by bundle: %v", err)
 	}
 }
@@ -273,7 +273,7 @@ func writeBundleOf(t *testing.T, w *bytes.Buffer, db *storage.DB, council string
 	sum := sha256.Sum256(raw)
 	zw := gzip.NewWriter(w)
 	h := BundleHeader{Format: BundleFormat, Version: bundleVersion, Council: council, Device: db.DeviceID(), Created: now, Count: len(ops), SHA256: hex.EncodeToString(sum[:])}
-	if dir, ok, err := db.KeyDirectory(council); err != nil {
+	if dir, ok, err := db.KeyDirectory(context.Background(), council); err != nil {
 		return err
 	} else if ok {
 		h.Keys = &dir
@@ -303,12 +303,12 @@ func TestLaptopBundleImportRunsTheRules(t *testing.T) {
 
 	// The laptop that imports: b after everything (a's view by bundle).
 	var honest bytes.Buffer
-	_, err := WriteBundle(&honest, a, council)
+	_, err := cli.WriteBundle(context.Background(), &honest, a, council)
 	ok(t, err)
-	if _, _, err := ImportBundle(bytes.NewReader(honest.Bytes()), b); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(honest.Bytes()), b); err != nil {
 		t.Fatalf("honest bundle: %v", err)
 	}
-	ops, err := a.CouncilOps(council)
+	ops, err := a.CouncilOps(context.Background(), council)
 	ok(t, err)
 	var decision storage.Change
 	for _, o := range ops {
@@ -335,7 +335,7 @@ func TestLaptopBundleImportRunsTheRules(t *testing.T) {
 		var buf bytes.Buffer
 		ok(t, writeBundleOf(t, &buf, a, council, append(append([]storage.Change{}, ops...), tt.op)))
 		before := state(t, b, council)
-		_, _, err := ImportBundle(bytes.NewReader(buf.Bytes()), b)
+		_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), b)
 		if err == nil || !strings.Contains(err.Error(), tt.says) {
 			t.Errorf("%s: %v; want %q", tt.name, err, tt.says)
 		}
@@ -382,10 +382,10 @@ func TestBundleOfErasedMergedMinutesImports(t *testing.T) {
 	}
 	syncOK(t, a)
 	var buf bytes.Buffer
-	_, err := WriteBundle(&buf, h.db, council)
+	_, err := cli.WriteBundle(context.Background(), &buf, h.db, council)
 	ok(t, err)
 	fresh := open(t, "fresh", 0)
-	if _, _, err := ImportBundle(bytes.NewReader(buf.Bytes()), fresh); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), fresh); err != nil {
 		t.Fatalf("fresh laptop: %v", err)
 	}
 	syncOK(t, b)

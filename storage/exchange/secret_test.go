@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -34,7 +35,7 @@ func TestSecretsStayOutOfBackups(t *testing.T) {
 	}
 	seed := keyOf(t, a).Seed()
 	backup := filepath.Join(t.TempDir(), "usb.db")
-	ok(t, a.Backup(backup))
+	ok(t, a.Backup(context.Background(), backup))
 	raw, err := os.ReadFile(backup)
 	ok(t, err)
 	if bytes.Contains(raw, []byte(secret)) || bytes.Contains(raw, seed) {
@@ -68,7 +69,7 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	unsent := model.Member{CouncilID: council, Name: "Ikke sendt", Role: model.RoleMember}
 	ok(t, a.SaveMember(model.Member{}, &unsent))
 	copyPath := filepath.Join(t.TempDir(), "kopi.db")
-	ok(t, a.Backup(copyPath)) // the database alone, as a copy on a stick
+	ok(t, a.Backup(context.Background(), copyPath)) // the database alone, as a copy on a stick
 	cp := reopen(t, copyPath, time.Second)
 	if cp.DeviceID() == a.DeviceID() {
 		t.Fatal("the copy kept the original's id")
@@ -76,13 +77,13 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	if msg, _ := cp.Meta(storage.MetaError); !strings.Contains(msg, "tilmeld computeren igen") {
 		t.Errorf("status after opening the copy: %q", msg)
 	}
-	_, err := Sync(t.Context(), cp, "")
+	_, err := cli.Sync(t.Context(), cp, "")
 	if !errors.Is(err, storage.ErrSecretMissing) || !strings.Contains(err.Error(), "tilmeld computeren igen") {
 		t.Fatalf("copy without secrets: %v", err)
 	}
 	// Enrolled again with a new code, it syncs, and its unsent edit (the
 	// original's too, until it syncs) reaches the hub.
-	_, err = Enroll(t.Context(), cp, h.url, h.code(t, council))
+	_, err = cli.Enroll(t.Context(), cp, h.url, h.code(t, council))
 	ok(t, err)
 	syncOK(t, cp)
 	if ms, _ := h.db.Members(council); len(ms) != 1 || ms[0].Name != "Ikke sendt" {
@@ -90,7 +91,7 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	}
 	// The original is untouched and keeps syncing.
 	syncOK(t, a)
-	if n, _ := a.PendingCount(council); n != 0 {
+	if n, _ := a.PendingCount(context.Background(), council); n != 0 {
 		t.Errorf("original: %d pending", n)
 	}
 }

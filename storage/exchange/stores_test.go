@@ -86,7 +86,7 @@ func newStoreHub(t *testing.T, k storeKind) *storeHub {
 func (h *storeHub) laptop(t *testing.T, name, council string, offset time.Duration) (*storage.DB, storage.Device) {
 	db := open(t, name, offset)
 	d, code := h.addDev(council, council == "")
-	_, err := Enroll(context.Background(), db, h.url, code)
+	_, err := cli.Enroll(context.Background(), db, h.url, code)
 	ok(t, err)
 	syncOK(t, db)
 	return db, d
@@ -103,7 +103,7 @@ func pushAs(t *testing.T, url string, db *storage.DB, ops []storage.Change) (Pus
 	wire, err := EncodeOps(ops)
 	ok(t, err)
 	var pr PushResponse
-	err = call(context.Background(), http.MethodPost, url+"/v1/push", token, PushRequest{Ops: wire}, &pr)
+	err = cli.call(context.Background(), http.MethodPost, url+"/v1/push", token, PushRequest{Ops: wire}, &pr)
 	return pr, err
 }
 
@@ -211,7 +211,7 @@ func TestStoresRefuse(t *testing.T) {
 			t.Errorf("op held %d times, want once", n)
 		}
 		ok(t, h.revoke(da.ID))
-		if _, err := Sync(context.Background(), a, ""); err == nil {
+		if _, err := cli.Sync(context.Background(), a, ""); err == nil {
 			t.Error("revoked device synced")
 		}
 	})

@@ -52,7 +52,7 @@ func forge(t testing.TB, file []byte, edit func([]storage.Change) []storage.Chan
 func bundleOf(t testing.TB, db *storage.DB, council string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	_, err := WriteBundle(&buf, db, council)
+	_, err := cli.WriteBundle(context.Background(), &buf, db, council)
 	ok(t, err)
 	return buf.Bytes()
 }
@@ -134,7 +134,7 @@ func TestForgedAuthorsInBundleRefusedAtHub(t *testing.T) {
 		}), storage.ErrBadSignature},
 	} {
 		before, _ := h.db.HubSequence()
-		_, _, err := HubImportBundle(bytes.NewReader(c.file), h.db, now, 24*time.Hour)
+		_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(c.file), h.db, now, 24*time.Hour)
 		if !errors.Is(err, ErrRefusedBundle) || !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", name, err, c.want)
 		}
@@ -150,7 +150,7 @@ func TestForgedAuthorsInBundleRefusedAtHub(t *testing.T) {
 		t.Errorf("forged data reached another laptop: %+v %+v %+v", wishes, p, ann)
 	}
 	// The genuine bundle still goes in.
-	if _, _, err := HubImportBundle(bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil {
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil {
 		t.Errorf("genuine bundle: %v", err)
 	}
 }
@@ -207,7 +207,7 @@ func TestForgedBundleRefusedOnLaptop(t *testing.T) {
 		// o's key is not in Jyderup's directory at all.
 		"other council": {foreign, storage.ErrUnknownAuthor},
 	} {
-		_, _, err := ImportBundle(bytes.NewReader(c.file), b)
+		_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(c.file), b)
 		if !errors.Is(err, ErrRefusedBundle) || !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", name, err, c.want)
 		}
@@ -218,14 +218,14 @@ func TestForgedBundleRefusedOnLaptop(t *testing.T) {
 	if got, _ := b.BudgetWishes(council, 0); len(got) != 1 || got[0].Title != "Cykelsti" || got[0].Granted != 0 {
 		t.Errorf("wish on b = %+v", got)
 	}
-	if n, _ := b.PendingCount(council); n != 0 {
+	if n, _ := b.PendingCount(context.Background(), council); n != 0 {
 		t.Errorf("a forged op became one of b's own: %d pending", n)
 	}
 	// A staff device's copy of every council's keys: o's op for Jyderup is
 	// refused as from another council.
 	staff := h.laptop(t, "staff", "", 0)
 	syncOK(t, staff)
-	if _, _, err := ImportBundle(bytes.NewReader(foreign), staff); !errors.Is(err, ErrForbidden) {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(foreign), staff); !errors.Is(err, ErrForbidden) {
 		t.Errorf("staff device, op of another council: %v", err)
 	}
 	// Later syncs still work, and the genuine bundle goes in.
@@ -236,7 +236,7 @@ func TestForgedBundleRefusedOnLaptop(t *testing.T) {
 	if got, _ := a.BudgetWishes(council, 0); len(got) != 1 || got[0].Title != "Cykelsti langs åen" {
 		t.Errorf("after refusals: %+v", got)
 	}
-	if _, _, err := ImportBundle(bytes.NewReader(file), b); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(file), b); err != nil {
 		t.Errorf("genuine bundle: %v", err)
 	}
 }
@@ -251,11 +251,11 @@ func TestBundleHubKeyTrustedOnFirstUse(t *testing.T) {
 	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	syncOK(t, a)
 	offline := open(t, "offline", 0)
-	if _, n, err := ImportBundle(bytes.NewReader(bundleOf(t, h.db, council)), offline); err != nil || n == 0 {
+	if _, n, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), offline); err != nil || n == 0 {
 		t.Fatalf("first bundle: %d, %v", n, err)
 	}
 	// A laptop's bundle carries the hub's directory it holds.
-	if _, _, err := ImportBundle(bytes.NewReader(bundleOf(t, a, council)), offline); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, a, council)), offline); err != nil {
 		t.Errorf("the enrolled laptop's bundle: %v", err)
 	}
 	// Another server with its own key, making a bundle for the same
@@ -265,7 +265,7 @@ func TestBundleHubKeyTrustedOnFirstUse(t *testing.T) {
 	ok(t, evil.db.SaveCouncil(model.Council{}, &c))
 	_, _, err := evil.db.AddDevice("x", council, false)
 	ok(t, err)
-	if _, _, err := ImportBundle(bytes.NewReader(bundleOf(t, evil.db, council)), offline); !errors.Is(err, storage.ErrHubKeyChanged) {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, evil.db, council)), offline); !errors.Is(err, storage.ErrHubKeyChanged) {
 		t.Errorf("bundle of another hub: %v", err)
 	}
 	// A laptop's bundle without any directory, carrying ops of authors the
@@ -274,7 +274,7 @@ func TestBundleHubKeyTrustedOnFirstUse(t *testing.T) {
 	ok(t, lone.SaveCouncil(model.Council{}, &model.Council{Name: "Løs"}))
 	cs, _ := lone.Councils()
 	fresh := open(t, "fresh", 0)
-	if _, _, err := ImportBundle(bytes.NewReader(bundleOf(t, lone, cs[0].ID)), fresh); !errors.Is(err, storage.ErrUnknownAuthor) {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, lone, cs[0].ID)), fresh); !errors.Is(err, storage.ErrUnknownAuthor) {
 		t.Errorf("bundle without keys: %v", err)
 	}
 }
@@ -290,7 +290,7 @@ func TestEnrolAsHubRefused(t *testing.T) {
 	key := base64.StdEncoding.EncodeToString(newKey(t).Public().(ed25519.PublicKey))
 	for name, replica := range map[string]string{"the hub's id": h.db.DeviceID(), "a registered id": a.DeviceID()} {
 		var resp EnrollResponse
-		err := call(context.Background(), http.MethodPost, h.url+"/v1/enroll", "", EnrollRequest{Code: h.code(t, council), Replica: replica, Key: key}, &resp)
+		err := cli.call(context.Background(), http.MethodPost, h.url+"/v1/enroll", "", EnrollRequest{Code: h.code(t, council), Replica: replica, Key: key}, &resp)
 		var re *RemoteError
 		if !errors.As(err, &re) || re.Status != http.StatusForbidden || !strings.Contains(re.Msg, "allerede i brug") {
 			t.Errorf("%s: %v", name, err)
@@ -304,13 +304,13 @@ func TestEnrolAsHubRefused(t *testing.T) {
 		ok(t, a.SignOwn(&c))
 		wire, err := EncodeOps([]storage.Change{c})
 		ok(t, err)
-		err = call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
+		err = cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
 		var re *RemoteError
 		if !errors.As(err, &re) || re.Status != http.StatusBadRequest {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := h.db.ApplyOps([]storage.Change{{Device: "x", Seq: 1, HLC: math.MaxInt64, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"}}); !errors.Is(err, storage.ErrBadChange) {
+	if _, err := h.db.ApplyOps(context.Background(), []storage.Change{{Device: "x", Seq: 1, HLC: math.MaxInt64, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"}}); !errors.Is(err, storage.ErrBadChange) {
 		t.Errorf("clock past the bound: %v", err)
 	}
 	before, _ := h.db.HubSequence()
@@ -335,7 +335,7 @@ func TestResentOpWithOtherValueRefused(t *testing.T) {
 	m := model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}
 	ok(t, a.SaveMember(model.Member{}, &m))
 	syncOK(t, a)
-	ops, err := a.CouncilOps(council)
+	ops, err := a.CouncilOps(context.Background(), council)
 	ok(t, err)
 	var op storage.Change
 	for _, o := range ops {
@@ -347,7 +347,7 @@ func TestResentOpWithOtherValueRefused(t *testing.T) {
 	push := func(c storage.Change) error {
 		wire, err := EncodeOps([]storage.Change{c})
 		ok(t, err)
-		return call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
+		return cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
 	}
 	ok(t, push(op)) // the same op again: idempotent
 	for name, edit := range map[string]func(*storage.Change){
@@ -390,14 +390,14 @@ func TestScrubbedOpsTravelWithTheirErasure(t *testing.T) {
 	_, err := a.ErasePerson(council, "Karen Østergaard")
 	ok(t, err)
 	file := bundleOf(t, a, council)
-	if _, _, err := HubImportBundle(bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil {
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil {
 		t.Fatalf("hub: %v", err)
 	}
 	if got, _ := h.db.AgendaItem(it.ID); strings.Contains(got.Notes, "Karen") {
 		t.Errorf("hub notes = %q", got.Notes)
 	}
 	fresh := open(t, "fresh", 0)
-	if _, _, err := ImportBundle(bytes.NewReader(bundleOf(t, h.db, council)), fresh); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), fresh); err != nil {
 		t.Fatalf("fresh laptop: %v", err)
 	}
 	if got, _ := fresh.AgendaItem(it.ID); strings.Contains(got.Notes, "Karen") || got.Title != "Shelter" {
@@ -413,7 +413,7 @@ func TestScrubbedOpsTravelWithTheirErasure(t *testing.T) {
 		return cs
 	})
 	other := open(t, "other", 0)
-	if _, _, err := ImportBundle(bytes.NewReader(bad), other); !errors.Is(err, storage.ErrBadSignature) {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bad), other); !errors.Is(err, storage.ErrBadSignature) {
 		t.Errorf("scrubbed without an erasure: %v", err)
 	}
 }
@@ -430,7 +430,7 @@ func TestDeviceKeyNeverChanges(t *testing.T) {
 	}
 	token, _ := a.Meta(storage.MetaToken)
 	other := base64.StdEncoding.EncodeToString(newKey(t).Public().(ed25519.PublicKey))
-	err := call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Key: other}, &PushResponse{})
+	err := cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Key: other}, &PushResponse{})
 	if !errors.Is(err, ErrForbidden) {
 		t.Errorf("another key: %v", err)
 	}
@@ -449,7 +449,7 @@ func TestStaffSendsOnlyItsOwnOps(t *testing.T) {
 	wire, err := EncodeOps([]storage.Change{c})
 	ok(t, err)
 	token, _ := staff.Meta(storage.MetaToken)
-	if err := call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrForbidden) {
+	if err := cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrForbidden) {
 		t.Errorf("staff device sent a laptop's op: %v", err)
 	}
 }
@@ -474,11 +474,11 @@ func TestRevokedDeviceOpsRefusedOnLaptop(t *testing.T) {
 		}
 	}
 	syncOK(t, b) // b learns of the revocation with its next pull
-	if dir, _, _ := b.KeyDirectory(""); !strings.Contains(fmt.Sprint(dir.Keys), "T12:01:00Z") {
+	if dir, _, _ := b.KeyDirectory(context.Background(), ""); !strings.Contains(fmt.Sprint(dir.Keys), "T12:01:00Z") {
 		t.Errorf("b's key list: %+v", dir.Keys)
 	}
 	fresh := open(t, "fresh", 0)
-	if _, _, err := ImportBundle(bytes.NewReader(bundleOf(t, b, council)), fresh); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), fresh); err != nil {
 		t.Fatalf("ops from before the revocation: %v", err)
 	}
 	later := forge(t, bundleOf(t, b, council), func(cs []storage.Change) []storage.Change {
@@ -486,7 +486,7 @@ func TestRevokedDeviceOpsRefusedOnLaptop(t *testing.T) {
 		ok(t, a.SignOwn(&x))
 		return append(cs, x)
 	})
-	if _, _, err := ImportBundle(bytes.NewReader(later), fresh); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "spærret") {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(later), fresh); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "spærret") {
 		t.Errorf("op of a revoked device: %v", err)
 	}
 }
@@ -526,7 +526,7 @@ func TestCouncilCannotUnanswerByBundle(t *testing.T) {
 		ok(t, a.SignOwn(&x))
 		return append(cs, x)
 	})
-	if _, _, err := ImportBundle(bytes.NewReader(bad), b); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "kun kommunen") {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bad), b); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "kun kommunen") {
 		t.Errorf("council takes back the answer: %v", err)
 	}
 	if got, _ := b.BudgetWishes(council, 0); got[0].Status != model.WishAnswered {

@@ -64,7 +64,7 @@ func twoNodes(t *testing.T, seed uint64) {
 			_, code, err = s2.AddDevice(name, council, council == "")
 		}
 		ok(t, err)
-		_, err = Enroll(context.Background(), db, nodes[rng.IntN(2)], code)
+		_, err = cli.Enroll(context.Background(), db, nodes[rng.IntN(2)], code)
 		ok(t, err)
 		syncOK(t, db)
 		return db
@@ -79,7 +79,7 @@ func twoNodes(t *testing.T, seed uint64) {
 		if err := db.SetMeta(storage.MetaServer, node); err != nil {
 			return err
 		}
-		_, err := Sync(context.Background(), db, "")
+		_, err := cli.Sync(context.Background(), db, "")
 		return err
 	}
 	var wg syncpkg.WaitGroup
@@ -163,7 +163,7 @@ func twoNodes(t *testing.T, seed uint64) {
 			t.Fatalf("the staff laptop (%d syncs during the pushes) differs for %s:\n%s\n---\n%s", pulls, c, want, got)
 		}
 	}
-	held, err := staff.CouncilOps("")
+	held, err := staff.CouncilOps(context.Background(), "")
 	ok(t, err)
 	have := map[string]bool{}
 	for _, o := range held {

@@ -86,7 +86,7 @@ func TestYearSyncsWithRules(t *testing.T) {
 	push := func(cs ...storage.Change) error {
 		wire, err := EncodeOps(cs)
 		ok(t, err)
-		return call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
+		return cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{})
 	}
 	hlc := now.UnixMilli() << 16
 	c := storage.Change{Table: "pools", Row: pool.ID, Council: model.MunicipalityID, Field: "volunteer_cap_pct", Value: int64(100),
@@ -125,16 +125,16 @@ func TestDemoPoolsNeverLeave(t *testing.T) {
 	// A bundle written before enrolling carries none of them.
 	var buf bytes.Buffer
 	cs, _ := a.Councils()
-	_, err = WriteBundle(&buf, a, cs[0].ID)
+	_, err = cli.WriteBundle(context.Background(), &buf, a, cs[0].ID)
 	ok(t, err)
-	_, ops, err := ReadBundle(&buf)
+	_, ops, err := cli.ReadBundle(&buf)
 	ok(t, err)
 	for _, o := range ops {
 		if o.Council == model.MunicipalityID {
 			t.Fatalf("the bundle carries the demo's %s", o.Table)
 		}
 	}
-	_, err = Enroll(context.Background(), a, h.url, h.code(t, council))
+	_, err = cli.Enroll(context.Background(), a, h.url, h.code(t, council))
 	ok(t, err)
 	syncOK(t, a)
 	if ps, _ := a.Pools(); len(ps) != 0 {
@@ -147,7 +147,7 @@ func TestDemoPoolsNeverLeave(t *testing.T) {
 	staff := open(t, "staff", 0)
 	_, err = demo.Council(staff, now)
 	ok(t, err)
-	_, err = Enroll(context.Background(), staff, h.url, h.code(t, ""))
+	_, err = cli.Enroll(context.Background(), staff, h.url, h.code(t, ""))
 	ok(t, err)
 	syncOK(t, staff)
 	later := h.laptop(t, "later", "", 0) // enrolled first, then the demo

@@ -9,6 +9,7 @@ package exchange
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -315,10 +316,10 @@ func TestBundleYearLocks(t *testing.T) {
 	c2.Amount = 540_00
 	ok(t, b.SaveAccountEntry(coffee, &c2))
 	var bb bytes.Buffer
-	_, err := WriteBundle(&bb, b, jy)
+	_, err := cli.WriteBundle(context.Background(), &bb, b, jy)
 	ok(t, err)
 	before := state(t, h.db, jy)
-	_, _, err = HubImportBundle(bytes.NewReader(bb.Bytes()), h.db, now, storage.MaxClockSkew)
+	_, _, err = cli.HubImportBundle(context.Background(), bytes.NewReader(bb.Bytes()), h.db, now, storage.MaxClockSkew)
 	if err == nil || !errors.Is(err, storage.ErrRefused) || !strings.Contains(err.Error(), "godkendt på generalforsamlingen") {
 		t.Errorf("hub import of an edit of approved accounts: %v", err)
 	}
@@ -332,10 +333,10 @@ func TestBundleYearLocks(t *testing.T) {
 	p2.Vision = "Efter nytår"
 	ok(t, a.SavePlan(plan, &p2)) // a's clock is still in 2026
 	var ab bytes.Buffer
-	_, err = WriteBundle(&ab, a, jy)
+	_, err = cli.WriteBundle(context.Background(), &ab, a, jy)
 	ok(t, err)
 	before = state(t, h.db, jy)
-	_, _, err = HubImportBundle(bytes.NewReader(ab.Bytes()), h.db, day(2027, 1, 5), storage.MaxClockSkew)
+	_, _, err = cli.HubImportBundle(context.Background(), bytes.NewReader(ab.Bytes()), h.db, day(2027, 1, 5), storage.MaxClockSkew)
 	if err == nil || !strings.Contains(err.Error(), "udviklingsplanen") || !strings.Contains(err.Error(), "2026") {
 		t.Errorf("hub import of an edit of last year's plan: %v", err)
 	}
@@ -360,9 +361,9 @@ func TestBundleYearLocks(t *testing.T) {
 	again.Approved = day(2026, 11, 27)
 	ok(t, a.SaveAccountsYear(reopened, &again))
 	ab.Reset()
-	_, err = WriteBundle(&ab, a, jy)
+	_, err = cli.WriteBundle(context.Background(), &ab, a, jy)
 	ok(t, err)
-	if _, _, err := HubImportBundle(bytes.NewReader(ab.Bytes()), h.db, day(2027, 1, 5), storage.MaxClockSkew); err != nil {
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(ab.Bytes()), h.db, day(2027, 1, 5), storage.MaxClockSkew); err != nil {
 		t.Fatalf("honest correction by bundle: %v", err)
 	}
 	if l, _, _ := h.db.Ledger(jy, 2026); l.Expenses != 540_00 {
@@ -372,13 +373,13 @@ func TestBundleYearLocks(t *testing.T) {
 	// A new laptop in February 2027 takes the whole honest history.
 	c := open(t, "c", day(2027, 2, 1).Sub(now))
 	history := ab.Bytes()
-	if _, _, err := ImportBundle(bytes.NewReader(history), c); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(history), c); err != nil {
 		t.Fatalf("a new laptop refuses the council's history: %v", err)
 	}
 	if p, has, _ := c.PlanOf(jy, 2026); !has || p.Plan.Vision == "" {
 		t.Errorf("the old plan did not come with the history: %+v", p)
 	}
-	ops, err := a.CouncilOps(jy)
+	ops, err := a.CouncilOps(context.Background(), jy)
 	ok(t, err)
 	for name, op := range map[string]storage.Change{
 		"approved line": forged(t, a, 10, "account_entries", coffee.ID, jy, "amount", int64(1)),
@@ -391,7 +392,7 @@ func TestBundleYearLocks(t *testing.T) {
 		var buf bytes.Buffer
 		ok(t, writeBundleOf(t, &buf, a, jy, append(append([]storage.Change{}, ops...), op)))
 		before := state(t, c, jy)
-		_, _, err := ImportBundle(bytes.NewReader(buf.Bytes()), c)
+		_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), c)
 		if err == nil || !errors.Is(err, storage.ErrRefused) {
 			t.Errorf("%s: a laptop imported a forged bundle: %v", name, err)
 		}
