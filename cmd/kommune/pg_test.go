@@ -306,7 +306,7 @@ func TestMigrateToPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err := exchange.Sync(context.Background(), a, ""); err != nil || r.BlobsSent != 1 {
+	if r, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil || r.BlobsSent != 1 {
 		t.Fatalf("sending the file to the SQLite hub: %+v %v", r, err)
 	}
 	staffPW := lastLine(runOK(t, "staff", "add", "--db", hubPath, "--name", "Ida Ørsted"))

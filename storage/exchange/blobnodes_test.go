@@ -81,7 +81,7 @@ func newBlobNodes(t *testing.T, kind string) *blobNodes {
 // laptop enrols a laptop at node i (not synced yet).
 func (n *blobNodes) laptop(t *testing.T, name, council string, node int) *storage.DB {
 	db := open(t, name, time.Duration(node)*time.Second)
-	_, err := Enroll(context.Background(), db, n.urls[node], n.code(council))
+	_, err := cli.Enroll(context.Background(), db, n.urls[node], n.code(council))
 	ok(t, err)
 	return db
 }
@@ -98,8 +98,7 @@ func forEachBlobStore(t *testing.T, f func(t *testing.T, n *blobNodes)) {
 // either node, and learns nothing of its bytes.
 func TestStoresBlobAcrossNodes(t *testing.T) {
 	forEachBlobStore(t, func(t *testing.T, n *blobNodes) {
-		BlobChunk = 64 << 10
-		defer func() { BlobChunk = 1 << 20 }()
+		c := withClient(func(c *Client) { c.BlobChunk = 64 << 10 })
 		jy := n.council("Jyderup Lokalråd")
 		to := n.council("Tølløse Lokalråd")
 		a := n.laptop(t, "a", jy, 0)
@@ -108,12 +107,12 @@ func TestStoresBlobAcrossNodes(t *testing.T) {
 		pdf := blobBytes(200<<10+17, 7) // four chunks, the last a short one
 		att, err := a.AddAttachment(model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader(pdf))
 		ok(t, err)
-		if res := syncOK(t, a); res.BlobsSent != 1 || res.BlobBytesSent != int64(len(pdf)) || res.Note != "" {
+		if res := syncWith(t, c, a); res.BlobsSent != 1 || res.BlobBytesSent != int64(len(pdf)) || res.Note != "" {
 			t.Fatalf("laptop A's sync through node A: %+v", res)
 		}
 
 		b := n.laptop(t, "b", jy, 1)
-		if res := syncOK(t, b); res.BlobsFetched != 1 {
+		if res := syncWith(t, c, b); res.BlobsFetched != 1 {
 			t.Fatalf("laptop B's sync through node B fetched %d files (%q)", res.BlobsFetched, res.Note)
 		}
 		got, err := b.ReadAttachment(att)
@@ -124,7 +123,7 @@ func TestStoresBlobAcrossNodes(t *testing.T) {
 		r := must(http.NewRequest(http.MethodGet, n.urls[1]+"/v1/blobs/"+att.SHA256, nil))
 		r.Header.Set("Authorization", "Bearer "+tokenOf(t, b))
 		r.Header.Set("Range", "bytes=100000-")
-		resp, err := HTTPClient.Do(r)
+		resp, err := c.HTTP.Do(r)
 		ok(t, err)
 		tail, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
@@ -141,7 +140,7 @@ func TestStoresBlobAcrossNodes(t *testing.T) {
 				must(http.NewRequest(http.MethodPost, url+"/v1/blobs", strings.NewReader(`{"sums":["`+att.SHA256+`"]}`))),
 			} {
 				r.Header.Set("Authorization", "Bearer "+tokenOf(t, x))
-				resp, err := HTTPClient.Do(r)
+				resp, err := c.HTTP.Do(r)
 				ok(t, err)
 				body, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
@@ -150,7 +149,7 @@ func TestStoresBlobAcrossNodes(t *testing.T) {
 				}
 			}
 		}
-		if err := FetchBlob(context.Background(), x, att); err == nil {
+		if err := c.FetchBlob(context.Background(), x, att); err == nil {
 			t.Error("another council's laptop fetched the file")
 		}
 	})
@@ -163,8 +162,7 @@ func TestStoresBlobAcrossNodes(t *testing.T) {
 // sent yet.
 func TestStoresBlobResumeAcrossNodes(t *testing.T) {
 	forEachBlobStore(t, func(t *testing.T, n *blobNodes) {
-		BlobChunk = 64 << 10
-		defer func() { BlobChunk = 1 << 20 }()
+		c := withClient(func(c *Client) { c.BlobChunk = 64 << 10 })
 		jy := n.council("Jyderup Lokalråd")
 		a := n.laptop(t, "a", jy, 0)
 		syncOK(t, a)
@@ -177,9 +175,8 @@ func TestStoresBlobResumeAcrossNodes(t *testing.T) {
 		ok(t, err)
 
 		var puts, putBytes atomic.Int64
-		old := HTTPClient.Transport
-		defer func() { HTTPClient.Transport = old }()
-		HTTPClient.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		old := c.HTTP.Transport
+		c.HTTP.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			if r.Method == http.MethodPut {
 				if strings.Contains(r.URL.Path, other.SHA256) {
 					return nil, errors.New("forbindelsen blev afbrudt")
@@ -191,12 +188,12 @@ func TestStoresBlobResumeAcrossNodes(t *testing.T) {
 			}
 			return old.RoundTrip(r)
 		})
-		if _, err := Sync(context.Background(), a, ""); err == nil {
+		if _, err := c.Sync(context.Background(), a, ""); err == nil {
 			t.Fatal("a sync cut in the middle reported success")
 		}
 		ok(t, a.SetMeta(storage.MetaServer, n.urls[1]))
 		putBytes.Store(0)
-		HTTPClient.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		c.HTTP.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			if r.Method == http.MethodPut {
 				if strings.Contains(r.URL.Path, other.SHA256) {
 					return nil, errors.New("forbindelsen blev afbrudt")
@@ -205,15 +202,15 @@ func TestStoresBlobResumeAcrossNodes(t *testing.T) {
 			}
 			return old.RoundTrip(r)
 		})
-		Sync(context.Background(), a, "")
+		c.Sync(context.Background(), a, "")
 		if want := int64(len(data)) - 2*64<<10; putBytes.Load() != want {
 			t.Errorf("resumed at node B: sent %d bytes, want only the rest %d", putBytes.Load(), want)
 		}
-		HTTPClient.Transport = old
+		c.HTTP.Transport = old
 
 		b := n.laptop(t, "b", jy, 0)
 		syncOK(t, b)
-		ok(t, FetchBlob(context.Background(), b, att))
+		ok(t, c.FetchBlob(context.Background(), b, att))
 		if got, err := b.ReadAttachment(att); err != nil || !bytes.Equal(got, data) {
 			t.Fatalf("the file resumed at node B, fetched from node A: %v", err)
 		}
@@ -221,7 +218,7 @@ func TestStoresBlobResumeAcrossNodes(t *testing.T) {
 		put := func(node int, offset int64, chunk []byte) (int, BlobState) {
 			u := fmt.Sprintf("%s/v1/blobs/%s?size=%d&offset=%d", n.urls[node], other.SHA256, other.Size, offset)
 			var st BlobState
-			status, _ := rawCall(context.Background(), http.MethodPut, u, tokenOf(t, a), bytes.NewReader(chunk), int64(len(chunk)), &st)
+			status, _ := c.rawCall(context.Background(), http.MethodPut, u, tokenOf(t, a), bytes.NewReader(chunk), int64(len(chunk)), &st)
 			return status, st
 		}
 		wrong := blobBytes(len(fake), 5)
@@ -234,13 +231,13 @@ func TestStoresBlobResumeAcrossNodes(t *testing.T) {
 		if status, st := put(1, 1000, wrong[1000:]); status != http.StatusBadRequest || st.Whole {
 			t.Errorf("bytes that do not match the name: %d %+v", status, st)
 		}
-		if err := FetchBlob(context.Background(), b, other); err == nil || !strings.Contains(err.Error(), "ikke sendt") {
+		if err := c.FetchBlob(context.Background(), b, other); err == nil || !strings.Contains(err.Error(), "ikke sendt") {
 			t.Errorf("fetching a file whose bytes were refused: %v", err)
 		}
 		// The right bytes still go up afterwards, from the start.
 		if status, st := put(0, 0, fake); status != http.StatusOK || !st.Whole {
 			t.Errorf("the right bytes after a refused file: %d %+v", status, st)
 		}
-		ok(t, FetchBlob(context.Background(), b, other))
+		ok(t, c.FetchBlob(context.Background(), b, other))
 	})
 }
