@@ -111,11 +111,16 @@ func (w *writer) councilBytes(council string) (int64, error) {
 // written through the change log.
 func (db *DB) AddAttachment(kind model.OwnerKind, ownerID, name string, r io.Reader) (model.Attachment, error) {
 	store := db.Blobs()
+	// No drop of the same file (a row naming it deleted meanwhile) may
+	// remove it between storing it and committing the row that names it.
+	db.files.RLock()
 	sum, size, err := store.Put(r, model.MaxAttachmentSize)
 	if errors.Is(err, blobs.ErrTooBig) {
+		db.files.RUnlock()
 		return model.Attachment{}, ErrTooBig
 	}
 	if err != nil {
+		db.files.RUnlock()
 		return model.Attachment{}, friendly(fmt.Errorf("gem bilaget: %w", err))
 	}
 	a := model.Attachment{ID: newID(), OwnerKind: kind, OwnerID: ownerID, Name: model.CleanFileName(name),
@@ -145,6 +150,7 @@ func (db *DB) AddAttachment(kind model.OwnerKind, ownerID, name string, r io.Rea
 		_, err = w.put(attachRecord(&a))
 		return err
 	})
+	db.files.RUnlock()
 	if err != nil {
 		db.dropUnused(sum)
 		return model.Attachment{}, err
@@ -152,8 +158,12 @@ func (db *DB) AddAttachment(kind model.OwnerKind, ownerID, name string, r io.Rea
 	return a, nil
 }
 
-// dropUnused removes a file no row names.
+// dropUnused removes a file no row names, and none is about to: the
+// count and the removal hold db.files, which a row naming a file on its
+// way holds from storing the file until it commits.
 func (db *DB) dropUnused(sum string) {
+	db.files.Lock()
+	defer db.files.Unlock()
 	var n int
 	if err := db.sql.QueryRow("SELECT COUNT(*) FROM attachments WHERE sha256 = ?", sum).Scan(&n); err == nil && n == 0 {
 		db.Blobs().Remove(sum)

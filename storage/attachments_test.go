@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -351,5 +352,36 @@ func TestDeletingOwnerRemovesItsFiles(t *testing.T) {
 	must(t, db.DeleteMeeting(m.ID))
 	if n := onDisk(); n != 0 {
 		t.Errorf("after deleting the wish and the meeting %d files are left that no row names", n)
+	}
+}
+
+// A file is dropped only when no row names it: attaching the same file
+// again while another row naming it is deleted never leaves the new row
+// naming a file that is gone (the drop's count and removal race with the
+// new row's file and commit).
+func TestDropRacingReattachKeepsFile(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	p := model.Project{CouncilID: c.ID, Title: "Ny bålhytte", Status: model.ProjectIdea}
+	must(t, db.SaveProject(model.Project{}, &p))
+	body := []byte("%PDF-1.4 tegning af hytten")
+	for i := 0; i < 60; i++ {
+		old, err := db.AddAttachment(model.OwnerProject, p.ID, "tegning.pdf", bytes.NewReader(body))
+		must(t, err)
+		var wg sync.WaitGroup
+		var again model.Attachment
+		var addErr error
+		wg.Add(2)
+		go func() { defer wg.Done(); must(t, db.DeleteAttachment(old.ID)) }()
+		go func() {
+			defer wg.Done()
+			again, addErr = db.AddAttachment(model.OwnerProject, p.ID, "tegning.pdf", bytes.NewReader(body))
+		}()
+		wg.Wait()
+		must(t, addErr)
+		if _, err := db.ReadAttachment(again); err != nil {
+			t.Fatalf("round %d: the file attached again is gone while its row names it: %v", i, err)
+		}
+		must(t, db.DeleteAttachment(again.ID))
 	}
 }

@@ -417,8 +417,15 @@ func (db *DB) RewriteUnsynced(council string, f func(Change) (any, bool)) (int, 
 			if err := db.resignWhere(ctx, tx, "device = ? AND seq = ?", c.Device, c.Seq); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE "+c.Table+" SET "+c.Field+" = ? WHERE id = ? AND EXISTS (SELECT 1 FROM field_versions WHERE tbl = ? AND row_id = ? AND field = ? AND device = ? AND seq = ?)",
-				v, c.Row, c.Table, c.Row, c.Field, c.Device, c.Seq); err != nil {
+			// The row shows the value only where this op wrote it.
+			at, ok, err := fieldVersion(ctx, tx, c.Table, c.Row, c.Field)
+			if err != nil {
+				return err
+			}
+			if !ok || at.v.device != c.Device || at.seq != c.Seq {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE "+c.Table+" SET "+c.Field+" = ? WHERE id = ?", v, c.Row); err != nil {
 				return err
 			}
 		}

@@ -19,6 +19,9 @@ import (
 // OverviewHook.
 func (db *DB) CouncilOverviews(now time.Time) ([]model.CouncilOverview, error) {
 	ctx := context.Background()
+	if err := db.ensureCouncilIndex(); err != nil {
+		return nil, err
+	}
 	var out []model.CouncilOverview
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		councils, err := list(ctx, tx, scanCouncil, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
@@ -145,4 +148,17 @@ func groupRows(ctx context.Context, tx *sql.Tx, q string, args []any, f func(id 
 func atoi(v sql.NullString) int {
 	n, _ := strconv.Atoi(v.String)
 	return n
+}
+
+// ensureCouncilIndex makes the change log's index by council and clock
+// where it is missing (migration 016 leaves it to the devices that hold
+// many councils): the overview's newest ops of each council read it.
+// Once made, it stays.
+func (db *DB) ensureCouncilIndex() error {
+	var n int
+	if err := db.sql.QueryRow("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'changes_council'").Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	_, err := db.sql.Exec("CREATE INDEX IF NOT EXISTS changes_council ON changes(council_id, hlc)")
+	return friendly(err)
 }

@@ -175,6 +175,9 @@ func (db *DB) SetHub() error {
 			return err
 		}
 	}
+	if err := db.ensureCouncilIndex(); err != nil {
+		return err
+	}
 	return db.endorseLegacy()
 }
 
@@ -433,9 +436,11 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 		if a.Own {
 			// This device's own op it does not hold: written after the
 			// backup it was restored from, and come back in a bundle. Only
-			// this device's key can have signed it; anything else claiming
-			// its id is forged.
-			if c.Sig == "" || !VerifyChange(c, db.key.Public().(ed25519.PublicKey)) {
+			// this device's key can have signed it, or, for a text an
+			// erasure rewrote at the hub, the hub this device trusts
+			// (its held directory's, never a bundle's) endorsed it
+			// (rescrub); anything else claiming its id is forged.
+			if c.Sig == "" || !VerifyChange(c, db.key.Public().(ed25519.PublicKey)) && !db.endorsedByHeldHub(c, &held) {
 				return fmt.Errorf("%w (%s, %s.%s)", ErrOwnDevice, c.ID(), c.Table, c.Field)
 			}
 			fresh = append(fresh, c)
@@ -518,6 +523,21 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 		}
 	}
 	return fresh, authors, nil
+}
+
+// endorsedByHeldHub tells whether c, a text an erasure may rewrite, carries
+// the endorsement of the hub of the directory this device holds.
+func (db *DB) endorsedByHeldHub(c Change, held *KeyDirectory) bool {
+	e, endorsed := strings.CutPrefix(c.Sig, endorsedPrefix)
+	if !endorsed || !scrubbableChange(c) {
+		return false
+	}
+	hk := db.hubKey([]*KeyDirectory{held})
+	if hk == nil {
+		return false
+	}
+	c.Sig = e
+	return VerifyChange(c, hk)
 }
 
 // checkErasureCouncil refuses a new erasure that names an op of another

@@ -66,6 +66,11 @@ type DB struct {
 	// hubWrite lets the hub's writers (pushes, in chunks) take turns
 	// fairly, instead of racing for SQLite's lock (see HubApply).
 	hubWrite sync.Mutex
+	// files keeps an attachment's file from being dropped while a row
+	// naming it is on its way: held shared from storing the file until
+	// the row commits (AddAttachment), exclusively while a
+	// drop counts the rows naming a file and removes it (dropUnused).
+	files sync.RWMutex
 	// damaged is set when a check found the file damaged after it was
 	// opened (CheckInBackground): every later write is refused with it.
 	damaged atomic.Pointer[error]

@@ -21,7 +21,19 @@ package exchange
 // trust boundary is the database URL the operator gave); what it writes is
 // checked at the door like any staff device's push. A mirror whose device
 // is unknown to, or revoked in, the store, or that holds another hub's
-// key, is thrown away and made again.
+// key, is thrown away and made again; a mirror revoked while it runs sets
+// its unsent writes aside (storage.SetAside), so its rows show only what
+// the store holds, as every other node's do.
+//
+// A page request (anyone on the network, for the public pages) makes the
+// node pull before it reads; it waits for the mirror at most as long as
+// its context allows (Refresh), also while a write or another pull holds
+// it, so requests never queue past their deadline.
+//
+// The mirror's file holds every council's rows, and its folder is the
+// node user's alone: a folder other users may write in is refused (they
+// could plant a file of rows of their own, which a mirror without ops
+// would take), and the file is made readable by its owner only.
 
 import (
 	"cmp"
@@ -30,8 +42,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
-	gosync "sync"
 	"time"
 
 	"lokalraad/storage"
@@ -58,8 +71,55 @@ type Mirror struct {
 
 	path string
 	dev  storage.Device
-	mu   gosync.Mutex
+	// busy holds one token while a pull or a write has the mirror; a
+	// waiter gives up when its context ends (lock).
+	busy chan struct{}
 	last time.Time
+}
+
+// lock takes the mirror for a pull or a write, or fails when ctx ends
+// first; unlock gives it back.
+func (m *Mirror) lock(ctx context.Context) error {
+	select {
+	case m.busy <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (m *Mirror) unlock() { <-m.busy }
+
+// errSharedFolder: the mirror's folder may be written by other users.
+var errSharedFolder = errors.New("mappen til nodens kopi af rækkerne kan skrives af andre brugere på maskinen; giv en mappe, som kun serverens bruger kan skrive i (chmod 700), med --cache")
+
+// ownFolder refuses a folder other users of the machine may write in, and
+// makes the mirror's file (when new) readable by its owner only.
+func ownFolder(path string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o022 != 0 {
+		return fmt.Errorf("%w (%s)", errSharedFolder, filepath.Dir(path))
+	}
+	// SQLite gives the -wal and -shm files the mode of the database file.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, os.ErrExist) {
+		return err
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Chmod(path+suffix, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // errStaleMirror: the mirror on disk belongs to no device of this store.
@@ -73,11 +133,14 @@ func OpenMirror(ctx context.Context, store MirrorStore, path, label string, log 
 		log = slog.New(slog.DiscardHandler)
 	}
 	for attempt := 0; ; attempt++ {
+		if err := ownFolder(path); err != nil {
+			return nil, err
+		}
 		db, err := storage.Open(path)
 		if err != nil {
 			return nil, err
 		}
-		m := &Mirror{DB: db, Store: store, Now: time.Now, Log: log, Client: NewClient(), path: path}
+		m := &Mirror{DB: db, Store: store, Now: time.Now, Log: log, Client: NewClient(), path: path, busy: make(chan struct{}, 1)}
 		err = m.register(label)
 		if errors.Is(err, errStaleMirror) && attempt == 0 {
 			log.Warn("mirror belongs to no device of the store; made again", "path", path)
@@ -165,11 +228,14 @@ func (m *Mirror) register(label string) error {
 // Refresh pulls what the store holds that the mirror lacks, unless a pull
 // begun at most Fresh before the call has finished: with Fresh 0, a read
 // after Refresh sees every op committed before the call, and concurrent
-// reads share one pull. Reads call it first.
+// reads share one pull. Reads call it first. It waits for a pull or a
+// write under way only until ctx ends, and then returns ctx's error.
 func (m *Mirror) Refresh(ctx context.Context) error {
 	enough := m.Now().Add(-m.Fresh)
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	if err := m.lock(ctx); err != nil {
+		return err
+	}
+	defer m.unlock()
 	if !m.last.IsZero() && !m.last.Before(enough) {
 		return nil
 	}
@@ -179,8 +245,10 @@ func (m *Mirror) Refresh(ctx context.Context) error {
 // Sync sends what the mirror wrote and the store lacks, and pulls
 // everything new, now.
 func (m *Mirror) Sync(ctx context.Context) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	if err := m.lock(ctx); err != nil {
+		return err
+	}
+	defer m.unlock()
 	return m.sync(ctx)
 }
 
@@ -308,7 +376,9 @@ func (m *Mirror) send(ops []storage.Change) error {
 }
 
 // refusedAtDoor tells whether the door refused ops for what they are
-// (sending them again changes nothing), not for a store that failed.
+// (sending them again changes nothing), not for a store that failed. A
+// mirror revoked, or no longer in the registry, sends nothing ever again:
+// its unsent ops are refused for good too.
 func refusedAtDoor(err error) bool {
 	var he *httpError
 	if errors.As(err, &he) {
@@ -318,7 +388,8 @@ func refusedAtDoor(err error) bool {
 		return false
 	}
 	return errors.Is(err, storage.ErrBadChange) || errors.Is(err, storage.ErrRefused) || errors.Is(err, storage.ErrLocked) ||
-		errors.Is(err, ErrForbidden) || errors.Is(err, ErrOpTooLarge)
+		errors.Is(err, ErrForbidden) || errors.Is(err, ErrOpTooLarge) ||
+		errors.Is(err, storage.ErrRevoked) || errors.Is(err, storage.ErrUnauthorized)
 }
 
 // Write makes a change in the mirror, up to date first, the way a staff
@@ -326,8 +397,10 @@ func refusedAtDoor(err error) bool {
 // fails when the store does not take it (the change then stays in the
 // mirror and goes with the next sync, as a laptop's would).
 func (m *Mirror) Write(ctx context.Context, write func(db *storage.DB) error) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	if err := m.lock(ctx); err != nil {
+		return err
+	}
+	defer m.unlock()
 	if err := m.sync(ctx); err != nil {
 		return err
 	}

@@ -1,0 +1,374 @@
+package storage
+
+// Sync: applying a batch of ops from other replicas (ApplyOps, ApplyPulled):
+// which ops are new, into the change log, then each touched field and row
+// brought up to date (sync_replay.go).
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+// ApplyOps applies ops from other replicas: idempotent (ops already held
+// are skipped), order-free, and without writing local ops. A malformed op,
+// an op for a row of another council, or one the model's rules refuse
+// (admit.go: bounds, enums, locked minutes, erasures) refuses the whole
+// batch. It returns how many ops were new.
+func (db *DB) ApplyOps(ctx context.Context, ops []Change) (int, error) {
+	var n int
+	err := db.applyTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, _, err = db.applyOps(admitting(ctx), tx, ops)
+		return err
+	})
+	return n, err
+}
+
+// ApplyPulled applies a page of ops pulled from the hub and moves the pull
+// cursor to next in the same transaction, so a sync cut off at any point
+// resumes without loss.
+func (db *DB) ApplyPulled(ctx context.Context, ops []Change, next int64) (int, error) {
+	var n int
+	err := db.applyTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if n, _, err = db.applyOps(ctx, tx, ops); err != nil {
+			return err
+		}
+		return setMeta(ctx, tx, MetaCursor, strconv.FormatInt(next, 10))
+	})
+	return n, err
+}
+
+// applyTx runs f in a transaction on a connection with foreign keys off:
+// ops of a child may arrive before those of its parent, and a row may
+// outlive a parent deleted concurrently.
+func (db *DB) applyTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return friendly(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return friendly(err)
+	}
+	defer conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return friendly(err)
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return friendly(err)
+	}
+	return friendly(tx.Commit())
+}
+
+type fieldKey struct{ table, row, field string }
+type rowKey struct{ table, row string }
+
+// applyOps inserts the new ops into the change log and brings the touched
+// fields and rows up to date. It returns the ops that were new.
+func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Change, error) {
+	if err := db.captureDeletes(ctx, tx); err != nil {
+		return 0, nil, err
+	}
+	for i := range ops {
+		if err := db.checkChange(&ops[i]); err != nil {
+			return 0, nil, err
+		}
+	}
+	q := newStmtTx(tx)
+	defer q.close()
+	var fresh []Change
+	touched := map[fieldKey][]fieldOp{}
+	newRows := map[rowKey][]rowOp{}
+	rows := map[rowKey]string{}
+	rowCouncil := map[rowKey]string{}
+	var maxHLC, maxOwnSeq int64
+	// Two lookups for the whole batch instead of two queries an op: which
+	// ops the log holds already, and which rows it holds ops of (a row it
+	// holds none of is new: replayed from memory, below).
+	held, err := heldOps(ctx, q, ops)
+	if err != nil {
+		return 0, nil, err
+	}
+	known, err := rowCouncils(ctx, q, ops)
+	if err != nil {
+		return 0, nil, err
+	}
+	// New ops go into the log in multi-row statements; an op the log may
+	// hold (held, or a second copy in this batch) first writes what is
+	// queued and then takes the one-op path, which checks it is the same op.
+	// OR FAIL: an error ends the statement without the statement journal
+	// a multi-row insert would otherwise keep, and any error rolls the
+	// whole batch back (applyTx).
+	log := newMultiInsert("INSERT OR FAIL INTO changes("+changeCols+") VALUES ", 10, 100)
+	queued := make(map[opKey]bool, len(ops))
+	for _, c := range ops {
+		rk := rowKey{c.Table, c.Row}
+		if have, ok := rowCouncil[rk]; !ok {
+			council, ok := known[rk]
+			if !ok {
+				council = c.Council
+				newRows[rk] = []rowOp{}
+			}
+			rowCouncil[rk] = council
+			if council != c.Council {
+				return 0, nil, fmt.Errorf("%w: rækken %s hører til et andet råd", ErrBadChange, c.Row)
+			}
+		} else if have != c.Council {
+			return 0, nil, fmt.Errorf("%w: rækken %s hører til et andet råd", ErrBadChange, c.Row)
+		}
+		if k := (opKey{c.Device, c.Seq}); !held[k] && !queued[k] {
+			queued[k] = true
+			if err := log.add(ctx, q, c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base, c.Sig); err != nil {
+				return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
+			}
+		} else {
+			if err := log.flush(ctx, q); err != nil {
+				return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
+			}
+			res, err := q.ExecContext(ctx, "INSERT OR IGNORE INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base, c.Sig)
+			if err != nil {
+				return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				// Held already: the same op again, unless an op id was reused
+				// for another edit, which must not pass silently.
+				var same int
+				if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device = ? AND seq = ? AND hlc = ? AND tbl = ? AND row_id = ? AND field = ?",
+					c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Field).Scan(&same); err != nil {
+					return 0, nil, err
+				}
+				if same == 0 {
+					return 0, nil, fmt.Errorf("%w %s: nummeret er allerede brugt til en anden ændring", ErrBadChange, c.ID())
+				}
+				if err := sameResent(ctx, tx, c, ops); err != nil {
+					return 0, nil, err
+				}
+				continue
+			}
+		}
+		fresh = append(fresh, c)
+		maxHLC = max(maxHLC, c.HLC)
+		if c.Device == db.device {
+			maxOwnSeq = max(maxOwnSeq, c.Seq)
+		}
+		if c.Table == conflictsTable {
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO sync_resolved(id) VALUES (?)", c.Row); err != nil {
+				return 0, nil, err
+			}
+			continue
+		}
+		if c.Table == scrubTable {
+			if _, err := parseScrub(c); err != nil {
+				return 0, nil, err
+			}
+			continue
+		}
+		rows[rk] = c.Council
+		if ops, ok := newRows[rk]; ok {
+			o := rowOp{field: c.Field, v: version{c.HLC, c.Device}, seq: c.Seq}
+			if c.Field == "" {
+				o.know, _ = c.Value.(string)
+			}
+			newRows[rk] = append(ops, o)
+		}
+		if c.Field != "" {
+			fk := fieldKey{c.Table, c.Row, c.Field}
+			touched[fk] = append(touched[fk], fieldOp{v: version{c.HLC, c.Device}, seq: c.Seq, value: c.Value, base: c.Base})
+		}
+	}
+	if err := log.flush(ctx, q); err != nil {
+		return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
+	}
+	if len(fresh) == 0 {
+		return 0, nil, nil
+	}
+	if err := db.admit(ctx, tx, fresh); err != nil { // the model's rules: admit.go
+		return 0, nil, err
+	}
+	// Erasures: the new ops and the ops new erasures name take the values
+	// the erasures that name them leave (rescrub), and their fields are
+	// replayed in full with those values.
+	force := map[fieldKey]bool{}
+	scrubbed, err := db.rescrub(ctx, tx, fresh)
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, o := range scrubbed {
+		if o.Table == attachT.name {
+			// The viewer's copies carry file names; an erasure may have
+			// renamed one. (Removing a cache is no write of the database:
+			// a rolled-back batch costs a copy made again.)
+			db.dropViewCopies()
+		}
+		fk := fieldKey{o.Table, o.Row, o.Field}
+		force[fk] = true
+		delete(newRows, rowKey{o.Table, o.Row}) // its values changed in the log
+		if _, ok := touched[fk]; !ok {
+			touched[fk] = nil
+		}
+		rows[rowKey{o.Table, o.Row}] = o.Council
+	}
+	// The clock: local edits after this sort after everything received,
+	// but never adopt a clock far ahead of this device's own (clock.go).
+	if err := bumpMeta(ctx, tx, "hlc", min(maxHLC, db.clockCeiling())); err != nil {
+		return 0, nil, err
+	}
+	if maxOwnSeq > 0 { // our own ops came back from a backup of the hub
+		if err := bumpMeta(ctx, tx, "seq", maxOwnSeq); err != nil {
+			return 0, nil, err
+		}
+	}
+	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}, newRows: newRows}
+	keys := make([]fieldKey, 0, len(touched))
+	for k := range touched {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		return a.table < b.table || a.table == b.table && (a.row < b.row || a.row == b.row && a.field < b.field)
+	})
+	changed := map[rowKey][]string{}
+	for _, k := range keys {
+		did, err := a.updateField(k, rows[rowKey{k.table, k.row}], touched[k], force[k])
+		if err != nil {
+			return 0, nil, err
+		}
+		if did {
+			changed[rowKey{k.table, k.row}] = append(changed[rowKey{k.table, k.row}], k.field)
+		}
+	}
+	if err := a.flushRows(); err != nil { // the versions, before any row reads them
+		return 0, nil, err
+	}
+	rks := make([]rowKey, 0, len(rows))
+	for k := range rows {
+		rks = append(rks, k)
+	}
+	sort.Slice(rks, func(i, j int) bool {
+		return rks[i].table < rks[j].table || rks[i].table == rks[j].table && rks[i].row < rks[j].row
+	})
+	if err := a.lookNewRows(rks); err != nil {
+		return 0, nil, err
+	}
+	for _, rk := range rks {
+		if err := a.materialize(rk, rows[rk], changed[rk]); err != nil {
+			return 0, nil, err
+		}
+	}
+	if err := a.flushRows(); err != nil {
+		return 0, nil, err
+	}
+	return len(fresh), fresh, nil
+}
+
+// opKey is an op's id as a map key.
+type opKey struct {
+	device string
+	seq    int64
+}
+
+// lookupChunk bounds the keys one batch lookup binds (SQLite's limit on
+// variables is far above it).
+const lookupChunk = 250
+
+// heldOps tells which of the ops the change log holds already (by op id).
+// A device none of whose ops in the batch's range of its sequence numbers
+// is held (a first pull: every device) costs one index probe; the ops of
+// the others are looked up one by one, in chunks.
+func heldOps(ctx context.Context, q *stmtTx, ops []Change) (map[opKey]bool, error) {
+	type span struct{ lo, hi int64 }
+	spans := map[string]span{}
+	for _, c := range ops {
+		sp, ok := spans[c.Device]
+		if !ok {
+			sp = span{c.Seq, c.Seq}
+		}
+		spans[c.Device] = span{min(sp.lo, c.Seq), max(sp.hi, c.Seq)}
+	}
+	some := map[string]bool{}
+	for d, sp := range spans {
+		var one int
+		err := q.QueryRowContext(ctx, "SELECT 1 FROM changes WHERE device = ? AND seq BETWEEN ? AND ? LIMIT 1", d, sp.lo, sp.hi).Scan(&one)
+		switch {
+		case err == nil:
+			some[d] = true
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, err
+		}
+	}
+	held := map[opKey]bool{}
+	if len(some) == 0 {
+		return held, nil
+	}
+	var maybe []Change
+	for _, c := range ops {
+		if some[c.Device] {
+			maybe = append(maybe, c)
+		}
+	}
+	ops = maybe
+	for p := 0; p < len(ops); p += lookupChunk {
+		part := ops[p:min(p+lookupChunk, len(ops))]
+		args := make([]any, 0, 2*len(part))
+		for _, c := range part {
+			args = append(args, c.Device, c.Seq)
+		}
+		ks, err := list(ctx, q, func(s scanner) (opKey, error) {
+			var k opKey
+			return k, s.Scan(&k.device, &k.seq)
+		}, "WITH b(d, s) AS (VALUES "+valuesList(len(part), 2)+") SELECT c.device, c.seq FROM b JOIN changes c ON c.device = b.d AND c.seq = b.s", args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range ks {
+			held[k] = true
+		}
+	}
+	return held, nil
+}
+
+// rowCouncils is the council of every row of the ops that the change log
+// holds ops of; a row it holds none of is missing.
+func rowCouncils(ctx context.Context, q *stmtTx, ops []Change) (map[rowKey]string, error) {
+	var keys []rowKey
+	seen := map[rowKey]bool{}
+	for _, c := range ops {
+		if rk := (rowKey{c.Table, c.Row}); !seen[rk] {
+			seen[rk] = true
+			keys = append(keys, rk)
+		}
+	}
+	out := map[rowKey]string{}
+	for p := 0; p < len(keys); p += lookupChunk {
+		part := keys[p:min(p+lookupChunk, len(keys))]
+		args := make([]any, 0, 2*len(part))
+		for _, k := range part {
+			args = append(args, k.table, k.row)
+		}
+		type found struct {
+			rk      rowKey
+			council sql.NullString
+		}
+		fs, err := list(ctx, q, func(s scanner) (found, error) {
+			var f found
+			return f, s.Scan(&f.rk.table, &f.rk.row, &f.council)
+		}, "WITH b(t, r) AS (VALUES "+valuesList(len(part), 2)+") SELECT b.t, b.r, (SELECT council_id FROM changes WHERE tbl = b.t AND row_id = b.r LIMIT 1) FROM b", args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			if f.council.Valid {
+				out[f.rk] = f.council.String
+			}
+		}
+	}
+	return out, nil
+}
