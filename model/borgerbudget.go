@@ -9,6 +9,7 @@ package model
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math/big"
@@ -112,6 +113,11 @@ type PBRound struct {
 	// wins a tie. It may be recorded until the result is published.
 	TieOrder   []int
 	TotalsMode bool // some places report only per-proposal sums
+	// BlankValid: a blank ballot is a valid ballot that supports nothing
+	// (a voter who took part, as Pabulib counts one: under MES each
+	// voter's share is the pot divided by all voters). Off, a blank
+	// ballot is invalid.
+	BlankValid bool
 	// OverrideNumbers replaces the counted winners by these proposals; it
 	// is allowed only with OverrideReason, and shown on every printout.
 	OverrideNumbers []int
@@ -180,7 +186,7 @@ type PBTotal struct {
 }
 
 // RuleColumns are the columns of pb_rounds fixed once voting opens.
-var RuleColumns = []string{"pot", "min_age", "residents_only", "ballot_kind", "max_choices", "points", "method", "tie_rule", "totals_mode"}
+var RuleColumns = []string{"pot", "min_age", "residents_only", "ballot_kind", "max_choices", "points", "method", "tie_rule", "totals_mode", "blank_valid"}
 
 // RulesLocked tells whether the round's rules are fixed: voting opened.
 func (r PBRound) RulesLocked() bool { return r.Phase == PhaseVoting || r.Phase == PhaseResult }
@@ -205,7 +211,8 @@ func CheckRoundChange(was, r PBRound) error {
 	}
 	same := was.Pot == r.Pot && was.MinAge == r.MinAge && was.ResidentsOnly == r.ResidentsOnly &&
 		was.BallotKind == r.BallotKind && was.MaxChoices == r.MaxChoices && was.Points == r.Points &&
-		was.Method == r.Method && was.TieRule == r.TieRule && was.TotalsMode == r.TotalsMode
+		was.Method == r.Method && was.TieRule == r.TieRule && was.TotalsMode == r.TotalsMode &&
+		was.BlankValid == r.BlankValid
 	if !same {
 		return ErrRulesLocked
 	}
@@ -251,6 +258,10 @@ func (r *PBRound) Validate() error {
 	if len(r.OverrideNumbers) > 0 && strings.TrimSpace(r.OverrideReason) == "" {
 		errs = append(errs, fieldErr("override_reason", "Write why the result is overridden",
 			"skriv, hvorfor resultatet ændres i hånden; begrundelsen står på alle udskrifter"))
+	}
+	if n, ok := repeatedNumber(r.TieOrder); ok {
+		errs = append(errs, fieldErr("tie_order", "A proposal is named twice in the lot",
+			fmt.Sprintf("forslag nr. %d står to gange i lodtrækningen", n)))
 	}
 	if n, ok := repeatedNumber(r.OverrideNumbers); ok {
 		errs = append(errs, fieldErr("override_ids", "A proposal is named twice in the override",
@@ -418,46 +429,17 @@ func OnBallot(proposals []PBProposal) []PBProposal {
 
 // CheckBallot checks a ballot against the round's rules and the proposals
 // on the ballot (by number): "" when valid, else the reason in Danish. A
-// blank ballot is invalid ("blank").
+// blank ballot is invalid ("blank"), but valid on a round whose rule says
+// so (BlankValid).
 func CheckBallot(r PBRound, onBallot map[int]PBProposal, b PBBallot) string {
-	if len(b.Marks) == 0 {
-		return "blank stemmeseddel"
-	}
-	seen := map[int]bool{}
-	var cost, points int64
-	for _, m := range b.Marks {
-		p, ok := onBallot[m.Number]
-		if !ok {
-			return fmt.Sprintf("forslag nr. %d er ikke på stemmesedlen", m.Number)
-		}
-		if seen[m.Number] {
-			return fmt.Sprintf("forslag nr. %d er sat kryds ved to gange", m.Number)
-		}
-		seen[m.Number] = true
-		cost += p.VoteCost()
-		points += m.Points
-	}
-	switch r.BallotKind {
-	case PBApproval:
-		if r.MaxChoices > 0 && len(b.Marks) > r.MaxChoices {
-			return fmt.Sprintf("for mange krydser: %d, højst %d", len(b.Marks), r.MaxChoices)
-		}
-	case PBApprovalPot:
-		if cost > r.Pot {
-			return fmt.Sprintf("de valgte forslag koster %s, mere end puljen på %s", Kroner(cost), Kroner(r.Pot))
-		}
-	case PBPoints:
-		if points > int64(r.Points) {
-			return fmt.Sprintf("for mange point: %d, højst %d", points, r.Points)
-		}
-	}
-	return ""
+	return CheckBallotIn(r, onBallot, b, Danish)
 }
 
 // PBInvalid is a ballot not counted, and why.
 type PBInvalid struct {
 	Ballot PBBallot
-	Reason string
+	Reason string  // in Danish
+	Fault  PBFault // the same, to say in any language (PBFault.Text)
 }
 
 // PBDifference is a ballot number whose two entries differ (or that one
@@ -561,8 +543,8 @@ func Tally(r PBRound, proposals []PBProposal, ballots []PBBallot, totals []PBTot
 		t.Turnout++
 		pl := place(b.Place)
 		pl.Ballots++
-		if reason := CheckBallot(r, onBallot, b); reason != "" {
-			t.Invalid = append(t.Invalid, PBInvalid{Ballot: b, Reason: reason})
+		if f, ok := checkBallotFault(r, onBallot, b); !ok {
+			t.Invalid = append(t.Invalid, PBInvalid{Ballot: b, Reason: f.Text(Danish), Fault: f})
 			continue
 		}
 		t.Valid = append(t.Valid, b)
@@ -663,18 +645,29 @@ type PBResult struct {
 	// Pending is true while ballots differ between the two counters: the
 	// result is then not final.
 	Pending bool
+	// Points tells that the count's votes were points (a points ballot,
+	// or totals reported by places), for explaining its steps.
+	Points bool
 }
 
 // Result counts the round by its method. A totals round counts only by
 // votes; an override replaces the winners (with its reason).
 func (r PBRound) Result(proposals []PBProposal, ballots []PBBallot, totals []PBTotal) (PBResult, error) {
+	return r.ResultContext(context.Background(), proposals, ballots, totals)
+}
+
+// ResultContext is Result, stopped with ErrCountCanceled when ctx ends
+// (a closed screen, Ctrl-C): model.CountContext.
+func (r PBRound) ResultContext(ctx context.Context, proposals []PBProposal, ballots []PBBallot, totals []PBTotal) (PBResult, error) {
 	t := Tally(r, proposals, ballots, totals)
 	res := PBResult{Tally: t, Pending: len(t.Differences) > 0}
 	method := r.Method
 	if r.TotalsMode && len(totals) > 0 && method != CountVotes {
 		return res, NewError(Invalid, "når steder kun melder totaler, kan kun metoden »flest stemmer« bruges")
 	}
-	out, err := Count(r.Election(proposals, t, totals), method)
+	e := r.Election(proposals, t, totals)
+	res.Points = e.Kind != BallotApproval
+	out, err := CountContext(ctx, e, method)
 	if err != nil {
 		return res, err
 	}

@@ -386,6 +386,7 @@ var entities = []Entity{
 		kindF("override_ids", "Result changed by hand (proposal numbers)", "manuelt resultat", FieldNumbers, false),
 		longF("override_reason", "Why the result was changed by hand", "begrundelse for manuelt resultat"),
 		longF("note", "Note", "note"),
+		kindF("blank_valid", "A blank ballot is a valid vote for nothing", "en blank stemmeseddel er gyldig", FieldBool, false),
 	}},
 	{Table: "pb_proposals", Noun: "forslaget", A: "et borgerforslag", Fields: []Field{
 		kindF("round_id", "Round", "runde", FieldRef, true),

@@ -13,7 +13,7 @@ import (
 
 // PBInvalidGroup is the invalid ballots of one kind of fault.
 type PBInvalidGroup struct {
-	Reason  string // the fault in Danish, without the ballot's own numbers
+	Reason  string // the fault in the language asked for, without the ballot's own numbers
 	Numbers []int  // the ballots' numbers, ascending
 }
 
@@ -36,13 +36,18 @@ func invalidKind(reason string) string {
 	return reason
 }
 
-// PBInvalidGroups groups invalid ballots by the kind of fault, the largest
-// group first (then by reason).
-func PBInvalidGroups(inv []PBInvalid) []PBInvalidGroup {
+// PBInvalidGroups groups invalid ballots by the kind of fault, said in
+// language l, the largest group first (then by reason). An invalid ballot
+// without a recorded fault (made elsewhere than Tally) is grouped by its
+// Danish reason.
+func PBInvalidGroups(inv []PBInvalid, l Lang) []PBInvalidGroup {
 	idx := map[string]int{}
 	var out []PBInvalidGroup
 	for _, b := range inv {
-		k := invalidKind(b.Reason)
+		k := b.Fault.KindText(l)
+		if b.Fault.Kind == "" {
+			k = invalidKind(b.Reason)
+		}
 		i, ok := idx[k]
 		if !ok {
 			i = len(out)

@@ -18,7 +18,7 @@ func TestPBInvalidGroupsByKindOfFault(t *testing.T) {
 			inv = append(inv, PBInvalid{Ballot: b, Reason: reason})
 		}
 	}
-	gs := PBInvalidGroups(inv)
+	gs := PBInvalidGroups(inv, Danish)
 	if len(gs) != 4 || gs[0].Reason != "for mange krydser" || !slices.Equal(gs[0].Numbers, []int{4, 5}) {
 		t.Fatalf("groups %+v", gs)
 	}

@@ -37,6 +37,9 @@ var (
 	ErrPBNotVoting = error(model.NewError(model.Locked, "stemmesedler og totaler kan kun indtastes, mens rundens fase er »Afstemning«"))
 	// ErrPBNotTotals: the round does not take totals.
 	ErrPBNotTotals = error(model.NewError(model.Invalid, "runden tager ikke imod totaler; slå »steder melder kun totaler« til, før afstemningen åbnes"))
+	// ErrPBOtherCouncil: a proposal, ballot or total names a round of
+	// another council.
+	ErrPBOtherCouncil = error(model.NewError(model.Forbidden, "den hører til et andet råd end den runde, den nævner"))
 	// ErrPBNumberUsed: a proposal number is used twice in a round.
 	ErrPBNumberUsed = error(model.NewError(model.Conflict, "nummeret er allerede brugt af et andet forslag i runden"))
 	// ErrPBNotWinner: only a winner becomes a project.
@@ -53,17 +56,17 @@ func pbRoundRecord(r *model.PBRound) record {
 		dateText(r.ProposalsFrom), dateText(r.ReviewFrom), dateText(r.VotingFrom), dateText(r.VotingTo), dateText(r.ResultDate),
 		int64(r.MinAge), boolInt(r.ResidentsOnly), string(r.BallotKind), int64(r.MaxChoices), int64(r.Points),
 		string(r.Method), string(r.TieRule), model.FormatNumbers(r.TieOrder), boolInt(r.TotalsMode),
-		model.FormatNumbers(r.OverrideNumbers), r.OverrideReason, r.Note)
+		model.FormatNumbers(r.OverrideNumbers), r.OverrideReason, r.Note, boolInt(r.BlankValid))
 }
 
 func scanPBRound(s scanner) (r model.PBRound, err error) {
 	var phase, pf, rf, vf, vt, rd, kind, method, tie, order, override string
-	var residents, totals int64
+	var residents, totals, blank int64
 	err = s.Scan(&r.ID, &r.CouncilID, &r.Title, &r.Pot, &r.Population, &phase, &pf, &rf, &vf, &vt, &rd,
-		&r.MinAge, &residents, &kind, &r.MaxChoices, &r.Points, &method, &tie, &order, &totals, &override, &r.OverrideReason, &r.Note)
+		&r.MinAge, &residents, &kind, &r.MaxChoices, &r.Points, &method, &tie, &order, &totals, &override, &r.OverrideReason, &r.Note, &blank)
 	r.Phase, r.BallotKind, r.Method, r.TieRule = model.PBPhase(phase), model.PBBallotKind(kind), model.CountMethod(method), model.PBTieRule(tie)
 	r.ProposalsFrom, r.ReviewFrom, r.VotingFrom, r.VotingTo, r.ResultDate = parseDateText(pf), parseDateText(rf), parseDateText(vf), parseDateText(vt), parseDateText(rd)
-	r.ResidentsOnly, r.TotalsMode = residents != 0, totals != 0
+	r.ResidentsOnly, r.TotalsMode, r.BlankValid = residents != 0, totals != 0, blank != 0
 	r.TieOrder, _ = model.ParseNumbers(order)
 	r.OverrideNumbers, _ = model.ParseNumbers(override)
 	return r, err
@@ -91,10 +94,17 @@ func pbBallotRecord(b *model.PBBallot, points bool) record {
 
 func scanPBBallot(s scanner) (b model.PBBallot, err error) {
 	var marks, entered string
-	err = s.Scan(&b.ID, &b.CouncilID, &b.RoundID, &b.Entry, &b.Number, &b.Place, &marks, &entered)
-	b.Marks, _ = model.ParseMarks(marks, strings.Contains(marks, ":"))
+	if err = s.Scan(&b.ID, &b.CouncilID, &b.RoundID, &b.Entry, &b.Number, &b.Place, &marks, &entered); err != nil {
+		return b, err
+	}
+	// Marks that cannot be read are no blank ballot: the door refuses
+	// them (model.CheckField), so only a damaged file holds them, and a count
+	// that took them as blank would be wrong without a word.
+	if b.Marks, err = model.ParseMarks(marks, strings.Contains(marks, ":")); err != nil {
+		return b, model.NewError(model.Invalid, fmt.Sprintf("stemmesedel nr. %d (tæller %d): krydserne »%.40s« kan ikke læses: %v", b.Number, b.Entry, marks, err))
+	}
 	b.Entered = parseStampText(entered)
-	return b, err
+	return b, nil
 }
 
 func pbTotalRecord(t *model.PBTotal) record {
@@ -149,8 +159,9 @@ func (db *DB) PBRoundsAll() ([]PBRoundSummary, error) {
 		}
 		counts := map[string][2]int{}
 		for i, q := range []string{
-			"SELECT round_id, COUNT(*) FROM pb_proposals GROUP BY round_id",
-			"SELECT round_id, COUNT(DISTINCT number) FROM pb_ballots GROUP BY round_id",
+			// Only rows of the round's own council are the round's.
+			"SELECT x.round_id, COUNT(*) FROM pb_proposals x JOIN pb_rounds r ON r.id = x.round_id AND r.council_id = x.council_id GROUP BY x.round_id",
+			"SELECT x.round_id, COUNT(DISTINCT x.number) FROM pb_ballots x JOIN pb_rounds r ON r.id = x.round_id AND r.council_id = x.council_id GROUP BY x.round_id",
 		} {
 			if err := groupRows(ctx, tx, q, nil, func(id string, v []sql.NullString) {
 				c := counts[id]
@@ -241,6 +252,7 @@ func pbEdited(loaded, r, was model.PBRound) model.PBRound {
 	keep(loaded.Method == r.Method, func() { next.Method = was.Method })
 	keep(loaded.TieRule == r.TieRule, func() { next.TieRule = was.TieRule })
 	keep(loaded.TotalsMode == r.TotalsMode, func() { next.TotalsMode = was.TotalsMode })
+	keep(loaded.BlankValid == r.BlankValid, func() { next.BlankValid = was.BlankValid })
 	keep(slices.Equal(loaded.TieOrder, r.TieOrder), func() { next.TieOrder = was.TieOrder })
 	return next
 }
@@ -273,12 +285,13 @@ func (db *DB) PBProposals(roundID string) ([]model.PBProposal, error) {
 	return list(context.Background(), db.sql, scanPBProposal, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID)
 }
 
-// nextPBNumber is the round's next free proposal number.
+// nextPBNumber is the round's next free proposal number (among the
+// round's own council's proposals).
 func nextPBNumber(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, roundID string) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM pb_proposals WHERE round_id = ?", roundID).Scan(&n)
+	err := q.QueryRowContext(ctx, "SELECT COALESCE(MAX(number), 0) + 1 FROM pb_proposals WHERE round_id = ?"+ofRoundsCouncil, roundID, roundID).Scan(&n)
 	return n, err
 }
 
@@ -295,7 +308,7 @@ func (w *writer) checkProposal(p *model.PBProposal) error {
 		return fmt.Errorf("forslaget og runden hører til hvert sit råd")
 	}
 	var n int
-	if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ? AND number = ? AND id <> ?", p.RoundID, p.Number, p.ID).Scan(&n); err != nil {
+	if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ? AND number = ? AND id <> ?"+ofRoundsCouncil, p.RoundID, p.Number, p.ID, p.RoundID).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
@@ -375,7 +388,7 @@ func (db *DB) ImportPBProposals(roundID string, ps []model.PBProposal) error {
 	}
 	return db.write(context.Background(), func(w *writer) error {
 		var have int
-		if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ?", roundID).Scan(&have); err != nil {
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ?"+ofRoundsCouncil, roundID, roundID).Scan(&have); err != nil {
 			return err
 		}
 		if have+len(ps) > model.MaxPBProposals {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"lokalraad/model"
@@ -64,5 +65,134 @@ func TestPBRoundDataKeepsToItsCouncil(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The door refuses (at the SQLite hub and at a bundle's import) what the
+// reads above ignore: council B's ballot that names council A's round,
+// and A's own total on a round that takes no totals.
+func TestPBDoorRefusesForeignRowsAndStrayTotals(t *testing.T) {
+	for _, via := range []string{"hub", "bundle"} {
+		t.Run(via, func(t *testing.T) {
+			a, b, hub := replica(t, "a"), replica(t, "b"), replica(t, "hub")
+			ca, cb := model.Council{Name: "Jyderup Lokalråd"}, model.Council{Name: "Svebølle Lokalråd"}
+			ok(t, a.SaveCouncil(model.Council{}, &ca))
+			ok(t, b.SaveCouncil(model.Council{}, &cb))
+			ra := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
+				BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
+			ok(t, a.SavePBRound(model.PBRound{}, &ra))
+			mine := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Shelter ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot}
+			ok(t, a.SavePBProposal(model.PBProposal{}, &mine))
+			loaded := ra
+			ra.Phase = model.PhaseVoting
+			ok(t, a.SavePBRound(loaded, &ra))
+			rb := ra
+			rb.ID, rb.CouncilID, rb.Phase, rb.TotalsMode = "", cb.ID, model.PhaseReview, true
+			ok(t, b.SavePBRound(model.PBRound{}, &rb))
+			loaded = rb
+			rb.Phase = model.PhaseVoting
+			ok(t, b.SavePBRound(loaded, &rb))
+			theirs := model.PBBallot{CouncilID: cb.ID, RoundID: rb.ID, Entry: 1, Number: 1, Marks: []model.PBMark{{Number: 1}}}
+			ok(t, b.SavePBBallot(model.PBBallot{}, &theirs))
+
+			apply := func(ops []Change) error {
+				var err error
+				if via == "hub" {
+					_, err = hub.HubApply(ops)
+				} else {
+					_, err = hub.ApplyOps(context.Background(), ops)
+				}
+				return err
+			}
+			opsA, err := a.CouncilOps(context.Background(), "")
+			ok(t, err)
+			ok(t, apply(opsA))
+			opsB, err := b.CouncilOps(context.Background(), "")
+			ok(t, err)
+			var crafted []Change
+			for _, c := range opsB {
+				if c.Table == pbBallotsT.name && c.Row == theirs.ID {
+					if c.Field == "round_id" {
+						c.Value = ra.ID
+						b.signChange(&c)
+					}
+					crafted = append(crafted, c)
+				}
+			}
+			if err := apply(crafted); err == nil || !strings.Contains(err.Error(), "andet råd") {
+				t.Errorf("council B's ballot on A's round: err = %v, want refused as another council's", err)
+			}
+			tot := model.PBTotal{CouncilID: ca.ID, RoundID: ra.ID, Place: "Skolen", ProposalID: mine.ID, Votes: 5}
+			if err := a.SavePBTotal(model.PBTotal{}, &tot); err == nil {
+				t.Fatal("a total was saved on a round without totals")
+			}
+			stray := Change{Device: a.DeviceID(), Seq: 900, HLC: opsA[len(opsA)-1].HLC + 1<<16, Table: pbTotalsT.name, Row: "t-stray", Council: ca.ID, Field: "round_id", Value: ra.ID}
+			a.signChange(&stray)
+			if err := apply([]Change{stray}); err == nil || !strings.Contains(err.Error(), "totaler") {
+				t.Errorf("a total on a round without totals: err = %v, want refused", err)
+			}
+			if bs, _ := hub.PBBallots(ra.ID); len(bs) != 0 {
+				t.Errorf("A's round holds %d ballots", len(bs))
+			}
+		})
+	}
+}
+
+// A stray row of another council (one stored before the door refused
+// them) is no part of the round: the municipality's list of rounds does
+// not count it, and it takes no number from the round's own proposals.
+func TestPBStrayRowsNotCounted(t *testing.T) {
+	a := replica(t, "a")
+	ca, cb := model.Council{Name: "Jyderup Lokalråd"}, model.Council{Name: "Svebølle Lokalråd"}
+	ok(t, a.SaveCouncil(model.Council{}, &ca))
+	ok(t, a.SaveCouncil(model.Council{}, &cb))
+	ra := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
+		BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
+	ok(t, a.SavePBRound(model.PBRound{}, &ra))
+	mine := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Shelter ved søen", Cost: 40_000_00}
+	ok(t, a.SavePBProposal(model.PBProposal{}, &mine))
+	for _, q := range []string{
+		"INSERT INTO pb_proposals (id, council_id, round_id, number, title, status) VALUES ('x1', ?, ?, 7, 'Fremmed', 'modtaget')",
+		"INSERT INTO pb_ballots (id, council_id, round_id, entry, number) VALUES ('x2', ?, ?, 1, 9)",
+	} {
+		if _, err := a.sql.Exec(q, cb.ID, ra.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := a.PBRoundsAll()
+	ok(t, err)
+	if len(all) != 1 || all[0].Proposals != 1 || all[0].Ballots != 0 {
+		t.Errorf("the list of rounds counts another council's rows: %+v", all)
+	}
+	next := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Bænke"}
+	ok(t, a.SavePBProposal(model.PBProposal{}, &next))
+	if next.Number != 2 {
+		t.Errorf("the next proposal got no. %d, want 2 (the stray no. 7 is not the round's)", next.Number)
+	}
+	seven := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Legeplads", Number: 7}
+	if err := a.SavePBProposal(model.PBProposal{}, &seven); err != nil {
+		t.Errorf("no. 7 is free in the round, but: %v", err)
+	}
+}
+
+// A ballot whose stored marks cannot be read (the door refuses such marks,
+// so only a damaged file holds one) is refused with the ballot's number,
+// never taken as a blank ballot.
+func TestPBUnreadableMarksRefused(t *testing.T) {
+	a := replica(t, "a")
+	ca := model.Council{Name: "Jyderup Lokalråd"}
+	ok(t, a.SaveCouncil(model.Council{}, &ca))
+	r := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
+		BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID, BlankValid: true}
+	ok(t, a.SavePBRound(model.PBRound{}, &r))
+	if _, err := a.sql.Exec("INSERT INTO pb_ballots (id, council_id, round_id, entry, number, marks) VALUES ('x1', ?, ?, 1, 17, '3 x')", ca.ID, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	bs, err := a.PBBallots(r.ID)
+	if err == nil || !strings.Contains(err.Error(), "nr. 17") {
+		t.Errorf("unreadable marks: %v, %+v; want an error naming ballot 17", err, bs)
+	}
+	if _, err := a.PBRoundData(r.ID); err == nil {
+		t.Error("the round's data read a ballot whose marks cannot be read")
 	}
 }

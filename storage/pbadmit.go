@@ -18,7 +18,14 @@ package storage
 //   - once voting opened: a proposal's number, cost, the municipality's
 //     cost, status or round changed, a proposal added, or one deleted;
 //   - a ballot or a total (any field, or a delete) unless the round is in
-//     afstemning.
+//     afstemning;
+//   - a proposal, ballot or total of one council that names (round_id) or
+//     writes to a round of another: a device may sign only its own
+//     council's rows, but a row names its round by id, so a device of
+//     council B could hang a row on council A's round (deleting such a
+//     stray row passes: it is no part of the round);
+//   - a total (but its delete) on a round that takes no totals
+//     (totals_mode off, as held, else as the batch gives it).
 //
 // A value equal to the one held passes (a resent save). When the receiver
 // holds no round yet (a laptop's first import of a bundle), the round's
@@ -35,8 +42,12 @@ import (
 )
 
 // PBHeld tells what a receiver holds of a field of a row before the
-// batch: its value, and false when it holds none.
+// batch: its value, and false when it holds none. The pseudo-field
+// "council_id" is the row's council.
 type PBHeld func(table, row, field string) (any, bool, error)
+
+// pbCouncilField is PBHeld's pseudo-field of a row's council.
+const pbCouncilField = "council_id"
 
 // pbLockedProposalFields are a proposal's fields fixed once voting opened.
 var pbLockedProposalFields = []string{"round_id", "number", "cost", "adjusted_cost", "status"}
@@ -51,11 +62,18 @@ func AdmitPB(batch []Change, held PBHeld, label func(Change) string) error {
 		case pbRoundsT.name:
 			err = admitPBRound(batch, held, c)
 		case pbProposalsT.name:
-			if c.Field == "" || slices.Contains(pbLockedProposalFields, c.Field) {
+			err = admitPBCouncil(batch, held, c)
+			if err == nil && (c.Field == "" || slices.Contains(pbLockedProposalFields, c.Field)) {
 				err = admitPBFixed(batch, held, c, pbProposalsT.name, ErrPBVotingOpen)
 			}
 		case pbBallotsT.name, pbTotalsT.name:
-			err = admitPBVote(batch, held, c)
+			err = admitPBCouncil(batch, held, c)
+			if err == nil {
+				err = admitPBVote(batch, held, c)
+			}
+			if err == nil && c.Table == pbTotalsT.name {
+				err = admitPBTotals(batch, held, c)
+			}
 		default:
 			continue
 		}
@@ -208,6 +226,71 @@ func pbRoundsOf(batch []Change, held PBHeld, c Change) ([]string, error) {
 	return out, nil
 }
 
+// pbRoundCouncil is a round's council: as held, else as the batch's ops
+// on the round give it.
+func pbRoundCouncil(batch []Change, held PBHeld, round string) (string, bool, error) {
+	v, ok, err := held(pbRoundsT.name, round, pbCouncilField)
+	if err != nil || ok {
+		return fmt.Sprint(textOf(v)), ok, err
+	}
+	for _, o := range batch {
+		if o.Table == pbRoundsT.name && o.Row == round {
+			return o.Council, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// admitPBCouncil refuses an op of a proposal, ballot or total whose round
+// (as held or given, or the one it moves to) is another council's. A
+// round known nowhere is judged when it comes: reads keep to the round's
+// council all the same (storage/borgerbudget.go ofRoundsCouncil).
+func admitPBCouncil(batch []Change, held PBHeld, c Change) error {
+	if c.Field == "" {
+		return nil
+	}
+	rounds, err := pbRoundsOf(batch, held, c)
+	if err != nil {
+		return err
+	}
+	for _, round := range rounds {
+		council, known, err := pbRoundCouncil(batch, held, round)
+		if err != nil {
+			return err
+		}
+		if known && council != c.Council {
+			return ErrPBOtherCouncil
+		}
+	}
+	return nil
+}
+
+// admitPBTotals refuses a total's op on a round that takes no totals.
+func admitPBTotals(batch []Change, held PBHeld, c Change) error {
+	if c.Field == "" {
+		return nil
+	}
+	rounds, err := pbRoundsOf(batch, held, c)
+	if err != nil {
+		return err
+	}
+	for _, round := range rounds {
+		// The batch's rule as of c first: a batch may turn totals on and
+		// then open voting and bring totals.
+		var v any
+		o, known := batchBefore(batch, pbRoundsT.name, round, "totals_mode", c)
+		if v = o.Value; !known {
+			if v, known, err = held(pbRoundsT.name, round, "totals_mode"); err != nil {
+				return err
+			}
+		}
+		if known && fmt.Sprint(textOf(v)) != "1" {
+			return ErrPBNotTotals
+		}
+	}
+	return nil
+}
+
 // admitPBVote refuses a ballot's or a total's op unless its round is in
 // afstemning.
 func admitPBVote(batch []Change, held PBHeld, c Change) error {
@@ -242,7 +325,7 @@ func admitPB(ctx context.Context, tx *sql.Tx, fresh []Change) error {
 		return nil
 	}
 	held := func(table, row, field string) (any, bool, error) {
-		if _, ok := model.FieldOf(table, field); !ok {
+		if _, ok := model.FieldOf(table, field); !ok && field != pbCouncilField {
 			return nil, false, fmt.Errorf("%s.%s is no field", table, field)
 		}
 		var v any

@@ -97,6 +97,9 @@ func New(a fyne.App, db *storage.DB) *App {
 	u.win.SetOnClosed(func() { // closing never loses typed text
 		u.saver.flush()
 		u.sync.stop()
+		if u.borgerbudget != nil {
+			u.borgerbudget.stop()
+		}
 	})
 	u.sync = newSyncer(u)
 	u.win.SetMainMenu(u.mainMenu())

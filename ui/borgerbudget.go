@@ -201,6 +201,7 @@ func (s *pbScreen) show(tab int) {
 	if s.readOnly() || s.round.RulesLocked() {
 		s.rounds.editor.del.Hide()
 	}
+	s.stop()
 	s.proposals = newProposalsPane(s)
 	s.entry = newBallotEntry(s)
 	s.diffs = newDiffView(s)
@@ -237,8 +238,17 @@ func (s *pbScreen) show(tab int) {
 	showIn(s.detail, s.tabs)
 }
 
+// stop ends the open round's count, if one runs (the round is left, the
+// window closed).
+func (s *pbScreen) stop() {
+	if s.result != nil {
+		s.result.stop()
+	}
+}
+
 // closeRound shows no round.
 func (s *pbScreen) closeRound() {
+	s.stop()
 	s.round = model.PBRound{}
 	s.tabs = nil
 	s.rounds.editor = nil
@@ -303,6 +313,7 @@ func (s *pbScreen) roundForm(f *form[model.PBRound], r model.PBRound) {
 			{lang.L("Counting method"), model.MethodLabel(r.Method, current())},
 			{lang.L("Tie broken by"), label(r.TieRule)},
 			{lang.L("Some places report only totals"), yesNoText(r.TotalsMode)},
+			{lang.L("A blank ballot is a valid vote for nothing"), yesNoText(r.BlankValid)},
 		} {
 			f.items = append(f.items, widget.NewFormItem(it.label, lockedText(it.v)))
 		}
@@ -326,6 +337,7 @@ func (s *pbScreen) roundForm(f *form[model.PBRound], r model.PBRound) {
 		selectField(f, lang.L("Counting method"), methods, slices.Index(model.PBMethods, r.Method), func(r *model.PBRound, i int) { r.Method = model.PBMethods[i] })
 		selectField(f, lang.L("Tie broken by"), ties, slices.Index(model.PBTieRules, r.TieRule), func(r *model.PBRound, i int) { r.TieRule = model.PBTieRules[i] })
 		f.check("", lang.L("Some places report only totals"), r.TotalsMode, func(r *model.PBRound, v bool) { r.TotalsMode = v })
+		f.check("", lang.L("A blank ballot is a valid vote for nothing"), r.BlankValid, func(r *model.PBRound, v bool) { r.BlankValid = v })
 	}
 	rule := widget.NewLabel(r.RuleText())
 	rule.Wrapping = fyne.TextWrapWord

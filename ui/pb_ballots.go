@@ -256,7 +256,7 @@ func (b *ballotEntry) line(x model.PBBallot) string {
 
 // verdict is "gyldig" or "ugyldig: why".
 func (b *ballotEntry) verdict(x model.PBBallot) string {
-	if reason := model.CheckBallot(b.s.round, b.onBallot, x); reason != "" {
+	if reason := model.CheckBallotIn(b.s.round, b.onBallot, x, current()); reason != "" {
 		return lang.L("invalid") + ": " + reason
 	}
 	return lang.L("valid")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -25,19 +26,32 @@ import (
 
 // resultView is the round counted by its method: the winners (each may
 // become a project), the money left, the turnout, the invalid ballots by
-// reason, the count's steps in plain Danish, and a manual override (only
-// with a written reason). Its buttons print the ballots and the result,
-// and export the round as a workbook and as a Pabulib file.
+// reason, the count's steps in the screen's language, and a manual
+// override (only with a written reason). Its buttons print the ballots and
+// the result, and export the round as a workbook and as a Pabulib file.
+//
+// The count runs in the background (a city's 90,000 ballots take about a
+// second) with a busy bar, and its result is shown through fyne.Do. A
+// recount asked for while one runs starts none beside it: one more runs
+// when it ends. Leaving the round or closing the window stops a count
+// (model.CountContext).
 type resultView struct {
 	s       *pbScreen
 	body    *fyne.Container
 	msg     *widget.Label
+	busy    *widget.ProgressBarInfinite
 	data    storage.PBRoundData
 	res     model.PBResult
 	counted bool
 	// winnerBtns are the "Opret projekt" buttons by proposal id (tests).
 	winnerBtns map[string]*widget.Button
 	override   *widget.Button
+
+	// The background count; touched on the UI thread only.
+	running bool
+	again   bool               // a recount was asked for while one ran
+	cancel  context.CancelFunc // stops the running count
+	counts  int                // counts started (tests)
 }
 
 func newResultView(s *pbScreen) *resultView { return &resultView{s: s} }
@@ -54,8 +68,21 @@ func (v *resultView) build() fyne.CanvasObject {
 		v.override.Hide()
 	}
 	bar := container.NewHBox(ballots, resPDF, book, pbExp, v.override)
-	v.refresh()
-	return container.NewBorder(container.NewVBox(container.NewHScroll(bar), v.msg), nil, nil, nil, newVScroll(v.body))
+	v.busy = widget.NewProgressBarInfinite()
+	v.busy.Stop()
+	v.busy.Hide()
+	// Counted when the tab is chosen (pbScreen.show), not with every
+	// round opened.
+	return container.NewBorder(container.NewVBox(container.NewHScroll(bar), v.busy, v.msg), nil, nil, nil, newVScroll(v.body))
+}
+
+// stop ends a running count (the round is left, the window closed); its
+// result is never shown.
+func (v *resultView) stop() {
+	if v.cancel != nil {
+		v.cancel()
+	}
+	v.again = false
 }
 
 // count reads the round and counts it.
@@ -70,11 +97,52 @@ func (v *resultView) count() error {
 	return err
 }
 
+// refresh counts the round again in the background and then shows it.
 func (v *resultView) refresh() {
 	if v.body == nil {
 		return
 	}
-	err := v.count()
+	if v.running {
+		v.again = true
+		return
+	}
+	v.running = true
+	v.counts++
+	v.busy.Show()
+	v.busy.Start()
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancel = cancel
+	db, id, do := v.s.u.db, v.s.round.ID, v.s.u.do
+	go func() {
+		data, err := db.PBRoundData(id)
+		read := err == nil
+		var res model.PBResult
+		if read {
+			res, err = data.Round.ResultContext(ctx, data.Proposals, data.Ballots, data.Totals)
+		}
+		do(func() {
+			v.running = false
+			v.busy.Stop()
+			v.busy.Hide()
+			if ctx.Err() != nil {
+				return // left or closed: nothing to show
+			}
+			cancel()
+			if read {
+				v.data = data
+			}
+			v.res, v.counted = res, err == nil
+			v.render(err)
+			if v.again {
+				v.again = false
+				v.refresh()
+			}
+		})
+	}()
+}
+
+// render shows the count (err: why it could not be counted).
+func (v *resultView) render(err error) {
 	showErr(v.msg, err)
 	v.winnerBtns = map[string]*widget.Button{}
 	r, res := v.data.Round, v.res
@@ -130,7 +198,7 @@ func (v *resultView) refresh() {
 	add(para(turnout))
 	if len(res.Tally.Invalid) > 0 {
 		add(heading(lang.L("Invalid ballots")))
-		for _, g := range model.PBInvalidGroups(res.Tally.Invalid) {
+		for _, g := range model.PBInvalidGroups(res.Tally.Invalid, current()) {
 			nums := make([]int, len(g.Numbers))
 			copy(nums, g.Numbers)
 			add(para(fmt.Sprintf("%d × %s (%s %s)", len(g.Numbers), g.Reason, lang.L("No."), model.FormatNumbers(nums))))
@@ -149,7 +217,7 @@ func (v *resultView) refresh() {
 	if len(res.Outcome.Steps) > 0 {
 		add(heading(lang.L("How the count went, step by step")))
 		for i, st := range res.Outcome.Steps {
-			add(para(strconv.Itoa(i+1) + ". " + st.Reason))
+			add(para(strconv.Itoa(i+1) + ". " + res.StepReason(st, current())))
 		}
 	}
 	if len(r.OverrideNumbers) > 0 && !v.s.readOnly() {

@@ -42,7 +42,15 @@ func openPB(t *testing.T, u *App, id string, tab int) *pbScreen {
 		t.Fatal("the round did not open")
 	}
 	s.tabs.SelectIndex(tab)
+	waitCount(t, s)
 	return s
+}
+
+// waitCount runs the UI work of the result's background count until no
+// count runs.
+func waitCount(t *testing.T, s *pbScreen) {
+	t.Helper()
+	eventually(t, "the count to end", func() bool { return !s.result.running })
 }
 
 // typeFocused types into whatever has the keyboard focus, as a counter's
@@ -322,6 +330,7 @@ func TestResultWinnerBecomesProject(t *testing.T) {
 		t.Fatalf("no Opret projekt on the winner:\n%s", shown)
 	}
 	test.Tap(btn)
+	waitCount(t, s)
 	if top := u.win.Canvas().Overlays().Top(); top != nil && !strings.Contains(texts(top), "ligger nu under Projekter") {
 		t.Fatalf("Opret projekt says:\n%s", texts(top))
 	}
@@ -370,6 +379,7 @@ func TestOverrideNeedsReason(t *testing.T) {
 	}
 	test.Type(reason, "Forslag 1 og 2 kan ikke få byggetilladelse")
 	test.Tap(overlayButton(t, u, "Gem"))
+	waitCount(t, s)
 	stored, err = db.PBRound(r.ID)
 	ok(t, err)
 	if model.FormatNumbers(stored.OverrideNumbers) != "4" || stored.OverrideReason != "Forslag 1 og 2 kan ikke få byggetilladelse" {

@@ -17,7 +17,7 @@ import (
 // message on an unknown one.
 const budgetUsage = `brug en af underkommandoerne:
   lokalraad budget rounds --db FIL
-  lokalraad budget count --db FIL --round ID [--method votes|mes|mes-add1] [--explain]
+  lokalraad budget count --db FIL --round ID [--method votes|mes|mes-add1] [--explain] [--lang da|en]
   lokalraad budget count --pb FIL.pb --method votes|mes|mes-add1 [--explain]
   lokalraad budget ballots --db FIL --round ID --out FIL.pdf [--from 1 --to 500 --place STED --large]
   lokalraad budget results --db FIL --round ID --out FIL.pdf
@@ -25,7 +25,11 @@ const budgetUsage = `brug en af underkommandoerne:
   lokalraad budget export-pb --db FIL --round ID --out FIL.pb
   lokalraad budget import-pb --db FIL [--council ID] FIL.pb
   lokalraad budget proposals-template --out FIL.xlsx
-  lokalraad budget import-proposals --db FIL --round ID FIL.xlsx`
+  lokalraad budget import-proposals --db FIL --round ID FIL.xlsx
+  lokalraad budget new-round --db FIL [--council ID] --title TITEL --pot KR --kind approval|approval-pot|points [--max N] --method votes|mes|mes-add1 [--population N] [--blank-valid]
+  lokalraad budget proposal add --db FIL --round ID --title TITEL --cost KR [--number N] [--status modtaget|vurderes|til_afstemning|afvist --reason TEKST]
+  lokalraad budget phase --db FIL --round ID --phase forslag|vurdering|afstemning|resultat
+  lokalraad budget ballot --db FIL --round ID --counter 1|2 [--place STED] NUMMER KRYDSER…   (eller linjer »nummer krydser« på standard-input)`
 
 // runBudget dispatches the citizen-budget (borgerbudget) subcommands
 // (budgetUsage lists them; budget_round.go and budget_pb.go hold most):

@@ -40,6 +40,10 @@ var pbOutCommands = map[string]func(context.Context, []string, io.Writer, io.Wri
 	"workbook":           runBudgetWorkbook,
 	"proposals-template": runBudgetProposalsTemplate,
 	"import-proposals":   runBudgetImportProposals,
+	"new-round":          runBudgetNewRound, // budget_new.go
+	"proposal":           runBudgetProposal,
+	"ballot":             runBudgetBallot,
+	"phase":              runBudgetPhase,
 }
 
 // pbFlags are the flags most of the subcommands share.

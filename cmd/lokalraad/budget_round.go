@@ -3,7 +3,7 @@ package main
 // The borgerbudget subcommands on the rounds a database holds:
 //
 //	lokalraad budget rounds --db PATH
-//	lokalraad budget count --db PATH --round ID [--method votes|mes|mes-add1] [--explain]
+//	lokalraad budget count --db PATH --round ID [--method votes|mes|mes-add1] [--explain] [--lang da|en]
 //
 // rounds prints every round, one a line: id, council, title and phase,
 // separated by tabs. count counts a round's ballots as stored (the two
@@ -64,15 +64,26 @@ func runBudgetRounds(_ context.Context, args []string, stdout, stderr io.Writer)
 	return nil
 }
 
-func runBudgetCountRound(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetCountRound(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("lokalraad budget count", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	dbPath := flags.String("db", "", "databasefil (påkrævet)")
 	roundID := flags.String("round", "", "rundens id (se lokalraad budget rounds)")
 	method := flags.String("method", "", "optællingsmetode: votes, mes eller mes-add1 (standard: rundens egen)")
 	explain := flags.Bool("explain", false, "skriv optællingen trin for trin efter de valgte forslag")
+	langFlag := flags.String("lang", "da", "forklaringens sprog: da eller en")
 	if err := flags.Parse(args); err != nil {
 		return err
+	}
+	l := model.Lang(*langFlag)
+	if l != model.Danish && l != model.English {
+		return fmt.Errorf("ukendt sprog %q: brug da eller en", *langFlag)
+	}
+	say := func(da, en string) string {
+		if l == model.English {
+			return en
+		}
+		return da
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("uventet argument %q", flags.Arg(0))
@@ -101,7 +112,7 @@ func runBudgetCountRound(_ context.Context, args []string, stdout, stderr io.Wri
 	if m != "" {
 		d.Round.Method = m
 	}
-	res, err := d.Result()
+	res, err := d.Round.ResultContext(ctx, d.Proposals, d.Ballots, d.Totals)
 	if err != nil {
 		return fmt.Errorf("%s: %w", d.Round.Title, err)
 	}
@@ -118,17 +129,20 @@ func runBudgetCountRound(_ context.Context, args []string, stdout, stderr io.Wri
 		return nil
 	}
 	fmt.Fprintln(stdout)
-	fmt.Fprintf(stdout, "%s: %s, pulje %s, %d stemmesedler (%d ugyldige).\n", d.Round.Title,
-		model.MethodLabel(d.Round.Method, model.Danish), model.Kroner(d.Round.Pot), res.Tally.Turnout, len(res.Tally.Invalid))
+	fmt.Fprintf(stdout, say("%s: %s, pulje %s, %d stemmesedler (%d ugyldige).\n", "%s: %s, pot %s, %d ballots (%d invalid).\n"), d.Round.Title,
+		model.MethodLabel(d.Round.Method, l), model.Kroner(d.Round.Pot), res.Tally.Turnout, len(res.Tally.Invalid))
+	for _, g := range model.PBInvalidGroups(res.Tally.Invalid, l) {
+		fmt.Fprintf(stdout, say("Ugyldige: %d × %s\n", "Invalid: %d × %s\n"), len(g.Numbers), g.Reason)
+	}
 	for i, st := range res.Outcome.Steps {
-		fmt.Fprintf(stdout, "%d. nr. %s %s: %s\n", i+1, st.Project, st.Name, st.Reason)
+		fmt.Fprintf(stdout, say("%d. nr. %s %s: %s\n", "%d. no. %s %s: %s\n"), i+1, st.Project, st.Name, res.StepReason(st, l))
 	}
 	if res.Outcome.TieDecided {
-		fmt.Fprintln(stdout, "Bemærk: stemmelighed afgjorde mindst ét valg.")
+		fmt.Fprintln(stdout, say("Bemærk: stemmelighed afgjorde mindst ét valg.", "Note: a tie decided at least one choice."))
 	}
 	if res.Overridden {
-		fmt.Fprintf(stdout, "Resultatet er ændret i hånden: %s\n", res.Reason)
+		fmt.Fprintf(stdout, say("Resultatet er ændret i hånden: %s\n", "The result was changed by hand: %s\n"), res.Reason)
 	}
-	fmt.Fprintf(stdout, "De valgte forslag koster %s; tilbage af puljen: %s\n", model.Kroner(res.Cost), model.Kroner(res.Left))
+	fmt.Fprintf(stdout, say("De valgte forslag koster %s; tilbage af puljen: %s\n", "The chosen proposals cost %s; left of the pot: %s\n"), model.Kroner(res.Cost), model.Kroner(res.Left))
 	return nil
 }

@@ -69,6 +69,17 @@ func TestBudgetRoundsAndCountFromTheDatabase(t *testing.T) {
 		!strings.Contains(out, "tilbage af puljen: 1.000 kr.") || !strings.Contains(out, "300 stemmesedler") || strings.Contains(out, "kr..") {
 		t.Fatalf("--explain: %v\n%s", err, out)
 	}
+	// The same in English: every reason, not only the frame.
+	out, _, err = runCmd(t, "budget", "count", "--db", path, "--round", id, "--explain", "--lang", "en")
+	if err != nil || !strings.Contains(out, "Equal shares with completion") || !strings.Contains(out, "pot 150.000 kr.") ||
+		!strings.Contains(out, "left of the pot: 1.000 kr.") || !strings.Contains(out, "Invalid: ") || !strings.Contains(out, "Chosen: ") {
+		t.Fatalf("--explain --lang en: %v\n%s", err, out)
+	}
+	for _, da := range []string{"Valgt", "Ikke valgt", "stemmesedler", "betalte", "krydser", "Ugyldige"} {
+		if strings.Contains(out, da) {
+			t.Errorf("--lang en says %q:\n%s", da, out)
+		}
+	}
 }
 
 func TestBudgetCountRoundRefusesBadInput(t *testing.T) {

@@ -42,6 +42,19 @@ type File struct {
 	Meta     []Field
 	Projects Table
 	Votes    Table
+	// metaLine is the line each META key was read from (the last, when
+	// repeated), for messages.
+	metaLine map[string]int
+}
+
+// metaError is an error about META key, naming its line when the file was
+// read.
+func (f *File) metaError(key, format string, args ...any) error {
+	msg := "META " + key + ": " + fmt.Sprintf(format, args...)
+	if n := f.metaLine[key]; n > 0 {
+		return lineError(n, "%s", msg)
+	}
+	return errors.New(msg)
 }
 
 // Field is one META line.
@@ -210,6 +223,10 @@ func parse(r io.Reader) (*File, error) {
 			if len(fields) > 2 && allEmpty(fields[2:]) {
 				val = fields[1]
 			}
+			if f.metaLine == nil {
+				f.metaLine = map[string]int{}
+			}
+			f.metaLine[fields[0]] = start
 			if i := metaIndex(f.Meta, fields[0]); i >= 0 {
 				// Repeated keys: the last one counts, as in pabutools, but
 				// two different budgets or vote types are refused.

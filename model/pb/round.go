@@ -169,6 +169,9 @@ func joinInts(ns []int, sep string) string {
 // resultat): its proposals (all on the ballot) and its ballots (each
 // entered once). Ids and the council are left empty for the caller.
 //
+// A blank vote in the file is a valid blank ballot (the round's
+// BlankValid): the voter took part and counts in MES's pot/n.
+//
 // Approval files become rounds of "kryds ved højst N forslag" (META
 // max_length) or, when META max_sum_cost is the budget, "kryds inden for
 // puljen"; cumulative files rounds of points (META max_sum_points). When a
@@ -218,6 +221,9 @@ func (f *File) round() (model.PBRound, []model.PBProposal, []model.PBBallot, err
 		Phase:   model.PhaseResult,
 		Method:  method(f.Get("rule")),
 		TieRule: model.TieByID,
+		// In Pabulib a voter with no vote is a voter: MES gives every
+		// voter of the file pot/n, so a blank ballot is a valid one.
+		BlankValid: true,
 	}
 	if r.Title == "" {
 		r.Title = "Borgerbudget fra Pabulib"
@@ -294,7 +300,11 @@ func (f *File) round() (model.PBRound, []model.PBProposal, []model.PBBallot, err
 		for _, s := range strings.Split(lot, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil || !slices.ContainsFunc(ps, func(p model.PBProposal) bool { return p.Number == n }) {
-				return r, nil, nil, fmt.Errorf("META tie_order: %q er ikke et forslag i filen", strings.TrimSpace(s))
+				return r, nil, nil, f.metaError("tie_order", "%q er ikke et forslag i filen", strings.TrimSpace(s))
+			}
+			// A lot names each proposal once: which place would count?
+			if slices.Contains(r.TieOrder, n) {
+				return r, nil, nil, f.metaError("tie_order", "forslag %d står to gange i lodtrækningen", n)
 			}
 			r.TieOrder = append(r.TieOrder, n)
 		}
@@ -334,6 +344,7 @@ func (f *File) round() (model.PBRound, []model.PBProposal, []model.PBBallot, err
 	bs := make([]model.PBBallot, 0, len(e.Ballots))
 	longest, most := 0, int64(0)
 	overPot := false
+	blank := 0
 	for i, eb := range e.Ballots {
 		b := model.PBBallot{Entry: 1, Number: i + 1, Place: clipText(vt.Get(i, placeCol), model.MaxShort)}
 		if numbered {
@@ -352,10 +363,16 @@ func (f *File) round() (model.PBRound, []model.PBProposal, []model.PBBallot, err
 			cost += costOf[m.Number]
 			b.Marks = append(b.Marks, m)
 		}
+		if len(b.Marks) == 0 {
+			blank++
+		}
 		longest = max(longest, len(b.Marks))
 		most = max(most, sum)
 		overPot = overPot || cost > pot
 		bs = append(bs, b)
+	}
+	if blank > 0 {
+		notes = append(notes, fmt.Sprintf("Filen har %d blanke stemmer; de er gyldige stemmer på intet, som i Pabulib, så hver vælgers andel af puljen er puljen delt med alle %d stemmer.", blank, len(bs)))
 	}
 	if !numbered && len(bs) > 0 {
 		notes = append(notes, "Stemmesedlerne er nummereret 1, 2, … i filens rækkefølge.")
@@ -396,7 +413,10 @@ func (f *File) round() (model.PBRound, []model.PBProposal, []model.PBBallot, err
 			for _, s := range strings.Split(order, ",") {
 				n, err := strconv.Atoi(strings.TrimSpace(s))
 				if err != nil || !slices.ContainsFunc(ps, func(p model.PBProposal) bool { return p.Number == n }) {
-					return r, nil, nil, fmt.Errorf("META override_order: %q er ikke et forslag i filen", strings.TrimSpace(s))
+					return r, nil, nil, f.metaError("override_order", "%q er ikke et forslag i filen", strings.TrimSpace(s))
+				}
+				if slices.Contains(r.OverrideNumbers, n) {
+					return r, nil, nil, f.metaError("override_order", "forslag %d står to gange i det manuelle resultat", n)
 				}
 				r.OverrideNumbers = append(r.OverrideNumbers, n)
 			}

@@ -80,6 +80,10 @@ func TestRoundRefusesWhatARoundCannotHold(t *testing.T) {
 		{"META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost\n1;50.001\nVOTES\nvoter_id;vote\n1;1\n", "linje 6: pris"},
 		{"META\nkey;value\nbudget;100\nvote_type;cumulative\nPROJECTS\nproject_id;cost\n1;50\n2;20\nVOTES\nvoter_id;vote;points\n1;1,2;3,0\n", "linje 11: 0 point til forslaget \"2\""},
 		{"META\nkey;value\nbudget;100\nvote_type;scoring\nPROJECTS\nproject_id;cost\n1;50\nVOTES\nvoter_id;vote;points\n1;1;3\n", "vote_type \"scoring\""},
+		// A lot or an override naming a proposal twice: which place counts?
+		{"META\nkey;value\nbudget;100\ntie_order;2,1,2\nPROJECTS\nproject_id;cost\n1;50\n2;50\nVOTES\nvoter_id;vote\n1;1\n", "linje 4: META tie_order: forslag 2 står to gange"},
+		{"META\nkey;value\nbudget;100\noverride_reason;Kommunen bad om det\noverride_order;1,1\nPROJECTS\nproject_id;cost\n1;50\n2;50\nVOTES\nvoter_id;vote\n1;1\n", "linje 5: META override_order: forslag 1 står to gange"},
+		{"META\nkey;value\nbudget;100\ntie_order;1,9\nPROJECTS\nproject_id;cost\n1;50\nVOTES\nvoter_id;vote\n1;1\n", "linje 4: META tie_order: \"9\""},
 	}
 	for _, c := range cases {
 		f, err := pb.Parse(strings.NewReader(c.file))
@@ -263,5 +267,84 @@ func TestRoundExportImportPoints(t *testing.T) {
 	}
 	if !slices.Equal(numbers(res.Winners), numbers(res2.Winners)) {
 		t.Errorf("winners %v, back %v", numbers(res.Winners), numbers(res2.Winners))
+	}
+}
+
+// A file with blank votes: in Pabulib a voter with no vote is a voter, and
+// MES gives each of the n voters pot/n (../shared/pb/README.md). Read as a
+// round, the blank ballots are valid blank ballots, and every method gives
+// the file's own outcome. Here the two blank voters decide it: with them,
+// 100/5 = 20 each, and proposal 1 (60) has 2 supporters with 40 between
+// them, so MES funds nothing; without them (100/3 each) it would fund 1.
+func TestRoundKeepsBlankVotesAsVoters(t *testing.T) {
+	const file = "META\nkey;value\nbudget;100\nvote_type;approval\nmin_length;1\nPROJECTS\nproject_id;cost;name\n1;60;Shelter\n2;40;Bænke\n" +
+		"VOTES\nvoter_id;vote\n1;1\n2;1\n3;2\n4;\n5;\n"
+	f, err := pb.Parse(strings.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ps, bs, err := f.Round()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := f.Election()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.BlankValid || !strings.Contains(r.Note, "2 blanke") {
+		t.Errorf("the round does not keep blank votes as valid: BlankValid %v, note %q", r.BlankValid, r.Note)
+	}
+	for _, m := range model.PBMethods {
+		want, err := model.Count(e, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Method = m
+		res, err := r.Result(ps, bs, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", m, err)
+		}
+		if got := numbers(res.Winners); !slices.Equal(got, want.Selected) {
+			t.Errorf("%s: winners %v, the file counts %v", m, got, want.Selected)
+		}
+		if len(res.Tally.Valid) != 5 || len(res.Tally.Invalid) != 0 || res.Tally.Turnout != 5 {
+			t.Errorf("%s: %d valid, %d invalid, turnout %d; want 5 valid blank included", m, len(res.Tally.Valid), len(res.Tally.Invalid), res.Tally.Turnout)
+		}
+	}
+	r.Method = model.CountMES
+	if res, _ := r.Result(ps, bs, nil); len(res.Winners) != 0 {
+		t.Errorf("MES with the blank voters funds %v; their shares are too small for anything", numbers(res.Winners))
+	}
+
+	// Exported and read back: the same five voters, the same outcome.
+	res, err := r.Result(ps, bs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := pb.Write(&buf, pb.FromRound("Jyderup", r, ps, res.Tally, &res)); err != nil {
+		t.Fatal(err)
+	}
+	back, err := pb.Parse(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, ps2, bs2, err := back.Round()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs2) != 5 {
+		t.Errorf("the export lost blank voters: %d ballots", len(bs2))
+	}
+	res2, err := r2.Result(ps2, bs2, nil)
+	if err != nil || !slices.Equal(numbers(res2.Winners), numbers(res.Winners)) {
+		t.Errorf("read back: %v, %v; want %v", numbers(res2.Winners), err, numbers(res.Winners))
+	}
+
+	// A paper round keeps a blank ballot invalid.
+	paper := r
+	paper.BlankValid = false
+	if res, _ := paper.Result(ps, bs, nil); len(res.Tally.Invalid) != 2 {
+		t.Errorf("a paper round: %d invalid, want the 2 blank", len(res.Tally.Invalid))
 	}
 }

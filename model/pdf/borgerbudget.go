@@ -507,7 +507,7 @@ func PBResults(w io.Writer, council string, r model.PBRound, ps []model.PBPropos
 			counts = append(counts, [2]string{tr(l, "pb.totals"), strconv.FormatInt(totalsVotes, 10)})
 		}
 		b.kv(60, counts...)
-		if gs := model.PBInvalidGroups(t.Invalid); len(gs) > 0 {
+		if gs := model.PBInvalidGroups(t.Invalid, l); len(gs) > 0 {
 			b.heading(2, tr(l, "pb.invalidhd"))
 			for _, g := range gs {
 				b.para(fmt.Sprintf(tr(l, "pb.invalidrow"), g.Reason, len(g.Numbers), numberList(g.Numbers, 30)))
@@ -583,7 +583,7 @@ func PBResults(w io.Writer, council string, r model.PBRound, ps []model.PBPropos
 		if len(res.Outcome.Steps) > 0 {
 			b.heading(2, tr(l, "pb.steps"))
 			for i, st := range res.Outcome.Steps {
-				b.para(fmt.Sprintf("%d. %s %s: %s", i+1, st.Project, st.Name, st.Reason))
+				b.para(fmt.Sprintf("%d. %s %s: %s", i+1, st.Project, st.Name, res.StepReason(st, l)))
 			}
 		}
 	})

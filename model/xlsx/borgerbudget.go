@@ -188,6 +188,9 @@ func PBWorkbook(w io.Writer, council string, r model.PBRound, ps []model.PBPropo
 	invalid := map[int]string{}
 	for _, iv := range tally.Invalid {
 		invalid[iv.Ballot.Number] = iv.Reason
+		if iv.Fault.Kind != "" {
+			invalid[iv.Ballot.Number] = iv.Fault.Text(o.Lang)
+		}
 	}
 	differ := map[int]bool{}
 	for _, d := range tally.Differences {
@@ -303,7 +306,7 @@ func resultSheet(f *excelize.File, st styles, council string, r model.PBRound, t
 		rows = append(rows, []any{header(fNumber, l), header(fProposal, l), header(fVotes, l), header(fCost, l), header(fStep, l)})
 		reasons := map[string]string{}
 		for _, s := range res.Outcome.Steps {
-			reasons[s.Project] = s.Reason
+			reasons[s.Project] = res.StepReason(s, l)
 		}
 		for _, p := range res.Winners {
 			money[len(rows)] = 4

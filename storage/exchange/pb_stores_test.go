@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -110,6 +111,105 @@ func TestStoresPBRoundLocks(t *testing.T) {
 		ok(t, err)
 		if got.Round.Pot != 100_000_00 || got.Proposals[0].Cost != 40_000_00 || got.Proposals[0].AdjustedCost != 45_000_00 || len(got.Ballots) != 1 || len(got.Ballots[0].Marks) != 1 {
 			t.Fatalf("a holds after the refusals: %+v", got)
+		}
+	})
+}
+
+// The door on both stores: who may send a proposal, ballot or total is a
+// device of the round's own council, and a total only on a round that
+// takes totals. A device of another council (properly enrolled, signing
+// its own council's rows) that names Jyderup's round is refused with a
+// Danish reason, and so is a Jyderup total on a round without totals;
+// Jyderup's own ballot in the same round is taken.
+func TestStoresPBForeignRowsRefused(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		ka := h.council("Kalundborg Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		c, _ := h.laptop(t, "c", ka, time.Second)
+		r := model.PBRound{CouncilID: jy, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
+			BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
+		ok(t, a.SavePBRound(model.PBRound{}, &r))
+		p := model.PBProposal{CouncilID: jy, RoundID: r.ID, Title: "Shelter ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot}
+		ok(t, a.SavePBProposal(model.PBProposal{}, &p))
+		loaded := r
+		r.Phase = model.PhaseVoting
+		ok(t, a.SavePBRound(loaded, &r))
+		syncOK(t, a)
+
+		// Kalundborg's own round, in voting and taking totals, with a
+		// proposal, a ballot and a total: all its own, all taken.
+		rk := model.PBRound{CouncilID: ka, Title: "Borgerbudget Kalundborg", Pot: 50_000_00, Phase: model.PhaseReview,
+			BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID, TotalsMode: true}
+		ok(t, c.SavePBRound(model.PBRound{}, &rk))
+		pk := model.PBProposal{CouncilID: ka, RoundID: rk.ID, Title: "Fremmed forslag", Cost: 10_000_00, Status: model.ProposalOnBallot}
+		ok(t, c.SavePBProposal(model.PBProposal{}, &pk))
+		loaded = rk
+		rk.Phase = model.PhaseVoting
+		ok(t, c.SavePBRound(loaded, &rk))
+		bk := model.PBBallot{CouncilID: ka, RoundID: rk.ID, Entry: 1, Number: 7, Place: "Hallen", Marks: []model.PBMark{{Number: 1}}}
+		ok(t, c.SavePBBallot(model.PBBallot{}, &bk))
+		tk := model.PBTotal{CouncilID: ka, RoundID: rk.ID, Place: "Skolen", ProposalID: pk.ID, Votes: 12}
+		ok(t, c.SavePBTotal(model.PBTotal{}, &tk))
+		syncOK(t, c)
+
+		// c's rows re-pointed at Jyderup's round, as new rows signed by c.
+		ops, err := c.CouncilOps(context.Background(), "")
+		ok(t, err)
+		seq := int64(0)
+		for _, o := range ops {
+			if o.Device == c.DeviceID() {
+				seq = max(seq, o.Seq)
+			}
+		}
+		crafted := func(row string) []storage.Change {
+			var out []storage.Change
+			for _, o := range ops {
+				if o.Row != row || o.Field == "" {
+					continue
+				}
+				seq++
+				o.Seq, o.Row, o.HLC = seq, row+"-x", o.HLC+1<<16
+				if o.Field == "round_id" {
+					o.Value = r.ID
+				}
+				if o.Field == "proposal_id" {
+					o.Value = p.ID
+				}
+				ok(t, c.SignOwn(&o))
+				out = append(out, o)
+			}
+			return out
+		}
+		for _, x := range []struct{ what, row string }{{"proposal", pk.ID}, {"ballot", bk.ID}, {"total", tk.ID}} {
+			_, err := pushAs(t, h.url, c, crafted(x.row))
+			if err == nil || !strings.Contains(err.Error(), "andet råd") {
+				t.Errorf("Kalundborg's %s naming Jyderup's round: err = %v, want a refusal saying it is another council's", x.what, err)
+			}
+		}
+
+		// A Jyderup total on Jyderup's round, which takes no totals.
+		tot := forged(t, a, 1, "pb_totals", "t-jy", jy, "round_id", r.ID)
+		ok(t, a.SignOwn(&tot))
+		if _, err := pushAs(t, h.url, a, []storage.Change{tot}); err == nil || !strings.Contains(err.Error(), "totaler") {
+			t.Errorf("a total on a round without totals: err = %v, want a refusal", err)
+		}
+		for _, tbl := range []string{"pb_proposals", "pb_ballots", "pb_totals"} {
+			for _, row := range []string{pk.ID + "-x", bk.ID + "-x", tk.ID + "-x", "t-jy"} {
+				if held, _ := h.store.FieldOps(tbl, row, "round_id"); len(held) != 0 {
+					t.Errorf("the hub stored %s %s", tbl, row)
+				}
+			}
+		}
+
+		// Jyderup's own ballot is taken.
+		bl := model.PBBallot{CouncilID: jy, RoundID: r.ID, Entry: 1, Number: 1, Place: "Hallen", Marks: []model.PBMark{{Number: 1}}}
+		ok(t, a.SavePBBallot(model.PBBallot{}, &bl))
+		if res := syncOK(t, a); res.Refused != 0 {
+			t.Fatalf("Jyderup's own ballot was refused: %+v", res)
+		}
+		if got, _ := h.store.FieldOps("pb_ballots", bl.ID, "marks"); len(got) != 1 {
+			t.Fatal("Jyderup's own ballot was not stored")
 		}
 	})
 }

@@ -259,6 +259,14 @@ func (s *Store) admitPB(ctx context.Context, tx pgx.Tx, ops []storage.Change) er
 		return nil
 	}
 	held := func(table, row, field string) (any, bool, error) {
+		if field == "council_id" { // the row's council: its ops' (storage.PBHeld)
+			var council string
+			err := tx.QueryRow(ctx, "SELECT council_id FROM ops WHERE tbl = $1 AND row_id = $2 LIMIT 1", table, row).Scan(&council)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil, false, nil
+			}
+			return council, err == nil, err
+		}
 		o, err := scanOp(tx.QueryRow(ctx, "SELECT "+opCols+" FROM ops WHERE tbl = $1 AND row_id = $2 AND field = $3 ORDER BY hlc DESC, device DESC LIMIT 1",
 			table, row, field), nil)
 		if errors.Is(err, pgx.ErrNoRows) {
