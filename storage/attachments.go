@@ -371,3 +371,25 @@ func (db *DB) HeldAttachmentBytes(councilID string) (int64, error) {
 	}
 	return n, nil
 }
+
+// The hub's side of the files (storage/exchange's BlobStore): the SQLite
+// hub keeps them in its blob folder, as a laptop does.
+
+// BlobReceived is how many bytes of the file sum the hub holds, and
+// whether it is whole.
+func (db *DB) BlobReceived(sum string) (int64, bool, error) { return db.Blobs().Received(sum) }
+
+// AppendBlob adds a chunk of the file sum (size bytes in all) at offset,
+// which must be where what the hub holds ends (blobs.Store.Append).
+func (db *DB) AppendBlob(sum string, size, offset int64, chunk io.Reader, max int64) (int64, bool, error) {
+	return db.Blobs().Append(sum, size, offset, chunk, max)
+}
+
+// OpenBlob opens the file sum after checking its bytes against its name.
+func (db *DB) OpenBlob(sum string) (io.ReadSeekCloser, error) {
+	f, err := db.Blobs().Open(sum)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}

@@ -410,6 +410,23 @@ func rowAlive(edits, dels []rowOp) bool {
 	return false
 }
 
+// RowAlive tells whether a row whose ops (edits and deletes, field "")
+// are ops lives, by the rule every replica applies (rowAlive): a store
+// that keeps only the op log (storage/postgres) asks it.
+func RowAlive(ops []Change) bool {
+	var edits, dels []rowOp
+	for _, c := range ops {
+		o := rowOp{field: c.Field, v: version{hlc: c.HLC, device: c.Device}, seq: c.Seq}
+		if c.Field == "" {
+			o.know, _ = c.Value.(string)
+			dels = append(dels, o)
+		} else {
+			edits = append(edits, o)
+		}
+	}
+	return rowAlive(edits, dels)
+}
+
 // deleteKnowledge is what a delete written by an older version had seen:
 // the version of every field.
 type deleteKnowledge map[string]version

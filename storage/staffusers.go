@@ -1,8 +1,10 @@
 package storage
 
 // Staff users of the hub's web pages (issue 14): a name and the PBKDF2
-// hash of a password the server made. Kept in the hub's database only,
-// never synced or put in a bundle.
+// hash of a password the server made; their sessions and failed log-ins
+// (issue 15). Kept in the hub's database only, never synced or put in a
+// bundle. storage/postgres keeps the same on PostgreSQL, with the helpers
+// exported here (MakeStaffPassword, CheckStaffPassword, StaffStampOf).
 
 import (
 	"context"
@@ -13,9 +15,11 @@ import (
 	"database/sql"
 	"encoding/base32"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 const pbkdf2Iter = 100_000
@@ -26,11 +30,11 @@ var ErrStaffExists = errors.New("der findes allerede en medarbejder med det navn
 // AddStaffUser creates a staff user named name and returns the one-time
 // password made for them (shown once; only its hash is kept).
 func (db *DB) AddStaffUser(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 200 {
-		return "", errors.New("angiv medarbejderens navn")
+	name, err := StaffName(name)
+	if err != nil {
+		return "", err
 	}
-	pw, hash, err := newPassword()
+	pw, hash, err := MakeStaffPassword()
 	if err != nil {
 		return "", err
 	}
@@ -53,27 +57,49 @@ func (db *DB) CheckStaffUser(name, password string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return checkPassword(hash, password), nil
+	return CheckStaffPassword(hash, password), nil
 }
+
+// StaffName is a staff user's name as kept: trimmed, not empty, at most
+// 200 bytes.
+func StaffName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return "", errors.New("angiv medarbejderens navn")
+	}
+	return name, nil
+}
+
+// CheckUnknownStaff does the work of checking a password against no user,
+// so that an unknown name takes as long as a wrong password.
+func CheckUnknownStaff(password string) { _, _ = hashPassword(password) }
 
 // ErrNoStaff: no staff user has that name.
 var ErrNoStaff = errors.New("der er ingen medarbejder med det navn")
 
 // NewStaffPassword gives the staff user named name a new password, made
 // here and returned once (only its hash is kept). Every session of the
-// user ends, also in a running server: a session is good only while the
-// hash it logged in with is the user's (StaffStamp).
+// user ends, in the same transaction; a session is also good only while
+// the hash it logged in with is the user's (StaffStamp).
 func (db *DB) NewStaffPassword(name string) (string, error) {
-	pw, hash, err := newPassword()
+	pw, hash, err := MakeStaffPassword()
 	if err != nil {
 		return "", err
 	}
-	res, err := db.sql.Exec("UPDATE staff_users SET pw_hash = ? WHERE name = ?", hash, strings.TrimSpace(name))
+	name = strings.TrimSpace(name)
+	err = db.inTx(context.Background(), func(tx *sql.Tx) error {
+		res, err := tx.Exec("UPDATE staff_users SET pw_hash = ? WHERE name = ?", hash, name)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNoStaff
+		}
+		_, err = tx.Exec("DELETE FROM staff_sessions WHERE name = ?", name)
+		return err
+	})
 	if err != nil {
 		return "", err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return "", ErrNoStaff
 	}
 	return pw, nil
 }
@@ -90,12 +116,17 @@ func (db *DB) StaffStamp(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256([]byte(hash))
-	return base64.RawStdEncoding.EncodeToString(sum[:]), nil
+	return StaffStampOf(hash), nil
 }
 
-// newPassword makes a password of 24 letters and digits and its hash.
-func newPassword() (pw, hash string, err error) {
+// StaffStampOf is the stamp of a password hash (StaffStamp).
+func StaffStampOf(hash string) string {
+	sum := sha256.Sum256([]byte(hash))
+	return base64.RawStdEncoding.EncodeToString(sum[:])
+}
+
+// MakeStaffPassword makes a password of 24 letters and digits and its hash.
+func MakeStaffPassword() (pw, hash string, err error) {
 	raw := make([]byte, 15)
 	if _, err := rand.Read(raw); err != nil {
 		return "", "", err
@@ -117,7 +148,8 @@ func hashPassword(pw string) (string, error) {
 	return fmt.Sprintf("pbkdf2-sha256$%d$%s$%s", pbkdf2Iter, base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
-func checkPassword(stored, pw string) bool {
+// CheckStaffPassword tells whether pw is the password stored hashes.
+func CheckStaffPassword(stored, pw string) bool {
 	parts := strings.Split(stored, "$")
 	if len(parts) != 4 || parts[0] != "pbkdf2-sha256" {
 		return false
@@ -133,4 +165,114 @@ func checkPassword(stored, pw string) bool {
 	}
 	got, err := pbkdf2.Key(sha256.New, pw, salt, iter, len(want))
 	return err == nil && subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// StaffUser is a staff user as kept (kommune migrate copies them).
+type StaffUser struct {
+	ID, Name, PwHash, Created string
+}
+
+// StaffUsers are every staff user, by name.
+func (db *DB) StaffUsers() ([]StaffUser, error) {
+	return list(context.Background(), db.sql, func(s scanner) (StaffUser, error) {
+		var u StaffUser
+		return u, s.Scan(&u.ID, &u.Name, &u.PwHash, &u.Created)
+	}, "SELECT id, name, pw_hash, created FROM staff_users ORDER BY name")
+}
+
+// StaffSession is a staff user's log-in to the hub's web pages. The
+// cookie holds a random token; the store keeps only its SHA-256
+// (StaffTokenHash), so a copy of the database logs nobody in.
+type StaffSession struct {
+	TokenHash string
+	Name      string
+	CSRF      string // the token of the session's forms
+	Stamp     string // StaffStamp of the user at log-in
+	Expires   time.Time
+}
+
+// StaffTokenHash is what the store keeps of a session's token.
+func StaffTokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// CreateStaffSession stores a new session; sessions expired by now are
+// purged on the way.
+func (db *DB) CreateStaffSession(s StaffSession, now time.Time) error {
+	return db.inTx(context.Background(), func(tx *sql.Tx) error {
+		if _, err := tx.Exec("DELETE FROM staff_sessions WHERE expires <= ?", millis(now)); err != nil {
+			return err
+		}
+		_, err := tx.Exec("INSERT INTO staff_sessions(token_hash, name, csrf, stamp, expires) VALUES (?, ?, ?, ?, ?)",
+			s.TokenHash, s.Name, s.CSRF, s.Stamp, millis(s.Expires))
+		return err
+	})
+}
+
+// StaffSessionByToken finds the session of a token's hash that has not
+// expired by now, and moves its expiry to now+ttl (a session lasts ttl
+// without use). ok is false for an unknown or expired session.
+func (db *DB) StaffSessionByToken(tokenHash string, now time.Time, ttl time.Duration) (s StaffSession, ok bool, err error) {
+	var exp int64
+	err = db.sql.QueryRow("UPDATE staff_sessions SET expires = ? WHERE token_hash = ? AND expires > ? RETURNING name, csrf, stamp, expires",
+		millis(now.Add(ttl)), tokenHash, millis(now)).Scan(&s.Name, &s.CSRF, &s.Stamp, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return StaffSession{}, false, nil
+	}
+	if err != nil {
+		return StaffSession{}, false, err
+	}
+	s.TokenHash, s.Expires = tokenHash, time.UnixMilli(exp).UTC()
+	return s, true, nil
+}
+
+// EndStaffSession ends one session (log-out); an unknown one is no error.
+func (db *DB) EndStaffSession(tokenHash string) error {
+	_, err := db.sql.Exec("DELETE FROM staff_sessions WHERE token_hash = ?", tokenHash)
+	return err
+}
+
+// EndStaffSessions ends every session of the staff user name.
+func (db *DB) EndStaffSessions(name string) error {
+	_, err := db.sql.Exec("DELETE FROM staff_sessions WHERE name = ?", strings.TrimSpace(name))
+	return err
+}
+
+// BeginStaffAttempt counts a log-in attempt at now against each key (a
+// name, an address) before its password is checked, and returns the
+// attempt's id; attempts older than window are purged on the way. A
+// failed attempt stays counted; EndStaffAttempt forgets one that
+// succeeded or was shut out.
+func (db *DB) BeginStaffAttempt(keys []string, now time.Time, window time.Duration) (string, error) {
+	id := newID()
+	return id, db.inTx(context.Background(), func(tx *sql.Tx) error {
+		if _, err := tx.Exec("DELETE FROM staff_failures WHERE at <= ?", millis(now.Add(-window))); err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if _, err := tx.Exec("INSERT INTO staff_failures(key, at, attempt) VALUES (?, ?, ?)", k, millis(now), id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// EndStaffAttempt forgets an attempt (BeginStaffAttempt).
+func (db *DB) EndStaffAttempt(id string) error {
+	_, err := db.sql.Exec("DELETE FROM staff_failures WHERE attempt = ?", id)
+	return err
+}
+
+// StaffFailures are the times of the attempts counted against key after
+// since (failures, and attempts under way), newest first, at most limit.
+func (db *DB) StaffFailures(key string, since time.Time, limit int) ([]time.Time, error) {
+	return list(context.Background(), db.sql, func(s scanner) (time.Time, error) {
+		var ms int64
+		err := s.Scan(&ms)
+		return time.UnixMilli(ms).UTC(), err
+	}, "SELECT at FROM staff_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT ?", key, millis(since), limit)
 }

@@ -232,7 +232,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	}
 	// The staff's web pages beside the sync API. They read rows: the
 	// SQLite hub's own, or on PostgreSQL this node's mirror, brought up to
-	// date before a page is served (exchange.Mirror).
+	// date before a page is served (exchange.Mirror). Staff users,
+	// sessions and failed log-ins are in the hub's store (hc.staff), so a
+	// log-in holds on every node.
 	mux := http.NewServeMux()
 	var pagesHandler http.Handler
 	if hc.pg != nil {
@@ -242,9 +244,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 			return err
 		}
 		defer m.Close()
-		pagesHandler = fresh(m, log, web.New(m.DB, log).Handler())
+		pagesHandler = fresh(m, log, web.New(m.DB, hc.staff(), log).Handler())
 	} else {
-		pagesHandler = web.New(hc.db, log).Handler()
+		pagesHandler = web.New(hc.db, hc.staff(), log).Handler()
 	}
 	for _, p := range web.Paths {
 		mux.Handle(p, pagesHandler)
@@ -284,17 +286,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 }
 
 // staffName declares a staff subcommand's --name and checks, before the
-// store opens, that it is given and that --db is the hub's SQLite
-// database, where staff users live.
+// store opens, that it is given. Staff users live in the hub's store,
+// SQLite or PostgreSQL.
 func staffName(fs *flag.FlagSet) (name func() string, check func(dbPath string) error) {
 	n := fs.String("name", "", "medarbejderens navn (påkrævet)")
 	name = func() string { return strings.TrimSpace(*n) }
 	return name, func(dbPath string) error {
 		if name() == "" {
 			return errors.New("angiv medarbejderens navn med --name")
-		}
-		if strings.Contains(dbPath, "://") {
-			return errors.New("medarbejdere til /oversigt gemmes kun i serverens SQLite-database, endnu ikke i PostgreSQL")
 		}
 		return nil
 	}
@@ -305,7 +304,7 @@ func staffName(fs *flag.FlagSet) (name func() string, check func(dbPath string) 
 func staffAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	name, check := staffName(fs)
 	return hubWork{check: check, run: func(hc *hubConn) error {
-		pw, err := hc.db.AddStaffUser(name())
+		pw, err := hc.staff().AddStaffUser(name())
 		if err != nil {
 			return err
 		}
@@ -315,11 +314,11 @@ func staffAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 }
 
 // staffPassword gives a staff user a new password, printed on the last
-// line; the user's sessions in a running server end at their next request.
+// line; the user's sessions end at once, on every node.
 func staffPassword(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	name, check := staffName(fs)
 	return hubWork{check: check, run: func(hc *hubConn) error {
-		pw, err := hc.db.NewStaffPassword(name())
+		pw, err := hc.staff().NewStaffPassword(name())
 		if errors.Is(err, storage.ErrNoStaff) {
 			return fmt.Errorf("%w: %q (se navnet, som det blev oprettet med kommune staff add)", err, name())
 		}

@@ -4,8 +4,11 @@ package main
 // losing an op. The hub's identity (replica id and key) moves with it, so
 // laptops go on trusting it; every op keeps its number, so laptops' pull
 // cursors stay right; the device registry keeps its secrets' hashes, so no
-// laptop enrols again. Afterwards every council's ops are counted and
-// hashed on both sides, and any difference is an error.
+// laptop enrols again. The staff users of the web pages move with their
+// password hashes (their sessions do not: they log in again), and every
+// attachment file the hub holds is copied and checked against its name.
+// Afterwards every council's ops are counted and hashed on both sides,
+// and any difference is an error.
 
 import (
 	"context"
@@ -21,6 +24,7 @@ import (
 	"time"
 
 	"lokalraad/storage"
+	"lokalraad/storage/blobs"
 	"lokalraad/storage/postgres"
 )
 
@@ -76,6 +80,19 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		moved += len(ops)
 		since = ns[len(ns)-1]
 	}
+	users, err := db.StaffUsers()
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if err := pg.InsertStaffUser(ctx, u); err != nil {
+			return fmt.Errorf("medarbejderen %s: %w", u.Name, err)
+		}
+	}
+	files, err := copyBlobs(db, pg, stderr)
+	if err != nil {
+		return err
+	}
 	src, err := tally(func(since int64) ([]storage.Change, []int64, error) { return db.HubNumbered(since, page) })
 	if err != nil {
 		return err
@@ -110,7 +127,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if bad > 0 {
 		return fmt.Errorf("%d råd har ikke de samme ændringer i PostgreSQL; brug ikke den nye database", bad)
 	}
-	fmt.Fprintf(stdout, "%d ændringer og %d enheder flyttet; alle %d råd stemmer.\n", moved, len(devs), len(councils))
+	fmt.Fprintf(stdout, "%d ændringer, %d enheder, %d medarbejdere og %d bilagsfiler flyttet; alle %d råd stemmer.\n", moved, len(devs), len(users), files, len(councils))
 	return nil
 }
 
@@ -151,5 +168,56 @@ func tally(next func(since int64) ([]storage.Change, []int64, error)) (map[strin
 			fmt.Fprintf(t.h, "%s\x00%d\x00%s\x00%s\x00%s\x00%T:%v\x00%s\x00%s\x00", c.ID(), c.HLC, c.Table, c.Row, c.Field, c.Value, c.Value, c.Base, c.Sig)
 		}
 		since = ns[len(ns)-1]
+	}
+}
+
+// copyBlobs copies every whole attachment file of the SQLite hub into
+// PostgreSQL, in chunks of a MB, each checked against its name on both
+// sides. A damaged file is left behind, named on stderr (the laptop that
+// has it sends it again); it returns how many files the target holds of
+// those the source had.
+func copyBlobs(db *storage.DB, pg *postgres.Store, stderr io.Writer) (int, error) {
+	store := db.Blobs()
+	sums, err := store.List()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, sum := range sums {
+		f, err := store.Open(sum) // checked against its name
+		if errors.Is(err, blobs.ErrMismatch) {
+			fmt.Fprintf(stderr, "bilagsfilen %s er beskadiget og flyttes ikke; den sendes igen fra en computer, der har den\n", sum)
+			continue
+		}
+		if err != nil {
+			return n, fmt.Errorf("bilagsfilen %s: %w", sum, err)
+		}
+		size, err := store.Size(sum)
+		if err == nil {
+			err = copyBlob(pg, f, sum, size)
+		}
+		f.Close()
+		if err != nil {
+			return n, fmt.Errorf("bilagsfilen %s: %w", sum, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func copyBlob(pg *postgres.Store, f io.Reader, sum string, size int64) error {
+	const chunk = 1 << 20
+	for off := int64(0); ; {
+		got, whole, err := pg.AppendBlob(sum, size, off, io.LimitReader(f, chunk), size)
+		if err != nil {
+			return err
+		}
+		if whole {
+			return nil
+		}
+		if got == off {
+			return errors.New("filen blev kortere under flytningen")
+		}
+		off = got
 	}
 }

@@ -293,13 +293,39 @@ func TestMigrateToPostgres(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A file on the SQLite hub, and a staff user of the web pages.
+	m := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Now().Add(72 * time.Hour)}
+	if err := a.SaveMeeting(model.Meeting{}, &m); err != nil {
+		t.Fatal(err)
+	}
+	it := model.AgendaItem{CouncilID: jy, MeetingID: m.ID, Title: "Stien ved søen", Kind: model.ItemDecision}
+	if err := a.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+		t.Fatal(err)
+	}
+	file := bytes.Repeat([]byte("tilbud på stien "), 200_000) // 3.2 MB: several chunks
+	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil || r.BlobsSent != 1 {
+		t.Fatalf("sending the file to the SQLite hub: %+v %v", r, err)
+	}
+	staffPW := lastLine(runOK(t, "staff", "add", "--db", hubPath, "--name", "Ida Ørsted"))
 	url.stop()
 
 	pg := pgtest.URL(t)
 	out := runOK(t, "migrate", "--from", hubPath, "--to", pg)
-	if !strings.Contains(out, "alle 3 råd stemmer") || strings.Contains(out, "NEJ") {
+	if !strings.Contains(out, "alle 3 råd stemmer") || !strings.Contains(out, "1 medarbejdere og 1 bilagsfiler") || strings.Contains(out, "NEJ") {
 		t.Errorf("migrate:\n%s", out)
 	}
+	hc, err := openHub(pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if good, err := hc.staff().CheckStaffUser("Ida Ørsted", staffPW); err != nil || !good {
+		t.Errorf("the staff user's password after the move: %v %v", good, err)
+	}
+	hc.Close()
 	var o, e bytes.Buffer
 	if err := run(context.Background(), []string{"migrate", "--from", hubPath, "--to", pg}, &o, &e); err == nil {
 		t.Error("a second move into the same database was taken")
@@ -320,6 +346,9 @@ func TestMigrateToPostgres(t *testing.T) {
 	}
 	c := laptopDB(t, "c")
 	enrolSync(t, pgURL, spare, c)
+	if got, err := c.ReadAttachment(att); err != nil || !bytes.Equal(got, file) {
+		t.Errorf("the file moved to PostgreSQL, fetched by a new laptop: %v", err)
+	}
 	ma := noerr.Get(a.Members(jy))(t)
 	mc := noerr.Get(c.Members(jy))(t)
 	if len(ma) != 3 || len(mc) != 3 {

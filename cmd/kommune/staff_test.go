@@ -10,8 +10,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"lokalraad/internal/noerr"
+	"lokalraad/storage"
+	"lokalraad/storage/postgres/pgtest"
 )
 
 // `kommune staff add` prints a one-time password on its last line; the
@@ -166,5 +169,189 @@ func TestStaffPasswordChange(t *testing.T) {
 	}
 	if c, code, body := login(pw2); c != nil || code != http.StatusTooManyRequests || !strings.Contains(body, "For mange forkerte forsøg") {
 		t.Errorf("after 10 wrong passwords: %v %d", c != nil, code)
+	}
+}
+
+// kommune staff add and password work the same with --db postgres://…
+// as with the SQLite file: the user is in the store every node reads, a
+// name is taken once, and a new password ends the user's sessions in the
+// store (so on every node).
+func TestStaffOnBothStores(t *testing.T) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "kommune.db")
+			if store == "postgres" {
+				db = pgtest.URL(t)
+			}
+			pw := lastLine(runOK(t, "staff", "add", "--db", db, "--name", " Ida Ørsted "))
+			var errb bytes.Buffer
+			if err := run(context.Background(), []string{"staff", "add", "--db", db, "--name", "Ida Ørsted"}, io.Discard, &errb); err == nil || !strings.Contains(err.Error(), "findes allerede") {
+				t.Errorf("the same name twice: %v", err)
+			}
+			hc, err := openHub(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer hc.Close()
+			st := hc.staff()
+			if good, err := st.CheckStaffUser("Ida Ørsted", pw); err != nil || !good {
+				t.Fatalf("the password staff add printed: %v %v", good, err)
+			}
+			stamp, err := st.StaffStamp("Ida Ørsted")
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now()
+			tok := storage.StaffTokenHash("a session")
+			if err := st.CreateStaffSession(storage.StaffSession{TokenHash: tok, Name: "Ida Ørsted", CSRF: "c", Stamp: stamp, Expires: now.Add(time.Hour)}, now); err != nil {
+				t.Fatal(err)
+			}
+			pw2 := lastLine(runOK(t, "staff", "password", "--db", db, "--name", "Ida Ørsted"))
+			if _, found, err := st.StaffSessionByToken(tok, now, time.Hour); err != nil || found {
+				t.Errorf("a session from before the new password is still stored: %v %v", found, err)
+			}
+			if good, _ := st.CheckStaffUser("Ida Ørsted", pw); good {
+				t.Error("the old password still works")
+			}
+			if good, _ := st.CheckStaffUser("Ida Ørsted", pw2); !good {
+				t.Error("the new password does not work")
+			}
+			if err := run(context.Background(), []string{"staff", "password", "--db", db, "--name", "Ingen"}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "ingen medarbejder") {
+				t.Errorf("unknown name: %v", err)
+			}
+		})
+	}
+}
+
+// A staff member logged in stays logged in when the server restarts: the
+// session is in the database, not in the process.
+func TestStaffSessionSurvivesRestart(t *testing.T) {
+	hubPath := filepath.Join(t.TempDir(), "kommune.db")
+	runOK(t, "council", "add", "--db", hubPath, "--name", "Jyderup Lokalråd")
+	pw := lastLine(runOK(t, "staff", "add", "--db", hubPath, "--name", "Ida Ørsted"))
+	first, _ := startServeFor(t, hubPath)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(first.url + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
+	form := url.Values{"csrf": {csrf[1]}, "name": {"Ida Ørsted"}, "password": {pw}}
+	req, _ := http.NewRequest("POST", first.url+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var sess *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "lokalraad_session" && c.Value != "" {
+			sess = c
+		}
+	}
+	if sess == nil {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	first.stop()
+	second, _ := startServeFor(t, hubPath)
+	req, _ = http.NewRequest("GET", second.url+"/oversigt", nil)
+	req.AddCookie(sess)
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Jyderup Lokalråd") {
+		t.Errorf("after a restart: %d", resp.StatusCode)
+	}
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// webLogin logs in at the server base and returns the session cookie, or
+// nil and the status.
+func webLogin(t *testing.T, base, name, pw string) (*http.Cookie, int) {
+	t.Helper()
+	resp, err := noRedirect.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
+	form := url.Values{"csrf": {csrf[1]}, "name": {name}, "password": {pw}}
+	req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
+	resp, err = noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "lokalraad_session" && c.Value != "" {
+			return c, resp.StatusCode
+		}
+	}
+	return nil, resp.StatusCode
+}
+
+// webGet fetches path at base with the session cookie.
+func webGet(t *testing.T, base, path string, c *http.Cookie) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+path, nil)
+	req.AddCookie(c)
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// Two real `kommune serve` nodes on one PostgreSQL database, as behind a
+// load balancer: a staff user made with `kommune staff add --db
+// postgres://…` logs in at node A and is logged in at node B; Log ud at
+// node B ends the session at node A too.
+func TestPGStaffLoginAcrossServeNodes(t *testing.T) {
+	db := pgtest.URL(t)
+	runOK(t, "council", "add", "--db", db, "--name", "Jyderup Lokalråd")
+	pw := lastLine(runOK(t, "staff", "add", "--db", db, "--name", "Ida Ørsted"))
+	nodeA, _ := startServe(t, db, "--cache", t.TempDir())
+	nodeB, _ := startServe(t, db, "--cache", t.TempDir())
+
+	sess, code := webLogin(t, nodeA, "Ida Ørsted", pw)
+	if sess == nil {
+		t.Fatalf("login at node A: %d", code)
+	}
+	code, body := webGet(t, nodeB, "/oversigt", sess)
+	if code != http.StatusOK || !strings.Contains(body, "Jyderup Lokalråd") {
+		t.Fatalf("node B with node A's session: %d\n%s", code, body)
+	}
+	tok := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(body)
+	if tok == nil {
+		t.Fatalf("no log-out form on node B's page:\n%s", body)
+	}
+	req, _ := http.NewRequest("POST", nodeB+"/logout", strings.NewReader(url.Values{"csrf": {tok[1]}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(sess)
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("log-out at node B: %d", resp.StatusCode)
+	}
+	for name, base := range map[string]string{"A": nodeA, "B": nodeB} {
+		if code, body := webGet(t, base, "/oversigt", sess); code != http.StatusUnauthorized || strings.Contains(body, "Jyderup") {
+			t.Errorf("node %s after log-out at node B: %d", name, code)
+		}
 	}
 }

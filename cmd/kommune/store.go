@@ -20,6 +20,7 @@ import (
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
 	"lokalraad/storage/postgres"
+	"lokalraad/ui/web"
 )
 
 // hubConn is an open hub: exactly one of db and pg is set.
@@ -54,6 +55,16 @@ func (h *hubConn) Close() {
 }
 
 func (h *hubConn) store() exchange.HubStore {
+	if h.pg != nil {
+		return h.pg
+	}
+	return h.db
+}
+
+// staff is where the staff users of the web pages, their sessions and
+// failed log-ins are kept: the hub's own store, SQLite or PostgreSQL
+// (never a node's mirror, which is the node's alone).
+func (h *hubConn) staff() web.StaffStore {
 	if h.pg != nil {
 		return h.pg
 	}

@@ -56,8 +56,8 @@ type BlobStatusResponse struct {
 // ErrBlobForbidden: the device's council names no such file.
 var ErrBlobForbidden = fmt.Errorf("%w: bilaget hører ikke til enhedens råd", ErrForbidden)
 
-// errNoBlobs: the hub keeps no attachment files (it runs on PostgreSQL).
-var errNoBlobs = errors.New("kommunens server gemmer ikke bilag endnu; bilagene bliver på computerne, og rækkerne synkroniseres")
+// errNoBlobs: the hub's store keeps no attachment files.
+var errNoBlobs = errors.New("kommunens server gemmer ikke bilag; bilagene bliver på computerne, og rækkerne synkroniseres")
 
 // ErrBlobNotSent: the hub has not got the file yet (the laptop that
 // attached it has not synced since).
@@ -66,8 +66,7 @@ var ErrBlobNotSent = errors.New("bilaget er ikke sendt til kommunen endnu")
 // blobRow finds the attachment row that lets device d send or fetch the
 // file sum.
 func (s *Server) blobRow(d storage.Device, sum string) (model.Attachment, error) {
-	if s.DB == nil {
-		// A hub on PostgreSQL (storage/postgres) keeps no files yet.
+	if s.Blobs == nil {
 		return model.Attachment{}, fail(CodeUnavailable, fmt.Errorf("%w: %w", storage.ErrUnavailable, errNoBlobs))
 	}
 	if !blobs.Valid(sum) {
@@ -77,7 +76,7 @@ func (s *Server) blobRow(d storage.Device, sum string) (model.Attachment, error)
 	if d.Staff {
 		council = ""
 	}
-	rows, err := s.DB.AttachmentsNamed(sum, council)
+	rows, err := s.Blobs.AttachmentsNamed(sum, council)
 	if err != nil {
 		return model.Attachment{}, err
 	}
@@ -102,18 +101,17 @@ func (s *Server) blobStatus(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fail(CodeTooLarge, fmt.Errorf("%w: højst %d bilag pr. forespørgsel", errTooLarge, maxBlobSums)))
 		return
 	}
-	if s.DB == nil {
+	if s.Blobs == nil {
 		s.writeError(w, r, fail(CodeUnavailable, fmt.Errorf("%w: %w", storage.ErrUnavailable, errNoBlobs)))
 		return
 	}
-	store := s.DB.Blobs()
 	resp := BlobStatusResponse{Blobs: make([]BlobState, 0, len(req.Sums))}
 	for _, sum := range req.Sums {
 		if _, err := s.blobRow(d, sum); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		n, whole, err := store.Received(sum)
+		n, whole, err := s.Blobs.BlobReceived(sum)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -145,15 +143,20 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fail(CodeTooLarge, fmt.Errorf("%w: en del af et bilag er højst %s", errTooLarge, model.Bytes(s.MaxBlobChunk))))
 		return
 	}
-	if offset == 0 && !s.DB.Blobs().Has(sum) {
+	if offset == 0 {
 		// A new file: the council's files stay within their bound here as
 		// on the laptop (a device could write rows past it).
-		held, err := s.DB.HeldAttachmentBytes(row.CouncilID)
+		_, whole, err := s.Blobs.BlobReceived(sum)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		if held+size > s.MaxCouncilBlobBytes {
+		held, err := s.Blobs.HeldAttachmentBytes(row.CouncilID)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if !whole && held+size > s.MaxCouncilBlobBytes {
 			s.writeError(w, r, fail(CodeQuota, storage.ErrQuota))
 			return
 		}
@@ -163,7 +166,7 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := http.MaxBytesReader(w, r.Body, s.MaxBlobChunk)
-	n, whole, err := s.DB.Blobs().Append(sum, size, offset, body, model.MaxAttachmentSize)
+	n, whole, err := s.Blobs.AppendBlob(sum, size, offset, body, model.MaxAttachmentSize)
 	switch {
 	case errors.Is(err, blobs.ErrOffset):
 		// Not where the hub's copy ends: the client asks again and resends
@@ -195,7 +198,7 @@ func (s *Server) blobDownload(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	f, err := s.DB.Blobs().Open(sum) // checked against its name
+	f, err := s.Blobs.OpenBlob(sum) // checked against its name
 	if errors.Is(err, blobs.ErrMissing) {
 		s.writeError(w, r, fail(CodeNotFound, fmt.Errorf("bilaget »%s«: %w", row.Name, ErrBlobNotSent)))
 		return

@@ -494,12 +494,13 @@ func TestHubCouncilBlobQuota(t *testing.T) {
 	}
 }
 
-// A hub that keeps no files (on PostgreSQL) still syncs the rows; the
-// laptop is told the files wait.
+// A hub whose store keeps no files still syncs the rows; the laptop is
+// told the files wait.
 func TestHubWithoutBlobStore(t *testing.T) {
 	h := newHub(t)
 	s := NewStoreServer(h.db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.Now = func() time.Time { return now }
+	s.Blobs = nil
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
 	h.url = ts.URL

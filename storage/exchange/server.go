@@ -30,6 +30,9 @@ type Server struct {
 	// Store is where the hub keeps its registry and op log: DB, or a
 	// PostgreSQL store shared by several hub nodes.
 	Store HubStore
+	// Blobs is where the hub keeps attachments' files: DB, or the
+	// PostgreSQL store; nil when the store keeps none.
+	Blobs BlobStore
 	Log   *slog.Logger
 	// Now is the hub's clock.
 	Now func() time.Time
@@ -83,7 +86,7 @@ func NewServer(db *storage.DB, log *slog.Logger) *Server {
 	s := NewStoreServer(nil, log)
 	s.DB = db
 	if db != nil {
-		s.Store = db
+		s.Store, s.Blobs = db, db
 	}
 	return s
 }
@@ -93,7 +96,8 @@ func NewStoreServer(store HubStore, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Server{Store: store, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: MaxOpBytes,
+	bs, _ := store.(BlobStore)
+	return &Server{Store: store, Blobs: bs, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: MaxOpBytes,
 		MaxAhead: storage.MaxClockSkew, QuotaOps: 200_000, QuotaBytes: 500 << 20, CodeTTL: 14 * 24 * time.Hour,
 		MaxFailures: 10, FailureWindow: 15 * time.Minute, MaxBlobChunk: 4 << 20, QuotaBlobBytes: 2 << 30,
 		MaxCouncilBlobBytes: model.MaxCouncilAttachment}

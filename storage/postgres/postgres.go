@@ -3,11 +3,13 @@
 //
 // What it keeps: the hub's identity (replica id and signing key, the same
 // for every node), the device registry, and the op log of every council
-// with the hub's numbering. It keeps no materialised rows: the few rules
-// at the door that need state (the municipality's answer on a budget
-// wish, approved minutes) read the op log of the field concerned, and an
-// erasure of personal data rewrites the ops it names in place (scrub.go).
-// A node's pages and admin commands read rows from its own mirror
+// with the hub's numbering; the staff users of the web pages with their
+// sessions and failed log-ins (staff.go); the attachments' files
+// (blobs.go). It keeps no materialised rows: the few rules at the door
+// that need state (the municipality's answer on a budget wish, approved
+// minutes) read the op log of the field concerned, and an erasure of
+// personal data rewrites the ops it names in place (scrub.go). A node's
+// pages and admin commands read rows from its own mirror
 // (exchange.Mirror), a SQLite replica of this op log.
 //
 // Numbering: one counter row (hub_counter), locked with SELECT … FOR

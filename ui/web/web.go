@@ -5,8 +5,10 @@
 // Server-rendered with html/template, no JavaScript. A staff user logs in
 // with the name and one-time password `kommune staff add` printed; the
 // session is a random token in a cookie that is Secure, HttpOnly and
-// SameSite=Strict, kept in the server's memory (a restart logs everyone
-// out). The login form carries a CSRF token (double submit: a cookie and
+// SameSite=Strict; the staff store (StaffStore: the SQLite hub, or
+// PostgreSQL shared by every node) keeps only the token's SHA-256, so a
+// session outlives a restart, holds on every node behind a load balancer,
+// and a log-out on one node ends it on all. The login form carries a CSRF token (double submit: a cookie and
 // a hidden field that must match); a logged-in page's forms carry the
 // session's own token, so log-out works from any open page and ends the
 // session on the server. A request without a session gets the login page
@@ -14,7 +16,9 @@
 //
 // Guessing is limited: MaxFailures failed log-ins within FailureWindow
 // for one user name, or from one address, shut that name or address out
-// (429, the right password too) until the window ends. A session is good
+// (429, the right password too) until the window ends; the failures are
+// kept in the staff store, so every node counts them together. A session
+// is good
 // only while the user's password is the one it logged in with, so a new
 // password (`kommune staff password`) ends every session of the user at
 // once, also in the running server.
@@ -33,7 +37,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"lokalraad/model"
@@ -71,10 +74,59 @@ const (
 	csrfCookie    = "lokalraad_csrf"
 )
 
+// StaffStore is where the pages keep their staff users, sessions and
+// failed log-ins: *storage.DB (the SQLite hub) and *postgres.Store (every
+// node of a hub on PostgreSQL). Every method is safe for concurrent use,
+// also by several nodes on one database. Errors other than
+// storage.ErrStaffExists and storage.ErrNoStaff are the store's failures;
+// the pages log them and show a Danish message.
+type StaffStore interface {
+	// AddStaffUser creates a staff user and returns the one-time password
+	// made for them (only its hash is kept).
+	AddStaffUser(name string) (string, error)
+	// CheckStaffUser tells whether name and password belong to a staff
+	// user; an unknown name takes as long as a wrong password.
+	CheckStaffUser(name, password string) (bool, error)
+	// NewStaffPassword gives a user a new password (returned once) and
+	// ends all of the user's sessions.
+	NewStaffPassword(name string) (string, error)
+	// StaffStamp changes with the user's password; "" when the user is
+	// gone. A session is good only while it is the one it logged in with.
+	StaffStamp(name string) (string, error)
+
+	// CreateStaffSession stores a new session (purging expired ones).
+	CreateStaffSession(s storage.StaffSession, now time.Time) error
+	// StaffSessionByToken finds the session of a token's hash
+	// (storage.StaffTokenHash) not expired by now and moves its expiry to
+	// now+ttl; ok is false when there is none.
+	StaffSessionByToken(tokenHash string, now time.Time, ttl time.Duration) (s storage.StaffSession, ok bool, err error)
+	// EndStaffSession ends one session; EndStaffSessions every session
+	// of a user.
+	EndStaffSession(tokenHash string) error
+	EndStaffSessions(name string) error
+
+	// BeginStaffAttempt counts a log-in attempt at now against each key
+	// (a name, an address) before the password is checked, purging
+	// attempts older than window, and returns its id; EndStaffAttempt
+	// forgets it again (it succeeded, or was shut out), so what stays
+	// counted are the failures. StaffFailures returns the times counted
+	// against key after since, newest first, at most limit. Counting
+	// first is what makes the limit hold for attempts at the same moment
+	// on several nodes.
+	BeginStaffAttempt(keys []string, now time.Time, window time.Duration) (string, error)
+	EndStaffAttempt(id string) error
+	StaffFailures(key string, since time.Time, limit int) ([]time.Time, error)
+}
+
+var _ StaffStore = (*storage.DB)(nil)
+
 // Server serves the pages.
 type Server struct {
-	db  *storage.DB
-	log *slog.Logger
+	// db is what the pages read: the hub's rows (the SQLite hub, or a
+	// PostgreSQL node's mirror of them).
+	db    *storage.DB
+	staff StaffStore
+	log   *slog.Logger
 	// Now is the clock (tests fix it).
 	Now func() time.Time
 	// SessionTTL is how long a session lasts without use.
@@ -83,31 +135,22 @@ type Server struct {
 	// one address, shut it out until the window ends (0: no limit).
 	MaxFailures   int
 	FailureWindow time.Duration
-
-	mu       sync.Mutex
-	sessions map[string]session
-	failures map[string]*failWindow
 }
 
 type session struct {
-	name    string
-	expires time.Time
-	csrf    string // the token of the session's forms
-	stamp   string // storage.StaffStamp at log-in
+	name string
+	csrf string // the token of the session's forms
 }
 
-type failWindow struct {
-	start time.Time
-	n     int
-}
-
-// New makes the pages' server over the hub's database.
-func New(db *storage.DB, log *slog.Logger) *Server {
+// New makes the pages' server: rows is what the pages read (the hub's
+// database, or a PostgreSQL node's mirror of its rows), staff where the
+// staff users, sessions and failed log-ins are kept (the SQLite hub
+// itself, or the PostgreSQL store every node shares).
+func New(rows *storage.DB, staff StaffStore, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{db: db, log: log, Now: time.Now, SessionTTL: 8 * time.Hour, MaxFailures: 10, FailureWindow: 15 * time.Minute,
-		sessions: map[string]session{}, failures: map[string]*failWindow{}}
+	return &Server{db: rows, staff: staff, log: log, Now: time.Now, SessionTTL: 8 * time.Hour, MaxFailures: 10, FailureWindow: 15 * time.Minute}
 }
 
 // Paths are the paths the pages answer; the hub mounts them.
@@ -153,30 +196,30 @@ func (s *Server) user(r *http.Request) string {
 // expired, of a user whose password is still the one it logged in with.
 func (s *Server) session(r *http.Request) (session, string) {
 	c, err := r.Cookie(sessionCookie)
-	if err != nil || c.Value == "" {
+	if err != nil || c.Value == "" || len(c.Value) > 100 {
 		return session{}, ""
 	}
-	s.mu.Lock()
-	ss, ok := s.sessions[c.Value]
-	s.mu.Unlock()
-	if !ok {
-		return session{}, ""
-	}
-	stamp, err := s.db.StaffStamp(ss.name)
+	id := storage.StaffTokenHash(c.Value)
+	ss, ok, err := s.staff.StaffSessionByToken(id, s.Now(), s.SessionTTL)
 	if err != nil {
 		s.log.Error("session", "err", err)
 		return session{}, ""
 	}
-	now := s.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if now.After(ss.expires) || stamp != ss.stamp {
-		delete(s.sessions, c.Value)
+	if !ok {
 		return session{}, ""
 	}
-	ss.expires = now.Add(s.SessionTTL)
-	s.sessions[c.Value] = ss
-	return ss, c.Value
+	stamp, err := s.staff.StaffStamp(ss.Name)
+	if err != nil {
+		s.log.Error("session", "err", err)
+		return session{}, ""
+	}
+	if stamp == "" || stamp != ss.Stamp {
+		if err := s.staff.EndStaffSession(id); err != nil {
+			s.log.Error("session", "err", err)
+		}
+		return session{}, ""
+	}
+	return session{name: ss.Name, csrf: ss.CSRF}, id
 }
 
 // remote is the address a request came from, without its port. A
@@ -190,49 +233,61 @@ func remote(r *http.Request) string {
 	return host
 }
 
-// loginKeys are the counters a log-in attempt is charged to.
+// loginKeys are the counters a log-in attempt is charged to. A name is
+// cut at 200 bytes (no staff user's is longer), so what the store keeps
+// of a failure stays small whatever a form carries.
 func loginKeys(r *http.Request, name string) []string {
-	return []string{"addr " + remote(r), "name " + strings.ToLower(strings.TrimSpace(name))}
+	name = strings.ToLower(strings.TrimSpace(name))
+	if len(name) > 200 {
+		name = name[:200]
+	}
+	return []string{"addr " + remote(r), "name " + name}
 }
 
-// blocked says how long the attempt's name or address is shut out (0
-// when it is not).
-func (s *Server) blocked(keys []string) time.Duration {
+// attempt counts a log-in attempt against its name and address before
+// the password is checked, and says how long they are shut out (0 when
+// they are not): while more than MaxFailures attempts of the last
+// FailureWindow (on any node, this one included) are counted against
+// one, until the oldest that matters leaves the window. An attempt shut
+// out is forgotten again; id is "" then, or when there is no limit.
+// Because every attempt is counted before any password is checked, at
+// most MaxFailures passwords are tried in a window however many attempts
+// arrive at once on however many nodes. The rows are bounded by the
+// window (older ones are purged) and by that limit per address.
+func (s *Server) attempt(keys []string) (id string, wait time.Duration, err error) {
+	if s.MaxFailures <= 0 {
+		return "", 0, nil
+	}
 	now := s.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var wait time.Duration
+	id, err = s.staff.BeginStaffAttempt(keys, now, s.FailureWindow)
+	if err != nil {
+		return "", 0, err
+	}
 	for _, k := range keys {
-		if w := s.failures[k]; s.MaxFailures > 0 && w != nil && w.n >= s.MaxFailures && now.Sub(w.start) < s.FailureWindow {
-			wait = max(wait, w.start.Add(s.FailureWindow).Sub(now))
+		times, err := s.staff.StaffFailures(k, now.Add(-s.FailureWindow), s.MaxFailures+1)
+		if err != nil {
+			return id, 0, err
+		}
+		if len(times) > s.MaxFailures {
+			wait = max(wait, times[s.MaxFailures].Add(s.FailureWindow).Sub(now), time.Second)
 		}
 	}
-	return wait
+	if wait > 0 {
+		if err := s.staff.EndStaffAttempt(id); err != nil {
+			return "", 0, err
+		}
+		return "", wait, nil
+	}
+	return id, 0, nil
 }
 
-// failed counts a failed log-in against its name and address.
-func (s *Server) failed(keys []string) {
-	now := s.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	const most = 100_000 // bound the memory an attack with many names or addresses can use
-	if len(s.failures) >= most {
-		for k, w := range s.failures {
-			if now.Sub(w.start) >= s.FailureWindow {
-				delete(s.failures, k)
-			}
-		}
+// forget drops the count of an attempt that did not fail.
+func (s *Server) forget(id string) {
+	if id == "" {
+		return
 	}
-	for _, k := range keys {
-		w := s.failures[k]
-		if w == nil && len(s.failures) >= most {
-			continue
-		}
-		if w == nil || now.Sub(w.start) >= s.FailureWindow {
-			w = &failWindow{start: now}
-			s.failures[k] = w
-		}
-		w.n++
+	if err := s.staff.EndStaffAttempt(id); err != nil {
+		s.log.Error("staff login attempt not forgotten", "err", err)
 	}
 }
 
@@ -286,35 +341,48 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PostFormValue("name")
 	keys := loginKeys(r, name)
-	if wait := s.blocked(keys); wait > 0 {
+	attempt, wait, err := s.attempt(keys)
+	if err != nil {
+		s.forget(attempt)
+		s.log.Error("login", "err", err)
+		s.showLogin(w, http.StatusInternalServerError, "Der skete en fejl. Prøv igen.", name)
+		return
+	}
+	if wait > 0 {
 		minutes := int((wait + time.Minute - 1) / time.Minute)
 		s.log.Warn("staff login shut out", "name", name, "addr", remote(r))
 		s.showLogin(w, http.StatusTooManyRequests, "For mange forkerte forsøg på at logge ind. Prøv igen om "+strconv.Itoa(minutes)+" minutter.", name)
 		return
 	}
-	ok, err := s.db.CheckStaffUser(name, r.PostFormValue("password"))
+	ok, err := s.staff.CheckStaffUser(name, r.PostFormValue("password"))
+	if err != nil || ok {
+		s.forget(attempt) // counted only when the password was wrong
+	}
 	if err != nil {
 		s.log.Error("login", "err", err)
 		s.showLogin(w, http.StatusInternalServerError, "Der skete en fejl. Prøv igen.", name)
 		return
 	}
 	if !ok {
-		s.failed(keys)
 		s.log.Warn("staff login failed", "name", name, "addr", remote(r))
 		s.showLogin(w, http.StatusUnauthorized, "Forkert navn eller adgangskode.", name)
 		return
 	}
-	stamp, err := s.db.StaffStamp(name)
+	stamp, err := s.staff.StaffStamp(name)
+	if err == nil {
+		now := s.Now()
+		t := token()
+		err = s.staff.CreateStaffSession(storage.StaffSession{TokenHash: storage.StaffTokenHash(t), Name: strings.TrimSpace(name),
+			CSRF: token(), Stamp: stamp, Expires: now.Add(s.SessionTTL)}, now)
+		if err == nil {
+			setCookie(w, sessionCookie, t, 0)
+		}
+	}
 	if err != nil {
 		s.log.Error("login", "err", err)
 		s.showLogin(w, http.StatusInternalServerError, "Der skete en fejl. Prøv igen.", name)
 		return
 	}
-	t := token()
-	s.mu.Lock()
-	s.sessions[t] = session{name: strings.TrimSpace(name), expires: s.Now().Add(s.SessionTTL), csrf: token(), stamp: stamp}
-	s.mu.Unlock()
-	setCookie(w, sessionCookie, t, 0)
 	setCookie(w, csrfCookie, "", -1)
 	s.log.Info("staff login", "name", name)
 	http.Redirect(w, r, "/oversigt", http.StatusSeeOther)
@@ -331,9 +399,11 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "Du blev ikke logget ud: formularen kom ikke fra en side i denne session. Åbn oversigten igen, og log ud derfra.", http.StatusForbidden)
 			return
 		}
-		s.mu.Lock()
-		delete(s.sessions, id)
-		s.mu.Unlock()
+		if err := s.staff.EndStaffSession(id); err != nil {
+			s.log.Error("logout", "err", err)
+			http.Error(w, "Du blev ikke logget ud: serveren kunne ikke nå sin database. Prøv igen.", http.StatusServiceUnavailable)
+			return
+		}
 	}
 	setCookie(w, sessionCookie, "", -1)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)

@@ -35,7 +35,7 @@ func hub(t testing.TB) (*Server, string) {
 	}
 	pw, err := db.AddStaffUser("Ida Ørsted")
 	ok(t, err)
-	s := New(db, nil)
+	s := New(db, db, nil)
 	s.Now = func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) }
 	return s, pw
 }
@@ -167,10 +167,10 @@ func BenchmarkOverviewPage(b *testing.B) {
 		s.db = db
 		pw = ""
 	}
-	s.mu.Lock()
-	s.sessions["bench"] = session{name: "bench", expires: s.Now().Add(time.Hour)}
-	s.mu.Unlock()
 	_ = pw
+	stamp, err := s.staff.StaffStamp("Ida Ørsted")
+	ok(b, err)
+	ok(b, s.staff.CreateStaffSession(storage.StaffSession{TokenHash: storage.StaffTokenHash("bench"), Name: "Ida Ørsted", Stamp: stamp, Expires: s.Now().Add(time.Hour)}, s.Now()))
 	sess := &http.Cookie{Name: sessionCookie, Value: "bench"}
 	b.ResetTimer()
 	for b.Loop() {
