@@ -85,18 +85,6 @@ func (v *resultView) stop() {
 	v.again = false
 }
 
-// count reads the round and counts it.
-func (v *resultView) count() error {
-	data, err := v.s.u.db.PBRoundData(v.s.round.ID)
-	if err != nil {
-		return err
-	}
-	v.data = data
-	v.res, err = data.Result()
-	v.counted = err == nil
-	return err
-}
-
 // refresh counts the round again in the background and then shows it.
 func (v *resultView) refresh() {
 	if v.body == nil {
@@ -244,8 +232,19 @@ func (v *resultView) onProject(p model.PBProposal) {
 
 // onOverride asks which proposals win instead, and why.
 func (v *resultView) onOverride() {
-	if v.count() != nil && len(v.data.Proposals) == 0 {
+	// The proposals and the current choice are read here; the count is
+	// the one shown (never counted again on the UI thread).
+	data, err := v.s.u.db.PBRoundData(v.s.round.ID)
+	if err != nil {
+		v.s.u.showError(err)
 		return
+	}
+	if len(data.Proposals) == 0 {
+		return
+	}
+	v.data = data
+	if !v.counted {
+		v.res = model.PBResult{}
 	}
 	var names []string
 	byName := map[string]int{}
@@ -325,7 +324,13 @@ func (v *resultView) onRemoveOverride() {
 
 // fileName is a file name of the round: "Stemmesedler Jyderup Lokalråd Borgerbudget 2026.pdf".
 func (v *resultView) fileName(ext, what string) string {
-	return model.FileName(ext, what, v.data.Council.Name, v.data.Round.Title)
+	council := v.data.Council.Name
+	if council == "" || v.data.Round.ID != v.s.round.ID {
+		if c, err := v.s.u.db.Council(v.s.round.CouncilID); err == nil {
+			council = c.Name
+		}
+	}
+	return model.FileName(ext, what, council, v.s.round.Title)
 }
 
 func (v *resultView) pdfOptions() pdf.Options {
@@ -336,7 +341,8 @@ func (v *resultView) pdfOptions() pdf.Options {
 // the ballots as a PDF (made in the background: 500 sheets take a moment).
 func (v *resultView) onBallots() {
 	u := v.s.u
-	if err := v.count(); err != nil && v.data.Round.ID == "" {
+	data, err := u.db.PBRoundData(v.s.round.ID)
+	if err != nil {
 		u.showError(err)
 		return
 	}
@@ -353,7 +359,6 @@ func (v *resultView) onBallots() {
 		widget.NewFormItem("", large),
 		widget.NewFormItem("", msg),
 	}
-	data := v.data
 	dialog.ShowForm(lang.L("Print ballots"), lang.L("Save as…"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
@@ -374,63 +379,79 @@ func (v *resultView) onBallots() {
 	}, u.win)
 }
 
-// onResultPDF saves the result as a PDF.
-func (v *resultView) onResultPDF() {
-	if err := v.count(); err != nil {
-		v.s.u.showError(err)
-		return
-	}
-	data, res, o := v.data, v.res, v.pdfOptions()
-	v.s.u.saveAs(v.fileName("pdf", "Resultat"), func() ([]byte, error) {
+// onResultPDF saves the result as a PDF. The round is read and counted
+// again while the file is made, off the UI thread (a city's round takes a
+// moment), so the file holds what is stored at that moment.
+func (v *resultView) onResultPDF() { v.s.u.saveAs(v.fileName("pdf", "Resultat"), v.resultPDF()) }
+
+// resultPDF makes the result PDF of the round as stored when it runs.
+func (v *resultView) resultPDF() func() ([]byte, error) {
+	db, id, o := v.s.u.db, v.s.round.ID, v.pdfOptions()
+	return func() ([]byte, error) {
+		data, err := db.PBRoundData(id)
+		if err != nil {
+			return nil, err
+		}
+		res, err := data.Result()
+		if err != nil {
+			return nil, err
+		}
 		var buf bytes.Buffer
-		err := pdf.PBResults(&buf, data.Council.Name, data.Round, data.Proposals, res, o)
+		err = pdf.PBResults(&buf, data.Council.Name, data.Round, data.Proposals, res, o)
 		return buf.Bytes(), err
-	})
+	}
 }
 
-// forFiles reads the round and counts it: the result is nil when it cannot
-// be counted (the files are still made, without it); ok is false, said to
-// the user, when the round could not be read.
-func (v *resultView) forFiles() (storage.PBRoundData, *model.PBResult, bool) {
-	err := v.count()
-	if v.data.Round.ID == "" {
-		v.s.u.showError(err)
-		return v.data, nil, false
-	}
+// countedRound reads a round and counts it, for the files made of it: res
+// is nil when the round cannot be counted (the workbook and the Pabulib
+// file are still made, without a result); err when it cannot be read.
+func countedRound(db *storage.DB, id string) (storage.PBRoundData, *model.PBResult, error) {
+	data, err := db.PBRoundData(id)
 	if err != nil {
-		return v.data, nil, true
+		return data, nil, err
 	}
-	r := v.res
-	return v.data, &r, true
+	res, err := data.Result()
+	if err != nil {
+		return data, nil, nil
+	}
+	return data, &res, nil
 }
 
 // onWorkbook saves the round as a workbook: proposals, ballots, places,
 // result.
-func (v *resultView) onWorkbook() {
-	data, res, ok := v.forFiles()
-	if !ok {
-		return
-	}
+func (v *resultView) onWorkbook() { v.s.u.saveAs(v.fileName("xlsx", "Borgerbudget"), v.workbook()) }
+
+// workbook makes the round's workbook as stored when it runs.
+func (v *resultView) workbook() func() ([]byte, error) {
+	db, id := v.s.u.db, v.s.round.ID
 	o := xlsx.Options{Lang: model.Lang(Language(v.s.u.app))}
-	v.s.u.saveAs(v.fileName("xlsx", "Borgerbudget"), func() ([]byte, error) {
+	return func() ([]byte, error) {
+		data, res, err := countedRound(db, id)
+		if err != nil {
+			return nil, err
+		}
 		var buf bytes.Buffer
-		err := xlsx.PBWorkbook(&buf, data.Council.Name, data.Round, data.Proposals, data.Ballots, data.Totals, res, o)
+		err = xlsx.PBWorkbook(&buf, data.Council.Name, data.Round, data.Proposals, data.Ballots, data.Totals, res, o)
 		return buf.Bytes(), err
-	})
+	}
 }
 
 // onPabulib saves the round as a Pabulib file, for a recount elsewhere.
-func (v *resultView) onPabulib() {
-	data, res, ok := v.forFiles()
-	if !ok {
-		return
-	}
-	tally := model.Tally(data.Round, data.Proposals, data.Ballots, data.Totals)
-	v.s.u.saveAs(v.fileName("pb", "Borgerbudget"), func() ([]byte, error) {
+func (v *resultView) onPabulib() { v.s.u.saveAs(v.fileName("pb", "Borgerbudget"), v.pabulib()) }
+
+// pabulib makes the round's Pabulib file as stored when it runs.
+func (v *resultView) pabulib() func() ([]byte, error) {
+	db, id := v.s.u.db, v.s.round.ID
+	return func() ([]byte, error) {
+		data, res, err := countedRound(db, id)
+		if err != nil {
+			return nil, err
+		}
+		tally := model.Tally(data.Round, data.Proposals, data.Ballots, data.Totals)
 		var buf bytes.Buffer
-		err := pb.Write(&buf, pb.FromRound(data.Council.Name, data.Round, data.Proposals, tally, res))
+		err = pb.Write(&buf, pb.FromRound(data.Council.Name, data.Round, data.Proposals, tally, res))
 		return buf.Bytes(), err
-	})
+	}
 }
 
 // onImportPB reads a Pabulib file into a new round of the council, in the

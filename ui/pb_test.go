@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -10,6 +11,8 @@ import (
 
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
+	"lokalraad/model/pb"
+	"lokalraad/model/pdf/pdftext"
 	"lokalraad/storage"
 )
 
@@ -549,5 +552,44 @@ func TestSecondCounterStartsAtOne(t *testing.T) {
 	}
 	if b.number.Text != "2" {
 		t.Errorf("then offered %q", b.number.Text)
+	}
+}
+
+// The result view's files are made off the UI thread from the round as
+// stored when they are made: ballots entered after the result was shown
+// are in the PDF, the workbook and the Pabulib file, counted again.
+func TestResultFilesCountWhatIsStored(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseVoting)
+	pbBallots(t, db, r, "1 2", "1", "1 3")
+	s := openPB(t, u, r.ID, 5)
+	if shown := texts(s.result.body); !strings.Contains(shown, "3 stemmesedler afgivet") {
+		t.Fatalf("the result shown:\n%s", shown)
+	}
+	for i, m := range []string{"4", "4", "4", "4"} {
+		ms, err := model.ParseMarks(m, false)
+		ok(t, err)
+		b := model.PBBallot{CouncilID: council, RoundID: r.ID, Entry: 1, Number: 10 + i, Place: "Hallen", Marks: ms}
+		ok(t, db.SavePBBallot(model.PBBallot{}, &b))
+	}
+	made := func(name string, f func() ([]byte, error)) []byte {
+		t.Helper()
+		b, err := f()
+		if err != nil || len(b) == 0 {
+			t.Fatalf("%s: %d bytes, %v", name, len(b), err)
+		}
+		return b
+	}
+	text := pdftext.Plain(pdftext.Bytes(t, made("result PDF", s.result.resultPDF()), false))
+	if !strings.Contains(text, "4 Legeplads 4 50.000 kr.") || !strings.Contains(text, "Hallen 7 7") {
+		t.Errorf("the result PDF does not count the ballots entered after the view:\n%s", text)
+	}
+	if book := made("workbook", s.result.workbook()); !bytes.HasPrefix(book, []byte("PK")) {
+		t.Error("the workbook is no xlsx file")
+	}
+	f, err := pb.Parse(bytes.NewReader(made("Pabulib", s.result.pabulib())))
+	ok(t, err)
+	if len(f.Votes.Rows) != 7 {
+		t.Errorf("the Pabulib file holds %d votes, want the 7 stored", len(f.Votes.Rows))
 	}
 }
