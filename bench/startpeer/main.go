@@ -307,7 +307,7 @@ func startXvfb() (string, func(), error) {
 	if _, err := fmt.Fscan(r, &n); err != nil {
 		x.Process.Kill()
 		x.Wait()
-		return "", nil, fmt.Errorf("Xvfb did not say its display: %v", err)
+		return "", nil, fmt.Errorf("xvfb did not say its display: %v", err)
 	}
 	return fmt.Sprintf(":%d", n), func() { x.Process.Kill(); x.Wait() }, nil
 }
