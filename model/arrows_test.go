@@ -79,9 +79,24 @@ func TestArrows(t *testing.T) {
 			if ours && strings.HasPrefix(irel, "cmd/") {
 				bad("nothing imports cmd")
 			}
+			// The test helpers (a read's error fails the test; a PDF read
+			// back with pdftotext) take the standard library only, and
+			// only tests import them (go list's Imports are the
+			// non-test imports).
+			if testHelper(rel) && !std {
+				bad("a test helper imports the standard library only")
+			}
+			if ours && testHelper(irel) {
+				bad("only tests import the test helpers")
+			}
 		}
 	}
 	if packages < 4 {
 		t.Errorf("go list saw only %d packages", packages)
 	}
+}
+
+// testHelper tells the packages that are for tests only.
+func testHelper(rel string) bool {
+	return strings.HasPrefix(rel, "internal/") || rel == "model/pdf/pdftext"
 }
