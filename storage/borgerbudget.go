@@ -144,7 +144,7 @@ func (db *DB) PBRoundsAll() ([]PBRoundSummary, error) {
 	ctx := context.Background()
 	var out []PBRoundSummary
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		councils, err := list(ctx, tx, scanCouncil, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+		councils, err := list(ctx, tx, councilD.scan, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
 		if err != nil {
 			return err
 		}
@@ -547,7 +547,7 @@ func (db *DB) PBRoundData(roundID string) (PBRoundData, error) {
 			}
 			return err
 		}
-		if d.Council, err = scanCouncil(tx.QueryRowContext(ctx, councilsT.selectSQL()+" WHERE id = ?", d.Round.CouncilID)); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if d.Council, err = councilD.scan(tx.QueryRowContext(ctx, councilsT.selectSQL()+" WHERE id = ?", d.Round.CouncilID)); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		if d.Proposals, err = list(ctx, tx, scanPBProposal, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID); err != nil {
@@ -729,10 +729,10 @@ func (db *DB) PBWinnerToProject(proposalID string) (model.Project, error) {
 			pr.ID = linked // made meanwhile
 			return nil
 		}
-		if _, err := w.put(projectRecord(&pr)); err != nil {
+		if _, err := w.put(projectD.record(&pr)); err != nil {
 			return err
 		}
-		if _, err := w.put(lineRecord(&line)); err != nil {
+		if _, err := w.put(lineD.record(&line)); err != nil {
 			return err
 		}
 		next := p

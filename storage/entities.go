@@ -38,15 +38,15 @@ func (t table) record(id, council string, values ...any) record {
 // the registry's order, which TestRegistryMatchesSchema checks against the
 // schema.
 var (
-	councilsT = tableOf("councils")
-	membersT  = tableOf("members")
-	meetingsT = tableOf("meetings")
-	itemsT    = tableOf("agenda_items")
-	actionsT  = tableOf("action_items")
-	projectsT = tableOf("projects")
-	linesT    = tableOf("budget_lines")
-	appsT     = tableOf("funding_applications")
-	wishesT   = tableOf("budget_wishes")
+	councilsT = councilD.table
+	membersT  = memberD.table
+	meetingsT = meetingD.table
+	itemsT    = itemD.table
+	actionsT  = actionD.table
+	projectsT = projectD.table
+	linesT    = lineD.table
+	appsT     = appD.table
+	wishesT   = wishD.table
 	attachT   = tableOf("attachments")
 	rulesT    = tableOf("year_rules")
 )
@@ -76,114 +76,106 @@ var Tables, MunicipalTables = func() (council, municipal []string) {
 
 type scanner interface{ Scan(dest ...any) error }
 
-func councilRecord(c *model.Council) record {
-	return councilsT.record(c.ID, c.ID, c.Name, c.Area, c.AnnualGrant, int64(c.Quorum))
-}
-
-func scanCouncil(s scanner) (c model.Council, err error) {
-	var council string
-	err = s.Scan(&c.ID, &council, &c.Name, &c.Area, &c.AnnualGrant, &c.Quorum)
-	return c, err
-}
-
-func memberRecord(m *model.Member) record {
-	return membersT.record(m.ID, m.CouncilID, m.Name, string(m.Role), boolInt(m.Contact),
-		dateText(m.TermStart), dateText(m.TermEnd), m.Phone, m.Email)
-}
-
-func scanMember(s scanner) (m model.Member, err error) {
-	var role, ts, te string
-	var contact int64
-	err = s.Scan(&m.ID, &m.CouncilID, &m.Name, &role, &contact, &ts, &te, &m.Phone, &m.Email)
-	m.Role, m.Contact, m.TermStart, m.TermEnd = model.Role(role), contact != 0, parseDateText(ts), parseDateText(te)
-	return m, err
-}
-
-func meetingRecord(m *model.Meeting) record {
-	return meetingsT.record(m.ID, m.CouncilID, string(m.Kind), m.Title, stampText(m.Start), m.Place,
-		string(m.Status), m.Attendees, m.Apologies, stampText(m.ApprovedAt), m.Absent, m.Guests, m.ApprovedBy, m.ApprovedIn)
-}
-
-func scanMeeting(s scanner) (m model.Meeting, err error) {
-	var kind, start, status, approved string
-	err = s.Scan(&m.ID, &m.CouncilID, &kind, &m.Title, &start, &m.Place, &status, &m.Attendees, &m.Apologies, &approved,
-		&m.Absent, &m.Guests, &m.ApprovedBy, &m.ApprovedIn)
-	m.Kind, m.Start, m.Status, m.ApprovedAt = model.MeetingKind(kind), parseStampText(start), model.MeetingStatus(status), parseStampText(approved)
-	return m, err
-}
-
-func itemRecord(a *model.AgendaItem) record {
-	return itemsT.record(a.ID, a.CouncilID, a.MeetingID, int64(a.Position), a.Title, string(a.Kind),
-		int64(a.Minutes), a.Background, a.Notes, a.Decision)
-}
-
-func scanItem(s scanner) (a model.AgendaItem, err error) {
-	var kind string
-	err = s.Scan(&a.ID, &a.CouncilID, &a.MeetingID, &a.Position, &a.Title, &kind, &a.Minutes, &a.Background, &a.Notes, &a.Decision)
-	a.Kind = model.ItemKind(kind)
-	return a, err
-}
-
-func actionRecord(a *model.ActionItem) record {
-	return actionsT.record(a.ID, a.CouncilID, a.MeetingID, a.AgendaItemID, a.Who, a.What,
-		dateText(a.Due), boolInt(a.Done), stampText(a.DoneAt))
-}
-
-func scanAction(s scanner) (a model.ActionItem, err error) {
-	var due, doneAt string
-	var done int64
-	err = s.Scan(&a.ID, &a.CouncilID, &a.MeetingID, &a.AgendaItemID, &a.Who, &a.What, &due, &done, &doneAt)
-	a.Due, a.Done, a.DoneAt = parseDateText(due), done != 0, parseStampText(doneAt)
-	return a, err
-}
-
-func projectRecord(p *model.Project) record {
-	return projectsT.record(p.ID, p.CouncilID, p.Title, p.Description, string(p.Status), p.ResponsibleID,
-		p.WorkingGroup, dateText(p.Start), dateText(p.End), int64(p.Progress))
-}
-
-func scanProject(s scanner) (p model.Project, err error) {
-	var status, start, end string
-	err = s.Scan(&p.ID, &p.CouncilID, &p.Title, &p.Description, &status, &p.ResponsibleID, &p.WorkingGroup, &start, &end, &p.Progress)
-	p.Status, p.Start, p.End = model.ProjectStatus(status), parseDateText(start), parseDateText(end)
-	return p, err
-}
-
-func lineRecord(l *model.BudgetLine) record {
-	return linesT.record(l.ID, l.CouncilID, l.ProjectID, l.Text, string(l.Kind), l.Amount)
-}
-
-func scanLine(s scanner) (l model.BudgetLine, err error) {
-	var kind string
-	err = s.Scan(&l.ID, &l.CouncilID, &l.ProjectID, &l.Text, &kind, &l.Amount)
-	l.Kind = model.LineKind(kind)
-	return l, err
-}
-
-func appRecord(a *model.FundingApplication) record {
-	return appsT.record(a.ID, a.CouncilID, a.ProjectID, a.Pool, dateText(a.Deadline), a.Applied, a.Granted,
-		string(a.Status), int64(a.VolunteerHours), a.PoolID, boolInt(a.RunningCosts))
-}
-
-func scanApp(s scanner) (a model.FundingApplication, err error) {
-	var deadline, status string
-	var running int64
-	err = s.Scan(&a.ID, &a.CouncilID, &a.ProjectID, &a.Pool, &deadline, &a.Applied, &a.Granted, &status, &a.VolunteerHours, &a.PoolID, &running)
-	a.Deadline, a.Status, a.RunningCosts = parseDateText(deadline), model.ApplicationStatus(status), running != 0
-	return a, err
-}
-
-func wishRecord(w *model.BudgetWish) record {
-	return wishesT.record(w.ID, w.CouncilID, int64(w.Year), w.Title, w.Justification, w.Category, w.Estimate,
-		int64(w.Rank), string(w.Status), string(w.Answer), w.AnswerText, w.Granted)
-}
-
-func scanWish(s scanner) (w model.BudgetWish, err error) {
-	var status, answer string
-	err = s.Scan(&w.ID, &w.CouncilID, &w.Year, &w.Title, &w.Justification, &w.Category, &w.Estimate, &w.Rank, &status, &answer, &w.AnswerText, &w.Granted)
-	w.Status, w.Answer = model.WishStatus(status), model.Answer(answer)
-	return w, err
-}
+// The entities of this file: which field of the model holds each column
+// of the registry (see entity).
+var (
+	councilD = describe("councils", func(c *model.Council) *string { return &c.ID },
+		func(c *model.Council) *string { return &c.ID }, nil,
+		textCol("name", func(c *model.Council) *string { return &c.Name }),
+		textCol("area", func(c *model.Council) *string { return &c.Area }),
+		intCol("annual_grant", func(c *model.Council) *int64 { return &c.AnnualGrant }),
+		intCol("quorum", func(c *model.Council) *int { return &c.Quorum }),
+	)
+	memberD = describe("members", func(m *model.Member) *string { return &m.ID },
+		func(m *model.Member) *string { return &m.CouncilID }, nil,
+		textCol("name", func(m *model.Member) *string { return &m.Name }),
+		textCol("role", func(m *model.Member) *model.Role { return &m.Role }),
+		boolCol("contact", func(m *model.Member) *bool { return &m.Contact }),
+		dateCol("term_start", func(m *model.Member) *time.Time { return &m.TermStart }),
+		dateCol("term_end", func(m *model.Member) *time.Time { return &m.TermEnd }),
+		textCol("phone", func(m *model.Member) *string { return &m.Phone }),
+		textCol("email", func(m *model.Member) *string { return &m.Email }),
+	)
+	meetingD = describe("meetings", func(m *model.Meeting) *string { return &m.ID },
+		func(m *model.Meeting) *string { return &m.CouncilID }, nil,
+		textCol("kind", func(m *model.Meeting) *model.MeetingKind { return &m.Kind }),
+		textCol("title", func(m *model.Meeting) *string { return &m.Title }),
+		stampCol("start", func(m *model.Meeting) *time.Time { return &m.Start }),
+		textCol("place", func(m *model.Meeting) *string { return &m.Place }),
+		textCol("status", func(m *model.Meeting) *model.MeetingStatus { return &m.Status }),
+		textCol("attendees", func(m *model.Meeting) *string { return &m.Attendees }),
+		textCol("apologies", func(m *model.Meeting) *string { return &m.Apologies }),
+		stampCol("approved_at", func(m *model.Meeting) *time.Time { return &m.ApprovedAt }),
+		textCol("absent", func(m *model.Meeting) *string { return &m.Absent }),
+		textCol("guests", func(m *model.Meeting) *string { return &m.Guests }),
+		textCol("approved_by", func(m *model.Meeting) *string { return &m.ApprovedBy }),
+		textCol("approved_in", func(m *model.Meeting) *string { return &m.ApprovedIn }),
+	)
+	itemD = describe("agenda_items", func(a *model.AgendaItem) *string { return &a.ID },
+		func(a *model.AgendaItem) *string { return &a.CouncilID }, nil,
+		textCol("meeting_id", func(a *model.AgendaItem) *string { return &a.MeetingID }),
+		intCol("position", func(a *model.AgendaItem) *int { return &a.Position }),
+		textCol("title", func(a *model.AgendaItem) *string { return &a.Title }),
+		textCol("kind", func(a *model.AgendaItem) *model.ItemKind { return &a.Kind }),
+		intCol("minutes", func(a *model.AgendaItem) *int { return &a.Minutes }),
+		textCol("background", func(a *model.AgendaItem) *string { return &a.Background }),
+		textCol("notes", func(a *model.AgendaItem) *string { return &a.Notes }),
+		textCol("decision", func(a *model.AgendaItem) *string { return &a.Decision }),
+	)
+	actionD = describe("action_items", func(a *model.ActionItem) *string { return &a.ID },
+		func(a *model.ActionItem) *string { return &a.CouncilID }, nil,
+		textCol("meeting_id", func(a *model.ActionItem) *string { return &a.MeetingID }),
+		textCol("agenda_item_id", func(a *model.ActionItem) *string { return &a.AgendaItemID }),
+		textCol("who", func(a *model.ActionItem) *string { return &a.Who }),
+		textCol("what", func(a *model.ActionItem) *string { return &a.What }),
+		dateCol("due", func(a *model.ActionItem) *time.Time { return &a.Due }),
+		boolCol("done", func(a *model.ActionItem) *bool { return &a.Done }),
+		stampCol("done_at", func(a *model.ActionItem) *time.Time { return &a.DoneAt }),
+	)
+	projectD = describe("projects", func(p *model.Project) *string { return &p.ID },
+		func(p *model.Project) *string { return &p.CouncilID }, nil,
+		textCol("title", func(p *model.Project) *string { return &p.Title }),
+		textCol("description", func(p *model.Project) *string { return &p.Description }),
+		textCol("status", func(p *model.Project) *model.ProjectStatus { return &p.Status }),
+		textCol("responsible_id", func(p *model.Project) *string { return &p.ResponsibleID }),
+		textCol("working_group", func(p *model.Project) *string { return &p.WorkingGroup }),
+		dateCol("start_date", func(p *model.Project) *time.Time { return &p.Start }),
+		dateCol("end_date", func(p *model.Project) *time.Time { return &p.End }),
+		intCol("progress", func(p *model.Project) *int { return &p.Progress }),
+	)
+	lineD = describe("budget_lines", func(l *model.BudgetLine) *string { return &l.ID },
+		func(l *model.BudgetLine) *string { return &l.CouncilID }, nil,
+		textCol("project_id", func(l *model.BudgetLine) *string { return &l.ProjectID }),
+		textCol("text", func(l *model.BudgetLine) *string { return &l.Text }),
+		textCol("kind", func(l *model.BudgetLine) *model.LineKind { return &l.Kind }),
+		intCol("amount", func(l *model.BudgetLine) *int64 { return &l.Amount }),
+	)
+	appD = describe("funding_applications", func(a *model.FundingApplication) *string { return &a.ID },
+		func(a *model.FundingApplication) *string { return &a.CouncilID }, nil,
+		textCol("project_id", func(a *model.FundingApplication) *string { return &a.ProjectID }),
+		textCol("pool", func(a *model.FundingApplication) *string { return &a.Pool }),
+		dateCol("deadline", func(a *model.FundingApplication) *time.Time { return &a.Deadline }),
+		intCol("applied", func(a *model.FundingApplication) *int64 { return &a.Applied }),
+		intCol("granted", func(a *model.FundingApplication) *int64 { return &a.Granted }),
+		textCol("status", func(a *model.FundingApplication) *model.ApplicationStatus { return &a.Status }),
+		intCol("volunteer_hours", func(a *model.FundingApplication) *int { return &a.VolunteerHours }),
+		textCol("pool_id", func(a *model.FundingApplication) *string { return &a.PoolID }),
+		boolCol("running_costs", func(a *model.FundingApplication) *bool { return &a.RunningCosts }),
+	)
+	wishD = describe("budget_wishes", func(w *model.BudgetWish) *string { return &w.ID },
+		func(w *model.BudgetWish) *string { return &w.CouncilID }, nil,
+		intCol("year", func(w *model.BudgetWish) *int { return &w.Year }),
+		textCol("title", func(w *model.BudgetWish) *string { return &w.Title }),
+		textCol("justification", func(w *model.BudgetWish) *string { return &w.Justification }),
+		textCol("category", func(w *model.BudgetWish) *string { return &w.Category }),
+		intCol("estimate", func(w *model.BudgetWish) *int64 { return &w.Estimate }),
+		intCol("priority", func(w *model.BudgetWish) *int { return &w.Rank }),
+		textCol("status", func(w *model.BudgetWish) *model.WishStatus { return &w.Status }),
+		textCol("answer", func(w *model.BudgetWish) *model.Answer { return &w.Answer }),
+		textCol("answer_text", func(w *model.BudgetWish) *string { return &w.AnswerText }),
+		intCol("granted", func(w *model.BudgetWish) *int64 { return &w.Granted }),
+	)
+)
 
 // list runs a query and scans every row.
 func list[T any](ctx context.Context, q interface {
@@ -308,12 +300,12 @@ func (w *writer) removeAll(table string, query string, args ...any) error {
 
 // Councils lists the councils of this installation by name.
 func (db *DB) Councils() ([]model.Council, error) {
-	return list(context.Background(), db.sql, scanCouncil, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+	return list(context.Background(), db.sql, councilD.scan, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
 }
 
 // Council reads one council.
 func (db *DB) Council(id string) (model.Council, error) {
-	return one(context.Background(), db.sql, scanCouncil, councilsT.selectSQL()+" WHERE id = ?", id)
+	return one(context.Background(), db.sql, councilD.scan, councilsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SaveCouncil creates (when c.ID is empty) or updates a council, edited
@@ -324,11 +316,11 @@ func (db *DB) SaveCouncil(loaded model.Council, c *model.Council) error {
 	if created {
 		c.ID = newID()
 	}
-	err := db.save(c, &c.ID, c.ID, councilRecord(&loaded), func() record { return councilRecord(c) }, nil)
+	err := db.save(c, &c.ID, c.ID, councilD.record(&loaded), func() record { return councilD.record(c) }, nil)
 	if err != nil && created {
 		c.ID = ""
 	}
-	return reread(db, loaded.ID, err, c, c.ID, councilsT, scanCouncil)
+	return reread(db, loaded.ID, err, c, c.ID, councilsT, councilD.scan)
 }
 
 // DeleteCouncil deletes a council and everything it keeps.
@@ -346,26 +338,26 @@ func (db *DB) DeleteCouncil(id string) error {
 
 // Members lists a council's members by name.
 func (db *DB) Members(councilID string) ([]model.Member, error) {
-	return list(context.Background(), db.sql, scanMember, membersT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
+	return list(context.Background(), db.sql, memberD.scan, membersT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
 }
 
 // SaveMember creates or updates a member.
 func (db *DB) SaveMember(loaded model.Member, m *model.Member) error {
-	err := db.save(m, &m.ID, m.CouncilID, memberRecord(&loaded), func() record { return memberRecord(m) }, nil)
-	return reread(db, loaded.ID, err, m, m.ID, membersT, scanMember)
+	err := db.save(m, &m.ID, m.CouncilID, memberD.record(&loaded), func() record { return memberD.record(m) }, nil)
+	return reread(db, loaded.ID, err, m, m.ID, membersT, memberD.scan)
 }
 
 // DeleteMember deletes a member. Projects they were responsible for keep
 // their place but lose the name.
 func (db *DB) DeleteMember(id string) error {
 	return db.write(context.Background(), func(w *writer) error {
-		projects, err := list(w.ctx, w.tx, scanProject, projectsT.selectSQL()+" WHERE responsible_id = ?", id)
+		projects, err := list(w.ctx, w.tx, projectD.scan, projectsT.selectSQL()+" WHERE responsible_id = ?", id)
 		if err != nil {
 			return err
 		}
 		for _, p := range projects {
 			p.ResponsibleID = ""
-			if _, err := w.put(projectRecord(&p)); err != nil {
+			if _, err := w.put(projectD.record(&p)); err != nil {
 				return err
 			}
 		}
@@ -375,12 +367,12 @@ func (db *DB) DeleteMember(id string) error {
 
 // Meetings lists a council's meetings, oldest first.
 func (db *DB) Meetings(councilID string) ([]model.Meeting, error) {
-	return list(context.Background(), db.sql, scanMeeting, meetingsT.selectSQL()+" WHERE council_id = ? ORDER BY start, id", councilID)
+	return list(context.Background(), db.sql, meetingD.scan, meetingsT.selectSQL()+" WHERE council_id = ? ORDER BY start, id", councilID)
 }
 
 // Meeting reads one meeting.
 func (db *DB) Meeting(id string) (model.Meeting, error) {
-	return one(context.Background(), db.sql, scanMeeting, meetingsT.selectSQL()+" WHERE id = ?", id)
+	return one(context.Background(), db.sql, meetingD.scan, meetingsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SaveMeeting creates or updates a meeting. While its minutes are approved,
@@ -392,8 +384,8 @@ func (db *DB) SaveMeeting(loaded model.Meeting, m *model.Meeting) error {
 	case m.ApprovedAt.IsZero():
 		m.ApprovedAt = db.Now().UTC().Truncate(time.Second)
 	}
-	err := db.save(m, &m.ID, m.CouncilID, meetingRecord(&loaded), func() record { return meetingRecord(m) }, func(w *writer) error {
-		old, err := scanMeeting(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ?", m.ID))
+	err := db.save(m, &m.ID, m.CouncilID, meetingD.record(&loaded), func() record { return meetingD.record(m) }, func(w *writer) error {
+		old, err := meetingD.scan(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ?", m.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -402,13 +394,13 @@ func (db *DB) SaveMeeting(loaded model.Meeting, m *model.Meeting) error {
 		}
 		if old.Status == model.MeetingApproved && m.Status == model.MeetingApproved {
 			m.ApprovedAt, m.ApprovedBy, m.ApprovedIn = old.ApprovedAt, old.ApprovedBy, old.ApprovedIn
-			if !sameRecord(meetingRecord(&old), meetingRecord(m)) {
+			if !sameRecord(meetingD.record(&old), meetingD.record(m)) {
 				return ErrLocked
 			}
 		}
 		return nil
 	})
-	return reread(db, loaded.ID, err, m, m.ID, meetingsT, scanMeeting)
+	return reread(db, loaded.ID, err, m, m.ID, meetingsT, meetingD.scan)
 }
 
 // DeleteMeeting deletes a meeting with its agenda and the action items
@@ -437,12 +429,12 @@ func (db *DB) DeleteMeeting(id string) error {
 
 // AgendaItems lists a meeting's agenda in order.
 func (db *DB) AgendaItems(meetingID string) ([]model.AgendaItem, error) {
-	return list(context.Background(), db.sql, scanItem, itemsT.selectSQL()+" WHERE meeting_id = ? ORDER BY position, id", meetingID)
+	return list(context.Background(), db.sql, itemD.scan, itemsT.selectSQL()+" WHERE meeting_id = ? ORDER BY position, id", meetingID)
 }
 
 // AgendaItem reads one agenda item.
 func (db *DB) AgendaItem(id string) (model.AgendaItem, error) {
-	return one(context.Background(), db.sql, scanItem, itemsT.selectSQL()+" WHERE id = ?", id)
+	return one(context.Background(), db.sql, itemD.scan, itemsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // checkUnlocked refuses changes to the agenda of a meeting whose minutes
@@ -465,7 +457,7 @@ func (w *writer) checkUnlocked(meetingID string) error {
 // SaveAgendaItem creates or updates an agenda item. A new item with no
 // position goes last on the agenda.
 func (db *DB) SaveAgendaItem(loaded model.AgendaItem, a *model.AgendaItem) error {
-	err := db.save(a, &a.ID, a.CouncilID, itemRecord(&loaded), func() record { return itemRecord(a) }, func(w *writer) error {
+	err := db.save(a, &a.ID, a.CouncilID, itemD.record(&loaded), func() record { return itemD.record(a) }, func(w *writer) error {
 		if err := w.checkUnlocked(a.MeetingID); err != nil {
 			return err
 		}
@@ -476,14 +468,14 @@ func (db *DB) SaveAgendaItem(loaded model.AgendaItem, a *model.AgendaItem) error
 		}
 		return nil
 	})
-	return reread(db, loaded.ID, err, a, a.ID, itemsT, scanItem)
+	return reread(db, loaded.ID, err, a, a.ID, itemsT, itemD.scan)
 }
 
 // MoveAgendaItem moves an item delta places on its agenda (negative is up)
 // and renumbers the agenda.
 func (db *DB) MoveAgendaItem(id string, delta int) error {
 	return db.write(context.Background(), func(w *writer) error {
-		it, err := scanItem(w.tx.QueryRowContext(w.ctx, itemsT.selectSQL()+" WHERE id = ?", id))
+		it, err := itemD.scan(w.tx.QueryRowContext(w.ctx, itemsT.selectSQL()+" WHERE id = ?", id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -493,12 +485,12 @@ func (db *DB) MoveAgendaItem(id string, delta int) error {
 		if err := w.checkUnlocked(it.MeetingID); err != nil {
 			return err
 		}
-		items, err := list(w.ctx, w.tx, scanItem, itemsT.selectSQL()+" WHERE meeting_id = ?", it.MeetingID)
+		items, err := list(w.ctx, w.tx, itemD.scan, itemsT.selectSQL()+" WHERE meeting_id = ?", it.MeetingID)
 		if err != nil {
 			return err
 		}
 		for _, c := range model.MoveItem(items, id, delta) {
-			if _, err := w.put(itemRecord(&c)); err != nil {
+			if _, err := w.put(itemD.record(&c)); err != nil {
 				return err
 			}
 		}
@@ -510,7 +502,7 @@ func (db *DB) MoveAgendaItem(id string, delta int) error {
 // items agreed under it stay, without the link.
 func (db *DB) DeleteAgendaItem(id string) error {
 	return db.write(context.Background(), func(w *writer) error {
-		it, err := scanItem(w.tx.QueryRowContext(w.ctx, itemsT.selectSQL()+" WHERE id = ?", id))
+		it, err := itemD.scan(w.tx.QueryRowContext(w.ctx, itemsT.selectSQL()+" WHERE id = ?", id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -520,13 +512,13 @@ func (db *DB) DeleteAgendaItem(id string) error {
 		if err := w.checkUnlocked(it.MeetingID); err != nil {
 			return err
 		}
-		actions, err := list(w.ctx, w.tx, scanAction, actionsT.selectSQL()+" WHERE agenda_item_id = ?", id)
+		actions, err := list(w.ctx, w.tx, actionD.scan, actionsT.selectSQL()+" WHERE agenda_item_id = ?", id)
 		if err != nil {
 			return err
 		}
 		for _, a := range actions {
 			a.AgendaItemID = ""
-			if _, err := w.put(actionRecord(&a)); err != nil {
+			if _, err := w.put(actionD.record(&a)); err != nil {
 				return err
 			}
 		}
@@ -536,12 +528,12 @@ func (db *DB) DeleteAgendaItem(id string) error {
 		if err := w.remove(itemsT.name, id); err != nil {
 			return err
 		}
-		rest, err := list(w.ctx, w.tx, scanItem, itemsT.selectSQL()+" WHERE meeting_id = ?", it.MeetingID)
+		rest, err := list(w.ctx, w.tx, itemD.scan, itemsT.selectSQL()+" WHERE meeting_id = ?", it.MeetingID)
 		if err != nil {
 			return err
 		}
 		for _, c := range model.MoveItem(rest, "", 0) {
-			if _, err := w.put(itemRecord(&c)); err != nil {
+			if _, err := w.put(itemD.record(&c)); err != nil {
 				return err
 			}
 		}
@@ -551,21 +543,21 @@ func (db *DB) DeleteAgendaItem(id string) error {
 
 // ActionItems lists all of a council's action items, in due order.
 func (db *DB) ActionItems(councilID string) ([]model.ActionItem, error) {
-	out, err := list(context.Background(), db.sql, scanAction, actionsT.selectSQL()+" WHERE council_id = ?", councilID)
+	out, err := list(context.Background(), db.sql, actionD.scan, actionsT.selectSQL()+" WHERE council_id = ?", councilID)
 	model.SortActions(out)
 	return out, err
 }
 
 // OpenActionItems lists a council's action items not yet done.
 func (db *DB) OpenActionItems(councilID string) ([]model.ActionItem, error) {
-	out, err := list(context.Background(), db.sql, scanAction, actionsT.selectSQL()+" WHERE council_id = ? AND done = 0", councilID)
+	out, err := list(context.Background(), db.sql, actionD.scan, actionsT.selectSQL()+" WHERE council_id = ? AND done = 0", councilID)
 	model.SortActions(out)
 	return out, err
 }
 
 // MeetingActionItems lists the action items agreed at a meeting.
 func (db *DB) MeetingActionItems(meetingID string) ([]model.ActionItem, error) {
-	out, err := list(context.Background(), db.sql, scanAction, actionsT.selectSQL()+" WHERE meeting_id = ?", meetingID)
+	out, err := list(context.Background(), db.sql, actionD.scan, actionsT.selectSQL()+" WHERE meeting_id = ?", meetingID)
 	model.SortActions(out)
 	return out, err
 }
@@ -574,11 +566,11 @@ func (db *DB) MeetingActionItems(meetingID string) ([]model.ActionItem, error) {
 // on meeting m's agenda.
 func (db *DB) CarriedOver(m model.Meeting) ([]model.ActionItem, error) {
 	ctx := context.Background()
-	actions, err := list(ctx, db.sql, scanAction, actionsT.selectSQL()+" WHERE council_id = ? AND (done = 0 OR done_at > ?)", m.CouncilID, stampText(m.Start))
+	actions, err := list(ctx, db.sql, actionD.scan, actionsT.selectSQL()+" WHERE council_id = ? AND (done = 0 OR done_at > ?)", m.CouncilID, stampText(m.Start))
 	if err != nil {
 		return nil, err
 	}
-	meetings, err := list(ctx, db.sql, scanMeeting, meetingsT.selectSQL()+" WHERE council_id = ? AND start < ?", m.CouncilID, stampText(m.Start))
+	meetings, err := list(ctx, db.sql, meetingD.scan, meetingsT.selectSQL()+" WHERE council_id = ? AND start < ?", m.CouncilID, stampText(m.Start))
 	if err != nil {
 		return nil, err
 	}
@@ -594,8 +586,8 @@ func (db *DB) SaveActionItem(loaded model.ActionItem, a *model.ActionItem) error
 	if !a.Done {
 		a.DoneAt = time.Time{}
 	}
-	err := db.save(a, &a.ID, a.CouncilID, actionRecord(&loaded), func() record { return actionRecord(a) }, nil)
-	return reread(db, loaded.ID, err, a, a.ID, actionsT, scanAction)
+	err := db.save(a, &a.ID, a.CouncilID, actionD.record(&loaded), func() record { return actionD.record(a) }, nil)
+	return reread(db, loaded.ID, err, a, a.ID, actionsT, actionD.scan)
 }
 
 // DeleteActionItem deletes an action item.
@@ -605,18 +597,18 @@ func (db *DB) DeleteActionItem(id string) error {
 
 // Projects lists a council's projects by title.
 func (db *DB) Projects(councilID string) ([]model.Project, error) {
-	return list(context.Background(), db.sql, scanProject, projectsT.selectSQL()+" WHERE council_id = ? ORDER BY title COLLATE NOCASE, id", councilID)
+	return list(context.Background(), db.sql, projectD.scan, projectsT.selectSQL()+" WHERE council_id = ? ORDER BY title COLLATE NOCASE, id", councilID)
 }
 
 // Project reads one project.
 func (db *DB) Project(id string) (model.Project, error) {
-	return one(context.Background(), db.sql, scanProject, projectsT.selectSQL()+" WHERE id = ?", id)
+	return one(context.Background(), db.sql, projectD.scan, projectsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SaveProject creates or updates a project.
 func (db *DB) SaveProject(loaded model.Project, p *model.Project) error {
-	err := db.save(p, &p.ID, p.CouncilID, projectRecord(&loaded), func() record { return projectRecord(p) }, nil)
-	return reread(db, loaded.ID, err, p, p.ID, projectsT, scanProject)
+	err := db.save(p, &p.ID, p.CouncilID, projectD.record(&loaded), func() record { return projectD.record(p) }, nil)
+	return reread(db, loaded.ID, err, p, p.ID, projectsT, projectD.scan)
 }
 
 // DeleteProject deletes a project with its budget and applications.
@@ -637,13 +629,13 @@ func (db *DB) DeleteProject(id string) error {
 
 // BudgetLines lists a project's budget lines.
 func (db *DB) BudgetLines(projectID string) ([]model.BudgetLine, error) {
-	return list(context.Background(), db.sql, scanLine, linesT.selectSQL()+" WHERE project_id = ? ORDER BY kind DESC, id", projectID)
+	return list(context.Background(), db.sql, lineD.scan, linesT.selectSQL()+" WHERE project_id = ? ORDER BY kind DESC, id", projectID)
 }
 
 // SaveBudgetLine creates or updates a budget line.
 func (db *DB) SaveBudgetLine(loaded model.BudgetLine, l *model.BudgetLine) error {
-	err := db.save(l, &l.ID, l.CouncilID, lineRecord(&loaded), func() record { return lineRecord(l) }, nil)
-	return reread(db, loaded.ID, err, l, l.ID, linesT, scanLine)
+	err := db.save(l, &l.ID, l.CouncilID, lineD.record(&loaded), func() record { return lineD.record(l) }, nil)
+	return reread(db, loaded.ID, err, l, l.ID, linesT, lineD.scan)
 }
 
 // DeleteBudgetLine deletes a budget line.
@@ -653,18 +645,18 @@ func (db *DB) DeleteBudgetLine(id string) error {
 
 // FundingApplications lists a project's funding applications by deadline.
 func (db *DB) FundingApplications(projectID string) ([]model.FundingApplication, error) {
-	return list(context.Background(), db.sql, scanApp, appsT.selectSQL()+" WHERE project_id = ? ORDER BY deadline, id", projectID)
+	return list(context.Background(), db.sql, appD.scan, appsT.selectSQL()+" WHERE project_id = ? ORDER BY deadline, id", projectID)
 }
 
 // CouncilApplications lists all of a council's funding applications.
 func (db *DB) CouncilApplications(councilID string) ([]model.FundingApplication, error) {
-	return list(context.Background(), db.sql, scanApp, appsT.selectSQL()+" WHERE council_id = ? ORDER BY deadline, id", councilID)
+	return list(context.Background(), db.sql, appD.scan, appsT.selectSQL()+" WHERE council_id = ? ORDER BY deadline, id", councilID)
 }
 
 // SaveFundingApplication creates or updates a funding application.
 func (db *DB) SaveFundingApplication(loaded model.FundingApplication, a *model.FundingApplication) error {
-	err := db.save(a, &a.ID, a.CouncilID, appRecord(&loaded), func() record { return appRecord(a) }, nil)
-	return reread(db, loaded.ID, err, a, a.ID, appsT, scanApp)
+	err := db.save(a, &a.ID, a.CouncilID, appD.record(&loaded), func() record { return appD.record(a) }, nil)
+	return reread(db, loaded.ID, err, a, a.ID, appsT, appD.scan)
 }
 
 // DeleteFundingApplication deletes a funding application.
@@ -681,7 +673,7 @@ func (db *DB) BudgetWishes(councilID string, year int) ([]model.BudgetWish, erro
 		q += " AND year = ?"
 		args = append(args, year)
 	}
-	out, err := list(context.Background(), db.sql, scanWish, q, args...)
+	out, err := list(context.Background(), db.sql, wishD.scan, q, args...)
 	model.RankWishes(out)
 	return out, err
 }
@@ -697,32 +689,32 @@ func (db *DB) WishYears(councilID string) ([]int, error) {
 // SaveBudgetWish creates or updates a budget wish. A new wish with no
 // priority goes last among its year's wishes.
 func (db *DB) SaveBudgetWish(loaded model.BudgetWish, b *model.BudgetWish) error {
-	err := db.save(b, &b.ID, b.CouncilID, wishRecord(&loaded), func() record { return wishRecord(b) }, func(w *writer) error {
+	err := db.save(b, &b.ID, b.CouncilID, wishD.record(&loaded), func() record { return wishD.record(b) }, func(w *writer) error {
 		if b.Rank == 0 {
 			return w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(MAX(priority), 0) + 1 FROM budget_wishes WHERE council_id = ? AND year = ? AND id <> ?", b.CouncilID, b.Year, b.ID).Scan(&b.Rank)
 		}
 		return nil
 	})
-	return reread(db, loaded.ID, err, b, b.ID, wishesT, scanWish)
+	return reread(db, loaded.ID, err, b, b.ID, wishesT, wishD.scan)
 }
 
 // MoveBudgetWish moves a wish delta places in its year's priority order
 // (negative is up) and renumbers the priorities.
 func (db *DB) MoveBudgetWish(id string, delta int) error {
 	return db.write(context.Background(), func(w *writer) error {
-		b, err := scanWish(w.tx.QueryRowContext(w.ctx, wishesT.selectSQL()+" WHERE id = ?", id))
+		b, err := wishD.scan(w.tx.QueryRowContext(w.ctx, wishesT.selectSQL()+" WHERE id = ?", id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		wishes, err := list(w.ctx, w.tx, scanWish, wishesT.selectSQL()+" WHERE council_id = ? AND year = ?", b.CouncilID, b.Year)
+		wishes, err := list(w.ctx, w.tx, wishD.scan, wishesT.selectSQL()+" WHERE council_id = ? AND year = ?", b.CouncilID, b.Year)
 		if err != nil {
 			return err
 		}
 		for _, c := range model.MoveWish(wishes, id, delta) {
-			if _, err := w.put(wishRecord(&c)); err != nil {
+			if _, err := w.put(wishD.record(&c)); err != nil {
 				return err
 			}
 		}
@@ -755,13 +747,13 @@ func (db *DB) CouncilData(councilID string) (*model.CouncilData, error) {
 	collect(err)
 	d.Meetings, err = db.Meetings(councilID)
 	collect(err)
-	d.Items, err = list(ctx, db.sql, scanItem, itemsT.selectSQL()+where+" ORDER BY meeting_id, position", councilID)
+	d.Items, err = list(ctx, db.sql, itemD.scan, itemsT.selectSQL()+where+" ORDER BY meeting_id, position", councilID)
 	collect(err)
 	d.Actions, err = db.ActionItems(councilID)
 	collect(err)
 	d.Projects, err = db.Projects(councilID)
 	collect(err)
-	d.Lines, err = list(ctx, db.sql, scanLine, linesT.selectSQL()+where+" ORDER BY project_id, id", councilID)
+	d.Lines, err = list(ctx, db.sql, lineD.scan, linesT.selectSQL()+where+" ORDER BY project_id, id", councilID)
 	collect(err)
 	d.Applications, err = db.CouncilApplications(councilID)
 	collect(err)
@@ -811,23 +803,23 @@ func Overwriting[T any](db *DB, x T) T {
 	var err error
 	switch x := any(x).(type) {
 	case model.Council:
-		v, err = byID(db, councilsT, scanCouncil, x.ID)
+		v, err = byID(db, councilsT, councilD.scan, x.ID)
 	case model.Member:
-		v, err = byID(db, membersT, scanMember, x.ID)
+		v, err = byID(db, membersT, memberD.scan, x.ID)
 	case model.Meeting:
-		v, err = byID(db, meetingsT, scanMeeting, x.ID)
+		v, err = byID(db, meetingsT, meetingD.scan, x.ID)
 	case model.AgendaItem:
-		v, err = byID(db, itemsT, scanItem, x.ID)
+		v, err = byID(db, itemsT, itemD.scan, x.ID)
 	case model.ActionItem:
-		v, err = byID(db, actionsT, scanAction, x.ID)
+		v, err = byID(db, actionsT, actionD.scan, x.ID)
 	case model.Project:
-		v, err = byID(db, projectsT, scanProject, x.ID)
+		v, err = byID(db, projectsT, projectD.scan, x.ID)
 	case model.BudgetLine:
-		v, err = byID(db, linesT, scanLine, x.ID)
+		v, err = byID(db, linesT, lineD.scan, x.ID)
 	case model.FundingApplication:
-		v, err = byID(db, appsT, scanApp, x.ID)
+		v, err = byID(db, appsT, appD.scan, x.ID)
 	case model.BudgetWish:
-		v, err = byID(db, wishesT, scanWish, x.ID)
+		v, err = byID(db, wishesT, wishD.scan, x.ID)
 	case model.Attachment:
 		v, err = byID(db, attachT, scanAttachment, x.ID)
 	case model.YearRule:

@@ -48,13 +48,13 @@ func (db *DB) ImportContext(ctx context.Context, members []model.Member, project
 		if members[i].ID == "" {
 			members[i].ID = newID()
 		}
-		recs = append(recs, memberRecord(&members[i]))
+		recs = append(recs, memberD.record(&members[i]))
 	}
 	for i := range projects {
 		if projects[i].ID == "" {
 			projects[i].ID = newID()
 		}
-		recs = append(recs, projectRecord(&projects[i]))
+		recs = append(recs, projectD.record(&projects[i]))
 	}
 	return db.write(ctx, func(w *writer) error {
 		for _, r := range recs {
@@ -85,7 +85,7 @@ func (db *DB) ImportContext(ctx context.Context, members []model.Member, project
 					return err
 				}
 			}
-			if _, err := w.put(wishRecord(b)); err != nil {
+			if _, err := w.put(wishD.record(b)); err != nil {
 				return err
 			}
 		}
@@ -245,11 +245,11 @@ func (db *DB) Resolve(m Matches, how Existing, members []model.Member, projects 
 }
 
 func (db *DB) member(id string) (model.Member, error) {
-	return one(context.Background(), db.sql, scanMember, membersT.selectSQL()+" WHERE id = ?", id)
+	return one(context.Background(), db.sql, memberD.scan, membersT.selectSQL()+" WHERE id = ?", id)
 }
 
 func (db *DB) budgetWish(id string) (model.BudgetWish, error) {
-	return one(context.Background(), db.sql, scanWish, wishesT.selectSQL()+" WHERE id = ?", id)
+	return one(context.Background(), db.sql, wishD.scan, wishesT.selectSQL()+" WHERE id = ?", id)
 }
 
 func keepStr(v, stored string) string {

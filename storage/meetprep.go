@@ -49,7 +49,7 @@ func (db *DB) ApproveMinutes(loaded model.Meeting, by, atID string) (model.Meeti
 	}
 	now := db.Now().UTC().Truncate(time.Second)
 	err := db.write(context.Background(), func(w *writer) error {
-		m, err := scanMeeting(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ?", loaded.ID))
+		m, err := meetingD.scan(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ?", loaded.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("mødet: %w", ErrNotFound)
 		}
@@ -64,7 +64,7 @@ func (db *DB) ApproveMinutes(loaded model.Meeting, by, atID string) (model.Meeti
 		}
 		m.Status, m.ApprovedAt, m.ApprovedBy, m.ApprovedIn = model.MeetingApproved, now, by, ""
 		if atID != "" && atID != m.ID {
-			at, err := scanMeeting(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ? AND council_id = ?", atID, m.CouncilID))
+			at, err := meetingD.scan(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ? AND council_id = ?", atID, m.CouncilID))
 			if errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("mødet, referatet godkendes på: %w", ErrNotFound)
 			}
@@ -79,8 +79,8 @@ func (db *DB) ApproveMinutes(loaded model.Meeting, by, atID string) (model.Meeti
 		if err := m.Validate(); err != nil {
 			return err
 		}
-		rec := meetingRecord(&m)
-		rec = edited(meetingRecord(&loaded), func() record { return rec })()
+		rec := meetingD.record(&m)
+		rec = edited(meetingD.record(&loaded), func() record { return rec })()
 		if _, err := w.put(rec); err != nil {
 			return err
 		}
@@ -100,7 +100,7 @@ func (db *DB) ApproveMinutes(loaded model.Meeting, by, atID string) (model.Meeti
 // recordApproval writes the approval of m into the minutes of the meeting
 // it was approved at.
 func (w *writer) recordApproval(m model.Meeting) error {
-	items, err := list(w.ctx, w.tx, scanItem, itemsT.selectSQL()+" WHERE meeting_id = ? ORDER BY position, id", m.ApprovedIn)
+	items, err := list(w.ctx, w.tx, itemD.scan, itemsT.selectSQL()+" WHERE meeting_id = ? ORDER BY position, id", m.ApprovedIn)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (w *writer) recordApproval(m model.Meeting) error {
 	if err := it.Validate(); err != nil {
 		return err
 	}
-	_, err = w.put(edited(itemRecord(&loaded), func() record { return itemRecord(&it) })())
+	_, err = w.put(edited(itemD.record(&loaded), func() record { return itemD.record(&it) })())
 	return err
 }
 
@@ -164,7 +164,7 @@ func (db *DB) AppendAgenda(meetingID string, items []model.AgendaItem) error {
 			if err := it.Validate(); err != nil {
 				return err
 			}
-			if _, err := w.put(itemRecord(&it)); err != nil {
+			if _, err := w.put(itemD.record(&it)); err != nil {
 				return err
 			}
 		}
@@ -196,7 +196,7 @@ func (db *DB) Decisions(councilID string, l model.Lang) ([]model.Decision, error
 	if err != nil {
 		return nil, err
 	}
-	items, err := list(ctx, db.sql, scanItem, itemsT.selectSQL()+" WHERE council_id = ? AND decision <> ''", councilID)
+	items, err := list(ctx, db.sql, itemD.scan, itemsT.selectSQL()+" WHERE council_id = ? AND decision <> ''", councilID)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ func (db *DB) CouncilOverviews(now time.Time) ([]model.CouncilOverview, error) {
 	}
 	var out []model.CouncilOverview
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		councils, err := list(ctx, tx, scanCouncil, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+		councils, err := list(ctx, tx, councilD.scan, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
 		if err != nil {
 			return err
 		}

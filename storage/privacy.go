@@ -44,22 +44,22 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 	erased := report.Erase()
 	var recs []record
 	for i := range erased.Members {
-		recs = append(recs, memberRecord(&erased.Members[i]))
+		recs = append(recs, memberD.record(&erased.Members[i]))
 	}
 	for i := range erased.Attended {
-		recs = append(recs, meetingRecord(&erased.Attended[i]))
+		recs = append(recs, meetingD.record(&erased.Attended[i]))
 	}
 	for i := range erased.Actions {
-		recs = append(recs, actionRecord(&erased.Actions[i]))
+		recs = append(recs, actionD.record(&erased.Actions[i]))
 	}
 	for i := range erased.Mentions {
-		recs = append(recs, itemRecord(&erased.Mentions[i]))
+		recs = append(recs, itemD.record(&erased.Mentions[i]))
 	}
 	for i := range erased.Projects {
-		recs = append(recs, projectRecord(&erased.Projects[i]))
+		recs = append(recs, projectD.record(&erased.Projects[i]))
 	}
 	for i := range erased.Wishes {
-		recs = append(recs, wishRecord(&erased.Wishes[i]))
+		recs = append(recs, wishD.record(&erased.Wishes[i]))
 	}
 	for i := range erased.Attachments {
 		recs = append(recs, attachRecord(&erased.Attachments[i]))

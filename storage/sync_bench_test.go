@@ -23,25 +23,25 @@ func applySource(b *testing.B) (ops []Change, rows map[string][][]any) {
 	ok(b, src.write(context.Background(), func(w *writer) error {
 		for i := 0; i < 20; i++ {
 			m := model.Member{ID: newID(), CouncilID: c.ID, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember, Phone: "20 11 22 33"}
-			if _, err := w.put(memberRecord(&m)); err != nil {
+			if _, err := w.put(memberD.record(&m)); err != nil {
 				return err
 			}
 		}
 		for i := 0; i < 100; i++ {
 			m := model.Meeting{ID: newID(), CouncilID: c.ID, Kind: model.MeetingBoard, Title: fmt.Sprint("Møde ", i), Start: syncNow.AddDate(0, 0, -7*i),
 				Place: "Forsamlingshuset", Status: model.MeetingHeld, Attendees: "Karen\nSøren\nŁukasz\n"}
-			if _, err := w.put(meetingRecord(&m)); err != nil {
+			if _, err := w.put(meetingD.record(&m)); err != nil {
 				return err
 			}
 			for j := 0; j < 10; j++ {
 				it := model.AgendaItem{ID: newID(), CouncilID: c.ID, MeetingID: m.ID, Position: j + 1, Title: fmt.Sprint("Punkt ", j+1), Kind: model.ItemDiscussion,
 					Minutes: 15, Background: strings.Repeat("Baggrund for punktet. ", 10), Notes: strings.Repeat("Referat af drøftelsen.\n", 5), Decision: "Vedtaget."}
-				if _, err := w.put(itemRecord(&it)); err != nil {
+				if _, err := w.put(itemD.record(&it)); err != nil {
 					return err
 				}
 				if j%2 == 0 {
 					a := model.ActionItem{ID: newID(), CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: it.ID, Who: "Karen", What: "Følg op", Due: syncNow}
-					if _, err := w.put(actionRecord(&a)); err != nil {
+					if _, err := w.put(actionD.record(&a)); err != nil {
 						return err
 					}
 				}
