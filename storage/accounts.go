@@ -8,42 +8,41 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 
 	"lokalraad/model"
 )
 
 var (
-	entriesT  = tableOf("account_entries")
-	accYearsT = tableOf("accounts_years")
+	entriesT  = entryD.table
+	accYearsT = accYearD.table
 )
 
 // ErrAccountsApproved: the year's accounts were approved at the
 // generalforsamling; their lines are locked until the approval is undone.
 var ErrAccountsApproved = errors.New("regnskabet for året er godkendt på generalforsamlingen og kan ikke ændres; fjern godkendelsen først")
 
-func entryRecord(e *model.AccountEntry) record {
-	return entriesT.record(e.ID, e.CouncilID, dateText(e.Date), e.Text, string(e.Kind), e.Amount, e.Category, e.ProjectID,
-		boolInt(e.Wages), e.Receipt)
-}
-
-func scanEntry(s scanner) (e model.AccountEntry, err error) {
-	var date, kind string
-	var wages int64
-	err = s.Scan(&e.ID, &e.CouncilID, &date, &e.Text, &kind, &e.Amount, &e.Category, &e.ProjectID, &wages, &e.Receipt)
-	e.Date, e.Kind, e.Wages = parseDateText(date), model.EntryKind(kind), wages != 0
-	return e, err
-}
-
-func accYearRecord(a *model.AccountsYear) record {
-	return accYearsT.record(a.ID, a.CouncilID, int64(a.Year), a.Opening, dateText(a.Approved), a.MeetingID, a.Note)
-}
-
-func scanAccYear(s scanner) (a model.AccountsYear, err error) {
-	var approved string
-	err = s.Scan(&a.ID, &a.CouncilID, &a.Year, &a.Opening, &approved, &a.MeetingID, &a.Note)
-	a.Approved = parseDateText(approved)
-	return a, err
-}
+var (
+	entryD = describe("account_entries", func(e *model.AccountEntry) *string { return &e.ID },
+		func(e *model.AccountEntry) *string { return &e.CouncilID }, nil,
+		dateCol("date", func(e *model.AccountEntry) *time.Time { return &e.Date }),
+		textCol("text", func(e *model.AccountEntry) *string { return &e.Text }),
+		textCol("kind", func(e *model.AccountEntry) *model.EntryKind { return &e.Kind }),
+		intCol("amount", func(e *model.AccountEntry) *int64 { return &e.Amount }),
+		textCol("category", func(e *model.AccountEntry) *string { return &e.Category }),
+		textCol("project_id", func(e *model.AccountEntry) *string { return &e.ProjectID }),
+		boolCol("wages", func(e *model.AccountEntry) *bool { return &e.Wages }),
+		textCol("receipt", func(e *model.AccountEntry) *string { return &e.Receipt }),
+	)
+	accYearD = describe("accounts_years", func(a *model.AccountsYear) *string { return &a.ID },
+		func(a *model.AccountsYear) *string { return &a.CouncilID }, nil,
+		intCol("year", func(a *model.AccountsYear) *int { return &a.Year }),
+		intCol("opening", func(a *model.AccountsYear) *int64 { return &a.Opening }),
+		dateCol("approved", func(a *model.AccountsYear) *time.Time { return &a.Approved }),
+		textCol("meeting_id", func(a *model.AccountsYear) *string { return &a.MeetingID }),
+		textCol("note", func(a *model.AccountsYear) *string { return &a.Note }),
+	)
+)
 
 // AccountEntries lists a council's accounts lines of year (0: every year)
 // by date.
@@ -54,20 +53,20 @@ func (db *DB) AccountEntries(councilID string, year int) ([]model.AccountEntry, 
 		q += " AND date BETWEEN ? AND ?"
 		args = append(args, strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31")
 	}
-	out, err := list(context.Background(), db.sql, scanEntry, q, args...)
+	out, err := list(context.Background(), db.sql, entryD.scan, q, args...)
 	model.SortEntries(out)
 	return out, err
 }
 
 // AccountsYears lists a council's accounts years, newest first.
 func (db *DB) AccountsYears(councilID string) ([]model.AccountsYear, error) {
-	return list(context.Background(), db.sql, scanAccYear, accYearsT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
+	return list(context.Background(), db.sql, accYearD.scan, accYearsT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
 }
 
 // AccountsYear reads the council's record of year: the zero value with
 // CouncilID and Year set when there is none yet.
 func (db *DB) AccountsYear(councilID string, year int) (model.AccountsYear, error) {
-	a, err := one(context.Background(), db.sql, scanAccYear, accYearsT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
+	a, err := one(context.Background(), db.sql, accYearD.scan, accYearsT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
 	if errors.Is(err, ErrNotFound) {
 		return model.AccountsYear{CouncilID: councilID, Year: year}, nil
 	}
@@ -109,24 +108,24 @@ func (w *writer) approvedYear(council string, dates ...string) error {
 // (the zero value for a new line); ErrAccountsApproved when its year (or
 // the year it is moved from) is approved.
 func (db *DB) SaveAccountEntry(loaded model.AccountEntry, e *model.AccountEntry) error {
-	err := db.save(e, &e.ID, e.CouncilID, entryRecord(&loaded), func() record { return entryRecord(e) }, func(w *writer) error {
+	err := db.save(e, &e.ID, e.CouncilID, entryD.record(&loaded), func() record { return entryD.record(e) }, func(w *writer) error {
 		dates := []string{dateText(e.Date)}
 		if loaded.ID != "" {
-			stored, err := scanEntry(w.tx.QueryRowContext(w.ctx, entriesT.selectSQL()+" WHERE id = ?", e.ID))
+			stored, err := entryD.scan(w.tx.QueryRowContext(w.ctx, entriesT.selectSQL()+" WHERE id = ?", e.ID))
 			if err == nil {
 				dates = append(dates, dateText(stored.Date))
 			}
 		}
 		return w.approvedYear(e.CouncilID, dates...)
 	})
-	return reread(db, loaded.ID, err, e, e.ID, entriesT, scanEntry)
+	return reread(db, loaded.ID, err, e, e.ID, entriesT, entryD.scan)
 }
 
 // DeleteAccountEntry deletes an accounts line with its attached receipts;
 // ErrAccountsApproved when its year is approved.
 func (db *DB) DeleteAccountEntry(id string) error {
 	return db.write(context.Background(), func(w *writer) error {
-		e, err := scanEntry(w.tx.QueryRowContext(w.ctx, entriesT.selectSQL()+" WHERE id = ?", id))
+		e, err := entryD.scan(w.tx.QueryRowContext(w.ctx, entriesT.selectSQL()+" WHERE id = ?", id))
 		if err == nil {
 			if err := w.approvedYear(e.CouncilID, dateText(e.Date)); err != nil {
 				return err
@@ -146,8 +145,8 @@ func (db *DB) DeleteAccountEntry(id string) error {
 // save that clears the approval (the balance is written first): take the
 // approval back, then correct. ErrAccountsApproved.
 func (db *DB) SaveAccountsYear(loaded model.AccountsYear, a *model.AccountsYear) error {
-	err := db.save(a, &a.ID, a.CouncilID, accYearRecord(&loaded), func() record { return accYearRecord(a) }, func(w *writer) error {
-		stored, err := scanAccYear(w.tx.QueryRowContext(w.ctx, accYearsT.selectSQL()+" WHERE id = ?", a.ID))
+	err := db.save(a, &a.ID, a.CouncilID, accYearD.record(&loaded), func() record { return accYearD.record(a) }, func(w *writer) error {
+		stored, err := accYearD.scan(w.tx.QueryRowContext(w.ctx, accYearsT.selectSQL()+" WHERE id = ?", a.ID))
 		if err == nil && stored.Year == a.Year && stored.Opening == a.Opening {
 			return nil // the approval, the meeting or the note
 		}
@@ -157,5 +156,5 @@ func (db *DB) SaveAccountsYear(loaded model.AccountsYear, a *model.AccountsYear)
 		}
 		return w.approvedYear(a.CouncilID, years...)
 	})
-	return reread(db, loaded.ID, err, a, a.ID, accYearsT, scanAccYear)
+	return reread(db, loaded.ID, err, a, a.ID, accYearsT, accYearD.scan)
 }

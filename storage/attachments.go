@@ -48,16 +48,18 @@ func (db *DB) Blobs() *blobs.Store { return blobs.Open(blobDir(db.path)) }
 
 func blobDir(dbPath string) string { return dbPath + ".bilag" }
 
-func attachRecord(a *model.Attachment) record {
-	return attachT.record(a.ID, a.CouncilID, string(a.OwnerKind), a.OwnerID, a.Name, a.MediaType, a.Size, a.SHA256, stampText(a.Added))
-}
-
-func scanAttachment(s scanner) (a model.Attachment, err error) {
-	var kind, added string
-	err = s.Scan(&a.ID, &a.CouncilID, &kind, &a.OwnerID, &a.Name, &a.MediaType, &a.Size, &a.SHA256, &added)
-	a.OwnerKind, a.Added = model.OwnerKind(kind), parseStampText(added)
-	return a, err
-}
+var (
+	attachD = describe("attachments", func(a *model.Attachment) *string { return &a.ID },
+		func(a *model.Attachment) *string { return &a.CouncilID }, nil,
+		textCol("owner_kind", func(a *model.Attachment) *model.OwnerKind { return &a.OwnerKind }),
+		textCol("owner_id", func(a *model.Attachment) *string { return &a.OwnerID }),
+		textCol("name", func(a *model.Attachment) *string { return &a.Name }),
+		textCol("media_type", func(a *model.Attachment) *string { return &a.MediaType }),
+		intCol("size", func(a *model.Attachment) *int64 { return &a.Size }),
+		textCol("sha256", func(a *model.Attachment) *string { return &a.SHA256 }),
+		stampCol("added", func(a *model.Attachment) *time.Time { return &a.Added }),
+	)
+)
 
 // ownerCouncil finds the council of an attachment's owner and refuses an
 // owner that is locked: an agenda item of approved minutes (ErrLocked), a
@@ -147,7 +149,7 @@ func (db *DB) AddAttachment(kind model.OwnerKind, ownerID, name string, r io.Rea
 				return ErrQuota
 			}
 		}
-		_, err = w.put(attachRecord(&a))
+		_, err = w.put(attachD.record(&a))
 		return err
 	})
 	db.files.RUnlock()
@@ -172,7 +174,7 @@ func (db *DB) dropUnused(sum string) {
 
 // Attachment reads one attachment row.
 func (db *DB) Attachment(id string) (model.Attachment, error) {
-	return byID(db, attachT, scanAttachment, id)
+	return byID(db, attachT, attachD.scan, id)
 }
 
 // Attachments lists the attachments of an owner (an agenda item, a project
@@ -186,7 +188,7 @@ func (db *DB) Attachments(kind model.OwnerKind, ownerID string) ([]model.Attachm
 	if !ok {
 		return nil, model.NewError(model.Invalid, fmt.Sprintf("»%s« er ikke noget, et bilag kan høre til", kind))
 	}
-	return list(context.Background(), db.sql, scanAttachment, attachT.selectSQL()+
+	return list(context.Background(), db.sql, attachD.scan, attachT.selectSQL()+
 		" WHERE owner_kind = ? AND owner_id = ? AND council_id = (SELECT council_id FROM "+table+" WHERE id = ?) ORDER BY added, id",
 		string(kind), ownerID, ownerID)
 }
@@ -204,7 +206,7 @@ func (db *DB) EntryAttachments(councilID string, year int) ([]model.Attachment, 
 	if err != nil {
 		return nil, err
 	}
-	as, err := list(context.Background(), db.sql, scanAttachment,
+	as, err := list(context.Background(), db.sql, attachD.scan,
 		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN account_entries e ON a.owner_kind = 'entry' AND a.owner_id = e.id AND e.council_id = a.council_id WHERE a.council_id = ? AND e.date BETWEEN ? AND ? ORDER BY a.added, a.id",
 		councilID, strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31")
 	if err != nil {
@@ -221,20 +223,20 @@ func (db *DB) EntryAttachments(councilID string, year int) ([]model.Attachment, 
 // MeetingAttachments lists the attachments of a meeting's agenda items, in
 // agenda order and, under an item, in the order they were added.
 func (db *DB) MeetingAttachments(meetingID string) ([]model.Attachment, error) {
-	return list(context.Background(), db.sql, scanAttachment,
+	return list(context.Background(), db.sql, attachD.scan,
 		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id AND i.council_id = a.council_id WHERE i.meeting_id = ? ORDER BY i.position, i.id, a.added, a.id", meetingID)
 }
 
 // CouncilAttachments lists every attachment of a council.
 func (db *DB) CouncilAttachments(councilID string) ([]model.Attachment, error) {
-	return list(context.Background(), db.sql, scanAttachment, attachT.selectSQL()+" WHERE council_id = ? ORDER BY added, id", councilID)
+	return list(context.Background(), db.sql, attachD.scan, attachT.selectSQL()+" WHERE council_id = ? ORDER BY added, id", councilID)
 }
 
 // UpcomingAttachments lists the attachments of agenda items of meetings
 // that start between from and to: the files a laptop fetches ahead of a
 // meeting.
 func (db *DB) UpcomingAttachments(from, to time.Time) ([]model.Attachment, error) {
-	return list(context.Background(), db.sql, scanAttachment,
+	return list(context.Background(), db.sql, attachD.scan,
 		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id AND i.council_id = a.council_id JOIN meetings m ON m.id = i.meeting_id WHERE m.start >= ? AND m.start <= ? ORDER BY m.start, i.position, a.added",
 		stampText(from), stampText(to))
 }
@@ -247,7 +249,7 @@ func (db *DB) AttachmentsNamed(sum, councilID string) ([]model.Attachment, error
 		q += " AND council_id = ?"
 		args = append(args, councilID)
 	}
-	return list(context.Background(), db.sql, scanAttachment, q, args...)
+	return list(context.Background(), db.sql, attachD.scan, q, args...)
 }
 
 // AttachmentFile is the path of the attachment's file, after checking that
@@ -276,7 +278,7 @@ func (db *DB) ReadAttachment(a model.Attachment) ([]byte, error) {
 // other row names it.
 func (db *DB) DeleteAttachment(id string) error {
 	return db.write(context.Background(), func(w *writer) error {
-		a, err := scanAttachment(w.tx.QueryRowContext(w.ctx, attachT.selectSQL()+" WHERE id = ?", id))
+		a, err := attachD.scan(w.tx.QueryRowContext(w.ctx, attachT.selectSQL()+" WHERE id = ?", id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}

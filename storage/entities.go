@@ -47,8 +47,8 @@ var (
 	linesT    = lineD.table
 	appsT     = appD.table
 	wishesT   = wishD.table
-	attachT   = tableOf("attachments")
-	rulesT    = tableOf("year_rules")
+	attachT   = attachD.table
+	rulesT    = yearRuleD.table
 )
 
 // tableOf is a registered entity's table.
@@ -821,31 +821,31 @@ func Overwriting[T any](db *DB, x T) T {
 	case model.BudgetWish:
 		v, err = byID(db, wishesT, wishD.scan, x.ID)
 	case model.Attachment:
-		v, err = byID(db, attachT, scanAttachment, x.ID)
+		v, err = byID(db, attachT, attachD.scan, x.ID)
 	case model.YearRule:
-		v, err = byID(db, rulesT, scanYearRule, x.ID)
+		v, err = byID(db, rulesT, yearRuleD.scan, x.ID)
 	case model.Publication:
-		v, err = byID(db, pubT, scanPub, x.ID)
+		v, err = byID(db, pubT, pubD.scan, x.ID)
 	case model.DevPlan:
-		v, err = byID(db, plansT, scanPlan, x.ID)
+		v, err = byID(db, plansT, planD.scan, x.ID)
 	case model.FocusArea:
-		v, err = byID(db, focusT, scanFocus, x.ID)
+		v, err = byID(db, focusT, focusD.scan, x.ID)
 	case model.PlanAction:
-		v, err = byID(db, planActionT, scanPlanAction, x.ID)
+		v, err = byID(db, planActionT, planActionD.scan, x.ID)
 	case model.AccountEntry:
-		v, err = byID(db, entriesT, scanEntry, x.ID)
+		v, err = byID(db, entriesT, entryD.scan, x.ID)
 	case model.AccountsYear:
-		v, err = byID(db, accYearsT, scanAccYear, x.ID)
+		v, err = byID(db, accYearsT, accYearD.scan, x.ID)
 	case model.AgendaTemplate:
-		v, err = byID(db, templatesT, scanTemplate, x.ID)
+		v, err = byID(db, templatesT, templateD.scan, x.ID)
 	case model.Pool:
-		v, err = byID(db, poolsT, scanPool, x.ID)
+		v, err = byID(db, poolsT, poolD.scan, x.ID)
 	case model.MunicipalDeadline:
-		v, err = byID(db, deadlinesT, scanDeadline, x.ID)
+		v, err = byID(db, deadlinesT, deadlineD.scan, x.ID)
 	case model.Contact:
-		v, err = byID(db, contactsT, scanContact, x.ID)
+		v, err = byID(db, contactsT, contactD.scan, x.ID)
 	case model.Announcement:
-		v, err = byID(db, announcementsT, scanAnnouncement, x.ID)
+		v, err = byID(db, announcementsT, announcementD.scan, x.ID)
 	case model.PBRound:
 		v, err = byID(db, pbRoundsT, scanPBRound, x.ID)
 	case model.PBProposal:

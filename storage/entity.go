@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"lokalraad/model"
@@ -260,4 +261,36 @@ func (e entity[T]) scan(s scanner) (T, error) {
 		}
 	}
 	return v, nil
+}
+
+// linesCol binds a column of lines (FieldLines) to a []string field: one
+// element a line, none for "".
+func linesCol[T any](name string, f func(*T) *[]string) col[T] {
+	return col[T]{name: name, kinds: []model.FieldKind{model.FieldLines},
+		addr: func(p *T) any { return f(p) },
+		get:  func(p *T) any { return strings.Join(*f(p), "\n") },
+		set: func(p *T, v any) error {
+			s, err := asText(v)
+			*f(p) = nil
+			if s != "" {
+				*f(p) = strings.Split(s, "\n")
+			}
+			return err
+		},
+	}
+}
+
+// agendaCol binds an agenda template's items (FieldAgenda) to their field.
+// Ops were checked on the way in; a line that no longer reads is left out
+// rather than hiding the whole template.
+func agendaCol[T any](name string, f func(*T) *[]model.TemplateItem) col[T] {
+	return col[T]{name: name, kinds: []model.FieldKind{model.FieldAgenda},
+		addr: func(p *T) any { return f(p) },
+		get:  func(p *T) any { return model.FormatTemplateItems(*f(p)) },
+		set: func(p *T, v any) error {
+			s, err := asText(v)
+			*f(p), _ = model.ParseTemplateItems(s)
+			return err
+		},
+	}
 }

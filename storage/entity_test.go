@@ -93,6 +93,11 @@ func roundTrip[T any](t *testing.T, e entity[T]) {
 			v = time.Date(2026, 1, i+1, 0, 0, 0, 0, model.Copenhagen).Format(dateLayout)
 		case model.FieldStamp:
 			v = time.Date(2026, 1, 1, 12, i, 0, 0, time.UTC).Format(stampLayout)
+		case model.FieldAgenda:
+			v = model.FormatTemplateItems([]model.TemplateItem{{Title: "Godkendelse af referat", Kind: model.ItemKinds[0], Minutes: 5},
+				{Title: "Eventuelt", Kind: model.ItemKinds[0], Minutes: 10}})
+		case model.FieldLines:
+			v = "første linje\nanden linje"
 		default:
 			v = "value of " + c.name
 		}
@@ -123,4 +128,17 @@ func TestEntityRoundTrip(t *testing.T) {
 	roundTrip(t, lineD)
 	roundTrip(t, appD)
 	roundTrip(t, wishD)
+	roundTrip(t, entryD)
+	roundTrip(t, accYearD)
+	roundTrip(t, attachD)
+	roundTrip(t, yearRuleD)
+	roundTrip(t, templateD)
+	roundTrip(t, poolD)
+	roundTrip(t, deadlineD)
+	roundTrip(t, contactD)
+	roundTrip(t, announcementD)
+	roundTrip(t, planD)
+	roundTrip(t, focusD)
+	roundTrip(t, planActionD)
+	roundTrip(t, pubD)
 }

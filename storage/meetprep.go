@@ -14,22 +14,15 @@ import (
 	"lokalraad/model"
 )
 
-var templatesT = tableOf("agenda_templates")
+var templatesT = templateD.table
 
-func templateRecord(t *model.AgendaTemplate) record {
-	return templatesT.record(t.ID, t.CouncilID, t.Name, model.FormatTemplateItems(t.Items))
-}
-
-func scanTemplate(s scanner) (t model.AgendaTemplate, err error) {
-	var items string
-	if err = s.Scan(&t.ID, &t.CouncilID, &t.Name, &items); err != nil {
-		return t, err
-	}
-	// Ops were checked on the way in; a line that no longer reads is
-	// left out rather than hiding the whole template.
-	t.Items, _ = model.ParseTemplateItems(items)
-	return t, nil
-}
+var (
+	templateD = describe("agenda_templates", func(t *model.AgendaTemplate) *string { return &t.ID },
+		func(t *model.AgendaTemplate) *string { return &t.CouncilID }, nil,
+		textCol("name", func(t *model.AgendaTemplate) *string { return &t.Name }),
+		agendaCol("items", func(t *model.AgendaTemplate) *[]model.TemplateItem { return &t.Items }),
+	)
+)
 
 // ErrNotHeld: minutes of a meeting that has not begun cannot be approved.
 var ErrNotHeld = error(model.NewError(model.Invalid, "mødet er ikke holdt endnu, så referatet kan ikke godkendes"))
@@ -174,13 +167,13 @@ func (db *DB) AppendAgenda(meetingID string, items []model.AgendaItem) error {
 
 // AgendaTemplates lists a council's own templates by name.
 func (db *DB) AgendaTemplates(councilID string) ([]model.AgendaTemplate, error) {
-	return list(context.Background(), db.sql, scanTemplate, templatesT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
+	return list(context.Background(), db.sql, templateD.scan, templatesT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
 }
 
 // SaveAgendaTemplate creates or updates a council's template.
 func (db *DB) SaveAgendaTemplate(loaded model.AgendaTemplate, t *model.AgendaTemplate) error {
-	err := db.save(t, &t.ID, t.CouncilID, templateRecord(&loaded), func() record { return templateRecord(t) }, nil)
-	return reread(db, loaded.ID, err, t, t.ID, templatesT, scanTemplate)
+	err := db.save(t, &t.ID, t.CouncilID, templateD.record(&loaded), func() record { return templateD.record(t) }, nil)
+	return reread(db, loaded.ID, err, t, t.ID, templatesT, templateD.scan)
 }
 
 // DeleteAgendaTemplate deletes a template; meetings made from it keep

@@ -19,10 +19,10 @@ import (
 )
 
 var (
-	poolsT         = tableOf("pools")
-	deadlinesT     = tableOf("deadlines")
-	contactsT      = tableOf("contacts")
-	announcementsT = tableOf("announcements")
+	poolsT         = poolD.table
+	deadlinesT     = deadlineD.table
+	contactsT      = contactD.table
+	announcementsT = announcementD.table
 )
 
 func municipalTable(name string) bool { return slices.Contains(MunicipalTables, name) }
@@ -63,71 +63,60 @@ func (db *DB) deleteMunicipal(table, id string) error {
 	})
 }
 
-func poolRecord(p *model.Pool) record {
-	return poolsT.record(p.ID, p.CouncilID, p.Name, p.Description, p.Rules, p.Available, p.MaxPerApp,
-		dateText(p.Deadline), boolInt(p.OpenAllYear),
-		p.MinProjectTotal, p.VolunteerRate, int64(p.VolunteerCapPct), boolInt(p.NoRunningCosts), int64(p.AccountsMonths))
-}
-
-func scanPool(s scanner) (p model.Pool, err error) {
-	var deadline string
-	var open, noRunning int64
-	err = s.Scan(&p.ID, &p.CouncilID, &p.Name, &p.Description, &p.Rules, &p.Available, &p.MaxPerApp, &deadline, &open,
-		&p.MinProjectTotal, &p.VolunteerRate, &p.VolunteerCapPct, &noRunning, &p.AccountsMonths)
-	p.Deadline, p.OpenAllYear, p.NoRunningCosts = parseDateText(deadline), open != 0, noRunning != 0
-	return p, err
-}
-
-func deadlineRecord(d *model.MunicipalDeadline) record {
-	return deadlinesT.record(d.ID, d.CouncilID, d.Title, dateText(d.Date), d.Kind, d.Description)
-}
-
-func scanDeadline(s scanner) (d model.MunicipalDeadline, err error) {
-	var date string
-	err = s.Scan(&d.ID, &d.CouncilID, &d.Title, &date, &d.Kind, &d.Description)
-	d.Date = parseDateText(date)
-	return d, err
-}
-
-func contactRecord(c *model.Contact) record {
-	return contactsT.record(c.ID, c.CouncilID, c.Name, c.Role, c.Phone, c.Email, strings.Join(c.Areas, "\n"))
-}
-
-func scanContact(s scanner) (c model.Contact, err error) {
-	var areas string
-	err = s.Scan(&c.ID, &c.CouncilID, &c.Name, &c.Role, &c.Phone, &c.Email, &areas)
-	if areas != "" {
-		c.Areas = strings.Split(areas, "\n")
-	}
-	return c, err
-}
-
-func announcementRecord(a *model.Announcement) record {
-	return announcementsT.record(a.ID, a.CouncilID, a.Title, a.Text, dateText(a.Date))
-}
-
-func scanAnnouncement(s scanner) (a model.Announcement, err error) {
-	var date string
-	err = s.Scan(&a.ID, &a.CouncilID, &a.Title, &a.Text, &date)
-	a.Date = parseDateText(date)
-	return a, err
-}
+var (
+	poolD = describe("pools", func(p *model.Pool) *string { return &p.ID },
+		func(p *model.Pool) *string { return &p.CouncilID }, nil,
+		textCol("name", func(p *model.Pool) *string { return &p.Name }),
+		textCol("description", func(p *model.Pool) *string { return &p.Description }),
+		textCol("rules", func(p *model.Pool) *string { return &p.Rules }),
+		intCol("available", func(p *model.Pool) *int64 { return &p.Available }),
+		intCol("max_per_application", func(p *model.Pool) *int64 { return &p.MaxPerApp }),
+		dateCol("deadline", func(p *model.Pool) *time.Time { return &p.Deadline }),
+		boolCol("open_all_year", func(p *model.Pool) *bool { return &p.OpenAllYear }),
+		intCol("min_project_total", func(p *model.Pool) *int64 { return &p.MinProjectTotal }),
+		intCol("volunteer_rate", func(p *model.Pool) *int64 { return &p.VolunteerRate }),
+		intCol("volunteer_cap_pct", func(p *model.Pool) *int { return &p.VolunteerCapPct }),
+		boolCol("no_running_costs", func(p *model.Pool) *bool { return &p.NoRunningCosts }),
+		intCol("accounts_months", func(p *model.Pool) *int { return &p.AccountsMonths }),
+	)
+	deadlineD = describe("deadlines", func(d *model.MunicipalDeadline) *string { return &d.ID },
+		func(d *model.MunicipalDeadline) *string { return &d.CouncilID }, nil,
+		textCol("title", func(d *model.MunicipalDeadline) *string { return &d.Title }),
+		dateCol("date", func(d *model.MunicipalDeadline) *time.Time { return &d.Date }),
+		textCol("kind", func(d *model.MunicipalDeadline) *string { return &d.Kind }),
+		textCol("description", func(d *model.MunicipalDeadline) *string { return &d.Description }),
+	)
+	contactD = describe("contacts", func(c *model.Contact) *string { return &c.ID },
+		func(c *model.Contact) *string { return &c.CouncilID }, nil,
+		textCol("name", func(c *model.Contact) *string { return &c.Name }),
+		textCol("role", func(c *model.Contact) *string { return &c.Role }),
+		textCol("phone", func(c *model.Contact) *string { return &c.Phone }),
+		textCol("email", func(c *model.Contact) *string { return &c.Email }),
+		linesCol("areas", func(c *model.Contact) *[]string { return &c.Areas }),
+	)
+	announcementD = describe("announcements", func(a *model.Announcement) *string { return &a.ID },
+		func(a *model.Announcement) *string { return &a.CouncilID }, nil,
+		textCol("title", func(a *model.Announcement) *string { return &a.Title }),
+		textCol("text", func(a *model.Announcement) *string { return &a.Text }),
+		dateCol("date", func(a *model.Announcement) *time.Time { return &a.Date }),
+	)
+)
 
 // Pools lists the municipality's pools by name.
 func (db *DB) Pools() ([]model.Pool, error) {
-	return list(context.Background(), db.sql, scanPool, poolsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+	return list(context.Background(), db.sql, poolD.scan, poolsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
 }
 
 // Pool reads one pool.
 func (db *DB) Pool(id string) (model.Pool, error) {
-	return one(context.Background(), db.sql, scanPool, poolsT.selectSQL()+" WHERE id = ?", id)
+	return one(context.Background(), db.sql, poolD.scan, poolsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SavePool creates or updates a pool, edited from loaded (the zero value
 // for a new pool; see SaveCouncil); ErrMunicipalOnly on a council's device.
 func (db *DB) SavePool(loaded model.Pool, p *model.Pool) error {
-	err := db.saveMunicipal(p, &p.ID, &p.CouncilID, poolRecord(&loaded), func() record { return poolRecord(p) })
-	return reread(db, loaded.ID, err, p, p.ID, poolsT, scanPool)
+	err := db.saveMunicipal(p, &p.ID, &p.CouncilID, poolD.record(&loaded), func() record { return poolD.record(p) })
+	return reread(db, loaded.ID, err, p, p.ID, poolsT, poolD.scan)
 }
 
 // DeletePool deletes a pool. Funding applications name their pool as text
@@ -136,14 +125,14 @@ func (db *DB) DeletePool(id string) error { return db.deleteMunicipal(poolsT.nam
 
 // Deadlines lists the municipality's deadlines by date.
 func (db *DB) Deadlines() ([]model.MunicipalDeadline, error) {
-	return list(context.Background(), db.sql, scanDeadline, deadlinesT.selectSQL()+" ORDER BY date, title COLLATE NOCASE, id")
+	return list(context.Background(), db.sql, deadlineD.scan, deadlinesT.selectSQL()+" ORDER BY date, title COLLATE NOCASE, id")
 }
 
 // SaveDeadline creates or updates a municipal deadline; ErrMunicipalOnly on
 // a council's device.
 func (db *DB) SaveDeadline(loaded model.MunicipalDeadline, d *model.MunicipalDeadline) error {
-	err := db.saveMunicipal(d, &d.ID, &d.CouncilID, deadlineRecord(&loaded), func() record { return deadlineRecord(d) })
-	return reread(db, loaded.ID, err, d, d.ID, deadlinesT, scanDeadline)
+	err := db.saveMunicipal(d, &d.ID, &d.CouncilID, deadlineD.record(&loaded), func() record { return deadlineD.record(d) })
+	return reread(db, loaded.ID, err, d, d.ID, deadlinesT, deadlineD.scan)
 }
 
 // DeleteDeadline deletes a municipal deadline.
@@ -152,14 +141,14 @@ func (db *DB) DeleteDeadline(id string) error { return db.deleteMunicipal(deadli
 // Contacts lists the municipality's contacts by name; model.Contact's
 // ServesArea picks those of one local area.
 func (db *DB) Contacts() ([]model.Contact, error) {
-	return list(context.Background(), db.sql, scanContact, contactsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+	return list(context.Background(), db.sql, contactD.scan, contactsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
 }
 
 // SaveContact creates or updates a contact; ErrMunicipalOnly on a council's
 // device.
 func (db *DB) SaveContact(loaded model.Contact, c *model.Contact) error {
-	err := db.saveMunicipal(c, &c.ID, &c.CouncilID, contactRecord(&loaded), func() record { return contactRecord(c) })
-	return reread(db, loaded.ID, err, c, c.ID, contactsT, scanContact)
+	err := db.saveMunicipal(c, &c.ID, &c.CouncilID, contactD.record(&loaded), func() record { return contactD.record(c) })
+	return reread(db, loaded.ID, err, c, c.ID, contactsT, contactD.scan)
 }
 
 // DeleteContact deletes a contact.
@@ -167,14 +156,14 @@ func (db *DB) DeleteContact(id string) error { return db.deleteMunicipal(contact
 
 // Announcements lists the municipality's announcements, newest first.
 func (db *DB) Announcements() ([]model.Announcement, error) {
-	return list(context.Background(), db.sql, scanAnnouncement, announcementsT.selectSQL()+" ORDER BY date DESC, id DESC")
+	return list(context.Background(), db.sql, announcementD.scan, announcementsT.selectSQL()+" ORDER BY date DESC, id DESC")
 }
 
 // SaveAnnouncement creates or updates an announcement; ErrMunicipalOnly on
 // a council's device.
 func (db *DB) SaveAnnouncement(loaded model.Announcement, a *model.Announcement) error {
-	err := db.saveMunicipal(a, &a.ID, &a.CouncilID, announcementRecord(&loaded), func() record { return announcementRecord(a) })
-	return reread(db, loaded.ID, err, a, a.ID, announcementsT, scanAnnouncement)
+	err := db.saveMunicipal(a, &a.ID, &a.CouncilID, announcementD.record(&loaded), func() record { return announcementD.record(a) })
+	return reread(db, loaded.ID, err, a, a.ID, announcementsT, announcementD.scan)
 }
 
 // DeleteAnnouncement deletes an announcement.
@@ -188,11 +177,11 @@ func (db *DB) DeleteAnnouncement(id string) error { return db.deleteMunicipal(an
 func (db *DB) UpcomingDeadlines(now, horizon time.Time) ([]model.Deadline, error) {
 	ctx := context.Background()
 	from, to := dateText(now), dateText(horizon)
-	pools, err := list(ctx, db.sql, scanPool, poolsT.selectSQL()+" WHERE open_all_year = 0 AND deadline <> '' AND deadline BETWEEN ? AND ?", from, to)
+	pools, err := list(ctx, db.sql, poolD.scan, poolsT.selectSQL()+" WHERE open_all_year = 0 AND deadline <> '' AND deadline BETWEEN ? AND ?", from, to)
 	if err != nil {
 		return nil, err
 	}
-	dls, err := list(ctx, db.sql, scanDeadline, deadlinesT.selectSQL()+" WHERE date <> '' AND date BETWEEN ? AND ?", from, to)
+	dls, err := list(ctx, db.sql, deadlineD.scan, deadlinesT.selectSQL()+" WHERE date <> '' AND date BETWEEN ? AND ?", from, to)
 	if err != nil {
 		return nil, err
 	}

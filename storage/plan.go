@@ -8,56 +8,48 @@ package storage
 import (
 	"context"
 	"errors"
-	"strings"
+	"time"
 
 	"lokalraad/model"
 )
 
 var (
-	plansT      = tableOf("dev_plans")
-	focusT      = tableOf("focus_areas")
-	planActionT = tableOf("plan_actions")
+	plansT      = planD.table
+	focusT      = focusD.table
+	planActionT = planActionD.table
 )
 
 // ErrOldPlan: the plan of a year gone by is kept as it was.
 var ErrOldPlan = errors.New("udviklingsplanen for et år, der er gået, kan ikke ændres; lav årets plan som en kopi")
 
-func planRecord(p *model.DevPlan) record {
-	return plansT.record(p.ID, p.CouncilID, int64(p.Year), p.Vision)
-}
-
-func scanPlan(s scanner) (p model.DevPlan, err error) {
-	err = s.Scan(&p.ID, &p.CouncilID, &p.Year, &p.Vision)
-	return p, err
-}
-
-func focusRecord(f *model.FocusArea) record {
-	return focusT.record(f.ID, f.CouncilID, f.PlanID, int64(f.Position), f.Title, f.Goals, strings.Join(f.Projects, "\n"))
-}
-
-func scanFocus(s scanner) (f model.FocusArea, err error) {
-	var projects string
-	err = s.Scan(&f.ID, &f.CouncilID, &f.PlanID, &f.Position, &f.Title, &f.Goals, &projects)
-	if projects != "" {
-		f.Projects = strings.Split(projects, "\n")
-	}
-	return f, err
-}
-
-func planActionRecord(a *model.PlanAction) record {
-	return planActionT.record(a.ID, a.CouncilID, a.PlanID, a.FocusID, a.Who, a.What, dateText(a.Due), string(a.Status))
-}
-
-func scanPlanAction(s scanner) (a model.PlanAction, err error) {
-	var due, status string
-	err = s.Scan(&a.ID, &a.CouncilID, &a.PlanID, &a.FocusID, &a.Who, &a.What, &due, &status)
-	a.Due, a.Status = parseDateText(due), model.PlanActionStatus(status)
-	return a, err
-}
+var (
+	planD = describe("dev_plans", func(p *model.DevPlan) *string { return &p.ID },
+		func(p *model.DevPlan) *string { return &p.CouncilID }, nil,
+		intCol("year", func(p *model.DevPlan) *int { return &p.Year }),
+		textCol("vision", func(p *model.DevPlan) *string { return &p.Vision }),
+	)
+	focusD = describe("focus_areas", func(f *model.FocusArea) *string { return &f.ID },
+		func(f *model.FocusArea) *string { return &f.CouncilID }, nil,
+		textCol("plan_id", func(f *model.FocusArea) *string { return &f.PlanID }),
+		intCol("position", func(f *model.FocusArea) *int { return &f.Position }),
+		textCol("title", func(f *model.FocusArea) *string { return &f.Title }),
+		textCol("goals", func(f *model.FocusArea) *string { return &f.Goals }),
+		linesCol("projects", func(f *model.FocusArea) *[]string { return &f.Projects }),
+	)
+	planActionD = describe("plan_actions", func(a *model.PlanAction) *string { return &a.ID },
+		func(a *model.PlanAction) *string { return &a.CouncilID }, nil,
+		textCol("plan_id", func(a *model.PlanAction) *string { return &a.PlanID }),
+		textCol("focus_id", func(a *model.PlanAction) *string { return &a.FocusID }),
+		textCol("who", func(a *model.PlanAction) *string { return &a.Who }),
+		textCol("what", func(a *model.PlanAction) *string { return &a.What }),
+		dateCol("due", func(a *model.PlanAction) *time.Time { return &a.Due }),
+		textCol("status", func(a *model.PlanAction) *model.PlanActionStatus { return &a.Status }),
+	)
+)
 
 // Plans lists a council's plans, newest year first.
 func (db *DB) Plans(councilID string) ([]model.DevPlan, error) {
-	return list(context.Background(), db.sql, scanPlan, plansT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
+	return list(context.Background(), db.sql, planD.scan, plansT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
 }
 
 // PlanData reads a plan with its focus areas and actions.
@@ -65,13 +57,13 @@ func (db *DB) PlanData(planID string) (model.PlanData, error) {
 	ctx := context.Background()
 	var d model.PlanData
 	var err error
-	if d.Plan, err = byID(db, plansT, scanPlan, planID); err != nil {
+	if d.Plan, err = byID(db, plansT, planD.scan, planID); err != nil {
 		return d, err
 	}
-	if d.Focus, err = list(ctx, db.sql, scanFocus, focusT.selectSQL()+" WHERE plan_id = ?", planID); err != nil {
+	if d.Focus, err = list(ctx, db.sql, focusD.scan, focusT.selectSQL()+" WHERE plan_id = ?", planID); err != nil {
 		return d, err
 	}
-	if d.Actions, err = list(ctx, db.sql, scanPlanAction, planActionT.selectSQL()+" WHERE plan_id = ?", planID); err != nil {
+	if d.Actions, err = list(ctx, db.sql, planActionD.scan, planActionT.selectSQL()+" WHERE plan_id = ?", planID); err != nil {
 		return d, err
 	}
 	d.SortPlan()
@@ -80,7 +72,7 @@ func (db *DB) PlanData(planID string) (model.PlanData, error) {
 
 // PlanOf is the council's plan of year, and false when there is none.
 func (db *DB) PlanOf(councilID string, year int) (model.PlanData, bool, error) {
-	p, err := one(context.Background(), db.sql, scanPlan, plansT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
+	p, err := one(context.Background(), db.sql, planD.scan, plansT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
 	if errors.Is(err, ErrNotFound) {
 		return model.PlanData{}, false, nil
 	}
@@ -107,7 +99,7 @@ func (w *writer) oldPlan(db *DB, planID string, year int) error {
 // SavePlan creates or updates a plan, edited from loaded; ErrOldPlan for
 // a year gone by.
 func (db *DB) SavePlan(loaded model.DevPlan, p *model.DevPlan) error {
-	err := db.save(p, &p.ID, p.CouncilID, planRecord(&loaded), func() record { return planRecord(p) }, func(w *writer) error {
+	err := db.save(p, &p.ID, p.CouncilID, planD.record(&loaded), func() record { return planD.record(p) }, func(w *writer) error {
 		if loaded.ID != "" {
 			if err := w.oldPlan(db, p.ID, 0); err != nil { // the year stored
 				return err
@@ -115,25 +107,25 @@ func (db *DB) SavePlan(loaded model.DevPlan, p *model.DevPlan) error {
 		}
 		return w.oldPlan(db, "", p.Year) // the year it is given
 	})
-	return reread(db, loaded.ID, err, p, p.ID, plansT, scanPlan)
+	return reread(db, loaded.ID, err, p, p.ID, plansT, planD.scan)
 }
 
 // SaveFocusArea creates or updates a focus area; ErrOldPlan when its plan
 // is of a year gone by.
 func (db *DB) SaveFocusArea(loaded model.FocusArea, f *model.FocusArea) error {
-	err := db.save(f, &f.ID, f.CouncilID, focusRecord(&loaded), func() record { return focusRecord(f) }, func(w *writer) error {
+	err := db.save(f, &f.ID, f.CouncilID, focusD.record(&loaded), func() record { return focusD.record(f) }, func(w *writer) error {
 		return w.oldPlan(db, f.PlanID, 0)
 	})
-	return reread(db, loaded.ID, err, f, f.ID, focusT, scanFocus)
+	return reread(db, loaded.ID, err, f, f.ID, focusT, focusD.scan)
 }
 
 // SavePlanAction creates or updates an action of the plan; ErrOldPlan when
 // its plan is of a year gone by.
 func (db *DB) SavePlanAction(loaded model.PlanAction, a *model.PlanAction) error {
-	err := db.save(a, &a.ID, a.CouncilID, planActionRecord(&loaded), func() record { return planActionRecord(a) }, func(w *writer) error {
+	err := db.save(a, &a.ID, a.CouncilID, planActionD.record(&loaded), func() record { return planActionD.record(a) }, func(w *writer) error {
 		return w.oldPlan(db, a.PlanID, 0)
 	})
-	return reread(db, loaded.ID, err, a, a.ID, planActionT, scanPlanAction)
+	return reread(db, loaded.ID, err, a, a.ID, planActionT, planActionD.scan)
 }
 
 // DeleteFocusArea deletes a focus area (its actions stay, serving none).

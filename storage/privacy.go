@@ -62,7 +62,7 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 		recs = append(recs, wishD.record(&erased.Wishes[i]))
 	}
 	for i := range erased.Attachments {
-		recs = append(recs, attachRecord(&erased.Attachments[i]))
+		recs = append(recs, attachD.record(&erased.Attachments[i]))
 	}
 	// A proposal the person handed in loses its proposer's name and
 	// contact, also in the log's past values; one that only mentions them

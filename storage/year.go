@@ -15,22 +15,24 @@ import (
 	"lokalraad/model"
 )
 
-func yearRuleRecord(r *model.YearRule) record {
-	return rulesT.record(r.ID, r.CouncilID, r.Title, r.Category, string(r.Kind), int64(r.Month), int64(r.Day),
-		int64(r.Weekday), int64(r.Nth), int64(r.NoticeDays), r.Note)
-}
-
-func scanYearRule(s scanner) (r model.YearRule, err error) {
-	var kind string
-	var weekday int64
-	err = s.Scan(&r.ID, &r.CouncilID, &r.Title, &r.Category, &kind, &r.Month, &r.Day, &weekday, &r.Nth, &r.NoticeDays, &r.Note)
-	r.Kind, r.Weekday = model.YearRuleKind(kind), time.Weekday(weekday)
-	return r, err
-}
+var (
+	yearRuleD = describe("year_rules", func(r *model.YearRule) *string { return &r.ID },
+		func(r *model.YearRule) *string { return &r.CouncilID }, nil,
+		textCol("title", func(r *model.YearRule) *string { return &r.Title }),
+		textCol("category", func(r *model.YearRule) *string { return &r.Category }),
+		textCol("kind", func(r *model.YearRule) *model.YearRuleKind { return &r.Kind }),
+		intCol("month", func(r *model.YearRule) *int { return &r.Month }),
+		intCol("day", func(r *model.YearRule) *int { return &r.Day }),
+		intCol("weekday", func(r *model.YearRule) *time.Weekday { return &r.Weekday }),
+		intCol("nth", func(r *model.YearRule) *int { return &r.Nth }),
+		intCol("notice_days", func(r *model.YearRule) *int { return &r.NoticeDays }),
+		textCol("note", func(r *model.YearRule) *string { return &r.Note }),
+	)
+)
 
 // YearRules lists a council's yearly rules in the order they fall.
 func (db *DB) YearRules(councilID string) ([]model.YearRule, error) {
-	out, err := list(context.Background(), db.sql, scanYearRule, rulesT.selectSQL()+" WHERE council_id = ? ORDER BY id", councilID)
+	out, err := list(context.Background(), db.sql, yearRuleD.scan, rulesT.selectSQL()+" WHERE council_id = ? ORDER BY id", councilID)
 	model.SortYearRules(out)
 	return out, err
 }
@@ -38,8 +40,8 @@ func (db *DB) YearRules(councilID string) ([]model.YearRule, error) {
 // SaveYearRule creates or updates a yearly rule, edited from loaded (the
 // zero value for a new rule).
 func (db *DB) SaveYearRule(loaded model.YearRule, r *model.YearRule) error {
-	err := db.save(r, &r.ID, r.CouncilID, yearRuleRecord(&loaded), func() record { return yearRuleRecord(r) }, nil)
-	return reread(db, loaded.ID, err, r, r.ID, rulesT, scanYearRule)
+	err := db.save(r, &r.ID, r.CouncilID, yearRuleD.record(&loaded), func() record { return yearRuleD.record(r) }, nil)
+	return reread(db, loaded.ID, err, r, r.ID, rulesT, yearRuleD.scan)
 }
 
 // DeleteYearRule deletes a yearly rule.
