@@ -16,15 +16,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"lokalraad/model"
 )
 
 var (
-	pbRoundsT    = tableOf("pb_rounds")
-	pbProposalsT = tableOf("pb_proposals")
+	pbRoundsT    = pbRoundD.table
+	pbProposalsT = pbProposalD.table
 	pbBallotsT   = tableOf("pb_ballots")
-	pbTotalsT    = tableOf("pb_totals")
+	pbTotalsT    = pbTotalD.table
 )
 
 // The locks of a round, as coded errors in Danish.
@@ -51,39 +52,56 @@ func errPBTooMany(what string, max int) error {
 	return model.NewError(model.Invalid, fmt.Sprintf("en runde kan højst have %s %s", model.KronerNumber(int64(max)*100), what))
 }
 
-func pbRoundRecord(r *model.PBRound) record {
-	return pbRoundsT.record(r.ID, r.CouncilID, r.Title, r.Pot, int64(r.Population), string(r.Phase),
-		dateText(r.ProposalsFrom), dateText(r.ReviewFrom), dateText(r.VotingFrom), dateText(r.VotingTo), dateText(r.ResultDate),
-		int64(r.MinAge), boolInt(r.ResidentsOnly), string(r.BallotKind), int64(r.MaxChoices), int64(r.Points),
-		string(r.Method), string(r.TieRule), model.FormatNumbers(r.TieOrder), boolInt(r.TotalsMode),
-		model.FormatNumbers(r.OverrideNumbers), r.OverrideReason, r.Note, boolInt(r.BlankValid))
-}
-
-func scanPBRound(s scanner) (r model.PBRound, err error) {
-	var phase, pf, rf, vf, vt, rd, kind, method, tie, order, override string
-	var residents, totals, blank int64
-	err = s.Scan(&r.ID, &r.CouncilID, &r.Title, &r.Pot, &r.Population, &phase, &pf, &rf, &vf, &vt, &rd,
-		&r.MinAge, &residents, &kind, &r.MaxChoices, &r.Points, &method, &tie, &order, &totals, &override, &r.OverrideReason, &r.Note, &blank)
-	r.Phase, r.BallotKind, r.Method, r.TieRule = model.PBPhase(phase), model.PBBallotKind(kind), model.CountMethod(method), model.PBTieRule(tie)
-	r.ProposalsFrom, r.ReviewFrom, r.VotingFrom, r.VotingTo, r.ResultDate = parseDateText(pf), parseDateText(rf), parseDateText(vf), parseDateText(vt), parseDateText(rd)
-	r.ResidentsOnly, r.TotalsMode, r.BlankValid = residents != 0, totals != 0, blank != 0
-	r.TieOrder, _ = model.ParseNumbers(order)
-	r.OverrideNumbers, _ = model.ParseNumbers(override)
-	return r, err
-}
-
-func pbProposalRecord(p *model.PBProposal) record {
-	return pbProposalsT.record(p.ID, p.CouncilID, p.RoundID, int64(p.Number), p.Title, p.Text, p.ProposerName, p.ProposerContact,
-		p.Cost, p.Category, p.Place, string(p.Status), p.Reason, p.AdjustedCost, p.ProjectID)
-}
-
-func scanPBProposal(s scanner) (p model.PBProposal, err error) {
-	var status string
-	err = s.Scan(&p.ID, &p.CouncilID, &p.RoundID, &p.Number, &p.Title, &p.Text, &p.ProposerName, &p.ProposerContact,
-		&p.Cost, &p.Category, &p.Place, &status, &p.Reason, &p.AdjustedCost, &p.ProjectID)
-	p.Status = model.ProposalStatus(status)
-	return p, err
-}
+var (
+	pbRoundD = describe("pb_rounds", func(r *model.PBRound) *string { return &r.ID },
+		func(r *model.PBRound) *string { return &r.CouncilID }, nil,
+		textCol("title", func(r *model.PBRound) *string { return &r.Title }),
+		intCol("pot", func(r *model.PBRound) *int64 { return &r.Pot }),
+		intCol("population", func(r *model.PBRound) *int { return &r.Population }),
+		textCol("phase", func(r *model.PBRound) *model.PBPhase { return &r.Phase }),
+		dateCol("proposals_from", func(r *model.PBRound) *time.Time { return &r.ProposalsFrom }),
+		dateCol("review_from", func(r *model.PBRound) *time.Time { return &r.ReviewFrom }),
+		dateCol("voting_from", func(r *model.PBRound) *time.Time { return &r.VotingFrom }),
+		dateCol("voting_to", func(r *model.PBRound) *time.Time { return &r.VotingTo }),
+		dateCol("result_date", func(r *model.PBRound) *time.Time { return &r.ResultDate }),
+		intCol("min_age", func(r *model.PBRound) *int { return &r.MinAge }),
+		boolCol("residents_only", func(r *model.PBRound) *bool { return &r.ResidentsOnly }),
+		textCol("ballot_kind", func(r *model.PBRound) *model.PBBallotKind { return &r.BallotKind }),
+		intCol("max_choices", func(r *model.PBRound) *int { return &r.MaxChoices }),
+		intCol("points", func(r *model.PBRound) *int { return &r.Points }),
+		textCol("method", func(r *model.PBRound) *model.CountMethod { return &r.Method }),
+		textCol("tie_rule", func(r *model.PBRound) *model.PBTieRule { return &r.TieRule }),
+		numbersCol("tie_order", func(r *model.PBRound) *[]int { return &r.TieOrder }),
+		boolCol("totals_mode", func(r *model.PBRound) *bool { return &r.TotalsMode }),
+		numbersCol("override_ids", func(r *model.PBRound) *[]int { return &r.OverrideNumbers }),
+		textCol("override_reason", func(r *model.PBRound) *string { return &r.OverrideReason }),
+		textCol("note", func(r *model.PBRound) *string { return &r.Note }),
+		boolCol("blank_valid", func(r *model.PBRound) *bool { return &r.BlankValid }),
+	)
+	pbProposalD = describe("pb_proposals", func(p *model.PBProposal) *string { return &p.ID },
+		func(p *model.PBProposal) *string { return &p.CouncilID }, nil,
+		textCol("round_id", func(p *model.PBProposal) *string { return &p.RoundID }),
+		intCol("number", func(p *model.PBProposal) *int { return &p.Number }),
+		textCol("title", func(p *model.PBProposal) *string { return &p.Title }),
+		textCol("description", func(p *model.PBProposal) *string { return &p.Text }),
+		textCol("proposer_name", func(p *model.PBProposal) *string { return &p.ProposerName }),
+		textCol("proposer_contact", func(p *model.PBProposal) *string { return &p.ProposerContact }),
+		intCol("cost", func(p *model.PBProposal) *int64 { return &p.Cost }),
+		textCol("category", func(p *model.PBProposal) *string { return &p.Category }),
+		textCol("place", func(p *model.PBProposal) *string { return &p.Place }),
+		textCol("status", func(p *model.PBProposal) *model.ProposalStatus { return &p.Status }),
+		textCol("reason", func(p *model.PBProposal) *string { return &p.Reason }),
+		intCol("adjusted_cost", func(p *model.PBProposal) *int64 { return &p.AdjustedCost }),
+		textCol("project_id", func(p *model.PBProposal) *string { return &p.ProjectID }),
+	)
+	pbTotalD = describe("pb_totals", func(t *model.PBTotal) *string { return &t.ID },
+		func(t *model.PBTotal) *string { return &t.CouncilID }, nil,
+		textCol("round_id", func(t *model.PBTotal) *string { return &t.RoundID }),
+		textCol("place", func(t *model.PBTotal) *string { return &t.Place }),
+		textCol("proposal_id", func(t *model.PBTotal) *string { return &t.ProposalID }),
+		intCol("votes", func(t *model.PBTotal) *int64 { return &t.Votes }),
+	)
+)
 
 // pbBallotRecord stores the marks as model.FormatMarks writes them: with
 // points on a points ballot.
@@ -107,15 +125,6 @@ func scanPBBallot(s scanner) (b model.PBBallot, err error) {
 	return b, nil
 }
 
-func pbTotalRecord(t *model.PBTotal) record {
-	return pbTotalsT.record(t.ID, t.CouncilID, t.RoundID, t.Place, t.ProposalID, t.Votes)
-}
-
-func scanPBTotal(s scanner) (t model.PBTotal, err error) {
-	err = s.Scan(&t.ID, &t.CouncilID, &t.RoundID, &t.Place, &t.ProposalID, &t.Votes)
-	return t, err
-}
-
 // ofRoundsCouncil keeps a read of a round's proposals, ballots or totals
 // to rows of the round's own council: a device of another council may
 // sign only its own council's rows, but a row names its round by id, and
@@ -125,7 +134,7 @@ const ofRoundsCouncil = " AND council_id = (SELECT council_id FROM pb_rounds WHE
 
 // PBRounds lists a council's rounds, newest first.
 func (db *DB) PBRounds(councilID string) ([]model.PBRound, error) {
-	return list(context.Background(), db.sql, scanPBRound, pbRoundsT.selectSQL()+
+	return list(context.Background(), db.sql, pbRoundD.scan, pbRoundsT.selectSQL()+
 		" WHERE council_id = ? ORDER BY COALESCE(NULLIF(voting_from, ''), NULLIF(proposals_from, ''), '9999') DESC, id DESC", councilID)
 }
 
@@ -152,7 +161,7 @@ func (db *DB) PBRoundsAll() ([]PBRoundSummary, error) {
 		for _, c := range councils {
 			byID[c.ID] = c
 		}
-		rounds, err := list(ctx, tx, scanPBRound, pbRoundsT.selectSQL()+
+		rounds, err := list(ctx, tx, pbRoundD.scan, pbRoundsT.selectSQL()+
 			" ORDER BY COALESCE(NULLIF(voting_from, ''), NULLIF(proposals_from, ''), '9999') DESC, id DESC")
 		if err != nil {
 			return err
@@ -186,12 +195,12 @@ func (db *DB) PBRoundsAll() ([]PBRoundSummary, error) {
 
 // PBRound reads one round; ErrNotFound when there is none.
 func (db *DB) PBRound(id string) (model.PBRound, error) {
-	return byID(db, pbRoundsT, scanPBRound, id)
+	return byID(db, pbRoundsT, pbRoundD.scan, id)
 }
 
 // heldRound is the round as stored in the write's transaction.
 func (w *writer) heldRound(id string) (model.PBRound, error) {
-	r, err := scanPBRound(w.tx.QueryRowContext(w.ctx, pbRoundsT.selectSQL()+" WHERE id = ?", id))
+	r, err := pbRoundD.scan(w.tx.QueryRowContext(w.ctx, pbRoundsT.selectSQL()+" WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("borgerbudgetrunden: %w", ErrNotFound)
 	}
@@ -215,7 +224,7 @@ func (db *DB) SavePBRound(loaded model.PBRound, r *model.PBRound) error {
 		r.Phase = want.Phase
 		return db.SavePBRound(first, r)
 	}
-	err := db.save(r, &r.ID, r.CouncilID, pbRoundRecord(&loaded), func() record { return pbRoundRecord(r) }, func(w *writer) error {
+	err := db.save(r, &r.ID, r.CouncilID, pbRoundD.record(&loaded), func() record { return pbRoundD.record(r) }, func(w *writer) error {
 		if r.ID == "" || loaded.ID == "" {
 			return nil
 		}
@@ -228,7 +237,7 @@ func (db *DB) SavePBRound(loaded model.PBRound, r *model.PBRound) error {
 		}
 		return model.CheckRoundChange(was, pbEdited(loaded, *r, was))
 	})
-	return reread(db, loaded.ID, err, r, r.ID, pbRoundsT, scanPBRound)
+	return reread(db, loaded.ID, err, r, r.ID, pbRoundsT, pbRoundD.scan)
 }
 
 // pbEdited is the round that a save of r, edited from loaded, stores when
@@ -282,7 +291,7 @@ func (db *DB) DeletePBRound(id string) error {
 
 // PBProposals lists a round's proposals by number.
 func (db *DB) PBProposals(roundID string) ([]model.PBProposal, error) {
-	return list(context.Background(), db.sql, scanPBProposal, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID)
+	return list(context.Background(), db.sql, pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID)
 }
 
 // nextPBNumber is the round's next free proposal number (among the
@@ -314,7 +323,7 @@ func (w *writer) checkProposal(p *model.PBProposal) error {
 	if n > 0 {
 		return fmt.Errorf("forslag nr. %d: %w", p.Number, ErrPBNumberUsed)
 	}
-	was, err := scanPBProposal(w.tx.QueryRowContext(w.ctx, pbProposalsT.selectSQL()+" WHERE id = ?", p.ID))
+	was, err := pbProposalD.scan(w.tx.QueryRowContext(w.ctx, pbProposalsT.selectSQL()+" WHERE id = ?", p.ID))
 	if err == nil && was.RoundID != p.RoundID {
 		if from, ferr := w.heldRound(was.RoundID); ferr == nil && from.RulesLocked() {
 			return ErrPBVotingOpen // moved out of a round whose voting opened
@@ -350,10 +359,10 @@ func (db *DB) SavePBProposal(loaded model.PBProposal, p *model.PBProposal) error
 	if p.Status == "" {
 		p.Status = model.ProposalReceived
 	}
-	err := db.save(p, &p.ID, p.CouncilID, pbProposalRecord(&loaded), func() record { return pbProposalRecord(p) }, func(w *writer) error {
+	err := db.save(p, &p.ID, p.CouncilID, pbProposalD.record(&loaded), func() record { return pbProposalD.record(p) }, func(w *writer) error {
 		return w.checkProposal(p)
 	})
-	return reread(db, loaded.ID, err, p, p.ID, pbProposalsT, scanPBProposal)
+	return reread(db, loaded.ID, err, p, p.ID, pbProposalsT, pbProposalD.scan)
 }
 
 // DeletePBProposal deletes a proposal with its totals; refused once
@@ -414,7 +423,7 @@ func (db *DB) ImportPBProposals(roundID string, ps []model.PBProposal) error {
 			if err := w.checkProposal(&p); err != nil {
 				return fmt.Errorf("forslag %d (»%s«): %w", i+1, p.Title, err)
 			}
-			if _, err := w.put(pbProposalRecord(&p)); err != nil {
+			if _, err := w.put(pbProposalD.record(&p)); err != nil {
 				return err
 			}
 			ps[i] = p
@@ -476,13 +485,13 @@ func (db *DB) DeletePBBallot(id string) error {
 
 // PBTotals lists a round's totals by place.
 func (db *DB) PBTotals(roundID string) ([]model.PBTotal, error) {
-	return list(context.Background(), db.sql, scanPBTotal, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
+	return list(context.Background(), db.sql, pbTotalD.scan, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
 }
 
 // SavePBTotal creates or updates a place's total for a proposal, edited
 // from loaded; only while voting is open and when the round takes totals.
 func (db *DB) SavePBTotal(loaded model.PBTotal, t *model.PBTotal) error {
-	err := db.save(t, &t.ID, t.CouncilID, pbTotalRecord(&loaded), func() record { return pbTotalRecord(t) }, func(w *writer) error {
+	err := db.save(t, &t.ID, t.CouncilID, pbTotalD.record(&loaded), func() record { return pbTotalD.record(t) }, func(w *writer) error {
 		r, err := w.votingRound(t.RoundID, t.CouncilID)
 		if err != nil {
 			return err
@@ -497,7 +506,7 @@ func (db *DB) SavePBTotal(loaded model.PBTotal, t *model.PBTotal) error {
 		}
 		return err
 	})
-	return reread(db, loaded.ID, err, t, t.ID, pbTotalsT, scanPBTotal)
+	return reread(db, loaded.ID, err, t, t.ID, pbTotalsT, pbTotalD.scan)
 }
 
 // DeletePBTotal deletes a total; only while voting is open.
@@ -541,7 +550,7 @@ func (db *DB) PBRoundData(roundID string) (PBRoundData, error) {
 	var d PBRoundData
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if d.Round, err = scanPBRound(tx.QueryRowContext(ctx, pbRoundsT.selectSQL()+" WHERE id = ?", roundID)); err != nil {
+		if d.Round, err = pbRoundD.scan(tx.QueryRowContext(ctx, pbRoundsT.selectSQL()+" WHERE id = ?", roundID)); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFound
 			}
@@ -550,13 +559,13 @@ func (db *DB) PBRoundData(roundID string) (PBRoundData, error) {
 		if d.Council, err = councilD.scan(tx.QueryRowContext(ctx, councilsT.selectSQL()+" WHERE id = ?", d.Round.CouncilID)); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if d.Proposals, err = list(ctx, tx, scanPBProposal, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID); err != nil {
+		if d.Proposals, err = list(ctx, tx, pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID); err != nil {
 			return err
 		}
 		if d.Ballots, err = list(ctx, tx, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID); err != nil {
 			return err
 		}
-		d.Totals, err = list(ctx, tx, scanPBTotal, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
+		d.Totals, err = list(ctx, tx, pbTotalD.scan, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
 		return err
 	})
 	return d, err
@@ -598,7 +607,7 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 	ids := map[string]string{}
 	numbers := map[int]bool{}
 	var recs []record
-	recs = append(recs, pbRoundRecord(&r))
+	recs = append(recs, pbRoundD.record(&r))
 	for i, p := range d.Proposals {
 		old := p.ID
 		p.ID, p.CouncilID, p.RoundID, p.ProjectID = newID(), r.CouncilID, r.ID, ""
@@ -612,7 +621,7 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 		if old != "" {
 			ids[old] = p.ID
 		}
-		recs = append(recs, pbProposalRecord(&p))
+		recs = append(recs, pbProposalD.record(&p))
 	}
 	points := r.BallotKind == model.PBPoints
 	for i, b := range d.Ballots {
@@ -638,7 +647,7 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 		if err := t.Validate(); err != nil {
 			return model.PBRound{}, fmt.Errorf("total %d: %w", i+1, err)
 		}
-		recs = append(recs, pbTotalRecord(&t))
+		recs = append(recs, pbTotalD.record(&t))
 	}
 	// The log tells the round's life in the order every receiver replays
 	// it (pbadmit.go): the rules and proposals in review, then the phase
@@ -652,11 +661,11 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 	}
 	first := r
 	first.Phase = phases[0]
-	steps := [][]record{append([]record{pbRoundRecord(&first)}, recs[1:1+len(d.Proposals)]...)}
+	steps := [][]record{append([]record{pbRoundD.record(&first)}, recs[1:1+len(d.Proposals)]...)}
 	for i, p := range phases[1:] {
 		step := r
 		step.Phase = p
-		next := []record{pbRoundRecord(&step)}
+		next := []record{pbRoundD.record(&step)}
 		if i == 0 {
 			next = append(next, recs[1+len(d.Proposals):]...)
 		}
@@ -687,7 +696,7 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 // project. Only a winner of the round's result (with an override, its
 // proposals) becomes a project.
 func (db *DB) PBWinnerToProject(proposalID string) (model.Project, error) {
-	p, err := byID(db, pbProposalsT, scanPBProposal, proposalID)
+	p, err := byID(db, pbProposalsT, pbProposalD.scan, proposalID)
 	if err != nil {
 		return model.Project{}, err
 	}
@@ -737,7 +746,7 @@ func (db *DB) PBWinnerToProject(proposalID string) (model.Project, error) {
 		}
 		next := p
 		next.ProjectID = pr.ID
-		if _, err := w.put(pbProposalRecord(&next)); err != nil {
+		if _, err := w.put(pbProposalD.record(&next)); err != nil {
 			return err
 		}
 		return nil
@@ -754,7 +763,7 @@ func (db *DB) PBWinnerToProject(proposalID string) (model.Project, error) {
 // proposal's description, and the past values the change log keeps are
 // rewritten too (an erasure op carries them to every replica).
 func (db *DB) ErasePBProposer(proposalID string) error {
-	p, err := byID(db, pbProposalsT, scanPBProposal, proposalID)
+	p, err := byID(db, pbProposalsT, pbProposalD.scan, proposalID)
 	if err != nil {
 		return err
 	}
@@ -767,7 +776,7 @@ func (db *DB) ErasePBProposer(proposalID string) error {
 		erased.Text = model.Anonymise(p.Text, name, model.FormerMember)
 	}
 	return db.write(context.Background(), func(w *writer) error {
-		r := pbProposalRecord(&erased)
+		r := pbProposalD.record(&erased)
 		if err := w.checkErasureRecord(r); err != nil {
 			return err
 		}
@@ -811,7 +820,7 @@ func init() { OverviewHook(pbOverview) }
 // pbOverview fills the borgerbudget column from one pass over the rounds
 // (a council has a round a year at most, so every council's rounds are few).
 func pbOverview(db *DB, rows []model.CouncilOverview) error {
-	rounds, err := list(context.Background(), db.sql, scanPBRound, pbRoundsT.selectSQL()+
+	rounds, err := list(context.Background(), db.sql, pbRoundD.scan, pbRoundsT.selectSQL()+
 		" ORDER BY COALESCE(NULLIF(voting_from, ''), NULLIF(proposals_from, ''), '9999') DESC, id DESC")
 	if err != nil {
 		return err

@@ -847,13 +847,13 @@ func Overwriting[T any](db *DB, x T) T {
 	case model.Announcement:
 		v, err = byID(db, announcementsT, announcementD.scan, x.ID)
 	case model.PBRound:
-		v, err = byID(db, pbRoundsT, scanPBRound, x.ID)
+		v, err = byID(db, pbRoundsT, pbRoundD.scan, x.ID)
 	case model.PBProposal:
-		v, err = byID(db, pbProposalsT, scanPBProposal, x.ID)
+		v, err = byID(db, pbProposalsT, pbProposalD.scan, x.ID)
 	case model.PBBallot:
 		v, err = byID(db, pbBallotsT, scanPBBallot, x.ID)
 	case model.PBTotal:
-		v, err = byID(db, pbTotalsT, scanPBTotal, x.ID)
+		v, err = byID(db, pbTotalsT, pbTotalD.scan, x.ID)
 	default:
 		panic(fmt.Sprintf("storage.Overwriting: %T is no row", x))
 	}

@@ -294,3 +294,18 @@ func agendaCol[T any](name string, f func(*T) *[]model.TemplateItem) col[T] {
 		},
 	}
 }
+
+// numbersCol binds proposal numbers (FieldNumbers, "4 1 7") to an []int
+// field; numbers that no longer read are left out, as ops were checked on
+// the way in.
+func numbersCol[T any](name string, f func(*T) *[]int) col[T] {
+	return col[T]{name: name, kinds: []model.FieldKind{model.FieldNumbers},
+		addr: func(p *T) any { return f(p) },
+		get:  func(p *T) any { return model.FormatNumbers(*f(p)) },
+		set: func(p *T, v any) error {
+			s, err := asText(v)
+			*f(p), _ = model.ParseNumbers(s)
+			return err
+		},
+	}
+}

@@ -96,6 +96,8 @@ func roundTrip[T any](t *testing.T, e entity[T]) {
 		case model.FieldAgenda:
 			v = model.FormatTemplateItems([]model.TemplateItem{{Title: "Godkendelse af referat", Kind: model.ItemKinds[0], Minutes: 5},
 				{Title: "Eventuelt", Kind: model.ItemKinds[0], Minutes: 10}})
+		case model.FieldNumbers:
+			v = "4 1 7"
 		case model.FieldLines:
 			v = "første linje\nanden linje"
 		default:
@@ -141,4 +143,7 @@ func TestEntityRoundTrip(t *testing.T) {
 	roundTrip(t, focusD)
 	roundTrip(t, planActionD)
 	roundTrip(t, pubD)
+	roundTrip(t, pbRoundD)
+	roundTrip(t, pbProposalD)
+	roundTrip(t, pbTotalD)
 }

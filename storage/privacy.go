@@ -19,7 +19,7 @@ func (db *DB) PersonData(councilID, name string) (*model.PersonReport, error) {
 		return nil, err
 	}
 	r := model.FindPerson(d, name)
-	ps, err := list(context.Background(), db.sql, scanPBProposal, pbProposalsT.selectSQL()+" WHERE council_id = ? ORDER BY round_id, number, id", councilID)
+	ps, err := list(context.Background(), db.sql, pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE council_id = ? ORDER BY round_id, number, id", councilID)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 	// keeps its (other) proposer's.
 	keepPersonal := map[string]bool{}
 	for i := range erased.Proposals {
-		recs = append(recs, pbProposalRecord(&erased.Proposals[i]))
+		recs = append(recs, pbProposalD.record(&erased.Proposals[i]))
 		if !report.Proposer(report.Proposals[i]) {
 			keepPersonal[erased.Proposals[i].ID] = true
 		}
