@@ -11,6 +11,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -192,5 +195,81 @@ func TestStoresBundleFilesRefused(t *testing.T) {
 			t.Error("the bundle's ops were not taken")
 		}
 		noFile("a deleted row's file", att.SHA256)
+	})
+}
+
+// A hub holding part of the file from an upload cut short finishes it from
+// the bundle; a part that turns out wrong is replaced by the bundle's
+// file. Either way the hub ends with the file's true bytes.
+func TestStoresBundleFileAfterPartialUpload(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		it := upcomingItem(t, a, jy, 3*24*time.Hour)
+		bs := h.store.(BlobStore)
+		for i, part := range []func([]byte) []byte{
+			func(d []byte) []byte { return d[:1000] },
+			func(d []byte) []byte { p := bytes.Clone(d[:1000]); p[10] ^= 1; return p },
+		} {
+			data := blobBytes(3000, uint64(61+i))
+			att, err := a.AddAttachment(model.OwnerItem, it.ID, "Del.pdf", bytes.NewReader(data))
+			ok(t, err)
+			p := part(data)
+			if n, _, err := bs.AppendBlob(att.SHA256, att.Size, 0, bytes.NewReader(p), model.MaxAttachmentSize); err != nil || n != int64(len(p)) {
+				t.Fatalf("partial upload: %d, %v", n, err)
+			}
+			var buf bytes.Buffer
+			_, err = cli.WriteBundle(context.Background(), &buf, a, jy)
+			ok(t, err)
+			_, _, err = cli.HubImportBundle(context.Background(), &buf, h.store, now, 24*time.Hour)
+			ok(t, err)
+			if got := hubBlob(t, h.store, att.SHA256); !bytes.Equal(got, data) {
+				t.Errorf("case %d: the hub holds %d bytes after the bundle, want the file's %d", i, len(got), len(data))
+			}
+		}
+	})
+}
+
+// The hub's bundle is bounded as a laptop's: the newest files first, up to
+// BundleBlobBytes; a file the hub holds only part of is left out.
+func TestStoresBundleFileBudget(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		it := upcomingItem(t, a, jy, 40*24*time.Hour) // not fetched ahead
+		old, err := a.AddAttachment(model.OwnerItem, it.ID, "Gammel.pdf", bytes.NewReader(blobBytes(3000, 71)))
+		ok(t, err)
+		syncOK(t, a)
+		newer, err := a.AddAttachment(model.OwnerItem, it.ID, "Ny.pdf", bytes.NewReader(blobBytes(3000, 72)))
+		ok(t, err)
+		syncOK(t, a)
+		// The newest row's file reaches the hub only in part.
+		halfData := blobBytes(3000, 73)
+		half, err := a.AddAttachment(model.OwnerItem, it.ID, "Halv.pdf", bytes.NewReader(halfData))
+		ok(t, err)
+		path := must(a.AttachmentFile(half))
+		ok(t, os.Rename(path, path+".væk"))
+		syncOK(t, a)
+		_, _, err = h.store.(BlobStore).AppendBlob(half.SHA256, half.Size, 0, bytes.NewReader(halfData[:1000]), model.MaxAttachmentSize)
+		ok(t, err)
+		for _, c := range []struct {
+			budget int64
+			want   []string
+		}{{4000, []string{newer.SHA256}}, {7000, []string{old.SHA256, newer.SHA256}}} {
+			cl := withClient(func(cl *Client) { cl.BundleBlobBytes = c.budget })
+			var buf bytes.Buffer
+			if db, isSQLite := h.store.(*storage.DB); isSQLite {
+				_, err = cl.WriteBundle(context.Background(), &buf, db, jy)
+			} else {
+				_, err = cl.WriteStoreBundle(context.Background(), &buf, h.store, jy, now)
+			}
+			ok(t, err)
+			var f bundleFile
+			ok(t, json.NewDecoder(must(gzip.NewReader(&buf))).Decode(&f))
+			got := slices.Sorted(maps.Keys(f.Blobs))
+			if want := slices.Sorted(slices.Values(c.want)); !slices.Equal(got, want) {
+				t.Errorf("budget %d: the bundle carries %d files %.8q, want %.8q (old %.8s, new %.8s, half %.8s)", c.budget, len(got), got, want, old.SHA256, newer.SHA256, half.SHA256)
+			}
+		}
 	})
 }
