@@ -194,7 +194,7 @@ func (r PBRound) RulesLocked() bool { return r.Phase == PhaseVoting || r.Phase =
 func phaseIndex(p PBPhase) int { return slices.Index(PBPhases, p) }
 
 // ErrRulesLocked: a rule of the round was changed after voting opened.
-var ErrRulesLocked = NewError(Locked, "afstemningen er åbnet, så rundens regler (pulje, stemmeseddel, optællingsmetode, stemmeret og lodtrækningsregel) kan ikke længere ændres")
+var ErrRulesLocked = NewError(Locked, "afstemningen er åbnet, så rundens regler (pulje, stemmeseddel, blanke stemmesedler, optællingsmetode, stemmeret og lodtrækningsregel) kan ikke længere ændres")
 
 // ErrPhaseBack: a round went back from voting or the result.
 var ErrPhaseBack = NewError(Locked, "en runde kan ikke gå tilbage, når afstemningen er åbnet")

@@ -375,7 +375,7 @@ func (s *pbScreen) phaseRow(r model.PBRound) fyne.CanvasObject {
 func (s *pbScreen) onOpenVoting() {
 	s.u.saver.flush()
 	s.u.confirm(lang.L("Open the vote"),
-		lang.L("Open the vote on «{{.Title}}»? The rules (pot, ballot, counting method, who may vote, tie rule) become fixed and cannot be changed afterwards.",
+		lang.L("Open the vote on «{{.Title}}»? The rules (pot, ballot, blank ballots, counting method, who may vote, tie rule) become fixed and cannot be changed afterwards.",
 			map[string]any{"Title": s.round.Title}),
 		func() { s.setPhase(model.PhaseVoting) })
 }

@@ -18,7 +18,7 @@ import (
 const budgetUsage = `brug en af underkommandoerne:
   lokalraad budget rounds --db FIL
   lokalraad budget count --db FIL --round ID [--method votes|mes|mes-add1] [--explain] [--lang da|en]
-  lokalraad budget count --pb FIL.pb --method votes|mes|mes-add1 [--explain]
+  lokalraad budget count --pb FIL.pb --method votes|mes|mes-add1 [--explain] [--lang da|en]
   lokalraad budget ballots --db FIL --round ID --out FIL.pdf [--from 1 --to 500 --place STED --large]
   lokalraad budget results --db FIL --round ID --out FIL.pdf
   lokalraad budget workbook --db FIL --round ID --out FIL.xlsx [--contacts]
@@ -66,11 +66,16 @@ func runBudgetCount(ctx context.Context, args []string, stdout, stderr io.Writer
 	pbPath := flags.String("pb", "", "Pabulib-fil (.pb) med forslag og stemmer")
 	method := flags.String("method", string(model.CountMESAdd1), "optællingsmetode: votes, mes eller mes-add1")
 	explain := flags.Bool("explain", false, "skriv forklaringen trin for trin efter de valgte forslag")
+	langFlag := flags.String("lang", "da", "forklaringens sprog: da eller en")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("uventet argument %q", flags.Arg(0))
+	}
+	l := model.Lang(*langFlag)
+	if l != model.Danish && l != model.English {
+		return fmt.Errorf("ukendt sprog %q: brug da eller en", *langFlag)
 	}
 	if *pbPath == "" {
 		return errors.New("angiv stemmerne med --pb FIL.pb")
@@ -112,11 +117,16 @@ func runBudgetCount(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	if *explain {
 		fmt.Fprintln(stdout)
+		points := e.Kind != model.BallotApproval
 		for i, st := range out.Steps {
-			fmt.Fprintf(stdout, "%d. %s %s: %s\n", i+1, st.Project, st.Name, st.Reason)
+			fmt.Fprintf(stdout, "%d. %s %s: %s\n", i+1, st.Project, st.Name, model.StepReason(st, m, points, l))
 		}
 		if out.TieDecided {
-			fmt.Fprintln(stdout, "Bemærk: stemmelighed afgjorde mindst ét valg.")
+			if l == model.English {
+				fmt.Fprintln(stdout, "Note: a tie decided at least one choice.")
+			} else {
+				fmt.Fprintln(stdout, "Bemærk: stemmelighed afgjorde mindst ét valg.")
+			}
 		}
 	}
 	return nil

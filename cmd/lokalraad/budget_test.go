@@ -35,6 +35,13 @@ func TestBudgetCountPrintsTheFundedProjects(t *testing.T) {
 	if err != nil || !strings.Contains(out, "betalte") || !strings.Contains(out, "Ikke valgt") {
 		t.Errorf("--explain: %v\n%s", err, out)
 	}
+	out, _, err = runCmd(t, "budget", "count", "--pb", path, "--method", "mes", "--explain", "--lang", "en")
+	if err != nil || !strings.Contains(out, "Chosen: ") || !strings.Contains(out, "Not chosen: ") || strings.Contains(out, "Ikke valgt") || strings.Contains(out, "betalte") {
+		t.Errorf("--explain --lang en: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, "budget", "count", "--pb", path, "--lang", "de"); err == nil || !strings.Contains(err.Error(), "ukendt sprog") {
+		t.Errorf("--lang de: %v", err)
+	}
 }
 
 func TestBudgetCountRefusesBadInput(t *testing.T) {

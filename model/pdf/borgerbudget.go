@@ -40,6 +40,8 @@ func init() {
 		"pb.pot":         {"Pulje", "Pot"},
 		"pb.method":      {"Optællingsmetode", "Counting method"},
 		"pb.rule":        {"Stemmeseddel", "Ballot"},
+		"pb.blankhd":     {"Blanke sedler", "Blank ballots"},
+		"pb.blankvalid":  {"gyldige: en stemme på intet", "valid: a vote for nothing"},
 		"pb.winners":     {"Forslag, der får penge", "Funded proposals"},
 		"pb.nowinners":   {"Intet forslag får penge.", "No proposal is funded."},
 		"pb.total":       {"I alt", "Total"},
@@ -463,6 +465,9 @@ func PBResults(w io.Writer, council string, r model.PBRound, ps []model.PBPropos
 			{tr(l, "pb.pot"), model.Kroner(r.Pot)},
 			{tr(l, "pb.method"), model.MethodLabel(r.Method, l)},
 			{tr(l, "pb.rule"), map[bool]string{true: ruleTextEnglish(r), false: r.RuleText()}[l == model.English]},
+		}
+		if r.BlankValid {
+			facts = append(facts, [2]string{tr(l, "pb.blankhd"), tr(l, "pb.blankvalid")})
 		}
 		if !r.VotingFrom.IsZero() && !r.VotingTo.IsZero() {
 			facts = append(facts, [2]string{b.t("date"), model.LongDate(r.VotingFrom, l) + " – " + model.LongDate(r.VotingTo, l)})

@@ -162,11 +162,32 @@ func TestPBResultsSayWhatWonAndWhy(t *testing.T) {
 		"Stemmeprocent 1,8 % af 2.400 indbyggere", "for mange krydser: 1 (nr. 41)", "blank stemmeseddel: 1 (nr. 43)",
 		"Kvanløse Forsamlingshus", "Tølløse Bibliotek", "Alle forslag på stemmesedlen", "Sådan er der talt",
 		"hvis det kan være i det, der er tilbage af puljen", "10 kommer før 2", "Optællingen trin for trin", "Valgt med")
-	lacks(t, "results", all, "FORELØBIGT", "ÆNDRET I HÅNDEN", "Skaterbane")
+	lacks(t, "results", all, "FORELØBIGT", "ÆNDRET I HÅNDEN", "Skaterbane", "Blanke sedler")
 	for _, w := range res.Winners {
 		contains(t, "results", all, w.Title)
 	}
 	contains(t, "results", all, "I alt "+model.Kroner(res.Cost), model.Kroner(res.Left))
+}
+
+// A round whose blank ballots are valid votes for nothing says so among its
+// rules, since the rule changes who shares the pot under MES.
+func TestPBResultsSayBlankBallotsAreValid(t *testing.T) {
+	r, ps, bs := pbFixture(false)
+	r.BlankValid = true
+	res, err := r.Result(ps, bs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang model.Lang
+		want string
+	}{{model.Danish, "Blanke sedler gyldige: en stemme på intet"}, {model.English, "Blank ballots valid: a vote for nothing"}} {
+		var buf bytes.Buffer
+		if err := PBResults(&buf, "Vestby Lokalråd", r, ps, res, Options{Now: printedAt, Lang: c.lang}); err != nil {
+			t.Fatal(err)
+		}
+		contains(t, "results", strings.Join(strings.Fields(text(t, buf.Bytes())), " "), c.want)
+	}
 }
 
 // A difference still open makes the result preliminary on every page; an

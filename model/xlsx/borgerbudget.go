@@ -283,6 +283,9 @@ func resultSheet(f *excelize.File, st styles, council string, r model.PBRound, t
 		[]any{say("Gyldige", "Valid"), len(t.Valid)},
 		[]any{say("Ugyldige", "Invalid"), len(t.Invalid)},
 	)
+	if r.BlankValid {
+		rows = append(rows, []any{say("Blanke stemmesedler", "Blank ballots"), say("gyldige: en stemme på intet", "valid: a vote for nothing")})
+	}
 	if pct := model.TurnoutPercent(t.Turnout, r.Population); pct != "" {
 		rows = append(rows, []any{say("Stemmeprocent", "Turnout"), pct + say(" af ", " of ") + strconv.Itoa(r.Population)})
 	}

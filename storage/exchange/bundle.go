@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -10,11 +11,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"lokalraad/model"
 	"lokalraad/storage"
+	"lokalraad/storage/blobs"
 )
 
 // A sync bundle is a gzip-compressed JSON file carrying a council's ops,
@@ -146,8 +150,9 @@ func encodeBundle(w io.Writer, h BundleHeader, cs []storage.Change, files map[st
 // WriteStoreBundle writes every op of a council, and the municipality's,
 // from a hub store's op log (a hub on PostgreSQL, which holds no rows),
 // with the hub's key directory for the council; the ops are those a
-// device of the council pulls from 0. It carries no files: the store
-// keeps none (README).
+// device of the council pulls from 0. It carries the files of the
+// council's live attachment rows that the store holds whole (storeBlobs),
+// bounded as WriteBundle's are.
 func (cl *Client) WriteStoreBundle(ctx context.Context, w io.Writer, store HubStore, council string, now time.Time) (BundleHeader, error) {
 	c, err := store.Council(council)
 	if err != nil {
@@ -173,7 +178,84 @@ func (cl *Client) WriteStoreBundle(ctx context.Context, w io.Writer, store HubSt
 		return BundleHeader{}, err
 	}
 	h := BundleHeader{Council: council, CouncilName: c.Name, Device: dir.Hub, Created: now.UTC().Truncate(time.Second), Keys: &dir}
-	return encodeBundle(w, h, cs, nil)
+	var files map[string][]byte
+	if bs, ok := store.(BlobStore); ok {
+		if files, err = cl.storeBlobs(bs, council, cs); err != nil {
+			return BundleHeader{}, err
+		}
+	}
+	return encodeBundle(w, h, cs, files)
+}
+
+// storeBlobs reads, from a hub's store, the files the council's live
+// attachment rows name (asked of the store, never of the ops alone) that
+// it holds whole, newest first up to BundleBlobBytes, as bundleBlobs does
+// on a laptop. cs are the ops of the bundle: their attachment ops say
+// which files may be named and how new each is. A file whose bytes do not
+// match its name is never sent on: the export fails, naming it.
+func (cl *Client) storeBlobs(bs BlobStore, council string, cs []storage.Change) (map[string][]byte, error) {
+	newest := map[string]int64{}
+	for _, c := range cs {
+		if c.Table != "attachments" || c.Field != "sha256" || c.Council != council {
+			continue
+		}
+		if s, ok := c.Value.(string); ok && blobs.Valid(s) && c.HLC >= newest[s] {
+			newest[s] = c.HLC
+		}
+	}
+	sums := make([]string, 0, len(newest))
+	for s := range newest {
+		sums = append(sums, s)
+	}
+	slices.SortFunc(sums, func(a, b string) int { // newest first
+		if c := cmp.Compare(newest[b], newest[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	files := map[string][]byte{}
+	var total int64
+	for _, sum := range sums {
+		rows, err := bs.AttachmentsNamed(sum, council)
+		if err != nil {
+			return nil, err
+		}
+		if len(rows) == 0 {
+			continue // no live row of the council names it (any more)
+		}
+		size, whole, err := bs.BlobReceived(sum)
+		if err != nil {
+			return nil, err
+		}
+		if !whole || total+size > cl.BundleBlobBytes {
+			continue
+		}
+		b, err := readStoreBlob(bs, sum)
+		if err != nil {
+			return nil, fmt.Errorf("bilaget »%s«: %w", rows[0].Name, err)
+		}
+		total += int64(len(b))
+		files[sum] = b
+	}
+	return files, nil
+}
+
+// readStoreBlob reads a whole file of a hub's store, checked against its
+// name.
+func readStoreBlob(bs BlobStore, sum string) ([]byte, error) {
+	f, err := bs.OpenBlob(sum) // checks the bytes
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, model.MaxAttachmentSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if got := sha256.Sum256(b); hex.EncodeToString(got[:]) != sum {
+		return nil, blobs.ErrMismatch
+	}
+	return b, nil
 }
 
 // bundleBlobs reads the files of the council's attachments this laptop
@@ -505,8 +587,9 @@ func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author
 // must exist there, and every op must be one its author may write (as if
 // pushed by it); the clock rule applies as for a push, and the ops go in
 // through the store's HubApply, as a push's do. The files it carries are
-// kept by a hub that keeps files (the SQLite hub); a store that keeps none
-// leaves them on the laptops.
+// kept by a store that keeps files (both do: BlobStore), each only when a
+// live attachment row of the bundle's council names it (keepHubBlobs); a
+// store that keeps none leaves them on the laptops.
 func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
 	h, cs, files, err := cl.readBundle(r)
 	if err != nil {
@@ -556,10 +639,60 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 	if err != nil {
 		return h, n, err
 	}
-	if sq, ok := db.(*storage.DB); ok {
-		return h, n, keepBundleBlobs(sq, files)
+	if bs, ok := db.(BlobStore); ok {
+		return h, n, keepHubBlobs(bs, h.Council, files)
 	}
 	return h, n, nil
+}
+
+// keepHubBlobs stores at a hub, on either store, the files of a bundle
+// already checked (readBundle: each matches its name and an attachment op
+// of the bundle names it) whose name a live attachment row of the bundle's
+// council holds now that its ops are in: a file named only by an op that
+// lost to a later one, or by a row deleted since, is left out, as the hub
+// would refuse its upload. The store checks the bytes once more.
+func keepHubBlobs(bs BlobStore, council string, files map[string][]byte) error {
+	sums := slices.Sorted(maps.Keys(files))
+	for _, sum := range sums {
+		rows, err := bs.AttachmentsNamed(sum, council)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		if err := putHubBlob(bs, sum, files[sum]); err != nil {
+			return fmt.Errorf("gem bilaget »%s« fra synkroniseringsfilen: %w", rows[0].Name, err)
+		}
+	}
+	return nil
+}
+
+// putHubBlob stores a whole file in a hub's store, after any part of it an
+// interrupted upload left there. A part that does not match (the file
+// turns out wrong when whole, and the store drops it) is replaced by the
+// file from its start; another node adding to the same file at the same
+// time is waited out by asking again.
+func putHubBlob(bs BlobStore, sum string, b []byte) error {
+	size := int64(len(b))
+	var err error
+	for range 3 {
+		have, whole, rerr := bs.BlobReceived(sum)
+		if rerr != nil {
+			return rerr
+		}
+		if whole {
+			return nil
+		}
+		if have > size {
+			have = 0 // cannot be ours; AppendBlob answers ErrOffset or drops it
+		}
+		_, _, err = bs.AppendBlob(sum, size, have, bytes.NewReader(b[have:]), model.MaxAttachmentSize)
+		if err == nil || !errors.Is(err, blobs.ErrOffset) && !(errors.Is(err, blobs.ErrMismatch) && have > 0) {
+			return err
+		}
+	}
+	return err
 }
 
 // plain says in Danish why a bundle could not be read.
