@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -30,17 +31,43 @@ func (db *DB) ApplyOps(ctx context.Context, ops []Change) (int, error) {
 
 // ApplyPulled applies a page of ops pulled from the hub and moves the pull
 // cursor to next in the same transaction, so a sync cut off at any point
-// resumes without loss.
+// resumes without loss. It returns how many ops were new.
 func (db *DB) ApplyPulled(ctx context.Context, ops []Change, next int64) (int, error) {
-	var n int
+	a, err := db.ApplyPulledPage(ctx, ops, next)
+	return a.New, err
+}
+
+// Applied is what a page of pulled ops brought: how many ops were new, and
+// the tables those touched (sorted, each once), so that a screen showing
+// none of them need not be read again.
+type Applied struct {
+	New    int
+	Tables []string
+}
+
+// ApplyPulledPage is ApplyPulled, also saying which tables the new ops
+// touched. An op already held touches nothing; a new op counts even when an
+// older or equal clock leaves the field as it was (a screen read again for
+// nothing, never one left stale).
+func (db *DB) ApplyPulledPage(ctx context.Context, ops []Change, next int64) (Applied, error) {
+	var a Applied
 	err := db.applyTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if n, _, err = db.applyOps(ctx, tx, ops); err != nil {
+		n, fresh, err := db.applyOps(ctx, tx, ops)
+		if err != nil {
 			return err
 		}
+		a.New = n
+		for _, c := range fresh {
+			a.Tables = append(a.Tables, c.Table)
+		}
+		slices.Sort(a.Tables)
+		a.Tables = slices.Compact(a.Tables)
 		return setMeta(ctx, tx, MetaCursor, strconv.FormatInt(next, 10))
 	})
-	return n, err
+	if err != nil {
+		return Applied{}, err
+	}
+	return a, nil
 }
 
 // applyTx runs f in a transaction on a connection with foreign keys off:

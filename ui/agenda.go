@@ -43,14 +43,6 @@ type itemCard struct {
 	minutesObj fyne.CanvasObject // the item in the minutes
 }
 
-func itemKindOptions() []string {
-	var o []string
-	for _, k := range model.ItemKinds {
-		o = append(o, label(k))
-	}
-	return o
-}
-
 func newItemCard(e *meetingEditor, it model.AgendaItem) *itemCard {
 	c := &itemCard{e: e, it: it}
 	u := e.u
@@ -60,8 +52,8 @@ func newItemCard(e *meetingEditor, it model.AgendaItem) *itemCard {
 	c.heading = heading("")
 	c.title = newEntry()
 	setText(c.title, it.Title)
-	c.kind = widget.NewSelect(itemKindOptions(), func(string) { c.save() })
-	setSelected(c.kind, label(it.Kind))
+	c.kind = itemKinds.newSelect(func(string) { c.save() })
+	itemKinds.set(c.kind, it.Kind)
 	c.minutes = newEntry()
 	setText(c.minutes, strconv.Itoa(it.Minutes))
 	c.background = newMultiEntry(3)
@@ -182,8 +174,8 @@ func (c *itemCard) save() {
 // and shows why.
 func (c *itemCard) read(it model.AgendaItem) model.AgendaItem {
 	it.Title = c.title.Text
-	if i := c.kind.SelectedIndex(); i >= 0 {
-		it.Kind = model.ItemKinds[i]
+	if k, ok := itemKinds.chosen(c.kind); ok {
+		it.Kind = k
 	}
 	n, err := parseInt(c.minutes.Text)
 	showErr(c.minutesErr, err)

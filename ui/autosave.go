@@ -114,6 +114,7 @@ type debounce struct {
 	mu    sync.Mutex
 	delay time.Duration
 	timer *time.Timer
+	gen   int // the run that may still happen; stop and each run move it on
 }
 
 func (d *debounce) run(fn func()) {
@@ -122,7 +123,32 @@ func (d *debounce) run(fn func()) {
 	if d.timer != nil {
 		d.timer.Stop()
 	}
-	d.timer = time.AfterFunc(d.delay, func() { fyne.Do(fn) })
+	d.gen++
+	g := d.gen
+	d.timer = time.AfterFunc(d.delay, func() {
+		fyne.Do(func() {
+			if d.pending(g) {
+				fn()
+			}
+		})
+	})
+}
+
+// stop drops the run that waits, also one whose timer has fired but which
+// has not reached the UI goroutine yet: what it would do was done now.
+func (d *debounce) stop() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.timer != nil {
+		d.timer.Stop()
+	}
+	d.gen++
+}
+
+func (d *debounce) pending(g int) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return g == d.gen
 }
 
 // unsavedDate says that the date typed in e was not saved, when its

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"slices"
 	"strconv"
 	"time"
 
@@ -321,21 +320,11 @@ func (s *pbScreen) roundForm(f *form[model.PBRound], r model.PBRound) {
 		kronerField(f, lang.L("Pot (kr.)"), r.Pot, func(r *model.PBRound, v int64) { r.Pot = v })
 		intField(f, lang.L("Voters at least (years)"), r.MinAge, func(r *model.PBRound, v int) { r.MinAge = v })
 		f.check("", lang.L("Only residents of the area may vote"), r.ResidentsOnly, func(r *model.PBRound, v bool) { r.ResidentsOnly = v })
-		var kinds, methods, ties []string
-		for _, k := range model.PBBallotKinds {
-			kinds = append(kinds, label(k))
-		}
-		for _, m := range model.PBMethods {
-			methods = append(methods, model.MethodLabel(m, current()))
-		}
-		for _, t := range model.PBTieRules {
-			ties = append(ties, label(t))
-		}
-		selectField(f, lang.L("Ballot"), kinds, slices.Index(model.PBBallotKinds, r.BallotKind), func(r *model.PBRound, i int) { r.BallotKind = model.PBBallotKinds[i] })
+		optionField(f, lang.L("Ballot"), ballotKinds, r.BallotKind, func(r *model.PBRound, v model.PBBallotKind) { r.BallotKind = v })
 		intField(f, lang.L("Marks at most (0: any)"), r.MaxChoices, func(r *model.PBRound, v int) { r.MaxChoices = v })
 		intField(f, lang.L("Points to spread"), r.Points, func(r *model.PBRound, v int) { r.Points = v })
-		selectField(f, lang.L("Counting method"), methods, slices.Index(model.PBMethods, r.Method), func(r *model.PBRound, i int) { r.Method = model.PBMethods[i] })
-		selectField(f, lang.L("Tie broken by"), ties, slices.Index(model.PBTieRules, r.TieRule), func(r *model.PBRound, i int) { r.TieRule = model.PBTieRules[i] })
+		optionField(f, lang.L("Counting method"), countMethods, r.Method, func(r *model.PBRound, v model.CountMethod) { r.Method = v })
+		optionField(f, lang.L("Tie broken by"), tieRules, r.TieRule, func(r *model.PBRound, v model.PBTieRule) { r.TieRule = v })
 		f.check("", lang.L("Some places report only totals"), r.TotalsMode, func(r *model.PBRound, v bool) { r.TotalsMode = v })
 		f.check("", lang.L("A blank ballot is a valid vote for nothing"), r.BlankValid, func(r *model.PBRound, v bool) { r.BlankValid = v })
 	}
@@ -528,11 +517,7 @@ func (pp *proposalsPane) form(f *form[model.PBProposal], p model.PBProposal) {
 		if voting {
 			show(lang.L("Status"), label(p.Status))
 		} else {
-			var sts []string
-			for _, st := range model.ProposalStatuses {
-				sts = append(sts, label(st))
-			}
-			selectField(f, lang.L("Status"), sts, slices.Index(model.ProposalStatuses, p.Status), func(p *model.PBProposal, i int) { p.Status = model.ProposalStatuses[i] })
+			optionField(f, lang.L("Status"), proposalStatuses, p.Status, func(p *model.PBProposal, v model.ProposalStatus) { p.Status = v })
 		}
 		f.text(lang.L("Reason"), p.Reason, 2, func(p *model.PBProposal, v string) { p.Reason = v })
 	}

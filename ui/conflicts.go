@@ -181,7 +181,7 @@ func (v *conflictsView) resolve(c storage.Conflict, keep any) {
 	v.u.sync.refreshConflicts()
 	v.u.sync.refreshPending()
 	if keep != nil {
-		v.u.refreshScreens()
+		v.u.refreshScreens(nil)
 	}
 }
 

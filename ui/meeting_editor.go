@@ -65,32 +65,16 @@ func newMeetingEditor(s *meetingsScreen, m model.Meeting) *meetingEditor {
 	return &meetingEditor{s: s, u: s.u, m: m, locked: m.Status == model.MeetingApproved}
 }
 
-func kindOptions() []string {
-	var o []string
-	for _, k := range model.MeetingKinds {
-		o = append(o, label(k))
-	}
-	return o
-}
-
-func meetingStatusOptions() []string {
-	var o []string
-	for _, st := range model.MeetingStatuses {
-		o = append(o, label(st))
-	}
-	return o
-}
-
 func (e *meetingEditor) build() fyne.CanvasObject {
 	u, m := e.u, e.m
 	key := "meeting:" + m.ID
 	e.msg = newErrLabel()
 	e.dateErr, e.clockErr = newErrLabel(), newErrLabel()
 
-	e.kind = widget.NewSelect(kindOptions(), func(string) { e.save(); e.showAGMButton() })
-	setSelected(e.kind, label(m.Kind))
-	e.status = widget.NewSelect(meetingStatusOptions(), func(string) { e.onStatus() })
-	setSelected(e.status, label(m.Status))
+	e.kind = meetingKinds.newSelect(func(string) { e.save(); e.showAGMButton() })
+	meetingKinds.set(e.kind, m.Kind)
+	e.status = meetingStatuses.newSelect(func(string) { e.onStatus() })
+	meetingStatuses.set(e.status, m.Status)
 
 	e.title = newEntry()
 	e.title.SetPlaceHolder(model.MeetingTitle(model.Meeting{Kind: m.Kind, Start: m.Start}, current()))
@@ -206,8 +190,8 @@ func (e *meetingEditor) showAGMButton() {
 }
 
 func (e *meetingEditor) kindValue() model.MeetingKind {
-	if i := e.kind.SelectedIndex(); i >= 0 {
-		return model.MeetingKinds[i]
+	if k, ok := meetingKinds.chosen(e.kind); ok {
+		return k
 	}
 	return e.m.Kind
 }
@@ -262,8 +246,8 @@ func (e *meetingEditor) save() {
 // m's and shows why, both when both are wrong.
 func (e *meetingEditor) read(m model.Meeting) model.Meeting {
 	m.Kind = e.kindValue()
-	if i := e.status.SelectedIndex(); i >= 0 {
-		m.Status = model.MeetingStatuses[i]
+	if st, ok := meetingStatuses.chosen(e.status); ok {
+		m.Status = st
 	}
 	m.Title = e.title.Text
 	m.Place = e.place.Text
@@ -287,11 +271,10 @@ func (e *meetingEditor) read(m model.Meeting) model.Meeting {
 // onStatus saves a new status. Approving locks the minutes, so it asks
 // first, and it is refused for a meeting that has not begun.
 func (e *meetingEditor) onStatus() {
-	i := e.status.SelectedIndex()
-	if i < 0 || e.locked {
+	st, ok := meetingStatuses.chosen(e.status)
+	if !ok || e.locked {
 		return
 	}
-	st := model.MeetingStatuses[i]
 	if st != model.MeetingApproved {
 		e.u.saver.flush()
 		e.setStatus(st)
@@ -299,7 +282,7 @@ func (e *meetingEditor) onStatus() {
 	}
 	// Approved only once confirmed: until then the select shows the stored
 	// status (and a pending save stores that).
-	setSelected(e.status, label(e.m.Status))
+	meetingStatuses.set(e.status, e.m.Status)
 	e.u.saver.flush()
 	if !e.m.CanApprove(e.u.now()) {
 		dialog.ShowInformation(lang.L("Approve minutes"),
@@ -320,7 +303,7 @@ func (e *meetingEditor) setStatus(st model.MeetingStatus) {
 		showErr(e.msg, err)
 		return
 	}
-	setSelected(e.status, label(m.Status))
+	meetingStatuses.set(e.status, m.Status)
 	e.m = e.read(m) // what the fields show is what the next save edits
 	e.s.replace(m)
 	e.s.list.Refresh()

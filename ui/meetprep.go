@@ -30,17 +30,6 @@ type attendanceView struct {
 	list   []model.Attendance
 }
 
-func presenceOptions() []string {
-	return []string{lang.L("Present"), lang.L("Apology (attendance)"), lang.L("Absent")}
-}
-
-func presenceLabel(p model.Presence) string {
-	if i := slices.Index(model.Presences, p); i >= 0 {
-		return presenceOptions()[i]
-	}
-	return ""
-}
-
 // buildAttendance lays out the attendance and the guests' entry.
 func (e *meetingEditor) buildAttendance() fyne.CanvasObject {
 	a := &attendanceView{e: e, box: container.NewVBox(), quorum: widget.NewLabel(""), groups: map[string]*widget.RadioGroup{}}
@@ -80,11 +69,11 @@ func (a *attendanceView) load() {
 		}
 		var right fyne.CanvasObject
 		if e.locked {
-			right = widget.NewLabel(orDash(presenceLabel(p.Presence)))
+			right = widget.NewLabel(orDash(presences.labelOf(p.Presence)))
 		} else {
-			g := widget.NewRadioGroup(presenceOptions(), nil)
+			g := widget.NewRadioGroup(presences.labels(), nil)
 			g.Horizontal = true
-			g.SetSelected(presenceLabel(p.Presence))
+			g.SetSelected(presences.labelOf(p.Presence))
 			person := p.Name
 			g.OnChanged = func(s string) { e.onPresence(person, presenceOf(s)) }
 			a.groups[p.Name] = g
@@ -103,8 +92,8 @@ func orDash(s string) string {
 }
 
 func presenceOf(s string) model.Presence {
-	if i := slices.Index(presenceOptions(), s); i >= 0 {
-		return model.Presences[i]
+	if p, ok := presences.valueOf(s); ok {
+		return p
 	}
 	return model.PresenceUnknown
 }
@@ -147,7 +136,7 @@ func (e *meetingEditor) onPresence(name string, p model.Presence) {
 		e.u.showError(err)
 		if g := e.att.groups[name]; g != nil {
 			g.OnChanged = nil
-			g.SetSelected(presenceLabel(model.PresenceOf(e.m, name)))
+			g.SetSelected(presences.labelOf(model.PresenceOf(e.m, name)))
 			g.OnChanged = func(s string) { e.onPresence(name, presenceOf(s)) }
 		}
 		return
@@ -243,7 +232,7 @@ func (e *meetingEditor) approve(by, atID string) {
 	m, err := e.u.db.ApproveMinutes(e.m, by, atID)
 	if err != nil {
 		e.u.showError(err)
-		setSelected(e.status, label(e.m.Status))
+		meetingStatuses.set(e.status, e.m.Status)
 		return
 	}
 	e.m = m

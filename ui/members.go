@@ -131,14 +131,6 @@ type memberEditor struct {
 	msg          *widget.Label
 }
 
-func roleOptions() []string {
-	var o []string
-	for _, r := range model.Roles {
-		o = append(o, label(r))
-	}
-	return o
-}
-
 func (e *memberEditor) build() fyne.CanvasObject {
 	u, m := e.u, e.m
 	key := "member:" + m.ID
@@ -154,8 +146,8 @@ func (e *memberEditor) build() fyne.CanvasObject {
 	for _, en := range []*entry{e.name, e.termStart, e.termEnd, e.phone, e.email} {
 		u.autosave(en, key, e.save)
 	}
-	e.role = widget.NewSelect(roleOptions(), func(string) { e.save() })
-	setSelected(e.role, label(m.Role))
+	e.role = roles.newSelect(func(string) { e.save() })
+	roles.set(e.role, m.Role)
 	e.contact = widget.NewCheck(lang.L("Contact person for the municipality"), func(bool) { e.save() })
 	setChecked(e.contact, m.Contact)
 
@@ -182,8 +174,8 @@ func (e *memberEditor) build() fyne.CanvasObject {
 // and shows why.
 func (e *memberEditor) read(m model.Member) model.Member {
 	m.Name = e.name.Text
-	if i := e.role.SelectedIndex(); i >= 0 {
-		m.Role = model.Roles[i]
+	if r, ok := roles.chosen(e.role); ok {
+		m.Role = r
 	}
 	m.Contact = e.contact.Checked
 	if d, err := model.ParseDate(e.termStart.Text); err == nil {

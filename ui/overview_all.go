@@ -91,22 +91,18 @@ func yesNoText(b bool) string {
 	return lang.L("No")
 }
 
-func sortLabels() []string {
-	keys := map[model.OverviewSort]string{
+// overviewSorts are the orders the overview can be sorted in.
+var overviewSorts = keyOptions(model.OverviewSorts, func(s model.OverviewSort) string {
+	return map[model.OverviewSort]string{
 		model.SortName: "Name", model.SortProblems: "Most to follow up", model.SortOverdue: "Overdue tasks",
 		model.SortOpen: "Open tasks", model.SortMeeting: "Next meeting", model.SortDeadline: "Next deadline",
 		model.SortWishes: "Wishes awaiting an answer", model.SortSync: "Last heard from",
-	}
-	var out []string
-	for _, s := range model.OverviewSorts {
-		out = append(out, lang.L(keys[s]))
-	}
-	return out
-}
+	}[s]
+})
 
 func (a *allCouncils) build() fyne.CanvasObject {
 	a.msg = newErrLabel()
-	a.sortBy = widget.NewSelect(sortLabels(), func(string) { a.show() })
+	a.sortBy = overviewSorts.newSelect(func(string) { a.show() })
 	a.sortBy.SetSelectedIndex(0)
 	a.filter = widget.NewEntry()
 	a.filter.SetPlaceHolder(lang.L("Filter by name or area"))
@@ -170,8 +166,8 @@ func (a *allCouncils) show() {
 		return
 	}
 	rows := model.FilterOverview(a.all, a.filter.Text, a.only.Checked, a.year())
-	if i := a.sortBy.SelectedIndex(); i >= 0 {
-		model.SortOverview(rows, model.OverviewSorts[i], a.year())
+	if by, ok := overviewSorts.chosen(a.sortBy); ok {
+		model.SortOverview(rows, by, a.year())
 	}
 	a.rows = rows
 	a.table.Refresh()

@@ -210,11 +210,8 @@ func (s *planScreen) editor() fyne.CanvasObject {
 			f.text(lang.L("What"), a.What, 2, func(a *model.PlanAction, v string) { a.What = v })
 			f.text(lang.L("Who"), a.Who, 0, func(a *model.PlanAction, v string) { a.Who = v })
 			dateField(f, lang.L("By when"), a.Due, func(a *model.PlanAction, v time.Time) { a.Due = v })
-			var sts []string
-			for _, st := range model.PlanActionStatuses {
-				sts = append(sts, st.StatusLabel(current()))
-			}
-			selectField(f, lang.L("Status"), sts, indexOf(model.PlanActionStatuses, a.Status), func(a *model.PlanAction, i int) { a.Status = model.PlanActionStatuses[i] })
+			// A status not in the list shows the first, as before.
+			selectField(f, lang.L("Status"), planStatuses.labels(), indexOf(planStatuses.values, a.Status), func(a *model.PlanAction, i int) { a.Status = planStatuses.values[i] })
 			areas := []string{lang.L("(no focus area)")}
 			sel := 0
 			focus := s.data.Focus

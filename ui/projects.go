@@ -157,14 +157,6 @@ type projectEditor struct {
 	pools    []model.Pool // the municipality's, to pick from
 }
 
-func projectStatusOptions() []string {
-	var o []string
-	for _, st := range model.ProjectStatuses {
-		o = append(o, label(st))
-	}
-	return o
-}
-
 func (e *projectEditor) build() fyne.CanvasObject {
 	u, p := e.u, e.p
 	key := "project:" + p.ID
@@ -184,8 +176,8 @@ func (e *projectEditor) build() fyne.CanvasObject {
 	for _, en := range []*entry{e.title, e.description, e.workingGroup, e.start, e.end} {
 		u.autosave(en, key, e.save)
 	}
-	e.status = widget.NewSelect(projectStatusOptions(), func(string) { e.save() })
-	setSelected(e.status, label(p.Status))
+	e.status = projectStatuses.newSelect(func(string) { e.save() })
+	projectStatuses.set(e.status, p.Status)
 	e.responsible = widget.NewSelect(nil, func(string) { e.save() })
 	e.setMemberOptions()
 	e.progressText = widget.NewLabel(strconv.Itoa(p.Progress) + " %")
@@ -267,8 +259,8 @@ func (e *projectEditor) read(p model.Project) model.Project {
 	p.Title = e.title.Text
 	p.Description = e.description.Text
 	p.WorkingGroup = e.workingGroup.Text
-	if i := e.status.SelectedIndex(); i >= 0 {
-		p.Status = model.ProjectStatuses[i]
+	if st, ok := projectStatuses.chosen(e.status); ok {
+		p.Status = st
 	}
 	if i := e.responsible.SelectedIndex(); i > 0 && i-1 < len(e.s.members) {
 		p.ResponsibleID = e.s.members[i-1].ID
@@ -418,8 +410,6 @@ type lineRow struct {
 	row       fyne.CanvasObject
 }
 
-func lineKindOptions() []string { return []string{label(model.LineExpense), label(model.LineOwn)} }
-
 func newLineRow(e *projectEditor, l model.BudgetLine) *lineRow {
 	r := &lineRow{e: e, l: l}
 	rowSeq++
@@ -434,11 +424,11 @@ func newLineRow(e *projectEditor, l model.BudgetLine) *lineRow {
 	r.amountErr, r.msg = newErrLabel(), newErrLabel()
 	e.u.autosave(r.text, key, r.save)
 	e.u.autosave(r.amount, key, r.save)
-	r.kind = widget.NewSelect(lineKindOptions(), func(string) { r.save() })
+	r.kind = lineKinds.newSelect(func(string) { r.save() })
 	if l.Kind == model.LineOwn {
-		setSelected(r.kind, label(model.LineOwn))
+		lineKinds.set(r.kind, model.LineOwn)
 	} else {
-		setSelected(r.kind, label(model.LineExpense))
+		lineKinds.set(r.kind, model.LineExpense)
 	}
 	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), r.onDelete)
 	amount := container.NewBorder(nil, nil, nil, widget.NewLabel("kr."), r.amount)
@@ -456,7 +446,7 @@ func newLineRow(e *projectEditor, l model.BudgetLine) *lineRow {
 // shows why.
 func (r *lineRow) read(l model.BudgetLine) model.BudgetLine {
 	l.Text = r.text.Text
-	if r.kind.SelectedIndex() == 1 {
+	if k, _ := lineKinds.chosen(r.kind); k == model.LineOwn {
 		l.Kind = model.LineOwn
 	} else {
 		l.Kind = model.LineExpense
@@ -548,14 +538,6 @@ type appRow struct {
 	row              fyne.CanvasObject
 }
 
-func appStatusOptions() []string {
-	var o []string
-	for _, st := range model.ApplicationStatuses {
-		o = append(o, label(st))
-	}
-	return o
-}
-
 func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
 	r := &appRow{e: e, a: a}
 	rowSeq++
@@ -576,8 +558,8 @@ func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
 	for _, en := range []*entry{r.pool, r.deadline, r.applied, r.granted, r.hours} {
 		e.u.autosave(en, key, r.save)
 	}
-	r.status = widget.NewSelect(appStatusOptions(), func(string) { r.save() })
-	setSelected(r.status, label(a.Status))
+	r.status = applicationStatuses.newSelect(func(string) { r.save() })
+	applicationStatuses.set(r.status, a.Status)
 	r.running = widget.NewCheck(lang.L("The project leaves running costs to the municipality"), nil)
 	r.running.SetChecked(a.RunningCosts) // before OnChanged: loading is no edit
 	r.running.OnChanged = func(bool) { r.save() }
@@ -621,8 +603,8 @@ func (r *appRow) read(a model.FundingApplication) model.FundingApplication {
 		a.PoolID, a.Pool = p.ID, p.Name
 	}
 	a.RunningCosts = r.running.Checked
-	if i := r.status.SelectedIndex(); i >= 0 {
-		a.Status = model.ApplicationStatuses[i]
+	if st, ok := applicationStatuses.chosen(r.status); ok {
+		a.Status = st
 	}
 	var errs []error
 	r.unread = nil

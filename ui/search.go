@@ -115,6 +115,7 @@ func hitKind(k string) string {
 
 // onSearch runs the search typed.
 func (s *searchScreen) onSearch() {
+	s.timer.stop() // a search typed and then run at once (Enter) runs once
 	hits, err := s.u.db.Search(s.u.councilID, s.query.Text, searchLimit)
 	if err != nil {
 		s.info.SetText(errText(err))

@@ -35,16 +35,11 @@ type staffWish struct {
 	council string // the council's name
 }
 
-// filterOptions: the wishes waiting for an answer, or all.
-func staffFilterOptions() []string {
-	return []string{lang.L("Waiting for an answer"), lang.L("All budget wishes")}
-}
-
 func (s *staffScreen) build() fyne.CanvasObject {
 	s.msg = newErrLabel()
 	s.count = widget.NewLabel("")
-	s.filter = widget.NewSelect(staffFilterOptions(), nil)
-	s.filter.SetSelectedIndex(0)
+	s.filter = staffFilters.newSelect(nil)
+	staffFilters.set(s.filter, staffWaiting)
 	s.filter.OnChanged = func(string) {
 		s.u.saver.flush()
 		s.applyFilter()
@@ -108,7 +103,7 @@ func waiting(w model.BudgetWish) bool {
 func (s *staffScreen) applyFilter() {
 	s.shown = s.shown[:0]
 	for i, x := range s.all {
-		if s.filter.SelectedIndex() == 1 || waiting(x.w) || s.editor != nil && s.editor.w.ID == x.w.ID {
+		if s.showing() == staffAll || waiting(x.w) || s.editor != nil && s.editor.w.ID == x.w.ID {
 			s.shown = append(s.shown, i)
 		}
 	}
@@ -170,21 +165,13 @@ type answerEditor struct {
 	status     *widget.Label
 }
 
-func answerOptions() []string {
-	var o []string
-	for _, a := range model.Answers {
-		o = append(o, label(a))
-	}
-	return o
-}
-
 func (e *answerEditor) build() fyne.CanvasObject {
 	w, key := e.w, "answer:"+e.w.ID
 	e.msg, e.grantedErr = newErrLabel(), newErrLabel()
-	e.answer = widget.NewSelect(answerOptions(), func(string) { e.u.saver.schedule(key, e.save); e.u.saver.flush() })
+	e.answer = answers.newSelect(func(string) { e.u.saver.schedule(key, e.save); e.u.saver.flush() })
 	e.answer.PlaceHolder = label(model.AnswerNone)
 	if w.Answer != model.AnswerNone {
-		setSelected(e.answer, label(w.Answer))
+		answers.set(e.answer, w.Answer)
 	}
 	e.text = newMultiEntry(6)
 	setText(e.text, w.AnswerText)
@@ -253,8 +240,8 @@ func (e *answerEditor) save() {
 // read is w with the answer the fields hold; a wrong amount keeps w's and
 // shows why.
 func (e *answerEditor) read(w model.BudgetWish) model.BudgetWish {
-	if i := e.answer.SelectedIndex(); i >= 0 {
-		w.Answer = model.Answers[i]
+	if a, ok := answers.chosen(e.answer); ok {
+		w.Answer = a
 	}
 	w.AnswerText = e.text.Text
 	v, err := model.ParseKroner(e.granted.Text)
@@ -266,4 +253,10 @@ func (e *answerEditor) read(w model.BudgetWish) model.BudgetWish {
 		w.Status = model.WishAnswered
 	}
 	return w
+}
+
+// showing is what the filter asks for.
+func (s *staffScreen) showing() staffFilter {
+	f, _ := staffFilters.chosen(s.filter)
+	return f
 }

@@ -72,7 +72,7 @@ func newSyncer(u *App) *syncer {
 			s.running, s.synced, s.lastErr = false, true, r.Err
 			s.nowBtn.Enable()
 			if r.Result.Pulled > 0 {
-				u.refreshAfterSync()
+				u.refreshAfterSync(r.Result.Tables)
 			}
 			s.refresh()
 		})
@@ -328,9 +328,10 @@ func capitalize(s string) string {
 }
 
 // refreshAfterSync shows what a sync brought: new or renamed councils, and
-// the open screens read again. An editor the user is typing in is left
-// alone (its list is refreshed); it shows the news when opened again.
-func (u *App) refreshAfterSync() {
+// the screens showing the tables it changed read again (all of them when
+// changed is nil). An editor the user is typing in is left alone (its list
+// is refreshed); it shows the news when opened again.
+func (u *App) refreshAfterSync(changed []string) {
 	cs, err := u.db.Councils()
 	if err != nil {
 		return
@@ -367,7 +368,7 @@ func (u *App) refreshAfterSync() {
 		}
 		u.councilSelect.OnChanged = cb
 	}
-	u.refreshScreens()
+	u.refreshScreens(changed)
 }
 
 func sameCouncils(a, b []model.Council) bool {
@@ -382,44 +383,91 @@ func sameCouncils(a, b []model.Council) bool {
 	return true
 }
 
-// refreshScreens reads the open council's screens again.
-func (u *App) refreshScreens() {
+// The tables each screen shows, by what a sync may change under it. A list
+// is read again when a sync changed one of its tables, an open editor when
+// one of its editor's; the overview and the municipality's screen, which
+// show a little of nearly everything, always.
+var (
+	meetingListTables   = []string{"meetings"}
+	meetingEditorTables = []string{"meetings", "agenda_items", "action_items", "attachments", "members", "agenda_templates", "projects", "councils"}
+	projectListTables   = []string{"projects", "members"} // the responsible's choices
+	projectEditorTables = []string{"projects", "budget_lines", "funding_applications", "members", "pools", "attachments"}
+	wishTables          = []string{"budget_wishes"}
+	wishEditorTables    = []string{"budget_wishes", "attachments"}
+	memberTables        = []string{"members"}
+)
+
+// showsChanged says whether a screen showing tables must be read again after
+// a sync that changed changed (nil: it does not say, so every screen is).
+func showsChanged(changed, tables []string) bool {
+	if changed == nil {
+		return true
+	}
+	for _, t := range tables {
+		if slices.Contains(changed, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// pbChanged: the citizens' budget shows its own tables, the pools and the
+// projects a proposal may become.
+func pbChanged(changed []string) bool {
+	return changed == nil || slices.ContainsFunc(changed, func(t string) bool {
+		return strings.HasPrefix(t, "pb_") || t == "pools" || t == "projects" || t == "councils"
+	})
+}
+
+// refreshScreens reads the open council's screens showing what changed
+// again (all of them when changed is nil).
+func (u *App) refreshScreens(changed []string) {
 	if u.tabs == nil {
 		return
 	}
 	typing := u.win.Canvas().Focused() != nil || u.saver.pending()
 	u.overview.refresh()
-	u.meetings.refreshList()
-	u.projects.refreshList()
-	u.wishes.refreshYears()
-	u.members.refresh()
+	if showsChanged(changed, meetingListTables) {
+		u.meetings.refreshList()
+	}
+	if showsChanged(changed, projectListTables) {
+		u.projects.refreshList()
+	}
+	if showsChanged(changed, wishTables) {
+		u.wishes.refreshYears()
+	}
+	if showsChanged(changed, memberTables) {
+		u.members.refresh()
+	}
 	u.municipal.refresh()
-	u.borgerbudget.refresh()
+	if pbChanged(changed) {
+		u.borgerbudget.refresh()
+	}
 	if typing {
 		return
 	}
-	if e := u.meetings.editor; e != nil {
+	if e := u.meetings.editor; e != nil && showsChanged(changed, meetingEditorTables) {
 		if _, err := u.db.Meeting(e.m.ID); err != nil {
 			u.meetings.close()
 		} else {
 			e.reload()
 		}
 	}
-	if e := u.projects.editor; e != nil {
+	if e := u.projects.editor; e != nil && showsChanged(changed, projectEditorTables) {
 		id := e.p.ID
 		u.projects.editor = nil
 		if u.projects.open(id); u.projects.editor == nil {
 			u.projects.close()
 		}
 	}
-	if e := u.wishes.editor; e != nil {
+	if e := u.wishes.editor; e != nil && showsChanged(changed, wishEditorTables) {
 		id := e.w.ID
 		u.wishes.editor = nil
 		if u.wishes.open(id); u.wishes.editor == nil {
 			u.wishes.closeEditor()
 		}
 	}
-	if e := u.members.editor; e != nil {
+	if e := u.members.editor; e != nil && showsChanged(changed, memberTables) {
 		id := e.m.ID
 		u.members.editor = nil
 		if u.members.open(id); u.members.editor == nil {

@@ -121,7 +121,7 @@ func drainUI() {
 // UI work background sync posted meanwhile.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second) // a wait, not a speed check: CI shares its cores
 	for drainUI(); !cond(); drainUI() {
 		if time.Now().After(deadline) {
 			t.Fatalf("not stored in time: %s", what)

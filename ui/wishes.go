@@ -186,14 +186,6 @@ type wishEditor struct {
 	bilag         *attachList
 }
 
-func wishStatusOptions() []string {
-	var o []string
-	for _, st := range model.WishStatuses {
-		o = append(o, label(st))
-	}
-	return o
-}
-
 func (e *wishEditor) build() fyne.CanvasObject {
 	u, w := e.u, e.w
 	key := "wish:" + w.ID
@@ -215,8 +207,8 @@ func (e *wishEditor) build() fyne.CanvasObject {
 	e.category.SetText(w.Category)
 	e.category.OnChanged = func(string) { u.saver.schedule(key, e.save) }
 	e.category.OnSubmitted = func(string) { u.saver.flush() }
-	e.status = widget.NewSelect(wishStatusOptions(), func(string) { e.save() })
-	setSelected(e.status, label(w.Status))
+	e.status = wishStatuses.newSelect(func(string) { e.save() })
+	wishStatuses.set(e.status, w.Status)
 	if u.councilDevice() { // only the municipality answers: the server refuses besvaret
 		if w.Status == model.WishAnswered {
 			e.status.Disable()
@@ -263,8 +255,8 @@ func (e *wishEditor) read(w model.BudgetWish) model.BudgetWish {
 	w.Title = e.title.Text
 	w.Category = e.category.Text
 	w.Justification = e.justification.Text
-	if i := e.status.SelectedIndex(); i >= 0 {
-		w.Status = model.WishStatuses[i]
+	if st, ok := wishStatuses.chosen(e.status); ok {
+		w.Status = st
 	}
 	v, err := model.ParseKroner(e.estimate.Text)
 	showErr(e.estimateErr, err)

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -124,6 +125,9 @@ type Result struct {
 	// fetched ahead of a meeting; BlobBytesSent the bytes of files sent.
 	BlobsSent, BlobsFetched int
 	BlobBytesSent           int64
+	// Tables are the tables the new ops touched (sorted, each once): the
+	// screens showing none of them need not be read again.
+	Tables []string
 }
 
 func (cl *Client) call(ctx context.Context, method, u, token string, body any, out any) error {
@@ -582,11 +586,14 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		if more {
 			next = fetch(pr.Next)
 		}
-		n, err := db.ApplyPulled(ctx, ops, pr.Next)
+		a, err := db.ApplyPulledPage(ctx, ops, pr.Next)
 		if err != nil {
 			return err
 		}
-		res.Pulled += n
+		res.Pulled += a.New
+		res.Tables = append(res.Tables, a.Tables...)
+		slices.Sort(res.Tables)
+		res.Tables = slices.Compact(res.Tables)
 		if !more {
 			break
 		}
