@@ -204,27 +204,10 @@ func (db *DB) rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change
 				erasures[id] = append(erasures[id], v)
 			}
 		}
-		want := map[string]bool{}
-		for _, c := range byCouncil[council] {
-			if c.Table != scrubTable {
-				want[c.ID()] = true
-				continue
-			}
-			values, err := parseScrub(c)
-			if err != nil {
-				return nil, err
-			}
-			for id := range values {
-				want[id] = true
-			}
+		ids, err := ErasedOpIDs(byCouncil[council], erasures)
+		if err != nil {
+			return nil, err
 		}
-		ids := make([]string, 0, len(want))
-		for id := range want {
-			if _, ok := erasures[id]; ok {
-				ids = append(ids, id)
-			}
-		}
-		sort.Strings(ids)
 		for _, id := range ids {
 			dev, seq, _ := parseOpID(id)
 			c, err := scanChange(tx.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ? AND council_id = ? AND "+scrubbable, dev, seq, council))
@@ -338,4 +321,32 @@ func (w *writer) checkErasureRecord(r record) error {
 		}
 	}
 	return nil
+}
+
+// ErasedOpIDs lists, sorted, the ids of the ops a council's batch concerns
+// (its own ops, and those its erasures name) that an erasure held rewrites
+// (erasures: op id → the names erased from it). Both hubs use it.
+func ErasedOpIDs(batch []Change, erasures map[string][]string) ([]string, error) {
+	want := map[string]bool{}
+	for _, c := range batch {
+		if c.Table != scrubTable {
+			want[c.ID()] = true
+			continue
+		}
+		values, err := parseScrub(c)
+		if err != nil {
+			return nil, err
+		}
+		for id := range values {
+			want[id] = true
+		}
+	}
+	ids := make([]string, 0, len(want))
+	for id := range want {
+		if _, ok := erasures[id]; ok {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
 }

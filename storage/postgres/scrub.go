@@ -136,27 +136,10 @@ func (s *Store) rescrub(ctx context.Context, tx pgx.Tx, fresh []storage.Change) 
 		if len(erasures) == 0 {
 			continue
 		}
-		want := map[string]bool{}
-		for _, c := range byCouncil[council] {
-			if c.Table != storage.ScrubTable {
-				want[c.ID()] = true
-				continue
-			}
-			values, err := storage.ParseScrub(c)
-			if err != nil {
-				return err
-			}
-			for id := range values {
-				want[id] = true
-			}
+		ids, err := storage.ErasedOpIDs(byCouncil[council], erasures)
+		if err != nil {
+			return err
 		}
-		ids := make([]string, 0, len(want))
-		for id := range want {
-			if _, ok := erasures[id]; ok {
-				ids = append(ids, id)
-			}
-		}
-		sort.Strings(ids)
 		for _, id := range ids {
 			dev, seq, _ := storage.ParseOpID(id)
 			c, held, err := s.heldOp(ctx, tx, dev, seq)
