@@ -28,7 +28,6 @@ import (
 	"strings"
 
 	"lokalraad/model"
-	"lokalraad/storage"
 )
 
 // budgetStdin is where ballot reads lines when no ballot is given as
@@ -115,18 +114,11 @@ func runBudgetProposal(_ context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return fmt.Errorf("--cost %q: skriv prisen i kr., fx 40000 eller 40.000,50", *cost)
 	}
-	db, err := openExisting(*p.db)
+	db, r, err := p.openRound()
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	r, err := db.PBRound(*p.round)
-	if errors.Is(err, storage.ErrNotFound) {
-		return fmt.Errorf("runden %s findes ikke i databasen (se lokalraad budget rounds)", *p.round)
-	}
-	if err != nil {
-		return err
-	}
 	q := model.PBProposal{CouncilID: r.CouncilID, RoundID: r.ID, Number: *number, Title: strings.TrimSpace(*title), Text: *text,
 		ProposerName: *name, ProposerContact: *contact, Cost: øre, Category: *category, Place: *place,
 		Status: model.ProposalStatus(*status), Reason: *reason}
@@ -155,18 +147,11 @@ func runBudgetBallot(_ context.Context, args []string, stdout, stderr io.Writer)
 	if *counter != 1 && *counter != 2 {
 		return errors.New("angiv tælleren med --counter 1 eller --counter 2")
 	}
-	db, err := openExisting(*p.db)
+	db, r, err := p.openRound()
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	r, err := db.PBRound(*p.round)
-	if errors.Is(err, storage.ErrNotFound) {
-		return fmt.Errorf("runden %s findes ikke i databasen (se lokalraad budget rounds)", *p.round)
-	}
-	if err != nil {
-		return err
-	}
 	points := r.BallotKind == model.PBPoints
 	parse := func(line int, number string, marks string) (typedBallot, error) {
 		where := ""
@@ -271,18 +256,11 @@ func runBudgetPhase(_ context.Context, args []string, stdout, stderr io.Writer) 
 	if err := p.parse(args, "db", "round", "phase"); err != nil {
 		return err
 	}
-	db, err := openExisting(*p.db)
+	db, r, err := p.openRound()
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	r, err := db.PBRound(*p.round)
-	if errors.Is(err, storage.ErrNotFound) {
-		return fmt.Errorf("runden %s findes ikke i databasen (se lokalraad budget rounds)", *p.round)
-	}
-	if err != nil {
-		return err
-	}
 	loaded := r
 	r.Phase = model.PBPhase(*phase)
 	if err := db.SavePBRound(loaded, &r); err != nil {

@@ -86,6 +86,23 @@ func (p *pbFlags) now() (time.Time, error) {
 	return exportTime(*p.date, os.Getenv("SOURCE_DATE_EPOCH"), time.Now)
 }
 
+// openRound opens the database and reads the round; the caller closes db.
+func (p *pbFlags) openRound() (*storage.DB, model.PBRound, error) {
+	db, err := openExisting(*p.db)
+	if err != nil {
+		return nil, model.PBRound{}, err
+	}
+	r, err := db.PBRound(*p.round)
+	if err != nil {
+		db.Close()
+		if errors.Is(err, storage.ErrNotFound) {
+			err = fmt.Errorf("runden %s findes ikke i databasen (se lokalraad budget rounds)", *p.round)
+		}
+		return nil, r, err
+	}
+	return db, r, nil
+}
+
 // roundData opens the database and reads the round with everything in it.
 func (p *pbFlags) roundData() (storage.PBRoundData, error) {
 	db, err := openExisting(*p.db)
@@ -301,17 +318,11 @@ func runBudgetImportProposals(_ context.Context, args []string, stdout, stderr i
 	if len(problems) > 0 {
 		return fmt.Errorf("%d rækker har fejl; intet er importeret", len(problems))
 	}
-	db, err := openExisting(*p.db)
+	db, _, err := p.openRound()
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.PBRound(*p.round); err != nil {
-		if errors.Is(err, storage.ErrNotFound) {
-			return fmt.Errorf("runden %s findes ikke i databasen (se lokalraad budget rounds)", *p.round)
-		}
-		return err
-	}
 	if err := db.ImportPBProposals(*p.round, ps); err != nil {
 		return fmt.Errorf("intet er importeret: %w", err)
 	}
