@@ -46,27 +46,27 @@ var (
 
 // AccountEntries lists a council's accounts lines of year (0: every year)
 // by date.
-func (db *DB) AccountEntries(councilID string, year int) ([]model.AccountEntry, error) {
+func (db *DB) AccountEntries(ctx context.Context, councilID string, year int) ([]model.AccountEntry, error) {
 	q := entriesT.selectSQL() + " WHERE council_id = ?"
 	args := []any{councilID}
 	if year != 0 {
 		q += " AND date BETWEEN ? AND ?"
 		args = append(args, strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31")
 	}
-	out, err := list(context.Background(), db.sql, entryD.scan, q, args...)
+	out, err := list(ctx, db.sql, entryD.scan, q, args...)
 	model.SortEntries(out)
 	return out, err
 }
 
 // AccountsYears lists a council's accounts years, newest first.
-func (db *DB) AccountsYears(councilID string) ([]model.AccountsYear, error) {
-	return list(context.Background(), db.sql, accYearD.scan, accYearsT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
+func (db *DB) AccountsYears(ctx context.Context, councilID string) ([]model.AccountsYear, error) {
+	return list(ctx, db.sql, accYearD.scan, accYearsT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
 }
 
 // AccountsYear reads the council's record of year: the zero value with
 // CouncilID and Year set when there is none yet.
-func (db *DB) AccountsYear(councilID string, year int) (model.AccountsYear, error) {
-	a, err := one(context.Background(), db.sql, accYearD.scan, accYearsT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
+func (db *DB) AccountsYear(ctx context.Context, councilID string, year int) (model.AccountsYear, error) {
+	a, err := one(ctx, db.sql, accYearD.scan, accYearsT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
 	if errors.Is(err, ErrNotFound) {
 		return model.AccountsYear{CouncilID: councilID, Year: year}, nil
 	}
@@ -74,12 +74,12 @@ func (db *DB) AccountsYear(councilID string, year int) (model.AccountsYear, erro
 }
 
 // Ledger works out the council's accounts of year (model.BuildLedger).
-func (db *DB) Ledger(councilID string, year int) (model.Ledger, model.AccountsYear, error) {
-	y, err := db.AccountsYear(councilID, year)
+func (db *DB) Ledger(ctx context.Context, councilID string, year int) (model.Ledger, model.AccountsYear, error) {
+	y, err := db.AccountsYear(ctx, councilID, year)
 	if err != nil {
 		return model.Ledger{}, y, err
 	}
-	es, err := db.AccountEntries(councilID, year)
+	es, err := db.AccountEntries(ctx, councilID, year)
 	if err != nil {
 		return model.Ledger{}, y, err
 	}
@@ -107,8 +107,8 @@ func (w *writer) approvedYear(council string, dates ...string) error {
 // SaveAccountEntry creates or updates an accounts line, edited from loaded
 // (the zero value for a new line); ErrAccountsApproved when its year (or
 // the year it is moved from) is approved.
-func (db *DB) SaveAccountEntry(loaded model.AccountEntry, e *model.AccountEntry) error {
-	err := db.save(e, &e.ID, e.CouncilID, entryD.record(&loaded), func() record { return entryD.record(e) }, func(w *writer) error {
+func (db *DB) SaveAccountEntry(ctx context.Context, loaded model.AccountEntry, e *model.AccountEntry) error {
+	err := db.save(ctx, e, &e.ID, e.CouncilID, entryD.record(&loaded), func() record { return entryD.record(e) }, func(w *writer) error {
 		dates := []string{dateText(e.Date)}
 		if loaded.ID != "" {
 			stored, err := entryD.scan(w.tx.QueryRowContext(w.ctx, entriesT.selectSQL()+" WHERE id = ?", e.ID))
@@ -118,13 +118,13 @@ func (db *DB) SaveAccountEntry(loaded model.AccountEntry, e *model.AccountEntry)
 		}
 		return w.approvedYear(e.CouncilID, dates...)
 	})
-	return reread(db, loaded.ID, err, e, e.ID, entriesT, entryD.scan)
+	return reread(ctx, db, loaded.ID, err, e, e.ID, entriesT, entryD.scan)
 }
 
 // DeleteAccountEntry deletes an accounts line with its attached receipts;
 // ErrAccountsApproved when its year is approved.
-func (db *DB) DeleteAccountEntry(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeleteAccountEntry(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		e, err := entryD.scan(w.tx.QueryRowContext(w.ctx, entriesT.selectSQL()+" WHERE id = ?", id))
 		if err == nil {
 			if err := w.approvedYear(e.CouncilID, dateText(e.Date)); err != nil {
@@ -144,8 +144,8 @@ func (db *DB) DeleteAccountEntry(id string) error {
 // (yearlock.go), the balance of an approved year is refused even in the
 // save that clears the approval (the balance is written first): take the
 // approval back, then correct. ErrAccountsApproved.
-func (db *DB) SaveAccountsYear(loaded model.AccountsYear, a *model.AccountsYear) error {
-	err := db.save(a, &a.ID, a.CouncilID, accYearD.record(&loaded), func() record { return accYearD.record(a) }, func(w *writer) error {
+func (db *DB) SaveAccountsYear(ctx context.Context, loaded model.AccountsYear, a *model.AccountsYear) error {
+	err := db.save(ctx, a, &a.ID, a.CouncilID, accYearD.record(&loaded), func() record { return accYearD.record(a) }, func(w *writer) error {
 		stored, err := accYearD.scan(w.tx.QueryRowContext(w.ctx, accYearsT.selectSQL()+" WHERE id = ?", a.ID))
 		if err == nil && stored.Year == a.Year && stored.Opening == a.Opening {
 			return nil // the approval, the meeting or the note
@@ -156,5 +156,5 @@ func (db *DB) SaveAccountsYear(loaded model.AccountsYear, a *model.AccountsYear)
 		}
 		return w.approvedYear(a.CouncilID, years...)
 	})
-	return reread(db, loaded.ID, err, a, a.ID, accYearsT, accYearD.scan)
+	return reread(ctx, db, loaded.ID, err, a, a.ID, accYearsT, accYearD.scan)
 }

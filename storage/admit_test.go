@@ -70,15 +70,15 @@ func TestRegistryMatchesSchema(t *testing.T) {
 func approvedMinutes(t *testing.T, a, b *DB) (model.Meeting, model.AgendaItem) {
 	t.Helper()
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: syncNow.Add(-time.Hour),
 		Attendees: "Karen Østergaard\nSøren"}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision,
 		Notes: "Karen Østergaard fremlagde tegningerne.", Decision: "Shelteret bygges."}
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	m.Status = model.MeetingApproved
-	ok(t, a.SaveMeeting(Overwriting(a, m), &m))
+	ok(t, a.SaveMeeting(t.Context(), Overwriting(t.Context(), a, m), &m))
 	send(t, a, b)
 	return m, it
 }
@@ -95,7 +95,7 @@ func TestImportRefusesWhatNoEditCouldMake(t *testing.T) {
 	a, b := replica(t, "a"), replica(t, "b")
 	_, it := approvedMinutes(t, a, b)
 	w := model.BudgetWish{CouncilID: it.CouncilID, Year: 2027, Title: "Shelter ved søen", Estimate: 250_000_00, Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	send(t, a, b)
 	for _, tt := range []struct {
 		field string
@@ -113,7 +113,7 @@ func TestImportRefusesWhatNoEditCouldMake(t *testing.T) {
 		if err == nil || !errors.Is(err, ErrBadChange) || !strings.Contains(err.Error(), tt.says) || tt.field != "category" && !errors.Is(err, ErrRefused) {
 			t.Errorf("%s = %v: err = %v, want %q", tt.field, tt.value, err, tt.says)
 		}
-		if got := noerr.Get(b.BudgetWishes(w.CouncilID, 2027))(t); len(got) != 1 || got[0].Category != "" {
+		if got := noerr.Get(b.BudgetWishes(t.Context(), w.CouncilID, 2027))(t); len(got) != 1 || got[0].Category != "" {
 			t.Errorf("%s: the batch was applied in part: %+v", tt.field, got)
 		}
 	}
@@ -122,7 +122,7 @@ func TestImportRefusesWhatNoEditCouldMake(t *testing.T) {
 func TestLockedMinutesStayLocked(t *testing.T) {
 	a, b := replica(t, "a"), replica(t, "b")
 	m, it := approvedMinutes(t, a, b)
-	d := noerr.Get(b.Meeting(m.ID))(t)
+	d := noerr.Get(b.Meeting(t.Context(), m.ID))(t)
 	if d.Status != model.MeetingApproved {
 		t.Fatalf("b: %+v", d)
 	}
@@ -141,7 +141,7 @@ func TestLockedMinutesStayLocked(t *testing.T) {
 	if _, err := b.ApplyOps(context.Background(), []Change{reopen, edit}); err != nil {
 		t.Fatalf("edit after reopening: %v", err)
 	}
-	if got := noerr.Get(b.AgendaItem(it.ID))(t); got.Decision != "Shelteret bygges ikke." {
+	if got := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t); got.Decision != "Shelteret bygges ikke." {
 		t.Errorf("decision = %q", got.Decision)
 	}
 }
@@ -150,13 +150,13 @@ func TestLockedMinutesStayLocked(t *testing.T) {
 func TestApprovingWithAnEditPasses(t *testing.T) {
 	a, b := replica(t, "a"), replica(t, "b")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: syncNow.Add(-time.Hour)}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	m.Status, m.Attendees = model.MeetingApproved, "Karen\nSøren"
-	ok(t, a.SaveMeeting(Overwriting(a, m), &m))
+	ok(t, a.SaveMeeting(t.Context(), Overwriting(t.Context(), a, m), &m))
 	send(t, a, b)
-	if got := noerr.Get(b.Meeting(m.ID))(t); got.Attendees != m.Attendees || got.Status != model.MeetingApproved {
+	if got := noerr.Get(b.Meeting(t.Context(), m.ID))(t); got.Attendees != m.Attendees || got.Status != model.MeetingApproved {
 		t.Errorf("b: %+v", got)
 	}
 }
@@ -178,16 +178,16 @@ func TestErasureMayOnlyEraseNames(t *testing.T) {
 	if _, err := b.ApplyOps(context.Background(), []Change{evil}); err == nil || !strings.Contains(err.Error(), "ændrer mere end et navn") || !strings.Contains(err.Error(), "»beslutning«") {
 		t.Fatalf("rewriting erasure: %v", err)
 	}
-	if got := noerr.Get(b.AgendaItem(it.ID))(t); got.Decision != "Shelteret bygges." {
+	if got := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t); got.Decision != "Shelteret bygges." {
 		t.Errorf("decision = %q", got.Decision)
 	}
 	// A proper erasure of locked minutes passes and converges.
-	if _, err := a.ErasePerson(it.CouncilID, "Karen Østergaard"); err != nil {
+	if _, err := a.ErasePerson(t.Context(), it.CouncilID, "Karen Østergaard"); err != nil {
 		t.Fatal(err)
 	}
 	send(t, a, b)
 	for _, db := range []*DB{a, b} {
-		got := noerr.Get(db.AgendaItem(it.ID))(t)
+		got := noerr.Get(db.AgendaItem(t.Context(), it.ID))(t)
 		if got.Notes != "tidligere medlem fremlagde tegningerne." || got.Decision != "Shelteret bygges." {
 			t.Errorf("after erasure: %+v", got)
 		}
@@ -201,16 +201,16 @@ func TestErasureMayOnlyEraseNames(t *testing.T) {
 func TestErasuresCommute(t *testing.T) {
 	a, b := replica(t, "a"), replica(t, "b")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	it := model.ActionItem{CouncilID: c.ID, Who: "Karen", What: "Karen og Søren Ærenlund rydder op"}
-	ok(t, a.SaveActionItem(model.ActionItem{}, &it))
+	ok(t, a.SaveActionItem(t.Context(), model.ActionItem{}, &it))
 	send(t, a, b)
 	first := replica(t, "first")
 	send(t, a, first) // before any erasure
-	_, err := a.ErasePerson(c.ID, "Karen")
+	_, err := a.ErasePerson(t.Context(), c.ID, "Karen")
 	ok(t, err)
 	send(t, a, b)
-	_, err = b.ErasePerson(c.ID, "Søren Ærenlund")
+	_, err = b.ErasePerson(t.Context(), c.ID, "Søren Ærenlund")
 	ok(t, err)
 	send(t, b, a)
 	late := replica(t, "late")
@@ -218,7 +218,7 @@ func TestErasuresCommute(t *testing.T) {
 	send(t, first, late)
 	send(t, b, first)
 	for name, db := range map[string]*DB{"a": a, "b": b, "late": late, "first": first} {
-		got, err := db.ActionItems(c.ID)
+		got, err := db.ActionItems(t.Context(), c.ID)
 		ok(t, err)
 		if len(got) != 1 || got[0].What != "tidligere medlem og tidligere medlem rydder op" {
 			t.Errorf("%s after both erasures: %+v", name, got)
@@ -240,11 +240,11 @@ func TestErasuresCommute(t *testing.T) {
 func TestReopeningWithAnEditPasses(t *testing.T) {
 	a, b := replica(t, "a"), replica(t, "b")
 	m, _ := approvedMinutes(t, a, b)
-	m = noerr.Get(a.Meeting(m.ID))(t)
+	m = noerr.Get(a.Meeting(t.Context(), m.ID))(t)
 	m.Status, m.Title, m.Attendees = model.MeetingHeld, "Bestyrelsesmøde (rettet)", "Karen Østergaard\nSøren\nAnne"
-	ok(t, a.SaveMeeting(Overwriting(a, m), &m))
+	ok(t, a.SaveMeeting(t.Context(), Overwriting(t.Context(), a, m), &m))
 	send(t, a, b)
-	if got := noerr.Get(b.Meeting(m.ID))(t); got.Title != m.Title || got.Attendees != m.Attendees || got.Status != model.MeetingHeld {
+	if got := noerr.Get(b.Meeting(t.Context(), m.ID))(t); got.Title != m.Title || got.Attendees != m.Attendees || got.Status != model.MeetingHeld {
 		t.Errorf("b: %+v", got)
 	}
 }
@@ -254,31 +254,31 @@ func TestReopeningWithAnEditPasses(t *testing.T) {
 func TestConflictInLockedMinutes(t *testing.T) {
 	a, b := replica(t, "a"), replica(t, "b")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: syncNow.Add(-time.Hour)}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision}
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	send(t, a, b)
-	ia := noerr.Get(a.AgendaItem(it.ID))(t)
+	ia := noerr.Get(a.AgendaItem(t.Context(), it.ID))(t)
 	ia.Title = "Shelter ved søen"
-	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
-	ib := noerr.Get(b.AgendaItem(it.ID))(t)
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
+	ib := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t)
 	ib.Title = "Shelteret"
-	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib))
+	ok(t, b.SaveAgendaItem(t.Context(), Overwriting(t.Context(), b, ib), &ib))
 	send(t, b, a)
-	m = noerr.Get(a.Meeting(m.ID))(t)
+	m = noerr.Get(a.Meeting(t.Context(), m.ID))(t)
 	m.Status = model.MeetingApproved
-	ok(t, a.SaveMeeting(Overwriting(a, m), &m))
-	cs, err := a.Conflicts(c.ID)
+	ok(t, a.SaveMeeting(t.Context(), Overwriting(t.Context(), a, m), &m))
+	cs, err := a.Conflicts(t.Context(), c.ID)
 	ok(t, err)
 	if len(cs) != 1 {
 		t.Fatalf("conflicts = %+v", cs)
 	}
-	if err := a.ResolveConflict(cs[0].ID, cs[0].Other); !errors.Is(err, ErrLocked) {
+	if err := a.ResolveConflict(t.Context(), cs[0].ID, cs[0].Other); !errors.Is(err, ErrLocked) {
 		t.Errorf("keeping a value in approved minutes: %v", err)
 	}
-	ok(t, a.ResolveConflict(cs[0].ID, nil))
+	ok(t, a.ResolveConflict(t.Context(), cs[0].ID, nil))
 }
 
 // Two erasures made at once on two laptops, of two names in one op's text,
@@ -289,9 +289,9 @@ func TestConflictInLockedMinutes(t *testing.T) {
 func TestConcurrentErasuresMeetInTheLog(t *testing.T) {
 	a, b := replica(t, "a"), replica(t, "b")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	it := model.ActionItem{CouncilID: c.ID, What: "Karen og Søren Ærenlund rydder op"}
-	ok(t, a.SaveActionItem(model.ActionItem{}, &it))
+	ok(t, a.SaveActionItem(t.Context(), model.ActionItem{}, &it))
 	send(t, a, b)
 	ops, err := a.CouncilOps(context.Background(), c.ID)
 	ok(t, err)
@@ -301,9 +301,9 @@ func TestConcurrentErasuresMeetInTheLog(t *testing.T) {
 			what = o
 		}
 	}
-	_, err = a.ErasePerson(c.ID, "Karen")
+	_, err = a.ErasePerson(t.Context(), c.ID, "Karen")
 	ok(t, err)
-	_, err = b.ErasePerson(c.ID, "Søren Ærenlund")
+	_, err = b.ErasePerson(t.Context(), c.ID, "Søren Ærenlund")
 	ok(t, err)
 	send(t, a, b)
 	send(t, b, a)

@@ -17,9 +17,9 @@ func TestApplyPulledPageSaysWhichTablesChanged(t *testing.T) {
 	b, _ := openTemp(t)
 	c := newCouncil(t, a)
 	m := model.Member{CouncilID: c.ID, Name: "Karen Østergaard", Role: model.RoleChair}
-	must(t, a.SaveMember(model.Member{}, &m))
+	must(t, a.SaveMember(t.Context(), model.Member{}, &m))
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny sti", Status: model.WishDraft}
-	must(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	must(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 
 	ops, err := a.CouncilOps(ctx, c.ID)
 	must(t, err)
@@ -39,7 +39,7 @@ func TestApplyPulledPageSaysWhichTablesChanged(t *testing.T) {
 	// A member's phone changed: only members.
 	edited := m
 	edited.Phone = "12 34 56 78"
-	must(t, a.SaveMember(m, &edited))
+	must(t, a.SaveMember(t.Context(), m, &edited))
 	ops, err = a.CouncilOps(ctx, c.ID)
 	must(t, err)
 	got, err = b.ApplyPulledPage(ctx, ops, 2)
@@ -47,7 +47,7 @@ func TestApplyPulledPageSaysWhichTablesChanged(t *testing.T) {
 	if got.New != 1 || !slices.Equal(got.Tables, []string{"members"}) {
 		t.Errorf("after a phone number: %d new, tables %q; want 1, [members]", got.New, got.Tables)
 	}
-	if ms, err := b.Members(c.ID); err != nil || len(ms) != 1 || ms[0].Phone != "12 34 56 78" {
+	if ms, err := b.Members(t.Context(), c.ID); err != nil || len(ms) != 1 || ms[0].Phone != "12 34 56 78" {
 		t.Errorf("members on the pulling computer %+v, %v", ms, err)
 	}
 	if n, err := b.ApplyPulled(ctx, ops, 3); err != nil || n != 0 {

@@ -20,9 +20,9 @@ import (
 func TestApplyBatchWithAnOpTwice(t *testing.T) {
 	a := replica(t, "a")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	for i := 0; i < 150; i++ { // more than one multi-row statement's worth
-		ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember}))
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember}))
 	}
 	ops := mustOps(t, a)
 
@@ -38,7 +38,7 @@ func TestApplyBatchWithAnOpTwice(t *testing.T) {
 	if logged != len(ops) {
 		t.Errorf("the log holds %d ops, want %d", logged, len(ops))
 	}
-	if ms := noerr.Get(b.Members(c.ID))(t); len(ms) != 150 {
+	if ms := noerr.Get(b.Members(t.Context(), c.ID))(t); len(ms) != 150 {
 		t.Errorf("%d members, want 150", len(ms))
 	}
 
@@ -56,7 +56,7 @@ func TestApplyBatchWithAnOpTwice(t *testing.T) {
 		t.Fatalf("one op id for two edits in a batch: %v", err)
 	}
 	ok(t, d.sql.QueryRow("SELECT COUNT(*) FROM changes").Scan(&logged))
-	if ms := noerr.Get(d.Members(c.ID))(t); logged != 0 || len(ms) != 0 {
+	if ms := noerr.Get(d.Members(t.Context(), c.ID))(t); logged != 0 || len(ms) != 0 {
 		t.Errorf("a refused batch left %d ops and %d members", logged, len(ms))
 	}
 }
@@ -68,9 +68,9 @@ func TestApplyBatchWithAnOpTwice(t *testing.T) {
 func TestApplyPulledPagesSplitARow(t *testing.T) {
 	a := replica(t, "a")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	for i := 0; i < 40; i++ {
-		ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember, Phone: fmt.Sprint(20000000 + i)}))
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember, Phone: fmt.Sprint(20000000 + i)}))
 	}
 	ops := mustOps(t, a)
 	b := replica(t, "b")
@@ -84,9 +84,9 @@ func TestApplyPulledPagesSplitARow(t *testing.T) {
 			t.Fatalf("page again: %d new, %v", n, err)
 		}
 	}
-	want, err := a.Members(c.ID)
+	want, err := a.Members(t.Context(), c.ID)
 	ok(t, err)
-	got, err := b.Members(c.ID)
+	got, err := b.Members(t.Context(), c.ID)
 	ok(t, err)
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("members after paged pull:\n%v\nwant\n%v", got, want)

@@ -111,7 +111,7 @@ func (w *writer) councilBytes(council string) (int64, error) {
 // accounts line (its receipt). The file
 // is stored by its SHA-256 (once, however often it is attached) and the row
 // written through the change log.
-func (db *DB) AddAttachment(kind model.OwnerKind, ownerID, name string, r io.Reader) (model.Attachment, error) {
+func (db *DB) AddAttachment(ctx context.Context, kind model.OwnerKind, ownerID, name string, r io.Reader) (model.Attachment, error) {
 	store := db.Blobs()
 	// No drop of the same file (a row naming it deleted meanwhile) may
 	// remove it between storing it and committing the row that names it.
@@ -127,7 +127,7 @@ func (db *DB) AddAttachment(kind model.OwnerKind, ownerID, name string, r io.Rea
 	}
 	a := model.Attachment{ID: newID(), OwnerKind: kind, OwnerID: ownerID, Name: model.CleanFileName(name),
 		MediaType: model.MediaTypeOf(name), Size: size, SHA256: sum, Added: db.Now().UTC().Truncate(time.Second)}
-	err = db.write(context.Background(), func(w *writer) error {
+	err = db.write(ctx, func(w *writer) error {
 		council, err := w.ownerCouncil(kind, ownerID)
 		if err != nil {
 			return err
@@ -173,8 +173,8 @@ func (db *DB) dropUnused(sum string) {
 }
 
 // Attachment reads one attachment row.
-func (db *DB) Attachment(id string) (model.Attachment, error) {
-	return byID(db, attachT, attachD.scan, id)
+func (db *DB) Attachment(ctx context.Context, id string) (model.Attachment, error) {
+	return byID(ctx, db, attachT, attachD.scan, id)
 }
 
 // Attachments lists the attachments of an owner (an agenda item, a project
@@ -183,12 +183,12 @@ func (db *DB) Attachment(id string) (model.Attachment, error) {
 // Only attachments of the owner's own council are listed: a row another
 // council's device wrote naming this owner (a staff device and the hub
 // hold every council) never shows on it, in a packet or on screen.
-func (db *DB) Attachments(kind model.OwnerKind, ownerID string) ([]model.Attachment, error) {
+func (db *DB) Attachments(ctx context.Context, kind model.OwnerKind, ownerID string) ([]model.Attachment, error) {
 	table, ok := ownerTables[kind]
 	if !ok {
 		return nil, model.NewError(model.Invalid, fmt.Sprintf("»%s« er ikke noget, et bilag kan høre til", kind))
 	}
-	return list(context.Background(), db.sql, attachD.scan, attachT.selectSQL()+
+	return list(ctx, db.sql, attachD.scan, attachT.selectSQL()+
 		" WHERE owner_kind = ? AND owner_id = ? AND council_id = (SELECT council_id FROM "+table+" WHERE id = ?) ORDER BY added, id",
 		string(kind), ownerID, ownerID)
 }
@@ -201,12 +201,12 @@ var ownerTables = map[model.OwnerKind]string{
 // EntryAttachments lists the attachments (receipts) of a council's
 // accounts lines dated in year, by line and, under a line, in the order
 // they were added; lines are in ledger order (model.SortEntries).
-func (db *DB) EntryAttachments(councilID string, year int) ([]model.Attachment, error) {
-	es, err := db.AccountEntries(councilID, year)
+func (db *DB) EntryAttachments(ctx context.Context, councilID string, year int) ([]model.Attachment, error) {
+	es, err := db.AccountEntries(ctx, councilID, year)
 	if err != nil {
 		return nil, err
 	}
-	as, err := list(context.Background(), db.sql, attachD.scan,
+	as, err := list(ctx, db.sql, attachD.scan,
 		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN account_entries e ON a.owner_kind = 'entry' AND a.owner_id = e.id AND e.council_id = a.council_id WHERE a.council_id = ? AND e.date BETWEEN ? AND ? ORDER BY a.added, a.id",
 		councilID, strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31")
 	if err != nil {
@@ -222,21 +222,21 @@ func (db *DB) EntryAttachments(councilID string, year int) ([]model.Attachment, 
 
 // MeetingAttachments lists the attachments of a meeting's agenda items, in
 // agenda order and, under an item, in the order they were added.
-func (db *DB) MeetingAttachments(meetingID string) ([]model.Attachment, error) {
-	return list(context.Background(), db.sql, attachD.scan,
+func (db *DB) MeetingAttachments(ctx context.Context, meetingID string) ([]model.Attachment, error) {
+	return list(ctx, db.sql, attachD.scan,
 		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id AND i.council_id = a.council_id WHERE i.meeting_id = ? ORDER BY i.position, i.id, a.added, a.id", meetingID)
 }
 
 // CouncilAttachments lists every attachment of a council.
-func (db *DB) CouncilAttachments(councilID string) ([]model.Attachment, error) {
-	return list(context.Background(), db.sql, attachD.scan, attachT.selectSQL()+" WHERE council_id = ? ORDER BY added, id", councilID)
+func (db *DB) CouncilAttachments(ctx context.Context, councilID string) ([]model.Attachment, error) {
+	return list(ctx, db.sql, attachD.scan, attachT.selectSQL()+" WHERE council_id = ? ORDER BY added, id", councilID)
 }
 
 // UpcomingAttachments lists the attachments of agenda items of meetings
 // that start between from and to: the files a laptop fetches ahead of a
 // meeting.
-func (db *DB) UpcomingAttachments(from, to time.Time) ([]model.Attachment, error) {
-	return list(context.Background(), db.sql, attachD.scan,
+func (db *DB) UpcomingAttachments(ctx context.Context, from, to time.Time) ([]model.Attachment, error) {
+	return list(ctx, db.sql, attachD.scan,
 		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id AND i.council_id = a.council_id JOIN meetings m ON m.id = i.meeting_id WHERE m.start >= ? AND m.start <= ? ORDER BY m.start, i.position, a.added",
 		stampText(from), stampText(to))
 }
@@ -276,8 +276,8 @@ func (db *DB) ReadAttachment(a model.Attachment) ([]byte, error) {
 
 // DeleteAttachment deletes an attachment row; its file goes too when no
 // other row names it.
-func (db *DB) DeleteAttachment(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeleteAttachment(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		a, err := attachD.scan(w.tx.QueryRowContext(w.ctx, attachT.selectSQL()+" WHERE id = ?", id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil

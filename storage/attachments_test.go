@@ -20,7 +20,7 @@ func newItem(t *testing.T, db *storage.DB, c model.Council) (model.Meeting, mode
 	t.Helper()
 	m := newMeeting(t, db, c.ID, fixedNow.Add(72*time.Hour))
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Stier ved søen", Kind: model.ItemDecision}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	return m, it
 }
 
@@ -31,12 +31,12 @@ func TestAttachStoresFileOnceAndOpensIt(t *testing.T) {
 	c := newCouncil(t, db)
 	_, it := newItem(t, db, c)
 	body := []byte("%PDF-1.4 tilbud på stien")
-	a, err := db.AddAttachment(model.OwnerItem, it.ID, "/home/anne/Dokumenter/Tilbud fra Brøndum.pdf", bytes.NewReader(body))
+	a, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "/home/anne/Dokumenter/Tilbud fra Brøndum.pdf", bytes.NewReader(body))
 	must(t, err)
 	if a.Name != "Tilbud fra Brøndum.pdf" || a.MediaType != "application/pdf" || a.Size != int64(len(body)) || a.CouncilID != c.ID {
 		t.Errorf("attachment = %+v", a)
 	}
-	b, err := db.AddAttachment(model.OwnerItem, it.ID, "kopi.pdf", bytes.NewReader(body))
+	b, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "kopi.pdf", bytes.NewReader(body))
 	must(t, err)
 	if a.SHA256 != b.SHA256 {
 		t.Fatal("the same bytes got two checksums")
@@ -49,16 +49,16 @@ func TestAttachStoresFileOnceAndOpensIt(t *testing.T) {
 	if err != nil || !bytes.Equal(got, body) {
 		t.Errorf("read back %q, %v", got, err)
 	}
-	list, err := db.Attachments(model.OwnerItem, it.ID)
+	list, err := db.Attachments(t.Context(), model.OwnerItem, it.ID)
 	if err != nil || len(list) != 2 {
 		t.Fatalf("listed %v, %v", list, err)
 	}
 	// Deleting one row keeps the file the other row names.
-	must(t, db.DeleteAttachment(a.ID))
+	must(t, db.DeleteAttachment(t.Context(), a.ID))
 	if _, err := db.ReadAttachment(b); err != nil {
 		t.Fatalf("the other row's file went with the first row: %v", err)
 	}
-	must(t, db.DeleteAttachment(b.ID))
+	must(t, db.DeleteAttachment(t.Context(), b.ID))
 	if files := noerr.Get(filepath.Glob(filepath.Join(path+".bilag", "??", "*")))(t); len(files) != 0 {
 		t.Errorf("a file no row names is left: %v", files)
 	}
@@ -69,7 +69,7 @@ func TestAttachWritesChangeLog(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	_, it := newItem(t, db, c)
-	a, err := db.AddAttachment(model.OwnerItem, it.ID, "kort.png", strings.NewReader("png bytes"))
+	a, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "kort.png", strings.NewReader("png bytes"))
 	must(t, err)
 	ops, err := db.FieldOps("attachments", a.ID, "sha256")
 	must(t, err)
@@ -83,7 +83,7 @@ func TestDamagedFileRefused(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	_, it := newItem(t, db, c)
-	a, err := db.AddAttachment(model.OwnerItem, it.ID, "Referat.pdf", strings.NewReader("original"))
+	a, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Referat.pdf", strings.NewReader("original"))
 	must(t, err)
 	p, err := db.AttachmentFile(a)
 	must(t, err)
@@ -100,39 +100,39 @@ func TestAttachLimitsAndOwners(t *testing.T) {
 	c := newCouncil(t, db)
 	m, it := newItem(t, db, c)
 	big := bytes.NewReader(make([]byte, model.MaxAttachmentSize+1))
-	if _, err := db.AddAttachment(model.OwnerItem, it.ID, "stor.pdf", big); !errors.Is(err, storage.ErrTooBig) || !strings.Contains(err.Error(), "25 MB") {
+	if _, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "stor.pdf", big); !errors.Is(err, storage.ErrTooBig) || !strings.Contains(err.Error(), "25 MB") {
 		t.Errorf("too big: %v", err)
 	}
-	if _, err := db.AddAttachment(model.OwnerItem, "no-such-item", "a.pdf", strings.NewReader("x")); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := db.AddAttachment(t.Context(), model.OwnerItem, "no-such-item", "a.pdf", strings.NewReader("x")); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("unknown owner: %v", err)
 	}
-	if _, err := db.AddAttachment("meeting", m.ID, "a.pdf", strings.NewReader("x")); err == nil {
+	if _, err := db.AddAttachment(t.Context(), "meeting", m.ID, "a.pdf", strings.NewReader("x")); err == nil {
 		t.Error("an attachment to an unknown kind of owner was accepted")
 	}
 	p := model.Project{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectIdea}
-	must(t, db.SaveProject(model.Project{}, &p))
+	must(t, db.SaveProject(t.Context(), model.Project{}, &p))
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Bænke", Status: model.WishDraft}
-	must(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
-	pa, err := db.AddAttachment(model.OwnerProject, p.ID, "budget.xlsx", strings.NewReader("xlsx"))
+	must(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
+	pa, err := db.AddAttachment(t.Context(), model.OwnerProject, p.ID, "budget.xlsx", strings.NewReader("xlsx"))
 	must(t, err)
-	wa, err := db.AddAttachment(model.OwnerWish, w.ID, "foto.jpg", strings.NewReader("jpg"))
+	wa, err := db.AddAttachment(t.Context(), model.OwnerWish, w.ID, "foto.jpg", strings.NewReader("jpg"))
 	must(t, err)
 	if pa.MediaType != model.MediaTypeOf("budget.xlsx") || wa.MediaType != "image/jpeg" {
 		t.Errorf("media types %q %q", pa.MediaType, wa.MediaType)
 	}
 	// Deleting the owner deletes its attachments.
-	must(t, db.DeleteProject(p.ID))
-	must(t, db.DeleteBudgetWish(w.ID))
-	if _, err := db.Attachment(pa.ID); !errors.Is(err, storage.ErrNotFound) {
+	must(t, db.DeleteProject(t.Context(), p.ID))
+	must(t, db.DeleteBudgetWish(t.Context(), w.ID))
+	if _, err := db.Attachment(t.Context(), pa.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("project's attachment left: %v", err)
 	}
-	if _, err := db.Attachment(wa.ID); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := db.Attachment(t.Context(), wa.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("wish's attachment left: %v", err)
 	}
 	// Approved minutes take no new attachments.
 	m.Status = model.MeetingApproved
-	must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
-	if _, err := db.AddAttachment(model.OwnerItem, it.ID, "sent.pdf", strings.NewReader("x")); !errors.Is(err, storage.ErrLocked) {
+	must(t, db.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), db, m), &m))
+	if _, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "sent.pdf", strings.NewReader("x")); !errors.Is(err, storage.ErrLocked) {
 		t.Errorf("attach to approved minutes: %v", err)
 	}
 }
@@ -142,24 +142,24 @@ func TestMeetingAttachmentsInAgendaOrder(t *testing.T) {
 	c := newCouncil(t, db)
 	m, first := newItem(t, db, c)
 	second := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Budget", Kind: model.ItemInformation}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &second))
-	_, err := db.AddAttachment(model.OwnerItem, second.ID, "b.pdf", strings.NewReader("b"))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &second))
+	_, err := db.AddAttachment(t.Context(), model.OwnerItem, second.ID, "b.pdf", strings.NewReader("b"))
 	must(t, err)
-	_, err = db.AddAttachment(model.OwnerItem, first.ID, "a.pdf", strings.NewReader("a"))
+	_, err = db.AddAttachment(t.Context(), model.OwnerItem, first.ID, "a.pdf", strings.NewReader("a"))
 	must(t, err)
-	must(t, db.MoveAgendaItem(second.ID, -1))
-	got, err := db.MeetingAttachments(m.ID)
+	must(t, db.MoveAgendaItem(t.Context(), second.ID, -1))
+	got, err := db.MeetingAttachments(t.Context(), m.ID)
 	must(t, err)
 	if len(got) != 2 || got[0].Name != "b.pdf" || got[1].Name != "a.pdf" {
 		t.Errorf("meeting attachments = %v", got)
 	}
-	up, err := db.UpcomingAttachments(fixedNow, fixedNow.Add(14*24*time.Hour))
+	up, err := db.UpcomingAttachments(t.Context(), fixedNow, fixedNow.Add(14*24*time.Hour))
 	must(t, err)
 	if len(up) != 2 {
 		t.Errorf("upcoming = %d, want 2", len(up))
 	}
-	must(t, db.DeleteMeeting(m.ID))
-	if got := noerr.Get(db.CouncilAttachments(c.ID))(t); len(got) != 0 {
+	must(t, db.DeleteMeeting(t.Context(), m.ID))
+	if got := noerr.Get(db.CouncilAttachments(t.Context(), c.ID))(t); len(got) != 0 {
 		t.Errorf("meeting deleted, attachments left: %v", got)
 	}
 }
@@ -169,10 +169,10 @@ func TestBackupRestoreBringsFilesBack(t *testing.T) {
 	db, path := openTemp(t)
 	c := newCouncil(t, db)
 	_, it := newItem(t, db, c)
-	a, err := db.AddAttachment(model.OwnerItem, it.ID, "Kort.png", strings.NewReader("kortet"))
+	a, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Kort.png", strings.NewReader("kortet"))
 	must(t, err)
 	backup := filepath.Join(t.TempDir(), "kopi.db")
-	b, err := db.AddAttachment(model.OwnerItem, it.ID, "Budget.pdf", strings.NewReader("budgettet"))
+	b, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Budget.pdf", strings.NewReader("budgettet"))
 	must(t, err)
 	must(t, db.Backup(context.Background(), backup))
 	// The backup carries the files and keeps them when the database's
@@ -190,7 +190,7 @@ func TestBackupRestoreBringsFilesBack(t *testing.T) {
 			must(t, os.Remove(f))
 		}
 	}
-	if _, err := storage.Restore(path, backup); err != nil {
+	if _, err := storage.Restore(t.Context(), path, backup); err != nil {
 		t.Fatal(err)
 	}
 	db2, err := storage.Open(path)
@@ -211,11 +211,11 @@ func TestPersonInAttachmentNames(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	_, it := newItem(t, db, c)
-	named, err := db.AddAttachment(model.OwnerItem, it.ID, "Klage fra Anne-Mette_Brøndum.pdf", strings.NewReader("klage"))
+	named, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Klage fra Anne-Mette_Brøndum.pdf", strings.NewReader("klage"))
 	must(t, err)
-	other, err := db.AddAttachment(model.OwnerItem, it.ID, "Kort over stien.png", strings.NewReader("kort"))
+	other, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Kort over stien.png", strings.NewReader("kort"))
 	must(t, err)
-	r, err := db.PersonData(c.ID, "Anne-Mette Brøndum")
+	r, err := db.PersonData(t.Context(), c.ID, "Anne-Mette Brøndum")
 	must(t, err)
 	if len(r.Attachments) != 1 || r.Attachments[0].ID != named.ID {
 		t.Fatalf("report lists %v", r.Attachments)
@@ -225,10 +225,10 @@ func TestPersonInAttachmentNames(t *testing.T) {
 	if filepath.Base(view) != "Klage fra Anne-Mette_Brøndum.pdf" {
 		t.Errorf("viewer copy %s", view)
 	}
-	if _, err := db.ErasePerson(c.ID, "Anne-Mette Brøndum"); err != nil {
+	if _, err := db.ErasePerson(t.Context(), c.ID, "Anne-Mette Brøndum"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.Attachment(named.ID)
+	got, err := db.Attachment(t.Context(), named.ID)
 	must(t, err)
 	if got.Name != "Klage fra tidligere medlem.pdf" {
 		t.Errorf("erased file name %q", got.Name)
@@ -243,7 +243,7 @@ func TestPersonInAttachmentNames(t *testing.T) {
 	if _, err := os.Stat(view); !os.IsNotExist(err) {
 		t.Errorf("the viewer's copy under the old name is left: %v", err)
 	}
-	if o := noerr.Get(db.Attachment(other.ID))(t); o.Name != "Kort over stien.png" {
+	if o := noerr.Get(db.Attachment(t.Context(), other.ID))(t); o.Name != "Kort over stien.png" {
 		t.Errorf("another file's name changed: %q", o.Name)
 	}
 	if _, err := db.ReadAttachment(got); err != nil {
@@ -265,7 +265,7 @@ func TestViewableFileOnlyDocuments(t *testing.T) {
 		"Referat.pdf.exe": false, "Tilbud.lnk": false, "vis.js": false, "a.exe.": false,
 		"b.pdf:evil.exe": false, "start.desktop": false, "Makro.xlsm": false, "uden endelse": false,
 	} {
-		a, err := db.AddAttachment(model.OwnerItem, it.ID, name, strings.NewReader("indhold af "+name))
+		a, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, name, strings.NewReader("indhold af "+name))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -288,17 +288,19 @@ func TestAttachmentsOfAnotherCouncilNeverShow(t *testing.T) {
 	db, _ := openTemp(t)
 	a := newCouncil(t, db)
 	b := model.Council{Name: "Tølløse Lokalråd"}
-	must(t, db.SaveCouncil(model.Council{}, &b))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &b))
 	m, it := newItem(t, db, a)
-	own, err := db.AddAttachment(model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader([]byte("%PDF-1.4 tilbud")))
+	own, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader([]byte("%PDF-1.4 tilbud")))
 	must(t, err)
 	must(t, db.Exec(`INSERT INTO attachments (id, council_id, owner_kind, owner_id, name, media_type, size, sha256, added)
 		SELECT 'forged', ?, owner_kind, owner_id, 'Ondt.pdf', media_type, size, sha256, added FROM attachments WHERE id = ?`, b.ID, own.ID))
 	for what, get := range map[string]func() ([]model.Attachment, error){
-		"item":    func() ([]model.Attachment, error) { return db.Attachments(model.OwnerItem, it.ID) },
-		"meeting": func() ([]model.Attachment, error) { return db.MeetingAttachments(m.ID) },
+		"item": func() ([]model.Attachment, error) {
+			return db.Attachments(context.Background(), model.OwnerItem, it.ID)
+		},
+		"meeting": func() ([]model.Attachment, error) { return db.MeetingAttachments(context.Background(), m.ID) },
 		"upcoming": func() ([]model.Attachment, error) {
-			return db.UpcomingAttachments(m.Start.Add(-time.Hour), m.Start.Add(time.Hour))
+			return db.UpcomingAttachments(context.Background(), m.Start.Add(-time.Hour), m.Start.Add(time.Hour))
 		},
 	} {
 		as, err := get()
@@ -308,7 +310,7 @@ func TestAttachmentsOfAnotherCouncilNeverShow(t *testing.T) {
 		}
 	}
 	for _, k := range model.OwnerKinds {
-		if _, err := db.Attachments(k, "ukendt"); err != nil {
+		if _, err := db.Attachments(t.Context(), k, "ukendt"); err != nil {
 			t.Errorf("%s: %v", k, err)
 		}
 	}
@@ -326,31 +328,31 @@ func TestDeletingOwnerRemovesItsFiles(t *testing.T) {
 		return len(files)
 	}
 	p := model.Project{CouncilID: c.ID, Title: "Ny bålhytte", Status: model.ProjectIdea}
-	must(t, db.SaveProject(model.Project{}, &p))
+	must(t, db.SaveProject(t.Context(), model.Project{}, &p))
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Bænke ved stranden", Estimate: 1_000_000, Status: model.WishDraft}
-	must(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+	must(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	m, it := newItem(t, db, c)
 	shared := []byte("%PDF-1.4 tegning af hytten")
-	_, err := db.AddAttachment(model.OwnerProject, p.ID, "tegning.pdf", bytes.NewReader(shared))
+	_, err := db.AddAttachment(t.Context(), model.OwnerProject, p.ID, "tegning.pdf", bytes.NewReader(shared))
 	must(t, err)
-	_, err = db.AddAttachment(model.OwnerProject, p.ID, "tilbud.pdf", bytes.NewReader([]byte("%PDF-1.4 tilbud")))
+	_, err = db.AddAttachment(t.Context(), model.OwnerProject, p.ID, "tilbud.pdf", bytes.NewReader([]byte("%PDF-1.4 tilbud")))
 	must(t, err)
-	kept, err := db.AddAttachment(model.OwnerWish, w.ID, "tegning.pdf", bytes.NewReader(shared))
+	kept, err := db.AddAttachment(t.Context(), model.OwnerWish, w.ID, "tegning.pdf", bytes.NewReader(shared))
 	must(t, err)
-	_, err = db.AddAttachment(model.OwnerItem, it.ID, "dagsorden.pdf", bytes.NewReader([]byte("%PDF-1.4 dagsorden")))
+	_, err = db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "dagsorden.pdf", bytes.NewReader([]byte("%PDF-1.4 dagsorden")))
 	must(t, err)
 	if n := onDisk(); n != 3 {
 		t.Fatalf("%d files on disk, want 3", n)
 	}
-	must(t, db.DeleteProject(p.ID))
+	must(t, db.DeleteProject(t.Context(), p.ID))
 	if n := onDisk(); n != 2 {
 		t.Errorf("after deleting the project %d files on disk, want 2 (its own offer gone, the shared drawing kept)", n)
 	}
 	if _, err := db.ReadAttachment(kept); err != nil {
 		t.Errorf("the wish's drawing went with the project: %v", err)
 	}
-	must(t, db.DeleteBudgetWish(w.ID))
-	must(t, db.DeleteMeeting(m.ID))
+	must(t, db.DeleteBudgetWish(t.Context(), w.ID))
+	must(t, db.DeleteMeeting(t.Context(), m.ID))
 	if n := onDisk(); n != 0 {
 		t.Errorf("after deleting the wish and the meeting %d files are left that no row names", n)
 	}
@@ -364,25 +366,25 @@ func TestDropRacingReattachKeepsFile(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	p := model.Project{CouncilID: c.ID, Title: "Ny bålhytte", Status: model.ProjectIdea}
-	must(t, db.SaveProject(model.Project{}, &p))
+	must(t, db.SaveProject(t.Context(), model.Project{}, &p))
 	body := []byte("%PDF-1.4 tegning af hytten")
 	for i := 0; i < 60; i++ {
-		old, err := db.AddAttachment(model.OwnerProject, p.ID, "tegning.pdf", bytes.NewReader(body))
+		old, err := db.AddAttachment(t.Context(), model.OwnerProject, p.ID, "tegning.pdf", bytes.NewReader(body))
 		must(t, err)
 		var wg sync.WaitGroup
 		var again model.Attachment
 		var addErr error
 		wg.Add(2)
-		go func() { defer wg.Done(); must(t, db.DeleteAttachment(old.ID)) }()
+		go func() { defer wg.Done(); must(t, db.DeleteAttachment(context.Background(), old.ID)) }()
 		go func() {
 			defer wg.Done()
-			again, addErr = db.AddAttachment(model.OwnerProject, p.ID, "tegning.pdf", bytes.NewReader(body))
+			again, addErr = db.AddAttachment(context.Background(), model.OwnerProject, p.ID, "tegning.pdf", bytes.NewReader(body))
 		}()
 		wg.Wait()
 		must(t, addErr)
 		if _, err := db.ReadAttachment(again); err != nil {
 			t.Fatalf("round %d: the file attached again is gone while its row names it: %v", i, err)
 		}
-		must(t, db.DeleteAttachment(again.ID))
+		must(t, db.DeleteAttachment(t.Context(), again.ID))
 	}
 }

@@ -30,32 +30,32 @@ func TestAttackStaleMinutesEditor(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a, b := replica(t, "a"), replica(t, "b")
 			c := model.Council{Name: "Råd"}
-			ok(t, a.SaveCouncil(model.Council{}, &c))
+			ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 			m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-			ok(t, a.SaveMeeting(model.Meeting{}, &m))
+			ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 			it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "P", Kind: model.ItemDecision, Notes: tt.notes}
-			ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+			ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 			_, err := b.ApplyOps(context.Background(), mustOps(t, a))
 			ok(t, err)
 
-			loaded, err := a.AgendaItem(it.ID) // a's editor opens
+			loaded, err := a.AgendaItem(t.Context(), it.ID) // a's editor opens
 			ok(t, err)
-			bi, err := b.AgendaItem(it.ID)
+			bi, err := b.AgendaItem(t.Context(), it.ID)
 			ok(t, err)
 			nb := bi
 			nb.Notes = tt.b
-			ok(t, b.SaveAgendaItem(bi, &nb))
+			ok(t, b.SaveAgendaItem(t.Context(), bi, &nb))
 			_, err = a.ApplyOps(context.Background(), mustOps(t, b)) // a syncs while the editor is open
 			ok(t, err)
 			x := loaded
 			x.Notes = tt.a
-			ok(t, a.SaveAgendaItem(loaded, &x))
+			ok(t, a.SaveAgendaItem(t.Context(), loaded, &x))
 			_, err = b.ApplyOps(context.Background(), mustOps(t, a))
 			ok(t, err)
 			for name, db := range map[string]*DB{"a": a, "b": b} {
-				got, err := db.AgendaItem(it.ID)
+				got, err := db.AgendaItem(t.Context(), it.ID)
 				ok(t, err)
-				cs := noerr.Get(db.Conflicts(c.ID))(t)
+				cs := noerr.Get(db.Conflicts(t.Context(), c.ID))(t)
 				kept := got.Notes + fmt.Sprint(cs)
 				if tt.inText {
 					kept = got.Notes
@@ -76,25 +76,25 @@ func TestAttackStaleMinutesEditor(t *testing.T) {
 func TestAttackStaleEditorSameShortField(t *testing.T) {
 	a, b := replica(t, "a"), replica(t, "b")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	p := model.Project{CouncilID: c.ID, Title: "P", Status: model.ProjectIdea}
-	ok(t, a.SaveProject(model.Project{}, &p))
+	ok(t, a.SaveProject(t.Context(), model.Project{}, &p))
 	_, err := b.ApplyOps(context.Background(), mustOps(t, a))
 	ok(t, err)
-	loaded, err := a.Project(p.ID)
+	loaded, err := a.Project(t.Context(), p.ID)
 	ok(t, err)
-	bp, err := b.Project(p.ID)
+	bp, err := b.Project(t.Context(), p.ID)
 	ok(t, err)
 	nb := bp
 	nb.Title = "Q"
-	ok(t, b.SaveProject(bp, &nb))
+	ok(t, b.SaveProject(t.Context(), bp, &nb))
 	_, err = a.ApplyOps(context.Background(), mustOps(t, b))
 	ok(t, err)
 	x := loaded
 	x.Title = "R"
-	ok(t, a.SaveProject(loaded, &x))
-	cs := noerr.Get(a.Conflicts(c.ID))(t)
-	got := noerr.Get(a.Project(p.ID))(t)
+	ok(t, a.SaveProject(t.Context(), loaded, &x))
+	cs := noerr.Get(a.Conflicts(t.Context(), c.ID))(t)
+	got := noerr.Get(a.Project(t.Context(), p.ID))(t)
 	if !strings.Contains(fmt.Sprint(got.Title, cs), "Q") {
 		t.Errorf("b's title %q is gone without a conflict: title %q, conflicts %+v", "Q", got.Title, cs)
 	}

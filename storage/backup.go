@@ -20,12 +20,12 @@ var ErrDamaged = error(model.NewError(model.Internal, "databasen er beskadiget; 
 
 // Check runs SQLite's quick_check on the open database: a damaged file is
 // ErrDamaged.
-func (db *DB) Check() error {
-	return checkDB(db.sql)
+func (db *DB) Check(ctx context.Context) error {
+	return checkDB(ctx, db.sql)
 }
 
-func checkDB(sqldb *sql.DB) error {
-	rows, err := sqldb.Query("PRAGMA quick_check")
+func checkDB(ctx context.Context, sqldb *sql.DB) error {
+	rows, err := sqldb.QueryContext(ctx, "PRAGMA quick_check")
 	if err != nil {
 		return fmt.Errorf("%w (%v)", ErrDamaged, err)
 	}
@@ -66,15 +66,15 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		os.Remove(tmp)
 		return fmt.Errorf("tag sikkerhedskopi: %w", err)
 	}
-	return db.backupBlobs(path)
+	return db.backupBlobs(ctx, path)
 }
 
 // backupBlobs copies the attachment files the database names beside the
 // backup (<backup>.bilag), as hard links where the system allows: files
 // never change once written. A file this laptop has not fetched yet is
 // not in the backup; the next sync fetches it again.
-func (db *DB) backupBlobs(path string) error {
-	sums, err := list(context.Background(), db.sql, func(s scanner) (string, error) {
+func (db *DB) backupBlobs(ctx context.Context, path string) error {
+	sums, err := list(ctx, db.sql, func(s scanner) (string, error) {
 		var sum string
 		return sum, s.Scan(&sum)
 	}, "SELECT DISTINCT sha256 FROM attachments")
@@ -134,7 +134,7 @@ const (
 
 // AutoBackup makes today's automatic backup if there is none yet, and
 // prunes old ones. It returns the path of the backup made, or "".
-func (db *DB) AutoBackup() (string, error) {
+func (db *DB) AutoBackup(ctx context.Context) (string, error) {
 	now := db.Now()
 	dir := db.BackupDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -145,7 +145,7 @@ func (db *DB) AutoBackup() (string, error) {
 	made := ""
 	if len(existing) == 0 {
 		made = filepath.Join(dir, "lokalraad-"+now.Format(backupStamp)+".db")
-		if err := db.Backup(context.Background(), made); err != nil {
+		if err := db.Backup(ctx, made); err != nil {
 			return "", err
 		}
 	}
@@ -210,15 +210,15 @@ func pruneBackups(dir string, now time.Time) error {
 // how far it got, and the sequence jumps far ahead instead (jumpSeq). The
 // next sync then also fetches this device's own ops back from the hub
 // (MetaRefetch), so the lost tail comes home.
-func Restore(dbPath, from string) (saved string, err error) {
-	if err := checkBackup(from); err != nil {
+func Restore(ctx context.Context, dbPath, from string) (saved string, err error) {
+	if err := checkBackup(ctx, from); err != nil {
 		return "", err
 	}
-	return restoreChecked(dbPath, from)
+	return restoreChecked(ctx, dbPath, from)
 }
 
 // restoreChecked is Restore of a backup already checked.
-func restoreChecked(dbPath, from string) (saved string, err error) {
+func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err error) {
 	var cur counters // what the database being replaced had reached
 	if _, err := os.Stat(dbPath); err == nil {
 		dir := backupDir(dbPath)
@@ -227,10 +227,10 @@ func restoreChecked(dbPath, from string) (saved string, err error) {
 		}
 		saved = filepath.Join(dir, "foer-gendannelse-"+time.Now().Format(backupStamp)+".db")
 		if db, err := Open(dbPath); err == nil {
-			if db.Check() == nil {
-				cur = readCounters(db.sql)
+			if db.Check(ctx) == nil {
+				cur = readCounters(ctx, db.sql)
 			}
-			err = db.Backup(context.Background(), saved)
+			err = db.Backup(ctx, saved)
 			db.Close()
 			if err != nil {
 				return "", fmt.Errorf("gem den nuværende database først: %w", err)
@@ -245,7 +245,7 @@ func restoreChecked(dbPath, from string) (saved string, err error) {
 		os.Remove(tmp)
 		return "", friendly(err)
 	}
-	if err := carryCounters(tmp, cur); err != nil {
+	if err := carryCounters(ctx, tmp, cur); err != nil {
 		removeDB(tmp)
 		return "", friendly(fmt.Errorf("gendan: %w", err))
 	}
@@ -266,9 +266,9 @@ type counters struct {
 	ok       bool
 }
 
-func readCounters(sqldb *sql.DB) counters {
+func readCounters(ctx context.Context, sqldb *sql.DB) counters {
 	var seq, hlc sql.NullString
-	if err := sqldb.QueryRow("SELECT (SELECT value FROM meta WHERE key = 'seq'), (SELECT value FROM meta WHERE key = 'hlc')").Scan(&seq, &hlc); err != nil || !seq.Valid || !hlc.Valid {
+	if err := sqldb.QueryRowContext(ctx, "SELECT (SELECT value FROM meta WHERE key = 'seq'), (SELECT value FROM meta WHERE key = 'hlc')").Scan(&seq, &hlc); err != nil || !seq.Valid || !hlc.Valid {
 		return counters{}
 	}
 	s, err1 := strconv.ParseInt(seq.String, 10, 64)
@@ -289,13 +289,13 @@ const jumpSeq = 1 << 32
 // carryCounters raises the sequence and clock of the restored copy at path
 // to at least cur's (or jumps the sequence when cur is unknown) and asks
 // the next sync to fetch this device's own ops back.
-func carryCounters(path string, cur counters) error {
+func carryCounters(ctx context.Context, path string, cur counters) error {
 	sqldb, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err
 	}
 	defer sqldb.Close()
-	have := readCounters(sqldb)
+	have := readCounters(ctx, sqldb)
 	if !have.ok {
 		return fmt.Errorf("%s: %w", path, ErrNotDatabase)
 	}
@@ -303,12 +303,12 @@ func carryCounters(path string, cur counters) error {
 	if !cur.ok {
 		seq = max(have.seq+jumpSeq, time.Now().UnixMilli()<<10)
 	}
-	tx, err := sqldb.Begin()
+	tx, err := sqldb.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	for k, v := range map[string]string{"seq": strconv.FormatInt(seq, 10), "hlc": strconv.FormatInt(hlc, 10), MetaRefetch: "1"} {
-		if _, err := tx.Exec("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", k, v); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", k, v); err != nil {
 			tx.Rollback()
 			return err
 		}
@@ -327,7 +327,7 @@ func removeDB(path string) {
 }
 
 // checkBackup opens a would-be backup read-only and checks it.
-func checkBackup(path string) error {
+func checkBackup(ctx context.Context, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -343,11 +343,11 @@ func checkBackup(path string) error {
 		return err
 	}
 	defer sqldb.Close()
-	if err := checkDB(sqldb); err != nil {
+	if err := checkDB(ctx, sqldb); err != nil {
 		return err
 	}
 	var version int
-	if err := sqldb.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+	if err := sqldb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return fmt.Errorf("%s: %w", path, ErrNotDatabase)
 	}
 	if version == 0 {
@@ -357,7 +357,7 @@ func checkBackup(path string) error {
 		return fmt.Errorf("%s: %w", path, ErrTooNew)
 	}
 	var n int
-	if err := sqldb.QueryRow("SELECT COUNT(*) FROM sqlite_master WHERE name = 'councils'").Scan(&n); err != nil || n != 1 {
+	if err := sqldb.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'councils'").Scan(&n); err != nil || n != 1 {
 		return fmt.Errorf("%s: %w", path, ErrNotDatabase)
 	}
 	return nil

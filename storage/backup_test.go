@@ -28,24 +28,24 @@ func TestBackupAndRestore(t *testing.T) {
 	// Work after the backup, then restore it: the later work is gone from
 	// the database but kept in the copy Restore saves first.
 	later := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Skrevet efter kopien", Kind: model.ItemInformation}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &later))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &later))
 	db.Close()
 
-	saved, err := storage.Restore(path, usb)
+	saved, err := storage.Restore(t.Context(), path, usb)
 	must(t, err)
 	restored, err := storage.Open(path)
 	must(t, err)
 	defer restored.Close()
-	if _, err := restored.Meeting(m.ID); err != nil {
+	if _, err := restored.Meeting(t.Context(), m.ID); err != nil {
 		t.Errorf("the meeting from the backup is missing: %v", err)
 	}
-	if _, err := restored.AgendaItem(later.ID); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := restored.AgendaItem(t.Context(), later.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("work after the backup survived a restore: %v", err)
 	}
 	keep, err := storage.Open(saved)
 	must(t, err)
 	defer keep.Close()
-	if _, err := keep.AgendaItem(later.ID); err != nil {
+	if _, err := keep.AgendaItem(t.Context(), later.ID); err != nil {
 		t.Errorf("the database before the restore was not kept: %v", err)
 	}
 }
@@ -60,7 +60,7 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 	empty := filepath.Join(dir, "empty.db")
 	must(t, os.WriteFile(empty, nil, 0o644))
 	for _, bad := range []string{notDB, empty, filepath.Join(dir, "missing.db")} {
-		if _, err := storage.Restore(path, bad); err == nil {
+		if _, err := storage.Restore(t.Context(), path, bad); err == nil {
 			t.Errorf("restored from %s", filepath.Base(bad))
 		}
 	}
@@ -79,13 +79,13 @@ func TestAutoBackupDailyAndPruned(t *testing.T) {
 	day := time.Date(2026, 11, 1, 9, 0, 0, 0, model.Copenhagen)
 	for i := 0; i < 60; i++ {
 		db.Now = func() time.Time { return day.AddDate(0, 0, i) }
-		made, err := db.AutoBackup()
+		made, err := db.AutoBackup(t.Context())
 		must(t, err)
 		if made == "" {
 			t.Fatalf("day %d: no backup made", i)
 		}
 		// A second start the same day makes none.
-		if again := noerr.Get(db.AutoBackup())(t); again != "" {
+		if again := noerr.Get(db.AutoBackup(t.Context()))(t); again != "" {
 			t.Fatalf("day %d: two backups", i)
 		}
 	}
@@ -103,7 +103,7 @@ func TestAutoBackupDailyAndPruned(t *testing.T) {
 	for _, b := range backups[:2] {
 		bdb, err := storage.Open(b)
 		must(t, err)
-		must(t, bdb.Check())
+		must(t, bdb.Check(t.Context()))
 		bdb.Close()
 	}
 }
@@ -113,9 +113,9 @@ func TestDamagedDatabaseIsDetected(t *testing.T) {
 	db, path := openTemp(t)
 	c := newCouncil(t, db)
 	for i := 0; i < 300; i++ {
-		must(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne op", Role: model.RoleMember}))
+		must(t, db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne op", Role: model.RoleMember}))
 	}
-	must(t, db.Check())
+	must(t, db.Check(t.Context()))
 	must(t, db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
 	db.Close()
 	sound, err := os.ReadFile(path)
@@ -144,7 +144,7 @@ func TestDamagedDatabaseIsDetected(t *testing.T) {
 		must(t, os.WriteFile(bad, damage(append([]byte{}, sound...)), 0o644))
 		d, err := storage.Open(bad)
 		if err == nil {
-			err = d.Check()
+			err = d.Check(t.Context())
 			d.Close()
 		}
 		if errors.Is(err, storage.ErrDamaged) || errors.Is(err, storage.ErrNotDatabase) {
@@ -173,13 +173,13 @@ func TestFixturesMigrate(t *testing.T) {
 			db, err := storage.Open(path)
 			must(t, err)
 			defer db.Close()
-			must(t, db.Check())
-			cs, err := db.Councils()
+			must(t, db.Check(t.Context()))
+			cs, err := db.Councils(t.Context())
 			must(t, err)
 			if len(cs) != 1 || cs[0].Name != "Jyderup Lokalråd" {
 				t.Fatalf("councils = %+v", cs)
 			}
-			d, err := db.CouncilData(cs[0].ID)
+			d, err := db.CouncilData(t.Context(), cs[0].ID)
 			must(t, err)
 			if len(d.Meetings) < 6 || len(d.Items) < 30 || len(d.Wishes) < 4 {
 				t.Errorf("data lost: %d meetings, %d items, %d wishes", len(d.Meetings), len(d.Items), len(d.Wishes))
@@ -188,7 +188,7 @@ func TestFixturesMigrate(t *testing.T) {
 			// from before signatures are signed now.
 			m := d.Meetings[len(d.Meetings)-1]
 			m.Place = "Ny adresse"
-			must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
+			must(t, db.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), db, m), &m))
 			ops, err := db.CouncilOps(context.Background(), cs[0].ID)
 			must(t, err)
 			for _, o := range ops {
@@ -214,31 +214,31 @@ func TestRestoreFromOpenDatabase(t *testing.T) {
 	copyPath := filepath.Join(t.TempDir(), "kopi.db")
 	must(t, db.Backup(context.Background(), copyPath))
 	later := model.Council{Name: "Oprettet efter kopien"}
-	must(t, db.SaveCouncil(model.Council{}, &later))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &later))
 
 	// A bad file is refused and the open database goes on as it was.
 	bad := filepath.Join(t.TempDir(), "bad.db")
 	must(t, os.WriteFile(bad, []byte("ikke en database"), 0o644))
-	if _, err := db.RestoreFrom(bad); err == nil {
+	if _, err := db.RestoreFrom(t.Context(), bad); err == nil {
 		t.Fatal("restored from a bad file")
 	}
-	if cs, err := db.Councils(); err != nil || len(cs) != 2 {
+	if cs, err := db.Councils(t.Context()); err != nil || len(cs) != 2 {
 		t.Fatalf("after a refused restore: %v, %v", cs, err)
 	}
 
-	saved, err := db.RestoreFrom(copyPath)
+	saved, err := db.RestoreFrom(t.Context(), copyPath)
 	must(t, err)
-	cs, err := db.Councils()
+	cs, err := db.Councils(t.Context())
 	must(t, err)
 	if len(cs) != 1 || cs[0].ID != c.ID {
 		t.Errorf("after restore: %+v", cs)
 	}
 	// It still takes edits, and the replaced database was kept.
-	must(t, db.SaveCouncil(model.Council{}, &model.Council{Name: "Efter gendannelsen"}))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &model.Council{Name: "Efter gendannelsen"}))
 	keep, err := storage.Open(saved)
 	must(t, err)
 	defer keep.Close()
-	if kc := noerr.Get(keep.Councils())(t); len(kc) != 2 {
+	if kc := noerr.Get(keep.Councils(t.Context()))(t); len(kc) != 2 {
 		t.Errorf("the kept copy has %d councils, want 2", len(kc))
 	}
 }

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"sync"
@@ -34,7 +35,7 @@ func largeDB(b *testing.B) string {
 			return
 		}
 		defer db.Close()
-		largeErr = demo.Large(db, fixedNow, demo.LargeSize{Councils: 18, Years: 10}, nil)
+		largeErr = demo.Large(context.Background(), db, fixedNow, demo.LargeSize{Councils: 18, Years: 10}, nil)
 	})
 	if largeErr != nil {
 		b.Fatal(largeErr)
@@ -51,7 +52,7 @@ func BenchmarkOpenLarge(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.Councils(); err != nil {
+		if _, err := db.Councils(b.Context()); err != nil {
 			b.Fatal(err)
 		}
 		db.Close()
@@ -64,7 +65,7 @@ func openLarge(b *testing.B) (*storage.DB, string) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	cs, err := db.Councils()
+	cs, err := db.Councils(b.Context())
 	if err != nil || len(cs) == 0 {
 		b.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func openLarge(b *testing.B) (*storage.DB, string) {
 func BenchmarkListMeetings(b *testing.B) {
 	db, council := openLarge(b)
 	for b.Loop() {
-		ms, err := db.Meetings(council)
+		ms, err := db.Meetings(b.Context(), council)
 		if err != nil || len(ms) == 0 {
 			b.Fatal(err)
 		}
@@ -86,16 +87,16 @@ func BenchmarkListMeetings(b *testing.B) {
 // items agreed and those carried over.
 func BenchmarkOpenMeeting(b *testing.B) {
 	db, council := openLarge(b)
-	ms := noerr.Get(db.Meetings(council))(b)
+	ms := noerr.Get(db.Meetings(b.Context(), council))(b)
 	m := ms[len(ms)-1]
 	for b.Loop() {
-		if _, err := db.AgendaItems(m.ID); err != nil {
+		if _, err := db.AgendaItems(b.Context(), m.ID); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.MeetingActionItems(m.ID); err != nil {
+		if _, err := db.MeetingActionItems(b.Context(), m.ID); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.CarriedOver(m); err != nil {
+		if _, err := db.CarriedOver(b.Context(), m); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -105,7 +106,7 @@ func BenchmarkOpenMeeting(b *testing.B) {
 func BenchmarkSearch(b *testing.B) {
 	db, council := openLarge(b)
 	for b.Loop() {
-		hits, err := db.Search(council, "shelter sø", 100)
+		hits, err := db.Search(b.Context(), council, "shelter sø", 100)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -117,7 +118,7 @@ func BenchmarkSearch(b *testing.B) {
 func BenchmarkCouncilData(b *testing.B) {
 	db, council := openLarge(b)
 	for b.Loop() {
-		if _, err := db.CouncilData(council); err != nil {
+		if _, err := db.CouncilData(b.Context(), council); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -126,15 +127,15 @@ func BenchmarkCouncilData(b *testing.B) {
 // BenchmarkSaveAgendaItem is one edit of the minutes, with its change log.
 func BenchmarkSaveAgendaItem(b *testing.B) {
 	db, council := openLarge(b)
-	ms := noerr.Get(db.Meetings(council))(b)
-	items := noerr.Get(db.AgendaItems(ms[len(ms)-1].ID))(b)
+	ms := noerr.Get(db.Meetings(b.Context(), council))(b)
+	items := noerr.Get(db.AgendaItems(b.Context(), ms[len(ms)-1].ID))(b)
 	it := items[0]
 	i := 0
 	for b.Loop() {
 		i++
 		loaded := it
 		it.Notes = "Referat, version " + string(rune('a'+i%26))
-		if err := db.SaveAgendaItem(loaded, &it); err != nil {
+		if err := db.SaveAgendaItem(b.Context(), loaded, &it); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -147,7 +148,7 @@ func osMkdirTemp() (string, error) { return os.MkdirTemp("", "lokalraad-bench-")
 func BenchmarkDecisions(b *testing.B) {
 	db, council := openLarge(b)
 	for b.Loop() {
-		ds, err := db.Decisions(council, model.Danish)
+		ds, err := db.Decisions(b.Context(), council, model.Danish)
 		if err != nil || len(ds) == 0 {
 			b.Fatal(len(ds), err)
 		}
@@ -158,7 +159,7 @@ func BenchmarkDecisions(b *testing.B) {
 func BenchmarkSearchTotal(b *testing.B) {
 	db, council := openLarge(b)
 	for b.Loop() {
-		if _, err := db.SearchTotal(council, "shelter sø"); err != nil {
+		if _, err := db.SearchTotal(b.Context(), council, "shelter sø"); err != nil {
 			b.Fatal(err)
 		}
 	}

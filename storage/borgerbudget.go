@@ -133,8 +133,8 @@ func scanPBBallot(s scanner) (b model.PBBallot, err error) {
 const ofRoundsCouncil = " AND council_id = (SELECT council_id FROM pb_rounds WHERE id = ?)"
 
 // PBRounds lists a council's rounds, newest first.
-func (db *DB) PBRounds(councilID string) ([]model.PBRound, error) {
-	return list(context.Background(), db.sql, pbRoundD.scan, pbRoundsT.selectSQL()+
+func (db *DB) PBRounds(ctx context.Context, councilID string) ([]model.PBRound, error) {
+	return list(ctx, db.sql, pbRoundD.scan, pbRoundsT.selectSQL()+
 		" WHERE council_id = ? ORDER BY COALESCE(NULLIF(voting_from, ''), NULLIF(proposals_from, ''), '9999') DESC, id DESC", councilID)
 }
 
@@ -149,8 +149,7 @@ type PBRoundSummary struct {
 
 // PBRoundsAll lists every council's rounds held here (a staff device or
 // the hub), by council name, newest round first.
-func (db *DB) PBRoundsAll() ([]PBRoundSummary, error) {
-	ctx := context.Background()
+func (db *DB) PBRoundsAll(ctx context.Context) ([]PBRoundSummary, error) {
 	var out []PBRoundSummary
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		councils, err := list(ctx, tx, councilD.scan, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
@@ -194,8 +193,8 @@ func (db *DB) PBRoundsAll() ([]PBRoundSummary, error) {
 }
 
 // PBRound reads one round; ErrNotFound when there is none.
-func (db *DB) PBRound(id string) (model.PBRound, error) {
-	return byID(db, pbRoundsT, pbRoundD.scan, id)
+func (db *DB) PBRound(ctx context.Context, id string) (model.PBRound, error) {
+	return byID(ctx, db, pbRoundsT, pbRoundD.scan, id)
 }
 
 // heldRound is the round as stored in the write's transaction.
@@ -210,21 +209,21 @@ func (w *writer) heldRound(id string) (model.PBRound, error) {
 // SavePBRound creates or updates a round, edited from loaded. Once voting
 // opened, the rules stay and the phase only goes forward
 // (model.CheckRoundChange, against the round as stored).
-func (db *DB) SavePBRound(loaded model.PBRound, r *model.PBRound) error {
+func (db *DB) SavePBRound(ctx context.Context, loaded model.PBRound, r *model.PBRound) error {
 	if loaded.ID == "" && r.ID == "" && r.RulesLocked() {
 		// A round made with voting open: its rules are logged before the
 		// phase that fixes them, as every receiver replays them (pbadmit.go).
 		want := *r
 		r.Phase = model.PhaseReview
-		if err := db.SavePBRound(model.PBRound{}, r); err != nil {
+		if err := db.SavePBRound(ctx, model.PBRound{}, r); err != nil {
 			*r = want
 			return err
 		}
 		first := *r
 		r.Phase = want.Phase
-		return db.SavePBRound(first, r)
+		return db.SavePBRound(ctx, first, r)
 	}
-	err := db.save(r, &r.ID, r.CouncilID, pbRoundD.record(&loaded), func() record { return pbRoundD.record(r) }, func(w *writer) error {
+	err := db.save(ctx, r, &r.ID, r.CouncilID, pbRoundD.record(&loaded), func() record { return pbRoundD.record(r) }, func(w *writer) error {
 		if r.ID == "" || loaded.ID == "" {
 			return nil
 		}
@@ -237,7 +236,7 @@ func (db *DB) SavePBRound(loaded model.PBRound, r *model.PBRound) error {
 		}
 		return model.CheckRoundChange(was, pbEdited(loaded, *r, was))
 	})
-	return reread(db, loaded.ID, err, r, r.ID, pbRoundsT, pbRoundD.scan)
+	return reread(ctx, db, loaded.ID, err, r, r.ID, pbRoundsT, pbRoundD.scan)
 }
 
 // pbEdited is the round that a save of r, edited from loaded, stores when
@@ -268,8 +267,8 @@ func pbEdited(loaded, r, was model.PBRound) model.PBRound {
 
 // DeletePBRound deletes a round with its proposals, ballots and totals;
 // refused (Locked) once voting opened.
-func (db *DB) DeletePBRound(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeletePBRound(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		r, err := w.heldRound(id)
 		if errors.Is(err, ErrNotFound) {
 			return nil
@@ -290,8 +289,8 @@ func (db *DB) DeletePBRound(id string) error {
 }
 
 // PBProposals lists a round's proposals by number.
-func (db *DB) PBProposals(roundID string) ([]model.PBProposal, error) {
-	return list(context.Background(), db.sql, pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID)
+func (db *DB) PBProposals(ctx context.Context, roundID string) ([]model.PBProposal, error) {
+	return list(ctx, db.sql, pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID)
 }
 
 // nextPBNumber is the round's next free proposal number (among the
@@ -348,9 +347,9 @@ func (w *writer) checkProposal(p *model.PBProposal) error {
 // number 0 becomes the round's next free number; a number used twice in a
 // round is refused (Conflict); once voting opened, no proposal is added
 // and the number, the costs and the status stay (Locked).
-func (db *DB) SavePBProposal(loaded model.PBProposal, p *model.PBProposal) error {
+func (db *DB) SavePBProposal(ctx context.Context, loaded model.PBProposal, p *model.PBProposal) error {
 	if p.Number == 0 {
-		n, err := nextPBNumber(context.Background(), db.sql, p.RoundID)
+		n, err := nextPBNumber(ctx, db.sql, p.RoundID)
 		if err != nil {
 			return err
 		}
@@ -359,16 +358,16 @@ func (db *DB) SavePBProposal(loaded model.PBProposal, p *model.PBProposal) error
 	if p.Status == "" {
 		p.Status = model.ProposalReceived
 	}
-	err := db.save(p, &p.ID, p.CouncilID, pbProposalD.record(&loaded), func() record { return pbProposalD.record(p) }, func(w *writer) error {
+	err := db.save(ctx, p, &p.ID, p.CouncilID, pbProposalD.record(&loaded), func() record { return pbProposalD.record(p) }, func(w *writer) error {
 		return w.checkProposal(p)
 	})
-	return reread(db, loaded.ID, err, p, p.ID, pbProposalsT, pbProposalD.scan)
+	return reread(ctx, db, loaded.ID, err, p, p.ID, pbProposalsT, pbProposalD.scan)
 }
 
 // DeletePBProposal deletes a proposal with its totals; refused once
 // voting opened.
-func (db *DB) DeletePBProposal(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeletePBProposal(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		var round string
 		err := w.tx.QueryRowContext(w.ctx, "SELECT round_id FROM pb_proposals WHERE id = ?", id).Scan(&round)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -390,12 +389,12 @@ func (db *DB) DeletePBProposal(id string) error {
 // ImportPBProposals adds proposals to a round in one transaction, all or
 // nothing: each is validated, a number 0 becomes the next free one, and a
 // number used twice (in the round or the import) refuses the import.
-func (db *DB) ImportPBProposals(roundID string, ps []model.PBProposal) error {
-	r, err := db.PBRound(roundID)
+func (db *DB) ImportPBProposals(ctx context.Context, roundID string, ps []model.PBProposal) error {
+	r, err := db.PBRound(ctx, roundID)
 	if err != nil {
 		return err
 	}
-	return db.write(context.Background(), func(w *writer) error {
+	return db.write(ctx, func(w *writer) error {
 		var have int
 		if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM pb_proposals WHERE round_id = ?"+ofRoundsCouncil, roundID, roundID).Scan(&have); err != nil {
 			return err
@@ -433,8 +432,8 @@ func (db *DB) ImportPBProposals(roundID string, ps []model.PBProposal) error {
 }
 
 // PBBallots lists a round's ballots by number, then entry.
-func (db *DB) PBBallots(roundID string) ([]model.PBBallot, error) {
-	return list(context.Background(), db.sql, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID)
+func (db *DB) PBBallots(ctx context.Context, roundID string) ([]model.PBBallot, error) {
+	return list(ctx, db.sql, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID)
 }
 
 // votingRound is the round of a ballot or total, refused unless voting
@@ -456,12 +455,12 @@ func (w *writer) votingRound(roundID, council string) (model.PBRound, error) {
 // SavePBBallot creates or updates a ballot as a counter entered it,
 // edited from loaded; only while voting is open (Locked otherwise). The
 // marks are stored as model.FormatMarks writes them.
-func (db *DB) SavePBBallot(loaded model.PBBallot, b *model.PBBallot) error {
+func (db *DB) SavePBBallot(ctx context.Context, loaded model.PBBallot, b *model.PBBallot) error {
 	if b.Entered.IsZero() {
 		b.Entered = db.Now()
 	}
 	var points bool
-	err := db.save(b, &b.ID, b.CouncilID, pbBallotRecord(&loaded, len(loaded.Marks) > 0 && loaded.Marks[0].Points > 0), func() record { return pbBallotRecord(b, points) }, func(w *writer) error {
+	err := db.save(ctx, b, &b.ID, b.CouncilID, pbBallotRecord(&loaded, len(loaded.Marks) > 0 && loaded.Marks[0].Points > 0), func() record { return pbBallotRecord(b, points) }, func(w *writer) error {
 		r, err := w.votingRound(b.RoundID, b.CouncilID)
 		if err != nil {
 			return err
@@ -475,23 +474,23 @@ func (db *DB) SavePBBallot(loaded model.PBBallot, b *model.PBBallot) error {
 		points = r.BallotKind == model.PBPoints
 		return nil
 	})
-	return reread(db, loaded.ID, err, b, b.ID, pbBallotsT, scanPBBallot)
+	return reread(ctx, db, loaded.ID, err, b, b.ID, pbBallotsT, scanPBBallot)
 }
 
 // DeletePBBallot deletes a ballot entry; only while voting is open.
-func (db *DB) DeletePBBallot(id string) error {
-	return db.removeVote(pbBallotsT, id)
+func (db *DB) DeletePBBallot(ctx context.Context, id string) error {
+	return db.removeVote(ctx, pbBallotsT, id)
 }
 
 // PBTotals lists a round's totals by place.
-func (db *DB) PBTotals(roundID string) ([]model.PBTotal, error) {
-	return list(context.Background(), db.sql, pbTotalD.scan, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
+func (db *DB) PBTotals(ctx context.Context, roundID string) ([]model.PBTotal, error) {
+	return list(ctx, db.sql, pbTotalD.scan, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
 }
 
 // SavePBTotal creates or updates a place's total for a proposal, edited
 // from loaded; only while voting is open and when the round takes totals.
-func (db *DB) SavePBTotal(loaded model.PBTotal, t *model.PBTotal) error {
-	err := db.save(t, &t.ID, t.CouncilID, pbTotalD.record(&loaded), func() record { return pbTotalD.record(t) }, func(w *writer) error {
+func (db *DB) SavePBTotal(ctx context.Context, loaded model.PBTotal, t *model.PBTotal) error {
+	err := db.save(ctx, t, &t.ID, t.CouncilID, pbTotalD.record(&loaded), func() record { return pbTotalD.record(t) }, func(w *writer) error {
 		r, err := w.votingRound(t.RoundID, t.CouncilID)
 		if err != nil {
 			return err
@@ -506,18 +505,18 @@ func (db *DB) SavePBTotal(loaded model.PBTotal, t *model.PBTotal) error {
 		}
 		return err
 	})
-	return reread(db, loaded.ID, err, t, t.ID, pbTotalsT, pbTotalD.scan)
+	return reread(ctx, db, loaded.ID, err, t, t.ID, pbTotalsT, pbTotalD.scan)
 }
 
 // DeletePBTotal deletes a total; only while voting is open.
-func (db *DB) DeletePBTotal(id string) error {
-	return db.removeVote(pbTotalsT, id)
+func (db *DB) DeletePBTotal(ctx context.Context, id string) error {
+	return db.removeVote(ctx, pbTotalsT, id)
 }
 
 // removeVote deletes a ballot entry or a total (t), only while its round
 // is voting; an id not held is nothing to do.
-func (db *DB) removeVote(t table, id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) removeVote(ctx context.Context, t table, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		var round, council string
 		err := w.tx.QueryRowContext(w.ctx, "SELECT round_id, council_id FROM "+t.name+" WHERE id = ?", id).Scan(&round, &council)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -545,8 +544,7 @@ type PBRoundData struct {
 // PBRoundData reads a round with its council, proposals, ballots and
 // totals, in one read transaction (a consistent picture while counters
 // type on).
-func (db *DB) PBRoundData(roundID string) (PBRoundData, error) {
-	ctx := context.Background()
+func (db *DB) PBRoundData(ctx context.Context, roundID string) (PBRoundData, error) {
 	var d PBRoundData
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -580,7 +578,7 @@ func (d PBRoundData) Result() (model.PBResult, error) {
 // in one transaction, all or nothing (a round read from a Pabulib file):
 // every row gets a new id and the round's council; each is validated, and
 // proposal numbers must differ. It returns the round as stored.
-func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
+func (db *DB) CreatePBRound(ctx context.Context, d PBRoundData) (model.PBRound, error) {
 	r := d.Round
 	if r.CouncilID == "" {
 		r.CouncilID = d.Council.ID
@@ -674,7 +672,7 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 	if len(phases) == 1 {
 		steps[0] = recs
 	}
-	err := db.write(context.Background(), func(w *writer) error {
+	err := db.write(ctx, func(w *writer) error {
 		for _, step := range steps {
 			for _, rec := range step {
 				if _, err := w.put(rec); err != nil {
@@ -687,7 +685,7 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 	if err != nil {
 		return model.PBRound{}, err
 	}
-	return db.PBRound(r.ID)
+	return db.PBRound(ctx, r.ID)
 }
 
 // PBWinnerToProject makes a winning proposal a project: its title, its
@@ -695,17 +693,17 @@ func (db *DB) CreatePBRound(d PBRoundData) (model.PBRound, error) {
 // (ProjectID), in one transaction. A proposal linked already returns its
 // project. Only a winner of the round's result (with an override, its
 // proposals) becomes a project.
-func (db *DB) PBWinnerToProject(proposalID string) (model.Project, error) {
-	p, err := byID(db, pbProposalsT, pbProposalD.scan, proposalID)
+func (db *DB) PBWinnerToProject(ctx context.Context, proposalID string) (model.Project, error) {
+	p, err := byID(ctx, db, pbProposalsT, pbProposalD.scan, proposalID)
 	if err != nil {
 		return model.Project{}, err
 	}
 	if p.ProjectID != "" {
-		if pr, err := db.Project(p.ProjectID); err == nil {
+		if pr, err := db.Project(ctx, p.ProjectID); err == nil {
 			return pr, nil
 		}
 	}
-	d, err := db.PBRoundData(p.RoundID)
+	d, err := db.PBRoundData(ctx, p.RoundID)
 	if err != nil {
 		return model.Project{}, err
 	}
@@ -729,7 +727,7 @@ func (db *DB) PBWinnerToProject(proposalID string) (model.Project, error) {
 	if err := line.Validate(); err != nil {
 		return model.Project{}, err
 	}
-	err = db.write(context.Background(), func(w *writer) error {
+	err = db.write(ctx, func(w *writer) error {
 		var linked string
 		if err := w.tx.QueryRowContext(w.ctx, "SELECT project_id FROM pb_proposals WHERE id = ?", p.ID).Scan(&linked); err != nil {
 			return err
@@ -754,7 +752,7 @@ func (db *DB) PBWinnerToProject(proposalID string) (model.Project, error) {
 	if err != nil {
 		return model.Project{}, err
 	}
-	return db.Project(pr.ID)
+	return db.Project(ctx, pr.ID)
 }
 
 // ErasePBProposer erases a proposer's personal data on their request, as
@@ -762,8 +760,8 @@ func (db *DB) PBWinnerToProject(proposalID string) (model.Project, error) {
 // an erased name becomes, the contact is emptied, the name leaves the
 // proposal's description, and the past values the change log keeps are
 // rewritten too (an erasure op carries them to every replica).
-func (db *DB) ErasePBProposer(proposalID string) error {
-	p, err := byID(db, pbProposalsT, pbProposalD.scan, proposalID)
+func (db *DB) ErasePBProposer(ctx context.Context, proposalID string) error {
+	p, err := byID(ctx, db, pbProposalsT, pbProposalD.scan, proposalID)
 	if err != nil {
 		return err
 	}
@@ -775,7 +773,7 @@ func (db *DB) ErasePBProposer(proposalID string) error {
 	if len(name) >= 2 && name != nameF.Erased {
 		erased.Text = model.Anonymise(p.Text, name, model.FormerMember)
 	}
-	return db.write(context.Background(), func(w *writer) error {
+	return db.write(ctx, func(w *writer) error {
 		r := pbProposalD.record(&erased)
 		if err := w.checkErasureRecord(r); err != nil {
 			return err
@@ -819,8 +817,8 @@ func init() { OverviewHook(pbOverview) }
 
 // pbOverview fills the borgerbudget column from one pass over the rounds
 // (a council has a round a year at most, so every council's rounds are few).
-func pbOverview(db *DB, rows []model.CouncilOverview) error {
-	rounds, err := list(context.Background(), db.sql, pbRoundD.scan, pbRoundsT.selectSQL()+
+func pbOverview(ctx context.Context, db *DB, rows []model.CouncilOverview) error {
+	rounds, err := list(ctx, db.sql, pbRoundD.scan, pbRoundsT.selectSQL()+
 		" ORDER BY COALESCE(NULLIF(voting_from, ''), NULLIF(proposals_from, ''), '9999') DESC, id DESC")
 	if err != nil {
 		return err

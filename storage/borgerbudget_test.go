@@ -18,7 +18,7 @@ func newPBRound(t *testing.T, db *storage.DB, councilID string) (model.PBRound, 
 	t.Helper()
 	r := model.PBRound{CouncilID: councilID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
 		BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
-	must(t, db.SavePBRound(model.PBRound{}, &r))
+	must(t, db.SavePBRound(t.Context(), model.PBRound{}, &r))
 	var ps []model.PBProposal
 	for _, p := range []model.PBProposal{
 		{Title: "Shelter ved søen", Cost: 60_000_00, Status: model.ProposalOnBallot, ProposerName: "Jens Hansen", ProposerContact: "jens@example.dk"},
@@ -26,7 +26,7 @@ func newPBRound(t *testing.T, db *storage.DB, councilID string) (model.PBRound, 
 		{Title: "Ny kirke", Cost: 900_000_00, Status: model.ProposalRejected, Reason: "for dyr"},
 	} {
 		p.CouncilID, p.RoundID = councilID, r.ID
-		must(t, db.SavePBProposal(model.PBProposal{}, &p))
+		must(t, db.SavePBProposal(t.Context(), model.PBProposal{}, &p))
 		ps = append(ps, p)
 	}
 	return r, ps
@@ -36,7 +36,7 @@ func openVoting(t *testing.T, db *storage.DB, r *model.PBRound) {
 	t.Helper()
 	loaded := *r
 	r.Phase = model.PhaseVoting
-	must(t, db.SavePBRound(loaded, r))
+	must(t, db.SavePBRound(t.Context(), loaded, r))
 }
 
 func ballot(r model.PBRound, entry, number int, marks ...int) model.PBBallot {
@@ -64,21 +64,21 @@ func TestPBProposalsAreNumberedAndUnique(t *testing.T) {
 		}
 	}
 	dup := model.PBProposal{CouncilID: c.ID, RoundID: r.ID, Number: 2, Title: "Bænke", Status: model.ProposalReceived}
-	err := db.SavePBProposal(model.PBProposal{}, &dup)
+	err := db.SavePBProposal(t.Context(), model.PBProposal{}, &dup)
 	wantCode(t, "a number used twice", err, model.Conflict)
 	if dup.ID != "" {
 		t.Fatal("a refused proposal kept an id")
 	}
-	got, err := db.PBProposals(r.ID)
+	got, err := db.PBProposals(t.Context(), r.ID)
 	must(t, err)
 	if len(got) != 3 || got[0].ProposerName != "Jens Hansen" || got[1].Title != "Petanquebane" {
 		t.Fatalf("stored proposals: %+v", got)
 	}
 	// Another round numbers from 1 again.
 	r2 := model.PBRound{CouncilID: c.ID, Title: "Borgerbudget 2028", Phase: model.PhaseProposals, BallotKind: model.PBApproval, Method: model.CountVotes, TieRule: model.TieByID}
-	must(t, db.SavePBRound(model.PBRound{}, &r2))
+	must(t, db.SavePBRound(t.Context(), model.PBRound{}, &r2))
 	p := model.PBProposal{CouncilID: c.ID, RoundID: r2.ID, Title: "Bænke"}
-	must(t, db.SavePBProposal(model.PBProposal{}, &p))
+	must(t, db.SavePBProposal(t.Context(), model.PBProposal{}, &p))
 	if p.Number != 1 || p.Status != model.ProposalReceived {
 		t.Fatalf("first proposal of a new round: %+v", p)
 	}
@@ -100,18 +100,18 @@ func TestPBRulesFixedOnceVotingOpens(t *testing.T) {
 	} {
 		x := r
 		change(&x)
-		wantCode(t, name, db.SavePBRound(r, &x), model.Locked)
+		wantCode(t, name, db.SavePBRound(t.Context(), r, &x), model.Locked)
 	}
 	x := stale
 	x.Pot = 1
-	wantCode(t, "a rule from a stale editor", db.SavePBRound(stale, &x), model.Locked)
+	wantCode(t, "a rule from a stale editor", db.SavePBRound(t.Context(), stale, &x), model.Locked)
 	x = stale
 	x.Title = "Borgerbudget 2027 i Jyderup"
-	must(t, db.SavePBRound(stale, &x))
+	must(t, db.SavePBRound(t.Context(), stale, &x))
 	if x.Phase != model.PhaseVoting || x.Pot != 100_000_00 || x.Title != "Borgerbudget 2027 i Jyderup" {
 		t.Fatalf("a stale editor's title change stored %+v", x)
 	}
-	got, err := db.PBRound(r.ID)
+	got, err := db.PBRound(t.Context(), r.ID)
 	must(t, err)
 	if got.Pot != 100_000_00 || got.Method != model.CountVotes || got.Phase != model.PhaseVoting {
 		t.Fatalf("stored round after refused edits: %+v", got)
@@ -127,31 +127,31 @@ func TestPBRulesFixedOnceVotingOpens(t *testing.T) {
 	} {
 		x := p
 		change(&x)
-		wantCode(t, name, db.SavePBProposal(p, &x), model.Locked)
+		wantCode(t, name, db.SavePBProposal(t.Context(), p, &x), model.Locked)
 	}
 	other := model.PBRound{CouncilID: c.ID, Title: "Næste år", Phase: model.PhaseProposals, BallotKind: model.PBApproval, Method: model.CountVotes, TieRule: model.TieByID}
-	must(t, db.SavePBRound(model.PBRound{}, &other))
+	must(t, db.SavePBRound(t.Context(), model.PBRound{}, &other))
 	moved := p
 	moved.RoundID, moved.Number = other.ID, 1
-	wantCode(t, "a proposal moved out of the vote", db.SavePBProposal(p, &moved), model.Locked)
+	wantCode(t, "a proposal moved out of the vote", db.SavePBProposal(t.Context(), p, &moved), model.Locked)
 	x2 := p
 	x2.Text = "Et shelter til seks personer ved søen."
-	must(t, db.SavePBProposal(p, &x2))
+	must(t, db.SavePBProposal(t.Context(), p, &x2))
 	late := model.PBProposal{CouncilID: c.ID, RoundID: r.ID, Title: "Sent forslag", Status: model.ProposalOnBallot}
-	wantCode(t, "a proposal added", db.SavePBProposal(model.PBProposal{}, &late), model.Locked)
-	wantCode(t, "a proposal deleted", db.DeletePBProposal(p.ID), model.Locked)
-	wantCode(t, "the round deleted", db.DeletePBRound(r.ID), model.Locked)
-	if got := noerr.Get(db.PBProposals(r.ID))(t); len(got) != 3 {
+	wantCode(t, "a proposal added", db.SavePBProposal(t.Context(), model.PBProposal{}, &late), model.Locked)
+	wantCode(t, "a proposal deleted", db.DeletePBProposal(t.Context(), p.ID), model.Locked)
+	wantCode(t, "the round deleted", db.DeletePBRound(t.Context(), r.ID), model.Locked)
+	if got := noerr.Get(db.PBProposals(t.Context(), r.ID))(t); len(got) != 3 {
 		t.Fatalf("%d proposals after refused edits, want 3", len(got))
 	}
 
 	// Forward to the result, then the lot is fixed too.
 	loaded := r
 	r.Phase, r.TieOrder = model.PhaseResult, []int{2, 1}
-	must(t, db.SavePBRound(loaded, &r))
+	must(t, db.SavePBRound(t.Context(), loaded, &r))
 	x = r
 	x.TieOrder = []int{1, 2}
-	wantCode(t, "the lot after the result", db.SavePBRound(r, &x), model.Locked)
+	wantCode(t, "the lot after the result", db.SavePBRound(t.Context(), r, &x), model.Locked)
 }
 
 func TestPBBallotsOnlyWhileVoting(t *testing.T) {
@@ -159,27 +159,27 @@ func TestPBBallotsOnlyWhileVoting(t *testing.T) {
 	c := newCouncil(t, db)
 	r, ps := newPBRound(t, db, c.ID)
 	b := ballot(r, 1, 1, 1, 2)
-	wantCode(t, "a ballot before voting", db.SavePBBallot(model.PBBallot{}, &b), model.Locked)
+	wantCode(t, "a ballot before voting", db.SavePBBallot(t.Context(), model.PBBallot{}, &b), model.Locked)
 	b.ID = ""
 	openVoting(t, db, &r)
-	must(t, db.SavePBBallot(model.PBBallot{}, &b))
+	must(t, db.SavePBBallot(t.Context(), model.PBBallot{}, &b))
 	if b.Entered.IsZero() {
 		t.Fatal("the entry time was not set")
 	}
 	for _, x := range []model.PBBallot{ballot(r, 2, 1, 2, 1), ballot(r, 1, 2, 2), ballot(r, 2, 2, 2), ballot(r, 1, 3, 1), ballot(r, 2, 3, 2), ballot(r, 1, 4, 1, 2, 3)} {
-		must(t, db.SavePBBallot(model.PBBallot{}, &x))
+		must(t, db.SavePBBallot(t.Context(), model.PBBallot{}, &x))
 	}
 	// A wrong entry corrected, and one removed.
-	bs, err := db.PBBallots(r.ID)
+	bs, err := db.PBBallots(t.Context(), r.ID)
 	must(t, err)
 	if len(bs) != 7 || bs[0].Number != 1 || bs[0].Entry != 1 || bs[1].Entry != 2 {
 		t.Fatalf("ballots by number and entry: %+v", bs)
 	}
 	fix := bs[5] // number 3, entry 2
 	fix.Marks = []model.PBMark{{Number: 1}}
-	must(t, db.SavePBBallot(bs[5], &fix))
+	must(t, db.SavePBBallot(t.Context(), bs[5], &fix))
 
-	d, err := db.PBRoundData(r.ID)
+	d, err := db.PBRoundData(t.Context(), r.ID)
 	must(t, err)
 	if d.Council.Name != c.Name || len(d.Proposals) != 3 || len(d.Ballots) != 7 {
 		t.Fatalf("round data: council %q, %d proposals, %d ballots", d.Council.Name, len(d.Proposals), len(d.Ballots))
@@ -197,15 +197,15 @@ func TestPBBallotsOnlyWhileVoting(t *testing.T) {
 
 	// Totals only in a totals round.
 	tot := model.PBTotal{CouncilID: c.ID, RoundID: r.ID, Place: "Skolen", ProposalID: ps[0].ID, Votes: 12}
-	wantCode(t, "a total in a round without totals", db.SavePBTotal(model.PBTotal{}, &tot), model.Invalid)
+	wantCode(t, "a total in a round without totals", db.SavePBTotal(t.Context(), model.PBTotal{}, &tot), model.Invalid)
 
 	loaded := r
 	r.Phase = model.PhaseResult
-	must(t, db.SavePBRound(loaded, &r))
+	must(t, db.SavePBRound(t.Context(), loaded, &r))
 	late := ballot(r, 1, 5, 1)
-	wantCode(t, "a ballot after the result", db.SavePBBallot(model.PBBallot{}, &late), model.Locked)
-	wantCode(t, "a ballot deleted after the result", db.DeletePBBallot(bs[0].ID), model.Locked)
-	again := noerr.Get(db.PBBallots(r.ID))(t)
+	wantCode(t, "a ballot after the result", db.SavePBBallot(t.Context(), model.PBBallot{}, &late), model.Locked)
+	wantCode(t, "a ballot deleted after the result", db.DeletePBBallot(t.Context(), bs[0].ID), model.Locked)
+	again := noerr.Get(db.PBBallots(t.Context(), r.ID))(t)
 	if len(again) != 7 {
 		t.Fatalf("%d ballots after the result's refusals, want 7", len(again))
 	}
@@ -216,16 +216,16 @@ func TestPBPointsBallotAndTotals(t *testing.T) {
 	c := newCouncil(t, db)
 	r := model.PBRound{CouncilID: c.ID, Title: "Point", Pot: 50_000_00, Phase: model.PhaseReview,
 		BallotKind: model.PBPoints, Points: 5, Method: model.CountVotes, TieRule: model.TieByID, TotalsMode: true}
-	must(t, db.SavePBRound(model.PBRound{}, &r))
+	must(t, db.SavePBRound(t.Context(), model.PBRound{}, &r))
 	a := model.PBProposal{CouncilID: c.ID, RoundID: r.ID, Title: "Bænke", Cost: 10_000_00, Status: model.ProposalOnBallot}
-	must(t, db.SavePBProposal(model.PBProposal{}, &a))
+	must(t, db.SavePBProposal(t.Context(), model.PBProposal{}, &a))
 	tot := model.PBTotal{CouncilID: c.ID, RoundID: r.ID, Place: "Skolen", ProposalID: a.ID, Votes: 40}
-	wantCode(t, "a total before voting", db.SavePBTotal(model.PBTotal{}, &tot), model.Locked)
+	wantCode(t, "a total before voting", db.SavePBTotal(t.Context(), model.PBTotal{}, &tot), model.Locked)
 	tot.ID = ""
 	openVoting(t, db, &r)
-	must(t, db.SavePBTotal(model.PBTotal{}, &tot))
+	must(t, db.SavePBTotal(t.Context(), model.PBTotal{}, &tot))
 	b := model.PBBallot{CouncilID: c.ID, RoundID: r.ID, Entry: 1, Number: 1, Marks: []model.PBMark{{Number: 1, Points: 3}}}
-	must(t, db.SavePBBallot(model.PBBallot{}, &b))
+	must(t, db.SavePBBallot(t.Context(), model.PBBallot{}, &b))
 	ops, err := db.CouncilOps(context.Background(), c.ID)
 	must(t, err)
 	found := false
@@ -237,7 +237,7 @@ func TestPBPointsBallotAndTotals(t *testing.T) {
 	if !found {
 		t.Fatal(`a points ballot's marks were not logged as "1:3"`)
 	}
-	d, err := db.PBRoundData(r.ID)
+	d, err := db.PBRoundData(t.Context(), r.ID)
 	must(t, err)
 	if len(d.Totals) != 1 || d.Ballots[0].Marks[0].Points != 3 {
 		t.Fatalf("totals %+v, ballots %+v", d.Totals, d.Ballots)
@@ -247,8 +247,8 @@ func TestPBPointsBallotAndTotals(t *testing.T) {
 	if res.Tally.Votes[1] != 43 {
 		t.Fatalf("votes for no. 1: %d, want 3 points + 40 reported", res.Tally.Votes[1])
 	}
-	must(t, db.DeletePBTotal(tot.ID))
-	if ts := noerr.Get(db.PBTotals(r.ID))(t); len(ts) != 0 {
+	must(t, db.DeletePBTotal(t.Context(), tot.ID))
+	if ts := noerr.Get(db.PBTotals(t.Context(), r.ID))(t); len(ts) != 0 {
 		t.Fatal("the total was not deleted")
 	}
 }
@@ -258,17 +258,17 @@ func TestPBImportAllOrNothing(t *testing.T) {
 	c := newCouncil(t, db)
 	r, _ := newPBRound(t, db, c.ID)
 	bad := []model.PBProposal{{Title: "Legeplads", Cost: 80_000_00}, {Title: "", Cost: 1}}
-	if err := db.ImportPBProposals(r.ID, bad); err == nil {
+	if err := db.ImportPBProposals(t.Context(), r.ID, bad); err == nil {
 		t.Fatal("an import with a proposal without a title was stored")
 	}
 	dup := []model.PBProposal{{Title: "Legeplads", Number: 9}, {Title: "Stiforløb", Number: 9}}
-	wantCode(t, "an import with a number twice", db.ImportPBProposals(r.ID, dup), model.Conflict)
-	if got := noerr.Get(db.PBProposals(r.ID))(t); len(got) != 3 {
+	wantCode(t, "an import with a number twice", db.ImportPBProposals(t.Context(), r.ID, dup), model.Conflict)
+	if got := noerr.Get(db.PBProposals(t.Context(), r.ID))(t); len(got) != 3 {
 		t.Fatalf("%d proposals after refused imports, want the 3 there were", len(got))
 	}
 	good := []model.PBProposal{{Title: "Legeplads", Cost: 80_000_00}, {Title: "Stiforløb", Number: 10}, {Title: "Bænke"}}
-	must(t, db.ImportPBProposals(r.ID, good))
-	got, err := db.PBProposals(r.ID)
+	must(t, db.ImportPBProposals(t.Context(), r.ID, good))
+	got, err := db.PBProposals(t.Context(), r.ID)
 	must(t, err)
 	var nums []string
 	for _, p := range got {
@@ -284,12 +284,12 @@ func TestPBImportAllOrNothing(t *testing.T) {
 	for i := range many {
 		many[i].Title = fmt.Sprint("Forslag ", i)
 	}
-	err = db.ImportPBProposals(r.ID, many)
+	err = db.ImportPBProposals(t.Context(), r.ID, many)
 	if model.ErrorCode(err) != model.Invalid || !strings.Contains(err.Error(), "højst have 1.000 forslag") {
 		t.Fatalf("an import past the round's bound: %v", err)
 	}
 	openVoting(t, db, &r)
-	wantCode(t, "an import after voting opened", db.ImportPBProposals(r.ID, []model.PBProposal{{Title: "Sent"}}), model.Locked)
+	wantCode(t, "an import after voting opened", db.ImportPBProposals(t.Context(), r.ID, []model.PBProposal{{Title: "Sent"}}), model.Locked)
 }
 
 func TestDeletePBRoundBeforeVoting(t *testing.T) {
@@ -297,14 +297,14 @@ func TestDeletePBRoundBeforeVoting(t *testing.T) {
 	c := newCouncil(t, db)
 	r, _ := newPBRound(t, db, c.ID)
 	keep, _ := newPBRound(t, db, c.ID)
-	must(t, db.DeletePBRound(r.ID))
-	if _, err := db.PBRound(r.ID); !errors.Is(err, storage.ErrNotFound) {
+	must(t, db.DeletePBRound(t.Context(), r.ID))
+	if _, err := db.PBRound(t.Context(), r.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("the deleted round: %v", err)
 	}
-	if ps := noerr.Get(db.PBProposals(r.ID))(t); len(ps) != 0 {
+	if ps := noerr.Get(db.PBProposals(t.Context(), r.ID))(t); len(ps) != 0 {
 		t.Fatal("the deleted round's proposals are left")
 	}
-	if ps := noerr.Get(db.PBProposals(keep.ID))(t); len(ps) != 3 {
+	if ps := noerr.Get(db.PBProposals(t.Context(), keep.ID))(t); len(ps) != 3 {
 		t.Fatal("another round's proposals went with it")
 	}
 	ops, err := db.CouncilOps(context.Background(), c.ID)
@@ -318,7 +318,7 @@ func TestDeletePBRoundBeforeVoting(t *testing.T) {
 	if deletes != 4 {
 		t.Fatalf("%d deletes logged, want the round's and its 3 proposals'", deletes)
 	}
-	rounds, err := db.PBRounds(c.ID)
+	rounds, err := db.PBRounds(t.Context(), c.ID)
 	must(t, err)
 	if len(rounds) != 1 || rounds[0].ID != keep.ID {
 		t.Fatalf("rounds left: %+v", rounds)
@@ -329,7 +329,7 @@ func TestCreatePBRoundAndRoundsAll(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	other := model.Council{Name: "Tølløse Lokalforum", Area: "Tølløse"}
-	must(t, db.SaveCouncil(model.Council{}, &other))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &other))
 	d := storage.PBRoundData{Council: other, Round: model.PBRound{ID: "x", Title: "Fra Pabulib", Pot: 10_000_00, Phase: model.PhaseResult,
 		BallotKind: model.PBApproval, Method: model.CountVotes, TieRule: model.TieByID}}
 	d.Proposals = []model.PBProposal{{ID: "p1", Number: 1, Title: "A", Cost: 6_000_00, Status: model.ProposalOnBallot},
@@ -341,12 +341,12 @@ func TestCreatePBRoundAndRoundsAll(t *testing.T) {
 		}
 		d.Ballots = append(d.Ballots, model.PBBallot{Number: i, Marks: marks})
 	}
-	r, err := db.CreatePBRound(d)
+	r, err := db.CreatePBRound(t.Context(), d)
 	must(t, err)
 	if r.ID == "x" || r.CouncilID != other.ID || r.Phase != model.PhaseResult {
 		t.Fatalf("created round %+v", r)
 	}
-	got, err := db.PBRoundData(r.ID)
+	got, err := db.PBRoundData(t.Context(), r.ID)
 	must(t, err)
 	res, err := got.Result()
 	must(t, err)
@@ -356,7 +356,7 @@ func TestCreatePBRoundAndRoundsAll(t *testing.T) {
 	// Another replica takes the new round from a bundle: its log opens
 	// voting before the ballots and publishes the result after them.
 	opened := model.PBRound{CouncilID: c.ID, Title: "Oprettet åben", Phase: model.PhaseVoting, BallotKind: model.PBApproval, Method: model.CountVotes, TieRule: model.TieByID, MinAge: 15}
-	must(t, db.SavePBRound(model.PBRound{}, &opened))
+	must(t, db.SavePBRound(t.Context(), model.PBRound{}, &opened))
 	if opened.Phase != model.PhaseVoting || opened.MinAge != 15 {
 		t.Fatalf("a round made with voting open: %+v", opened)
 	}
@@ -366,15 +366,15 @@ func TestCreatePBRoundAndRoundsAll(t *testing.T) {
 	if _, err := fresh.ApplyOps(context.Background(), ops); err != nil {
 		t.Fatalf("a replica refused the created rounds: %v", err)
 	}
-	if bs := noerr.Get(fresh.PBBallots(r.ID))(t); len(bs) != 5 {
+	if bs := noerr.Get(fresh.PBBallots(t.Context(), r.ID))(t); len(bs) != 5 {
 		t.Fatalf("the replica holds %d ballots, want 5", len(bs))
 	}
 	// A proposal number twice refuses the whole round.
 	d.Proposals[1].Number = 1
-	wantCode(t, "a round with a number twice", func() error { _, err := db.CreatePBRound(d); return err }(), model.Conflict)
+	wantCode(t, "a round with a number twice", func() error { _, err := db.CreatePBRound(context.Background(), d); return err }(), model.Conflict)
 
 	newPBRound(t, db, c.ID)
-	all, err := db.PBRoundsAll()
+	all, err := db.PBRoundsAll(t.Context())
 	must(t, err)
 	if len(all) != 3 || all[0].Council.Name != c.Name || all[1].Council.Name != c.Name || all[0].Proposals+all[1].Proposals != 3 ||
 		all[2].Council.Name != other.Name || all[2].Ballots != 5 || all[2].Proposals != 2 {
@@ -389,33 +389,33 @@ func TestPBWinnerToProject(t *testing.T) {
 	openVoting(t, db, &r)
 	for i := 1; i <= 3; i++ {
 		b := ballot(r, 1, i, 1)
-		must(t, db.SavePBBallot(model.PBBallot{}, &b))
+		must(t, db.SavePBBallot(t.Context(), model.PBBallot{}, &b))
 	}
 	loaded := r
 	r.Phase = model.PhaseResult
-	must(t, db.SavePBRound(loaded, &r))
-	if _, err := db.PBWinnerToProject(ps[1].ID); !errors.Is(err, storage.ErrPBNotWinner) {
+	must(t, db.SavePBRound(t.Context(), loaded, &r))
+	if _, err := db.PBWinnerToProject(t.Context(), ps[1].ID); !errors.Is(err, storage.ErrPBNotWinner) {
 		t.Fatalf("a proposal without votes became a project: %v", err)
 	}
-	pr, err := db.PBWinnerToProject(ps[0].ID)
+	pr, err := db.PBWinnerToProject(t.Context(), ps[0].ID)
 	must(t, err)
 	if pr.Title != "Shelter ved søen" || pr.CouncilID != c.ID {
 		t.Fatalf("project %+v", pr)
 	}
-	lines, err := db.BudgetLines(pr.ID)
+	lines, err := db.BudgetLines(t.Context(), pr.ID)
 	must(t, err)
 	if len(lines) != 1 || lines[0].Amount != 60_000_00 || lines[0].Kind != model.LineExpense {
 		t.Fatalf("budget lines %+v", lines)
 	}
-	again, err := db.PBWinnerToProject(ps[0].ID)
+	again, err := db.PBWinnerToProject(t.Context(), ps[0].ID)
 	must(t, err)
 	if again.ID != pr.ID {
 		t.Fatal("a second call made a second project")
 	}
-	if projects := noerr.Get(db.Projects(c.ID))(t); len(projects) != 1 {
+	if projects := noerr.Get(db.Projects(t.Context(), c.ID))(t); len(projects) != 1 {
 		t.Fatalf("%d projects, want 1", len(projects))
 	}
-	p := noerr.Get(db.PBProposals(r.ID))(t)
+	p := noerr.Get(db.PBProposals(t.Context(), r.ID))(t)
 	if p[0].ProjectID != pr.ID {
 		t.Fatal("the proposal is not linked to its project")
 	}
@@ -428,7 +428,7 @@ func TestErasePBProposer(t *testing.T) {
 	p := ps[0]
 	x := p
 	x.Text = "Jens Hansen foreslår et shelter.\nRing til Jens Hansen."
-	must(t, db.SavePBProposal(p, &x))
+	must(t, db.SavePBProposal(t.Context(), p, &x))
 	// Another replica held the proposal before the erasure.
 	b, _ := openTemp(t)
 	before, err := db.CouncilOps(context.Background(), c.ID)
@@ -436,8 +436,8 @@ func TestErasePBProposer(t *testing.T) {
 	if _, err := b.ApplyOps(context.Background(), before); err != nil {
 		t.Fatal(err)
 	}
-	must(t, db.ErasePBProposer(p.ID))
-	got := noerr.Get(db.PBProposals(r.ID))(t)
+	must(t, db.ErasePBProposer(t.Context(), p.ID))
+	got := noerr.Get(db.PBProposals(t.Context(), r.ID))(t)
 	if got[0].ProposerName != model.FormerMemberName || got[0].ProposerContact != "" || strings.Contains(got[0].Text, "Jens") {
 		t.Fatalf("after the erasure: %+v", got[0])
 	}
@@ -454,7 +454,7 @@ func TestErasePBProposer(t *testing.T) {
 				t.Fatalf("%s's change log keeps %q in %s.%s", name, s, o.Table, o.Field)
 			}
 		}
-		got := noerr.Get(x.PBProposals(r.ID))(t)
+		got := noerr.Get(x.PBProposals(t.Context(), r.ID))(t)
 		if got[0].ProposerName != model.FormerMemberName || got[0].ProposerContact != "" {
 			t.Fatalf("%s holds %+v", name, got[0])
 		}

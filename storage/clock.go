@@ -225,9 +225,9 @@ func (db *DB) HealClock(ctx context.Context) (Restamped, error) {
 // NewestHeld is the wall-clock part of the newest stamp in the change log
 // (zero when it is empty): a computer holding ops stamped well after its
 // own date knows that its date is wrong.
-func (db *DB) NewestHeld() (time.Time, error) {
+func (db *DB) NewestHeld(ctx context.Context) (time.Time, error) {
 	var hlc int64
-	if err := db.sql.QueryRow("SELECT COALESCE(MAX(hlc), 0) FROM changes").Scan(&hlc); err != nil || hlc == 0 {
+	if err := db.sql.QueryRowContext(ctx, "SELECT COALESCE(MAX(hlc), 0) FROM changes").Scan(&hlc); err != nil || hlc == 0 {
 		return time.Time{}, err
 	}
 	return time.UnixMilli(hlc >> 16), nil

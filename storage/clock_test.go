@@ -25,17 +25,17 @@ func TestRestampPending(t *testing.T) {
 	// Concurrent edits of the place: a's reaches b before the re-stamp.
 	ma, mb := m, m
 	ma.Place = "Forsamlingshuset"
-	ok(t, a.SaveMeeting(Overwriting(a, ma), &ma))
+	ok(t, a.SaveMeeting(t.Context(), Overwriting(t.Context(), a, ma), &ma))
 	send(t, a, b)
 	mb.Place = "Kirken"
-	ok(t, b.SaveMeeting(Overwriting(b, mb), &mb))
+	ok(t, b.SaveMeeting(t.Context(), Overwriting(t.Context(), b, mb), &mb))
 	it.Notes += "Linje 4\n"
-	ok(t, b.SaveAgendaItem(Overwriting(b, it), &it))
+	ok(t, b.SaveAgendaItem(t.Context(), Overwriting(t.Context(), b, it), &it))
 	member := model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}
-	ok(t, b.SaveMember(model.Member{}, &member))
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &member))
 	member.Name = "Åse Nielsen"
-	ok(t, b.SaveMember(Overwriting(b, member), &member))
-	ok(t, b.DeleteMember(member.ID))
+	ok(t, b.SaveMember(t.Context(), Overwriting(t.Context(), b, member), &member))
+	ok(t, b.DeleteMember(t.Context(), member.ID))
 	before := pendingOf(t, b)
 	shown := withoutTombstones(dump(t, b))
 
@@ -76,14 +76,14 @@ func TestRestampPending(t *testing.T) {
 	// before that edit) had not seen it, so the member comes back.
 	later := syncNow.Add(time.Hour)
 	a.Now = func() time.Time { later = later.Add(time.Millisecond); return later }
-	ok(t, a.SaveMember(model.Member{}, &model.Member{ID: member.ID, CouncilID: c.ID, Name: "Åse N.", Role: model.RoleMember}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{ID: member.ID, CouncilID: c.ID, Name: "Åse N.", Role: model.RoleMember}))
 	send(t, a, b)
-	if ms := noerr.Get(b.Members(c.ID))(t); len(ms) != 1 || ms[0].Name != "Åse N." {
+	if ms := noerr.Get(b.Members(t.Context(), c.ID))(t); len(ms) != 1 || ms[0].Name != "Åse N." {
 		t.Errorf("members after an edit unseen by the delete: %+v", ms)
 	}
 	// b's clock came back: its next edit is stamped now.
 	mb.Title = "Bestyrelsesmøde"
-	ok(t, b.SaveMeeting(Overwriting(b, mb), &mb))
+	ok(t, b.SaveMeeting(t.Context(), Overwriting(t.Context(), b, mb), &mb))
 	last := pendingOf(t, b)
 	if hlc := last[len(last)-1].HLC; hlc>>16 > syncNow.Add(time.Hour+time.Minute).UnixMilli() {
 		t.Errorf("the next edit is stamped %v", time.UnixMilli(hlc>>16).UTC())
@@ -100,9 +100,9 @@ func TestFutureClockNotAdopted(t *testing.T) {
 	future := syncNow.AddDate(10, 0, 0)
 	a.Now = func() time.Time { future = future.Add(time.Millisecond); return future }
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	send(t, a, b)
-	ok(t, b.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}))
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}))
 	ops := pendingOf(t, b)
 	if stamp := time.UnixMilli(ops[0].HLC >> 16); stamp.After(syncNow.Add(MaxClockSkew + time.Minute)) {
 		t.Errorf("an edit after ops from %d is stamped %v", future.Year(), stamp.UTC())

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -26,7 +27,7 @@ func crashWriter(path, meetingID, councilID string) {
 	for i := 0; ; i++ {
 		it := model.AgendaItem{CouncilID: councilID, MeetingID: meetingID, Title: fmt.Sprintf("Punkt %d", i),
 			Kind: model.ItemDecision, Notes: "Referat med æøå", Decision: "Besluttet"}
-		if err := db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+		if err := db.SaveAgendaItem(context.Background(), model.AgendaItem{}, &it); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(3)
 		}
@@ -97,10 +98,10 @@ func TestKillWriter(t *testing.T) {
 
 		check, err := storage.Open(path)
 		must(t, err)
-		if err := check.Check(); err != nil {
+		if err := check.Check(t.Context()); err != nil {
 			t.Fatalf("after kill %d: %v", k+1, err)
 		}
-		items, err := check.AgendaItems(m.ID)
+		items, err := check.AgendaItems(t.Context(), m.ID)
 		must(t, err)
 		have := map[string]bool{}
 		for _, it := range items {

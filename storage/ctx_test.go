@@ -54,9 +54,9 @@ func (c *stopAfter) asked() int {
 func TestCancelledApplyLeavesNothing(t *testing.T) {
 	a := replica(t, "a")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	for i := 0; i < 300; i++ {
-		ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember}))
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember}))
 	}
 	ops := mustOps(t, a)
 
@@ -71,7 +71,7 @@ func TestCancelledApplyLeavesNothing(t *testing.T) {
 	}
 
 	b := replica(t, "b")
-	ok(t, b.SetMeta(MetaCursor, "7"))
+	ok(t, b.SetMeta(t.Context(), MetaCursor, "7"))
 	for _, at := range []int{1, whole.asked() / 4, whole.asked() / 2} {
 		ctx := newStopAfter(at)
 		n, err := b.ApplyPulled(ctx, ops, int64(len(ops)))
@@ -95,9 +95,9 @@ func TestCancelledApplyLeavesNothing(t *testing.T) {
 	ok(t, err)
 	st, err := b.SyncState(context.Background())
 	ok(t, err)
-	want, err := a.Members(c.ID)
+	want, err := a.Members(t.Context(), c.ID)
 	ok(t, err)
-	got, err := b.Members(c.ID)
+	got, err := b.Members(t.Context(), c.ID)
 	ok(t, err)
 	if n != len(ops) || st.Cursor != int64(len(ops)) || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("applied again: %d of %d ops, cursor %d, %d members of %d", n, len(ops), st.Cursor, len(got), len(want))
@@ -108,7 +108,7 @@ func TestCancelledApplyLeavesNothing(t *testing.T) {
 func TestCancelledQueue(t *testing.T) {
 	a := replica(t, "a")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := a.PendingOps(ctx, "", 10); err == nil {

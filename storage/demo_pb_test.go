@@ -21,15 +21,15 @@ func TestDemoBorgerbudget(t *testing.T) {
 		db, err := storage.Open(filepath.Join(t.TempDir(), fmt.Sprint(i, ".db")))
 		must(t, err)
 		defer db.Close()
-		council, err := demo.Council(db, now)
+		council, err := demo.Council(t.Context(), db, now)
 		must(t, err)
-		rounds, err := db.PBRounds(council)
+		rounds, err := db.PBRounds(t.Context(), council)
 		must(t, err)
 		if len(rounds) != 1 || rounds[0].Title != "Borgerbudget 2026" || rounds[0].Phase != model.PhaseResult ||
 			rounds[0].Pot != 150_000_00 || rounds[0].Method != model.CountMESAdd1 || rounds[0].MaxChoices != 3 {
 			t.Fatalf("demo rounds: %+v", rounds)
 		}
-		d, err := db.PBRoundData(rounds[0].ID)
+		d, err := db.PBRoundData(t.Context(), rounds[0].ID)
 		must(t, err)
 		rejected := 0
 		for _, p := range d.Proposals {

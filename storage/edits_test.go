@@ -25,25 +25,25 @@ func syncAll(t *testing.T, from, to *storage.DB) {
 // brings that here; then an edit made here on x as loaded before the sync
 // (ours) is saved. It returns the row as stored, and checks that the
 // stale x saved as a new row is refused rather than written whole.
-func staleEdit[T any](t *testing.T, db *storage.DB, x T, save func(db *storage.DB, loaded T, x *T) error, theirs, ours func(*T)) T {
+func staleEdit[T any](t *testing.T, db *storage.DB, x T, save func(db *storage.DB, ctx context.Context, loaded T, x *T) error, theirs, ours func(*T)) T {
 	t.Helper()
 	other, _ := openTemp(t)
 	syncAll(t, db, other)
-	there := storage.Overwriting(other, x)
+	there := storage.Overwriting(t.Context(), other, x)
 	edited := there
 	theirs(&edited)
-	must(t, save(other, there, &edited))
+	must(t, save(other, t.Context(), there, &edited))
 	syncAll(t, other, db)
 
 	var zero T
 	blind := x
-	if err := save(db, zero, &blind); !errors.Is(err, storage.ErrNotLoaded) {
+	if err := save(db, t.Context(), zero, &blind); !errors.Is(err, storage.ErrNotLoaded) {
 		t.Errorf("a stale row saved as new: %v, want ErrNotLoaded", err)
 	}
 	mine := x
 	ours(&mine)
-	must(t, save(db, x, &mine))
-	got := storage.Overwriting(db, x)
+	must(t, save(db, t.Context(), x, &mine))
+	got := storage.Overwriting(t.Context(), db, x)
 	if !reflect.DeepEqual(mine, got) {
 		t.Errorf("the saved value is not read back: %+v, stored %+v", mine, got)
 	}
@@ -66,7 +66,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	})
 	t.Run("member", func(t *testing.T) {
 		x := model.Member{CouncilID: c.ID, Name: "Karen", Role: model.RoleMember}
-		must(t, db.SaveMember(model.Member{}, &x))
+		must(t, db.SaveMember(t.Context(), model.Member{}, &x))
 		got := staleEdit(t, db, x, (*storage.DB).SaveMember,
 			func(m *model.Member) { m.Phone, m.Role = "20 11 22 33", model.RoleChair },
 			func(m *model.Member) { m.Email = "karen@example.dk" })
@@ -84,7 +84,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	})
 	t.Run("agenda item", func(t *testing.T) {
 		x := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Økonomi", Kind: model.ItemInformation, Notes: "Linje 1\nLinje 2\nLinje 3\n"}
-		must(t, db.SaveAgendaItem(model.AgendaItem{}, &x))
+		must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &x))
 		got := staleEdit(t, db, x, (*storage.DB).SaveAgendaItem,
 			func(it *model.AgendaItem) {
 				it.Kind, it.Notes = model.ItemDecision, "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
@@ -96,7 +96,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	})
 	t.Run("action item", func(t *testing.T) {
 		x := model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, What: "Book salen"}
-		must(t, db.SaveActionItem(model.ActionItem{}, &x))
+		must(t, db.SaveActionItem(t.Context(), model.ActionItem{}, &x))
 		got := staleEdit(t, db, x, (*storage.DB).SaveActionItem,
 			func(a *model.ActionItem) { a.Due = day },
 			func(a *model.ActionItem) { a.Who, a.Done = "Mette", true })
@@ -105,7 +105,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 		}
 	})
 	p := model.Project{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectStatuses[0]}
-	must(t, db.SaveProject(model.Project{}, &p))
+	must(t, db.SaveProject(t.Context(), model.Project{}, &p))
 	t.Run("project", func(t *testing.T) {
 		got := staleEdit(t, db, p, (*storage.DB).SaveProject,
 			func(p *model.Project) { p.Progress, p.Description = 40, "Ved mosen." },
@@ -116,7 +116,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	})
 	t.Run("budget line", func(t *testing.T) {
 		x := model.BudgetLine{CouncilID: c.ID, ProjectID: p.ID, Text: "Træ", Kind: model.LineExpense, Amount: 1000_00}
-		must(t, db.SaveBudgetLine(model.BudgetLine{}, &x))
+		must(t, db.SaveBudgetLine(t.Context(), model.BudgetLine{}, &x))
 		got := staleEdit(t, db, x, (*storage.DB).SaveBudgetLine,
 			func(l *model.BudgetLine) { l.Amount = 120_000_00 },
 			func(l *model.BudgetLine) { l.Text = "Træ og skruer" })
@@ -126,7 +126,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	})
 	t.Run("funding application", func(t *testing.T) {
 		x := model.FundingApplication{CouncilID: c.ID, ProjectID: p.ID, Pool: "Udviklingspuljen", Status: model.ApplicationDraft}
-		must(t, db.SaveFundingApplication(model.FundingApplication{}, &x))
+		must(t, db.SaveFundingApplication(t.Context(), model.FundingApplication{}, &x))
 		got := staleEdit(t, db, x, (*storage.DB).SaveFundingApplication,
 			func(a *model.FundingApplication) { a.Applied = 50_000_00 },
 			func(a *model.FundingApplication) { a.VolunteerHours = 40 })
@@ -136,7 +136,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	})
 	t.Run("budget wish", func(t *testing.T) {
 		x := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Sti", Status: model.WishDraft}
-		must(t, db.SaveBudgetWish(model.BudgetWish{}, &x))
+		must(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &x))
 		got := staleEdit(t, db, x, (*storage.DB).SaveBudgetWish,
 			func(w *model.BudgetWish) { w.Estimate = 250_000_00 },
 			func(w *model.BudgetWish) { w.Title = "Ny sti til skolen" })
@@ -146,7 +146,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	})
 	t.Run("pool", func(t *testing.T) {
 		x := model.Pool{Name: "Puljen", OpenAllYear: true}
-		must(t, db.SavePool(model.Pool{}, &x))
+		must(t, db.SavePool(t.Context(), model.Pool{}, &x))
 		got := staleEdit(t, db, x, (*storage.DB).SavePool,
 			func(p *model.Pool) { p.Available = 300_000_00 },
 			func(p *model.Pool) { p.Name = "Landsbypuljen" })
@@ -156,7 +156,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	})
 	t.Run("deadline", func(t *testing.T) {
 		x := model.MunicipalDeadline{Title: "Frist", Date: day}
-		must(t, db.SaveDeadline(model.MunicipalDeadline{}, &x))
+		must(t, db.SaveDeadline(t.Context(), model.MunicipalDeadline{}, &x))
 		got := staleEdit(t, db, x, (*storage.DB).SaveDeadline,
 			func(d *model.MunicipalDeadline) { d.Description = "Send ønskerne." },
 			func(d *model.MunicipalDeadline) { d.Title = "Budgetønsker 2028" })
@@ -166,7 +166,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	})
 	t.Run("contact", func(t *testing.T) {
 		x := model.Contact{Name: "Anne"}
-		must(t, db.SaveContact(model.Contact{}, &x))
+		must(t, db.SaveContact(t.Context(), model.Contact{}, &x))
 		got := staleEdit(t, db, x, (*storage.DB).SaveContact,
 			func(c *model.Contact) { c.Phone = "59 53 00 00" },
 			func(c *model.Contact) { c.Email = "anne@kalundborg.dk" })
@@ -176,7 +176,7 @@ func TestEverySaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	})
 	t.Run("announcement", func(t *testing.T) {
 		x := model.Announcement{Title: "Nyt", Date: day}
-		must(t, db.SaveAnnouncement(model.Announcement{}, &x))
+		must(t, db.SaveAnnouncement(t.Context(), model.Announcement{}, &x))
 		got := staleEdit(t, db, x, (*storage.DB).SaveAnnouncement,
 			func(a *model.Announcement) { a.Text = "Puljen åbner 1. marts." },
 			func(a *model.Announcement) { a.Title = "Ny pulje" })
@@ -192,14 +192,14 @@ func TestSaveRefusesAnotherRowAsLoaded(t *testing.T) {
 	c := newCouncil(t, db)
 	a := model.Member{CouncilID: c.ID, Name: "Karen", Role: model.RoleMember}
 	b := model.Member{CouncilID: c.ID, Name: "Søren", Role: model.RoleMember}
-	must(t, db.SaveMember(model.Member{}, &a))
-	must(t, db.SaveMember(model.Member{}, &b))
+	must(t, db.SaveMember(t.Context(), model.Member{}, &a))
+	must(t, db.SaveMember(t.Context(), model.Member{}, &b))
 	x := b
 	x.Name = "Karen"
-	if err := db.SaveMember(a, &x); err == nil {
+	if err := db.SaveMember(t.Context(), a, &x); err == nil {
 		t.Error("saved with another row as loaded")
 	}
-	if got := storage.Overwriting(db, b); got.Name != "Søren" {
+	if got := storage.Overwriting(t.Context(), db, b); got.Name != "Søren" {
 		t.Errorf("stored %+v", got)
 	}
 }

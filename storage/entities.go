@@ -242,7 +242,7 @@ func edited(loaded record, rec func() record) func() record {
 // save validates v, gives it an id when it is new, and writes its record
 // as edited from loaded (see ErrNotLoaded), running check first inside the
 // transaction. A failed save leaves v's id as it was.
-func (db *DB) save(v interface{ Validate() error }, id *string, council string, loaded record, rec func() record, check func(w *writer) error) error {
+func (db *DB) save(ctx context.Context, v interface{ Validate() error }, id *string, council string, loaded record, rec func() record, check func(w *writer) error) error {
 	if err := v.Validate(); err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func (db *DB) save(v interface{ Validate() error }, id *string, council string, 
 	if created {
 		*id = newID()
 	}
-	err := db.write(context.Background(), func(w *writer) error {
+	err := db.write(ctx, func(w *writer) error {
 		if check != nil {
 			if err := check(w); err != nil {
 				return err
@@ -299,8 +299,8 @@ func (w *writer) removeAll(table string, query string, args ...any) error {
 }
 
 // Councils lists the councils of this installation by name.
-func (db *DB) Councils() ([]model.Council, error) {
-	return list(context.Background(), db.sql, councilD.scan, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+func (db *DB) Councils(ctx context.Context) ([]model.Council, error) {
+	return list(ctx, db.sql, councilD.scan, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
 }
 
 // Council reads one council.
@@ -311,21 +311,21 @@ func (db *DB) Council(id string) (model.Council, error) {
 // SaveCouncil creates (when c.ID is empty) or updates a council, edited
 // from loaded (the zero value for a new council). A council is its own
 // council: its id is its council id.
-func (db *DB) SaveCouncil(loaded model.Council, c *model.Council) error {
+func (db *DB) SaveCouncil(ctx context.Context, loaded model.Council, c *model.Council) error {
 	created := c.ID == ""
 	if created {
 		c.ID = newID()
 	}
-	err := db.save(c, &c.ID, c.ID, councilD.record(&loaded), func() record { return councilD.record(c) }, nil)
+	err := db.save(ctx, c, &c.ID, c.ID, councilD.record(&loaded), func() record { return councilD.record(c) }, nil)
 	if err != nil && created {
 		c.ID = ""
 	}
-	return reread(db, loaded.ID, err, c, c.ID, councilsT, councilD.scan)
+	return reread(ctx, db, loaded.ID, err, c, c.ID, councilsT, councilD.scan)
 }
 
 // DeleteCouncil deletes a council and everything it keeps.
-func (db *DB) DeleteCouncil(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeleteCouncil(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		// Children before parents, so that foreign keys hold at every step.
 		for i := len(Tables) - 1; i >= 1; i-- {
 			if err := w.removeAll(Tables[i], "SELECT id FROM "+Tables[i]+" WHERE council_id = ?", id); err != nil {
@@ -337,20 +337,20 @@ func (db *DB) DeleteCouncil(id string) error {
 }
 
 // Members lists a council's members by name.
-func (db *DB) Members(councilID string) ([]model.Member, error) {
-	return list(context.Background(), db.sql, memberD.scan, membersT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
+func (db *DB) Members(ctx context.Context, councilID string) ([]model.Member, error) {
+	return list(ctx, db.sql, memberD.scan, membersT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
 }
 
 // SaveMember creates or updates a member.
-func (db *DB) SaveMember(loaded model.Member, m *model.Member) error {
-	err := db.save(m, &m.ID, m.CouncilID, memberD.record(&loaded), func() record { return memberD.record(m) }, nil)
-	return reread(db, loaded.ID, err, m, m.ID, membersT, memberD.scan)
+func (db *DB) SaveMember(ctx context.Context, loaded model.Member, m *model.Member) error {
+	err := db.save(ctx, m, &m.ID, m.CouncilID, memberD.record(&loaded), func() record { return memberD.record(m) }, nil)
+	return reread(ctx, db, loaded.ID, err, m, m.ID, membersT, memberD.scan)
 }
 
 // DeleteMember deletes a member. Projects they were responsible for keep
 // their place but lose the name.
-func (db *DB) DeleteMember(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeleteMember(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		projects, err := list(w.ctx, w.tx, projectD.scan, projectsT.selectSQL()+" WHERE responsible_id = ?", id)
 		if err != nil {
 			return err
@@ -366,25 +366,25 @@ func (db *DB) DeleteMember(id string) error {
 }
 
 // Meetings lists a council's meetings, oldest first.
-func (db *DB) Meetings(councilID string) ([]model.Meeting, error) {
-	return list(context.Background(), db.sql, meetingD.scan, meetingsT.selectSQL()+" WHERE council_id = ? ORDER BY start, id", councilID)
+func (db *DB) Meetings(ctx context.Context, councilID string) ([]model.Meeting, error) {
+	return list(ctx, db.sql, meetingD.scan, meetingsT.selectSQL()+" WHERE council_id = ? ORDER BY start, id", councilID)
 }
 
 // Meeting reads one meeting.
-func (db *DB) Meeting(id string) (model.Meeting, error) {
-	return one(context.Background(), db.sql, meetingD.scan, meetingsT.selectSQL()+" WHERE id = ?", id)
+func (db *DB) Meeting(ctx context.Context, id string) (model.Meeting, error) {
+	return one(ctx, db.sql, meetingD.scan, meetingsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SaveMeeting creates or updates a meeting. While its minutes are approved,
 // only its status may change (to reopen it); approving stamps ApprovedAt.
-func (db *DB) SaveMeeting(loaded model.Meeting, m *model.Meeting) error {
+func (db *DB) SaveMeeting(ctx context.Context, loaded model.Meeting, m *model.Meeting) error {
 	switch {
 	case m.Status != model.MeetingApproved:
 		m.ApprovedAt, m.ApprovedBy, m.ApprovedIn = time.Time{}, "", ""
 	case m.ApprovedAt.IsZero():
 		m.ApprovedAt = db.Now().UTC().Truncate(time.Second)
 	}
-	err := db.save(m, &m.ID, m.CouncilID, meetingD.record(&loaded), func() record { return meetingD.record(m) }, func(w *writer) error {
+	err := db.save(ctx, m, &m.ID, m.CouncilID, meetingD.record(&loaded), func() record { return meetingD.record(m) }, func(w *writer) error {
 		old, err := meetingD.scan(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ?", m.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -400,13 +400,13 @@ func (db *DB) SaveMeeting(loaded model.Meeting, m *model.Meeting) error {
 		}
 		return nil
 	})
-	return reread(db, loaded.ID, err, m, m.ID, meetingsT, meetingD.scan)
+	return reread(ctx, db, loaded.ID, err, m, m.ID, meetingsT, meetingD.scan)
 }
 
 // DeleteMeeting deletes a meeting with its agenda and the action items
 // agreed at it.
-func (db *DB) DeleteMeeting(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeleteMeeting(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		// Approved minutes are deleted only after reopening, here as at
 		// the server (admit.go).
 		if err := w.checkUnlocked(id); errors.Is(err, ErrNotFound) {
@@ -428,13 +428,13 @@ func (db *DB) DeleteMeeting(id string) error {
 }
 
 // AgendaItems lists a meeting's agenda in order.
-func (db *DB) AgendaItems(meetingID string) ([]model.AgendaItem, error) {
-	return list(context.Background(), db.sql, itemD.scan, itemsT.selectSQL()+" WHERE meeting_id = ? ORDER BY position, id", meetingID)
+func (db *DB) AgendaItems(ctx context.Context, meetingID string) ([]model.AgendaItem, error) {
+	return list(ctx, db.sql, itemD.scan, itemsT.selectSQL()+" WHERE meeting_id = ? ORDER BY position, id", meetingID)
 }
 
 // AgendaItem reads one agenda item.
-func (db *DB) AgendaItem(id string) (model.AgendaItem, error) {
-	return one(context.Background(), db.sql, itemD.scan, itemsT.selectSQL()+" WHERE id = ?", id)
+func (db *DB) AgendaItem(ctx context.Context, id string) (model.AgendaItem, error) {
+	return one(ctx, db.sql, itemD.scan, itemsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // checkUnlocked refuses changes to the agenda of a meeting whose minutes
@@ -456,8 +456,8 @@ func (w *writer) checkUnlocked(meetingID string) error {
 
 // SaveAgendaItem creates or updates an agenda item. A new item with no
 // position goes last on the agenda.
-func (db *DB) SaveAgendaItem(loaded model.AgendaItem, a *model.AgendaItem) error {
-	err := db.save(a, &a.ID, a.CouncilID, itemD.record(&loaded), func() record { return itemD.record(a) }, func(w *writer) error {
+func (db *DB) SaveAgendaItem(ctx context.Context, loaded model.AgendaItem, a *model.AgendaItem) error {
+	err := db.save(ctx, a, &a.ID, a.CouncilID, itemD.record(&loaded), func() record { return itemD.record(a) }, func(w *writer) error {
 		if err := w.checkUnlocked(a.MeetingID); err != nil {
 			return err
 		}
@@ -468,13 +468,13 @@ func (db *DB) SaveAgendaItem(loaded model.AgendaItem, a *model.AgendaItem) error
 		}
 		return nil
 	})
-	return reread(db, loaded.ID, err, a, a.ID, itemsT, itemD.scan)
+	return reread(ctx, db, loaded.ID, err, a, a.ID, itemsT, itemD.scan)
 }
 
 // MoveAgendaItem moves an item delta places on its agenda (negative is up)
 // and renumbers the agenda.
-func (db *DB) MoveAgendaItem(id string, delta int) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) MoveAgendaItem(ctx context.Context, id string, delta int) error {
+	return db.write(ctx, func(w *writer) error {
 		it, err := itemD.scan(w.tx.QueryRowContext(w.ctx, itemsT.selectSQL()+" WHERE id = ?", id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
@@ -500,8 +500,8 @@ func (db *DB) MoveAgendaItem(id string, delta int) error {
 
 // DeleteAgendaItem deletes an agenda item and renumbers the rest. Action
 // items agreed under it stay, without the link.
-func (db *DB) DeleteAgendaItem(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeleteAgendaItem(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		it, err := itemD.scan(w.tx.QueryRowContext(w.ctx, itemsT.selectSQL()+" WHERE id = ?", id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -542,30 +542,29 @@ func (db *DB) DeleteAgendaItem(id string) error {
 }
 
 // ActionItems lists all of a council's action items, in due order.
-func (db *DB) ActionItems(councilID string) ([]model.ActionItem, error) {
-	out, err := list(context.Background(), db.sql, actionD.scan, actionsT.selectSQL()+" WHERE council_id = ?", councilID)
+func (db *DB) ActionItems(ctx context.Context, councilID string) ([]model.ActionItem, error) {
+	out, err := list(ctx, db.sql, actionD.scan, actionsT.selectSQL()+" WHERE council_id = ?", councilID)
 	model.SortActions(out)
 	return out, err
 }
 
 // OpenActionItems lists a council's action items not yet done.
-func (db *DB) OpenActionItems(councilID string) ([]model.ActionItem, error) {
-	out, err := list(context.Background(), db.sql, actionD.scan, actionsT.selectSQL()+" WHERE council_id = ? AND done = 0", councilID)
+func (db *DB) OpenActionItems(ctx context.Context, councilID string) ([]model.ActionItem, error) {
+	out, err := list(ctx, db.sql, actionD.scan, actionsT.selectSQL()+" WHERE council_id = ? AND done = 0", councilID)
 	model.SortActions(out)
 	return out, err
 }
 
 // MeetingActionItems lists the action items agreed at a meeting.
-func (db *DB) MeetingActionItems(meetingID string) ([]model.ActionItem, error) {
-	out, err := list(context.Background(), db.sql, actionD.scan, actionsT.selectSQL()+" WHERE meeting_id = ?", meetingID)
+func (db *DB) MeetingActionItems(ctx context.Context, meetingID string) ([]model.ActionItem, error) {
+	out, err := list(ctx, db.sql, actionD.scan, actionsT.selectSQL()+" WHERE meeting_id = ?", meetingID)
 	model.SortActions(out)
 	return out, err
 }
 
 // CarriedOver lists the open action items from earlier meetings that belong
 // on meeting m's agenda.
-func (db *DB) CarriedOver(m model.Meeting) ([]model.ActionItem, error) {
-	ctx := context.Background()
+func (db *DB) CarriedOver(ctx context.Context, m model.Meeting) ([]model.ActionItem, error) {
 	actions, err := list(ctx, db.sql, actionD.scan, actionsT.selectSQL()+" WHERE council_id = ? AND (done = 0 OR done_at > ?)", m.CouncilID, stampText(m.Start))
 	if err != nil {
 		return nil, err
@@ -579,41 +578,41 @@ func (db *DB) CarriedOver(m model.Meeting) ([]model.ActionItem, error) {
 
 // SaveActionItem creates or updates an action item; marking it done stamps
 // when.
-func (db *DB) SaveActionItem(loaded model.ActionItem, a *model.ActionItem) error {
+func (db *DB) SaveActionItem(ctx context.Context, loaded model.ActionItem, a *model.ActionItem) error {
 	if a.Done && a.DoneAt.IsZero() {
 		a.DoneAt = db.Now().UTC().Truncate(time.Second)
 	}
 	if !a.Done {
 		a.DoneAt = time.Time{}
 	}
-	err := db.save(a, &a.ID, a.CouncilID, actionD.record(&loaded), func() record { return actionD.record(a) }, nil)
-	return reread(db, loaded.ID, err, a, a.ID, actionsT, actionD.scan)
+	err := db.save(ctx, a, &a.ID, a.CouncilID, actionD.record(&loaded), func() record { return actionD.record(a) }, nil)
+	return reread(ctx, db, loaded.ID, err, a, a.ID, actionsT, actionD.scan)
 }
 
 // DeleteActionItem deletes an action item.
-func (db *DB) DeleteActionItem(id string) error {
-	return db.write(context.Background(), func(w *writer) error { return w.remove(actionsT.name, id) })
+func (db *DB) DeleteActionItem(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error { return w.remove(actionsT.name, id) })
 }
 
 // Projects lists a council's projects by title.
-func (db *DB) Projects(councilID string) ([]model.Project, error) {
-	return list(context.Background(), db.sql, projectD.scan, projectsT.selectSQL()+" WHERE council_id = ? ORDER BY title COLLATE NOCASE, id", councilID)
+func (db *DB) Projects(ctx context.Context, councilID string) ([]model.Project, error) {
+	return list(ctx, db.sql, projectD.scan, projectsT.selectSQL()+" WHERE council_id = ? ORDER BY title COLLATE NOCASE, id", councilID)
 }
 
 // Project reads one project.
-func (db *DB) Project(id string) (model.Project, error) {
-	return one(context.Background(), db.sql, projectD.scan, projectsT.selectSQL()+" WHERE id = ?", id)
+func (db *DB) Project(ctx context.Context, id string) (model.Project, error) {
+	return one(ctx, db.sql, projectD.scan, projectsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SaveProject creates or updates a project.
-func (db *DB) SaveProject(loaded model.Project, p *model.Project) error {
-	err := db.save(p, &p.ID, p.CouncilID, projectD.record(&loaded), func() record { return projectD.record(p) }, nil)
-	return reread(db, loaded.ID, err, p, p.ID, projectsT, projectD.scan)
+func (db *DB) SaveProject(ctx context.Context, loaded model.Project, p *model.Project) error {
+	err := db.save(ctx, p, &p.ID, p.CouncilID, projectD.record(&loaded), func() record { return projectD.record(p) }, nil)
+	return reread(ctx, db, loaded.ID, err, p, p.ID, projectsT, projectD.scan)
 }
 
 // DeleteProject deletes a project with its budget and applications.
-func (db *DB) DeleteProject(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeleteProject(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'project' AND owner_id = ?", id); err != nil {
 			return err
 		}
@@ -628,59 +627,59 @@ func (db *DB) DeleteProject(id string) error {
 }
 
 // BudgetLines lists a project's budget lines.
-func (db *DB) BudgetLines(projectID string) ([]model.BudgetLine, error) {
-	return list(context.Background(), db.sql, lineD.scan, linesT.selectSQL()+" WHERE project_id = ? ORDER BY kind DESC, id", projectID)
+func (db *DB) BudgetLines(ctx context.Context, projectID string) ([]model.BudgetLine, error) {
+	return list(ctx, db.sql, lineD.scan, linesT.selectSQL()+" WHERE project_id = ? ORDER BY kind DESC, id", projectID)
 }
 
 // SaveBudgetLine creates or updates a budget line.
-func (db *DB) SaveBudgetLine(loaded model.BudgetLine, l *model.BudgetLine) error {
-	err := db.save(l, &l.ID, l.CouncilID, lineD.record(&loaded), func() record { return lineD.record(l) }, nil)
-	return reread(db, loaded.ID, err, l, l.ID, linesT, lineD.scan)
+func (db *DB) SaveBudgetLine(ctx context.Context, loaded model.BudgetLine, l *model.BudgetLine) error {
+	err := db.save(ctx, l, &l.ID, l.CouncilID, lineD.record(&loaded), func() record { return lineD.record(l) }, nil)
+	return reread(ctx, db, loaded.ID, err, l, l.ID, linesT, lineD.scan)
 }
 
 // DeleteBudgetLine deletes a budget line.
-func (db *DB) DeleteBudgetLine(id string) error {
-	return db.write(context.Background(), func(w *writer) error { return w.remove(linesT.name, id) })
+func (db *DB) DeleteBudgetLine(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error { return w.remove(linesT.name, id) })
 }
 
 // FundingApplications lists a project's funding applications by deadline.
-func (db *DB) FundingApplications(projectID string) ([]model.FundingApplication, error) {
-	return list(context.Background(), db.sql, appD.scan, appsT.selectSQL()+" WHERE project_id = ? ORDER BY deadline, id", projectID)
+func (db *DB) FundingApplications(ctx context.Context, projectID string) ([]model.FundingApplication, error) {
+	return list(ctx, db.sql, appD.scan, appsT.selectSQL()+" WHERE project_id = ? ORDER BY deadline, id", projectID)
 }
 
 // CouncilApplications lists all of a council's funding applications.
-func (db *DB) CouncilApplications(councilID string) ([]model.FundingApplication, error) {
-	return list(context.Background(), db.sql, appD.scan, appsT.selectSQL()+" WHERE council_id = ? ORDER BY deadline, id", councilID)
+func (db *DB) CouncilApplications(ctx context.Context, councilID string) ([]model.FundingApplication, error) {
+	return list(ctx, db.sql, appD.scan, appsT.selectSQL()+" WHERE council_id = ? ORDER BY deadline, id", councilID)
 }
 
 // SaveFundingApplication creates or updates a funding application.
-func (db *DB) SaveFundingApplication(loaded model.FundingApplication, a *model.FundingApplication) error {
-	err := db.save(a, &a.ID, a.CouncilID, appD.record(&loaded), func() record { return appD.record(a) }, nil)
-	return reread(db, loaded.ID, err, a, a.ID, appsT, appD.scan)
+func (db *DB) SaveFundingApplication(ctx context.Context, loaded model.FundingApplication, a *model.FundingApplication) error {
+	err := db.save(ctx, a, &a.ID, a.CouncilID, appD.record(&loaded), func() record { return appD.record(a) }, nil)
+	return reread(ctx, db, loaded.ID, err, a, a.ID, appsT, appD.scan)
 }
 
 // DeleteFundingApplication deletes a funding application.
-func (db *DB) DeleteFundingApplication(id string) error {
-	return db.write(context.Background(), func(w *writer) error { return w.remove(appsT.name, id) })
+func (db *DB) DeleteFundingApplication(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error { return w.remove(appsT.name, id) })
 }
 
 // BudgetWishes lists a council's wishes for a year in priority order; year
 // 0 lists every year.
-func (db *DB) BudgetWishes(councilID string, year int) ([]model.BudgetWish, error) {
+func (db *DB) BudgetWishes(ctx context.Context, councilID string, year int) ([]model.BudgetWish, error) {
 	q := wishesT.selectSQL() + " WHERE council_id = ?"
 	args := []any{councilID}
 	if year != 0 {
 		q += " AND year = ?"
 		args = append(args, year)
 	}
-	out, err := list(context.Background(), db.sql, wishD.scan, q, args...)
+	out, err := list(ctx, db.sql, wishD.scan, q, args...)
 	model.RankWishes(out)
 	return out, err
 }
 
 // WishYears lists the budget years a council has wishes for, newest first.
-func (db *DB) WishYears(councilID string) ([]int, error) {
-	return list(context.Background(), db.sql, func(s scanner) (int, error) {
+func (db *DB) WishYears(ctx context.Context, councilID string) ([]int, error) {
+	return list(ctx, db.sql, func(s scanner) (int, error) {
 		var y int
 		return y, s.Scan(&y)
 	}, "SELECT DISTINCT year FROM budget_wishes WHERE council_id = ? ORDER BY year DESC", councilID)
@@ -688,20 +687,20 @@ func (db *DB) WishYears(councilID string) ([]int, error) {
 
 // SaveBudgetWish creates or updates a budget wish. A new wish with no
 // priority goes last among its year's wishes.
-func (db *DB) SaveBudgetWish(loaded model.BudgetWish, b *model.BudgetWish) error {
-	err := db.save(b, &b.ID, b.CouncilID, wishD.record(&loaded), func() record { return wishD.record(b) }, func(w *writer) error {
+func (db *DB) SaveBudgetWish(ctx context.Context, loaded model.BudgetWish, b *model.BudgetWish) error {
+	err := db.save(ctx, b, &b.ID, b.CouncilID, wishD.record(&loaded), func() record { return wishD.record(b) }, func(w *writer) error {
 		if b.Rank == 0 {
 			return w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(MAX(priority), 0) + 1 FROM budget_wishes WHERE council_id = ? AND year = ? AND id <> ?", b.CouncilID, b.Year, b.ID).Scan(&b.Rank)
 		}
 		return nil
 	})
-	return reread(db, loaded.ID, err, b, b.ID, wishesT, wishD.scan)
+	return reread(ctx, db, loaded.ID, err, b, b.ID, wishesT, wishD.scan)
 }
 
 // MoveBudgetWish moves a wish delta places in its year's priority order
 // (negative is up) and renumbers the priorities.
-func (db *DB) MoveBudgetWish(id string, delta int) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) MoveBudgetWish(ctx context.Context, id string, delta int) error {
+	return db.write(ctx, func(w *writer) error {
 		b, err := wishD.scan(w.tx.QueryRowContext(w.ctx, wishesT.selectSQL()+" WHERE id = ?", id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
@@ -723,8 +722,8 @@ func (db *DB) MoveBudgetWish(id string, delta int) error {
 }
 
 // DeleteBudgetWish deletes a wish with its attachments.
-func (db *DB) DeleteBudgetWish(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeleteBudgetWish(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'wish' AND owner_id = ?", id); err != nil {
 			return err
 		}
@@ -733,44 +732,43 @@ func (db *DB) DeleteBudgetWish(id string) error {
 }
 
 // CouncilData reads everything a council keeps, for exports and printing.
-func (db *DB) CouncilData(councilID string) (*model.CouncilData, error) {
+func (db *DB) CouncilData(ctx context.Context, councilID string) (*model.CouncilData, error) {
 	c, err := db.Council(councilID)
 	if err != nil {
 		return nil, err
 	}
 	d := &model.CouncilData{Council: c}
-	ctx := context.Background()
 	where := " WHERE council_id = ?"
 	errs := []error{}
 	collect := func(err error) { errs = append(errs, err) }
-	d.Members, err = db.Members(councilID)
+	d.Members, err = db.Members(ctx, councilID)
 	collect(err)
-	d.Meetings, err = db.Meetings(councilID)
+	d.Meetings, err = db.Meetings(ctx, councilID)
 	collect(err)
 	d.Items, err = list(ctx, db.sql, itemD.scan, itemsT.selectSQL()+where+" ORDER BY meeting_id, position", councilID)
 	collect(err)
-	d.Actions, err = db.ActionItems(councilID)
+	d.Actions, err = db.ActionItems(ctx, councilID)
 	collect(err)
-	d.Projects, err = db.Projects(councilID)
+	d.Projects, err = db.Projects(ctx, councilID)
 	collect(err)
 	d.Lines, err = list(ctx, db.sql, lineD.scan, linesT.selectSQL()+where+" ORDER BY project_id, id", councilID)
 	collect(err)
-	d.Applications, err = db.CouncilApplications(councilID)
+	d.Applications, err = db.CouncilApplications(ctx, councilID)
 	collect(err)
-	d.Wishes, err = db.BudgetWishes(councilID, 0)
+	d.Wishes, err = db.BudgetWishes(ctx, councilID, 0)
 	collect(err)
-	d.Attachments, err = db.CouncilAttachments(councilID)
+	d.Attachments, err = db.CouncilAttachments(ctx, councilID)
 	collect(err)
-	d.YearRules, err = db.YearRules(councilID)
+	d.YearRules, err = db.YearRules(ctx, councilID)
 	collect(err)
-	d.Accounts, err = db.AccountEntries(councilID, 0)
+	d.Accounts, err = db.AccountEntries(ctx, councilID, 0)
 	collect(err)
-	d.AccountYears, err = db.AccountsYears(councilID)
+	d.AccountYears, err = db.AccountsYears(ctx, councilID)
 	collect(err)
-	plans, err := db.Plans(councilID)
+	plans, err := db.Plans(ctx, councilID)
 	collect(err)
 	for i := len(plans) - 1; i >= 0; i-- { // by year
-		pd, err := db.PlanData(plans[i].ID)
+		pd, err := db.PlanData(ctx, plans[i].ID)
 		collect(err)
 		d.Plans = append(d.Plans, pd)
 	}
@@ -798,62 +796,62 @@ func sameRecord(a, b record) bool {
 // replays one replica's edit): the row as stored, or the zero value when
 // there is none. An editor passes what it loaded instead; only that keeps
 // another device's edit that a sync brought meanwhile.
-func Overwriting[T any](db *DB, x T) T {
+func Overwriting[T any](ctx context.Context, db *DB, x T) T {
 	var v any
 	var err error
 	switch x := any(x).(type) {
 	case model.Council:
-		v, err = byID(db, councilsT, councilD.scan, x.ID)
+		v, err = byID(ctx, db, councilsT, councilD.scan, x.ID)
 	case model.Member:
-		v, err = byID(db, membersT, memberD.scan, x.ID)
+		v, err = byID(ctx, db, membersT, memberD.scan, x.ID)
 	case model.Meeting:
-		v, err = byID(db, meetingsT, meetingD.scan, x.ID)
+		v, err = byID(ctx, db, meetingsT, meetingD.scan, x.ID)
 	case model.AgendaItem:
-		v, err = byID(db, itemsT, itemD.scan, x.ID)
+		v, err = byID(ctx, db, itemsT, itemD.scan, x.ID)
 	case model.ActionItem:
-		v, err = byID(db, actionsT, actionD.scan, x.ID)
+		v, err = byID(ctx, db, actionsT, actionD.scan, x.ID)
 	case model.Project:
-		v, err = byID(db, projectsT, projectD.scan, x.ID)
+		v, err = byID(ctx, db, projectsT, projectD.scan, x.ID)
 	case model.BudgetLine:
-		v, err = byID(db, linesT, lineD.scan, x.ID)
+		v, err = byID(ctx, db, linesT, lineD.scan, x.ID)
 	case model.FundingApplication:
-		v, err = byID(db, appsT, appD.scan, x.ID)
+		v, err = byID(ctx, db, appsT, appD.scan, x.ID)
 	case model.BudgetWish:
-		v, err = byID(db, wishesT, wishD.scan, x.ID)
+		v, err = byID(ctx, db, wishesT, wishD.scan, x.ID)
 	case model.Attachment:
-		v, err = byID(db, attachT, attachD.scan, x.ID)
+		v, err = byID(ctx, db, attachT, attachD.scan, x.ID)
 	case model.YearRule:
-		v, err = byID(db, rulesT, yearRuleD.scan, x.ID)
+		v, err = byID(ctx, db, rulesT, yearRuleD.scan, x.ID)
 	case model.Publication:
-		v, err = byID(db, pubT, pubD.scan, x.ID)
+		v, err = byID(ctx, db, pubT, pubD.scan, x.ID)
 	case model.DevPlan:
-		v, err = byID(db, plansT, planD.scan, x.ID)
+		v, err = byID(ctx, db, plansT, planD.scan, x.ID)
 	case model.FocusArea:
-		v, err = byID(db, focusT, focusD.scan, x.ID)
+		v, err = byID(ctx, db, focusT, focusD.scan, x.ID)
 	case model.PlanAction:
-		v, err = byID(db, planActionT, planActionD.scan, x.ID)
+		v, err = byID(ctx, db, planActionT, planActionD.scan, x.ID)
 	case model.AccountEntry:
-		v, err = byID(db, entriesT, entryD.scan, x.ID)
+		v, err = byID(ctx, db, entriesT, entryD.scan, x.ID)
 	case model.AccountsYear:
-		v, err = byID(db, accYearsT, accYearD.scan, x.ID)
+		v, err = byID(ctx, db, accYearsT, accYearD.scan, x.ID)
 	case model.AgendaTemplate:
-		v, err = byID(db, templatesT, templateD.scan, x.ID)
+		v, err = byID(ctx, db, templatesT, templateD.scan, x.ID)
 	case model.Pool:
-		v, err = byID(db, poolsT, poolD.scan, x.ID)
+		v, err = byID(ctx, db, poolsT, poolD.scan, x.ID)
 	case model.MunicipalDeadline:
-		v, err = byID(db, deadlinesT, deadlineD.scan, x.ID)
+		v, err = byID(ctx, db, deadlinesT, deadlineD.scan, x.ID)
 	case model.Contact:
-		v, err = byID(db, contactsT, contactD.scan, x.ID)
+		v, err = byID(ctx, db, contactsT, contactD.scan, x.ID)
 	case model.Announcement:
-		v, err = byID(db, announcementsT, announcementD.scan, x.ID)
+		v, err = byID(ctx, db, announcementsT, announcementD.scan, x.ID)
 	case model.PBRound:
-		v, err = byID(db, pbRoundsT, pbRoundD.scan, x.ID)
+		v, err = byID(ctx, db, pbRoundsT, pbRoundD.scan, x.ID)
 	case model.PBProposal:
-		v, err = byID(db, pbProposalsT, pbProposalD.scan, x.ID)
+		v, err = byID(ctx, db, pbProposalsT, pbProposalD.scan, x.ID)
 	case model.PBBallot:
-		v, err = byID(db, pbBallotsT, scanPBBallot, x.ID)
+		v, err = byID(ctx, db, pbBallotsT, scanPBBallot, x.ID)
 	case model.PBTotal:
-		v, err = byID(db, pbTotalsT, pbTotalD.scan, x.ID)
+		v, err = byID(ctx, db, pbTotalsT, pbTotalD.scan, x.ID)
 	default:
 		panic(fmt.Sprintf("storage.Overwriting: %T is no row", x))
 	}
@@ -865,18 +863,18 @@ func Overwriting[T any](db *DB, x T) T {
 }
 
 // byID reads the row of table t with id; none is ErrNotFound.
-func byID[T any](db *DB, t table, scan func(scanner) (T, error), id string) (T, error) {
-	return one(context.Background(), db.sql, scan, t.selectSQL()+" WHERE id = ?", id)
+func byID[T any](ctx context.Context, db *DB, t table, scan func(scanner) (T, error), id string) (T, error) {
+	return one(ctx, db.sql, scan, t.selectSQL()+" WHERE id = ?", id)
 }
 
 // reread reads an edited row back into *p after its save, so the caller
 // sees what was stored (kept and merged values included). A new row
 // (loaded "") is not read back.
-func reread[T any](db *DB, loaded string, err error, p *T, id string, t table, scan func(scanner) (T, error)) error {
+func reread[T any](ctx context.Context, db *DB, loaded string, err error, p *T, id string, t table, scan func(scanner) (T, error)) error {
 	if err != nil || loaded == "" {
 		return err
 	}
-	v, err := byID(db, t, scan, id)
+	v, err := byID(ctx, db, t, scan, id)
 	if err == nil {
 		*p = v
 	}

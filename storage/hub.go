@@ -398,7 +398,7 @@ func (db *DB) RewriteUnsynced(council string, f func(Change) (any, bool)) (int, 
 		if err != nil {
 			return err
 		}
-		sch, err := db.schema()
+		sch, err := db.schema(ctx)
 		if err != nil {
 			return err
 		}

@@ -15,13 +15,9 @@ import (
 // Import saves members, projects and budget wishes read from a file in one
 // transaction: all of them, or, when any is invalid or a write fails,
 // none. New rows get ids; wishes without a priority go last in their year.
-func (db *DB) Import(members []model.Member, projects []model.Project, wishes []model.BudgetWish) error {
-	return db.ImportContext(context.Background(), members, projects, wishes)
-}
-
-// ImportContext is Import that writes nothing when ctx is done before it
-// commits (Ctrl-C during a CLI import).
-func (db *DB) ImportContext(ctx context.Context, members []model.Member, projects []model.Project, wishes []model.BudgetWish) error {
+// It writes nothing when ctx is done before it commits (Ctrl-C during a
+// CLI import).
+func (db *DB) Import(ctx context.Context, members []model.Member, projects []model.Project, wishes []model.BudgetWish) error {
 	var errs []error
 	check := func(what string, i int, v interface{ Validate() error }, council string) {
 		if err := v.Validate(); err != nil {
@@ -139,17 +135,17 @@ func sameText(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a),
 
 // ImportMatches finds the imported rows that are already stored for
 // councilID.
-func (db *DB) ImportMatches(councilID string, members []model.Member, projects []model.Project, wishes []model.BudgetWish) (Matches, error) {
+func (db *DB) ImportMatches(ctx context.Context, councilID string, members []model.Member, projects []model.Project, wishes []model.BudgetWish) (Matches, error) {
 	m := Matches{Members: map[int]string{}, Projects: map[int]string{}, Wishes: map[int]string{}}
-	sm, err := db.Members(councilID)
+	sm, err := db.Members(ctx, councilID)
 	if err != nil {
 		return m, err
 	}
-	sp, err := db.Projects(councilID)
+	sp, err := db.Projects(ctx, councilID)
 	if err != nil {
 		return m, err
 	}
-	sw, err := db.BudgetWishes(councilID, 0)
+	sw, err := db.BudgetWishes(ctx, councilID, 0)
 	if err != nil {
 		return m, err
 	}
@@ -174,7 +170,7 @@ func (db *DB) ImportMatches(councilID string, members []model.Member, projects [
 // Resolve applies the user's choice for the rows already stored: skip
 // drops them, update makes them edits of the stored rows (the file's
 // empty or default values keep the stored ones).
-func (db *DB) Resolve(m Matches, how Existing, members []model.Member, projects []model.Project, wishes []model.BudgetWish) ([]model.Member, []model.Project, []model.BudgetWish, error) {
+func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []model.Member, projects []model.Project, wishes []model.BudgetWish) ([]model.Member, []model.Project, []model.BudgetWish, error) {
 	var om []model.Member
 	for i, x := range members {
 		id, found := m.Members[i]
@@ -182,7 +178,7 @@ func (db *DB) Resolve(m Matches, how Existing, members []model.Member, projects 
 		case !found:
 			om = append(om, x)
 		case how == ExistingUpdate:
-			s, err := db.member(id)
+			s, err := db.member(ctx, id)
 			if err != nil {
 				return nil, nil, nil, err
 			}
@@ -203,7 +199,7 @@ func (db *DB) Resolve(m Matches, how Existing, members []model.Member, projects 
 		case !found:
 			op = append(op, x)
 		case how == ExistingUpdate:
-			s, err := db.Project(id)
+			s, err := db.Project(ctx, id)
 			if err != nil {
 				return nil, nil, nil, err
 			}
@@ -226,7 +222,7 @@ func (db *DB) Resolve(m Matches, how Existing, members []model.Member, projects 
 		case !found:
 			ow = append(ow, x)
 		case how == ExistingUpdate:
-			s, err := db.budgetWish(id)
+			s, err := db.budgetWish(ctx, id)
 			if err != nil {
 				return nil, nil, nil, err
 			}
@@ -244,12 +240,12 @@ func (db *DB) Resolve(m Matches, how Existing, members []model.Member, projects 
 	return om, op, ow, nil
 }
 
-func (db *DB) member(id string) (model.Member, error) {
-	return one(context.Background(), db.sql, memberD.scan, membersT.selectSQL()+" WHERE id = ?", id)
+func (db *DB) member(ctx context.Context, id string) (model.Member, error) {
+	return one(ctx, db.sql, memberD.scan, membersT.selectSQL()+" WHERE id = ?", id)
 }
 
-func (db *DB) budgetWish(id string) (model.BudgetWish, error) {
-	return one(context.Background(), db.sql, wishD.scan, wishesT.selectSQL()+" WHERE id = ?", id)
+func (db *DB) budgetWish(ctx context.Context, id string) (model.BudgetWish, error) {
+	return one(ctx, db.sql, wishD.scan, wishesT.selectSQL()+" WHERE id = ?", id)
 }
 
 func keepStr(v, stored string) string {

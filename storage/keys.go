@@ -74,8 +74,7 @@ const metaPubKey = "sync_pubkey"
 
 // loadSecrets reads (or makes) the secrets file, moves a device secret the
 // database still holds into it, and signs this device's unsigned ops.
-func (db *DB) loadSecrets() error {
-	ctx := context.Background()
+func (db *DB) loadSecrets(ctx context.Context) error {
 	path := SecretPath(db.path)
 	var s secrets
 	raw, err := os.ReadFile(path)
@@ -147,13 +146,13 @@ func (db *DB) loadSecrets() error {
 
 // dropSecret removes a device secret from a database file that is not
 // open (a copy made before the secret moved out).
-func dropSecret(path string) error {
+func dropSecret(ctx context.Context, path string) error {
 	sqldb, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err
 	}
 	defer sqldb.Close()
-	if _, err := sqldb.Exec("DELETE FROM meta WHERE key = ?", MetaToken); err != nil {
+	if _, err := sqldb.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", MetaToken); err != nil {
 		return err
 	}
 	return sqldb.Close()

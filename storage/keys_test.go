@@ -21,7 +21,7 @@ import (
 func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 	db := replica(t, "a")
 	c := model.Council{Name: "Råd"}
-	ok(t, db.SaveCouncil(model.Council{}, &c))
+	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
 	path, device := db.Path(), db.DeviceID()
 	for _, q := range []string{
 		"UPDATE changes SET sig = ''",
@@ -41,7 +41,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 	if db.DeviceID() != device {
 		t.Errorf("a database from before the secrets file changed its id")
 	}
-	if tok, _ := db.Meta(MetaToken); tok != "id.gammel-hemmelighed" || mustMissing(t, db) {
+	if tok, _ := db.Meta(t.Context(), MetaToken); tok != "id.gammel-hemmelighed" || mustMissing(t, db) {
 		t.Errorf("token = %q", tok)
 	}
 	var n int
@@ -63,7 +63,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 		}
 	}
 	// Fresh writes are signed too, and a re-signed op verifies.
-	ok(t, db.SaveCouncil(c, &model.Council{ID: c.ID, Name: "Nyt navn"}))
+	ok(t, db.SaveCouncil(t.Context(), c, &model.Council{ID: c.ID, Name: "Nyt navn"}))
 	ops, _ = db.CouncilOps(context.Background(), c.ID)
 	last := ops[len(ops)-1]
 	if !VerifyChange(last, pub) {
@@ -118,10 +118,10 @@ func TestSignedBytesUnambiguous(t *testing.T) {
 func TestResentOpMustBeTheSame(t *testing.T) {
 	a, b := replica(t, "a"), replica(t, "b")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	m := model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}
-	ok(t, a.SaveMember(model.Member{}, &m))
-	ok(t, a.DeleteMember(m.ID))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &m))
+	ok(t, a.DeleteMember(t.Context(), m.ID))
 	ops := mustOps(t, a)
 	early := append([]Change{}, ops...)
 	for i := range early {
@@ -167,7 +167,7 @@ func TestUpgradeMovesSecretOutOfEveryCopy(t *testing.T) {
 	db, err := Open(path)
 	ok(t, err)
 	defer db.Close()
-	if tok := noerr.Get(db.Meta(MetaToken))(t); tok != "dev.gammel-hemmelighed" {
+	if tok := noerr.Get(db.Meta(t.Context(), MetaToken))(t); tok != "dev.gammel-hemmelighed" {
 		t.Errorf("token after the upgrade = %q", tok)
 	}
 	copies := noerr.Get(filepath.Glob(filepath.Join(db.BackupDir(), "foer-opgradering-*.db")))(t)
@@ -192,8 +192,8 @@ func TestUpgradeMovesSecretOutOfEveryCopy(t *testing.T) {
 func TestHubEndorsesLegacyOps(t *testing.T) {
 	a, hub, fresh := replica(t, "a"), replica(t, "hub"), replica(t, "fresh")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleChair}))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleChair}))
 	legacy := mustOps(t, a)
 	for i := range legacy {
 		legacy[i].Sig = ""
@@ -212,7 +212,7 @@ func TestHubEndorsesLegacyOps(t *testing.T) {
 	if _, _, err := fresh.VerifyOps(held, dir()); !errors.Is(err, ErrUnsigned) {
 		t.Fatalf("before endorsing: %v", err)
 	}
-	ok(t, hub.SetHub())
+	ok(t, hub.SetHub(t.Context()))
 	held = mustOps(t, hub)
 	if _, _, err := fresh.VerifyOps(held, dir()); err != nil {
 		t.Fatalf("endorsed: %v", err)
@@ -226,7 +226,7 @@ func TestHubEndorsesLegacyOps(t *testing.T) {
 	late := Change{Device: "b", Seq: 1, HLC: 5 << 16, Table: "councils", Row: c.ID, Council: c.ID, Field: "area", Value: "x"}
 	_, err = hub.ApplyOps(context.Background(), []Change{late})
 	ok(t, err)
-	ok(t, hub.SetHub())
+	ok(t, hub.SetHub(t.Context()))
 	if _, _, err := fresh.VerifyOps(mustOps(t, hub), dir()); !errors.Is(err, ErrUnsigned) && !errors.Is(err, ErrUnknownAuthor) {
 		t.Errorf("a later unsigned op: %v", err)
 	}
@@ -259,9 +259,9 @@ func TestDeviceKeyRegisteredLater(t *testing.T) {
 // stay where they were numbered and handed out.
 func TestHubRenewalKeepsItsHistory(t *testing.T) {
 	hub := replica(t, "hub")
-	ok(t, hub.SetHub())
+	ok(t, hub.SetHub(t.Context()))
 	p := model.Pool{CouncilID: model.MunicipalityID, Name: "Puljen", OpenAllYear: true}
-	ok(t, hub.SavePool(model.Pool{}, &p))
+	ok(t, hub.SavePool(t.Context(), model.Pool{}, &p))
 	before, _, _, err := hub.HubOpsSince("", 0, 100, "")
 	ok(t, err)
 	path, old := hub.Path(), hub.DeviceID()
@@ -280,7 +280,7 @@ func TestHubRenewalKeepsItsHistory(t *testing.T) {
 	}
 	loaded := p
 	p.Name = "Puljen 2"
-	ok(t, hub.SavePool(loaded, &p))
+	ok(t, hub.SavePool(t.Context(), loaded, &p))
 	if ops, _, _, _ := hub.HubOpsSince("", 0, 100, ""); len(ops) != len(before)+1 || ops[len(ops)-1].Device != hub.DeviceID() {
 		t.Errorf("a new op after renewal is not numbered: %d", len(ops))
 	}

@@ -35,13 +35,13 @@ var ErrNotHeld = error(model.NewError(model.Invalid, "mødet er ikke holdt endnu
 // item "Godkendelse af referat" (made, last on its agenda, when it has
 // none). Refused when the meeting has not begun, is approved already, or
 // atID's own minutes are locked. The stored meeting is returned.
-func (db *DB) ApproveMinutes(loaded model.Meeting, by, atID string) (model.Meeting, error) {
+func (db *DB) ApproveMinutes(ctx context.Context, loaded model.Meeting, by, atID string) (model.Meeting, error) {
 	by = strings.Join(strings.Fields(by), " ")
 	if loaded.ID == "" {
 		return model.Meeting{}, ErrNotFound
 	}
 	now := db.Now().UTC().Truncate(time.Second)
-	err := db.write(context.Background(), func(w *writer) error {
+	err := db.write(ctx, func(w *writer) error {
 		m, err := meetingD.scan(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ?", loaded.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("mødet: %w", ErrNotFound)
@@ -87,7 +87,7 @@ func (db *DB) ApproveMinutes(loaded model.Meeting, by, atID string) (model.Meeti
 	if err != nil {
 		return model.Meeting{}, err
 	}
-	return db.Meeting(loaded.ID)
+	return db.Meeting(ctx, loaded.ID)
 }
 
 // recordApproval writes the approval of m into the minutes of the meeting
@@ -120,10 +120,10 @@ func (w *writer) recordApproval(m model.Meeting) error {
 // model.PresenceUnknown) at the meeting loaded, as the editor read it; the
 // other names on the lists stay as stored. Approved minutes are refused
 // (ErrLocked). The stored meeting is returned.
-func (db *DB) SetPresence(loaded model.Meeting, name string, p model.Presence) (model.Meeting, error) {
+func (db *DB) SetPresence(ctx context.Context, loaded model.Meeting, name string, p model.Presence) (model.Meeting, error) {
 	m := loaded
 	model.SetPresence(&m, name, p)
-	err := db.SaveMeeting(loaded, &m)
+	err := db.SaveMeeting(ctx, loaded, &m)
 	if err != nil {
 		return model.Meeting{}, err
 	}
@@ -135,8 +135,8 @@ func (db *DB) SetPresence(loaded model.Meeting, name string, p model.Presence) (
 // minutes or decisions. It is how a meeting gets the agenda of an earlier
 // meeting (model.CopyAgenda) or of a template (AgendaTemplate.Agenda).
 // Approved minutes are refused (ErrLocked).
-func (db *DB) AppendAgenda(meetingID string, items []model.AgendaItem) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) AppendAgenda(ctx context.Context, meetingID string, items []model.AgendaItem) error {
+	return db.write(ctx, func(w *writer) error {
 		var council string
 		if err := w.tx.QueryRowContext(w.ctx, "SELECT council_id FROM meetings WHERE id = ?", meetingID).Scan(&council); errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("mødet: %w", ErrNotFound)
@@ -166,26 +166,25 @@ func (db *DB) AppendAgenda(meetingID string, items []model.AgendaItem) error {
 }
 
 // AgendaTemplates lists a council's own templates by name.
-func (db *DB) AgendaTemplates(councilID string) ([]model.AgendaTemplate, error) {
-	return list(context.Background(), db.sql, templateD.scan, templatesT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
+func (db *DB) AgendaTemplates(ctx context.Context, councilID string) ([]model.AgendaTemplate, error) {
+	return list(ctx, db.sql, templateD.scan, templatesT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
 }
 
 // SaveAgendaTemplate creates or updates a council's template.
-func (db *DB) SaveAgendaTemplate(loaded model.AgendaTemplate, t *model.AgendaTemplate) error {
-	err := db.save(t, &t.ID, t.CouncilID, templateD.record(&loaded), func() record { return templateD.record(t) }, nil)
-	return reread(db, loaded.ID, err, t, t.ID, templatesT, templateD.scan)
+func (db *DB) SaveAgendaTemplate(ctx context.Context, loaded model.AgendaTemplate, t *model.AgendaTemplate) error {
+	err := db.save(ctx, t, &t.ID, t.CouncilID, templateD.record(&loaded), func() record { return templateD.record(t) }, nil)
+	return reread(ctx, db, loaded.ID, err, t, t.ID, templatesT, templateD.scan)
 }
 
 // DeleteAgendaTemplate deletes a template; meetings made from it keep
 // their agenda.
-func (db *DB) DeleteAgendaTemplate(id string) error {
-	return db.write(context.Background(), func(w *writer) error { return w.remove(templatesT.name, id) })
+func (db *DB) DeleteAgendaTemplate(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error { return w.remove(templatesT.name, id) })
 }
 
 // Decisions is the council's decisions register (model.Decisions).
-func (db *DB) Decisions(councilID string, l model.Lang) ([]model.Decision, error) {
-	ctx := context.Background()
-	ms, err := db.Meetings(councilID)
+func (db *DB) Decisions(ctx context.Context, councilID string, l model.Lang) ([]model.Decision, error) {
+	ms, err := db.Meetings(ctx, councilID)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +197,7 @@ func (db *DB) Decisions(councilID string, l model.Lang) ([]model.Decision, error
 
 // SearchTotal counts every hit of query in the council (Search returns at
 // most its limit), so the screen can say "Viser de første 200 af 213".
-func (db *DB) SearchTotal(councilID, query string) (int, error) {
+func (db *DB) SearchTotal(ctx context.Context, councilID, query string) (int, error) {
 	words := ftsWords(query)
 	if words == "" {
 		return 0, nil
@@ -207,7 +206,7 @@ func (db *DB) SearchTotal(councilID, query string) (int, error) {
 	total := 0
 	for _, s := range searchSources {
 		var n int
-		if err := db.sql.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM "+s.fts+" WHERE "+s.fts+" MATCH "+sqlString(match)).Scan(&n); err != nil {
+		if err := db.sql.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+s.fts+" WHERE "+s.fts+" MATCH "+sqlString(match)).Scan(&n); err != nil {
 			return 0, err
 		}
 		total += n

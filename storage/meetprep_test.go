@@ -19,15 +19,15 @@ func twoMeetings(t *testing.T) (a, b *DB, dec, jan model.Meeting, approvalItem m
 	t.Helper()
 	a, b = replica(t, "a"), replica(t, "b")
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	dec = model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: syncNow.AddDate(0, -1, 0)}
-	ok(t, a.SaveMeeting(model.Meeting{}, &dec))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &dec))
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: dec.ID, Title: "Shelter", Kind: model.ItemDecision, Decision: "Shelteret bygges."}
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	jan = model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: syncNow.Add(-time.Hour)}
-	ok(t, a.SaveMeeting(model.Meeting{}, &jan))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &jan))
 	approvalItem = model.AgendaItem{CouncilID: c.ID, MeetingID: jan.ID, Title: "Godkendelse af referat", Kind: model.ItemDecision, Decision: "Ingen bemærkninger."}
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &approvalItem))
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &approvalItem))
 	send(t, a, b)
 	return
 }
@@ -35,12 +35,12 @@ func twoMeetings(t *testing.T) (a, b *DB, dec, jan model.Meeting, approvalItem m
 func TestApproveMinutesAtLaterMeeting(t *testing.T) {
 	a, b, dec, jan, ai := twoMeetings(t)
 	before := len(mustOps(t, a))
-	got, err := a.ApproveMinutes(dec, "  Karen   Østergaard ", jan.ID)
+	got, err := a.ApproveMinutes(t.Context(), dec, "  Karen   Østergaard ", jan.ID)
 	ok(t, err)
 	if got.Status != model.MeetingApproved || got.ApprovedBy != "Karen Østergaard" || got.ApprovedIn != jan.ID || !got.ApprovedAt.Equal(syncNow.Truncate(time.Second)) {
 		t.Fatalf("stored %+v", got)
 	}
-	it, err := a.AgendaItem(ai.ID)
+	it, err := a.AgendaItem(t.Context(), ai.ID)
 	ok(t, err)
 	want := "Ingen bemærkninger.\nReferatet af mødet " + model.MeetingTitle(dec, model.Danish) + " blev godkendt (Karen Østergaard)."
 	if it.Decision != want {
@@ -50,49 +50,49 @@ func TestApproveMinutesAtLaterMeeting(t *testing.T) {
 		t.Fatal("the approval wrote nothing to the change log")
 	}
 	// Approved is locked: no second approval, no edit of the attendance.
-	if _, err := a.ApproveMinutes(got, "Søren", jan.ID); !errors.Is(err, ErrLocked) {
+	if _, err := a.ApproveMinutes(t.Context(), got, "Søren", jan.ID); !errors.Is(err, ErrLocked) {
 		t.Errorf("approved twice: %v", err)
 	}
-	if _, err := a.SetPresence(got, "Søren", model.Present); !errors.Is(err, ErrLocked) {
+	if _, err := a.SetPresence(t.Context(), got, "Søren", model.Present); !errors.Is(err, ErrLocked) {
 		t.Errorf("attendance of approved minutes changed: %v", err)
 	}
 
 	// The other laptop gets the approval, the banner's facts and the line
 	// in January's minutes.
 	send(t, a, b)
-	onB, err := b.Meeting(dec.ID)
+	onB, err := b.Meeting(t.Context(), dec.ID)
 	ok(t, err)
 	if onB.Status != model.MeetingApproved || onB.ApprovedBy != "Karen Østergaard" || onB.ApprovedIn != jan.ID {
 		t.Errorf("b has %+v", onB)
 	}
-	janOnB, err := b.Meeting(jan.ID)
+	janOnB, err := b.Meeting(t.Context(), jan.ID)
 	ok(t, err)
 	if txt := model.ApprovalText(onB, janOnB, model.Danish); !strings.Contains(txt, "på mødet "+model.MeetingTitle(jan, model.Danish)+" af Karen Østergaard") {
 		t.Errorf("banner %q", txt)
 	}
-	if it := noerr.Get(b.AgendaItem(ai.ID))(t); it.Decision != want {
+	if it := noerr.Get(b.AgendaItem(t.Context(), ai.ID))(t); it.Decision != want {
 		t.Errorf("b's January minutes: %q", it.Decision)
 	}
 
 	// Reopening clears who approved, and is a save with the status.
 	reopened := onB
 	reopened.Status = model.MeetingHeld
-	ok(t, b.SaveMeeting(onB, &reopened))
+	ok(t, b.SaveMeeting(t.Context(), onB, &reopened))
 	if reopened.ApprovedBy != "" || reopened.ApprovedIn != "" || !reopened.ApprovedAt.IsZero() {
 		t.Errorf("reopened keeps the approval: %+v", reopened)
 	}
 	send(t, b, a)
-	if m := noerr.Get(a.Meeting(dec.ID))(t); m.Status != model.MeetingHeld || m.ApprovedBy != "" {
+	if m := noerr.Get(a.Meeting(t.Context(), dec.ID))(t); m.Status != model.MeetingHeld || m.ApprovedBy != "" {
 		t.Errorf("a after the reopening: %+v", m)
 	}
 }
 
 func TestApproveMinutesMakesTheItemWhenMissing(t *testing.T) {
 	a, _, dec, jan, ai := twoMeetings(t)
-	ok(t, a.DeleteAgendaItem(ai.ID))
-	_, err := a.ApproveMinutes(dec, "Karen", jan.ID)
+	ok(t, a.DeleteAgendaItem(t.Context(), ai.ID))
+	_, err := a.ApproveMinutes(t.Context(), dec, "Karen", jan.ID)
 	ok(t, err)
-	items, err := a.AgendaItems(jan.ID)
+	items, err := a.AgendaItems(t.Context(), jan.ID)
 	ok(t, err)
 	if len(items) != 1 || items[0].Title != model.ApprovedMinutesItem || !strings.Contains(items[0].Decision, "blev godkendt (Karen)") {
 		t.Errorf("January's agenda: %+v", items)
@@ -103,29 +103,29 @@ func TestApproveMinutesRefused(t *testing.T) {
 	a, _, dec, jan, _ := twoMeetings(t)
 	// Not held yet.
 	future := model.Meeting{CouncilID: dec.CouncilID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow.AddDate(0, 0, 7)}
-	ok(t, a.SaveMeeting(model.Meeting{}, &future))
-	if _, err := a.ApproveMinutes(future, "Karen", ""); !errors.Is(err, ErrNotHeld) {
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &future))
+	if _, err := a.ApproveMinutes(t.Context(), future, "Karen", ""); !errors.Is(err, ErrNotHeld) {
 		t.Errorf("future meeting approved: %v", err)
 	}
 	// The later meeting's own minutes are locked: nothing is written.
-	_, err := a.ApproveMinutes(jan, "Karen", "")
+	_, err := a.ApproveMinutes(t.Context(), jan, "Karen", "")
 	ok(t, err)
-	if _, err := a.ApproveMinutes(dec, "Karen", jan.ID); !errors.Is(err, ErrLocked) {
+	if _, err := a.ApproveMinutes(t.Context(), dec, "Karen", jan.ID); !errors.Is(err, ErrLocked) {
 		t.Errorf("recorded in locked minutes: %v", err)
 	}
-	if m := noerr.Get(a.Meeting(dec.ID))(t); m.Status != model.MeetingHeld {
+	if m := noerr.Get(a.Meeting(t.Context(), dec.ID))(t); m.Status != model.MeetingHeld {
 		t.Errorf("half an approval stored: %+v", m)
 	}
 	// A meeting of another council.
 	other := model.Council{Name: "Tølløse"}
-	ok(t, a.SaveCouncil(model.Council{}, &other))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &other))
 	om := model.Meeting{CouncilID: other.ID, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: syncNow.Add(-time.Hour)}
-	ok(t, a.SaveMeeting(model.Meeting{}, &om))
-	if _, err := a.ApproveMinutes(dec, "Karen", om.ID); !errors.Is(err, ErrNotFound) {
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &om))
+	if _, err := a.ApproveMinutes(t.Context(), dec, "Karen", om.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("recorded at another council's meeting: %v", err)
 	}
 	// A name longer than a short field.
-	if _, err := a.ApproveMinutes(dec, strings.Repeat("Ø", model.MaxShort+1), ""); err == nil {
+	if _, err := a.ApproveMinutes(t.Context(), dec, strings.Repeat("Ø", model.MaxShort+1), ""); err == nil {
 		t.Error("a 201-character name was stored")
 	}
 }
@@ -135,16 +135,16 @@ func TestApproveMinutesRefused(t *testing.T) {
 // merged list is kept as a conflict the conflicts view shows.
 func TestAttendanceSyncsBetweenTwoLaptops(t *testing.T) {
 	a, b, _, jan, _ := twoMeetings(t)
-	ja, err := a.SetPresence(jan, "Karen Østergaard", model.Present)
+	ja, err := a.SetPresence(t.Context(), jan, "Karen Østergaard", model.Present)
 	ok(t, err)
-	_, err = a.SetPresence(ja, "Anne-Mette Brøndum", model.Apology)
+	_, err = a.SetPresence(t.Context(), ja, "Anne-Mette Brøndum", model.Apology)
 	ok(t, err)
 	send(t, a, b)
-	jb, err := b.SetPresence(mustMeeting(t, b, jan.ID), "Søren Ærø", model.Present)
+	jb, err := b.SetPresence(t.Context(), mustMeeting(t, b, jan.ID), "Søren Ærø", model.Present)
 	ok(t, err)
 	loaded := jb
 	jb.Guests = "Borgmester Bo"
-	ok(t, b.SaveMeeting(loaded, &jb))
+	ok(t, b.SaveMeeting(t.Context(), loaded, &jb))
 	send(t, b, a)
 	for name, db := range map[string]*DB{"a": a, "b": b} {
 		m := mustMeeting(t, db, jan.ID)
@@ -159,15 +159,15 @@ func TestAttendanceSyncsBetweenTwoLaptops(t *testing.T) {
 	}
 
 	// Both at once, offline.
-	ma, err := a.SetPresence(mustMeeting(t, a, jan.ID), "Ib Holm", model.AbsentP)
+	ma, err := a.SetPresence(t.Context(), mustMeeting(t, a, jan.ID), "Ib Holm", model.AbsentP)
 	ok(t, err)
-	mb, err := b.SetPresence(mustMeeting(t, b, jan.ID), "Lis Berg", model.AbsentP)
+	mb, err := b.SetPresence(t.Context(), mustMeeting(t, b, jan.ID), "Lis Berg", model.AbsentP)
 	ok(t, err)
 	send(t, a, b)
 	send(t, b, a)
 	converged(t, a, b)
 	m := mustMeeting(t, a, jan.ID)
-	cs, err := a.Conflicts(jan.CouncilID)
+	cs, err := a.Conflicts(t.Context(), jan.CouncilID)
 	ok(t, err)
 	for _, who := range []string{"Ib Holm", "Lis Berg"} {
 		found := model.PresenceOf(m, who) == model.AbsentP
@@ -205,11 +205,11 @@ func TestLockedAttendanceRefusedOnImport(t *testing.T) {
 			t.Errorf("%s of approved minutes rewritten: %v", field, err)
 		}
 	}
-	got, err := b.Meeting(m.ID)
+	got, err := b.Meeting(t.Context(), m.ID)
 	ok(t, err)
 	loaded := got
 	got.ApprovedBy = "Falsk Formand"
-	ok(t, b.SaveMeeting(loaded, &got))
+	ok(t, b.SaveMeeting(t.Context(), loaded, &got))
 	if got.ApprovedBy != "" {
 		t.Errorf("a local save rewrote who approved: %q", got.ApprovedBy)
 	}
@@ -217,7 +217,7 @@ func TestLockedAttendanceRefusedOnImport(t *testing.T) {
 
 func mustMeeting(t *testing.T, db *DB, id string) model.Meeting {
 	t.Helper()
-	m, err := db.Meeting(id)
+	m, err := db.Meeting(t.Context(), id)
 	ok(t, err)
 	return m
 }
@@ -225,11 +225,11 @@ func mustMeeting(t *testing.T, db *DB, id string) model.Meeting {
 func TestCopyAgendaAndTemplates(t *testing.T) {
 	a, b, dec, jan, _ := twoMeetings(t)
 	next := model.Meeting{CouncilID: dec.CouncilID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow.AddDate(0, 1, 0)}
-	ok(t, a.SaveMeeting(model.Meeting{}, &next))
-	decItems, err := a.AgendaItems(dec.ID)
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &next))
+	decItems, err := a.AgendaItems(t.Context(), dec.ID)
 	ok(t, err)
-	ok(t, a.AppendAgenda(next.ID, model.CopyAgenda(decItems)))
-	items, err := a.AgendaItems(next.ID)
+	ok(t, a.AppendAgenda(t.Context(), next.ID, model.CopyAgenda(decItems)))
+	items, err := a.AgendaItems(t.Context(), next.ID)
 	ok(t, err)
 	if len(items) != 1 || items[0].Title != "Shelter" || items[0].Decision != "" || items[0].Notes != "" || items[0].Position != 1 {
 		t.Errorf("copied agenda %+v", items)
@@ -237,23 +237,23 @@ func TestCopyAgendaAndTemplates(t *testing.T) {
 
 	tpl := model.TemplateOf("Vores bestyrelsesmøde", append(items, model.AgendaItem{Title: "Eventuelt", Kind: model.ItemInformation, Minutes: 10, Position: 9}))
 	tpl.CouncilID = dec.CouncilID
-	ok(t, a.SaveAgendaTemplate(model.AgendaTemplate{}, &tpl))
+	ok(t, a.SaveAgendaTemplate(t.Context(), model.AgendaTemplate{}, &tpl))
 	send(t, a, b)
-	onB, err := b.AgendaTemplates(dec.CouncilID)
+	onB, err := b.AgendaTemplates(t.Context(), dec.CouncilID)
 	ok(t, err)
 	if len(onB) != 1 || onB[0].Name != "Vores bestyrelsesmøde" || len(onB[0].Items) != 2 || onB[0].Items[1].Title != "Eventuelt" {
 		t.Fatalf("b's templates: %+v", onB)
 	}
-	ok(t, b.AppendAgenda(next.ID, onB[0].Agenda()))
-	its, err := b.AgendaItems(next.ID)
+	ok(t, b.AppendAgenda(t.Context(), next.ID, onB[0].Agenda()))
+	its, err := b.AgendaItems(t.Context(), next.ID)
 	ok(t, err)
 	if len(its) != 3 || its[1].Position != 2 || its[2].Title != "Eventuelt" || its[2].Position != 3 {
 		t.Errorf("agenda after the template: %+v", its)
 	}
 	// Approved minutes get no new items.
-	_, err = b.ApproveMinutes(mustMeeting(t, b, jan.ID), "", "")
+	_, err = b.ApproveMinutes(t.Context(), mustMeeting(t, b, jan.ID), "", "")
 	ok(t, err)
-	if err := b.AppendAgenda(jan.ID, onB[0].Agenda()); !errors.Is(err, ErrLocked) {
+	if err := b.AppendAgenda(t.Context(), jan.ID, onB[0].Agenda()); !errors.Is(err, ErrLocked) {
 		t.Errorf("template into approved minutes: %v", err)
 	}
 	// A forged template whose items do not read is refused whole.
@@ -261,16 +261,16 @@ func TestCopyAgendaAndTemplates(t *testing.T) {
 	if _, err := a.ApplyOps(context.Background(), []Change{op}); !errors.Is(err, ErrRefused) {
 		t.Errorf("a template with a bad kind: %v", err)
 	}
-	ok(t, b.DeleteAgendaTemplate(onB[0].ID))
+	ok(t, b.DeleteAgendaTemplate(t.Context(), onB[0].ID))
 	send(t, b, a)
-	if ts := noerr.Get(a.AgendaTemplates(dec.CouncilID))(t); len(ts) != 0 {
+	if ts := noerr.Get(a.AgendaTemplates(t.Context(), dec.CouncilID))(t); len(ts) != 0 {
 		t.Errorf("deleted template still on a: %+v", ts)
 	}
 }
 
 func TestDecisionsRegisterReadsEveryMeeting(t *testing.T) {
 	a, _, dec, jan, ai := twoMeetings(t)
-	ds, err := a.Decisions(dec.CouncilID, model.Danish)
+	ds, err := a.Decisions(t.Context(), dec.CouncilID, model.Danish)
 	ok(t, err)
 	if len(ds) != 2 || ds[0].ItemID != ai.ID || ds[0].MeetingID != jan.ID || ds[1].Decision != "Shelteret bygges." {
 		t.Errorf("%+v", ds)
@@ -284,15 +284,15 @@ func TestErasePersonInAttendanceAndApproval(t *testing.T) {
 	m := mustMeeting(t, a, dec.ID)
 	loaded := m
 	m.Absent, m.Guests = "Karen Østergaard\nIb", "Karen Østergaard"
-	ok(t, a.SaveMeeting(loaded, &m))
-	_, err := a.ApproveMinutes(m, "Karen Østergaard", "")
+	ok(t, a.SaveMeeting(t.Context(), loaded, &m))
+	_, err := a.ApproveMinutes(t.Context(), m, "Karen Østergaard", "")
 	ok(t, err)
-	r, err := a.PersonData(dec.CouncilID, "Karen Østergaard")
+	r, err := a.PersonData(t.Context(), dec.CouncilID, "Karen Østergaard")
 	ok(t, err)
 	if len(r.Attended) != 1 || len(r.Apologies) != 1 {
 		t.Fatalf("report: %d attended, %d apologies", len(r.Attended), len(r.Apologies))
 	}
-	_, err = a.ErasePerson(dec.CouncilID, "Karen Østergaard")
+	_, err = a.ErasePerson(t.Context(), dec.CouncilID, "Karen Østergaard")
 	ok(t, err)
 	send(t, a, b)
 	for name, db := range map[string]*DB{"a": a, "b": b} {
@@ -308,20 +308,20 @@ func TestSearchTotalCountsPastTheLimit(t *testing.T) {
 	a, _, dec, _, _ := twoMeetings(t)
 	for i := range 7 {
 		it := model.AgendaItem{CouncilID: dec.CouncilID, MeetingID: dec.ID, Title: fmt.Sprintf("Stien nr. %d", i), Kind: model.ItemInformation}
-		ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+		ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	}
 	other := model.Council{Name: "Tølløse"}
-	ok(t, a.SaveCouncil(model.Council{}, &other))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &other))
 	om := model.Meeting{CouncilID: other.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow, Title: "Stien"}
-	ok(t, a.SaveMeeting(model.Meeting{}, &om))
-	hits, err := a.Search(dec.CouncilID, "stien", 5)
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &om))
+	hits, err := a.Search(t.Context(), dec.CouncilID, "stien", 5)
 	ok(t, err)
-	n, err := a.SearchTotal(dec.CouncilID, "stien")
+	n, err := a.SearchTotal(t.Context(), dec.CouncilID, "stien")
 	ok(t, err)
 	if len(hits) != 5 || n != 7 {
 		t.Errorf("%d hits shown, total %d; want 5 of 7", len(hits), n)
 	}
-	if n := noerr.Get(a.SearchTotal(dec.CouncilID, " ,. "))(t); n != 0 {
+	if n := noerr.Get(a.SearchTotal(t.Context(), dec.CouncilID, " ,. "))(t); n != 0 {
 		t.Errorf("no words: %d", n)
 	}
 }

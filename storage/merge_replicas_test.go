@@ -32,10 +32,10 @@ func setLine(text string, k int, s string) string {
 
 func editNotes(t *testing.T, db *DB, id string, k int, s string) {
 	t.Helper()
-	it, err := db.AgendaItem(id)
+	it, err := db.AgendaItem(t.Context(), id)
 	ok(t, err)
 	it.Notes = setLine(it.Notes, k, s)
-	ok(t, db.SaveAgendaItem(Overwriting(db, it), &it))
+	ok(t, db.SaveAgendaItem(t.Context(), Overwriting(t.Context(), db, it), &it))
 }
 
 // Finding 1 of the trust issue, as four laptops and a hub saw it: L1, L2
@@ -47,11 +47,11 @@ func TestMinutesLineEditsAllSurvive(t *testing.T) {
 	hub := replica(t, "hub")
 	ls := []*DB{replica(t, "l1"), replica(t, "l2"), replica(t, "l3"), replica(t, "l4")}
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	ok(t, ls[0].SaveCouncil(model.Council{}, &c))
+	ok(t, ls[0].SaveCouncil(t.Context(), model.Council{}, &c))
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-	ok(t, ls[0].SaveMeeting(model.Meeting{}, &m))
+	ok(t, ls[0].SaveMeeting(t.Context(), model.Meeting{}, &m))
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Referat", Kind: model.ItemDiscussion, Notes: minutes()}
-	ok(t, ls[0].SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, ls[0].SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	send(t, ls[0], hub)
 	for _, l := range ls[1:] {
 		send(t, hub, l)
@@ -83,12 +83,12 @@ func TestMinutesLineEditsAllSurvive(t *testing.T) {
 	want = setLine(want, 10, "L3 rettede linje 10")
 	want = setLine(want, 5, "L4 rettede linje 5")
 	for i, db := range append([]*DB{hub}, ls...) {
-		got, err := db.AgendaItem(it.ID)
+		got, err := db.AgendaItem(t.Context(), it.ID)
 		ok(t, err)
 		if got.Notes != want {
 			t.Errorf("replica %d: notes\n%s\nwant\n%s", i, got.Notes, want)
 		}
-		if cs := noerr.Get(db.Conflicts(c.ID))(t); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(t.Context(), c.ID))(t); len(cs) != 0 {
 			t.Errorf("replica %d: a false conflict: %+v", i, cs)
 		}
 	}
@@ -104,7 +104,7 @@ func TestEditsOnMergedTextNoFalseConflict(t *testing.T) {
 	at(a, time.Hour)
 	at(b, 2*time.Hour)
 	it.Notes = minutes()
-	ok(t, a.SaveAgendaItem(Overwriting(a, it), &it))
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, it), &it))
 	send(t, a, hub)
 	send(t, hub, b)
 	editNotes(t, a, it.ID, 1, "A")
@@ -125,12 +125,12 @@ func TestEditsOnMergedTextNoFalseConflict(t *testing.T) {
 	}
 	want := setLine(setLine(setLine(setLine(minutes(), 1, "A"), 12, "B"), 4, "A igen"), 7, "B igen")
 	for name, db := range map[string]*DB{"a": a, "b": b, "hub": hub} {
-		got, err := db.AgendaItem(it.ID)
+		got, err := db.AgendaItem(t.Context(), it.ID)
 		ok(t, err)
 		if got.Notes != want {
 			t.Errorf("%s: notes\n%s\nwant\n%s", name, got.Notes, want)
 		}
-		if cs := noerr.Get(db.Conflicts(c.ID))(t); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(t.Context(), c.ID))(t); len(cs) != 0 {
 			t.Errorf("%s: a false conflict: %+v", name, cs)
 		}
 	}
@@ -161,11 +161,11 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 			dbs[i] = db
 		}
 		c := model.Council{Name: "Råd"}
-		ok(rt, dbs[0].SaveCouncil(model.Council{}, &c))
+		ok(rt, dbs[0].SaveCouncil(context.Background(), model.Council{}, &c))
 		m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-		ok(rt, dbs[0].SaveMeeting(model.Meeting{}, &m))
+		ok(rt, dbs[0].SaveMeeting(context.Background(), model.Meeting{}, &m))
 		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "P", Kind: model.ItemDecision, Notes: minutes()}
-		ok(rt, dbs[0].SaveAgendaItem(model.AgendaItem{}, &it))
+		ok(rt, dbs[0].SaveAgendaItem(context.Background(), model.AgendaItem{}, &it))
 		for i := 1; i < n; i++ {
 			_, err := dbs[i].ApplyOps(context.Background(), mustOps(rt, dbs[0]))
 			ok(rt, err)
@@ -178,7 +178,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 			db := dbs[rapid.IntRange(0, n-1).Draw(rt, "who")]
 			switch rapid.IntRange(0, 14).Draw(rt, "what") {
 			case 0, 1, 2, 3: // change one line of the minutes as shown
-				cur, err := db.AgendaItem(it.ID)
+				cur, err := db.AgendaItem(context.Background(), it.ID)
 				if err != nil {
 					continue
 				}
@@ -201,9 +201,9 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				}
 				ls[k] = tok + "\n"
 				cur.Notes = strings.Join(ls, "")
-				ok(rt, db.SaveAgendaItem(Overwriting(db, cur), &cur))
+				ok(rt, db.SaveAgendaItem(context.Background(), Overwriting(context.Background(), db, cur), &cur))
 			case 9: // remove a line, as shown
-				cur, err := db.AgendaItem(it.ID)
+				cur, err := db.AgendaItem(context.Background(), it.ID)
 				if err != nil {
 					continue
 				}
@@ -220,9 +220,9 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				}
 				ls = append(ls[:k], ls[k+1:]...)
 				cur.Notes = strings.Join(ls, "")
-				ok(rt, db.SaveAgendaItem(Overwriting(db, cur), &cur))
+				ok(rt, db.SaveAgendaItem(context.Background(), Overwriting(context.Background(), db, cur), &cur))
 			case 11, 12: // an editor left open during a sync: loaded before, saved after
-				loaded, err := db.AgendaItem(it.ID)
+				loaded, err := db.AgendaItem(context.Background(), it.ID)
 				if err != nil {
 					continue
 				}
@@ -230,7 +230,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				if _, err := db.ApplyOps(context.Background(), mustOps(rt, from)); err != nil {
 					rt.Fatal(err)
 				}
-				if _, err := db.AgendaItem(it.ID); err != nil {
+				if _, err := db.AgendaItem(context.Background(), it.ID); err != nil {
 					continue
 				}
 				ls := strings.SplitAfter(loaded.Notes, "\n")
@@ -250,9 +250,9 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				ls[k] = tok + "\n"
 				x := loaded
 				x.Notes = strings.Join(ls, "")
-				ok(rt, db.SaveAgendaItem(loaded, &x))
+				ok(rt, db.SaveAgendaItem(context.Background(), loaded, &x))
 			case 4: // add a line after one
-				cur, err := db.AgendaItem(it.ID)
+				cur, err := db.AgendaItem(context.Background(), it.ID)
 				if err != nil {
 					continue
 				}
@@ -260,21 +260,21 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				tok := fmt.Sprintf("T%d", token)
 				written[tok] = true
 				cur.Notes += tok + "\n"
-				ok(rt, db.SaveAgendaItem(Overwriting(db, cur), &cur))
+				ok(rt, db.SaveAgendaItem(context.Background(), Overwriting(context.Background(), db, cur), &cur))
 			case 5: // a short field
-				cur, err := db.AgendaItem(it.ID)
+				cur, err := db.AgendaItem(context.Background(), it.ID)
 				if err != nil {
 					continue
 				}
 				cur.Title = rapid.SampledFrom([]string{"Stien", "Søen", "Hallen"}).Draw(rt, "title")
-				ok(rt, db.SaveAgendaItem(Overwriting(db, cur), &cur))
+				ok(rt, db.SaveAgendaItem(context.Background(), Overwriting(context.Background(), db, cur), &cur))
 			case 8: // GDPR: erase a person, as any laptop may
-				if _, err := db.ErasePerson(c.ID, "Karen Østergaard"); err != nil {
+				if _, err := db.ErasePerson(context.Background(), c.ID, "Karen Østergaard"); err != nil {
 					rt.Fatalf("erasure: %v", err)
 				}
 			case 6: // delete the item (rarely: it ends the story)
 				if rapid.IntRange(0, 3).Draw(rt, "really") == 0 {
-					ok(rt, db.DeleteAgendaItem(it.ID))
+					ok(rt, db.DeleteAgendaItem(context.Background(), it.ID))
 				}
 			default: // deliver some ops of another replica: a pull or a bundle
 				from := dbs[rapid.IntRange(0, n-1).Draw(rt, "from")]
@@ -304,7 +304,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 			}
 		}
 		converged(rt, dbs...)
-		final, err := dbs[0].AgendaItem(it.ID)
+		final, err := dbs[0].AgendaItem(context.Background(), it.ID)
 		if err != nil {
 			// Deleted: every edit of the item was seen by a delete.
 			log, err := dbs[0].ChangeLog()
@@ -326,7 +326,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 			}
 			return
 		}
-		cs, err := dbs[0].Conflicts(c.ID)
+		cs, err := dbs[0].Conflicts(context.Background(), c.ID)
 		ok(rt, err)
 		var kept strings.Builder
 		for _, x := range cs {
@@ -355,20 +355,20 @@ func TestSlowClockEditSortsAfterWhatItSaw(t *testing.T) {
 	at(a, time.Hour)
 	at(b, -48*time.Hour)
 	it.Title = "Stien langs søen"
-	ok(t, a.SaveAgendaItem(Overwriting(a, it), &it))
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, it), &it))
 	send(t, a, b)
-	got, err := b.AgendaItem(it.ID)
+	got, err := b.AgendaItem(t.Context(), it.ID)
 	ok(t, err)
 	got.Title = "Stien langs søen og skoven"
-	ok(t, b.SaveAgendaItem(Overwriting(b, got), &got))
+	ok(t, b.SaveAgendaItem(t.Context(), Overwriting(t.Context(), b, got), &got))
 	send(t, b, a)
 	for name, db := range map[string]*DB{"a": a, "b": b} {
-		now, err := db.AgendaItem(it.ID)
+		now, err := db.AgendaItem(t.Context(), it.ID)
 		ok(t, err)
 		if now.Title != got.Title {
 			t.Errorf("%s: title %q, want %q", name, now.Title, got.Title)
 		}
-		if cs := noerr.Get(db.Conflicts(c.ID))(t); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(t.Context(), c.ID))(t); len(cs) != 0 {
 			t.Errorf("%s: a false conflict: %+v", name, cs)
 		}
 	}
@@ -395,29 +395,29 @@ func TestStaleEditorAfterErasureKeepsOverlappingLine(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, b, c, _, it := setup(t)
-			ia, err := a.AgendaItem(it.ID)
+			ia, err := a.AgendaItem(t.Context(), it.ID)
 			ok(t, err)
 			ia.Notes = setLine(minutes(), tc.nameLine, "Karen Østergaard kom")
-			ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
+			ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
 			send(t, a, b)
-			loaded, err := b.AgendaItem(it.ID) // b's editor opens
+			loaded, err := b.AgendaItem(t.Context(), it.ID) // b's editor opens
 			ok(t, err)
 			at(a, time.Hour)
 			editNotes(t, a, it.ID, tc.editLines, "A rettede")
-			_, err = a.ErasePerson(c.ID, "Karen Østergaard")
+			_, err = a.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
 			ok(t, err)
 			send(t, a, b) // the sync while b's editor is open
 			at(b, 2*time.Hour)
 			x := loaded
 			x.Notes = setLine(loaded.Notes, tc.editLines, "B rettede")
-			ok(t, b.SaveAgendaItem(loaded, &x))
+			ok(t, b.SaveAgendaItem(t.Context(), loaded, &x))
 			d := replica(t, "d") // everything at once
 			send(t, b, d)
 			send(t, b, a)
 			converged(t, a, b, d)
-			got, err := a.AgendaItem(it.ID)
+			got, err := a.AgendaItem(t.Context(), it.ID)
 			ok(t, err)
-			cs, err := a.Conflicts(c.ID)
+			cs, err := a.Conflicts(t.Context(), c.ID)
 			ok(t, err)
 			all := got.Notes
 			for _, k := range cs {
@@ -457,12 +457,12 @@ func TestStaleEditorBeyondLookBack(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, b, c, _, it := setup(t)
-			ia, err := a.AgendaItem(it.ID)
+			ia, err := a.AgendaItem(t.Context(), it.ID)
 			ok(t, err)
 			ia.Notes = minutes()
-			ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
+			ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
 			send(t, a, b)
-			loaded, err := b.AgendaItem(it.ID) // b's editor opens
+			loaded, err := b.AgendaItem(t.Context(), it.ID) // b's editor opens
 			ok(t, err)
 			at(a, time.Hour)
 			for i := 1; i <= loadedLookBack+10; i++ {
@@ -473,14 +473,14 @@ func TestStaleEditorBeyondLookBack(t *testing.T) {
 			at(b, 2*time.Hour)
 			x := loaded
 			x.Notes = setLine(loaded.Notes, tc.bLine, "B rettede")
-			ok(t, b.SaveAgendaItem(loaded, &x))
+			ok(t, b.SaveAgendaItem(t.Context(), loaded, &x))
 			d := replica(t, "d")
 			send(t, b, d)
 			send(t, b, a)
 			converged(t, a, b, d)
-			got, err := a.AgendaItem(it.ID)
+			got, err := a.AgendaItem(t.Context(), it.ID)
 			ok(t, err)
-			cs, err := a.Conflicts(c.ID)
+			cs, err := a.Conflicts(t.Context(), c.ID)
 			ok(t, err)
 			all := got.Notes
 			for _, k := range cs {

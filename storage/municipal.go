@@ -46,16 +46,16 @@ func (w *writer) checkMunicipalWriter() error {
 }
 
 // saveMunicipal is save for the municipality's rows.
-func (db *DB) saveMunicipal(v interface{ Validate() error }, id *string, council *string, loaded record, rec func() record) error {
+func (db *DB) saveMunicipal(ctx context.Context, v interface{ Validate() error }, id *string, council *string, loaded record, rec func() record) error {
 	if *council == "" {
 		*council = model.MunicipalityID
 	}
-	return db.save(v, id, *council, loaded, rec, func(w *writer) error { return w.checkMunicipalWriter() })
+	return db.save(ctx, v, id, *council, loaded, rec, func(w *writer) error { return w.checkMunicipalWriter() })
 }
 
 // deleteMunicipal deletes one of the municipality's rows.
-func (db *DB) deleteMunicipal(table, id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) deleteMunicipal(ctx context.Context, table, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		if err := w.checkMunicipalWriter(); err != nil {
 			return err
 		}
@@ -103,79 +103,86 @@ var (
 )
 
 // Pools lists the municipality's pools by name.
-func (db *DB) Pools() ([]model.Pool, error) {
-	return list(context.Background(), db.sql, poolD.scan, poolsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+func (db *DB) Pools(ctx context.Context) ([]model.Pool, error) {
+	return list(ctx, db.sql, poolD.scan, poolsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
 }
 
 // Pool reads one pool.
-func (db *DB) Pool(id string) (model.Pool, error) {
-	return one(context.Background(), db.sql, poolD.scan, poolsT.selectSQL()+" WHERE id = ?", id)
+func (db *DB) Pool(ctx context.Context, id string) (model.Pool, error) {
+	return one(ctx, db.sql, poolD.scan, poolsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SavePool creates or updates a pool, edited from loaded (the zero value
 // for a new pool; see SaveCouncil); ErrMunicipalOnly on a council's device.
-func (db *DB) SavePool(loaded model.Pool, p *model.Pool) error {
-	err := db.saveMunicipal(p, &p.ID, &p.CouncilID, poolD.record(&loaded), func() record { return poolD.record(p) })
-	return reread(db, loaded.ID, err, p, p.ID, poolsT, poolD.scan)
+func (db *DB) SavePool(ctx context.Context, loaded model.Pool, p *model.Pool) error {
+	err := db.saveMunicipal(ctx, p, &p.ID, &p.CouncilID, poolD.record(&loaded), func() record { return poolD.record(p) })
+	return reread(ctx, db, loaded.ID, err, p, p.ID, poolsT, poolD.scan)
 }
 
 // DeletePool deletes a pool. Funding applications name their pool as text
 // and keep it.
-func (db *DB) DeletePool(id string) error { return db.deleteMunicipal(poolsT.name, id) }
+func (db *DB) DeletePool(ctx context.Context, id string) error {
+	return db.deleteMunicipal(ctx, poolsT.name, id)
+}
 
 // Deadlines lists the municipality's deadlines by date.
-func (db *DB) Deadlines() ([]model.MunicipalDeadline, error) {
-	return list(context.Background(), db.sql, deadlineD.scan, deadlinesT.selectSQL()+" ORDER BY date, title COLLATE NOCASE, id")
+func (db *DB) Deadlines(ctx context.Context) ([]model.MunicipalDeadline, error) {
+	return list(ctx, db.sql, deadlineD.scan, deadlinesT.selectSQL()+" ORDER BY date, title COLLATE NOCASE, id")
 }
 
 // SaveDeadline creates or updates a municipal deadline; ErrMunicipalOnly on
 // a council's device.
-func (db *DB) SaveDeadline(loaded model.MunicipalDeadline, d *model.MunicipalDeadline) error {
-	err := db.saveMunicipal(d, &d.ID, &d.CouncilID, deadlineD.record(&loaded), func() record { return deadlineD.record(d) })
-	return reread(db, loaded.ID, err, d, d.ID, deadlinesT, deadlineD.scan)
+func (db *DB) SaveDeadline(ctx context.Context, loaded model.MunicipalDeadline, d *model.MunicipalDeadline) error {
+	err := db.saveMunicipal(ctx, d, &d.ID, &d.CouncilID, deadlineD.record(&loaded), func() record { return deadlineD.record(d) })
+	return reread(ctx, db, loaded.ID, err, d, d.ID, deadlinesT, deadlineD.scan)
 }
 
 // DeleteDeadline deletes a municipal deadline.
-func (db *DB) DeleteDeadline(id string) error { return db.deleteMunicipal(deadlinesT.name, id) }
+func (db *DB) DeleteDeadline(ctx context.Context, id string) error {
+	return db.deleteMunicipal(ctx, deadlinesT.name, id)
+}
 
 // Contacts lists the municipality's contacts by name; model.Contact's
 // ServesArea picks those of one local area.
-func (db *DB) Contacts() ([]model.Contact, error) {
-	return list(context.Background(), db.sql, contactD.scan, contactsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+func (db *DB) Contacts(ctx context.Context) ([]model.Contact, error) {
+	return list(ctx, db.sql, contactD.scan, contactsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
 }
 
 // SaveContact creates or updates a contact; ErrMunicipalOnly on a council's
 // device.
-func (db *DB) SaveContact(loaded model.Contact, c *model.Contact) error {
-	err := db.saveMunicipal(c, &c.ID, &c.CouncilID, contactD.record(&loaded), func() record { return contactD.record(c) })
-	return reread(db, loaded.ID, err, c, c.ID, contactsT, contactD.scan)
+func (db *DB) SaveContact(ctx context.Context, loaded model.Contact, c *model.Contact) error {
+	err := db.saveMunicipal(ctx, c, &c.ID, &c.CouncilID, contactD.record(&loaded), func() record { return contactD.record(c) })
+	return reread(ctx, db, loaded.ID, err, c, c.ID, contactsT, contactD.scan)
 }
 
 // DeleteContact deletes a contact.
-func (db *DB) DeleteContact(id string) error { return db.deleteMunicipal(contactsT.name, id) }
+func (db *DB) DeleteContact(ctx context.Context, id string) error {
+	return db.deleteMunicipal(ctx, contactsT.name, id)
+}
 
 // Announcements lists the municipality's announcements, newest first.
-func (db *DB) Announcements() ([]model.Announcement, error) {
-	return list(context.Background(), db.sql, announcementD.scan, announcementsT.selectSQL()+" ORDER BY date DESC, id DESC")
+func (db *DB) Announcements(ctx context.Context) ([]model.Announcement, error) {
+	return list(ctx, db.sql, announcementD.scan, announcementsT.selectSQL()+" ORDER BY date DESC, id DESC")
 }
 
 // SaveAnnouncement creates or updates an announcement; ErrMunicipalOnly on
 // a council's device.
-func (db *DB) SaveAnnouncement(loaded model.Announcement, a *model.Announcement) error {
-	err := db.saveMunicipal(a, &a.ID, &a.CouncilID, announcementD.record(&loaded), func() record { return announcementD.record(a) })
-	return reread(db, loaded.ID, err, a, a.ID, announcementsT, announcementD.scan)
+func (db *DB) SaveAnnouncement(ctx context.Context, loaded model.Announcement, a *model.Announcement) error {
+	err := db.saveMunicipal(ctx, a, &a.ID, &a.CouncilID, announcementD.record(&loaded), func() record { return announcementD.record(a) })
+	return reread(ctx, db, loaded.ID, err, a, a.ID, announcementsT, announcementD.scan)
 }
 
 // DeleteAnnouncement deletes an announcement.
-func (db *DB) DeleteAnnouncement(id string) error { return db.deleteMunicipal(announcementsT.name, id) }
+func (db *DB) DeleteAnnouncement(ctx context.Context, id string) error {
+	return db.deleteMunicipal(ctx, announcementsT.name, id)
+}
 
 // UpcomingDeadlines lists the municipality's dates from now's day until
 // horizon's (both in Danish time, inclusive), by date: the application
 // deadlines of pools that are not open all year, and the municipal
 // deadlines (Kind is theirs, or model.DeadlineMunicipal). RefID is the pool's or
 // the deadline's id.
-func (db *DB) UpcomingDeadlines(now, horizon time.Time) ([]model.Deadline, error) {
-	ctx := context.Background()
+func (db *DB) UpcomingDeadlines(ctx context.Context, now, horizon time.Time) ([]model.Deadline, error) {
 	from, to := dateText(now), dateText(horizon)
 	pools, err := list(ctx, db.sql, poolD.scan, poolsT.selectSQL()+" WHERE open_all_year = 0 AND deadline <> '' AND deadline BETWEEN ? AND ?", from, to)
 	if err != nil {

@@ -17,9 +17,8 @@ import (
 // staff device or the hub), as at time now. Extra columns (borgerbudget
 // rounds, …) are filled in by hooks that other features register with
 // OverviewHook.
-func (db *DB) CouncilOverviews(now time.Time) ([]model.CouncilOverview, error) {
-	ctx := context.Background()
-	if err := db.ensureCouncilIndex(); err != nil {
+func (db *DB) CouncilOverviews(ctx context.Context, now time.Time) ([]model.CouncilOverview, error) {
+	if err := db.ensureCouncilIndex(ctx); err != nil {
 		return nil, err
 	}
 	var out []model.CouncilOverview
@@ -103,7 +102,7 @@ func (db *DB) CouncilOverviews(now time.Time) ([]model.CouncilOverview, error) {
 		return nil, err
 	}
 	for _, h := range overviewHooks {
-		if err := h(db, out); err != nil {
+		if err := h(ctx, db, out); err != nil {
 			return nil, err
 		}
 	}
@@ -112,11 +111,11 @@ func (db *DB) CouncilOverviews(now time.Time) ([]model.CouncilOverview, error) {
 
 // OverviewHook fills extra columns of the overview (CouncilOverview.Extra):
 // the borgerbudget rounds of the citizen-budgeting feature register one.
-func OverviewHook(h func(db *DB, rows []model.CouncilOverview) error) {
+func OverviewHook(h func(ctx context.Context, db *DB, rows []model.CouncilOverview) error) {
 	overviewHooks = append(overviewHooks, h)
 }
 
-var overviewHooks []func(db *DB, rows []model.CouncilOverview) error
+var overviewHooks []func(ctx context.Context, db *DB, rows []model.CouncilOverview) error
 
 // groupRows runs a grouped query whose first column is the council id and
 // calls f with the id and the other columns as text.
@@ -154,11 +153,11 @@ func atoi(v sql.NullString) int {
 // where it is missing (migration 016 leaves it to the devices that hold
 // many councils): the overview's newest ops of each council read it.
 // Once made, it stays.
-func (db *DB) ensureCouncilIndex() error {
+func (db *DB) ensureCouncilIndex(ctx context.Context) error {
 	var n int
-	if err := db.sql.QueryRow("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'changes_council'").Scan(&n); err != nil || n > 0 {
+	if err := db.sql.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'changes_council'").Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	_, err := db.sql.Exec("CREATE INDEX IF NOT EXISTS changes_council ON changes(council_id, hlc)")
+	_, err := db.sql.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS changes_council ON changes(council_id, hlc)")
 	return friendly(err)
 }

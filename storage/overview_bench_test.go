@@ -24,7 +24,7 @@ func BenchmarkCouncilOverviews(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		rows, err := db.CouncilOverviews(fixedNow)
+		rows, err := db.CouncilOverviews(b.Context(), fixedNow)
 		if err != nil || len(rows) != 18 {
 			b.Fatalf("%d rows: %v", len(rows), err)
 		}

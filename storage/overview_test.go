@@ -19,11 +19,11 @@ func TestCouncilOverviews(t *testing.T) {
 	db.Now = func() time.Time { return now }
 	a := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
 	b := model.Council{Name: "Tølløse Lokalråd", Area: "Tølløse"}
-	must(t, db.SaveCouncil(model.Council{}, &a))
-	must(t, db.SaveCouncil(model.Council{}, &b))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &a))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &b))
 	for _, start := range []time.Time{now.AddDate(0, 0, -10), now.AddDate(0, 0, 20), now.AddDate(0, 1, 0)} {
 		m := model.Meeting{CouncilID: a.ID, Kind: model.MeetingBoard, Start: start, Status: model.MeetingPlanned}
-		must(t, db.SaveMeeting(model.Meeting{}, &m))
+		must(t, db.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	}
 	for _, x := range []model.ActionItem{
 		{CouncilID: a.ID, What: "For sent", Due: day(2027, 2, 9)},
@@ -32,34 +32,34 @@ func TestCouncilOverviews(t *testing.T) {
 		{CouncilID: a.ID, What: "Udført", Due: day(2027, 1, 1), Done: true},
 		{CouncilID: b.ID, What: "Tølløses", Due: day(2026, 1, 1)},
 	} {
-		must(t, db.SaveActionItem(model.ActionItem{}, &x))
+		must(t, db.SaveActionItem(t.Context(), model.ActionItem{}, &x))
 	}
 	p1 := model.Project{CouncilID: a.ID, Title: "Shelter", Status: model.ProjectRunning, Progress: 40}
 	p2 := model.Project{CouncilID: a.ID, Title: "Sti", Status: model.ProjectRunning, Progress: 60}
 	p3 := model.Project{CouncilID: a.ID, Title: "Idé", Status: model.ProjectIdea}
 	for _, p := range []*model.Project{&p1, &p2, &p3} {
-		must(t, db.SaveProject(model.Project{}, p))
+		must(t, db.SaveProject(t.Context(), model.Project{}, p))
 	}
 	for _, x := range []model.FundingApplication{
 		{CouncilID: a.ID, ProjectID: p1.ID, Pool: "Udviklingspuljen", Deadline: day(2027, 3, 1), Status: model.ApplicationDraft},
 		{CouncilID: a.ID, ProjectID: p1.ID, Pool: "Gammel", Deadline: day(2026, 3, 1), Status: model.ApplicationSent},
 		{CouncilID: a.ID, ProjectID: p2.ID, Pool: "Bevilget", Deadline: day(2027, 2, 15), Status: model.ApplicationGranted},
 	} {
-		must(t, db.SaveFundingApplication(model.FundingApplication{}, &x))
+		must(t, db.SaveFundingApplication(t.Context(), model.FundingApplication{}, &x))
 	}
 	for _, w := range []model.BudgetWish{
 		{CouncilID: a.ID, Year: 2028, Title: "Venter", Status: model.WishSubmitted},
 		{CouncilID: a.ID, Year: 2028, Title: "Udkast", Status: model.WishDraft},
 		{CouncilID: b.ID, Year: 2028, Title: "Besvaret", Status: model.WishAnswered, Answer: model.AnswerGranted},
 	} {
-		must(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+		must(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	}
-	must(t, db.SaveAccountsYear(model.AccountsYear{}, &model.AccountsYear{CouncilID: a.ID, Year: 2026, Approved: day(2027, 2, 1)}))
-	must(t, db.SaveAccountsYear(model.AccountsYear{}, &model.AccountsYear{CouncilID: b.ID, Year: 2026})) // not approved
-	must(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: b.ID, Name: "Ida", Role: model.RoleChair, Contact: true}))
-	must(t, db.SavePlan(model.DevPlan{}, &model.DevPlan{CouncilID: a.ID, Year: 2027}))
+	must(t, db.SaveAccountsYear(t.Context(), model.AccountsYear{}, &model.AccountsYear{CouncilID: a.ID, Year: 2026, Approved: day(2027, 2, 1)}))
+	must(t, db.SaveAccountsYear(t.Context(), model.AccountsYear{}, &model.AccountsYear{CouncilID: b.ID, Year: 2026})) // not approved
+	must(t, db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: b.ID, Name: "Ida", Role: model.RoleChair, Contact: true}))
+	must(t, db.SavePlan(t.Context(), model.DevPlan{}, &model.DevPlan{CouncilID: a.ID, Year: 2027}))
 
-	rows, err := db.CouncilOverviews(now)
+	rows, err := db.CouncilOverviews(t.Context(), now)
 	must(t, err)
 	if len(rows) != 2 || rows[0].Name != "Jyderup Lokalråd" {
 		t.Fatalf("rows %+v", rows)

@@ -18,18 +18,18 @@ func TestPBRoundDataKeepsToItsCouncil(t *testing.T) {
 		t.Run(via, func(t *testing.T) {
 			a, b, hub := replica(t, "a"), replica(t, "b"), replica(t, "hub")
 			ca, cb := model.Council{Name: "Jyderup Lokalråd"}, model.Council{Name: "Svebølle Lokalråd"}
-			ok(t, a.SaveCouncil(model.Council{}, &ca))
-			ok(t, b.SaveCouncil(model.Council{}, &cb))
+			ok(t, a.SaveCouncil(t.Context(), model.Council{}, &ca))
+			ok(t, b.SaveCouncil(t.Context(), model.Council{}, &cb))
 			ra := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
 				BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
-			ok(t, a.SavePBRound(model.PBRound{}, &ra))
+			ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &ra))
 			mine := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Shelter ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot}
-			ok(t, a.SavePBProposal(model.PBProposal{}, &mine))
+			ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &mine))
 			rb := ra
 			rb.ID, rb.CouncilID = "", cb.ID
-			ok(t, b.SavePBRound(model.PBRound{}, &rb))
+			ok(t, b.SavePBRound(t.Context(), model.PBRound{}, &rb))
 			theirs := model.PBProposal{CouncilID: cb.ID, RoundID: rb.ID, Title: "Fremmed forslag", Cost: 90_000_00, Status: model.ProposalOnBallot}
-			ok(t, b.SavePBProposal(model.PBProposal{}, &theirs))
+			ok(t, b.SavePBProposal(t.Context(), model.PBProposal{}, &theirs))
 
 			apply := func(ops []Change) error {
 				var err error
@@ -57,7 +57,7 @@ func TestPBRoundDataKeepsToItsCouncil(t *testing.T) {
 			}
 			_ = apply(crafted) // refused or taken: either way A's round must not show it
 
-			d, err := hub.PBRoundData(ra.ID)
+			d, err := hub.PBRoundData(t.Context(), ra.ID)
 			ok(t, err)
 			for _, p := range d.Proposals {
 				if p.CouncilID != ca.ID {
@@ -76,24 +76,24 @@ func TestPBDoorRefusesForeignRowsAndStrayTotals(t *testing.T) {
 		t.Run(via, func(t *testing.T) {
 			a, b, hub := replica(t, "a"), replica(t, "b"), replica(t, "hub")
 			ca, cb := model.Council{Name: "Jyderup Lokalråd"}, model.Council{Name: "Svebølle Lokalråd"}
-			ok(t, a.SaveCouncil(model.Council{}, &ca))
-			ok(t, b.SaveCouncil(model.Council{}, &cb))
+			ok(t, a.SaveCouncil(t.Context(), model.Council{}, &ca))
+			ok(t, b.SaveCouncil(t.Context(), model.Council{}, &cb))
 			ra := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
 				BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
-			ok(t, a.SavePBRound(model.PBRound{}, &ra))
+			ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &ra))
 			mine := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Shelter ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot}
-			ok(t, a.SavePBProposal(model.PBProposal{}, &mine))
+			ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &mine))
 			loaded := ra
 			ra.Phase = model.PhaseVoting
-			ok(t, a.SavePBRound(loaded, &ra))
+			ok(t, a.SavePBRound(t.Context(), loaded, &ra))
 			rb := ra
 			rb.ID, rb.CouncilID, rb.Phase, rb.TotalsMode = "", cb.ID, model.PhaseReview, true
-			ok(t, b.SavePBRound(model.PBRound{}, &rb))
+			ok(t, b.SavePBRound(t.Context(), model.PBRound{}, &rb))
 			loaded = rb
 			rb.Phase = model.PhaseVoting
-			ok(t, b.SavePBRound(loaded, &rb))
+			ok(t, b.SavePBRound(t.Context(), loaded, &rb))
 			theirs := model.PBBallot{CouncilID: cb.ID, RoundID: rb.ID, Entry: 1, Number: 1, Marks: []model.PBMark{{Number: 1}}}
-			ok(t, b.SavePBBallot(model.PBBallot{}, &theirs))
+			ok(t, b.SavePBBallot(t.Context(), model.PBBallot{}, &theirs))
 
 			apply := func(ops []Change) error {
 				var err error
@@ -123,7 +123,7 @@ func TestPBDoorRefusesForeignRowsAndStrayTotals(t *testing.T) {
 				t.Errorf("council B's ballot on A's round: err = %v, want refused as another council's", err)
 			}
 			tot := model.PBTotal{CouncilID: ca.ID, RoundID: ra.ID, Place: "Skolen", ProposalID: mine.ID, Votes: 5}
-			if err := a.SavePBTotal(model.PBTotal{}, &tot); err == nil {
+			if err := a.SavePBTotal(t.Context(), model.PBTotal{}, &tot); err == nil {
 				t.Fatal("a total was saved on a round without totals")
 			}
 			stray := Change{Device: a.DeviceID(), Seq: 900, HLC: opsA[len(opsA)-1].HLC + 1<<16, Table: pbTotalsT.name, Row: "t-stray", Council: ca.ID, Field: "round_id", Value: ra.ID}
@@ -131,7 +131,7 @@ func TestPBDoorRefusesForeignRowsAndStrayTotals(t *testing.T) {
 			if err := apply([]Change{stray}); err == nil || !strings.Contains(err.Error(), "totaler") {
 				t.Errorf("a total on a round without totals: err = %v, want refused", err)
 			}
-			if bs, _ := hub.PBBallots(ra.ID); len(bs) != 0 {
+			if bs, _ := hub.PBBallots(t.Context(), ra.ID); len(bs) != 0 {
 				t.Errorf("A's round holds %d ballots", len(bs))
 			}
 		})
@@ -144,13 +144,13 @@ func TestPBDoorRefusesForeignRowsAndStrayTotals(t *testing.T) {
 func TestPBStrayRowsNotCounted(t *testing.T) {
 	a := replica(t, "a")
 	ca, cb := model.Council{Name: "Jyderup Lokalråd"}, model.Council{Name: "Svebølle Lokalråd"}
-	ok(t, a.SaveCouncil(model.Council{}, &ca))
-	ok(t, a.SaveCouncil(model.Council{}, &cb))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &ca))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &cb))
 	ra := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
 		BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
-	ok(t, a.SavePBRound(model.PBRound{}, &ra))
+	ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &ra))
 	mine := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Shelter ved søen", Cost: 40_000_00}
-	ok(t, a.SavePBProposal(model.PBProposal{}, &mine))
+	ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &mine))
 	for _, q := range []string{
 		"INSERT INTO pb_proposals (id, council_id, round_id, number, title, status) VALUES ('x1', ?, ?, 7, 'Fremmed', 'modtaget')",
 		"INSERT INTO pb_ballots (id, council_id, round_id, entry, number) VALUES ('x2', ?, ?, 1, 9)",
@@ -159,18 +159,18 @@ func TestPBStrayRowsNotCounted(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	all, err := a.PBRoundsAll()
+	all, err := a.PBRoundsAll(t.Context())
 	ok(t, err)
 	if len(all) != 1 || all[0].Proposals != 1 || all[0].Ballots != 0 {
 		t.Errorf("the list of rounds counts another council's rows: %+v", all)
 	}
 	next := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Bænke"}
-	ok(t, a.SavePBProposal(model.PBProposal{}, &next))
+	ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &next))
 	if next.Number != 2 {
 		t.Errorf("the next proposal got no. %d, want 2 (the stray no. 7 is not the round's)", next.Number)
 	}
 	seven := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Legeplads", Number: 7}
-	if err := a.SavePBProposal(model.PBProposal{}, &seven); err != nil {
+	if err := a.SavePBProposal(t.Context(), model.PBProposal{}, &seven); err != nil {
 		t.Errorf("no. 7 is free in the round, but: %v", err)
 	}
 }
@@ -181,18 +181,18 @@ func TestPBStrayRowsNotCounted(t *testing.T) {
 func TestPBUnreadableMarksRefused(t *testing.T) {
 	a := replica(t, "a")
 	ca := model.Council{Name: "Jyderup Lokalråd"}
-	ok(t, a.SaveCouncil(model.Council{}, &ca))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &ca))
 	r := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
 		BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID, BlankValid: true}
-	ok(t, a.SavePBRound(model.PBRound{}, &r))
+	ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &r))
 	if _, err := a.sql.Exec("INSERT INTO pb_ballots (id, council_id, round_id, entry, number, marks) VALUES ('x1', ?, ?, 1, 17, '3 x')", ca.ID, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	bs, err := a.PBBallots(r.ID)
+	bs, err := a.PBBallots(t.Context(), r.ID)
 	if err == nil || !strings.Contains(err.Error(), "nr. 17") {
 		t.Errorf("unreadable marks: %v, %+v; want an error naming ballot 17", err, bs)
 	}
-	if _, err := a.PBRoundData(r.ID); err == nil {
+	if _, err := a.PBRoundData(t.Context(), r.ID); err == nil {
 		t.Error("the round's data read a ballot whose marks cannot be read")
 	}
 }

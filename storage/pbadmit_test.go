@@ -16,13 +16,13 @@ func pbSetup(t *testing.T) (a, b *DB, r model.PBRound, ps []model.PBProposal) {
 	t.Helper()
 	a, b = replica(t, "a"), replica(t, "b")
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	r = model.PBRound{CouncilID: c.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
 		BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
-	ok(t, a.SavePBRound(model.PBRound{}, &r))
+	ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &r))
 	for _, title := range []string{"Shelter ved søen", "Petanquebane"} {
 		p := model.PBProposal{CouncilID: c.ID, RoundID: r.ID, Title: title, Cost: 40_000_00, Status: model.ProposalOnBallot}
-		ok(t, a.SavePBProposal(model.PBProposal{}, &p))
+		ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &p))
 		ps = append(ps, p)
 	}
 	send(t, a, b)
@@ -33,7 +33,7 @@ func setPhase(t *testing.T, db *DB, r *model.PBRound, p model.PBPhase) {
 	t.Helper()
 	loaded := *r
 	r.Phase = p
-	ok(t, db.SavePBRound(loaded, r))
+	ok(t, db.SavePBRound(t.Context(), loaded, r))
 }
 
 // lastOp is the op of a field that db logged last.
@@ -83,20 +83,20 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 			setPhase(t, a, &r, model.PhaseVoting)
 			for n := 1; n <= 3; n++ {
 				bl := model.PBBallot{CouncilID: r.CouncilID, RoundID: r.ID, Entry: 1, Number: n, Marks: []model.PBMark{{Number: 1}}}
-				ok(t, a.SavePBBallot(model.PBBallot{}, &bl))
+				ok(t, a.SavePBBallot(t.Context(), model.PBBallot{}, &bl))
 			}
 			ok(t, apply(all(a)))
-			if bs := noerr.Get(hub.PBBallots(r.ID))(t); len(bs) != 3 {
+			if bs := noerr.Get(hub.PBBallots(t.Context(), r.ID))(t); len(bs) != 3 {
 				t.Fatalf("%d ballots taken, want 3", len(bs))
 			}
 
 			// b, offline with the copy from before voting, raises the pot
 			// and a proposal's cost: its edits pass there, not here.
-			br, err := b.PBRound(r.ID)
+			br, err := b.PBRound(t.Context(), r.ID)
 			ok(t, err)
 			x := br
 			x.Pot = 150_000_00
-			ok(t, b.SavePBRound(br, &x))
+			ok(t, b.SavePBRound(t.Context(), br, &x))
 			refusedLocked(t, "an old copy's pot", apply(all(b)))
 			var c *DB // a fresh old copy for each edit below
 			reset := func() {
@@ -112,17 +112,17 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 				ok(t, err)
 			}
 			reset()
-			cp := noerr.Get(c.PBProposals(r.ID))(t)
+			cp := noerr.Get(c.PBProposals(t.Context(), r.ID))(t)
 			y := cp[0]
 			y.Cost = 1_00
-			ok(t, c.SavePBProposal(cp[0], &y))
+			ok(t, c.SavePBProposal(t.Context(), cp[0], &y))
 			refusedLocked(t, "an old copy's cost", apply(all(c)))
 			reset()
-			ok(t, c.DeletePBProposal(ps[1].ID))
+			ok(t, c.DeletePBProposal(t.Context(), ps[1].ID))
 			refusedLocked(t, "an old copy's delete of a proposal", apply(all(c)))
 			reset()
 			late := model.PBProposal{CouncilID: r.CouncilID, RoundID: r.ID, Title: "Sent forslag", Status: model.ProposalOnBallot}
-			ok(t, c.SavePBProposal(model.PBProposal{}, &late))
+			ok(t, c.SavePBProposal(t.Context(), model.PBProposal{}, &late))
 			refusedLocked(t, "a proposal added on an old copy", apply(all(c)))
 
 			// Backdated: stamped before voting opened, arriving after.
@@ -139,7 +139,7 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 			// The result: no ballot after it, however it is stamped.
 			setPhase(t, a, &r, model.PhaseResult)
 			ok(t, apply(all(a)))
-			firstBallot := lastOp(t, hub, "pb_ballots", func() string { bs, _ := hub.PBBallots(r.ID); return bs[0].ID }(), "marks")
+			firstBallot := lastOp(t, hub, "pb_ballots", func() string { bs, _ := hub.PBBallots(context.Background(), r.ID); return bs[0].ID }(), "marks")
 			for i, o := range []Change{
 				{Device: "evil", Seq: 10, HLC: firstBallot.HLC + 1, Table: "pb_ballots", Row: "late", Council: r.CouncilID, Field: "round_id", Value: r.ID},
 				{Device: "evil", Seq: 11, HLC: firstBallot.HLC + 1, Table: "pb_ballots", Row: firstBallot.Row, Council: r.CouncilID, Field: "marks", Value: "2"},
@@ -152,7 +152,7 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 			}
 
 			// What the receiver holds is a's round, untouched.
-			got, err := hub.PBRoundData(r.ID)
+			got, err := hub.PBRoundData(t.Context(), r.ID)
 			ok(t, err)
 			if got.Round.Pot != 100_000_00 || got.Round.Method != model.CountVotes || got.Round.Phase != model.PhaseResult ||
 				len(got.Proposals) != 2 || got.Proposals[0].Number != 1 || got.Proposals[0].Cost != 40_000_00 || len(got.Ballots) != 3 || got.Ballots[0].Marks[0].Number != 1 {
@@ -165,7 +165,7 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 			if _, err := fresh.ApplyOps(context.Background(), all(hub)); err != nil {
 				t.Fatalf("a new laptop refused the round's history: %v", err)
 			}
-			if bs := noerr.Get(fresh.PBBallots(r.ID))(t); len(bs) != 3 {
+			if bs := noerr.Get(fresh.PBBallots(t.Context(), r.ID))(t); len(bs) != 3 {
 				t.Fatalf("the new laptop holds %d ballots", len(bs))
 			}
 		})
@@ -192,26 +192,26 @@ func TestPBBallotBeforeVotingRefused(t *testing.T) {
 	}
 	// A proposal or a ballot moved into a round whose voting opened.
 	open := model.PBRound{CouncilID: r.CouncilID, Title: "Åben runde", Phase: model.PhaseReview, BallotKind: model.PBApproval, Method: model.CountVotes, TieRule: model.TieByID}
-	ok(t, a.SavePBRound(model.PBRound{}, &open))
+	ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &open))
 	setPhase(t, a, &open, model.PhaseResult)
 	ops, err = a.CouncilOps(context.Background(), "")
 	ok(t, err)
 	_, err = hub.HubApply(ops)
 	ok(t, err)
-	ps := noerr.Get(hub.PBProposals(r.ID))(t)
+	ps := noerr.Get(hub.PBProposals(t.Context(), r.ID))(t)
 	last = ops[len(ops)-1]
 	move := Change{Device: "evil", Seq: 3, HLC: last.HLC + 1<<16, Table: "pb_proposals", Row: ps[0].ID, Council: r.CouncilID, Field: "round_id", Value: open.ID}
 	if _, err := hub.HubApply([]Change{move}); !errors.Is(err, ErrRefused) {
 		t.Fatalf("a proposal moved into a round after its result: %v", err)
 	}
 	// The round deleted before voting: taken.
-	ok(t, a.DeletePBRound(r.ID))
+	ok(t, a.DeletePBRound(t.Context(), r.ID))
 	ops, err = a.CouncilOps(context.Background(), "")
 	ok(t, err)
 	if _, err := hub.HubApply(ops); err != nil {
 		t.Fatalf("a delete before voting was refused: %v", err)
 	}
-	if _, err := hub.PBRound(r.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := hub.PBRound(t.Context(), r.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatal("the round is still there")
 	}
 }

@@ -48,16 +48,15 @@ var (
 )
 
 // Plans lists a council's plans, newest year first.
-func (db *DB) Plans(councilID string) ([]model.DevPlan, error) {
-	return list(context.Background(), db.sql, planD.scan, plansT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
+func (db *DB) Plans(ctx context.Context, councilID string) ([]model.DevPlan, error) {
+	return list(ctx, db.sql, planD.scan, plansT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
 }
 
 // PlanData reads a plan with its focus areas and actions.
-func (db *DB) PlanData(planID string) (model.PlanData, error) {
-	ctx := context.Background()
+func (db *DB) PlanData(ctx context.Context, planID string) (model.PlanData, error) {
 	var d model.PlanData
 	var err error
-	if d.Plan, err = byID(db, plansT, planD.scan, planID); err != nil {
+	if d.Plan, err = byID(ctx, db, plansT, planD.scan, planID); err != nil {
 		return d, err
 	}
 	if d.Focus, err = list(ctx, db.sql, focusD.scan, focusT.selectSQL()+" WHERE plan_id = ?", planID); err != nil {
@@ -71,15 +70,15 @@ func (db *DB) PlanData(planID string) (model.PlanData, error) {
 }
 
 // PlanOf is the council's plan of year, and false when there is none.
-func (db *DB) PlanOf(councilID string, year int) (model.PlanData, bool, error) {
-	p, err := one(context.Background(), db.sql, planD.scan, plansT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
+func (db *DB) PlanOf(ctx context.Context, councilID string, year int) (model.PlanData, bool, error) {
+	p, err := one(ctx, db.sql, planD.scan, plansT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
 	if errors.Is(err, ErrNotFound) {
 		return model.PlanData{}, false, nil
 	}
 	if err != nil {
 		return model.PlanData{}, false, err
 	}
-	d, err := db.PlanData(p.ID)
+	d, err := db.PlanData(ctx, p.ID)
 	return d, err == nil, err
 }
 
@@ -98,8 +97,8 @@ func (w *writer) oldPlan(db *DB, planID string, year int) error {
 
 // SavePlan creates or updates a plan, edited from loaded; ErrOldPlan for
 // a year gone by.
-func (db *DB) SavePlan(loaded model.DevPlan, p *model.DevPlan) error {
-	err := db.save(p, &p.ID, p.CouncilID, planD.record(&loaded), func() record { return planD.record(p) }, func(w *writer) error {
+func (db *DB) SavePlan(ctx context.Context, loaded model.DevPlan, p *model.DevPlan) error {
+	err := db.save(ctx, p, &p.ID, p.CouncilID, planD.record(&loaded), func() record { return planD.record(p) }, func(w *writer) error {
 		if loaded.ID != "" {
 			if err := w.oldPlan(db, p.ID, 0); err != nil { // the year stored
 				return err
@@ -107,30 +106,30 @@ func (db *DB) SavePlan(loaded model.DevPlan, p *model.DevPlan) error {
 		}
 		return w.oldPlan(db, "", p.Year) // the year it is given
 	})
-	return reread(db, loaded.ID, err, p, p.ID, plansT, planD.scan)
+	return reread(ctx, db, loaded.ID, err, p, p.ID, plansT, planD.scan)
 }
 
 // SaveFocusArea creates or updates a focus area; ErrOldPlan when its plan
 // is of a year gone by.
-func (db *DB) SaveFocusArea(loaded model.FocusArea, f *model.FocusArea) error {
-	err := db.save(f, &f.ID, f.CouncilID, focusD.record(&loaded), func() record { return focusD.record(f) }, func(w *writer) error {
+func (db *DB) SaveFocusArea(ctx context.Context, loaded model.FocusArea, f *model.FocusArea) error {
+	err := db.save(ctx, f, &f.ID, f.CouncilID, focusD.record(&loaded), func() record { return focusD.record(f) }, func(w *writer) error {
 		return w.oldPlan(db, f.PlanID, 0)
 	})
-	return reread(db, loaded.ID, err, f, f.ID, focusT, focusD.scan)
+	return reread(ctx, db, loaded.ID, err, f, f.ID, focusT, focusD.scan)
 }
 
 // SavePlanAction creates or updates an action of the plan; ErrOldPlan when
 // its plan is of a year gone by.
-func (db *DB) SavePlanAction(loaded model.PlanAction, a *model.PlanAction) error {
-	err := db.save(a, &a.ID, a.CouncilID, planActionD.record(&loaded), func() record { return planActionD.record(a) }, func(w *writer) error {
+func (db *DB) SavePlanAction(ctx context.Context, loaded model.PlanAction, a *model.PlanAction) error {
+	err := db.save(ctx, a, &a.ID, a.CouncilID, planActionD.record(&loaded), func() record { return planActionD.record(a) }, func(w *writer) error {
 		return w.oldPlan(db, a.PlanID, 0)
 	})
-	return reread(db, loaded.ID, err, a, a.ID, planActionT, planActionD.scan)
+	return reread(ctx, db, loaded.ID, err, a, a.ID, planActionT, planActionD.scan)
 }
 
 // DeleteFocusArea deletes a focus area (its actions stay, serving none).
-func (db *DB) DeleteFocusArea(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeleteFocusArea(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		var plan string
 		if err := w.tx.QueryRowContext(w.ctx, "SELECT plan_id FROM focus_areas WHERE id = ?", id).Scan(&plan); err == nil {
 			if err := w.oldPlan(db, plan, 0); err != nil {
@@ -142,8 +141,8 @@ func (db *DB) DeleteFocusArea(id string) error {
 }
 
 // DeletePlanAction deletes an action of the plan.
-func (db *DB) DeletePlanAction(id string) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) DeletePlanAction(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error {
 		var plan string
 		if err := w.tx.QueryRowContext(w.ctx, "SELECT plan_id FROM plan_actions WHERE id = ?", id).Scan(&plan); err == nil {
 			if err := w.oldPlan(db, plan, 0); err != nil {
@@ -157,34 +156,34 @@ func (db *DB) DeletePlanAction(id string) error {
 // CopyPlan writes the council's plan of year as a copy of the plan from
 // (model.CopyPlan), and returns it; a year that has a plan already is
 // refused.
-func (db *DB) CopyPlan(fromID string, year int) (model.PlanData, error) {
-	from, err := db.PlanData(fromID)
+func (db *DB) CopyPlan(ctx context.Context, fromID string, year int) (model.PlanData, error) {
+	from, err := db.PlanData(ctx, fromID)
 	if err != nil {
 		return model.PlanData{}, err
 	}
-	if _, has, err := db.PlanOf(from.Plan.CouncilID, year); err != nil {
+	if _, has, err := db.PlanOf(ctx, from.Plan.CouncilID, year); err != nil {
 		return model.PlanData{}, err
 	} else if has {
 		return model.PlanData{}, errors.New("der er allerede en udviklingsplan for året")
 	}
 	d := model.CopyPlan(from, year)
-	if err := db.SavePlan(model.DevPlan{}, &d.Plan); err != nil {
+	if err := db.SavePlan(ctx, model.DevPlan{}, &d.Plan); err != nil {
 		return d, err
 	}
 	ids := map[string]string{}
 	for i := range d.Focus {
 		old := d.Focus[i].ID
 		d.Focus[i].ID, d.Focus[i].PlanID = "", d.Plan.ID
-		if err := db.SaveFocusArea(model.FocusArea{}, &d.Focus[i]); err != nil {
+		if err := db.SaveFocusArea(ctx, model.FocusArea{}, &d.Focus[i]); err != nil {
 			return d, err
 		}
 		ids[old] = d.Focus[i].ID
 	}
 	for i := range d.Actions {
 		d.Actions[i].PlanID, d.Actions[i].FocusID = d.Plan.ID, ids[d.Actions[i].FocusID]
-		if err := db.SavePlanAction(model.PlanAction{}, &d.Actions[i]); err != nil {
+		if err := db.SavePlanAction(ctx, model.PlanAction{}, &d.Actions[i]); err != nil {
 			return d, err
 		}
 	}
-	return db.PlanData(d.Plan.ID)
+	return db.PlanData(ctx, d.Plan.ID)
 }

@@ -13,13 +13,13 @@ import (
 )
 
 // PersonData collects everything a council keeps about a person, by name.
-func (db *DB) PersonData(councilID, name string) (*model.PersonReport, error) {
-	d, err := db.CouncilData(councilID)
+func (db *DB) PersonData(ctx context.Context, councilID, name string) (*model.PersonReport, error) {
+	d, err := db.CouncilData(ctx, councilID)
 	if err != nil {
 		return nil, err
 	}
 	r := model.FindPerson(d, name)
-	ps, err := list(context.Background(), db.sql, pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE council_id = ? ORDER BY round_id, number, id", councilID)
+	ps, err := list(ctx, db.sql, pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE council_id = ? ORDER BY round_id, number, id", councilID)
 	if err != nil {
 		return nil, err
 	}
@@ -33,11 +33,11 @@ func (db *DB) PersonData(councilID, name string) (*model.PersonReport, error) {
 // and in the values the change log keeps. The erasure is written as
 // ordinary changes, so sync carries it to every replica. It returns how
 // many rows changed.
-func (db *DB) ErasePerson(councilID, name string) (int, error) {
+func (db *DB) ErasePerson(ctx context.Context, councilID, name string) (int, error) {
 	if len(name) < 2 {
 		return 0, errors.New("skriv personens fulde navn")
 	}
-	report, err := db.PersonData(councilID, name)
+	report, err := db.PersonData(ctx, councilID, name)
 	if err != nil {
 		return 0, err
 	}
@@ -75,7 +75,7 @@ func (db *DB) ErasePerson(councilID, name string) (int, error) {
 		}
 	}
 	changed := 0
-	err = db.write(context.Background(), func(w *writer) error {
+	err = db.write(ctx, func(w *writer) error {
 		scrubbed := map[string]any{}
 		fields := map[fieldKey]bool{}
 		for _, r := range recs {

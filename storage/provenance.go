@@ -150,7 +150,7 @@ func (db *DB) KeyDirectory(ctx context.Context, council string) (KeyDirectory, b
 		d, err := db.HubDirectory(council)
 		return d, err == nil, err
 	}
-	raw, err := db.Meta(metaKeyDir)
+	raw, err := db.Meta(ctx, metaKeyDir)
 	if err != nil {
 		return KeyDirectory{}, false, err
 	}
@@ -169,16 +169,16 @@ const metaRole = "sync_role"
 
 // SetHub marks this database as the municipality's hub: its own ops are
 // the hub's, and the key directory it gives out is its own.
-func (db *DB) SetHub() error {
+func (db *DB) SetHub(ctx context.Context) error {
 	if !db.isHub() {
-		if err := db.SetMeta(metaRole, "hub"); err != nil {
+		if err := db.SetMeta(ctx, metaRole, "hub"); err != nil {
 			return err
 		}
 	}
-	if err := db.ensureCouncilIndex(); err != nil {
+	if err := db.ensureCouncilIndex(ctx); err != nil {
 		return err
 	}
-	return db.endorseLegacy()
+	return db.endorseLegacy(ctx)
 }
 
 // endorsedPrefix marks a signature the hub made for an op it accepted
@@ -200,9 +200,8 @@ func (db *DB) endorse(ctx context.Context, tx *sql.Tx, c Change) error {
 	return err
 }
 
-func (db *DB) endorseLegacy() error {
-	ctx := context.Background()
-	if done, _ := db.Meta(metaEndorsed); done != "" {
+func (db *DB) endorseLegacy(ctx context.Context) error {
+	if done, _ := db.Meta(ctx, metaEndorsed); done != "" {
 		return nil
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
@@ -248,11 +247,11 @@ func (db *DB) isHub() bool {
 
 // CheckKeyDirectory checks a directory's signature and that it comes from
 // the hub this device trusts (any hub, when it trusts none yet).
-func (db *DB) CheckKeyDirectory(d KeyDirectory) error {
+func (db *DB) CheckKeyDirectory(ctx context.Context, d KeyDirectory) error {
 	if err := d.Verify(); err != nil {
 		return err
 	}
-	pinned, err := db.Meta(metaHub)
+	pinned, err := db.Meta(ctx, metaHub)
 	if err != nil {
 		return err
 	}
@@ -270,7 +269,7 @@ func (db *DB) CheckKeyDirectory(d KeyDirectory) error {
 // HTTP pins it the same way), and a later one replaces the held one when
 // it lists every replica that one did (keys are never withdrawn).
 func (db *DB) AcceptKeyDirectory(ctx context.Context, d KeyDirectory) error {
-	if err := db.CheckKeyDirectory(d); err != nil {
+	if err := db.CheckKeyDirectory(ctx, d); err != nil {
 		return err
 	}
 	if d.Hub == db.device {

@@ -26,8 +26,8 @@ var (
 
 // Publication is the council's public page setting: the zero value (off)
 // with CouncilID set when it never chose.
-func (db *DB) Publication(councilID string) (model.Publication, error) {
-	p, err := one(context.Background(), db.sql, pubD.scan, pubT.selectSQL()+" WHERE council_id = ? ORDER BY id LIMIT 1", councilID)
+func (db *DB) Publication(ctx context.Context, councilID string) (model.Publication, error) {
+	p, err := one(ctx, db.sql, pubD.scan, pubT.selectSQL()+" WHERE council_id = ? ORDER BY id LIMIT 1", councilID)
 	if errors.Is(err, ErrNotFound) {
 		return model.Publication{CouncilID: councilID}, nil
 	}
@@ -35,7 +35,7 @@ func (db *DB) Publication(councilID string) (model.Publication, error) {
 }
 
 // SavePublication creates or updates the council's public page setting.
-func (db *DB) SavePublication(loaded model.Publication, p *model.Publication) error {
-	err := db.save(p, &p.ID, p.CouncilID, pubD.record(&loaded), func() record { return pubD.record(p) }, nil)
-	return reread(db, loaded.ID, err, p, p.ID, pubT, pubD.scan)
+func (db *DB) SavePublication(ctx context.Context, loaded model.Publication, p *model.Publication) error {
+	err := db.save(ctx, p, &p.ID, p.CouncilID, pubD.record(&loaded), func() record { return pubD.record(p) }, nil)
+	return reread(ctx, db, loaded.ID, err, p, p.ID, pubT, pubD.scan)
 }

@@ -84,7 +84,7 @@ func (db *DB) replayWithout(ctx context.Context, tx *sql.Tx, held Change) error 
 		}
 		if n == 0 {
 			// No op of the field is left: it takes its column's default.
-			sch, err := db.schema()
+			sch, err := db.schema(ctx)
 			if err != nil {
 				return err
 			}
@@ -110,14 +110,14 @@ func (db *DB) replayWithout(ctx context.Context, tx *sql.Tx, held Change) error 
 
 // RefusedChanges lists this device's changes the server refused, newest
 // first; council "" means every council.
-func (db *DB) RefusedChanges(council string) ([]Refused, error) {
+func (db *DB) RefusedChanges(ctx context.Context, council string) ([]Refused, error) {
 	q := "SELECT device, seq, council_id, tbl, row_id, field, value, reason, refused_at FROM sync_refused"
 	var args []any
 	if council != "" {
 		q += " WHERE council_id = ?"
 		args = append(args, council)
 	}
-	return list(context.Background(), db.sql, func(s scanner) (Refused, error) {
+	return list(ctx, db.sql, func(s scanner) (Refused, error) {
 		var r Refused
 		var at string
 		err := s.Scan(&r.Device, &r.Seq, &r.Council, &r.Table, &r.Row, &r.Field, &r.Value, &r.Reason, &at)

@@ -22,45 +22,46 @@ func fileRows(cid string) ([]model.Member, []model.Project, []model.BudgetWish) 
 func TestImportSameFileTwice(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
-	must(t, db.Import(fileRows(c.ID)))
-	ms := noerr.Get(db.Members(c.ID))(t)
+	ms0, ps0, ws0 := fileRows(c.ID)
+	must(t, db.Import(t.Context(), ms0, ps0, ws0))
+	ms := noerr.Get(db.Members(t.Context(), c.ID))(t)
 	for _, m := range ms {
 		if m.Name == "Bo Ravn" {
 			m2 := m
 			m2.Phone = "20 30 40 50"
-			must(t, db.SaveMember(m, &m2))
+			must(t, db.SaveMember(t.Context(), m, &m2))
 		}
 	}
 
 	m, p, w := fileRows(c.ID)
 	m[0].Name = "  anne holm " // the same person, typed differently
 	w[0].Estimate = 250_00
-	matches, err := db.ImportMatches(c.ID, m, p, w)
+	matches, err := db.ImportMatches(t.Context(), c.ID, m, p, w)
 	must(t, err)
 	if matches.Len() != 4 {
 		t.Fatalf("%d rows found again, want all 4: %+v", matches.Len(), matches)
 	}
 	w2 := append(w, model.BudgetWish{CouncilID: c.ID, Year: 2028, Title: "Cykelsti", Status: model.WishDraft, Estimate: 1})
-	if matches := noerr.Get(db.ImportMatches(c.ID, m, p, w2))(t); len(matches.Wishes) != 1 {
+	if matches := noerr.Get(db.ImportMatches(t.Context(), c.ID, m, p, w2))(t); len(matches.Wishes) != 1 {
 		t.Errorf("a wish of another year is taken as the same: %+v", matches.Wishes)
 	}
 
-	sm, sp, sw, err := db.Resolve(matches, storage.ExistingSkip, m, p, w)
+	sm, sp, sw, err := db.Resolve(t.Context(), matches, storage.ExistingSkip, m, p, w)
 	must(t, err)
 	if len(sm)+len(sp)+len(sw) != 0 {
 		t.Fatalf("skip left %d members, %d projects, %d wishes", len(sm), len(sp), len(sw))
 	}
-	must(t, db.Import(sm, sp, sw))
-	if ms := noerr.Get(db.Members(c.ID))(t); len(ms) != 2 {
+	must(t, db.Import(t.Context(), sm, sp, sw))
+	if ms := noerr.Get(db.Members(t.Context(), c.ID))(t); len(ms) != 2 {
 		t.Errorf("%d members after importing the file again, skipping", len(ms))
 	}
 
-	um, up, uw, err := db.Resolve(matches, storage.ExistingUpdate, m, p, w)
+	um, up, uw, err := db.Resolve(t.Context(), matches, storage.ExistingUpdate, m, p, w)
 	must(t, err)
-	must(t, db.Import(um, up, uw))
-	ms = noerr.Get(db.Members(c.ID))(t)
-	ws := noerr.Get(db.BudgetWishes(c.ID, 0))(t)
-	ps := noerr.Get(db.Projects(c.ID))(t)
+	must(t, db.Import(t.Context(), um, up, uw))
+	ms = noerr.Get(db.Members(t.Context(), c.ID))(t)
+	ws := noerr.Get(db.BudgetWishes(t.Context(), c.ID, 0))(t)
+	ps := noerr.Get(db.Projects(t.Context(), c.ID))(t)
 	if len(ms) != 2 || len(ws) != 1 || len(ps) != 1 {
 		t.Fatalf("update added rows: %d members, %d wishes, %d projects", len(ms), len(ws), len(ps))
 	}
@@ -81,11 +82,11 @@ func TestImportCancelledWritesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	m, p, w := fileRows(c.ID)
-	if err := db.ImportContext(ctx, m, p, w); err == nil {
+	if err := db.Import(ctx, m, p, w); err == nil {
 		t.Fatal("a cancelled import reports success")
 	}
-	ms := noerr.Get(db.Members(c.ID))(t)
-	ws := noerr.Get(db.BudgetWishes(c.ID, 0))(t)
+	ms := noerr.Get(db.Members(t.Context(), c.ID))(t)
+	ws := noerr.Get(db.BudgetWishes(t.Context(), c.ID, 0))(t)
 	if len(ms)+len(ws) != 0 {
 		t.Errorf("a cancelled import wrote %d members and %d wishes", len(ms), len(ws))
 	}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 )
@@ -9,14 +10,14 @@ import (
 // the screens keep their *DB. The backup is checked first; the current
 // database is kept as a backup (returned) before it is replaced. On
 // failure the current database stays open and unchanged.
-func (db *DB) RestoreFrom(from string) (saved string, err error) {
-	if err := checkBackup(from); err != nil {
+func (db *DB) RestoreFrom(ctx context.Context, from string) (saved string, err error) {
+	if err := checkBackup(ctx, from); err != nil {
 		return "", err
 	}
 	if err := db.sql.Close(); err != nil {
 		return "", err
 	}
-	saved, restoreErr := restoreChecked(db.path, from) // checked above
+	saved, restoreErr := restoreChecked(ctx, db.path, from) // checked above
 	// Reopen whatever is now at the path: the restored copy, or, when the
 	// restore failed, the untouched current database.
 	sqldb, err := sql.Open("sqlite", dsn(db.path))
@@ -24,13 +25,13 @@ func (db *DB) RestoreFrom(from string) (saved string, err error) {
 		return "", fmt.Errorf("åbn databasen igen: %w", err)
 	}
 	db.sql = sqldb
-	if err := db.migrate(); err != nil {
+	if err := db.migrate(ctx); err != nil {
 		return saved, err
 	}
-	if err := db.loadDevice(); err != nil {
+	if err := db.loadDevice(ctx); err != nil {
 		return saved, err
 	}
-	if err := db.loadSecrets(); err != nil {
+	if err := db.loadSecrets(ctx); err != nil {
 		return saved, err
 	}
 	return saved, restoreErr

@@ -28,13 +28,13 @@ func TestReviewEditAfterCleanMergeKeepsOtherSide(t *testing.T) {
 	at(b, time.Hour)
 	ib := it
 	ib.Notes = "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
-	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib)) // P
+	ok(t, b.SaveAgendaItem(t.Context(), Overwriting(t.Context(), b, ib), &ib)) // P
 	at(a, 2*time.Hour)
 	ia := it
 	ia.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia)) // O, concurrent with P
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia)) // O, concurrent with P
 	ia.Notes = "Linje 1 (Karen, rettet)\nLinje 2\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia)) // based on O; a has not seen P
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia)) // based on O; a has not seen P
 	c := replica(t, "c")
 	send(t, a, c)
 	send(t, b, c)
@@ -42,7 +42,7 @@ func TestReviewEditAfterCleanMergeKeepsOtherSide(t *testing.T) {
 	send(t, b, a)
 	want := "Linje 1 (Karen, rettet)\nLinje 2\nLinje 3 (Søren)\n"
 	for name, db := range map[string]*DB{"a": a, "b": b, "c": c} {
-		got, err := db.AgendaItem(it.ID)
+		got, err := db.AgendaItem(t.Context(), it.ID)
 		ok(t, err)
 		if got.Notes != want {
 			t.Errorf("%s: notes = %q, want %q", name, got.Notes, want)
@@ -55,11 +55,11 @@ func TestReviewEditAfterCleanMergeKeepsOtherSide(t *testing.T) {
 // live again here; the other replicas must agree.
 func TestReviewSaveAfterLocalDeleteConverges(t *testing.T) {
 	a, b, _, _, it := setup(t)
-	ok(t, a.DeleteAgendaItem(it.ID))
+	ok(t, a.DeleteAgendaItem(t.Context(), it.ID))
 	it.Title = "Stien igen"
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	send(t, a, b)
-	if _, err := a.AgendaItem(it.ID); err != nil {
+	if _, err := a.AgendaItem(t.Context(), it.ID); err != nil {
 		t.Fatalf("a: %v", err)
 	}
 	if a.Tombstoned("agenda_items", it.ID) {
@@ -76,19 +76,19 @@ func TestReviewErasureConvergesWithConflicts(t *testing.T) {
 	at(b, time.Hour)
 	ib := it
 	ib.Title = "Hans Hansen inviteres"
-	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib))
+	ok(t, b.SaveAgendaItem(t.Context(), Overwriting(t.Context(), b, ib), &ib))
 	at(a, 2*time.Hour)
 	ia := it
 	ia.Title = "Møde med Hans Hansen"
 	ia.Notes = "Linje 1\nHans Hansen\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
 	before := mustOps(t, a) // what a holds before it hears of b
 	send(t, b, a)
 	send(t, a, b)
-	if cs := noerr.Get(a.Conflicts(c.ID))(t); len(cs) != 1 {
+	if cs := noerr.Get(a.Conflicts(t.Context(), c.ID))(t); len(cs) != 1 {
 		t.Fatalf("conflicts = %+v", cs)
 	}
-	_, err := a.ErasePerson(c.ID, "Hans Hansen")
+	_, err := a.ErasePerson(t.Context(), c.ID, "Hans Hansen")
 	ok(t, err)
 	all := mustOps(t, a)
 	var scrub []Change
@@ -112,7 +112,7 @@ func TestReviewErasureConvergesWithConflicts(t *testing.T) {
 	send(t, a, e)
 	converged(t, a, b, d, e)
 	for name, db := range map[string]*DB{"a": a, "b": b, "d": d, "e": e} {
-		cs := noerr.Get(db.Conflicts(c.ID))(t)
+		cs := noerr.Get(db.Conflicts(t.Context(), c.ID))(t)
 		for _, x := range cs {
 			if strings.Contains(fmt.Sprint(x.Kept, x.Other, x.Current), "Hans") {
 				t.Errorf("%s: conflict still names the person: %+v", name, x)
@@ -134,13 +134,13 @@ func TestReviewErasureAndLongTextMerge(t *testing.T) {
 	a, b, c, _, it := setup(t)
 	ia := it
 	ia.Notes = "Linje 1\nHans Hansen kom\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia)) // X
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia)) // X
 	send(t, a, b)
 	at(b, time.Hour)
-	ib := noerr.Get(b.AgendaItem(it.ID))(t)
+	ib := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t)
 	ib.Notes = "Linje 1\nHans Hansen kom\nLinje 3 (b)\n"
-	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib)) // based on X
-	ok(t, func() error { _, err := a.ErasePerson(c.ID, "Hans Hansen"); return err }())
+	ok(t, b.SaveAgendaItem(t.Context(), Overwriting(t.Context(), b, ib), &ib)) // based on X
+	ok(t, func() error { _, err := a.ErasePerson(context.Background(), c.ID, "Hans Hansen"); return err }())
 	d := replica(t, "d")
 	send(t, a, d)
 	send(t, b, d)
@@ -155,8 +155,8 @@ func TestReviewScrubCannotRewriteScrub(t *testing.T) {
 	a, b, c, _, it := setup(t)
 	ia := it
 	ia.Title = "Møde med Hans Hansen"
-	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
-	_, err := a.ErasePerson(c.ID, "Hans Hansen")
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
+	_, err := a.ErasePerson(t.Context(), c.ID, "Hans Hansen")
 	ok(t, err)
 	send(t, a, b)
 	var target Change
@@ -188,30 +188,30 @@ func TestReviewEditOnMergedStateReplaces(t *testing.T) {
 	at(b, time.Hour)
 	ib := it
 	ib.Notes = "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
-	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib))
+	ok(t, b.SaveAgendaItem(t.Context(), Overwriting(t.Context(), b, ib), &ib))
 	at(a, 2*time.Hour)
 	ia := it
 	ia.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
 	send(t, b, a) // a now shows the clean merge
-	merged, err := a.AgendaItem(it.ID)
+	merged, err := a.AgendaItem(t.Context(), it.ID)
 	ok(t, err)
 	if merged.Notes != "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren)\n" {
 		t.Fatalf("merge on a: %q", merged.Notes)
 	}
 	// Karen rewrites Søren's line too, on the merged text she sees.
 	merged.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren, rettet af Karen)\n"
-	ok(t, a.SaveAgendaItem(Overwriting(a, merged), &merged))
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, merged), &merged))
 	send(t, a, b)
 	c := replica(t, "c")
 	send(t, b, c)
 	for name, db := range map[string]*DB{"a": a, "b": b, "c": c} {
-		got, err := db.AgendaItem(it.ID)
+		got, err := db.AgendaItem(t.Context(), it.ID)
 		ok(t, err)
 		if got.Notes != merged.Notes {
 			t.Errorf("%s: notes = %q, want %q", name, got.Notes, merged.Notes)
 		}
-		cs := noerr.Get(db.Conflicts(it.CouncilID))(t)
+		cs := noerr.Get(db.Conflicts(t.Context(), it.CouncilID))(t)
 		if len(cs) != 0 {
 			t.Errorf("%s: a false conflict: %+v", name, cs)
 		}

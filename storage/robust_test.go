@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,12 +19,12 @@ func TestFullDisk(t *testing.T) {
 	c := newCouncil(t, db)
 	m := newMeeting(t, db, c.ID, fixedNow)
 	saved := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Gemt før disken blev fuld", Kind: model.ItemInformation}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &saved))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &saved))
 	must(t, db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
 	must(t, db.LimitPages(1)) // lower than the file: every growth fails
 	big := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Langt referat", Kind: model.ItemInformation,
 		Notes: strings.Repeat("Referat med mange ord. ", 4000)}
-	err := db.SaveAgendaItem(model.AgendaItem{}, &big)
+	err := db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &big)
 	if !errors.Is(err, storage.ErrDiskFull) {
 		t.Fatalf("writing to a full disk: err = %v, want ErrDiskFull", err)
 	}
@@ -37,11 +38,11 @@ func TestFullDisk(t *testing.T) {
 	again, err := storage.Open(path)
 	must(t, err)
 	defer again.Close()
-	must(t, again.Check())
-	if got, err := again.AgendaItem(saved.ID); err != nil || got.Title != saved.Title {
+	must(t, again.Check(t.Context()))
+	if got, err := again.AgendaItem(t.Context(), saved.ID); err != nil || got.Title != saved.Title {
 		t.Errorf("the saved item is lost: %v", err)
 	}
-	items := noerr.Get(again.AgendaItems(m.ID))(t)
+	items := noerr.Get(again.AgendaItems(t.Context(), m.ID))(t)
 	if len(items) != 1 {
 		t.Errorf("%d items, want only the saved one", len(items))
 	}
@@ -67,7 +68,7 @@ func TestTwoCopiesOnOneDatabase(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 100; i++ {
 				it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: fmt.Sprintf("Kopi %d punkt %d", n, i), Kind: model.ItemInformation}
-				if err := db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+				if err := db.SaveAgendaItem(context.Background(), model.AgendaItem{}, &it); err != nil {
 					errs <- err
 					return
 				}
@@ -79,8 +80,8 @@ func TestTwoCopiesOnOneDatabase(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	must(t, first.Check())
-	items := noerr.Get(first.AgendaItems(m.ID))(t)
+	must(t, first.Check(t.Context()))
+	items := noerr.Get(first.AgendaItems(t.Context(), m.ID))(t)
 	if len(items) != 200 {
 		t.Errorf("%d items, want 200", len(items))
 	}

@@ -10,7 +10,7 @@ import (
 func TestSchemaIsEachDatabases(t *testing.T) {
 	gone := replica(t, "gone")
 	ok(t, gone.sql.Close())
-	if _, err := gone.schema(); err == nil {
+	if _, err := gone.schema(t.Context()); err == nil {
 		t.Fatal("a closed database read its schema")
 	}
 
@@ -18,7 +18,7 @@ func TestSchemaIsEachDatabases(t *testing.T) {
 	if _, err := wider.sql.Exec("ALTER TABLE members ADD COLUMN shoe_size INTEGER"); err != nil {
 		t.Fatal(err)
 	}
-	cols, err := wider.schema()
+	cols, err := wider.schema(t.Context())
 	ok(t, err)
 	if isInt, has := cols["members"]["shoe_size"]; !has || !isInt {
 		t.Errorf("the wider database's own column: has %v, integer %v", has, isInt)
@@ -28,7 +28,7 @@ func TestSchemaIsEachDatabases(t *testing.T) {
 	}
 
 	plain := replica(t, "plain")
-	cols, err = plain.schema()
+	cols, err = plain.schema(t.Context())
 	ok(t, err)
 	if _, has := cols["members"]["shoe_size"]; has {
 		t.Error("another database's column was taken for this one's")

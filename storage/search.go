@@ -59,12 +59,11 @@ type ranked struct {
 // of the council alone: the council is a column of the index, matched with
 // the words, so other councils' rows are never ranked. Then only the hits
 // that are shown get their title and snippet.
-func (db *DB) Search(councilID, query string, limit int) ([]model.SearchHit, error) {
+func (db *DB) Search(ctx context.Context, councilID, query string, limit int) ([]model.SearchHit, error) {
 	words := ftsWords(query)
 	if words == "" || limit <= 0 {
 		return nil, nil
 	}
-	ctx := context.Background()
 	council := `council : "` + councilToken(councilID) + `"`
 	var best []ranked
 	for i, s := range searchSources {

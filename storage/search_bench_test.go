@@ -23,7 +23,7 @@ func BenchmarkSearchQueries(b *testing.B) {
 	for b.Loop() {
 		for _, q := range searchQueries {
 			start := time.Now()
-			hits, err := db.Search(council, q, 200)
+			hits, err := db.Search(b.Context(), council, q, 200)
 			took = append(took, time.Since(start))
 			if err != nil || len(hits) == 0 {
 				b.Fatalf("Search(%q): %d hits, %v", q, len(hits), err)

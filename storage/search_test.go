@@ -17,21 +17,21 @@ func TestSearchOnlyChosenCouncil(t *testing.T) {
 	db, _ := openTemp(t)
 	a := newCouncil(t, db)
 	b := model.Council{Name: "Tølløse Lokalråd"}
-	must(t, db.SaveCouncil(model.Council{}, &b))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &b))
 	mine := map[string]bool{}
 	for i, c := range []model.Council{a, b, b, b} {
 		m := newMeeting(t, db, c.ID, fixedNow.AddDate(0, i, 0))
 		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter ved søen", Kind: model.ItemDecision,
 			Notes: strings.Repeat("shelter ", i+1)}
-		must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+		must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 		p := model.Project{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectIdea}
-		must(t, db.SaveProject(model.Project{}, &p))
+		must(t, db.SaveProject(t.Context(), model.Project{}, &p))
 		if c.ID == a.ID {
 			mine[it.ID], mine[p.ID] = true, true
 		}
 	}
 	for _, limit := range []int{1, 2, 50} {
-		hits, err := db.Search(a.ID, "shelter", limit)
+		hits, err := db.Search(t.Context(), a.ID, "shelter", limit)
 		must(t, err)
 		if len(hits) != min(limit, 2) {
 			t.Errorf("limit %d: %d hits, want %d: %+v", limit, len(hits), min(limit, 2), hits)
@@ -42,14 +42,14 @@ func TestSearchOnlyChosenCouncil(t *testing.T) {
 			}
 		}
 	}
-	hits, err := db.Search(b.ID, "shelter søen", 50)
+	hits, err := db.Search(t.Context(), b.ID, "shelter søen", 50)
 	must(t, err)
 	if len(hits) != 3 {
 		t.Errorf("the other council: %d hits, want its 3 agenda items: %+v", len(hits), hits)
 	}
 	// The council's own word in the index is not a word a user can find.
 	for _, q := range []string{"c", "e000", a.ID, a.ID[:8]} {
-		if hits := noerr.Get(db.Search(a.ID, q, 50))(t); len(hits) != 0 {
+		if hits := noerr.Get(db.Search(t.Context(), a.ID, q, 50))(t); len(hits) != 0 {
 			t.Errorf("Search(%q) found the council's index word: %+v", q, hits)
 		}
 	}
@@ -64,9 +64,9 @@ func TestSearchPrefixesAndDanishLetters(t *testing.T) {
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Æblehaven og Østerparken", Kind: model.ItemDecision,
 		Background: "Lang indledning om noget helt andet, som fylder mere end et uddrag. Grundejerforeningen ved Åløkken er positiv.",
 		Decision:   "Søren Ærø Åkjær indhenter tilbud på bænke."}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	other := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Soveby og aeble", Kind: model.ItemInformation}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &other))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &other))
 
 	cases := []struct {
 		query, want, snippet string
@@ -84,7 +84,7 @@ func TestSearchPrefixesAndDanishLetters(t *testing.T) {
 		{"tilbud bænk", it.ID, "«tilbud» på «bænke»"},
 	}
 	for _, tc := range cases {
-		hits, err := db.Search(c.ID, tc.query, 10)
+		hits, err := db.Search(t.Context(), c.ID, tc.query, 10)
 		must(t, err)
 		if len(hits) != 1 || hits[0].ID != tc.want {
 			t.Errorf("Search(%q) = %+v, want only %s", tc.query, hits, tc.want)
@@ -96,16 +96,16 @@ func TestSearchPrefixesAndDanishLetters(t *testing.T) {
 	}
 	// A text edited away is no longer found; the new one is.
 	it.Title = "Frugthaven"
-	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
-	if hits := noerr.Get(db.Search(c.ID, "æblehave", 10))(t); len(hits) != 0 {
+	must(t, db.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), db, it), &it))
+	if hits := noerr.Get(db.Search(t.Context(), c.ID, "æblehave", 10))(t); len(hits) != 0 {
 		t.Errorf("old title still found: %+v", hits)
 	}
-	if hits := noerr.Get(db.Search(c.ID, "frugt", 10))(t); len(hits) != 1 {
+	if hits := noerr.Get(db.Search(t.Context(), c.ID, "frugt", 10))(t); len(hits) != 1 {
 		t.Errorf("new title: %+v", hits)
 	}
 	// A deleted row is gone from the index.
-	must(t, db.DeleteAgendaItem(other.ID))
-	if hits := noerr.Get(db.Search(c.ID, "soveby", 10))(t); len(hits) != 0 {
+	must(t, db.DeleteAgendaItem(t.Context(), other.ID))
+	if hits := noerr.Get(db.Search(t.Context(), c.ID, "soveby", 10))(t); len(hits) != 0 {
 		t.Errorf("deleted item still found: %+v", hits)
 	}
 }
@@ -123,16 +123,16 @@ func TestSearchOldDatabase(t *testing.T) {
 			db, err := storage.Open(path)
 			must(t, err)
 			defer db.Close()
-			cs, err := db.Councils()
+			cs, err := db.Councils(t.Context())
 			must(t, err)
 			for q, min := range map[string]int{"skarresø": 3, "badebro": 1, "udviklingspuljen": 1, "cykelsti kalundborgvej": 1} {
-				hits, err := db.Search(cs[0].ID, q, 50)
+				hits, err := db.Search(t.Context(), cs[0].ID, q, 50)
 				must(t, err)
 				if len(hits) < min {
 					t.Errorf("Search(%q) = %d hits, want at least %d", q, len(hits), min)
 				}
 			}
-			if hits := noerr.Get(db.Search("another council", "skarresø", 50))(t); len(hits) != 0 {
+			if hits := noerr.Get(db.Search(t.Context(), "another council", "skarresø", 50))(t); len(hits) != 0 {
 				t.Errorf("another council's search found %+v", hits)
 			}
 		})

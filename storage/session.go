@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -54,8 +55,8 @@ func (db *DB) EndSession() error {
 // CheckInBackground runs the quick check on the open database; when it
 // finds damage, every later write is refused with the error (ErrDamaged),
 // which it returns. Reads go on, so the user can still see and print.
-func (db *DB) CheckInBackground() error {
-	err := db.Check()
+func (db *DB) CheckInBackground(ctx context.Context) error {
+	err := db.Check(ctx)
 	if err != nil && errors.Is(err, ErrDamaged) {
 		db.damaged.Store(&err)
 	}

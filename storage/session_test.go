@@ -41,10 +41,10 @@ func TestDamageFoundInBackgroundRefusesWrites(t *testing.T) {
 	db, err := storage.Open(path)
 	must(t, err)
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	must(t, db.SaveCouncil(model.Council{}, &c))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
 	for i := 0; i < 300; i++ {
 		m := model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne ud", Role: model.RoleMember}
-		must(t, db.SaveMember(model.Member{}, &m))
+		must(t, db.SaveMember(t.Context(), model.Member{}, &m))
 	}
 	must(t, db.EndSession())
 	db.Close()
@@ -65,11 +65,11 @@ func TestDamageFoundInBackgroundRefusesWrites(t *testing.T) {
 	db, err = storage.Open(path)
 	must(t, err) // the schema pages are sound: only a full check finds it
 	defer db.Close()
-	if err := db.CheckInBackground(); !errors.Is(err, storage.ErrDamaged) {
+	if err := db.CheckInBackground(t.Context()); !errors.Is(err, storage.ErrDamaged) {
 		t.Fatalf("check = %v, want ErrDamaged", err)
 	}
 	m := model.Member{CouncilID: c.ID, Name: "Karen Østergaard", Role: model.RoleChair}
-	if err := db.SaveMember(model.Member{}, &m); !errors.Is(err, storage.ErrDamaged) {
+	if err := db.SaveMember(t.Context(), model.Member{}, &m); !errors.Is(err, storage.ErrDamaged) {
 		t.Errorf("a save after damage was found: %v, want ErrDamaged", err)
 	}
 	must(t, db.EndSession())

@@ -29,7 +29,7 @@ var ErrStaffExists = errors.New("der findes allerede en medarbejder med det navn
 
 // AddStaffUser creates a staff user named name and returns the one-time
 // password made for them (shown once; only its hash is kept).
-func (db *DB) AddStaffUser(name string) (string, error) {
+func (db *DB) AddStaffUser(ctx context.Context, name string) (string, error) {
 	name, err := StaffName(name)
 	if err != nil {
 		return "", err
@@ -38,7 +38,7 @@ func (db *DB) AddStaffUser(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, err = db.sql.Exec("INSERT INTO staff_users(id, name, pw_hash, created) VALUES (?, ?, ?, ?)", newID(), name, hash, stampText(db.Now()))
+	_, err = db.sql.ExecContext(ctx, "INSERT INTO staff_users(id, name, pw_hash, created) VALUES (?, ?, ?, ?)", newID(), name, hash, stampText(db.Now()))
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
 		return "", ErrStaffExists
 	}
@@ -47,9 +47,9 @@ func (db *DB) AddStaffUser(name string) (string, error) {
 
 // CheckStaffUser tells whether name and password belong to a staff user.
 // It takes as long for an unknown name as for a wrong password.
-func (db *DB) CheckStaffUser(name, password string) (bool, error) {
+func (db *DB) CheckStaffUser(ctx context.Context, name, password string) (bool, error) {
 	var hash string
-	err := db.sql.QueryRowContext(context.Background(), "SELECT pw_hash FROM staff_users WHERE name = ?", strings.TrimSpace(name)).Scan(&hash)
+	err := db.sql.QueryRowContext(ctx, "SELECT pw_hash FROM staff_users WHERE name = ?", strings.TrimSpace(name)).Scan(&hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		_, _ = hashPassword(password) // the same work, so timing tells nothing
 		return false, nil
@@ -81,21 +81,21 @@ var ErrNoStaff = errors.New("der er ingen medarbejder med det navn")
 // here and returned once (only its hash is kept). Every session of the
 // user ends, in the same transaction; a session is also good only while
 // the hash it logged in with is the user's (StaffStamp).
-func (db *DB) NewStaffPassword(name string) (string, error) {
+func (db *DB) NewStaffPassword(ctx context.Context, name string) (string, error) {
 	pw, hash, err := MakeStaffPassword()
 	if err != nil {
 		return "", err
 	}
 	name = strings.TrimSpace(name)
-	err = db.inTx(context.Background(), func(tx *sql.Tx) error {
-		res, err := tx.Exec("UPDATE staff_users SET pw_hash = ? WHERE name = ?", hash, name)
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE staff_users SET pw_hash = ? WHERE name = ?", hash, name)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNoStaff
 		}
-		_, err = tx.Exec("DELETE FROM staff_sessions WHERE name = ?", name)
+		_, err = tx.ExecContext(ctx, "DELETE FROM staff_sessions WHERE name = ?", name)
 		return err
 	})
 	if err != nil {
@@ -107,9 +107,9 @@ func (db *DB) NewStaffPassword(name string) (string, error) {
 // StaffStamp is what a session of the staff user name checks on every
 // request: a digest of the user's password hash, or "" when the user is
 // gone. It changes with the password.
-func (db *DB) StaffStamp(name string) (string, error) {
+func (db *DB) StaffStamp(ctx context.Context, name string) (string, error) {
 	var hash string
-	err := db.sql.QueryRow("SELECT pw_hash FROM staff_users WHERE name = ?", strings.TrimSpace(name)).Scan(&hash)
+	err := db.sql.QueryRowContext(ctx, "SELECT pw_hash FROM staff_users WHERE name = ?", strings.TrimSpace(name)).Scan(&hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -173,8 +173,8 @@ type StaffUser struct {
 }
 
 // StaffUsers are every staff user, by name.
-func (db *DB) StaffUsers() ([]StaffUser, error) {
-	return list(context.Background(), db.sql, func(s scanner) (StaffUser, error) {
+func (db *DB) StaffUsers(ctx context.Context) ([]StaffUser, error) {
+	return list(ctx, db.sql, func(s scanner) (StaffUser, error) {
 		var u StaffUser
 		return u, s.Scan(&u.ID, &u.Name, &u.PwHash, &u.Created)
 	}, "SELECT id, name, pw_hash, created FROM staff_users ORDER BY name")
@@ -201,12 +201,12 @@ func millis(t time.Time) int64 { return t.UnixMilli() }
 
 // CreateStaffSession stores a new session; sessions expired by now are
 // purged on the way.
-func (db *DB) CreateStaffSession(s StaffSession, now time.Time) error {
-	return db.inTx(context.Background(), func(tx *sql.Tx) error {
-		if _, err := tx.Exec("DELETE FROM staff_sessions WHERE expires <= ?", millis(now)); err != nil {
+func (db *DB) CreateStaffSession(ctx context.Context, s StaffSession, now time.Time) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM staff_sessions WHERE expires <= ?", millis(now)); err != nil {
 			return err
 		}
-		_, err := tx.Exec("INSERT INTO staff_sessions(token_hash, name, csrf, stamp, expires) VALUES (?, ?, ?, ?, ?)",
+		_, err := tx.ExecContext(ctx, "INSERT INTO staff_sessions(token_hash, name, csrf, stamp, expires) VALUES (?, ?, ?, ?, ?)",
 			s.TokenHash, s.Name, s.CSRF, s.Stamp, millis(s.Expires))
 		return err
 	})
@@ -215,9 +215,9 @@ func (db *DB) CreateStaffSession(s StaffSession, now time.Time) error {
 // StaffSessionByToken finds the session of a token's hash that has not
 // expired by now, and moves its expiry to now+ttl (a session lasts ttl
 // without use). ok is false for an unknown or expired session.
-func (db *DB) StaffSessionByToken(tokenHash string, now time.Time, ttl time.Duration) (s StaffSession, ok bool, err error) {
+func (db *DB) StaffSessionByToken(ctx context.Context, tokenHash string, now time.Time, ttl time.Duration) (s StaffSession, ok bool, err error) {
 	var exp int64
-	err = db.sql.QueryRow("UPDATE staff_sessions SET expires = ? WHERE token_hash = ? AND expires > ? RETURNING name, csrf, stamp, expires",
+	err = db.sql.QueryRowContext(ctx, "UPDATE staff_sessions SET expires = ? WHERE token_hash = ? AND expires > ? RETURNING name, csrf, stamp, expires",
 		millis(now.Add(ttl)), tokenHash, millis(now)).Scan(&s.Name, &s.CSRF, &s.Stamp, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return StaffSession{}, false, nil
@@ -230,14 +230,14 @@ func (db *DB) StaffSessionByToken(tokenHash string, now time.Time, ttl time.Dura
 }
 
 // EndStaffSession ends one session (log-out); an unknown one is no error.
-func (db *DB) EndStaffSession(tokenHash string) error {
-	_, err := db.sql.Exec("DELETE FROM staff_sessions WHERE token_hash = ?", tokenHash)
+func (db *DB) EndStaffSession(ctx context.Context, tokenHash string) error {
+	_, err := db.sql.ExecContext(ctx, "DELETE FROM staff_sessions WHERE token_hash = ?", tokenHash)
 	return err
 }
 
 // EndStaffSessions ends every session of the staff user name.
-func (db *DB) EndStaffSessions(name string) error {
-	_, err := db.sql.Exec("DELETE FROM staff_sessions WHERE name = ?", strings.TrimSpace(name))
+func (db *DB) EndStaffSessions(ctx context.Context, name string) error {
+	_, err := db.sql.ExecContext(ctx, "DELETE FROM staff_sessions WHERE name = ?", strings.TrimSpace(name))
 	return err
 }
 
@@ -246,14 +246,14 @@ func (db *DB) EndStaffSessions(name string) error {
 // attempt's id; attempts older than window are purged on the way. A
 // failed attempt stays counted; EndStaffAttempt forgets one that
 // succeeded or was shut out.
-func (db *DB) BeginStaffAttempt(keys []string, now time.Time, window time.Duration) (string, error) {
+func (db *DB) BeginStaffAttempt(ctx context.Context, keys []string, now time.Time, window time.Duration) (string, error) {
 	id := newID()
-	return id, db.inTx(context.Background(), func(tx *sql.Tx) error {
-		if _, err := tx.Exec("DELETE FROM staff_failures WHERE at <= ?", millis(now.Add(-window))); err != nil {
+	return id, db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM staff_failures WHERE at <= ?", millis(now.Add(-window))); err != nil {
 			return err
 		}
 		for _, k := range keys {
-			if _, err := tx.Exec("INSERT INTO staff_failures(key, at, attempt) VALUES (?, ?, ?)", k, millis(now), id); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO staff_failures(key, at, attempt) VALUES (?, ?, ?)", k, millis(now), id); err != nil {
 				return err
 			}
 		}
@@ -262,15 +262,15 @@ func (db *DB) BeginStaffAttempt(keys []string, now time.Time, window time.Durati
 }
 
 // EndStaffAttempt forgets an attempt (BeginStaffAttempt).
-func (db *DB) EndStaffAttempt(id string) error {
-	_, err := db.sql.Exec("DELETE FROM staff_failures WHERE attempt = ?", id)
+func (db *DB) EndStaffAttempt(ctx context.Context, id string) error {
+	_, err := db.sql.ExecContext(ctx, "DELETE FROM staff_failures WHERE attempt = ?", id)
 	return err
 }
 
 // StaffFailures are the times of the attempts counted against key after
 // since (failures, and attempts under way), newest first, at most limit.
-func (db *DB) StaffFailures(key string, since time.Time, limit int) ([]time.Time, error) {
-	return list(context.Background(), db.sql, func(s scanner) (time.Time, error) {
+func (db *DB) StaffFailures(ctx context.Context, key string, since time.Time, limit int) ([]time.Time, error) {
+	return list(ctx, db.sql, func(s scanner) (time.Time, error) {
 		var ms int64
 		err := s.Scan(&ms)
 		return time.UnixMilli(ms).UTC(), err

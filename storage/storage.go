@@ -127,15 +127,19 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("åbn database %s: %w", path, err)
 	}
 	db := &DB{sql: sqldb, path: path, Now: time.Now}
-	if err := db.migrate(); err != nil {
+	// Opening is not cancellable, so Open takes no context: a program can do
+	// nothing before its database is open, and a migration stopped halfway
+	// would only be rolled back and run again at the next start.
+	ctx := context.Background()
+	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
 	}
-	if err := db.loadDevice(); err != nil {
+	if err := db.loadDevice(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
 	}
-	if err := db.loadSecrets(); err != nil {
+	if err := db.loadSecrets(ctx); err != nil {
 		sqldb.Close()
 		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
 			return nil, fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
@@ -162,8 +166,7 @@ func (db *DB) Path() string { return db.path }
 // writes.
 func (db *DB) DeviceID() string { return db.device }
 
-func (db *DB) migrate() error {
-	ctx := context.Background()
+func (db *DB) migrate(ctx context.Context) error {
 	var version int
 	if err := db.sql.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
@@ -187,7 +190,7 @@ func (db *DB) migrate() error {
 		}
 		// A database from before the secrets file holds the device secret:
 		// the copy does not (keys.go).
-		if err := dropSecret(to); err != nil {
+		if err := dropSecret(ctx, to); err != nil {
 			return fmt.Errorf("sikkerhedskopi før opgradering: %w", err)
 		}
 	}
@@ -212,8 +215,7 @@ func (db *DB) migrate() error {
 	return nil
 }
 
-func (db *DB) loadDevice() error {
-	ctx := context.Background()
+func (db *DB) loadDevice(ctx context.Context) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'device'").Scan(&db.device)
 		if err == nil {

@@ -32,14 +32,14 @@ func openTemp(t *testing.T) (*storage.DB, string) {
 func newCouncil(t *testing.T, db *storage.DB) model.Council {
 	t.Helper()
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup", AnnualGrant: 30_000_00}
-	must(t, db.SaveCouncil(model.Council{}, &c))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
 	return c
 }
 
 func newMeeting(t *testing.T, db *storage.DB, councilID string, start time.Time) model.Meeting {
 	t.Helper()
 	m := model.Meeting{CouncilID: councilID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: start, Place: "Forsamlingshuset"}
-	must(t, db.SaveMeeting(model.Meeting{}, &m))
+	must(t, db.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	return m
 }
 
@@ -109,8 +109,8 @@ func TestEntitiesRoundTrip(t *testing.T) {
 
 	mem := model.Member{CouncilID: c.ID, Name: "Łukasz Ødegård", Role: model.RoleTreasurer, Contact: true,
 		TermStart: day(2026, 3, 1), TermEnd: day(2028, 3, 1), Phone: "20 30 40 50", Email: "lukasz@example.dk"}
-	must(t, db.SaveMember(model.Member{}, &mem))
-	members, err := db.Members(c.ID)
+	must(t, db.SaveMember(t.Context(), model.Member{}, &mem))
+	members, err := db.Members(t.Context(), c.ID)
 	must(t, err)
 	if len(members) != 1 || !equalMember(members[0], mem) {
 		t.Errorf("members = %+v, want %+v", members, mem)
@@ -119,8 +119,8 @@ func TestEntitiesRoundTrip(t *testing.T) {
 	start := time.Date(2026, 12, 3, 18, 30, 0, 0, time.UTC)
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingCitizens, Title: "Borgermøde om stien", Start: start,
 		Place: "Hallen", Status: model.MeetingHeld, Attendees: "Şule\nŐdön", Apologies: "Åse"}
-	must(t, db.SaveMeeting(model.Meeting{}, &m))
-	gotM, err := db.Meeting(m.ID)
+	must(t, db.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	gotM, err := db.Meeting(t.Context(), m.ID)
 	must(t, err)
 	if !gotM.Start.Equal(start) || gotM.Title != m.Title || gotM.Attendees != m.Attendees || gotM.Kind != m.Kind || gotM.Status != m.Status {
 		t.Errorf("meeting = %+v", gotM)
@@ -128,48 +128,48 @@ func TestEntitiesRoundTrip(t *testing.T) {
 
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Stien", Kind: model.ItemDecision, Minutes: 25,
 		Background: "Baggrund", Notes: "Referat", Decision: "Besluttet"}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	if it.Position != 1 {
 		t.Errorf("first item got position %d", it.Position)
 	}
-	gotI, err := db.AgendaItem(it.ID)
+	gotI, err := db.AgendaItem(t.Context(), it.ID)
 	must(t, err)
 	if gotI != it {
 		t.Errorf("item = %+v, want %+v", gotI, it)
 	}
 
 	a := model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: it.ID, Who: "Karen", What: "Ring til vejafdelingen", Due: day(2026, 12, 20)}
-	must(t, db.SaveActionItem(model.ActionItem{}, &a))
-	acts, err := db.MeetingActionItems(m.ID)
+	must(t, db.SaveActionItem(t.Context(), model.ActionItem{}, &a))
+	acts, err := db.MeetingActionItems(t.Context(), m.ID)
 	must(t, err)
 	if len(acts) != 1 || acts[0].What != a.What || !acts[0].Due.Equal(a.Due) || acts[0].Done {
 		t.Errorf("actions = %+v", acts)
 	}
 	a.Done = true
-	must(t, db.SaveActionItem(storage.Overwriting(db, a), &a))
+	must(t, db.SaveActionItem(t.Context(), storage.Overwriting(t.Context(), db, a), &a))
 	if !a.DoneAt.Equal(fixedNow) {
 		t.Errorf("DoneAt = %v, want the clock %v", a.DoneAt, fixedNow)
 	}
 
 	p := model.Project{CouncilID: c.ID, Title: "Shelter", Description: "Ved søen", Status: model.ProjectRunning,
 		ResponsibleID: mem.ID, WorkingGroup: "A\nB", Start: day(2026, 4, 1), End: day(2026, 10, 1), Progress: 40}
-	must(t, db.SaveProject(model.Project{}, &p))
-	gotP, err := db.Project(p.ID)
+	must(t, db.SaveProject(t.Context(), model.Project{}, &p))
+	gotP, err := db.Project(t.Context(), p.ID)
 	must(t, err)
 	if gotP.Title != p.Title || gotP.ResponsibleID != mem.ID || !gotP.Start.Equal(p.Start) || !gotP.End.Equal(p.End) || gotP.Progress != 40 || gotP.Status != p.Status {
 		t.Errorf("project = %+v", gotP)
 	}
 	l := model.BudgetLine{CouncilID: c.ID, ProjectID: p.ID, Text: "Tømmer", Kind: model.LineExpense, Amount: 12_500_50}
-	must(t, db.SaveBudgetLine(model.BudgetLine{}, &l))
-	lines, err := db.BudgetLines(p.ID)
+	must(t, db.SaveBudgetLine(t.Context(), model.BudgetLine{}, &l))
+	lines, err := db.BudgetLines(t.Context(), p.ID)
 	must(t, err)
 	if len(lines) != 1 || lines[0] != l {
 		t.Errorf("lines = %+v", lines)
 	}
 	app := model.FundingApplication{CouncilID: c.ID, ProjectID: p.ID, Pool: "Udviklingspuljen", Deadline: day(2027, 3, 1),
 		Applied: 50_000_00, Granted: 0, Status: model.ApplicationSent, VolunteerHours: 120}
-	must(t, db.SaveFundingApplication(model.FundingApplication{}, &app))
-	apps, err := db.FundingApplications(p.ID)
+	must(t, db.SaveFundingApplication(t.Context(), model.FundingApplication{}, &app))
+	apps, err := db.FundingApplications(t.Context(), p.ID)
 	must(t, err)
 	if len(apps) != 1 || apps[0].Pool != app.Pool || !apps[0].Deadline.Equal(app.Deadline) || apps[0].VolunteerHours != 120 || apps[0].Applied != app.Applied {
 		t.Errorf("apps = %+v", apps)
@@ -177,17 +177,17 @@ func TestEntitiesRoundTrip(t *testing.T) {
 
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Cykelsti", Justification: "Sikker skolevej",
 		Category: "Veje og stier", Estimate: 1_250_000_00, Status: model.WishSubmitted, Answer: model.AnswerPartly, AnswerText: "Delvist", Granted: 500_000_00}
-	must(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+	must(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	if w.Rank != 1 {
 		t.Errorf("first wish got rank %d", w.Rank)
 	}
-	wishes, err := db.BudgetWishes(c.ID, 2027)
+	wishes, err := db.BudgetWishes(t.Context(), c.ID, 2027)
 	must(t, err)
 	if len(wishes) != 1 || wishes[0] != w {
 		t.Errorf("wishes = %+v, want %+v", wishes, w)
 	}
 
-	d, err := db.CouncilData(c.ID)
+	d, err := db.CouncilData(t.Context(), c.ID)
 	must(t, err)
 	if len(d.Members) != 1 || len(d.Meetings) != 1 || len(d.Items) != 1 || len(d.Actions) != 1 || len(d.Projects) != 1 ||
 		len(d.Lines) != 1 || len(d.Applications) != 1 || len(d.Wishes) != 1 {
@@ -204,7 +204,7 @@ func TestInvalidIsNotSaved(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "", Status: model.WishDraft}
-	err := db.SaveBudgetWish(model.BudgetWish{}, &w)
+	err := db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w)
 	var fe *model.FieldError
 	if !errors.As(err, &fe) || fe.Field != "title" {
 		t.Fatalf("err = %v, want a FieldError on title", err)
@@ -212,7 +212,7 @@ func TestInvalidIsNotSaved(t *testing.T) {
 	if w.ID != "" {
 		t.Error("a refused wish got an id")
 	}
-	if ws := noerr.Get(db.BudgetWishes(c.ID, 0))(t); len(ws) != 0 {
+	if ws := noerr.Get(db.BudgetWishes(t.Context(), c.ID, 0))(t); len(ws) != 0 {
 		t.Errorf("stored %v", ws)
 	}
 }
@@ -224,19 +224,19 @@ func TestChangeLogRecordsEveryEdit(t *testing.T) {
 	c := newCouncil(t, db)
 	m := newMeeting(t, db, c.ID, fixedNow)
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDiscussion}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	before, err := db.ChangeLog()
 	must(t, err)
 
 	// No change, no op.
-	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
+	must(t, db.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), db, it), &it))
 	same := noerr.Get(db.ChangeLog())(t)
 	if len(same) != len(before) {
 		t.Fatalf("saving an unchanged item wrote %d ops", len(same)-len(before))
 	}
 
 	it.Notes = "Vi drøftede placeringen."
-	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
+	must(t, db.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), db, it), &it))
 	after := noerr.Get(db.ChangeLog())(t)
 	if len(after) != len(before)+1 {
 		t.Fatalf("editing one field wrote %d ops, want 1", len(after)-len(before))
@@ -271,7 +271,7 @@ func TestClockNeverGoesBack(t *testing.T) {
 	c := newCouncil(t, db)
 	db.Now = func() time.Time { return fixedNow.Add(-48 * time.Hour) }
 	c.Name = "Jyderup Lokalforum"
-	must(t, db.SaveCouncil(storage.Overwriting(db, c), &c))
+	must(t, db.SaveCouncil(t.Context(), storage.Overwriting(t.Context(), db, c), &c))
 	ops := noerr.Get(db.ChangeLog())(t)
 	last := ops[len(ops)-1]
 	for _, o := range ops[:len(ops)-1] {
@@ -286,15 +286,15 @@ func TestDeleteMeetingCascadesWithTombstones(t *testing.T) {
 	c := newCouncil(t, db)
 	m := newMeeting(t, db, c.ID, fixedNow)
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Punkt", Kind: model.ItemInformation}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	a := model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, What: "Opgave"}
-	must(t, db.SaveActionItem(model.ActionItem{}, &a))
-	must(t, db.DeleteMeeting(m.ID))
+	must(t, db.SaveActionItem(t.Context(), model.ActionItem{}, &a))
+	must(t, db.DeleteMeeting(t.Context(), m.ID))
 
-	if _, err := db.Meeting(m.ID); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := db.Meeting(t.Context(), m.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("meeting still there: %v", err)
 	}
-	if items := noerr.Get(db.AgendaItems(m.ID))(t); len(items) != 0 {
+	if items := noerr.Get(db.AgendaItems(t.Context(), m.ID))(t); len(items) != 0 {
 		t.Errorf("items left: %v", items)
 	}
 	for table, id := range map[string]string{"meetings": m.ID, "agenda_items": it.ID, "action_items": a.ID} {
@@ -312,7 +312,7 @@ func TestDeleteMeetingCascadesWithTombstones(t *testing.T) {
 	if deletes != 3 {
 		t.Errorf("%d delete ops, want 3", deletes)
 	}
-	if hits := noerr.Get(db.Search(c.ID, "Punkt", 10))(t); len(hits) != 0 {
+	if hits := noerr.Get(db.Search(t.Context(), c.ID, "Punkt", 10))(t); len(hits) != 0 {
 		t.Errorf("deleted item still found: %v", hits)
 	}
 }
@@ -322,40 +322,40 @@ func TestApprovedMinutesAreLocked(t *testing.T) {
 	c := newCouncil(t, db)
 	m := newMeeting(t, db, c.ID, fixedNow.Add(-24*time.Hour))
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Økonomi", Kind: model.ItemInformation, Decision: "Taget til efterretning"}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	m.Status = model.MeetingApproved
-	must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
+	must(t, db.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), db, m), &m))
 	if !m.ApprovedAt.Equal(fixedNow) {
 		t.Errorf("ApprovedAt = %v", m.ApprovedAt)
 	}
 
 	it.Decision = "Ændret i smug"
-	if err := db.SaveAgendaItem(storage.Overwriting(db, it), &it); !errors.Is(err, storage.ErrLocked) {
+	if err := db.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), db, it), &it); !errors.Is(err, storage.ErrLocked) {
 		t.Errorf("editing an approved item: err = %v, want ErrLocked", err)
 	}
-	if err := db.DeleteAgendaItem(it.ID); !errors.Is(err, storage.ErrLocked) {
+	if err := db.DeleteAgendaItem(t.Context(), it.ID); !errors.Is(err, storage.ErrLocked) {
 		t.Errorf("deleting an approved item: err = %v", err)
 	}
-	if err := db.SaveAgendaItem(model.AgendaItem{}, &model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Nyt", Kind: model.ItemInformation}); !errors.Is(err, storage.ErrLocked) {
+	if err := db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Nyt", Kind: model.ItemInformation}); !errors.Is(err, storage.ErrLocked) {
 		t.Errorf("adding to approved minutes: err = %v", err)
 	}
 	m2 := m
 	m2.Attendees = "En ekstra"
-	if err := db.SaveMeeting(storage.Overwriting(db, m2), &m2); !errors.Is(err, storage.ErrLocked) {
+	if err := db.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), db, m2), &m2); !errors.Is(err, storage.ErrLocked) {
 		t.Errorf("editing an approved meeting: err = %v", err)
 	}
-	got := noerr.Get(db.AgendaItem(it.ID))(t)
+	got := noerr.Get(db.AgendaItem(t.Context(), it.ID))(t)
 	if got.Decision != "Taget til efterretning" {
 		t.Errorf("decision changed to %q", got.Decision)
 	}
 
 	// Reopening is explicit, and then edits go through.
 	m.Status = model.MeetingHeld
-	must(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
+	must(t, db.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), db, m), &m))
 	if !m.ApprovedAt.IsZero() {
 		t.Error("a reopened meeting is still marked approved")
 	}
-	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
+	must(t, db.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), db, it), &it))
 }
 
 func TestMoveAgendaItems(t *testing.T) {
@@ -365,12 +365,12 @@ func TestMoveAgendaItems(t *testing.T) {
 	var ids []string
 	for _, title := range []string{"Dagsorden", "Referat", "Økonomi", "Eventuelt"} {
 		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: title, Kind: model.ItemInformation}
-		must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+		must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 		ids = append(ids, it.ID)
 	}
-	must(t, db.MoveAgendaItem(ids[2], -2)) // Økonomi first
-	must(t, db.DeleteAgendaItem(ids[1]))   // Referat gone; renumbered
-	items := noerr.Get(db.AgendaItems(m.ID))(t)
+	must(t, db.MoveAgendaItem(t.Context(), ids[2], -2)) // Økonomi first
+	must(t, db.DeleteAgendaItem(t.Context(), ids[1]))   // Referat gone; renumbered
+	items := noerr.Get(db.AgendaItems(t.Context(), m.ID))(t)
 	var got []string
 	for _, it := range items {
 		got = append(got, it.Title+"="+itoa(int64(it.Position)))
@@ -386,17 +386,17 @@ func TestWishPriorities(t *testing.T) {
 	var ids []string
 	for _, title := range []string{"Cykelsti", "Belysning", "Legeplads"} {
 		w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: title, Status: model.WishDraft}
-		must(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+		must(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 		ids = append(ids, w.ID)
 	}
 	// Another year does not share the numbering.
 	other := model.BudgetWish{CouncilID: c.ID, Year: 2028, Title: "Senere", Status: model.WishDraft}
-	must(t, db.SaveBudgetWish(model.BudgetWish{}, &other))
+	must(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &other))
 	if other.Rank != 1 {
 		t.Errorf("first wish of 2028 has rank %d", other.Rank)
 	}
-	must(t, db.MoveBudgetWish(ids[2], -1))
-	ws := noerr.Get(db.BudgetWishes(c.ID, 2027))(t)
+	must(t, db.MoveBudgetWish(t.Context(), ids[2], -1))
+	ws := noerr.Get(db.BudgetWishes(t.Context(), c.ID, 2027))(t)
 	var got []string
 	for _, w := range ws {
 		got = append(got, w.Title)
@@ -404,7 +404,7 @@ func TestWishPriorities(t *testing.T) {
 	if strings.Join(got, ",") != "Cykelsti,Legeplads,Belysning" {
 		t.Errorf("order = %v", got)
 	}
-	years := noerr.Get(db.WishYears(c.ID))(t)
+	years := noerr.Get(db.WishYears(t.Context(), c.ID))(t)
 	if len(years) != 2 || years[0] != 2028 {
 		t.Errorf("years = %v", years)
 	}
@@ -417,19 +417,19 @@ func TestCarriedOver(t *testing.T) {
 	nov := newMeeting(t, db, c.ID, fixedNow)
 	dec := newMeeting(t, db, c.ID, fixedNow.AddDate(0, 1, 0))
 	open := model.ActionItem{CouncilID: c.ID, MeetingID: oct.ID, What: "Søg puljen"}
-	must(t, db.SaveActionItem(model.ActionItem{}, &open))
+	must(t, db.SaveActionItem(t.Context(), model.ActionItem{}, &open))
 	done := model.ActionItem{CouncilID: c.ID, MeetingID: oct.ID, What: "Book hallen", Done: true}
 	db.Now = func() time.Time { return fixedNow.AddDate(0, 0, -10) }
-	must(t, db.SaveActionItem(model.ActionItem{}, &done))
+	must(t, db.SaveActionItem(t.Context(), model.ActionItem{}, &done))
 	atNov := model.ActionItem{CouncilID: c.ID, MeetingID: nov.ID, What: "Skriv til kommunen"}
-	must(t, db.SaveActionItem(model.ActionItem{}, &atNov))
+	must(t, db.SaveActionItem(t.Context(), model.ActionItem{}, &atNov))
 
-	got, err := db.CarriedOver(nov)
+	got, err := db.CarriedOver(t.Context(), nov)
 	must(t, err)
 	if len(got) != 1 || got[0].ID != open.ID {
 		t.Errorf("to November: %+v", got)
 	}
-	got = noerr.Get(db.CarriedOver(dec))(t)
+	got = noerr.Get(db.CarriedOver(t.Context(), dec))(t)
 	if len(got) != 2 {
 		t.Errorf("to December: %+v", got)
 	}
@@ -439,17 +439,17 @@ func TestSearch(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	other := model.Council{Name: "Tølløse Lokalråd"}
-	must(t, db.SaveCouncil(model.Council{}, &other))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &other))
 	m := newMeeting(t, db, c.ID, fixedNow)
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter ved søen", Kind: model.ItemDecision,
 		Notes: "Vi drøftede placeringen ved Søbredden", Decision: "Arbejdsgruppen søger Udviklingspuljen"}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	p := model.Project{CouncilID: c.ID, Title: "Bålplads", Description: "Ved søen og shelteret", Status: model.ProjectIdea}
-	must(t, db.SaveProject(model.Project{}, &p))
+	must(t, db.SaveProject(t.Context(), model.Project{}, &p))
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Cykelsti", Justification: "Sikker vej til skolen", Status: model.WishDraft}
-	must(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+	must(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	om := newMeeting(t, db, other.ID, fixedNow)
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &model.AgendaItem{CouncilID: other.ID, MeetingID: om.ID, Title: "Shelter i Tølløse", Kind: model.ItemDecision}))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &model.AgendaItem{CouncilID: other.ID, MeetingID: om.ID, Title: "Shelter i Tølløse", Kind: model.ItemDecision}))
 
 	cases := map[string][]string{
 		"søbred":           {it.ID},       // prefix of a word in the minutes
@@ -460,7 +460,7 @@ func TestSearch(t *testing.T) {
 		"":                 nil,
 	}
 	for q, want := range cases {
-		hits, err := db.Search(c.ID, q, 50)
+		hits, err := db.Search(t.Context(), c.ID, q, 50)
 		if err != nil {
 			t.Errorf("Search(%q): %v", q, err)
 			continue
@@ -475,11 +475,11 @@ func TestSearch(t *testing.T) {
 	}
 	// An edit is found at once; the old text no longer is.
 	it.Decision = "Udsat til næste møde"
-	must(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
-	if hits := noerr.Get(db.Search(c.ID, "udviklingspuljen", 10))(t); len(hits) != 0 {
+	must(t, db.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), db, it), &it))
+	if hits := noerr.Get(db.Search(t.Context(), c.ID, "udviklingspuljen", 10))(t); len(hits) != 0 {
 		t.Errorf("old decision still found: %v", hits)
 	}
-	if hits := noerr.Get(db.Search(c.ID, "udsat", 10))(t); len(hits) != 1 || !strings.Contains(hits[0].Snippet, "«Udsat»") {
+	if hits := noerr.Get(db.Search(t.Context(), c.ID, "udsat", 10))(t); len(hits) != 1 || !strings.Contains(hits[0].Snippet, "«Udsat»") {
 		t.Errorf("new decision: %+v", hits)
 	}
 }
@@ -507,18 +507,18 @@ func TestDeleteCouncilRemovesEverything(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	keep := model.Council{Name: "Tølløse Lokalråd"}
-	must(t, db.SaveCouncil(model.Council{}, &keep))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &keep))
 	m := newMeeting(t, db, c.ID, fixedNow)
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "x", Kind: model.ItemInformation}))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "x", Kind: model.ItemInformation}))
 	p := model.Project{CouncilID: c.ID, Title: "P", Status: model.ProjectIdea}
-	must(t, db.SaveProject(model.Project{}, &p))
-	must(t, db.SaveBudgetLine(model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: p.ID, Text: "l", Kind: model.LineExpense}))
-	must(t, db.DeleteCouncil(c.ID))
-	cs := noerr.Get(db.Councils())(t)
+	must(t, db.SaveProject(t.Context(), model.Project{}, &p))
+	must(t, db.SaveBudgetLine(t.Context(), model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: p.ID, Text: "l", Kind: model.LineExpense}))
+	must(t, db.DeleteCouncil(t.Context(), c.ID))
+	cs := noerr.Get(db.Councils(t.Context()))(t)
 	if len(cs) != 1 || cs[0].ID != keep.ID {
 		t.Errorf("councils = %v", cs)
 	}
-	if _, err := db.CouncilData(c.ID); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := db.CouncilData(t.Context(), c.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("CouncilData of deleted council: %v", err)
 	}
 }
@@ -527,11 +527,11 @@ func TestDeleteMemberClearsResponsibility(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	mem := model.Member{CouncilID: c.ID, Name: "Karen", Role: model.RoleChair}
-	must(t, db.SaveMember(model.Member{}, &mem))
+	must(t, db.SaveMember(t.Context(), model.Member{}, &mem))
 	p := model.Project{CouncilID: c.ID, Title: "P", Status: model.ProjectIdea, ResponsibleID: mem.ID}
-	must(t, db.SaveProject(model.Project{}, &p))
-	must(t, db.DeleteMember(mem.ID))
-	got := noerr.Get(db.Project(p.ID))(t)
+	must(t, db.SaveProject(t.Context(), model.Project{}, &p))
+	must(t, db.DeleteMember(t.Context(), mem.ID))
+	got := noerr.Get(db.Project(t.Context(), p.ID))(t)
 	if got.ResponsibleID != "" {
 		t.Errorf("project still points at a deleted member")
 	}
@@ -541,29 +541,29 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
 	existing := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Findes", Status: model.WishDraft}
-	must(t, db.SaveBudgetWish(model.BudgetWish{}, &existing))
+	must(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &existing))
 	good := []model.BudgetWish{
 		{CouncilID: c.ID, Year: 2027, Title: "Cykelsti", Status: model.WishDraft, Estimate: 100_00},
 		{CouncilID: c.ID, Year: 2027, Title: "Lys", Status: model.WishDraft},
 	}
 	bad := append(append([]model.BudgetWish{}, good...), model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "", Status: model.WishDraft})
-	if err := db.Import(nil, nil, bad); err == nil {
+	if err := db.Import(t.Context(), nil, nil, bad); err == nil {
 		t.Fatal("an import with an invalid wish was accepted")
 	}
-	if ws := noerr.Get(db.BudgetWishes(c.ID, 2027))(t); len(ws) != 1 {
+	if ws := noerr.Get(db.BudgetWishes(t.Context(), c.ID, 2027))(t); len(ws) != 1 {
 		t.Fatalf("a refused import wrote %d wishes", len(ws)-1)
 	}
 	members := []model.Member{{CouncilID: c.ID, Name: "Şule Yılmaz", Role: model.RoleSecretary}}
 	projects := []model.Project{{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectIdea}}
-	must(t, db.Import(members, projects, good))
-	ws := noerr.Get(db.BudgetWishes(c.ID, 2027))(t)
+	must(t, db.Import(t.Context(), members, projects, good))
+	ws := noerr.Get(db.BudgetWishes(t.Context(), c.ID, 2027))(t)
 	if len(ws) != 3 || ws[1].Title != "Cykelsti" || ws[1].Rank != 2 || ws[2].Rank != 3 {
 		t.Errorf("wishes after import: %+v", ws)
 	}
-	if ms := noerr.Get(db.Members(c.ID))(t); len(ms) != 1 || ms[0].Name != "Şule Yılmaz" {
+	if ms := noerr.Get(db.Members(t.Context(), c.ID))(t); len(ms) != 1 || ms[0].Name != "Şule Yılmaz" {
 		t.Errorf("members: %+v", ms)
 	}
-	if ps := noerr.Get(db.Projects(c.ID))(t); len(ps) != 1 {
+	if ps := noerr.Get(db.Projects(t.Context(), c.ID))(t); len(ps) != 1 {
 		t.Errorf("projects: %+v", ps)
 	}
 }
@@ -577,20 +577,20 @@ func TestSaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	m := newMeeting(t, db, c.ID, fixedNow)
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Økonomi", Kind: model.ItemInformation,
 		Notes: "Linje 1\nLinje 2\nLinje 3\n"}
-	must(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	loaded := it // what the editor on screen shows
 
 	// Meanwhile (a sync): another device added to line 3 and set a decision.
 	other := it
 	other.Notes = "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
 	other.Decision = "Godkendt"
-	must(t, db.SaveAgendaItem(it, &other))
+	must(t, db.SaveAgendaItem(t.Context(), it, &other))
 
 	// The editor, still showing the old text, changes the title only.
 	edited := loaded
 	edited.Title = "Økonomi og regnskab"
-	must(t, db.SaveAgendaItem(loaded, &edited))
-	got := noerr.Get(db.AgendaItem(it.ID))(t)
+	must(t, db.SaveAgendaItem(t.Context(), loaded, &edited))
+	got := noerr.Get(db.AgendaItem(t.Context(), it.ID))(t)
 	if got.Title != "Økonomi og regnskab" || got.Notes != other.Notes || got.Decision != "Godkendt" {
 		t.Fatalf("a stale editor undid the sync: %+v", got)
 	}
@@ -603,8 +603,8 @@ func TestSaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	stale := loaded
 	stale.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3\n"
 	loaded.Notes = "Linje 1\nLinje 2\nLinje 3\n" // the screen never showed Søren's line
-	must(t, db.SaveAgendaItem(loaded, &stale))
-	got = noerr.Get(db.AgendaItem(it.ID))(t)
+	must(t, db.SaveAgendaItem(t.Context(), loaded, &stale))
+	got = noerr.Get(db.AgendaItem(t.Context(), it.ID))(t)
 	if got.Notes != "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren)\n" {
 		t.Errorf("notes = %q", got.Notes)
 	}
@@ -613,12 +613,12 @@ func TestSaveKeepsWhatChangedMeanwhile(t *testing.T) {
 	// as new is refused and keeps what is stored.
 	blind := got
 	blind.Decision = ""
-	if err := db.SaveAgendaItem(model.AgendaItem{}, &blind); !errors.Is(err, storage.ErrNotLoaded) {
+	if err := db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &blind); !errors.Is(err, storage.ErrNotLoaded) {
 		t.Errorf("an existing row saved as new: %v", err)
 	}
 	// Overwriting says so on purpose: the row is written as given.
-	must(t, db.SaveAgendaItem(storage.Overwriting(db, blind), &blind))
-	if got := noerr.Get(db.AgendaItem(it.ID))(t); got.Decision != "" {
+	must(t, db.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), db, blind), &blind))
+	if got := noerr.Get(db.AgendaItem(t.Context(), it.ID))(t); got.Decision != "" {
 		t.Errorf("overwrite: %+v", got)
 	}
 }

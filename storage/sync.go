@@ -81,14 +81,14 @@ func (db *DB) columns(table string) []string {
 
 // schema reads the schema of this database the first time and then
 // returns it; a failed read is not kept, so the next call tries again.
-func (db *DB) schema() (map[string]map[string]bool, error) {
+func (db *DB) schema(ctx context.Context) (map[string]map[string]bool, error) {
 	if s := db.schemaInfo.Load(); s != nil {
 		return s.cols, nil
 	}
 	m := map[string]map[string]bool{}
 	order := map[string][]string{}
 	for _, t := range append(append([]string{}, Tables...), MunicipalTables...) {
-		cols, err := list(context.Background(), db.sql, func(s scanner) ([2]string, error) {
+		cols, err := list(ctx, db.sql, func(s scanner) ([2]string, error) {
 			var cid, notnull, pk int
 			var name, typ string
 			var dflt any
@@ -112,7 +112,7 @@ func (db *DB) schema() (map[string]map[string]bool, error) {
 }
 
 // checkChange checks an op's shape against the schema.
-func (db *DB) checkChange(c *Change) error {
+func (db *DB) checkChange(ctx context.Context, c *Change) error {
 	bad := func(why string) error {
 		return fmt.Errorf("%w %s:%d (%s.%s): %s", ErrBadChange, c.Device, c.Seq, c.Table, c.Field, why)
 	}
@@ -149,7 +149,7 @@ func (db *DB) checkChange(c *Change) error {
 		}
 		return nil
 	}
-	sch, err := db.schema()
+	sch, err := db.schema(ctx)
 	if err != nil {
 		return err
 	}

@@ -82,6 +82,8 @@ func (db *DB) applyTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
 		return friendly(err)
 	}
+	// Not ctx: the connection goes back to the pool, and must go back with
+	// its foreign keys on even when ctx ended the apply.
 	defer conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -104,7 +106,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		return 0, nil, err
 	}
 	for i := range ops {
-		if err := db.checkChange(&ops[i]); err != nil {
+		if err := db.checkChange(ctx, &ops[i]); err != nil {
 			return 0, nil, err
 		}
 	}

@@ -19,7 +19,7 @@ func applySource(b *testing.B) (ops []Change, rows map[string][][]any) {
 	b.Helper()
 	src := replica(b, "src")
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	ok(b, src.SaveCouncil(model.Council{}, &c))
+	ok(b, src.SaveCouncil(b.Context(), model.Council{}, &c))
 	ok(b, src.write(context.Background(), func(w *writer) error {
 		for i := 0; i < 20; i++ {
 			m := model.Member{ID: newID(), CouncilID: c.ID, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember, Phone: "20 11 22 33"}

@@ -38,8 +38,7 @@ type Conflict struct {
 }
 
 // Conflicts lists a council's conflicts nobody has dismissed, newest first.
-func (db *DB) Conflicts(councilID string) ([]Conflict, error) {
-	ctx := context.Background()
+func (db *DB) Conflicts(ctx context.Context, councilID string) ([]Conflict, error) {
 	out, err := list(ctx, db.sql, func(s scanner) (Conflict, error) {
 		var c Conflict
 		var merged int64
@@ -51,7 +50,7 @@ func (db *DB) Conflicts(councilID string) ([]Conflict, error) {
 	if err != nil {
 		return nil, err
 	}
-	sch, err := db.schema()
+	sch, err := db.schema(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -79,8 +78,8 @@ func textValue(v any) any {
 // becomes the field's value, written through the normal write path (so it
 // syncs like any edit); keep may be the other value, the current one, or a
 // merge a person made. The dismissal itself syncs too.
-func (db *DB) ResolveConflict(id string, keep any) error {
-	return db.write(context.Background(), func(w *writer) error {
+func (db *DB) ResolveConflict(ctx context.Context, id string, keep any) error {
+	return db.write(ctx, func(w *writer) error {
 		var council, table, row, fname string
 		err := w.tx.QueryRowContext(w.ctx, "SELECT council_id, tbl, row_id, field FROM sync_conflicts WHERE id = ?", id).Scan(&council, &table, &row, &fname)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -97,7 +96,7 @@ func (db *DB) ResolveConflict(id string, keep any) error {
 				keep = boolInt(v)
 			}
 			c := Change{Device: "x", Seq: 1, HLC: 1, Table: table, Row: row, Council: council, Field: fname, Value: keep}
-			if err := db.checkChange(&c); err != nil {
+			if err := db.checkChange(ctx, &c); err != nil {
 				return err
 			}
 			var exists string

@@ -31,12 +31,12 @@ const (
 )
 
 // Meta reads a sync setting; a missing key is "".
-func (db *DB) Meta(key string) (string, error) {
+func (db *DB) Meta(ctx context.Context, key string) (string, error) {
 	if key == MetaToken {
 		return db.getToken(), nil
 	}
 	var v string
-	err := db.sql.QueryRow("SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	err := db.sql.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -44,14 +44,14 @@ func (db *DB) Meta(key string) (string, error) {
 }
 
 // SetMeta writes a sync setting (keys starting with "sync_" only).
-func (db *DB) SetMeta(key, value string) error {
+func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 	if !strings.HasPrefix(key, "sync_") {
 		return fmt.Errorf("meta-nøglen %q er ikke en synkroniseringsindstilling", key)
 	}
 	if key == MetaToken { // a secret: in the secrets file, never in the database
 		return db.setToken(value)
 	}
-	return db.inTx(context.Background(), func(tx *sql.Tx) error { return setMeta(context.Background(), tx, key, value) })
+	return db.inTx(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, key, value) })
 }
 
 func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {

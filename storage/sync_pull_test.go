@@ -36,13 +36,13 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 		hub := open("hub", 0)
 		defer hub.Close()
 		c := model.Council{Name: "Råd"}
-		ok(rt, hub.SaveCouncil(model.Council{}, &c))
+		ok(rt, hub.SaveCouncil(context.Background(), model.Council{}, &c))
 		m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-		ok(rt, hub.SaveMeeting(model.Meeting{}, &m))
+		ok(rt, hub.SaveMeeting(context.Background(), model.Meeting{}, &m))
 		var items []string
 		for k := 0; k < 3; k++ {
 			it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: fmt.Sprint("P", k), Kind: model.ItemDecision, Notes: "a\nb\nc\n"}
-			ok(rt, hub.SaveAgendaItem(model.AgendaItem{}, &it))
+			ok(rt, hub.SaveAgendaItem(context.Background(), model.AgendaItem{}, &it))
 			items = append(items, it.ID)
 		}
 		n := rapid.IntRange(2, 3).Draw(rt, "replicas")
@@ -52,7 +52,7 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 			defer dbs[i].Close()
 		}
 		cursor := func(db *DB) int64 {
-			s, err := db.Meta(MetaCursor)
+			s, err := db.Meta(context.Background(), MetaCursor)
 			ok(rt, err)
 			var v int64
 			fmt.Sscan(s, &v)
@@ -91,8 +91,8 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 		// yet; an edit of it is simply not made.
 		save := func(db *DB, it *model.AgendaItem) {
 			var fe *model.FieldError
-			loaded, _ := db.AgendaItem(it.ID) // as read just before the edit
-			if err := db.SaveAgendaItem(loaded, it); err != nil && !errors.As(err, &fe) {
+			loaded, _ := db.AgendaItem(context.Background(), it.ID) // as read just before the edit
+			if err := db.SaveAgendaItem(context.Background(), loaded, it); err != nil && !errors.As(err, &fe) {
 				rt.Fatal(err)
 			}
 		}
@@ -103,12 +103,12 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 			id := rapid.SampledFrom(items).Draw(rt, "item")
 			switch rapid.IntRange(0, 6).Draw(rt, "what") {
 			case 0, 1:
-				if it, err := db.AgendaItem(id); err == nil {
+				if it, err := db.AgendaItem(context.Background(), id); err == nil {
 					it.Title = rapid.SampledFrom(words).Draw(rt, "title")
 					save(db, &it)
 				}
 			case 2:
-				if it, err := db.AgendaItem(id); err == nil {
+				if it, err := db.AgendaItem(context.Background(), id); err == nil {
 					lines := strings.SplitAfter(it.Notes, "\n")
 					k := rapid.IntRange(0, len(lines)-1).Draw(rt, "line")
 					lines[k] = rapid.SampledFrom(words).Draw(rt, "word") + "\n"
@@ -116,8 +116,8 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 					save(db, &it)
 				}
 			case 3:
-				if _, err := db.AgendaItem(id); err == nil {
-					ok(rt, db.DeleteAgendaItem(id))
+				if _, err := db.AgendaItem(context.Background(), id); err == nil {
+					ok(rt, db.DeleteAgendaItem(context.Background(), id))
 				}
 			case 4:
 				push(db, rapid.IntRange(1, 4).Draw(rt, "batch"), rapid.IntRange(0, 2).Draw(rt, "push crash") == 0)
@@ -155,14 +155,14 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 func TestOwnOpsAdvanceSeq(t *testing.T) {
 	a := replica(t, "a")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	copyPath := filepath.Join(t.TempDir(), "kopi.db")
 	ok(t, a.Backup(context.Background(), copyPath))
 	// Restored on the same computer: the secrets file beside it is its own.
 	secret, err := os.ReadFile(SecretPath(a.Path()))
 	ok(t, err)
 	ok(t, os.WriteFile(SecretPath(copyPath), secret, 0o600))
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}))
 	old, err := Open(copyPath) // the same device, its counter behind
 	ok(t, err)
 	defer old.Close()
@@ -171,8 +171,8 @@ func TestOwnOpsAdvanceSeq(t *testing.T) {
 	}
 	_, err = old.ApplyOps(context.Background(), mustOps(t, a))
 	ok(t, err)
-	want := noerr.Get(a.Meta("seq"))(t)
-	if got := noerr.Get(old.Meta("seq"))(t); got != want {
+	want := noerr.Get(a.Meta(t.Context(), "seq"))(t)
+	if got := noerr.Get(old.Meta(t.Context(), "seq"))(t); got != want {
 		t.Errorf("seq after own ops came back = %s, want %s", got, want)
 	}
 }

@@ -365,7 +365,7 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 		// parent id) have a value while their ops are still on the way;
 		// in the schema's order, so that the statement is the same each
 		// time.
-		sch, err := a.db.schema()
+		sch, err := a.db.schema(a.ctx)
 		if err != nil {
 			return err
 		}

@@ -81,10 +81,10 @@ func dump(t tester, db *DB) string {
 		}
 		rows.Close()
 	}
-	councils, err := db.Councils()
+	councils, err := db.Councils(context.Background())
 	ok(t, err)
 	for _, c := range councils {
-		cs, err := db.Conflicts(c.ID)
+		cs, err := db.Conflicts(context.Background(), c.ID)
 		ok(t, err)
 		for _, x := range cs {
 			fmt.Fprintf(&b, "conflict %s %v %v\n", x.ID, x.Kept, x.Other)
@@ -108,12 +108,12 @@ func converged(t tester, dbs ...*DB) {
 func setup(t testing.TB) (a, b *DB, c model.Council, m model.Meeting, it model.AgendaItem) {
 	a, b = replica(t, "a"), replica(t, "b")
 	c = model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	m = model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow, Place: "Hallen"}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	it = model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Stien", Kind: model.ItemDiscussion,
 		Notes: "Linje 1\nLinje 2\nLinje 3\n"}
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	send(t, a, b)
 	return
 }
@@ -121,7 +121,7 @@ func setup(t testing.TB) (a, b *DB, c model.Council, m model.Meeting, it model.A
 func TestApplyOpsReplicates(t *testing.T) {
 	a, b, c, m, it := setup(t)
 	converged(t, a, b)
-	got, err := b.AgendaItem(it.ID)
+	got, err := b.AgendaItem(t.Context(), it.ID)
 	ok(t, err)
 	if got != it {
 		t.Errorf("item on b = %+v, want %+v", got, it)
@@ -134,7 +134,7 @@ func TestApplyOpsReplicates(t *testing.T) {
 		}
 	}
 	m.Place = "Skolen"
-	ok(t, b.SaveMeeting(Overwriting(b, m), &m))
+	ok(t, b.SaveMeeting(t.Context(), Overwriting(t.Context(), b, m), &m))
 	log = noerr.Get(b.ChangeLog())(t)
 	var last, maxA int64
 	for _, o := range log {
@@ -166,16 +166,16 @@ func mustOps(t tester, db *DB) []Change {
 func TestApplyOpsOrderFree(t *testing.T) {
 	a := replica(t, "a")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	for i := 0; i < 3; i++ {
 		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: fmt.Sprint("Punkt ", i), Kind: model.ItemDecision, Notes: "x"}
-		ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+		ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 		it.Notes = "x\ny"
-		ok(t, a.SaveAgendaItem(Overwriting(a, it), &it))
+		ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, it), &it))
 		if i == 1 {
-			ok(t, a.DeleteAgendaItem(it.ID))
+			ok(t, a.DeleteAgendaItem(t.Context(), it.ID))
 		}
 	}
 	ops := mustOps(t, a)
@@ -195,14 +195,14 @@ func TestConcurrentShortFieldKeepsConflict(t *testing.T) {
 	a, b, c, m, _ := setup(t)
 	ma, mb := m, m
 	ma.Place = "Forsamlingshuset"
-	ok(t, a.SaveMeeting(Overwriting(a, ma), &ma))
+	ok(t, a.SaveMeeting(t.Context(), Overwriting(t.Context(), a, ma), &ma))
 	mb.Place = "Kirken"
-	ok(t, b.SaveMeeting(Overwriting(b, mb), &mb)) // b's clock is later: b wins
+	ok(t, b.SaveMeeting(t.Context(), Overwriting(t.Context(), b, mb), &mb)) // b's clock is later: b wins
 	send(t, a, b)
 	send(t, b, a)
 	converged(t, a, b)
-	got := noerr.Get(a.Meeting(m.ID))(t)
-	cs := noerr.Get(a.Conflicts(c.ID))(t)
+	got := noerr.Get(a.Meeting(t.Context(), m.ID))(t)
+	cs := noerr.Get(a.Conflicts(t.Context(), c.ID))(t)
 	if len(cs) != 1 {
 		t.Fatalf("conflicts = %+v, want 1", cs)
 	}
@@ -211,14 +211,14 @@ func TestConcurrentShortFieldKeepsConflict(t *testing.T) {
 		t.Errorf("place %q, conflict %+v", got.Place, x)
 	}
 	// Resolving on a keeps the other value, and the dismissal travels.
-	ok(t, a.ResolveConflict(x.ID, x.Other))
+	ok(t, a.ResolveConflict(t.Context(), x.ID, x.Other))
 	send(t, a, b)
 	for _, db := range []*DB{a, b} {
-		got := noerr.Get(db.Meeting(m.ID))(t)
+		got := noerr.Get(db.Meeting(t.Context(), m.ID))(t)
 		if got.Place != x.Other {
 			t.Errorf("after resolve place = %q, want %q", got.Place, x.Other)
 		}
-		if cs := noerr.Get(db.Conflicts(c.ID))(t); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(t.Context(), c.ID))(t); len(cs) != 0 {
 			t.Errorf("conflict still open: %+v", cs)
 		}
 	}
@@ -229,33 +229,33 @@ func TestLongTextMergesThreeWay(t *testing.T) {
 	a, b, c, _, it := setup(t)
 	ia, ib := it, it
 	ia.Notes = "Linje 1 (Karen)\nLinje 2\nLinje 3\n"
-	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
 	ib.Notes = "Linje 1\nLinje 2\nLinje 3 (Søren)\n"
-	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib))
+	ok(t, b.SaveAgendaItem(t.Context(), Overwriting(t.Context(), b, ib), &ib))
 	send(t, a, b)
 	send(t, b, a)
 	want := "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren)\n"
 	for _, db := range []*DB{a, b} {
-		got := noerr.Get(db.AgendaItem(it.ID))(t)
+		got := noerr.Get(db.AgendaItem(t.Context(), it.ID))(t)
 		if got.Notes != want {
 			t.Errorf("notes = %q, want %q", got.Notes, want)
 		}
-		if cs := noerr.Get(db.Conflicts(c.ID))(t); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(t.Context(), c.ID))(t); len(cs) != 0 {
 			t.Errorf("clean merge left conflicts: %+v", cs)
 		}
 	}
 	// Overlapping edits: the later wins in the text, the other is kept.
 	ia.Notes, ib.Notes = want+"Aftalt: A\n", want+"Aftalt: B\n"
-	ia2 := noerr.Get(a.AgendaItem(it.ID))(t)
+	ia2 := noerr.Get(a.AgendaItem(t.Context(), it.ID))(t)
 	ia2.Notes = ia.Notes
-	ok(t, a.SaveAgendaItem(Overwriting(a, ia2), &ia2))
-	ib2 := noerr.Get(b.AgendaItem(it.ID))(t)
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia2), &ia2))
+	ib2 := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t)
 	ib2.Notes = ib.Notes
-	ok(t, b.SaveAgendaItem(Overwriting(b, ib2), &ib2))
+	ok(t, b.SaveAgendaItem(t.Context(), Overwriting(t.Context(), b, ib2), &ib2))
 	send(t, a, b)
 	send(t, b, a)
 	converged(t, a, b)
-	cs := noerr.Get(a.Conflicts(c.ID))(t)
+	cs := noerr.Get(a.Conflicts(t.Context(), c.ID))(t)
 	if len(cs) != 1 || !cs[0].Merged || cs[0].Current != cs[0].Kept ||
 		!(cs[0].Other == ia.Notes && cs[0].Kept == ib.Notes || cs[0].Other == ib.Notes && cs[0].Kept == ia.Notes) {
 		t.Errorf("conflicts = %+v", cs)
@@ -264,24 +264,24 @@ func TestLongTextMergesThreeWay(t *testing.T) {
 
 func TestConcurrentEditBeatsDelete(t *testing.T) {
 	a, b, _, _, it := setup(t)
-	ok(t, a.DeleteAgendaItem(it.ID))
+	ok(t, a.DeleteAgendaItem(t.Context(), it.ID))
 	ib := it
 	ib.Decision = "Vedtaget"
-	ok(t, b.SaveAgendaItem(Overwriting(b, ib), &ib))
+	ok(t, b.SaveAgendaItem(t.Context(), Overwriting(t.Context(), b, ib), &ib))
 	send(t, a, b)
 	send(t, b, a)
 	for _, db := range []*DB{a, b} {
-		got, err := db.AgendaItem(it.ID)
+		got, err := db.AgendaItem(t.Context(), it.ID)
 		if err != nil || got.Decision != "Vedtaget" || got.Notes != it.Notes {
 			t.Errorf("item after concurrent delete and edit = %+v, %v", got, err)
 		}
 	}
 	converged(t, a, b)
 	// A delete after seeing the edit wins.
-	ok(t, b.DeleteAgendaItem(it.ID))
+	ok(t, b.DeleteAgendaItem(t.Context(), it.ID))
 	send(t, b, a)
 	for _, db := range []*DB{a, b} {
-		if _, err := db.AgendaItem(it.ID); err == nil || !db.Tombstoned("agenda_items", it.ID) {
+		if _, err := db.AgendaItem(t.Context(), it.ID); err == nil || !db.Tombstoned("agenda_items", it.ID) {
 			t.Errorf("deleted item is back: %v", err)
 		}
 	}
@@ -292,13 +292,13 @@ func TestUnseenEarlierEditBeatsDelete(t *testing.T) {
 	a, b, _, _, it := setup(t)
 	ia := it
 	ia.Title = "Stien langs søen"
-	ok(t, a.SaveAgendaItem(Overwriting(a, ia), &ia))           // earlier
-	b.Now = func() time.Time { return syncNow.Add(time.Hour) } // b's clock ahead
-	ok(t, b.DeleteAgendaItem(it.ID))
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia)) // earlier
+	b.Now = func() time.Time { return syncNow.Add(time.Hour) }                 // b's clock ahead
+	ok(t, b.DeleteAgendaItem(t.Context(), it.ID))
 	send(t, b, a)
 	send(t, a, b)
 	for _, db := range []*DB{a, b} {
-		got, err := db.AgendaItem(it.ID)
+		got, err := db.AgendaItem(t.Context(), it.ID)
 		if err != nil || got.Title != "Stien langs søen" {
 			t.Errorf("edit lost to a delete that never saw it: %+v, %v", got, err)
 		}
@@ -335,9 +335,9 @@ func TestRefusesBadOps(t *testing.T) {
 func TestLinkCouncil(t *testing.T) {
 	a := replica(t, "a")
 	c := model.Council{Name: "Demo"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	mem := model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}
-	ok(t, a.SaveMember(model.Member{}, &mem))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &mem))
 	ok(t, a.LinkCouncil(c.ID, "hub-council"))
 	if got, err := a.Council("hub-council"); err != nil || got.Name != "Demo" {
 		t.Fatalf("linked council = %+v, %v", got, err)
@@ -370,13 +370,13 @@ func TestPropertyConvergence(t *testing.T) {
 			dbs[i] = db
 		}
 		c := model.Council{Name: "Råd"}
-		ok(rt, dbs[0].SaveCouncil(model.Council{}, &c))
+		ok(rt, dbs[0].SaveCouncil(context.Background(), model.Council{}, &c))
 		m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-		ok(rt, dbs[0].SaveMeeting(model.Meeting{}, &m))
+		ok(rt, dbs[0].SaveMeeting(context.Background(), model.Meeting{}, &m))
 		var items []string
 		for k := 0; k < 3; k++ {
 			it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: fmt.Sprint("P", k), Kind: model.ItemDecision, Notes: "a\nb\nc\n"}
-			ok(rt, dbs[0].SaveAgendaItem(model.AgendaItem{}, &it))
+			ok(rt, dbs[0].SaveAgendaItem(context.Background(), model.AgendaItem{}, &it))
 			items = append(items, it.ID)
 		}
 		for i := 1; i < n; i++ {
@@ -391,20 +391,20 @@ func TestPropertyConvergence(t *testing.T) {
 			id := rapid.SampledFrom(items).Draw(rt, "item")
 			switch rapid.IntRange(0, 5).Draw(rt, "what") {
 			case 0, 1: // short field
-				if it, err := db.AgendaItem(id); err == nil {
+				if it, err := db.AgendaItem(context.Background(), id); err == nil {
 					it.Title = rapid.SampledFrom(words).Draw(rt, "title")
-					ok(rt, db.SaveAgendaItem(Overwriting(db, it), &it))
+					ok(rt, db.SaveAgendaItem(context.Background(), Overwriting(context.Background(), db, it), &it))
 				}
 			case 2: // long text: change one line
-				if it, err := db.AgendaItem(id); err == nil {
+				if it, err := db.AgendaItem(context.Background(), id); err == nil {
 					lines := strings.SplitAfter(it.Notes, "\n")
 					k := rapid.IntRange(0, len(lines)-1).Draw(rt, "line")
 					lines[k] = rapid.SampledFrom(words).Draw(rt, "word") + "\n"
 					it.Notes = strings.Join(lines, "")
-					ok(rt, db.SaveAgendaItem(Overwriting(db, it), &it))
+					ok(rt, db.SaveAgendaItem(context.Background(), Overwriting(context.Background(), db, it), &it))
 				}
 			case 3:
-				ok(rt, db.DeleteAgendaItem(id))
+				ok(rt, db.DeleteAgendaItem(context.Background(), id))
 			case 4, 5: // deliver some ops from another replica, maybe twice, shuffled
 				from := dbs[rapid.IntRange(0, n-1).Draw(rt, "from")]
 				ops := mustOps(rt, from)
@@ -457,7 +457,7 @@ func checkNothingLost(t tester, db *DB, council string) {
 			}
 		}
 	}
-	cs, _ := db.Conflicts(council)
+	cs, _ := db.Conflicts(context.Background(), council)
 	var all []Conflict
 	all = append(all, cs...)
 	kept := map[string]bool{}
@@ -468,7 +468,7 @@ func checkNothingLost(t tester, db *DB, council string) {
 		if o.Field != "title" || based[opID(o.Device, o.Seq)] || seenValue[fmt.Sprintf("%s/%s/%v", o.Row, o.Field, o.Value)] {
 			continue
 		}
-		it, err := db.AgendaItem(o.Row)
+		it, err := db.AgendaItem(context.Background(), o.Row)
 		if err != nil {
 			continue // deleted by a delete that saw it (else the row would live)
 		}

@@ -33,7 +33,7 @@ func TestSyncStateRoundTrip(t *testing.T) {
 	if got != want || !got.Enrolled() {
 		t.Errorf("read back:\n%+v\nwant\n%+v", got, want)
 	}
-	if tok, err := db.Meta(storage.MetaToken); err != nil || tok != want.Token {
+	if tok, err := db.Meta(t.Context(), storage.MetaToken); err != nil || tok != want.Token {
 		t.Errorf("the token by its key: %q, %v", tok, err)
 	}
 	must(t, db.Close())
@@ -61,7 +61,7 @@ func TestUpdateSyncStateWritesOnlyChanges(t *testing.T) {
 	}))
 	// The cursor moves beside the update (as ApplyPulled moves it); a later
 	// update of the error leaves it where it is.
-	must(t, db.SetMeta(storage.MetaCursor, "99"))
+	must(t, db.SetMeta(t.Context(), storage.MetaCursor, "99"))
 	must(t, db.UpdateSyncState(ctx, func(st *storage.SyncState) error {
 		st.Error, st.ErrorCode = "", ""
 		return nil
@@ -90,15 +90,15 @@ func TestUpdateSyncStateWritesOnlyChanges(t *testing.T) {
 func TestSyncStateDamagedIsAnError(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
-	must(t, db.SetMeta(storage.MetaCursor, "12x"))
+	must(t, db.SetMeta(t.Context(), storage.MetaCursor, "12x"))
 	if _, err := db.SyncState(ctx); err == nil || !strings.Contains(err.Error(), "sync_cursor") {
 		t.Errorf("a damaged cursor: %v", err)
 	}
 	if _, err := db.PendingCount(context.Background(), ""); err == nil {
 		t.Error("counting unsent changes over a damaged state said nothing")
 	}
-	must(t, db.SetMeta(storage.MetaCursor, "12"))
-	must(t, db.SetMeta(storage.MetaLast, "i går"))
+	must(t, db.SetMeta(t.Context(), storage.MetaCursor, "12"))
+	must(t, db.SetMeta(t.Context(), storage.MetaLast, "i går"))
 	if _, err := db.SyncState(ctx); err == nil {
 		t.Error("a damaged time of the last sync was read without an error")
 	}

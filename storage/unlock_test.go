@@ -50,7 +50,7 @@ func TestStaleReopenDoesNotUnlock(t *testing.T) {
 					t.Errorf("%d ops: err = %v, want locked", len(batch), err)
 				}
 			}
-			got := noerr.Get(b.Meeting(m.ID))(t)
+			got := noerr.Get(b.Meeting(t.Context(), m.ID))(t)
 			if got.Status != model.MeetingApproved || got.Attendees != m.Attendees || got.ApprovedAt.IsZero() {
 				t.Errorf("approved minutes changed: %+v", got)
 			}
@@ -69,24 +69,24 @@ func TestStaleReopenDoesNotUnlock(t *testing.T) {
 func TestOldStatusOpLicensesNoEdit(t *testing.T) {
 	a, b := replica(t, "a"), replica(t, "b")
 	c := model.Council{Name: "Råd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow.Add(-time.Hour), Place: "Hallen"}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	send(t, a, b)
 	early := forge(t, b, "evil", 1, "meetings", m.ID, c.ID, "status", string(model.MeetingHeld), "")
 	_, err := b.ApplyOps(context.Background(), []Change{early})
 	ok(t, err)
 	send(t, b, a)
-	held := noerr.Get(a.Meeting(m.ID))(t)
+	held := noerr.Get(a.Meeting(t.Context(), m.ID))(t)
 	approved := held
 	approved.Status = model.MeetingApproved
-	ok(t, a.SaveMeeting(Overwriting(a, held), &approved))
+	ok(t, a.SaveMeeting(t.Context(), Overwriting(t.Context(), a, held), &approved))
 	send(t, a, b)
 	edit := forge(t, b, "evil", 2, "meetings", m.ID, c.ID, "place", "Et andet sted", "")
 	if _, err := b.ApplyOps(context.Background(), []Change{edit}); !errors.Is(err, ErrLocked) {
 		t.Errorf("edit next to an old status op: err = %v, want locked", err)
 	}
-	if got := noerr.Get(b.Meeting(m.ID))(t); got.Place != "Hallen" {
+	if got := noerr.Get(b.Meeting(t.Context(), m.ID))(t); got.Place != "Hallen" {
 		t.Errorf("place of approved minutes = %q", got.Place)
 	}
 }

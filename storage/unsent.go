@@ -12,8 +12,7 @@ import (
 // nothing to sync: the demo council on a computer enrolled as the
 // municipality's, which sends every op it holds. It refuses a council of
 // which any op was sent, or came from another device.
-func (db *DB) DropUnsent(council string) error {
-	ctx := context.Background()
+func (db *DB) DropUnsent(ctx context.Context, council string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		acked, err := getMetaInt(ctx, tx, MetaAcked)
 		if err != nil {

@@ -18,18 +18,18 @@ func TestDropUnsent(t *testing.T) {
 	other, _ := openTemp(t)
 	syncAll(t, db, other)
 
-	must(t, db.DropUnsent(c.ID))
+	must(t, db.DropUnsent(t.Context(), c.ID))
 	if _, err := db.Council(c.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the council is still there: %v", err)
 	}
-	if ms := noerr.Get(db.Meetings(c.ID))(t); len(ms) != 0 {
+	if ms := noerr.Get(db.Meetings(t.Context(), c.ID))(t); len(ms) != 0 {
 		t.Errorf("meetings left: %+v", ms)
 	}
 	if ops, _ := db.CouncilOps(context.Background(), c.ID); len(ops) != 0 {
 		t.Errorf("%d ops left to sync", len(ops))
 	}
 
-	if err := other.DropUnsent(c.ID); err == nil {
+	if err := other.DropUnsent(t.Context(), c.ID); err == nil {
 		t.Error("dropped a council that came from another replica")
 	}
 	if got, err := other.Council(c.ID); err != nil || got.Name != c.Name {

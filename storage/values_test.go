@@ -16,7 +16,7 @@ func TestNumberLikeTextSyncsAsText(t *testing.T) {
 	a, b, c, _, _ := setup(t)
 	for _, phone := range []string{"12345678", "0045 1234", "007", "1e5", "3.14"} {
 		m := model.Member{CouncilID: c.ID, Name: "Karen Ø", Role: model.RoleMember, Phone: phone}
-		ok(t, a.SaveMember(model.Member{}, &m))
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &m))
 		ops := mustOps(t, a)
 		for _, o := range ops {
 			if o.Row == m.ID && o.Field == "phone" && o.Value != phone {
@@ -24,7 +24,7 @@ func TestNumberLikeTextSyncsAsText(t *testing.T) {
 			}
 		}
 		send(t, a, b)
-		ms, err := b.Members(c.ID)
+		ms, err := b.Members(t.Context(), c.ID)
 		ok(t, err)
 		found := false
 		for _, got := range ms {
@@ -92,14 +92,14 @@ func TestUpgradeTurnsNumberLikeTextBack(t *testing.T) {
 func TestImportLeavesTheAnswerToTheMunicipality(t *testing.T) {
 	a, _, c, _, _ := setup(t)
 	kept := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Bænke", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &kept))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &kept))
 	answered := func(w model.BudgetWish) model.BudgetWish {
 		w.Status, w.Answer, w.AnswerText, w.Granted = model.WishAnswered, model.AnswerGranted, "Ja", 50_000_00
 		return w
 	}
 	fresh := answered(model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Shelter", Justification: "Til spejderne"})
-	ok(t, a.Import(nil, nil, []model.BudgetWish{answered(kept), fresh}))
-	ws, err := a.BudgetWishes(c.ID, 2027)
+	ok(t, a.Import(t.Context(), nil, nil, []model.BudgetWish{answered(kept), fresh}))
+	ws, err := a.BudgetWishes(t.Context(), c.ID, 2027)
 	ok(t, err)
 	if len(ws) != 2 {
 		t.Fatalf("wishes: %+v", ws)
@@ -113,10 +113,10 @@ func TestImportLeavesTheAnswerToTheMunicipality(t *testing.T) {
 		}
 	}
 	staff := replica(t, "staff")
-	ok(t, staff.SetMeta(MetaStaff, "1"))
+	ok(t, staff.SetMeta(t.Context(), MetaStaff, "1"))
 	send(t, a, staff)
-	ok(t, staff.Import(nil, nil, []model.BudgetWish{answered(kept)}))
-	ws, err = staff.BudgetWishes(c.ID, 2027)
+	ok(t, staff.Import(t.Context(), nil, nil, []model.BudgetWish{answered(kept)}))
+	ws, err = staff.BudgetWishes(t.Context(), c.ID, 2027)
 	ok(t, err)
 	for _, w := range ws {
 		if w.ID == kept.ID && (w.Status != model.WishAnswered || w.Granted != 50_000_00) {
@@ -129,7 +129,7 @@ func TestImportLeavesTheAnswerToTheMunicipality(t *testing.T) {
 // is everywhere else, and the delete is in the refused list.
 func TestSetAsideDeleteBringsTheRowBack(t *testing.T) {
 	a, _, c, _, it := setup(t)
-	ok(t, a.DeleteAgendaItem(it.ID))
+	ok(t, a.DeleteAgendaItem(t.Context(), it.ID))
 	ops, err := a.PendingOps(context.Background(), c.ID, 1000)
 	ok(t, err)
 	del := ops[len(ops)-1]
@@ -137,12 +137,12 @@ func TestSetAsideDeleteBringsTheRowBack(t *testing.T) {
 		t.Fatalf("last op is not the delete: %+v", del)
 	}
 	ok(t, a.SetAside(context.Background(), del, "godkendt referat"))
-	got, err := a.AgendaItem(it.ID)
+	got, err := a.AgendaItem(t.Context(), it.ID)
 	ok(t, err)
 	if got.Notes != it.Notes || got.Title != it.Title {
 		t.Errorf("row back as %+v, want %+v", got, it)
 	}
-	refused, err := a.RefusedChanges(c.ID)
+	refused, err := a.RefusedChanges(t.Context(), c.ID)
 	ok(t, err)
 	if len(refused) != 1 || refused[0].Row != it.ID || refused[0].Reason != "godkendt referat" {
 		t.Errorf("refused = %+v", refused)

@@ -76,20 +76,20 @@ func TestMigration016OldDatabasesSyncAsBefore(t *testing.T) {
 	}
 
 	// Further edits on the old and the new databases meet the same way.
-	cs, err := a.Councils()
+	cs, err := a.Councils(t.Context())
 	ok(t, err)
-	ms, err := a.Meetings(cs[0].ID)
+	ms, err := a.Meetings(t.Context(), cs[0].ID)
 	ok(t, err)
 	if len(ms) != 1 {
 		t.Fatalf("meetings = %+v", ms)
 	}
 	m := ms[0]
 	m.Place = "Skolen"
-	ok(t, a.SaveMeeting(Overwriting(a, m), &m))
-	mc, err := c.Meeting(m.ID)
+	ok(t, a.SaveMeeting(t.Context(), Overwriting(t.Context(), a, m), &m))
+	mc, err := c.Meeting(t.Context(), m.ID)
 	ok(t, err)
 	mc.Title = "Bestyrelsesmøde"
-	ok(t, c.SaveMeeting(Overwriting(c, mc), &mc))
+	ok(t, c.SaveMeeting(t.Context(), Overwriting(t.Context(), c, mc), &mc))
 	for _, p := range [][2]*DB{{a, b}, {a, c}, {c, a}, {c, b}, {b, a}, {b, c}} {
 		send(t, p[0], p[1])
 	}
@@ -99,7 +99,7 @@ func TestMigration016OldDatabasesSyncAsBefore(t *testing.T) {
 			t.Fatalf("replicas differ after further edits:\n%s\n---\n%s", da, dx)
 		}
 	}
-	got, err := b.Meeting(m.ID)
+	got, err := b.Meeting(t.Context(), m.ID)
 	ok(t, err)
 	if got.Place != "Skolen" || got.Title != "Bestyrelsesmøde" {
 		t.Errorf("meeting on b = %q, %q", got.Place, got.Title)
@@ -113,7 +113,7 @@ func TestOverviewMakesCouncilIndex(t *testing.T) {
 	if hasIndex(t, a, "changes_council") {
 		t.Fatal("changes_council still there after migration 016")
 	}
-	rows, err := a.CouncilOverviews(syncNow)
+	rows, err := a.CouncilOverviews(t.Context(), syncNow)
 	ok(t, err)
 	if len(rows) != 1 || rows[0].LastSync.IsZero() {
 		t.Errorf("overview = %+v, want one council heard from", rows)

@@ -31,45 +31,45 @@ var (
 )
 
 // YearRules lists a council's yearly rules in the order they fall.
-func (db *DB) YearRules(councilID string) ([]model.YearRule, error) {
-	out, err := list(context.Background(), db.sql, yearRuleD.scan, rulesT.selectSQL()+" WHERE council_id = ? ORDER BY id", councilID)
+func (db *DB) YearRules(ctx context.Context, councilID string) ([]model.YearRule, error) {
+	out, err := list(ctx, db.sql, yearRuleD.scan, rulesT.selectSQL()+" WHERE council_id = ? ORDER BY id", councilID)
 	model.SortYearRules(out)
 	return out, err
 }
 
 // SaveYearRule creates or updates a yearly rule, edited from loaded (the
 // zero value for a new rule).
-func (db *DB) SaveYearRule(loaded model.YearRule, r *model.YearRule) error {
-	err := db.save(r, &r.ID, r.CouncilID, yearRuleD.record(&loaded), func() record { return yearRuleD.record(r) }, nil)
-	return reread(db, loaded.ID, err, r, r.ID, rulesT, yearRuleD.scan)
+func (db *DB) SaveYearRule(ctx context.Context, loaded model.YearRule, r *model.YearRule) error {
+	err := db.save(ctx, r, &r.ID, r.CouncilID, yearRuleD.record(&loaded), func() record { return yearRuleD.record(r) }, nil)
+	return reread(ctx, db, loaded.ID, err, r, r.ID, rulesT, yearRuleD.scan)
 }
 
 // DeleteYearRule deletes a yearly rule.
-func (db *DB) DeleteYearRule(id string) error {
-	return db.write(context.Background(), func(w *writer) error { return w.remove(rulesT.name, id) })
+func (db *DB) DeleteYearRule(ctx context.Context, id string) error {
+	return db.write(ctx, func(w *writer) error { return w.remove(rulesT.name, id) })
 }
 
 // YearWheel gathers a council's year: its rules, members, meetings,
 // projects and applications, and the municipality's pools and deadlines,
 // as model.YearWheel reads them.
-func (db *DB) YearWheel(councilID string) (model.YearWheelInput, error) {
+func (db *DB) YearWheel(ctx context.Context, councilID string) (model.YearWheelInput, error) {
 	var in model.YearWheelInput
-	d, err := db.CouncilData(councilID)
+	d, err := db.CouncilData(ctx, councilID)
 	if err != nil {
 		return in, err
 	}
 	in.Rules, in.Members, in.Meetings, in.Applications, in.Projects = d.YearRules, d.Members, d.Meetings, d.Applications, d.Projects
-	if in.Pools, err = db.Pools(); err != nil {
+	if in.Pools, err = db.Pools(ctx); err != nil {
 		return in, err
 	}
-	in.Municipal, err = db.Deadlines()
+	in.Municipal, err = db.Deadlines(ctx)
 	return in, err
 }
 
 // YearReminders is the council's årshjul (model.YearWheel) for each of
 // years, in order.
-func (db *DB) YearReminders(councilID string, years ...int) ([]model.Deadline, error) {
-	in, err := db.YearWheel(councilID)
+func (db *DB) YearReminders(ctx context.Context, councilID string, years ...int) ([]model.Deadline, error) {
+	in, err := db.YearWheel(ctx, councilID)
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +90,7 @@ const MetaDemoMunicipal = "sync_demo_municipal"
 // is sent: a staff computer would send them as the municipality's, a
 // council's would have them refused. A row another device has written
 // too, or one already sent, is left alone.
-func (db *DB) DropDemoMunicipal() error {
-	ctx := context.Background()
+func (db *DB) DropDemoMunicipal(ctx context.Context) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var ids string
 		err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", MetaDemoMunicipal).Scan(&ids)

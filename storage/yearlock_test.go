@@ -18,41 +18,41 @@ import (
 func TestApprovedYearKeepsOpening(t *testing.T) {
 	db, _ := openTemp(t)
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	must(t, db.SaveCouncil(model.Council{}, &c))
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
 	y := model.AccountsYear{CouncilID: c.ID, Year: 2026, Opening: 1_000_00}
-	must(t, db.SaveAccountsYear(model.AccountsYear{}, &y))
+	must(t, db.SaveAccountsYear(t.Context(), model.AccountsYear{}, &y))
 	approved := y
 	approved.Opening, approved.Approved = 1_200_00, time.Date(2027, 3, 20, 0, 0, 0, 0, model.Copenhagen)
-	must(t, db.SaveAccountsYear(y, &approved))
+	must(t, db.SaveAccountsYear(t.Context(), y, &approved))
 
 	changed := approved
 	changed.Opening = 5_000_00
-	if err := db.SaveAccountsYear(approved, &changed); !errors.Is(err, storage.ErrAccountsApproved) {
+	if err := db.SaveAccountsYear(t.Context(), approved, &changed); !errors.Is(err, storage.ErrAccountsApproved) {
 		t.Errorf("opening of an approved year changed: %v", err)
 	}
 	both := approved
 	both.Opening, both.Approved = 5_000_00, time.Time{}
-	if err := db.SaveAccountsYear(approved, &both); !errors.Is(err, storage.ErrAccountsApproved) {
+	if err := db.SaveAccountsYear(t.Context(), approved, &both); !errors.Is(err, storage.ErrAccountsApproved) {
 		t.Errorf("opening changed in the save that takes the approval back: %v", err)
 	}
 	second := model.AccountsYear{CouncilID: c.ID, Year: 2026, Opening: 9_000_00}
-	if err := db.SaveAccountsYear(model.AccountsYear{}, &second); !errors.Is(err, storage.ErrAccountsApproved) {
+	if err := db.SaveAccountsYear(t.Context(), model.AccountsYear{}, &second); !errors.Is(err, storage.ErrAccountsApproved) {
 		t.Errorf("a second record of an approved year: %v", err)
 	}
 	note := approved
 	note.Note = "Revideret af Søren"
-	must(t, db.SaveAccountsYear(approved, &note))
-	if got := noerr.Get(db.AccountsYear(c.ID, 2026))(t); got.Opening != 1_200_00 || got.Note != note.Note {
+	must(t, db.SaveAccountsYear(t.Context(), approved, &note))
+	if got := noerr.Get(db.AccountsYear(t.Context(), c.ID, 2026))(t); got.Opening != 1_200_00 || got.Note != note.Note {
 		t.Errorf("stored %+v", got)
 	}
 
 	open := note
 	open.Approved = time.Time{}
-	must(t, db.SaveAccountsYear(note, &open))
+	must(t, db.SaveAccountsYear(t.Context(), note, &open))
 	fixed := open
 	fixed.Opening = 1_250_00
-	must(t, db.SaveAccountsYear(open, &fixed))
-	if got := noerr.Get(db.AccountsYear(c.ID, 2026))(t); got.Opening != 1_250_00 || !got.Approved.IsZero() {
+	must(t, db.SaveAccountsYear(t.Context(), open, &fixed))
+	if got := noerr.Get(db.AccountsYear(t.Context(), c.ID, 2026))(t); got.Opening != 1_250_00 || !got.Approved.IsZero() {
 		t.Errorf("after taking the approval back: %+v", got)
 	}
 }

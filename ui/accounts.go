@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"io"
 	"strconv"
@@ -72,13 +73,13 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
 		key:  "entry", newText: lang.L("New entry"), choose: lang.L("Choose an entry, or create a new one."),
 		load: s.load,
-		save: func(loaded model.AccountEntry, e *model.AccountEntry) error {
-			err := u.db.SaveAccountEntry(loaded, e)
+		save: func(ctx context.Context, loaded model.AccountEntry, e *model.AccountEntry) error {
+			err := u.db.SaveAccountEntry(ctx, loaded, e)
 			s.refreshTotals()
 			return err
 		},
-		remove: func(id string) error {
-			err := u.db.DeleteAccountEntry(id)
+		remove: func(ctx context.Context, id string) error {
+			err := u.db.DeleteAccountEntry(ctx, id)
 			s.refreshTotals()
 			return err
 		},
@@ -165,14 +166,14 @@ func dedupe(xs []string) []string {
 }
 
 // load reads the year's lines and works out their balances.
-func (s *accountsScreen) load() ([]model.AccountEntry, error) {
-	l, y, err := s.u.db.Ledger(s.u.councilID, s.year)
+func (s *accountsScreen) load(ctx context.Context) ([]model.AccountEntry, error) {
+	l, y, err := s.u.db.Ledger(ctx, s.u.councilID, s.year)
 	if err != nil {
 		return nil, err
 	}
 	s.y = y
 	s.receipts = map[string]int{}
-	as, err := s.u.db.EntryAttachments(s.u.councilID, s.year)
+	as, err := s.u.db.EntryAttachments(ctx, s.u.councilID, s.year)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +220,7 @@ func (s *accountsScreen) setYear(year int) {
 	s.u.saver.flush()
 	s.year = year
 	s.label.SetText(strconv.Itoa(year))
-	ps, err := s.u.db.Projects(s.u.councilID)
+	ps, err := s.u.db.Projects(s.u.ctx, s.u.councilID)
 	if err == nil {
 		s.projects = ps
 	}
@@ -265,7 +266,7 @@ func (s *accountsScreen) saveYear() {
 	if s.y.ID != "" {
 		loaded = s.y
 	}
-	err := s.u.db.SaveAccountsYear(loaded, &y)
+	err := s.u.db.SaveAccountsYear(s.u.ctx, loaded, &y)
 	showErr(s.yearMsg, err)
 	if err == nil {
 		s.y = y

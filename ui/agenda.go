@@ -154,7 +154,7 @@ func (c *itemCard) save() {
 	sent := it
 	var err error
 	if ok {
-		err = c.e.u.db.SaveAgendaItem(c.it, &it)
+		err = c.e.u.db.SaveAgendaItem(c.e.u.ctx, c.it, &it)
 	}
 	showErr(c.msg, errors.Join(verr, err))
 	showErr(c.minutesMsg, errors.Join(verr, err))
@@ -290,7 +290,7 @@ func (r *actionRow) save() {
 	sent := a
 	var err error
 	if ok {
-		err = r.u.db.SaveActionItem(r.a, &a)
+		err = r.u.db.SaveActionItem(r.u.ctx, r.a, &a)
 	}
 	showErr(r.msg, errors.Join(verr, err))
 	if ok && err == nil {
@@ -327,7 +327,7 @@ func (r *actionRow) onDelete() {
 	r.u.confirm(lang.L("Delete action item"),
 		lang.L("Delete the action item «{{.Title}}»? It cannot be undone.", map[string]any{"Title": r.a.What}),
 		func() {
-			if err := r.u.db.DeleteActionItem(r.a.ID); err != nil {
+			if err := r.u.db.DeleteActionItem(r.u.ctx, r.a.ID); err != nil {
 				r.u.showError(err)
 				return
 			}
@@ -353,7 +353,7 @@ func newCarriedRow(u *App, a model.ActionItem, box *fyne.Container) *actionRow {
 	r.done = widget.NewCheck(text, func(done bool) {
 		x := r.a
 		x.Done = done
-		err := u.db.SaveActionItem(r.a, &x)
+		err := u.db.SaveActionItem(u.ctx, r.a, &x)
 		showErr(r.msg, err)
 		if err == nil {
 			r.a = x

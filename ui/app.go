@@ -25,6 +25,7 @@
 package ui
 
 import (
+	"context"
 	"slices"
 	"time"
 
@@ -62,12 +63,16 @@ type App struct {
 	// (FyneApp.toml) when empty.
 	Version string
 
-	app   fyne.App
-	db    *storage.DB
-	do    func(func()) // runs background work's results on the UI thread (uiDo)
-	win   fyne.Window
-	saver *saver
-	now   func() time.Time
+	// ctx is the window's: cancelled once it has closed (after the last
+	// edit is saved), so that reads, syncs and exports in flight stop.
+	ctx    context.Context
+	cancel context.CancelFunc
+	app    fyne.App
+	db     *storage.DB
+	do     func(func()) // runs background work's results on the UI thread (uiDo)
+	win    fyne.Window
+	saver  *saver
+	now    func() time.Time
 	// drafts are refused field texts kept while the user is elsewhere.
 	drafts drafts
 	// importChoice is the import preview's choice for rows already stored.
@@ -105,6 +110,7 @@ var uiDo = fyne.Do
 
 func New(a fyne.App, db *storage.DB) *App {
 	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, do: uiDo, drafts: drafts{}}
+	u.ctx, u.cancel = context.WithCancel(context.Background())
 	u.win = a.NewWindow("Lokalråd")
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	u.win.Resize(fyne.NewSize(1360, 800))
@@ -114,6 +120,7 @@ func New(a fyne.App, db *storage.DB) *App {
 		if u.borgerbudget != nil {
 			u.borgerbudget.stop()
 		}
+		u.cancel()
 	})
 	u.sync = newSyncer(u)
 	u.win.SetMainMenu(u.mainMenu())
@@ -134,7 +141,7 @@ func (u *App) ShowAndRun() {
 
 // start shows the last council, or the welcome screen when there is none.
 func (u *App) start() {
-	cs, err := u.db.Councils()
+	cs, err := u.db.Councils(u.ctx)
 	if err != nil {
 		u.setContent(widget.NewLabel(errText(err)))
 		return
@@ -156,7 +163,7 @@ func (u *App) start() {
 // openCouncil shows council id in the main layout.
 func (u *App) openCouncil(id string) {
 	u.saver.flush()
-	cs, err := u.db.Councils()
+	cs, err := u.db.Councils(u.ctx)
 	if err != nil {
 		u.showError(err)
 		return
@@ -300,7 +307,7 @@ func (u *App) onNewCouncil() {
 			return
 		}
 		c := model.Council{Name: name.Text, Area: area.Text}
-		if err := u.db.SaveCouncil(model.Council{}, &c); err != nil {
+		if err := u.db.SaveCouncil(u.ctx, model.Council{}, &c); err != nil {
 			u.showError(err)
 			return
 		}

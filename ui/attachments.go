@@ -60,7 +60,7 @@ func newAttachList(u *App, kind model.OwnerKind, owner string, locked bool) *att
 
 // refresh lists the attachments as stored.
 func (l *attachList) refresh() {
-	as, err := l.u.db.Attachments(l.kind, l.owner)
+	as, err := l.u.db.Attachments(l.u.ctx, l.kind, l.owner)
 	if err != nil {
 		showErr(l.msg, err)
 	}
@@ -101,7 +101,7 @@ func (l *attachList) onAdd() {
 
 // attach stores the file r named name: what the file dialog hands over.
 func (l *attachList) attach(name string, r io.Reader) {
-	_, err := l.u.db.AddAttachment(l.kind, l.owner, name, r)
+	_, err := l.u.db.AddAttachment(l.u.ctx, l.kind, l.owner, name, r)
 	showErr(l.msg, err)
 	l.refresh()
 	if err == nil && l.changed != nil {
@@ -118,7 +118,7 @@ func (l *attachList) onOpen(a model.Attachment) {
 		progress := dialog.NewCustomWithoutButtons(lang.L("Fetching the attachment…"), bar, l.u.win)
 		progress.Show()
 		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			ctx, cancel := context.WithTimeout(l.u.ctx, 10*time.Minute)
 			ferr := l.u.sync.client.FetchBlob(ctx, l.u.db, a)
 			cancel()
 			l.u.do(func() {
@@ -144,7 +144,7 @@ func (l *attachList) onOpen(a model.Attachment) {
 // onRemove removes the attachment after asking.
 func (l *attachList) onRemove(a model.Attachment) {
 	l.u.confirm(lang.L("Remove attachment"), fmt.Sprintf(lang.L("Remove the attachment «%s»? It cannot be undone."), a.Name), func() {
-		err := l.u.db.DeleteAttachment(a.ID)
+		err := l.u.db.DeleteAttachment(l.u.ctx, a.ID)
 		showErr(l.msg, err)
 		l.refresh()
 		if err == nil && l.changed != nil {

@@ -42,7 +42,7 @@ func TestAttachOpenRemoveOnAgendaItem(t *testing.T) {
 		t.Fatal("the agenda item shows no attachments")
 	}
 	c.bilag.attach("Tilbud fra Brøndum.pdf", strings.NewReader("%PDF-1.4 tilbud"))
-	as, err := db.Attachments(model.OwnerItem, c.it.ID)
+	as, err := db.Attachments(t.Context(), model.OwnerItem, c.it.ID)
 	if err != nil || len(as) != 1 || as[0].Name != "Tilbud fra Brøndum.pdf" {
 		t.Fatalf("stored %v, %v", as, err)
 	}
@@ -73,12 +73,12 @@ func TestAttachOpenRemoveOnAgendaItem(t *testing.T) {
 		t.Errorf("question:\n%s", q)
 	}
 	test.Tap(overlayButton(t, u, "Nej"))
-	if as := noerr.Get(db.Attachments(model.OwnerItem, c.it.ID))(t); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(t.Context(), model.OwnerItem, c.it.ID))(t); len(as) != 1 {
 		t.Fatal("removed without confirmation")
 	}
 	test.Tap(c.bilag.shown[0].remove)
 	test.Tap(overlayButton(t, u, "Ja"))
-	if as := noerr.Get(db.Attachments(model.OwnerItem, c.it.ID))(t); len(as) != 0 {
+	if as := noerr.Get(db.Attachments(t.Context(), model.OwnerItem, c.it.ID))(t); len(as) != 0 {
 		t.Fatal("not removed after confirmation")
 	}
 	if got := texts(c.bilag.obj); strings.Contains(got, "Tilbud") || len(c.bilag.shown) != 0 {
@@ -91,28 +91,28 @@ func TestAttachOpenRemoveOnAgendaItem(t *testing.T) {
 func TestAttachOnProjectAndWish(t *testing.T) {
 	u, db, cid := withCouncil(t)
 	p := model.Project{CouncilID: cid, Title: "Shelter ved søen", Status: model.ProjectIdea}
-	if err := db.SaveProject(model.Project{}, &p); err != nil {
+	if err := db.SaveProject(t.Context(), model.Project{}, &p); err != nil {
 		t.Fatal(err)
 	}
 	w := model.BudgetWish{CouncilID: cid, Year: 2027, Title: "Bænke", Status: model.WishDraft}
-	if err := db.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
+	if err := db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w); err != nil {
 		t.Fatal(err)
 	}
 	pl := newAttachList(u, model.OwnerProject, p.ID, false)
 	pl.attach("Tegning.png", strings.NewReader("png"))
 	wl := newAttachList(u, model.OwnerWish, w.ID, false)
 	wl.attach("Foto.jpg", strings.NewReader("jpg"))
-	if as := noerr.Get(db.Attachments(model.OwnerProject, p.ID))(t); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(t.Context(), model.OwnerProject, p.ID))(t); len(as) != 1 {
 		t.Errorf("project attachments %v", as)
 	}
-	if as := noerr.Get(db.Attachments(model.OwnerWish, w.ID))(t); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(t.Context(), model.OwnerWish, w.ID))(t); len(as) != 1 {
 		t.Errorf("wish attachments %v", as)
 	}
 	wl.attach("Kæmpe.pdf", strings.NewReader(strings.Repeat("x", int(model.MaxAttachmentSize)+1)))
 	if !wl.msg.Visible() || !strings.Contains(wl.msg.Text, "for stor") || !strings.Contains(wl.msg.Text, "25 MB") {
 		t.Errorf("too big: %q", wl.msg.Text)
 	}
-	if as := noerr.Get(db.Attachments(model.OwnerWish, w.ID))(t); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(t.Context(), model.OwnerWish, w.ID))(t); len(as) != 1 {
 		t.Errorf("the big file was stored: %v", as)
 	}
 }
@@ -121,10 +121,10 @@ func TestAttachOnProjectAndWish(t *testing.T) {
 func TestWishEditorShowsAttachments(t *testing.T) {
 	u, db, cid := withCouncil(t)
 	w := model.BudgetWish{CouncilID: cid, Year: 2027, Title: "Bænke", Status: model.WishDraft}
-	if err := db.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
+	if err := db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddAttachment(model.OwnerWish, w.ID, "Tilbud.pdf", strings.NewReader("x")); err != nil {
+	if _, err := db.AddAttachment(t.Context(), model.OwnerWish, w.ID, "Tilbud.pdf", strings.NewReader("x")); err != nil {
 		t.Fatal(err)
 	}
 	e := &wishEditor{u: u, w: w}
@@ -143,7 +143,7 @@ func TestPacketDamagedBilagAsks(t *testing.T) {
 	test.Tap(ed.addItem)
 	u.saver.flush()
 	it := ed.items[0].it
-	if _, err := db.AddAttachment(model.OwnerItem, it.ID, "Ødelagt.pdf", strings.NewReader("%PDF-1.4 ikke færdig")); err != nil {
+	if _, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Ødelagt.pdf", strings.NewReader("%PDF-1.4 ikke færdig")); err != nil {
 		t.Fatal(err)
 	}
 	u.exportDialog("Udskriv møde", meetingDocs, cid, ed.m.ID, 0, ed.m.Start, nil)

@@ -88,7 +88,7 @@ func (u *App) confirmRestore(path string) {
 }
 
 func (u *App) restoreFrom(path string) {
-	saved, err := u.db.RestoreFrom(path)
+	saved, err := u.db.RestoreFrom(u.ctx, path)
 	if err != nil {
 		u.showError(err)
 		return

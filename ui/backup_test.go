@@ -24,15 +24,15 @@ func TestBackupNowAndRestore(t *testing.T) {
 	})
 
 	later := model.Member{CouncilID: council, Name: "Kom til efter kopien", Role: model.RoleMember}
-	if err := db.SaveMember(model.Member{}, &later); err != nil {
+	if err := db.SaveMember(t.Context(), model.Member{}, &later); err != nil {
 		t.Fatal(err)
 	}
 	u.confirmRestore(path)
-	if ms := noerr.Get(db.Members(council))(t); len(ms) != 1 {
+	if ms := noerr.Get(db.Members(t.Context(), council))(t); len(ms) != 1 {
 		t.Fatal("restored before the user confirmed")
 	}
 	test.Tap(overlayButton(t, u, "Ja"))
-	if ms, err := db.Members(council); err != nil || len(ms) != 0 {
+	if ms, err := db.Members(t.Context(), council); err != nil || len(ms) != 0 {
 		t.Errorf("after restore: %v, %v", ms, err)
 	}
 	if u.tabs == nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -51,19 +52,19 @@ func (s *pbScreen) build() fyne.CanvasObject {
 	u := s.u
 	s.rounds = newEditPane(u, editKind[model.PBRound]{
 		key: "pbround", newText: lang.L("New round"), choose: lang.L("Choose a round, or create a new one."),
-		load: func() ([]model.PBRound, error) { return u.db.PBRounds(u.councilID) },
-		save: func(loaded model.PBRound, r *model.PBRound) error {
+		load: func(ctx context.Context) ([]model.PBRound, error) { return u.db.PBRounds(ctx, u.councilID) },
+		save: func(ctx context.Context, loaded model.PBRound, r *model.PBRound) error {
 			if s.readOnly() {
 				return errStaffReadOnly()
 			}
-			err := u.db.SavePBRound(loaded, r)
+			err := u.db.SavePBRound(ctx, loaded, r)
 			if err == nil {
 				s.round = *r
 			}
 			return err
 		},
-		remove: func(id string) error {
-			err := u.db.DeletePBRound(id)
+		remove: func(ctx context.Context, id string) error {
+			err := u.db.DeletePBRound(ctx, id)
 			if err == nil {
 				s.closeRound()
 			}
@@ -130,7 +131,7 @@ func (s *pbScreen) refresh() {
 func (s *pbScreen) onNew() {
 	s.u.saver.flush()
 	r := s.rounds.k.create()
-	if err := s.u.db.SavePBRound(model.PBRound{}, &r); err != nil {
+	if err := s.u.db.SavePBRound(s.u.ctx, model.PBRound{}, &r); err != nil {
 		showErr(s.msg, err)
 		return
 	}
@@ -172,7 +173,7 @@ func (s *pbScreen) openRound(id string) {
 // change of phase, an override, a sync), keeping the tab shown.
 func (s *pbScreen) openRoundAgain() {
 	s.u.saver.flush()
-	r, err := s.u.db.PBRound(s.round.ID)
+	r, err := s.u.db.PBRound(s.u.ctx, s.round.ID)
 	if err != nil {
 		s.closeRound()
 		s.rounds.refreshList()
@@ -391,14 +392,14 @@ func (s *pbScreen) onPublish() {
 // setPhase stores the round in phase p and shows it again.
 func (s *pbScreen) setPhase(p model.PBPhase) {
 	s.u.saver.flush()
-	stored, err := s.u.db.PBRound(s.round.ID)
+	stored, err := s.u.db.PBRound(s.u.ctx, s.round.ID)
 	if err != nil {
 		s.u.showError(err)
 		return
 	}
 	r := stored
 	r.Phase = p
-	if err := s.u.db.SavePBRound(stored, &r); err != nil {
+	if err := s.u.db.SavePBRound(s.u.ctx, stored, &r); err != nil {
 		s.u.showError(err)
 		return
 	}
@@ -408,7 +409,7 @@ func (s *pbScreen) setPhase(p model.PBPhase) {
 
 // onBallot lists the round's proposals up for vote.
 func (s *pbScreen) onBallot() ([]model.PBProposal, error) {
-	ps, err := s.u.db.PBProposals(s.round.ID)
+	ps, err := s.u.db.PBProposals(s.u.ctx, s.round.ID)
 	return model.OnBallot(ps), err
 }
 
@@ -424,18 +425,18 @@ func newProposalsPane(s *pbScreen) *proposalsPane {
 	pp := &proposalsPane{s: s}
 	pp.pane = newEditPane(u, editKind[model.PBProposal]{
 		key: "pbproposal", newText: lang.L("New proposal"), choose: lang.L("Choose a proposal, or create a new one."),
-		load: func() ([]model.PBProposal, error) { return u.db.PBProposals(r.ID) },
-		save: func(loaded model.PBProposal, p *model.PBProposal) error {
+		load: func(ctx context.Context) ([]model.PBProposal, error) { return u.db.PBProposals(ctx, r.ID) },
+		save: func(ctx context.Context, loaded model.PBProposal, p *model.PBProposal) error {
 			if s.readOnly() && !staffCostOnly(loaded, *p) {
 				return errStaffReadOnly()
 			}
-			return u.db.SavePBProposal(loaded, p)
+			return u.db.SavePBProposal(ctx, loaded, p)
 		},
-		remove: func(id string) error {
+		remove: func(ctx context.Context, id string) error {
 			if s.readOnly() {
 				return errStaffReadOnly()
 			}
-			return u.db.DeletePBProposal(id)
+			return u.db.DeletePBProposal(ctx, id)
 		},
 		// Once voting opened the ballot's proposals stay (storage refuses
 		// the delete too); a staff device deletes none.
@@ -536,7 +537,7 @@ func (pp *proposalsPane) form(f *form[model.PBProposal], p model.PBProposal) {
 }
 
 func (pp *proposalsPane) projectTitle(id string) string {
-	ps, err := pp.s.u.db.Projects(pp.s.round.CouncilID)
+	ps, err := pp.s.u.db.Projects(pp.s.u.ctx, pp.s.round.CouncilID)
 	if err == nil {
 		for _, p := range ps {
 			if p.ID == id {

@@ -21,7 +21,7 @@ func TestClockNoteInStatus(t *testing.T) {
 	ok(t, err)
 	_, err = exchange.NewClient().Sync(context.Background(), db, "")
 	ok(t, err)
-	ok(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleMember}))
+	ok(t, db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleMember}))
 	db.Now = time.Now // the date is corrected
 
 	u := newTestUI(t, db)

@@ -108,7 +108,7 @@ func (v *conflictsView) open(c storage.Conflict) {
 // rowNames names the council's rows for the list ("Budgetønske «Ny sti»").
 func (v *conflictsView) rowNames() map[string]string {
 	names := map[string]string{}
-	d, err := v.u.db.CouncilData(v.u.councilID)
+	d, err := v.u.db.CouncilData(v.u.ctx, v.u.councilID)
 	if err != nil {
 		return names
 	}
@@ -172,7 +172,7 @@ func (v *conflictsView) what(c storage.Conflict) string {
 
 // resolve keeps a value (nil: the one in force) and dismisses the conflict.
 func (v *conflictsView) resolve(c storage.Conflict, keep any) {
-	if err := v.u.db.ResolveConflict(c.ID, keep); err != nil {
+	if err := v.u.db.ResolveConflict(v.u.ctx, c.ID, keep); err != nil {
 		showErr(v.msg, err)
 		return
 	}
@@ -307,7 +307,7 @@ func (u *App) conflicts() ([]storage.Conflict, error) {
 		if council == "" || (council == model.MunicipalityID && !staff) {
 			continue
 		}
-		cs, err := u.db.Conflicts(council)
+		cs, err := u.db.Conflicts(u.ctx, council)
 		if err != nil {
 			return nil, err
 		}

@@ -86,7 +86,7 @@ func (d *councilDialog) onSave() {
 	showErr(d.quorumErr, nil)
 	c := d.c
 	c.Name, c.Area, c.AnnualGrant, c.Quorum = d.name.Text, d.area.Text, grant, quorum
-	if err := d.u.db.SaveCouncil(d.c, &c); err != nil {
+	if err := d.u.db.SaveCouncil(d.u.ctx, d.c, &c); err != nil {
 		showErr(d.msg, err)
 		d.dlg.Show()
 		return
@@ -111,7 +111,7 @@ func (d *councilDialog) onDelete() {
 				d.u.showError(err)
 				return
 			}
-			if err := d.u.db.DeleteCouncil(d.c.ID); err != nil {
+			if err := d.u.db.DeleteCouncil(d.u.ctx, d.c.ID); err != nil {
 				d.u.showError(err)
 				return
 			}

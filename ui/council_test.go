@@ -16,7 +16,7 @@ import (
 func TestEditAndDeleteCouncil(t *testing.T) {
 	u, db, council := withCouncil(t)
 	other := model.Council{Name: "Tølløse Lokalråd"}
-	if err := db.SaveCouncil(model.Council{}, &other); err != nil {
+	if err := db.SaveCouncil(t.Context(), model.Council{}, &other); err != nil {
 		t.Fatal(err)
 	}
 	u.openCouncil(council)
@@ -46,7 +46,7 @@ func TestEditAndDeleteCouncil(t *testing.T) {
 	if _, err := db.Council(council); err == nil {
 		t.Error("the council is still there")
 	}
-	if cs := noerr.Get(db.Councils())(t); len(cs) != 1 || cs[0].ID != other.ID {
+	if cs := noerr.Get(db.Councils(t.Context()))(t); len(cs) != 1 || cs[0].ID != other.ID {
 		t.Errorf("councils left: %+v", cs)
 	}
 	if backups := noerr.Get(filepath.Glob(filepath.Join(db.BackupDir(), "foer-sletning-*.db")))(t); len(backups) != 1 {

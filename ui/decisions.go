@@ -40,7 +40,7 @@ func (s *meetingsScreen) showDecisions() {
 
 func (v *decisionsView) build() fyne.CanvasObject {
 	u := v.s.u
-	ds, err := u.db.Decisions(u.councilID, current())
+	ds, err := u.db.Decisions(u.ctx, u.councilID, current())
 	v.info = widget.NewLabel("")
 	if err != nil {
 		v.info.SetText(errText(err))
@@ -57,7 +57,7 @@ func (v *decisionsView) build() fyne.CanvasObject {
 	v.year = widget.NewSelect(yearOpts, func(string) { v.filter() })
 	v.year.SetSelectedIndex(0)
 	projOpts := []string{lang.L("All projects")}
-	if ps, err := u.db.Projects(u.councilID); err == nil {
+	if ps, err := u.db.Projects(u.ctx, u.councilID); err == nil {
 		for _, p := range ps {
 			v.projects = append(v.projects, p.Title)
 			projOpts = append(projOpts, p.Title)

@@ -23,17 +23,17 @@ import (
 // that laptop holds a copy of every op here, change edits row (a value
 // with its id) as stored there and save stores it there, and its ops are
 // applied here. Open editors are not told.
-func otherLaptopEdits[T any](t *testing.T, db *storage.DB, row T, change func(*T), save func(*storage.DB, T, *T) error) {
+func otherLaptopEdits[T any](t *testing.T, db *storage.DB, row T, change func(*T), save func(*storage.DB, context.Context, T, *T) error) {
 	t.Helper()
 	other := newTestDB(t)
 	ops, err := db.CouncilOps(context.Background(), "")
 	ok(t, err)
 	_, err = other.ApplyOps(context.Background(), ops)
 	ok(t, err)
-	loaded := storage.Overwriting(other, row)
+	loaded := storage.Overwriting(t.Context(), other, row)
 	x := loaded
 	change(&x)
-	ok(t, save(other, loaded, &x))
+	ok(t, save(other, t.Context(), loaded, &x))
 	ops, err = other.CouncilOps(context.Background(), "")
 	ok(t, err)
 	_, err = db.ApplyOps(context.Background(), ops)
@@ -53,7 +53,7 @@ func typeTwice(u *App, e1 *entry, s1 string, e2 *entry, s2 string) {
 // contacts, 3 announcements), lets the other laptop edit it (theirs, saved
 // with save), types into two other fields of the open editor (label, text,
 // label, text), and returns the item as stored.
-func staffEdit[T any](t *testing.T, i int, theirs func(*T), save func(*storage.DB, T, *T) error, typed ...string) T {
+func staffEdit[T any](t *testing.T, i int, theirs func(*T), save func(*storage.DB, context.Context, T, *T) error, typed ...string) T {
 	t.Helper()
 	u, db := staffUI(t)
 	p := pane[T](t, u, i)
@@ -69,7 +69,7 @@ func staffEdit[T any](t *testing.T, i int, theirs func(*T), save func(*storage.D
 		}
 		u.saver.flush()
 	}
-	return storage.Overwriting(db, x)
+	return storage.Overwriting(t.Context(), db, x)
 }
 
 func TestPoolEditorKeepsOtherLaptopsEdit(t *testing.T) {
@@ -139,7 +139,7 @@ func TestMemberEditorKeepsOtherLaptopsEdit(t *testing.T) {
 		m.Phone, m.Role, m.TermStart = "20 11 22 33", model.RoleTreasurer, time.Date(2026, 3, 1, 0, 0, 0, 0, model.Copenhagen)
 	}, (*storage.DB).SaveMember)
 	typeTwice(u, ed.email, "lukasz@example.dk", ed.name, "Łukasz Nowak-Hansen")
-	got := storage.Overwriting(db, model.Member{ID: id})
+	got := storage.Overwriting(t.Context(), db, model.Member{ID: id})
 	if got.Name != "Łukasz Nowak-Hansen" || got.Email != "lukasz@example.dk" ||
 		got.Phone != "20 11 22 33" || got.Role != model.RoleTreasurer || model.ShortDate(got.TermStart) != "01.03.2026" {
 		t.Errorf("stored %+v; want this editor's name and e-mail and the other laptop's phone, role and term", got)
@@ -156,7 +156,7 @@ func TestMeetingEditorKeepsOtherLaptopsEdit(t *testing.T) {
 		m.Kind, m.Apologies, m.Place = model.MeetingAGM, "Søren", "Skarresø Kro"
 	}, (*storage.DB).SaveMeeting)
 	typeTwice(u, ed.title, "Ekstraordinært møde", ed.guests, "Karen, Mette")
-	got, err := db.Meeting(id)
+	got, err := db.Meeting(t.Context(), id)
 	ok(t, err)
 	if got.Title != "Ekstraordinært møde" || got.Guests != "Karen, Mette" ||
 		got.Kind != model.MeetingAGM || got.Apologies != "Søren" || got.Place != "Skarresø Kro" {
@@ -180,7 +180,7 @@ func TestAgendaItemKeepsOtherLaptopsEdit(t *testing.T) {
 	}, (*storage.DB).SaveAgendaItem)
 	// Line 1 typed on the stale text is merged with the other laptop's line 3.
 	typeTwice(u, card.notes, "Linje 1 (Karen)\nLinje 2\nLinje 3", card.title, "Økonomi")
-	got, err := db.AgendaItem(id)
+	got, err := db.AgendaItem(t.Context(), id)
 	ok(t, err)
 	if got.Title != "Økonomi" || got.Kind != model.ItemDecision || got.Minutes != 25 ||
 		got.Notes != "Linje 1 (Karen)\nLinje 2\nLinje 3 (Søren)" {
@@ -201,7 +201,7 @@ func TestActionItemRowKeepsOtherLaptopsEdit(t *testing.T) {
 		a.Due = time.Date(2026, 12, 1, 0, 0, 0, 0, model.Copenhagen)
 	}, (*storage.DB).SaveActionItem)
 	typeTwice(u, row.who, "Mette", row.what, "Skriv til Vej og Park om fartbump")
-	got := storage.Overwriting(db, model.ActionItem{ID: id})
+	got := storage.Overwriting(t.Context(), db, model.ActionItem{ID: id})
 	if got.Who != "Mette" || got.What != "Skriv til Vej og Park om fartbump" || model.ShortDate(got.Due) != "01.12.2026" {
 		t.Errorf("stored %+v; want this row's who and what and the other laptop's date", got)
 	}
@@ -210,9 +210,9 @@ func TestActionItemRowKeepsOtherLaptopsEdit(t *testing.T) {
 func TestOverviewDoneKeepsOtherLaptopsEdit(t *testing.T) {
 	u, db, cid := withCouncil(t)
 	m := model.Meeting{CouncilID: cid, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: time.Date(2026, 11, 1, 18, 0, 0, 0, time.UTC)}
-	ok(t, db.SaveMeeting(model.Meeting{}, &m))
+	ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	a := model.ActionItem{CouncilID: cid, MeetingID: m.ID, What: "Book salen"}
-	ok(t, db.SaveActionItem(model.ActionItem{}, &a))
+	ok(t, db.SaveActionItem(t.Context(), model.ActionItem{}, &a))
 	u.overview.refresh()
 	if len(u.overview.actions) != 1 {
 		t.Fatalf("overview lists %d actions", len(u.overview.actions))
@@ -222,7 +222,7 @@ func TestOverviewDoneKeepsOtherLaptopsEdit(t *testing.T) {
 		a.Who = "Mette"
 	}, (*storage.DB).SaveActionItem)
 	u.overview.onDone(shown, true)
-	got := storage.Overwriting(db, a)
+	got := storage.Overwriting(t.Context(), db, a)
 	if !got.Done || got.Who != "Mette" {
 		t.Errorf("stored %+v; want done here and the other laptop's who", got)
 	}
@@ -231,11 +231,11 @@ func TestOverviewDoneKeepsOtherLaptopsEdit(t *testing.T) {
 func TestCarriedActionKeepsOtherLaptopsEdit(t *testing.T) {
 	u, db, cid := withCouncil(t)
 	earlier := model.Meeting{CouncilID: cid, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: time.Date(2026, 10, 1, 17, 0, 0, 0, time.UTC)}
-	ok(t, db.SaveMeeting(model.Meeting{}, &earlier))
+	ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &earlier))
 	a := model.ActionItem{CouncilID: cid, MeetingID: earlier.ID, What: "Book salen"}
-	ok(t, db.SaveActionItem(model.ActionItem{}, &a))
+	ok(t, db.SaveActionItem(t.Context(), model.ActionItem{}, &a))
 	next := model.Meeting{CouncilID: cid, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Date(2026, 11, 1, 17, 0, 0, 0, time.UTC)}
-	ok(t, db.SaveMeeting(model.Meeting{}, &next))
+	ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &next))
 	u.tabs.SelectIndex(1)
 	u.meetings.refreshList()
 	u.meetings.selectMeeting(next.ID)
@@ -245,7 +245,7 @@ func TestCarriedActionKeepsOtherLaptopsEdit(t *testing.T) {
 	}
 	otherLaptopEdits(t, db, a, func(a *model.ActionItem) { a.Who = "Mette" }, (*storage.DB).SaveActionItem)
 	test.Tap(ed.carried[0].done)
-	got := storage.Overwriting(db, a)
+	got := storage.Overwriting(t.Context(), db, a)
 	if !got.Done || got.Who != "Mette" {
 		t.Errorf("stored %+v; want done here and the other laptop's who", got)
 	}
@@ -261,7 +261,7 @@ func TestProjectEditorKeepsOtherLaptopsEdit(t *testing.T) {
 		p.Description, p.Status, p.Progress = "Et shelter ved mosen.", model.ProjectStatuses[1], 40
 	}, (*storage.DB).SaveProject)
 	typeTwice(u, ed.title, "Shelter ved mosen", ed.workingGroup, "Søren og Mette")
-	got, err := db.Project(id)
+	got, err := db.Project(t.Context(), id)
 	ok(t, err)
 	if got.Title != "Shelter ved mosen" || got.WorkingGroup != "Søren og Mette" ||
 		got.Description != "Et shelter ved mosen." || got.Status != model.ProjectStatuses[1] || got.Progress != 40 {
@@ -293,7 +293,7 @@ func TestBudgetLineRowKeepsOtherLaptopsEdit(t *testing.T) {
 		l.Amount, l.Kind = 120_000_00, model.LineOwn
 	}, (*storage.DB).SaveBudgetLine)
 	typeTwice(u, r.text, "Træ", r.text, "Træ og skruer")
-	got := storage.Overwriting(db, model.BudgetLine{ID: id})
+	got := storage.Overwriting(t.Context(), db, model.BudgetLine{ID: id})
 	if got.Text != "Træ og skruer" || got.Amount != 120_000_00 || got.Kind != model.LineOwn {
 		t.Errorf("stored %+v; want this row's text and the other laptop's amount and kind", got)
 	}
@@ -311,7 +311,7 @@ func TestFundingApplicationRowKeepsOtherLaptopsEdit(t *testing.T) {
 		a.Status, a.Applied = model.ApplicationStatuses[1], 50_000_00
 	}, (*storage.DB).SaveFundingApplication)
 	typeTwice(u, r.hours, "40", r.pool, "Landsbypuljen")
-	got := storage.Overwriting(db, model.FundingApplication{ID: id})
+	got := storage.Overwriting(t.Context(), db, model.FundingApplication{ID: id})
 	if got.Pool != "Landsbypuljen" || got.VolunteerHours != 40 || got.Status != model.ApplicationStatuses[1] || got.Applied != 50_000_00 {
 		t.Errorf("stored %+v; want this row's pool and hours and the other laptop's status and amount", got)
 	}
@@ -329,7 +329,7 @@ func TestWishEditorKeepsOtherLaptopsEdit(t *testing.T) {
 		w.Estimate, w.Category, w.Justification = 250_000_00, model.WishCategories[0], "Børnene cykler på vejen.\nDer er intet fortov.\nBilerne kører 70 km/t.\n"
 	}, (*storage.DB).SaveBudgetWish)
 	typeTwice(u, ed.justification, "Skolebørnene cykler på vejen.\nDer er intet fortov.\nBilerne kører stærkt.\n", ed.title, "Ny sti til skolen")
-	got := storage.Overwriting(db, model.BudgetWish{ID: id})
+	got := storage.Overwriting(t.Context(), db, model.BudgetWish{ID: id})
 	if got.Title != "Ny sti til skolen" || got.Estimate != 250_000_00 || got.Category != model.WishCategories[0] ||
 		got.Justification != "Skolebørnene cykler på vejen.\nDer er intet fortov.\nBilerne kører 70 km/t.\n" {
 		t.Errorf("stored %+v; want this editor's title and line 1 and the other laptop's estimate, category and line 3", got)
@@ -339,10 +339,10 @@ func TestWishEditorKeepsOtherLaptopsEdit(t *testing.T) {
 func TestAnswerEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	db := newTestDB(t)
 	c := model.Council{Name: "Tølløse Lokalråd"}
-	ok(t, db.SaveCouncil(model.Council{}, &c))
+	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny legeplads", Status: model.WishSubmitted}
-	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
-	ok(t, db.SetMeta(storage.MetaStaff, "1"))
+	ok(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
+	ok(t, db.SetMeta(t.Context(), storage.MetaStaff, "1"))
 	u := newTestUI(t, db)
 	u.tabs.SelectIndex(6)
 	s := u.municipal.staff
@@ -359,7 +359,7 @@ func TestAnswerEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	u.saver.flush()
 	test.Type(ed.granted, "40.000")
 	u.saver.flush()
-	got := storage.Overwriting(db, w)
+	got := storage.Overwriting(t.Context(), db, w)
 	if got.AnswerText != "Byrådet giver halvdelen." || got.Granted != 40_000_00 || got.Estimate != 80_000_00 {
 		t.Errorf("stored %+v; want the municipality's answer and the council's estimate", got)
 	}

@@ -19,9 +19,9 @@ func TestWelcomeEnrolsAndFetches(t *testing.T) {
 	// The first laptop has the council's data on the server already.
 	first := hub.laptop(t, council)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Bænke ved søen", Status: model.WishDraft}
-	ok(t, first.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, first.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	p := model.Project{CouncilID: council, Title: "Shelter ved mosen", Status: model.ProjectIdea}
-	ok(t, first.SaveProject(model.Project{}, &p))
+	ok(t, first.SaveProject(t.Context(), model.Project{}, &p))
 	_, err := exchange.NewClient().Sync(context.Background(), first, "")
 	ok(t, err)
 

@@ -98,7 +98,7 @@ var councilDocs = []document{
 func (u *App) UseBuiltinExporters() {
 	u.Exporters = Exporters{
 		Meeting: func(w fyne.Window, d *db.DB, meetingID string) {
-			m, err := d.Meeting(meetingID)
+			m, err := d.Meeting(u.ctx, meetingID)
 			if err != nil {
 				u.showError(err)
 				return
@@ -125,7 +125,7 @@ func carriesBilag(doc document) bool {
 // on this laptop has no bytes (the packet lists it as sent separately),
 // a damaged one is handed on for pdf to name.
 func (u *App) meetingBilag(meetingID string) ([]pdf.Bilag, error) {
-	as, err := u.db.MeetingAttachments(meetingID)
+	as, err := u.db.MeetingAttachments(u.ctx, meetingID)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (u *App) meetingBilag(meetingID string) ([]pdf.Bilag, error) {
 // entryBilag reads the receipts of the council's accounts lines of year
 // with their files, as meetingBilag reads a meeting's.
 func (u *App) entryBilag(councilID string, year int) ([]pdf.Bilag, error) {
-	as, err := u.db.EntryAttachments(councilID, year)
+	as, err := u.db.EntryAttachments(u.ctx, councilID, year)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func (u *App) render(doc document, councilID, ref string, year int, contacts boo
 // renderSkipping is render that, with skip, leaves out damaged bilag
 // (pdf.Options.SkipDamaged) instead of refusing the packet.
 func (u *App) renderSkipping(doc document, councilID, ref string, year int, contacts, skip bool) ([]byte, error) {
-	d, err := u.db.CouncilData(councilID)
+	d, err := u.db.CouncilData(u.ctx, councilID)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func (u *App) renderSkipping(doc document, councilID, ref string, year int, cont
 		o.SkipDamaged = true
 	}
 	if doc.ext == "ics" {
-		if o.Deadlines, err = u.db.Deadlines(); err != nil {
+		if o.Deadlines, err = u.db.Deadlines(u.ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -214,7 +214,7 @@ func (u *App) renderSkipping(doc document, councilID, ref string, year int, cont
 			y := u.now().In(model.Copenhagen).Year()
 			years = []int{y, y + 1}
 		}
-		if o.Reminders, err = u.db.YearReminders(councilID, years...); err != nil {
+		if o.Reminders, err = u.db.YearReminders(u.ctx, councilID, years...); err != nil {
 			return nil, err
 		}
 	}
@@ -404,7 +404,7 @@ func (u *App) onImportWorkbook(councilID string) {
 // not used, a second chair) and, when rows are already stored, the
 // choice to skip or update them.
 func (u *App) previewImport(councilID string, imp *xlsx.Import) {
-	matches, err := u.db.ImportMatches(councilID, imp.Members, imp.Projects, imp.Wishes)
+	matches, err := u.db.ImportMatches(u.ctx, councilID, imp.Members, imp.Projects, imp.Wishes)
 	if err != nil {
 		u.showError(err)
 		return
@@ -452,7 +452,7 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		if !ok {
 			return
 		}
-		ms, ps, ws, err := u.db.Resolve(matches, how, imp.Members, imp.Projects, imp.Wishes)
+		ms, ps, ws, err := u.db.Resolve(u.ctx, matches, how, imp.Members, imp.Projects, imp.Wishes)
 		if err != nil {
 			u.showError(err)
 			return
@@ -461,7 +461,7 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		if n == 0 {
 			return
 		}
-		if err := u.db.Import(ms, ps, ws); err != nil {
+		if err := u.db.Import(u.ctx, ms, ps, ws); err != nil {
 			u.showError(err)
 			return
 		}

@@ -21,13 +21,13 @@ import (
 // the background, to the file the user chose.
 func TestExportWritesTheChosenFile(t *testing.T) {
 	db := newTestDB(t)
-	council, err := demo.Council(db, time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
+	council, err := demo.Council(t.Context(), db, time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
 	u := newTestUI(t, db)
 	u.UseBuiltinExporters()
-	ms := noerr.Get(db.Meetings(council))(t)
+	ms := noerr.Get(db.Meetings(t.Context(), council))(t)
 	meeting := ms[len(ms)-1]
 	dir := t.TempDir()
 	cases := []struct {
@@ -74,7 +74,7 @@ func TestImportPreviewWritesOnlyOnConfirm(t *testing.T) {
 	imp := &xlsx.Import{Wishes: []model.BudgetWish{{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}},
 		Problems: []xlsx.Problem{{Sheet: "Budgetønsker", Row: 3, Message: "Pris: »tolv« er ikke et beløb"}}}
 	u.previewImport(council, imp)
-	if ws := noerr.Get(db.BudgetWishes(council, 0))(t); len(ws) != 0 {
+	if ws := noerr.Get(db.BudgetWishes(t.Context(), council, 0))(t); len(ws) != 0 {
 		t.Fatal("the preview wrote wishes before it was confirmed")
 	}
 	shown := texts(u.win.Canvas().Overlays().Top())
@@ -82,7 +82,7 @@ func TestImportPreviewWritesOnlyOnConfirm(t *testing.T) {
 		t.Errorf("the preview does not show the count and the problem:\n%s", shown)
 	}
 	test.Tap(overlayButton(t, u, "Importér"))
-	if ws := noerr.Get(db.BudgetWishes(council, 0))(t); len(ws) != 1 || ws[0].Title != "Cykelsti" {
+	if ws := noerr.Get(db.BudgetWishes(t.Context(), council, 0))(t); len(ws) != 1 || ws[0].Title != "Cykelsti" {
 		t.Errorf("after confirming: %+v", ws)
 	}
 }
@@ -128,7 +128,7 @@ func TestImportPreviewSameFileTwice(t *testing.T) {
 	}
 	test.Tap(overlayButton(t, u, "Importér"))
 	closeDialogs(u)
-	if ws := noerr.Get(db.BudgetWishes(council, 0))(t); len(ws) != 1 {
+	if ws := noerr.Get(db.BudgetWishes(t.Context(), council, 0))(t); len(ws) != 1 {
 		t.Fatalf("skipping added wishes: %+v", ws)
 	}
 
@@ -137,8 +137,8 @@ func TestImportPreviewSameFileTwice(t *testing.T) {
 	u.previewImport(council, again)
 	u.importChoice.SetSelected("Opdatér dem med filens værdier")
 	test.Tap(overlayButton(t, u, "Importér"))
-	ws := noerr.Get(db.BudgetWishes(council, 0))(t)
-	ms := noerr.Get(db.Members(council))(t)
+	ws := noerr.Get(db.BudgetWishes(t.Context(), council, 0))(t)
+	ms := noerr.Get(db.Members(t.Context(), council))(t)
 	if len(ws) != 1 || ws[0].Estimate != 250_00 || len(ms) != 1 {
 		t.Errorf("after updating: wishes %+v, %d members", ws, len(ms))
 	}

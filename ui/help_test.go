@@ -73,7 +73,7 @@ func TestEditMenuUndo(t *testing.T) {
 	if ed.justification.Text != "Stien er farlig." {
 		t.Errorf("after Fortryd the field shows %q", ed.justification.Text)
 	}
-	ws := noerr.Get(db.BudgetWishes(cid, 0))(t)
+	ws := noerr.Get(db.BudgetWishes(t.Context(), cid, 0))(t)
 	if ws[0].Justification != "Stien er farlig." {
 		t.Errorf("after Fortryd stored %q", ws[0].Justification)
 	}

@@ -53,7 +53,7 @@ func TestWishEditorKeepsValidFieldsBesideInvalidTitle(t *testing.T) {
 	}
 	u.wishes.selectWish(first.w.ID) // and back
 
-	ws, err := db.BudgetWishes(cid, 0)
+	ws, err := db.BudgetWishes(t.Context(), cid, 0)
 	ok(t, err)
 	var got = ws[0]
 	for _, w := range ws {
@@ -79,7 +79,7 @@ func TestWishEditorKeepsValidFieldsBesideInvalidTitle(t *testing.T) {
 	// Fixed: stored, and the message goes.
 	retype(ed.title, "Sikker skolevej")
 	u.saver.flush()
-	ws = noerr.Get(db.BudgetWishes(cid, 0))(t)
+	ws = noerr.Get(db.BudgetWishes(t.Context(), cid, 0))(t)
 	for _, w := range ws {
 		if w.ID == first.w.ID && w.Title != "Sikker skolevej" {
 			t.Errorf("fixed title stored as %q", w.Title)
@@ -133,7 +133,7 @@ func TestMeetingEditorKeepsValidFieldsBesideInvalidOnes(t *testing.T) {
 	ed := openMeeting(t, u, id)
 	closeDialogs(u)
 
-	m, err := db.Meeting(id)
+	m, err := db.Meeting(t.Context(), id)
 	ok(t, err)
 	if m.Place != "Forsamlingshuset" {
 		t.Errorf("stored place %q: the place typed beside a too long title is lost", m.Place)
@@ -153,7 +153,7 @@ func TestMeetingEditorKeepsValidFieldsBesideInvalidOnes(t *testing.T) {
 	retype(ed.date, "27.11.2026")
 	retype(ed.clock, "19:30")
 	u.saver.flush()
-	m = noerr.Get(db.Meeting(id))(t)
+	m = noerr.Get(db.Meeting(t.Context(), id))(t)
 	if m.Title != "Bestyrelsesmøde" || model.DateTime(m.Start) != "27.11.2026 19:30" {
 		t.Errorf("fixed values stored as %q, %s", m.Title, model.DateTime(m.Start))
 	}
@@ -192,7 +192,7 @@ func TestApprovedMeetingCannotBeDeleted(t *testing.T) {
 		}
 	}
 	closeDialogs(u)
-	if ms := noerr.Get(db.Meetings(cid))(t); len(ms) != 1 {
+	if ms := noerr.Get(db.Meetings(t.Context(), cid))(t); len(ms) != 1 {
 		t.Fatal("the approved meeting was deleted")
 	}
 
@@ -212,7 +212,7 @@ func TestApprovedMeetingCannotBeDeleted(t *testing.T) {
 		}
 	}
 	test.Tap(overlayButton(t, u, "Slet"))
-	if ms := noerr.Get(db.Meetings(cid))(t); len(ms) != 0 {
+	if ms := noerr.Get(db.Meetings(t.Context(), cid))(t); len(ms) != 0 {
 		t.Fatal("the reopened meeting was not deleted")
 	}
 }
@@ -242,7 +242,7 @@ func TestAgendaItemKeepsValidFieldsBesideInvalidTitle(t *testing.T) {
 	u.saver.flush()
 
 	ed = meetingAway(t, u, ed.m.ID)
-	items, err := db.AgendaItems(ed.m.ID)
+	items, err := db.AgendaItems(t.Context(), ed.m.ID)
 	ok(t, err)
 	got := items[0]
 	if got.Minutes != 25 || got.Background != "Kommunen har svaret på vores brev." ||
@@ -271,7 +271,7 @@ func TestMinutesKeepValidFieldsBesideInvalidDuration(t *testing.T) {
 	u.saver.flush()
 
 	ed = meetingAway(t, u, ed.m.ID)
-	items := noerr.Get(db.AgendaItems(ed.m.ID))(t)
+	items := noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)
 	if items[0].Notes != "Debat om trafikken." || items[0].Minutes == 2000 {
 		t.Errorf("stored %+v: want the notes and not the duration", items[0])
 	}
@@ -297,7 +297,7 @@ func TestActionItemKeepsValidFieldsBesideInvalidOnes(t *testing.T) {
 	u.saver.flush()
 
 	ed = meetingAway(t, u, ed.m.ID)
-	acts, err := db.MeetingActionItems(ed.m.ID)
+	acts, err := db.MeetingActionItems(t.Context(), ed.m.ID)
 	ok(t, err)
 	if len(acts) != 1 || acts[0].What != "Skriv til Vej og Park om fartbump" || acts[0].Who == tooLong {
 		t.Fatalf("stored %+v: want the new what beside a too long who", acts)
@@ -324,7 +324,7 @@ func TestProjectEditorKeepsValidFieldsBesideInvalidOnes(t *testing.T) {
 	closeDialogs(u)
 	u.projects.selectProject(id)
 	closeDialogs(u)
-	p, err := db.Project(id)
+	p, err := db.Project(t.Context(), id)
 	ok(t, err)
 	if p.Description != "En sti langs søen." || p.Title == "" || !p.End.IsZero() {
 		t.Errorf("stored %+v: want the description, not the empty title nor the end before the start", p)
@@ -362,7 +362,7 @@ func TestBudgetLineKeepsValidFieldsBesideInvalidText(t *testing.T) {
 	u.saver.flush()
 
 	ed = projectAway(t, u, ed.p.ID)
-	lines, err := db.BudgetLines(ed.p.ID)
+	lines, err := db.BudgetLines(t.Context(), ed.p.ID)
 	ok(t, err)
 	if len(lines) != 1 || lines[0].Amount != 12_500_00 || lines[0].Text != "Grus" {
 		t.Fatalf("stored %+v: want the amount typed beside a too long text", lines)
@@ -387,7 +387,7 @@ func TestFundingApplicationKeepsValidFieldsBesideInvalidOnes(t *testing.T) {
 	u.saver.flush()
 
 	ed = projectAway(t, u, ed.p.ID)
-	apps, err := db.FundingApplications(ed.p.ID)
+	apps, err := db.FundingApplications(t.Context(), ed.p.ID)
 	ok(t, err)
 	if len(apps) != 1 || apps[0].Applied != 50_000_00 || apps[0].Pool != "Landsbypuljen" {
 		t.Fatalf("stored %+v: want the amount typed beside a too long pool", apps)
@@ -415,7 +415,7 @@ func TestMemberEditorKeepsValidFieldsBesideInvalidEmail(t *testing.T) {
 	closeDialogs(u)
 	u.members.open(id)
 	closeDialogs(u)
-	ms, err := db.Members(cid)
+	ms, err := db.Members(t.Context(), cid)
 	ok(t, err)
 	for _, m := range ms {
 		if m.ID == id && (m.Name != "Anne-Mette Brøndum" || m.Phone != "20 30 40 50" || m.Email != "") {
@@ -432,10 +432,10 @@ func TestMemberEditorKeepsValidFieldsBesideInvalidEmail(t *testing.T) {
 func TestAnswerEditorKeepsValidFieldsBesideInvalidAmount(t *testing.T) {
 	db := newTestDB(t)
 	c := model.Council{Name: "Tølløse Lokalråd"}
-	ok(t, db.SaveCouncil(model.Council{}, &c))
+	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny legeplads", Status: model.WishSubmitted}
-	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
-	ok(t, db.SetMeta(storage.MetaStaff, "1"))
+	ok(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
+	ok(t, db.SetMeta(t.Context(), storage.MetaStaff, "1"))
 	u := newTestUI(t, db)
 	u.tabs.SelectIndex(6)
 	s := u.municipal.staff
@@ -444,7 +444,7 @@ func TestAnswerEditorKeepsValidFieldsBesideInvalidAmount(t *testing.T) {
 	test.Type(ed.text, "Byrådet giver halvdelen.")
 	test.Type(ed.granted, "2.000.000.000") // more than any budget
 	u.saver.flush()
-	got := storage.Overwriting(db, w)
+	got := storage.Overwriting(t.Context(), db, w)
 	if got.AnswerText != "Byrådet giver halvdelen." || got.Granted != 0 {
 		t.Errorf("stored %+v: want the text typed beside a too large amount, not the amount", got)
 	}
@@ -466,7 +466,7 @@ func TestPoolEditorKeepsValidFieldsBesideInvalidName(t *testing.T) {
 
 	test.Tap(p.newBtn)
 	p.open(id)
-	got := storage.Overwriting(db, model.Pool{ID: id})
+	got := storage.Overwriting(t.Context(), db, model.Pool{ID: id})
 	if got.Rules != "Højst to ansøgninger om året." || got.Available != 300_000_00 || got.Name == tooLong {
 		t.Errorf("stored %+v: want the rules and amount typed beside a too long name, not the name", got)
 	}

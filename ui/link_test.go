@@ -32,7 +32,7 @@ func TestEnrolWithDemoSendsNothingOfIt(t *testing.T) {
 	hub := newTestHub(t)
 	council := hub.council(t, "Tølløse Lokalråd")
 	db := newTestDB(t)
-	demoID, err := demo.Council(db, time.Now())
+	demoID, err := demo.Council(t.Context(), db, time.Now())
 	ok(t, err)
 	u := newTestUI(t, db)
 	stopSync(t, u)
@@ -46,10 +46,10 @@ func TestEnrolWithDemoSendsNothingOfIt(t *testing.T) {
 	if c.Name != "Tølløse Lokalråd" {
 		t.Errorf("the municipality's council is named %q", c.Name)
 	}
-	if ms := noerr.Get(hub.db.Members(council))(t); len(ms) != 0 {
+	if ms := noerr.Get(hub.db.Members(t.Context(), council))(t); len(ms) != 0 {
 		t.Errorf("the demo's members reached the municipality: %+v", ms)
 	}
-	if ms := noerr.Get(db.Members(demoID))(t); len(ms) == 0 {
+	if ms := noerr.Get(db.Members(t.Context(), demoID))(t); len(ms) == 0 {
 		t.Error("the demo is gone from the laptop")
 	}
 }
@@ -61,7 +61,7 @@ func TestEnrolKeepApart(t *testing.T) {
 	u, db, own := withCouncil(t)
 	stopSync(t, u)
 	w := model.BudgetWish{CouncilID: own, Year: 2027, Title: "Ny sti til skolen", Status: model.WishDraft}
-	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	enrolFromSettings(t, u, hub, hubCouncil)
 	eventually(t, "the question whether to link", func() bool {
 		top := u.win.Canvas().Overlays().Top()
@@ -69,10 +69,10 @@ func TestEnrolKeepApart(t *testing.T) {
 	})
 	test.Tap(overlayButton(t, u, "Hold adskilt"))
 	eventually(t, "the enrolled council shown", func() bool { return u.councilID == hubCouncil })
-	if ws := noerr.Get(hub.db.BudgetWishes(hubCouncil, 0))(t); len(ws) != 0 {
+	if ws := noerr.Get(hub.db.BudgetWishes(t.Context(), hubCouncil, 0))(t); len(ws) != 0 {
 		t.Errorf("kept apart, yet the municipality has %+v", ws)
 	}
-	if ws := noerr.Get(db.BudgetWishes(own, 0))(t); len(ws) != 1 {
+	if ws := noerr.Get(db.BudgetWishes(t.Context(), own, 0))(t); len(ws) != 1 {
 		t.Errorf("the laptop's own council has %+v", ws)
 	}
 }
@@ -84,8 +84,8 @@ func TestUnansweredLinkAskedAtStart(t *testing.T) {
 	hubCouncil := hub.council(t, "Jyderup Lokalråd")
 	db := newTestDB(t)
 	c := model.Council{Name: "Jyderup Borgerforening"}
-	ok(t, db.SaveCouncil(model.Council{}, &c))
-	ok(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Karen Østergaard", Role: model.RoleChair}))
+	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
+	ok(t, db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Karen Østergaard", Role: model.RoleChair}))
 	_, err := exchange.NewClient().Enroll(context.Background(), db, hub.url, hub.code(t, hubCouncil))
 	ok(t, err)
 
@@ -95,12 +95,12 @@ func TestUnansweredLinkAskedAtStart(t *testing.T) {
 	if top == nil || !strings.Contains(texts(top), "Vil du forbinde rådet «Jyderup Borgerforening» med «Jyderup Lokalråd» hos kommunen?") {
 		t.Fatal("the question is not asked at start")
 	}
-	if ms := noerr.Get(hub.db.Members(hubCouncil))(t); len(ms) != 0 {
+	if ms := noerr.Get(hub.db.Members(t.Context(), hubCouncil))(t); len(ms) != 0 {
 		t.Errorf("sent before the answer: %+v", ms)
 	}
 	test.Tap(overlayButton(t, u, "Forbind"))
 	eventually(t, "the council's member at the municipality", func() bool {
-		ms, err := hub.db.Members(hubCouncil)
+		ms, err := hub.db.Members(context.Background(), hubCouncil)
 		return err == nil && len(ms) == 1 && ms[0].Name == "Karen Østergaard"
 	})
 	if u.councilID != hubCouncil {

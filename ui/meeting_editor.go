@@ -224,7 +224,7 @@ func (e *meetingEditor) save() {
 		return
 	}
 	sent := m
-	if err := e.u.db.SaveMeeting(e.m, &m); err != nil {
+	if err := e.u.db.SaveMeeting(e.u.ctx, e.m, &m); err != nil {
 		showErr(e.msg, err)
 		return
 	}
@@ -299,7 +299,7 @@ func (e *meetingEditor) onStatus() {
 func (e *meetingEditor) setStatus(st model.MeetingStatus) {
 	m := e.m
 	m.Status = st
-	if err := e.u.db.SaveMeeting(e.m, &m); err != nil {
+	if err := e.u.db.SaveMeeting(e.u.ctx, e.m, &m); err != nil {
 		showErr(e.msg, err)
 		return
 	}
@@ -318,7 +318,7 @@ func (e *meetingEditor) onReopen() {
 		lang.L("The minutes were approved. Reopen them for changes?"), func() {
 			m := e.m
 			m.Status = model.MeetingHeld
-			if err := e.u.db.SaveMeeting(e.m, &m); err != nil {
+			if err := e.u.db.SaveMeeting(e.u.ctx, e.m, &m); err != nil {
 				showErr(e.msg, err)
 				return
 			}
@@ -347,12 +347,12 @@ func (e *meetingEditor) onDelete() {
 				map[string]any{"Title": title}), e.u.win)
 		return
 	}
-	items, err := e.u.db.AgendaItems(e.m.ID)
+	items, err := e.u.db.AgendaItems(e.u.ctx, e.m.ID)
 	if err != nil {
 		e.u.showError(err)
 		return
 	}
-	actions, err := e.u.db.MeetingActionItems(e.m.ID)
+	actions, err := e.u.db.MeetingActionItems(e.u.ctx, e.m.ID)
 	if err != nil {
 		e.u.showError(err)
 		return
@@ -370,7 +370,7 @@ func (e *meetingEditor) onDelete() {
 	}
 	q += "\n" + lang.L("It cannot be undone.")
 	e.u.confirmDelete(lang.L("Delete meeting"), q, func() {
-		if err := e.u.db.DeleteMeeting(e.m.ID); err != nil {
+		if err := e.u.db.DeleteMeeting(e.u.ctx, e.m.ID); err != nil {
 			e.u.showError(err)
 			return
 		}
@@ -382,12 +382,12 @@ func (e *meetingEditor) onDelete() {
 
 // loadItems reads the agenda and its action items and builds their cards.
 func (e *meetingEditor) loadItems() {
-	items, err := e.u.db.AgendaItems(e.m.ID)
+	items, err := e.u.db.AgendaItems(e.u.ctx, e.m.ID)
 	if err != nil {
 		showErr(e.msg, err)
 		return
 	}
-	actions, err := e.u.db.MeetingActionItems(e.m.ID)
+	actions, err := e.u.db.MeetingActionItems(e.u.ctx, e.m.ID)
 	if err != nil {
 		showErr(e.msg, err)
 		return
@@ -433,7 +433,7 @@ func (e *meetingEditor) loadItems() {
 
 // loadCarried lists the open action items of earlier meetings.
 func (e *meetingEditor) loadCarried() {
-	acts, err := e.u.db.CarriedOver(e.m)
+	acts, err := e.u.db.CarriedOver(e.u.ctx, e.m)
 	if err != nil {
 		showErr(e.msg, err)
 		return
@@ -463,7 +463,7 @@ func (e *meetingEditor) updateTimePlan() {
 func (e *meetingEditor) onAddItem() {
 	e.u.saver.flush()
 	it := model.AgendaItem{CouncilID: e.m.CouncilID, MeetingID: e.m.ID, Title: lang.L("New item"), Kind: model.ItemInformation, Minutes: 10}
-	if err := e.u.db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+	if err := e.u.db.SaveAgendaItem(e.u.ctx, model.AgendaItem{}, &it); err != nil {
 		showErr(e.msg, err)
 		return
 	}
@@ -536,7 +536,7 @@ func (e *meetingEditor) onAGMAgenda() {
 	e.u.saver.flush()
 	for _, t := range model.AGMAgenda {
 		it := model.AgendaItem{CouncilID: e.m.CouncilID, MeetingID: e.m.ID, Title: t, Kind: model.ItemDecision, Minutes: 10}
-		if err := e.u.db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+		if err := e.u.db.SaveAgendaItem(e.u.ctx, model.AgendaItem{}, &it); err != nil {
 			showErr(e.msg, err)
 			break
 		}
@@ -547,7 +547,7 @@ func (e *meetingEditor) onAGMAgenda() {
 // onMove moves an item up (-1) or down (+1).
 func (e *meetingEditor) onMove(id string, delta int) {
 	e.u.saver.flush()
-	if err := e.u.db.MoveAgendaItem(id, delta); err != nil {
+	if err := e.u.db.MoveAgendaItem(e.u.ctx, id, delta); err != nil {
 		showErr(e.msg, err)
 		return
 	}
@@ -560,7 +560,7 @@ func (e *meetingEditor) onDeleteItem(c *itemCard) {
 	e.u.confirm(lang.L("Delete item"),
 		lang.L("Delete the item «{{.Title}}»? It cannot be undone.", map[string]any{"Title": c.it.Title}),
 		func() {
-			if err := e.u.db.DeleteAgendaItem(c.it.ID); err != nil {
+			if err := e.u.db.DeleteAgendaItem(e.u.ctx, c.it.ID); err != nil {
 				if errors.Is(err, storage.ErrLocked) {
 					showErr(e.msg, err)
 					return

@@ -104,7 +104,7 @@ func statusImportance(st model.MeetingStatus) widget.Importance {
 
 // refreshList reads the meetings again, keeping the selection.
 func (s *meetingsScreen) refreshList() {
-	ms, err := s.u.db.Meetings(s.u.councilID)
+	ms, err := s.u.db.Meetings(s.u.ctx, s.u.councilID)
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -152,7 +152,7 @@ func (s *meetingsScreen) open(id string) {
 		return
 	}
 	s.leave()
-	m, err := s.u.db.Meeting(id)
+	m, err := s.u.db.Meeting(s.u.ctx, id)
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -186,7 +186,7 @@ func (s *meetingsScreen) onNew() {
 		Status:    model.MeetingPlanned,
 		Start:     time.Date(d.Year(), d.Month(), d.Day(), 19, 30, 0, 0, model.Copenhagen).UTC(),
 	}
-	if err := s.u.db.SaveMeeting(model.Meeting{}, &m); err != nil {
+	if err := s.u.db.SaveMeeting(s.u.ctx, model.Meeting{}, &m); err != nil {
 		showErr(s.msg, err)
 		return
 	}

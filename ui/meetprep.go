@@ -51,7 +51,7 @@ func (e *meetingEditor) buildAttendance() fyne.CanvasObject {
 // load builds a row a person from what is stored.
 func (a *attendanceView) load() {
 	e := a.e
-	members, err := e.u.db.Members(e.m.CouncilID)
+	members, err := e.u.db.Members(e.u.ctx, e.m.CouncilID)
 	if err != nil {
 		showErr(e.msg, err)
 	}
@@ -106,7 +106,7 @@ func (a *attendanceView) showQuorum() {
 		showErr(e.msg, err)
 		return
 	}
-	members, err := e.u.db.Members(e.m.CouncilID)
+	members, err := e.u.db.Members(e.u.ctx, e.m.CouncilID)
 	if err != nil {
 		showErr(e.msg, err)
 		return
@@ -131,7 +131,7 @@ func (e *meetingEditor) onPresence(name string, p model.Presence) {
 		return
 	}
 	e.u.saver.flush()
-	m, err := e.u.db.SetPresence(e.m, name, p)
+	m, err := e.u.db.SetPresence(e.u.ctx, e.m, name, p)
 	if err != nil {
 		e.u.showError(err)
 		if g := e.att.groups[name]; g != nil {
@@ -152,7 +152,7 @@ func (e *meetingEditor) buildApproval() fyne.CanvasObject {
 	if e.locked {
 		var at model.Meeting
 		if e.m.ApprovedIn != "" {
-			at, _ = e.u.db.Meeting(e.m.ApprovedIn)
+			at, _ = e.u.db.Meeting(e.u.ctx, e.m.ApprovedIn)
 		}
 		e.banner = widget.NewLabelWithStyle(model.ApprovalText(e.m, at, current()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		e.banner.Importance = widget.SuccessImportance
@@ -174,7 +174,7 @@ func (e *meetingEditor) onApprove() {
 				map[string]any{"Date": model.ShortDate(e.m.Start)}), e.u.win)
 		return
 	}
-	members, err := e.u.db.Members(e.m.CouncilID)
+	members, err := e.u.db.Members(e.u.ctx, e.m.CouncilID)
 	if err != nil {
 		e.u.showError(err)
 		return
@@ -187,7 +187,7 @@ func (e *meetingEditor) onApprove() {
 	}
 	e.approveBy = widget.NewSelectEntry(names)
 	e.approveBy.SetPlaceHolder(lang.L("Choose a member or type a name"))
-	ms, err := e.u.db.Meetings(e.m.CouncilID)
+	ms, err := e.u.db.Meetings(e.u.ctx, e.m.CouncilID)
 	if err != nil {
 		e.u.showError(err)
 		return
@@ -229,7 +229,7 @@ func (e *meetingEditor) onApprove() {
 // approve approves the minutes (who and at which meeting may be empty) and
 // shows them locked.
 func (e *meetingEditor) approve(by, atID string) {
-	m, err := e.u.db.ApproveMinutes(e.m, by, atID)
+	m, err := e.u.db.ApproveMinutes(e.u.ctx, e.m, by, atID)
 	if err != nil {
 		e.u.showError(err)
 		meetingStatuses.set(e.status, e.m.Status)
@@ -278,7 +278,7 @@ func (e *meetingEditor) agendaSources() *widget.Button {
 
 // previousMeeting is the latest meeting before this one.
 func (e *meetingEditor) previousMeeting() (model.Meeting, bool) {
-	ms, err := e.u.db.Meetings(e.m.CouncilID)
+	ms, err := e.u.db.Meetings(e.u.ctx, e.m.CouncilID)
 	if err != nil {
 		return model.Meeting{}, false
 	}
@@ -288,7 +288,7 @@ func (e *meetingEditor) previousMeeting() (model.Meeting, bool) {
 
 // templates are the council's own templates, then the standard ones.
 func (e *meetingEditor) templates() []model.AgendaTemplate {
-	own, err := e.u.db.AgendaTemplates(e.m.CouncilID)
+	own, err := e.u.db.AgendaTemplates(e.u.ctx, e.m.CouncilID)
 	if err != nil {
 		showErr(e.msg, err)
 	}
@@ -296,9 +296,9 @@ func (e *meetingEditor) templates() []model.AgendaTemplate {
 }
 
 func (e *meetingEditor) onCopyAgenda(prev model.Meeting) {
-	items, err := e.u.db.AgendaItems(prev.ID)
+	items, err := e.u.db.AgendaItems(e.u.ctx, prev.ID)
 	if err == nil {
-		err = e.u.db.AppendAgenda(e.m.ID, model.CopyAgenda(items))
+		err = e.u.db.AppendAgenda(e.u.ctx, e.m.ID, model.CopyAgenda(items))
 	}
 	showErr(e.msg, err)
 	e.loadItems()
@@ -307,7 +307,7 @@ func (e *meetingEditor) onCopyAgenda(prev model.Meeting) {
 // onCopyOther asks which meeting's agenda to copy (last year's
 // generalforsamling, say), newest first.
 func (e *meetingEditor) onCopyOther() {
-	ms, err := e.u.db.Meetings(e.m.CouncilID)
+	ms, err := e.u.db.Meetings(e.u.ctx, e.m.CouncilID)
 	if err != nil {
 		e.u.showError(err)
 		return
@@ -331,7 +331,7 @@ func (e *meetingEditor) onCopyOther() {
 }
 
 func (e *meetingEditor) onTemplate(t model.AgendaTemplate) {
-	showErr(e.msg, e.u.db.AppendAgenda(e.m.ID, t.Agenda()))
+	showErr(e.msg, e.u.db.AppendAgenda(e.u.ctx, e.m.ID, t.Agenda()))
 	e.loadItems()
 }
 
@@ -349,14 +349,14 @@ func (e *meetingEditor) onSaveTemplate() {
 			if !ok {
 				return
 			}
-			items, err := e.u.db.AgendaItems(e.m.ID)
+			items, err := e.u.db.AgendaItems(e.u.ctx, e.m.ID)
 			if err != nil {
 				e.u.showError(err)
 				return
 			}
 			t := model.TemplateOf(strings.TrimSpace(e.templateName.Text), items)
 			t.CouncilID = e.m.CouncilID
-			if err := e.u.db.SaveAgendaTemplate(model.AgendaTemplate{}, &t); err != nil {
+			if err := e.u.db.SaveAgendaTemplate(e.u.ctx, model.AgendaTemplate{}, &t); err != nil {
 				e.u.showError(err)
 			}
 		}, e.u.win)
@@ -367,7 +367,7 @@ func (e *meetingEditor) onSaveTemplate() {
 func (e *meetingEditor) onDeleteTemplate(t model.AgendaTemplate) {
 	e.u.confirm(lang.L("Delete a template"),
 		lang.L("Delete the template «{{.Name}}»? Meetings made from it keep their agenda.", map[string]any{"Name": t.Name}),
-		func() { showErr(e.msg, e.u.db.DeleteAgendaTemplate(t.ID)) })
+		func() { showErr(e.msg, e.u.db.DeleteAgendaTemplate(e.u.ctx, t.ID)) })
 }
 
 // memberPicker is the icon beside an action item's Hvem that fills in a
@@ -377,7 +377,7 @@ func memberPicker(u *App, who *entry, save func()) *tapIcon {
 	p := &tapIcon{icon: widget.NewIcon(theme.AccountIcon())}
 	p.ExtendBaseWidget(p)
 	p.onTap = func() {
-		ms, err := u.db.Members(u.councilID)
+		ms, err := u.db.Members(u.ctx, u.councilID)
 		if err != nil {
 			u.showError(err)
 			return

@@ -22,7 +22,7 @@ func board(t *testing.T, db *storage.DB, council string) {
 		{CouncilID: council, Name: "Søren Ærø", Role: model.RoleMember},
 		{CouncilID: council, Name: "Sam Suppleant", Role: model.RoleSubstitute},
 	} {
-		ok(t, db.SaveMember(model.Member{}, &m))
+		ok(t, db.SaveMember(t.Context(), model.Member{}, &m))
 	}
 }
 
@@ -34,13 +34,13 @@ func heldMeetings(t *testing.T) (*App, *storage.DB, model.Meeting, model.Meeting
 	db.Now = fixClock(u).UTC
 	board(t, db, c)
 	dec := model.Meeting{CouncilID: c, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: time.Date(2026, 11, 3, 19, 0, 0, 0, model.Copenhagen)}
-	ok(t, db.SaveMeeting(model.Meeting{}, &dec))
+	ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &dec))
 	it := model.AgendaItem{CouncilID: c, MeetingID: dec.ID, Title: "Shelter ved søen", Kind: model.ItemDecision, Minutes: 20, Background: "Tegninger", Decision: "Vi søger Fællesskabspuljen."}
-	ok(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	jan := model.Meeting{CouncilID: c, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Date(2026, 11, 24, 19, 0, 0, 0, model.Copenhagen)}
-	ok(t, db.SaveMeeting(model.Meeting{}, &jan))
+	ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &jan))
 	std := model.StandardTemplates(model.Danish)[0]
-	ok(t, db.AppendAgenda(jan.ID, std.Agenda()))
+	ok(t, db.AppendAgenda(t.Context(), jan.ID, std.Agenda()))
 	u.tabs.SelectIndex(1)
 	u.meetings.refreshList()
 	u.meetings.selectMeeting(dec.ID)
@@ -67,7 +67,7 @@ func TestApproveButtonStoresWhoAndWhere(t *testing.T) {
 	ed.approveBy.SetText("Karen Østergaard")
 	test.Tap(overlayButton(t, u, "Godkend"))
 
-	m, err := db.Meeting(dec.ID)
+	m, err := db.Meeting(t.Context(), dec.ID)
 	ok(t, err)
 	if m.Status != model.MeetingApproved || m.ApprovedBy != "Karen Østergaard" || m.ApprovedIn != jan.ID {
 		t.Fatalf("stored %+v", m)
@@ -79,7 +79,7 @@ func TestApproveButtonStoresWhoAndWhere(t *testing.T) {
 	if want := "Godkendt 26.11.2026 på mødet Bestyrelsesmøde 24.11.2026 af Karen Østergaard"; ed.banner.Text != want {
 		t.Errorf("banner %q, want %q", ed.banner.Text, want)
 	}
-	items, err := db.AgendaItems(jan.ID)
+	items, err := db.AgendaItems(t.Context(), jan.ID)
 	ok(t, err)
 	it, found := model.ApprovalItem(items)
 	if !found || it.Decision != "Referatet af mødet Bestyrelsesmøde 03.11.2026 blev godkendt (Karen Østergaard)." {
@@ -104,11 +104,11 @@ func TestApproveAtMeetingNotYetHeldIsNotChosen(t *testing.T) {
 		t.Errorf("chosen %q of %q", ed.approveAt.Selected, ed.approveAt.Options)
 	}
 	test.Tap(overlayButton(t, u, "Godkend"))
-	m := noerr.Get(db.Meeting(dec.ID))(t)
+	m := noerr.Get(db.Meeting(t.Context(), dec.ID))(t)
 	if m.Status != model.MeetingApproved || m.ApprovedIn != "" || m.ApprovedBy != "" {
 		t.Errorf("stored %+v", m)
 	}
-	if items := noerr.Get(db.AgendaItems(jan.ID))(t); strings.Contains(items[1].Decision, "blev godkendt") {
+	if items := noerr.Get(db.AgendaItems(t.Context(), jan.ID))(t); strings.Contains(items[1].Decision, "blev godkendt") {
 		t.Errorf("recorded in a meeting not chosen: %q", items[1].Decision)
 	}
 	if b := u.meetings.editor.banner.Text; b != "Godkendt 20.11.2026" {
@@ -122,14 +122,14 @@ func TestApproveButtonRefusesFutureMeeting(t *testing.T) {
 	fut := jan
 	fut.ID = ""
 	fut.Start = time.Date(2026, 12, 10, 19, 0, 0, 0, model.Copenhagen)
-	ok(t, db.SaveMeeting(model.Meeting{}, &fut))
+	ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &fut))
 	u.meetings.refreshList()
 	u.meetings.selectMeeting(fut.ID)
 	test.Tap(u.meetings.editor.approveBtn)
 	if msg := texts(u.win.Canvas().Overlays().Top()); !strings.Contains(msg, "Mødet er ikke holdt endnu (det er den 10.12.2026)") {
 		t.Errorf("shown:\n%s", msg)
 	}
-	if m := noerr.Get(db.Meeting(fut.ID))(t); m.Status != model.MeetingPlanned {
+	if m := noerr.Get(db.Meeting(t.Context(), fut.ID))(t); m.Status != model.MeetingPlanned {
 		t.Errorf("status %s", m.Status)
 	}
 }
@@ -149,7 +149,7 @@ func TestAttendanceMarksAndQuorum(t *testing.T) {
 	ed.att.groups["Anne-Mette Brøndum"].SetSelected("Til stede")
 	ed.att.groups["Søren Ærø"].SetSelected("Afbud")
 	ed.att.groups["Sam Suppleant"].SetSelected("Fraværende")
-	m, err := db.Meeting(dec.ID)
+	m, err := db.Meeting(t.Context(), dec.ID)
 	ok(t, err)
 	if m.Attendees != "Karen Østergaard\nAnne-Mette Brøndum" || m.Apologies != "Søren Ærø" || m.Absent != "Sam Suppleant" {
 		t.Errorf("stored attendees %q apologies %q absent %q", m.Attendees, m.Apologies, m.Absent)
@@ -163,7 +163,7 @@ func TestAttendanceMarksAndQuorum(t *testing.T) {
 	}
 	retype(ed.guests, "Borgmester Bo")
 	u.saver.flush()
-	m = noerr.Get(db.Meeting(dec.ID))(t)
+	m = noerr.Get(db.Meeting(t.Context(), dec.ID))(t)
 	if m.Guests != "Borgmester Bo" || m.Apologies != "Søren Ærø\nAnne-Mette Brøndum" || m.Attendees != "Karen Østergaard" {
 		t.Errorf("after guests: %+v", m)
 	}
@@ -171,7 +171,7 @@ func TestAttendanceMarksAndQuorum(t *testing.T) {
 	c := noerr.Get(db.Council(dec.CouncilID))(t)
 	loaded := c
 	c.Quorum = 1
-	ok(t, db.SaveCouncil(loaded, &c))
+	ok(t, db.SaveCouncil(t.Context(), loaded, &c))
 	ed.att.showQuorum()
 	if !strings.HasPrefix(ed.att.quorum.Text, "Beslutningsdygtig: 1 af 3") {
 		t.Errorf("quorum with the council's rule: %q", ed.att.quorum.Text)
@@ -198,14 +198,14 @@ func TestActionWhoPicksMember(t *testing.T) {
 		}
 	}
 	anne()
-	acts, err := db.MeetingActionItems(dec.ID)
+	acts, err := db.MeetingActionItems(t.Context(), dec.ID)
 	ok(t, err)
 	if len(acts) != 1 || acts[0].Who != "Anne-Mette Brøndum" || acts[0].What != "Skriv ansøgningen" {
 		t.Errorf("stored %+v", acts)
 	}
 	retype(r.who, "Borgerforeningen")
 	u.saver.flush()
-	if acts := noerr.Get(db.MeetingActionItems(dec.ID))(t); acts[0].Who != "Borgerforeningen" {
+	if acts := noerr.Get(db.MeetingActionItems(t.Context(), dec.ID))(t); acts[0].Who != "Borgerforeningen" {
 		t.Errorf("free text who: %q", acts[0].Who)
 	}
 }
@@ -224,7 +224,7 @@ func TestNewMeetingAgendaFromPreviousAndTemplates(t *testing.T) {
 		t.Fatalf("templates offered %+v", ts)
 	}
 	ed.onCopyAgenda(prev)
-	items, err := db.AgendaItems(ed.m.ID)
+	items, err := db.AgendaItems(t.Context(), ed.m.ID)
 	ok(t, err)
 	if len(items) != 4 || items[1].Title != model.ApprovedMinutesItem || len(ed.items) != 4 {
 		t.Fatalf("copied agenda %+v", items)
@@ -236,15 +236,15 @@ func TestNewMeetingAgendaFromPreviousAndTemplates(t *testing.T) {
 	}
 	ed.copyFrom.SetSelectedIndex(1)
 	test.Tap(overlayButton(t, u, "Kopiér"))
-	items = noerr.Get(db.AgendaItems(ed.m.ID))(t)
+	items = noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)
 	if len(items) != 5 || items[4].Title != "Shelter ved søen" || items[4].Background != "Tegninger" || items[4].Decision != "" {
 		t.Fatalf("after copying December's agenda: %+v", items[len(items)-1])
 	}
-	ok(t, db.DeleteAgendaItem(items[4].ID))
+	ok(t, db.DeleteAgendaItem(t.Context(), items[4].ID))
 	ed.onSaveTemplate()
 	ed.templateName.SetText("Vores faste møde")
 	test.Tap(overlayButton(t, u, "Gem"))
-	own, err := db.AgendaTemplates(ed.m.CouncilID)
+	own, err := db.AgendaTemplates(t.Context(), ed.m.CouncilID)
 	ok(t, err)
 	if len(own) != 1 || own[0].Name != "Vores faste møde" || len(own[0].Items) != 4 {
 		t.Fatalf("saved template %+v", own)
@@ -255,16 +255,16 @@ func TestNewMeetingAgendaFromPreviousAndTemplates(t *testing.T) {
 	}
 	ed.onDeleteTemplate(ts[0])
 	test.Tap(overlayButton(t, u, "Nej"))
-	if own := noerr.Get(db.AgendaTemplates(ed.m.CouncilID))(t); len(own) != 1 {
+	if own := noerr.Get(db.AgendaTemplates(t.Context(), ed.m.CouncilID))(t); len(own) != 1 {
 		t.Fatal("deleted before the answer")
 	}
 	ed.onDeleteTemplate(ts[0])
 	test.Tap(overlayButton(t, u, "Ja"))
-	if own := noerr.Get(db.AgendaTemplates(ed.m.CouncilID))(t); len(own) != 0 {
+	if own := noerr.Get(db.AgendaTemplates(t.Context(), ed.m.CouncilID))(t); len(own) != 0 {
 		t.Errorf("not deleted: %+v", own)
 	}
 	ed.onTemplate(ts[2]) // the generalforsamling
-	items = noerr.Get(db.AgendaItems(ed.m.ID))(t)
+	items = noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)
 	if len(items) != 4+len(model.AGMAgenda) || items[4].Title != "Valg af dirigent" || items[4].Position != 5 {
 		t.Errorf("agenda after the template: %d items", len(items))
 	}
@@ -280,7 +280,7 @@ func TestMeetingsListByYear(t *testing.T) {
 		time.Date(2026, 1, 14, 19, 0, 0, 0, model.Copenhagen),
 	} {
 		m := model.Meeting{CouncilID: c, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: d}
-		ok(t, db.SaveMeeting(model.Meeting{}, &m))
+		ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	}
 	s := u.meetings
 	u.tabs.SelectIndex(1)
@@ -311,19 +311,19 @@ func TestMeetingsListByYear(t *testing.T) {
 func TestDecisionsRegister(t *testing.T) {
 	u, db, dec, jan := heldMeetings(t)
 	p := model.Project{CouncilID: dec.CouncilID, Title: "Shelter ved søen", Status: model.ProjectIdea}
-	ok(t, db.SaveProject(model.Project{}, &p))
-	items := noerr.Get(db.AgendaItems(jan.ID))(t)
+	ok(t, db.SaveProject(t.Context(), model.Project{}, &p))
+	items := noerr.Get(db.AgendaItems(t.Context(), jan.ID))(t)
 	it := items[0]
 	loaded := it
 	it.Decision = "Dagsordenen blev godkendt."
-	ok(t, db.SaveAgendaItem(loaded, &it))
+	ok(t, db.SaveAgendaItem(t.Context(), loaded, &it))
 	old := model.Meeting{CouncilID: dec.CouncilID, Kind: model.MeetingAGM, Status: model.MeetingHeld, Start: time.Date(2025, 2, 20, 19, 0, 0, 0, model.Copenhagen)}
-	ok(t, db.SaveMeeting(model.Meeting{}, &old))
-	ok(t, db.AppendAgenda(old.ID, []model.AgendaItem{{Title: "Valg til bestyrelsen", Kind: model.ItemDecision}}))
-	oi := noerr.Get(db.AgendaItems(old.ID))(t)
+	ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &old))
+	ok(t, db.AppendAgenda(t.Context(), old.ID, []model.AgendaItem{{Title: "Valg til bestyrelsen", Kind: model.ItemDecision}}))
+	oi := noerr.Get(db.AgendaItems(t.Context(), old.ID))(t)
 	loaded = oi[0]
 	oi[0].Decision = "Karen Østergaard blev valgt."
-	ok(t, db.SaveAgendaItem(loaded, &oi[0]))
+	ok(t, db.SaveAgendaItem(t.Context(), loaded, &oi[0]))
 
 	s := u.meetings
 	test.Tap(s.decBtn)
@@ -359,12 +359,12 @@ func TestSearchCutOffAndByDate(t *testing.T) {
 	var last model.Meeting
 	for i, d := range []time.Time{time.Date(2024, 5, 1, 19, 0, 0, 0, model.Copenhagen), time.Date(2026, 5, 1, 19, 0, 0, 0, model.Copenhagen)} {
 		m := model.Meeting{CouncilID: c, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: d}
-		ok(t, db.SaveMeeting(model.Meeting{}, &m))
+		ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &m))
 		var items []model.AgendaItem
 		for j := range 110 + 3*i {
 			items = append(items, model.AgendaItem{Title: "Stien punkt " + strconv.Itoa(j), Kind: model.ItemInformation})
 		}
-		ok(t, db.AppendAgenda(m.ID, items))
+		ok(t, db.AppendAgenda(t.Context(), m.ID, items))
 		last = m
 	}
 	u.tabs.SelectIndex(5)

@@ -53,7 +53,7 @@ func (s *membersScreen) build() fyne.CanvasObject {
 }
 
 func (s *membersScreen) refresh() {
-	ms, err := s.u.db.Members(s.u.councilID)
+	ms, err := s.u.db.Members(s.u.ctx, s.u.councilID)
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -97,7 +97,7 @@ func (s *membersScreen) leave() {
 func (s *membersScreen) onNew() {
 	s.leave()
 	m := model.Member{CouncilID: s.u.councilID, Name: lang.L("New member"), Role: model.RoleMember}
-	if err := s.u.db.SaveMember(model.Member{}, &m); err != nil {
+	if err := s.u.db.SaveMember(s.u.ctx, model.Member{}, &m); err != nil {
 		showErr(s.msg, err)
 		return
 	}
@@ -221,7 +221,7 @@ func (e *memberEditor) save() {
 	e.u.drafts.keep("member:"+e.m.ID, e.entries(), bad)
 	var err error
 	if ok {
-		err = e.u.db.SaveMember(e.m, &m)
+		err = e.u.db.SaveMember(e.u.ctx, e.m, &m)
 	}
 	showErr(e.msg, errors.Join(verr, err))
 	if !ok || err != nil {
@@ -236,7 +236,7 @@ func (e *memberEditor) onDelete() {
 	e.u.confirm(lang.L("Delete member"),
 		lang.L("Delete the member «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.m.Name}),
 		func() {
-			if err := e.u.db.DeleteMember(e.m.ID); err != nil {
+			if err := e.u.db.DeleteMember(e.u.ctx, e.m.ID); err != nil {
 				e.u.showError(err)
 				return
 			}

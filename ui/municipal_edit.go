@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -28,12 +29,12 @@ type editKind[T any] struct {
 	key     string // names the pending save, with the item's id
 	newText string // the new button
 	choose  string // shown while no item is chosen
-	load    func() ([]T, error)
+	load    func(ctx context.Context) ([]T, error)
 	id      func(T) string
 	row     func(T) (title, sub string)
 	create  func() T
-	save    func(loaded T, x *T) error // loaded: as the editor read it; zero when new
-	remove  func(id string) error
+	save    func(ctx context.Context, loaded T, x *T) error // loaded: as the editor read it; zero when new
+	remove  func(ctx context.Context, id string) error
 	// deleteTitle and deleteQuestion ask before deleting an item (its title).
 	deleteTitle    string
 	deleteQuestion func(title string) string
@@ -94,7 +95,7 @@ func (p *editPane[T]) index(id string) int {
 
 // refreshList reads the items again, keeping the open one selected.
 func (p *editPane[T]) refreshList() {
-	items, err := p.k.load()
+	items, err := p.k.load(p.u.ctx)
 	showErr(p.msg, err)
 	if err != nil {
 		return
@@ -150,7 +151,7 @@ func (p *editPane[T]) onNew() {
 	p.u.saver.flush()
 	x := p.k.create()
 	var none T
-	if err := p.k.save(none, &x); err != nil {
+	if err := p.k.save(p.u.ctx, none, &x); err != nil {
 		showErr(p.msg, err)
 		return
 	}
@@ -213,7 +214,7 @@ func (e *itemEditor[T]) build() fyne.CanvasObject {
 func (e *itemEditor[T]) save() {
 	x, bad, verr := e.keepValid()
 	e.p.u.drafts.keep(e.f.key, e.f.entries(), bad)
-	err := e.p.k.save(e.x, &x)
+	err := e.p.k.save(e.p.u.ctx, e.x, &x)
 	showErr(e.msg, errors.Join(verr, err))
 	if err != nil {
 		return
@@ -277,7 +278,7 @@ func (e *itemEditor[T]) onDelete() {
 	u.saver.flush()
 	title, _ := k.row(e.x)
 	u.confirm(k.deleteTitle, k.deleteQuestion(title), func() {
-		if err := k.remove(k.id(e.x)); err != nil {
+		if err := k.remove(u.ctx, k.id(e.x)); err != nil {
 			u.showError(err)
 			return
 		}

@@ -21,8 +21,8 @@ func staffUI(t *testing.T) (*App, *storage.DB) {
 	t.Helper()
 	db := newTestDB(t)
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
-	ok(t, db.SaveCouncil(model.Council{}, &c))
-	ok(t, db.SetMeta(storage.MetaStaff, "1"))
+	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
+	ok(t, db.SetMeta(t.Context(), storage.MetaStaff, "1"))
 	u := newTestUI(t, db)
 	u.tabs.SelectIndex(6)
 	return u, db
@@ -94,7 +94,7 @@ func TestStaffEditsPool(t *testing.T) {
 	test.Type(date, "1.3.2027")
 	u.saver.flush()
 
-	ps, err := db.Pools()
+	ps, err := db.Pools(t.Context())
 	ok(t, err)
 	if len(ps) != 1 {
 		t.Fatalf("%d pools stored", len(ps))
@@ -120,7 +120,7 @@ func TestStaffEditsPool(t *testing.T) {
 	if !strings.Contains(texts(p.detail), "Ugyldigt beløb") {
 		t.Errorf("no message on a wrong amount:\n%s", texts(p.detail))
 	}
-	if ps := noerr.Get(db.Pools())(t); ps[0].Available != 20000000 {
+	if ps := noerr.Get(db.Pools(t.Context()))(t); ps[0].Available != 20000000 {
 		t.Errorf("wrong amount stored: %d", ps[0].Available)
 	}
 	// More per application than the pool holds is refused as a whole.
@@ -131,20 +131,20 @@ func TestStaffEditsPool(t *testing.T) {
 	}
 	retype(avail, "250.000")
 	u.saver.flush()
-	if ps := noerr.Get(db.Pools())(t); ps[0].Available != 25000000 || p.editor.msg.Visible() {
+	if ps := noerr.Get(db.Pools(t.Context()))(t); ps[0].Available != 25000000 || p.editor.msg.Visible() {
 		t.Errorf("stored %d, message %q", ps[0].Available, p.editor.msg.Text)
 	}
 
 	// Open all year again: no deadline kept.
 	field(t, p, "Åben hele året").(*widget.Check).SetChecked(true)
-	if ps := noerr.Get(db.Pools())(t); !ps[0].OpenAllYear || !ps[0].Deadline.IsZero() {
+	if ps := noerr.Get(db.Pools(t.Context()))(t); !ps[0].OpenAllYear || !ps[0].Deadline.IsZero() {
 		t.Errorf("open all year stored as %+v", ps[0])
 	}
 
 	// The editor survives closing the window: typed text is saved.
 	retype(entryField(t, p, "Navn"), "Udviklingspuljen")
 	u.win.Close()
-	if ps := noerr.Get(db.Pools())(t); ps[0].Name != "Udviklingspuljen" {
+	if ps := noerr.Get(db.Pools(t.Context()))(t); ps[0].Name != "Udviklingspuljen" {
 		t.Errorf("name after closing %q", ps[0].Name)
 	}
 }
@@ -160,7 +160,7 @@ func TestStaffEditsDeadlineContactAnnouncement(t *testing.T) {
 	field(t, d, "Type").(*widget.SelectEntry).SetText("Budgethøring")
 	test.Type(entryField(t, d, "Beskrivelse"), "Send rådets høringssvar.")
 	u.saver.flush()
-	ds, err := db.Deadlines()
+	ds, err := db.Deadlines(t.Context())
 	ok(t, err)
 	if len(ds) != 1 || ds[0].Title != "Budgethøring 2027" || ds[0].Kind != "Budgethøring" ||
 		model.ShortDate(ds[0].Date) != "15.08.2026" || ds[0].Description != "Send rådets høringssvar." {
@@ -180,7 +180,7 @@ func TestStaffEditsDeadlineContactAnnouncement(t *testing.T) {
 	test.Type(entryField(t, c, "E-mail"), "holbaek.dk")
 	test.Type(entryField(t, c, "Områder"), "Jyderup\n\nTølløse \n")
 	u.saver.flush()
-	cs, err := db.Contacts()
+	cs, err := db.Contacts(t.Context())
 	ok(t, err)
 	if len(cs) != 1 || cs[0].Name != "Anne Łukasz" || cs[0].Email != "anne@holbaek.dk" || cs[0].Phone != "72 36 36 36" ||
 		strings.Join(cs[0].Areas, "|") != "Jyderup|Tølløse" {
@@ -195,7 +195,7 @@ func TestStaffEditsDeadlineContactAnnouncement(t *testing.T) {
 	retype(entryField(t, a, "Titel"), "Dialogmødet flyttes")
 	test.Type(entryField(t, a, "Tekst"), "Mødet holdes 3. juni i stedet.")
 	u.saver.flush()
-	as, err := db.Announcements()
+	as, err := db.Announcements(t.Context())
 	ok(t, err)
 	if len(as) != 1 || as[0].Title != "Dialogmødet flyttes" || as[0].Text != "Mødet holdes 3. juni i stedet." || as[0].Date.IsZero() {
 		t.Errorf("announcements %+v", as)
@@ -205,7 +205,7 @@ func TestStaffEditsDeadlineContactAnnouncement(t *testing.T) {
 // Deleting asks first; "Nej" keeps the pool, "Ja" deletes it.
 func TestStaffDeleteAsksFirst(t *testing.T) {
 	u, db := staffUI(t)
-	ok(t, db.SavePool(model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", Available: 2000000, OpenAllYear: true}))
+	ok(t, db.SavePool(t.Context(), model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", Available: 2000000, OpenAllYear: true}))
 	u.municipal.refresh()
 	p := pane[model.Pool](t, u, 0)
 	if len(p.items) != 1 {
@@ -218,12 +218,12 @@ func TestStaffDeleteAsksFirst(t *testing.T) {
 		t.Errorf("the question:\n%s", shown)
 	}
 	test.Tap(overlayButton(t, u, "Nej"))
-	if ps := noerr.Get(db.Pools())(t); len(ps) != 1 {
+	if ps := noerr.Get(db.Pools(t.Context()))(t); len(ps) != 1 {
 		t.Fatal("the pool is deleted without a yes")
 	}
 	test.Tap(p.editor.del)
 	test.Tap(overlayButton(t, u, "Ja"))
-	if ps := noerr.Get(db.Pools())(t); len(ps) != 0 {
+	if ps := noerr.Get(db.Pools(t.Context()))(t); len(ps) != 0 {
 		t.Errorf("%d pools left", len(ps))
 	}
 	if p.editor != nil || len(p.items) != 0 {
@@ -240,11 +240,11 @@ func TestCouncilHasNoEditors(t *testing.T) {
 	for _, enrolled := range []bool{false, true} {
 		db := newTestDB(t)
 		c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
-		ok(t, db.SaveCouncil(model.Council{}, &c))
-		ok(t, db.SavePool(model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", OpenAllYear: true}))
+		ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
+		ok(t, db.SavePool(t.Context(), model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", OpenAllYear: true}))
 		if enrolled {
 			for k, v := range map[string]string{storage.MetaServer: "http://127.0.0.1:1", storage.MetaToken: "dev.secret", storage.MetaCouncil: c.ID} {
-				ok(t, db.SetMeta(k, v))
+				ok(t, db.SetMeta(t.Context(), k, v))
 			}
 		}
 		u := newTestUI(t, db)

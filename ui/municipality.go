@@ -124,7 +124,7 @@ func (s *municipalScreen) refresh() {
 	if s.list == nil {
 		return
 	}
-	all, err := s.u.db.BudgetWishes(s.u.councilID, 0)
+	all, err := s.u.db.BudgetWishes(s.u.ctx, s.u.councilID, 0)
 	showErr(s.msg, err)
 	if err != nil {
 		return
@@ -233,7 +233,7 @@ type municipalInfo struct {
 func (m *municipalInfo) build() []*container.TabItem {
 	db := m.u.db
 	pools := newInfoPane(lang.L("The municipality has published no pools yet."), func() ([]infoItem, error) {
-		ps, err := db.Pools()
+		ps, err := db.Pools(m.u.ctx)
 		var out []infoItem
 		for _, p := range ps {
 			sub := poolDeadline(p)
@@ -252,7 +252,7 @@ func (m *municipalInfo) build() []*container.TabItem {
 		return out, err
 	})
 	deadlines := newInfoPane(lang.L("No coming deadlines from the municipality."), func() ([]infoItem, error) {
-		ds, err := db.Deadlines()
+		ds, err := db.Deadlines(m.u.ctx)
 		today := m.u.now().In(model.Copenhagen).AddDate(0, 0, -1)
 		var out []infoItem
 		for _, d := range ds {
@@ -268,7 +268,7 @@ func (m *municipalInfo) build() []*container.TabItem {
 		return out, err
 	})
 	contacts := newInfoPane(lang.L("The municipality has published no contacts yet."), func() ([]infoItem, error) {
-		cs, err := db.Contacts()
+		cs, err := db.Contacts(m.u.ctx)
 		area := ""
 		if c, err := db.Council(m.u.councilID); err == nil {
 			area = c.Area
@@ -294,7 +294,7 @@ func (m *municipalInfo) build() []*container.TabItem {
 		return out, err
 	})
 	news := newInfoPane(lang.L("No announcements from the municipality."), func() ([]infoItem, error) {
-		as, err := db.Announcements()
+		as, err := db.Announcements(m.u.ctx)
 		var out []infoItem
 		for _, a := range as {
 			out = append(out, infoItem{a.Title, model.ShortDate(a.Date), a.Text})

@@ -29,7 +29,7 @@ func TestSelectsShowDanishAndStoreTheValue(t *testing.T) {
 	retype(me.name, "Karen Østergaard")
 	me.role.SetSelected("Kasserer")
 	u.saver.flush()
-	ms := noerr.Get(db.Members(cid))(t)
+	ms := noerr.Get(db.Members(t.Context(), cid))(t)
 	if len(ms) != 1 || ms[0].Role != model.RoleTreasurer {
 		t.Errorf("stored members %+v, want one treasurer", ms)
 	}
@@ -41,7 +41,7 @@ func TestSelectsShowDanishAndStoreTheValue(t *testing.T) {
 	}
 	ed.kind.SetSelected("Borgermøde")
 	u.saver.flush()
-	if m := noerr.Get(db.Meeting(ed.m.ID))(t); m.Kind != model.MeetingCitizens {
+	if m := noerr.Get(db.Meeting(t.Context(), ed.m.ID))(t); m.Kind != model.MeetingCitizens {
 		t.Errorf("stored kind %q, want %q", m.Kind, model.MeetingCitizens)
 	}
 
@@ -55,7 +55,7 @@ func TestSelectsShowDanishAndStoreTheValue(t *testing.T) {
 	retype(we.title, "Ny sti til skolen")
 	we.status.SetSelected("Klar")
 	u.saver.flush()
-	ws := noerr.Get(db.BudgetWishes(cid, 0))(t)
+	ws := noerr.Get(db.BudgetWishes(t.Context(), cid, 0))(t)
 	if len(ws) != 1 || ws[0].Status != model.WishReady {
 		t.Errorf("stored wishes %+v, want one ready", ws)
 	}

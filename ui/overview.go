@@ -99,7 +99,7 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 // refresh reads the council's meetings, actions and deadlines again.
 func (s *overviewScreen) refresh() {
 	now := s.u.now()
-	meetings, err := s.u.db.Meetings(s.u.councilID)
+	meetings, err := s.u.db.Meetings(s.u.ctx, s.u.councilID)
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -116,12 +116,12 @@ func (s *overviewScreen) refresh() {
 		s.nextPlace.SetText("")
 		s.openBtn.Hide()
 	}
-	actions, err := s.u.db.ActionItems(s.u.councilID)
+	actions, err := s.u.db.ActionItems(s.u.ctx, s.u.councilID)
 	if err != nil {
 		showErr(s.msg, err)
 		return
 	}
-	apps, err := s.u.db.CouncilApplications(s.u.councilID)
+	apps, err := s.u.db.CouncilApplications(s.u.ctx, s.u.councilID)
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -130,7 +130,7 @@ func (s *overviewScreen) refresh() {
 	horizon := now.Add(90 * 24 * time.Hour)
 	// The council's own deadlines and the municipality's (pools, budget
 	// consultations, …): the year's wheel in one list.
-	municipal, err := s.u.db.UpcomingDeadlines(now, horizon)
+	municipal, err := s.u.db.UpcomingDeadlines(s.u.ctx, now, horizon)
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -152,7 +152,7 @@ func (s *overviewScreen) refresh() {
 func (s *overviewScreen) onDone(loaded model.ActionItem, done bool) {
 	a := loaded
 	a.Done = done
-	if err := s.u.db.SaveActionItem(loaded, &a); err != nil {
+	if err := s.u.db.SaveActionItem(s.u.ctx, loaded, &a); err != nil {
 		s.u.showError(err)
 	}
 	s.refresh()

@@ -151,7 +151,7 @@ func (a *allCouncils) refresh() {
 	if a.table == nil {
 		return
 	}
-	rows, err := a.u.db.CouncilOverviews(a.u.now())
+	rows, err := a.u.db.CouncilOverviews(a.u.ctx, a.u.now())
 	showErr(a.msg, err)
 	if err != nil {
 		return

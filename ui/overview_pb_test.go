@@ -17,14 +17,14 @@ import (
 func TestAllCouncilsShowsBorgerbudget(t *testing.T) {
 	u, db := staffUI(t)
 	fixClock(u)
-	cs, err := db.Councils()
+	cs, err := db.Councils(t.Context())
 	ok(t, err)
 	b := model.Council{Name: "Tølløse Lokalråd", Area: "Tølløse"}
-	ok(t, db.SaveCouncil(model.Council{}, &b))
+	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &b))
 	for _, year := range []int{2025, 2026} {
 		r := model.PBRound{CouncilID: cs[0].ID, Title: fmt.Sprint("Borgerbudget ", year), Phase: model.PhaseProposals, BallotKind: model.PBApproval,
 			Method: model.CountVotes, TieRule: model.TieByID, ProposalsFrom: time.Date(year, 2, 1, 0, 0, 0, 0, model.Copenhagen)}
-		ok(t, db.SavePBRound(model.PBRound{}, &r))
+		ok(t, db.SavePBRound(t.Context(), model.PBRound{}, &r))
 	}
 	tabs := u.tabs.Items[6].Content.(*container.AppTabs)
 	tabs.SelectIndex(len(tabs.Items) - 1)

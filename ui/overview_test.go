@@ -12,11 +12,11 @@ func TestOverviewShowsMunicipalDeadlines(t *testing.T) {
 	u, db, council := withCouncil(t)
 	now := u.now()
 	pool := model.Pool{CouncilID: model.MunicipalityID, Name: "Lokalområdernes Udviklingspulje", Available: 200_000_00, Deadline: now.AddDate(0, 0, 30)}
-	if err := db.SavePool(model.Pool{}, &pool); err != nil {
+	if err := db.SavePool(t.Context(), model.Pool{}, &pool); err != nil {
 		t.Fatal(err)
 	}
 	task := model.ActionItem{CouncilID: council, What: "Skriv ansøgningen", Due: now.AddDate(0, 0, 10)}
-	if err := db.SaveActionItem(model.ActionItem{}, &task); err != nil {
+	if err := db.SaveActionItem(t.Context(), model.ActionItem{}, &task); err != nil {
 		t.Fatal(err)
 	}
 	u.overview.refresh()

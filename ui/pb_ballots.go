@@ -164,7 +164,7 @@ func (b *ballotEntry) refresh() {
 	}
 	u, r := b.s.u, b.s.round
 	var err error
-	if b.ballots, err = u.db.PBBallots(r.ID); err != nil {
+	if b.ballots, err = u.db.PBBallots(u.ctx, r.ID); err != nil {
 		b.show(err.Error(), false)
 		return
 	}
@@ -207,7 +207,7 @@ func (b *ballotEntry) refresh() {
 	b.place.SetOptions(opts)
 
 	t := model.Tally(r, nil, nil, nil)
-	if all, err := u.db.PBProposals(r.ID); err == nil {
+	if all, err := u.db.PBProposals(u.ctx, r.ID); err == nil {
 		t = model.Tally(r, all, b.ballots, nil)
 	}
 	mine := 0
@@ -322,7 +322,7 @@ func (b *ballotEntry) onSave() {
 	if loaded.ID == "" {
 		x.Entered = u.now()
 	}
-	if err := u.db.SavePBBallot(loaded, &x); err != nil {
+	if err := u.db.SavePBBallot(u.ctx, loaded, &x); err != nil {
 		b.show(errText(err), false)
 		return
 	}
@@ -370,7 +370,7 @@ func (b *ballotEntry) onDelete() {
 	x := *b.editing
 	b.s.u.confirmDelete(lang.L("Delete this ballot"),
 		lang.L("Delete counter {{.C}}'s entry of ballot no. {{.N}}?", map[string]any{"C": x.Entry, "N": x.Number}), func() {
-			if err := b.s.u.db.DeletePBBallot(x.ID); err != nil {
+			if err := b.s.u.db.DeletePBBallot(b.s.u.ctx, x.ID); err != nil {
 				b.show(errText(err), false)
 				return
 			}
@@ -407,7 +407,7 @@ func (d *diffView) refresh() {
 		return
 	}
 	r := d.s.round
-	data, err := d.s.u.db.PBRoundData(r.ID)
+	data, err := d.s.u.db.PBRoundData(d.s.u.ctx, r.ID)
 	showErr(d.msg, err)
 	if err != nil {
 		return
@@ -452,7 +452,7 @@ func (d *diffView) settle(diff model.PBDifference, chosen model.PBBallot) {
 		}
 		x := e
 		x.Marks, x.Place = slices.Clone(chosen.Marks), chosen.Place
-		errs = append(errs, d.s.u.db.SavePBBallot(e, &x))
+		errs = append(errs, d.s.u.db.SavePBBallot(d.s.u.ctx, e, &x))
 	}
 	showErr(d.msg, errors.Join(errs...))
 	d.refresh()
@@ -511,7 +511,7 @@ func (t *totalsView) refresh() {
 		return
 	}
 	var err error
-	t.stored, err = t.u().db.PBTotals(t.s.round.ID)
+	t.stored, err = t.u().db.PBTotals(t.s.u.ctx, t.s.round.ID)
 	showErr(t.msg, err)
 	places := map[string]int64{}
 	for _, x := range t.stored {
@@ -587,7 +587,7 @@ func (t *totalsView) onSave() {
 		}
 		x := loaded
 		x.CouncilID, x.RoundID, x.Place, x.ProposalID, x.Votes = r.CouncilID, r.ID, place, p.ID, int64(v)
-		if err := t.u().db.SavePBTotal(loaded, &x); err != nil {
+		if err := t.u().db.SavePBTotal(t.s.u.ctx, loaded, &x); err != nil {
 			errs = append(errs, err)
 		}
 	}

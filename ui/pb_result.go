@@ -98,11 +98,11 @@ func (v *resultView) refresh() {
 	v.counts++
 	v.busy.Show()
 	v.busy.Start()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(v.s.u.ctx)
 	v.cancel = cancel
 	db, id, do := v.s.u.db, v.s.round.ID, v.s.u.do
 	go func() {
-		data, err := db.PBRoundData(id)
+		data, err := db.PBRoundData(ctx, id)
 		read := err == nil
 		var res model.PBResult
 		if read {
@@ -217,7 +217,7 @@ func (v *resultView) render(err error) {
 
 // onProject makes the winner a project in Projekter, keeping the link.
 func (v *resultView) onProject(p model.PBProposal) {
-	pr, err := v.s.u.db.PBWinnerToProject(p.ID)
+	pr, err := v.s.u.db.PBWinnerToProject(v.s.u.ctx, p.ID)
 	if err != nil {
 		v.s.u.showError(err)
 		return
@@ -234,7 +234,7 @@ func (v *resultView) onProject(p model.PBProposal) {
 func (v *resultView) onOverride() {
 	// The proposals and the current choice are read here; the count is
 	// the one shown (never counted again on the UI thread).
-	data, err := v.s.u.db.PBRoundData(v.s.round.ID)
+	data, err := v.s.u.db.PBRoundData(v.s.u.ctx, v.s.round.ID)
 	if err != nil {
 		v.s.u.showError(err)
 		return
@@ -274,7 +274,7 @@ func (v *resultView) onOverride() {
 	body := container.NewBorder(nil, container.NewVBox(widget.NewLabel(lang.L("Why the result was changed by hand")), reason, note, msg), nil, nil, newVScroll(choice))
 	var d *dialog.CustomDialog
 	save := widget.NewButton(lang.L("Save"), func() {
-		stored, err := v.s.u.db.PBRound(v.s.round.ID)
+		stored, err := v.s.u.db.PBRound(v.s.u.ctx, v.s.round.ID)
 		if err != nil {
 			showErr(msg, err)
 			return
@@ -291,7 +291,7 @@ func (v *resultView) onOverride() {
 			showErr(msg, &userError{lang.L("Choose the proposals that win.")})
 			return
 		}
-		if err := v.s.u.db.SavePBRound(stored, &r); err != nil {
+		if err := v.s.u.db.SavePBRound(v.s.u.ctx, stored, &r); err != nil {
 			showErr(msg, err)
 			return
 		}
@@ -309,11 +309,11 @@ func (v *resultView) onOverride() {
 // onRemoveOverride goes back to the counted result.
 func (v *resultView) onRemoveOverride() {
 	v.s.u.confirm(lang.L("Remove the change by hand"), lang.L("Go back to the result as counted?"), func() {
-		stored, err := v.s.u.db.PBRound(v.s.round.ID)
+		stored, err := v.s.u.db.PBRound(v.s.u.ctx, v.s.round.ID)
 		if err == nil {
 			r := stored
 			r.OverrideNumbers, r.OverrideReason = nil, ""
-			if err = v.s.u.db.SavePBRound(stored, &r); err == nil {
+			if err = v.s.u.db.SavePBRound(v.s.u.ctx, stored, &r); err == nil {
 				v.s.round = r
 			}
 		}
@@ -341,7 +341,7 @@ func (v *resultView) pdfOptions() pdf.Options {
 // the ballots as a PDF (made in the background: 500 sheets take a moment).
 func (v *resultView) onBallots() {
 	u := v.s.u
-	data, err := u.db.PBRoundData(v.s.round.ID)
+	data, err := u.db.PBRoundData(u.ctx, v.s.round.ID)
 	if err != nil {
 		u.showError(err)
 		return
@@ -388,7 +388,7 @@ func (v *resultView) onResultPDF() { v.s.u.saveAs(v.fileName("pdf", "Resultat"),
 func (v *resultView) resultPDF() func() ([]byte, error) {
 	db, id, o := v.s.u.db, v.s.round.ID, v.pdfOptions()
 	return func() ([]byte, error) {
-		data, err := db.PBRoundData(id)
+		data, err := db.PBRoundData(v.s.u.ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -405,8 +405,8 @@ func (v *resultView) resultPDF() func() ([]byte, error) {
 // countedRound reads a round and counts it, for the files made of it: res
 // is nil when the round cannot be counted (the workbook and the Pabulib
 // file are still made, without a result); err when it cannot be read.
-func countedRound(db *storage.DB, id string) (storage.PBRoundData, *model.PBResult, error) {
-	data, err := db.PBRoundData(id)
+func countedRound(ctx context.Context, db *storage.DB, id string) (storage.PBRoundData, *model.PBResult, error) {
+	data, err := db.PBRoundData(ctx, id)
 	if err != nil {
 		return data, nil, err
 	}
@@ -423,10 +423,10 @@ func (v *resultView) onWorkbook() { v.s.u.saveAs(v.fileName("xlsx", "Borgerbudge
 
 // workbook makes the round's workbook as stored when it runs.
 func (v *resultView) workbook() func() ([]byte, error) {
-	db, id := v.s.u.db, v.s.round.ID
+	ctx, db, id := v.s.u.ctx, v.s.u.db, v.s.round.ID
 	o := xlsx.Options{Lang: model.Lang(Language(v.s.u.app))}
 	return func() ([]byte, error) {
-		data, res, err := countedRound(db, id)
+		data, res, err := countedRound(ctx, db, id)
 		if err != nil {
 			return nil, err
 		}
@@ -441,9 +441,9 @@ func (v *resultView) onPabulib() { v.s.u.saveAs(v.fileName("pb", "Borgerbudget")
 
 // pabulib makes the round's Pabulib file as stored when it runs.
 func (v *resultView) pabulib() func() ([]byte, error) {
-	db, id := v.s.u.db, v.s.round.ID
+	ctx, db, id := v.s.u.ctx, v.s.u.db, v.s.round.ID
 	return func() ([]byte, error) {
-		data, res, err := countedRound(db, id)
+		data, res, err := countedRound(ctx, db, id)
 		if err != nil {
 			return nil, err
 		}
@@ -482,7 +482,7 @@ func (s *pbScreen) importPB(rc io.ReadCloser, name string) {
 	council := u.councilID
 	go func() {
 		defer rc.Close()
-		r, err := readPB(u.db, council, rc)
+		r, err := readPB(u.ctx, u.db, council, rc)
 		u.do(func() {
 			progress.Hide()
 			if err != nil {
@@ -496,7 +496,7 @@ func (s *pbScreen) importPB(rc io.ReadCloser, name string) {
 }
 
 // readPB reads a Pabulib file and stores it as a new round of council.
-func readPB(db *storage.DB, council string, rc io.Reader) (model.PBRound, error) {
+func readPB(ctx context.Context, db *storage.DB, council string, rc io.Reader) (model.PBRound, error) {
 	f, err := pb.Parse(rc)
 	if err != nil {
 		return model.PBRound{}, err
@@ -506,7 +506,7 @@ func readPB(db *storage.DB, council string, rc io.Reader) (model.PBRound, error)
 		return model.PBRound{}, err
 	}
 	r.CouncilID = council
-	return db.CreatePBRound(storage.PBRoundData{Round: r, Proposals: ps, Ballots: bs})
+	return db.CreatePBRound(ctx, storage.PBRoundData{Round: r, Proposals: ps, Ballots: bs})
 }
 
 // onTemplate saves the workbook template for proposals.
@@ -598,7 +598,7 @@ func (pp *proposalsPane) preview(ps []model.PBProposal, problems []string) {
 		for i := range ps {
 			ps[i].CouncilID, ps[i].RoundID = r.CouncilID, r.ID
 		}
-		if err := u.db.ImportPBProposals(r.ID, ps); err != nil {
+		if err := u.db.ImportPBProposals(u.ctx, r.ID, ps); err != nil {
 			u.showError(err)
 			return
 		}

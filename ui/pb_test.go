@@ -22,16 +22,16 @@ func pbRound(t *testing.T, db *storage.DB, council string, phase model.PBPhase) 
 	t.Helper()
 	r := model.PBRound{CouncilID: council, Title: "Borgerbudget 2026", Pot: 150_000_00, Population: 1200,
 		Phase: model.PhaseReview, BallotKind: model.PBApproval, MaxChoices: 3, Method: model.CountVotes, TieRule: model.TieByID}
-	ok(t, db.SavePBRound(model.PBRound{}, &r))
+	ok(t, db.SavePBRound(t.Context(), model.PBRound{}, &r))
 	for i, title := range []string{"Shelter ved søen", "Petanquebane", "Bænke langs stien", "Legeplads", "Stiforløb til skoven"} {
 		p := model.PBProposal{CouncilID: council, RoundID: r.ID, Number: i + 1, Title: title,
 			Cost: int64(20_000_00 + i*10_000_00), Status: model.ProposalOnBallot}
-		ok(t, db.SavePBProposal(model.PBProposal{}, &p))
+		ok(t, db.SavePBProposal(t.Context(), model.PBProposal{}, &p))
 	}
 	if phase != r.Phase {
 		was := r
 		r.Phase = phase
-		ok(t, db.SavePBRound(was, &r))
+		ok(t, db.SavePBRound(t.Context(), was, &r))
 	}
 	return r
 }
@@ -82,7 +82,7 @@ func enter(t *testing.T, u *App) {
 
 func storedBallots(t *testing.T, db *storage.DB, round string) []model.PBBallot {
 	t.Helper()
-	bs, err := db.PBBallots(round)
+	bs, err := db.PBBallots(t.Context(), round)
 	ok(t, err)
 	return bs
 }
@@ -196,7 +196,7 @@ func TestDifferenceSettled(t *testing.T) {
 		{Entry: 2, Number: 8, Place: "Hallen", Marks: []model.PBMark{{Number: 1}}},
 	} {
 		b.CouncilID, b.RoundID = council, r.ID
-		ok(t, db.SavePBBallot(model.PBBallot{}, &b))
+		ok(t, db.SavePBBallot(t.Context(), model.PBBallot{}, &b))
 	}
 	s := openPB(t, u, r.ID, 3)
 	shown := texts(s.diffs.box)
@@ -221,7 +221,7 @@ func TestDifferenceSettled(t *testing.T) {
 			t.Errorf("counter %d's entry of no. 7 is %q after settling", b.Entry, model.FormatMarks(b.Marks, false))
 		}
 	}
-	data, err := db.PBRoundData(r.ID)
+	data, err := db.PBRoundData(t.Context(), r.ID)
 	ok(t, err)
 	res, err := data.Result()
 	ok(t, err)
@@ -245,7 +245,7 @@ func TestRulesDisabledAfterVotingOpens(t *testing.T) {
 	}
 	retype(pot, "200.000")
 	u.saver.flush()
-	stored, err := db.PBRound(r.ID)
+	stored, err := db.PBRound(t.Context(), r.ID)
 	ok(t, err)
 	if stored.Pot != 200_000_00 {
 		t.Fatalf("pot stored %d", stored.Pot)
@@ -266,7 +266,7 @@ func TestRulesDisabledAfterVotingOpens(t *testing.T) {
 		t.Fatal("opening the vote did not ask, saying the rules become fixed")
 	}
 	test.Tap(overlayButton(t, u, "Ja"))
-	stored, err = db.PBRound(r.ID)
+	stored, err = db.PBRound(t.Context(), r.ID)
 	ok(t, err)
 	if stored.Phase != model.PhaseVoting {
 		t.Fatalf("phase %s after opening the vote", stored.Phase)
@@ -291,7 +291,7 @@ func TestRulesDisabledAfterVotingOpens(t *testing.T) {
 	title := e.f.fields["Titel"].(*entry)
 	retype(title, "Borgerbudget Jyderup 2026")
 	u.saver.flush()
-	stored, err = db.PBRound(r.ID)
+	stored, err = db.PBRound(t.Context(), r.ID)
 	ok(t, err)
 	if stored.Title != "Borgerbudget Jyderup 2026" || stored.Pot != 200_000_00 {
 		t.Errorf("after editing the title: %q, pot %d", stored.Title, stored.Pot)
@@ -306,7 +306,7 @@ func pbBallots(t *testing.T, db *storage.DB, r model.PBRound, marks ...string) {
 		ms, err := model.ParseMarks(m, false)
 		ok(t, err)
 		b := model.PBBallot{CouncilID: r.CouncilID, RoundID: r.ID, Entry: 1, Number: i + 1, Place: "Hallen", Marks: ms}
-		ok(t, db.SavePBBallot(model.PBBallot{}, &b))
+		ok(t, db.SavePBBallot(t.Context(), model.PBBallot{}, &b))
 	}
 }
 
@@ -327,7 +327,7 @@ func TestResultWinnerBecomesProject(t *testing.T) {
 	if strings.Contains(shown, "kr..") {
 		t.Errorf("an amount ends a sentence with two dots:\n%s", shown)
 	}
-	ps, err := db.PBProposals(r.ID)
+	ps, err := db.PBProposals(t.Context(), r.ID)
 	ok(t, err)
 	btn := s.result.winnerBtns[ps[0].ID]
 	if btn == nil {
@@ -338,9 +338,9 @@ func TestResultWinnerBecomesProject(t *testing.T) {
 	if top := u.win.Canvas().Overlays().Top(); top != nil && !strings.Contains(texts(top), "ligger nu under Projekter") {
 		t.Fatalf("Opret projekt says:\n%s", texts(top))
 	}
-	ps, err = db.PBProposals(r.ID)
+	ps, err = db.PBProposals(t.Context(), r.ID)
 	ok(t, err)
-	projects, err := db.Projects(council)
+	projects, err := db.Projects(t.Context(), council)
 	ok(t, err)
 	if ps[0].ProjectID == "" || len(projects) != 1 || projects[0].ID != ps[0].ProjectID || projects[0].Title != "Shelter ved søen" {
 		t.Fatalf("after Opret projekt: proposal's project %q, projects %+v", ps[0].ProjectID, projects)
@@ -373,7 +373,7 @@ func TestOverrideNeedsReason(t *testing.T) {
 	}
 	choice.SetSelected([]string{"4. Legeplads"})
 	test.Tap(overlayButton(t, u, "Gem"))
-	stored, err := db.PBRound(r.ID)
+	stored, err := db.PBRound(t.Context(), r.ID)
 	ok(t, err)
 	if len(stored.OverrideNumbers) != 0 {
 		t.Fatal("an override without a reason was stored")
@@ -384,7 +384,7 @@ func TestOverrideNeedsReason(t *testing.T) {
 	test.Type(reason, "Forslag 1 og 2 kan ikke få byggetilladelse")
 	test.Tap(overlayButton(t, u, "Gem"))
 	waitCount(t, s)
-	stored, err = db.PBRound(r.ID)
+	stored, err = db.PBRound(t.Context(), r.ID)
 	ok(t, err)
 	if model.FormatNumbers(stored.OverrideNumbers) != "4" || stored.OverrideReason != "Forslag 1 og 2 kan ikke få byggetilladelse" {
 		t.Fatalf("override stored: %v %q", stored.OverrideNumbers, stored.OverrideReason)
@@ -429,7 +429,7 @@ func TestMunicipalCostOnlyOnStaffDevice(t *testing.T) {
 	}
 	retype(cost, "35.000")
 	u.saver.flush()
-	ps, err := db.PBProposals(r.ID)
+	ps, err := db.PBProposals(t.Context(), r.ID)
 	ok(t, err)
 	if ps[1].AdjustedCost != 35_000_00 || ps[1].Title != "Petanquebane" || ps[1].Cost != 30_000_00 {
 		t.Fatalf("after the staff edit: %+v", ps[1])
@@ -469,7 +469,7 @@ func TestProposalsImportWritesOnlyOnConfirm(t *testing.T) {
 		}
 	}
 	test.Tap(overlayButton(t, u, "Luk"))
-	if ps, err := db.PBProposals(r.ID); err != nil || len(ps) != 5 {
+	if ps, err := db.PBProposals(t.Context(), r.ID); err != nil || len(ps) != 5 {
 		t.Fatalf("stored from a workbook with a bad row: %d, %v", len(ps), err)
 	}
 
@@ -478,11 +478,11 @@ func TestProposalsImportWritesOnlyOnConfirm(t *testing.T) {
 	if shown := texts(top); !strings.Contains(shown, "Klar til import: 2 forslag") {
 		t.Fatalf("the preview says:\n%s", shown)
 	}
-	if ps, err := db.PBProposals(r.ID); err != nil || len(ps) != 5 {
+	if ps, err := db.PBProposals(t.Context(), r.ID); err != nil || len(ps) != 5 {
 		t.Fatalf("stored before confirming: %d, %v", len(ps), err)
 	}
 	test.Tap(overlayButton(t, u, "Importér"))
-	ps, err := db.PBProposals(r.ID)
+	ps, err := db.PBProposals(t.Context(), r.ID)
 	ok(t, err)
 	if len(ps) != 7 || ps[5].Title != "Hundeskov" || ps[6].Cost != 12_500_50 || ps[5].Number != 6 {
 		t.Fatalf("after importing: %+v", ps)
@@ -513,7 +513,7 @@ func TestProposalDeleteGoneOnceVotingOpens(t *testing.T) {
 	if s.rounds.editor.del.Visible() {
 		t.Error("the round's Delete is still offered after voting opened")
 	}
-	if ps := noerr.Get(db.PBProposals(r.ID))(t); len(ps) != 5 {
+	if ps := noerr.Get(db.PBProposals(t.Context(), r.ID))(t); len(ps) != 5 {
 		t.Fatalf("%d proposals", len(ps))
 	}
 
@@ -570,7 +570,7 @@ func TestResultFilesCountWhatIsStored(t *testing.T) {
 		ms, err := model.ParseMarks(m, false)
 		ok(t, err)
 		b := model.PBBallot{CouncilID: council, RoundID: r.ID, Entry: 1, Number: 10 + i, Place: "Hallen", Marks: ms}
-		ok(t, db.SavePBBallot(model.PBBallot{}, &b))
+		ok(t, db.SavePBBallot(t.Context(), model.PBBallot{}, &b))
 	}
 	made := func(name string, f func() ([]byte, error)) []byte {
 		t.Helper()

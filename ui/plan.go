@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"io"
 	"strconv"
 	"strings"
@@ -69,17 +70,17 @@ func (s *planScreen) setYear(year int) {
 	s.label.SetText(strconv.Itoa(year))
 	showErr(s.msg, nil)
 	var err error
-	if s.projects, err = s.u.db.Projects(s.u.councilID); err != nil {
+	if s.projects, err = s.u.db.Projects(s.u.ctx, s.u.councilID); err != nil {
 		showErr(s.msg, err)
 		return
 	}
-	s.data, s.has, err = s.u.db.PlanOf(s.u.councilID, year)
+	s.data, s.has, err = s.u.db.PlanOf(s.u.ctx, s.u.councilID, year)
 	if err != nil {
 		showErr(s.msg, err)
 		return
 	}
 	old := model.PlanReadOnly(year, s.u.now())
-	_, hasLast, _ := s.u.db.PlanOf(s.u.councilID, year-1)
+	_, hasLast, _ := s.u.db.PlanOf(s.u.ctx, s.u.councilID, year-1)
 	s.create.Hidden, s.copyBtn.Hidden = s.has || old, s.has || old || !hasLast
 	s.create.Refresh()
 	s.copyBtn.Refresh()
@@ -137,11 +138,13 @@ func (s *planScreen) editor() fyne.CanvasObject {
 	s.focus = newEditPane(u, editKind[model.FocusArea]{
 		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
 		key:  "focus", newText: lang.L("New focus area"), choose: lang.L("Choose a focus area, or create a new one."),
-		load: func() ([]model.FocusArea, error) {
-			d, err := u.db.PlanData(plan.ID)
+		load: func(ctx context.Context) ([]model.FocusArea, error) {
+			d, err := u.db.PlanData(ctx, plan.ID)
 			return d.Focus, err
 		},
-		save:   func(loaded model.FocusArea, f *model.FocusArea) error { return u.db.SaveFocusArea(loaded, f) },
+		save: func(ctx context.Context, loaded model.FocusArea, f *model.FocusArea) error {
+			return u.db.SaveFocusArea(ctx, loaded, f)
+		},
 		remove: u.db.DeleteFocusArea,
 		id:     func(f model.FocusArea) string { return f.ID },
 		row: func(f model.FocusArea) (string, string) {
@@ -181,12 +184,14 @@ func (s *planScreen) editor() fyne.CanvasObject {
 	s.actions = newEditPane(u, editKind[model.PlanAction]{
 		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
 		key:  "planaction", newText: lang.L("New action"), choose: lang.L("Choose an action, or create a new one."),
-		load: func() ([]model.PlanAction, error) {
-			d, err := u.db.PlanData(plan.ID)
+		load: func(ctx context.Context) ([]model.PlanAction, error) {
+			d, err := u.db.PlanData(ctx, plan.ID)
 			s.data.Focus = d.Focus
 			return d.Actions, err
 		},
-		save:   func(loaded model.PlanAction, a *model.PlanAction) error { return u.db.SavePlanAction(loaded, a) },
+		save: func(ctx context.Context, loaded model.PlanAction, a *model.PlanAction) error {
+			return u.db.SavePlanAction(ctx, loaded, a)
+		},
 		remove: u.db.DeletePlanAction,
 		id:     func(a model.PlanAction) string { return a.ID },
 		row: func(a model.PlanAction) (string, string) {
@@ -240,7 +245,7 @@ func (s *planScreen) editor() fyne.CanvasObject {
 func (s *planScreen) saveVision() {
 	p := s.data.Plan
 	p.Vision = s.vision.Text
-	err := s.u.db.SavePlan(s.data.Plan, &p)
+	err := s.u.db.SavePlan(s.u.ctx, s.data.Plan, &p)
 	showErr(s.msg, err)
 	if err == nil {
 		s.data.Plan = p
@@ -250,7 +255,7 @@ func (s *planScreen) saveVision() {
 // onCreate makes an empty plan for the year shown.
 func (s *planScreen) onCreate() {
 	p := model.DevPlan{CouncilID: s.u.councilID, Year: s.year}
-	if err := s.u.db.SavePlan(model.DevPlan{}, &p); err != nil {
+	if err := s.u.db.SavePlan(s.u.ctx, model.DevPlan{}, &p); err != nil {
 		showErr(s.msg, err)
 		return
 	}
@@ -259,9 +264,9 @@ func (s *planScreen) onCreate() {
 
 // onCopy makes the year's plan as a copy of last year's.
 func (s *planScreen) onCopy() {
-	last, has, err := s.u.db.PlanOf(s.u.councilID, s.year-1)
+	last, has, err := s.u.db.PlanOf(s.u.ctx, s.u.councilID, s.year-1)
 	if err == nil && has {
-		_, err = s.u.db.CopyPlan(last.Plan.ID, s.year)
+		_, err = s.u.db.CopyPlan(s.u.ctx, last.Plan.ID, s.year)
 	}
 	if err != nil {
 		showErr(s.msg, err)

@@ -61,7 +61,7 @@ func (p *privacyDialog) onLookUp() {
 		p.result.SetText(lang.L("Type the person's full name."))
 		return
 	}
-	r, err := p.u.db.PersonData(p.u.councilID, name)
+	r, err := p.u.db.PersonData(p.u.ctx, p.u.councilID, name)
 	if err != nil {
 		p.result.SetText(errText(err))
 		return
@@ -173,7 +173,7 @@ func (p *privacyDialog) onErase() {
 		lang.L("Erase everything kept about «{{.Name}}»? Phone and e-mail are deleted, and the name becomes «tidligere medlem» in minutes and decisions, also on other computers after sync. It cannot be undone.",
 			map[string]any{"Name": name}),
 		func() {
-			n, err := p.u.db.ErasePerson(p.u.councilID, name)
+			n, err := p.u.db.ErasePerson(p.u.ctx, p.u.councilID, name)
 			if err != nil {
 				p.u.showError(err)
 				return

@@ -16,16 +16,16 @@ import (
 func TestPersonDataAndErasure(t *testing.T) {
 	u, db, council := withCouncil(t)
 	karen := model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair, Phone: "20 11 22 33"}
-	if err := db.SaveMember(model.Member{}, &karen); err != nil {
+	if err := db.SaveMember(t.Context(), model.Member{}, &karen); err != nil {
 		t.Fatal(err)
 	}
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld,
 		Start: time.Date(2026, 11, 12, 18, 0, 0, 0, time.UTC), Attendees: "Karen Østergaard\nŞule Yılmaz"}
-	if err := db.SaveMeeting(model.Meeting{}, &m); err != nil {
+	if err := db.SaveMeeting(t.Context(), model.Meeting{}, &m); err != nil {
 		t.Fatal(err)
 	}
 	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Notes: "Karen Østergaard fremlagde sagen."}
-	if err := db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+	if err := db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it); err != nil {
 		t.Fatal(err)
 	}
 
@@ -38,15 +38,15 @@ func TestPersonDataAndErasure(t *testing.T) {
 	}
 	test.Tap(p.erase)
 	// Nothing is erased before the confirmation.
-	if ms := noerr.Get(db.Members(council))(t); ms[0].Phone == "" {
+	if ms := noerr.Get(db.Members(t.Context(), council))(t); ms[0].Phone == "" {
 		t.Fatal("erased before confirming")
 	}
 	test.Tap(overlayButton(t, u, "Ja"))
-	ms := noerr.Get(db.Members(council))(t)
+	ms := noerr.Get(db.Members(t.Context(), council))(t)
 	if ms[0].Name != "Tidligere medlem" || ms[0].Phone != "" {
 		t.Errorf("member after erasure: %+v", ms[0])
 	}
-	got := noerr.Get(db.AgendaItem(it.ID))(t)
+	got := noerr.Get(db.AgendaItem(t.Context(), it.ID))(t)
 	if got.Notes != "tidligere medlem fremlagde sagen." {
 		t.Errorf("minutes after erasure: %q", got.Notes)
 	}
@@ -61,14 +61,14 @@ func TestPersonDataAndErasure(t *testing.T) {
 func TestPersonInAttachmentFileName(t *testing.T) {
 	u, db, council := withCouncil(t)
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Date(2026, 12, 12, 18, 0, 0, 0, time.UTC)}
-	if err := db.SaveMeeting(model.Meeting{}, &m); err != nil {
+	if err := db.SaveMeeting(t.Context(), model.Meeting{}, &m); err != nil {
 		t.Fatal(err)
 	}
 	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Klager", Kind: model.ItemDiscussion}
-	if err := db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+	if err := db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it); err != nil {
 		t.Fatal(err)
 	}
-	a, err := db.AddAttachment(model.OwnerItem, it.ID, "Klage fra Karen_Østergaard.pdf", strings.NewReader("klage"))
+	a, err := db.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Klage fra Karen_Østergaard.pdf", strings.NewReader("klage"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestPersonInAttachmentFileName(t *testing.T) {
 	}
 	test.Tap(p.erase)
 	test.Tap(overlayButton(t, u, "Ja"))
-	if got := noerr.Get(db.Attachment(a.ID))(t); got.Name != "Klage fra tidligere medlem.pdf" {
+	if got := noerr.Get(db.Attachment(t.Context(), a.ID))(t); got.Name != "Klage fra tidligere medlem.pdf" {
 		t.Errorf("file name after erasure: %q", got.Name)
 	}
 }
@@ -88,12 +88,12 @@ func TestPersonInAttachmentFileName(t *testing.T) {
 func TestPersonDataShowsProposals(t *testing.T) {
 	u, db, council := withCouncil(t)
 	r := pbRound(t, db, council, model.PhaseReview)
-	ps, err := db.PBProposals(r.ID)
+	ps, err := db.PBProposals(t.Context(), r.ID)
 	ok(t, err)
 	p := ps[0]
 	x := p
 	x.ProposerName, x.ProposerContact = "Şule Yılmaz", "sule@example.dk"
-	ok(t, db.SavePBProposal(p, &x))
+	ok(t, db.SavePBProposal(t.Context(), p, &x))
 
 	d := u.showPersonData("Şule Yılmaz")
 	shown := d.result.Text
@@ -104,7 +104,7 @@ func TestPersonDataShowsProposals(t *testing.T) {
 	}
 	test.Tap(d.erase)
 	test.Tap(overlayButton(t, u, "Ja"))
-	ps, err = db.PBProposals(r.ID)
+	ps, err = db.PBProposals(t.Context(), r.ID)
 	ok(t, err)
 	if ps[0].ProposerName != model.FormerMemberName || ps[0].ProposerContact != "" || ps[0].Title != "Shelter ved søen" {
 		t.Errorf("the proposal after the erasure: %+v", ps[0])

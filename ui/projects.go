@@ -52,7 +52,7 @@ func (s *projectsScreen) build() fyne.CanvasObject {
 }
 
 func (s *projectsScreen) refreshMembers() {
-	ms, err := s.u.db.Members(s.u.councilID)
+	ms, err := s.u.db.Members(s.u.ctx, s.u.councilID)
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -64,7 +64,7 @@ func (s *projectsScreen) refreshMembers() {
 }
 
 func (s *projectsScreen) refreshList() {
-	ps, err := s.u.db.Projects(s.u.councilID)
+	ps, err := s.u.db.Projects(s.u.ctx, s.u.councilID)
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -91,7 +91,7 @@ func (s *projectsScreen) open(id string) {
 		return
 	}
 	s.leave()
-	p, err := s.u.db.Project(id)
+	p, err := s.u.db.Project(s.u.ctx, id)
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -117,7 +117,7 @@ func (s *projectsScreen) leave() {
 func (s *projectsScreen) onNew() {
 	s.leave()
 	p := model.Project{CouncilID: s.u.councilID, Title: lang.L("New project"), Status: model.ProjectIdea}
-	if err := s.u.db.SaveProject(model.Project{}, &p); err != nil {
+	if err := s.u.db.SaveProject(s.u.ctx, model.Project{}, &p); err != nil {
 		showErr(s.msg, err)
 		return
 	}
@@ -309,7 +309,7 @@ func (e *projectEditor) save() {
 	sent := p
 	var err error
 	if ok {
-		err = e.u.db.SaveProject(e.p, &p)
+		err = e.u.db.SaveProject(e.u.ctx, e.p, &p)
 	}
 	showErr(e.msg, errors.Join(verr, err))
 	if !ok || err != nil {
@@ -328,7 +328,7 @@ func (e *projectEditor) onDelete() {
 	e.u.confirm(lang.L("Delete project"),
 		lang.L("Delete the project «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.p.Title}),
 		func() {
-			if err := e.u.db.DeleteProject(e.p.ID); err != nil {
+			if err := e.u.db.DeleteProject(e.u.ctx, e.p.ID); err != nil {
 				e.u.showError(err)
 				return
 			}
@@ -339,17 +339,17 @@ func (e *projectEditor) onDelete() {
 
 // loadBudget reads the budget lines and applications and builds their rows.
 func (e *projectEditor) loadBudget() {
-	lines, err := e.u.db.BudgetLines(e.p.ID)
+	lines, err := e.u.db.BudgetLines(e.u.ctx, e.p.ID)
 	if err != nil {
 		showErr(e.msg, err)
 		return
 	}
-	apps, err := e.u.db.FundingApplications(e.p.ID)
+	apps, err := e.u.db.FundingApplications(e.u.ctx, e.p.ID)
 	if err != nil {
 		showErr(e.msg, err)
 		return
 	}
-	if e.pools, err = e.u.db.Pools(); err != nil {
+	if e.pools, err = e.u.db.Pools(e.u.ctx); err != nil {
 		showErr(e.msg, err)
 		return
 	}
@@ -488,7 +488,7 @@ func (r *lineRow) save() {
 	r.e.u.drafts.keep(r.draftKey(), r.entries(), bad)
 	var err error
 	if ok {
-		err = r.e.u.db.SaveBudgetLine(r.l, &l)
+		err = r.e.u.db.SaveBudgetLine(r.e.u.ctx, r.l, &l)
 	}
 	showErr(r.msg, errors.Join(verr, err))
 	if ok && err == nil {
@@ -512,7 +512,7 @@ func (r *lineRow) onDelete() {
 	r.e.u.confirm(lang.L("Delete budget line"),
 		lang.L("Delete the budget line «{{.Title}}»? It cannot be undone.", map[string]any{"Title": r.l.Text}),
 		func() {
-			if err := r.e.u.db.DeleteBudgetLine(r.l.ID); err != nil {
+			if err := r.e.u.db.DeleteBudgetLine(r.e.u.ctx, r.l.ID); err != nil {
 				r.e.u.showError(err)
 				return
 			}
@@ -672,7 +672,7 @@ func (r *appRow) save() {
 	r.e.u.drafts.keep(r.draftKey(), r.entries(), bad)
 	var err error
 	if ok {
-		err = r.e.u.db.SaveFundingApplication(r.a, &a)
+		err = r.e.u.db.SaveFundingApplication(r.e.u.ctx, r.a, &a)
 	}
 	showErr(r.msg, errors.Join(verr, err))
 	if ok && err == nil {
@@ -766,7 +766,7 @@ func (r *appRow) onDelete() {
 	r.e.u.confirm(lang.L("Delete funding application"),
 		lang.L("Delete the application to «{{.Title}}»? It cannot be undone.", map[string]any{"Title": r.a.Pool}),
 		func() {
-			if err := r.e.u.db.DeleteFundingApplication(r.a.ID); err != nil {
+			if err := r.e.u.db.DeleteFundingApplication(r.e.u.ctx, r.a.ID); err != nil {
 				r.e.u.showError(err)
 				return
 			}

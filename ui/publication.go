@@ -25,7 +25,7 @@ func (u *App) onPublication() {
 	if u.councilID == "" {
 		return
 	}
-	p, err := u.db.Publication(u.councilID)
+	p, err := u.db.Publication(u.ctx, u.councilID)
 	if err != nil {
 		u.showError(err)
 		return
@@ -64,7 +64,7 @@ func (d *publicationDialog) save() {
 	if d.p.ID != "" {
 		loaded = d.p
 	}
-	err := d.u.db.SavePublication(loaded, &p)
+	err := d.u.db.SavePublication(d.u.ctx, loaded, &p)
 	showErr(d.msg, err)
 	if err == nil {
 		d.p = p

@@ -23,7 +23,7 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 	u, db, council, _ := withPool(t)
 	coffee := model.AccountEntry{CouncilID: council, Date: time.Date(2026, 3, 1, 0, 0, 0, 0, model.Copenhagen), Text: "Kaffe til borgermødet",
 		Kind: model.EntryExpense, Amount: 450_00}
-	ok(t, db.SaveAccountEntry(model.AccountEntry{}, &coffee))
+	ok(t, db.SaveAccountEntry(t.Context(), model.AccountEntry{}, &coffee))
 	u.tabs.SelectIndex(8)
 	s := u.accounts
 	p := s.lines
@@ -47,7 +47,7 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 	ok(t, err)
 	s.bilag.attach(filepath.Base(path), f)
 	f.Close()
-	as, err := db.Attachments(model.OwnerEntry, coffee.ID)
+	as, err := db.Attachments(t.Context(), model.OwnerEntry, coffee.ID)
 	ok(t, err)
 	if len(as) != 1 || as[0].Name != "Kvittering Brugsen.pdf" || as[0].CouncilID != council {
 		t.Fatalf("stored %+v", as)
@@ -94,12 +94,12 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 		t.Errorf("question:\n%s", q)
 	}
 	test.Tap(overlayButton(t, u, "Nej"))
-	if as := noerr.Get(db.Attachments(model.OwnerEntry, coffee.ID))(t); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(t.Context(), model.OwnerEntry, coffee.ID))(t); len(as) != 1 {
 		t.Fatal("removed without confirmation")
 	}
 	test.Tap(s.bilag.shown[0].remove)
 	test.Tap(overlayButton(t, u, "Ja"))
-	if as := noerr.Get(db.Attachments(model.OwnerEntry, coffee.ID))(t); len(as) != 0 {
+	if as := noerr.Get(db.Attachments(t.Context(), model.OwnerEntry, coffee.ID))(t); len(as) != 0 {
 		t.Fatalf("not removed: %v", as)
 	}
 	if got := texts(p.list); strings.Contains(got, "bilag vedhæftet") {
@@ -120,7 +120,7 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 	if !strings.Contains(s.bilag.msg.Text, "godkendt på generalforsamlingen") {
 		t.Errorf("a late receipt: %q", s.bilag.msg.Text)
 	}
-	if as := noerr.Get(db.Attachments(model.OwnerEntry, coffee.ID))(t); len(as) != 1 {
+	if as := noerr.Get(db.Attachments(t.Context(), model.OwnerEntry, coffee.ID))(t); len(as) != 1 {
 		t.Errorf("the approved line's receipts: %v", as)
 	}
 

@@ -26,10 +26,10 @@ func TestSyncRefreshesOnlyWhatChanged(t *testing.T) {
 		t.Fatalf("a new council shows %d meetings, %d members", len(u.meetings.meetings), len(u.members.members))
 	}
 	behind := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Title: "Stored behind the screen", Start: mustDate(t, "26.11.2026")}
-	ok(t, mine.SaveMeeting(model.Meeting{}, &behind))
+	ok(t, mine.SaveMeeting(t.Context(), model.Meeting{}, &behind))
 
 	m := model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair}
-	ok(t, other.SaveMember(model.Member{}, &m))
+	ok(t, other.SaveMember(t.Context(), model.Member{}, &m))
 	_, err := exchange.NewClient().Sync(ctx, other, "")
 	ok(t, err)
 	test.Tap(u.sync.nowBtn)
@@ -41,7 +41,7 @@ func TestSyncRefreshesOnlyWhatChanged(t *testing.T) {
 	}
 
 	theirs := model.Meeting{CouncilID: council, Kind: model.MeetingCitizens, Status: model.MeetingPlanned, Title: "Borgermøde om stien", Start: mustDate(t, "03.12.2026")}
-	ok(t, other.SaveMeeting(model.Meeting{}, &theirs))
+	ok(t, other.SaveMeeting(t.Context(), model.Meeting{}, &theirs))
 	_, err = exchange.NewClient().Sync(ctx, other, "")
 	ok(t, err)
 	eventually(t, "the sync button free again", func() bool { return !u.sync.nowBtn.Disabled() })

@@ -16,7 +16,7 @@ import (
 // without a word. Opened from the File menu and the sync note.
 func (u *App) showRefused() {
 	u.saver.flush()
-	refused, err := u.db.RefusedChanges(u.councilID)
+	refused, err := u.db.RefusedChanges(u.ctx, u.councilID)
 	if err != nil {
 		u.showError(err)
 		return

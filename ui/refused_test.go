@@ -13,7 +13,7 @@ import (
 func TestRefusedChangesShowTheReason(t *testing.T) {
 	u, db, council := withCouncil(t)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Shelter ved søen", Status: model.WishSubmitted}
-	if err := db.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
+	if err := db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w); err != nil {
 		t.Fatal(err)
 	}
 	ops, err := db.PendingOps(context.Background(), council, 100)
@@ -41,7 +41,7 @@ func TestRefusedChangesShowTheReason(t *testing.T) {
 		}
 	}
 	// The laptop shows the wish without the refused title, as the server does.
-	ws, err := db.BudgetWishes(council, 2027)
+	ws, err := db.BudgetWishes(t.Context(), council, 2027)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -18,6 +19,9 @@ import (
 // caller then opens the database and the app); the window closes itself.
 func Rescue(a fyne.App, dbPath string, cause error, onRestored func()) fyne.Window {
 	w := a.NewWindow("Lokalråd")
+	// The window's context: what it started stops when it closes.
+	ctx, cancel := context.WithCancel(context.Background())
+	w.SetOnClosed(cancel)
 	backups, _ := storage.Backups(dbPath)
 	msg := widget.NewLabel(lang.L("The database cannot be opened because it is damaged or is not a Lokalråd database.") + "\n\n" + cause.Error())
 	msg.Wrapping = fyne.TextWrapWord
@@ -34,7 +38,7 @@ func Rescue(a fyne.App, dbPath string, cause error, onRestored func()) fyne.Wind
 					if !ok {
 						return
 					}
-					if _, err := storage.Restore(dbPath, newest); err != nil {
+					if _, err := storage.Restore(ctx, dbPath, newest); err != nil {
 						dialog.ShowError(err, w)
 						return
 					}

@@ -28,10 +28,10 @@ func TestRescueRestoresNewestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := db.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AutoBackup(); err != nil {
+	if _, err := db.AutoBackup(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -116,14 +116,14 @@ func hitKind(k string) string {
 // onSearch runs the search typed.
 func (s *searchScreen) onSearch() {
 	s.timer.stop() // a search typed and then run at once (Enter) runs once
-	hits, err := s.u.db.Search(s.u.councilID, s.query.Text, searchLimit)
+	hits, err := s.u.db.Search(s.u.ctx, s.u.councilID, s.query.Text, searchLimit)
 	if err != nil {
 		s.info.SetText(errText(err))
 		return
 	}
 	total := len(hits)
 	if total == searchLimit {
-		if total, err = s.u.db.SearchTotal(s.u.councilID, s.query.Text); err != nil {
+		if total, err = s.u.db.SearchTotal(s.u.ctx, s.u.councilID, s.query.Text); err != nil {
 			s.info.SetText(errText(err))
 			return
 		}
@@ -131,7 +131,7 @@ func (s *searchScreen) onSearch() {
 	s.hits = hits
 	s.meetings = map[string]model.Meeting{}
 	if len(hits) > 0 {
-		ms, err := s.u.db.Meetings(s.u.councilID)
+		ms, err := s.u.db.Meetings(s.u.ctx, s.u.councilID)
 		if err != nil {
 			s.info.SetText(errText(err))
 			return

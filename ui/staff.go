@@ -71,14 +71,14 @@ func (s *staffScreen) refresh() {
 	if s.list == nil {
 		return
 	}
-	cs, err := s.u.db.Councils()
+	cs, err := s.u.db.Councils(s.u.ctx)
 	showErr(s.msg, err)
 	if err != nil {
 		return
 	}
 	var all []staffWish
 	for _, c := range cs {
-		ws, err := s.u.db.BudgetWishes(c.ID, 0)
+		ws, err := s.u.db.BudgetWishes(s.u.ctx, c.ID, 0)
 		if err != nil {
 			showErr(s.msg, err)
 			return
@@ -226,7 +226,7 @@ func (e *answerEditor) save() {
 	e.u.drafts.keep("answer:"+e.w.ID, e.entries(), bad)
 	var err error
 	if ok {
-		err = e.u.db.SaveBudgetWish(e.w, &w)
+		err = e.u.db.SaveBudgetWish(e.u.ctx, e.w, &w)
 	}
 	showErr(e.msg, errors.Join(verr, err))
 	if !ok || err != nil {

@@ -59,7 +59,7 @@ type syncer struct {
 }
 
 func newSyncer(u *App) *syncer {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(u.ctx)
 	s := &syncer{u: u, client: exchange.NewClient(), ctx: ctx, cancel: cancel}
 	s.bg = exchange.NewSyncer(s.client, u.db)
 	s.bg.Started = func() { u.do(func() { s.setRunning(true) }) }
@@ -135,7 +135,7 @@ func (s *syncer) start() {
 // stored, then the council is shown and sync starts.
 func (s *syncer) askLink() bool {
 	u := s.u
-	q, asked, err := exchange.PendingLink(u.db)
+	q, asked, err := exchange.PendingLink(u.ctx, u.db)
 	if err != nil || !asked {
 		return false // an error is the sync's to report
 	}
@@ -152,7 +152,7 @@ func (s *syncer) askLink() bool {
 		lang.L("Do you want to link the council «{{.Local}}» with «{{.Server}}» at the municipality? Everything in «{{.Local}}» on this computer is then sent to the municipality and becomes part of «{{.Server}}», also on the council's other computers. Choose «Keep apart» to keep it on this computer only.", args),
 		func(yes bool) {
 			s.asking = false
-			if err := exchange.AnswerLink(u.db, yes); err != nil {
+			if err := exchange.AnswerLink(u.ctx, u.db, yes); err != nil {
 				u.showError(err)
 				return
 			}
@@ -332,7 +332,7 @@ func capitalize(s string) string {
 // changed is nil). An editor the user is typing in is left alone (its list
 // is refreshed); it shows the news when opened again.
 func (u *App) refreshAfterSync(changed []string) {
-	cs, err := u.db.Councils()
+	cs, err := u.db.Councils(u.ctx)
 	if err != nil {
 		return
 	}
@@ -447,7 +447,7 @@ func (u *App) refreshScreens(changed []string) {
 		return
 	}
 	if e := u.meetings.editor; e != nil && showsChanged(changed, meetingEditorTables) {
-		if _, err := u.db.Meeting(e.m.ID); err != nil {
+		if _, err := u.db.Meeting(e.u.ctx, e.m.ID); err != nil {
 			u.meetings.close()
 		} else {
 			e.reload()
@@ -579,7 +579,7 @@ func (s *syncer) enrol(server, code string, first bool, done func(exchange.Enrol
 			s.u.do(func() { done(resp, errors.New(enrolErrText(err))) })
 			return
 		}
-		if _, asked, _ := exchange.PendingLink(s.u.db); asked {
+		if _, asked, _ := exchange.PendingLink(s.u.ctx, s.u.db); asked {
 			first = false // nothing is fetched before the question is answered
 		}
 		if first {

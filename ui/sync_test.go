@@ -37,7 +37,7 @@ func newTestHub(t *testing.T) *testHub {
 func (h *testHub) council(t *testing.T, name string) string {
 	t.Helper()
 	c := model.Council{Name: name}
-	if err := h.db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := h.db.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	return c.ID
@@ -84,7 +84,7 @@ func TestEnrolFromSettings(t *testing.T) {
 	u, db, _ := withCouncil(t)
 	stopSync(t, u)
 	w := model.BudgetWish{CouncilID: u.councilID, Year: 2027, Title: "Ny sti til skolen", Status: model.WishDraft}
-	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 
 	if !strings.Contains(u.sync.state.Text, "Ikke forbundet med kommunens server") {
 		t.Errorf("status before enrolment: %q", u.sync.state.Text)
@@ -103,7 +103,7 @@ func TestEnrolFromSettings(t *testing.T) {
 		top := u.win.Canvas().Overlays().Top()
 		return top != nil && strings.Contains(texts(top), "Vil du forbinde rådet «Jyderup Lokalråd» med «Jyderup Lokalråd» hos kommunen?")
 	})
-	if ws := noerr.Get(hub.db.BudgetWishes(hubCouncil, 0))(t); len(ws) != 0 {
+	if ws := noerr.Get(hub.db.BudgetWishes(t.Context(), hubCouncil, 0))(t); len(ws) != 0 {
 		t.Errorf("sent before the answer: %+v", ws)
 	}
 	test.Tap(overlayButton(t, u, "Forbind"))
@@ -123,7 +123,7 @@ func TestEnrolFromSettings(t *testing.T) {
 		t.Errorf("settings say %q", st.status.Text)
 	}
 	test.Tap(overlayButton(t, u, "Annullér"))
-	ws, err := hub.db.BudgetWishes(hubCouncil, 0)
+	ws, err := hub.db.BudgetWishes(t.Context(), hubCouncil, 0)
 	ok(t, err)
 	if len(ws) != 1 || ws[0].Title != "Ny sti til skolen" {
 		t.Errorf("the server holds %+v", ws)
@@ -131,10 +131,10 @@ func TestEnrolFromSettings(t *testing.T) {
 
 	// An edit goes up on "Synkronisér nu".
 	w2 := model.BudgetWish{CouncilID: u.councilID, Year: 2027, Title: "Bænke ved søen", Status: model.WishDraft}
-	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w2))
+	ok(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w2))
 	test.Tap(u.sync.nowBtn)
 	eventually(t, "the new wish on the server", func() bool {
-		ws, err := hub.db.BudgetWishes(hubCouncil, 0)
+		ws, err := hub.db.BudgetWishes(context.Background(), hubCouncil, 0)
 		return err == nil && len(ws) == 2
 	})
 	if top := u.win.Canvas().Overlays().Top(); top != nil {
@@ -147,12 +147,12 @@ func TestEnrolFromSettings(t *testing.T) {
 func TestUnreachableServer(t *testing.T) {
 	db := newTestDB(t)
 	c := model.Council{Name: "Tølløse Lokalråd"}
-	ok(t, db.SaveCouncil(model.Council{}, &c))
+	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
 	gone := httptest.NewServer(nil)
 	addr := gone.URL
 	gone.Close()
 	for k, v := range map[string]string{storage.MetaServer: addr, storage.MetaToken: "dev.secret", storage.MetaCouncil: c.ID} {
-		ok(t, db.SetMeta(k, v))
+		ok(t, db.SetMeta(t.Context(), k, v))
 	}
 	u := newTestUI(t, db)
 	stopSync(t, u)
@@ -181,9 +181,9 @@ func twoReplicas(t *testing.T) (a, b *storage.DB, council string, wish model.Bud
 	t.Helper()
 	a, b = newTestDB(t), newTestDB(t)
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	wish = model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny sti", Justification: "Børnene cykler på vejen.\nDer er ingen fortov.\n", Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &wish))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &wish))
 	exchangeOps(t, a, b, c.ID)
 	return a, b, c.ID, wish
 }
@@ -208,10 +208,10 @@ func TestConflictsView(t *testing.T) {
 	wa, wb := w, w
 	wa.Title = "Ny sti til skolen"
 	wb.Title = "Sti til skolen og hallen"
-	ok(t, a.SaveBudgetWish(w, &wa))
-	ok(t, b.SaveBudgetWish(w, &wb))
+	ok(t, a.SaveBudgetWish(t.Context(), w, &wa))
+	ok(t, b.SaveBudgetWish(t.Context(), w, &wb))
 	exchangeOps(t, a, b, council)
-	cs, err := a.Conflicts(council)
+	cs, err := a.Conflicts(t.Context(), council)
 	ok(t, err)
 	if len(cs) != 1 {
 		t.Fatalf("%d conflicts", len(cs))
@@ -234,12 +234,12 @@ func TestConflictsView(t *testing.T) {
 		}
 	}
 	test.Tap(v.cur.keepOther)
-	ws, err := a.BudgetWishes(council, 0)
+	ws, err := a.BudgetWishes(t.Context(), council, 0)
 	ok(t, err)
 	if ws[0].Title != other {
 		t.Errorf("title %q, want the other %q", ws[0].Title, other)
 	}
-	if cs := noerr.Get(a.Conflicts(council))(t); len(cs) != 0 {
+	if cs := noerr.Get(a.Conflicts(t.Context(), council))(t); len(cs) != 0 {
 		t.Errorf("%d conflicts left", len(cs))
 	}
 	if v.cur != nil || len(v.items) != 0 {
@@ -251,10 +251,10 @@ func TestConflictsView(t *testing.T) {
 	}
 	// The choice travels: on the other computer the conflict is gone too.
 	exchangeOps(t, a, b, council)
-	if cs := noerr.Get(b.Conflicts(council))(t); len(cs) != 0 {
+	if cs := noerr.Get(b.Conflicts(t.Context(), council))(t); len(cs) != 0 {
 		t.Errorf("%d conflicts left on the other computer", len(cs))
 	}
-	if ws := noerr.Get(b.BudgetWishes(council, 0))(t); ws[0].Title != other {
+	if ws := noerr.Get(b.BudgetWishes(t.Context(), council, 0))(t); ws[0].Title != other {
 		t.Errorf("other computer's title %q", ws[0].Title)
 	}
 }
@@ -265,8 +265,8 @@ func TestConflictMergedByHand(t *testing.T) {
 	wa, wb := w, w
 	wa.Justification = "Børnene cykler på vejen hver morgen.\nDer er ingen fortov.\n"
 	wb.Justification = "Skolebørnene cykler på vejen.\nDer er ingen fortov.\n"
-	ok(t, a.SaveBudgetWish(w, &wa))
-	ok(t, b.SaveBudgetWish(w, &wb))
+	ok(t, a.SaveBudgetWish(t.Context(), w, &wa))
+	ok(t, b.SaveBudgetWish(t.Context(), w, &wb))
 	exchangeOps(t, a, b, council)
 
 	u := newTestUI(t, a)
@@ -281,12 +281,12 @@ func TestConflictMergedByHand(t *testing.T) {
 	merged := "Skolebørnene cykler på vejen hver morgen.\nDer er ingen fortov.\n"
 	v.cur.merge.SetText(merged)
 	test.Tap(v.cur.saveMerge)
-	ws, err := a.BudgetWishes(council, 0)
+	ws, err := a.BudgetWishes(t.Context(), council, 0)
 	ok(t, err)
 	if ws[0].Justification != merged {
 		t.Errorf("justification %q", ws[0].Justification)
 	}
-	if cs := noerr.Get(a.Conflicts(council))(t); len(cs) != 0 {
+	if cs := noerr.Get(a.Conflicts(t.Context(), council))(t); len(cs) != 0 {
 		t.Errorf("%d conflicts left", len(cs))
 	}
 }
@@ -298,14 +298,14 @@ func TestStaffAnswersWish(t *testing.T) {
 	var ids []string
 	for _, name := range []string{"Jyderup Lokalråd", "Tølløse Lokalråd"} {
 		c := model.Council{Name: name}
-		ok(t, db.SaveCouncil(model.Council{}, &c))
+		ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
 		ids = append(ids, c.ID)
 	}
 	w := model.BudgetWish{CouncilID: ids[1], Year: 2027, Title: "Ny legeplads", Estimate: 5000000, Status: model.WishSubmitted}
-	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	draft := model.BudgetWish{CouncilID: ids[0], Year: 2027, Title: "Kladde", Status: model.WishDraft}
-	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &draft))
-	ok(t, db.SetMeta(storage.MetaStaff, "1"))
+	ok(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &draft))
+	ok(t, db.SetMeta(t.Context(), storage.MetaStaff, "1"))
 
 	u := newTestUI(t, db)
 	if got := u.tabs.Items[6].Text; got != "Besvar budgetønsker" {
@@ -333,7 +333,7 @@ func TestStaffAnswersWish(t *testing.T) {
 	test.Type(ed.text, "Byrådet giver halvdelen i 2027.")
 	test.Type(ed.granted, "25.000,50")
 	u.saver.flush()
-	ws, err := db.BudgetWishes(ids[1], 0)
+	ws, err := db.BudgetWishes(t.Context(), ids[1], 0)
 	ok(t, err)
 	got := ws[0]
 	if got.Status != model.WishAnswered || got.Answer != model.AnswerPartly || got.Granted != 2500050 || got.AnswerText != "Byrådet giver halvdelen i 2027." {
@@ -347,7 +347,7 @@ func TestStaffAnswersWish(t *testing.T) {
 	if !ed.grantedErr.Visible() {
 		t.Error("a bad amount gives no message")
 	}
-	if ws := noerr.Get(db.BudgetWishes(ids[1], 0))(t); ws[0].Granted != 2500050 {
+	if ws := noerr.Get(db.BudgetWishes(t.Context(), ids[1], 0))(t); ws[0].Granted != 2500050 {
 		t.Errorf("bad amount stored: %d", ws[0].Granted)
 	}
 }
@@ -361,7 +361,7 @@ func TestAnswerReachesCouncil(t *testing.T) {
 
 	laptop := hub.laptop(t, council)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Ny sti til skolen", Estimate: 12000000, Status: model.WishSubmitted}
-	ok(t, laptop.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, laptop.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	_, err := exchange.NewClient().Sync(ctx, laptop, "")
 	ok(t, err)
 
@@ -380,7 +380,7 @@ func TestAnswerReachesCouncil(t *testing.T) {
 	staff.saver.flush()
 	test.Tap(staff.sync.nowBtn)
 	eventually(t, "the answer on the server", func() bool {
-		ws, err := hub.db.BudgetWishes(council, 0)
+		ws, err := hub.db.BudgetWishes(ctx, council, 0)
 		return err == nil && len(ws) == 1 && ws[0].Answer == model.AnswerGranted
 	})
 
@@ -409,11 +409,11 @@ func TestAnswerReachesCouncil(t *testing.T) {
 func TestMunicipalInfo(t *testing.T) {
 	u, db, _ := withCouncil(t) // Jyderup
 	now := time.Now()
-	ok(t, db.SavePool(model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", Description: "Små fællesskabsprojekter.", Available: 2000000, OpenAllYear: true}))
-	ok(t, db.SaveDeadline(model.MunicipalDeadline{}, &model.MunicipalDeadline{Title: "Budgethøring 2027", Date: now.AddDate(0, 1, 0), Kind: "Budgethøring"}))
-	ok(t, db.SaveContact(model.Contact{}, &model.Contact{Name: "Anne Fælles-skaber", Role: "Fælles-skaber", Phone: "72 36 36 36", Areas: []string{"Jyderup"}}))
-	ok(t, db.SaveContact(model.Contact{}, &model.Contact{Name: "Bo Andetsted", Role: "Fælles-skaber", Areas: []string{"Tølløse"}}))
-	ok(t, db.SaveAnnouncement(model.Announcement{}, &model.Announcement{Title: "Nyt fra kommunen", Text: "Dialogmødet flyttes.", Date: now}))
+	ok(t, db.SavePool(t.Context(), model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", Description: "Små fællesskabsprojekter.", Available: 2000000, OpenAllYear: true}))
+	ok(t, db.SaveDeadline(t.Context(), model.MunicipalDeadline{}, &model.MunicipalDeadline{Title: "Budgethøring 2027", Date: now.AddDate(0, 1, 0), Kind: "Budgethøring"}))
+	ok(t, db.SaveContact(t.Context(), model.Contact{}, &model.Contact{Name: "Anne Fælles-skaber", Role: "Fælles-skaber", Phone: "72 36 36 36", Areas: []string{"Jyderup"}}))
+	ok(t, db.SaveContact(t.Context(), model.Contact{}, &model.Contact{Name: "Bo Andetsted", Role: "Fælles-skaber", Areas: []string{"Tølløse"}}))
+	ok(t, db.SaveAnnouncement(t.Context(), model.Announcement{}, &model.Announcement{Title: "Nyt fra kommunen", Text: "Dialogmødet flyttes.", Date: now}))
 	u.tabs.SelectIndex(6)
 	info := u.municipal.info
 	if info == nil || len(info.panes) != 4 {
@@ -446,9 +446,9 @@ func TestEditsSyncAfterPause(t *testing.T) {
 	eventually(t, "the first sync", func() bool { return strings.HasPrefix(u.sync.state.Text, "Sidst synkroniseret") })
 
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Shelter ved mosen", Status: model.WishDraft}
-	ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	eventually(t, "the edit on the server", func() bool {
-		ws, err := hub.db.BudgetWishes(council, 0)
+		ws, err := hub.db.BudgetWishes(context.Background(), council, 0)
 		return err == nil && len(ws) == 1 && ws[0].Title == "Shelter ved mosen"
 	})
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -52,7 +53,7 @@ func withCouncil(t *testing.T) (*App, *storage.DB, string) {
 	t.Helper()
 	db := newTestDB(t)
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
-	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := db.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	u := newTestUI(t, db)
@@ -145,7 +146,7 @@ func TestWelcomeCreatesCouncil(t *testing.T) {
 	test.Type(u.welcome.area, "Tølløse")
 	test.Tap(u.welcome.create)
 
-	cs, err := db.Councils()
+	cs, err := db.Councils(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +198,7 @@ func TestMeetingMinutesAreStored(t *testing.T) {
 	id := ed.m.ID
 
 	eventually(t, "agenda and minutes", func() bool {
-		items, err := db.AgendaItems(id)
+		items, err := db.AgendaItems(context.Background(), id)
 		return err == nil && len(items) == 2 &&
 			items[0].Title == "Velkomst" && items[1].Title == "Trafik på Hovedgaden" &&
 			items[1].Minutes == 25 &&
@@ -205,17 +206,17 @@ func TestMeetingMinutesAreStored(t *testing.T) {
 			items[1].Decision == "Vi skriver til kommunen."
 	})
 	eventually(t, "action item", func() bool {
-		acts, err := db.MeetingActionItems(id)
+		acts, err := db.MeetingActionItems(context.Background(), id)
 		return err == nil && len(acts) == 1 && acts[0].Who == "Mette" &&
 			acts[0].What == "Skriv til Vej og Park" && model.ShortDate(acts[0].Due) == "01.12.2026"
 	})
-	items := noerr.Get(db.AgendaItems(id))(t)
-	acts := noerr.Get(db.MeetingActionItems(id))(t)
+	items := noerr.Get(db.AgendaItems(t.Context(), id))(t)
+	acts := noerr.Get(db.MeetingActionItems(t.Context(), id))(t)
 	if acts[0].AgendaItemID != items[1].ID || acts[0].MeetingID != id {
 		t.Errorf("action item not linked to its item and meeting: %+v", acts[0])
 	}
 	eventually(t, "meeting", func() bool {
-		m, err := db.Meeting(id)
+		m, err := db.Meeting(context.Background(), id)
 		return err == nil && m.Title == "Bestyrelsesmøde i november" && model.DateTime(m.Start) == "26.11.2026 19:30"
 	})
 	u.saver.delay = time.Hour
@@ -231,13 +232,13 @@ func TestMeetingMinutesAreStored(t *testing.T) {
 	if !ed.dateErr.Visible() || !strings.Contains(ed.dateErr.Text, "Ugyldig dato") {
 		t.Errorf("bad date: message %q", ed.dateErr.Text)
 	}
-	if m := noerr.Get(db.Meeting(id))(t); model.ShortDate(m.Start) != "26.11.2026" {
+	if m := noerr.Get(db.Meeting(t.Context(), id))(t); model.ShortDate(m.Start) != "26.11.2026" {
 		t.Errorf("bad date changed the stored date to %s", model.ShortDate(m.Start))
 	}
 
 	// Marking the action done is stored at once.
 	test.Tap(row.done)
-	if acts := noerr.Get(db.MeetingActionItems(id))(t); !acts[0].Done {
+	if acts := noerr.Get(db.MeetingActionItems(t.Context(), id))(t); !acts[0].Done {
 		t.Error("done not stored")
 	}
 }
@@ -252,7 +253,7 @@ func TestAgendaReorder(t *testing.T) {
 		u.saver.flush()
 	}
 	order := func() string {
-		items, err := db.AgendaItems(ed.m.ID)
+		items, err := db.AgendaItems(context.Background(), ed.m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -295,12 +296,12 @@ func TestDeleteAsksFirst(t *testing.T) {
 	// An item: cancelled, then confirmed.
 	test.Tap(ed.items[0].del)
 	test.Tap(overlayButton(t, u, "Nej"))
-	if items := noerr.Get(db.AgendaItems(ed.m.ID))(t); len(items) != 1 {
+	if items := noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t); len(items) != 1 {
 		t.Fatalf("item deleted without confirmation: %d left", len(items))
 	}
 	test.Tap(ed.items[0].del)
 	test.Tap(overlayButton(t, u, "Ja"))
-	if items := noerr.Get(db.AgendaItems(ed.m.ID))(t); len(items) != 0 {
+	if items := noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t); len(items) != 0 {
 		t.Fatalf("item not deleted after confirmation")
 	}
 
@@ -310,11 +311,11 @@ func TestDeleteAsksFirst(t *testing.T) {
 	if !strings.Contains(q, "Slet mødet «Borgermøde om stien»?\nDet kan ikke fortrydes.") {
 		t.Errorf("question:\n%s", q)
 	}
-	if ms := noerr.Get(db.Meetings(cid))(t); len(ms) != 1 {
+	if ms := noerr.Get(db.Meetings(t.Context(), cid))(t); len(ms) != 1 {
 		t.Fatal("meeting deleted before confirmation")
 	}
 	test.Tap(overlayButton(t, u, "Slet"))
-	if ms := noerr.Get(db.Meetings(cid))(t); len(ms) != 0 {
+	if ms := noerr.Get(db.Meetings(t.Context(), cid))(t); len(ms) != 0 {
 		t.Fatal("meeting not deleted after confirmation")
 	}
 	if u.meetings.editor != nil {
@@ -335,7 +336,7 @@ func TestBudgetWishAmount(t *testing.T) {
 	retype(ed.title, "Ny sti til skolen")
 	test.Type(ed.estimate, "12.500,50")
 	u.saver.flush()
-	ws, err := db.BudgetWishes(cid, 0)
+	ws, err := db.BudgetWishes(t.Context(), cid, 0)
 	if err != nil || len(ws) != 1 {
 		t.Fatalf("wishes %+v, %v", ws, err)
 	}
@@ -351,7 +352,7 @@ func TestBudgetWishAmount(t *testing.T) {
 	if !ed.estimateErr.Visible() || ed.estimateErr.Text != "Ugyldigt beløb, skriv fx 12.500,50" {
 		t.Errorf("bad amount: message %q", ed.estimateErr.Text)
 	}
-	ws = noerr.Get(db.BudgetWishes(cid, 0))(t)
+	ws = noerr.Get(db.BudgetWishes(t.Context(), cid, 0))(t)
 	if ws[0].Estimate != 1250050 {
 		t.Errorf("bad amount stored: %d", ws[0].Estimate)
 	}
@@ -364,7 +365,7 @@ func TestBudgetWishAmount(t *testing.T) {
 	retype(u.wishes.editor.title, "Bænke ved søen")
 	u.saver.flush()
 	test.Tap(u.wishes.editor.up)
-	ws = noerr.Get(db.BudgetWishes(cid, u.wishes.year))(t)
+	ws = noerr.Get(db.BudgetWishes(t.Context(), cid, u.wishes.year))(t)
 	if len(ws) != 2 || ws[0].Title != "Bænke ved søen" || ws[0].Rank != 1 || ws[1].Rank != 2 {
 		t.Errorf("after moving up: %+v", ws)
 	}
@@ -414,7 +415,7 @@ func TestLanguage(t *testing.T) {
 func withCouncilLang(t *testing.T) (*App, *storage.DB, string) {
 	db := newTestDB(t)
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := db.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	u := New(test.NewApp(), db)
@@ -433,14 +434,14 @@ func TestCloseFlushesPendingEdit(t *testing.T) {
 	if !u.saver.pending() {
 		t.Fatal("nothing pending before close")
 	}
-	if it := noerr.Get(db.AgendaItem(itemID))(t); it.Notes != "" {
+	if it := noerr.Get(db.AgendaItem(t.Context(), itemID))(t); it.Notes != "" {
 		t.Fatal("saved before the pause: the test proves nothing")
 	}
 	u.Window().Close()
-	if it := noerr.Get(db.AgendaItem(itemID))(t); it.Notes != "Sidste sætning inden lukning" {
+	if it := noerr.Get(db.AgendaItem(t.Context(), itemID))(t); it.Notes != "Sidste sætning inden lukning" {
 		t.Errorf("notes after close: %q", it.Notes)
 	}
-	if m := noerr.Get(db.Meeting(id))(t); m.Place != "Forsamlingshuset" {
+	if m := noerr.Get(db.Meeting(t.Context(), id))(t); m.Place != "Forsamlingshuset" {
 		t.Errorf("place after close: %q", m.Place)
 	}
 }
@@ -465,7 +466,7 @@ func TestApprovedMinutesLocked(t *testing.T) {
 	if ed.locked || ed.title.Disabled() {
 		t.Fatal("reopened minutes are locked")
 	}
-	if m := noerr.Get(db.Meeting(id))(t); m.Status != model.MeetingHeld {
+	if m := noerr.Get(db.Meeting(t.Context(), id))(t); m.Status != model.MeetingHeld {
 		t.Errorf("status after reopening: %s", m.Status)
 	}
 }
@@ -489,7 +490,7 @@ func TestApproveMinutesAsksFirst(t *testing.T) {
 	u.saver.flush()
 	id := ed.m.ID
 	stored := func() model.MeetingStatus {
-		m, err := db.Meeting(id)
+		m, err := db.Meeting(context.Background(), id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -568,7 +569,7 @@ func TestTabLeavesMultiLineField(t *testing.T) {
 		t.Error("Tab did not leave the field")
 	}
 	u.saver.flush()
-	if it := noerr.Get(db.AgendaItem(ed.items[0].it.ID))(t); it.Background != "Borgerne spørger" {
+	if it := noerr.Get(db.AgendaItem(t.Context(), ed.items[0].it.ID))(t); it.Background != "Borgerne spørger" {
 		t.Errorf("background stored as %q", it.Background)
 	}
 }
@@ -597,7 +598,7 @@ func TestBadDateToldWhenLeaving(t *testing.T) {
 	if top == nil || !strings.Contains(texts(top), "Datoen «31.02.2026» er ugyldig og blev ikke gemt.") {
 		t.Fatal("no word that the date was not saved")
 	}
-	m := noerr.Get(db.Meeting(other.m.ID))(t)
+	m := noerr.Get(db.Meeting(t.Context(), other.m.ID))(t)
 	if m.Place != "Skolen" || model.ShortDate(m.Start) == "31.02.2026" {
 		t.Errorf("stored %q %s", m.Place, model.ShortDate(m.Start))
 	}
@@ -685,11 +686,11 @@ func TestAGMAgenda(t *testing.T) {
 		t.Fatal("no standard agenda for a generalforsamling")
 	}
 	test.Tap(ed.agm)
-	items := noerr.Get(db.AgendaItems(ed.m.ID))(t)
+	items := noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)
 	if len(items) != len(model.AGMAgenda) || items[0].Title != "Valg af dirigent" {
 		t.Errorf("agenda %+v", items)
 	}
-	if m := noerr.Get(db.Meeting(ed.m.ID))(t); m.Kind != model.MeetingAGM {
+	if m := noerr.Get(db.Meeting(t.Context(), ed.m.ID))(t); m.Kind != model.MeetingAGM {
 		t.Errorf("kind %s", m.Kind)
 	}
 }
@@ -727,12 +728,12 @@ func TestSearchHitsNameTheirMeeting(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := model.Meeting{CouncilID: cid, Kind: model.MeetingBoard, Status: model.MeetingHeld, Title: title, Start: start.UTC()}
-		if err := db.SaveMeeting(model.Meeting{}, &m); err != nil {
+		if err := db.SaveMeeting(context.Background(), model.Meeting{}, &m); err != nil {
 			t.Fatal(err)
 		}
 		for i, text := range items {
 			it := model.AgendaItem{CouncilID: cid, MeetingID: m.ID, Title: "Punkt " + strconv.Itoa(i+1), Kind: model.ItemInformation, Minutes: 10, Notes: text}
-			if err := db.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+			if err := db.SaveAgendaItem(context.Background(), model.AgendaItem{}, &it); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -790,7 +791,7 @@ func TestOverdueActionsMarked(t *testing.T) {
 	u, db, cid := withCouncil(t)
 	fixClock(u)
 	m := model.Meeting{CouncilID: cid, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: mustDate(t, "01.11.2026").UTC()}
-	if err := db.SaveMeeting(model.Meeting{}, &m); err != nil {
+	if err := db.SaveMeeting(t.Context(), model.Meeting{}, &m); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range []model.ActionItem{
@@ -800,7 +801,7 @@ func TestOverdueActionsMarked(t *testing.T) {
 		{What: "Ingen frist"},
 	} {
 		a.CouncilID, a.MeetingID = cid, m.ID
-		if err := db.SaveActionItem(model.ActionItem{}, &a); err != nil {
+		if err := db.SaveActionItem(t.Context(), model.ActionItem{}, &a); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -836,7 +837,7 @@ func TestProjectBudget(t *testing.T) {
 	}
 	addLine("Materialer", "Udgift", "120.000")
 	addLine("Egen kasse", "Egenfinansiering", "10.000,00")
-	lines, err := db.BudgetLines(ed.p.ID)
+	lines, err := db.BudgetLines(t.Context(), ed.p.ID)
 	if err != nil || len(lines) != 2 {
 		t.Fatalf("lines %+v %v", lines, err)
 	}
@@ -856,7 +857,7 @@ func TestMemberEditor(t *testing.T) {
 	test.Tap(ed.contact)
 	test.Type(ed.email, "lukasz@example.dk")
 	u.saver.flush()
-	ms := noerr.Get(db.Members(cid))(t)
+	ms := noerr.Get(db.Members(t.Context(), cid))(t)
 	if len(ms) != 1 || ms[0].Name != "Łukasz Nowak" || ms[0].Role != model.RoleTreasurer || !ms[0].Contact || ms[0].Email != "lukasz@example.dk" {
 		t.Errorf("stored %+v", ms)
 	}
@@ -872,7 +873,7 @@ func TestExporterCalled(t *testing.T) {
 	u, db, _ := withCouncil(t)
 	var got string
 	u.Exporters.Meeting = func(_ fyne.Window, _ *storage.DB, id string) {
-		m := noerr.Get(db.Meeting(id))(t)
+		m := noerr.Get(db.Meeting(context.Background(), id))(t)
 		got = id + "|" + m.Place
 	}
 	ed := newMeeting(t, u)

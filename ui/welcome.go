@@ -82,7 +82,7 @@ func (s *welcomeScreen) onCreate() {
 		showErr(s.msg, err)
 		return
 	}
-	if err := s.u.db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := s.u.db.SaveCouncil(s.u.ctx, model.Council{}, &c); err != nil {
 		showErr(s.msg, err)
 		return
 	}
@@ -91,7 +91,7 @@ func (s *welcomeScreen) onCreate() {
 
 // onDemo writes the demo council and opens it.
 func (s *welcomeScreen) onDemo() {
-	id, err := demo.Council(s.u.db, s.u.now())
+	id, err := demo.Council(s.u.ctx, s.u.db, s.u.now())
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -189,7 +189,7 @@ func (s *welcomeScreen) onEnrolled(resp exchange.EnrollResponse, err error) {
 		}
 		return
 	}
-	cs, err := u.db.Councils()
+	cs, err := u.db.Councils(u.ctx)
 	if err != nil || len(cs) == 0 {
 		if u.welcome == s {
 			s.showEnrolled(lang.L("The computer is enrolled, but the municipality's server holds no local council yet. It is fetched when it comes."))

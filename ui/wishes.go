@@ -72,7 +72,7 @@ func (s *wishesScreen) build() fyne.CanvasObject {
 
 // refreshYears offers the years with wishes and next year.
 func (s *wishesScreen) refreshYears() {
-	ys, err := s.u.db.WishYears(s.u.councilID)
+	ys, err := s.u.db.WishYears(s.u.ctx, s.u.councilID)
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -96,7 +96,7 @@ func (s *wishesScreen) refreshYears() {
 }
 
 func (s *wishesScreen) refreshList() {
-	ws, err := s.u.db.BudgetWishes(s.u.councilID, s.year)
+	ws, err := s.u.db.BudgetWishes(s.u.ctx, s.u.councilID, s.year)
 	if err != nil {
 		showErr(s.msg, err)
 		return
@@ -115,7 +115,7 @@ func (s *wishesScreen) refreshList() {
 }
 
 func (s *wishesScreen) selectWish(id string) {
-	w, err := s.u.db.BudgetWishes(s.u.councilID, 0)
+	w, err := s.u.db.BudgetWishes(s.u.ctx, s.u.councilID, 0)
 	if err == nil {
 		for _, x := range w {
 			if x.ID == id && x.Year != s.year {
@@ -154,7 +154,7 @@ func (s *wishesScreen) closeEditor() {
 func (s *wishesScreen) onNew() {
 	s.u.saver.flush()
 	w := model.BudgetWish{CouncilID: s.u.councilID, Year: s.year, Title: lang.L("New budget wish"), Status: model.WishDraft}
-	if err := s.u.db.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
+	if err := s.u.db.SaveBudgetWish(s.u.ctx, model.BudgetWish{}, &w); err != nil {
 		showErr(s.msg, err)
 		return
 	}
@@ -287,7 +287,7 @@ func (e *wishEditor) save() {
 	sent := w
 	var err error
 	if ok {
-		err = e.u.db.SaveBudgetWish(e.w, &w)
+		err = e.u.db.SaveBudgetWish(e.u.ctx, e.w, &w)
 	}
 	showErr(e.msg, errors.Join(verr, err))
 	if !ok || err != nil {
@@ -301,7 +301,7 @@ func (e *wishEditor) save() {
 
 func (e *wishEditor) onMove(delta int) {
 	e.u.saver.flush()
-	if err := e.u.db.MoveBudgetWish(e.w.ID, delta); err != nil {
+	if err := e.u.db.MoveBudgetWish(e.u.ctx, e.w.ID, delta); err != nil {
 		showErr(e.msg, err)
 		return
 	}
@@ -313,7 +313,7 @@ func (e *wishEditor) onDelete() {
 	e.u.confirm(lang.L("Delete budget wish"),
 		lang.L("Delete the budget wish «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.w.Title}),
 		func() {
-			if err := e.u.db.DeleteBudgetWish(e.w.ID); err != nil {
+			if err := e.u.db.DeleteBudgetWish(e.u.ctx, e.w.ID); err != nil {
 				e.u.showError(err)
 				return
 			}

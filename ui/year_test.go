@@ -23,10 +23,10 @@ func withPool(t *testing.T) (*App, *storage.DB, string, model.Pool) {
 	// 2026 is this year's, whenever the test runs.
 	db.Now = func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, model.Copenhagen) }
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
-	ok(t, db.SaveCouncil(model.Council{}, &c))
+	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
 	p := model.Pool{Name: "Lokalområdernes Udviklingspulje", MaxPerApp: 50_000_00, Deadline: time.Date(2027, 3, 1, 0, 0, 0, 0, model.Copenhagen),
 		MinProjectTotal: 100_000_00, VolunteerRate: 100_00, VolunteerCapPct: 50, NoRunningCosts: true, AccountsMonths: 3}
-	ok(t, db.SavePool(model.Pool{}, &p))
+	ok(t, db.SavePool(t.Context(), model.Pool{}, &p))
 	u := newTestUI(t, db)
 	fixClock(u)
 	return u, db, c.ID, p
@@ -54,7 +54,7 @@ func TestApplicationPicksPoolAndShowsItsRules(t *testing.T) {
 	test.Type(r.applied, "60.000")
 	test.Type(r.hours, "100")
 	u.saver.flush()
-	apps, err := db.FundingApplications(ed.p.ID)
+	apps, err := db.FundingApplications(t.Context(), ed.p.ID)
 	ok(t, err)
 	if len(apps) != 1 || apps[0].PoolID != pool.ID || apps[0].Pool != pool.Name || apps[0].Applied != 60_000_00 || apps[0].VolunteerHours != 100 {
 		t.Fatalf("stored %+v", apps)
@@ -71,7 +71,7 @@ func TestApplicationPicksPoolAndShowsItsRules(t *testing.T) {
 
 	// Running costs: stored, and named as against the pool's rule.
 	r.running.SetChecked(true)
-	if a := noerr.Get(db.FundingApplications(ed.p.ID))(t); !a[0].RunningCosts {
+	if a := noerr.Get(db.FundingApplications(t.Context(), ed.p.ID))(t); !a[0].RunningCosts {
 		t.Error("running costs not stored")
 	}
 	if !strings.Contains(r.findings.Text, "Ikke opfyldt: Puljen støtter ikke projekter, der efterlader driftsudgifter") {
@@ -85,7 +85,7 @@ func TestApplicationPicksPoolAndShowsItsRules(t *testing.T) {
 	}
 	retype(r.pool, "Friluftsrådet")
 	u.saver.flush()
-	apps = noerr.Get(db.FundingApplications(ed.p.ID))(t)
+	apps = noerr.Get(db.FundingApplications(t.Context(), ed.p.ID))(t)
 	if apps[0].PoolID != "" || apps[0].Pool != "Friluftsrådet" {
 		t.Errorf("stored %+v", apps[0])
 	}
@@ -95,7 +95,7 @@ func TestApplicationPicksPoolAndShowsItsRules(t *testing.T) {
 
 	// Reopened, the row shows the pool it picked.
 	apps[0].PoolID, apps[0].Pool = pool.ID, pool.Name
-	ok(t, db.SaveFundingApplication(storage.Overwriting(db, apps[0]), &apps[0]))
+	ok(t, db.SaveFundingApplication(t.Context(), storage.Overwriting(t.Context(), db, apps[0]), &apps[0]))
 	again := newAppRow(ed, apps[0])
 	if again.pick.Selected != pool.Name || !again.pool.Disabled() {
 		t.Errorf("reopened row picks %q", again.pick.Selected)
@@ -114,7 +114,7 @@ func TestStaffEditsPoolRules(t *testing.T) {
 	test.Type(entryField(t, p, "Regnskab og evaluering (måneder efter projektets afslutning)"), "3")
 	field(t, p, "Ingen projekter, der efterlader driftsudgifter til kommunen").(*widget.Check).SetChecked(true)
 	u.saver.flush()
-	ps, err := db.Pools()
+	ps, err := db.Pools(t.Context())
 	ok(t, err)
 	if len(ps) != 1 || ps[0].MinProjectTotal != 100_000_00 || ps[0].VolunteerRate != 100_00 || ps[0].VolunteerCapPct != 50 ||
 		ps[0].AccountsMonths != 3 || !ps[0].NoRunningCosts {
@@ -122,7 +122,7 @@ func TestStaffEditsPoolRules(t *testing.T) {
 	}
 	retype(entryField(t, p, "Frivilligt arbejde højst (% af egenfinansieringen)"), "150")
 	u.saver.flush()
-	if ps := noerr.Get(db.Pools())(t); ps[0].VolunteerCapPct != 50 {
+	if ps := noerr.Get(db.Pools(t.Context()))(t); ps[0].VolunteerCapPct != 50 {
 		t.Errorf("a share of 150 %% was stored")
 	}
 	if !strings.Contains(texts(p.detail), "mellem 0 og 100 %") {
@@ -154,7 +154,7 @@ func TestYearWheelScreen(t *testing.T) {
 		t.Fatal("no button for the usual dates")
 	}
 	test.Tap(s.usual)
-	rules, err := db.YearRules(council)
+	rules, err := db.YearRules(t.Context(), council)
 	ok(t, err)
 	if len(rules) != 3 || rules[0].Title != "Generalforsamling" || rules[0].NoticeDays != 14 {
 		t.Fatalf("usual rules %+v", rules)
@@ -187,7 +187,7 @@ func TestYearWheelScreen(t *testing.T) {
 	field(t, p, "Ugedag").(*widget.Select).SetSelected("Mandag")
 	test.Type(entryField(t, p, "Indkaldelse (dage før)"), "7")
 	u.saver.flush()
-	rules = noerr.Get(db.YearRules(council))(t)
+	rules = noerr.Get(db.YearRules(t.Context(), council))(t)
 	var own model.YearRule
 	for _, r := range rules {
 		if r.Title == "Dialogmøde med byrådet" {
@@ -243,7 +243,7 @@ func TestAccountsScreen(t *testing.T) {
 	}
 	retype(s.opening, "1.000,50")
 	u.saver.flush()
-	if y := noerr.Get(db.AccountsYear(council, 2026))(t); y.Opening != 1_000_50 || y.ID == "" {
+	if y := noerr.Get(db.AccountsYear(t.Context(), council, 2026))(t); y.Opening != 1_000_50 || y.ID == "" {
 		t.Fatalf("opening balance stored as %+v", y)
 	}
 	p := s.lines
@@ -260,7 +260,7 @@ func TestAccountsScreen(t *testing.T) {
 	field(t, p, "Løn (tilskuddet må ikke betale løn)").(*widget.Check).SetChecked(true)
 	u.saver.flush()
 
-	l, _, err := db.Ledger(council, 2026)
+	l, _, err := db.Ledger(t.Context(), council, 2026)
 	ok(t, err)
 	if len(l.Rows) != 2 || l.Rows[0].Entry.Amount != 30_000_00 || l.Rows[0].Entry.Kind != model.EntryIncome ||
 		l.Rows[1].Entry.Amount != 1_500_25 || !l.Rows[1].Entry.Wages || l.Closing != 29_500_25 {
@@ -280,12 +280,12 @@ func TestAccountsScreen(t *testing.T) {
 	// Approved: the lines are locked.
 	retype(s.approved, "25.03.2027")
 	u.saver.flush()
-	if y := noerr.Get(db.AccountsYear(council, 2026))(t); y.Approved.IsZero() {
+	if y := noerr.Get(db.AccountsYear(t.Context(), council, 2026))(t); y.Approved.IsZero() {
 		t.Fatal("approval not stored")
 	}
 	retype(entryField(t, p, "Beløb (kr.)"), "2.000")
 	u.saver.flush()
-	if l, _, _ := db.Ledger(council, 2026); l.Closing != 29_500_25 {
+	if l, _, _ := db.Ledger(t.Context(), council, 2026); l.Closing != 29_500_25 {
 		t.Errorf("an approved year's line changed: closing %d", l.Closing)
 	}
 	if !strings.Contains(texts(p.detail), "godkendt på generalforsamlingen") {
@@ -300,7 +300,7 @@ func TestAccountsScreen(t *testing.T) {
 func TestPlanScreen(t *testing.T) {
 	u, db, council, _ := withPool(t) // the clock says 26 November 2026
 	pr := model.Project{CouncilID: council, Title: "Shelter ved Skarresø", Status: model.ProjectIdea}
-	ok(t, db.SaveProject(model.Project{}, &pr))
+	ok(t, db.SaveProject(t.Context(), model.Project{}, &pr))
 	u.tabs.SelectIndex(9)
 	s := u.plan
 	if s.label.Text != "2026" || !s.create.Visible() || s.copyBtn.Visible() {
@@ -326,7 +326,7 @@ func TestPlanScreen(t *testing.T) {
 	field(t, s.actions, "Indsatsområde").(*widget.Select).SetSelected("Natur og friluftsliv")
 	u.saver.flush()
 
-	d, has, err := db.PlanOf(council, 2026)
+	d, has, err := db.PlanOf(t.Context(), council, 2026)
 	ok(t, err)
 	if !has || d.Plan.Vision != "Et levende Jyderup" || len(d.Focus) != 1 || d.Focus[0].Goals != "En sti rundt om søen" ||
 		len(d.Focus[0].Projects) != 1 || d.Focus[0].Projects[0] != pr.ID {
@@ -343,7 +343,7 @@ func TestPlanScreen(t *testing.T) {
 		t.Fatal("no copy button for 2027")
 	}
 	test.Tap(s.copyBtn)
-	if d, has, _ := db.PlanOf(council, 2027); !has || len(d.Focus) != 1 || len(d.Actions) != 1 || d.Plan.Vision != "Et levende Jyderup" {
+	if d, has, _ := db.PlanOf(t.Context(), council, 2027); !has || len(d.Focus) != 1 || len(d.Actions) != 1 || d.Plan.Vision != "Et levende Jyderup" {
 		t.Errorf("2027's copy %+v", d)
 	}
 	// In 2027, the plan of 2026 is read-only.
@@ -364,9 +364,9 @@ func TestAllCouncilsOverview(t *testing.T) {
 	u, db := staffUI(t)
 	fixClock(u)
 	b := model.Council{Name: "Tølløse Lokalråd", Area: "Tølløse"}
-	ok(t, db.SaveCouncil(model.Council{}, &b))
-	ok(t, db.SaveActionItem(model.ActionItem{}, &model.ActionItem{CouncilID: b.ID, What: "Ring til Vej og Park", Due: time.Date(2026, 10, 1, 0, 0, 0, 0, model.Copenhagen)}))
-	ok(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: b.ID, Name: "Ida", Role: model.RoleChair, Contact: true}))
+	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &b))
+	ok(t, db.SaveActionItem(t.Context(), model.ActionItem{}, &model.ActionItem{CouncilID: b.ID, What: "Ring til Vej og Park", Due: time.Date(2026, 10, 1, 0, 0, 0, 0, model.Copenhagen)}))
+	ok(t, db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: b.ID, Name: "Ida", Role: model.RoleChair, Contact: true}))
 	tabs := u.tabs.Items[6].Content.(*container.AppTabs)
 	tabs.SelectIndex(len(tabs.Items) - 1)
 	if tabs.Selected().Text != "Alle råd" {
@@ -410,7 +410,7 @@ func TestAllCouncilsOverview(t *testing.T) {
 // tick is stored at once (and syncs like any council data).
 func TestPublicationDialog(t *testing.T) {
 	u, db, council := withCouncil(t)
-	if p := noerr.Get(db.Publication(council))(t); p.Enabled {
+	if p := noerr.Get(db.Publication(t.Context(), council))(t); p.Enabled {
 		t.Fatal("a public page before the council chose one")
 	}
 	u.onPublication()
@@ -419,17 +419,17 @@ func TestPublicationDialog(t *testing.T) {
 	d.minutes.SetChecked(true)
 	test.Type(d.intro, "Velkommen")
 	u.saver.flush()
-	p, err := db.Publication(council)
+	p, err := db.Publication(t.Context(), council)
 	ok(t, err)
 	if !p.Enabled || !p.Minutes || p.Meetings || p.Plan || p.Intro != "Velkommen" || p.ID == "" {
 		t.Errorf("stored %+v", p)
 	}
 	d.budget.SetChecked(true)
-	if p := noerr.Get(db.Publication(council))(t); !p.Budget || !p.Minutes {
+	if p := noerr.Get(db.Publication(t.Context(), council))(t); !p.Budget || !p.Minutes {
 		t.Errorf("budget results picked: %+v", p)
 	}
 	d.enabled.SetChecked(false)
-	if p := noerr.Get(db.Publication(council))(t); p.Enabled || !p.Minutes || !p.Budget {
+	if p := noerr.Get(db.Publication(t.Context(), council))(t); p.Enabled || !p.Minutes || !p.Budget {
 		t.Errorf("switched off: %+v", p)
 	}
 	if !strings.Contains(texts(u.win.Canvas().Overlays().Top()), "/offentlig/"+council+"/") {

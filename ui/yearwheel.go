@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -54,16 +55,16 @@ func (s *yearScreen) build() fyne.CanvasObject {
 	s.rules = newEditPane(u, editKind[model.YearRule]{
 		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
 		key:  "yearrule", newText: lang.L("New yearly date"), choose: lang.L("Choose a yearly date, or create a new one."),
-		load: func() ([]model.YearRule, error) { return u.db.YearRules(u.councilID) },
-		save: func(loaded model.YearRule, r *model.YearRule) error {
-			err := u.db.SaveYearRule(loaded, r)
+		load: func(ctx context.Context) ([]model.YearRule, error) { return u.db.YearRules(ctx, u.councilID) },
+		save: func(ctx context.Context, loaded model.YearRule, r *model.YearRule) error {
+			err := u.db.SaveYearRule(ctx, loaded, r)
 			if err == nil {
 				s.refresh()
 			}
 			return err
 		},
-		remove: func(id string) error {
-			err := u.db.DeleteYearRule(id)
+		remove: func(ctx context.Context, id string) error {
+			err := u.db.DeleteYearRule(ctx, id)
 			if err == nil {
 				s.refresh()
 			}
@@ -187,7 +188,7 @@ func (s *yearScreen) refresh() {
 		return
 	}
 	s.label.SetText(strconv.Itoa(s.year))
-	rs, err := s.u.db.YearReminders(s.u.councilID, s.year)
+	rs, err := s.u.db.YearReminders(s.u.ctx, s.u.councilID, s.year)
 	showErr(s.msg, err)
 	if err != nil {
 		return
@@ -203,7 +204,7 @@ func (s *yearScreen) refresh() {
 		}
 		s.months[m].SetText(strings.Join(lines, "\n"))
 	}
-	rules, err := s.u.db.YearRules(s.u.councilID)
+	rules, err := s.u.db.YearRules(s.u.ctx, s.u.councilID)
 	if err == nil && len(rules) > 0 {
 		s.usual.Hide()
 	} else {
@@ -218,7 +219,7 @@ func (s *yearScreen) refresh() {
 // council that has none.
 func (s *yearScreen) onUsual() {
 	for _, r := range model.DefaultYearRules(s.u.councilID) {
-		if err := s.u.db.SaveYearRule(model.YearRule{}, &r); err != nil {
+		if err := s.u.db.SaveYearRule(s.u.ctx, model.YearRule{}, &r); err != nil {
 			showErr(s.msg, err)
 			return
 		}
@@ -241,19 +242,19 @@ func (s *yearScreen) onPrint() {
 // grants.
 func (s *overviewScreen) yearReminders(now, horizon time.Time, apps []model.FundingApplication) ([]model.Deadline, error) {
 	db := s.u.db
-	rules, err := db.YearRules(s.u.councilID)
+	rules, err := db.YearRules(s.u.ctx, s.u.councilID)
 	if err != nil {
 		return nil, err
 	}
-	members, err := db.Members(s.u.councilID)
+	members, err := db.Members(s.u.ctx, s.u.councilID)
 	if err != nil {
 		return nil, err
 	}
-	projects, err := db.Projects(s.u.councilID)
+	projects, err := db.Projects(s.u.ctx, s.u.councilID)
 	if err != nil {
 		return nil, err
 	}
-	pools, err := db.Pools()
+	pools, err := db.Pools(s.u.ctx)
 	if err != nil {
 		return nil, err
 	}

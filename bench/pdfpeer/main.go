@@ -17,6 +17,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"html"
@@ -38,13 +39,13 @@ func main() {
 	runs := flag.Int("runs", 9, "timed runs of each")
 	soffice := flag.String("soffice", "soffice", "LibreOffice")
 	flag.Parse()
-	if err := run(*bin, *headless, *soffice, *runs); err != nil {
+	if err := run(context.Background(), *bin, *headless, *soffice, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "pdfpeer:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin, headless, soffice string, runs int) error {
+func run(ctx context.Context, bin, headless, soffice string, runs int) error {
 	bin, err := filepath.Abs(bin)
 	if err != nil {
 		return err
@@ -66,11 +67,11 @@ func run(bin, headless, soffice string, runs int) error {
 	if err != nil {
 		return err
 	}
-	council, err := demo.Council(db, time.Now())
+	council, err := demo.Council(ctx, db, time.Now())
 	if err != nil {
 		return err
 	}
-	ms, err := db.Meetings(council)
+	ms, err := db.Meetings(ctx, council)
 	if err != nil {
 		return err
 	}

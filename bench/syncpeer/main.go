@@ -119,13 +119,13 @@ func run(kommune, modules, node string, runs int) error {
 	if err != nil {
 		return err
 	}
-	if err := demo.Large(src, time.Now(), demo.LargeSize{Councils: 1, Years: 10}, nil); err != nil {
+	if err := demo.Large(ctx, src, time.Now(), demo.LargeSize{Councils: 1, Years: 10}, nil); err != nil {
 		return err
 	}
 	if _, err := exchange.NewClient().Enroll(ctx, src, url, code); err != nil {
 		return err
 	}
-	if err := exchange.AnswerLink(src, true); err != nil {
+	if err := exchange.AnswerLink(ctx, src, true); err != nil {
 		return err
 	}
 	if _, err := exchange.NewClient().Sync(ctx, src, url); err != nil {

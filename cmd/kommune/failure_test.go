@@ -27,7 +27,7 @@ func TestFailoverKillNodeRestartPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hc, err := openHub(db)
+	hc, err := openHub(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,18 +40,18 @@ func TestServeLimitFlags(t *testing.T) {
 	}
 	a := open("a")
 	own := model.Council{Name: "Jyderup Lokalråd"} // typed in before enrolment (the demo is never sent)
-	if err := a.SaveCouncil(model.Council{}, &own); err != nil {
+	if err := a.SaveCouncil(t.Context(), model.Council{}, &own); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"Karen", "Søren"} {
-		if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: own.ID, Name: name, Role: model.RoleMember}); err != nil {
+		if err := a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: own.ID, Name: name, Role: model.RoleMember}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if _, err := exchange.NewClient().Enroll(ctx, a, url, code); err != nil {
 		t.Fatal(err)
 	}
-	if err := exchange.AnswerLink(a, true); err != nil {
+	if err := exchange.AnswerLink(t.Context(), a, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := exchange.NewClient().Sync(ctx, a, ""); !errors.Is(err, exchange.ErrQuota) {

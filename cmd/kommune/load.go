@@ -149,7 +149,7 @@ func newReplica() string {
 func enrolLoad(ctx context.Context, hc *hubConn, c *loadClient, cfg loadConfig) ([]*simLaptop, error) {
 	var laps []*simLaptop
 	for i := range cfg.Councils {
-		council, err := hc.addCouncil(fmt.Sprintf("Lokalråd %d", i+1))
+		council, err := hc.addCouncil(ctx, fmt.Sprintf("Lokalråd %d", i+1))
 		if err != nil {
 			return nil, err
 		}
@@ -362,7 +362,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *nodes < 1 || *nodes > 1 && !strings.HasPrefix(*dbPath, "postgres") {
 		return errors.New("--nodes 2 kræver en PostgreSQL-database (--db postgres://…)")
 	}
-	hc, err := openHub(*dbPath)
+	hc, err := openHub(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ type hubCommand func(fs *flag.FlagSet, stdout io.Writer) hubWork
 // store.
 type hubWork struct {
 	check func(dbPath string) error
-	run   func(hc *hubConn) error
+	run   func(ctx context.Context, hc *hubConn) error
 }
 
 // hubCommands are the admin subcommands on the hub's store, by their two
@@ -135,7 +135,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 1 {
 		name := args[0] + " " + args[1]
 		if cmd, ok := hubCommands[name]; ok {
-			return runHub(name, cmd, args[2:], stdout, stderr)
+			return runHub(ctx, name, cmd, args[2:], stdout, stderr)
 		}
 	}
 	if cmd, ok := commands[args[0]]; ok {
@@ -147,7 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // runHub is what every hub subcommand does around its work: parse the
 // flags, check them, open the store --db names, run, close the store.
-func runHub(name string, cmd hubCommand, args []string, stdout, stderr io.Writer) error {
+func runHub(ctx context.Context, name string, cmd hubCommand, args []string, stdout, stderr io.Writer) error {
 	fs, dbPath := flags(name, stderr)
 	w := cmd(fs, stdout)
 	if err := fs.Parse(args); err != nil {
@@ -158,12 +158,12 @@ func runHub(name string, cmd hubCommand, args []string, stdout, stderr io.Writer
 			return err
 		}
 	}
-	hc, err := openHub(*dbPath)
+	hc, err := openHub(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
 	defer hc.Close()
-	return w.run(hc)
+	return w.run(ctx, hc)
 }
 
 func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
@@ -172,7 +172,7 @@ func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	return fs, fs.String("db", "", "serverens databasefil, eller postgres://… for PostgreSQL (påkrævet)")
 }
 
-func openDB(path string) (*storage.DB, error) {
+func openDB(ctx context.Context, path string) (*storage.DB, error) {
 	if path == "" {
 		return nil, errNoDB
 	}
@@ -182,7 +182,7 @@ func openDB(path string) (*storage.DB, error) {
 	}
 	// The municipality's database is the hub: its own ops (pools, …) are
 	// signed with the hub's key, which its key directory names.
-	if err := db.SetHub(); err != nil {
+	if err := db.SetHub(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if (*cert == "") != (*key == "") {
 		return errors.New("angiv både --tls-cert og --tls-key")
 	}
-	hc, err := openHub(*dbPath)
+	hc, err := openHub(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -303,8 +303,8 @@ func staffName(fs *flag.FlagSet) (name func() string, check func(dbPath string) 
 // password on its last line.
 func staffAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	name, check := staffName(fs)
-	return hubWork{check: check, run: func(hc *hubConn) error {
-		pw, err := hc.staff().AddStaffUser(name())
+	return hubWork{check: check, run: func(ctx context.Context, hc *hubConn) error {
+		pw, err := hc.staff().AddStaffUser(ctx, name())
 		if err != nil {
 			return err
 		}
@@ -317,8 +317,8 @@ func staffAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 // line; the user's sessions end at once, on every node.
 func staffPassword(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	name, check := staffName(fs)
-	return hubWork{check: check, run: func(hc *hubConn) error {
-		pw, err := hc.staff().NewStaffPassword(name())
+	return hubWork{check: check, run: func(ctx context.Context, hc *hubConn) error {
+		pw, err := hc.staff().NewStaffPassword(ctx, name())
 		if errors.Is(err, storage.ErrNoStaff) {
 			return fmt.Errorf("%w: %q (se navnet, som det blev oprettet med kommune staff add)", err, name())
 		}
@@ -332,8 +332,8 @@ func staffPassword(fs *flag.FlagSet, stdout io.Writer) hubWork {
 
 func councilAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	name := fs.String("name", "", "lokalrådets navn (påkrævet)")
-	return hubWork{run: func(hc *hubConn) error {
-		c, err := hc.addCouncil(*name)
+	return hubWork{run: func(ctx context.Context, hc *hubConn) error {
+		c, err := hc.addCouncil(ctx, *name)
 		if err != nil {
 			return err
 		}
@@ -343,8 +343,8 @@ func councilAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 }
 
 func councilList(_ *flag.FlagSet, stdout io.Writer) hubWork {
-	return hubWork{run: func(hc *hubConn) error {
-		cs, err := hc.councils()
+	return hubWork{run: func(ctx context.Context, hc *hubConn) error {
+		cs, err := hc.councils(ctx)
 		if err != nil {
 			return err
 		}
@@ -369,7 +369,7 @@ func deviceEnroll(fs *flag.FlagSet, stdout io.Writer) hubWork {
 			}
 			return nil
 		},
-		run: func(hc *hubConn) error {
+		run: func(ctx context.Context, hc *hubConn) error {
 			d, code, err := hc.addDevice(*label, *council, *staff)
 			if err != nil {
 				return err
@@ -381,7 +381,7 @@ func deviceEnroll(fs *flag.FlagSet, stdout io.Writer) hubWork {
 }
 
 func deviceList(_ *flag.FlagSet, stdout io.Writer) hubWork {
-	return hubWork{run: func(hc *hubConn) error {
+	return hubWork{run: func(ctx context.Context, hc *hubConn) error {
 		ds, err := hc.devices()
 		if err != nil {
 			return err
@@ -423,7 +423,7 @@ func oneArg(fs *flag.FlagSet, missing string) func(string) error {
 }
 
 func deviceRevoke(fs *flag.FlagSet, stdout io.Writer) hubWork {
-	return hubWork{check: oneArg(fs, "angiv enhedens id"), run: func(hc *hubConn) error {
+	return hubWork{check: oneArg(fs, "angiv enhedens id"), run: func(ctx context.Context, hc *hubConn) error {
 		if err := hc.revokeDevice(fs.Arg(0)); err != nil {
 			return fmt.Errorf("enheden %s: %w", fs.Arg(0), err)
 		}
@@ -442,15 +442,15 @@ func bundleExport(fs *flag.FlagSet, stdout io.Writer) hubWork {
 			}
 			return nil
 		},
-		run: func(hc *hubConn) error {
+		run: func(ctx context.Context, hc *hubConn) error {
 			return writeFileAtomic(*out, func(w io.Writer) error {
 				var h exchange.BundleHeader
 				var err error
 				if hc.pg != nil {
 					// From the op log: what a device of the council pulls.
-					h, err = exchange.NewClient().WriteStoreBundle(context.Background(), w, hc.pg, *council, time.Now())
+					h, err = exchange.NewClient().WriteStoreBundle(ctx, w, hc.pg, *council, time.Now())
 				} else {
-					h, err = exchange.NewClient().WriteBundle(context.Background(), w, hc.db, *council)
+					h, err = exchange.NewClient().WriteBundle(ctx, w, hc.db, *council)
 				}
 				if err == nil {
 					fmt.Fprintf(stdout, "%d ændringer for %s skrevet til %s\n", h.Count, h.CouncilName, *out)
@@ -462,14 +462,14 @@ func bundleExport(fs *flag.FlagSet, stdout io.Writer) hubWork {
 }
 
 func bundleImport(fs *flag.FlagSet, stdout io.Writer) hubWork {
-	return hubWork{check: oneArg(fs, "angiv filen der skal indlæses"), run: func(hc *hubConn) error {
+	return hubWork{check: oneArg(fs, "angiv filen der skal indlæses"), run: func(ctx context.Context, hc *hubConn) error {
 		f, err := os.Open(fs.Arg(0))
 		if err != nil {
 			return err
 		}
 		defer f.Close()
 		// The same door as a push, on either store.
-		h, n, err := exchange.NewClient().HubImportBundle(context.Background(), f, hc.store(), time.Now(), 24*time.Hour)
+		h, n, err := exchange.NewClient().HubImportBundle(ctx, f, hc.store(), time.Now(), 24*time.Hour)
 		if err != nil {
 			return err
 		}

@@ -54,16 +54,16 @@ func TestServeAndAdmin(t *testing.T) {
 	defer a.Close()
 	// A council typed in on the laptop before enrolment, linked on a yes.
 	own := model.Council{Name: "Jyderup Lokalråd"}
-	if err := a.SaveCouncil(model.Council{}, &own); err != nil {
+	if err := a.SaveCouncil(t.Context(), model.Council{}, &own); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: own.ID, Name: "Karen Østergaard", Role: model.RoleChair}); err != nil {
+	if err := a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: own.ID, Name: "Karen Østergaard", Role: model.RoleChair}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := exchange.NewClient().Enroll(ctx, a, url, code1); err != nil {
 		t.Fatal(err)
 	}
-	if err := exchange.AnswerLink(a, true); err != nil {
+	if err := exchange.AnswerLink(t.Context(), a, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := exchange.NewClient().Sync(ctx, a, ""); err != nil {
@@ -80,8 +80,8 @@ func TestServeAndAdmin(t *testing.T) {
 	if _, err := exchange.NewClient().Sync(ctx, b, ""); err != nil {
 		t.Fatal(err)
 	}
-	ma := noerr.Get(a.Members(council))(t)
-	mb := noerr.Get(b.Members(council))(t)
+	ma := noerr.Get(a.Members(t.Context(), council))(t)
+	mb := noerr.Get(b.Members(t.Context(), council))(t)
 	if len(ma) == 0 || len(ma) != len(mb) {
 		t.Fatalf("members: %d on a, %d on b", len(ma), len(mb))
 	}

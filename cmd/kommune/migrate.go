@@ -39,7 +39,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *from == "" || !postgres.IsURL(*to) {
 		return errors.New("angiv --from FIL og --to postgres://…")
 	}
-	db, err := openDB(*from)
+	db, err := openDB(ctx, *from)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		moved += len(ops)
 		since = ns[len(ns)-1]
 	}
-	users, err := db.StaffUsers()
+	users, err := db.StaffUsers(ctx)
 	if err != nil {
 		return err
 	}

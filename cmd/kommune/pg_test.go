@@ -113,14 +113,14 @@ func TestAdminOnBothStores(t *testing.T) {
 
 			a, b := laptopDB(t, "a"), laptopDB(t, "b")
 			enrolSync(t, url, code1, a)
-			if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair}); err != nil {
+			if err := a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil {
 				t.Fatal(err)
 			}
 			enrolSync(t, url, code2, b)
-			if mb := noerr.Get(b.Members(council))(t); len(mb) != 1 || mb[0].Name != "Karen Østergaard" {
+			if mb := noerr.Get(b.Members(t.Context(), council))(t); len(mb) != 1 || mb[0].Name != "Karen Østergaard" {
 				t.Fatalf("b's members: %+v", mb)
 			}
 			list := runOK(t, "device", "list", "--db", db)
@@ -163,7 +163,7 @@ func TestAdminOnBothStores(t *testing.T) {
 			if _, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil {
 				t.Fatal(err)
 			}
-			if ps, _ := a.Pools(); len(ps) != 1 || ps[0].ID != pool {
+			if ps, _ := a.Pools(t.Context()); len(ps) != 1 || ps[0].ID != pool {
 				t.Errorf("a's pools: %+v", ps)
 			}
 
@@ -182,14 +182,14 @@ func TestAdminOnBothStores(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if mb, _ := c.Members(council); len(mb) != 1 || mb[0].Name != "Karen Østergaard" {
+			if mb, _ := c.Members(t.Context(), council); len(mb) != 1 || mb[0].Name != "Karen Østergaard" {
 				t.Errorf("the hub's bundle: members %+v", mb)
 			}
-			if ps, _ := c.Pools(); len(ps) != 1 {
+			if ps, _ := c.Pools(t.Context()); len(ps) != 1 {
 				t.Errorf("the hub's bundle: pools %+v", ps)
 			}
 			mt := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Now().Add(72 * time.Hour)}
-			if err := a.SaveMeeting(model.Meeting{}, &mt); err != nil {
+			if err := a.SaveMeeting(t.Context(), model.Meeting{}, &mt); err != nil {
 				t.Fatal(err)
 			}
 			out, err := os.Create(filepath.Join(dir, "a.bundle"))
@@ -206,7 +206,7 @@ func TestAdminOnBothStores(t *testing.T) {
 			code3 := lastLine(runOK(t, "device", "enroll", "--db", db, "--council", council, "--name", "Idas bærbare"))
 			d := laptopDB(t, "d")
 			enrolSync(t, url, code3, d)
-			if ms, _ := d.Meetings(council); len(ms) != 1 || ms[0].ID != mt.ID {
+			if ms, _ := d.Meetings(t.Context(), council); len(ms) != 1 || ms[0].ID != mt.ID {
 				t.Errorf("the meeting from a's bundle: %+v", ms)
 			}
 		})
@@ -230,15 +230,15 @@ func TestPGTwoNodesRowsAndPages(t *testing.T) {
 	a := laptopDB(t, "a")
 	enrolSync(t, nodeA, codeA, a)
 	mt := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Now().Add(72 * time.Hour), Place: "Forsamlingshuset"}
-	if err := a.SaveMeeting(model.Meeting{}, &mt); err != nil {
+	if err := a.SaveMeeting(t.Context(), model.Meeting{}, &mt); err != nil {
 		t.Fatal(err)
 	}
 	it := model.AgendaItem{CouncilID: council, MeetingID: mt.ID, Title: "Shelter ved søen", Kind: model.ItemDecision}
-	if err := a.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+	if err := a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it); err != nil {
 		t.Fatal(err)
 	}
 	pub := model.Publication{CouncilID: council, Enabled: true, Meetings: true}
-	if err := a.SavePublication(model.Publication{}, &pub); err != nil {
+	if err := a.SavePublication(t.Context(), model.Publication{}, &pub); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil {
@@ -256,10 +256,10 @@ func TestPGTwoNodesRowsAndPages(t *testing.T) {
 	pool := lastLine(runOK(t, "pool", "add", "--db", db, "--cache", t.TempDir(), "--name", "Landdistriktspuljen", "--deadline", "01.03.2027"))
 	b := laptopDB(t, "b")
 	enrolSync(t, nodeB, codeB, b)
-	if ps, _ := b.Pools(); len(ps) != 1 || ps[0].ID != pool {
+	if ps, _ := b.Pools(t.Context()); len(ps) != 1 || ps[0].ID != pool {
 		t.Errorf("b at node B: pools %+v", ps)
 	}
-	if ms, _ := b.Meetings(council); len(ms) != 1 {
+	if ms, _ := b.Meetings(t.Context(), council); len(ms) != 1 {
 		t.Errorf("b at node B: meetings %+v", ms)
 	}
 }
@@ -286,7 +286,7 @@ func TestMigrateToPostgres(t *testing.T) {
 		if i == 2 {
 			db, council = k, ka
 		}
-		if err := db.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: name, Role: model.RoleMember}); err != nil {
+		if err := db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: name, Role: model.RoleMember}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := exchange.NewClient().Sync(context.Background(), db, ""); err != nil {
@@ -295,15 +295,15 @@ func TestMigrateToPostgres(t *testing.T) {
 	}
 	// A file on the SQLite hub, and a staff user of the web pages.
 	m := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Now().Add(72 * time.Hour)}
-	if err := a.SaveMeeting(model.Meeting{}, &m); err != nil {
+	if err := a.SaveMeeting(t.Context(), model.Meeting{}, &m); err != nil {
 		t.Fatal(err)
 	}
 	it := model.AgendaItem{CouncilID: jy, MeetingID: m.ID, Title: "Stien ved søen", Kind: model.ItemDecision}
-	if err := a.SaveAgendaItem(model.AgendaItem{}, &it); err != nil {
+	if err := a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it); err != nil {
 		t.Fatal(err)
 	}
 	file := bytes.Repeat([]byte("tilbud på stien "), 200_000) // 3.2 MB: several chunks
-	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader(file))
+	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,11 +318,11 @@ func TestMigrateToPostgres(t *testing.T) {
 	if !strings.Contains(out, "alle 3 råd stemmer") || !strings.Contains(out, "1 medarbejdere og 1 bilagsfiler") || strings.Contains(out, "NEJ") {
 		t.Errorf("migrate:\n%s", out)
 	}
-	hc, err := openHub(pg)
+	hc, err := openHub(context.Background(), pg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if good, err := hc.staff().CheckStaffUser("Ida Ørsted", staffPW); err != nil || !good {
+	if good, err := hc.staff().CheckStaffUser(t.Context(), "Ida Ørsted", staffPW); err != nil || !good {
 		t.Errorf("the staff user's password after the move: %v %v", good, err)
 	}
 	hc.Close()
@@ -333,12 +333,12 @@ func TestMigrateToPostgres(t *testing.T) {
 
 	pgURL, _ := startServe(t, pg)
 	// Laptop a goes on against the moved hub, as if nothing happened.
-	a.SetMeta(storage.MetaServer, pgURL)
-	k.SetMeta(storage.MetaServer, pgURL)
+	a.SetMeta(t.Context(), storage.MetaServer, pgURL)
+	k.SetMeta(t.Context(), storage.MetaServer, pgURL)
 	if r, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil || r.Pulled != 0 {
 		t.Fatalf("first sync after the move: %+v, %v (want nothing to pull)", r, err)
 	}
-	if err := a.SaveMember(model.Member{}, &model.Member{CouncilID: jy, Name: "Jens", Role: model.RoleMember}); err != nil {
+	if err := a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: jy, Name: "Jens", Role: model.RoleMember}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := exchange.NewClient().Sync(context.Background(), a, ""); err != nil {
@@ -349,15 +349,15 @@ func TestMigrateToPostgres(t *testing.T) {
 	if got, err := c.ReadAttachment(att); err != nil || !bytes.Equal(got, file) {
 		t.Errorf("the file moved to PostgreSQL, fetched by a new laptop: %v", err)
 	}
-	ma := noerr.Get(a.Members(jy))(t)
-	mc := noerr.Get(c.Members(jy))(t)
+	ma := noerr.Get(a.Members(t.Context(), jy))(t)
+	mc := noerr.Get(c.Members(t.Context(), jy))(t)
 	if len(ma) != 3 || len(mc) != 3 {
 		t.Errorf("members of Jyderup: %d on a, %d on the new laptop; want 3", len(ma), len(mc))
 	}
-	if ps := noerr.Get(c.Pools())(t); len(ps) != 1 {
+	if ps := noerr.Get(c.Pools(t.Context()))(t); len(ps) != 1 {
 		t.Errorf("the new laptop has %d pools, want the municipality's 1", len(ps))
 	}
-	if mk := noerr.Get(k.Members(jy))(t); len(mk) != 0 {
+	if mk := noerr.Get(k.Members(t.Context(), jy))(t); len(mk) != 0 {
 		t.Errorf("Kalundborg's laptop got Jyderup's members")
 	}
 }
@@ -395,7 +395,7 @@ func TestShutdownFinishesInflightPush(t *testing.T) {
 			if store == "postgres" {
 				db = pgtest.URL(t)
 			}
-			hc, err := openHub(db)
+			hc, err := openHub(context.Background(), db)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -447,7 +447,7 @@ func TestShutdownFinishesInflightPush(t *testing.T) {
 			if err := <-done; err != nil {
 				t.Errorf("serve: %v", err)
 			}
-			hc, err = openHub(db)
+			hc, err = openHub(context.Background(), db)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -38,18 +38,18 @@ func poolAdd(fs *flag.FlagSet, stdout io.Writer) hubWork {
 			}
 			return p.Validate()
 		},
-		run: func(hc *hubConn) error {
-			save := func(db *storage.DB) error { return db.SavePool(model.Pool{}, &p) }
+		run: func(ctx context.Context, hc *hubConn) error {
+			save := func(db *storage.DB) error { return db.SavePool(ctx, model.Pool{}, &p) }
 			var err error
 			if hc.pg != nil {
 				// Written as a staff device writes it, and sent through the
 				// door into the op log (exchange.Mirror).
-				m, err := hc.mirror(context.Background(), *cache, "admin", nil)
+				m, err := hc.mirror(ctx, *cache, "admin", nil)
 				if err != nil {
 					return err
 				}
 				defer m.Close()
-				err = m.Write(context.Background(), save)
+				err = m.Write(ctx, save)
 				if err != nil {
 					return err
 				}
@@ -71,13 +71,13 @@ func poolList(fs *flag.FlagSet, stdout io.Writer) hubWork {
 			}
 			return nil
 		},
-		run: func(hc *hubConn) error {
-			db, _, done, err := hc.rows(context.Background(), *cache)
+		run: func(ctx context.Context, hc *hubConn) error {
+			db, _, done, err := hc.rows(ctx, *cache)
 			if err != nil {
 				return err
 			}
 			defer done()
-			pools, err := db.Pools()
+			pools, err := db.Pools(ctx)
 			if err != nil {
 				return err
 			}

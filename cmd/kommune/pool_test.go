@@ -27,7 +27,7 @@ func TestPoolAdd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	p, err := db.Pool(id)
+	p, err := db.Pool(t.Context(), id)
 	if err != nil || p.MaxPerApp != 50_000_00 || !p.Deadline.Equal(time.Date(2027, 3, 1, 0, 0, 0, 0, model.Copenhagen)) || p.CouncilID != model.MunicipalityID {
 		t.Errorf("pool = %+v, %v", p, err)
 	}
@@ -42,7 +42,7 @@ func TestPoolAdd(t *testing.T) {
 			t.Errorf("kommune %v: no error", args)
 		}
 	}
-	if pools := noerr.Get(db.Pools())(t); len(pools) != 2 {
+	if pools := noerr.Get(db.Pools(t.Context()))(t); len(pools) != 2 {
 		t.Errorf("refused adds wrote pools: %+v", pools)
 	}
 }

@@ -45,7 +45,7 @@ func TestServerRunsTheModelRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Shelter ved søen", Estimate: 250_000_00, Status: model.WishDraft}
-	if err := a.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
+	if err := a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w); err != nil {
 		t.Fatal(err)
 	}
 	// Tampered: the op of the estimate says 10 mia. kr., signed again with
@@ -98,7 +98,7 @@ func TestServerRunsTheModelRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hub.Close()
-	if ws := noerr.Get(hub.BudgetWishes(council, 0))(t); len(ws) != 1 || ws[0].Estimate != 0 {
+	if ws := noerr.Get(hub.BudgetWishes(t.Context(), council, 0))(t); len(ws) != 1 || ws[0].Estimate != 0 {
 		t.Errorf("the hub took %+v", ws)
 	}
 }

@@ -188,32 +188,32 @@ func TestStaffOnBothStores(t *testing.T) {
 			if err := run(context.Background(), []string{"staff", "add", "--db", db, "--name", "Ida Ørsted"}, io.Discard, &errb); err == nil || !strings.Contains(err.Error(), "findes allerede") {
 				t.Errorf("the same name twice: %v", err)
 			}
-			hc, err := openHub(db)
+			hc, err := openHub(context.Background(), db)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer hc.Close()
 			st := hc.staff()
-			if good, err := st.CheckStaffUser("Ida Ørsted", pw); err != nil || !good {
+			if good, err := st.CheckStaffUser(t.Context(), "Ida Ørsted", pw); err != nil || !good {
 				t.Fatalf("the password staff add printed: %v %v", good, err)
 			}
-			stamp, err := st.StaffStamp("Ida Ørsted")
+			stamp, err := st.StaffStamp(t.Context(), "Ida Ørsted")
 			if err != nil {
 				t.Fatal(err)
 			}
 			now := time.Now()
 			tok := storage.StaffTokenHash("a session")
-			if err := st.CreateStaffSession(storage.StaffSession{TokenHash: tok, Name: "Ida Ørsted", CSRF: "c", Stamp: stamp, Expires: now.Add(time.Hour)}, now); err != nil {
+			if err := st.CreateStaffSession(t.Context(), storage.StaffSession{TokenHash: tok, Name: "Ida Ørsted", CSRF: "c", Stamp: stamp, Expires: now.Add(time.Hour)}, now); err != nil {
 				t.Fatal(err)
 			}
 			pw2 := lastLine(runOK(t, "staff", "password", "--db", db, "--name", "Ida Ørsted"))
-			if _, found, err := st.StaffSessionByToken(tok, now, time.Hour); err != nil || found {
+			if _, found, err := st.StaffSessionByToken(t.Context(), tok, now, time.Hour); err != nil || found {
 				t.Errorf("a session from before the new password is still stored: %v %v", found, err)
 			}
-			if good, _ := st.CheckStaffUser("Ida Ørsted", pw); good {
+			if good, _ := st.CheckStaffUser(t.Context(), "Ida Ørsted", pw); good {
 				t.Error("the old password still works")
 			}
-			if good, _ := st.CheckStaffUser("Ida Ørsted", pw2); !good {
+			if good, _ := st.CheckStaffUser(t.Context(), "Ida Ørsted", pw2); !good {
 				t.Error("the new password does not work")
 			}
 			if err := run(context.Background(), []string{"staff", "password", "--db", db, "--name", "Ingen"}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "ingen medarbejder") {

@@ -29,9 +29,9 @@ type hubConn struct {
 	pg *postgres.Store
 }
 
-func openHub(path string) (*hubConn, error) {
+func openHub(ctx context.Context, path string) (*hubConn, error) {
 	if postgres.IsURL(path) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		pg, err := postgres.Open(ctx, path)
 		if err != nil {
@@ -39,7 +39,7 @@ func openHub(path string) (*hubConn, error) {
 		}
 		return &hubConn{pg: pg}, nil
 	}
-	db, err := openDB(path)
+	db, err := openDB(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -71,23 +71,23 @@ func (h *hubConn) staff() web.StaffStore {
 	return h.db
 }
 
-func (h *hubConn) addCouncil(name string) (model.Council, error) {
+func (h *hubConn) addCouncil(ctx context.Context, name string) (model.Council, error) {
 	if h.pg != nil {
 		id, err := h.pg.AddCouncil(name)
 		return model.Council{ID: id, Name: name}, err
 	}
 	c := model.Council{Name: name}
-	if err := h.db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := h.db.SaveCouncil(ctx, model.Council{}, &c); err != nil {
 		return c, err
 	}
 	return c, nil
 }
 
-func (h *hubConn) councils() ([]model.Council, error) {
+func (h *hubConn) councils(ctx context.Context) ([]model.Council, error) {
 	if h.pg != nil {
 		return h.pg.Councils()
 	}
-	return h.db.Councils()
+	return h.db.Councils(ctx)
 }
 
 func (h *hubConn) addDevice(label, council string, staff bool) (storage.Device, string, error) {

@@ -106,7 +106,7 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 		t.Errorf("device list does not show the registered key:\n%s", list)
 	}
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
-	if err := a.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
+	if err := a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := exchange.NewClient().Sync(ctx, a, ""); err != nil {
@@ -140,9 +140,9 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	if _, err := exchange.NewClient().Sync(ctx, staff, ""); err != nil {
 		t.Fatal(err)
 	}
-	ws := noerr.Get(staff.BudgetWishes(council, 0))(t)
-	p := noerr.Get(staff.Pool(pool))(t)
-	ann := noerr.Get(staff.Announcements())(t)
+	ws := noerr.Get(staff.BudgetWishes(t.Context(), council, 0))(t)
+	p := noerr.Get(staff.Pool(t.Context(), pool))(t)
+	ann := noerr.Get(staff.Announcements(t.Context()))(t)
 	if len(ws) != 1 || ws[0].Granted != 0 || p.Available != 100_000_00 || len(ann) != 0 {
 		t.Errorf("forged data reached a device: %+v %+v %+v", ws, p, ann)
 	}
@@ -159,7 +159,7 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 		t.Errorf("enrolling with the hub's id: %s", resp.Status)
 	}
 	// … and an op numbered to overflow the counters.
-	token := noerr.Get(a.Meta(storage.MetaToken))(t)
+	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	c := storage.Change{Device: a.DeviceID(), Seq: math.MaxInt64, HLC: stamp, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"}
 	a.SignOwn(&c)
 	wire := noerr.Get(exchange.EncodeOps([]storage.Change{c}))(t)
@@ -179,7 +179,7 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	if _, err := exchange.NewClient().Sync(ctx, a, ""); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := a.Pool(second); err != nil || got.Name != "Efter angrebet" {
+	if got, err := a.Pool(t.Context(), second); err != nil || got.Name != "Efter angrebet" {
 		t.Errorf("pool added after the attempts: %+v, %v", got, err)
 	}
 	// The genuine bundle still goes in.

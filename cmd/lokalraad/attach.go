@@ -61,7 +61,7 @@ func runAttach(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	a, err := db.AddAttachment(kind, owner, files[0], f)
+	a, err := db.AddAttachment(ctx, kind, owner, files[0], f)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func runAttach(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-func runAttachList(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runAttachList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	const usage = "brug: lokalraad attach list --db PATH --meeting ID"
 	fset := flag.NewFlagSet("lokalraad attach list", flag.ContinueOnError)
 	fset.SetOutput(stderr)
@@ -87,10 +87,10 @@ func runAttachList(_ context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Meeting(*meetingID); err != nil {
+	if _, err := db.Meeting(ctx, *meetingID); err != nil {
 		return fmt.Errorf("mødet %s: %w", *meetingID, err)
 	}
-	items, err := db.AgendaItems(*meetingID)
+	items, err := db.AgendaItems(ctx, *meetingID)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func runAttachList(_ context.Context, args []string, stdout, stderr io.Writer) e
 	for i, it := range items {
 		no[it.ID] = i + 1
 	}
-	as, err := db.MeetingAttachments(*meetingID)
+	as, err := db.MeetingAttachments(ctx, *meetingID)
 	if err != nil {
 		return err
 	}

@@ -28,17 +28,17 @@ func TestAttachCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(db.SaveCouncil(model.Council{}, &c))
+	must(db.SaveCouncil(t.Context(), model.Council{}, &c))
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: time.Date(2027, 1, 12, 18, 0, 0, 0, time.UTC)}
-	must(db.SaveMeeting(model.Meeting{}, &m))
+	must(db.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	var items []model.AgendaItem
 	for _, title := range []string{"Godkendelse af dagsorden", "Stien ved søen"} {
 		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: title, Kind: model.ItemDecision}
-		must(db.SaveAgendaItem(model.AgendaItem{}, &it))
+		must(db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 		items = append(items, it)
 	}
 	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Bænke", Status: model.WishDraft}
-	must(db.SaveBudgetWish(model.BudgetWish{}, &w))
+	must(db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	must(db.Close())
 
 	file := filepath.Join(dir, "Tilbud fra Brøndum.pdf")
@@ -52,14 +52,14 @@ func TestAttachCommand(t *testing.T) {
 
 	db, err = storage.Open(path)
 	must(err)
-	a, err := db.Attachment(id)
+	a, err := db.Attachment(t.Context(), id)
 	if err != nil || a.OwnerID != items[1].ID || a.Name != "Tilbud fra Brøndum.pdf" || a.MediaType != "application/pdf" {
 		t.Fatalf("printed id %q: %+v, %v", id, a, err)
 	}
 	if got, err := db.ReadAttachment(a); err != nil || string(got) != "%PDF-1.4 tilbud" {
 		t.Errorf("stored file %q, %v", got, err)
 	}
-	if b, err := db.Attachment(strings.TrimSpace(out2)); err != nil || b.OwnerKind != model.OwnerWish {
+	if b, err := db.Attachment(t.Context(), strings.TrimSpace(out2)); err != nil || b.OwnerKind != model.OwnerWish {
 		t.Errorf("wish attachment %+v, %v", b, err)
 	}
 	db.Close()
@@ -101,9 +101,9 @@ func TestExportPacketWithBilag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := noerr.Get(db.Meetings(council))(t)
+	ms := noerr.Get(db.Meetings(t.Context(), council))(t)
 	m := ms[len(ms)-1]
-	items := noerr.Get(db.AgendaItems(m.ID))(t)
+	items := noerr.Get(db.AgendaItems(t.Context(), m.ID))(t)
 	db.Close()
 	// A real PDF as the bilag: an earlier meeting's minutes.
 	minutes := filepath.Join(dir, "Referat sidst.pdf")
@@ -156,14 +156,14 @@ func TestAttachReceiptCommand(t *testing.T) {
 		}
 	}
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	must(db.SaveCouncil(model.Council{}, &c))
+	must(db.SaveCouncil(t.Context(), model.Council{}, &c))
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, model.Copenhagen) }
 	coffee := model.AccountEntry{CouncilID: c.ID, Date: day(2026, 3, 1), Text: "Kaffe", Kind: model.EntryExpense, Amount: 450_00}
-	must(db.SaveAccountEntry(model.AccountEntry{}, &coffee))
+	must(db.SaveAccountEntry(t.Context(), model.AccountEntry{}, &coffee))
 	old := model.AccountEntry{CouncilID: c.ID, Date: day(2025, 3, 1), Text: "Kaffe 2025", Kind: model.EntryExpense, Amount: 400_00}
-	must(db.SaveAccountEntry(model.AccountEntry{}, &old))
+	must(db.SaveAccountEntry(t.Context(), model.AccountEntry{}, &old))
 	y := model.AccountsYear{CouncilID: c.ID, Year: 2025, Approved: day(2025, 11, 20)}
-	must(db.SaveAccountsYear(model.AccountsYear{}, &y))
+	must(db.SaveAccountsYear(t.Context(), model.AccountsYear{}, &y))
 	must(db.Close())
 
 	scan := filepath.Join(dir, "Kvittering Brugsen.jpg")
@@ -179,12 +179,12 @@ func TestAttachReceiptCommand(t *testing.T) {
 	db, err = storage.Open(path)
 	must(err)
 	defer db.Close()
-	as, err := db.Attachments(model.OwnerEntry, coffee.ID)
+	as, err := db.Attachments(t.Context(), model.OwnerEntry, coffee.ID)
 	must(err)
 	if len(as) != 1 || as[0].ID != strings.TrimSpace(out) || as[0].Name != "Kvittering Brugsen.jpg" || as[0].MediaType != "image/jpeg" {
 		t.Errorf("the line's receipts: %+v (printed %q)", as, out)
 	}
-	if as := noerr.Get(db.Attachments(model.OwnerEntry, old.ID))(t); len(as) != 0 {
+	if as := noerr.Get(db.Attachments(t.Context(), model.OwnerEntry, old.ID))(t); len(as) != 0 {
 		t.Errorf("the approved line took a receipt: %+v", as)
 	}
 

@@ -41,7 +41,7 @@ var pbKinds = map[string]model.PBBallotKind{
 	"points":       model.PBPoints,
 }
 
-func runBudgetNewRound(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetNewRound(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p := newPBFlags("new-round", stderr)
 	councilID := p.fs.String("council", "", "lokalrådets id (standard: det eneste)")
 	title := p.fs.String("title", "", "rundens titel (påkrævet)")
@@ -70,7 +70,7 @@ func runBudgetNewRound(_ context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	defer db.Close()
-	id, err := councilOf(db, *councilID)
+	id, err := councilOf(ctx, db, *councilID)
 	if err != nil {
 		return err
 	}
@@ -82,14 +82,14 @@ func runBudgetNewRound(_ context.Context, args []string, stdout, stderr io.Write
 	case model.PBPoints:
 		r.Points = *most
 	}
-	if err := db.SavePBRound(model.PBRound{}, &r); err != nil {
+	if err := db.SavePBRound(ctx, model.PBRound{}, &r); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, r.ID)
 	return nil
 }
 
-func runBudgetProposal(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetProposal(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
 		return errors.New("brug: lokalraad budget proposal add --db FIL --round ID --title TITEL --cost KR [--number N] [--status modtaget|vurderes|til_afstemning|afvist --reason TEKST]")
 	}
@@ -114,7 +114,7 @@ func runBudgetProposal(_ context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return fmt.Errorf("--cost %q: skriv prisen i kr., fx 40000 eller 40.000,50", *cost)
 	}
-	db, r, err := p.openRound()
+	db, r, err := p.openRound(ctx)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func runBudgetProposal(_ context.Context, args []string, stdout, stderr io.Write
 	q := model.PBProposal{CouncilID: r.CouncilID, RoundID: r.ID, Number: *number, Title: strings.TrimSpace(*title), Text: *text,
 		ProposerName: *name, ProposerContact: *contact, Cost: øre, Category: *category, Place: *place,
 		Status: model.ProposalStatus(*status), Reason: *reason}
-	if err := db.SavePBProposal(model.PBProposal{}, &q); err != nil {
+	if err := db.SavePBProposal(ctx, model.PBProposal{}, &q); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d\t%s\n", q.Number, q.ID)
@@ -137,7 +137,7 @@ type typedBallot struct {
 	marks  []model.PBMark
 }
 
-func runBudgetBallot(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetBallot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p := newPBFlags("ballot", stderr)
 	counter := p.fs.Int("counter", 0, "tælleren: 1 eller 2 (påkrævet)")
 	place := p.fs.String("place", "", "afstemningsstedet")
@@ -147,7 +147,7 @@ func runBudgetBallot(_ context.Context, args []string, stdout, stderr io.Writer)
 	if *counter != 1 && *counter != 2 {
 		return errors.New("angiv tælleren med --counter 1 eller --counter 2")
 	}
-	db, r, err := p.openRound()
+	db, r, err := p.openRound(ctx)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func runBudgetBallot(_ context.Context, args []string, stdout, stderr io.Writer)
 			return errors.New("ingen stemmesedler: giv NUMMER KRYDSER… som argumenter, eller linjer »nummer krydser« på standard-input")
 		}
 	}
-	held, err := db.PBBallots(r.ID)
+	held, err := db.PBBallots(ctx, r.ID)
 	if err != nil {
 		return err
 	}
@@ -223,7 +223,7 @@ func runBudgetBallot(_ context.Context, args []string, stdout, stderr io.Writer)
 		}
 		entered[b.number] = model.FormatMarks(b.marks, points)
 	}
-	ps, err := db.PBProposals(r.ID)
+	ps, err := db.PBProposals(ctx, r.ID)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func runBudgetBallot(_ context.Context, args []string, stdout, stderr io.Writer)
 	}
 	for i, b := range typed {
 		x := model.PBBallot{CouncilID: r.CouncilID, RoundID: r.ID, Entry: *counter, Number: b.number, Place: strings.TrimSpace(*place), Marks: b.marks}
-		if err := db.SavePBBallot(model.PBBallot{}, &x); err != nil {
+		if err := db.SavePBBallot(ctx, model.PBBallot{}, &x); err != nil {
 			if i > 0 {
 				return fmt.Errorf("stemmeseddel nr. %d: %w (de %d før den er gemt)", b.number, err, i)
 			}
@@ -250,20 +250,20 @@ func runBudgetBallot(_ context.Context, args []string, stdout, stderr io.Writer)
 
 // runBudgetPhase moves a round to a phase (afstemning opens the vote and
 // fixes the rules; resultat closes it), as the screen's buttons do.
-func runBudgetPhase(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetPhase(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p := newPBFlags("phase", stderr)
 	phase := p.fs.String("phase", "", "forslag, vurdering, afstemning eller resultat (påkrævet)")
 	if err := p.parse(args, "db", "round", "phase"); err != nil {
 		return err
 	}
-	db, r, err := p.openRound()
+	db, r, err := p.openRound(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	loaded := r
 	r.Phase = model.PBPhase(*phase)
-	if err := db.SavePBRound(loaded, &r); err != nil {
+	if err := db.SavePBRound(ctx, loaded, &r); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, r.Phase.Label(model.Danish))

@@ -20,7 +20,7 @@ func TestBudgetRoundFromTheCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := db.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -78,7 +78,7 @@ func TestBudgetRoundFromTheCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	d, err := db.PBRoundData(id)
+	d, err := db.PBRoundData(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,12 +87,12 @@ func (p *pbFlags) now() (time.Time, error) {
 }
 
 // openRound opens the database and reads the round; the caller closes db.
-func (p *pbFlags) openRound() (*storage.DB, model.PBRound, error) {
+func (p *pbFlags) openRound(ctx context.Context) (*storage.DB, model.PBRound, error) {
 	db, err := openExisting(*p.db)
 	if err != nil {
 		return nil, model.PBRound{}, err
 	}
-	r, err := db.PBRound(*p.round)
+	r, err := db.PBRound(ctx, *p.round)
 	if err != nil {
 		db.Close()
 		if errors.Is(err, storage.ErrNotFound) {
@@ -104,20 +104,20 @@ func (p *pbFlags) openRound() (*storage.DB, model.PBRound, error) {
 }
 
 // roundData opens the database and reads the round with everything in it.
-func (p *pbFlags) roundData() (storage.PBRoundData, error) {
+func (p *pbFlags) roundData(ctx context.Context) (storage.PBRoundData, error) {
 	db, err := openExisting(*p.db)
 	if err != nil {
 		return storage.PBRoundData{}, err
 	}
 	defer db.Close()
-	d, err := db.PBRoundData(*p.round)
+	d, err := db.PBRoundData(ctx, *p.round)
 	if errors.Is(err, storage.ErrNotFound) {
 		return d, fmt.Errorf("runden %s findes ikke i databasen (se lokalraad budget rounds)", *p.round)
 	}
 	return d, err
 }
 
-func runBudgetBallots(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetBallots(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p := newPBFlags("ballots", stderr)
 	from := p.fs.Int("from", 1, "første stemmeseddels nummer")
 	to := p.fs.Int("to", 500, "sidste stemmeseddels nummer")
@@ -130,7 +130,7 @@ func runBudgetBallots(_ context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	d, err := p.roundData()
+	d, err := p.roundData(ctx)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func runBudgetBallots(_ context.Context, args []string, stdout, stderr io.Writer
 	return nil
 }
 
-func runBudgetResults(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetResults(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p := newPBFlags("results", stderr)
 	if err := p.parse(args, "db", "round", "out"); err != nil {
 		return err
@@ -154,7 +154,7 @@ func runBudgetResults(_ context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	d, err := p.roundData()
+	d, err := p.roundData(ctx)
 	if err != nil {
 		return err
 	}
@@ -181,12 +181,12 @@ func counted(d storage.PBRoundData) (*model.PBResult, model.PBTally) {
 	return &res, res.Tally
 }
 
-func runBudgetExportPB(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetExportPB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p := newPBFlags("export-pb", stderr)
 	if err := p.parse(args, "db", "round", "out"); err != nil {
 		return err
 	}
-	d, err := p.roundData()
+	d, err := p.roundData(ctx)
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func runBudgetExportPB(_ context.Context, args []string, stdout, stderr io.Write
 	return nil
 }
 
-func runBudgetWorkbook(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetWorkbook(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p := newPBFlags("workbook", stderr)
 	contacts := p.fs.Bool("contacts", false, "tag forslagsstillernes kontaktoplysninger med (persondata)")
 	if err := p.parse(args, "db", "round", "out"); err != nil {
@@ -210,7 +210,7 @@ func runBudgetWorkbook(_ context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	d, err := p.roundData()
+	d, err := p.roundData(ctx)
 	if err != nil {
 		return err
 	}
@@ -253,7 +253,7 @@ func openInput(path string) (*os.File, error) {
 	return f, nil
 }
 
-func runBudgetImportPB(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetImportPB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p := newPBFlags("import-pb", stderr)
 	councilID := p.fs.String("council", "", "lokalrådets id (standard: det eneste)")
 	if err := p.parse(args, "db"); err != nil {
@@ -281,12 +281,12 @@ func runBudgetImportPB(_ context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	defer db.Close()
-	id, err := councilOf(db, *councilID)
+	id, err := councilOf(ctx, db, *councilID)
 	if err != nil {
 		return err
 	}
 	r.CouncilID = id
-	saved, err := db.CreatePBRound(storage.PBRoundData{Round: r, Proposals: ps, Ballots: bs})
+	saved, err := db.CreatePBRound(ctx, storage.PBRoundData{Round: r, Proposals: ps, Ballots: bs})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -294,7 +294,7 @@ func runBudgetImportPB(_ context.Context, args []string, stdout, stderr io.Write
 	return nil
 }
 
-func runBudgetImportProposals(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetImportProposals(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p := newPBFlags("import-proposals", stderr)
 	if err := p.parse(args, "db", "round"); err != nil {
 		return err
@@ -318,12 +318,12 @@ func runBudgetImportProposals(_ context.Context, args []string, stdout, stderr i
 	if len(problems) > 0 {
 		return fmt.Errorf("%d rækker har fejl; intet er importeret", len(problems))
 	}
-	db, _, err := p.openRound()
+	db, _, err := p.openRound(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.ImportPBProposals(*p.round, ps); err != nil {
+	if err := db.ImportPBProposals(ctx, *p.round, ps); err != nil {
 		return fmt.Errorf("intet er importeret: %w", err)
 	}
 	fmt.Fprintf(stdout, "%d forslag importeret\n", len(ps))

@@ -28,7 +28,7 @@ func pbDB(t *testing.T) (string, string) {
 	}
 	defer db.Close()
 	c := model.Council{Name: "Vestby Lokalråd"}
-	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := db.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	return path, c.ID
@@ -58,7 +58,7 @@ func TestBudgetRoundInAndOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := db.PBRoundData(roundID)
+	d, err := db.PBRoundData(t.Context(), roundID)
 	db.Close()
 	if err != nil {
 		t.Fatalf("the printed id %q is no round: %v", roundID, err)
@@ -169,7 +169,7 @@ func TestBudgetImportProposals(t *testing.T) {
 	}
 	r := model.PBRound{CouncilID: councilID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseProposals,
 		BallotKind: model.PBApproval, MaxChoices: 3, Method: model.CountVotes, TieRule: model.TieByID}
-	if err := db.SavePBRound(model.PBRound{}, &r); err != nil {
+	if err := db.SavePBRound(t.Context(), model.PBRound{}, &r); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -190,7 +190,7 @@ func TestBudgetImportProposals(t *testing.T) {
 	}
 	db = noerr.Get(storage.Open(dbPath))(t)
 	defer db.Close()
-	ps, err := db.PBProposals(r.ID)
+	ps, err := db.PBProposals(t.Context(), r.ID)
 	if err != nil || len(ps) != 2 {
 		t.Fatalf("%d proposals stored after a refused and a good import: %v", len(ps), err)
 	}
@@ -227,7 +227,7 @@ func TestBudgetRoundCommandsRefuseBadInput(t *testing.T) {
 	}
 	db := noerr.Get(storage.Open(dbPath))(t)
 	defer db.Close()
-	if rs := noerr.Get(db.PBRoundsAll())(t); len(rs) != 0 {
+	if rs := noerr.Get(db.PBRoundsAll(t.Context()))(t); len(rs) != 0 {
 		t.Errorf("%d rounds written by refused commands", len(rs))
 	}
 	if _, err := os.Stat(filepath.Join(dir, "x.pdf")); err == nil {

@@ -36,7 +36,7 @@ func usesDB(args []string) bool {
 	return false
 }
 
-func runBudgetRounds(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetRounds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("lokalraad budget rounds", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	dbPath := flags.String("db", "", "databasefil (påkrævet)")
@@ -54,7 +54,7 @@ func runBudgetRounds(_ context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer db.Close()
-	all, err := db.PBRoundsAll()
+	all, err := db.PBRoundsAll(ctx)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func runBudgetCountRound(ctx context.Context, args []string, stdout, stderr io.W
 		return err
 	}
 	defer db.Close()
-	d, err := db.PBRoundData(*roundID)
+	d, err := db.PBRoundData(ctx, *roundID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("runden %s findes ikke i %s; se lokalraad budget rounds --db %s", *roundID, *dbPath, *dbPath)
 	}

@@ -42,7 +42,7 @@ func TestBudgetRoundsAndCountFromTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := db.PBRoundData(id)
+	d, err := db.PBRoundData(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,11 +103,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if *meetingID == "" {
 			return errors.New("angiv mødet med --meeting ID")
 		}
-		m, err := db.Meeting(*meetingID)
+		m, err := db.Meeting(ctx, *meetingID)
 		if err != nil {
 			return fmt.Errorf("mødet %s: %w", *meetingID, err)
 		}
-		d, err := db.CouncilData(m.CouncilID)
+		d, err := db.CouncilData(ctx, m.CouncilID)
 		if err != nil {
 			return err
 		}
@@ -116,17 +116,17 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if *meetingID == "" {
 			return errors.New("angiv mødet med --meeting ID")
 		}
-		m, err := db.Meeting(*meetingID)
+		m, err := db.Meeting(ctx, *meetingID)
 		if err != nil {
 			return fmt.Errorf("mødet %s: %w", *meetingID, err)
 		}
-		d, err := db.CouncilData(m.CouncilID)
+		d, err := db.CouncilData(ctx, m.CouncilID)
 		if err != nil {
 			return err
 		}
 		o := pdf.Options{Lang: l, Now: now, ContactDetails: *contacts, SkipDamaged: *skipDamaged}
 		if kind == "packet" || kind == "chair" {
-			if o.Bilag, err = meetingBilag(db, m.ID); err != nil {
+			if o.Bilag, err = meetingBilag(ctx, db, m.ID); err != nil {
 				return err
 			}
 		}
@@ -138,11 +138,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	} else {
-		id, err := councilOf(db, *councilID)
+		id, err := councilOf(ctx, db, *councilID)
 		if err != nil {
 			return err
 		}
-		d, err := db.CouncilData(id)
+		d, err := db.CouncilData(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -159,13 +159,13 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				return xlsx.Write(w, d, xlsx.Options{Lang: l, ContactDetails: *contacts, Now: now})
 			}
 		case "calendar":
-			deadlines, err := db.Deadlines()
+			deadlines, err := db.Deadlines(ctx)
 			if err != nil {
 				return err
 			}
 			// The årshjul's dates of this year and the next go with the meetings.
 			y := now.In(model.Copenhagen).Year()
-			rs, err := db.YearReminders(id, y, y+1)
+			rs, err := db.YearReminders(ctx, id, y, y+1)
 			if err != nil {
 				return err
 			}
@@ -178,7 +178,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 			o := pdf.Options{Lang: l, Now: now}
 			if *receipts {
-				as, err := db.EntryAttachments(id, *year)
+				as, err := db.EntryAttachments(ctx, id, *year)
 				if err != nil {
 					return err
 				}
@@ -198,7 +198,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			if *year < 2000 || *year > 2200 {
 				return errors.New("angiv året med --year YYYY")
 			}
-			rs, err := db.YearReminders(id, *year)
+			rs, err := db.YearReminders(ctx, id, *year)
 			if err != nil {
 				return err
 			}
@@ -219,8 +219,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // meetingBilag reads a meeting's attachments with their files, for the
 // packet: a file not on this computer has no bytes (listed as sent
 // separately), a damaged one is handed on for pdf to name.
-func meetingBilag(db *storage.DB, meetingID string) ([]pdf.Bilag, error) {
-	as, err := db.MeetingAttachments(meetingID)
+func meetingBilag(ctx context.Context, db *storage.DB, meetingID string) ([]pdf.Bilag, error) {
+	as, err := db.MeetingAttachments(ctx, meetingID)
 	if err != nil {
 		return nil, err
 	}
@@ -314,14 +314,14 @@ func openExisting(path string) (*storage.DB, error) {
 
 // councilOf is the council named by id, or the only council when id is
 // empty.
-func councilOf(db *storage.DB, id string) (string, error) {
+func councilOf(ctx context.Context, db *storage.DB, id string) (string, error) {
 	if id != "" {
 		if _, err := db.Council(id); err != nil {
 			return "", fmt.Errorf("lokalrådet %s: %w", id, err)
 		}
 		return id, nil
 	}
-	cs, err := db.Councils()
+	cs, err := db.Councils(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -366,7 +366,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	id, err := councilOf(db, *councilID)
+	id, err := councilOf(ctx, db, *councilID)
 	if err != nil {
 		return err
 	}
@@ -392,7 +392,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(imp.Problems) > 0 {
 		return fmt.Errorf("%d rækker har fejl; intet er importeret", len(imp.Problems))
 	}
-	matches, err := db.ImportMatches(id, imp.Members, imp.Projects, imp.Wishes)
+	matches, err := db.ImportMatches(ctx, id, imp.Members, imp.Projects, imp.Wishes)
 	if err != nil {
 		return err
 	}
@@ -405,7 +405,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			how = storage.ExistingSkip
 		}
 	}
-	ms, ps, ws, err := db.Resolve(matches, how, imp.Members, imp.Projects, imp.Wishes)
+	ms, ps, ws, err := db.Resolve(ctx, matches, how, imp.Members, imp.Projects, imp.Wishes)
 	if err != nil {
 		return err
 	}
@@ -413,7 +413,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stdout, "Prøvekørsel: intet er gemt.")
 		return nil
 	}
-	if err := db.ImportContext(ctx, ms, ps, ws); err != nil {
+	if err := db.Import(ctx, ms, ps, ws); err != nil {
 		if ctx.Err() != nil {
 			return errors.New("afbrudt; intet er importeret")
 		}

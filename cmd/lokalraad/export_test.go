@@ -33,8 +33,8 @@ func TestExportEveryKind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := noerr.Get(db.Meetings(council))(t)
-	ws := noerr.Get(db.BudgetWishes(council, 0))(t)
+	ms := noerr.Get(db.Meetings(t.Context(), council))(t)
+	ws := noerr.Get(db.BudgetWishes(t.Context(), council, 0))(t)
 	db.Close()
 	meeting := ms[len(ms)-2].ID
 	dir := t.TempDir()
@@ -110,7 +110,7 @@ func TestWorkbookRoundTripByCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := model.Council{Name: "Tølløse Lokalråd"}
-	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := db.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -120,7 +120,7 @@ func TestWorkbookRoundTripByCommandLine(t *testing.T) {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
 	db = noerr.Get(storage.Open(target))(t)
-	if ws := noerr.Get(db.BudgetWishes(c.ID, 0))(t); len(ws) != 0 {
+	if ws := noerr.Get(db.BudgetWishes(t.Context(), c.ID, 0))(t); len(ws) != 0 {
 		t.Errorf("a dry run wrote %d wishes", len(ws))
 	}
 	db.Close()
@@ -130,10 +130,10 @@ func TestWorkbookRoundTripByCommandLine(t *testing.T) {
 	}
 	src := noerr.Get(storage.Open(path))(t)
 	defer src.Close()
-	want := noerr.Get(src.CouncilData(council))(t)
+	want := noerr.Get(src.CouncilData(t.Context(), council))(t)
 	db = noerr.Get(storage.Open(target))(t)
 	defer db.Close()
-	got := noerr.Get(db.CouncilData(c.ID))(t)
+	got := noerr.Get(db.CouncilData(t.Context(), c.ID))(t)
 	if len(got.Wishes) != len(want.Wishes) || len(got.Projects) != len(want.Projects) || len(got.Members) != len(want.Members) {
 		t.Errorf("imported %d wishes, %d projects, %d members; exported %d, %d, %d",
 			len(got.Wishes), len(got.Projects), len(got.Members), len(want.Wishes), len(want.Projects), len(want.Members))

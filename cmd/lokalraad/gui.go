@@ -86,7 +86,7 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 	}
 	var db *storage.DB
 	if unclean {
-		db, err = openChecked(path)
+		db, err = openChecked(ctx, path)
 	} else {
 		db, err = storage.Open(path)
 	}
@@ -100,7 +100,7 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 			}
 		}()
 		ui.Rescue(a, path, err, func() {
-			restored, err = openChecked(path)
+			restored, err = openChecked(ctx, path)
 			if err != nil {
 				a.Quit()
 				return
@@ -131,10 +131,10 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 		// The day's backup copies the whole file (0.7 s of CPU on ten
 		// years of 18 councils) and the check reads all of it: both
 		// after the window is up.
-		go autoBackups(db)
+		go autoBackups(ctx, db)
 		if !unclean {
 			go func() {
-				if err := db.CheckInBackground(); isDamage(err) {
+				if err := db.CheckInBackground(ctx); isDamage(err) {
 					fyne.Do(func() { u.ShowDamaged(err) })
 				}
 			}()
@@ -168,12 +168,12 @@ const (
 )
 
 // openChecked opens the database and runs SQLite's quick check on it.
-func openChecked(path string) (*storage.DB, error) {
+func openChecked(ctx context.Context, path string) (*storage.DB, error) {
 	db, err := storage.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Check(); err != nil {
+	if err := db.Check(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -187,9 +187,9 @@ func isDamage(err error) bool {
 // autoBackups makes the day's backup at start and, while the app stays
 // open for days, on the first hour of each new day. AutoBackup does nothing
 // when today's backup exists.
-func autoBackups(db *storage.DB) {
+func autoBackups(ctx context.Context, db *storage.DB) {
 	for {
-		if _, err := db.AutoBackup(); err != nil {
+		if _, err := db.AutoBackup(ctx); err != nil {
 			log.Printf("automatisk sikkerhedskopi: %v", err)
 		}
 		time.Sleep(time.Hour)

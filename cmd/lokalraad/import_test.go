@@ -22,7 +22,7 @@ func newCouncilDB(t *testing.T) (string, string) {
 	}
 	defer db.Close()
 	c := model.Council{Name: "Tølløse Lokalråd"}
-	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := db.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	return path, c.ID
@@ -48,7 +48,7 @@ func TestImportWorkbookTwice(t *testing.T) {
 	count := func() int {
 		db := noerr.Get(storage.Open(target))(t)
 		defer db.Close()
-		d := noerr.Get(db.CouncilData(cid))(t)
+		d := noerr.Get(db.CouncilData(context.Background(), cid))(t)
 		return len(d.Wishes) + len(d.Members) + len(d.Projects)
 	}
 	n := count()
@@ -93,8 +93,8 @@ func TestImportRefusalsAndCancel(t *testing.T) {
 	}
 	db := noerr.Get(storage.Open(target))(t)
 	defer db.Close()
-	cs := noerr.Get(db.Councils())(t)
-	d := noerr.Get(db.CouncilData(cs[0].ID))(t)
+	cs := noerr.Get(db.Councils(t.Context()))(t)
+	d := noerr.Get(db.CouncilData(t.Context(), cs[0].ID))(t)
 	if len(d.Wishes)+len(d.Members)+len(d.Projects) != 0 {
 		t.Error("a cancelled import wrote rows")
 	}

@@ -102,11 +102,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if !*withDemo {
 			return nil
 		}
-		councils, err := db.Councils()
+		councils, err := db.Councils(ctx)
 		if err != nil || len(councils) > 0 {
 			return err
 		}
-		_, err = demo.Council(db, time.Now())
+		_, err = demo.Council(ctx, db, time.Now())
 		return err
 	})
 }
@@ -180,7 +180,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer db.Close()
 	if !*large {
-		id, err := demo.Council(db, time.Now())
+		id, err := demo.Council(ctx, db, time.Now())
 		if err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return nil
 	}
 	start := time.Now()
-	err = demo.Large(db, time.Now(), demo.LargeSize{Councils: *councils, Years: *years}, func(done, total int) {
+	err = demo.Large(ctx, db, time.Now(), demo.LargeSize{Councils: *councils, Years: *years}, func(done, total int) {
 		if ctx.Err() == nil {
 			fmt.Fprintf(stderr, "\r%d af %d rådsår skrevet", done, total)
 		}

@@ -33,7 +33,7 @@ func TestDemoWritesTheDemoCouncil(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	d, err := db.CouncilData(id)
+	d, err := db.CouncilData(t.Context(), id)
 	if err != nil {
 		t.Fatalf("the printed id %q is no council: %v", id, err)
 	}
@@ -67,11 +67,11 @@ func TestDemoLarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cs := noerr.Get(db.Councils())(t)
+	cs := noerr.Get(db.Councils(t.Context()))(t)
 	if len(cs) != 2 {
 		t.Fatalf("%d councils, want 2", len(cs))
 	}
-	ms := noerr.Get(db.Meetings(cs[0].ID))(t)
+	ms := noerr.Get(db.Meetings(t.Context(), cs[0].ID))(t)
 	if len(ms) != 12 {
 		t.Errorf("%d meetings in a year, want 12", len(ms))
 	}

@@ -73,7 +73,7 @@ func TestExportInvitationAndTasks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := noerr.Get(db.Meetings(council))(t)
+	ms := noerr.Get(db.Meetings(t.Context(), council))(t)
 	db.Close()
 	dir := t.TempDir()
 	inv := filepath.Join(dir, "invitation.ics")

@@ -34,7 +34,7 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	defer srv.Close()
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	must(hub.SaveCouncil(model.Council{}, &c))
+	must(hub.SaveCouncil(t.Context(), model.Council{}, &c))
 	_, codeA, _ := hub.AddDevice("a", c.ID, false)
 	_, codeB, _ := hub.AddDevice("b", c.ID, false)
 	ctx := context.Background()
@@ -46,12 +46,12 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	a, err := storage.Open(pathA)
 	must(err)
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: time.Now().Add(-time.Hour)}
-	must(a.SaveMeeting(model.Meeting{}, &m))
+	must(a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Decision: "Shelteret bygges."}
-	must(a.SaveAgendaItem(model.AgendaItem{}, &it))
+	must(a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	held := m
 	m.Status = model.MeetingApproved
-	must(a.SaveMeeting(held, &m))
+	must(a.SaveMeeting(t.Context(), held, &m))
 	ops, err := a.CouncilOps(context.Background(), c.ID)
 	must(err)
 	self, last := a.DeviceID(), ops[len(ops)-1]
@@ -73,7 +73,7 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	b, err := storage.Open(pathB)
 	must(err)
 	defer b.Close()
-	if got := noerr.Get(b.AgendaItem(it.ID))(t); got.Decision != "Shelteret bygges." {
+	if got := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t); got.Decision != "Shelteret bygges." {
 		t.Errorf("decision on b = %q", got.Decision)
 	}
 }

@@ -50,7 +50,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *dbPath == "" || fs.NArg() != 1 {
 		return errors.New("brug: lokalraad restore --db PATH FILE")
 	}
-	saved, err := storage.Restore(*dbPath, fs.Arg(0))
+	saved, err := storage.Restore(ctx, *dbPath, fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("gendannelsen blev afvist, databasen er uændret: %w", err)
 	}
@@ -84,19 +84,19 @@ func runPerson(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	id, err := councilOf(db, *councilID)
+	id, err := councilOf(ctx, db, *councilID)
 	if err != nil {
 		return err
 	}
 	if args[0] == "erase" {
-		n, err := db.ErasePerson(id, *name)
+		n, err := db.ErasePerson(ctx, id, *name)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s er slettet fra %d rækker; beslutninger og referater siger nu \"tidligere medlem\".\n", *name, n)
 		return nil
 	}
-	r, err := db.PersonData(id, *name)
+	r, err := db.PersonData(ctx, id, *name)
 	if err != nil {
 		return err
 	}

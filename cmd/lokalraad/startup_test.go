@@ -61,7 +61,7 @@ func TestSIGTERMEndsTheSessionCleanly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Council(db, time.Now()); err != nil {
+	if _, err := demo.Council(t.Context(), db, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

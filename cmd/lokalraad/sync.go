@@ -62,7 +62,7 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintf(stdout, "Tilmeldt %s.\n", resp.CouncilName)
 		}
 	}
-	if err := answerLink(db, *link, *noLink); err != nil {
+	if err := answerLink(ctx, db, *link, *noLink); err != nil {
 		return err
 	}
 	res, err := client.Sync(ctx, db, *server)
@@ -75,7 +75,7 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	council := st.Council
 	conflicts := 0
 	if council != "" {
-		cs, err := db.Conflicts(council)
+		cs, err := db.Conflicts(ctx, council)
 		if err != nil {
 			return err
 		}
@@ -142,7 +142,7 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		council = st.Council
 	}
 	if council == "" {
-		cs, err := db.Councils()
+		cs, err := db.Councils(ctx)
 		if err != nil {
 			return err
 		}
@@ -172,8 +172,8 @@ func runBundle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // answerLink answers, from --link or --no-link, whether the council made
 // on this computer joins the server's; with neither it asks for one.
-func answerLink(db *storage.DB, link, noLink bool) error {
-	q, asked, err := exchange.PendingLink(db)
+func answerLink(ctx context.Context, db *storage.DB, link, noLink bool) error {
+	q, asked, err := exchange.PendingLink(ctx, db)
 	if err != nil || !asked {
 		return err
 	}
@@ -185,5 +185,5 @@ func answerLink(db *storage.DB, link, noLink bool) error {
 			"Kør igen med --link for at sende dets data til kommunen som %q, eller med --no-link for at holde det adskilt på denne computer",
 			q.Local.Name, q.ServerName, q.ServerName)
 	}
-	return exchange.AnswerLink(db, link)
+	return exchange.AnswerLink(ctx, db, link)
 }

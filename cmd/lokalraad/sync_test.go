@@ -28,7 +28,7 @@ func TestSyncAndBundleCommands(t *testing.T) {
 	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	defer srv.Close()
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := hub.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := hub.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	_, code, _ := hub.AddDevice("a", c.ID, false)
@@ -41,15 +41,15 @@ func TestSyncAndBundleCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The laptop holds the demo and a council of its own with data.
-	if _, err := demo.Council(a, time.Now()); err != nil {
+	if _, err := demo.Council(t.Context(), a, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	own := model.Council{Name: "Jyderup Borgerforening"}
-	if err := a.SaveCouncil(model.Council{}, &own); err != nil {
+	if err := a.SaveCouncil(t.Context(), model.Council{}, &own); err != nil {
 		t.Fatal(err)
 	}
 	karen := model.Member{CouncilID: own.ID, Name: "Karen Østergaard", Role: model.RoleChair}
-	if err := a.SaveMember(model.Member{}, &karen); err != nil {
+	if err := a.SaveMember(t.Context(), model.Member{}, &karen); err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
@@ -71,13 +71,13 @@ func TestSyncAndBundleCommands(t *testing.T) {
 	if !strings.Contains(out.String(), "Tilmeldt Jyderup Lokalråd") {
 		t.Errorf("output: %s", out.String())
 	}
-	if ms := noerr.Get(hub.Members(c.ID))(t); len(ms) != 0 {
+	if ms := noerr.Get(hub.Members(t.Context(), c.ID))(t); len(ms) != 0 {
 		t.Errorf("sent before --link: %+v", ms)
 	}
 	if err := runSync(ctx, []string{"--db", pathA, "--link"}, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
-	if ms := noerr.Get(hub.Members(c.ID))(t); len(ms) != 1 || ms[0].Name != "Karen Østergaard" {
+	if ms := noerr.Get(hub.Members(t.Context(), c.ID))(t); len(ms) != 1 || ms[0].Name != "Karen Østergaard" {
 		t.Errorf("the hub's members after --link: %+v (the demo's must stay on the laptop)", ms)
 	}
 	if hc := noerr.Get(hub.Council(c.ID))(t); hc.Name != "Jyderup Lokalråd" {
@@ -99,14 +99,14 @@ func TestSyncAndBundleCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	cdb := noerr.Get(storage.Open(pathC))(t)
-	members := noerr.Get(cdb.Members(c.ID))(t)
+	members := noerr.Get(cdb.Members(t.Context(), c.ID))(t)
 	cdb.Close()
 	if len(members) == 0 {
 		t.Errorf("bundle import: no members (%s)", out.String())
 	}
 	other := filepath.Join(dir, "other.db")
 	odb := noerr.Get(storage.Open(other))(t)
-	odb.SaveCouncil(model.Council{}, &model.Council{Name: "Tornved"})
+	odb.SaveCouncil(t.Context(), model.Council{}, &model.Council{Name: "Tornved"})
 	odb.Close()
 	if err := runBundle(ctx, []string{"import", "--db", other, file}, &out, &errb); err == nil || !strings.Contains(err.Error(), "andet lokalråd") {
 		t.Errorf("foreign bundle: %v", err)

@@ -69,7 +69,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	defer srv.Close()
 	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := hub.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := hub.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	_, code, _ := hub.AddDevice("a", c.ID, false)

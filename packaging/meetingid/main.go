@@ -6,6 +6,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -18,26 +19,26 @@ func main() {
 		fmt.Fprintln(os.Stderr, "brug: meetingid DB")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1]); err != nil {
+	if err := run(context.Background(), os.Args[1]); err != nil {
 		fmt.Fprintln(os.Stderr, "meetingid:", err)
 		os.Exit(1)
 	}
 }
 
-func run(path string) error {
+func run(ctx context.Context, path string) error {
 	db, err := storage.Open(path)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	councils, err := db.Councils()
+	councils, err := db.Councils(ctx)
 	if err != nil {
 		return err
 	}
 	if len(councils) == 0 {
 		return fmt.Errorf("ingen lokalråd i %s", path)
 	}
-	ms, err := db.Meetings(councils[0].ID)
+	ms, err := db.Meetings(ctx, councils[0].ID)
 	if err != nil {
 		return err
 	}

@@ -113,25 +113,25 @@ func demoBorgerbudget(w *writer, db *storage.DB, council string, year int) {
 			bs = append(bs, b)
 		}
 	}
-	created, err := db.CreatePBRound(storage.PBRoundData{Round: r, Proposals: ps, Ballots: bs})
+	created, err := db.CreatePBRound(w.ctx, storage.PBRoundData{Round: r, Proposals: ps, Ballots: bs})
 	w.do(err)
 	if w.err != nil {
 		return
 	}
 	// The differences settled: the second counter looked at the paper and
 	// corrected the entry, so both entries are alike again.
-	stored, err := db.PBBallots(created.ID)
+	stored, err := db.PBBallots(w.ctx, created.ID)
 	w.do(err)
 	for _, i := range differ {
 		for _, s := range stored {
 			if s.Number == bs[i].Number && s.Entry == 2 {
 				fixed := s
 				fixed.Marks = bs[i-1].Marks
-				w.do(db.SavePBBallot(s, &fixed))
+				w.do(db.SavePBBallot(w.ctx, s, &fixed))
 			}
 		}
 	}
 	done := created
 	done.Phase = model.PhaseResult
-	w.do(db.SavePBRound(created, &done))
+	w.do(db.SavePBRound(w.ctx, created, &done))
 }

@@ -5,6 +5,7 @@
 package demo
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -21,6 +22,7 @@ func at(y int, m time.Month, d, hh, mm int) time.Time {
 }
 
 type writer struct {
+	ctx context.Context
 	db  *storage.DB
 	err error
 }
@@ -36,10 +38,10 @@ func (w *writer) do(err error) {
 // board meetings with agendas, minutes and action items up to now, the next
 // meeting planned, projects with budgets and funding applications, and
 // budget wishes. It returns the council's id.
-func Council(db *storage.DB, now time.Time) (string, error) {
-	w := &writer{db: db}
+func Council(ctx context.Context, db *storage.DB, now time.Time) (string, error) {
+	w := &writer{ctx: ctx, db: db}
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup", AnnualGrant: 30_000_00}
-	w.do(db.SaveCouncil(model.Council{}, &c))
+	w.do(db.SaveCouncil(ctx, model.Council{}, &c))
 	if w.err != nil {
 		return "", w.err
 	}
@@ -57,7 +59,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		members[i].CouncilID = c.ID
 		members[i].TermStart = at(year-1, 3, 1, 0, 0)
 		members[i].TermEnd = at(year+1, 3, 1, 0, 0)
-		w.do(db.SaveMember(model.Member{}, &members[i]))
+		w.do(db.SaveMember(ctx, model.Member{}, &members[i]))
 	}
 	names := "Karen Østergaard\nSøren Ærenlund\nŁukasz Nowak\nŞule Yılmaz\nŐdön Kovács"
 
@@ -66,7 +68,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 	udvikling, faelles := demoMunicipal(w, db, year, now)
 	for _, r := range append(model.DefaultYearRules(c.ID), model.YearRule{CouncilID: c.ID, Title: "Jyderup Byfest",
 		Category: model.YearOwnCateg, Kind: model.YearWeekday, Month: 8, Weekday: time.Saturday, Nth: 3}) {
-		w.do(db.SaveYearRule(model.YearRule{}, &r))
+		w.do(db.SaveYearRule(ctx, model.YearRule{}, &r))
 	}
 
 	// Projects with budgets and funding.
@@ -74,7 +76,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		Description:   "To sheltere og en bålplads ved søen, bygget af frivillige, til skoler, spejdere og alle andre.",
 		ResponsibleID: members[1].ID, WorkingGroup: "Søren Ærenlund\nŐdön Kovács\nJyderup Spejderne",
 		Start: at(year, 4, 1, 0, 0), End: at(year, 10, 31, 0, 0), Progress: 35}
-	w.do(db.SaveProject(model.Project{}, &shelter))
+	w.do(db.SaveProject(ctx, model.Project{}, &shelter))
 	for _, l := range []model.BudgetLine{
 		{Text: "Tømmer og tagpap", Kind: model.LineExpense, Amount: 68_500_00},
 		{Text: "Bålplads og bænke", Kind: model.LineExpense, Amount: 24_000_00},
@@ -82,25 +84,25 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		{Text: "Lokalrådets egen kasse", Kind: model.LineOwn, Amount: 15_000_00},
 	} {
 		l.CouncilID, l.ProjectID = c.ID, shelter.ID
-		w.do(db.SaveBudgetLine(model.BudgetLine{}, &l))
+		w.do(db.SaveBudgetLine(ctx, model.BudgetLine{}, &l))
 	}
-	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
+	w.do(db.SaveFundingApplication(ctx, model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
 		Pool: "Lokalområdernes Udviklingspulje", PoolID: udvikling, Deadline: at(year+1, 3, 1, 0, 0), Applied: 50_000_00,
 		Status: model.ApplicationDraft, VolunteerHours: 150}))
-	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
+	w.do(db.SaveFundingApplication(ctx, model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: shelter.ID,
 		Pool: "Friluftsrådet", Deadline: at(year, 9, 15, 0, 0), Applied: 25_000_00, Granted: 20_000_00,
 		Status: model.ApplicationPartly, VolunteerHours: 150}))
 
 	byfest := model.Project{CouncilID: c.ID, Title: "Jyderup Byfest", Status: model.ProjectRunning,
 		Description:   "Byfest i august med loppemarked, musik og fællesspisning på torvet.",
 		ResponsibleID: members[0].ID, Start: at(year, 8, 20, 0, 0), End: at(year, 8, 22, 0, 0), Progress: 80}
-	w.do(db.SaveProject(model.Project{}, &byfest))
-	w.do(db.SaveBudgetLine(model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: byfest.ID, Text: "Scene og lyd", Kind: model.LineExpense, Amount: 18_000_00}))
-	w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: byfest.ID,
+	w.do(db.SaveProject(ctx, model.Project{}, &byfest))
+	w.do(db.SaveBudgetLine(ctx, model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: byfest.ID, Text: "Scene og lyd", Kind: model.LineExpense, Amount: 18_000_00}))
+	w.do(db.SaveFundingApplication(ctx, model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: byfest.ID,
 		Pool: "Fællesskabspuljen", PoolID: faelles, Deadline: at(year, 5, 1, 0, 0), Applied: 15_000_00, Granted: 15_000_00, Status: model.ApplicationGranted}))
 	sti := model.Project{CouncilID: c.ID, Title: "Stiforbindelse til Kalundborgvej", Status: model.ProjectIdea,
 		Description: "Sikker sti for skolebørn mellem Nyvang og skolen."}
-	w.do(db.SaveProject(model.Project{}, &sti))
+	w.do(db.SaveProject(ctx, model.Project{}, &sti))
 
 	// A year of board meetings, the last one still to come.
 	var meetings []model.Meeting
@@ -123,7 +125,7 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		if approve {
 			m.Status = model.MeetingHeld
 		}
-		w.do(db.SaveMeeting(model.Meeting{}, &m))
+		w.do(db.SaveMeeting(ctx, model.Meeting{}, &m))
 		items := []model.AgendaItem{
 			{Title: "Godkendelse af dagsorden", Kind: model.ItemDecision, Minutes: 5, Decision: "Dagsordenen blev godkendt."},
 			{Title: "Godkendelse af referat fra sidste møde", Kind: model.ItemDecision, Minutes: 5, Decision: "Referatet blev godkendt uden bemærkninger."},
@@ -152,21 +154,21 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 			}
 		}
 		for j := range items {
-			w.do(db.SaveAgendaItem(model.AgendaItem{}, &items[j]))
+			w.do(db.SaveAgendaItem(ctx, model.AgendaItem{}, &items[j]))
 		}
 		if m.Status != model.MeetingPlanned && len(items) > 2 {
-			w.do(db.SaveActionItem(model.ActionItem{}, &model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: items[2].ID,
+			w.do(db.SaveActionItem(ctx, model.ActionItem{}, &model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: items[2].ID,
 				Who: members[i%len(members)].Name, What: fmt.Sprintf("Følg op på %s", items[2].Title),
 				Due: m.Start.AddDate(0, 0, 30), Done: i < 3, DoneAt: m.Start.AddDate(0, 0, 20)}))
 		}
 		if approve {
 			held := m
 			m.Status, m.ApprovedAt, m.ApprovedBy = model.MeetingApproved, m.Start.AddDate(0, 2, 0), "Karen Østergaard"
-			w.do(db.SaveMeeting(held, &m))
+			w.do(db.SaveMeeting(ctx, held, &m))
 		}
 		meetings = append(meetings, m)
 	}
-	w.do(db.SaveActionItem(model.ActionItem{}, &model.ActionItem{CouncilID: c.ID, MeetingID: meetings[4].ID, Who: "Karen Østergaard",
+	w.do(db.SaveActionItem(ctx, model.ActionItem{}, &model.ActionItem{CouncilID: c.ID, MeetingID: meetings[4].ID, Who: "Karen Østergaard",
 		What: "Book Forsamlingshuset til borgermødet", Due: now.AddDate(0, 0, 10)}))
 
 	// Budget wishes for next year.
@@ -180,16 +182,16 @@ func Council(db *storage.DB, now time.Time) (string, error) {
 		{Title: "Istandsættelse af gadekæret", Category: "Natur", Estimate: 75_000_00, Status: model.WishDraft},
 	} {
 		bw.CouncilID, bw.Year, bw.Rank = c.ID, year+1, i+1
-		w.do(db.SaveBudgetWish(model.BudgetWish{}, &bw))
+		w.do(db.SaveBudgetWish(ctx, model.BudgetWish{}, &bw))
 	}
 	// Last year's wishes, answered by the municipality.
-	w.do(db.SaveBudgetWish(model.BudgetWish{}, &model.BudgetWish{CouncilID: c.ID, Year: year, Rank: 1, Title: "Fartdæmpning på Søndergade",
+	w.do(db.SaveBudgetWish(ctx, model.BudgetWish{}, &model.BudgetWish{CouncilID: c.ID, Year: year, Rank: 1, Title: "Fartdæmpning på Søndergade",
 		Category: "Trafiksikkerhed", Estimate: 220_000_00, Status: model.WishAnswered, Answer: model.AnswerPartly,
 		AnswerText: "Byrådet har afsat midler til to bump i 2026.", Granted: 120_000_00}))
 	demoAccounts(w, db, c.ID, year, now, byfest.ID, shelter.ID)
 	demoPlan(w, db, c.ID, year, shelter.ID, sti.ID, byfest.ID)
 	demoBorgerbudget(w, db, c.ID, year)
-	w.do(db.SetMeta(metaDemo, c.ID))
+	w.do(db.SetMeta(ctx, metaDemo, c.ID))
 	if w.err != nil {
 		return "", fmt.Errorf("demo-lokalråd: %w", w.err)
 	}
@@ -220,16 +222,16 @@ func demoAccounts(w *writer, db *storage.DB, council string, year int, now time.
 			continue
 		}
 		e.CouncilID = council
-		w.do(db.SaveAccountEntry(model.AccountEntry{}, &e))
+		w.do(db.SaveAccountEntry(w.ctx, model.AccountEntry{}, &e))
 	}
 	l := model.BuildLedger(year-1, last.Opening, lines)
-	w.do(db.SaveAccountsYear(model.AccountsYear{}, &last))
+	w.do(db.SaveAccountsYear(w.ctx, model.AccountsYear{}, &last))
 	this := model.AccountsYear{CouncilID: council, Year: year, Opening: l.Closing}
-	w.do(db.SaveAccountsYear(model.AccountsYear{}, &this))
+	w.do(db.SaveAccountsYear(w.ctx, model.AccountsYear{}, &this))
 	if agm := at(year, 3, 12, 0, 0); agm.Before(now) {
 		approved := last
 		approved.Approved = agm
-		w.do(db.SaveAccountsYear(last, &approved))
+		w.do(db.SaveAccountsYear(w.ctx, last, &approved))
 	}
 }
 
@@ -239,7 +241,7 @@ func demoPlan(w *writer, db *storage.DB, council string, year int, shelter, sti,
 		Vision: "Jyderup er et levende lokalsamfund ved Skarresø, hvor børn, unge og ældre mødes om naturen, fællesskabet og byens liv."}
 	// A demo written for a year gone by (a test's fixed clock) has no plan:
 	// that year's plan would be read-only.
-	if err := db.SavePlan(model.DevPlan{}, &p); errors.Is(err, storage.ErrOldPlan) {
+	if err := db.SavePlan(w.ctx, model.DevPlan{}, &p); errors.Is(err, storage.ErrOldPlan) {
 		return
 	} else if w.do(err); w.err != nil {
 		return
@@ -251,7 +253,7 @@ func demoPlan(w *writer, db *storage.DB, council string, year int, shelter, sti,
 	}
 	for i := range areas {
 		areas[i].CouncilID, areas[i].PlanID, areas[i].Position = council, p.ID, i+1
-		w.do(db.SaveFocusArea(model.FocusArea{}, &areas[i]))
+		w.do(db.SaveFocusArea(w.ctx, model.FocusArea{}, &areas[i]))
 	}
 	for _, a := range []model.PlanAction{
 		{FocusID: areas[0].ID, Who: "Søren Ærenlund", What: "Søg Lokalområdernes Udviklingspulje til sheltere", Due: at(year+1, 3, 1, 0, 0), Status: model.ActionStarted},
@@ -260,7 +262,7 @@ func demoPlan(w *writer, db *storage.DB, council string, year int, shelter, sti,
 		{FocusID: areas[2].ID, Who: "Bestyrelsen", What: "Byfest i august", Due: at(year, 8, 22, 0, 0), Status: model.ActionDone},
 	} {
 		a.CouncilID, a.PlanID = council, p.ID
-		w.do(db.SavePlanAction(model.PlanAction{}, &a))
+		w.do(db.SavePlanAction(w.ctx, model.PlanAction{}, &a))
 	}
 }
 
@@ -270,7 +272,7 @@ func demoPlan(w *writer, db *storage.DB, council string, year int, shelter, sti,
 // they are never sent. It returns the ids of Udviklingspuljen and
 // Fællesskabspuljen.
 func demoMunicipal(w *writer, db *storage.DB, year int, now time.Time) (udvikling, faelles string) {
-	have, err := db.Pools()
+	have, err := db.Pools(w.ctx)
 	w.do(err)
 	for _, p := range have {
 		switch p.Name {
@@ -281,7 +283,7 @@ func demoMunicipal(w *writer, db *storage.DB, year int, now time.Time) (udviklin
 		}
 	}
 	// An enrolled computer has the real pools from the server, or will.
-	token, err := db.Meta(storage.MetaToken)
+	token, err := db.Meta(w.ctx, storage.MetaToken)
 	w.do(err)
 	if len(have) > 0 || token != "" || w.err != nil {
 		return udvikling, faelles
@@ -301,17 +303,17 @@ func demoMunicipal(w *writer, db *storage.DB, year int, now time.Time) (udviklin
 	}
 	var rows []string
 	for i := range pools {
-		w.do(db.SavePool(model.Pool{}, &pools[i]))
+		w.do(db.SavePool(w.ctx, model.Pool{}, &pools[i]))
 		rows = append(rows, "pools "+pools[i].ID)
 	}
 	for _, d := range []model.MunicipalDeadline{
 		{Title: fmt.Sprintf("Høringssvar til budget %d", year+1), Kind: "Budgethøring", Date: at(year, 8, 30, 0, 0)},
 		{Title: "Dialogmøde med Udvalget for Land og By", Kind: "Dialogmøde", Date: at(year, 9, 22, 0, 0)},
 	} {
-		w.do(db.SaveDeadline(model.MunicipalDeadline{}, &d))
+		w.do(db.SaveDeadline(w.ctx, model.MunicipalDeadline{}, &d))
 		rows = append(rows, "deadlines "+d.ID)
 	}
-	w.do(db.SetMeta(storage.MetaDemoMunicipal, strings.Join(rows, "\n")))
+	w.do(db.SetMeta(w.ctx, storage.MetaDemoMunicipal, strings.Join(rows, "\n")))
 	return pools[0].ID, pools[1].ID
 }
 
@@ -323,8 +325,8 @@ const metaDemo = storage.MetaDemo
 // the municipality, nor sent there. (A demo written before Council marked
 // it is a council with data like any other: enrolling asks before linking
 // it.)
-func Is(db *storage.DB, council string) (bool, error) {
-	id, err := db.Meta(metaDemo)
+func Is(ctx context.Context, db *storage.DB, council string) (bool, error) {
+	id, err := db.Meta(ctx, metaDemo)
 	return id != "" && id == council, err
 }
 
@@ -338,7 +340,7 @@ type LargeSize struct {
 // of a municipality: a board meeting a month with eight agenda items and
 // minutes, action items, projects with budgets and applications, and wishes
 // every year. The data is random but reproducible (fixed seed).
-func Large(db *storage.DB, now time.Time, size LargeSize, progress func(done, total int)) error {
+func Large(ctx context.Context, db *storage.DB, now time.Time, size LargeSize, progress func(done, total int)) error {
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := []string{"sti", "shelter", "byfest", "legeplads", "forsamlingshus", "søen", "skolen", "bålplads", "trafik",
 		"belysning", "natur", "kultur", "frivillige", "fællesspisning", "bænke", "træer", "cykelsti", "hal", "bibliotek", "kirken"}
@@ -352,38 +354,38 @@ func Large(db *storage.DB, now time.Time, size LargeSize, progress func(done, to
 		}
 		return s
 	}
-	w := &writer{db: db}
+	w := &writer{ctx: ctx, db: db}
 	for ci := 0; ci < size.Councils && w.err == nil; ci++ {
 		c := model.Council{Name: fmt.Sprintf("Lokalområde %02d", ci+1), Area: fmt.Sprintf("Område %02d", ci+1), AnnualGrant: int64(20_000_00 + rng.IntN(20)*1_000_00)}
-		w.do(db.SaveCouncil(model.Council{}, &c))
+		w.do(db.SaveCouncil(ctx, model.Council{}, &c))
 		for i := 0; i < 9; i++ {
-			w.do(db.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: fmt.Sprintf("Medlem %d af råd %d", i+1, ci+1), Role: model.Roles[min(i, len(model.Roles)-1)]}))
+			w.do(db.SaveMember(ctx, model.Member{}, &model.Member{CouncilID: c.ID, Name: fmt.Sprintf("Medlem %d af råd %d", i+1, ci+1), Role: model.Roles[min(i, len(model.Roles)-1)]}))
 		}
 		for y := 0; y < size.Years && w.err == nil; y++ {
 			year := now.Year() - size.Years + 1 + y
 			for month := 1; month <= 12; month++ {
 				m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Start: at(year, time.Month(month), 10, 19, 0),
 					Place: "Forsamlingshuset", Status: model.MeetingHeld, Attendees: "Medlem 1\nMedlem 2\nMedlem 3"}
-				w.do(db.SaveMeeting(model.Meeting{}, &m))
+				w.do(db.SaveMeeting(ctx, model.Meeting{}, &m))
 				for k := 0; k < 8; k++ {
 					it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: text(3), Kind: model.ItemKinds[k%3], Minutes: 10,
 						Background: text(30), Notes: text(40), Decision: text(10)}
-					w.do(db.SaveAgendaItem(model.AgendaItem{}, &it))
+					w.do(db.SaveAgendaItem(ctx, model.AgendaItem{}, &it))
 					if k%4 == 0 {
-						w.do(db.SaveActionItem(model.ActionItem{}, &model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: it.ID, Who: "Medlem 1",
+						w.do(db.SaveActionItem(ctx, model.ActionItem{}, &model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: it.ID, Who: "Medlem 1",
 							What: text(6), Due: m.Start.AddDate(0, 1, 0), Done: year < now.Year(), DoneAt: m.Start.AddDate(0, 0, 20)}))
 					}
 				}
 			}
 			for p := 0; p < 4; p++ {
 				pr := model.Project{CouncilID: c.ID, Title: text(3), Description: text(50), Status: model.ProjectStatuses[rng.IntN(len(model.ProjectStatuses))], Progress: rng.IntN(101)}
-				w.do(db.SaveProject(model.Project{}, &pr))
-				w.do(db.SaveBudgetLine(model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: pr.ID, Text: text(2), Kind: model.LineExpense, Amount: int64(rng.IntN(200_000)) * 100}))
-				w.do(db.SaveFundingApplication(model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: pr.ID, Pool: "Udviklingspuljen",
+				w.do(db.SaveProject(ctx, model.Project{}, &pr))
+				w.do(db.SaveBudgetLine(ctx, model.BudgetLine{}, &model.BudgetLine{CouncilID: c.ID, ProjectID: pr.ID, Text: text(2), Kind: model.LineExpense, Amount: int64(rng.IntN(200_000)) * 100}))
+				w.do(db.SaveFundingApplication(ctx, model.FundingApplication{}, &model.FundingApplication{CouncilID: c.ID, ProjectID: pr.ID, Pool: "Udviklingspuljen",
 					Deadline: at(year, 3, 1, 0, 0), Applied: 50_000_00, Status: model.ApplicationSent}))
 			}
 			for k := 0; k < 5; k++ {
-				w.do(db.SaveBudgetWish(model.BudgetWish{}, &model.BudgetWish{CouncilID: c.ID, Year: year, Rank: k + 1, Title: text(4), Justification: text(30),
+				w.do(db.SaveBudgetWish(ctx, model.BudgetWish{}, &model.BudgetWish{CouncilID: c.ID, Year: year, Rank: k + 1, Title: text(4), Justification: text(30),
 					Category: model.WishCategories[k%len(model.WishCategories)], Estimate: int64(rng.IntN(1_000_000)) * 100, Status: model.WishSubmitted}))
 			}
 			if progress != nil {

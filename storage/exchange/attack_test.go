@@ -36,9 +36,9 @@ func scrubForgery(t *testing.T) (h *hub, a, b *storage.DB, council string, it mo
 	syncOK(t, a)
 	syncOK(t, b)
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour)}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	it = model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Decision: "Shelteret bygges."}
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	syncOK(t, a)
 	syncOK(t, b)
 
@@ -54,12 +54,12 @@ func scrubForgery(t *testing.T) (h *hub, a, b *storage.DB, council string, it mo
 func TestAttackScrubJustifiesForgedOpAtHub(t *testing.T) {
 	h, a, _, _, it, file := scrubForgery(t)
 	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 48*time.Hour)
-	got, _ := h.db.AgendaItem(it.ID)
+	got, _ := h.db.AgendaItem(t.Context(), it.ID)
 	if err == nil || got.Decision != it.Decision {
 		t.Errorf("hub took an op forged in %s's name: import err=%v, decision now %q", a.DeviceID(), err, got.Decision)
 	}
 	syncOK(t, a)
-	if got := noerr.Get(a.AgendaItem(it.ID))(t); got.Decision != it.Decision {
+	if got := noerr.Get(a.AgendaItem(t.Context(), it.ID))(t); got.Decision != it.Decision {
 		t.Errorf("the forged decision reached its claimed author's own laptop: %q", got.Decision)
 	}
 }
@@ -69,7 +69,7 @@ func TestAttackScrubJustifiesForgedOpOnLaptop(t *testing.T) {
 	c := h.laptop(t, "c", council, 0)
 	syncOK(t, c)
 	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(file), c)
-	if got, _ := c.AgendaItem(it.ID); err == nil || got.Decision != it.Decision {
+	if got, _ := c.AgendaItem(t.Context(), it.ID); err == nil || got.Decision != it.Decision {
 		t.Errorf("laptop took an op forged in another member's name: import err=%v, decision now %q", err, got.Decision)
 	}
 }
@@ -97,7 +97,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 	c := h.laptop(t, "c", council, 0)
 	syncOK(t, b)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
-	ok(t, b.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, b.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, b)
 	syncOK(t, c)
 	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
@@ -111,7 +111,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{late}))
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
 	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), c)
-	ws, _ := c.BudgetWishes(council, 0)
+	ws, _ := c.BudgetWishes(t.Context(), council, 0)
 	if err == nil || len(ws) != 1 || ws[0].Title != w.Title {
 		var got model.BudgetWish
 		if len(ws) > 0 {
@@ -145,12 +145,12 @@ func TestAttackRevokedDeviceBlocksCouncilBundles(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	b := h.laptop(t, "b", council, 0)
 	syncOK(t, b)
-	ok(t, b.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
 	syncOK(t, b)
 	syncOK(t, a)
 	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, a, council)), h.db, now, 48*time.Hour); err != nil {
 		t.Errorf("a's honest bundle is refused because it carries a revoked device's old ops: %v", err)
 	}
@@ -248,7 +248,7 @@ func TestAttackBackdatedEditOfApprovedMinutes(t *testing.T) {
 	err = pusher(t, h, b)([]storage.Change{evil})
 	syncOK(t, a)
 	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a} {
-		if got := noerr.Get(db.AgendaItem(it.ID))(t); got.Decision != it.Decision {
+		if got := noerr.Get(db.AgendaItem(t.Context(), it.ID))(t); got.Decision != it.Decision {
 			t.Errorf("%s: approved decision changed without reopening (push err=%v): %q", name, err, got.Decision)
 		}
 	}
@@ -270,7 +270,7 @@ func TestAttackBlankAnswerRacesTheMunicipality(t *testing.T) {
 	staff := h.laptop(t, "staff", "", 0)
 	syncOK(t, a)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, staff)
 	// The council's blank "creation" op, stamped 23 hours ahead.
@@ -278,13 +278,13 @@ func TestAttackBlankAnswerRacesTheMunicipality(t *testing.T) {
 	blank.HLC = now.Add(23*time.Hour).UnixMilli() << 16
 	ok(t, pusher(t, h, a)([]storage.Change{blank}))
 	// The staff answers, not having pulled since.
-	sw := noerr.Get(staff.BudgetWishes(council, 0))(t)
+	sw := noerr.Get(staff.BudgetWishes(t.Context(), council, 0))(t)
 	sw[0].Answer, sw[0].AnswerText, sw[0].Granted, sw[0].Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered
-	ok(t, staff.SaveBudgetWish(storage.Overwriting(staff, sw[0]), &sw[0]))
+	ok(t, staff.SaveBudgetWish(t.Context(), storage.Overwriting(t.Context(), staff, sw[0]), &sw[0]))
 	syncOK(t, staff)
 	syncOK(t, a)
 	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a, "staff": staff} {
-		ws := noerr.Get(db.BudgetWishes(council, 0))(t)
+		ws := noerr.Get(db.BudgetWishes(t.Context(), council, 0))(t)
 		if len(ws) != 1 || ws[0].Granted != 50_000_00 {
 			t.Errorf("%s: the municipality's granted amount was replaced by a council's op: %+v", name, ws)
 		}
@@ -299,11 +299,11 @@ func TestAttackStaffDemoAfterEnrolReachesHub(t *testing.T) {
 	h := newHub(t)
 	staff := h.laptop(t, "staff", "", 0)
 	syncOK(t, staff)
-	id, err := demo.Council(staff, now)
+	id, err := demo.Council(t.Context(), staff, now)
 	ok(t, err)
 	_, err = cli.Sync(t.Context(), staff, "")
 	if _, herr := h.db.Council(id); herr == nil {
-		ms := noerr.Get(h.db.Members(id))(t)
+		ms := noerr.Get(h.db.Members(t.Context(), id))(t)
 		t.Errorf("the demo council went up to the hub with %d members (sync err=%v)", len(ms), err)
 	}
 }
@@ -339,7 +339,7 @@ func TestAttackScrubForgesStaffAnnouncement(t *testing.T) {
 	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
 	t.Logf("import: %v", err)
 	syncOK(t, c)
-	as := noerr.Get(c.Announcements())(t)
+	as := noerr.Get(c.Announcements(t.Context()))(t)
 	for _, a := range as {
 		t.Errorf("a council device forged an announcement in the staff's name (import err=%v): %+v", err, a)
 	}
@@ -359,7 +359,7 @@ func TestAttackScrubForgeryEatsVictimsNextEdit(t *testing.T) {
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, a)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, b)
 	victim := forged(t, a, 1, "budget_wishes", w.ID, council, "title", "Nedlæg cykelstien")
@@ -371,13 +371,13 @@ func TestAttackScrubForgeryEatsVictimsNextEdit(t *testing.T) {
 	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), h.db, now, 48*time.Hour)
 	t.Logf("forged import: %v", err)
 	// a's real next edit, of the same field.
-	ws := noerr.Get(a.BudgetWishes(council, 0))(t)
+	ws := noerr.Get(a.BudgetWishes(t.Context(), council, 0))(t)
 	nw := ws[0]
 	nw.Title = "Cykelsti langs søen"
-	ok(t, a.SaveBudgetWish(ws[0], &nw))
+	ok(t, a.SaveBudgetWish(t.Context(), ws[0], &nw))
 	_, serr := cli.Sync(t.Context(), a, "")
 	hw := hubWish(t, h, council)
-	aw := noerr.Get(a.BudgetWishes(council, 0))(t)
+	aw := noerr.Get(a.BudgetWishes(t.Context(), council, 0))(t)
 	if hw.Title != "Cykelsti langs søen" || serr != nil {
 		t.Errorf("a's own edit was discarded at the hub: hub %q, a %q (a's sync err=%v)", hw.Title, aw[0].Title, serr)
 	}
@@ -395,7 +395,7 @@ func TestAttackBackdatedOpOfRevokedDevice(t *testing.T) {
 	c := h.laptop(t, "c", council, 0)
 	syncOK(t, b)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
-	ok(t, b.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, b.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, b)
 	syncOK(t, c)
 	h.db.Now = func() time.Time { return now.Add(2 * time.Hour) }
@@ -410,7 +410,7 @@ func TestAttackBackdatedOpOfRevokedDevice(t *testing.T) {
 	file = stripKeys(t, file)
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
 	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(file), c)
-	ws, _ := c.BudgetWishes(council, 0)
+	ws, _ := c.BudgetWishes(t.Context(), council, 0)
 	if err == nil && len(ws) == 1 && ws[0].Title != w.Title {
 		t.Errorf("a revoked device's backdated op was imported: %q", ws[0].Title)
 	}
@@ -442,9 +442,9 @@ func TestAttackClockNeverHealsForBundles(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	a.Now = func() time.Time { return now.Add(72 * time.Hour) } // wrong date
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
 	a.Now = func() time.Time { return now.Add(time.Minute) } // corrected
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Bodil", Role: model.RoleMember}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Bodil", Role: model.RoleMember}))
 	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, a, council)), h.db, now.Add(2*time.Minute), h.srv.MaxAhead)
 	if err != nil {
 		t.Errorf("after correcting its date, the laptop's bundles are still refused: %v", err)
@@ -466,11 +466,11 @@ func TestAttackRestoredLaptopRefusesEveryBundle(t *testing.T) {
 	path := a.Path()
 	backup := t.TempDir() + "/usb.db"
 	ok(t, a.Backup(context.Background(), backup))
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Cy Åkjær", Role: model.RoleMember}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Cy Åkjær", Role: model.RoleMember}))
 	syncOK(t, a)
 	syncOK(t, b)
 	ok(t, a.Close())
-	_, err := storage.Restore(path, backup)
+	_, err := storage.Restore(t.Context(), path, backup)
 	ok(t, err)
 	a = reopen(t, path, time.Minute)
 	for name, file := range map[string][]byte{"hub's": bundleOf(t, h.db, council), "b's": bundleOf(t, b, council)} {
@@ -554,7 +554,7 @@ func TestAttackSecretsNotInBackupBytes(t *testing.T) {
 	council := h.council(t, "Jyderup")
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
-	token := noerr.Get(a.Meta(storage.MetaToken))(t)
+	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	_, secret, _ := strings.Cut(token, ".")
 	seed := keyOf(t, a).Seed()
 	backup := t.TempDir() + "/b.db"
@@ -578,7 +578,7 @@ func TestAttackSecretsNotInBackupBytes(t *testing.T) {
 func TestAttackDeleteItemOfApprovedMinutes(t *testing.T) {
 	h, a, b, m, it := lockedMinutes(t)
 	council := m.CouncilID
-	if err := b.DeleteAgendaItem(it.ID); err == nil {
+	if err := b.DeleteAgendaItem(t.Context(), it.ID); err == nil {
 		t.Fatal("setup: the laptop itself deletes an item of approved minutes")
 	}
 	ops, err := h.db.CouncilOps(context.Background(), council)
@@ -601,7 +601,7 @@ func TestAttackDeleteItemOfApprovedMinutes(t *testing.T) {
 	fresh := h.laptop(t, "fresh", council, 0)
 	syncOK(t, fresh)
 	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a, "fresh": fresh} {
-		if _, gerr := db.AgendaItem(it.ID); gerr != nil {
+		if _, gerr := db.AgendaItem(t.Context(), it.ID); gerr != nil {
 			t.Errorf("%s: the decision's item was deleted from approved minutes (push err=%v): %v", name, err, gerr)
 		}
 	}
@@ -627,7 +627,7 @@ func TestAttackReapprovalCarriesEditOfApprovedMeeting(t *testing.T) {
 	err = pusher(t, h, b)([]storage.Change{again, edit})
 	syncOK(t, a)
 	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a} {
-		if got := noerr.Get(db.Meeting(m.ID))(t); got.Attendees != m.Attendees {
+		if got := noerr.Get(db.Meeting(t.Context(), m.ID))(t); got.Attendees != m.Attendees {
 			t.Errorf("%s: attendees of approved minutes changed without reopening (push err=%v): %q", name, err, got.Attendees)
 		}
 	}

@@ -31,8 +31,8 @@ func BenchmarkSmallPushDuringBigPush(b *testing.B) {
 		a, s := h.laptop(b, "a", big, 0), h.laptop(b, "s", small, 0)
 		syncOK(b, a)
 		syncOK(b, s)
-		tokenA := noerr.Get(a.Meta(storage.MetaToken))(b)
-		tokenS := noerr.Get(s.Meta(storage.MetaToken))(b)
+		tokenA := noerr.Get(a.Meta(b.Context(), storage.MetaToken))(b)
+		tokenS := noerr.Get(s.Meta(b.Context(), storage.MetaToken))(b)
 		hlc := now.UnixMilli() << 16
 		var ops []storage.Change
 		// Signed, and values the model's rules take, as a laptop's are.

@@ -40,11 +40,11 @@ func newBlobNodes(t *testing.T, kind string) *blobNodes {
 	switch kind {
 	case "sqlite":
 		db := open(t, "hub", 0)
-		ok(t, db.SetHub())
+		ok(t, db.SetHub(t.Context()))
 		stores = [2]HubStore{db, db}
 		addCouncil = func(name string) (string, error) {
 			c := model.Council{Name: name}
-			err := db.SaveCouncil(model.Council{}, &c)
+			err := db.SaveCouncil(context.Background(), model.Council{}, &c)
 			return c.ID, err
 		}
 		addDevice = db.AddDevice
@@ -105,7 +105,7 @@ func TestStoresBlobAcrossNodes(t *testing.T) {
 		syncOK(t, a)
 		it := upcomingItem(t, a, jy, 3*24*time.Hour)
 		pdf := blobBytes(200<<10+17, 7) // four chunks, the last a short one
-		att, err := a.AddAttachment(model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader(pdf))
+		att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader(pdf))
 		ok(t, err)
 		if res := syncWith(t, c, a); res.BlobsSent != 1 || res.BlobBytesSent != int64(len(pdf)) || res.Note != "" {
 			t.Fatalf("laptop A's sync through node A: %+v", res)
@@ -168,10 +168,10 @@ func TestStoresBlobResumeAcrossNodes(t *testing.T) {
 		syncOK(t, a)
 		it := upcomingItem(t, a, jy, 40*24*time.Hour)
 		data := blobBytes(5*64<<10+100, 3)
-		att, err := a.AddAttachment(model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(data))
+		att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(data))
 		ok(t, err)
 		fake := blobBytes(5000, 4)
-		other, err := a.AddAttachment(model.OwnerItem, it.ID, "Bilag 2.pdf", bytes.NewReader(fake))
+		other, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Bilag 2.pdf", bytes.NewReader(fake))
 		ok(t, err)
 
 		var puts, putBytes atomic.Int64
@@ -191,7 +191,7 @@ func TestStoresBlobResumeAcrossNodes(t *testing.T) {
 		if _, err := c.Sync(context.Background(), a, ""); err == nil {
 			t.Fatal("a sync cut in the middle reported success")
 		}
-		ok(t, a.SetMeta(storage.MetaServer, n.urls[1]))
+		ok(t, a.SetMeta(t.Context(), storage.MetaServer, n.urls[1]))
 		putBytes.Store(0)
 		c.HTTP.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			if r.Method == http.MethodPut {

@@ -225,7 +225,7 @@ func (cl *Client) blobSync(ctx context.Context, db *storage.DB, serverURL, token
 	var mine []model.Attachment
 	var err error
 	if council != "" {
-		mine, err = db.CouncilAttachments(council)
+		mine, err = db.CouncilAttachments(ctx, council)
 		if err != nil {
 			return err
 		}
@@ -273,7 +273,7 @@ func (cl *Client) blobSync(ctx context.Context, db *storage.DB, serverURL, token
 		}
 	}
 	today := db.Now().UTC().Truncate(24 * time.Hour)
-	up, err := db.UpcomingAttachments(today, today.Add(UpcomingDays*24*time.Hour))
+	up, err := db.UpcomingAttachments(ctx, today, today.Add(UpcomingDays*24*time.Hour))
 	if err != nil {
 		return err
 	}

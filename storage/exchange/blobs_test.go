@@ -36,15 +36,15 @@ func blobBytes(n int, seed uint64) []byte {
 func upcomingItem(t *testing.T, db *storage.DB, council string, in time.Duration) model.AgendaItem {
 	t.Helper()
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now.Add(in)}
-	ok(t, db.SaveMeeting(model.Meeting{}, &m))
+	ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Stien ved søen", Kind: model.ItemDecision}
-	ok(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	return it
 }
 
 func tokenOf(t *testing.T, db *storage.DB) string {
 	t.Helper()
-	tok, err := db.Meta(storage.MetaToken)
+	tok, err := db.Meta(t.Context(), storage.MetaToken)
 	ok(t, err)
 	return tok
 }
@@ -62,11 +62,11 @@ func TestBlobsTravelBetweenLaptops(t *testing.T) {
 
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
 	pdf := blobBytes(300<<10, 1)
-	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader(pdf))
+	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader(pdf))
 	ok(t, err)
 	p := model.Project{CouncilID: council, Title: "Shelter", Status: model.ProjectIdea}
-	ok(t, a.SaveProject(model.Project{}, &p))
-	drawing, err := a.AddAttachment(model.OwnerProject, p.ID, "Tegning.png", bytes.NewReader(blobBytes(10<<10, 2)))
+	ok(t, a.SaveProject(t.Context(), model.Project{}, &p))
+	drawing, err := a.AddAttachment(t.Context(), model.OwnerProject, p.ID, "Tegning.png", bytes.NewReader(blobBytes(10<<10, 2)))
 	ok(t, err)
 	res := syncWith(t, cli, a)
 	if res.BlobsSent != 2 || res.BlobBytesSent != int64(len(pdf))+10<<10 {
@@ -107,7 +107,7 @@ func TestBlobUploadResumes(t *testing.T) {
 	cli := withClient(func(c *Client) { c.BlobChunk = 64 << 10 })
 	it := upcomingItem(t, a, council, 40*24*time.Hour)
 	data := blobBytes(5*64<<10+100, 3)
-	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(data))
+	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(data))
 	ok(t, err)
 
 	var puts atomic.Int64
@@ -172,7 +172,7 @@ func TestBlobWrongHashRefused(t *testing.T) {
 	syncOK(t, a)
 	it := upcomingItem(t, a, council, 40*24*time.Hour)
 	data := []byte("det rigtige indhold")
-	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Budget.pdf", bytes.NewReader(data))
+	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Budget.pdf", bytes.NewReader(data))
 	ok(t, err)
 	// Rows go up, the file does not (the laptop's copy is made to lie).
 	path, err := a.AttachmentFile(att)
@@ -220,7 +220,7 @@ func TestBlobOtherCouncilForbidden(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Fortroligt.pdf", strings.NewReader("kun for Jyderup"))
+	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Fortroligt.pdf", strings.NewReader("kun for Jyderup"))
 	ok(t, err)
 	syncOK(t, a)
 	x := h.laptop(t, "x", other, 0)
@@ -265,7 +265,7 @@ func TestBundleCarriesBlobs(t *testing.T) {
 	syncOK(t, a)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
 	data := blobBytes(20<<10, 7)
-	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Skitse.pdf", bytes.NewReader(data))
+	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Skitse.pdf", bytes.NewReader(data))
 	ok(t, err)
 	var buf bytes.Buffer
 	_, err = cli.WriteBundle(context.Background(), &buf, a, council)
@@ -299,7 +299,7 @@ func TestBundleCarriesBlobs(t *testing.T) {
 	if !errors.Is(err, ErrRefusedBundle) || !errors.Is(err, ErrBundleBlob) || n != 0 || !strings.Contains(err.Error(), "beskadiget") {
 		t.Errorf("a bundle with a damaged file: %d, %v", n, err)
 	}
-	if got := noerr.Get(c.CouncilAttachments(council))(t); len(got) != 0 || c.Blobs().Has(att.SHA256) {
+	if got := noerr.Get(c.CouncilAttachments(t.Context(), council))(t); len(got) != 0 || c.Blobs().Has(att.SHA256) {
 		t.Error("a refused bundle left rows or a file behind")
 	}
 	before := noerr.Get(h.db.HubSequence())(t)
@@ -322,18 +322,18 @@ func TestEraseNameInAttachmentSyncs(t *testing.T) {
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, b)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Klage fra Anne_Brøndum.pdf", strings.NewReader("klage"))
+	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Klage fra Anne_Brøndum.pdf", strings.NewReader("klage"))
 	ok(t, err)
 	syncOK(t, a)
 	syncOK(t, b)
 	view, err := b.ViewableFile(att) // B opened it once
 	ok(t, err)
-	_, err = a.ErasePerson(council, "Anne Brøndum")
+	_, err = a.ErasePerson(t.Context(), council, "Anne Brøndum")
 	ok(t, err)
 	syncOK(t, a)
 	syncOK(t, b)
 	for _, db := range []*storage.DB{b, h.db} {
-		got, err := db.Attachment(att.ID)
+		got, err := db.Attachment(t.Context(), att.ID)
 		ok(t, err)
 		if got.Name != "Klage fra tidligere medlem.pdf" {
 			t.Errorf("after the erasure synced: %q", got.Name)
@@ -359,13 +359,13 @@ func TestAttachToApprovedMinutesRefusedAtHub(t *testing.T) {
 	it := upcomingItem(t, a, council, -24*time.Hour)
 	syncOK(t, a)
 	syncOK(t, b)
-	m, err := b.Meeting(it.MeetingID)
+	m, err := b.Meeting(t.Context(), it.MeetingID)
 	ok(t, err)
 	m.Status = model.MeetingApproved
-	ok(t, b.SaveMeeting(storage.Overwriting(b, m), &m))
+	ok(t, b.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), b, m), &m))
 	syncOK(t, b)
 	// A has not heard of the approval yet.
-	att, err := a.AddAttachment(model.OwnerItem, it.ID, "For sent.pdf", strings.NewReader("for sent"))
+	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "For sent.pdf", strings.NewReader("for sent"))
 	ok(t, err)
 	res, _ := cli.Sync(context.Background(), a, "")
 	if res.Refused == 0 {
@@ -373,21 +373,21 @@ func TestAttachToApprovedMinutesRefusedAtHub(t *testing.T) {
 	}
 	// The op that attaches it to the item is refused (the row's other
 	// fields, alone, attach it to nothing).
-	if got := noerr.Get(h.db.MeetingAttachments(it.MeetingID))(t); len(got) != 0 {
+	if got := noerr.Get(h.db.MeetingAttachments(t.Context(), it.MeetingID))(t); len(got) != 0 {
 		t.Errorf("the approved minutes at the hub have an attachment: %v", got)
 	}
 	syncOK(t, b)
-	if got := noerr.Get(b.Attachments(model.OwnerItem, it.ID))(t); len(got) != 0 {
+	if got := noerr.Get(b.Attachments(t.Context(), model.OwnerItem, it.ID))(t); len(got) != 0 {
 		t.Errorf("the approved minutes on B have an attachment: %v", got)
 	}
 	_ = att
 	// A project's attachment is never locked.
 	p := model.Project{CouncilID: council, Title: "Shelter", Status: model.ProjectIdea}
-	ok(t, a.SaveProject(model.Project{}, &p))
-	pa, err := a.AddAttachment(model.OwnerProject, p.ID, "Tegning.pdf", strings.NewReader("tegning"))
+	ok(t, a.SaveProject(t.Context(), model.Project{}, &p))
+	pa, err := a.AddAttachment(t.Context(), model.OwnerProject, p.ID, "Tegning.pdf", strings.NewReader("tegning"))
 	ok(t, err)
 	syncOK(t, a)
-	if _, err := h.db.Attachment(pa.ID); err != nil {
+	if _, err := h.db.Attachment(t.Context(), pa.ID); err != nil {
 		t.Errorf("the project's attachment: %v", err)
 	}
 }
@@ -402,7 +402,7 @@ func TestBlobNotSentYet(t *testing.T) {
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, b)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Sent.pdf", strings.NewReader("kommer senere"))
+	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Sent.pdf", strings.NewReader("kommer senere"))
 	ok(t, err)
 	// The row goes up, the file does not (as if the connection fell).
 	ok(t, os.Rename(must(a.AttachmentFile(att)), a.Blobs().Path(att.SHA256)+".væk"))
@@ -429,12 +429,12 @@ func TestBundleBlobBudget(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	old, err := a.AddAttachment(model.OwnerItem, it.ID, "Gammel.pdf", bytes.NewReader(blobBytes(3000, 11)))
+	old, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Gammel.pdf", bytes.NewReader(blobBytes(3000, 11)))
 	ok(t, err)
-	newer, err := a.AddAttachment(model.OwnerItem, it.ID, "Ny.pdf", bytes.NewReader(blobBytes(3000, 12)))
+	newer, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Ny.pdf", bytes.NewReader(blobBytes(3000, 12)))
 	ok(t, err)
 	cli := withClient(func(c *Client) { c.BundleBlobBytes = 4000 })
-	files, err := cli.bundleBlobs(a, council)
+	files, err := cli.bundleBlobs(t.Context(), a, council)
 	ok(t, err)
 	if _, ok := files[newer.SHA256]; !ok || len(files) != 1 {
 		t.Errorf("bundle files: %d, newest included: %v (old %s)", len(files), ok, old.Name)
@@ -451,14 +451,14 @@ func BenchmarkBlobTransfer(b *testing.B) {
 	c := h.laptop(b, "c", council, time.Second)
 	syncOK(b, c)
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now.Add(40 * 24 * time.Hour)}
-	ok(b, a.SaveMeeting(model.Meeting{}, &m))
+	ok(b, a.SaveMeeting(b.Context(), model.Meeting{}, &m))
 	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Lokalplan", Kind: model.ItemDecision}
-	ok(b, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(b, a.SaveAgendaItem(b.Context(), model.AgendaItem{}, &it))
 	b.SetBytes(5 << 20)
 	b.ResetTimer()
 	for i := range b.N {
 		b.StopTimer()
-		att, err := a.AddAttachment(model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(blobBytes(5<<20, uint64(100+i))))
+		att, err := a.AddAttachment(b.Context(), model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(blobBytes(5<<20, uint64(100+i))))
 		ok(b, err)
 		b.StartTimer()
 		if r := syncOK(b, a); r.BlobsSent != 1 {
@@ -478,12 +478,12 @@ func TestHubCouncilBlobQuota(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	it := upcomingItem(t, a, council, 40*24*time.Hour)
-	first, err := a.AddAttachment(model.OwnerItem, it.ID, "Først.pdf", bytes.NewReader(blobBytes(3000, 21)))
+	first, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Først.pdf", bytes.NewReader(blobBytes(3000, 21)))
 	ok(t, err)
 	syncOK(t, a)
-	second, err := a.AddAttachment(model.OwnerItem, it.ID, "For meget.pdf", bytes.NewReader(blobBytes(3000, 22)))
+	second, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "For meget.pdf", bytes.NewReader(blobBytes(3000, 22)))
 	ok(t, err)
-	small, err := a.AddAttachment(model.OwnerItem, it.ID, "Lille.pdf", bytes.NewReader(blobBytes(1000, 23)))
+	small, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Lille.pdf", bytes.NewReader(blobBytes(1000, 23)))
 	ok(t, err)
 	res := syncOK(t, a)
 	if !h.db.Blobs().Has(first.SHA256) || h.db.Blobs().Has(second.SHA256) || !h.db.Blobs().Has(small.SHA256) {
@@ -508,13 +508,13 @@ func TestHubWithoutBlobStore(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att, err := a.AddAttachment(model.OwnerItem, it.ID, "Tilbud.pdf", strings.NewReader("tilbud"))
+	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Tilbud.pdf", strings.NewReader("tilbud"))
 	ok(t, err)
 	res := syncOK(t, a)
 	if res.BlobsSent != 0 || !strings.Contains(res.Note, "gemmer ikke bilag") {
 		t.Errorf("sync to a hub without files: %+v", res)
 	}
-	if _, err := h.db.Attachment(att.ID); err != nil {
+	if _, err := h.db.Attachment(t.Context(), att.ID); err != nil {
 		t.Errorf("the row did not sync: %v", err)
 	}
 }

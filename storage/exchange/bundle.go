@@ -120,7 +120,7 @@ func (cl *Client) WriteBundle(ctx context.Context, w io.Writer, db *storage.DB, 
 	} else if ok {
 		h.Keys = &dir
 	}
-	files, err := cl.bundleBlobs(db, council)
+	files, err := cl.bundleBlobs(ctx, db, council)
 	if err != nil {
 		return BundleHeader{}, err
 	}
@@ -261,8 +261,8 @@ func readStoreBlob(bs BlobStore, sum string) ([]byte, error) {
 // bundleBlobs reads the files of the council's attachments this laptop
 // holds, newest first up to BundleBlobBytes, each checked against its name
 // (a damaged one is never sent on).
-func (cl *Client) bundleBlobs(db *storage.DB, council string) (map[string][]byte, error) {
-	as, err := db.CouncilAttachments(council)
+func (cl *Client) bundleBlobs(ctx context.Context, db *storage.DB, council string) (map[string][]byte, error) {
+	as, err := db.CouncilAttachments(ctx, council)
 	if err != nil {
 		return nil, err
 	}
@@ -486,7 +486,7 @@ func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	}
 	want := st.Council
 	if want == "" && !st.Staff {
-		councils, err := db.Councils()
+		councils, err := db.Councils(ctx)
 		if err != nil {
 			return h, 0, err
 		}
@@ -504,7 +504,7 @@ func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	if want != "" && want != h.Council {
 		return h, 0, fmt.Errorf("%w (%s)", ErrForeignBundle, h.CouncilName)
 	}
-	newest, err := db.NewestHeld()
+	newest, err := db.NewestHeld(ctx)
 	if err != nil {
 		return h, 0, err
 	}
@@ -512,7 +512,7 @@ func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB)
 		return h, 0, err
 	}
 	if h.Keys != nil {
-		if err := db.CheckKeyDirectory(*h.Keys); err != nil {
+		if err := db.CheckKeyDirectory(ctx, *h.Keys); err != nil {
 			return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 		}
 	}

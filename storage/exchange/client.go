@@ -224,7 +224,7 @@ func (cl *Client) Enroll(ctx context.Context, db *storage.DB, serverURL, code st
 	if err := db.AcceptKeyDirectory(ctx, *resp.Keys); err != nil {
 		return resp, err
 	}
-	if err := afterEnroll(db, resp); err != nil {
+	if err := afterEnroll(ctx, db, resp); err != nil {
 		return resp, err
 	}
 	err := db.UpdateSyncState(ctx, func(st *storage.SyncState) error {
@@ -241,7 +241,7 @@ func (cl *Client) Enroll(ctx context.Context, db *storage.DB, serverURL, code st
 // remembered for the status bar (storage.SyncState's Last and Error), also
 // when ctx is cancelled.
 func (cl *Client) Sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error) {
-	err := linkAnswered(db)
+	err := linkAnswered(ctx, db)
 	var res Result
 	if err == nil {
 		res, err = cl.sync(ctx, db, serverURL)
@@ -302,7 +302,7 @@ func (cl *Client) sync(ctx context.Context, db *storage.DB, serverURL string) (R
 		// The first sync of a council made here before enrolment: where the
 		// server's council record had only empty defaults, what was typed
 		// here stands, and goes up now.
-		if err := keepLocalOverDefaults(db, council); err != nil {
+		if err := keepLocalOverDefaults(ctx, db, council); err != nil {
 			return res, err
 		}
 		if err := cl.push(ctx, db, serverURL, token, council, &res); err != nil {
@@ -408,8 +408,8 @@ func SyncNote(st storage.SyncState, now time.Time) string {
 // area and grant, and an empty default is no edit, so the value typed here
 // is kept (as a new edit that syncs). A real difference — a name typed
 // differently on each side — stays a conflict for a person.
-func keepLocalOverDefaults(db *storage.DB, council string) error {
-	cs, err := db.Conflicts(council)
+func keepLocalOverDefaults(ctx context.Context, db *storage.DB, council string) error {
+	cs, err := db.Conflicts(ctx, council)
 	if err != nil {
 		return err
 	}
@@ -418,11 +418,11 @@ func keepLocalOverDefaults(db *storage.DB, council string) error {
 			continue
 		}
 		if isEmptyValue(c.Kept) && !isEmptyValue(c.Other) {
-			if err := db.ResolveConflict(c.ID, c.Other); err != nil {
+			if err := db.ResolveConflict(ctx, c.ID, c.Other); err != nil {
 				return err
 			}
 		} else if isEmptyValue(c.Other) {
-			if err := db.ResolveConflict(c.ID, nil); err != nil {
+			if err := db.ResolveConflict(ctx, c.ID, nil); err != nil {
 				return err
 			}
 		}

@@ -22,7 +22,7 @@ import (
 // client could.
 func rawPush(t testing.TB, h *hub, db *storage.DB, ops []storage.Change) error {
 	t.Helper()
-	token := noerr.Get(db.Meta(storage.MetaToken))(t)
+	token := noerr.Get(db.Meta(t.Context(), storage.MetaToken))(t)
 	wire, err := EncodeOps(ops)
 	ok(t, err)
 	var pr PushResponse
@@ -56,13 +56,13 @@ func TestBigOpRefusedNamingField(t *testing.T) {
 	// description when the laptop syncs, and says which field.
 	h.srv.MaxOp = 50_000
 	p := model.Project{CouncilID: council, Title: "Shelter", Status: model.ProjectIdea, Description: strings.Repeat("Lang tekst.\n", 6000)}
-	ok(t, a.SaveProject(model.Project{}, &p))
+	ok(t, a.SaveProject(t.Context(), model.Project{}, &p))
 	// It is set aside, kept with the reason, and the laptop is not stuck.
 	r, err := cli.Sync(context.Background(), a, "")
 	if err != nil || r.Refused != 1 || !strings.Contains(r.Note, "»beskrivelse«") {
 		t.Errorf("long description: %+v, %v", r, err)
 	}
-	if refused := noerr.Get(a.RefusedChanges(council))(t); len(refused) != 1 || refused[0].Value != p.Description {
+	if refused := noerr.Get(a.RefusedChanges(t.Context(), council))(t); len(refused) != 1 || refused[0].Value != p.Description {
 		t.Errorf("the long description is not kept: %d refused", len(refused))
 	}
 	syncOK(t, a)
@@ -79,7 +79,7 @@ func TestPullPagesBoundedInBytes(t *testing.T) {
 	for i := 0; i < 12; i++ {
 		p := model.Project{CouncilID: council, Title: fmt.Sprint("Projekt ", i), Status: model.ProjectIdea,
 			Description: strings.Repeat(fmt.Sprintf("Linje %d af et langt projekt.\n", i), 3000)} // about 90 kB
-		ok(t, a.SaveProject(model.Project{}, &p))
+		ok(t, a.SaveProject(t.Context(), model.Project{}, &p))
 	}
 	syncOK(t, a)
 
@@ -125,14 +125,14 @@ func TestPullPagesBoundedInBytes(t *testing.T) {
 	if state(t, a, council) != state(t, b, council) {
 		t.Error("the new laptop differs")
 	}
-	ps, err := b.Projects(council)
+	ps, err := b.Projects(t.Context(), council)
 	ok(t, err)
 	if len(ps) != 12 {
 		t.Errorf("the new laptop has %d projects", len(ps))
 	}
 	// The hub caps a page at its own bound, whatever the client asks.
 	h.srv.PageBytes = 100_000
-	token := noerr.Get(b.Meta(storage.MetaToken))(t)
+	token := noerr.Get(b.Meta(t.Context(), storage.MetaToken))(t)
 	var pr PullResponse
 	ok(t, cli.call(context.Background(), http.MethodGet, h.url+"/v1/pull?since=0&bytes=100000000&own=1", token, nil, &pr))
 	got, err := DecodeOps(pr.Ops)
@@ -163,9 +163,9 @@ func TestQuotaExceeded(t *testing.T) {
 	syncOK(t, b)
 	h.srv.QuotaOps = 10
 	for i := 0; i < 3; i++ {
-		ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember}))
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember}))
 	}
-	ok(t, b.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Fra b", Role: model.RoleMember}))
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Fra b", Role: model.RoleMember}))
 	syncOK(t, b)
 	res, err := cli.Sync(context.Background(), a, "")
 	if res.Pulled == 0 {
@@ -218,7 +218,7 @@ func TestPullDuringBigPush(t *testing.T) {
 
 	// A big push (6,000 ops in batches) while the other council syncs.
 	for i := 0; i < 1000; i++ {
-		ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: big, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember, Phone: "+45 1234 5678"}))
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: big, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember, Phone: "+45 1234 5678"}))
 	}
 	var wg gosync.WaitGroup
 	done := make(chan struct{})
@@ -237,7 +237,7 @@ func TestPullDuringBigPush(t *testing.T) {
 			running = false
 		default:
 		}
-		ok(t, b.SaveMember(model.Member{}, &model.Member{CouncilID: small, Name: fmt.Sprint("Lille ", rounds), Role: model.RoleMember}))
+		ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: small, Name: fmt.Sprint("Lille ", rounds), Role: model.RoleMember}))
 		start := time.Now()
 		if _, err := cli.Sync(context.Background(), b, ""); err != nil {
 			t.Fatalf("the small council's sync %d during the big push: %v", rounds, err)
@@ -278,15 +278,15 @@ func TestRateLimitFailedAuth(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	h.srv.MaxFailures = 3
-	token := noerr.Get(a.Meta(storage.MetaToken))(t)
+	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	id, _, _ := strings.Cut(token, ".")
-	ok(t, a.SetMeta(storage.MetaToken, id+".forkert"))
+	ok(t, a.SetMeta(t.Context(), storage.MetaToken, id+".forkert"))
 	for i := 0; i < 3; i++ {
 		if _, err := cli.Sync(context.Background(), a, ""); !errors.Is(err, storage.ErrUnauthorized) {
 			t.Fatalf("wrong secret %d: %v", i, err)
 		}
 	}
-	ok(t, a.SetMeta(storage.MetaToken, token))
+	ok(t, a.SetMeta(t.Context(), storage.MetaToken, token))
 	_, err := cli.Sync(context.Background(), a, "")
 	var re *RemoteError
 	if !errors.Is(err, ErrRateLimited) || !errors.As(err, &re) || re.Status != http.StatusTooManyRequests || !strings.Contains(re.Msg, "prøv igen om 15 minutter") {
@@ -321,12 +321,12 @@ func TestClockCorrectedRestamps(t *testing.T) {
 	syncOK(t, a)
 	syncOK(t, b)
 	m := model.Member{CouncilID: council, Name: "Åse", Role: model.RoleMember}
-	ok(t, a.SaveMember(model.Member{}, &m))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &m))
 	m.Name, m.Phone = "Åse Nielsen", "+45 1234 5678"
-	ok(t, a.SaveMember(storage.Overwriting(a, m), &m))
+	ok(t, a.SaveMember(t.Context(), storage.Overwriting(t.Context(), a, m), &m))
 	p := model.Project{CouncilID: council, Title: "Shelter", Status: model.ProjectIdea, Description: "Første linje\n"}
-	ok(t, a.SaveProject(model.Project{}, &p))
-	ok(t, a.DeleteMember(m.ID))
+	ok(t, a.SaveProject(t.Context(), model.Project{}, &p))
+	ok(t, a.DeleteMember(t.Context(), m.ID))
 	before, err := a.PendingOps(context.Background(), "", 1000)
 	ok(t, err)
 
@@ -364,7 +364,7 @@ func TestClockCorrectedRestamps(t *testing.T) {
 		}
 	}
 	// Its clock came back: the next edit is stamped now, and syncs.
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Bo", Role: model.RoleMember}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Bo", Role: model.RoleMember}))
 	next, err := a.PendingOps(context.Background(), "", 1)
 	ok(t, err)
 	if len(next) != 1 || next[0].HLC>>16 > now.Add(time.Minute).UnixMilli() {
@@ -373,7 +373,7 @@ func TestClockCorrectedRestamps(t *testing.T) {
 	syncOK(t, a)
 	syncOK(t, b)
 	converged(t, council, a, b)
-	if ms := noerr.Get(b.Members(council))(t); len(ms) != 1 || ms[0].Name != "Bo" {
+	if ms := noerr.Get(b.Members(t.Context(), council))(t); len(ms) != 1 || ms[0].Name != "Bo" {
 		t.Errorf("members on the other laptop: %+v", ms)
 	}
 }
@@ -385,8 +385,8 @@ func TestClockCorrectedRestamps(t *testing.T) {
 func TestBundleFromFutureKeepsClock(t *testing.T) {
 	future := open(t, "future", 10*365*24*time.Hour)
 	c := model.Council{Name: "Jyderup"}
-	ok(t, future.SaveCouncil(model.Council{}, &c))
-	ok(t, future.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Fremtid", Role: model.RoleMember}))
+	ok(t, future.SaveCouncil(t.Context(), model.Council{}, &c))
+	ok(t, future.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Fremtid", Role: model.RoleMember}))
 	var file bytes.Buffer
 	_, err := cli.WriteBundle(context.Background(), &file, future, c.ID)
 	ok(t, err)
@@ -400,7 +400,7 @@ func TestBundleFromFutureKeepsClock(t *testing.T) {
 	ok(t, err)
 	_, err = here.ApplyOps(context.Background(), ops)
 	ok(t, err)
-	ok(t, here.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Nu", Role: model.RoleMember}))
+	ok(t, here.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Nu", Role: model.RoleMember}))
 	mine, err := here.PendingOps(context.Background(), "", 1)
 	ok(t, err)
 	if len(mine) != 1 || time.UnixMilli(mine[0].HLC>>16).After(now.Add(storage.MaxClockSkew+time.Minute)) {

@@ -24,23 +24,23 @@ func TestErasurePropagates(t *testing.T) {
 	syncOK(t, b)
 
 	karen := model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair, Phone: "20 11 22 33", Email: "karen@example.dk"}
-	ok(t, a.SaveMember(model.Member{}, &karen))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &karen))
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour),
 		Attendees: "Karen Østergaard\nSøren"}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision,
 		Notes: "Karen Østergaard fremlagde tegningerne.", Decision: "Shelteret bygges."}
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	syncOK(t, a)
 	syncOK(t, b)
 	// Laptop b edits the minutes too, so the history holds ops of both.
-	it2 := noerr.Get(b.AgendaItem(it.ID))(t)
+	it2 := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t)
 	it2.Notes += "\nKaren Østergaard svarer på spørgsmål."
-	ok(t, b.SaveAgendaItem(storage.Overwriting(b, it2), &it2))
+	ok(t, b.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), b, it2), &it2))
 	syncOK(t, b)
 	syncOK(t, a)
 
-	if _, err := a.ErasePerson(council, "Karen Østergaard"); err != nil {
+	if _, err := a.ErasePerson(t.Context(), council, "Karen Østergaard"); err != nil {
 		t.Fatal(err)
 	}
 	syncOK(t, a)
@@ -54,12 +54,12 @@ func TestErasurePropagates(t *testing.T) {
 				t.Errorf("%s: the change log still holds %q (%s.%s)", name, s, o.Table, o.Field)
 			}
 		}
-		got, err := db.AgendaItem(it.ID)
+		got, err := db.AgendaItem(t.Context(), it.ID)
 		ok(t, err)
 		if !strings.Contains(got.Notes, "tidligere medlem fremlagde tegningerne.") || got.Decision != "Shelteret bygges." {
 			t.Errorf("%s: minutes after erasure: %+v", name, got)
 		}
-		if r := noerr.Get(db.PersonData(council, "Karen Østergaard"))(t); !r.Empty() {
+		if r := noerr.Get(db.PersonData(t.Context(), council, "Karen Østergaard"))(t); !r.Empty() {
 			t.Errorf("%s: still keeps %+v", name, r)
 		}
 	}

@@ -107,7 +107,7 @@ func newHub(t testing.TB) *hub {
 
 func (h *hub) council(t testing.TB, name string) string {
 	c := model.Council{Name: name}
-	ok(t, h.db.SaveCouncil(model.Council{}, &c))
+	ok(t, h.db.SaveCouncil(t.Context(), model.Council{}, &c))
 	return c.ID
 }
 
@@ -126,9 +126,9 @@ func (h *hub) laptop(t testing.TB, name, council string, offset time.Duration) *
 
 func state(t testing.TB, db *storage.DB, council string) string {
 	t.Helper()
-	d, err := db.CouncilData(council)
+	d, err := db.CouncilData(t.Context(), council)
 	ok(t, err)
-	cs, err := db.Conflicts(council)
+	cs, err := db.Conflicts(t.Context(), council)
 	ok(t, err)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%+v\n", *d)
@@ -178,7 +178,7 @@ func TestEndToEnd(t *testing.T) {
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, b)
 	converged(t, council, a, b)
-	wishes := noerr.Get(b.BudgetWishes(council, 0))(t)
+	wishes := noerr.Get(b.BudgetWishes(t.Context(), council, 0))(t)
 	for _, w := range wishes {
 		if w.Status == model.WishAnswered || w.AnswerText != "" {
 			t.Errorf("a demo answer went up as if from the municipality: %+v", w)
@@ -191,19 +191,19 @@ func TestEndToEnd(t *testing.T) {
 	for round, order := range orders {
 		// Each laptop edits the same meeting and item offline.
 		for i, db := range []*storage.DB{a, b, c} {
-			ms := noerr.Get(db.Meetings(council))(t)
+			ms := noerr.Get(db.Meetings(t.Context(), council))(t)
 			m := ms[len(ms)-1]
 			m.Place = fmt.Sprintf("Sted %d/%d", round, i)
-			ok(t, db.SaveMeeting(storage.Overwriting(db, m), &m))
-			items := noerr.Get(db.AgendaItems(ms[len(ms)-2].ID))(t)
+			ok(t, db.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), db, m), &m))
+			items := noerr.Get(db.AgendaItems(t.Context(), ms[len(ms)-2].ID))(t)
 			if len(items) > 0 && ms[len(ms)-2].Status != model.MeetingApproved {
 				it := items[0]
 				it.Notes += fmt.Sprintf("Runde %d, laptop %d\n", round, i)
-				ok(t, db.SaveAgendaItem(storage.Overwriting(db, it), &it))
+				ok(t, db.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), db, it), &it))
 			}
-			acts := noerr.Get(db.OpenActionItems(council))(t)
+			acts := noerr.Get(db.OpenActionItems(t.Context(), council))(t)
 			if len(acts) > i && round%2 == 1 {
-				ok(t, db.DeleteActionItem(acts[i].ID))
+				ok(t, db.DeleteActionItem(t.Context(), acts[i].ID))
 			}
 		}
 		for _, db := range order {
@@ -214,8 +214,8 @@ func TestEndToEnd(t *testing.T) {
 		}
 		converged(t, council, a, b, c, h.db)
 		// Every place written this round is the place or kept in a conflict.
-		ms := noerr.Get(a.Meetings(council))(t)
-		cs := noerr.Get(a.Conflicts(council))(t)
+		ms := noerr.Get(a.Meetings(t.Context(), council))(t)
+		cs := noerr.Get(a.Conflicts(t.Context(), council))(t)
 		for i := 0; i < 3; i++ {
 			p := fmt.Sprintf("Sted %d/%d", round, i)
 			found := ms[len(ms)-1].Place == p
@@ -237,7 +237,7 @@ func TestSecurity(t *testing.T) {
 	syncOK(t, a)
 	syncOK(t, other)
 	w := model.BudgetWish{CouncilID: jyderup, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	if _, err := other.Council(jyderup); err == nil {
 		t.Error("a device of Tornved received Jyderup")
@@ -249,8 +249,8 @@ func TestSecurity(t *testing.T) {
 		return int(n)
 	}
 	before := hubOps()
-	tokenA := noerr.Get(a.Meta(storage.MetaToken))(t)
-	tokenOther := noerr.Get(other.Meta(storage.MetaToken))(t)
+	tokenA := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
+	tokenOther := noerr.Get(other.Meta(t.Context(), storage.MetaToken))(t)
 	push := func(token string, cs []storage.Change) error {
 		for i := range cs { // signed by their author: these checks come after
 			for _, db := range []*storage.DB{a, other} {
@@ -280,7 +280,7 @@ func TestSecurity(t *testing.T) {
 	}
 	// A council answers its own wish.
 	w.Answer, w.AnswerText, w.Granted, w.Status = model.AnswerGranted, "Ja", 100, model.WishAnswered
-	ok(t, a.SaveBudgetWish(storage.Overwriting(a, w), &w))
+	ok(t, a.SaveBudgetWish(t.Context(), storage.Overwriting(t.Context(), a, w), &w))
 	// Refused by the server, set aside on the laptop with the reason; the
 	// laptop is not stuck, and the status bar says so.
 	if r, err := cli.Sync(context.Background(), a, ""); err != nil || r.Refused == 0 || !strings.Contains(r.Note, "kun kommunen") {
@@ -289,7 +289,7 @@ func TestSecurity(t *testing.T) {
 	if note := noteOf(t, a); !strings.Contains(note, "kommunen") {
 		t.Errorf("note not remembered: %q", note)
 	}
-	if hw := noerr.Get(h.db.BudgetWishes(jyderup, 0))(t); len(hw) != 1 || hw[0].Granted != 0 || hw[0].Status == model.WishAnswered {
+	if hw := noerr.Get(h.db.BudgetWishes(t.Context(), jyderup, 0))(t); len(hw) != 1 || hw[0].Granted != 0 || hw[0].Status == model.WishAnswered {
 		t.Errorf("the hub took the council's answer: %+v", hw)
 	}
 	// Unknown and revoked devices.
@@ -311,19 +311,19 @@ func TestSecurity(t *testing.T) {
 	if hubOps() != before {
 		t.Errorf("refusals wrote %d ops", hubOps()-before)
 	}
-	if got := noerr.Get(h.db.BudgetWishes(jyderup, 0))(t); len(got) != 1 || got[0].Title != "Cykelsti" || got[0].Answer != "" {
+	if got := noerr.Get(h.db.BudgetWishes(t.Context(), jyderup, 0))(t); len(got) != 1 || got[0].Title != "Cykelsti" || got[0].Answer != "" {
 		t.Errorf("hub's wish = %+v", got)
 	}
 	// A staff device answers; the council sees the answer.
 	staff := h.laptop(t, "staff", "", 0)
 	syncOK(t, staff)
-	sw := noerr.Get(staff.BudgetWishes(jyderup, 0))(t)
+	sw := noerr.Get(staff.BudgetWishes(t.Context(), jyderup, 0))(t)
 	sw[0].Answer, sw[0].AnswerText, sw[0].Granted, sw[0].Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered
-	ok(t, staff.SaveBudgetWish(storage.Overwriting(staff, sw[0]), &sw[0]))
+	ok(t, staff.SaveBudgetWish(t.Context(), storage.Overwriting(t.Context(), staff, sw[0]), &sw[0]))
 	syncOK(t, staff)
 	fresh := h.laptop(t, "fresh", jyderup, 0)
 	syncOK(t, fresh)
-	if got := noerr.Get(fresh.BudgetWishes(jyderup, 0))(t); len(got) != 1 || got[0].AnswerText != "Delvist bevilget" {
+	if got := noerr.Get(fresh.BudgetWishes(t.Context(), jyderup, 0))(t); len(got) != 1 || got[0].AnswerText != "Delvist bevilget" {
 		t.Errorf("council's wish after answer = %+v", got)
 	}
 	// A code works once.
@@ -344,7 +344,7 @@ func TestClockAheadRestamped(t *testing.T) {
 	a := h.laptop(t, "a", council, 48*time.Hour)
 	syncOK(t, a)
 	m := model.Member{CouncilID: council, Name: "Åse", Role: model.RoleMember}
-	ok(t, a.SaveMember(model.Member{}, &m))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &m))
 	res, err := cli.Sync(context.Background(), a, "")
 	if err != nil || res.Restamped == 0 || !strings.Contains(res.Note, "2 dage for hurtigt") || !strings.Contains(res.Note, "ret datoen") {
 		t.Errorf("clock ahead: %+v, %v", res, err)
@@ -361,7 +361,7 @@ func TestBodyLimit(t *testing.T) {
 	syncOK(t, a)
 	h.srv.MaxBody = 2000
 	for i := 0; i < 50; i++ {
-		ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: strings.Repeat("Ø", 100) + fmt.Sprint(i), Role: model.RoleMember}))
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: strings.Repeat("Ø", 100) + fmt.Sprint(i), Role: model.RoleMember}))
 	}
 	// The batch is refused whole as too large; the laptop then sends its
 	// ops one at a time, each small enough, and nothing is refused.
@@ -369,7 +369,7 @@ func TestBodyLimit(t *testing.T) {
 	if err != nil || r.Refused != 0 || r.Pushed == 0 {
 		t.Errorf("big push: %+v, %v", r, err)
 	}
-	if ms := noerr.Get(h.db.Members(council))(t); len(ms) != 50 {
+	if ms := noerr.Get(h.db.Members(t.Context(), council))(t); len(ms) != 50 {
 		t.Errorf("the hub holds %d members", len(ms))
 	}
 }
@@ -424,7 +424,7 @@ func TestBundles(t *testing.T) {
 	council := h.council(t, "Jyderup")
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	var buf bytes.Buffer
 	hd, err := cli.WriteBundle(context.Background(), &buf, a, council)
 	ok(t, err)
@@ -453,7 +453,7 @@ func TestBundles(t *testing.T) {
 	if _, n, err = cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil || n != 0 {
 		t.Errorf("second import: %d, %v", n, err)
 	}
-	if ms := noerr.Get(h.db.Members(council))(t); len(ms) != 1 {
+	if ms := noerr.Get(h.db.Members(t.Context(), council))(t); len(ms) != 1 {
 		t.Errorf("hub members = %+v", ms)
 	}
 	// Back to another laptop by bundle; a foreign bundle is refused.
@@ -467,7 +467,7 @@ func TestBundles(t *testing.T) {
 		t.Errorf("by bundle:\n%s\n---\n%s", sa, sb)
 	}
 	c := open(t, "c", 0)
-	ok(t, c.SaveCouncil(model.Council{}, &model.Council{Name: "Tornved"}))
+	ok(t, c.SaveCouncil(t.Context(), model.Council{}, &model.Council{Name: "Tornved"}))
 	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(back.Bytes()), c); !errors.Is(err, ErrForeignBundle) {
 		t.Errorf("foreign bundle: %v", err)
 	}
@@ -489,22 +489,22 @@ func TestIncrementalCostIndependentOfSize(t *testing.T) {
 func oneFieldBytes(t testing.TB, years int) int64 {
 	h := newHub(t)
 	a := open(t, "a", 0)
-	ok(t, demo.Large(a, now, demo.LargeSize{Councils: 1, Years: years}, nil))
-	cs := noerr.Get(a.Councils())(t)
+	ok(t, demo.Large(t.Context(), a, now, demo.LargeSize{Councils: 1, Years: years}, nil))
+	cs := noerr.Get(a.Councils(t.Context()))(t)
 	council := h.council(t, "x")
 	enrolLinking(t, a, h, council)
 	syncOK(t, a)
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, b)
 	_ = cs
-	ms := noerr.Get(a.Meetings(council))(t)
+	ms := noerr.Get(a.Meetings(t.Context(), council))(t)
 	m := ms[len(ms)/2]
 	m.Place = "Skolen"
-	ok(t, a.SaveMeeting(storage.Overwriting(a, m), &m))
+	ok(t, a.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), a, m), &m))
 	start := sent.Load() + received.Load()
 	syncOK(t, a)
 	syncOK(t, b)
-	if got := noerr.Get(b.Meeting(m.ID))(t); got.Place != "Skolen" {
+	if got := noerr.Get(b.Meeting(t.Context(), m.ID))(t); got.Place != "Skolen" {
 		t.Fatalf("change not synced: %+v", got)
 	}
 	return sent.Load() + received.Load() - start
@@ -513,7 +513,7 @@ func oneFieldBytes(t testing.TB, years int) int64 {
 func BenchmarkOneFieldSync(b *testing.B) {
 	h := newHub(b)
 	a := open(b, "a", 0)
-	ok(b, demo.Large(a, now, demo.LargeSize{Councils: 1, Years: 10}, nil))
+	ok(b, demo.Large(b.Context(), a, now, demo.LargeSize{Councils: 1, Years: 10}, nil))
 	council := h.council(b, "x")
 	enrolLinking(b, a, h, council)
 	start := time.Now()
@@ -524,14 +524,14 @@ func BenchmarkOneFieldSync(b *testing.B) {
 	start, bytes0 := time.Now(), sent.Load()+received.Load()
 	syncOK(b, c)
 	firstPull, firstBytes := time.Since(start), sent.Load()+received.Load()-bytes0
-	ms := noerr.Get(a.Meetings(council))(b)
+	ms := noerr.Get(a.Meetings(b.Context(), council))(b)
 	b.ResetTimer()
 	var total int64
 	for i := 0; i < b.N; i++ {
-		m := storage.Overwriting(a, ms[i%len(ms)])
+		m := storage.Overwriting(b.Context(), a, ms[i%len(ms)])
 		loaded := m
 		m.Place = fmt.Sprint("Sted ", i)
-		ok(b, a.SaveMeeting(loaded, &m))
+		ok(b, a.SaveMeeting(b.Context(), loaded, &m))
 		before := sent.Load() + received.Load()
 		syncOK(b, a)
 		syncOK(b, c)
@@ -575,7 +575,7 @@ func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
 	enrolLinking(t, a, h, council)
 	syncOK(t, a)
 	syncOK(t, a)
-	cs, err := a.Conflicts(council)
+	cs, err := a.Conflicts(t.Context(), council)
 	ok(t, err)
 	if len(cs) != 0 {
 		t.Errorf("linking made %d conflicts: %+v", len(cs), cs)
@@ -595,7 +595,7 @@ func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
 	council2 := h2.council(t, "Jyderup Lokalforum")
 	enrolLinking(t, b, h2, council2)
 	syncOK(t, b)
-	cs = noerr.Get(b.Conflicts(council2))(t)
+	cs = noerr.Get(b.Conflicts(t.Context(), council2))(t)
 	if len(cs) != 0 {
 		t.Errorf("conflicts = %+v", cs)
 	}

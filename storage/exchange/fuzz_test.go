@@ -61,10 +61,10 @@ func FuzzReadBundle(f *testing.F) {
 		f.Fatal(err)
 	}
 	c := model.Council{Name: "Jyderup"}
-	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := db.SaveCouncil(f.Context(), model.Council{}, &c); err != nil {
 		f.Fatal(err)
 	}
-	db.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Łukasz", Role: model.RoleMember})
+	db.SaveMember(f.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Łukasz", Role: model.RoleMember})
 	// A hub's bundle: signed ops and the signed key directory.
 	if _, _, err := db.AddDevice("laptop", c.ID, false); err != nil {
 		f.Fatal(err)
@@ -150,7 +150,7 @@ func FuzzKeyDirectory(f *testing.F) {
 		f.Fatal(err)
 	}
 	c := model.Council{Name: "Jyderup"}
-	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := db.SaveCouncil(f.Context(), model.Council{}, &c); err != nil {
 		f.Fatal(err)
 	}
 	dir, err := db.HubDirectory(c.ID)
@@ -195,11 +195,11 @@ func FuzzImportBundle(f *testing.F) {
 	}
 	defer hub.Close()
 	c := model.Council{Name: "Jyderup"}
-	if err := hub.SaveCouncil(model.Council{}, &c); err != nil {
+	if err := hub.SaveCouncil(f.Context(), model.Council{}, &c); err != nil {
 		f.Fatal(err)
 	}
-	hub.SaveMember(model.Member{}, &model.Member{CouncilID: c.ID, Name: "Karen", Role: model.RoleChair})
-	hub.SavePool(model.Pool{}, &model.Pool{CouncilID: model.MunicipalityID, Name: "Puljen", OpenAllYear: true})
+	hub.SaveMember(f.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Karen", Role: model.RoleChair})
+	hub.SavePool(f.Context(), model.Pool{}, &model.Pool{CouncilID: model.MunicipalityID, Name: "Puljen", OpenAllYear: true})
 	if _, _, err := hub.AddDevice("laptop", c.ID, false); err != nil {
 		f.Fatal(err)
 	}

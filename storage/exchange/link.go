@@ -8,6 +8,7 @@ package exchange
 // data waits for an answer (AnswerLink) before anything is sent.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -39,45 +40,45 @@ type LinkQuestion struct {
 }
 
 // PendingLink reports the question waiting for an answer, if any.
-func PendingLink(db *storage.DB) (LinkQuestion, bool, error) {
-	id, err := db.Meta(metaLinkAsk)
+func PendingLink(ctx context.Context, db *storage.DB) (LinkQuestion, bool, error) {
+	id, err := db.Meta(ctx, metaLinkAsk)
 	if err != nil || id == "" {
 		return LinkQuestion{}, false, err
 	}
 	c, err := db.Council(id)
 	if errors.Is(err, storage.ErrNotFound) { // deleted meanwhile: nothing to ask
-		return LinkQuestion{}, false, clearLinkQuestion(db)
+		return LinkQuestion{}, false, clearLinkQuestion(ctx, db)
 	}
 	if err != nil {
 		return LinkQuestion{}, false, err
 	}
-	to, err := db.Meta(metaLinkTo)
+	to, err := db.Meta(ctx, metaLinkTo)
 	if err != nil {
 		return LinkQuestion{}, false, err
 	}
-	name, err := db.Meta(metaLinkName)
+	name, err := db.Meta(ctx, metaLinkName)
 	return LinkQuestion{Local: c, Server: to, ServerName: name}, true, err
 }
 
 // AnswerLink answers the pending question: yes links the council made here
 // with the server's, so its data goes up on the next sync; no keeps it on
 // this computer only, apart from the server's council.
-func AnswerLink(db *storage.DB, yes bool) error {
-	q, ok, err := PendingLink(db)
+func AnswerLink(ctx context.Context, db *storage.DB, yes bool) error {
+	q, ok, err := PendingLink(ctx, db)
 	if err != nil || !ok {
 		return err
 	}
 	if yes {
-		if err := link(db, q.Local.ID, q.Server, q.ServerName); err != nil {
+		if err := link(ctx, db, q.Local.ID, q.Server, q.ServerName); err != nil {
 			return err
 		}
 	}
-	return clearLinkQuestion(db)
+	return clearLinkQuestion(ctx, db)
 }
 
-func clearLinkQuestion(db *storage.DB) error {
+func clearLinkQuestion(ctx context.Context, db *storage.DB) error {
 	for _, k := range []string{metaLinkAsk, metaLinkTo, metaLinkName} {
-		if err := db.SetMeta(k, ""); err != nil {
+		if err := db.SetMeta(ctx, k, ""); err != nil {
 			return err
 		}
 	}
@@ -85,8 +86,8 @@ func clearLinkQuestion(db *storage.DB) error {
 }
 
 // linkAnswered is ErrLinkUnanswered while a question waits.
-func linkAnswered(db *storage.DB) error {
-	id, err := db.Meta(metaLinkAsk)
+func linkAnswered(ctx context.Context, db *storage.DB) error {
+	id, err := db.Meta(ctx, metaLinkAsk)
 	if err == nil && id != "" {
 		err = ErrLinkUnanswered
 	}
@@ -100,20 +101,20 @@ func linkAnswered(db *storage.DB) error {
 // drops it. The one council of the computer's own is linked with the
 // server's council at once when it holds only its own record, and
 // otherwise waits for AnswerLink.
-func afterEnroll(db *storage.DB, resp EnrollResponse) error {
+func afterEnroll(ctx context.Context, db *storage.DB, resp EnrollResponse) error {
 	// The demo's example pools and deadlines are never sent as the
 	// municipality's: the server has the real ones.
-	if err := db.DropDemoMunicipal(); err != nil {
+	if err := db.DropDemoMunicipal(ctx); err != nil {
 		return err
 	}
 	if resp.Staff {
-		return dropDemo(db)
+		return dropDemo(ctx, db)
 	}
 	to := resp.Council
 	if to == "" {
 		return nil
 	}
-	councils, err := db.Councils()
+	councils, err := db.Councils(ctx)
 	if err != nil {
 		return err
 	}
@@ -122,7 +123,7 @@ func afterEnroll(db *storage.DB, resp EnrollResponse) error {
 		if c.ID == to {
 			return nil // the server's council is here already
 		}
-		isDemo, err := demo.Is(db, c.ID)
+		isDemo, err := demo.Is(ctx, db, c.ID)
 		if err != nil {
 			return err
 		}
@@ -133,15 +134,15 @@ func afterEnroll(db *storage.DB, resp EnrollResponse) error {
 	if len(own) != 1 {
 		return nil
 	}
-	has, err := holdsData(db, own[0].ID)
+	has, err := holdsData(ctx, db, own[0].ID)
 	if err != nil {
 		return err
 	}
 	if !has {
-		return link(db, own[0].ID, to, resp.CouncilName)
+		return link(ctx, db, own[0].ID, to, resp.CouncilName)
 	}
 	for k, v := range map[string]string{metaLinkAsk: own[0].ID, metaLinkTo: to, metaLinkName: resp.CouncilName} {
-		if err := db.SetMeta(k, v); err != nil {
+		if err := db.SetMeta(ctx, k, v); err != nil {
 			return err
 		}
 	}
@@ -149,15 +150,15 @@ func afterEnroll(db *storage.DB, resp EnrollResponse) error {
 }
 
 // dropDemo removes the demo council from a computer that would send it.
-func dropDemo(db *storage.DB) error {
-	councils, err := db.Councils()
+func dropDemo(ctx context.Context, db *storage.DB) error {
+	councils, err := db.Councils(ctx)
 	if err != nil {
 		return err
 	}
 	for _, c := range councils {
-		isDemo, err := demo.Is(db, c.ID)
+		isDemo, err := demo.Is(ctx, db, c.ID)
 		if err == nil && isDemo {
-			err = db.DropUnsent(c.ID)
+			err = db.DropUnsent(ctx, c.ID)
 		}
 		if err != nil {
 			return err
@@ -167,8 +168,8 @@ func dropDemo(db *storage.DB) error {
 }
 
 // holdsData tells whether a council keeps anything besides its own record.
-func holdsData(db *storage.DB, council string) (bool, error) {
-	d, err := db.CouncilData(council)
+func holdsData(ctx context.Context, db *storage.DB, council string) (bool, error) {
+	d, err := db.CouncilData(ctx, council)
 	if err != nil {
 		return false, err
 	}
@@ -180,11 +181,11 @@ func holdsData(db *storage.DB, council string) (bool, error) {
 // the server said it, its name, so that its data goes up on the first sync
 // as part of the server's council: the municipality's name for the council
 // stands.
-func link(db *storage.DB, from, to, name string) error {
+func link(ctx context.Context, db *storage.DB, from, to, name string) error {
 	if err := db.LinkCouncil(from, to); err != nil {
 		return fmt.Errorf("forbind lokalrådet med kommunens: %w", err)
 	}
-	if err := db.SetMeta(storage.MetaLinked, "1"); err != nil {
+	if err := db.SetMeta(ctx, storage.MetaLinked, "1"); err != nil {
 		return err
 	}
 	// Only the municipality answers budget wishes: answers in data made

@@ -17,9 +17,9 @@ import (
 // is taken off, so it links like any other.
 func ownCouncil(t testing.TB, db *storage.DB) string {
 	t.Helper()
-	id, err := demo.Council(db, now)
+	id, err := demo.Council(t.Context(), db, now)
 	ok(t, err)
-	ok(t, db.SetMeta("sync_demo_council", "")) // storage/demo's mark
+	ok(t, db.SetMeta(t.Context(), "sync_demo_council", "")) // storage/demo's mark
 	return id
 }
 
@@ -29,7 +29,7 @@ func enrolLinking(t testing.TB, db *storage.DB, h *hub, council string) {
 	t.Helper()
 	_, err := cli.Enroll(context.Background(), db, h.url, h.code(t, council))
 	ok(t, err)
-	ok(t, AnswerLink(db, true))
+	ok(t, AnswerLink(t.Context(), db, true))
 }
 
 // Found testing issue 8: a laptop that still held the demo council,
@@ -40,16 +40,16 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	h := newHub(t)
 	council := h.council(t, "Tølløse Lokalråd")
 	real := model.Member{CouncilID: council, Name: "Mette Hansen", Role: model.RoleChair}
-	ok(t, h.db.SaveMember(model.Member{}, &real))
+	ok(t, h.db.SaveMember(t.Context(), model.Member{}, &real))
 	before, err := h.db.CouncilOps(context.Background(), "")
 	ok(t, err)
 
 	a := open(t, "a", time.Hour) // the demo is newer than the hub's council
-	demoID, err := demo.Council(a, now)
+	demoID, err := demo.Council(t.Context(), a, now)
 	ok(t, err)
 	_, err = cli.Enroll(context.Background(), a, h.url, h.code(t, council))
 	ok(t, err)
-	if _, asked, err := PendingLink(a); err != nil || asked {
+	if _, asked, err := PendingLink(t.Context(), a); err != nil || asked {
 		t.Errorf("enrolling with the demo asks to link it (%v)", err)
 	}
 	syncOK(t, a)
@@ -60,7 +60,7 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	if c.Name != "Tølløse Lokalråd" || c.Area != "" || c.AnnualGrant != 0 {
 		t.Errorf("the hub's council became %+v", c)
 	}
-	ms, err := h.db.Members(council)
+	ms, err := h.db.Members(t.Context(), council)
 	ok(t, err)
 	if len(ms) != 1 || ms[0].Name != "Mette Hansen" {
 		t.Errorf("the hub's members: %+v", ms)
@@ -82,7 +82,7 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	if c, err := a.Council(council); err != nil || c.Name != "Tølløse Lokalråd" {
 		t.Errorf("the laptop's copy of the council: %+v, %v", c, err)
 	}
-	if ms := noerr.Get(a.Members(demoID))(t); len(ms) == 0 {
+	if ms := noerr.Get(a.Members(t.Context(), demoID))(t); len(ms) == 0 {
 		t.Error("the demo's members are gone from the laptop")
 	}
 	if n, _ := a.PendingCount(context.Background(), council); n != 0 {
@@ -96,7 +96,7 @@ func TestStaffEnrolDropsTheDemo(t *testing.T) {
 	h := newHub(t)
 	h.council(t, "Tølløse Lokalråd")
 	a := open(t, "a", 0)
-	demoID, err := demo.Council(a, now)
+	demoID, err := demo.Council(t.Context(), a, now)
 	ok(t, err)
 	_, err = cli.Enroll(context.Background(), a, h.url, h.code(t, ""))
 	ok(t, err)
@@ -123,13 +123,13 @@ func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
 		council := h.council(t, "Jyderup Lokalråd")
 		a := open(t, "a", 0)
 		c := model.Council{Name: "Jyderup Borgerforening"}
-		ok(t, a.SaveCouncil(model.Council{}, &c))
+		ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 		w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny sti", Status: model.WishDraft}
-		ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+		ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 
 		_, err := cli.Enroll(context.Background(), a, h.url, h.code(t, council))
 		ok(t, err)
-		q, asked, err := PendingLink(a)
+		q, asked, err := PendingLink(t.Context(), a)
 		ok(t, err)
 		if !asked || q.Local.ID != c.ID || q.Local.Name != "Jyderup Borgerforening" || q.Server != council || q.ServerName != "Jyderup Lokalråd" {
 			t.Fatalf("question %+v (asked %v)", q, asked)
@@ -140,12 +140,12 @@ func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
 		if n := noerr.Get(h.db.HubSequence())(t); n != 0 {
 			t.Fatalf("the hub has %d ops before the answer", n)
 		}
-		ok(t, AnswerLink(a, yes))
-		if _, asked, _ := PendingLink(a); asked {
+		ok(t, AnswerLink(t.Context(), a, yes))
+		if _, asked, _ := PendingLink(t.Context(), a); asked {
 			t.Error("still asked after the answer")
 		}
 		syncOK(t, a)
-		ws, err := h.db.BudgetWishes(council, 0)
+		ws, err := h.db.BudgetWishes(t.Context(), council, 0)
 		ok(t, err)
 		hc, err := h.db.Council(council)
 		ok(t, err)
@@ -153,7 +153,7 @@ func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
 			if len(ws) != 0 || hc.Name != "Jyderup Lokalråd" {
 				t.Errorf("kept apart, yet the hub has %+v and %+v", hc, ws)
 			}
-			if w2, err := a.BudgetWishes(c.ID, 0); err != nil || len(w2) != 1 {
+			if w2, err := a.BudgetWishes(t.Context(), c.ID, 0); err != nil || len(w2) != 1 {
 				t.Errorf("the laptop lost its own council's wish: %+v %v", w2, err)
 			}
 			continue
@@ -176,10 +176,10 @@ func TestEnrolLinksAnEmptyCouncilAtOnce(t *testing.T) {
 	council := h.council(t, "Jyderup Lokalråd")
 	a := open(t, "a", 0)
 	c := model.Council{Name: "Jyderup Lokalråd", Area: "Jyderup"}
-	ok(t, a.SaveCouncil(model.Council{}, &c))
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	_, err := cli.Enroll(context.Background(), a, h.url, h.code(t, council))
 	ok(t, err)
-	if _, asked, _ := PendingLink(a); asked {
+	if _, asked, _ := PendingLink(t.Context(), a); asked {
 		t.Error("asked about a council with no data")
 	}
 	syncOK(t, a)

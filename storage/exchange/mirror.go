@@ -141,7 +141,7 @@ func OpenMirror(ctx context.Context, store MirrorStore, path, label string, log 
 			return nil, err
 		}
 		m := &Mirror{DB: db, Store: store, Now: time.Now, Log: log, Client: NewClient(), path: path, busy: make(chan struct{}, 1)}
-		err = m.register(label)
+		err = m.register(ctx, label)
 		if errors.Is(err, errStaleMirror) && attempt == 0 {
 			log.Warn("mirror belongs to no device of the store; made again", "path", path)
 			db.Close()
@@ -175,9 +175,9 @@ func (m *Mirror) Device() storage.Device { return m.dev }
 
 // register makes the mirror a staff device of the store, or checks that
 // it still is one.
-func (m *Mirror) register(label string) error {
+func (m *Mirror) register(ctx context.Context, label string) error {
 	db := m.DB
-	token, err := db.Meta(storage.MetaToken)
+	token, err := db.Meta(ctx, storage.MetaToken)
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ func (m *Mirror) register(label string) error {
 		return fmt.Errorf("tilmeld spejlet %s: %w", reg.ID, err)
 	}
 	for k, v := range map[string]string{storage.MetaToken: d.ID + "." + secret, storage.MetaStaff: "1"} {
-		if err := db.SetMeta(k, v); err != nil {
+		if err := db.SetMeta(ctx, k, v); err != nil {
 			return err
 		}
 	}
@@ -253,7 +253,7 @@ func (m *Mirror) Sync(ctx context.Context) error {
 }
 
 func (m *Mirror) sync(ctx context.Context) error {
-	if err := m.push(); err != nil {
+	if err := m.push(ctx); err != nil {
 		// A change the door refuses stays here and is reported by the
 		// write that made it; it must not hide the others' changes.
 		m.Log.Warn("mirror push refused", "err", err)
@@ -276,7 +276,7 @@ func (m *Mirror) pull(ctx context.Context) error {
 			return err
 		}
 	}
-	cur, err := m.DB.Meta(storage.MetaCursor)
+	cur, err := m.DB.Meta(ctx, storage.MetaCursor)
 	if err != nil {
 		return err
 	}
@@ -307,7 +307,7 @@ func (m *Mirror) pull(ctx context.Context) error {
 
 // push sends the mirror's own unsent ops through the door, as the push
 // endpoint takes a staff device's.
-func (m *Mirror) push() error {
+func (m *Mirror) push(ctx context.Context) error {
 	for {
 		ops, err := m.DB.PendingOps(context.Background(), "", m.Client.PushBatch)
 		if err != nil || len(ops) == 0 {
@@ -320,14 +320,14 @@ func (m *Mirror) push() error {
 				break
 			}
 		}
-		err = m.send(ops)
+		err = m.send(ctx, ops)
 		if err != nil && refusedAtDoor(err) {
 			// As a laptop does (pushEach): one at a time, and what the
 			// door refuses for good is set aside with its reason, so it
 			// never holds back the rest.
 			var first error
 			for _, c := range ops {
-				err := m.send([]storage.Change{c})
+				err := m.send(ctx, []storage.Change{c})
 				if err != nil && !refusedAtDoor(err) {
 					return err
 				}
@@ -359,8 +359,8 @@ func (m *Mirror) push() error {
 // send takes ops of the mirror through the door into the store. The
 // mirror's device is authenticated first, as a push is: a mirror revoked
 // in the registry sends nothing.
-func (m *Mirror) send(ops []storage.Change) error {
-	token, err := m.DB.Meta(storage.MetaToken)
+func (m *Mirror) send(ctx context.Context, ops []storage.Change) error {
+	token, err := m.DB.Meta(ctx, storage.MetaToken)
 	if err != nil {
 		return err
 	}
@@ -407,7 +407,7 @@ func (m *Mirror) Write(ctx context.Context, write func(db *storage.DB) error) er
 	if err := write(m.DB); err != nil {
 		return err
 	}
-	if err := m.push(); err != nil {
+	if err := m.push(ctx); err != nil {
 		if refusedAtDoor(err) {
 			return err // set aside: it will not go
 		}

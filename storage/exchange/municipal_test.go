@@ -18,13 +18,13 @@ import (
 
 func municipalState(t testing.TB, db *storage.DB) string {
 	t.Helper()
-	pools, err := db.Pools()
+	pools, err := db.Pools(t.Context())
 	ok(t, err)
-	ds, err := db.Deadlines()
+	ds, err := db.Deadlines(t.Context())
 	ok(t, err)
-	cs, err := db.Contacts()
+	cs, err := db.Contacts(t.Context())
 	ok(t, err)
-	as, err := db.Announcements()
+	as, err := db.Announcements(t.Context())
 	ok(t, err)
 	return fmt.Sprintf("%+v\n%+v\n%+v\n%+v", pools, ds, cs, as)
 }
@@ -46,15 +46,15 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 
 	pool := model.Pool{Name: "Lokalområdernes Udviklingspulje", Available: 200_000_00, MaxPerApp: 50_000_00, Deadline: time.Date(2027, 3, 1, 0, 0, 0, 0, model.Copenhagen),
 		Rules: "Projektet skal i alt være på mindst 100.000 kr.\n"}
-	ok(t, staff.SavePool(model.Pool{}, &pool))
-	ok(t, staff.SaveDeadline(model.MunicipalDeadline{}, &model.MunicipalDeadline{Title: "Høringssvar, budget 2028", Date: time.Date(2027, 8, 30, 0, 0, 0, 0, model.Copenhagen), Kind: "Budgethøring"}))
-	ok(t, staff.SaveContact(model.Contact{}, &model.Contact{Name: "Ida Ørsted", Role: "Fælles-skaber", Email: "ida@holbaek.dk", Areas: []string{"Jyderup"}}))
-	ok(t, staff.SaveAnnouncement(model.Announcement{}, &model.Announcement{Title: "Velkommen", Text: "Puljerne er åbne.", Date: time.Date(2026, 11, 26, 0, 0, 0, 0, model.Copenhagen)}))
+	ok(t, staff.SavePool(t.Context(), model.Pool{}, &pool))
+	ok(t, staff.SaveDeadline(t.Context(), model.MunicipalDeadline{}, &model.MunicipalDeadline{Title: "Høringssvar, budget 2028", Date: time.Date(2027, 8, 30, 0, 0, 0, 0, model.Copenhagen), Kind: "Budgethøring"}))
+	ok(t, staff.SaveContact(t.Context(), model.Contact{}, &model.Contact{Name: "Ida Ørsted", Role: "Fælles-skaber", Email: "ida@holbaek.dk", Areas: []string{"Jyderup"}}))
+	ok(t, staff.SaveAnnouncement(t.Context(), model.Announcement{}, &model.Announcement{Title: "Velkommen", Text: "Puljerne er åbne.", Date: time.Date(2026, 11, 26, 0, 0, 0, 0, model.Copenhagen)}))
 	syncOK(t, staff)
 	// The hub's own edits (the kommune CLI) travel too.
-	ok(t, h.db.SavePool(model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", MaxPerApp: 20_000_00, OpenAllYear: true}))
+	ok(t, h.db.SavePool(t.Context(), model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", MaxPerApp: 20_000_00, OpenAllYear: true}))
 	// The council's own ops interleave with the municipality's.
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: jyderup, Name: "Åse", Role: model.RoleChair}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: jyderup, Name: "Åse", Role: model.RoleChair}))
 	syncOK(t, a)
 	syncOK(t, other)
 	syncOK(t, a)
@@ -69,24 +69,24 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 			t.Errorf("%s:\n%s\nwant\n%s", name, got, want)
 		}
 	}
-	if ms := noerr.Get(other.Members(jyderup))(t); len(ms) != 0 {
+	if ms := noerr.Get(other.Members(t.Context(), jyderup))(t); len(ms) != 0 {
 		t.Errorf("Tornved received Jyderup's members: %+v", ms)
 	}
-	if ms := noerr.Get(a.Members(jyderup))(t); len(ms) != 1 {
+	if ms := noerr.Get(a.Members(t.Context(), jyderup))(t); len(ms) != 1 {
 		t.Errorf("Jyderup's own member lost in the mixed pages: %+v", ms)
 	}
-	if ds := noerr.Get(a.UpcomingDeadlines(now, now.AddDate(1, 0, 0)))(t); len(ds) != 2 {
+	if ds := noerr.Get(a.UpcomingDeadlines(t.Context(), now, now.AddDate(1, 0, 0)))(t); len(ds) != 2 {
 		t.Errorf("upcoming on a council laptop = %+v", ds)
 	}
 
 	// A council's device may not write them, however it tries.
 	p := pool
 	p.Name = "Vores egen pulje"
-	if err := a.SavePool(storage.Overwriting(a, p), &p); !errors.Is(err, storage.ErrMunicipalOnly) {
+	if err := a.SavePool(t.Context(), storage.Overwriting(t.Context(), a, p), &p); !errors.Is(err, storage.ErrMunicipalOnly) {
 		t.Errorf("council laptop saved a pool: %v", err)
 	}
 	before := noerr.Get(h.db.HubSequence())(t)
-	token := noerr.Get(a.Meta(storage.MetaToken))(t)
+	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	push := func(cs ...storage.Change) error {
 		wire, err := EncodeOps(cs)
 		ok(t, err)
@@ -112,23 +112,23 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 	if after := noerr.Get(h.db.HubSequence())(t); after != before {
 		t.Errorf("refusals wrote %d ops", after-before)
 	}
-	if got := noerr.Get(h.db.Pool(pool.ID))(t); got.Name != pool.Name {
+	if got := noerr.Get(h.db.Pool(t.Context(), pool.ID))(t); got.Name != pool.Name {
 		t.Errorf("hub's pool = %+v", got)
 	}
 
 	// Staff edits and deletes; every device follows.
 	pool.Deadline = time.Date(2027, 3, 15, 0, 0, 0, 0, model.Copenhagen)
-	ok(t, staff.SavePool(storage.Overwriting(staff, pool), &pool))
-	ds := noerr.Get(staff.Deadlines())(t)
-	ok(t, staff.DeleteDeadline(ds[0].ID))
+	ok(t, staff.SavePool(t.Context(), storage.Overwriting(t.Context(), staff, pool), &pool))
+	ds := noerr.Get(staff.Deadlines(t.Context()))(t)
+	ok(t, staff.DeleteDeadline(t.Context(), ds[0].ID))
 	syncOK(t, staff)
 	syncOK(t, a)
 	syncOK(t, other)
 	for name, db := range map[string]*storage.DB{"jyderup": a, "tornved": other} {
-		if got := noerr.Get(db.Pool(pool.ID))(t); !got.Deadline.Equal(pool.Deadline) {
+		if got := noerr.Get(db.Pool(t.Context(), pool.ID))(t); !got.Deadline.Equal(pool.Deadline) {
 			t.Errorf("%s: pool = %+v", name, got)
 		}
-		if ds := noerr.Get(db.Deadlines())(t); len(ds) != 0 {
+		if ds := noerr.Get(db.Deadlines(t.Context()))(t); len(ds) != 0 {
 			t.Errorf("%s: deleted deadline still there: %+v", name, ds)
 		}
 	}
@@ -141,7 +141,7 @@ func TestMunicipalTablesBelongToTheMunicipality(t *testing.T) {
 	jyderup := h.council(t, "Jyderup")
 	staff := h.laptop(t, "staff", "", 0)
 	syncOK(t, staff)
-	token := noerr.Get(staff.Meta(storage.MetaToken))(t)
+	token := noerr.Get(staff.Meta(t.Context(), storage.MetaToken))(t)
 	c := storage.Change{Device: staff.DeviceID(), Seq: 1_000_000, HLC: now.UnixMilli() << 16, Table: "pools", Row: "p", Council: jyderup, Field: "name", Value: "Forkert"}
 	ok(t, staff.SignOwn(&c))
 	wire, err := EncodeOps([]storage.Change{c})
@@ -149,7 +149,7 @@ func TestMunicipalTablesBelongToTheMunicipality(t *testing.T) {
 	if err := cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrBadInput) {
 		t.Errorf("pool under a council: %v", err)
 	}
-	if got := noerr.Get(h.db.Pools())(t); !reflect.DeepEqual(got, []model.Pool(nil)) {
+	if got := noerr.Get(h.db.Pools(t.Context()))(t); !reflect.DeepEqual(got, []model.Pool(nil)) {
 		t.Errorf("hub pools = %+v", got)
 	}
 }
@@ -161,7 +161,7 @@ func TestMunicipalDataByBundle(t *testing.T) {
 	h := newHub(t)
 	council := h.council(t, "Jyderup")
 	pool := model.Pool{CouncilID: model.MunicipalityID, Name: "Fællesskabspuljen", Available: 200_000_00, MaxPerApp: 20_000_00, OpenAllYear: true}
-	ok(t, h.db.SavePool(model.Pool{}, &pool))
+	ok(t, h.db.SavePool(t.Context(), model.Pool{}, &pool))
 
 	var out bytes.Buffer
 	_, err := cli.WriteBundle(context.Background(), &out, h.db, council)
@@ -169,7 +169,7 @@ func TestMunicipalDataByBundle(t *testing.T) {
 	laptop := open(t, "offline", 0)
 	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(out.Bytes()), laptop)
 	ok(t, err)
-	pools, err := laptop.Pools()
+	pools, err := laptop.Pools(t.Context())
 	ok(t, err)
 	if len(pools) != 1 || pools[0].Name != "Fællesskabspuljen" || pools[0].MaxPerApp != 20_000_00 {
 		t.Fatalf("pools on the laptop: %+v", pools)

@@ -23,9 +23,9 @@ func TestStoresPBRoundLocks(t *testing.T) {
 		c, _ := h.laptop(t, "c", jy, 2*time.Second)
 		r := model.PBRound{CouncilID: jy, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
 			BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
-		ok(t, a.SavePBRound(model.PBRound{}, &r))
+		ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &r))
 		p := model.PBProposal{CouncilID: jy, RoundID: r.ID, Title: "Shelter ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot}
-		ok(t, a.SavePBProposal(model.PBProposal{}, &p))
+		ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &p))
 		syncOK(t, a)
 		staff, _ := h.laptop(t, "staff", "", 3*time.Second)
 		syncOK(t, b)
@@ -33,14 +33,14 @@ func TestStoresPBRoundLocks(t *testing.T) {
 
 		// The municipality's cost: the staff writes it, a council device
 		// may not.
-		sp, err := staff.PBProposals(r.ID)
+		sp, err := staff.PBProposals(t.Context(), r.ID)
 		ok(t, err)
 		adj := sp[0]
 		adj.AdjustedCost = 45_000_00
-		ok(t, staff.SavePBProposal(sp[0], &adj))
+		ok(t, staff.SavePBProposal(t.Context(), sp[0], &adj))
 		syncOK(t, staff)
 		syncOK(t, a)
-		if got := noerr.Get(a.PBProposals(r.ID))(t); got[0].AdjustedCost != 45_000_00 {
+		if got := noerr.Get(a.PBProposals(t.Context(), r.ID))(t); got[0].AdjustedCost != 45_000_00 {
 			t.Fatalf("the staff's cost did not reach the council: %+v", got[0])
 		}
 		adjOps, err := h.store.FieldOps("pb_proposals", p.ID, "adjusted_cost")
@@ -55,27 +55,27 @@ func TestStoresPBRoundLocks(t *testing.T) {
 
 		loaded := r
 		r.Phase = model.PhaseVoting
-		ok(t, a.SavePBRound(loaded, &r))
+		ok(t, a.SavePBRound(t.Context(), loaded, &r))
 		bl := model.PBBallot{CouncilID: jy, RoundID: r.ID, Entry: 1, Number: 1, Place: "Hallen", Marks: []model.PBMark{{Number: 1}}}
-		ok(t, a.SavePBBallot(model.PBBallot{}, &bl))
+		ok(t, a.SavePBBallot(t.Context(), model.PBBallot{}, &bl))
 		syncOK(t, a)
 		if ops := noerr.Get(h.store.FieldOps("pb_ballots", bl.ID, "marks"))(t); len(ops) != 1 {
 			t.Fatal("the ballot entered as voting opened was not taken")
 		}
 
 		// b, offline on its copy from before voting, raises the pot.
-		old, err := b.PBRound(r.ID)
+		old, err := b.PBRound(t.Context(), r.ID)
 		ok(t, err)
 		x := old
 		x.Pot = 150_000_00
-		ok(t, b.SavePBRound(old, &x))
+		ok(t, b.SavePBRound(t.Context(), old, &x))
 		res := syncOK(t, b)
-		refused, err := b.RefusedChanges(jy)
+		refused, err := b.RefusedChanges(t.Context(), jy)
 		ok(t, err)
 		if res.Refused != 1 || len(refused) != 1 || !strings.Contains(refused[0].Reason, "afstemningen er åbnet") {
 			t.Fatalf("an old copy's pot: %+v, set aside %+v", res, refused)
 		}
-		if got := noerr.Get(b.PBRound(r.ID))(t); got.Pot != 100_000_00 || got.Phase != model.PhaseVoting {
+		if got := noerr.Get(b.PBRound(t.Context(), r.ID))(t); got.Pot != 100_000_00 || got.Phase != model.PhaseVoting {
 			t.Fatalf("b holds %+v after its refused edit", got)
 		}
 
@@ -96,7 +96,7 @@ func TestStoresPBRoundLocks(t *testing.T) {
 		// arriving after, is refused.
 		loaded = r
 		r.Phase = model.PhaseResult
-		ok(t, a.SavePBRound(loaded, &r))
+		ok(t, a.SavePBRound(t.Context(), loaded, &r))
 		syncOK(t, a)
 		marks, err := h.store.FieldOps("pb_ballots", bl.ID, "marks")
 		ok(t, err)
@@ -108,7 +108,7 @@ func TestStoresPBRoundLocks(t *testing.T) {
 		}
 
 		syncOK(t, a)
-		got, err := a.PBRoundData(r.ID)
+		got, err := a.PBRoundData(t.Context(), r.ID)
 		ok(t, err)
 		if got.Round.Pot != 100_000_00 || got.Proposals[0].Cost != 40_000_00 || got.Proposals[0].AdjustedCost != 45_000_00 || len(got.Ballots) != 1 || len(got.Ballots[0].Marks) != 1 {
 			t.Fatalf("a holds after the refusals: %+v", got)
@@ -130,28 +130,28 @@ func TestStoresPBForeignRowsRefused(t *testing.T) {
 		c, _ := h.laptop(t, "c", ka, time.Second)
 		r := model.PBRound{CouncilID: jy, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
 			BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
-		ok(t, a.SavePBRound(model.PBRound{}, &r))
+		ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &r))
 		p := model.PBProposal{CouncilID: jy, RoundID: r.ID, Title: "Shelter ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot}
-		ok(t, a.SavePBProposal(model.PBProposal{}, &p))
+		ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &p))
 		loaded := r
 		r.Phase = model.PhaseVoting
-		ok(t, a.SavePBRound(loaded, &r))
+		ok(t, a.SavePBRound(t.Context(), loaded, &r))
 		syncOK(t, a)
 
 		// Kalundborg's own round, in voting and taking totals, with a
 		// proposal, a ballot and a total: all its own, all taken.
 		rk := model.PBRound{CouncilID: ka, Title: "Borgerbudget Kalundborg", Pot: 50_000_00, Phase: model.PhaseReview,
 			BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID, TotalsMode: true}
-		ok(t, c.SavePBRound(model.PBRound{}, &rk))
+		ok(t, c.SavePBRound(t.Context(), model.PBRound{}, &rk))
 		pk := model.PBProposal{CouncilID: ka, RoundID: rk.ID, Title: "Fremmed forslag", Cost: 10_000_00, Status: model.ProposalOnBallot}
-		ok(t, c.SavePBProposal(model.PBProposal{}, &pk))
+		ok(t, c.SavePBProposal(t.Context(), model.PBProposal{}, &pk))
 		loaded = rk
 		rk.Phase = model.PhaseVoting
-		ok(t, c.SavePBRound(loaded, &rk))
+		ok(t, c.SavePBRound(t.Context(), loaded, &rk))
 		bk := model.PBBallot{CouncilID: ka, RoundID: rk.ID, Entry: 1, Number: 7, Place: "Hallen", Marks: []model.PBMark{{Number: 1}}}
-		ok(t, c.SavePBBallot(model.PBBallot{}, &bk))
+		ok(t, c.SavePBBallot(t.Context(), model.PBBallot{}, &bk))
 		tk := model.PBTotal{CouncilID: ka, RoundID: rk.ID, Place: "Skolen", ProposalID: pk.ID, Votes: 12}
-		ok(t, c.SavePBTotal(model.PBTotal{}, &tk))
+		ok(t, c.SavePBTotal(t.Context(), model.PBTotal{}, &tk))
 		syncOK(t, c)
 
 		// c's rows re-pointed at Jyderup's round, as new rows signed by c.
@@ -205,7 +205,7 @@ func TestStoresPBForeignRowsRefused(t *testing.T) {
 
 		// Jyderup's own ballot is taken.
 		bl := model.PBBallot{CouncilID: jy, RoundID: r.ID, Entry: 1, Number: 1, Place: "Hallen", Marks: []model.PBMark{{Number: 1}}}
-		ok(t, a.SavePBBallot(model.PBBallot{}, &bl))
+		ok(t, a.SavePBBallot(t.Context(), model.PBBallot{}, &bl))
 		if res := syncOK(t, a); res.Refused != 0 {
 			t.Fatalf("Jyderup's own ballot was refused: %+v", res)
 		}

@@ -30,7 +30,7 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 	// The round and the proposals from the paper forms.
 	r := model.PBRound{CouncilID: jy, Title: "Borgerbudget Jyderup 2027", Pot: 150_000_00, Population: 4200,
 		Phase: model.PhaseProposals, BallotKind: model.PBApproval, MaxChoices: 3, Method: model.CountMESAdd1, TieRule: model.TieByID}
-	ok(t, chair.SavePBRound(model.PBRound{}, &r))
+	ok(t, chair.SavePBRound(t.Context(), model.PBRound{}, &r))
 	type form struct {
 		title, who string
 		cost       int64
@@ -48,7 +48,7 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 	var ps []model.PBProposal
 	for _, f := range forms {
 		p := model.PBProposal{CouncilID: jy, RoundID: r.ID, Title: f.title, ProposerName: f.who, Cost: f.cost}
-		ok(t, chair.SavePBProposal(model.PBProposal{}, &p))
+		ok(t, chair.SavePBProposal(t.Context(), model.PBProposal{}, &p))
 		ps = append(ps, p)
 	}
 	if ps[7].Number != 8 || ps[0].Status != model.ProposalReceived {
@@ -58,19 +58,19 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 
 	// The municipality adjusts the cost of the shelter.
 	syncOK(t, staff)
-	sp, err := staff.PBProposals(r.ID)
+	sp, err := staff.PBProposals(t.Context(), r.ID)
 	ok(t, err)
 	adj := sp[0]
 	adj.AdjustedCost = 65_000_00
-	ok(t, staff.SavePBProposal(sp[0], &adj))
+	ok(t, staff.SavePBProposal(t.Context(), sp[0], &adj))
 	syncOK(t, staff)
 	syncOK(t, chair)
 
 	// The review: seven on the ballot, the church rejected; the vote opens.
 	loaded := r
 	r.Phase = model.PhaseReview
-	ok(t, chair.SavePBRound(loaded, &r))
-	held, err := chair.PBProposals(r.ID)
+	ok(t, chair.SavePBRound(t.Context(), loaded, &r))
+	held, err := chair.PBProposals(t.Context(), r.ID)
 	ok(t, err)
 	for _, p := range held {
 		x := p
@@ -78,14 +78,14 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 		if p.Number == 8 {
 			x.Status, x.Reason = model.ProposalRejected, "Langt over puljen"
 		}
-		ok(t, chair.SavePBProposal(p, &x))
+		ok(t, chair.SavePBProposal(t.Context(), p, &x))
 	}
 	loaded = r
 	r.Phase = model.PhaseVoting
-	ok(t, chair.SavePBRound(loaded, &r))
+	ok(t, chair.SavePBRound(t.Context(), loaded, &r))
 	syncOK(t, chair)
 	syncOK(t, secretary)
-	if got, err := secretary.PBRound(r.ID); err != nil || got.Phase != model.PhaseVoting {
+	if got, err := secretary.PBRound(t.Context(), r.ID); err != nil || got.Phase != model.PhaseVoting {
 		t.Fatalf("the secretary's laptop holds %+v, %v", got, err)
 	}
 
@@ -137,14 +137,14 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 				x = typo(b)
 			}
 			x.Entry = entry
-			ok(t, db.SavePBBallot(model.PBBallot{}, &x))
+			ok(t, db.SavePBBallot(t.Context(), model.PBBallot{}, &x))
 		}
 	}
 	for _, db := range []*storage.DB{chair, secretary, chair, secretary} {
 		syncOK(t, db)
 	}
 	for name, db := range map[string]*storage.DB{"the chair": chair, "the secretary": secretary, "the hub": h.db} {
-		d, err := db.PBRoundData(r.ID)
+		d, err := db.PBRoundData(t.Context(), r.ID)
 		ok(t, err)
 		res, err := d.Result()
 		ok(t, err)
@@ -160,7 +160,7 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 	// Settled against the paper on the chair's laptop, as the Differences
 	// tab does: the entry that matches the paper is chosen, the other made
 	// equal to it.
-	d, err := chair.PBRoundData(r.ID)
+	d, err := chair.PBRoundData(t.Context(), r.ID)
 	ok(t, err)
 	res, err := d.Result()
 	ok(t, err)
@@ -179,7 +179,7 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 			if e.ID != chosen.ID {
 				x := e
 				x.Marks, x.Place = slices.Clone(chosen.Marks), chosen.Place
-				ok(t, chair.SavePBBallot(e, &x))
+				ok(t, chair.SavePBBallot(t.Context(), e, &x))
 			}
 		}
 	}
@@ -187,7 +187,7 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 	syncOK(t, secretary)
 
 	// The result every replica counts is the model's count of the paper.
-	props, err := chair.PBProposals(r.ID)
+	props, err := chair.PBProposals(t.Context(), r.ID)
 	ok(t, err)
 	want, err := r.Result(props, paper1(paper), nil)
 	ok(t, err)
@@ -204,7 +204,7 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 		t.Fatalf("the paper has %d invalid ballots, the count says %d", wantInvalid, len(want.Tally.Invalid))
 	}
 	for name, db := range map[string]*storage.DB{"the chair": chair, "the secretary": secretary, "the hub": h.db} {
-		d, err := db.PBRoundData(r.ID)
+		d, err := db.PBRoundData(t.Context(), r.ID)
 		ok(t, err)
 		got, err := d.Result()
 		ok(t, err)
@@ -221,17 +221,17 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 	// Published: the municipality sees the round after its sync.
 	loaded = r
 	r.Phase = model.PhaseResult
-	ok(t, chair.SavePBRound(loaded, &r))
+	ok(t, chair.SavePBRound(t.Context(), loaded, &r))
 	syncOK(t, chair)
 	syncOK(t, staff)
 	for name, db := range map[string]*storage.DB{"the hub": h.db, "the staff": staff} {
-		all, err := db.PBRoundsAll()
+		all, err := db.PBRoundsAll(t.Context())
 		ok(t, err)
 		if len(all) != 1 || all[0].Round.ID != r.ID || all[0].Round.Phase != model.PhaseResult || all[0].Council.Name != "Jyderup Lokalråd" ||
 			all[0].Proposals != 8 || all[0].Ballots != 300 {
 			t.Fatalf("%s sees %+v", name, all)
 		}
-		d, err := db.PBRoundData(r.ID)
+		d, err := db.PBRoundData(t.Context(), r.ID)
 		ok(t, err)
 		got, err := d.Result()
 		ok(t, err)
@@ -239,7 +239,7 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 			t.Errorf("%s counts %s, want %s", name, winners(got), winners(want))
 		}
 	}
-	rows, err := staff.CouncilOverviews(now)
+	rows, err := staff.CouncilOverviews(t.Context(), now)
 	ok(t, err)
 	if len(rows) != 1 || rows[0].Extra[storage.OverviewPB] != "Borgerbudget Jyderup 2027 (Resultat)" {
 		t.Errorf("the staff's overview: %+v", rows)
@@ -249,7 +249,7 @@ func TestPBRoundDoubleEntryTwoLaptops(t *testing.T) {
 	syncOK(t, secretary)
 	late := paper[0]
 	late.Entry, late.Number = 2, 301
-	if err := secretary.SavePBBallot(model.PBBallot{}, &late); err == nil {
+	if err := secretary.SavePBBallot(t.Context(), model.PBBallot{}, &late); err == nil {
 		t.Error("a ballot was entered after the result was published")
 	}
 }

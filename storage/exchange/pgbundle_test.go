@@ -78,7 +78,7 @@ func TestStoresBundleFilesThroughHub(t *testing.T) {
 		a, _ := h.laptop(t, "a", jy, 0)
 		it := upcomingItem(t, a, jy, 3*24*time.Hour)
 		data := blobBytes(300<<10, 41)
-		att, err := a.AddAttachment(model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(data))
+		att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(data))
 		ok(t, err)
 		var buf bytes.Buffer
 		_, err = cli.WriteBundle(context.Background(), &buf, a, jy)
@@ -107,7 +107,7 @@ func TestStoresBundleFilesThroughHub(t *testing.T) {
 		ka := h.council("Kalundborg Lokalråd")
 		k, _ := h.laptop(t, "k", ka, 2*time.Second)
 		kit := upcomingItem(t, k, ka, 3*24*time.Hour)
-		katt, err := k.AddAttachment(model.OwnerItem, kit.ID, "Kalundborg.pdf", bytes.NewReader(blobBytes(2000, 42)))
+		katt, err := k.AddAttachment(t.Context(), model.OwnerItem, kit.ID, "Kalundborg.pdf", bytes.NewReader(blobBytes(2000, 42)))
 		ok(t, err)
 		syncOK(t, k)
 		if hubBlob(t, h.store, katt.SHA256) == nil {
@@ -142,11 +142,11 @@ func TestStoresBundleFilesRefused(t *testing.T) {
 		k, _ := h.laptop(t, "k", ka, time.Second)
 		it := upcomingItem(t, a, jy, 3*24*time.Hour)
 		data := blobBytes(5000, 51)
-		att, err := a.AddAttachment(model.OwnerItem, it.ID, "Budget.pdf", bytes.NewReader(data))
+		att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Budget.pdf", bytes.NewReader(data))
 		ok(t, err)
 		kit := upcomingItem(t, k, ka, 3*24*time.Hour)
 		kdata := blobBytes(4000, 52)
-		katt, err := k.AddAttachment(model.OwnerItem, kit.ID, "Kalundborg.pdf", bytes.NewReader(kdata))
+		katt, err := k.AddAttachment(t.Context(), model.OwnerItem, kit.ID, "Kalundborg.pdf", bytes.NewReader(kdata))
 		ok(t, err)
 		var buf bytes.Buffer
 		_, err = cli.WriteBundle(context.Background(), &buf, a, jy)
@@ -179,7 +179,7 @@ func TestStoresBundleFilesRefused(t *testing.T) {
 		// The row is deleted before the bundle is written: its sha256 op
 		// still travels, but no live row names the file, so a file put
 		// in beside it is not kept; the ops are taken.
-		ok(t, a.DeleteAttachment(att.ID))
+		ok(t, a.DeleteAttachment(t.Context(), att.ID))
 		buf.Reset()
 		_, err = cli.WriteBundle(context.Background(), &buf, a, jy)
 		ok(t, err)
@@ -212,7 +212,7 @@ func TestStoresBundleFileAfterPartialUpload(t *testing.T) {
 			func(d []byte) []byte { p := bytes.Clone(d[:1000]); p[10] ^= 1; return p },
 		} {
 			data := blobBytes(3000, uint64(61+i))
-			att, err := a.AddAttachment(model.OwnerItem, it.ID, "Del.pdf", bytes.NewReader(data))
+			att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Del.pdf", bytes.NewReader(data))
 			ok(t, err)
 			p := part(data)
 			if n, _, err := bs.AppendBlob(att.SHA256, att.Size, 0, bytes.NewReader(p), model.MaxAttachmentSize); err != nil || n != int64(len(p)) {
@@ -237,15 +237,15 @@ func TestStoresBundleFileBudget(t *testing.T) {
 		jy := h.council("Jyderup Lokalråd")
 		a, _ := h.laptop(t, "a", jy, 0)
 		it := upcomingItem(t, a, jy, 40*24*time.Hour) // not fetched ahead
-		old, err := a.AddAttachment(model.OwnerItem, it.ID, "Gammel.pdf", bytes.NewReader(blobBytes(3000, 71)))
+		old, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Gammel.pdf", bytes.NewReader(blobBytes(3000, 71)))
 		ok(t, err)
 		syncOK(t, a)
-		newer, err := a.AddAttachment(model.OwnerItem, it.ID, "Ny.pdf", bytes.NewReader(blobBytes(3000, 72)))
+		newer, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Ny.pdf", bytes.NewReader(blobBytes(3000, 72)))
 		ok(t, err)
 		syncOK(t, a)
 		// The newest row's file reaches the hub only in part.
 		halfData := blobBytes(3000, 73)
-		half, err := a.AddAttachment(model.OwnerItem, it.ID, "Halv.pdf", bytes.NewReader(halfData))
+		half, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Halv.pdf", bytes.NewReader(halfData))
 		ok(t, err)
 		path := must(a.AttachmentFile(half))
 		ok(t, os.Rename(path, path+".væk"))

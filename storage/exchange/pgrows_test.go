@@ -88,23 +88,23 @@ func TestPGErasureTwoNodes(t *testing.T) {
 	b := enrolAt(t, sb, urlB, "b", council)
 
 	karen := model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair, Phone: "20 11 22 33", Email: "karen@example.dk"}
-	ok(t, a.SaveMember(model.Member{}, &karen))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &karen))
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour), Attendees: "Karen Østergaard\nSøren"}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision,
 		Notes: "Karen Østergaard fremlagde tegningerne.", Decision: "Shelteret bygges."}
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	syncOK(t, a)
 	syncOK(t, b)
 	// b edits the minutes too, through node B: the log holds ops of both.
-	it2, err := b.AgendaItem(it.ID)
+	it2, err := b.AgendaItem(t.Context(), it.ID)
 	ok(t, err)
 	it2.Notes += "\nKaren Østergaard svarer på spørgsmål."
-	ok(t, b.SaveAgendaItem(storage.Overwriting(b, it2), &it2))
+	ok(t, b.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), b, it2), &it2))
 	syncOK(t, b)
 	syncOK(t, a)
 
-	_, err = a.ErasePerson(council, "Karen Østergaard")
+	_, err = a.ErasePerson(t.Context(), council, "Karen Østergaard")
 	ok(t, err)
 	syncOK(t, a) // to node A
 
@@ -116,7 +116,7 @@ func TestPGErasureTwoNodes(t *testing.T) {
 		ops, err := db.CouncilOps(context.Background(), council)
 		ok(t, err)
 		noName(t, name, ops, words...)
-		got, err := db.AgendaItem(it.ID)
+		got, err := db.AgendaItem(t.Context(), it.ID)
 		ok(t, err)
 		if !strings.Contains(got.Notes, "tidligere medlem fremlagde tegningerne.") || got.Decision != "Shelteret bygges." {
 			t.Errorf("%s: minutes after the erasure: %+v", name, got)
@@ -154,9 +154,9 @@ func TestStoresErasureRefused(t *testing.T) {
 		a, _ := h.laptop(t, "a", jy, 0)
 		k, _ := h.laptop(t, "k", ka, time.Second)
 		it := model.Member{CouncilID: jy, Name: "Karen Østergaard", Role: model.RoleChair}
-		ok(t, a.SaveMember(model.Member{}, &it))
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &it))
 		other := model.Member{CouncilID: ka, Name: "Søren Hansen", Role: model.RoleChair}
-		ok(t, k.SaveMember(model.Member{}, &other))
+		ok(t, k.SaveMember(t.Context(), model.Member{}, &other))
 		syncOK(t, a)
 		syncOK(t, k)
 		nameOp := func(db *storage.DB, council string) storage.Change {
@@ -215,11 +215,11 @@ func TestStoresBundleRoundTrip(t *testing.T) {
 		jy := h.council("Jyderup Lokalråd")
 		a, _ := h.laptop(t, "a", jy, 0)
 		b, _ := h.laptop(t, "b", jy, time.Second)
-		ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: jy, Name: "Karen", Role: model.RoleChair}))
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: jy, Name: "Karen", Role: model.RoleChair}))
 		syncOK(t, a)
 		// Offline: a meeting goes by USB stick.
 		mt := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now.Add(48 * time.Hour)}
-		ok(t, a.SaveMeeting(model.Meeting{}, &mt))
+		ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &mt))
 		var buf bytes.Buffer
 		_, err := cli.WriteBundle(context.Background(), &buf, a, jy)
 		ok(t, err)
@@ -252,7 +252,7 @@ func TestStoresBundleRoundTrip(t *testing.T) {
 			t.Error("the bundle brought nothing new")
 		}
 		syncOK(t, b)
-		if ms, _ := b.Meetings(jy); len(ms) != 1 {
+		if ms, _ := b.Meetings(t.Context(), jy); len(ms) != 1 {
 			t.Errorf("b after the bundle: %+v", ms)
 		}
 		// Back: the hub's bundle of the council to a new laptop.
@@ -291,24 +291,24 @@ func TestPGMirrorPoolTwoNodes(t *testing.T) {
 	if ma.Device().Replica == sa.Device() || ma.Device().Replica == mb.Device().Replica || !ma.Device().Staff {
 		t.Fatalf("mirrors' devices: %+v, %+v (hub %s)", ma.Device(), mb.Device(), sa.Device())
 	}
-	if cs, _ := mb.DB.Councils(); len(cs) != 1 || cs[0].Name != "Jyderup Lokalråd" {
+	if cs, _ := mb.DB.Councils(t.Context()); len(cs) != 1 || cs[0].Name != "Jyderup Lokalråd" {
 		t.Errorf("mirror b's councils: %+v", cs)
 	}
 
 	p := model.Pool{Name: "Landdistriktspuljen", OpenAllYear: true, Available: 200_000_00}
-	ok(t, ma.Write(context.Background(), func(db *storage.DB) error { return db.SavePool(model.Pool{}, &p) }))
+	ok(t, ma.Write(context.Background(), func(db *storage.DB) error { return db.SavePool(context.Background(), model.Pool{}, &p) }))
 	laptop := enrolAt(t, sb, urlB, "laptop", council)
-	if ps, _ := laptop.Pools(); len(ps) != 1 || ps[0].Name != "Landdistriktspuljen" || ps[0].Available != 200_000_00 {
+	if ps, _ := laptop.Pools(t.Context()); len(ps) != 1 || ps[0].Name != "Landdistriktspuljen" || ps[0].Available != 200_000_00 {
 		t.Errorf("the laptop at node B: pools %+v", ps)
 	}
 	mb.Fresh = time.Hour
 	ok(t, mb.Refresh(context.Background())) // fresh enough: no pull
-	if ps, _ := mb.DB.Pools(); len(ps) != 0 {
+	if ps, _ := mb.DB.Pools(t.Context()); len(ps) != 0 {
 		t.Errorf("a refresh within Fresh pulled: %+v", ps)
 	}
 	mb.Fresh = 0
 	ok(t, mb.Refresh(context.Background()))
-	if ps, _ := mb.DB.Pools(); len(ps) != 1 || ps[0].ID != p.ID {
+	if ps, _ := mb.DB.Pools(t.Context()); len(ps) != 1 || ps[0].ID != p.ID {
 		t.Errorf("mirror b's pools: %+v", ps)
 	}
 	// The op's author is the mirror, signed with its key, checked at the door.
@@ -321,7 +321,7 @@ func TestPGMirrorPoolTwoNodes(t *testing.T) {
 	// Revoked: the next write is refused at the door and kept nowhere.
 	ok(t, sa.RevokeDevice(ma.Device().ID))
 	q := model.Pool{Name: "Efter spærring", OpenAllYear: true}
-	if err := ma.Write(context.Background(), func(db *storage.DB) error { return db.SavePool(model.Pool{}, &q) }); !errors.Is(err, storage.ErrRevoked) {
+	if err := ma.Write(context.Background(), func(db *storage.DB) error { return db.SavePool(context.Background(), model.Pool{}, &q) }); !errors.Is(err, storage.ErrRevoked) {
 		t.Errorf("a revoked mirror's write: %v", err)
 	}
 	if ops, _ := sb.FieldOps("pools", q.ID, "name"); len(ops) != 0 {
@@ -334,7 +334,7 @@ func TestPGMirrorPoolTwoNodes(t *testing.T) {
 	if again.Device().ID == ma.Device().ID {
 		t.Error("a revoked mirror was opened again as itself")
 	}
-	if ps, _ := again.DB.Pools(); len(ps) != 1 || ps[0].ID != p.ID {
+	if ps, _ := again.DB.Pools(t.Context()); len(ps) != 1 || ps[0].ID != p.ID {
 		t.Errorf("the mirror made again: pools %+v", ps)
 	}
 }

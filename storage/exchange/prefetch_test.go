@@ -24,7 +24,7 @@ func TestPullPrefetchNeverMovesTheCursorAhead(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	for i := 0; i < 30; i++ {
-		ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember}))
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember}))
 	}
 	syncOK(t, a)
 	h.srv.PageSize = 10
@@ -46,7 +46,7 @@ func TestPullPrefetchNeverMovesTheCursorAhead(t *testing.T) {
 		if err == nil {
 			t.Fatalf("cut at pull %d: the sync went through", cut)
 		}
-		cur, _ := b.Meta(storage.MetaCursor)
+		cur, _ := b.Meta(t.Context(), storage.MetaCursor)
 		held, err := b.CouncilOps(context.Background(), council)
 		ok(t, err)
 		// Pages of 10 ops: the pages before the cut one are applied.

@@ -32,19 +32,19 @@ func TestReceiptsSyncAndLock(t *testing.T) {
 		coffee := model.AccountEntry{CouncilID: jy, Date: day(2026, 3, 1), Text: "Kaffe til borgermødet", Kind: model.EntryExpense, Amount: 450_00}
 		fee := model.AccountEntry{CouncilID: jy, Date: day(2026, 5, 1), Text: "Honorar", Kind: model.EntryExpense, Amount: 1_000_00}
 		for _, e := range []*model.AccountEntry{&coffee, &fee} {
-			ok(t, a.SaveAccountEntry(model.AccountEntry{}, e))
+			ok(t, a.SaveAccountEntry(t.Context(), model.AccountEntry{}, e))
 		}
 		year := model.AccountsYear{CouncilID: jy, Year: 2026, Opening: 1_000_00}
-		ok(t, a.SaveAccountsYear(model.AccountsYear{}, &year))
-		rec, err := a.AddAttachment(model.OwnerEntry, coffee.ID, "Kvittering Brugsen.pdf", strings.NewReader("kvittering"))
+		ok(t, a.SaveAccountsYear(t.Context(), model.AccountsYear{}, &year))
+		rec, err := a.AddAttachment(t.Context(), model.OwnerEntry, coffee.ID, "Kvittering Brugsen.pdf", strings.NewReader("kvittering"))
 		ok(t, err)
-		named, err := a.AddAttachment(model.OwnerEntry, fee.ID, "Faktura fra Anne Brøndum.pdf", strings.NewReader("faktura"))
+		named, err := a.AddAttachment(t.Context(), model.OwnerEntry, fee.ID, "Faktura fra Anne Brøndum.pdf", strings.NewReader("faktura"))
 		ok(t, err)
 		if r := syncOK(t, a); r.Refused != 0 {
 			t.Fatalf("receipts refused: %+v", r)
 		}
 		syncOK(t, b)
-		got, err := b.Attachments(model.OwnerEntry, coffee.ID)
+		got, err := b.Attachments(t.Context(), model.OwnerEntry, coffee.ID)
 		ok(t, err)
 		if len(got) != 1 || got[0].ID != rec.ID {
 			t.Fatalf("laptop b's receipts of the line: %+v", got)
@@ -53,16 +53,16 @@ func TestReceiptsSyncAndLock(t *testing.T) {
 		// a late receipt and removes one.
 		approved := year
 		approved.Approved = day(2026, 11, 26)
-		ok(t, a.SaveAccountsYear(year, &approved))
+		ok(t, a.SaveAccountsYear(t.Context(), year, &approved))
 		syncOK(t, a)
-		late, err := b.AddAttachment(model.OwnerEntry, coffee.ID, "Bon.jpg", strings.NewReader("bon"))
+		late, err := b.AddAttachment(t.Context(), model.OwnerEntry, coffee.ID, "Bon.jpg", strings.NewReader("bon"))
 		ok(t, err)
-		ok(t, b.DeleteAttachment(rec.ID))
+		ok(t, b.DeleteAttachment(t.Context(), rec.ID))
 		r := syncOK(t, b)
 		if r.Refused == 0 {
 			t.Errorf("an offline receipt on approved accounts: sync %+v, want it refused", r)
 		}
-		refused, err := b.RefusedChanges(jy)
+		refused, err := b.RefusedChanges(t.Context(), jy)
 		ok(t, err)
 		var reasons []string
 		for _, rc := range refused {
@@ -81,7 +81,7 @@ func TestReceiptsSyncAndLock(t *testing.T) {
 		// A tampered laptop.
 		held := hubOps(t, h.store, jy)
 		foreign := model.AccountEntry{CouncilID: ho, Date: day(2026, 2, 1), Text: "Holmstrups kaffe", Kind: model.EntryExpense, Amount: 100_00}
-		ok(t, o.SaveAccountEntry(model.AccountEntry{}, &foreign))
+		ok(t, o.SaveAccountEntry(t.Context(), model.AccountEntry{}, &foreign))
 		syncOK(t, o)
 		sum := rec.SHA256
 		newReceipt := func(row, owner string) []storage.Change {
@@ -118,7 +118,7 @@ func TestReceiptsSyncAndLock(t *testing.T) {
 		if _, sqlite := h.store.(*storage.DB); !sqlite {
 			return
 		}
-		_, err = a.ErasePerson(jy, "Anne Brøndum")
+		_, err = a.ErasePerson(t.Context(), jy, "Anne Brøndum")
 		ok(t, err)
 		if r := syncOK(t, a); r.Refused != 0 {
 			t.Errorf("the erasure was refused: %+v", r)
@@ -129,7 +129,7 @@ func TestReceiptsSyncAndLock(t *testing.T) {
 				t.Errorf("the hub's receipt name after the erasure: %v", name)
 			}
 		}
-		if got, err := b.Attachment(named.ID); err != nil || strings.Contains(got.Name, "Brøndum") {
+		if got, err := b.Attachment(t.Context(), named.ID); err != nil || strings.Contains(got.Name, "Brøndum") {
 			t.Errorf("laptop b's receipt after the erasure: %q, %v", got.Name, err)
 		}
 	})
@@ -144,15 +144,15 @@ func TestReceiptFileTravels(t *testing.T) {
 	b := h.laptop(t, "b", jy, time.Second)
 	syncOK(t, a)
 	coffee := model.AccountEntry{CouncilID: jy, Date: day(2026, 3, 1), Text: "Kaffe", Kind: model.EntryExpense, Amount: 450_00}
-	ok(t, a.SaveAccountEntry(model.AccountEntry{}, &coffee))
+	ok(t, a.SaveAccountEntry(t.Context(), model.AccountEntry{}, &coffee))
 	scan := blobBytes(40<<10, 7)
-	rec, err := a.AddAttachment(model.OwnerEntry, coffee.ID, "Kvittering Brugsen.pdf", bytes.NewReader(scan))
+	rec, err := a.AddAttachment(t.Context(), model.OwnerEntry, coffee.ID, "Kvittering Brugsen.pdf", bytes.NewReader(scan))
 	ok(t, err)
 	if r := syncOK(t, a); r.BlobsSent != 1 {
 		t.Errorf("sent %d files, want the receipt", r.BlobsSent)
 	}
 	syncOK(t, b)
-	got, err := b.Attachments(model.OwnerEntry, coffee.ID)
+	got, err := b.Attachments(t.Context(), model.OwnerEntry, coffee.ID)
 	ok(t, err)
 	if len(got) != 1 || got[0].ID != rec.ID || got[0].Name != "Kvittering Brugsen.pdf" {
 		t.Fatalf("laptop b's receipts of the line: %+v", got)
@@ -161,7 +161,7 @@ func TestReceiptFileTravels(t *testing.T) {
 	if data, err := b.ReadAttachment(got[0]); err != nil || !bytes.Equal(data, scan) {
 		t.Errorf("laptop b opens the receipt: %v", err)
 	}
-	if year, err := b.EntryAttachments(jy, 2026); err != nil || len(year) != 1 {
+	if year, err := b.EntryAttachments(t.Context(), jy, 2026); err != nil || len(year) != 1 {
 		t.Errorf("laptop b's receipts of 2026: %v, %v", year, err)
 	}
 }
@@ -174,14 +174,14 @@ func TestBundleReceiptLock(t *testing.T) {
 	a := h.laptop(t, "a", jy, 0)
 	b := h.laptop(t, "b", jy, time.Second)
 	coffee := model.AccountEntry{CouncilID: jy, Date: day(2026, 3, 1), Text: "Kaffe", Kind: model.EntryExpense, Amount: 450_00}
-	ok(t, a.SaveAccountEntry(model.AccountEntry{}, &coffee))
+	ok(t, a.SaveAccountEntry(t.Context(), model.AccountEntry{}, &coffee))
 	year := model.AccountsYear{CouncilID: jy, Year: 2026}
-	ok(t, a.SaveAccountsYear(model.AccountsYear{}, &year))
+	ok(t, a.SaveAccountsYear(t.Context(), model.AccountsYear{}, &year))
 	syncOK(t, a)
 	syncOK(t, b)
 
 	// b attaches a receipt and carries it to the town hall on a stick.
-	_, err := b.AddAttachment(model.OwnerEntry, coffee.ID, "Kvittering.pdf", strings.NewReader("kvittering"))
+	_, err := b.AddAttachment(t.Context(), model.OwnerEntry, coffee.ID, "Kvittering.pdf", strings.NewReader("kvittering"))
 	ok(t, err)
 	var bb bytes.Buffer
 	_, err = cli.WriteBundle(context.Background(), &bb, b, jy)
@@ -189,7 +189,7 @@ func TestBundleReceiptLock(t *testing.T) {
 	// Meanwhile a approved the year and the hub has it.
 	approved := year
 	approved.Approved = day(2026, 11, 26)
-	ok(t, a.SaveAccountsYear(year, &approved))
+	ok(t, a.SaveAccountsYear(t.Context(), year, &approved))
 	syncOK(t, a)
 	before := state(t, h.db, jy)
 	_, _, err = cli.HubImportBundle(context.Background(), bytes.NewReader(bb.Bytes()), h.db, now, storage.MaxClockSkew)
@@ -204,7 +204,7 @@ func TestBundleReceiptLock(t *testing.T) {
 	if err == nil || !errors.Is(err, storage.ErrRefused) {
 		t.Errorf("laptop import of a receipt on approved accounts: %v", err)
 	}
-	if got := noerr.Get(a.Attachments(model.OwnerEntry, coffee.ID))(t); len(got) != 0 {
+	if got := noerr.Get(a.Attachments(t.Context(), model.OwnerEntry, coffee.ID))(t); len(got) != 0 {
 		t.Errorf("laptop a hung the receipt on the approved line: %v", got)
 	}
 }

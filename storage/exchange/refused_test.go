@@ -21,16 +21,16 @@ func TestRefusedChangeIsSetAsideNotStuck(t *testing.T) {
 	b := h.laptop(t, "b", council, 0)
 	syncOK(t, a)
 	before := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Bænke ved søen", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &before))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &before))
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Shelter", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	loaded := w
 	w.Granted, w.AnswerText = 999_999_00, "Bevilget af os selv"
-	if err := a.SaveBudgetWish(loaded, &w); err != nil {
+	if err := a.SaveBudgetWish(t.Context(), loaded, &w); err != nil {
 		t.Skipf("the laptop itself refuses the answer already: %v", err)
 	}
 	after := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Legeplads", Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &after))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &after))
 
 	r, err := cli.Sync(t.Context(), a, "")
 	if err != nil {
@@ -39,7 +39,7 @@ func TestRefusedChangeIsSetAsideNotStuck(t *testing.T) {
 	if r.Refused != 2 || !strings.Contains(r.Note, "afviste 2") {
 		t.Errorf("result = %+v, want 2 refused and a note", r)
 	}
-	refused, err := a.RefusedChanges(council)
+	refused, err := a.RefusedChanges(t.Context(), council)
 	ok(t, err)
 	if len(refused) != 2 || !strings.Contains(refused[0].Reason, "kommunen") {
 		t.Fatalf("refused list = %+v", refused)
@@ -47,7 +47,7 @@ func TestRefusedChangeIsSetAsideNotStuck(t *testing.T) {
 	// The laptop shows what the server holds; the rest went up.
 	syncOK(t, b)
 	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
-		ws, err := db.BudgetWishes(council, 2027)
+		ws, err := db.BudgetWishes(t.Context(), council, 2027)
 		ok(t, err)
 		titles := map[string]model.BudgetWish{}
 		for _, x := range ws {

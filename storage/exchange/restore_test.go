@@ -30,9 +30,9 @@ func reopen(t testing.TB, path string, offset time.Duration) *storage.DB {
 // rowCounts counts a council's rows in every table, and the municipality's.
 func rowCounts(t testing.TB, db *storage.DB, council string) map[string]int {
 	t.Helper()
-	d, err := db.CouncilData(council)
+	d, err := db.CouncilData(t.Context(), council)
 	ok(t, err)
-	pools, err := db.Pools()
+	pools, err := db.Pools(t.Context())
 	ok(t, err)
 	return map[string]int{"members": len(d.Members), "meetings": len(d.Meetings), "items": len(d.Items),
 		"actions": len(d.Actions), "projects": len(d.Projects), "wishes": len(d.Wishes), "pools": len(pools)}
@@ -53,35 +53,35 @@ func TestRestoreCatchesUpBySync(t *testing.T) {
 
 	ada := model.Member{CouncilID: council, Name: "Ada Ærø", Role: model.RoleChair}
 	bo := model.Member{CouncilID: council, Name: "Bo Østergaard", Role: model.RoleMember}
-	ok(t, a.SaveMember(model.Member{}, &ada))
-	ok(t, a.SaveMember(model.Member{}, &bo))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &ada))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &bo))
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now, Place: "Hallen"}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	syncOK(t, a)
 	syncOK(t, b)
 
 	backup := filepath.Join(t.TempDir(), "jyderup-usb.db")
 	ok(t, a.Backup(context.Background(), backup))
-	seqAtBackup, _ := a.Meta("seq")
+	seqAtBackup, _ := a.Meta(t.Context(), "seq")
 
 	// After the backup: a adds, edits and deletes, and syncs; b edits too.
 	cy := model.Member{CouncilID: council, Name: "Cy Åkjær", Role: model.RoleMember}
-	ok(t, a.SaveMember(model.Member{}, &cy))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &cy))
 	m.Place = "Skolen"
-	ok(t, a.SaveMeeting(storage.Overwriting(a, m), &m))
-	ok(t, a.DeleteMember(bo.ID))
+	ok(t, a.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), a, m), &m))
+	ok(t, a.DeleteMember(t.Context(), bo.ID))
 	syncOK(t, a)
-	seqBeforeLoss := noerr.Get(a.Meta("seq"))(t)
+	seqBeforeLoss := noerr.Get(a.Meta(t.Context(), "seq"))(t)
 	dan := model.Member{CouncilID: council, Name: "Dan Ødegård", Role: model.RoleSecretary}
-	ok(t, b.SaveMember(model.Member{}, &dan))
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &dan))
 	syncOK(t, b)
 
 	// The laptop's database is restored from the backup.
 	ok(t, a.Close())
-	_, err := storage.Restore(path, backup)
+	_, err := storage.Restore(t.Context(), path, backup)
 	ok(t, err)
 	a = reopen(t, path, 0)
-	if seq := noerr.Get(a.Meta("seq"))(t); seq != seqBeforeLoss {
+	if seq := noerr.Get(a.Meta(t.Context(), "seq"))(t); seq != seqBeforeLoss {
 		t.Errorf("restored seq = %s, want %s (the backup had %s)", seq, seqBeforeLoss, seqAtBackup)
 	}
 	if _, found := member(t, a, council, bo.ID); !found {
@@ -90,7 +90,7 @@ func TestRestoreCatchesUpBySync(t *testing.T) {
 
 	// A new edit after the restore, then sync.
 	eva := model.Member{CouncilID: council, Name: "Eva Ærenlund", Role: model.RoleMember}
-	ok(t, a.SaveMember(model.Member{}, &eva))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &eva))
 	syncOK(t, a)
 	syncOK(t, b)
 
@@ -113,17 +113,17 @@ func TestRestoreCatchesUpBySync(t *testing.T) {
 			}
 		}
 	}
-	if got := noerr.Get(a.Meeting(m.ID))(t); got.Place != "Skolen" {
+	if got := noerr.Get(a.Meeting(t.Context(), m.ID))(t); got.Place != "Skolen" {
 		t.Errorf("the edit after the backup did not come back: place %q", got.Place)
 	}
 	converged(t, council, a, b, h.db)
-	if f := noerr.Get(a.Meta(storage.MetaRefetch))(t); f != "" {
+	if f := noerr.Get(a.Meta(t.Context(), storage.MetaRefetch))(t); f != "" {
 		t.Errorf("refetch flag still set after a full pull: %q", f)
 	}
 	// The next edit on b reaches a, and a's next edit sorts after
 	// everything it has seen.
 	dan.Phone = "20 30 40 50"
-	ok(t, b.SaveMember(storage.Overwriting(b, dan), &dan))
+	ok(t, b.SaveMember(t.Context(), storage.Overwriting(t.Context(), b, dan), &dan))
 	syncOK(t, b)
 	syncOK(t, a)
 	if got, _ := member(t, a, council, dan.ID); got.Phone != "20 30 40 50" {
@@ -139,25 +139,25 @@ func TestRestoreOverDamagedDatabase(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	path := a.Path()
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
 	syncOK(t, a)
 	backup := filepath.Join(t.TempDir(), "jyderup.db")
 	ok(t, a.Backup(context.Background(), backup))
 	lost := model.Member{CouncilID: council, Name: "Efter kopien", Role: model.RoleMember}
-	ok(t, a.SaveMember(model.Member{}, &lost))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &lost))
 	syncOK(t, a)
 	ok(t, a.Close())
 	ok(t, writeGarbage(path))
 
-	_, err := storage.Restore(path, backup)
+	_, err := storage.Restore(t.Context(), path, backup)
 	ok(t, err)
 	a = reopen(t, path, 0)
-	seq := noerr.Get(a.Meta("seq"))(t)
+	seq := noerr.Get(a.Meta(t.Context(), "seq"))(t)
 	if n := noerr.Get(strconv.ParseInt(seq, 10, 64))(t); n < 1<<32 {
 		t.Errorf("seq after restoring over a damaged database = %d, want a jump past 1<<32", n)
 	}
 	fresh := model.Member{CouncilID: council, Name: "Ny", Role: model.RoleMember}
-	ok(t, a.SaveMember(model.Member{}, &fresh))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &fresh))
 	syncOK(t, a)
 	for _, id := range []string{lost.ID, fresh.ID} {
 		if _, found := member(t, a, council, id); !found {
@@ -176,7 +176,7 @@ func TestReusedOpIDRefused(t *testing.T) {
 	council := h.council(t, "Jyderup Lokalråd")
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
 	syncOK(t, a)
 	ops, err := a.CouncilOps(context.Background(), council)
 	ok(t, err)
@@ -221,7 +221,7 @@ func writeGarbage(path string) error {
 
 func member(t testing.TB, db *storage.DB, council, id string) (model.Member, bool) {
 	t.Helper()
-	ms, err := db.Members(council)
+	ms, err := db.Members(t.Context(), council)
 	ok(t, err)
 	for _, m := range ms {
 		if m.ID == id {

@@ -38,15 +38,15 @@ func TestSyncRetriesUnavailable(t *testing.T) {
 	_, err := cli.Enroll(context.Background(), a, lb.URL, h.code(t, council))
 	ok(t, err)
 	syncWith(t, cli, a)
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair}))
 	down.Store(2)
 	if r := syncWith(t, cli, a); r.Pushed == 0 {
 		t.Fatal("nothing pushed after the node came back")
 	}
-	if ms := noerr.Get(h.db.Members(council))(t); len(ms) != 1 {
+	if ms := noerr.Get(h.db.Members(t.Context(), council))(t); len(ms) != 1 {
 		t.Fatalf("hub has %d members", len(ms))
 	}
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
 	down.Store(100)
 	_, err = cli.Sync(context.Background(), a, "")
 	if model.ErrorCode(err) != model.Unavailable && !errors.Is(err, ErrUnreachable) {
@@ -56,7 +56,7 @@ func TestSyncRetriesUnavailable(t *testing.T) {
 	}
 	down.Store(0)
 	syncWith(t, cli, a)
-	if ms, _ := h.db.Members(council); len(ms) != 2 {
+	if ms, _ := h.db.Members(t.Context(), council); len(ms) != 2 {
 		t.Errorf("hub has %d members after the node came back, want 2", len(ms))
 	}
 }

@@ -46,15 +46,15 @@ func newLies(t *testing.T) *lies {
 	syncOK(t, l.a)
 	syncOK(t, l.o)
 	l.wish = model.BudgetWish{CouncilID: l.council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
-	ok(t, l.a.SaveBudgetWish(model.BudgetWish{}, &l.wish))
+	ok(t, l.a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &l.wish))
 	m := model.Meeting{CouncilID: l.council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-48 * time.Hour)}
-	ok(t, l.a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, l.a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	l.item = model.AgendaItem{CouncilID: l.council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Notes: "Vi talte om shelteret."}
-	ok(t, l.a.SaveAgendaItem(model.AgendaItem{}, &l.item))
+	ok(t, l.a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &l.item))
 	om := model.Meeting{CouncilID: l.other, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-48 * time.Hour)}
-	ok(t, l.o.SaveMeeting(model.Meeting{}, &om))
+	ok(t, l.o.SaveMeeting(t.Context(), model.Meeting{}, &om))
 	l.otherItem = model.AgendaItem{CouncilID: l.other, MeetingID: om.ID, Title: "Legeplads", Kind: model.ItemDecision, Notes: "Karen Østergaard fremlagde tegningerne."}
-	ok(t, l.o.SaveAgendaItem(model.AgendaItem{}, &l.otherItem))
+	ok(t, l.o.SaveAgendaItem(t.Context(), model.AgendaItem{}, &l.otherItem))
 	syncOK(t, l.a)
 	syncOK(t, l.o)
 	syncOK(t, l.b)
@@ -170,7 +170,7 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 	}
 	// The Tornved item still names Karen at the hub and on o after a sync.
 	syncOK(t, l.o)
-	if got := noerr.Get(l.h.db.AgendaItem(l.otherItem.ID))(t); !strings.Contains(got.Notes, "Karen") {
+	if got := noerr.Get(l.h.db.AgendaItem(t.Context(), l.otherItem.ID))(t); !strings.Contains(got.Notes, "Karen") {
 		t.Errorf("Tornved's notes at the hub: %q", got.Notes)
 	}
 	// The genuine bundle still goes in.
@@ -264,32 +264,32 @@ func TestHubClockBehindItsLaptops(t *testing.T) {
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, a)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "A1", Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, b)
-	got := noerr.Get(b.BudgetWishes(council, 0))(t)
+	got := noerr.Get(b.BudgetWishes(t.Context(), council, 0))(t)
 	if len(got) != 1 || got[0].Title != "A1" {
 		t.Fatalf("b = %+v", got)
 	}
 	w2 := got[0]
 	w2.Title = "B1"
-	ok(t, b.SaveBudgetWish(got[0], &w2))
+	ok(t, b.SaveBudgetWish(t.Context(), got[0], &w2))
 	syncOK(t, b)
 	syncOK(t, a)
-	got = noerr.Get(a.BudgetWishes(council, 0))(t)
+	got = noerr.Get(a.BudgetWishes(t.Context(), council, 0))(t)
 	if len(got) != 1 || got[0].Title != "B1" {
 		t.Fatalf("a = %+v", got)
 	}
 	w3 := got[0]
 	w3.Title = "A2"
-	ok(t, a.SaveBudgetWish(got[0], &w3))
+	ok(t, a.SaveBudgetWish(t.Context(), got[0], &w3))
 	syncOK(t, a)
 	syncOK(t, b)
 	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
-		if got := noerr.Get(db.BudgetWishes(council, 0))(t); len(got) != 1 || got[0].Title != "A2" {
+		if got := noerr.Get(db.BudgetWishes(t.Context(), council, 0))(t); len(got) != 1 || got[0].Title != "A2" {
 			t.Errorf("%s = %+v", name, got)
 		}
-		if cs := noerr.Get(db.Conflicts(council))(t); len(cs) != 0 {
+		if cs := noerr.Get(db.Conflicts(t.Context(), council))(t); len(cs) != 0 {
 			t.Errorf("%s: conflicts %+v", name, cs)
 		}
 		if name != "hub" {
@@ -312,29 +312,29 @@ func TestLaptopIn1999(t *testing.T) {
 	b := h.laptop(t, "b", council, 0)
 	syncOK(t, a)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Fra 1999", Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, b)
-	got := noerr.Get(b.BudgetWishes(council, 0))(t)
+	got := noerr.Get(b.BudgetWishes(t.Context(), council, 0))(t)
 	if len(got) != 1 || got[0].Title != "Fra 1999" {
 		t.Fatalf("b = %+v", got)
 	}
 	w2 := got[0]
 	w2.Title = "Rettet på b"
-	ok(t, b.SaveBudgetWish(got[0], &w2))
+	ok(t, b.SaveBudgetWish(t.Context(), got[0], &w2))
 	syncOK(t, b)
 	syncOK(t, a)
-	got = noerr.Get(a.BudgetWishes(council, 0))(t)
+	got = noerr.Get(a.BudgetWishes(t.Context(), council, 0))(t)
 	if len(got) != 1 || got[0].Title != "Rettet på b" {
 		t.Fatalf("a = %+v", got)
 	}
 	w3 := got[0]
 	w3.Title = "Rettet igen på a"
-	ok(t, a.SaveBudgetWish(got[0], &w3))
+	ok(t, a.SaveBudgetWish(t.Context(), got[0], &w3))
 	syncOK(t, a)
 	syncOK(t, b)
 	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
-		if got := noerr.Get(db.BudgetWishes(council, 0))(t); len(got) != 1 || got[0].Title != "Rettet igen på a" {
+		if got := noerr.Get(db.BudgetWishes(t.Context(), council, 0))(t); len(got) != 1 || got[0].Title != "Rettet igen på a" {
 			t.Errorf("%s = %+v", name, got)
 		}
 	}

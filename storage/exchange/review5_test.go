@@ -44,7 +44,7 @@ func TestStoresMirrorRefreshKeepsItsDeadline(t *testing.T) {
 				close(entered)
 				<-release
 				p := model.Pool{Name: "Landdistriktspuljen", OpenAllYear: true}
-				return db.SavePool(model.Pool{}, &p)
+				return db.SavePool(context.Background(), model.Pool{}, &p)
 			})
 		}()
 		<-entered
@@ -65,7 +65,7 @@ func TestStoresMirrorRefreshKeepsItsDeadline(t *testing.T) {
 		close(release)
 		ok(t, <-wrote)
 		ok(t, m.Refresh(context.Background()))
-		if ps, _ := m.DB.Pools(); len(ps) != 1 {
+		if ps, _ := m.DB.Pools(t.Context()); len(ps) != 1 {
 			t.Errorf("pools after the write: %+v", ps)
 		}
 	})
@@ -79,7 +79,7 @@ func TestStoresRevokedMirrorShowsOnlyTheLog(t *testing.T) {
 		m := openMirrorAt(t, h, t.TempDir())
 		ok(t, h.revoke(m.Device().ID))
 		p := model.Pool{Name: "Efter spærring", OpenAllYear: true}
-		err := m.Write(context.Background(), func(db *storage.DB) error { return db.SavePool(model.Pool{}, &p) })
+		err := m.Write(context.Background(), func(db *storage.DB) error { return db.SavePool(context.Background(), model.Pool{}, &p) })
 		if !errors.Is(err, storage.ErrRevoked) {
 			t.Errorf("a revoked mirror's write: %v", err)
 		}
@@ -87,10 +87,10 @@ func TestStoresRevokedMirrorShowsOnlyTheLog(t *testing.T) {
 			t.Errorf("a revoked mirror's pool reached the log: %+v", ops)
 		}
 		ok(t, m.Refresh(context.Background()))
-		if ps, _ := m.DB.Pools(); len(ps) != 0 {
+		if ps, _ := m.DB.Pools(t.Context()); len(ps) != 0 {
 			t.Errorf("the revoked mirror still shows a pool the store never took: %+v", ps)
 		}
-		if rs, err := m.DB.RefusedChanges(""); err != nil || len(rs) == 0 {
+		if rs, err := m.DB.RefusedChanges(t.Context(), ""); err != nil || len(rs) == 0 {
 			t.Errorf("the refused write is not kept with its reason: %+v, %v", rs, err)
 		}
 	})
@@ -149,16 +149,16 @@ func TestStoresRestoredLaptopTakesItsErasedOpFromHubBundle(t *testing.T) {
 		backup := filepath.Join(t.TempDir(), "a-usb.db")
 		ok(t, a.Backup(context.Background(), backup))
 		karen := model.Member{CouncilID: jy, Name: "Karen Østergaard", Role: model.RoleChair, Phone: "20 11 22 33"}
-		ok(t, a.SaveMember(model.Member{}, &karen))
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &karen))
 		syncOK(t, a)
 		syncOK(t, b)
-		_, err := b.ErasePerson(jy, "Karen Østergaard")
+		_, err := b.ErasePerson(t.Context(), jy, "Karen Østergaard")
 		ok(t, err)
 		syncOK(t, b)
 
 		path := a.Path()
 		ok(t, a.Close())
-		_, err = storage.Restore(path, backup)
+		_, err = storage.Restore(t.Context(), path, backup)
 		ok(t, err)
 		a = reopen(t, path, 0)
 

@@ -22,15 +22,15 @@ func answeredWish(t *testing.T) (h *hub, a *storage.DB, council string, w model.
 	staff := h.laptop(t, "staff", "", 0)
 	syncOK(t, a)
 	w = model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, staff)
-	sw := noerr.Get(staff.BudgetWishes(council, 0))(t)
+	sw := noerr.Get(staff.BudgetWishes(t.Context(), council, 0))(t)
 	sw[0].Answer, sw[0].AnswerText, sw[0].Granted, sw[0].Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered
-	ok(t, staff.SaveBudgetWish(storage.Overwriting(staff, sw[0]), &sw[0]))
+	ok(t, staff.SaveBudgetWish(t.Context(), storage.Overwriting(t.Context(), staff, sw[0]), &sw[0]))
 	syncOK(t, staff)
 	syncOK(t, a)
-	token := noerr.Get(a.Meta(storage.MetaToken))(t)
+	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	push = func(cs []storage.Change) error {
 		wire, err := EncodeOps(signedBy(t, a, cs))
 		ok(t, err)
@@ -41,7 +41,7 @@ func answeredWish(t *testing.T) (h *hub, a *storage.DB, council string, w model.
 
 func hubWish(t *testing.T, h *hub, council string) model.BudgetWish {
 	t.Helper()
-	ws, err := h.db.BudgetWishes(council, 0)
+	ws, err := h.db.BudgetWishes(t.Context(), council, 0)
 	ok(t, err)
 	if len(ws) != 1 {
 		t.Fatalf("hub's wishes = %+v", ws)
@@ -82,7 +82,7 @@ func TestReviewCouncilCannotClearAnswer(t *testing.T) {
 	}
 	// The creation of a wish still goes through, also when resent.
 	w2 := model.BudgetWish{CouncilID: council, Year: 2028, Title: "Bænke", Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w2))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w2))
 	ops, err := a.PendingOps(context.Background(), council, 100)
 	ok(t, err)
 	ok(t, push(ops))
@@ -95,7 +95,7 @@ func TestReviewCouncilCannotClearAnswer(t *testing.T) {
 func TestReviewCouncilScrubCannotRewriteMunicipality(t *testing.T) {
 	h, a, council, _, push := answeredWish(t)
 	staff := h.laptop(t, "staff2", "", 0)
-	ok(t, staff.SavePool(model.Pool{}, &model.Pool{Name: "Puljen", Rules: "Regler\n", OpenAllYear: true}))
+	ok(t, staff.SavePool(t.Context(), model.Pool{}, &model.Pool{Name: "Puljen", Rules: "Regler\n", OpenAllYear: true}))
 	syncOK(t, staff)
 	syncOK(t, a)
 	ops, err := h.db.CouncilOps(context.Background(), "")

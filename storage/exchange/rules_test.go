@@ -20,7 +20,7 @@ import (
 
 // pusher pushes ops to the hub as db's device, bypassing its change log.
 func pusher(t *testing.T, h *hub, db *storage.DB) func([]storage.Change) error {
-	token := noerr.Get(db.Meta(storage.MetaToken))(t)
+	token := noerr.Get(db.Meta(t.Context(), storage.MetaToken))(t)
 	return func(cs []storage.Change) error {
 		wire, err := EncodeOps(signedBy(t, db, cs))
 		ok(t, err)
@@ -66,15 +66,15 @@ func lockedMinutes(t *testing.T) (h *hub, a, b *storage.DB, m model.Meeting, it 
 	b = h.laptop(t, "b", council, time.Second)
 	syncOK(t, a)
 	syncOK(t, b)
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair, Phone: "20 11 22 33"}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair, Phone: "20 11 22 33"}))
 	m = model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour),
 		Attendees: "Karen Østergaard\nSøren"}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	it = model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision,
 		Notes: "Karen Østergaard fremlagde tegningerne.", Decision: "Shelteret bygges. Karen Østergaard søger puljen."}
-	ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	m.Status = model.MeetingApproved
-	ok(t, a.SaveMeeting(storage.Overwriting(a, m), &m))
+	ok(t, a.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), a, m), &m))
 	syncOK(t, a)
 	syncOK(t, b)
 	return
@@ -88,7 +88,7 @@ func TestHubRefusesForgedValues(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Shelter ved søen", Estimate: 250_000_00, Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	push := pusher(t, h, a)
 	for i, tt := range []struct {
@@ -113,7 +113,7 @@ func TestHubRefusesForgedValues(t *testing.T) {
 	}
 	// A forged meeting kind and an item's impossible duration too.
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	syncOK(t, a)
 	if err := push([]storage.Change{forged(t, a, 20, "meetings", m.ID, council, "kind", "fest")}); err == nil || !strings.Contains(err.Error(), "»mødetype«") {
 		t.Errorf("meeting kind: %v", err)
@@ -140,22 +140,22 @@ func TestHubKeepsApprovedMinutesLocked(t *testing.T) {
 	if err := push([]storage.Change{newItem}); !errors.Is(err, ErrBadInput) {
 		t.Errorf("an item added to approved minutes: %v", err)
 	}
-	if got := noerr.Get(h.db.AgendaItem(it.ID))(t); got.Decision != it.Decision {
+	if got := noerr.Get(h.db.AgendaItem(t.Context(), it.ID))(t); got.Decision != it.Decision {
 		t.Errorf("hub's decision = %q", got.Decision)
 	}
 	// Reopened on b the ordinary way, then edited: accepted everywhere.
-	bm, err := b.Meeting(m.ID)
+	bm, err := b.Meeting(t.Context(), m.ID)
 	ok(t, err)
 	bm.Status = model.MeetingHeld
-	ok(t, b.SaveMeeting(storage.Overwriting(b, bm), &bm))
-	bi, err := b.AgendaItem(it.ID)
+	ok(t, b.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), b, bm), &bm))
+	bi, err := b.AgendaItem(t.Context(), it.ID)
 	ok(t, err)
 	bi.Decision = "Shelteret bygges i 2027."
-	ok(t, b.SaveAgendaItem(storage.Overwriting(b, bi), &bi))
+	ok(t, b.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), b, bi), &bi))
 	syncOK(t, b)
 	syncOK(t, a)
 	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a} {
-		if got := noerr.Get(db.AgendaItem(it.ID))(t); got.Decision != "Shelteret bygges i 2027." {
+		if got := noerr.Get(db.AgendaItem(t.Context(), it.ID))(t); got.Decision != "Shelteret bygges i 2027." {
 			t.Errorf("%s: decision after reopening = %q", name, got.Decision)
 		}
 	}
@@ -188,12 +188,12 @@ func TestHubErasureMayOnlyEraseNames(t *testing.T) {
 	if err := pusher(t, h, b)([]storage.Change{field}); !errors.Is(err, ErrBadInput) {
 		t.Errorf("erasure's field op rewriting a decision: %v", err)
 	}
-	if got := noerr.Get(h.db.AgendaItem(it.ID))(t); got.Decision != it.Decision {
+	if got := noerr.Get(h.db.AgendaItem(t.Context(), it.ID))(t); got.Decision != it.Decision {
 		t.Fatalf("hub's decision = %q", got.Decision)
 	}
 
 	// The real erasure, from b.
-	if _, err := b.ErasePerson(council, "Karen Østergaard"); err != nil {
+	if _, err := b.ErasePerson(t.Context(), council, "Karen Østergaard"); err != nil {
 		t.Fatal(err)
 	}
 	syncOK(t, b)
@@ -202,12 +202,12 @@ func TestHubErasureMayOnlyEraseNames(t *testing.T) {
 	syncOK(t, fresh)
 	want := "Shelteret bygges. tidligere medlem søger puljen."
 	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a, "b": b, "fresh": fresh} {
-		got, err := db.AgendaItem(it.ID)
+		got, err := db.AgendaItem(t.Context(), it.ID)
 		ok(t, err)
 		if got.Decision != want || got.Notes != "tidligere medlem fremlagde tegningerne." {
 			t.Errorf("%s: minutes after erasure: %+v", name, got)
 		}
-		if gm := noerr.Get(db.Meeting(m.ID))(t); gm.Status != model.MeetingApproved || gm.Attendees != "tidligere medlem\nSøren" {
+		if gm := noerr.Get(db.Meeting(t.Context(), m.ID))(t); gm.Status != model.MeetingApproved || gm.Attendees != "tidligere medlem\nSøren" {
 			t.Errorf("%s: meeting after erasure: %+v", name, gm)
 		}
 	}
@@ -227,7 +227,7 @@ func TestHubCouncilCannotUnanswer(t *testing.T) {
 	if got := hubWish(t, h, council); got.Status != model.WishAnswered || got.Answer != model.AnswerPartly {
 		t.Errorf("a blind status op un-answered the wish: %+v", got)
 	}
-	if cs := noerr.Get(h.db.Conflicts(council))(t); len(cs) != 1 || cs[0].Other != string(model.WishSubmitted) {
+	if cs := noerr.Get(h.db.Conflicts(t.Context(), council))(t); len(cs) != 1 || cs[0].Other != string(model.WishSubmitted) {
 		t.Errorf("the losing status is not kept: %+v", cs)
 	}
 	st, err := h.db.FieldOps("budget_wishes", w.ID, "status")
@@ -291,12 +291,12 @@ func TestLaptopBundleImportRunsTheRules(t *testing.T) {
 	council := m.CouncilID
 	staff := h.laptop(t, "staff", "", 0)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Estimate: 100_000_00, Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, staff)
-	sw := noerr.Get(staff.BudgetWishes(council, 0))(t)
+	sw := noerr.Get(staff.BudgetWishes(t.Context(), council, 0))(t)
 	sw[0].Answer, sw[0].AnswerText, sw[0].Status = model.AnswerRejected, "Nej tak", model.WishAnswered
-	ok(t, staff.SaveBudgetWish(storage.Overwriting(staff, sw[0]), &sw[0]))
+	ok(t, staff.SaveBudgetWish(t.Context(), storage.Overwriting(t.Context(), staff, sw[0]), &sw[0]))
 	syncOK(t, staff)
 	syncOK(t, a)
 
@@ -353,30 +353,30 @@ func TestBundleOfErasedMergedMinutesImports(t *testing.T) {
 	h, a, b, m, it := lockedMinutes(t)
 	council := m.CouncilID
 	// Reopen, edit on both laptops at once, approve again.
-	am := noerr.Get(a.Meeting(m.ID))(t)
+	am := noerr.Get(a.Meeting(t.Context(), m.ID))(t)
 	am.Status = model.MeetingHeld
-	ok(t, a.SaveMeeting(storage.Overwriting(a, am), &am))
+	ok(t, a.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), a, am), &am))
 	syncOK(t, a)
 	syncOK(t, b)
-	ai := noerr.Get(a.AgendaItem(it.ID))(t)
+	ai := noerr.Get(a.AgendaItem(t.Context(), it.ID))(t)
 	ai.Notes = "Karen Østergaard fremlagde tegningerne.\nPrisen blev drøftet.\nIntet at bemærke.\n"
-	ok(t, a.SaveAgendaItem(storage.Overwriting(a, ai), &ai))
+	ok(t, a.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), a, ai), &ai))
 	syncOK(t, a)
 	syncOK(t, b)
-	ai = noerr.Get(a.AgendaItem(it.ID))(t)
+	ai = noerr.Get(a.AgendaItem(t.Context(), it.ID))(t)
 	ai.Notes = strings.Replace(ai.Notes, "Intet at bemærke.", "Søren spurgte til prisen.", 1)
-	ok(t, a.SaveAgendaItem(storage.Overwriting(a, ai), &ai))
-	bi := noerr.Get(b.AgendaItem(it.ID))(t)
+	ok(t, a.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), a, ai), &ai))
+	bi := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t)
 	bi.Notes = strings.Replace(bi.Notes, "fremlagde tegningerne.", "fremlagde tegningerne for Karen Østergaard.", 1)
-	ok(t, b.SaveAgendaItem(storage.Overwriting(b, bi), &bi))
+	ok(t, b.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), b, bi), &bi))
 	syncOK(t, a)
 	syncOK(t, b)
 	syncOK(t, a)
-	am = noerr.Get(a.Meeting(m.ID))(t)
+	am = noerr.Get(a.Meeting(t.Context(), m.ID))(t)
 	am.Status = model.MeetingApproved
-	ok(t, a.SaveMeeting(storage.Overwriting(a, am), &am))
+	ok(t, a.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), a, am), &am))
 	syncOK(t, a)
-	if _, err := a.ErasePerson(council, "Karen Østergaard"); err != nil {
+	if _, err := a.ErasePerson(t.Context(), council, "Karen Østergaard"); err != nil {
 		t.Fatal(err)
 	}
 	syncOK(t, a)
@@ -388,12 +388,12 @@ func TestBundleOfErasedMergedMinutesImports(t *testing.T) {
 		t.Fatalf("fresh laptop: %v", err)
 	}
 	syncOK(t, b)
-	want := noerr.Get(a.AgendaItem(it.ID))(t)
+	want := noerr.Get(a.AgendaItem(t.Context(), it.ID))(t)
 	if strings.Contains(want.Notes, "Karen") || !strings.Contains(want.Notes, "Søren spurgte") || !strings.Contains(want.Notes, "for tidligere medlem") {
 		t.Fatalf("a's notes: %q", want.Notes)
 	}
 	for name, db := range map[string]*storage.DB{"hub": h.db, "b": b, "fresh": fresh} {
-		if got := noerr.Get(db.AgendaItem(it.ID))(t); got.Notes != want.Notes {
+		if got := noerr.Get(db.AgendaItem(t.Context(), it.ID))(t); got.Notes != want.Notes {
 			t.Errorf("%s: notes = %q, want %q", name, got.Notes, want.Notes)
 		}
 	}

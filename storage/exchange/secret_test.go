@@ -24,7 +24,7 @@ func TestSecretsStayOutOfBackups(t *testing.T) {
 	council := h.council(t, "Jyderup")
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
-	token := noerr.Get(a.Meta(storage.MetaToken))(t)
+	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	_, secret, _ := strings.Cut(token, ".")
 	if secret == "" {
 		t.Fatalf("token %q", token)
@@ -44,16 +44,16 @@ func TestSecretsStayOutOfBackups(t *testing.T) {
 	}
 
 	// Work after the backup, then restore it on the same laptop: it syncs.
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Efter kopien", Role: model.RoleMember}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Efter kopien", Role: model.RoleMember}))
 	syncOK(t, a)
 	path := a.Path()
 	ok(t, a.Close())
-	_, err = storage.Restore(path, backup)
+	_, err = storage.Restore(t.Context(), path, backup)
 	ok(t, err)
 	a = reopen(t, path, time.Minute)
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Efter gendannelsen", Role: model.RoleMember}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Efter gendannelsen", Role: model.RoleMember}))
 	syncOK(t, a)
-	ms := noerr.Get(h.db.Members(council))(t)
+	ms := noerr.Get(h.db.Members(t.Context(), council))(t)
 	if len(ms) != 2 {
 		t.Errorf("hub members after restore = %+v", ms)
 	}
@@ -68,14 +68,14 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	unsent := model.Member{CouncilID: council, Name: "Ikke sendt", Role: model.RoleMember}
-	ok(t, a.SaveMember(model.Member{}, &unsent))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &unsent))
 	copyPath := filepath.Join(t.TempDir(), "kopi.db")
 	ok(t, a.Backup(context.Background(), copyPath)) // the database alone, as a copy on a stick
 	cp := reopen(t, copyPath, time.Second)
 	if cp.DeviceID() == a.DeviceID() {
 		t.Fatal("the copy kept the original's id")
 	}
-	if msg := noerr.Get(cp.Meta(storage.MetaError))(t); !strings.Contains(msg, "tilmeld computeren igen") {
+	if msg := noerr.Get(cp.Meta(t.Context(), storage.MetaError))(t); !strings.Contains(msg, "tilmeld computeren igen") {
 		t.Errorf("status after opening the copy: %q", msg)
 	}
 	_, err := cli.Sync(t.Context(), cp, "")
@@ -87,7 +87,7 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	_, err = cli.Enroll(t.Context(), cp, h.url, h.code(t, council))
 	ok(t, err)
 	syncOK(t, cp)
-	if ms := noerr.Get(h.db.Members(council))(t); len(ms) != 1 || ms[0].Name != "Ikke sendt" {
+	if ms := noerr.Get(h.db.Members(t.Context(), council))(t); len(ms) != 1 || ms[0].Name != "Ikke sendt" {
 		t.Errorf("the copy's unsent edit did not arrive: %+v", ms)
 	}
 	// The original is untouched and keeps syncing.

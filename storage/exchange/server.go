@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -79,7 +80,9 @@ func NewServer(db *storage.DB, log *slog.Logger) *Server {
 		log = slog.Default()
 	}
 	if db != nil { // nil: only the defaults are wanted (kommune's flags)
-		if err := db.SetHub(); err != nil {
+		// Once, while the server is made, before it serves anything: no
+		// caller's context to follow.
+		if err := db.SetHub(context.Background()); err != nil {
 			log.Error("mark database as the hub's", "err", err)
 		}
 	}

@@ -42,10 +42,10 @@ type storeKind struct {
 var storeKinds = []storeKind{
 	{"sqlite", func(t *testing.T) (HubStore, func(string) string, func(string, string, bool) (storage.Device, string, error), func(string) error) {
 		db := open(t, "hub", 0)
-		ok(t, db.SetHub())
+		ok(t, db.SetHub(t.Context()))
 		add := func(name string) string {
 			c := model.Council{Name: name}
-			ok(t, db.SaveCouncil(model.Council{}, &c))
+			ok(t, db.SaveCouncil(context.Background(), model.Council{}, &c))
 			return c.ID
 		}
 		return db, add, db.AddDevice, db.RevokeDevice
@@ -100,7 +100,7 @@ func forEachStore(t *testing.T, f func(t *testing.T, h *storeHub)) {
 }
 
 func pushAs(t *testing.T, url string, db *storage.DB, ops []storage.Change) (PushResponse, error) {
-	token := noerr.Get(db.Meta(storage.MetaToken))(t)
+	token := noerr.Get(db.Meta(t.Context(), storage.MetaToken))(t)
 	wire, err := EncodeOps(ops)
 	ok(t, err)
 	var pr PushResponse
@@ -119,18 +119,18 @@ func TestStoresSyncConverges(t *testing.T) {
 		c, _ := h.laptop(t, "c", ka, 2*time.Second)
 		staff, _ := h.laptop(t, "staff", "", 3*time.Second)
 		m := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now.Add(48 * time.Hour), Place: "Forsamlingshuset"}
-		ok(t, a.SaveMeeting(model.Meeting{}, &m))
+		ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 		it := model.AgendaItem{CouncilID: jy, MeetingID: m.ID, Title: "Shelter ved søen", Kind: model.ItemDecision}
-		ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+		ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 		syncOK(t, a)
 		syncOK(t, b)
-		got, err := b.AgendaItem(it.ID)
+		got, err := b.AgendaItem(t.Context(), it.ID)
 		ok(t, err)
 		got.Notes = "Tegningerne blev vist."
-		ok(t, b.SaveAgendaItem(storage.Overwriting(b, got), &got))
+		ok(t, b.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), b, got), &got))
 		m2 := m
 		m2.Place = "Skolen"
-		ok(t, a.SaveMeeting(storage.Overwriting(a, m), &m2))
+		ok(t, a.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), a, m), &m2))
 		for range 2 {
 			syncOK(t, a)
 			syncOK(t, b)
@@ -138,13 +138,13 @@ func TestStoresSyncConverges(t *testing.T) {
 			syncOK(t, staff)
 		}
 		converged(t, jy, a, b)
-		if gm := noerr.Get(b.Meeting(m.ID))(t); gm.Place != "Skolen" {
+		if gm := noerr.Get(b.Meeting(t.Context(), m.ID))(t); gm.Place != "Skolen" {
 			t.Errorf("b has place %q, want Skolen", gm.Place)
 		}
-		if gi := noerr.Get(a.AgendaItem(it.ID))(t); gi.Notes != "Tegningerne blev vist." {
+		if gi := noerr.Get(a.AgendaItem(t.Context(), it.ID))(t); gi.Notes != "Tegningerne blev vist." {
 			t.Errorf("a has notes %q", gi.Notes)
 		}
-		if ms := noerr.Get(c.Meetings(jy))(t); len(ms) != 0 {
+		if ms := noerr.Get(c.Meetings(t.Context(), jy))(t); len(ms) != 0 {
 			t.Errorf("another council's laptop got %d meetings of Jyderup", len(ms))
 		}
 		converged(t, jy, staff, a)
@@ -228,11 +228,11 @@ func TestStoresLockedMinutes(t *testing.T) {
 		a, _ := h.laptop(t, "a", jy, 0)
 		b, _ := h.laptop(t, "b", jy, time.Second)
 		m := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour)}
-		ok(t, a.SaveMeeting(model.Meeting{}, &m))
+		ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 		it := model.AgendaItem{CouncilID: jy, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Decision: "Shelteret bygges."}
-		ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+		ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 		m.Status = model.MeetingApproved
-		ok(t, a.SaveMeeting(storage.Overwriting(a, m), &m))
+		ok(t, a.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), a, m), &m))
 		syncOK(t, a)
 		syncOK(t, b)
 		evil := forged(t, b, 1, "agenda_items", it.ID, jy, "decision", "Shelteret bygges ikke.")
@@ -245,7 +245,7 @@ func TestStoresLockedMinutes(t *testing.T) {
 			t.Errorf("hub holds %d decision ops, want 1", len(dec))
 		}
 		syncOK(t, a)
-		if got := noerr.Get(a.AgendaItem(it.ID))(t); got.Decision != "Shelteret bygges." {
+		if got := noerr.Get(a.AgendaItem(t.Context(), it.ID))(t); got.Decision != "Shelteret bygges." {
 			t.Errorf("decision became %q", got.Decision)
 		}
 	})
@@ -259,7 +259,7 @@ func TestStoresPages(t *testing.T) {
 		a, _ := h.laptop(t, "a", jy, 0)
 		for i := range 60 {
 			mb := model.Member{CouncilID: jy, Name: fmt.Sprintf("Medlem %d", i), Role: model.RoleMember}
-			ok(t, a.SaveMember(model.Member{}, &mb))
+			ok(t, a.SaveMember(t.Context(), model.Member{}, &mb))
 		}
 		syncOK(t, a)
 		all, _, more, err := h.store.HubPage(jy, 0, storage.Page{}, "")
@@ -307,14 +307,14 @@ func TestStoresMinutesApproveBackdateReopen(t *testing.T) {
 		a, _ := h.laptop(t, "a", jy, 0)
 		b, _ := h.laptop(t, "b", jy, time.Second)
 		m := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour)}
-		ok(t, a.SaveMeeting(model.Meeting{}, &m))
+		ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 		it := model.AgendaItem{CouncilID: jy, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Decision: "Shelteret bygges."}
-		ok(t, a.SaveAgendaItem(model.AgendaItem{}, &it))
+		ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 		syncOK(t, a)
 		syncOK(t, b)
 		approved := m
 		approved.Status, approved.Attendees = model.MeetingApproved, "Karen\nSøren"
-		ok(t, a.SaveMeeting(storage.Overwriting(a, m), &approved))
+		ok(t, a.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), a, m), &approved))
 		if r := syncOK(t, a); r.Pushed == 0 {
 			t.Fatal("approval with attendees not sent")
 		}
@@ -333,16 +333,16 @@ func TestStoresMinutesApproveBackdateReopen(t *testing.T) {
 		}
 		// Reopened, the minutes take edits again.
 		syncOK(t, a)
-		cur, err := a.Meeting(m.ID)
+		cur, err := a.Meeting(t.Context(), m.ID)
 		ok(t, err)
 		reopened := cur
 		reopened.Status = model.MeetingHeld
-		ok(t, a.SaveMeeting(storage.Overwriting(a, cur), &reopened))
-		got, err := a.AgendaItem(it.ID)
+		ok(t, a.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), a, cur), &reopened))
+		got, err := a.AgendaItem(t.Context(), it.ID)
 		ok(t, err)
 		edited := got
 		edited.Decision = "Shelteret bygges i 2027."
-		ok(t, a.SaveAgendaItem(storage.Overwriting(a, got), &edited))
+		ok(t, a.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), a, got), &edited))
 		syncOK(t, a)
 		if d := noerr.Get(h.store.FieldOps("agenda_items", it.ID, "decision"))(t); d[len(d)-1].Value != "Shelteret bygges i 2027." {
 			t.Errorf("edit after reopening not taken: %v", d[len(d)-1].Value)
@@ -359,20 +359,20 @@ func TestStoresMunicipalAnswer(t *testing.T) {
 		a, _ := h.laptop(t, "a", jy, 0)
 		staff, _ := h.laptop(t, "staff", "", time.Second)
 		w := model.BudgetWish{CouncilID: jy, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
-		ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+		ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 		syncOK(t, a)
 		syncOK(t, staff)
-		sw, err := staff.BudgetWishes(jy, 0)
+		sw, err := staff.BudgetWishes(t.Context(), jy, 0)
 		ok(t, err)
 		if len(sw) != 1 {
 			t.Fatalf("staff sees %d wishes", len(sw))
 		}
 		ans := sw[0]
 		ans.Answer, ans.AnswerText, ans.Granted, ans.Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered
-		ok(t, staff.SaveBudgetWish(storage.Overwriting(staff, sw[0]), &ans))
+		ok(t, staff.SaveBudgetWish(t.Context(), storage.Overwriting(t.Context(), staff, sw[0]), &ans))
 		syncOK(t, staff)
 		syncOK(t, a)
-		got, err := a.BudgetWishes(jy, 0)
+		got, err := a.BudgetWishes(t.Context(), jy, 0)
 		ok(t, err)
 		if got[0].Status != model.WishAnswered || got[0].Granted != 50_000_00 {
 			t.Fatalf("the council's laptop has %+v", got[0])
@@ -398,7 +398,7 @@ func TestStoresMunicipalAnswer(t *testing.T) {
 			}
 		}
 		syncOK(t, a)
-		if got := noerr.Get(a.BudgetWishes(jy, 0))(t); got[0].Status != model.WishAnswered || got[0].Granted != 50_000_00 {
+		if got := noerr.Get(a.BudgetWishes(t.Context(), jy, 0))(t); got[0].Status != model.WishAnswered || got[0].Granted != 50_000_00 {
 			t.Errorf("the answer changed: %+v", got[0])
 		}
 	})
@@ -415,10 +415,10 @@ func TestStoresStaleReopenRefused(t *testing.T) {
 		a, _ := h.laptop(t, "a", jy, 0)
 		b, _ := h.laptop(t, "b", jy, time.Second)
 		m := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour), Attendees: "Karen\nSøren"}
-		ok(t, a.SaveMeeting(model.Meeting{}, &m))
+		ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 		approved := m
 		approved.Status = model.MeetingApproved
-		ok(t, a.SaveMeeting(storage.Overwriting(a, m), &approved))
+		ok(t, a.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), a, m), &approved))
 		syncOK(t, a)
 		syncOK(t, b)
 		st, err := h.store.FieldOps("meetings", m.ID, "status")
@@ -447,11 +447,11 @@ func TestStoresStaleReopenRefused(t *testing.T) {
 		}
 		// A real reopening (made after the approval) still goes up.
 		syncOK(t, a)
-		cur, err := a.Meeting(m.ID)
+		cur, err := a.Meeting(t.Context(), m.ID)
 		ok(t, err)
 		reopened := cur
 		reopened.Status, reopened.Attendees = model.MeetingHeld, "Karen"
-		ok(t, a.SaveMeeting(storage.Overwriting(a, cur), &reopened))
+		ok(t, a.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), a, cur), &reopened))
 		syncOK(t, a)
 		if got := noerr.Get(h.store.FieldOps("meetings", m.ID, "attendees"))(t); got[len(got)-1].Value != "Karen" {
 			t.Errorf("reopening with a correction not taken: %q", got[len(got)-1].Value)

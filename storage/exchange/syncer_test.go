@@ -69,21 +69,21 @@ func TestSyncerLoop(t *testing.T) {
 	synced("the first sync")
 
 	m := model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleMember}
-	ok(t, a.SaveMember(model.Member{}, &m))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &m))
 	clock.tick(time.Second) // the loop sees the edit
 	clock.tick(20 * time.Second)
 	idle("20 seconds after the edit")
 	if len(waiting) != 1 || waiting[0] == 0 {
 		t.Errorf("changes waiting reported: %v", waiting)
 	}
-	if ms, err := h.db.Members(council); err != nil || len(ms) != 0 {
+	if ms, err := h.db.Members(t.Context(), council); err != nil || len(ms) != 0 {
 		t.Fatalf("the hub has the member before the quiet time: %v, %v", ms, err)
 	}
 	clock.tick(10 * time.Second)
 	if r := synced("after the quiet time"); r.Result.Pushed == 0 || r.Waiting != 0 {
 		t.Errorf("the edit's sync: %+v, %d waiting", r.Result, r.Waiting)
 	}
-	if ms, err := h.db.Members(council); err != nil || len(ms) != 1 || ms[0].Name != "Karen Østergaard" {
+	if ms, err := h.db.Members(t.Context(), council); err != nil || len(ms) != 1 || ms[0].Name != "Karen Østergaard" {
 		t.Fatalf("the hub after the quiet time: %v, %v", ms, err)
 	}
 

@@ -73,13 +73,13 @@ func TestForgedAuthorsInBundleRefusedAtHub(t *testing.T) {
 	h := newHub(t)
 	council := h.council(t, "Jyderup")
 	pool := model.Pool{CouncilID: model.MunicipalityID, Name: "Puljen", Available: 100_000_00, OpenAllYear: true}
-	ok(t, h.db.SavePool(model.Pool{}, &pool))
+	ok(t, h.db.SavePool(t.Context(), model.Pool{}, &pool))
 	a := h.laptop(t, "a", council, 0)
 	b := h.laptop(t, "b", council, 0)
 	staff := h.laptop(t, "staff", "", 0)
 	syncOK(t, a)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, staff)
 	syncOK(t, b)
@@ -144,9 +144,9 @@ func TestForgedAuthorsInBundleRefusedAtHub(t *testing.T) {
 		}
 	}
 	syncOK(t, b)
-	wishes := noerr.Get(b.BudgetWishes(council, 0))(t)
-	p := noerr.Get(b.Pool(pool.ID))(t)
-	ann := noerr.Get(b.Announcements())(t)
+	wishes := noerr.Get(b.BudgetWishes(t.Context(), council, 0))(t)
+	p := noerr.Get(b.Pool(t.Context(), pool.ID))(t)
+	ann := noerr.Get(b.Announcements(t.Context()))(t)
 	if len(wishes) != 1 || wishes[0].Granted != 0 || p.Available != 100_000_00 || len(ann) != 0 {
 		t.Errorf("forged data reached another laptop: %+v %+v %+v", wishes, p, ann)
 	}
@@ -177,7 +177,7 @@ func TestForgedBundleRefusedOnLaptop(t *testing.T) {
 	o := h.laptop(t, "o", other, 0)
 	syncOK(t, a)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, b)
 	syncOK(t, o)
@@ -216,7 +216,7 @@ func TestForgedBundleRefusedOnLaptop(t *testing.T) {
 			t.Errorf("%s: message %q", name, msg)
 		}
 	}
-	if got := noerr.Get(b.BudgetWishes(council, 0))(t); len(got) != 1 || got[0].Title != "Cykelsti" || got[0].Granted != 0 {
+	if got := noerr.Get(b.BudgetWishes(t.Context(), council, 0))(t); len(got) != 1 || got[0].Title != "Cykelsti" || got[0].Granted != 0 {
 		t.Errorf("wish on b = %+v", got)
 	}
 	if n, _ := b.PendingCount(context.Background(), council); n != 0 {
@@ -231,10 +231,10 @@ func TestForgedBundleRefusedOnLaptop(t *testing.T) {
 	}
 	// Later syncs still work, and the genuine bundle goes in.
 	w.Title = "Cykelsti langs åen"
-	ok(t, b.SaveBudgetWish(storage.Overwriting(b, w), &w))
+	ok(t, b.SaveBudgetWish(t.Context(), storage.Overwriting(t.Context(), b, w), &w))
 	syncOK(t, b)
 	syncOK(t, a)
-	if got := noerr.Get(a.BudgetWishes(council, 0))(t); len(got) != 1 || got[0].Title != "Cykelsti langs åen" {
+	if got := noerr.Get(a.BudgetWishes(t.Context(), council, 0))(t); len(got) != 1 || got[0].Title != "Cykelsti langs åen" {
 		t.Errorf("after refusals: %+v", got)
 	}
 	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(file), b); err != nil {
@@ -249,7 +249,7 @@ func TestBundleHubKeyTrustedOnFirstUse(t *testing.T) {
 	council := h.council(t, "Jyderup")
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	syncOK(t, a)
 	offline := open(t, "offline", 0)
 	if _, n, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), offline); err != nil || n == 0 {
@@ -263,7 +263,7 @@ func TestBundleHubKeyTrustedOnFirstUse(t *testing.T) {
 	// council id: refused.
 	evil := newHub(t)
 	c := model.Council{ID: council, Name: "Jyderup"}
-	ok(t, evil.db.SaveCouncil(model.Council{}, &c))
+	ok(t, evil.db.SaveCouncil(t.Context(), model.Council{}, &c))
 	_, _, err := evil.db.AddDevice("x", council, false)
 	ok(t, err)
 	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, evil.db, council)), offline); !errors.Is(err, storage.ErrHubKeyChanged) {
@@ -272,8 +272,8 @@ func TestBundleHubKeyTrustedOnFirstUse(t *testing.T) {
 	// A laptop's bundle without any directory, carrying ops of authors the
 	// offline laptop cannot know.
 	lone := open(t, "lone", 0)
-	ok(t, lone.SaveCouncil(model.Council{}, &model.Council{Name: "Løs"}))
-	cs := noerr.Get(lone.Councils())(t)
+	ok(t, lone.SaveCouncil(t.Context(), model.Council{}, &model.Council{Name: "Løs"}))
+	cs := noerr.Get(lone.Councils(t.Context()))(t)
 	fresh := open(t, "fresh", 0)
 	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, lone, cs[0].ID)), fresh); !errors.Is(err, storage.ErrUnknownAuthor) {
 		t.Errorf("bundle without keys: %v", err)
@@ -297,7 +297,7 @@ func TestEnrolAsHubRefused(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	token := noerr.Get(a.Meta(storage.MetaToken))(t)
+	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	for name, c := range map[string]storage.Change{
 		"seq 2^63-1": {Device: a.DeviceID(), Seq: math.MaxInt64, HLC: now.UnixMilli() << 16, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"},
 		"seq 2^53+1": {Device: a.DeviceID(), Seq: 1<<53 + 1, HLC: now.UnixMilli() << 16, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"},
@@ -316,12 +316,12 @@ func TestEnrolAsHubRefused(t *testing.T) {
 	}
 	before := noerr.Get(h.db.HubSequence())(t)
 	p := model.Pool{CouncilID: model.MunicipalityID, Name: "Ny pulje", OpenAllYear: true}
-	ok(t, h.db.SavePool(model.Pool{}, &p))
+	ok(t, h.db.SavePool(t.Context(), model.Pool{}, &p))
 	syncOK(t, a)
 	if after := noerr.Get(h.db.HubSequence())(t); after <= before {
 		t.Errorf("the hub's pool was not numbered: %d → %d", before, after)
 	}
-	if got := noerr.Get(a.Pool(p.ID))(t); got.Name != "Ny pulje" {
+	if got := noerr.Get(a.Pool(t.Context(), p.ID))(t); got.Name != "Ny pulje" {
 		t.Errorf("the pool did not reach the laptop: %+v", got)
 	}
 }
@@ -334,7 +334,7 @@ func TestResentOpWithOtherValueRefused(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	syncOK(t, a)
 	m := model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}
-	ok(t, a.SaveMember(model.Member{}, &m))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &m))
 	syncOK(t, a)
 	ops, err := a.CouncilOps(context.Background(), council)
 	ok(t, err)
@@ -344,7 +344,7 @@ func TestResentOpWithOtherValueRefused(t *testing.T) {
 			op = o
 		}
 	}
-	token := noerr.Get(a.Meta(storage.MetaToken))(t)
+	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	push := func(c storage.Change) error {
 		wire, err := EncodeOps([]storage.Change{c})
 		ok(t, err)
@@ -365,7 +365,7 @@ func TestResentOpWithOtherValueRefused(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if got := noerr.Get(h.db.Members(council))(t); len(got) != 1 || got[0].Name != "Åse" {
+	if got := noerr.Get(h.db.Members(t.Context(), council))(t); len(got) != 1 || got[0].Name != "Åse" {
 		t.Errorf("hub members = %+v", got)
 	}
 }
@@ -381,27 +381,27 @@ func TestScrubbedOpsTravelWithTheirErasure(t *testing.T) {
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, a)
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour)}
-	ok(t, a.SaveMeeting(model.Meeting{}, &m))
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	syncOK(t, a)
 	syncOK(t, b)
 	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Shelter", Kind: model.ItemDecision, Notes: "Karen Østergaard fremlagde."}
-	ok(t, b.SaveAgendaItem(model.AgendaItem{}, &it))
+	ok(t, b.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	syncOK(t, b)
 	syncOK(t, a)
-	_, err := a.ErasePerson(council, "Karen Østergaard")
+	_, err := a.ErasePerson(t.Context(), council, "Karen Østergaard")
 	ok(t, err)
 	file := bundleOf(t, a, council)
 	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 24*time.Hour); err != nil {
 		t.Fatalf("hub: %v", err)
 	}
-	if got := noerr.Get(h.db.AgendaItem(it.ID))(t); strings.Contains(got.Notes, "Karen") {
+	if got := noerr.Get(h.db.AgendaItem(t.Context(), it.ID))(t); strings.Contains(got.Notes, "Karen") {
 		t.Errorf("hub notes = %q", got.Notes)
 	}
 	fresh := open(t, "fresh", 0)
 	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), fresh); err != nil {
 		t.Fatalf("fresh laptop: %v", err)
 	}
-	if got := noerr.Get(fresh.AgendaItem(it.ID))(t); strings.Contains(got.Notes, "Karen") || got.Title != "Shelter" {
+	if got := noerr.Get(fresh.AgendaItem(t.Context(), it.ID))(t); strings.Contains(got.Notes, "Karen") || got.Title != "Shelter" {
 		t.Errorf("fresh laptop = %+v", got)
 	}
 	// b's title op, given another value no erasure names: refused.
@@ -429,7 +429,7 @@ func TestDeviceKeyNeverChanges(t *testing.T) {
 	if len(devs) != 1 || devs[0].Key != a.PublicKey() {
 		t.Fatalf("registry = %+v", devs)
 	}
-	token := noerr.Get(a.Meta(storage.MetaToken))(t)
+	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	other := base64.StdEncoding.EncodeToString(newKey(t).Public().(ed25519.PublicKey))
 	err := cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Key: other}, &PushResponse{})
 	if !errors.Is(err, ErrForbidden) {
@@ -449,7 +449,7 @@ func TestStaffSendsOnlyItsOwnOps(t *testing.T) {
 	ok(t, a.SignOwn(&c))
 	wire, err := EncodeOps([]storage.Change{c})
 	ok(t, err)
-	token, _ := staff.Meta(storage.MetaToken)
+	token, _ := staff.Meta(t.Context(), storage.MetaToken)
 	if err := cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrForbidden) {
 		t.Errorf("staff device sent a laptop's op: %v", err)
 	}
@@ -464,7 +464,7 @@ func TestRevokedDeviceOpsRefusedOnLaptop(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	b := h.laptop(t, "b", council, 0)
 	syncOK(t, a)
-	ok(t, a.SaveMember(model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	syncOK(t, a)
 	syncOK(t, b)
 	h.db.Now = func() time.Time { return now.Add(time.Minute) }
@@ -503,13 +503,13 @@ func TestCouncilCannotUnanswerByBundle(t *testing.T) {
 	staff := h.laptop(t, "staff", "", 0)
 	syncOK(t, a)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, staff)
-	sw := noerr.Get(staff.BudgetWishes(council, 0))(t)
+	sw := noerr.Get(staff.BudgetWishes(t.Context(), council, 0))(t)
 	loaded := sw[0]
 	sw[0].Answer, sw[0].AnswerText, sw[0].Status = model.AnswerGranted, "Ja", model.WishAnswered
-	ok(t, staff.SaveBudgetWish(loaded, &sw[0]))
+	ok(t, staff.SaveBudgetWish(t.Context(), loaded, &sw[0]))
 	syncOK(t, staff)
 	syncOK(t, b)
 	var base string
@@ -530,7 +530,7 @@ func TestCouncilCannotUnanswerByBundle(t *testing.T) {
 	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bad), b); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "kun kommunen") {
 		t.Errorf("council takes back the answer: %v", err)
 	}
-	if got := noerr.Get(b.BudgetWishes(council, 0))(t); got[0].Status != model.WishAnswered {
+	if got := noerr.Get(b.BudgetWishes(t.Context(), council, 0))(t); got[0].Status != model.WishAnswered {
 		t.Errorf("wish on b = %+v", got[0])
 	}
 }

@@ -76,7 +76,7 @@ func twoNodes(t *testing.T, seed uint64) {
 	staff := enrol("staff", "")
 
 	syncAt := func(db *storage.DB, node string) error {
-		if err := db.SetMeta(storage.MetaServer, node); err != nil {
+		if err := db.SetMeta(context.Background(), storage.MetaServer, node); err != nil {
 			return err
 		}
 		_, err := cli.Sync(context.Background(), db, "")
@@ -91,7 +91,7 @@ func twoNodes(t *testing.T, seed uint64) {
 			for round := range 6 {
 				for k := range 1 + l.rng.IntN(4) {
 					m := model.Member{CouncilID: l.council, Name: fmt.Sprintf("Medlem %d-%d-%d", i, round, k), Role: model.RoleMember}
-					if err := l.db.SaveMember(model.Member{}, &m); err != nil {
+					if err := l.db.SaveMember(context.Background(), model.Member{}, &m); err != nil {
 						errs <- err
 						return
 					}

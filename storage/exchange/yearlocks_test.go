@@ -75,30 +75,30 @@ func TestStoresApprovedAccountsLocked(t *testing.T) {
 		coffee := model.AccountEntry{CouncilID: jy, Date: day(2026, 3, 1), Text: "Kaffe til borgermødet", Kind: model.EntryExpense, Amount: 450_00, Category: "Møder og generalforsamling"}
 		next := model.AccountEntry{CouncilID: jy, Date: day(2027, 1, 10), Text: "Tilskud 2027", Kind: model.EntryIncome, Amount: 30_000_00}
 		for _, e := range []*model.AccountEntry{&grant, &coffee, &next} {
-			ok(t, a.SaveAccountEntry(model.AccountEntry{}, e))
+			ok(t, a.SaveAccountEntry(t.Context(), model.AccountEntry{}, e))
 		}
 		year := model.AccountsYear{CouncilID: jy, Year: 2026, Opening: 1_000_00}
-		ok(t, a.SaveAccountsYear(model.AccountsYear{}, &year))
+		ok(t, a.SaveAccountsYear(t.Context(), model.AccountsYear{}, &year))
 		syncOK(t, a)
 		syncOK(t, b)
 
 		// a approves; b is offline with the copy from before.
 		approved := year
 		approved.Approved = day(2026, 11, 26)
-		ok(t, a.SaveAccountsYear(year, &approved))
+		ok(t, a.SaveAccountsYear(t.Context(), year, &approved))
 		syncOK(t, a)
 		c2 := coffee
 		c2.Amount = 540_00
-		ok(t, b.SaveAccountEntry(coffee, &c2))
+		ok(t, b.SaveAccountEntry(t.Context(), coffee, &c2))
 		extra := model.AccountEntry{CouncilID: jy, Date: day(2026, 12, 1), Text: "Julegaver", Kind: model.EntryExpense, Amount: 200_00}
-		ok(t, b.SaveAccountEntry(model.AccountEntry{}, &extra))
+		ok(t, b.SaveAccountEntry(t.Context(), model.AccountEntry{}, &extra))
 		karen := model.Member{CouncilID: jy, Name: "Karen Østergaard", Role: model.RoleChair}
-		ok(t, b.SaveMember(model.Member{}, &karen))
+		ok(t, b.SaveMember(t.Context(), model.Member{}, &karen))
 		r := syncOK(t, b)
 		if r.Refused < 2 {
 			t.Errorf("offline corrections of approved accounts: sync %+v, want them refused", r)
 		}
-		refused, err := b.RefusedChanges(jy)
+		refused, err := b.RefusedChanges(t.Context(), jy)
 		ok(t, err)
 		if len(refused) == 0 {
 			t.Fatal("nothing set aside on the laptop")
@@ -128,7 +128,7 @@ func TestStoresApprovedAccountsLocked(t *testing.T) {
 		if ops := noerr.Get(h.store.FieldOps("account_entries", extra.ID, "text"))(t); len(ops) != 0 {
 			t.Errorf("hub took a new line of the approved year: %v", ops)
 		}
-		l, _, err := b.Ledger(jy, 2026)
+		l, _, err := b.Ledger(t.Context(), jy, 2026)
 		ok(t, err)
 		if len(l.Rows) != 2 || l.Expenses != 450_00 {
 			t.Errorf("laptop b's ledger after the refusal: %+v", l.Rows)
@@ -173,17 +173,17 @@ func TestStoresApprovedAccountsLocked(t *testing.T) {
 
 		// The council un-approves, corrects and approves again: it syncs.
 		syncOK(t, a)
-		cur, err := a.AccountsYear(jy, 2026)
+		cur, err := a.AccountsYear(t.Context(), jy, 2026)
 		ok(t, err)
 		open := cur
 		open.Approved = time.Time{}
-		ok(t, a.SaveAccountsYear(cur, &open))
+		ok(t, a.SaveAccountsYear(t.Context(), cur, &open))
 		fixed := coffee
 		fixed.Amount = 540_00
-		ok(t, a.SaveAccountEntry(coffee, &fixed))
+		ok(t, a.SaveAccountEntry(t.Context(), coffee, &fixed))
 		again := open
 		again.Approved = day(2026, 11, 27)
-		ok(t, a.SaveAccountsYear(open, &again))
+		ok(t, a.SaveAccountsYear(t.Context(), open, &again))
 		if r := syncOK(t, a); r.Refused != 0 {
 			t.Errorf("un-approve, correct, approve: %+v", r)
 		}
@@ -191,7 +191,7 @@ func TestStoresApprovedAccountsLocked(t *testing.T) {
 			t.Errorf("the correction did not reach the hub: %v", got)
 		}
 		syncOK(t, b)
-		l, y, err := b.Ledger(jy, 2026)
+		l, y, err := b.Ledger(t.Context(), jy, 2026)
 		ok(t, err)
 		if l.Expenses != 540_00 || !y.Approved.Equal(day(2026, 11, 27)) {
 			t.Errorf("laptop b has %+v approved %v", l.Rows, y.Approved)
@@ -211,22 +211,22 @@ func TestStoresPastPlansLocked(t *testing.T) {
 		jy := h.council("Jyderup Lokalråd")
 		a, _ := h.laptop(t, "a", jy, 0) // its clock stays in November 2026
 		old := model.DevPlan{CouncilID: jy, Year: 2026, Vision: "Et levende Jyderup"}
-		ok(t, a.SavePlan(model.DevPlan{}, &old))
+		ok(t, a.SavePlan(t.Context(), model.DevPlan{}, &old))
 		focus := model.FocusArea{CouncilID: jy, PlanID: old.ID, Position: 1, Title: "Natur", Goals: "Sti om søen"}
-		ok(t, a.SaveFocusArea(model.FocusArea{}, &focus))
+		ok(t, a.SaveFocusArea(t.Context(), model.FocusArea{}, &focus))
 		act := model.PlanAction{CouncilID: jy, PlanID: old.ID, FocusID: focus.ID, Who: "Karen", What: "Søg puljen", Status: model.ActionStarted}
-		ok(t, a.SavePlanAction(model.PlanAction{}, &act))
+		ok(t, a.SavePlanAction(t.Context(), model.PlanAction{}, &act))
 		cur := model.DevPlan{CouncilID: jy, Year: 2027, Vision: "Jyderup 2027"}
-		ok(t, a.SavePlan(model.DevPlan{}, &cur))
+		ok(t, a.SavePlan(t.Context(), model.DevPlan{}, &cur))
 		act27 := model.PlanAction{CouncilID: jy, PlanID: cur.ID, What: "Byfest", Status: model.ActionNotStarted}
-		ok(t, a.SavePlanAction(model.PlanAction{}, &act27))
+		ok(t, a.SavePlanAction(t.Context(), model.PlanAction{}, &act27))
 		syncOK(t, a)
 
 		// 31 December, 23:30 in Denmark: the year is not gone yet.
 		h.setClock(t, time.Date(2026, 12, 31, 23, 30, 0, 0, model.Copenhagen))
 		v1 := old
 		v1.Vision = "Et levende Jyderup for alle"
-		ok(t, a.SavePlan(old, &v1))
+		ok(t, a.SavePlan(t.Context(), old, &v1))
 		if r := syncOK(t, a); r.Refused != 0 {
 			t.Fatalf("an edit on the year's last evening: %+v", r)
 		}
@@ -234,15 +234,15 @@ func TestStoresPastPlansLocked(t *testing.T) {
 		h.setClock(t, time.Date(2027, 1, 1, 0, 30, 0, 0, model.Copenhagen))
 		v2 := v1
 		v2.Vision = "Skrevet om efter nytår"
-		ok(t, a.SavePlan(v1, &v2))
+		ok(t, a.SavePlan(t.Context(), v1, &v2))
 		c2 := cur
 		c2.Vision = "Jyderup 2027: sammen"
-		ok(t, a.SavePlan(cur, &c2))
+		ok(t, a.SavePlan(t.Context(), cur, &c2))
 		r := syncOK(t, a)
 		if r.Refused != 1 {
 			t.Errorf("edit of last year's plan after New Year: %+v, want 1 refused", r)
 		}
-		refused, err := a.RefusedChanges(jy)
+		refused, err := a.RefusedChanges(t.Context(), jy)
 		ok(t, err)
 		if len(refused) != 1 || !strings.Contains(refused[0].Reason, "udviklingsplanen") || !strings.Contains(refused[0].Reason, "2026") {
 			t.Errorf("set aside: %+v", refused)
@@ -253,7 +253,7 @@ func TestStoresPastPlansLocked(t *testing.T) {
 		if got := lastValue(t, h.store, "dev_plans", cur.ID, "vision"); got != c2.Vision {
 			t.Errorf("this year's plan did not go up: %v", got)
 		}
-		if p, _, _ := a.PlanOf(jy, 2026); p.Plan.Vision != v1.Vision {
+		if p, _, _ := a.PlanOf(t.Context(), jy, 2026); p.Plan.Vision != v1.Vision {
 			t.Errorf("laptop shows %q, the hub holds %q", p.Plan.Vision, v1.Vision)
 		}
 
@@ -281,7 +281,7 @@ func TestStoresPastPlansLocked(t *testing.T) {
 		}
 		// This year's plan still takes new work.
 		f27 := model.FocusArea{CouncilID: jy, PlanID: cur.ID, Position: 1, Title: "Fællesskab"}
-		ok(t, a.SaveFocusArea(model.FocusArea{}, &f27))
+		ok(t, a.SaveFocusArea(t.Context(), model.FocusArea{}, &f27))
 		if r := syncOK(t, a); r.Refused != 0 || lastValue(t, h.store, "focus_areas", f27.ID, "title") != "Fællesskab" {
 			t.Errorf("a focus area of this year's plan: %+v", r)
 		}
@@ -300,22 +300,22 @@ func TestBundleYearLocks(t *testing.T) {
 	a := h.laptop(t, "a", jy, 0)
 	b := h.laptop(t, "b", jy, time.Second)
 	coffee := model.AccountEntry{CouncilID: jy, Date: day(2026, 3, 1), Text: "Kaffe", Kind: model.EntryExpense, Amount: 450_00}
-	ok(t, a.SaveAccountEntry(model.AccountEntry{}, &coffee))
+	ok(t, a.SaveAccountEntry(t.Context(), model.AccountEntry{}, &coffee))
 	year := model.AccountsYear{CouncilID: jy, Year: 2026, Opening: 1_000_00}
-	ok(t, a.SaveAccountsYear(model.AccountsYear{}, &year))
+	ok(t, a.SaveAccountsYear(t.Context(), model.AccountsYear{}, &year))
 	plan := model.DevPlan{CouncilID: jy, Year: 2026, Vision: "Et levende Jyderup"}
-	ok(t, a.SavePlan(model.DevPlan{}, &plan))
+	ok(t, a.SavePlan(t.Context(), model.DevPlan{}, &plan))
 	syncOK(t, a)
 	syncOK(t, b)
 	approved := year
 	approved.Approved = day(2026, 11, 26)
-	ok(t, a.SaveAccountsYear(year, &approved))
+	ok(t, a.SaveAccountsYear(t.Context(), year, &approved))
 	syncOK(t, a)
 
 	// b, offline with the old copy, corrects the line and carries a bundle.
 	c2 := coffee
 	c2.Amount = 540_00
-	ok(t, b.SaveAccountEntry(coffee, &c2))
+	ok(t, b.SaveAccountEntry(t.Context(), coffee, &c2))
 	var bb bytes.Buffer
 	_, err := cli.WriteBundle(context.Background(), &bb, b, jy)
 	ok(t, err)
@@ -332,7 +332,7 @@ func TestBundleYearLocks(t *testing.T) {
 	h.db.Now = func() time.Time { return day(2027, 1, 5) }
 	p2 := plan
 	p2.Vision = "Efter nytår"
-	ok(t, a.SavePlan(plan, &p2)) // a's clock is still in 2026
+	ok(t, a.SavePlan(t.Context(), plan, &p2)) // a's clock is still in 2026
 	var ab bytes.Buffer
 	_, err = cli.WriteBundle(context.Background(), &ab, a, jy)
 	ok(t, err)
@@ -350,24 +350,24 @@ func TestBundleYearLocks(t *testing.T) {
 	if r := syncOK(t, a); r.Refused != 1 {
 		t.Errorf("the plan edit was not set aside at the next sync: %+v", r)
 	}
-	cur, err := a.AccountsYear(jy, 2026)
+	cur, err := a.AccountsYear(t.Context(), jy, 2026)
 	ok(t, err)
 	reopened := cur
 	reopened.Approved = time.Time{}
-	ok(t, a.SaveAccountsYear(cur, &reopened))
+	ok(t, a.SaveAccountsYear(t.Context(), cur, &reopened))
 	fix := coffee
 	fix.Amount = 540_00
-	ok(t, a.SaveAccountEntry(coffee, &fix))
+	ok(t, a.SaveAccountEntry(t.Context(), coffee, &fix))
 	again := reopened
 	again.Approved = day(2026, 11, 27)
-	ok(t, a.SaveAccountsYear(reopened, &again))
+	ok(t, a.SaveAccountsYear(t.Context(), reopened, &again))
 	ab.Reset()
 	_, err = cli.WriteBundle(context.Background(), &ab, a, jy)
 	ok(t, err)
 	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(ab.Bytes()), h.db, day(2027, 1, 5), storage.MaxClockSkew); err != nil {
 		t.Fatalf("honest correction by bundle: %v", err)
 	}
-	if l, _, _ := h.db.Ledger(jy, 2026); l.Expenses != 540_00 {
+	if l, _, _ := h.db.Ledger(t.Context(), jy, 2026); l.Expenses != 540_00 {
 		t.Errorf("hub's ledger after the correction: %+v", l.Rows)
 	}
 
@@ -377,7 +377,7 @@ func TestBundleYearLocks(t *testing.T) {
 	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(history), c); err != nil {
 		t.Fatalf("a new laptop refuses the council's history: %v", err)
 	}
-	if p, has, _ := c.PlanOf(jy, 2026); !has || p.Plan.Vision == "" {
+	if p, has, _ := c.PlanOf(t.Context(), jy, 2026); !has || p.Plan.Vision == "" {
 		t.Errorf("the old plan did not come with the history: %+v", p)
 	}
 	ops, err := a.CouncilOps(context.Background(), jy)

@@ -21,7 +21,7 @@ import (
 // AddStaffUser creates a staff user and returns the one-time password
 // made for them (only its hash is kept); storage.ErrStaffExists when the
 // name is taken.
-func (s *Store) AddStaffUser(name string) (string, error) {
+func (s *Store) AddStaffUser(ctx context.Context, name string) (string, error) {
 	name, err := storage.StaffName(name)
 	if err != nil {
 		return "", err
@@ -30,7 +30,7 @@ func (s *Store) AddStaffUser(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return pw, s.InsertStaffUser(context.Background(), storage.StaffUser{ID: newID(), Name: name, PwHash: hash, Created: stamp(s.Now())})
+	return pw, s.InsertStaffUser(ctx, storage.StaffUser{ID: newID(), Name: name, PwHash: hash, Created: stamp(s.Now())})
 }
 
 // InsertStaffUser stores a staff user as it is (kommune migrate);
@@ -46,8 +46,8 @@ func (s *Store) InsertStaffUser(ctx context.Context, u storage.StaffUser) error 
 
 // CheckStaffUser tells whether name and password belong to a staff user;
 // an unknown name takes as long as a wrong password.
-func (s *Store) CheckStaffUser(name, password string) (bool, error) {
-	hash, found, err := s.staffHash(strings.TrimSpace(name))
+func (s *Store) CheckStaffUser(ctx context.Context, name, password string) (bool, error) {
+	hash, found, err := s.staffHash(ctx, strings.TrimSpace(name))
 	if err != nil {
 		return false, err
 	}
@@ -58,9 +58,9 @@ func (s *Store) CheckStaffUser(name, password string) (bool, error) {
 	return storage.CheckStaffPassword(hash, password), nil
 }
 
-func (s *Store) staffHash(name string) (string, bool, error) {
+func (s *Store) staffHash(ctx context.Context, name string) (string, bool, error) {
 	var hash string
-	err := s.pool.QueryRow(context.Background(), "SELECT pw_hash FROM staff_users WHERE name = $1", name).Scan(&hash)
+	err := s.pool.QueryRow(ctx, "SELECT pw_hash FROM staff_users WHERE name = $1", name).Scan(&hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", false, nil
 	}
@@ -73,13 +73,12 @@ func (s *Store) staffHash(name string) (string, bool, error) {
 // NewStaffPassword gives a staff user a new password (returned once) and
 // ends every session of the user, in one transaction;
 // storage.ErrNoStaff when there is none by that name.
-func (s *Store) NewStaffPassword(name string) (string, error) {
+func (s *Store) NewStaffPassword(ctx context.Context, name string) (string, error) {
 	pw, hash, err := storage.MakeStaffPassword()
 	if err != nil {
 		return "", err
 	}
 	name = strings.TrimSpace(name)
-	ctx := context.Background()
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, "UPDATE staff_users SET pw_hash = $1 WHERE name = $2", hash, name)
 		if err != nil {
@@ -98,8 +97,8 @@ func (s *Store) NewStaffPassword(name string) (string, error) {
 }
 
 // StaffStamp: see storage.DB.StaffStamp ("" when the user is gone).
-func (s *Store) StaffStamp(name string) (string, error) {
-	hash, found, err := s.staffHash(strings.TrimSpace(name))
+func (s *Store) StaffStamp(ctx context.Context, name string) (string, error) {
+	hash, found, err := s.staffHash(ctx, strings.TrimSpace(name))
 	if err != nil || !found {
 		return "", err
 	}
@@ -107,8 +106,8 @@ func (s *Store) StaffStamp(name string) (string, error) {
 }
 
 // StaffUsers are every staff user, by name.
-func (s *Store) StaffUsers() ([]storage.StaffUser, error) {
-	rows, err := s.pool.Query(context.Background(), "SELECT id, name, pw_hash, created FROM staff_users ORDER BY name")
+func (s *Store) StaffUsers(ctx context.Context) ([]storage.StaffUser, error) {
+	rows, err := s.pool.Query(ctx, "SELECT id, name, pw_hash, created FROM staff_users ORDER BY name")
 	if err != nil {
 		return nil, s.failed(err)
 	}
@@ -125,8 +124,7 @@ func (s *Store) StaffUsers() ([]storage.StaffUser, error) {
 }
 
 // CreateStaffSession stores a new session; expired ones are purged.
-func (s *Store) CreateStaffSession(ss storage.StaffSession, now time.Time) error {
-	ctx := context.Background()
+func (s *Store) CreateStaffSession(ctx context.Context, ss storage.StaffSession, now time.Time) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM staff_sessions WHERE expires <= $1", now.UnixMilli()); err != nil {
 			return s.failed(err)
@@ -139,9 +137,9 @@ func (s *Store) CreateStaffSession(ss storage.StaffSession, now time.Time) error
 
 // StaffSessionByToken finds a session not expired by now and moves its
 // expiry to now+ttl; ok is false for an unknown or expired one.
-func (s *Store) StaffSessionByToken(tokenHash string, now time.Time, ttl time.Duration) (ss storage.StaffSession, ok bool, err error) {
+func (s *Store) StaffSessionByToken(ctx context.Context, tokenHash string, now time.Time, ttl time.Duration) (ss storage.StaffSession, ok bool, err error) {
 	var exp int64
-	err = s.pool.QueryRow(context.Background(), "UPDATE staff_sessions SET expires = $1 WHERE token_hash = $2 AND expires > $3 RETURNING name, csrf, stamp, expires",
+	err = s.pool.QueryRow(ctx, "UPDATE staff_sessions SET expires = $1 WHERE token_hash = $2 AND expires > $3 RETURNING name, csrf, stamp, expires",
 		now.Add(ttl).UnixMilli(), tokenHash, now.UnixMilli()).Scan(&ss.Name, &ss.CSRF, &ss.Stamp, &exp)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return storage.StaffSession{}, false, nil
@@ -154,21 +152,20 @@ func (s *Store) StaffSessionByToken(tokenHash string, now time.Time, ttl time.Du
 }
 
 // EndStaffSession ends one session (log-out) on every node.
-func (s *Store) EndStaffSession(tokenHash string) error {
-	_, err := s.pool.Exec(context.Background(), "DELETE FROM staff_sessions WHERE token_hash = $1", tokenHash)
+func (s *Store) EndStaffSession(ctx context.Context, tokenHash string) error {
+	_, err := s.pool.Exec(ctx, "DELETE FROM staff_sessions WHERE token_hash = $1", tokenHash)
 	return s.failed(err)
 }
 
 // EndStaffSessions ends every session of a staff user.
-func (s *Store) EndStaffSessions(name string) error {
-	_, err := s.pool.Exec(context.Background(), "DELETE FROM staff_sessions WHERE name = $1", strings.TrimSpace(name))
+func (s *Store) EndStaffSessions(ctx context.Context, name string) error {
+	_, err := s.pool.Exec(ctx, "DELETE FROM staff_sessions WHERE name = $1", strings.TrimSpace(name))
 	return s.failed(err)
 }
 
 // BeginStaffAttempt counts a log-in attempt against each key before its
 // password is checked (see storage.DB.BeginStaffAttempt).
-func (s *Store) BeginStaffAttempt(keys []string, now time.Time, window time.Duration) (string, error) {
-	ctx := context.Background()
+func (s *Store) BeginStaffAttempt(ctx context.Context, keys []string, now time.Time, window time.Duration) (string, error) {
 	id := newID()
 	return id, pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM staff_failures WHERE at <= $1", now.Add(-window).UnixMilli()); err != nil {
@@ -184,15 +181,15 @@ func (s *Store) BeginStaffAttempt(keys []string, now time.Time, window time.Dura
 }
 
 // EndStaffAttempt forgets an attempt that succeeded or was shut out.
-func (s *Store) EndStaffAttempt(id string) error {
-	_, err := s.pool.Exec(context.Background(), "DELETE FROM staff_failures WHERE attempt = $1", id)
+func (s *Store) EndStaffAttempt(ctx context.Context, id string) error {
+	_, err := s.pool.Exec(ctx, "DELETE FROM staff_failures WHERE attempt = $1", id)
 	return s.failed(err)
 }
 
 // StaffFailures are the times of the failed log-ins counted against key
 // after since, newest first, at most limit.
-func (s *Store) StaffFailures(key string, since time.Time, limit int) ([]time.Time, error) {
-	rows, err := s.pool.Query(context.Background(), "SELECT at FROM staff_failures WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT $3", key, since.UnixMilli(), limit)
+func (s *Store) StaffFailures(ctx context.Context, key string, since time.Time, limit int) ([]time.Time, error) {
+	rows, err := s.pool.Query(ctx, "SELECT at FROM staff_failures WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT $3", key, since.UnixMilli(), limit)
 	if err != nil {
 		return nil, s.failed(err)
 	}

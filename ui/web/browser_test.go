@@ -47,10 +47,10 @@ func chromium(t *testing.T, args ...string) string {
 // to $LOKALRAAD_SHOTS when set, for a person to look at.
 func TestBrowser(t *testing.T) {
 	s, db, j, tl := publicHub(t)
-	pw, err := db.AddStaffUser("Browser Test")
+	pw, err := db.AddStaffUser(t.Context(), "Browser Test")
 	ok(t, err)
 	pub := model.Publication{CouncilID: j, Enabled: true, Meetings: true, Minutes: true, Plan: true}
-	ok(t, db.SavePublication(model.Publication{}, &pub))
+	ok(t, db.SavePublication(t.Context(), model.Publication{}, &pub))
 	mux := http.NewServeMux()
 	mux.Handle("/", s.Handler())
 	// The driver: what a person does in the browser — open the login form,

@@ -38,7 +38,7 @@ func staffNodes(t *testing.T, kind string) (node func() *Server, store func() St
 	t.Cleanup(func() { rows.Close() })
 	for _, name := range []string{"Jyderup Lokalråd", "Tølløse Lokalråd"} {
 		c := model.Council{Name: name}
-		ok(t, rows.SaveCouncil(model.Council{}, &c))
+		ok(t, rows.SaveCouncil(t.Context(), model.Council{}, &c))
 	}
 	switch kind {
 	case "sqlite":
@@ -58,7 +58,7 @@ func staffNodes(t *testing.T, kind string) (node func() *Server, store func() St
 			return s
 		}
 	}
-	pw, err = store().AddStaffUser("Ida Ørsted")
+	pw, err = store().AddStaffUser(t.Context(), "Ida Ørsted")
 	ok(t, err)
 	node = func() *Server {
 		s := New(rows, store(), nil)
@@ -112,10 +112,10 @@ func TestStoresSessionAcrossNodes(t *testing.T) {
 		// The store keeps the token's SHA-256, not the token: someone
 		// with a copy of the database cannot use what is in it.
 		st := store()
-		if _, found, err := st.StaffSessionByToken(sess.Value, nodeClock, time.Hour); err != nil || found {
+		if _, found, err := st.StaffSessionByToken(t.Context(), sess.Value, nodeClock, time.Hour); err != nil || found {
 			t.Errorf("the store holds the cookie's token itself: %v %v", found, err)
 		}
-		if _, found, err := st.StaffSessionByToken(storage.StaffTokenHash(sess.Value), nodeClock, time.Hour); err != nil || !found {
+		if _, found, err := st.StaffSessionByToken(t.Context(), storage.StaffTokenHash(sess.Value), nodeClock, time.Hour); err != nil || !found {
 			t.Errorf("the store lacks the token's hash: %v %v", found, err)
 		}
 
@@ -137,7 +137,7 @@ func TestStoresSessionAcrossNodes(t *testing.T) {
 		if s1 == nil || s2 == nil {
 			t.Fatal("logging in again")
 		}
-		npw, err := store().NewStaffPassword("Ida Ørsted")
+		npw, err := store().NewStaffPassword(t.Context(), "Ida Ørsted")
 		ok(t, err)
 		for _, c := range []*http.Cookie{s1, s2} {
 			for name, s := range map[string]*Server{"A": a, "B": b} {
@@ -237,23 +237,23 @@ func TestStoresPurgeExpired(t *testing.T) {
 	forEachStaffStore(t, func(t *testing.T, node func() *Server, store func() StaffStore, pw string) {
 		st := store()
 		t0 := nodeClock
-		ok(t, st.CreateStaffSession(storage.StaffSession{TokenHash: storage.StaffTokenHash("gammel"), Name: "Ida Ørsted", CSRF: "x", Stamp: "s", Expires: t0.Add(time.Hour)}, t0))
-		if _, found, err := st.StaffSessionByToken(storage.StaffTokenHash("gammel"), t0, time.Hour); err != nil || !found {
+		ok(t, st.CreateStaffSession(t.Context(), storage.StaffSession{TokenHash: storage.StaffTokenHash("gammel"), Name: "Ida Ørsted", CSRF: "x", Stamp: "s", Expires: t0.Add(time.Hour)}, t0))
+		if _, found, err := st.StaffSessionByToken(t.Context(), storage.StaffTokenHash("gammel"), t0, time.Hour); err != nil || !found {
 			t.Fatalf("a fresh session: %v %v", found, err)
 		}
-		ok(t, st.CreateStaffSession(storage.StaffSession{TokenHash: storage.StaffTokenHash("ny"), Name: "Ida Ørsted", CSRF: "y", Stamp: "s", Expires: t0.Add(5 * time.Hour)}, t0.Add(3*time.Hour)))
-		if _, found, err := st.StaffSessionByToken(storage.StaffTokenHash("gammel"), t0, time.Hour); err != nil || found {
+		ok(t, st.CreateStaffSession(t.Context(), storage.StaffSession{TokenHash: storage.StaffTokenHash("ny"), Name: "Ida Ørsted", CSRF: "y", Stamp: "s", Expires: t0.Add(5 * time.Hour)}, t0.Add(3*time.Hour)))
+		if _, found, err := st.StaffSessionByToken(t.Context(), storage.StaffTokenHash("gammel"), t0, time.Hour); err != nil || found {
 			t.Errorf("an expired session was kept: %v %v", found, err)
 		}
-		if _, found, _ := st.StaffSessionByToken(storage.StaffTokenHash("ny"), t0.Add(3*time.Hour), time.Hour); !found {
+		if _, found, _ := st.StaffSessionByToken(t.Context(), storage.StaffTokenHash("ny"), t0.Add(3*time.Hour), time.Hour); !found {
 			t.Error("the new session is missing")
 		}
 
-		_, err := st.BeginStaffAttempt([]string{"name ida"}, t0, 15*time.Minute)
+		_, err := st.BeginStaffAttempt(t.Context(), []string{"name ida"}, t0, 15*time.Minute)
 		ok(t, err)
-		_, err = st.BeginStaffAttempt([]string{"name ida"}, t0.Add(20*time.Minute), 15*time.Minute)
+		_, err = st.BeginStaffAttempt(t.Context(), []string{"name ida"}, t0.Add(20*time.Minute), 15*time.Minute)
 		ok(t, err)
-		got, err := st.StaffFailures("name ida", t0.Add(-time.Hour), 10)
+		got, err := st.StaffFailures(t.Context(), "name ida", t0.Add(-time.Hour), 10)
 		ok(t, err)
 		if len(got) != 1 || !got[0].Equal(t0.Add(20*time.Minute)) {
 			t.Errorf("failures kept: %v, want only the one in the window", got)

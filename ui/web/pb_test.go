@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,7 +15,7 @@ import (
 // its row, and every round of the councils shown in a list below.
 func TestOverviewShowsBorgerbudget(t *testing.T) {
 	s, pw := hub(t)
-	cs, err := s.db.Councils()
+	cs, err := s.db.Councils(t.Context())
 	ok(t, err)
 	var jy model.Council
 	for _, c := range cs {
@@ -25,14 +26,14 @@ func TestOverviewShowsBorgerbudget(t *testing.T) {
 	r := model.PBRound{CouncilID: jy.ID, Title: "Borgerbudget 2026", Pot: 150_000_00, Phase: model.PhaseReview,
 		VotingFrom: time.Date(2026, 9, 1, 0, 0, 0, 0, model.Copenhagen), VotingTo: time.Date(2026, 9, 14, 0, 0, 0, 0, model.Copenhagen),
 		BallotKind: model.PBApproval, Method: model.CountMESAdd1, TieRule: model.TieByID}
-	ok(t, s.db.SavePBRound(model.PBRound{}, &r))
+	ok(t, s.db.SavePBRound(t.Context(), model.PBRound{}, &r))
 	p := model.PBProposal{CouncilID: jy.ID, RoundID: r.ID, Number: 1, Title: "Bænke", Status: model.ProposalReceived}
-	ok(t, s.db.ImportPBProposals(r.ID, []model.PBProposal{p}))
+	ok(t, s.db.ImportPBProposals(t.Context(), r.ID, []model.PBProposal{p}))
 	open := r
 	open.Phase = model.PhaseVoting
-	ok(t, s.db.SavePBRound(r, &open))
+	ok(t, s.db.SavePBRound(t.Context(), r, &open))
 	b := model.PBBallot{CouncilID: jy.ID, RoundID: r.ID, Entry: 1, Number: 1, Marks: []model.PBMark{{Number: 1}}}
-	ok(t, s.db.SavePBBallot(model.PBBallot{}, &b))
+	ok(t, s.db.SavePBBallot(t.Context(), model.PBBallot{}, &b))
 
 	page := do(s, "GET", "/login", nil)
 	csrf := cookie(t, page, csrfCookie)
@@ -65,14 +66,14 @@ func TestPublicPageShowsBudgetResults(t *testing.T) {
 	round := func(title string, finish bool, marks2 string) model.PBRound {
 		r := model.PBRound{CouncilID: j, Title: title, Pot: 100_000_00, Population: 2000, Phase: model.PhaseReview,
 			BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
-		ok(t, db.SavePBRound(model.PBRound{}, &r))
-		ok(t, db.ImportPBProposals(r.ID, []model.PBProposal{
+		ok(t, db.SavePBRound(context.Background(), model.PBRound{}, &r))
+		ok(t, db.ImportPBProposals(context.Background(), r.ID, []model.PBProposal{
 			{CouncilID: j, RoundID: r.ID, Number: 1, Title: "Bænke ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot, ProposerName: "Hemmelige Hansen", ProposerContact: "hh@example.dk"},
 			{CouncilID: j, RoundID: r.ID, Number: 2, Title: "Svævebane", Cost: 90_000_00, Status: model.ProposalOnBallot},
 		}))
 		open := r
 		open.Phase = model.PhaseVoting
-		ok(t, db.SavePBRound(r, &open))
+		ok(t, db.SavePBRound(context.Background(), r, &open))
 		for i, m := range []string{"1", "1 2", marks2} {
 			for entry := 1; entry <= 2; entry++ {
 				ms := m
@@ -82,13 +83,13 @@ func TestPublicPageShowsBudgetResults(t *testing.T) {
 				marks, err := model.ParseMarks(ms, false)
 				ok(t, err)
 				b := model.PBBallot{CouncilID: j, RoundID: r.ID, Entry: entry, Number: i + 1, Place: "Hallen", Marks: marks}
-				ok(t, db.SavePBBallot(model.PBBallot{}, &b))
+				ok(t, db.SavePBBallot(context.Background(), model.PBBallot{}, &b))
 			}
 		}
 		if finish {
 			done := open
 			done.Phase = model.PhaseResult
-			ok(t, db.SavePBRound(open, &done))
+			ok(t, db.SavePBRound(context.Background(), open, &done))
 			return done
 		}
 		return open
@@ -97,7 +98,7 @@ func TestPublicPageShowsBudgetResults(t *testing.T) {
 	round("Borgerbudget 2025", true, "2")  // counters differ on ballot 3: not final
 	round("Borgerbudget 2027", false, "1") // still voting
 	pub := model.Publication{CouncilID: j, Enabled: true}
-	ok(t, db.SavePublication(model.Publication{}, &pub))
+	ok(t, db.SavePublication(t.Context(), model.Publication{}, &pub))
 	page := func() string {
 		w := do(s, "GET", "/offentlig/"+j+"/", nil)
 		if w.Code != http.StatusOK {
@@ -110,7 +111,7 @@ func TestPublicPageShowsBudgetResults(t *testing.T) {
 	}
 	on := pub
 	on.Budget = true
-	ok(t, db.SavePublication(pub, &on))
+	ok(t, db.SavePublication(t.Context(), pub, &on))
 	b := page()
 	for _, want := range []string{"Borgerbudget 2026: resultat", "<td>Bænke ved søen</td><td class=\"tal\">3</td><td class=\"tal\">40.000 kr.</td>",
 		"tilbage af puljen: 60.000 kr.", "3 stemmesedler, heraf 3 gyldige (stemmeprocent 0,2 %)", "Flest stemmer"} {

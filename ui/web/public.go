@@ -9,6 +9,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"net/http"
@@ -55,12 +56,12 @@ type publicWinner struct {
 }
 
 // public reads what the council published, or false (404).
-func (s *Server) public(id string) (*publicData, *model.CouncilData, bool, error) {
-	pub, err := s.db.Publication(id)
+func (s *Server) public(ctx context.Context, id string) (*publicData, *model.CouncilData, bool, error) {
+	pub, err := s.db.Publication(ctx, id)
 	if err != nil || !pub.Enabled {
 		return nil, nil, false, err
 	}
-	d, err := s.db.CouncilData(id)
+	d, err := s.db.CouncilData(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, nil, false, nil
 	}
@@ -97,7 +98,7 @@ func (s *Server) public(id string) (*publicData, *model.CouncilData, bool, error
 		}
 	}
 	if pub.Budget {
-		if p.Rounds, err = s.publicRounds(id); err != nil {
+		if p.Rounds, err = s.publicRounds(ctx, id); err != nil {
 			return nil, nil, false, err
 		}
 	}
@@ -107,8 +108,8 @@ func (s *Server) public(id string) (*publicData, *model.CouncilData, bool, error
 // publicRounds are the council's rounds whose result is published (phase
 // resultat) and final (no ballots the two counters differ on), newest
 // first.
-func (s *Server) publicRounds(council string) ([]publicRound, error) {
-	rounds, err := s.db.PBRounds(council)
+func (s *Server) publicRounds(ctx context.Context, council string) ([]publicRound, error) {
+	rounds, err := s.db.PBRounds(ctx, council)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +118,7 @@ func (s *Server) publicRounds(council string) ([]publicRound, error) {
 		if r.Phase != model.PhaseResult {
 			continue
 		}
-		d, err := s.db.PBRoundData(r.ID)
+		d, err := s.db.PBRoundData(ctx, r.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +145,7 @@ func (s *Server) publicRounds(council string) ([]publicRound, error) {
 }
 
 func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) {
-	p, _, ok, err := s.public(r.PathValue("council"))
+	p, _, ok, err := s.public(r.Context(), r.PathValue("council"))
 	if err != nil {
 		s.log.Error("public", "err", err)
 		http.Error(w, "Siden kunne ikke læses.", http.StatusInternalServerError)
@@ -160,7 +161,7 @@ func (s *Server) publicPage(w http.ResponseWriter, r *http.Request) {
 // publicCalendar is the council's meetings as iCalendar: titles, times,
 // places and agenda titles only.
 func (s *Server) publicCalendar(w http.ResponseWriter, r *http.Request) {
-	p, d, ok, err := s.public(r.PathValue("council"))
+	p, d, ok, err := s.public(r.Context(), r.PathValue("council"))
 	if err != nil || !ok || !p.Pub.Meetings {
 		http.NotFound(w, r)
 		return
@@ -214,7 +215,7 @@ type atomContent struct {
 // publicMinutes is an Atom feed of the approved minutes, newest first:
 // each item's title and decision.
 func (s *Server) publicMinutes(w http.ResponseWriter, r *http.Request) {
-	p, _, ok, err := s.public(r.PathValue("council"))
+	p, _, ok, err := s.public(r.Context(), r.PathValue("council"))
 	if err != nil || !ok || !p.Pub.Minutes {
 		http.NotFound(w, r)
 		return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/xml"
 	"net/http"
 	"strings"
@@ -17,23 +18,23 @@ import (
 func publicHub(t *testing.T) (*Server, *storage.DB, string, string) {
 	s, _ := hub(t)
 	db := s.db
-	cs, err := db.Councils()
+	cs, err := db.Councils(t.Context())
 	ok(t, err)
 	j, tl := cs[0].ID, cs[1].ID
 	at := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 19, 0, 0, 0, model.Copenhagen) }
-	ok(t, db.SaveMember(model.Member{}, &model.Member{CouncilID: j, Name: "Karen Østergaard", Role: model.RoleChair, Contact: true, Phone: "20 11 22 33", Email: "karen@jyderup.dk"}))
+	ok(t, db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: j, Name: "Karen Østergaard", Role: model.RoleChair, Contact: true, Phone: "20 11 22 33", Email: "karen@jyderup.dk"}))
 	mk := func(council string, start time.Time, decision string, approve bool) {
 		m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Start: start, Status: model.MeetingHeld, Attendees: "Karen Østergaard\nSøren Ærenlund"}
 		if start.After(s.Now()) {
 			m.Status, m.Attendees = model.MeetingPlanned, ""
 		}
-		ok(t, db.SaveMeeting(model.Meeting{}, &m))
+		ok(t, db.SaveMeeting(context.Background(), model.Meeting{}, &m))
 		it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Position: 1, Title: "Shelter ved Skarresø", Kind: model.ItemDecision, Decision: decision, Background: "Ring til Karen på 20 11 22 33"}
-		ok(t, db.SaveAgendaItem(model.AgendaItem{}, &it))
+		ok(t, db.SaveAgendaItem(context.Background(), model.AgendaItem{}, &it))
 		if approve {
 			a := m
 			a.Status, a.ApprovedAt = model.MeetingApproved, start.AddDate(0, 0, 30)
-			ok(t, db.SaveMeeting(m, &a))
+			ok(t, db.SaveMeeting(context.Background(), m, &a))
 		}
 	}
 	mk(j, at(9, 12), "Rådet søger Udviklingspuljen.", true)
@@ -42,8 +43,8 @@ func publicHub(t *testing.T) (*Server, *storage.DB, string, string) {
 	mk(tl, at(9, 1), "Tølløses hemmelige beslutning", true)
 	plan := model.DevPlan{CouncilID: j, Year: 2026, Vision: "Et levende Jyderup"}
 	db.Now = s.Now
-	ok(t, db.SavePlan(model.DevPlan{}, &plan))
-	ok(t, db.SavePlanAction(model.PlanAction{}, &model.PlanAction{CouncilID: j, PlanID: plan.ID, Who: "Karen Østergaard", What: "Søg puljen", Status: model.ActionStarted}))
+	ok(t, db.SavePlan(t.Context(), model.DevPlan{}, &plan))
+	ok(t, db.SavePlanAction(t.Context(), model.PlanAction{}, &model.PlanAction{CouncilID: j, PlanID: plan.ID, Who: "Karen Østergaard", What: "Søg puljen", Status: model.ActionStarted}))
 	return s, db, j, tl
 }
 
@@ -59,7 +60,7 @@ func TestPublicPage(t *testing.T) {
 		}
 	}
 	pub := model.Publication{CouncilID: j, Enabled: true, Meetings: true, Minutes: true, Plan: true, Intro: "Velkommen til Jyderup Lokalråd."}
-	ok(t, db.SavePublication(model.Publication{}, &pub))
+	ok(t, db.SavePublication(t.Context(), model.Publication{}, &pub))
 
 	w := do(s, "GET", "/offentlig/"+j+"/", nil)
 	body := w.Body.String()
@@ -96,7 +97,7 @@ func TestPublicPage(t *testing.T) {
 	// Only the parts picked: minutes off → no minutes, no feed.
 	p2 := pub
 	p2.Minutes = false
-	ok(t, db.SavePublication(pub, &p2))
+	ok(t, db.SavePublication(t.Context(), pub, &p2))
 	if b := do(s, "GET", "/offentlig/"+j+"/", nil).Body.String(); strings.Contains(b, "Rådet søger") {
 		t.Error("minutes shown after they were unpicked")
 	}
@@ -106,7 +107,7 @@ func TestPublicPage(t *testing.T) {
 	// Switched off: 404 again.
 	p3 := p2
 	p3.Enabled = false
-	ok(t, db.SavePublication(p2, &p3))
+	ok(t, db.SavePublication(t.Context(), p2, &p3))
 	if w := do(s, "GET", "/offentlig/"+j+"/", nil); w.Code != http.StatusNotFound {
 		t.Errorf("switched off: %d", w.Code)
 	}

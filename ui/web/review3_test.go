@@ -50,7 +50,7 @@ func loggedIn(w *httptest.ResponseRecorder) bool {
 // address still logs in, and after the window the right password works.
 func TestLoginFailuresLimited(t *testing.T) {
 	s, pw := hub(t)
-	_, err := s.db.AddStaffUser("Bo Kragh")
+	_, err := s.db.AddStaffUser(t.Context(), "Bo Kragh")
 	ok(t, err)
 	for i := range 10 {
 		// From many addresses, so the address limit is not what stops it.
@@ -67,7 +67,7 @@ func TestLoginFailuresLimited(t *testing.T) {
 	for i := range 10 {
 		tryLogin(t, s, "192.0.2.7", "Navn "+string(rune('A'+i)), "forkert")
 	}
-	bo, err := s.db.AddStaffUser("Ane Holm")
+	bo, err := s.db.AddStaffUser(t.Context(), "Ane Holm")
 	ok(t, err)
 	if w := tryLogin(t, s, "192.0.2.7", "Ane Holm", bo); w.Code != http.StatusTooManyRequests || loggedIn(w) {
 		t.Errorf("the address after 10 failures: %d", w.Code)
@@ -133,7 +133,7 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 	if w := do(s, "GET", "/oversigt", nil, sess); w.Code != http.StatusOK {
 		t.Fatal(w.Code)
 	}
-	pw2, err := s.db.NewStaffPassword("Ida Ørsted")
+	pw2, err := s.db.NewStaffPassword(t.Context(), "Ida Ørsted")
 	ok(t, err)
 	if pw2 == pw || len(pw2) < 20 {
 		t.Fatalf("new password %q", pw2)
@@ -147,7 +147,7 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 	if w := tryLogin(t, s, "192.0.2.1", "Ida Ørsted", pw2); !loggedIn(w) {
 		t.Errorf("the new password: %d", w.Code)
 	}
-	if _, err := s.db.NewStaffPassword("Ingen Sådan"); err == nil || !strings.Contains(err.Error(), "ingen medarbejder") {
+	if _, err := s.db.NewStaffPassword(t.Context(), "Ingen Sådan"); err == nil || !strings.Contains(err.Error(), "ingen medarbejder") {
 		t.Errorf("unknown name: %v", err)
 	}
 }
@@ -163,15 +163,15 @@ func TestPublicPageInjection(t *testing.T) {
 	evil := `<script>alert(1)</script>"><img src=x onerror=alert(2)>`
 	c2 := c
 	c2.Name, c2.Area = "Jyderup "+evil, evil
-	ok(t, db.SaveCouncil(c, &c2))
-	p, err := db.Publication(j)
+	ok(t, db.SaveCouncil(t.Context(), c, &c2))
+	p, err := db.Publication(t.Context(), j)
 	ok(t, err)
 	p2 := p
 	p2.Enabled, p2.Meetings, p2.Minutes, p2.Plan, p2.Intro = true, true, true, true, evil
-	ok(t, db.SavePublication(p, &p2))
+	ok(t, db.SavePublication(t.Context(), p, &p2))
 	m := model.Meeting{CouncilID: j, Kind: model.MeetingBoard, Title: "Møde " + evil, Place: evil + "\r\nX-Injected: 1", Start: s.Now().Add(72 * time.Hour), Status: model.MeetingPlanned}
-	ok(t, db.SaveMeeting(model.Meeting{}, &m))
-	ok(t, db.SaveAgendaItem(model.AgendaItem{}, &model.AgendaItem{CouncilID: j, MeetingID: m.ID, Position: 1, Title: "Punkt " + evil, Kind: model.ItemInformation}))
+	ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	ok(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &model.AgendaItem{CouncilID: j, MeetingID: m.ID, Position: 1, Title: "Punkt " + evil, Kind: model.ItemInformation}))
 	for _, path := range []string{"/offentlig/" + j + "/", "/offentlig/" + j + "/referater.atom", "/offentlig/" + j + "/kalender.ics"} {
 		w := do(s, "GET", path, nil)
 		body := w.Body.String()

@@ -27,6 +27,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"embed"
@@ -83,27 +84,27 @@ const (
 type StaffStore interface {
 	// AddStaffUser creates a staff user and returns the one-time password
 	// made for them (only its hash is kept).
-	AddStaffUser(name string) (string, error)
+	AddStaffUser(ctx context.Context, name string) (string, error)
 	// CheckStaffUser tells whether name and password belong to a staff
 	// user; an unknown name takes as long as a wrong password.
-	CheckStaffUser(name, password string) (bool, error)
+	CheckStaffUser(ctx context.Context, name, password string) (bool, error)
 	// NewStaffPassword gives a user a new password (returned once) and
 	// ends all of the user's sessions.
-	NewStaffPassword(name string) (string, error)
+	NewStaffPassword(ctx context.Context, name string) (string, error)
 	// StaffStamp changes with the user's password; "" when the user is
 	// gone. A session is good only while it is the one it logged in with.
-	StaffStamp(name string) (string, error)
+	StaffStamp(ctx context.Context, name string) (string, error)
 
 	// CreateStaffSession stores a new session (purging expired ones).
-	CreateStaffSession(s storage.StaffSession, now time.Time) error
+	CreateStaffSession(ctx context.Context, s storage.StaffSession, now time.Time) error
 	// StaffSessionByToken finds the session of a token's hash
 	// (storage.StaffTokenHash) not expired by now and moves its expiry to
 	// now+ttl; ok is false when there is none.
-	StaffSessionByToken(tokenHash string, now time.Time, ttl time.Duration) (s storage.StaffSession, ok bool, err error)
+	StaffSessionByToken(ctx context.Context, tokenHash string, now time.Time, ttl time.Duration) (s storage.StaffSession, ok bool, err error)
 	// EndStaffSession ends one session; EndStaffSessions every session
 	// of a user.
-	EndStaffSession(tokenHash string) error
-	EndStaffSessions(name string) error
+	EndStaffSession(ctx context.Context, tokenHash string) error
+	EndStaffSessions(ctx context.Context, name string) error
 
 	// BeginStaffAttempt counts a log-in attempt at now against each key
 	// (a name, an address) before the password is checked, purging
@@ -113,9 +114,9 @@ type StaffStore interface {
 	// against key after since, newest first, at most limit. Counting
 	// first is what makes the limit hold for attempts at the same moment
 	// on several nodes.
-	BeginStaffAttempt(keys []string, now time.Time, window time.Duration) (string, error)
-	EndStaffAttempt(id string) error
-	StaffFailures(key string, since time.Time, limit int) ([]time.Time, error)
+	BeginStaffAttempt(ctx context.Context, keys []string, now time.Time, window time.Duration) (string, error)
+	EndStaffAttempt(ctx context.Context, id string) error
+	StaffFailures(ctx context.Context, key string, since time.Time, limit int) ([]time.Time, error)
 }
 
 var _ StaffStore = (*storage.DB)(nil)
@@ -200,7 +201,7 @@ func (s *Server) session(r *http.Request) (session, string) {
 		return session{}, ""
 	}
 	id := storage.StaffTokenHash(c.Value)
-	ss, ok, err := s.staff.StaffSessionByToken(id, s.Now(), s.SessionTTL)
+	ss, ok, err := s.staff.StaffSessionByToken(r.Context(), id, s.Now(), s.SessionTTL)
 	if err != nil {
 		s.log.Error("session", "err", err)
 		return session{}, ""
@@ -208,13 +209,13 @@ func (s *Server) session(r *http.Request) (session, string) {
 	if !ok {
 		return session{}, ""
 	}
-	stamp, err := s.staff.StaffStamp(ss.Name)
+	stamp, err := s.staff.StaffStamp(r.Context(), ss.Name)
 	if err != nil {
 		s.log.Error("session", "err", err)
 		return session{}, ""
 	}
 	if stamp == "" || stamp != ss.Stamp {
-		if err := s.staff.EndStaffSession(id); err != nil {
+		if err := s.staff.EndStaffSession(r.Context(), id); err != nil {
 			s.log.Error("session", "err", err)
 		}
 		return session{}, ""
@@ -254,17 +255,17 @@ func loginKeys(r *http.Request, name string) []string {
 // most MaxFailures passwords are tried in a window however many attempts
 // arrive at once on however many nodes. The rows are bounded by the
 // window (older ones are purged) and by that limit per address.
-func (s *Server) attempt(keys []string) (id string, wait time.Duration, err error) {
+func (s *Server) attempt(ctx context.Context, keys []string) (id string, wait time.Duration, err error) {
 	if s.MaxFailures <= 0 {
 		return "", 0, nil
 	}
 	now := s.Now()
-	id, err = s.staff.BeginStaffAttempt(keys, now, s.FailureWindow)
+	id, err = s.staff.BeginStaffAttempt(ctx, keys, now, s.FailureWindow)
 	if err != nil {
 		return "", 0, err
 	}
 	for _, k := range keys {
-		times, err := s.staff.StaffFailures(k, now.Add(-s.FailureWindow), s.MaxFailures+1)
+		times, err := s.staff.StaffFailures(ctx, k, now.Add(-s.FailureWindow), s.MaxFailures+1)
 		if err != nil {
 			return id, 0, err
 		}
@@ -273,7 +274,7 @@ func (s *Server) attempt(keys []string) (id string, wait time.Duration, err erro
 		}
 	}
 	if wait > 0 {
-		if err := s.staff.EndStaffAttempt(id); err != nil {
+		if err := s.staff.EndStaffAttempt(ctx, id); err != nil {
 			return "", 0, err
 		}
 		return "", wait, nil
@@ -282,11 +283,11 @@ func (s *Server) attempt(keys []string) (id string, wait time.Duration, err erro
 }
 
 // forget drops the count of an attempt that did not fail.
-func (s *Server) forget(id string) {
+func (s *Server) forget(ctx context.Context, id string) {
 	if id == "" {
 		return
 	}
-	if err := s.staff.EndStaffAttempt(id); err != nil {
+	if err := s.staff.EndStaffAttempt(ctx, id); err != nil {
 		s.log.Error("staff login attempt not forgotten", "err", err)
 	}
 }
@@ -341,9 +342,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PostFormValue("name")
 	keys := loginKeys(r, name)
-	attempt, wait, err := s.attempt(keys)
+	attempt, wait, err := s.attempt(r.Context(), keys)
 	if err != nil {
-		s.forget(attempt)
+		s.forget(r.Context(), attempt)
 		s.log.Error("login", "err", err)
 		s.showLogin(w, http.StatusInternalServerError, "Der skete en fejl. Prøv igen.", name)
 		return
@@ -354,9 +355,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.showLogin(w, http.StatusTooManyRequests, "For mange forkerte forsøg på at logge ind. Prøv igen om "+strconv.Itoa(minutes)+" minutter.", name)
 		return
 	}
-	ok, err := s.staff.CheckStaffUser(name, r.PostFormValue("password"))
+	ok, err := s.staff.CheckStaffUser(r.Context(), name, r.PostFormValue("password"))
 	if err != nil || ok {
-		s.forget(attempt) // counted only when the password was wrong
+		s.forget(r.Context(), attempt) // counted only when the password was wrong
 	}
 	if err != nil {
 		s.log.Error("login", "err", err)
@@ -368,11 +369,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.showLogin(w, http.StatusUnauthorized, "Forkert navn eller adgangskode.", name)
 		return
 	}
-	stamp, err := s.staff.StaffStamp(name)
+	stamp, err := s.staff.StaffStamp(r.Context(), name)
 	if err == nil {
 		now := s.Now()
 		t := token()
-		err = s.staff.CreateStaffSession(storage.StaffSession{TokenHash: storage.StaffTokenHash(t), Name: strings.TrimSpace(name),
+		err = s.staff.CreateStaffSession(r.Context(), storage.StaffSession{TokenHash: storage.StaffTokenHash(t), Name: strings.TrimSpace(name),
 			CSRF: token(), Stamp: stamp, Expires: now.Add(s.SessionTTL)}, now)
 		if err == nil {
 			setCookie(w, sessionCookie, t, 0)
@@ -399,7 +400,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "Du blev ikke logget ud: formularen kom ikke fra en side i denne session. Åbn oversigten igen, og log ud derfra.", http.StatusForbidden)
 			return
 		}
-		if err := s.staff.EndStaffSession(id); err != nil {
+		if err := s.staff.EndStaffSession(r.Context(), id); err != nil {
 			s.log.Error("logout", "err", err)
 			http.Error(w, "Du blev ikke logget ud: serveren kunne ikke nå sin database. Prøv igen.", http.StatusServiceUnavailable)
 			return
@@ -443,7 +444,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.Now()
 	year := now.In(model.Copenhagen).Year()
-	rows, err := s.db.CouncilOverviews(now)
+	rows, err := s.db.CouncilOverviews(r.Context(), now)
 	if err != nil {
 		s.log.Error("overview", "err", err)
 		http.Error(w, "Oversigten kunne ikke læses.", http.StatusInternalServerError)
@@ -458,7 +459,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	rows = model.FilterOverview(rows, q.Get("q"), only, year)
 	model.SortOverview(rows, by, year)
 	d := overviewData{User: user, Year: year, Rows: rows, Filter: q.Get("q"), Only: only}
-	rounds, err := s.db.PBRoundsAll()
+	rounds, err := s.db.PBRoundsAll(r.Context())
 	if err != nil {
 		s.log.Error("overview", "err", err)
 		http.Error(w, "Oversigten kunne ikke læses.", http.StatusInternalServerError)

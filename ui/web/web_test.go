@@ -28,12 +28,12 @@ func hub(t testing.TB) (*Server, string) {
 	t.Cleanup(func() { db.Close() })
 	for _, name := range []string{"Jyderup Lokalråd", "Tølløse Lokalråd"} {
 		c := model.Council{Name: name, Area: strings.Fields(name)[0]}
-		ok(t, db.SaveCouncil(model.Council{}, &c))
+		ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
 		if name == "Tølløse Lokalråd" {
-			ok(t, db.SaveActionItem(model.ActionItem{}, &model.ActionItem{CouncilID: c.ID, What: "Hemmelig opgave", Due: time.Date(2026, 1, 1, 0, 0, 0, 0, model.Copenhagen)}))
+			ok(t, db.SaveActionItem(t.Context(), model.ActionItem{}, &model.ActionItem{CouncilID: c.ID, What: "Hemmelig opgave", Due: time.Date(2026, 1, 1, 0, 0, 0, 0, model.Copenhagen)}))
 		}
 	}
-	pw, err := db.AddStaffUser("Ida Ørsted")
+	pw, err := db.AddStaffUser(t.Context(), "Ida Ørsted")
 	ok(t, err)
 	s := New(db, db, nil)
 	s.Now = func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) }
@@ -168,9 +168,9 @@ func BenchmarkOverviewPage(b *testing.B) {
 		pw = ""
 	}
 	_ = pw
-	stamp, err := s.staff.StaffStamp("Ida Ørsted")
+	stamp, err := s.staff.StaffStamp(b.Context(), "Ida Ørsted")
 	ok(b, err)
-	ok(b, s.staff.CreateStaffSession(storage.StaffSession{TokenHash: storage.StaffTokenHash("bench"), Name: "Ida Ørsted", Stamp: stamp, Expires: s.Now().Add(time.Hour)}, s.Now()))
+	ok(b, s.staff.CreateStaffSession(b.Context(), storage.StaffSession{TokenHash: storage.StaffTokenHash("bench"), Name: "Ida Ørsted", Stamp: stamp, Expires: s.Now().Add(time.Hour)}, s.Now()))
 	sess := &http.Cookie{Name: sessionCookie, Value: "bench"}
 	b.ResetTimer()
 	for b.Loop() {
