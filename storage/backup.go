@@ -25,23 +25,31 @@ func (db *DB) Check(ctx context.Context) error {
 }
 
 func checkDB(ctx context.Context, sqldb *sql.DB) error {
+	// A check cut off by its context found nothing: never call the file
+	// damaged for it (CheckInBackground would then refuse every write).
+	damaged := func(err error) error {
+		if ctx.Err() != nil {
+			return fmt.Errorf("kontrol af databasen afbrudt: %w", ctx.Err())
+		}
+		return fmt.Errorf("%w (%v)", ErrDamaged, err)
+	}
 	rows, err := sqldb.QueryContext(ctx, "PRAGMA quick_check")
 	if err != nil {
-		return fmt.Errorf("%w (%v)", ErrDamaged, err)
+		return damaged(err)
 	}
 	defer rows.Close()
 	var problems []string
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
-			return fmt.Errorf("%w (%v)", ErrDamaged, err)
+			return damaged(err)
 		}
 		if s != "ok" {
 			problems = append(problems, s)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%w (%v)", ErrDamaged, err)
+		return damaged(err)
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("%w: %s", ErrDamaged, strings.Join(problems[:min(len(problems), 3)], "; "))
