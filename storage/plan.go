@@ -167,23 +167,55 @@ func (db *DB) CopyPlan(ctx context.Context, fromID string, year int) (model.Plan
 		return model.PlanData{}, errors.New("der er allerede en udviklingsplan for året")
 	}
 	d := model.CopyPlan(from, year)
-	if err := db.SavePlan(ctx, model.DevPlan{}, &d.Plan); err != nil {
-		return d, err
+	// The plan, its focus areas and its actions are written in one
+	// transaction: a copy cut off (its context ended, a write failed)
+	// leaves no half plan behind.
+	d.Plan.ID = newID()
+	if err := d.Plan.Validate(); err != nil {
+		return model.PlanData{}, err
 	}
 	ids := map[string]string{}
 	for i := range d.Focus {
-		old := d.Focus[i].ID
-		d.Focus[i].ID, d.Focus[i].PlanID = "", d.Plan.ID
-		if err := db.SaveFocusArea(ctx, model.FocusArea{}, &d.Focus[i]); err != nil {
-			return d, err
+		ids[d.Focus[i].ID] = newID()
+		d.Focus[i].ID, d.Focus[i].PlanID = ids[d.Focus[i].ID], d.Plan.ID
+		if err := d.Focus[i].Validate(); err != nil {
+			return model.PlanData{}, err
 		}
-		ids[old] = d.Focus[i].ID
 	}
 	for i := range d.Actions {
+		d.Actions[i].ID = newID()
 		d.Actions[i].PlanID, d.Actions[i].FocusID = d.Plan.ID, ids[d.Actions[i].FocusID]
-		if err := db.SavePlanAction(ctx, model.PlanAction{}, &d.Actions[i]); err != nil {
-			return d, err
+		if err := d.Actions[i].Validate(); err != nil {
+			return model.PlanData{}, err
 		}
+	}
+	err = db.write(ctx, func(w *writer) error {
+		if err := w.oldPlan(db, "", year); err != nil {
+			return err
+		}
+		var n int
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT COUNT(*) FROM dev_plans WHERE council_id = ? AND year = ?", d.Plan.CouncilID, year).Scan(&n); err != nil {
+			return err
+		} else if n > 0 {
+			return errors.New("der er allerede en udviklingsplan for året")
+		}
+		if _, err := w.put(planD.record(&d.Plan)); err != nil {
+			return err
+		}
+		for i := range d.Focus {
+			if _, err := w.put(focusD.record(&d.Focus[i])); err != nil {
+				return err
+			}
+		}
+		for i := range d.Actions {
+			if _, err := w.put(planActionD.record(&d.Actions[i])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return model.PlanData{}, err
 	}
 	return db.PlanData(ctx, d.Plan.ID)
 }
