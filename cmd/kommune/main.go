@@ -8,8 +8,9 @@
 //	kommune council list --db PATH
 //	kommune device enroll --db PATH (--council ID | --staff) --name LABEL
 //	                                                   prints the one-time code last
-//	kommune device list --db PATH
+//	kommune device list --db PATH [--mirrors]
 //	kommune device revoke --db PATH ID
+//	kommune device prune-mirrors --db postgres://… [--older-than 720h]
 //	kommune bundle export --db PATH --council ID --out FILE
 //	kommune bundle import --db PATH FILE
 //	kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open)
@@ -67,8 +68,9 @@ const usage = `brug:
   kommune council add --db PATH --name NAME
   kommune council list --db PATH
   kommune device enroll --db PATH (--council ID | --staff) --name LABEL
-  kommune device list --db PATH
+  kommune device list --db PATH [--mirrors]   # --mirrors: nodernes spejle, og hvornår hvert sidst hentede
   kommune device revoke --db PATH ID
+  kommune device prune-mirrors --db postgres://… [--older-than 720h]   # spær spejle, ingen har brugt så længe
   kommune bundle export --db PATH --council ID --out FILE
   kommune bundle import --db PATH FILE
   kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open) [--amount KR --max KR --description T --rules T]
@@ -97,17 +99,18 @@ type hubWork struct {
 // hubCommands are the admin subcommands on the hub's store, by their two
 // words.
 var hubCommands = map[string]hubCommand{
-	"council add":    councilAdd,
-	"council list":   councilList,
-	"device enroll":  deviceEnroll,
-	"device list":    deviceList,
-	"device revoke":  deviceRevoke,
-	"bundle export":  bundleExport,
-	"bundle import":  bundleImport,
-	"pool add":       poolAdd,
-	"pool list":      poolList,
-	"staff add":      staffAdd,
-	"staff password": staffPassword,
+	"council add":          councilAdd,
+	"council list":         councilList,
+	"device enroll":        deviceEnroll,
+	"device list":          deviceList,
+	"device revoke":        deviceRevoke,
+	"device prune-mirrors": devicePruneMirrors,
+	"bundle export":        bundleExport,
+	"bundle import":        bundleImport,
+	"pool add":             poolAdd,
+	"pool list":            poolList,
+	"staff add":            staffAdd,
+	"staff password":       staffPassword,
 }
 
 // commands are the subcommands of one word, which parse and open what they
@@ -380,8 +383,12 @@ func deviceEnroll(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	}
 }
 
-func deviceList(_ *flag.FlagSet, stdout io.Writer) hubWork {
+func deviceList(fs *flag.FlagSet, stdout io.Writer) hubWork {
+	mirrors := fs.Bool("mirrors", false, "vis nodernes spejle (PostgreSQL): hvor hvert ligger, og hvornår det sidst hentede")
 	return hubWork{run: func(hc *hubConn) error {
+		if *mirrors {
+			return listMirrors(hc, stdout)
+		}
 		ds, err := hc.devices()
 		if err != nil {
 			return err
