@@ -3,7 +3,7 @@
 //
 //	kommune serve --addr 127.0.0.1:8080 --db PATH [--tls-cert F --tls-key F]
 //	              [--quota-ops N --quota-mb N --code-ttl 336h --max-failures N
-//	               --failure-window 15m --page-mb N --max-op-kb N]
+//	               --failure-window 15m --page-mb N --max-op-kb N --partial-ttl 24h]
 //	kommune council add --db PATH --name NAME          prints the council id last
 //	kommune council list --db PATH
 //	kommune device enroll --db PATH (--council ID | --staff) --name LABEL
@@ -64,7 +64,7 @@ func main() {
 
 const usage = `brug:
   kommune serve --addr 127.0.0.1:8080 --db PATH [--tls-cert F --tls-key F]
-                [--quota-ops N --quota-mb N --code-ttl 336h --max-failures N --failure-window 15m --page-mb N --max-op-kb N]
+                [--quota-ops N --quota-mb N --code-ttl 336h --max-failures N --failure-window 15m --page-mb N --max-op-kb N --partial-ttl 24h]
   kommune council add --db PATH --name NAME
   kommune council list --db PATH
   kommune device enroll --db PATH (--council ID | --staff) --name LABEL
@@ -207,6 +207,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	failureWindow := fs.Duration("failure-window", defaults.FailureWindow, "tidsrummet mislykkede forsøg tælles i, og ventetiden")
 	pageMB := fs.Int("page-mb", defaults.PageBytes>>20, "højst så mange MB ændringer i ét svar på en hentning")
 	maxOpKB := fs.Int("max-op-kb", defaults.MaxOp>>10, "største tilladte ændring i kB (under 600 kan et langt, gyldigt referat blive afvist for altid)")
+	partialTTL := fs.Duration("partial-ttl", defaults.PartialTTL, "hvor længe et bilag, der kun er sendt en del af, gemmes, når der ikke kommer mere (0: altid)")
 	cache := cacheFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -229,6 +230,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	hub.QuotaOps, hub.QuotaBytes, hub.CodeTTL = *quotaOps, *quotaMB<<20, *codeTTL
 	hub.MaxFailures, hub.FailureWindow = *maxFailures, *failureWindow
 	hub.PageBytes, hub.MaxOp = *pageMB<<20, *maxOpKB<<10
+	hub.PartialTTL = *partialTTL
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -240,8 +242,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	// log-in holds on every node.
 	mux := http.NewServeMux()
 	var pagesHandler http.Handler
+	var m *exchange.Mirror
 	if hc.pg != nil {
-		m, err := hc.mirror(ctx, *cache, "serve-"+ln.Addr().String(), log)
+		m, err = hc.mirror(ctx, *cache, "serve-"+ln.Addr().String(), log)
 		if err != nil {
 			ln.Close()
 			return err
@@ -265,6 +268,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 			errc <- srv.Serve(ln)
 		}
 	}()
+	tidyCtx, stopTidy := context.WithCancel(ctx)
+	tidied := make(chan struct{})
+	go func() { tidy(tidyCtx, hub, m, log, tidyEvery); close(tidied) }()
+	defer func() { stopTidy(); <-tidied }()
 	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "store", storeName(hc))
 	fmt.Fprintln(stdout, ln.Addr().String())
 	if ready != nil {

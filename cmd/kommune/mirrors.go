@@ -12,10 +12,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"text/tabwriter"
 	"time"
 
 	"lokalraad/model"
+	"lokalraad/storage/exchange"
 	"lokalraad/storage/postgres"
 )
 
@@ -81,5 +83,34 @@ func devicePruneMirrors(fs *flag.FlagSet, stdout io.Writer) hubWork {
 			}
 			return nil
 		},
+	}
+}
+
+// tidyEvery is how often a serve node tidies up (tidy).
+const tidyEvery = time.Hour
+
+// tidy is what a serve node does every hour until ctx ends: it sweeps the
+// partial uploads abandoned for --partial-ttl, and on PostgreSQL pulls
+// into its mirror (m, nil on SQLite), so that the mirror of a node whose
+// pages nobody opens is still seen and not pruned.
+func tidy(ctx context.Context, hub *exchange.Server, m *exchange.Mirror, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, _, err := hub.SweepPartialUploads(); err != nil {
+			log.Warn("partial uploads not swept", "err", err)
+		}
+		if m != nil {
+			rctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+			if err := m.Refresh(rctx); err != nil && ctx.Err() == nil {
+				log.Warn("mirror not refreshed", "err", err)
+			}
+			cancel()
+		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,4 +70,35 @@ func TestPGMirrorsListAndPrune(t *testing.T) {
 	}
 	// The admin's mirror still works.
 	runOK(t, "pool", "list", "--db", db, "--cache", cache)
+}
+
+// A serve node sweeps, on its own, a partial upload abandoned for longer
+// than --partial-ttl, and keeps a recent one.
+func TestServeTidySweepsAbandonedUploads(t *testing.T) {
+	db, err := openDB(filepath.Join(t.TempDir(), "kommune.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	hub := exchange.NewServer(db, nil)
+	hub.PartialTTL = time.Hour
+	old, recent := strings.Repeat("a", 64), strings.Repeat("b", 64)
+	for _, sum := range []string{old, recent} {
+		if _, _, err := db.AppendBlob(sum, 100, 0, strings.NewReader("del"), 1000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ago := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(filepath.Join(db.Blobs().Dir(), "partial", old), ago, ago); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	tidy(ctx, hub, nil, slog.New(slog.DiscardHandler), 20*time.Millisecond)
+	if n, _, _ := db.BlobReceived(old); n != 0 {
+		t.Errorf("the abandoned upload holds %d bytes after serve tidied", n)
+	}
+	if n, _, _ := db.BlobReceived(recent); n != 3 {
+		t.Errorf("the recent upload holds %d bytes, want its 3", n)
+	}
 }

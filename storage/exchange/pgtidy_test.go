@@ -5,9 +5,11 @@ package exchange
 // council's bound.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,8 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/model"
 	"lokalraad/storage"
-	"lokalraad/storage/postgres/pgtest"
+	"lokalraad/storage/postgres"
 )
 
 // pullWith pulls through the door with a device's token "id.secret".
@@ -116,5 +119,112 @@ func isRemote(err error, code string) bool {
 	return errors.As(err, &re) && re.Code == code
 }
 
-var _ = strings.Contains
-var _ = pgtest.URL
+// unsentFiles attaches n files of size bytes on laptop a whose rows reach
+// the hub while their files do not (moved away before the sync); it
+// returns the rows and the files' bytes.
+func unsentFiles(t *testing.T, a *storage.DB, council string, n, size int, seed uint64) ([]model.Attachment, [][]byte) {
+	t.Helper()
+	it := upcomingItem(t, a, council, 40*24*time.Hour) // not fetched ahead
+	var atts []model.Attachment
+	var data [][]byte
+	for i := range n {
+		d := blobBytes(size, seed+uint64(i))
+		att, err := a.AddAttachment(model.OwnerItem, it.ID, fmt.Sprintf("Bilag %d.pdf", i+1), bytes.NewReader(d))
+		ok(t, err)
+		p := must(a.AttachmentFile(att))
+		ok(t, os.Rename(p, p+".væk"))
+		atts, data = append(atts, att), append(data, d)
+	}
+	syncOK(t, a)
+	return atts, data
+}
+
+// putPart sends one chunk of a's file at offset through the door, as the
+// device token; at is when the hub's store writes it (the partial file's
+// time), on either store.
+func putPart(t *testing.T, h *storeHub, token string, att model.Attachment, offset int64, chunk []byte, at time.Time) (BlobState, error) {
+	t.Helper()
+	if pg, isPG := h.store.(*postgres.Store); isPG {
+		pg.Now = func() time.Time { return at }
+		defer func() { pg.Now = func() time.Time { return now } }()
+	}
+	u := fmt.Sprintf("%s/v1/blobs/%s?size=%d&offset=%d", h.url, att.SHA256, att.Size, offset)
+	var st BlobState
+	_, err := cli.rawCall(context.Background(), http.MethodPut, u, token, bytes.NewReader(chunk), int64(len(chunk)), &st)
+	if db, isSQLite := h.store.(*storage.DB); isSQLite && err == nil && !st.Whole {
+		ok(t, os.Chtimes(filepath.Join(db.Blobs().Dir(), "partial", att.SHA256), at, at))
+	}
+	return st, err
+}
+
+// A partial upload not added to for PartialTTL is gone after a sweep; a
+// recent one is kept and resumes where it stopped.
+func TestStoresPartialUploadsSwept(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		atts, data := unsentFiles(t, a, jy, 2, 3000, 81)
+		token := tokenOf(t, a)
+		bs := h.store.(BlobStore)
+		_, err := putPart(t, h, token, atts[0], 0, data[0][:1000], now)
+		ok(t, err)
+		_, err = putPart(t, h, token, atts[1], 0, data[1][:1000], now.Add(20*time.Hour))
+		ok(t, err)
+
+		h.srv.Now = func() time.Time { return now.Add(25 * time.Hour) }
+		n, b, err := h.srv.SweepPartialUploads()
+		ok(t, err)
+		if n != 1 || b != 1000 {
+			t.Errorf("swept %d files, %d bytes; want the one abandoned 25 h ago, 1000 bytes", n, b)
+		}
+		if got, whole, err := bs.BlobReceived(atts[0].SHA256); err != nil || got != 0 || whole {
+			t.Errorf("the abandoned upload after the sweep: %d bytes, whole %v, %v", got, whole, err)
+		}
+		if got, _, err := bs.BlobReceived(atts[1].SHA256); err != nil || got != 1000 {
+			t.Errorf("the recent upload after the sweep: %d bytes, %v; want its 1000", got, err)
+		}
+		// The recent one resumes; the swept one is told to start again.
+		st, err := putPart(t, h, token, atts[1], 1000, data[1][1000:], now.Add(25*time.Hour))
+		ok(t, err)
+		if !st.Whole || !bytes.Equal(hubBlob(t, h.store, atts[1].SHA256), data[1]) {
+			t.Errorf("the recent upload resumed: %+v", st)
+		}
+		if _, err := putPart(t, h, token, atts[0], 1000, data[0][1000:], now.Add(25*time.Hour)); err == nil {
+			t.Error("a chunk after a swept part was taken")
+		}
+	})
+}
+
+// Partial uploads count with their whole size against the council's
+// bound: a device that starts many uploads and finishes none is refused
+// once they would pass it, in Danish; once they are old enough to be
+// swept, an upload's start sweeps them and the next file goes.
+func TestStoresPartialUploadsCountAgainstQuota(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		atts, data := unsentFiles(t, a, jy, 4, 3000, 91)
+		h.srv.MaxCouncilBlobBytes = 3*3000 + 1500
+		token := tokenOf(t, a)
+		for i := range 3 {
+			_, err := putPart(t, h, token, atts[i], 0, data[i][:1000], now)
+			ok(t, err)
+		}
+		_, err := putPart(t, h, token, atts[3], 0, data[3][:1000], now)
+		if !isRemote(err, CodeQuota) || !strings.Contains(err.Error(), "Bilag 4.pdf") || !strings.Contains(err.Error(), "fylder") {
+			t.Errorf("a fourth unfinished upload: %v, want refused by the council's bound, in Danish, naming the file", err)
+		}
+		if got, _, _ := h.store.(BlobStore).BlobReceived(atts[3].SHA256); got != 0 {
+			t.Errorf("the refused upload left %d bytes", got)
+		}
+		// A day later the three are abandoned: the next start sweeps them.
+		h.srv.Now = func() time.Time { return now.Add(25 * time.Hour) }
+		_, err = putPart(t, h, token, atts[3], 0, data[3][:1000], now.Add(25*time.Hour))
+		ok(t, err)
+		for i := range 3 {
+			if got, _, _ := h.store.(BlobStore).BlobReceived(atts[i].SHA256); got != 0 {
+				t.Errorf("abandoned upload %d kept %d bytes", i+1, got)
+			}
+		}
+	})
+}
