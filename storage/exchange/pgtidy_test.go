@@ -228,3 +228,59 @@ func TestStoresPartialUploadsCountAgainstQuota(t *testing.T) {
 		}
 	})
 }
+
+// A bundle's files count against the council's bound as uploads do: a
+// bundle whose new files would take the council past it is refused whole,
+// in Danish, naming the council and the sizes, and leaves nothing in (no
+// op, no file); within the bound it is taken with its files.
+func TestStoresBundleFilesQuota(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		it := upcomingItem(t, a, jy, 40*24*time.Hour)
+		_, err := a.AddAttachment(model.OwnerItem, it.ID, "Først.pdf", bytes.NewReader(blobBytes(3000, 101)))
+		ok(t, err)
+		syncOK(t, a) // the hub holds 3000 bytes of the council's files
+		var fresh []model.Attachment
+		for i := range 2 {
+			att, err := a.AddAttachment(model.OwnerItem, it.ID, fmt.Sprintf("Ny %d.pdf", i+1), bytes.NewReader(blobBytes(3000, uint64(102+i))))
+			ok(t, err)
+			fresh = append(fresh, att)
+		}
+		var buf bytes.Buffer
+		_, err = cli.WriteBundle(context.Background(), &buf, a, jy)
+		ok(t, err)
+		raw := buf.Bytes()
+
+		tight := withClient(func(cl *Client) { cl.MaxCouncilBlobBytes = 3000 + 4000 })
+		_, n, err := tight.HubImportBundle(context.Background(), bytes.NewReader(raw), h.store, now, 24*time.Hour)
+		if !errors.Is(err, ErrRefusedBundle) || n != 0 {
+			t.Fatalf("a bundle past the council's bound: %d ops, %v; want refused", n, err)
+		}
+		for _, want := range []string{"Jyderup Lokalråd", model.Bytes(3000), model.Bytes(6000), model.Bytes(7000), "afvist"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("the refusal %q does not say %q", err, want)
+			}
+		}
+		for _, att := range fresh {
+			if ops, err := h.store.FieldOps("attachments", att.ID, "sha256"); err != nil || len(ops) != 0 {
+				t.Errorf("the refused bundle left the row of %s: %d ops, %v", att.Name, len(ops), err)
+			}
+			if got, _, _ := h.store.(BlobStore).BlobReceived(att.SHA256); got != 0 {
+				t.Errorf("the refused bundle left %d bytes of %s", got, att.Name)
+			}
+		}
+
+		roomy := withClient(func(cl *Client) { cl.MaxCouncilBlobBytes = 3000 + 6000 })
+		_, n, err = roomy.HubImportBundle(context.Background(), bytes.NewReader(raw), h.store, now, 24*time.Hour)
+		ok(t, err)
+		if n == 0 {
+			t.Error("the bundle within the bound brought no op")
+		}
+		for i, att := range fresh {
+			if got := hubBlob(t, h.store, att.SHA256); !bytes.Equal(got, blobBytes(3000, uint64(102+i))) {
+				t.Errorf("%s at the hub: %d bytes", att.Name, len(got))
+			}
+		}
+	})
+}
