@@ -23,7 +23,11 @@ package exchange
 // is unknown to, or revoked in, the store, or that holds another hub's
 // key, is thrown away and made again; a mirror revoked while it runs sets
 // its unsent writes aside (storage.SetAside), so its rows show only what
-// the store holds, as every other node's do.
+// the store holds, as every other node's do. A mirror made again (its
+// cache deleted) revokes, once enrolled, the device of the one it replaces
+// in the same place (host and file), and every pull records when it was
+// last seen, so mirrors nobody runs any more can be revoked: no thrown-away
+// mirror keeps a live staff secret.
 //
 // A page request (anyone on the network, for the public pages) makes the
 // node pull before it reads; it waits for the mirror at most as long as
