@@ -263,7 +263,7 @@ func TestStoresBundleFilesQuota(t *testing.T) {
 			}
 		}
 		for _, att := range fresh {
-			if ops, err := h.store.FieldOps("attachments", att.ID, "sha256"); err != nil || len(ops) != 0 {
+			if ops, err := h.store.FieldOps(context.Background(), "attachments", att.ID, "sha256"); err != nil || len(ops) != 0 {
 				t.Errorf("the refused bundle left the row of %s: %d ops, %v", att.Name, len(ops), err)
 			}
 			if got, _, _ := h.store.(BlobStore).BlobReceived(att.SHA256); got != 0 {
