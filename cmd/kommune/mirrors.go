@@ -59,8 +59,8 @@ func devicePruneMirrors(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	older := fs.Duration("older-than", 720*time.Hour, "spær spejle, der ikke har hentet i så lang tid (fx 720h)")
 	return hubWork{
 		check: func(string) error {
-			if *older < time.Hour {
-				return errors.New("--older-than skal være mindst 1h: en node henter hver time, også når ingen ser dens sider")
+			if *older < 2*tidyEvery {
+				return errors.New("--older-than skal være mindst 2h: en node henter hver time, også når ingen ser dens sider, og et spejl i brug må ikke spærres")
 			}
 			return nil
 		},

@@ -102,3 +102,12 @@ func TestServeTidySweepsAbandonedUploads(t *testing.T) {
 		t.Errorf("the recent upload holds %d bytes, want its 3", n)
 	}
 }
+
+// prune-mirrors never takes a limit a node's hourly pull could miss.
+func TestPruneMirrorsRefusesAShortLimit(t *testing.T) {
+	var out, errb strings.Builder
+	err := run(context.Background(), []string{"device", "prune-mirrors", "--db", filepath.Join(t.TempDir(), "kommune.db"), "--older-than", "30m"}, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "mindst 2h") {
+		t.Errorf("prune-mirrors --older-than 30m: %v", err)
+	}
+}
