@@ -258,10 +258,12 @@ func (m *Mirror) register(label string) error {
 	}
 	m.dev = d
 	if isReg {
-		// Only now: a mirror that failed to enrol replaces nothing.
+		// Only now: a mirror that failed to enrol replaces nothing. One
+		// that cannot revoke the old device (the database gone a moment)
+		// still serves; prune-mirrors revokes the old one later.
 		n, err := reg.ReplaceMirrors(context.Background(), place, d.ID)
 		if err != nil {
-			return err
+			m.Log.Warn("mirror made again; the mirror it replaces is not revoked", "place", place, "err", err)
 		}
 		if n > 0 {
 			m.Log.Info("mirror made again; the devices of the mirror it replaces are revoked", "place", place, "revoked", n)
