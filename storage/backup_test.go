@@ -68,7 +68,7 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 	again, err := storage.Open(path)
 	must(t, err)
 	defer again.Close()
-	if _, err := again.Council(c.ID); err != nil {
+	if _, err := again.Council(t.Context(), c.ID); err != nil {
 		t.Errorf("council gone after refused restores: %v", err)
 	}
 }

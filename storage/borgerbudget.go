@@ -592,7 +592,7 @@ func (db *DB) CreatePBRound(ctx context.Context, d PBRoundData) (model.PBRound, 
 	if r.CouncilID == "" {
 		return model.PBRound{}, errors.New("der er ikke valgt noget råd")
 	}
-	if _, err := db.Council(r.CouncilID); err != nil {
+	if _, err := db.Council(ctx, r.CouncilID); err != nil {
 		return model.PBRound{}, fmt.Errorf("rådet: %w", err)
 	}
 	if len(d.Proposals) > model.MaxPBProposals {

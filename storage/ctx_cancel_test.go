@@ -84,17 +84,20 @@ func TestCancelledReadsStop(t *testing.T) {
 		"AccountsYears":       func(ctx context.Context) error { _, err := db.AccountsYears(ctx, c.ID); return err },
 		"Ledger":              func(ctx context.Context) error { _, _, err := db.Ledger(ctx, c.ID, 2027); return err },
 		"YearWheel":           func(ctx context.Context) error { _, err := db.YearWheel(ctx, c.ID); return err },
-		"UpcomingDeadlines":   func(ctx context.Context) error { _, err := db.UpcomingDeadlines(ctx, syncNow, syncNow.AddDate(1, 0, 0)); return err },
-		"Pools":               func(ctx context.Context) error { _, err := db.Pools(ctx); return err },
-		"AgendaTemplates":     func(ctx context.Context) error { _, err := db.AgendaTemplates(ctx, c.ID); return err },
-		"CouncilAttachments":  func(ctx context.Context) error { _, err := db.CouncilAttachments(ctx, c.ID); return err },
-		"PersonData":          func(ctx context.Context) error { _, err := db.PersonData(ctx, c.ID, "Karen 1"); return err },
-		"RefusedChanges":      func(ctx context.Context) error { _, err := db.RefusedChanges(ctx, c.ID); return err },
-		"Publication":         func(ctx context.Context) error { _, err := db.Publication(ctx, c.ID); return err },
-		"StaffUsers":          func(ctx context.Context) error { _, err := db.StaffUsers(ctx); return err },
-		"Meta":                func(ctx context.Context) error { _, err := db.Meta(ctx, MetaCursor); return err },
-		"NewestHeld":          func(ctx context.Context) error { _, err := db.NewestHeld(ctx); return err },
-		"Check":               func(ctx context.Context) error { return db.Check(ctx) },
+		"UpcomingDeadlines": func(ctx context.Context) error {
+			_, err := db.UpcomingDeadlines(ctx, syncNow, syncNow.AddDate(1, 0, 0))
+			return err
+		},
+		"Pools":              func(ctx context.Context) error { _, err := db.Pools(ctx); return err },
+		"AgendaTemplates":    func(ctx context.Context) error { _, err := db.AgendaTemplates(ctx, c.ID); return err },
+		"CouncilAttachments": func(ctx context.Context) error { _, err := db.CouncilAttachments(ctx, c.ID); return err },
+		"PersonData":         func(ctx context.Context) error { _, err := db.PersonData(ctx, c.ID, "Karen 1"); return err },
+		"RefusedChanges":     func(ctx context.Context) error { _, err := db.RefusedChanges(ctx, c.ID); return err },
+		"Publication":        func(ctx context.Context) error { _, err := db.Publication(ctx, c.ID); return err },
+		"StaffUsers":         func(ctx context.Context) error { _, err := db.StaffUsers(ctx); return err },
+		"Meta":               func(ctx context.Context) error { _, err := db.Meta(ctx, MetaCursor); return err },
+		"NewestHeld":         func(ctx context.Context) error { _, err := db.NewestHeld(ctx); return err },
+		"Check":              func(ctx context.Context) error { return db.Check(ctx) },
 	}
 	for name, read := range reads {
 		if err := read(t.Context()); err != nil {
@@ -191,7 +194,9 @@ func newFixture(t *testing.T, db *DB) fixture {
 // writes are the writes the test below cuts off, on db with f.
 func writes(db *DB, f fixture) map[string]func(ctx context.Context) error {
 	return map[string]func(ctx context.Context) error{
-		"SaveCouncil": func(ctx context.Context) error { return db.SaveCouncil(ctx, model.Council{}, &model.Council{Name: "Nyt råd"}) },
+		"SaveCouncil": func(ctx context.Context) error {
+			return db.SaveCouncil(ctx, model.Council{}, &model.Council{Name: "Nyt råd"})
+		},
 		"SaveMember": func(ctx context.Context) error {
 			x := f.ms[0]
 			x.Phone = "11 22 33 44"

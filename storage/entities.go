@@ -304,8 +304,8 @@ func (db *DB) Councils(ctx context.Context) ([]model.Council, error) {
 }
 
 // Council reads one council.
-func (db *DB) Council(id string) (model.Council, error) {
-	return one(context.Background(), db.sql, councilD.scan, councilsT.selectSQL()+" WHERE id = ?", id)
+func (db *DB) Council(ctx context.Context, id string) (model.Council, error) {
+	return one(ctx, db.sql, councilD.scan, councilsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SaveCouncil creates (when c.ID is empty) or updates a council, edited
@@ -733,7 +733,7 @@ func (db *DB) DeleteBudgetWish(ctx context.Context, id string) error {
 
 // CouncilData reads everything a council keeps, for exports and printing.
 func (db *DB) CouncilData(ctx context.Context, councilID string) (*model.CouncilData, error) {
-	c, err := db.Council(councilID)
+	c, err := db.Council(ctx, councilID)
 	if err != nil {
 		return nil, err
 	}

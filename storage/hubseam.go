@@ -20,8 +20,8 @@ import (
 // (model.CheckField). An error refuses the whole batch; errors.Is
 // ErrBadChange holds.
 func (db *DB) CheckOps(ops []Change) error {
-	// The hub's store has no context yet (HubStore gets one separately);
-	// the only database read here is the schema, read once and cached.
+	// No context: the only database read here is the schema, read once
+	// and cached.
 	ctx := context.Background()
 	for i := range ops {
 		if err := db.checkChange(ctx, &ops[i]); err != nil {

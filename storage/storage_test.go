@@ -65,7 +65,7 @@ func TestOpenCreatesAndReopens(t *testing.T) {
 	if db2.DeviceID() != device {
 		t.Errorf("device id changed on reopen: %s → %s", device, db2.DeviceID())
 	}
-	got, err := db2.Council(c.ID)
+	got, err := db2.Council(t.Context(), c.ID)
 	if err != nil || got != c {
 		t.Errorf("council after reopen = %+v, %v; want %+v", got, err, c)
 	}

@@ -339,7 +339,7 @@ func TestLinkCouncil(t *testing.T) {
 	mem := model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &mem))
 	ok(t, a.LinkCouncil(c.ID, "hub-council"))
-	if got, err := a.Council("hub-council"); err != nil || got.Name != "Demo" {
+	if got, err := a.Council(t.Context(), "hub-council"); err != nil || got.Name != "Demo" {
 		t.Fatalf("linked council = %+v, %v", got, err)
 	}
 	ops, _ := a.PendingOps(context.Background(), "hub-council", 100)

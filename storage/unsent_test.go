@@ -19,7 +19,7 @@ func TestDropUnsent(t *testing.T) {
 	syncAll(t, db, other)
 
 	must(t, db.DropUnsent(t.Context(), c.ID))
-	if _, err := db.Council(c.ID); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := db.Council(t.Context(), c.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the council is still there: %v", err)
 	}
 	if ms := noerr.Get(db.Meetings(t.Context(), c.ID))(t); len(ms) != 0 {
@@ -32,7 +32,7 @@ func TestDropUnsent(t *testing.T) {
 	if err := other.DropUnsent(t.Context(), c.ID); err == nil {
 		t.Error("dropped a council that came from another replica")
 	}
-	if got, err := other.Council(c.ID); err != nil || got.Name != c.Name {
+	if got, err := other.Council(t.Context(), c.ID); err != nil || got.Name != c.Name {
 		t.Errorf("the other replica's council: %+v, %v", got, err)
 	}
 }

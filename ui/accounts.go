@@ -289,7 +289,7 @@ func parseSignedKroner(s string) (int64, error) {
 // onPrint saves the year's accounts as a PDF.
 func (s *accountsScreen) onPrint() {
 	s.u.saver.flush()
-	council, _ := s.u.db.Council(s.u.councilID)
+	council, _ := s.u.db.Council(s.u.ctx, s.u.councilID)
 	name := model.FileName("pdf", "Årsregnskab", council.Name, strconv.Itoa(s.year))
 	id, year, doc := s.u.councilID, s.year, accountsDoc
 	if s.withReceipts.Checked {

@@ -31,7 +31,7 @@ type councilDialog struct {
 // onEditCouncil opens the council's dialog ("Lokalrådet…").
 func (u *App) onEditCouncil() *councilDialog {
 	u.saver.flush()
-	c, err := u.db.Council(u.councilID)
+	c, err := u.db.Council(u.ctx, u.councilID)
 	if err != nil {
 		u.showError(err)
 		return nil

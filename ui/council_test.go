@@ -25,7 +25,7 @@ func TestEditAndDeleteCouncil(t *testing.T) {
 	d.area.SetText("Jyderup og omegn")
 	d.grant.SetText("tredive tusind")
 	test.Tap(overlayButton(t, u, "Gem"))
-	if c := noerr.Get(db.Council(council))(t); c.Area != "Jyderup" {
+	if c := noerr.Get(db.Council(t.Context(), council))(t); c.Area != "Jyderup" {
 		t.Fatalf("saved with a bad amount: %+v", c)
 	}
 	if !strings.Contains(d.grantErr.Text, "Ugyldigt beløb") {
@@ -33,17 +33,17 @@ func TestEditAndDeleteCouncil(t *testing.T) {
 	}
 	d.grant.SetText("32.500,50")
 	test.Tap(overlayButton(t, u, "Gem"))
-	if c := noerr.Get(db.Council(council))(t); c.Area != "Jyderup og omegn" || c.AnnualGrant != 32_500_50 {
+	if c := noerr.Get(db.Council(t.Context(), council))(t); c.Area != "Jyderup og omegn" || c.AnnualGrant != 32_500_50 {
 		t.Errorf("after saving: %+v", c)
 	}
 
 	d = u.onEditCouncil()
 	d.onDelete()
-	if _, err := db.Council(council); err != nil {
+	if _, err := db.Council(t.Context(), council); err != nil {
 		t.Fatal("deleted before the user confirmed")
 	}
 	test.Tap(overlayButton(t, u, "Ja"))
-	if _, err := db.Council(council); err == nil {
+	if _, err := db.Council(t.Context(), council); err == nil {
 		t.Error("the council is still there")
 	}
 	if cs := noerr.Get(db.Councils(t.Context()))(t); len(cs) != 1 || cs[0].ID != other.ID {

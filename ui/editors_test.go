@@ -120,7 +120,7 @@ func TestCouncilDialogKeepsOtherLaptopsEdit(t *testing.T) {
 	d.name.SetText("Jyderup-Skarresø Lokalråd")
 	d.grant.SetText("30.000")
 	d.onSave()
-	got, err := db.Council(cid)
+	got, err := db.Council(t.Context(), cid)
 	ok(t, err)
 	if got.Name != "Jyderup-Skarresø Lokalråd" || got.AnnualGrant != 30_000_00 || got.Area != "Jyderup og Skarresø" {
 		t.Errorf("stored %+v; want this dialog's name and grant and the other laptop's area", got)

@@ -249,7 +249,7 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 			}
 		}
 		doc := docs[i]
-		council, _ := u.db.Council(councilID)
+		council, _ := u.db.Council(u.ctx, councilID)
 		var tail string
 		switch {
 		case !when.IsZero():
@@ -272,7 +272,7 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 				dialog.ShowInformation(lang.L("Print"), lang.L("Only the PDF documents can be printed. Save this one instead."), u.win)
 				return
 			}
-			council, _ := u.db.Council(councilID)
+			council, _ := u.db.Council(u.ctx, councilID)
 			name := model.FileName(doc.ext, doc.base, council.Name, "")
 			dlg.Hide()
 			u.withBilagChecked(doc, ref, func(skip bool) {

@@ -41,7 +41,7 @@ func TestEnrolWithDemoSendsNothingOfIt(t *testing.T) {
 	if top := u.win.Canvas().Overlays().Top(); top != nil && strings.Contains(texts(top), "Vil du forbinde") {
 		t.Errorf("asked to link the demo:\n%s", texts(top))
 	}
-	c, err := hub.db.Council(council)
+	c, err := hub.db.Council(t.Context(), council)
 	ok(t, err)
 	if c.Name != "Tølløse Lokalråd" {
 		t.Errorf("the municipality's council is named %q", c.Name)

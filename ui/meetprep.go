@@ -101,7 +101,7 @@ func presenceOf(s string) model.Presence {
 // showQuorum tells whether the board is quorate with the marks made.
 func (a *attendanceView) showQuorum() {
 	e := a.e
-	c, err := e.u.db.Council(e.m.CouncilID)
+	c, err := e.u.db.Council(e.u.ctx, e.m.CouncilID)
 	if err != nil {
 		showErr(e.msg, err)
 		return

@@ -168,7 +168,7 @@ func TestAttendanceMarksAndQuorum(t *testing.T) {
 		t.Errorf("after guests: %+v", m)
 	}
 	// A council's own rule: 1 present is enough.
-	c := noerr.Get(db.Council(dec.CouncilID))(t)
+	c := noerr.Get(db.Council(t.Context(), dec.CouncilID))(t)
 	loaded := c
 	c.Quorum = 1
 	ok(t, db.SaveCouncil(t.Context(), loaded, &c))
@@ -397,7 +397,7 @@ func TestCouncilQuorumSetting(t *testing.T) {
 	}
 	d.quorum.SetText("3")
 	test.Tap(overlayButton(t, u, "Gem"))
-	if c := noerr.Get(db.Council(council))(t); c.Quorum != 3 {
+	if c := noerr.Get(db.Council(t.Context(), council))(t); c.Quorum != 3 {
 		t.Fatalf("stored %+v", c)
 	}
 	d = u.onEditCouncil()
@@ -406,7 +406,7 @@ func TestCouncilQuorumSetting(t *testing.T) {
 	}
 	d.quorum.SetText("")
 	test.Tap(overlayButton(t, u, "Gem"))
-	if c := noerr.Get(db.Council(council))(t); c.Quorum != 0 {
+	if c := noerr.Get(db.Council(t.Context(), council))(t); c.Quorum != 0 {
 		t.Errorf("cleared: %+v", c)
 	}
 }

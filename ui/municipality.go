@@ -270,7 +270,7 @@ func (m *municipalInfo) build() []*container.TabItem {
 	contacts := newInfoPane(lang.L("The municipality has published no contacts yet."), func() ([]infoItem, error) {
 		cs, err := db.Contacts(m.u.ctx)
 		area := ""
-		if c, err := db.Council(m.u.councilID); err == nil {
+		if c, err := db.Council(m.u.ctx, m.u.councilID); err == nil {
 			area = c.Area
 		}
 		staff := m.u.isStaff()

@@ -326,7 +326,7 @@ func (v *resultView) onRemoveOverride() {
 func (v *resultView) fileName(ext, what string) string {
 	council := v.data.Council.Name
 	if council == "" || v.data.Round.ID != v.s.round.ID {
-		if c, err := v.s.u.db.Council(v.s.round.CouncilID); err == nil {
+		if c, err := v.s.u.db.Council(v.s.u.ctx, v.s.round.CouncilID); err == nil {
 			council = c.Name
 		}
 	}

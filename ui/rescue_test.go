@@ -75,7 +75,7 @@ func TestRescueRestoresNewestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer again.Close()
-	if got, err := again.Council(c.ID); err != nil || got.Name != c.Name {
+	if got, err := again.Council(t.Context(), c.ID); err != nil || got.Name != c.Name {
 		t.Errorf("after the rescue: %+v, %v", got, err)
 	}
 	// The damaged file is kept, not thrown away.

@@ -524,7 +524,7 @@ func (st *syncSettings) showStatus() {
 		st.status.SetText(lang.L("Enrolled as the municipality's device at {{.Server}}.", map[string]any{"Server": e.server}))
 	default:
 		name := e.council
-		if c, err := st.s.u.db.Council(e.council); err == nil {
+		if c, err := st.s.u.db.Council(st.s.u.ctx, e.council); err == nil {
 			name = c.Name
 		}
 		st.status.SetText(lang.L("Enrolled for {{.Council}} at {{.Server}}.", map[string]any{"Council": name, "Server": e.server}))
@@ -616,7 +616,7 @@ func (u *App) afterEnrol(council string) {
 		return // shown again once answered
 	}
 	if council != "" && u.tabs != nil {
-		if _, err := u.db.Council(council); err == nil {
+		if _, err := u.db.Council(u.ctx, council); err == nil {
 			u.openCouncil(council)
 		} else {
 			u.sync.arrive = council

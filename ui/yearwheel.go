@@ -230,7 +230,7 @@ func (s *yearScreen) onUsual() {
 // onPrint saves the year shown as a one-page PDF.
 func (s *yearScreen) onPrint() {
 	s.u.saver.flush()
-	council, _ := s.u.db.Council(s.u.councilID)
+	council, _ := s.u.db.Council(s.u.ctx, s.u.councilID)
 	name := model.FileName("pdf", "Årshjul", council.Name, strconv.Itoa(s.year))
 	id, year := s.u.councilID, s.year
 	s.u.saveAs(name, func() ([]byte, error) { return s.u.render(yearWheelDoc, id, "", year, false) })

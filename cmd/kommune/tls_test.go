@@ -84,7 +84,7 @@ func TestServeTLS(t *testing.T) {
 	if _, err := client.Sync(ctx, db, ""); err != nil {
 		t.Fatalf("sync over TLS: %v", err)
 	}
-	if c, err := db.Council(council); err != nil || c.Name != "Tølløse Lokalråd" {
+	if c, err := db.Council(t.Context(), council); err != nil || c.Name != "Tølløse Lokalråd" {
 		t.Errorf("council over TLS: %+v, %v", c, err)
 	}
 	// Plain http to the TLS port gets nowhere.

@@ -316,7 +316,7 @@ func openExisting(path string) (*storage.DB, error) {
 // empty.
 func councilOf(ctx context.Context, db *storage.DB, id string) (string, error) {
 	if id != "" {
-		if _, err := db.Council(id); err != nil {
+		if _, err := db.Council(ctx, id); err != nil {
 			return "", fmt.Errorf("lokalrådet %s: %w", id, err)
 		}
 		return id, nil

@@ -80,7 +80,7 @@ func TestSyncAndBundleCommands(t *testing.T) {
 	if ms := noerr.Get(hub.Members(t.Context(), c.ID))(t); len(ms) != 1 || ms[0].Name != "Karen Østergaard" {
 		t.Errorf("the hub's members after --link: %+v (the demo's must stay on the laptop)", ms)
 	}
-	if hc := noerr.Get(hub.Council(c.ID))(t); hc.Name != "Jyderup Lokalråd" {
+	if hc := noerr.Get(hub.Council(t.Context(), c.ID))(t); hc.Name != "Jyderup Lokalråd" {
 		t.Errorf("the hub's council is named %q after --link", hc.Name)
 	}
 	if err := runSync(ctx, []string{"--db", pathB, "--server", srv.URL, "--code", code2}, &out, &errb); err != nil {

@@ -105,7 +105,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	if err := runSync(ctx, []string{"--db", pathA}, &out, &errb); err != nil {
 		t.Fatalf("sync after the refused bundle: %v", err)
 	}
-	if got := noerr.Get(hub.Council(c.ID))(t); got.Name != "Jyderup Lokalråd" {
+	if got := noerr.Get(hub.Council(t.Context(), c.ID))(t); got.Name != "Jyderup Lokalråd" {
 		t.Errorf("hub council = %+v", got)
 	}
 

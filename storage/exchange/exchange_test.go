@@ -239,7 +239,7 @@ func TestSecurity(t *testing.T) {
 	w := model.BudgetWish{CouncilID: jyderup, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
 	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
-	if _, err := other.Council(jyderup); err == nil {
+	if _, err := other.Council(t.Context(), jyderup); err == nil {
 		t.Error("a device of Tornved received Jyderup")
 	}
 
@@ -581,7 +581,7 @@ func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
 		t.Errorf("linking made %d conflicts: %+v", len(cs), cs)
 	}
 	for _, db := range []*storage.DB{a, h.db} {
-		c, err := db.Council(council)
+		c, err := db.Council(t.Context(), council)
 		ok(t, err)
 		if c.Area != "Jyderup" || c.AnnualGrant != 30_000_00 || c.Name != "Jyderup Lokalråd" {
 			t.Errorf("council after linking: %+v", c)
@@ -600,7 +600,7 @@ func TestLinkingKeepsLocalValuesWithoutFalseConflicts(t *testing.T) {
 		t.Errorf("conflicts = %+v", cs)
 	}
 	for _, db := range []*storage.DB{b, h2.db} {
-		if c := noerr.Get(db.Council(council2))(t); c.Name != "Jyderup Lokalforum" || c.Area != "Jyderup" {
+		if c := noerr.Get(db.Council(t.Context(), council2))(t); c.Name != "Jyderup Lokalforum" || c.Area != "Jyderup" {
 			t.Errorf("council after linking: %+v", c)
 		}
 	}

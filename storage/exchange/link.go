@@ -45,7 +45,7 @@ func PendingLink(ctx context.Context, db *storage.DB) (LinkQuestion, bool, error
 	if err != nil || id == "" {
 		return LinkQuestion{}, false, err
 	}
-	c, err := db.Council(id)
+	c, err := db.Council(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) { // deleted meanwhile: nothing to ask
 		return LinkQuestion{}, false, clearLinkQuestion(ctx, db)
 	}

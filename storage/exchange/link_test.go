@@ -55,7 +55,7 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	syncOK(t, a)
 	syncOK(t, a)
 
-	c, err := h.db.Council(council)
+	c, err := h.db.Council(t.Context(), council)
 	ok(t, err)
 	if c.Name != "Tølløse Lokalråd" || c.Area != "" || c.AnnualGrant != 0 {
 		t.Errorf("the hub's council became %+v", c)
@@ -65,7 +65,7 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 	if len(ms) != 1 || ms[0].Name != "Mette Hansen" {
 		t.Errorf("the hub's members: %+v", ms)
 	}
-	if _, err := h.db.Council(demoID); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := h.db.Council(t.Context(), demoID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the demo council is at the hub: %v", err)
 	}
 	ops, err := h.db.CouncilOps(context.Background(), "")
@@ -79,7 +79,7 @@ func TestEnrolNeverLinksTheDemo(t *testing.T) {
 		t.Errorf("the hub holds %d ops, %d before the demo laptop enrolled", len(ops), len(before))
 	}
 	// The laptop has the real council, and the demo still apart.
-	if c, err := a.Council(council); err != nil || c.Name != "Tølløse Lokalråd" {
+	if c, err := a.Council(t.Context(), council); err != nil || c.Name != "Tølløse Lokalråd" {
 		t.Errorf("the laptop's copy of the council: %+v, %v", c, err)
 	}
 	if ms := noerr.Get(a.Members(t.Context(), demoID))(t); len(ms) == 0 {
@@ -101,7 +101,7 @@ func TestStaffEnrolDropsTheDemo(t *testing.T) {
 	_, err = cli.Enroll(context.Background(), a, h.url, h.code(t, ""))
 	ok(t, err)
 	syncOK(t, a)
-	if _, err := h.db.Council(demoID); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := h.db.Council(t.Context(), demoID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the demo council reached the hub: %v", err)
 	}
 	ops, err := h.db.CouncilOps(context.Background(), demoID)
@@ -109,7 +109,7 @@ func TestStaffEnrolDropsTheDemo(t *testing.T) {
 	if len(ops) != 0 {
 		t.Errorf("%d ops of the demo at the hub", len(ops))
 	}
-	if _, err := a.Council(demoID); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := a.Council(t.Context(), demoID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the demo is still on the municipality's computer: %v", err)
 	}
 }
@@ -147,7 +147,7 @@ func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
 		syncOK(t, a)
 		ws, err := h.db.BudgetWishes(t.Context(), council, 0)
 		ok(t, err)
-		hc, err := h.db.Council(council)
+		hc, err := h.db.Council(t.Context(), council)
 		ok(t, err)
 		if !yes {
 			if len(ws) != 0 || hc.Name != "Jyderup Lokalråd" {
@@ -162,7 +162,7 @@ func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
 			t.Errorf("linked, the hub has %+v", ws)
 		}
 		for _, db := range []*storage.DB{a, h.db} {
-			if c := noerr.Get(db.Council(council))(t); c.Name != "Jyderup Lokalråd" {
+			if c := noerr.Get(db.Council(t.Context(), council))(t); c.Name != "Jyderup Lokalråd" {
 				t.Errorf("linked, the council is named %q; the municipality's name stands", c.Name)
 			}
 		}
@@ -183,7 +183,7 @@ func TestEnrolLinksAnEmptyCouncilAtOnce(t *testing.T) {
 		t.Error("asked about a council with no data")
 	}
 	syncOK(t, a)
-	if hc := noerr.Get(h.db.Council(council))(t); hc.Area != "Jyderup" {
+	if hc := noerr.Get(h.db.Council(t.Context(), council))(t); hc.Area != "Jyderup" {
 		t.Errorf("the hub's council: %+v", hc)
 	}
 }

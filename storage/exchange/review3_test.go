@@ -136,7 +136,7 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 	}
 	before := func(db *storage.DB) string {
 		s := state(t, db, l.council)
-		if _, err := db.Council(l.other); err == nil {
+		if _, err := db.Council(context.Background(), l.other); err == nil {
 			s += state(t, db, l.other)
 		}
 		return s

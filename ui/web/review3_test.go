@@ -158,7 +158,7 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 // is a plain 404; staff pages and the public page are never cached.
 func TestPublicPageInjection(t *testing.T) {
 	s, db, j, _ := publicHub(t)
-	c, err := db.Council(j)
+	c, err := db.Council(t.Context(), j)
 	ok(t, err)
 	evil := `<script>alert(1)</script>"><img src=x onerror=alert(2)>`
 	c2 := c
