@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -443,6 +444,14 @@ func TestCloseFlushesPendingEdit(t *testing.T) {
 	}
 	if m := noerr.Get(db.Meeting(t.Context(), id))(t); m.Place != "Forsamlingshuset" {
 		t.Errorf("place after close: %q", m.Place)
+	}
+	// Only then is the window's context cancelled: whatever the window
+	// still has in flight (a sync, a count, an export) stops.
+	if !errors.Is(u.ctx.Err(), context.Canceled) {
+		t.Errorf("the window's context after close: %v", u.ctx.Err())
+	}
+	if _, err := db.Meetings(u.ctx, ed.m.CouncilID); !errors.Is(err, context.Canceled) {
+		t.Errorf("a read with the closed window's context: %v", err)
 	}
 }
 
