@@ -232,6 +232,11 @@ func (p *editPane[T, E]) open(id string) {
 	}
 	p.editor = p.edit(x)
 	showIn(p.detail, p.editor.build())
+	// Saving the item left read the list again and selected that item's
+	// row: the row of the one opened is the one selected.
+	if i := p.index(id); i >= 0 {
+		p.list.Select(i)
+	}
 }
 
 // find is item id, as get reads it or as listed.

@@ -22,8 +22,8 @@ func TestSyncRefreshesOnlyWhatChanged(t *testing.T) {
 
 	u := newTestUI(t, mine)
 	stopSync(t, u)
-	if len(u.meetings.meetings) != 0 || len(u.members.members) != 0 {
-		t.Fatalf("a new council shows %d meetings, %d members", len(u.meetings.meetings), len(u.members.members))
+	if len(u.meetings.meetings) != 0 || len(u.members.items) != 0 {
+		t.Fatalf("a new council shows %d meetings, %d members", len(u.meetings.meetings), len(u.members.items))
 	}
 	behind := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Title: "Stored behind the screen", Start: mustDate(t, "26.11.2026")}
 	ok(t, mine.SaveMeeting(model.Meeting{}, &behind))
@@ -34,7 +34,7 @@ func TestSyncRefreshesOnlyWhatChanged(t *testing.T) {
 	ok(t, err)
 	test.Tap(u.sync.nowBtn)
 	eventually(t, "the other laptop's member on the members screen", func() bool {
-		return len(u.members.members) == 1 && u.members.members[0].Name == "Karen Østergaard"
+		return len(u.members.items) == 1 && u.members.items[0].Name == "Karen Østergaard"
 	})
 	if len(u.meetings.meetings) != 0 {
 		t.Errorf("a sync of members only read the meetings again: %+v", u.meetings.meetings)

@@ -425,7 +425,7 @@ func (u *App) refreshScreens(changed []string) {
 	if u.tabs == nil {
 		return
 	}
-	typing := u.win.Canvas().Focused() != nil || u.saver.pending()
+	typing := u.typing()
 	u.overview.refresh()
 	if showsChanged(changed, meetingListTables) {
 		u.meetings.refreshList()
@@ -436,9 +436,7 @@ func (u *App) refreshScreens(changed []string) {
 	if showsChanged(changed, wishTables) {
 		u.wishes.refreshYears()
 	}
-	if showsChanged(changed, memberTables) {
-		u.members.refresh()
-	}
+	u.members.refreshChanged(changed, typing)
 	u.municipal.refresh()
 	if pbChanged(changed) {
 		u.borgerbudget.refresh()
@@ -465,13 +463,6 @@ func (u *App) refreshScreens(changed []string) {
 		u.wishes.editor = nil
 		if u.wishes.open(id); u.wishes.editor == nil {
 			u.wishes.closeEditor()
-		}
-	}
-	if e := u.members.editor; e != nil && showsChanged(changed, memberTables) {
-		id := e.m.ID
-		u.members.editor = nil
-		if u.members.open(id); u.members.editor == nil {
-			u.members.close()
 		}
 	}
 }

@@ -1,0 +1,126 @@
+package ui
+
+// The screens that list items beside the editor of the one chosen
+// (editPane) behave alike, and these tests hold each to it: choosing
+// another row stores what was typed in the one left, without waiting for
+// the save's delay; a new item is stored and opened with the cursor in it;
+// a value that could not be saved is told when the user leaves it; and a
+// sync that changes the item shown shows it, unless someone is typing.
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"lokalraad/internal/noerr"
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// chooseRow selects item id in a pane's list, as a click does, and returns
+// the editor it opened.
+func chooseRow[T any, E paneEditor[T]](t *testing.T, p *editPane[T, E], id string) E {
+	t.Helper()
+	i := p.index(id)
+	if i < 0 {
+		t.Fatalf("%s is not listed", id)
+	}
+	p.list.Select(i)
+	if !p.opened() || p.k.id(p.editor.item()) != id {
+		t.Fatalf("choosing %s did not open it", id)
+	}
+	return p.editor
+}
+
+// toldUnsaved checks that a dialog says that text was not saved, and
+// closes it.
+func toldUnsaved(t *testing.T, u *App, text string) {
+	t.Helper()
+	top := u.win.Canvas().Overlays().Top()
+	want := "Datoen «" + text + "» er ugyldig og blev ikke gemt."
+	if top == nil || !strings.Contains(texts(top), want) {
+		t.Fatalf("leaving did not say %q", want)
+	}
+	test.Tap(overlayButton(t, u, "OK"))
+}
+
+// toldNothing checks that no dialog is shown.
+func toldNothing(t *testing.T, u *App) {
+	t.Helper()
+	if top := u.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("a message without reason:\n%s", texts(top))
+	}
+}
+
+// syncShows lets another laptop's edit arrive (change, saved with save) as
+// a sync that changed tables brings it, once while a field of the open
+// editor has the focus (the editor is left alone) and once while nobody
+// types (the editor shows the item as stored). It returns the editor open
+// after each.
+func syncShows[T any, E paneEditor[T]](t *testing.T, u *App, p *editPane[T, E], focus *entry, tables []string,
+	change func(*T), save func(*storage.DB, T, *T) error) (typing, after E) {
+	t.Helper()
+	before := p.editor
+	otherLaptopEdits(t, u.db, p.editor.item(), change, save)
+	u.win.Canvas().Focus(focus)
+	u.refreshScreens(tables)
+	if p.editor != before {
+		t.Error("a sync rebuilt the editor someone types in")
+	}
+	typing = p.editor
+	u.win.Canvas().Unfocus()
+	u.refreshScreens(tables)
+	if p.editor == before {
+		t.Error("a sync that changed the item shown did not show it")
+	}
+	return typing, p.editor
+}
+
+func TestMembersScreenPattern(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	u.tabs.SelectIndex(4)
+	s := u.members
+
+	test.Tap(s.newBtn)
+	first := s.editor
+	ms := noerr.Get(db.Members(cid))(t)
+	if len(ms) != 1 || ms[0].Name != "Nyt medlem" || first == nil || first.m.ID != ms[0].ID {
+		t.Fatalf("a new member: stored %+v, opened %v", ms, first)
+	}
+	if u.win.Canvas().Focused() != first.name {
+		t.Error("a new member's name has not the cursor")
+	}
+	retype(first.name, "Karen Østergaard")
+	test.Tap(s.newBtn)
+	second := s.editor
+	retype(second.name, "Søren Madsen")
+
+	// Choosing a row stores what was typed in the one left.
+	chooseRow(t, s.editPane, first.m.ID)
+	if got := storage.Overwriting(db, model.Member{ID: second.m.ID}); got.Name != "Søren Madsen" {
+		t.Errorf("the member left is stored as %q", got.Name)
+	}
+	if got := storage.Overwriting(db, model.Member{ID: first.m.ID}); got.Name != "Karen Østergaard" {
+		t.Errorf("the first member is stored as %q", got.Name)
+	}
+	toldNothing(t, u)
+
+	// A date that could not be saved is told when the user leaves it.
+	retype(s.editor.termEnd, "30.02.2028")
+	chooseRow(t, s.editPane, second.m.ID)
+	toldUnsaved(t, u, "30.02.2028")
+	chooseRow(t, s.editPane, first.m.ID)
+	toldNothing(t, u)
+
+	typing, after := syncShows(t, u, s.editPane, s.editor.email, []string{"members"},
+		func(m *model.Member) { m.Phone = "20 11 22 33" }, (*storage.DB).SaveMember)
+	if typing.phone.Text == "20 11 22 33" || after.phone.Text != "20 11 22 33" || after.name.Text != "Karen Østergaard" {
+		t.Errorf("the phone shows %q while typing and %q after", typing.phone.Text, after.phone.Text)
+	}
+	// A sync of other tables leaves the member as it is.
+	u.refreshScreens([]string{"meetings"})
+	if s.editor != after {
+		t.Error("a sync of meetings rebuilt the member's editor")
+	}
+}
