@@ -124,3 +124,48 @@ func TestMembersScreenPattern(t *testing.T) {
 		t.Error("a sync of meetings rebuilt the member's editor")
 	}
 }
+
+func TestProjectsScreenPattern(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	u.tabs.SelectIndex(2)
+	s := u.projects
+
+	test.Tap(s.newBtn)
+	first := s.editor
+	ps := noerr.Get(db.Projects(cid))(t)
+	if len(ps) != 1 || ps[0].Title != "Nyt projekt" || first == nil || first.p.ID != ps[0].ID {
+		t.Fatalf("a new project: stored %+v, opened %v", ps, first)
+	}
+	if u.win.Canvas().Focused() != first.title {
+		t.Error("a new project's title has not the cursor")
+	}
+	retype(first.title, "Shelter ved mosen")
+	test.Tap(s.newBtn)
+	second := s.editor
+	retype(second.title, "Ny legeplads")
+
+	chooseRow(t, s.editPane, first.p.ID)
+	if got := noerr.Get(db.Project(second.p.ID))(t); got.Title != "Ny legeplads" {
+		t.Errorf("the project left is stored as %q", got.Title)
+	}
+	if got := noerr.Get(db.Project(first.p.ID))(t); got.Title != "Shelter ved mosen" {
+		t.Errorf("the first project is stored as %q", got.Title)
+	}
+	toldNothing(t, u)
+
+	retype(s.editor.start, "31.02.2027")
+	chooseRow(t, s.editPane, second.p.ID)
+	toldUnsaved(t, u, "31.02.2027")
+	chooseRow(t, s.editPane, first.p.ID)
+	toldNothing(t, u)
+
+	typing, after := syncShows(t, u, s.editPane, s.editor.workingGroup, []string{"projects"},
+		func(p *model.Project) { p.Description = "Et shelter ved mosen." }, (*storage.DB).SaveProject)
+	if typing.description.Text == "Et shelter ved mosen." || after.description.Text != "Et shelter ved mosen." || after.title.Text != "Shelter ved mosen" {
+		t.Errorf("the description shows %q while typing and %q after", typing.description.Text, after.description.Text)
+	}
+	u.refreshScreens([]string{"budget_wishes"})
+	if s.editor != after {
+		t.Error("a sync of budget wishes rebuilt the project's editor")
+	}
+}

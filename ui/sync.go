@@ -430,9 +430,7 @@ func (u *App) refreshScreens(changed []string) {
 	if showsChanged(changed, meetingListTables) {
 		u.meetings.refreshList()
 	}
-	if showsChanged(changed, projectListTables) {
-		u.projects.refreshList()
-	}
+	u.projects.refreshChanged(changed, typing)
 	if showsChanged(changed, wishTables) {
 		u.wishes.refreshYears()
 	}
@@ -449,13 +447,6 @@ func (u *App) refreshScreens(changed []string) {
 			u.meetings.close()
 		} else {
 			e.reload()
-		}
-	}
-	if e := u.projects.editor; e != nil && showsChanged(changed, projectEditorTables) {
-		id := e.p.ID
-		u.projects.editor = nil
-		if u.projects.open(id); u.projects.editor == nil {
-			u.projects.close()
 		}
 	}
 	if e := u.wishes.editor; e != nil && showsChanged(changed, wishEditorTables) {
