@@ -8,6 +8,7 @@ package ui
 // sync that changes the item shown shows it, unless someone is typing.
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -167,5 +168,58 @@ func TestProjectsScreenPattern(t *testing.T) {
 	u.refreshScreens([]string{"budget_wishes"})
 	if s.editor != after {
 		t.Error("a sync of budget wishes rebuilt the project's editor")
+	}
+}
+
+func TestWishesScreenPattern(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	u.tabs.SelectIndex(3)
+	s := u.wishes
+
+	test.Tap(s.newBtn)
+	first := s.editor
+	ws := noerr.Get(db.BudgetWishes(cid, 0))(t)
+	if len(ws) != 1 || ws[0].Title != "Nyt budgetønske" || ws[0].Year != s.year || first == nil || first.w.ID != ws[0].ID {
+		t.Fatalf("a new wish: stored %+v, opened %v", ws, first)
+	}
+	if u.win.Canvas().Focused() != first.title {
+		t.Error("a new wish's title has not the cursor")
+	}
+	retype(first.title, "Ny sti til skolen")
+	test.Tap(s.newBtn)
+	second := s.editor
+	retype(second.estimate, "250.000")
+
+	chooseRow(t, s.editPane, first.w.ID)
+	if got := storage.Overwriting(db, model.BudgetWish{ID: second.w.ID}); got.Estimate != 250_000_00 {
+		t.Errorf("the wish left is stored with %d øre", got.Estimate)
+	}
+	if got := storage.Overwriting(db, model.BudgetWish{ID: first.w.ID}); got.Title != "Ny sti til skolen" {
+		t.Errorf("the first wish is stored as %q", got.Title)
+	}
+	if want := "I alt " + strconv.Itoa(s.year) + ": 250.000 kr. ønsket, 0 kr. bevilget"; s.total.Text != want {
+		t.Errorf("the total says %q, want %q", s.total.Text, want)
+	}
+
+	// An amount that could not be read is kept as a draft while the user
+	// looks at another wish, and shown again with its message on return.
+	retype(s.editor.estimate, "mange penge")
+	chooseRow(t, s.editPane, second.w.ID)
+	toldNothing(t, u)
+	back := chooseRow(t, s.editPane, first.w.ID)
+	if back.estimate.Text != "mange penge" || !back.estimateErr.Visible() {
+		t.Errorf("the refused amount shows %q (message shown: %v)", back.estimate.Text, back.estimateErr.Visible())
+	}
+	retype(back.estimate, "")
+	u.saver.flush()
+
+	typing, after := syncShows(t, u, s.editPane, s.editor.justification, []string{"budget_wishes"},
+		func(w *model.BudgetWish) { w.Category = model.WishCategories[0] }, (*storage.DB).SaveBudgetWish)
+	if typing.category.Text == model.WishCategories[0] || after.category.Text != model.WishCategories[0] || after.title.Text != "Ny sti til skolen" {
+		t.Errorf("the category shows %q while typing and %q after", typing.category.Text, after.category.Text)
+	}
+	u.refreshScreens([]string{"members"})
+	if s.editor != after {
+		t.Error("a sync of members rebuilt the wish's editor")
 	}
 }

@@ -431,9 +431,7 @@ func (u *App) refreshScreens(changed []string) {
 		u.meetings.refreshList()
 	}
 	u.projects.refreshChanged(changed, typing)
-	if showsChanged(changed, wishTables) {
-		u.wishes.refreshYears()
-	}
+	u.wishes.refreshChanged(changed, typing)
 	u.members.refreshChanged(changed, typing)
 	u.municipal.refresh()
 	if pbChanged(changed) {
@@ -447,13 +445,6 @@ func (u *App) refreshScreens(changed []string) {
 			u.meetings.close()
 		} else {
 			e.reload()
-		}
-	}
-	if e := u.wishes.editor; e != nil && showsChanged(changed, wishEditorTables) {
-		id := e.w.ID
-		u.wishes.editor = nil
-		if u.wishes.open(id); u.wishes.editor == nil {
-			u.wishes.closeEditor()
 		}
 	}
 }
