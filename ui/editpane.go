@@ -38,6 +38,9 @@ type editKind[T any] struct {
 	// listed, when given, is told each time the list was read (a total
 	// under it).
 	listed func(items []T)
+	// reveal, when given, widens the screen's filter (a year) so that item
+	// id, which is not listed, is.
+	reveal func(id string)
 	// create is a new item; nil when this screen makes none (no new button).
 	create func() T
 	save   func(loaded T, x *T) error // loaded: as the editor read it; zero when new
@@ -257,6 +260,9 @@ func (p *editPane[T, E]) find(id string) (T, bool) {
 
 // choose selects item id in the list and opens it.
 func (p *editPane[T, E]) choose(id string) {
+	if p.k.reveal != nil && p.index(id) < 0 {
+		p.k.reveal(id)
+	}
 	if i := p.index(id); i >= 0 {
 		p.list.Select(i)
 		p.list.ScrollTo(i)

@@ -223,3 +223,48 @@ func TestWishesScreenPattern(t *testing.T) {
 		t.Error("a sync of members rebuilt the wish's editor")
 	}
 }
+
+func TestMeetingsScreenPattern(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	u.tabs.SelectIndex(1)
+	s := u.meetings
+
+	test.Tap(s.newBtn)
+	first := s.editor
+	ms := noerr.Get(db.Meetings(cid))(t)
+	if len(ms) != 1 || ms[0].Kind != model.MeetingBoard || first == nil || first.m.ID != ms[0].ID {
+		t.Fatalf("a new meeting: stored %+v, opened %v", ms, first)
+	}
+	if u.win.Canvas().Focused() != first.title {
+		t.Error("a new meeting's title has not the cursor")
+	}
+	retype(first.place, "Forsamlingshuset")
+	test.Tap(s.newBtn)
+	second := s.editor
+	retype(second.place, "Skolen")
+
+	chooseRow(t, s.editPane, first.m.ID)
+	if got := noerr.Get(db.Meeting(second.m.ID))(t); got.Place != "Skolen" {
+		t.Errorf("the meeting left is stored at %q", got.Place)
+	}
+	if got := noerr.Get(db.Meeting(first.m.ID))(t); got.Place != "Forsamlingshuset" {
+		t.Errorf("the first meeting is stored at %q", got.Place)
+	}
+	toldNothing(t, u)
+
+	retype(s.editor.date, "31.02.2027")
+	chooseRow(t, s.editPane, second.m.ID)
+	toldUnsaved(t, u, "31.02.2027")
+	chooseRow(t, s.editPane, first.m.ID)
+	toldNothing(t, u)
+
+	typing, after := syncShows(t, u, s.editPane, s.editor.guests, []string{"meetings"},
+		func(m *model.Meeting) { m.Title = "Ekstraordinært møde" }, (*storage.DB).SaveMeeting)
+	if typing.title.Text == "Ekstraordinært møde" || after.title.Text != "Ekstraordinært møde" || after.place.Text != "Forsamlingshuset" {
+		t.Errorf("the title shows %q while typing and %q after", typing.title.Text, after.title.Text)
+	}
+	u.refreshScreens([]string{"budget_wishes"})
+	if s.editor != after {
+		t.Error("a sync of budget wishes rebuilt the meeting's editor")
+	}
+}

@@ -427,9 +427,7 @@ func (u *App) refreshScreens(changed []string) {
 	}
 	typing := u.typing()
 	u.overview.refresh()
-	if showsChanged(changed, meetingListTables) {
-		u.meetings.refreshList()
-	}
+	u.meetings.refreshChanged(changed, typing)
 	u.projects.refreshChanged(changed, typing)
 	u.wishes.refreshChanged(changed, typing)
 	u.members.refreshChanged(changed, typing)
@@ -439,13 +437,6 @@ func (u *App) refreshScreens(changed []string) {
 	}
 	if typing {
 		return
-	}
-	if e := u.meetings.editor; e != nil && showsChanged(changed, meetingEditorTables) {
-		if _, err := u.db.Meeting(e.m.ID); err != nil {
-			u.meetings.close()
-		} else {
-			e.reload()
-		}
 	}
 }
 

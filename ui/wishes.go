@@ -34,6 +34,7 @@ func newWishesScreen(u *App) *wishesScreen {
 			return strconv.Itoa(w.Rank) + ". " + w.Title, model.Kroner(w.Estimate) + " · " + label(w.Status)
 		},
 		listed: s.listed,
+		reveal: s.reveal,
 		create: func() model.BudgetWish {
 			return model.BudgetWish{CouncilID: u.councilID, Year: s.year, Title: lang.L("New budget wish"), Status: model.WishDraft}
 		},
@@ -110,20 +111,23 @@ func (s *wishesScreen) listed(ws []model.BudgetWish) {
 	}
 }
 
-// selectWish shows wish id, choosing its year.
-func (s *wishesScreen) selectWish(id string) {
+// reveal chooses the year of wish id.
+func (s *wishesScreen) reveal(id string) {
 	w, err := s.u.db.BudgetWishes(s.u.councilID, 0)
-	if err == nil {
-		for _, x := range w {
-			if x.ID == id && x.Year != s.year {
-				s.year = x.Year
-				setSelected(s.years, strconv.Itoa(x.Year))
-				s.refreshList()
-			}
+	if err != nil {
+		return
+	}
+	for _, x := range w {
+		if x.ID == id && x.Year != s.year {
+			s.year = x.Year
+			setSelected(s.years, strconv.Itoa(x.Year))
+			s.refreshList()
 		}
 	}
-	s.choose(id)
 }
+
+// selectWish shows wish id, choosing its year.
+func (s *wishesScreen) selectWish(id string) { s.choose(id) }
 
 // wishEditor edits one budget wish; the municipality's answer is shown but
 // not editable.
