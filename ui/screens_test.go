@@ -54,16 +54,16 @@ func toldNothing(t *testing.T, u *App) {
 	}
 }
 
-// syncShows lets another laptop's edit arrive (change, saved with save) as
-// a sync that changed tables brings it, once while a field of the open
+// syncShows lets another laptop's edit (theirs, of the item open) arrive
+// as a sync that changed tables brings it, once while a field of the open
 // editor has the focus (the editor is left alone) and once while nobody
 // types (the editor shows the item as stored). It returns the editor open
 // after each.
 func syncShows[T any, E paneEditor[T]](t *testing.T, u *App, p *editPane[T, E], focus *entry, tables []string,
-	change func(*T), save func(*storage.DB, T, *T) error) (typing, after E) {
+	theirs func()) (typing, after E) {
 	t.Helper()
 	before := p.editor
-	otherLaptopEdits(t, u.db, p.editor.item(), change, save)
+	theirs()
 	u.win.Canvas().Focus(focus)
 	u.refreshScreens(tables)
 	if p.editor != before {
@@ -114,8 +114,9 @@ func TestMembersScreenPattern(t *testing.T) {
 	chooseRow(t, s.editPane, first.m.ID)
 	toldNothing(t, u)
 
-	typing, after := syncShows(t, u, s.editPane, s.editor.email, []string{"members"},
-		func(m *model.Member) { m.Phone = "20 11 22 33" }, (*storage.DB).SaveMember)
+	typing, after := syncShows(t, u, s.editPane, s.editor.email, []string{"members"}, func() {
+		otherLaptopEdits(t, db, s.editor.item(), func(m *model.Member) { m.Phone = "20 11 22 33" }, (*storage.DB).SaveMember)
+	})
 	if typing.phone.Text == "20 11 22 33" || after.phone.Text != "20 11 22 33" || after.name.Text != "Karen Østergaard" {
 		t.Errorf("the phone shows %q while typing and %q after", typing.phone.Text, after.phone.Text)
 	}
@@ -160,8 +161,9 @@ func TestProjectsScreenPattern(t *testing.T) {
 	chooseRow(t, s.editPane, first.p.ID)
 	toldNothing(t, u)
 
-	typing, after := syncShows(t, u, s.editPane, s.editor.workingGroup, []string{"projects"},
-		func(p *model.Project) { p.Description = "Et shelter ved mosen." }, (*storage.DB).SaveProject)
+	typing, after := syncShows(t, u, s.editPane, s.editor.workingGroup, []string{"projects"}, func() {
+		otherLaptopEdits(t, db, s.editor.item(), func(p *model.Project) { p.Description = "Et shelter ved mosen." }, (*storage.DB).SaveProject)
+	})
 	if typing.description.Text == "Et shelter ved mosen." || after.description.Text != "Et shelter ved mosen." || after.title.Text != "Shelter ved mosen" {
 		t.Errorf("the description shows %q while typing and %q after", typing.description.Text, after.description.Text)
 	}
@@ -213,8 +215,9 @@ func TestWishesScreenPattern(t *testing.T) {
 	retype(back.estimate, "")
 	u.saver.flush()
 
-	typing, after := syncShows(t, u, s.editPane, s.editor.justification, []string{"budget_wishes"},
-		func(w *model.BudgetWish) { w.Category = model.WishCategories[0] }, (*storage.DB).SaveBudgetWish)
+	typing, after := syncShows(t, u, s.editPane, s.editor.justification, []string{"budget_wishes"}, func() {
+		otherLaptopEdits(t, db, s.editor.item(), func(w *model.BudgetWish) { w.Category = model.WishCategories[0] }, (*storage.DB).SaveBudgetWish)
+	})
 	if typing.category.Text == model.WishCategories[0] || after.category.Text != model.WishCategories[0] || after.title.Text != "Ny sti til skolen" {
 		t.Errorf("the category shows %q while typing and %q after", typing.category.Text, after.category.Text)
 	}
@@ -258,13 +261,60 @@ func TestMeetingsScreenPattern(t *testing.T) {
 	chooseRow(t, s.editPane, first.m.ID)
 	toldNothing(t, u)
 
-	typing, after := syncShows(t, u, s.editPane, s.editor.guests, []string{"meetings"},
-		func(m *model.Meeting) { m.Title = "Ekstraordinært møde" }, (*storage.DB).SaveMeeting)
+	typing, after := syncShows(t, u, s.editPane, s.editor.guests, []string{"meetings"}, func() {
+		otherLaptopEdits(t, db, s.editor.item(), func(m *model.Meeting) { m.Title = "Ekstraordinært møde" }, (*storage.DB).SaveMeeting)
+	})
 	if typing.title.Text == "Ekstraordinært møde" || after.title.Text != "Ekstraordinært møde" || after.place.Text != "Forsamlingshuset" {
 		t.Errorf("the title shows %q while typing and %q after", typing.title.Text, after.title.Text)
 	}
 	u.refreshScreens([]string{"budget_wishes"})
 	if s.editor != after {
 		t.Error("a sync of budget wishes rebuilt the meeting's editor")
+	}
+}
+
+func TestStaffScreenPattern(t *testing.T) {
+	db := newTestDB(t)
+	c := model.Council{Name: "Tølløse Lokalråd"}
+	ok(t, db.SaveCouncil(model.Council{}, &c))
+	var ws []model.BudgetWish
+	for _, title := range []string{"Ny legeplads", "Ny sti til skolen"} {
+		w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: title, Status: model.WishSubmitted}
+		ok(t, db.SaveBudgetWish(model.BudgetWish{}, &w))
+		ws = append(ws, w)
+	}
+	ok(t, db.SetMeta(storage.MetaStaff, "1"))
+	u := newTestUI(t, db)
+	u.tabs.SelectIndex(6)
+	s := u.municipal.staff
+	if s.newBtn != nil {
+		t.Error("the municipality is offered to make a council's wish")
+	}
+
+	first := chooseRow(t, s.editPane, ws[0].ID)
+	test.Type(first.text, "Byrådet giver halvdelen.")
+	second := chooseRow(t, s.editPane, ws[1].ID)
+	if got := storage.Overwriting(db, ws[0]); got.AnswerText != "Byrådet giver halvdelen." {
+		t.Errorf("the wish left is stored with %q", got.AnswerText)
+	}
+
+	// An amount that could not be read stays as a draft, and says why on
+	// return.
+	test.Type(second.granted, "mange penge")
+	chooseRow(t, s.editPane, ws[0].ID)
+	toldNothing(t, u)
+	back := chooseRow(t, s.editPane, ws[1].ID)
+	if back.granted.Text != "mange penge" || !back.grantedErr.Visible() {
+		t.Errorf("the refused amount shows %q (message shown: %v)", back.granted.Text, back.grantedErr.Visible())
+	}
+	retype(back.granted, "40.000")
+	u.saver.flush()
+
+	// The council corrects its justification while the answer is open.
+	_, after := syncShows(t, u, s.editPane, s.editor.text, []string{"budget_wishes"}, func() {
+		otherLaptopEdits(t, db, s.editor.w, func(w *model.BudgetWish) { w.Justification = "Børnene cykler på vejen." }, (*storage.DB).SaveBudgetWish)
+	})
+	if !strings.Contains(texts(s.detail), "Børnene cykler på vejen.") || after.granted.Text != "40.000" {
+		t.Errorf("after a sync the answer editor shows:\n%s", texts(s.detail))
 	}
 }
