@@ -383,10 +383,11 @@ func sameCouncils(a, b []model.Council) bool {
 	return true
 }
 
-// The tables each screen shows, by what a sync may change under it. A list
-// is read again when a sync changed one of its tables, an open editor when
-// one of its editor's; the overview and the municipality's screen, which
-// show a little of nearly everything, always.
+// The tables each screen shows, by what a sync may change under it (its
+// editKind's listTables and editorTables). A list is read again when a
+// sync changed one of its tables, an open editor when one of its editor's;
+// the overview and the municipality's screen, which show a little of
+// nearly everything, always.
 var (
 	meetingListTables   = []string{"meetings"}
 	meetingEditorTables = []string{"meetings", "agenda_items", "action_items", "attachments", "members", "agenda_templates", "projects", "councils"}
@@ -434,9 +435,6 @@ func (u *App) refreshScreens(changed []string) {
 	u.municipal.refresh()
 	if pbChanged(changed) {
 		u.borgerbudget.refresh()
-	}
-	if typing {
-		return
 	}
 }
 
