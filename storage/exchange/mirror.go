@@ -181,13 +181,13 @@ func (m *Mirror) register(label string) error {
 	if err != nil {
 		return err
 	}
-	dir, err := m.Store.HubDirectory("")
+	dir, err := m.Store.HubDirectory(context.Background(), "")
 	if err != nil {
 		return err
 	}
 	if token != "" {
 		id, secret, _ := strings.Cut(token, ".")
-		d, err := m.Store.Authenticate(id, secret)
+		d, err := m.Store.Authenticate(context.Background(), id, secret)
 		if errors.Is(err, storage.ErrUnauthorized) || errors.Is(err, storage.ErrRevoked) || err == nil && d.Replica != db.DeviceID() {
 			return errStaleMirror
 		}
@@ -212,7 +212,7 @@ func (m *Mirror) register(label string) error {
 	if err != nil {
 		return err
 	}
-	d, secret, err := m.Store.EnrollDevice(code, db.DeviceID(), db.PublicKey())
+	d, secret, err := m.Store.EnrollDevice(context.Background(), code, db.DeviceID(), db.PublicKey())
 	if err != nil {
 		return fmt.Errorf("tilmeld spejlet %s: %w", reg.ID, err)
 	}
@@ -265,7 +265,7 @@ func (m *Mirror) sync(ctx context.Context) error {
 // cursor moves with each page applied.
 func (m *Mirror) pull(ctx context.Context) error {
 	start := m.Now()
-	dir, err := m.Store.HubDirectory("")
+	dir, err := m.Store.HubDirectory(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -286,7 +286,7 @@ func (m *Mirror) pull(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ops, next, more, err := m.Store.HubPage("", since, storage.Page{Ops: m.Client.PullOps, Bytes: m.Client.PullBytes}, m.dev.Replica)
+		ops, next, more, err := m.Store.HubPage(ctx, "", since, storage.Page{Ops: m.Client.PullOps, Bytes: m.Client.PullBytes}, m.dev.Replica)
 		if err != nil {
 			return err
 		}
@@ -365,13 +365,13 @@ func (m *Mirror) send(ops []storage.Change) error {
 		return err
 	}
 	id, secret, _ := strings.Cut(token, ".")
-	if m.dev, err = m.Store.Authenticate(id, secret); err != nil {
+	if m.dev, err = m.Store.Authenticate(context.Background(), id, secret); err != nil {
 		return err
 	}
-	if _, err := AdmitPush(m.Store, m.dev, ops, m.Now(), storage.MaxClockSkew, MaxOpBytes); err != nil {
+	if _, err := AdmitPush(context.Background(), m.Store, m.dev, ops, m.Now(), storage.MaxClockSkew, MaxOpBytes); err != nil {
 		return err
 	}
-	_, err = m.Store.HubApply(ops)
+	_, err = m.Store.HubApply(context.Background(), ops)
 	return err
 }
 
