@@ -14,7 +14,6 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -78,198 +77,166 @@ func syncShows[T any, E paneEditor[T]](t *testing.T, u *App, p *editPane[T, E], 
 	return typing, p.editor
 }
 
-func TestMembersScreenPattern(t *testing.T) {
-	u, db, cid := withCouncil(t)
-	u.tabs.SelectIndex(4)
-	s := u.members
+// screenCase is how the pattern is tried on one screen with a new button
+// and a leave guard.
+type screenCase[T any, E paneEditor[T]] struct {
+	tab   int
+	pane  func(*App) *editPane[T, E]
+	first func(E) *entry // has the cursor in a new item
+	// field is typed in; stored is what the database holds of it.
+	field  func(E) *entry
+	stored func(T) string
+	// date, if given, is a date field whose bad value is told on leaving.
+	date func(E) *entry
+	// While someone types in focus, another laptop makes their edit of the
+	// item open, which a sync of tables brings; shown is what the editor
+	// shows of it, which is want after. A sync of others leaves it be.
+	focus          func(E) *entry
+	theirs         func(*testing.T, *storage.DB, T)
+	shown          func(E) string
+	want           string
+	tables, others []string
+}
 
-	test.Tap(s.newBtn)
-	first := s.editor
-	ms := noerr.Get(db.Members(cid))(t)
-	if len(ms) != 1 || ms[0].Name != "Nyt medlem" || first == nil || first.m.ID != ms[0].ID {
-		t.Fatalf("a new member: stored %+v, opened %v", ms, first)
-	}
-	if u.win.Canvas().Focused() != first.name {
-		t.Error("a new member's name has not the cursor")
-	}
-	retype(first.name, "Karen Østergaard")
-	test.Tap(s.newBtn)
-	second := s.editor
-	retype(second.name, "Søren Madsen")
+// run tries the pattern on the screen, and returns the ids of the two
+// items it made, with the first open.
+func (c screenCase[T, E]) run(t *testing.T, u *App) (first, second string) {
+	t.Helper()
+	u.tabs.SelectIndex(c.tab)
+	p := c.pane(u)
 
-	// Choosing a row stores what was typed in the one left.
-	chooseRow(t, s.editPane, first.m.ID)
-	if got := storage.Overwriting(db, model.Member{ID: second.m.ID}); got.Name != "Søren Madsen" {
-		t.Errorf("the member left is stored as %q", got.Name)
+	// New: stored, listed, opened with the cursor in it.
+	test.Tap(p.newBtn)
+	if !p.opened() {
+		t.Fatal("a new item is not opened")
 	}
-	if got := storage.Overwriting(db, model.Member{ID: first.m.ID}); got.Name != "Karen Østergaard" {
-		t.Errorf("the first member is stored as %q", got.Name)
+	one := p.editor
+	first = p.k.id(one.item())
+	if p.index(first) < 0 || p.k.id(storage.Overwriting(u.db, one.item())) != first {
+		t.Fatalf("a new item is not stored and listed: %+v", one.item())
+	}
+	if u.win.Canvas().Focused() != c.first(one) {
+		t.Error("a new item's first field has not the cursor")
+	}
+	retype(c.field(one), "Først")
+	test.Tap(p.newBtn)
+	two := p.editor
+	second = p.k.id(two.item())
+	retype(c.field(two), "Dernæst")
+
+	// Choosing a row stores what was typed in the one left, at once.
+	chooseRow(t, p, first)
+	if got := c.stored(storage.Overwriting(u.db, two.item())); got != "Dernæst" {
+		t.Errorf("the item left is stored with %q", got)
+	}
+	if got := c.stored(storage.Overwriting(u.db, one.item())); got != "Først" {
+		t.Errorf("the first item is stored with %q", got)
 	}
 	toldNothing(t, u)
 
 	// A date that could not be saved is told when the user leaves it.
-	retype(s.editor.termEnd, "30.02.2028")
-	chooseRow(t, s.editPane, second.m.ID)
-	toldUnsaved(t, u, "30.02.2028")
-	chooseRow(t, s.editPane, first.m.ID)
-	toldNothing(t, u)
+	if c.date != nil {
+		retype(c.date(p.editor), "31.02.2027")
+		chooseRow(t, p, second)
+		toldUnsaved(t, u, "31.02.2027")
+		chooseRow(t, p, first)
+		toldNothing(t, u)
+	}
 
-	typing, after := syncShows(t, u, s.editPane, s.editor.email, []string{"members"}, func() {
-		otherLaptopEdits(t, db, s.editor.item(), func(m *model.Member) { m.Phone = "20 11 22 33" }, (*storage.DB).SaveMember)
-	})
-	if typing.phone.Text == "20 11 22 33" || after.phone.Text != "20 11 22 33" || after.name.Text != "Karen Østergaard" {
-		t.Errorf("the phone shows %q while typing and %q after", typing.phone.Text, after.phone.Text)
+	typing, after := syncShows(t, u, p, c.focus(p.editor), c.tables, func() { c.theirs(t, u.db, p.editor.item()) })
+	if c.shown(typing) == c.want || c.shown(after) != c.want || c.field(after).Text != "Først" {
+		t.Errorf("the editor shows %q while typing and %q after, want %q", c.shown(typing), c.shown(after), c.want)
 	}
-	// A sync of other tables leaves the member as it is.
-	u.refreshScreens([]string{"meetings"})
-	if s.editor != after {
-		t.Error("a sync of meetings rebuilt the member's editor")
+	u.refreshScreens(c.others)
+	if p.editor != after {
+		t.Errorf("a sync of %v rebuilt the editor", c.others)
 	}
+	return first, second
+}
+
+func TestMembersScreenPattern(t *testing.T) {
+	u, _, _ := withCouncil(t)
+	screenCase[model.Member, *memberEditor]{
+		tab: 4, pane: func(u *App) *editPane[model.Member, *memberEditor] { return u.members.editPane },
+		first:  func(e *memberEditor) *entry { return e.name },
+		field:  func(e *memberEditor) *entry { return e.name },
+		stored: func(m model.Member) string { return m.Name },
+		date:   func(e *memberEditor) *entry { return e.termEnd },
+		focus:  func(e *memberEditor) *entry { return e.email },
+		theirs: func(t *testing.T, db *storage.DB, m model.Member) {
+			otherLaptopEdits(t, db, m, func(m *model.Member) { m.Phone = "20 11 22 33" }, (*storage.DB).SaveMember)
+		},
+		shown: func(e *memberEditor) string { return e.phone.Text }, want: "20 11 22 33",
+		tables: []string{"members"}, others: []string{"meetings"},
+	}.run(t, u)
 }
 
 func TestProjectsScreenPattern(t *testing.T) {
-	u, db, cid := withCouncil(t)
-	u.tabs.SelectIndex(2)
-	s := u.projects
-
-	test.Tap(s.newBtn)
-	first := s.editor
-	ps := noerr.Get(db.Projects(cid))(t)
-	if len(ps) != 1 || ps[0].Title != "Nyt projekt" || first == nil || first.p.ID != ps[0].ID {
-		t.Fatalf("a new project: stored %+v, opened %v", ps, first)
-	}
-	if u.win.Canvas().Focused() != first.title {
-		t.Error("a new project's title has not the cursor")
-	}
-	retype(first.title, "Shelter ved mosen")
-	test.Tap(s.newBtn)
-	second := s.editor
-	retype(second.title, "Ny legeplads")
-
-	chooseRow(t, s.editPane, first.p.ID)
-	if got := noerr.Get(db.Project(second.p.ID))(t); got.Title != "Ny legeplads" {
-		t.Errorf("the project left is stored as %q", got.Title)
-	}
-	if got := noerr.Get(db.Project(first.p.ID))(t); got.Title != "Shelter ved mosen" {
-		t.Errorf("the first project is stored as %q", got.Title)
-	}
-	toldNothing(t, u)
-
-	retype(s.editor.start, "31.02.2027")
-	chooseRow(t, s.editPane, second.p.ID)
-	toldUnsaved(t, u, "31.02.2027")
-	chooseRow(t, s.editPane, first.p.ID)
-	toldNothing(t, u)
-
-	typing, after := syncShows(t, u, s.editPane, s.editor.workingGroup, []string{"projects"}, func() {
-		otherLaptopEdits(t, db, s.editor.item(), func(p *model.Project) { p.Description = "Et shelter ved mosen." }, (*storage.DB).SaveProject)
-	})
-	if typing.description.Text == "Et shelter ved mosen." || after.description.Text != "Et shelter ved mosen." || after.title.Text != "Shelter ved mosen" {
-		t.Errorf("the description shows %q while typing and %q after", typing.description.Text, after.description.Text)
-	}
-	u.refreshScreens([]string{"budget_wishes"})
-	if s.editor != after {
-		t.Error("a sync of budget wishes rebuilt the project's editor")
-	}
-}
-
-func TestWishesScreenPattern(t *testing.T) {
-	u, db, cid := withCouncil(t)
-	u.tabs.SelectIndex(3)
-	s := u.wishes
-
-	test.Tap(s.newBtn)
-	first := s.editor
-	ws := noerr.Get(db.BudgetWishes(cid, 0))(t)
-	if len(ws) != 1 || ws[0].Title != "Nyt budgetønske" || ws[0].Year != s.year || first == nil || first.w.ID != ws[0].ID {
-		t.Fatalf("a new wish: stored %+v, opened %v", ws, first)
-	}
-	if u.win.Canvas().Focused() != first.title {
-		t.Error("a new wish's title has not the cursor")
-	}
-	retype(first.title, "Ny sti til skolen")
-	test.Tap(s.newBtn)
-	second := s.editor
-	retype(second.estimate, "250.000")
-
-	chooseRow(t, s.editPane, first.w.ID)
-	if got := storage.Overwriting(db, model.BudgetWish{ID: second.w.ID}); got.Estimate != 250_000_00 {
-		t.Errorf("the wish left is stored with %d øre", got.Estimate)
-	}
-	if got := storage.Overwriting(db, model.BudgetWish{ID: first.w.ID}); got.Title != "Ny sti til skolen" {
-		t.Errorf("the first wish is stored as %q", got.Title)
-	}
-	if want := "I alt " + strconv.Itoa(s.year) + ": 250.000 kr. ønsket, 0 kr. bevilget"; s.total.Text != want {
-		t.Errorf("the total says %q, want %q", s.total.Text, want)
-	}
-
-	// An amount that could not be read is kept as a draft while the user
-	// looks at another wish, and shown again with its message on return.
-	retype(s.editor.estimate, "mange penge")
-	chooseRow(t, s.editPane, second.w.ID)
-	toldNothing(t, u)
-	back := chooseRow(t, s.editPane, first.w.ID)
-	if back.estimate.Text != "mange penge" || !back.estimateErr.Visible() {
-		t.Errorf("the refused amount shows %q (message shown: %v)", back.estimate.Text, back.estimateErr.Visible())
-	}
-	retype(back.estimate, "")
-	u.saver.flush()
-
-	typing, after := syncShows(t, u, s.editPane, s.editor.justification, []string{"budget_wishes"}, func() {
-		otherLaptopEdits(t, db, s.editor.item(), func(w *model.BudgetWish) { w.Category = model.WishCategories[0] }, (*storage.DB).SaveBudgetWish)
-	})
-	if typing.category.Text == model.WishCategories[0] || after.category.Text != model.WishCategories[0] || after.title.Text != "Ny sti til skolen" {
-		t.Errorf("the category shows %q while typing and %q after", typing.category.Text, after.category.Text)
-	}
-	u.refreshScreens([]string{"members"})
-	if s.editor != after {
-		t.Error("a sync of members rebuilt the wish's editor")
-	}
+	u, _, _ := withCouncil(t)
+	screenCase[model.Project, *projectEditor]{
+		tab: 2, pane: func(u *App) *editPane[model.Project, *projectEditor] { return u.projects.editPane },
+		first:  func(e *projectEditor) *entry { return e.title },
+		field:  func(e *projectEditor) *entry { return e.title },
+		stored: func(p model.Project) string { return p.Title },
+		date:   func(e *projectEditor) *entry { return e.start },
+		focus:  func(e *projectEditor) *entry { return e.workingGroup },
+		theirs: func(t *testing.T, db *storage.DB, p model.Project) {
+			otherLaptopEdits(t, db, p, func(p *model.Project) { p.Description = "Et shelter ved mosen." }, (*storage.DB).SaveProject)
+		},
+		shown: func(e *projectEditor) string { return e.description.Text }, want: "Et shelter ved mosen.",
+		tables: []string{"projects"}, others: []string{"budget_wishes"},
+	}.run(t, u)
 }
 
 func TestMeetingsScreenPattern(t *testing.T) {
-	u, db, cid := withCouncil(t)
-	u.tabs.SelectIndex(1)
-	s := u.meetings
+	u, _, _ := withCouncil(t)
+	screenCase[model.Meeting, *meetingEditor]{
+		tab: 1, pane: func(u *App) *editPane[model.Meeting, *meetingEditor] { return u.meetings.editPane },
+		first:  func(e *meetingEditor) *entry { return e.title },
+		field:  func(e *meetingEditor) *entry { return e.place },
+		stored: func(m model.Meeting) string { return m.Place },
+		date:   func(e *meetingEditor) *entry { return e.date },
+		focus:  func(e *meetingEditor) *entry { return e.guests },
+		theirs: func(t *testing.T, db *storage.DB, m model.Meeting) {
+			otherLaptopEdits(t, db, m, func(m *model.Meeting) { m.Title = "Ekstraordinært møde" }, (*storage.DB).SaveMeeting)
+		},
+		shown: func(e *meetingEditor) string { return e.title.Text }, want: "Ekstraordinært møde",
+		tables: []string{"meetings"}, others: []string{"budget_wishes"},
+	}.run(t, u)
+}
 
-	test.Tap(s.newBtn)
-	first := s.editor
-	ms := noerr.Get(db.Meetings(cid))(t)
-	if len(ms) != 1 || ms[0].Kind != model.MeetingBoard || first == nil || first.m.ID != ms[0].ID {
-		t.Fatalf("a new meeting: stored %+v, opened %v", ms, first)
-	}
-	if u.win.Canvas().Focused() != first.title {
-		t.Error("a new meeting's title has not the cursor")
-	}
-	retype(first.place, "Forsamlingshuset")
-	test.Tap(s.newBtn)
-	second := s.editor
-	retype(second.place, "Skolen")
+// A wish has no date to guard; an amount that could not be read is kept as
+// a draft while the user looks at another wish, and shown again with its
+// message on return.
+func TestWishesScreenPattern(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	s := u.wishes
+	first, second := screenCase[model.BudgetWish, *wishEditor]{
+		tab: 3, pane: func(u *App) *editPane[model.BudgetWish, *wishEditor] { return u.wishes.editPane },
+		first:  func(e *wishEditor) *entry { return e.title },
+		field:  func(e *wishEditor) *entry { return e.title },
+		stored: func(w model.BudgetWish) string { return w.Title },
+		focus:  func(e *wishEditor) *entry { return e.justification },
+		theirs: func(t *testing.T, db *storage.DB, w model.BudgetWish) {
+			otherLaptopEdits(t, db, w, func(w *model.BudgetWish) { w.Category = model.WishCategories[0] }, (*storage.DB).SaveBudgetWish)
+		},
+		shown: func(e *wishEditor) string { return e.category.Text }, want: model.WishCategories[0],
+		tables: []string{"budget_wishes"}, others: []string{"members"},
+	}.run(t, u)
 
-	chooseRow(t, s.editPane, first.m.ID)
-	if got := noerr.Get(db.Meeting(second.m.ID))(t); got.Place != "Skolen" {
-		t.Errorf("the meeting left is stored at %q", got.Place)
-	}
-	if got := noerr.Get(db.Meeting(first.m.ID))(t); got.Place != "Forsamlingshuset" {
-		t.Errorf("the first meeting is stored at %q", got.Place)
-	}
+	retype(s.editor.estimate, "mange penge")
+	chooseRow(t, s.editPane, second)
+	retype(s.editor.estimate, "250.000")
+	back := chooseRow(t, s.editPane, first)
 	toldNothing(t, u)
-
-	retype(s.editor.date, "31.02.2027")
-	chooseRow(t, s.editPane, second.m.ID)
-	toldUnsaved(t, u, "31.02.2027")
-	chooseRow(t, s.editPane, first.m.ID)
-	toldNothing(t, u)
-
-	typing, after := syncShows(t, u, s.editPane, s.editor.guests, []string{"meetings"}, func() {
-		otherLaptopEdits(t, db, s.editor.item(), func(m *model.Meeting) { m.Title = "Ekstraordinært møde" }, (*storage.DB).SaveMeeting)
-	})
-	if typing.title.Text == "Ekstraordinært møde" || after.title.Text != "Ekstraordinært møde" || after.place.Text != "Forsamlingshuset" {
-		t.Errorf("the title shows %q while typing and %q after", typing.title.Text, after.title.Text)
+	if back.estimate.Text != "mange penge" || !back.estimateErr.Visible() {
+		t.Errorf("the refused amount shows %q (message shown: %v)", back.estimate.Text, back.estimateErr.Visible())
 	}
-	u.refreshScreens([]string{"budget_wishes"})
-	if s.editor != after {
-		t.Error("a sync of budget wishes rebuilt the meeting's editor")
+	if got := storage.Overwriting(db, model.BudgetWish{ID: second}); got.Estimate != 250_000_00 {
+		t.Errorf("the wish left is stored with %d øre", got.Estimate)
+	}
+	if want := "I alt " + strconv.Itoa(s.year) + ": 250.000 kr. ønsket, 0 kr. bevilget"; s.total.Text != want {
+		t.Errorf("the total says %q, want %q", s.total.Text, want)
 	}
 }
 
