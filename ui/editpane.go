@@ -179,9 +179,7 @@ func (p *editPane[T, E]) refreshList() {
 		p.k.listed(items)
 	}
 	if p.opened() {
-		if i := p.index(p.k.id(p.editor.item())); i >= 0 {
-			p.list.Select(i) // the editor is open already: nothing is rebuilt
-		}
+		p.selectRow(p.k.id(p.editor.item()))
 	}
 }
 
@@ -235,10 +233,18 @@ func (p *editPane[T, E]) open(id string) {
 	}
 	p.editor = p.edit(x)
 	showIn(p.detail, p.editor.build())
-	// Saving the item left read the list again and selected that item's
-	// row: the row of the one opened is the one selected.
+	p.selectRow(id)
+}
+
+// selectRow selects item id's row, without opening it again. Saving the
+// item left read the list again, which selected the left item's row, or
+// moved the rows under the selection (a new title sorts elsewhere).
+func (p *editPane[T, E]) selectRow(id string) {
 	if i := p.index(id); i >= 0 {
+		cb := p.list.OnSelected
+		p.list.OnSelected = nil
 		p.list.Select(i)
+		p.list.OnSelected = cb
 	}
 }
 
