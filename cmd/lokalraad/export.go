@@ -368,6 +368,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer db.Close()
 	id, err := councilOf(ctx, db, *councilID)
 	if err != nil {
+		if ctx.Err() != nil { // Ctrl-C before the file was read
+			return errors.New("afbrudt; intet er importeret")
+		}
 		return err
 	}
 	f, err := os.Open(fs.Arg(0))
@@ -394,6 +397,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	matches, err := db.ImportMatches(ctx, id, imp.Members, imp.Projects, imp.Wishes)
 	if err != nil {
+		if ctx.Err() != nil {
+			return errors.New("afbrudt; intet er importeret")
+		}
 		return err
 	}
 	if matches.Len() > 0 {
@@ -407,6 +413,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	ms, ps, ws, err := db.Resolve(ctx, matches, how, imp.Members, imp.Projects, imp.Wishes)
 	if err != nil {
+		if ctx.Err() != nil {
+			return errors.New("afbrudt; intet er importeret")
+		}
 		return err
 	}
 	if *dry {
