@@ -94,7 +94,15 @@ type Page struct {
 // It reads in one deferred transaction and takes the write lock only when
 // the hub's own edits (kommune pool add) wait to be numbered.
 func (db *DB) HubPage(ctx context.Context, council string, cur Cursor, p Page, exclude string) ([]Change, Cursor, bool, error) {
-	ops, next, more, err := db.hubPage(ctx, council, cur.Min(), p, exclude)
+	// A cursor past the numbers given (a hub restored from an older
+	// backup, a hand-made one) is read as the last number given: it never
+	// skips what comes next.
+	since := cur.Min()
+	var top int64
+	if err := db.sql.QueryRowContext(ctx, "SELECT COALESCE(MAX(n), 0) FROM sync_seq").Scan(&top); err != nil {
+		return nil, Cursor{}, false, err
+	}
+	ops, next, more, err := db.hubPage(ctx, council, min(since, top), p, exclude)
 	return ops, UniformCursor(next), more, err
 }
 
