@@ -84,7 +84,7 @@ const (
 // ErrBadCursor: a pull cursor no hub gave (garbage, a negative number, a
 // stream listed twice or out of order). The puller's own cursor is only
 // ever one the hub gave it.
-var ErrBadCursor = error(model.NewError(model.Invalid, "ugyldigt hentepunkt (cursor); synkronisér forfra med en ny kopi af databasen, hvis fejlen bliver ved"))
+var ErrBadCursor = error(model.NewError(model.Invalid, "ugyldigt hentepunkt (cursor): serveren har ikke givet det"))
 
 // ParseCursor reads a cursor in its text form; "" is the cursor at 0.
 // Anything else than what String writes (and a plain decimal) is

@@ -216,3 +216,37 @@ func TestStoresPullCursor(t *testing.T) {
 		}
 	})
 }
+
+// A push whose client has gone (its request's context ended) stores
+// nothing, on either store, and the same ops sent again are all new.
+func TestStoresCancelledPushStoresNothing(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		for i := range 3 {
+			m := model.Member{CouncilID: jy, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember}
+			ok(t, a.SaveMember(model.Member{}, &m))
+		}
+		var ops []storage.Change
+		for _, o := range noerr.Get(a.CouncilOps(context.Background(), jy))(t) {
+			if o.Device == a.DeviceID() && o.Table == "members" {
+				ops = append(ops, o)
+			}
+		}
+		gone, cancel := context.WithCancel(context.Background())
+		cancel()
+		if n, err := h.store.HubApply(gone, ops); err == nil || n != 0 {
+			t.Fatalf("a push of a client gone: %d new, %v", n, err)
+		}
+		held, _, _, err := h.store.HubPage(context.Background(), jy, storage.Cursor{}, storage.Page{}, "")
+		ok(t, err)
+		for _, o := range held {
+			if o.Device == a.DeviceID() {
+				t.Fatalf("a push of a client gone stored %s", o.ID())
+			}
+		}
+		if n, err := h.store.HubApply(context.Background(), ops); err != nil || n != len(ops) {
+			t.Fatalf("sent again: %d of %d new, %v", n, len(ops), err)
+		}
+	})
+}
