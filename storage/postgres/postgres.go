@@ -756,6 +756,19 @@ func (s *Store) HubApply(ctx context.Context, ops []storage.Change) (int, error)
 	}
 	fresh := 0
 	err := s.inPush(ctx, councilsOf(ops), func(tx pgx.Tx, n *numbering) error {
+		// The rows the batch writes, locked too (after the streams, in
+		// one order): a row belongs to one council, so this waits for
+		// nothing but a push of another council naming the same row id,
+		// which the rules at the door must see whole (a row moved to
+		// another council, a round of another council named).
+		tbls, rs := make([]string, len(ops)), make([]string, len(ops))
+		for i, c := range ops {
+			tbls[i], rs[i] = c.Table, c.Row
+		}
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($3, k) FROM
+			(SELECT DISTINCT hashtext(t || '/' || r) AS k FROM unnest($1::text[], $2::text[]) AS x(t, r) ORDER BY k) AS rows`, tbls, rs, rowLock); err != nil {
+			return err
+		}
 		held, err := s.held(ctx, tx, ops)
 		if err != nil {
 			return err
@@ -795,7 +808,12 @@ func (s *Store) HubApply(ctx context.Context, ops []storage.Change) (int, error)
 }
 
 // ownLock: the hub's own ops (writeOwn) are numbered one at a time.
-const ownLock = 0x6c6f6b6f // "loko"
+// rowLock is the first key of a row's lock (pg_advisory_xact_lock(int,
+// int), a key space apart from the one-key locks).
+const (
+	ownLock = 0x6c6f6b6f // "loko"
+	rowLock = 0x6c6f6b77 // "lokw"
+)
 
 // councilsOf is the councils of ops, sorted, each once: the streams a
 // push locks.
