@@ -55,6 +55,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -87,6 +88,9 @@ type Store struct {
 	Now func() time.Time
 	// stop ends the loop that raises the floor (AdvanceFloor).
 	stop chan struct{}
+	// made is the councils whose streams this node knows are made
+	// (streams are never removed): council_id → struct{}.
+	made sync.Map
 }
 
 // FloorEvery is how often each node raises the floor (AdvanceFloor).
@@ -846,26 +850,16 @@ func (nb *numbering) next(council string) (int64, error) {
 // of councils (sorted, each once); f numbers what it inserts from n, and
 // the counters are moved on before commit.
 //
-// Locks are always taken in one order, so that no two pushes wait for each
-// other: the floor (shared, and only to make a stream a council has not
-// had), then the streams in council_id order (SELECT … ORDER BY … FOR
-// UPDATE locks rows in the order it returns them). A stream is made at the
-// floor, which no cursor stands above (AdvanceFloor).
+// A push takes its streams' rows in council_id order (SELECT … ORDER BY …
+// FOR UPDATE locks rows in the order it returns them), then its rows'
+// locks in one order (HubApply), so that no two pushes wait for each
+// other in a circle. A stream not made yet is made first, at the floor,
+// which no cursor stands above (makeStreams, AdvanceFloor).
 func (s *Store) inPush(ctx context.Context, councils []string, f func(tx pgx.Tx, n *numbering) error) error {
+	if err := s.makeStreams(ctx, councils); err != nil {
+		return s.failed(err)
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var have int
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM hub_streams WHERE council_id = ANY($1)", councils).Scan(&have); err != nil {
-			return err
-		}
-		if have < len(councils) {
-			var floor int64
-			if err := tx.QueryRow(ctx, "SELECT n FROM hub_floor WHERE id = 1 FOR SHARE").Scan(&floor); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, "INSERT INTO hub_streams(council_id, n) SELECT c, $2 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (council_id) DO NOTHING", councils, floor); err != nil {
-				return err
-			}
-		}
 		rows, err := tx.Query(ctx, "SELECT council_id, n FROM hub_streams WHERE council_id = ANY($1) ORDER BY council_id FOR UPDATE", councils)
 		if err != nil {
 			return err
@@ -883,6 +877,12 @@ func (s *Store) inPush(ctx context.Context, councils []string, f func(tx pgx.Tx,
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
+		}
+		if len(nb.at) != len(councils) {
+			for _, c := range councils {
+				s.made.Delete(c)
+			}
+			return fmt.Errorf("the streams of %v are not all made", councils)
 		}
 		if err := f(tx, nb); err != nil {
 			return err
@@ -904,6 +904,37 @@ func (s *Store) inPush(ctx context.Context, councils []string, f func(tx pgx.Tx,
 		return s.failed(err)
 	}
 	return err
+}
+
+// makeStreams makes the streams of councils this node has not seen made,
+// each at the floor, in a transaction of its own holding the floor shared
+// (so that the floor cannot rise past a stream not made yet: AdvanceFloor
+// waits for it, and raises the new stream with the others).
+func (s *Store) makeStreams(ctx context.Context, councils []string) error {
+	var todo []string
+	for _, c := range councils {
+		if _, ok := s.made.Load(c); !ok {
+			todo = append(todo, c)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var floor int64
+		if err := tx.QueryRow(ctx, "SELECT n FROM hub_floor WHERE id = 1 FOR SHARE").Scan(&floor); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "INSERT INTO hub_streams(council_id, n) SELECT c, $2 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (council_id) DO NOTHING", todo, floor)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range todo {
+		s.made.Store(c, struct{}{})
+	}
+	return nil
 }
 
 // insert stores ops, each numbered next in its council's stream.
@@ -986,15 +1017,16 @@ func (s *Store) InsertDevice(ctx context.Context, d storage.StoredDevice) error 
 }
 
 // AdvanceFloor raises the floor to the highest number any stream has
-// given, after raising every stream below it to it: the streams of
+// given, after raising every stream below it to it (but one a push holds
+// at that moment: the floor then stops at that stream's counter): the streams of
 // councils that have been quiet jump ahead (their next number is above the
 // floor), so that a cursor may stand at the floor in all of them and list
 // only the streams that have moved since (the cursor of a staff device of
 // 1,800 councils stays short). It waits at most a few seconds for the
-// locks (the floor's, held shared by a push making a stream; the quiet
-// streams', held by a push of theirs), then gives up, changing nothing.
-// Every node runs it once a second (Open); a push waits for it only when
-// its own stream is among those raised. Numbers skipped this way are never
+// floor's lock (held shared while a stream is made), then gives up,
+// changing nothing; it never waits for a push. Every node runs it once a
+// second (Open); a push waits for it only when its own stream is among
+// those being raised, for the one UPDATE. Numbers skipped this way are never
 // given: a stream's numbers have gaps, never repeats.
 func (s *Store) AdvanceFloor(ctx context.Context) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -1012,14 +1044,16 @@ func (s *Store) AdvanceFloor(ctx context.Context) error {
 		if top <= floor {
 			return nil
 		}
-		// In council_id order, as a push locks them: no deadlock.
-		if _, err := tx.Exec(ctx, "SELECT 1 FROM hub_streams WHERE n < $1 ORDER BY council_id FOR UPDATE", top); err != nil {
+		// The quiet streams, in council_id order as a push locks them;
+		// one a push holds now is passed over (never waited for: a push
+		// of another council must not wait behind this for it), and the
+		// floor goes no higher than where it stands (its push numbers
+		// above that).
+		if _, err := tx.Exec(ctx, `UPDATE hub_streams SET n = $1 WHERE council_id IN
+			(SELECT council_id FROM hub_streams WHERE n < $1 ORDER BY council_id FOR UPDATE SKIP LOCKED)`, top); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "UPDATE hub_streams SET n = $1 WHERE n < $1", top); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, "UPDATE hub_floor SET n = $1 WHERE id = 1", top)
+		_, err := tx.Exec(ctx, "UPDATE hub_floor SET n = GREATEST(n, LEAST($1::bigint, (SELECT MIN(n) FROM hub_streams))) WHERE id = 1", top)
 		return err
 	})
 	return s.failed(err)
@@ -1076,24 +1110,29 @@ func (s *Store) HubPage(ctx context.Context, council string, cur storage.Cursor,
 	var next storage.Cursor
 	more := false
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		var floor int64
-		if err := tx.QueryRow(ctx, "SELECT n FROM hub_floor WHERE id = 1").Scan(&floor); err != nil {
-			return err
-		}
-		q, args := "SELECT id, council_id, n FROM hub_streams ORDER BY council_id", []any{}
+		// The floor comes with the streams (a row of its own, id 0).
+		q := "SELECT 0, '', n FROM hub_floor WHERE id = 1 UNION ALL (SELECT id, council_id, n FROM hub_streams %s ORDER BY council_id)"
+		var args []any
 		if council != "" {
-			q, args = "SELECT id, council_id, n FROM hub_streams WHERE council_id = ANY($1) ORDER BY council_id", []any{wanted}
+			q, args = fmt.Sprintf(q, "WHERE council_id = ANY($1)"), []any{wanted}
+		} else {
+			q = fmt.Sprintf(q, "")
 		}
 		rows, err := tx.Query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
 		var streams []stream
+		var floor int64
 		for rows.Next() {
 			var st stream
 			if err := rows.Scan(&st.id, &st.council, &st.n); err != nil {
 				rows.Close()
 				return err
+			}
+			if st.id == 0 { // identities start at 1
+				floor = st.n
+				continue
 			}
 			streams = append(streams, st)
 		}
@@ -1119,8 +1158,15 @@ func (s *Store) HubPage(ctx context.Context, council string, cur storage.Cursor,
 		if len(streams) <= smallPull {
 			// One range scan of (council_id, n) a stream, merged: a
 			// council's pull never walks over the other councils' ops.
+			var parts []string
+			args := []any{limit + 1}
 			for _, st := range streams {
-				rows, err := tx.Query(ctx, "SELECT n, "+opCols+" FROM ops WHERE council_id = $1 AND n > $2 AND n <= $3 ORDER BY n LIMIT $4", st.council, pos[st.council], st.n, limit+1)
+				k := len(args)
+				parts = append(parts, fmt.Sprintf("(SELECT n, %s FROM ops WHERE council_id = $%d AND n > $%d AND n <= $%d ORDER BY n LIMIT $1)", opCols, k+1, k+2, k+3))
+				args = append(args, st.council, pos[st.council], st.n)
+			}
+			if len(parts) > 0 {
+				rows, err := tx.Query(ctx, strings.Join(parts, " UNION ALL "), args...)
 				if err != nil {
 					return err
 				}
