@@ -588,7 +588,13 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		if err != nil {
 			return err
 		}
+		// The hub's cursor is kept as it came, but only one it could have
+		// written (bounded, well formed): a broken one would cost every
+		// later sync a pull from the start.
 		cursor := pr.nextCursor()
+		if _, err := storage.ParseCursor(cursor); err != nil {
+			return fmt.Errorf("%w: %w", ErrBadInput, err)
+		}
 		more := pr.More && cursor != since
 		if more {
 			next = fetch(cursor)

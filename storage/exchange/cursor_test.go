@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -249,4 +250,41 @@ func TestStoresCancelledPushStoresNothing(t *testing.T) {
 			t.Fatalf("sent again: %d of %d new, %v", n, len(ops), err)
 		}
 	})
+}
+
+// A cursor from the hub is kept only when it is one a hub could have
+// written: a broken one (a proxy's, a hub's bug) fails the sync and leaves
+// the cursor where it was, instead of costing every later sync a pull from
+// the start.
+func TestClientRefusesBrokenCursor(t *testing.T) {
+	db := open(t, "a", 0)
+	hub := httptestHub(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v1/pull":
+			if r.URL.Query().Get("cursor") != "17" || r.URL.Query().Get("since") != "17" {
+				t.Errorf("pulled with %s", r.URL.RawQuery)
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"ops": [], "cursor": "17.zz-0", "next": 17, "more": false}`)
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"accepted": 0}`)
+		}
+	})
+	ok(t, db.UpdateSyncState(context.Background(), func(st *storage.SyncState) error {
+		st.Server, st.Token, st.Council, st.Cursor = hub, "dev.secret", "c", "17"
+		return nil
+	}))
+	if _, err := cli.Sync(context.Background(), db, ""); !errors.Is(err, ErrBadInput) {
+		t.Fatalf("a broken cursor from the hub: %v", err)
+	}
+	if st := noerr.Get(db.SyncState(context.Background()))(t); st.Cursor != "17" {
+		t.Errorf("the cursor after a broken one came: %q", st.Cursor)
+	}
+}
+
+func httptestHub(t *testing.T, h http.HandlerFunc) string {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
