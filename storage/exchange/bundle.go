@@ -595,7 +595,8 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 	if err != nil {
 		return h, 0, err
 	}
-	if _, err := db.HubCouncil(ctx, h.Council); err != nil {
+	council, err := db.HubCouncil(ctx, h.Council)
+	if err != nil {
 		return h, 0, fmt.Errorf("%w: rådet %s findes ikke på serveren", ErrForeignBundle, h.Council)
 	}
 	fresh, _, err := db.VerifyOps(ctx, cs, nil)
@@ -635,6 +636,13 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 	if err := AuthorizeStatus(ctx, db, cs, registryStaff(ctx, db)); err != nil { // rules.go
 		return h, 0, err
 	}
+	// The council's files stay within the bound uploads keep, before
+	// anything is stored: a bundle refused for its files leaves no op in.
+	if bs, ok := db.(BlobStore); ok && len(files) > 0 {
+		if err := cl.checkBundleQuota(bs, council, files); err != nil {
+			return h, 0, err
+		}
+	}
 	n, err := db.HubApply(ctx, cs)
 	if err != nil {
 		return h, n, err
@@ -643,6 +651,33 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 		return h, n, keepHubBlobs(bs, h.Council, files)
 	}
 	return h, n, nil
+}
+
+// checkBundleQuota refuses a bundle whose files the hub lacks would take
+// the council's files past MaxCouncilBlobBytes, counted as an upload's
+// start counts them (HeldAttachmentBytes: whole files, and partial ones
+// with their whole size). A file the hub holds whole, or has begun, is
+// counted already.
+func (cl *Client) checkBundleQuota(bs BlobStore, council model.Council, files map[string][]byte) error {
+	held, err := bs.HeldAttachmentBytes(council.ID)
+	if err != nil {
+		return err
+	}
+	var add int64
+	for _, sum := range slices.Sorted(maps.Keys(files)) {
+		have, whole, err := bs.BlobReceived(sum)
+		if err != nil {
+			return err
+		}
+		if !whole && have == 0 {
+			add += int64(len(files[sum]))
+		}
+	}
+	if add > 0 && held+add > cl.MaxCouncilBlobBytes {
+		return fmt.Errorf("%w: %s har %s bilag på kommunens server, og filens nye bilag fylder %s; et lokalråds bilag må højst fylde %s i alt",
+			ErrRefusedBundle, council.Name, model.Bytes(held), model.Bytes(add), model.Bytes(cl.MaxCouncilBlobBytes))
+	}
+	return nil
 }
 
 // keepHubBlobs stores at a hub, on either store, the files of a bundle

@@ -111,8 +111,9 @@ type BlobStore interface {
 	// hub accepted, never from what a client says.
 	AttachmentsNamed(sum, council string) ([]model.Attachment, error)
 
-	// HeldAttachmentBytes is the bytes of the whole files the hub keeps
-	// of a council's attachments (each file once).
+	// HeldAttachmentBytes is the bytes of the files the hub keeps of a
+	// council's attachments (each file once), a file held only in part
+	// (an upload under way or abandoned) with its whole size.
 	HeldAttachmentBytes(council string) (int64, error)
 
 	// BlobReceived is how many bytes of the file the hub holds (its size

@@ -67,7 +67,14 @@ type Server struct {
 	// MaxCouncilBlobBytes bounds the files the hub keeps of one council
 	// (model.MaxCouncilAttachment, as a laptop keeps).
 	MaxCouncilBlobBytes int64
+	// PartialTTL is how long a partial upload not added to is kept: an
+	// upload that starts sweeps those older (at most once a minute on
+	// each node), and `kommune serve` sweeps every hour; 0 keeps them.
+	// While kept, a partial file counts with its whole size against
+	// MaxCouncilBlobBytes.
+	PartialTTL time.Duration
 
+	sweep     sweeper
 	quota     quotas
 	blobQuota quotas
 	failures  limiter
@@ -101,7 +108,7 @@ func NewStoreServer(store HubStore, log *slog.Logger) *Server {
 	return &Server{Store: store, Blobs: bs, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: MaxOpBytes,
 		MaxAhead: storage.MaxClockSkew, QuotaOps: 200_000, QuotaBytes: 500 << 20, CodeTTL: 14 * 24 * time.Hour,
 		MaxFailures: 10, FailureWindow: 15 * time.Minute, MaxBlobChunk: 4 << 20, QuotaBlobBytes: 2 << 30,
-		MaxCouncilBlobBytes: model.MaxCouncilAttachment}
+		MaxCouncilBlobBytes: model.MaxCouncilAttachment, PartialTTL: 24 * time.Hour}
 }
 
 // Handler routes the protocol.
