@@ -143,7 +143,10 @@ func (s *SyncState) set(k, v string) error {
 	case MetaStaff:
 		s.Staff = v != ""
 	case MetaCursor:
+		// Kept as the hub gave it, but never read past damage: a cursor
+		// read as another would pull too much or skip.
 		s.Cursor = v
+		_, err = ParseCursor(v)
 	case MetaAcked:
 		s.Acked, err = parseMetaInt(v)
 	case MetaLast:
