@@ -53,3 +53,32 @@ func TestStoresRacedStartsCannotPassQuota(t *testing.T) {
 		}
 	})
 }
+
+// A file the hub holds counts with its own size against the council's
+// bound, not with the size its row claims: a device of the council (who
+// may edit its rows) that rewrites a row's size to 1 after the upload
+// gains no room for more files.
+func TestStoresHeldFileCountsItsOwnSize(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		jy := h.council("Jyderup Lokalråd")
+		a, _ := h.laptop(t, "a", jy, 0)
+		atts, data := unsentFiles(t, a, jy, 2, 3000, 71)
+		h.srv.MaxCouncilBlobBytes = 3000 + 1500
+		token := tokenOf(t, a)
+		st, err := putPart(t, h, token, atts[0], 0, data[0], now)
+		ok(t, err)
+		if !st.Whole {
+			t.Fatalf("the first file: %+v", st)
+		}
+		c := storage.Change{Device: a.DeviceID(), Seq: 10_000, HLC: now.Add(time.Minute).UnixMilli() << 16, Table: "attachments",
+			Row: atts[0].ID, Council: jy, Field: "size", Value: int64(1)}
+		storage.SignChange(&c, keyOf(t, a))
+		if _, err := pushAs(t, h.url, a, []storage.Change{c}); err != nil {
+			t.Fatalf("the row's size rewritten: %v", err)
+		}
+		_, err = putPart(t, h, token, atts[1], 0, data[1][:1000], now)
+		if !isRemote(err, CodeQuota) {
+			t.Errorf("a second file after the first's row claims 1 byte: %v, want refused by the council's bound", err)
+		}
+	})
+}
