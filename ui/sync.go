@@ -426,21 +426,27 @@ func (u *App) refreshScreens(changed []string) {
 		return
 	}
 	typing := u.win.Canvas().Focused() != nil || u.saver.pending()
-	u.overview.refresh()
-	if showsChanged(changed, meetingListTables) {
+	// A tab not yet chosen has no screen: it reads what is current when
+	// it is built.
+	if u.built(tabOverview) {
+		u.overview.refresh()
+	}
+	if u.built(tabMeetings) && showsChanged(changed, meetingListTables) {
 		u.meetings.refreshList()
 	}
-	if showsChanged(changed, projectListTables) {
+	if u.built(tabProjects) && showsChanged(changed, projectListTables) {
 		u.projects.refreshList()
 	}
-	if showsChanged(changed, wishTables) {
+	if u.built(tabWishes) && showsChanged(changed, wishTables) {
 		u.wishes.refreshYears()
 	}
-	if showsChanged(changed, memberTables) {
+	if u.built(tabMembers) && showsChanged(changed, memberTables) {
 		u.members.refresh()
 	}
-	u.municipal.refresh()
-	if pbChanged(changed) {
+	if u.built(tabMunicipal) {
+		u.municipal.refresh()
+	}
+	if u.built(tabBorgerbudget) && pbChanged(changed) {
 		u.borgerbudget.refresh()
 	}
 	if typing {
