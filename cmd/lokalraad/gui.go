@@ -65,6 +65,7 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 		}
 	}()
 	stopProfile := startProfile()
+	app.SetMetadata(appMetadata())
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon))
 	// The window's first frame is drawn when Show returns, before the
@@ -172,6 +173,23 @@ const (
 	firstFrameEnv  = "LOKALRAAD_FIRST_FRAME"
 	firstFrameLine = "first frame"
 )
+
+// appMetadata is FyneApp.toml's, given to Fyne at start. Without it Fyne
+// looks for FyneApp.toml beside the binary (or in the working folder under
+// go run): an installed app finds none, so Fyne's fyneDo migration, which
+// the app is written for, was off there; and a binary that finds it
+// decodes and scales the 512 px 16-bit icon before the window opens
+// (issue 10). TestAppMetadataIsFyneApps holds the two the same.
+func appMetadata() fyne.AppMetadata {
+	return fyne.AppMetadata{
+		ID:         AppID,
+		Name:       "Lokalråd",
+		Version:    assets.Version(),
+		Build:      1,
+		Icon:       fyne.NewStaticResource("icon.png", assets.WindowIcon),
+		Migrations: map[string]bool{"fyneDo": true},
+	}
+}
 
 // profileEnv, when set to a file name, makes the app write a CPU profile
 // of its start-up, from runGUI to the window's first frame, to that file
