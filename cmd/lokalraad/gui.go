@@ -11,6 +11,7 @@ import (
 	"log"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"sync"
 	"sync/atomic"
@@ -65,6 +66,12 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 		}
 	}()
 	stopProfile := startProfile()
+	// Until the first frame the heap only grows (fonts parsed, the window
+	// built: about 50 MB allocated, 33 MB of it kept); collecting it seven
+	// times on the way cost about 8 % of start-up's CPU (issue 10). A
+	// quarter as often costs about 10 MB more at the peak.
+	gcPercent := debug.SetGCPercent(400)
+	defer debug.SetGCPercent(gcPercent) // when no window opened
 	app.SetMetadata(appMetadata())
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon))
@@ -73,6 +80,7 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 	// there, so it does not compete with the window for the two cores.
 	var afterFirstFrame func()
 	a.Lifecycle().SetOnStarted(func() {
+		debug.SetGCPercent(gcPercent)
 		stopProfile()
 		if os.Getenv(firstFrameEnv) != "" {
 			fmt.Println(firstFrameLine)
