@@ -119,6 +119,7 @@ func NewLater(a fyne.App, db *storage.DB) *App { return newApp(a, db, true) }
 // Fill builds the screen NewLater left for later, when its tab is still
 // the one shown (a tab chosen before builds its own screen then).
 func (u *App) Fill() {
+	u.fillLater = false // a council opened from now on is built at once
 	if u.tabs != nil && u.tabs.SelectedIndex() == tabOverview {
 		u.showTab(tabOverview)
 	}
@@ -162,6 +163,7 @@ func (u *App) start() {
 	}
 	u.councils = cs
 	if len(cs) == 0 {
+		u.fillLater = false // the council made here is shown at once
 		u.welcome = newWelcomeScreen(u)
 		u.tabs = nil
 		u.setContent(container.NewBorder(nil, u.sync.bar, nil, nil, u.welcome.build()))

@@ -217,3 +217,22 @@ func TestSearchHitOpensAnUnbuiltTab(t *testing.T) {
 		t.Error("Projekter is not in the window")
 	}
 }
+
+// On a new database NewLater's first frame is the welcome screen; the
+// council made there opens with Oversigt shown, not Indlæser….
+func TestFirstCouncilAfterLaterStartIsShown(t *testing.T) {
+	u := newLazyUI(t, newTestDB(t), true)
+	if u.welcome == nil {
+		t.Fatal("no welcome screen on a new database")
+	}
+	u.Fill()
+	test.Type(u.welcome.name, "Tølløse Lokalråd")
+	test.Type(u.welcome.area, "Tølløse")
+	test.Tap(u.welcome.create)
+	if u.tabs == nil || !inWindow(u, u.overview.next) {
+		t.Fatal("the new council's Oversigt is not shown")
+	}
+	if strings.Contains(texts(u.win.Content()), "Indlæser…") {
+		t.Error("the new council says Indlæser…")
+	}
+}
