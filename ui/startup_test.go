@@ -125,16 +125,16 @@ func TestHiddenTabsReadTheirDataWhenChosen(t *testing.T) {
 		t.Error("Oversigt does not show the next meeting")
 	}
 	u.tabs.SelectIndex(tabMeetings)
-	if len(u.meetings.meetings) != 1 || u.meetings.meetings[0].Title != "Bestyrelsesmøde om shelteret" {
-		t.Errorf("Møder shows %+v", u.meetings.meetings)
+	if len(u.meetings.items) != 1 || u.meetings.items[0].Title != "Bestyrelsesmøde om shelteret" {
+		t.Errorf("Møder shows %+v", u.meetings.items)
 	}
 	u.tabs.SelectIndex(tabProjects)
-	if len(u.projects.projects) != 1 || u.projects.projects[0].Title != "Shelter ved søen" {
-		t.Errorf("Projekter shows %+v", u.projects.projects)
+	if len(u.projects.items) != 1 || u.projects.items[0].Title != "Shelter ved søen" {
+		t.Errorf("Projekter shows %+v", u.projects.items)
 	}
 	u.tabs.SelectIndex(tabMembers)
-	if len(u.members.members) != 1 || u.members.members[0].Name != "Mette Hansen" {
-		t.Errorf("Medlemmer shows %+v", u.members.members)
+	if len(u.members.items) != 1 || u.members.items[0].Name != "Mette Hansen" {
+		t.Errorf("Medlemmer shows %+v", u.members.items)
 	}
 	if got, want := unbuilt(u), []int{3, 5, 6, 7, 8, 9, 10}; !slices.Equal(got, want) {
 		t.Errorf("tabs not built after choosing three: %v, want %v", got, want)
@@ -158,8 +158,8 @@ func TestSyncRefreshBeforeTabsAreChosen(t *testing.T) {
 		t.Errorf("sync's refresh built tabs: only %v are left unbuilt", got)
 	}
 	u.tabs.SelectIndex(tabMeetings)
-	if len(u.meetings.meetings) != 2 {
-		t.Errorf("Møder shows %d meetings, want 2 (one from sync)", len(u.meetings.meetings))
+	if len(u.meetings.items) != 2 {
+		t.Errorf("Møder shows %d meetings, want 2 (one from sync)", len(u.meetings.items))
 	}
 }
 
