@@ -253,6 +253,11 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			return 0, nil, err
 		}
 	}
+	// The rows are written with the search triggers held, and indexed once
+	// at the end (search.go): an error before then rolls all of it back.
+	if err := holdSearch(ctx, q); err != nil {
+		return 0, nil, err
+	}
 	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}, newRows: newRows}
 	keys := make([]fieldKey, 0, len(touched))
 	for k := range touched {
@@ -291,6 +296,9 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		}
 	}
 	if err := a.flushRows(); err != nil {
+		return 0, nil, err
+	}
+	if err := releaseSearch(ctx, q); err != nil {
 		return 0, nil, err
 	}
 	return len(fresh), fresh, nil
