@@ -110,8 +110,8 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	}
 	q := newStmtTx(tx)
 	defer q.close()
-	var fresh []Change
-	touched := map[fieldKey][]fieldOp{}
+	fresh := make([]Change, 0, len(ops))
+	touched := make(map[fieldKey][]fieldOp, len(ops))
 	newRows := map[rowKey][]rowOp{}
 	rows := map[rowKey]string{}
 	rowCouncil := map[rowKey]string{}
