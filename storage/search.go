@@ -352,11 +352,10 @@ func snippet(texts []string, terms []string, n int) string {
 
 // holdSearch makes the search triggers step aside for the rest of the
 // transaction (migration 019): rows written from now on are only noted in
-// search_pending (a row the index held is taken out of it at once, with the
-// values it was indexed with), and releaseSearch indexes them once, at the
-// end. It is for applying a page of pulled ops, which writes hundreds of
-// rows: FTS5 writes a segment at the end of every statement that touched
-// it, and merges them again and again.
+// search_pending, with the values the index holds for them, and
+// releaseSearch brings the indexes up to date once, at the end. It is for
+// applying a page of pulled ops, which writes hundreds of rows: FTS5
+// writes a segment at the end of every statement that touched an index.
 //
 // The hold is a row in search_hold written in the caller's transaction:
 // no other connection sees it, and a transaction that does not reach
@@ -368,9 +367,10 @@ func holdSearch(ctx context.Context, q *stmtTx) error {
 	return err
 }
 
-// releaseSearch indexes the rows written since holdSearch with their
-// values now (a row deleted since is gone from the index already and is
-// not there to be indexed), one statement an index, and lifts the hold.
+// releaseSearch takes the rows written since holdSearch out of the indexes
+// that held them, with the values they were indexed with, indexes those
+// that still exist with their values now, one statement of each an index,
+// and lifts the hold.
 func releaseSearch(ctx context.Context, q *stmtTx) error {
 	tables, err := list(ctx, q, func(s scanner) (string, error) {
 		var t string
@@ -386,6 +386,14 @@ func releaseSearch(ctx context.Context, q *stmtTx) error {
 		}
 		s := searchSources[i]
 		cols := strings.Join(s.cols, ", ")
+		held := make([]string, len(s.cols)) // search_pending's c1, c2, …
+		for j := range held {
+			held[j] = "c" + strconv.Itoa(j+1)
+		}
+		if _, err := q.ExecContext(ctx, "INSERT INTO "+s.fts+"("+s.fts+", rowid, council, "+cols+") SELECT 'delete', rid, council, "+strings.Join(held, ", ")+
+			" FROM search_pending WHERE tbl = ? AND indexed", t); err != nil {
+			return err
+		}
 		if _, err := q.ExecContext(ctx, "INSERT INTO "+s.fts+"(rowid, council, "+cols+") SELECT rowid, char(57344) || hex(council_id), "+cols+
 			" FROM "+s.table+" WHERE rowid IN (SELECT rid FROM search_pending WHERE tbl = ?)", t); err != nil {
 			return err

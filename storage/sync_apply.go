@@ -5,13 +5,14 @@ package storage
 // brought up to date (sync_replay.go).
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
+	"strings"
 )
 
 // ApplyOps applies ops from other replicas: idempotent (ops already held
@@ -263,9 +264,8 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	for k := range touched {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		return a.table < b.table || a.table == b.table && (a.row < b.row || a.row == b.row && a.field < b.field)
+	slices.SortFunc(keys, func(a, b fieldKey) int {
+		return cmp.Or(strings.Compare(a.table, b.table), strings.Compare(a.row, b.row), strings.Compare(a.field, b.field))
 	})
 	changed := map[rowKey][]string{}
 	for _, k := range keys {
@@ -284,8 +284,8 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	for k := range rows {
 		rks = append(rks, k)
 	}
-	sort.Slice(rks, func(i, j int) bool {
-		return rks[i].table < rks[j].table || rks[i].table == rks[j].table && rks[i].row < rks[j].row
+	slices.SortFunc(rks, func(a, b rowKey) int {
+		return cmp.Or(strings.Compare(a.table, b.table), strings.Compare(a.row, b.row))
 	})
 	if err := a.lookNewRows(rks); err != nil {
 		return 0, nil, err
