@@ -44,7 +44,21 @@ func newTestUI(t *testing.T, db *storage.DB) *App {
 	uiDo = func(f func()) { queue <- f }
 	u := New(a, db)
 	u.saver.delay = time.Hour
+	buildAllTabs(u)
 	return u
+}
+
+// buildAllTabs builds every tab's screen, as if each had been chosen once,
+// for the tests that reach into a screen without choosing its tab. The app
+// builds a tab's screen when the tab is first chosen: startup_test.go tests
+// that from New itself (newLazyUI).
+func buildAllTabs(u *App) {
+	if u.tabs == nil {
+		return
+	}
+	for i := range numTabs {
+		u.tabContent(i)
+	}
 }
 
 // withCouncil stores a council and builds the app showing it.
@@ -585,7 +599,7 @@ func TestBadDateToldWhenLeaving(t *testing.T) {
 	test.Type(other.place, "Skolen")
 
 	// The user clicks the first meeting in the list.
-	for i, m := range u.meetings.meetings {
+	for i, m := range u.meetings.items {
 		if m.ID == first.m.ID {
 			u.meetings.list.Select(i)
 		}
@@ -604,7 +618,7 @@ func TestBadDateToldWhenLeaving(t *testing.T) {
 
 	// Going back and forth with valid fields says nothing.
 	test.Tap(overlayButton(t, u, "OK"))
-	for i, m := range u.meetings.meetings {
+	for i, m := range u.meetings.items {
 		if m.ID == other.m.ID {
 			u.meetings.list.Select(i)
 		}
