@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -442,6 +443,56 @@ func TestCloseFlushesPendingEdit(t *testing.T) {
 	}
 	if m := noerr.Get(db.Meeting(id))(t); m.Place != "Forsamlingshuset" {
 		t.Errorf("place after close: %q", m.Place)
+	}
+}
+
+// Ctrl+Q (Filer › Afslut) ends the app the orderly way: the title typed
+// but not yet saved is stored, the syncer's context ends, the event loop
+// is asked to end once, and work a background job reports afterwards is
+// dropped instead of touching the window of an ended app. It also quits
+// without closing the window through Fyne, whose close crashed on a
+// mouse move (TestCtrlQWithAPendingEditEndsCleanly in cmd/lokalraad shows
+// that on the real driver); the close button quits the same way.
+func TestQuitSavesStopsAndDropsLateWork(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	quits := 0
+	u.quitApp = func() { quits++ }
+	closed := false
+	u.win.SetOnClosed(func() { closed = true })
+	ed := newMeeting(t, u)
+	u.saver.flush()
+	id := ed.m.ID
+	test.Type(ed.title, " før Ctrl+Q")
+	if !u.saver.pending() {
+		t.Fatal("nothing pending before Ctrl+Q: the test proves nothing")
+	}
+	var quit *fyne.MenuItem
+	for _, it := range u.win.MainMenu().Items[0].Items {
+		if it.IsQuit {
+			quit = it
+		}
+	}
+	if quit == nil || quit.Shortcut == nil || quit.Shortcut.ShortcutName() != (&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}).ShortcutName() {
+		t.Fatalf("no Quit item with Ctrl+Q in the file menu: %+v", quit)
+	}
+	quit.Action()
+	if m := noerr.Get(db.Meeting(id))(t); !strings.HasSuffix(m.Title, " før Ctrl+Q") {
+		t.Errorf("title after Ctrl+Q: %q", m.Title)
+	}
+	if u.sync.ctx.Err() == nil {
+		t.Error("sync still runs after Ctrl+Q")
+	}
+	if quits != 1 {
+		t.Errorf("the event loop was asked to end %d times, want 1", quits)
+	}
+	if closed {
+		t.Error("Ctrl+Q closed the window through Fyne")
+	}
+	ran := false
+	u.do(func() { ran = true })
+	drainUI()
+	if ran {
+		t.Error("work reported after quitting touched the window")
 	}
 }
 
