@@ -69,6 +69,7 @@ type Server struct {
 
 	quota     quotas
 	blobQuota quotas
+	clocks    peerClocks // what it heard of its devices' clocks (clockpeers.go)
 	failures  limiter
 	metrics   metrics
 }
@@ -255,6 +256,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.tellClockPeers(w, r, d.ID)
 	var req PushRequest
 	if err := s.readBody(w, r, &req); err != nil {
 		s.writeError(w, r, err)
@@ -332,6 +334,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.tellClockPeers(w, r, d.ID)
 	since, err := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
 	if err != nil && r.URL.Query().Get("since") != "" || since < 0 {
 		s.writeError(w, r, fail(CodeBadRequest, errors.New("since skal være et tal")))
