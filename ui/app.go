@@ -129,6 +129,7 @@ func New(a fyne.App, db *storage.DB) *App {
 			}
 		})
 	}
+	u.saver.do = u.do
 	u.win = a.NewWindow("Lokalråd")
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	u.win.Resize(fyne.NewSize(1360, 800))

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
+	fstorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -420,6 +422,49 @@ func withCouncilLang(t *testing.T) (*App, *storage.DB, string) {
 	}
 	u := New(test.NewApp(), db)
 	return u, db, c.ID
+}
+
+// Work that waits for a pause (the autosave, the search as you type) and
+// the end of a file made in the background run on the UI goroutine, never
+// on a timer's or the job's: in the tests that is the test's goroutine
+// when it drains the queue (uiDo). Before, fyne.Do ran them at once on the
+// timer's goroutine under the test driver, so they read and changed
+// widgets beside the test (go test -race ./ui -run
+// 'TestExportWritesTheChosenFile|TestMeetingMinutesAreStored' found 16
+// races, every one in our code: the autosave's flush, the export's
+// dialogs).
+func TestPausedWorkWaitsForTheUIGoroutine(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	u.saver.flush()
+	id := ed.m.ID
+	u.saver.delay = time.Millisecond
+	test.Type(ed.place, "Forsamlingshuset")
+	searched := false
+	u.search.timer.delay = time.Millisecond
+	u.search.timer.run(func() { searched = true })
+	path := filepath.Join(t.TempDir(), "x.txt")
+	wc := noerr.Get(fstorage.Writer(fstorage.NewFileURI(path)))(t)
+	u.writeInBackground(wc, func() ([]byte, error) { return []byte("x"), nil })
+	progress := u.win.Canvas().Overlays().Top()
+	deadline := time.Now().Add(20 * time.Second)
+	for data, _ := os.ReadFile(path); len(data) == 0 && time.Now().Before(deadline); data, _ = os.ReadFile(path) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // the pauses are long over
+	if m := noerr.Get(db.Meeting(id))(t); m.Place != "" || searched || u.win.Canvas().Overlays().Top() != progress {
+		t.Fatalf("ran beside the test: place %q, searched %v, dialog changed %v", m.Place, searched, u.win.Canvas().Overlays().Top() != progress)
+	}
+	drainUI()
+	if m := noerr.Get(db.Meeting(id))(t); m.Place != "Forsamlingshuset" {
+		t.Errorf("place after the UI goroutine ran the work: %q", m.Place)
+	}
+	if !searched {
+		t.Error("the search did not run")
+	}
+	if u.win.Canvas().Overlays().Top() == progress {
+		t.Error("the progress dialog still shows after the file was made")
+	}
 }
 
 // (7) Closing the window saves what was typed but not yet saved.
