@@ -351,7 +351,11 @@ func (db *DB) dropViewCopies() {
 
 // HeldAttachmentBytes is how much the files of a council's attachments
 // that this replica holds take, each file once: what the hub counts
-// against model.MaxCouncilAttachment before it takes another file.
+// against model.MaxCouncilAttachment before it takes another file. A file
+// the hub holds only part of (an upload under way or abandoned, until
+// SweepPartialBlobs removes it) counts with its whole size: what it will
+// take, so that uploads never finished cannot fill the disk past the
+// bound.
 func (db *DB) HeldAttachmentBytes(councilID string) (int64, error) {
 	type file struct {
 		sum  string
@@ -367,11 +371,18 @@ func (db *DB) HeldAttachmentBytes(councilID string) (int64, error) {
 	store := db.Blobs()
 	var n int64
 	for _, f := range files {
-		if store.Has(f.sum) {
+		if store.Has(f.sum) || store.HasPartial(f.sum) {
 			n += f.size
 		}
 	}
 	return n, nil
+}
+
+// SweepPartialBlobs removes the partial uploads not added to since before
+// (a file whose upload stopped half-way) and returns how many it removed
+// and the bytes they held.
+func (db *DB) SweepPartialBlobs(before time.Time) (int, int64, error) {
+	return db.Blobs().SweepPartial(before)
 }
 
 // The hub's side of the files (storage/exchange's BlobStore): the SQLite

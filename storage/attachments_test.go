@@ -71,7 +71,7 @@ func TestAttachWritesChangeLog(t *testing.T) {
 	_, it := newItem(t, db, c)
 	a, err := db.AddAttachment(model.OwnerItem, it.ID, "kort.png", strings.NewReader("png bytes"))
 	must(t, err)
-	ops, err := db.FieldOps("attachments", a.ID, "sha256")
+	ops, err := db.FieldOps(context.Background(), "attachments", a.ID, "sha256")
 	must(t, err)
 	if len(ops) != 1 || ops[0].Value != a.SHA256 || ops[0].Sig == "" {
 		t.Errorf("change log of sha256 = %+v", ops)
@@ -233,7 +233,7 @@ func TestPersonInAttachmentNames(t *testing.T) {
 	if got.Name != "Klage fra tidligere medlem.pdf" {
 		t.Errorf("erased file name %q", got.Name)
 	}
-	ops, err := db.FieldOps("attachments", named.ID, "name")
+	ops, err := db.FieldOps(context.Background(), "attachments", named.ID, "name")
 	must(t, err)
 	for _, o := range ops {
 		if s, _ := o.Value.(string); strings.Contains(s, "Brøndum") {

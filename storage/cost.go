@@ -90,8 +90,7 @@ type Page struct {
 //
 // It reads in one deferred transaction and takes the write lock only when
 // the hub's own edits (kommune pool add) wait to be numbered.
-func (db *DB) HubPage(council string, since int64, p Page, exclude string) ([]Change, int64, bool, error) {
-	ctx := context.Background()
+func (db *DB) HubPage(ctx context.Context, council string, since int64, p Page, exclude string) ([]Change, int64, bool, error) {
 	var seq, numbered int64
 	if err := db.sql.QueryRowContext(ctx, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sync_hub_local'), 0)").Scan(&seq, &numbered); err != nil {
 		return nil, 0, false, err
@@ -224,13 +223,13 @@ func chunks(ops []Change) [][]Change {
 
 // CodeIssued tells when the enrolment code was made, and whether it is a
 // code waiting to be used; the hub refuses codes older than its limit.
-func (db *DB) CodeIssued(code string) (time.Time, bool, error) {
+func (db *DB) CodeIssued(ctx context.Context, code string) (time.Time, bool, error) {
 	code = strings.ToLower(strings.TrimSpace(code))
 	if code == "" {
 		return time.Time{}, false, nil
 	}
 	var created string
-	err := db.sql.QueryRow("SELECT created FROM devices WHERE code_hash = ?", hashSecret(code)).Scan(&created)
+	err := db.sql.QueryRowContext(ctx, "SELECT created FROM devices WHERE code_hash = ?", hashSecret(code)).Scan(&created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
 	}

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
 	"strings"
@@ -31,10 +32,10 @@ func TestHubPageComplete(t *testing.T) {
 		}
 		ops = append(ops, c)
 	}
-	if _, err := hub.HubApply(ops); err != nil {
+	if _, err := hub.HubApply(context.Background(), ops); err != nil {
 		t.Fatal(err)
 	}
-	all, _, more, err := hub.HubPage("x", 0, Page{}, "")
+	all, _, more, err := hub.HubPage(context.Background(), "x", 0, Page{}, "")
 	ok(t, err)
 	if more {
 		t.Fatal("an unbounded page says more follow")
@@ -43,7 +44,7 @@ func TestHubPageComplete(t *testing.T) {
 		var got []string
 		var since int64
 		for more := true; more; {
-			page, next, m, err := hub.HubPage("x", since, p, "")
+			page, next, m, err := hub.HubPage(context.Background(), "x", since, p, "")
 			ok(t, err)
 			if next <= since {
 				t.Fatalf("%+v: no progress after %d", p, since)

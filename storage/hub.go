@@ -120,7 +120,7 @@ var ErrReplicaTaken = error(model.NewError(model.Conflict, "computerens id er al
 // cannot be used again. A replica id is one device's forever: the hub's
 // own id, an id registered before (even to a revoked device) or found in
 // the change log is refused.
-func (db *DB) EnrollDevice(code, replica, pubkey string) (Device, string, error) {
+func (db *DB) EnrollDevice(ctx context.Context, code, replica, pubkey string) (Device, string, error) {
 	code = strings.ToLower(strings.TrimSpace(code))
 	if code == "" || replica == "" {
 		return Device{}, "", ErrBadCode
@@ -133,9 +133,9 @@ func (db *DB) EnrollDevice(code, replica, pubkey string) (Device, string, error)
 	}
 	secret := randomText(32)
 	var d Device
-	err := db.inTx(context.Background(), func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		d, err = scanDevice(tx.QueryRow("SELECT "+deviceCols+" FROM devices WHERE code_hash = ?", hashSecret(code)))
+		d, err = scanDevice(tx.QueryRowContext(ctx, "SELECT "+deviceCols+" FROM devices WHERE code_hash = ?", hashSecret(code)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrBadCode
 		}
@@ -146,14 +146,14 @@ func (db *DB) EnrollDevice(code, replica, pubkey string) (Device, string, error)
 			return ErrRevoked
 		}
 		var used int
-		if err := tx.QueryRow("SELECT (SELECT COUNT(*) FROM devices WHERE replica = ?1) + (SELECT COUNT(*) FROM changes WHERE device = ?1)", replica).Scan(&used); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM devices WHERE replica = ?1) + (SELECT COUNT(*) FROM changes WHERE device = ?1)", replica).Scan(&used); err != nil {
 			return err
 		}
 		if used > 0 {
 			return ErrReplicaTaken
 		}
 		d.Replica, d.Enrolled, d.Key = replica, db.Now().UTC().Truncate(time.Second), pubkey
-		_, err = tx.Exec("UPDATE devices SET code_hash = '', secret_hash = ?, replica = ?, enrolled = ?, pubkey = ? WHERE id = ?",
+		_, err = tx.ExecContext(ctx, "UPDATE devices SET code_hash = '', secret_hash = ?, replica = ?, enrolled = ?, pubkey = ? WHERE id = ?",
 			hashSecret(secret), replica, stampText(d.Enrolled), pubkey, d.ID)
 		return err
 	})
@@ -166,17 +166,17 @@ func (db *DB) EnrollDevice(code, replica, pubkey string) (Device, string, error)
 // SetDeviceKey registers the public key of an enrolled device that has
 // none yet (enrolled before ops were signed); the caller has authenticated
 // the device. A device's key never changes: a different one is refused.
-func (db *DB) SetDeviceKey(id, pubkey string) error {
+func (db *DB) SetDeviceKey(ctx context.Context, id, pubkey string) error {
 	if k, err := base64.StdEncoding.DecodeString(pubkey); err != nil || len(k) != ed25519.PublicKeySize {
 		return errors.New("ugyldig offentlig nøgle")
 	}
-	res, err := db.sql.Exec("UPDATE devices SET pubkey = ? WHERE id = ? AND pubkey = ''", pubkey, id)
+	res, err := db.sql.ExecContext(ctx, "UPDATE devices SET pubkey = ? WHERE id = ? AND pubkey = ''", pubkey, id)
 	if err != nil {
 		return friendly(err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		var have string
-		if err := db.sql.QueryRow("SELECT pubkey FROM devices WHERE id = ?", id).Scan(&have); err != nil {
+		if err := db.sql.QueryRowContext(ctx, "SELECT pubkey FROM devices WHERE id = ?", id).Scan(&have); err != nil {
 			return ErrNotFound
 		}
 		if have != pubkey {
@@ -187,11 +187,14 @@ func (db *DB) SetDeviceKey(id, pubkey string) error {
 }
 
 // Authenticate finds the device a secret belongs to.
-func (db *DB) Authenticate(id, secret string) (Device, error) {
+func (db *DB) Authenticate(ctx context.Context, id, secret string) (Device, error) {
 	var hash string
-	d, err := scanDevice(db.sql.QueryRow("SELECT "+deviceCols+" FROM devices WHERE id = ?", id))
+	d, err := scanDevice(db.sql.QueryRowContext(ctx, "SELECT "+deviceCols+" FROM devices WHERE id = ?", id))
 	if err == nil {
-		err = db.sql.QueryRow("SELECT secret_hash FROM devices WHERE id = ?", id).Scan(&hash)
+		err = db.sql.QueryRowContext(ctx, "SELECT secret_hash FROM devices WHERE id = ?", id).Scan(&hash)
+	}
+	if err != nil && ctx.Err() != nil {
+		return Device{}, ctx.Err()
 	}
 	if err != nil || hash == "" || subtle.ConstantTimeCompare([]byte(hash), []byte(hashSecret(secret))) != 1 {
 		return Device{}, ErrUnauthorized
@@ -204,11 +207,11 @@ func (db *DB) Authenticate(id, secret string) (Device, error) {
 
 // DeviceByReplica finds the registry entry of a replica id; the hub's own
 // replica is reported as a staff device.
-func (db *DB) DeviceByReplica(replica string) (Device, error) {
+func (db *DB) DeviceByReplica(ctx context.Context, replica string) (Device, error) {
 	if replica == db.device {
 		return Device{ID: replica, Label: "kommunen", Staff: true, Replica: replica, Key: db.PublicKey()}, nil
 	}
-	d, err := scanDevice(db.sql.QueryRow("SELECT "+deviceCols+" FROM devices WHERE replica = ? ORDER BY revoked = '' DESC, enrolled DESC LIMIT 1", replica))
+	d, err := scanDevice(db.sql.QueryRowContext(ctx, "SELECT "+deviceCols+" FROM devices WHERE replica = ? ORDER BY revoked = '' DESC, enrolled DESC LIMIT 1", replica))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Device{}, ErrUnauthorized
 	}
@@ -223,7 +226,7 @@ func (db *DB) DeviceByReplica(replica string) (Device, error) {
 // fair in-process lock, so another council's push waits for one chunk, not
 // for the whole batch. Applying is idempotent, so a batch cut off between
 // chunks is simply sent again.
-func (db *DB) HubApply(ops []Change) (int, error) {
+func (db *DB) HubApply(ctx context.Context, ops []Change) (int, error) {
 	// A malformed op, or a value no edit could make (model.CheckField, which
 	// needs no state), still refuses the whole batch, before any chunk. The
 	// rules that need state (locked minutes, erasures) run per chunk.
@@ -232,7 +235,7 @@ func (db *DB) HubApply(ops []Change) (int, error) {
 	}
 	total := 0
 	for _, part := range chunks(ops) {
-		n, err := db.hubApplyChunk(part)
+		n, err := db.hubApplyChunk(ctx, part)
 		total += n
 		if err != nil {
 			return total, err
@@ -272,12 +275,15 @@ func (db *DB) labelIn(ops []Change, c Change) string {
 	return label
 }
 
-func (db *DB) hubApplyChunk(ops []Change) (int, error) {
+func (db *DB) hubApplyChunk(ctx context.Context, ops []Change) (int, error) {
 	db.hubWrite.Lock()
 	defer db.hubWrite.Unlock()
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	var n int
-	err := db.applyTx(context.Background(), func(tx *sql.Tx) error {
-		ctx := atHub(admitting(context.Background()))
+	err := db.applyTx(ctx, func(tx *sql.Tx) error {
+		ctx := atHub(admitting(ctx))
 		var fresh []Change
 		var err error
 		if n, fresh, err = db.applyOps(ctx, tx, ops); err != nil {
@@ -316,13 +322,13 @@ func mustMetaInt(ctx context.Context, tx *sql.Tx, key string) int64 {
 // HubOpsSince returns up to limit ops of a council ("" for every council)
 // the hub numbered after since; see HubPage, which also bounds the bytes.
 func (db *DB) HubOpsSince(council string, since int64, limit int, exclude string) ([]Change, int64, bool, error) {
-	return db.HubPage(council, since, Page{Ops: limit}, exclude)
+	return db.HubPage(context.Background(), council, since, Page{Ops: limit}, exclude)
 }
 
 // FieldOps returns the ops this replica holds of one field of a row, in
 // replay order: what the hub checks a council's op against.
-func (db *DB) FieldOps(table, row, field string) ([]Change, error) {
-	return list(context.Background(), db.sql, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY hlc, device", table, row, field)
+func (db *DB) FieldOps(ctx context.Context, table, row, field string) ([]Change, error) {
+	return list(ctx, db.sql, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY hlc, device", table, row, field)
 }
 
 // HubSequence is the newest number the hub has given.
@@ -432,4 +438,10 @@ func (db *DB) RewriteUnsynced(council string, f func(Change) (any, bool)) (int, 
 		return nil
 	})
 	return n, err
+}
+
+// HubCouncil returns a council the hub holds, ErrNotFound when it holds
+// none by that id (exchange.HubStore).
+func (db *DB) HubCouncil(ctx context.Context, id string) (model.Council, error) {
+	return one(ctx, db.sql, councilD.scan, councilsT.selectSQL()+" WHERE id = ?", id)
 }

@@ -204,22 +204,22 @@ func TestHubEndorsesLegacyOps(t *testing.T) {
 	_, err = hub.sql.Exec("INSERT INTO devices(id, label, council_id, replica, enrolled) VALUES ('d1', 'a', ?, ?, '2026-01-01T00:00:00Z')", c.ID, a.DeviceID())
 	ok(t, err)
 	dir := func() *KeyDirectory {
-		d, err := hub.HubDirectory("")
+		d, err := hub.HubDirectory(context.Background(), "")
 		ok(t, err)
 		return &d
 	}
 	held := mustOps(t, hub)
-	if _, _, err := fresh.VerifyOps(held, dir()); !errors.Is(err, ErrUnsigned) {
+	if _, _, err := fresh.VerifyOps(context.Background(), held, dir()); !errors.Is(err, ErrUnsigned) {
 		t.Fatalf("before endorsing: %v", err)
 	}
 	ok(t, hub.SetHub())
 	held = mustOps(t, hub)
-	if _, _, err := fresh.VerifyOps(held, dir()); err != nil {
+	if _, _, err := fresh.VerifyOps(context.Background(), held, dir()); err != nil {
 		t.Fatalf("endorsed: %v", err)
 	}
 	// An endorsement is for that op only.
 	held[0].Value = "Ændret"
-	if _, _, err := fresh.VerifyOps(held, dir()); !errors.Is(err, ErrBadSignature) {
+	if _, _, err := fresh.VerifyOps(context.Background(), held, dir()); !errors.Is(err, ErrBadSignature) {
 		t.Errorf("changed endorsed op: %v", err)
 	}
 	// A new unsigned op is not endorsed after the first time.
@@ -227,7 +227,7 @@ func TestHubEndorsesLegacyOps(t *testing.T) {
 	_, err = hub.ApplyOps(context.Background(), []Change{late})
 	ok(t, err)
 	ok(t, hub.SetHub())
-	if _, _, err := fresh.VerifyOps(mustOps(t, hub), dir()); !errors.Is(err, ErrUnsigned) && !errors.Is(err, ErrUnknownAuthor) {
+	if _, _, err := fresh.VerifyOps(context.Background(), mustOps(t, hub), dir()); !errors.Is(err, ErrUnsigned) && !errors.Is(err, ErrUnknownAuthor) {
 		t.Errorf("a later unsigned op: %v", err)
 	}
 }
@@ -238,18 +238,18 @@ func TestDeviceKeyRegisteredLater(t *testing.T) {
 	hub := replica(t, "hub")
 	_, err := hub.sql.Exec("INSERT INTO devices(id, label, council_id, replica, enrolled, secret_hash) VALUES ('d1', 'a', 'c', 'rep-a', '2026-01-01T00:00:00Z', 'x')")
 	ok(t, err)
-	d, err := hub.HubDirectory("c")
+	d, err := hub.HubDirectory(context.Background(), "c")
 	ok(t, err)
 	if len(d.Keys) != 1 || d.Keys[0].Key != "" || d.Verify() != nil {
 		t.Fatalf("directory before = %+v (%v)", d.Keys, d.Verify())
 	}
 	key := replica(t, "a").PublicKey()
-	ok(t, hub.SetDeviceKey("d1", key))
-	ok(t, hub.SetDeviceKey("d1", key))
-	if err := hub.SetDeviceKey("d1", hub.PublicKey()); err == nil {
+	ok(t, hub.SetDeviceKey(context.Background(), "d1", key))
+	ok(t, hub.SetDeviceKey(context.Background(), "d1", key))
+	if err := hub.SetDeviceKey(context.Background(), "d1", hub.PublicKey()); err == nil {
 		t.Error("a second key was taken")
 	}
-	d = noerr.Get(hub.HubDirectory("c"))(t)
+	d = noerr.Get(hub.HubDirectory(context.Background(), "c"))(t)
 	if d.Keys[0].Key != key {
 		t.Errorf("directory after = %+v", d.Keys)
 	}

@@ -34,7 +34,7 @@ func TestPBRoundDataKeepsToItsCouncil(t *testing.T) {
 			apply := func(ops []Change) error {
 				var err error
 				if via == "hub" {
-					_, err = hub.HubApply(ops)
+					_, err = hub.HubApply(context.Background(), ops)
 				} else {
 					_, err = hub.ApplyOps(context.Background(), ops)
 				}
@@ -98,7 +98,7 @@ func TestPBDoorRefusesForeignRowsAndStrayTotals(t *testing.T) {
 			apply := func(ops []Change) error {
 				var err error
 				if via == "hub" {
-					_, err = hub.HubApply(ops)
+					_, err = hub.HubApply(context.Background(), ops)
 				} else {
 					_, err = hub.ApplyOps(context.Background(), ops)
 				}

@@ -39,7 +39,7 @@ func setPhase(t *testing.T, db *DB, r *model.PBRound, p model.PBPhase) {
 // lastOp is the op of a field that db logged last.
 func lastOp(t *testing.T, db *DB, table, row, field string) Change {
 	t.Helper()
-	ops, err := db.FieldOps(table, row, field)
+	ops, err := db.FieldOps(context.Background(), table, row, field)
 	ok(t, err)
 	if len(ops) == 0 {
 		t.Fatalf("no op of %s.%s", table, field)
@@ -65,7 +65,7 @@ func TestPBLocksAtTheDoor(t *testing.T) {
 			apply := func(ops []Change) error {
 				var err error
 				if via == "hub" {
-					_, err = hub.HubApply(ops)
+					_, err = hub.HubApply(context.Background(), ops)
 				} else {
 					_, err = hub.ApplyOps(context.Background(), ops)
 				}
@@ -179,14 +179,14 @@ func TestPBBallotBeforeVotingRefused(t *testing.T) {
 	hub := replica(t, "hub")
 	ops, err := a.CouncilOps(context.Background(), "")
 	ok(t, err)
-	_, err = hub.HubApply(ops)
+	_, err = hub.HubApply(context.Background(), ops)
 	ok(t, err)
 	last := ops[len(ops)-1]
 	for i, o := range []Change{
 		{Device: "evil", Seq: 1, HLC: last.HLC + 1<<16, Table: "pb_ballots", Row: "b1", Council: r.CouncilID, Field: "round_id", Value: r.ID},
 		{Device: "evil", Seq: 2, HLC: last.HLC + 1<<16, Table: "pb_totals", Row: "t1", Council: r.CouncilID, Field: "round_id", Value: r.ID},
 	} {
-		if _, err := hub.HubApply([]Change{o}); !errors.Is(err, ErrRefused) {
+		if _, err := hub.HubApply(context.Background(), []Change{o}); !errors.Is(err, ErrRefused) {
 			t.Fatalf("op %d before voting: %v", i, err)
 		}
 	}
@@ -196,19 +196,19 @@ func TestPBBallotBeforeVotingRefused(t *testing.T) {
 	setPhase(t, a, &open, model.PhaseResult)
 	ops, err = a.CouncilOps(context.Background(), "")
 	ok(t, err)
-	_, err = hub.HubApply(ops)
+	_, err = hub.HubApply(context.Background(), ops)
 	ok(t, err)
 	ps := noerr.Get(hub.PBProposals(r.ID))(t)
 	last = ops[len(ops)-1]
 	move := Change{Device: "evil", Seq: 3, HLC: last.HLC + 1<<16, Table: "pb_proposals", Row: ps[0].ID, Council: r.CouncilID, Field: "round_id", Value: open.ID}
-	if _, err := hub.HubApply([]Change{move}); !errors.Is(err, ErrRefused) {
+	if _, err := hub.HubApply(context.Background(), []Change{move}); !errors.Is(err, ErrRefused) {
 		t.Fatalf("a proposal moved into a round after its result: %v", err)
 	}
 	// The round deleted before voting: taken.
 	ok(t, a.DeletePBRound(r.ID))
 	ops, err = a.CouncilOps(context.Background(), "")
 	ok(t, err)
-	if _, err := hub.HubApply(ops); err != nil {
+	if _, err := hub.HubApply(context.Background(), ops); err != nil {
 		t.Fatalf("a delete before voting was refused: %v", err)
 	}
 	if _, err := hub.PBRound(r.ID); !errors.Is(err, ErrNotFound) {

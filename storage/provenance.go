@@ -108,14 +108,14 @@ func (d KeyDirectory) Verify() error {
 // HubDirectory is the key directory this hub gives a device of council (""
 // for a staff device: every council): the council's devices, the staff
 // devices, and the hub itself, signed with the hub's key.
-func (db *DB) HubDirectory(council string) (KeyDirectory, error) {
+func (db *DB) HubDirectory(ctx context.Context, council string) (KeyDirectory, error) {
 	q := "SELECT replica, pubkey, council_id, staff, revoked, revoked_seq FROM devices WHERE replica <> ''"
 	var args []any
 	if council != "" {
 		q += " AND (council_id = ? OR staff = 1)"
 		args = append(args, council)
 	}
-	entries, err := list(context.Background(), db.sql, func(s scanner) (KeyEntry, error) {
+	entries, err := list(ctx, db.sql, func(s scanner) (KeyEntry, error) {
 		var e KeyEntry
 		var staff int64
 		err := s.Scan(&e.Replica, &e.Key, &e.Council, &staff, &e.Revoked, &e.RevokedSeq)
@@ -147,7 +147,7 @@ const (
 // holds none.
 func (db *DB) KeyDirectory(ctx context.Context, council string) (KeyDirectory, bool, error) {
 	if db.isHub() {
-		d, err := db.HubDirectory(council)
+		d, err := db.HubDirectory(ctx, council)
 		return d, err == nil, err
 	}
 	raw, err := db.Meta(metaKeyDir)
@@ -323,7 +323,7 @@ type Author struct {
 
 // author finds the key of a replica: this device's own, the hub's registry,
 // the held directory, or extra (a directory arriving with a bundle).
-func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
+func (db *DB) author(ctx context.Context, replica string, dirs ...*KeyDirectory) (Author, bool) {
 	dec := func(s string) ed25519.PublicKey {
 		k, err := base64.StdEncoding.DecodeString(s)
 		if err != nil || len(k) != ed25519.PublicKeySize {
@@ -333,7 +333,7 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 	}
 	if replica == db.device {
 		a := Author{Replica: replica, Key: db.key.Public().(ed25519.PublicKey), Own: true, Staff: db.isHub(), Hub: db.isHub()}
-		st, err := db.SyncState(context.Background())
+		st, err := db.SyncState(ctx)
 		if err != nil {
 			return Author{}, false // unread, so unknown: its ops are refused, not trusted
 		}
@@ -343,7 +343,7 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 	}
 	var key, council string
 	var staff int64
-	err := db.sql.QueryRow("SELECT pubkey, council_id, staff FROM devices WHERE replica = ? ORDER BY pubkey <> '' DESC, enrolled DESC LIMIT 1", replica).Scan(&key, &council, &staff)
+	err := db.sql.QueryRowContext(ctx, "SELECT pubkey, council_id, staff FROM devices WHERE replica = ? ORDER BY pubkey <> '' DESC, enrolled DESC LIMIT 1", replica).Scan(&key, &council, &staff)
 	if err == nil {
 		return Author{Replica: replica, Key: dec(key), Council: council, Staff: staff != 0}, true
 	}
@@ -403,11 +403,11 @@ func (db *DB) author(replica string, dirs ...*KeyDirectory) (Author, bool) {
 // An op the hub accepted before ops were signed carries the hub's
 // endorsement instead (endorsedPrefix, endorseLegacy), checked with the
 // hub's key from the key directory.
-func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string]Author, error) {
+func (db *DB) VerifyOps(ctx context.Context, ops []Change, extra *KeyDirectory) ([]Change, map[string]Author, error) {
 	var held KeyDirectory
 	if !db.isHub() {
 		var err error
-		if held, _, err = db.KeyDirectory(context.Background(), ""); err != nil {
+		if held, _, err = db.KeyDirectory(ctx, ""); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -419,7 +419,7 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 		if c.Seq <= 0 || c.Seq > MaxSeq || c.HLC <= 0 || c.HLC > MaxHLC {
 			return fmt.Errorf("%w %s: nummer eller ur uden for det tilladte", ErrBadChange, c.ID())
 		}
-		h, found, err := db.heldOp(c)
+		h, found, err := db.heldOp(ctx, c)
 		if err != nil {
 			return err
 		}
@@ -428,7 +428,7 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 		}
 		a, ok := authors[c.Device]
 		if !ok {
-			if a, ok = db.author(c.Device, dirs...); !ok {
+			if a, ok = db.author(ctx, c.Device, dirs...); !ok {
 				return fmt.Errorf("%w (%s, %s.%s)", ErrUnknownAuthor, c.Device, c.Table, c.Field)
 			}
 			authors[c.Device] = a
@@ -495,7 +495,7 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 			if err := note(c); err != nil {
 				return nil, nil, err
 			}
-			if err := db.checkErasureCouncil(c, dirs); err != nil {
+			if err := db.checkErasureCouncil(ctx, c, dirs); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -505,7 +505,7 @@ func (db *DB) VerifyOps(ops []Change, extra *KeyDirectory) ([]Change, map[string
 		councils[c.Council] = true
 	}
 	for council := range councils {
-		scrubs, err := list(context.Background(), db.sql, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND council_id = ?", scrubTable, council)
+		scrubs, err := list(ctx, db.sql, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND council_id = ?", scrubTable, council)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -549,8 +549,8 @@ func (db *DB) endorsedByHeldHub(c Change, held *KeyDirectory) bool {
 // changes nothing; but a receiver has no reason to keep a lie.) An erasure
 // held already is not asked again, so one taken in before this rule never
 // blocks a bundle that carries it.
-func (db *DB) checkErasureCouncil(c Change, dirs []*KeyDirectory) error {
-	if _, held, err := db.heldOp(c); err != nil || held {
+func (db *DB) checkErasureCouncil(ctx context.Context, c Change, dirs []*KeyDirectory) error {
+	if _, held, err := db.heldOp(ctx, c); err != nil || held {
 		return err
 	}
 	values, err := parseScrub(c)
@@ -559,12 +559,12 @@ func (db *DB) checkErasureCouncil(c Change, dirs []*KeyDirectory) error {
 	}
 	for id := range values {
 		dev, seq, _ := parseOpID(id)
-		h, held, err := db.heldOp(Change{Device: dev, Seq: seq})
+		h, held, err := db.heldOp(ctx, Change{Device: dev, Seq: seq})
 		if err != nil {
 			return err
 		}
 		foreign := held && h.Council != c.Council
-		if a, ok := db.author(dev, dirs...); ok {
+		if a, ok := db.author(ctx, dev, dirs...); ok {
 			foreign = foreign || !a.Staff && !a.Hub && !a.Own && a.Council != "" && a.Council != c.Council
 		} else if !db.isHub() {
 			return fmt.Errorf("%w: sletningen af persondata %s nævner ændringen %s fra en enhed, som kommunens nøgleliste ikke kender", ErrRefused, c.ID(), id)
@@ -577,8 +577,8 @@ func (db *DB) checkErasureCouncil(c Change, dirs []*KeyDirectory) error {
 }
 
 // heldOp is the op this replica holds with c's id.
-func (db *DB) heldOp(c Change) (Change, bool, error) {
-	h, err := scanChange(db.sql.QueryRow("SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", c.Device, c.Seq))
+func (db *DB) heldOp(ctx context.Context, c Change) (Change, bool, error) {
+	h, err := scanChange(db.sql.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", c.Device, c.Seq))
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, false, nil
 	}

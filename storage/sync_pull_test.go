@@ -80,7 +80,7 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 			if len(ops) == 0 {
 				return false
 			}
-			_, err = hub.HubApply(ops)
+			_, err = hub.HubApply(context.Background(), ops)
 			ok(rt, err)
 			if !crash {
 				ok(rt, db.AckOps(context.Background(), ops[len(ops)-1].Seq))

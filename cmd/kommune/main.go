@@ -3,13 +3,14 @@
 //
 //	kommune serve --addr 127.0.0.1:8080 --db PATH [--tls-cert F --tls-key F]
 //	              [--quota-ops N --quota-mb N --code-ttl 336h --max-failures N
-//	               --failure-window 15m --page-mb N --max-op-kb N]
+//	               --failure-window 15m --page-mb N --max-op-kb N --partial-ttl 24h]
 //	kommune council add --db PATH --name NAME          prints the council id last
 //	kommune council list --db PATH
 //	kommune device enroll --db PATH (--council ID | --staff) --name LABEL
 //	                                                   prints the one-time code last
-//	kommune device list --db PATH
+//	kommune device list --db PATH [--mirrors]
 //	kommune device revoke --db PATH ID
+//	kommune device prune-mirrors --db postgres://… [--older-than 720h]
 //	kommune bundle export --db PATH --council ID --out FILE
 //	kommune bundle import --db PATH FILE
 //	kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open)
@@ -63,12 +64,13 @@ func main() {
 
 const usage = `brug:
   kommune serve --addr 127.0.0.1:8080 --db PATH [--tls-cert F --tls-key F]
-                [--quota-ops N --quota-mb N --code-ttl 336h --max-failures N --failure-window 15m --page-mb N --max-op-kb N]
+                [--quota-ops N --quota-mb N --code-ttl 336h --max-failures N --failure-window 15m --page-mb N --max-op-kb N --partial-ttl 24h]
   kommune council add --db PATH --name NAME
   kommune council list --db PATH
   kommune device enroll --db PATH (--council ID | --staff) --name LABEL
-  kommune device list --db PATH
+  kommune device list --db PATH [--mirrors]   # --mirrors: nodernes spejle, og hvornår hvert sidst hentede
   kommune device revoke --db PATH ID
+  kommune device prune-mirrors --db postgres://… [--older-than 720h]   # spær spejle, ingen har brugt så længe
   kommune bundle export --db PATH --council ID --out FILE
   kommune bundle import --db PATH FILE
   kommune pool add --db PATH --name NAME (--deadline 01.03.2027 | --open) [--amount KR --max KR --description T --rules T]
@@ -97,17 +99,18 @@ type hubWork struct {
 // hubCommands are the admin subcommands on the hub's store, by their two
 // words.
 var hubCommands = map[string]hubCommand{
-	"council add":    councilAdd,
-	"council list":   councilList,
-	"device enroll":  deviceEnroll,
-	"device list":    deviceList,
-	"device revoke":  deviceRevoke,
-	"bundle export":  bundleExport,
-	"bundle import":  bundleImport,
-	"pool add":       poolAdd,
-	"pool list":      poolList,
-	"staff add":      staffAdd,
-	"staff password": staffPassword,
+	"council add":          councilAdd,
+	"council list":         councilList,
+	"device enroll":        deviceEnroll,
+	"device list":          deviceList,
+	"device revoke":        deviceRevoke,
+	"device prune-mirrors": devicePruneMirrors,
+	"bundle export":        bundleExport,
+	"bundle import":        bundleImport,
+	"pool add":             poolAdd,
+	"pool list":            poolList,
+	"staff add":            staffAdd,
+	"staff password":       staffPassword,
 }
 
 // commands are the subcommands of one word, which parse and open what they
@@ -204,6 +207,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	failureWindow := fs.Duration("failure-window", defaults.FailureWindow, "tidsrummet mislykkede forsøg tælles i, og ventetiden")
 	pageMB := fs.Int("page-mb", defaults.PageBytes>>20, "højst så mange MB ændringer i ét svar på en hentning")
 	maxOpKB := fs.Int("max-op-kb", defaults.MaxOp>>10, "største tilladte ændring i kB (under 600 kan et langt, gyldigt referat blive afvist for altid)")
+	partialTTL := fs.Duration("partial-ttl", defaults.PartialTTL, "hvor længe et bilag, der kun er sendt en del af, gemmes, når der ikke kommer mere (0: altid)")
 	cache := cacheFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -226,6 +230,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	hub.QuotaOps, hub.QuotaBytes, hub.CodeTTL = *quotaOps, *quotaMB<<20, *codeTTL
 	hub.MaxFailures, hub.FailureWindow = *maxFailures, *failureWindow
 	hub.PageBytes, hub.MaxOp = *pageMB<<20, *maxOpKB<<10
+	hub.PartialTTL = *partialTTL
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -237,8 +242,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	// log-in holds on every node.
 	mux := http.NewServeMux()
 	var pagesHandler http.Handler
+	var m *exchange.Mirror
 	if hc.pg != nil {
-		m, err := hc.mirror(ctx, *cache, "serve-"+ln.Addr().String(), log)
+		m, err = hc.mirror(ctx, *cache, "serve-"+ln.Addr().String(), log)
 		if err != nil {
 			ln.Close()
 			return err
@@ -262,6 +268,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 			errc <- srv.Serve(ln)
 		}
 	}()
+	tidyCtx, stopTidy := context.WithCancel(ctx)
+	tidied := make(chan struct{})
+	go func() { tidy(tidyCtx, hub, m, log, tidyEvery); close(tidied) }()
+	defer func() { stopTidy(); <-tidied }()
 	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "store", storeName(hc))
 	fmt.Fprintln(stdout, ln.Addr().String())
 	if ready != nil {
@@ -380,8 +390,12 @@ func deviceEnroll(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	}
 }
 
-func deviceList(_ *flag.FlagSet, stdout io.Writer) hubWork {
+func deviceList(fs *flag.FlagSet, stdout io.Writer) hubWork {
+	mirrors := fs.Bool("mirrors", false, "vis nodernes spejle (PostgreSQL): hvor hvert ligger, og hvornår det sidst hentede")
 	return hubWork{run: func(hc *hubConn) error {
+		if *mirrors {
+			return listMirrors(hc, stdout)
+		}
 		ds, err := hc.devices()
 		if err != nil {
 			return err

@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"lokalraad/model"
 )
@@ -392,4 +393,44 @@ func (s *Store) DropPartial(sum string) {
 	if Valid(sum) {
 		os.Remove(s.partialPath(sum))
 	}
+}
+
+// HasPartial tells whether a partial upload (or download) of the blob
+// holds at least one byte.
+func (s *Store) HasPartial(sum string) bool {
+	if !Valid(sum) {
+		return false
+	}
+	fi, err := os.Stat(s.partialPath(sum))
+	return err == nil && fi.Mode().IsRegular() && fi.Size() > 0
+}
+
+// SweepPartial removes the partial uploads not added to since before (by
+// the time their file was last written) and returns how many it removed
+// and the bytes they held. A chunk that arrives later for one of them is
+// answered ErrOffset, and its sender starts it again.
+func (s *Store) SweepPartial(before time.Time) (n int, bytes int64, err error) {
+	dir := filepath.Join(s.dir, "partial")
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, e := range ents {
+		if !Valid(e.Name()) {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil || !fi.Mode().IsRegular() || !fi.ModTime().Before(before) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return n, bytes, err
+		}
+		n++
+		bytes += fi.Size()
+	}
+	return n, bytes, nil
 }

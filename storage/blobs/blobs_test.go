@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"lokalraad/internal/noerr"
 )
@@ -80,5 +81,41 @@ func TestAppendResumesAndChecks(t *testing.T) {
 	}
 	if _, err := s.Size("../../etc/passwd"); !errors.Is(err, ErrBadHash) {
 		t.Errorf("a path as a name: %v", err)
+	}
+}
+
+// SweepPartial removes the partial uploads last written before its limit
+// and keeps the others, which then resume; whole blobs are never touched.
+func TestSweepPartial(t *testing.T) {
+	s := Open(filepath.Join(t.TempDir(), "x.db.bilag"))
+	old, recent, whole := []byte("gammel del af et bilag"), []byte("ny del af et bilag"), []byte("helt")
+	for _, b := range [][]byte{old, recent} {
+		if _, _, err := s.Append(sumOf(b), int64(len(b)), 0, bytes.NewReader(b[:5]), 100); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, done, err := s.Append(sumOf(whole), 4, 0, bytes.NewReader(whole), 100); err != nil || !done {
+		t.Fatalf("whole: %v %v", done, err)
+	}
+	limit := time.Now().Add(-time.Hour)
+	ago := limit.Add(-time.Minute)
+	if err := os.Chtimes(s.partialPath(sumOf(old)), ago, ago); err != nil {
+		t.Fatal(err)
+	}
+	if !s.HasPartial(sumOf(old)) || s.HasPartial(sumOf(whole)) {
+		t.Error("HasPartial")
+	}
+	n, size, err := s.SweepPartial(limit)
+	if err != nil || n != 1 || size != 5 {
+		t.Fatalf("SweepPartial: %d files, %d bytes, %v; want 1, 5", n, size, err)
+	}
+	if got, _, _ := s.Received(sumOf(old)); got != 0 || s.HasPartial(sumOf(old)) {
+		t.Errorf("the old part holds %d bytes after the sweep", got)
+	}
+	if _, done, err := s.Append(sumOf(recent), int64(len(recent)), 5, bytes.NewReader(recent[5:]), 100); err != nil || !done {
+		t.Errorf("the recent part resumed: %v %v", done, err)
+	}
+	if !s.Has(sumOf(whole)) {
+		t.Error("a whole blob was swept")
 	}
 }

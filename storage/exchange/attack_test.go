@@ -77,7 +77,7 @@ func TestAttackScrubJustifiesForgedOpOnLaptop(t *testing.T) {
 // deviceOf finds the registry entry of a laptop at the hub.
 func deviceOf(t *testing.T, h *hub, db *storage.DB) storage.Device {
 	t.Helper()
-	d, err := h.db.DeviceByReplica(db.DeviceID())
+	d, err := h.db.DeviceByReplica(context.Background(), db.DeviceID())
 	ok(t, err)
 	return d
 }
@@ -164,7 +164,7 @@ func TestAttackRevokedDeviceBlocksCouncilBundles(t *testing.T) {
 // last among those it saw, which is op1 ("klar"), not the answer.
 func TestAttackStatusUnansweredByTwoOps(t *testing.T) {
 	h, a, council, w, push := answeredWish(t)
-	st, err := h.db.FieldOps("budget_wishes", w.ID, "status")
+	st, err := h.db.FieldOps(context.Background(), "budget_wishes", w.ID, "status")
 	ok(t, err)
 	op1 := forged(t, a, 1, "budget_wishes", w.ID, council, "status", string(model.WishReady))
 	op2 := forged(t, a, 2, "budget_wishes", w.ID, council, "status", string(model.WishSubmitted))
@@ -232,7 +232,7 @@ func TestAttackBundleBypassesOpSizeLimit(t *testing.T) {
 func TestAttackBackdatedEditOfApprovedMinutes(t *testing.T) {
 	h, a, b, m, it := lockedMinutes(t)
 	council := m.CouncilID
-	st, err := h.db.FieldOps("meetings", m.ID, "status")
+	st, err := h.db.FieldOps(context.Background(), "meetings", m.ID, "status")
 	ok(t, err)
 	var approved storage.Change
 	for _, o := range st {
@@ -240,7 +240,7 @@ func TestAttackBackdatedEditOfApprovedMinutes(t *testing.T) {
 			approved = o
 		}
 	}
-	dec, err := h.db.FieldOps("agenda_items", it.ID, "decision")
+	dec, err := h.db.FieldOps(context.Background(), "agenda_items", it.ID, "decision")
 	ok(t, err)
 	evil := forged(t, b, 1, "agenda_items", it.ID, council, "decision", "Shelteret bygges ikke.")
 	evil.HLC = approved.HLC - 1
@@ -532,14 +532,14 @@ func TestAttackHeldBasics(t *testing.T) {
 		}
 	}
 	for name, replica := range map[string]string{"the hub's id": h.db.DeviceID(), "b's id": b.DeviceID()} {
-		_, _, err := h.db.EnrollDevice(h.code(t, council), replica, a.PublicKey())
+		_, _, err := h.db.EnrollDevice(context.Background(), h.code(t, council), replica, a.PublicKey())
 		if err == nil {
 			t.Errorf("enrolment with %s accepted", name)
 		}
 	}
 	// A directory signed by another hub, on an enrolled laptop.
 	fake := newHub(t)
-	dir, err := fake.db.HubDirectory("")
+	dir, err := fake.db.HubDirectory(context.Background(), "")
 	ok(t, err)
 	if err := a.AcceptKeyDirectory(context.Background(), dir); err == nil {
 		t.Error("an enrolled laptop accepted another hub's key directory")
@@ -616,9 +616,9 @@ func TestAttackDeleteItemOfApprovedMinutes(t *testing.T) {
 func TestAttackReapprovalCarriesEditOfApprovedMeeting(t *testing.T) {
 	h, a, b, m, _ := lockedMinutes(t)
 	council := m.CouncilID
-	st, err := h.db.FieldOps("meetings", m.ID, "status")
+	st, err := h.db.FieldOps(context.Background(), "meetings", m.ID, "status")
 	ok(t, err)
-	att, err := h.db.FieldOps("meetings", m.ID, "attendees")
+	att, err := h.db.FieldOps(context.Background(), "meetings", m.ID, "attendees")
 	ok(t, err)
 	again := forged(t, b, 1, "meetings", m.ID, council, "status", string(model.MeetingApproved))
 	again.Base = storage.BaseOn(st)
@@ -655,7 +655,7 @@ func TestAttackChunkedPushKeepsChunksBeforeARuleBreak(t *testing.T) {
 	if err == nil {
 		t.Fatal("a batch with an unknown role was accepted")
 	}
-	if got := noerr.Get(h.db.FieldOps("members", "m1", "name"))(t); len(got) != 0 {
+	if got := noerr.Get(h.db.FieldOps(context.Background(), "members", "m1", "name"))(t); len(got) != 0 {
 		t.Errorf("the first chunks of a batch refused by the model's rules were kept (%v)", err)
 	}
 }

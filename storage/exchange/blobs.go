@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"lokalraad/model"
@@ -144,9 +145,14 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if offset == 0 {
-		// A new file: the council's files stay within their bound here as
-		// on the laptop (a device could write rows past it).
-		_, whole, err := s.Blobs.BlobReceived(sum)
+		// A new file: abandoned partial uploads go first, then the
+		// council's files (whole, and partial with their whole size) stay
+		// within their bound here as on the laptop (a device could write
+		// rows past it, or start uploads it never finishes).
+		if _, _, err := s.sweepPartial(false); err != nil {
+			s.Log.Warn("partial uploads not swept", "err", err)
+		}
+		have, whole, err := s.Blobs.BlobReceived(sum)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -156,8 +162,9 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, err)
 			return
 		}
-		if !whole && held+size > s.MaxCouncilBlobBytes {
-			s.writeError(w, r, fail(CodeQuota, storage.ErrQuota))
+		if !whole && have == 0 && held+size > s.MaxCouncilBlobBytes {
+			s.writeError(w, r, fail(CodeQuota, fmt.Errorf("%w: bilaget »%s« (%s) kommer ikke med; rådets bilag fylder allerede %s på kommunens server",
+				storage.ErrQuota, row.Name, model.Bytes(size), model.Bytes(held))))
 			return
 		}
 	}
@@ -184,6 +191,49 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 		s.Log.Info("blob", "device", d.ID, "sum", sum, "size", size)
 	}
 	s.writeJSON(w, r, http.StatusOK, BlobState{Sum: sum, Received: n, Whole: whole})
+}
+
+// PartialSweeper is a BlobStore that can drop partial uploads not added
+// to since a moment (both stores can).
+type PartialSweeper interface {
+	SweepPartialBlobs(before time.Time) (n int, bytes int64, err error)
+}
+
+var _ PartialSweeper = (*storage.DB)(nil)
+
+// sweeper bounds how often a node sweeps at the start of uploads.
+type sweeper struct {
+	mu   sync.Mutex
+	last time.Time
+}
+
+// sweepEvery: an upload's start sweeps at most this often on one node.
+const sweepEvery = time.Minute
+
+// SweepPartialUploads removes the partial uploads not added to for
+// PartialTTL (nothing when it is 0, or the store keeps no files) and
+// returns how many it removed and the bytes they held: what `kommune
+// serve` does every hour.
+func (s *Server) SweepPartialUploads() (int, int64, error) { return s.sweepPartial(true) }
+
+func (s *Server) sweepPartial(always bool) (int, int64, error) {
+	sw, ok := s.Blobs.(PartialSweeper)
+	if !ok || s.PartialTTL <= 0 {
+		return 0, 0, nil
+	}
+	now := s.Now()
+	s.sweep.mu.Lock()
+	if !always && !s.sweep.last.IsZero() && now.Sub(s.sweep.last) < sweepEvery && now.After(s.sweep.last) {
+		s.sweep.mu.Unlock()
+		return 0, 0, nil
+	}
+	s.sweep.last = now
+	s.sweep.mu.Unlock()
+	n, b, err := sw.SweepPartialBlobs(now.Add(-s.PartialTTL))
+	if n > 0 {
+		s.Log.Info("partial uploads swept", "files", n, "bytes", b, "older_than", s.PartialTTL.String())
+	}
+	return n, b, err
 }
 
 func (s *Server) blobDownload(w http.ResponseWriter, r *http.Request) {

@@ -154,13 +154,13 @@ func encodeBundle(w io.Writer, h BundleHeader, cs []storage.Change, files map[st
 // council's live attachment rows that the store holds whole (storeBlobs),
 // bounded as WriteBundle's are.
 func (cl *Client) WriteStoreBundle(ctx context.Context, w io.Writer, store HubStore, council string, now time.Time) (BundleHeader, error) {
-	c, err := store.Council(council)
+	c, err := store.HubCouncil(ctx, council)
 	if err != nil {
 		return BundleHeader{}, fmt.Errorf("rådet %s: %w", council, err)
 	}
 	var cs []storage.Change
 	for since := int64(0); ; {
-		ops, next, more, err := store.HubPage(council, since, storage.Page{Ops: cl.PullOps, Bytes: cl.PullBytes}, "")
+		ops, next, more, err := store.HubPage(ctx, council, since, storage.Page{Ops: cl.PullOps, Bytes: cl.PullBytes}, "")
 		if err != nil {
 			return BundleHeader{}, err
 		}
@@ -173,7 +173,7 @@ func (cl *Client) WriteStoreBundle(ctx context.Context, w io.Writer, store HubSt
 		}
 		since = next
 	}
-	dir, err := store.HubDirectory(council)
+	dir, err := store.HubDirectory(ctx, council)
 	if err != nil {
 		return BundleHeader{}, err
 	}
@@ -516,7 +516,7 @@ func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB)
 			return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 		}
 	}
-	fresh, authors, err := db.VerifyOps(cs, h.Keys)
+	fresh, authors, err := db.VerifyOps(ctx, cs, h.Keys)
 	if err != nil {
 		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
@@ -530,14 +530,14 @@ func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	for author, ops := range byAuthor {
 		a := authors[author]
 		d := storage.Device{Replica: a.Replica, Council: a.Council, Staff: a.Staff}
-		if err := AuthorizeAnswers(db, d, ops); err != nil {
+		if err := AuthorizeAnswers(ctx, db, d, ops); err != nil {
 			return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 		}
 	}
 	// rules.go: the same status rule as the hub's, with the verified
 	// authors' roles.
 	isStaff := func(d string) bool { a, ok := authors[d]; return ok && a.Staff }
-	if err := AuthorizeStatus(db, cs, isStaff); err != nil {
+	if err := AuthorizeStatus(ctx, db, cs, isStaff); err != nil {
 		return h, 0, err
 	}
 	n, err := db.ApplyOps(ctx, cs)
@@ -595,10 +595,11 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 	if err != nil {
 		return h, 0, err
 	}
-	if _, err := db.Council(h.Council); err != nil {
+	council, err := db.HubCouncil(ctx, h.Council)
+	if err != nil {
 		return h, 0, fmt.Errorf("%w: rådet %s findes ikke på serveren", ErrForeignBundle, h.Council)
 	}
-	fresh, _, err := db.VerifyOps(cs, nil)
+	fresh, _, err := db.VerifyOps(ctx, cs, nil)
 	if err != nil {
 		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
@@ -613,7 +614,7 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 		byAuthor[c.Device] = append(byAuthor[c.Device], c)
 	}
 	for author, ops := range byAuthor {
-		d, err := db.DeviceByReplica(author)
+		d, err := db.DeviceByReplica(ctx, author)
 		if err != nil {
 			return h, 0, fmt.Errorf("%w: ændringer fra en ukendt enhed (%s)", ErrForbidden, author)
 		}
@@ -628,14 +629,21 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 				return h, 0, err
 			}
 		}
-		if err := AuthorizeAnswers(db, d, ops); err != nil {
+		if err := AuthorizeAnswers(ctx, db, d, ops); err != nil {
 			return h, 0, err
 		}
 	}
-	if err := AuthorizeStatus(db, cs, registryStaff(db)); err != nil { // rules.go
+	if err := AuthorizeStatus(ctx, db, cs, registryStaff(ctx, db)); err != nil { // rules.go
 		return h, 0, err
 	}
-	n, err := db.HubApply(cs)
+	// The council's files stay within the bound uploads keep, before
+	// anything is stored: a bundle refused for its files leaves no op in.
+	if bs, ok := db.(BlobStore); ok && len(files) > 0 {
+		if err := cl.checkBundleQuota(bs, council, files); err != nil {
+			return h, 0, err
+		}
+	}
+	n, err := db.HubApply(ctx, cs)
 	if err != nil {
 		return h, n, err
 	}
@@ -643,6 +651,33 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 		return h, n, keepHubBlobs(bs, h.Council, files)
 	}
 	return h, n, nil
+}
+
+// checkBundleQuota refuses a bundle whose files the hub lacks would take
+// the council's files past MaxCouncilBlobBytes, counted as an upload's
+// start counts them (HeldAttachmentBytes: whole files, and partial ones
+// with their whole size). A file the hub holds whole, or has begun, is
+// counted already.
+func (cl *Client) checkBundleQuota(bs BlobStore, council model.Council, files map[string][]byte) error {
+	held, err := bs.HeldAttachmentBytes(council.ID)
+	if err != nil {
+		return err
+	}
+	var add int64
+	for _, sum := range slices.Sorted(maps.Keys(files)) {
+		have, whole, err := bs.BlobReceived(sum)
+		if err != nil {
+			return err
+		}
+		if !whole && have == 0 {
+			add += int64(len(files[sum]))
+		}
+	}
+	if add > 0 && held+add > cl.MaxCouncilBlobBytes {
+		return fmt.Errorf("%w: %s har %s bilag på kommunens server, og filens nye bilag fylder %s; et lokalråds bilag må højst fylde %s i alt",
+			ErrRefusedBundle, council.Name, model.Bytes(held), model.Bytes(add), model.Bytes(cl.MaxCouncilBlobBytes))
+	}
+	return nil
 }
 
 // keepHubBlobs stores at a hub, on either store, the files of a bundle

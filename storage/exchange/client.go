@@ -96,6 +96,10 @@ type Client struct {
 	// MaxOp is the largest op a hub takes from a bundle (HubImportBundle),
 	// as Server.MaxOp bounds a push.
 	MaxOp int
+	// MaxCouncilBlobBytes bounds a council's files at a hub that imports
+	// a bundle (HubImportBundle), as Server.MaxCouncilBlobBytes bounds
+	// uploads.
+	MaxCouncilBlobBytes int64
 }
 
 // NewClient returns a Client with the default settings.
@@ -110,6 +114,8 @@ func NewClient() *Client {
 		MaxBundleOps:    500_000,
 		BundleBlobBytes: 256 << 20,
 		MaxOp:           MaxOpBytes,
+
+		MaxCouncilBlobBytes: model.MaxCouncilAttachment,
 	}
 }
 

@@ -48,7 +48,7 @@ func TestBigOpRefusedNamingField(t *testing.T) {
 			t.Errorf("message %q lacks %q", re.Msg, want)
 		}
 	}
-	if ops, err := h.db.FieldOps("projects", "p-big", "description"); err != nil || len(ops) != 0 {
+	if ops, err := h.db.FieldOps(context.Background(), "projects", "p-big", "description"); err != nil || len(ops) != 0 {
 		t.Errorf("the hub kept %d ops of the refused push (%v)", len(ops), err)
 	}
 
@@ -87,7 +87,7 @@ func TestPullPagesBoundedInBytes(t *testing.T) {
 	var since int64
 	pages, sizes := 0, 0
 	for more := true; more; pages++ {
-		ops, next, m, err := h.db.HubPage(council, since, storage.Page{Ops: 1000, Bytes: limit}, "")
+		ops, next, m, err := h.db.HubPage(context.Background(), council, since, storage.Page{Ops: 1000, Bytes: limit}, "")
 		ok(t, err)
 		if next <= since || len(ops) == 0 {
 			t.Fatalf("page %d made no progress", pages)
@@ -112,7 +112,7 @@ func TestPullPagesBoundedInBytes(t *testing.T) {
 		t.Errorf("1 MB of ops came in %d pages of at most 200 kB", pages)
 	}
 	// A page smaller than one op still moves on, one op at a time.
-	ops, next, _, err := h.db.HubPage(council, 0, storage.Page{Ops: 1000, Bytes: 10}, "")
+	ops, next, _, err := h.db.HubPage(context.Background(), council, 0, storage.Page{Ops: 1000, Bytes: 10}, "")
 	ok(t, err)
 	if len(ops) != 1 || next != 1 {
 		t.Errorf("a 10-byte page: %d ops, next %d", len(ops), next)
@@ -427,12 +427,12 @@ func TestChunkedPushRefusedWhole(t *testing.T) {
 	if err := rawPush(t, h, a, signedBy(t, a, ops)); !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), "ukendt felt") {
 		t.Fatalf("a batch with an unknown field: %v", err)
 	}
-	if ops := noerr.Get(h.db.FieldOps("members", "m1", "name"))(t); len(ops) != 0 {
+	if ops := noerr.Get(h.db.FieldOps(context.Background(), "members", "m1", "name"))(t); len(ops) != 0 {
 		t.Error("the first chunk of a refused batch was kept")
 	}
 	ops[17].Field = "name"
 	ok(t, rawPush(t, h, a, signedBy(t, a, ops)))
-	if ops := noerr.Get(h.db.FieldOps("members", "m20", "name"))(t); len(ops) != 1 {
+	if ops := noerr.Get(h.db.FieldOps(context.Background(), "members", "m20", "name"))(t); len(ops) != 1 {
 		t.Error("the last chunk was not applied")
 	}
 }

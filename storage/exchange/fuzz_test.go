@@ -153,7 +153,7 @@ func FuzzKeyDirectory(f *testing.F) {
 	if err := db.SaveCouncil(model.Council{}, &c); err != nil {
 		f.Fatal(err)
 	}
-	dir, err := db.HubDirectory(c.ID)
+	dir, err := db.HubDirectory(context.Background(), c.ID)
 	db.Close()
 	if err != nil {
 		f.Fatal(err)

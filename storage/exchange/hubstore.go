@@ -7,6 +7,7 @@ package exchange
 // councils, several hub nodes on one database) is the other.
 
 import (
+	"context"
 	"io"
 	"time"
 
@@ -14,7 +15,10 @@ import (
 	"lokalraad/storage"
 )
 
-// HubStore is what a hub node needs from its storage. Every method is safe
+// HubStore is what a hub node needs from its storage. Every method takes
+// the request's context first and uses it for every database call it
+// makes, so that a client that has gone stops the work done for it (the
+// error is then ctx's). Every method is safe
 // for concurrent use, also by several hub nodes on one PostgreSQL
 // database. Errors of the registry are storage's (ErrUnauthorized,
 // ErrRevoked, ErrBadCode, ErrReplicaTaken, ErrNotFound), Danish, for
@@ -25,7 +29,7 @@ type HubStore interface {
 	// Authenticate finds the device the secret belongs to. It returns
 	// storage.ErrUnauthorized for an unknown id or a wrong secret (never
 	// telling which), storage.ErrRevoked for a revoked device.
-	Authenticate(id, secret string) (storage.Device, error)
+	Authenticate(ctx context.Context, id, secret string) (storage.Device, error)
 
 	// EnrollDevice trades a one-time code for the device's secret and
 	// binds the registry entry to the device's replica id and public key
@@ -34,39 +38,39 @@ type HubStore interface {
 	// unknown or used code; storage.ErrRevoked: the entry is revoked;
 	// storage.ErrReplicaTaken: the replica id is the hub's, another
 	// device's, or found in the op log. Nothing is written on error.
-	EnrollDevice(code, replica, pubkey string) (storage.Device, string, error)
+	EnrollDevice(ctx context.Context, code, replica, pubkey string) (storage.Device, string, error)
 
 	// CodeIssued tells when a waiting enrolment code was made; ok is false
 	// for an unknown or used code (not an error).
-	CodeIssued(code string) (made time.Time, ok bool, err error)
+	CodeIssued(ctx context.Context, code string) (made time.Time, ok bool, err error)
 
 	// SetDeviceKey registers the public key of an enrolled device that has
 	// none; the same key again is no change, a different one an error.
-	SetDeviceKey(id, pubkey string) error
+	SetDeviceKey(ctx context.Context, id, pubkey string) error
 
 	// DeviceByReplica finds the registry entry of a replica id (the hub's
 	// own is a staff device); storage.ErrUnauthorized when unknown.
-	DeviceByReplica(replica string) (storage.Device, error)
+	DeviceByReplica(ctx context.Context, replica string) (storage.Device, error)
 
 	// HubDirectory is the key directory given to a device of council (""
 	// for staff: every council), signed with the hub's key. Every node of
 	// one hub signs with the same key.
-	HubDirectory(council string) (storage.KeyDirectory, error)
+	HubDirectory(ctx context.Context, council string) (storage.KeyDirectory, error)
 
-	// Council returns a council the hub holds; storage.ErrNotFound when it
-	// holds none by that id.
-	Council(id string) (model.Council, error)
+	// HubCouncil returns a council the hub holds; storage.ErrNotFound when
+	// it holds none by that id.
+	HubCouncil(ctx context.Context, id string) (model.Council, error)
 
 	// FieldOps returns the ops held of one field of a row, in replay order
 	// (HLC, then device): what the rules on answers and statuses read.
-	FieldOps(table, row, field string) ([]storage.Change, error)
+	FieldOps(ctx context.Context, table, row, field string) ([]storage.Change, error)
 
 	// VerifyOps checks the provenance of arriving ops (each signed by its
 	// author's registered key; ops held identically pass) and returns the
 	// new ones with their authors. It writes nothing. Errors wrap
 	// storage.ErrUnsigned, ErrBadSignature, ErrUnknownAuthor or
 	// ErrBadChange.
-	VerifyOps(ops []storage.Change, extra *storage.KeyDirectory) ([]storage.Change, map[string]storage.Author, error)
+	VerifyOps(ctx context.Context, ops []storage.Change, extra *storage.KeyDirectory) ([]storage.Change, map[string]storage.Author, error)
 
 	// HubApply stores the new ops of a batch, after the model's rules
 	// (shape, bounds, locked minutes), and gives each new op the hub's
@@ -77,14 +81,14 @@ type HubStore interface {
 	// Numbers are never given twice, and a number is visible to pullers
 	// only once every smaller number is: a puller that has seen n never
 	// misses an op numbered n or less.
-	HubApply(ops []storage.Change) (int, error)
+	HubApply(ctx context.Context, ops []storage.Change) (int, error)
 
 	// HubPage returns, in number order, the ops numbered after since of a
 	// council (with the municipality's; "" for every council), bounded by
 	// p, leaving out those written by exclude; the number to ask from next
 	// and whether more may follow. A page holds at least one op when any
 	// follows since.
-	HubPage(council string, since int64, p storage.Page, exclude string) ([]storage.Change, int64, bool, error)
+	HubPage(ctx context.Context, council string, since int64, p storage.Page, exclude string) ([]storage.Change, int64, bool, error)
 }
 
 var _ HubStore = (*storage.DB)(nil)
@@ -101,8 +105,9 @@ type BlobStore interface {
 	// hub accepted, never from what a client says.
 	AttachmentsNamed(sum, council string) ([]model.Attachment, error)
 
-	// HeldAttachmentBytes is the bytes of the whole files the hub keeps
-	// of a council's attachments (each file once).
+	// HeldAttachmentBytes is the bytes of the files the hub keeps of a
+	// council's attachments (each file once), a file held only in part
+	// (an upload under way or abandoned) with its whole size.
 	HeldAttachmentBytes(council string) (int64, error)
 
 	// BlobReceived is how many bytes of the file the hub holds (its size
@@ -127,10 +132,10 @@ var _ BlobStore = (*storage.DB)(nil)
 
 // fieldReader is what the rules on answers and statuses read.
 type fieldReader interface {
-	FieldOps(table, row, field string) ([]storage.Change, error)
+	FieldOps(ctx context.Context, table, row, field string) ([]storage.Change, error)
 }
 
 // deviceFinder answers who wrote an op.
 type deviceFinder interface {
-	DeviceByReplica(replica string) (storage.Device, error)
+	DeviceByReplica(ctx context.Context, replica string) (storage.Device, error)
 }

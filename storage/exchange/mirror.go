@@ -23,7 +23,11 @@ package exchange
 // is unknown to, or revoked in, the store, or that holds another hub's
 // key, is thrown away and made again; a mirror revoked while it runs sets
 // its unsent writes aside (storage.SetAside), so its rows show only what
-// the store holds, as every other node's do.
+// the store holds, as every other node's do. A mirror made again (its
+// cache deleted) revokes, once enrolled, the device of the one it replaces
+// in the same place (host and file), and every pull records when it was
+// last seen, so mirrors nobody runs any more can be revoked: no thrown-away
+// mirror keeps a live staff secret.
 //
 // A page request (anyone on the network, for the public pages) makes the
 // node pull before it reads; it waits for the mirror at most as long as
@@ -54,6 +58,29 @@ import (
 type MirrorStore interface {
 	HubStore
 	AddDevice(label, council string, staff bool) (storage.Device, string, error)
+}
+
+// mirrorRegistry is a store that knows its mirrors (storage/postgres, the
+// store mirrors are made for): where each lives, so that one made again
+// in its place revokes the one it replaces once enrolled, and when each
+// last pulled, so that those nobody runs any more can be revoked
+// (`kommune device prune-mirrors`). A store without it registers a mirror
+// as a plain staff device.
+type mirrorRegistry interface {
+	AddMirror(ctx context.Context, label, place string) (storage.Device, string, error)
+	ReplaceMirrors(ctx context.Context, place, keep string) (int, error)
+	MirrorSeen(ctx context.Context, id string) error
+}
+
+// mirrorPlace names where the mirror at path lives: this host and the
+// file's absolute path (two serve nodes sharing a cache folder have two
+// files, so two places, and never replace each other).
+func mirrorPlace(path string) string {
+	host, _ := os.Hostname()
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return host + ":" + path
 }
 
 // Mirror is a node's materialised rows of a hub store.
@@ -181,13 +208,13 @@ func (m *Mirror) register(label string) error {
 	if err != nil {
 		return err
 	}
-	dir, err := m.Store.HubDirectory("")
+	dir, err := m.Store.HubDirectory(context.Background(), "")
 	if err != nil {
 		return err
 	}
 	if token != "" {
 		id, secret, _ := strings.Cut(token, ".")
-		d, err := m.Store.Authenticate(id, secret)
+		d, err := m.Store.Authenticate(context.Background(), id, secret)
 		if errors.Is(err, storage.ErrUnauthorized) || errors.Is(err, storage.ErrRevoked) || err == nil && d.Replica != db.DeviceID() {
 			return errStaleMirror
 		}
@@ -208,13 +235,21 @@ func (m *Mirror) register(label string) error {
 	if err := db.AcceptKeyDirectory(context.Background(), dir); err != nil {
 		return errStaleMirror
 	}
-	reg, code, err := m.Store.AddDevice(label, "", true)
+	reg, isReg := m.Store.(mirrorRegistry)
+	place := mirrorPlace(m.path)
+	var dev storage.Device
+	var code string
+	if isReg {
+		dev, code, err = reg.AddMirror(context.Background(), label, place)
+	} else {
+		dev, code, err = m.Store.AddDevice(label, "", true)
+	}
 	if err != nil {
 		return err
 	}
-	d, secret, err := m.Store.EnrollDevice(code, db.DeviceID(), db.PublicKey())
+	d, secret, err := m.Store.EnrollDevice(context.Background(), code, db.DeviceID(), db.PublicKey())
 	if err != nil {
-		return fmt.Errorf("tilmeld spejlet %s: %w", reg.ID, err)
+		return fmt.Errorf("tilmeld spejlet %s: %w", dev.ID, err)
 	}
 	for k, v := range map[string]string{storage.MetaToken: d.ID + "." + secret, storage.MetaStaff: "1"} {
 		if err := db.SetMeta(k, v); err != nil {
@@ -222,6 +257,18 @@ func (m *Mirror) register(label string) error {
 		}
 	}
 	m.dev = d
+	if isReg {
+		// Only now: a mirror that failed to enrol replaces nothing. One
+		// that cannot revoke the old device (the database gone a moment)
+		// still serves; prune-mirrors revokes the old one later.
+		n, err := reg.ReplaceMirrors(context.Background(), place, d.ID)
+		if err != nil {
+			m.Log.Warn("mirror made again; the mirror it replaces is not revoked", "place", place, "err", err)
+		}
+		if n > 0 {
+			m.Log.Info("mirror made again; the devices of the mirror it replaces are revoked", "place", place, "revoked", n)
+		}
+	}
 	return nil
 }
 
@@ -265,7 +312,7 @@ func (m *Mirror) sync(ctx context.Context) error {
 // cursor moves with each page applied.
 func (m *Mirror) pull(ctx context.Context) error {
 	start := m.Now()
-	dir, err := m.Store.HubDirectory("")
+	dir, err := m.Store.HubDirectory(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -286,7 +333,7 @@ func (m *Mirror) pull(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ops, next, more, err := m.Store.HubPage("", since, storage.Page{Ops: m.Client.PullOps, Bytes: m.Client.PullBytes}, m.dev.Replica)
+		ops, next, more, err := m.Store.HubPage(ctx, "", since, storage.Page{Ops: m.Client.PullOps, Bytes: m.Client.PullBytes}, m.dev.Replica)
 		if err != nil {
 			return err
 		}
@@ -302,6 +349,13 @@ func (m *Mirror) pull(ctx context.Context) error {
 		since = next
 	}
 	m.last = start
+	if reg, ok := m.Store.(mirrorRegistry); ok {
+		// When it last pulled, for prune-mirrors; a pull that cannot say
+		// so still pulled.
+		if err := reg.MirrorSeen(ctx, m.dev.ID); err != nil {
+			m.Log.Warn("mirror's last pull not recorded", "err", err)
+		}
+	}
 	return nil
 }
 
@@ -365,13 +419,13 @@ func (m *Mirror) send(ops []storage.Change) error {
 		return err
 	}
 	id, secret, _ := strings.Cut(token, ".")
-	if m.dev, err = m.Store.Authenticate(id, secret); err != nil {
+	if m.dev, err = m.Store.Authenticate(context.Background(), id, secret); err != nil {
 		return err
 	}
-	if _, err := AdmitPush(m.Store, m.dev, ops, m.Now(), storage.MaxClockSkew, MaxOpBytes); err != nil {
+	if _, err := AdmitPush(context.Background(), m.Store, m.dev, ops, m.Now(), storage.MaxClockSkew, MaxOpBytes); err != nil {
 		return err
 	}
-	_, err = m.Store.HubApply(ops)
+	_, err = m.Store.HubApply(context.Background(), ops)
 	return err
 }
 

@@ -43,7 +43,7 @@ func TestStoresPBRoundLocks(t *testing.T) {
 		if got := noerr.Get(a.PBProposals(r.ID))(t); got[0].AdjustedCost != 45_000_00 {
 			t.Fatalf("the staff's cost did not reach the council: %+v", got[0])
 		}
-		adjOps, err := h.store.FieldOps("pb_proposals", p.ID, "adjusted_cost")
+		adjOps, err := h.store.FieldOps(context.Background(), "pb_proposals", p.ID, "adjusted_cost")
 		ok(t, err)
 		own := forged(t, c, 5, "pb_proposals", p.ID, jy, "adjusted_cost", int64(1_00))
 		own.Base = storage.BaseOn(adjOps)
@@ -59,7 +59,7 @@ func TestStoresPBRoundLocks(t *testing.T) {
 		bl := model.PBBallot{CouncilID: jy, RoundID: r.ID, Entry: 1, Number: 1, Place: "Hallen", Marks: []model.PBMark{{Number: 1}}}
 		ok(t, a.SavePBBallot(model.PBBallot{}, &bl))
 		syncOK(t, a)
-		if ops := noerr.Get(h.store.FieldOps("pb_ballots", bl.ID, "marks"))(t); len(ops) != 1 {
+		if ops := noerr.Get(h.store.FieldOps(context.Background(), "pb_ballots", bl.ID, "marks"))(t); len(ops) != 1 {
 			t.Fatal("the ballot entered as voting opened was not taken")
 		}
 
@@ -80,10 +80,10 @@ func TestStoresPBRoundLocks(t *testing.T) {
 		}
 
 		// c backdates a cost change to before voting opened.
-		phase, err := h.store.FieldOps("pb_rounds", r.ID, "phase")
+		phase, err := h.store.FieldOps(context.Background(), "pb_rounds", r.ID, "phase")
 		ok(t, err)
 		opened := phase[len(phase)-1]
-		costs, err := h.store.FieldOps("pb_proposals", p.ID, "cost")
+		costs, err := h.store.FieldOps(context.Background(), "pb_proposals", p.ID, "cost")
 		ok(t, err)
 		evil := forged(t, c, 1, "pb_proposals", p.ID, jy, "cost", int64(1_00))
 		evil.HLC, evil.Base = opened.HLC-1, storage.BaseOn(costs)
@@ -98,7 +98,7 @@ func TestStoresPBRoundLocks(t *testing.T) {
 		r.Phase = model.PhaseResult
 		ok(t, a.SavePBRound(loaded, &r))
 		syncOK(t, a)
-		marks, err := h.store.FieldOps("pb_ballots", bl.ID, "marks")
+		marks, err := h.store.FieldOps(context.Background(), "pb_ballots", bl.ID, "marks")
 		ok(t, err)
 		late := forged(t, c, 2, "pb_ballots", bl.ID, jy, "marks", "1 2")
 		late.HLC, late.Base = marks[0].HLC+1, storage.BaseOn(marks)
@@ -197,7 +197,7 @@ func TestStoresPBForeignRowsRefused(t *testing.T) {
 		}
 		for _, tbl := range []string{"pb_proposals", "pb_ballots", "pb_totals"} {
 			for _, row := range []string{pk.ID + "-x", bk.ID + "-x", tk.ID + "-x", "t-jy"} {
-				if held, _ := h.store.FieldOps(tbl, row, "round_id"); len(held) != 0 {
+				if held, _ := h.store.FieldOps(context.Background(), tbl, row, "round_id"); len(held) != 0 {
 					t.Errorf("the hub stored %s %s", tbl, row)
 				}
 			}
@@ -209,7 +209,7 @@ func TestStoresPBForeignRowsRefused(t *testing.T) {
 		if res := syncOK(t, a); res.Refused != 0 {
 			t.Fatalf("Jyderup's own ballot was refused: %+v", res)
 		}
-		if got, _ := h.store.FieldOps("pb_ballots", bl.ID, "marks"); len(got) != 1 {
+		if got, _ := h.store.FieldOps(context.Background(), "pb_ballots", bl.ID, "marks"); len(got) != 1 {
 			t.Fatal("Jyderup's own ballot was not stored")
 		}
 	})

@@ -65,7 +65,7 @@ func noName(t *testing.T, where string, ops []storage.Change, words ...string) {
 func allPulled(t *testing.T, s HubStore, council string) []storage.Change {
 	var out []storage.Change
 	for since := int64(0); ; {
-		ops, next, more, err := s.HubPage(council, since, storage.Page{Ops: 50}, "")
+		ops, next, more, err := s.HubPage(context.Background(), council, since, storage.Page{Ops: 50}, "")
 		ok(t, err)
 		out = append(out, ops...)
 		if !more {
@@ -312,7 +312,7 @@ func TestPGMirrorPoolTwoNodes(t *testing.T) {
 		t.Errorf("mirror b's pools: %+v", ps)
 	}
 	// The op's author is the mirror, signed with its key, checked at the door.
-	ops, err := sb.FieldOps("pools", p.ID, "name")
+	ops, err := sb.FieldOps(context.Background(), "pools", p.ID, "name")
 	ok(t, err)
 	if len(ops) != 1 || ops[0].Device != ma.Device().Replica {
 		t.Errorf("pool's op: %+v", ops)
@@ -324,7 +324,7 @@ func TestPGMirrorPoolTwoNodes(t *testing.T) {
 	if err := ma.Write(context.Background(), func(db *storage.DB) error { return db.SavePool(model.Pool{}, &q) }); !errors.Is(err, storage.ErrRevoked) {
 		t.Errorf("a revoked mirror's write: %v", err)
 	}
-	if ops, _ := sb.FieldOps("pools", q.ID, "name"); len(ops) != 0 {
+	if ops, _ := sb.FieldOps(context.Background(), "pools", q.ID, "name"); len(ops) != 0 {
 		t.Errorf("a revoked mirror's pool reached the log: %+v", ops)
 	}
 	ma.Close()

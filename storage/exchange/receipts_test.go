@@ -71,10 +71,10 @@ func TestReceiptsSyncAndLock(t *testing.T) {
 		if !strings.Contains(strings.Join(reasons, "\n"), "regnskabet for 2026 er godkendt på generalforsamlingen") {
 			t.Errorf("the refusals do not name the approved year: %q", reasons)
 		}
-		if ops := noerr.Get(h.store.FieldOps("attachments", late.ID, "owner_id"))(t); len(ops) != 0 {
+		if ops := noerr.Get(h.store.FieldOps(context.Background(), "attachments", late.ID, "owner_id"))(t); len(ops) != 0 {
 			t.Errorf("the hub hung a late receipt on an approved line: %v", ops)
 		}
-		if ops := noerr.Get(h.store.FieldOps("attachments", rec.ID, ""))(t); len(ops) != 0 {
+		if ops := noerr.Get(h.store.FieldOps(context.Background(), "attachments", rec.ID, ""))(t); len(ops) != 0 {
 			t.Errorf("the hub took a receipt off an approved line: %v", ops)
 		}
 

@@ -183,10 +183,10 @@ func TestReusedOpIDRefused(t *testing.T) {
 	reused := ops[0]
 	reused.Row, reused.HLC = "en-anden-række", reused.HLC+1
 	before := noerr.Get(h.db.HubSequence())(t)
-	if _, err := h.db.HubApply([]storage.Change{reused}); !errors.Is(err, storage.ErrBadChange) {
+	if _, err := h.db.HubApply(context.Background(), []storage.Change{reused}); !errors.Is(err, storage.ErrBadChange) {
 		t.Errorf("reused op id: %v", err)
 	}
-	if _, err := h.db.HubApply(ops); err != nil {
+	if _, err := h.db.HubApply(context.Background(), ops); err != nil {
 		t.Errorf("the same ops again: %v", err)
 	}
 	if after := noerr.Get(h.db.HubSequence())(t); after != before {

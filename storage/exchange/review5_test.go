@@ -83,7 +83,7 @@ func TestStoresRevokedMirrorShowsOnlyTheLog(t *testing.T) {
 		if !errors.Is(err, storage.ErrRevoked) {
 			t.Errorf("a revoked mirror's write: %v", err)
 		}
-		if ops, _ := h.store.FieldOps("pools", p.ID, "name"); len(ops) != 0 {
+		if ops, _ := h.store.FieldOps(context.Background(), "pools", p.ID, "name"); len(ops) != 0 {
 			t.Errorf("a revoked mirror's pool reached the log: %+v", ops)
 		}
 		ok(t, m.Refresh(context.Background()))

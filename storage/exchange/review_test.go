@@ -69,7 +69,7 @@ func TestReviewCouncilCannotClearAnswer(t *testing.T) {
 		t.Errorf("hub's wish after the council's push = %+v", got)
 	}
 	// Nor move the status away from the municipality's answer.
-	st, err := h.db.FieldOps("budget_wishes", w.ID, "status")
+	st, err := h.db.FieldOps(context.Background(), "budget_wishes", w.ID, "status")
 	ok(t, err)
 	seq++
 	back := storage.Change{Device: a.DeviceID(), Seq: seq, HLC: (now.UnixMilli() + 3_600_000) << 16, Table: "budget_wishes",

@@ -14,6 +14,7 @@ package exchange
 // a bundle, the staff flag of the author in the hub's signed key list.
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -26,7 +27,7 @@ import (
 // AuthorizeStatus refuses ops of non-staff authors that would move a budget
 // wish out of the municipality's answered status. staff tells whether a
 // device is the municipality's. Ops the receiver holds already pass.
-func AuthorizeStatus(db fieldReader, ops []storage.Change, staff func(device string) bool) error {
+func AuthorizeStatus(ctx context.Context, db fieldReader, ops []storage.Change, staff func(device string) bool) error {
 	byRow := map[string][]storage.Change{}
 	for _, c := range ops {
 		if c.Table == "budget_wishes" && c.Field == "status" {
@@ -39,7 +40,7 @@ func AuthorizeStatus(db fieldReader, ops []storage.Change, staff func(device str
 	}
 	sort.Strings(rows)
 	for _, row := range rows {
-		held, err := db.FieldOps("budget_wishes", row, "status")
+		held, err := db.FieldOps(ctx, "budget_wishes", row, "status")
 		if err != nil {
 			return err
 		}
@@ -69,7 +70,7 @@ func AuthorizeStatus(db fieldReader, ops []storage.Change, staff func(device str
 			}
 			if seen != nil && seen.Value == string(model.WishAnswered) {
 				title := "budgetønsket"
-				if ts, err := db.FieldOps("budget_wishes", row, "title"); err == nil && len(ts) > 0 {
+				if ts, err := db.FieldOps(ctx, "budget_wishes", row, "title"); err == nil && len(ts) > 0 {
 					title = fmt.Sprintf("budgetønsket »%v«", ts[len(ts)-1].Value)
 				}
 				return fail(CodeForbidden, fmt.Errorf("%w: %s er besvaret af kommunen; et lokalråd kan ikke ændre feltet »status« til »%v«",
@@ -81,12 +82,12 @@ func AuthorizeStatus(db fieldReader, ops []storage.Change, staff func(device str
 }
 
 // registryStaff is the hub's answer to "is this device the municipality's".
-func registryStaff(db deviceFinder) func(string) bool {
+func registryStaff(ctx context.Context, db deviceFinder) func(string) bool {
 	known := map[string]bool{}
 	return func(device string) bool {
 		s, ok := known[device]
 		if !ok {
-			d, err := db.DeviceByReplica(device)
+			d, err := db.DeviceByReplica(ctx, device)
 			s = err == nil && d.Staff
 			known[device] = s
 		}

@@ -230,7 +230,7 @@ func TestHubCouncilCannotUnanswer(t *testing.T) {
 	if cs := noerr.Get(h.db.Conflicts(council))(t); len(cs) != 1 || cs[0].Other != string(model.WishSubmitted) {
 		t.Errorf("the losing status is not kept: %+v", cs)
 	}
-	st, err := h.db.FieldOps("budget_wishes", w.ID, "status")
+	st, err := h.db.FieldOps(context.Background(), "budget_wishes", w.ID, "status")
 	ok(t, err)
 	back := forged(t, a, 2, "budget_wishes", w.ID, council, "status", string(model.WishSubmitted))
 	back.Base = storage.BaseOn(st) // made on the answered wish
@@ -242,7 +242,7 @@ func TestHubCouncilCannotUnanswer(t *testing.T) {
 		t.Errorf("hub's wish = %+v", got)
 	}
 	// An edit made offline before the answer: it sorts before, so it loses.
-	st, err = h.db.FieldOps("budget_wishes", w.ID, "status")
+	st, err = h.db.FieldOps(context.Background(), "budget_wishes", w.ID, "status")
 	ok(t, err)
 	early := forged(t, a, 3, "budget_wishes", w.ID, council, "status", string(model.WishReady))
 	early.HLC = st[len(st)-1].HLC - 1
@@ -317,7 +317,7 @@ func TestLaptopBundleImportRunsTheRules(t *testing.T) {
 	}
 	scrub := noerr.Get(json.Marshal(map[string]string{decision.ID(): "Shelteret bygges ikke."}))(t)
 	unanswer := forged(t, a, 5, "budget_wishes", w.ID, council, "status", string(model.WishSubmitted))
-	sts, err := a.FieldOps("budget_wishes", w.ID, "status")
+	sts, err := a.FieldOps(context.Background(), "budget_wishes", w.ID, "status")
 	ok(t, err)
 	unanswer.Base = storage.BaseOn(sts) // made on the answered wish
 	for _, tt := range []struct {

@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,7 +67,14 @@ type Server struct {
 	// MaxCouncilBlobBytes bounds the files the hub keeps of one council
 	// (model.MaxCouncilAttachment, as a laptop keeps).
 	MaxCouncilBlobBytes int64
+	// PartialTTL is how long a partial upload not added to is kept: an
+	// upload that starts sweeps those older (at most once a minute on
+	// each node), and `kommune serve` sweeps every hour; 0 keeps them.
+	// While kept, a partial file counts with its whole size against
+	// MaxCouncilBlobBytes.
+	PartialTTL time.Duration
 
+	sweep     sweeper
 	quota     quotas
 	blobQuota quotas
 	clocks    peerClocks // what it heard of its devices' clocks (clockpeers.go)
@@ -101,7 +109,7 @@ func NewStoreServer(store HubStore, log *slog.Logger) *Server {
 	return &Server{Store: store, Blobs: bs, Log: log, Now: time.Now, MaxBody: 8 << 20, PageSize: 1000, PageBytes: 4 << 20, MaxOp: MaxOpBytes,
 		MaxAhead: storage.MaxClockSkew, QuotaOps: 200_000, QuotaBytes: 500 << 20, CodeTTL: 14 * 24 * time.Hour,
 		MaxFailures: 10, FailureWindow: 15 * time.Minute, MaxBlobChunk: 4 << 20, QuotaBlobBytes: 2 << 30,
-		MaxCouncilBlobBytes: model.MaxCouncilAttachment}
+		MaxCouncilBlobBytes: model.MaxCouncilAttachment, PartialTTL: 24 * time.Hour}
 }
 
 // Handler routes the protocol.
@@ -185,7 +193,7 @@ func (s *Server) device(r *http.Request) (storage.Device, error) {
 		s.failed(r, "")
 		return storage.Device{}, fail(CodeUnauthorized, storage.ErrUnauthorized)
 	}
-	d, err := s.Store.Authenticate(id, secret)
+	d, err := s.Store.Authenticate(r.Context(), id, secret)
 	switch {
 	case errors.Is(err, storage.ErrRevoked):
 		return d, fail(CodeRevoked, err)
@@ -210,14 +218,14 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.checkCode(req.Code); err != nil {
+	if err := s.checkCode(r.Context(), req.Code); err != nil {
 		if !errors.Is(err, storage.ErrUnavailable) {
 			s.failed(r, "")
 		}
 		s.writeError(w, r, err)
 		return
 	}
-	d, secret, err := s.Store.EnrollDevice(req.Code, req.Replica, req.Key)
+	d, secret, err := s.Store.EnrollDevice(r.Context(), req.Code, req.Replica, req.Key)
 	if err != nil {
 		if !errors.Is(err, storage.ErrUnavailable) {
 			s.failed(r, "")
@@ -234,14 +242,14 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	dir, err := s.Store.HubDirectory(d.Council)
+	dir, err := s.Store.HubDirectory(r.Context(), d.Council)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	resp := EnrollResponse{Device: d.ID, Secret: secret, Council: d.Council, Staff: d.Staff, Keys: &dir}
 	if d.Council != "" {
-		if c, err := s.Store.Council(d.Council); err == nil {
+		if c, err := s.Store.HubCouncil(r.Context(), d.Council); err == nil {
 			resp.CouncilName = c.Name
 		}
 	}
@@ -263,7 +271,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Key != "" {
-		if err := s.Store.SetDeviceKey(d.ID, req.Key); err != nil {
+		if err := s.Store.SetDeviceKey(r.Context(), d.ID, req.Key); err != nil {
 			s.writeError(w, r, fail(CodeForbidden, err))
 			return
 		}
@@ -271,7 +279,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 	ops, err := DecodeOps(req.Ops)
 	var fresh []storage.Change
 	if err == nil {
-		fresh, err = AdmitPush(s.Store, d, ops, s.Now(), s.MaxAhead, s.MaxOp)
+		fresh, err = AdmitPush(r.Context(), s.Store, d, ops, s.Now(), s.MaxAhead, s.MaxOp)
 	}
 	if err == nil {
 		// Only what is new counts: a resent batch changes nothing.
@@ -285,7 +293,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	n, err := s.Store.HubApply(ops)
+	n, err := s.Store.HubApply(r.Context(), ops)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -301,19 +309,19 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 // the municipality's fields, signatures, and the rules on answers and
 // statuses. It returns the ops the store does not hold yet. The push
 // endpoint and a node's mirror (mirror.go) both go through it.
-func AdmitPush(store HubStore, d storage.Device, ops []storage.Change, now time.Time, maxAhead time.Duration, maxOp int) ([]storage.Change, error) {
+func AdmitPush(ctx context.Context, store HubStore, d storage.Device, ops []storage.Change, now time.Time, maxAhead time.Duration, maxOp int) ([]storage.Change, error) {
 	if err := checkOpSizes(ops, maxOp); err != nil {
 		return nil, err
 	}
 	if err := Authorize(d, ops, true, now, maxAhead); err != nil {
 		return nil, err
 	}
-	if err := AuthorizeAnswers(store, d, ops); err != nil {
+	if err := AuthorizeAnswers(ctx, store, d, ops); err != nil {
 		return nil, err
 	}
 	// The author is the authenticated device (Authorize); its ops must
 	// also carry its signature, so that they can travel on in bundles.
-	fresh, _, err := store.VerifyOps(ops, nil)
+	fresh, _, err := store.VerifyOps(ctx, ops, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -321,7 +329,7 @@ func AdmitPush(store HubStore, d storage.Device, ops []storage.Change, now time.
 		if err := refuseLegacyBase(fresh); err != nil {
 			return nil, err
 		}
-		if err := AuthorizeStatus(store, ops, registryStaff(store)); err != nil { // rules.go
+		if err := AuthorizeStatus(ctx, store, ops, registryStaff(ctx, store)); err != nil { // rules.go
 			return nil, err
 		}
 	}
@@ -358,7 +366,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("own") == "1" {
 		exclude = ""
 	}
-	ops, next, more, err := s.Store.HubPage(council, since, storage.Page{Ops: limit, Bytes: bytes}, exclude)
+	ops, next, more, err := s.Store.HubPage(r.Context(), council, since, storage.Page{Ops: limit, Bytes: bytes}, exclude)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -371,7 +379,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	s.metrics.pulls.Add(1)
 	s.metrics.opsOut.Add(int64(len(ops)))
 	resp := PullResponse{Ops: wire, Next: next, More: more}
-	dir, err := s.Store.HubDirectory(council)
+	dir, err := s.Store.HubDirectory(r.Context(), council)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -383,11 +391,11 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkCode refuses an enrolment code older than CodeTTL.
-func (s *Server) checkCode(code string) error {
+func (s *Server) checkCode(ctx context.Context, code string) error {
 	if s.CodeTTL <= 0 {
 		return nil
 	}
-	made, ok, err := s.Store.CodeIssued(code)
+	made, ok, err := s.Store.CodeIssued(ctx, code)
 	if err != nil || !ok {
 		return err // an unknown code is refused by EnrollDevice
 	}
@@ -446,7 +454,7 @@ func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, 
 // way to clear an answer the municipality has written since; and a status
 // the municipality set to answered is not the council's to change.
 // Ops the hub holds already (a resent batch) pass.
-func AuthorizeAnswers(db fieldReader, d storage.Device, ops []storage.Change) error {
+func AuthorizeAnswers(ctx context.Context, db fieldReader, d storage.Device, ops []storage.Change) error {
 	if d.Staff {
 		return nil
 	}
@@ -455,7 +463,7 @@ func AuthorizeAnswers(db fieldReader, d storage.Device, ops []storage.Change) er
 			continue
 		}
 		f, _ := model.FieldOf(c.Table, c.Field)
-		held, err := db.FieldOps(c.Table, c.Row, c.Field)
+		held, err := db.FieldOps(ctx, c.Table, c.Row, c.Field)
 		if err != nil {
 			return err
 		}

@@ -193,7 +193,7 @@ func TestStoresRefuse(t *testing.T) {
 		if _, err := pushAs(t, h.url, a, []storage.Change{changed}); err == nil {
 			t.Error("another op with a held op's number was taken")
 		}
-		ops, _, _, err := h.store.HubPage(jy, 0, storage.Page{}, "")
+		ops, _, _, err := h.store.HubPage(context.Background(), jy, 0, storage.Page{}, "")
 		ok(t, err)
 		n := 0
 		for _, o := range ops {
@@ -241,7 +241,7 @@ func TestStoresLockedMinutes(t *testing.T) {
 		if err == nil {
 			t.Fatal("edit of approved minutes taken")
 		}
-		if dec := noerr.Get(h.store.FieldOps("agenda_items", it.ID, "decision"))(t); len(dec) != 1 {
+		if dec := noerr.Get(h.store.FieldOps(context.Background(), "agenda_items", it.ID, "decision"))(t); len(dec) != 1 {
 			t.Errorf("hub holds %d decision ops, want 1", len(dec))
 		}
 		syncOK(t, a)
@@ -262,7 +262,7 @@ func TestStoresPages(t *testing.T) {
 			ok(t, a.SaveMember(model.Member{}, &mb))
 		}
 		syncOK(t, a)
-		all, _, more, err := h.store.HubPage(jy, 0, storage.Page{}, "")
+		all, _, more, err := h.store.HubPage(context.Background(), jy, 0, storage.Page{}, "")
 		ok(t, err)
 		if more || len(all) < 60 {
 			t.Fatalf("unbounded page: %d ops, more=%v", len(all), more)
@@ -273,7 +273,7 @@ func TestStoresPages(t *testing.T) {
 			if pages > len(all) {
 				t.Fatal("pages never end")
 			}
-			ops, next, more, err := h.store.HubPage(jy, since, storage.Page{Ops: 7, Bytes: 600}, "")
+			ops, next, more, err := h.store.HubPage(context.Background(), jy, since, storage.Page{Ops: 7, Bytes: 600}, "")
 			ok(t, err)
 			if len(ops) > 7 {
 				t.Fatalf("page of %d ops, limit 7", len(ops))
@@ -318,11 +318,11 @@ func TestStoresMinutesApproveBackdateReopen(t *testing.T) {
 		if r := syncOK(t, a); r.Pushed == 0 {
 			t.Fatal("approval with attendees not sent")
 		}
-		if got := noerr.Get(h.store.FieldOps("meetings", m.ID, "attendees"))(t); len(got) == 0 || got[len(got)-1].Value != "Karen\nSøren" {
+		if got := noerr.Get(h.store.FieldOps(context.Background(), "meetings", m.ID, "attendees"))(t); len(got) == 0 || got[len(got)-1].Value != "Karen\nSøren" {
 			t.Errorf("attendees saved with the approval not taken: %v", got)
 		}
 		// b edits the decision offline, stamped before the approval.
-		dec, err := h.store.FieldOps("agenda_items", it.ID, "decision")
+		dec, err := h.store.FieldOps(context.Background(), "agenda_items", it.ID, "decision")
 		ok(t, err)
 		evil := forged(t, b, 1, "agenda_items", it.ID, jy, "decision", "Shelteret bygges ikke.")
 		evil.HLC = dec[0].HLC + 1
@@ -344,7 +344,7 @@ func TestStoresMinutesApproveBackdateReopen(t *testing.T) {
 		edited.Decision = "Shelteret bygges i 2027."
 		ok(t, a.SaveAgendaItem(storage.Overwriting(a, got), &edited))
 		syncOK(t, a)
-		if d := noerr.Get(h.store.FieldOps("agenda_items", it.ID, "decision"))(t); d[len(d)-1].Value != "Shelteret bygges i 2027." {
+		if d := noerr.Get(h.store.FieldOps(context.Background(), "agenda_items", it.ID, "decision"))(t); d[len(d)-1].Value != "Shelteret bygges i 2027." {
 			t.Errorf("edit after reopening not taken: %v", d[len(d)-1].Value)
 		}
 	})
@@ -377,9 +377,9 @@ func TestStoresMunicipalAnswer(t *testing.T) {
 		if got[0].Status != model.WishAnswered || got[0].Granted != 50_000_00 {
 			t.Fatalf("the council's laptop has %+v", got[0])
 		}
-		st, err := h.store.FieldOps("budget_wishes", w.ID, "status")
+		st, err := h.store.FieldOps(context.Background(), "budget_wishes", w.ID, "status")
 		ok(t, err)
-		gr, err := h.store.FieldOps("budget_wishes", w.ID, "granted")
+		gr, err := h.store.FieldOps(context.Background(), "budget_wishes", w.ID, "granted")
 		ok(t, err)
 		for name, op := range map[string]storage.Change{
 			"granted":      forged(t, a, 1, "budget_wishes", w.ID, jy, "granted", int64(90_000_00)),
@@ -421,7 +421,7 @@ func TestStoresStaleReopenRefused(t *testing.T) {
 		ok(t, a.SaveMeeting(storage.Overwriting(a, m), &approved))
 		syncOK(t, a)
 		syncOK(t, b)
-		st, err := h.store.FieldOps("meetings", m.ID, "status")
+		st, err := h.store.FieldOps(context.Background(), "meetings", m.ID, "status")
 		ok(t, err)
 		appr := st[len(st)-1]
 		for _, tt := range []struct {
@@ -439,10 +439,10 @@ func TestStoresStaleReopenRefused(t *testing.T) {
 				}
 			}
 		}
-		if got := noerr.Get(h.store.FieldOps("meetings", m.ID, "attendees"))(t); got[len(got)-1].Value != "Karen\nSøren" {
+		if got := noerr.Get(h.store.FieldOps(context.Background(), "meetings", m.ID, "attendees"))(t); got[len(got)-1].Value != "Karen\nSøren" {
 			t.Errorf("attendees of approved minutes became %q", got[len(got)-1].Value)
 		}
-		if got := noerr.Get(h.store.FieldOps("meetings", m.ID, "status"))(t); len(got) != len(st) {
+		if got := noerr.Get(h.store.FieldOps(context.Background(), "meetings", m.ID, "status"))(t); len(got) != len(st) {
 			t.Errorf("hub holds %d status ops, want %d", len(got), len(st))
 		}
 		// A real reopening (made after the approval) still goes up.
@@ -453,7 +453,7 @@ func TestStoresStaleReopenRefused(t *testing.T) {
 		reopened.Status, reopened.Attendees = model.MeetingHeld, "Karen"
 		ok(t, a.SaveMeeting(storage.Overwriting(a, cur), &reopened))
 		syncOK(t, a)
-		if got := noerr.Get(h.store.FieldOps("meetings", m.ID, "attendees"))(t); got[len(got)-1].Value != "Karen" {
+		if got := noerr.Get(h.store.FieldOps(context.Background(), "meetings", m.ID, "attendees"))(t); got[len(got)-1].Value != "Karen" {
 			t.Errorf("reopening with a correction not taken: %q", got[len(got)-1].Value)
 		}
 	})

@@ -513,7 +513,7 @@ func TestCouncilCannotUnanswerByBundle(t *testing.T) {
 	syncOK(t, staff)
 	syncOK(t, b)
 	var base string
-	ops := noerr.Get(b.FieldOps("budget_wishes", w.ID, "status"))(t)
+	ops := noerr.Get(b.FieldOps(context.Background(), "budget_wishes", w.ID, "status"))(t)
 	for _, o := range ops {
 		if o.Value == string(model.WishAnswered) {
 			base = o.ID()

@@ -43,7 +43,7 @@ func day(y int, m time.Month, d int) time.Time {
 // hubOps is every op the hub holds of a council.
 func hubOps(t *testing.T, s HubStore, council string) int {
 	t.Helper()
-	ops, _, _, err := s.HubPage(council, 0, storage.Page{}, "")
+	ops, _, _, err := s.HubPage(context.Background(), council, 0, storage.Page{}, "")
 	ok(t, err)
 	return len(ops)
 }
@@ -51,7 +51,7 @@ func hubOps(t *testing.T, s HubStore, council string) int {
 // lastValue is the value of a field's newest op at the hub.
 func lastValue(t *testing.T, s HubStore, table, row, field string) any {
 	t.Helper()
-	ops, err := s.FieldOps(table, row, field)
+	ops, err := s.FieldOps(context.Background(), table, row, field)
 	ok(t, err)
 	if len(ops) == 0 {
 		return nil
@@ -125,7 +125,7 @@ func TestStoresApprovedAccountsLocked(t *testing.T) {
 		if got := lastValue(t, h.store, "account_entries", coffee.ID, "amount"); got != int64(450_00) {
 			t.Errorf("hub's coffee amount %v, want 45000", got)
 		}
-		if ops := noerr.Get(h.store.FieldOps("account_entries", extra.ID, "text"))(t); len(ops) != 0 {
+		if ops := noerr.Get(h.store.FieldOps(context.Background(), "account_entries", extra.ID, "text"))(t); len(ops) != 0 {
 			t.Errorf("hub took a new line of the approved year: %v", ops)
 		}
 		l, _, err := b.Ledger(jy, 2026)
@@ -135,7 +135,7 @@ func TestStoresApprovedAccountsLocked(t *testing.T) {
 		}
 
 		// A tampered laptop.
-		ap, err := h.store.FieldOps("accounts_years", year.ID, "approved")
+		ap, err := h.store.FieldOps(context.Background(), "accounts_years", year.ID, "approved")
 		ok(t, err)
 		held := hubOps(t, h.store, jy)
 		backdated := forged(t, a, 1, "account_entries", grant.ID, jy, "amount", int64(3_000_00))

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func BenchmarkSmallPushAndPull(b *testing.B) {
 			ops[i] = storage.Change{Device: "bench", Seq: seq, HLC: hlc + seq, Table: "members", Row: fmt.Sprint("m", seq),
 				Council: council(i), Field: "name", Value: fmt.Sprintf("Medlem %d", seq)}
 		}
-		if got, err := s.HubApply(ops); err != nil || got != n {
+		if got, err := s.HubApply(context.Background(), ops); err != nil || got != n {
 			b.Fatalf("push: %d new of %d, %v", got, n, err)
 		}
 	}
@@ -45,7 +46,7 @@ func BenchmarkSmallPushAndPull(b *testing.B) {
 	})
 	b.Run("pull", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
-			ops, _, _, err := s.HubPage(councils[i%len(councils)], 0, storage.Page{Ops: 1000, Bytes: 4 << 20}, "")
+			ops, _, _, err := s.HubPage(context.Background(), councils[i%len(councils)], 0, storage.Page{Ops: 1000, Bytes: 4 << 20}, "")
 			if err != nil || len(ops) < 50 {
 				b.Fatalf("pull: %d ops, %v", len(ops), err)
 			}

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"io"
 	"sort"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -105,13 +106,16 @@ func (s *Store) attachment(ctx context.Context, id string) (model.Attachment, bo
 	return a, true, nil
 }
 
-// HeldAttachmentBytes is the bytes of the whole files that some
-// attachment op of the council names (each file once; a deleted row's
-// file counts until it is gone from the store, which PostgreSQL never
-// does yet: stricter than the SQLite hub, never looser).
+// HeldAttachmentBytes is the bytes of the files that some attachment op
+// of the council names (each file once; a deleted row's file counts until
+// it is gone from the store, which PostgreSQL never does yet: stricter
+// than the SQLite hub, never looser). A file held only in part (an upload
+// under way, or abandoned until SweepPartialBlobs removes it) counts with
+// its whole size, as on the SQLite hub: uploads never finished cannot
+// fill the database past the bound.
 func (s *Store) HeldAttachmentBytes(council string) (int64, error) {
 	var n int64
-	err := s.pool.QueryRow(context.Background(), `SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE b.whole AND b.sum IN
+	err := s.pool.QueryRow(context.Background(), `SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE (b.whole OR b.received > 0) AND b.sum IN
 		(SELECT vtext FROM ops WHERE tbl = 'attachments' AND field = 'sha256' AND council_id = $1)`, council).Scan(&n)
 	return n, s.failed(err)
 }
@@ -167,7 +171,7 @@ func (s *Store) AppendBlob(sum string, size, offset int64, chunk io.Reader, max 
 	var refused error
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		refused = nil
-		if _, err := tx.Exec(ctx, "INSERT INTO blobs(sum, size) VALUES ($1, $2) ON CONFLICT (sum) DO NOTHING", sum, size); err != nil {
+		if _, err := tx.Exec(ctx, "INSERT INTO blobs(sum, size, touched) VALUES ($1, $2, $3) ON CONFLICT (sum) DO NOTHING", sum, size, s.Now().UnixMilli()); err != nil {
 			return s.failed(err)
 		}
 		if err := tx.QueryRow(ctx, "SELECT received, whole FROM blobs WHERE sum = $1 FOR UPDATE", sum).Scan(&have, &whole); err != nil {
@@ -186,7 +190,7 @@ func (s *Store) AppendBlob(sum string, size, offset int64, chunk io.Reader, max 
 			}
 		}
 		have = offset + int64(len(data))
-		if _, err := tx.Exec(ctx, "UPDATE blobs SET received = $1, size = $2 WHERE sum = $3", have, size, sum); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE blobs SET received = $1, size = $2, touched = $3 WHERE sum = $4", have, size, s.Now().UnixMilli(), sum); err != nil {
 			return s.failed(err)
 		}
 		if have < size {
@@ -333,4 +337,25 @@ func (s *Store) Blobs() ([]string, error) {
 	}
 	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return out, s.failed(err)
+}
+
+// SweepPartialBlobs removes the partial uploads not added to since before
+// (a file whose upload stopped half-way: its row and its chunks) and
+// returns how many it removed and the bytes they held. A chunk being
+// added holds the file's row, so the sweep waits for it and then finds
+// the file touched: an upload under way is never swept.
+func (s *Store) SweepPartialBlobs(before time.Time) (int, int64, error) {
+	rows, err := s.pool.Query(context.Background(), "DELETE FROM blobs WHERE NOT whole AND touched < $1 RETURNING received", before.UnixMilli())
+	if err != nil {
+		return 0, 0, s.failed(err)
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return 0, 0, s.failed(err)
+	}
+	var bytes int64
+	for _, n := range got {
+		bytes += n
+	}
+	return len(got), bytes, nil
 }

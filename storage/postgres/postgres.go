@@ -271,7 +271,7 @@ func (s *Store) AddDevice(label, council string, staff bool) (storage.Device, st
 		return storage.Device{}, "", errors.New("en enhed hører enten til ét råd eller er kommunens")
 	}
 	if council != "" {
-		if _, err := s.Council(council); err != nil {
+		if _, err := s.HubCouncil(ctx, council); err != nil {
 			return storage.Device{}, "", fmt.Errorf("rådet %s: %w", council, err)
 		}
 	}
@@ -335,8 +335,7 @@ func (s *Store) RevokeDevice(id string) error {
 
 // EnrollDevice: see exchange.HubStore. The code's row is locked, so that of
 // two nodes enrolling with one code only one succeeds.
-func (s *Store) EnrollDevice(code, replica, pubkey string) (storage.Device, string, error) {
-	ctx := context.Background()
+func (s *Store) EnrollDevice(ctx context.Context, code, replica, pubkey string) (storage.Device, string, error) {
 	code = strings.ToLower(strings.TrimSpace(code))
 	if code == "" || replica == "" {
 		return storage.Device{}, "", storage.ErrBadCode
@@ -383,13 +382,13 @@ func (s *Store) EnrollDevice(code, replica, pubkey string) (storage.Device, stri
 }
 
 // CodeIssued: see exchange.HubStore.
-func (s *Store) CodeIssued(code string) (time.Time, bool, error) {
+func (s *Store) CodeIssued(ctx context.Context, code string) (time.Time, bool, error) {
 	code = strings.ToLower(strings.TrimSpace(code))
 	if code == "" {
 		return time.Time{}, false, nil
 	}
 	var created string
-	err := s.pool.QueryRow(context.Background(), "SELECT created FROM devices WHERE code_hash = $1", storage.HashSecret(code)).Scan(&created)
+	err := s.pool.QueryRow(ctx, "SELECT created FROM devices WHERE code_hash = $1", storage.HashSecret(code)).Scan(&created)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return time.Time{}, false, nil
 	}
@@ -400,8 +399,7 @@ func (s *Store) CodeIssued(code string) (time.Time, bool, error) {
 }
 
 // SetDeviceKey: see exchange.HubStore.
-func (s *Store) SetDeviceKey(id, pubkey string) error {
-	ctx := context.Background()
+func (s *Store) SetDeviceKey(ctx context.Context, id, pubkey string) error {
 	if k, err := base64.StdEncoding.DecodeString(pubkey); err != nil || len(k) != ed25519.PublicKeySize {
 		return errors.New("ugyldig offentlig nøgle")
 	}
@@ -422,8 +420,7 @@ func (s *Store) SetDeviceKey(id, pubkey string) error {
 }
 
 // Authenticate: see exchange.HubStore.
-func (s *Store) Authenticate(id, secret string) (storage.Device, error) {
-	ctx := context.Background()
+func (s *Store) Authenticate(ctx context.Context, id, secret string) (storage.Device, error) {
 	var hash, created, enrolled, revoked string
 	var d storage.Device
 	err := s.pool.QueryRow(ctx, "SELECT "+deviceCols+", secret_hash FROM devices WHERE id = $1", id).
@@ -442,11 +439,11 @@ func (s *Store) Authenticate(id, secret string) (storage.Device, error) {
 }
 
 // DeviceByReplica: see exchange.HubStore.
-func (s *Store) DeviceByReplica(replica string) (storage.Device, error) {
+func (s *Store) DeviceByReplica(ctx context.Context, replica string) (storage.Device, error) {
 	if replica == s.device {
 		return storage.Device{ID: replica, Label: "kommunen", Staff: true, Replica: replica, Key: s.PublicKey()}, nil
 	}
-	d, err := scanDevice(s.pool.QueryRow(context.Background(), "SELECT "+deviceCols+" FROM devices WHERE replica = $1 ORDER BY revoked = '' DESC, enrolled DESC LIMIT 1", replica))
+	d, err := scanDevice(s.pool.QueryRow(ctx, "SELECT "+deviceCols+" FROM devices WHERE replica = $1 ORDER BY revoked = '' DESC, enrolled DESC LIMIT 1", replica))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return storage.Device{}, storage.ErrUnauthorized
 	}
@@ -457,14 +454,14 @@ func (s *Store) DeviceByReplica(replica string) (storage.Device, error) {
 }
 
 // HubDirectory: see exchange.HubStore.
-func (s *Store) HubDirectory(council string) (storage.KeyDirectory, error) {
+func (s *Store) HubDirectory(ctx context.Context, council string) (storage.KeyDirectory, error) {
 	q := "SELECT replica, pubkey, council_id, staff, revoked, revoked_seq FROM devices WHERE replica <> ''"
 	var args []any
 	if council != "" {
 		q += " AND (council_id = $1 OR staff)"
 		args = append(args, council)
 	}
-	rows, err := s.pool.Query(context.Background(), q+" ORDER BY replica, enrolled DESC", args...)
+	rows, err := s.pool.Query(ctx, q+" ORDER BY replica, enrolled DESC", args...)
 	if err != nil {
 		return storage.KeyDirectory{}, s.failed(err)
 	}
@@ -489,9 +486,9 @@ func (s *Store) HubDirectory(council string) (storage.KeyDirectory, error) {
 
 // --- councils: rows of the op log ---
 
-// Council returns a council by the newest name the op log holds for it.
-func (s *Store) Council(id string) (model.Council, error) {
-	ops, err := s.FieldOps("councils", id, "name")
+// HubCouncil returns a council by the newest name the op log holds for it.
+func (s *Store) HubCouncil(ctx context.Context, id string) (model.Council, error) {
+	ops, err := s.FieldOps(ctx, "councils", id, "name")
 	if err != nil {
 		return model.Council{}, err
 	}
@@ -597,8 +594,8 @@ func encodeValue(v any) (kind string, text *string, num *int64, err error) {
 }
 
 // FieldOps: see exchange.HubStore.
-func (s *Store) FieldOps(table, row, field string) ([]storage.Change, error) {
-	return s.fieldOps(context.Background(), s.pool, table, row, field)
+func (s *Store) FieldOps(ctx context.Context, table, row, field string) ([]storage.Change, error) {
+	return s.fieldOps(ctx, s.pool, table, row, field)
 }
 
 type querier interface {
@@ -658,8 +655,7 @@ func sameOp(h, c storage.Change) bool {
 // author is in the registry, for a push and a bundle alike. Every new op
 // must be signed by its author's registered key; an op held already may
 // come again with its text erased on one side.
-func (s *Store) VerifyOps(ops []storage.Change, extra *storage.KeyDirectory) ([]storage.Change, map[string]storage.Author, error) {
-	ctx := context.Background()
+func (s *Store) VerifyOps(ctx context.Context, ops []storage.Change, extra *storage.KeyDirectory) ([]storage.Change, map[string]storage.Author, error) {
 	held, err := s.held(ctx, s.pool, ops)
 	if err != nil {
 		return nil, nil, err
@@ -691,7 +687,7 @@ func (s *Store) VerifyOps(ops []storage.Change, extra *storage.KeyDirectory) ([]
 		}
 		a, ok := authors[c.Device]
 		if !ok {
-			d, err := s.DeviceByReplica(c.Device)
+			d, err := s.DeviceByReplica(ctx, c.Device)
 			if errors.Is(err, storage.ErrUnauthorized) {
 				return nil, nil, fmt.Errorf("%w (%s, %s.%s)", storage.ErrUnknownAuthor, c.Device, c.Table, c.Field)
 			}
@@ -719,7 +715,7 @@ func (s *Store) VerifyOps(ops []storage.Change, extra *storage.KeyDirectory) ([]
 // HubApply: see exchange.HubStore. The whole batch is one transaction,
 // holding the counter row from its start: checking what the log holds
 // and numbering the new ops happen with no other push in between.
-func (s *Store) HubApply(ops []storage.Change) (int, error) {
+func (s *Store) HubApply(ctx context.Context, ops []storage.Change) (int, error) {
 	if len(ops) == 0 {
 		return 0, nil
 	}
@@ -727,7 +723,6 @@ func (s *Store) HubApply(ops []storage.Change) (int, error) {
 	if err := s.check.CheckOps(ops); err != nil {
 		return 0, err
 	}
-	ctx := context.Background()
 	fresh := 0
 	err := s.inPush(ctx, func(tx pgx.Tx, n *int64) error {
 		held, err := s.held(ctx, tx, ops)
@@ -850,8 +845,7 @@ func (s *Store) InsertDevice(ctx context.Context, d storage.StoredDevice) error 
 
 // HubPage: see exchange.HubStore. One index scan in number order; the
 // page is cut at p's bounds, with at least one op.
-func (s *Store) HubPage(council string, since int64, p storage.Page, exclude string) ([]storage.Change, int64, bool, error) {
-	ctx := context.Background()
+func (s *Store) HubPage(ctx context.Context, council string, since int64, p storage.Page, exclude string) ([]storage.Change, int64, bool, error) {
 	limit := int64(p.Ops)
 	if limit <= 0 {
 		limit = 1 << 40

@@ -88,7 +88,7 @@ func TestOneCodeTwoNodes(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _, errs[i] = s.EnrollDevice(code, fmt.Sprint("replica-", i), key)
+			_, _, errs[i] = s.EnrollDevice(context.Background(), code, fmt.Sprint("replica-", i), key)
 		}()
 	}
 	wg.Wait()
@@ -140,7 +140,7 @@ func TestConcurrentApplyNumbersOnce(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for from := 1; from <= 100; from += 25 {
-					n, err := s.HubApply(batch(dev, from, 25))
+					n, err := s.HubApply(context.Background(), batch(dev, from, 25))
 					if err != nil {
 						t.Error(err)
 						return
@@ -154,7 +154,7 @@ func TestConcurrentApplyNumbersOnce(t *testing.T) {
 	}
 	wg.Wait()
 	grant := storage.Change{Device: "dev0", Seq: 101, HLC: hlc + 101, Table: "councils", Row: council, Council: council, Field: "annual_grant", Value: int64(25000_00)}
-	if _, err := b.HubApply([]storage.Change{grant}); err != nil {
+	if _, err := b.HubApply(context.Background(), []storage.Change{grant}); err != nil {
 		t.Fatal(err)
 	}
 	ops, ns, err := a.Numbered(context.Background(), base, 1<<20)
@@ -172,7 +172,7 @@ func TestConcurrentApplyNumbersOnce(t *testing.T) {
 	if v := ops[len(ops)-1].Value; v != int64(25000_00) {
 		t.Errorf("an integer came back as %T %v", v, v)
 	}
-	if _, err := a.HubApply([]storage.Change{{Device: "dev0", Seq: 200, HLC: hlc, Table: "members", Row: "x", Council: council, Field: "nonsense", Value: "x"}}); !errors.Is(err, storage.ErrBadChange) {
+	if _, err := a.HubApply(context.Background(), []storage.Change{{Device: "dev0", Seq: 200, HLC: hlc, Table: "members", Row: "x", Council: council, Field: "nonsense", Value: "x"}}); !errors.Is(err, storage.ErrBadChange) {
 		t.Errorf("an unknown field: %v", err)
 	}
 }

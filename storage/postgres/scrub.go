@@ -90,7 +90,7 @@ func (s *Store) admitErasures(ctx context.Context, tx pgx.Tx, ops []storage.Chan
 				return err
 			}
 			foreign := held && o.Council != c.Council
-			if d, err := s.DeviceByReplica(dev); err == nil {
+			if d, err := s.DeviceByReplica(ctx, dev); err == nil {
 				foreign = foreign || !d.Staff && d.Council != "" && d.Council != c.Council
 			} else if !errors.Is(err, storage.ErrUnauthorized) {
 				return err
