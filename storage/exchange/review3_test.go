@@ -263,32 +263,7 @@ func TestHubClockBehindItsLaptops(t *testing.T) {
 	a := h.laptop(t, "a", council, 0)
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, a)
-	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "A1", Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
-	syncOK(t, a)
-	syncOK(t, b)
-	got := noerr.Get(b.BudgetWishes(council, 0))(t)
-	if len(got) != 1 || got[0].Title != "A1" {
-		t.Fatalf("b = %+v", got)
-	}
-	w2 := got[0]
-	w2.Title = "B1"
-	ok(t, b.SaveBudgetWish(got[0], &w2))
-	syncOK(t, b)
-	syncOK(t, a)
-	got = noerr.Get(a.BudgetWishes(council, 0))(t)
-	if len(got) != 1 || got[0].Title != "B1" {
-		t.Fatalf("a = %+v", got)
-	}
-	w3 := got[0]
-	w3.Title = "A2"
-	ok(t, a.SaveBudgetWish(got[0], &w3))
-	syncOK(t, a)
-	syncOK(t, b)
-	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
-		if got := noerr.Get(db.BudgetWishes(council, 0))(t); len(got) != 1 || got[0].Title != "A2" {
-			t.Errorf("%s = %+v", name, got)
-		}
+	for name, db := range retitledInTurns(t, h, council, a, b, [3]string{"A1", "B1", "A2"}) {
 		if cs := noerr.Get(db.Conflicts(council))(t); len(cs) != 0 {
 			t.Errorf("%s: conflicts %+v", name, cs)
 		}
@@ -298,6 +273,39 @@ func TestHubClockBehindItsLaptops(t *testing.T) {
 			}
 		}
 	}
+}
+
+// retitledInTurns has laptop a make a budget wish titled titles[0], b
+// retitle what it got titles[1], and a retitle what it got titles[2],
+// syncing between, and checks that each saw the other's edit and that a,
+// b and the hub end with titles[2]: each later edit, made on what was
+// seen, wins everywhere. It returns the replicas by name.
+func retitledInTurns(t *testing.T, h *hub, council string, a, b *storage.DB, titles [3]string) map[string]*storage.DB {
+	t.Helper()
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: titles[0], Status: model.WishDraft}
+	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
+	syncOK(t, a)
+	for i, turn := range []struct {
+		name string
+		db   *storage.DB
+	}{{"b", b}, {"a", a}} {
+		syncOK(t, turn.db)
+		got := noerr.Get(turn.db.BudgetWishes(council, 0))(t)
+		if len(got) != 1 || got[0].Title != titles[i] {
+			t.Fatalf("%s = %+v", turn.name, got)
+		}
+		edit := got[0]
+		edit.Title = titles[i+1]
+		ok(t, turn.db.SaveBudgetWish(got[0], &edit))
+		syncOK(t, turn.db)
+	}
+	syncOK(t, b)
+	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
+		if got := noerr.Get(db.BudgetWishes(council, 0))(t); len(got) != 1 || got[0].Title != titles[2] {
+			t.Errorf("%s = %+v", name, got)
+		}
+	}
+	return map[string]*storage.DB{"a": a, "b": b, "hub": h.db}
 }
 
 // A laptop whose date is 1999 edits and syncs: its edits reach the others;
@@ -311,33 +319,7 @@ func TestLaptopIn1999(t *testing.T) {
 	a := h.laptop(t, "a", council, old)
 	b := h.laptop(t, "b", council, 0)
 	syncOK(t, a)
-	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Fra 1999", Status: model.WishDraft}
-	ok(t, a.SaveBudgetWish(model.BudgetWish{}, &w))
-	syncOK(t, a)
-	syncOK(t, b)
-	got := noerr.Get(b.BudgetWishes(council, 0))(t)
-	if len(got) != 1 || got[0].Title != "Fra 1999" {
-		t.Fatalf("b = %+v", got)
-	}
-	w2 := got[0]
-	w2.Title = "Rettet på b"
-	ok(t, b.SaveBudgetWish(got[0], &w2))
-	syncOK(t, b)
-	syncOK(t, a)
-	got = noerr.Get(a.BudgetWishes(council, 0))(t)
-	if len(got) != 1 || got[0].Title != "Rettet på b" {
-		t.Fatalf("a = %+v", got)
-	}
-	w3 := got[0]
-	w3.Title = "Rettet igen på a"
-	ok(t, a.SaveBudgetWish(got[0], &w3))
-	syncOK(t, a)
-	syncOK(t, b)
-	for name, db := range map[string]*storage.DB{"a": a, "b": b, "hub": h.db} {
-		if got := noerr.Get(db.BudgetWishes(council, 0))(t); len(got) != 1 || got[0].Title != "Rettet igen på a" {
-			t.Errorf("%s = %+v", name, got)
-		}
-	}
+	retitledInTurns(t, h, council, a, b, [3]string{"Fra 1999", "Rettet på b", "Rettet igen på a"})
 	// b's bundle, carried to the 1999 laptop: refused (its ops are 27
 	// years "ahead" of this computer), and the message says which date to
 	// look at: this computer's.
