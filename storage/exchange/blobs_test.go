@@ -60,10 +60,10 @@ func (h *hub) syncedLaptop(t testing.TB, name, council string, offset time.Durat
 	return db
 }
 
-// attach attaches the file read from r to agenda item itemID on db.
-func attach(t testing.TB, db *storage.DB, itemID, name string, r io.Reader) model.Attachment {
+// attach attaches the file read from r to owner on db.
+func attach(t testing.TB, db *storage.DB, kind model.OwnerKind, owner, name string, r io.Reader) model.Attachment {
 	t.Helper()
-	att, err := db.AddAttachment(model.OwnerItem, itemID, name, r)
+	att, err := db.AddAttachment(kind, owner, name, r)
 	ok(t, err)
 	return att
 }
@@ -84,7 +84,7 @@ func TestBlobsTravelBetweenLaptops(t *testing.T) {
 
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
 	pdf := blobBytes(300<<10, 1)
-	att := attach(t, a, it.ID, "Tilbud.pdf", bytes.NewReader(pdf))
+	att := attach(t, a, model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader(pdf))
 	p := model.Project{CouncilID: council, Title: "Shelter", Status: model.ProjectIdea}
 	ok(t, a.SaveProject(model.Project{}, &p))
 	drawing, err := a.AddAttachment(model.OwnerProject, p.ID, "Tegning.png", bytes.NewReader(blobBytes(10<<10, 2)))
@@ -125,7 +125,7 @@ func TestBlobUploadResumes(t *testing.T) {
 	cli := withClient(func(c *Client) { c.BlobChunk = 64 << 10 })
 	it := upcomingItem(t, a, council, 40*24*time.Hour)
 	data := blobBytes(5*64<<10+100, 3)
-	att := attach(t, a, it.ID, "Lokalplan.pdf", bytes.NewReader(data))
+	att := attach(t, a, model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(data))
 
 	var puts atomic.Int64
 	var putBytes atomic.Int64
@@ -186,7 +186,7 @@ func TestBlobWrongHashRefused(t *testing.T) {
 	h, council, a := hubWithLaptop(t)
 	it := upcomingItem(t, a, council, 40*24*time.Hour)
 	data := []byte("det rigtige indhold")
-	att := attach(t, a, it.ID, "Budget.pdf", bytes.NewReader(data))
+	att := attach(t, a, model.OwnerItem, it.ID, "Budget.pdf", bytes.NewReader(data))
 	// Rows go up, the file does not (the laptop's copy is made to lie).
 	path, err := a.AttachmentFile(att)
 	ok(t, err)
@@ -231,7 +231,7 @@ func TestBlobOtherCouncilForbidden(t *testing.T) {
 	other := h.council(t, "Tølløse Lokalråd")
 	a := h.syncedLaptop(t, "a", council, 0)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att := attach(t, a, it.ID, "Fortroligt.pdf", strings.NewReader("kun for Jyderup"))
+	att := attach(t, a, model.OwnerItem, it.ID, "Fortroligt.pdf", strings.NewReader("kun for Jyderup"))
 	syncOK(t, a)
 	x := h.laptop(t, "x", other, 0)
 	syncOK(t, x)
@@ -272,7 +272,7 @@ func TestBundleCarriesBlobs(t *testing.T) {
 	h, council, a := hubWithLaptop(t)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
 	data := blobBytes(20<<10, 7)
-	att := attach(t, a, it.ID, "Skitse.pdf", bytes.NewReader(data))
+	att := attach(t, a, model.OwnerItem, it.ID, "Skitse.pdf", bytes.NewReader(data))
 	var buf bytes.Buffer
 	_, err := cli.WriteBundle(context.Background(), &buf, a, council)
 	ok(t, err)
@@ -324,7 +324,7 @@ func TestEraseNameInAttachmentSyncs(t *testing.T) {
 	h, council, a := hubWithLaptop(t)
 	b := h.syncedLaptop(t, "b", council, time.Second)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att := attach(t, a, it.ID, "Klage fra Anne_Brøndum.pdf", strings.NewReader("klage"))
+	att := attach(t, a, model.OwnerItem, it.ID, "Klage fra Anne_Brøndum.pdf", strings.NewReader("klage"))
 	syncOK(t, a)
 	syncOK(t, b)
 	view, err := b.ViewableFile(att) // B opened it once
@@ -362,7 +362,7 @@ func TestAttachToApprovedMinutesRefusedAtHub(t *testing.T) {
 	ok(t, b.SaveMeeting(storage.Overwriting(b, m), &m))
 	syncOK(t, b)
 	// A has not heard of the approval yet.
-	att := attach(t, a, it.ID, "For sent.pdf", strings.NewReader("for sent"))
+	att := attach(t, a, model.OwnerItem, it.ID, "For sent.pdf", strings.NewReader("for sent"))
 	res, _ := cli.Sync(context.Background(), a, "")
 	if res.Refused == 0 {
 		t.Errorf("the hub took an attachment to approved minutes: %+v", res)
@@ -394,7 +394,7 @@ func TestBlobNotSentYet(t *testing.T) {
 	h, council, a := hubWithLaptop(t)
 	b := h.syncedLaptop(t, "b", council, time.Second)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att := attach(t, a, it.ID, "Sent.pdf", strings.NewReader("kommer senere"))
+	att := attach(t, a, model.OwnerItem, it.ID, "Sent.pdf", strings.NewReader("kommer senere"))
 	// The row goes up, the file does not (as if the connection fell).
 	ok(t, os.Rename(must(a.AttachmentFile(att)), a.Blobs().Path(att.SHA256)+".væk"))
 	syncOK(t, a)
@@ -417,8 +417,8 @@ func TestBlobNotSentYet(t *testing.T) {
 func TestBundleBlobBudget(t *testing.T) {
 	_, council, a := hubWithLaptop(t)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	old := attach(t, a, it.ID, "Gammel.pdf", bytes.NewReader(blobBytes(3000, 11)))
-	newer := attach(t, a, it.ID, "Ny.pdf", bytes.NewReader(blobBytes(3000, 12)))
+	old := attach(t, a, model.OwnerItem, it.ID, "Gammel.pdf", bytes.NewReader(blobBytes(3000, 11)))
+	newer := attach(t, a, model.OwnerItem, it.ID, "Ny.pdf", bytes.NewReader(blobBytes(3000, 12)))
 	cli := withClient(func(c *Client) { c.BundleBlobBytes = 4000 })
 	files, err := cli.bundleBlobs(a, council)
 	ok(t, err)
@@ -463,10 +463,10 @@ func TestHubCouncilBlobQuota(t *testing.T) {
 	council := h.council(t, "Jyderup Lokalråd")
 	a := h.syncedLaptop(t, "a", council, 0)
 	it := upcomingItem(t, a, council, 40*24*time.Hour)
-	first := attach(t, a, it.ID, "Først.pdf", bytes.NewReader(blobBytes(3000, 21)))
+	first := attach(t, a, model.OwnerItem, it.ID, "Først.pdf", bytes.NewReader(blobBytes(3000, 21)))
 	syncOK(t, a)
-	second := attach(t, a, it.ID, "For meget.pdf", bytes.NewReader(blobBytes(3000, 22)))
-	small := attach(t, a, it.ID, "Lille.pdf", bytes.NewReader(blobBytes(1000, 23)))
+	second := attach(t, a, model.OwnerItem, it.ID, "For meget.pdf", bytes.NewReader(blobBytes(3000, 22)))
+	small := attach(t, a, model.OwnerItem, it.ID, "Lille.pdf", bytes.NewReader(blobBytes(1000, 23)))
 	res := syncOK(t, a)
 	if !h.db.Blobs().Has(first.SHA256) || h.db.Blobs().Has(second.SHA256) || !h.db.Blobs().Has(small.SHA256) {
 		t.Errorf("hub holds first %v, second %v, small %v", h.db.Blobs().Has(first.SHA256), h.db.Blobs().Has(second.SHA256), h.db.Blobs().Has(small.SHA256))
@@ -489,7 +489,7 @@ func TestHubWithoutBlobStore(t *testing.T) {
 	council := h.council(t, "Jyderup Lokalråd")
 	a := h.syncedLaptop(t, "a", council, 0)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att := attach(t, a, it.ID, "Tilbud.pdf", strings.NewReader("tilbud"))
+	att := attach(t, a, model.OwnerItem, it.ID, "Tilbud.pdf", strings.NewReader("tilbud"))
 	res := syncOK(t, a)
 	if res.BlobsSent != 0 || !strings.Contains(res.Note, "gemmer ikke bilag") {
 		t.Errorf("sync to a hub without files: %+v", res)
