@@ -26,12 +26,7 @@ func TestPBRoundDataKeepsToItsCouncil(t *testing.T) {
 			ok(t, b.SavePBProposal(model.PBProposal{}, &theirs))
 
 			apply := hubOrBundle(hub, via)
-			opsA, err := a.CouncilOps(context.Background(), "")
-			ok(t, err)
-			ok(t, apply(opsA))
-			opsB, err := b.CouncilOps(context.Background(), "")
-			ok(t, err)
-			crafted := movedToRound(b, opsB, pbProposalsT.name, theirs.ID, ra.ID)
+			_, crafted := applyAThenCraft(t, apply, a, b, pbProposalsT.name, theirs.ID, ra.ID)
 			_ = apply(crafted) // refused or taken: either way A's round must not show it
 
 			d, err := hub.PBRoundData(ra.ID)
@@ -67,12 +62,7 @@ func TestPBDoorRefusesForeignRowsAndStrayTotals(t *testing.T) {
 			ok(t, b.SavePBBallot(model.PBBallot{}, &theirs))
 
 			apply := hubOrBundle(hub, via)
-			opsA, err := a.CouncilOps(context.Background(), "")
-			ok(t, err)
-			ok(t, apply(opsA))
-			opsB, err := b.CouncilOps(context.Background(), "")
-			ok(t, err)
-			crafted := movedToRound(b, opsB, pbBallotsT.name, theirs.ID, ra.ID)
+			opsA, crafted := applyAThenCraft(t, apply, a, b, pbBallotsT.name, theirs.ID, ra.ID)
 			if err := apply(crafted); err == nil || !strings.Contains(err.Error(), "andet råd") {
 				t.Errorf("council B's ballot on A's round: err = %v, want refused as another council's", err)
 			}
@@ -186,6 +176,18 @@ func hubOrBundle(hub *DB, via string) func([]Change) error {
 		}
 		return err
 	}
+}
+
+// applyAThenCraft applies every op of a with apply, and returns them and
+// b's ops of row in table moved to round (movedToRound).
+func applyAThenCraft(t *testing.T, apply func([]Change) error, a, b *DB, table, row, round string) (opsA, crafted []Change) {
+	t.Helper()
+	opsA, err := a.CouncilOps(context.Background(), "")
+	ok(t, err)
+	ok(t, apply(opsA))
+	opsB, err := b.CouncilOps(context.Background(), "")
+	ok(t, err)
+	return opsA, movedToRound(b, opsB, table, row, round)
 }
 
 // movedToRound is b's ops of row in table with its round_id changed to
