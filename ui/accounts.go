@@ -30,7 +30,7 @@ type accountsScreen struct {
 	yearMsg  *widget.Label
 	totals   *widget.Label
 	wages    *widget.Label
-	lines    *editPane[model.AccountEntry]
+	lines    *formPane[model.AccountEntry]
 	y        model.AccountsYear // as stored
 	balance  map[string]int64   // each line's balance after it
 	receipts map[string]int     // each line's number of attached receipts

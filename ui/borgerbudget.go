@@ -25,7 +25,7 @@ import (
 // field: only staff devices write it).
 type pbScreen struct {
 	u      *App
-	rounds *editPane[model.PBRound] // the list and the round's form
+	rounds *formPane[model.PBRound] // the list and the round's form
 	list   *widget.List
 	newBtn *widget.Button
 	impBtn *widget.Button
@@ -416,7 +416,7 @@ func (s *pbScreen) onBallot() ([]model.PBProposal, error) {
 // one chosen, with the feasibility review, and an import from a workbook.
 type proposalsPane struct {
 	s    *pbScreen
-	pane *editPane[model.PBProposal]
+	pane *formPane[model.PBProposal]
 }
 
 func newProposalsPane(s *pbScreen) *proposalsPane {

@@ -93,7 +93,7 @@ func TestWishEditorKeepsValidFieldsBesideInvalidTitle(t *testing.T) {
 // openMeeting selects meeting id in the list, as a click does.
 func openMeeting(t *testing.T, u *App, id string) *meetingEditor {
 	t.Helper()
-	for i, m := range u.meetings.meetings {
+	for i, m := range u.meetings.items {
 		if m.ID == id {
 			u.meetings.list.Select(i)
 		}

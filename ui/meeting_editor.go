@@ -65,6 +65,11 @@ func newMeetingEditor(s *meetingsScreen, m model.Meeting) *meetingEditor {
 	return &meetingEditor{s: s, u: s.u, m: m, locked: m.Status == model.MeetingApproved}
 }
 
+func (e *meetingEditor) item() model.Meeting { return e.m }
+
+// focusNew puts the cursor in a new meeting's title (it has none yet).
+func (e *meetingEditor) focusNew() { e.u.win.Canvas().Focus(e.title) }
+
 func (e *meetingEditor) build() fyne.CanvasObject {
 	u, m := e.u, e.m
 	key := "meeting:" + m.ID
@@ -574,9 +579,9 @@ func (e *meetingEditor) onDeleteItem(c *itemCard) {
 
 // replace updates the listed copy of m.
 func (s *meetingsScreen) replace(m model.Meeting) {
-	for i := range s.meetings {
-		if s.meetings[i].ID == m.ID {
-			s.meetings[i] = m
+	for i := range s.items {
+		if s.items[i].ID == m.ID {
+			s.items[i] = m
 		}
 	}
 }

@@ -17,29 +17,22 @@ import (
 // meetingsScreen is the Møder tab: the meetings, newest first, and the
 // editor of the one selected.
 type meetingsScreen struct {
-	u         *App
-	meetings  []model.Meeting // newest first, of the year chosen
-	rowHeight float32         // a row with its year shown
-	list      *widget.List
-	newBtn    *widget.Button
-	year      *widget.Select // Alle år, or one year
-	years     []int          // the years of the select's options after the first
-	decBtn    *widget.Button // the decisions register
-	register  *decisionsView
-	detail    *fyne.Container
-	editor    *meetingEditor
-	msg       *widget.Label
+	*editPane[model.Meeting, *meetingEditor]                // newest first, of the year chosen
+	rowHeight                                float32        // a row with its year shown
+	year                                     *widget.Select // Alle år, or one year
+	years                                    []int          // the years of the select's options after the first
+	decBtn                                   *widget.Button // the decisions register
+	register                                 *decisionsView
 }
 
-func newMeetingsScreen(u *App) *meetingsScreen { return &meetingsScreen{u: u} }
-
-func (s *meetingsScreen) build() fyne.CanvasObject {
-	s.msg = newErrLabel()
-	s.newBtn = widget.NewButtonWithIcon(lang.L("New meeting"), theme.ContentAddIcon(), s.onNew)
-	s.newBtn.Importance = widget.HighImportance
-	s.list = widget.NewList(
-		func() int { return len(s.meetings) },
-		func() fyne.CanvasObject {
+func newMeetingsScreen(u *App) *meetingsScreen {
+	s := &meetingsScreen{}
+	s.editPane = newPane(u, editKind[model.Meeting]{
+		key: "meeting", newText: lang.L("New meeting"), choose: lang.L("Choose a meeting, or create a new one."),
+		load: s.load,
+		get:  u.db.Meeting,
+		id:   func(m model.Meeting) string { return m.ID },
+		rowTemplate: func() fyne.CanvasObject {
 			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			t.Truncation = fyne.TextTruncateEllipsis
 			d := widget.NewLabel("")
@@ -54,40 +47,56 @@ func (s *meetingsScreen) build() fyne.CanvasObject {
 			y.Importance = widget.HighImportance
 			return container.NewVBox(y, t, container.NewBorder(nil, nil, nil, st, d))
 		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(s.meetings) {
-				return
+		showRow: s.showRow,
+		listed:  s.listed,
+		reveal: func(string) {
+			if s.chosenYear() != 0 {
+				s.year.SetSelectedIndex(0) // all years, so that the meeting is listed
 			}
-			m := s.meetings[i]
-			c := o.(*fyne.Container)
-			y := c.Objects[0].(*widget.Label)
-			if s.firstOfYear(i) {
-				y.SetText(strconv.Itoa(m.Start.In(model.Copenhagen).Year()))
-				y.Show()
-			} else {
-				y.Hide()
+		},
+		// A board meeting a week from now at 19:30.
+		create: func() model.Meeting {
+			d := u.now().In(model.Copenhagen).AddDate(0, 0, 7)
+			return model.Meeting{
+				CouncilID: u.councilID,
+				Kind:      model.MeetingBoard,
+				Status:    model.MeetingPlanned,
+				Start:     time.Date(d.Year(), d.Month(), d.Day(), 19, 30, 0, 0, model.Copenhagen).UTC(),
 			}
-			c.Objects[1].(*widget.Label).SetText(model.MeetingTitle(m, current()))
-			line := c.Objects[2].(*fyne.Container)
-			line.Objects[0].(*widget.Label).SetText(model.DateTime(m.Start) + " · " + label(m.Kind))
-			st := line.Objects[1].(*widget.Label)
-			st.Importance = statusImportance(m.Status)
-			st.SetText(label(m.Status))
-		})
-	s.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(s.meetings) {
-			s.open(s.meetings[i].ID)
-		}
-	}
-	s.detail = container.NewStack(hintLabel(lang.L("Choose a meeting, or create a new one.")))
+		},
+		save:       u.db.SaveMeeting,
+		listTables: meetingListTables, editorTables: meetingEditorTables,
+	}, func(m model.Meeting) *meetingEditor { return newMeetingEditor(s, m) })
+	return s
+}
+
+func (s *meetingsScreen) build() fyne.CanvasObject {
 	s.year = widget.NewSelect(nil, func(string) { s.refreshList() })
 	s.decBtn = widget.NewButtonWithIcon(lang.L("Decisions"), theme.ListIcon(), s.showDecisions)
+	s.parts()
 	s.refreshList()
 	top := container.NewVBox(s.newBtn, container.NewGridWithColumns(2, s.year, s.decBtn), s.msg)
 	left := container.NewBorder(top, nil, nil, nil, s.list)
-	split := container.NewHSplit(left, s.detail)
-	split.Offset = 0.28
-	return split
+	return s.split(left, 0.28)
+}
+
+// showRow shows meeting i in row o.
+func (s *meetingsScreen) showRow(i int, o fyne.CanvasObject) {
+	m := s.items[i]
+	c := o.(*fyne.Container)
+	y := c.Objects[0].(*widget.Label)
+	if s.firstOfYear(i) {
+		y.SetText(strconv.Itoa(m.Start.In(model.Copenhagen).Year()))
+		y.Show()
+	} else {
+		y.Hide()
+	}
+	c.Objects[1].(*widget.Label).SetText(model.MeetingTitle(m, current()))
+	line := c.Objects[2].(*fyne.Container)
+	line.Objects[0].(*widget.Label).SetText(model.DateTime(m.Start) + " · " + label(m.Kind))
+	st := line.Objects[1].(*widget.Label)
+	st.Importance = statusImportance(m.Status)
+	st.SetText(label(m.Status))
 }
 
 // statusImportance colours a meeting's status: approved minutes green,
@@ -102,20 +111,23 @@ func statusImportance(st model.MeetingStatus) widget.Importance {
 	return widget.MediumImportance
 }
 
-// refreshList reads the meetings again, keeping the selection.
-func (s *meetingsScreen) refreshList() {
+// load reads the meetings newest first, offering their years, and keeps
+// those of the year chosen.
+func (s *meetingsScreen) load() ([]model.Meeting, error) {
 	ms, err := s.u.db.Meetings(s.u.councilID)
 	if err != nil {
-		showErr(s.msg, err)
-		return
+		return nil, err
 	}
 	slices.Reverse(ms) // newest first
 	s.setYears(model.MeetingYears(ms))
 	if y := s.chosenYear(); y != 0 {
 		ms = slices.DeleteFunc(ms, func(m model.Meeting) bool { return m.Start.In(model.Copenhagen).Year() != y })
 	}
-	s.meetings = ms
-	s.list.Refresh()
+	return ms, nil
+}
+
+// listed makes the first row of each year the taller, with the year.
+func (s *meetingsScreen) listed(ms []model.Meeting) {
 	for i := range ms {
 		h := s.rowHeight
 		if h == 0 {
@@ -127,84 +139,17 @@ func (s *meetingsScreen) refreshList() {
 		}
 		s.list.SetItemHeight(i, h)
 	}
-	if s.editor != nil {
-		if i := slices.IndexFunc(ms, func(m model.Meeting) bool { return m.ID == s.editor.m.ID }); i >= 0 {
-			s.list.Select(i) // the editor is already open: nothing rebuilt
-		}
-	}
 }
 
 // selectMeeting shows meeting id, selecting it in the list.
-func (s *meetingsScreen) selectMeeting(id string) {
-	if !slices.ContainsFunc(s.meetings, func(m model.Meeting) bool { return m.ID == id }) && s.chosenYear() != 0 {
-		s.year.SetSelectedIndex(0) // all years, so that the meeting is listed
-	}
-	if i := slices.IndexFunc(s.meetings, func(m model.Meeting) bool { return m.ID == id }); i >= 0 {
-		s.list.Select(i)
-		s.list.ScrollTo(i)
-	}
-	s.open(id)
-}
-
-// open shows the editor of meeting id unless it is open already.
-func (s *meetingsScreen) open(id string) {
-	if s.editor != nil && s.editor.m.ID == id {
-		return
-	}
-	s.leave()
-	m, err := s.u.db.Meeting(id)
-	if err != nil {
-		showErr(s.msg, err)
-		return
-	}
-	s.editor = newMeetingEditor(s, m)
-	showIn(s.detail, s.editor.build())
-}
-
-// close empties the editor (after a delete).
-func (s *meetingsScreen) close() {
-	s.editor = nil
-	s.list.UnselectAll()
-	showIn(s.detail, hintLabel(lang.L("Choose a meeting, or create a new one.")))
-}
-
-// leave saves the open meeting and tells what could not be saved.
-func (s *meetingsScreen) leave() {
-	s.u.saver.flush()
-	if s.editor != nil {
-		warnUnsaved(s.u.win, s.editor.unsaved())
-	}
-}
-
-// onNew creates a board meeting a week from now at 19:30 and opens it.
-func (s *meetingsScreen) onNew() {
-	s.leave()
-	d := s.u.now().In(model.Copenhagen).AddDate(0, 0, 7)
-	m := model.Meeting{
-		CouncilID: s.u.councilID,
-		Kind:      model.MeetingBoard,
-		Status:    model.MeetingPlanned,
-		Start:     time.Date(d.Year(), d.Month(), d.Day(), 19, 30, 0, 0, model.Copenhagen).UTC(),
-	}
-	if err := s.u.db.SaveMeeting(model.Meeting{}, &m); err != nil {
-		showErr(s.msg, err)
-		return
-	}
-	showErr(s.msg, nil)
-	s.editor = nil
-	s.refreshList()
-	s.selectMeeting(m.ID)
-	if s.editor != nil {
-		s.u.win.Canvas().Focus(s.editor.title)
-	}
-}
+func (s *meetingsScreen) selectMeeting(id string) { s.choose(id) }
 
 // firstOfYear tells whether meeting i is the first listed of its year.
 func (s *meetingsScreen) firstOfYear(i int) bool {
-	if i <= 0 || i >= len(s.meetings) {
+	if i <= 0 || i >= len(s.items) {
 		return i == 0
 	}
-	return s.meetings[i].Start.In(model.Copenhagen).Year() != s.meetings[i-1].Start.In(model.Copenhagen).Year()
+	return s.items[i].Start.In(model.Copenhagen).Year() != s.items[i-1].Start.In(model.Copenhagen).Year()
 }
 
 // yearHeight is the height a year above a row takes.

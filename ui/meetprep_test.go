@@ -285,8 +285,8 @@ func TestMeetingsListByYear(t *testing.T) {
 	s := u.meetings
 	u.tabs.SelectIndex(1)
 	s.refreshList()
-	if len(s.meetings) != 3 || !s.firstOfYear(0) || s.firstOfYear(1) != true || s.firstOfYear(2) {
-		t.Fatalf("groups: %d meetings, first of year %v %v %v", len(s.meetings), s.firstOfYear(0), s.firstOfYear(1), s.firstOfYear(2))
+	if len(s.items) != 3 || !s.firstOfYear(0) || s.firstOfYear(1) != true || s.firstOfYear(2) {
+		t.Fatalf("groups: %d meetings, first of year %v %v %v", len(s.items), s.firstOfYear(0), s.firstOfYear(1), s.firstOfYear(2))
 	}
 	if got := s.year.Options; strings.Join(got, ",") != "Alle år,2026,2025" {
 		t.Errorf("year options %q", got)
@@ -296,13 +296,13 @@ func TestMeetingsListByYear(t *testing.T) {
 		t.Errorf("years not shown in the list:\n%s", shown)
 	}
 	s.year.SetSelected("2025")
-	if len(s.meetings) != 2 || s.meetings[0].Start.Month() != time.September {
-		t.Errorf("2025 shows %+v", s.meetings)
+	if len(s.items) != 2 || s.items[0].Start.Month() != time.September {
+		t.Errorf("2025 shows %+v", s.items)
 	}
 	// A meeting of another year opened (a new one, a search hit) lists all years again.
 	test.Tap(s.newBtn)
-	if s.chosenYear() != 0 || len(s.meetings) != 4 {
-		t.Errorf("after a new meeting: year %d, %d meetings", s.chosenYear(), len(s.meetings))
+	if s.chosenYear() != 0 || len(s.items) != 4 {
+		t.Errorf("after a new meeting: year %d, %d meetings", s.chosenYear(), len(s.items))
 	}
 }
 

@@ -17,101 +17,38 @@ import (
 // membersScreen is the Medlemmer tab: the board and the editor of the
 // member selected.
 type membersScreen struct {
-	u       *App
-	members []model.Member
-	list    *widget.List
-	newBtn  *widget.Button
-	detail  *fyne.Container
-	editor  *memberEditor
-	msg     *widget.Label
+	*editPane[model.Member, *memberEditor]
 }
 
-func newMembersScreen(u *App) *membersScreen { return &membersScreen{u: u} }
-
-func (s *membersScreen) build() fyne.CanvasObject {
-	s.msg = newErrLabel()
-	s.newBtn = widget.NewButtonWithIcon(lang.L("New member"), theme.ContentAddIcon(), s.onNew)
-	s.newBtn.Importance = widget.HighImportance
-	s.list = newRowList(func() int { return len(s.members) },
-		func(i int) (string, string) {
-			m := s.members[i]
+func newMembersScreen(u *App) *membersScreen {
+	s := &membersScreen{}
+	s.editPane = newPane(u, editKind[model.Member]{
+		key: "member", newText: lang.L("New member"), choose: lang.L("Choose a member, or add a new one."),
+		load: func() ([]model.Member, error) { return u.db.Members(u.councilID) },
+		id:   func(m model.Member) string { return m.ID },
+		row: func(m model.Member) (string, string) {
 			role := label(m.Role)
 			if m.Contact {
 				role += " · " + lang.L("Contact person")
 			}
 			return m.Name, role
 		},
-		func(i int) { s.open(s.members[i].ID) })
-	s.detail = container.NewStack(hintLabel(lang.L("Choose a member, or add a new one.")))
-	s.refresh()
+		create: func() model.Member {
+			return model.Member{CouncilID: u.councilID, Name: lang.L("New member"), Role: model.RoleMember}
+		},
+		save:       u.db.SaveMember,
+		listTables: memberTables, editorTables: memberTables,
+	}, func(m model.Member) *memberEditor { return &memberEditor{s: s, u: u, m: m} })
+	return s
+}
+
+func (s *membersScreen) build() fyne.CanvasObject {
+	s.parts()
+	s.refreshList()
 	// A citizen who is no member may ask too.
 	person := widget.NewButton(lang.L("Find a person (GDPR)…"), func() { s.u.showPersonData("") })
 	left := container.NewBorder(container.NewVBox(s.newBtn, s.msg), person, nil, nil, s.list)
-	split := container.NewHSplit(left, s.detail)
-	split.Offset = 0.28
-	return split
-}
-
-func (s *membersScreen) refresh() {
-	ms, err := s.u.db.Members(s.u.councilID)
-	if err != nil {
-		showErr(s.msg, err)
-		return
-	}
-	s.members = ms
-	s.list.Refresh()
-	if s.editor != nil {
-		if i := slices.IndexFunc(ms, func(m model.Member) bool { return m.ID == s.editor.m.ID }); i >= 0 {
-			s.list.Select(i)
-		}
-	}
-}
-
-func (s *membersScreen) open(id string) {
-	if s.editor != nil && s.editor.m.ID == id {
-		return
-	}
-	s.leave()
-	i := slices.IndexFunc(s.members, func(m model.Member) bool { return m.ID == id })
-	if i < 0 {
-		return
-	}
-	s.editor = &memberEditor{s: s, u: s.u, m: s.members[i]}
-	showIn(s.detail, s.editor.build())
-}
-
-func (s *membersScreen) close() {
-	s.editor = nil
-	s.list.UnselectAll()
-	showIn(s.detail, hintLabel(lang.L("Choose a member, or add a new one.")))
-}
-
-// leave saves the open member and tells what could not be saved.
-func (s *membersScreen) leave() {
-	s.u.saver.flush()
-	if e := s.editor; e != nil {
-		warnUnsaved(s.u.win, append(unsavedDate(e.startErr, e.termStart), unsavedDate(e.endErr, e.termEnd)...))
-	}
-}
-
-func (s *membersScreen) onNew() {
-	s.leave()
-	m := model.Member{CouncilID: s.u.councilID, Name: lang.L("New member"), Role: model.RoleMember}
-	if err := s.u.db.SaveMember(model.Member{}, &m); err != nil {
-		showErr(s.msg, err)
-		return
-	}
-	showErr(s.msg, nil)
-	s.editor = nil
-	s.refresh()
-	if i := slices.IndexFunc(s.members, func(x model.Member) bool { return x.ID == m.ID }); i >= 0 {
-		s.list.Select(i)
-		s.list.ScrollTo(i)
-	}
-	if s.editor != nil {
-		s.u.win.Canvas().Focus(s.editor.name)
-		s.editor.name.TypedShortcut(&fyne.ShortcutSelectAll{})
-	}
+	return s.split(left, 0.28)
 }
 
 // memberEditor edits one member.
@@ -129,6 +66,17 @@ type memberEditor struct {
 	startErr     *widget.Label
 	endErr       *widget.Label
 	msg          *widget.Label
+}
+
+func (e *memberEditor) item() model.Member { return e.m }
+
+func (e *memberEditor) unsaved() []string {
+	return append(unsavedDate(e.startErr, e.termStart), unsavedDate(e.endErr, e.termEnd)...)
+}
+
+func (e *memberEditor) focusNew() {
+	e.u.win.Canvas().Focus(e.name)
+	e.name.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
 
 func (e *memberEditor) build() fyne.CanvasObject {
@@ -228,7 +176,7 @@ func (e *memberEditor) save() {
 		return
 	}
 	e.m = shownBase(e.read(m), m, memberFields, bad) // what the fields show is what the next save edits
-	e.s.refresh()
+	e.s.refreshList()
 }
 
 func (e *memberEditor) onDelete() {

@@ -22,160 +22,25 @@ import (
 // council at the next sync. A council's computer shows them read-only
 // (municipalInfo).
 
-// editKind says how one kind of the municipality's data is read, shown,
-// made, saved and deleted, and which fields its editor has.
-type editKind[T any] struct {
-	key     string // names the pending save, with the item's id
-	newText string // the new button
-	choose  string // shown while no item is chosen
-	load    func() ([]T, error)
-	id      func(T) string
-	row     func(T) (title, sub string)
-	create  func() T
-	save    func(loaded T, x *T) error // loaded: as the editor read it; zero when new
-	remove  func(id string) error
-	// deleteTitle and deleteQuestion ask before deleting an item (its title).
-	deleteTitle    string
-	deleteQuestion func(title string) string
-	form           func(f *form[T], x T)
-	// fixed, when given, tells whether x can no longer be deleted (a
-	// proposal once voting opened): its editor offers no Delete.
-	fixed func(x T) bool
-	// note is said under the form; by default that the edit reaches every
-	// council (the municipality's data).
-	note string
-	// extra, if set, is shown under the form of item x (an accounts
-	// line's receipts).
-	extra func(x T) fyne.CanvasObject
-}
-
-// editPane lists one kind of the municipality's data with the editor of
-// the one chosen.
-type editPane[T any] struct {
-	u      *App
-	k      editKind[T]
-	items  []T
-	list   *widget.List
-	newBtn *widget.Button
-	detail *fyne.Container
-	editor *itemEditor[T]
-	msg    *widget.Label
-}
-
-func newEditPane[T any](u *App, k editKind[T]) *editPane[T] {
-	return &editPane[T]{u: u, k: k}
-}
-
-func (p *editPane[T]) build() fyne.CanvasObject {
-	p.msg = newErrLabel()
-	p.newBtn = widget.NewButtonWithIcon(p.k.newText, theme.ContentAddIcon(), p.onNew)
-	p.newBtn.Importance = widget.HighImportance
-	p.list = newRowList(func() int { return len(p.items) },
-		func(i int) (string, string) { return p.k.row(p.items[i]) },
-		func(i int) { p.open(p.k.id(p.items[i])) })
-	p.detail = container.NewStack()
-	p.close()
-	p.refreshList()
-	left := container.NewBorder(container.NewVBox(container.NewHBox(p.newBtn), p.msg), nil, nil, nil, p.list)
-	split := container.NewHSplit(left, p.detail)
-	split.Offset = 0.32
-	return split
-}
-
-// index is the position of item id in the list, or -1.
-func (p *editPane[T]) index(id string) int {
-	for i, x := range p.items {
-		if p.k.id(x) == id {
-			return i
-		}
-	}
-	return -1
-}
-
-// refreshList reads the items again, keeping the open one selected.
-func (p *editPane[T]) refreshList() {
-	items, err := p.k.load()
-	showErr(p.msg, err)
-	if err != nil {
-		return
-	}
-	p.items = items
-	p.list.Refresh()
-	if p.editor != nil {
-		if i := p.index(p.k.id(p.editor.x)); i >= 0 {
-			p.list.Select(i)
-		}
-	}
-}
-
-// refresh reads the items again (after a sync, or when the tab is shown)
-// and shows the open item as stored, unless someone is typing.
-func (p *editPane[T]) refresh() {
-	if p.list == nil {
-		return
-	}
-	p.refreshList()
-	if p.editor == nil || p.u.win.Canvas().Focused() != nil || p.u.saver.pending() {
-		return
-	}
-	id := p.k.id(p.editor.x)
-	p.editor = nil
-	if p.open(id); p.editor == nil {
-		p.close()
-	}
-}
-
-// open shows the editor of item id.
-func (p *editPane[T]) open(id string) {
-	if p.editor != nil && p.k.id(p.editor.x) == id {
-		return
-	}
-	p.u.saver.flush()
-	i := p.index(id)
-	if i < 0 {
-		return
-	}
-	p.editor = &itemEditor[T]{p: p, x: p.items[i]}
-	showIn(p.detail, p.editor.build())
-}
-
-func (p *editPane[T]) close() {
-	p.editor = nil
-	p.list.UnselectAll()
-	showIn(p.detail, container.NewCenter(widget.NewLabel(p.k.choose)))
-}
-
-// onNew stores a new item and opens it with its name selected.
-func (p *editPane[T]) onNew() {
-	p.u.saver.flush()
-	x := p.k.create()
-	var none T
-	if err := p.k.save(none, &x); err != nil {
-		showErr(p.msg, err)
-		return
-	}
-	showErr(p.msg, nil)
-	p.editor = nil
-	p.refreshList()
-	id := p.k.id(x)
-	if i := p.index(id); i >= 0 {
-		p.list.Select(i)
-		p.list.ScrollTo(i)
-	}
-	p.open(id)
-	if e := p.editor; e != nil && e.f.first != nil {
-		p.u.win.Canvas().Focus(e.f.first)
-		e.f.first.TypedShortcut(&fyne.ShortcutSelectAll{})
-	}
-}
-
 // itemEditor edits one item, saving as it is typed.
 type itemEditor[T any] struct {
-	p   *editPane[T]
+	p   *editPane[T, *itemEditor[T]]
 	x   T // as stored
 	f   *form[T]
 	del *widget.Button
 	msg *widget.Label
+}
+
+func (e *itemEditor[T]) item() T { return e.x }
+
+// unsaved is empty: a refused field keeps its draft and says why at once.
+func (e *itemEditor[T]) unsaved() []string { return nil }
+
+func (e *itemEditor[T]) focusNew() {
+	if e.f.first != nil {
+		e.p.u.win.Canvas().Focus(e.f.first)
+		e.f.first.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
 }
 
 func (e *itemEditor[T]) build() fyne.CanvasObject {

@@ -30,13 +30,13 @@ func staffUI(t *testing.T) (*App, *storage.DB) {
 
 // pane shows the staff editor pane of one kind (0 pools, 1 deadlines, 2
 // contacts, 3 announcements).
-func pane[T any](t *testing.T, u *App, i int) *editPane[T] {
+func pane[T any](t *testing.T, u *App, i int) *formPane[T] {
 	t.Helper()
 	u.tabs.Items[6].Content.(*container.AppTabs).SelectIndex(i + 1)
 	if len(u.municipal.editors) != 4 {
 		t.Fatalf("%d editor panes on the staff device", len(u.municipal.editors))
 	}
-	p, isT := u.municipal.editors[i].(*editPane[T])
+	p, isT := u.municipal.editors[i].(*formPane[T])
 	if !isT {
 		t.Fatalf("pane %d is a %T", i, u.municipal.editors[i])
 	}
@@ -44,7 +44,7 @@ func pane[T any](t *testing.T, u *App, i int) *editPane[T] {
 }
 
 // field is the editor's input labelled label.
-func field[T any](t *testing.T, p *editPane[T], label string) fyne.CanvasObject {
+func field[T any](t *testing.T, p *formPane[T], label string) fyne.CanvasObject {
 	t.Helper()
 	if p.editor == nil {
 		t.Fatal("no editor is open")
@@ -56,7 +56,7 @@ func field[T any](t *testing.T, p *editPane[T], label string) fyne.CanvasObject 
 	return f
 }
 
-func entryField[T any](t *testing.T, p *editPane[T], label string) *entry {
+func entryField[T any](t *testing.T, p *formPane[T], label string) *entry {
 	t.Helper()
 	return field(t, p, label).(*entry)
 }

@@ -35,7 +35,7 @@ type municipalScreen struct {
 func newMunicipalScreen(u *App) *municipalScreen {
 	s := &municipalScreen{u: u}
 	if u.isStaff() {
-		s.staff = &staffScreen{u: u}
+		s.staff = newStaffScreen(u)
 	}
 	return s
 }

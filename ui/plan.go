@@ -32,8 +32,8 @@ type planScreen struct {
 	data     model.PlanData
 	has      bool
 	vision   *entry
-	focus    *editPane[model.FocusArea]
-	actions  *editPane[model.PlanAction]
+	focus    *formPane[model.FocusArea]
+	actions  *formPane[model.PlanAction]
 	projects []model.Project
 }
 

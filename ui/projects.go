@@ -20,35 +20,35 @@ import (
 // projectsScreen is the Projekter tab: the projects and the editor of the
 // one selected.
 type projectsScreen struct {
-	u        *App
-	projects []model.Project
-	members  []model.Member
-	list     *widget.List
-	newBtn   *widget.Button
-	detail   *fyne.Container
-	editor   *projectEditor
-	msg      *widget.Label
+	*editPane[model.Project, *projectEditor]
+	members []model.Member
 }
 
-func newProjectsScreen(u *App) *projectsScreen { return &projectsScreen{u: u} }
-
-func (s *projectsScreen) build() fyne.CanvasObject {
-	s.msg = newErrLabel()
-	s.newBtn = widget.NewButtonWithIcon(lang.L("New project"), theme.ContentAddIcon(), s.onNew)
-	s.newBtn.Importance = widget.HighImportance
-	s.list = newRowList(func() int { return len(s.projects) },
-		func(i int) (string, string) {
-			p := s.projects[i]
+func newProjectsScreen(u *App) *projectsScreen {
+	s := &projectsScreen{}
+	s.editPane = newPane(u, editKind[model.Project]{
+		key: "project", newText: lang.L("New project"), choose: lang.L("Choose a project, or create a new one."),
+		load: func() ([]model.Project, error) { return u.db.Projects(u.councilID) },
+		get:  u.db.Project,
+		id:   func(p model.Project) string { return p.ID },
+		row: func(p model.Project) (string, string) {
 			return p.Title, label(p.Status) + " · " + strconv.Itoa(p.Progress) + " %"
 		},
-		func(i int) { s.open(s.projects[i].ID) })
-	s.detail = container.NewStack(hintLabel(lang.L("Choose a project, or create a new one.")))
+		create: func() model.Project {
+			return model.Project{CouncilID: u.councilID, Title: lang.L("New project"), Status: model.ProjectIdea}
+		},
+		save:       u.db.SaveProject,
+		listTables: projectListTables, editorTables: projectEditorTables,
+	}, func(p model.Project) *projectEditor { return &projectEditor{s: s, u: u, p: p} })
+	return s
+}
+
+func (s *projectsScreen) build() fyne.CanvasObject {
+	s.parts()
 	s.refreshMembers()
 	s.refreshList()
 	left := container.NewBorder(container.NewVBox(s.newBtn, s.msg), nil, nil, nil, s.list)
-	split := container.NewHSplit(left, s.detail)
-	split.Offset = 0.28
-	return split
+	return s.split(left, 0.28)
 }
 
 func (s *projectsScreen) refreshMembers() {
@@ -63,72 +63,7 @@ func (s *projectsScreen) refreshMembers() {
 	}
 }
 
-func (s *projectsScreen) refreshList() {
-	ps, err := s.u.db.Projects(s.u.councilID)
-	if err != nil {
-		showErr(s.msg, err)
-		return
-	}
-	s.projects = ps
-	s.list.Refresh()
-	if s.editor != nil {
-		if i := slices.IndexFunc(ps, func(p model.Project) bool { return p.ID == s.editor.p.ID }); i >= 0 {
-			s.list.Select(i)
-		}
-	}
-}
-
-func (s *projectsScreen) selectProject(id string) {
-	if i := slices.IndexFunc(s.projects, func(p model.Project) bool { return p.ID == id }); i >= 0 {
-		s.list.Select(i)
-		s.list.ScrollTo(i)
-	}
-	s.open(id)
-}
-
-func (s *projectsScreen) open(id string) {
-	if s.editor != nil && s.editor.p.ID == id {
-		return
-	}
-	s.leave()
-	p, err := s.u.db.Project(id)
-	if err != nil {
-		showErr(s.msg, err)
-		return
-	}
-	s.editor = &projectEditor{s: s, u: s.u, p: p}
-	showIn(s.detail, s.editor.build())
-}
-
-func (s *projectsScreen) close() {
-	s.editor = nil
-	s.list.UnselectAll()
-	showIn(s.detail, hintLabel(lang.L("Choose a project, or create a new one.")))
-}
-
-// leave saves the open project and tells what could not be saved.
-func (s *projectsScreen) leave() {
-	s.u.saver.flush()
-	if e := s.editor; e != nil {
-		warnUnsaved(s.u.win, append(unsavedDate(e.startErr, e.start), unsavedDate(e.endErr, e.end)...))
-	}
-}
-
-func (s *projectsScreen) onNew() {
-	s.leave()
-	p := model.Project{CouncilID: s.u.councilID, Title: lang.L("New project"), Status: model.ProjectIdea}
-	if err := s.u.db.SaveProject(model.Project{}, &p); err != nil {
-		showErr(s.msg, err)
-		return
-	}
-	s.editor = nil
-	s.refreshList()
-	s.selectProject(p.ID)
-	if s.editor != nil {
-		s.u.win.Canvas().Focus(s.editor.title)
-		s.editor.title.TypedShortcut(&fyne.ShortcutSelectAll{})
-	}
-}
+func (s *projectsScreen) selectProject(id string) { s.choose(id) }
 
 // projectEditor edits one project with its budget and applications.
 type projectEditor struct {
@@ -155,6 +90,17 @@ type projectEditor struct {
 	appsBox  *fyne.Container
 	totals   *widget.Label
 	pools    []model.Pool // the municipality's, to pick from
+}
+
+func (e *projectEditor) item() model.Project { return e.p }
+
+func (e *projectEditor) unsaved() []string {
+	return append(unsavedDate(e.startErr, e.start), unsavedDate(e.endErr, e.end)...)
+}
+
+func (e *projectEditor) focusNew() {
+	e.u.win.Canvas().Focus(e.title)
+	e.title.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
 
 func (e *projectEditor) build() fyne.CanvasObject {

@@ -22,8 +22,8 @@ func TestSyncRefreshesOnlyWhatChanged(t *testing.T) {
 
 	u := newTestUI(t, mine)
 	stopSync(t, u)
-	if len(u.meetings.meetings) != 0 || len(u.members.members) != 0 {
-		t.Fatalf("a new council shows %d meetings, %d members", len(u.meetings.meetings), len(u.members.members))
+	if len(u.meetings.items) != 0 || len(u.members.items) != 0 {
+		t.Fatalf("a new council shows %d meetings, %d members", len(u.meetings.items), len(u.members.items))
 	}
 	behind := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Title: "Stored behind the screen", Start: mustDate(t, "26.11.2026")}
 	ok(t, mine.SaveMeeting(model.Meeting{}, &behind))
@@ -34,10 +34,10 @@ func TestSyncRefreshesOnlyWhatChanged(t *testing.T) {
 	ok(t, err)
 	test.Tap(u.sync.nowBtn)
 	eventually(t, "the other laptop's member on the members screen", func() bool {
-		return len(u.members.members) == 1 && u.members.members[0].Name == "Karen Østergaard"
+		return len(u.members.items) == 1 && u.members.items[0].Name == "Karen Østergaard"
 	})
-	if len(u.meetings.meetings) != 0 {
-		t.Errorf("a sync of members only read the meetings again: %+v", u.meetings.meetings)
+	if len(u.meetings.items) != 0 {
+		t.Errorf("a sync of members only read the meetings again: %+v", u.meetings.items)
 	}
 
 	theirs := model.Meeting{CouncilID: council, Kind: model.MeetingCitizens, Status: model.MeetingPlanned, Title: "Borgermøde om stien", Start: mustDate(t, "03.12.2026")}
@@ -47,6 +47,6 @@ func TestSyncRefreshesOnlyWhatChanged(t *testing.T) {
 	eventually(t, "the sync button free again", func() bool { return !u.sync.nowBtn.Disabled() })
 	test.Tap(u.sync.nowBtn)
 	eventually(t, "both meetings on the meetings screen after a sync that brought one", func() bool {
-		return len(u.meetings.meetings) == 2
+		return len(u.meetings.items) == 2
 	})
 }

@@ -19,15 +19,9 @@ import (
 // council's budget wishes in one list, each to answer (answer, answer
 // text, granted amount). An answer sets the wish's status to besvaret.
 type staffScreen struct {
-	u      *App
-	all    []staffWish // every council's wishes
-	shown  []int       // indexes into all, after the filter
-	filter *widget.Select
-	list   *widget.List
-	count  *widget.Label
-	detail *fyne.Container
-	editor *answerEditor
-	msg    *widget.Label
+	*editPane[staffWish, *answerEditor] // the wishes the filter shows
+	filter                              *widget.Select
+	count                               *widget.Label
 }
 
 type staffWish struct {
@@ -35,53 +29,55 @@ type staffWish struct {
 	council string // the council's name
 }
 
-func (s *staffScreen) build() fyne.CanvasObject {
-	s.msg = newErrLabel()
-	s.count = widget.NewLabel("")
-	s.filter = staffFilters.newSelect(nil)
-	staffFilters.set(s.filter, staffWaiting)
-	s.filter.OnChanged = func(string) {
-		s.u.saver.flush()
-		s.applyFilter()
-	}
-	s.list = newRowList(func() int { return len(s.shown) },
-		func(i int) (string, string) {
-			x := s.all[s.shown[i]]
+func newStaffScreen(u *App) *staffScreen {
+	s := &staffScreen{}
+	s.editPane = newPane(u, editKind[staffWish]{
+		key: "answer", choose: lang.L("Choose a budget wish to answer."),
+		load: s.load,
+		id:   func(x staffWish) string { return x.w.ID },
+		row: func(x staffWish) (string, string) {
 			st := model.Kroner(x.w.Estimate) + " · " + label(x.w.Status)
 			if x.w.Answer != model.AnswerNone {
 				st += " · " + answerLine(x.w)
 			}
 			return x.council + " · " + strconv.Itoa(x.w.Year) + " · " + x.w.Title, st
 		},
-		func(i int) { s.open(s.all[s.shown[i]].w.ID) })
-	s.detail = container.NewStack()
-	s.closeEditor()
-	s.refresh()
+		listed: func(shown []staffWish) {
+			s.count.SetText(lang.L("{{.Count}} shown", map[string]any{"Count": len(shown)}))
+		},
+	}, func(x staffWish) *answerEditor { return &answerEditor{s: s, u: u, w: x.w, council: x.council} })
+	return s
+}
+
+func (s *staffScreen) build() fyne.CanvasObject {
+	s.count = widget.NewLabel("")
+	s.filter = staffFilters.newSelect(nil)
+	staffFilters.set(s.filter, staffWaiting)
+	s.filter.OnChanged = func(string) {
+		s.u.saver.flush()
+		s.refreshList()
+	}
+	s.parts()
+	s.refreshList()
 	top := container.NewVBox(
 		heading(lang.L("Budget wishes from every local council")),
 		container.NewHBox(widget.NewLabel(lang.L("Show")), container.New(minWidth{240}, s.filter), layout.NewSpacer(), s.count),
 		s.msg)
-	split := container.NewHSplit(s.list, s.detail)
-	split.Offset = 0.4
-	return container.NewBorder(top, nil, nil, nil, split)
+	return container.NewBorder(top, nil, nil, nil, s.split(s.list, 0.4))
 }
 
-// refresh reads every council's wishes again.
-func (s *staffScreen) refresh() {
-	if s.list == nil {
-		return
-	}
+// load reads every council's wishes, newest year first, and keeps those
+// the filter asks for and the one open.
+func (s *staffScreen) load() ([]staffWish, error) {
 	cs, err := s.u.db.Councils()
-	showErr(s.msg, err)
 	if err != nil {
-		return
+		return nil, err
 	}
 	var all []staffWish
 	for _, c := range cs {
 		ws, err := s.u.db.BudgetWishes(c.ID, 0)
 		if err != nil {
-			showErr(s.msg, err)
-			return
+			return nil, err
 		}
 		for _, w := range ws {
 			all = append(all, staffWish{w: w, council: c.Name})
@@ -90,8 +86,9 @@ func (s *staffScreen) refresh() {
 	slices.SortStableFunc(all, func(a, b staffWish) int {
 		return cmp.Or(b.w.Year-a.w.Year, cmp.Compare(a.council, b.council), a.w.Rank-b.w.Rank)
 	})
-	s.all = all
-	s.applyFilter()
+	return slices.DeleteFunc(all, func(x staffWish) bool {
+		return s.showing() != staffAll && !waiting(x.w) && (s.editor == nil || s.editor.w.ID != x.w.ID)
+	}), nil
 }
 
 // waiting tells whether a wish waits for the municipality's answer.
@@ -99,53 +96,11 @@ func waiting(w model.BudgetWish) bool {
 	return w.Answer == model.AnswerNone && (w.Status == model.WishSubmitted || w.Status == model.WishReady)
 }
 
-// applyFilter shows the wishes the filter asks for, keeping the one open.
-func (s *staffScreen) applyFilter() {
-	s.shown = s.shown[:0]
-	for i, x := range s.all {
-		if s.showing() == staffAll || waiting(x.w) || s.editor != nil && s.editor.w.ID == x.w.ID {
-			s.shown = append(s.shown, i)
-		}
-	}
-	s.count.SetText(lang.L("{{.Count}} shown", map[string]any{"Count": len(s.shown)}))
-	s.list.Refresh()
-	if s.editor != nil {
-		if i := slices.IndexFunc(s.shown, func(k int) bool { return s.all[k].w.ID == s.editor.w.ID }); i >= 0 {
-			s.list.Select(i)
-		} else {
-			s.closeEditor()
-		}
-	}
-}
-
-// open shows the answer editor of wish id.
-func (s *staffScreen) open(id string) {
-	if s.editor != nil && s.editor.w.ID == id {
-		return
-	}
-	s.u.saver.flush()
-	k := slices.IndexFunc(s.all, func(x staffWish) bool { return x.w.ID == id })
-	if k < 0 {
-		return
-	}
-	s.editor = &answerEditor{s: s, u: s.u, w: s.all[k].w, council: s.all[k].council}
-	showIn(s.detail, s.editor.build())
-}
-
-func (s *staffScreen) closeEditor() {
-	s.editor = nil
-	s.list.UnselectAll()
-	l := widget.NewLabel(lang.L("Choose a budget wish to answer."))
-	showIn(s.detail, container.NewCenter(l))
-}
-
 // update shows a saved wish in the list.
 func (s *staffScreen) update(w model.BudgetWish) {
-	for i, k := range s.shown {
-		if s.all[k].w.ID == w.ID {
-			s.all[k].w = w
-			s.list.RefreshItem(i)
-		}
+	if i := s.index(w.ID); i >= 0 {
+		s.items[i].w = w
+		s.list.RefreshItem(i)
 	}
 }
 
@@ -164,6 +119,14 @@ type answerEditor struct {
 	msg        *widget.Label
 	status     *widget.Label
 }
+
+func (e *answerEditor) item() staffWish { return staffWish{w: e.w, council: e.council} }
+
+// unsaved is empty: a refused field keeps its draft and says why at once.
+func (e *answerEditor) unsaved() []string { return nil }
+
+// focusNew is never called: the municipality makes no wishes.
+func (e *answerEditor) focusNew() {}
 
 func (e *answerEditor) build() fyne.CanvasObject {
 	w, key := e.w, "answer:"+e.w.ID

@@ -383,10 +383,11 @@ func sameCouncils(a, b []model.Council) bool {
 	return true
 }
 
-// The tables each screen shows, by what a sync may change under it. A list
-// is read again when a sync changed one of its tables, an open editor when
-// one of its editor's; the overview and the municipality's screen, which
-// show a little of nearly everything, always.
+// The tables each screen shows, by what a sync may change under it (its
+// editKind's listTables and editorTables). A list is read again when a
+// sync changed one of its tables, an open editor when one of its editor's;
+// the overview and the municipality's screen, which show a little of
+// nearly everything, always.
 var (
 	meetingListTables   = []string{"meetings"}
 	meetingEditorTables = []string{"meetings", "agenda_items", "action_items", "attachments", "members", "agenda_templates", "projects", "councils"}
@@ -425,54 +426,15 @@ func (u *App) refreshScreens(changed []string) {
 	if u.tabs == nil {
 		return
 	}
-	typing := u.win.Canvas().Focused() != nil || u.saver.pending()
+	typing := u.typing()
 	u.overview.refresh()
-	if showsChanged(changed, meetingListTables) {
-		u.meetings.refreshList()
-	}
-	if showsChanged(changed, projectListTables) {
-		u.projects.refreshList()
-	}
-	if showsChanged(changed, wishTables) {
-		u.wishes.refreshYears()
-	}
-	if showsChanged(changed, memberTables) {
-		u.members.refresh()
-	}
+	u.meetings.refreshChanged(changed, typing)
+	u.projects.refreshChanged(changed, typing)
+	u.wishes.refreshChanged(changed, typing)
+	u.members.refreshChanged(changed, typing)
 	u.municipal.refresh()
 	if pbChanged(changed) {
 		u.borgerbudget.refresh()
-	}
-	if typing {
-		return
-	}
-	if e := u.meetings.editor; e != nil && showsChanged(changed, meetingEditorTables) {
-		if _, err := u.db.Meeting(e.m.ID); err != nil {
-			u.meetings.close()
-		} else {
-			e.reload()
-		}
-	}
-	if e := u.projects.editor; e != nil && showsChanged(changed, projectEditorTables) {
-		id := e.p.ID
-		u.projects.editor = nil
-		if u.projects.open(id); u.projects.editor == nil {
-			u.projects.close()
-		}
-	}
-	if e := u.wishes.editor; e != nil && showsChanged(changed, wishEditorTables) {
-		id := e.w.ID
-		u.wishes.editor = nil
-		if u.wishes.open(id); u.wishes.editor == nil {
-			u.wishes.closeEditor()
-		}
-	}
-	if e := u.members.editor; e != nil && showsChanged(changed, memberTables) {
-		id := e.m.ID
-		u.members.editor = nil
-		if u.members.open(id); u.members.editor == nil {
-			u.members.close()
-		}
 	}
 }
 

@@ -313,12 +313,12 @@ func TestStaffAnswersWish(t *testing.T) {
 	}
 	u.tabs.SelectIndex(6)
 	s := u.municipal.staff
-	if s == nil || len(s.shown) != 1 {
+	if s == nil || len(s.items) != 1 {
 		t.Fatalf("staff list: %+v", s)
 	}
 	s.filter.SetSelectedIndex(1)
-	if len(s.shown) != 2 {
-		t.Errorf("all wishes: %d shown", len(s.shown))
+	if len(s.items) != 2 {
+		t.Errorf("all wishes: %d shown", len(s.items))
 	}
 	s.filter.SetSelectedIndex(0)
 	s.list.Select(0)
@@ -373,7 +373,7 @@ func TestAnswerReachesCouncil(t *testing.T) {
 	eventually(t, "the staff device gets the council", func() bool { return staff.tabs != nil && staff.councilID == council })
 	staff.tabs.SelectIndex(6)
 	s := staff.municipal.staff
-	eventually(t, "the wish in the staff list", func() bool { return s != nil && len(s.shown) == 1 })
+	eventually(t, "the wish in the staff list", func() bool { return s != nil && len(s.items) == 1 })
 	s.list.Select(0)
 	s.editor.answer.SetSelected("Bevilget")
 	test.Type(s.editor.granted, "120.000")

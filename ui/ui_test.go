@@ -681,7 +681,7 @@ func TestBadDateToldWhenLeaving(t *testing.T) {
 	test.Type(other.place, "Skolen")
 
 	// The user clicks the first meeting in the list.
-	for i, m := range u.meetings.meetings {
+	for i, m := range u.meetings.items {
 		if m.ID == first.m.ID {
 			u.meetings.list.Select(i)
 		}
@@ -700,7 +700,7 @@ func TestBadDateToldWhenLeaving(t *testing.T) {
 
 	// Going back and forth with valid fields says nothing.
 	test.Tap(overlayButton(t, u, "OK"))
-	for i, m := range u.meetings.meetings {
+	for i, m := range u.meetings.items {
 		if m.ID == other.m.ID {
 			u.meetings.list.Select(i)
 		}

@@ -18,42 +18,45 @@ import (
 // wishesScreen is the Budgetønsker tab: a budget year's wishes in priority
 // order and the editor of the one selected.
 type wishesScreen struct {
-	u      *App
-	year   int
-	years  *widget.Select
-	wishes []model.BudgetWish
-	list   *widget.List
-	newBtn *widget.Button
-	total  *widget.Label
-	detail *fyne.Container
-	editor *wishEditor
-	msg    *widget.Label
+	*editPane[model.BudgetWish, *wishEditor]
+	year  int
+	years *widget.Select
+	total *widget.Label
 }
 
-func newWishesScreen(u *App) *wishesScreen { return &wishesScreen{u: u} }
+func newWishesScreen(u *App) *wishesScreen {
+	s := &wishesScreen{}
+	s.editPane = newPane(u, editKind[model.BudgetWish]{
+		key: "wish", newText: lang.L("New budget wish"), choose: lang.L("Choose a budget wish, or create a new one."),
+		load: s.load,
+		id:   func(w model.BudgetWish) string { return w.ID },
+		row: func(w model.BudgetWish) (string, string) {
+			return strconv.Itoa(w.Rank) + ". " + w.Title, model.Kroner(w.Estimate) + " · " + label(w.Status)
+		},
+		listed: s.listed,
+		reveal: s.reveal,
+		create: func() model.BudgetWish {
+			return model.BudgetWish{CouncilID: u.councilID, Year: s.year, Title: lang.L("New budget wish"), Status: model.WishDraft}
+		},
+		save:       u.db.SaveBudgetWish,
+		listTables: wishTables, editorTables: wishEditorTables,
+	}, func(w model.BudgetWish) *wishEditor { return &wishEditor{s: s, u: u, w: w} })
+	return s
+}
 
 func (s *wishesScreen) build() fyne.CanvasObject {
-	s.msg = newErrLabel()
 	s.total = widget.NewLabel("")
 	s.years = widget.NewSelect(nil, func(v string) {
 		y, err := strconv.Atoi(v)
 		if err == nil && y != s.year {
 			s.u.saver.flush()
 			s.year = y
-			s.closeEditor()
+			s.close()
 			s.refreshList()
 		}
 	})
-	s.newBtn = widget.NewButtonWithIcon(lang.L("New budget wish"), theme.ContentAddIcon(), s.onNew)
-	s.newBtn.Importance = widget.HighImportance
-	s.list = newRowList(func() int { return len(s.wishes) },
-		func(i int) (string, string) {
-			w := s.wishes[i]
-			return strconv.Itoa(w.Rank) + ". " + w.Title, model.Kroner(w.Estimate) + " · " + label(w.Status)
-		},
-		func(i int) { s.open(s.wishes[i].ID) })
-	s.detail = container.NewStack(hintLabel(lang.L("Choose a budget wish, or create a new one.")))
-	s.refreshYears()
+	s.parts()
+	s.refreshList()
 
 	export := widget.NewButtonWithIcon(lang.L("Print / export…"), theme.DocumentPrintIcon(), func() {
 		s.u.saver.flush()
@@ -65,17 +68,15 @@ func (s *wishesScreen) build() fyne.CanvasObject {
 	})
 	top := container.NewHBox(widget.NewLabel(lang.L("Budget year")), s.years, s.newBtn, layout.NewSpacer(), export)
 	left := container.NewBorder(container.NewVBox(s.msg), s.total, nil, nil, s.list)
-	split := container.NewHSplit(left, s.detail)
-	split.Offset = 0.32
-	return container.NewBorder(top, nil, nil, nil, split)
+	return container.NewBorder(top, nil, nil, nil, s.split(left, 0.32))
 }
 
-// refreshYears offers the years with wishes and next year.
-func (s *wishesScreen) refreshYears() {
+// load offers the years with wishes and next year, and reads the wishes of
+// the year chosen.
+func (s *wishesScreen) load() ([]model.BudgetWish, error) {
 	ys, err := s.u.db.WishYears(s.u.councilID)
 	if err != nil {
-		showErr(s.msg, err)
-		return
+		return nil, err
 	}
 	next := s.u.now().In(model.Copenhagen).Year() + 1
 	if !slices.Contains(ys, next) {
@@ -92,81 +93,41 @@ func (s *wishesScreen) refreshYears() {
 		s.year = next
 	}
 	setSelected(s.years, strconv.Itoa(s.year))
-	s.refreshList()
+	return s.u.db.BudgetWishes(s.u.councilID, s.year)
 }
 
-func (s *wishesScreen) refreshList() {
-	ws, err := s.u.db.BudgetWishes(s.u.councilID, s.year)
-	if err != nil {
-		showErr(s.msg, err)
-		return
-	}
-	s.wishes = ws
-	s.list.Refresh()
+// refreshYears reads the years and the wishes again.
+func (s *wishesScreen) refreshYears() { s.refreshList() }
+
+// listed shows the year's totals, and the open wish's rank as moved.
+func (s *wishesScreen) listed(ws []model.BudgetWish) {
 	est, granted := model.WishTotals(ws)
 	s.total.SetText(lang.L("Total {{.Year}}: {{.Estimate}} wished, {{.Granted}} granted",
 		map[string]any{"Year": s.year, "Estimate": model.Kroner(est), "Granted": model.Kroner(granted)}))
 	if s.editor != nil {
-		if i := slices.IndexFunc(ws, func(w model.BudgetWish) bool { return w.ID == s.editor.w.ID }); i >= 0 {
-			s.list.Select(i)
+		if i := s.index(s.editor.w.ID); i >= 0 {
 			s.editor.w.Rank = ws[i].Rank
 		}
 	}
 }
 
-func (s *wishesScreen) selectWish(id string) {
+// reveal chooses the year of wish id.
+func (s *wishesScreen) reveal(id string) {
 	w, err := s.u.db.BudgetWishes(s.u.councilID, 0)
-	if err == nil {
-		for _, x := range w {
-			if x.ID == id && x.Year != s.year {
-				s.year = x.Year
-				setSelected(s.years, strconv.Itoa(x.Year))
-				s.refreshList()
-			}
+	if err != nil {
+		return
+	}
+	for _, x := range w {
+		if x.ID == id && x.Year != s.year {
+			s.year = x.Year
+			setSelected(s.years, strconv.Itoa(x.Year))
+			s.refreshList()
 		}
 	}
-	if i := slices.IndexFunc(s.wishes, func(w model.BudgetWish) bool { return w.ID == id }); i >= 0 {
-		s.list.Select(i)
-		s.list.ScrollTo(i)
-	}
-	s.open(id)
 }
 
-func (s *wishesScreen) open(id string) {
-	if s.editor != nil && s.editor.w.ID == id {
-		return
-	}
-	s.u.saver.flush()
-	i := slices.IndexFunc(s.wishes, func(w model.BudgetWish) bool { return w.ID == id })
-	if i < 0 {
-		return
-	}
-	s.editor = &wishEditor{s: s, u: s.u, w: s.wishes[i]}
-	showIn(s.detail, s.editor.build())
-}
-
-func (s *wishesScreen) closeEditor() {
-	s.editor = nil
-	s.list.UnselectAll()
-	showIn(s.detail, hintLabel(lang.L("Choose a budget wish, or create a new one.")))
-}
-
-func (s *wishesScreen) onNew() {
-	s.u.saver.flush()
-	w := model.BudgetWish{CouncilID: s.u.councilID, Year: s.year, Title: lang.L("New budget wish"), Status: model.WishDraft}
-	if err := s.u.db.SaveBudgetWish(model.BudgetWish{}, &w); err != nil {
-		showErr(s.msg, err)
-		return
-	}
-	showErr(s.msg, nil)
-	s.editor = nil
-	s.refreshList()
-	s.selectWish(w.ID)
-	if s.editor != nil {
-		s.u.win.Canvas().Focus(s.editor.title)
-		s.editor.title.TypedShortcut(&fyne.ShortcutSelectAll{})
-	}
-}
+// selectWish shows wish id, choosing its year.
+func (s *wishesScreen) selectWish(id string) { s.choose(id) }
 
 // wishEditor edits one budget wish; the municipality's answer is shown but
 // not editable.
@@ -184,6 +145,16 @@ type wishEditor struct {
 	up, down, del *widget.Button
 	msg           *widget.Label
 	bilag         *attachList
+}
+
+func (e *wishEditor) item() model.BudgetWish { return e.w }
+
+// unsaved is empty: a refused field keeps its draft and says why at once.
+func (e *wishEditor) unsaved() []string { return nil }
+
+func (e *wishEditor) focusNew() {
+	e.u.win.Canvas().Focus(e.title)
+	e.title.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
 
 func (e *wishEditor) build() fyne.CanvasObject {
@@ -318,7 +289,7 @@ func (e *wishEditor) onDelete() {
 				return
 			}
 			e.u.drafts.forget("wish:" + e.w.ID)
-			e.s.closeEditor()
+			e.s.close()
 			e.s.refreshList()
 		})
 }

@@ -24,7 +24,7 @@ type yearScreen struct {
 	label  *widget.Label
 	months [12]*widget.Label
 	msg    *widget.Label
-	rules  *editPane[model.YearRule]
+	rules  *formPane[model.YearRule]
 	usual  *widget.Button
 	shown  []model.Deadline // the year's dates, as the months show them
 }
