@@ -67,13 +67,7 @@ func runBudgetCount(ctx context.Context, args []string, stdout, stderr io.Writer
 	method := flags.String("method", string(model.CountMESAdd1), "optællingsmetode: votes, mes eller mes-add1")
 	explain := flags.Bool("explain", false, "skriv forklaringen trin for trin efter de valgte forslag")
 	langFlag := flags.String("lang", "da", "forklaringens sprog: da eller en")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("uventet argument %q", flags.Arg(0))
-	}
-	l, err := budgetLang(*langFlag)
+	l, err := parseWithLang(flags, args, langFlag)
 	if err != nil {
 		return err
 	}

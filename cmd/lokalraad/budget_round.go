@@ -44,18 +44,24 @@ func budgetLang(s string) (model.Lang, error) {
 	return "", fmt.Errorf("ukendt sprog %q: brug da eller en", s)
 }
 
+// parseWithLang parses a budget subcommand's args into flags, refuses
+// arguments left over, and returns the language its --lang (lang) names.
+func parseWithLang(flags *flag.FlagSet, args []string, lang *string) (model.Lang, error) {
+	if err := flags.Parse(args); err != nil {
+		return "", err
+	}
+	if flags.NArg() > 0 {
+		return "", fmt.Errorf("uventet argument %q", flags.Arg(0))
+	}
+	return budgetLang(*lang)
+}
+
 func runBudgetRounds(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("lokalraad budget rounds", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	dbPath := flags.String("db", "", "databasefil (påkrævet)")
 	langFlag := flags.String("lang", "da", "fasernes sprog: da eller en")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("uventet argument %q", flags.Arg(0))
-	}
-	l, err := budgetLang(*langFlag)
+	l, err := parseWithLang(flags, args, langFlag)
 	if err != nil {
 		return err
 	}
@@ -85,10 +91,7 @@ func runBudgetCountRound(ctx context.Context, args []string, stdout, stderr io.W
 	method := flags.String("method", "", "optællingsmetode: votes, mes eller mes-add1 (standard: rundens egen)")
 	explain := flags.Bool("explain", false, "skriv optællingen trin for trin efter de valgte forslag")
 	langFlag := flags.String("lang", "da", "forklaringens sprog: da eller en")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	l, err := budgetLang(*langFlag)
+	l, err := parseWithLang(flags, args, langFlag)
 	if err != nil {
 		return err
 	}
@@ -97,9 +100,6 @@ func runBudgetCountRound(ctx context.Context, args []string, stdout, stderr io.W
 			return en
 		}
 		return da
-	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("uventet argument %q", flags.Arg(0))
 	}
 	if *dbPath == "" || *roundID == "" {
 		return errors.New("angiv databasen og runden: lokalraad budget count --db FIL --round ID")
