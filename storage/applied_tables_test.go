@@ -23,14 +23,14 @@ func TestApplyPulledPageSaysWhichTablesChanged(t *testing.T) {
 
 	ops, err := a.CouncilOps(ctx, c.ID)
 	must(t, err)
-	got, err := b.ApplyPulledPage(ctx, ops, 1)
+	got, err := b.ApplyPulledPage(ctx, ops, "1")
 	must(t, err)
 	if want := []string{"budget_wishes", "councils", "members"}; got.New != len(ops) || !slices.Equal(got.Tables, want) {
 		t.Errorf("first page: %d new, tables %q; want %d, %q", got.New, got.Tables, len(ops), want)
 	}
 
 	// The same page again (a pull cut off before its cursor moved).
-	got, err = b.ApplyPulledPage(ctx, ops, 1)
+	got, err = b.ApplyPulledPage(ctx, ops, "1")
 	must(t, err)
 	if got.New != 0 || len(got.Tables) != 0 {
 		t.Errorf("the page again: %d new, tables %q; want none", got.New, got.Tables)
@@ -42,7 +42,7 @@ func TestApplyPulledPageSaysWhichTablesChanged(t *testing.T) {
 	must(t, a.SaveMember(m, &edited))
 	ops, err = a.CouncilOps(ctx, c.ID)
 	must(t, err)
-	got, err = b.ApplyPulledPage(ctx, ops, 2)
+	got, err = b.ApplyPulledPage(ctx, ops, "2")
 	must(t, err)
 	if got.New != 1 || !slices.Equal(got.Tables, []string{"members"}) {
 		t.Errorf("after a phone number: %d new, tables %q; want 1, [members]", got.New, got.Tables)

@@ -81,16 +81,32 @@ type Page struct {
 }
 
 // HubPage returns the ops of a council ("" for every council) the hub
-// numbered after since, within the page's bounds, leaving out those
+// numbered after the cursor, within the page's bounds, leaving out those
 // written by exclude (the asking device's own; "" leaves out none), the
-// number to ask from next time, and whether more may follow. A page always
+// cursor to ask from next time, and whether more may follow. This hub
+// numbers every council's ops with one counter, so a cursor is one number
+// for every stream: one the hub gave is uniform, and of any other the
+// lowest position is read (nothing is skipped; some ops may come again). A page always
 // makes progress: it holds at least the first op after since, however
 // big. A council's ops include the municipality's (pools, deadlines,
 // contacts, announcements): every council's devices receive them.
 //
 // It reads in one deferred transaction and takes the write lock only when
 // the hub's own edits (kommune pool add) wait to be numbered.
-func (db *DB) HubPage(ctx context.Context, council string, since int64, p Page, exclude string) ([]Change, int64, bool, error) {
+func (db *DB) HubPage(ctx context.Context, council string, cur Cursor, p Page, exclude string) ([]Change, Cursor, bool, error) {
+	// A cursor past the numbers given (a hub restored from an older
+	// backup, a hand-made one) is read as the last number given: it never
+	// skips what comes next.
+	since := cur.Min()
+	var top int64
+	if err := db.sql.QueryRowContext(ctx, "SELECT COALESCE(MAX(n), 0) FROM sync_seq").Scan(&top); err != nil {
+		return nil, Cursor{}, false, err
+	}
+	ops, next, more, err := db.hubPage(ctx, council, min(since, top), p, exclude)
+	return ops, UniformCursor(next), more, err
+}
+
+func (db *DB) hubPage(ctx context.Context, council string, since int64, p Page, exclude string) ([]Change, int64, bool, error) {
 	var seq, numbered int64
 	if err := db.sql.QueryRowContext(ctx, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sync_hub_local'), 0)").Scan(&seq, &numbered); err != nil {
 		return nil, 0, false, err

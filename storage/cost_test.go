@@ -35,18 +35,18 @@ func TestHubPageComplete(t *testing.T) {
 	if _, err := hub.HubApply(context.Background(), ops); err != nil {
 		t.Fatal(err)
 	}
-	all, _, more, err := hub.HubPage(context.Background(), "x", 0, Page{}, "")
+	all, _, more, err := hub.HubPage(context.Background(), "x", Cursor{}, Page{}, "")
 	ok(t, err)
 	if more {
 		t.Fatal("an unbounded page says more follow")
 	}
 	for _, p := range []Page{{Ops: 7}, {Bytes: 3000}, {Bytes: 9000}, {Ops: 3, Bytes: 20000}, {Ops: 50, Bytes: 1}, {Ops: 1000, Bytes: 100_000}} {
 		var got []string
-		var since int64
+		var since Cursor
 		for more := true; more; {
 			page, next, m, err := hub.HubPage(context.Background(), "x", since, p, "")
 			ok(t, err)
-			if next <= since {
+			if next.Min() <= since.Min() {
 				t.Fatalf("%+v: no progress after %d", p, since)
 			}
 			size := 0

@@ -322,7 +322,7 @@ func mustMetaInt(ctx context.Context, tx *sql.Tx, key string) int64 {
 // HubOpsSince returns up to limit ops of a council ("" for every council)
 // the hub numbered after since; see HubPage, which also bounds the bytes.
 func (db *DB) HubOpsSince(council string, since int64, limit int, exclude string) ([]Change, int64, bool, error) {
-	return db.HubPage(context.Background(), council, since, Page{Ops: limit}, exclude)
+	return db.hubPage(context.Background(), council, since, Page{Ops: limit}, exclude)
 }
 
 // FieldOps returns the ops this replica holds of one field of a row, in

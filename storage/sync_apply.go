@@ -30,10 +30,11 @@ func (db *DB) ApplyOps(ctx context.Context, ops []Change) (int, error) {
 }
 
 // ApplyPulled applies a page of ops pulled from the hub and moves the pull
-// cursor to next in the same transaction, so a sync cut off at any point
-// resumes without loss. It returns how many ops were new.
+// cursor to next (one number for every stream) in the same transaction, so
+// a sync cut off at any point resumes without loss. It returns how many ops
+// were new.
 func (db *DB) ApplyPulled(ctx context.Context, ops []Change, next int64) (int, error) {
-	a, err := db.ApplyPulledPage(ctx, ops, next)
+	a, err := db.ApplyPulledPage(ctx, ops, strconv.FormatInt(next, 10))
 	return a.New, err
 }
 
@@ -48,8 +49,9 @@ type Applied struct {
 // ApplyPulledPage is ApplyPulled, also saying which tables the new ops
 // touched. An op already held touches nothing; a new op counts even when an
 // older or equal clock leaves the field as it was (a screen read again for
-// nothing, never one left stale).
-func (db *DB) ApplyPulledPage(ctx context.Context, ops []Change, next int64) (Applied, error) {
+// nothing, never one left stale). next is the cursor the hub gave with the
+// page, kept as it came (Cursor's text form; the hub reads it).
+func (db *DB) ApplyPulledPage(ctx context.Context, ops []Change, next string) (Applied, error) {
 	var a Applied
 	err := db.applyTx(ctx, func(tx *sql.Tx) error {
 		n, fresh, err := db.applyOps(ctx, tx, ops)
@@ -62,7 +64,7 @@ func (db *DB) ApplyPulledPage(ctx context.Context, ops []Change, next int64) (Ap
 		}
 		slices.Sort(a.Tables)
 		a.Tables = slices.Compact(a.Tables)
-		return setMeta(ctx, tx, MetaCursor, strconv.FormatInt(next, 10))
+		return setMeta(ctx, tx, MetaCursor, next)
 	})
 	if err != nil {
 		return Applied{}, err

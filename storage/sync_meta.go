@@ -17,7 +17,7 @@ const (
 	MetaToken   = "sync_token"   // registry id and secret: "id.secret"
 	MetaCouncil = "sync_council" // the council this device syncs ("" for staff)
 	MetaStaff   = "sync_staff"   // "1" on a staff device
-	MetaCursor  = "sync_cursor"  // the hub sequence pulled up to
+	MetaCursor  = "sync_cursor"  // where this device stands in the hub's numbering (storage.Cursor's text)
 	MetaAcked   = "sync_acked"   // this device's seq the hub has acknowledged
 	MetaLast    = "sync_last"    // RFC 3339 time of the last good sync
 	MetaError   = "sync_error"   // the last sync error, "" after a good one

@@ -31,9 +31,11 @@ type SyncState struct {
 	Token   string // registry id and secret, "id.secret" (MetaToken)
 	Council string // the council this device syncs, "" for staff (MetaCouncil)
 	Staff   bool   // one of the municipality's devices (MetaStaff)
-	// Cursor is the hub sequence pulled up to (MetaCursor); ApplyPulled
-	// moves it with the page it applies.
-	Cursor int64
+	// Cursor is where this device stands in the hub's numbering
+	// (MetaCursor): the text the hub gave with the last page applied
+	// (storage.Cursor's form; a plain number from before streams), sent
+	// back as it is; ApplyPulledPage moves it with the page it applies.
+	Cursor string
 	// Acked is this device's seq the hub has acknowledged (MetaAcked);
 	// AckOps only raises it.
 	Acked int64
@@ -141,7 +143,10 @@ func (s *SyncState) set(k, v string) error {
 	case MetaStaff:
 		s.Staff = v != ""
 	case MetaCursor:
-		s.Cursor, err = parseMetaInt(v)
+		// Kept as the hub gave it, but never read past damage: a cursor
+		// read as another would pull too much or skip.
+		s.Cursor = v
+		_, err = ParseCursor(v)
 	case MetaAcked:
 		s.Acked, err = parseMetaInt(v)
 	case MetaLast:
@@ -198,6 +203,6 @@ func (s SyncState) values() map[string]string {
 		note = stamp(s.NoteAt) + " " + s.Note
 	}
 	return map[string]string{MetaServer: s.Server, MetaCouncil: s.Council, MetaStaff: flag(s.Staff),
-		MetaCursor: num(s.Cursor), MetaAcked: num(s.Acked), MetaLast: stamp(s.Last), MetaError: s.Error,
+		MetaCursor: s.Cursor, MetaAcked: num(s.Acked), MetaLast: stamp(s.Last), MetaError: s.Error,
 		MetaErrorCode: string(s.ErrorCode), MetaRefetch: flag(s.Refetch), MetaNote: note, MetaLinked: flag(s.Linked)}
 }

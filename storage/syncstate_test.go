@@ -25,7 +25,7 @@ func TestSyncStateRoundTrip(t *testing.T) {
 	}
 	last := time.Date(2026, 11, 26, 11, 0, 0, 0, time.UTC)
 	want := storage.SyncState{Server: "https://lokalraad.holbaek.dk", Token: "dev1.hemmelig", Council: "c1", Staff: false,
-		Cursor: 4711, Acked: 12, Last: last, Error: "kommunens server kan ikke nås", ErrorCode: model.Unavailable,
+		Cursor: "4711.1k-3", Acked: 12, Last: last, Error: "kommunens server kan ikke nås", ErrorCode: model.Unavailable,
 		Refetch: true, Note: "Enhedens ur gik 3 dage for hurtigt.", NoteAt: last.Add(-time.Hour), Linked: true}
 	must(t, db.UpdateSyncState(ctx, func(st *storage.SyncState) error { *st = want; return nil }))
 	got, err := db.SyncState(ctx)
@@ -68,18 +68,18 @@ func TestUpdateSyncStateWritesOnlyChanges(t *testing.T) {
 	}))
 	st, err := db.SyncState(ctx)
 	must(t, err)
-	if st.Cursor != 99 || st.Error != "" || st.ErrorCode != "" || st.Server != "https://hub" {
+	if st.Cursor != "99" || st.Error != "" || st.ErrorCode != "" || st.Server != "https://hub" {
 		t.Errorf("after clearing the error: %+v", st)
 	}
 	refuse := errors.New("nej")
 	err = db.UpdateSyncState(ctx, func(st *storage.SyncState) error {
-		st.Server, st.Cursor = "https://andet", 1
+		st.Server, st.Cursor = "https://andet", "1"
 		return refuse
 	})
 	if !errors.Is(err, refuse) {
 		t.Fatalf("a failing update: %v", err)
 	}
-	if st, err := db.SyncState(ctx); err != nil || st.Server != "https://hub" || st.Cursor != 99 {
+	if st, err := db.SyncState(ctx); err != nil || st.Server != "https://hub" || st.Cursor != "99" {
 		t.Errorf("a failing update wrote: %+v, %v", st, err)
 	}
 }

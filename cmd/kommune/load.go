@@ -57,7 +57,8 @@ type loadReport struct {
 type simLaptop struct {
 	council, replica, token, keys string
 	key                           ed25519.PrivateKey
-	seq, since                    int64
+	seq                           int64
+	cursor                        string // the hub's pull cursor, as it gave it
 	hlc                           int64
 	pending                       []storage.Change
 	written                       map[string]bool // op ids it wrote
@@ -211,7 +212,7 @@ func (c *loadClient) cycle(ctx context.Context, l *simLaptop, ops int, rng *mran
 func (c *loadClient) pullAll(ctx context.Context, l *simLaptop, node int, rep *loadReport) error {
 	for {
 		var resp exchange.PullResponse
-		q := url.Values{"since": {strconv.FormatInt(l.since, 10)}, "keys": {l.keys}}
+		q := url.Values{"cursor": {l.cursor}, "keys": {l.keys}}
 		if err := c.retry(ctx, node, &c.pullLat, func(node int) error {
 			return c.call(ctx, node, http.MethodGet, "/v1/pull?"+q.Encode(), l.token, nil, &resp)
 		}); err != nil {
@@ -225,8 +226,9 @@ func (c *loadClient) pullAll(ctx context.Context, l *simLaptop, node int, rep *l
 		if resp.Keys != nil {
 			l.keys = resp.Keys.Hash()
 		}
-		l.since = resp.Next
-		if !resp.More {
+		progress := resp.Cursor != l.cursor
+		l.cursor = resp.Cursor
+		if !resp.More || !progress {
 			return nil
 		}
 	}

@@ -452,7 +452,7 @@ func TestShutdownFinishesInflightPush(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer hc.Close()
-			held, _, _, err := hc.store().HubPage(context.Background(), l.council, 0, storage.Page{}, "")
+			held, _, _, err := hc.store().HubPage(context.Background(), l.council, storage.Cursor{}, storage.Page{}, "")
 			if err != nil {
 				t.Fatal(err)
 			}

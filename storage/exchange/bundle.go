@@ -159,7 +159,7 @@ func (cl *Client) WriteStoreBundle(ctx context.Context, w io.Writer, store HubSt
 		return BundleHeader{}, fmt.Errorf("rådet %s: %w", council, err)
 	}
 	var cs []storage.Change
-	for since := int64(0); ; {
+	for since := (storage.Cursor{}); ; {
 		ops, next, more, err := store.HubPage(ctx, council, since, storage.Page{Ops: cl.PullOps, Bytes: cl.PullBytes}, "")
 		if err != nil {
 			return BundleHeader{}, err
@@ -168,7 +168,7 @@ func (cl *Client) WriteStoreBundle(ctx context.Context, w io.Writer, store HubSt
 		if len(cs) > cl.MaxBundleOps {
 			return BundleHeader{}, fmt.Errorf("%w: rådet har over %d ændringer, højst %d kan stå i én fil; synkronisér over nettet i stedet", ErrBundleTooMany, cl.MaxBundleOps, cl.MaxBundleOps)
 		}
-		if !more || next <= since {
+		if !more || next.String() == since.String() {
 			break
 		}
 		since = next

@@ -590,7 +590,7 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		h   http.Header
 		err error
 	}
-	fetch := func(since int64) <-chan fetched {
+	fetch := func(since string) <-chan fetched {
 		keys := ""
 		if dir, ok, err := db.KeyDirectory(ctx, ""); err == nil && ok {
 			keys = "&keys=" + dir.Hash()
@@ -598,12 +598,18 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		ch := make(chan fetched, 1)
 		go func() {
 			var f fetched
-			f.h, f.err = cl.callH(pctx, http.MethodGet, serverURL+"/v1/pull?since="+strconv.FormatInt(since, 10)+page+own+keys, token, nil, &f.pr)
+			// since= the cursor's floor is for a hub of before streams.
+			cur, _ := storage.ParseCursor(since)
+			q := "/v1/pull?cursor=" + url.QueryEscape(since) + "&since=" + strconv.FormatInt(cur.Min(), 10)
+			f.h, f.err = cl.callH(pctx, http.MethodGet, serverURL+q+page+own+keys, token, nil, &f.pr)
 			ch <- f
 		}()
 		return ch
 	}
 	since := st.Cursor
+	if since == "" {
+		since = "0" // SyncState refuses a damaged one
+	}
 	next := fetch(since)
 	for {
 		f := <-next
@@ -623,11 +629,18 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		if err != nil {
 			return err
 		}
-		more := pr.More && pr.Next > since
-		if more {
-			next = fetch(pr.Next)
+		// The hub's cursor is kept as it came, but only one it could have
+		// written (bounded, well formed): a broken one would cost every
+		// later sync a pull from the start.
+		cursor := pr.nextCursor()
+		if _, err := storage.ParseCursor(cursor); err != nil {
+			return fmt.Errorf("%w: %w", ErrBadInput, err)
 		}
-		a, err := db.ApplyPulledPage(ctx, ops, pr.Next)
+		more := pr.More && cursor != since
+		if more {
+			next = fetch(cursor)
+		}
+		a, err := db.ApplyPulledPage(ctx, ops, cursor)
 		if err != nil {
 			return err
 		}
@@ -638,7 +651,7 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		if !more {
 			break
 		}
-		since = pr.Next
+		since = cursor
 	}
 	if !hubNow.IsZero() {
 		// A clock still running ahead of the hub's from before it was

@@ -73,22 +73,28 @@ type HubStore interface {
 	VerifyOps(ctx context.Context, ops []storage.Change, extra *storage.KeyDirectory) ([]storage.Change, map[string]storage.Author, error)
 
 	// HubApply stores the new ops of a batch, after the model's rules
-	// (shape, bounds, locked minutes), and gives each new op the hub's
-	// next number. It is idempotent: ops held already change nothing and
+	// (shape, bounds, locked minutes), and gives each new op the next
+	// number of its stream (its council's, or the municipality's; one
+	// counter for all on SQLite). It is idempotent: ops held already change nothing and
 	// are not numbered again. It returns how many ops were new. On error
 	// (errors.Is storage.ErrBadChange for a refused op) the batch, or the
 	// part not yet committed, is not stored, and sending it again is safe.
-	// Numbers are never given twice, and a number is visible to pullers
-	// only once every smaller number is: a puller that has seen n never
-	// misses an op numbered n or less.
+	// Numbers are never given twice in a stream, and a number is visible
+	// to pullers only once every smaller number of its stream is: a puller
+	// that has seen n of a stream never misses an op of it numbered n or
+	// less.
 	HubApply(ctx context.Context, ops []storage.Change) (int, error)
 
-	// HubPage returns, in number order, the ops numbered after since of a
-	// council (with the municipality's; "" for every council), bounded by
-	// p, leaving out those written by exclude; the number to ask from next
-	// and whether more may follow. A page holds at least one op when any
-	// follows since.
-	HubPage(ctx context.Context, council string, since int64, p storage.Page, exclude string) ([]storage.Change, int64, bool, error)
+	// HubPage returns, in number order, the ops after cur of a council's
+	// streams (its own and the municipality's; "" for every council),
+	// bounded by p, leaving out those written by exclude; the cursor to
+	// ask from next and whether more may follow. A page holds at least one
+	// op when any follows cur. Only the streams of council are read,
+	// whatever cur lists; a position cur holds past what the store has
+	// numbered is read as the store's (a cursor is never trusted to skip).
+	// The returned cursor's Floor is its lowest position: what a client
+	// of one number (since=N) is told to ask from next.
+	HubPage(ctx context.Context, council string, cur storage.Cursor, p storage.Page, exclude string) ([]storage.Change, storage.Cursor, bool, error)
 }
 
 var _ HubStore = (*storage.DB)(nil)

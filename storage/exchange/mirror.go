@@ -327,8 +327,10 @@ func (m *Mirror) pull(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var since int64
-	fmt.Sscan(cur, &since)
+	since, err := storage.ParseCursor(cur)
+	if err != nil {
+		since = storage.Cursor{} // damaged: from the start (what comes again changes nothing)
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -337,13 +339,14 @@ func (m *Mirror) pull(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if next <= since && len(ops) == 0 {
+		same := next.String() == since.String()
+		if same && len(ops) == 0 {
 			break
 		}
-		if _, err := m.DB.ApplyPulled(context.Background(), ops, next); err != nil {
+		if _, err := m.DB.ApplyPulledPage(context.Background(), ops, next.String()); err != nil {
 			return err
 		}
-		if !more || next <= since {
+		if !more || same {
 			break
 		}
 		since = next

@@ -64,7 +64,7 @@ func noName(t *testing.T, where string, ops []storage.Change, words ...string) {
 // allPulled is every op a device of council pulls from 0.
 func allPulled(t *testing.T, s HubStore, council string) []storage.Change {
 	var out []storage.Change
-	for since := int64(0); ; {
+	for since := (storage.Cursor{}); ; {
 		ops, next, more, err := s.HubPage(context.Background(), council, since, storage.Page{Ops: 50}, "")
 		ok(t, err)
 		out = append(out, ops...)

@@ -343,10 +343,23 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.tellClockPeers(w, r, d.ID)
-	since, err := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
-	if err != nil && r.URL.Query().Get("since") != "" || since < 0 {
-		s.writeError(w, r, fail(CodeBadRequest, errors.New("since skal være et tal")))
-		return
+	// A cursor (cursor=) is the hub's own, sent back; a client of before
+	// streams sends one number (since=N), N in every stream. Either is
+	// read only for the streams this device may pull (HubPage).
+	var cur storage.Cursor
+	_, vector := r.URL.Query()["cursor"]
+	if vector {
+		if cur, err = storage.ParseCursor(r.URL.Query().Get("cursor")); err != nil {
+			s.writeError(w, r, fail(CodeBadRequest, err))
+			return
+		}
+	} else {
+		since, err := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
+		if err != nil && r.URL.Query().Get("since") != "" || since < 0 {
+			s.writeError(w, r, fail(CodeBadRequest, errors.New("since skal være et tal")))
+			return
+		}
+		cur = storage.UniformCursor(since)
 	}
 	limit := s.PageSize
 	if l, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && l > 0 && l < limit {
@@ -366,7 +379,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("own") == "1" {
 		exclude = ""
 	}
-	ops, next, more, err := s.Store.HubPage(r.Context(), council, since, storage.Page{Ops: limit, Bytes: bytes}, exclude)
+	ops, next, more, err := s.Store.HubPage(r.Context(), council, cur, storage.Page{Ops: limit, Bytes: bytes}, exclude)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -378,7 +391,10 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.pulls.Add(1)
 	s.metrics.opsOut.Add(int64(len(ops)))
-	resp := PullResponse{Ops: wire, Next: next, More: more}
+	resp := PullResponse{Ops: wire, Next: next.Floor, More: more}
+	if vector {
+		resp.Cursor = next.String()
+	}
 	dir, err := s.Store.HubDirectory(r.Context(), council)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -193,7 +193,7 @@ func TestStoresRefuse(t *testing.T) {
 		if _, err := pushAs(t, h.url, a, []storage.Change{changed}); err == nil {
 			t.Error("another op with a held op's number was taken")
 		}
-		ops, _, _, err := h.store.HubPage(context.Background(), jy, 0, storage.Page{}, "")
+		ops, _, _, err := h.store.HubPage(context.Background(), jy, storage.Cursor{}, storage.Page{}, "")
 		ok(t, err)
 		n := 0
 		for _, o := range ops {
@@ -262,13 +262,13 @@ func TestStoresPages(t *testing.T) {
 			ok(t, a.SaveMember(model.Member{}, &mb))
 		}
 		syncOK(t, a)
-		all, _, more, err := h.store.HubPage(context.Background(), jy, 0, storage.Page{}, "")
+		all, _, more, err := h.store.HubPage(context.Background(), jy, storage.Cursor{}, storage.Page{}, "")
 		ok(t, err)
 		if more || len(all) < 60 {
 			t.Fatalf("unbounded page: %d ops, more=%v", len(all), more)
 		}
 		var got []storage.Change
-		since := int64(0)
+		since := storage.Cursor{}
 		for pages := 0; ; pages++ {
 			if pages > len(all) {
 				t.Fatal("pages never end")

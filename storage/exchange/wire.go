@@ -6,8 +6,17 @@
 //
 //	POST /v1/enroll          {"code", "replica", "label", "key"} → {"device", "secret", "council", "staff", "council_name", "keys"}
 //	POST /v1/push            {"ops": [op…], "key"} → {"accepted": n}
-//	GET  /v1/pull?since=N&limit=OPS&bytes=BYTES&keys=H
-//	                         → {"ops": [op…], "next": N', "more": bool, "keys"}
+//	GET  /v1/pull?cursor=C&since=N&limit=OPS&bytes=BYTES&keys=H
+//	                         → {"ops": [op…], "cursor": C', "next": N', "more": bool, "keys"}
+//
+// The cursor C is the hub's (storage.Cursor): the device keeps the text the
+// last page brought and sends it back; "" or a plain number N means N in
+// every stream. "cursor" is in a response only when the request sent one,
+// so a client of before streams (since=N alone, which refuses fields it
+// does not know) is answered as before: "next" is the lowest position of
+// C', from which it asks again and misses nothing (it may be sent some ops
+// twice, which changes nothing). A client sends since= the floor of its
+// cursor as well, which is all a hub of before streams reads.
 //
 // A pull page holds at most limit ops and about bytes bytes of ops (the hub
 // caps both with its own bounds) and always at least one op. Every response
@@ -145,10 +154,11 @@ type (
 		Accepted int `json:"accepted"`
 	}
 	PullResponse struct {
-		Ops  []Op                  `json:"ops"`
-		Next int64                 `json:"next"`
-		More bool                  `json:"more"`
-		Keys *storage.KeyDirectory `json:"keys,omitempty"` // when it differs from the asker's
+		Ops    []Op                  `json:"ops"`
+		Cursor string                `json:"cursor,omitempty"` // only when the request sent one
+		Next   int64                 `json:"next"`
+		More   bool                  `json:"more"`
+		Keys   *storage.KeyDirectory `json:"keys,omitempty"` // when it differs from the asker's
 	}
 	ErrorResponse struct {
 		Error string `json:"error"`
@@ -214,14 +224,24 @@ func DecodePush(r io.Reader, gz bool, limit int64) ([]storage.Change, error) {
 	return DecodeOps(req.Ops)
 }
 
-// DecodePull reads a pull response body.
-func DecodePull(r io.Reader, limit int64) ([]storage.Change, int64, bool, error) {
+// DecodePull reads a pull response body: its ops, the cursor to ask from
+// next (a hub of before streams gives only "next"), and whether more may
+// follow.
+func DecodePull(r io.Reader, limit int64) ([]storage.Change, string, bool, error) {
 	var resp PullResponse
 	if err := decodeJSON(r, false, limit, &resp); err != nil {
-		return nil, 0, false, err
+		return nil, "", false, err
 	}
 	cs, err := DecodeOps(resp.Ops)
-	return cs, resp.Next, resp.More, err
+	return cs, resp.nextCursor(), resp.More, err
+}
+
+// nextCursor is the cursor a pull response gives.
+func (pr PullResponse) nextCursor() string {
+	if pr.Cursor != "" {
+		return pr.Cursor
+	}
+	return strconv.FormatInt(pr.Next, 10)
 }
 
 func gzipJSON(v any) ([]byte, error) {
@@ -249,7 +269,7 @@ var wireCodes = []struct {
 	model  model.Code
 	also   []error
 }{
-	{CodeBadRequest, http.StatusBadRequest, ErrBadInput, model.Invalid, []error{storage.ErrBadChange}},
+	{CodeBadRequest, http.StatusBadRequest, ErrBadInput, model.Invalid, []error{storage.ErrBadChange, storage.ErrBadCursor}},
 	{CodeUnauthorized, http.StatusUnauthorized, storage.ErrUnauthorized, model.Forbidden, nil},
 	{CodeRevoked, http.StatusForbidden, storage.ErrRevoked, model.Forbidden, nil},
 	{CodeForbidden, http.StatusForbidden, ErrForbidden, model.Forbidden,

@@ -43,7 +43,7 @@ func day(y int, m time.Month, d int) time.Time {
 // hubOps is every op the hub holds of a council.
 func hubOps(t *testing.T, s HubStore, council string) int {
 	t.Helper()
-	ops, _, _, err := s.HubPage(context.Background(), council, 0, storage.Page{}, "")
+	ops, _, _, err := s.HubPage(context.Background(), council, storage.Cursor{}, storage.Page{}, "")
 	ok(t, err)
 	return len(ops)
 }

@@ -46,7 +46,7 @@ func BenchmarkSmallPushAndPull(b *testing.B) {
 	})
 	b.Run("pull", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
-			ops, _, _, err := s.HubPage(context.Background(), councils[i%len(councils)], 0, storage.Page{Ops: 1000, Bytes: 4 << 20}, "")
+			ops, _, _, err := s.HubPage(context.Background(), councils[i%len(councils)], storage.Cursor{}, storage.Page{Ops: 1000, Bytes: 4 << 20}, "")
 			if err != nil || len(ops) < 50 {
 				b.Fatalf("pull: %d ops, %v", len(ops), err)
 			}

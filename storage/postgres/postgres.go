@@ -12,21 +12,32 @@
 // pages and admin commands read rows from its own mirror
 // (exchange.Mirror), a SQLite replica of this op log.
 //
-// Numbering: one counter row (hub_counter), locked with SELECT … FOR
-// UPDATE at the start of a push's transaction and held until it commits.
-// Pushes are therefore numbered in the order they commit, on whichever
-// node: no number is given twice (the row lock), and no puller can read n
-// before every smaller number is committed (the holder of n-1 committed
-// before n was taken). A sequence would number without waiting, but a
-// puller could then see n+1 committed while n is still in flight and skip
-// n for good; that needs a visibility rule (numbers below the oldest open
-// push only), which is more to get wrong. One counter rather than one per
-// council, because a staff device pulls every council with one cursor.
-// The lock is held for the push's check and insert, a few milliseconds:
-// the measured throughput is in README.
+// Numbering: per stream — a council's ops, or the municipality's own,
+// which every council's devices receive — one counter row (hub_streams),
+// locked with SELECT … FOR UPDATE by a push of ops of that stream and held
+// until it commits. A push locks the rows of its ops' councils only, in
+// council_id order (no two pushes wait for each other in a circle), so
+// pushes of different councils run at the same time on any node, and
+// pushes of one council are numbered in the order they commit: no number
+// is given twice in a stream, and a puller that has seen n of a stream
+// can never later find an op of it numbered below n (the push holding n-1
+// committed before n was given). A sequence would number without waiting,
+// but a puller could then see n+1 committed while n is still in flight and
+// skip n for good.
+//
+// A puller's cursor is therefore a position per stream (storage.Cursor),
+// read in one snapshot with the counters (HubPage). A staff device pulls
+// every council; so that its cursor stays short, a floor (hub_floor) below
+// which no stream will ever number again is raised once a second to the
+// highest number given, after raising the quiet streams to it
+// (AdvanceFloor): the cursor lists only the streams that moved since.
+// Migration 0003 started every stream at the old single counter, so an old
+// cursor N (one number) means N in every stream exactly. The measured
+// throughput is in README.
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -38,10 +49,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -72,7 +86,15 @@ type Store struct {
 	checkDir string
 	// Now is the hub's clock.
 	Now func() time.Time
+	// stop ends the loop that raises the floor (AdvanceFloor).
+	stop chan struct{}
+	// made is the councils whose streams this node knows are made
+	// (streams are never removed): council_id → struct{}.
+	made sync.Map
 }
+
+// FloorEvery is how often each node raises the floor (AdvanceFloor).
+var FloorEvery = time.Second
 
 // ErrUnavailable: the database cannot be reached.
 var ErrUnavailable = storage.ErrUnavailable
@@ -106,6 +128,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, err
 	}
 	s.checkDir = dir
+	s.stop = make(chan struct{})
+	go s.advanceLoop(FloorEvery, s.stop)
 	return s, nil
 }
 
@@ -115,6 +139,10 @@ const schemaDirPrefix = "lokalraad-pg-schema-"
 
 // Close closes the pool.
 func (s *Store) Close() {
+	if s.stop != nil {
+		close(s.stop)
+		s.stop = nil
+	}
 	s.pool.Close()
 	if s.check != nil {
 		s.check.Close()
@@ -534,7 +562,12 @@ func (s *Store) AddCouncil(name string) (string, error) {
 // writeOwn numbers, signs and stores ops of the hub itself.
 func (s *Store) writeOwn(ops []storage.Change) error {
 	ctx := context.Background()
-	return s.inPush(ctx, func(tx pgx.Tx, n *int64) error {
+	return s.inPush(ctx, councilsOf(ops), func(tx pgx.Tx, n *numbering) error {
+		// The hub's own op numbers (its seq) are taken one writer at a
+		// time, on every node: pushes no longer share one lock.
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", ownLock); err != nil {
+			return err
+		}
 		var seq, hlc int64
 		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0), COALESCE(MAX(hlc), 0) FROM ops WHERE device = $1", s.device).Scan(&seq, &hlc); err != nil {
 			return err
@@ -713,8 +746,10 @@ func (s *Store) VerifyOps(ctx context.Context, ops []storage.Change, extra *stor
 }
 
 // HubApply: see exchange.HubStore. The whole batch is one transaction,
-// holding the counter row from its start: checking what the log holds
-// and numbering the new ops happen with no other push in between.
+// holding the counter rows of its councils' streams from its start:
+// checking what the log holds of them and numbering the new ops happen
+// with no other push of those councils in between (the rules at the door
+// read only the ops of the op's own council, and the municipality's).
 func (s *Store) HubApply(ctx context.Context, ops []storage.Change) (int, error) {
 	if len(ops) == 0 {
 		return 0, nil
@@ -724,7 +759,20 @@ func (s *Store) HubApply(ctx context.Context, ops []storage.Change) (int, error)
 		return 0, err
 	}
 	fresh := 0
-	err := s.inPush(ctx, func(tx pgx.Tx, n *int64) error {
+	err := s.inPush(ctx, councilsOf(ops), func(tx pgx.Tx, n *numbering) error {
+		// The rows the batch writes, locked too (after the streams, in
+		// one order): a row belongs to one council, so this waits for
+		// nothing but a push of another council naming the same row id,
+		// which the rules at the door must see whole (a row moved to
+		// another council, a round of another council named).
+		tbls, rs := make([]string, len(ops)), make([]string, len(ops))
+		for i, c := range ops {
+			tbls[i], rs[i] = c.Table, c.Row
+		}
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($3, k) FROM
+			(SELECT DISTINCT hashtext(t || '/' || r) AS k FROM unnest($1::text[], $2::text[]) AS x(t, r) ORDER BY k) AS rows`, tbls, rs, rowLock); err != nil {
+			return err
+		}
 		held, err := s.held(ctx, tx, ops)
 		if err != nil {
 			return err
@@ -763,22 +811,93 @@ func (s *Store) HubApply(ctx context.Context, ops []storage.Change) (int, error)
 	return fresh, nil
 }
 
-// inPush runs f in a transaction holding the counter row; f numbers what
-// it inserts from *n, and the counter is moved on before commit.
-func (s *Store) inPush(ctx context.Context, f func(tx pgx.Tx, n *int64) error) error {
+// ownLock: the hub's own ops (writeOwn) are numbered one at a time.
+// rowLock is the first key of a row's lock (pg_advisory_xact_lock(int,
+// int), a key space apart from the one-key locks).
+const (
+	ownLock = 0x6c6f6b6f // "loko"
+	rowLock = 0x6c6f6b77 // "lokw"
+)
+
+// councilsOf is the councils of ops, sorted, each once: the streams a
+// push locks.
+func councilsOf(ops []storage.Change) []string {
+	var cs []string
+	for _, c := range ops {
+		cs = append(cs, c.Council)
+	}
+	slices.Sort(cs)
+	return slices.Compact(cs)
+}
+
+// numbering is the counters of the streams a push holds: the last number
+// each has given.
+type numbering struct {
+	at, from map[string]int64
+}
+
+// next is the next number of council's stream, which the push holds.
+func (nb *numbering) next(council string) (int64, error) {
+	n, ok := nb.at[council]
+	if !ok {
+		return 0, fmt.Errorf("the stream of %q is not locked", council)
+	}
+	nb.at[council] = n + 1
+	return n + 1, nil
+}
+
+// inPush runs f in a transaction holding the counter rows of the streams
+// of councils (sorted, each once); f numbers what it inserts from n, and
+// the counters are moved on before commit.
+//
+// A push takes its streams' rows in council_id order (SELECT … ORDER BY …
+// FOR UPDATE locks rows in the order it returns them), then its rows'
+// locks in one order (HubApply), so that no two pushes wait for each
+// other in a circle. A stream not made yet is made first, at the floor,
+// which no cursor stands above (makeStreams, AdvanceFloor).
+func (s *Store) inPush(ctx context.Context, councils []string, f func(tx pgx.Tx, n *numbering) error) error {
+	if err := s.makeStreams(ctx, councils); err != nil {
+		return s.failed(err)
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var n int64
-		if err := tx.QueryRow(ctx, "SELECT n FROM hub_counter WHERE id = 1 FOR UPDATE").Scan(&n); err != nil {
+		rows, err := tx.Query(ctx, "SELECT council_id, n FROM hub_streams WHERE council_id = ANY($1) ORDER BY council_id FOR UPDATE", councils)
+		if err != nil {
 			return err
 		}
-		from := n
-		if err := f(tx, &n); err != nil {
+		nb := &numbering{at: map[string]int64{}, from: map[string]int64{}}
+		for rows.Next() {
+			var c string
+			var n int64
+			if err := rows.Scan(&c, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			nb.at[c], nb.from[c] = n, n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return err
 		}
-		if n == from {
+		if len(nb.at) != len(councils) {
+			for _, c := range councils {
+				s.made.Delete(c)
+			}
+			return fmt.Errorf("the streams of %v are not all made", councils)
+		}
+		if err := f(tx, nb); err != nil {
+			return err
+		}
+		var cs []string
+		var ns []int64
+		for c, n := range nb.at {
+			if n != nb.from[c] {
+				cs, ns = append(cs, c), append(ns, n)
+			}
+		}
+		if len(cs) == 0 {
 			return nil
 		}
-		_, err := tx.Exec(ctx, "UPDATE hub_counter SET n = $1 WHERE id = 1", n)
+		_, err = tx.Exec(ctx, "UPDATE hub_streams SET n = u.n FROM unnest($1::text[], $2::bigint[]) AS u(c, n) WHERE council_id = u.c", cs, ns)
 		return err
 	})
 	if err != nil && !errors.Is(err, storage.ErrBadChange) && !errors.Is(err, storage.ErrLocked) {
@@ -787,8 +906,39 @@ func (s *Store) inPush(ctx context.Context, f func(tx pgx.Tx, n *int64) error) e
 	return err
 }
 
-// insert stores ops numbered *n+1, *n+2, … and moves *n on.
-func (s *Store) insert(ctx context.Context, tx pgx.Tx, n *int64, ops []storage.Change) error {
+// makeStreams makes the streams of councils this node has not seen made,
+// each at the floor, in a transaction of its own holding the floor shared
+// (so that the floor cannot rise past a stream not made yet: AdvanceFloor
+// waits for it, and raises the new stream with the others).
+func (s *Store) makeStreams(ctx context.Context, councils []string) error {
+	var todo []string
+	for _, c := range councils {
+		if _, ok := s.made.Load(c); !ok {
+			todo = append(todo, c)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var floor int64
+		if err := tx.QueryRow(ctx, "SELECT n FROM hub_floor WHERE id = 1 FOR SHARE").Scan(&floor); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "INSERT INTO hub_streams(council_id, n) SELECT c, $2 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (council_id) DO NOTHING", todo, floor)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range todo {
+		s.made.Store(c, struct{}{})
+	}
+	return nil
+}
+
+// insert stores ops, each numbered next in its council's stream.
+func (s *Store) insert(ctx context.Context, tx pgx.Tx, nb *numbering, ops []storage.Change) error {
 	if len(ops) == 0 {
 		return nil
 	}
@@ -798,8 +948,11 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, n *int64, ops []storage.C
 		if err != nil {
 			return err
 		}
-		*n++
-		rows = append(rows, []any{c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, kind, text, num, c.Base, c.Sig, *n})
+		n, err := nb.next(c.Council)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, []any{c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, kind, text, num, c.Base, c.Sig, n})
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"ops"},
 		[]string{"device", "seq", "hlc", "tbl", "row_id", "council_id", "field", "vkind", "vtext", "vint", "base", "sig", "n"},
@@ -808,30 +961,50 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, n *int64, ops []storage.C
 }
 
 // InsertNumbered stores ops with the numbers given (kommune migrate: the
-// numbers of the hub moved from, so that laptops' cursors stay right) and
-// moves the counter to the largest. Ops held already are an error.
+// numbers of the SQLite hub moved from, one counter for all, so that
+// laptops' cursors stay right), each number above the floor and above the
+// one before; then every stream and the floor stand at the largest, as
+// migration 0003 left a hub of one counter. Ops held already are an error.
 func (s *Store) InsertNumbered(ctx context.Context, ops []storage.Change, numbers []int64) error {
 	if len(ops) != len(numbers) {
 		return errors.New("ops and numbers differ in length")
 	}
-	return s.inPush(ctx, func(tx pgx.Tx, n *int64) error {
+	if len(ops) == 0 {
+		return nil
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var last int64
+		if err := tx.QueryRow(ctx, "SELECT n FROM hub_floor WHERE id = 1 FOR UPDATE").Scan(&last); err != nil {
+			return err
+		}
 		rows := make([][]any, 0, len(ops))
 		for i, c := range ops {
 			kind, text, num, err := encodeValue(c.Value)
 			if err != nil {
 				return err
 			}
-			if numbers[i] <= *n {
+			if numbers[i] <= last {
 				return fmt.Errorf("nummer %d er allerede givet", numbers[i])
 			}
-			*n = numbers[i]
+			last = numbers[i]
 			rows = append(rows, []any{c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, kind, text, num, c.Base, c.Sig, numbers[i]})
 		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"ops"},
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ops"},
 			[]string{"device", "seq", "hlc", "tbl", "row_id", "council_id", "field", "vkind", "vtext", "vint", "base", "sig", "n"},
-			pgx.CopyFromRows(rows))
+			pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO hub_streams(council_id, n) SELECT c, $2 FROM unnest($1::text[]) AS c ORDER BY c ON CONFLICT (council_id) DO NOTHING",
+			append(councilsOf(ops), model.MunicipalityID), last); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE hub_streams SET n = $1 WHERE n < $1", last); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "UPDATE hub_floor SET n = $1 WHERE id = 1", last)
 		return err
 	})
+	return s.failed(err)
 }
 
 // InsertDevice stores a registry entry as it was stored elsewhere
@@ -843,67 +1016,294 @@ func (s *Store) InsertDevice(ctx context.Context, d storage.StoredDevice) error 
 	return s.failed(err)
 }
 
-// HubPage: see exchange.HubStore. One index scan in number order; the
-// page is cut at p's bounds, with at least one op.
-func (s *Store) HubPage(ctx context.Context, council string, since int64, p storage.Page, exclude string) ([]storage.Change, int64, bool, error) {
-	limit := int64(p.Ops)
+// AdvanceFloor raises the floor to the highest number any stream has
+// given, after raising every stream below it to it (but one a push holds
+// at that moment: the floor then stops at that stream's counter): the streams of
+// councils that have been quiet jump ahead (their next number is above the
+// floor), so that a cursor may stand at the floor in all of them and list
+// only the streams that have moved since (the cursor of a staff device of
+// 1,800 councils stays short). It waits at most a few seconds for the
+// floor's lock (held shared while a stream is made), then gives up,
+// changing nothing; it never waits for a push. Every node runs it once a
+// second (Open); a push waits for it only when its own stream is among
+// those being raised, for the one UPDATE. Numbers skipped this way are never
+// given: a stream's numbers have gaps, never repeats.
+func (s *Store) AdvanceFloor(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SET LOCAL lock_timeout = '3s'"); err != nil {
+			return err
+		}
+		var floor int64
+		if err := tx.QueryRow(ctx, "SELECT n FROM hub_floor WHERE id = 1 FOR UPDATE").Scan(&floor); err != nil {
+			return err
+		}
+		var top int64
+		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(n), 0) FROM hub_streams").Scan(&top); err != nil {
+			return err
+		}
+		if top <= floor {
+			return nil
+		}
+		// The quiet streams, in council_id order as a push locks them;
+		// one a push holds now is passed over (never waited for: a push
+		// of another council must not wait behind this for it), and the
+		// floor goes no higher than where it stands (its push numbers
+		// above that).
+		if _, err := tx.Exec(ctx, `UPDATE hub_streams SET n = $1 WHERE council_id IN
+			(SELECT council_id FROM hub_streams WHERE n < $1 ORDER BY council_id FOR UPDATE SKIP LOCKED)`, top); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "UPDATE hub_floor SET n = GREATEST(n, LEAST($1::bigint, (SELECT MIN(n) FROM hub_streams))) WHERE id = 1", top)
+		return err
+	})
+	return s.failed(err)
+}
+
+// advanceLoop runs AdvanceFloor every interval until stop is closed.
+func (s *Store) advanceLoop(every time.Duration, stop <-chan struct{}) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), every+5*time.Second)
+			s.AdvanceFloor(ctx) // a failure is tried again next time
+			cancel()
+		}
+	}
+}
+
+// stream is a stream's counter as a pull reads it.
+type stream struct {
+	id      int64
+	council string
+	n       int64 // the highest number given and committed (the snapshot's)
+}
+
+// smallPull is the most streams a pull reads with one index range scan
+// each (a council device: its council and the municipality); a pull of
+// more (a staff device: every council) walks the log in number order.
+const smallPull = 8
+
+// HubPage: see exchange.HubStore. It reads in one snapshot (repeatable
+// read, read only): the streams' counters and the ops. In a stream, every
+// op numbered at or below its counter in the snapshot is committed (a
+// push numbers under the stream's row lock and moves the counter in its
+// own transaction), and every op not in the snapshot will be numbered
+// above it; so the cursor may move in a stream up to its counter, never
+// further. The page is the ops after the cursor in (number, council)
+// order, cut at p's bounds with at least one op.
+func (s *Store) HubPage(ctx context.Context, council string, cur storage.Cursor, p storage.Page, exclude string) ([]storage.Change, storage.Cursor, bool, error) {
+	limit := p.Ops
 	if limit <= 0 {
-		limit = 1 << 40
+		limit = 1 << 30
 	}
-	q := "SELECT n, " + opCols + " FROM ops WHERE n > $1 ORDER BY n LIMIT $2"
-	args := []any{since, limit + 1}
-	if council == model.MunicipalityID {
-		q = "SELECT n, " + opCols + " FROM ops WHERE council_id = $3 AND n > $1 ORDER BY n LIMIT $2"
-		args = append(args, council)
-	} else if council != "" {
-		// Two range scans of (council_id, n), merged: a council's cursor
-		// never walks over the other councils' ops.
-		one := "SELECT n, " + opCols + " FROM ops WHERE council_id = %s AND n > $1 ORDER BY n LIMIT $2"
-		q = "(" + fmt.Sprintf(one, "$3") + ") UNION ALL (" + fmt.Sprintf(one, "$4") + ") ORDER BY n LIMIT $2"
-		args = append(args, council, model.MunicipalityID)
+	// The streams a device of council may read: its own and the
+	// municipality's; whatever else its cursor lists is not read.
+	var wanted []string
+	if council != "" {
+		wanted = councilsOf([]storage.Change{{Council: council}, {Council: model.MunicipalityID}})
 	}
-	rows, err := s.pool.Query(ctx, q, args...)
-	if err != nil {
-		return nil, 0, false, s.failed(err)
-	}
-	defer rows.Close()
-	next, more, count, bytes := since, false, int64(0), 0
 	var out []storage.Change
-	for rows.Next() {
-		var n int64
-		c, err := scanOp(rows, &n)
+	var next storage.Cursor
+	more := false
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		// The floor comes with the streams (a row of its own, id 0).
+		q := "SELECT 0, '', n FROM hub_floor WHERE id = 1 UNION ALL (SELECT id, council_id, n FROM hub_streams %s ORDER BY council_id)"
+		var args []any
+		if council != "" {
+			q, args = fmt.Sprintf(q, "WHERE council_id = ANY($1)"), []any{wanted}
+		} else {
+			q = fmt.Sprintf(q, "")
+		}
+		rows, err := tx.Query(ctx, q, args...)
 		if err != nil {
-			return nil, 0, false, err
+			return err
 		}
-		size := c.Size()
-		if count >= limit || count > 0 && p.Bytes > 0 && bytes+size > p.Bytes {
-			more = true
-			break
+		var streams []stream
+		var floor int64
+		for rows.Next() {
+			var st stream
+			if err := rows.Scan(&st.id, &st.council, &st.n); err != nil {
+				rows.Close()
+				return err
+			}
+			if st.id == 0 { // identities start at 1
+				floor = st.n
+				continue
+			}
+			streams = append(streams, st)
 		}
-		count++
-		bytes += size
-		next = n
-		if exclude == "" || c.Device != exclude {
-			out = append(out, c)
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
 		}
+		// Where the puller stands in each stream: what its cursor says,
+		// but never past what the stream has numbered (a cursor from a hub
+		// restored from an older backup, or a hand-made one, skips
+		// nothing). A stream not made yet will number above the floor.
+		pos := make(map[string]int64, len(streams))
+		low := int64(math.MaxInt64)
+		for _, st := range streams {
+			pos[st.council] = min(cur.Pos(st.id), st.n)
+			low = min(low, pos[st.council])
+		}
+		type numbered struct {
+			n int64
+			c storage.Change
+		}
+		var page []numbered
+		if len(streams) <= smallPull {
+			// One range scan of (council_id, n) a stream, merged: a
+			// council's pull never walks over the other councils' ops.
+			var parts []string
+			args := []any{limit + 1}
+			for _, st := range streams {
+				k := len(args)
+				parts = append(parts, fmt.Sprintf("(SELECT n, %s FROM ops WHERE council_id = $%d AND n > $%d AND n <= $%d ORDER BY n LIMIT $1)", opCols, k+1, k+2, k+3))
+				args = append(args, st.council, pos[st.council], st.n)
+			}
+			if len(parts) > 0 {
+				rows, err := tx.Query(ctx, strings.Join(parts, " UNION ALL "), args...)
+				if err != nil {
+					return err
+				}
+				for rows.Next() {
+					var x numbered
+					if x.c, err = scanOp(rows, &x.n); err != nil {
+						rows.Close()
+						return err
+					}
+					page = append(page, x)
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return err
+				}
+			}
+			slices.SortFunc(page, func(a, b numbered) int {
+				if a.n != b.n {
+					return cmp.Compare(a.n, b.n)
+				}
+				return strings.Compare(a.c.Council, b.c.Council)
+			})
+		} else {
+			// Every council: the log in (n, council_id) order from the
+			// lowest position, leaving out what the cursor holds already
+			// (at most what moved since the floor last rose), in batches.
+			at := map[string]stream{}
+			for _, st := range streams {
+				at[st.council] = st
+			}
+			afterN, afterC := low, ""
+			for len(page) <= limit {
+				rows, err := tx.Query(ctx, "SELECT n, "+opCols+" FROM ops WHERE (n, council_id) > ($1, $2) ORDER BY n, council_id LIMIT $3", afterN, afterC, limit+1)
+				if err != nil {
+					return err
+				}
+				got := 0
+				for rows.Next() {
+					var x numbered
+					if x.c, err = scanOp(rows, &x.n); err != nil {
+						rows.Close()
+						return err
+					}
+					got++
+					afterN, afterC = x.n, x.c.Council
+					if st, ok := at[x.c.Council]; ok && x.n > pos[x.c.Council] && x.n <= st.n {
+						page = append(page, x)
+					}
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return err
+				}
+				if got <= limit {
+					break
+				}
+			}
+		}
+		// Cut at the bounds, with at least one op.
+		bytes, take := 0, 0
+		for take < len(page) {
+			size := page[take].c.Size()
+			if take >= limit || take > 0 && p.Bytes > 0 && bytes+size > p.Bytes {
+				break
+			}
+			bytes += size
+			take++
+		}
+		more = take < len(page)
+		// The new positions: in a stream, up to its counter where the page
+		// reached the end; else up to the last op given, (n, council). A
+		// stream not made yet (a staff device's; a council's without ops)
+		// has nothing at or below the floor, and stands there.
+		var lastN int64
+		var lastC string
+		if more {
+			lastN, lastC = page[take-1].n, page[take-1].c.Council
+		}
+		next = storage.Cursor{Floor: math.MaxInt64, At: map[int64]int64{}}
+		if council == "" || len(streams) < len(wanted) {
+			next.Floor = floor
+		}
+		for _, st := range streams {
+			reach := st.n
+			if more {
+				reach = min(reach, lastN)
+				if st.council > lastC {
+					reach = min(reach, lastN-1)
+				}
+			}
+			np := max(pos[st.council], reach)
+			next.At[st.id] = np
+			next.Floor = min(next.Floor, np)
+		}
+		for _, x := range page[:take] {
+			if exclude == "" || x.c.Device != exclude {
+				out = append(out, x.c)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, storage.Cursor{}, false, s.failed(err)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, false, s.failed(err)
+	// A staff device's cursor lists only the streams past its floor; past
+	// MaxCursorStreams of them, the lowest go back to the floor (their ops
+	// after it come again, which changes nothing).
+	if len(next.At) > 0 {
+		type kv struct{ id, p int64 }
+		var past []kv
+		for id, p := range next.At {
+			if p > next.Floor {
+				past = append(past, kv{id, p})
+			}
+		}
+		if len(past) > storage.MaxCursorStreams {
+			slices.SortFunc(past, func(a, b kv) int { return cmp.Compare(b.p, a.p) })
+			for _, x := range past[storage.MaxCursorStreams:] {
+				delete(next.At, x.id)
+			}
+		}
 	}
 	return out, next, more, nil
 }
 
-// HubSequence is the newest number given.
+// HubSequence is the highest number any stream has given.
 func (s *Store) HubSequence() (int64, error) {
 	var n int64
-	err := s.pool.QueryRow(context.Background(), "SELECT n FROM hub_counter WHERE id = 1").Scan(&n)
+	err := s.pool.QueryRow(context.Background(), "SELECT COALESCE(MAX(n), 0) FROM hub_streams").Scan(&n)
 	return n, s.failed(err)
 }
 
-// Numbered returns up to limit ops numbered after since, in number order,
-// with their numbers (kommune migrate's check).
+// Numbered returns up to limit ops numbered after since, in (number,
+// council) order, with their numbers (kommune migrate's check, right after
+// a move, when every number is the moved hub's and given once; tests).
 func (s *Store) Numbered(ctx context.Context, since int64, limit int) ([]storage.Change, []int64, error) {
-	rows, err := s.pool.Query(ctx, "SELECT n, "+opCols+" FROM ops WHERE n > $1 ORDER BY n LIMIT $2", since, limit)
+	rows, err := s.pool.Query(ctx, "SELECT n, "+opCols+" FROM ops WHERE n > $1 ORDER BY n, council_id LIMIT $2", since, limit)
 	if err != nil {
 		return nil, nil, s.failed(err)
 	}
