@@ -94,8 +94,13 @@ type App struct {
 	accounts      *accountsScreen
 	plan          *planScreen
 	borgerbudget  *pbScreen
-	publication   *publicationDialog // the last one opened (tests)
-	sync          *syncer
+	// tabBuilders build the tabs' screens; tabContents holds those built
+	// (tabContent).
+	tabBuilders [numTabs]func() fyne.CanvasObject
+	tabContents [numTabs]fyne.CanvasObject
+	fillLater   bool               // NewLater: the first council opened leaves Oversigt to Fill
+	publication *publicationDialog // the last one opened (tests)
+	sync        *syncer
 
 	// endOnce and ended belong to end: the session's work is finished
 	// once, and background work that reports after it is dropped.
@@ -113,8 +118,25 @@ type App struct {
 // the test's goroutine when it waits (see eventually), never beside it.
 var uiDo = fyne.Do
 
-func New(a fyne.App, db *storage.DB) *App {
-	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, drafts: drafts{}, quitApp: a.Driver().Quit}
+func New(a fyne.App, db *storage.DB) *App { return newApp(a, db, false) }
+
+// NewLater is New for the app's own start, where time to the first frame
+// counts (issue 10): that frame shows the council's tabs with "Indlæser…"
+// where Oversigt goes, and Fill, called once the frame is drawn, builds
+// Oversigt and reads its data. Nothing on the frame can be typed into.
+func NewLater(a fyne.App, db *storage.DB) *App { return newApp(a, db, true) }
+
+// Fill builds the screen NewLater left for later, when its tab is still
+// the one shown (a tab chosen before builds its own screen then).
+func (u *App) Fill() {
+	u.fillLater = false // a council opened from now on is built at once
+	if u.tabs != nil && u.tabs.SelectedIndex() == tabOverview {
+		u.showTab(tabOverview)
+	}
+}
+
+func newApp(a fyne.App, db *storage.DB, later bool) *App {
+	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, drafts: drafts{}, fillLater: later, quitApp: a.Driver().Quit}
 	// Background work (sync, counts, attachments) that reports after the
 	// session ended finds no window to report to: dropped, also when Fyne
 	// runs it on the background goroutine because its loop has ended.
@@ -131,7 +153,7 @@ func New(a fyne.App, db *storage.DB) *App {
 	}
 	u.saver.do = u.do
 	u.win = a.NewWindow("Lokalråd")
-	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon))
 	u.win.Resize(fyne.NewSize(1360, 800))
 	u.win.SetOnClosed(u.end) // closing never loses typed text
 	// The close button quits like Ctrl+Q: see Quit.
@@ -199,6 +221,7 @@ func (u *App) start() {
 	}
 	u.councils = cs
 	if len(cs) == 0 {
+		u.fillLater = false // the council made here is shown at once
 		u.welcome = newWelcomeScreen(u)
 		u.tabs = nil
 		u.setContent(container.NewBorder(nil, u.sync.bar, nil, nil, u.welcome.build()))
@@ -240,57 +263,64 @@ func (u *App) openCouncil(id string) {
 	u.accounts = newAccountsScreen(u)
 	u.plan = newPlanScreen(u)
 	u.borgerbudget = newPBScreen(u)
-	// Only the tab shown is put in the window now: a tab's content joins
-	// it when the tab is first chosen (showTab), so the first frame does
-	// not lay out and measure the text of ten hidden tabs. The screens
-	// themselves are all built, so every handler can reach them.
-	contents := []fyne.CanvasObject{
-		u.overview.build(), u.meetings.build(), u.projects.build(), u.wishes.build(),
-		u.members.build(), u.search.build(), u.municipal.build(), u.year.build(),
-		u.accounts.build(), u.plan.build(), u.borgerbudget.build(),
+	// A tab's screen is built, and reads its data, when the tab is first
+	// chosen (showTab): the first frame builds, reads and measures only
+	// Oversigt's (issue 10). Until then the screen's struct has no
+	// widgets, and work that would refresh it (refreshScreens) passes it
+	// by: it reads what is current when it is built.
+	u.tabBuilders = [numTabs]func() fyne.CanvasObject{
+		u.overview.build, u.meetings.build, u.projects.build, u.wishes.build,
+		u.members.build, u.search.build, u.municipal.build, u.year.build,
+		u.accounts.build, u.plan.build, u.borgerbudget.build,
 	}
-	tab := func(i int, title string, icon fyne.Resource) *container.TabItem {
-		if i == 0 {
-			return container.NewTabItemWithIcon(title, icon, contents[i])
-		}
+	u.tabContents = [numTabs]fyne.CanvasObject{}
+	tab := func(title string, icon fyne.Resource) *container.TabItem {
 		return container.NewTabItemWithIcon(title, icon, container.NewStack())
 	}
 	u.tabs = container.NewAppTabs(
-		tab(0, lang.L("Overview"), theme.HomeIcon()),
-		tab(1, lang.L("Meetings"), theme.CalendarIcon()),
-		tab(2, lang.L("Projects"), theme.ListIcon()),
-		tab(3, lang.L("Budget wishes"), theme.DocumentIcon()),
-		tab(4, lang.L("Members"), theme.AccountIcon()),
-		tab(5, lang.L("Search"), theme.SearchIcon()),
-		tab(6, u.municipal.title(), theme.MailComposeIcon()),
-		tab(7, lang.L("Year wheel"), theme.HistoryIcon()),
-		tab(8, lang.L("Accounts"), theme.StorageIcon()),
-		tab(9, lang.L("Development plan"), theme.GridIcon()),
-		tab(10, lang.L("Citizen budget"), theme.ConfirmIcon()),
+		tab(lang.L("Overview"), theme.HomeIcon()),
+		tab(lang.L("Meetings"), theme.CalendarIcon()),
+		tab(lang.L("Projects"), theme.ListIcon()),
+		tab(lang.L("Budget wishes"), theme.DocumentIcon()),
+		tab(lang.L("Members"), theme.AccountIcon()),
+		tab(lang.L("Search"), theme.SearchIcon()),
+		tab(u.municipal.title(), theme.MailComposeIcon()),
+		tab(lang.L("Year wheel"), theme.HistoryIcon()),
+		tab(lang.L("Accounts"), theme.StorageIcon()),
+		tab(lang.L("Development plan"), theme.GridIcon()),
+		tab(lang.L("Citizen budget"), theme.ConfirmIcon()),
 	)
-	showTab := func(i int) {
-		if it := u.tabs.Items[i]; it.Content != contents[i] {
-			it.Content = contents[i]
-			u.tabs.Refresh()
-		}
+	if u.fillLater { // NewLater: Fill builds it once the first frame is drawn
+		u.fillLater = false
+		u.tabs.Items[tabOverview].Content = container.NewCenter(widget.NewLabel(lang.L("Loading…")))
+	} else {
+		u.tabs.Items[tabOverview].Content = u.tabContent(tabOverview)
 	}
 	u.tabs.OnSelected = func(*container.TabItem) {
-		showTab(u.tabs.SelectedIndex())
+		i := u.tabs.SelectedIndex()
+		// A screen built just now has read its data; one chosen again
+		// reads it again below.
+		fresh := !u.built(i)
+		u.showTab(i)
 		u.saver.flush()
 		// A value typed wrong (a date like 31.02.2026) is not saved; say so
 		// when the user leaves it behind.
 		u.meetings.leave()
 		u.projects.leave()
 		u.members.leave()
-		switch u.tabs.SelectedIndex() {
+		if i == tabSearch {
+			u.win.Canvas().Focus(u.search.query)
+		}
+		if fresh {
+			return
+		}
+		switch i {
 		case 0:
 			u.overview.refresh()
 		case 2:
 			u.projects.refreshMembers()
 		case 3:
 			u.wishes.refreshYears()
-		case 5:
-			u.win.Canvas().Focus(u.search.query)
 		case 6:
 			u.municipal.refresh()
 		case 7:
@@ -314,6 +344,43 @@ func (u *App) openCouncil(id string) {
 		widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), u.onSettings))
 	u.setContent(container.NewBorder(top, u.sync.bar, nil, nil, u.tabs))
 	u.sync.refreshConflicts()
+}
+
+// The tabs of a council, in their order.
+const (
+	tabOverview = iota
+	tabMeetings
+	tabProjects
+	tabWishes
+	tabMembers
+	tabSearch
+	tabMunicipal
+	tabYear
+	tabAccounts
+	tabPlan
+	tabBorgerbudget
+	numTabs
+)
+
+// tabContent is tab i's screen, built (and its data read) the first time
+// it is asked for.
+func (u *App) tabContent(i int) fyne.CanvasObject {
+	if u.tabContents[i] == nil {
+		u.tabContents[i] = u.tabBuilders[i]()
+	}
+	return u.tabContents[i]
+}
+
+// built tells whether tab i's screen has been built.
+func (u *App) built(i int) bool { return u.tabs != nil && u.tabContents[i] != nil }
+
+// showTab puts tab i's screen into the tabs, building it first when it
+// has not been chosen before.
+func (u *App) showTab(i int) {
+	if it := u.tabs.Items[i]; it.Content != u.tabContent(i) {
+		it.Content = u.tabContents[i]
+		u.tabs.Refresh()
+	}
 }
 
 func (u *App) councilOptions() []string {

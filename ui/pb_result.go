@@ -222,7 +222,7 @@ func (v *resultView) onProject(p model.PBProposal) {
 		v.s.u.showError(err)
 		return
 	}
-	if v.s.u.projects != nil {
+	if v.s.u.built(tabProjects) { // otherwise Projekter reads it when first chosen
 		v.s.u.projects.refreshList()
 	}
 	v.refresh()

@@ -427,13 +427,27 @@ func (u *App) refreshScreens(changed []string) {
 		return
 	}
 	typing := u.typing()
-	u.overview.refresh()
-	u.meetings.refreshChanged(changed, typing)
-	u.projects.refreshChanged(changed, typing)
-	u.wishes.refreshChanged(changed, typing)
-	u.members.refreshChanged(changed, typing)
-	u.municipal.refresh()
-	if pbChanged(changed) {
+	// A tab not yet chosen has no screen: it reads what is current when
+	// it is built.
+	if u.built(tabOverview) {
+		u.overview.refresh()
+	}
+	if u.built(tabMeetings) {
+		u.meetings.refreshChanged(changed, typing)
+	}
+	if u.built(tabProjects) {
+		u.projects.refreshChanged(changed, typing)
+	}
+	if u.built(tabWishes) {
+		u.wishes.refreshChanged(changed, typing)
+	}
+	if u.built(tabMembers) {
+		u.members.refreshChanged(changed, typing)
+	}
+	if u.built(tabMunicipal) {
+		u.municipal.refresh()
+	}
+	if u.built(tabBorgerbudget) && pbChanged(changed) {
 		u.borgerbudget.refresh()
 	}
 }

@@ -47,7 +47,21 @@ func newTestUI(t *testing.T, db *storage.DB) *App {
 	uiDo = func(f func()) { queue <- f }
 	u := New(a, db)
 	u.saver.delay = time.Hour
+	buildAllTabs(u)
 	return u
+}
+
+// buildAllTabs builds every tab's screen, as if each had been chosen once,
+// for the tests that reach into a screen without choosing its tab. The app
+// builds a tab's screen when the tab is first chosen: startup_test.go tests
+// that from New itself (newLazyUI).
+func buildAllTabs(u *App) {
+	if u.tabs == nil {
+		return
+	}
+	for i := range numTabs {
+		u.tabContent(i)
+	}
 }
 
 // withCouncil stores a council and builds the app showing it.
