@@ -371,8 +371,18 @@ func (db *DB) HeldAttachmentBytes(councilID string) (int64, error) {
 	store := db.Blobs()
 	var n int64
 	for _, f := range files {
-		if store.Has(f.sum) || store.HasPartial(f.sum) {
-			n += f.size
+		// A whole file counts with its own size, whatever its rows
+		// claim (a device may rewrite a row's size after the upload); a
+		// partial one with the larger of its rows' size and what it holds.
+		got, whole, err := store.Received(f.sum)
+		if err != nil {
+			return 0, err
+		}
+		switch {
+		case whole:
+			n += got
+		case got > 0:
+			n += max(f.size, got)
 		}
 	}
 	return n, nil

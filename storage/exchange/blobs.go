@@ -145,24 +145,30 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if offset == 0 {
-		// A new file: abandoned partial uploads go first, then the
-		// council's files (whole, and partial with their whole size) stay
-		// within their bound here as on the laptop (a device could write
-		// rows past it, or start uploads it never finishes).
+		// A new file: abandoned partial uploads go first.
 		if _, _, err := s.sweepPartial(false); err != nil {
 			s.Log.Warn("partial uploads not swept", "err", err)
 		}
-		have, whole, err := s.Blobs.BlobReceived(sum)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	}
+	// The council's files (whole, and partial with their whole size) stay
+	// within their bound here as on the laptop (a device could write rows
+	// past it, or start uploads it never finishes). A new file is checked
+	// with its size added; a resumed one, counted already, is refused
+	// while the council is past the bound: two uploads started at once
+	// (on one node or two) both pass the check at their start, and only
+	// this keeps them from both finishing.
+	have, whole, err := s.Blobs.BlobReceived(sum)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if !whole {
 		held, err := s.Blobs.HeldAttachmentBytes(row.CouncilID)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		if !whole && have == 0 && held+size > s.MaxCouncilBlobBytes {
+		if have == 0 && held+size > s.MaxCouncilBlobBytes || have > 0 && held > s.MaxCouncilBlobBytes {
 			s.writeError(w, r, fail(CodeQuota, fmt.Errorf("%w: bilaget »%s« (%s) kommer ikke med; rådets bilag fylder allerede %s på kommunens server",
 				storage.ErrQuota, row.Name, model.Bytes(size), model.Bytes(held))))
 			return
