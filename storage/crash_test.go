@@ -41,6 +41,10 @@ func TestMain(m *testing.M) {
 		crashWriter(path, os.Getenv("LOKALRAAD_CRASH_MEETING"), os.Getenv("LOKALRAAD_CRASH_COUNCIL"))
 		return
 	}
+	if path := os.Getenv("LOKALRAAD_CRASH_APPLIER"); path != "" {
+		crashApplier(path, os.Getenv("LOKALRAAD_CRASH_SOURCE"))
+		return
+	}
 	os.Exit(m.Run())
 }
 

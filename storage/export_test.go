@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"strconv"
+	"time"
 )
 
 // Op is one entry of the change log, as tests read it.
@@ -43,3 +44,6 @@ func (db *DB) LimitPages(n int) error {
 }
 
 func itoaInt(n int) string { return strconv.Itoa(n) }
+
+// CPUTime is the process's CPU time so far (0 where it cannot be read).
+func CPUTime() time.Duration { return cpuTime() }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,12 +32,14 @@ func councilToken(councilID string) string {
 	return "\uE000" + strings.ToLower(hex.EncodeToString([]byte(councilID)))
 }
 
-// searchSources are the full-text indexes, each with its text columns and
-// how to show a hit.
-var searchSources = []struct {
+type searchSource struct {
 	kind, fts, table, title, meeting string
 	cols                             []string // the text columns, after council
-}{
+}
+
+// searchSources are the full-text indexes, each with its text columns and
+// how to show a hit.
+var searchSources = []searchSource{
 	{"meeting", "meetings_fts", "meetings", "t.title", "t.id", []string{"title", "place"}},
 	{"item", "agenda_items_fts", "agenda_items", "t.title", "t.meeting_id", []string{"title", "background", "notes", "decision"}},
 	{"action", "action_items_fts", "action_items", "t.what", "t.meeting_id", []string{"what", "who"}},
@@ -345,4 +348,60 @@ func snippet(texts []string, terms []string, n int) string {
 		sb.WriteString(text[from:])
 	}
 	return sb.String()
+}
+
+// holdSearch makes the search triggers step aside for the rest of the
+// transaction (migration 019): rows written from now on are only noted in
+// search_pending, with the values the index holds for them, and
+// releaseSearch brings the indexes up to date once, at the end. It is for
+// applying a page of pulled ops, which writes hundreds of rows: FTS5
+// writes a segment at the end of every statement that touched an index.
+//
+// The hold is a row in search_hold written in the caller's transaction:
+// no other connection sees it, and a transaction that does not reach
+// releaseSearch must roll back (applyTx does on any error), or the search
+// would miss every later write. A hold found already held is an error, not
+// a second hold.
+func holdSearch(ctx context.Context, q *stmtTx) error {
+	_, err := q.ExecContext(ctx, "INSERT INTO search_hold(one) VALUES (1)")
+	return err
+}
+
+// releaseSearch takes the rows written since holdSearch out of the indexes
+// that held them, with the values they were indexed with, indexes those
+// that still exist with their values now, one statement of each an index,
+// and lifts the hold.
+func releaseSearch(ctx context.Context, q *stmtTx) error {
+	tables, err := list(ctx, q, func(s scanner) (string, error) {
+		var t string
+		return t, s.Scan(&t)
+	}, "SELECT DISTINCT tbl FROM search_pending")
+	if err != nil {
+		return err
+	}
+	for _, t := range tables {
+		i := slices.IndexFunc(searchSources, func(s searchSource) bool { return s.table == t })
+		if i < 0 {
+			return fmt.Errorf("søgeindeks: ukendt tabel %q", t)
+		}
+		s := searchSources[i]
+		cols := strings.Join(s.cols, ", ")
+		held := make([]string, len(s.cols)) // search_pending's c1, c2, …
+		for j := range held {
+			held[j] = "c" + strconv.Itoa(j+1)
+		}
+		if _, err := q.ExecContext(ctx, "INSERT INTO "+s.fts+"("+s.fts+", rowid, council, "+cols+") SELECT 'delete', rid, council, "+strings.Join(held, ", ")+
+			" FROM search_pending WHERE tbl = ? AND indexed", t); err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, "INSERT INTO "+s.fts+"(rowid, council, "+cols+") SELECT rowid, char(57344) || hex(council_id), "+cols+
+			" FROM "+s.table+" WHERE rowid IN (SELECT rid FROM search_pending WHERE tbl = ?)", t); err != nil {
+			return err
+		}
+	}
+	if _, err := q.ExecContext(ctx, "DELETE FROM search_pending"); err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, "DELETE FROM search_hold")
+	return err
 }

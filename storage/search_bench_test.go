@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"lokalraad/storage"
 )
 
 // searchQueries are what people type into the search field: whole words,
@@ -19,22 +21,29 @@ var searchQueries = []string{
 // reports the median and 95th percentile of a single query.
 func BenchmarkSearchQueries(b *testing.B) {
 	db, council := openLarge(b)
-	var took []time.Duration
+	var took, cpu []time.Duration
 	for b.Loop() {
 		for _, q := range searchQueries {
-			start := time.Now()
+			start, c0 := time.Now(), storage.CPUTime()
 			hits, err := db.Search(council, q, 200)
 			took = append(took, time.Since(start))
+			cpu = append(cpu, storage.CPUTime()-c0)
 			if err != nil || len(hits) == 0 {
 				b.Fatalf("Search(%q): %d hits, %v", q, len(hits), err)
 			}
 		}
 	}
 	slices.Sort(took)
-	ms := func(p float64) float64 {
-		return float64(took[int(p*float64(len(took)-1))]) / float64(time.Millisecond)
+	slices.Sort(cpu)
+	ms := func(ds []time.Duration, p float64) float64 {
+		return float64(ds[int(p*float64(len(ds)-1))]) / float64(time.Millisecond)
 	}
-	b.ReportMetric(ms(0.50), "p50-ms")
-	b.ReportMetric(ms(0.95), "p95-ms")
+	b.ReportMetric(ms(took, 0.50), "p50-ms")
+	b.ReportMetric(ms(took, 0.95), "p95-ms")
+	// By CPU time too: on a shared machine the wall clock also counts the
+	// time other programs had the cores (a 10 ms granularity where the
+	// kernel counts by ticks).
+	b.ReportMetric(ms(cpu, 0.50), "p50-cpu-ms")
+	b.ReportMetric(ms(cpu, 0.95), "p95-cpu-ms")
 	b.ReportMetric(float64(len(searchQueries)), "queries/op")
 }

@@ -5,13 +5,14 @@ package storage
 // brought up to date (sync_replay.go).
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
+	"strings"
 )
 
 // ApplyOps applies ops from other replicas: idempotent (ops already held
@@ -112,8 +113,8 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	}
 	q := newStmtTx(tx)
 	defer q.close()
-	var fresh []Change
-	touched := map[fieldKey][]fieldOp{}
+	fresh := make([]Change, 0, len(ops))
+	touched := make(map[fieldKey][]fieldOp, len(ops))
 	newRows := map[rowKey][]rowOp{}
 	rows := map[rowKey]string{}
 	rowCouncil := map[rowKey]string{}
@@ -255,14 +256,18 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			return 0, nil, err
 		}
 	}
+	// The rows are written with the search triggers held, and indexed once
+	// at the end (search.go): an error before then rolls all of it back.
+	if err := holdSearch(ctx, q); err != nil {
+		return 0, nil, err
+	}
 	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}, newRows: newRows}
 	keys := make([]fieldKey, 0, len(touched))
 	for k := range touched {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		return a.table < b.table || a.table == b.table && (a.row < b.row || a.row == b.row && a.field < b.field)
+	slices.SortFunc(keys, func(a, b fieldKey) int {
+		return cmp.Or(strings.Compare(a.table, b.table), strings.Compare(a.row, b.row), strings.Compare(a.field, b.field))
 	})
 	changed := map[rowKey][]string{}
 	for _, k := range keys {
@@ -281,8 +286,8 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	for k := range rows {
 		rks = append(rks, k)
 	}
-	sort.Slice(rks, func(i, j int) bool {
-		return rks[i].table < rks[j].table || rks[i].table == rks[j].table && rks[i].row < rks[j].row
+	slices.SortFunc(rks, func(a, b rowKey) int {
+		return cmp.Or(strings.Compare(a.table, b.table), strings.Compare(a.row, b.row))
 	})
 	if err := a.lookNewRows(rks); err != nil {
 		return 0, nil, err
@@ -293,6 +298,9 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		}
 	}
 	if err := a.flushRows(); err != nil {
+		return 0, nil, err
+	}
+	if err := releaseSearch(ctx, q); err != nil {
 		return 0, nil, err
 	}
 	return len(fresh), fresh, nil

@@ -200,3 +200,60 @@ func checkSameRows(b *testing.B, db *DB, rows map[string][][]any) {
 		}
 	}
 }
+
+// BenchmarkApplyEdits applies, as one pulled page, edits of the indexed
+// texts of 300 agenda items a replica already holds (a title and the
+// minutes each: 600 ops), the common incremental pull: every row is
+// updated, and each update takes the row's old words out of the search
+// index and puts its new ones in.
+func BenchmarkApplyEdits(b *testing.B) {
+	src := replica(b, "src")
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	ok(b, src.SaveCouncil(model.Council{}, &c))
+	var items []model.AgendaItem
+	ok(b, src.write(context.Background(), func(w *writer) error {
+		for i := 0; i < 30; i++ {
+			m := model.Meeting{ID: newID(), CouncilID: c.ID, Kind: model.MeetingBoard, Title: fmt.Sprint("Møde ", i), Start: syncNow.AddDate(0, 0, -7*i), Status: model.MeetingHeld}
+			if _, err := w.put(meetingD.record(&m)); err != nil {
+				return err
+			}
+			for j := 0; j < 10; j++ {
+				it := model.AgendaItem{ID: newID(), CouncilID: c.ID, MeetingID: m.ID, Position: j + 1, Title: fmt.Sprint("Punkt ", j+1), Kind: model.ItemDiscussion,
+					Background: strings.Repeat("Baggrund for punktet. ", 10), Notes: strings.Repeat("Referat af drøftelsen.\n", 5), Decision: "Vedtaget."}
+				if _, err := w.put(itemD.record(&it)); err != nil {
+					return err
+				}
+				items = append(items, it)
+			}
+		}
+		return nil
+	}))
+	before := mustOps(b, src)
+	for _, it := range items {
+		e := it
+		e.Title = "Ny titel på " + it.Title
+		e.Notes = it.Notes + "Tilføjet efter mødet.\n"
+		ok(b, src.SaveAgendaItem(it, &e))
+	}
+	all := mustOps(b, src)
+	edits := all[len(before):]
+	var spent, cpu time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db := replica(b, fmt.Sprint("edits", i))
+		_, err := db.ApplyPulled(context.Background(), before, int64(len(before)))
+		ok(b, err)
+		b.StartTimer()
+		start, c0 := time.Now(), cpuTime()
+		if _, err := db.ApplyPulled(context.Background(), edits, int64(len(all))); err != nil {
+			b.Fatal(err)
+		}
+		spent += time.Since(start)
+		cpu += cpuTime() - c0
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(edits)*b.N)/spent.Seconds(), "ops/s")
+	b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu-ms/op")
+}

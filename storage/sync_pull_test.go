@@ -144,6 +144,12 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 			if pending, err := db.PendingCount(context.Background(), c.ID); err != nil || pending != 0 {
 				rt.Fatalf("replica %d: %d ops never acknowledged (%v)", i, pending, err)
 			}
+			if err := SearchIndexProblem(db); err != nil {
+				rt.Fatalf("replica %d: %v", i, err)
+			}
+		}
+		if err := SearchIndexProblem(hub); err != nil {
+			rt.Fatalf("hub: %v", err)
 		}
 		checkNothingLost(rt, hub, c.ID)
 	})

@@ -151,10 +151,19 @@ func firstOf(os []fieldOp) fieldOp {
 // updateField brings a field's version and conflicts up to date with its
 // new ops. It reports whether the field's state changed.
 func (a *applier) updateField(k fieldKey, council string, fresh []fieldOp, force bool) (bool, error) {
-	sort.Slice(fresh, func(i, j int) bool { return fresh[j].v.after(fresh[i].v) })
+	if len(fresh) > 1 {
+		sort.Slice(fresh, func(i, j int) bool { return fresh[j].v.after(fresh[i].v) })
+	}
 	if _, isNew := a.newRows[rowKey{k.table, k.row}]; isNew && !force {
 		// Every op of the field is in this batch: replay it from memory.
-		st := replayField(fresh, ruleOf(k.table, k.field))
+		var st *fieldState
+		if len(fresh) == 1 {
+			// One op (a first pull's every field, nearly): its value,
+			// as replayField would find it, without building a replay.
+			st = &fieldState{value: fresh[0].value, version: fresh[0], set: true}
+		} else {
+			st = replayField(fresh, ruleOf(k.table, k.field))
+		}
 		a.states[k] = st
 		// A version other than the last op is queued for a multi-row
 		// insert (flushRows): nothing reads a new row's versions before

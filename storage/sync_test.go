@@ -436,6 +436,11 @@ func TestPropertyConvergence(t *testing.T) {
 		}
 		converged(rt, dbs...)
 		checkNothingLost(rt, dbs[0], c.ID)
+		for i, db := range dbs {
+			if err := SearchIndexProblem(db); err != nil {
+				rt.Fatalf("replica %d: %v", i, err)
+			}
+		}
 	})
 }
 

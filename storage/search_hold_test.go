@@ -1,0 +1,165 @@
+package storage
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"lokalraad/model"
+)
+
+// hitIDs is the ids of what a search of the council finds.
+func hitIDs(t *testing.T, db *DB, council, query string) []string {
+	t.Helper()
+	hits, err := db.Search(council, query, 200)
+	ok(t, err)
+	var ids []string
+	for _, h := range hits {
+		ids = append(ids, h.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func wantHits(t *testing.T, db *DB, council, query string, want ...string) {
+	t.Helper()
+	slices.Sort(want)
+	if got := hitIDs(t, db, council, query); !slices.Equal(got, want) {
+		t.Errorf("Search(%q) = %v, want %v", query, got, want)
+	}
+}
+
+// A pull that inserts, edits and deletes indexed rows, and inserts and
+// deletes one within the same batch, leaves the search finding the new
+// words, not the old ones nor any deleted row, and the indexes equal to
+// indexes rebuilt from the tables.
+func TestApplyKeepsSearchIndex(t *testing.T) {
+	src, dst := replica(t, "src"), replica(t, "dst")
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	ok(t, src.SaveCouncil(model.Council{}, &c))
+	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Title: "Bestyrelsesmøde", Place: "Forsamlingshuset", Status: model.MeetingPlanned, Start: syncNow}
+	ok(t, src.SaveMeeting(model.Meeting{}, &m))
+	var items []model.AgendaItem
+	for i, title := range []string{"Skolevejen", "Shelteret", "Legepladsen"} {
+		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Position: i + 1, Title: title, Kind: model.ItemDecision, Notes: "Drøftet i " + title + "\n"}
+		ok(t, src.SaveAgendaItem(model.AgendaItem{}, &it))
+		items = append(items, it)
+	}
+	p := model.Project{CouncilID: c.ID, Title: "Naturstien", Description: "Sti langs åen", Status: model.ProjectIdea}
+	ok(t, src.SaveProject(model.Project{}, &p))
+
+	_, err := dst.ApplyOps(context.Background(), mustOps(t, src))
+	ok(t, err)
+	ok(t, SearchIndexProblem(dst))
+	wantHits(t, dst, c.ID, "skolevejen", items[0].ID)
+	wantHits(t, dst, c.ID, "drøftet", items[0].ID, items[1].ID, items[2].ID)
+	wantHits(t, dst, c.ID, "åen", p.ID)
+
+	// One batch: an edit of an indexed text, an edit of a text that is
+	// not indexed (position), a delete, a new row, and a row made and
+	// deleted again.
+	edited := items[0]
+	edited.Title = "Kirkegården"
+	edited.Notes = "Drøftet igen\n"
+	ok(t, src.SaveAgendaItem(items[0], &edited))
+	moved := items[2]
+	moved.Position = 9
+	ok(t, src.SaveAgendaItem(items[2], &moved))
+	ok(t, src.DeleteAgendaItem(items[1].ID))
+	added := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Position: 4, Title: "Juletræet", Kind: model.ItemDecision}
+	ok(t, src.SaveAgendaItem(model.AgendaItem{}, &added))
+	gone := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Position: 5, Title: "Fastelavn", Kind: model.ItemDecision}
+	ok(t, src.SaveAgendaItem(model.AgendaItem{}, &gone))
+	ok(t, src.DeleteAgendaItem(gone.ID))
+	p2 := p
+	p2.Description = "Sti langs mosen"
+	ok(t, src.SaveProject(p, &p2))
+
+	n, err := dst.ApplyOps(context.Background(), mustOps(t, src))
+	ok(t, err)
+	if n == 0 {
+		t.Fatal("the second batch brought nothing")
+	}
+	ok(t, SearchIndexProblem(dst))
+	wantHits(t, dst, c.ID, "skolevejen")
+	wantHits(t, dst, c.ID, "kirkegården", edited.ID)
+	wantHits(t, dst, c.ID, "drøftet", items[0].ID, items[2].ID)
+	wantHits(t, dst, c.ID, "shelteret")
+	wantHits(t, dst, c.ID, "juletræet", added.ID)
+	wantHits(t, dst, c.ID, "fastelavn")
+	wantHits(t, dst, c.ID, "åen")
+	wantHits(t, dst, c.ID, "mosen", p.ID)
+	wantHits(t, dst, c.ID, "forsamlingshuset", m.ID)
+
+	// A local edit after the pull is indexed by the triggers as before.
+	local := edited
+	local.Title = "Kirkegårdsdiget"
+	ok(t, dst.SaveAgendaItem(edited, &local))
+	ok(t, SearchIndexProblem(dst))
+	wantHits(t, dst, c.ID, "kirkegårdsdiget", edited.ID)
+}
+
+// A batch that fails after the search was held is rolled back whole: no
+// hold is left, the index is as before, and later writes are indexed.
+func TestFailedApplyLeavesSearchUnheld(t *testing.T) {
+	src, dst := replica(t, "src"), replica(t, "dst")
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	ok(t, src.SaveCouncil(model.Council{}, &c))
+	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Title: "Sankthans", Status: model.MeetingPlanned, Start: syncNow}
+	ok(t, src.SaveMeeting(model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Position: 1, Title: "Bålet", Kind: model.ItemDecision}
+	ok(t, src.SaveAgendaItem(model.AgendaItem{}, &it))
+	a := model.ActionItem{CouncilID: c.ID, MeetingID: m.ID, AgendaItemID: it.ID, Who: "Karen", What: "Bestil brænde", Due: syncNow}
+	ok(t, src.SaveActionItem(model.ActionItem{}, &a))
+	// The receiver's disk refuses the action item's row, the last row
+	// the batch writes (tables in order: action_items sort first, but
+	// new rows are written after the others' updates).
+	_, err := dst.sql.Exec("CREATE TRIGGER boom BEFORE INSERT ON action_items WHEN new.what = 'Bestil brænde' BEGIN SELECT RAISE(FAIL, 'disk full'); END")
+	ok(t, err)
+	if _, err := dst.ApplyOps(context.Background(), mustOps(t, src)); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("apply: %v, want the row refused", err)
+	}
+	ok(t, SearchIndexProblem(dst))
+	wantHits(t, dst, c.ID, "sankthans")
+	ok(t, dst.SaveCouncil(model.Council{}, &c)) // the same council made here
+	local := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Title: "Høstfest", Status: model.MeetingPlanned, Start: syncNow}
+	ok(t, dst.SaveMeeting(model.Meeting{}, &local))
+	wantHits(t, dst, c.ID, "høstfest", local.ID)
+	ok(t, SearchIndexProblem(dst))
+}
+
+// SearchIndexProblem finds an index that misses a write (a hold
+// committed and lifted without indexing what was written under it), an
+// index that holds a word its row no longer has, and a hold left behind.
+func TestSearchIndexProblemFindsStaleIndex(t *testing.T) {
+	db := replica(t, "db")
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	ok(t, db.SaveCouncil(model.Council{}, &c))
+	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Title: "Generalforsamling", Status: model.MeetingPlanned, Start: syncNow}
+	ok(t, db.SaveMeeting(model.Meeting{}, &m))
+	ok(t, SearchIndexProblem(db))
+
+	for name, sql := range map[string][]string{
+		"write under a hold never indexed": {"INSERT INTO search_hold(one) VALUES (1)", "UPDATE meetings SET title = 'Vinterfest'", "DELETE FROM search_pending", "DELETE FROM search_hold"},
+		"hold left behind":                 {"INSERT INTO search_hold(one) VALUES (1)"},
+		"index not told of a change":       {"DROP TRIGGER meetings_au", "UPDATE meetings SET place = 'Hallen'"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			bad := replica(t, "bad")
+			ok(t, bad.SaveCouncil(model.Council{}, &c))
+			mm := m
+			mm.ID = ""
+			ok(t, bad.SaveMeeting(model.Meeting{}, &mm))
+			for _, q := range sql {
+				_, err := bad.sql.Exec(q)
+				ok(t, err)
+			}
+			if err := SearchIndexProblem(bad); err == nil {
+				t.Error("no problem found")
+			} else {
+				t.Log(err)
+			}
+		})
+	}
+}
