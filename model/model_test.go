@@ -248,8 +248,36 @@ func TestMoveItem(t *testing.T) {
 	}
 }
 
+// validatable is a value of the model with its rules.
+type validatable interface{ Validate() error }
+
+// refusedField is a value Validate refuses, and the field its FieldError
+// names.
+type refusedField struct {
+	v     validatable
+	field string
+}
+
+// checkValidate fails t unless every value of ok passes Validate and each
+// of bad is refused with a FieldError naming its field.
+func checkValidate(t *testing.T, ok []validatable, bad []refusedField) {
+	t.Helper()
+	for _, v := range ok {
+		if err := v.Validate(); err != nil {
+			t.Errorf("%T: %v", v, err)
+		}
+	}
+	for _, b := range bad {
+		err := b.v.Validate()
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != b.field {
+			t.Errorf("%T %+v: err %v, want a FieldError on %q", b.v, b.v, err, b.field)
+		}
+	}
+}
+
 func TestValidate(t *testing.T) {
-	ok := []interface{ Validate() error }{
+	ok := []validatable{
 		&Council{Name: "Jyderup Lokalråd"},
 		&Member{Name: "Łukasz Ødegård", Role: RoleChair, Email: "lo@example.dk"},
 		&Meeting{Kind: MeetingBoard, Status: MeetingPlanned, Start: day(2026, 1, 1)},
@@ -260,15 +288,7 @@ func TestValidate(t *testing.T) {
 		&FundingApplication{ProjectID: "p", Pool: "Fællesskabspuljen", Status: ApplicationDraft},
 		&BudgetWish{Year: 2027, Title: "Cykelsti", Status: WishDraft},
 	}
-	for _, v := range ok {
-		if err := v.Validate(); err != nil {
-			t.Errorf("%T: %v", v, err)
-		}
-	}
-	bad := []struct {
-		v     interface{ Validate() error }
-		field string
-	}{
+	checkValidate(t, ok, []refusedField{
 		{&Council{Name: "  "}, "name"},
 		{&Member{Name: "A", Role: "konge"}, "role"},
 		{&Member{Name: "A", Role: RoleMember, Email: "ikke en adresse"}, "email"},
@@ -280,14 +300,7 @@ func TestValidate(t *testing.T) {
 		{&BudgetLine{ProjectID: "p", Text: "x", Kind: LineExpense, Amount: -5}, "amount"},
 		{&FundingApplication{ProjectID: "p", Pool: "x", Status: "vundet"}, "status"},
 		{&BudgetWish{Year: 27, Title: "x", Status: WishDraft}, "year"},
-	}
-	for _, b := range bad {
-		err := b.v.Validate()
-		var fe *FieldError
-		if !errors.As(err, &fe) || fe.Field != b.field {
-			t.Errorf("%T %+v: err %v, want a FieldError on %q", b.v, b.v, err, b.field)
-		}
-	}
+	})
 	// The message is Danish.
 	err := (&Council{}).Validate()
 	if err == nil || err.Error() != "Udfyld navn" {

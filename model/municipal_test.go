@@ -1,13 +1,12 @@
 package model
 
 import (
-	"errors"
 	"strings"
 	"testing"
 )
 
 func TestValidateMunicipal(t *testing.T) {
-	ok := []interface{ Validate() error }{
+	ok := []validatable{
 		&Pool{Name: "Lokalområdernes Udviklingspulje", Available: 200_000_00, MaxPerApp: 50_000_00, Deadline: day(2027, 3, 1),
 			Rules: "Projektet skal i alt være på mindst 100.000 kr.\nFrivillige timer tæller 100 kr./time.\n"},
 		&Pool{CouncilID: MunicipalityID, Name: "Fællesskabspuljen", MaxPerApp: 20_000_00, OpenAllYear: true},
@@ -16,15 +15,7 @@ func TestValidateMunicipal(t *testing.T) {
 		&Contact{Name: "Vej og Park", Role: "Afdeling"},
 		&Announcement{Title: "Nye regler for Udviklingspuljen", Text: "Se vejledningen.", Date: day(2026, 11, 26)},
 	}
-	for _, v := range ok {
-		if err := v.Validate(); err != nil {
-			t.Errorf("%T: %v", v, err)
-		}
-	}
-	bad := []struct {
-		v     interface{ Validate() error }
-		field string
-	}{
+	checkValidate(t, ok, []refusedField{
 		{&Pool{Name: " ", OpenAllYear: true}, "name"},
 		{&Pool{Name: "P", Available: -1, OpenAllYear: true}, "available"},
 		{&Pool{Name: "P", Available: 100, MaxPerApp: 200, OpenAllYear: true}, "max per application"},
@@ -39,14 +30,7 @@ func TestValidateMunicipal(t *testing.T) {
 		{&Contact{Name: "A", Role: strings.Repeat("x", MaxShort+1)}, "role"},
 		{&Announcement{Title: "Nyt"}, "date"},
 		{&Announcement{Date: day(2027, 1, 1)}, "title"},
-	}
-	for _, b := range bad {
-		err := b.v.Validate()
-		var fe *FieldError
-		if !errors.As(err, &fe) || fe.Field != b.field {
-			t.Errorf("%T %+v: err %v, want a FieldError on %q", b.v, b.v, err, b.field)
-		}
-	}
+	})
 	// Danish messages name the field in Danish.
 	if err := (&Pool{Name: "P", OpenAllYear: true, Rules: strings.Repeat("x", MaxLong+1)}).Validate(); err == nil || err.Error() != "regler er for lang (højst 100000 tegn)" {
 		t.Errorf("message = %v", err)

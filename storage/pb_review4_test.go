@@ -17,44 +17,16 @@ func TestPBRoundDataKeepsToItsCouncil(t *testing.T) {
 	for _, via := range []string{"hub", "bundle"} {
 		t.Run(via, func(t *testing.T) {
 			a, b, hub := replica(t, "a"), replica(t, "b"), replica(t, "hub")
-			ca, cb := model.Council{Name: "Jyderup Lokalråd"}, model.Council{Name: "Svebølle Lokalråd"}
-			ok(t, a.SaveCouncil(t.Context(), model.Council{}, &ca))
-			ok(t, b.SaveCouncil(t.Context(), model.Council{}, &cb))
-			ra := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
-				BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
-			ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &ra))
-			mine := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Shelter ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot}
-			ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &mine))
+			f := twoCouncilsOneRound(t, a, b, model.ProposalOnBallot)
+			ca, cb, ra := f.ca, f.cb, f.ra
 			rb := ra
 			rb.ID, rb.CouncilID = "", cb.ID
 			ok(t, b.SavePBRound(t.Context(), model.PBRound{}, &rb))
 			theirs := model.PBProposal{CouncilID: cb.ID, RoundID: rb.ID, Title: "Fremmed forslag", Cost: 90_000_00, Status: model.ProposalOnBallot}
 			ok(t, b.SavePBProposal(t.Context(), model.PBProposal{}, &theirs))
 
-			apply := func(ops []Change) error {
-				var err error
-				if via == "hub" {
-					_, err = hub.HubApply(context.Background(), ops)
-				} else {
-					_, err = hub.ApplyOps(context.Background(), ops)
-				}
-				return err
-			}
-			opsA, err := a.CouncilOps(context.Background(), "")
-			ok(t, err)
-			ok(t, apply(opsA))
-			opsB, err := b.CouncilOps(context.Background(), "")
-			ok(t, err)
-			var crafted []Change
-			for _, c := range opsB {
-				if c.Table == pbProposalsT.name && c.Row == theirs.ID {
-					if c.Field == "round_id" {
-						c.Value = ra.ID
-						b.signChange(&c)
-					}
-					crafted = append(crafted, c)
-				}
-			}
+			apply := hubOrBundle(hub, via)
+			_, crafted := applyAThenCraft(t, apply, a, b, pbProposalsT.name, theirs.ID, ra.ID)
 			_ = apply(crafted) // refused or taken: either way A's round must not show it
 
 			d, err := hub.PBRoundData(t.Context(), ra.ID)
@@ -75,14 +47,8 @@ func TestPBDoorRefusesForeignRowsAndStrayTotals(t *testing.T) {
 	for _, via := range []string{"hub", "bundle"} {
 		t.Run(via, func(t *testing.T) {
 			a, b, hub := replica(t, "a"), replica(t, "b"), replica(t, "hub")
-			ca, cb := model.Council{Name: "Jyderup Lokalråd"}, model.Council{Name: "Svebølle Lokalråd"}
-			ok(t, a.SaveCouncil(t.Context(), model.Council{}, &ca))
-			ok(t, b.SaveCouncil(t.Context(), model.Council{}, &cb))
-			ra := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
-				BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
-			ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &ra))
-			mine := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Shelter ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot}
-			ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &mine))
+			f := twoCouncilsOneRound(t, a, b, model.ProposalOnBallot)
+			ca, cb, ra, mine := f.ca, f.cb, f.ra, f.mine
 			loaded := ra
 			ra.Phase = model.PhaseVoting
 			ok(t, a.SavePBRound(t.Context(), loaded, &ra))
@@ -95,30 +61,8 @@ func TestPBDoorRefusesForeignRowsAndStrayTotals(t *testing.T) {
 			theirs := model.PBBallot{CouncilID: cb.ID, RoundID: rb.ID, Entry: 1, Number: 1, Marks: []model.PBMark{{Number: 1}}}
 			ok(t, b.SavePBBallot(t.Context(), model.PBBallot{}, &theirs))
 
-			apply := func(ops []Change) error {
-				var err error
-				if via == "hub" {
-					_, err = hub.HubApply(context.Background(), ops)
-				} else {
-					_, err = hub.ApplyOps(context.Background(), ops)
-				}
-				return err
-			}
-			opsA, err := a.CouncilOps(context.Background(), "")
-			ok(t, err)
-			ok(t, apply(opsA))
-			opsB, err := b.CouncilOps(context.Background(), "")
-			ok(t, err)
-			var crafted []Change
-			for _, c := range opsB {
-				if c.Table == pbBallotsT.name && c.Row == theirs.ID {
-					if c.Field == "round_id" {
-						c.Value = ra.ID
-						b.signChange(&c)
-					}
-					crafted = append(crafted, c)
-				}
-			}
+			apply := hubOrBundle(hub, via)
+			opsA, crafted := applyAThenCraft(t, apply, a, b, pbBallotsT.name, theirs.ID, ra.ID)
 			if err := apply(crafted); err == nil || !strings.Contains(err.Error(), "andet råd") {
 				t.Errorf("council B's ballot on A's round: err = %v, want refused as another council's", err)
 			}
@@ -143,14 +87,8 @@ func TestPBDoorRefusesForeignRowsAndStrayTotals(t *testing.T) {
 // not count it, and it takes no number from the round's own proposals.
 func TestPBStrayRowsNotCounted(t *testing.T) {
 	a := replica(t, "a")
-	ca, cb := model.Council{Name: "Jyderup Lokalråd"}, model.Council{Name: "Svebølle Lokalråd"}
-	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &ca))
-	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &cb))
-	ra := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
-		BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
-	ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &ra))
-	mine := model.PBProposal{CouncilID: ca.ID, RoundID: ra.ID, Title: "Shelter ved søen", Cost: 40_000_00}
-	ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &mine))
+	f := twoCouncilsOneRound(t, a, a, "")
+	ca, cb, ra := f.ca, f.cb, f.ra
 	for _, q := range []string{
 		"INSERT INTO pb_proposals (id, council_id, round_id, number, title, status) VALUES ('x1', ?, ?, 7, 'Fremmed', 'modtaget')",
 		"INSERT INTO pb_ballots (id, council_id, round_id, entry, number) VALUES ('x2', ?, ?, 1, 9)",
@@ -182,8 +120,8 @@ func TestPBUnreadableMarksRefused(t *testing.T) {
 	a := replica(t, "a")
 	ca := model.Council{Name: "Jyderup Lokalråd"}
 	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &ca))
-	r := model.PBRound{CouncilID: ca.ID, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
-		BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID, BlankValid: true}
+	r := reviewRound(ca.ID)
+	r.BlankValid = true
 	ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &r))
 	if _, err := a.sql.Exec("INSERT INTO pb_ballots (id, council_id, round_id, entry, number, marks) VALUES ('x1', ?, ?, 1, 17, '3 x')", ca.ID, r.ID); err != nil {
 		t.Fatal(err)
@@ -195,4 +133,75 @@ func TestPBUnreadableMarksRefused(t *testing.T) {
 	if _, err := a.PBRoundData(t.Context(), r.ID); err == nil {
 		t.Error("the round's data read a ballot whose marks cannot be read")
 	}
+}
+
+// reviewRound is a council's approval round in review, counted by votes.
+func reviewRound(council string) model.PBRound {
+	return model.PBRound{CouncilID: council, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
+		BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
+}
+
+// pbTwoCouncils is council A with its round and a proposal of A's, and
+// council B, made by twoCouncilsOneRound.
+type pbTwoCouncils struct {
+	ca, cb model.Council
+	ra     model.PBRound
+	mine   model.PBProposal
+}
+
+// twoCouncilsOneRound saves council A (Jyderup) on a and council B
+// (Svebølle) on b (which may be a), and on a A's round in review with A's
+// proposal "Shelter ved søen" of the given status.
+func twoCouncilsOneRound(t *testing.T, a, b *DB, status model.ProposalStatus) pbTwoCouncils {
+	t.Helper()
+	f := pbTwoCouncils{ca: model.Council{Name: "Jyderup Lokalråd"}, cb: model.Council{Name: "Svebølle Lokalråd"}}
+	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &f.ca))
+	ok(t, b.SaveCouncil(t.Context(), model.Council{}, &f.cb))
+	f.ra = reviewRound(f.ca.ID)
+	ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &f.ra))
+	f.mine = model.PBProposal{CouncilID: f.ca.ID, RoundID: f.ra.ID, Title: "Shelter ved søen", Cost: 40_000_00, Status: status}
+	ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &f.mine))
+	return f
+}
+
+// hubOrBundle applies ops on hub as the hub takes a push ("hub") or as a
+// bundle's import ("bundle").
+func hubOrBundle(hub *DB, via string) func([]Change) error {
+	return func(ops []Change) error {
+		var err error
+		if via == "hub" {
+			_, err = hub.HubApply(context.Background(), ops)
+		} else {
+			_, err = hub.ApplyOps(context.Background(), ops)
+		}
+		return err
+	}
+}
+
+// applyAThenCraft applies every op of a with apply, and returns them and
+// b's ops of row in table moved to round (movedToRound).
+func applyAThenCraft(t *testing.T, apply func([]Change) error, a, b *DB, table, row, round string) (opsA, crafted []Change) {
+	t.Helper()
+	opsA, err := a.CouncilOps(context.Background(), "")
+	ok(t, err)
+	ok(t, apply(opsA))
+	opsB, err := b.CouncilOps(context.Background(), "")
+	ok(t, err)
+	return opsA, movedToRound(b, opsB, table, row, round)
+}
+
+// movedToRound is b's ops of row in table with its round_id changed to
+// round and signed again by b: a crafted op, properly signed.
+func movedToRound(b *DB, ops []Change, table, row, round string) []Change {
+	var crafted []Change
+	for _, c := range ops {
+		if c.Table == table && c.Row == row {
+			if c.Field == "round_id" {
+				c.Value = round
+				b.signChange(&c)
+			}
+			crafted = append(crafted, c)
+		}
+	}
+	return crafted
 }

@@ -27,6 +27,8 @@ package ui
 import (
 	"context"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -63,8 +65,8 @@ type App struct {
 	// (FyneApp.toml) when empty.
 	Version string
 
-	// ctx is the window's: cancelled once it has closed (after the last
-	// edit is saved), so that reads, syncs and exports in flight stop.
+	// ctx is the window's: cancelled once the session ends (after the
+	// last edit is saved), so that reads, syncs and exports in flight stop.
 	ctx    context.Context
 	cancel context.CancelFunc
 	app    fyne.App
@@ -104,6 +106,14 @@ type App struct {
 	fillLater   bool               // NewLater: the first council opened leaves Oversigt to Fill
 	publication *publicationDialog // the last one opened (tests)
 	sync        *syncer
+
+	// endOnce and ended belong to end: the session's work is finished
+	// once, and background work that reports after it is dropped.
+	endOnce sync.Once
+	ended   atomic.Bool
+	// quitApp ends Fyne's event loop (the driver's Quit, see Quit); tests
+	// watch it.
+	quitApp func()
 }
 
 // New builds the main window for db in app a. a.Preferences() keeps the
@@ -131,19 +141,29 @@ func (u *App) Fill() {
 }
 
 func newApp(a fyne.App, db *storage.DB, later bool) *App {
-	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, do: uiDo, drafts: drafts{}, fillLater: later}
+	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, drafts: drafts{}, fillLater: later, quitApp: a.Driver().Quit}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
+	// Background work (sync, counts, attachments) that reports after the
+	// session ended finds no window to report to: dropped, also when Fyne
+	// runs it on the background goroutine because its loop has ended.
+	do := uiDo
+	u.do = func(f func()) {
+		if u.ended.Load() {
+			return
+		}
+		do(func() {
+			if !u.ended.Load() {
+				f()
+			}
+		})
+	}
+	u.saver.do = u.do
 	u.win = a.NewWindow("Lokalråd")
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon))
 	u.win.Resize(fyne.NewSize(1360, 800))
-	u.win.SetOnClosed(func() { // closing never loses typed text
-		u.saver.flush()
-		u.sync.stop()
-		if u.borgerbudget != nil {
-			u.borgerbudget.stop()
-		}
-		u.cancel()
-	})
+	u.win.SetOnClosed(u.end) // closing never loses typed text
+	// The close button quits like Ctrl+Q: see Quit.
+	u.win.SetCloseIntercept(u.Quit)
 	u.sync = newSyncer(u)
 	u.win.SetMainMenu(u.mainMenu())
 	u.start()
@@ -155,10 +175,48 @@ func newApp(a fyne.App, db *storage.DB, later bool) *App {
 // Window is the main window.
 func (u *App) Window() fyne.Window { return u.win }
 
-// ShowAndRun shows the window and runs the app until it quits.
+// ShowAndRun shows the window and runs the app until it quits, and ends
+// the session's work (end) however the loop ended.
 func (u *App) ShowAndRun() {
 	u.win.ShowAndRun()
-	u.saver.flush()
+	u.end()
+}
+
+// Quit ends the app the one orderly way, whether the user pressed Ctrl+Q,
+// chose Filer › Afslut or the window's close button, or the system sent a
+// signal: pending edits are saved, sync and counts stop (end), then Fyne's
+// event loop ends, which makes ShowAndRun return; the caller closes the
+// database after that.
+//
+// It does not close the window through Fyne (neither Window.Close nor
+// fyne.App.Quit, which closes every window first): Fyne 2.7.1's window
+// close marks the window closing at once but destroys it only on the next
+// tick, and a mouse move that arrives in between, in the same poll of
+// events as the Ctrl+Q that closed it, dereferences the closing window's
+// nil view (processMouseMoved -> SetInputMode) and crashes the app. The
+// driver's Quit only ends the loop and leaves the window whole until glfw
+// terminates.
+//
+// Safe to call again and after the loop has ended (a late signal): end
+// runs once, and quitting an ended app does nothing.
+func (u *App) Quit() {
+	u.end()
+	u.quitApp()
+}
+
+// end saves pending edits and stops background work, once: the first of
+// Quit, the window's close and ShowAndRun's return. Background work that
+// reports afterwards is dropped (u.do).
+func (u *App) end() {
+	u.endOnce.Do(func() {
+		u.saver.flush()
+		u.ended.Store(true)
+		u.sync.stop()
+		if u.borgerbudget != nil {
+			u.borgerbudget.stop()
+		}
+		u.cancel() // after the last edit is saved: work in flight stops
+	})
 }
 
 // start shows the last council, or the welcome screen when there is none.
@@ -388,7 +446,7 @@ func (u *App) mainMenu() *fyne.MainMenu {
 	newMeeting.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	search := fyne.NewMenuItem(lang.L("Search"), u.onSearchShortcut)
 	search.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
-	quit := fyne.NewMenuItem(lang.L("Quit"), u.onQuit)
+	quit := fyne.NewMenuItem(lang.L("Quit"), u.Quit)
 	quit.IsQuit = true
 	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 	export := fyne.NewMenuItem(lang.L("Print / export…"), u.onExportCouncil)
@@ -453,12 +511,6 @@ func (u *App) onSearchShortcut() {
 	}
 	u.tabs.SelectIndex(5)
 	u.win.Canvas().Focus(u.search.query)
-}
-
-// onQuit saves what is pending and closes the window, which ends the app.
-func (u *App) onQuit() {
-	u.saver.flush()
-	u.win.Close()
 }
 
 // onSettings lets the user choose the language, used from the next start,

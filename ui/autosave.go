@@ -29,10 +29,13 @@ type saver struct {
 	// saved, when set, is told that edits were saved (background sync
 	// sends them once they rest).
 	saved func()
+	// do runs the flush after the pause on the UI goroutine: the App's do
+	// (fyne.Do, or the tests' queue), never the timer's goroutine.
+	do func(func())
 }
 
 func newSaver(delay time.Duration) *saver {
-	return &saver{delay: delay, fns: map[string]func(){}}
+	return &saver{delay: delay, fns: map[string]func(){}, do: fyne.Do}
 }
 
 // schedule queues fn under key, replacing what was queued under it, and
@@ -47,7 +50,8 @@ func (s *saver) schedule(key string, fn func()) {
 	if s.timer != nil {
 		s.timer.Stop()
 	}
-	s.timer = time.AfterFunc(s.delay, func() { fyne.Do(s.flush) })
+	do := s.do
+	s.timer = time.AfterFunc(s.delay, func() { do(s.flush) })
 }
 
 // flush runs every pending edit now.
@@ -113,6 +117,7 @@ func (u *App) autosave(e *entry, key string, save func()) {
 type debounce struct {
 	mu    sync.Mutex
 	delay time.Duration
+	do    func(func()) // the App's do; fyne.Do when nil
 	timer *time.Timer
 	gen   int // the run that may still happen; stop and each run move it on
 }
@@ -125,8 +130,12 @@ func (d *debounce) run(fn func()) {
 	}
 	d.gen++
 	g := d.gen
+	do := d.do
+	if do == nil {
+		do = fyne.Do
+	}
 	d.timer = time.AfterFunc(d.delay, func() {
-		fyne.Do(func() {
+		do(func() {
 			if d.pending(g) {
 				fn()
 			}

@@ -44,7 +44,7 @@ func (u *App) backupTo(path string) {
 	progress.Show()
 	go func() {
 		err := u.db.Backup(u.appCtx(), path)
-		fyne.Do(func() {
+		u.do(func() {
 			progress.Hide()
 			if err != nil {
 				u.showError(err)

@@ -324,7 +324,7 @@ func (u *App) writeInBackground(wc fyne.URIWriteCloser, make func() ([]byte, err
 			err = cerr
 		}
 		uri := wc.URI()
-		fyne.Do(func() {
+		u.do(func() {
 			progress.Hide()
 			if err != nil {
 				u.showError(fmt.Errorf("%s: %w", uri.Name(), err))

@@ -51,6 +51,7 @@ func TestExportWritesTheChosenFile(t *testing.T) {
 		u.writeInBackground(wc, func() ([]byte, error) { return u.render(c.doc, council, c.ref, c.year, false) })
 		var data []byte
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			drainUI() // the dialogs change on this goroutine, never beside it
 			if data, _ = os.ReadFile(path); bytes.HasPrefix(data, []byte(c.magic)) && u.win.Canvas().Overlays().Top() != nil {
 				break
 			}

@@ -34,7 +34,7 @@ func (s *searchScreen) build() fyne.CanvasObject {
 	s.query.SetPlaceHolder(lang.L("Search meetings, minutes, decisions, projects and budget wishes"))
 	s.query.ActionItem = widget.NewButtonWithIcon("", theme.SearchIcon(), s.onSearch)
 	s.query.OnSubmitted = func(string) { s.onSearch() }
-	s.timer = &debounce{delay: 300e6}
+	s.timer = &debounce{delay: 300e6, do: s.u.do}
 	s.query.OnChanged = func(string) { s.timer.run(s.onSearch) }
 	s.info = widget.NewLabel("")
 	s.sort = widget.NewSelect([]string{lang.L("Best match first"), lang.L("Newest first")}, nil)

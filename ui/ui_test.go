@@ -2,7 +2,7 @@ package ui
 
 import (
 	"context"
-	"errors"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,6 +11,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	fstorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -437,6 +439,49 @@ func withCouncilLang(t *testing.T) (*App, *storage.DB, string) {
 	return u, db, c.ID
 }
 
+// Work that waits for a pause (the autosave, the search as you type) and
+// the end of a file made in the background run on the UI goroutine, never
+// on a timer's or the job's: in the tests that is the test's goroutine
+// when it drains the queue (uiDo). Before, fyne.Do ran them at once on the
+// timer's goroutine under the test driver, so they read and changed
+// widgets beside the test (go test -race ./ui -run
+// 'TestExportWritesTheChosenFile|TestMeetingMinutesAreStored' found 16
+// races, every one in our code: the autosave's flush, the export's
+// dialogs).
+func TestPausedWorkWaitsForTheUIGoroutine(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	u.saver.flush()
+	id := ed.m.ID
+	u.saver.delay = time.Millisecond
+	test.Type(ed.place, "Forsamlingshuset")
+	searched := false
+	u.search.timer.delay = time.Millisecond
+	u.search.timer.run(func() { searched = true })
+	path := filepath.Join(t.TempDir(), "x.txt")
+	wc := noerr.Get(fstorage.Writer(fstorage.NewFileURI(path)))(t)
+	u.writeInBackground(wc, func() ([]byte, error) { return []byte("x"), nil })
+	progress := u.win.Canvas().Overlays().Top()
+	deadline := time.Now().Add(20 * time.Second)
+	for data, _ := os.ReadFile(path); len(data) == 0 && time.Now().Before(deadline); data, _ = os.ReadFile(path) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // the pauses are long over
+	if m := noerr.Get(db.Meeting(t.Context(), id))(t); m.Place != "" || searched || u.win.Canvas().Overlays().Top() != progress {
+		t.Fatalf("ran beside the test: place %q, searched %v, dialog changed %v", m.Place, searched, u.win.Canvas().Overlays().Top() != progress)
+	}
+	drainUI()
+	if m := noerr.Get(db.Meeting(t.Context(), id))(t); m.Place != "Forsamlingshuset" {
+		t.Errorf("place after the UI goroutine ran the work: %q", m.Place)
+	}
+	if !searched {
+		t.Error("the search did not run")
+	}
+	if u.win.Canvas().Overlays().Top() == progress {
+		t.Error("the progress dialog still shows after the file was made")
+	}
+}
+
 // (7) Closing the window saves what was typed but not yet saved.
 func TestCloseFlushesPendingEdit(t *testing.T) {
 	u, db, _ := withCouncil(t)
@@ -459,13 +504,55 @@ func TestCloseFlushesPendingEdit(t *testing.T) {
 	if m := noerr.Get(db.Meeting(t.Context(), id))(t); m.Place != "Forsamlingshuset" {
 		t.Errorf("place after close: %q", m.Place)
 	}
-	// Only then is the window's context cancelled: whatever the window
-	// still has in flight (a sync, a count, an export) stops.
-	if !errors.Is(u.ctx.Err(), context.Canceled) {
-		t.Errorf("the window's context after close: %v", u.ctx.Err())
+}
+
+// Ctrl+Q (Filer › Afslut) ends the app the orderly way: the title typed
+// but not yet saved is stored, the syncer's context ends, the event loop
+// is asked to end once, and work a background job reports afterwards is
+// dropped instead of touching the window of an ended app. It also quits
+// without closing the window through Fyne, whose close crashed on a
+// mouse move (TestCtrlQWithAPendingEditEndsCleanly in cmd/lokalraad shows
+// that on the real driver); the close button quits the same way.
+func TestQuitSavesStopsAndDropsLateWork(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	quits := 0
+	u.quitApp = func() { quits++ }
+	closed := false
+	u.win.SetOnClosed(func() { closed = true })
+	ed := newMeeting(t, u)
+	u.saver.flush()
+	id := ed.m.ID
+	test.Type(ed.title, " før Ctrl+Q")
+	if !u.saver.pending() {
+		t.Fatal("nothing pending before Ctrl+Q: the test proves nothing")
 	}
-	if _, err := db.Meetings(u.ctx, ed.m.CouncilID); !errors.Is(err, context.Canceled) {
-		t.Errorf("a read with the closed window's context: %v", err)
+	var quit *fyne.MenuItem
+	for _, it := range u.win.MainMenu().Items[0].Items {
+		if it.IsQuit {
+			quit = it
+		}
+	}
+	if quit == nil || quit.Shortcut == nil || quit.Shortcut.ShortcutName() != (&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}).ShortcutName() {
+		t.Fatalf("no Quit item with Ctrl+Q in the file menu: %+v", quit)
+	}
+	quit.Action()
+	if m := noerr.Get(db.Meeting(t.Context(), id))(t); !strings.HasSuffix(m.Title, " før Ctrl+Q") {
+		t.Errorf("title after Ctrl+Q: %q", m.Title)
+	}
+	if u.sync.ctx.Err() == nil {
+		t.Error("sync still runs after Ctrl+Q")
+	}
+	if quits != 1 {
+		t.Errorf("the event loop was asked to end %d times, want 1", quits)
+	}
+	if closed {
+		t.Error("Ctrl+Q closed the window through Fyne")
+	}
+	ran := false
+	u.do(func() { ran = true })
+	drainUI()
+	if ran {
+		t.Error("work reported after quitting touched the window")
 	}
 }
 

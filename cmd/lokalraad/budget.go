@@ -16,7 +16,7 @@ import (
 // budgetUsage lists every budget subcommand, for the usage and the
 // message on an unknown one.
 const budgetUsage = `brug en af underkommandoerne:
-  lokalraad budget rounds --db FIL
+  lokalraad budget rounds --db FIL [--lang da|en]
   lokalraad budget count --db FIL --round ID [--method votes|mes|mes-add1] [--explain] [--lang da|en]
   lokalraad budget count --pb FIL.pb --method votes|mes|mes-add1 [--explain] [--lang da|en]
   lokalraad budget ballots --db FIL --round ID --out FIL.pdf [--from 1 --to 500 --place STED --large]
@@ -67,15 +67,9 @@ func runBudgetCount(ctx context.Context, args []string, stdout, stderr io.Writer
 	method := flags.String("method", string(model.CountMESAdd1), "optællingsmetode: votes, mes eller mes-add1")
 	explain := flags.Bool("explain", false, "skriv forklaringen trin for trin efter de valgte forslag")
 	langFlag := flags.String("lang", "da", "forklaringens sprog: da eller en")
-	if err := flags.Parse(args); err != nil {
+	l, err := parseWithLang(flags, args, langFlag)
+	if err != nil {
 		return err
-	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("uventet argument %q", flags.Arg(0))
-	}
-	l := model.Lang(*langFlag)
-	if l != model.Danish && l != model.English {
-		return fmt.Errorf("ukendt sprog %q: brug da eller en", *langFlag)
 	}
 	if *pbPath == "" {
 		return errors.New("angiv stemmerne med --pb FIL.pb")

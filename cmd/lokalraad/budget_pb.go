@@ -76,10 +76,8 @@ func (p *pbFlags) parse(args []string, need ...string) error {
 			return fmt.Errorf("angiv --%s", n)
 		}
 	}
-	if l := model.Lang(*p.lang); l != model.Danish && l != model.English {
-		return fmt.Errorf("ukendt sprog %q: brug da eller en", *p.lang)
-	}
-	return nil
+	_, err := budgetLang(*p.lang)
+	return err
 }
 
 func (p *pbFlags) now() (time.Time, error) {

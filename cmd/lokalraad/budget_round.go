@@ -2,11 +2,11 @@ package main
 
 // The borgerbudget subcommands on the rounds a database holds:
 //
-//	lokalraad budget rounds --db PATH
+//	lokalraad budget rounds --db PATH [--lang da|en]
 //	lokalraad budget count --db PATH --round ID [--method votes|mes|mes-add1] [--explain] [--lang da|en]
 //
-// rounds prints every round, one a line: id, council, title and phase,
-// separated by tabs. count counts a round's ballots as stored (the two
+// rounds prints every round, one a line: id, council, title and phase (in
+// the language --lang names), separated by tabs. count counts a round's ballots as stored (the two
 // counters' entries paired, invalid ballots left out) by the round's own
 // method or the one given, and prints the winners one a line as
 // "nr. titel"; --explain prints the count's steps after them. A result
@@ -36,15 +36,34 @@ func usesDB(args []string) bool {
 	return false
 }
 
-func runBudgetRounds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// budgetLang is the language a budget subcommand's --lang names.
+func budgetLang(s string) (model.Lang, error) {
+	if l := model.Lang(s); l == model.Danish || l == model.English {
+		return l, nil
+	}
+	return "", fmt.Errorf("ukendt sprog %q: brug da eller en", s)
+}
+
+// parseWithLang parses a budget subcommand's args into flags, refuses
+// arguments left over, and returns the language its --lang (lang) names.
+func parseWithLang(flags *flag.FlagSet, args []string, lang *string) (model.Lang, error) {
+	if err := flags.Parse(args); err != nil {
+		return "", err
+	}
+	if flags.NArg() > 0 {
+		return "", fmt.Errorf("uventet argument %q", flags.Arg(0))
+	}
+	return budgetLang(*lang)
+}
+
+func runBudgetRounds(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("lokalraad budget rounds", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	dbPath := flags.String("db", "", "databasefil (påkrævet)")
-	if err := flags.Parse(args); err != nil {
+	langFlag := flags.String("lang", "da", "fasernes sprog: da eller en")
+	l, err := parseWithLang(flags, args, langFlag)
+	if err != nil {
 		return err
-	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("uventet argument %q", flags.Arg(0))
 	}
 	if *dbPath == "" {
 		return errors.New("angiv databasen med --db FIL")
@@ -54,12 +73,12 @@ func runBudgetRounds(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	defer db.Close()
-	all, err := db.PBRoundsAll(ctx)
+	all, err := db.PBRoundsAll(context.TODO())
 	if err != nil {
 		return err
 	}
 	for _, s := range all {
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", s.Round.ID, s.Council.Name, s.Round.Title, s.Round.Phase.Label(model.Danish))
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", s.Round.ID, s.Council.Name, s.Round.Title, s.Round.Phase.Label(l))
 	}
 	return nil
 }
@@ -72,21 +91,15 @@ func runBudgetCountRound(ctx context.Context, args []string, stdout, stderr io.W
 	method := flags.String("method", "", "optællingsmetode: votes, mes eller mes-add1 (standard: rundens egen)")
 	explain := flags.Bool("explain", false, "skriv optællingen trin for trin efter de valgte forslag")
 	langFlag := flags.String("lang", "da", "forklaringens sprog: da eller en")
-	if err := flags.Parse(args); err != nil {
+	l, err := parseWithLang(flags, args, langFlag)
+	if err != nil {
 		return err
-	}
-	l := model.Lang(*langFlag)
-	if l != model.Danish && l != model.English {
-		return fmt.Errorf("ukendt sprog %q: brug da eller en", *langFlag)
 	}
 	say := func(da, en string) string {
 		if l == model.English {
 			return en
 		}
 		return da
-	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("uventet argument %q", flags.Arg(0))
 	}
 	if *dbPath == "" || *roundID == "" {
 		return errors.New("angiv databasen og runden: lokalraad budget count --db FIL --round ID")

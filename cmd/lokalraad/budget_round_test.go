@@ -28,6 +28,14 @@ func TestBudgetRoundsAndCountFromTheDatabase(t *testing.T) {
 		t.Fatalf("round line %q", lines[0])
 	}
 	id := cols[0]
+	// --lang en, as the other budget subcommands: the phase in English.
+	out, _, err = runCmd(t, "budget", "rounds", "--db", path, "--lang", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Join(append(cols[:3:3], model.PhaseResult.Label(model.English)), "\t") + "\n"; out != want || want == lines[0]+"\n" {
+		t.Errorf("rounds --lang en: %q, want %q", out, want)
+	}
 
 	out, stderr, err := runCmd(t, "budget", "count", "--db", path, "--round", id)
 	if err != nil {
@@ -93,6 +101,7 @@ func TestBudgetCountRoundRefusesBadInput(t *testing.T) {
 	}{
 		{[]string{"budget", "rounds"}, "angiv databasen med --db"},
 		{[]string{"budget", "rounds", "--db", filepath.Join(t.TempDir(), "nope.db")}, "findes ikke"},
+		{[]string{"budget", "rounds", "--db", path, "--lang", "de"}, "ukendt sprog"},
 		{[]string{"budget", "count", "--db", path}, "angiv databasen og runden"},
 		{[]string{"budget", "count", "--db", path, "--round", "nope"}, "runden nope findes ikke"},
 		{[]string{"budget", "count", "--db", path, "--round", "x", "--method", "borda"}, "ukendt metode"},

@@ -48,10 +48,11 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 		log.SetOutput(os.Stderr)
 		if r := recover(); r != nil {
 			if closedBySignal.Load() {
-				// Fyne 2.7.1 can panic on a mouse move that arrives for
-				// the window it is closing (processMouseMoved on a nil
-				// view). The window's close already saved what was typed
-				// and the session has ended: quit as asked.
+				// Fyne 2.7.1 panicked on a mouse move that arrived for
+				// the window it was closing (processMouseMoved on a nil
+				// view). ui.App.Quit no longer closes the window, so this
+				// is a guard: what was typed is saved before the loop
+				// ends, and the session has ended: quit as asked.
 				log.Printf("lokalraad: Fyne panicked while closing the window on a signal: %v", r)
 				return
 			}
@@ -158,16 +159,16 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 	stop := context.AfterFunc(ctx, func() {
 		closedBySignal.Store(true)
 		defer func() {
-			// Fyne runs a call on this goroutine only when its event loop
-			// has already ended (glfw's runOnMain after the queue is
-			// drained): the window is closed and ShowAndRun returns, so the
-			// session ends as usual. The close then panics on the gone
-			// GLFW; that is no failure of the app.
+			// Quit touches no window, and after the event loop has ended
+			// Fyne runs it on this goroutine, where it only finds the
+			// session ended already. Should Fyne still panic there, the
+			// session has ended: that is no failure of the app.
 			if r := recover(); r != nil {
-				log.Printf("lokalraad: the window was already closed when the signal came: %v", r)
+				log.Printf("lokalraad: the app had already ended when the signal came: %v", r)
 			}
 		}()
-		fyne.Do(u.Window().Close)
+		// The same orderly end as Ctrl+Q and the close button (ui.App.Quit).
+		fyne.Do(u.Quit)
 	})
 	defer stop()
 	u.ShowAndRun()

@@ -23,6 +23,173 @@ import (
 // file first. It also checks the first-frame line `make bench-start` times
 // start-up with. Needs Xvfb.
 func TestSIGTERMEndsTheSessionCleanly(t *testing.T) {
+	bin, env, path := realAppOnXvfb(t)
+
+	for run := range 2 {
+		app := startFramed(t, bin, env, path, fmt.Sprintf("start %d", run+1))
+		if _, err := os.Stat(path + ".aaben"); err != nil {
+			t.Errorf("start %d: no session marker while the app runs: %v", run+1, err)
+		}
+		app.cmd.Process.Signal(syscall.SIGTERM)
+		app.waitExit(t, "SIGTERM")
+		if strings.Contains(app.logs.String(), "panicked") {
+			t.Logf("start %d: %s", run+1, app.logs.String())
+		}
+		if _, err := os.Stat(path + ".aaben"); !os.IsNotExist(err) {
+			t.Errorf("start %d: the session marker is left after SIGTERM (the next start checks the whole file first): %v", run+1, err)
+		}
+	}
+}
+
+// Ctrl+Q while the title just typed waits for its debounced save, with
+// the mouse still moving over the window: the app saves the title, ends
+// its session and exits with status 0. Before, Fyne's window close left a
+// tick in which such a mouse move crashed the app on the closing window's
+// nil view (processMouseMoved), every time with the moves sent together
+// with the key. Needs Xvfb and xdotool.
+func TestCtrlQWithAPendingEditEndsCleanly(t *testing.T) {
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("xdotool is not installed (make deps installs it)")
+	}
+	bin, env, path := realAppOnXvfb(t)
+	xdo := func(args ...string) {
+		t.Helper()
+		c := exec.Command("xdotool", args...)
+		c.Env = env
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Fatalf("xdotool %v: %v\n%s", args, err, out)
+		}
+	}
+	const runs = 3
+	for run := range runs {
+		app := startFramed(t, bin, env, path, fmt.Sprintf("start %d", run+1))
+		// The first frame is drawn before the event loop reads keys.
+		time.Sleep(time.Second)
+		// ASCII: xdotool types it under any locale.
+		title := fmt.Sprintf("Moede inden Ctrl+Q %d", run+1)
+		xdo("key", "ctrl+n") // a new meeting
+		time.Sleep(500 * time.Millisecond)
+		// A click in its title, as a user would: without a click the
+		// pointer's moves never crashed the old app in our tries.
+		xdo("mousemove", "910", "248", "click", "1")
+		time.Sleep(200 * time.Millisecond)
+		xdo("key", "ctrl+a")
+		xdo("type", "--delay", "10", title)
+		// The key and the moves in one command arrive in one poll of
+		// events: between the title entry (a text cursor) and the
+		// meeting list (an arrow), so each move changes the cursor.
+		args := []string{"key", "--delay", "0", "ctrl+q"}
+		for range 15 {
+			args = append(args, "mousemove", "910", "248", "mousemove", "150", "300")
+		}
+		xdo(args...)
+		app.waitExit(t, "Ctrl+Q")
+		if _, err := os.Stat(path + ".aaben"); !os.IsNotExist(err) {
+			t.Errorf("start %d: the session marker is left after Ctrl+Q: %v", run+1, err)
+		}
+		if !meetingTitled(t, path, title) {
+			t.Errorf("start %d: the title typed before Ctrl+Q was not saved: %q", run+1, title)
+		}
+	}
+}
+
+// meetingTitled tells whether the database at path holds a meeting titled
+// title.
+func meetingTitled(t *testing.T, path, title string) bool {
+	t.Helper()
+	db, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cs, err := db.Councils(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		ms, err := db.Meetings(t.Context(), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.Title == title {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// runningApp is the real app started by startFramed.
+type runningApp struct {
+	what string
+	cmd  *exec.Cmd
+	logs *strings.Builder // its stderr
+	done chan struct{}    // closed when it has exited, with err
+	err  error
+}
+
+// startFramed starts the app on the database at path and waits until it
+// says its first frame is drawn; what names the start in failures.
+func startFramed(t *testing.T, bin string, env []string, path, what string) *runningApp {
+	t.Helper()
+	app := &runningApp{what: what, cmd: exec.Command(bin, "--db", path), logs: &strings.Builder{}, done: make(chan struct{})}
+	app.cmd.Env = env
+	app.cmd.Stderr = app.logs
+	out, err := app.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	framed := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		seen := false
+		for sc.Scan() {
+			if sc.Text() == firstFrameLine && !seen {
+				seen = true
+				framed <- true
+			}
+		}
+		app.err = app.cmd.Wait()
+		close(app.done)
+	}()
+	t.Cleanup(func() { // a failed test leaves no app writing in its folder
+		app.cmd.Process.Kill()
+		<-app.done
+	})
+	select {
+	case <-framed:
+	case <-app.done:
+		t.Fatalf("%s: exited before its first frame: %v\n%s", what, app.err, app.logs.String())
+	case <-time.After(90 * time.Second):
+		t.Fatalf("%s: no first-frame line after 90 s\n%s", what, app.logs.String())
+	}
+	return app
+}
+
+// waitExit waits up to 30 s for the app to end after how (a signal, a
+// key) and fails unless it exits with status 0.
+func (app *runningApp) waitExit(t *testing.T, how string) {
+	t.Helper()
+	select {
+	case <-app.done:
+		if app.err != nil {
+			t.Fatalf("%s: exit after %s: %v\n%s", app.what, how, app.err, app.logs.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s: still running 30 s after %s\n%s", app.what, how, app.logs.String())
+	}
+}
+
+// realAppOnXvfb builds the app, starts Xvfb on a free display and writes
+// the demo council to a database: the binary, the environment to run it
+// in (Danish, on that display) and the database's path. It skips the test
+// with -short or without Xvfb.
+func realAppOnXvfb(t *testing.T) (bin string, env []string, path string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and starts the real app")
 	}
@@ -30,7 +197,7 @@ func TestSIGTERMEndsTheSessionCleanly(t *testing.T) {
 		t.Skip("Xvfb is not installed (make deps installs it)")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "lokalraad")
+	bin = filepath.Join(dir, "lokalraad")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
@@ -50,10 +217,10 @@ func TestSIGTERMEndsTheSessionCleanly(t *testing.T) {
 		t.Fatalf("Xvfb did not say its display: %v", err)
 	}
 	r.Close()
-	env := append(os.Environ(), fmt.Sprintf("DISPLAY=:%d", n), "WAYLAND_DISPLAY=", "LANG=da_DK.UTF-8", "HOME="+dir,
+	env = append(os.Environ(), fmt.Sprintf("DISPLAY=:%d", n), "WAYLAND_DISPLAY=", "LANG=da_DK.UTF-8", "HOME="+dir,
 		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "LOKALRAAD_FIRST_FRAME=1")
 
-	path := filepath.Join(dir, "data", "lokalraad.db")
+	path = filepath.Join(dir, "data", "lokalraad.db")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -66,59 +233,5 @@ func TestSIGTERMEndsTheSessionCleanly(t *testing.T) {
 	}
 	db.Close()
 
-	for run := range 2 {
-		app := exec.Command(bin, "--db", path)
-		app.Env = env
-		var logs strings.Builder
-		app.Stderr = &logs
-		out, err := app.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := app.Start(); err != nil {
-			t.Fatal(err)
-		}
-		framed := make(chan bool, 1)
-		exited := make(chan error, 1)
-		go func() {
-			sc := bufio.NewScanner(out)
-			seen := false
-			for sc.Scan() {
-				if sc.Text() == firstFrameLine && !seen {
-					seen = true
-					framed <- true
-				}
-			}
-			exited <- app.Wait()
-		}()
-		select {
-		case <-framed:
-		case err := <-exited:
-			t.Fatalf("start %d: exited before its first frame: %v\n%s", run+1, err, logs.String())
-		case <-time.After(90 * time.Second):
-			app.Process.Kill()
-			<-exited
-			t.Fatalf("start %d: no first-frame line after 90 s\n%s", run+1, logs.String())
-		}
-		if _, err := os.Stat(path + ".aaben"); err != nil {
-			t.Errorf("start %d: no session marker while the app runs: %v", run+1, err)
-		}
-		app.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Fatalf("start %d: exit after SIGTERM: %v\n%s", run+1, err, logs.String())
-			}
-		case <-time.After(30 * time.Second):
-			app.Process.Kill()
-			<-exited
-			t.Fatalf("start %d: still running 30 s after SIGTERM\n%s", run+1, logs.String())
-		}
-		if strings.Contains(logs.String(), "panicked") {
-			t.Logf("start %d: %s", run+1, logs.String())
-		}
-		if _, err := os.Stat(path + ".aaben"); !os.IsNotExist(err) {
-			t.Errorf("start %d: the session marker is left after SIGTERM (the next start checks the whole file first): %v", run+1, err)
-		}
-	}
+	return bin, env, path
 }

@@ -42,6 +42,32 @@ func upcomingItem(t *testing.T, db *storage.DB, council string, in time.Duration
 	return it
 }
 
+// hubWithLaptop is a hub holding Jyderup Lokalråd, and laptop a enrolled
+// in it and synced once.
+func hubWithLaptop(t testing.TB) (*hub, string, *storage.DB) {
+	t.Helper()
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	return h, council, h.syncedLaptop(t, "a", council, 0)
+}
+
+// syncedLaptop enrols laptop name in council, its clock offset ahead, and
+// syncs it once.
+func (h *hub) syncedLaptop(t testing.TB, name, council string, offset time.Duration) *storage.DB {
+	t.Helper()
+	db := h.laptop(t, name, council, offset)
+	syncOK(t, db)
+	return db
+}
+
+// attach attaches the file read from r to owner on db.
+func attach(t testing.TB, db *storage.DB, kind model.OwnerKind, owner, name string, r io.Reader) model.Attachment {
+	t.Helper()
+	att, err := db.AddAttachment(t.Context(), kind, owner, name, r)
+	ok(t, err)
+	return att
+}
+
 func tokenOf(t *testing.T, db *storage.DB) string {
 	t.Helper()
 	tok, err := db.Meta(t.Context(), storage.MetaToken)
@@ -52,18 +78,13 @@ func tokenOf(t *testing.T, db *storage.DB) string {
 // Attach on laptop A, sync; laptop B has the file of the coming meeting
 // after its sync, and fetches another file when it is opened.
 func TestBlobsTravelBetweenLaptops(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
-	b := h.laptop(t, "b", council, time.Second)
-	syncOK(t, b)
+	h, council, a := hubWithLaptop(t)
+	b := h.syncedLaptop(t, "b", council, time.Second)
 	cli := withClient(func(c *Client) { c.BlobChunk = 64 << 10 })
 
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
 	pdf := blobBytes(300<<10, 1)
-	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader(pdf))
-	ok(t, err)
+	att := attach(t, a, model.OwnerItem, it.ID, "Tilbud.pdf", bytes.NewReader(pdf))
 	p := model.Project{CouncilID: council, Title: "Shelter", Status: model.ProjectIdea}
 	ok(t, a.SaveProject(t.Context(), model.Project{}, &p))
 	drawing, err := a.AddAttachment(t.Context(), model.OwnerProject, p.ID, "Tegning.png", bytes.NewReader(blobBytes(10<<10, 2)))
@@ -100,15 +121,11 @@ func TestBlobsTravelBetweenLaptops(t *testing.T) {
 // A transfer cut in the middle resumes: only the rest is sent, and a cut
 // download resumes with a Range request.
 func TestBlobUploadResumes(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := hubWithLaptop(t)
 	cli := withClient(func(c *Client) { c.BlobChunk = 64 << 10 })
 	it := upcomingItem(t, a, council, 40*24*time.Hour)
 	data := blobBytes(5*64<<10+100, 3)
-	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(data))
-	ok(t, err)
+	att := attach(t, a, model.OwnerItem, it.ID, "Lokalplan.pdf", bytes.NewReader(data))
 
 	var puts atomic.Int64
 	var putBytes atomic.Int64
@@ -166,14 +183,10 @@ func TestBlobUploadResumes(t *testing.T) {
 // The hub keeps no file whose bytes do not match its name, and a laptop
 // takes none from the hub either.
 func TestBlobWrongHashRefused(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := hubWithLaptop(t)
 	it := upcomingItem(t, a, council, 40*24*time.Hour)
 	data := []byte("det rigtige indhold")
-	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Budget.pdf", bytes.NewReader(data))
-	ok(t, err)
+	att := attach(t, a, model.OwnerItem, it.ID, "Budget.pdf", bytes.NewReader(data))
 	// Rows go up, the file does not (the laptop's copy is made to lie).
 	path, err := a.AttachmentFile(att)
 	ok(t, err)
@@ -201,8 +214,7 @@ func TestBlobWrongHashRefused(t *testing.T) {
 	ok(t, os.WriteFile(path, data, 0o644))
 	syncOK(t, a)
 	ok(t, os.WriteFile(h.db.Blobs().Path(att.SHA256), []byte("det falske indhold!"), 0o644))
-	b := h.laptop(t, "b", council, time.Second)
-	syncOK(t, b)
+	b := h.syncedLaptop(t, "b", council, time.Second)
 	syncOK(t, b)
 	if err := cli.FetchBlob(context.Background(), b, att); err == nil || !strings.Contains(err.Error(), "beskadiget") {
 		t.Errorf("fetching a damaged file: %v", err)
@@ -217,11 +229,9 @@ func TestBlobOtherCouncilForbidden(t *testing.T) {
 	h := newHub(t)
 	council := h.council(t, "Jyderup Lokalråd")
 	other := h.council(t, "Tølløse Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	a := h.syncedLaptop(t, "a", council, 0)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Fortroligt.pdf", strings.NewReader("kun for Jyderup"))
-	ok(t, err)
+	att := attach(t, a, model.OwnerItem, it.ID, "Fortroligt.pdf", strings.NewReader("kun for Jyderup"))
 	syncOK(t, a)
 	x := h.laptop(t, "x", other, 0)
 	syncOK(t, x)
@@ -259,16 +269,12 @@ func must[T any](v T, err error) T {
 // A bundle carries the files its attachment ops name; a bundle whose file
 // does not match its checksum is refused whole, in Danish.
 func TestBundleCarriesBlobs(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := hubWithLaptop(t)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
 	data := blobBytes(20<<10, 7)
-	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Skitse.pdf", bytes.NewReader(data))
-	ok(t, err)
+	att := attach(t, a, model.OwnerItem, it.ID, "Skitse.pdf", bytes.NewReader(data))
 	var buf bytes.Buffer
-	_, err = cli.WriteBundle(context.Background(), &buf, a, council)
+	_, err := cli.WriteBundle(context.Background(), &buf, a, council)
 	ok(t, err)
 
 	// At the municipality: rows and file come in together.
@@ -315,15 +321,10 @@ func TestBundleCarriesBlobs(t *testing.T) {
 // Erasing a person named in a file name travels: the other laptop and the
 // hub accept the rewrite, and keep the file.
 func TestEraseNameInAttachmentSyncs(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
-	b := h.laptop(t, "b", council, time.Second)
-	syncOK(t, b)
+	h, council, a := hubWithLaptop(t)
+	b := h.syncedLaptop(t, "b", council, time.Second)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Klage fra Anne_Brøndum.pdf", strings.NewReader("klage"))
-	ok(t, err)
+	att := attach(t, a, model.OwnerItem, it.ID, "Klage fra Anne_Brøndum.pdf", strings.NewReader("klage"))
 	syncOK(t, a)
 	syncOK(t, b)
 	view, err := b.ViewableFile(att) // B opened it once
@@ -350,12 +351,8 @@ func TestEraseNameInAttachmentSyncs(t *testing.T) {
 // An attachment added offline to an item whose minutes another laptop has
 // approved meanwhile is refused at the hub, as a local edit would be.
 func TestAttachToApprovedMinutesRefusedAtHub(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
-	b := h.laptop(t, "b", council, time.Second)
-	syncOK(t, b)
+	h, council, a := hubWithLaptop(t)
+	b := h.syncedLaptop(t, "b", council, time.Second)
 	it := upcomingItem(t, a, council, -24*time.Hour)
 	syncOK(t, a)
 	syncOK(t, b)
@@ -365,8 +362,7 @@ func TestAttachToApprovedMinutesRefusedAtHub(t *testing.T) {
 	ok(t, b.SaveMeeting(t.Context(), storage.Overwriting(t.Context(), b, m), &m))
 	syncOK(t, b)
 	// A has not heard of the approval yet.
-	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "For sent.pdf", strings.NewReader("for sent"))
-	ok(t, err)
+	att := attach(t, a, model.OwnerItem, it.ID, "For sent.pdf", strings.NewReader("for sent"))
 	res, _ := cli.Sync(context.Background(), a, "")
 	if res.Refused == 0 {
 		t.Errorf("the hub took an attachment to approved minutes: %+v", res)
@@ -395,15 +391,10 @@ func TestAttachToApprovedMinutesRefusedAtHub(t *testing.T) {
 // A file the hub has not got yet (its laptop has not synced since) is
 // fetched at a later sync, without a warning meanwhile; opening it says so.
 func TestBlobNotSentYet(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
-	b := h.laptop(t, "b", council, time.Second)
-	syncOK(t, b)
+	h, council, a := hubWithLaptop(t)
+	b := h.syncedLaptop(t, "b", council, time.Second)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Sent.pdf", strings.NewReader("kommer senere"))
-	ok(t, err)
+	att := attach(t, a, model.OwnerItem, it.ID, "Sent.pdf", strings.NewReader("kommer senere"))
 	// The row goes up, the file does not (as if the connection fell).
 	ok(t, os.Rename(must(a.AttachmentFile(att)), a.Blobs().Path(att.SHA256)+".væk"))
 	syncOK(t, a)
@@ -411,7 +402,7 @@ func TestBlobNotSentYet(t *testing.T) {
 	if res.Note != "" || res.BlobsFetched != 0 {
 		t.Errorf("B's sync before the file came: %+v", res)
 	}
-	err = cli.FetchBlob(context.Background(), b, att)
+	err := cli.FetchBlob(context.Background(), b, att)
 	if !errors.Is(err, ErrBlobNotSent) || !strings.Contains(err.Error(), "ikke sendt til kommunen") {
 		t.Errorf("opening before the file came: %v", err)
 	}
@@ -424,15 +415,10 @@ func TestBlobNotSentYet(t *testing.T) {
 
 // A bundle carries files up to Client.BundleBlobBytes, the newest first.
 func TestBundleBlobBudget(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	_, council, a := hubWithLaptop(t)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	old, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Gammel.pdf", bytes.NewReader(blobBytes(3000, 11)))
-	ok(t, err)
-	newer, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Ny.pdf", bytes.NewReader(blobBytes(3000, 12)))
-	ok(t, err)
+	old := attach(t, a, model.OwnerItem, it.ID, "Gammel.pdf", bytes.NewReader(blobBytes(3000, 11)))
+	newer := attach(t, a, model.OwnerItem, it.ID, "Ny.pdf", bytes.NewReader(blobBytes(3000, 12)))
 	cli := withClient(func(c *Client) { c.BundleBlobBytes = 4000 })
 	files, err := cli.bundleBlobs(t.Context(), a, council)
 	ok(t, err)
@@ -475,16 +461,12 @@ func TestHubCouncilBlobQuota(t *testing.T) {
 	h := newHub(t)
 	h.srv.MaxCouncilBlobBytes = 5000
 	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	a := h.syncedLaptop(t, "a", council, 0)
 	it := upcomingItem(t, a, council, 40*24*time.Hour)
-	first, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Først.pdf", bytes.NewReader(blobBytes(3000, 21)))
-	ok(t, err)
+	first := attach(t, a, model.OwnerItem, it.ID, "Først.pdf", bytes.NewReader(blobBytes(3000, 21)))
 	syncOK(t, a)
-	second, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "For meget.pdf", bytes.NewReader(blobBytes(3000, 22)))
-	ok(t, err)
-	small, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Lille.pdf", bytes.NewReader(blobBytes(1000, 23)))
-	ok(t, err)
+	second := attach(t, a, model.OwnerItem, it.ID, "For meget.pdf", bytes.NewReader(blobBytes(3000, 22)))
+	small := attach(t, a, model.OwnerItem, it.ID, "Lille.pdf", bytes.NewReader(blobBytes(1000, 23)))
 	res := syncOK(t, a)
 	if !h.db.Blobs().Has(first.SHA256) || h.db.Blobs().Has(second.SHA256) || !h.db.Blobs().Has(small.SHA256) {
 		t.Errorf("hub holds first %v, second %v, small %v", h.db.Blobs().Has(first.SHA256), h.db.Blobs().Has(second.SHA256), h.db.Blobs().Has(small.SHA256))
@@ -505,11 +487,9 @@ func TestHubWithoutBlobStore(t *testing.T) {
 	t.Cleanup(ts.Close)
 	h.url = ts.URL
 	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	a := h.syncedLaptop(t, "a", council, 0)
 	it := upcomingItem(t, a, council, 3*24*time.Hour)
-	att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Tilbud.pdf", strings.NewReader("tilbud"))
-	ok(t, err)
+	att := attach(t, a, model.OwnerItem, it.ID, "Tilbud.pdf", strings.NewReader("tilbud"))
 	res := syncOK(t, a)
 	if res.BlobsSent != 0 || !strings.Contains(res.Note, "gemmer ikke bilag") {
 		t.Errorf("sync to a hub without files: %+v", res)

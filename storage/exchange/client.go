@@ -34,6 +34,8 @@ type RemoteError struct {
 	// op may be, when the hub said (zero otherwise).
 	HubTime  time.Time
 	MaxAhead time.Duration
+	// peers is what the hub heard of its other devices' clocks.
+	peers peers
 }
 
 func (e *RemoteError) Error() string { return "serveren afviste: " + e.Msg }
@@ -184,6 +186,9 @@ func (cl *Client) callOnce(ctx context.Context, method, u, token string, b []byt
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	if now, ok := ctx.Value(deviceClockKey{}).(func() time.Time); ok {
+		req.Header.Set(HeaderDeviceClock, strconv.FormatInt(now().UnixMilli(), 10))
+	}
 	resp, err := cl.HTTP.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -204,7 +209,7 @@ func (cl *Client) callOnce(ctx context.Context, method, u, token string, b []byt
 			}
 			return resp.Header, &RemoteError{Status: resp.StatusCode, Code: CodeInternal, Msg: resp.Status, HubTime: hubNow, MaxAhead: maxAhead}
 		}
-		return resp.Header, &RemoteError{Status: resp.StatusCode, Code: e.Code, Msg: e.Error, HubTime: hubNow, MaxAhead: maxAhead}
+		return resp.Header, &RemoteError{Status: resp.StatusCode, Code: e.Code, Msg: e.Error, HubTime: hubNow, MaxAhead: maxAhead, peers: clockPeers(resp.Header)}
 	}
 	return resp.Header, decodeJSON(resp.Body, false, 256<<20, out)
 }
@@ -267,6 +272,8 @@ func (cl *Client) Sync(ctx context.Context, db *storage.DB, serverURL string) (R
 }
 
 func (cl *Client) sync(ctx context.Context, db *storage.DB, serverURL string) (Result, error) {
+	// Every request tells the hub this device's clock (clockpeers.go).
+	ctx = context.WithValue(ctx, deviceClockKey{}, db.Now)
 	var res Result
 	st, err := db.SyncState(ctx)
 	if err != nil {
@@ -323,8 +330,16 @@ func (cl *Client) sync(ctx context.Context, db *storage.DB, serverURL string) (R
 
 // restamp re-stamps this device's unsent ops stamped more than maxAhead
 // ahead of the hub's clock and lowers its clock; what happened goes into
-// the result and, for the status bar, into MetaNote.
-func restamp(ctx context.Context, db *storage.DB, hubNow time.Time, maxAhead time.Duration, res *Result) error {
+// the result and, for the status bar, into MetaNote, once per problem:
+//
+//   - When the hub's other devices (heard, clockpeers.go) run ahead of it
+//     as this one does, the hub's clock is behind: the ops are re-stamped,
+//     since the hub takes no others, and nothing is said to this
+//     computer's user, whose date is right.
+//   - When this device's clock still runs ahead after it was told so (the
+//     note saying so is shown, made within the week SyncNote keeps it), the
+//     new ops are re-stamped without saying it again.
+func restamp(ctx context.Context, db *storage.DB, hubNow time.Time, maxAhead time.Duration, heard peers, res *Result) error {
 	r, err := db.RestampPending(ctx, hubNow, maxAhead)
 	if err != nil {
 		return err
@@ -333,13 +348,32 @@ func restamp(ctx context.Context, db *storage.DB, hubNow time.Time, maxAhead tim
 	if note == "" {
 		return nil
 	}
-	if db.Now().Sub(hubNow) > maxAhead {
-		note += " Uret går stadig forkert: ret datoen på computeren."
-	}
 	res.Restamped += r.Ops
+	own := db.Now().Sub(hubNow)
+	if heard.hubBehind(own, maxAhead) {
+		return nil
+	}
+	if own > maxAhead {
+		st, err := db.SyncState(ctx)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(SyncNote(st, db.Now()), clockStillWrong) {
+			return nil
+		}
+		note += clockStillWrong
+	}
 	res.Note = note
 	return setNote(ctx, db, note)
 }
+
+// deviceClockKey holds, in a sync's context, the device's clock that its
+// requests tell the hub.
+type deviceClockKey struct{}
+
+// clockStillWrong ends the note of a device whose clock still runs ahead
+// of the hub's.
+const clockStillWrong = " Uret går stadig forkert: ret datoen på computeren."
 
 // refusedForGood tells whether the server refused ops for what they are
 // (a rule, a size), so that sending them again can never succeed.
@@ -486,7 +520,7 @@ func (cl *Client) push(ctx context.Context, db *storage.DB, serverURL, token, co
 			var re *RemoteError
 			if errors.As(err, &re) && re.Code == CodeClock && !re.HubTime.IsZero() && !restamped {
 				restamped = true
-				if err := restamp(ctx, db, re.HubTime, re.MaxAhead, res); err != nil {
+				if err := restamp(ctx, db, re.HubTime, re.MaxAhead, re.peers, res); err != nil {
 					return err
 				}
 				if res.Restamped > 0 {
@@ -543,6 +577,7 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 	page := "&limit=" + strconv.Itoa(cl.PullOps) + "&bytes=" + strconv.Itoa(cl.PullBytes)
 	var hubNow time.Time
 	var maxAhead time.Duration
+	var heard peers
 	// The next page is asked for while this one is applied: the hub reads
 	// and sends it meanwhile, so a first pull waits for the slower of the
 	// two instead of both. The hub keeps no state of a pull, so a page
@@ -583,7 +618,7 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		}
 		pr := f.pr
 		if t, ahead, ok := hubClock(f.h); ok {
-			hubNow, maxAhead = t, ahead
+			hubNow, maxAhead, heard = t, ahead, clockPeers(f.h)
 		}
 		if pr.Keys != nil {
 			if err := db.AcceptKeyDirectory(ctx, *pr.Keys); err != nil {
@@ -621,7 +656,7 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 	if !hubNow.IsZero() {
 		// A clock still running ahead of the hub's from before it was
 		// corrected comes back now, not only when an unsent op is refused.
-		if err := restamp(ctx, db, hubNow, maxAhead, res); err != nil {
+		if err := restamp(ctx, db, hubNow, maxAhead, heard, res); err != nil {
 			return err
 		}
 	}

@@ -36,10 +36,8 @@ func TestReceiptsSyncAndLock(t *testing.T) {
 		}
 		year := model.AccountsYear{CouncilID: jy, Year: 2026, Opening: 1_000_00}
 		ok(t, a.SaveAccountsYear(t.Context(), model.AccountsYear{}, &year))
-		rec, err := a.AddAttachment(t.Context(), model.OwnerEntry, coffee.ID, "Kvittering Brugsen.pdf", strings.NewReader("kvittering"))
-		ok(t, err)
-		named, err := a.AddAttachment(t.Context(), model.OwnerEntry, fee.ID, "Faktura fra Anne Brøndum.pdf", strings.NewReader("faktura"))
-		ok(t, err)
+		rec := attach(t, a, model.OwnerEntry, coffee.ID, "Kvittering Brugsen.pdf", strings.NewReader("kvittering"))
+		named := attach(t, a, model.OwnerEntry, fee.ID, "Faktura fra Anne Brøndum.pdf", strings.NewReader("faktura"))
 		if r := syncOK(t, a); r.Refused != 0 {
 			t.Fatalf("receipts refused: %+v", r)
 		}
@@ -55,8 +53,7 @@ func TestReceiptsSyncAndLock(t *testing.T) {
 		approved.Approved = day(2026, 11, 26)
 		ok(t, a.SaveAccountsYear(t.Context(), year, &approved))
 		syncOK(t, a)
-		late, err := b.AddAttachment(t.Context(), model.OwnerEntry, coffee.ID, "Bon.jpg", strings.NewReader("bon"))
-		ok(t, err)
+		late := attach(t, b, model.OwnerEntry, coffee.ID, "Bon.jpg", strings.NewReader("bon"))
 		ok(t, b.DeleteAttachment(t.Context(), rec.ID))
 		r := syncOK(t, b)
 		if r.Refused == 0 {
@@ -146,8 +143,7 @@ func TestReceiptFileTravels(t *testing.T) {
 	coffee := model.AccountEntry{CouncilID: jy, Date: day(2026, 3, 1), Text: "Kaffe", Kind: model.EntryExpense, Amount: 450_00}
 	ok(t, a.SaveAccountEntry(t.Context(), model.AccountEntry{}, &coffee))
 	scan := blobBytes(40<<10, 7)
-	rec, err := a.AddAttachment(t.Context(), model.OwnerEntry, coffee.ID, "Kvittering Brugsen.pdf", bytes.NewReader(scan))
-	ok(t, err)
+	rec := attach(t, a, model.OwnerEntry, coffee.ID, "Kvittering Brugsen.pdf", bytes.NewReader(scan))
 	if r := syncOK(t, a); r.BlobsSent != 1 {
 		t.Errorf("sent %d files, want the receipt", r.BlobsSent)
 	}
@@ -181,10 +177,9 @@ func TestBundleReceiptLock(t *testing.T) {
 	syncOK(t, b)
 
 	// b attaches a receipt and carries it to the town hall on a stick.
-	_, err := b.AddAttachment(t.Context(), model.OwnerEntry, coffee.ID, "Kvittering.pdf", strings.NewReader("kvittering"))
-	ok(t, err)
+	attach(t, b, model.OwnerEntry, coffee.ID, "Kvittering.pdf", strings.NewReader("kvittering"))
 	var bb bytes.Buffer
-	_, err = cli.WriteBundle(context.Background(), &bb, b, jy)
+	_, err := cli.WriteBundle(context.Background(), &bb, b, jy)
 	ok(t, err)
 	// Meanwhile a approved the year and the hub has it.
 	approved := year

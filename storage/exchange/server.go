@@ -77,6 +77,7 @@ type Server struct {
 	sweep     sweeper
 	quota     quotas
 	blobQuota quotas
+	clocks    peerClocks // what it heard of its devices' clocks (clockpeers.go)
 	failures  limiter
 	metrics   metrics
 }
@@ -265,6 +266,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.tellClockPeers(w, r, d.ID)
 	var req PushRequest
 	if err := s.readBody(w, r, &req); err != nil {
 		s.writeError(w, r, err)
@@ -342,6 +344,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.tellClockPeers(w, r, d.ID)
 	// A cursor (cursor=) is the hub's own, sent back; a client of before
 	// streams sends one number (since=N), N in every stream. Either is
 	// read only for the streams this device may pull (HubPage).

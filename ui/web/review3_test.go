@@ -11,10 +11,12 @@ import (
 	"lokalraad/model"
 )
 
-// from is do from a given remote address.
+// from is do from a given remote address ("" keeps httptest's).
 func from(s *Server, addr, method, target string, form url.Values, cookies ...*http.Cookie) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, target, strings.NewReader(form.Encode()))
-	r.RemoteAddr = addr + ":40000"
+	if addr != "" {
+		r.RemoteAddr = addr + ":40000"
+	}
 	if form != nil {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}

@@ -40,23 +40,9 @@ func hub(t testing.TB) (*Server, string) {
 	return s, pw
 }
 
+// do sends a request to s from httptest's address, a form in the body.
 func do(s *Server, method, target string, form url.Values, cookies ...*http.Cookie) *httptest.ResponseRecorder {
-	var body *strings.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	} else {
-		body = strings.NewReader("")
-	}
-	r := httptest.NewRequest(method, target, body)
-	if form != nil {
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for _, c := range cookies {
-		r.AddCookie(c)
-	}
-	w := httptest.NewRecorder()
-	s.Handler().ServeHTTP(w, r)
-	return w
+	return from(s, "", method, target, form, cookies...)
 }
 
 func cookie(t *testing.T, w *httptest.ResponseRecorder, name string) *http.Cookie {
