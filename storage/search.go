@@ -359,10 +359,13 @@ func snippet(texts []string, terms []string, n int) string {
 // The hold is a row in search_hold written in the caller's transaction:
 // no other connection sees it, and a transaction that does not reach
 // releaseSearch must roll back (applyTx does on any error), or the search
-// would miss every later write. A hold found already held is an error, not
-// a second hold.
+// would miss local writes until the next apply. Should a hold ever be
+// found already held (committed by a fault), this apply takes it over: the
+// writes made under it were noted in search_pending with the values the
+// index holds, so releaseSearch indexes them too, and the search heals
+// instead of every later sync failing on the hold's key.
 func holdSearch(ctx context.Context, q *stmtTx) error {
-	_, err := q.ExecContext(ctx, "INSERT INTO search_hold(one) VALUES (1)")
+	_, err := q.ExecContext(ctx, "INSERT OR IGNORE INTO search_hold(one) VALUES (1)")
 	return err
 }
 
