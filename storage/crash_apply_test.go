@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -113,20 +112,7 @@ func TestKillApplier(t *testing.T) {
 	rng := rand.New(rand.NewPCG(10, 10))
 	dst := filepath.Join(dir, "dst0.db")
 	run := func(kill time.Duration) (cursor int, done bool) {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "LOKALRAAD_CRASH_APPLIER="+dst, "LOKALRAAD_CRASH_SOURCE="+srcPath)
-		stdout, err := cmd.StdoutPipe()
-		must(t, err)
-		cmd.Stderr = os.Stderr
-		must(t, cmd.Start())
-		lines := make(chan string)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
+		cmd, lines := startChild(t, "LOKALRAAD_CRASH_APPLIER="+dst, "LOKALRAAD_CRASH_SOURCE="+srcPath)
 		see := func(l string) {
 			if l == "done" {
 				done = true

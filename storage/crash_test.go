@@ -66,20 +66,7 @@ func TestKillWriter(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	acknowledged := map[string]bool{}
 	for k := 0; k < kills; k++ {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "LOKALRAAD_CRASH_WRITER="+path, "LOKALRAAD_CRASH_MEETING="+m.ID, "LOKALRAAD_CRASH_COUNCIL="+c.ID)
-		stdout, err := cmd.StdoutPipe()
-		must(t, err)
-		cmd.Stderr = os.Stderr
-		must(t, cmd.Start())
-		lines := make(chan string)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
+		cmd, lines := startChild(t, "LOKALRAAD_CRASH_WRITER="+path, "LOKALRAAD_CRASH_MEETING="+m.ID, "LOKALRAAD_CRASH_COUNCIL="+c.ID)
 		// Let it write for a while, then pull the plug mid-stream.
 		deadline := time.After(time.Duration(50+rng.IntN(250)) * time.Millisecond)
 	read:
@@ -138,4 +125,26 @@ func TestKillWriter(t *testing.T) {
 		t.Errorf("only %d edits acknowledged over %d runs; the writer hardly ran", len(acknowledged), kills)
 	}
 	t.Logf("%d kills survived; %d acknowledged edits all present", kills, len(acknowledged))
+}
+
+// startChild starts this test binary again as a child that runs no test
+// but the role env names (TestMain reads it), and gives its stdout as
+// lines: what the child reported before it was killed.
+func startChild(t *testing.T, env ...string) (*exec.Cmd, <-chan string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), env...)
+	stdout, err := cmd.StdoutPipe()
+	must(t, err)
+	cmd.Stderr = os.Stderr
+	must(t, cmd.Start())
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	return cmd, lines
 }
