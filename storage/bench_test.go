@@ -20,9 +20,15 @@ var (
 )
 
 // largeDB is ten years of data for 18 councils, written once per run of
-// the benchmarks (it takes a while) into a temp folder.
+// the benchmarks (it takes a while) into a temp folder, or the one that
+// LOKALRAAD_LARGE_DB names (lokalraad demo --large), to save that minute
+// and to run two builds on copies of the same data.
 func largeDB(b *testing.B) string {
 	largeOnce.Do(func() {
+		if path := os.Getenv("LOKALRAAD_LARGE_DB"); path != "" {
+			largePath = path
+			return
+		}
 		dir, err := osMkdirTemp()
 		if err != nil {
 			largeErr = err

@@ -47,3 +47,7 @@ func itoaInt(n int) string { return strconv.Itoa(n) }
 
 // CPUTime is the process's CPU time so far (0 where it cannot be read).
 func CPUTime() time.Duration { return cpuTime() }
+
+// CouncilCode is what the search indexes put in front of the council's
+// words (migration 021).
+func CouncilCode(councilID string) string { return councilCode(councilID) }

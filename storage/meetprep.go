@@ -198,11 +198,10 @@ func (db *DB) Decisions(ctx context.Context, councilID string, l model.Lang) ([]
 // SearchTotal counts every hit of query in the council (Search returns at
 // most its limit), so the screen can say "Viser de første 200 af 213".
 func (db *DB) SearchTotal(ctx context.Context, councilID, query string) (int, error) {
-	words := ftsWords(query)
-	if words == "" {
+	match := ftsWords(councilID, query)
+	if match == "" {
 		return 0, nil
 	}
-	match := `council : "` + councilToken(councilID) + `" AND (` + words + ")"
 	total := 0
 	for _, s := range searchSources {
 		var n int

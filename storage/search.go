@@ -3,6 +3,8 @@ package storage
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -11,30 +13,88 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	sqlite "modernc.org/sqlite"
+
 	"lokalraad/model"
 )
 
-// ftsWords turns what a user typed into FTS5 phrases: every word must
-// occur, as a word or the start of one. Quotes and FTS5 operators typed by
-// the user are taken as plain text.
-func ftsWords(s string) string {
+// ftsWords turns what a user typed into FTS5 phrases for one council's
+// words (see councilWords): every word must occur, as a word or the start
+// of one. Quotes and FTS5 operators typed by the user are taken as plain
+// text.
+func ftsWords(councilID, s string) string {
+	code := councilCode(councilID)
 	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	for i, w := range words {
-		words[i] = `"` + w + `"*`
+		words[i] = `"` + code + w + `"*`
 	}
 	return strings.Join(words, " ")
 }
 
-// councilToken is the one word the search indexes hold for a council in
-// their council column (see migration 007_search.sql): U+E000 and the id in
-// hex. No word a user types matches it: ftsWords splits words at U+E000.
-func councilToken(councilID string) string {
-	return "\uE000" + strings.ToLower(hex.EncodeToString([]byte(councilID)))
+// councilCodeLen is the length of a council's code, in characters: the
+// prefix indexes of migration 021 are 2 to 4 letters longer.
+const councilCodeLen = 16
+
+// councilCode is what the search indexes put in front of every word of a
+// council (migration 021): the first 8 bytes of SHA-256 of its id, in hex.
+// Every council's code has the same length, so a word start of n letters
+// is a prefix of 16+n characters, and the codes of two councils are the
+// same only by a collision of 64 bits of SHA-256. A council id comes from
+// the hub; the hash keeps any id, however long or odd, one word of 16
+// characters, and choosing an id that collides with a given council's code
+// takes about 2^64 tries.
+func councilCode(councilID string) string {
+	sum := sha256.Sum256([]byte(councilID))
+	return hex.EncodeToString(sum[:councilCodeLen/2])
+}
+
+// councilWords is text as the search indexes take it (migration 021): the
+// council's code in front of every word, the words split as the index's
+// tokenizer splits them (isWordRune), so each word becomes one word of
+// the index.
+func councilWords(councilID, text string) string {
+	code := councilCode(councilID)
+	var sb strings.Builder
+	sb.Grow(len(text) + len(text)/4*councilCodeLen)
+	in := false
+	for _, r := range text {
+		w := isWordRune(r)
+		if w && !in {
+			sb.WriteString(code)
+		}
+		in = w
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// The triggers and views of migration 021 call lokalraad_words(council_id,
+// text) to write and read the search indexes. It is registered with the
+// driver for every connection this program opens.
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("lokalraad_words", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		text, ok := args[1].(string)
+		if !ok {
+			if b, isBytes := args[1].([]byte); isBytes {
+				text = string(b)
+			} else {
+				return args[1], nil // NULL, or a number: no words to code
+			}
+		}
+		var council string
+		switch id := args[0].(type) {
+		case string:
+			council = id
+		case []byte:
+			council = string(id)
+		}
+		return councilWords(council, text), nil
+	})
 }
 
 type searchSource struct {
 	kind, fts, table, title, meeting string
-	cols                             []string // the text columns, after council
+	cols                             []string // the text columns
 }
 
 // searchSources are the full-text indexes, each with its text columns and
@@ -59,23 +119,20 @@ type ranked struct {
 // contain every word of query, best matches first, at most limit hits.
 //
 // It works in two steps. First each index is asked for the best limit rows
-// of the council alone: the council is a column of the index, matched with
-// the words, so other councils' rows are never ranked. Then only the hits
-// that are shown get their title and snippet.
+// of the council alone: every word is indexed with its council's code in
+// front (migration 021), so the index reads, counts and ranks only the
+// council's own words. Then only the hits that are shown get their title
+// and snippet.
 func (db *DB) Search(ctx context.Context, councilID, query string, limit int) ([]model.SearchHit, error) {
-	words := ftsWords(query)
-	if words == "" || limit <= 0 {
+	match := ftsWords(councilID, query)
+	if match == "" || limit <= 0 {
 		return nil, nil
 	}
-	council := `council : "` + councilToken(councilID) + `"`
 	var best []ranked
 	for i, s := range searchSources {
-		// bm25 weighs the council column 0: it matches every row alike.
-		weights := "0" + strings.Repeat(", 1", len(s.cols))
-		match := council + " AND (" + words + ")"
 		// The query is written into the SQL, not bound: a bound MATCH makes
 		// SQLite prepare the statement a second time on its first step.
-		rows, err := db.sql.QueryContext(ctx, "SELECT rowid, bm25("+s.fts+", "+weights+") AS score FROM "+s.fts+
+		rows, err := db.sql.QueryContext(ctx, "SELECT rowid, bm25("+s.fts+") AS score FROM "+s.fts+
 			" WHERE "+s.fts+" MATCH "+sqlString(match)+" ORDER BY score, rowid LIMIT "+strconv.Itoa(limit))
 		if err != nil {
 			return nil, err
@@ -153,8 +210,7 @@ func (db *DB) Search(ctx context.Context, councilID, query string, limit int) ([
 	hits := make([]model.SearchHit, 0, len(best))
 	for _, r := range best {
 		// A row deleted between the two steps is left out (and a row of
-		// another council, which the index's council word rules out, would
-		// be).
+		// another council, which the council's code rules out, would be).
 		if h, ok := found[key{r.src, r.rowid}]; ok {
 			hits = append(hits, h)
 		}
@@ -388,15 +444,17 @@ func releaseSearch(ctx context.Context, q *stmtTx) error {
 		}
 		s := searchSources[i]
 		cols := strings.Join(s.cols, ", ")
-		held := make([]string, len(s.cols)) // search_pending's c1, c2, …
-		for j := range held {
-			held[j] = "c" + strconv.Itoa(j+1)
+		held := make([]string, len(s.cols)) // search_pending's c1, c2, … as indexed
+		words := make([]string, len(s.cols))
+		for j, c := range s.cols {
+			held[j] = "lokalraad_words(council, c" + strconv.Itoa(j+1) + ")"
+			words[j] = "lokalraad_words(council_id, " + c + ")"
 		}
-		if _, err := q.ExecContext(ctx, "INSERT INTO "+s.fts+"("+s.fts+", rowid, council, "+cols+") SELECT 'delete', rid, council, "+strings.Join(held, ", ")+
+		if _, err := q.ExecContext(ctx, "INSERT INTO "+s.fts+"("+s.fts+", rowid, "+cols+") SELECT 'delete', rid, "+strings.Join(held, ", ")+
 			" FROM search_pending WHERE tbl = ? AND indexed", t); err != nil {
 			return err
 		}
-		if _, err := q.ExecContext(ctx, "INSERT INTO "+s.fts+"(rowid, council, "+cols+") SELECT rowid, char(57344) || hex(council_id), "+cols+
+		if _, err := q.ExecContext(ctx, "INSERT INTO "+s.fts+"(rowid, "+cols+") SELECT rowid, "+strings.Join(words, ", ")+
 			" FROM "+s.table+" WHERE rowid IN (SELECT rid FROM search_pending WHERE tbl = ?)", t); err != nil {
 			return err
 		}

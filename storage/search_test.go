@@ -47,8 +47,10 @@ func TestSearchOnlyChosenCouncil(t *testing.T) {
 	if len(hits) != 3 {
 		t.Errorf("the other council: %d hits, want its 3 agenda items: %+v", len(hits), hits)
 	}
-	// The council's own word in the index is not a word a user can find.
-	for _, q := range []string{"c", "e000", a.ID, a.ID[:8]} {
+	// The councils' codes in front of the indexed words are not words a
+	// user can find, nor is another council's word with its code.
+	codeA, codeB := storage.CouncilCode(a.ID), storage.CouncilCode(b.ID)
+	for _, q := range []string{"c", "e000", a.ID, a.ID[:8], codeA, codeA[:4], codeB, codeB + "shelter", codeB + " shelter"} {
 		if hits := noerr.Get(db.Search(t.Context(), a.ID, q, 50))(t); len(hits) != 0 {
 			t.Errorf("Search(%q) found the council's index word: %+v", q, hits)
 		}

@@ -166,7 +166,11 @@ func (db *DB) Path() string { return db.path }
 // writes.
 func (db *DB) DeviceID() string { return db.device }
 
-func (db *DB) migrate(ctx context.Context) error {
+func (db *DB) migrate(ctx context.Context) error { return db.migrateTo(ctx, migrationFiles()) }
+
+// migrateTo brings the database to the schema of files, the first
+// migrations in order (tests make an older schema with fewer).
+func (db *DB) migrateTo(ctx context.Context, files []string) error {
 	var version int
 	if err := db.sql.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
@@ -174,7 +178,6 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		return fmt.Errorf("læs databasens version: %w", err)
 	}
-	files := migrationFiles()
 	if version > len(files) {
 		return fmt.Errorf("%s har version %d, programmet kender %d: %w", db.path, version, len(files), ErrTooNew)
 	}
