@@ -171,6 +171,7 @@ func (db *DB) Search(ctx context.Context, councilID, query string, limit int) ([
 	}
 	found := make(map[key]model.SearchHit, len(best))
 	terms := searchTerms(query)
+	var bufs snippetBufs
 	for i, s := range searchSources {
 		var ids []string
 		for _, r := range best {
@@ -199,7 +200,7 @@ func (db *DB) Search(ctx context.Context, councilID, query string, limit int) ([
 				rows.Close()
 				return nil, err
 			}
-			h.Snippet = snippet(texts, terms, snippetWords)
+			h.Snippet = snippet(texts, terms, snippetWords, &bufs)
 			found[key{i, rowid}] = h
 		}
 		rows.Close()
@@ -231,14 +232,18 @@ func searchTerms(query string) []string {
 	return words
 }
 
+// snippetBufs are two buffers of words that snippet reuses: one holds the
+// best column's words so far, the other the words of the column being read.
+type snippetBufs [2][]token
+
 // snippetWords is how many words a snippet shows.
 const snippetWords = 12
 
 // token is a word of a text: where it is, and which term it matches (-1:
 // none).
 type token struct {
-	start, end int
-	term       int
+	start, end int32 // texts are far shorter than 2 GB
+	term       int32
 	sentence   bool // the first word of a sentence (or of the text)
 }
 
@@ -246,6 +251,9 @@ type token struct {
 // (runs of letters, digits and private-use characters), marking those that
 // match a term. out is reused.
 func tokens(out []token, text string, terms []string) []token {
+	if words := len(text)/4 + 8; cap(out) < words {
+		out = make([]token, 0, words) // a word and a space are rarely shorter
+	}
 	out = out[:0]
 	sentence := true
 	start := -1
@@ -255,7 +263,7 @@ func tokens(out []token, text string, terms []string) []token {
 		case word && start < 0:
 			start = i
 		case !word && start >= 0:
-			out = append(out, token{start: start, end: i, term: matchTerm(text[start:i], terms), sentence: sentence})
+			out = append(out, token{start: int32(start), end: int32(i), term: int32(matchTerm(text[start:i], terms)), sentence: sentence})
 			sentence, start = false, -1
 		}
 		if r == '.' || r == ':' {
@@ -263,7 +271,7 @@ func tokens(out []token, text string, terms []string) []token {
 		}
 	}
 	if start >= 0 {
-		out = append(out, token{start: start, end: len(text), term: matchTerm(text[start:], terms), sentence: sentence})
+		out = append(out, token{start: int32(start), end: int32(len(text)), term: int32(matchTerm(text[start:], terms)), sentence: sentence})
 	}
 	return out
 }
@@ -306,8 +314,9 @@ next:
 // words that match terms marked «so», and … where text is left out. It
 // chooses as FTS5's snippet() does: the column and stretch of words with
 // the most different terms, then the most matches, preferring a stretch that
-// starts a sentence, and centres the matches in it.
-func snippet(texts []string, terms []string, n int) string {
+// starts a sentence, and centres the matches in it. bufs are reused from
+// hit to hit.
+func snippet(texts []string, terms []string, n int, bufs *snippetBufs) string {
 	bestScore, bestCol, bestStart := -1, 0, 0
 	var bestToks []token
 	seen := make([]bool, len(terms))
@@ -336,10 +345,10 @@ func snippet(texts []string, terms []string, n int) string {
 		adj = max(min(adj, len(toks)-n), 0)
 		return s, adj
 	}
-	var buf []token // reused while no column's words are kept as the best
+	scratch, kept := 0, -1 // which of bufs is read into, which holds bestToks
 	for c, text := range texts {
-		toks := tokens(buf, text, terms)
-		buf = toks
+		toks := tokens(bufs[scratch], text, terms)
+		bufs[scratch] = toks
 		sentence := -1 // the last sentence start seen
 		for i, t := range toks {
 			if t.sentence {
@@ -349,8 +358,7 @@ func snippet(texts []string, terms []string, n int) string {
 				continue
 			}
 			if s, adj := score(toks, i); s > bestScore {
-				bestScore, bestCol, bestStart, bestToks = s, c, adj, toks
-				buf = nil // toks is kept
+				bestScore, bestCol, bestStart, bestToks, kept = s, c, adj, toks, scratch
 			}
 			if sentence >= 0 && sentence < i && len(toks) > n {
 				s, _ := score(toks, sentence)
@@ -360,10 +368,12 @@ func snippet(texts []string, terms []string, n int) string {
 					s += 100
 				}
 				if s > bestScore {
-					bestScore, bestCol, bestStart, bestToks = s, c, sentence, toks
-					buf = nil
+					bestScore, bestCol, bestStart, bestToks, kept = s, c, sentence, toks, scratch
 				}
 			}
+		}
+		if kept == scratch {
+			scratch = 1 - scratch // the other buffer is free
 		}
 	}
 	if bestScore < 0 {
@@ -385,7 +395,7 @@ func snippet(texts []string, terms []string, n int) string {
 	if bestStart > 0 {
 		sb.WriteString("…")
 	}
-	from := toks[bestStart].start
+	from := int(toks[bestStart].start)
 	for _, t := range toks[bestStart:end] {
 		if t.term < 0 {
 			continue
@@ -394,7 +404,7 @@ func snippet(texts []string, terms []string, n int) string {
 		sb.WriteString("«")
 		sb.WriteString(text[t.start:t.end])
 		sb.WriteString("»")
-		from = t.end
+		from = int(t.end)
 	}
 	if end < len(toks) {
 		sb.WriteString(text[from:toks[end-1].end])
