@@ -140,3 +140,31 @@ func TestSearchOldDatabase(t *testing.T) {
 		})
 	}
 }
+
+// The council's code is put in front of each word as the index's tokenizer
+// splits words (migration 021): every word between hyphens, digits,
+// apostrophes, symbols and line breaks is found, alone and with its
+// neighbours, in its own council only. (A combining accent and some emoji
+// are parts of a word to the tokenizer but not to isWordRune: "e\u0301tage"
+// and "🙂smilet" are found by "e" but not by "tage" or "smilet", as before
+// migration 021.)
+func TestSearchWordsBetweenSigns(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	other := model.Council{Name: "Tølløse Lokalråd"}
+	must(t, db.SaveCouncil(t.Context(), model.Council{}, &other))
+	m := newMeeting(t, db, c.ID, fixedNow)
+	it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Kind: model.ItemDecision,
+		Title: "Ærø-færgen (2026): 3,5 mio. kr.",
+		Notes: "Åbenrå's C++-kursus\n«Café» e\u0301tage 🙂smilet x²-akse\u00a0sidste\tlinje"}
+	must(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	for _, q := range []string{"ærø", "færgen", "ærø færgen", "2026", "3", "5 mio", "kr", "åbenrå", "s", "c kursus", "café",
+		"e", "x", "akse", "sidste linje"} {
+		if hits := noerr.Get(db.Search(t.Context(), c.ID, q, 10))(t); len(hits) != 1 || hits[0].ID != it.ID {
+			t.Errorf("Search(%q) = %+v, want the item", q, hits)
+		}
+		if hits := noerr.Get(db.Search(t.Context(), other.ID, q, 10))(t); len(hits) != 0 {
+			t.Errorf("Search(%q) in the other council = %+v", q, hits)
+		}
+	}
+}
