@@ -51,7 +51,10 @@ func councilCode(councilID string) string {
 // councilWords is text as the search indexes take it (migration 021): the
 // council's code in front of every word, the words split as the index's
 // tokenizer splits them (isWordRune), so each word becomes one word of
-// the index.
+// the index. The tokenizer also keeps combining accents and some emoji
+// inside a word, where isWordRune ends it: "e\u0301tage" is then one index
+// word with a code inside, found by "e" but not by "tage", just as it was
+// found before migration 021 (TestSearchWordsBetweenSigns).
 func councilWords(councilID, text string) string {
 	code := councilCode(councilID)
 	var sb strings.Builder
