@@ -129,8 +129,15 @@ func version(_ context.Context, _ []string, stdout, _ io.Writer) error {
 	return nil
 }
 
-// run is main without the process.
+// run is main without the process. Work stopped by Ctrl-C or SIGTERM (ctx
+// cancelled) ends with one Danish message (model.Interrupted), never a
+// library's English "context canceled".
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return model.Interrupted(ctx, dispatch(ctx, args, stdout, stderr))
+}
+
+// dispatch runs the subcommand args name.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return errors.New("angiv en kommando")
