@@ -99,7 +99,7 @@ type formPane[T any] = editPane[T, *itemEditor[T]]
 // newEditPane is a pane of items edited with k's form.
 func newEditPane[T any](u *App, k editKind[T]) *formPane[T] {
 	p := &formPane[T]{u: u, k: k}
-	p.edit = func(x T) *itemEditor[T] { return &itemEditor[T]{p: p, x: x} }
+	p.edit = func(x T) *itemEditor[T] { return newItemEditor(p, x) }
 	return p
 }
 

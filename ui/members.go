@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -67,6 +65,7 @@ type memberEditor struct {
 	startErr     *widget.Label
 	endErr       *widget.Label
 	msg          *widget.Label
+	saving       *editSave[model.Member]
 }
 
 func (e *memberEditor) item() model.Member { return e.m }
@@ -84,6 +83,11 @@ func (e *memberEditor) build() fyne.CanvasObject {
 	u, m := e.u, e.m
 	key := "member:" + m.ID
 	e.msg, e.startErr, e.endErr = newErrLabel(), newErrLabel(), newErrLabel()
+	e.saving = &editSave[model.Member]{u: u, key: key, msg: e.msg, entries: e.entries,
+		read: e.read, validate: (*model.Member).Validate, fields: memberFields,
+		also:   map[string][]string{"term": {"term start", "term end"}},
+		unread: map[string]*widget.Label{"term start": e.startErr, "term end": e.endErr},
+		store:  u.db.SaveMember, saved: func(model.Member) { e.s.refreshList() }}
 	e.name, e.termStart, e.termEnd, e.phone, e.email = newEntry(), newEntry(), newEntry(), newEntry(), newEntry()
 	setText(e.name, m.Name)
 	e.termStart.SetPlaceHolder(datePlaceholder())
@@ -161,24 +165,7 @@ func (e *memberEditor) entries() map[string]*entry {
 
 // save stores the fields that are valid; a refused one stays on screen
 // with its message.
-func (e *memberEditor) save() {
-	m, bad, verr, ok := keepValid(e.read(e.m), e.m, (*model.Member).Validate, memberFields)
-	if slices.Contains(bad, "term") {
-		bad = append(bad, "term start", "term end")
-	}
-	bad = parseBad(parseBad(bad, e.startErr, "term start"), e.endErr, "term end")
-	e.u.drafts.keep("member:"+e.m.ID, e.entries(), bad)
-	var err error
-	if ok {
-		err = e.u.db.SaveMember(e.u.ctx, e.m, &m)
-	}
-	showErr(e.msg, errors.Join(verr, err))
-	if !ok || err != nil {
-		return
-	}
-	e.m = shownBase(e.read(m), m, memberFields, bad) // what the fields show is what the next save edits
-	e.s.refreshList()
-}
+func (e *memberEditor) save() { e.saving.save(&e.m) }
 
 func (e *memberEditor) onDelete() {
 	e.u.saver.flush()

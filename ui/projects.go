@@ -91,6 +91,7 @@ type projectEditor struct {
 	appsBox  *fyne.Container
 	totals   *widget.Label
 	pools    []model.Pool // the municipality's, to pick from
+	saving   *editSave[model.Project]
 }
 
 func (e *projectEditor) item() model.Project { return e.p }
@@ -108,6 +109,20 @@ func (e *projectEditor) build() fyne.CanvasObject {
 	u, p := e.u, e.p
 	key := "project:" + p.ID
 	e.msg, e.startErr, e.endErr = newErrLabel(), newErrLabel(), newErrLabel()
+	e.saving = &editSave[model.Project]{u: u, key: key, msg: e.msg, entries: e.entries,
+		read: e.read, validate: (*model.Project).Validate, fields: projectFields,
+		also:   map[string][]string{"start": {"end"}},
+		unread: map[string]*widget.Label{"start": e.startErr, "end": e.endErr},
+		store:  u.db.SaveProject,
+		stored: func(sent, p model.Project) {
+			showStored(e.title, sent.Title, p.Title)
+			showStored(e.description, sent.Description, p.Description)
+			showStored(e.workingGroup, sent.WorkingGroup, p.WorkingGroup)
+		},
+		saved: func(model.Project) {
+			e.s.refreshList()
+			e.updateTotals() // the pools' rules read the project's end
+		}}
 	e.title = newEntry()
 	setText(e.title, p.Title)
 	e.description = newMultiEntry(4)
@@ -246,29 +261,7 @@ func (e *projectEditor) entries() map[string]*entry {
 
 // save stores the fields that are valid; a refused one stays on screen
 // with its message.
-func (e *projectEditor) save() {
-	p, bad, verr, ok := keepValid(e.read(e.p), e.p, (*model.Project).Validate, projectFields)
-	if slices.Contains(bad, "start") {
-		bad = append(bad, "end")
-	}
-	bad = parseBad(parseBad(bad, e.startErr, "start"), e.endErr, "end")
-	e.u.drafts.keep("project:"+e.p.ID, e.entries(), bad)
-	sent := p
-	var err error
-	if ok {
-		err = e.u.db.SaveProject(e.u.ctx, e.p, &p)
-	}
-	showErr(e.msg, errors.Join(verr, err))
-	if !ok || err != nil {
-		return
-	}
-	showStored(e.title, sent.Title, p.Title)
-	showStored(e.description, sent.Description, p.Description)
-	showStored(e.workingGroup, sent.WorkingGroup, p.WorkingGroup)
-	e.p = shownBase(e.read(p), p, projectFields, bad) // what the fields show is what the next save edits
-	e.s.refreshList()
-	e.updateTotals() // the pools' rules read the project's end
-}
+func (e *projectEditor) save() { e.saving.save(&e.p) }
 
 func (e *projectEditor) onDelete() {
 	e.u.saver.flush()

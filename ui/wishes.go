@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strconv"
 
@@ -146,6 +145,7 @@ type wishEditor struct {
 	up, down, del *widget.Button
 	msg           *widget.Label
 	bilag         *attachList
+	saving        *editSave[model.BudgetWish]
 }
 
 func (e *wishEditor) item() model.BudgetWish { return e.w }
@@ -162,6 +162,15 @@ func (e *wishEditor) build() fyne.CanvasObject {
 	u, w := e.u, e.w
 	key := "wish:" + w.ID
 	e.msg, e.estimateErr = newErrLabel(), newErrLabel()
+	e.saving = &editSave[model.BudgetWish]{u: u, key: key, msg: e.msg, entries: e.entries,
+		read: e.read, validate: (*model.BudgetWish).Validate, fields: wishFields,
+		unread: map[string]*widget.Label{"estimate": e.estimateErr},
+		store:  u.db.SaveBudgetWish,
+		stored: func(sent, w model.BudgetWish) {
+			showStored(e.title, sent.Title, w.Title)
+			showStored(e.justification, sent.Justification, w.Justification)
+		},
+		saved: func(model.BudgetWish) { e.s.refreshList() }}
 	e.title = newEntry()
 	setText(e.title, w.Title)
 	e.justification = newMultiEntry(6)
@@ -252,24 +261,7 @@ func (e *wishEditor) entries() map[string]*entry {
 
 // save stores the fields that are valid; a refused one stays on screen
 // with its message (and as a draft when the user looks elsewhere).
-func (e *wishEditor) save() {
-	w, bad, verr, ok := keepValid(e.read(e.w), e.w, (*model.BudgetWish).Validate, wishFields)
-	bad = parseBad(bad, e.estimateErr, "estimate")
-	e.u.drafts.keep("wish:"+e.w.ID, e.entries(), bad)
-	sent := w
-	var err error
-	if ok {
-		err = e.u.db.SaveBudgetWish(e.u.ctx, e.w, &w)
-	}
-	showErr(e.msg, errors.Join(verr, err))
-	if !ok || err != nil {
-		return
-	}
-	showStored(e.title, sent.Title, w.Title)
-	showStored(e.justification, sent.Justification, w.Justification)
-	e.w = shownBase(e.read(w), w, wishFields, bad) // what the fields show is what the next save edits
-	e.s.refreshList()
-}
+func (e *wishEditor) save() { e.saving.save(&e.w) }
 
 func (e *wishEditor) onMove(delta int) {
 	e.u.saver.flush()
