@@ -46,6 +46,8 @@ type editKind[T any] struct {
 	create func() T
 	save   func(ctx context.Context, loaded T, x *T) error // loaded: as the editor read it; zero when new
 	remove func(ctx context.Context, id string) error
+	// closed, when given, is told when no item is open any more.
+	closed func()
 	// listTables and editorTables are the tables whose change by a sync
 	// reads the list, and the open item, again; none: every sync.
 	listTables, editorTables []string
@@ -283,6 +285,9 @@ func (p *editPane[T, E]) close() {
 	p.editor = none
 	p.list.UnselectAll()
 	showIn(p.detail, hintLabel(p.k.choose))
+	if p.k.closed != nil {
+		p.k.closed()
+	}
 }
 
 // leave saves the open item and tells what could not be saved.

@@ -79,21 +79,8 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	e.saving = &editSave[model.Meeting]{u: u, key: key, msg: e.msg, entries: e.entries,
 		read: e.read, validate: (*model.Meeting).Validate, fields: meetingFields,
 		unread: map[string]*widget.Label{"date": e.dateErr, "clock": e.clockErr},
-		store:  u.db.SaveMeeting,
-		stored: func(sent, m model.Meeting) {
-			showStored(e.title, sent.Title, m.Title)
-			showStored(e.place, sent.Place, m.Place)
-			showStored(e.guests, sent.Guests, m.Guests)
-			if !sent.Start.Equal(m.Start) {
-				setText(e.date, model.ShortDate(m.Start))
-				setText(e.clock, model.Clock(m.Start))
-			}
-			e.heading.SetText(model.MeetingTitle(m, current()))
-		},
-		saved: func(model.Meeting) {
-			e.updateTimePlan()
-			e.s.refreshList()
-		}}
+		store:  u.db.SaveMeeting, stored: e.showStored,
+		saved: func(model.Meeting) { e.updateTimePlan(); e.s.refreshList() }}
 
 	e.kind = meetingKinds.newSelect(func(string) { e.save(); e.showAGMButton() })
 	meetingKinds.set(e.kind, m.Kind)
@@ -240,6 +227,19 @@ func (e *meetingEditor) save() {
 	if !e.locked {
 		e.saving.save(&e.m)
 	}
+}
+
+// showStored shows what storing changed of the meeting sent (a title
+// trimmed).
+func (e *meetingEditor) showStored(sent, m model.Meeting) {
+	showStored(e.title, sent.Title, m.Title)
+	showStored(e.place, sent.Place, m.Place)
+	showStored(e.guests, sent.Guests, m.Guests)
+	if !sent.Start.Equal(m.Start) {
+		setText(e.date, model.ShortDate(m.Start))
+		setText(e.clock, model.Clock(m.Start))
+	}
+	e.heading.SetText(model.MeetingTitle(m, current()))
 }
 
 // read is m with what the editor's fields hold; a wrong date or time keeps

@@ -113,16 +113,8 @@ func (e *projectEditor) build() fyne.CanvasObject {
 		read: e.read, validate: (*model.Project).Validate, fields: projectFields,
 		also:   map[string][]string{"start": {"end"}},
 		unread: map[string]*widget.Label{"start": e.startErr, "end": e.endErr},
-		store:  u.db.SaveProject,
-		stored: func(sent, p model.Project) {
-			showStored(e.title, sent.Title, p.Title)
-			showStored(e.description, sent.Description, p.Description)
-			showStored(e.workingGroup, sent.WorkingGroup, p.WorkingGroup)
-		},
-		saved: func(model.Project) {
-			e.s.refreshList()
-			e.updateTotals() // the pools' rules read the project's end
-		}}
+		store:  u.db.SaveProject, stored: e.showStored,
+		saved: func(model.Project) { e.s.refreshList(); e.updateTotals() }} // the pools' rules read the project's end
 	e.title = newEntry()
 	setText(e.title, p.Title)
 	e.description = newMultiEntry(4)
@@ -257,6 +249,14 @@ var projectFields = map[string]revert[model.Project]{
 func (e *projectEditor) entries() map[string]*entry {
 	return map[string]*entry{"title": e.title, "description": e.description,
 		"working group": e.workingGroup, "start": e.start, "end": e.end}
+}
+
+// showStored shows what storing changed of the project sent (a title
+// trimmed).
+func (e *projectEditor) showStored(sent, p model.Project) {
+	showStored(e.title, sent.Title, p.Title)
+	showStored(e.description, sent.Description, p.Description)
+	showStored(e.workingGroup, sent.WorkingGroup, p.WorkingGroup)
 }
 
 // save stores the fields that are valid; a refused one stays on screen

@@ -285,3 +285,41 @@ func TestStaffScreenPattern(t *testing.T) {
 		t.Errorf("after a sync the answer editor shows:\n%s", texts(s.detail))
 	}
 }
+
+// The citizen budget's rounds are a pane like the others: its editor is
+// the round's form in the first of the round's tabs. A sync that changes
+// the round open while someone looks at another of its tabs shows the
+// round as stored on the same tab.
+func TestPBScreenPattern(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	s := u.borgerbudget
+	title := func(e *roundEditor) *entry { return e.f.fields["Titel"].(*entry) }
+	note := func(e *roundEditor) *entry { return e.f.fields["Bemærk"].(*entry) }
+	screenCase[model.PBRound, *roundEditor]{
+		tab: 10, pane: func(u *App) *editPane[model.PBRound, *roundEditor] { return u.borgerbudget.editPane },
+		first:  title,
+		field:  title,
+		stored: func(r model.PBRound) string { return r.Title },
+		focus:  func(e *roundEditor) *entry { return e.f.fields["Indbyggere i området"].(*entry) },
+		theirs: func(t *testing.T, db *storage.DB, r model.PBRound) {
+			otherLaptopEdits(t, db, r, func(r *model.PBRound) { r.Note = "Afstemning på biblioteket." }, (*storage.DB).SavePBRound)
+		},
+		shown: func(e *roundEditor) string { return note(e).Text }, want: "Afstemning på biblioteket.",
+		tables: []string{"pb_proposals"}, others: []string{"members", "budget_wishes"},
+	}.run(t, u)
+
+	open := s.editor.item()
+	if s.round.ID != open.ID || s.round.Note != "Afstemning på biblioteket." {
+		t.Fatalf("the round the other tabs work on is %+v", s.round)
+	}
+	s.tabs.SelectIndex(4)
+	otherLaptopEdits(t, db, open, func(r *model.PBRound) { r.Pot = 150_000_00 }, (*storage.DB).SavePBRound)
+	before := s.editor
+	u.refreshScreens([]string{"pb_rounds"})
+	if s.editor == before || s.tabs.SelectedIndex() != 4 || s.round.Pot != 150_000_00 {
+		t.Errorf("after a sync: rebuilt %v, tab %d, pot %d", s.editor != before, s.tabs.SelectedIndex(), s.round.Pot)
+	}
+	if i := s.index(open.ID); i < 0 || !strings.Contains(texts(s.list), "150.000 kr.") {
+		t.Errorf("the list does not show the new pot:\n%s", texts(s.list))
+	}
+}

@@ -396,6 +396,11 @@ var (
 	wishTables          = []string{"budget_wishes"}
 	wishEditorTables    = []string{"budget_wishes", "attachments"}
 	memberTables        = []string{"members"}
+	pbListTables        = []string{"pb_rounds"}
+	// A round shows its proposals, ballots and totals, and the pools, the
+	// projects a proposal may become and the council's name on its
+	// printouts.
+	pbEditorTables = []string{"pb_rounds", "pb_proposals", "pb_ballots", "pb_totals", "pools", "projects", "councils"}
 )
 
 // showsChanged says whether a screen showing tables must be read again after
@@ -410,14 +415,6 @@ func showsChanged(changed, tables []string) bool {
 		}
 	}
 	return false
-}
-
-// pbChanged: the citizens' budget shows its own tables, the pools and the
-// projects a proposal may become.
-func pbChanged(changed []string) bool {
-	return changed == nil || slices.ContainsFunc(changed, func(t string) bool {
-		return strings.HasPrefix(t, "pb_") || t == "pools" || t == "projects" || t == "councils"
-	})
 }
 
 // refreshScreens reads the open council's screens showing what changed
@@ -447,8 +444,8 @@ func (u *App) refreshScreens(changed []string) {
 	if u.built(tabMunicipal) {
 		u.municipal.refresh()
 	}
-	if u.built(tabBorgerbudget) && pbChanged(changed) {
-		u.borgerbudget.refresh()
+	if u.built(tabBorgerbudget) {
+		u.borgerbudget.refreshChanged(changed, typing)
 	}
 }
 
