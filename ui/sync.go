@@ -424,28 +424,35 @@ func (u *App) refreshScreens(changed []string) {
 		return
 	}
 	typing := u.typing()
-	// A tab not yet chosen has no screen: it reads what is current when
-	// it is built.
-	if u.built(tabOverview) {
-		u.overview.refresh()
+	for _, t := range u.syncShown() {
+		// A tab not yet chosen has no screen: it reads what is current
+		// when it is built.
+		if u.built(t.tab) {
+			t.screen.refreshChanged(changed, typing)
+		}
 	}
-	if u.built(tabMeetings) {
-		u.meetings.refreshChanged(changed, typing)
-	}
-	if u.built(tabProjects) {
-		u.projects.refreshChanged(changed, typing)
-	}
-	if u.built(tabWishes) {
-		u.wishes.refreshChanged(changed, typing)
-	}
-	if u.built(tabMembers) {
-		u.members.refreshChanged(changed, typing)
-	}
-	if u.built(tabMunicipal) {
-		u.municipal.refresh()
-	}
-	if u.built(tabBorgerbudget) {
-		u.borgerbudget.refreshChanged(changed, typing)
+}
+
+// changeShower is a tab's screen that shows what a sync brought: it reads
+// again what shows one of the tables changed (nil: any), and the item open
+// only when nobody is typing.
+type changeShower interface {
+	refreshChanged(changed []string, typing bool)
+}
+
+// syncShown are the tabs whose screens show what a sync brings. The year
+// wheel, the accounts and the development plan read theirs when chosen.
+func (u *App) syncShown() []struct {
+	tab    int
+	screen changeShower
+} {
+	return []struct {
+		tab    int
+		screen changeShower
+	}{
+		{tabOverview, u.overview}, {tabMeetings, u.meetings}, {tabProjects, u.projects},
+		{tabWishes, u.wishes}, {tabMembers, u.members}, {tabMunicipal, u.municipal},
+		{tabBorgerbudget, u.borgerbudget},
 	}
 }
 
