@@ -52,12 +52,15 @@ type editKind[T any] struct {
 	// reads the list, and the open item, again; none: every sync.
 	listTables, editorTables []string
 
-	// The rest is for a form editor (itemEditor).
-
-	// deleteTitle and deleteQuestion ask before deleting an item (its title).
+	// deleteTitle and deleteQuestion ask before deleting an item (its
+	// title: title's, or else row's).
 	deleteTitle    string
 	deleteQuestion func(title string) string
-	form           func(f *form[T], x T)
+	title          func(T) string
+
+	// The rest is for a form editor (itemEditor).
+
+	form func(f *form[T], x T)
 	// fixed, when given, tells whether x can no longer be deleted (a
 	// proposal once voting opened): its editor offers no Delete.
 	fixed func(x T) bool
@@ -295,6 +298,31 @@ func (p *editPane[T, E]) leave() {
 	p.u.saver.flush()
 	if p.opened() {
 		warnUnsaved(p.u.win, p.editor.unsaved())
+	}
+}
+
+// askDelete asks before deleting item x of kind k (as stored: the
+// caller saved what was typed first); once x is deleted, its drafts are
+// forgotten and done is told (to empty the editor and read the list again).
+func askDelete[T any](u *App, k *editKind[T], x T, done func()) {
+	title, _ := k.row(x)
+	if k.title != nil {
+		title = k.title(x)
+	}
+	u.confirm(k.deleteTitle, k.deleteQuestion(title), func() {
+		if err := k.remove(u.ctx, k.id(x)); err != nil {
+			u.showError(err)
+			return
+		}
+		u.drafts.forget(k.key + ":" + k.id(x))
+		done()
+	})
+}
+
+// onDelete asks before deleting the open item, and deletes it.
+func (p *editPane[T, E]) onDelete() {
+	if p.u.saver.flush(); p.opened() {
+		askDelete(p.u, &p.k, p.editor.item(), func() { p.close(); p.refreshList() })
 	}
 }
 

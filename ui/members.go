@@ -35,7 +35,11 @@ func newMembersScreen(u *App) *membersScreen {
 		create: func() model.Member {
 			return model.Member{CouncilID: u.councilID, Name: lang.L("New member"), Role: model.RoleMember}
 		},
-		save:       u.db.SaveMember,
+		save: u.db.SaveMember, remove: u.db.DeleteMember,
+		deleteTitle: lang.L("Delete member"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the member «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
 		listTables: memberTables, editorTables: memberTables,
 	}, func(m model.Member) *memberEditor { return &memberEditor{s: s, u: u, m: m} })
 	return s
@@ -104,7 +108,7 @@ func (e *memberEditor) build() fyne.CanvasObject {
 	e.contact = widget.NewCheck(lang.L("Contact person for the municipality"), func(bool) { e.save() })
 	setChecked(e.contact, m.Contact)
 
-	del := widget.NewButtonWithIcon(lang.L("Delete member"), theme.DeleteIcon(), e.onDelete)
+	del := widget.NewButtonWithIcon(lang.L("Delete member"), theme.DeleteIcon(), func() { e.s.onDelete() })
 	del.Importance = widget.DangerImportance
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Name"), e.name),
@@ -166,17 +170,3 @@ func (e *memberEditor) entries() map[string]*entry {
 // save stores the fields that are valid; a refused one stays on screen
 // with its message.
 func (e *memberEditor) save() { e.saving.save(&e.m) }
-
-func (e *memberEditor) onDelete() {
-	e.u.saver.flush()
-	e.u.confirm(lang.L("Delete member"),
-		lang.L("Delete the member «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.m.Name}),
-		func() {
-			if err := e.u.db.DeleteMember(e.u.ctx, e.m.ID); err != nil {
-				e.u.showError(err)
-				return
-			}
-			e.s.close()
-			e.s.refresh()
-		})
-}

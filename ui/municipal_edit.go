@@ -139,17 +139,8 @@ func (e *itemEditor[T]) read(x T) T {
 }
 
 func (e *itemEditor[T]) onDelete() {
-	u, k := e.u, e.k
-	u.saver.flush()
-	title, _ := k.row(e.x)
-	u.confirm(k.deleteTitle, k.deleteQuestion(title), func() {
-		if err := k.remove(u.ctx, k.id(e.x)); err != nil {
-			u.showError(err)
-			return
-		}
-		e.closed()
-		e.listed()
-	})
+	e.u.saver.flush()
+	askDelete(e.u, e.k, e.x, func() { e.closed(); e.listed() })
 }
 
 // form collects an editor's fields. Each field saves itself as it is typed

@@ -38,7 +38,11 @@ func newProjectsScreen(u *App) *projectsScreen {
 		create: func() model.Project {
 			return model.Project{CouncilID: u.councilID, Title: lang.L("New project"), Status: model.ProjectIdea}
 		},
-		save:       u.db.SaveProject,
+		save: u.db.SaveProject, remove: u.db.DeleteProject,
+		deleteTitle: lang.L("Delete project"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the project «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
 		listTables: projectListTables, editorTables: projectEditorTables,
 	}, func(p model.Project) *projectEditor { return &projectEditor{s: s, u: u, p: p} })
 	return s
@@ -144,7 +148,7 @@ func (e *projectEditor) build() fyne.CanvasObject {
 	}
 	e.progress.OnChangeEnded = func(float64) { u.saver.flush() }
 
-	del := widget.NewButtonWithIcon(lang.L("Delete project"), theme.DeleteIcon(), e.onDelete)
+	del := widget.NewButtonWithIcon(lang.L("Delete project"), theme.DeleteIcon(), func() { e.s.onDelete() })
 	del.Importance = widget.DangerImportance
 	toolbar := container.NewHBox(heading(lang.L("Project")), layout.NewSpacer(), del)
 
@@ -262,20 +266,6 @@ func (e *projectEditor) showStored(sent, p model.Project) {
 // save stores the fields that are valid; a refused one stays on screen
 // with its message.
 func (e *projectEditor) save() { e.saving.save(&e.p) }
-
-func (e *projectEditor) onDelete() {
-	e.u.saver.flush()
-	e.u.confirm(lang.L("Delete project"),
-		lang.L("Delete the project «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.p.Title}),
-		func() {
-			if err := e.u.db.DeleteProject(e.u.ctx, e.p.ID); err != nil {
-				e.u.showError(err)
-				return
-			}
-			e.s.close()
-			e.s.refreshList()
-		})
-}
 
 // loadBudget reads the budget lines and applications and builds their rows.
 func (e *projectEditor) loadBudget() {

@@ -38,7 +38,12 @@ func newWishesScreen(u *App) *wishesScreen {
 		create: func() model.BudgetWish {
 			return model.BudgetWish{CouncilID: u.councilID, Year: s.year, Title: lang.L("New budget wish"), Status: model.WishDraft}
 		},
-		save:       u.db.SaveBudgetWish,
+		save: u.db.SaveBudgetWish, remove: u.db.DeleteBudgetWish,
+		title:       func(w model.BudgetWish) string { return w.Title },
+		deleteTitle: lang.L("Delete budget wish"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the budget wish «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
 		listTables: wishTables, editorTables: wishEditorTables,
 	}, func(w model.BudgetWish) *wishEditor { return &wishEditor{s: s, u: u, w: w} })
 	return s
@@ -200,7 +205,7 @@ func (e *wishEditor) build() fyne.CanvasObject {
 
 	e.up = widget.NewButtonWithIcon(lang.L("Move up"), theme.MoveUpIcon(), func() { e.onMove(-1) })
 	e.down = widget.NewButtonWithIcon(lang.L("Move down"), theme.MoveDownIcon(), func() { e.onMove(1) })
-	e.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), e.onDelete)
+	e.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), func() { e.s.onDelete() })
 	e.del.Importance = widget.DangerImportance
 	toolbar := container.NewHBox(heading(lang.L("Priority")), e.up, e.down, layout.NewSpacer(), e.del)
 
@@ -270,19 +275,4 @@ func (e *wishEditor) onMove(delta int) {
 		return
 	}
 	e.s.refreshList()
-}
-
-func (e *wishEditor) onDelete() {
-	e.u.saver.flush()
-	e.u.confirm(lang.L("Delete budget wish"),
-		lang.L("Delete the budget wish «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.w.Title}),
-		func() {
-			if err := e.u.db.DeleteBudgetWish(e.u.ctx, e.w.ID); err != nil {
-				e.u.showError(err)
-				return
-			}
-			e.u.drafts.forget("wish:" + e.w.ID)
-			e.s.close()
-			e.s.refreshList()
-		})
 }
