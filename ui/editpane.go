@@ -326,6 +326,13 @@ func (p *editPane[T, E]) onDelete() {
 	}
 }
 
+// focusAll puts the cursor in e with its text selected (a new item's
+// first field, typed over).
+func (u *App) focusAll(e *entry) {
+	u.win.Canvas().Focus(e)
+	e.TypedShortcut(&fyne.ShortcutSelectAll{})
+}
+
 // onNew stores a new item and opens it with the cursor in its first field.
 func (p *editPane[T, E]) onNew() {
 	p.leave()

@@ -78,10 +78,7 @@ func (e *memberEditor) unsaved() []string {
 	return append(unsavedDate(e.startErr, e.termStart), unsavedDate(e.endErr, e.termEnd)...)
 }
 
-func (e *memberEditor) focusNew() {
-	e.u.win.Canvas().Focus(e.name)
-	e.name.TypedShortcut(&fyne.ShortcutSelectAll{})
-}
+func (e *memberEditor) focusNew() { e.u.focusAll(e.name) }
 
 func (e *memberEditor) build() fyne.CanvasObject {
 	u, m := e.u, e.m

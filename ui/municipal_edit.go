@@ -47,8 +47,7 @@ func (e *itemEditor[T]) unsaved() []string { return nil }
 
 func (e *itemEditor[T]) focusNew() {
 	if e.f.first != nil {
-		e.u.win.Canvas().Focus(e.f.first)
-		e.f.first.TypedShortcut(&fyne.ShortcutSelectAll{})
+		e.u.focusAll(e.f.first)
 	}
 }
 

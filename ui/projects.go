@@ -104,10 +104,7 @@ func (e *projectEditor) unsaved() []string {
 	return append(unsavedDate(e.startErr, e.start), unsavedDate(e.endErr, e.end)...)
 }
 
-func (e *projectEditor) focusNew() {
-	e.u.win.Canvas().Focus(e.title)
-	e.title.TypedShortcut(&fyne.ShortcutSelectAll{})
-}
+func (e *projectEditor) focusNew() { e.u.focusAll(e.title) }
 
 func (e *projectEditor) build() fyne.CanvasObject {
 	u, p := e.u, e.p

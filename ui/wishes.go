@@ -158,10 +158,7 @@ func (e *wishEditor) item() model.BudgetWish { return e.w }
 // unsaved is empty: a refused field keeps its draft and says why at once.
 func (e *wishEditor) unsaved() []string { return nil }
 
-func (e *wishEditor) focusNew() {
-	e.u.win.Canvas().Focus(e.title)
-	e.title.TypedShortcut(&fyne.ShortcutSelectAll{})
-}
+func (e *wishEditor) focusNew() { e.u.focusAll(e.title) }
 
 func (e *wishEditor) build() fyne.CanvasObject {
 	u, w := e.u, e.w
