@@ -440,16 +440,16 @@ type changeShower interface {
 	refreshChanged(changed []string, typing bool)
 }
 
-// syncShown are the tabs whose screens show what a sync brings. The year
-// wheel, the accounts and the development plan read theirs when chosen.
-func (u *App) syncShown() []struct {
+// syncScreen is a tab with its screen that shows what a sync brings.
+type syncScreen struct {
 	tab    int
 	screen changeShower
-} {
-	return []struct {
-		tab    int
-		screen changeShower
-	}{
+}
+
+// syncShown are the tabs whose screens show what a sync brings. The year
+// wheel, the accounts and the development plan read theirs when chosen.
+func (u *App) syncShown() []syncScreen {
+	return []syncScreen{
 		{tabOverview, u.overview}, {tabMeetings, u.meetings}, {tabProjects, u.projects},
 		{tabWishes, u.wishes}, {tabMembers, u.members}, {tabMunicipal, u.municipal},
 		{tabBorgerbudget, u.borgerbudget},
