@@ -87,7 +87,7 @@ func (db *DB) applyTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	}
 	// Not ctx: the connection goes back to the pool, and must go back with
 	// its foreign keys on even when ctx ended the apply.
-	defer conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return friendly(err)
