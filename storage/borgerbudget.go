@@ -24,7 +24,7 @@ import (
 var (
 	pbRoundsT    = pbRoundD.table
 	pbProposalsT = pbProposalD.table
-	pbBallotsT   = tableOf("pb_ballots")
+	pbBallotsT   = pbBallotD.table
 	pbTotalsT    = pbTotalD.table
 )
 
@@ -101,28 +101,59 @@ var (
 		textCol("proposal_id", func(t *model.PBTotal) *string { return &t.ProposalID }),
 		intCol("votes", func(t *model.PBTotal) *int64 { return &t.Votes }),
 	)
+	pbBallotD = describe("pb_ballots", func(b *model.PBBallot) *string { return &b.ID },
+		func(b *model.PBBallot) *string { return &b.CouncilID }, nil,
+		textCol("round_id", func(b *model.PBBallot) *string { return &b.RoundID }),
+		intCol("entry", func(b *model.PBBallot) *int { return &b.Entry }),
+		intCol("number", func(b *model.PBBallot) *int { return &b.Number }),
+		textCol("place", func(b *model.PBBallot) *string { return &b.Place }),
+		marksCol("marks", func(b *model.PBBallot) *[]model.PBMark { return &b.Marks }),
+		stampCol("entered", func(b *model.PBBallot) *time.Time { return &b.Entered }),
+	)
 )
 
-// pbBallotRecord stores the marks as model.FormatMarks writes them: with
-// points on a points ballot.
-func pbBallotRecord(b *model.PBBallot, points bool) record {
-	return pbBallotsT.record(b.ID, b.CouncilID, b.RoundID, int64(b.Entry), int64(b.Number), b.Place,
-		model.FormatMarks(b.Marks, points), stampText(b.Entered))
+// marksCol binds a ballot's marks (FieldMarks) to its field, stored as
+// model.FormatMarks writes them: with points when the marks carry points
+// (fitMarks gives every mark of a points ballot at least one). Marks that
+// cannot be read are no blank ballot: the door refuses them
+// (model.CheckField), so only a damaged file holds them, and a count that
+// took them as blank would be wrong without a word. The ballot's entry
+// and number come before its marks in the registry, so the error names
+// them.
+func marksCol(name string, f func(*model.PBBallot) *[]model.PBMark) col[model.PBBallot] {
+	return col[model.PBBallot]{name: name, kinds: []model.FieldKind{model.FieldMarks},
+		addr: func(b *model.PBBallot) any { return f(b) },
+		get: func(b *model.PBBallot) any {
+			marks := *f(b)
+			return model.FormatMarks(marks, slices.ContainsFunc(marks, func(m model.PBMark) bool { return m.Points != 0 }))
+		},
+		set: func(b *model.PBBallot, v any) error {
+			s, err := asText(v)
+			if err != nil {
+				return err
+			}
+			if *f(b), err = model.ParseMarks(s, strings.Contains(s, ":")); err != nil {
+				return model.NewError(model.Invalid, fmt.Sprintf("stemmesedel nr. %d (tæller %d): krydserne »%.40s« kan ikke læses: %v", b.Number, b.Entry, s, err))
+			}
+			return nil
+		},
+	}
 }
 
-func scanPBBallot(s scanner) (b model.PBBallot, err error) {
-	var marks, entered string
-	if err = s.Scan(&b.ID, &b.CouncilID, &b.RoundID, &b.Entry, &b.Number, &b.Place, &marks, &entered); err != nil {
-		return b, err
+// fitMarks is marks as a ballot of a round of kind holds them: no points
+// on a ballot of crosses, and on a points ballot at least one point a
+// mark, as model.ParseMarks reads a bare number there.
+func fitMarks(marks []model.PBMark, kind model.PBBallotKind) []model.PBMark {
+	out := slices.Clone(marks)
+	for i := range out {
+		switch {
+		case kind != model.PBPoints:
+			out[i].Points = 0
+		case out[i].Points == 0:
+			out[i].Points = 1
+		}
 	}
-	// Marks that cannot be read are no blank ballot: the door refuses
-	// them (model.CheckField), so only a damaged file holds them, and a count
-	// that took them as blank would be wrong without a word.
-	if b.Marks, err = model.ParseMarks(marks, strings.Contains(marks, ":")); err != nil {
-		return b, model.NewError(model.Invalid, fmt.Sprintf("stemmesedel nr. %d (tæller %d): krydserne »%.40s« kan ikke læses: %v", b.Number, b.Entry, marks, err))
-	}
-	b.Entered = parseStampText(entered)
-	return b, nil
+	return out
 }
 
 // ofRoundsCouncil keeps a read of a round's proposals, ballots or totals
@@ -433,7 +464,7 @@ func (db *DB) ImportPBProposals(ctx context.Context, roundID string, ps []model.
 
 // PBBallots lists a round's ballots by number, then entry.
 func (db *DB) PBBallots(ctx context.Context, roundID string) ([]model.PBBallot, error) {
-	return list(ctx, db.sql, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID)
+	return list(ctx, db.sql, pbBallotD.scan, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID)
 }
 
 // votingRound is the round of a ballot or total, refused unless voting
@@ -459,8 +490,7 @@ func (db *DB) SavePBBallot(ctx context.Context, loaded model.PBBallot, b *model.
 	if b.Entered.IsZero() {
 		b.Entered = db.Now()
 	}
-	var points bool
-	err := db.save(ctx, b, &b.ID, b.CouncilID, pbBallotRecord(&loaded, len(loaded.Marks) > 0 && loaded.Marks[0].Points > 0), func() record { return pbBallotRecord(b, points) }, func(w *writer) error {
+	err := db.save(ctx, b, &b.ID, b.CouncilID, pbBallotD.record(&loaded), func() record { return pbBallotD.record(b) }, func(w *writer) error {
 		r, err := w.votingRound(b.RoundID, b.CouncilID)
 		if err != nil {
 			return err
@@ -471,10 +501,10 @@ func (db *DB) SavePBBallot(ctx context.Context, loaded model.PBBallot, b *model.
 				return fmt.Errorf("en stemmeseddel kan ikke flyttes til en anden runde")
 			}
 		}
-		points = r.BallotKind == model.PBPoints
+		b.Marks = fitMarks(b.Marks, r.BallotKind)
 		return nil
 	})
-	return reread(ctx, db, loaded.ID, err, b, b.ID, pbBallotsT, scanPBBallot)
+	return reread(ctx, db, loaded.ID, err, b, b.ID, pbBallotsT, pbBallotD.scan)
 }
 
 // DeletePBBallot deletes a ballot entry; only while voting is open.
@@ -560,7 +590,7 @@ func (db *DB) PBRoundData(ctx context.Context, roundID string) (PBRoundData, err
 		if d.Proposals, err = list(ctx, tx, pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID); err != nil {
 			return err
 		}
-		if d.Ballots, err = list(ctx, tx, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID); err != nil {
+		if d.Ballots, err = list(ctx, tx, pbBallotD.scan, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID); err != nil {
 			return err
 		}
 		d.Totals, err = list(ctx, tx, pbTotalD.scan, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
@@ -621,7 +651,6 @@ func (db *DB) CreatePBRound(ctx context.Context, d PBRoundData) (model.PBRound, 
 		}
 		recs = append(recs, pbProposalD.record(&p))
 	}
-	points := r.BallotKind == model.PBPoints
 	for i, b := range d.Ballots {
 		b.ID, b.CouncilID, b.RoundID = newID(), r.CouncilID, r.ID
 		if b.Entry == 0 {
@@ -633,7 +662,8 @@ func (db *DB) CreatePBRound(ctx context.Context, d PBRoundData) (model.PBRound, 
 		if err := b.Validate(); err != nil {
 			return model.PBRound{}, fmt.Errorf("stemmeseddel %d: %w", i+1, err)
 		}
-		recs = append(recs, pbBallotRecord(&b, points))
+		b.Marks = fitMarks(b.Marks, r.BallotKind)
+		recs = append(recs, pbBallotD.record(&b))
 	}
 	for i, t := range d.Totals {
 		t.ID, t.CouncilID, t.RoundID = newID(), r.CouncilID, r.ID

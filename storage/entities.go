@@ -849,7 +849,7 @@ func Overwriting[T any](ctx context.Context, db *DB, x T) T {
 	case model.PBProposal:
 		v, err = byID(ctx, db, pbProposalsT, pbProposalD.scan, x.ID)
 	case model.PBBallot:
-		v, err = byID(ctx, db, pbBallotsT, scanPBBallot, x.ID)
+		v, err = byID(ctx, db, pbBallotsT, pbBallotD.scan, x.ID)
 	case model.PBTotal:
 		v, err = byID(ctx, db, pbTotalsT, pbTotalD.scan, x.ID)
 	default:

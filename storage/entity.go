@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -257,6 +258,10 @@ func (e entity[T]) scan(s scanner) (T, error) {
 	}
 	for i, c := range e.binds {
 		if err := c.set(&v, vals[2+i]); err != nil {
+			var coded *model.Error
+			if errors.As(err, &coded) {
+				return v, err // says what is wrong in the user's words
+			}
 			return v, fmt.Errorf("%s.%s: %w", e.name, c.name, err)
 		}
 	}
