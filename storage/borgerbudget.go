@@ -254,7 +254,7 @@ func (db *DB) SavePBRound(ctx context.Context, loaded model.PBRound, r *model.PB
 		r.Phase = want.Phase
 		return db.SavePBRound(ctx, first, r)
 	}
-	err := db.save(ctx, r, &r.ID, r.CouncilID, pbRoundD.record(&loaded), func() record { return pbRoundD.record(r) }, func(w *writer) error {
+	return saveRow(ctx, db, pbRoundD, loaded, r, func(w *writer) error {
 		if r.ID == "" || loaded.ID == "" {
 			return nil
 		}
@@ -267,7 +267,6 @@ func (db *DB) SavePBRound(ctx context.Context, loaded model.PBRound, r *model.PB
 		}
 		return model.CheckRoundChange(was, pbEdited(loaded, *r, was))
 	})
-	return reread(ctx, db, loaded.ID, err, r, r.ID, pbRoundsT, pbRoundD.scan)
 }
 
 // pbEdited is the round that a save of r, edited from loaded, stores when
@@ -389,10 +388,9 @@ func (db *DB) SavePBProposal(ctx context.Context, loaded model.PBProposal, p *mo
 	if p.Status == "" {
 		p.Status = model.ProposalReceived
 	}
-	err := db.save(ctx, p, &p.ID, p.CouncilID, pbProposalD.record(&loaded), func() record { return pbProposalD.record(p) }, func(w *writer) error {
+	return saveRow(ctx, db, pbProposalD, loaded, p, func(w *writer) error {
 		return w.checkProposal(p)
 	})
-	return reread(ctx, db, loaded.ID, err, p, p.ID, pbProposalsT, pbProposalD.scan)
 }
 
 // DeletePBProposal deletes a proposal with its totals; refused once
@@ -490,7 +488,7 @@ func (db *DB) SavePBBallot(ctx context.Context, loaded model.PBBallot, b *model.
 	if b.Entered.IsZero() {
 		b.Entered = db.Now()
 	}
-	err := db.save(ctx, b, &b.ID, b.CouncilID, pbBallotD.record(&loaded), func() record { return pbBallotD.record(b) }, func(w *writer) error {
+	return saveRow(ctx, db, pbBallotD, loaded, b, func(w *writer) error {
 		r, err := w.votingRound(b.RoundID, b.CouncilID)
 		if err != nil {
 			return err
@@ -504,7 +502,6 @@ func (db *DB) SavePBBallot(ctx context.Context, loaded model.PBBallot, b *model.
 		b.Marks = fitMarks(b.Marks, r.BallotKind)
 		return nil
 	})
-	return reread(ctx, db, loaded.ID, err, b, b.ID, pbBallotsT, pbBallotD.scan)
 }
 
 // DeletePBBallot deletes a ballot entry; only while voting is open.
@@ -520,7 +517,7 @@ func (db *DB) PBTotals(ctx context.Context, roundID string) ([]model.PBTotal, er
 // SavePBTotal creates or updates a place's total for a proposal, edited
 // from loaded; only while voting is open and when the round takes totals.
 func (db *DB) SavePBTotal(ctx context.Context, loaded model.PBTotal, t *model.PBTotal) error {
-	err := db.save(ctx, t, &t.ID, t.CouncilID, pbTotalD.record(&loaded), func() record { return pbTotalD.record(t) }, func(w *writer) error {
+	return saveRow(ctx, db, pbTotalD, loaded, t, func(w *writer) error {
 		r, err := w.votingRound(t.RoundID, t.CouncilID)
 		if err != nil {
 			return err
@@ -535,7 +532,6 @@ func (db *DB) SavePBTotal(ctx context.Context, loaded model.PBTotal, t *model.PB
 		}
 		return err
 	})
-	return reread(ctx, db, loaded.ID, err, t, t.ID, pbTotalsT, pbTotalD.scan)
 }
 
 // DeletePBTotal deletes a total; only while voting is open.
