@@ -40,8 +40,8 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	ctx := context.Background()
 	var out, errb bytes.Buffer
 	pathA, pathB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
-	must(runSync(ctx, []string{"--db", pathA, "--server", srv.URL, "--code", codeA}, &out, &errb))
-	must(runSync(ctx, []string{"--db", pathB, "--server", srv.URL, "--code", codeB}, &out, &errb))
+	must(run(ctx, []string{"sync", "--db", pathA, "--server", srv.URL, "--code", codeA}, &out, &errb))
+	must(run(ctx, []string{"sync", "--db", pathB, "--server", srv.URL, "--code", codeB}, &out, &errb))
 
 	a, err := storage.Open(pathA)
 	must(err)
@@ -62,11 +62,11 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	must(a.SignOwn(&forged))
 	a.Close()
 	file := filepath.Join(dir, "jyderup.lokalraad")
-	must(runBundle(ctx, []string{"export", "--db", pathA, "--out", file}, &out, &errb))
-	must(runBundle(ctx, []string{"import", "--db", pathB, file}, &out, &errb))
+	must(run(ctx, []string{"bundle", "export", "--db", pathA, "--out", file}, &out, &errb))
+	must(run(ctx, []string{"bundle", "import", "--db", pathB, file}, &out, &errb))
 
 	forgeFile(t, file, []storage.Change{forged})
-	err = runBundle(ctx, []string{"import", "--db", pathB, file}, &out, &errb)
+	err = run(ctx, []string{"bundle", "import", "--db", pathB, file}, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "»beslutning«") || !strings.Contains(err.Error(), "genåbnet") {
 		t.Errorf("tampered bundle: %v", err)
 	}

@@ -77,7 +77,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	ctx := context.Background()
 	pathA := filepath.Join(dir, "a.db")
 	var out, errb bytes.Buffer
-	if err := runSync(ctx, []string{"--db", pathA, "--server", srv.URL, "--code", code}, &out, &errb); err != nil {
+	if err := run(ctx, []string{"sync", "--db", pathA, "--server", srv.URL, "--code", code}, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
 	a, err := storage.Open(pathA)
@@ -97,12 +97,12 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	forged := storage.Change{Device: self, Seq: 5000, HLC: time.Now().UnixMilli() << 16, Table: "councils", Row: c.ID, Council: c.ID, Field: "name", Value: "Overtaget"}
 	storage.SignChange(&forged, key)
 	forgeFile(t, file, []storage.Change{forged})
-	err = runBundle(ctx, []string{"import", "--db", pathA, file}, &out, &errb)
+	err = run(ctx, []string{"bundle", "import", "--db", pathA, file}, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "afvist") || !strings.Contains(err.Error(), "denne computer") {
 		t.Errorf("forged own op: %v", err)
 	}
 	out.Reset()
-	if err := runSync(ctx, []string{"--db", pathA}, &out, &errb); err != nil {
+	if err := run(ctx, []string{"sync", "--db", pathA}, &out, &errb); err != nil {
 		t.Fatalf("sync after the refused bundle: %v", err)
 	}
 	if got := noerr.Get(hub.Council(t.Context(), c.ID))(t); got.Name != "Jyderup Lokalråd" {
@@ -116,11 +116,11 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Close()
-	err = runSync(ctx, []string{"--db", copyPath}, &out, &errb)
+	err = run(ctx, []string{"sync", "--db", copyPath}, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "tilmeld computeren igen") {
 		t.Errorf("copy without secrets: %v", err)
 	}
-	if err := runSync(ctx, []string{"--db", copyPath, "--code", code2}, &out, &errb); err != nil {
+	if err := run(ctx, []string{"sync", "--db", copyPath, "--code", code2}, &out, &errb); err != nil {
 		t.Errorf("copy enrolled again: %v", err)
 	}
 }
