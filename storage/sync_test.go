@@ -342,7 +342,7 @@ func TestLinkCouncil(t *testing.T) {
 	if got, err := a.Council(t.Context(), "hub-council"); err != nil || got.Name != "Demo" {
 		t.Fatalf("linked council = %+v, %v", got, err)
 	}
-	ops, _ := a.PendingOps(context.Background(), "hub-council", 100)
+	ops := noerr.Get(a.PendingOps(context.Background(), "hub-council", 100))(t)
 	if len(ops) != len(councilsT.cols)+len(membersT.cols) || ops[0].Row != "hub-council" {
 		t.Errorf("pending after link = %d ops: %+v", len(ops), ops[0])
 	}
@@ -462,7 +462,10 @@ func checkNothingLost(t tester, db *DB, council string) {
 			}
 		}
 	}
-	cs, _ := db.Conflicts(context.Background(), council)
+	cs, err := db.Conflicts(context.Background(), council)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var all []Conflict
 	all = append(all, cs...)
 	kept := map[string]bool{}

@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,7 +11,6 @@ import (
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
-	"lokalraad/storage/exchange"
 )
 
 // `lokalraad bundle import` runs the model's rules: a bundle from a
@@ -28,15 +24,8 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	hub, err := storage.Open(filepath.Join(dir, "hub.db"))
-	must(err)
-	defer hub.Close()
-	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
-	defer srv.Close()
-	c := model.Council{Name: "Jyderup Lokalråd"}
-	must(hub.SaveCouncil(t.Context(), model.Council{}, &c))
-	_, codeA, _ := hub.AddDevice("a", c.ID, false)
-	_, codeB, _ := hub.AddDevice("b", c.ID, false)
+	_, srv, c, codes := testHub(t, dir, "a", "b")
+	codeA, codeB := codes[0], codes[1]
 	ctx := context.Background()
 	var out, errb bytes.Buffer
 	pathA, pathB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")

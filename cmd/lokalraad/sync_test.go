@@ -20,19 +20,8 @@ import (
 
 func TestSyncAndBundleCommands(t *testing.T) {
 	dir := t.TempDir()
-	hub, err := storage.Open(filepath.Join(dir, "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hub.Close()
-	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
-	defer srv.Close()
-	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := hub.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
-		t.Fatal(err)
-	}
-	_, code, _ := hub.AddDevice("a", c.ID, false)
-	_, code2, _ := hub.AddDevice("b", c.ID, false)
+	hub, srv, c, codes := testHub(t, dir, "a", "b")
+	code, code2 := codes[0], codes[1]
 
 	ctx := context.Background()
 	pathA, pathB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
@@ -111,4 +100,30 @@ func TestSyncAndBundleCommands(t *testing.T) {
 	if err := run(ctx, []string{"bundle", "import", "--db", other, file}, &out, &errb); err == nil || !strings.Contains(err.Error(), "andet lokalråd") {
 		t.Errorf("foreign bundle: %v", err)
 	}
+}
+
+// testHub is a hub database in dir serving the protocol (closed with the
+// test), with the council "Jyderup Lokalråd" and an enrolment code for a
+// device of it for each label.
+func testHub(t *testing.T, dir string, labels ...string) (hub *storage.DB, srv *httptest.Server, c model.Council, codes []string) {
+	t.Helper()
+	hub, err := storage.Open(filepath.Join(dir, "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { hub.Close() })
+	srv = httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	t.Cleanup(srv.Close)
+	c = model.Council{Name: "Jyderup Lokalråd"}
+	if err := hub.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range labels {
+		_, code, err := hub.AddDevice(l, c.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, code)
+	}
+	return hub, srv, c, codes
 }

@@ -9,9 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +16,6 @@ import (
 	"time"
 
 	"lokalraad/internal/noerr"
-	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
 )
@@ -61,19 +57,8 @@ func forgeFile(t *testing.T, path string, extra []storage.Change) {
 // enrolled again, and then syncs.
 func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	dir := t.TempDir()
-	hub, err := storage.Open(filepath.Join(dir, "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hub.Close()
-	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
-	defer srv.Close()
-	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := hub.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
-		t.Fatal(err)
-	}
-	_, code, _ := hub.AddDevice("a", c.ID, false)
-	_, code2, _ := hub.AddDevice("a igen", c.ID, false)
+	hub, srv, c, codes := testHub(t, dir, "a", "a igen")
+	code, code2 := codes[0], codes[1]
 	ctx := context.Background()
 	pathA := filepath.Join(dir, "a.db")
 	var out, errb bytes.Buffer
@@ -88,7 +73,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	a.Close()
 
 	file := filepath.Join(dir, "fra-kommunen.lokalraad")
-	f, _ := os.Create(file)
+	f := noerr.Get(os.Create(file))(t)
 	if _, err := exchange.NewClient().WriteBundle(context.Background(), f, hub, c.ID); err != nil {
 		t.Fatal(err)
 	}

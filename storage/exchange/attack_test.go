@@ -54,7 +54,7 @@ func scrubForgery(t *testing.T) (h *hub, a, b *storage.DB, council string, it mo
 func TestAttackScrubJustifiesForgedOpAtHub(t *testing.T) {
 	h, a, _, _, it, file := scrubForgery(t)
 	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 48*time.Hour)
-	got, _ := h.db.AgendaItem(t.Context(), it.ID)
+	got := noerr.Get(h.db.AgendaItem(t.Context(), it.ID))(t)
 	if err == nil || got.Decision != it.Decision {
 		t.Errorf("hub took an op forged in %s's name: import err=%v, decision now %q", a.DeviceID(), err, got.Decision)
 	}
@@ -111,7 +111,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{late}))
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
 	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), c)
-	ws, _ := c.BudgetWishes(t.Context(), council, 0)
+	ws := noerr.Get(c.BudgetWishes(t.Context(), council, 0))(t)
 	if err == nil || len(ws) != 1 || ws[0].Title != w.Title {
 		var got model.BudgetWish
 		if len(ws) > 0 {
@@ -410,7 +410,7 @@ func TestAttackBackdatedOpOfRevokedDevice(t *testing.T) {
 	file = stripKeys(t, file)
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
 	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(file), c)
-	ws, _ := c.BudgetWishes(t.Context(), council, 0)
+	ws := noerr.Get(c.BudgetWishes(t.Context(), council, 0))(t)
 	if err == nil && len(ws) == 1 && ws[0].Title != w.Title {
 		t.Errorf("a revoked device's backdated op was imported: %q", ws[0].Title)
 	}

@@ -437,7 +437,7 @@ func TestBundles(t *testing.T) {
 	for _, i := range []int{0, 10, len(file) / 2, len(file) - 5} {
 		bad := append([]byte{}, file...)
 		bad[i] ^= 0x40
-		before, _ := h.db.HubSequence()
+		before := noerr.Get(h.db.HubSequence())(t)
 		if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bad), h.db, now, 24*time.Hour); err == nil {
 			t.Errorf("damaged at %d: accepted", i)
 		}
@@ -519,7 +519,7 @@ func BenchmarkOneFieldSync(b *testing.B) {
 	start := time.Now()
 	syncOK(b, a)
 	first := time.Since(start)
-	ops, _ := a.CouncilOps(context.Background(), council)
+	ops := noerr.Get(a.CouncilOps(context.Background(), council))(b)
 	c := h.laptop(b, "c", council, time.Second)
 	start, bytes0 := time.Now(), sent.Load()+received.Load()
 	syncOK(b, c)

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -46,7 +47,7 @@ func TestPullPrefetchNeverMovesTheCursorAhead(t *testing.T) {
 		if err == nil {
 			t.Fatalf("cut at pull %d: the sync went through", cut)
 		}
-		cur, _ := b.Meta(t.Context(), storage.MetaCursor)
+		cur := noerr.Get(b.Meta(t.Context(), storage.MetaCursor))(t)
 		held, err := b.CouncilOps(context.Background(), council)
 		ok(t, err)
 		// Pages of 10 ops: the pages before the cut one are applied.

@@ -62,7 +62,7 @@ func TestRestoreCatchesUpBySync(t *testing.T) {
 
 	backup := filepath.Join(t.TempDir(), "jyderup-usb.db")
 	ok(t, a.Backup(context.Background(), backup))
-	seqAtBackup, _ := a.Meta(t.Context(), "seq")
+	seqAtBackup := noerr.Get(a.Meta(t.Context(), "seq"))(t)
 
 	// After the backup: a adds, edits and deletes, and syncs; b edits too.
 	cy := model.Member{CouncilID: council, Name: "Cy Åkjær", Role: model.RoleMember}

@@ -134,7 +134,7 @@ func TestForgedAuthorsInBundleRefusedAtHub(t *testing.T) {
 			return cs
 		}), storage.ErrBadSignature},
 	} {
-		before, _ := h.db.HubSequence()
+		before := noerr.Get(h.db.HubSequence())(t)
 		_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(c.file), h.db, now, 24*time.Hour)
 		if !errors.Is(err, ErrRefusedBundle) || !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", name, err, c.want)
@@ -449,7 +449,7 @@ func TestStaffSendsOnlyItsOwnOps(t *testing.T) {
 	ok(t, a.SignOwn(&c))
 	wire, err := EncodeOps([]storage.Change{c})
 	ok(t, err)
-	token, _ := staff.Meta(t.Context(), storage.MetaToken)
+	token := noerr.Get(staff.Meta(t.Context(), storage.MetaToken))(t)
 	if err := cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrForbidden) {
 		t.Errorf("staff device sent a laptop's op: %v", err)
 	}
