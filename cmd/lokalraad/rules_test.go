@@ -11,6 +11,7 @@ import (
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
+	"lokalraad/storage/exchange/exchangetest"
 )
 
 // `lokalraad bundle import` runs the model's rules: a bundle from a
@@ -54,7 +55,7 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	must(run(ctx, []string{"bundle", "export", "--db", pathA, "--out", file}, &out, &errb))
 	must(run(ctx, []string{"bundle", "import", "--db", pathB, file}, &out, &errb))
 
-	forgeFile(t, file, []storage.Change{forged})
+	exchangetest.AppendOps(t, file, []storage.Change{forged})
 	err = run(ctx, []string{"bundle", "import", "--db", pathB, file}, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "»beslutning«") || !strings.Contains(err.Error(), "genåbnet") {
 		t.Errorf("tampered bundle: %v", err)

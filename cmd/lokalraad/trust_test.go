@@ -2,13 +2,9 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,38 +14,8 @@ import (
 	"lokalraad/internal/noerr"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
+	"lokalraad/storage/exchange/exchangetest"
 )
-
-// forgeFile appends ops to a bundle file and recomputes its checksum.
-func forgeFile(t *testing.T, path string, extra []storage.Change) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f struct {
-		Header map[string]any  `json:"header"`
-		Ops    json.RawMessage `json:"ops"`
-	}
-	if err := json.NewDecoder(zr).Decode(&f); err != nil {
-		t.Fatal(err)
-	}
-	var ops []exchange.Op
-	json.Unmarshal(f.Ops, &ops)
-	more := noerr.Get(exchange.EncodeOps(extra))(t)
-	f.Ops, _ = json.Marshal(append(ops, more...))
-	sum := sha256.Sum256(f.Ops)
-	f.Header["sha256"], f.Header["count"] = hex.EncodeToString(sum[:]), len(ops)+len(more)
-	var out bytes.Buffer
-	zw := gzip.NewWriter(&out)
-	json.NewEncoder(zw).Encode(f)
-	zw.Close()
-	os.WriteFile(path, out.Bytes(), 0o644)
-}
 
 // Issue 8, finding 2 on the laptop: a bundle with an op claiming this
 // laptop's own id is refused whole by `lokalraad bundle import`, and later
@@ -81,7 +47,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
 	forged := storage.Change{Device: self, Seq: 5000, HLC: time.Now().UnixMilli() << 16, Table: "councils", Row: c.ID, Council: c.ID, Field: "name", Value: "Overtaget"}
 	storage.SignChange(&forged, key)
-	forgeFile(t, file, []storage.Change{forged})
+	exchangetest.AppendOps(t, file, []storage.Change{forged})
 	err = run(ctx, []string{"bundle", "import", "--db", pathA, file}, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "afvist") || !strings.Contains(err.Error(), "denne computer") {
 		t.Errorf("forged own op: %v", err)
