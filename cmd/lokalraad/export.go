@@ -100,27 +100,13 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 	var write func(io.Writer) error
 	if kind == "invitation" {
-		if *meetingID == "" {
-			return errors.New("angiv mødet med --meeting ID")
-		}
-		m, err := db.Meeting(ctx, *meetingID)
-		if err != nil {
-			return fmt.Errorf("mødet %s: %w", *meetingID, err)
-		}
-		d, err := db.CouncilData(ctx, m.CouncilID)
+		m, d, err := meetingData(ctx, db, *meetingID)
 		if err != nil {
 			return err
 		}
 		write = func(w io.Writer) error { return ical.WriteMeeting(w, d, m.ID, ical.Options{Lang: l, Now: now}) }
 	} else if doc, ok := pdfDocs[kind]; ok {
-		if *meetingID == "" {
-			return errors.New("angiv mødet med --meeting ID")
-		}
-		m, err := db.Meeting(ctx, *meetingID)
-		if err != nil {
-			return fmt.Errorf("mødet %s: %w", *meetingID, err)
-		}
-		d, err := db.CouncilData(ctx, m.CouncilID)
+		m, d, err := meetingData(ctx, db, *meetingID)
 		if err != nil {
 			return err
 		}
@@ -301,6 +287,19 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		return writeError(path, err)
 	}
 	return nil
+}
+
+// meetingData reads the meeting --meeting names and its council's data.
+func meetingData(ctx context.Context, db *storage.DB, id string) (model.Meeting, *model.CouncilData, error) {
+	if id == "" {
+		return model.Meeting{}, nil, errors.New("angiv mødet med --meeting ID")
+	}
+	m, err := db.Meeting(ctx, id)
+	if err != nil {
+		return m, nil, fmt.Errorf("mødet %s: %w", id, err)
+	}
+	d, err := db.CouncilData(ctx, m.CouncilID)
+	return m, d, err
 }
 
 // openExisting opens a database that must exist already: a typo in --db
