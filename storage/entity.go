@@ -237,6 +237,15 @@ func (e entity[T]) record(p *T) record {
 	return r
 }
 
+// records is the rows of vs as the write path writes them.
+func (e entity[T]) records(vs []T) []record {
+	out := make([]record, len(vs))
+	for i := range vs {
+		out[i] = e.record(&vs[i])
+	}
+	return out
+}
+
 // scan reads a row selected by selectSQL.
 func (e entity[T]) scan(s scanner) (T, error) {
 	var v T

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -42,28 +43,15 @@ func (db *DB) ErasePerson(ctx context.Context, councilID, name string) (int, err
 		return 0, err
 	}
 	erased := report.Erase()
-	var recs []record
-	for i := range erased.Members {
-		recs = append(recs, memberD.record(&erased.Members[i]))
-	}
-	for i := range erased.Attended {
-		recs = append(recs, meetingD.record(&erased.Attended[i]))
-	}
-	for i := range erased.Actions {
-		recs = append(recs, actionD.record(&erased.Actions[i]))
-	}
-	for i := range erased.Mentions {
-		recs = append(recs, itemD.record(&erased.Mentions[i]))
-	}
-	for i := range erased.Projects {
-		recs = append(recs, projectD.record(&erased.Projects[i]))
-	}
-	for i := range erased.Wishes {
-		recs = append(recs, wishD.record(&erased.Wishes[i]))
-	}
-	for i := range erased.Attachments {
-		recs = append(recs, attachD.record(&erased.Attachments[i]))
-	}
+	recs := slices.Concat(
+		memberD.records(erased.Members),
+		meetingD.records(erased.Attended),
+		actionD.records(erased.Actions),
+		itemD.records(erased.Mentions),
+		projectD.records(erased.Projects),
+		wishD.records(erased.Wishes),
+		attachD.records(erased.Attachments),
+	)
 	// A proposal the person handed in loses its proposer's name and
 	// contact, also in the log's past values; one that only mentions them
 	// keeps its (other) proposer's.
