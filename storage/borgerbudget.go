@@ -10,7 +10,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -812,17 +811,7 @@ func (db *DB) ErasePBProposer(ctx context.Context, proposalID string) error {
 		if err := w.scrubLog(r.table, r.id, name, true, scrubbed, fields); err != nil {
 			return err
 		}
-		if len(scrubbed) == 0 {
-			return nil
-		}
-		body, err := json.Marshal(scrubbed)
-		if err != nil {
-			return err
-		}
-		if err := w.log(scrubTable, newID(), p.CouncilID, "ops", string(body)); err != nil {
-			return err
-		}
-		return db.refreshFields(w.ctx, w.tx, p.CouncilID, fields)
+		return w.logScrub(db, p.CouncilID, scrubbed, fields)
 	})
 }
 
