@@ -330,6 +330,10 @@ func councilOf(ctx context.Context, db *storage.DB, id string) (string, error) {
 	return cs[0].ID, nil
 }
 
+// errImportCanceled: Ctrl-C stopped an import, which writes in one
+// transaction, so nothing of it is written.
+var errImportCanceled = fmt.Errorf("%w; intet er importeret", model.ErrCanceled)
+
 const importUsage = "brug: lokalraad import workbook --db PATH [--council ID] [--year YYYY] [--existing skip|update] [--dry-run] FILE.xlsx"
 
 // importCmd reads budget wishes, projects and members from a workbook.
@@ -360,7 +364,7 @@ func importCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 			id, err := councilOf(ctx, db, *councilID)
 			if err != nil {
 				if ctx.Err() != nil { // Ctrl-C before the file was read
-					return errors.New("afbrudt; intet er importeret")
+					return errImportCanceled
 				}
 				return err
 			}
@@ -371,7 +375,7 @@ func importCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 			defer f.Close()
 			imp, err := xlsx.ReadContext(ctx, f, id, *year)
 			if ctx.Err() != nil {
-				return errors.New("afbrudt; intet er importeret")
+				return errImportCanceled
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
@@ -389,7 +393,7 @@ func importCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 			matches, err := db.ImportMatches(ctx, id, imp.Members, imp.Projects, imp.Wishes)
 			if err != nil {
 				if ctx.Err() != nil {
-					return errors.New("afbrudt; intet er importeret")
+					return errImportCanceled
 				}
 				return err
 			}
@@ -405,7 +409,7 @@ func importCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 			ms, ps, ws, err := db.Resolve(ctx, matches, how, imp.Members, imp.Projects, imp.Wishes)
 			if err != nil {
 				if ctx.Err() != nil {
-					return errors.New("afbrudt; intet er importeret")
+					return errImportCanceled
 				}
 				return err
 			}
@@ -415,7 +419,7 @@ func importCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 			}
 			if err := db.Import(ctx, ms, ps, ws); err != nil {
 				if ctx.Err() != nil {
-					return errors.New("afbrudt; intet er importeret")
+					return errImportCanceled
 				}
 				return err
 			}

@@ -34,6 +34,7 @@ import (
 	"syscall"
 	"time"
 
+	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
 )
@@ -51,8 +52,15 @@ func main() {
 	}
 }
 
-// run is main without the process: testable with a temp database.
+// run is main without the process: testable with a temp database. Work
+// stopped by Ctrl-C (ctx cancelled) ends with one Danish message
+// (model.Interrupted), never a library's English "context canceled".
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return model.Interrupted(ctx, dispatch(ctx, args, stdout, stderr))
+}
+
+// dispatch runs the subcommand args name, or the window.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cmd, name, words := lookupCommand(args); cmd != nil {
 		return runDB(ctx, name, cmd, args[words:], stdout, stderr)
 	}

@@ -112,14 +112,14 @@ func testHub(t *testing.T, dir string, labels ...string) (hub *storage.DB, srv *
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { hub.Close() })
-	srv = httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	srv = httptest.NewServer(exchange.NewServer(t.Context(), hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	t.Cleanup(srv.Close)
 	c = model.Council{Name: "Jyderup Lokalråd"}
 	if err := hub.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
 	for _, l := range labels {
-		_, code, err := hub.AddDevice(l, c.ID, false)
+		_, code, err := hub.AddDevice(t.Context(), l, c.ID, false)
 		if err != nil {
 			t.Fatal(err)
 		}
