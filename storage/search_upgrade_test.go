@@ -24,7 +24,7 @@ func openBefore(t *testing.T, path, first string) *DB {
 	}
 	sqldb, err := sql.Open("sqlite", dsn(path))
 	ok(t, err)
-	db := &DB{sql: sqldb, path: path, Now: func() time.Time { return syncNow }}
+	db := &DB{sql: sqldb, path: path, Now: func() time.Time { return syncNow }, apply: applyConn{turn: make(chan struct{}, 1)}} // as Open makes it
 	ctx := context.Background()
 	ok(t, db.migrateTo(ctx, files[:i]))
 	ok(t, db.loadDevice(ctx))
