@@ -222,3 +222,55 @@ func TestPBFieldErrorsTranslated(t *testing.T) {
 		}
 	}
 }
+
+// systemLocale makes the system's locale loc for the test (go-locale reads
+// these at every call).
+func systemLocale(t *testing.T, loc string) {
+	t.Helper()
+	for _, v := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES"} {
+		t.Setenv(v, "")
+	}
+	t.Setenv("LANG", loc)
+}
+
+// On a Danish computer the Danish catalogue is given to fyne's lang once
+// (go-i18n parses it for every tag: start-up time, issue 10), and switching
+// to English and back in Settings shows each language's texts, also where
+// the English one was given under the system's locale.
+func TestLanguageSwitchOnDanishSystem(t *testing.T) {
+	systemLocale(t, "da_DK.UTF-8")
+	defer SetupLanguage("da")
+	if got := catalogTags(model.Danish, lang.SystemLocale(), nil); len(got) != 1 || got[0] != "da" {
+		t.Errorf("Danish on a Danish system is given under %v, want [da] only", got)
+	}
+	for _, step := range []struct{ code, want string }{
+		{"da", "Oversigt"}, {"en", "Overview"}, {"da", "Oversigt"}, {"en", "Overview"},
+	} {
+		if err := SetupLanguage(step.code); err != nil {
+			t.Fatal(err)
+		}
+		if got := lang.L("Overview"); got != step.want {
+			t.Errorf("after choosing %s: the Overview tab says %q, want %q", step.code, got, step.want)
+		}
+		if got := lang.L("Cancel"); (step.code == "da") != (got == "Annullér") {
+			t.Errorf("after choosing %s: Fyne's Cancel says %q", step.code, got)
+		}
+	}
+}
+
+// On a computer in another language the chosen catalogue is still the one
+// shown: Danish by default on an English or German system.
+func TestDanishOnOtherSystems(t *testing.T) {
+	defer SetupLanguage("da")
+	for _, loc := range []string{"en_US.UTF-8", "de_DE.UTF-8", "C"} {
+		systemLocale(t, loc)
+		for _, step := range []struct{ code, want string }{{"da", "Oversigt"}, {"en", "Overview"}, {"da", "Oversigt"}} {
+			if err := SetupLanguage(step.code); err != nil {
+				t.Fatal(err)
+			}
+			if got := lang.L("Overview"); got != step.want {
+				t.Errorf("%s, after choosing %s: the Overview tab says %q, want %q", loc, step.code, got, step.want)
+			}
+		}
+	}
+}
