@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -270,6 +271,41 @@ func TestDanishOnOtherSystems(t *testing.T) {
 			}
 			if got := lang.L("Overview"); got != step.want {
 				t.Errorf("%s, after choosing %s: the Overview tab says %q, want %q", loc, step.code, got, step.want)
+			}
+		}
+	}
+}
+
+// The window is built without Fyne's bundled colour emoji font (Makefile's
+// GUITAGS: Fyne parses it for every text style, issue 10), so nothing the
+// app says itself may need it: no emoji or pictographs in the catalogues or
+// in the screens' own strings. Users' emoji are drawn from system fonts.
+func TestTextsNeedNoEmojiFont(t *testing.T) {
+	emoji := func(r rune) bool {
+		return r >= 0x2600 && r <= 0x27BF || r >= 0x2B00 && r <= 0x2BFF ||
+			r >= 0x1F000 && r <= 0x1FAFF || r == 0xFE0F || r == 0x200D
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cats, err := filepath.Glob("../assets/translations/*.json")
+	if err != nil || len(cats) < 2 {
+		t.Fatalf("catalogues: %v %v", cats, err)
+	}
+	for _, name := range append(files, cats...) {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			for _, r := range line {
+				if emoji(r) {
+					t.Errorf("%s:%d: %q (U+%04X) needs the emoji font: %s", name, i+1, r, r, strings.TrimSpace(line))
+				}
 			}
 		}
 	}
