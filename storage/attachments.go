@@ -243,13 +243,13 @@ func (db *DB) UpcomingAttachments(ctx context.Context, from, to time.Time) ([]mo
 
 // AttachmentsNamed lists the attachments that name the file sum, of the
 // given council ("" for any).
-func (db *DB) AttachmentsNamed(sum, councilID string) ([]model.Attachment, error) {
+func (db *DB) AttachmentsNamed(ctx context.Context, sum, councilID string) ([]model.Attachment, error) {
 	q, args := attachT.selectSQL()+" WHERE sha256 = ?", []any{sum}
 	if councilID != "" {
 		q += " AND council_id = ?"
 		args = append(args, councilID)
 	}
-	return list(context.Background(), db.sql, attachD.scan, q, args...)
+	return list(ctx, db.sql, attachD.scan, q, args...)
 }
 
 // AttachmentFile is the path of the attachment's file, after checking that
@@ -356,12 +356,12 @@ func (db *DB) dropViewCopies() {
 // SweepPartialBlobs removes it) counts with its whole size: what it will
 // take, so that uploads never finished cannot fill the disk past the
 // bound.
-func (db *DB) HeldAttachmentBytes(councilID string) (int64, error) {
+func (db *DB) HeldAttachmentBytes(ctx context.Context, councilID string) (int64, error) {
 	type file struct {
 		sum  string
 		size int64
 	}
-	files, err := list(context.Background(), db.sql, func(s scanner) (file, error) {
+	files, err := list(ctx, db.sql, func(s scanner) (file, error) {
 		var f file
 		return f, s.Scan(&f.sum, &f.size)
 	}, "SELECT sha256, MAX(size) FROM attachments WHERE council_id = ? GROUP BY sha256", councilID)
@@ -391,25 +391,41 @@ func (db *DB) HeldAttachmentBytes(councilID string) (int64, error) {
 // SweepPartialBlobs removes the partial uploads not added to since before
 // (a file whose upload stopped half-way) and returns how many it removed
 // and the bytes they held.
-func (db *DB) SweepPartialBlobs(before time.Time) (int, int64, error) {
+func (db *DB) SweepPartialBlobs(ctx context.Context, before time.Time) (int, int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, 0, err
+	}
 	return db.Blobs().SweepPartial(before)
 }
 
 // The hub's side of the files (storage/exchange's BlobStore): the SQLite
-// hub keeps them in its blob folder, as a laptop does.
+// hub keeps them in its blob folder, as a laptop does. The work is on
+// files, not the database: a context already ended (the client gone)
+// stops it before it starts, and its error is returned.
 
 // BlobReceived is how many bytes of the file sum the hub holds, and
 // whether it is whole.
-func (db *DB) BlobReceived(sum string) (int64, bool, error) { return db.Blobs().Received(sum) }
+func (db *DB) BlobReceived(ctx context.Context, sum string) (int64, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, false, err
+	}
+	return db.Blobs().Received(sum)
+}
 
 // AppendBlob adds a chunk of the file sum (size bytes in all) at offset,
 // which must be where what the hub holds ends (blobs.Store.Append).
-func (db *DB) AppendBlob(sum string, size, offset int64, chunk io.Reader, max int64) (int64, bool, error) {
+func (db *DB) AppendBlob(ctx context.Context, sum string, size, offset int64, chunk io.Reader, max int64) (int64, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, false, err
+	}
 	return db.Blobs().Append(sum, size, offset, chunk, max)
 }
 
 // OpenBlob opens the file sum after checking its bytes against its name.
-func (db *DB) OpenBlob(sum string) (io.ReadSeekCloser, error) {
+func (db *DB) OpenBlob(ctx context.Context, sum string) (io.ReadSeekCloser, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	f, err := db.Blobs().Open(sum)
 	if err != nil {
 		return nil, err

@@ -1,7 +1,10 @@
 package storage
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -271,4 +274,127 @@ func TestCancelledWritesLeaveNothing(t *testing.T) {
 	if snapshot(t, db) == before {
 		t.Error("the writes changed nothing with a live context either")
 	}
+}
+
+// hubState is what the hub's admin writes could change: the registry as
+// stored, the councils, the rows and log (snapshot), and how much of each
+// file it holds.
+func hubState(t *testing.T, db *DB, sums ...string) string {
+	t.Helper()
+	var b strings.Builder
+	ds, err := db.StoredDevices(t.Context())
+	ok(t, err)
+	for _, d := range ds {
+		fmt.Fprintf(&b, "%s %s %q %v %d|", d.ID, d.Council, d.Label, d.Revoked, d.RevokedSeq)
+	}
+	cs, err := db.Councils(t.Context())
+	ok(t, err)
+	for _, c := range cs {
+		fmt.Fprintf(&b, "%s %q|", c.ID, c.Name)
+	}
+	for _, sum := range sums {
+		n, whole, err := db.BlobReceived(t.Context(), sum)
+		ok(t, err)
+		fmt.Fprintf(&b, "%s=%d/%v|", sum[:8], n, whole)
+	}
+	return b.String() + snapshot(t, db)
+}
+
+// The hub's admin methods and its file store (storage/exchange's
+// BlobStore) stop when their context has ended (`kommune device revoke`
+// interrupted, an upload whose client went away): reads return
+// context.Canceled, and writes return it and leave the registry, the rows,
+// the log and the files as they were.
+func TestCancelledHubAdminStops(t *testing.T) {
+	db := replica(t, "hub")
+	ok(t, db.SetHub(t.Context()))
+	c := bigCouncil(t, db, 5)
+	d, _, err := db.AddDevice(t.Context(), "Karens bærbare", c.ID, false)
+	ok(t, err)
+	ops, err := db.CouncilOps(t.Context(), c.ID)
+	ok(t, err)
+	if len(ops) == 0 {
+		t.Fatal("the council has no ops")
+	}
+	whole, part := []byte("%PDF-1.4 kort over stien"), []byte("%PDF-1.4 referat, halvt sendt")
+	wholeSum, partSum := sha256Hex(whole), sha256Hex(part)
+	_, done, err := db.AppendBlob(t.Context(), wholeSum, int64(len(whole)), 0, bytes.NewReader(whole), 1<<20)
+	ok(t, err)
+	if !done {
+		t.Fatal("the whole file is not whole")
+	}
+	_, _, err = db.AppendBlob(t.Context(), partSum, int64(len(part)), 0, bytes.NewReader(part[:10]), 1<<20)
+	ok(t, err)
+
+	reads := map[string]func(ctx context.Context) error{
+		"Devices":       func(ctx context.Context) error { _, err := db.Devices(ctx); return err },
+		"StoredDevices": func(ctx context.Context) error { _, err := db.StoredDevices(ctx); return err },
+		"HubSequence":   func(ctx context.Context) error { _, err := db.HubSequence(ctx); return err },
+		"HubOpsSince": func(ctx context.Context) error {
+			_, _, _, err := db.HubOpsSince(ctx, c.ID, 0, 100, "")
+			return err
+		},
+		"HubNumbered":         func(ctx context.Context) error { _, _, err := db.HubNumbered(ctx, 0, 100); return err },
+		"CheckOps":            func(ctx context.Context) error { return db.CheckOps(ctx, ops) },
+		"AttachmentsNamed":    func(ctx context.Context) error { _, err := db.AttachmentsNamed(ctx, wholeSum, ""); return err },
+		"HeldAttachmentBytes": func(ctx context.Context) error { _, err := db.HeldAttachmentBytes(ctx, c.ID); return err },
+		"BlobReceived":        func(ctx context.Context) error { _, _, err := db.BlobReceived(ctx, partSum); return err },
+		"OpenBlob": func(ctx context.Context) error {
+			f, err := db.OpenBlob(ctx, wholeSum)
+			if err == nil {
+				f.Close()
+			}
+			return err
+		},
+	}
+	for name, read := range reads {
+		if err := read(t.Context()); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if err := read(cancelled(t)); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s with a cancelled context: %v, want context.Canceled", name, err)
+		}
+	}
+
+	writes := map[string]func(ctx context.Context) error{
+		"AddDevice":    func(ctx context.Context) error { _, _, err := db.AddDevice(ctx, "Ny", c.ID, false); return err },
+		"RevokeDevice": func(ctx context.Context) error { return db.RevokeDevice(ctx, d.ID) },
+		"AppendBlob": func(ctx context.Context) error {
+			_, _, err := db.AppendBlob(ctx, partSum, int64(len(part)), 10, bytes.NewReader(part[10:]), 1<<20)
+			return err
+		},
+		"SweepPartialBlobs": func(ctx context.Context) error {
+			_, _, err := db.SweepPartialBlobs(ctx, syncNow.AddDate(10, 0, 0))
+			return err
+		},
+		"LinkCouncil": func(ctx context.Context) error { return db.LinkCouncil(ctx, c.ID, "nyt-id") },
+		"RewriteUnsynced": func(ctx context.Context) error {
+			_, err := db.RewriteUnsynced(ctx, c.ID, func(Change) (any, bool) { return "omskrevet", true })
+			return err
+		},
+	}
+	before := hubState(t, db, wholeSum, partSum)
+	for name, write := range writes {
+		if err := write(cancelled(t)); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s with a cancelled context: %v, want context.Canceled", name, err)
+		}
+		if after := hubState(t, db, wholeSum, partSum); after != before {
+			t.Errorf("%s with a cancelled context changed the hub:\n%s\n%s", name, before, after)
+		}
+	}
+	// With a live context each write does change the hub.
+	for _, name := range []string{"AddDevice", "RevokeDevice", "AppendBlob", "LinkCouncil"} {
+		ok(t, writes[name](t.Context()))
+		if after := hubState(t, db, wholeSum, partSum); after == before {
+			t.Errorf("%s with a live context changed nothing", name)
+		} else {
+			before = after
+		}
+	}
+}
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
 }

@@ -36,8 +36,12 @@ func (db *DB) Exec(q string, args ...any) error {
 }
 
 // LimitPages makes the database behave as if the disk were full beyond n
-// pages: one connection, with max_page_count set on it.
+// pages: one connection, with max_page_count set on it. For local writes
+// only: an apply would take that one connection for good (applyConn).
 func (db *DB) LimitPages(n int) error {
+	db.apply.turn <- struct{}{}
+	db.apply.drop() // applying too takes the one connection
+	<-db.apply.turn
 	db.sql.SetMaxOpenConns(1)
 	_, err := db.sql.Exec("PRAGMA max_page_count = " + itoaInt(n))
 	return err

@@ -70,20 +70,19 @@ func scanDevice(s scanner) (Device, error) {
 // AddDevice registers a device for a council (or a staff device, which may
 // read every council and write the municipality's fields) and returns its
 // one-time enrolment code. Only the code's hash is kept.
-func (db *DB) AddDevice(label, council string, staff bool) (Device, string, error) {
+func (db *DB) AddDevice(ctx context.Context, label, council string, staff bool) (Device, string, error) {
 	if staff == (council != "") {
 		return Device{}, "", errors.New("en enhed hører enten til ét råd eller er kommunens")
 	}
 	if council != "" {
-		// AddDevice (the hub's registry, MirrorStore) takes no context yet.
-		if _, err := db.Council(context.Background(), council); err != nil {
+		if _, err := db.Council(ctx, council); err != nil {
 			return Device{}, "", fmt.Errorf("rådet %s: %w", council, err)
 		}
 	}
 	code := randomText(10)
 	code = code[:4] + "-" + code[4:8] + "-" + code[8:12] + "-" + code[12:16]
 	d := Device{ID: newID(), Label: label, Council: council, Staff: staff, Created: db.Now().UTC().Truncate(time.Second)}
-	_, err := db.sql.Exec("INSERT INTO devices(id, label, council_id, staff, code_hash, created) VALUES (?, ?, ?, ?, ?, ?)",
+	_, err := db.sql.ExecContext(ctx, "INSERT INTO devices(id, label, council_id, staff, code_hash, created) VALUES (?, ?, ?, ?, ?, ?)",
 		d.ID, d.Label, d.Council, boolInt(staff), hashSecret(code), stampText(d.Created))
 	if err != nil {
 		return Device{}, "", friendly(err)
@@ -92,19 +91,19 @@ func (db *DB) AddDevice(label, council string, staff bool) (Device, string, erro
 }
 
 // Devices lists the registry.
-func (db *DB) Devices() ([]Device, error) {
-	return list(context.Background(), db.sql, scanDevice, "SELECT "+deviceCols+" FROM devices ORDER BY created, id")
+func (db *DB) Devices(ctx context.Context) ([]Device, error) {
+	return list(ctx, db.sql, scanDevice, "SELECT "+deviceCols+" FROM devices ORDER BY created, id")
 }
 
 // RevokeDevice stops a device at once.
-func (db *DB) RevokeDevice(id string) error {
-	res, err := db.sql.Exec("UPDATE devices SET revoked = ?, revoked_seq = COALESCE((SELECT MAX(seq) FROM changes WHERE changes.device = devices.replica), 0) WHERE id = ? AND revoked = ''", stampText(db.Now()), id)
+func (db *DB) RevokeDevice(ctx context.Context, id string) error {
+	res, err := db.sql.ExecContext(ctx, "UPDATE devices SET revoked = ?, revoked_seq = COALESCE((SELECT MAX(seq) FROM changes WHERE changes.device = devices.replica), 0) WHERE id = ? AND revoked = ''", stampText(db.Now()), id)
 	if err != nil {
 		return friendly(err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		var x string
-		if err := db.sql.QueryRow("SELECT id FROM devices WHERE id = ?", id).Scan(&x); err != nil {
+		if err := db.sql.QueryRowContext(ctx, "SELECT id FROM devices WHERE id = ?", id).Scan(&x); err != nil {
 			return ErrNotFound
 		}
 	}
@@ -231,7 +230,7 @@ func (db *DB) HubApply(ctx context.Context, ops []Change) (int, error) {
 	// A malformed op, or a value no edit could make (model.CheckField, which
 	// needs no state), still refuses the whole batch, before any chunk. The
 	// rules that need state (locked minutes, erasures) run per chunk.
-	if err := db.CheckOps(ops); err != nil {
+	if err := db.CheckOps(ctx, ops); err != nil {
 		return 0, err
 	}
 	total := 0
@@ -247,7 +246,7 @@ func (db *DB) HubApply(ctx context.Context, ops []Change) (int, error) {
 
 // labelIn names op c's row for a message, as rowLabel does, from the
 // batch it came in or else from what the hub holds.
-func (db *DB) labelIn(ops []Change, c Change) string {
+func (db *DB) labelIn(ctx context.Context, ops []Change, c Change) string {
 	var best *Change
 	for i := range ops {
 		o := &ops[i]
@@ -269,8 +268,8 @@ func (db *DB) labelIn(ops []Change, c Change) string {
 		return fmt.Sprintf("%s »%s«", model.TableNoun(c.Table), string(s))
 	}
 	label := model.TableNoun(c.Table) + " " + c.Row
-	db.readTx(context.Background(), func(tx *sql.Tx) error {
-		label = rowLabel(context.Background(), tx, c.Table, c.Row)
+	db.readTx(ctx, func(tx *sql.Tx) error {
+		label = rowLabel(ctx, tx, c.Table, c.Row)
 		return nil
 	})
 	return label
@@ -322,8 +321,8 @@ func mustMetaInt(ctx context.Context, tx *sql.Tx, key string) int64 {
 
 // HubOpsSince returns up to limit ops of a council ("" for every council)
 // the hub numbered after since; see HubPage, which also bounds the bytes.
-func (db *DB) HubOpsSince(council string, since int64, limit int, exclude string) ([]Change, int64, bool, error) {
-	return db.hubPage(context.Background(), council, since, Page{Ops: limit}, exclude)
+func (db *DB) HubOpsSince(ctx context.Context, council string, since int64, limit int, exclude string) ([]Change, int64, bool, error) {
+	return db.hubPage(ctx, council, since, Page{Ops: limit}, exclude)
 }
 
 // FieldOps returns the ops this replica holds of one field of a row, in
@@ -333,20 +332,19 @@ func (db *DB) FieldOps(ctx context.Context, table, row, field string) ([]Change,
 }
 
 // HubSequence is the newest number the hub has given.
-func (db *DB) HubSequence() (int64, error) {
+func (db *DB) HubSequence(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.sql.QueryRow("SELECT COALESCE(MAX(n), 0) FROM sync_seq").Scan(&n)
+	err := db.sql.QueryRowContext(ctx, "SELECT COALESCE(MAX(n), 0) FROM sync_seq").Scan(&n)
 	return n, err
 }
 
 // LinkCouncil gives the council made on this device before it was enrolled
 // the id of its council at the hub, in every table and in the change log.
 // Only a device that has sent nothing may do it.
-func (db *DB) LinkCouncil(from, to string) error {
+func (db *DB) LinkCouncil(ctx context.Context, from, to string) error {
 	if from == to {
 		return nil
 	}
-	ctx := context.Background()
 	return db.applyTx(ctx, func(tx *sql.Tx) error {
 		acked, err := getMetaInt(ctx, tx, MetaAcked)
 		if err != nil {
@@ -390,8 +388,7 @@ func (db *DB) LinkCouncil(from, to string) error {
 // version: f returns the new value of an op, or false to leave it. Used at
 // enrolment to clear what only the municipality may write (the demo's
 // answered budget wish), since those ops have never left the device.
-func (db *DB) RewriteUnsynced(council string, f func(Change) (any, bool)) (int, error) {
-	ctx := context.Background()
+func (db *DB) RewriteUnsynced(ctx context.Context, council string, f func(Change) (any, bool)) (int, error) {
 	n := 0
 	err := db.applyTx(ctx, func(tx *sql.Tx) error {
 		acked, err := getMetaInt(ctx, tx, MetaAcked)

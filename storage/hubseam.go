@@ -19,17 +19,17 @@ import (
 // schema, and each field's value against the model's bounds
 // (model.CheckField). An error refuses the whole batch; errors.Is
 // ErrBadChange holds.
-func (db *DB) CheckOps(ops []Change) error {
-	// No context: the only database read here is the schema, read once
-	// and cached.
-	ctx := context.Background()
+func (db *DB) CheckOps(ctx context.Context, ops []Change) error {
 	for i := range ops {
+		if err := ctx.Err(); err != nil { // a big batch of a client gone
+			return err
+		}
 		if err := db.checkChange(ctx, &ops[i]); err != nil {
 			return err
 		}
 		if c := ops[i]; c.Field != "" && c.Table != conflictsTable && c.Table != scrubTable {
 			if err := model.CheckField(c.Table, c.Field, c.Value); err != nil {
-				return fmt.Errorf("%w: %s: %w", ErrRefused, db.labelIn(ops, c), err)
+				return fmt.Errorf("%w: %s: %w", ErrRefused, db.labelIn(ctx, ops, c), err)
 			}
 		}
 	}
@@ -69,8 +69,8 @@ type StoredDevice struct {
 }
 
 // StoredDevices lists the registry as stored, to move it to another store.
-func (db *DB) StoredDevices() ([]StoredDevice, error) {
-	return list(context.Background(), db.sql, func(s scanner) (StoredDevice, error) {
+func (db *DB) StoredDevices(ctx context.Context) ([]StoredDevice, error) {
+	return list(ctx, db.sql, func(s scanner) (StoredDevice, error) {
 		var d StoredDevice
 		var staff int64
 		var created, enrolled, revoked string
@@ -83,8 +83,7 @@ func (db *DB) StoredDevices() ([]StoredDevice, error) {
 
 // HubNumbered returns up to limit ops the hub numbered after since, in
 // number order, with their numbers: what a move to another store copies.
-func (db *DB) HubNumbered(since int64, limit int) ([]Change, []int64, error) {
-	ctx := context.Background()
+func (db *DB) HubNumbered(ctx context.Context, since int64, limit int) ([]Change, []int64, error) {
 	if err := db.applyTx(ctx, func(tx *sql.Tx) error { return db.sequenceLocal(ctx, tx) }); err != nil {
 		return nil, nil, err
 	}

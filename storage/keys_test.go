@@ -262,7 +262,7 @@ func TestHubRenewalKeepsItsHistory(t *testing.T) {
 	ok(t, hub.SetHub(t.Context()))
 	p := model.Pool{CouncilID: model.MunicipalityID, Name: "Puljen", OpenAllYear: true}
 	ok(t, hub.SavePool(t.Context(), model.Pool{}, &p))
-	before, _, _, err := hub.HubOpsSince("", 0, 100, "")
+	before, _, _, err := hub.HubOpsSince(t.Context(), "", 0, 100, "")
 	ok(t, err)
 	path, old := hub.Path(), hub.DeviceID()
 	ok(t, hub.Close())
@@ -273,7 +273,7 @@ func TestHubRenewalKeepsItsHistory(t *testing.T) {
 	if hub.DeviceID() == old {
 		t.Fatal("kept its id without its key")
 	}
-	after, _, _, err := hub.HubOpsSince("", 0, 100, "")
+	after, _, _, err := hub.HubOpsSince(t.Context(), "", 0, 100, "")
 	ok(t, err)
 	if len(after) != len(before) || len(after) == 0 || after[0].Device != old {
 		t.Errorf("hub ops after renewal: %d (was %d)", len(after), len(before))
@@ -281,7 +281,7 @@ func TestHubRenewalKeepsItsHistory(t *testing.T) {
 	loaded := p
 	p.Name = "Puljen 2"
 	ok(t, hub.SavePool(t.Context(), loaded, &p))
-	if ops, _, _, _ := hub.HubOpsSince("", 0, 100, ""); len(ops) != len(before)+1 || ops[len(ops)-1].Device != hub.DeviceID() {
+	if ops, _, _, _ := hub.HubOpsSince(t.Context(), "", 0, 100, ""); len(ops) != len(before)+1 || ops[len(ops)-1].Device != hub.DeviceID() {
 		t.Errorf("a new op after renewal is not numbered: %d", len(ops))
 	}
 }

@@ -3,22 +3,41 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"math/bits"
 	"strings"
 )
 
 // stmtTx is a transaction that prepares each SQL text once: applying a
 // page of ops runs the same few statements thousands of times, and the
-// driver would otherwise prepare every one of them again.
+// driver would otherwise prepare every one of them again. An apply
+// transaction's (DB.stmtTx) takes them from those kept prepared on the
+// apply connection (applyConn), for the transactions after it too.
 type stmtTx struct {
 	tx    *sql.Tx
+	apply *applyConn
 	stmts map[string]*sql.Stmt
+	kept  map[string]bool // the apply connection's: not closed by close
 }
 
 func newStmtTx(tx *sql.Tx) *stmtTx { return &stmtTx{tx: tx, stmts: map[string]*sql.Stmt{}} }
 
+// stmtTx is newStmtTx for a transaction of applyTx.
+func (db *DB) stmtTx(tx *sql.Tx) *stmtTx {
+	s := newStmtTx(tx)
+	s.apply, s.kept = &db.apply, map[string]bool{}
+	return s
+}
+
 func (s *stmtTx) prepare(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := s.stmts[q]; ok {
 		return st, nil
+	}
+	if s.apply != nil {
+		// On the connection of s.tx, so inside the transaction.
+		if st := s.apply.stmt(ctx, q); st != nil {
+			s.stmts[q], s.kept[q] = st, true
+			return st, nil
+		}
 	}
 	st, err := s.tx.PrepareContext(ctx, q)
 	if err != nil {
@@ -53,10 +72,13 @@ func (s *stmtTx) QueryRowContext(ctx context.Context, q string, args ...any) row
 	return st.QueryRowContext(ctx, args...)
 }
 
-// close releases the statements (the transaction's end closes them too).
+// close releases the statements (the transaction's end closes them too),
+// but for those kept on the apply connection.
 func (s *stmtTx) close() {
-	for _, st := range s.stmts {
-		st.Close()
+	for q, st := range s.stmts {
+		if !s.kept[q] {
+			st.Close()
+		}
 	}
 }
 
@@ -90,15 +112,29 @@ func (m *multiInsert) add(ctx context.Context, q *stmtTx, vals ...any) error {
 	return nil
 }
 
-// flush writes the queued rows.
+// flush writes the queued rows: in statements of per rows, and what is
+// left in statements of powers of two, so that every statement's text is
+// one of a few, each prepared once (applyConn).
 func (m *multiInsert) flush(ctx context.Context, q *stmtTx) error {
 	n := len(m.args) / m.ncol
-	if n == 0 {
-		return nil
+	defer func() { m.args = m.args[:0] }()
+	for done := 0; done < n; {
+		k := chunk(n-done, m.per)
+		if _, err := q.ExecContext(ctx, m.head+valuesList(k, m.ncol), m.args[done*m.ncol:(done+k)*m.ncol]...); err != nil {
+			return err
+		}
+		done += k
 	}
-	_, err := q.ExecContext(ctx, m.head+valuesList(n, m.ncol), m.args...)
-	m.args = m.args[:0]
-	return err
+	return nil
+}
+
+// chunk is how many of n items the next statement takes: most, or else the
+// largest power of two not above n.
+func chunk(n, most int) int {
+	if n >= most {
+		return most
+	}
+	return 1 << (bits.Len(uint(n)) - 1)
 }
 
 // valuesList is "(?, ?), (?, ?)" for rows of ncol placeholders.

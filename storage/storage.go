@@ -104,6 +104,8 @@ type DB struct {
 	damaged atomic.Pointer[error]
 	// schemaInfo is this database's schema, read on first use (schema).
 	schemaInfo atomic.Pointer[schemaInfo]
+	// apply is the connection applying runs on (sync_apply.go).
+	apply applyConn
 }
 
 // SchemaVersion is the newest schema this code knows.
@@ -126,7 +128,7 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("åbn database %s: %w", path, err)
 	}
-	db := &DB{sql: sqldb, path: path, Now: time.Now}
+	db := &DB{sql: sqldb, path: path, Now: time.Now, apply: applyConn{turn: make(chan struct{}, 1)}}
 	// Opening is not cancellable, so Open takes no context: a program can do
 	// nothing before its database is open, and a migration stopped halfway
 	// would only be rolled back and run again at the next start.
@@ -157,7 +159,12 @@ func dsn(path string) string {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.apply.turn <- struct{}{} // after an apply under way
+	db.apply.drop()
+	<-db.apply.turn
+	return db.sql.Close()
+}
 
 // Path is the file the database lives in.
 func (db *DB) Path() string { return db.path }

@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"slices"
@@ -73,30 +74,101 @@ func (db *DB) ApplyPulledPage(ctx context.Context, ops []Change, next string) (A
 	return a, nil
 }
 
-// applyTx runs f in a transaction on a connection with foreign keys off:
-// ops of a child may arrive before those of its parent, and a row may
-// outlive a parent deleted concurrently.
+// applyTx runs f in a transaction on the apply connection (applyConn),
+// which has foreign keys off: ops of a child may arrive before those of
+// its parent, and a row may outlive a parent deleted concurrently.
 func (db *DB) applyTx(ctx context.Context, f func(tx *sql.Tx) error) error {
-	conn, err := db.sql.Conn(ctx)
-	if err != nil {
-		return friendly(err)
+	select {
+	case db.apply.turn <- struct{}{}:
+	case <-ctx.Done():
+		return friendly(ctx.Err())
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
-		return friendly(err)
+	defer func() { <-db.apply.turn }()
+	err := db.apply.run(ctx, db.sql, f)
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+		db.apply.drop() // the next apply takes a new connection
 	}
-	// Not ctx: the connection goes back to the pool, and must go back with
-	// its foreign keys on even when ctx ended the apply.
-	defer conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
-	tx, err := conn.BeginTx(ctx, nil)
+	return friendly(err)
+}
+
+// applyConn is the connection applying runs on, taken from the pool on
+// first use and held until the DB is closed (or the connection breaks), so
+// that foreign keys are switched off once and not off and on every page,
+// which expired every prepared statement of the connection; the apply
+// path's statements stay prepared on it from page to page (stmts). A
+// first pull is a dozen pages, one transaction each, and preparing their
+// multi-row inserts again every page was 15 % of applying them (issue 10).
+type applyConn struct {
+	turn  chan struct{} // one apply at a time: holds conn and stmts
+	conn  *sql.Conn
+	stmts map[string]*sql.Stmt
+}
+
+// maxKept bounds the statements kept on the apply connection. The apply
+// path's texts are a bounded set (multi-row statements come in a few
+// fixed sizes: multiInsert.flush); past it a statement is prepared for its
+// transaction only.
+const maxKept = 256
+
+func (a *applyConn) run(ctx context.Context, pool *sql.DB, f func(tx *sql.Tx) error) error {
+	if a.conn == nil {
+		c, err := pool.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := c.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			c.Close()
+			return err
+		}
+		a.conn = c
+	}
+	tx, err := a.conn.BeginTx(ctx, nil)
 	if err != nil {
-		return friendly(err)
+		return err
 	}
 	if err := f(tx); err != nil {
 		tx.Rollback()
-		return friendly(err)
+		return err
 	}
-	return friendly(tx.Commit())
+	return tx.Commit()
+}
+
+// stmt is q prepared on the apply connection, kept; nil when it cannot be
+// kept (the caller then prepares it for its transaction, which reports
+// any error). Only a transaction of run may call it.
+func (a *applyConn) stmt(ctx context.Context, q string) *sql.Stmt {
+	if st, ok := a.stmts[q]; ok {
+		return st
+	}
+	if a.conn == nil || len(a.stmts) >= maxKept {
+		return nil
+	}
+	st, err := a.conn.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	if a.stmts == nil {
+		a.stmts = map[string]*sql.Stmt{}
+	}
+	a.stmts[q] = st
+	return st
+}
+
+// drop closes the kept statements and gives the connection back to the
+// pool with its foreign keys on (not ctx: it must go back so even when a
+// context ended the apply). The caller holds the turn.
+func (a *applyConn) drop() {
+	for _, st := range a.stmts {
+		st.Close()
+	}
+	a.stmts = nil
+	if a.conn != nil {
+		if _, err := a.conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
+			a.conn.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool
+		}
+		a.conn.Close()
+		a.conn = nil
+	}
 }
 
 type fieldKey struct{ table, row, field string }
@@ -113,7 +185,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			return 0, nil, err
 		}
 	}
-	q := newStmtTx(tx)
+	q := db.stmtTx(tx)
 	defer q.close()
 	fresh := make([]Change, 0, len(ops))
 	touched := make(map[fieldKey][]fieldOp, len(ops))
@@ -315,7 +387,8 @@ type opKey struct {
 }
 
 // lookupChunk bounds the keys one batch lookup binds (SQLite's limit on
-// variables is far above it).
+// variables is far above it); fewer go in powers of two (chunk), so that
+// the lookups' texts are few and each is prepared once.
 const lookupChunk = 250
 
 // heldOps tells which of the ops the change log holds already (by op id).
@@ -354,8 +427,9 @@ func heldOps(ctx context.Context, q *stmtTx, ops []Change) (map[opKey]bool, erro
 		}
 	}
 	ops = maybe
-	for p := 0; p < len(ops); p += lookupChunk {
-		part := ops[p:min(p+lookupChunk, len(ops))]
+	for p := 0; p < len(ops); {
+		part := ops[p : p+chunk(len(ops)-p, lookupChunk)]
+		p += len(part)
 		args := make([]any, 0, 2*len(part))
 		for _, c := range part {
 			args = append(args, c.Device, c.Seq)
@@ -386,8 +460,9 @@ func rowCouncils(ctx context.Context, q *stmtTx, ops []Change) (map[rowKey]strin
 		}
 	}
 	out := map[rowKey]string{}
-	for p := 0; p < len(keys); p += lookupChunk {
-		part := keys[p:min(p+lookupChunk, len(keys))]
+	for p := 0; p < len(keys); {
+		part := keys[p : p+chunk(len(keys)-p, lookupChunk)]
+		p += len(part)
 		args := make([]any, 0, 2*len(part))
 		for _, k := range part {
 			args = append(args, k.table, k.row)

@@ -160,6 +160,8 @@ func applyVsRaw(b *testing.B, ops []Change, rows map[string][][]any, nrows int) 
 	b.ReportMetric(100*wallRaw.Seconds()/wallApply.Seconds(), "apply-%-of-raw")
 	if cpuApply > 0 {
 		b.ReportMetric(100*cpuRaw.Seconds()/cpuApply.Seconds(), "cpu-apply-%-of-raw")
+		b.ReportMetric(cpuApply.Seconds()*1000/float64(b.N), "apply-cpu-ms")
+		b.ReportMetric(cpuRaw.Seconds()*1000/float64(b.N), "raw-cpu-ms")
 	}
 }
 

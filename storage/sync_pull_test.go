@@ -61,7 +61,7 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 		// pull one page; crash: 0 none, 1 before applying, 2 after applying
 		// but before the cursor moved.
 		pull := func(db *DB, limit, crash int) bool {
-			ops, next, more, err := hub.HubOpsSince(c.ID, cursor(db), limit, db.DeviceID())
+			ops, next, more, err := hub.HubOpsSince(context.Background(), c.ID, cursor(db), limit, db.DeviceID())
 			ok(rt, err)
 			switch crash {
 			case 1:

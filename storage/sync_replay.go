@@ -287,8 +287,9 @@ func (a *applier) lookNewRows(rks []rowKey) error {
 	}
 	for _, t := range tables {
 		ids := byTable[t]
-		for p := 0; p < len(ids); p += lookupChunk {
-			part := ids[p:min(p+lookupChunk, len(ids))]
+		for p := 0; p < len(ids); {
+			part := ids[p : p+chunk(len(ids)-p, lookupChunk)]
+			p += len(part)
 			for _, id := range part {
 				a.present[rowKey{t, id.(string)}] = false
 			}

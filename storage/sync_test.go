@@ -338,7 +338,7 @@ func TestLinkCouncil(t *testing.T) {
 	ok(t, a.SaveCouncil(t.Context(), model.Council{}, &c))
 	mem := model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &mem))
-	ok(t, a.LinkCouncil(c.ID, "hub-council"))
+	ok(t, a.LinkCouncil(t.Context(), c.ID, "hub-council"))
 	if got, err := a.Council(t.Context(), "hub-council"); err != nil || got.Name != "Demo" {
 		t.Fatalf("linked council = %+v, %v", got, err)
 	}
@@ -347,7 +347,7 @@ func TestLinkCouncil(t *testing.T) {
 		t.Errorf("pending after link = %d ops: %+v", len(ops), ops[0])
 	}
 	ok(t, a.AckOps(context.Background(), ops[len(ops)-1].Seq))
-	if err := a.LinkCouncil("hub-council", "x"); err == nil {
+	if err := a.LinkCouncil(t.Context(), "hub-council", "x"); err == nil {
 		t.Error("relinked a synced council")
 	}
 }

@@ -25,13 +25,9 @@ import (
 // read-only but for the municipality's cost of a proposal (a municipal
 // field: only staff devices write it).
 type pbScreen struct {
-	u      *App
-	rounds *formPane[model.PBRound] // the list and the round's form
-	list   *widget.List
-	newBtn *widget.Button
+	// the rounds beside the round chosen: its form and its other tabs
+	*editPane[model.PBRound, *roundEditor]
 	impBtn *widget.Button
-	msg    *widget.Label
-	detail *fyne.Container
 	tabs   *container.AppTabs
 
 	round     model.PBRound // the round open, as stored
@@ -42,35 +38,25 @@ type pbScreen struct {
 	result    *resultView
 }
 
-func newPBScreen(u *App) *pbScreen { return &pbScreen{u: u} }
-
-// readOnly tells whether this computer only looks at the rounds: a staff
-// device (the municipality answers, it does not run a council's round).
-func (s *pbScreen) readOnly() bool { return s.u.isStaff() }
-
-func (s *pbScreen) build() fyne.CanvasObject {
-	u := s.u
-	s.rounds = newEditPane(u, editKind[model.PBRound]{
+func newPBScreen(u *App) *pbScreen {
+	s := &pbScreen{}
+	s.editPane = newPane(u, editKind[model.PBRound]{
 		key: "pbround", newText: lang.L("New round"), choose: lang.L("Choose a round, or create a new one."),
 		load: func(ctx context.Context) ([]model.PBRound, error) { return u.db.PBRounds(ctx, u.councilID) },
+		get:  u.db.PBRound,
 		save: func(ctx context.Context, loaded model.PBRound, r *model.PBRound) error {
 			if s.readOnly() {
 				return errStaffReadOnly()
 			}
 			err := u.db.SavePBRound(ctx, loaded, r)
-			if err == nil {
+			if err == nil && r.ID == s.round.ID {
 				s.round = *r
 			}
 			return err
 		},
-		remove: func(ctx context.Context, id string) error {
-			err := u.db.DeletePBRound(ctx, id)
-			if err == nil {
-				s.closeRound()
-			}
-			return err
-		},
-		id: func(r model.PBRound) string { return r.ID },
+		remove: u.db.DeletePBRound,
+		closed: s.closed,
+		id:     func(r model.PBRound) string { return r.ID },
 		row: func(r model.PBRound) (string, string) {
 			return r.Title, label(r.Phase) + " · " + model.Kroner(r.Pot)
 		},
@@ -82,30 +68,29 @@ func (s *pbScreen) build() fyne.CanvasObject {
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the round «{{.Title}}» with its proposals and ballots? It cannot be undone.", map[string]any{"Title": t})
 		},
-		form: s.roundForm,
-		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
+		form:       s.roundForm,
+		note:       lang.L("Saved as you type, and sent to the municipality at the next sync."),
+		listTables: pbListTables, editorTables: pbEditorTables,
+	}, func(r model.PBRound) *roundEditor {
+		return &roundEditor{itemEditor: newItemEditor(s.editPane, r), s: s}
 	})
-	p := s.rounds
-	p.msg = newErrLabel()
-	s.msg = p.msg
-	p.detail = container.NewStack()
-	s.list = newRowList(func() int { return len(p.items) },
-		func(i int) (string, string) { return p.k.row(p.items[i]) },
-		func(i int) { s.openRound(p.k.id(p.items[i])) })
-	p.list = s.list
-	s.newBtn = widget.NewButtonWithIcon(lang.L("New round"), theme.ContentAddIcon(), s.onNew)
-	s.newBtn.Importance = widget.HighImportance
+	return s
+}
+
+// readOnly tells whether this computer only looks at the rounds: a staff
+// device (the municipality answers, it does not run a council's round).
+func (s *pbScreen) readOnly() bool { return s.u.isStaff() }
+
+func (s *pbScreen) build() fyne.CanvasObject {
+	s.parts()
 	s.impBtn = widget.NewButtonWithIcon(lang.L("Import from Pabulib…"), theme.FolderOpenIcon(), s.onImportPB)
 	if s.readOnly() {
 		s.newBtn.Hide()
 		s.impBtn.Hide()
 	}
-	s.detail = container.NewStack(hintLabel(lang.L("Choose a round, or create a new one.")))
-	p.refreshList()
+	s.refreshList()
 	left := container.NewBorder(container.NewVBox(container.NewHBox(s.newBtn, s.impBtn), s.msg), nil, nil, nil, s.list)
-	split := container.NewHSplit(left, s.detail)
-	split.Offset = 0.25
-	return split
+	return s.split(left, 0.25)
 }
 
 // errStaffReadOnly says that a staff device does not change a council's
@@ -114,101 +99,47 @@ func errStaffReadOnly() error {
 	return &userError{lang.L("The municipality sees the council's rounds but does not change them; only the municipality's cost of a proposal is written here.")}
 }
 
-// refresh reads the rounds again (the tab shown, a sync) and the round
-// open, unless someone is typing.
-func (s *pbScreen) refresh() {
-	if s.rounds == nil || s.rounds.list == nil {
-		return
-	}
-	s.rounds.refreshList()
-	if s.round.ID == "" || s.u.win.Canvas().Focused() != nil || s.u.saver.pending() {
-		return
-	}
-	s.openRoundAgain()
-}
-
-// onNew stores a new round and opens it with its title selected.
-func (s *pbScreen) onNew() {
-	s.u.saver.flush()
-	r := s.rounds.k.create()
-	if err := s.u.db.SavePBRound(s.u.ctx, model.PBRound{}, &r); err != nil {
-		showErr(s.msg, err)
-		return
-	}
-	showErr(s.msg, nil)
-	s.rounds.refreshList()
-	s.selectRound(r.ID)
-	if e := s.rounds.editor; e != nil && e.f.first != nil {
-		s.u.win.Canvas().Focus(e.f.first)
-		e.f.first.TypedShortcut(&fyne.ShortcutSelectAll{})
-	}
-}
-
 // selectRound selects round id in the list and opens it.
-func (s *pbScreen) selectRound(id string) {
-	if i := s.rounds.index(id); i >= 0 {
-		s.list.Select(i) // opens it through the list
-		s.list.ScrollTo(i)
-	}
-	if s.round.ID != id {
-		s.openRound(id)
-	}
-}
-
-// openRound shows round id: its form and the other tabs.
-func (s *pbScreen) openRound(id string) {
-	if s.round.ID == id && s.tabs != nil {
-		return
-	}
-	s.u.saver.flush()
-	i := s.rounds.index(id)
-	if i < 0 {
-		return
-	}
-	s.round = s.rounds.items[i]
-	s.show(0)
-}
+func (s *pbScreen) selectRound(id string) { s.choose(id) }
 
 // openRoundAgain rebuilds the round open from what is stored (after a
-// change of phase, an override, a sync), keeping the tab shown.
+// change of phase), keeping the tab shown.
 func (s *pbScreen) openRoundAgain() {
 	s.u.saver.flush()
-	r, err := s.u.db.PBRound(s.u.ctx, s.round.ID)
-	if err != nil {
-		s.closeRound()
-		s.rounds.refreshList()
-		return
-	}
-	s.round = r
-	tab := 0
-	if s.tabs != nil {
-		tab = s.tabs.SelectedIndex()
-	}
-	s.rounds.refreshList()
-	s.show(tab)
+	s.refreshChanged(nil, false)
 }
 
-// show lays out the round open with tab selected.
-func (s *pbScreen) show(tab int) {
-	id := s.round.ID
-	s.rounds.editor = nil
-	s.rounds.open(id)
-	if s.rounds.editor == nil {
-		return
-	}
-	// A round whose voting opened cannot be deleted (storage refuses it):
-	// no button that only leads to a refusal.
-	if s.readOnly() || s.round.RulesLocked() {
-		s.rounds.editor.del.Hide()
+// roundEditor is the round chosen: its form (its settings, rules and phase)
+// in the first of its tabs, beside its proposals, the ballot entry, the
+// differences between the two counters, the totals and the result.
+type roundEditor struct {
+	*itemEditor[model.PBRound]
+	s *pbScreen
+}
+
+// build lays out the round with the tab shown before when it is the same
+// round built again (a sync, a change of phase), else its form.
+func (e *roundEditor) build() fyne.CanvasObject {
+	s := e.s
+	tab := 0
+	if s.tabs != nil && s.round.ID == e.x.ID {
+		tab = s.tabs.SelectedIndex()
 	}
 	s.stop()
+	s.round = e.x
+	form := e.itemEditor.build()
+	// A round whose voting opened cannot be deleted (storage refuses it):
+	// no button that only leads to a refusal.
+	if s.readOnly() || e.x.RulesLocked() {
+		e.del.Hide()
+	}
 	s.proposals = newProposalsPane(s)
 	s.entry = newBallotEntry(s)
 	s.diffs = newDiffView(s)
 	s.totals = newTotalsView(s)
 	s.result = newResultView(s)
 	items := []*container.TabItem{
-		container.NewTabItem(lang.L("Round and rules"), s.rounds.detail),
+		container.NewTabItem(lang.L("Round and rules"), form),
 		container.NewTabItem(lang.L("Proposals"), s.proposals.build()),
 		container.NewTabItem(lang.L("Ballot entry"), s.entry.build()),
 		container.NewTabItem(lang.L("Differences"), s.diffs.build()),
@@ -235,7 +166,7 @@ func (s *pbScreen) show(tab int) {
 	if tab > 0 && tab < len(items) {
 		s.tabs.SelectIndex(tab)
 	}
-	showIn(s.detail, s.tabs)
+	return s.tabs
 }
 
 // stop ends the open round's count, if one runs (the round is left, the
@@ -246,14 +177,12 @@ func (s *pbScreen) stop() {
 	}
 }
 
-// closeRound shows no round.
-func (s *pbScreen) closeRound() {
+// closed forgets the round that was open (it was deleted, or is gone
+// after a sync): its count stops.
+func (s *pbScreen) closed() {
 	s.stop()
 	s.round = model.PBRound{}
 	s.tabs = nil
-	s.rounds.editor = nil
-	s.list.UnselectAll()
-	showIn(s.detail, hintLabel(lang.L("Choose a round, or create a new one.")))
 }
 
 // roundForm is the round's settings, its rules and its phase.

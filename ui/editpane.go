@@ -46,16 +46,21 @@ type editKind[T any] struct {
 	create func() T
 	save   func(ctx context.Context, loaded T, x *T) error // loaded: as the editor read it; zero when new
 	remove func(ctx context.Context, id string) error
+	// closed, when given, is told when no item is open any more.
+	closed func()
 	// listTables and editorTables are the tables whose change by a sync
 	// reads the list, and the open item, again; none: every sync.
 	listTables, editorTables []string
 
-	// The rest is for a form editor (itemEditor).
-
-	// deleteTitle and deleteQuestion ask before deleting an item (its title).
+	// deleteTitle and deleteQuestion ask before deleting an item (its
+	// title: title's, or else row's).
 	deleteTitle    string
 	deleteQuestion func(title string) string
-	form           func(f *form[T], x T)
+	title          func(T) string
+
+	// The rest is for a form editor (itemEditor).
+
+	form func(f *form[T], x T)
 	// fixed, when given, tells whether x can no longer be deleted (a
 	// proposal once voting opened): its editor offers no Delete.
 	fixed func(x T) bool
@@ -99,7 +104,7 @@ type formPane[T any] = editPane[T, *itemEditor[T]]
 // newEditPane is a pane of items edited with k's form.
 func newEditPane[T any](u *App, k editKind[T]) *formPane[T] {
 	p := &formPane[T]{u: u, k: k}
-	p.edit = func(x T) *itemEditor[T] { return &itemEditor[T]{p: p, x: x} }
+	p.edit = func(x T) *itemEditor[T] { return newItemEditor(p, x) }
 	return p
 }
 
@@ -283,6 +288,9 @@ func (p *editPane[T, E]) close() {
 	p.editor = none
 	p.list.UnselectAll()
 	showIn(p.detail, hintLabel(p.k.choose))
+	if p.k.closed != nil {
+		p.k.closed()
+	}
 }
 
 // leave saves the open item and tells what could not be saved.
@@ -291,6 +299,38 @@ func (p *editPane[T, E]) leave() {
 	if p.opened() {
 		warnUnsaved(p.u.win, p.editor.unsaved())
 	}
+}
+
+// askDelete asks before deleting item x of kind k (as stored: the
+// caller saved what was typed first); once x is deleted, its drafts are
+// forgotten and done is told (to empty the editor and read the list again).
+func askDelete[T any](u *App, k *editKind[T], x T, done func()) {
+	title, _ := k.row(x)
+	if k.title != nil {
+		title = k.title(x)
+	}
+	u.confirm(k.deleteTitle, k.deleteQuestion(title), func() {
+		if err := k.remove(u.ctx, k.id(x)); err != nil {
+			u.showError(err)
+			return
+		}
+		u.drafts.forget(k.key + ":" + k.id(x))
+		done()
+	})
+}
+
+// onDelete asks before deleting the open item, and deletes it.
+func (p *editPane[T, E]) onDelete() {
+	if p.u.saver.flush(); p.opened() {
+		askDelete(p.u, &p.k, p.editor.item(), func() { p.close(); p.refreshList() })
+	}
+}
+
+// focusAll puts the cursor in e with its text selected (a new item's
+// first field, typed over).
+func (u *App) focusAll(e *entry) {
+	u.win.Canvas().Focus(e)
+	e.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
 
 // onNew stores a new item and opens it with the cursor in its first field.

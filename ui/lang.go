@@ -265,6 +265,7 @@ var codeTexts = map[model.Code]string{
 	model.Unavailable: "The municipality's server does not answer – your changes are saved on this computer and will be sent when there is a connection.",
 	model.DiskFull:    "The disk is full or the folder cannot be written. Nothing saved is lost.",
 	model.Internal:    "Something unexpected went wrong, and it was not done. Try again; if it happens again, tell the municipality's IT staff what you did.",
+	model.Canceled:    "It was stopped before it was done.",
 }
 
 var errBadNumber = errors.New("skriv et helt tal")

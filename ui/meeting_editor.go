@@ -22,6 +22,7 @@ type meetingEditor struct {
 	u      *App
 	m      model.Meeting
 	locked bool
+	saving *editSave[model.Meeting]
 
 	kind     *widget.Select
 	title    *entry
@@ -75,6 +76,11 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 	key := "meeting:" + m.ID
 	e.msg = newErrLabel()
 	e.dateErr, e.clockErr = newErrLabel(), newErrLabel()
+	e.saving = &editSave[model.Meeting]{u: u, key: key, msg: e.msg, entries: e.entries,
+		read: e.read, validate: (*model.Meeting).Validate, fields: meetingFields,
+		unread: map[string]*widget.Label{"date": e.dateErr, "clock": e.clockErr},
+		store:  u.db.SaveMeeting, stored: e.showStored,
+		saved: func(model.Meeting) { e.updateTimePlan(); e.s.refreshList() }}
 
 	e.kind = meetingKinds.newSelect(func(string) { e.save(); e.showAGMButton() })
 	meetingKinds.set(e.kind, m.Kind)
@@ -218,22 +224,14 @@ func (e *meetingEditor) entries() map[string]*entry {
 // model refuses, is shown next to its field and not saved; the other
 // fields are.
 func (e *meetingEditor) save() {
-	if e.locked {
-		return
+	if !e.locked {
+		e.saving.save(&e.m)
 	}
-	m, bad, verr, ok := keepValid(e.read(e.m), e.m, (*model.Meeting).Validate, meetingFields)
-	bad = parseBad(parseBad(bad, e.dateErr, "date"), e.clockErr, "clock")
-	e.u.drafts.keep("meeting:"+e.m.ID, e.entries(), bad)
-	if !ok {
-		showErr(e.msg, verr)
-		return
-	}
-	sent := m
-	if err := e.u.db.SaveMeeting(e.u.ctx, e.m, &m); err != nil {
-		showErr(e.msg, err)
-		return
-	}
-	showErr(e.msg, verr)
+}
+
+// showStored shows what storing changed of the meeting sent (a title
+// trimmed).
+func (e *meetingEditor) showStored(sent, m model.Meeting) {
 	showStored(e.title, sent.Title, m.Title)
 	showStored(e.place, sent.Place, m.Place)
 	showStored(e.guests, sent.Guests, m.Guests)
@@ -242,9 +240,6 @@ func (e *meetingEditor) save() {
 		setText(e.clock, model.Clock(m.Start))
 	}
 	e.heading.SetText(model.MeetingTitle(m, current()))
-	e.m = shownBase(e.read(m), m, meetingFields, bad) // what the fields show is what the next save edits
-	e.updateTimePlan()
-	e.s.refreshList()
 }
 
 // read is m with what the editor's fields hold; a wrong date or time keeps

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,7 +35,11 @@ func newMembersScreen(u *App) *membersScreen {
 		create: func() model.Member {
 			return model.Member{CouncilID: u.councilID, Name: lang.L("New member"), Role: model.RoleMember}
 		},
-		save:       u.db.SaveMember,
+		save: u.db.SaveMember, remove: u.db.DeleteMember,
+		deleteTitle: lang.L("Delete member"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the member «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
 		listTables: memberTables, editorTables: memberTables,
 	}, func(m model.Member) *memberEditor { return &memberEditor{s: s, u: u, m: m} })
 	return s
@@ -67,6 +69,7 @@ type memberEditor struct {
 	startErr     *widget.Label
 	endErr       *widget.Label
 	msg          *widget.Label
+	saving       *editSave[model.Member]
 }
 
 func (e *memberEditor) item() model.Member { return e.m }
@@ -75,15 +78,17 @@ func (e *memberEditor) unsaved() []string {
 	return append(unsavedDate(e.startErr, e.termStart), unsavedDate(e.endErr, e.termEnd)...)
 }
 
-func (e *memberEditor) focusNew() {
-	e.u.win.Canvas().Focus(e.name)
-	e.name.TypedShortcut(&fyne.ShortcutSelectAll{})
-}
+func (e *memberEditor) focusNew() { e.u.focusAll(e.name) }
 
 func (e *memberEditor) build() fyne.CanvasObject {
 	u, m := e.u, e.m
 	key := "member:" + m.ID
 	e.msg, e.startErr, e.endErr = newErrLabel(), newErrLabel(), newErrLabel()
+	e.saving = &editSave[model.Member]{u: u, key: key, msg: e.msg, entries: e.entries,
+		read: e.read, validate: (*model.Member).Validate, fields: memberFields,
+		also:   map[string][]string{"term": {"term start", "term end"}},
+		unread: map[string]*widget.Label{"term start": e.startErr, "term end": e.endErr},
+		store:  u.db.SaveMember, saved: func(model.Member) { e.s.refreshList() }}
 	e.name, e.termStart, e.termEnd, e.phone, e.email = newEntry(), newEntry(), newEntry(), newEntry(), newEntry()
 	setText(e.name, m.Name)
 	e.termStart.SetPlaceHolder(datePlaceholder())
@@ -100,7 +105,7 @@ func (e *memberEditor) build() fyne.CanvasObject {
 	e.contact = widget.NewCheck(lang.L("Contact person for the municipality"), func(bool) { e.save() })
 	setChecked(e.contact, m.Contact)
 
-	del := widget.NewButtonWithIcon(lang.L("Delete member"), theme.DeleteIcon(), e.onDelete)
+	del := widget.NewButtonWithIcon(lang.L("Delete member"), theme.DeleteIcon(), func() { e.s.onDelete() })
 	del.Importance = widget.DangerImportance
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Name"), e.name),
@@ -161,35 +166,4 @@ func (e *memberEditor) entries() map[string]*entry {
 
 // save stores the fields that are valid; a refused one stays on screen
 // with its message.
-func (e *memberEditor) save() {
-	m, bad, verr, ok := keepValid(e.read(e.m), e.m, (*model.Member).Validate, memberFields)
-	if slices.Contains(bad, "term") {
-		bad = append(bad, "term start", "term end")
-	}
-	bad = parseBad(parseBad(bad, e.startErr, "term start"), e.endErr, "term end")
-	e.u.drafts.keep("member:"+e.m.ID, e.entries(), bad)
-	var err error
-	if ok {
-		err = e.u.db.SaveMember(e.u.ctx, e.m, &m)
-	}
-	showErr(e.msg, errors.Join(verr, err))
-	if !ok || err != nil {
-		return
-	}
-	e.m = shownBase(e.read(m), m, memberFields, bad) // what the fields show is what the next save edits
-	e.s.refreshList()
-}
-
-func (e *memberEditor) onDelete() {
-	e.u.saver.flush()
-	e.u.confirm(lang.L("Delete member"),
-		lang.L("Delete the member «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.m.Name}),
-		func() {
-			if err := e.u.db.DeleteMember(e.u.ctx, e.m.ID); err != nil {
-				e.u.showError(err)
-				return
-			}
-			e.s.close()
-			e.s.refresh()
-		})
-}
+func (e *memberEditor) save() { e.saving.save(&e.m) }

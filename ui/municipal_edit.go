@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -24,11 +23,21 @@ import (
 
 // itemEditor edits one item, saving as it is typed.
 type itemEditor[T any] struct {
-	p   *editPane[T, *itemEditor[T]]
-	x   T // as stored
-	f   *form[T]
-	del *widget.Button
-	msg *widget.Label
+	u      *App
+	k      *editKind[T]
+	x      T // as stored
+	f      *form[T]
+	del    *widget.Button
+	msg    *widget.Label
+	saving *editSave[T]
+	// listed reads the pane's list again (an item saved); closed empties
+	// the pane's editor (the item deleted).
+	listed, closed func()
+}
+
+// newItemEditor is the form editor of x in pane p.
+func newItemEditor[T any, E paneEditor[T]](p *editPane[T, E], x T) *itemEditor[T] {
+	return &itemEditor[T]{u: p.u, k: &p.k, x: x, listed: p.refreshList, closed: p.close}
 }
 
 func (e *itemEditor[T]) item() T { return e.x }
@@ -38,15 +47,16 @@ func (e *itemEditor[T]) unsaved() []string { return nil }
 
 func (e *itemEditor[T]) focusNew() {
 	if e.f.first != nil {
-		e.p.u.win.Canvas().Focus(e.f.first)
-		e.f.first.TypedShortcut(&fyne.ShortcutSelectAll{})
+		e.u.focusAll(e.f.first)
 	}
 }
 
 func (e *itemEditor[T]) build() fyne.CanvasObject {
-	k := e.p.k
+	k := e.k
 	e.msg = newErrLabel()
-	e.f = &form[T]{u: e.p.u, key: k.key + ":" + k.id(e.x), save: e.save, fields: map[string]fyne.CanvasObject{}, unread: map[string]bool{}}
+	e.f = &form[T]{u: e.u, key: k.key + ":" + k.id(e.x), save: e.save, fields: map[string]fyne.CanvasObject{}, unread: map[string]bool{}}
+	e.saving = &editSave[T]{u: e.u, key: e.f.key, msg: e.msg, entries: e.f.entries,
+		check: e.keepValid, shown: e.keepStored, store: k.save, saved: func(T) { e.listed() }}
 	k.form(e.f, e.x)
 	e.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), e.onDelete)
 	e.del.Importance = widget.DangerImportance
@@ -65,7 +75,7 @@ func (e *itemEditor[T]) build() fyne.CanvasObject {
 	if k.extra != nil {
 		body.Add(k.extra(e.x))
 	}
-	if e.p.u.drafts.restore(e.f.key, e.f.entries()) {
+	if e.u.drafts.restore(e.f.key, e.f.entries()) {
 		e.save() // shows why the draft was refused
 	}
 	return container.NewBorder(toolbar, nil, nil, nil, container.NewVScroll(body))
@@ -75,36 +85,26 @@ func (e *itemEditor[T]) build() fyne.CanvasObject {
 // value and shows why. It is an edit of what the fields showed before, so
 // a field nobody typed in keeps what a sync brought meanwhile. A field the
 // model refuses stays on screen with its message; the others are saved.
-func (e *itemEditor[T]) save() {
-	x, bad, verr := e.keepValid()
-	e.p.u.drafts.keep(e.f.key, e.f.entries(), bad)
-	err := e.p.k.save(e.p.u.ctx, e.x, &x)
-	showErr(e.msg, errors.Join(verr, err))
-	if err != nil {
-		return
-	}
-	e.x = e.keepStored(x, bad) // what the fields show is what the next save edits
-	e.p.refreshList()
-}
+func (e *itemEditor[T]) save() { e.saving.save(&e.x) }
 
 // validator is a model value that checks itself.
 type validator interface{ Validate() error }
 
 // keepValid is the stored item with every field the model takes from the
 // screen, one at a time; bad names the fields it refuses (and those that
-// could not be read), verr says why.
-func (e *itemEditor[T]) keepValid() (T, []string, error) {
-	x := e.read(e.x)
+// could not be read), verr says why. What it keeps is always stored.
+func (e *itemEditor[T]) keepValid(stored T) (T, []string, error, bool) {
+	x := e.read(stored)
 	bad := e.f.unreadFields()
 	v, ok := any(&x).(validator)
 	if !ok {
-		return x, bad, nil
+		return x, bad, nil, true
 	}
 	verr := v.Validate()
 	if verr == nil {
-		return x, bad, nil
+		return x, bad, nil, true
 	}
-	y := e.x
+	y := stored
 	for i, read := range e.f.reads {
 		z := y
 		read(&z)
@@ -114,7 +114,7 @@ func (e *itemEditor[T]) keepValid() (T, []string, error) {
 			bad = append(bad, e.f.labels[i])
 		}
 	}
-	return y, bad, verr
+	return y, bad, verr, true
 }
 
 // keepStored is stored with what the fields show, but for the refused
@@ -138,17 +138,8 @@ func (e *itemEditor[T]) read(x T) T {
 }
 
 func (e *itemEditor[T]) onDelete() {
-	u, k := e.p.u, e.p.k
-	u.saver.flush()
-	title, _ := k.row(e.x)
-	u.confirm(k.deleteTitle, k.deleteQuestion(title), func() {
-		if err := k.remove(u.ctx, k.id(e.x)); err != nil {
-			u.showError(err)
-			return
-		}
-		e.p.close()
-		e.p.refreshList()
-	})
+	e.u.saver.flush()
+	askDelete(e.u, e.k, e.x, func() { e.closed(); e.listed() })
 }
 
 // form collects an editor's fields. Each field saves itself as it is typed

@@ -106,6 +106,10 @@ func answerLine(w model.BudgetWish) string {
 	return s
 }
 
+// refreshChanged reads everything again after any sync: the
+// municipality's screen shows a little of nearly every table.
+func (s *municipalScreen) refreshChanged([]string, bool) { s.refresh() }
+
 // refresh reads the answers again.
 func (s *municipalScreen) refresh() {
 	if s.info != nil {

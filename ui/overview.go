@@ -96,6 +96,10 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 	return container.NewBorder(top, nil, nil, nil, lists)
 }
 
+// refreshChanged reads everything again after any sync: the overview
+// shows a little of nearly every table.
+func (s *overviewScreen) refreshChanged([]string, bool) { s.refresh() }
+
 // refresh reads the council's meetings, actions and deadlines again.
 func (s *overviewScreen) refresh() {
 	now := s.u.now()

@@ -44,7 +44,7 @@ func TestResultCountStopsWhenTheRoundIsLeft(t *testing.T) {
 	if !v.running {
 		t.Fatal("no count runs")
 	}
-	s.closeRound()
+	s.close()
 	eventually(t, "the stopped count to end", func() bool { return !v.running })
 	if len(v.body.Objects) != 0 {
 		t.Errorf("a stopped count was shown:\n%s", texts(v.body))

@@ -489,7 +489,7 @@ func (s *pbScreen) importPB(rc io.ReadCloser, name string) {
 				u.showError(fmt.Errorf("%s: %w", name, err))
 				return
 			}
-			s.rounds.refreshList()
+			s.refreshList()
 			s.selectRound(r.ID)
 		})
 	}()

@@ -239,9 +239,9 @@ func TestRulesDisabledAfterVotingOpens(t *testing.T) {
 	u, db, council := withCouncil(t)
 	r := pbRound(t, db, council, model.PhaseReview)
 	s := openPB(t, u, r.ID, 0)
-	pot, isEntry := s.rounds.editor.f.fields["Pulje (kr.)"].(*entry)
+	pot, isEntry := s.editor.f.fields["Pulje (kr.)"].(*entry)
 	if !isEntry {
-		t.Fatalf("the pot is no field before the vote: %T", s.rounds.editor.f.fields["Pulje (kr.)"])
+		t.Fatalf("the pot is no field before the vote: %T", s.editor.f.fields["Pulje (kr.)"])
 	}
 	retype(pot, "200.000")
 	u.saver.flush()
@@ -252,13 +252,13 @@ func TestRulesDisabledAfterVotingOpens(t *testing.T) {
 	}
 
 	var open *widget.Button
-	for _, o := range test.LaidOutObjects(s.rounds.detail) {
+	for _, o := range test.LaidOutObjects(s.detail) {
 		if b, isB := o.(*widget.Button); isB && b.Text == "Åbn afstemningen" {
 			open = b
 		}
 	}
 	if open == nil {
-		t.Fatalf("no button Åbn afstemningen:\n%s", texts(s.rounds.detail))
+		t.Fatalf("no button Åbn afstemningen:\n%s", texts(s.detail))
 	}
 	test.Tap(open)
 	top := u.win.Canvas().Overlays().Top()
@@ -271,7 +271,7 @@ func TestRulesDisabledAfterVotingOpens(t *testing.T) {
 	if stored.Phase != model.PhaseVoting {
 		t.Fatalf("phase %s after opening the vote", stored.Phase)
 	}
-	e := s.rounds.editor
+	e := s.editor
 	if e.del.Visible() {
 		t.Error("the round can still be deleted after the vote opened (storage refuses it)")
 	}
@@ -283,7 +283,7 @@ func TestRulesDisabledAfterVotingOpens(t *testing.T) {
 			t.Errorf("%s is still a field after the vote opened", name)
 		}
 	}
-	shown := texts(s.rounds.detail)
+	shown := texts(s.detail)
 	if !strings.Contains(shown, "reglerne ligger fast") || !strings.Contains(shown, "200.000 kr.") {
 		t.Errorf("the locked rules are not shown with the reason:\n%s", shown)
 	}
@@ -502,7 +502,7 @@ func TestProposalDeleteGoneOnceVotingOpens(t *testing.T) {
 	if e := proposalEditor(t, s, 2); !e.del.Visible() {
 		t.Fatal("a proposal cannot be deleted during the review")
 	}
-	if !s.rounds.editor.del.Visible() {
+	if !s.editor.del.Visible() {
 		t.Fatal("the round cannot be deleted during the review")
 	}
 	s.setPhase(model.PhaseVoting)
@@ -510,7 +510,7 @@ func TestProposalDeleteGoneOnceVotingOpens(t *testing.T) {
 	if e := proposalEditor(t, s, 2); e.del.Visible() {
 		t.Error("a proposal's Delete is still offered after voting opened")
 	}
-	if s.rounds.editor.del.Visible() {
+	if s.editor.del.Visible() {
 		t.Error("the round's Delete is still offered after voting opened")
 	}
 	if ps := noerr.Get(db.PBProposals(t.Context(), r.ID))(t); len(ps) != 5 {

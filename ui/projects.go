@@ -38,7 +38,11 @@ func newProjectsScreen(u *App) *projectsScreen {
 		create: func() model.Project {
 			return model.Project{CouncilID: u.councilID, Title: lang.L("New project"), Status: model.ProjectIdea}
 		},
-		save:       u.db.SaveProject,
+		save: u.db.SaveProject, remove: u.db.DeleteProject,
+		deleteTitle: lang.L("Delete project"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the project «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
 		listTables: projectListTables, editorTables: projectEditorTables,
 	}, func(p model.Project) *projectEditor { return &projectEditor{s: s, u: u, p: p} })
 	return s
@@ -91,6 +95,7 @@ type projectEditor struct {
 	appsBox  *fyne.Container
 	totals   *widget.Label
 	pools    []model.Pool // the municipality's, to pick from
+	saving   *editSave[model.Project]
 }
 
 func (e *projectEditor) item() model.Project { return e.p }
@@ -99,15 +104,18 @@ func (e *projectEditor) unsaved() []string {
 	return append(unsavedDate(e.startErr, e.start), unsavedDate(e.endErr, e.end)...)
 }
 
-func (e *projectEditor) focusNew() {
-	e.u.win.Canvas().Focus(e.title)
-	e.title.TypedShortcut(&fyne.ShortcutSelectAll{})
-}
+func (e *projectEditor) focusNew() { e.u.focusAll(e.title) }
 
 func (e *projectEditor) build() fyne.CanvasObject {
 	u, p := e.u, e.p
 	key := "project:" + p.ID
 	e.msg, e.startErr, e.endErr = newErrLabel(), newErrLabel(), newErrLabel()
+	e.saving = &editSave[model.Project]{u: u, key: key, msg: e.msg, entries: e.entries,
+		read: e.read, validate: (*model.Project).Validate, fields: projectFields,
+		also:   map[string][]string{"start": {"end"}},
+		unread: map[string]*widget.Label{"start": e.startErr, "end": e.endErr},
+		store:  u.db.SaveProject, stored: e.showStored,
+		saved: func(model.Project) { e.s.refreshList(); e.updateTotals() }} // the pools' rules read the project's end
 	e.title = newEntry()
 	setText(e.title, p.Title)
 	e.description = newMultiEntry(4)
@@ -137,7 +145,7 @@ func (e *projectEditor) build() fyne.CanvasObject {
 	}
 	e.progress.OnChangeEnded = func(float64) { u.saver.flush() }
 
-	del := widget.NewButtonWithIcon(lang.L("Delete project"), theme.DeleteIcon(), e.onDelete)
+	del := widget.NewButtonWithIcon(lang.L("Delete project"), theme.DeleteIcon(), func() { e.s.onDelete() })
 	del.Importance = widget.DangerImportance
 	toolbar := container.NewHBox(heading(lang.L("Project")), layout.NewSpacer(), del)
 
@@ -244,45 +252,17 @@ func (e *projectEditor) entries() map[string]*entry {
 		"working group": e.workingGroup, "start": e.start, "end": e.end}
 }
 
-// save stores the fields that are valid; a refused one stays on screen
-// with its message.
-func (e *projectEditor) save() {
-	p, bad, verr, ok := keepValid(e.read(e.p), e.p, (*model.Project).Validate, projectFields)
-	if slices.Contains(bad, "start") {
-		bad = append(bad, "end")
-	}
-	bad = parseBad(parseBad(bad, e.startErr, "start"), e.endErr, "end")
-	e.u.drafts.keep("project:"+e.p.ID, e.entries(), bad)
-	sent := p
-	var err error
-	if ok {
-		err = e.u.db.SaveProject(e.u.ctx, e.p, &p)
-	}
-	showErr(e.msg, errors.Join(verr, err))
-	if !ok || err != nil {
-		return
-	}
+// showStored shows what storing changed of the project sent (a title
+// trimmed).
+func (e *projectEditor) showStored(sent, p model.Project) {
 	showStored(e.title, sent.Title, p.Title)
 	showStored(e.description, sent.Description, p.Description)
 	showStored(e.workingGroup, sent.WorkingGroup, p.WorkingGroup)
-	e.p = shownBase(e.read(p), p, projectFields, bad) // what the fields show is what the next save edits
-	e.s.refreshList()
-	e.updateTotals() // the pools' rules read the project's end
 }
 
-func (e *projectEditor) onDelete() {
-	e.u.saver.flush()
-	e.u.confirm(lang.L("Delete project"),
-		lang.L("Delete the project «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.p.Title}),
-		func() {
-			if err := e.u.db.DeleteProject(e.u.ctx, e.p.ID); err != nil {
-				e.u.showError(err)
-				return
-			}
-			e.s.close()
-			e.s.refreshList()
-		})
-}
+// save stores the fields that are valid; a refused one stays on screen
+// with its message.
+func (e *projectEditor) save() { e.saving.save(&e.p) }
 
 // loadBudget reads the budget lines and applications and builds their rows.
 func (e *projectEditor) loadBudget() {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
 	"lokalraad/storage"
@@ -96,6 +97,9 @@ type screenCase[T any, E paneEditor[T]] struct {
 	shown          func(E) string
 	want           string
 	tables, others []string
+	// del is the editor's delete button; question, with the field's
+	// text, what it asks.
+	del, question string
 }
 
 // run tries the pattern on the screen, and returns the ids of the two
@@ -151,7 +155,46 @@ func (c screenCase[T, E]) run(t *testing.T, u *App) (first, second string) {
 	if p.editor != after {
 		t.Errorf("a sync of %v rebuilt the editor", c.others)
 	}
+	if c.del != "" {
+		c.deletes(t, u, p)
+	}
 	return first, second
+}
+
+// deletes makes an item and deletes it just after its field was typed in:
+// the question names it as typed, and once the user says yes it is gone
+// from the database, the list and the editor. It opens the item open
+// before again.
+func (c screenCase[T, E]) deletes(t *testing.T, u *App, p *editPane[T, E]) {
+	t.Helper()
+	back := p.k.id(p.editor.item())
+	test.Tap(p.newBtn)
+	ed := p.editor
+	id := p.k.id(ed.item())
+	retype(c.field(ed), "Går ud")
+	var del *widget.Button
+	for _, o := range test.LaidOutObjects(p.detail) {
+		if b, isB := o.(*widget.Button); isB && b.Text == c.del {
+			del = b
+		}
+	}
+	if del == nil {
+		t.Fatalf("no button %q:\n%s", c.del, texts(p.detail))
+	}
+	test.Tap(del)
+	top := u.win.Canvas().Overlays().Top()
+	if want := strings.ReplaceAll(c.question, "%s", "Går ud"); top == nil || !strings.Contains(texts(top), want) {
+		t.Fatalf("deleting does not ask %q", want)
+	}
+	test.Tap(overlayButton(t, u, "Ja"))
+	if p.k.id(storage.Overwriting(t.Context(), u.db, ed.item())) != "" || p.index(id) >= 0 || p.opened() {
+		t.Errorf("after the delete: stored %v, listed %v, open %v",
+			p.k.id(storage.Overwriting(t.Context(), u.db, ed.item())) != "", p.index(id) >= 0, p.opened())
+	}
+	if !strings.Contains(texts(p.detail), p.k.choose) {
+		t.Errorf("the editor shows after the delete:\n%s", texts(p.detail))
+	}
+	chooseRow(t, p, back)
 }
 
 func TestMembersScreenPattern(t *testing.T) {
@@ -168,6 +211,7 @@ func TestMembersScreenPattern(t *testing.T) {
 		},
 		shown: func(e *memberEditor) string { return e.phone.Text }, want: "20 11 22 33",
 		tables: []string{"members"}, others: []string{"meetings"},
+		del: "Slet medlem", question: "Slet medlemmet «%s»? Det kan ikke fortrydes.",
 	}.run(t, u)
 }
 
@@ -185,6 +229,7 @@ func TestProjectsScreenPattern(t *testing.T) {
 		},
 		shown: func(e *projectEditor) string { return e.description.Text }, want: "Et shelter ved mosen.",
 		tables: []string{"projects"}, others: []string{"budget_wishes"},
+		del: "Slet projekt", question: "Slet projektet «%s»? Det kan ikke fortrydes.",
 	}.run(t, u)
 }
 
@@ -222,6 +267,7 @@ func TestWishesScreenPattern(t *testing.T) {
 		},
 		shown: func(e *wishEditor) string { return e.category.Text }, want: model.WishCategories[0],
 		tables: []string{"budget_wishes"}, others: []string{"members"},
+		del: "Slet", question: "Slet budgetønsket «%s»? Det kan ikke fortrydes.",
 	}.run(t, u)
 
 	retype(s.editor.estimate, "mange penge")
@@ -283,5 +329,44 @@ func TestStaffScreenPattern(t *testing.T) {
 	})
 	if !strings.Contains(texts(s.detail), "Børnene cykler på vejen.") || after.granted.Text != "40.000" {
 		t.Errorf("after a sync the answer editor shows:\n%s", texts(s.detail))
+	}
+}
+
+// The citizen budget's rounds are a pane like the others: its editor is
+// the round's form in the first of the round's tabs. A sync that changes
+// the round open while someone looks at another of its tabs shows the
+// round as stored on the same tab.
+func TestPBScreenPattern(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	s := u.borgerbudget
+	title := func(e *roundEditor) *entry { return e.f.fields["Titel"].(*entry) }
+	note := func(e *roundEditor) *entry { return e.f.fields["Bemærk"].(*entry) }
+	screenCase[model.PBRound, *roundEditor]{
+		tab: 10, pane: func(u *App) *editPane[model.PBRound, *roundEditor] { return u.borgerbudget.editPane },
+		first:  title,
+		field:  title,
+		stored: func(r model.PBRound) string { return r.Title },
+		focus:  func(e *roundEditor) *entry { return e.f.fields["Indbyggere i området"].(*entry) },
+		theirs: func(t *testing.T, db *storage.DB, r model.PBRound) {
+			otherLaptopEdits(t, db, r, func(r *model.PBRound) { r.Note = "Afstemning på biblioteket." }, (*storage.DB).SavePBRound)
+		},
+		shown: func(e *roundEditor) string { return note(e).Text }, want: "Afstemning på biblioteket.",
+		tables: []string{"pb_proposals"}, others: []string{"members", "budget_wishes"},
+		del: "Slet", question: "Slet runden »%s« med dens forslag og stemmesedler? Det kan ikke fortrydes.",
+	}.run(t, u)
+
+	open := s.editor.item()
+	if s.round.ID != open.ID || s.round.Note != "Afstemning på biblioteket." {
+		t.Fatalf("the round the other tabs work on is %+v", s.round)
+	}
+	s.tabs.SelectIndex(4)
+	otherLaptopEdits(t, db, open, func(r *model.PBRound) { r.Pot = 150_000_00 }, (*storage.DB).SavePBRound)
+	before := s.editor
+	u.refreshScreens([]string{"pb_rounds"})
+	if s.editor == before || s.tabs.SelectedIndex() != 4 || s.round.Pot != 150_000_00 {
+		t.Errorf("after a sync: rebuilt %v, tab %d, pot %d", s.editor != before, s.tabs.SelectedIndex(), s.round.Pot)
+	}
+	if i := s.index(open.ID); i < 0 || !strings.Contains(texts(s.list), "150.000 kr.") {
+		t.Errorf("the list does not show the new pot:\n%s", texts(s.list))
 	}
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"cmp"
 	"context"
-	"errors"
 	"slices"
 	"strconv"
 
@@ -119,6 +118,7 @@ type answerEditor struct {
 	grantedErr *widget.Label
 	msg        *widget.Label
 	status     *widget.Label
+	saving     *editSave[model.BudgetWish]
 }
 
 func (e *answerEditor) item() staffWish { return staffWish{w: e.w, council: e.council} }
@@ -132,6 +132,14 @@ func (e *answerEditor) focusNew() {}
 func (e *answerEditor) build() fyne.CanvasObject {
 	w, key := e.w, "answer:"+e.w.ID
 	e.msg, e.grantedErr = newErrLabel(), newErrLabel()
+	e.saving = &editSave[model.BudgetWish]{u: e.u, key: key, msg: e.msg, entries: e.entries,
+		read: e.read, validate: (*model.BudgetWish).Validate, fields: answerFields,
+		unread: map[string]*widget.Label{"granted": e.grantedErr},
+		store:  e.u.db.SaveBudgetWish,
+		stored: func(_, w model.BudgetWish) {
+			e.status.SetText(label(w.Status))
+			e.s.update(w)
+		}}
 	e.answer = answers.newSelect(func(string) { e.u.saver.schedule(key, e.save); e.u.saver.flush() })
 	e.answer.PlaceHolder = label(model.AnswerNone)
 	if w.Answer != model.AnswerNone {
@@ -184,22 +192,7 @@ func (e *answerEditor) entries() map[string]*entry {
 
 // save stores the answer; a wish with an answer is besvaret. A refused
 // field stays on screen with its message; the other fields are saved.
-func (e *answerEditor) save() {
-	w, bad, verr, ok := keepValid(e.read(e.w), e.w, (*model.BudgetWish).Validate, answerFields)
-	bad = parseBad(bad, e.grantedErr, "granted")
-	e.u.drafts.keep("answer:"+e.w.ID, e.entries(), bad)
-	var err error
-	if ok {
-		err = e.u.db.SaveBudgetWish(e.u.ctx, e.w, &w)
-	}
-	showErr(e.msg, errors.Join(verr, err))
-	if !ok || err != nil {
-		return
-	}
-	e.status.SetText(label(w.Status))
-	e.s.update(w)
-	e.w = shownBase(e.read(w), w, answerFields, bad) // what the fields show is what the next save edits
-}
+func (e *answerEditor) save() { e.saving.save(&e.w) }
 
 // read is w with the answer the fields hold; a wrong amount keeps w's and
 // shows why.

@@ -396,6 +396,11 @@ var (
 	wishTables          = []string{"budget_wishes"}
 	wishEditorTables    = []string{"budget_wishes", "attachments"}
 	memberTables        = []string{"members"}
+	pbListTables        = []string{"pb_rounds"}
+	// A round shows its proposals, ballots and totals, and the pools, the
+	// projects a proposal may become and the council's name on its
+	// printouts.
+	pbEditorTables = []string{"pb_rounds", "pb_proposals", "pb_ballots", "pb_totals", "pools", "projects", "councils"}
 )
 
 // showsChanged says whether a screen showing tables must be read again after
@@ -412,14 +417,6 @@ func showsChanged(changed, tables []string) bool {
 	return false
 }
 
-// pbChanged: the citizens' budget shows its own tables, the pools and the
-// projects a proposal may become.
-func pbChanged(changed []string) bool {
-	return changed == nil || slices.ContainsFunc(changed, func(t string) bool {
-		return strings.HasPrefix(t, "pb_") || t == "pools" || t == "projects" || t == "councils"
-	})
-}
-
 // refreshScreens reads the open council's screens showing what changed
 // again (all of them when changed is nil).
 func (u *App) refreshScreens(changed []string) {
@@ -427,28 +424,35 @@ func (u *App) refreshScreens(changed []string) {
 		return
 	}
 	typing := u.typing()
-	// A tab not yet chosen has no screen: it reads what is current when
-	// it is built.
-	if u.built(tabOverview) {
-		u.overview.refresh()
+	for _, t := range u.syncShown() {
+		// A tab not yet chosen has no screen: it reads what is current
+		// when it is built.
+		if u.built(t.tab) {
+			t.screen.refreshChanged(changed, typing)
+		}
 	}
-	if u.built(tabMeetings) {
-		u.meetings.refreshChanged(changed, typing)
-	}
-	if u.built(tabProjects) {
-		u.projects.refreshChanged(changed, typing)
-	}
-	if u.built(tabWishes) {
-		u.wishes.refreshChanged(changed, typing)
-	}
-	if u.built(tabMembers) {
-		u.members.refreshChanged(changed, typing)
-	}
-	if u.built(tabMunicipal) {
-		u.municipal.refresh()
-	}
-	if u.built(tabBorgerbudget) && pbChanged(changed) {
-		u.borgerbudget.refresh()
+}
+
+// changeShower is a tab's screen that shows what a sync brought: it reads
+// again what shows one of the tables changed (nil: any), and the item open
+// only when nobody is typing.
+type changeShower interface {
+	refreshChanged(changed []string, typing bool)
+}
+
+// syncScreen is a tab with its screen that shows what a sync brings.
+type syncScreen struct {
+	tab    int
+	screen changeShower
+}
+
+// syncShown are the tabs whose screens show what a sync brings. The year
+// wheel, the accounts and the development plan read theirs when chosen.
+func (u *App) syncShown() []syncScreen {
+	return []syncScreen{
+		{tabOverview, u.overview}, {tabMeetings, u.meetings}, {tabProjects, u.projects},
+		{tabWishes, u.wishes}, {tabMembers, u.members}, {tabMunicipal, u.municipal},
+		{tabBorgerbudget, u.borgerbudget},
 	}
 }
 

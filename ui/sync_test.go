@@ -27,7 +27,7 @@ type testHub struct {
 func newTestHub(t *testing.T) *testHub {
 	t.Helper()
 	db := newTestDB(t)
-	s := exchange.NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := exchange.NewServer(t.Context(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
 	return &testHub{db: db, url: ts.URL}
@@ -46,7 +46,7 @@ func (h *testHub) council(t *testing.T, name string) string {
 // code gives a one-time enrolment code for a council ("" for staff).
 func (h *testHub) code(t *testing.T, council string) string {
 	t.Helper()
-	_, code, err := h.db.AddDevice("laptop", council, council == "")
+	_, code, err := h.db.AddDevice(t.Context(), "laptop", council, council == "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strconv"
 
@@ -39,7 +38,12 @@ func newWishesScreen(u *App) *wishesScreen {
 		create: func() model.BudgetWish {
 			return model.BudgetWish{CouncilID: u.councilID, Year: s.year, Title: lang.L("New budget wish"), Status: model.WishDraft}
 		},
-		save:       u.db.SaveBudgetWish,
+		save: u.db.SaveBudgetWish, remove: u.db.DeleteBudgetWish,
+		title:       func(w model.BudgetWish) string { return w.Title },
+		deleteTitle: lang.L("Delete budget wish"),
+		deleteQuestion: func(t string) string {
+			return lang.L("Delete the budget wish «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
 		listTables: wishTables, editorTables: wishEditorTables,
 	}, func(w model.BudgetWish) *wishEditor { return &wishEditor{s: s, u: u, w: w} })
 	return s
@@ -146,6 +150,7 @@ type wishEditor struct {
 	up, down, del *widget.Button
 	msg           *widget.Label
 	bilag         *attachList
+	saving        *editSave[model.BudgetWish]
 }
 
 func (e *wishEditor) item() model.BudgetWish { return e.w }
@@ -153,15 +158,21 @@ func (e *wishEditor) item() model.BudgetWish { return e.w }
 // unsaved is empty: a refused field keeps its draft and says why at once.
 func (e *wishEditor) unsaved() []string { return nil }
 
-func (e *wishEditor) focusNew() {
-	e.u.win.Canvas().Focus(e.title)
-	e.title.TypedShortcut(&fyne.ShortcutSelectAll{})
-}
+func (e *wishEditor) focusNew() { e.u.focusAll(e.title) }
 
 func (e *wishEditor) build() fyne.CanvasObject {
 	u, w := e.u, e.w
 	key := "wish:" + w.ID
 	e.msg, e.estimateErr = newErrLabel(), newErrLabel()
+	e.saving = &editSave[model.BudgetWish]{u: u, key: key, msg: e.msg, entries: e.entries,
+		read: e.read, validate: (*model.BudgetWish).Validate, fields: wishFields,
+		unread: map[string]*widget.Label{"estimate": e.estimateErr},
+		store:  u.db.SaveBudgetWish,
+		stored: func(sent, w model.BudgetWish) {
+			showStored(e.title, sent.Title, w.Title)
+			showStored(e.justification, sent.Justification, w.Justification)
+		},
+		saved: func(model.BudgetWish) { e.s.refreshList() }}
 	e.title = newEntry()
 	setText(e.title, w.Title)
 	e.justification = newMultiEntry(6)
@@ -191,7 +202,7 @@ func (e *wishEditor) build() fyne.CanvasObject {
 
 	e.up = widget.NewButtonWithIcon(lang.L("Move up"), theme.MoveUpIcon(), func() { e.onMove(-1) })
 	e.down = widget.NewButtonWithIcon(lang.L("Move down"), theme.MoveDownIcon(), func() { e.onMove(1) })
-	e.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), e.onDelete)
+	e.del = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), func() { e.s.onDelete() })
 	e.del.Importance = widget.DangerImportance
 	toolbar := container.NewHBox(heading(lang.L("Priority")), e.up, e.down, layout.NewSpacer(), e.del)
 
@@ -252,24 +263,7 @@ func (e *wishEditor) entries() map[string]*entry {
 
 // save stores the fields that are valid; a refused one stays on screen
 // with its message (and as a draft when the user looks elsewhere).
-func (e *wishEditor) save() {
-	w, bad, verr, ok := keepValid(e.read(e.w), e.w, (*model.BudgetWish).Validate, wishFields)
-	bad = parseBad(bad, e.estimateErr, "estimate")
-	e.u.drafts.keep("wish:"+e.w.ID, e.entries(), bad)
-	sent := w
-	var err error
-	if ok {
-		err = e.u.db.SaveBudgetWish(e.u.ctx, e.w, &w)
-	}
-	showErr(e.msg, errors.Join(verr, err))
-	if !ok || err != nil {
-		return
-	}
-	showStored(e.title, sent.Title, w.Title)
-	showStored(e.justification, sent.Justification, w.Justification)
-	e.w = shownBase(e.read(w), w, wishFields, bad) // what the fields show is what the next save edits
-	e.s.refreshList()
-}
+func (e *wishEditor) save() { e.saving.save(&e.w) }
 
 func (e *wishEditor) onMove(delta int) {
 	e.u.saver.flush()
@@ -278,19 +272,4 @@ func (e *wishEditor) onMove(delta int) {
 		return
 	}
 	e.s.refreshList()
-}
-
-func (e *wishEditor) onDelete() {
-	e.u.saver.flush()
-	e.u.confirm(lang.L("Delete budget wish"),
-		lang.L("Delete the budget wish «{{.Title}}»? It cannot be undone.", map[string]any{"Title": e.w.Title}),
-		func() {
-			if err := e.u.db.DeleteBudgetWish(e.u.ctx, e.w.ID); err != nil {
-				e.u.showError(err)
-				return
-			}
-			e.u.drafts.forget("wish:" + e.w.ID)
-			e.s.close()
-			e.s.refreshList()
-		})
 }

@@ -155,7 +155,7 @@ func enrolLoad(ctx context.Context, hc *hubConn, c *loadClient, cfg loadConfig) 
 			return nil, err
 		}
 		for j := range cfg.Laptops {
-			_, code, err := hc.addDevice(fmt.Sprintf("bærbar %d-%d", i+1, j+1), council.ID, false)
+			_, code, err := hc.addDevice(ctx, fmt.Sprintf("bærbar %d-%d", i+1, j+1), council.ID, false)
 			if err != nil {
 				return nil, err
 			}

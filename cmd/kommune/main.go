@@ -129,8 +129,15 @@ func version(_ context.Context, _ []string, stdout, _ io.Writer) error {
 	return nil
 }
 
-// run is main without the process.
+// run is main without the process. Work stopped by Ctrl-C or SIGTERM (ctx
+// cancelled) ends with one Danish message (model.Interrupted), never a
+// library's English "context canceled".
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return model.Interrupted(ctx, dispatch(ctx, args, stdout, stderr))
+}
+
+// dispatch runs the subcommand args name.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return errors.New("angiv en kommando")
@@ -199,7 +206,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	addr := fs.String("addr", "127.0.0.1:8080", "adresse at lytte på")
 	cert := fs.String("tls-cert", "", "TLS-certifikat (PEM)")
 	key := fs.String("tls-key", "", "TLS-nøgle (PEM)")
-	defaults := exchange.NewServer(nil, nil)
+	defaults := exchange.NewServer(ctx, nil, nil)
 	quotaOps := fs.Int64("quota-ops", defaults.QuotaOps, "højst så mange ændringer pr. enhed pr. døgn (0: ingen grænse)")
 	quotaMB := fs.Int64("quota-mb", defaults.QuotaBytes>>20, "højst så mange MB ændringer pr. enhed pr. døgn (0: ingen grænse)")
 	codeTTL := fs.Duration("code-ttl", defaults.CodeTTL, "hvor længe en tilmeldingskode gælder (0: altid)")
@@ -223,7 +230,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	var hub *exchange.Server
 	if hc.db != nil {
-		hub = exchange.NewServer(hc.db, log)
+		hub = exchange.NewServer(ctx, hc.db, log)
 	} else {
 		hub = exchange.NewStoreServer(hc.pg, log)
 	}
@@ -286,7 +293,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	// flight finish (Shutdown waits for them) before the store closes.
 	hub.Drain()
 	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// ctx has ended: the shutdown has 30 seconds of its own.
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return err
@@ -380,7 +388,7 @@ func deviceEnroll(fs *flag.FlagSet, stdout io.Writer) hubWork {
 			return nil
 		},
 		run: func(ctx context.Context, hc *hubConn) error {
-			d, code, err := hc.addDevice(*label, *council, *staff)
+			d, code, err := hc.addDevice(ctx, *label, *council, *staff)
 			if err != nil {
 				return err
 			}
@@ -396,7 +404,7 @@ func deviceList(fs *flag.FlagSet, stdout io.Writer) hubWork {
 		if *mirrors {
 			return listMirrors(ctx, hc, stdout)
 		}
-		ds, err := hc.devices()
+		ds, err := hc.devices(ctx)
 		if err != nil {
 			return err
 		}
@@ -438,7 +446,7 @@ func oneArg(fs *flag.FlagSet, missing string) func(string) error {
 
 func deviceRevoke(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	return hubWork{check: oneArg(fs, "angiv enhedens id"), run: func(ctx context.Context, hc *hubConn) error {
-		if err := hc.revokeDevice(fs.Arg(0)); err != nil {
+		if err := hc.revokeDevice(ctx, fs.Arg(0)); err != nil {
 			return fmt.Errorf("enheden %s: %w", fs.Arg(0), err)
 		}
 		fmt.Fprintf(stdout, "Enheden %s er spærret.\n", fs.Arg(0))

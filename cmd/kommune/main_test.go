@@ -98,7 +98,7 @@ func TestServeAndAdmin(t *testing.T) {
 	}
 	// Revoking stops the device at once.
 	devs := noerr.Get(storage.Open(hubPath))(t)
-	ds := noerr.Get(devs.Devices())(t)
+	ds := noerr.Get(devs.Devices(t.Context()))(t)
 	devs.Close()
 	var id string
 	for _, d := range ds {

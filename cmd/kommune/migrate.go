@@ -55,7 +55,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := pg.SetIdentity(ctx, dev, key); err != nil {
 		return err
 	}
-	devs, err := db.StoredDevices()
+	devs, err := db.StoredDevices(ctx)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	const page = 5000
 	moved := 0
 	for since := int64(0); ; {
-		ops, ns, err := db.HubNumbered(since, page)
+		ops, ns, err := db.HubNumbered(ctx, since, page)
 		if err != nil {
 			return err
 		}
@@ -89,11 +89,11 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("medarbejderen %s: %w", u.Name, err)
 		}
 	}
-	files, err := copyBlobs(db, pg, stderr)
+	files, err := copyBlobs(ctx, db, pg, stderr)
 	if err != nil {
 		return err
 	}
-	src, err := tally(func(since int64) ([]storage.Change, []int64, error) { return db.HubNumbered(since, page) })
+	src, err := tally(func(since int64) ([]storage.Change, []int64, error) { return db.HubNumbered(ctx, since, page) })
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func tally(next func(since int64) ([]storage.Change, []int64, error)) (map[strin
 // sides. A damaged file is left behind, named on stderr (the laptop that
 // has it sends it again); it returns how many files the target holds of
 // those the source had.
-func copyBlobs(db *storage.DB, pg *postgres.Store, stderr io.Writer) (int, error) {
+func copyBlobs(ctx context.Context, db *storage.DB, pg *postgres.Store, stderr io.Writer) (int, error) {
 	store := db.Blobs()
 	sums, err := store.List()
 	if err != nil {
@@ -194,7 +194,7 @@ func copyBlobs(db *storage.DB, pg *postgres.Store, stderr io.Writer) (int, error
 		}
 		size, err := store.Size(sum)
 		if err == nil {
-			err = copyBlob(pg, f, sum, size)
+			err = copyBlob(ctx, pg, f, sum, size)
 		}
 		f.Close()
 		if err != nil {
@@ -205,10 +205,10 @@ func copyBlobs(db *storage.DB, pg *postgres.Store, stderr io.Writer) (int, error
 	return n, nil
 }
 
-func copyBlob(pg *postgres.Store, f io.Reader, sum string, size int64) error {
+func copyBlob(ctx context.Context, pg *postgres.Store, f io.Reader, sum string, size int64) error {
 	const chunk = 1 << 20
 	for off := int64(0); ; {
-		got, whole, err := pg.AppendBlob(sum, size, off, io.LimitReader(f, chunk), size)
+		got, whole, err := pg.AppendBlob(ctx, sum, size, off, io.LimitReader(f, chunk), size)
 		if err != nil {
 			return err
 		}

@@ -102,7 +102,7 @@ func tidy(ctx context.Context, hub *exchange.Server, m *exchange.Mirror, log *sl
 			return
 		case <-t.C:
 		}
-		if _, _, err := hub.SweepPartialUploads(); err != nil {
+		if _, _, err := hub.SweepPartialUploads(ctx); err != nil {
 			log.Warn("partial uploads not swept", "err", err)
 		}
 		if m != nil {

@@ -80,11 +80,11 @@ func TestServeTidySweepsAbandonedUploads(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	hub := exchange.NewServer(db, nil)
+	hub := exchange.NewServer(t.Context(), db, nil)
 	hub.PartialTTL = time.Hour
 	old, recent := strings.Repeat("a", 64), strings.Repeat("b", 64)
 	for _, sum := range []string{old, recent} {
-		if _, _, err := db.AppendBlob(sum, 100, 0, strings.NewReader("del"), 1000); err != nil {
+		if _, _, err := db.AppendBlob(t.Context(), sum, 100, 0, strings.NewReader("del"), 1000); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -95,10 +95,10 @@ func TestServeTidySweepsAbandonedUploads(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	tidy(ctx, hub, nil, slog.New(slog.DiscardHandler), 20*time.Millisecond)
-	if n, _, _ := db.BlobReceived(old); n != 0 {
+	if n, _, _ := db.BlobReceived(t.Context(), old); n != 0 {
 		t.Errorf("the abandoned upload holds %d bytes after serve tidied", n)
 	}
-	if n, _, _ := db.BlobReceived(recent); n != 3 {
+	if n, _, _ := db.BlobReceived(t.Context(), recent); n != 3 {
 		t.Errorf("the recent upload holds %d bytes, want its 3", n)
 	}
 }

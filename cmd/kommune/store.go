@@ -73,7 +73,7 @@ func (h *hubConn) staff() web.StaffStore {
 
 func (h *hubConn) addCouncil(ctx context.Context, name string) (model.Council, error) {
 	if h.pg != nil {
-		id, err := h.pg.AddCouncil(name)
+		id, err := h.pg.AddCouncil(ctx, name)
 		return model.Council{ID: id, Name: name}, err
 	}
 	c := model.Council{Name: name}
@@ -85,30 +85,30 @@ func (h *hubConn) addCouncil(ctx context.Context, name string) (model.Council, e
 
 func (h *hubConn) councils(ctx context.Context) ([]model.Council, error) {
 	if h.pg != nil {
-		return h.pg.Councils()
+		return h.pg.Councils(ctx)
 	}
 	return h.db.Councils(ctx)
 }
 
-func (h *hubConn) addDevice(label, council string, staff bool) (storage.Device, string, error) {
+func (h *hubConn) addDevice(ctx context.Context, label, council string, staff bool) (storage.Device, string, error) {
 	if h.pg != nil {
-		return h.pg.AddDevice(label, council, staff)
+		return h.pg.AddDevice(ctx, label, council, staff)
 	}
-	return h.db.AddDevice(label, council, staff)
+	return h.db.AddDevice(ctx, label, council, staff)
 }
 
-func (h *hubConn) devices() ([]storage.Device, error) {
+func (h *hubConn) devices(ctx context.Context) ([]storage.Device, error) {
 	if h.pg != nil {
-		return h.pg.Devices()
+		return h.pg.Devices(ctx)
 	}
-	return h.db.Devices()
+	return h.db.Devices(ctx)
 }
 
-func (h *hubConn) revokeDevice(id string) error {
+func (h *hubConn) revokeDevice(ctx context.Context, id string) error {
 	if h.pg != nil {
-		return h.pg.RevokeDevice(id)
+		return h.pg.RevokeDevice(ctx, id)
 	}
-	return h.db.RevokeDevice(id)
+	return h.db.RevokeDevice(ctx, id)
 }
 
 var errNoDB = errors.New("angiv databasen med --db PATH eller --db postgres://…")

@@ -56,7 +56,7 @@ func parseWithLang(flags *flag.FlagSet, args []string, lang *string) (model.Lang
 	return budgetLang(*lang)
 }
 
-func runBudgetRounds(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runBudgetRounds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("lokalraad budget rounds", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	dbPath := flags.String("db", "", "databasefil (påkrævet)")
@@ -73,7 +73,7 @@ func runBudgetRounds(_ context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer db.Close()
-	all, err := db.PBRoundsAll(context.TODO())
+	all, err := db.PBRoundsAll(ctx)
 	if err != nil {
 		return err
 	}

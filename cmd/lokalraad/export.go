@@ -331,6 +331,10 @@ func councilOf(ctx context.Context, db *storage.DB, id string) (string, error) {
 	return cs[0].ID, nil
 }
 
+// errImportCanceled: Ctrl-C stopped an import, which writes in one
+// transaction, so nothing of it is written.
+var errImportCanceled = fmt.Errorf("%w; intet er importeret", model.ErrCanceled)
+
 // runImport reads budget wishes, projects and members from a workbook.
 // Nothing is written when the file has a problem, or with --dry-run.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -369,7 +373,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	id, err := councilOf(ctx, db, *councilID)
 	if err != nil {
 		if ctx.Err() != nil { // Ctrl-C before the file was read
-			return errors.New("afbrudt; intet er importeret")
+			return errImportCanceled
 		}
 		return err
 	}
@@ -380,7 +384,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer f.Close()
 	imp, err := xlsx.ReadContext(ctx, f, id, *year)
 	if ctx.Err() != nil {
-		return errors.New("afbrudt; intet er importeret")
+		return errImportCanceled
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
@@ -398,7 +402,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	matches, err := db.ImportMatches(ctx, id, imp.Members, imp.Projects, imp.Wishes)
 	if err != nil {
 		if ctx.Err() != nil {
-			return errors.New("afbrudt; intet er importeret")
+			return errImportCanceled
 		}
 		return err
 	}
@@ -414,7 +418,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	ms, ps, ws, err := db.Resolve(ctx, matches, how, imp.Members, imp.Projects, imp.Wishes)
 	if err != nil {
 		if ctx.Err() != nil {
-			return errors.New("afbrudt; intet er importeret")
+			return errImportCanceled
 		}
 		return err
 	}
@@ -424,7 +428,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if err := db.Import(ctx, ms, ps, ws); err != nil {
 		if ctx.Err() != nil {
-			return errors.New("afbrudt; intet er importeret")
+			return errImportCanceled
 		}
 		return err
 	}

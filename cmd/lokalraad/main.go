@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"lokalraad/assets"
+	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
 )
@@ -77,8 +78,15 @@ func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) error {
 	return nil
 }
 
-// run is main without the process: testable with a temp database.
+// run is main without the process: testable with a temp database. Work
+// stopped by Ctrl-C (ctx cancelled) ends with one Danish message
+// (model.Interrupted), never a library's English "context canceled".
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return model.Interrupted(ctx, dispatch(ctx, args, stdout, stderr))
+}
+
+// dispatch runs the subcommand args name, or the window.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		if cmd, ok := subcommands[args[0]]; ok {
 			return cmd(ctx, args[1:], stdout, stderr)

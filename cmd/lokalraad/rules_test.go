@@ -31,12 +31,12 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	hub, err := storage.Open(filepath.Join(dir, "hub.db"))
 	must(err)
 	defer hub.Close()
-	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	srv := httptest.NewServer(exchange.NewServer(t.Context(), hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	defer srv.Close()
 	c := model.Council{Name: "Jyderup Lokalråd"}
 	must(hub.SaveCouncil(t.Context(), model.Council{}, &c))
-	_, codeA, _ := hub.AddDevice("a", c.ID, false)
-	_, codeB, _ := hub.AddDevice("b", c.ID, false)
+	_, codeA, _ := hub.AddDevice(t.Context(), "a", c.ID, false)
+	_, codeB, _ := hub.AddDevice(t.Context(), "b", c.ID, false)
 	ctx := context.Background()
 	var out, errb bytes.Buffer
 	pathA, pathB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")

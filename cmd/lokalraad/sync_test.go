@@ -25,14 +25,14 @@ func TestSyncAndBundleCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hub.Close()
-	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	srv := httptest.NewServer(exchange.NewServer(t.Context(), hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	defer srv.Close()
 	c := model.Council{Name: "Jyderup Lokalråd"}
 	if err := hub.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
-	_, code, _ := hub.AddDevice("a", c.ID, false)
-	_, code2, _ := hub.AddDevice("b", c.ID, false)
+	_, code, _ := hub.AddDevice(t.Context(), "a", c.ID, false)
+	_, code2, _ := hub.AddDevice(t.Context(), "b", c.ID, false)
 
 	ctx := context.Background()
 	pathA, pathB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")

@@ -66,14 +66,14 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hub.Close()
-	srv := httptest.NewServer(exchange.NewServer(hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	srv := httptest.NewServer(exchange.NewServer(t.Context(), hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	defer srv.Close()
 	c := model.Council{Name: "Jyderup Lokalråd"}
 	if err := hub.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
 		t.Fatal(err)
 	}
-	_, code, _ := hub.AddDevice("a", c.ID, false)
-	_, code2, _ := hub.AddDevice("a igen", c.ID, false)
+	_, code, _ := hub.AddDevice(t.Context(), "a", c.ID, false)
+	_, code2, _ := hub.AddDevice(t.Context(), "a igen", c.ID, false)
 	ctx := context.Background()
 	pathA := filepath.Join(dir, "a.db")
 	var out, errb bytes.Buffer

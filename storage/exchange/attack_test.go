@@ -100,7 +100,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 	ok(t, b.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, b)
 	syncOK(t, c)
-	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
+	ok(t, h.db.RevokeDevice(t.Context(), deviceOf(t, h, b).ID))
 	syncOK(t, c) // c now holds a directory that lists b as revoked
 	before, _, _ := c.KeyDirectory(context.Background(), "")
 
@@ -148,7 +148,7 @@ func TestAttackRevokedDeviceBlocksCouncilBundles(t *testing.T) {
 	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
 	syncOK(t, b)
 	syncOK(t, a)
-	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
+	ok(t, h.db.RevokeDevice(t.Context(), deviceOf(t, h, b).ID))
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
 	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, a, council)), h.db, now, 48*time.Hour); err != nil {
@@ -399,7 +399,7 @@ func TestAttackBackdatedOpOfRevokedDevice(t *testing.T) {
 	syncOK(t, b)
 	syncOK(t, c)
 	h.db.Now = func() time.Time { return now.Add(2 * time.Hour) }
-	ok(t, h.db.RevokeDevice(deviceOf(t, h, b).ID))
+	ok(t, h.db.RevokeDevice(t.Context(), deviceOf(t, h, b).ID))
 	syncOK(t, c)
 	late := forged(t, b, 1, "budget_wishes", w.ID, council, "title", "Stjålet bærbar skrev dette")
 	late.HLC = now.Add(time.Hour).UnixMilli() << 16 // before the revocation

@@ -35,16 +35,16 @@ type blobNodes struct {
 
 func newBlobNodes(t *testing.T, kind string) *blobNodes {
 	var stores [2]HubStore
-	var addCouncil func(string) (string, error)
-	var addDevice func(string, string, bool) (storage.Device, string, error)
+	var addCouncil func(context.Context, string) (string, error)
+	var addDevice func(context.Context, string, string, bool) (storage.Device, string, error)
 	switch kind {
 	case "sqlite":
 		db := open(t, "hub", 0)
 		ok(t, db.SetHub(t.Context()))
 		stores = [2]HubStore{db, db}
-		addCouncil = func(name string) (string, error) {
+		addCouncil = func(ctx context.Context, name string) (string, error) {
 			c := model.Council{Name: name}
-			err := db.SaveCouncil(context.Background(), model.Council{}, &c)
+			err := db.SaveCouncil(ctx, model.Council{}, &c)
 			return c.ID, err
 		}
 		addDevice = db.AddDevice
@@ -66,12 +66,12 @@ func newBlobNodes(t *testing.T, kind string) *blobNodes {
 		n.urls[i] = ts.URL
 	}
 	n.council = func(name string) string {
-		id, err := addCouncil(name)
+		id, err := addCouncil(t.Context(), name)
 		ok(t, err)
 		return id
 	}
 	n.code = func(council string) string {
-		_, code, err := addDevice("laptop", council, council == "")
+		_, code, err := addDevice(t.Context(), "laptop", council, council == "")
 		ok(t, err)
 		return code
 	}

@@ -66,7 +66,7 @@ var ErrBlobNotSent = errors.New("bilaget er ikke sendt til kommunen endnu")
 
 // blobRow finds the attachment row that lets device d send or fetch the
 // file sum.
-func (s *Server) blobRow(d storage.Device, sum string) (model.Attachment, error) {
+func (s *Server) blobRow(ctx context.Context, d storage.Device, sum string) (model.Attachment, error) {
 	if s.Blobs == nil {
 		return model.Attachment{}, fail(CodeUnavailable, fmt.Errorf("%w: %w", storage.ErrUnavailable, errNoBlobs))
 	}
@@ -77,7 +77,7 @@ func (s *Server) blobRow(d storage.Device, sum string) (model.Attachment, error)
 	if d.Staff {
 		council = ""
 	}
-	rows, err := s.Blobs.AttachmentsNamed(sum, council)
+	rows, err := s.Blobs.AttachmentsNamed(ctx, sum, council)
 	if err != nil {
 		return model.Attachment{}, err
 	}
@@ -108,11 +108,11 @@ func (s *Server) blobStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := BlobStatusResponse{Blobs: make([]BlobState, 0, len(req.Sums))}
 	for _, sum := range req.Sums {
-		if _, err := s.blobRow(d, sum); err != nil {
+		if _, err := s.blobRow(r.Context(), d, sum); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		n, whole, err := s.Blobs.BlobReceived(sum)
+		n, whole, err := s.Blobs.BlobReceived(r.Context(), sum)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -129,7 +129,7 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sum := r.PathValue("sum")
-	row, err := s.blobRow(d, sum)
+	row, err := s.blobRow(r.Context(), d, sum)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -146,7 +146,7 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	if offset == 0 {
 		// A new file: abandoned partial uploads go first.
-		if _, _, err := s.sweepPartial(false); err != nil {
+		if _, _, err := s.sweepPartial(r.Context(), false); err != nil {
 			s.Log.Warn("partial uploads not swept", "err", err)
 		}
 	}
@@ -157,13 +157,13 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 	// while the council is past the bound: two uploads started at once
 	// (on one node or two) both pass the check at their start, and only
 	// this keeps them from both finishing.
-	have, whole, err := s.Blobs.BlobReceived(sum)
+	have, whole, err := s.Blobs.BlobReceived(r.Context(), sum)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if !whole {
-		held, err := s.Blobs.HeldAttachmentBytes(row.CouncilID)
+		held, err := s.Blobs.HeldAttachmentBytes(r.Context(), row.CouncilID)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -179,7 +179,7 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := http.MaxBytesReader(w, r.Body, s.MaxBlobChunk)
-	n, whole, err := s.Blobs.AppendBlob(sum, size, offset, body, model.MaxAttachmentSize)
+	n, whole, err := s.Blobs.AppendBlob(r.Context(), sum, size, offset, body, model.MaxAttachmentSize)
 	switch {
 	case errors.Is(err, blobs.ErrOffset):
 		// Not where the hub's copy ends: the client asks again and resends
@@ -202,7 +202,7 @@ func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
 // PartialSweeper is a BlobStore that can drop partial uploads not added
 // to since a moment (both stores can).
 type PartialSweeper interface {
-	SweepPartialBlobs(before time.Time) (n int, bytes int64, err error)
+	SweepPartialBlobs(ctx context.Context, before time.Time) (n int, bytes int64, err error)
 }
 
 var _ PartialSweeper = (*storage.DB)(nil)
@@ -220,9 +220,11 @@ const sweepEvery = time.Minute
 // PartialTTL (nothing when it is 0, or the store keeps no files) and
 // returns how many it removed and the bytes they held: what `kommune
 // serve` does every hour.
-func (s *Server) SweepPartialUploads() (int, int64, error) { return s.sweepPartial(true) }
+func (s *Server) SweepPartialUploads(ctx context.Context) (int, int64, error) {
+	return s.sweepPartial(ctx, true)
+}
 
-func (s *Server) sweepPartial(always bool) (int, int64, error) {
+func (s *Server) sweepPartial(ctx context.Context, always bool) (int, int64, error) {
 	sw, ok := s.Blobs.(PartialSweeper)
 	if !ok || s.PartialTTL <= 0 {
 		return 0, 0, nil
@@ -235,7 +237,7 @@ func (s *Server) sweepPartial(always bool) (int, int64, error) {
 	}
 	s.sweep.last = now
 	s.sweep.mu.Unlock()
-	n, b, err := sw.SweepPartialBlobs(now.Add(-s.PartialTTL))
+	n, b, err := sw.SweepPartialBlobs(ctx, now.Add(-s.PartialTTL))
 	if n > 0 {
 		s.Log.Info("partial uploads swept", "files", n, "bytes", b, "older_than", s.PartialTTL.String())
 	}
@@ -249,12 +251,12 @@ func (s *Server) blobDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sum := r.PathValue("sum")
-	row, err := s.blobRow(d, sum)
+	row, err := s.blobRow(r.Context(), d, sum)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	f, err := s.Blobs.OpenBlob(sum) // checked against its name
+	f, err := s.Blobs.OpenBlob(r.Context(), sum) // checked against its name
 	if errors.Is(err, blobs.ErrMissing) {
 		s.writeError(w, r, fail(CodeNotFound, fmt.Errorf("bilaget »%s«: %w", row.Name, ErrBlobNotSent)))
 		return

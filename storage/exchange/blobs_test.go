@@ -308,12 +308,12 @@ func TestBundleCarriesBlobs(t *testing.T) {
 	if got := noerr.Get(c.CouncilAttachments(t.Context(), council))(t); len(got) != 0 || c.Blobs().Has(att.SHA256) {
 		t.Error("a refused bundle left rows or a file behind")
 	}
-	before := noerr.Get(h.db.HubSequence())(t)
+	before := noerr.Get(h.db.HubSequence(t.Context()))(t)
 	ok(t, h.db.Blobs().Remove(att.SHA256))
 	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bad.Bytes()), h.db, now, 24*time.Hour); !errors.Is(err, ErrBundleBlob) {
 		t.Errorf("hub took a bundle with a damaged file: %v", err)
 	}
-	if after := noerr.Get(h.db.HubSequence())(t); after != before || h.db.Blobs().Has(att.SHA256) {
+	if after := noerr.Get(h.db.HubSequence(t.Context()))(t); after != before || h.db.Blobs().Has(att.SHA256) {
 		t.Error("the hub wrote something from a refused bundle")
 	}
 }

@@ -180,7 +180,7 @@ func (cl *Client) WriteStoreBundle(ctx context.Context, w io.Writer, store HubSt
 	h := BundleHeader{Council: council, CouncilName: c.Name, Device: dir.Hub, Created: now.UTC().Truncate(time.Second), Keys: &dir}
 	var files map[string][]byte
 	if bs, ok := store.(BlobStore); ok {
-		if files, err = cl.storeBlobs(bs, council, cs); err != nil {
+		if files, err = cl.storeBlobs(ctx, bs, council, cs); err != nil {
 			return BundleHeader{}, err
 		}
 	}
@@ -193,7 +193,7 @@ func (cl *Client) WriteStoreBundle(ctx context.Context, w io.Writer, store HubSt
 // on a laptop. cs are the ops of the bundle: their attachment ops say
 // which files may be named and how new each is. A file whose bytes do not
 // match its name is never sent on: the export fails, naming it.
-func (cl *Client) storeBlobs(bs BlobStore, council string, cs []storage.Change) (map[string][]byte, error) {
+func (cl *Client) storeBlobs(ctx context.Context, bs BlobStore, council string, cs []storage.Change) (map[string][]byte, error) {
 	newest := map[string]int64{}
 	for _, c := range cs {
 		if c.Table != "attachments" || c.Field != "sha256" || c.Council != council {
@@ -216,21 +216,21 @@ func (cl *Client) storeBlobs(bs BlobStore, council string, cs []storage.Change) 
 	files := map[string][]byte{}
 	var total int64
 	for _, sum := range sums {
-		rows, err := bs.AttachmentsNamed(sum, council)
+		rows, err := bs.AttachmentsNamed(ctx, sum, council)
 		if err != nil {
 			return nil, err
 		}
 		if len(rows) == 0 {
 			continue // no live row of the council names it (any more)
 		}
-		size, whole, err := bs.BlobReceived(sum)
+		size, whole, err := bs.BlobReceived(ctx, sum)
 		if err != nil {
 			return nil, err
 		}
 		if !whole || total+size > cl.BundleBlobBytes {
 			continue
 		}
-		b, err := readStoreBlob(bs, sum)
+		b, err := readStoreBlob(ctx, bs, sum)
 		if err != nil {
 			return nil, fmt.Errorf("bilaget »%s«: %w", rows[0].Name, err)
 		}
@@ -242,8 +242,8 @@ func (cl *Client) storeBlobs(bs BlobStore, council string, cs []storage.Change) 
 
 // readStoreBlob reads a whole file of a hub's store, checked against its
 // name.
-func readStoreBlob(bs BlobStore, sum string) ([]byte, error) {
-	f, err := bs.OpenBlob(sum) // checks the bytes
+func readStoreBlob(ctx context.Context, bs BlobStore, sum string) ([]byte, error) {
+	f, err := bs.OpenBlob(ctx, sum) // checks the bytes
 	if err != nil {
 		return nil, err
 	}
@@ -639,7 +639,7 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 	// The council's files stay within the bound uploads keep, before
 	// anything is stored: a bundle refused for its files leaves no op in.
 	if bs, ok := db.(BlobStore); ok && len(files) > 0 {
-		if err := cl.checkBundleQuota(bs, council, files); err != nil {
+		if err := cl.checkBundleQuota(ctx, bs, council, files); err != nil {
 			return h, 0, err
 		}
 	}
@@ -648,7 +648,7 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 		return h, n, err
 	}
 	if bs, ok := db.(BlobStore); ok {
-		return h, n, keepHubBlobs(bs, h.Council, files)
+		return h, n, keepHubBlobs(ctx, bs, h.Council, files)
 	}
 	return h, n, nil
 }
@@ -658,14 +658,14 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 // start counts them (HeldAttachmentBytes: whole files, and partial ones
 // with their whole size). A file the hub holds whole, or has begun, is
 // counted already.
-func (cl *Client) checkBundleQuota(bs BlobStore, council model.Council, files map[string][]byte) error {
-	held, err := bs.HeldAttachmentBytes(council.ID)
+func (cl *Client) checkBundleQuota(ctx context.Context, bs BlobStore, council model.Council, files map[string][]byte) error {
+	held, err := bs.HeldAttachmentBytes(ctx, council.ID)
 	if err != nil {
 		return err
 	}
 	var add int64
 	for _, sum := range slices.Sorted(maps.Keys(files)) {
-		have, whole, err := bs.BlobReceived(sum)
+		have, whole, err := bs.BlobReceived(ctx, sum)
 		if err != nil {
 			return err
 		}
@@ -686,17 +686,17 @@ func (cl *Client) checkBundleQuota(bs BlobStore, council model.Council, files ma
 // council holds now that its ops are in: a file named only by an op that
 // lost to a later one, or by a row deleted since, is left out, as the hub
 // would refuse its upload. The store checks the bytes once more.
-func keepHubBlobs(bs BlobStore, council string, files map[string][]byte) error {
+func keepHubBlobs(ctx context.Context, bs BlobStore, council string, files map[string][]byte) error {
 	sums := slices.Sorted(maps.Keys(files))
 	for _, sum := range sums {
-		rows, err := bs.AttachmentsNamed(sum, council)
+		rows, err := bs.AttachmentsNamed(ctx, sum, council)
 		if err != nil {
 			return err
 		}
 		if len(rows) == 0 {
 			continue
 		}
-		if err := putHubBlob(bs, sum, files[sum]); err != nil {
+		if err := putHubBlob(ctx, bs, sum, files[sum]); err != nil {
 			return fmt.Errorf("gem bilaget »%s« fra synkroniseringsfilen: %w", rows[0].Name, err)
 		}
 	}
@@ -708,11 +708,11 @@ func keepHubBlobs(bs BlobStore, council string, files map[string][]byte) error {
 // turns out wrong when whole, and the store drops it) is replaced by the
 // file from its start; another node adding to the same file at the same
 // time is waited out by asking again.
-func putHubBlob(bs BlobStore, sum string, b []byte) error {
+func putHubBlob(ctx context.Context, bs BlobStore, sum string, b []byte) error {
 	size := int64(len(b))
 	var err error
 	for range 3 {
-		have, whole, rerr := bs.BlobReceived(sum)
+		have, whole, rerr := bs.BlobReceived(ctx, sum)
 		if rerr != nil {
 			return rerr
 		}
@@ -722,7 +722,7 @@ func putHubBlob(bs BlobStore, sum string, b []byte) error {
 		if have > size {
 			have = 0 // cannot be ours; AppendBlob answers ErrOffset or drops it
 		}
-		_, _, err = bs.AppendBlob(sum, size, have, bytes.NewReader(b[have:]), model.MaxAttachmentSize)
+		_, _, err = bs.AppendBlob(ctx, sum, size, have, bytes.NewReader(b[have:]), model.MaxAttachmentSize)
 		if err == nil || !errors.Is(err, blobs.ErrOffset) && !(errors.Is(err, blobs.ErrMismatch) && have > 0) {
 			return err
 		}

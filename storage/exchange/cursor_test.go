@@ -28,7 +28,7 @@ func numberedLog(t *testing.T, h *storeHub) ([]storage.Change, []int64) {
 	t.Helper()
 	switch s := h.store.(type) {
 	case *storage.DB:
-		ops, ns, err := s.HubNumbered(0, 1<<30)
+		ops, ns, err := s.HubNumbered(t.Context(), 0, 1<<30)
 		ok(t, err)
 		return ops, ns
 	case *postgres.Store:

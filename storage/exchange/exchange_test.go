@@ -98,7 +98,7 @@ func withClient(change func(c *Client)) *Client {
 func newHub(t testing.TB) *hub {
 	t.Helper()
 	db := open(t, "hub", 0)
-	s := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := NewServer(t.Context(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.Now = func() time.Time { return now }
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
@@ -112,7 +112,7 @@ func (h *hub) council(t testing.TB, name string) string {
 }
 
 func (h *hub) code(t testing.TB, council string) string {
-	_, code, err := h.db.AddDevice("laptop", council, council == "")
+	_, code, err := h.db.AddDevice(t.Context(), "laptop", council, council == "")
 	ok(t, err)
 	return code
 }
@@ -244,7 +244,7 @@ func TestSecurity(t *testing.T) {
 	}
 
 	hubOps := func() int {
-		n, err := h.db.HubSequence()
+		n, err := h.db.HubSequence(context.Background())
 		ok(t, err)
 		return int(n)
 	}
@@ -299,10 +299,10 @@ func TestSecurity(t *testing.T) {
 	if err := push(strings.Split(tokenA, ".")[0]+".wrong", nil); !errors.Is(err, storage.ErrUnauthorized) {
 		t.Errorf("wrong secret: %v", err)
 	}
-	devs := noerr.Get(h.db.Devices())(t)
+	devs := noerr.Get(h.db.Devices(t.Context()))(t)
 	for _, d := range devs {
 		if d.Replica == other.DeviceID() {
-			ok(t, h.db.RevokeDevice(d.ID))
+			ok(t, h.db.RevokeDevice(t.Context(), d.ID))
 		}
 	}
 	if _, err := cli.Sync(context.Background(), other, ""); !errors.Is(err, storage.ErrRevoked) {
@@ -437,11 +437,11 @@ func TestBundles(t *testing.T) {
 	for _, i := range []int{0, 10, len(file) / 2, len(file) - 5} {
 		bad := append([]byte{}, file...)
 		bad[i] ^= 0x40
-		before, _ := h.db.HubSequence()
+		before, _ := h.db.HubSequence(t.Context())
 		if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bad), h.db, now, 24*time.Hour); err == nil {
 			t.Errorf("damaged at %d: accepted", i)
 		}
-		if after := noerr.Get(h.db.HubSequence())(t); after != before {
+		if after := noerr.Get(h.db.HubSequence(t.Context()))(t); after != before {
 			t.Errorf("damaged bundle wrote something")
 		}
 	}

@@ -66,7 +66,7 @@ func FuzzReadBundle(f *testing.F) {
 	}
 	db.SaveMember(f.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Łukasz", Role: model.RoleMember})
 	// A hub's bundle: signed ops and the signed key directory.
-	if _, _, err := db.AddDevice("laptop", c.ID, false); err != nil {
+	if _, _, err := db.AddDevice(f.Context(), "laptop", c.ID, false); err != nil {
 		f.Fatal(err)
 	}
 	var buf bytes.Buffer
@@ -200,7 +200,7 @@ func FuzzImportBundle(f *testing.F) {
 	}
 	hub.SaveMember(f.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Karen", Role: model.RoleChair})
 	hub.SavePool(f.Context(), model.Pool{}, &model.Pool{CouncilID: model.MunicipalityID, Name: "Puljen", OpenAllYear: true})
-	if _, _, err := hub.AddDevice("laptop", c.ID, false); err != nil {
+	if _, _, err := hub.AddDevice(f.Context(), "laptop", c.ID, false); err != nil {
 		f.Fatal(err)
 	}
 	var buf bytes.Buffer

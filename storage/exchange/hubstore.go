@@ -103,22 +103,25 @@ var _ HubStore = (*storage.DB)(nil)
 // SQLite hub in its blob folder beside the database, the PostgreSQL store
 // in its tables, so that a file sent up through one node downloads from
 // another. Every method is safe for concurrent use, also by several nodes
-// on one database. A file is named by its SHA-256 (lower-case hex).
+// on one database. A file is named by its SHA-256 (lower-case hex). As
+// HubStore's, every method takes the request's context first: a client
+// gone stops the work (the error is then ctx's), and a reader OpenBlob
+// returns may read under it (PostgreSQL's does).
 type BlobStore interface {
 	// AttachmentsNamed returns the live attachment rows that name the file
 	// sum, of council ("" for every council): what decides whether a
 	// device may send or fetch it. Read from the rows or the op log the
 	// hub accepted, never from what a client says.
-	AttachmentsNamed(sum, council string) ([]model.Attachment, error)
+	AttachmentsNamed(ctx context.Context, sum, council string) ([]model.Attachment, error)
 
 	// HeldAttachmentBytes is the bytes of the files the hub keeps of a
 	// council's attachments (each file once), a file held only in part
 	// (an upload under way or abandoned) with its whole size.
-	HeldAttachmentBytes(council string) (int64, error)
+	HeldAttachmentBytes(ctx context.Context, council string) (int64, error)
 
 	// BlobReceived is how many bytes of the file the hub holds (its size
 	// when whole) and whether it is whole.
-	BlobReceived(sum string) (int64, bool, error)
+	BlobReceived(ctx context.Context, sum string) (int64, bool, error)
 
 	// AppendBlob adds a chunk of the file (size bytes in all) at offset,
 	// which must be where what the hub holds ends (else blobs.ErrOffset,
@@ -126,12 +129,12 @@ type BlobStore interface {
 	// checked against sum: a match is kept (done), a mismatch dropped
 	// (blobs.ErrMismatch). More than size bytes, or size above max:
 	// blobs.ErrTooBig, and the partial file is dropped.
-	AppendBlob(sum string, size, offset int64, chunk io.Reader, max int64) (received int64, done bool, err error)
+	AppendBlob(ctx context.Context, sum string, size, offset int64, chunk io.Reader, max int64) (received int64, done bool, err error)
 
 	// OpenBlob opens a whole file after checking its bytes against its
 	// name: blobs.ErrMissing when the hub has not got it,
 	// blobs.ErrMismatch when its bytes do not match.
-	OpenBlob(sum string) (io.ReadSeekCloser, error)
+	OpenBlob(ctx context.Context, sum string) (io.ReadSeekCloser, error)
 }
 
 var _ BlobStore = (*storage.DB)(nil)

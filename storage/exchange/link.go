@@ -182,7 +182,7 @@ func holdsData(ctx context.Context, db *storage.DB, council string) (bool, error
 // as part of the server's council: the municipality's name for the council
 // stands.
 func link(ctx context.Context, db *storage.DB, from, to, name string) error {
-	if err := db.LinkCouncil(from, to); err != nil {
+	if err := db.LinkCouncil(ctx, from, to); err != nil {
 		return fmt.Errorf("forbind lokalrådet med kommunens: %w", err)
 	}
 	if err := db.SetMeta(ctx, storage.MetaLinked, "1"); err != nil {
@@ -190,7 +190,7 @@ func link(ctx context.Context, db *storage.DB, from, to, name string) error {
 	}
 	// Only the municipality answers budget wishes: answers in data made
 	// before enrolment never go up.
-	_, err := db.RewriteUnsynced(to, func(c storage.Change) (any, bool) {
+	_, err := db.RewriteUnsynced(ctx, to, func(c storage.Change) (any, bool) {
 		if c.Table == "councils" && c.Field == "name" && name != "" {
 			return name, true
 		}

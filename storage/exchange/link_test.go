@@ -137,7 +137,7 @@ func TestEnrolAsksBeforeLinkingACouncilWithData(t *testing.T) {
 		if _, err := cli.Sync(context.Background(), a, ""); !errors.Is(err, ErrLinkUnanswered) {
 			t.Fatalf("a sync before the answer: %v", err)
 		}
-		if n := noerr.Get(h.db.HubSequence())(t); n != 0 {
+		if n := noerr.Get(h.db.HubSequence(t.Context()))(t); n != 0 {
 			t.Fatalf("the hub has %d ops before the answer", n)
 		}
 		ok(t, AnswerLink(t.Context(), a, yes))

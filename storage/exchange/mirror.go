@@ -57,7 +57,7 @@ import (
 // MirrorStore is a hub store a mirror can register itself in.
 type MirrorStore interface {
 	HubStore
-	AddDevice(label, council string, staff bool) (storage.Device, string, error)
+	AddDevice(ctx context.Context, label, council string, staff bool) (storage.Device, string, error)
 }
 
 // mirrorRegistry is a store that knows its mirrors (storage/postgres, the
@@ -208,31 +208,31 @@ func (m *Mirror) register(ctx context.Context, label string) error {
 	if err != nil {
 		return err
 	}
-	dir, err := m.Store.HubDirectory(context.Background(), "")
+	dir, err := m.Store.HubDirectory(ctx, "")
 	if err != nil {
 		return err
 	}
 	if token != "" {
 		id, secret, _ := strings.Cut(token, ".")
-		d, err := m.Store.Authenticate(context.Background(), id, secret)
+		d, err := m.Store.Authenticate(ctx, id, secret)
 		if errors.Is(err, storage.ErrUnauthorized) || errors.Is(err, storage.ErrRevoked) || err == nil && d.Replica != db.DeviceID() {
 			return errStaleMirror
 		}
 		if err != nil {
 			return err
 		}
-		if err := db.AcceptKeyDirectory(context.Background(), dir); err != nil {
+		if err := db.AcceptKeyDirectory(ctx, dir); err != nil {
 			return errStaleMirror // another hub's mirror
 		}
 		m.dev = d
 		return nil
 	}
-	if n, err := db.CouncilOps(context.Background(), ""); err != nil {
+	if n, err := db.CouncilOps(ctx, ""); err != nil {
 		return err
 	} else if len(n) > 0 {
 		return errStaleMirror // rows of no registered device
 	}
-	if err := db.AcceptKeyDirectory(context.Background(), dir); err != nil {
+	if err := db.AcceptKeyDirectory(ctx, dir); err != nil {
 		return errStaleMirror
 	}
 	reg, isReg := m.Store.(mirrorRegistry)
@@ -240,14 +240,14 @@ func (m *Mirror) register(ctx context.Context, label string) error {
 	var dev storage.Device
 	var code string
 	if isReg {
-		dev, code, err = reg.AddMirror(context.Background(), label, place)
+		dev, code, err = reg.AddMirror(ctx, label, place)
 	} else {
-		dev, code, err = m.Store.AddDevice(label, "", true)
+		dev, code, err = m.Store.AddDevice(ctx, label, "", true)
 	}
 	if err != nil {
 		return err
 	}
-	d, secret, err := m.Store.EnrollDevice(context.Background(), code, db.DeviceID(), db.PublicKey())
+	d, secret, err := m.Store.EnrollDevice(ctx, code, db.DeviceID(), db.PublicKey())
 	if err != nil {
 		return fmt.Errorf("tilmeld spejlet %s: %w", dev.ID, err)
 	}
@@ -261,7 +261,7 @@ func (m *Mirror) register(ctx context.Context, label string) error {
 		// Only now: a mirror that failed to enrol replaces nothing. One
 		// that cannot revoke the old device (the database gone a moment)
 		// still serves; prune-mirrors revokes the old one later.
-		n, err := reg.ReplaceMirrors(context.Background(), place, d.ID)
+		n, err := reg.ReplaceMirrors(ctx, place, d.ID)
 		if err != nil {
 			m.Log.Warn("mirror made again; the mirror it replaces is not revoked", "place", place, "err", err)
 		}
@@ -316,10 +316,10 @@ func (m *Mirror) pull(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if held, ok, err := m.DB.KeyDirectory(context.Background(), ""); err != nil {
+	if held, ok, err := m.DB.KeyDirectory(ctx, ""); err != nil {
 		return err
 	} else if !ok || held.Hash() != dir.Hash() {
-		if err := m.DB.AcceptKeyDirectory(context.Background(), dir); err != nil {
+		if err := m.DB.AcceptKeyDirectory(ctx, dir); err != nil {
 			return err
 		}
 	}
@@ -343,7 +343,7 @@ func (m *Mirror) pull(ctx context.Context) error {
 		if same && len(ops) == 0 {
 			break
 		}
-		if _, err := m.DB.ApplyPulledPage(context.Background(), ops, next.String()); err != nil {
+		if _, err := m.DB.ApplyPulledPage(ctx, ops, next.String()); err != nil {
 			return err
 		}
 		if !more || same {
@@ -366,7 +366,7 @@ func (m *Mirror) pull(ctx context.Context) error {
 // endpoint takes a staff device's.
 func (m *Mirror) push(ctx context.Context) error {
 	for {
-		ops, err := m.DB.PendingOps(context.Background(), "", m.Client.PushBatch)
+		ops, err := m.DB.PendingOps(ctx, "", m.Client.PushBatch)
 		if err != nil || len(ops) == 0 {
 			return err
 		}
@@ -389,13 +389,13 @@ func (m *Mirror) push(ctx context.Context) error {
 					return err
 				}
 				if err != nil {
-					if err := m.DB.SetAside(context.Background(), c, err.Error()); err != nil {
+					if err := m.DB.SetAside(ctx, c, err.Error()); err != nil {
 						return err
 					}
 					first = cmp.Or(first, err)
 					continue
 				}
-				if err := m.DB.AckOps(context.Background(), c.Seq); err != nil {
+				if err := m.DB.AckOps(ctx, c.Seq); err != nil {
 					return err
 				}
 			}
@@ -407,7 +407,7 @@ func (m *Mirror) push(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := m.DB.AckOps(context.Background(), ops[len(ops)-1].Seq); err != nil {
+		if err := m.DB.AckOps(ctx, ops[len(ops)-1].Seq); err != nil {
 			return err
 		}
 	}
@@ -422,13 +422,13 @@ func (m *Mirror) send(ctx context.Context, ops []storage.Change) error {
 		return err
 	}
 	id, secret, _ := strings.Cut(token, ".")
-	if m.dev, err = m.Store.Authenticate(context.Background(), id, secret); err != nil {
+	if m.dev, err = m.Store.Authenticate(ctx, id, secret); err != nil {
 		return err
 	}
-	if _, err := AdmitPush(context.Background(), m.Store, m.dev, ops, m.Now(), storage.MaxClockSkew, MaxOpBytes); err != nil {
+	if _, err := AdmitPush(ctx, m.Store, m.dev, ops, m.Now(), storage.MaxClockSkew, MaxOpBytes); err != nil {
 		return err
 	}
-	_, err = m.Store.HubApply(context.Background(), ops)
+	_, err = m.Store.HubApply(ctx, ops)
 	return err
 }
 

@@ -85,7 +85,7 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 	if err := a.SavePool(t.Context(), storage.Overwriting(t.Context(), a, p), &p); !errors.Is(err, storage.ErrMunicipalOnly) {
 		t.Errorf("council laptop saved a pool: %v", err)
 	}
-	before := noerr.Get(h.db.HubSequence())(t)
+	before := noerr.Get(h.db.HubSequence(t.Context()))(t)
 	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	push := func(cs ...storage.Change) error {
 		wire, err := EncodeOps(cs)
@@ -109,7 +109,7 @@ func TestMunicipalDataReachesEveryCouncil(t *testing.T) {
 			t.Errorf("%s: unclear message %q", name, err)
 		}
 	}
-	if after := noerr.Get(h.db.HubSequence())(t); after != before {
+	if after := noerr.Get(h.db.HubSequence(t.Context()))(t); after != before {
 		t.Errorf("refusals wrote %d ops", after-before)
 	}
 	if got := noerr.Get(h.db.Pool(t.Context(), pool.ID))(t); got.Name != pool.Name {

@@ -27,11 +27,11 @@ import (
 func hubBlob(t *testing.T, store HubStore, sum string) []byte {
 	t.Helper()
 	bs := store.(BlobStore)
-	if _, whole, err := bs.BlobReceived(sum); err != nil || !whole {
+	if _, whole, err := bs.BlobReceived(t.Context(), sum); err != nil || !whole {
 		ok(t, err)
 		return nil
 	}
-	f, err := bs.OpenBlob(sum)
+	f, err := bs.OpenBlob(t.Context(), sum)
 	ok(t, err)
 	defer f.Close()
 	return noerr.Get(io.ReadAll(f))(t)
@@ -154,7 +154,7 @@ func TestStoresBundleFilesRefused(t *testing.T) {
 		before := len(allPulled(t, h.store, ""))
 		noFile := func(what, sum string) {
 			t.Helper()
-			if n, _, err := h.store.(BlobStore).BlobReceived(sum); err != nil || n != 0 {
+			if n, _, err := h.store.(BlobStore).BlobReceived(context.Background(), sum); err != nil || n != 0 {
 				t.Errorf("%s: the hub holds %d bytes of the file (%v)", what, n, err)
 			}
 		}
@@ -215,7 +215,7 @@ func TestStoresBundleFileAfterPartialUpload(t *testing.T) {
 			att, err := a.AddAttachment(t.Context(), model.OwnerItem, it.ID, "Del.pdf", bytes.NewReader(data))
 			ok(t, err)
 			p := part(data)
-			if n, _, err := bs.AppendBlob(att.SHA256, att.Size, 0, bytes.NewReader(p), model.MaxAttachmentSize); err != nil || n != int64(len(p)) {
+			if n, _, err := bs.AppendBlob(t.Context(), att.SHA256, att.Size, 0, bytes.NewReader(p), model.MaxAttachmentSize); err != nil || n != int64(len(p)) {
 				t.Fatalf("partial upload: %d, %v", n, err)
 			}
 			var buf bytes.Buffer
@@ -250,7 +250,7 @@ func TestStoresBundleFileBudget(t *testing.T) {
 		path := must(a.AttachmentFile(half))
 		ok(t, os.Rename(path, path+".væk"))
 		syncOK(t, a)
-		_, _, err = h.store.(BlobStore).AppendBlob(half.SHA256, half.Size, 0, bytes.NewReader(halfData[:1000]), model.MaxAttachmentSize)
+		_, _, err = h.store.(BlobStore).AppendBlob(t.Context(), half.SHA256, half.Size, 0, bytes.NewReader(halfData[:1000]), model.MaxAttachmentSize)
 		ok(t, err)
 		for _, c := range []struct {
 			budget int64

@@ -41,7 +41,7 @@ func twoPGNodes(t *testing.T) (a, b *postgres.Store, urlA, urlB string) {
 func enrolAt(t *testing.T, s *postgres.Store, url, name, council string) *storage.DB {
 	t.Helper()
 	db := open(t, name, 0)
-	_, code, err := s.AddDevice(name, council, council == "")
+	_, code, err := s.AddDevice(t.Context(), name, council, council == "")
 	ok(t, err)
 	_, err = cli.Enroll(context.Background(), db, url, code)
 	ok(t, err)
@@ -82,7 +82,7 @@ func allPulled(t *testing.T, s HubStore, council string) []storage.Change {
 // laptop (the rewritten ops carry the hub's endorsement).
 func TestPGErasureTwoNodes(t *testing.T) {
 	sa, sb, urlA, urlB := twoPGNodes(t)
-	council, err := sa.AddCouncil("Jyderup Lokalråd")
+	council, err := sa.AddCouncil(t.Context(), "Jyderup Lokalråd")
 	ok(t, err)
 	a := enrolAt(t, sa, urlA, "a", council)
 	b := enrolAt(t, sb, urlB, "b", council)
@@ -279,7 +279,7 @@ func TestStoresBundleRoundTrip(t *testing.T) {
 // makes a new one.
 func TestPGMirrorPoolTwoNodes(t *testing.T) {
 	sa, sb, _, urlB := twoPGNodes(t)
-	council, err := sa.AddCouncil("Jyderup Lokalråd")
+	council, err := sa.AddCouncil(t.Context(), "Jyderup Lokalråd")
 	ok(t, err)
 	dir := t.TempDir()
 	ma, err := OpenMirror(context.Background(), sa, filepath.Join(dir, "a.db"), "spejl a", nil)
@@ -319,7 +319,7 @@ func TestPGMirrorPoolTwoNodes(t *testing.T) {
 	}
 
 	// Revoked: the next write is refused at the door and kept nowhere.
-	ok(t, sa.RevokeDevice(ma.Device().ID))
+	ok(t, sa.RevokeDevice(t.Context(), ma.Device().ID))
 	q := model.Pool{Name: "Efter spærring", OpenAllYear: true}
 	if err := ma.Write(context.Background(), func(db *storage.DB) error { return db.SavePool(context.Background(), model.Pool{}, &q) }); !errors.Is(err, storage.ErrRevoked) {
 		t.Errorf("a revoked mirror's write: %v", err)

@@ -172,15 +172,15 @@ func TestStoresPartialUploadsSwept(t *testing.T) {
 		ok(t, err)
 
 		h.srv.Now = func() time.Time { return now.Add(25 * time.Hour) }
-		n, b, err := h.srv.SweepPartialUploads()
+		n, b, err := h.srv.SweepPartialUploads(t.Context())
 		ok(t, err)
 		if n != 1 || b != 1000 {
 			t.Errorf("swept %d files, %d bytes; want the one abandoned 25 h ago, 1000 bytes", n, b)
 		}
-		if got, whole, err := bs.BlobReceived(atts[0].SHA256); err != nil || got != 0 || whole {
+		if got, whole, err := bs.BlobReceived(t.Context(), atts[0].SHA256); err != nil || got != 0 || whole {
 			t.Errorf("the abandoned upload after the sweep: %d bytes, whole %v, %v", got, whole, err)
 		}
-		if got, _, err := bs.BlobReceived(atts[1].SHA256); err != nil || got != 1000 {
+		if got, _, err := bs.BlobReceived(t.Context(), atts[1].SHA256); err != nil || got != 1000 {
 			t.Errorf("the recent upload after the sweep: %d bytes, %v; want its 1000", got, err)
 		}
 		// The recent one resumes; the swept one is told to start again.
@@ -214,7 +214,7 @@ func TestStoresPartialUploadsCountAgainstQuota(t *testing.T) {
 		if !isRemote(err, CodeQuota) || !strings.Contains(err.Error(), "Bilag 4.pdf") || !strings.Contains(err.Error(), "fylder") {
 			t.Errorf("a fourth unfinished upload: %v, want refused by the council's bound, in Danish, naming the file", err)
 		}
-		if got, _, _ := h.store.(BlobStore).BlobReceived(atts[3].SHA256); got != 0 {
+		if got, _, _ := h.store.(BlobStore).BlobReceived(t.Context(), atts[3].SHA256); got != 0 {
 			t.Errorf("the refused upload left %d bytes", got)
 		}
 		// A day later the three are abandoned: the next start sweeps them.
@@ -222,7 +222,7 @@ func TestStoresPartialUploadsCountAgainstQuota(t *testing.T) {
 		_, err = putPart(t, h, token, atts[3], 0, data[3][:1000], now.Add(25*time.Hour))
 		ok(t, err)
 		for i := range 3 {
-			if got, _, _ := h.store.(BlobStore).BlobReceived(atts[i].SHA256); got != 0 {
+			if got, _, _ := h.store.(BlobStore).BlobReceived(t.Context(), atts[i].SHA256); got != 0 {
 				t.Errorf("abandoned upload %d kept %d bytes", i+1, got)
 			}
 		}
@@ -266,7 +266,7 @@ func TestStoresBundleFilesQuota(t *testing.T) {
 			if ops, err := h.store.FieldOps(context.Background(), "attachments", att.ID, "sha256"); err != nil || len(ops) != 0 {
 				t.Errorf("the refused bundle left the row of %s: %d ops, %v", att.Name, len(ops), err)
 			}
-			if got, _, _ := h.store.(BlobStore).BlobReceived(att.SHA256); got != 0 {
+			if got, _, _ := h.store.(BlobStore).BlobReceived(t.Context(), att.SHA256); got != 0 {
 				t.Errorf("the refused bundle left %d bytes of %s", got, att.Name)
 			}
 		}

@@ -182,14 +182,14 @@ func TestReusedOpIDRefused(t *testing.T) {
 	ok(t, err)
 	reused := ops[0]
 	reused.Row, reused.HLC = "en-anden-række", reused.HLC+1
-	before := noerr.Get(h.db.HubSequence())(t)
+	before := noerr.Get(h.db.HubSequence(t.Context()))(t)
 	if _, err := h.db.HubApply(context.Background(), []storage.Change{reused}); !errors.Is(err, storage.ErrBadChange) {
 		t.Errorf("reused op id: %v", err)
 	}
 	if _, err := h.db.HubApply(context.Background(), ops); err != nil {
 		t.Errorf("the same ops again: %v", err)
 	}
-	if after := noerr.Get(h.db.HubSequence())(t); after != before {
+	if after := noerr.Get(h.db.HubSequence(t.Context()))(t); after != before {
 		t.Errorf("wrote %d ops", after-before)
 	}
 }

@@ -104,7 +104,7 @@ func TestMirrorFolderAndFileModes(t *testing.T) {
 		t.Skip("file modes are POSIX")
 	}
 	h := newStoreHub(t, storeKinds[0])
-	before, err := h.store.(*storage.DB).Devices()
+	before, err := h.store.(*storage.DB).Devices(t.Context())
 	ok(t, err)
 
 	shared := filepath.Join(t.TempDir(), "delt")
@@ -117,7 +117,7 @@ func TestMirrorFolderAndFileModes(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(shared, "spejl.db")); err == nil {
 		t.Error("a mirror file was made in a folder every user may write in")
 	}
-	if after, _ := h.store.(*storage.DB).Devices(); len(after) != len(before) {
+	if after, _ := h.store.(*storage.DB).Devices(t.Context()); len(after) != len(before) {
 		t.Errorf("a refused mirror registered a device: %d devices, had %d", len(after), len(before))
 	}
 

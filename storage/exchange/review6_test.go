@@ -28,7 +28,7 @@ func TestStoresRacedStartsCannotPassQuota(t *testing.T) {
 		token := tokenOf(t, a)
 		bs := h.store.(BlobStore)
 		for i := range 2 {
-			if _, _, err := bs.AppendBlob(atts[i].SHA256, atts[i].Size, 0, bytes.NewReader(data[i][:1000]), 1<<20); err != nil {
+			if _, _, err := bs.AppendBlob(t.Context(), atts[i].SHA256, atts[i].Size, 0, bytes.NewReader(data[i][:1000]), 1<<20); err != nil {
 				t.Fatal(err)
 			}
 			if db, isSQLite := h.store.(*storage.DB); isSQLite { // written now, as putPart's
@@ -40,7 +40,7 @@ func TestStoresRacedStartsCannotPassQuota(t *testing.T) {
 			if !isRemote(err, CodeQuota) || !strings.Contains(err.Error(), "fylder") {
 				t.Errorf("upload %d resumed past the council's bound: %v, want refused, in Danish", i+1, err)
 			}
-			if got, whole, _ := bs.BlobReceived(atts[i].SHA256); got != 1000 || whole {
+			if got, whole, _ := bs.BlobReceived(t.Context(), atts[i].SHA256); got != 1000 || whole {
 				t.Errorf("upload %d holds %d bytes (whole %v) after its refused resume; want the first 1000", i+1, got, whole)
 			}
 		}

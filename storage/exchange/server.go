@@ -82,15 +82,15 @@ type Server struct {
 	metrics   metrics
 }
 
-// NewServer makes a hub with the default limits.
-func NewServer(db *storage.DB, log *slog.Logger) *Server {
+// NewServer makes a hub with the default limits on db, which it marks as
+// the hub's (storage.DB.SetHub, under ctx: on an old hub that signs the
+// ops it accepted before ops were signed).
+func NewServer(ctx context.Context, db *storage.DB, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
 	if db != nil { // nil: only the defaults are wanted (kommune's flags)
-		// Once, while the server is made, before it serves anything: no
-		// caller's context to follow.
-		if err := db.SetHub(context.Background()); err != nil {
+		if err := db.SetHub(ctx); err != nil {
 			log.Error("mark database as the hub's", "err", err)
 		}
 	}

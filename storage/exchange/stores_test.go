@@ -48,16 +48,24 @@ var storeKinds = []storeKind{
 			ok(t, db.SaveCouncil(context.Background(), model.Council{}, &c))
 			return c.ID
 		}
-		return db, add, db.AddDevice, db.RevokeDevice
+		addDev := func(label, council string, staff bool) (storage.Device, string, error) {
+			return db.AddDevice(t.Context(), label, council, staff)
+		}
+		revoke := func(id string) error { return db.RevokeDevice(t.Context(), id) }
+		return db, add, addDev, revoke
 	}},
 	{"postgres", func(t *testing.T) (HubStore, func(string) string, func(string, string, bool) (storage.Device, string, error), func(string) error) {
 		s := openPG(t, pgtest.URL(t))
 		add := func(name string) string {
-			id, err := s.AddCouncil(name)
+			id, err := s.AddCouncil(context.Background(), name)
 			ok(t, err)
 			return id
 		}
-		return s, add, s.AddDevice, s.RevokeDevice
+		addDev := func(label, council string, staff bool) (storage.Device, string, error) {
+			return s.AddDevice(t.Context(), label, council, staff)
+		}
+		revoke := func(id string) error { return s.RevokeDevice(t.Context(), id) }
+		return s, add, addDev, revoke
 	}},
 }
 

@@ -134,12 +134,12 @@ func TestForgedAuthorsInBundleRefusedAtHub(t *testing.T) {
 			return cs
 		}), storage.ErrBadSignature},
 	} {
-		before, _ := h.db.HubSequence()
+		before, _ := h.db.HubSequence(t.Context())
 		_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(c.file), h.db, now, 24*time.Hour)
 		if !errors.Is(err, ErrRefusedBundle) || !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", name, err, c.want)
 		}
-		if after := noerr.Get(h.db.HubSequence())(t); after != before {
+		if after := noerr.Get(h.db.HubSequence(t.Context()))(t); after != before {
 			t.Errorf("%s: the refused bundle wrote %d ops", name, after-before)
 		}
 	}
@@ -264,7 +264,7 @@ func TestBundleHubKeyTrustedOnFirstUse(t *testing.T) {
 	evil := newHub(t)
 	c := model.Council{ID: council, Name: "Jyderup"}
 	ok(t, evil.db.SaveCouncil(t.Context(), model.Council{}, &c))
-	_, _, err := evil.db.AddDevice("x", council, false)
+	_, _, err := evil.db.AddDevice(t.Context(), "x", council, false)
 	ok(t, err)
 	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, evil.db, council)), offline); !errors.Is(err, storage.ErrHubKeyChanged) {
 		t.Errorf("bundle of another hub: %v", err)
@@ -314,11 +314,11 @@ func TestEnrolAsHubRefused(t *testing.T) {
 	if _, err := h.db.ApplyOps(context.Background(), []storage.Change{{Device: "x", Seq: 1, HLC: math.MaxInt64, Table: "councils", Row: council, Council: council, Field: "area", Value: "x"}}); !errors.Is(err, storage.ErrBadChange) {
 		t.Errorf("clock past the bound: %v", err)
 	}
-	before := noerr.Get(h.db.HubSequence())(t)
+	before := noerr.Get(h.db.HubSequence(t.Context()))(t)
 	p := model.Pool{CouncilID: model.MunicipalityID, Name: "Ny pulje", OpenAllYear: true}
 	ok(t, h.db.SavePool(t.Context(), model.Pool{}, &p))
 	syncOK(t, a)
-	if after := noerr.Get(h.db.HubSequence())(t); after <= before {
+	if after := noerr.Get(h.db.HubSequence(t.Context()))(t); after <= before {
 		t.Errorf("the hub's pool was not numbered: %d → %d", before, after)
 	}
 	if got := noerr.Get(a.Pool(t.Context(), p.ID))(t); got.Name != "Ny pulje" {
@@ -425,7 +425,7 @@ func TestDeviceKeyNeverChanges(t *testing.T) {
 	h := newHub(t)
 	council := h.council(t, "Jyderup")
 	a := h.laptop(t, "a", council, 0)
-	devs := noerr.Get(h.db.Devices())(t)
+	devs := noerr.Get(h.db.Devices(t.Context()))(t)
 	if len(devs) != 1 || devs[0].Key != a.PublicKey() {
 		t.Fatalf("registry = %+v", devs)
 	}
@@ -468,10 +468,10 @@ func TestRevokedDeviceOpsRefusedOnLaptop(t *testing.T) {
 	syncOK(t, a)
 	syncOK(t, b)
 	h.db.Now = func() time.Time { return now.Add(time.Minute) }
-	devs := noerr.Get(h.db.Devices())(t)
+	devs := noerr.Get(h.db.Devices(t.Context()))(t)
 	for _, d := range devs {
 		if d.Replica == a.DeviceID() {
-			ok(t, h.db.RevokeDevice(d.ID))
+			ok(t, h.db.RevokeDevice(t.Context(), d.ID))
 		}
 	}
 	syncOK(t, b) // b learns of the revocation with its next pull

@@ -83,7 +83,7 @@ func twoNodes(t *testing.T, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 42))
 	councils := []string{}
 	for _, name := range []string{"Jyderup Lokalråd", "Kalundborg Lokalråd", "Høng Lokalråd"} {
-		id, err := s1.AddCouncil(name)
+		id, err := s1.AddCouncil(t.Context(), name)
 		ok(t, err)
 		councils = append(councils, id)
 	}
@@ -98,9 +98,9 @@ func twoNodes(t *testing.T, seed uint64) {
 		var code string
 		var err error
 		if rng.IntN(2) == 0 {
-			_, code, err = s1.AddDevice(name, council, council == "")
+			_, code, err = s1.AddDevice(context.Background(), name, council, council == "")
 		} else {
-			_, code, err = s2.AddDevice(name, council, council == "")
+			_, code, err = s2.AddDevice(context.Background(), name, council, council == "")
 		}
 		ok(t, err)
 		_, err = cli.Enroll(context.Background(), db, nodes[rng.IntN(2)], code)
@@ -114,7 +114,7 @@ func twoNodes(t *testing.T, seed uint64) {
 	}
 	staff := enrol("staff", "")
 	// A laptop of the first council that pulls as before streams.
-	_, oldCode, err := s2.AddDevice("gammel", councils[0], false)
+	_, oldCode, err := s2.AddDevice(t.Context(), "gammel", councils[0], false)
 	ok(t, err)
 	old := open(t, "gammel", 50*time.Millisecond)
 	_, err = cli.Enroll(context.Background(), old, nodes[0], oldCode)
@@ -156,7 +156,7 @@ func twoNodes(t *testing.T, seed uint64) {
 	late := make(chan string, 1)
 	go func() {
 		time.Sleep(20 * time.Millisecond)
-		id, err := s2.AddCouncil("Gørlev Lokalråd")
+		id, err := s2.AddCouncil(context.Background(), "Gørlev Lokalråd")
 		if err != nil {
 			errs <- err
 		}

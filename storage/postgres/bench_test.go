@@ -17,7 +17,7 @@ func BenchmarkSmallPushAndPull(b *testing.B) {
 	hlc := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC).UnixMilli() << 16
 	var councils []string
 	for i := range 200 {
-		c, err := s.AddCouncil(fmt.Sprint("Lokalråd ", i))
+		c, err := s.AddCouncil(b.Context(), fmt.Sprint("Lokalråd ", i))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -33,11 +33,10 @@ const maxNamingRows = 1000
 
 // AttachmentsNamed returns the live attachment rows naming the file sum,
 // of council ("" for every council), from the op log.
-func (s *Store) AttachmentsNamed(sum, council string) ([]model.Attachment, error) {
+func (s *Store) AttachmentsNamed(ctx context.Context, sum, council string) ([]model.Attachment, error) {
 	if !blobs.Valid(sum) {
 		return nil, blobs.ErrBadHash
 	}
-	ctx := context.Background()
 	rows, err := s.pool.Query(ctx, "SELECT DISTINCT row_id FROM ops WHERE tbl = 'attachments' AND field = 'sha256' AND vtext = $1 LIMIT $2", sum, maxNamingRows)
 	if err != nil {
 		return nil, s.failed(err)
@@ -113,22 +112,22 @@ func (s *Store) attachment(ctx context.Context, id string) (model.Attachment, bo
 // under way, or abandoned until SweepPartialBlobs removes it) counts with
 // its whole size, as on the SQLite hub: uploads never finished cannot
 // fill the database past the bound.
-func (s *Store) HeldAttachmentBytes(council string) (int64, error) {
+func (s *Store) HeldAttachmentBytes(ctx context.Context, council string) (int64, error) {
 	var n int64
-	err := s.pool.QueryRow(context.Background(), `SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE (b.whole OR b.received > 0) AND b.sum IN
+	err := s.pool.QueryRow(ctx, `SELECT COALESCE(SUM(b.size), 0) FROM blobs b WHERE (b.whole OR b.received > 0) AND b.sum IN
 		(SELECT vtext FROM ops WHERE tbl = 'attachments' AND field = 'sha256' AND council_id = $1)`, council).Scan(&n)
 	return n, s.failed(err)
 }
 
 // BlobReceived is how many bytes of the file the store holds and whether
 // it is whole.
-func (s *Store) BlobReceived(sum string) (int64, bool, error) {
+func (s *Store) BlobReceived(ctx context.Context, sum string) (int64, bool, error) {
 	if !blobs.Valid(sum) {
 		return 0, false, blobs.ErrBadHash
 	}
 	var n int64
 	var whole bool
-	err := s.pool.QueryRow(context.Background(), "SELECT received, whole FROM blobs WHERE sum = $1", sum).Scan(&n, &whole)
+	err := s.pool.QueryRow(ctx, "SELECT received, whole FROM blobs WHERE sum = $1", sum).Scan(&n, &whole)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -139,14 +138,14 @@ func (s *Store) BlobReceived(sum string) (int64, bool, error) {
 // read before the transaction, which then locks the file's row, so two
 // nodes given the same chunk store it once: the second finds another
 // length and gets blobs.ErrOffset.
-func (s *Store) AppendBlob(sum string, size, offset int64, chunk io.Reader, max int64) (int64, bool, error) {
+func (s *Store) AppendBlob(ctx context.Context, sum string, size, offset int64, chunk io.Reader, max int64) (int64, bool, error) {
 	if !blobs.Valid(sum) {
 		return 0, false, blobs.ErrBadHash
 	}
 	if size < 0 || size > max {
 		return 0, false, blobs.ErrTooBig
 	}
-	have, whole, err := s.BlobReceived(sum)
+	have, whole, err := s.BlobReceived(ctx, sum)
 	if err != nil {
 		return 0, false, err
 	}
@@ -160,7 +159,6 @@ func (s *Store) AppendBlob(sum string, size, offset int64, chunk io.Reader, max 
 	if err != nil {
 		return have, false, err
 	}
-	ctx := context.Background()
 	if offset+int64(len(data)) > size {
 		_, err := s.pool.Exec(ctx, "DELETE FROM blobs WHERE sum = $1 AND NOT whole", sum)
 		if err != nil {
@@ -247,15 +245,14 @@ func chunkSum(ctx context.Context, q querier, sum string) (string, error) {
 }
 
 // OpenBlob opens a whole file after checking its bytes against its name.
-func (s *Store) OpenBlob(sum string) (io.ReadSeekCloser, error) {
-	n, whole, err := s.BlobReceived(sum)
+func (s *Store) OpenBlob(ctx context.Context, sum string) (io.ReadSeekCloser, error) {
+	n, whole, err := s.BlobReceived(ctx, sum)
 	if err != nil {
 		return nil, err
 	}
 	if !whole {
 		return nil, blobs.ErrMissing
 	}
-	ctx := context.Background()
 	got, err := chunkSum(ctx, s.pool, sum)
 	if err != nil {
 		return nil, s.failed(err)
@@ -271,12 +268,13 @@ func (s *Store) OpenBlob(sum string) (io.ReadSeekCloser, error) {
 	if err != nil {
 		return nil, s.failed(err)
 	}
-	return &chunkReader{s: s, sum: sum, size: n, offs: offs}, nil
+	return &chunkReader{ctx: ctx, s: s, sum: sum, size: n, offs: offs}, nil
 }
 
 // chunkReader reads a file chunk by chunk (http.ServeContent seeks for a
 // Range request).
 type chunkReader struct {
+	ctx    context.Context // OpenBlob's: the request the file is read for
 	s      *Store
 	sum    string
 	size   int64
@@ -296,7 +294,7 @@ func (r *chunkReader) Read(p []byte) (int, error) {
 			return 0, io.ErrUnexpectedEOF
 		}
 		var data []byte
-		if err := r.s.pool.QueryRow(context.Background(), "SELECT data FROM blob_chunks WHERE sum = $1 AND off = $2", r.sum, r.offs[i]).Scan(&data); err != nil {
+		if err := r.s.pool.QueryRow(r.ctx, "SELECT data FROM blob_chunks WHERE sum = $1 AND off = $2", r.sum, r.offs[i]).Scan(&data); err != nil {
 			return 0, r.s.failed(err)
 		}
 		r.cur, r.curOff = data, r.offs[i]
@@ -330,8 +328,8 @@ func (r *chunkReader) Close() error { r.cur = nil; return nil }
 
 // Blobs names every whole file the store holds (kommune migrate checks
 // what it copied).
-func (s *Store) Blobs() ([]string, error) {
-	rows, err := s.pool.Query(context.Background(), "SELECT sum FROM blobs WHERE whole ORDER BY sum")
+func (s *Store) Blobs(ctx context.Context) ([]string, error) {
+	rows, err := s.pool.Query(ctx, "SELECT sum FROM blobs WHERE whole ORDER BY sum")
 	if err != nil {
 		return nil, s.failed(err)
 	}
@@ -344,8 +342,8 @@ func (s *Store) Blobs() ([]string, error) {
 // returns how many it removed and the bytes they held. A chunk being
 // added holds the file's row, so the sweep waits for it and then finds
 // the file touched: an upload under way is never swept.
-func (s *Store) SweepPartialBlobs(before time.Time) (int, int64, error) {
-	rows, err := s.pool.Query(context.Background(), "DELETE FROM blobs WHERE NOT whole AND touched < $1 RETURNING received", before.UnixMilli())
+func (s *Store) SweepPartialBlobs(ctx context.Context, before time.Time) (int, int64, error) {
+	rows, err := s.pool.Query(ctx, "DELETE FROM blobs WHERE NOT whole AND touched < $1 RETURNING received", before.UnixMilli())
 	if err != nil {
 		return 0, 0, s.failed(err)
 	}

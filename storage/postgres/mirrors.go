@@ -68,7 +68,7 @@ func (s *Store) ReplaceMirrors(ctx context.Context, place, keep string) (int, er
 		return 0, s.failed(err)
 	}
 	for _, id := range ids {
-		if err := s.RevokeDevice(id); err != nil {
+		if err := s.RevokeDevice(ctx, id); err != nil {
 			return 0, err
 		}
 	}
@@ -128,7 +128,7 @@ func (s *Store) PruneMirrors(ctx context.Context, before time.Time) ([]MirrorDev
 		if !last.Before(before) {
 			continue
 		}
-		if err := s.RevokeDevice(m.ID); err != nil {
+		if err := s.RevokeDevice(ctx, m.ID); err != nil {
 			return out, err
 		}
 		out = append(out, m)

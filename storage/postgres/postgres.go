@@ -86,8 +86,11 @@ type Store struct {
 	checkDir string
 	// Now is the hub's clock.
 	Now func() time.Time
-	// stop ends the loop that raises the floor (AdvanceFloor).
-	stop chan struct{}
+	// end cancels the store's lifetime context, which the loop that
+	// raises the floor (AdvanceFloor) runs under; looped is closed when
+	// that loop has returned.
+	end    context.CancelFunc
+	looped chan struct{}
 	// made is the councils whose streams this node knows are made
 	// (streams are never removed): council_id → struct{}.
 	made sync.Map
@@ -128,8 +131,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, err
 	}
 	s.checkDir = dir
-	s.stop = make(chan struct{})
-	go s.advanceLoop(FloorEvery, s.stop)
+	// The floor loop lives as long as the store, not as long as the call
+	// that opened it (which may be bounded by a timeout): Close ends it.
+	life, end := context.WithCancel(context.WithoutCancel(ctx))
+	s.end, s.looped = end, make(chan struct{})
+	go func() { s.advanceLoop(life, FloorEvery); close(s.looped) }()
 	return s, nil
 }
 
@@ -139,9 +145,10 @@ const schemaDirPrefix = "lokalraad-pg-schema-"
 
 // Close closes the pool.
 func (s *Store) Close() {
-	if s.stop != nil {
-		close(s.stop)
-		s.stop = nil
+	if s.end != nil {
+		s.end() // a floor raise under way stops, before the pool closes
+		<-s.looped
+		s.end = nil
 	}
 	s.pool.Close()
 	if s.check != nil {
@@ -293,8 +300,7 @@ func scanDevice(row pgx.Row) (storage.Device, error) {
 
 // AddDevice registers a device for a council, or a staff device, and
 // returns its one-time enrolment code; only the code's hash is kept.
-func (s *Store) AddDevice(label, council string, staff bool) (storage.Device, string, error) {
-	ctx := context.Background()
+func (s *Store) AddDevice(ctx context.Context, label, council string, staff bool) (storage.Device, string, error) {
 	if staff == (council != "") {
 		return storage.Device{}, "", errors.New("en enhed hører enten til ét råd eller er kommunens")
 	}
@@ -328,8 +334,8 @@ func (s *Store) failed(err error) error {
 }
 
 // Devices lists the registry.
-func (s *Store) Devices() ([]storage.Device, error) {
-	rows, err := s.pool.Query(context.Background(), "SELECT "+deviceCols+" FROM devices ORDER BY created, id")
+func (s *Store) Devices(ctx context.Context) ([]storage.Device, error) {
+	rows, err := s.pool.Query(ctx, "SELECT "+deviceCols+" FROM devices ORDER BY created, id")
 	if err != nil {
 		return nil, s.failed(err)
 	}
@@ -346,8 +352,7 @@ func (s *Store) Devices() ([]storage.Device, error) {
 }
 
 // RevokeDevice stops a device at once, on every node.
-func (s *Store) RevokeDevice(id string) error {
-	ctx := context.Background()
+func (s *Store) RevokeDevice(ctx context.Context, id string) error {
 	tag, err := s.pool.Exec(ctx, "UPDATE devices SET revoked = $1, revoked_seq = COALESCE((SELECT MAX(seq) FROM ops WHERE ops.device = devices.replica), 0) WHERE id = $2 AND revoked = ''", stamp(s.Now()), id)
 	if err != nil {
 		return s.failed(err)
@@ -528,8 +533,8 @@ func (s *Store) HubCouncil(ctx context.Context, id string) (model.Council, error
 }
 
 // Councils lists the councils the hub holds, by name.
-func (s *Store) Councils() ([]model.Council, error) {
-	rows, err := s.pool.Query(context.Background(), `SELECT DISTINCT ON (row_id) row_id, COALESCE(vtext, '') FROM ops
+func (s *Store) Councils(ctx context.Context) ([]model.Council, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (row_id) row_id, COALESCE(vtext, '') FROM ops
 		WHERE tbl = 'councils' AND field = 'name' ORDER BY row_id, hlc DESC, device DESC`)
 	if err != nil {
 		return nil, s.failed(err)
@@ -549,19 +554,18 @@ func (s *Store) Councils() ([]model.Council, error) {
 
 // AddCouncil writes a new council as the hub's own signed op, numbered like
 // any other, and returns its id.
-func (s *Store) AddCouncil(name string) (string, error) {
+func (s *Store) AddCouncil(ctx context.Context, name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", errors.New("rådet skal have et navn")
 	}
 	id := newID()
 	c := storage.Change{Table: "councils", Row: id, Council: id, Field: "name", Value: name}
-	return id, s.writeOwn([]storage.Change{c})
+	return id, s.writeOwn(ctx, []storage.Change{c})
 }
 
 // writeOwn numbers, signs and stores ops of the hub itself.
-func (s *Store) writeOwn(ops []storage.Change) error {
-	ctx := context.Background()
+func (s *Store) writeOwn(ctx context.Context, ops []storage.Change) error {
 	return s.inPush(ctx, councilsOf(ops), func(tx pgx.Tx, n *numbering) error {
 		// The hub's own op numbers (its seq) are taken one writer at a
 		// time, on every node: pushes no longer share one lock.
@@ -579,7 +583,7 @@ func (s *Store) writeOwn(ops []storage.Change) error {
 			hlc++
 			storage.SignChange(&ops[i], s.key)
 		}
-		if err := s.check.CheckOps(ops); err != nil {
+		if err := s.check.CheckOps(ctx, ops); err != nil {
 			return err
 		}
 		return s.insert(ctx, tx, n, ops)
@@ -755,7 +759,7 @@ func (s *Store) HubApply(ctx context.Context, ops []storage.Change) (int, error)
 		return 0, nil
 	}
 	ops = append([]storage.Change(nil), ops...)
-	if err := s.check.CheckOps(ops); err != nil {
+	if err := s.check.CheckOps(ctx, ops); err != nil {
 		return 0, err
 	}
 	fresh := 0
@@ -1059,16 +1063,17 @@ func (s *Store) AdvanceFloor(ctx context.Context) error {
 	return s.failed(err)
 }
 
-// advanceLoop runs AdvanceFloor every interval until stop is closed.
-func (s *Store) advanceLoop(every time.Duration, stop <-chan struct{}) {
+// advanceLoop runs AdvanceFloor every interval until life (the store's
+// lifetime) ends.
+func (s *Store) advanceLoop(life context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
-		case <-stop:
+		case <-life.Done():
 			return
 		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), every+5*time.Second)
+			ctx, cancel := context.WithTimeout(life, every+5*time.Second)
 			s.AdvanceFloor(ctx) // a failure is tried again next time
 			cancel()
 		}
@@ -1293,9 +1298,9 @@ func (s *Store) HubPage(ctx context.Context, council string, cur storage.Cursor,
 }
 
 // HubSequence is the highest number any stream has given.
-func (s *Store) HubSequence() (int64, error) {
+func (s *Store) HubSequence(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.pool.QueryRow(context.Background(), "SELECT COALESCE(MAX(n), 0) FROM hub_streams").Scan(&n)
+	err := s.pool.QueryRow(ctx, "SELECT COALESCE(MAX(n), 0) FROM hub_streams").Scan(&n)
 	return n, s.failed(err)
 }
 

@@ -72,11 +72,11 @@ func TestNodesShareSchemaAndIdentity(t *testing.T) {
 func TestOneCodeTwoNodes(t *testing.T) {
 	url := pgtest.URL(t)
 	a, b := open(t, url), open(t, url)
-	council, err := a.AddCouncil("Jyderup Lokalråd")
+	council, err := a.AddCouncil(t.Context(), "Jyderup Lokalråd")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, code, err := a.AddDevice("laptop", council, false)
+	_, code, err := a.AddDevice(t.Context(), "laptop", council, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,11 +112,11 @@ func TestOneCodeTwoNodes(t *testing.T) {
 func TestConcurrentApplyNumbersOnce(t *testing.T) {
 	url := pgtest.URL(t)
 	a, b := open(t, url), open(t, url)
-	council, err := a.AddCouncil("Jyderup Lokalråd")
+	council, err := a.AddCouncil(t.Context(), "Jyderup Lokalråd")
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := a.HubSequence()
+	base, err := a.HubSequence(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

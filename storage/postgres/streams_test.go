@@ -118,11 +118,11 @@ func TestMigrationKeepsOldCursors(t *testing.T) {
 func TestPushesOfTwoCouncilsRunAtOnce(t *testing.T) {
 	url := pgtest.URL(t)
 	a, b := open(t, url), open(t, url)
-	ka, err := a.AddCouncil("Kalundborg Lokalråd")
+	ka, err := a.AddCouncil(t.Context(), "Kalundborg Lokalråd")
 	if err != nil {
 		t.Fatal(err)
 	}
-	jy, err := a.AddCouncil("Jyderup Lokalråd")
+	jy, err := a.AddCouncil(t.Context(), "Jyderup Lokalråd")
 	if err != nil {
 		t.Fatal(err)
 	}
