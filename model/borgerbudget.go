@@ -477,6 +477,26 @@ type PBTally struct {
 	Turnout  int           // ballots handed in (valid and invalid), totals excluded
 }
 
+// FromTotals is how many of the tally's votes (points on a points
+// ballot) came from places that report only totals: every vote less what
+// the valid ballots gave.
+func (t PBTally) FromTotals(kind PBBallotKind) int64 {
+	n := int64(0)
+	for _, v := range t.Votes {
+		n += v
+	}
+	for _, b := range t.Valid {
+		for _, m := range b.Marks {
+			if kind == PBPoints {
+				n -= m.Points
+			} else {
+				n--
+			}
+		}
+	}
+	return n
+}
+
 func sameMarks(a, b PBBallot) bool {
 	if a.Place != b.Place || len(a.Marks) != len(b.Marks) {
 		return false

@@ -147,3 +147,28 @@ func TestPBParseMarks(t *testing.T) {
 		t.Error("op with bad marks accepted")
 	}
 }
+
+// The votes from places that report only totals are every vote less what
+// the valid ballots gave: one a cross, the points on a points ballot.
+func TestPBTallyFromTotals(t *testing.T) {
+	ps := pbProposals()
+	totals := []model.PBTotal{{ID: "t1", Place: "Skolen", ProposalID: "a", Votes: 12}, {ID: "t2", Place: "Skolen", ProposalID: "b", Votes: 5}}
+	r := pbRound()
+	r.TotalsMode = true
+	crosses := []model.PBBallot{
+		{ID: "1", Entry: 1, Number: 1, Marks: []model.PBMark{{Number: 1}, {Number: 2}}},
+		{ID: "2", Entry: 1, Number: 2, Marks: []model.PBMark{{Number: 1}}},
+	}
+	if got := model.Tally(r, ps, crosses, totals).FromTotals(r.BallotKind); got != 17 {
+		t.Errorf("crosses: %d from totals, want 17", got)
+	}
+	r.BallotKind, r.Points, r.MaxChoices = model.PBPoints, 5, 0
+	points := []model.PBBallot{{ID: "1", Entry: 1, Number: 1, Marks: []model.PBMark{{Number: 1, Points: 3}, {Number: 2, Points: 2}}}}
+	tally := model.Tally(r, ps, points, totals)
+	if len(tally.Valid) != 1 {
+		t.Fatalf("the points ballot was not valid: %+v", tally.Invalid)
+	}
+	if got := tally.FromTotals(r.BallotKind); got != 17 {
+		t.Errorf("points: %d from totals, want 17", got)
+	}
+}

@@ -486,22 +486,19 @@ func (f DecisionFilter) Filter(ds []Decision) []Decision {
 
 // DecisionYears lists the years that hold decisions, newest first.
 func DecisionYears(ds []Decision) []int {
-	var ys []int
-	for _, d := range ds {
-		if y := d.Date.In(Copenhagen).Year(); !slices.Contains(ys, y) {
-			ys = append(ys, y)
-		}
-	}
-	slices.Sort(ys)
-	slices.Reverse(ys)
-	return ys
+	return yearsOf(ds, func(d Decision) time.Time { return d.Date })
 }
 
 // MeetingYears lists the years meetings are held in, newest first.
 func MeetingYears(ms []Meeting) []int {
+	return yearsOf(ms, func(m Meeting) time.Time { return m.Start })
+}
+
+// yearsOf lists the years (in Copenhagen) of the dates of xs, newest first.
+func yearsOf[T any](xs []T, date func(T) time.Time) []int {
 	var ys []int
-	for _, m := range ms {
-		if y := m.Start.In(Copenhagen).Year(); !slices.Contains(ys, y) {
+	for _, x := range xs {
+		if y := date(x).In(Copenhagen).Year(); !slices.Contains(ys, y) {
 			ys = append(ys, y)
 		}
 	}

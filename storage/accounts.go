@@ -108,7 +108,7 @@ func (w *writer) approvedYear(council string, dates ...string) error {
 // (the zero value for a new line); ErrAccountsApproved when its year (or
 // the year it is moved from) is approved.
 func (db *DB) SaveAccountEntry(ctx context.Context, loaded model.AccountEntry, e *model.AccountEntry) error {
-	err := db.save(ctx, e, &e.ID, e.CouncilID, entryD.record(&loaded), func() record { return entryD.record(e) }, func(w *writer) error {
+	return saveRow(ctx, db, entryD, loaded, e, func(w *writer) error {
 		dates := []string{dateText(e.Date)}
 		if loaded.ID != "" {
 			stored, err := entryD.scan(w.tx.QueryRowContext(w.ctx, entriesT.selectSQL()+" WHERE id = ?", e.ID))
@@ -118,7 +118,6 @@ func (db *DB) SaveAccountEntry(ctx context.Context, loaded model.AccountEntry, e
 		}
 		return w.approvedYear(e.CouncilID, dates...)
 	})
-	return reread(ctx, db, loaded.ID, err, e, e.ID, entriesT, entryD.scan)
 }
 
 // DeleteAccountEntry deletes an accounts line with its attached receipts;
@@ -145,7 +144,7 @@ func (db *DB) DeleteAccountEntry(ctx context.Context, id string) error {
 // save that clears the approval (the balance is written first): take the
 // approval back, then correct. ErrAccountsApproved.
 func (db *DB) SaveAccountsYear(ctx context.Context, loaded model.AccountsYear, a *model.AccountsYear) error {
-	err := db.save(ctx, a, &a.ID, a.CouncilID, accYearD.record(&loaded), func() record { return accYearD.record(a) }, func(w *writer) error {
+	return saveRow(ctx, db, accYearD, loaded, a, func(w *writer) error {
 		stored, err := accYearD.scan(w.tx.QueryRowContext(w.ctx, accYearsT.selectSQL()+" WHERE id = ?", a.ID))
 		if err == nil && stored.Year == a.Year && stored.Opening == a.Opening {
 			return nil // the approval, the meeting or the note
@@ -156,5 +155,4 @@ func (db *DB) SaveAccountsYear(ctx context.Context, loaded model.AccountsYear, a
 		}
 		return w.approvedYear(a.CouncilID, years...)
 	})
-	return reread(ctx, db, loaded.ID, err, a, a.ID, accYearsT, accYearD.scan)
 }

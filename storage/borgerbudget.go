@@ -10,7 +10,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -24,7 +23,7 @@ import (
 var (
 	pbRoundsT    = pbRoundD.table
 	pbProposalsT = pbProposalD.table
-	pbBallotsT   = tableOf("pb_ballots")
+	pbBallotsT   = pbBallotD.table
 	pbTotalsT    = pbTotalD.table
 )
 
@@ -101,28 +100,59 @@ var (
 		textCol("proposal_id", func(t *model.PBTotal) *string { return &t.ProposalID }),
 		intCol("votes", func(t *model.PBTotal) *int64 { return &t.Votes }),
 	)
+	pbBallotD = describe("pb_ballots", func(b *model.PBBallot) *string { return &b.ID },
+		func(b *model.PBBallot) *string { return &b.CouncilID }, nil,
+		textCol("round_id", func(b *model.PBBallot) *string { return &b.RoundID }),
+		intCol("entry", func(b *model.PBBallot) *int { return &b.Entry }),
+		intCol("number", func(b *model.PBBallot) *int { return &b.Number }),
+		textCol("place", func(b *model.PBBallot) *string { return &b.Place }),
+		marksCol("marks", func(b *model.PBBallot) *[]model.PBMark { return &b.Marks }),
+		stampCol("entered", func(b *model.PBBallot) *time.Time { return &b.Entered }),
+	)
 )
 
-// pbBallotRecord stores the marks as model.FormatMarks writes them: with
-// points on a points ballot.
-func pbBallotRecord(b *model.PBBallot, points bool) record {
-	return pbBallotsT.record(b.ID, b.CouncilID, b.RoundID, int64(b.Entry), int64(b.Number), b.Place,
-		model.FormatMarks(b.Marks, points), stampText(b.Entered))
+// marksCol binds a ballot's marks (FieldMarks) to its field, stored as
+// model.FormatMarks writes them: with points when the marks carry points
+// (fitMarks gives every mark of a points ballot at least one). Marks that
+// cannot be read are no blank ballot: the door refuses them
+// (model.CheckField), so only a damaged file holds them, and a count that
+// took them as blank would be wrong without a word. The ballot's entry
+// and number come before its marks in the registry, so the error names
+// them.
+func marksCol(name string, f func(*model.PBBallot) *[]model.PBMark) col[model.PBBallot] {
+	return col[model.PBBallot]{name: name, kinds: []model.FieldKind{model.FieldMarks},
+		addr: func(b *model.PBBallot) any { return f(b) },
+		get: func(b *model.PBBallot) any {
+			marks := *f(b)
+			return model.FormatMarks(marks, slices.ContainsFunc(marks, func(m model.PBMark) bool { return m.Points != 0 }))
+		},
+		set: func(b *model.PBBallot, v any) error {
+			s, err := asText(v)
+			if err != nil {
+				return err
+			}
+			if *f(b), err = model.ParseMarks(s, strings.Contains(s, ":")); err != nil {
+				return model.NewError(model.Invalid, fmt.Sprintf("stemmesedel nr. %d (tæller %d): krydserne »%.40s« kan ikke læses: %v", b.Number, b.Entry, s, err))
+			}
+			return nil
+		},
+	}
 }
 
-func scanPBBallot(s scanner) (b model.PBBallot, err error) {
-	var marks, entered string
-	if err = s.Scan(&b.ID, &b.CouncilID, &b.RoundID, &b.Entry, &b.Number, &b.Place, &marks, &entered); err != nil {
-		return b, err
+// fitMarks is marks as a ballot of a round of kind holds them: no points
+// on a ballot of crosses, and on a points ballot at least one point a
+// mark, as model.ParseMarks reads a bare number there.
+func fitMarks(marks []model.PBMark, kind model.PBBallotKind) []model.PBMark {
+	out := slices.Clone(marks)
+	for i := range out {
+		switch {
+		case kind != model.PBPoints:
+			out[i].Points = 0
+		case out[i].Points == 0:
+			out[i].Points = 1
+		}
 	}
-	// Marks that cannot be read are no blank ballot: the door refuses
-	// them (model.CheckField), so only a damaged file holds them, and a count
-	// that took them as blank would be wrong without a word.
-	if b.Marks, err = model.ParseMarks(marks, strings.Contains(marks, ":")); err != nil {
-		return b, model.NewError(model.Invalid, fmt.Sprintf("stemmesedel nr. %d (tæller %d): krydserne »%.40s« kan ikke læses: %v", b.Number, b.Entry, marks, err))
-	}
-	b.Entered = parseStampText(entered)
-	return b, nil
+	return out
 }
 
 // ofRoundsCouncil keeps a read of a round's proposals, ballots or totals
@@ -223,7 +253,7 @@ func (db *DB) SavePBRound(ctx context.Context, loaded model.PBRound, r *model.PB
 		r.Phase = want.Phase
 		return db.SavePBRound(ctx, first, r)
 	}
-	err := db.save(ctx, r, &r.ID, r.CouncilID, pbRoundD.record(&loaded), func() record { return pbRoundD.record(r) }, func(w *writer) error {
+	return saveRow(ctx, db, pbRoundD, loaded, r, func(w *writer) error {
 		if r.ID == "" || loaded.ID == "" {
 			return nil
 		}
@@ -236,7 +266,6 @@ func (db *DB) SavePBRound(ctx context.Context, loaded model.PBRound, r *model.PB
 		}
 		return model.CheckRoundChange(was, pbEdited(loaded, *r, was))
 	})
-	return reread(ctx, db, loaded.ID, err, r, r.ID, pbRoundsT, pbRoundD.scan)
 }
 
 // pbEdited is the round that a save of r, edited from loaded, stores when
@@ -358,10 +387,9 @@ func (db *DB) SavePBProposal(ctx context.Context, loaded model.PBProposal, p *mo
 	if p.Status == "" {
 		p.Status = model.ProposalReceived
 	}
-	err := db.save(ctx, p, &p.ID, p.CouncilID, pbProposalD.record(&loaded), func() record { return pbProposalD.record(p) }, func(w *writer) error {
+	return saveRow(ctx, db, pbProposalD, loaded, p, func(w *writer) error {
 		return w.checkProposal(p)
 	})
-	return reread(ctx, db, loaded.ID, err, p, p.ID, pbProposalsT, pbProposalD.scan)
 }
 
 // DeletePBProposal deletes a proposal with its totals; refused once
@@ -433,7 +461,7 @@ func (db *DB) ImportPBProposals(ctx context.Context, roundID string, ps []model.
 
 // PBBallots lists a round's ballots by number, then entry.
 func (db *DB) PBBallots(ctx context.Context, roundID string) ([]model.PBBallot, error) {
-	return list(ctx, db.sql, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID)
+	return list(ctx, db.sql, pbBallotD.scan, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID)
 }
 
 // votingRound is the round of a ballot or total, refused unless voting
@@ -459,8 +487,7 @@ func (db *DB) SavePBBallot(ctx context.Context, loaded model.PBBallot, b *model.
 	if b.Entered.IsZero() {
 		b.Entered = db.Now()
 	}
-	var points bool
-	err := db.save(ctx, b, &b.ID, b.CouncilID, pbBallotRecord(&loaded, len(loaded.Marks) > 0 && loaded.Marks[0].Points > 0), func() record { return pbBallotRecord(b, points) }, func(w *writer) error {
+	return saveRow(ctx, db, pbBallotD, loaded, b, func(w *writer) error {
 		r, err := w.votingRound(b.RoundID, b.CouncilID)
 		if err != nil {
 			return err
@@ -471,10 +498,9 @@ func (db *DB) SavePBBallot(ctx context.Context, loaded model.PBBallot, b *model.
 				return fmt.Errorf("en stemmeseddel kan ikke flyttes til en anden runde")
 			}
 		}
-		points = r.BallotKind == model.PBPoints
+		b.Marks = fitMarks(b.Marks, r.BallotKind)
 		return nil
 	})
-	return reread(ctx, db, loaded.ID, err, b, b.ID, pbBallotsT, scanPBBallot)
 }
 
 // DeletePBBallot deletes a ballot entry; only while voting is open.
@@ -490,7 +516,7 @@ func (db *DB) PBTotals(ctx context.Context, roundID string) ([]model.PBTotal, er
 // SavePBTotal creates or updates a place's total for a proposal, edited
 // from loaded; only while voting is open and when the round takes totals.
 func (db *DB) SavePBTotal(ctx context.Context, loaded model.PBTotal, t *model.PBTotal) error {
-	err := db.save(ctx, t, &t.ID, t.CouncilID, pbTotalD.record(&loaded), func() record { return pbTotalD.record(t) }, func(w *writer) error {
+	return saveRow(ctx, db, pbTotalD, loaded, t, func(w *writer) error {
 		r, err := w.votingRound(t.RoundID, t.CouncilID)
 		if err != nil {
 			return err
@@ -505,7 +531,6 @@ func (db *DB) SavePBTotal(ctx context.Context, loaded model.PBTotal, t *model.PB
 		}
 		return err
 	})
-	return reread(ctx, db, loaded.ID, err, t, t.ID, pbTotalsT, pbTotalD.scan)
 }
 
 // DeletePBTotal deletes a total; only while voting is open.
@@ -560,7 +585,7 @@ func (db *DB) PBRoundData(ctx context.Context, roundID string) (PBRoundData, err
 		if d.Proposals, err = list(ctx, tx, pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID); err != nil {
 			return err
 		}
-		if d.Ballots, err = list(ctx, tx, scanPBBallot, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID); err != nil {
+		if d.Ballots, err = list(ctx, tx, pbBallotD.scan, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID); err != nil {
 			return err
 		}
 		d.Totals, err = list(ctx, tx, pbTotalD.scan, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
@@ -621,7 +646,6 @@ func (db *DB) CreatePBRound(ctx context.Context, d PBRoundData) (model.PBRound, 
 		}
 		recs = append(recs, pbProposalD.record(&p))
 	}
-	points := r.BallotKind == model.PBPoints
 	for i, b := range d.Ballots {
 		b.ID, b.CouncilID, b.RoundID = newID(), r.CouncilID, r.ID
 		if b.Entry == 0 {
@@ -633,7 +657,8 @@ func (db *DB) CreatePBRound(ctx context.Context, d PBRoundData) (model.PBRound, 
 		if err := b.Validate(); err != nil {
 			return model.PBRound{}, fmt.Errorf("stemmeseddel %d: %w", i+1, err)
 		}
-		recs = append(recs, pbBallotRecord(&b, points))
+		b.Marks = fitMarks(b.Marks, r.BallotKind)
+		recs = append(recs, pbBallotD.record(&b))
 	}
 	for i, t := range d.Totals {
 		t.ID, t.CouncilID, t.RoundID = newID(), r.CouncilID, r.ID
@@ -786,17 +811,7 @@ func (db *DB) ErasePBProposer(ctx context.Context, proposalID string) error {
 		if err := w.scrubLog(r.table, r.id, name, true, scrubbed, fields); err != nil {
 			return err
 		}
-		if len(scrubbed) == 0 {
-			return nil
-		}
-		body, err := json.Marshal(scrubbed)
-		if err != nil {
-			return err
-		}
-		if err := w.log(scrubTable, newID(), p.CouncilID, "ops", string(body)); err != nil {
-			return err
-		}
-		return db.refreshFields(w.ctx, w.tx, p.CouncilID, fields)
+		return w.logScrub(db, p.CouncilID, scrubbed, fields)
 	})
 }
 

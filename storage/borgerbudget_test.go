@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -458,5 +459,63 @@ func TestErasePBProposer(t *testing.T) {
 		if got[0].ProposerName != model.FormerMemberName || got[0].ProposerContact != "" {
 			t.Fatalf("%s holds %+v", name, got[0])
 		}
+	}
+}
+
+// A ballot's marks are stored as the round's kind reads them: a bare
+// number on a points ballot is one point, points given on a ballot of
+// crosses are dropped; marks a damaged file holds are refused with the
+// ballot's number, never counted as a blank ballot.
+func TestPBBallotMarksFitTheRound(t *testing.T) {
+	db, path := openTemp(t)
+	c := newCouncil(t, db)
+	marks := func(ballotID string) string {
+		t.Helper()
+		var v string
+		for _, o := range noerr.Get(db.CouncilOps(t.Context(), c.ID))(t) {
+			if o.Table == "pb_ballots" && o.Row == ballotID && o.Field == "marks" {
+				v = fmt.Sprint(o.Value)
+			}
+		}
+		return v
+	}
+
+	cross, _ := newPBRound(t, db, c.ID)
+	openVoting(t, db, &cross)
+	b := ballot(cross, 1, 1, 1, 2)
+	b.Marks[0].Points = 4
+	must(t, db.SavePBBallot(t.Context(), model.PBBallot{}, &b))
+	if got := marks(b.ID); got != "1 2" {
+		t.Fatalf("a ballot of crosses given points was logged as %q, want \"1 2\"", got)
+	}
+	if b.Marks[0].Points != 0 {
+		t.Fatalf("read back with %d points on a ballot of crosses", b.Marks[0].Points)
+	}
+
+	pts := model.PBRound{CouncilID: c.ID, Title: "Point", Pot: 50_000_00, Phase: model.PhaseReview,
+		BallotKind: model.PBPoints, Points: 5, Method: model.CountVotes, TieRule: model.TieByID}
+	must(t, db.SavePBRound(t.Context(), model.PBRound{}, &pts))
+	openVoting(t, db, &pts)
+	p := model.PBBallot{CouncilID: c.ID, RoundID: pts.ID, Entry: 1, Number: 7, Marks: []model.PBMark{{Number: 1, Points: 3}, {Number: 2}}}
+	must(t, db.SavePBBallot(t.Context(), model.PBBallot{}, &p))
+	if got := marks(p.ID); got != "1:3 2:1" {
+		t.Fatalf("a points ballot with a bare mark was logged as %q, want \"1:3 2:1\"", got)
+	}
+	loaded := p
+	p.Marks = []model.PBMark{{Number: 2, Points: 5}}
+	must(t, db.SavePBBallot(t.Context(), loaded, &p))
+	if got := noerr.Get(db.PBBallots(t.Context(), pts.ID))(t); len(got) != 1 || len(got[0].Marks) != 1 || got[0].Marks[0] != (model.PBMark{Number: 2, Points: 5}) {
+		t.Fatalf("the corrected points ballot reads back as %+v", got)
+	}
+
+	raw, err := sql.Open("sqlite", path)
+	must(t, err)
+	_, err = raw.Exec("UPDATE pb_ballots SET marks = '1:x' WHERE id = ?", p.ID)
+	raw.Close()
+	must(t, err)
+	_, err = db.PBBallots(t.Context(), pts.ID)
+	wantCode(t, "damaged marks", err, model.Invalid)
+	if !strings.Contains(err.Error(), "stemmesedel nr. 7") || strings.Contains(err.Error(), "pb_ballots") {
+		t.Fatalf("damaged marks: %q should name ballot no. 7 in Danish only", err)
 	}
 }

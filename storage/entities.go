@@ -316,11 +316,11 @@ func (db *DB) SaveCouncil(ctx context.Context, loaded model.Council, c *model.Co
 	if created {
 		c.ID = newID()
 	}
-	err := db.save(ctx, c, &c.ID, c.ID, councilD.record(&loaded), func() record { return councilD.record(c) }, nil)
+	err := saveRow(ctx, db, councilD, loaded, c, nil)
 	if err != nil && created {
 		c.ID = ""
 	}
-	return reread(ctx, db, loaded.ID, err, c, c.ID, councilsT, councilD.scan)
+	return err
 }
 
 // DeleteCouncil deletes a council and everything it keeps.
@@ -343,8 +343,7 @@ func (db *DB) Members(ctx context.Context, councilID string) ([]model.Member, er
 
 // SaveMember creates or updates a member.
 func (db *DB) SaveMember(ctx context.Context, loaded model.Member, m *model.Member) error {
-	err := db.save(ctx, m, &m.ID, m.CouncilID, memberD.record(&loaded), func() record { return memberD.record(m) }, nil)
-	return reread(ctx, db, loaded.ID, err, m, m.ID, membersT, memberD.scan)
+	return saveRow(ctx, db, memberD, loaded, m, nil)
 }
 
 // DeleteMember deletes a member. Projects they were responsible for keep
@@ -384,7 +383,7 @@ func (db *DB) SaveMeeting(ctx context.Context, loaded model.Meeting, m *model.Me
 	case m.ApprovedAt.IsZero():
 		m.ApprovedAt = db.Now().UTC().Truncate(time.Second)
 	}
-	err := db.save(ctx, m, &m.ID, m.CouncilID, meetingD.record(&loaded), func() record { return meetingD.record(m) }, func(w *writer) error {
+	return saveRow(ctx, db, meetingD, loaded, m, func(w *writer) error {
 		old, err := meetingD.scan(w.tx.QueryRowContext(w.ctx, meetingsT.selectSQL()+" WHERE id = ?", m.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -400,7 +399,6 @@ func (db *DB) SaveMeeting(ctx context.Context, loaded model.Meeting, m *model.Me
 		}
 		return nil
 	})
-	return reread(ctx, db, loaded.ID, err, m, m.ID, meetingsT, meetingD.scan)
 }
 
 // DeleteMeeting deletes a meeting with its agenda and the action items
@@ -457,7 +455,7 @@ func (w *writer) checkUnlocked(meetingID string) error {
 // SaveAgendaItem creates or updates an agenda item. A new item with no
 // position goes last on the agenda.
 func (db *DB) SaveAgendaItem(ctx context.Context, loaded model.AgendaItem, a *model.AgendaItem) error {
-	err := db.save(ctx, a, &a.ID, a.CouncilID, itemD.record(&loaded), func() record { return itemD.record(a) }, func(w *writer) error {
+	return saveRow(ctx, db, itemD, loaded, a, func(w *writer) error {
 		if err := w.checkUnlocked(a.MeetingID); err != nil {
 			return err
 		}
@@ -468,7 +466,6 @@ func (db *DB) SaveAgendaItem(ctx context.Context, loaded model.AgendaItem, a *mo
 		}
 		return nil
 	})
-	return reread(ctx, db, loaded.ID, err, a, a.ID, itemsT, itemD.scan)
 }
 
 // MoveAgendaItem moves an item delta places on its agenda (negative is up)
@@ -585,8 +582,7 @@ func (db *DB) SaveActionItem(ctx context.Context, loaded model.ActionItem, a *mo
 	if !a.Done {
 		a.DoneAt = time.Time{}
 	}
-	err := db.save(ctx, a, &a.ID, a.CouncilID, actionD.record(&loaded), func() record { return actionD.record(a) }, nil)
-	return reread(ctx, db, loaded.ID, err, a, a.ID, actionsT, actionD.scan)
+	return saveRow(ctx, db, actionD, loaded, a, nil)
 }
 
 // DeleteActionItem deletes an action item.
@@ -606,8 +602,7 @@ func (db *DB) Project(ctx context.Context, id string) (model.Project, error) {
 
 // SaveProject creates or updates a project.
 func (db *DB) SaveProject(ctx context.Context, loaded model.Project, p *model.Project) error {
-	err := db.save(ctx, p, &p.ID, p.CouncilID, projectD.record(&loaded), func() record { return projectD.record(p) }, nil)
-	return reread(ctx, db, loaded.ID, err, p, p.ID, projectsT, projectD.scan)
+	return saveRow(ctx, db, projectD, loaded, p, nil)
 }
 
 // DeleteProject deletes a project with its budget and applications.
@@ -633,8 +628,7 @@ func (db *DB) BudgetLines(ctx context.Context, projectID string) ([]model.Budget
 
 // SaveBudgetLine creates or updates a budget line.
 func (db *DB) SaveBudgetLine(ctx context.Context, loaded model.BudgetLine, l *model.BudgetLine) error {
-	err := db.save(ctx, l, &l.ID, l.CouncilID, lineD.record(&loaded), func() record { return lineD.record(l) }, nil)
-	return reread(ctx, db, loaded.ID, err, l, l.ID, linesT, lineD.scan)
+	return saveRow(ctx, db, lineD, loaded, l, nil)
 }
 
 // DeleteBudgetLine deletes a budget line.
@@ -654,8 +648,7 @@ func (db *DB) CouncilApplications(ctx context.Context, councilID string) ([]mode
 
 // SaveFundingApplication creates or updates a funding application.
 func (db *DB) SaveFundingApplication(ctx context.Context, loaded model.FundingApplication, a *model.FundingApplication) error {
-	err := db.save(ctx, a, &a.ID, a.CouncilID, appD.record(&loaded), func() record { return appD.record(a) }, nil)
-	return reread(ctx, db, loaded.ID, err, a, a.ID, appsT, appD.scan)
+	return saveRow(ctx, db, appD, loaded, a, nil)
 }
 
 // DeleteFundingApplication deletes a funding application.
@@ -688,13 +681,12 @@ func (db *DB) WishYears(ctx context.Context, councilID string) ([]int, error) {
 // SaveBudgetWish creates or updates a budget wish. A new wish with no
 // priority goes last among its year's wishes.
 func (db *DB) SaveBudgetWish(ctx context.Context, loaded model.BudgetWish, b *model.BudgetWish) error {
-	err := db.save(ctx, b, &b.ID, b.CouncilID, wishD.record(&loaded), func() record { return wishD.record(b) }, func(w *writer) error {
+	return saveRow(ctx, db, wishD, loaded, b, func(w *writer) error {
 		if b.Rank == 0 {
 			return w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(MAX(priority), 0) + 1 FROM budget_wishes WHERE council_id = ? AND year = ? AND id <> ?", b.CouncilID, b.Year, b.ID).Scan(&b.Rank)
 		}
 		return nil
 	})
-	return reread(ctx, db, loaded.ID, err, b, b.ID, wishesT, wishD.scan)
 }
 
 // MoveBudgetWish moves a wish delta places in its year's priority order
@@ -849,7 +841,7 @@ func Overwriting[T any](ctx context.Context, db *DB, x T) T {
 	case model.PBProposal:
 		v, err = byID(ctx, db, pbProposalsT, pbProposalD.scan, x.ID)
 	case model.PBBallot:
-		v, err = byID(ctx, db, pbBallotsT, scanPBBallot, x.ID)
+		v, err = byID(ctx, db, pbBallotsT, pbBallotD.scan, x.ID)
 	case model.PBTotal:
 		v, err = byID(ctx, db, pbTotalsT, pbTotalD.scan, x.ID)
 	default:
@@ -865,6 +857,16 @@ func Overwriting[T any](ctx context.Context, db *DB, x T) T {
 // byID reads the row of table t with id; none is ErrNotFound.
 func byID[T any](ctx context.Context, db *DB, t table, scan func(scanner) (T, error), id string) (T, error) {
 	return one(ctx, db.sql, scan, t.selectSQL()+" WHERE id = ?", id)
+}
+
+// saveRow saves v, edited from loaded, as e describes it (see save), and
+// reads an edited row back (see reread).
+func saveRow[T any, P interface {
+	*T
+	Validate() error
+}](ctx context.Context, db *DB, e entity[T], loaded T, v P, check func(w *writer) error) error {
+	err := db.save(ctx, v, e.id(v), *e.council(v), e.record(&loaded), func() record { return e.record(v) }, check)
+	return reread(ctx, db, *e.id(&loaded), err, v, *e.id(v), e.table, e.scan)
 }
 
 // reread reads an edited row back into *p after its save, so the caller

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -236,6 +237,15 @@ func (e entity[T]) record(p *T) record {
 	return r
 }
 
+// records is the rows of vs as the write path writes them.
+func (e entity[T]) records(vs []T) []record {
+	out := make([]record, len(vs))
+	for i := range vs {
+		out[i] = e.record(&vs[i])
+	}
+	return out
+}
+
 // scan reads a row selected by selectSQL.
 func (e entity[T]) scan(s scanner) (T, error) {
 	var v T
@@ -257,6 +267,10 @@ func (e entity[T]) scan(s scanner) (T, error) {
 	}
 	for i, c := range e.binds {
 		if err := c.set(&v, vals[2+i]); err != nil {
+			var coded *model.Error
+			if errors.As(err, &coded) {
+				return v, err // says what is wrong in the user's words
+			}
 			return v, fmt.Errorf("%s.%s: %w", e.name, c.name, err)
 		}
 	}

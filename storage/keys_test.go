@@ -64,7 +64,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 	}
 	// Fresh writes are signed too, and a re-signed op verifies.
 	ok(t, db.SaveCouncil(t.Context(), c, &model.Council{ID: c.ID, Name: "Nyt navn"}))
-	ops, _ = db.CouncilOps(context.Background(), c.ID)
+	ops = noerr.Get(db.CouncilOps(context.Background(), c.ID))(t)
 	last := ops[len(ops)-1]
 	if !VerifyChange(last, pub) {
 		t.Error("a new op is not signed")

@@ -172,8 +172,7 @@ func (db *DB) AgendaTemplates(ctx context.Context, councilID string) ([]model.Ag
 
 // SaveAgendaTemplate creates or updates a council's template.
 func (db *DB) SaveAgendaTemplate(ctx context.Context, loaded model.AgendaTemplate, t *model.AgendaTemplate) error {
-	err := db.save(ctx, t, &t.ID, t.CouncilID, templateD.record(&loaded), func() record { return templateD.record(t) }, nil)
-	return reread(ctx, db, loaded.ID, err, t, t.ID, templatesT, templateD.scan)
+	return saveRow(ctx, db, templateD, loaded, t, nil)
 }
 
 // DeleteAgendaTemplate deletes a template; meetings made from it keep

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -148,28 +147,14 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		dir := t.TempDir()
 		n := rapid.IntRange(5, 6).Draw(rt, "replicas")
-		dbs := make([]*DB, n)
-		for i := range dbs {
-			db, err := Open(filepath.Join(dir, fmt.Sprint(i, ".db")))
-			if err != nil {
-				rt.Fatal(err)
-			}
-			defer db.Close()
-			// Clocks a little apart, as laptops' are.
-			clock := syncNow.Add(time.Duration(rapid.IntRange(0, 5000).Draw(rt, "skew")) * time.Millisecond)
-			db.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
-			dbs[i] = db
-		}
-		c := model.Council{Name: "Råd"}
-		ok(rt, dbs[0].SaveCouncil(context.Background(), model.Council{}, &c))
-		m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-		ok(rt, dbs[0].SaveMeeting(context.Background(), model.Meeting{}, &m))
+		// Clocks a little apart, as laptops' are.
+		dbs := openReplicas(rt, dir, n, func(int) time.Duration {
+			return time.Duration(rapid.IntRange(0, 5000).Draw(rt, "skew")) * time.Millisecond
+		})
+		c, m := councilMeeting(rt, dbs[0])
 		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "P", Kind: model.ItemDecision, Notes: minutes()}
 		ok(rt, dbs[0].SaveAgendaItem(context.Background(), model.AgendaItem{}, &it))
-		for i := 1; i < n; i++ {
-			_, err := dbs[i].ApplyOps(context.Background(), mustOps(rt, dbs[0]))
-			ok(rt, err)
-		}
+		spreadFirst(rt, dbs)
 		written := map[string]bool{}  // every line token a laptop wrote
 		replaced := map[string]bool{} // tokens a laptop replaced on purpose
 		token := 0
@@ -182,10 +167,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				if err != nil {
 					continue
 				}
-				ls := strings.SplitAfter(cur.Notes, "\n")
-				if len(ls) > 0 && ls[len(ls)-1] == "" {
-					ls = ls[:len(ls)-1]
-				}
+				ls := noteLines(cur.Notes)
 				if len(ls) == 0 {
 					continue
 				}
@@ -207,10 +189,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				if err != nil {
 					continue
 				}
-				ls := strings.SplitAfter(cur.Notes, "\n")
-				if len(ls) > 0 && ls[len(ls)-1] == "" {
-					ls = ls[:len(ls)-1]
-				}
+				ls := noteLines(cur.Notes)
 				if len(ls) < 2 {
 					continue
 				}
@@ -233,10 +212,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				if _, err := db.AgendaItem(context.Background(), it.ID); err != nil {
 					continue
 				}
-				ls := strings.SplitAfter(loaded.Notes, "\n")
-				if len(ls) > 0 && ls[len(ls)-1] == "" {
-					ls = ls[:len(ls)-1]
-				}
+				ls := noteLines(loaded.Notes)
 				if len(ls) == 0 {
 					continue
 				}

@@ -45,12 +45,15 @@ func (w *writer) checkMunicipalWriter() error {
 	return nil
 }
 
-// saveMunicipal is save for the municipality's rows.
-func (db *DB) saveMunicipal(ctx context.Context, v interface{ Validate() error }, id *string, council *string, loaded record, rec func() record) error {
-	if *council == "" {
-		*council = model.MunicipalityID
+// saveMunicipal is saveRow for the municipality's rows.
+func saveMunicipal[T any, P interface {
+	*T
+	Validate() error
+}](ctx context.Context, db *DB, e entity[T], loaded T, v P) error {
+	if c := e.council(v); *c == "" {
+		*c = model.MunicipalityID
 	}
-	return db.save(ctx, v, id, *council, loaded, rec, func(w *writer) error { return w.checkMunicipalWriter() })
+	return saveRow(ctx, db, e, loaded, v, func(w *writer) error { return w.checkMunicipalWriter() })
 }
 
 // deleteMunicipal deletes one of the municipality's rows.
@@ -115,8 +118,7 @@ func (db *DB) Pool(ctx context.Context, id string) (model.Pool, error) {
 // SavePool creates or updates a pool, edited from loaded (the zero value
 // for a new pool; see SaveCouncil); ErrMunicipalOnly on a council's device.
 func (db *DB) SavePool(ctx context.Context, loaded model.Pool, p *model.Pool) error {
-	err := db.saveMunicipal(ctx, p, &p.ID, &p.CouncilID, poolD.record(&loaded), func() record { return poolD.record(p) })
-	return reread(ctx, db, loaded.ID, err, p, p.ID, poolsT, poolD.scan)
+	return saveMunicipal(ctx, db, poolD, loaded, p)
 }
 
 // DeletePool deletes a pool. Funding applications name their pool as text
@@ -133,8 +135,7 @@ func (db *DB) Deadlines(ctx context.Context) ([]model.MunicipalDeadline, error) 
 // SaveDeadline creates or updates a municipal deadline; ErrMunicipalOnly on
 // a council's device.
 func (db *DB) SaveDeadline(ctx context.Context, loaded model.MunicipalDeadline, d *model.MunicipalDeadline) error {
-	err := db.saveMunicipal(ctx, d, &d.ID, &d.CouncilID, deadlineD.record(&loaded), func() record { return deadlineD.record(d) })
-	return reread(ctx, db, loaded.ID, err, d, d.ID, deadlinesT, deadlineD.scan)
+	return saveMunicipal(ctx, db, deadlineD, loaded, d)
 }
 
 // DeleteDeadline deletes a municipal deadline.
@@ -151,8 +152,7 @@ func (db *DB) Contacts(ctx context.Context) ([]model.Contact, error) {
 // SaveContact creates or updates a contact; ErrMunicipalOnly on a council's
 // device.
 func (db *DB) SaveContact(ctx context.Context, loaded model.Contact, c *model.Contact) error {
-	err := db.saveMunicipal(ctx, c, &c.ID, &c.CouncilID, contactD.record(&loaded), func() record { return contactD.record(c) })
-	return reread(ctx, db, loaded.ID, err, c, c.ID, contactsT, contactD.scan)
+	return saveMunicipal(ctx, db, contactD, loaded, c)
 }
 
 // DeleteContact deletes a contact.
@@ -168,8 +168,7 @@ func (db *DB) Announcements(ctx context.Context) ([]model.Announcement, error) {
 // SaveAnnouncement creates or updates an announcement; ErrMunicipalOnly on
 // a council's device.
 func (db *DB) SaveAnnouncement(ctx context.Context, loaded model.Announcement, a *model.Announcement) error {
-	err := db.saveMunicipal(ctx, a, &a.ID, &a.CouncilID, announcementD.record(&loaded), func() record { return announcementD.record(a) })
-	return reread(ctx, db, loaded.ID, err, a, a.ID, announcementsT, announcementD.scan)
+	return saveMunicipal(ctx, db, announcementD, loaded, a)
 }
 
 // DeleteAnnouncement deletes an announcement.

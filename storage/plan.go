@@ -98,7 +98,7 @@ func (w *writer) oldPlan(db *DB, planID string, year int) error {
 // SavePlan creates or updates a plan, edited from loaded; ErrOldPlan for
 // a year gone by.
 func (db *DB) SavePlan(ctx context.Context, loaded model.DevPlan, p *model.DevPlan) error {
-	err := db.save(ctx, p, &p.ID, p.CouncilID, planD.record(&loaded), func() record { return planD.record(p) }, func(w *writer) error {
+	return saveRow(ctx, db, planD, loaded, p, func(w *writer) error {
 		if loaded.ID != "" {
 			if err := w.oldPlan(db, p.ID, 0); err != nil { // the year stored
 				return err
@@ -106,25 +106,22 @@ func (db *DB) SavePlan(ctx context.Context, loaded model.DevPlan, p *model.DevPl
 		}
 		return w.oldPlan(db, "", p.Year) // the year it is given
 	})
-	return reread(ctx, db, loaded.ID, err, p, p.ID, plansT, planD.scan)
 }
 
 // SaveFocusArea creates or updates a focus area; ErrOldPlan when its plan
 // is of a year gone by.
 func (db *DB) SaveFocusArea(ctx context.Context, loaded model.FocusArea, f *model.FocusArea) error {
-	err := db.save(ctx, f, &f.ID, f.CouncilID, focusD.record(&loaded), func() record { return focusD.record(f) }, func(w *writer) error {
+	return saveRow(ctx, db, focusD, loaded, f, func(w *writer) error {
 		return w.oldPlan(db, f.PlanID, 0)
 	})
-	return reread(ctx, db, loaded.ID, err, f, f.ID, focusT, focusD.scan)
 }
 
 // SavePlanAction creates or updates an action of the plan; ErrOldPlan when
 // its plan is of a year gone by.
 func (db *DB) SavePlanAction(ctx context.Context, loaded model.PlanAction, a *model.PlanAction) error {
-	err := db.save(ctx, a, &a.ID, a.CouncilID, planActionD.record(&loaded), func() record { return planActionD.record(a) }, func(w *writer) error {
+	return saveRow(ctx, db, planActionD, loaded, a, func(w *writer) error {
 		return w.oldPlan(db, a.PlanID, 0)
 	})
-	return reread(ctx, db, loaded.ID, err, a, a.ID, planActionT, planActionD.scan)
 }
 
 // DeleteFocusArea deletes a focus area (its actions stay, serving none).

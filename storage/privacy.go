@@ -43,28 +43,15 @@ func (db *DB) ErasePerson(ctx context.Context, councilID, name string) (int, err
 		return 0, err
 	}
 	erased := report.Erase()
-	var recs []record
-	for i := range erased.Members {
-		recs = append(recs, memberD.record(&erased.Members[i]))
-	}
-	for i := range erased.Attended {
-		recs = append(recs, meetingD.record(&erased.Attended[i]))
-	}
-	for i := range erased.Actions {
-		recs = append(recs, actionD.record(&erased.Actions[i]))
-	}
-	for i := range erased.Mentions {
-		recs = append(recs, itemD.record(&erased.Mentions[i]))
-	}
-	for i := range erased.Projects {
-		recs = append(recs, projectD.record(&erased.Projects[i]))
-	}
-	for i := range erased.Wishes {
-		recs = append(recs, wishD.record(&erased.Wishes[i]))
-	}
-	for i := range erased.Attachments {
-		recs = append(recs, attachD.record(&erased.Attachments[i]))
-	}
+	recs := slices.Concat(
+		memberD.records(erased.Members),
+		meetingD.records(erased.Attended),
+		actionD.records(erased.Actions),
+		itemD.records(erased.Mentions),
+		projectD.records(erased.Projects),
+		wishD.records(erased.Wishes),
+		attachD.records(erased.Attachments),
+	)
 	// A proposal the person handed in loses its proposer's name and
 	// contact, also in the log's past values; one that only mentions them
 	// keeps its (other) proposer's.
@@ -94,21 +81,7 @@ func (db *DB) ErasePerson(ctx context.Context, councilID, name string) (int, err
 				return err
 			}
 		}
-		if len(scrubbed) == 0 {
-			return nil
-		}
-		// The other replicas rewrite the same past values when this op
-		// reaches them. It names ops and their new values, not the person.
-		body, err := json.Marshal(scrubbed)
-		if err != nil {
-			return err
-		}
-		if err := w.log(scrubTable, newID(), councilID, "ops", string(body)); err != nil {
-			return err
-		}
-		// The rewritten fields are replayed as every replica will replay
-		// them, so that kept conflicts lose the name here too.
-		return db.refreshFields(w.ctx, w.tx, councilID, fields)
+		return w.logScrub(db, councilID, scrubbed, fields)
 	})
 	if err == nil && len(erased.Attachments) > 0 {
 		// The copies opened in the viewer carry the old file names.
@@ -255,6 +228,25 @@ func (db *DB) rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change
 		}
 	}
 	return out, nil
+}
+
+// logScrub logs the erasure op that names the ops scrubLog rewrote
+// (scrubbed), if any: the other replicas rewrite the same past values
+// when it reaches them. It names ops and their new values, not the
+// person. The rewritten fields are replayed as every replica will replay
+// them, so that kept conflicts lose the name here too.
+func (w *writer) logScrub(db *DB, councilID string, scrubbed map[string]any, fields map[fieldKey]bool) error {
+	if len(scrubbed) == 0 {
+		return nil
+	}
+	body, err := json.Marshal(scrubbed)
+	if err != nil {
+		return err
+	}
+	if err := w.log(scrubTable, newID(), councilID, "ops", string(body)); err != nil {
+		return err
+	}
+	return db.refreshFields(w.ctx, w.tx, councilID, fields)
 }
 
 // scrubLog anonymises the person's name in the past values the change log

@@ -36,6 +36,5 @@ func (db *DB) Publication(ctx context.Context, councilID string) (model.Publicat
 
 // SavePublication creates or updates the council's public page setting.
 func (db *DB) SavePublication(ctx context.Context, loaded model.Publication, p *model.Publication) error {
-	err := db.save(ctx, p, &p.ID, p.CouncilID, pubD.record(&loaded), func() record { return pubD.record(p) }, nil)
-	return reread(ctx, db, loaded.ID, err, p, p.ID, pubT, pubD.scan)
+	return saveRow(ctx, db, pubD, loaded, p, nil)
 }

@@ -12,7 +12,9 @@
 //
 //   - Opening, migrations and the write path: storage.go, stmts.go,
 //     write.go (every save and delete, and the change log's op),
-//     entities.go (the rows of each table, read and written).
+//     entity.go (each table's descriptor: which model field holds each
+//     column of the field registry), entities.go (the rows of each table,
+//     read and written).
 //   - The change log and sync: sync*.go (replaying ops, applying pulled
 //     pages, the outgoing queue, conflicts, the sync state), merge.go
 //     (the merge of concurrent edits), unsent.go (dropping a council that

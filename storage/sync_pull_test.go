@@ -91,7 +91,7 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 		// yet; an edit of it is simply not made.
 		save := func(db *DB, it *model.AgendaItem) {
 			var fe *model.FieldError
-			loaded, _ := db.AgendaItem(context.Background(), it.ID) // as read just before the edit
+			loaded := noerr.Get(db.AgendaItem(context.Background(), it.ID))(t) // as read just before the edit
 			if err := db.SaveAgendaItem(context.Background(), loaded, it); err != nil && !errors.As(err, &fe) {
 				rt.Fatal(err)
 			}

@@ -342,7 +342,7 @@ func TestLinkCouncil(t *testing.T) {
 	if got, err := a.Council(t.Context(), "hub-council"); err != nil || got.Name != "Demo" {
 		t.Fatalf("linked council = %+v, %v", got, err)
 	}
-	ops, _ := a.PendingOps(context.Background(), "hub-council", 100)
+	ops := noerr.Get(a.PendingOps(context.Background(), "hub-council", 100))(t)
 	if len(ops) != len(councilsT.cols)+len(membersT.cols) || ops[0].Row != "hub-council" {
 		t.Errorf("pending after link = %d ops: %+v", len(ops), ops[0])
 	}
@@ -352,37 +352,64 @@ func TestLinkCouncil(t *testing.T) {
 	}
 }
 
+// openReplicas opens n replicas in dir, closed when rt ends, whose clocks
+// start skew(i) after syncNow and tick a millisecond a reading.
+func openReplicas(rt *rapid.T, dir string, n int, skew func(i int) time.Duration) []*DB {
+	dbs := make([]*DB, n)
+	for i := range dbs {
+		db, err := Open(filepath.Join(dir, fmt.Sprint(i, ".db")))
+		if err != nil {
+			rt.Fatal(err)
+		}
+		rt.Cleanup(func() { db.Close() })
+		clock := syncNow.Add(skew(i))
+		db.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
+		dbs[i] = db
+	}
+	return dbs
+}
+
+// councilMeeting saves a council with a planned meeting on db.
+func councilMeeting(rt *rapid.T, db *DB) (model.Council, model.Meeting) {
+	c := model.Council{Name: "Råd"}
+	ok(rt, db.SaveCouncil(context.Background(), model.Council{}, &c))
+	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
+	ok(rt, db.SaveMeeting(context.Background(), model.Meeting{}, &m))
+	return c, m
+}
+
+// spreadFirst applies every op of the first replica to the others.
+func spreadFirst(rt *rapid.T, dbs []*DB) {
+	for _, db := range dbs[1:] {
+		_, err := db.ApplyOps(context.Background(), mustOps(rt, dbs[0]))
+		ok(rt, err)
+	}
+}
+
+// noteLines is a text's lines with their line ends, none for "".
+func noteLines(s string) []string {
+	ls := strings.SplitAfter(s, "\n")
+	if len(ls) > 0 && ls[len(ls)-1] == "" {
+		ls = ls[:len(ls)-1]
+	}
+	return ls
+}
+
 // Replicas converge whatever subsets of ops reach them, in whatever order
 // and however often; nothing is lost.
 func TestPropertyConvergence(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		dir := t.TempDir()
 		n := rapid.IntRange(2, 3).Draw(rt, "replicas")
-		dbs := make([]*DB, n)
-		for i := range dbs {
-			db, err := Open(filepath.Join(dir, fmt.Sprint(i, ".db")))
-			if err != nil {
-				rt.Fatal(err)
-			}
-			defer db.Close()
-			clock := syncNow.Add(time.Duration(i) * time.Second)
-			db.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
-			dbs[i] = db
-		}
-		c := model.Council{Name: "Råd"}
-		ok(rt, dbs[0].SaveCouncil(context.Background(), model.Council{}, &c))
-		m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
-		ok(rt, dbs[0].SaveMeeting(context.Background(), model.Meeting{}, &m))
+		dbs := openReplicas(rt, dir, n, func(i int) time.Duration { return time.Duration(i) * time.Second })
+		c, m := councilMeeting(rt, dbs[0])
 		var items []string
 		for k := 0; k < 3; k++ {
 			it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: fmt.Sprint("P", k), Kind: model.ItemDecision, Notes: "a\nb\nc\n"}
 			ok(rt, dbs[0].SaveAgendaItem(context.Background(), model.AgendaItem{}, &it))
 			items = append(items, it.ID)
 		}
-		for i := 1; i < n; i++ {
-			_, err := dbs[i].ApplyOps(context.Background(), mustOps(rt, dbs[0]))
-			ok(rt, err)
-		}
+		spreadFirst(rt, dbs)
 		words := []string{"Stien", "Søen", "Hallen", "Kirken"}
 		steps := rapid.IntRange(1, 25).Draw(rt, "steps")
 		for s := 0; s < steps; s++ {
@@ -462,7 +489,10 @@ func checkNothingLost(t tester, db *DB, council string) {
 			}
 		}
 	}
-	cs, _ := db.Conflicts(context.Background(), council)
+	cs, err := db.Conflicts(context.Background(), council)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var all []Conflict
 	all = append(all, cs...)
 	kept := map[string]bool{}

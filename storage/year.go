@@ -40,8 +40,7 @@ func (db *DB) YearRules(ctx context.Context, councilID string) ([]model.YearRule
 // SaveYearRule creates or updates a yearly rule, edited from loaded (the
 // zero value for a new rule).
 func (db *DB) SaveYearRule(ctx context.Context, loaded model.YearRule, r *model.YearRule) error {
-	err := db.save(ctx, r, &r.ID, r.CouncilID, yearRuleD.record(&loaded), func() record { return yearRuleD.record(r) }, nil)
-	return reread(ctx, db, loaded.ID, err, r, r.ID, rulesT, yearRuleD.scan)
+	return saveRow(ctx, db, yearRuleD, loaded, r, nil)
 }
 
 // DeleteYearRule deletes a yearly rule.

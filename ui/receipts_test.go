@@ -2,7 +2,6 @@ package ui
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -132,9 +131,8 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 	pdftext.Need(t)
 	pdfPath := filepath.Join(t.TempDir(), "regnskab.pdf")
 	ok(t, os.WriteFile(pdfPath, data, 0o600))
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", pdfPath, "-").Output()
-	ok(t, err)
-	plain := strings.Join(strings.Fields(string(out)), " ")
+	out := pdftext.File(t, pdfPath, false)
+	plain := strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{"Bilag vedhæftet: Kvittering Brugsen.pdf", "I regnskabet", "01.03.2026"} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("the printed accounts lack %q:\n%s", want, plain)

@@ -235,11 +235,11 @@ func TestStaffSessionSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
+	body := noerr.Get(io.ReadAll(resp.Body))(t)
 	resp.Body.Close()
 	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
 	form := url.Values{"csrf": {csrf[1]}, "name": {"Ida Ørsted"}, "password": {pw}}
-	req, _ := http.NewRequest("POST", first.url+"/login", strings.NewReader(form.Encode()))
+	req := noerr.Get(http.NewRequest("POST", first.url+"/login", strings.NewReader(form.Encode())))(t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
 	resp, err = client.Do(req)
@@ -258,13 +258,13 @@ func TestStaffSessionSurvivesRestart(t *testing.T) {
 	}
 	first.stop()
 	second, _ := startServeFor(t, hubPath)
-	req, _ = http.NewRequest("GET", second.url+"/oversigt", nil)
+	req = noerr.Get(http.NewRequest("GET", second.url+"/oversigt", nil))(t)
 	req.AddCookie(sess)
 	resp, err = client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ = io.ReadAll(resp.Body)
+	body = noerr.Get(io.ReadAll(resp.Body))(t)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Jyderup Lokalråd") {
 		t.Errorf("after a restart: %d", resp.StatusCode)
@@ -281,11 +281,11 @@ func webLogin(t *testing.T, base, name, pw string) (*http.Cookie, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
+	body := noerr.Get(io.ReadAll(resp.Body))(t)
 	resp.Body.Close()
 	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
 	form := url.Values{"csrf": {csrf[1]}, "name": {name}, "password": {pw}}
-	req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode()))
+	req := noerr.Get(http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode())))(t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
 	resp, err = noRedirect.Do(req)
@@ -304,14 +304,14 @@ func webLogin(t *testing.T, base, name, pw string) (*http.Cookie, int) {
 // webGet fetches path at base with the session cookie.
 func webGet(t *testing.T, base, path string, c *http.Cookie) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", base+path, nil)
+	req := noerr.Get(http.NewRequest("GET", base+path, nil))(t)
 	req.AddCookie(c)
 	resp, err := noRedirect.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	body := noerr.Get(io.ReadAll(resp.Body))(t)
 	return resp.StatusCode, string(body)
 }
 
@@ -338,7 +338,7 @@ func TestPGStaffLoginAcrossServeNodes(t *testing.T) {
 	if tok == nil {
 		t.Fatalf("no log-out form on node B's page:\n%s", body)
 	}
-	req, _ := http.NewRequest("POST", nodeB+"/logout", strings.NewReader(url.Values{"csrf": {tok[1]}}.Encode()))
+	req := noerr.Get(http.NewRequest("POST", nodeB+"/logout", strings.NewReader(url.Values{"csrf": {tok[1]}}.Encode())))(t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(sess)
 	resp, err := noRedirect.Do(req)

@@ -2,13 +2,10 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -22,47 +19,8 @@ import (
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
+	"lokalraad/storage/exchange/exchangetest"
 )
-
-// forgeFile appends ops to a bundle file and recomputes its checksum and
-// count, as anyone with a text editor and sha256sum can.
-func forgeFile(t *testing.T, path string, extra []storage.Change) {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f struct {
-		Header map[string]any  `json:"header"`
-		Ops    json.RawMessage `json:"ops"`
-	}
-	if err := json.NewDecoder(zr).Decode(&f); err != nil {
-		t.Fatal(err)
-	}
-	var ops []exchange.Op
-	if err := json.Unmarshal(f.Ops, &ops); err != nil {
-		t.Fatal(err)
-	}
-	more, err := exchange.EncodeOps(extra)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops = append(ops, more...)
-	f.Ops, _ = json.Marshal(ops)
-	sum := sha256.Sum256(f.Ops)
-	f.Header["sha256"], f.Header["count"] = hex.EncodeToString(sum[:]), len(ops)
-	var out bytes.Buffer
-	zw := gzip.NewWriter(&out)
-	json.NewEncoder(zw).Encode(f)
-	zw.Close()
-	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // Issue 8, findings 2 and 3 through the real commands: `kommune bundle
 // import` refuses a council laptop's bundle whose ops claim the staff
@@ -127,7 +85,7 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	hubID := hubDB.DeviceID()
 	hubDB.Close()
 	stamp := time.Now().UnixMilli() << 16
-	forgeFile(t, file, []storage.Change{
+	exchangetest.AppendOps(t, file, []storage.Change{
 		{Device: staff.DeviceID(), Seq: 900, HLC: stamp, Table: "budget_wishes", Row: w.ID, Council: council, Field: "granted", Value: int64(99_999_900)},
 		{Device: hubID, Seq: 900, HLC: stamp, Table: "pools", Row: pool, Council: model.MunicipalityID, Field: "available", Value: int64(999_999_900)},
 		{Device: hubID, Seq: 901, HLC: stamp, Table: "announcements", Row: "forfalsket", Council: model.MunicipalityID, Field: "title", Value: "Alle puljer er lukket"},

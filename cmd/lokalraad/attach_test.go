@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -117,11 +116,8 @@ func TestExportPacketWithBilag(t *testing.T) {
 	if _, _, err := runCmd(t, "export", "packet", "--db", path, "--meeting", m.ID, "--out", packet); err != nil {
 		t.Fatal(err)
 	}
-	txt, err := exec.Command("pdftotext", "-layout", packet, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s := string(txt); !strings.Contains(s, "Bilag 1: Referat sidst.pdf (punkt 2)") || !strings.Contains(s, "Referat") {
+	txt := pdftext.File(t, packet, true)
+	if s := txt; !strings.Contains(s, "Bilag 1: Referat sidst.pdf (punkt 2)") || !strings.Contains(s, "Referat") {
 		t.Errorf("the packet does not carry the bilag:\n%.2000s", s)
 	}
 	broken := filepath.Join(dir, "Ødelagt.pdf")
@@ -200,9 +196,8 @@ func TestAttachReceiptCommand(t *testing.T) {
 		}
 		_, _, err := runCmd(t, args...)
 		must(err)
-		txt, err := exec.Command("pdftotext", "-enc", "UTF-8", pdfPath, "-").Output()
-		must(err)
-		plain := strings.Join(strings.Fields(string(txt)), " ")
+		txt := pdftext.File(t, pdfPath, false)
+		plain := strings.Join(strings.Fields(txt), " ")
 		if !strings.Contains(plain, "Bilag vedhæftet: Kvittering Brugsen.jpg") {
 			t.Errorf("receipts %v: the line does not name its receipt:\n%s", receipts, plain)
 		}

@@ -84,6 +84,26 @@ func (p *pbFlags) now() (time.Time, error) {
 	return exportTime(*p.date, os.Getenv("SOURCE_DATE_EPOCH"), time.Now)
 }
 
+// write writes --out through a temp file with enc and prints its name.
+func (p *pbFlags) write(stdout io.Writer, enc func(io.Writer) error) error {
+	if err := writeFileAtomic(*p.out, enc); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, *p.out)
+	return nil
+}
+
+// datedRound is the date to print (now) and the round with everything in
+// it.
+func (p *pbFlags) datedRound(ctx context.Context) (time.Time, storage.PBRoundData, error) {
+	now, err := p.now()
+	if err != nil {
+		return now, storage.PBRoundData{}, err
+	}
+	d, err := p.roundData(ctx)
+	return now, d, err
+}
+
 // openRound opens the database and reads the round; the caller closes db.
 func (p *pbFlags) openRound(ctx context.Context) (*storage.DB, model.PBRound, error) {
 	db, err := openExisting(*p.db)
@@ -124,23 +144,15 @@ func runBudgetBallots(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := p.parse(args, "db", "round", "out"); err != nil {
 		return err
 	}
-	now, err := p.now()
-	if err != nil {
-		return err
-	}
-	d, err := p.roundData(ctx)
+	now, d, err := p.datedRound(ctx)
 	if err != nil {
 		return err
 	}
 	bo := pdf.BallotOptions{From: *from, To: *to, Place: *place, Large: *large}
 	o := pdf.Options{Lang: model.Lang(*p.lang), Now: now}
-	if err := writeFileAtomic(*p.out, func(w io.Writer) error {
+	return p.write(stdout, func(w io.Writer) error {
 		return pdf.Ballots(w, d.Council.Name, d.Round, d.Proposals, bo, o)
-	}); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, *p.out)
-	return nil
+	})
 }
 
 func runBudgetResults(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -148,11 +160,7 @@ func runBudgetResults(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := p.parse(args, "db", "round", "out"); err != nil {
 		return err
 	}
-	now, err := p.now()
-	if err != nil {
-		return err
-	}
-	d, err := p.roundData(ctx)
+	now, d, err := p.datedRound(ctx)
 	if err != nil {
 		return err
 	}
@@ -160,13 +168,9 @@ func runBudgetResults(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return fmt.Errorf("runden kan ikke tælles op: %w", err)
 	}
-	if err := writeFileAtomic(*p.out, func(w io.Writer) error {
+	return p.write(stdout, func(w io.Writer) error {
 		return pdf.PBResults(w, d.Council.Name, d.Round, d.Proposals, res, pdf.Options{Lang: model.Lang(*p.lang), Now: now})
-	}); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, *p.out)
-	return nil
+	})
 }
 
 // counted is the round's result, or nil with its tally when it cannot be
@@ -189,13 +193,9 @@ func runBudgetExportPB(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	res, t := counted(d)
-	if err := writeFileAtomic(*p.out, func(w io.Writer) error {
+	return p.write(stdout, func(w io.Writer) error {
 		return pb.Write(w, pb.FromRound(d.Council.Name, d.Round, d.Proposals, t, res))
-	}); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, *p.out)
-	return nil
+	})
 }
 
 func runBudgetWorkbook(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -204,23 +204,15 @@ func runBudgetWorkbook(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err := p.parse(args, "db", "round", "out"); err != nil {
 		return err
 	}
-	now, err := p.now()
-	if err != nil {
-		return err
-	}
-	d, err := p.roundData(ctx)
+	now, d, err := p.datedRound(ctx)
 	if err != nil {
 		return err
 	}
 	res, _ := counted(d)
 	o := xlsx.Options{Lang: model.Lang(*p.lang), ContactDetails: *contacts, Now: now}
-	if err := writeFileAtomic(*p.out, func(w io.Writer) error {
+	return p.write(stdout, func(w io.Writer) error {
 		return xlsx.PBWorkbook(w, d.Council.Name, d.Round, d.Proposals, d.Ballots, d.Totals, res, o)
-	}); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, *p.out)
-	return nil
+	})
 }
 
 func runBudgetProposalsTemplate(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -228,11 +220,7 @@ func runBudgetProposalsTemplate(_ context.Context, args []string, stdout, stderr
 	if err := p.parse(args, "out"); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(*p.out, xlsx.PBProposalsTemplate); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, *p.out)
-	return nil
+	return p.write(stdout, xlsx.PBProposalsTemplate)
 }
 
 // openInput opens a file to read, saying in Danish why it cannot.

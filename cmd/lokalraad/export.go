@@ -100,27 +100,13 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 	var write func(io.Writer) error
 	if kind == "invitation" {
-		if *meetingID == "" {
-			return errors.New("angiv mødet med --meeting ID")
-		}
-		m, err := db.Meeting(ctx, *meetingID)
-		if err != nil {
-			return fmt.Errorf("mødet %s: %w", *meetingID, err)
-		}
-		d, err := db.CouncilData(ctx, m.CouncilID)
+		m, d, err := meetingData(ctx, db, *meetingID)
 		if err != nil {
 			return err
 		}
 		write = func(w io.Writer) error { return ical.WriteMeeting(w, d, m.ID, ical.Options{Lang: l, Now: now}) }
 	} else if doc, ok := pdfDocs[kind]; ok {
-		if *meetingID == "" {
-			return errors.New("angiv mødet med --meeting ID")
-		}
-		m, err := db.Meeting(ctx, *meetingID)
-		if err != nil {
-			return fmt.Errorf("mødet %s: %w", *meetingID, err)
-		}
-		d, err := db.CouncilData(ctx, m.CouncilID)
+		m, d, err := meetingData(ctx, db, *meetingID)
 		if err != nil {
 			return err
 		}
@@ -303,6 +289,19 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	return nil
 }
 
+// meetingData reads the meeting --meeting names and its council's data.
+func meetingData(ctx context.Context, db *storage.DB, id string) (model.Meeting, *model.CouncilData, error) {
+	if id == "" {
+		return model.Meeting{}, nil, errors.New("angiv mødet med --meeting ID")
+	}
+	m, err := db.Meeting(ctx, id)
+	if err != nil {
+		return m, nil, fmt.Errorf("mødet %s: %w", id, err)
+	}
+	d, err := db.CouncilData(ctx, m.CouncilID)
+	return m, d, err
+}
+
 // openExisting opens a database that must exist already: a typo in --db
 // must not create an empty one.
 func openExisting(path string) (*storage.DB, error) {
@@ -335,103 +334,96 @@ func councilOf(ctx context.Context, db *storage.DB, id string) (string, error) {
 // transaction, so nothing of it is written.
 var errImportCanceled = fmt.Errorf("%w; intet er importeret", model.ErrCanceled)
 
-// runImport reads budget wishes, projects and members from a workbook.
+const importUsage = "brug: lokalraad import workbook --db PATH [--council ID] [--year YYYY] [--existing skip|update] [--dry-run] FILE.xlsx"
+
+// importCmd reads budget wishes, projects and members from a workbook.
 // Nothing is written when the file has a problem, or with --dry-run.
-func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usage = "brug: lokalraad import workbook --db PATH [--council ID] [--year YYYY] [--existing skip|update] [--dry-run] FILE.xlsx"
-	if len(args) == 0 || args[0] != "workbook" {
-		return errors.New(usage)
-	}
-	fs := flag.NewFlagSet("lokalraad import workbook", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "", "databasefil (påkrævet)")
+func importCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 	councilID := fs.String("council", "", "lokalrådets id (standard: det eneste)")
 	year := fs.Int("year", time.Now().Year()+1, "budgetår for ønsker uden år")
 	existing := fs.String("existing", "", "rækker, der allerede findes: skip (spring over) eller update (opdater)")
 	dry := fs.Bool("dry-run", false, "vis kun, hvad der ville blive importeret")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if *dbPath == "" || fs.NArg() != 1 {
-		return errors.New(usage)
-	}
 	var how storage.Existing
-	switch *existing {
-	case "":
-	case "skip":
-		how = storage.ExistingSkip
-	case "update":
-		how = storage.ExistingUpdate
-	default:
-		return fmt.Errorf("--existing skal være skip eller update, ikke %q", *existing)
-	}
-	db, err := openExisting(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	id, err := councilOf(ctx, db, *councilID)
-	if err != nil {
-		if ctx.Err() != nil { // Ctrl-C before the file was read
-			return errImportCanceled
-		}
-		return err
-	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
-		return fmt.Errorf("%s kunne ikke åbnes: %w", fs.Arg(0), err)
-	}
-	defer f.Close()
-	imp, err := xlsx.ReadContext(ctx, f, id, *year)
-	if ctx.Err() != nil {
-		return errImportCanceled
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
-	}
-	fmt.Fprintf(stdout, "%d budgetønsker, %d projekter, %d medlemmer\n", len(imp.Wishes), len(imp.Projects), len(imp.Members))
-	for _, n := range imp.Notes {
-		fmt.Fprintf(stdout, "Bemærk: %s\n", n)
-	}
-	for _, p := range imp.Problems {
-		fmt.Fprintln(stdout, p)
-	}
-	if len(imp.Problems) > 0 {
-		return fmt.Errorf("%d rækker har fejl; intet er importeret", len(imp.Problems))
-	}
-	matches, err := db.ImportMatches(ctx, id, imp.Members, imp.Projects, imp.Wishes)
-	if err != nil {
-		if ctx.Err() != nil {
-			return errImportCanceled
-		}
-		return err
-	}
-	if matches.Len() > 0 {
-		fmt.Fprintf(stdout, "%d rækker findes allerede (samme navn eller titel og år)\n", matches.Len())
-		if how == 0 && !*dry {
-			return errors.New("vælg, hvad der skal ske med dem: --existing skip (spring over) eller --existing update (opdater); intet er importeret")
-		}
-		if how == 0 {
-			how = storage.ExistingSkip
-		}
-	}
-	ms, ps, ws, err := db.Resolve(ctx, matches, how, imp.Members, imp.Projects, imp.Wishes)
-	if err != nil {
-		if ctx.Err() != nil {
-			return errImportCanceled
-		}
-		return err
-	}
-	if *dry {
-		fmt.Fprintln(stdout, "Prøvekørsel: intet er gemt.")
-		return nil
-	}
-	if err := db.Import(ctx, ms, ps, ws); err != nil {
-		if ctx.Err() != nil {
-			return errImportCanceled
-		}
-		return err
-	}
-	fmt.Fprintf(stdout, "Importeret: %d rækker.\n", len(ms)+len(ps)+len(ws))
-	return nil
+	return dbWork{usage: importUsage,
+		check: func(args []string) error {
+			if len(args) != 1 {
+				return errors.New(importUsage)
+			}
+			switch *existing {
+			case "":
+			case "skip":
+				how = storage.ExistingSkip
+			case "update":
+				how = storage.ExistingUpdate
+			default:
+				return fmt.Errorf("--existing skal være skip eller update, ikke %q", *existing)
+			}
+			return nil
+		},
+		run: func(ctx context.Context, db *storage.DB, args []string) error {
+			id, err := councilOf(ctx, db, *councilID)
+			if err != nil {
+				if ctx.Err() != nil { // Ctrl-C before the file was read
+					return errImportCanceled
+				}
+				return err
+			}
+			f, err := os.Open(args[0])
+			if err != nil {
+				return fmt.Errorf("%s kunne ikke åbnes: %w", args[0], err)
+			}
+			defer f.Close()
+			imp, err := xlsx.ReadContext(ctx, f, id, *year)
+			if ctx.Err() != nil {
+				return errImportCanceled
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			fmt.Fprintf(stdout, "%d budgetønsker, %d projekter, %d medlemmer\n", len(imp.Wishes), len(imp.Projects), len(imp.Members))
+			for _, n := range imp.Notes {
+				fmt.Fprintf(stdout, "Bemærk: %s\n", n)
+			}
+			for _, p := range imp.Problems {
+				fmt.Fprintln(stdout, p)
+			}
+			if len(imp.Problems) > 0 {
+				return fmt.Errorf("%d rækker har fejl; intet er importeret", len(imp.Problems))
+			}
+			matches, err := db.ImportMatches(ctx, id, imp.Members, imp.Projects, imp.Wishes)
+			if err != nil {
+				if ctx.Err() != nil {
+					return errImportCanceled
+				}
+				return err
+			}
+			if matches.Len() > 0 {
+				fmt.Fprintf(stdout, "%d rækker findes allerede (samme navn eller titel og år)\n", matches.Len())
+				if how == 0 && !*dry {
+					return errors.New("vælg, hvad der skal ske med dem: --existing skip (spring over) eller --existing update (opdater); intet er importeret")
+				}
+				if how == 0 {
+					how = storage.ExistingSkip
+				}
+			}
+			ms, ps, ws, err := db.Resolve(ctx, matches, how, imp.Members, imp.Projects, imp.Wishes)
+			if err != nil {
+				if ctx.Err() != nil {
+					return errImportCanceled
+				}
+				return err
+			}
+			if *dry {
+				fmt.Fprintln(stdout, "Prøvekørsel: intet er gemt.")
+				return nil
+			}
+			if err := db.Import(ctx, ms, ps, ws); err != nil {
+				if ctx.Err() != nil {
+					return errImportCanceled
+				}
+				return err
+			}
+			fmt.Fprintf(stdout, "Importeret: %d rækker.\n", len(ms)+len(ps)+len(ws))
+			return nil
+		}}
 }

@@ -34,7 +34,6 @@ import (
 	"syscall"
 	"time"
 
-	"lokalraad/assets"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
@@ -53,31 +52,6 @@ func main() {
 	}
 }
 
-// subcommand runs one subcommand with the arguments after its name.
-type subcommand func(ctx context.Context, args []string, stdout, stderr io.Writer) error
-
-// subcommands are the headless commands by name; each parses its own flags
-// and opens the database it names. Without one of these names, run opens
-// the window.
-var subcommands = map[string]subcommand{
-	"demo":    runDemo,
-	"export":  runExport,
-	"import":  runImport,
-	"backup":  runBackup,
-	"restore": runRestore,
-	"person":  runPerson,
-	"sync":    runSync,
-	"bundle":  runBundle,
-	"attach":  runAttach,
-	"budget":  runBudget,
-	"version": runVersion, "--version": runVersion, "-version": runVersion,
-}
-
-func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) error {
-	fmt.Fprintln(stdout, "Lokalråd", assets.Version())
-	return nil
-}
-
 // run is main without the process: testable with a temp database. Work
 // stopped by Ctrl-C (ctx cancelled) ends with one Danish message
 // (model.Interrupted), never a library's English "context canceled".
@@ -87,6 +61,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // dispatch runs the subcommand args name, or the window.
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if cmd, name, words := lookupCommand(args); cmd != nil {
+		return runDB(ctx, name, cmd, args[words:], stdout, stderr)
+	}
 	if len(args) > 0 {
 		if cmd, ok := subcommands[args[0]]; ok {
 			return cmd(ctx, args[1:], stdout, stderr)
@@ -172,39 +149,31 @@ func databasePath(flagValue string) (string, error) {
 	return path, nil
 }
 
-func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("lokalraad demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "", "databasefil (påkrævet)")
+// demoCmd is `lokalraad demo --db PATH [--large]`.
+func demoCmd(fs *flag.FlagSet, stdout, stderr io.Writer) dbWork {
 	large := fs.Bool("large", false, "skriv et stort datasæt: 10 år for 18 lokalråd")
 	councils := fs.Int("councils", 18, "antal lokalråd med --large")
 	years := fs.Int("years", 10, "antal år med --large")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	db, err := openNamed(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if !*large {
-		id, err := demo.Council(ctx, db, time.Now())
+	return dbWork{run: func(ctx context.Context, db *storage.DB, _ []string) error {
+		if !*large {
+			id, err := demo.Council(ctx, db, time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Demo-lokalrådet er skrevet til %s\n%s\n", db.Path(), id)
+			return nil
+		}
+		start := time.Now()
+		err := demo.Large(ctx, db, time.Now(), demo.LargeSize{Councils: *councils, Years: *years}, func(done, total int) {
+			if ctx.Err() == nil {
+				fmt.Fprintf(stderr, "\r%d af %d rådsår skrevet", done, total)
+			}
+		})
+		fmt.Fprintln(stderr)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Demo-lokalrådet er skrevet til %s\n%s\n", db.Path(), id)
+		fmt.Fprintf(stdout, "Stort datasæt (%d lokalråd, %d år) skrevet til %s på %s\n", *councils, *years, db.Path(), time.Since(start).Round(time.Second))
 		return nil
-	}
-	start := time.Now()
-	err = demo.Large(ctx, db, time.Now(), demo.LargeSize{Councils: *councils, Years: *years}, func(done, total int) {
-		if ctx.Err() == nil {
-			fmt.Fprintf(stderr, "\r%d af %d rådsår skrevet", done, total)
-		}
-	})
-	fmt.Fprintln(stderr)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Stort datasæt (%d lokalråd, %d år) skrevet til %s på %s\n", *councils, *years, db.Path(), time.Since(start).Round(time.Second))
-	return nil
+	}}
 }

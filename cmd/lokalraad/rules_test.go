@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,7 +11,7 @@ import (
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
-	"lokalraad/storage/exchange"
+	"lokalraad/storage/exchange/exchangetest"
 )
 
 // `lokalraad bundle import` runs the model's rules: a bundle from a
@@ -28,20 +25,13 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	hub, err := storage.Open(filepath.Join(dir, "hub.db"))
-	must(err)
-	defer hub.Close()
-	srv := httptest.NewServer(exchange.NewServer(t.Context(), hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
-	defer srv.Close()
-	c := model.Council{Name: "Jyderup Lokalråd"}
-	must(hub.SaveCouncil(t.Context(), model.Council{}, &c))
-	_, codeA, _ := hub.AddDevice(t.Context(), "a", c.ID, false)
-	_, codeB, _ := hub.AddDevice(t.Context(), "b", c.ID, false)
+	_, srv, c, codes := testHub(t, dir, "a", "b")
+	codeA, codeB := codes[0], codes[1]
 	ctx := context.Background()
 	var out, errb bytes.Buffer
 	pathA, pathB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
-	must(runSync(ctx, []string{"--db", pathA, "--server", srv.URL, "--code", codeA}, &out, &errb))
-	must(runSync(ctx, []string{"--db", pathB, "--server", srv.URL, "--code", codeB}, &out, &errb))
+	must(run(ctx, []string{"sync", "--db", pathA, "--server", srv.URL, "--code", codeA}, &out, &errb))
+	must(run(ctx, []string{"sync", "--db", pathB, "--server", srv.URL, "--code", codeB}, &out, &errb))
 
 	a, err := storage.Open(pathA)
 	must(err)
@@ -62,11 +52,11 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	must(a.SignOwn(&forged))
 	a.Close()
 	file := filepath.Join(dir, "jyderup.lokalraad")
-	must(runBundle(ctx, []string{"export", "--db", pathA, "--out", file}, &out, &errb))
-	must(runBundle(ctx, []string{"import", "--db", pathB, file}, &out, &errb))
+	must(run(ctx, []string{"bundle", "export", "--db", pathA, "--out", file}, &out, &errb))
+	must(run(ctx, []string{"bundle", "import", "--db", pathB, file}, &out, &errb))
 
-	forgeFile(t, file, []storage.Change{forged})
-	err = runBundle(ctx, []string{"import", "--db", pathB, file}, &out, &errb)
+	exchangetest.AppendOps(t, file, []storage.Change{forged})
+	err = run(ctx, []string{"bundle", "import", "--db", pathB, file}, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "»beslutning«") || !strings.Contains(err.Error(), "genåbnet") {
 		t.Errorf("tampered bundle: %v", err)
 	}

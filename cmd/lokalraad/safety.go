@@ -11,31 +11,24 @@ import (
 	"lokalraad/storage"
 )
 
-// runBackup saves a consistent copy of the database anywhere (a USB stick).
-func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("lokalraad backup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "", "databasefil (påkrævet)")
+// backupCmd saves a consistent copy of the database anywhere (a USB stick).
+func backupCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
+	const usage = "brug: lokalraad backup --db PATH --out FILE"
 	out := fs.String("out", "", "sikkerhedskopien, der skrives (påkrævet)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *dbPath == "" || *out == "" {
-		return errors.New("brug: lokalraad backup --db PATH --out FILE")
-	}
-	if err := checkWritable(*out); err != nil {
-		return err
-	}
-	db, err := openExisting(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Backup(ctx, *out); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Sikkerhedskopi gemt: %s\n", *out)
-	return nil
+	return dbWork{usage: usage,
+		check: func([]string) error {
+			if *out == "" {
+				return errors.New(usage)
+			}
+			return checkWritable(*out)
+		},
+		run: func(ctx context.Context, db *storage.DB, _ []string) error {
+			if err := db.Backup(ctx, *out); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Sikkerhedskopi gemt: %s\n", *out)
+			return nil
+		}}
 }
 
 // runRestore replaces the database by a backup, keeping the current one as
@@ -61,46 +54,41 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// runPerson shows, exports (JSON) or erases what a council keeps about a
+const personUsage = "brug: lokalraad person show|erase --db PATH [--council ID] --name NAVN"
+
+// personCmd shows, exports (JSON) or erases what a council keeps about a
 // person: GDPR requests.
-func runPerson(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usage = "brug: lokalraad person show|erase --db PATH [--council ID] --name NAVN"
-	if len(args) == 0 || (args[0] != "show" && args[0] != "erase") {
-		return errors.New(usage)
+func personCmd(erase bool) dbCommand {
+	return func(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
+		councilID := fs.String("council", "", "lokalrådets id (standard: det eneste)")
+		name := fs.String("name", "", "personens fulde navn (påkrævet)")
+		return dbWork{usage: personUsage,
+			check: func([]string) error {
+				if *name == "" {
+					return errors.New(personUsage)
+				}
+				return nil
+			},
+			run: func(ctx context.Context, db *storage.DB, _ []string) error {
+				id, err := councilOf(ctx, db, *councilID)
+				if err != nil {
+					return err
+				}
+				if erase {
+					n, err := db.ErasePerson(ctx, id, *name)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(stdout, "%s er slettet fra %d rækker; beslutninger og referater siger nu \"tidligere medlem\".\n", *name, n)
+					return nil
+				}
+				r, err := db.PersonData(ctx, id, *name)
+				if err != nil {
+					return err
+				}
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(r)
+			}}
 	}
-	fs := flag.NewFlagSet("lokalraad person "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "", "databasefil (påkrævet)")
-	councilID := fs.String("council", "", "lokalrådets id (standard: det eneste)")
-	name := fs.String("name", "", "personens fulde navn (påkrævet)")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if *dbPath == "" || *name == "" {
-		return errors.New(usage)
-	}
-	db, err := openExisting(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	id, err := councilOf(ctx, db, *councilID)
-	if err != nil {
-		return err
-	}
-	if args[0] == "erase" {
-		n, err := db.ErasePerson(ctx, id, *name)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s er slettet fra %d rækker; beslutninger og referater siger nu \"tidligere medlem\".\n", *name, n)
-		return nil
-	}
-	r, err := db.PersonData(ctx, id, *name)
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -24,11 +23,8 @@ func TestExportYearWheel(t *testing.T) {
 	if _, stderr, err := runCmd(t, "export", "yearwheel", "--db", path, "--year", strconv.Itoa(year+1), "--out", out); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := strings.Join(strings.Fields(string(text)), " ")
+	text := pdftext.File(t, out, true)
+	page := strings.Join(strings.Fields(text), " ")
 	for _, want := range []string{"Årshjul " + strconv.Itoa(year+1), "Jyderup Lokalråd", "Generalforsamling", "Sidste frist for indkaldelse",
 		"Puljefrist", "Lokalområdernes Udviklingspulje", "Årsregnskab til kommunen", "Side 1 af 1"} {
 		if !strings.Contains(page, want) {
@@ -59,11 +55,8 @@ func TestExportAccounts(t *testing.T) {
 	if _, stderr, err := runCmd(t, "export", "accounts", "--db", path, "--year", strconv.Itoa(year), "--out", out); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := strings.Join(strings.Fields(string(text)), " ")
+	text := pdftext.File(t, out, true)
+	page := strings.Join(strings.Fields(text), " ")
 	for _, want := range []string{"Årsregnskab " + strconv.Itoa(year), "Tilskud fra Holbæk", "Primo saldo 1. januar",
 		"4.210,75", "Årets resultat", "Ultimo saldo 31. december", "21.307 kr.", "Kasserer"} {
 		if !strings.Contains(page, want) {
@@ -81,11 +74,8 @@ func TestExportPlan(t *testing.T) {
 	if _, stderr, err := runCmd(t, "export", "plan", "--db", path, "--year", strconv.Itoa(year), "--out", out); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := strings.Join(strings.Fields(string(text)), " ")
+	text := pdftext.File(t, out, true)
+	page := strings.Join(strings.Fields(text), " ")
 	for _, want := range []string{"Udviklingsplan " + strconv.Itoa(year), "Vision", "Natur og friluftsliv", "Shelter ved Skarresø",
 		"Handlingsplan", "Şule Yılmaz"} {
 		if !strings.Contains(page, want) {

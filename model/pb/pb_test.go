@@ -292,9 +292,9 @@ func TestWriteRefusesIncompleteFile(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	paths, _ := filepath.Glob("testdata/instances/*.pb")
+	paths := noerr.Get(filepath.Glob("testdata/instances/*.pb"))(f)
 	for _, p := range paths {
-		data, _ := os.ReadFile(p)
+		data := noerr.Get(os.ReadFile(p))(f)
 		f.Add(data[:min(len(data), 3000)])
 	}
 	f.Add([]byte("META\nkey;value\nbudget;1.5\nvote_type;ordinal\nmax_length;2\nPROJECTS\nproject_id;cost\n\"a;b\";1\nVOTES\nvoter_id;vote\n1;\"a;b\"\n"))

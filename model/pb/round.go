@@ -87,19 +87,7 @@ func FromRound(council string, r model.PBRound, ps []model.PBProposal, t model.P
 		f.Set("override_reason", res.Reason)
 		f.Set("override_order", joinInts(r.OverrideNumbers, ","))
 	}
-	totals := int64(0)
-	for _, tot := range t.Votes {
-		totals += tot
-	}
-	for _, b := range t.Valid {
-		for _, m := range b.Marks {
-			if r.BallotKind == model.PBPoints {
-				totals -= m.Points
-			} else {
-				totals--
-			}
-		}
-	}
+	totals := t.FromTotals(r.BallotKind)
 	if totals > 0 {
 		f.Set("comment", fmt.Sprintf("%d stemmer fra steder, der kun meldte totaler, er med i kolonnen votes, men ikke i VOTES", totals))
 	}

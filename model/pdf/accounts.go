@@ -80,10 +80,7 @@ func Accounts(w io.Writer, d *model.CouncilData, year int, o Options) error {
 	title := fmt.Sprintf(tr(o.lang(), "accountsyear"), year)
 	return render(w, o, d.Council.Name, title, y.Approved.IsZero(), false, func(b *doc) {
 		f := b.f
-		b.font("B", 20)
-		b.lines(marginL, contentW, 9, b.split(title, contentW), "L", false)
-		b.font("B", 13)
-		b.lines(marginL, contentW, 6.5, b.split(d.Council.Name, contentW), "L", false)
+		b.docTitle(title, d.Council.Name)
 		f.SetY(f.GetY() + 3)
 		if y.Approved.IsZero() {
 			b.para(b.t("acc.notyet"))

@@ -435,25 +435,10 @@ func PBResults(w io.Writer, council string, r model.PBRound, ps []model.PBPropos
 		banner = append(banner, fmt.Sprintf(tr(l, "pb.override"), strings.ReplaceAll(res.Reason, "\n", " ")))
 	}
 	t := res.Tally
-	totalsVotes := int64(0)
-	for _, v := range t.Votes {
-		totalsVotes += v
-	}
-	for _, b := range t.Valid {
-		for _, m := range b.Marks {
-			if r.BallotKind == model.PBPoints {
-				totalsVotes -= m.Points
-			} else {
-				totalsVotes--
-			}
-		}
-	}
+	totalsVotes := t.FromTotals(r.BallotKind)
 	return renderBanner(w, o, council, title, strings.Join(banner, " · "), false, false, func(b *doc) {
 		f := b.f
-		b.font("B", 20)
-		b.lines(marginL, contentW, 9, b.split(title, contentW), "L", false)
-		b.font("B", 13)
-		b.lines(marginL, contentW, 6.5, b.split(council, contentW), "L", false)
+		b.docTitle(title, council)
 		f.SetY(f.GetY() + 3)
 		if res.Pending {
 			b.box(tr(l, "pb.prelim"), fmt.Sprintf(tr(l, "pb.prelimwhy"), len(t.Differences)))

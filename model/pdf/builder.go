@@ -305,6 +305,15 @@ func (b *doc) split(text string, w float64) []string {
 	return out
 }
 
+// docTitle writes a document's title in large type and its subtitle (the
+// council, the meeting) below it.
+func (b *doc) docTitle(title, subtitle string) {
+	b.font("B", 20)
+	b.lines(marginL, contentW, 9, b.split(title, contentW), "L", false)
+	b.font("B", 13)
+	b.lines(marginL, contentW, 6.5, b.split(subtitle, contentW), "L", false)
+}
+
 // lines prints lines at x in a column w wide, breaking pages as needed.
 // The last line of a text never goes alone onto a new page: the line
 // before it goes with it.

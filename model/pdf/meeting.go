@@ -129,10 +129,7 @@ func cover(b *doc, d *model.CouncilData, m model.Meeting, docTitle string, slots
 // and where it is held.
 func titleBlock(b *doc, docTitle string, m model.Meeting, extra ...[2]string) {
 	f := b.f
-	b.font("B", 20)
-	b.lines(marginL, contentW, 9, b.split(docTitle, contentW), "L", false)
-	b.font("B", 13)
-	b.lines(marginL, contentW, 6.5, b.split(model.MeetingTitle(m, b.lang), contentW), "L", false)
+	b.docTitle(docTitle, model.MeetingTitle(m, b.lang))
 	f.SetY(f.GetY() + 2)
 	pairs := [][2]string{
 		{b.t("date"), model.WeekdayDate(m.Start, b.lang)},

@@ -74,10 +74,7 @@ func wishes(w io.Writer, d *model.CouncilData, year int, o Options) error {
 	ws := yearWishes(d, year)
 	return render(w, o, d.Council.Name, title, false, false, func(b *doc) {
 		f := b.f
-		b.font("B", 20)
-		b.lines(marginL, contentW, 9, b.split(fmt.Sprintf(b.t("wishesfor"), year), contentW), "L", false)
-		b.font("B", 13)
-		b.lines(marginL, contentW, 6.5, b.split(d.Council.Name, contentW), "L", false)
+		b.docTitle(fmt.Sprintf(b.t("wishesfor"), year), d.Council.Name)
 		f.SetY(f.GetY() + 3)
 		name := strings.TrimSpace(d.Council.Name)
 		if name == "" {

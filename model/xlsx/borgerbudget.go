@@ -1,7 +1,6 @@
 package xlsx
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -235,19 +234,8 @@ func PBWorkbook(w io.Writer, council string, r model.PBRound, ps []model.PBPropo
 	if err != nil {
 		return err
 	}
-	for i, t := range []*table{props, ballots, places} {
-		name := sheetName(t.kind, o.Lang)
-		if i == 0 {
-			err = f.SetSheetName(f.GetSheetName(0), name)
-		} else {
-			_, err = f.NewSheet(name)
-		}
-		if err != nil {
-			return fmt.Errorf("xlsx: sheet %s: %w", name, err)
-		}
-		if err := writeTable(f, name, t, st, o.Lang); err != nil {
-			return fmt.Errorf("xlsx: sheet %s: %w", name, err)
-		}
+	if err := writeSheets(f, []*table{props, ballots, places}, st, o.Lang); err != nil {
+		return err
 	}
 	if err := resultSheet(f, st, council, r, tally, res, o.Lang); err != nil {
 		return err
@@ -395,10 +383,7 @@ func PBProposalsTemplate(w io.Writer) error {
 			}
 		}
 	}
-	if err := f.SetPanes(name, &excelize.Panes{
-		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
-	}); err != nil {
+	if err := freezeHeader(f, name); err != nil {
 		return err
 	}
 	_, err = f.WriteTo(w)
@@ -421,23 +406,9 @@ func PBProposalsTemplate(w io.Writer) error {
 // and ErrNoProposalSheet when no sheet is named Forslag (and there is more
 // than one).
 func ReadPBProposals(r io.Reader) ([]model.PBProposal, []Problem, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxFile+1))
+	f, err := openWorkbook(r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("filen kunne ikke læses: %w", err)
-	}
-	if err := checkZip(b); err != nil {
 		return nil, nil, err
-	}
-	var f *excelize.File
-	err = safely(func() (err error) {
-		f, err = excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxUnzip, UnzipXMLSizeLimit: 16 << 20})
-		return err
-	})
-	if err != nil {
-		if f != nil {
-			f.Close()
-		}
-		return nil, nil, openError(err)
 	}
 	defer f.Close()
 	var sheets []string

@@ -137,17 +137,11 @@ func Read(r io.Reader, councilID string, year int) (*Import, error) {
 	return ReadContext(context.Background(), r, councilID, year)
 }
 
-// ReadContext is Read that stops when ctx is done (Ctrl-C in the CLI),
-// returning ctx's error.
-func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (imp *Import, err error) {
-	// A panic of the library outside the calls guarded one by one is a
-	// damaged file too, never a crash or English text.
-	defer func() {
-		if p := recover(); p != nil {
-			logPanic(p)
-			imp, err = nil, ErrDamaged
-		}
-	}()
+// openWorkbook reads a workbook of at most maxFile bytes, refusing a
+// file that is no zip, too large unpacked, old-format or locked with a
+// password (ErrNotWorkbook, ErrTooLarge, ErrOldFormat, ErrPassword) and
+// turning any panic of the library into ErrDamaged. The caller closes it.
+func openWorkbook(r io.Reader) (*excelize.File, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("filen kunne ikke læses: %w", err)
@@ -165,6 +159,24 @@ func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (
 			f.Close()
 		}
 		return nil, openError(err)
+	}
+	return f, nil
+}
+
+// ReadContext is Read that stops when ctx is done (Ctrl-C in the CLI),
+// returning ctx's error.
+func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (imp *Import, err error) {
+	// A panic of the library outside the calls guarded one by one is a
+	// damaged file too, never a crash or English text.
+	defer func() {
+		if p := recover(); p != nil {
+			logPanic(p)
+			imp, err = nil, ErrDamaged
+		}
+	}()
+	f, err := openWorkbook(r)
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 

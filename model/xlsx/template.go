@@ -127,14 +127,19 @@ func Template(w io.Writer) error {
 				}
 			}
 		}
-		if err := f.SetPanes(name, &excelize.Panes{
-			Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-			Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
-		}); err != nil {
+		if err := freezeHeader(f, name); err != nil {
 			return err
 		}
 	}
 	f.SetActiveSheet(0)
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// freezeHeader keeps a sheet's first row (its header) in view.
+func freezeHeader(f *excelize.File, sheet string) error {
+	return f.SetPanes(sheet, &excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	})
 }

@@ -109,19 +109,8 @@ func Write(w io.Writer, d *model.CouncilData, o Options) error {
 	if err != nil {
 		return err
 	}
-	for i, t := range tables {
-		name := sheetName(t.kind, o.Lang)
-		if i == 0 {
-			err = f.SetSheetName(f.GetSheetName(0), name)
-		} else {
-			_, err = f.NewSheet(name)
-		}
-		if err != nil {
-			return fmt.Errorf("xlsx: sheet %s: %w", name, err)
-		}
-		if err := writeTable(f, name, t, st, o.Lang); err != nil {
-			return fmt.Errorf("xlsx: sheet %s: %w", name, err)
-		}
+	if err := writeSheets(f, tables, st, o.Lang); err != nil {
+		return err
 	}
 	// The first sheet is the active one already. (SetActiveSheet would parse
 	// every streamed sheet back into memory.)
@@ -631,4 +620,25 @@ func memberNames(d *model.CouncilData) map[string]string {
 		m[x.ID] = x.Name
 	}
 	return m
+}
+
+// writeSheets writes each table on a sheet of its own, the first on the
+// workbook's first sheet, named in lang.
+func writeSheets(f *excelize.File, tables []*table, st styles, lang model.Lang) error {
+	for i, t := range tables {
+		name := sheetName(t.kind, lang)
+		var err error
+		if i == 0 {
+			err = f.SetSheetName(f.GetSheetName(0), name)
+		} else {
+			_, err = f.NewSheet(name)
+		}
+		if err != nil {
+			return fmt.Errorf("xlsx: sheet %s: %w", name, err)
+		}
+		if err := writeTable(f, name, t, st, lang); err != nil {
+			return fmt.Errorf("xlsx: sheet %s: %w", name, err)
+		}
+	}
+	return nil
 }

@@ -95,27 +95,12 @@ func (s *Store) Size(sum string) (int64, error) {
 // the bytes' SHA-256 and size. A file the store already holds is not
 // written twice.
 func (s *Store) Put(r io.Reader, max int64) (sum string, size int64, err error) {
-	tmp, err := s.temp()
+	name, sum, size, err := s.receive(r, max)
 	if err != nil {
 		return "", 0, err
 	}
-	defer os.Remove(tmp.Name())
-	h := sha256.New()
-	size, err = io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, max+1))
-	if err == nil && size > max {
-		err = ErrTooBig
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", 0, err
-	}
-	sum = hex.EncodeToString(h.Sum(nil))
-	return sum, size, s.adopt(tmp.Name(), sum)
+	defer os.Remove(name)
+	return sum, size, s.adopt(name, sum)
 }
 
 // PutVerified is Put of bytes that must have the SHA-256 want: anything
@@ -131,13 +116,28 @@ func (s *Store) PutVerified(r io.Reader, want string, max int64) (int64, error) 
 		}
 		return n, err
 	}
-	tmp, err := s.temp()
+	name, sum, size, err := s.receive(r, max)
 	if err != nil {
 		return 0, err
 	}
-	defer os.Remove(tmp.Name())
+	defer os.Remove(name)
+	if sum != want {
+		return 0, ErrMismatch
+	}
+	return size, s.adopt(name, want)
+}
+
+// receive copies at most max bytes of r into a synced temp file and
+// returns its name with the bytes' SHA-256 and size; the caller removes
+// the file once adopt has moved it (or not). On an error (ErrTooBig
+// beyond max) nothing is left.
+func (s *Store) receive(r io.Reader, max int64) (name, sum string, size int64, err error) {
+	tmp, err := s.temp()
+	if err != nil {
+		return "", "", 0, err
+	}
 	h := sha256.New()
-	size, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, max+1))
+	size, err = io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, max+1))
 	if err == nil && size > max {
 		err = ErrTooBig
 	}
@@ -148,12 +148,10 @@ func (s *Store) PutVerified(r io.Reader, want string, max int64) (int64, error) 
 		err = cerr
 	}
 	if err != nil {
-		return 0, err
+		os.Remove(tmp.Name())
+		return "", "", 0, err
 	}
-	if hex.EncodeToString(h.Sum(nil)) != want {
-		return 0, ErrMismatch
-	}
-	return size, s.adopt(tmp.Name(), want)
+	return tmp.Name(), hex.EncodeToString(h.Sum(nil)), size, nil
 }
 
 func (s *Store) temp() (*os.File, error) {

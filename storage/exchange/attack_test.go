@@ -54,7 +54,7 @@ func scrubForgery(t *testing.T) (h *hub, a, b *storage.DB, council string, it mo
 func TestAttackScrubJustifiesForgedOpAtHub(t *testing.T) {
 	h, a, _, _, it, file := scrubForgery(t)
 	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(file), h.db, now, 48*time.Hour)
-	got, _ := h.db.AgendaItem(t.Context(), it.ID)
+	got := noerr.Get(h.db.AgendaItem(t.Context(), it.ID))(t)
 	if err == nil || got.Decision != it.Decision {
 		t.Errorf("hub took an op forged in %s's name: import err=%v, decision now %q", a.DeviceID(), err, got.Decision)
 	}
@@ -111,7 +111,7 @@ func TestAttackStaleKeyDirectoryUndoesRevocation(t *testing.T) {
 	ok(t, writeBundleOf(t, &buf, b, council, []storage.Change{late}))
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
 	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(buf.Bytes()), c)
-	ws, _ := c.BudgetWishes(t.Context(), council, 0)
+	ws := noerr.Get(c.BudgetWishes(t.Context(), council, 0))(t)
 	if err == nil || len(ws) != 1 || ws[0].Title != w.Title {
 		var got model.BudgetWish
 		if len(ws) > 0 {
@@ -410,7 +410,7 @@ func TestAttackBackdatedOpOfRevokedDevice(t *testing.T) {
 	file = stripKeys(t, file)
 	c.Now = func() time.Time { return now.Add(25 * time.Hour) }
 	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(file), c)
-	ws, _ := c.BudgetWishes(t.Context(), council, 0)
+	ws := noerr.Get(c.BudgetWishes(t.Context(), council, 0))(t)
 	if err == nil && len(ws) == 1 && ws[0].Title != w.Title {
 		t.Errorf("a revoked device's backdated op was imported: %q", ws[0].Title)
 	}
@@ -437,10 +437,7 @@ func stripKeys(t *testing.T, file []byte) []byte {
 // until real time catches up with the wrong stamps; nothing re-stamps them
 // on export. With a date a year ahead, a year of refused bundles.
 func TestAttackClockNeverHealsForBundles(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup Lokalråd")
 	a.Now = func() time.Time { return now.Add(72 * time.Hour) } // wrong date
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
 	a.Now = func() time.Time { return now.Add(time.Minute) } // corrected
@@ -485,10 +482,7 @@ func TestAttackRestoredLaptopRefusesEveryBundle(t *testing.T) {
 // (a flaky line, a big first sync) uses up its quota on ops the hub holds
 // already and is then refused until midnight (UTC).
 func TestAttackResentBatchChargedTwice(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	h.srv.QuotaOps = 10
 	var ops []storage.Change
 	hlc := now.UnixMilli() << 16
@@ -550,10 +544,7 @@ func TestAttackHeldBasics(t *testing.T) {
 // its backups (held): neither the token's secret nor the key's seed is
 // anywhere in a backup's bytes, nor in the live database file or its WAL.
 func TestAttackSecretsNotInBackupBytes(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	_, _, a := syncedLaptop(t, "Jyderup")
 	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	_, secret, _ := strings.Cut(token, ".")
 	seed := keyOf(t, a).Seed()
@@ -638,18 +629,8 @@ func TestAttackReapprovalCarriesEditOfApprovedMeeting(t *testing.T) {
 // transaction. A push whose last chunk breaks a rule is answered with an
 // error, yet its first chunks stay applied and numbered at the hub.
 func TestAttackChunkedPushKeepsChunksBeforeARuleBreak(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
-	defer func(n int) { storage.HubChunkOps = n }(storage.HubChunkOps)
-	storage.HubChunkOps = 5
-	var ops []storage.Change
-	hlc := now.UnixMilli() << 16
-	for i := 1; i <= 20; i++ {
-		hlc++
-		ops = append(ops, storage.Change{Device: a.DeviceID(), Seq: int64(i), HLC: hlc, Table: "members", Row: fmt.Sprint("m", i), Council: council, Field: "name", Value: "Navn"})
-	}
+	h, council, a := syncedLaptop(t, "Jyderup")
+	ops := chunkedNames(t, a, council)
 	ops[17].Field, ops[17].Value = "role", "konge"
 	err := rawPush(t, h, a, signedBy(t, a, ops))
 	if err == nil {

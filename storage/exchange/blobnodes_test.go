@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/postgres"
@@ -125,7 +126,7 @@ func TestStoresBlobAcrossNodes(t *testing.T) {
 		r.Header.Set("Range", "bytes=100000-")
 		resp, err := c.HTTP.Do(r)
 		ok(t, err)
-		tail, _ := io.ReadAll(resp.Body)
+		tail := noerr.Get(io.ReadAll(resp.Body))(t)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusPartialContent || !bytes.Equal(tail, pdf[100000:]) {
 			t.Errorf("range from node B: %d, %d bytes, same: %v", resp.StatusCode, len(tail), bytes.Equal(tail, pdf[100000:]))
@@ -142,7 +143,7 @@ func TestStoresBlobAcrossNodes(t *testing.T) {
 				r.Header.Set("Authorization", "Bearer "+tokenOf(t, x))
 				resp, err := c.HTTP.Do(r)
 				ok(t, err)
-				body, _ := io.ReadAll(resp.Body)
+				body := noerr.Get(io.ReadAll(resp.Body))(t)
 				resp.Body.Close()
 				if resp.StatusCode != http.StatusForbidden || bytes.Contains(body, pdf[:64]) {
 					t.Errorf("node %d: %s by another council's device: %d %.200s", node, r.Method, resp.StatusCode, body)

@@ -122,16 +122,25 @@ func (s *Server) blobStatus(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, http.StatusOK, resp)
 }
 
-func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
+// requestedBlob is the authenticated device and the attachment the path's
+// {sum} names, which it may send or fetch; otherwise the error is written
+// and ok is false.
+func (s *Server) requestedBlob(w http.ResponseWriter, r *http.Request) (d storage.Device, sum string, row model.Attachment, ok bool) {
 	d, err := s.device(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+	if err == nil {
+		sum = r.PathValue("sum")
+		row, err = s.blobRow(r.Context(), d, sum)
 	}
-	sum := r.PathValue("sum")
-	row, err := s.blobRow(r.Context(), d, sum)
 	if err != nil {
 		s.writeError(w, r, err)
+		return d, sum, row, false
+	}
+	return d, sum, row, true
+}
+
+func (s *Server) blobUpload(w http.ResponseWriter, r *http.Request) {
+	d, sum, row, ok := s.requestedBlob(w, r)
+	if !ok {
 		return
 	}
 	size, err1 := strconv.ParseInt(r.URL.Query().Get("size"), 10, 64)
@@ -245,15 +254,8 @@ func (s *Server) sweepPartial(ctx context.Context, always bool) (int, int64, err
 }
 
 func (s *Server) blobDownload(w http.ResponseWriter, r *http.Request) {
-	d, err := s.device(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	sum := r.PathValue("sum")
-	row, err := s.blobRow(r.Context(), d, sum)
-	if err != nil {
-		s.writeError(w, r, err)
+	_, sum, row, ok := s.requestedBlob(w, r)
+	if !ok {
 		return
 	}
 	f, err := s.Blobs.OpenBlob(r.Context(), sum) // checked against its name

@@ -363,7 +363,7 @@ func TestAttachToApprovedMinutesRefusedAtHub(t *testing.T) {
 	syncOK(t, b)
 	// A has not heard of the approval yet.
 	att := attach(t, a, model.OwnerItem, it.ID, "For sent.pdf", strings.NewReader("for sent"))
-	res, _ := cli.Sync(context.Background(), a, "")
+	res := noerr.Get(cli.Sync(context.Background(), a, ""))(t)
 	if res.Refused == 0 {
 		t.Errorf("the hub took an attachment to approved minutes: %+v", res)
 	}

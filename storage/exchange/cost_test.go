@@ -32,10 +32,7 @@ func rawPush(t testing.TB, h *hub, db *storage.DB, ops []storage.Change) error {
 // Finding 5: one device pushed ops of 7.5 MB each, all accepted. A single
 // op over the hub's limit is refused at push, naming its field in Danish.
 func TestBigOpRefusedNamingField(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	big := storage.Change{Device: a.DeviceID(), Seq: 1000, HLC: now.UnixMilli() << 16, Table: "projects", Row: "p-big",
 		Council: council, Field: "description", Value: strings.Repeat("Referat. ", 7_500_000/9)}
 	err := rawPush(t, h, a, []storage.Change{big})
@@ -72,10 +69,7 @@ func TestBigOpRefusedNamingField(t *testing.T) {
 // ("beskeden er for stor"). Pages are bounded in bytes too, and a page
 // always makes progress, even past an op bigger than the page.
 func TestPullPagesBoundedInBytes(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	for i := 0; i < 12; i++ {
 		p := model.Project{CouncilID: council, Title: fmt.Sprint("Projekt ", i), Status: model.ProjectIdea,
 			Description: strings.Repeat(fmt.Sprintf("Linje %d af et langt projekt.\n", i), 3000)} // about 90 kB
@@ -155,10 +149,7 @@ func jsonBytes(v any) ([]byte, error) {
 // Per-device quotas per day, with a clear Danish refusal; the next day the
 // device may send again.
 func TestQuotaExceeded(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	b := h.laptop(t, "b", council, 0)
 	syncOK(t, b)
 	h.srv.QuotaOps = 10
@@ -273,10 +264,7 @@ func TestEnrolCodeExpires(t *testing.T) {
 // Failed authentications and enrolments are limited per address and per
 // device: past the limit even the right secret waits, with a Danish 429.
 func TestRateLimitFailedAuth(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	h.srv.MaxFailures = 3
 	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	id, _, _ := strings.Cut(token, ".")
@@ -408,14 +396,11 @@ func TestBundleFromFutureKeepsClock(t *testing.T) {
 	}
 }
 
-// Pushes are applied in chunks, but a batch with a malformed op is still
-// refused whole.
-func TestChunkedPushRefusedWhole(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
-	defer func(n int) { storage.HubChunkOps = n }(storage.HubChunkOps)
+// chunkedNames is 20 new members' names of a's, in the order a wrote them,
+// while the hub applies pushes in chunks of 5 (until the test ends).
+func chunkedNames(t *testing.T, a *storage.DB, council string) []storage.Change {
+	n := storage.HubChunkOps
+	t.Cleanup(func() { storage.HubChunkOps = n })
 	storage.HubChunkOps = 5
 	var ops []storage.Change
 	hlc := now.UnixMilli() << 16
@@ -423,6 +408,14 @@ func TestChunkedPushRefusedWhole(t *testing.T) {
 		hlc++
 		ops = append(ops, storage.Change{Device: a.DeviceID(), Seq: int64(i), HLC: hlc, Table: "members", Row: fmt.Sprint("m", i), Council: council, Field: "name", Value: "Navn"})
 	}
+	return ops
+}
+
+// Pushes are applied in chunks, but a batch with a malformed op is still
+// refused whole.
+func TestChunkedPushRefusedWhole(t *testing.T) {
+	h, council, a := syncedLaptop(t, "Jyderup")
+	ops := chunkedNames(t, a, council)
 	ops[17].Field = "skostørrelse"
 	if err := rawPush(t, h, a, signedBy(t, a, ops)); !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), "ukendt felt") {
 		t.Fatalf("a batch with an unknown field: %v", err)

@@ -105,6 +105,17 @@ func newHub(t testing.TB) *hub {
 	return &hub{db: db, srv: s, url: ts.URL}
 }
 
+// syncedLaptop is a hub with the council name and its laptop "a",
+// enrolled and synced once.
+func syncedLaptop(t testing.TB, name string) (h *hub, council string, a *storage.DB) {
+	t.Helper()
+	h = newHub(t)
+	council = h.council(t, name)
+	a = h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	return h, council, a
+}
+
 func (h *hub) council(t testing.TB, name string) string {
 	c := model.Council{Name: name}
 	ok(t, h.db.SaveCouncil(t.Context(), model.Council{}, &c))
@@ -355,10 +366,7 @@ func TestClockAheadRestamped(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	h.srv.MaxBody = 2000
 	for i := 0; i < 50; i++ {
 		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: strings.Repeat("Ø", 100) + fmt.Sprint(i), Role: model.RoleMember}))
@@ -420,10 +428,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestBundles(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	var buf bytes.Buffer
 	hd, err := cli.WriteBundle(context.Background(), &buf, a, council)
@@ -437,7 +442,7 @@ func TestBundles(t *testing.T) {
 	for _, i := range []int{0, 10, len(file) / 2, len(file) - 5} {
 		bad := append([]byte{}, file...)
 		bad[i] ^= 0x40
-		before, _ := h.db.HubSequence(t.Context())
+		before := noerr.Get(h.db.HubSequence(t.Context()))(t)
 		if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bad), h.db, now, 24*time.Hour); err == nil {
 			t.Errorf("damaged at %d: accepted", i)
 		}
@@ -519,7 +524,7 @@ func BenchmarkOneFieldSync(b *testing.B) {
 	start := time.Now()
 	syncOK(b, a)
 	first := time.Since(start)
-	ops, _ := a.CouncilOps(context.Background(), council)
+	ops := noerr.Get(a.CouncilOps(context.Background(), council))(b)
 	c := h.laptop(b, "c", council, time.Second)
 	start, bytes0 := time.Now(), sent.Load()+received.Load()
 	syncOK(b, c)

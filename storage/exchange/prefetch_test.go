@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -19,10 +20,7 @@ import (
 // applied, the cursor names the last of them (never a page only fetched),
 // and the next sync goes on from there to the hub's state.
 func TestPullPrefetchNeverMovesTheCursorAhead(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	for i := 0; i < 30; i++ {
 		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: fmt.Sprint("Medlem ", i), Role: model.RoleMember}))
 	}
@@ -46,7 +44,7 @@ func TestPullPrefetchNeverMovesTheCursorAhead(t *testing.T) {
 		if err == nil {
 			t.Fatalf("cut at pull %d: the sync went through", cut)
 		}
-		cur, _ := b.Meta(t.Context(), storage.MetaCursor)
+		cur := noerr.Get(b.Meta(t.Context(), storage.MetaCursor))(t)
 		held, err := b.CouncilOps(context.Background(), council)
 		ok(t, err)
 		// Pages of 10 ops: the pages before the cut one are applied.

@@ -62,7 +62,7 @@ func TestRestoreCatchesUpBySync(t *testing.T) {
 
 	backup := filepath.Join(t.TempDir(), "jyderup-usb.db")
 	ok(t, a.Backup(context.Background(), backup))
-	seqAtBackup, _ := a.Meta(t.Context(), "seq")
+	seqAtBackup := noerr.Get(a.Meta(t.Context(), "seq"))(t)
 
 	// After the backup: a adds, edits and deletes, and syncs; b edits too.
 	cy := model.Member{CouncilID: council, Name: "Cy Åkjær", Role: model.RoleMember}
@@ -134,10 +134,7 @@ func TestRestoreCatchesUpBySync(t *testing.T) {
 // Over a damaged (or lost) database nobody knows how far the device's
 // sequence got: it jumps far ahead, and the new edit still gets through.
 func TestRestoreOverDamagedDatabase(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup Lokalråd")
 	path := a.Path()
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
 	syncOK(t, a)
@@ -172,10 +169,7 @@ func TestRestoreOverDamagedDatabase(t *testing.T) {
 // An op id used again for another edit is refused loudly, not dropped as a
 // duplicate.
 func TestReusedOpIDRefused(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup Lokalråd")
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Ada", Role: model.RoleChair}))
 	syncOK(t, a)
 	ops, err := a.CouncilOps(context.Background(), council)

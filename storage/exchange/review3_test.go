@@ -144,7 +144,7 @@ func TestBundleLiesRefusedWhole(t *testing.T) {
 		return s
 	}
 	onB, onHub := before(l.b), before(l.h.db)
-	logB, _ := l.b.CouncilOps(context.Background(), l.council)
+	logB := noerr.Get(l.b.CouncilOps(context.Background(), l.council))(t)
 	for name, edit := range cases {
 		t.Run(name, func(t *testing.T) {
 			file := forge(t, l.file, edit)

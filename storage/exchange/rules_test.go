@@ -83,10 +83,7 @@ func lockedMinutes(t *testing.T) (h *hub, a, b *storage.DB, m model.Meeting, it 
 // A forged amount or status is refused whole at the hub, with the field
 // named in Danish; nothing of the push is applied.
 func TestHubRefusesForgedValues(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Shelter ved søen", Estimate: 250_000_00, Status: model.WishDraft}
 	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)

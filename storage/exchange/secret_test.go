@@ -20,10 +20,7 @@ import (
 // the database (mode 0600), not in it: a backup carries neither, and a
 // database restored on the same laptop keeps syncing.
 func TestSecretsStayOutOfBackups(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	token := noerr.Get(a.Meta(t.Context(), storage.MetaToken))(t)
 	_, secret, _ := strings.Cut(token, ".")
 	if secret == "" {
@@ -63,10 +60,7 @@ func TestSecretsStayOutOfBackups(t *testing.T) {
 // sync until enrolled again (a Danish message says so), and then its edits
 // not yet sent arrive under its new id.
 func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	unsent := model.Member{CouncilID: council, Name: "Ikke sendt", Role: model.RoleMember}
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &unsent))
 	copyPath := filepath.Join(t.TempDir(), "kopi.db")

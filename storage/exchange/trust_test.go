@@ -134,7 +134,7 @@ func TestForgedAuthorsInBundleRefusedAtHub(t *testing.T) {
 			return cs
 		}), storage.ErrBadSignature},
 	} {
-		before, _ := h.db.HubSequence(t.Context())
+		before := noerr.Get(h.db.HubSequence(t.Context()))(t)
 		_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(c.file), h.db, now, 24*time.Hour)
 		if !errors.Is(err, ErrRefusedBundle) || !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", name, err, c.want)
@@ -245,10 +245,7 @@ func TestForgedBundleRefusedOnLaptop(t *testing.T) {
 // A laptop that never enrolled trusts the hub key of the first bundle it
 // reads (trust on first use) and refuses a bundle signed by another hub.
 func TestBundleHubKeyTrustedOnFirstUse(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	syncOK(t, a)
 	offline := open(t, "offline", 0)
@@ -284,10 +281,7 @@ func TestBundleHubKeyTrustedOnFirstUse(t *testing.T) {
 // registered, is refused; an op numbered past the bounds is refused; the
 // hub's own writes keep being numbered afterwards.
 func TestEnrolAsHubRefused(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	key := base64.StdEncoding.EncodeToString(newKey(t).Public().(ed25519.PublicKey))
 	for name, replica := range map[string]string{"the hub's id": h.db.DeviceID(), "a registered id": a.DeviceID()} {
 		var resp EnrollResponse
@@ -329,10 +323,7 @@ func TestEnrolAsHubRefused(t *testing.T) {
 // An op id sent again with another value is refused with a Danish error
 // and a 4xx, never taken silently; the same op again is fine.
 func TestResentOpWithOtherValueRefused(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	syncOK(t, a)
+	h, council, a := syncedLaptop(t, "Jyderup")
 	m := model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &m))
 	syncOK(t, a)
@@ -449,7 +440,7 @@ func TestStaffSendsOnlyItsOwnOps(t *testing.T) {
 	ok(t, a.SignOwn(&c))
 	wire, err := EncodeOps([]storage.Change{c})
 	ok(t, err)
-	token, _ := staff.Meta(t.Context(), storage.MetaToken)
+	token := noerr.Get(staff.Meta(t.Context(), storage.MetaToken))(t)
 	if err := cli.call(context.Background(), http.MethodPost, h.url+"/v1/push", token, PushRequest{Ops: wire}, &PushResponse{}); !errors.Is(err, ErrForbidden) {
 		t.Errorf("staff device sent a laptop's op: %v", err)
 	}

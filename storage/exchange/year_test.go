@@ -125,7 +125,7 @@ func TestDemoPoolsNeverLeave(t *testing.T) {
 	}
 	// A bundle written before enrolling carries none of them.
 	var buf bytes.Buffer
-	cs, _ := a.Councils(t.Context())
+	cs := noerr.Get(a.Councils(t.Context()))(t)
 	_, err = cli.WriteBundle(context.Background(), &buf, a, cs[0].ID)
 	ok(t, err)
 	_, ops, err := cli.ReadBundle(&buf)

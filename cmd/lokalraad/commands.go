@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+
+	"lokalraad/assets"
+	"lokalraad/storage"
+)
+
+// The headless subcommands, in one table each. dbCommands work on the
+// database --db names, and runDB does what all of them do around their
+// work (parse, check, open, close); subcommands parse and open what they
+// need themselves (export and budget have tables of their own).
+
+// subcommand runs one subcommand with the arguments after its name.
+type subcommand func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// subcommands are the commands of one word that are no dbCommand. Without
+// one of these names (or a dbCommand's), run opens the window.
+var subcommands = map[string]subcommand{
+	"export":  runExport,
+	"import":  usageOnly(importUsage),
+	"restore": runRestore,
+	"person":  usageOnly(personUsage),
+	"bundle":  usageOnly(bundleUsage),
+	"budget":  runBudget,
+	"version": runVersion, "--version": runVersion, "-version": runVersion,
+}
+
+// dbCommands are the subcommands on one database, by their one or two
+// words ("attach list" before "attach").
+var dbCommands = map[string]dbCommand{
+	"demo":            demoCmd,
+	"backup":          backupCmd,
+	"person show":     personCmd(false),
+	"person erase":    personCmd(true),
+	"sync":            syncCmd,
+	"bundle export":   bundleExportCmd,
+	"bundle import":   bundleImportCmd,
+	"attach":          attachCmd,
+	"attach list":     attachListCmd,
+	"import workbook": importCmd,
+}
+
+// dbCommand declares a subcommand's flags (besides --db, which every one
+// takes) on fs and returns its work.
+type dbCommand func(fs *flag.FlagSet, stdout, stderr io.Writer) dbWork
+
+// dbWork is a subcommand's work on its database.
+type dbWork struct {
+	// usage is the error when --db is not given; "" makes a missing
+	// database (and its folder) instead of requiring one that exists.
+	usage string
+	// check, when set, looks at the parsed flags and the positional
+	// arguments before the database opens.
+	check func(args []string) error
+	run   func(ctx context.Context, db *storage.DB, args []string) error
+}
+
+// lookupCommand is the dbCommand args start with, and its name's length
+// in words.
+func lookupCommand(args []string) (dbCommand, string, int) {
+	if len(args) > 1 {
+		if cmd, ok := dbCommands[args[0]+" "+args[1]]; ok {
+			return cmd, args[0] + " " + args[1], 2
+		}
+	}
+	if len(args) > 0 {
+		if cmd, ok := dbCommands[args[0]]; ok {
+			return cmd, args[0], 1
+		}
+	}
+	return nil, "", 0
+}
+
+// runDB is what every dbCommand does around its work: parse the flags
+// (before, between and after the positional arguments), check them, open
+// the database --db names, run, close the database.
+func runDB(ctx context.Context, name string, cmd dbCommand, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("lokalraad "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "", "databasefil (påkrævet)")
+	w := cmd(fs, stdout, stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dbPath == "" && w.usage != "" {
+		return errors.New(w.usage)
+	}
+	if w.check != nil {
+		if err := w.check(fs.Args()); err != nil {
+			return err
+		}
+	}
+	open := openExisting
+	if w.usage == "" {
+		open = openNamed
+	}
+	db, err := open(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return w.run(ctx, db, fs.Args())
+}
+
+// usageOnly is the first word of two-word commands given without a
+// second word that names one.
+func usageOnly(usage string) subcommand {
+	return func(context.Context, []string, io.Writer, io.Writer) error { return errors.New(usage) }
+}
+
+func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) error {
+	_, err := io.WriteString(stdout, "Lokalråd "+assets.Version()+"\n")
+	return err
+}
