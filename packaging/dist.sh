@@ -41,7 +41,7 @@ say() { printf '== %s (%ds)\n' "$*" $(($(date +%s) - t0)); }
 # --- Linux: the layout `fyne package -os linux` makes, with our Makefile.
 say "Linux amd64"
 L=$STAGE/lokalraad-$VERSION-linux-amd64
-go build -ldflags "$LDFLAGS" -o "$L/usr/local/bin/lokalraad" ./cmd/lokalraad
+go build -tags no_emoji -ldflags "$LDFLAGS" -o "$L/usr/local/bin/lokalraad" ./cmd/lokalraad
 install -Dm644 packaging/linux/lokalraad.desktop "$L/usr/local/share/applications/lokalraad.desktop"
 install -Dm644 assets/icon.png "$L/usr/local/share/pixmaps/lokalraad.png"
 install -Dm644 assets/icon.png "$L/usr/local/share/icons/hicolor/512x512/apps/lokalraad.png"
@@ -106,7 +106,7 @@ cp "$W/rsrc.syso" "$SYSO"
 
 say "lokalraad.exe (cgo, mingw-w64)"
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-  go build -ldflags "$LDFLAGS -H windowsgui" -o "$W/lokalraad.exe" ./cmd/lokalraad
+  go build -tags no_emoji -ldflags "$LDFLAGS -H windowsgui" -o "$W/lokalraad.exe" ./cmd/lokalraad
 say "lokalraad-cli.exe"
 CGO_ENABLED=0 GOOS=windows GOARCH=amd64 \
   go build -tags headless -ldflags "$LDFLAGS" -o "$W/lokalraad-cli.exe" ./cmd/lokalraad

@@ -41,9 +41,17 @@ func Language(a fyne.App) string {
 // the language: "da" (the default, whatever the system language) or "en".
 //
 // Fyne picks the catalogue closest to the system's locale and offers no way
-// to choose another, so the chosen catalogue is also registered under the
-// system's locale (and its base language): whatever Fyne then matches, it
-// finds our texts. The Danish catalogue translates Fyne's own keys too.
+// to choose another. When the system's language is the one chosen (Danish
+// on a Danish computer) that is the chosen catalogue itself, given under
+// its own tag. Otherwise the chosen catalogue is also registered under the
+// system's locale (and its base language, and "en" for a system that names
+// none): whatever Fyne then matches, it finds our texts. The Danish
+// catalogue translates Fyne's own keys too.
+//
+// go-i18n parses the catalogue once for every tag it is given, about a
+// millisecond and 1.5 MB each at start-up (issue 10): on a Danish computer
+// it is given once. A later switch gives the new catalogue to every tag an
+// earlier one was given to, so that none keeps the other language.
 func SetupLanguage(code string) error {
 	l := model.Danish
 	if code == "en" {
@@ -55,29 +63,42 @@ func SetupLanguage(code string) error {
 	if err != nil {
 		return err
 	}
-	sys := lang.SystemLocale()
-	tags := []fyne.Locale{fyne.Locale(l), sys}
-	if base := fyne.Locale(sys.LanguageString()); base != sys {
-		tags = append(tags, base)
+	langMu.Lock()
+	defer langMu.Unlock()
+	for _, t := range catalogTags(l, lang.SystemLocale(), registered) {
+		if err := lang.AddTranslationsForLocale(data, t); err != nil {
+			return fmt.Errorf("%s.json: %w", l, err)
+		}
+		registered = append(registered, t)
 	}
-	if b, _, ok := strings.Cut(string(sys), "-"); ok {
-		tags = append(tags, fyne.Locale(b))
+	uiLang, catalog = l, msgs
+	return nil
+}
+
+// registered are the locale tags the app's catalogue has been given to
+// fyne's lang under, in that order (SetupLanguage; under langMu).
+var registered []fyne.Locale
+
+// catalogTags are the locale tags language l's catalogue is given to fyne's
+// lang under on a system whose locale is sys, when it was given under
+// before (an earlier language) too.
+func catalogTags(l model.Lang, sys fyne.Locale, before []fyne.Locale) []fyne.Locale {
+	tags := []fyne.Locale{fyne.Locale(l)}
+	if base, _, _ := strings.Cut(string(sys), "-"); base != string(l) {
+		tags = append(tags, sys, fyne.Locale(sys.LanguageString()), fyne.Locale(base),
+			"en") // the fallback when the system names no locale
 	}
-	tags = append(tags, "en") // the fallback when the system names no locale
+	tags = append(tags, before...)
+	var out []fyne.Locale
 	seen := map[fyne.Locale]bool{}
 	for _, t := range tags {
 		if t == "" || seen[t] {
 			continue
 		}
 		seen[t] = true
-		if err := lang.AddTranslationsForLocale(data, t); err != nil {
-			return fmt.Errorf("%s.json: %w", l, err)
-		}
+		out = append(out, t)
 	}
-	langMu.Lock()
-	uiLang, catalog = l, msgs
-	langMu.Unlock()
-	return nil
+	return out
 }
 
 // loadCatalog reads a language's catalogue: its main file (da.json) and
@@ -108,13 +129,13 @@ func loadCatalog(code string) ([]byte, map[string]string, error) {
 				return nil, nil, fmt.Errorf("%s: %q står også i en anden fil", name, k)
 			}
 			merged[k] = v
-		}
-		plain, err := parseCatalog(data)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
-		}
-		for k, v := range plain {
-			msgs[k] = v
+			text, ok, err := plainText(v)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %q: %w", name, k, err)
+			}
+			if ok {
+				msgs[k] = text
+			}
 		}
 	}
 	data, err := json.Marshal(merged)
@@ -124,24 +145,26 @@ func loadCatalog(code string) ([]byte, map[string]string, error) {
 	return data, msgs, nil
 }
 
-// parseCatalog reads a catalogue's plain entries (key → text).
-func parseCatalog(data []byte) (map[string]string, error) {
-	var raw map[string]any
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(raw))
-	for k, v := range raw {
-		switch x := v.(type) {
-		case string:
-			out[k] = x
-		case map[string]any:
-			if s, ok := x["other"].(string); ok {
-				out[k] = s
-			}
+// plainText is a catalogue entry's text: the entry itself when it is a
+// string, its "other" form when it has plural forms; ok is false for an
+// entry that is neither.
+func plainText(v json.RawMessage) (text string, ok bool, err error) {
+	switch {
+	case len(v) > 0 && v[0] == '"':
+		err = json.Unmarshal(v, &text)
+		return text, err == nil, err
+	case len(v) > 0 && v[0] == '{':
+		var forms struct {
+			Other *string `json:"other"`
+		}
+		if err := json.Unmarshal(v, &forms); err != nil {
+			return "", false, err
+		}
+		if forms.Other != nil {
+			return *forms.Other, true, nil
 		}
 	}
-	return out, nil
+	return "", false, nil
 }
 
 // current is the language of the screens.

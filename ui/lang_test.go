@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -219,6 +220,93 @@ func TestPBFieldErrorsTranslated(t *testing.T) {
 		}
 		if got := errText(tot.Validate()); got != want[1] {
 			t.Errorf("%s: a total without a proposal says %q", code, got)
+		}
+	}
+}
+
+// systemLocale makes the system's locale loc for the test (go-locale reads
+// these at every call).
+func systemLocale(t *testing.T, loc string) {
+	t.Helper()
+	for _, v := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES"} {
+		t.Setenv(v, "")
+	}
+	t.Setenv("LANG", loc)
+}
+
+// On a Danish computer the Danish catalogue is given to fyne's lang once
+// (go-i18n parses it for every tag: start-up time, issue 10), and switching
+// to English and back in Settings shows each language's texts, also where
+// the English one was given under the system's locale.
+func TestLanguageSwitchOnDanishSystem(t *testing.T) {
+	systemLocale(t, "da_DK.UTF-8")
+	defer SetupLanguage("da")
+	if got := catalogTags(model.Danish, lang.SystemLocale(), nil); len(got) != 1 || got[0] != "da" {
+		t.Errorf("Danish on a Danish system is given under %v, want [da] only", got)
+	}
+	for _, step := range []struct{ code, want string }{
+		{"da", "Oversigt"}, {"en", "Overview"}, {"da", "Oversigt"}, {"en", "Overview"},
+	} {
+		if err := SetupLanguage(step.code); err != nil {
+			t.Fatal(err)
+		}
+		if got := lang.L("Overview"); got != step.want {
+			t.Errorf("after choosing %s: the Overview tab says %q, want %q", step.code, got, step.want)
+		}
+		if got := lang.L("Cancel"); (step.code == "da") != (got == "Annullér") {
+			t.Errorf("after choosing %s: Fyne's Cancel says %q", step.code, got)
+		}
+	}
+}
+
+// On a computer in another language the chosen catalogue is still the one
+// shown: Danish by default on an English or German system.
+func TestDanishOnOtherSystems(t *testing.T) {
+	defer SetupLanguage("da")
+	for _, loc := range []string{"en_US.UTF-8", "de_DE.UTF-8", "C"} {
+		systemLocale(t, loc)
+		for _, step := range []struct{ code, want string }{{"da", "Oversigt"}, {"en", "Overview"}, {"da", "Oversigt"}} {
+			if err := SetupLanguage(step.code); err != nil {
+				t.Fatal(err)
+			}
+			if got := lang.L("Overview"); got != step.want {
+				t.Errorf("%s, after choosing %s: the Overview tab says %q, want %q", loc, step.code, got, step.want)
+			}
+		}
+	}
+}
+
+// The window is built without Fyne's bundled colour emoji font (Makefile's
+// GUITAGS: Fyne parses it for every text style, issue 10), so nothing the
+// app says itself may need it: no emoji or pictographs in the catalogues or
+// in the screens' own strings. Users' emoji are drawn from system fonts.
+func TestTextsNeedNoEmojiFont(t *testing.T) {
+	emoji := func(r rune) bool {
+		return r >= 0x2600 && r <= 0x27BF || r >= 0x2B00 && r <= 0x2BFF ||
+			r >= 0x1F000 && r <= 0x1FAFF || r == 0xFE0F || r == 0x200D
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cats, err := filepath.Glob("../assets/translations/*.json")
+	if err != nil || len(cats) < 2 {
+		t.Fatalf("catalogues: %v %v", cats, err)
+	}
+	for _, name := range append(files, cats...) {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			for _, r := range line {
+				if emoji(r) {
+					t.Errorf("%s:%d: %q (U+%04X) needs the emoji font: %s", name, i+1, r, r, strings.TrimSpace(line))
+				}
+			}
 		}
 	}
 }
