@@ -53,5 +53,5 @@ func itoaInt(n int) string { return strconv.Itoa(n) }
 func CPUTime() time.Duration { return cpuTime() }
 
 // CouncilCode is what the search indexes put in front of the council's
-// words (migration 021).
+// words (migration 020).
 func CouncilCode(councilID string) string { return councilCode(councilID) }

@@ -32,11 +32,11 @@ func ftsWords(councilID, s string) string {
 }
 
 // councilCodeLen is the length of a council's code, in characters: the
-// prefix indexes of migration 021 are 2 to 4 letters longer.
+// prefix indexes of migration 020 are 2 to 4 letters longer.
 const councilCodeLen = 16
 
 // councilCode is what the search indexes put in front of every word of a
-// council (migration 021): the first 8 bytes of SHA-256 of its id, in hex.
+// council (migration 020): the first 8 bytes of SHA-256 of its id, in hex.
 // Every council's code has the same length, so a word start of n letters
 // is a prefix of 16+n characters, and the codes of two councils are the
 // same only by a collision of 64 bits of SHA-256. A council id comes from
@@ -48,13 +48,13 @@ func councilCode(councilID string) string {
 	return hex.EncodeToString(sum[:councilCodeLen/2])
 }
 
-// councilWords is text as the search indexes take it (migration 021): the
+// councilWords is text as the search indexes take it (migration 020): the
 // council's code in front of every word, the words split as the index's
 // tokenizer splits them (isWordRune), so each word becomes one word of
 // the index. The tokenizer also keeps combining accents and some emoji
 // inside a word, where isWordRune ends it: "e\u0301tage" is then one index
 // word with a code inside, found by "e" but not by "tage", just as it was
-// found before migration 021 (TestSearchWordsBetweenSigns).
+// found before migration 020 (TestSearchWordsBetweenSigns).
 func councilWords(councilID, text string) string {
 	code := councilCode(councilID)
 	var sb strings.Builder
@@ -71,7 +71,7 @@ func councilWords(councilID, text string) string {
 	return sb.String()
 }
 
-// The triggers and views of migration 021 call lokalraad_words(council_id,
+// The triggers and views of migration 020 call lokalraad_words(council_id,
 // text) to write and read the search indexes. It is registered with the
 // driver for every connection this program opens.
 func init() {
@@ -123,7 +123,7 @@ type ranked struct {
 //
 // It works in two steps. First each index is asked for the best limit rows
 // of the council alone: every word is indexed with its council's code in
-// front (migration 021), so the index reads, counts and ranks only the
+// front (migration 020), so the index reads, counts and ranks only the
 // council's own words. Then only the hits that are shown get their title
 // and snippet.
 func (db *DB) Search(ctx context.Context, councilID, query string, limit int) ([]model.SearchHit, error) {

@@ -142,12 +142,12 @@ func TestSearchOldDatabase(t *testing.T) {
 }
 
 // The council's code is put in front of each word as the index's tokenizer
-// splits words (migration 021): every word between hyphens, digits,
+// splits words (migration 020): every word between hyphens, digits,
 // apostrophes, symbols and line breaks is found, alone and with its
 // neighbours, in its own council only. (A combining accent and some emoji
 // are parts of a word to the tokenizer but not to isWordRune: "e\u0301tage"
 // and "🙂smilet" are found by "e" but not by "tage" or "smilet", as before
-// migration 021.)
+// migration 020.)
 func TestSearchWordsBetweenSigns(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)

@@ -32,15 +32,15 @@ func openBefore(t *testing.T, path, first string) *DB {
 	return db
 }
 
-// A database written before migration 021 (words indexed once for all
+// A database written before migration 020 (words indexed once for all
 // councils, a council column in every index), with a search hold that a
 // fault committed and a write noted under it, is upgraded when it is
 // opened: each council finds its own words, old and new, and only its own;
 // the indexes are those a rebuild makes and no hold is left; and pulled ops
 // still go through the hold of migration 019 into the new indexes.
-func TestMigration021UpgradesSearch(t *testing.T) {
+func TestMigration020UpgradesSearch(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
-	old := openBefore(t, path, "021_search_council_words.sql")
+	old := openBefore(t, path, "020_search_council_words.sql")
 	var version int
 	ok(t, old.sql.QueryRow("PRAGMA user_version").Scan(&version))
 	if version != len(migrationFiles())-1 {
