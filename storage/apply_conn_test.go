@@ -64,7 +64,7 @@ func TestApplyLeavesForeignKeysOnElsewhere(t *testing.T) {
 	// connection give it back), and several connections at once, so that
 	// the pool cannot hand out the same one each time.
 	b.apply.turn <- struct{}{}
-	b.apply.drop()
+	b.apply.drop(false)
 	<-b.apply.turn
 	var conns []interface{ Close() error }
 	for i := 0; i < 4; i++ {

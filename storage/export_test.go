@@ -40,7 +40,7 @@ func (db *DB) Exec(q string, args ...any) error {
 // only: an apply would take that one connection for good (applyConn).
 func (db *DB) LimitPages(n int) error {
 	db.apply.turn <- struct{}{}
-	db.apply.drop() // applying too takes the one connection
+	db.apply.drop(false) // applying too takes the one connection
 	<-db.apply.turn
 	db.sql.SetMaxOpenConns(1)
 	_, err := db.sql.Exec("PRAGMA max_page_count = " + itoaInt(n))

@@ -163,7 +163,7 @@ func dsn(path string) string {
 // Close closes the database.
 func (db *DB) Close() error {
 	db.apply.turn <- struct{}{} // after an apply under way
-	db.apply.drop()
+	db.apply.drop(false)
 	<-db.apply.turn
 	return db.sql.Close()
 }

@@ -85,8 +85,13 @@ func (db *DB) applyTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	}
 	defer func() { <-db.apply.turn }()
 	err := db.apply.run(ctx, db.sql, f)
-	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
-		db.apply.drop() // the next apply takes a new connection
+	if err != nil {
+		// The next apply takes a new connection. Not this one again: a
+		// context that ended the apply interrupts the connection's
+		// statement from a goroutine of the driver, and an interrupt that
+		// lands after the statement ended would roll back the next
+		// apply's transaction under it (TestCancelledApplyLeavesNothing).
+		db.apply.drop(true)
 	}
 	return friendly(err)
 }
@@ -156,14 +161,17 @@ func (a *applyConn) stmt(ctx context.Context, q string) *sql.Stmt {
 
 // drop closes the kept statements and gives the connection back to the
 // pool with its foreign keys on (not ctx: it must go back so even when a
-// context ended the apply). The caller holds the turn.
-func (a *applyConn) drop() {
+// context ended the apply), or closes it for good when discard is set or
+// foreign keys cannot be switched on. The caller holds the turn.
+func (a *applyConn) drop(discard bool) {
 	for _, st := range a.stmts {
 		st.Close()
 	}
 	a.stmts = nil
 	if a.conn != nil {
-		if _, err := a.conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
+		if discard {
+			a.conn.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool
+		} else if _, err := a.conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
 			a.conn.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool
 		}
 		a.conn.Close()
