@@ -22,17 +22,6 @@ func (t table) selectSQL() string {
 	return "SELECT id, council_id, " + strings.Join(t.cols, ", ") + " FROM " + t.name
 }
 
-func (t table) record(id, council string, values ...any) record {
-	if len(values) != len(t.cols) {
-		panic(fmt.Sprintf("%s: %d values for %d columns", t.name, len(values), len(t.cols)))
-	}
-	r := record{table: t.name, id: id, council: council, fields: make([]field, len(values))}
-	for i, v := range values {
-		r.fields[i] = field{t.cols[i], v}
-	}
-	return r
-}
-
 // The tables of council data, their columns from the field registry
 // (model/fields.go), in the order the record and scan functions below use:
 // the registry's order, which TestRegistryMatchesSchema checks against the
@@ -50,15 +39,6 @@ var (
 	attachT   = attachD.table
 	rulesT    = yearRuleD.table
 )
-
-// tableOf is a registered entity's table.
-func tableOf(name string) table {
-	e, ok := model.EntityOf(name)
-	if !ok {
-		panic("storage: " + name + " is not in the field registry")
-	}
-	return table{e.Table, e.Columns()}
-}
 
 // Tables lists the tables of council data, parents before children;
 // MunicipalTables those of the municipality's own data. Both come from the
