@@ -13,6 +13,7 @@ import (
 	"pgregory.net/rapid"
 
 	"lokalraad/internal/noerr"
+	"lokalraad/internal/replicatest"
 	"lokalraad/model"
 )
 
@@ -97,12 +98,7 @@ func dump(t tester, db *DB) string {
 // every table's rows, tombstones and open conflicts (dump).
 func converged(t tester, dbs ...*DB) {
 	t.Helper()
-	want := dump(t, dbs[0])
-	for i, db := range dbs[1:] {
-		if got := dump(t, db); got != want {
-			t.Fatalf("replica %d differs from replica 0:\n%s\n---\n%s", i+1, got, want)
-		}
-	}
+	replicatest.Converged(t, func(db *DB) string { return dump(t, db) }, dbs...)
 }
 
 func setup(t testing.TB) (a, b *DB, c model.Council, m model.Meeting, it model.AgendaItem) {

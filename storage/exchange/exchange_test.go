@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"lokalraad/internal/noerr"
+	"lokalraad/internal/replicatest"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
@@ -153,12 +154,7 @@ func state(t testing.TB, db *storage.DB, council string) string {
 // (its rows and open conflicts) as the first.
 func converged(t testing.TB, council string, dbs ...*storage.DB) {
 	t.Helper()
-	want := state(t, dbs[0], council)
-	for i, db := range dbs[1:] {
-		if got := state(t, db, council); got != want {
-			t.Fatalf("replica %d differs from replica 0:\n%s\n---\n%s", i+1, got, want)
-		}
-	}
+	replicatest.Converged(t, func(db *storage.DB) string { return state(t, db, council) }, dbs...)
 }
 
 func syncOK(t testing.TB, db *storage.DB) Result {
