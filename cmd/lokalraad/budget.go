@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 
 	"lokalraad/model"
 	"lokalraad/model/pb"
@@ -80,16 +78,9 @@ func runBudgetCount(ctx context.Context, args []string, stdout, stderr io.Writer
 	default:
 		return fmt.Errorf("ukendt metode %q; brug votes, mes eller mes-add1", *method)
 	}
-	file, err := os.Open(*pbPath)
+	file, err := openInput(*pbPath)
 	if err != nil {
-		why := "filen kunne ikke læses"
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			why = "filen findes ikke"
-		case errors.Is(err, fs.ErrPermission):
-			why = "ingen adgang til filen"
-		}
-		return fmt.Errorf("kunne ikke åbne %s: %s", *pbPath, why)
+		return err
 	}
 	defer file.Close()
 	f, err := pb.Parse(file)

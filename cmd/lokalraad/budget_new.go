@@ -65,15 +65,11 @@ func runBudgetNewRound(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return fmt.Errorf("--pot %q: skriv puljen i kr., fx 150000 eller 150.000,50", *pot)
 	}
-	db, err := openExisting(*p.db)
+	db, id, err := openCouncil(ctx, *p.db, *councilID)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	id, err := councilOf(ctx, db, *councilID)
-	if err != nil {
-		return err
-	}
 	r := model.PBRound{CouncilID: id, Title: strings.TrimSpace(*title), Pot: øre, Population: *population,
 		Phase: model.PhaseProposals, BallotKind: k, Method: model.CountMethod(*method), TieRule: model.TieByID, BlankValid: *blank}
 	switch k {

@@ -76,7 +76,7 @@ func (p *pbFlags) parse(args []string, need ...string) error {
 			return fmt.Errorf("angiv --%s", n)
 		}
 	}
-	_, err := budgetLang(*p.lang)
+	_, err := parseLang(*p.lang)
 	return err
 }
 
@@ -262,15 +262,11 @@ func runBudgetImportPB(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	db, err := openExisting(*p.db)
+	db, id, err := openCouncil(ctx, *p.db, *councilID)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	id, err := councilOf(ctx, db, *councilID)
-	if err != nil {
-		return err
-	}
 	r.CouncilID = id
 	saved, err := db.CreatePBRound(ctx, storage.PBRoundData{Round: r, Proposals: ps, Ballots: bs})
 	if err != nil {

@@ -36,8 +36,8 @@ func usesDB(args []string) bool {
 	return false
 }
 
-// budgetLang is the language a budget subcommand's --lang names.
-func budgetLang(s string) (model.Lang, error) {
+// parseLang is the language a subcommand's --lang names (export and budget).
+func parseLang(s string) (model.Lang, error) {
 	if l := model.Lang(s); l == model.Danish || l == model.English {
 		return l, nil
 	}
@@ -53,7 +53,7 @@ func parseWithLang(flags *flag.FlagSet, args []string, lang *string) (model.Lang
 	if flags.NArg() > 0 {
 		return "", fmt.Errorf("uventet argument %q", flags.Arg(0))
 	}
-	return budgetLang(*lang)
+	return parseLang(*lang)
 }
 
 func runBudgetRounds(ctx context.Context, args []string, stdout, stderr io.Writer) error {

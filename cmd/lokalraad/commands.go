@@ -107,6 +107,22 @@ func runDB(ctx context.Context, name string, cmd dbCommand, args []string, stdou
 	return w.run(ctx, db, fs.Args())
 }
 
+// openCouncil opens the database at path, which must exist, and picks the
+// council councilID names (the only one when it is ""); the caller closes
+// db, which is nil on an error.
+func openCouncil(ctx context.Context, path, councilID string) (*storage.DB, string, error) {
+	db, err := openExisting(path)
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := councilOf(ctx, db, councilID)
+	if err != nil {
+		db.Close()
+		return nil, "", err
+	}
+	return db, id, nil
+}
+
 // usageOnly is the first word of two-word commands given without a
 // second word that names one.
 func usageOnly(usage string) subcommand {

@@ -88,9 +88,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	l := model.Lang(*lang)
-	if l != model.Danish && l != model.English {
-		return fmt.Errorf("ukendt sprog %q: brug da eller en", *lang)
+	l, err := parseLang(*lang)
+	if err != nil {
+		return err
 	}
 
 	how, ok := map[string]ical.Tasks{"allday": ical.TasksAllDay, "todo": ical.TasksTodo, "none": ical.NoTasks}[*tasks]
