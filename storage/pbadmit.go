@@ -193,20 +193,13 @@ func admitPBSame(batch []Change, held PBHeld, c Change, table string, refuse err
 // admitPBFixed refuses a change of a proposal's fixed field, or its
 // delete, once its round's voting opened.
 func admitPBFixed(batch []Change, held PBHeld, c Change, table string, refuse error) error {
-	rounds, err := pbRoundsOf(batch, held, c)
-	if err != nil {
-		return err
-	}
-	for _, round := range rounds {
+	return eachPBRound(batch, held, c, func(round string) error {
 		phase, known, err := pbPhaseAsOf(batch, held, round, c)
-		if err != nil {
+		if err != nil || !known || !pbLocked(phase) {
 			return err
 		}
-		if known && pbLocked(phase) {
-			return admitPBSame(batch, held, c, table, refuse)
-		}
-	}
-	return nil
+		return admitPBSame(batch, held, c, table, refuse)
+	})
 }
 
 // pbRoundsOf are the rounds op c touches: the row's round, and for a
@@ -224,6 +217,21 @@ func pbRoundsOf(batch []Change, held PBHeld, c Change) ([]string, error) {
 		out = append(out, fmt.Sprint(textOf(c.Value)))
 	}
 	return out, nil
+}
+
+// eachPBRound runs check on every round op c touches (pbRoundsOf) and
+// returns the first error, of reading or of check.
+func eachPBRound(batch []Change, held PBHeld, c Change, check func(round string) error) error {
+	rounds, err := pbRoundsOf(batch, held, c)
+	if err != nil {
+		return err
+	}
+	for _, round := range rounds {
+		if err := check(round); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // pbRoundCouncil is a round's council: as held, else as the batch's ops
@@ -249,20 +257,13 @@ func admitPBCouncil(batch []Change, held PBHeld, c Change) error {
 	if c.Field == "" {
 		return nil
 	}
-	rounds, err := pbRoundsOf(batch, held, c)
-	if err != nil {
-		return err
-	}
-	for _, round := range rounds {
+	return eachPBRound(batch, held, c, func(round string) error {
 		council, known, err := pbRoundCouncil(batch, held, round)
-		if err != nil {
-			return err
+		if err == nil && known && council != c.Council {
+			err = ErrPBOtherCouncil
 		}
-		if known && council != c.Council {
-			return ErrPBOtherCouncil
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 // admitPBTotals refuses a total's op on a round that takes no totals.
@@ -270,16 +271,13 @@ func admitPBTotals(batch []Change, held PBHeld, c Change) error {
 	if c.Field == "" {
 		return nil
 	}
-	rounds, err := pbRoundsOf(batch, held, c)
-	if err != nil {
-		return err
-	}
-	for _, round := range rounds {
+	return eachPBRound(batch, held, c, func(round string) error {
 		// The batch's rule as of c first: a batch may turn totals on and
 		// then open voting and bring totals.
-		var v any
+		var err error
 		o, known := batchBefore(batch, pbRoundsT.name, round, "totals_mode", c)
-		if v = o.Value; !known {
+		v := o.Value
+		if !known {
 			if v, known, err = held(pbRoundsT.name, round, "totals_mode"); err != nil {
 				return err
 			}
@@ -287,27 +285,20 @@ func admitPBTotals(batch []Change, held PBHeld, c Change) error {
 		if known && fmt.Sprint(textOf(v)) != "1" {
 			return ErrPBNotTotals
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // admitPBVote refuses a ballot's or a total's op unless its round is in
 // afstemning.
 func admitPBVote(batch []Change, held PBHeld, c Change) error {
-	rounds, err := pbRoundsOf(batch, held, c)
-	if err != nil {
-		return err
-	}
-	for _, round := range rounds {
+	return eachPBRound(batch, held, c, func(round string) error {
 		phase, known, err := pbPhaseAsOf(batch, held, round, c)
-		if err != nil {
-			return err
+		if err == nil && known && phase != string(model.PhaseVoting) {
+			err = ErrPBNotVoting
 		}
-		if known && phase != string(model.PhaseVoting) {
-			return ErrPBNotVoting
-		}
-	}
-	return nil
+		return err
+	})
 }
 
 // admitPB runs AdmitPB on the SQLite replica: what it holds is its rows,
