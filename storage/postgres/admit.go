@@ -157,17 +157,12 @@ func (s *Store) savedWithStatus(ctx context.Context, tx pgx.Tx, batch []storage.
 	if err != nil {
 		return storage.Change{}, false, err
 	}
-	for rows.Next() {
-		o, err := scanOp(rows, nil)
-		if err != nil {
-			rows.Close()
-			return storage.Change{}, false, err
-		}
-		near[o.Seq] = o
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	held, err := collectOps(rows)
+	if err != nil {
 		return storage.Change{}, false, err
+	}
+	for _, o := range held {
+		near[o.Seq] = o
 	}
 	for _, o := range batch {
 		if o.Device == c.Device && o.Seq >= c.Seq-n && o.Seq <= c.Seq+n {
@@ -304,16 +299,7 @@ func (h heldLog) query(ctx context.Context, where string, args []any) ([]storage
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []storage.Change
-	for rows.Next() {
-		c, err := scanOp(rows, nil)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collectOps(rows)
 }
 
 func (h heldLog) RowOps(ctx context.Context, table, row string, fields []string) ([]storage.Change, error) {

@@ -66,16 +66,8 @@ func (s *Store) attachment(ctx context.Context, id string) (model.Attachment, bo
 	if err != nil {
 		return model.Attachment{}, false, s.failed(err)
 	}
-	defer rows.Close()
-	var ops []storage.Change
-	for rows.Next() {
-		c, err := scanOp(rows, nil)
-		if err != nil {
-			return model.Attachment{}, false, s.failed(err)
-		}
-		ops = append(ops, c)
-	}
-	if err := rows.Err(); err != nil {
+	ops, err := collectOps(rows)
+	if err != nil {
 		return model.Attachment{}, false, s.failed(err)
 	}
 	if len(ops) == 0 || !storage.RowAlive(ops) {

@@ -645,16 +645,13 @@ func (s *Store) fieldOps(ctx context.Context, q querier, table, row, field strin
 	if err != nil {
 		return nil, s.failed(err)
 	}
-	defer rows.Close()
-	var out []storage.Change
-	for rows.Next() {
-		c, err := scanOp(rows, nil)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collectOps(rows)
+}
+
+// collectOps reads every op of rows (a query of opCols, no n) in their
+// order and closes rows; the error is a scan's or the rows'.
+func collectOps(rows pgx.Rows) ([]storage.Change, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.Change, error) { return scanOp(r, nil) })
 }
 
 // held returns the ops of the log with the ids of ops, by id.
@@ -668,16 +665,15 @@ func (s *Store) held(ctx context.Context, q querier, ops []storage.Change) (map[
 	if err != nil {
 		return nil, s.failed(err)
 	}
-	defer rows.Close()
-	out := map[string]storage.Change{}
-	for rows.Next() {
-		c, err := scanOp(rows, nil)
-		if err != nil {
-			return nil, err
-		}
+	found, err := collectOps(rows)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]storage.Change, len(found))
+	for _, c := range found {
 		out[c.ID()] = c
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func sameOp(h, c storage.Change) bool {

@@ -46,13 +46,12 @@ func (s *Store) erasuresOf(ctx context.Context, q querier, council string) (map[
 	if err != nil {
 		return nil, s.failed(err)
 	}
-	defer rows.Close()
+	erasures, err := collectOps(rows)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string][]string{}
-	for rows.Next() {
-		sc, err := scanOp(rows, nil)
-		if err != nil {
-			return nil, err
-		}
+	for _, sc := range erasures {
 		values, err := storage.ParseScrub(sc)
 		if err != nil {
 			return nil, err
@@ -61,7 +60,7 @@ func (s *Store) erasuresOf(ctx context.Context, q querier, council string) (map[
 			out[id] = append(out[id], v)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // admitErasures refuses a new erasure that names a held op of another
