@@ -84,19 +84,10 @@ func (l *attachList) refresh() {
 
 // onAdd asks for a file and attaches it.
 func (l *attachList) onAdd() {
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			l.u.showError(err)
-			return
-		}
-		if rc == nil {
-			return // cancelled
-		}
+	l.u.openDialog(func(rc fyne.URIReadCloser) {
 		defer rc.Close()
 		l.attach(rc.URI().Name(), rc)
-	}, l.u.win)
-	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
+	}).Show()
 }
 
 // attach stores the file r named name: what the file dialog hands over.

@@ -18,23 +18,14 @@ import (
 // chooses (a USB stick): "Tag sikkerhedskopi nu".
 func (u *App) onBackupNow() {
 	u.saver.flush()
-	fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if wc == nil {
-			return
-		}
+	name := model.FileName("db", "Sikkerhedskopi", u.councilName(), model.ShortDate(u.now()))
+	u.saveDialog(name, func(wc fyne.URIWriteCloser) {
 		// The dialog made an empty file; the backup is written in its place.
 		path := wc.URI().Path()
 		wc.Close()
 		os.Remove(path)
 		u.backupTo(path)
-	}, u.win)
-	fd.SetFileName(model.FileName("db", "Sikkerhedskopi", u.councilName(), model.ShortDate(u.now())))
-	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
+	}).Show()
 }
 
 // backupTo writes the backup in the background with a progress dialog.
@@ -60,23 +51,14 @@ func (u *App) backupTo(path string) {
 // backup first.
 func (u *App) onRestore() {
 	u.saver.flush()
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if rc == nil {
-			return
-		}
+	fd := u.openDialog(func(rc fyne.URIReadCloser) {
 		path := rc.URI().Path()
 		rc.Close()
 		u.confirmRestore(path)
-	}, u.win)
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".db"}))
+	}, ".db")
 	if l, err := storage.ListerForURI(storage.NewFileURI(u.db.BackupDir())); err == nil {
 		fd.SetLocation(l)
 	}
-	fd.Resize(fyne.NewSize(800, 560))
 	fd.Show()
 }
 

@@ -50,27 +50,11 @@ func (u *App) showConflicts() {
 
 func (v *conflictsView) build() fyne.CanvasObject {
 	v.msg = newErrLabel()
-	v.list = widget.NewList(
-		func() int { return len(v.items) },
-		func() fyne.CanvasObject {
-			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			t.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(t, widget.NewLabel(""))
+	v.list = newRowList(func() int { return len(v.items) },
+		func(i int) (string, string) {
+			return v.what(v.items[i]), fieldLabel(v.items[i].Table, v.items[i].Field)
 		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(v.items) {
-				return
-			}
-			c := v.items[i]
-			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(v.what(c))
-			box.Objects[1].(*widget.Label).SetText(fieldLabel(c.Table, c.Field))
-		})
-	v.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(v.items) {
-			v.open(v.items[i])
-		}
-	}
+		func(i int) { v.open(v.items[i]) })
 	v.detail = container.NewStack()
 	v.reload()
 	left := container.NewBorder(nil, v.msg, nil, nil, v.list)

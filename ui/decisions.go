@@ -65,33 +65,16 @@ func (v *decisionsView) build() fyne.CanvasObject {
 	}
 	v.project = widget.NewSelect(projOpts, func(string) { v.filter() })
 	v.project.SetSelectedIndex(0)
-	v.list = widget.NewList(
-		func() int { return len(v.shown) },
-		func() fyne.CanvasObject {
-			where := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			where.Truncation = fyne.TextTruncateEllipsis
-			d := widget.NewLabel("")
-			d.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(where, d)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(v.shown) {
-				return
-			}
+	v.list = newRowList(func() int { return len(v.shown) },
+		func(i int) (string, string) {
 			d := v.shown[i]
-			c := o.(*fyne.Container)
 			where := d.Meeting
 			if !strings.Contains(where, model.ShortDate(d.Date)) {
 				where = model.ShortDate(d.Date) + " · " + where
 			}
-			c.Objects[0].(*widget.Label).SetText(where + " · " + strconv.Itoa(d.Position) + ". " + d.Item)
-			c.Objects[1].(*widget.Label).SetText(firstLine(d.Decision))
-		})
-	v.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(v.shown) {
-			v.open(v.shown[i])
-		}
-	}
+			return where + " · " + strconv.Itoa(d.Position) + ". " + d.Item, firstLine(d.Decision)
+		},
+		func(i int) { v.open(v.shown[i]) })
 	v.filter()
 	filters := container.NewGridWithColumns(2, v.year, v.project)
 	return container.NewBorder(container.NewVBox(heading(lang.L("Decisions")), v.query, filters, v.info), nil, nil, nil, v.list)

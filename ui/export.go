@@ -289,6 +289,42 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 // saveAs asks where to save, makes the bytes in the background with a
 // progress dialog, writes them, and offers to open the file.
 func (u *App) saveAs(name string, make func() ([]byte, error)) {
+	fd := u.saveDialog(name, func(wc fyne.URIWriteCloser) { u.writeInBackground(wc, make) })
+	if home, err := os.UserHomeDir(); err == nil {
+		if l, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
+			fd.SetLocation(l)
+		}
+	}
+	fd.Show()
+}
+
+// openDialog is the dialog that asks for a file to read: chosen gets the
+// file (and closes it); a cancel does nothing and the dialog's own error
+// is shown. exts, when given, are the endings of the files it lists. The
+// caller may set its location, then shows it.
+func (u *App) openDialog(chosen func(fyne.URIReadCloser), exts ...string) *dialog.FileDialog {
+	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if rc == nil {
+			return // cancelled
+		}
+		chosen(rc)
+	}, u.win)
+	if len(exts) > 0 {
+		fd.SetFilter(storage.NewExtensionFileFilter(exts))
+	}
+	fd.Resize(fyne.NewSize(800, 560))
+	return fd
+}
+
+// saveDialog is the dialog that asks where to save a file, offering name:
+// chosen gets the file the dialog made (and closes it); a cancel does
+// nothing and the dialog's own error is shown. The caller may set its
+// location, then shows it.
+func (u *App) saveDialog(name string, chosen func(fyne.URIWriteCloser)) *dialog.FileDialog {
 	fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			u.showError(err)
@@ -297,16 +333,11 @@ func (u *App) saveAs(name string, make func() ([]byte, error)) {
 		if wc == nil {
 			return // cancelled
 		}
-		u.writeInBackground(wc, make)
+		chosen(wc)
 	}, u.win)
 	fd.SetFileName(name)
-	if home, err := os.UserHomeDir(); err == nil {
-		if l, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
-			fd.SetLocation(l)
-		}
-	}
 	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
+	return fd
 }
 
 // writeInBackground runs make off the UI thread while a progress dialog
@@ -378,14 +409,7 @@ func (u *App) offerToOpen(uri fyne.URI) {
 // onImportWorkbook reads a workbook, shows what it holds and every row's
 // problem, and saves nothing until the user confirms.
 func (u *App) onImportWorkbook(councilID string) {
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if rc == nil {
-			return
-		}
+	u.openDialog(func(rc fyne.URIReadCloser) {
 		defer rc.Close()
 		imp, err := xlsx.Read(rc, councilID, u.now().Year()+1)
 		if err != nil {
@@ -393,10 +417,7 @@ func (u *App) onImportWorkbook(councilID string) {
 			return
 		}
 		u.previewImport(councilID, imp)
-	}, u.win)
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".xlsm"}))
-	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
+	}, ".xlsx", ".xlsm").Show()
 }
 
 // previewImport is the confirmation step of an import: what the file

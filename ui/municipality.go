@@ -67,27 +67,12 @@ func (s *municipalScreen) build() fyne.CanvasObject {
 func (s *municipalScreen) buildAnswers() fyne.CanvasObject {
 	s.msg = newErrLabel()
 	s.empty = widget.NewLabel(lang.L("The municipality has not answered any of the council's budget wishes yet."))
-	s.list = widget.NewList(
-		func() int { return len(s.wishes) },
-		func() fyne.CanvasObject {
-			t := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			t.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(t, widget.NewLabel(""))
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(s.wishes) {
-				return
-			}
+	s.list = newRowList(func() int { return len(s.wishes) },
+		func(i int) (string, string) {
 			w := s.wishes[i]
-			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(strconv.Itoa(w.Year) + " · " + w.Title)
-			c.Objects[1].(*widget.Label).SetText(answerLine(w))
-		})
-	s.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(s.wishes) {
-			s.show(s.wishes[i])
-		}
-	}
+			return strconv.Itoa(w.Year) + " · " + w.Title, answerLine(w)
+		},
+		func(i int) { s.show(s.wishes[i]) })
 	s.detail = container.NewStack()
 	s.refresh()
 	top := container.NewVBox(heading(lang.L("The municipality's answers on the council's budget wishes")), s.msg)

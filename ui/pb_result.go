@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	fstorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -458,19 +457,7 @@ func (v *resultView) pabulib() func() ([]byte, error) {
 // background with a progress dialog.
 func (s *pbScreen) onImportPB() {
 	u := s.u
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		s.importPB(rc, rc.URI().Name())
-	}, u.win)
-	fd.SetFilter(fstorage.NewExtensionFileFilter([]string{".pb"}))
-	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
+	u.openDialog(func(rc fyne.URIReadCloser) { s.importPB(rc, rc.URI().Name()) }, ".pb").Show()
 }
 
 // importPB reads a Pabulib file from rc (closed when done) into a new
@@ -522,19 +509,7 @@ func (pp *proposalsPane) onTemplate() {
 // problem, and stores nothing until the user confirms.
 func (pp *proposalsPane) onImport() {
 	u := pp.s.u
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		pp.readWorkbook(rc, rc.URI().Name())
-	}, u.win)
-	fd.SetFilter(fstorage.NewExtensionFileFilter([]string{".xlsx", ".xlsm"}))
-	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
+	u.openDialog(func(rc fyne.URIReadCloser) { pp.readWorkbook(rc, rc.URI().Name()) }, ".xlsx", ".xlsm").Show()
 }
 
 // readWorkbook reads the proposals in the background, then previews them.
