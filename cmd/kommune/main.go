@@ -415,19 +415,13 @@ func deviceList(fs *flag.FlagSet, stdout io.Writer) hubWork {
 			if d.Staff {
 				council = "(kommunen)"
 			}
-			stamp := func(t time.Time) string {
-				if t.IsZero() {
-					return "-"
-				}
-				return t.In(model.Copenhagen).Format("02.01.2006 15:04")
-			}
 			// The start of the device's public key, to compare with the
 			// device's own; "-" until it has registered one.
 			key := "-"
 			if len(d.Key) >= 12 {
 				key = d.Key[:12]
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Label, council, stamp(d.Enrolled), stamp(d.Revoked), key)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.ID, d.Label, council, stampDK(d.Enrolled), stampDK(d.Revoked), key)
 		}
 		return tw.Flush()
 	}}
