@@ -33,59 +33,25 @@ func TestStaffAddAndOverviewPage(t *testing.T) {
 		t.Errorf("the same name twice: %v", err)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan string, 1)
-	go func() {
-		_ = serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", hubPath}, io.Discard, io.Discard, ready)
-	}()
-	base := "http://" + <-ready
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	base, _ := startServe(t, hubPath)
 
-	resp, err := client.Get(base + "/oversigt")
-	if err != nil {
-		t.Fatal(err)
+	// A stranger gets the login form, not the overview.
+	code, body := webGet(t, base, "/oversigt", nil)
+	if code != http.StatusUnauthorized || strings.Contains(body, "Jyderup") {
+		t.Fatalf("a stranger: %d\n%s", code, body)
 	}
-	body := noerr.Get(io.ReadAll(resp.Body))(t)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized || strings.Contains(string(body), "Jyderup") {
-		t.Fatalf("a stranger: %d\n%s", resp.StatusCode, body)
-	}
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
-	if csrf == nil {
+	if !strings.Contains(body, `name="csrf" value="`) {
 		t.Fatal("no CSRF token in the login form")
 	}
-	form := url.Values{"csrf": {csrf[1]}, "name": {"Ida Ørsted"}, "password": {pw}}
-	req := noerr.Get(http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode())))(t)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
-	resp, err = client.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	sess, code, _ := webLogin(t, base, "Ida Ørsted", pw)
+	if code != http.StatusSeeOther || sess == nil {
+		t.Fatalf("login: %d", code)
 	}
-	resp.Body.Close()
-	var sess *http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Name == "lokalraad_session" {
-			sess = c
-		}
-	}
-	if resp.StatusCode != http.StatusSeeOther || sess == nil {
-		t.Fatalf("login: %d", resp.StatusCode)
-	}
-	req = noerr.Get(http.NewRequest("GET", base+"/oversigt", nil))(t)
-	req.AddCookie(sess)
-	resp, err = client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body = noerr.Get(io.ReadAll(resp.Body))(t)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Jyderup Lokalråd") {
-		t.Errorf("overview: %d\n%s", resp.StatusCode, body)
+	if code, body := webGet(t, base, "/oversigt", sess); code != http.StatusOK || !strings.Contains(body, "Jyderup Lokalråd") {
+		t.Errorf("overview: %d\n%s", code, body)
 	}
 	// The sync API is still there.
-	if resp, err := client.Get(base + "/v1/pull"); err != nil || resp.StatusCode == http.StatusNotFound {
+	if resp, err := noRedirect.Get(base + "/v1/pull"); err != nil || resp.StatusCode == http.StatusNotFound {
 		t.Errorf("sync API: %v %v", resp, err)
 	}
 }
@@ -100,48 +66,11 @@ func TestStaffPasswordChange(t *testing.T) {
 	runOK(t, "council", "add", "--db", hubPath, "--name", "Jyderup Lokalråd")
 	pw := lastLine(runOK(t, "staff", "add", "--db", hubPath, "--name", "Ida Ørsted"))
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan string, 1)
-	go func() {
-		_ = serve(ctx, []string{"--addr", "127.0.0.1:0", "--db", hubPath}, io.Discard, io.Discard, ready)
-	}()
-	base := "http://" + <-ready
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	login := func(pw string) (*http.Cookie, int, string) {
-		resp, err := client.Get(base + "/login")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body := noerr.Get(io.ReadAll(resp.Body))(t)
-		resp.Body.Close()
-		csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
-		form := url.Values{"csrf": {csrf[1]}, "name": {"Ida Ørsted"}, "password": {pw}}
-		req := noerr.Get(http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode())))(t)
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
-		resp, err = client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body = noerr.Get(io.ReadAll(resp.Body))(t)
-		resp.Body.Close()
-		for _, c := range resp.Cookies() {
-			if c.Name == "lokalraad_session" && c.Value != "" {
-				return c, resp.StatusCode, string(body)
-			}
-		}
-		return nil, resp.StatusCode, string(body)
-	}
+	base, _ := startServe(t, hubPath)
+	login := func(pw string) (*http.Cookie, int, string) { return webLogin(t, base, "Ida Ørsted", pw) }
 	overview := func(c *http.Cookie) int {
-		req := noerr.Get(http.NewRequest("GET", base+"/oversigt", nil))(t)
-		req.AddCookie(c)
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		code, _ := webGet(t, base, "/oversigt", c)
+		return code
 	}
 	sess, _, _ := login(pw)
 	if sess == nil || overview(sess) != http.StatusOK {
@@ -230,52 +159,22 @@ func TestStaffSessionSurvivesRestart(t *testing.T) {
 	runOK(t, "council", "add", "--db", hubPath, "--name", "Jyderup Lokalråd")
 	pw := lastLine(runOK(t, "staff", "add", "--db", hubPath, "--name", "Ida Ørsted"))
 	first, _ := startServeFor(t, hubPath)
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(first.url + "/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := noerr.Get(io.ReadAll(resp.Body))(t)
-	resp.Body.Close()
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
-	form := url.Values{"csrf": {csrf[1]}, "name": {"Ida Ørsted"}, "password": {pw}}
-	req := noerr.Get(http.NewRequest("POST", first.url+"/login", strings.NewReader(form.Encode())))(t)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: "lokalraad_csrf", Value: csrf[1]})
-	resp, err = client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	var sess *http.Cookie
-	for _, c := range resp.Cookies() {
-		if c.Name == "lokalraad_session" && c.Value != "" {
-			sess = c
-		}
-	}
+	sess, code, _ := webLogin(t, first.url, "Ida Ørsted", pw)
 	if sess == nil {
-		t.Fatalf("login: %d", resp.StatusCode)
+		t.Fatalf("login: %d", code)
 	}
 	first.stop()
 	second, _ := startServeFor(t, hubPath)
-	req = noerr.Get(http.NewRequest("GET", second.url+"/oversigt", nil))(t)
-	req.AddCookie(sess)
-	resp, err = client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body = noerr.Get(io.ReadAll(resp.Body))(t)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Jyderup Lokalråd") {
-		t.Errorf("after a restart: %d", resp.StatusCode)
+	if code, body := webGet(t, second.url, "/oversigt", sess); code != http.StatusOK || !strings.Contains(body, "Jyderup Lokalråd") {
+		t.Errorf("after a restart: %d", code)
 	}
 }
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-// webLogin logs in at the server base and returns the session cookie, or
-// nil and the status.
-func webLogin(t *testing.T, base, name, pw string) (*http.Cookie, int) {
+// webLogin logs in at the server base through its login form and returns
+// the session cookie (nil when there is none), the status and the page.
+func webLogin(t *testing.T, base, name, pw string) (*http.Cookie, int, string) {
 	t.Helper()
 	resp, err := noRedirect.Get(base + "/login")
 	if err != nil {
@@ -284,6 +183,9 @@ func webLogin(t *testing.T, base, name, pw string) (*http.Cookie, int) {
 	body := noerr.Get(io.ReadAll(resp.Body))(t)
 	resp.Body.Close()
 	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
+	if csrf == nil {
+		t.Fatalf("no CSRF token in the login form:\n%s", body)
+	}
 	form := url.Values{"csrf": {csrf[1]}, "name": {name}, "password": {pw}}
 	req := noerr.Get(http.NewRequest("POST", base+"/login", strings.NewReader(form.Encode())))(t)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -292,20 +194,23 @@ func webLogin(t *testing.T, base, name, pw string) (*http.Cookie, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	body = noerr.Get(io.ReadAll(resp.Body))(t)
 	resp.Body.Close()
 	for _, c := range resp.Cookies() {
 		if c.Name == "lokalraad_session" && c.Value != "" {
-			return c, resp.StatusCode
+			return c, resp.StatusCode, string(body)
 		}
 	}
-	return nil, resp.StatusCode
+	return nil, resp.StatusCode, string(body)
 }
 
-// webGet fetches path at base with the session cookie.
+// webGet fetches path at base with the session cookie c (none when nil).
 func webGet(t *testing.T, base, path string, c *http.Cookie) (int, string) {
 	t.Helper()
 	req := noerr.Get(http.NewRequest("GET", base+path, nil))(t)
-	req.AddCookie(c)
+	if c != nil {
+		req.AddCookie(c)
+	}
 	resp, err := noRedirect.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -326,7 +231,7 @@ func TestPGStaffLoginAcrossServeNodes(t *testing.T) {
 	nodeA, _ := startServe(t, db, "--cache", t.TempDir())
 	nodeB, _ := startServe(t, db, "--cache", t.TempDir())
 
-	sess, code := webLogin(t, nodeA, "Ida Ørsted", pw)
+	sess, code, _ := webLogin(t, nodeA, "Ida Ørsted", pw)
 	if sess == nil {
 		t.Fatalf("login at node A: %d", code)
 	}
