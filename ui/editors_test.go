@@ -336,21 +336,28 @@ func TestWishEditorKeepsOtherLaptopsEdit(t *testing.T) {
 	}
 }
 
-func TestAnswerEditorKeepsOtherLaptopsEdit(t *testing.T) {
-	db := newTestDB(t)
+// answering opens, on a staff device, the answer editor of a council's
+// submitted budget wish w.
+func answering(t *testing.T) (db *storage.DB, u *App, w model.BudgetWish, ed *answerEditor) {
+	t.Helper()
+	db = newTestDB(t)
 	c := model.Council{Name: "Tølløse Lokalråd"}
 	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
-	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny legeplads", Status: model.WishSubmitted}
+	w = model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny legeplads", Status: model.WishSubmitted}
 	ok(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	ok(t, db.SetMeta(t.Context(), storage.MetaStaff, "1"))
-	u := newTestUI(t, db)
+	u = newTestUI(t, db)
 	u.tabs.SelectIndex(6)
-	s := u.municipal.staff
-	s.list.Select(0)
-	ed := s.editor
+	u.municipal.staff.list.Select(0)
+	ed = u.municipal.staff.editor
 	if ed == nil || ed.w.ID != w.ID {
 		t.Fatal("no answer editor")
 	}
+	return db, u, w, ed
+}
+
+func TestAnswerEditorKeepsOtherLaptopsEdit(t *testing.T) {
+	db, u, w, ed := answering(t)
 	// The council corrects its estimate while the answer is being written.
 	otherLaptopEdits(t, db, w, func(w *model.BudgetWish) {
 		w.Estimate = 80_000_00

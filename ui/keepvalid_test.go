@@ -430,17 +430,7 @@ func TestMemberEditorKeepsValidFieldsBesideInvalidEmail(t *testing.T) {
 }
 
 func TestAnswerEditorKeepsValidFieldsBesideInvalidAmount(t *testing.T) {
-	db := newTestDB(t)
-	c := model.Council{Name: "Tølløse Lokalråd"}
-	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
-	w := model.BudgetWish{CouncilID: c.ID, Year: 2027, Title: "Ny legeplads", Status: model.WishSubmitted}
-	ok(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
-	ok(t, db.SetMeta(t.Context(), storage.MetaStaff, "1"))
-	u := newTestUI(t, db)
-	u.tabs.SelectIndex(6)
-	s := u.municipal.staff
-	s.list.Select(0)
-	ed := s.editor
+	db, u, w, ed := answering(t)
 	test.Type(ed.text, "Byrådet giver halvdelen.")
 	test.Type(ed.granted, "2.000.000.000") // more than any budget
 	u.saver.flush()
