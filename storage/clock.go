@@ -95,10 +95,7 @@ func (db *DB) RestampPending(ctx context.Context, ref time.Time, slack time.Dura
 	var r Restamped
 	limit := ref.Add(slack).UnixMilli()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := db.captureDeletes(ctx, tx); err != nil {
-			return err
-		}
-		acked, err := getMetaInt(ctx, tx, MetaAcked)
+		acked, err := db.unsentAfter(ctx, tx)
 		if err != nil {
 			return err
 		}

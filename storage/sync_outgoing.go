@@ -46,6 +46,17 @@ func fieldKnowledge(ctx context.Context, tx *sql.Tx, table, row string) (deleteK
 	return know, nil
 }
 
+// unsentAfter is the last seq of this device's ops the hub acknowledged:
+// the unsent ops are the ones after it. It first makes the unsent deletes
+// say what they had seen (captureDeletes), since they are read next to be
+// sent or re-stamped.
+func (db *DB) unsentAfter(ctx context.Context, tx *sql.Tx) (int64, error) {
+	if err := db.captureDeletes(ctx, tx); err != nil {
+		return 0, err
+	}
+	return getMetaInt(ctx, tx, MetaAcked)
+}
+
 // captureDeletes writes into this device's delete ops that carry nothing
 // (written before deletes recorded it themselves) what they had seen of
 // their rows, before any remote op can change field_versions.
@@ -104,10 +115,7 @@ const notDemoMunicipal = " AND NOT (council_id = '" + model.MunicipalityID + "' 
 func (db *DB) PendingOps(ctx context.Context, council string, limit int) ([]Change, error) {
 	var out []Change
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := db.captureDeletes(ctx, tx); err != nil {
-			return err
-		}
-		acked, err := getMetaInt(ctx, tx, MetaAcked)
+		acked, err := db.unsentAfter(ctx, tx)
 		if err != nil {
 			return err
 		}
