@@ -253,32 +253,10 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 					ok(rt, db.DeleteAgendaItem(context.Background(), it.ID))
 				}
 			default: // deliver some ops of another replica: a pull or a bundle
-				from := dbs[rapid.IntRange(0, n-1).Draw(rt, "from")]
-				ops := mustOps(rt, from)
-				var sub []Change
-				for _, o := range ops {
-					if rapid.IntRange(0, 3).Draw(rt, "keep") > 0 {
-						sub = append(sub, o)
-					}
-				}
-				perm := rapid.Permutation(sub).Draw(rt, "order")
-				if rapid.Bool().Draw(rt, "repeat") && len(perm) > 0 {
-					perm = append(perm, perm[0])
-				}
-				_, err := db.ApplyOps(context.Background(), perm)
-				ok(rt, err)
+				sendSome(rt, dbs[rapid.IntRange(0, n-1).Draw(rt, "from")], db, 4)
 			}
 		}
-		for round := 0; round < 2; round++ {
-			for i := range dbs {
-				for j := range dbs {
-					if i != j {
-						_, err := dbs[j].ApplyOps(context.Background(), mustOps(rt, dbs[i]))
-						ok(rt, err)
-					}
-				}
-			}
-		}
+		sendAll(rt, dbs...)
 		converged(rt, dbs...)
 		final, err := dbs[0].AgendaItem(context.Background(), it.ID)
 		if err != nil {

@@ -55,6 +55,41 @@ func send(t tester, from, to *DB) {
 	ok(t, err)
 }
 
+// sendSome gives to a part of from's ops, as a pull or a bundle that
+// lost some might: one op in dropOneIn dropped (by chance), the rest
+// shuffled, and the first of them maybe given twice.
+func sendSome(rt *rapid.T, from, to *DB, dropOneIn int) {
+	rt.Helper()
+	var sub []Change
+	for _, o := range mustOps(rt, from) {
+		if rapid.IntRange(0, dropOneIn-1).Draw(rt, "keep") > 0 {
+			sub = append(sub, o)
+		}
+	}
+	perm := rapid.Permutation(sub).Draw(rt, "order")
+	if rapid.Bool().Draw(rt, "repeat") && len(perm) > 0 {
+		perm = append(perm, perm[0])
+	}
+	_, err := to.ApplyOps(context.Background(), perm)
+	ok(rt, err)
+}
+
+// sendAll gives every replica every other's ops, in two rounds, so that
+// everyone gets everything: what one replica holds after the first round
+// reaches the rest in the second.
+func sendAll(t tester, dbs ...*DB) {
+	t.Helper()
+	for round := 0; round < 2; round++ {
+		for i := range dbs {
+			for j := range dbs {
+				if i != j {
+					send(t, dbs[i], dbs[j])
+				}
+			}
+		}
+	}
+}
+
 // dump is everything a replica shows: every table's rows, tombstones and
 // the open conflicts.
 func dump(t tester, db *DB) string {
@@ -429,34 +464,10 @@ func TestPropertyConvergence(t *testing.T) {
 			case 3:
 				ok(rt, db.DeleteAgendaItem(context.Background(), id))
 			case 4, 5: // deliver some ops from another replica, maybe twice, shuffled
-				from := dbs[rapid.IntRange(0, n-1).Draw(rt, "from")]
-				ops := mustOps(rt, from)
-				var sub []Change
-				for _, o := range ops {
-					if rapid.IntRange(0, 2).Draw(rt, "keep") > 0 {
-						sub = append(sub, o)
-					}
-				}
-				perm := rapid.Permutation(sub).Draw(rt, "order")
-				if rapid.Bool().Draw(rt, "repeat") && len(perm) > 0 {
-					perm = append(perm, perm[0])
-				}
-				if _, err := db.ApplyOps(context.Background(), perm); err != nil {
-					rt.Fatal(err)
-				}
+				sendSome(rt, dbs[rapid.IntRange(0, n-1).Draw(rt, "from")], db, 3)
 			}
 		}
-		// Everyone gets everything.
-		for round := 0; round < 2; round++ {
-			for i := range dbs {
-				for j := range dbs {
-					if i != j {
-						_, err := dbs[j].ApplyOps(context.Background(), mustOps(rt, dbs[i]))
-						ok(rt, err)
-					}
-				}
-			}
-		}
+		sendAll(rt, dbs...)
 		converged(rt, dbs...)
 		checkNothingLost(rt, dbs[0], c.ID)
 		for i, db := range dbs {
