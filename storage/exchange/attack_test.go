@@ -353,11 +353,7 @@ func TestAttackScrubForgesStaffAnnouncement(t *testing.T) {
 // forever: one bundle from a fellow member cuts a laptop off, and every
 // other replica shows the forged title in a's name.
 func TestAttackScrubForgeryEatsVictimsNextEdit(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	b := h.laptop(t, "b", council, time.Second)
-	syncOK(t, a)
+	h, council, a, b := twoLaptops(t, "Jyderup Lokalråd", time.Second)
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
 	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
@@ -455,11 +451,7 @@ func TestAttackClockNeverHealsForBundles(t *testing.T) {
 // that it does not hold refuses the whole bundle. The restored laptop can
 // never import a bundle again.
 func TestAttackRestoredLaptopRefusesEveryBundle(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	b := h.laptop(t, "b", council, time.Second)
-	syncOK(t, a)
+	h, council, a, b := twoLaptops(t, "Jyderup Lokalråd", time.Second)
 	path := a.Path()
 	backup := t.TempDir() + "/usb.db"
 	ok(t, a.Backup(context.Background(), backup))

@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
@@ -77,12 +76,7 @@ func ids(ops []storage.Change) []string {
 
 func TestStoresPullCursor(t *testing.T) {
 	forEachStore(t, func(t *testing.T, h *storeHub) {
-		jy := h.council("Jyderup Lokalråd")
-		ka := h.council("Kalundborg Lokalråd")
-		a, _ := h.laptop(t, "a", jy, 0)
-		b, _ := h.laptop(t, "b", jy, time.Second)
-		c, _ := h.laptop(t, "c", ka, 2*time.Second)
-		staff, _ := h.laptop(t, "staff", "", 3*time.Second)
+		jy, ka, a, b, c, staff := h.twoCouncils(t)
 		for i := range 5 {
 			for _, l := range []struct {
 				db      *storage.DB

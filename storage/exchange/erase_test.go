@@ -16,11 +16,7 @@ import (
 // is gone from the data and from the history the change log keeps, while
 // decisions stay readable.
 func TestErasurePropagates(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	b := h.laptop(t, "b", council, time.Second)
-	syncOK(t, a)
+	h, council, a, b := twoLaptops(t, "Jyderup Lokalråd", time.Second)
 	syncOK(t, b)
 
 	karen := model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair, Phone: "20 11 22 33", Email: "karen@example.dk"}

@@ -117,6 +117,18 @@ func syncedLaptop(t testing.TB, name string) (h *hub, council string, a *storage
 	return h, council, a
 }
 
+// twoLaptops is a hub with a council named name and two laptops enrolled
+// in it, a and b (b's clock offset ahead of a's), after a's first sync.
+func twoLaptops(t testing.TB, name string, offset time.Duration) (h *hub, council string, a, b *storage.DB) {
+	t.Helper()
+	h = newHub(t)
+	council = h.council(t, name)
+	a = h.laptop(t, "a", council, 0)
+	b = h.laptop(t, "b", council, offset)
+	syncOK(t, a)
+	return h, council, a, b
+}
+
 func (h *hub) council(t testing.TB, name string) string {
 	c := model.Council{Name: name}
 	ok(t, h.db.SaveCouncil(t.Context(), model.Council{}, &c))

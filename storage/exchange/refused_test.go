@@ -15,11 +15,7 @@ import (
 // server's reason, the laptop shows what every replica shows, and its
 // other changes, before and after it, go up.
 func TestRefusedChangeIsSetAsideNotStuck(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	b := h.laptop(t, "b", council, 0)
-	syncOK(t, a)
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
 	before := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Bænke ved søen", Status: model.WishSubmitted}
 	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &before))
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Shelter", Status: model.WishSubmitted}

@@ -44,11 +44,7 @@ func rowCounts(t testing.TB, db *storage.DB, council string) map[string]int {
 // ops it wrote after the backup (same device, same sequence number) and
 // dropped.
 func TestRestoreCatchesUpBySync(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup Lokalråd")
-	a := h.laptop(t, "a", council, 0)
-	b := h.laptop(t, "b", council, time.Second)
-	syncOK(t, a)
+	h, council, a, b := twoLaptops(t, "Jyderup Lokalråd", time.Second)
 	path := a.Path()
 
 	ada := model.Member{CouncilID: council, Name: "Ada Ærø", Role: model.RoleChair}

@@ -101,6 +101,20 @@ func (h *storeHub) laptop(t *testing.T, name, council string, offset time.Durati
 	return db, d
 }
 
+// twoCouncils is the cast of the stores tests: the councils Jyderup and
+// Kalundborg, laptops a and b of Jyderup, c of Kalundborg, and a staff
+// device, each clock a second after the one before.
+func (h *storeHub) twoCouncils(t *testing.T) (jy, ka string, a, b, c, staff *storage.DB) {
+	t.Helper()
+	jy = h.council("Jyderup Lokalråd")
+	ka = h.council("Kalundborg Lokalråd")
+	a, _ = h.laptop(t, "a", jy, 0)
+	b, _ = h.laptop(t, "b", jy, time.Second)
+	c, _ = h.laptop(t, "c", ka, 2*time.Second)
+	staff, _ = h.laptop(t, "staff", "", 3*time.Second)
+	return jy, ka, a, b, c, staff
+}
+
 func forEachStore(t *testing.T, f func(t *testing.T, h *storeHub)) {
 	for _, k := range storeKinds {
 		t.Run(k.name, func(t *testing.T) { f(t, newStoreHub(t, k)) })
@@ -120,12 +134,7 @@ func pushAs(t *testing.T, url string, db *storage.DB, ops []storage.Change) (Pus
 // sees none of it; the staff sees both councils.
 func TestStoresSyncConverges(t *testing.T) {
 	forEachStore(t, func(t *testing.T, h *storeHub) {
-		jy := h.council("Jyderup Lokalråd")
-		ka := h.council("Kalundborg Lokalråd")
-		a, _ := h.laptop(t, "a", jy, 0)
-		b, _ := h.laptop(t, "b", jy, time.Second)
-		c, _ := h.laptop(t, "c", ka, 2*time.Second)
-		staff, _ := h.laptop(t, "staff", "", 3*time.Second)
+		jy, _, a, b, c, staff := h.twoCouncils(t)
 		m := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now.Add(48 * time.Hour), Place: "Forsamlingshuset"}
 		ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 		it := model.AgendaItem{CouncilID: jy, MeetingID: m.ID, Title: "Shelter ved søen", Kind: model.ItemDecision}

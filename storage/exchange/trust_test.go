@@ -366,11 +366,7 @@ func TestResentOpWithOtherValueRefused(t *testing.T) {
 // names them is accepted, at the hub and on a fresh laptop. An op merely
 // claimed to be scrubbed, with no erasure naming that value, is refused.
 func TestScrubbedOpsTravelWithTheirErasure(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	b := h.laptop(t, "b", council, time.Second)
-	syncOK(t, a)
+	h, council, a, b := twoLaptops(t, "Jyderup", time.Second)
 	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour)}
 	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
 	syncOK(t, a)
@@ -450,11 +446,7 @@ func TestStaffSendsOnlyItsOwnOps(t *testing.T) {
 // refuses their ops stamped after the revocation, even well signed, and
 // keeps taking those from before.
 func TestRevokedDeviceOpsRefusedOnLaptop(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	b := h.laptop(t, "b", council, 0)
-	syncOK(t, a)
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	syncOK(t, a)
 	syncOK(t, b)
