@@ -156,6 +156,20 @@ func TestDamagedDatabaseIsDetected(t *testing.T) {
 	t.Logf("%d of %d damaged files detected", detected, len(damages))
 }
 
+// openFixture opens, with today's code, a copy of the old database fixture
+// (a file in testdata); the copy is closed when t ends.
+func openFixture(t *testing.T, fixture string) *storage.DB {
+	t.Helper()
+	data, err := os.ReadFile(fixture)
+	must(t, err)
+	path := filepath.Join(t.TempDir(), "old.db")
+	must(t, os.WriteFile(path, data, 0o644))
+	db, err := storage.Open(path)
+	must(t, err)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // Every released schema version has a fixture in testdata, written by the
 // demo of that version; each opens with today's code, is migrated, and keeps
 // its data. Migrating an old file first copies it aside.
@@ -166,13 +180,7 @@ func TestFixturesMigrate(t *testing.T) {
 	}
 	for _, f := range fixtures {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			must(t, err)
-			path := filepath.Join(t.TempDir(), "old.db")
-			must(t, os.WriteFile(path, data, 0o644))
-			db, err := storage.Open(path)
-			must(t, err)
-			defer db.Close()
+			db := openFixture(t, f)
 			must(t, db.Check(t.Context()))
 			cs, err := db.Councils(t.Context())
 			must(t, err)

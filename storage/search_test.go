@@ -1,7 +1,6 @@
 package storage_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -118,13 +117,7 @@ func TestSearchOldDatabase(t *testing.T) {
 	fixtures := noerr.Get(filepath.Glob("testdata/schema-v*.db"))(t)
 	for _, f := range fixtures {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			must(t, err)
-			path := filepath.Join(t.TempDir(), "old.db")
-			must(t, os.WriteFile(path, data, 0o644))
-			db, err := storage.Open(path)
-			must(t, err)
-			defer db.Close()
+			db := openFixture(t, f)
 			cs, err := db.Councils(t.Context())
 			must(t, err)
 			for q, min := range map[string]int{"skarresø": 3, "badebro": 1, "udviklingspuljen": 1, "cykelsti kalundborgvej": 1} {
