@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/ctxtest"
 	"lokalraad/model"
 )
 
@@ -47,12 +48,6 @@ func snapshot(t *testing.T, db *DB) string {
 	ok(t, db.sql.QueryRow("SELECT (SELECT value FROM meta WHERE key='seq'), (SELECT value FROM meta WHERE key='hlc'), (SELECT group_concat(key || ':' || value, ',') FROM (SELECT key, value FROM meta ORDER BY key))").Scan(&seq, &hlc, &meta))
 	fmt.Fprintf(&b, "seq=%s hlc=%s meta=%s", seq, hlc, meta)
 	return b.String()
-}
-
-func cancelled(t *testing.T) context.Context {
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	return ctx
 }
 
 // Every read passes its context down to the database: with the context
@@ -102,15 +97,7 @@ func TestCancelledReadsStop(t *testing.T) {
 		"NewestHeld":         func(ctx context.Context) error { _, err := db.NewestHeld(ctx); return err },
 		"Check":              func(ctx context.Context) error { return db.Check(ctx) },
 	}
-	for name, read := range reads {
-		if err := read(t.Context()); err != nil {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		if err := read(cancelled(t)); !errors.Is(err, context.Canceled) {
-			t.Errorf("%s with a cancelled context: %v, want context.Canceled", name, err)
-		}
-	}
+	ctxtest.ReadsStop(t, reads)
 }
 
 // A long read cut off partway (a window closed during a search, a staff
@@ -239,15 +226,7 @@ func writes(db *DB, f fixture) map[string]func(ctx context.Context) error {
 func TestCancelledWritesLeaveNothing(t *testing.T) {
 	db := replica(t, "a")
 	ws := writes(db, newFixture(t, db))
-	before := snapshot(t, db)
-	for name, write := range ws {
-		if err := write(cancelled(t)); !errors.Is(err, context.Canceled) {
-			t.Errorf("%s with a cancelled context: %v, want context.Canceled", name, err)
-		}
-		if after := snapshot(t, db); after != before {
-			t.Errorf("%s with a cancelled context changed the database:\n%s\n%s", name, before, after)
-		}
-	}
+	before := ctxtest.WritesLeaveNothing(t, ws, nil, "database", func() string { return snapshot(t, db) })
 
 	long := []string{"CreatePBRound", "ErasePerson", "CopyPlan"}
 	for _, name := range long {
@@ -347,15 +326,7 @@ func TestCancelledHubAdminStops(t *testing.T) {
 			return err
 		},
 	}
-	for name, read := range reads {
-		if err := read(t.Context()); err != nil {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		if err := read(cancelled(t)); !errors.Is(err, context.Canceled) {
-			t.Errorf("%s with a cancelled context: %v, want context.Canceled", name, err)
-		}
-	}
+	ctxtest.ReadsStop(t, reads)
 
 	writes := map[string]func(ctx context.Context) error{
 		"AddDevice":    func(ctx context.Context) error { _, _, err := db.AddDevice(ctx, "Ny", c.ID, false); return err },
@@ -374,24 +345,9 @@ func TestCancelledHubAdminStops(t *testing.T) {
 			return err
 		},
 	}
-	before := hubState(t, db, wholeSum, partSum)
-	for name, write := range writes {
-		if err := write(cancelled(t)); !errors.Is(err, context.Canceled) {
-			t.Errorf("%s with a cancelled context: %v, want context.Canceled", name, err)
-		}
-		if after := hubState(t, db, wholeSum, partSum); after != before {
-			t.Errorf("%s with a cancelled context changed the hub:\n%s\n%s", name, before, after)
-		}
-	}
 	// With a live context each write does change the hub.
-	for _, name := range []string{"AddDevice", "RevokeDevice", "AppendBlob", "LinkCouncil"} {
-		ok(t, writes[name](t.Context()))
-		if after := hubState(t, db, wholeSum, partSum); after == before {
-			t.Errorf("%s with a live context changed nothing", name)
-		} else {
-			before = after
-		}
-	}
+	live := []string{"AddDevice", "RevokeDevice", "AppendBlob", "LinkCouncil"}
+	ctxtest.WritesLeaveNothing(t, writes, live, "hub", func() string { return hubState(t, db, wholeSum, partSum) })
 }
 
 func sha256Hex(b []byte) string {

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"lokalraad/internal/ctxtest"
 	"lokalraad/model"
 	"lokalraad/storage/postgres/pgtest"
 )
@@ -35,31 +32,13 @@ func TestCtrlCSaysAfbrudt(t *testing.T) {
 			state := func() string {
 				return runOK(t, "council", "list", "--db", db) + runOK(t, "device", "list", "--db", db)
 			}
-			before := state()
 			out := t.TempDir()
-			for _, args := range [][]string{
+			ctxtest.CommandsStop(t, run, [][]string{
 				{"council", "add", "--db", db, "--name", "Tølløse Lokalråd"},
 				{"device", "enroll", "--db", db, "--council", council, "--name", "Sørens bærbare"},
 				{"device", "revoke", "--db", db, device},
 				{"bundle", "export", "--db", db, "--council", council, "--out", filepath.Join(out, "jyderup.lokalraad")},
-			} {
-				ctx, cancel := context.WithCancel(context.Background())
-				cancel()
-				var stdout, stderr bytes.Buffer
-				err := run(ctx, args, &stdout, &stderr)
-				if err == nil || err.Error() != "afbrudt" || !errors.Is(err, model.ErrCanceled) {
-					t.Errorf("%s %s: %v, want »afbrudt«", args[0], args[1], err)
-				}
-				if s := stdout.String() + stderr.String(); strings.Contains(s, "context") {
-					t.Errorf("%s %s printed English: %s", args[0], args[1], s)
-				}
-				if files, _ := os.ReadDir(out); len(files) > 0 {
-					t.Errorf("%s %s left %s behind", args[0], args[1], files[0].Name())
-				}
-				if got := state(); got != before {
-					t.Errorf("%s %s changed the hub:\n%s\n%s", args[0], args[1], before, got)
-				}
-			}
+			}, model.ErrCanceled, out, "hub", state)
 		})
 	}
 }

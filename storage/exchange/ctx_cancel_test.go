@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/ctxtest"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/postgres/pgtest"
@@ -117,15 +118,7 @@ func TestCancelledHubStoreStops(t *testing.T) {
 					return err
 				},
 			}
-			for name, read := range reads {
-				if err := read(t.Context()); err != nil {
-					t.Errorf("%s: %v", name, err)
-					continue
-				}
-				if err := read(cancelled(t)); !errors.Is(err, context.Canceled) {
-					t.Errorf("%s with a cancelled context: %v, want context.Canceled", name, err)
-				}
-			}
+			ctxtest.ReadsStop(t, reads)
 			if k.readerCtx {
 				ctx, cancel := context.WithCancel(t.Context())
 				f, err := st.OpenBlob(ctx, wholeSum)
@@ -150,29 +143,8 @@ func TestCancelledHubStoreStops(t *testing.T) {
 					return err
 				},
 			}
-			before := state()
-			for name, write := range writes {
-				if err := write(cancelled(t)); !errors.Is(err, context.Canceled) {
-					t.Errorf("%s with a cancelled context: %v, want context.Canceled", name, err)
-				}
-				if after := state(); after != before {
-					t.Errorf("%s with a cancelled context changed the hub:\n%s\n%s", name, before, after)
-				}
-			}
-			for _, name := range []string{"AddCouncil", "AddDevice", "RevokeDevice", "AppendBlob"} {
-				ok(t, writes[name](t.Context()))
-				if after := state(); after == before {
-					t.Errorf("%s with a live context changed nothing", name)
-				} else {
-					before = after
-				}
-			}
+			live := []string{"AddCouncil", "AddDevice", "RevokeDevice", "AppendBlob"}
+			ctxtest.WritesLeaveNothing(t, writes, live, "hub", state)
 		})
 	}
-}
-
-func cancelled(t *testing.T) context.Context {
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	return ctx
 }
