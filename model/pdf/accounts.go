@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	for k, v := range map[string][2]string{
+	addTexts(map[string][2]string{
 		"accountsyear": {"Årsregnskab %d", "Annual accounts %d"},
 		"acc.date":     {"Dato", "Date"},
 		"acc.receipt":  {"Bilag", "Receipt"},
@@ -36,9 +36,7 @@ func init() {
 		"acc.sign3":    {"Revisor", "Auditor"},
 		"acc.attached": {"Bilag vedhæftet", "Receipt attached"},
 		"acc.bilaghow": {"I regnskabet", "In the accounts"},
-	} {
-		texts[k] = v
-	}
+	})
 }
 
 // Accounts writes the council's annual accounts of year: every line with

@@ -17,7 +17,7 @@ import (
 // results.
 
 func init() {
-	for k, v := range map[string][2]string{
+	addTexts(map[string][2]string{
 		"pb.ballot":      {"Stemmeseddel", "Ballot"},
 		"pb.ballotno":    {"Stemmeseddel nr. %d", "Ballot no. %d"},
 		"pb.sheet":       {"Stemmeseddel nr. %d – side %d af %d", "Ballot no. %d – page %d of %d"},
@@ -67,9 +67,7 @@ func init() {
 		"pb.steps":       {"Optællingen trin for trin", "The count step by step"},
 		"pb.tie":         {"Stemmelighed", "Ties"},
 		"pb.tiedecided":  {"Stemmelighed afgjorde mindst ét valg.", "A tie decided at least one choice."},
-	} {
-		texts[k] = v
-	}
+	})
 }
 
 // BallotOptions say which ballots to print: numbers From to To, one sheet

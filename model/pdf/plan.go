@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	for k, v := range map[string][2]string{
+	addTexts(map[string][2]string{
 		"planyear":    {"Udviklingsplan %d", "Development plan %d"},
 		"plan.intro":  {"Lokal udviklingsplan for %s %d.", "Local development plan of %s for %d."},
 		"plan.vision": {"Vision", "Vision"},
@@ -22,9 +22,7 @@ func init() {
 		"plan.when":   {"Hvornår", "By when"},
 		"plan.area":   {"Indsatsområde", "Focus area"},
 		"plan.none":   {"Ingen udviklingsplan for %d.", "No development plan for %d."},
-	} {
-		texts[k] = v
-	}
+	})
 }
 
 // Plan writes the council's development plan of year as the council can

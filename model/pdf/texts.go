@@ -125,6 +125,18 @@ var texts = map[string][2]string{
 	"orgnote":   {"Forening / bemærkning", "Association / note"},
 }
 
+// addTexts adds a document's own words to texts, from the init of the file
+// that writes the document. A key given twice would make one document
+// print another's words, so it stops the program at start-up.
+func addTexts(more map[string][2]string) {
+	for k, v := range more {
+		if _, twice := texts[k]; twice {
+			panic("model/pdf: the text " + k + " is given twice")
+		}
+		texts[k] = v
+	}
+}
+
 // tr gives the text of key in language l; unknown keys are returned as they
 // are, so a missing entry shows up in a test instead of as a blank.
 func tr(l model.Lang, key string) string {

@@ -9,13 +9,11 @@ import (
 )
 
 func init() {
-	for k, v := range map[string][2]string{
+	addTexts(map[string][2]string{
 		"yearwheel":   {"Årshjul %d", "Year wheel %d"},
 		"more":        {"+ %d flere", "+ %d more"},
 		"noreminders": {"Ingen datoer", "No dates"},
-	} {
-		texts[k] = v
-	}
+	})
 }
 
 var monthTitles = [2][12]string{
