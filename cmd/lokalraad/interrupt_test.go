@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"lokalraad/internal/ctxtest"
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
@@ -40,30 +38,12 @@ func TestCtrlCSaysAfbrudt(t *testing.T) {
 		}
 		return b.String()
 	}
-	before := overview()
 	out := t.TempDir()
-	for _, args := range [][]string{
+	ctxtest.CommandsStop(t, run, [][]string{
 		{"backup", "--db", path, "--out", filepath.Join(out, "kopi.db")},
 		{"export", "minutes", "--db", path, "--meeting", ms[len(ms)-2].ID, "--out", filepath.Join(out, "referat.pdf")},
 		{"export", "workbook", "--db", path, "--council", council, "--out", filepath.Join(out, "råd.xlsx")},
 		{"person", "erase", "--db", path, "--council", council, "--name", "Karen Østergaard"},
 		{"restore", "--db", path, backup},
-	} {
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel() // as main's signal.NotifyContext does on Ctrl-C
-		var stdout, stderr strings.Builder
-		err := run(ctx, args, &stdout, &stderr)
-		if err == nil || err.Error() != "afbrudt" || !errors.Is(err, model.ErrCanceled) {
-			t.Errorf("%s %s: %v, want »afbrudt«", args[0], args[1], err)
-		}
-		if s := stdout.String() + stderr.String(); strings.Contains(s, "context") {
-			t.Errorf("%s %s printed English: %s", args[0], args[1], s)
-		}
-		if files, _ := os.ReadDir(out); len(files) > 0 {
-			t.Errorf("%s %s left %s behind", args[0], args[1], files[0].Name())
-		}
-		if got := overview(); got != before {
-			t.Errorf("%s %s changed the database", args[0], args[1])
-		}
-	}
+	}, model.ErrCanceled, out, "database", overview)
 }

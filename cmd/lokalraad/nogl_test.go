@@ -90,25 +90,9 @@ func TestNoOpenGLRealBinary(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	// -displayfd: Xvfb picks a free display and says which, so that the
-	// app never reaches another test's X server (which has GLX).
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	xvfb := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-extension", "GLX")
-	xvfb.ExtraFiles = []*os.File{w}
-	if err := xvfb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
-	var n int
-	if _, err := fmt.Fscan(r, &n); err != nil {
-		t.Fatalf("Xvfb did not say its display: %v", err)
-	}
-	r.Close()
-	display := fmt.Sprintf(":%d", n)
+	// Without GLX, on a display of its own: the app never reaches another
+	// test's X server (which has GLX).
+	display := startXvfb(t, "1024x768x24", "-extension", "GLX")
 
 	for _, c := range []struct{ name, display, want string }{
 		{"no GLX", display, "OpenGL 2.1"},

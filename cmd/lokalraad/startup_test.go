@@ -184,6 +184,32 @@ func (app *runningApp) waitExit(t *testing.T, how string) {
 	}
 }
 
+// startXvfb starts an X server of the screen size (as "1920x1080x24")
+// with extra arguments and returns its display (":N"); it stops when t
+// ends. -displayfd: Xvfb picks a free display and says which, so that
+// tests running at once never share one.
+func startXvfb(t *testing.T, screen string, extra ...string) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp"}, extra...)
+	xvfb := exec.Command("Xvfb", args...)
+	xvfb.ExtraFiles = []*os.File{w}
+	if err := xvfb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
+	var n int
+	if _, err := fmt.Fscan(r, &n); err != nil {
+		t.Fatalf("Xvfb did not say its display: %v", err)
+	}
+	r.Close()
+	return fmt.Sprintf(":%d", n)
+}
+
 // realAppOnXvfb builds the app, starts Xvfb on a free display and writes
 // the demo council to a database: the binary, the environment to run it
 // in (Danish, on that display) and the database's path. It skips the test
@@ -201,23 +227,7 @@ func realAppOnXvfb(t *testing.T) (bin string, env []string, path string) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	xvfb := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1920x1080x24", "-nolisten", "tcp")
-	xvfb.ExtraFiles = []*os.File{w}
-	if err := xvfb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
-	var n int
-	if _, err := fmt.Fscan(r, &n); err != nil {
-		t.Fatalf("Xvfb did not say its display: %v", err)
-	}
-	r.Close()
-	env = append(os.Environ(), fmt.Sprintf("DISPLAY=:%d", n), "WAYLAND_DISPLAY=", "LANG=da_DK.UTF-8", "HOME="+dir,
+	env = append(os.Environ(), "DISPLAY="+startXvfb(t, "1920x1080x24"), "WAYLAND_DISPLAY=", "LANG=da_DK.UTF-8", "HOME="+dir,
 		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "LOKALRAAD_FIRST_FRAME=1")
 
 	path = filepath.Join(dir, "data", "lokalraad.db")
