@@ -19,24 +19,6 @@ import (
 // smaller.
 var MinWindow = fyne.NewSize(1024, 660)
 
-// minSize gives its one object at least a size.
-type minSize struct{ size fyne.Size }
-
-func (m minSize) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	s := m.size
-	for _, o := range objs {
-		s = s.Max(o.MinSize())
-	}
-	return s
-}
-
-func (m minSize) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Resize(size)
-		o.Move(fyne.NewPos(0, 0))
-	}
-}
-
 // setContent shows o as the window's content, no smaller than MinWindow.
 func (u *App) setContent(o fyne.CanvasObject) {
 	u.win.SetContent(container.New(minSize{MinWindow}, o))

@@ -54,22 +54,34 @@ func (n narrow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// minWidth gives its objects at least a width (a select showing long names).
-type minWidth struct{ width float32 }
+// minSize gives its objects at least a size, each laid over the whole.
+type minSize struct{ size fyne.Size }
 
-func (m minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	s := fyne.NewSize(m.width, 0)
+func (m minSize) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := m.size
 	for _, o := range objs {
 		s = s.Max(o.MinSize())
 	}
 	return s
 }
 
-func (m minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (m minSize) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		o.Resize(size)
 		o.Move(fyne.NewPos(0, 0))
 	}
+}
+
+// minWidth gives its objects at least a width (a select showing long
+// names): a minSize of no height.
+type minWidth struct{ width float32 }
+
+func (m minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return minSize{fyne.NewSize(m.width, 0)}.MinSize(objs)
+}
+
+func (m minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	minSize{}.Layout(objs, size)
 }
 
 // threeFields lays out three objects in a row, in their order (so that Tab
