@@ -303,16 +303,7 @@ func (u *App) saveAs(name string, make func() ([]byte, error)) {
 // is shown. exts, when given, are the endings of the files it lists. The
 // caller may set its location, then shows it.
 func (u *App) openDialog(chosen func(fyne.URIReadCloser), exts ...string) *dialog.FileDialog {
-	fd := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if rc == nil {
-			return // cancelled
-		}
-		chosen(rc)
-	}, u.win)
+	fd := dialog.NewFileOpen(fileChosen(u, chosen), u.win)
 	if len(exts) > 0 {
 		fd.SetFilter(storage.NewExtensionFileFilter(exts))
 	}
@@ -320,21 +311,27 @@ func (u *App) openDialog(chosen func(fyne.URIReadCloser), exts ...string) *dialo
 	return fd
 }
 
+// fileChosen is a file dialog's callback: the dialog's own error is
+// shown, a cancel (no file) does nothing, and a chosen file goes to chosen.
+func fileChosen[F any](u *App, chosen func(F)) func(F, error) {
+	return func(f F, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if any(f) == nil {
+			return // cancelled
+		}
+		chosen(f)
+	}
+}
+
 // saveDialog is the dialog that asks where to save a file, offering name:
 // chosen gets the file the dialog made (and closes it); a cancel does
 // nothing and the dialog's own error is shown. The caller may set its
 // location, then shows it.
 func (u *App) saveDialog(name string, chosen func(fyne.URIWriteCloser)) *dialog.FileDialog {
-	fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if wc == nil {
-			return // cancelled
-		}
-		chosen(wc)
-	}, u.win)
+	fd := dialog.NewFileSave(fileChosen(u, chosen), u.win)
 	fd.SetFileName(name)
 	fd.Resize(fyne.NewSize(800, 560))
 	return fd

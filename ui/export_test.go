@@ -2,12 +2,14 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
@@ -142,5 +144,33 @@ func TestImportPreviewSameFileTwice(t *testing.T) {
 	ms := noerr.Get(db.Members(t.Context(), council))(t)
 	if len(ws) != 1 || ws[0].Estimate != 250_00 || len(ms) != 1 {
 		t.Errorf("after updating: wishes %+v, %d members", ws, len(ms))
+	}
+}
+
+// The file dialogs' one callback: a cancel does nothing, a chosen file is
+// handed on, and the dialog's own error is shown in Danish, not dropped.
+func TestFileChosen(t *testing.T) {
+	u := newTestUI(t, newTestDB(t))
+	var got []string
+	chosen := fileChosen(u, func(rc fyne.URIReadCloser) {
+		got = append(got, rc.URI().Name())
+		rc.Close()
+	})
+	chosen(nil, nil) // cancelled
+	if len(got) != 0 || u.win.Canvas().Overlays().Top() != nil {
+		t.Fatalf("a cancel handed on %v or showed %v", got, u.win.Canvas().Overlays().Top())
+	}
+	path := filepath.Join(t.TempDir(), "Forslag.xlsx")
+	ok(t, os.WriteFile(path, []byte("x"), 0o600))
+	chosen(noerr.Get(storage.Reader(storage.NewFileURI(path)))(t), nil)
+	if len(got) != 1 || got[0] != "Forslag.xlsx" {
+		t.Fatalf("chose Forslag.xlsx, handed on %v", got)
+	}
+	chosen(nil, errors.New("the folder cannot be read"))
+	if len(got) != 1 {
+		t.Errorf("an error handed on a file: %v", got)
+	}
+	if msg := texts(u.win.Canvas().Overlays().Top()); !strings.Contains(msg, "Fejl") {
+		t.Errorf("the dialog's error is not shown: %q", msg)
 	}
 }
