@@ -158,6 +158,19 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 		written := map[string]bool{}  // every line token a laptop wrote
 		replaced := map[string]bool{} // tokens a laptop replaced on purpose
 		token := 0
+		// newToken is a line token no laptop wrote before, counted as written.
+		newToken := func() string {
+			token++
+			tok := fmt.Sprintf("T%d", token)
+			written[tok] = true
+			return tok
+		}
+		// replacing counts the token of a line a laptop replaces on purpose.
+		replacing := func(line string) {
+			if old := strings.Fields(line); len(old) > 0 && strings.HasPrefix(old[0], "T") {
+				replaced[old[0]] = true
+			}
+		}
 		steps := rapid.IntRange(1, 30).Draw(rt, "steps")
 		for s := 0; s < steps; s++ {
 			db := dbs[rapid.IntRange(0, n-1).Draw(rt, "who")]
@@ -172,12 +185,8 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 					continue
 				}
 				k := rapid.IntRange(0, len(ls)-1).Draw(rt, "line")
-				token++
-				tok := fmt.Sprintf("T%d", token)
-				if old := strings.Fields(ls[k]); len(old) > 0 && strings.HasPrefix(old[0], "T") {
-					replaced[old[0]] = true
-				}
-				written[tok] = true
+				replacing(ls[k])
+				tok := newToken()
 				if rapid.IntRange(0, 3).Draw(rt, "mentions") == 0 {
 					tok += " Karen Østergaard" // a name someone may ask to erase
 				}
@@ -194,9 +203,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 					continue
 				}
 				k := rapid.IntRange(0, len(ls)-1).Draw(rt, "line")
-				if old := strings.Fields(ls[k]); len(old) > 0 && strings.HasPrefix(old[0], "T") {
-					replaced[old[0]] = true
-				}
+				replacing(ls[k])
 				ls = append(ls[:k], ls[k+1:]...)
 				cur.Notes = strings.Join(ls, "")
 				ok(rt, db.SaveAgendaItem(context.Background(), Overwriting(context.Background(), db, cur), &cur))
@@ -217,12 +224,8 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 					continue
 				}
 				k := rapid.IntRange(0, len(ls)-1).Draw(rt, "line")
-				token++
-				tok := fmt.Sprintf("T%d", token)
-				if old := strings.Fields(ls[k]); len(old) > 0 && strings.HasPrefix(old[0], "T") {
-					replaced[old[0]] = true
-				}
-				written[tok] = true
+				replacing(ls[k])
+				tok := newToken()
 				ls[k] = tok + "\n"
 				x := loaded
 				x.Notes = strings.Join(ls, "")
@@ -232,9 +235,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 				if err != nil {
 					continue
 				}
-				token++
-				tok := fmt.Sprintf("T%d", token)
-				written[tok] = true
+				tok := newToken()
 				cur.Notes += tok + "\n"
 				ok(rt, db.SaveAgendaItem(context.Background(), Overwriting(context.Background(), db, cur), &cur))
 			case 5: // a short field
