@@ -48,7 +48,8 @@ package storage
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -79,11 +80,7 @@ func encodeContext(vv map[string]int64) string {
 	if len(vv) == 0 {
 		return ""
 	}
-	devs := make([]string, 0, len(vv))
-	for d := range vv {
-		devs = append(devs, d)
-	}
-	sort.Strings(devs)
+	devs := slices.Sorted(maps.Keys(vv))
 	var b strings.Builder
 	b.WriteString(vvPrefix)
 	for i, d := range devs {
@@ -432,11 +429,7 @@ func RowAlive(ops []Change) bool {
 type deleteKnowledge map[string]version
 
 func encodeKnowledge(k deleteKnowledge) string {
-	names := make([]string, 0, len(k))
-	for f := range k {
-		names = append(names, f)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(k))
 	var b strings.Builder
 	for _, f := range names {
 		fmt.Fprintf(&b, "%s\t%d\t%s\n", f, k[f].hlc, k[f].device)

@@ -9,7 +9,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	syncpkg "sync"
@@ -91,17 +93,9 @@ func (m *metrics) write(w io.Writer) {
 	counter("lokalraad_hub_response_bytes_total", "Bytes of responses written.", m.bytesOut.Load())
 	fmt.Fprintf(w, "# HELP lokalraad_hub_inflight_pushes Pushes being handled.\n# TYPE lokalraad_hub_inflight_pushes gauge\nlokalraad_hub_inflight_pushes %d\n", m.inflightPush.Load())
 	m.mu.Lock()
-	codes := make([]string, 0, len(m.refusals))
-	for c := range m.refusals {
-		codes = append(codes, c)
-	}
-	routes := make([]string, 0, len(m.latency))
-	for r := range m.latency {
-		routes = append(routes, r)
-	}
+	codes := slices.Sorted(maps.Keys(m.refusals))
+	routes := slices.Sorted(maps.Keys(m.latency))
 	m.mu.Unlock()
-	sort.Strings(codes)
-	sort.Strings(routes)
 	fmt.Fprintf(w, "# HELP lokalraad_hub_refusals_total Requests refused, by reason.\n# TYPE lokalraad_hub_refusals_total counter\n")
 	for _, c := range codes {
 		m.mu.Lock()

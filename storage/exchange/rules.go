@@ -16,6 +16,7 @@ package exchange
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -34,11 +35,7 @@ func AuthorizeStatus(ctx context.Context, db fieldReader, ops []storage.Change, 
 			byRow[c.Row] = append(byRow[c.Row], c)
 		}
 	}
-	rows := make([]string, 0, len(byRow))
-	for r := range byRow {
-		rows = append(rows, r)
-	}
-	sort.Strings(rows)
+	rows := slices.Sorted(maps.Keys(byRow))
 	for _, row := range rows {
 		held, err := db.FieldOps(ctx, "budget_wishes", row, "status")
 		if err != nil {

@@ -19,7 +19,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -77,11 +78,7 @@ func (s *Store) admitErasures(ctx context.Context, tx pgx.Tx, ops []storage.Chan
 		if err != nil {
 			return err
 		}
-		ids := make([]string, 0, len(values))
-		for id := range values {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
+		ids := slices.Sorted(maps.Keys(values))
 		for _, id := range ids {
 			dev, seq, _ := storage.ParseOpID(id)
 			o, held, err := s.heldOp(ctx, tx, dev, seq)
@@ -122,11 +119,7 @@ func (s *Store) rescrub(ctx context.Context, tx pgx.Tx, fresh []storage.Change) 
 			byCouncil[c.Council] = append(byCouncil[c.Council], c)
 		}
 	}
-	councils := make([]string, 0, len(byCouncil))
-	for k := range byCouncil {
-		councils = append(councils, k)
-	}
-	sort.Strings(councils)
+	councils := slices.Sorted(maps.Keys(byCouncil))
 	for _, council := range councils {
 		erasures, err := s.erasuresOf(ctx, tx, council)
 		if err != nil {
