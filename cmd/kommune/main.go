@@ -40,7 +40,6 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"lokalraad/assets"
@@ -408,8 +407,7 @@ func deviceList(fs *flag.FlagSet, stdout io.Writer) hubWork {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAVN\tRÅD\tTILMELDT\tSPÆRRET\tNØGLE")
+		tw := adminTable(stdout, "ID\tNAVN\tRÅD\tTILMELDT\tSPÆRRET\tNØGLE")
 		for _, d := range ds {
 			council := d.Council
 			if d.Staff {

@@ -20,7 +20,6 @@ import (
 	"hash"
 	"io"
 	"sort"
-	"text/tabwriter"
 	"time"
 
 	"lokalraad/storage"
@@ -111,8 +110,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	sort.Strings(councils)
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "RÅD\tÆNDRINGER (SQLITE)\tÆNDRINGER (POSTGRESQL)\tSHA-256\tENS")
+	tw := adminTable(stdout, "RÅD\tÆNDRINGER (SQLITE)\tÆNDRINGER (POSTGRESQL)\tSHA-256\tENS")
 	bad := 0
 	for _, c := range councils {
 		a, b := src[c], dst[c]

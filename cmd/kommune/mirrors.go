@@ -21,6 +21,15 @@ import (
 	"lokalraad/storage/postgres"
 )
 
+// adminTable is a table the admin commands print: columns lined up with
+// spaces under the header's tab-separated names. The caller writes the
+// rows, a tab between cells, and flushes it.
+func adminTable(w io.Writer, header string) *tabwriter.Writer {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	return tw
+}
+
 // stampDK is a registry time as the admin reads it ("-" for none).
 func stampDK(t time.Time) string {
 	if t.IsZero() {
@@ -46,8 +55,7 @@ func listMirrors(ctx context.Context, hc *hubConn, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAVN\tSTED\tTILMELDT\tSIDST HENTET\tSPÆRRET")
+	tw := adminTable(stdout, "ID\tNAVN\tSTED\tTILMELDT\tSIDST HENTET\tSPÆRRET")
 	for _, m := range ms {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.Label, m.Place, stampDK(m.Enrolled), stampDK(m.LastSeen), stampDK(m.Revoked))
 	}
