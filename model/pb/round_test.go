@@ -23,6 +23,30 @@ func numbers(ws []model.PBProposal) []string {
 	return out
 }
 
+// countsAsFile fails t unless the round r read from a file (named name),
+// counted by every method, funds the winners the file's election e
+// counts; it returns each method's result, for what else a test checks.
+func countsAsFile(t *testing.T, name string, e model.Election, r model.PBRound, ps []model.PBProposal, bs []model.PBBallot) map[model.CountMethod]model.PBResult {
+	t.Helper()
+	out := map[model.CountMethod]model.PBResult{}
+	for _, m := range model.PBMethods {
+		want, err := model.Count(e, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Method = m
+		res, err := r.Result(ps, bs, nil)
+		if err != nil {
+			t.Fatalf("%s %s: %v", name, m, err)
+		}
+		if got := numbers(res.Winners); !slices.Equal(got, want.Selected) {
+			t.Errorf("%s %s: winners %v, the file counts %v", name, m, got, want.Selected)
+		}
+		out[m] = res
+	}
+	return out
+}
+
 // A real election read as a round counts to the same winners as the file
 // itself, on every method: an approval file (Warszawa, Anin) and a
 // cumulative one (Częstochowa, Błeszno).
@@ -40,19 +64,7 @@ func TestRoundFromReferenceElectionCountsTheSame(t *testing.T) {
 		if len(ps) != len(e.Projects) || len(bs) != len(e.Ballots) || r.Phase != model.PhaseResult {
 			t.Fatalf("%s: %d proposals, %d ballots, phase %s", name, len(ps), len(bs), r.Phase)
 		}
-		for _, m := range model.PBMethods {
-			want, err := model.Count(e, m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r.Method = m
-			res, err := r.Result(ps, bs, nil)
-			if err != nil {
-				t.Fatalf("%s %s: %v", name, m, err)
-			}
-			if got := numbers(res.Winners); !slices.Equal(got, want.Selected) {
-				t.Errorf("%s %s: winners %v, the file counts %v", name, m, got, want.Selected)
-			}
+		for _, res := range countsAsFile(t, name, e, r, ps, bs) {
 			if len(res.Tally.Invalid) != 0 {
 				t.Errorf("%s: %d ballots invalid, first %q", name, len(res.Tally.Invalid), res.Tally.Invalid[0].Reason)
 			}
@@ -294,19 +306,7 @@ func TestRoundKeepsBlankVotesAsVoters(t *testing.T) {
 	if !r.BlankValid || !strings.Contains(r.Note, "2 blanke") {
 		t.Errorf("the round does not keep blank votes as valid: BlankValid %v, note %q", r.BlankValid, r.Note)
 	}
-	for _, m := range model.PBMethods {
-		want, err := model.Count(e, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Method = m
-		res, err := r.Result(ps, bs, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", m, err)
-		}
-		if got := numbers(res.Winners); !slices.Equal(got, want.Selected) {
-			t.Errorf("%s: winners %v, the file counts %v", m, got, want.Selected)
-		}
+	for m, res := range countsAsFile(t, "blank", e, r, ps, bs) {
 		if len(res.Tally.Valid) != 5 || len(res.Tally.Invalid) != 0 || res.Tally.Turnout != 5 {
 			t.Errorf("%s: %d valid, %d invalid, turnout %d; want 5 valid blank included", m, len(res.Tally.Valid), len(res.Tally.Invalid), res.Tally.Turnout)
 		}
