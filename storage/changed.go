@@ -47,3 +47,10 @@ func (c Changed) Merge(o Changed) Changed {
 	}
 	return c
 }
+
+// Add names rows ids of table in c too (c must not be nil).
+func (c Changed) Add(table string, ids ...string) {
+	if len(ids) > 0 {
+		c.Merge(Changed{table: ids})
+	}
+}
