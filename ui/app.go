@@ -7,7 +7,8 @@
 // refresh. Edits are saved as they are typed (after a short pause, on
 // Enter, when a field loses focus, and before the window closes).
 //
-// What it holds: app.go (the window, tabs and menus); one file a screen
+// What it holds: app.go (the window, tabs and menus); tabs.go (the
+// council's tabs, named once, and what a sync refreshes); one file a screen
 // (overview.go, meetings.go, meeting_editor.go, agenda.go, meetprep.go,
 // decisions.go, projects.go, wishes.go, accounts.go, plan.go,
 // yearwheel.go, borgerbudget.go, pb_ballots.go, pb_result.go, members.go,

@@ -220,8 +220,7 @@ func TestMembersScreenPattern(t *testing.T) {
 			return otherLaptopEdits(t, db, m, func(m *model.Member) { m.Phone = "20 11 22 33" }, (*storage.DB).SaveMember)
 		},
 		shown: func(e *memberEditor) string { return e.phone.Text }, want: "20 11 22 33",
-		others: []string{"meetings"},
-		del: "Slet medlem", question: "Slet medlemmet «%s»? Det kan ikke fortrydes.",
+		others: []string{"meetings"}, del: "Slet medlem", question: "Slet medlemmet «%s»? Det kan ikke fortrydes.",
 	}.run(t, u)
 }
 
@@ -238,8 +237,7 @@ func TestProjectsScreenPattern(t *testing.T) {
 			return otherLaptopEdits(t, db, p, func(p *model.Project) { p.Description = "Et shelter ved mosen." }, (*storage.DB).SaveProject)
 		},
 		shown: func(e *projectEditor) string { return e.description.Text }, want: "Et shelter ved mosen.",
-		others: []string{"budget_wishes"},
-		del: "Slet projekt", question: "Slet projektet «%s»? Det kan ikke fortrydes.",
+		others: []string{"budget_wishes"}, del: "Slet projekt", question: "Slet projektet «%s»? Det kan ikke fortrydes.",
 	}.run(t, u)
 }
 
@@ -276,8 +274,7 @@ func TestWishesScreenPattern(t *testing.T) {
 			return otherLaptopEdits(t, db, w, func(w *model.BudgetWish) { w.Category = model.WishCategories[0] }, (*storage.DB).SaveBudgetWish)
 		},
 		shown: func(e *wishEditor) string { return e.category.Text }, want: model.WishCategories[0],
-		others: []string{"members"},
-		del: "Slet", question: "Slet budgetønsket «%s»? Det kan ikke fortrydes.",
+		others: []string{"members"}, del: "Slet", question: "Slet budgetønsket «%s»? Det kan ikke fortrydes.",
 	}.run(t, u)
 
 	retype(s.editor.estimate, "mange penge")
@@ -361,8 +358,7 @@ func TestPBScreenPattern(t *testing.T) {
 			return otherLaptopEdits(t, db, r, func(r *model.PBRound) { r.Note = "Afstemning på biblioteket." }, (*storage.DB).SavePBRound)
 		},
 		shown: func(e *roundEditor) string { return note(e).Text }, want: "Afstemning på biblioteket.",
-		others: []string{"members", "budget_wishes"},
-		del: "Slet", question: "Slet runden »%s« med dens forslag og stemmesedler? Det kan ikke fortrydes.",
+		others: []string{"members", "budget_wishes"}, del: "Slet", question: "Slet runden »%s« med dens forslag og stemmesedler? Det kan ikke fortrydes.",
 	}.run(t, u)
 
 	open := s.editor.item()
