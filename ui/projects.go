@@ -83,6 +83,16 @@ func (s *projectsScreen) refreshMembers() {
 	}
 }
 
+// refreshChanged is the pane's, with the members the editor offers as the
+// responsible read again first when a sync changed one and nobody types
+// (the editor, read again then, offers them).
+func (s *projectsScreen) refreshChanged(changed storage.Changed, typing bool) {
+	if s.list != nil && !typing && touches(changed, "members") {
+		s.refreshMembers()
+	}
+	s.editPane.refreshChanged(changed, typing)
+}
+
 func (s *projectsScreen) selectProject(id string) { s.choose(id) }
 
 // projectEditor edits one project with its budget and applications.

@@ -259,3 +259,21 @@ func TestEveryTabShowsASync(t *testing.T) {
 		t.Errorf("%d tabs, the year wheel's titled %q", got, u.tabs.Items[tabYear].Text)
 	}
 }
+
+// A member a sync brings is offered as a project's responsible in the
+// project open, without choosing the tab again.
+func TestSyncedMemberIsOfferedAsResponsible(t *testing.T) {
+	u, db, council := withCouncil(t)
+	p := model.Project{CouncilID: council, Title: "Shelter ved Skarresø", Status: model.ProjectIdea}
+	ok(t, db.SaveProject(t.Context(), model.Project{}, &p))
+	u.tabs.SelectIndex(tabProjects)
+	u.projects.refreshList()
+	chooseRow(t, u.projects.editPane, p.ID)
+
+	m := model.Member{CouncilID: council, Name: "Łucja Nowak", Role: model.RoleMember}
+	ok(t, db.SaveMember(t.Context(), model.Member{}, &m)) // as a pull stores it
+	u.refreshAfterSync(storage.Changed{"members": {m.ID}})
+	if opts := u.projects.editor.responsible.Options; !slices.Contains(opts, "Łucja Nowak") {
+		t.Errorf("the responsible's choices after a sync: %q", opts)
+	}
+}
