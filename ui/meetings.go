@@ -98,7 +98,9 @@ func (s *meetingsScreen) children(ctx context.Context, m model.Meeting) (storage
 	for _, a := range append(own, carried...) {
 		rows.Add("action_items", a.ID)
 	}
-	rows.Add("meetings", m.ApprovedIn)
+	if m.ApprovedIn != "" {
+		rows.Add("meetings", m.ApprovedIn)
+	}
 	return rows, err
 }
 
