@@ -196,15 +196,20 @@ func (s *yearScreen) refresh() {
 	}
 }
 
-// refreshChanged reads the year's dates again after a sync: they come from
-// nearly every table (meetings, members' terms, pools, the municipality's
-// deadlines, the yearly dates); the yearly date open is read again only
-// when its row changed and nobody types.
+// yearTables are the tables the year's dates come from
+// (model.YearWheelInput).
+var yearTables = []string{"year_rules", "members", "meetings", "funding_applications", "projects", "pools", "deadlines"}
+
+// refreshChanged reads the year's dates again after a sync that changed
+// what they come from; the yearly date open is read again only when its
+// row changed and nobody types.
 func (s *yearScreen) refreshChanged(changed storage.Changed, typing bool) {
 	if s.label == nil {
 		return
 	}
-	s.showDates()
+	if touches(changed, yearTables...) {
+		s.showDates()
+	}
 	s.rules.refreshChanged(changed, typing)
 }
 
