@@ -160,7 +160,7 @@ func newApp(a fyne.App, db *storage.DB, later bool) *App {
 	u.saver.do = u.do
 	u.win = a.NewWindow("Lokalråd")
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon))
-	u.win.Resize(fyne.NewSize(1360, 800))
+	u.win.Resize(windowSize(a.Preferences())) // the last session's, or one that fits a laptop
 	u.win.SetOnClosed(u.end) // closing never loses typed text
 	// The close button quits like Ctrl+Q: see Quit.
 	u.win.SetCloseIntercept(u.Quit)
@@ -210,6 +210,7 @@ func (u *App) Quit() {
 func (u *App) end() {
 	u.endOnce.Do(func() {
 		u.saver.flush()
+		u.keepWindowSize()
 		u.ended.Store(true)
 		u.sync.stop()
 		if u.borgerbudget != nil {
