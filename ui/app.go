@@ -161,7 +161,7 @@ func newApp(a fyne.App, db *storage.DB, later bool) *App {
 	u.win = a.NewWindow("Lokalråd")
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon))
 	u.win.Resize(windowSize(a.Preferences())) // the last session's, or one that fits a laptop
-	u.win.SetOnClosed(u.end) // closing never loses typed text
+	u.win.SetOnClosed(u.end)                  // closing never loses typed text
 	// The close button quits like Ctrl+Q: see Quit.
 	u.win.SetCloseIntercept(u.Quit)
 	u.sync = newSyncer(u)
