@@ -282,21 +282,26 @@ func (u *App) openCouncil(id string) {
 		u.accounts.build, u.plan.build, u.borgerbudget.build,
 	}
 	u.tabContents = [numTabs]fyne.CanvasObject{}
-	tab := func(title string, icon fyne.Resource) *container.TabItem {
-		return container.NewTabItemWithIcon(title, icon, container.NewStack())
+	// The tabs show their names without icons: with an icon each, the
+	// eleven did not fit beside each other in a window on a 1366×768
+	// laptop (Danish: the last one went into Fyne's »…« menu at 1280 px;
+	// English: at 1360), and Fyne 2.7.1 decodes and recolours each tab's
+	// SVG icon again on every layout of the tabs (issue 10).
+	tab := func(title string) *container.TabItem {
+		return container.NewTabItem(title, container.NewStack())
 	}
 	u.tabs = container.NewAppTabs(
-		tab(lang.L("Overview"), theme.HomeIcon()),
-		tab(lang.L("Meetings"), theme.CalendarIcon()),
-		tab(lang.L("Projects"), theme.ListIcon()),
-		tab(lang.L("Budget wishes"), theme.DocumentIcon()),
-		tab(lang.L("Members"), theme.AccountIcon()),
-		tab(lang.L("Search"), theme.SearchIcon()),
-		tab(u.municipal.title(), theme.MailComposeIcon()),
-		tab(lang.L("Year wheel"), theme.HistoryIcon()),
-		tab(lang.L("Accounts"), theme.StorageIcon()),
-		tab(lang.L("Development plan"), theme.GridIcon()),
-		tab(lang.L("Citizen budget"), theme.ConfirmIcon()),
+		tab(lang.L("Overview")),
+		tab(lang.L("Meetings")),
+		tab(lang.L("Projects")),
+		tab(lang.L("Budget wishes")),
+		tab(lang.L("Members")),
+		tab(lang.L("Search")),
+		tab(u.municipal.title()),
+		tab(lang.L("Year wheel")),
+		tab(lang.L("Accounts")),
+		tab(lang.L("Development plan")),
+		tab(lang.L("Citizen budget")),
 	)
 	if u.fillLater { // NewLater: Fill builds it once the first frame is drawn
 		u.fillLater = false

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -111,3 +112,27 @@ func TestFirstWindowFitsTheLaptop(t *testing.T) {
 }
 
 func fits(s, in fyne.Size) bool { return s.Width <= in.Width && s.Height <= in.Height }
+
+// In the first window every tab is in the tab bar, none in Fyne's »…«
+// menu, in Danish and in English (with an icon each, the last tabs were
+// hidden there at 1280 px).
+func TestFirstWindowShowsEveryTab(t *testing.T) {
+	db, _ := councilWithData(t)
+	for _, l := range []string{"da", "en"} {
+		if err := SetupLanguage(l); err != nil {
+			t.Fatal(err)
+		}
+		u := New(test.NewApp(), db)
+		shown := map[string]bool{}
+		for _, o := range test.LaidOutObjects(u.win.Content()) {
+			if tx, ok := o.(*canvas.Text); ok && tx.Visible() {
+				shown[tx.Text] = true
+			}
+		}
+		for _, it := range u.tabs.Items {
+			if !shown[it.Text] {
+				t.Errorf("%s: the tab %q is not in the tab bar of a %v window", l, it.Text, firstWindowSize)
+			}
+		}
+	}
+}
