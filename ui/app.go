@@ -162,6 +162,9 @@ func newApp(a fyne.App, db *storage.DB, later bool) *App {
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon))
 	u.win.Resize(windowSize(a.Preferences())) // the last session's, or one that fits a laptop
 	u.win.SetOnClosed(u.end)                  // closing never loses typed text
+	// Fyne ends its loop itself on SIGINT and SIGTERM, before the session
+	// ends (end), and writes the preferences once more after this hook.
+	a.Lifecycle().SetOnStopped(u.keepWindowSize)
 	// The close button quits like Ctrl+Q: see Quit.
 	u.win.SetCloseIntercept(u.Quit)
 	u.sync = newSyncer(u)
