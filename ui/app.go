@@ -7,7 +7,9 @@
 // refresh. Edits are saved as they are typed (after a short pause, on
 // Enter, when a field loses focus, and before the window closes).
 //
-// What it holds: app.go (the window, tabs and menus); one file a screen
+// What it holds: app.go (the window, tabs and menus); window.go (the
+// window's size, kept from session to session); tabs.go (the
+// council's tabs, named once, and what a sync refreshes); one file a screen
 // (overview.go, meetings.go, meeting_editor.go, agenda.go, meetprep.go,
 // decisions.go, projects.go, wishes.go, accounts.go, plan.go,
 // yearwheel.go, borgerbudget.go, pb_ballots.go, pb_result.go, members.go,
@@ -99,9 +101,9 @@ type App struct {
 	accounts      *accountsScreen
 	plan          *planScreen
 	borgerbudget  *pbScreen
-	// tabBuilders build the tabs' screens; tabContents holds those built
-	// (tabContent).
-	tabBuilders [numTabs]func() fyne.CanvasObject
+	// tabList is the council's tabs (tabs.go); tabContents holds their
+	// screens built (tabContent).
+	tabList     [numTabs]councilTab
 	tabContents [numTabs]fyne.CanvasObject
 	fillLater   bool               // NewLater: the first council opened leaves Oversigt to Fill
 	publication *publicationDialog // the last one opened (tests)
@@ -279,33 +281,18 @@ func (u *App) openCouncil(id string) {
 	// Oversigt's (issue 10). Until then the screen's struct has no
 	// widgets, and work that would refresh it (refreshScreens) passes it
 	// by: it reads what is current when it is built.
-	u.tabBuilders = [numTabs]func() fyne.CanvasObject{
-		u.overview.build, u.meetings.build, u.projects.build, u.wishes.build,
-		u.members.build, u.search.build, u.municipal.build, u.year.build,
-		u.accounts.build, u.plan.build, u.borgerbudget.build,
-	}
+	u.tabList = u.councilTabs()
 	u.tabContents = [numTabs]fyne.CanvasObject{}
 	// The tabs show their names without icons: with an icon each, the
 	// eleven did not fit beside each other in a window on a 1366×768
 	// laptop (Danish: the last one went into Fyne's »…« menu at 1280 px;
 	// English: at 1360), and Fyne 2.7.1 decodes and recolours each tab's
 	// SVG icon again on every layout of the tabs (issue 10).
-	tab := func(title string) *container.TabItem {
-		return container.NewTabItem(title, container.NewStack())
+	items := make([]*container.TabItem, numTabs)
+	for i, t := range u.tabList {
+		items[i] = container.NewTabItem(t.title, container.NewStack())
 	}
-	u.tabs = container.NewAppTabs(
-		tab(lang.L("Overview")),
-		tab(lang.L("Meetings")),
-		tab(lang.L("Projects")),
-		tab(lang.L("Budget wishes")),
-		tab(lang.L("Members")),
-		tab(lang.L("Search")),
-		tab(u.municipal.title()),
-		tab(lang.L("Year wheel")),
-		tab(lang.L("Accounts")),
-		tab(lang.L("Development plan")),
-		tab(lang.L("Citizen budget")),
-	)
+	u.tabs = container.NewAppTabs(items...)
 	if u.fillLater { // NewLater: Fill builds it once the first frame is drawn
 		u.fillLater = false
 		u.tabs.Items[tabOverview].Content = container.NewCenter(widget.NewLabel(lang.L("Loading…")))
@@ -382,7 +369,7 @@ const (
 // it is asked for.
 func (u *App) tabContent(i int) fyne.CanvasObject {
 	if u.tabContents[i] == nil {
-		u.tabContents[i] = u.tabBuilders[i]()
+		u.tabContents[i] = u.tabList[i].screen.build()
 	}
 	return u.tabContents[i]
 }
