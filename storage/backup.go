@@ -234,7 +234,7 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 			return "", err
 		}
 		saved = filepath.Join(dir, "foer-gendannelse-"+time.Now().Format(backupStamp)+".db")
-		if db, err := Open(dbPath); err == nil {
+		if db, err := Open(ctx, dbPath); err == nil {
 			if db.Check(ctx) == nil {
 				cur = readCounters(ctx, db.sql)
 			}

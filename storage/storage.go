@@ -125,16 +125,12 @@ func migrationFiles() []string {
 }
 
 // Open opens (and creates, or migrates) the database at path.
-func Open(path string) (*DB, error) {
+func Open(ctx context.Context, path string) (*DB, error) {
 	sqldb, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("åbn database %s: %w", path, err)
 	}
 	db := &DB{sql: sqldb, path: path, Now: time.Now, apply: applyConn{turn: make(chan struct{}, 1)}}
-	// Opening is not cancellable, so Open takes no context: a program can do
-	// nothing before its database is open, and a migration stopped halfway
-	// would only be rolled back and run again at the next start.
-	ctx := context.Background()
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err

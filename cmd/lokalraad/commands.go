@@ -99,7 +99,7 @@ func runDB(ctx context.Context, name string, cmd dbCommand, args []string, stdou
 	if w.usage == "" {
 		open = openNamed
 	}
-	db, err := open(*dbPath)
+	db, err := open(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

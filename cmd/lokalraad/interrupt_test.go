@@ -18,7 +18,7 @@ import (
 // half-written file and no changed database behind.
 func TestCtrlCSaysAfbrudt(t *testing.T) {
 	path, council := demoDB(t)
-	db := noerr.Get(storage.Open(path))(t)
+	db := noerr.Get(storage.Open(context.Background(), path))(t)
 	ms := noerr.Get(db.Meetings(t.Context(), council))(t)
 	backup := filepath.Join(t.TempDir(), "før.db")
 	err := db.Backup(t.Context(), backup)
@@ -27,7 +27,7 @@ func TestCtrlCSaysAfbrudt(t *testing.T) {
 		t.Fatal(err)
 	}
 	overview := func() string {
-		db := noerr.Get(storage.Open(path))(t)
+		db := noerr.Get(storage.Open(context.Background(), path))(t)
 		defer db.Close()
 		d := noerr.Get(db.CouncilData(t.Context(), council))(t)
 		ds := noerr.Get(db.Meetings(t.Context(), council))(t)
