@@ -125,7 +125,18 @@ func migrationFiles() []string {
 }
 
 // Open opens (and creates, or migrates) the database at path.
+//
+// When ctx ends while Open works (Ctrl-C, the window closed at start-up),
+// it returns model.ErrCanceled and leaves the file as it was: an upgrade
+// runs in one transaction (migrateTo), which SQLite rolls back whole when
+// it is interrupted, so the file keeps its schema version and rows and is
+// upgraded at the next start.
 func Open(ctx context.Context, path string) (*DB, error) {
+	db, err := open(ctx, path)
+	return db, model.Interrupted(ctx, err)
+}
+
+func open(ctx context.Context, path string) (*DB, error) {
 	sqldb, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("åbn database %s: %w", path, err)
@@ -144,6 +155,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
 			return nil, fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
 		}
+		return nil, err
+	}
+	// A cancellation that came as the last step ended is no open database:
+	// the caller has stopped waiting for it.
+	if err := ctx.Err(); err != nil {
+		sqldb.Close()
 		return nil, err
 	}
 	return db, nil
@@ -175,6 +192,16 @@ func (db *DB) migrate(ctx context.Context) error { return db.migrateTo(ctx, migr
 
 // migrateTo brings the database to the schema of files, the first
 // migrations in order (tests make an older schema with fewer).
+//
+// All the migrations an upgrade needs run in one transaction, which also
+// sets the version (PRAGMA user_version is part of the file's header, so
+// it commits or rolls back with them): an upgrade cut off by ctx, a full
+// disk or a crash leaves the file at its old version with its old rows,
+// never between two migrations. So no migration may hold a statement that
+// SQLite refuses in a transaction (VACUUM, PRAGMA journal_mode, …):
+// TestMigrationsRunInATransaction reads them for it. The copy made before
+// an upgrade (VACUUM INTO) is outside the transaction; a copy not finished
+// is removed.
 func (db *DB) migrateTo(ctx context.Context, files []string) error {
 	var version int
 	if err := db.sql.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
@@ -186,41 +213,54 @@ func (db *DB) migrateTo(ctx context.Context, files []string) error {
 	if version > len(files) {
 		return fmt.Errorf("%s har version %d, programmet kender %d: %w", db.path, version, len(files), ErrTooNew)
 	}
-	if version > 0 && version < len(files) {
+	if version == len(files) {
+		return nil
+	}
+	var before string // the copy made before the upgrade
+	if version > 0 {
 		// An old database is copied aside before it is changed.
 		dir := backupDir(db.path)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("sikkerhedskopi før opgradering: %w", err)
 		}
-		to := filepath.Join(dir, fmt.Sprintf("foer-opgradering-v%d-%s.db", version, time.Now().Format(backupStamp)))
-		if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
+		before = filepath.Join(dir, fmt.Sprintf("foer-opgradering-v%d-%s.db", version, time.Now().Format(backupStamp)))
+		if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", before); err != nil {
+			removeDB(before)
 			return friendly(fmt.Errorf("sikkerhedskopi før opgradering: %w", err))
 		}
 		// A database from before the secrets file holds the device secret:
-		// the copy does not (keys.go).
-		if err := dropSecret(ctx, to); err != nil {
+		// the copy does not (keys.go), and a copy that still would is
+		// removed.
+		if err := dropSecret(ctx, before); err != nil {
+			removeDB(before)
 			return fmt.Errorf("sikkerhedskopi før opgradering: %w", err)
 		}
 	}
-	for i := version; i < len(files); i++ {
-		body, err := migrations.ReadFile(files[i])
-		if err != nil {
-			return err
-		}
-		if err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		for i := version; i < len(files); i++ {
+			body, err := migrations.ReadFile(files[i])
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("migration %s: %w", path.Base(files[i]), err)
 			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
-			return err
-		}); err != nil {
-			if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
-				return fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
-			}
-			return err
 		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(files)))
+		return err
+	})
+	if err == nil {
+		return nil
 	}
-	return nil
+	if before != "" && ctx.Err() != nil {
+		// Stopped: the file is as it was, and so is the copy; the next
+		// start makes a new one before it upgrades.
+		removeDB(before)
+	}
+	if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
+		return fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
+	}
+	return err
 }
 
 func (db *DB) loadDevice(ctx context.Context) error {
