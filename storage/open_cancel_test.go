@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -56,15 +57,35 @@ func fileState(t *testing.T, path string) string {
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
+		m := 0
 		for rows.Next() {
 			ok(t, rows.Scan(ptrs...))
 			fmt.Fprintf(h, "%s %q\n", table, vals)
 			n++
+			m++
 		}
+		fmt.Fprintf(&b, "rows %s %d\n", table, m)
 		ok(t, rows.Err())
 		rows.Close()
 	}
 	return fmt.Sprintf("version %d, %d rows %s\n%s", version, n, hex.EncodeToString(h.Sum(nil)), b.String())
+}
+
+// stateDiff is the lines of two fileStates that differ.
+func stateDiff(before, after string) string {
+	b, a := strings.Split(before, "\n"), strings.Split(after, "\n")
+	var d []string
+	for _, l := range b {
+		if !slices.Contains(a, l) {
+			d = append(d, "- "+l)
+		}
+	}
+	for _, l := range a {
+		if !slices.Contains(b, l) {
+			d = append(d, "+ "+l)
+		}
+	}
+	return strings.Join(d, "\n")
 }
 
 // copyFixture copies a database of testdata into a temp folder.
@@ -129,7 +150,7 @@ func TestOpenCancelledInMigrationLeavesFileAsItWas(t *testing.T) {
 		t.Fatalf("lokalraad_words ran %d times: the cancellation came before the migration", calls.Load())
 	}
 	if after := fileState(t, path); after != before {
-		t.Errorf("the file changed:\nbefore %s\nafter  %s", before[:120], after[:120])
+		t.Errorf("the file changed:\n%s", stateDiff(before, after))
 	}
 	if files := upgradeCopies(t, path); len(files) > 0 {
 		t.Errorf("a cancelled upgrade left its copy %s", files)
@@ -185,7 +206,7 @@ func TestOpenCancelledDuringSearchRebuild(t *testing.T) {
 			t.Fatalf("cancelled at call %d: %v, want »afbrudt«", n, err)
 		}
 		if after := fileState(t, path); after != before {
-			t.Fatalf("cancelled at call %d: the file changed:\nbefore %s\nafter  %s", n, before[:120], after[:120])
+			t.Fatalf("cancelled at call %d: the file changed:\n%s", n, stateDiff(before, after))
 		}
 		if files := upgradeCopies(t, path); len(files) > 0 {
 			t.Errorf("cancelled at call %d: the copy %s is left", n, files)

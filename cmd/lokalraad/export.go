@@ -344,7 +344,7 @@ func importCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 	existing := fs.String("existing", "", "rækker, der allerede findes: skip (spring over) eller update (opdater)")
 	dry := fs.Bool("dry-run", false, "vis kun, hvad der ville blive importeret")
 	var how storage.Existing
-	return dbWork{usage: importUsage,
+	return dbWork{usage: importUsage, canceled: errImportCanceled,
 		check: func(args []string) error {
 			if len(args) != 1 {
 				return errors.New(importUsage)

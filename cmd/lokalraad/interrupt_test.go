@@ -53,8 +53,12 @@ func TestCtrlCSaysAfbrudt(t *testing.T) {
 		cancel() // as main's signal.NotifyContext does on Ctrl-C
 		var stdout, stderr strings.Builder
 		err := run(ctx, args, &stdout, &stderr)
-		if err == nil || err.Error() != "afbrudt" || !errors.Is(err, model.ErrCanceled) {
-			t.Errorf("%s %s: %v, want »afbrudt«", args[0], args[1], err)
+		want := "afbrudt"
+		if args[0] == "restore" {
+			want = "afbrudt – databasen er uændret"
+		}
+		if err == nil || err.Error() != want || !errors.Is(err, model.ErrCanceled) {
+			t.Errorf("%s %s: %v, want »%s«", args[0], args[1], err, want)
 		}
 		if s := stdout.String() + stderr.String(); strings.Contains(s, "context") {
 			t.Errorf("%s %s printed English: %s", args[0], args[1], s)
