@@ -58,8 +58,10 @@ func checkDB(ctx context.Context, sqldb *sql.DB) error {
 }
 
 // Backup writes a consistent copy of the database to path (VACUUM INTO),
-// which must not exist yet. The copy is written next to its final name and
-// renamed, so a full disk never leaves half a backup under the real name.
+// which must not exist yet, with its attachment files beside it. The copy
+// is written next to its final name and renamed, so a full disk never
+// leaves half a backup under the real name; when the attachments cannot
+// follow (ctx ended, the disk is full) the copy is removed again.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s findes allerede", path)
@@ -74,7 +76,15 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		os.Remove(tmp)
 		return fmt.Errorf("tag sikkerhedskopi: %w", err)
 	}
-	return db.backupBlobs(ctx, path)
+	if err := db.backupBlobs(ctx, path); err != nil {
+		// A backup is whole or not there: one without its attachments,
+		// stopped by ctx or a full disk, would pass for today's backup
+		// (AutoBackup makes none while one is there).
+		os.Remove(path)
+		os.RemoveAll(blobDir(path))
+		return err
+	}
+	return nil
 }
 
 // backupBlobs copies the attachment files the database names beside the
@@ -91,6 +101,9 @@ func (db *DB) backupBlobs(ctx context.Context, path string) error {
 	}
 	from, to := db.Blobs(), blobs.Open(blobDir(path))
 	for _, sum := range sums {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("tag sikkerhedskopi af bilag: %w", err)
+		}
 		if !from.Has(sum) {
 			continue
 		}

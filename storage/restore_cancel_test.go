@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,4 +135,55 @@ func TestRestoreCancelledAtAnyMoment(t *testing.T) {
 		t.Error("no restore was stopped: the cancellations all came too late to test anything")
 	}
 	t.Logf("%d restores stopped, %d whole", stopped, done)
+}
+
+// Ctrl-C at any moment of a backup of a database with many attachment
+// files: the backup is whole (the copy and every file beside it) or not
+// there at all, never a copy without its attachments that would pass for
+// today's backup.
+func TestBackupCancelledIsWholeOrNothing(t *testing.T) {
+	db := replica(t, "bilag")
+	c := model.Council{Name: "Stort Råd"}
+	ok(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
+	p := model.Project{CouncilID: c.ID, Title: "Stien", Status: model.ProjectIdea}
+	ok(t, db.SaveProject(t.Context(), model.Project{}, &p))
+	const files = 300
+	for i := range files {
+		_, err := db.AddAttachment(t.Context(), model.OwnerProject, p.ID, fmt.Sprintf("bilag-%d.txt", i), strings.NewReader(strings.Repeat(fmt.Sprintf("bilag %d ", i), 500)))
+		ok(t, err)
+	}
+	dir := t.TempDir()
+	start := time.Now()
+	ok(t, db.Backup(t.Context(), filepath.Join(dir, "hel.db")))
+	whole := time.Since(start)
+	stopped := 0
+	for i := range 14 {
+		path := filepath.Join(dir, fmt.Sprintf("kopi-%d.db", i))
+		ctx, cancel := context.WithCancel(t.Context())
+		timer := time.AfterFunc(whole*time.Duration(i)/7, cancel)
+		err := db.Backup(ctx, path)
+		timer.Stop()
+		cancel()
+		blobs, globErr := filepath.Glob(filepath.Join(blobDir(path), "??", "*"))
+		ok(t, globErr)
+		if err == nil {
+			if len(blobs) != files {
+				t.Errorf("backup %d is done with %d of %d attachment files", i, len(blobs), files)
+			}
+			continue
+		}
+		stopped++
+		if !errors.Is(model.Interrupted(ctx, err), model.ErrCanceled) {
+			t.Fatalf("backup %d: %v, want it stopped", i, err)
+		}
+		for _, p := range []string{path, path + ".tmp", blobDir(path)} {
+			if _, err := os.Stat(p); err == nil {
+				t.Errorf("backup %d was stopped, but %s is there", i, filepath.Base(p))
+			}
+		}
+	}
+	if stopped == 0 {
+		t.Error("no backup was stopped: nothing was tested")
+	}
+	t.Logf("%d of 14 backups stopped; a whole one takes %v", stopped, whole)
 }
