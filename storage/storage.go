@@ -236,19 +236,7 @@ func (db *DB) migrateTo(ctx context.Context, files []string) error {
 			return fmt.Errorf("sikkerhedskopi før opgradering: %w", err)
 		}
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		for i := version; i < len(files); i++ {
-			body, err := migrations.ReadFile(files[i])
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return fmt.Errorf("migration %s: %w", path.Base(files[i]), err)
-			}
-		}
-		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(files)))
-		return err
-	})
+	err := db.upgrade(ctx, files, version)
 	if err == nil {
 		return nil
 	}
@@ -261,6 +249,39 @@ func (db *DB) migrateTo(ctx context.Context, files []string) error {
 		return fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
 	}
 	return err
+}
+
+// upgrade runs the migrations files[from:] and sets the version, in one
+// transaction. Its statements stop when ctx ends (the driver interrupts
+// SQLite), but the transaction is begun without ctx's end: database/sql
+// would otherwise roll it back on a goroutine of its own after Open has
+// returned, holding the file's lock a moment longer (a reader at once
+// after a cancelled Open then found the database locked). Here it is
+// rolled back before upgrade returns.
+func (db *DB) upgrade(ctx context.Context, files []string, from int) error {
+	tx, err := db.sql.BeginTx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return friendly(err)
+	}
+	for i := from; i < len(files); i++ {
+		body, err := migrations.ReadFile(files[i])
+		if err == nil {
+			_, err = tx.ExecContext(ctx, string(body))
+		}
+		if err != nil {
+			tx.Rollback()
+			return friendly(fmt.Errorf("migration %s: %w", path.Base(files[i]), err))
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(files))); err != nil {
+		tx.Rollback()
+		return friendly(err)
+	}
+	if err := ctx.Err(); err != nil {
+		tx.Rollback() // stopped as the last statement ended: not committed
+		return err
+	}
+	return friendly(tx.Commit())
 }
 
 func (db *DB) loadDevice(ctx context.Context) error {
