@@ -416,3 +416,81 @@ func ctrlCDuringSync(t *testing.T, atSecond bool) {
 			len(ld.Members), len(ld.Projects), len(ld.Wishes), len(hd.Members), len(hd.Projects), len(hd.Wishes))
 	}
 }
+
+// A bundle of a council's history (a few hundred rows, over a thousand
+// ops) is imported into a new laptop, with Ctrl-C at moments from the
+// start to twice as long as a whole import takes. The import is done, or
+// it says »afbrudt« and the laptop holds none of the bundle's ops or,
+// should it have come after they were stored, all of them; a rerun then
+// completes it.
+func TestCtrlCDuringBundleImport(t *testing.T) {
+	dir := t.TempDir()
+	hub := noerr.Get(storage.Open(context.Background(), filepath.Join(dir, "hub.db")))(t)
+	t.Cleanup(func() { hub.Close() })
+	council := model.Council{Name: "Jyderup Lokalråd"}
+	if err := hub.SaveCouncil(t.Context(), model.Council{}, &council); err != nil {
+		t.Fatal(err)
+	}
+	c := council.ID
+	var ms []model.Member
+	var ps []model.Project
+	var ws []model.BudgetWish
+	for i := range 60 {
+		ms = append(ms, model.Member{CouncilID: c, Name: fmt.Sprintf("Karen %d", i), Role: model.RoleMember})
+		ps = append(ps, model.Project{CouncilID: c, Title: fmt.Sprintf("Sti nummer %d", i), Description: "Karen har skrevet om stien", Status: model.ProjectIdea})
+		ws = append(ws, model.BudgetWish{CouncilID: c, Year: 2027, Title: fmt.Sprintf("Bænk %d", i), Justification: "En bænk ved stien", Status: model.WishDraft})
+	}
+	if err := hub.Import(t.Context(), ms, ps, ws); err != nil {
+		t.Fatal(err)
+	}
+	_, code, err := hub.AddDevice(t.Context(), "bærbar", c, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(exchange.NewServer(t.Context(), hub, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	defer srv.Close()
+	src, bundle := filepath.Join(dir, "bærbar.db"), filepath.Join(dir, "jyderup.lokalraad")
+	if _, _, err := runCmd(t, "sync", "--db", src, "--server", srv.URL, "--code", code); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "bundle", "export", "--db", src, "--out", bundle); err != nil {
+		t.Fatal(err)
+	}
+	total := len(noerr.Get(hub.CouncilOps(t.Context(), c))(t))
+	target := filepath.Join(dir, "ny.db")
+	held := func() int {
+		db := noerr.Get(storage.Open(context.Background(), target))(t)
+		defer db.Close()
+		return len(noerr.Get(db.CouncilOps(t.Context(), c))(t))
+	}
+	setup := func() {
+		for _, p := range []string{target, target + "-wal", target + "-shm", storage.SecretPath(target)} {
+			os.Remove(p)
+		}
+		db := noerr.Get(storage.Open(context.Background(), target))(t)
+		db.Close()
+	}
+	cmd := func(ctx context.Context) (string, error) {
+		var stdout, stderr strings.Builder
+		err := run(ctx, []string{"bundle", "import", "--db", target, bundle}, &stdout, &stderr)
+		return stdout.String() + stderr.String(), err
+	}
+	sweep(t, setup, cmd, func(at time.Duration, out string, err error) bool {
+		if err == nil {
+			if n := held(); n != total {
+				t.Errorf("at %v: done, but the laptop holds %d of %d ops", at, n, total)
+			}
+			return false
+		}
+		wantStopped(t, fmt.Sprint("at ", at), err, "afbrudt", out)
+		if n := held(); n != 0 && n != total {
+			t.Errorf("at %v: stopped with %d of the bundle's %d ops stored", at, n, total)
+		}
+		if o, err := cmd(context.Background()); err != nil {
+			t.Errorf("at %v: the rerun: %v\n%s", at, err, o)
+		} else if n := held(); n != total {
+			t.Errorf("at %v: after the rerun the laptop holds %d of %d ops", at, n, total)
+		}
+		return true
+	})
+}
