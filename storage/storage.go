@@ -3,7 +3,8 @@
 //
 // The file is opened with WAL, foreign keys, a busy timeout and immediate
 // transactions. Its schema comes from numbered .sql migrations embedded in
-// the binary, each run in one transaction. Every row has a UUIDv7 id made on
+// the binary; those an upgrade needs run together in one transaction, which
+// a cancelled ctx rolls back whole (Open). Every row has a UUIDv7 id made on
 // this device and a council id, and is written through one path (put and
 // remove) that appends to the change log in the same transaction, so that
 // storage/exchange can send the changes to other replicas.
