@@ -189,13 +189,13 @@ func TestOpenCancelledInMigrationLeavesFileAsItWas(t *testing.T) {
 func TestOpenCancelledDuringSearchRebuild(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
 	old := openBefore(t, path, "020_search_council_words.sql")
-	bigCouncil(t, old, 700)
+	bigCouncil(t, old, 300)
 	ok(t, old.Close())
 	before := fileState(t, path)
 	if !strings.HasPrefix(before, fmt.Sprintf("version %d,", SchemaVersion()-1)) {
 		t.Fatalf("old file: %s", before[:40])
 	}
-	for _, n := range []int64{1, 500, 3000} {
+	for _, n := range []int64{1, 1500} {
 		ctx, calls := cancelInWords(t, n)
 		db, err := Open(ctx, path)
 		if err == nil {
