@@ -310,9 +310,27 @@ func TestCtrlCDuringImport(t *testing.T) {
 	}
 }
 
+// waitForOps waits until the laptop's database at path holds n ops of
+// council, read as another program would (the sync has it open).
+func waitForOps(t *testing.T, path, council string, n int) {
+	db, err := sql.Open("sqlite", path+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer db.Close()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		var got int
+		if db.QueryRow("SELECT COUNT(*) FROM changes WHERE council_id = ?", council).Scan(&got) == nil && got >= n {
+			return
+		}
+	}
+	t.Errorf("the laptop never stored the first page's %d ops", n)
+}
+
 // A first sync from a hub that serves its pages one at a time, and stalls
-// after its first: Ctrl-C comes as the hub serves that first page, or
-// while the laptop waits for the second. The sync says »afbrudt«; the
+// after its first: Ctrl-C comes as the hub serves that first page, or,
+// once the laptop has stored it, while it waits for the second. The sync says »afbrudt«; the
 // laptop holds whole pages only (each is applied in one transaction with
 // the cursor that follows it); a rerun pulls the rest, and the laptop then
 // holds what the hub holds.
@@ -339,6 +357,7 @@ func ctrlCDuringSync(t *testing.T, atSecond bool) {
 	srv := exchange.NewServer(t.Context(), hub, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv.PageSize = page
 	real := srv.Handler()
+	laptop := filepath.Join(dir, "bærbar.db")
 	var pages atomic.Int32
 	var stop atomic.Pointer[context.CancelFunc]
 	stall := make(chan struct{})
@@ -357,7 +376,11 @@ func ctrlCDuringSync(t *testing.T, atSecond bool) {
 			}
 		default:
 			if atSecond {
-				(*cancel)() // Ctrl-C while the laptop waits
+				// The client asks for the next page while it applies
+				// one: Ctrl-C once the first page is stored, while the
+				// laptop waits for the second.
+				waitForOps(t, laptop, c, page)
+				(*cancel)()
 			}
 			select { // the hub stalls after its first page
 			case <-r.Context().Done():
@@ -367,7 +390,6 @@ func ctrlCDuringSync(t *testing.T, atSecond bool) {
 	}))
 	defer ts.Close()
 
-	laptop := filepath.Join(dir, "bærbar.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stop.Store(&cancel)
