@@ -38,7 +38,7 @@ func TestCtrlCSaysAfbrudt(t *testing.T) {
 				{"device", "enroll", "--db", db, "--council", council, "--name", "Sørens bærbare"},
 				{"device", "revoke", "--db", db, device},
 				{"bundle", "export", "--db", db, "--council", council, "--out", filepath.Join(out, "jyderup.lokalraad")},
-			}, model.ErrCanceled, out, "hub", state)
+			}, model.ErrCanceled, nil, out, "hub", state)
 		})
 	}
 }

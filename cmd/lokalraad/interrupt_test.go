@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ import (
 // half-written file and no changed database behind.
 func TestCtrlCSaysAfbrudt(t *testing.T) {
 	path, council := demoDB(t)
-	db := noerr.Get(storage.Open(path))(t)
+	db := noerr.Get(storage.Open(context.Background(), path))(t)
 	ms := noerr.Get(db.Meetings(t.Context(), council))(t)
 	backup := filepath.Join(t.TempDir(), "før.db")
 	err := db.Backup(t.Context(), backup)
@@ -25,7 +26,7 @@ func TestCtrlCSaysAfbrudt(t *testing.T) {
 		t.Fatal(err)
 	}
 	overview := func() string {
-		db := noerr.Get(storage.Open(path))(t)
+		db := noerr.Get(storage.Open(context.Background(), path))(t)
 		defer db.Close()
 		d := noerr.Get(db.CouncilData(t.Context(), council))(t)
 		ds := noerr.Get(db.Meetings(t.Context(), council))(t)
@@ -45,5 +46,10 @@ func TestCtrlCSaysAfbrudt(t *testing.T) {
 		{"export", "workbook", "--db", path, "--council", council, "--out", filepath.Join(out, "råd.xlsx")},
 		{"person", "erase", "--db", path, "--council", council, "--name", "Karen Østergaard"},
 		{"restore", "--db", path, backup},
-	}, model.ErrCanceled, out, "database", overview)
+	}, model.ErrCanceled, func(args []string) string {
+		if args[0] == "restore" {
+			return "afbrudt – databasen er uændret"
+		}
+		return ""
+	}, out, "database", overview)
 }

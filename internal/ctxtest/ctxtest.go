@@ -71,18 +71,23 @@ func WritesLeaveNothing(t testing.TB, writes map[string]func(context.Context) er
 // CommandsStop runs each of cmds (a subcommand's arguments) with run and
 // a context cancelled before it starts, as Ctrl-C does through main's
 // signal.NotifyContext, and fails t unless each returns canceled (by
-// errors.Is) saying »afbrudt«, prints no English from the context
-// package, leaves no file in the folder out, and leaves state (of the
-// database or the hub: where names it in the message) as it was.
+// errors.Is) saying »afbrudt« (or what says gives for its arguments, when
+// it gives something), prints no English from the context package, leaves
+// no file in the folder out, and leaves state (of the database or the
+// hub: where names it in the message) as it was.
 func CommandsStop(t testing.TB, run func(ctx context.Context, args []string, stdout, stderr io.Writer) error,
-	cmds [][]string, canceled error, out, where string, state func() string) {
+	cmds [][]string, canceled error, says func(args []string) string, out, where string, state func() string) {
 	t.Helper()
 	before := state()
 	for _, args := range cmds {
 		var stdout, stderr strings.Builder
 		err := run(Cancelled(t), args, &stdout, &stderr)
-		if err == nil || err.Error() != "afbrudt" || !errors.Is(err, canceled) {
-			t.Errorf("%s %s: %v, want »afbrudt«", args[0], args[1], err)
+		want := "afbrudt"
+		if says != nil && says(args) != "" {
+			want = says(args)
+		}
+		if err == nil || err.Error() != want || !errors.Is(err, canceled) {
+			t.Errorf("%s %s: %v, want »%s«", args[0], args[1], err, want)
 		}
 		if s := stdout.String() + stderr.String(); strings.Contains(s, "context") {
 			t.Errorf("%s %s printed English: %s", args[0], args[1], s)
