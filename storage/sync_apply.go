@@ -121,9 +121,16 @@ func (a *applyConn) run(ctx context.Context, pool *sql.DB, f func(tx *sql.Tx) er
 		if err != nil {
 			return err
 		}
-		if _, err := c.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
-			c.Close()
-			return err
+		// Statement journals in memory: a page's multi-row insert of rows
+		// with search triggers keeps one (the triggers' FTS5 insert may
+		// abort), and past 64 KiB SQLite moved it to a temporary file,
+		// written page by page with a system call each (5 % of applying a
+		// first pull, issue 10). It only ever holds one statement's pages.
+		for _, p := range []string{"PRAGMA foreign_keys = OFF", "PRAGMA temp_store = MEMORY"} {
+			if _, err := c.ExecContext(ctx, p); err != nil {
+				c.Close()
+				return err
+			}
 		}
 		a.conn = c
 	}
@@ -160,9 +167,9 @@ func (a *applyConn) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 // drop closes the kept statements and gives the connection back to the
-// pool with its foreign keys on (not ctx: it must go back so even when a
-// context ended the apply), or closes it for good when discard is set or
-// foreign keys cannot be switched on. The caller holds the turn.
+// pool with the pool's settings, foreign keys on (not ctx: it must go back
+// so even when a context ended the apply), or closes it for good when
+// discard is set or they cannot be set back. The caller holds the turn.
 func (a *applyConn) drop(discard bool) {
 	for _, st := range a.stmts {
 		st.Close()
@@ -171,12 +178,22 @@ func (a *applyConn) drop(discard bool) {
 	if a.conn != nil {
 		if discard {
 			a.conn.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool
-		} else if _, err := a.conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
+		} else if err := a.restore(); err != nil {
 			a.conn.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool
 		}
 		a.conn.Close()
 		a.conn = nil
 	}
+}
+
+// restore gives the apply connection the pool's settings back.
+func (a *applyConn) restore() error {
+	for _, p := range []string{"PRAGMA foreign_keys = ON", "PRAGMA temp_store = DEFAULT"} {
+		if _, err := a.conn.ExecContext(context.Background(), p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type fieldKey struct{ table, row, field string }
