@@ -150,6 +150,13 @@ func Open(path string) (*DB, error) {
 		}
 		return nil, err
 	}
+	// A pull killed between its pages left its rows unindexed
+	// (ApplyPulledPart). A file that cannot be written opens all the same,
+	// its search as it was.
+	if err := db.FinishPull(ctx); err != nil && !errors.Is(err, ErrReadOnly) {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -25,7 +25,7 @@ func (db *DB) ApplyOps(ctx context.Context, ops []Change) (int, error) {
 	var n int
 	err := db.applyTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		n, _, err = db.applyOps(admitting(ctx), tx, ops)
+		n, _, err = db.applyOps(admitting(ctx), tx, ops, false)
 		return err
 	})
 	return n, err
@@ -54,9 +54,42 @@ type Applied struct {
 // nothing, never one left stale). next is the cursor the hub gave with the
 // page, kept as it came (Cursor's text form; the hub reads it).
 func (db *DB) ApplyPulledPage(ctx context.Context, ops []Change, next string) (Applied, error) {
+	return db.applyPulled(ctx, ops, next, false)
+}
+
+// ApplyPulledPart is ApplyPulledPage for a page that more pages of the
+// same pull follow. The rows it writes are noted for the search indexes
+// and indexed once, by the pull's last page (ApplyPulledPage), instead of
+// once a page: a new laptop's first pull is a dozen pages, and each page
+// indexed its rows and wrote, and merged, a segment of each index (issue
+// 10). Until then the search does not find what the pull brought, nor
+// local edits made meanwhile (noted as well). A pull that ends any other
+// way, an error or a page refused, must call FinishPull; one whose
+// process was killed is indexed by the next Open (or the next page
+// applied).
+func (db *DB) ApplyPulledPart(ctx context.Context, ops []Change, next string) (Applied, error) {
+	return db.applyPulled(ctx, ops, next, true)
+}
+
+// FinishPull indexes for the search what pulled pages applied by
+// ApplyPulledPart left noted, when the pull did not end with
+// ApplyPulledPage. Without such pages it does nothing.
+func (db *DB) FinishPull(ctx context.Context) error {
+	var held bool
+	if err := db.sql.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM search_hold)").Scan(&held); err != nil || !held {
+		return friendly(err)
+	}
+	return db.applyTx(ctx, func(tx *sql.Tx) error {
+		q := db.stmtTx(tx)
+		defer q.close()
+		return releaseSearch(ctx, q)
+	})
+}
+
+func (db *DB) applyPulled(ctx context.Context, ops []Change, next string, more bool) (Applied, error) {
 	var a Applied
 	err := db.applyTx(ctx, func(tx *sql.Tx) error {
-		n, fresh, err := db.applyOps(ctx, tx, ops)
+		n, fresh, err := db.applyOps(ctx, tx, ops, more)
 		if err != nil {
 			return err
 		}
@@ -200,8 +233,10 @@ type fieldKey struct{ table, row, field string }
 type rowKey struct{ table, row string }
 
 // applyOps inserts the new ops into the change log and brings the touched
-// fields and rows up to date. It returns the ops that were new.
-func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Change, error) {
+// fields and rows up to date. It returns the ops that were new. With
+// keepHold the search indexes are left held (ApplyPulledPart); without,
+// they are brought up to date, also with what earlier held pages noted.
+func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold bool) (int, []Change, error) {
 	if err := db.captureDeletes(ctx, tx); err != nil {
 		return 0, nil, err
 	}
@@ -317,6 +352,13 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
 	}
 	if len(fresh) == 0 {
+		if !keepHold {
+			// A pull's last page can bring nothing new after pages that
+			// did (ApplyPulledPart).
+			if err := releaseSearch(ctx, q); err != nil {
+				return 0, nil, err
+			}
+		}
 		return 0, nil, nil
 	}
 	if err := db.admit(ctx, tx, fresh); err != nil { // the model's rules: admit.go
@@ -399,8 +441,10 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	if err := a.flushRows(); err != nil {
 		return 0, nil, err
 	}
-	if err := releaseSearch(ctx, q); err != nil {
-		return 0, nil, err
+	if !keepHold {
+		if err := releaseSearch(ctx, q); err != nil {
+			return 0, nil, err
+		}
 	}
 	return len(fresh), fresh, nil
 }
