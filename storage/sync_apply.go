@@ -237,7 +237,9 @@ type rowKey struct{ table, row string }
 // keepHold the search indexes are left held (ApplyPulledPart); without,
 // they are brought up to date, also with what earlier held pages noted.
 func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold bool) (int, []Change, error) {
-	if err := db.captureDeletes(ctx, tx); err != nil {
+	q := db.stmtTx(tx)
+	defer q.close()
+	if err := db.captureDeletesQ(ctx, tx, q); err != nil {
 		return 0, nil, err
 	}
 	for i := range ops {
@@ -245,8 +247,6 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 			return 0, nil, err
 		}
 	}
-	q := db.stmtTx(tx)
-	defer q.close()
 	fresh := make([]Change, 0, len(ops))
 	touched := make(map[fieldKey][]fieldOp, len(ops))
 	newRows := map[rowKey][]rowOp{}
@@ -389,11 +389,11 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 	}
 	// The clock: local edits after this sort after everything received,
 	// but never adopt a clock far ahead of this device's own (clock.go).
-	if err := bumpMeta(ctx, tx, "hlc", min(maxHLC, db.clockCeiling())); err != nil {
+	if err := bumpMeta(ctx, q, "hlc", min(maxHLC, db.clockCeiling())); err != nil {
 		return 0, nil, err
 	}
 	if maxOwnSeq > 0 { // our own ops came back from a backup of the hub
-		if err := bumpMeta(ctx, tx, "seq", maxOwnSeq); err != nil {
+		if err := bumpMeta(ctx, q, "seq", maxOwnSeq); err != nil {
 			return 0, nil, err
 		}
 	}
