@@ -22,13 +22,24 @@ import (
 // (admit.go: bounds, enums, locked minutes, erasures) refuses the whole
 // batch. It returns how many ops were new.
 func (db *DB) ApplyOps(ctx context.Context, ops []Change) (int, error) {
-	var n int
+	a, err := db.ApplyOpsReport(ctx, ops)
+	return a.New, err
+}
+
+// ApplyOpsReport is ApplyOps, also saying which tables and rows the new ops
+// touched (a bundle's import reports what it brought as a pull does).
+func (db *DB) ApplyOpsReport(ctx context.Context, ops []Change) (Applied, error) {
+	var a Applied
 	err := db.applyTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		n, _, err = db.applyOps(admitting(ctx), tx, ops, false)
+		n, fresh, err := db.applyOps(admitting(ctx), tx, ops, false)
+		a.New = n
+		a.Tables, a.Rows = changedBy(fresh)
 		return err
 	})
-	return n, err
+	if err != nil {
+		return Applied{}, err
+	}
+	return a, nil
 }
 
 // ApplyPulled applies a page of ops pulled from the hub and moves the pull
@@ -40,16 +51,18 @@ func (db *DB) ApplyPulled(ctx context.Context, ops []Change, next int64) (int, e
 	return a.New, err
 }
 
-// Applied is what a page of pulled ops brought: how many ops were new, and
-// the tables those touched (sorted, each once), so that a screen showing
-// none of them need not be read again.
+// Applied is what a page of pulled ops brought: how many ops were new, the
+// tables those touched (sorted, each once), so that a screen showing none
+// of them need not be read again, and the rows they touched, so that an
+// editor is read again only when its item changed.
 type Applied struct {
 	New    int
 	Tables []string
+	Rows   Changed
 }
 
-// ApplyPulledPage is ApplyPulled, also saying which tables the new ops
-// touched. An op already held touches nothing; a new op counts even when an
+// ApplyPulledPage is ApplyPulled, also saying which tables and rows the
+// new ops touched. An op already held touches nothing; a new op counts even when an
 // older or equal clock leaves the field as it was (a screen read again for
 // nothing, never one left stale). next is the cursor the hub gave with the
 // page, kept as it came (Cursor's text form; the hub reads it).
@@ -94,11 +107,7 @@ func (db *DB) applyPulled(ctx context.Context, ops []Change, next string, more b
 			return err
 		}
 		a.New = n
-		for _, c := range fresh {
-			a.Tables = append(a.Tables, c.Table)
-		}
-		slices.Sort(a.Tables)
-		a.Tables = slices.Compact(a.Tables)
+		a.Tables, a.Rows = changedBy(fresh)
 		return setMeta(ctx, tx, MetaCursor, next)
 	})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"lokalraad/model"
 	"lokalraad/model/pdf"
+	"lokalraad/storage"
 )
 
 // accountsScreen is the Regnskab tab: one year's accounts of the grant,
@@ -113,6 +114,15 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 			return lang.L("Delete the entry «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
 		form: s.entryForm,
+		// A line's balance follows the opening balance, and it shows
+		// whether a receipt is attached; the approval of the year locks
+		// the line, and its form offers the projects.
+		table: "account_entries", listTables: []string{"accounts_years", "attachments"},
+		editorTables: []string{"accounts_years", "projects"},
+		children: func(ctx context.Context, e model.AccountEntry) (storage.Changed, error) {
+			rows := storage.Changed{}
+			return rows, u.addAttachments(ctx, rows, model.OwnerEntry, e.ID)
+		},
 		// The line's scanned receipts (bilag), locked with the line when
 		// the year is approved.
 		extra: func(e model.AccountEntry) fyne.CanvasObject {
@@ -228,12 +238,36 @@ func (s *accountsScreen) setYear(year int) {
 		s.lines.close()
 	}
 	s.lines.refreshList()
+	s.showYear()
+}
+
+// showYear shows the year's opening balance and approval as stored.
+func (s *accountsScreen) showYear() {
 	setText(s.opening, "")
 	if s.y.Opening != 0 {
 		setText(s.opening, model.KronerNumber(s.y.Opening))
 	}
 	setText(s.approved, model.ShortDate(s.y.Approved))
 	showErr(s.yearMsg, nil)
+}
+
+// refreshChanged shows what a sync brought of the accounts: the lines are
+// read again when one of them, the year, or a receipt changed, the line
+// open when its row, its receipts or the year did, and the opening balance
+// and approval unless someone is typing.
+func (s *accountsScreen) refreshChanged(changed storage.Changed, typing bool) {
+	if s.label == nil || !touches(changed, "account_entries", "accounts_years", "attachments", "projects") {
+		return
+	}
+	if touches(changed, "projects") {
+		if ps, err := s.u.db.Projects(s.u.ctx, s.u.councilID); err == nil {
+			s.projects = ps
+		}
+	}
+	s.lines.refreshChanged(changed, typing)
+	if !typing {
+		s.showYear()
+	}
 }
 
 // refresh is called when the tab is shown.

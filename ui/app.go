@@ -7,7 +7,8 @@
 // refresh. Edits are saved as they are typed (after a short pause, on
 // Enter, when a field loses focus, and before the window closes).
 //
-// What it holds: app.go (the window, tabs and menus); one file a screen
+// What it holds: app.go (the window, tabs and menus); tabs.go (the
+// council's tabs, named once, and what a sync refreshes); one file a screen
 // (overview.go, meetings.go, meeting_editor.go, agenda.go, meetprep.go,
 // decisions.go, projects.go, wishes.go, accounts.go, plan.go,
 // yearwheel.go, borgerbudget.go, pb_ballots.go, pb_result.go, members.go,
@@ -99,9 +100,9 @@ type App struct {
 	accounts      *accountsScreen
 	plan          *planScreen
 	borgerbudget  *pbScreen
-	// tabBuilders build the tabs' screens; tabContents holds those built
-	// (tabContent).
-	tabBuilders [numTabs]func() fyne.CanvasObject
+	// tabList is the council's tabs (tabs.go); tabContents holds their
+	// screens built (tabContent).
+	tabList     [numTabs]councilTab
 	tabContents [numTabs]fyne.CanvasObject
 	fillLater   bool               // NewLater: the first council opened leaves Oversigt to Fill
 	publication *publicationDialog // the last one opened (tests)
@@ -275,28 +276,13 @@ func (u *App) openCouncil(id string) {
 	// Oversigt's (issue 10). Until then the screen's struct has no
 	// widgets, and work that would refresh it (refreshScreens) passes it
 	// by: it reads what is current when it is built.
-	u.tabBuilders = [numTabs]func() fyne.CanvasObject{
-		u.overview.build, u.meetings.build, u.projects.build, u.wishes.build,
-		u.members.build, u.search.build, u.municipal.build, u.year.build,
-		u.accounts.build, u.plan.build, u.borgerbudget.build,
-	}
+	u.tabList = u.councilTabs()
 	u.tabContents = [numTabs]fyne.CanvasObject{}
-	tab := func(title string, icon fyne.Resource) *container.TabItem {
-		return container.NewTabItemWithIcon(title, icon, container.NewStack())
+	items := make([]*container.TabItem, numTabs)
+	for i, t := range u.tabList {
+		items[i] = container.NewTabItemWithIcon(t.title, t.icon, container.NewStack())
 	}
-	u.tabs = container.NewAppTabs(
-		tab(lang.L("Overview"), theme.HomeIcon()),
-		tab(lang.L("Meetings"), theme.CalendarIcon()),
-		tab(lang.L("Projects"), theme.ListIcon()),
-		tab(lang.L("Budget wishes"), theme.DocumentIcon()),
-		tab(lang.L("Members"), theme.AccountIcon()),
-		tab(lang.L("Search"), theme.SearchIcon()),
-		tab(u.municipal.title(), theme.MailComposeIcon()),
-		tab(lang.L("Year wheel"), theme.HistoryIcon()),
-		tab(lang.L("Accounts"), theme.StorageIcon()),
-		tab(lang.L("Development plan"), theme.GridIcon()),
-		tab(lang.L("Citizen budget"), theme.ConfirmIcon()),
-	)
+	u.tabs = container.NewAppTabs(items...)
 	if u.fillLater { // NewLater: Fill builds it once the first frame is drawn
 		u.fillLater = false
 		u.tabs.Items[tabOverview].Content = container.NewCenter(widget.NewLabel(lang.L("Loading…")))
@@ -373,7 +359,7 @@ const (
 // it is asked for.
 func (u *App) tabContent(i int) fyne.CanvasObject {
 	if u.tabContents[i] == nil {
-		u.tabContents[i] = u.tabBuilders[i]()
+		u.tabContents[i] = u.tabList[i].screen.build()
 	}
 	return u.tabContents[i]
 }

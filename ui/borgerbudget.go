@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // pbScreen is the Borgerbudget tab (issue 11): the council's rounds of
@@ -68,9 +70,30 @@ func newPBScreen(u *App) *pbScreen {
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the round «{{.Title}}» with its proposals and ballots? It cannot be undone.", map[string]any{"Title": t})
 		},
-		form:       s.roundForm,
-		note:       lang.L("Saved as you type, and sent to the municipality at the next sync."),
-		listTables: pbListTables, editorTables: pbEditorTables,
+		form: s.roundForm,
+		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
+		// A round shows its proposals, ballots and totals, and the
+		// pools, the projects a proposal may become and the council's
+		// name on its printouts.
+		table: "pb_rounds", editorTables: []string{"pools", "projects", "councils"},
+		children: func(ctx context.Context, r model.PBRound) (storage.Changed, error) {
+			rows := storage.Changed{}
+			ps, err := u.db.PBProposals(ctx, r.ID)
+			for _, p := range ps {
+				rows.Add("pb_proposals", p.ID)
+			}
+			bs, err2 := u.db.PBBallots(ctx, r.ID)
+			ids := make([]string, len(bs))
+			for i, b := range bs {
+				ids[i] = b.ID
+			}
+			rows.Add("pb_ballots", ids...)
+			ts, err3 := u.db.PBTotals(ctx, r.ID)
+			for _, t := range ts {
+				rows.Add("pb_totals", t.ID)
+			}
+			return rows, errors.Join(err, err2, err3)
+		},
 	}, func(r model.PBRound) *roundEditor {
 		return &roundEditor{itemEditor: newItemEditor(s.editPane, r), s: s}
 	})

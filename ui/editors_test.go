@@ -23,7 +23,7 @@ import (
 // that laptop holds a copy of every op here, change edits row (a value
 // with its id) as stored there and save stores it there, and its ops are
 // applied here. Open editors are not told.
-func otherLaptopEdits[T any](t *testing.T, db *storage.DB, row T, change func(*T), save func(*storage.DB, context.Context, T, *T) error) {
+func otherLaptopEdits[T any](t *testing.T, db *storage.DB, row T, change func(*T), save func(*storage.DB, context.Context, T, *T) error) storage.Changed {
 	t.Helper()
 	other := newTestDB(t)
 	ops, err := db.CouncilOps(context.Background(), "")
@@ -36,8 +36,9 @@ func otherLaptopEdits[T any](t *testing.T, db *storage.DB, row T, change func(*T
 	ok(t, save(other, t.Context(), loaded, &x))
 	ops, err = other.CouncilOps(context.Background(), "")
 	ok(t, err)
-	_, err = db.ApplyOps(context.Background(), ops)
+	a, err := db.ApplyOpsReport(context.Background(), ops)
 	ok(t, err)
+	return a.Rows
 }
 
 // typeTwice types into two fields, saving after each: the second save is

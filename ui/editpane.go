@@ -48,9 +48,18 @@ type editKind[T any] struct {
 	remove func(ctx context.Context, id string) error
 	// closed, when given, is told when no item is open any more.
 	closed func()
-	// listTables and editorTables are the tables whose change by a sync
-	// reads the list, and the open item, again; none: every sync.
+	// What a sync may change under the screen (refreshChanged). table is
+	// the items' table: the list is read again when a row of it, or of
+	// listTables (what the rows show of others), changed, and the open
+	// item when its own row did, or a row of editorTables (its choices:
+	// members, pools, …), or of its own rows that children names (the
+	// agenda items of a meeting, the budget lines of a project) as stored
+	// now; the editor keeps those it showed when opened (kids), so that
+	// one deleted counts too. A kind without a table is read again after
+	// every sync.
+	table                    string
 	listTables, editorTables []string
+	children                 func(ctx context.Context, x T) (storage.Changed, error)
 
 	// deleteTitle and deleteQuestion ask before deleting an item (its
 	// title: title's, or else row's).
@@ -95,7 +104,10 @@ type editPane[T any, E paneEditor[T]] struct {
 	newBtn *widget.Button // nil when the kind has no create
 	detail *fyne.Container
 	editor E // the zero E when none is open
-	msg    *widget.Label
+	// kids are the rows of its own (children) the open item had when
+	// it was opened.
+	kids storage.Changed
+	msg  *widget.Label
 }
 
 // formPane is an editPane whose editor is a form.
@@ -199,21 +211,44 @@ func (u *App) typing() bool {
 // item as stored, unless someone is typing.
 func (p *editPane[T, E]) refresh() { p.refreshChanged(nil, p.u.typing()) }
 
-// refreshChanged shows what a sync that changed the tables changed (nil:
-// any) brought: the list is read again when it shows one of them, the open
-// item when its editor does, unless someone is typing (it shows the news
-// when opened again).
-func (p *editPane[T, E]) refreshChanged(changed []string, typing bool) {
+// refreshChanged shows what a sync that changed changed (nil: anything)
+// brought: the list is read again when it shows one of its rows, the open
+// item when its editor does (editorChanged), unless someone is typing (it
+// shows the news when opened again).
+func (p *editPane[T, E]) refreshChanged(changed storage.Changed, typing bool) {
 	if p.list == nil {
 		return
 	}
-	if len(p.k.listTables) == 0 || showsChanged(changed, p.k.listTables) {
+	if p.k.table == "" || touches(changed, p.k.table) || touches(changed, p.k.listTables...) {
 		p.refreshList()
 	}
-	if typing || !p.opened() || len(p.k.editorTables) > 0 && !showsChanged(changed, p.k.editorTables) {
+	if typing || !p.opened() || !p.editorChanged(changed) {
 		return
 	}
 	p.reopen()
+}
+
+// editorChanged tells whether changed (nil: anything) changed what the open
+// editor shows: its item's row, a row of its editorTables, or one of its
+// own rows (children) that it showed or that is stored now.
+func (p *editPane[T, E]) editorChanged(changed storage.Changed) bool {
+	x := p.editor.item()
+	switch {
+	case changed == nil || p.k.table == "":
+		return true
+	case changed.Has(p.k.table, p.k.id(x)) || touches(changed, p.k.editorTables...):
+		return true
+	case p.k.children == nil:
+		return false
+	case touchesRows(changed, p.kids):
+		return true
+	}
+	now, err := p.k.children(p.u.ctx, x)
+	if err != nil {
+		return true // read again, it says what is wrong
+	}
+	p.kids = p.kids.Merge(now)
+	return touchesRows(changed, now)
 }
 
 // reopen builds the open item's editor again from what is stored, or closes
@@ -238,6 +273,11 @@ func (p *editPane[T, E]) open(id string) {
 		return
 	}
 	p.editor = p.edit(x)
+	p.kids = nil
+	if p.k.children != nil {
+		// One that cannot be read is read when a sync comes.
+		p.kids, _ = p.k.children(p.u.ctx, x)
+	}
 	showIn(p.detail, p.editor.build())
 	p.selectRow(id)
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // meetingsScreen is the Møder tab: the meetings, newest first, and the
@@ -65,10 +66,42 @@ func newMeetingsScreen(u *App) *meetingsScreen {
 				Start:     time.Date(d.Year(), d.Month(), d.Day(), 19, 30, 0, 0, model.Copenhagen).UTC(),
 			}
 		},
-		save:       u.db.SaveMeeting,
-		listTables: meetingListTables, editorTables: meetingEditorTables,
+		save: u.db.SaveMeeting,
+		// The editor shows the members (attendance), the templates,
+		// the projects and the council's quorum as choices.
+		table: "meetings", editorTables: []string{"members", "agenda_templates", "projects", "councils"},
+		children: s.children,
 	}, func(m model.Meeting) *meetingEditor { return newMeetingEditor(s, m) })
 	return s
+}
+
+// children are the rows a meeting's editor shows as its own: its agenda
+// items with their attachments, its action items and the open ones carried
+// from earlier meetings, and the meeting its minutes were approved at.
+func (s *meetingsScreen) children(ctx context.Context, m model.Meeting) (storage.Changed, error) {
+	db, rows := s.u.db, storage.Changed{}
+	items, err := db.AgendaItems(ctx, m.ID)
+	if err != nil {
+		return rows, err
+	}
+	for _, it := range items {
+		rows.Add("agenda_items", it.ID)
+		if err := s.u.addAttachments(ctx, rows, model.OwnerItem, it.ID); err != nil {
+			return rows, err
+		}
+	}
+	own, err := db.MeetingActionItems(ctx, m.ID)
+	if err != nil {
+		return rows, err
+	}
+	carried, err := db.CarriedOver(ctx, m)
+	for _, a := range append(own, carried...) {
+		rows.Add("action_items", a.ID)
+	}
+	if m.ApprovedIn != "" {
+		rows.Add("meetings", m.ApprovedIn)
+	}
+	return rows, err
 }
 
 func (s *meetingsScreen) build() fyne.CanvasObject {

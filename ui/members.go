@@ -40,7 +40,7 @@ func newMembersScreen(u *App) *membersScreen {
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the member «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
-		listTables: memberTables, editorTables: memberTables,
+		table: "members",
 	}, func(m model.Member) *memberEditor { return &memberEditor{s: s, u: u, m: m} })
 	return s
 }

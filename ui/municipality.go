@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // municipalScreen is the tab "Fra kommunen": on a council's computer the
@@ -108,7 +109,7 @@ func answerLine(w model.BudgetWish) string {
 
 // refreshChanged reads everything again after any sync: the
 // municipality's screen shows a little of nearly every table.
-func (s *municipalScreen) refreshChanged([]string, bool) { s.refresh() }
+func (s *municipalScreen) refreshChanged(storage.Changed, bool) { s.refresh() }
 
 // refresh reads the answers again.
 func (s *municipalScreen) refresh() {

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // overviewScreen shows what is next: the next meeting, open action items
@@ -98,7 +99,7 @@ func (s *overviewScreen) build() fyne.CanvasObject {
 
 // refreshChanged reads everything again after any sync: the overview
 // shows a little of nearly every table.
-func (s *overviewScreen) refreshChanged([]string, bool) { s.refresh() }
+func (s *overviewScreen) refreshChanged(storage.Changed, bool) { s.refresh() }
 
 // refresh reads the council's meetings, actions and deadlines again.
 func (s *overviewScreen) refresh() {

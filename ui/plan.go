@@ -16,6 +16,7 @@ import (
 
 	"lokalraad/model"
 	"lokalraad/model/pdf"
+	"lokalraad/storage"
 )
 
 // planScreen is the Udviklingsplan tab: the plan of a year — vision,
@@ -60,6 +61,25 @@ func (s *planScreen) build() fyne.CanvasObject {
 func (s *planScreen) refresh() {
 	if s.label != nil {
 		s.setYear(s.year)
+	}
+}
+
+// refreshChanged shows what a sync brought of the plan shown. A new or
+// changed plan (its vision) or project is shown whole again unless someone
+// is typing; else the focus areas and actions are read again, each open one
+// when its row changed and nobody types.
+func (s *planScreen) refreshChanged(changed storage.Changed, typing bool) {
+	if s.label == nil || !touches(changed, "dev_plans", "focus_areas", "plan_actions", "projects") {
+		return
+	}
+	editing := s.has && !model.PlanReadOnly(s.year, s.u.now())
+	if !typing && (!editing || touches(changed, "dev_plans", "projects")) {
+		s.setYear(s.year)
+		return
+	}
+	if editing {
+		s.focus.refreshChanged(changed, typing)
+		s.actions.refreshChanged(changed, typing)
 	}
 }
 
@@ -180,6 +200,7 @@ func (s *planScreen) editor() fyne.CanvasObject {
 				}
 			})
 		},
+		table: "focus_areas",
 	})
 	s.actions = newEditPane(u, editKind[model.PlanAction]{
 		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
@@ -232,6 +253,8 @@ func (s *planScreen) editor() fyne.CanvasObject {
 				}
 			})
 		},
+		// The form offers the focus areas.
+		table: "plan_actions", editorTables: []string{"focus_areas"},
 	})
 	tabs := container.NewAppTabs(
 		container.NewTabItem(lang.L("Focus areas"), s.focus.build()),

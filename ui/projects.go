@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // projectsScreen is the Projekter tab: the projects and the editor of the
@@ -43,7 +44,21 @@ func newProjectsScreen(u *App) *projectsScreen {
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the project «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
-		listTables: projectListTables, editorTables: projectEditorTables,
+		// The editor shows the members (the responsible) and the pools
+		// as choices.
+		table: "projects", listTables: []string{"members"}, editorTables: []string{"members", "pools"},
+		children: func(ctx context.Context, p model.Project) (storage.Changed, error) {
+			rows := storage.Changed{}
+			lines, err := u.db.BudgetLines(ctx, p.ID)
+			for _, l := range lines {
+				rows.Add("budget_lines", l.ID)
+			}
+			apps, err2 := u.db.FundingApplications(ctx, p.ID)
+			for _, a := range apps {
+				rows.Add("funding_applications", a.ID)
+			}
+			return rows, errors.Join(err, err2, u.addAttachments(ctx, rows, model.OwnerProject, p.ID))
+		},
 	}, func(p model.Project) *projectEditor { return &projectEditor{s: s, u: u, p: p} })
 	return s
 }
@@ -66,6 +81,16 @@ func (s *projectsScreen) refreshMembers() {
 	if s.editor != nil {
 		s.editor.setMemberOptions()
 	}
+}
+
+// refreshChanged is the pane's, with the members the editor offers as the
+// responsible read again first when a sync changed one and nobody types
+// (the editor, read again then, offers them).
+func (s *projectsScreen) refreshChanged(changed storage.Changed, typing bool) {
+	if s.list != nil && !typing && touches(changed, "members") {
+		s.refreshMembers()
+	}
+	s.editPane.refreshChanged(changed, typing)
 }
 
 func (s *projectsScreen) selectProject(id string) { s.choose(id) }

@@ -55,23 +55,23 @@ func toldNothing(t *testing.T, u *App) {
 }
 
 // syncShows lets another laptop's edit (theirs, of the item open) arrive
-// as a sync that changed tables brings it, once while a field of the open
-// editor has the focus (the editor is left alone) and once while nobody
-// types (the editor shows the item as stored). It returns the editor open
-// after each.
-func syncShows[T any, E paneEditor[T]](t *testing.T, u *App, p *editPane[T, E], focus *entry, tables []string,
-	theirs func()) (typing, after E) {
+// as a sync brings it, saying the rows it changed, once while a field of
+// the open editor has the focus (the editor is left alone) and once while
+// nobody types (the editor shows the item as stored). It returns the
+// editor open after each.
+func syncShows[T any, E paneEditor[T]](t *testing.T, u *App, p *editPane[T, E], focus *entry,
+	theirs func() storage.Changed) (typing, after E) {
 	t.Helper()
 	before := p.editor
-	theirs()
+	changed := theirs()
 	u.win.Canvas().Focus(focus)
-	u.refreshScreens(tables)
+	u.refreshScreens(changed)
 	if p.editor != before {
 		t.Error("a sync rebuilt the editor someone types in")
 	}
 	typing = p.editor
 	u.win.Canvas().Unfocus()
-	u.refreshScreens(tables)
+	u.refreshScreens(changed)
 	if p.editor == before {
 		t.Error("a sync that changed the item shown did not show it")
 	}
@@ -90,16 +90,26 @@ type screenCase[T any, E paneEditor[T]] struct {
 	// date, if given, is a date field whose bad value is told on leaving.
 	date func(E) *entry
 	// While someone types in focus, another laptop makes their edit of the
-	// item open, which a sync of tables brings; shown is what the editor
-	// shows of it, which is want after. A sync of others leaves it be.
-	focus          func(E) *entry
-	theirs         func(*testing.T, *storage.DB, T)
-	shown          func(E) string
-	want           string
-	tables, others []string
+	// item open, which a sync brings (theirs says the rows it changed);
+	// shown is what the editor shows of it, which is want after. A sync of
+	// a row of others leaves it be.
+	focus  func(E) *entry
+	theirs func(*testing.T, *storage.DB, T) storage.Changed
+	shown  func(E) string
+	want   string
+	others []string
 	// del is the editor's delete button; question, with the field's
 	// text, what it asks.
 	del, question string
+}
+
+// someRows names a row of each of tables, none shown.
+func someRows(tables ...string) storage.Changed {
+	rows := storage.Changed{}
+	for _, t := range tables {
+		rows.Add(t, "0190c0de-0000-7000-8000-000000000000")
+	}
+	return rows
 }
 
 // run tries the pattern on the screen, and returns the ids of the two
@@ -147,11 +157,11 @@ func (c screenCase[T, E]) run(t *testing.T, u *App) (first, second string) {
 		toldNothing(t, u)
 	}
 
-	typing, after := syncShows(t, u, p, c.focus(p.editor), c.tables, func() { c.theirs(t, u.db, p.editor.item()) })
+	typing, after := syncShows(t, u, p, c.focus(p.editor), func() storage.Changed { return c.theirs(t, u.db, p.editor.item()) })
 	if c.shown(typing) == c.want || c.shown(after) != c.want || c.field(after).Text != "Først" {
 		t.Errorf("the editor shows %q while typing and %q after, want %q", c.shown(typing), c.shown(after), c.want)
 	}
-	u.refreshScreens(c.others)
+	u.refreshScreens(someRows(c.others...))
 	if p.editor != after {
 		t.Errorf("a sync of %v rebuilt the editor", c.others)
 	}
@@ -206,12 +216,11 @@ func TestMembersScreenPattern(t *testing.T) {
 		stored: func(m model.Member) string { return m.Name },
 		date:   func(e *memberEditor) *entry { return e.termEnd },
 		focus:  func(e *memberEditor) *entry { return e.email },
-		theirs: func(t *testing.T, db *storage.DB, m model.Member) {
-			otherLaptopEdits(t, db, m, func(m *model.Member) { m.Phone = "20 11 22 33" }, (*storage.DB).SaveMember)
+		theirs: func(t *testing.T, db *storage.DB, m model.Member) storage.Changed {
+			return otherLaptopEdits(t, db, m, func(m *model.Member) { m.Phone = "20 11 22 33" }, (*storage.DB).SaveMember)
 		},
 		shown: func(e *memberEditor) string { return e.phone.Text }, want: "20 11 22 33",
-		tables: []string{"members"}, others: []string{"meetings"},
-		del: "Slet medlem", question: "Slet medlemmet «%s»? Det kan ikke fortrydes.",
+		others: []string{"meetings"}, del: "Slet medlem", question: "Slet medlemmet «%s»? Det kan ikke fortrydes.",
 	}.run(t, u)
 }
 
@@ -224,12 +233,11 @@ func TestProjectsScreenPattern(t *testing.T) {
 		stored: func(p model.Project) string { return p.Title },
 		date:   func(e *projectEditor) *entry { return e.start },
 		focus:  func(e *projectEditor) *entry { return e.workingGroup },
-		theirs: func(t *testing.T, db *storage.DB, p model.Project) {
-			otherLaptopEdits(t, db, p, func(p *model.Project) { p.Description = "Et shelter ved mosen." }, (*storage.DB).SaveProject)
+		theirs: func(t *testing.T, db *storage.DB, p model.Project) storage.Changed {
+			return otherLaptopEdits(t, db, p, func(p *model.Project) { p.Description = "Et shelter ved mosen." }, (*storage.DB).SaveProject)
 		},
 		shown: func(e *projectEditor) string { return e.description.Text }, want: "Et shelter ved mosen.",
-		tables: []string{"projects"}, others: []string{"budget_wishes"},
-		del: "Slet projekt", question: "Slet projektet «%s»? Det kan ikke fortrydes.",
+		others: []string{"budget_wishes"}, del: "Slet projekt", question: "Slet projektet «%s»? Det kan ikke fortrydes.",
 	}.run(t, u)
 }
 
@@ -242,11 +250,11 @@ func TestMeetingsScreenPattern(t *testing.T) {
 		stored: func(m model.Meeting) string { return m.Place },
 		date:   func(e *meetingEditor) *entry { return e.date },
 		focus:  func(e *meetingEditor) *entry { return e.guests },
-		theirs: func(t *testing.T, db *storage.DB, m model.Meeting) {
-			otherLaptopEdits(t, db, m, func(m *model.Meeting) { m.Title = "Ekstraordinært møde" }, (*storage.DB).SaveMeeting)
+		theirs: func(t *testing.T, db *storage.DB, m model.Meeting) storage.Changed {
+			return otherLaptopEdits(t, db, m, func(m *model.Meeting) { m.Title = "Ekstraordinært møde" }, (*storage.DB).SaveMeeting)
 		},
 		shown: func(e *meetingEditor) string { return e.title.Text }, want: "Ekstraordinært møde",
-		tables: []string{"meetings"}, others: []string{"budget_wishes"},
+		others: []string{"budget_wishes"},
 	}.run(t, u)
 }
 
@@ -262,12 +270,11 @@ func TestWishesScreenPattern(t *testing.T) {
 		field:  func(e *wishEditor) *entry { return e.title },
 		stored: func(w model.BudgetWish) string { return w.Title },
 		focus:  func(e *wishEditor) *entry { return e.justification },
-		theirs: func(t *testing.T, db *storage.DB, w model.BudgetWish) {
-			otherLaptopEdits(t, db, w, func(w *model.BudgetWish) { w.Category = model.WishCategories[0] }, (*storage.DB).SaveBudgetWish)
+		theirs: func(t *testing.T, db *storage.DB, w model.BudgetWish) storage.Changed {
+			return otherLaptopEdits(t, db, w, func(w *model.BudgetWish) { w.Category = model.WishCategories[0] }, (*storage.DB).SaveBudgetWish)
 		},
 		shown: func(e *wishEditor) string { return e.category.Text }, want: model.WishCategories[0],
-		tables: []string{"budget_wishes"}, others: []string{"members"},
-		del: "Slet", question: "Slet budgetønsket «%s»? Det kan ikke fortrydes.",
+		others: []string{"members"}, del: "Slet", question: "Slet budgetønsket «%s»? Det kan ikke fortrydes.",
 	}.run(t, u)
 
 	retype(s.editor.estimate, "mange penge")
@@ -324,8 +331,8 @@ func TestStaffScreenPattern(t *testing.T) {
 	u.saver.flush()
 
 	// The council corrects its justification while the answer is open.
-	_, after := syncShows(t, u, s.editPane, s.editor.text, []string{"budget_wishes"}, func() {
-		otherLaptopEdits(t, db, s.editor.w, func(w *model.BudgetWish) { w.Justification = "Børnene cykler på vejen." }, (*storage.DB).SaveBudgetWish)
+	_, after := syncShows(t, u, s.editPane, s.editor.text, func() storage.Changed {
+		return otherLaptopEdits(t, db, s.editor.w, func(w *model.BudgetWish) { w.Justification = "Børnene cykler på vejen." }, (*storage.DB).SaveBudgetWish)
 	})
 	if !strings.Contains(texts(s.detail), "Børnene cykler på vejen.") || after.granted.Text != "40.000" {
 		t.Errorf("after a sync the answer editor shows:\n%s", texts(s.detail))
@@ -347,12 +354,11 @@ func TestPBScreenPattern(t *testing.T) {
 		field:  title,
 		stored: func(r model.PBRound) string { return r.Title },
 		focus:  func(e *roundEditor) *entry { return e.f.fields["Indbyggere i området"].(*entry) },
-		theirs: func(t *testing.T, db *storage.DB, r model.PBRound) {
-			otherLaptopEdits(t, db, r, func(r *model.PBRound) { r.Note = "Afstemning på biblioteket." }, (*storage.DB).SavePBRound)
+		theirs: func(t *testing.T, db *storage.DB, r model.PBRound) storage.Changed {
+			return otherLaptopEdits(t, db, r, func(r *model.PBRound) { r.Note = "Afstemning på biblioteket." }, (*storage.DB).SavePBRound)
 		},
 		shown: func(e *roundEditor) string { return note(e).Text }, want: "Afstemning på biblioteket.",
-		tables: []string{"pb_proposals"}, others: []string{"members", "budget_wishes"},
-		del: "Slet", question: "Slet runden »%s« med dens forslag og stemmesedler? Det kan ikke fortrydes.",
+		others: []string{"members", "budget_wishes"}, del: "Slet", question: "Slet runden »%s« med dens forslag og stemmesedler? Det kan ikke fortrydes.",
 	}.run(t, u)
 
 	open := s.editor.item()
@@ -360,9 +366,9 @@ func TestPBScreenPattern(t *testing.T) {
 		t.Fatalf("the round the other tabs work on is %+v", s.round)
 	}
 	s.tabs.SelectIndex(4)
-	otherLaptopEdits(t, db, open, func(r *model.PBRound) { r.Pot = 150_000_00 }, (*storage.DB).SavePBRound)
+	changed := otherLaptopEdits(t, db, open, func(r *model.PBRound) { r.Pot = 150_000_00 }, (*storage.DB).SavePBRound)
 	before := s.editor
-	u.refreshScreens([]string{"pb_rounds"})
+	u.refreshScreens(changed)
 	if s.editor == before || s.tabs.SelectedIndex() != 4 || s.round.Pot != 150_000_00 {
 		t.Errorf("after a sync: rebuilt %v, tab %d, pot %d", s.editor != before, s.tabs.SelectedIndex(), s.round.Pot)
 	}

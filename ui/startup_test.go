@@ -150,7 +150,9 @@ func TestSyncRefreshBeforeTabsAreChosen(t *testing.T) {
 		Start: time.Now().Add(5 * 24 * time.Hour).UTC().Truncate(time.Minute)}
 	ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &m)) // as a pull stores it
 	u.refreshScreens(nil)
-	u.refreshScreens([]string{"meetings", "projects", "members", "budget_wishes", "pb_rounds"})
+	changed := someRows("projects", "members", "budget_wishes", "pb_rounds")
+	changed.Add("meetings", m.ID)
+	u.refreshScreens(changed)
 	if u.overview.nextID != m.ID {
 		t.Errorf("Oversigt's next meeting is %q, want the one sync brought", u.overview.nextID)
 	}

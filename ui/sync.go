@@ -72,7 +72,7 @@ func newSyncer(u *App) *syncer {
 			s.running, s.synced, s.lastErr = false, true, r.Err
 			s.nowBtn.Enable()
 			if r.Result.Pulled > 0 {
-				u.refreshAfterSync(r.Result.Tables)
+				u.refreshAfterSync(r.Result.Rows)
 			}
 			s.refresh()
 		})
@@ -327,11 +327,12 @@ func capitalize(s string) string {
 	return s
 }
 
-// refreshAfterSync shows what a sync brought: new or renamed councils, and
-// the screens showing the tables it changed read again (all of them when
-// changed is nil). An editor the user is typing in is left alone (its list
-// is refreshed); it shows the news when opened again.
-func (u *App) refreshAfterSync(changed []string) {
+// refreshAfterSync shows what a sync (or a bundle) brought: new or renamed
+// councils, and the screens showing the rows it changed read again (all of
+// them when changed is nil: refreshScreens). An editor the user is typing
+// in is left alone (its list is refreshed); it shows the news when opened
+// again.
+func (u *App) refreshAfterSync(changed storage.Changed) {
 	cs, err := u.db.Councils(u.ctx)
 	if err != nil {
 		return
@@ -381,79 +382,6 @@ func sameCouncils(a, b []model.Council) bool {
 		}
 	}
 	return true
-}
-
-// The tables each screen shows, by what a sync may change under it (its
-// editKind's listTables and editorTables). A list is read again when a
-// sync changed one of its tables, an open editor when one of its editor's;
-// the overview and the municipality's screen, which show a little of
-// nearly everything, always.
-var (
-	meetingListTables   = []string{"meetings"}
-	meetingEditorTables = []string{"meetings", "agenda_items", "action_items", "attachments", "members", "agenda_templates", "projects", "councils"}
-	projectListTables   = []string{"projects", "members"} // the responsible's choices
-	projectEditorTables = []string{"projects", "budget_lines", "funding_applications", "members", "pools", "attachments"}
-	wishTables          = []string{"budget_wishes"}
-	wishEditorTables    = []string{"budget_wishes", "attachments"}
-	memberTables        = []string{"members"}
-	pbListTables        = []string{"pb_rounds"}
-	// A round shows its proposals, ballots and totals, and the pools, the
-	// projects a proposal may become and the council's name on its
-	// printouts.
-	pbEditorTables = []string{"pb_rounds", "pb_proposals", "pb_ballots", "pb_totals", "pools", "projects", "councils"}
-)
-
-// showsChanged says whether a screen showing tables must be read again after
-// a sync that changed changed (nil: it does not say, so every screen is).
-func showsChanged(changed, tables []string) bool {
-	if changed == nil {
-		return true
-	}
-	for _, t := range tables {
-		if slices.Contains(changed, t) {
-			return true
-		}
-	}
-	return false
-}
-
-// refreshScreens reads the open council's screens showing what changed
-// again (all of them when changed is nil).
-func (u *App) refreshScreens(changed []string) {
-	if u.tabs == nil {
-		return
-	}
-	typing := u.typing()
-	for _, t := range u.syncShown() {
-		// A tab not yet chosen has no screen: it reads what is current
-		// when it is built.
-		if u.built(t.tab) {
-			t.screen.refreshChanged(changed, typing)
-		}
-	}
-}
-
-// changeShower is a tab's screen that shows what a sync brought: it reads
-// again what shows one of the tables changed (nil: any), and the item open
-// only when nobody is typing.
-type changeShower interface {
-	refreshChanged(changed []string, typing bool)
-}
-
-// syncScreen is a tab with its screen that shows what a sync brings.
-type syncScreen struct {
-	tab    int
-	screen changeShower
-}
-
-// syncShown are the tabs whose screens show what a sync brings. The year
-// wheel, the accounts and the development plan read theirs when chosen.
-func (u *App) syncShown() []syncScreen {
-	return []syncScreen{
-		{tabOverview, u.overview}, {tabMeetings, u.meetings}, {tabProjects, u.projects},
-		{tabWishes, u.wishes}, {tabMembers, u.members}, {tabMunicipal, u.municipal},
-		{tabBorgerbudget, u.borgerbudget},
-	}
 }
 
 // syncSettings is the settings' section about the municipality's server.

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // wishesScreen is the Budgetønsker tab: a budget year's wishes in priority
@@ -44,7 +45,11 @@ func newWishesScreen(u *App) *wishesScreen {
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the budget wish «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
-		listTables: wishTables, editorTables: wishEditorTables,
+		table: "budget_wishes",
+		children: func(ctx context.Context, w model.BudgetWish) (storage.Changed, error) {
+			rows := storage.Changed{}
+			return rows, u.addAttachments(ctx, rows, model.OwnerWish, w.ID)
+		},
 	}, func(w model.BudgetWish) *wishEditor { return &wishEditor{s: s, u: u, w: w} })
 	return s
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // yearScreen is the Årshjul tab: the council's year as twelve months of
@@ -85,7 +86,8 @@ func (s *yearScreen) build() fyne.CanvasObject {
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the yearly date «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
-		form: yearRuleForm,
+		form:  yearRuleForm,
+		table: "year_rules",
 	})
 	tabs := container.NewAppTabs(
 		container.NewTabItem(lang.L("The year"), view),
@@ -182,11 +184,37 @@ func reminderLine(d model.Deadline) string {
 	return day + " " + model.DeadlineText(d, current())
 }
 
-// refresh reads the year's dates again.
+// refresh reads the year's dates and the yearly dates again (when the tab
+// is shown).
 func (s *yearScreen) refresh() {
 	if s.label == nil {
 		return
 	}
+	s.showDates()
+	if s.rules != nil && s.rules.list != nil {
+		s.rules.refreshList()
+	}
+}
+
+// yearTables are the tables the year's dates come from
+// (model.YearWheelInput).
+var yearTables = []string{"year_rules", "members", "meetings", "funding_applications", "projects", "pools", "deadlines"}
+
+// refreshChanged reads the year's dates again after a sync that changed
+// what they come from; the yearly date open is read again only when its
+// row changed and nobody types.
+func (s *yearScreen) refreshChanged(changed storage.Changed, typing bool) {
+	if s.label == nil {
+		return
+	}
+	if touches(changed, yearTables...) {
+		s.showDates()
+	}
+	s.rules.refreshChanged(changed, typing)
+}
+
+// showDates shows the year's dates as stored.
+func (s *yearScreen) showDates() {
 	s.label.SetText(strconv.Itoa(s.year))
 	rs, err := s.u.db.YearReminders(s.u.ctx, s.u.councilID, s.year)
 	showErr(s.msg, err)
@@ -209,9 +237,6 @@ func (s *yearScreen) refresh() {
 		s.usual.Hide()
 	} else {
 		s.usual.Show()
-	}
-	if s.rules != nil && s.rules.list != nil {
-		s.rules.refreshList()
 	}
 }
 

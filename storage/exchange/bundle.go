@@ -475,20 +475,30 @@ func (cl *Client) decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []stor
 
 // ImportBundle applies a bundle on a desktop. It must be for the council
 // this computer syncs (or its only council; an empty database takes any).
+// It returns how many of the bundle's ops were new.
 func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB) (BundleHeader, int, error) {
+	h, a, err := cl.ImportBundleReport(ctx, r, db)
+	return h, a.New, err
+}
+
+// ImportBundleReport is ImportBundle, also saying which tables and rows the
+// new ops touched, as a pull does (storage.Applied), so that the screens
+// show a bundle's news as they show a sync's.
+func (cl *Client) ImportBundleReport(ctx context.Context, r io.Reader, db *storage.DB) (BundleHeader, storage.Applied, error) {
+	var none storage.Applied
 	h, cs, files, err := cl.readBundle(r)
 	if err != nil {
-		return h, 0, err
+		return h, none, err
 	}
 	st, err := db.SyncState(ctx)
 	if err != nil {
-		return h, 0, err
+		return h, none, err
 	}
 	want := st.Council
 	if want == "" && !st.Staff {
 		councils, err := db.Councils(ctx)
 		if err != nil {
-			return h, 0, err
+			return h, none, err
 		}
 		if len(councils) == 1 {
 			want = councils[0].ID
@@ -502,26 +512,26 @@ func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB)
 		}
 	}
 	if want != "" && want != h.Council {
-		return h, 0, fmt.Errorf("%w (%s)", ErrForeignBundle, h.CouncilName)
+		return h, none, fmt.Errorf("%w (%s)", ErrForeignBundle, h.CouncilName)
 	}
 	newest, err := db.NewestHeld(ctx)
 	if err != nil {
-		return h, 0, err
+		return h, none, err
 	}
 	if err := checkBundleClock(cs, db.Now(), newest, storage.MaxClockSkew); err != nil {
-		return h, 0, err
+		return h, none, err
 	}
 	if h.Keys != nil {
 		if err := db.CheckKeyDirectory(ctx, *h.Keys); err != nil {
-			return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+			return h, none, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 		}
 	}
 	fresh, authors, err := db.VerifyOps(ctx, cs, h.Keys)
 	if err != nil {
-		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+		return h, none, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	if err := authorizeOnLaptop(fresh, authors); err != nil {
-		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+		return h, none, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	byAuthor := map[string][]storage.Change{}
 	for _, c := range fresh {
@@ -531,33 +541,33 @@ func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB)
 		a := authors[author]
 		d := storage.Device{Replica: a.Replica, Council: a.Council, Staff: a.Staff}
 		if err := AuthorizeAnswers(ctx, db, d, ops); err != nil {
-			return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+			return h, none, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 		}
 	}
 	// rules.go: the same status rule as the hub's, with the verified
 	// authors' roles.
 	isStaff := func(d string) bool { a, ok := authors[d]; return ok && a.Staff }
 	if err := AuthorizeStatus(ctx, db, cs, isStaff); err != nil {
-		return h, 0, err
+		return h, none, err
 	}
-	n, err := db.ApplyOps(ctx, cs)
+	a, err := db.ApplyOpsReport(ctx, cs)
 	if errors.Is(err, storage.ErrRefused) {
-		return h, 0, fmt.Errorf("synkroniseringsfilen afvises: %w", err)
+		return h, none, fmt.Errorf("synkroniseringsfilen afvises: %w", err)
 	}
 	if err != nil {
-		return h, 0, fmt.Errorf("%w: %v", ErrBadBundle, err)
+		return h, none, fmt.Errorf("%w: %v", ErrBadBundle, err)
 	}
 	if err := keepBundleBlobs(db, files); err != nil {
-		return h, n, err
+		return h, a, err
 	}
 	// Trust on first use: a laptop that never enrolled trusts the hub of
 	// the first directory it reads, and no other after it.
 	if h.Keys != nil {
 		if err := db.AcceptKeyDirectory(ctx, *h.Keys); err != nil {
-			return h, n, err
+			return h, a, err
 		}
 	}
-	return h, n, nil
+	return h, a, nil
 }
 
 // authorizeOnLaptop is the laptop's half of Authorize for ops arriving in

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -134,8 +133,11 @@ type Result struct {
 	BlobsSent, BlobsFetched int
 	BlobBytesSent           int64
 	// Tables are the tables the new ops touched (sorted, each once): the
-	// screens showing none of them need not be read again.
+	// screens showing none of them need not be read again. Rows are the
+	// rows they touched, by table: an editor whose item is not among them
+	// need not be read again.
 	Tables []string
+	Rows   storage.Changed
 }
 
 func (cl *Client) call(ctx context.Context, method, u, token string, body any, out any) error {
@@ -658,9 +660,10 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		}
 		parts = more
 		res.Pulled += a.New
-		res.Tables = append(res.Tables, a.Tables...)
-		slices.Sort(res.Tables)
-		res.Tables = slices.Compact(res.Tables)
+		if a.New > 0 {
+			res.Rows = res.Rows.Merge(a.Rows)
+			res.Tables = res.Rows.Tables()
+		}
 		if !more {
 			break
 		}

@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// A council's tabs are named once, in councilTabs: each one's title, icon
+// and screen. The screen is built when its tab is first chosen
+// (tabContent); after a sync, each built screen that shows what a sync
+// brings (changeShower) is told what changed, and reads again only what
+// shows a changed row (refreshScreens). Adding a tab is a line here and
+// its constant (tabOverview…).
+
+// councilTab is one of a council's tabs.
+type councilTab struct {
+	title  string
+	icon   fyne.Resource
+	screen tabScreen
+}
+
+// tabScreen is a tab's screen: build lays it out and reads its data, the
+// first time the tab is chosen.
+type tabScreen interface {
+	build() fyne.CanvasObject
+}
+
+// changeShower is a tab's screen that shows what a sync brought: it reads
+// again what shows a row that changed (nil: any), and an open item only
+// when nobody is typing.
+type changeShower interface {
+	refreshChanged(changed storage.Changed, typing bool)
+}
+
+// councilTabs are the open council's tabs, in their order.
+func (u *App) councilTabs() [numTabs]councilTab {
+	return [numTabs]councilTab{
+		tabOverview:     {lang.L("Overview"), theme.HomeIcon(), u.overview},
+		tabMeetings:     {lang.L("Meetings"), theme.CalendarIcon(), u.meetings},
+		tabProjects:     {lang.L("Projects"), theme.ListIcon(), u.projects},
+		tabWishes:       {lang.L("Budget wishes"), theme.DocumentIcon(), u.wishes},
+		tabMembers:      {lang.L("Members"), theme.AccountIcon(), u.members},
+		tabSearch:       {lang.L("Search"), theme.SearchIcon(), u.search},
+		tabMunicipal:    {u.municipal.title(), theme.MailComposeIcon(), u.municipal},
+		tabYear:         {lang.L("Year wheel"), theme.HistoryIcon(), u.year},
+		tabAccounts:     {lang.L("Accounts"), theme.StorageIcon(), u.accounts},
+		tabPlan:         {lang.L("Development plan"), theme.GridIcon(), u.plan},
+		tabBorgerbudget: {lang.L("Citizen budget"), theme.ConfirmIcon(), u.borgerbudget},
+	}
+}
+
+// refreshScreens reads the open council's screens showing what changed
+// again (all of them when changed is nil). A tab not yet chosen has no
+// screen: it reads what is current when it is built.
+func (u *App) refreshScreens(changed storage.Changed) {
+	if u.tabs == nil {
+		return
+	}
+	typing := u.typing()
+	for i, t := range u.tabList {
+		if s, shows := t.screen.(changeShower); shows && u.built(i) {
+			s.refreshChanged(changed, typing)
+		}
+	}
+}
+
+// touches tells whether a sync that changed changed (nil: it does not say,
+// so anything) changed a row of one of tables.
+func touches(changed storage.Changed, tables ...string) bool {
+	if changed == nil {
+		return true
+	}
+	for _, t := range tables {
+		if len(changed[t]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// touchesRows tells whether changed (nil: anything) names one of rows.
+func touchesRows(changed, rows storage.Changed) bool {
+	if changed == nil {
+		return true
+	}
+	for t, ids := range rows {
+		for _, id := range ids {
+			if changed.Has(t, id) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// addAttachments names the attachments of owner in rows.
+func (u *App) addAttachments(ctx context.Context, rows storage.Changed, kind model.OwnerKind, owner string) error {
+	as, err := u.db.Attachments(ctx, kind, owner)
+	for _, a := range as {
+		rows.Add("attachments", a.ID)
+	}
+	return err
+}
