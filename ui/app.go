@@ -7,7 +7,8 @@
 // refresh. Edits are saved as they are typed (after a short pause, on
 // Enter, when a field loses focus, and before the window closes).
 //
-// What it holds: app.go (the window, tabs and menus); tabs.go (the
+// What it holds: app.go (the window, tabs and menus); window.go (the
+// window's size, kept from session to session); tabs.go (the
 // council's tabs, named once, and what a sync refreshes); one file a screen
 // (overview.go, meetings.go, meeting_editor.go, agenda.go, meetprep.go,
 // decisions.go, projects.go, wishes.go, accounts.go, plan.go,
@@ -161,8 +162,11 @@ func newApp(a fyne.App, db *storage.DB, later bool) *App {
 	u.saver.do = u.do
 	u.win = a.NewWindow("Lokalråd")
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon))
-	u.win.Resize(fyne.NewSize(1360, 800))
-	u.win.SetOnClosed(u.end) // closing never loses typed text
+	u.win.Resize(windowSize(a.Preferences())) // the last session's, or one that fits a laptop
+	u.win.SetOnClosed(u.end)                  // closing never loses typed text
+	// Fyne ends its loop itself on SIGINT and SIGTERM, before the session
+	// ends (end), and writes the preferences once more after this hook.
+	a.Lifecycle().SetOnStopped(u.keepWindowSize)
 	// The close button quits like Ctrl+Q: see Quit.
 	u.win.SetCloseIntercept(u.Quit)
 	u.sync = newSyncer(u)
@@ -211,6 +215,7 @@ func (u *App) Quit() {
 func (u *App) end() {
 	u.endOnce.Do(func() {
 		u.saver.flush()
+		u.keepWindowSize()
 		u.ended.Store(true)
 		u.sync.stop()
 		if u.borgerbudget != nil {
@@ -278,9 +283,14 @@ func (u *App) openCouncil(id string) {
 	// by: it reads what is current when it is built.
 	u.tabList = u.councilTabs()
 	u.tabContents = [numTabs]fyne.CanvasObject{}
+	// The tabs show their names without icons: with an icon each, the
+	// eleven did not fit beside each other in a window on a 1366×768
+	// laptop (Danish: the last one went into Fyne's »…« menu at 1280 px;
+	// English: at 1360), and Fyne 2.7.1 decodes and recolours each tab's
+	// SVG icon again on every layout of the tabs (issue 10).
 	items := make([]*container.TabItem, numTabs)
 	for i, t := range u.tabList {
-		items[i] = container.NewTabItemWithIcon(t.title, t.icon, container.NewStack())
+		items[i] = container.NewTabItem(t.title, container.NewStack())
 	}
 	u.tabs = container.NewAppTabs(items...)
 	if u.fillLater { // NewLater: Fill builds it once the first frame is drawn

@@ -16,8 +16,11 @@ import (
 
 // MinWindow is the smallest window the screens are laid out for: below it
 // the tabs, lists and editors would overlap, so the window cannot be made
-// smaller.
-var MinWindow = fyne.NewSize(1024, 660)
+// smaller. It was 660 px high: with Fyne's menu bar, the window's padding,
+// the title bar and Windows' task bar that is more than a 1366×768 laptop
+// screen has (issue 10), so the window could neither open nor be made
+// small enough to fit; the screens themselves need about 400.
+var MinWindow = fyne.NewSize(1024, 600)
 
 // minSize gives its one object at least a size.
 type minSize struct{ size fyne.Size }

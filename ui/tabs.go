@@ -5,14 +5,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 
 	"lokalraad/model"
 	"lokalraad/storage"
 )
 
-// A council's tabs are named once, in councilTabs: each one's title, icon
-// and screen. The screen is built when its tab is first chosen
+// A council's tabs are named once, in councilTabs: each one's title and
+// screen (no icon: see openCouncil). The screen is built when its tab is first chosen
 // (tabContent); after a sync, each built screen that shows what a sync
 // brings (changeShower) is told what changed, and reads again only what
 // shows a changed row (refreshScreens). Adding a tab is a line here and
@@ -21,7 +20,6 @@ import (
 // councilTab is one of a council's tabs.
 type councilTab struct {
 	title  string
-	icon   fyne.Resource
 	screen tabScreen
 }
 
@@ -41,17 +39,17 @@ type changeShower interface {
 // councilTabs are the open council's tabs, in their order.
 func (u *App) councilTabs() [numTabs]councilTab {
 	return [numTabs]councilTab{
-		tabOverview:     {lang.L("Overview"), theme.HomeIcon(), u.overview},
-		tabMeetings:     {lang.L("Meetings"), theme.CalendarIcon(), u.meetings},
-		tabProjects:     {lang.L("Projects"), theme.ListIcon(), u.projects},
-		tabWishes:       {lang.L("Budget wishes"), theme.DocumentIcon(), u.wishes},
-		tabMembers:      {lang.L("Members"), theme.AccountIcon(), u.members},
-		tabSearch:       {lang.L("Search"), theme.SearchIcon(), u.search},
-		tabMunicipal:    {u.municipal.title(), theme.MailComposeIcon(), u.municipal},
-		tabYear:         {lang.L("Year wheel"), theme.HistoryIcon(), u.year},
-		tabAccounts:     {lang.L("Accounts"), theme.StorageIcon(), u.accounts},
-		tabPlan:         {lang.L("Development plan"), theme.GridIcon(), u.plan},
-		tabBorgerbudget: {lang.L("Citizen budget"), theme.ConfirmIcon(), u.borgerbudget},
+		tabOverview:     {lang.L("Overview"), u.overview},
+		tabMeetings:     {lang.L("Meetings"), u.meetings},
+		tabProjects:     {lang.L("Projects"), u.projects},
+		tabWishes:       {lang.L("Budget wishes"), u.wishes},
+		tabMembers:      {lang.L("Members"), u.members},
+		tabSearch:       {lang.L("Search"), u.search},
+		tabMunicipal:    {u.municipal.title(), u.municipal},
+		tabYear:         {lang.L("Year wheel"), u.year},
+		tabAccounts:     {lang.L("Accounts"), u.accounts},
+		tabPlan:         {lang.L("Development plan"), u.plan},
+		tabBorgerbudget: {lang.L("Citizen budget"), u.borgerbudget},
 	}
 }
 

@@ -5,7 +5,7 @@
 //	go run ./bench/startpeer -bin ./lokalraad -db large.db [-runs 9]
 //
 // A third program, the smallest window opened as large as lokalraad's
-// (1360×800), tells the cost of drawing a larger window from the cost of
+// (1280×680), tells the cost of drawing a larger window from the cost of
 // what is in it.
 //
 // It builds the smallest window (bench/startpeer/testdata/window) itself, starts an
@@ -115,9 +115,9 @@ func run(bin, db string, runs int, settle time.Duration) error {
 	floor := func() (result, error) {
 		return start(exec.Command(window), env, "^startpeer$", settle, false)
 	}
-	// The same window as large as lokalraad's (ui.New: 1360×800).
+	// The same window as large as lokalraad's first window (ui.firstWindowSize: 1280×680).
 	floorLarge := func() (result, error) {
-		return start(exec.Command(window, "-size", "1360x800"), env, "^startpeer$", settle, false)
+		return start(exec.Command(window, "-size", "1280x680"), env, "^startpeer$", settle, false)
 	}
 
 	// One untimed start of each: the disk cache, the day's backup.
@@ -155,7 +155,7 @@ func run(bin, db string, runs int, settle time.Duration) error {
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Printf("start-up to the first frame (%s, %d MB; %d runs, medians): lokalraad %.0f ms (CPU %.0f ms), %.0f MiB (%.0f MiB %s later); "+
 		"smallest Fyne window %.0f ms (CPU %.0f ms), %.0f MiB (%.0f MiB); ratio %.2f× in time (CPU %.2f×), %.2f× in memory (%.2f× later); "+
-		"the same window at 1360×800 %.0f ms (CPU %.0f ms), %.0f MiB; lokalraad's runs %s ms; load average %s\n",
+		"the same window at 1280×680 %.0f ms (CPU %.0f ms), %.0f MiB; lokalraad's runs %s ms; load average %s\n",
 		filepath.Base(db), fi.Size()/1e6, runs,
 		ms(of), ms(oc), mib(om), mib(oml), settle,
 		ms(tf), ms(tc), mib(tm), mib(tml),

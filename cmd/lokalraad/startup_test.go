@@ -41,6 +41,50 @@ func TestSIGTERMEndsTheSessionCleanly(t *testing.T) {
 	}
 }
 
+// The real window opens at a size that fits a 1366×768 laptop on the
+// first start, and at the size the user gave it on the next, also when
+// the session ended by SIGTERM (Fyne quits by itself then, before the
+// app's own end). Needs Xvfb and xdotool.
+func TestWindowSizeKeptByTheRealApp(t *testing.T) {
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("xdotool is not installed (make deps installs it)")
+	}
+	bin, env, path := realAppOnXvfb(t)
+	xdo := func(args ...string) string {
+		t.Helper()
+		c := exec.Command("xdotool", args...)
+		c.Env = env
+		out, err := c.CombinedOutput()
+		if err != nil {
+			t.Fatalf("xdotool %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	geometry := func() string {
+		t.Helper()
+		out := xdo("search", "--onlyvisible", "--name", "^Lokalr", "getwindowgeometry")
+		if _, g, ok := strings.Cut(out, "Geometry: "); ok {
+			return strings.TrimSpace(g)
+		}
+		t.Fatalf("no geometry in %q", out)
+		return ""
+	}
+	app := startFramed(t, bin, env, path, "first start")
+	if g := geometry(); g != "1280x680" {
+		t.Errorf("the first start's window is %s, want 1280x680", g)
+	}
+	xdo("search", "--onlyvisible", "--name", "^Lokalr", "windowsize", "%@", "1150", "640")
+	time.Sleep(500 * time.Millisecond)
+	app.cmd.Process.Signal(syscall.SIGTERM)
+	app.waitExit(t, "SIGTERM")
+	app = startFramed(t, bin, env, path, "second start")
+	if g := geometry(); g != "1150x640" {
+		t.Errorf("the next start's window is %s, want the 1150x640 it was made", g)
+	}
+	app.cmd.Process.Signal(syscall.SIGTERM)
+	app.waitExit(t, "SIGTERM")
+}
+
 // Ctrl+Q while the title just typed waits for its debounced save, with
 // the mouse still moving over the window: the app saves the title, ends
 // its session and exits with status 0. Before, Fyne's window close left a

@@ -58,13 +58,8 @@ var pbSynonyms = map[string][]string{
 	fReason:       {"Begrundelse", "Begrundelse for afslag", "Why"},
 }
 
-// pbColumnIndex maps folded headers of the Forslag sheet to fields.
-var pbColumnIndex = map[string]string{}
-
 // pbSheetNames are the names (folded) by which the Forslag sheet is found.
 var pbSheetNames = []string{"Forslag", "Proposals", "Borgerbudget", "Forslag til borgerbudget", "Ark1", "Sheet1"}
-
-var proposalStatusIndex = map[string]model.ProposalStatus{}
 
 func init() {
 	sheetNames[sheetPBProposals] = [2]string{"Forslag", "Proposals"}
@@ -89,27 +84,33 @@ func init() {
 	} {
 		headers[k] = v
 	}
+	keyField[sheetPBProposals] = fTitle
+}
+
+// addPB adds the Forslag sheet's headers and the proposals' statuses to
+// the index.
+func (ix *index) addPB() {
+	pbColumn := map[string]string{}
 	// The headers Write and the template use first, then the synonyms.
 	for _, f := range pbReadFields {
 		for _, h := range headers[f] {
-			pbColumnIndex[fold(h)] = f
+			pbColumn[fold(h)] = f
 		}
 	}
 	for f, syn := range pbSynonyms {
 		for _, s := range syn {
-			if _, taken := pbColumnIndex[fold(s)]; !taken {
-				pbColumnIndex[fold(s)] = f
+			if _, taken := pbColumn[fold(s)]; !taken {
+				pbColumn[fold(s)] = f
 			}
 		}
 	}
-	keyField[sheetPBProposals] = fTitle
-	columnIndex[sheetPBProposals] = pbColumnIndex
 	for _, s := range model.ProposalStatuses {
-		addLabels(proposalStatusIndex, s, string(s))
+		addLabels(ix.proposalStatus, s, string(s))
 	}
-	proposalStatusIndex[fold("Godkendt")] = model.ProposalOnBallot
-	proposalStatusIndex[fold("På stemmesedlen")] = model.ProposalOnBallot
-	proposalStatusIndex[fold("Ny")] = model.ProposalReceived
+	ix.proposalStatus[fold("Godkendt")] = model.ProposalOnBallot
+	ix.proposalStatus[fold("På stemmesedlen")] = model.ProposalOnBallot
+	ix.proposalStatus[fold("Ny")] = model.ProposalReceived
+	ix.column[sheetPBProposals] = pbColumn
 }
 
 // PBWorkbook writes a round as a workbook with the sheets Forslag (every
@@ -462,7 +463,7 @@ func (rd *reader) pbProposal(c *rowCtx) {
 		Cost:            c.money(fCost),
 		Category:        c.text(fCategory),
 		Place:           c.text(fPlace),
-		Status:          choice(c, fStatus, proposalStatusIndex, model.ProposalReceived, model.ProposalStatuses),
+		Status:          choice(c, fStatus, indexes().proposalStatus, model.ProposalReceived, model.ProposalStatuses),
 		Reason:          c.text(fReason),
 	}
 	if n, ok := c.integer(fNumber); ok {

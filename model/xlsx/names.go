@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"lokalraad/model"
@@ -195,25 +196,41 @@ var readFields = map[sheetKind][]string{
 	sheetMembers:  {fName, fRole, fContact, fTermStart, fTermEnd, fPhone, fEmail},
 }
 
-// columnIndex maps a sheet's folded header texts to field keys.
-var columnIndex = map[sheetKind]map[string]string{}
+// index holds the folded names Read looks sheets, columns and values up
+// by. It is built the first time a workbook is read, not when the program
+// starts: the app links this package for its exports, and folding some
+// 600 names cost the app's start-up 2,800 allocations and up to a
+// millisecond before its window opened (issue 10).
+type index struct {
+	// sheet maps folded sheet names to sheets.
+	sheet map[string]sheetKind
+	// column maps a sheet's folded header texts to field keys.
+	column map[sheetKind]map[string]string
+	// Values written as labels, by their folded Danish label, English
+	// label and code.
+	role           map[string]model.Role
+	wishStatus     map[string]model.WishStatus
+	answer         map[string]model.Answer
+	projectStatus  map[string]model.ProjectStatus
+	proposalStatus map[string]model.ProposalStatus
+}
 
-// sheetIndex maps folded sheet names to sheets.
-var sheetIndex = map[string]sheetKind{}
+// indexes is the index, built once.
+var indexes = sync.OnceValue(newIndex)
 
-// Values written as labels, by their folded Danish label, English label
-// and code.
-var (
-	roleIndex          = map[string]model.Role{}
-	wishStatusIndex    = map[string]model.WishStatus{}
-	answerIndex        = map[string]model.Answer{}
-	projectStatusIndex = map[string]model.ProjectStatus{}
-)
-
-func init() {
+func newIndex() *index {
+	ix := &index{
+		sheet:          map[string]sheetKind{},
+		column:         map[sheetKind]map[string]string{},
+		role:           map[string]model.Role{},
+		wishStatus:     map[string]model.WishStatus{},
+		answer:         map[string]model.Answer{},
+		projectStatus:  map[string]model.ProjectStatus{},
+		proposalStatus: map[string]model.ProposalStatus{},
+	}
 	for k, names := range sheetSynonyms {
 		for _, n := range names {
-			sheetIndex[fold(n)] = k
+			ix.sheet[fold(n)] = k
 		}
 	}
 	for k, fields := range readFields {
@@ -233,45 +250,47 @@ func init() {
 				}
 			}
 		}
-		columnIndex[k] = idx
+		ix.column[k] = idx
 	}
 	for _, r := range model.Roles {
-		addLabels(roleIndex, r, string(r))
+		addLabels(ix.role, r, string(r))
 	}
 	for _, s := range model.WishStatuses {
-		addLabels(wishStatusIndex, s, string(s))
+		addLabels(ix.wishStatus, s, string(s))
 	}
 	for _, a := range append([]model.Answer{model.AnswerNone}, model.Answers...) {
-		addLabels(answerIndex, a, string(a))
+		addLabels(ix.answer, a, string(a))
 	}
 	for _, s := range model.ProjectStatuses {
-		addLabels(projectStatusIndex, s, string(s))
+		addLabels(ix.projectStatus, s, string(s))
 	}
 	// Common ways of writing them.
-	roleIndex[fold("Bestyrelsesmedlem")] = model.RoleMember
-	roleIndex[fold("Board member")] = model.RoleMember
-	roleIndex[fold("Formand/kontaktperson")] = model.RoleChair
-	roleIndex[fold("Sekretær/referent")] = model.RoleSecretary
-	roleIndex[fold("Referent")] = model.RoleSecretary
-	roleIndex[fold("Vice formand")] = model.RoleViceChair
-	roleIndex[fold("Næstformand")] = model.RoleViceChair
-	roleIndex[fold("Kassér")] = model.RoleTreasurer
-	roleIndex[fold("Kasserer")] = model.RoleTreasurer
-	roleIndex[fold("Chairman")] = model.RoleChair
-	roleIndex[fold("Chairperson")] = model.RoleChair
-	wishStatusIndex[fold("Sendt")] = model.WishSubmitted
-	wishStatusIndex[fold("Kladde")] = model.WishDraft
-	answerIndex[fold("Ingen")] = model.AnswerNone
-	answerIndex[fold("Intet svar")] = model.AnswerNone
-	answerIndex[fold("Udskudt")] = model.AnswerDeferred
-	answerIndex[fold("Delvist")] = model.AnswerPartly
-	answerIndex[fold("Nej")] = model.AnswerRejected
-	answerIndex[fold("Ja")] = model.AnswerGranted
-	projectStatusIndex[fold("Ide")] = model.ProjectIdea
-	projectStatusIndex[fold("Planlægning")] = model.ProjectPlanning
-	projectStatusIndex[fold("Søgt")] = model.ProjectApplied
-	projectStatusIndex[fold("Igangværende")] = model.ProjectRunning
-	projectStatusIndex[fold("Færdig")] = model.ProjectDone
+	ix.role[fold("Bestyrelsesmedlem")] = model.RoleMember
+	ix.role[fold("Board member")] = model.RoleMember
+	ix.role[fold("Formand/kontaktperson")] = model.RoleChair
+	ix.role[fold("Sekretær/referent")] = model.RoleSecretary
+	ix.role[fold("Referent")] = model.RoleSecretary
+	ix.role[fold("Vice formand")] = model.RoleViceChair
+	ix.role[fold("Næstformand")] = model.RoleViceChair
+	ix.role[fold("Kassér")] = model.RoleTreasurer
+	ix.role[fold("Kasserer")] = model.RoleTreasurer
+	ix.role[fold("Chairman")] = model.RoleChair
+	ix.role[fold("Chairperson")] = model.RoleChair
+	ix.wishStatus[fold("Sendt")] = model.WishSubmitted
+	ix.wishStatus[fold("Kladde")] = model.WishDraft
+	ix.answer[fold("Ingen")] = model.AnswerNone
+	ix.answer[fold("Intet svar")] = model.AnswerNone
+	ix.answer[fold("Udskudt")] = model.AnswerDeferred
+	ix.answer[fold("Delvist")] = model.AnswerPartly
+	ix.answer[fold("Nej")] = model.AnswerRejected
+	ix.answer[fold("Ja")] = model.AnswerGranted
+	ix.projectStatus[fold("Ide")] = model.ProjectIdea
+	ix.projectStatus[fold("Planlægning")] = model.ProjectPlanning
+	ix.projectStatus[fold("Søgt")] = model.ProjectApplied
+	ix.projectStatus[fold("Igangværende")] = model.ProjectRunning
+	ix.projectStatus[fold("Færdig")] = model.ProjectDone
+	ix.addPB()
+	return ix
 }
 
 func addLabels[T any](m map[string]T, v T, code string) {
@@ -313,7 +332,7 @@ var foldPairs = strings.NewReplacer("ae", "a", "oe", "o", "aa", "a")
 // "Beløb (kr.)", "Beløb i kr.", "Udgift (kr)" and "Anslået udgift, DKK"
 // all name the estimate.
 func headerField(k sheetKind, cell string) (string, bool) {
-	idx := columnIndex[k]
+	idx := indexes().column[k]
 	if f, ok := idx[fold(cell)]; ok {
 		return f, true
 	}

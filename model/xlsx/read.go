@@ -193,7 +193,7 @@ func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (
 	}
 	found := map[sheetKind]string{}
 	for _, name := range sheets {
-		if k, ok := sheetIndex[fold(name)]; ok {
+		if k, ok := indexes().sheet[fold(name)]; ok {
 			if _, dup := found[k]; !dup {
 				found[k] = name
 			}
@@ -803,8 +803,8 @@ func (rd *reader) wish(c *rowCtx) {
 	w.Justification = c.text(fJustification)
 	c.required(fEstimate)
 	w.Estimate = c.money(fEstimate)
-	w.Status = choice(c, fStatus, wishStatusIndex, model.WishDraft, model.WishStatuses)
-	w.Answer = choice(c, fAnswer, answerIndex, model.AnswerNone, model.Answers)
+	w.Status = choice(c, fStatus, indexes().wishStatus, model.WishDraft, model.WishStatuses)
+	w.Answer = choice(c, fAnswer, indexes().answer, model.AnswerNone, model.Answers)
 	w.AnswerText = c.text(fAnswerText)
 	w.Granted = c.money(fGranted)
 	c.done(&w, func() { rd.imp.Wishes = append(rd.imp.Wishes, w) })
@@ -815,7 +815,7 @@ func (rd *reader) project(c *rowCtx) {
 		CouncilID:    rd.council,
 		Title:        c.text(fTitle),
 		Description:  c.text(fDescription),
-		Status:       choice(c, fStatus, projectStatusIndex, model.ProjectIdea, model.ProjectStatuses),
+		Status:       choice(c, fStatus, indexes().projectStatus, model.ProjectIdea, model.ProjectStatuses),
 		WorkingGroup: c.text(fWorkingGroup),
 		Start:        c.date(fStart),
 		End:          c.date(fEnd),
@@ -828,7 +828,7 @@ func (rd *reader) member(c *rowCtx) {
 	m := model.Member{
 		CouncilID: rd.council,
 		Name:      c.text(fName),
-		Role:      choice(c, fRole, roleIndex, model.RoleMember, model.Roles),
+		Role:      choice(c, fRole, indexes().role, model.RoleMember, model.Roles),
 		Contact:   c.yes(fContact),
 		TermStart: c.date(fTermStart),
 		TermEnd:   c.date(fTermEnd),
