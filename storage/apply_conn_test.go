@@ -71,10 +71,14 @@ func TestApplyLeavesForeignKeysOnElsewhere(t *testing.T) {
 		conn, err := b.sql.Conn(t.Context())
 		ok(t, err)
 		conns = append(conns, conn)
-		var on int
+		var on, temp int
 		ok(t, conn.QueryRowContext(t.Context(), "PRAGMA foreign_keys").Scan(&on))
 		if on != 1 {
 			t.Errorf("connection %d of the pool has foreign keys off", i)
+		}
+		ok(t, conn.QueryRowContext(t.Context(), "PRAGMA temp_store").Scan(&temp))
+		if temp != 0 {
+			t.Errorf("connection %d of the pool kept the apply connection's temp_store %d", i, temp)
 		}
 		_, err = conn.ExecContext(t.Context(), "INSERT INTO agenda_items(id, council_id, meeting_id) VALUES (?, ?, ?)", fmt.Sprint("orphan", i), bad.Council, "no-such-meeting")
 		if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
@@ -109,6 +113,13 @@ func TestApplyKeepsStatementsBetweenPages(t *testing.T) {
 	}
 	if after[0] == 0 {
 		t.Fatal("no statement was kept after the first page")
+	}
+	// A page's statement journals stay in memory, not in temporary files
+	// written a system call a page (issue 10).
+	var temp int
+	ok(t, b.apply.conn.QueryRowContext(t.Context(), "PRAGMA temp_store").Scan(&temp))
+	if temp != 2 {
+		t.Errorf("the apply connection's temp_store is %d, want 2 (memory)", temp)
 	}
 	if last := after[len(after)-1]; last > maxKept {
 		t.Errorf("%d statements kept, at most %d", last, maxKept)

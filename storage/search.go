@@ -434,14 +434,16 @@ func snippet(texts []string, terms []string, n int, bufs *snippetBufs) string {
 // applying a page of pulled ops, which writes hundreds of rows: FTS5
 // writes a segment at the end of every statement that touched an index.
 //
-// The hold is a row in search_hold written in the caller's transaction:
-// no other connection sees it, and a transaction that does not reach
-// releaseSearch must roll back (applyTx does on any error), or the search
-// would miss local writes until the next apply. Should a hold ever be
-// found already held (committed by a fault), this apply takes it over: the
-// writes made under it were noted in search_pending with the values the
-// index holds, so releaseSearch indexes them too, and the search heals
-// instead of every later sync failing on the hold's key.
+// The hold is a row in search_hold written in the caller's transaction.
+// A page of a pull with more pages to come (ApplyPulledPart) commits it,
+// and the pull's last page releases it: meanwhile local writes on other
+// connections are noted in search_pending too, with the values the index
+// holds, and indexed with the pull's rows. A pull cut off is released by
+// FinishPull, or by Open after a killed process. Any other transaction
+// that does not reach releaseSearch must roll back (applyTx does on any
+// error). An apply that finds a hold already held takes it over: the
+// writes made under it were noted, so releaseSearch indexes them too, and
+// the search heals instead of every later sync failing on the hold's key.
 func holdSearch(ctx context.Context, q *stmtTx) error {
 	_, err := q.ExecContext(ctx, "INSERT OR IGNORE INTO search_hold(one) VALUES (1)")
 	return err

@@ -2,10 +2,12 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -194,4 +196,119 @@ func TestLeakedHoldHealsAtNextApply(t *testing.T) {
 	wantHits(t, dst, c.ID, "vinterfest", m.ID)
 	wantHits(t, dst, c.ID, "generalforsamling")
 	wantHits(t, dst, c.ID, "naturstien", p.ID)
+}
+
+// pulledSource is a council whose ops come in three pages as a pull
+// brings them: a meeting and its agenda items, then more items, then a
+// project, each page's rows found by a word of its own.
+func pulledSource(t *testing.T) (council string, pages [3][]Change, ids map[string]string) {
+	t.Helper()
+	src := replica(t, "src")
+	c := model.Council{Name: "Jyderup Lokalråd"}
+	ok(t, src.SaveCouncil(t.Context(), model.Council{}, &c))
+	ids = map[string]string{}
+	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Title: "Bestyrelsesmøde", Place: "Forsamlingshuset", Status: model.MeetingPlanned, Start: syncNow}
+	ok(t, src.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	ids["forsamlingshuset"] = m.ID
+	first := len(mustOps(t, src))
+	for i, title := range []string{"Skolevejen", "Shelteret"} {
+		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Position: i + 1, Title: title, Kind: model.ItemDecision, Notes: "Drøftet.\n"}
+		ok(t, src.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+		ids[strings.ToLower(title)] = it.ID
+	}
+	second := len(mustOps(t, src))
+	p := model.Project{CouncilID: c.ID, Title: "Naturstien", Description: "Sti langs åen", Status: model.ProjectIdea}
+	ok(t, src.SaveProject(t.Context(), model.Project{}, &p))
+	ids["naturstien"] = p.ID
+	ops := mustOps(t, src)
+	return c.ID, [3][]Change{ops[:first], ops[first:second], ops[second:]}, ids
+}
+
+// A pull's pages with more to come leave their rows to the last page's
+// indexing (ApplyPulledPart): after the last page the search finds every
+// page's rows, and a local edit made between pages, and the indexes equal
+// indexes rebuilt from the tables.
+func TestPulledPartsIndexedByLastPage(t *testing.T) {
+	council, pages, ids := pulledSource(t)
+	dst := replica(t, "dst")
+	_, err := dst.ApplyPulledPart(t.Context(), pages[0], "1")
+	ok(t, err)
+	// A local edit while the pull is under way, of a row the pull brought.
+	m, err := dst.Meeting(t.Context(), ids["forsamlingshuset"])
+	ok(t, err)
+	edited := m
+	edited.Place = "Kirkegårdsdiget"
+	ok(t, dst.SaveMeeting(t.Context(), m, &edited))
+	_, err = dst.ApplyPulledPart(t.Context(), pages[1], "2")
+	ok(t, err)
+	_, err = dst.ApplyPulledPage(t.Context(), pages[2], "3")
+	ok(t, err)
+	ok(t, SearchIndexProblem(dst))
+	wantHits(t, dst, council, "kirkegårdsdiget", m.ID)
+	wantHits(t, dst, council, "forsamlingshuset")
+	wantHits(t, dst, council, "skolevejen", ids["skolevejen"])
+	wantHits(t, dst, council, "naturstien", ids["naturstien"])
+	// A later local write is indexed as it is made: no hold is left.
+	edited2 := edited
+	edited2.Title = "Sankthans"
+	ok(t, dst.SaveMeeting(t.Context(), edited, &edited2))
+	wantHits(t, dst, council, "sankthans", m.ID)
+	ok(t, SearchIndexProblem(dst))
+}
+
+// A pull cut off after pages with more to come (the hub gone, a page
+// refused, the process killed) still leaves the search complete: at
+// FinishPull, at a last page that brings nothing new, or, after a kill,
+// at the next Open.
+func TestPullCutOffLeavesSearchComplete(t *testing.T) {
+	council, pages, ids := pulledSource(t)
+	complete := func(t *testing.T, db *DB) {
+		t.Helper()
+		ok(t, SearchIndexProblem(db))
+		wantHits(t, db, council, "forsamlingshuset", ids["forsamlingshuset"])
+		wantHits(t, db, council, "shelteret", ids["shelteret"])
+	}
+	t.Run("FinishPull", func(t *testing.T) {
+		dst := replica(t, "dst")
+		for i, p := range pages[:2] {
+			_, err := dst.ApplyPulledPart(t.Context(), p, fmt.Sprint(i+1))
+			ok(t, err)
+		}
+		bad := slices.Clone(pages[2])
+		bad[0].Council = "another council"
+		if _, err := dst.ApplyPulledPage(t.Context(), bad, "3"); err == nil {
+			t.Fatal("a page with an op of another council was applied")
+		}
+		ok(t, dst.FinishPull(t.Context()))
+		complete(t, dst)
+		ok(t, dst.FinishPull(t.Context())) // nothing held: nothing to do
+	})
+	t.Run("last page brings nothing new", func(t *testing.T) {
+		dst := replica(t, "dst")
+		for i, p := range pages[:2] {
+			_, err := dst.ApplyPulledPart(t.Context(), p, fmt.Sprint(i+1))
+			ok(t, err)
+		}
+		_, err := dst.ApplyPulledPage(t.Context(), pages[1], "2")
+		ok(t, err)
+		complete(t, dst)
+	})
+	t.Run("next Open", func(t *testing.T) {
+		dst := replica(t, "dst")
+		for i, p := range pages[:2] {
+			_, err := dst.ApplyPulledPart(t.Context(), p, fmt.Sprint(i+1))
+			ok(t, err)
+		}
+		if SearchIndexProblem(dst) == nil {
+			t.Fatal("the pages left nothing for the last page to index")
+		}
+		ok(t, dst.Close())
+		again, err := Open(context.Background(), dst.Path())
+		ok(t, err)
+		defer again.Close()
+		complete(t, again)
+		if cur := noerr.Get(again.Meta(t.Context(), MetaCursor))(t); cur != "2" {
+			t.Errorf("cursor %q after reopening, want 2", cur)
+		}
+	})
 }

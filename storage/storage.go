@@ -158,10 +158,17 @@ func open(ctx context.Context, path string) (*DB, error) {
 		}
 		return nil, err
 	}
+	// A pull killed between its pages left its rows unindexed
+	// (ApplyPulledPart). A file that cannot be written opens all the same,
+	// its search as it was.
+	if err := db.FinishPull(ctx); err != nil && !errors.Is(err, ErrReadOnly) {
+		db.Close()
+		return nil, err
+	}
 	// A cancellation that came as the last step ended is no open database:
 	// the caller has stopped waiting for it.
 	if err := ctx.Err(); err != nil {
-		sqldb.Close()
+		db.Close()
 		return nil, err
 	}
 	return db, nil

@@ -31,7 +31,7 @@ func (db *DB) ApplyOps(ctx context.Context, ops []Change) (int, error) {
 func (db *DB) ApplyOpsReport(ctx context.Context, ops []Change) (Applied, error) {
 	var a Applied
 	err := db.applyTx(ctx, func(tx *sql.Tx) error {
-		n, fresh, err := db.applyOps(admitting(ctx), tx, ops)
+		n, fresh, err := db.applyOps(admitting(ctx), tx, ops, false)
 		a.New = n
 		a.Tables, a.Rows = changedBy(fresh)
 		return err
@@ -67,9 +67,42 @@ type Applied struct {
 // nothing, never one left stale). next is the cursor the hub gave with the
 // page, kept as it came (Cursor's text form; the hub reads it).
 func (db *DB) ApplyPulledPage(ctx context.Context, ops []Change, next string) (Applied, error) {
+	return db.applyPulled(ctx, ops, next, false)
+}
+
+// ApplyPulledPart is ApplyPulledPage for a page that more pages of the
+// same pull follow. The rows it writes are noted for the search indexes
+// and indexed once, by the pull's last page (ApplyPulledPage), instead of
+// once a page: a new laptop's first pull is a dozen pages, and each page
+// indexed its rows and wrote, and merged, a segment of each index (issue
+// 10). Until then the search does not find what the pull brought, nor
+// local edits made meanwhile (noted as well). A pull that ends any other
+// way, an error or a page refused, must call FinishPull; one whose
+// process was killed is indexed by the next Open (or the next page
+// applied).
+func (db *DB) ApplyPulledPart(ctx context.Context, ops []Change, next string) (Applied, error) {
+	return db.applyPulled(ctx, ops, next, true)
+}
+
+// FinishPull indexes for the search what pulled pages applied by
+// ApplyPulledPart left noted, when the pull did not end with
+// ApplyPulledPage. Without such pages it does nothing.
+func (db *DB) FinishPull(ctx context.Context) error {
+	var held bool
+	if err := db.sql.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM search_hold)").Scan(&held); err != nil || !held {
+		return friendly(err)
+	}
+	return db.applyTx(ctx, func(tx *sql.Tx) error {
+		q := db.stmtTx(tx)
+		defer q.close()
+		return releaseSearch(ctx, q)
+	})
+}
+
+func (db *DB) applyPulled(ctx context.Context, ops []Change, next string, more bool) (Applied, error) {
 	var a Applied
 	err := db.applyTx(ctx, func(tx *sql.Tx) error {
-		n, fresh, err := db.applyOps(ctx, tx, ops)
+		n, fresh, err := db.applyOps(ctx, tx, ops, more)
 		if err != nil {
 			return err
 		}
@@ -130,9 +163,16 @@ func (a *applyConn) run(ctx context.Context, pool *sql.DB, f func(tx *sql.Tx) er
 		if err != nil {
 			return err
 		}
-		if _, err := c.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
-			c.Close()
-			return err
+		// Statement journals in memory: a page's multi-row insert of rows
+		// with search triggers keeps one (the triggers' FTS5 insert may
+		// abort), and past 64 KiB SQLite moved it to a temporary file,
+		// written page by page with a system call each (5 % of applying a
+		// first pull, issue 10). It only ever holds one statement's pages.
+		for _, p := range []string{"PRAGMA foreign_keys = OFF", "PRAGMA temp_store = MEMORY"} {
+			if _, err := c.ExecContext(ctx, p); err != nil {
+				c.Close()
+				return err
+			}
 		}
 		a.conn = c
 	}
@@ -169,9 +209,9 @@ func (a *applyConn) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 // drop closes the kept statements and gives the connection back to the
-// pool with its foreign keys on (not ctx: it must go back so even when a
-// context ended the apply), or closes it for good when discard is set or
-// foreign keys cannot be switched on. The caller holds the turn.
+// pool with the pool's settings, foreign keys on (not ctx: it must go back
+// so even when a context ended the apply), or closes it for good when
+// discard is set or they cannot be set back. The caller holds the turn.
 func (a *applyConn) drop(discard bool) {
 	for _, st := range a.stmts {
 		st.Close()
@@ -180,7 +220,7 @@ func (a *applyConn) drop(discard bool) {
 	if a.conn != nil {
 		if discard {
 			a.conn.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool
-		} else if _, err := a.conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
+		} else if err := a.restore(); err != nil {
 			a.conn.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool
 		}
 		a.conn.Close()
@@ -188,13 +228,27 @@ func (a *applyConn) drop(discard bool) {
 	}
 }
 
+// restore gives the apply connection the pool's settings back.
+func (a *applyConn) restore() error {
+	for _, p := range []string{"PRAGMA foreign_keys = ON", "PRAGMA temp_store = DEFAULT"} {
+		if _, err := a.conn.ExecContext(context.Background(), p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 type fieldKey struct{ table, row, field string }
 type rowKey struct{ table, row string }
 
 // applyOps inserts the new ops into the change log and brings the touched
-// fields and rows up to date. It returns the ops that were new.
-func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Change, error) {
-	if err := db.captureDeletes(ctx, tx); err != nil {
+// fields and rows up to date. It returns the ops that were new. With
+// keepHold the search indexes are left held (ApplyPulledPart); without,
+// they are brought up to date, also with what earlier held pages noted.
+func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold bool) (int, []Change, error) {
+	q := db.stmtTx(tx)
+	defer q.close()
+	if err := db.captureDeletesQ(ctx, tx, q); err != nil {
 		return 0, nil, err
 	}
 	for i := range ops {
@@ -202,8 +256,6 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 			return 0, nil, err
 		}
 	}
-	q := db.stmtTx(tx)
-	defer q.close()
 	fresh := make([]Change, 0, len(ops))
 	touched := make(map[fieldKey][]fieldOp, len(ops))
 	newRows := map[rowKey][]rowOp{}
@@ -309,6 +361,13 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 		return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
 	}
 	if len(fresh) == 0 {
+		if !keepHold {
+			// A pull's last page can bring nothing new after pages that
+			// did (ApplyPulledPart).
+			if err := releaseSearch(ctx, q); err != nil {
+				return 0, nil, err
+			}
+		}
 		return 0, nil, nil
 	}
 	if err := db.admit(ctx, tx, fresh); err != nil { // the model's rules: admit.go
@@ -339,11 +398,11 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	}
 	// The clock: local edits after this sort after everything received,
 	// but never adopt a clock far ahead of this device's own (clock.go).
-	if err := bumpMeta(ctx, tx, "hlc", min(maxHLC, db.clockCeiling())); err != nil {
+	if err := bumpMeta(ctx, q, "hlc", min(maxHLC, db.clockCeiling())); err != nil {
 		return 0, nil, err
 	}
 	if maxOwnSeq > 0 { // our own ops came back from a backup of the hub
-		if err := bumpMeta(ctx, tx, "seq", maxOwnSeq); err != nil {
+		if err := bumpMeta(ctx, q, "seq", maxOwnSeq); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -391,8 +450,10 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change) (int, []Ch
 	if err := a.flushRows(); err != nil {
 		return 0, nil, err
 	}
-	if err := releaseSearch(ctx, q); err != nil {
-		return 0, nil, err
+	if !keepHold {
+		if err := releaseSearch(ctx, q); err != nil {
+			return 0, nil, err
+		}
 	}
 	return len(fresh), fresh, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -70,7 +71,7 @@ func applySource(b *testing.B) (ops []Change, rows map[string][][]any) {
 }
 
 // BenchmarkApplyRate compares applying a first pull (pages of 1000 ops, as
-// the hub sends them, each page one transaction with the cursor) with raw
+// the hub sends them, each page one transaction with the cursor: pullPages) with raw
 // SQLite inserts of the same rows into the same schema (one transaction a
 // table). Both report rows/s; apply also ops/s.
 func BenchmarkApplyRate(b *testing.B) {
@@ -86,12 +87,7 @@ func BenchmarkApplyRate(b *testing.B) {
 			db := replica(b, fmt.Sprint("apply", i))
 			b.StartTimer()
 			start := time.Now()
-			for p := 0; p < len(ops); p += 1000 {
-				page := ops[p:min(p+1000, len(ops))]
-				if _, err := db.ApplyPulled(context.Background(), page, int64(p+len(page))); err != nil {
-					b.Fatal(err)
-				}
-			}
+			pullPages(b, db, ops)
 			spent += time.Since(start)
 			b.StopTimer()
 			if i == 0 {
@@ -127,6 +123,22 @@ func BenchmarkApplyRate(b *testing.B) {
 	b.Run("interleaved", func(b *testing.B) { applyVsRaw(b, ops, rows, nrows) })
 }
 
+// pullPages applies ops as a first pull brings them: pages of 1000, each
+// a transaction with the cursor, those with more to come as the sync
+// client applies them (ApplyPulledPart).
+func pullPages(b *testing.B, db *DB, ops []Change) {
+	for p := 0; p < len(ops); p += 1000 {
+		end := min(p+1000, len(ops))
+		apply := db.ApplyPulledPage
+		if end < len(ops) {
+			apply = db.ApplyPulledPart
+		}
+		if _, err := apply(context.Background(), ops[p:end], strconv.Itoa(end)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // applyVsRaw is BenchmarkApplyRate/interleaved: the two above in turn
 // within each iteration, so that both see the same machine (2 shared cores
 // here); it reports apply as a share of raw inserts, by the wall clock and
@@ -136,12 +148,7 @@ func applyVsRaw(b *testing.B, ops []Change, rows map[string][][]any, nrows int) 
 	for i := 0; i < b.N; i++ {
 		db := replica(b, fmt.Sprint("iapply", i))
 		start, c0 := time.Now(), cpuTime()
-		for p := 0; p < len(ops); p += 1000 {
-			page := ops[p:min(p+1000, len(ops))]
-			if _, err := db.ApplyPulled(context.Background(), page, int64(p+len(page))); err != nil {
-				b.Fatal(err)
-			}
-		}
+		pullPages(b, db, ops)
 		wallApply += time.Since(start)
 		cpuApply += cpuTime() - c0
 		checkSameRows(b, db, rows)

@@ -54,26 +54,32 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, key, value) })
 }
 
-func setMeta(ctx context.Context, tx *sql.Tx, key, value string) error {
+// execQuerier is a transaction, or an apply's stmtTx, whose statements
+// stay prepared from page to page.
+type execQuerier interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+func setMeta(ctx context.Context, tx execQuerier, key, value string) error {
 	_, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", key, value)
 	return err
 }
 
-func getMetaInt(ctx context.Context, tx *sql.Tx, key string) (int64, error) {
-	var s string
-	err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&s)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
+func getMetaInt(ctx context.Context, tx execQuerier, key string) (int64, error) {
+	vs, err := list(ctx, tx, func(s scanner) (string, error) {
+		var v string
+		return v, s.Scan(&v)
+	}, "SELECT value FROM meta WHERE key = ?", key)
+	if err != nil || len(vs) == 0 {
 		return 0, err
 	}
-	n, _ := strconv.ParseInt(s, 10, 64)
+	n, _ := strconv.ParseInt(vs[0], 10, 64)
 	return n, nil
 }
 
 // bumpMeta raises an integer meta value to at least n.
-func bumpMeta(ctx context.Context, tx *sql.Tx, key string, n int64) error {
+func bumpMeta(ctx context.Context, tx execQuerier, key string, n int64) error {
 	cur, err := getMetaInt(ctx, tx, key)
 	if err != nil || cur >= n {
 		return err

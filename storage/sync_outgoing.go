@@ -61,7 +61,13 @@ func (db *DB) unsentAfter(ctx context.Context, tx *sql.Tx) (int64, error) {
 // (written before deletes recorded it themselves) what they had seen of
 // their rows, before any remote op can change field_versions.
 func (db *DB) captureDeletes(ctx context.Context, tx *sql.Tx) error {
-	from, err := getMetaInt(ctx, tx, "sync_captured")
+	return db.captureDeletesQ(ctx, tx, tx)
+}
+
+// captureDeletesQ is captureDeletes, its every-time statements run on q
+// (an apply's kept statements).
+func (db *DB) captureDeletesQ(ctx context.Context, tx *sql.Tx, q execQuerier) error {
+	from, err := getMetaInt(ctx, q, "sync_captured")
 	if err != nil {
 		return err
 	}
@@ -69,7 +75,7 @@ func (db *DB) captureDeletes(ctx context.Context, tx *sql.Tx) error {
 		seq        int64
 		table, row string
 	}
-	dels, err := list(ctx, tx, func(s scanner) (del, error) {
+	dels, err := list(ctx, q, func(s scanner) (del, error) {
 		var d del
 		return d, s.Scan(&d.seq, &d.table, &d.row)
 	}, "SELECT seq, tbl, row_id FROM changes WHERE device = ? AND seq > ? AND field = '' AND value IS NULL ORDER BY seq", db.device, from)
@@ -88,12 +94,12 @@ func (db *DB) captureDeletes(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
-	var seq int64
-	if err := tx.QueryRowContext(ctx, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'").Scan(&seq); err != nil {
+	seq, err := getMetaInt(ctx, q, "seq")
+	if err != nil {
 		return err
 	}
 	if seq > from {
-		return setMeta(ctx, tx, "sync_captured", strconv.FormatInt(seq, 10))
+		return setMeta(ctx, q, "sync_captured", strconv.FormatInt(seq, 10))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -59,14 +60,21 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 			return v
 		}
 		// pull one page; crash: 0 none, 1 before applying, 2 after applying
-		// but before the cursor moved.
+		// but before the cursor moved. A page with more to come is applied
+		// as the sync client does (ApplyPulledPart), and the pull may stop
+		// there, its search indexing left to a later page.
 		pull := func(db *DB, limit, crash int) bool {
 			ops, next, more, err := hub.HubOpsSince(context.Background(), c.ID, cursor(db), limit, db.DeviceID())
 			ok(rt, err)
+			if crash == 0 && more {
+				crash = 3
+			}
 			switch crash {
 			case 1:
 			case 2:
 				_, err = db.ApplyOps(context.Background(), ops)
+			case 3: // as the sync client, a page with more to come (ApplyPulledPart)
+				_, err = db.ApplyPulledPart(context.Background(), ops, strconv.FormatInt(next, 10))
 			default:
 				_, err = db.ApplyPulled(context.Background(), ops, next)
 			}

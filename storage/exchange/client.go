@@ -613,6 +613,14 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		since = "0" // SyncState refuses a damaged one
 	}
 	next := fetch(since)
+	// Pages with more to come leave their rows to be indexed for the
+	// search by the last page; a pull that stops short indexes them here.
+	parts := false
+	defer func() {
+		if parts {
+			db.FinishPull(context.WithoutCancel(ctx))
+		}
+	}()
 	for {
 		f := <-next
 		if f.err != nil {
@@ -642,10 +650,15 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		if more {
 			next = fetch(cursor)
 		}
-		a, err := db.ApplyPulledPage(ctx, ops, cursor)
+		apply := db.ApplyPulledPage
+		if more {
+			apply = db.ApplyPulledPart
+		}
+		a, err := apply(ctx, ops, cursor)
 		if err != nil {
 			return err
 		}
+		parts = more
 		res.Pulled += a.New
 		if a.New > 0 {
 			res.Rows = res.Rows.Merge(a.Rows)

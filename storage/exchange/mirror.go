@@ -331,6 +331,14 @@ func (m *Mirror) pull(ctx context.Context) error {
 	if err != nil {
 		since = storage.Cursor{} // damaged: from the start (what comes again changes nothing)
 	}
+	// Pages with more to come leave their rows to be indexed for the
+	// search by the last page; a pull that stops short indexes them here.
+	parts := false
+	defer func() {
+		if parts {
+			m.DB.FinishPull(context.WithoutCancel(ctx))
+		}
+	}()
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -343,9 +351,14 @@ func (m *Mirror) pull(ctx context.Context) error {
 		if same && len(ops) == 0 {
 			break
 		}
-		if _, err := m.DB.ApplyPulledPage(ctx, ops, next.String()); err != nil {
+		apply := m.DB.ApplyPulledPage
+		if more && !same {
+			apply = m.DB.ApplyPulledPart
+		}
+		if _, err := apply(ctx, ops, next.String()); err != nil {
 			return err
 		}
+		parts = more && !same
 		if !more || same {
 			break
 		}
