@@ -40,6 +40,13 @@ type changeShower interface {
 	refreshChanged(changed storage.Changed, typing bool)
 }
 
+// kidsNoter is a tab's screen with an editor that knows its own rows
+// (editPane.noteKids), told after every sync to note them as stored now. A
+// screen holding such a pane in a field says so itself (accountsScreen).
+type kidsNoter interface {
+	noteKids()
+}
+
 // councilTabs are the open council's tabs, in their order.
 func (u *App) councilTabs() [numTabs]councilTab {
 	return [numTabs]councilTab{
@@ -68,6 +75,20 @@ func (u *App) refreshScreens(changed storage.Changed) {
 	for i, t := range u.tabList {
 		if s, shows := t.screen.(changeShower); shows && u.built(i) {
 			s.refreshChanged(changed, typing)
+		}
+	}
+}
+
+// noteKids has every built screen's open editor note its own rows as
+// stored now (kidsNoter), after every sync, also one that brought nothing
+// or while someone types.
+func (u *App) noteKids() {
+	if u.tabs == nil {
+		return
+	}
+	for i, t := range u.tabList {
+		if s, notes := t.screen.(kidsNoter); notes && u.built(i) {
+			s.noteKids()
 		}
 	}
 }
