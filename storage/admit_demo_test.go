@@ -44,7 +44,7 @@ func TestLocalEditsPassTheRules(t *testing.T) {
 	if n < 1000 {
 		t.Errorf("only %d ops checked", n)
 	}
-	fresh, err := storage.Open(filepath.Join(t.TempDir(), "fresh.db"))
+	fresh, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "fresh.db"))
 	must(t, err)
 	defer fresh.Close()
 	if _, err := fresh.ApplyOps(context.Background(), ops); err != nil {

@@ -193,7 +193,7 @@ func TestBackupRestoreBringsFilesBack(t *testing.T) {
 	if _, err := storage.Restore(t.Context(), path, backup); err != nil {
 		t.Fatal(err)
 	}
-	db2, err := storage.Open(path)
+	db2, err := storage.Open(context.Background(), path)
 	must(t, err)
 	defer db2.Close()
 	got, err := db2.ReadAttachment(a)

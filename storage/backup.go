@@ -58,8 +58,10 @@ func checkDB(ctx context.Context, sqldb *sql.DB) error {
 }
 
 // Backup writes a consistent copy of the database to path (VACUUM INTO),
-// which must not exist yet. The copy is written next to its final name and
-// renamed, so a full disk never leaves half a backup under the real name.
+// which must not exist yet, with its attachment files beside it. The copy
+// is written next to its final name and renamed, so a full disk never
+// leaves half a backup under the real name; when the attachments cannot
+// follow (ctx ended, the disk is full) the copy is removed again.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s findes allerede", path)
@@ -74,7 +76,15 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		os.Remove(tmp)
 		return fmt.Errorf("tag sikkerhedskopi: %w", err)
 	}
-	return db.backupBlobs(ctx, path)
+	if err := db.backupBlobs(ctx, path); err != nil {
+		// A backup is whole or not there: one without its attachments,
+		// stopped by ctx or a full disk, would pass for today's backup
+		// (AutoBackup makes none while one is there).
+		os.Remove(path)
+		os.RemoveAll(blobDir(path))
+		return err
+	}
+	return nil
 }
 
 // backupBlobs copies the attachment files the database names beside the
@@ -91,6 +101,9 @@ func (db *DB) backupBlobs(ctx context.Context, path string) error {
 	}
 	from, to := db.Blobs(), blobs.Open(blobDir(path))
 	for _, sum := range sums {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("tag sikkerhedskopi af bilag: %w", err)
+		}
 		if !from.Has(sum) {
 			continue
 		}
@@ -219,13 +232,19 @@ func pruneBackups(dir string, now time.Time) error {
 // next sync then also fetches this device's own ops back from the hub
 // (MetaRefetch), so the lost tail comes home.
 func Restore(ctx context.Context, dbPath, from string) (saved string, err error) {
-	if err := checkBackup(ctx, from); err != nil {
+	if err := checkBackupStopped(ctx, from); err != nil {
 		return "", err
 	}
 	return restoreChecked(ctx, dbPath, from)
 }
 
 // restoreChecked is Restore of a backup already checked.
+//
+// Until the backup takes the database's place (the rename), an error
+// leaves the database at dbPath as it was: when ctx ends, the copy of it
+// made first is removed again too. After the rename only the attachment
+// files are copied, which ctx does not stop; an error there is a
+// RestoredError.
 func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err error) {
 	var cur counters // what the database being replaced had reached
 	if _, err := os.Stat(dbPath); err == nil {
@@ -234,17 +253,31 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 			return "", err
 		}
 		saved = filepath.Join(dir, "foer-gendannelse-"+time.Now().Format(backupStamp)+".db")
-		if db, err := Open(dbPath); err == nil {
-			if db.Check(ctx) == nil {
+		db, err := Open(ctx, dbPath)
+		if ctx.Err() != nil {
+			// Stopped while opening: the database is not damaged for that.
+			if err == nil {
+				db.Close()
+			}
+			return "", model.Interrupted(ctx, context.Cause(ctx))
+		}
+		if err == nil {
+			if err := db.Check(ctx); err == nil {
 				cur = readCounters(ctx, db.sql)
 			}
-			err = db.Backup(ctx, saved)
+			if ctx.Err() == nil {
+				err = db.Backup(ctx, saved)
+			}
 			db.Close()
+			if ctx.Err() != nil {
+				return "", restoreStopped(ctx, saved, "")
+			}
 			if err != nil {
 				return "", fmt.Errorf("gem den nuværende database først: %w", err)
 			}
 		} else if err := copyFile(dbPath, saved); err != nil {
 			// A damaged current database is kept byte for byte.
+			os.Remove(saved)
 			return "", fmt.Errorf("gem den nuværende database først: %w", err)
 		}
 	}
@@ -254,8 +287,15 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 		return "", friendly(err)
 	}
 	if err := carryCounters(ctx, tmp, cur); err != nil {
+		if ctx.Err() != nil {
+			return "", restoreStopped(ctx, saved, tmp)
+		}
 		removeDB(tmp)
 		return "", friendly(fmt.Errorf("gendan: %w", err))
+	}
+	// The last moment Ctrl-C can stop it: after the rename it is done.
+	if ctx.Err() != nil {
+		return "", restoreStopped(ctx, saved, tmp)
 	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		os.Remove(dbPath + suffix)
@@ -264,8 +304,37 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 		removeDB(tmp)
 		return "", err
 	}
-	return saved, restoreBlobs(dbPath, from)
+	if err := restoreBlobs(dbPath, from); err != nil {
+		return saved, &RestoredError{err}
+	}
+	return saved, nil
 }
+
+// restoreStopped removes what a restore stopped by ctx had made (the copy
+// of the current database and the backup's copy beside it) and says it
+// was stopped: the database has not changed.
+func restoreStopped(ctx context.Context, saved, tmp string) error {
+	if saved != "" {
+		removeDB(saved)
+		os.Remove(saved + ".tmp")
+		os.RemoveAll(blobDir(saved))
+	}
+	if tmp != "" {
+		removeDB(tmp)
+	}
+	return model.Interrupted(ctx, context.Cause(ctx))
+}
+
+// RestoredError is an error of Restore after the backup had taken the
+// database's place: the database is restored, but not every attachment
+// file kept beside the backup was brought back (a sync fetches them).
+type RestoredError struct{ Err error }
+
+func (e *RestoredError) Error() string {
+	return "databasen er gendannet, men ikke alle bilag: " + e.Err.Error()
+}
+
+func (e *RestoredError) Unwrap() error { return e.Err }
 
 // counters are a database's device sequence and clock; ok is false when
 // they could not be read.
@@ -369,6 +438,16 @@ func checkBackup(ctx context.Context, path string) error {
 		return fmt.Errorf("%s: %w", path, ErrNotDatabase)
 	}
 	return nil
+}
+
+// checkBackupStopped is checkBackup, saying so when ctx stopped it: a check cut
+// off found nothing wrong with the file.
+func checkBackupStopped(ctx context.Context, path string) error {
+	err := checkBackup(ctx, path)
+	if err != nil && ctx.Err() != nil {
+		return model.Interrupted(ctx, context.Cause(ctx))
+	}
+	return err
 }
 
 func copyFile(from, to string) error {

@@ -33,7 +33,7 @@ func TestBackupAndRestore(t *testing.T) {
 
 	saved, err := storage.Restore(t.Context(), path, usb)
 	must(t, err)
-	restored, err := storage.Open(path)
+	restored, err := storage.Open(context.Background(), path)
 	must(t, err)
 	defer restored.Close()
 	if _, err := restored.Meeting(t.Context(), m.ID); err != nil {
@@ -42,7 +42,7 @@ func TestBackupAndRestore(t *testing.T) {
 	if _, err := restored.AgendaItem(t.Context(), later.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("work after the backup survived a restore: %v", err)
 	}
-	keep, err := storage.Open(saved)
+	keep, err := storage.Open(context.Background(), saved)
 	must(t, err)
 	defer keep.Close()
 	if _, err := keep.AgendaItem(t.Context(), later.ID); err != nil {
@@ -65,7 +65,7 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 		}
 	}
 	// The database is untouched.
-	again, err := storage.Open(path)
+	again, err := storage.Open(context.Background(), path)
 	must(t, err)
 	defer again.Close()
 	if _, err := again.Council(t.Context(), c.ID); err != nil {
@@ -101,7 +101,7 @@ func TestAutoBackupDailyAndPruned(t *testing.T) {
 	}
 	// Every kept backup is a sound database.
 	for _, b := range backups[:2] {
-		bdb, err := storage.Open(b)
+		bdb, err := storage.Open(context.Background(), b)
 		must(t, err)
 		must(t, bdb.Check(t.Context()))
 		bdb.Close()
@@ -142,7 +142,7 @@ func TestDamagedDatabaseIsDetected(t *testing.T) {
 	for name, damage := range damages {
 		bad := filepath.Join(t.TempDir(), "skadet.db")
 		must(t, os.WriteFile(bad, damage(append([]byte{}, sound...)), 0o644))
-		d, err := storage.Open(bad)
+		d, err := storage.Open(context.Background(), bad)
 		if err == nil {
 			err = d.Check(t.Context())
 			d.Close()
@@ -170,7 +170,7 @@ func TestFixturesMigrate(t *testing.T) {
 			must(t, err)
 			path := filepath.Join(t.TempDir(), "old.db")
 			must(t, os.WriteFile(path, data, 0o644))
-			db, err := storage.Open(path)
+			db, err := storage.Open(context.Background(), path)
 			must(t, err)
 			defer db.Close()
 			must(t, db.Check(t.Context()))
@@ -235,7 +235,7 @@ func TestRestoreFromOpenDatabase(t *testing.T) {
 	}
 	// It still takes edits, and the replaced database was kept.
 	must(t, db.SaveCouncil(t.Context(), model.Council{}, &model.Council{Name: "Efter gendannelsen"}))
-	keep, err := storage.Open(saved)
+	keep, err := storage.Open(context.Background(), saved)
 	must(t, err)
 	defer keep.Close()
 	if kc := noerr.Get(keep.Councils(t.Context()))(t); len(kc) != 2 {

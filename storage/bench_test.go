@@ -35,7 +35,7 @@ func largeDB(b *testing.B) string {
 			return
 		}
 		largePath = filepath.Join(dir, "large.db")
-		db, err := storage.Open(largePath)
+		db, err := storage.Open(context.Background(), largePath)
 		if err != nil {
 			largeErr = err
 			return
@@ -54,7 +54,7 @@ func BenchmarkOpenLarge(b *testing.B) {
 	path := largeDB(b)
 	b.ResetTimer()
 	for b.Loop() {
-		db, err := storage.Open(path)
+		db, err := storage.Open(context.Background(), path)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func BenchmarkOpenLarge(b *testing.B) {
 }
 
 func openLarge(b *testing.B) (*storage.DB, string) {
-	db, err := storage.Open(largeDB(b))
+	db, err := storage.Open(context.Background(), largeDB(b))
 	if err != nil {
 		b.Fatal(err)
 	}

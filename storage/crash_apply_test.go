@@ -25,7 +25,7 @@ func crashApplier(path, source string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(code)
 	}
-	src, err := storage.Open(source)
+	src, err := storage.Open(context.Background(), source)
 	if err != nil {
 		fail(2, err)
 	}
@@ -34,7 +34,7 @@ func crashApplier(path, source string) {
 		fail(2, err)
 	}
 	src.Close()
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		fail(2, err)
 	}
@@ -71,7 +71,7 @@ func TestKillApplier(t *testing.T) {
 	}
 	dir := t.TempDir()
 	srcPath := filepath.Join(dir, "src.db")
-	src, err := storage.Open(srcPath)
+	src, err := storage.Open(context.Background(), srcPath)
 	must(t, err)
 	clock := fixedNow
 	src.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
@@ -144,7 +144,7 @@ func TestKillApplier(t *testing.T) {
 		return cursor, done
 	}
 	check := func(what string, acked int) {
-		db, err := storage.Open(dst)
+		db, err := storage.Open(context.Background(), dst)
 		must(t, err)
 		defer db.Close()
 		if err := db.Check(context.Background()); err != nil {
@@ -182,7 +182,7 @@ func TestKillApplier(t *testing.T) {
 				t.Fatal("the applier did not finish")
 			}
 			check("at the end", 0)
-			db, err := storage.Open(dst)
+			db, err := storage.Open(context.Background(), dst)
 			must(t, err)
 			for _, q := range queries {
 				hits, err := db.Search(t.Context(), c.ID, q, 1000)

@@ -18,7 +18,7 @@ import (
 // crashWriter is the child process of TestKillWriter: it saves agenda items
 // as fast as it can and prints the id of each one as soon as it is saved.
 func crashWriter(path, meetingID, councilID string) {
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -87,7 +87,7 @@ func TestKillWriter(t *testing.T) {
 		}
 		cmd.Wait()
 
-		check, err := storage.Open(path)
+		check, err := storage.Open(context.Background(), path)
 		must(t, err)
 		if err := check.Check(t.Context()); err != nil {
 			t.Fatalf("after kill %d: %v", k+1, err)

@@ -18,7 +18,7 @@ func TestDemoBorgerbudget(t *testing.T) {
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	var results []string
 	for i := range 2 {
-		db, err := storage.Open(filepath.Join(t.TempDir(), fmt.Sprint(i, ".db")))
+		db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), fmt.Sprint(i, ".db")))
 		must(t, err)
 		defer db.Close()
 		council, err := demo.Council(t.Context(), db, now)

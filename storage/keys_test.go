@@ -35,7 +35,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 	ok(t, db.Close())
 	ok(t, os.Remove(SecretPath(path)))
 
-	db, err := Open(path)
+	db, err := Open(context.Background(), path)
 	ok(t, err)
 	defer db.Close()
 	if db.DeviceID() != device {
@@ -164,7 +164,7 @@ func TestUpgradeMovesSecretOutOfEveryCopy(t *testing.T) {
 	ok(t, err)
 	ok(t, raw.Close())
 
-	db, err := Open(path)
+	db, err := Open(context.Background(), path)
 	ok(t, err)
 	defer db.Close()
 	if tok := noerr.Get(db.Meta(t.Context(), MetaToken))(t); tok != "dev.gammel-hemmelighed" {
@@ -267,7 +267,7 @@ func TestHubRenewalKeepsItsHistory(t *testing.T) {
 	path, old := hub.Path(), hub.DeviceID()
 	ok(t, hub.Close())
 	ok(t, os.Remove(SecretPath(path)))
-	hub, err = Open(path)
+	hub, err = Open(context.Background(), path)
 	ok(t, err)
 	defer hub.Close()
 	if hub.DeviceID() == old {

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"os"
 	"testing"
 
@@ -15,7 +16,7 @@ func BenchmarkCouncilOverviews(b *testing.B) {
 	var db *storage.DB
 	if path := os.Getenv("LOKALRAAD_LARGE_DB"); path != "" {
 		var err error
-		if db, err = storage.Open(path); err != nil {
+		if db, err = storage.Open(context.Background(), path); err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { db.Close() })

@@ -11,7 +11,7 @@ import (
 // database is kept as a backup (returned) before it is replaced. On
 // failure the current database stays open and unchanged.
 func (db *DB) RestoreFrom(ctx context.Context, from string) (saved string, err error) {
-	if err := checkBackup(ctx, from); err != nil {
+	if err := checkBackupStopped(ctx, from); err != nil {
 		return "", err
 	}
 	if err := db.sql.Close(); err != nil {

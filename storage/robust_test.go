@@ -35,7 +35,7 @@ func TestFullDisk(t *testing.T) {
 		t.Error("the refused item kept an id")
 	}
 	db.Close()
-	again, err := storage.Open(path)
+	again, err := storage.Open(context.Background(), path)
 	must(t, err)
 	defer again.Close()
 	must(t, again.Check(t.Context()))
@@ -54,7 +54,7 @@ func TestTwoCopiesOnOneDatabase(t *testing.T) {
 	first, path := openTemp(t)
 	c := newCouncil(t, first)
 	m := newMeeting(t, first, c.ID, fixedNow)
-	second, err := storage.Open(path)
+	second, err := storage.Open(context.Background(), path)
 	must(t, err)
 	defer second.Close()
 	if second.DeviceID() != first.DeviceID() {

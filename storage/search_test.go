@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,7 +123,7 @@ func TestSearchOldDatabase(t *testing.T) {
 			must(t, err)
 			path := filepath.Join(t.TempDir(), "old.db")
 			must(t, os.WriteFile(path, data, 0o644))
-			db, err := storage.Open(path)
+			db, err := storage.Open(context.Background(), path)
 			must(t, err)
 			defer db.Close()
 			cs, err := db.Councils(t.Context())

@@ -71,7 +71,7 @@ func TestMigration020UpgradesSearch(t *testing.T) {
 	}
 	ok(t, old.Close())
 
-	db, err := Open(path)
+	db, err := Open(context.Background(), path)
 	ok(t, err)
 	defer db.Close()
 	ok(t, SearchIndexProblem(db))

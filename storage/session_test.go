@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -20,7 +21,7 @@ func TestSessionMarkerTellsAnUncleanEnd(t *testing.T) {
 	if unclean {
 		t.Fatal("a first start is taken for an unclean end")
 	}
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	must(t, err)
 	must(t, db.EndSession())
 	db.Close()
@@ -38,7 +39,7 @@ func TestSessionMarkerTellsAnUncleanEnd(t *testing.T) {
 // first (so that it offers the backup).
 func TestDamageFoundInBackgroundRefusesWrites(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lokalraad.db")
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	must(t, err)
 	c := model.Council{Name: "Jyderup Lokalråd"}
 	must(t, db.SaveCouncil(t.Context(), model.Council{}, &c))
@@ -62,7 +63,7 @@ func TestDamageFoundInBackgroundRefusesWrites(t *testing.T) {
 	if unclean {
 		t.Fatal("the session before ended cleanly")
 	}
-	db, err = storage.Open(path)
+	db, err = storage.Open(context.Background(), path)
 	must(t, err) // the schema pages are sound: only a full check finds it
 	defer db.Close()
 	if err := db.CheckInBackground(t.Context()); !errors.Is(err, storage.ErrDamaged) {

@@ -3,7 +3,8 @@
 //
 // The file is opened with WAL, foreign keys, a busy timeout and immediate
 // transactions. Its schema comes from numbered .sql migrations embedded in
-// the binary, each run in one transaction. Every row has a UUIDv7 id made on
+// the binary; those an upgrade needs run together in one transaction, which
+// a cancelled ctx rolls back whole (Open). Every row has a UUIDv7 id made on
 // this device and a council id, and is written through one path (put and
 // remove) that appends to the change log in the same transaction, so that
 // storage/exchange can send the changes to other replicas.
@@ -125,16 +126,23 @@ func migrationFiles() []string {
 }
 
 // Open opens (and creates, or migrates) the database at path.
-func Open(path string) (*DB, error) {
+//
+// When ctx ends while Open works (Ctrl-C, the window closed at start-up),
+// it returns model.ErrCanceled and leaves the file as it was: an upgrade
+// runs in one transaction (migrateTo), which SQLite rolls back whole when
+// it is interrupted, so the file keeps its schema version and rows and is
+// upgraded at the next start.
+func Open(ctx context.Context, path string) (*DB, error) {
+	db, err := open(ctx, path)
+	return db, model.Interrupted(ctx, err)
+}
+
+func open(ctx context.Context, path string) (*DB, error) {
 	sqldb, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("åbn database %s: %w", path, err)
 	}
 	db := &DB{sql: sqldb, path: path, Now: time.Now, apply: applyConn{turn: make(chan struct{}, 1)}}
-	// Opening is not cancellable, so Open takes no context: a program can do
-	// nothing before its database is open, and a migration stopped halfway
-	// would only be rolled back and run again at the next start.
-	ctx := context.Background()
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -148,6 +156,12 @@ func Open(path string) (*DB, error) {
 		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
 			return nil, fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
 		}
+		return nil, err
+	}
+	// A cancellation that came as the last step ended is no open database:
+	// the caller has stopped waiting for it.
+	if err := ctx.Err(); err != nil {
+		sqldb.Close()
 		return nil, err
 	}
 	return db, nil
@@ -179,6 +193,16 @@ func (db *DB) migrate(ctx context.Context) error { return db.migrateTo(ctx, migr
 
 // migrateTo brings the database to the schema of files, the first
 // migrations in order (tests make an older schema with fewer).
+//
+// All the migrations an upgrade needs run in one transaction, which also
+// sets the version (PRAGMA user_version is part of the file's header, so
+// it commits or rolls back with them): an upgrade cut off by ctx, a full
+// disk or a crash leaves the file at its old version with its old rows,
+// never between two migrations. So no migration may hold a statement that
+// SQLite refuses in a transaction (VACUUM, PRAGMA journal_mode, …):
+// TestMigrationsRunInATransaction reads them for it. The copy made before
+// an upgrade (VACUUM INTO) is outside the transaction; a copy not finished
+// is removed.
 func (db *DB) migrateTo(ctx context.Context, files []string) error {
 	var version int
 	if err := db.sql.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
@@ -190,41 +214,75 @@ func (db *DB) migrateTo(ctx context.Context, files []string) error {
 	if version > len(files) {
 		return fmt.Errorf("%s har version %d, programmet kender %d: %w", db.path, version, len(files), ErrTooNew)
 	}
-	if version > 0 && version < len(files) {
+	if version == len(files) {
+		return nil
+	}
+	var before string // the copy made before the upgrade
+	if version > 0 {
 		// An old database is copied aside before it is changed.
 		dir := backupDir(db.path)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("sikkerhedskopi før opgradering: %w", err)
 		}
-		to := filepath.Join(dir, fmt.Sprintf("foer-opgradering-v%d-%s.db", version, time.Now().Format(backupStamp)))
-		if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
+		before = filepath.Join(dir, fmt.Sprintf("foer-opgradering-v%d-%s.db", version, time.Now().Format(backupStamp)))
+		if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", before); err != nil {
+			removeDB(before)
 			return friendly(fmt.Errorf("sikkerhedskopi før opgradering: %w", err))
 		}
 		// A database from before the secrets file holds the device secret:
-		// the copy does not (keys.go).
-		if err := dropSecret(ctx, to); err != nil {
+		// the copy does not (keys.go), and a copy that still would is
+		// removed.
+		if err := dropSecret(ctx, before); err != nil {
+			removeDB(before)
 			return fmt.Errorf("sikkerhedskopi før opgradering: %w", err)
 		}
 	}
-	for i := version; i < len(files); i++ {
+	err := db.upgrade(ctx, files, version)
+	if err == nil {
+		return nil
+	}
+	if before != "" && ctx.Err() != nil {
+		// Stopped: the file is as it was, and so is the copy; the next
+		// start makes a new one before it upgrades.
+		removeDB(before)
+	}
+	if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
+		return fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
+	}
+	return err
+}
+
+// upgrade runs the migrations files[from:] and sets the version, in one
+// transaction. Its statements stop when ctx ends (the driver interrupts
+// SQLite), but the transaction is begun without ctx's end: database/sql
+// would otherwise roll it back on a goroutine of its own after Open has
+// returned, holding the file's lock a moment longer (a reader at once
+// after a cancelled Open then found the database locked). Here it is
+// rolled back before upgrade returns.
+func (db *DB) upgrade(ctx context.Context, files []string, from int) error {
+	tx, err := db.sql.BeginTx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return friendly(err)
+	}
+	for i := from; i < len(files); i++ {
 		body, err := migrations.ReadFile(files[i])
-		if err != nil {
-			return err
+		if err == nil {
+			_, err = tx.ExecContext(ctx, string(body))
 		}
-		if err := db.inTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return fmt.Errorf("migration %s: %w", path.Base(files[i]), err)
-			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
-			return err
-		}); err != nil {
-			if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
-				return fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
-			}
-			return err
+		if err != nil {
+			tx.Rollback()
+			return friendly(fmt.Errorf("migration %s: %w", path.Base(files[i]), err))
 		}
 	}
-	return nil
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(files))); err != nil {
+		tx.Rollback()
+		return friendly(err)
+	}
+	if err := ctx.Err(); err != nil {
+		tx.Rollback() // stopped as the last statement ended: not committed
+		return err
+	}
+	return friendly(tx.Commit())
 }
 
 func (db *DB) loadDevice(ctx context.Context) error {

@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -20,7 +21,7 @@ var fixedNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 func openTemp(t *testing.T) (*storage.DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "lokalraad.db")
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestOpenCreatesAndReopens(t *testing.T) {
 	}
 	must(t, db.Close())
 
-	db2, err := storage.Open(path)
+	db2, err := storage.Open(context.Background(), path)
 	must(t, err)
 	defer db2.Close()
 	if db2.DeviceID() != device {
@@ -77,7 +78,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 	must(t, db.Exec("PRAGMA user_version = 999"))
 	db.Close()
 	before := noerr.Get(os.ReadFile(path))(t)
-	_, err := storage.Open(path)
+	_, err := storage.Open(context.Background(), path)
 	if !errors.Is(err, storage.ErrTooNew) {
 		t.Fatalf("opening a newer database: err = %v, want ErrTooNew", err)
 	}
@@ -91,7 +92,7 @@ func TestRefusesNonDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "referat.db")
 	junk := []byte(strings.Repeat("Dette er ikke en database. ", 400))
 	must(t, os.WriteFile(path, junk, 0o644))
-	_, err := storage.Open(path)
+	_, err := storage.Open(context.Background(), path)
 	if !errors.Is(err, storage.ErrNotDatabase) {
 		t.Fatalf("err = %v, want ErrNotDatabase", err)
 	}

@@ -25,7 +25,7 @@ func TestPropertyPullCrashConverges(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		dir := t.TempDir()
 		open := func(name string, offset time.Duration) *DB {
-			db, err := Open(filepath.Join(dir, name+".db"))
+			db, err := Open(context.Background(), filepath.Join(dir, name+".db"))
 			if err != nil {
 				rt.Fatal(err)
 			}
@@ -169,7 +169,7 @@ func TestOwnOpsAdvanceSeq(t *testing.T) {
 	ok(t, err)
 	ok(t, os.WriteFile(SecretPath(copyPath), secret, 0o600))
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Åse", Role: model.RoleMember}))
-	old, err := Open(copyPath) // the same device, its counter behind
+	old, err := Open(context.Background(), copyPath) // the same device, its counter behind
 	ok(t, err)
 	defer old.Close()
 	if old.DeviceID() != a.DeviceID() {

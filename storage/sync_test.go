@@ -21,7 +21,7 @@ var syncNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 // replica opens a temp database whose clock ticks a millisecond a call.
 func replica(t testing.TB, name string) *DB {
 	t.Helper()
-	db, err := Open(filepath.Join(t.TempDir(), name+".db"))
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), name+".db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +357,7 @@ func TestLinkCouncil(t *testing.T) {
 func openReplicas(rt *rapid.T, dir string, n int, skew func(i int) time.Duration) []*DB {
 	dbs := make([]*DB, n)
 	for i := range dbs {
-		db, err := Open(filepath.Join(dir, fmt.Sprint(i, ".db")))
+		db, err := Open(context.Background(), filepath.Join(dir, fmt.Sprint(i, ".db")))
 		if err != nil {
 			rt.Fatal(err)
 		}

@@ -42,7 +42,7 @@ func TestSyncStateRoundTrip(t *testing.T) {
 	if strings.Contains(string(raw), "hemmelig") {
 		t.Error("the secret was written into the database file")
 	}
-	again, err := storage.Open(path)
+	again, err := storage.Open(context.Background(), path)
 	must(t, err)
 	defer again.Close()
 	if got, err := again.SyncState(ctx); err != nil || got != want {

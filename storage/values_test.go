@@ -71,7 +71,7 @@ func TestUpgradeTurnsNumberLikeTextBack(t *testing.T) {
 	if typ != "integer" {
 		t.Fatalf("the old schema stored %s; the test assumes it made an integer", typ)
 	}
-	db, err := Open(path)
+	db, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func openFixture(t *testing.T, name string) *DB {
 	secret, err := os.ReadFile(filepath.Join("testdata", name+".secret"))
 	ok(t, err)
 	ok(t, os.WriteFile(SecretPath(path), secret, 0o600))
-	db, err := Open(path)
+	db, err := Open(context.Background(), path)
 	ok(t, err)
 	clock := syncNow.Add(time.Hour)
 	db.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }

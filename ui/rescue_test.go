@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,7 +24,7 @@ func TestRescueRestoresNewestBackup(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lokalraad.db")
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestRescueRestoresNewestBackup(t *testing.T) {
 	if !restored {
 		t.Fatal("onRestored was not called")
 	}
-	again, err := storage.Open(path)
+	again, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

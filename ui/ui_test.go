@@ -25,7 +25,7 @@ import (
 // newTestDB opens a real database in a temporary folder.
 func newTestDB(t *testing.T) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "x.db"))
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

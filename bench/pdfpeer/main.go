@@ -63,7 +63,7 @@ func run(ctx context.Context, bin, headless, soffice string, runs int) error {
 
 	// The demo council and its next meeting.
 	dbPath := filepath.Join(dir, "demo.db")
-	db, err := storage.Open(dbPath)
+	db, err := storage.Open(ctx, dbPath)
 	if err != nil {
 		return err
 	}

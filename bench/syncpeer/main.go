@@ -115,7 +115,7 @@ func run(kommune, modules, node string, runs int) error {
 	if err != nil {
 		return err
 	}
-	src, err := storage.Open(filepath.Join(dir, "src.db"))
+	src, err := storage.Open(ctx, filepath.Join(dir, "src.db"))
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func run(kommune, modules, node string, runs int) error {
 			return 0, nil, err
 		}
 		path := filepath.Join(dir, fmt.Sprintf("laptop%d.db", n))
-		db, err := storage.Open(path)
+		db, err := storage.Open(ctx, path)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -264,7 +264,7 @@ func run(kommune, modules, node string, runs int) error {
 	raw := func() (time.Duration, error) {
 		r++
 		path := filepath.Join(dir, fmt.Sprintf("raw%d.db", r))
-		db, err := storage.Open(path) // the schema, untimed
+		db, err := storage.Open(ctx, path) // the schema, untimed
 		if err != nil {
 			return 0, err
 		}

@@ -31,7 +31,7 @@ func TestServeLimitFlags(t *testing.T) {
 	}()
 	url := "http://" + <-ready
 	open := func(name string) *storage.DB {
-		db, err := storage.Open(filepath.Join(dir, name+".db"))
+		db, err := storage.Open(context.Background(), filepath.Join(dir, name+".db"))
 		if err != nil {
 			t.Fatal(err)
 		}

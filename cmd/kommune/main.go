@@ -186,7 +186,7 @@ func openDB(ctx context.Context, path string) (*storage.DB, error) {
 	if path == "" {
 		return nil, errNoDB
 	}
-	db, err := storage.Open(path)
+	db, err := storage.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}

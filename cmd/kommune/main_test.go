@@ -47,7 +47,7 @@ func TestServeAndAdmin(t *testing.T) {
 	}()
 	url := "http://" + <-ready
 
-	a, err := storage.Open(filepath.Join(dir, "a.db"))
+	a, err := storage.Open(context.Background(), filepath.Join(dir, "a.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestServeAndAdmin(t *testing.T) {
 	if _, err := exchange.NewClient().Sync(ctx, a, ""); err != nil {
 		t.Fatal(err)
 	}
-	b, err := storage.Open(filepath.Join(dir, "b.db"))
+	b, err := storage.Open(context.Background(), filepath.Join(dir, "b.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestServeAndAdmin(t *testing.T) {
 		t.Errorf("reimport: %s", out)
 	}
 	// Revoking stops the device at once.
-	devs := noerr.Get(storage.Open(hubPath))(t)
+	devs := noerr.Get(storage.Open(context.Background(), hubPath))(t)
 	ds := noerr.Get(devs.Devices(t.Context()))(t)
 	devs.Close()
 	var id string

@@ -65,7 +65,7 @@ func startServe(t *testing.T, db string, flags ...string) (string, *bytes.Buffer
 }
 
 func laptopDB(t *testing.T, name string) *storage.DB {
-	db, err := storage.Open(filepath.Join(t.TempDir(), name+".db"))
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), name+".db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestPoolAdd(t *testing.T) {
 	if !strings.Contains(list, id+"\tLokalområdernes Udviklingspulje\t01.03.2027\t200.000 kr.") || !strings.Contains(list, "Fællesskabspuljen\thele året") {
 		t.Errorf("pool list:\n%s", list)
 	}
-	db, err := storage.Open(hubPath)
+	db, err := storage.Open(context.Background(), hubPath)
 	if err != nil {
 		t.Fatal(err)
 	}

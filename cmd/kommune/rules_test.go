@@ -33,7 +33,7 @@ func TestServerRunsTheModelRules(t *testing.T) {
 	url := "http://" + <-ready
 
 	lapPath := filepath.Join(dir, "a.db")
-	a, err := storage.Open(lapPath)
+	a, err := storage.Open(context.Background(), lapPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestServerRunsTheModelRules(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "»overslag«") {
 		t.Errorf("kommune bundle import of a tampered bundle: %v", err)
 	}
-	hub, err := storage.Open(hubPath)
+	hub, err := storage.Open(context.Background(), hubPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func TestServeTLS(t *testing.T) {
 	client := exchange.NewClient()
 	client.HTTP = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 
-	db, err := storage.Open(filepath.Join(dir, "laptop.db"))
+	db, err := storage.Open(context.Background(), filepath.Join(dir, "laptop.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 	}()
 	url := "http://" + <-ready
 	laptop := func(name, code string) *storage.DB {
-		db, err := storage.Open(filepath.Join(dir, name+".db"))
+		db, err := storage.Open(context.Background(), filepath.Join(dir, name+".db"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func TestForgedBundleAndEnrolAsHubRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(file, buf.Bytes(), 0o644)
-	hubDB, err := storage.Open(hubPath)
+	hubDB, err := storage.Open(context.Background(), hubPath)
 	if err != nil {
 		t.Fatal(err)
 	}

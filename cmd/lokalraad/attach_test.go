@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,7 @@ import (
 func TestAttachCommand(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "l.db")
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func TestAttachCommand(t *testing.T) {
 	out2, _, err := runCmd(t, "attach", file, "--db", path, "--wish", w.ID)
 	must(err)
 
-	db, err = storage.Open(path)
+	db, err = storage.Open(context.Background(), path)
 	must(err)
 	a, err := db.Attachment(t.Context(), id)
 	if err != nil || a.OwnerID != items[1].ID || a.Name != "Tilbud fra Brøndum.pdf" || a.MediaType != "application/pdf" {
@@ -96,7 +97,7 @@ func TestExportPacketWithBilag(t *testing.T) {
 		t.Fatal(err)
 	}
 	council := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func TestExportPacketWithBilag(t *testing.T) {
 func TestAttachReceiptCommand(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "l.db")
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestAttachReceiptCommand(t *testing.T) {
 	if _, _, err := runCmd(t, "attach", "--db", path, "--entry", coffee.ID, "--wish", "x", scan); err == nil || !strings.Contains(err.Error(), "--entry") {
 		t.Errorf("two owners: %v, want the usage naming --entry", err)
 	}
-	db, err = storage.Open(path)
+	db, err = storage.Open(context.Background(), path)
 	must(err)
 	defer db.Close()
 	as, err := db.Attachments(t.Context(), model.OwnerEntry, coffee.ID)

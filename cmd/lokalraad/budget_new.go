@@ -65,7 +65,7 @@ func runBudgetNewRound(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return fmt.Errorf("--pot %q: skriv puljen i kr., fx 150000 eller 150.000,50", *pot)
 	}
-	db, err := openExisting(*p.db)
+	db, err := openExisting(ctx, *p.db)
 	if err != nil {
 		return err
 	}

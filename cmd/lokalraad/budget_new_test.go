@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ import (
 // would store, and the same rules refuse the same things in Danish.
 func TestBudgetRoundFromTheCommandLine(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lr.db")
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestBudgetRoundFromTheCommandLine(t *testing.T) {
 	budgetStdin = strings.NewReader("1 1 3\n2 1\n3 1 2 3\n4 3\n")
 	must("budget", "ballot", "--db", path, "--round", id, "--counter", "2", "--place", "Hallen")
 
-	db, err = storage.Open(path)
+	db, err = storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

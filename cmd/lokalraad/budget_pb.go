@@ -106,7 +106,7 @@ func (p *pbFlags) datedRound(ctx context.Context) (time.Time, storage.PBRoundDat
 
 // openRound opens the database and reads the round; the caller closes db.
 func (p *pbFlags) openRound(ctx context.Context) (*storage.DB, model.PBRound, error) {
-	db, err := openExisting(*p.db)
+	db, err := openExisting(ctx, *p.db)
 	if err != nil {
 		return nil, model.PBRound{}, err
 	}
@@ -123,7 +123,7 @@ func (p *pbFlags) openRound(ctx context.Context) (*storage.DB, model.PBRound, er
 
 // roundData opens the database and reads the round with everything in it.
 func (p *pbFlags) roundData(ctx context.Context) (storage.PBRoundData, error) {
-	db, err := openExisting(*p.db)
+	db, err := openExisting(ctx, *p.db)
 	if err != nil {
 		return storage.PBRoundData{}, err
 	}
@@ -262,7 +262,7 @@ func runBudgetImportPB(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	db, err := openExisting(*p.db)
+	db, err := openExisting(ctx, *p.db)
 	if err != nil {
 		return err
 	}

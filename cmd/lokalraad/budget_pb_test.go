@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,7 +23,7 @@ import (
 func pbDB(t *testing.T) (string, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "pb.db")
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func TestBudgetRoundInAndOut(t *testing.T) {
 		t.Fatalf("import-pb: %v\n%s", err, stderr)
 	}
 	roundID := strings.TrimSpace(out)
-	db, err := storage.Open(dbPath)
+	db, err := storage.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func fillTemplate(t *testing.T, tmpl string, rows ...[]any) string {
 // phase; a file with a bad row names it and writes nothing.
 func TestBudgetImportProposals(t *testing.T) {
 	dbPath, councilID := pbDB(t)
-	db, err := storage.Open(dbPath)
+	db, err := storage.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestBudgetImportProposals(t *testing.T) {
 	if err != nil || !strings.Contains(out, "2 forslag importeret") {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	db = noerr.Get(storage.Open(dbPath))(t)
+	db = noerr.Get(storage.Open(context.Background(), dbPath))(t)
 	defer db.Close()
 	ps, err := db.PBProposals(t.Context(), r.ID)
 	if err != nil || len(ps) != 2 {
@@ -225,7 +226,7 @@ func TestBudgetRoundCommandsRefuseBadInput(t *testing.T) {
 			t.Errorf("%v printed %q", c.args, out)
 		}
 	}
-	db := noerr.Get(storage.Open(dbPath))(t)
+	db := noerr.Get(storage.Open(context.Background(), dbPath))(t)
 	defer db.Close()
 	if rs := noerr.Get(db.PBRoundsAll(t.Context()))(t); len(rs) != 0 {
 		t.Errorf("%d rounds written by refused commands", len(rs))

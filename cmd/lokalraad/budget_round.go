@@ -68,7 +68,7 @@ func runBudgetRounds(ctx context.Context, args []string, stdout, stderr io.Write
 	if *dbPath == "" {
 		return errors.New("angiv databasen med --db FIL")
 	}
-	db, err := openExisting(*dbPath)
+	db, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func runBudgetCountRound(ctx context.Context, args []string, stdout, stderr io.W
 	default:
 		return fmt.Errorf("ukendt metode %q; brug votes, mes eller mes-add1", *method)
 	}
-	db, err := openExisting(*dbPath)
+	db, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

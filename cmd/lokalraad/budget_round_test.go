@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func TestBudgetRoundsAndCountFromTheDatabase(t *testing.T) {
 		t.Fatalf("count printed %q (stderr %q), want %q", out, stderr, want)
 	}
 	// What the app shows is what the command prints.
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"lokalraad/assets"
+	"lokalraad/model"
 	"lokalraad/storage"
 )
 
@@ -58,6 +59,10 @@ type dbWork struct {
 	// arguments before the database opens.
 	check func(args []string) error
 	run   func(ctx context.Context, db *storage.DB, args []string) error
+	// canceled, when set, is the error when Ctrl-C stops the database's
+	// opening (an upgrade, which storage.Open rolls back whole): what the
+	// work says when it is stopped itself.
+	canceled error
 }
 
 // lookupCommand is the dbCommand args start with, and its name's length
@@ -99,8 +104,11 @@ func runDB(ctx context.Context, name string, cmd dbCommand, args []string, stdou
 	if w.usage == "" {
 		open = openNamed
 	}
-	db, err := open(*dbPath)
+	db, err := open(ctx, *dbPath)
 	if err != nil {
+		if w.canceled != nil && errors.Is(err, model.ErrCanceled) {
+			return w.canceled
+		}
 		return err
 	}
 	defer db.Close()

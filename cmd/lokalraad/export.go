@@ -83,7 +83,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *dbPath == "" || *out == "" {
 		return errors.New("angiv --db og --out\n" + exportUsage)
 	}
-	db, err := openExisting(*dbPath)
+	db, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -304,11 +304,11 @@ func meetingData(ctx context.Context, db *storage.DB, id string) (model.Meeting,
 
 // openExisting opens a database that must exist already: a typo in --db
 // must not create an empty one.
-func openExisting(path string) (*storage.DB, error) {
+func openExisting(ctx context.Context, path string) (*storage.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("databasen %s findes ikke", path)
 	}
-	return storage.Open(path)
+	return storage.Open(ctx, path)
 }
 
 // councilOf is the council named by id, or the only council when id is
@@ -344,7 +344,7 @@ func importCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 	existing := fs.String("existing", "", "rækker, der allerede findes: skip (spring over) eller update (opdater)")
 	dry := fs.Bool("dry-run", false, "vis kun, hvad der ville blive importeret")
 	var how storage.Existing
-	return dbWork{usage: importUsage,
+	return dbWork{usage: importUsage, canceled: errImportCanceled,
 		check: func(args []string) error {
 			if len(args) != 1 {
 				return errors.New(importUsage)

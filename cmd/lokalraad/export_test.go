@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -29,7 +30,7 @@ func demoDB(t *testing.T) (string, string) {
 
 func TestExportEveryKind(t *testing.T) {
 	path, council := demoDB(t)
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestWorkbookRoundTripByCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	target := filepath.Join(t.TempDir(), "ny.db")
-	db, err := storage.Open(target)
+	db, err := storage.Open(context.Background(), target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,7 @@ func TestWorkbookRoundTripByCommandLine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
-	db = noerr.Get(storage.Open(target))(t)
+	db = noerr.Get(storage.Open(context.Background(), target))(t)
 	if ws := noerr.Get(db.BudgetWishes(t.Context(), c.ID, 0))(t); len(ws) != 0 {
 		t.Errorf("a dry run wrote %d wishes", len(ws))
 	}
@@ -128,10 +129,10 @@ func TestWorkbookRoundTripByCommandLine(t *testing.T) {
 	if out, _, err := runCmd(t, "import", "workbook", "--db", target, book); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	src := noerr.Get(storage.Open(path))(t)
+	src := noerr.Get(storage.Open(context.Background(), path))(t)
 	defer src.Close()
 	want := noerr.Get(src.CouncilData(t.Context(), council))(t)
-	db = noerr.Get(storage.Open(target))(t)
+	db = noerr.Get(storage.Open(context.Background(), target))(t)
 	defer db.Close()
 	got := noerr.Get(db.CouncilData(t.Context(), c.ID))(t)
 	if len(got.Wishes) != len(want.Wishes) || len(got.Projects) != len(want.Projects) || len(got.Members) != len(want.Members) {

@@ -103,7 +103,7 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 	if unclean {
 		db, err = openChecked(ctx, path)
 	} else {
-		db, err = storage.Open(path)
+		db, err = storage.Open(ctx, path)
 	}
 	if isDamage(err) {
 		// The rescue window runs the app; after a restore it opens the
@@ -237,7 +237,7 @@ func startProfile() (stop func()) {
 
 // openChecked opens the database and runs SQLite's quick check on it.
 func openChecked(ctx context.Context, path string) (*storage.DB, error) {
-	db, err := storage.Open(path)
+	db, err := storage.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}

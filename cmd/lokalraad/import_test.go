@@ -16,7 +16,7 @@ import (
 func newCouncilDB(t *testing.T) (string, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "ny.db")
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestImportWorkbookTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	count := func() int {
-		db := noerr.Get(storage.Open(target))(t)
+		db := noerr.Get(storage.Open(context.Background(), target))(t)
 		defer db.Close()
 		d := noerr.Get(db.CouncilData(context.Background(), cid))(t)
 		return len(d.Wishes) + len(d.Members) + len(d.Projects)
@@ -91,7 +91,7 @@ func TestImportRefusalsAndCancel(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "afbrudt; intet er importeret") {
 		t.Errorf("cancelled import: %v", err)
 	}
-	db := noerr.Get(storage.Open(target))(t)
+	db := noerr.Get(storage.Open(context.Background(), target))(t)
 	defer db.Close()
 	cs := noerr.Get(db.Councils(t.Context()))(t)
 	d := noerr.Get(db.CouncilData(t.Context(), cs[0].ID))(t)

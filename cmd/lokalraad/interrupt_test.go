@@ -18,7 +18,7 @@ import (
 // half-written file and no changed database behind.
 func TestCtrlCSaysAfbrudt(t *testing.T) {
 	path, council := demoDB(t)
-	db := noerr.Get(storage.Open(path))(t)
+	db := noerr.Get(storage.Open(context.Background(), path))(t)
 	ms := noerr.Get(db.Meetings(t.Context(), council))(t)
 	backup := filepath.Join(t.TempDir(), "før.db")
 	err := db.Backup(t.Context(), backup)
@@ -27,7 +27,7 @@ func TestCtrlCSaysAfbrudt(t *testing.T) {
 		t.Fatal(err)
 	}
 	overview := func() string {
-		db := noerr.Get(storage.Open(path))(t)
+		db := noerr.Get(storage.Open(context.Background(), path))(t)
 		defer db.Close()
 		d := noerr.Get(db.CouncilData(t.Context(), council))(t)
 		ds := noerr.Get(db.Meetings(t.Context(), council))(t)
@@ -53,8 +53,12 @@ func TestCtrlCSaysAfbrudt(t *testing.T) {
 		cancel() // as main's signal.NotifyContext does on Ctrl-C
 		var stdout, stderr strings.Builder
 		err := run(ctx, args, &stdout, &stderr)
-		if err == nil || err.Error() != "afbrudt" || !errors.Is(err, model.ErrCanceled) {
-			t.Errorf("%s %s: %v, want »afbrudt«", args[0], args[1], err)
+		want := "afbrudt"
+		if args[0] == "restore" {
+			want = "afbrudt – databasen er uændret"
+		}
+		if err == nil || err.Error() != want || !errors.Is(err, model.ErrCanceled) {
+			t.Errorf("%s %s: %v, want »%s«", args[0], args[1], err, want)
 		}
 		if s := stdout.String() + stderr.String(); strings.Contains(s, "context") {
 			t.Errorf("%s %s printed English: %s", args[0], args[1], s)

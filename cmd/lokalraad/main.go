@@ -121,7 +121,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 // openNamed opens the database a subcommand's --db names, which must be
 // given; a missing folder and database are made.
-func openNamed(dbPath string) (*storage.DB, error) {
+func openNamed(ctx context.Context, dbPath string) (*storage.DB, error) {
 	if dbPath == "" {
 		return nil, errors.New("angiv databasen med --db PATH")
 	}
@@ -129,7 +129,7 @@ func openNamed(dbPath string) (*storage.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return storage.Open(path)
+	return storage.Open(ctx, path)
 }
 
 // databasePath is the --db flag, or lokalraad.db in the user's config

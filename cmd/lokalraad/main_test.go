@@ -28,7 +28,7 @@ func TestDemoWritesTheDemoCouncil(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	id := lines[len(lines)-1]
 
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestDemoLarge(t *testing.T) {
 	if _, _, err := runCmd(t, "demo", "--db", path, "--large", "--councils", "2", "--years", "1"); err != nil {
 		t.Fatal(err)
 	}
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

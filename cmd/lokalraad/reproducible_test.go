@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,7 +70,7 @@ func TestExportTime(t *testing.T) {
 // A meeting's invitation and a calendar with tasks, from the CLI.
 func TestExportInvitationAndTasks(t *testing.T) {
 	path, council := demoDB(t)
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	must(run(ctx, []string{"sync", "--db", pathA, "--server", srv.URL, "--code", codeA}, &out, &errb))
 	must(run(ctx, []string{"sync", "--db", pathB, "--server", srv.URL, "--code", codeB}, &out, &errb))
 
-	a, err := storage.Open(pathA)
+	a, err := storage.Open(context.Background(), pathA)
 	must(err)
 	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: time.Now().Add(-time.Hour)}
 	must(a.SaveMeeting(t.Context(), model.Meeting{}, &m))
@@ -60,7 +60,7 @@ func TestBundleImportRunsTheRules(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "»beslutning«") || !strings.Contains(err.Error(), "genåbnet") {
 		t.Errorf("tampered bundle: %v", err)
 	}
-	b, err := storage.Open(pathB)
+	b, err := storage.Open(context.Background(), pathB)
 	must(err)
 	defer b.Close()
 	if got := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t); got.Decision != "Shelteret bygges." {

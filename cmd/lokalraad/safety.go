@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 
+	"lokalraad/model"
 	"lokalraad/storage"
 )
 
@@ -31,6 +32,10 @@ func backupCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 		}}
 }
 
+// errRestoreCanceled: Ctrl-C stopped a restore before the backup took the
+// database's place, so the database is as it was.
+var errRestoreCanceled = fmt.Errorf("%w – databasen er uændret", model.ErrCanceled)
+
 // runRestore replaces the database by a backup, keeping the current one as
 // a backup first.
 func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -44,7 +49,20 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return errors.New("brug: lokalraad restore --db PATH FILE")
 	}
 	saved, err := storage.Restore(ctx, *dbPath, fs.Arg(0))
-	if err != nil {
+	var restored *storage.RestoredError
+	switch {
+	case errors.As(err, &restored):
+		// The backup took the database's place; some attachment files
+		// did not come along (the error says so): not »uændret«.
+		if saved != "" {
+			fmt.Fprintf(stdout, "Den hidtidige database er gemt som %s\n", saved)
+		}
+		return err
+	case err != nil && (ctx.Err() != nil || errors.Is(err, model.ErrCanceled)):
+		// Stopped before the backup took the database's place, the last
+		// point Ctrl-C reaches (storage.Restore).
+		return errRestoreCanceled
+	case err != nil:
 		return fmt.Errorf("gendannelsen blev afvist, databasen er uændret: %w", err)
 	}
 	if saved != "" {

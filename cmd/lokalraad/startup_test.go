@@ -4,6 +4,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -141,7 +142,7 @@ func TestCtrlQWithAPendingEditEndsCleanly(t *testing.T) {
 // title.
 func meetingTitled(t *testing.T, path, title string) bool {
 	t.Helper()
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +269,7 @@ func realAppOnXvfb(t *testing.T) (bin string, env []string, path string) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

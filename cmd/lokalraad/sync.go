@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
 )
@@ -155,6 +156,9 @@ func bundleImportCmd(_ *flag.FlagSet, stdout, _ io.Writer) dbWork {
 			}
 			defer f.Close()
 			h, n, err := exchange.NewClient().ImportBundle(ctx, f, db)
+			if errors.Is(err, model.ErrCanceled) {
+				return err // »afbrudt«, as every command says it
+			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}

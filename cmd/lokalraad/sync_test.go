@@ -25,7 +25,7 @@ func TestSyncAndBundleCommands(t *testing.T) {
 
 	ctx := context.Background()
 	pathA, pathB := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
-	a, err := storage.Open(pathA)
+	a, err := storage.Open(context.Background(), pathA)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,14 +87,14 @@ func TestSyncAndBundleCommands(t *testing.T) {
 	if err := run(ctx, []string{"bundle", "import", "--db", pathC, file}, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
-	cdb := noerr.Get(storage.Open(pathC))(t)
+	cdb := noerr.Get(storage.Open(context.Background(), pathC))(t)
 	members := noerr.Get(cdb.Members(t.Context(), c.ID))(t)
 	cdb.Close()
 	if len(members) == 0 {
 		t.Errorf("bundle import: no members (%s)", out.String())
 	}
 	other := filepath.Join(dir, "other.db")
-	odb := noerr.Get(storage.Open(other))(t)
+	odb := noerr.Get(storage.Open(context.Background(), other))(t)
 	odb.SaveCouncil(t.Context(), model.Council{}, &model.Council{Name: "Tornved"})
 	odb.Close()
 	if err := run(ctx, []string{"bundle", "import", "--db", other, file}, &out, &errb); err == nil || !strings.Contains(err.Error(), "andet lokalråd") {
@@ -107,7 +107,7 @@ func TestSyncAndBundleCommands(t *testing.T) {
 // device of it for each label.
 func testHub(t *testing.T, dir string, labels ...string) (hub *storage.DB, srv *httptest.Server, c model.Council, codes []string) {
 	t.Helper()
-	hub, err := storage.Open(filepath.Join(dir, "hub.db"))
+	hub, err := storage.Open(context.Background(), filepath.Join(dir, "hub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	if err := run(ctx, []string{"sync", "--db", pathA, "--server", srv.URL, "--code", code}, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
-	a, err := storage.Open(pathA)
+	a, err := storage.Open(context.Background(), pathA)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestBundleImportRefusesForgedOwnOp(t *testing.T) {
 	}
 
 	// A copy without the secrets file.
-	a = noerr.Get(storage.Open(pathA))(t)
+	a = noerr.Get(storage.Open(context.Background(), pathA))(t)
 	copyPath := filepath.Join(dir, "kopi.db")
 	if err := a.Backup(context.Background(), copyPath); err != nil {
 		t.Fatal(err)

@@ -26,7 +26,7 @@ func main() {
 }
 
 func run(ctx context.Context, path string) error {
-	db, err := storage.Open(path)
+	db, err := storage.Open(ctx, path)
 	if err != nil {
 		return err
 	}

@@ -485,6 +485,23 @@ func (cl *Client) ImportBundle(ctx context.Context, r io.Reader, db *storage.DB)
 // new ops touched, as a pull does (storage.Applied), so that the screens
 // show a bundle's news as they show a sync's.
 func (cl *Client) ImportBundleReport(ctx context.Context, r io.Reader, db *storage.DB) (BundleHeader, storage.Applied, error) {
+	h, a, err := cl.importBundle(ctx, r, db)
+	return h, a, stopped(ctx, err)
+}
+
+// stopped is err, or model.ErrCanceled when ctx has ended: an import
+// stopped by Ctrl-C says so, not what a read cut off by it looks like
+// (a council or device that is not there, a bundle that is refused or
+// damaged). What it had stored by then are whole transactions (ApplyOps,
+// HubApply), which a rerun completes.
+func stopped(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return model.Interrupted(ctx, context.Cause(ctx))
+	}
+	return err
+}
+
+func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB) (BundleHeader, storage.Applied, error) {
 	var none storage.Applied
 	h, cs, files, err := cl.readBundle(r)
 	if err != nil {
@@ -601,6 +618,11 @@ func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author
 // live attachment row of the bundle's council names it (keepHubBlobs); a
 // store that keeps none leaves them on the laptops.
 func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
+	h, n, err := cl.hubImportBundle(ctx, r, db, now, maxAhead)
+	return h, n, stopped(ctx, err)
+}
+
+func (cl *Client) hubImportBundle(ctx context.Context, r io.Reader, db HubStore, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
 	h, cs, files, err := cl.readBundle(r)
 	if err != nil {
 		return h, 0, err

@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"lokalraad/model"
 	"lokalraad/storage"
@@ -175,4 +176,44 @@ func cancelled(t *testing.T) context.Context {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	return ctx
+}
+
+// A bundle import stopped by Ctrl-C (its context ended) says »afbrudt«, at
+// the hub and on a laptop, not what a read cut off by it looks like: the
+// hub's council "not on the server", a device "unknown", a bundle refused
+// or damaged. Nothing of the bundle is stored; the same import with a live
+// context then takes it.
+func TestCancelledBundleImportSaysAfbrudt(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	syncOK(t, a)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
+	file := bundleOf(t, a, council)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+
+	_, n, err := cli.HubImportBundle(ctx, bytes.NewReader(file), h.db, now, 48*time.Hour)
+	if !errors.Is(err, model.ErrCanceled) || err.Error() != "afbrudt" || n != 0 {
+		t.Errorf("hub: a cancelled import: %d ops, %v; want »afbrudt«", n, err)
+	}
+	if ws, err := h.db.BudgetWishes(t.Context(), council, 2027); err != nil || len(ws) != 0 {
+		t.Errorf("hub: a cancelled import stored %v (%v)", ws, err)
+	}
+	if _, n, err := cli.HubImportBundle(t.Context(), bytes.NewReader(file), h.db, now, 48*time.Hour); err != nil || n == 0 {
+		t.Errorf("hub: the import again: %d ops, %v", n, err)
+	}
+
+	b := open(t, "b", 0)
+	_, n, err = cli.ImportBundle(ctx, bytes.NewReader(file), b)
+	if !errors.Is(err, model.ErrCanceled) || err.Error() != "afbrudt" || n != 0 {
+		t.Errorf("laptop: a cancelled import: %d ops, %v; want »afbrudt«", n, err)
+	}
+	if cs, err := b.Councils(t.Context()); err != nil || len(cs) != 0 {
+		t.Errorf("laptop: a cancelled import stored %v (%v)", cs, err)
+	}
+	if _, n, err := cli.ImportBundle(t.Context(), bytes.NewReader(file), b); err != nil || n == 0 {
+		t.Errorf("laptop: the import again: %d ops, %v", n, err)
+	}
 }

@@ -27,7 +27,7 @@ var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 func open(t testing.TB, name string, offset time.Duration) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), name+".db"))
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), name+".db"))
 	if err != nil {
 		t.Fatal(err)
 	}

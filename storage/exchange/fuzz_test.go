@@ -56,7 +56,7 @@ func FuzzDecodePull(f *testing.F) {
 }
 
 func FuzzReadBundle(f *testing.F) {
-	db, err := storage.Open(f.TempDir() + "/seed.db")
+	db, err := storage.Open(context.Background(), f.TempDir()+"/seed.db")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func FuzzVerifyChange(f *testing.F) {
 // The key directory as it arrives in an enrolment, a pull or a bundle:
 // never a panic, and what verifies still verifies after a round trip.
 func FuzzKeyDirectory(f *testing.F) {
-	db, err := storage.Open(f.TempDir() + "/hub.db")
+	db, err := storage.Open(context.Background(), f.TempDir()+"/hub.db")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func FuzzKeyDirectory(f *testing.F) {
 // bundle writes nothing.
 func FuzzImportBundle(f *testing.F) {
 	dir := f.TempDir()
-	hub, err := storage.Open(dir + "/hub.db")
+	hub, err := storage.Open(context.Background(), dir+"/hub.db")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func FuzzImportBundle(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
-	laptop, err := storage.Open(dir + "/laptop.db")
+	laptop, err := storage.Open(context.Background(), dir+"/laptop.db")
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -163,7 +163,7 @@ func OpenMirror(ctx context.Context, store MirrorStore, path, label string, log 
 		if err := ownFolder(path); err != nil {
 			return nil, err
 		}
-		db, err := storage.Open(path)
+		db, err := storage.Open(ctx, path)
 		if err != nil {
 			return nil, err
 		}

@@ -19,7 +19,7 @@ import (
 // edits it made before.
 func reopen(t testing.TB, path string, offset time.Duration) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(path)
+	db, err := storage.Open(context.Background(), path)
 	ok(t, err)
 	clock := now.Add(offset)
 	db.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }

@@ -125,7 +125,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	if s.check, err = storage.Open(filepath.Join(dir, "schema.db")); err != nil {
+	if s.check, err = storage.Open(ctx, filepath.Join(dir, "schema.db")); err != nil {
 		pool.Close()
 		os.RemoveAll(dir)
 		return nil, err

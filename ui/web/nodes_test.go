@@ -33,7 +33,7 @@ var nodeClock = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 // councils; pw is the staff user Ida Ørsted's password.
 func staffNodes(t *testing.T, kind string) (node func() *Server, store func() StaffStore, pw string) {
 	dir := t.TempDir()
-	rows, err := storage.Open(filepath.Join(dir, "rows.db"))
+	rows, err := storage.Open(context.Background(), filepath.Join(dir, "rows.db"))
 	ok(t, err)
 	t.Cleanup(func() { rows.Close() })
 	for _, name := range []string{"Jyderup Lokalråd", "Tølløse Lokalråd"} {
@@ -43,7 +43,7 @@ func staffNodes(t *testing.T, kind string) (node func() *Server, store func() St
 	switch kind {
 	case "sqlite":
 		store = func() StaffStore {
-			db, err := storage.Open(filepath.Join(dir, "rows.db"))
+			db, err := storage.Open(context.Background(), filepath.Join(dir, "rows.db"))
 			ok(t, err)
 			t.Cleanup(func() { db.Close() })
 			return db

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,7 +24,7 @@ func ok(t testing.TB, err error) {
 // hub is a hub's database with two councils and a staff user.
 func hub(t testing.TB) (*Server, string) {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "hub.db"))
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "hub.db"))
 	ok(t, err)
 	t.Cleanup(func() { db.Close() })
 	for _, name := range []string{"Jyderup Lokalråd", "Tølløse Lokalråd"} {
@@ -147,7 +148,7 @@ func TestStaffLoginAndOverview(t *testing.T) {
 func BenchmarkOverviewPage(b *testing.B) {
 	s, pw := hub(b)
 	if path := lookupLarge(); path != "" {
-		db, err := storage.Open(path)
+		db, err := storage.Open(context.Background(), path)
 		ok(b, err)
 		b.Cleanup(func() { db.Close() })
 		s.db = db

@@ -1,0 +1,280 @@
+package storage
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"lokalraad/model"
+)
+
+// fileState is what a database file holds, read without migrating it: its
+// schema version, its schema, and a hash of every row of every table (the
+// search indexes' shadow tables included).
+func fileState(t *testing.T, path string) string {
+	t.Helper()
+	sqldb, err := sql.Open("sqlite", path+"?mode=ro")
+	ok(t, err)
+	defer sqldb.Close()
+	var version int
+	ok(t, sqldb.QueryRow("PRAGMA user_version").Scan(&version))
+	rows, err := sqldb.Query("SELECT type, name, COALESCE(sql, '') FROM sqlite_master ORDER BY type, name")
+	ok(t, err)
+	var b strings.Builder
+	var tables []string
+	for rows.Next() {
+		var typ, name, text string
+		ok(t, rows.Scan(&typ, &name, &text))
+		fmt.Fprintf(&b, "%s %s %s\n", typ, name, text)
+		if typ == "table" && !strings.HasPrefix(strings.ToUpper(text), "CREATE VIRTUAL") {
+			tables = append(tables, name)
+		}
+	}
+	ok(t, rows.Err())
+	rows.Close()
+	h := sha256.New()
+	n := 0
+	for _, table := range tables {
+		rows, err := sqldb.Query(`SELECT * FROM "` + table + `" ORDER BY rowid`)
+		if err != nil { // WITHOUT ROWID
+			rows, err = sqldb.Query(`SELECT * FROM "` + table + `"`)
+		}
+		ok(t, err)
+		cols, err := rows.Columns()
+		ok(t, err)
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		m := 0
+		for rows.Next() {
+			ok(t, rows.Scan(ptrs...))
+			fmt.Fprintf(h, "%s %q\n", table, vals)
+			n++
+			m++
+		}
+		fmt.Fprintf(&b, "rows %s %d\n", table, m)
+		ok(t, rows.Err())
+		rows.Close()
+	}
+	return fmt.Sprintf("version %d, %d rows %s\n%s", version, n, hex.EncodeToString(h.Sum(nil)), b.String())
+}
+
+// stateDiff is the lines of two fileStates that differ.
+func stateDiff(before, after string) string {
+	b, a := strings.Split(before, "\n"), strings.Split(after, "\n")
+	var d []string
+	for _, l := range b {
+		if !slices.Contains(a, l) {
+			d = append(d, "- "+l)
+		}
+	}
+	for _, l := range a {
+		if !slices.Contains(b, l) {
+			d = append(d, "+ "+l)
+		}
+	}
+	return strings.Join(d, "\n")
+}
+
+// copyFixture copies a database of testdata into a temp folder.
+func copyFixture(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	ok(t, err)
+	path := filepath.Join(t.TempDir(), name)
+	ok(t, os.WriteFile(path, data, 0o644))
+	return path
+}
+
+// cancelInWords cancels ctx at the n-th call of lokalraad_words: in the
+// middle of the statement that calls it (migration 020's rebuild of the
+// search indexes), as Ctrl-C would.
+func cancelInWords(t *testing.T, n int64) (context.Context, *atomic.Int64) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	var calls atomic.Int64
+	h := func() {
+		if calls.Add(1) == n {
+			cancel()
+		}
+	}
+	wordsHook.Store(&h)
+	t.Cleanup(func() { wordsHook.Store(nil); cancel() })
+	return ctx, &calls
+}
+
+func upgradeCopies(t *testing.T, path string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(backupDir(path), "foer-opgradering-*"))
+	ok(t, err)
+	return files
+}
+
+// A database of schema 1 (written by the demo of that version, its device
+// secret still in meta) is opened by a program whose user presses Ctrl-C
+// while the upgrade rebuilds the search indexes, 19 migrations in. Open
+// says »afbrudt« (model.ErrCanceled), and the file is exactly as it was:
+// version 1, the same schema and the same rows, not the 18 migrations
+// before the one that was stopped. No copy made before the upgrade is left
+// behind (it would hold the device secret if it was cut off before the
+// secret was dropped from it). The next start upgrades it whole.
+func TestOpenCancelledInMigrationLeavesFileAsItWas(t *testing.T) {
+	path := copyFixture(t, "schema-v1.db")
+	before := fileState(t, path)
+	if !strings.HasPrefix(before, "version 1,") {
+		t.Fatalf("fixture: %s", before[:40])
+	}
+
+	ctx, calls := cancelInWords(t, 20)
+	db, err := Open(ctx, path)
+	if err == nil {
+		db.Close()
+		t.Fatalf("Open went on after the cancellation (%d calls of lokalraad_words)", calls.Load())
+	}
+	if !errors.Is(err, model.ErrCanceled) || err.Error() != "afbrudt" || model.ErrorCode(err) != model.Canceled {
+		t.Fatalf("Open cancelled in the middle of migration 020: %v, want »afbrudt«", err)
+	}
+	if calls.Load() < 20 {
+		t.Fatalf("lokalraad_words ran %d times: the cancellation came before the migration", calls.Load())
+	}
+	if after := fileState(t, path); after != before {
+		t.Errorf("the file changed:\n%s", stateDiff(before, after))
+	}
+	if files := upgradeCopies(t, path); len(files) > 0 {
+		t.Errorf("a cancelled upgrade left its copy %s", files)
+	}
+
+	wordsHook.Store(nil)
+	db, err = Open(context.Background(), path)
+	ok(t, err)
+	defer db.Close()
+	var version int
+	ok(t, db.sql.QueryRow("PRAGMA user_version").Scan(&version))
+	if version != SchemaVersion() {
+		t.Errorf("after the next start the version is %d, want %d", version, SchemaVersion())
+	}
+	ok(t, SearchIndexProblem(db))
+	if files := upgradeCopies(t, path); len(files) != 1 {
+		t.Errorf("the upgrade made copies %v, want one", files)
+	}
+	cs, err := db.Councils(t.Context())
+	ok(t, err)
+	if len(cs) != 1 {
+		t.Fatalf("%d councils after the upgrade, want the demo's one", len(cs))
+	}
+	// The demo's project, found by the search indexes that migration 020
+	// rebuilt.
+	hits, err := db.Search(t.Context(), cs[0].ID, "byfest", 10)
+	ok(t, err)
+	if len(hits) != 1 || hits[0].Title != "Jyderup Byfest" {
+		t.Errorf("searching for »byfest« after the upgrade finds %v, want the project Jyderup Byfest", hits)
+	}
+}
+
+// A large upgrade of a database written just before migration 020 (a
+// council with thousands of rows to index) is stopped at several points of
+// its rebuild; every time the file keeps version 19 and its rows.
+func TestOpenCancelledDuringSearchRebuild(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	old := openBefore(t, path, "020_search_council_words.sql")
+	bigCouncil(t, old, 300)
+	ok(t, old.Close())
+	before := fileState(t, path)
+	if !strings.HasPrefix(before, fmt.Sprintf("version %d,", SchemaVersion()-1)) {
+		t.Fatalf("old file: %s", before[:40])
+	}
+	for _, n := range []int64{1, 1500} {
+		ctx, calls := cancelInWords(t, n)
+		db, err := Open(ctx, path)
+		if err == nil {
+			db.Close()
+			t.Fatalf("cancelled at call %d: Open went on (%d calls)", n, calls.Load())
+		}
+		if !errors.Is(err, model.ErrCanceled) || err.Error() != "afbrudt" {
+			t.Fatalf("cancelled at call %d: %v, want »afbrudt«", n, err)
+		}
+		if after := fileState(t, path); after != before {
+			t.Fatalf("cancelled at call %d: the file changed:\n%s", n, stateDiff(before, after))
+		}
+		if files := upgradeCopies(t, path); len(files) > 0 {
+			t.Errorf("cancelled at call %d: the copy %s is left", n, files)
+		}
+	}
+	wordsHook.Store(nil)
+	db, err := Open(context.Background(), path)
+	ok(t, err)
+	defer db.Close()
+	ok(t, SearchIndexProblem(db))
+}
+
+// Open with a context already ended (Ctrl-C before the database opened)
+// says »afbrudt« and neither makes nor upgrades a file.
+func TestOpenAlreadyCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	fresh := filepath.Join(t.TempDir(), "ny.db")
+	if db, err := Open(ctx, fresh); err == nil || !errors.Is(err, model.ErrCanceled) {
+		if db != nil {
+			db.Close()
+		}
+		t.Fatalf("Open of a new file with a cancelled context: %v, want »afbrudt«", err)
+	}
+	if st, err := os.Stat(fresh); err == nil && st.Size() > 0 {
+		state := fileState(t, fresh)
+		if !strings.HasPrefix(state, "version 0, 0 rows") {
+			t.Errorf("a cancelled Open wrote a schema: %s", state[:60])
+		}
+	}
+	old := copyFixture(t, "schema-v3.db")
+	before := fileState(t, old)
+	if _, err := Open(ctx, old); !errors.Is(err, model.ErrCanceled) {
+		t.Fatalf("Open of an old file with a cancelled context: %v", err)
+	}
+	if fileState(t, old) != before {
+		t.Error("a cancelled Open changed the old file")
+	}
+	if files := upgradeCopies(t, old); len(files) > 0 {
+		t.Errorf("a cancelled Open left %s", files)
+	}
+}
+
+// The upgrade's one transaction holds only because no migration has a
+// statement that SQLite refuses in a transaction (VACUUM, ATTACH), ignores
+// there (PRAGMA foreign_keys, journal_mode, …) or that ends the transaction
+// (COMMIT, END, ROLLBACK, RELEASE) halfway through the upgrade.
+func TestMigrationsRunInATransaction(t *testing.T) {
+	comment := regexp.MustCompile(`--[^\n]*`)
+	trigger := regexp.MustCompile(`(?is)CREATE\s+TRIGGER.*?\bEND\s*;`)
+	forbidden := regexp.MustCompile(`(?i)^(VACUUM|ATTACH|DETACH|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|BEGIN|END|PRAGMA)\b`)
+	statements := 0
+	for _, f := range migrationFiles() {
+		body, err := migrations.ReadFile(f)
+		ok(t, err)
+		text := trigger.ReplaceAllString(comment.ReplaceAllString(string(body), ""), "CREATE TRIGGER;")
+		for _, stmt := range strings.Split(text, ";") {
+			stmt = strings.TrimSpace(stmt)
+			if stmt == "" {
+				continue
+			}
+			statements++
+			if m := forbidden.FindString(stmt); m != "" {
+				t.Errorf("%s: %q cannot run inside the upgrade's transaction", filepath.Base(f), stmt)
+			}
+		}
+	}
+	if statements < 100 {
+		t.Fatalf("read %d statements in the migrations: the split is wrong", statements)
+	}
+}
