@@ -270,6 +270,14 @@ func (s *accountsScreen) refreshChanged(changed storage.Changed, typing bool) {
 	}
 }
 
+// noteKids has the open line note its receipts as stored now
+// (editPane.noteKids).
+func (s *accountsScreen) noteKids() {
+	if s.lines != nil {
+		s.lines.noteKids()
+	}
+}
+
 // refresh is called when the tab is shown.
 func (s *accountsScreen) refresh() {
 	if s.label != nil {

@@ -302,7 +302,7 @@ func (u *App) openCouncil(id string) {
 	u.tabs.OnSelected = func(*container.TabItem) {
 		i := u.tabs.SelectedIndex()
 		// A screen built just now has read its data; one chosen again
-		// reads it again below.
+		// reads it again as its tab says (tabs.go).
 		fresh := !u.built(i)
 		u.showTab(i)
 		u.saver.flush()
@@ -314,26 +314,8 @@ func (u *App) openCouncil(id string) {
 		if i == tabSearch {
 			u.win.Canvas().Focus(u.search.query)
 		}
-		if fresh {
-			return
-		}
-		switch i {
-		case 0:
-			u.overview.refresh()
-		case 2:
-			u.projects.refreshMembers()
-		case 3:
-			u.wishes.refreshYears()
-		case 6:
-			u.municipal.refresh()
-		case 7:
-			u.year.refresh()
-		case 8:
-			u.accounts.refresh()
-		case 9:
-			u.plan.refresh()
-		case 10:
-			u.borgerbudget.refresh()
+		if again := u.tabList[i].again; !fresh && again != nil {
+			again()
 		}
 	}
 
@@ -496,7 +478,7 @@ func (u *App) onNewMeeting() {
 	if u.tabs == nil {
 		return
 	}
-	u.tabs.SelectIndex(1)
+	u.tabs.SelectIndex(tabMeetings)
 	u.meetings.onNew()
 }
 
@@ -505,7 +487,7 @@ func (u *App) onSearchShortcut() {
 	if u.tabs == nil {
 		return
 	}
-	u.tabs.SelectIndex(5)
+	u.tabs.SelectIndex(tabSearch)
 	u.win.Canvas().Focus(u.search.query)
 }
 
@@ -586,18 +568,18 @@ func (u *App) openHit(h model.SearchHit) {
 	u.saver.flush()
 	switch h.Kind {
 	case "meeting":
-		u.tabs.SelectIndex(1)
+		u.tabs.SelectIndex(tabMeetings)
 		u.meetings.selectMeeting(h.ID)
 	case "item", "action":
 		if h.MeetingID != "" {
-			u.tabs.SelectIndex(1)
+			u.tabs.SelectIndex(tabMeetings)
 			u.meetings.selectMeeting(h.MeetingID)
 		}
 	case "project":
-		u.tabs.SelectIndex(2)
+		u.tabs.SelectIndex(tabProjects)
 		u.projects.selectProject(h.ID)
 	case "wish":
-		u.tabs.SelectIndex(3)
+		u.tabs.SelectIndex(tabWishes)
 		u.wishes.selectWish(h.ID)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	lstorage "lokalraad/storage"
 )
 
 // onBackupNow saves a consistent copy of the database where the user
@@ -71,12 +73,18 @@ func (u *App) confirmRestore(path string) {
 
 func (u *App) restoreFrom(path string) {
 	saved, err := u.db.RestoreFrom(u.ctx, path)
-	if err != nil {
+	var partly *lstorage.RestoredError
+	if err != nil && !errors.As(err, &partly) {
 		u.showError(err)
 		return
 	}
+	// The backup has taken the database's place (when some attachment
+	// files did not come along too): the screens show what it holds.
 	u.start()
 	msg := lang.L("The backup is restored.")
+	if partly != nil {
+		msg += "\n" + lang.L("Some attachment files did not come back with it; the next sync fetches those the municipality has.")
+	}
 	if saved != "" {
 		msg += "\n" + lang.L("The database as it was is kept as") + ":\n" + saved
 	}

@@ -54,9 +54,9 @@ type editKind[T any] struct {
 	// item when its own row did, or a row of editorTables (its choices:
 	// members, pools, …), or of its own rows that children names (the
 	// agenda items of a meeting, the budget lines of a project) as stored
-	// now; the editor keeps those it showed when opened (kids), so that
-	// one deleted counts too. A kind without a table is read again after
-	// every sync.
+	// now; the editor keeps those it has shown (kids: read when opened and
+	// after every sync, noteKids), so that one deleted counts too. A kind
+	// without a table is read again after every sync.
 	table                    string
 	listTables, editorTables []string
 	children                 func(ctx context.Context, x T) (storage.Changed, error)
@@ -105,7 +105,7 @@ type editPane[T any, E paneEditor[T]] struct {
 	detail *fyne.Container
 	editor E // the zero E when none is open
 	// kids are the rows of its own (children) the open item had when
-	// it was opened.
+	// it was opened or after a sync since (noteKids).
 	kids storage.Changed
 	msg  *widget.Label
 }
@@ -249,6 +249,23 @@ func (p *editPane[T, E]) editorChanged(changed storage.Changed) bool {
 	}
 	p.kids = p.kids.Merge(now)
 	return touchesRows(changed, now)
+}
+
+// noteKids adds the open item's own rows as stored now to those its editor
+// knows (kids), after each sync, though nobody reads it again: a row of its
+// own added here after it was opened (an agenda item to the open meeting)
+// and deleted on another computer is then known when that delete comes.
+// Such a delete comes in a later sync than the one that sent the row: the
+// other computer can delete only a row it has received. A row added here
+// while the editor is open is stored before a sync sends it, so it is
+// known by the end of that sync.
+func (p *editPane[T, E]) noteKids() {
+	if p.list == nil || !p.opened() || p.k.children == nil {
+		return
+	}
+	if now, err := p.k.children(p.u.ctx, p.editor.item()); err == nil {
+		p.kids = p.kids.Merge(now)
+	}
 }
 
 // reopen builds the open item's editor again from what is stored, or closes

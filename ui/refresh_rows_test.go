@@ -277,3 +277,52 @@ func TestSyncedMemberIsOfferedAsResponsible(t *testing.T) {
 		t.Errorf("the responsible's choices after a sync: %q", opts)
 	}
 }
+
+// An agenda item added here to the open meeting, sent to the hub and
+// deleted on the other laptop is gone from the open meeting after the next
+// sync, though the editor was opened before the item was added (it knew
+// only the items it had then) and the item is no longer stored (the items
+// read after the sync do not name it either).
+func TestItemAddedHereAndDeletedElsewhereLeavesTheOpenMeeting(t *testing.T) {
+	u, other, a, _ := twoLaptops(t)
+	ctx := t.Context()
+	ed := u.meetings.editor
+	test.Tap(ed.addItem)
+	if len(ed.items) != 1 {
+		t.Fatalf("the meeting shows %d agenda items after Tilføj punkt, want 1", len(ed.items))
+	}
+	card := ed.items[0]
+	id := card.it.ID
+	test.Type(card.title, "Trafik på Skolevej") // the new item's title is focused, selected
+	u.saver.flush()
+	shows := func() bool {
+		e := u.meetings.editor
+		return e != nil && (strings.Contains(texts(u.meetings.detail), "Trafik på Skolevej") ||
+			slices.ContainsFunc(e.items, func(c *itemCard) bool { return c.it.ID == id }))
+	}
+	if !shows() {
+		t.Fatalf("the open meeting does not show its new item:\n%s", texts(u.meetings.detail))
+	}
+
+	// The title still has the cursor while this laptop sends the item:
+	// a sync leaves an editor alone while someone types.
+	eventually(t, "the sync button free", func() bool { return !u.sync.nowBtn.Disabled() })
+	test.Tap(u.sync.nowBtn)
+	eventually(t, "the new item on the other laptop", func() bool {
+		_, err := exchange.NewClient().Sync(context.Background(), other, "")
+		items, _ := other.AgendaItems(ctx, a.ID)
+		return err == nil && len(items) == 1 && items[0].ID == id && items[0].Title == "Trafik på Skolevej"
+	})
+	ok(t, other.DeleteAgendaItem(ctx, id))
+	u.win.Canvas().Unfocus()
+	if u.typing() {
+		t.Fatal("someone types after the unfocus")
+	}
+	syncNow(t, u, other, "the item deleted elsewhere gone from the open meeting", func() bool {
+		items, err := u.db.AgendaItems(ctx, a.ID)
+		return err == nil && len(items) == 0 && !u.sync.running && !shows()
+	})
+	if u.meetings.editor == nil || u.meetings.editor.m.ID != a.ID {
+		t.Error("meeting A is no longer open")
+	}
+}

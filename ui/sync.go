@@ -74,6 +74,7 @@ func newSyncer(u *App) *syncer {
 			if r.Result.Pulled > 0 {
 				u.refreshAfterSync(r.Result.Rows)
 			}
+			u.noteKids()
 			s.refresh()
 		})
 	}

@@ -10,17 +10,21 @@ import (
 	"lokalraad/storage"
 )
 
-// A council's tabs are named once, in councilTabs: each one's title and
-// screen (no icon: see openCouncil). The screen is built when its tab is first chosen
-// (tabContent); after a sync, each built screen that shows what a sync
-// brings (changeShower) is told what changed, and reads again only what
-// shows a changed row (refreshScreens). Adding a tab is a line here and
-// its constant (tabOverview…).
+// A council's tabs are named once, in councilTabs: each one's title,
+// screen (no icon: see openCouncil) and how the screen reads its data again
+// when its tab is chosen again. The screen is built when its tab is first
+// chosen (tabContent); after a sync, each built screen that shows what a
+// sync brings (changeShower) is told what changed, and reads again only
+// what shows a changed row (refreshScreens). Adding a tab is a line here
+// and its constant (tabOverview…).
 
 // councilTab is one of a council's tabs.
 type councilTab struct {
 	title  string
 	screen tabScreen
+	// again, when given, reads again what the screen shows when its tab
+	// is chosen again (a screen built just now has read it).
+	again func()
 }
 
 // tabScreen is a tab's screen: build lays it out and reads its data, the
@@ -36,20 +40,27 @@ type changeShower interface {
 	refreshChanged(changed storage.Changed, typing bool)
 }
 
+// kidsNoter is a tab's screen with an editor that knows its own rows
+// (editPane.noteKids), told after every sync to note them as stored now. A
+// screen holding such a pane in a field says so itself (accountsScreen).
+type kidsNoter interface {
+	noteKids()
+}
+
 // councilTabs are the open council's tabs, in their order.
 func (u *App) councilTabs() [numTabs]councilTab {
 	return [numTabs]councilTab{
-		tabOverview:     {lang.L("Overview"), u.overview},
-		tabMeetings:     {lang.L("Meetings"), u.meetings},
-		tabProjects:     {lang.L("Projects"), u.projects},
-		tabWishes:       {lang.L("Budget wishes"), u.wishes},
-		tabMembers:      {lang.L("Members"), u.members},
-		tabSearch:       {lang.L("Search"), u.search},
-		tabMunicipal:    {u.municipal.title(), u.municipal},
-		tabYear:         {lang.L("Year wheel"), u.year},
-		tabAccounts:     {lang.L("Accounts"), u.accounts},
-		tabPlan:         {lang.L("Development plan"), u.plan},
-		tabBorgerbudget: {lang.L("Citizen budget"), u.borgerbudget},
+		tabOverview:     {lang.L("Overview"), u.overview, u.overview.refresh},
+		tabMeetings:     {lang.L("Meetings"), u.meetings, nil},
+		tabProjects:     {lang.L("Projects"), u.projects, u.projects.refreshMembers},
+		tabWishes:       {lang.L("Budget wishes"), u.wishes, u.wishes.refreshYears},
+		tabMembers:      {lang.L("Members"), u.members, nil},
+		tabSearch:       {lang.L("Search"), u.search, nil},
+		tabMunicipal:    {u.municipal.title(), u.municipal, u.municipal.refresh},
+		tabYear:         {lang.L("Year wheel"), u.year, u.year.refresh},
+		tabAccounts:     {lang.L("Accounts"), u.accounts, u.accounts.refresh},
+		tabPlan:         {lang.L("Development plan"), u.plan, u.plan.refresh},
+		tabBorgerbudget: {lang.L("Citizen budget"), u.borgerbudget, u.borgerbudget.refresh},
 	}
 }
 
@@ -64,6 +75,20 @@ func (u *App) refreshScreens(changed storage.Changed) {
 	for i, t := range u.tabList {
 		if s, shows := t.screen.(changeShower); shows && u.built(i) {
 			s.refreshChanged(changed, typing)
+		}
+	}
+}
+
+// noteKids has every built screen's open editor note its own rows as
+// stored now (kidsNoter), after every sync, also one that brought nothing
+// or while someone types.
+func (u *App) noteKids() {
+	if u.tabs == nil {
+		return
+	}
+	for i, t := range u.tabList {
+		if s, notes := t.screen.(kidsNoter); notes && u.built(i) {
+			s.noteKids()
 		}
 	}
 }
