@@ -2,90 +2,25 @@ package storage
 
 import (
 	"context"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"lokalraad/internal/dbstate"
 	"lokalraad/model"
 )
 
-// fileState is what a database file holds, read without migrating it: its
-// schema version, its schema, and a hash of every row of every table (the
-// search indexes' shadow tables included).
+// fileState is what a database file holds, read without migrating it
+// (dbstate.Of).
 func fileState(t *testing.T, path string) string {
 	t.Helper()
-	sqldb, err := sql.Open("sqlite", path+"?mode=ro")
-	ok(t, err)
-	defer sqldb.Close()
-	var version int
-	ok(t, sqldb.QueryRow("PRAGMA user_version").Scan(&version))
-	rows, err := sqldb.Query("SELECT type, name, COALESCE(sql, '') FROM sqlite_master ORDER BY type, name")
-	ok(t, err)
-	var b strings.Builder
-	var tables []string
-	for rows.Next() {
-		var typ, name, text string
-		ok(t, rows.Scan(&typ, &name, &text))
-		fmt.Fprintf(&b, "%s %s %s\n", typ, name, text)
-		if typ == "table" && !strings.HasPrefix(strings.ToUpper(text), "CREATE VIRTUAL") {
-			tables = append(tables, name)
-		}
-	}
-	ok(t, rows.Err())
-	rows.Close()
-	h := sha256.New()
-	n := 0
-	for _, table := range tables {
-		rows, err := sqldb.Query(`SELECT * FROM "` + table + `" ORDER BY rowid`)
-		if err != nil { // WITHOUT ROWID
-			rows, err = sqldb.Query(`SELECT * FROM "` + table + `"`)
-		}
-		ok(t, err)
-		cols, err := rows.Columns()
-		ok(t, err)
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		m := 0
-		for rows.Next() {
-			ok(t, rows.Scan(ptrs...))
-			fmt.Fprintf(h, "%s %q\n", table, vals)
-			n++
-			m++
-		}
-		fmt.Fprintf(&b, "rows %s %d\n", table, m)
-		ok(t, rows.Err())
-		rows.Close()
-	}
-	return fmt.Sprintf("version %d, %d rows %s\n%s", version, n, hex.EncodeToString(h.Sum(nil)), b.String())
-}
-
-// stateDiff is the lines of two fileStates that differ.
-func stateDiff(before, after string) string {
-	b, a := strings.Split(before, "\n"), strings.Split(after, "\n")
-	var d []string
-	for _, l := range b {
-		if !slices.Contains(a, l) {
-			d = append(d, "- "+l)
-		}
-	}
-	for _, l := range a {
-		if !slices.Contains(b, l) {
-			d = append(d, "+ "+l)
-		}
-	}
-	return strings.Join(d, "\n")
+	_, state := dbstate.Of(t, path)
+	return state
 }
 
 // copyFixture copies a database of testdata into a temp folder.
@@ -150,7 +85,7 @@ func TestOpenCancelledInMigrationLeavesFileAsItWas(t *testing.T) {
 		t.Fatalf("lokalraad_words ran %d times: the cancellation came before the migration", calls.Load())
 	}
 	if after := fileState(t, path); after != before {
-		t.Errorf("the file changed:\n%s", stateDiff(before, after))
+		t.Errorf("the file changed:\n%s", dbstate.Diff(before, after))
 	}
 	if files := upgradeCopies(t, path); len(files) > 0 {
 		t.Errorf("a cancelled upgrade left its copy %s", files)
@@ -206,7 +141,7 @@ func TestOpenCancelledDuringSearchRebuild(t *testing.T) {
 			t.Fatalf("cancelled at call %d: %v, want »afbrudt«", n, err)
 		}
 		if after := fileState(t, path); after != before {
-			t.Fatalf("cancelled at call %d: the file changed:\n%s", n, stateDiff(before, after))
+			t.Fatalf("cancelled at call %d: the file changed:\n%s", n, dbstate.Diff(before, after))
 		}
 		if files := upgradeCopies(t, path); len(files) > 0 {
 			t.Errorf("cancelled at call %d: the copy %s is left", n, files)

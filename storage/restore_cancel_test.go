@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/dbstate"
 	"lokalraad/model"
 )
 
@@ -51,7 +52,7 @@ func TestRestoreCancelledWhileOpeningCurrent(t *testing.T) {
 		t.Fatalf("lokalraad_words ran %d times: the cancellation came before the upgrade", calls.Load())
 	}
 	if after := fileState(t, path); after != before {
-		t.Errorf("the database changed:\n%s", stateDiff(before, after))
+		t.Errorf("the database changed:\n%s", dbstate.Diff(before, after))
 	}
 	if files := leftovers(t, path); len(files) > 0 {
 		t.Errorf("a stopped restore left %v", files)
@@ -122,7 +123,7 @@ func TestRestoreCancelledAtAnyMoment(t *testing.T) {
 				t.Errorf("after %v: a stopped restore names a copy %q", d, saved)
 			}
 			if after := fileState(t, path); after != before {
-				t.Fatalf("after %v: stopped, but the database changed:\n%s", d, stateDiff(before, after))
+				t.Fatalf("after %v: stopped, but the database changed:\n%s", d, dbstate.Diff(before, after))
 			}
 			if files := leftovers(t, path); len(files) > 0 {
 				t.Errorf("after %v: a stopped restore left %v", d, files)

@@ -3,74 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"lokalraad/internal/dbstate"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
-
-// fileState is the schema version of the SQLite file at path and a hash of
-// its schema and rows, read without opening it as the hub does (which
-// would upgrade it).
-func fileState(t *testing.T, path string) (int, string) {
-	t.Helper()
-	// A busy timeout, as the program's own: a step stopped after the
-	// upgrade (a write in a transaction that database/sql rolls back on
-	// a goroutine of its own) may hold the lock a moment after the
-	// command returned.
-	db, err := sql.Open("sqlite", path+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var version int
-	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := db.Query("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := sha256.New()
-	var tables []string
-	for rows.Next() {
-		var name, text string
-		if err := rows.Scan(&name, &text); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, name)
-		fmt.Fprintln(h, text)
-	}
-	rows.Close()
-	for _, table := range tables {
-		rows, err := db.Query(`SELECT * FROM "` + table + `"`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(h, "%s %q\n", table, vals)
-		}
-		rows.Close()
-	}
-	return version, hex.EncodeToString(h.Sum(nil))
-}
 
 // The hub's SQLite file of an old schema is upgraded by the first command
 // that opens it. Ctrl-C at moments from the start of such a command to
@@ -100,7 +43,7 @@ func TestCtrlCDuringUpgradeOnOpen(t *testing.T) {
 		return stdout.String() + stderr.String(), err
 	}
 	setup()
-	_, before := fileState(t, path)
+	_, before := dbstate.Of(t, path)
 	start := time.Now()
 	if out, err := cmd(context.Background()); err != nil || !strings.Contains(out, "Jyderup") {
 		t.Fatalf("a whole run: %v\n%s", err, out)
@@ -125,7 +68,7 @@ func TestCtrlCDuringUpgradeOnOpen(t *testing.T) {
 		if s := strings.ToLower(out); strings.Contains(s, "context") || strings.Contains(s, "interrupt") {
 			t.Errorf("at %v: printed English: %s", at, out)
 		}
-		switch v, state := fileState(t, path); v {
+		switch v, state := dbstate.Of(t, path); v {
 		case 1:
 			inUpgrade++
 			if state != before {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/dbstate"
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
@@ -56,61 +55,6 @@ func wantStopped(t *testing.T, what string, err error, want string, out ...strin
 			t.Errorf("%s printed English: %s", what, o)
 		}
 	}
-}
-
-// rawState is what the file at path holds, read without opening it the
-// way the program does (which would upgrade it): its schema version, its
-// schema, and a hash of every row.
-func rawState(t *testing.T, path string) (version int, state string) {
-	t.Helper()
-	// A busy timeout, as the program's own: a step stopped after the
-	// upgrade (a write in a transaction that database/sql rolls back on
-	// a goroutine of its own) may hold the lock a moment after the
-	// command returned.
-	db, err := sql.Open("sqlite", path+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := db.Query("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	h := sha256.New()
-	for rows.Next() {
-		var name, text string
-		if err := rows.Scan(&name, &text); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, name)
-		fmt.Fprintln(h, text)
-	}
-	rows.Close()
-	n := 0
-	for _, table := range tables {
-		rows, err := db.Query(`SELECT * FROM "` + table + `"`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(h, "%s %q\n", table, vals)
-			n++
-		}
-		rows.Close()
-	}
-	return version, fmt.Sprintf("version %d, %d tables, %d rows, %s", version, len(tables), n, hex.EncodeToString(h.Sum(nil)))
 }
 
 // sweep runs a command with Ctrl-C coming at moments from its start to
@@ -169,7 +113,7 @@ func TestCtrlCDuringUpgradeOnOpen(t *testing.T) {
 		}
 	}
 	setup()
-	_, before := rawState(t, path)
+	_, before := dbstate.Of(t, path)
 	backup := filepath.Join(out, "kopi.db")
 	cmd := func(ctx context.Context) (string, error) {
 		var stdout, stderr strings.Builder
@@ -179,7 +123,7 @@ func TestCtrlCDuringUpgradeOnOpen(t *testing.T) {
 	upgradesStopped := 0
 	sweep(t, setup, cmd, func(at time.Duration, output string, err error) bool {
 		if err == nil {
-			if v, _ := rawState(t, path); v != storage.SchemaVersion() {
+			if v, _ := dbstate.Of(t, path); v != storage.SchemaVersion() {
 				t.Errorf("at %v: done, but the database has version %d", at, v)
 			}
 			if _, err := os.Stat(backup); err != nil {
@@ -188,7 +132,7 @@ func TestCtrlCDuringUpgradeOnOpen(t *testing.T) {
 			return false
 		}
 		wantStopped(t, fmt.Sprint("at ", at), err, "afbrudt", output)
-		switch v, state := rawState(t, path); v {
+		switch v, state := dbstate.Of(t, path); v {
 		case 1:
 			upgradesStopped++
 			if state != before {
@@ -220,7 +164,7 @@ func TestCtrlCDuringRestore(t *testing.T) {
 	path, _ := demoDB(t)
 	data := noerr.Get(os.ReadFile(path))(t)
 	secret := noerr.Get(os.ReadFile(storage.SecretPath(path)))(t)
-	_, before := rawState(t, path)
+	_, before := dbstate.Of(t, path)
 	backup, _ := newCouncilDB(t)
 	setup := func() {
 		for _, p := range []string{path + "-wal", path + "-shm"} {
@@ -244,13 +188,13 @@ func TestCtrlCDuringRestore(t *testing.T) {
 			if !strings.Contains(out, "Gendannet fra") {
 				t.Errorf("at %v: done, but it says %q", at, out)
 			}
-			if _, state := rawState(t, path); state == before {
+			if _, state := dbstate.Of(t, path); state == before {
 				t.Errorf("at %v: done, but the database is the one it was", at)
 			}
 			return false
 		}
 		wantStopped(t, fmt.Sprint("at ", at), err, "afbrudt – databasen er uændret", out)
-		if _, state := rawState(t, path); state != before {
+		if _, state := dbstate.Of(t, path); state != before {
 			t.Errorf("at %v: »databasen er uændret«, but it changed", at)
 		}
 		if files, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "sikkerhedskopier", "foer-gendannelse-*")); len(files) > 0 {
@@ -285,7 +229,7 @@ func TestCtrlCDuringImport(t *testing.T) {
 	if _, _, err := runCmd(t, "export", "workbook", "--db", src, "--council", srcCouncil, "--out", book); err != nil {
 		t.Fatal(err)
 	}
-	_, before := rawState(t, target)
+	_, before := dbstate.Of(t, target)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := &cancelOnWrite{cancel: cancel}
@@ -295,7 +239,7 @@ func TestCtrlCDuringImport(t *testing.T) {
 		t.Fatalf("the import did not get as far as reading the file: %v\n%s", err, out.b.String())
 	}
 	wantStopped(t, "import", err, "afbrudt; intet er importeret", out.b.String(), errOut.String())
-	if _, after := rawState(t, target); after != before {
+	if _, after := dbstate.Of(t, target); after != before {
 		t.Error("»intet er importeret«, but the database changed")
 	}
 	// The rerun imports it all.
