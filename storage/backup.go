@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -252,7 +254,7 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", err
 		}
-		saved = filepath.Join(dir, "foer-gendannelse-"+time.Now().Format(backupStamp)+".db")
+		saved = freeName(dir, "foer-gendannelse-", time.Now())
 		db, err := Open(ctx, dbPath)
 		if ctx.Err() != nil {
 			// Stopped while opening: the database is not damaged for that.
@@ -397,6 +399,21 @@ func carryCounters(ctx context.Context, path string, cur counters) error {
 }
 
 // removeDB removes a database file with its WAL and shared memory files.
+// freeName is dir/prefix+stamp+".db" for the time now, or, when a file of
+// that name is there already (an upgrade that failed, or a restore, within
+// the same second), the same with -2, -3 … before ".db": VACUUM INTO
+// refuses a file that exists, and a copy made earlier is never replaced.
+func freeName(dir, prefix string, now time.Time) string {
+	base := filepath.Join(dir, prefix+now.Format(backupStamp))
+	name := base + ".db"
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			return name
+		}
+		name = fmt.Sprintf("%s-%d.db", base, n)
+	}
+}
+
 func removeDB(path string) {
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 		os.Remove(path + suffix)

@@ -48,6 +48,28 @@ func TestBackupAndRestore(t *testing.T) {
 	if _, err := keep.AgendaItem(t.Context(), later.ID); err != nil {
 		t.Errorf("the database before the restore was not kept: %v", err)
 	}
+
+	// The chair picks the wrong backup and restores again at once, within
+	// the same second: the second restore keeps its own copy of what it
+	// replaces and leaves the first one (which holds the later work) alone.
+	// (Names of the next seconds are taken too, so that a second boundary
+	// between the two restores cannot hide a clash.)
+	for s := range 4 {
+		name := filepath.Join(filepath.Dir(saved), "foer-gendannelse-"+time.Now().Add(time.Duration(s)*time.Second).Format("2006-01-02_150405")+".db")
+		if _, err := os.Stat(name); err != nil {
+			must(t, os.WriteFile(name, []byte("en anden kopi"), 0o644))
+		}
+	}
+	again, err := storage.Restore(t.Context(), path, usb)
+	if err != nil {
+		t.Fatalf("a second restore in the same second: %v", err)
+	}
+	if again == saved {
+		t.Fatalf("the second restore kept its copy in the first one's place, %s", saved)
+	}
+	if _, err := keep.AgendaItem(t.Context(), later.ID); err != nil {
+		t.Errorf("the second restore lost the copy of the database before the first: %v", err)
+	}
 }
 
 func TestRestoreRefusesBadFiles(t *testing.T) {

@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"lokalraad/internal/dbstate"
 	"lokalraad/model"
@@ -40,10 +42,11 @@ func cancelInWords(t *testing.T, n int64) (context.Context, *atomic.Int64) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	var calls atomic.Int64
-	h := func() {
+	h := func() error {
 		if calls.Add(1) == n {
 			cancel()
 		}
+		return nil
 	}
 	wordsHook.Store(&h)
 	t.Cleanup(func() { wordsHook.Store(nil); cancel() })
@@ -211,5 +214,73 @@ func TestMigrationsRunInATransaction(t *testing.T) {
 	}
 	if statements < 100 {
 		t.Fatalf("read %d statements in the migrations: the split is wrong", statements)
+	}
+}
+
+// An upgrade that fails (here: the search rebuild of migration 020 returns
+// an error, as a full disk would) keeps the copy it made before it began,
+// and the file stays as it was. A second start in the same second must not
+// stumble over that copy (VACUUM INTO refuses a file that exists) nor
+// replace it: each start makes its own copy beside the ones there, and the
+// start after the fault is gone upgrades the file.
+func TestFailedUpgradesInOneSecondKeepEachCopy(t *testing.T) {
+	path := copyFixture(t, "schema-v1.db")
+	before := fileState(t, path)
+	// Copies "made earlier" under the names of this second and the next
+	// few, so that every start below meets a name that is taken.
+	dir := backupDir(path)
+	ok(t, os.MkdirAll(dir, 0o755))
+	now := time.Now()
+	var earlier []string
+	for s := range 5 {
+		name := filepath.Join(dir, "foer-opgradering-v1-"+now.Add(time.Duration(s)*time.Second).Format(backupStamp)+".db")
+		ok(t, os.WriteFile(name, []byte("en kopi fra før"), 0o644))
+		earlier = append(earlier, name)
+	}
+	fault := errors.New("disken er fuld (prøve)")
+	h := func() error { return fault }
+	wordsHook.Store(&h)
+	t.Cleanup(func() { wordsHook.Store(nil) })
+	for i := range 2 {
+		db, err := Open(t.Context(), path)
+		if err == nil {
+			db.Close()
+			t.Fatalf("start %d: the upgrade went on past a failing migration", i+1)
+		}
+		if strings.Contains(err.Error(), "exists") || strings.Contains(err.Error(), "sikkerhedskopi") {
+			t.Fatalf("start %d failed before it upgraded, at the copy: %v", i+1, err)
+		}
+		if !strings.Contains(err.Error(), "migration 020") {
+			t.Errorf("start %d: %v, want the fault of migration 020", i+1, err)
+		}
+		if after := fileState(t, path); after != before {
+			t.Fatalf("start %d changed the file:\n%s", i+1, dbstate.Diff(before, after))
+		}
+	}
+	wordsHook.Store(nil)
+	db, err := Open(t.Context(), path)
+	ok(t, err)
+	db.Close()
+	for _, name := range earlier {
+		if b, err := os.ReadFile(name); err != nil || string(b) != "en kopi fra før" {
+			t.Errorf("the copy made earlier %s was replaced or removed (%v)", filepath.Base(name), err)
+		}
+	}
+	// Two failed starts and the one that upgraded: a copy each, all of
+	// the old file.
+	copies := upgradeCopies(t, path)
+	var made []string
+	for _, c := range copies {
+		if filepath.Ext(c) == ".db" && !slices.Contains(earlier, c) {
+			made = append(made, c)
+		}
+	}
+	if len(made) != 3 {
+		t.Fatalf("the three starts made the copies %v, want three", made)
+	}
+	for _, c := range made {
+		if v, _ := dbstate.Of(t, c); v != 1 {
+			t.Errorf("%s holds version %d, want the old file's 1", filepath.Base(c), v)
+		}
 	}
 }

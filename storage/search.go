@@ -78,7 +78,9 @@ func councilWords(councilID, text string) string {
 func init() {
 	sqlite.MustRegisterDeterministicScalarFunction("lokalraad_words", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		if h := wordsHook.Load(); h != nil {
-			(*h)()
+			if err := (*h)(); err != nil {
+				return nil, err
+			}
 		}
 		text, ok := args[1].(string)
 		if !ok {
@@ -101,8 +103,9 @@ func init() {
 
 // wordsHook, when set (by tests only), runs at each call of
 // lokalraad_words: in the middle of a statement that writes the search
-// indexes, such as migration 020's rebuild, where a test cancels.
-var wordsHook atomic.Pointer[func()]
+// indexes, such as migration 020's rebuild, where a test cancels or fails
+// the statement with the error it returns.
+var wordsHook atomic.Pointer[func() error]
 
 type searchSource struct {
 	kind, fts, table, title, meeting string

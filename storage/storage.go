@@ -54,7 +54,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -231,7 +230,7 @@ func (db *DB) migrateTo(ctx context.Context, files []string) error {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("sikkerhedskopi før opgradering: %w", err)
 		}
-		before = filepath.Join(dir, fmt.Sprintf("foer-opgradering-v%d-%s.db", version, time.Now().Format(backupStamp)))
+		before = freeName(dir, fmt.Sprintf("foer-opgradering-v%d-", version), time.Now())
 		if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", before); err != nil {
 			removeDB(before)
 			return friendly(fmt.Errorf("sikkerhedskopi før opgradering: %w", err))
