@@ -74,8 +74,13 @@ func TestWindowSizeKeptByTheRealApp(t *testing.T) {
 	if g := geometry(); g != "1280x680" {
 		t.Errorf("the first start's window is %s, want 1280x680", g)
 	}
-	xdo("search", "--onlyvisible", "--name", "^Lokalr", "windowsize", "%@", "1150", "640")
-	time.Sleep(500 * time.Millisecond)
+	// --sync waits for the X server to resize the window; the app's loop
+	// then takes the new size at its next poll of events, which a loaded
+	// machine (CI runs the packages' tests side by side) can hold back
+	// for more than half a second after a start: the size read at
+	// SIGTERM was still the first one there.
+	xdo("search", "--onlyvisible", "--name", "^Lokalr", "windowsize", "--sync", "%@", "1150", "640")
+	time.Sleep(3 * time.Second)
 	app.cmd.Process.Signal(syscall.SIGTERM)
 	app.waitExit(t, "SIGTERM")
 	app = startFramed(t, bin, env, path, "second start")
