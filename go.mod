@@ -9,6 +9,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/jung-kurt/gofpdf v1.16.2
+	github.com/klauspost/compress v1.20.4
 	github.com/phpdave11/gofpdi v1.0.15
 	github.com/xuri/excelize/v2 v2.11.1
 	modernc.org/sqlite v1.62.0

@@ -3,7 +3,6 @@ package exchange
 import (
 	"bytes"
 	"cmp"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	gzip "github.com/klauspost/compress/gzip"
 
 	"lokalraad/model"
 	"lokalraad/storage"
@@ -140,7 +141,7 @@ func encodeBundle(w io.Writer, h BundleHeader, cs []storage.Change, files map[st
 	}
 	sum := sha256.Sum256(raw)
 	h.Format, h.Version, h.Count, h.SHA256 = BundleFormat, bundleVersion, len(ops), hex.EncodeToString(sum[:])
-	zw := gzip.NewWriter(w)
+	zw := newGzip(w)
 	if err := json.NewEncoder(zw).Encode(bundleFile{Header: h, Ops: raw, Blobs: files}); err != nil {
 		return h, err
 	}

