@@ -217,23 +217,14 @@ func ApprovalText(m Meeting, at Meeting, l Lang) string {
 	if m.Status != MeetingApproved {
 		return ""
 	}
+	en := l == English
 	var b strings.Builder
-	if l == English {
-		b.WriteString("Approved " + ShortDate(m.ApprovedAt))
-		if at.ID != "" {
-			b.WriteString(" at the meeting " + MeetingTitle(at, l))
-		}
-		if s := strings.TrimSpace(m.ApprovedBy); s != "" {
-			b.WriteString(" by " + s)
-		}
-		return b.String()
-	}
-	b.WriteString("Godkendt " + ShortDate(m.ApprovedAt))
+	b.WriteString(pick(en, "Godkendt ", "Approved ") + ShortDate(m.ApprovedAt))
 	if at.ID != "" {
-		b.WriteString(" på mødet " + MeetingTitle(at, l))
+		b.WriteString(pick(en, " på mødet ", " at the meeting ") + MeetingTitle(at, l))
 	}
 	if s := strings.TrimSpace(m.ApprovedBy); s != "" {
-		b.WriteString(" af " + s)
+		b.WriteString(pick(en, " af ", " by ") + s)
 	}
 	return b.String()
 }

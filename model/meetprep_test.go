@@ -109,6 +109,12 @@ func TestApprovalTexts(t *testing.T) {
 	if got := ApprovalText(m, Meeting{}, Danish); got != "Godkendt 12.01.2027 af Karen Østergaard" {
 		t.Error(got)
 	}
+	if got := ApprovalText(m, at, English); got != "Approved 12.01.2027 at the meeting Board meeting 12.01.2027 by Karen Østergaard" {
+		t.Error(got)
+	}
+	if got := ApprovalText(m, Meeting{}, English); got != "Approved 12.01.2027 by Karen Østergaard" {
+		t.Error(got)
+	}
 	if got := ApprovalText(Meeting{Status: MeetingHeld}, at, Danish); got != "" {
 		t.Error("a held meeting has no banner:", got)
 	}

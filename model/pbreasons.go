@@ -121,6 +121,7 @@ func (f PBFault) KindText(l Lang) string {
 	return ""
 }
 
+// pick is da, or eng when en: a text of the model in the language asked.
 func pick(en bool, da, eng string) string {
 	if en {
 		return eng
