@@ -96,8 +96,7 @@ func (v *conflictsView) rowNames() map[string]string {
 	if err != nil {
 		return names
 	}
-	name := func(kind, title string) string { return kind + " «" + title + "»" }
-	names[d.Council.ID] = name(lang.L("Local council"), d.Council.Name)
+	names[d.Council.ID] = rowName(lang.L("Local council"), d.Council.Name)
 	meetings := map[string]model.Meeting{}
 	for _, m := range d.Meetings {
 		meetings[m.ID] = m
@@ -105,45 +104,38 @@ func (v *conflictsView) rowNames() map[string]string {
 		if m.Title != "" { // an untitled meeting's title is its kind and date
 			title += " " + model.ShortDate(m.Start)
 		}
-		names[m.ID] = name(lang.L("Meeting"), title)
+		names[m.ID] = rowName(lang.L("Meeting"), title)
 	}
-	for _, m := range d.Members {
-		names[m.ID] = name(lang.L("Member"), m.Name)
-	}
+	nameRows(names, lang.L("Member"), d.Members, func(m model.Member) (string, string) { return m.ID, m.Name })
 	for _, it := range d.Items {
-		names[it.ID] = name(lang.L("Agenda item"), it.Title)
+		names[it.ID] = rowName(lang.L("Agenda item"), it.Title)
 		if m, ok := meetings[it.MeetingID]; ok {
 			names[it.ID] += " " + model.ShortDate(m.Start)
 		}
 	}
-	for _, a := range d.Actions {
-		names[a.ID] = name(lang.L("Action item"), a.What)
-	}
-	for _, p := range d.Projects {
-		names[p.ID] = name(lang.L("Project"), p.Title)
-	}
-	for _, l := range d.Lines {
-		names[l.ID] = name(lang.L("Budget line"), l.Text)
-	}
-	for _, a := range d.Applications {
-		names[a.ID] = name(lang.L("Funding application"), a.Pool)
-	}
-	for _, w := range d.Wishes {
-		names[w.ID] = name(lang.L("Budget wish"), w.Title)
-	}
-	for _, a := range d.Attachments {
-		names[a.ID] = name(lang.L("Attachment"), a.Name)
-	}
-	for _, r := range d.YearRules {
-		names[r.ID] = name(lang.L("Yearly date"), r.Title)
-	}
-	for _, e := range d.Accounts {
-		names[e.ID] = name(lang.L("Accounts line"), model.ShortDate(e.Date)+" "+e.Text)
-	}
-	for _, a := range d.AccountYears {
-		names[a.ID] = name(lang.L("Accounts"), strconv.Itoa(a.Year))
-	}
+	nameRows(names, lang.L("Action item"), d.Actions, func(a model.ActionItem) (string, string) { return a.ID, a.What })
+	nameRows(names, lang.L("Project"), d.Projects, func(p model.Project) (string, string) { return p.ID, p.Title })
+	nameRows(names, lang.L("Budget line"), d.Lines, func(l model.BudgetLine) (string, string) { return l.ID, l.Text })
+	nameRows(names, lang.L("Funding application"), d.Applications, func(a model.FundingApplication) (string, string) { return a.ID, a.Pool })
+	nameRows(names, lang.L("Budget wish"), d.Wishes, func(w model.BudgetWish) (string, string) { return w.ID, w.Title })
+	nameRows(names, lang.L("Attachment"), d.Attachments, func(a model.Attachment) (string, string) { return a.ID, a.Name })
+	nameRows(names, lang.L("Yearly date"), d.YearRules, func(r model.YearRule) (string, string) { return r.ID, r.Title })
+	nameRows(names, lang.L("Accounts line"), d.Accounts, func(e model.AccountEntry) (string, string) {
+		return e.ID, model.ShortDate(e.Date) + " " + e.Text
+	})
+	nameRows(names, lang.L("Accounts"), d.AccountYears, func(a model.AccountsYear) (string, string) { return a.ID, strconv.Itoa(a.Year) })
 	return names
+}
+
+// rowName is a row's name in the conflicts list: its kind and «title».
+func rowName(kind, title string) string { return kind + " «" + title + "»" }
+
+// nameRows names each of rows by rowName; idTitle gives a row's id and title.
+func nameRows[T any](names map[string]string, kind string, rows []T, idTitle func(T) (id, title string)) {
+	for _, r := range rows {
+		id, title := idTitle(r)
+		names[id] = rowName(kind, title)
+	}
 }
 
 // what names a conflict's row.
