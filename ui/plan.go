@@ -162,9 +162,7 @@ func (s *planScreen) editor() fyne.CanvasObject {
 			d, err := u.db.PlanData(ctx, plan.ID)
 			return d.Focus, err
 		},
-		save: func(ctx context.Context, loaded model.FocusArea, f *model.FocusArea) error {
-			return u.db.SaveFocusArea(ctx, loaded, f)
-		},
+		save:   u.db.SaveFocusArea,
 		remove: u.db.DeleteFocusArea,
 		id:     func(f model.FocusArea) string { return f.ID },
 		row: func(f model.FocusArea) (string, string) {
@@ -210,9 +208,7 @@ func (s *planScreen) editor() fyne.CanvasObject {
 			s.data.Focus = d.Focus
 			return d.Actions, err
 		},
-		save: func(ctx context.Context, loaded model.PlanAction, a *model.PlanAction) error {
-			return u.db.SavePlanAction(ctx, loaded, a)
-		},
+		save:   u.db.SavePlanAction,
 		remove: u.db.DeletePlanAction,
 		id:     func(a model.PlanAction) string { return a.ID },
 		row: func(a model.PlanAction) (string, string) {
