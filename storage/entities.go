@@ -567,7 +567,7 @@ func (db *DB) SaveActionItem(ctx context.Context, loaded model.ActionItem, a *mo
 
 // DeleteActionItem deletes an action item.
 func (db *DB) DeleteActionItem(ctx context.Context, id string) error {
-	return db.write(ctx, func(w *writer) error { return w.remove(actionsT.name, id) })
+	return db.deleteRow(ctx, actionsT, id)
 }
 
 // Projects lists a council's projects by title.
@@ -613,7 +613,7 @@ func (db *DB) SaveBudgetLine(ctx context.Context, loaded model.BudgetLine, l *mo
 
 // DeleteBudgetLine deletes a budget line.
 func (db *DB) DeleteBudgetLine(ctx context.Context, id string) error {
-	return db.write(ctx, func(w *writer) error { return w.remove(linesT.name, id) })
+	return db.deleteRow(ctx, linesT, id)
 }
 
 // FundingApplications lists a project's funding applications by deadline.
@@ -633,7 +633,7 @@ func (db *DB) SaveFundingApplication(ctx context.Context, loaded model.FundingAp
 
 // DeleteFundingApplication deletes a funding application.
 func (db *DB) DeleteFundingApplication(ctx context.Context, id string) error {
-	return db.write(ctx, func(w *writer) error { return w.remove(appsT.name, id) })
+	return db.deleteRow(ctx, appsT, id)
 }
 
 // BudgetWishes lists a council's wishes for a year in priority order; year
@@ -847,6 +847,14 @@ func saveRow[T any, P interface {
 }](ctx context.Context, db *DB, e entity[T], loaded T, v P, check func(w *writer) error) error {
 	err := db.save(ctx, v, e.id(v), *e.council(v), e.record(&loaded), func() record { return e.record(v) }, check)
 	return reread(ctx, db, *e.id(&loaded), err, v, *e.id(v), e.table, e.scan)
+}
+
+// deleteRow deletes the row of table t with id in a write of its own,
+// as a tombstone in the change log so that the delete syncs; a row that
+// is not there is no error. A row that others hang on deletes them in the
+// same write instead (DeleteProject).
+func (db *DB) deleteRow(ctx context.Context, t table, id string) error {
+	return db.write(ctx, func(w *writer) error { return w.remove(t.name, id) })
 }
 
 // reread reads an edited row back into *p after its save, so the caller

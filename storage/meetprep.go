@@ -178,7 +178,7 @@ func (db *DB) SaveAgendaTemplate(ctx context.Context, loaded model.AgendaTemplat
 // DeleteAgendaTemplate deletes a template; meetings made from it keep
 // their agenda.
 func (db *DB) DeleteAgendaTemplate(ctx context.Context, id string) error {
-	return db.write(ctx, func(w *writer) error { return w.remove(templatesT.name, id) })
+	return db.deleteRow(ctx, templatesT, id)
 }
 
 // Decisions is the council's decisions register (model.Decisions).

@@ -45,7 +45,7 @@ func (db *DB) SaveYearRule(ctx context.Context, loaded model.YearRule, r *model.
 
 // DeleteYearRule deletes a yearly rule.
 func (db *DB) DeleteYearRule(ctx context.Context, id string) error {
-	return db.write(ctx, func(w *writer) error { return w.remove(rulesT.name, id) })
+	return db.deleteRow(ctx, rulesT, id)
 }
 
 // YearWheel gathers a council's year: its rules, members, meetings,
