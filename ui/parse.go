@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
 )
 
 // parseInt reads a whole number; empty text is 0.
@@ -20,6 +23,17 @@ func parseInt(s string) (int, error) {
 		return 0, errBadNumber
 	}
 	return n, nil
+}
+
+// readKroner reads the amount in kroner that text holds into *amount and
+// hides msg; an amount that cannot be read leaves *amount as it was and
+// shows why in msg.
+func readKroner(text string, msg *widget.Label, amount *int64) {
+	v, err := model.ParseKroner(text)
+	showErr(msg, err)
+	if err == nil {
+		*amount = v
+	}
 }
 
 // datePlaceholder is the hint in an empty date field.

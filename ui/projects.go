@@ -403,11 +403,7 @@ func (r *lineRow) read(l model.BudgetLine) model.BudgetLine {
 	} else {
 		l.Kind = model.LineExpense
 	}
-	v, err := model.ParseKroner(r.amount.Text)
-	showErr(r.amountErr, err)
-	if err == nil {
-		l.Amount = v
-	}
+	readKroner(r.amount.Text, r.amountErr, &l.Amount)
 	return l
 }
 

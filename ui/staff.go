@@ -201,11 +201,7 @@ func (e *answerEditor) read(w model.BudgetWish) model.BudgetWish {
 		w.Answer = a
 	}
 	w.AnswerText = e.text.Text
-	v, err := model.ParseKroner(e.granted.Text)
-	showErr(e.grantedErr, err)
-	if err == nil {
-		w.Granted = v
-	}
+	readKroner(e.granted.Text, e.grantedErr, &w.Granted)
 	if w.Answer != model.AnswerNone {
 		w.Status = model.WishAnswered
 	}

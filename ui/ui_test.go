@@ -956,6 +956,38 @@ func TestProjectBudget(t *testing.T) {
 	}
 }
 
+// A budget line's amount that cannot be read is refused with a message;
+// the amount stored before stays, and the text typed beside it is saved.
+func TestProjectBudgetLineBadAmount(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := projectEditorOf(t, u)
+	retype(ed.title, "Shelter ved mosen")
+	u.saver.flush()
+	l := newLineRow(ed, model.BudgetLine{CouncilID: ed.p.CouncilID, ProjectID: ed.p.ID, Kind: model.LineExpense})
+	ed.lines = append(ed.lines, l)
+	test.Type(l.text, "Materialer")
+	l.kind.SetSelected("Udgift")
+	test.Type(l.amount, "120.000")
+	u.saver.flush()
+	if l.amountErr.Visible() {
+		t.Errorf("message on a good amount: %q", l.amountErr.Text)
+	}
+
+	retype(l.text, "Materialer og søm")
+	retype(l.amount, "12,5,0 kr")
+	u.saver.flush()
+	if !l.amountErr.Visible() || l.amountErr.Text != "Ugyldigt beløb, skriv fx 12.500,50" {
+		t.Errorf("bad amount: message %q (shown: %v)", l.amountErr.Text, l.amountErr.Visible())
+	}
+	lines := noerr.Get(db.BudgetLines(t.Context(), ed.p.ID))(t)
+	if len(lines) != 1 || lines[0].Amount != 120_000_00 || lines[0].Text != "Materialer og søm" {
+		t.Errorf("stored %+v; want 120.000 kr. kept beside the new text", lines)
+	}
+	if l.amount.Text != "12,5,0 kr" {
+		t.Errorf("shown amount %q; want it kept until fixed", l.amount.Text)
+	}
+}
+
 // Members: typed fields are stored; a bad e-mail is refused.
 func TestMemberEditor(t *testing.T) {
 	u, db, cid := withCouncil(t)

@@ -246,11 +246,7 @@ func (e *wishEditor) read(w model.BudgetWish) model.BudgetWish {
 	if st, ok := wishStatuses.chosen(e.status); ok {
 		w.Status = st
 	}
-	v, err := model.ParseKroner(e.estimate.Text)
-	showErr(e.estimateErr, err)
-	if err == nil {
-		w.Estimate = v
-	}
+	readKroner(e.estimate.Text, e.estimateErr, &w.Estimate)
 	return w
 }
 
