@@ -157,24 +157,40 @@ var (
 	)
 )
 
-// list runs a query and scans every row.
-func list[T any](ctx context.Context, q interface {
+// A querier is what a read runs on: the database, a transaction, or an
+// apply's stmtTx.
+type querier interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+}
+
+// eachRow runs a query and calls f with every row in turn; an error from f
+// stops the reading and is returned. The rows are closed before it returns.
+func eachRow(ctx context.Context, q querier, f func(scanner) error, query string, args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := f(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// list runs a query and scans every row.
+func list[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	var out []T
+	err := eachRow(ctx, q, func(s scanner) error {
+		v, err := scan(s)
+		out = append(out, v)
+		return err
+	}, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // one runs a query for one row and scans it; no row is ErrNotFound.

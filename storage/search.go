@@ -147,21 +147,16 @@ func (db *DB) Search(ctx context.Context, councilID, query string, limit int) ([
 	for i, s := range searchSources {
 		// The query is written into the SQL, not bound: a bound MATCH makes
 		// SQLite prepare the statement a second time on its first step.
-		rows, err := db.sql.QueryContext(ctx, "SELECT rowid, bm25("+s.fts+") AS score FROM "+s.fts+
-			" WHERE "+s.fts+" MATCH "+sqlString(match)+" ORDER BY score, rowid LIMIT "+strconv.Itoa(limit))
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+		err := eachRow(ctx, db.sql, func(row scanner) error {
 			r := ranked{src: i}
-			if err := rows.Scan(&r.rowid, &r.score); err != nil {
-				rows.Close()
-				return nil, err
+			if err := row.Scan(&r.rowid, &r.score); err != nil {
+				return err
 			}
 			best = append(best, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}, "SELECT rowid, bm25("+s.fts+") AS score FROM "+s.fts+
+			" WHERE "+s.fts+" MATCH "+sqlString(match)+" ORDER BY score, rowid LIMIT "+strconv.Itoa(limit))
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -197,29 +192,24 @@ func (db *DB) Search(ctx context.Context, councilID, query string, limit int) ([
 		if len(ids) == 0 {
 			continue
 		}
-		rows, err := db.sql.QueryContext(ctx, "SELECT t.rowid, t.id, "+s.meeting+", "+s.title+", t."+strings.Join(s.cols, ", t.")+
-			" FROM "+s.table+" t WHERE t.rowid IN ("+strings.Join(ids, ",")+") AND t.council_id = ?", councilID)
-		if err != nil {
-			return nil, err
-		}
 		texts := make([]string, len(s.cols))
 		dest := make([]any, 4+len(s.cols))
-		for rows.Next() {
+		err := eachRow(ctx, db.sql, func(row scanner) error {
 			var rowid int64
 			h := model.SearchHit{Kind: s.kind}
 			dest[0], dest[1], dest[2], dest[3] = &rowid, &h.ID, &h.MeetingID, &h.Title
 			for j := range texts {
 				dest[4+j] = &texts[j]
 			}
-			if err := rows.Scan(dest...); err != nil {
-				rows.Close()
-				return nil, err
+			if err := row.Scan(dest...); err != nil {
+				return err
 			}
 			h.Snippet = snippet(texts, terms, snippetWords, &bufs)
 			found[key{i, rowid}] = h
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}, "SELECT t.rowid, t.id, "+s.meeting+", "+s.title+", t."+strings.Join(s.cols, ", t.")+
+			" FROM "+s.table+" t WHERE t.rowid IN ("+strings.Join(ids, ",")+") AND t.council_id = ?", councilID)
+		if err != nil {
 			return nil, err
 		}
 	}

@@ -126,9 +126,7 @@ func lastFieldOp(ops []fieldOp) (fieldOp, bool) {
 
 // fieldVersion is the op that wrote a field's value: its field_versions
 // row, else its last op. ok is false for a field without ops.
-func fieldVersion(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, table, row, field string) (fieldOp, bool, error) {
+func fieldVersion(ctx context.Context, q querier, table, row, field string) (fieldOp, bool, error) {
 	scan := func(s scanner) (fieldOp, error) {
 		var o fieldOp
 		return o, s.Scan(&o.v.hlc, &o.v.device, &o.seq)

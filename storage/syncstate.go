@@ -105,31 +105,23 @@ func (db *DB) UpdateSyncState(ctx context.Context, f func(*SyncState) error) err
 	})
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-}
-
 func readSyncState(ctx context.Context, q querier) (SyncState, error) {
 	var st SyncState
 	args := make([]any, len(syncKeys))
 	for i, k := range syncKeys {
 		args[i] = k
 	}
-	rows, err := q.QueryContext(ctx, "SELECT key, value FROM meta WHERE key IN (?"+strings.Repeat(", ?", len(syncKeys)-1)+")", args...)
-	if err != nil {
-		return st, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := eachRow(ctx, q, func(s scanner) error {
 		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return st, err
+		if err := s.Scan(&k, &v); err != nil {
+			return err
 		}
 		if err := st.set(k, v); err != nil {
-			return st, fmt.Errorf("synkroniseringens tilstand %s=%q: %w", k, v, err)
+			return fmt.Errorf("synkroniseringens tilstand %s=%q: %w", k, v, err)
 		}
-	}
-	return st, rows.Err()
+		return nil
+	}, "SELECT key, value FROM meta WHERE key IN (?"+strings.Repeat(", ?", len(syncKeys)-1)+")", args...)
+	return st, err
 }
 
 // set takes one stored key's value.
