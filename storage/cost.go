@@ -106,6 +106,28 @@ func (db *DB) HubPage(ctx context.Context, council string, cur Cursor, p Page, e
 	return ops, UniformCursor(next), more, err
 }
 
+// A numberedOp is an op the hub numbered, with its number.
+type numberedOp struct {
+	n int64
+	c Change
+}
+
+// numberedOps selects, as scanNumbered reads them, the ops the hub
+// numbered after a number (the one argument); a caller adds its
+// conditions and order.
+const numberedOps = "SELECT s.n, c.device, c.seq, c.hlc, c.tbl, c.row_id, c.council_id, c.field, c.value, c.base, c.sig FROM sync_seq s JOIN changes c ON c.device = s.device AND c.seq = s.seq WHERE s.n > ?"
+
+// scanNumbered reads one row of numberedOps.
+func scanNumbered(s scanner) (numberedOp, error) {
+	var x numberedOp
+	err := s.Scan(&x.n, &x.c.Device, &x.c.Seq, &x.c.HLC, &x.c.Table, &x.c.Row, &x.c.Council, &x.c.Field, &x.c.Value, &x.c.Base, &x.c.Sig)
+	x.c.Value = textValue(x.c.Value)
+	return x, err
+}
+
+// errPageFull stops the reading of a page at one of its bounds.
+var errPageFull = errors.New("storage: page full")
+
 func (db *DB) hubPage(ctx context.Context, council string, since int64, p Page, exclude string) ([]Change, int64, bool, error) {
 	var seq, numbered int64
 	if err := db.sql.QueryRowContext(ctx, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sync_hub_local'), 0)").Scan(&seq, &numbered); err != nil {
@@ -119,43 +141,40 @@ func (db *DB) hubPage(ctx context.Context, council string, since int64, p Page, 
 	if p.Ops <= 0 {
 		p.Ops = int(^uint(0) >> 1)
 	}
-	type numberedOp struct {
-		n int64
-		c Change
-	}
 	// page reads the first ops of one council after since within the
 	// bounds; full says it stopped at a bound, not at the end.
 	page := func(tx *sql.Tx, council string) (rows []numberedOp, full bool, err error) {
-		q := "SELECT s.n, c.device, c.seq, c.hlc, c.tbl, c.row_id, c.council_id, c.field, c.value, c.base, c.sig FROM sync_seq s JOIN changes c ON c.device = s.device AND c.seq = s.seq WHERE s.n > ?"
+		q := numberedOps
 		args := []any{since}
 		if council != "" {
 			q += " AND s.council_id = ?"
 			args = append(args, council)
 		}
 		q += " ORDER BY s.n"
-		rs, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return nil, false, err
-		}
-		defer rs.Close()
 		bytes := 0
-		for rs.Next() {
+		err = eachRow(ctx, tx, func(s scanner) error {
 			if len(rows) >= p.Ops {
-				return rows, true, nil
+				return errPageFull
 			}
-			var x numberedOp
-			if err := rs.Scan(&x.n, &x.c.Device, &x.c.Seq, &x.c.HLC, &x.c.Table, &x.c.Row, &x.c.Council, &x.c.Field, &x.c.Value, &x.c.Base, &x.c.Sig); err != nil {
-				return nil, false, err
+			x, err := scanNumbered(s)
+			if err != nil {
+				return err
 			}
-			x.c.Value = textValue(x.c.Value)
 			size := x.c.Size()
 			if p.Bytes > 0 && len(rows) > 0 && bytes+size > p.Bytes {
-				return rows, true, nil
+				return errPageFull
 			}
 			bytes += size
 			rows = append(rows, x)
+			return nil
+		}, q, args...)
+		if errors.Is(err, errPageFull) {
+			return rows, true, nil
 		}
-		return rows, false, rs.Err()
+		if err != nil {
+			return nil, false, err
+		}
+		return rows, false, nil
 	}
 	var rows []numberedOp
 	more := false

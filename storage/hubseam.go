@@ -87,23 +87,16 @@ func (db *DB) HubNumbered(ctx context.Context, since int64, limit int) ([]Change
 	if err := db.applyTx(ctx, func(tx *sql.Tx) error { return db.sequenceLocal(ctx, tx) }); err != nil {
 		return nil, nil, err
 	}
-	rs, err := db.sql.QueryContext(ctx, "SELECT s.n, c.device, c.seq, c.hlc, c.tbl, c.row_id, c.council_id, c.field, c.value, c.base, c.sig FROM sync_seq s JOIN changes c ON c.device = s.device AND c.seq = s.seq WHERE s.n > ? ORDER BY s.n LIMIT ?", since, limit)
+	xs, err := list(ctx, db.sql, scanNumbered, numberedOps+" ORDER BY s.n LIMIT ?", since, limit)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rs.Close()
 	var ops []Change
 	var ns []int64
-	for rs.Next() {
-		var n int64
-		var c Change
-		if err := rs.Scan(&n, &c.Device, &c.Seq, &c.HLC, &c.Table, &c.Row, &c.Council, &c.Field, &c.Value, &c.Base, &c.Sig); err != nil {
-			return nil, nil, err
-		}
-		c.Value = textValue(c.Value)
-		ops, ns = append(ops, c), append(ns, n)
+	for _, x := range xs {
+		ops, ns = append(ops, x.c), append(ns, x.n)
 	}
-	return ops, ns, rs.Err()
+	return ops, ns, nil
 }
 
 // What another hub store needs to take erasures of personal data (the
