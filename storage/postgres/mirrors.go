@@ -90,18 +90,14 @@ func (s *Store) Mirrors(ctx context.Context) ([]MirrorDevice, error) {
 	if err != nil {
 		return nil, s.failed(err)
 	}
-	defer rows.Close()
-	var out []MirrorDevice
-	for rows.Next() {
+	out, err := collect(rows, func(r pgx.Row) (MirrorDevice, error) {
 		var m MirrorDevice
 		var created, enrolled, revoked, seen string
-		if err := rows.Scan(&m.ID, &m.Label, &m.Council, &m.Staff, &m.Replica, &created, &enrolled, &revoked, &m.Key, &m.Place, &seen); err != nil {
-			return nil, s.failed(err)
-		}
+		err := r.Scan(&m.ID, &m.Label, &m.Council, &m.Staff, &m.Replica, &created, &enrolled, &revoked, &m.Key, &m.Place, &seen)
 		m.Created, m.Enrolled, m.Revoked, m.LastSeen = parseStamp(created), parseStamp(enrolled), parseStamp(revoked), parseStamp(seen)
-		out = append(out, m)
-	}
-	return out, s.failed(rows.Err())
+		return m, err
+	})
+	return out, s.failed(err)
 }
 
 // PruneMirrors revokes every live mirror not seen since before (one never

@@ -339,16 +339,7 @@ func (s *Store) Devices(ctx context.Context) ([]storage.Device, error) {
 	if err != nil {
 		return nil, s.failed(err)
 	}
-	defer rows.Close()
-	var out []storage.Device
-	for rows.Next() {
-		d, err := scanDevice(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return collect(rows, scanDevice)
 }
 
 // RevokeDevice stops a device at once, on every node.
@@ -539,17 +530,12 @@ func (s *Store) Councils(ctx context.Context) ([]model.Council, error) {
 	if err != nil {
 		return nil, s.failed(err)
 	}
-	defer rows.Close()
-	var out []model.Council
-	for rows.Next() {
+	out, err := collect(rows, func(r pgx.Row) (model.Council, error) {
 		var c model.Council
-		if err := rows.Scan(&c.ID, &c.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
+		return c, r.Scan(&c.ID, &c.Name)
+	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, rows.Err()
+	return out, err
 }
 
 // AddCouncil writes a new council as the hub's own signed op, numbered like
@@ -652,6 +638,26 @@ func (s *Store) fieldOps(ctx context.Context, q querier, table, row, field strin
 // order and closes rows; the error is a scan's or the rows'.
 func collectOps(rows pgx.Rows) ([]storage.Change, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.Change, error) { return scanOp(r, nil) })
+}
+
+// collect reads every row of rows with scan, in order, and closes rows; no
+// row is a nil slice. The error is a scan's or the rows'.
+func collect[T any](rows pgx.Rows, scan func(pgx.Row) (T, error)) ([]T, error) {
+	return pgx.AppendRows([]T(nil), rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+}
+
+// A numbered is an op with its number in the log.
+type numbered struct {
+	n int64
+	c storage.Change
+}
+
+// scanNumbered reads a row of n and opCols.
+func scanNumbered(r pgx.Row) (numbered, error) {
+	var x numbered
+	var err error
+	x.c, err = scanOp(r, &x.n)
+	return x, err
 }
 
 // held returns the ops of the log with the ids of ops, by id.
@@ -1151,10 +1157,6 @@ func (s *Store) HubPage(ctx context.Context, council string, cur storage.Cursor,
 			pos[st.council] = min(cur.Pos(st.id), st.n)
 			low = min(low, pos[st.council])
 		}
-		type numbered struct {
-			n int64
-			c storage.Change
-		}
 		var page []numbered
 		if len(streams) <= smallPull {
 			// One range scan of (council_id, n) a stream, merged: a
@@ -1171,16 +1173,7 @@ func (s *Store) HubPage(ctx context.Context, council string, cur storage.Cursor,
 				if err != nil {
 					return err
 				}
-				for rows.Next() {
-					var x numbered
-					if x.c, err = scanOp(rows, &x.n); err != nil {
-						rows.Close()
-						return err
-					}
-					page = append(page, x)
-				}
-				rows.Close()
-				if err := rows.Err(); err != nil {
+				if page, err = collect(rows, scanNumbered); err != nil {
 					return err
 				}
 			}
@@ -1308,16 +1301,14 @@ func (s *Store) Numbered(ctx context.Context, since int64, limit int) ([]storage
 	if err != nil {
 		return nil, nil, s.failed(err)
 	}
-	defer rows.Close()
+	xs, err := collect(rows, scanNumbered)
+	if err != nil {
+		return nil, nil, err
+	}
 	var ops []storage.Change
 	var ns []int64
-	for rows.Next() {
-		var n int64
-		c, err := scanOp(rows, &n)
-		if err != nil {
-			return nil, nil, err
-		}
-		ops, ns = append(ops, c), append(ns, n)
+	for _, x := range xs {
+		ops, ns = append(ops, x.c), append(ns, x.n)
 	}
-	return ops, ns, rows.Err()
+	return ops, ns, nil
 }

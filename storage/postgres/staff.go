@@ -111,16 +111,11 @@ func (s *Store) StaffUsers(ctx context.Context) ([]storage.StaffUser, error) {
 	if err != nil {
 		return nil, s.failed(err)
 	}
-	defer rows.Close()
-	var out []storage.StaffUser
-	for rows.Next() {
+	out, err := collect(rows, func(r pgx.Row) (storage.StaffUser, error) {
 		var u storage.StaffUser
-		if err := rows.Scan(&u.ID, &u.Name, &u.PwHash, &u.Created); err != nil {
-			return nil, s.failed(err)
-		}
-		out = append(out, u)
-	}
-	return out, s.failed(rows.Err())
+		return u, r.Scan(&u.ID, &u.Name, &u.PwHash, &u.Created)
+	})
+	return out, s.failed(err)
 }
 
 // CreateStaffSession stores a new session; expired ones are purged.
@@ -193,14 +188,10 @@ func (s *Store) StaffFailures(ctx context.Context, key string, since time.Time, 
 	if err != nil {
 		return nil, s.failed(err)
 	}
-	defer rows.Close()
-	var out []time.Time
-	for rows.Next() {
+	out, err := collect(rows, func(r pgx.Row) (time.Time, error) {
 		var ms int64
-		if err := rows.Scan(&ms); err != nil {
-			return nil, s.failed(err)
-		}
-		out = append(out, time.UnixMilli(ms).UTC())
-	}
-	return out, s.failed(rows.Err())
+		err := r.Scan(&ms)
+		return time.UnixMilli(ms).UTC(), err
+	})
+	return out, s.failed(err)
 }
