@@ -14,6 +14,13 @@ func (db *DB) RestoreFrom(ctx context.Context, from string) (saved string, err e
 	if err := checkBackupStopped(ctx, from); err != nil {
 		return "", err
 	}
+	// The sync's kept connection (applyConn) goes with the pool: kept, it
+	// would write every later sync's rows into the file the restore
+	// replaces, lost at the next start. No apply runs until the restored
+	// file is open.
+	db.apply.turn <- struct{}{}
+	defer func() { <-db.apply.turn }()
+	db.apply.drop(false)
 	if err := db.sql.Close(); err != nil {
 		return "", err
 	}
