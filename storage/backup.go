@@ -423,8 +423,13 @@ func removeDB(path string) {
 // checkBackup opens a would-be backup read-only and checks it.
 func checkBackup(ctx context.Context, path string) error {
 	f, err := os.Open(path)
-	if err != nil {
-		return err
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("sikkerhedskopien %s findes ikke (%v)", path, err)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("du har ikke adgang til at læse sikkerhedskopien %s (%v)", path, err)
+	case err != nil:
+		return fmt.Errorf("læs sikkerhedskopien %s: %w", path, err)
 	}
 	head := make([]byte, 16)
 	_, err = f.Read(head)
