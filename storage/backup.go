@@ -264,10 +264,14 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 			return "", model.Interrupted(ctx, context.Cause(ctx))
 		}
 		if err == nil {
-			if err := db.Check(ctx); err == nil {
+			// A file that opens but fails the check is kept byte for byte
+			// below, as one that does not open: VACUUM INTO stops at the
+			// first damaged page, and refused every restore over it.
+			damaged := db.Check(ctx)
+			if damaged == nil {
 				cur = readCounters(ctx, db.sql)
 			}
-			if ctx.Err() == nil {
+			if ctx.Err() == nil && damaged == nil {
 				err = db.Backup(ctx, saved)
 			}
 			db.Close()
@@ -277,10 +281,22 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 			if err != nil {
 				return "", fmt.Errorf("gem den nuværende database først: %w", err)
 			}
-		} else if err := copyFile(dbPath, saved); err != nil {
-			// A damaged current database is kept byte for byte.
-			os.Remove(saved)
-			return "", fmt.Errorf("gem den nuværende database først: %w", err)
+			err = damaged
+		}
+		if err != nil {
+			if err := copyFile(dbPath, saved); err != nil {
+				// A damaged current database is kept byte for byte.
+				os.Remove(saved)
+				return "", fmt.Errorf("gem den nuværende database først: %w", err)
+			}
+			// With its write-ahead log, when one is left: the restore
+			// removes it beside the database.
+			if _, err := os.Stat(dbPath + "-wal"); err == nil {
+				if err := copyFile(dbPath+"-wal", saved+"-wal"); err != nil {
+					removeDB(saved)
+					return "", fmt.Errorf("gem den nuværende database først: %w", err)
+				}
+			}
 		}
 	}
 	tmp := dbPath + ".gendan"

@@ -1,0 +1,63 @@
+package storage_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// A database that opens but fails SQLite's check (a scribbled page: what
+// the rescue window and a restore in the window are for) is replaced by
+// the backup, and kept byte for byte beside it, instead of the restore
+// being refused because the damaged file could not be copied with VACUUM
+// INTO (»database disk image is malformed«).
+func TestRestoreOverDatabaseThatOpensDamaged(t *testing.T) {
+	ctx := context.Background()
+	db, path := openTemp(t)
+	c := newCouncil(t, db)
+	for range 300 {
+		must(t, db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne op", Role: model.RoleMember}))
+	}
+	good := filepath.Join(t.TempDir(), "god.db")
+	must(t, db.Backup(ctx, good))
+	must(t, db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
+	db.Close()
+	b, err := os.ReadFile(path)
+	must(t, err)
+	for i := len(b) / 2; i < len(b)/2+8192 && i < len(b); i++ {
+		b[i] = 0x5A // a scribbled stretch in the middle
+	}
+	must(t, os.WriteFile(path, b, 0o644))
+	if d, err := storage.Open(ctx, path); err != nil {
+		t.Fatalf("the damaged file should open (only the check finds it): %v", err)
+	} else {
+		err = d.Check(ctx)
+		d.Close()
+		if !errors.Is(err, storage.ErrDamaged) {
+			t.Fatalf("check of the damaged file: %v, want ErrDamaged", err)
+		}
+	}
+
+	saved, err := storage.Restore(ctx, path, good)
+	if err != nil {
+		t.Fatalf("restore over the damaged database: %v", err)
+	}
+	kept, err := os.ReadFile(saved)
+	must(t, err)
+	if !bytes.Equal(kept, b) {
+		t.Error("the damaged database is not kept byte for byte")
+	}
+	again, err := storage.Open(ctx, path)
+	must(t, err)
+	defer again.Close()
+	must(t, again.Check(ctx))
+	if ms, err := again.Members(ctx, c.ID); err != nil || len(ms) != 300 {
+		t.Errorf("after the restore: %d members, %v; want 300", len(ms), err)
+	}
+}
