@@ -61,3 +61,38 @@ func TestRestoreOverDatabaseThatOpensDamaged(t *testing.T) {
 		t.Errorf("after the restore: %d members, %v; want 300", len(ms), err)
 	}
 }
+
+// The check beside the open window found the file damaged, so writes are
+// refused; a restore from the window (Filer) then brings a sound file, and
+// the window saves again at once, not only after a new start.
+func TestRestoreFromAfterDamageFoundSavesAgain(t *testing.T) {
+	ctx := context.Background()
+	db, path := openTemp(t)
+	c := newCouncil(t, db)
+	for range 300 {
+		must(t, db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne op", Role: model.RoleMember}))
+	}
+	good := filepath.Join(t.TempDir(), "god.db")
+	must(t, db.Backup(ctx, good))
+	must(t, db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
+	db.Close()
+	b, err := os.ReadFile(path)
+	must(t, err)
+	for i := len(b) / 2; i < len(b)/2+8192 && i < len(b); i++ {
+		b[i] = 0x5A
+	}
+	must(t, os.WriteFile(path, b, 0o644))
+
+	open, err := storage.Open(ctx, path)
+	must(t, err)
+	defer open.Close()
+	if err := open.CheckInBackground(ctx); !errors.Is(err, storage.ErrDamaged) {
+		t.Fatalf("the check beside the window: %v, want ErrDamaged", err)
+	}
+	if _, err := open.RestoreFrom(ctx, good); err != nil {
+		t.Fatalf("restore from the window: %v", err)
+	}
+	if err := open.SaveCouncil(ctx, model.Council{}, &model.Council{Name: "Efter gendannelsen"}); err != nil {
+		t.Errorf("a save after the restore: %v", err)
+	}
+}

@@ -46,6 +46,12 @@ func (db *DB) swap(ctx context.Context, from string) (saved string, restoreErr, 
 		return "", nil, err
 	}
 	saved, restoreErr = restoreChecked(ctx, db.path, from) // checked by the caller
+	var partly *RestoredError
+	if restoreErr == nil || errors.As(restoreErr, &partly) {
+		// A sound file has replaced one a check found damaged
+		// (CheckInBackground): writes are taken again.
+		db.damaged.Store(nil)
+	}
 	sqldb, err := sql.Open("sqlite", dsn(db.path))
 	if err != nil {
 		return "", nil, fmt.Errorf("åbn databasen igen: %w", err)
