@@ -278,6 +278,11 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 			if ctx.Err() != nil {
 				return "", restoreStopped(ctx, saved, "")
 			}
+			if inUse(dbPath) {
+				removeDB(saved)
+				os.RemoveAll(blobDir(saved))
+				return "", ErrInUse
+			}
 			if err != nil {
 				return "", fmt.Errorf("gem den nuværende database først: %w", err)
 			}
@@ -326,6 +331,19 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 		return saved, &RestoredError{err}
 	}
 	return saved, nil
+}
+
+// ErrInUse: another window or program has the database open, so a
+// restore would put the backup in its place under it, and what it saved
+// afterwards would go into the replaced file, lost when it closed.
+var ErrInUse = error(model.NewError(model.Conflict, "databasen er åben i Lokalråd eller et andet program; luk det, og gendan så igen"))
+
+// inUse tells whether a connection other than those this DB closed has the
+// database at dbPath open: SQLite removes the write-ahead log when the
+// last connection closes, and keeps it while another is open.
+func inUse(dbPath string) bool {
+	_, err := os.Stat(dbPath + "-wal")
+	return err == nil
 }
 
 // restoreStopped removes what a restore stopped by ctx had made (the copy

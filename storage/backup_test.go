@@ -36,13 +36,13 @@ func TestBackupAndRestore(t *testing.T) {
 	must(t, err)
 	restored, err := storage.Open(context.Background(), path)
 	must(t, err)
-	defer restored.Close()
 	if _, err := restored.Meeting(t.Context(), m.ID); err != nil {
 		t.Errorf("the meeting from the backup is missing: %v", err)
 	}
 	if _, err := restored.AgendaItem(t.Context(), later.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("work after the backup survived a restore: %v", err)
 	}
+	must(t, restored.Close()) // a restore is refused while it is open (ErrInUse)
 	keep, err := storage.Open(context.Background(), saved)
 	must(t, err)
 	defer keep.Close()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"lokalraad/model"
@@ -94,5 +95,36 @@ func TestRestoreFromAfterDamageFoundSavesAgain(t *testing.T) {
 	}
 	if err := open.SaveCouncil(ctx, model.Council{}, &model.Council{Name: "Efter gendannelsen"}); err != nil {
 		t.Errorf("a save after the restore: %v", err)
+	}
+}
+
+// `lokalraad restore` while the window has the database open: refused, in
+// Danish, and what the window saves afterwards is in the file. Before, the
+// backup took the file's place under the window, which went on saving
+// into the replaced file: gone when it closed.
+func TestRestoreRefusedWhileTheWindowHasTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	window, path := openTemp(t)
+	c := newCouncil(t, window)
+	usb := filepath.Join(t.TempDir(), "usb.db")
+	must(t, window.Backup(ctx, usb))
+
+	_, err := storage.Restore(ctx, path, usb)
+	if err == nil {
+		t.Fatal("restored under the open window")
+	}
+	if !strings.Contains(err.Error(), "åben") {
+		t.Errorf("refusal %q does not say the database is open", err)
+	}
+	must(t, window.SaveCouncil(ctx, model.Council{}, &model.Council{Name: "Skrevet i vinduet"}))
+	must(t, window.Close())
+	again, err := storage.Open(ctx, path)
+	must(t, err)
+	defer again.Close()
+	if cs, err := again.Councils(ctx); err != nil || len(cs) != 2 {
+		t.Errorf("after the window closed: %v, %v; want %s and the one saved in the window", cs, err, c.Name)
+	}
+	if saved, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "sikkerhedskopier", "foer-gendannelse-*")); len(saved) != 0 {
+		t.Errorf("a refused restore left copies: %v", saved)
 	}
 }
