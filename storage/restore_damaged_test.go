@@ -20,21 +20,7 @@ import (
 // INTO (»database disk image is malformed«).
 func TestRestoreOverDatabaseThatOpensDamaged(t *testing.T) {
 	ctx := context.Background()
-	db, path := openTemp(t)
-	c := newCouncil(t, db)
-	for range 300 {
-		must(t, db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne op", Role: model.RoleMember}))
-	}
-	good := filepath.Join(t.TempDir(), "god.db")
-	must(t, db.Backup(ctx, good))
-	must(t, db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
-	db.Close()
-	b, err := os.ReadFile(path)
-	must(t, err)
-	for i := len(b) / 2; i < len(b)/2+8192 && i < len(b); i++ {
-		b[i] = 0x5A // a scribbled stretch in the middle
-	}
-	must(t, os.WriteFile(path, b, 0o644))
+	path, c, good, b := damagedWithBackup(t)
 	if d, err := storage.Open(ctx, path); err != nil {
 		t.Fatalf("the damaged file should open (only the check finds it): %v", err)
 	} else {
@@ -68,21 +54,7 @@ func TestRestoreOverDatabaseThatOpensDamaged(t *testing.T) {
 // the window saves again at once, not only after a new start.
 func TestRestoreFromAfterDamageFoundSavesAgain(t *testing.T) {
 	ctx := context.Background()
-	db, path := openTemp(t)
-	c := newCouncil(t, db)
-	for range 300 {
-		must(t, db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne op", Role: model.RoleMember}))
-	}
-	good := filepath.Join(t.TempDir(), "god.db")
-	must(t, db.Backup(ctx, good))
-	must(t, db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
-	db.Close()
-	b, err := os.ReadFile(path)
-	must(t, err)
-	for i := len(b) / 2; i < len(b)/2+8192 && i < len(b); i++ {
-		b[i] = 0x5A
-	}
-	must(t, os.WriteFile(path, b, 0o644))
+	path, _, good, _ := damagedWithBackup(t)
 
 	open, err := storage.Open(ctx, path)
 	must(t, err)
@@ -127,4 +99,28 @@ func TestRestoreRefusedWhileTheWindowHasTheDatabase(t *testing.T) {
 	if saved, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "sikkerhedskopier", "foer-gendannelse-*")); len(saved) != 0 {
 		t.Errorf("a refused restore left copies: %v", saved)
 	}
+}
+
+// damagedWithBackup is a council's database of 300 members, backed up to
+// good and then damaged as a disk may: a stretch in the middle scribbled
+// over, so that it opens and only SQLite's check finds it. b is the
+// damaged file's bytes.
+func damagedWithBackup(t *testing.T) (path string, c model.Council, good string, b []byte) {
+	t.Helper()
+	db, path := openTemp(t)
+	c = newCouncil(t, db)
+	for range 300 {
+		must(t, db.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: c.ID, Name: "Medlem med et langt navn til at fylde siderne op", Role: model.RoleMember}))
+	}
+	good = filepath.Join(t.TempDir(), "god.db")
+	must(t, db.Backup(t.Context(), good))
+	must(t, db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"))
+	db.Close()
+	b, err := os.ReadFile(path)
+	must(t, err)
+	for i := len(b) / 2; i < len(b)/2+8192 && i < len(b); i++ {
+		b[i] = 0x5A
+	}
+	must(t, os.WriteFile(path, b, 0o644))
+	return path, c, good, b
 }
