@@ -307,6 +307,13 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 	tmp := dbPath + ".gendan"
 	if err := copyFile(from, tmp); err != nil {
 		os.Remove(tmp)
+		// The backup was read by the check: what fails is the folder.
+		switch dir := filepath.Dir(dbPath); {
+		case errors.Is(err, fs.ErrNotExist):
+			return "", fmt.Errorf("mappen %s findes ikke (%v)", dir, err)
+		case errors.Is(err, fs.ErrPermission):
+			return "", fmt.Errorf("mappen %s kan ikke skrives; du har ikke adgang til den (%v)", dir, err)
+		}
 		return "", friendly(err)
 	}
 	if err := carryCounters(ctx, tmp, cur); err != nil {

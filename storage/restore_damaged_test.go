@@ -124,3 +124,16 @@ func damagedWithBackup(t *testing.T) (path string, c model.Council, good string,
 	must(t, os.WriteFile(path, b, 0o644))
 	return path, c, good, b
 }
+
+// A restore to a database in a folder that is not there says so in
+// Danish, not with Go's English »open …: no such file or directory«.
+func TestRestoreIntoMissingFolderSaysWhy(t *testing.T) {
+	db, _ := openTemp(t)
+	newCouncil(t, db)
+	usb := filepath.Join(t.TempDir(), "usb.db")
+	must(t, db.Backup(context.Background(), usb))
+	_, err := storage.Restore(t.Context(), filepath.Join(t.TempDir(), "findes-ikke", "lokalraad.db"), usb)
+	if err == nil || !strings.HasPrefix(err.Error(), "mappen ") || !strings.Contains(err.Error(), "findes ikke") {
+		t.Errorf("restore into a missing folder: %v; want »mappen … findes ikke«", err)
+	}
+}
