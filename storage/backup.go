@@ -264,28 +264,56 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 			return "", model.Interrupted(ctx, context.Cause(ctx))
 		}
 		if err == nil {
-			if err := db.Check(ctx); err == nil {
+			// A file that opens but fails the check is kept byte for byte
+			// below, as one that does not open: VACUUM INTO stops at the
+			// first damaged page, and refused every restore over it.
+			damaged := db.Check(ctx)
+			if damaged == nil {
 				cur = readCounters(ctx, db.sql)
 			}
-			if ctx.Err() == nil {
+			if ctx.Err() == nil && damaged == nil {
 				err = db.Backup(ctx, saved)
 			}
 			db.Close()
 			if ctx.Err() != nil {
 				return "", restoreStopped(ctx, saved, "")
 			}
+			if inUse(dbPath) {
+				removeDB(saved)
+				os.RemoveAll(blobDir(saved))
+				return "", ErrInUse
+			}
 			if err != nil {
 				return "", fmt.Errorf("gem den nuværende database først: %w", err)
 			}
-		} else if err := copyFile(dbPath, saved); err != nil {
-			// A damaged current database is kept byte for byte.
-			os.Remove(saved)
-			return "", fmt.Errorf("gem den nuværende database først: %w", err)
+			err = damaged
+		}
+		if err != nil {
+			if err := copyFile(dbPath, saved); err != nil {
+				// A damaged current database is kept byte for byte.
+				os.Remove(saved)
+				return "", fmt.Errorf("gem den nuværende database først: %w", err)
+			}
+			// With its write-ahead log, when one is left: the restore
+			// removes it beside the database.
+			if _, err := os.Stat(dbPath + "-wal"); err == nil {
+				if err := copyFile(dbPath+"-wal", saved+"-wal"); err != nil {
+					removeDB(saved)
+					return "", fmt.Errorf("gem den nuværende database først: %w", err)
+				}
+			}
 		}
 	}
 	tmp := dbPath + ".gendan"
 	if err := copyFile(from, tmp); err != nil {
 		os.Remove(tmp)
+		// The backup was read by the check: what fails is the folder.
+		switch dir := filepath.Dir(dbPath); {
+		case errors.Is(err, fs.ErrNotExist):
+			return "", fmt.Errorf("mappen %s findes ikke (%v)", dir, err)
+		case errors.Is(err, fs.ErrPermission):
+			return "", fmt.Errorf("mappen %s kan ikke skrives; du har ikke adgang til den (%v)", dir, err)
+		}
 		return "", friendly(err)
 	}
 	if err := carryCounters(ctx, tmp, cur); err != nil {
@@ -310,6 +338,19 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 		return saved, &RestoredError{err}
 	}
 	return saved, nil
+}
+
+// ErrInUse: another window or program has the database open, so a
+// restore would put the backup in its place under it, and what it saved
+// afterwards would go into the replaced file, lost when it closed.
+var ErrInUse = error(model.NewError(model.Conflict, "databasen er åben i Lokalråd eller et andet program; luk det, og gendan så igen"))
+
+// inUse tells whether a connection other than those this DB closed has the
+// database at dbPath open: SQLite removes the write-ahead log when the
+// last connection closes, and keeps it while another is open.
+func inUse(dbPath string) bool {
+	_, err := os.Stat(dbPath + "-wal")
+	return err == nil
 }
 
 // restoreStopped removes what a restore stopped by ctx had made (the copy
@@ -423,8 +464,13 @@ func removeDB(path string) {
 // checkBackup opens a would-be backup read-only and checks it.
 func checkBackup(ctx context.Context, path string) error {
 	f, err := os.Open(path)
-	if err != nil {
-		return err
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("sikkerhedskopien %s findes ikke (%v)", path, err)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("du har ikke adgang til at læse sikkerhedskopien %s (%v)", path, err)
+	case err != nil:
+		return fmt.Errorf("læs sikkerhedskopien %s: %w", path, err)
 	}
 	head := make([]byte, 16)
 	_, err = f.Read(head)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,13 +36,13 @@ func TestBackupAndRestore(t *testing.T) {
 	must(t, err)
 	restored, err := storage.Open(context.Background(), path)
 	must(t, err)
-	defer restored.Close()
 	if _, err := restored.Meeting(t.Context(), m.ID); err != nil {
 		t.Errorf("the meeting from the backup is missing: %v", err)
 	}
 	if _, err := restored.AgendaItem(t.Context(), later.ID); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("work after the backup survived a restore: %v", err)
 	}
+	must(t, restored.Close()) // a restore is refused while it is open (ErrInUse)
 	keep, err := storage.Open(context.Background(), saved)
 	must(t, err)
 	defer keep.Close()
@@ -82,8 +83,14 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 	empty := filepath.Join(dir, "empty.db")
 	must(t, os.WriteFile(empty, nil, 0o644))
 	for _, bad := range []string{notDB, empty, filepath.Join(dir, "missing.db")} {
-		if _, err := storage.Restore(t.Context(), path, bad); err == nil {
+		_, err := storage.Restore(t.Context(), path, bad)
+		if err == nil {
 			t.Errorf("restored from %s", filepath.Base(bad))
+			continue
+		}
+		// The user reads why in Danish, not the system's English words.
+		if msg := err.Error(); !strings.Contains(msg, "findes ikke") && !strings.Contains(msg, "ikke en Lokalråd-database") {
+			t.Errorf("restore from %s: %q does not say in Danish what is wrong", filepath.Base(bad), msg)
 		}
 	}
 	// The database is untouched.

@@ -223,6 +223,18 @@ func (db *DB) migrateTo(ctx context.Context, files []string) error {
 	if version == len(files) {
 		return nil
 	}
+	if version == 0 {
+		// A new file is empty. One with tables but no version is another
+		// program's database (given by --db by mistake): it is not ours to
+		// change.
+		var tables int
+		if err := db.sql.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master").Scan(&tables); err != nil {
+			return friendly(fmt.Errorf("læs databasens indhold: %w", err))
+		}
+		if tables > 0 {
+			return fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
+		}
+	}
 	var before string // the copy made before the upgrade
 	if version > 0 {
 		// An old database is copied aside before it is changed.

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -99,6 +100,38 @@ func TestRefusesNonDatabase(t *testing.T) {
 	after := noerr.Get(os.ReadFile(path))(t)
 	if string(after) != string(junk) {
 		t.Error("the file was changed")
+	}
+}
+
+// Another program's SQLite file (a photo catalogue, given by --db by
+// mistake) is refused, not made a Lokalråd database: its tables and rows
+// stay as they were and no Lokalråd table is added.
+func TestRefusesOtherProgramsDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fotos.db")
+	other, err := sql.Open("sqlite", path)
+	must(t, err)
+	_, err = other.Exec("CREATE TABLE fotos(id INTEGER PRIMARY KEY, navn TEXT); INSERT INTO fotos(navn) VALUES ('Sankt Hans 2025')")
+	must(t, err)
+	must(t, other.Close())
+
+	_, err = storage.Open(context.Background(), path)
+	if !errors.Is(err, storage.ErrNotDatabase) {
+		t.Fatalf("opening another program's database: err = %v, want ErrNotDatabase", err)
+	}
+	other, err = sql.Open("sqlite", path)
+	must(t, err)
+	defer other.Close()
+	var tables []string
+	rows, err := other.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+	must(t, err)
+	for rows.Next() {
+		var n string
+		must(t, rows.Scan(&n))
+		tables = append(tables, n)
+	}
+	must(t, rows.Err())
+	if strings.Join(tables, ",") != "fotos" {
+		t.Errorf("tables after a refused open: %v, want only fotos", tables)
 	}
 }
 

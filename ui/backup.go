@@ -72,7 +72,18 @@ func (u *App) confirmRestore(path string) {
 }
 
 func (u *App) restoreFrom(path string) {
-	saved, err := u.db.RestoreFrom(u.ctx, path)
+	// No sync runs through the restore: one in flight is stopped first
+	// (exchange.Syncer.Pause), and the restored database syncs afresh.
+	var saved string
+	var err error
+	u.sync.bg.Pause(func() { saved, err = u.db.RestoreFrom(u.ctx, path) })
+	if u.sync.running {
+		u.sync.setRunning(false) // the stopped sync reports nothing
+		u.sync.refresh()
+	}
+	if u.sync.started {
+		u.sync.request()
+	}
 	var partly *lstorage.RestoredError
 	if err != nil && !errors.As(err, &partly) {
 		u.showError(err)

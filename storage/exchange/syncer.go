@@ -39,6 +39,8 @@ type Syncer struct {
 	Pending func(n int)
 
 	net     sync.Mutex // held while talking to the server
+	mu      sync.Mutex // guards stop
+	stop    context.CancelFunc
 	kick    chan struct{}
 	changed chan time.Time
 }
@@ -144,6 +146,16 @@ func (s *Syncer) SyncOnce(ctx context.Context) Report {
 	if ctx.Err() != nil {
 		return Report{Err: ctx.Err(), Waiting: -1}
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.mu.Lock()
+	s.stop = cancel
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.stop = nil
+		s.mu.Unlock()
+	}()
 	if s.Started != nil {
 		s.Started()
 	}
@@ -159,6 +171,23 @@ func (s *Syncer) SyncOnce(ctx context.Context) Report {
 		s.Done(r)
 	}
 	return r
+}
+
+// Pause stops a sync in flight (as Ctrl-C does: each page applied stays,
+// with its cursor) and runs f while no sync or enrolment talks to the
+// server; the loop goes on afterwards. A restore replaces the database
+// under f: a pull that went on through it moved the restored database's
+// cursor to where the replaced one had got, and the restored database
+// never got the ops in between. The stopped sync reports nothing (Done).
+func (s *Syncer) Pause(f func()) {
+	s.mu.Lock()
+	if s.stop != nil {
+		s.stop()
+	}
+	s.mu.Unlock()
+	s.net.Lock()
+	defer s.net.Unlock()
+	f()
 }
 
 // Enroll enrols the database (Client.Enroll) after any other talk with the
