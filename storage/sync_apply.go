@@ -101,7 +101,7 @@ func (db *DB) FinishPull(ctx context.Context) error {
 
 func (db *DB) applyPulled(ctx context.Context, ops []Change, next string, more bool) (Applied, error) {
 	var a Applied
-	err := db.applyTxPart(ctx, more, func(tx *sql.Tx) error {
+	err := db.applyTx(ctx, func(tx *sql.Tx) error {
 		n, fresh, err := db.applyOps(ctx, tx, ops, more)
 		if err != nil {
 			return err
@@ -120,19 +120,13 @@ func (db *DB) applyPulled(ctx context.Context, ops []Change, next string, more b
 // which has foreign keys off: ops of a child may arrive before those of
 // its parent, and a row may outlive a parent deleted concurrently.
 func (db *DB) applyTx(ctx context.Context, f func(tx *sql.Tx) error) error {
-	return db.applyTxPart(ctx, false, f)
-}
-
-// applyTxPart is applyTx for a page of a pull with more pages to come
-// (part): its commit leaves the write-ahead log to grow (partCheckpoint).
-func (db *DB) applyTxPart(ctx context.Context, part bool, f func(tx *sql.Tx) error) error {
 	select {
 	case db.apply.turn <- struct{}{}:
 	case <-ctx.Done():
 		return friendly(ctx.Err())
 	}
 	defer func() { <-db.apply.turn }()
-	err := db.apply.run(ctx, db.sql, part, f)
+	err := db.apply.run(ctx, db.sql, f)
 	if err != nil {
 		// The next apply takes a new connection. Not this one again: a
 		// context that ended the apply interrupts the connection's
@@ -155,25 +149,7 @@ type applyConn struct {
 	turn  chan struct{} // one apply at a time: holds conn and stmts
 	conn  *sql.Conn
 	stmts map[string]*sql.Stmt
-	ckpt  int // the connection's wal_autocheckpoint; 0 until set
 }
-
-// The write-ahead log's size, in pages, past which a commit on the apply
-// connection copies it into the database (SQLite's wal_autocheckpoint).
-// The pages of a pull with more to come let it grow to partCheckpoint
-// (about 40 MB); the last page's commit, and every other apply, use
-// SQLite's default. A first pull of a council with 10 years writes its
-// b-tree pages again in every one of its dozen commits: copied into the
-// database at every 1,000 pages, many went there twice or three times,
-// and the checkpoints were a tenth of applying it (issue 10); now the
-// last page's commit copies each page once. A power cut can lose more of
-// a pull's pages this way (synchronous=NORMAL syncs the log at a
-// checkpoint), but each page's cursor is in its own transaction: what is
-// lost is pulled again.
-const (
-	walCheckpoint  = 1000
-	partCheckpoint = 10000
-)
 
 // maxKept bounds the statements kept on the apply connection. The apply
 // path's texts are a bounded set (multi-row statements come in a few
@@ -181,7 +157,7 @@ const (
 // transaction only.
 const maxKept = 256
 
-func (a *applyConn) run(ctx context.Context, pool *sql.DB, part bool, f func(tx *sql.Tx) error) error {
+func (a *applyConn) run(ctx context.Context, pool *sql.DB, f func(tx *sql.Tx) error) error {
 	if a.conn == nil {
 		c, err := pool.Conn(ctx)
 		if err != nil {
@@ -199,16 +175,6 @@ func (a *applyConn) run(ctx context.Context, pool *sql.DB, part bool, f func(tx 
 			}
 		}
 		a.conn = c
-	}
-	ckpt := walCheckpoint
-	if part {
-		ckpt = partCheckpoint
-	}
-	if a.ckpt != ckpt {
-		if _, err := a.conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint = "+strconv.Itoa(ckpt)); err != nil {
-			return err
-		}
-		a.ckpt = ckpt
 	}
 	tx, err := a.conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -251,7 +217,6 @@ func (a *applyConn) drop(discard bool) {
 		st.Close()
 	}
 	a.stmts = nil
-	a.ckpt = 0
 	if a.conn != nil {
 		if discard {
 			a.conn.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool
@@ -265,7 +230,7 @@ func (a *applyConn) drop(discard bool) {
 
 // restore gives the apply connection the pool's settings back.
 func (a *applyConn) restore() error {
-	for _, p := range []string{"PRAGMA foreign_keys = ON", "PRAGMA temp_store = DEFAULT", "PRAGMA wal_autocheckpoint = " + strconv.Itoa(walCheckpoint)} {
+	for _, p := range []string{"PRAGMA foreign_keys = ON", "PRAGMA temp_store = DEFAULT"} {
 		if _, err := a.conn.ExecContext(context.Background(), p); err != nil {
 			return err
 		}
