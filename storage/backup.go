@@ -278,7 +278,9 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 			if ctx.Err() != nil {
 				return "", restoreStopped(ctx, saved, "")
 			}
-			if inUse(dbPath) {
+			// (Only a sound file: a damaged one may keep its log because
+			// SQLite could not fold it in, and the rescue must go on.)
+			if damaged == nil && inUse(dbPath) {
 				removeDB(saved)
 				os.RemoveAll(blobDir(saved))
 				return "", ErrInUse
