@@ -16,13 +16,7 @@ import (
 // back in place under the open app.
 func TestBackupNowAndRestore(t *testing.T) {
 	u, db, council := withCouncil(t)
-	path := filepath.Join(t.TempDir(), "usb", "kopi.db")
-	os.MkdirAll(filepath.Dir(path), 0o755)
-	u.backupTo(path)
-	eventually(t, "the backup file", func() bool {
-		data, err := os.ReadFile(path)
-		return err == nil && len(data) > 100 && string(data[:15]) == "SQLite format 3"
-	})
+	path := backupOnStick(t, u)
 
 	later := model.Member{CouncilID: council, Name: "Kom til efter kopien", Role: model.RoleMember}
 	if err := db.SaveMember(t.Context(), model.Member{}, &later); err != nil {
@@ -47,13 +41,7 @@ func TestBackupNowAndRestore(t *testing.T) {
 // screens of the database that was replaced.
 func TestRestorePartlyShowsTheRestoredDatabase(t *testing.T) {
 	u, db, council := withCouncil(t)
-	path := filepath.Join(t.TempDir(), "usb", "kopi.db")
-	os.MkdirAll(filepath.Dir(path), 0o755)
-	u.backupTo(path)
-	eventually(t, "the backup file", func() bool {
-		data, err := os.ReadFile(path)
-		return err == nil && len(data) > 100 && string(data[:15]) == "SQLite format 3"
-	})
+	path := backupOnStick(t, u)
 	// The backup's attachment folder cannot be read: a file stands in its
 	// place (a stick written by another program).
 	os.RemoveAll(path + ".bilag")
@@ -85,4 +73,18 @@ func TestRestorePartlyShowsTheRestoredDatabase(t *testing.T) {
 	if len(u.members.items) != 0 {
 		t.Errorf("Medlemmer still shows %+v, which the restored database does not hold", u.members.items)
 	}
+}
+
+// backupOnStick takes a backup through "Tag sikkerhedskopi nu" to a
+// folder standing for a USB stick and waits until the file is written.
+func backupOnStick(t *testing.T, u *App) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "usb", "kopi.db")
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	u.backupTo(path)
+	eventually(t, "the backup file", func() bool {
+		data, err := os.ReadFile(path)
+		return err == nil && len(data) > 100 && string(data[:15]) == "SQLite format 3"
+	})
+	return path
 }
