@@ -312,3 +312,45 @@ func TestPullCutOffLeavesSearchComplete(t *testing.T) {
 		}
 	})
 }
+
+// A pull that deletes the newest agenda item and brings a new one gives
+// the new row the deleted row's rowid (SQLite reuses the highest). The
+// new row's insert (INSERT OR FAIL, one statement of many rows) must not
+// turn the search triggers' own conflict rule into a failure: SQLite lets
+// an outer statement's OR clause override a trigger's. Before, such a pull
+// failed whole with »UNIQUE constraint failed: search_pending…« and the
+// laptop never synced again.
+func TestPullDeletingNewestRowAndAddingOne(t *testing.T) {
+	src, dst := replica(t, "src"), replica(t, "dst")
+	c := model.Council{Name: "Tølløse Lokalråd"}
+	ok(t, src.SaveCouncil(t.Context(), model.Council{}, &c))
+	m := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Title: "Bestyrelsesmøde", Status: model.MeetingPlanned, Start: syncNow}
+	ok(t, src.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	var items []model.AgendaItem
+	for i, title := range []string{"Skolevejen", "Shelteret"} {
+		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Position: i + 1, Title: title, Kind: model.ItemDecision}
+		ok(t, src.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+		items = append(items, it)
+	}
+	p := model.Project{CouncilID: c.ID, Title: "Naturstien", Status: model.ProjectIdea}
+	ok(t, src.SaveProject(t.Context(), model.Project{}, &p))
+	_, err := dst.ApplyOps(t.Context(), mustOps(t, src))
+	ok(t, err)
+
+	ok(t, src.DeleteAgendaItem(t.Context(), items[1].ID))
+	added := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Position: 2, Title: "Juletræet", Kind: model.ItemDecision}
+	ok(t, src.SaveAgendaItem(t.Context(), model.AgendaItem{}, &added))
+	ok(t, src.DeleteProject(t.Context(), p.ID))
+	p2 := model.Project{CouncilID: c.ID, Title: "Fællesbålet", Status: model.ProjectIdea}
+	ok(t, src.SaveProject(t.Context(), model.Project{}, &p2))
+
+	if _, err := dst.ApplyOps(t.Context(), mustOps(t, src)); err != nil {
+		t.Fatalf("the pull failed: %v", err)
+	}
+	ok(t, SearchIndexProblem(dst))
+	wantHits(t, dst, c.ID, "shelteret")
+	wantHits(t, dst, c.ID, "juletræet", added.ID)
+	wantHits(t, dst, c.ID, "naturstien")
+	wantHits(t, dst, c.ID, "fællesbålet", p2.ID)
+	wantHits(t, dst, c.ID, "skolevejen", items[0].ID)
+}
