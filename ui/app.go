@@ -113,6 +113,7 @@ type App struct {
 	// once, and background work that reports after it is dropped.
 	endOnce sync.Once
 	ended   atomic.Bool
+	endedCh chan struct{} // closed when end has run (Ended)
 	// quitApp ends Fyne's event loop (the driver's Quit, see Quit); tests
 	// watch it.
 	quitApp func()
@@ -145,6 +146,7 @@ func (u *App) Fill() {
 func newApp(a fyne.App, db *storage.DB, later bool) *App {
 	u := &App{app: a, db: db, saver: newSaver(400 * time.Millisecond), now: time.Now, drafts: drafts{}, fillLater: later, quitApp: a.Driver().Quit}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
+	u.endedCh = make(chan struct{})
 	// Background work (sync, counts, attachments) that reports after the
 	// session ended finds no window to report to: dropped, also when Fyne
 	// runs it on the background goroutine because its loop has ended.
@@ -164,9 +166,6 @@ func newApp(a fyne.App, db *storage.DB, later bool) *App {
 	u.win.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon))
 	u.win.Resize(windowSize(a.Preferences())) // the last session's, or one that fits a laptop
 	u.win.SetOnClosed(u.end)                  // closing never loses typed text
-	// Fyne ends its loop itself on SIGINT and SIGTERM, before the session
-	// ends (end), and writes the preferences once more after this hook.
-	a.Lifecycle().SetOnStopped(u.keepWindowSize)
 	// The close button quits like Ctrl+Q: see Quit.
 	u.win.SetCloseIntercept(u.Quit)
 	u.sync = newSyncer(u)
@@ -222,8 +221,19 @@ func (u *App) end() {
 			u.borgerbudget.stop()
 		}
 		u.cancel() // after the last edit is saved: work in flight stops
+		close(u.endedCh)
 	})
 }
+
+// End ends the session's work as Quit does (pending edits saved, sync and
+// counts stopped) without asking Fyne for anything: for a caller whose
+// Fyne loop no longer answers. Safe to call from any goroutine once the
+// loop has stopped, and again.
+func (u *App) End() { u.end() }
+
+// Ended is closed once the session's work has ended (Quit, the window's
+// close, ShowAndRun's return or End).
+func (u *App) Ended() <-chan struct{} { return u.endedCh }
 
 // start shows the last council, or the welcome screen when there is none.
 func (u *App) start() {

@@ -47,10 +47,10 @@ func keptSide(v float64) bool {
 	return !math.IsNaN(v) && v >= minKeptSide && v <= maxKeptSide
 }
 
-// keepWindowSize keeps the window's size for the next start: when the
-// session ends and when Fyne's loop stops (whichever comes first: Fyne
-// quits on SIGTERM by itself, and the preferences it saves after its
-// stopped hook are those kept; a size set after that is lost).
+// keepWindowSize keeps the window's size for the next start, when the
+// session ends (end), also after Fyne's loop has stopped by itself on
+// SIGTERM: the canvas keeps its size, and the app's preferences
+// (OpenPrefs) write the file before Set returns.
 func (u *App) keepWindowSize() {
 	s := u.win.Canvas().Size()
 	if !keptSide(float64(s.Width)) || !keptSide(float64(s.Height)) {

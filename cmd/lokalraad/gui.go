@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -74,8 +75,11 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 	gcPercent := debug.SetGCPercent(400)
 	defer debug.SetGCPercent(gcPercent) // when no window opened
 	app.SetMetadata(appMetadata())
-	a := app.NewWithID(AppID)
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon))
+	fa := app.NewWithID(AppID)
+	fa.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon))
+	// The app's preferences in a file of its own, replaced whole at each
+	// change (ui.OpenPrefs); Fyne's are where an older version kept them.
+	a := ui.WithPrefs(fa, ui.OpenPrefs(filepath.Join(fa.Storage().RootURI().Path(), ui.PrefsFile), fa.Preferences()))
 	// The window's first frame is drawn when Show returns, before the
 	// event loop starts and calls OnStarted: work that can wait starts
 	// there, so it does not compete with the window for the two cores.
@@ -130,10 +134,14 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 	if err != nil {
 		return err
 	}
-	defer func() {
-		db.EndSession()
-		db.Close()
-	}()
+	var closeOnce sync.Once
+	closeDB := func() {
+		closeOnce.Do(func() {
+			db.EndSession()
+			db.Close()
+		})
+	}
+	defer closeDB()
 	if prepare != nil {
 		if err := prepare(db); err != nil {
 			return err
@@ -171,8 +179,46 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 		fyne.Do(u.Quit)
 	})
 	defer stop()
+	returned := make(chan struct{})
+	go exitIfLoopHangs(ctx, u.Ended(), returned, loopEndLimit, func() {
+		u.End()
+		closeDB()
+	}, os.Exit)
 	u.ShowAndRun()
+	close(returned)
 	return nil
+}
+
+// loopEndLimit is how long Fyne's loop may take to return once the
+// session was asked to end. Tearing the window down takes well under a
+// second, also on a loaded machine.
+const loopEndLimit = 10 * time.Second
+
+// exitIfLoopHangs ends the process with status 0 when Fyne's loop has not
+// returned (returned) limit after a signal (ctx) or the session's end
+// (ended), after finish has saved what was typed and closed the database
+// cleanly. Fyne 2.7.1 can hang at its end: its lifecycle queue hands the
+// stopped hook (which saves the preferences) to the main loop and waits
+// for it, and when that lands after the loop drained its queue, nobody
+// ever runs it and ShowAndRun waits for it forever. A laptop at log-out
+// would hold up the log-out, and the next start would check the whole
+// file for an unclean end.
+func exitIfLoopHangs(ctx context.Context, ended, returned <-chan struct{}, limit time.Duration, finish func(), exit func(int)) {
+	select {
+	case <-returned:
+		return
+	case <-ctx.Done():
+	case <-ended:
+	}
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-returned:
+	case <-t.C:
+		log.Printf("lokalraad: Fyne's loop did not end %v after the session did; the app ends without it", limit)
+		finish()
+		exit(0)
+	}
 }
 
 // firstFrameEnv, when set, makes the app print firstFrameLine on stdout
@@ -258,6 +304,9 @@ func isDamage(err error) bool {
 func autoBackups(ctx context.Context, db *storage.DB) {
 	for {
 		if _, err := db.AutoBackup(ctx); err != nil {
+			if ctx.Err() != nil {
+				return // the app is ending; the next start makes the day's backup
+			}
 			log.Printf("automatisk sikkerhedskopi: %v", err)
 		}
 		time.Sleep(time.Hour)

@@ -230,6 +230,13 @@ func (app *runningApp) waitExit(t *testing.T, how string) {
 			t.Fatalf("%s: exit after %s: %v\n%s", app.what, how, app.err, app.logs.String())
 		}
 	case <-time.After(30 * time.Second):
+		// SIGQUIT makes the Go runtime print every goroutine's stack:
+		// where the app hangs is in the failure, not only that it does.
+		app.cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-app.done:
+		case <-time.After(5 * time.Second):
+		}
 		t.Fatalf("%s: still running 30 s after %s\n%s", app.what, how, app.logs.String())
 	}
 }

@@ -1,0 +1,84 @@
+//go:build !headless
+
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// When Fyne's loop hangs at its end (ShowAndRun never returns), the app
+// still saves what was typed, closes the database cleanly and exits with
+// status 0 after the limit, from a signal as from Ctrl+Q; a loop that
+// returns in time is left to end the app itself.
+func TestExitIfLoopHangs(t *testing.T) {
+	type result struct {
+		finished bool
+		status   int
+	}
+	run := func(t *testing.T, signal, quit, loopReturns bool) result {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		ended, returned := make(chan struct{}), make(chan struct{})
+		got := result{status: -1}
+		// A loop that returns does so well inside the limit, however
+		// loaded the machine.
+		limit := 50 * time.Millisecond
+		if loopReturns {
+			limit = time.Minute
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			exitIfLoopHangs(ctx, ended, returned, limit,
+				func() { got.finished = true },
+				func(status int) { got.status = status })
+		}()
+		if signal {
+			cancel()
+		}
+		if quit {
+			close(ended)
+		}
+		if loopReturns {
+			close(returned)
+		}
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the watch did not end")
+		}
+		return got
+	}
+	for _, c := range []struct {
+		name                      string
+		signal, quit, loopReturns bool
+		want                      result
+	}{
+		{"SIGTERM, loop hangs", true, false, false, result{true, 0}},
+		{"Ctrl+Q, loop hangs", false, true, false, result{true, 0}},
+		{"SIGTERM, loop returns", true, false, true, result{false, -1}},
+		{"Ctrl+Q, loop returns", false, true, true, result{false, -1}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := run(t, c.signal, c.quit, c.loopReturns); got != c.want {
+				t.Errorf("finished %v, exit status %d; want finished %v, status %d", got.finished, got.status, c.want.finished, c.want.status)
+			}
+		})
+	}
+	// While the app runs (no signal, no quit) nothing ends it.
+	t.Run("running", func(t *testing.T) {
+		ctx := context.Background()
+		ended, returned := make(chan struct{}), make(chan struct{})
+		exited := make(chan int, 1)
+		go exitIfLoopHangs(ctx, ended, returned, time.Millisecond, func() {}, func(s int) { exited <- s })
+		select {
+		case s := <-exited:
+			t.Fatalf("the app was ended with status %d while it ran", s)
+		case <-time.After(200 * time.Millisecond):
+		}
+		close(returned)
+	})
+}
