@@ -112,22 +112,12 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 	if isDamage(err) {
 		// The rescue window runs the app; after a restore it opens the
 		// main window on the restored database in the same event loop.
-		var restored *storage.DB
-		defer func() {
-			if restored != nil {
-				restored.Close()
-			}
-		}()
+		r := &rescued{}
+		defer r.end()
 		ui.Rescue(a, path, err, func() {
-			restored, err = openChecked(ctx, path)
-			if err != nil {
+			if err = r.open(ctx, a, path); err != nil {
 				a.Quit()
-				return
 			}
-			u := ui.New(a, restored)
-			u.Version = assets.Version()
-			u.UseBuiltinExporters()
-			u.Window().Show()
 		}).ShowAndRun()
 		return err
 	}
@@ -298,6 +288,43 @@ func isDamage(err error) bool {
 	return errors.Is(err, storage.ErrDamaged) || errors.Is(err, storage.ErrNotDatabase)
 }
 
+// rescued is the session that a restore in the rescue window starts: the
+// main window on the restored database, which ends as the app's own
+// session does, however the loop ends (end).
+type rescued struct {
+	db *storage.DB
+	u  *ui.App
+}
+
+// open opens the restored database at path, checked, and shows its main
+// window; the day's backup follows, as after a start.
+func (r *rescued) open(ctx context.Context, a fyne.App, path string) error {
+	db, err := openChecked(ctx, path)
+	if err != nil {
+		return err
+	}
+	r.db = db
+	r.u = ui.New(a, db)
+	r.u.Version = assets.Version()
+	r.u.UseBuiltinExporters()
+	r.u.Window().Show()
+	go autoBackups(ctx, db)
+	return nil
+}
+
+// end saves what was typed in the main window, if one opened, and ends the
+// session cleanly: the next start opens without checking the whole file.
+func (r *rescued) end() {
+	if r.u != nil {
+		r.u.End()
+	}
+	if r.db != nil {
+		r.db.EndSession()
+		r.db.Close()
+		r.db = nil
+	}
+}
+
 // autoBackups makes the day's backup at start and, while the app stays
 // open for days, on the first hour of each new day. AutoBackup does nothing
 // when today's backup exists.
@@ -309,6 +336,10 @@ func autoBackups(ctx context.Context, db *storage.DB) {
 			}
 			log.Printf("automatisk sikkerhedskopi: %v", err)
 		}
-		time.Sleep(time.Hour)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
 	}
 }

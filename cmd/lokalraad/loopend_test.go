@@ -4,8 +4,15 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"lokalraad/storage"
+	"lokalraad/storage/demo"
 )
 
 // When Fyne's loop hangs at its end (ShowAndRun never returns), the app
@@ -81,4 +88,51 @@ func TestExitIfLoopHangs(t *testing.T) {
 		}
 		close(returned)
 	})
+}
+
+// After a restore in the rescue window, the restored database's session
+// is the app's own: the day's backup is made, and when the window's loop
+// ends the session ends cleanly, so the next start does not check the
+// whole file again as after a crash.
+func TestRestoredSessionEndsCleanly(t *testing.T) {
+	a := test.NewTempApp(t)
+	path := filepath.Join(t.TempDir(), "lokalraad.db")
+	db, err := storage.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Council(t.Context(), db, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// The start that found the damage began a session.
+	if _, err := storage.StartSession(path); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	r := &rescued{}
+	if err := r.open(ctx, a, path); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		backups, err := storage.Backups(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(backups) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no backup of the day after the restore: %v", backups)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	r.end()
+	if _, err := os.Stat(path + ".aaben"); !os.IsNotExist(err) {
+		t.Errorf("the session marker is left after the restored session (the next start checks the whole file first): %v", err)
+	}
+	r.end() // a second end (a signal after the window closed) does nothing
 }
