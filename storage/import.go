@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -170,12 +171,19 @@ func (db *DB) ImportMatches(ctx context.Context, councilID string, members []mod
 // Resolve applies the user's choice for the rows already stored: skip
 // drops them, update makes them edits of the stored rows (the file's
 // empty or default values keep the stored ones).
-func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []model.Member, projects []model.Project, wishes []model.BudgetWish) ([]model.Member, []model.Project, []model.BudgetWish, error) {
+//
+// responsible names each project's responsible member as the file gives
+// it, in the order of projects (nil for none): a name is linked to the
+// member of that name among the file's members or, failing that, the
+// council's stored ones (without case and outer spaces); a name that is
+// neither leaves the project without one, or with its stored one.
+func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []model.Member, projects []model.Project, responsible []string, wishes []model.BudgetWish) ([]model.Member, []model.Project, []model.BudgetWish, error) {
 	var om []model.Member
 	for i, x := range members {
 		id, found := m.Members[i]
 		switch {
 		case !found:
+			x.ID = newID() // Import keeps it; a project may name this member
 			om = append(om, x)
 		case how == ExistingUpdate:
 			s, err := db.member(ctx, id)
@@ -192,9 +200,16 @@ func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []mo
 			om = append(om, x)
 		}
 	}
+	memberID, err := db.memberNamed(ctx, om, projects, responsible)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	var op []model.Project
 	for i, x := range projects {
 		id, found := m.Projects[i]
+		if i < len(responsible) {
+			x.ResponsibleID = memberID(responsible[i])
+		}
 		switch {
 		case !found:
 			op = append(op, x)
@@ -203,7 +218,7 @@ func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []mo
 			if err != nil {
 				return nil, nil, nil, err
 			}
-			x.ID, x.ResponsibleID = id, s.ResponsibleID
+			x.ID, x.ResponsibleID = id, cmp.Or(x.ResponsibleID, s.ResponsibleID)
 			x.Description, x.WorkingGroup = keepStr(x.Description, s.Description), keepStr(x.WorkingGroup, s.WorkingGroup)
 			x.Start, x.End = keepTime(x.Start, s.Start), keepTime(x.End, s.End)
 			if x.Status == model.ProjectIdea {
@@ -238,6 +253,33 @@ func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []mo
 		}
 	}
 	return om, op, ow, nil
+}
+
+// memberNamed gives what links a responsible's name to a member's id:
+// the file's members (resolved, with their ids) first, then the stored
+// members of the projects' councils; "" for a name that is neither.
+func (db *DB) memberNamed(ctx context.Context, members []model.Member, projects []model.Project, names []string) (func(string) string, error) {
+	all := slices.Clone(members)
+	councils := map[string]bool{}
+	for i, p := range projects {
+		if i < len(names) && strings.TrimSpace(names[i]) != "" && !councils[p.CouncilID] {
+			councils[p.CouncilID] = true
+			stored, err := db.Members(ctx, p.CouncilID)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, stored...)
+		}
+	}
+	return func(name string) string {
+		if strings.TrimSpace(name) == "" {
+			return ""
+		}
+		if j := slices.IndexFunc(all, func(m model.Member) bool { return sameText(m.Name, name) }); j >= 0 {
+			return all[j].ID
+		}
+		return ""
+	}, nil
 }
 
 func (db *DB) member(ctx context.Context, id string) (model.Member, error) {

@@ -46,7 +46,7 @@ func TestImportSameFileTwice(t *testing.T) {
 		t.Errorf("a wish of another year is taken as the same: %+v", matches.Wishes)
 	}
 
-	sm, sp, sw, err := db.Resolve(t.Context(), matches, storage.ExistingSkip, m, p, w)
+	sm, sp, sw, err := db.Resolve(t.Context(), matches, storage.ExistingSkip, m, p, nil, w)
 	must(t, err)
 	if len(sm)+len(sp)+len(sw) != 0 {
 		t.Fatalf("skip left %d members, %d projects, %d wishes", len(sm), len(sp), len(sw))
@@ -56,7 +56,7 @@ func TestImportSameFileTwice(t *testing.T) {
 		t.Errorf("%d members after importing the file again, skipping", len(ms))
 	}
 
-	um, up, uw, err := db.Resolve(t.Context(), matches, storage.ExistingUpdate, m, p, w)
+	um, up, uw, err := db.Resolve(t.Context(), matches, storage.ExistingUpdate, m, p, nil, w)
 	must(t, err)
 	must(t, db.Import(t.Context(), um, up, uw))
 	ms = noerr.Get(db.Members(t.Context(), c.ID))(t)
@@ -89,5 +89,56 @@ func TestImportCancelledWritesNothing(t *testing.T) {
 	ws := noerr.Get(db.BudgetWishes(t.Context(), c.ID, 0))(t)
 	if len(ms)+len(ws) != 0 {
 		t.Errorf("a cancelled import wrote %d members and %d wishes", len(ms), len(ws))
+	}
+}
+
+// A project's responsible, a name in the file, is linked to the member of
+// that name: one the same file brings, or one already stored (also when
+// the file's copy of that member is skipped); an unknown name links none,
+// and an update keeps the stored link then.
+func TestImportLinksResponsibleByName(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	stored := model.Member{CouncilID: c.ID, Name: "Bo Ravn", Role: model.RoleMember}
+	must(t, db.SaveMember(t.Context(), model.Member{}, &stored))
+
+	members := []model.Member{{CouncilID: c.ID, Name: "Anne Holm", Role: model.RoleChair}, {CouncilID: c.ID, Name: "Bo Ravn", Role: model.RoleMember}}
+	projects := []model.Project{
+		{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectIdea},
+		{CouncilID: c.ID, Title: "Bålplads", Status: model.ProjectIdea},
+		{CouncilID: c.ID, Title: "Juletræ", Status: model.ProjectIdea},
+	}
+	names := []string{" anne holm", "BO RAVN", "Ukendt Person"}
+	matches := noerr.Get(db.ImportMatches(t.Context(), c.ID, members, projects, nil))(t)
+	ms, ps, _, err := db.Resolve(t.Context(), matches, storage.ExistingSkip, members, projects, names, nil)
+	must(t, err)
+	must(t, db.Import(t.Context(), ms, ps, nil))
+
+	byName := map[string]string{}
+	for _, m := range noerr.Get(db.Members(t.Context(), c.ID))(t) {
+		byName[m.ID] = m.Name
+	}
+	got := map[string]string{}
+	for _, p := range noerr.Get(db.Projects(t.Context(), c.ID))(t) {
+		got[p.Title] = byName[p.ResponsibleID]
+	}
+	want := map[string]string{"Shelter": "Anne Holm", "Bålplads": "Bo Ravn", "Juletræ": ""}
+	for title, name := range want {
+		if got[title] != name {
+			t.Errorf("%s: responsible %q, want %q", title, got[title], name)
+		}
+	}
+
+	// The file again, with an unknown name for Shelter, updating: the
+	// stored link stays.
+	names[0] = "Nogen Andre"
+	matches = noerr.Get(db.ImportMatches(t.Context(), c.ID, members, projects, nil))(t)
+	ms, ps, _, err = db.Resolve(t.Context(), matches, storage.ExistingUpdate, members, projects, names, nil)
+	must(t, err)
+	must(t, db.Import(t.Context(), ms, ps, nil))
+	for _, p := range noerr.Get(db.Projects(t.Context(), c.ID))(t) {
+		if p.Title == "Shelter" && byName[p.ResponsibleID] != "Anne Holm" {
+			t.Errorf("an update with an unknown name changed Shelter's responsible to %q", byName[p.ResponsibleID])
+		}
 	}
 }

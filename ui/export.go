@@ -470,7 +470,7 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		if !ok {
 			return
 		}
-		ms, ps, ws, err := u.db.Resolve(u.ctx, matches, how, imp.Members, imp.Projects, imp.Wishes)
+		ms, ps, ws, err := u.db.Resolve(u.ctx, matches, how, imp.Members, imp.Projects, imp.Responsible, imp.Wishes)
 		if err != nil {
 			u.showError(err)
 			return

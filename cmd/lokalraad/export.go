@@ -406,7 +406,7 @@ func importCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 					how = storage.ExistingSkip
 				}
 			}
-			ms, ps, ws, err := db.Resolve(ctx, matches, how, imp.Members, imp.Projects, imp.Wishes)
+			ms, ps, ws, err := db.Resolve(ctx, matches, how, imp.Members, imp.Projects, imp.Responsible, imp.Wishes)
 			if err != nil {
 				if ctx.Err() != nil {
 					return errImportCanceled

@@ -99,3 +99,48 @@ func TestImportRefusalsAndCancel(t *testing.T) {
 		t.Error("a cancelled import wrote rows")
 	}
 }
+
+// A council's own workbook, read back into a new database, brings each
+// project's responsible member (»Ansvarlig«, a name in the file) linked to
+// the member of that name, and says nothing of a column not used.
+func TestImportWorkbookKeepsResponsible(t *testing.T) {
+	src, council := demoDB(t)
+	book := filepath.Join(t.TempDir(), "jyderup.xlsx")
+	if _, _, err := runCmd(t, "export", "workbook", "--db", src, "--council", council, "--out", book); err != nil {
+		t.Fatal(err)
+	}
+	responsible := func(path, cid string) map[string]string { // project title → member name
+		db := noerr.Get(storage.Open(context.Background(), path))(t)
+		defer db.Close()
+		d := noerr.Get(db.CouncilData(context.Background(), cid))(t)
+		names := map[string]string{}
+		for _, m := range d.Members {
+			names[m.ID] = m.Name
+		}
+		out := map[string]string{}
+		for _, p := range d.Projects {
+			if p.ResponsibleID != "" {
+				out[p.Title] = names[p.ResponsibleID]
+			}
+		}
+		return out
+	}
+	want := responsible(src, council)
+	if len(want) == 0 {
+		t.Fatal("the demo council has no project with a responsible member to carry over")
+	}
+	target, cid := newCouncilDB(t)
+	out, stderr, err := runCmd(t, "import", "workbook", "--db", target, book)
+	if err != nil {
+		t.Fatalf("%v\n%s%s", err, out, stderr)
+	}
+	if strings.Contains(out+stderr, "bruges ikke") {
+		t.Errorf("the app's own workbook has a column the import does not use:\n%s%s", out, stderr)
+	}
+	got := responsible(target, cid)
+	for title, name := range want {
+		if got[title] != name {
+			t.Errorf("project %q: responsible %q after the import, want %q", title, got[title], name)
+		}
+	}
+}

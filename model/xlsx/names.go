@@ -176,6 +176,7 @@ var columnSynonyms = map[sheetKind]map[string][]string{
 		fProgress:     {"Fremdrift", "Progress", "Færdig", "Procent", "Pct"},
 		fDescription:  {"Hvad", "Formål"},
 		fWorkingGroup: {"Arbejdsgruppen", "Gruppe", "Group"},
+		fResponsible:  {"Tovholder", "Kontaktperson", "Ansvarlig person"},
 	},
 	sheetMembers: {
 		fName:      {"Fulde navn", "Full name", "Medlem", "Member", "Person"},
@@ -192,8 +193,27 @@ var columnSynonyms = map[sheetKind]map[string][]string{
 // headers of these fields are synonyms too.
 var readFields = map[sheetKind][]string{
 	sheetWishes:   {fYear, fRank, fTitle, fCategory, fJustification, fEstimate, fStatus, fAnswer, fAnswerText, fGranted},
-	sheetProjects: {fTitle, fStatus, fStart, fEnd, fProgress, fDescription, fWorkingGroup},
+	sheetProjects: {fTitle, fStatus, fStart, fEnd, fProgress, fDescription, fWorkingGroup, fResponsible},
 	sheetMembers:  {fName, fRole, fContact, fTermStart, fTermEnd, fPhone, fEmail},
+}
+
+// computedFields are the columns the writer adds that the app computes
+// (a project's sums of its budget lines and applications): Read passes
+// over them in the app's own workbook without a note, since they are not
+// data to import.
+var computedFields = map[sheetKind][]string{
+	sheetProjects: {fExpenses, fOwn, fVolunteer, fGranted, fMissing},
+}
+
+// computedHeader tells whether name is the header, Danish or English, of
+// a computed column of the sheet k.
+func computedHeader(k sheetKind, name string) bool {
+	for _, f := range computedFields[k] {
+		if fold(name) == fold(header(f, model.Danish)) || fold(name) == fold(header(f, model.English)) {
+			return true
+		}
+	}
+	return false
 }
 
 // index holds the folded names Read looks sheets, columns and values up

@@ -24,7 +24,11 @@ import (
 type Import struct {
 	Wishes   []model.BudgetWish
 	Projects []model.Project
-	Members  []model.Member
+	// Responsible is each project's »Ansvarlig«, a member's name as the
+	// file gives it ("" for none), in the order of Projects: the ids are
+	// the database's, so storage links the names (Resolve).
+	Responsible []string
+	Members     []model.Member
 	// PBProposals are a borgerbudget round's proposals (ReadPBProposals).
 	PBProposals []model.PBProposal
 	Problems    []Problem
@@ -339,7 +343,7 @@ func (rd *reader) sheet(k sheetKind, name string) error {
 			header(key, model.Danish)))
 		return nil
 	}
-	unused := rd.unusedColumns(headerCells, rows[headerAt+1:])
+	unused := rd.unusedColumns(k, headerCells, rows[headerAt+1:])
 	if len(unused) > 0 {
 		rd.note(0, fmt.Sprintf("kolonnerne %s har indhold, men bruges ikke (overskriften kendes ikke)", strings.Join(unused, ", ")))
 	}
@@ -382,7 +386,7 @@ func (rd *reader) sheet(k sheetKind, name string) error {
 
 // unusedColumns names the columns that hold data below their header but
 // are not read, so that the preview can say so instead of dropping them.
-func (rd *reader) unusedColumns(head []string, rows [][]string) []string {
+func (rd *reader) unusedColumns(k sheetKind, head []string, rows [][]string) []string {
 	used := map[int]bool{}
 	for _, j := range rd.cols {
 		used[j] = true
@@ -409,6 +413,9 @@ func (rd *reader) unusedColumns(head []string, rows [][]string) []string {
 		name := ""
 		if j < len(head) {
 			name = strings.TrimSpace(head[j])
+		}
+		if name != "" && computedHeader(k, name) {
+			continue
 		}
 		col, _ := excelize.ColumnNumberToName(j + 1)
 		if name == "" {
@@ -821,7 +828,11 @@ func (rd *reader) project(c *rowCtx) {
 		End:          c.date(fEnd),
 		Progress:     c.percent(fProgress),
 	}
-	c.done(&p, func() { rd.imp.Projects = append(rd.imp.Projects, p) })
+	responsible := c.text(fResponsible)
+	c.done(&p, func() {
+		rd.imp.Projects = append(rd.imp.Projects, p)
+		rd.imp.Responsible = append(rd.imp.Responsible, responsible)
+	})
 }
 
 func (rd *reader) member(c *rowCtx) {
