@@ -12,6 +12,17 @@ import (
 	"lokalraad/model"
 )
 
+// versionBefore is the schema version of the migrations before the one
+// named first.
+func versionBefore(t *testing.T, first string) int {
+	t.Helper()
+	i := slices.IndexFunc(migrationFiles(), func(f string) bool { return strings.HasSuffix(f, "/"+first) })
+	if i < 0 {
+		t.Fatalf("no migration %s", first)
+	}
+	return i
+}
+
 // openBefore opens a new database at path with the schema of the
 // migrations before the one named first (the schema of the code before
 // it), as a *DB of this code.
@@ -43,7 +54,7 @@ func TestMigration020UpgradesSearch(t *testing.T) {
 	old := openBefore(t, path, "020_search_council_words.sql")
 	var version int
 	ok(t, old.sql.QueryRow("PRAGMA user_version").Scan(&version))
-	if want := slices.IndexFunc(migrationFiles(), func(f string) bool { return strings.HasSuffix(f, "/020_search_council_words.sql") }); version != want {
+	if want := versionBefore(t, "020_search_council_words.sql"); version != want {
 		t.Fatalf("old schema is version %d, want %d", version, want)
 	}
 	a, b := model.Council{Name: "Jyderup Lokalråd"}, model.Council{Name: "Tølløse Lokalråd"}
