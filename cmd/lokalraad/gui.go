@@ -206,7 +206,20 @@ func exitIfLoopHangs(ctx context.Context, ended, returned <-chan struct{}, limit
 	case <-returned:
 	case <-t.C:
 		log.Printf("lokalraad: Fyne's loop did not end %v after the session did; the app ends without it", limit)
-		finish()
+		// finish waits for a save under way; should that hang too, the
+		// process still ends (SQLite keeps every committed write, and the
+		// session marker left makes the next start check the file).
+		finished := make(chan struct{})
+		go func() {
+			finish()
+			close(finished)
+		}()
+		t.Reset(limit)
+		select {
+		case <-finished:
+		case <-t.C:
+			log.Printf("lokalraad: the session did not end %v after that either", limit)
+		}
 		exit(0)
 	}
 }

@@ -75,6 +75,23 @@ func TestExitIfLoopHangs(t *testing.T) {
 			}
 		})
 	}
+	// A save that hangs as well does not keep the process alive.
+	t.Run("finish hangs", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		exited := make(chan int, 1)
+		hang := make(chan struct{})
+		defer close(hang)
+		go exitIfLoopHangs(ctx, make(chan struct{}), make(chan struct{}), 20*time.Millisecond, func() { <-hang }, func(s int) { exited <- s })
+		select {
+		case s := <-exited:
+			if s != 0 {
+				t.Errorf("exit status %d, want 0", s)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("the process was not ended while the session's end hung")
+		}
+	})
 	// While the app runs (no signal, no quit) nothing ends it.
 	t.Run("running", func(t *testing.T) {
 		ctx := context.Background()
