@@ -136,4 +136,7 @@ func (u *App) applyLanguage(code string) {
 	}
 	u.win.SetMainMenu(u.mainMenu())
 	u.start()
+	// The status bar stays through start: its texts are set again.
+	u.sync.nowBtn.SetText(lang.L("Sync now"))
+	u.sync.refresh()
 }

@@ -100,6 +100,14 @@ func TestLanguageAppliesAtOnce(t *testing.T) {
 		t.Fatalf("the tabs are not in English at once: %q", u.tabs.Items[1].Text)
 	}
 	menu(t, u, "Help")
+	// The status bar is not rebuilt with the screens: its button and its
+	// state say the new language too.
+	if got := u.sync.nowBtn.Text; got != "Sync now" {
+		t.Errorf("the sync button says %q after the switch, want Sync now", got)
+	}
+	if got := u.sync.state.Text; !strings.HasPrefix(got, "Not connected") {
+		t.Errorf("the status bar says %q after the switch, want it in English", got)
+	}
 	if Language(u.app) != "en" {
 		t.Error("the choice is not kept for the next start")
 	}
