@@ -94,7 +94,9 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 			afterFirstFrame()
 		}
 	})
-	if err := ui.SetupLanguage(a.Preferences().StringWithFallback("language", "da")); err != nil {
+	// ui.Language reads Danish for anything but "en": a preferences file
+	// edited by hand to another language never keeps the app from starting.
+	if err := ui.SetupLanguage(ui.Language(a)); err != nil {
 		return err
 	}
 	// The file is checked before the window opens only after a session

@@ -16,6 +16,7 @@ import (
 
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
+	"lokalraad/ui"
 )
 
 // SIGTERM (a log-out, a service manager) closes the real app's window as
@@ -301,4 +302,27 @@ func realAppOnXvfb(t *testing.T) (bin string, env []string, path string) {
 	db.Close()
 
 	return bin, env, path
+}
+
+// A preferences file edited by hand (an unknown language, a word for a
+// size, a number for the council) does not keep the real app from
+// starting: it opens in Danish at the first start's size. Needs Xvfb.
+func TestStartsWithHandEditedPreferences(t *testing.T) {
+	bin, env, path := realAppOnXvfb(t)
+	var config string
+	for _, e := range env {
+		if v, ok := strings.CutPrefix(e, "XDG_CONFIG_HOME="); ok {
+			config = v
+		}
+	}
+	prefs := filepath.Join(config, "fyne", AppID, ui.PrefsFile)
+	if err := os.MkdirAll(filepath.Dir(prefs), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(prefs, []byte(`{"language": "de", "window.width": "bred", "window.height": 1e308, "council": 5}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	app := startFramed(t, bin, env, path, "start")
+	app.cmd.Process.Signal(syscall.SIGTERM)
+	app.waitExit(t, "SIGTERM")
 }
