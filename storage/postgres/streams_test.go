@@ -188,3 +188,114 @@ func TestPushesOfTwoCouncilsRunAtOnce(t *testing.T) {
 		t.Fatalf("the push that waited is not numbered after the held one's number %d: %+v, %v", n+1, ops, err)
 	}
 }
+
+// A staff device pulls every council: more streams than smallPull, so the
+// hub walks the log in number order in batches. Paged three ops at a
+// time, with pushes of several councils and the floor rising between
+// pages, the device gets every op exactly once, each council's in the
+// order pushed, and a pull after the last page brings nothing.
+func TestStaffPullOfManyStreamsPaged(t *testing.T) {
+	url := pgtest.URL(t)
+	s := open(t, url)
+	ctx := t.Context()
+	var councils []string
+	for i := range 11 {
+		id, err := s.AddCouncil(ctx, fmt.Sprintf("Lokalråd %02d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		councils = append(councils, id)
+	}
+	councils = append(councils, model.MunicipalityID)
+	hlc := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC).UnixMilli() << 16
+	seq := map[string]int64{}
+	push := func(cs ...string) { // one op of each council, in one push each
+		t.Helper()
+		for _, c := range cs {
+			seq[c]++
+			table := "members"
+			if c == model.MunicipalityID {
+				table = storage.MunicipalTables[0]
+			}
+			op := storage.Change{Device: "dev-" + c, Seq: seq[c], HLC: hlc + seq[c], Table: table, Row: fmt.Sprint(c, "-", seq[c]),
+				Council: c, Field: "name", Value: fmt.Sprint("Navn ", seq[c])}
+			if _, err := s.HubApply(ctx, []storage.Change{op}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for range 3 { // interleaved numbers across the streams
+		push(councils...)
+	}
+	push(councils[4], councils[4], councils[9])
+
+	got := map[string][]int64{} // device → the seqs received, in order
+	cur := storage.Cursor{}
+	pages := 0
+	pull := func() {
+		t.Helper()
+		for {
+			ops, next, more, err := s.HubPage(ctx, "", cur, storage.Page{Ops: 3}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ops) > 3 {
+				t.Fatalf("a page of %d ops, asked for 3", len(ops))
+			}
+			for _, op := range ops {
+				got[op.Device] = append(got[op.Device], op.Seq)
+			}
+			cur = next
+			pages++
+			if pages > 200 { // 50 ops, 3 a page
+				t.Fatalf("the pull does not end: %d pages", pages)
+			}
+			switch pages {
+			case 2: // ops pushed between two pages, behind and ahead of the page
+				push(councils[0], councils[10], model.MunicipalityID)
+			case 4:
+				if err := s.AdvanceFloor(ctx); err != nil {
+					t.Fatal(err)
+				}
+			case 6:
+				push(councils[5])
+				if err := s.AdvanceFloor(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !more {
+				return
+			}
+		}
+	}
+	pull()
+	push(councils[2], councils[7])
+	pull()
+	for _, c := range councils {
+		want := make([]int64, seq[c])
+		for i := range want {
+			want[i] = int64(i + 1)
+		}
+		if !slices.Equal(got["dev-"+c], want) {
+			t.Errorf("council %s: got seqs %v, want %v (each once, in order)", c, got["dev-"+c], want)
+		}
+	}
+	// The hub's own ops (one a council it made, each in that council's
+	// stream) come once each too.
+	for dev, seqs := range got {
+		if strings.HasPrefix(dev, "dev-") {
+			continue
+		}
+		sorted := slices.Sorted(slices.Values(seqs))
+		if len(slices.Compact(sorted)) != len(seqs) || len(seqs) != 11 {
+			t.Errorf("the hub's device %s: seqs %v, want its 11 councils' ops once each", dev, seqs)
+		}
+	}
+	if pages < 10 {
+		t.Errorf("only %d pages: the pull was not paged as asked", pages)
+	}
+	ops, _, more, err := s.HubPage(ctx, "", cur, storage.Page{Ops: 3}, "")
+	if err != nil || len(ops) != 0 || more {
+		t.Errorf("a pull after the last page brought %d ops (more %v, %v)", len(ops), more, err)
+	}
+}
