@@ -13,7 +13,6 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2"
-	"github.com/google/renameio/v2"
 )
 
 // PrefsFile is the app's own preferences file, in Fyne's folder for the
@@ -21,8 +20,7 @@ import (
 const PrefsFile = "lokalraad-indstillinger.json"
 
 // filePrefs is fyne.Preferences kept in a JSON file that every change
-// replaces whole and at once (written beside it, synced, renamed), before
-// the change returns.
+// replaces whole and at once (writeWhole), before the change returns.
 //
 // Fyne 2.7.1's own preferences write their file in place, and a write
 // within 100 ms of the last is left to a goroutine: a process that ends
@@ -73,12 +71,35 @@ func (p *filePrefs) save() {
 	data, err := json.MarshalIndent(p.values, "", "  ")
 	if err == nil {
 		if err = os.MkdirAll(filepath.Dir(p.path), 0o700); err == nil {
-			err = renameio.WriteFile(p.path, data, 0o600)
+			err = writeWhole(p.path, data)
 		}
 	}
 	if err != nil {
 		log.Printf("lokalraad: gem indstillinger: %v", err)
 	}
+}
+
+// writeWhole replaces the file at path by data at once: written beside it,
+// synced and renamed over it (which replaces a file on Windows too), so
+// the file is always the old one or the new one, whole.
+func writeWhole(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // nothing there after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 func (p *filePrefs) get(key string) (any, bool) {
