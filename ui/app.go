@@ -108,6 +108,7 @@ type App struct {
 	fillLater   bool               // NewLater: the first council opened leaves Oversigt to Fill
 	publication *publicationDialog // the last one opened (tests)
 	sync        *syncer
+	restoring   atomic.Bool // a restore runs (restoreFrom): the menus wait
 
 	// endOnce and ended belong to end: the session's work is finished
 	// once, and background work that reports after it is dropped.
@@ -462,7 +463,7 @@ func (u *App) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		quit,
 	)
-	return fyne.NewMainMenu(file, u.editMenu(), u.helpMenu())
+	return u.whenIdle(fyne.NewMainMenu(file, u.editMenu(), u.helpMenu()))
 }
 
 // onExportCouncil prints or exports the council through Exporters.

@@ -71,12 +71,37 @@ func (u *App) confirmRestore(path string) {
 		func() { u.restoreFrom(path) })
 }
 
+// restoreFrom puts the backup at path in the database's place in the
+// background, with a progress dialog: checking the backup, keeping the
+// current database as a backup and checking the result reads a large file
+// several times, and a window that does not answer for seconds is one a
+// user closes by force, in the middle of the restore. Until it is done the
+// menus and their shortcuts do nothing but quit (whenIdle); quitting stops
+// the restore, which then leaves the database as it was or restored whole.
 func (u *App) restoreFrom(path string) {
-	// No sync runs through the restore: one in flight is stopped first
-	// (exchange.Syncer.Pause), and the restored database syncs afresh.
-	var saved string
-	var err error
-	u.sync.bg.Pause(func() { saved, err = u.db.RestoreFrom(u.ctx, path) })
+	if !u.restoring.CompareAndSwap(false, true) {
+		return
+	}
+	bar := widget.NewProgressBarInfinite()
+	progress := dialog.NewCustomWithoutButtons(lang.L("Restoring the backup…"), bar, u.win)
+	progress.Show()
+	go func() {
+		// No sync runs through the restore: one in flight is stopped first
+		// (exchange.Syncer.Pause), and the restored database syncs afresh.
+		var saved string
+		var err error
+		u.sync.bg.Pause(func() { saved, err = u.db.RestoreFrom(u.ctx, path) })
+		u.do(func() {
+			u.restoring.Store(false)
+			progress.Hide()
+			u.restored(saved, err)
+		})
+	}()
+}
+
+// restored shows the outcome of restoreFrom: the restored database's
+// screens, or why it was not restored.
+func (u *App) restored(saved string, err error) {
 	if u.sync.running {
 		u.sync.setRunning(false) // the stopped sync reports nothing
 		u.sync.refresh()
@@ -100,6 +125,33 @@ func (u *App) restoreFrom(path string) {
 		msg += "\n" + lang.L("The database as it was is kept as") + ":\n" + saved
 	}
 	dialog.ShowInformation(lang.L("Restore backup"), msg, u.win)
+}
+
+// whenIdle makes the menus' items (and so their shortcuts) do nothing
+// while a restore runs, but quit: a new meeting typed then would be
+// written into the database being replaced.
+func (u *App) whenIdle(m *fyne.MainMenu) *fyne.MainMenu {
+	var wrap func(items []*fyne.MenuItem)
+	wrap = func(items []*fyne.MenuItem) {
+		for _, it := range items {
+			if it.ChildMenu != nil {
+				wrap(it.ChildMenu.Items)
+			}
+			if it.Action == nil || it.IsQuit {
+				continue
+			}
+			action := it.Action
+			it.Action = func() {
+				if !u.restoring.Load() {
+					action()
+				}
+			}
+		}
+	}
+	for _, menu := range m.Items {
+		wrap(menu.Items)
+	}
+	return m
 }
 
 // councilName is the open council's name, or "".

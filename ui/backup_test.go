@@ -27,6 +27,7 @@ func TestBackupNowAndRestore(t *testing.T) {
 		t.Fatal("restored before the user confirmed")
 	}
 	test.Tap(overlayButton(t, u, "Ja"))
+	waitRestored(t, u)
 	if ms, err := db.Members(t.Context(), council); err != nil || len(ms) != 0 {
 		t.Errorf("after restore: %v, %v", ms, err)
 	}
@@ -59,6 +60,7 @@ func TestRestorePartlyShowsTheRestoredDatabase(t *testing.T) {
 	}
 	u.confirmRestore(path)
 	test.Tap(overlayButton(t, u, "Ja"))
+	waitRestored(t, u)
 
 	if ms, err := db.Members(t.Context(), council); err != nil || len(ms) != 0 {
 		t.Fatalf("after restore: %v, %v", ms, err)
@@ -87,4 +89,33 @@ func backupOnStick(t *testing.T, u *App) string {
 		return err == nil && len(data) > 100 && string(data[:15]) == "SQLite format 3"
 	})
 	return path
+}
+
+// waitRestored waits for the restore in the background to be done and
+// shown.
+func waitRestored(t *testing.T, u *App) {
+	t.Helper()
+	eventually(t, "the restore", func() bool { return !u.restoring.Load() })
+}
+
+// While a restore runs, the menus and their shortcuts (Ctrl+N: a new
+// meeting) write nothing into the database being replaced; quitting is
+// still possible. Afterwards they work again.
+func TestMenusWaitForARestore(t *testing.T) {
+	u, db, council := withCouncil(t)
+	meetings := func() int { return len(noerr.Get(db.Meetings(t.Context(), council))(t)) }
+	before := meetings()
+	u.restoring.Store(true)
+	menuItem(t, menu(t, u, "Filer"), "Nyt møde").Action()
+	if meetings() != before {
+		t.Fatal("Ctrl+N made a meeting while a restore ran")
+	}
+	if quit := menuItem(t, menu(t, u, "Filer"), "Afslut"); !quit.IsQuit {
+		t.Error("Afslut is not the menu's quit")
+	}
+	u.restoring.Store(false)
+	menuItem(t, menu(t, u, "Filer"), "Nyt møde").Action()
+	if meetings() != before+1 {
+		t.Errorf("%d meetings after Ctrl+N once the restore was done, want %d", meetings(), before+1)
+	}
 }
