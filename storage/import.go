@@ -176,7 +176,8 @@ func (db *DB) ImportMatches(ctx context.Context, councilID string, members []mod
 // it, in the order of projects (nil for none): a name is linked to the
 // member of that name among the file's members or, failing that, the
 // council's stored ones (without case and outer spaces); a name that is
-// neither leaves the project without one, or with its stored one.
+// neither leaves the project without one, or with its stored one, and a
+// project left without one keeps that name in its working group.
 func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []model.Member, projects []model.Project, responsible []string, wishes []model.BudgetWish) ([]model.Member, []model.Project, []model.BudgetWish, error) {
 	var om []model.Member
 	for i, x := range members {
@@ -229,6 +230,9 @@ func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []mo
 			}
 			op = append(op, x)
 		}
+		if i < len(responsible) && len(op) > 0 && op[len(op)-1].ResponsibleID == "" {
+			keepUnknownName(&op[len(op)-1], responsible[i])
+		}
 	}
 	var ow []model.BudgetWish
 	for i, x := range wishes {
@@ -253,6 +257,27 @@ func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []mo
 		}
 	}
 	return om, op, ow, nil
+}
+
+// keepUnknownName keeps the name of a responsible who is no member (a
+// treasurer's workbook names whoever runs the project) in the project's
+// working group, first, so that it is not lost; a name the working group
+// already holds is not added again.
+func keepUnknownName(p *model.Project, name string) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return
+	}
+	for _, w := range strings.FieldsFunc(p.WorkingGroup, func(r rune) bool { return r == ',' || r == '\n' || r == ';' }) {
+		if sameText(w, name) {
+			return
+		}
+	}
+	if strings.TrimSpace(p.WorkingGroup) == "" {
+		p.WorkingGroup = name
+		return
+	}
+	p.WorkingGroup = name + ", " + p.WorkingGroup
 }
 
 // memberNamed gives what links a responsible's name to a member's id:
