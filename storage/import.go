@@ -259,6 +259,30 @@ func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []mo
 	return om, op, ow, nil
 }
 
+// NotMembers are the responsibles' names (names, in the order of
+// projects) that are neither a member the file brings (members) nor a
+// stored member of the projects' councils, each once: Resolve keeps them
+// in the projects' working groups, and the preview says so.
+func (db *DB) NotMembers(ctx context.Context, members []model.Member, projects []model.Project, names []string) ([]string, error) {
+	known, err := db.namedMembers(ctx, members, projects, names)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i := range projects {
+		if i >= len(names) {
+			break
+		}
+		name := strings.TrimSpace(names[i])
+		if name == "" || slices.ContainsFunc(known, func(m model.Member) bool { return sameText(m.Name, name) }) ||
+			slices.ContainsFunc(out, func(o string) bool { return sameText(o, name) }) {
+			continue
+		}
+		out = append(out, name)
+	}
+	return out, nil
+}
+
 // keepUnknownName keeps the name of a responsible who is no member (a
 // treasurer's workbook names whoever runs the project) in the project's
 // working group, first, so that it is not lost; a name the working group
@@ -280,10 +304,10 @@ func keepUnknownName(p *model.Project, name string) {
 	p.WorkingGroup = name + ", " + p.WorkingGroup
 }
 
-// memberNamed gives what links a responsible's name to a member's id:
-// the file's members (resolved, with their ids) first, then the stored
-// members of the projects' councils; "" for a name that is neither.
-func (db *DB) memberNamed(ctx context.Context, members []model.Member, projects []model.Project, names []string) (func(string) string, error) {
+// namedMembers are the members a responsible's name may name: the file's
+// (members) first, then the stored members of the councils of the
+// projects that name one.
+func (db *DB) namedMembers(ctx context.Context, members []model.Member, projects []model.Project, names []string) ([]model.Member, error) {
 	all := slices.Clone(members)
 	councils := map[string]bool{}
 	for i, p := range projects {
@@ -295,6 +319,17 @@ func (db *DB) memberNamed(ctx context.Context, members []model.Member, projects 
 			}
 			all = append(all, stored...)
 		}
+	}
+	return all, nil
+}
+
+// memberNamed gives what links a responsible's name to a member's id:
+// the file's members (resolved, with their ids) first, then the stored
+// members of the projects' councils; "" for a name that is neither.
+func (db *DB) memberNamed(ctx context.Context, members []model.Member, projects []model.Project, names []string) (func(string) string, error) {
+	all, err := db.namedMembers(ctx, members, projects, names)
+	if err != nil {
+		return nil, err
 	}
 	return func(name string) string {
 		if strings.TrimSpace(name) == "" {
