@@ -278,6 +278,10 @@ type Deadline struct {
 	Title string
 	Kind  string // one of the Deadline… kinds, or the municipality's own word
 	RefID string
+	// Meeting is the kind of a meeting without a title of its own, whose
+	// Title is its kind and date in Danish: DeadlineTitle says it in the
+	// screens' language.
+	Meeting MeetingKind
 }
 
 // The kinds of deadlines the Oversigt lists. The municipality's deadlines

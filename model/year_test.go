@@ -342,3 +342,25 @@ func TestSortAndFilterOverview(t *testing.T) {
 		t.Errorf("only problems: %s", got)
 	}
 }
+
+// In English, the year view says a meeting without a title of its own by
+// its kind in English, as the meetings list does; a title typed by the
+// user is shown as typed.
+func TestYearWheelSaysUntitledMeetingsInTheLanguage(t *testing.T) {
+	start := time.Date(2026, 5, 12, 19, 0, 0, 0, Copenhagen)
+	ds := YearWheel(2026, YearWheelInput{Meetings: []Meeting{
+		{ID: "m1", Kind: MeetingBoard, Start: start},
+		{ID: "m2", Kind: MeetingBoard, Title: "Møde om stien", Start: start.Add(24 * time.Hour)},
+	}})
+	var got []string
+	for _, d := range ds {
+		got = append(got, DeadlineText(d, English)+" | "+DeadlineTitle(d, English)+" | "+DeadlineText(d, Danish))
+	}
+	want := []string{
+		"Meeting: Board meeting 12.05.2026 | Board meeting 12.05.2026 | Møde: Bestyrelsesmøde 12.05.2026",
+		"Meeting: Møde om stien | Møde om stien | Møde: Møde om stien",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("year view's meetings:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -251,7 +251,11 @@ func YearWheel(year int, in YearWheelInput) []Deadline {
 	out = append(out, TermEnds(in.Members, from, to)...)
 	for _, m := range in.Meetings {
 		if inYear(m.Start) {
-			out = append(out, Deadline{Date: m.Start, Title: MeetingTitle(m, Danish), Kind: DeadlineMeeting, RefID: m.ID})
+			d := Deadline{Date: m.Start, Title: MeetingTitle(m, Danish), Kind: DeadlineMeeting, RefID: m.ID}
+			if strings.TrimSpace(m.Title) == "" {
+				d.Meeting = m.Kind
+			}
+			out = append(out, d)
 		}
 	}
 	for _, a := range in.Applications {
@@ -331,7 +335,16 @@ var deadlineKinds = map[string][2]string{
 // or only the title when its kind has no label (a yearly rule's date).
 func DeadlineText(d Deadline, l Lang) string {
 	if k := DeadlineKindLabel(d.Kind, l); k != "" {
-		return k + ": " + d.Title
+		return k + ": " + DeadlineTitle(d, l)
+	}
+	return DeadlineTitle(d, l)
+}
+
+// DeadlineTitle is d's title in language l: a meeting without a title of
+// its own is said by its kind and date in l, any other title as it is.
+func DeadlineTitle(d Deadline, l Lang) string {
+	if d.Meeting != "" {
+		return MeetingTitle(Meeting{Kind: d.Meeting, Start: d.Date}, l)
 	}
 	return d.Title
 }

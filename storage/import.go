@@ -176,7 +176,8 @@ func (db *DB) ImportMatches(ctx context.Context, councilID string, members []mod
 // it, in the order of projects (nil for none): a name is linked to the
 // member of that name among the file's members or, failing that, the
 // council's stored ones (without case and outer spaces); a name that is
-// neither leaves the project without one, or with its stored one.
+// neither leaves the project without one, or with its stored one, and a
+// project left without one keeps that name in its working group.
 func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []model.Member, projects []model.Project, responsible []string, wishes []model.BudgetWish) ([]model.Member, []model.Project, []model.BudgetWish, error) {
 	var om []model.Member
 	for i, x := range members {
@@ -229,6 +230,9 @@ func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []mo
 			}
 			op = append(op, x)
 		}
+		if i < len(responsible) && len(op) > 0 && op[len(op)-1].ResponsibleID == "" {
+			keepUnknownName(&op[len(op)-1], responsible[i])
+		}
 	}
 	var ow []model.BudgetWish
 	for i, x := range wishes {
@@ -255,10 +259,55 @@ func (db *DB) Resolve(ctx context.Context, m Matches, how Existing, members []mo
 	return om, op, ow, nil
 }
 
-// memberNamed gives what links a responsible's name to a member's id:
-// the file's members (resolved, with their ids) first, then the stored
-// members of the projects' councils; "" for a name that is neither.
-func (db *DB) memberNamed(ctx context.Context, members []model.Member, projects []model.Project, names []string) (func(string) string, error) {
+// NotMembers are the responsibles' names (names, in the order of
+// projects) that are neither a member the file brings (members) nor a
+// stored member of the projects' councils, each once: Resolve keeps them
+// in the projects' working groups, and the preview says so.
+func (db *DB) NotMembers(ctx context.Context, members []model.Member, projects []model.Project, names []string) ([]string, error) {
+	known, err := db.namedMembers(ctx, members, projects, names)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i := range projects {
+		if i >= len(names) {
+			break
+		}
+		name := strings.TrimSpace(names[i])
+		if name == "" || slices.ContainsFunc(known, func(m model.Member) bool { return sameText(m.Name, name) }) ||
+			slices.ContainsFunc(out, func(o string) bool { return sameText(o, name) }) {
+			continue
+		}
+		out = append(out, name)
+	}
+	return out, nil
+}
+
+// keepUnknownName keeps the name of a responsible who is no member (a
+// treasurer's workbook names whoever runs the project) in the project's
+// working group, first, so that it is not lost; a name the working group
+// already holds is not added again.
+func keepUnknownName(p *model.Project, name string) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return
+	}
+	for _, w := range strings.FieldsFunc(p.WorkingGroup, func(r rune) bool { return r == ',' || r == '\n' || r == ';' }) {
+		if sameText(w, name) {
+			return
+		}
+	}
+	if strings.TrimSpace(p.WorkingGroup) == "" {
+		p.WorkingGroup = name
+		return
+	}
+	p.WorkingGroup = name + ", " + p.WorkingGroup
+}
+
+// namedMembers are the members a responsible's name may name: the file's
+// (members) first, then the stored members of the councils of the
+// projects that name one.
+func (db *DB) namedMembers(ctx context.Context, members []model.Member, projects []model.Project, names []string) ([]model.Member, error) {
 	all := slices.Clone(members)
 	councils := map[string]bool{}
 	for i, p := range projects {
@@ -270,6 +319,17 @@ func (db *DB) memberNamed(ctx context.Context, members []model.Member, projects 
 			}
 			all = append(all, stored...)
 		}
+	}
+	return all, nil
+}
+
+// memberNamed gives what links a responsible's name to a member's id:
+// the file's members (resolved, with their ids) first, then the stored
+// members of the projects' councils; "" for a name that is neither.
+func (db *DB) memberNamed(ctx context.Context, members []model.Member, projects []model.Project, names []string) (func(string) string, error) {
+	all, err := db.namedMembers(ctx, members, projects, names)
+	if err != nil {
+		return nil, err
 	}
 	return func(name string) string {
 		if strings.TrimSpace(name) == "" {

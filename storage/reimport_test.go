@@ -142,3 +142,35 @@ func TestImportLinksResponsibleByName(t *testing.T) {
 		}
 	}
 }
+
+// A treasurer's workbook names as »Tovholder« someone who is no member: the
+// project is imported without a responsible member, and the name is kept
+// in its working group instead of being dropped without a word; a name
+// the working group already holds is not doubled.
+func TestImportKeepsAResponsibleWhoIsNoMember(t *testing.T) {
+	db, _ := openTemp(t)
+	c := newCouncil(t, db)
+	projects := []model.Project{
+		{CouncilID: c.ID, Title: "Bænke ved søen", Status: model.ProjectIdea},
+		{CouncilID: c.ID, Title: "Legeplads", Status: model.ProjectIdea, WorkingGroup: "Spejderne"},
+		{CouncilID: c.ID, Title: "Juletræ", Status: model.ProjectIdea, WorkingGroup: "Hans Kasserer, Spejderne"},
+	}
+	names := []string{" Hans Kasserer ", "Hans Kasserer", "hans kasserer"}
+	matches := noerr.Get(db.ImportMatches(t.Context(), c.ID, nil, projects, nil))(t)
+	_, ps, _, err := db.Resolve(t.Context(), matches, storage.ExistingSkip, nil, projects, names, nil)
+	must(t, err)
+	must(t, db.Import(t.Context(), nil, ps, nil))
+	want := map[string]string{
+		"Bænke ved søen": "Hans Kasserer",
+		"Legeplads":      "Hans Kasserer, Spejderne",
+		"Juletræ":        "Hans Kasserer, Spejderne",
+	}
+	for _, p := range noerr.Get(db.Projects(t.Context(), c.ID))(t) {
+		if p.ResponsibleID != "" {
+			t.Errorf("%s: linked to member %q", p.Title, p.ResponsibleID)
+		}
+		if p.WorkingGroup != want[p.Title] {
+			t.Errorf("%s: working group %q, want %q", p.Title, p.WorkingGroup, want[p.Title])
+		}
+	}
+}

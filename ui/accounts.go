@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -214,8 +213,8 @@ func (s *accountsScreen) showTotals(l model.Ledger) {
 	for _, e := range l.Wages {
 		sum += e.Amount
 	}
-	showErr(s.wages, errors.New(lang.L("Wages: {{.Sum}} in all. The municipality's grant may not pay wages.",
-		map[string]any{"Sum": model.Kroner(sum)})))
+	showErr(s.wages, &userError{lang.L("Wages: {{.Sum}} in all. The municipality's grant may not pay wages.",
+		map[string]any{"Sum": model.Kroner(sum)})})
 }
 
 // refreshTotals reads the lines again after an edit (balances move).
@@ -292,15 +291,15 @@ func (s *accountsScreen) saveYear() {
 	if v, err := parseSignedKroner(s.opening.Text); err == nil {
 		y.Opening = v
 	} else {
-		errs = append(errs, err.Error())
+		errs = append(errs, errText(err))
 	}
 	if d, err := model.ParseDate(s.approved.Text); err == nil {
 		y.Approved = d
 	} else {
-		errs = append(errs, err.Error())
+		errs = append(errs, errText(err))
 	}
 	if len(errs) > 0 {
-		showErr(s.yearMsg, errors.New(strings.Join(errs, "\n")))
+		showErr(s.yearMsg, &userError{strings.Join(errs, "\n")})
 		return
 	}
 	y.CouncilID, y.Year = s.u.councilID, s.year

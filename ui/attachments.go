@@ -128,7 +128,7 @@ func (l *attachList) onOpen(a model.Attachment) {
 		return
 	}
 	if err := l.u.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}); err != nil {
-		l.u.showError(errors.New(lang.L("No program on this computer could open the attachment. It is saved here:") + " " + path))
+		l.u.showError(&userError{lang.L("No program on this computer could open the attachment. It is saved here:") + " " + path})
 	}
 }
 

@@ -437,6 +437,17 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		l.Importance = widget.WarningImportance
 		content = append(content, l)
 	}
+	strangers, err := u.db.NotMembers(u.ctx, imp.Members, imp.Projects, imp.Responsible)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	for _, name := range strangers {
+		l := widget.NewLabel(lang.L("Note") + ": " + lang.L("»{{.Name}}« is no member of the local council: the name is kept in the project's working group.", map[string]any{"Name": name}))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		content = append(content, l)
+	}
 	how := db.ExistingSkip
 	if matches.Len() > 0 {
 		skip, update := lang.L("Skip them"), lang.L("Update them with the file's values")

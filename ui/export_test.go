@@ -174,3 +174,33 @@ func TestFileChosen(t *testing.T) {
 		t.Errorf("the dialog's error is not shown: %q", msg)
 	}
 }
+
+// A workbook typed by a treasurer names as responsible someone who is no
+// member: the preview says so and that the name goes to the project's
+// working group, before anything is stored; a member's name says nothing.
+func TestImportPreviewNamesAResponsibleWhoIsNoMember(t *testing.T) {
+	u, db, council := withCouncil(t)
+	m := model.Member{CouncilID: council, Name: "Karen Østergaard", Role: model.RoleChair}
+	ok(t, db.SaveMember(t.Context(), model.Member{}, &m))
+	imp := &xlsx.Import{
+		Projects: []model.Project{
+			{CouncilID: council, Title: "Bænke ved søen", Status: model.ProjectIdea},
+			{CouncilID: council, Title: "Legeplads", Status: model.ProjectIdea},
+		},
+		Responsible: []string{"Hans Kasserer", "karen østergaard"},
+	}
+	u.previewImport(council, imp)
+	shown := texts(u.win.Canvas().Overlays().Top())
+	if !strings.Contains(shown, "»Hans Kasserer« er ikke medlem af lokalrådet") || strings.Contains(shown, "»karen østergaard«") {
+		t.Errorf("the preview does not name the responsible who is no member (and only that one):\n%s", shown)
+	}
+	test.Tap(overlayButton(t, u, "Importér"))
+	for _, p := range noerr.Get(db.Projects(t.Context(), council))(t) {
+		if p.Title == "Bænke ved søen" && p.WorkingGroup != "Hans Kasserer" {
+			t.Errorf("the name is not in the working group: %+v", p)
+		}
+		if p.Title == "Legeplads" && p.ResponsibleID != m.ID {
+			t.Errorf("the member's project is not linked to her: %+v", p)
+		}
+	}
+}

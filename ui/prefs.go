@@ -28,12 +28,17 @@ const PrefsFile = "lokalraad-indstillinger.json"
 // the file cut short, and the next start finds it empty (»Preferences load
 // error: EOF«) and forgets the language, the council shown and the
 // window's size. Here a quit can only keep the old file or the new one.
+// Each change first takes what the file holds (reload), so that two
+// windows of the app at once do not undo each other's changes.
 type filePrefs struct {
 	path string
 
 	mu        sync.Mutex
 	values    map[string]any
 	listeners []func()
+	// unsaved is set while the file lacks a change (its last write
+	// failed): the values in memory are then the ones to keep.
+	unsaved bool
 }
 
 // OpenPrefs reads the preferences kept at path, or starts from seed's
@@ -74,6 +79,7 @@ func (p *filePrefs) save() {
 			err = writeWhole(p.path, data)
 		}
 	}
+	p.unsaved = err != nil
 	if err != nil {
 		log.Printf("lokalraad: gem indstillinger: %v", err)
 	}
@@ -102,6 +108,26 @@ func writeWhole(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
+// reload takes the values in the file before a change is written: another
+// window of the app (another process) may have saved its own changes
+// since this one read it, and the change replaces the file whole. A file
+// that cannot be read, or that lacks this window's unsaved changes, leaves
+// the values in memory as they are. p.mu is held.
+func (p *filePrefs) reload() {
+	if p.unsaved {
+		return
+	}
+	data, err := os.ReadFile(p.path)
+	if err != nil {
+		return
+	}
+	var values map[string]any
+	if json.Unmarshal(data, &values) != nil || values == nil {
+		return
+	}
+	p.values = values
+}
+
 func (p *filePrefs) get(key string) (any, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -111,6 +137,7 @@ func (p *filePrefs) get(key string) (any, bool) {
 
 func (p *filePrefs) set(key string, value any) {
 	p.mu.Lock()
+	p.reload()
 	if old, ok := p.values[key]; ok && fmt.Sprint(old) == fmt.Sprint(value) {
 		p.mu.Unlock()
 		return // unchanged: no write
@@ -126,6 +153,7 @@ func (p *filePrefs) set(key string, value any) {
 
 func (p *filePrefs) RemoveValue(key string) {
 	p.mu.Lock()
+	p.reload()
 	if _, ok := p.values[key]; !ok {
 		p.mu.Unlock()
 		return

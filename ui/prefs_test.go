@@ -118,3 +118,29 @@ func TestPrefsDamagedFileStartsEmpty(t *testing.T) {
 		})
 	}
 }
+
+// Two windows of the app at once (two processes) each keep their own
+// change: the language chosen in one is not undone when the other saves
+// its window's size at its quit, though each change replaces the file
+// whole.
+func TestPrefsOfTwoWindowsAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fyne", PrefsFile)
+	first := OpenPrefs(path, nil)
+	first.SetString(prefCouncil, "c-1")
+	second := OpenPrefs(path, nil)
+	first.SetString(PrefLanguage, "en")
+	second.SetFloat(prefWindowWidth, 1150)
+	second.SetString(prefCouncil, "c-2")
+	first.SetFloat(prefWindowHeight, 640)
+
+	next := OpenPrefs(path, nil)
+	if got := next.String(PrefLanguage); got != "en" {
+		t.Errorf("language %q at the next start, want the en chosen in the first window", got)
+	}
+	if got := next.String(prefCouncil); got != "c-2" {
+		t.Errorf("council %q, want c-2, the last one shown", got)
+	}
+	if w, h := next.Float(prefWindowWidth), next.Float(prefWindowHeight); w != 1150 || h != 640 {
+		t.Errorf("window %vx%v, want 1150x640", w, h)
+	}
+}

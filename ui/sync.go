@@ -476,7 +476,7 @@ func (st *syncSettings) onEnrol() {
 func (s *syncer) enrol(server, code string, first bool, done func(exchange.EnrollResponse, error)) error {
 	server, code = strings.TrimSpace(server), strings.TrimSpace(code)
 	if server == "" || code == "" {
-		return errors.New(lang.L("Type the server's address and the enrolment code from the municipality."))
+		return &userError{lang.L("Type the server's address and the enrolment code from the municipality.")}
 	}
 	if !strings.Contains(server, "://") {
 		server = "https://" + server
@@ -485,7 +485,7 @@ func (s *syncer) enrol(server, code string, first bool, done func(exchange.Enrol
 	go func() {
 		resp, err := s.bg.Enroll(s.ctx, server, code)
 		if err != nil {
-			s.u.do(func() { done(resp, errors.New(enrolErrText(err))) })
+			s.u.do(func() { done(resp, &userError{enrolErrText(err)}) })
 			return
 		}
 		if _, asked, _ := exchange.PendingLink(s.u.ctx, s.u.db); asked {
@@ -495,7 +495,7 @@ func (s *syncer) enrol(server, code string, first bool, done func(exchange.Enrol
 			if err := s.bg.SyncOnce(s.ctx).Err; err != nil {
 				msg := lang.L("The computer is enrolled, but the data could not be fetched yet: {{.Reason}} Lokalråd keeps trying.",
 					map[string]any{"Reason": syncErrText(err)})
-				s.u.do(func() { done(resp, errors.New(msg)) })
+				s.u.do(func() { done(resp, &userError{msg}) })
 				return
 			}
 		}

@@ -397,6 +397,16 @@ func importCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 				}
 				return err
 			}
+			strangers, err := db.NotMembers(ctx, imp.Members, imp.Projects, imp.Responsible)
+			if err != nil {
+				if ctx.Err() != nil {
+					return errImportCanceled
+				}
+				return err
+			}
+			for _, name := range strangers {
+				fmt.Fprintf(stdout, "Bemærk: »%s« er ikke medlem af lokalrådet: navnet gemmes i projektets arbejdsgruppe.\n", name)
+			}
 			if matches.Len() > 0 {
 				fmt.Fprintf(stdout, "%d rækker findes allerede (samme navn eller titel og år)\n", matches.Len())
 				if how == 0 && !*dry {

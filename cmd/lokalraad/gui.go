@@ -121,6 +121,12 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 				a.Quit()
 			}
 		}).ShowAndRun()
+		if ctx.Err() != nil && isDamage(err) {
+			// A signal (a log-out) closed the rescue window: nothing
+			// was interrupted, and the damage is shown again at the
+			// next start. Fyne ended the loop by itself.
+			return nil
+		}
 		return err
 	}
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
@@ -134,7 +136,7 @@ func TestImportWorkbookKeepsResponsible(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s%s", err, out, stderr)
 	}
-	if strings.Contains(out+stderr, "bruges ikke") {
+	if strings.Contains(out+stderr, "bruges ikke") || strings.Contains(out+stderr, "ikke medlem") {
 		t.Errorf("the app's own workbook has a column the import does not use:\n%s%s", out, stderr)
 	}
 	got := responsible(target, cid)
@@ -142,5 +144,39 @@ func TestImportWorkbookKeepsResponsible(t *testing.T) {
 		if got[title] != name {
 			t.Errorf("project %q: responsible %q after the import, want %q", title, got[title], name)
 		}
+	}
+}
+
+// A treasurer's workbook (other header words) that names as »Tovholder«
+// someone who is no member says so, and the name is kept in the
+// project's working group.
+func TestImportWorkbookOfATreasurer(t *testing.T) {
+	book := filepath.Join(t.TempDir(), "kasserer.xlsx")
+	f := excelize.NewFile()
+	if err := f.SetSheetName("Sheet1", "Projekter"); err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range [][]any{{"Projektnavn", "Tovholder"}, {"Bænke ved søen", "Hans Kasserer"}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Projekter", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(book); err != nil {
+		t.Fatal(err)
+	}
+	target, cid := newCouncilDB(t)
+	out, stderr, err := runCmd(t, "import", "workbook", "--db", target, book)
+	if err != nil {
+		t.Fatalf("%v\n%s%s", err, out, stderr)
+	}
+	if !strings.Contains(out, "Bemærk: »Hans Kasserer« er ikke medlem af lokalrådet") {
+		t.Errorf("the import does not say that the responsible is no member:\n%s", out)
+	}
+	db := noerr.Get(storage.Open(context.Background(), target))(t)
+	defer db.Close()
+	ps := noerr.Get(db.Projects(t.Context(), cid))(t)
+	if len(ps) != 1 || ps[0].WorkingGroup != "Hans Kasserer" {
+		t.Errorf("projects after the import: %+v", ps)
 	}
 }

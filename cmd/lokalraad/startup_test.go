@@ -326,3 +326,39 @@ func TestStartsWithHandEditedPreferences(t *testing.T) {
 	app.cmd.Process.Signal(syscall.SIGTERM)
 	app.waitExit(t, "SIGTERM")
 }
+
+// SIGTERM (a log-out) while the rescue window is shown for a damaged
+// database ends the app with status 0, as in the main window: nothing was
+// interrupted, and the log-out is no failure of the app. Before, the
+// window's end returned the damage it was opened for, said as »afbrudt«
+// with status 1. Needs Xvfb.
+func TestSIGTERMInTheRescueWindowEndsWithStatus0(t *testing.T) {
+	bin, env, path := realAppOnXvfb(t)
+	// Bytes overwritten in the middle of the file, found by the check that
+	// a start after an unclean end (the session marker left) runs first.
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	junk := make([]byte, 64*1024)
+	for i := range junk {
+		junk[i] = byte(i*7 + 3)
+	}
+	if _, err := f.WriteAt(junk, info.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := storage.StartSession(path); err != nil {
+		t.Fatal(err)
+	}
+	app := startFramed(t, bin, env, path, "start on a damaged file")
+	app.cmd.Process.Signal(syscall.SIGTERM)
+	app.waitExit(t, "SIGTERM in the rescue window")
+	if strings.Contains(app.logs.String(), "afbrudt") {
+		t.Errorf("SIGTERM in the rescue window is said as an interruption:\n%s", app.logs.String())
+	}
+}

@@ -80,7 +80,7 @@ func YearWheel(w io.Writer, council string, year int, reminders []model.Deadline
 				f.CellFormat(boxW-4, lh, fit(f, strings.TrimSpace(day+" "+model.DeadlineKindLabel(d.Kind, b.lang)), boxW-4), "", 0, "L", false, 0, "")
 				b.font("", 7.5)
 				f.SetXY(x+2, ly+lh)
-				f.CellFormat(boxW-4, lh, fit(f, d.Title, boxW-4), "", 0, "L", false, 0, "")
+				f.CellFormat(boxW-4, lh, fit(f, model.DeadlineTitle(d, b.lang), boxW-4), "", 0, "L", false, 0, "")
 				ly += 2 * lh
 			}
 			if len(shown) < len(ds) {
