@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -59,8 +58,7 @@ func runBudget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func runBudgetCount(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("lokalraad budget count", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags := newFlags("lokalraad budget count", stderr)
 	pbPath := flags.String("pb", "", "Pabulib-fil (.pb) med forslag og stemmer")
 	method := flags.String("method", string(model.CountMESAdd1), "optællingsmetode: votes, mes eller mes-add1")
 	explain := flags.Bool("explain", false, "skriv forklaringen trin for trin efter de valgte forslag")

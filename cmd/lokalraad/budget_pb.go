@@ -54,8 +54,7 @@ type pbFlags struct {
 }
 
 func newPBFlags(name string, stderr io.Writer) *pbFlags {
-	fs := flag.NewFlagSet("lokalraad budget "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("lokalraad budget "+name, stderr)
 	return &pbFlags{
 		fs:    fs,
 		db:    fs.String("db", "", "databasefil (påkrævet)"),

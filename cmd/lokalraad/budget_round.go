@@ -47,7 +47,7 @@ func parseLang(s string) (model.Lang, error) {
 // parseWithLang parses a budget subcommand's args into flags, refuses
 // arguments left over, and returns the language its --lang (lang) names.
 func parseWithLang(flags *flag.FlagSet, args []string, lang *string) (model.Lang, error) {
-	if err := flags.Parse(args); err != nil {
+	if err := danishFlagError(flags.Parse(args)); err != nil {
 		return "", err
 	}
 	if flags.NArg() > 0 {
@@ -57,8 +57,7 @@ func parseWithLang(flags *flag.FlagSet, args []string, lang *string) (model.Lang
 }
 
 func runBudgetRounds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("lokalraad budget rounds", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags := newFlags("lokalraad budget rounds", stderr)
 	dbPath := flags.String("db", "", "databasefil (påkrævet)")
 	langFlag := flags.String("lang", "da", "fasernes sprog: da eller en")
 	l, err := parseWithLang(flags, args, langFlag)
@@ -84,8 +83,7 @@ func runBudgetRounds(ctx context.Context, args []string, stdout, stderr io.Write
 }
 
 func runBudgetCountRound(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("lokalraad budget count", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags := newFlags("lokalraad budget count", stderr)
 	dbPath := flags.String("db", "", "databasefil (påkrævet)")
 	roundID := flags.String("round", "", "rundens id (se lokalraad budget rounds)")
 	method := flags.String("method", "", "optællingsmetode: votes, mes eller mes-add1 (standard: rundens egen)")

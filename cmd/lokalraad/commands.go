@@ -29,6 +29,36 @@ var subcommands = map[string]subcommand{
 	"bundle":  usageOnly(bundleUsage),
 	"budget":  runBudget,
 	"version": runVersion, "--version": runVersion, "-version": runVersion,
+	"help": runHelp,
+}
+
+// mainUsage is what `lokalraad --help` (and `lokalraad help`) prints:
+// the window's flags and every subcommand in a line
+// (TestHelpNamesEverySubcommand keeps it whole). Each subcommand's own
+// --help tells its flags.
+const mainUsage = `brug: lokalraad [--db STI] [--demo]     åbner vinduet (--demo: demo-lokalrådet i en tom database)
+
+Underkommandoer (lokalraad KOMMANDO --help viser flagene):
+  demo --db STI [--large]              skriv demo-lokalrådet (eller 10 år × 18 lokalråd)
+  export packet|chair|minutes|attendance|notes|wishes|workbook|calendar|invitation|yearwheel|accounts|plan
+                                       udskriv mødemateriale, budgetønsker, årshjul, regnskab,
+                                       handleplan, regneark eller kalender (export --help)
+  import workbook --db STI FIL.xlsx    læs lokalrådets regneark ind (alle rækker eller ingen)
+  backup --db STI --out FIL            en sikkerhedskopi, fx til en USB-nøgle
+  restore --db STI FIL                 gendan en sikkerhedskopi (den nuværende gemmes først)
+  person show|erase --db STI --name N  GDPR: vis eller slet alt om en person
+  attach --db STI --item ID FIL        vedhæft et bilag; attach list --meeting ID viser dem
+  sync --db STI [--server URL --code KODE]   synkronisér med kommunen
+  bundle export|import --db STI FIL    de samme ændringer som fil, til en USB-nøgle
+  budget …                             borgerbudget: runder, stemmesedler, optælling (budget help)
+  version                              vis versionen
+  help                                 denne oversigt
+`
+
+// runHelp prints mainUsage.
+func runHelp(_ context.Context, _ []string, stdout, _ io.Writer) error {
+	_, err := io.WriteString(stdout, mainUsage)
+	return err
 }
 
 // dbCommands are the subcommands on one database, by their one or two
@@ -85,8 +115,7 @@ func lookupCommand(args []string) (dbCommand, string, int) {
 // (before, between and after the positional arguments), check them, open
 // the database --db names, run, close the database.
 func runDB(ctx context.Context, name string, cmd dbCommand, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("lokalraad "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("lokalraad "+name, stderr)
 	dbPath := fs.String("db", "", "databasefil (påkrævet)")
 	w := cmd(fs, stdout, stderr)
 	if err := parseFlags(fs, args); err != nil {

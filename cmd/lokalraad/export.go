@@ -52,16 +52,19 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// collects); the settings are restored for the caller (tests).
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(512 << 20))
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		fmt.Fprintln(stderr, exportUsage)
 		return errors.New("angiv hvad der skal eksporteres")
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		fmt.Fprintln(stderr, exportUsage)
+		return flag.ErrHelp
 	}
 	kind := args[0]
 	if _, ok := pdfDocs[kind]; ok || kind == "wishes" || kind == "yearwheel" || kind == "accounts" || kind == "plan" {
 		go pdf.Preload() // the fonts are parsed while the database is read
 	}
-	fs := flag.NewFlagSet("lokalraad export "+kind, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("lokalraad export "+kind, stderr)
 	dbPath := fs.String("db", "", "databasefil (påkrævet)")
 	meetingID := fs.String("meeting", "", "mødets id")
 	councilID := fs.String("council", "", "lokalrådets id (standard: det eneste)")

@@ -31,6 +31,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"syscall"
 	"time"
 
@@ -44,10 +45,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0) // --help was asked for and printed
+	}
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "lokalraad:", err)
-		}
+		fmt.Fprintln(os.Stderr, "lokalraad:", err)
 		os.Exit(1)
 	}
 }
@@ -69,8 +71,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return cmd(ctx, args[1:], stdout, stderr)
 		}
 	}
-	fs := flag.NewFlagSet("lokalraad", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("lokalraad", stderr)
+	fs.Usage = func() { io.WriteString(stdout, mainUsage) }
 	dbPath := fs.String("db", "", "databasefil (standard: i brugerens konfigurationsmappe)")
 	withDemo := fs.Bool("demo", false, "åbn demo-lokalrådet, hvis databasen er tom")
 	if err := parseFlags(fs, args); err != nil {
@@ -96,10 +98,72 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	})
 }
 
+// newFlags is the flag set of the subcommand name: its --help and its
+// errors (through parseFlags) in Danish, written to stderr.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // the package's own English line on an error
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "brug: %s [flag]; flagene:\n", name)
+		fs.VisitAll(func(f *flag.Flag) {
+			kind, usage := flag.UnquoteUsage(f)
+			line := "  -" + f.Name
+			if w, ok := flagKinds[kind]; ok {
+				line += " " + w
+			} else if kind != "" {
+				line += " " + kind
+			}
+			line += "\n    \t" + usage
+			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+				line += fmt.Sprintf(" (standard: %s)", f.DefValue)
+			}
+			fmt.Fprintln(stderr, line)
+		})
+	}
+	return fs
+}
+
+// flagKinds are the Danish words for the flag package's value kinds.
+var flagKinds = map[string]string{"string": "TEKST", "int": "TAL", "value": "VÆRDI", "duration": "VARIGHED", "float": "TAL", "uint": "TAL"}
+
+// flagErrors are the flag package's English errors and their Danish
+// words; the package has no error values for them, only these texts
+// (TestFlagErrorsInDanish catches a Go release that words them anew).
+var flagErrors = []struct {
+	en *regexp.Regexp
+	da string
+}{
+	{regexp.MustCompile(`^flag provided but not defined: (.*)$`), "ukendt flag: $1"},
+	{regexp.MustCompile(`^flag needs an argument: (.*)$`), "flaget $1 mangler en værdi"},
+	{regexp.MustCompile(`^bad flag syntax: (.*)$`), "forkert skrevet flag: $1"},
+	{regexp.MustCompile(`^invalid boolean value (".*") for (-\S+):.*$`), "$2 skal være true eller false, ikke $1"},
+	{regexp.MustCompile(`^invalid boolean flag (\S+):.*$`), "$1 skal være true eller false"},
+	{regexp.MustCompile(`^invalid value (".*") for flag (-\S+):.*$`), "ugyldig værdi $1 til $2"},
+}
+
+// danishFlagError words a flag parse error in Danish.
+func danishFlagError(err error) error {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	msg := err.Error()
+	for _, t := range flagErrors {
+		if t.en.MatchString(msg) {
+			return errors.New(t.en.ReplaceAllString(msg, t.da))
+		}
+	}
+	return err
+}
+
 // parseFlags parses args with flags before, between and after the
 // positional arguments ("import workbook --db X FILE --dry-run"); "--"
-// ends the flags. The positional arguments are left in fs.Args.
+// ends the flags. The positional arguments are left in fs.Args. Its
+// errors are in Danish.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	return danishFlagError(parseInterleaved(fs, args))
+}
+
+func parseInterleaved(fs *flag.FlagSet, args []string) error {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {

@@ -39,8 +39,7 @@ var errRestoreCanceled = fmt.Errorf("%w – databasen er uændret", model.ErrCan
 // runRestore replaces the database by a backup, keeping the current one as
 // a backup first.
 func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("lokalraad restore", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("lokalraad restore", stderr)
 	dbPath := fs.String("db", "", "databasefil (påkrævet)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
