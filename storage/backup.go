@@ -20,6 +20,22 @@ import (
 // ErrDamaged: the database file fails SQLite's check; restore a backup.
 var ErrDamaged = error(model.NewError(model.Internal, "databasen er beskadiget; gendan den nyeste gode sikkerhedskopi"))
 
+// DamageError is ErrDamaged with what SQLite's check said. Its Error is
+// Danish; Problems are SQLite's own English lines, for the log.
+type DamageError struct {
+	Problems   []string
+	unreadable bool // the check itself failed reading the file
+}
+
+func (e *DamageError) Error() string {
+	if e.unreadable {
+		return ErrDamaged.Error() + " (SQLite kunne ikke læse hele filen)"
+	}
+	return fmt.Sprintf("%s (SQLites kontrol fandt %d fejl)", ErrDamaged.Error(), len(e.Problems))
+}
+
+func (e *DamageError) Unwrap() error { return ErrDamaged }
+
 // Check runs SQLite's quick_check on the open database: a damaged file is
 // ErrDamaged.
 func (db *DB) Check(ctx context.Context) error {
@@ -33,7 +49,7 @@ func checkDB(ctx context.Context, sqldb *sql.DB) error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("kontrol af databasen afbrudt: %w", ctx.Err())
 		}
-		return fmt.Errorf("%w (%v)", ErrDamaged, err)
+		return &DamageError{Problems: []string{err.Error()}, unreadable: true}
 	}
 	rows, err := sqldb.QueryContext(ctx, "PRAGMA quick_check")
 	if err != nil {
@@ -54,7 +70,7 @@ func checkDB(ctx context.Context, sqldb *sql.DB) error {
 		return damaged(err)
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("%w: %s", ErrDamaged, strings.Join(problems[:min(len(problems), 3)], "; "))
+		return &DamageError{Problems: problems}
 	}
 	return nil
 }

@@ -29,6 +29,17 @@ func TestRestoreOverDatabaseThatOpensDamaged(t *testing.T) {
 		if !errors.Is(err, storage.ErrDamaged) {
 			t.Fatalf("check of the damaged file: %v, want ErrDamaged", err)
 		}
+		// The message is Danish; SQLite's English lines are kept apart,
+		// for the log.
+		var de *storage.DamageError
+		if !errors.As(err, &de) || len(de.Problems) == 0 {
+			t.Fatalf("check of the damaged file: %#v, want SQLite's findings kept", err)
+		}
+		for _, en := range []string{"malformed", "database disk image", "Page", "btree", "Tree", "page"} {
+			if strings.Contains(err.Error(), en) {
+				t.Errorf("the damage is said with SQLite's English %q: %v", en, err)
+			}
+		}
 	}
 
 	saved, err := storage.Restore(ctx, path, good)

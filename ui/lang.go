@@ -234,6 +234,11 @@ func oneErr(err error) string {
 		return lang.L("Invalid amount, type e.g. 12.500,50")
 	case errors.Is(err, errBadNumber):
 		return lang.L("Type a whole number")
+	case errors.Is(err, storage.ErrDamaged):
+		logDamage(err)
+		return lang.L("The database is damaged; restore the newest good backup.")
+	case errors.Is(err, storage.ErrNotDatabase):
+		return lang.L("The file is not a Lokalråd database, or it is damaged.")
 	case errors.Is(err, storage.ErrLocked):
 		return lang.L("The minutes are approved and locked. Reopen them to make changes.")
 	}
@@ -266,6 +271,15 @@ var codeTexts = map[model.Code]string{
 	model.DiskFull:    "The disk is full or the folder cannot be written. Nothing saved is lost.",
 	model.Internal:    "Something unexpected went wrong, and it was not done. Try again; if it happens again, tell the municipality's IT staff what you did.",
 	model.Canceled:    "It was stopped before it was done.",
+}
+
+// logDamage writes what SQLite's check found (its own English) to the
+// log, where IT staff look; the screens say it in words.
+func logDamage(err error) {
+	var de *storage.DamageError
+	if errors.As(err, &de) {
+		fyne.LogError("SQLite's check of the database", errors.New(strings.Join(de.Problems, "; ")))
+	}
 }
 
 var errBadNumber = errors.New("skriv et helt tal")

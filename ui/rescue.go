@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -23,7 +24,14 @@ func Rescue(a fyne.App, dbPath string, cause error, onRestored func()) fyne.Wind
 	ctx, cancel := context.WithCancel(context.Background())
 	w.SetOnClosed(cancel)
 	backups, _ := storage.Backups(dbPath)
-	msg := widget.NewLabel(lang.L("The database cannot be opened because it is damaged or is not a Lokalråd database.") + "\n\n" + cause.Error())
+	text := lang.L("The database cannot be opened because it is damaged or is not a Lokalråd database.")
+	if errors.Is(cause, storage.ErrDamaged) || errors.Is(cause, storage.ErrNotDatabase) {
+		logDamage(cause) // what SQLite found, in its English, goes to the log
+	} else {
+		text += "\n\n" + errText(cause)
+	}
+	text += "\n\n" + lang.L("Database file") + ": " + dbPath
+	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
 	items := []fyne.CanvasObject{widget.NewLabelWithStyle(lang.L("The database is damaged"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), msg}
 	if len(backups) == 0 {
@@ -39,7 +47,7 @@ func Rescue(a fyne.App, dbPath string, cause error, onRestored func()) fyne.Wind
 						return
 					}
 					if _, err := storage.Restore(ctx, dbPath, newest); err != nil {
-						dialog.ShowError(err, w)
+						dialog.ShowInformation(lang.L("Error"), errText(err), w)
 						return
 					}
 					onRestored() // opens the main window first, so the app goes on

@@ -85,3 +85,35 @@ func TestRescueRestoresNewestBackup(t *testing.T) {
 		t.Errorf("the damaged database was not kept: %v", kept)
 	}
 }
+
+// The rescue window says what is wrong in the user's language and names
+// the file; SQLite's own English findings go to the log, never on screen.
+func TestRescueSaysTheDamageInTheUsersLanguage(t *testing.T) {
+	defer SetupLanguage("da")
+	path := filepath.Join(t.TempDir(), "lokalraad.db")
+	cause := &storage.DamageError{Problems: []string{"*** in database main ***", "Page 5: btree page is malformed"}}
+	for _, c := range []struct{ lang, want, not string }{
+		{"da", "Databasen kan ikke åbnes", "cannot be opened"},
+		{"en", "cannot be opened", "kan ikke åbnes"},
+	} {
+		if err := SetupLanguage(c.lang); err != nil {
+			t.Fatal(err)
+		}
+		w := Rescue(test.NewApp(), path, cause, func() {})
+		shown := texts(w.Content())
+		w.Close()
+		if !strings.Contains(shown, c.want) || strings.Contains(shown, c.not) || !strings.Contains(shown, path) {
+			t.Errorf("%s: the rescue window says:\n%s", c.lang, shown)
+		}
+		for _, en := range []string{"malformed", "btree", "Page 5", "beskadiget; gendan"} {
+			if strings.Contains(shown, en) {
+				t.Errorf("%s: the rescue window shows %q:\n%s", c.lang, en, shown)
+			}
+		}
+		// Where the open window found it, the dialog's words are the
+		// user's language too.
+		if got := errText(cause); strings.Contains(got, "malformed") || (c.lang == "en") != strings.Contains(got, "restore the newest") {
+			t.Errorf("%s: the damage is said as %q", c.lang, got)
+		}
+	}
+}
