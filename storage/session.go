@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/gofrs/flock"
+
+	"lokalraad/model"
 )
 
 // Checking the file at start-up without keeping the window waiting.
@@ -21,6 +25,34 @@ import (
 // sessionMarker is the file that exists while the app has the database
 // open, and after a check found it damaged.
 func sessionMarker(path string) string { return path + ".aaben" }
+
+// ErrAlreadyOpen: another copy of the app has the database open. Two
+// copies would share one session marker, and the first to quit would
+// remove it while the other still writes: a crash of that one would then
+// go unnoticed at the next start.
+var ErrAlreadyOpen = error(model.NewError(model.Conflict, "Lokalråd har allerede databasen åben i et andet vindue; brug det vindue, eller luk det og start igen"))
+
+// sessionLock is the file whose lock the app holds while it has the
+// database open. It stays beside the database (removing a lock file races
+// with the next copy that opens it); only the lock on it says anything.
+func sessionLock(path string) string { return path + ".laas" }
+
+// HoldSession takes the lock that one copy of the app at a time holds on
+// the database at path, before StartSession, and returns its release. The
+// operating system lets go of it when the process ends, however it ends.
+// Where no lock can be had (a read-only folder, a file system without
+// locks) the app runs without one, as before there was one.
+func HoldSession(path string) (release func(), err error) {
+	l := flock.New(sessionLock(path))
+	ok, err := l.TryLock()
+	switch {
+	case err != nil:
+		return func() {}, nil
+	case !ok:
+		return nil, ErrAlreadyOpen
+	}
+	return func() { l.Unlock() }, nil
+}
 
 // StartSession records that the app has the database at path open, and
 // tells whether the previous session ended without EndSession (the file

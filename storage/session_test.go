@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"lokalraad/internal/noerr"
@@ -77,4 +78,31 @@ func TestDamageFoundInBackgroundRefusesWrites(t *testing.T) {
 	if unclean := noerr.Get(storage.StartSession(path))(t); !unclean {
 		t.Error("after damage was found, the next start does not check first")
 	}
+}
+
+// One copy of the app at a time holds a database: a second is told, and
+// once the first lets go (or its process ends) the next one may.
+func TestHoldSessionOneCopyAtATime(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lokalraad.db")
+	release, err := storage.HoldSession(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storage.HoldSession(path); !errors.Is(err, storage.ErrAlreadyOpen) {
+		t.Fatalf("a second hold on an open database: %v, want ErrAlreadyOpen", err)
+	} else if !strings.Contains(err.Error(), "allerede") {
+		t.Errorf("the refusal is not said in Danish: %v", err)
+	}
+	// Another database beside it is no concern of this one's lock.
+	other, err := storage.HoldSession(filepath.Join(filepath.Dir(path), "andet.db"))
+	if err != nil {
+		t.Fatalf("another database in the same folder: %v", err)
+	}
+	other()
+	release()
+	again, err := storage.HoldSession(path)
+	if err != nil {
+		t.Fatalf("after the first let go: %v", err)
+	}
+	again()
 }

@@ -20,6 +20,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
 
 	"lokalraad/assets"
 	"lokalraad/storage"
@@ -101,6 +102,13 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 	}
 	// The file is checked before the window opens only after a session
 	// that did not end cleanly; otherwise in the background (session.go).
+	// One copy of the app a database: a second one says so and ends.
+	release, err := storage.HoldSession(path)
+	if err != nil {
+		alert(lang.L("Lokalråd is already open"), lang.L("Lokalråd already has this database open in another window. Use that window, or close it and start again."))
+		return err
+	}
+	defer release() // after the session's end below
 	unclean, err := storage.StartSession(path)
 	if err != nil {
 		return err

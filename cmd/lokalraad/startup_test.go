@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -361,4 +362,50 @@ func TestSIGTERMInTheRescueWindowEndsWithStatus0(t *testing.T) {
 	if strings.Contains(app.logs.String(), "afbrudt") {
 		t.Errorf("SIGTERM in the rescue window is said as an interruption:\n%s", app.logs.String())
 	}
+}
+
+// A second copy of the app on a database the first has open says so and
+// ends, instead of sharing the first's session marker: the first to quit
+// removed it, and a crash of the other then went unnoticed at the next
+// start (no check of the file). Needs Xvfb.
+func TestASecondCopyOnTheSameDatabaseSaysSo(t *testing.T) {
+	bin, env, path := realAppOnXvfb(t)
+	first := startFramed(t, bin, env, path, "the first copy")
+
+	second := exec.Command(bin, "--db", path)
+	second.Env = append(env, "LOKALRAAD_NO_ALERT=1")
+	var errOut strings.Builder
+	second.Stderr = &errOut
+	done := make(chan error, 1)
+	if err := second.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- second.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			t.Errorf("the second copy ended with %v, want status 1", err)
+		}
+	case <-time.After(60 * time.Second):
+		second.Process.Kill()
+		<-done
+		t.Fatalf("the second copy opened a window on the same database\n%s", errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "allerede databasen åben") {
+		t.Errorf("the second copy says:\n%s", errOut.String())
+	}
+	if _, err := os.Stat(path + ".aaben"); err != nil {
+		t.Errorf("the second copy took the first's session marker away: %v", err)
+	}
+
+	first.cmd.Process.Signal(syscall.SIGTERM)
+	first.waitExit(t, "SIGTERM")
+	if _, err := os.Stat(path + ".aaben"); !os.IsNotExist(err) {
+		t.Errorf("the session marker is left after the first copy ended: %v", err)
+	}
+	// Once the first has ended, the app opens the database again.
+	again := startFramed(t, bin, env, path, "a start after the first ended")
+	again.cmd.Process.Signal(syscall.SIGTERM)
+	again.waitExit(t, "SIGTERM")
 }
