@@ -301,7 +301,13 @@ func keepUnknownName(p *model.Project, name string) {
 		p.WorkingGroup = name
 		return
 	}
-	p.WorkingGroup = name + ", " + p.WorkingGroup
+	// The name goes in as the list already is written: one a line (the
+	// editor's way) or after commas (a treasurer's cell, »Anne, Bo«).
+	sep := ", "
+	if strings.Contains(p.WorkingGroup, "\n") {
+		sep = "\n"
+	}
+	p.WorkingGroup = name + sep + p.WorkingGroup
 }
 
 // namedMembers are the members a responsible's name may name: the file's

@@ -146,7 +146,8 @@ func TestImportLinksResponsibleByName(t *testing.T) {
 // A treasurer's workbook names as »Tovholder« someone who is no member: the
 // project is imported without a responsible member, and the name is kept
 // in its working group instead of being dropped without a word; a name
-// the working group already holds is not doubled.
+// the working group already holds is not doubled, and the name is written
+// as the group's list is: after a comma, or on a line of its own.
 func TestImportKeepsAResponsibleWhoIsNoMember(t *testing.T) {
 	db, _ := openTemp(t)
 	c := newCouncil(t, db)
@@ -154,8 +155,9 @@ func TestImportKeepsAResponsibleWhoIsNoMember(t *testing.T) {
 		{CouncilID: c.ID, Title: "Bænke ved søen", Status: model.ProjectIdea},
 		{CouncilID: c.ID, Title: "Legeplads", Status: model.ProjectIdea, WorkingGroup: "Spejderne"},
 		{CouncilID: c.ID, Title: "Juletræ", Status: model.ProjectIdea, WorkingGroup: "Hans Kasserer, Spejderne"},
+		{CouncilID: c.ID, Title: "Shelter", Status: model.ProjectIdea, WorkingGroup: "Spejderne\nAnne Holm"},
 	}
-	names := []string{" Hans Kasserer ", "Hans Kasserer", "hans kasserer"}
+	names := []string{" Hans Kasserer ", "Hans Kasserer", "hans kasserer", "Hans Kasserer"}
 	matches := noerr.Get(db.ImportMatches(t.Context(), c.ID, nil, projects, nil))(t)
 	_, ps, _, err := db.Resolve(t.Context(), matches, storage.ExistingSkip, nil, projects, names, nil)
 	must(t, err)
@@ -164,6 +166,8 @@ func TestImportKeepsAResponsibleWhoIsNoMember(t *testing.T) {
 		"Bænke ved søen": "Hans Kasserer",
 		"Legeplads":      "Hans Kasserer, Spejderne",
 		"Juletræ":        "Hans Kasserer, Spejderne",
+		// typed one a line in the editor: the name gets a line of its own
+		"Shelter": "Hans Kasserer\nSpejderne\nAnne Holm",
 	}
 	for _, p := range noerr.Get(db.Projects(t.Context(), c.ID))(t) {
 		if p.ResponsibleID != "" {
