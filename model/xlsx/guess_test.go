@@ -103,6 +103,17 @@ func TestReadTotalsRowSkippedWithNote(t *testing.T) {
 	if !strings.Contains(noteText(imp), "række 4: sumrækken (»I alt«) er sprunget over") {
 		t.Errorf("no note of the skipped totals row:\n%s", noteText(imp))
 	}
+	// An English workbook's totals row is named as it stands there.
+	imp = read(t, book(t, map[string][][]any{
+		"Budget wishes": {
+			{"Priority", "Title", "Category", "Amount"},
+			{1, "Benches", "Nature", 1000},
+			{"Total", nil, nil, 1000},
+		},
+	}))
+	if len(imp.Wishes) != 1 || !strings.Contains(noteText(imp), "række 3: sumrækken (»Total«) er sprunget over") {
+		t.Errorf("wishes %d; the English totals row's note:\n%s", len(imp.Wishes), noteText(imp))
+	}
 }
 
 func TestReadDanishSlashDates(t *testing.T) {

@@ -362,8 +362,8 @@ func (rd *reader) sheet(k sheetKind, name string) error {
 		}
 		excelRow := i + 1
 		keyText := strings.TrimSpace(rd.raw(cells, key))
-		if k != sheetMembers && totalsRow(keyText, cells) {
-			rd.note(excelRow, "sumrækken (»I alt«) er sprunget over")
+		if label, ok := totalsLabel(keyText, cells); ok && k != sheetMembers {
+			rd.note(excelRow, fmt.Sprintf("sumrækken (»%s«) er sprunget over", label))
 			continue
 		}
 		if isExample(keyText) {
@@ -430,18 +430,25 @@ func (rd *reader) unusedColumns(k sheetKind, head []string, rows [][]string) []s
 // totalsRow tells a totals row: its key cell says "I alt" (or Total, Sum),
 // or the key is empty and another cell says so.
 func totalsRow(key string, cells []string) bool {
+	_, ok := totalsLabel(key, cells)
+	return ok
+}
+
+// totalsLabel is the word that makes a totals row one, as the file writes
+// it (»I alt«, »Total«), and whether the row is one.
+func totalsLabel(key string, cells []string) (string, bool) {
 	if isTotal(key) {
-		return true
+		return key, true
 	}
 	if key != "" {
-		return false
+		return "", false
 	}
 	for _, c := range cells {
-		if isTotal(strings.TrimSpace(c)) {
-			return true
+		if c = strings.TrimSpace(c); isTotal(c) {
+			return c, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // isExample tells the template's example rows: "Eksempel: …".
