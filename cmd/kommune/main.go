@@ -150,6 +150,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cmd, ok := commands[args[0]]; ok {
 		return cmd(ctx, args[1:], stdout, stderr)
 	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
 	fmt.Fprintln(stderr, usage)
 	return fmt.Errorf("ukendt kommando %q", args[0])
 }

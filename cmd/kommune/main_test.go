@@ -145,3 +145,17 @@ func TestVersion(t *testing.T) {
 		}
 	}
 }
+
+// `kommune --help` prints the subcommands and ends well, instead of
+// calling --help an unknown command.
+func TestHelpPrintsTheSubcommands(t *testing.T) {
+	for _, arg := range []string{"--help", "-h", "help"} {
+		var out, errOut strings.Builder
+		if err := run(t.Context(), []string{arg}, &out, &errOut); err != nil {
+			t.Errorf("%s: %v", arg, err)
+		}
+		if !strings.Contains(out.String(), "kommune serve") || strings.Contains(errOut.String(), "ukendt") {
+			t.Errorf("%s printed %q and %q", arg, out.String(), errOut.String())
+		}
+	}
+}
