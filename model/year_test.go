@@ -205,7 +205,7 @@ func TestYearRuleValidate(t *testing.T) {
 			t.Errorf("%s passes", name)
 		}
 	}
-	for _, r := range DefaultYearRules("c") {
+	for _, r := range DefaultYearRules("c", Danish) {
 		if err := r.Validate(); err != nil {
 			t.Errorf("default rule %q: %v", r.Title, err)
 		}
@@ -246,7 +246,7 @@ func TestRuleReminders(t *testing.T) {
 
 func TestYearWheel(t *testing.T) {
 	in := YearWheelInput{
-		Rules:        DefaultYearRules("c"),
+		Rules:        DefaultYearRules("c", Danish),
 		Members:      []Member{{ID: "m1", Name: "Karen Østergaard", TermEnd: dday(2027, 3, 1)}, {ID: "m2", Name: "Ikke i år", TermEnd: dday(2028, 3, 1)}},
 		Meetings:     []Meeting{{ID: "mt", Kind: MeetingBoard, Start: time.Date(2027, 5, 12, 17, 0, 0, 0, time.UTC)}},
 		Projects:     []Project{{ID: "pr", Title: "Shelter", End: dday(2026, 10, 31)}},

@@ -352,11 +352,19 @@ func DeadlineTitle(d Deadline, l Lang) string {
 // DefaultYearRules are the rules a council starts its årshjul with: the
 // generalforsamling on the last Thursday of March with 14 days' notice
 // (as many statutes say), and the accounts to the municipality by 1 April.
-func DefaultYearRules(council string) []YearRule {
+// Their titles are in l, the language of the one who adds them: stored,
+// they are the council's own words like any it types.
+func DefaultYearRules(council string, l Lang) []YearRule {
+	title := func(da, en string) string {
+		if l == English {
+			return en
+		}
+		return da
+	}
 	return []YearRule{
-		{CouncilID: council, Title: "Generalforsamling", Category: YearAGM, Kind: YearWeekday, Month: 3, Weekday: time.Thursday, Nth: -1, NoticeDays: 14},
-		{CouncilID: council, Title: "Årsregnskab til kommunen", Category: YearAccounts, Kind: YearDate, Month: 4, Day: 1},
-		{CouncilID: council, Title: "Budgetønsker til budgethøringen", Category: YearBudget, Kind: YearDate, Month: 6, Day: 1},
+		{CouncilID: council, Title: title("Generalforsamling", "Annual general meeting"), Category: YearAGM, Kind: YearWeekday, Month: 3, Weekday: time.Thursday, Nth: -1, NoticeDays: 14},
+		{CouncilID: council, Title: title("Årsregnskab til kommunen", "Annual accounts to the municipality"), Category: YearAccounts, Kind: YearDate, Month: 4, Day: 1},
+		{CouncilID: council, Title: title("Budgetønsker til budgethøringen", "Budget wishes for the budget hearing"), Category: YearBudget, Kind: YearDate, Month: 6, Day: 1},
 	}
 }
 

@@ -162,6 +162,9 @@ func TestYearWheelScreen(t *testing.T) {
 	if s.usual.Visible() {
 		t.Error("the usual dates can be added twice")
 	}
+	if len(rules) == 3 && rules[1].Title != "Årsregnskab til kommunen" {
+		t.Errorf("the usual accounts date in Danish: %q", rules[1].Title)
+	}
 	// 2026: the last Thursday of March is the 26th; notice by the 12th.
 	if m := s.months[2].Text; !strings.Contains(m, "26. Generalforsamling") || !strings.Contains(m, "12. Sidste frist for indkaldelse: Generalforsamling") {
 		t.Errorf("March 2026:\n%s", m)
@@ -434,5 +437,24 @@ func TestPublicationDialog(t *testing.T) {
 	}
 	if !strings.Contains(texts(u.win.Canvas().Overlays().Top()), "/offentlig/"+council+"/") {
 		t.Error("the dialog does not say where the page is")
+	}
+}
+
+// In English the usual dates are added with English titles: they are what
+// the one who tapped the button reads in the year wheel, its PDF and the
+// calendar file.
+func TestYearWheelUsualDatesInEnglish(t *testing.T) {
+	u, db, council, _ := withPool(t)
+	ok(t, SetupLanguage("en"))
+	defer SetupLanguage("da")
+	s := yearTab(t, u)
+	test.Tap(s.usual)
+	rules := noerr.Get(db.YearRules(t.Context(), council))(t)
+	var titles []string
+	for _, r := range rules {
+		titles = append(titles, r.Title)
+	}
+	if got := strings.Join(titles, "; "); got != "Annual general meeting; Annual accounts to the municipality; Budget wishes for the budget hearing" {
+		t.Errorf("the usual dates added in English: %s", got)
 	}
 }

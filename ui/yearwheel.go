@@ -243,7 +243,7 @@ func (s *yearScreen) showDates() {
 // onUsual adds the usual yearly dates (model.DefaultYearRules) to a
 // council that has none.
 func (s *yearScreen) onUsual() {
-	for _, r := range model.DefaultYearRules(s.u.councilID) {
+	for _, r := range model.DefaultYearRules(s.u.councilID, current()) {
 		if err := s.u.db.SaveYearRule(s.u.ctx, model.YearRule{}, &r); err != nil {
 			showErr(s.msg, err)
 			return

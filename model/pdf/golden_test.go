@@ -32,7 +32,7 @@ func TestGolden(t *testing.T) {
 	r, ps, bs := pbFixture(false)
 	rDiff, psDiff, bsDiff := pbFixture(true)
 	wheel := model.YearWheel(2027, model.YearWheelInput{
-		Rules:   model.DefaultYearRules("c"),
+		Rules:   model.DefaultYearRules("c", model.Danish),
 		Members: []model.Member{{ID: "m", Name: "Łukasz Nowak", TermEnd: day(2027, 3, 1)}},
 		Pools:   []model.Pool{{ID: "p", Name: "Lokalområdernes Udviklingspulje", Deadline: day(2027, 3, 1)}},
 	})

@@ -15,7 +15,7 @@ import (
 // month too full to list says how many more it has.
 func TestYearWheelOnePage(t *testing.T) {
 	in := model.YearWheelInput{
-		Rules:   model.DefaultYearRules("c"),
+		Rules:   model.DefaultYearRules("c", model.Danish),
 		Members: []model.Member{{ID: "m", Name: "Łukasz Nowak", TermEnd: day(2027, 3, 1)}},
 		Pools:   []model.Pool{{ID: "p", Name: "Lokalområdernes Udviklingspulje", Deadline: day(2027, 3, 1)}},
 	}

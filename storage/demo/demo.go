@@ -66,7 +66,7 @@ func Council(ctx context.Context, db *storage.DB, now time.Time) (string, error)
 	// Holbæk's pools and the municipality's dates (examples, never sent),
 	// and the council's årshjul.
 	udvikling, faelles := demoMunicipal(w, db, year, now)
-	for _, r := range append(model.DefaultYearRules(c.ID), model.YearRule{CouncilID: c.ID, Title: "Jyderup Byfest",
+	for _, r := range append(model.DefaultYearRules(c.ID, model.Danish), model.YearRule{CouncilID: c.ID, Title: "Jyderup Byfest",
 		Category: model.YearOwnCateg, Kind: model.YearWeekday, Month: 8, Weekday: time.Saturday, Nth: 3}) {
 		w.do(db.SaveYearRule(ctx, model.YearRule{}, &r))
 	}

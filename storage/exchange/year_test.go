@@ -47,7 +47,7 @@ func TestYearSyncsWithRules(t *testing.T) {
 	app := model.FundingApplication{CouncilID: jyderup, ProjectID: pr.ID, PoolID: pool.ID, Pool: pool.Name,
 		Applied: 50_000_00, Status: model.ApplicationDraft, VolunteerHours: 120, RunningCosts: true}
 	ok(t, a.SaveFundingApplication(t.Context(), model.FundingApplication{}, &app))
-	rule := model.DefaultYearRules(jyderup)[0]
+	rule := model.DefaultYearRules(jyderup, model.Danish)[0]
 	ok(t, a.SaveYearRule(t.Context(), model.YearRule{}, &rule))
 	syncOK(t, a)
 	syncOK(t, b)
