@@ -100,8 +100,6 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 	if err := ui.SetupLanguage(ui.Language(a)); err != nil {
 		return err
 	}
-	// The file is checked before the window opens only after a session
-	// that did not end cleanly; otherwise in the background (session.go).
 	// One copy of the app a database: a second one says so and ends.
 	release, err := storage.HoldSession(path)
 	if err != nil {
@@ -109,6 +107,8 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 		return err
 	}
 	defer release() // after the session's end below
+	// The file is checked before the window opens only after a session
+	// that did not end cleanly; otherwise in the background (session.go).
 	unclean, err := storage.StartSession(path)
 	if err != nil {
 		return err
