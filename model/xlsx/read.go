@@ -528,9 +528,10 @@ func (c *rowCtx) money(field string) int64 {
 		s = v
 	}
 	// A number cell's raw value is a plain number ("12500.5"). Text such as
-	// "12.500" could be either, and only then is the cell's type asked for
-	// (which is slow).
-	if !danishThousands(s) || !c.isText(field) {
+	// "12.500", "1.2345" or "1e3" could be either, and only then is the
+	// cell's type asked for (which is slow): typed as text, it is read the
+	// Danish way, never rounded.
+	if plainDecimal(s) || !c.isText(field) {
 		if v, err := strconv.ParseFloat(s, 64); err == nil && !math.IsNaN(v) && math.Abs(v) < 1e13 {
 			return int64(math.Round(v * 100))
 		}
@@ -602,20 +603,12 @@ func (c *rowCtx) formula(field string) (string, bool) {
 	return strings.TrimSpace(v), true
 }
 
-// danishThousands tells whether s is digits grouped by dots, "12.500" or
-// "1.250.000".
-func danishThousands(s string) bool {
-	s = strings.TrimPrefix(s, "-")
-	first, rest, ok := strings.Cut(s, ".")
-	if !ok || len(first) == 0 || len(first) > 3 || !digits(first) {
-		return false
-	}
-	for _, g := range strings.Split(rest, ".") {
-		if len(g) != 3 || !digits(g) {
-			return false
-		}
-	}
-	return true
+// plainDecimal tells whether s is digits with at most two decimals after a
+// point, "12500", "-3" or "12500.5": the same amount read as a number or as
+// text.
+func plainDecimal(s string) bool {
+	whole, frac, ok := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	return digits(whole) && (!ok || len(frac) <= 2 && digits(frac))
 }
 
 func digits(s string) bool {
