@@ -189,3 +189,41 @@ func TestAttackHandEditedBundleRefusedInDanish(t *testing.T) {
 		}
 	}
 }
+
+// KNOWN GAP (found by this attack, not fixed: it changes the delete rule
+// I7 for every store). Laptop a deletes a meeting while b, offline, types
+// minutes into one of its items and adds a new item. After sync both
+// items live (an edit beats the delete of its own row), but the meeting
+// stays deleted: no screen lists a meeting that is gone, so b's minutes
+// and b's new item are in the database on every laptop yet shown nowhere,
+// and no conflict says so. The promise "a concurrent edit beats a delete"
+// holds for the row, not for the row the user reaches it through.
+func TestAttackMeetingDeletedWhileItsItemIsEdited(t *testing.T) {
+	t.Skip("known gap: a child edited or added concurrently with its parent's delete outlives the parent unseen; see the attack report")
+	_, council, a, b := twoLaptops(t, "Jyderup", 0)
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now}
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Sti", Kind: model.ItemDecision, Notes: "L1\n"}
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	syncOK(t, a)
+	syncOK(t, b)
+	ok(t, a.DeleteMeeting(t.Context(), m.ID))
+	l, err := b.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	x := l
+	x.Notes = "L1\nB skrev\n"
+	ok(t, b.SaveAgendaItem(t.Context(), l, &x))
+	nw := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Nyt punkt", Kind: model.ItemDecision}
+	ok(t, b.SaveAgendaItem(t.Context(), model.AgendaItem{}, &nw))
+	syncOK(t, a)
+	syncOK(t, b)
+	syncOK(t, a)
+	converged(t, council, a, b)
+	for name, db := range map[string]*storage.DB{"a": a, "b": b} {
+		_, err := db.Meeting(t.Context(), m.ID)
+		cs, _ := db.Conflicts(t.Context(), council)
+		if err != nil && len(cs) == 0 {
+			t.Errorf("%s: the meeting is gone (%v) with b's minutes and new item under it, and no conflict says so", name, err)
+		}
+	}
+}
