@@ -519,9 +519,26 @@ func (c *rowCtx) isText(field string) bool {
 // formula whose value the file did not keep (a program other than Excel
 // wrote it): then the formula is computed, or the row refused.
 func (c *rowCtx) money(field string) int64 {
+	return c.amount(field, false)
+}
+
+// requiredMoney is money for an amount that must be there: an empty cell
+// fails the row (required), and so does a formula that gives nothing,
+// such as one that refers to its own cell (=B2 in B2), which the
+// spreadsheet library computes as empty rather than as an error.
+func (c *rowCtx) requiredMoney(field string) int64 {
+	c.required(field)
+	return c.amount(field, true)
+}
+
+func (c *rowCtx) amount(field string, need bool) int64 {
 	s := c.text(field)
 	if s == "" {
+		n := len(c.msgs)
 		v, ok := c.formula(field)
+		if ok && v == "" && need && len(c.msgs) == n {
+			c.fail(field, "formlen giver intet beløb (henviser den til sin egen celle?); ret formlen, eller skriv beløbet")
+		}
 		if !ok || v == "" {
 			return 0
 		}
@@ -801,8 +818,7 @@ func (rd *reader) wish(c *rowCtx) {
 	w.Title = c.text(fTitle)
 	w.Category = c.text(fCategory)
 	w.Justification = c.text(fJustification)
-	c.required(fEstimate)
-	w.Estimate = c.money(fEstimate)
+	w.Estimate = c.requiredMoney(fEstimate)
 	w.Status = choice(c, fStatus, indexes().wishStatus, model.WishDraft, model.WishStatuses)
 	w.Answer = choice(c, fAnswer, indexes().answer, model.AnswerNone, model.Answers)
 	w.AnswerText = c.text(fAnswerText)
