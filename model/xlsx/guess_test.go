@@ -163,6 +163,25 @@ func TestReadCircularAmountIsAProblem(t *testing.T) {
 	}
 }
 
+// A workbook with both a Danish and an English sheet of wishes: only the
+// first is read, and the second's rows were dropped without a word.
+func TestReadSecondSheetOfAKindIsNamed(t *testing.T) {
+	imp := read(t, book(t, map[string][][]any{
+		"Budgetønsker":  {{"Titel", "Beløb"}, {"Sti", 100}},
+		"Budget wishes": {{"Title", "Amount"}, {"Shelter", 200}},
+	}))
+	if len(imp.Wishes) != 1 {
+		t.Fatalf("wishes %+v", imp.Wishes)
+	}
+	other := "Budget wishes"
+	if imp.Wishes[0].Title == "Shelter" {
+		other = "Budgetønsker"
+	}
+	if notes := noteText(imp); !strings.Contains(notes, other) || !strings.Contains(notes, "fanen er ikke læst") {
+		t.Errorf("the sheet %s not read, and the notes do not say so:\n%s", other, notes)
+	}
+}
+
 func TestReadFlagsDoubles(t *testing.T) {
 	imp := read(t, book(t, map[string][][]any{
 		"Medlemmer":    {{"Navn", "Rolle"}, {"Anne", "Formand"}, {"Bo", "Formand"}, {"Carl", "Kasserer"}},

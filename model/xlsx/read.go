@@ -198,7 +198,12 @@ func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (
 	found := map[sheetKind]string{}
 	for _, name := range sheets {
 		if k, ok := indexes().sheet[fold(name)]; ok {
-			if _, dup := found[k]; !dup {
+			if first, dup := found[k]; dup {
+				// "Budgetønsker" and "Budget wishes" in one file: the
+				// second is not read, and the preview says so rather
+				// than drop its rows without a word.
+				rd.imp.Notes = append(rd.imp.Notes, Problem{Sheet: name, Message: fmt.Sprintf("fanen er ikke læst: fanen »%s« er allerede læst som den samme slags; flyt rækkerne dertil, hvis de skal med", first)})
+			} else {
 				found[k] = name
 			}
 		}
