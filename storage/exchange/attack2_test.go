@@ -6,6 +6,9 @@ package exchange
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -225,5 +228,28 @@ func TestAttackMeetingDeletedWhileItsItemIsEdited(t *testing.T) {
 		if err != nil && len(cs) == 0 {
 			t.Errorf("%s: the meeting is gone (%v) with b's minutes and new item under it, and no conflict says so", name, err)
 		}
+	}
+}
+
+// The bounds of TestAttackBundleZipBombRefusedCheaply leave room for what
+// a bundle really carries: two files of the largest size one after the
+// other are read whole.
+func TestBundleReadsTwoLargestFiles(t *testing.T) {
+	raw := make([]byte, model.MaxAttachmentSize)
+	for i := range raw {
+		raw[i] = byte(i*7 + i>>9)
+	}
+	ops := `[]`
+	sum := sha256.Sum256([]byte(ops))
+	b64, err := json.Marshal(raw)
+	ok(t, err)
+	file := gz(t, `{"header":{"format":"lokalraad-bundle","version":2,"council":"c","device":"x","created":"2026-11-26T12:00:00Z","count":0,"sha256":"`+hex.EncodeToString(sum[:])+`"},"ops":`+ops+
+		`,"blobs":{"`+strings.Repeat("a", 64)+`":`+string(b64)+`,"`+strings.Repeat("b", 64)+`":`+string(b64)+`}}`)
+	var f bundleFile
+	if _, _, err := cli.decodeBundle(bytes.NewReader(file), &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Blobs) != 2 || !bytes.Equal(f.Blobs[strings.Repeat("b", 64)], raw) {
+		t.Errorf("files read: %d", len(f.Blobs))
 	}
 }
