@@ -253,3 +253,50 @@ func TestBundleReadsTwoLargestFiles(t *testing.T) {
 		t.Errorf("files read: %d", len(f.Blobs))
 	}
 }
+
+// KNOWN GAP (found by this attack, not fixed: bundles are refused whole by
+// design, and the fix is a design choice). A laptop that syncs only by USB
+// stick edits minutes offline while another laptop approves them. From
+// then on every bundle it writes carries that edit, which the lock refuses,
+// so every bundle is refused whole, at the hub and on every laptop: its
+// later edits (here a new member) never reach anyone by stick, and
+// importing the hub's bundle does not set the refused edit aside as a
+// sync over the network does ("No laptop stuck").
+func TestAttackUSBLaptopStuckOnLockedMinutes(t *testing.T) {
+	t.Skip("known gap: a bundle holding one edit of minutes approved meanwhile is refused whole forever; see the attack report")
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now}
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Sti", Kind: model.ItemDecision, Notes: "L1\n"}
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	syncOK(t, a)
+	syncOK(t, b)
+	l, err := b.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	x := l
+	x.Notes = "L1\nB skrev\n"
+	ok(t, b.SaveAgendaItem(t.Context(), l, &x)) // offline
+	lm, err := a.Meeting(t.Context(), m.ID)
+	ok(t, err)
+	nm := lm
+	nm.Status, nm.ApprovedAt = model.MeetingApproved, now
+	ok(t, a.SaveMeeting(t.Context(), lm, &nm))
+	syncOK(t, a)
+	// b hears of the approval by stick, then adds a member and sends its
+	// changes by stick.
+	var down bytes.Buffer
+	_, err = cli.WriteBundle(context.Background(), &down, h.db, council)
+	ok(t, err)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(down.Bytes()), b)
+	ok(t, err)
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	var up bytes.Buffer
+	_, err = cli.WriteBundle(context.Background(), &up, b, council)
+	ok(t, err)
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(up.Bytes()), h.db, now, 24*time.Hour); err != nil {
+		t.Errorf("b's bundle refused: %v", err)
+	}
+	if ms, _ := h.db.Members(t.Context(), council); len(ms) != 1 {
+		t.Errorf("b's new member never reaches the hub by stick: %d members", len(ms))
+	}
+}
