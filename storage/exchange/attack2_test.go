@@ -204,18 +204,8 @@ func TestAttackHandEditedBundleRefusedInDanish(t *testing.T) {
 func TestAttackMeetingDeletedWhileItsItemIsEdited(t *testing.T) {
 	t.Skip("known gap: a child edited or added concurrently with its parent's delete outlives the parent unseen; see the attack report")
 	_, council, a, b := twoLaptops(t, "Jyderup", 0)
-	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now}
-	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
-	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Sti", Kind: model.ItemDecision, Notes: "L1\n"}
-	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
-	syncOK(t, a)
-	syncOK(t, b)
+	m, _ := itemEditedOnB(t, council, a, b, model.MeetingPlanned)
 	ok(t, a.DeleteMeeting(t.Context(), m.ID))
-	l, err := b.AgendaItem(t.Context(), it.ID)
-	ok(t, err)
-	x := l
-	x.Notes = "L1\nB skrev\n"
-	ok(t, b.SaveAgendaItem(t.Context(), l, &x))
 	nw := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Nyt punkt", Kind: model.ItemDecision}
 	ok(t, b.SaveAgendaItem(t.Context(), model.AgendaItem{}, &nw))
 	syncOK(t, a)
@@ -265,17 +255,7 @@ func TestBundleReadsTwoLargestFiles(t *testing.T) {
 func TestAttackUSBLaptopStuckOnLockedMinutes(t *testing.T) {
 	t.Skip("known gap: a bundle holding one edit of minutes approved meanwhile is refused whole forever; see the attack report")
 	h, council, a, b := twoLaptops(t, "Jyderup", 0)
-	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now}
-	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
-	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Sti", Kind: model.ItemDecision, Notes: "L1\n"}
-	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
-	syncOK(t, a)
-	syncOK(t, b)
-	l, err := b.AgendaItem(t.Context(), it.ID)
-	ok(t, err)
-	x := l
-	x.Notes = "L1\nB skrev\n"
-	ok(t, b.SaveAgendaItem(t.Context(), l, &x)) // offline
+	m, _ := itemEditedOnB(t, council, a, b, model.MeetingHeld)
 	lm, err := a.Meeting(t.Context(), m.ID)
 	ok(t, err)
 	nm := lm
@@ -299,4 +279,22 @@ func TestAttackUSBLaptopStuckOnLockedMinutes(t *testing.T) {
 	if ms, _ := h.db.Members(t.Context(), council); len(ms) != 1 {
 		t.Errorf("b's new member never reaches the hub by stick: %d members", len(ms))
 	}
+}
+
+// itemEditedOnB is a meeting with status and one item made on a and
+// synced to b, whose minutes b then edits offline (a line "B skrev").
+func itemEditedOnB(t *testing.T, council string, a, b *storage.DB, status model.MeetingStatus) (model.Meeting, model.AgendaItem) {
+	t.Helper()
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: status, Start: now}
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Sti", Kind: model.ItemDecision, Notes: "L1\n"}
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	syncOK(t, a)
+	syncOK(t, b)
+	l, err := b.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	x := l
+	x.Notes = "L1\nB skrev\n"
+	ok(t, b.SaveAgendaItem(t.Context(), l, &x))
+	return m, it
 }
