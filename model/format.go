@@ -166,15 +166,32 @@ func ParseKroner(s string) (int64, error) {
 	s = strings.TrimSuffix(s, "kr.")
 	s = strings.TrimSuffix(s, "kr")
 	s = strings.TrimPrefix(s, "kr.")
-	s = strings.NewReplacer(" ", "", "\u00a0", "", ".", "").Replace(strings.TrimSpace(s))
+	s = strings.NewReplacer(" ", "", "\u00a0", "").Replace(strings.TrimSpace(s))
 	if s == "" {
 		return 0, nil
 	}
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, hasFrac := strings.Cut(s, ",")
+	// Dots group thousands: "1.250.000". "1.234.50" or "3.12.2026" is a
+	// typo or a date, never an amount a hundred times too big.
+	if strings.Contains(whole, ".") {
+		groups := strings.Split(whole, ".")
+		if n := len(groups[0]); n == 0 || n > 3 {
+			return 0, ErrBadAmount
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, ErrBadAmount
+			}
+		}
+		whole = strings.Join(groups, "")
+	}
 	if whole == "" {
 		whole = "0"
+	}
+	if strings.ContainsAny(whole, "+-") {
+		return 0, ErrBadAmount
 	}
 	kr, err := strconv.ParseInt(whole, 10, 64)
 	if err != nil || kr > 1e15 {

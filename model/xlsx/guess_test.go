@@ -145,6 +145,54 @@ func TestReadFormulaWithoutCachedValue(t *testing.T) {
 	}
 }
 
+// An amount whose formula refers to its own cell, or to a cell that
+// refers back, is computed by the library as empty: it was stored as
+// 0 kr. without a word. It is a problem of the row, as an empty amount is.
+func TestReadCircularAmountIsAProblem(t *testing.T) {
+	f := excelize.NewFile()
+	ok(t, f.SetSheetName("Sheet1", "Budgetønsker"))
+	ok(t, f.SetSheetRow("Budgetønsker", "A1", &[]any{"Titel", "Beløb"}))
+	ok(t, f.SetSheetRow("Budgetønsker", "A2", &[]any{"Selv"}))
+	ok(t, f.SetCellFormula("Budgetønsker", "B2", "B2"))
+	ok(t, f.SetSheetRow("Budgetønsker", "A3", &[]any{"Rundt"}))
+	ok(t, f.SetCellFormula("Budgetønsker", "B3", "B4"))
+	ok(t, f.SetSheetRow("Budgetønsker", "A4", &[]any{"Om"}))
+	ok(t, f.SetCellFormula("Budgetønsker", "B4", "B3"))
+	ok(t, f.SetSheetRow("Budgetønsker", "A5", &[]any{"Rigtig"}))
+	ok(t, f.SetCellFormula("Budgetønsker", "B5", "1000+234.5"))
+	var buf bytes.Buffer
+	_, err := f.WriteTo(&buf)
+	ok(t, err)
+	imp := read(t, buf.Bytes())
+	if len(imp.Wishes) != 1 || imp.Wishes[0].Estimate != 1234_50 {
+		t.Errorf("wishes %+v; want only Rigtig, 1.234,50 kr.", imp.Wishes)
+	}
+	for row := 2; row <= 4; row++ {
+		if got := problemAt(imp, "Budgetønsker", row); !strings.Contains(got, "formlen giver intet beløb") {
+			t.Errorf("row %d: problem %q", row, got)
+		}
+	}
+}
+
+// A workbook with both a Danish and an English sheet of wishes: only the
+// first is read, and the second's rows were dropped without a word.
+func TestReadSecondSheetOfAKindIsNamed(t *testing.T) {
+	imp := read(t, book(t, map[string][][]any{
+		"Budgetønsker":  {{"Titel", "Beløb"}, {"Sti", 100}},
+		"Budget wishes": {{"Title", "Amount"}, {"Shelter", 200}},
+	}))
+	if len(imp.Wishes) != 1 {
+		t.Fatalf("wishes %+v", imp.Wishes)
+	}
+	other := "Budget wishes"
+	if imp.Wishes[0].Title == "Shelter" {
+		other = "Budgetønsker"
+	}
+	if notes := noteText(imp); !strings.Contains(notes, other) || !strings.Contains(notes, "fanen er ikke læst") {
+		t.Errorf("the sheet %s not read, and the notes do not say so:\n%s", other, notes)
+	}
+}
+
 func TestReadFlagsDoubles(t *testing.T) {
 	imp := read(t, book(t, map[string][][]any{
 		"Medlemmer":    {{"Navn", "Rolle"}, {"Anne", "Formand"}, {"Bo", "Formand"}, {"Carl", "Kasserer"}},

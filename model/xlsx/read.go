@@ -198,7 +198,12 @@ func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (
 	found := map[sheetKind]string{}
 	for _, name := range sheets {
 		if k, ok := indexes().sheet[fold(name)]; ok {
-			if _, dup := found[k]; !dup {
+			if first, dup := found[k]; dup {
+				// "Budgetønsker" and "Budget wishes" in one file: the
+				// second is not read, and the preview says so rather
+				// than drop its rows without a word.
+				rd.imp.Notes = append(rd.imp.Notes, Problem{Sheet: name, Message: fmt.Sprintf("fanen er ikke læst: fanen »%s« er allerede læst som den samme slags; flyt rækkerne dertil, hvis de skal med", first)})
+			} else {
 				found[k] = name
 			}
 		}
@@ -526,18 +531,36 @@ func (c *rowCtx) isText(field string) bool {
 // formula whose value the file did not keep (a program other than Excel
 // wrote it): then the formula is computed, or the row refused.
 func (c *rowCtx) money(field string) int64 {
+	return c.amount(field, false)
+}
+
+// requiredMoney is money for an amount that must be there: an empty cell
+// fails the row (required), and so does a formula that gives nothing,
+// such as one that refers to its own cell (=B2 in B2), which the
+// spreadsheet library computes as empty rather than as an error.
+func (c *rowCtx) requiredMoney(field string) int64 {
+	c.required(field)
+	return c.amount(field, true)
+}
+
+func (c *rowCtx) amount(field string, need bool) int64 {
 	s := c.text(field)
 	if s == "" {
+		n := len(c.msgs)
 		v, ok := c.formula(field)
+		if ok && v == "" && need && len(c.msgs) == n {
+			c.fail(field, "formlen giver intet beløb (henviser den til sin egen celle?); ret formlen, eller skriv beløbet")
+		}
 		if !ok || v == "" {
 			return 0
 		}
 		s = v
 	}
 	// A number cell's raw value is a plain number ("12500.5"). Text such as
-	// "12.500" could be either, and only then is the cell's type asked for
-	// (which is slow).
-	if !danishThousands(s) || !c.isText(field) {
+	// "12.500", "1.2345" or "1e3" could be either, and only then is the
+	// cell's type asked for (which is slow): typed as text, it is read the
+	// Danish way, never rounded.
+	if plainDecimal(s) || !c.isText(field) {
 		if v, err := strconv.ParseFloat(s, 64); err == nil && !math.IsNaN(v) && math.Abs(v) < 1e13 {
 			return int64(math.Round(v * 100))
 		}
@@ -609,20 +632,12 @@ func (c *rowCtx) formula(field string) (string, bool) {
 	return strings.TrimSpace(v), true
 }
 
-// danishThousands tells whether s is digits grouped by dots, "12.500" or
-// "1.250.000".
-func danishThousands(s string) bool {
-	s = strings.TrimPrefix(s, "-")
-	first, rest, ok := strings.Cut(s, ".")
-	if !ok || len(first) == 0 || len(first) > 3 || !digits(first) {
-		return false
-	}
-	for _, g := range strings.Split(rest, ".") {
-		if len(g) != 3 || !digits(g) {
-			return false
-		}
-	}
-	return true
+// plainDecimal tells whether s is digits with at most two decimals after a
+// point, "12500", "-3" or "12500.5": the same amount read as a number or as
+// text.
+func plainDecimal(s string) bool {
+	whole, frac, ok := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	return digits(whole) && (!ok || len(frac) <= 2 && digits(frac))
 }
 
 func digits(s string) bool {
@@ -815,8 +830,7 @@ func (rd *reader) wish(c *rowCtx) {
 	w.Title = c.text(fTitle)
 	w.Category = c.text(fCategory)
 	w.Justification = c.text(fJustification)
-	c.required(fEstimate)
-	w.Estimate = c.money(fEstimate)
+	w.Estimate = c.requiredMoney(fEstimate)
 	w.Status = choice(c, fStatus, indexes().wishStatus, model.WishDraft, model.WishStatuses)
 	w.Answer = choice(c, fAnswer, indexes().answer, model.AnswerNone, model.Answers)
 	w.AnswerText = c.text(fAnswerText)

@@ -882,6 +882,18 @@ func TestReadAmountsAndDates(t *testing.T) {
 		{"1,2,3", -1},
 		{"NaN", -1},
 		{1e300, -1},
+		// As a treasurer types them.
+		{"1.234,50 kr.", 1234_50},
+		{"kr 1 234", 1234_00},
+		{"1234.5", 1234_50},
+		{"1.250.000", 1250000_00},
+		// Dots that group no thousands are a typo or a date, never an
+		// amount a hundred times too big.
+		{"1.234.50", -1},
+		{"3.12.2026", -1},
+		{"1.2345", -1},
+		{"1..234", -1},
+		{"1.23.456", -1},
 	}
 	rows := [][]any{{"Titel", "Beløb", "Dato"}}
 	for i, a := range amounts {
@@ -896,6 +908,7 @@ func TestReadAmountsAndDates(t *testing.T) {
 		{"26.11.2026", day(2026, 11, 26)},
 		{"26-11-2026", day(2026, 11, 26)},
 		{"2026-11-26", day(2026, 11, 26)},
+		{"3/12-2026", day(2026, 12, 3)},
 		{"26.11", time.Time{}},
 		{"i morgen", time.Time{}},
 		{-3, time.Time{}},

@@ -356,7 +356,11 @@ func (cl *Client) decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []stor
 		return BundleHeader{}, nil, bad("%s", plain(err))
 	}
 	lr := &io.LimitedReader{R: zr, N: cl.MaxBundle + 1}
-	dec := json.NewDecoder(lr)
+	// Each value is read with a bound of its own (cr.allow), so a value
+	// that unpacks to a gigabyte, a zip bomb, stops the reading at its
+	// bound instead of being held in memory whole.
+	cr := &capReader{r: lr, left: maxBundleItem}
+	dec := json.NewDecoder(cr)
 	dec.DisallowUnknownFields()
 	delim := func(want json.Delim) error {
 		t, err := dec.Token()
@@ -378,7 +382,7 @@ func (cl *Client) decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []stor
 		hasHeader bool
 		hasOps    bool
 	)
-	for dec.More() {
+	for cr.allow(maxBundleItem); dec.More(); cr.allow(maxBundleItem) {
 		t, err := dec.Token()
 		if err != nil {
 			return h, nil, bad("%s", plain(err))
@@ -412,6 +416,7 @@ func (cl *Client) decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []stor
 				if len(cs) == h.Count {
 					return h, nil, bad("flere ændringer, end hovedet siger (%d)", h.Count)
 				}
+				cr.allow(maxBundleItem)
 				var raw json.RawMessage
 				if err := dec.Decode(&raw); err != nil {
 					return h, nil, bad("%s", plain(err))
@@ -441,8 +446,28 @@ func (cl *Client) decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []stor
 			if f.Blobs != nil {
 				return h, nil, bad("indholdet er ødelagt")
 			}
-			if err := dec.Decode(&f.Blobs); err != nil {
-				return h, nil, bad("%s", plain(err))
+			if err := delim('{'); err != nil {
+				return h, nil, err
+			}
+			f.Blobs = map[string][]byte{}
+			for cr.allow(maxBundleItem); dec.More(); cr.allow(maxBundleItem) {
+				t, err := dec.Token()
+				if err != nil {
+					return h, nil, bad("%s", plain(err))
+				}
+				sum, ok := t.(string)
+				if _, dup := f.Blobs[sum]; !ok || dup {
+					return h, nil, bad("indholdet er ødelagt")
+				}
+				var b []byte
+				cr.allow(maxBundleBlob)
+				if err := dec.Decode(&b); err != nil {
+					return h, nil, bad("%s", plain(err))
+				}
+				f.Blobs[sum] = b
+			}
+			if err := delim('}'); err != nil {
+				return h, nil, err
 			}
 		default:
 			return h, nil, bad("indholdet er ødelagt")
@@ -763,16 +788,61 @@ func putHubBlob(ctx context.Context, bs BlobStore, sum string, b []byte) error {
 	return err
 }
 
-// plain says in Danish why a bundle could not be read.
+// maxBundleItem bounds one value of a bundle but its files: the header
+// (with the key directory) and each op. An op is at most MaxOpBytes at the
+// hub, and a text at most model.MaxLong characters.
+const maxBundleItem = 16 << 20
+
+// maxBundleBlob bounds one file of a bundle, as base64.
+const maxBundleBlob = model.MaxAttachmentSize*4/3 + 1<<20
+
+// errBundleItem: a value of a bundle unpacks past its bound.
+var errBundleItem = errors.New("en værdi i filen er for stor, når den pakkes ud (filen er ødelagt eller lavet til at fylde hukommelsen)")
+
+// capReader reads from r at most the bytes allowed since the last call of
+// allow, then fails with errBundleItem.
+type capReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capReader) allow(n int64) { c.left = n }
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, errBundleItem
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+// plain says in Danish why a bundle could not be read; the libraries'
+// English (json, time, flate) never reaches the user.
 func plain(err error) string {
-	var syntax *json.SyntaxError
+	var (
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+		when   *time.ParseError
+	)
 	switch {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "filen er afkortet (kopieret ufærdig?)"
 	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum):
 		return "filen er ikke en synkroniseringsfil, eller den er ændret undervejs"
+	case errors.Is(err, errBundleItem):
+		return err.Error()
+	case errors.As(err, &typ):
+		return fmt.Sprintf("feltet »%s« har en værdi af forkert slags", typ.Field)
+	case errors.As(err, &when):
+		return "et tidspunkt i filen kan ikke læses"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "filen har et felt, programmet ikke kender: " + strings.TrimPrefix(err.Error(), "json: unknown field ")
 	case errors.As(err, &syntax):
 		return "indholdet er ødelagt"
 	}
-	return err.Error()
+	return "indholdet er ødelagt"
 }

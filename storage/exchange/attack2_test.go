@@ -1,0 +1,300 @@
+package exchange
+
+// A tester's attack on the first promise with four laptops of one council,
+// some syncing through the hub and some by USB bundle, in every order.
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	gzip "github.com/klauspost/compress/gzip"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// byBundle carries db's changes to the hub on a stick and the hub's back.
+func byBundle(t *testing.T, h *hub, db *storage.DB, council string) {
+	t.Helper()
+	var up bytes.Buffer
+	_, err := cli.WriteBundle(context.Background(), &up, db, council)
+	ok(t, err)
+	_, _, err = cli.HubImportBundle(context.Background(), bytes.NewReader(up.Bytes()), h.db, now, 24*time.Hour)
+	ok(t, err)
+	var down bytes.Buffer
+	_, err = cli.WriteBundle(context.Background(), &down, h.db, council)
+	ok(t, err)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(down.Bytes()), db)
+	ok(t, err)
+}
+
+func TestAttackFourLaptopsSameMinutes(t *testing.T) {
+	orders := [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {2, 0, 3, 1}, {1, 3, 0, 2}}
+	for oi, order := range orders {
+		for bundles := 0; bundles < 4; bundles++ {
+			t.Run(fmt.Sprintf("order%d-bundles%d", oi, bundles), func(t *testing.T) {
+				h := newHub(t)
+				council := h.council(t, "Jyderup")
+				var lap [4]*storage.DB
+				for i := range lap {
+					lap[i] = h.laptop(t, fmt.Sprintf("l%d", i), council, time.Duration(i)*time.Second)
+				}
+				a := lap[0]
+				syncOK(t, a)
+				m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: now}
+				ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
+				it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Sti", Kind: model.ItemDecision, Notes: "L1\nL2\nL3\nL4\n"}
+				ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+				for _, db := range lap {
+					syncOK(t, db)
+				}
+				edit := func(db *storage.DB, f func(*model.AgendaItem)) {
+					t.Helper()
+					l, err := db.AgendaItem(t.Context(), it.ID)
+					ok(t, err)
+					x := l
+					f(&x)
+					ok(t, db.SaveAgendaItem(t.Context(), l, &x))
+				}
+				// Offline: each laptop its own edits.
+				edit(lap[0], func(x *model.AgendaItem) { x.Title = "Sti A"; x.Notes = strings.Replace(x.Notes, "L1", "L1 fra A", 1) })
+				edit(lap[1], func(x *model.AgendaItem) {
+					x.Title = "Sti B"
+					x.Notes = strings.Replace(x.Notes, "L2\n", "", 1) + "B ny\n"
+				})
+				edit(lap[1], func(x *model.AgendaItem) { x.Notes += "B igen\n" })
+				ok(t, lap[2].DeleteAgendaItem(t.Context(), it.ID))
+				edit(lap[3], func(x *model.AgendaItem) { x.Notes = strings.Replace(x.Notes, "L3\n", "", 1) })
+				edit(lap[3], func(x *model.AgendaItem) { x.Notes = "L3\n" + x.Notes + "D ny\n" })
+				// Each in turn; the first `bundles` of the order by stick.
+				for round := 0; round < 3; round++ {
+					for k, i := range order {
+						if k < bundles {
+							byBundle(t, h, lap[i], council)
+						} else {
+							syncOK(t, lap[i])
+						}
+					}
+				}
+				converged(t, council, lap[0], lap[1], lap[2], lap[3], h.db)
+				got, err := a.AgendaItem(t.Context(), it.ID)
+				if err != nil {
+					t.Fatalf("the item edited on three laptops is gone: %v", err)
+				}
+				cs, err := a.Conflicts(t.Context(), council)
+				ok(t, err)
+				kept := got.Title + "\n" + got.Notes + fmt.Sprint(cs)
+				for _, want := range []string{"Sti A", "Sti B", "L1 fra A", "B ny", "B igen", "D ny", "L3", "L4"} {
+					if !strings.Contains(kept, want) {
+						t.Errorf("%q lost: title %q notes %q conflicts %+v", want, got.Title, got.Notes, cs)
+					}
+				}
+			})
+		}
+	}
+}
+
+// bomb is a gzip file that unpacks to prefix, n bytes of fill and suffix:
+// about 1 MB on the stick for 1 GB unpacked.
+func bomb(t *testing.T, prefix string, fill byte, n int, suffix string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&out, gzip.BestSpeed)
+	ok(t, err)
+	_, _ = io.WriteString(zw, prefix)
+	chunk := bytes.Repeat([]byte{fill}, 1<<20)
+	for range n >> 20 {
+		_, _ = zw.Write(chunk)
+	}
+	_, _ = io.WriteString(zw, suffix)
+	ok(t, zw.Close())
+	return out.Bytes()
+}
+
+// A zip bomb on a USB stick: one value of a bundle (a name in the header,
+// an op's value, a file, a key) that unpacks to hundreds of megabytes is
+// refused with a Danish message before it is held in memory. A 1 MB file
+// of one 1 GB name cost the laptop 3 GB of memory and 20 s before.
+func TestAttackBundleZipBombRefusedCheaply(t *testing.T) {
+	const n = 300 << 20
+	head := `{"header":{"format":"lokalraad-bundle","version":2,"council":"c","device":"x","created":"2026-11-26T12:00:00Z","count":1,"sha256":"00"`
+	for name, file := range map[string][]byte{
+		"council name": bomb(t, `{"header":{"format":"lokalraad-bundle","version":2,"council":"c","council_name":"`, 'a', n, `","device":"x","created":"2026-11-26T12:00:00Z","count":0,"sha256":"00"},"ops":[]}`),
+		"op value":     bomb(t, head+`},"ops":[{"d":"x","s":1,"h":1,"t":"budget_wishes","r":"r","c":"c","f":"title","v":"`, 'a', n, `"}]}`),
+		"file":         bomb(t, head+`},"ops":[],"blobs":{"`+strings.Repeat("0", 64)+`":"`, 'A', n, `"}}`),
+		"key":          bomb(t, `{"`, 'a', n, `":1}`),
+	} {
+		db := open(t, "laptop", 0)
+		var err error
+		used := allocated(func() { _, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(file), db) })
+		if err == nil || !errors.Is(err, ErrBadBundle) || english.MatchString(err.Error()) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if used > 256<<20 { // a real 25 MB file costs about a hundred
+			t.Errorf("%s: reading it allocated %d MB", name, used>>20)
+		}
+		t.Logf("%s: %v; %d MB allocated", name, err, used>>20)
+		if n, _ := db.PendingCount(context.Background(), ""); n != 0 {
+			t.Errorf("%s: %d ops written", name, n)
+		}
+	}
+}
+
+// gz packs s as a bundle file would be.
+func gz(t *testing.T, s string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	_, _ = io.WriteString(zw, s)
+	ok(t, zw.Close())
+	return out.Bytes()
+}
+
+// A bundle edited by hand with a value of the wrong kind is refused in
+// Danish: the JSON and time libraries' English ("json: cannot unmarshal
+// string into Go struct field BundleHeader.count of type int", "parsing
+// time", "json: unknown field", "flate: corrupt input") reached the user
+// as it was.
+func TestAttackHandEditedBundleRefusedInDanish(t *testing.T) {
+	head := `{"header":{"format":"lokalraad-bundle","version":2,"council":"c","device":"x","created":"2026-11-26T12:00:00Z","count":1,"sha256":"00"},"ops":[`
+	op := func(s string) []byte { return gz(t, head+s+`]}`) }
+	valid := gz(t, head+`{"d":"x","s":1,"h":1,"t":"budget_wishes","r":"r","c":"c","f":"title","v":"`+strings.Repeat("Cykelsti ", 4000)+`"}]}`)
+	corrupt := append([]byte{}, valid...)
+	for i := len(corrupt) / 3; i < len(corrupt)/3+16; i++ {
+		corrupt[i] ^= 0xff
+	}
+	for name, file := range map[string][]byte{
+		"count as text":   gz(t, strings.Replace(head, `"count":1`, `"count":"1"`, 1)+`]}`),
+		"date as text":    gz(t, strings.Replace(head, `2026-11-26T12:00:00Z`, `i går`, 1)+`]}`),
+		"unknown field":   gz(t, strings.Replace(head, `"count":1`, `"count":1,"extra":1`, 1)+`]}`),
+		"counter as text": op(`{"d":"x","s":"1","h":1,"t":"budget_wishes","r":"r","c":"c","f":"title","v":"a"}`),
+		"huge counter":    op(`{"d":"x","s":99999999999999999999,"h":1,"t":"budget_wishes","r":"r","c":"c","f":"title","v":"a"}`),
+		"negative clock":  op(`{"d":"x","s":1,"h":-5,"t":"budget_wishes","r":"r","c":"c","f":"title","v":"a"}`),
+		"device a number": op(`{"d":7,"s":1,"h":1,"t":"budget_wishes","r":"r","c":"c","f":"title","v":"a"}`),
+		"damaged inside":  corrupt,
+	} {
+		db := open(t, "laptop", 0)
+		_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(file), db)
+		if err == nil || english.MatchString(err.Error()) || strings.Contains(err.Error(), "parsing") || strings.Contains(err.Error(), "flate") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if n, _ := db.PendingCount(context.Background(), ""); n != 0 {
+			t.Errorf("%s: %d ops written", name, n)
+		}
+	}
+}
+
+// KNOWN GAP (found by this attack, not fixed: it changes the delete rule
+// I7 for every store). Laptop a deletes a meeting while b, offline, types
+// minutes into one of its items and adds a new item. After sync both
+// items live (an edit beats the delete of its own row), but the meeting
+// stays deleted: no screen lists a meeting that is gone, so b's minutes
+// and b's new item are in the database on every laptop yet shown nowhere,
+// and no conflict says so. The promise "a concurrent edit beats a delete"
+// holds for the row, not for the row the user reaches it through.
+func TestAttackMeetingDeletedWhileItsItemIsEdited(t *testing.T) {
+	t.Skip("known gap: a child edited or added concurrently with its parent's delete outlives the parent unseen; see the attack report")
+	_, council, a, b := twoLaptops(t, "Jyderup", 0)
+	m, _ := itemEditedOnB(t, council, a, b, model.MeetingPlanned)
+	ok(t, a.DeleteMeeting(t.Context(), m.ID))
+	nw := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Nyt punkt", Kind: model.ItemDecision}
+	ok(t, b.SaveAgendaItem(t.Context(), model.AgendaItem{}, &nw))
+	syncOK(t, a)
+	syncOK(t, b)
+	syncOK(t, a)
+	converged(t, council, a, b)
+	for name, db := range map[string]*storage.DB{"a": a, "b": b} {
+		_, err := db.Meeting(t.Context(), m.ID)
+		cs, _ := db.Conflicts(t.Context(), council)
+		if err != nil && len(cs) == 0 {
+			t.Errorf("%s: the meeting is gone (%v) with b's minutes and new item under it, and no conflict says so", name, err)
+		}
+	}
+}
+
+// The bounds of TestAttackBundleZipBombRefusedCheaply leave room for what
+// a bundle really carries: two files of the largest size one after the
+// other are read whole.
+func TestBundleReadsTwoLargestFiles(t *testing.T) {
+	raw := make([]byte, model.MaxAttachmentSize)
+	for i := range raw {
+		raw[i] = byte(i*7 + i>>9)
+	}
+	ops := `[]`
+	sum := sha256.Sum256([]byte(ops))
+	b64, err := json.Marshal(raw)
+	ok(t, err)
+	file := gz(t, `{"header":{"format":"lokalraad-bundle","version":2,"council":"c","device":"x","created":"2026-11-26T12:00:00Z","count":0,"sha256":"`+hex.EncodeToString(sum[:])+`"},"ops":`+ops+
+		`,"blobs":{"`+strings.Repeat("a", 64)+`":`+string(b64)+`,"`+strings.Repeat("b", 64)+`":`+string(b64)+`}}`)
+	var f bundleFile
+	if _, _, err := cli.decodeBundle(bytes.NewReader(file), &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Blobs) != 2 || !bytes.Equal(f.Blobs[strings.Repeat("b", 64)], raw) {
+		t.Errorf("files read: %d", len(f.Blobs))
+	}
+}
+
+// KNOWN GAP (found by this attack, not fixed: bundles are refused whole by
+// design, and the fix is a design choice). A laptop that syncs only by USB
+// stick edits minutes offline while another laptop approves them. From
+// then on every bundle it writes carries that edit, which the lock refuses,
+// so every bundle is refused whole, at the hub and on every laptop: its
+// later edits (here a new member) never reach anyone by stick, and
+// importing the hub's bundle does not set the refused edit aside as a
+// sync over the network does ("No laptop stuck").
+func TestAttackUSBLaptopStuckOnLockedMinutes(t *testing.T) {
+	t.Skip("known gap: a bundle holding one edit of minutes approved meanwhile is refused whole forever; see the attack report")
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	m, _ := itemEditedOnB(t, council, a, b, model.MeetingHeld)
+	lm, err := a.Meeting(t.Context(), m.ID)
+	ok(t, err)
+	nm := lm
+	nm.Status, nm.ApprovedAt = model.MeetingApproved, now
+	ok(t, a.SaveMeeting(t.Context(), lm, &nm))
+	syncOK(t, a)
+	// b hears of the approval by stick, then adds a member and sends its
+	// changes by stick.
+	var down bytes.Buffer
+	_, err = cli.WriteBundle(context.Background(), &down, h.db, council)
+	ok(t, err)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(down.Bytes()), b)
+	ok(t, err)
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	var up bytes.Buffer
+	_, err = cli.WriteBundle(context.Background(), &up, b, council)
+	ok(t, err)
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(up.Bytes()), h.db, now, 24*time.Hour); err != nil {
+		t.Errorf("b's bundle refused: %v", err)
+	}
+	if ms, _ := h.db.Members(t.Context(), council); len(ms) != 1 {
+		t.Errorf("b's new member never reaches the hub by stick: %d members", len(ms))
+	}
+}
+
+// itemEditedOnB is a meeting with status and one item made on a and
+// synced to b, whose minutes b then edits offline (a line "B skrev").
+func itemEditedOnB(t *testing.T, council string, a, b *storage.DB, status model.MeetingStatus) (model.Meeting, model.AgendaItem) {
+	t.Helper()
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: status, Start: now}
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Sti", Kind: model.ItemDecision, Notes: "L1\n"}
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	syncOK(t, a)
+	syncOK(t, b)
+	l, err := b.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	x := l
+	x.Notes = "L1\nB skrev\n"
+	ok(t, b.SaveAgendaItem(t.Context(), l, &x))
+	return m, it
+}
