@@ -379,3 +379,21 @@ func BenchmarkReadMaxRows(b *testing.B) {
 		}
 	}
 }
+
+// An English members' sheet as a treasurer types it: »Elected from« and
+// »Term ends« are the term's start and end.
+func TestReadEnglishTermHeaders(t *testing.T) {
+	imp := read(t, book(t, map[string][][]any{
+		"Members": {
+			{"Name", "Role", "Elected from", "Term ends"},
+			{"Karen Østergaard", "Formand", "01.03.2025", "01.03.2027"},
+		},
+	}))
+	if len(imp.Members) != 1 {
+		t.Fatalf("members %d, problems %v", len(imp.Members), imp.Problems)
+	}
+	m := imp.Members[0]
+	if m.TermStart.Year() != 2025 || m.TermEnd.Year() != 2027 || m.TermEnd.Month() != 3 {
+		t.Errorf("term %v – %v; notes:\n%s", m.TermStart, m.TermEnd, noteText(imp))
+	}
+}
