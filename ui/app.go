@@ -448,6 +448,8 @@ func (u *App) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		export,
 		syncNow,
+		fyne.NewMenuItem(lang.L("Save changes to a file (USB stick)…"), u.onBundleExport),
+		fyne.NewMenuItem(lang.L("Read changes from a file…"), u.onBundleImport),
 		fyne.NewMenuItem(lang.L("Conflicts…"), u.showConflicts),
 		fyne.NewMenuItem(lang.L("Refused changes…"), u.showRefused),
 		fyne.NewMenuItem(lang.L("The local council…"), func() {

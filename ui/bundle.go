@@ -1,0 +1,156 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+	"lokalraad/storage/exchange"
+)
+
+// Sync by a file on a USB stick, from the Filer menu: what `lokalraad
+// bundle export` and `bundle import` do, for a chair with no terminal and
+// no connection. The file holds every change of the council (signed, as a
+// sync sends them) and is read in whole or not at all.
+
+// bundleExt is the sync file's extension, as the README's examples name it.
+const bundleExt = ".lokalraad"
+
+// onBundleExport saves the council's changes to a file the user chooses.
+func (u *App) onBundleExport() {
+	if u.councilID == "" {
+		return
+	}
+	u.saver.flush()
+	name := model.FileName(bundleExt[1:], "Ændringer", u.councilName(), model.ShortDate(u.now()))
+	u.saveDialog(name, func(wc fyne.URIWriteCloser) {
+		// The dialog made an empty file: the bundle is written beside it
+		// and takes its name when whole.
+		path := wc.URI().Path()
+		wc.Close()
+		u.bundleTo(path, u.councilID)
+	}).Show()
+}
+
+// bundleTo writes the council's bundle to path in the background, through a
+// temporary file, so a full USB stick never leaves half a file under the
+// name.
+func (u *App) bundleTo(path, council string) {
+	progress := u.working(lang.L("Writing the changes to the file…"))
+	go func() {
+		h, err := writeBundleFile(u, path, council)
+		u.do(func() {
+			progress.Hide()
+			if err != nil {
+				os.Remove(path) // the dialog's empty file
+				u.showError(bundleError(err))
+				return
+			}
+			dialog.ShowInformation(lang.L("Sync by file"),
+				lang.L("{{.Count}} changes for {{.Council}} are saved in", map[string]any{"Count": h.Count, "Council": h.CouncilName})+":\n"+path+"\n\n"+
+					lang.L("Take the file to the municipality or another computer of the council, and read it in there with {{.Menu}}.", map[string]any{"Menu": lang.L("File menu") + " › " + lang.L("Read changes from a file…")}), u.win)
+		})
+	}()
+}
+
+func writeBundleFile(u *App, path, council string) (exchange.BundleHeader, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".lokalraad-*")
+	if err != nil {
+		return exchange.BundleHeader{}, err
+	}
+	defer os.Remove(tmp.Name())
+	h, err := u.sync.client.WriteBundle(u.appCtx(), tmp, u.db, council)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	return h, err
+}
+
+// onBundleImport reads a sync file the user chooses.
+func (u *App) onBundleImport() {
+	u.saver.flush()
+	u.openDialog(func(rc fyne.URIReadCloser) {
+		path := rc.URI().Path()
+		rc.Close()
+		u.bundleFrom(path)
+	}, bundleExt).Show()
+}
+
+// bundleFrom reads the bundle at path in the background and shows what it
+// brought, as a sync does.
+func (u *App) bundleFrom(path string) {
+	progress := u.working(lang.L("Reading the changes from the file…"))
+	go func() {
+		var (
+			h       exchange.BundleHeader
+			applied storage.Applied
+		)
+		f, err := os.Open(path)
+		if err == nil {
+			h, applied, err = u.sync.client.ImportBundleReport(u.appCtx(), f, u.db)
+			f.Close()
+		}
+		n := applied.New
+		u.do(func() {
+			progress.Hide()
+			if err != nil {
+				u.showError(fmt.Errorf("%s: %w", filepath.Base(path), bundleError(err)))
+				return
+			}
+			u.refreshAfterSync(applied.Rows) // the screens show what came
+			msg := lang.L("{{.New}} new changes of {{.Count}} for {{.Council}} are read in.", map[string]any{"New": n, "Count": h.Count, "Council": h.CouncilName})
+			if n == 0 {
+				msg = lang.L("The file brought nothing new: this computer has every change in it.")
+			}
+			dialog.ShowInformation(lang.L("Sync by file"), msg, u.win)
+		})
+	}()
+}
+
+// working shows a progress dialog that cannot be closed; Hide ends it.
+func (u *App) working(title string) dialog.Dialog {
+	d := dialog.NewCustomWithoutButtons(title, widget.NewProgressBarInfinite(), u.win)
+	d.Show()
+	return d
+}
+
+// bundleErrors are the catalogue keys of a refused bundle's reasons, for
+// the screens in English; in Danish the reason is shown as it is, with its
+// details.
+var bundleErrors = []struct {
+	err error
+	key string
+}{
+	{exchange.ErrForeignBundle, "The sync file belongs to another local council."},
+	{exchange.ErrRefusedBundle, "The sync file is refused, and nothing was read in."},
+	{exchange.ErrBadBundle, "The file is not a sync file of Lokalråd, or it is damaged."},
+	{exchange.ErrBundleTooMany, "Too many changes for one sync file: sync over the network instead."},
+	{exchange.ErrBundleBlob, "An attachment in the sync file is damaged or unknown."},
+}
+
+// bundleError is err worded for the screens.
+func bundleError(err error) error {
+	if current() == model.Danish {
+		return err
+	}
+	for _, b := range bundleErrors {
+		if errors.Is(err, b.err) {
+			return &userError{msg: lang.L(b.key)}
+		}
+	}
+	return err
+}

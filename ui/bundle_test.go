@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"lokalraad/internal/noerr"
+	"lokalraad/model"
+	"lokalraad/storage/exchange"
+)
+
+// A chair with no connection and no terminal syncs by USB stick from the
+// Filer menu: the changes saved to a file on one laptop are read in on
+// another, whose screens then show them; reading the same file again
+// brings nothing new, and a file that is no sync file is refused in
+// Danish with nothing changed.
+func TestSyncByFileFromTheMenu(t *testing.T) {
+	// Two laptops enrolled with the municipality; then the connection is
+	// gone, and only the USB stick goes between them.
+	hubDB := newTestDB(t)
+	ts := httptest.NewServer(exchange.NewServer(t.Context(), hubDB, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	hub := &testHub{db: hubDB, url: ts.URL}
+	council := hub.council(t, "Jyderup Lokalråd")
+	adb, bdb := hub.laptop(t, council), hub.laptop(t, council)
+	ts.Close()
+
+	m := model.Member{CouncilID: council, Name: "Bo Bundgaard", Role: model.RoleMember}
+	ok(t, adb.SaveMember(t.Context(), model.Member{}, &m))
+	a := newTestUI(t, adb)
+	stopSync(t, a)
+	menuItem(t, menu(t, a, "Filer"), "Gem ændringer i en fil (USB-nøgle)…")
+	stick := filepath.Join(t.TempDir(), "usb")
+	os.MkdirAll(stick, 0o755)
+	path := filepath.Join(stick, "jyderup.lokalraad")
+	os.WriteFile(path, nil, 0o644) // the save dialog's empty file
+	a.bundleTo(path, council)
+	eventually(t, "the sync file", func() bool {
+		st, err := os.Stat(path)
+		return err == nil && st.Size() > 100
+	})
+	eventually(t, "the saved message", func() bool {
+		return strings.Contains(texts(a.win.Canvas().Overlays().Top()), "ændringer for Jyderup Lokalråd er gemt i")
+	})
+	if left, _ := filepath.Glob(filepath.Join(stick, ".lokalraad-*")); len(left) != 0 {
+		t.Errorf("temporary files left on the stick: %v", left)
+	}
+
+	// The other laptop.
+	b := newTestUI(t, bdb)
+	stopSync(t, b)
+	menuItem(t, menu(t, b, "Filer"), "Indlæs ændringer fra en fil…")
+	b.bundleFrom(path)
+	eventually(t, "the read-in message", func() bool {
+		return strings.Contains(texts(b.win.Canvas().Overlays().Top()), "nye ændringer af")
+	})
+	ms := noerr.Get(bdb.Members(t.Context(), council))(t)
+	if len(ms) != 1 || ms[0].Name != "Bo Bundgaard" {
+		t.Fatalf("the other laptop holds %+v after reading the file", ms)
+	}
+	b.tabs.SelectIndex(tabMembers)
+	if shown := b.members.items; len(shown) != 1 || shown[0].Name != "Bo Bundgaard" {
+		t.Errorf("Medlemmer shows %+v after reading the file", shown)
+	}
+	closeOverlays(b.win.Canvas())
+
+	// Again: nothing new.
+	b.bundleFrom(path)
+	eventually(t, "the nothing-new message", func() bool {
+		return strings.Contains(texts(b.win.Canvas().Overlays().Top()), "Filen bragte intet nyt")
+	})
+	closeOverlays(b.win.Canvas())
+
+	// Not a sync file: refused in Danish, nothing changed.
+	junk := filepath.Join(stick, "indkøbsliste.lokalraad")
+	os.WriteFile(junk, []byte("mælk, brød"), 0o644)
+	b.bundleFrom(junk)
+	eventually(t, "the refusal", func() bool {
+		s := texts(b.win.Canvas().Overlays().Top())
+		return strings.Contains(s, "indkøbsliste.lokalraad") && strings.Contains(s, "synkroniseringsfil")
+	})
+	if ms := noerr.Get(bdb.Members(t.Context(), council))(t); len(ms) != 1 {
+		t.Errorf("a refused file changed the members: %+v", ms)
+	}
+}
+
+// closeOverlays closes the dialogs shown on c.
+func closeOverlays(c fyne.Canvas) {
+	for c.Overlays().Top() != nil {
+		c.Overlays().Remove(c.Overlays().Top())
+	}
+}
