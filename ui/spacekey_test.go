@@ -1,0 +1,71 @@
+package ui
+
+// A keyboard user presses a "new" button with Space. The desktop driver
+// sends the key to the button first and then the typed character to
+// whatever has the focus by then: the new field. That space must not
+// become the first letter of what the user types next.
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/internal/noerr"
+)
+
+// pressSpace presses Space on b as the desktop driver does: the key to the
+// button, then the character to the field focused after the press.
+func pressSpace(u *App, b *widget.Button) {
+	u.win.Canvas().Focus(b)
+	b.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if f := u.win.Canvas().Focused(); f != nil {
+		f.TypedRune(' ')
+	}
+}
+
+func TestSpaceOnAddItemDoesNotStartTheTitle(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	u.tabs.SelectIndex(1)
+	ed := newMeeting(t, u)
+	pressSpace(u, ed.addItem)
+	typeFocused(t, u, "Legepladsen")
+	u.saver.flush()
+
+	items := noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)
+	if len(items) != 1 || items[0].Title != "Legepladsen" {
+		t.Errorf("stored items %+v; want one titled %q", items, "Legepladsen")
+	}
+}
+
+func TestSpaceOnAddActionDoesNotStartTheWhat(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	u.tabs.SelectIndex(1)
+	ed := newMeeting(t, u)
+	pressSpace(u, ed.addItem)
+	typeFocused(t, u, "Legepladsen")
+	u.saver.flush()
+	c := ed.items[0]
+	ed.views.SelectIndex(1) // Referat
+	pressSpace(u, c.addAction)
+	typeFocused(t, u, "Ring til kommunen")
+	u.saver.flush()
+
+	as := noerr.Get(db.ActionItems(t.Context(), ed.m.CouncilID))(t)
+	if len(as) != 1 || as[0].What != "Ring til kommunen" {
+		t.Errorf("stored action items %+v; want one whose what is %q", as, "Ring til kommunen")
+	}
+}
+
+func TestSpaceOnNewMemberDoesNotStartTheName(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	u.tabs.SelectIndex(4)
+	pressSpace(u, u.members.newBtn)
+	typeFocused(t, u, "Åse Ærø")
+	u.saver.flush()
+
+	ms := noerr.Get(db.Members(t.Context(), cid))(t)
+	if len(ms) != 1 || ms[0].Name != "Åse Ærø" {
+		t.Errorf("stored members %+v; want one named %q", ms, "Åse Ærø")
+	}
+}
