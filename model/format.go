@@ -166,7 +166,11 @@ func ParseKroner(s string) (int64, error) {
 	s = strings.TrimSuffix(s, "kr.")
 	s = strings.TrimSuffix(s, "kr")
 	s = strings.TrimPrefix(s, "kr.")
-	s = strings.NewReplacer(" ", "", "\u00a0", "", ".", "").Replace(strings.TrimSpace(s))
+	s = strings.NewReplacer(" ", "", "\u00a0", "").Replace(strings.TrimSpace(s))
+	if !thousandsGrouped(s) {
+		return 0, ErrBadAmount
+	}
+	s = strings.ReplaceAll(s, ".", "")
 	if s == "" {
 		return 0, nil
 	}
@@ -198,6 +202,30 @@ func ParseKroner(s string) (int64, error) {
 		v = -v
 	}
 	return v, nil
+}
+
+// thousandsGrouped tells whether the dots in an amount ("-1.000.000,50")
+// group thousands: one to three digits before the first dot, three after
+// each, and none in the øre. A date ("31.02.2027") or an English decimal
+// point ("12.5") is no amount, rather than a hundred times one.
+func thousandsGrouped(s string) bool {
+	whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ",")
+	if strings.Contains(frac, ".") {
+		return false
+	}
+	if !strings.Contains(whole, ".") {
+		return true
+	}
+	groups := strings.Split(whole, ".")
+	if n := len(groups[0]); n < 1 || n > 3 {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return false
+		}
+	}
+	return true
 }
 
 // Label gives the Danish (or English) name of a role, kind or status, as
