@@ -421,6 +421,8 @@ func (d *diffView) refresh() {
 	d.box.Objects = nil
 	if len(t.Differences) == 0 {
 		d.head.SetText(lang.L("The two counters' entries agree: no differences to settle."))
+	} else if len(t.Differences) == 1 {
+		d.head.SetText(lang.L("One ballot number was entered differently. Look at the paper ballot and choose the entry that is right; the other is made equal to it."))
 	} else {
 		d.head.SetText(lang.L("{{.N}} ballot numbers were entered differently. Look at the paper ballot and choose the entry that is right; the other is made equal to it.",
 			map[string]any{"N": len(t.Differences)}))
