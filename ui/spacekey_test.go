@@ -6,6 +6,7 @@ package ui
 // become the first letter of what the user types next.
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -67,5 +68,26 @@ func TestSpaceOnNewMemberDoesNotStartTheName(t *testing.T) {
 	ms := noerr.Get(db.Members(t.Context(), cid))(t)
 	if len(ms) != 1 || ms[0].Name != "Åse Ærø" {
 		t.Errorf("stored members %+v; want one named %q", ms, "Åse Ærø")
+	}
+}
+
+// Space on »Gem som…« opens the save dialog with the cursor in its file
+// name; the space must not land in front of the name (the walk saved
+// » Referat – Jyderup Lokalråd – 12.11.2026.pdf«).
+func TestSpaceOnSaveAsDoesNotStartTheFileName(t *testing.T) {
+	u, _, cid := withCouncil(t)
+	u.UseBuiltinExporters()
+	u.tabs.SelectIndex(1)
+	ed := newMeeting(t, u)
+	u.exportDialog("Udskriv møde", meetingDocs, cid, ed.m.ID, 0, ed.m.Start, nil)
+	pressSpace(u, overlayButton(t, u, "Gem som…"))
+	drainUI()
+
+	name, isEntry := u.win.Canvas().Focused().(*widget.Entry)
+	if !isEntry {
+		t.Fatalf("the save dialog's file name has not the cursor: %T", u.win.Canvas().Focused())
+	}
+	if !strings.HasPrefix(name.Text, "Mødemappe") {
+		t.Errorf("the file name offered is %q", name.Text)
 	}
 }
