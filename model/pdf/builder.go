@@ -561,9 +561,9 @@ func (b *doc) table(t table) {
 	b.space(1)
 	first := tableLH + 2*tablePad
 	if len(t.rows) > 0 {
-		first = b.rowHeight(t, t.rows[0], false)
+		_, first = b.rowLines(t, t.rows[0], false)
 	} else if t.total != nil {
-		first = b.rowHeight(t, t.total, true)
+		_, first = b.rowLines(t, t.total, true)
 	}
 	headH := tableLH + 2*tablePad
 	b.ensure(headH + min(first, bottom-marginT-headH) + 2)
@@ -653,24 +653,9 @@ func (b *doc) tableHeader(cols []col) {
 	f.SetXY(marginL, y+h)
 }
 
-// rowHeight is the height of a table row with cells, on one page.
-func (b *doc) rowHeight(t table, cells []string, total bool) float64 {
-	n := 1
-	for i, c := range t.cols {
-		style := ""
-		if c.bold || total {
-			style = "B"
-		}
-		b.font(style, tablePt)
-		if i < len(cells) {
-			n = max(n, len(b.split(cells[i], c.w)))
-		}
-	}
-	return max(float64(n)*tableLH+2*tablePad, t.minH)
-}
-
-func (b *doc) tableRow(t table, cells []string, total bool) {
-	f := b.f
+// rowLines splits a table row's cells into their lines and gives the
+// row's height on one page.
+func (b *doc) rowLines(t table, cells []string, total bool) ([][]string, float64) {
 	cellLines := make([][]string, len(t.cols))
 	n := 1
 	for i, c := range t.cols {
@@ -684,7 +669,17 @@ func (b *doc) tableRow(t table, cells []string, total bool) {
 		}
 		n = max(n, len(cellLines[i]))
 	}
-	h := max(float64(n)*tableLH+2*tablePad, t.minH)
+	return cellLines, max(float64(n)*tableLH+2*tablePad, t.minH)
+}
+
+func (b *doc) tableRow(t table, cells []string, total bool) {
+	f := b.f
+	cellLines, h := b.rowLines(t, cells, total)
+	n := 0
+	for _, ls := range cellLines {
+		n = max(n, len(ls))
+	}
+	n = max(n, 1)
 	headH := tableLH + 2*tablePad
 	if f.GetY()+h > bottom && h <= bottom-marginT-headH {
 		b.breakPage()
