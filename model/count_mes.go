@@ -252,8 +252,15 @@ func paidReason(st CountStep, cost *big.Rat) string {
 		return fmt.Sprintf("Valgt: %s, der stemte på forslaget, betalte %s%s (ρ = %s af prisen).",
 			voters(st.FullPayers), ratKroner(st.Share), each, ratDecimal(new(big.Rat).Quo(st.Share, cost), 6))
 	}
-	return fmt.Sprintf("Valgt: %d af dem, der stemte på forslaget, betalte %s hver, og %d betalte alt, hvad de havde tilbage (%s i alt).",
-		st.FullPayers, ratKroner(st.Share), st.PartPayers, ratKroner(st.PartPaid))
+	each, they := " hver", "de"
+	if st.FullPayers == 1 {
+		each = ""
+	}
+	if st.PartPayers == 1 {
+		they = "vedkommende"
+	}
+	return fmt.Sprintf("Valgt: %d af dem, der stemte på forslaget, betalte %s%s, og %d betalte alt, hvad %s havde tilbage (%s i alt).",
+		st.FullPayers, ratKroner(st.Share), each, st.PartPayers, they, ratKroner(st.PartPaid))
 }
 
 // outcome turns a run into an Outcome with steps for the proposals not

@@ -472,3 +472,27 @@ func TestCountErrorsAreInvalidInput(t *testing.T) {
 		t.Errorf("no ballots: %v", err)
 	}
 }
+
+// One voter paying in full and one paying all they had left are said in
+// the singular (the walk's results PDF said »1 af dem … betalte 71.667,07
+// kr. hver, og 1 betalte alt, hvad de havde tilbage«).
+func TestMESExplanationOfOnePayer(t *testing.T) {
+	e := approval("6", []string{"S=3.6", "T=1"}, "S,T", "S", "S", "S", "T")
+	out, err := model.Count(e, model.CountMES)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(out.Selected, []string{"S", "T"}) {
+		t.Fatalf("selected %v", out.Selected)
+	}
+	tt := out.Steps[1]
+	if tt.FullPayers != 1 || tt.PartPayers != 1 {
+		t.Fatalf("T: %d full, %d part; the test wants one of each", tt.FullPayers, tt.PartPayers)
+	}
+	if da := tt.Reason; strings.Contains(da, "hver") || !strings.Contains(da, "og 1 betalte alt, hvad vedkommende havde tilbage") {
+		t.Errorf("in Danish: %q", da)
+	}
+	if en := model.StepReason(tt, model.CountMES, false, model.English); strings.Contains(en, " each") || !strings.Contains(en, "1 of those who voted for the proposal paid") {
+		t.Errorf("in English: %q", en)
+	}
+}

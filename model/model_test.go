@@ -32,6 +32,7 @@ func TestParseKroner(t *testing.T) {
 		"12.500,50": 1250050, "12500": 1250000, "12.500 kr.": 1250000, "1 500": 150000,
 		"": 0, "0,5": 50, "-3,25": -325, "30.000": 3000000, "kr. 200": 20000,
 		"1.250.000": 125000000, "-1.234,50": -123450,
+		"1.000.000,50 kr.": 100000050, "-1.000": -100000, "250.000": 25000000,
 	}
 	for in, want := range good {
 		got, err := ParseKroner(in)
@@ -39,10 +40,12 @@ func TestParseKroner(t *testing.T) {
 			t.Errorf("ParseKroner(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
+	// A dot groups thousands, three digits a group: a date typed in an
+	// amount field, or an English decimal point, is no amount (»12.5« was
+	// 125 kr. and »31.02.2027« 31.022.027 kr.).
 	for _, in := range []string{"tolv", "1,234", "12,", "1e5", "99999999999999999999",
-		// Dots group thousands by three; anything else is a typo or a
-		// date, not a hundredfold amount.
-		"1.234.50", "3.12.2026", "1.2.3", "1..234", "1.2345", ".500", "1.", "12.50,5"} {
+		"1.234.50", "3.12.2026", "1.2.3", "1..234", "1.2345", ".500", "1.", "12.50,5",
+		"31.02.2027", "12.5", "2.50", "1.0000", "1000.000", "1..000", "1.000.", "-.500", "12,5.0"} {
 		if _, err := ParseKroner(in); !errors.Is(err, ErrBadAmount) {
 			t.Errorf("ParseKroner(%q) err = %v, want ErrBadAmount", in, err)
 		}

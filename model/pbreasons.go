@@ -182,8 +182,12 @@ func StepReason(st CountStep, m CountMethod, points bool, l Lang) string {
 		return fmt.Sprintf("Chosen: %s who voted for the proposal paid %s%s (ρ = %s of the price).",
 			who(st.FullPayers), ratKroner(st.Share), each, ratDecimal(new(big.Rat).Quo(st.Share, cost), 6))
 	case st.Funded && st.Share != nil && st.PartPaid != nil:
-		return fmt.Sprintf("Chosen: %d of those who voted for the proposal paid %s each, and %d paid all they had left (%s in all).",
-			st.FullPayers, ratKroner(st.Share), st.PartPayers, ratKroner(st.PartPaid))
+		each := " each"
+		if st.FullPayers == 1 {
+			each = ""
+		}
+		return fmt.Sprintf("Chosen: %d of those who voted for the proposal paid %s%s, and %d paid all they had left (%s in all).",
+			st.FullPayers, ratKroner(st.Share), each, st.PartPayers, ratKroner(st.PartPaid))
 	case st.Funded:
 		return fmt.Sprintf("Chosen: its voters paid the price %s.", ratKroner(cost))
 	case st.Supporters == 0:

@@ -194,7 +194,7 @@ func (c *itemCard) onAddAction() {
 	a := model.ActionItem{CouncilID: c.it.CouncilID, MeetingID: c.it.MeetingID, AgendaItemID: c.it.ID}
 	r := newActionRow(c.e.u, a, c.actionsBox, false)
 	c.actions = append(c.actions, r)
-	c.e.u.win.Canvas().Focus(r.what)
+	c.e.u.focusFresh(r.what)
 }
 
 // actionRow edits one action item: who, what, by when, done.

@@ -438,7 +438,8 @@ func (u *App) mainMenu() *fyne.MainMenu {
 	quit := fyne.NewMenuItem(lang.L("Quit"), u.Quit)
 	quit.IsQuit = true
 	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
-	export := fyne.NewMenuItem(lang.L("Print / export…"), u.onExportCouncil)
+	export := fyne.NewMenuItem(lang.L("Print / export…"), u.onPrintShortcut)
+	export.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
 	syncNow := fyne.NewMenuItem(lang.L("Sync now"), u.sync.onSyncNow)
 	syncNow.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	file := fyne.NewMenu(lang.L("File menu"),
@@ -479,6 +480,21 @@ func (u *App) onExportCouncil() {
 		return
 	}
 	u.Exporters.Council(u.win, u.db, u.councilID)
+}
+
+// onPrintShortcut (Ctrl+P, Filer › Udskriv / eksportér…) prints the meeting
+// open in Møder, and otherwise what the council keeps.
+func (u *App) onPrintShortcut() {
+	if u.tabs != nil && u.tabs.SelectedIndex() == tabMeetings && u.meetings != nil && u.meetings.editor != nil {
+		u.saver.flush()
+		if u.Exporters.Meeting == nil {
+			u.notAvailable()
+			return
+		}
+		u.Exporters.Meeting(u.win, u.db, u.meetings.editor.m.ID)
+		return
+	}
+	u.onExportCouncil()
 }
 
 // notAvailable says that an export is not wired in.

@@ -386,8 +386,16 @@ func (p *editPane[T, E]) onDelete() {
 // focusAll puts the cursor in e with its text selected (a new item's
 // first field, typed over).
 func (u *App) focusAll(e *entry) {
+	u.focusFresh(e)
+	e.Entry.TypedShortcut(&fyne.ShortcutSelectAll{})
+}
+
+// focusFresh puts the cursor in e after a button made it (Tilføj punkt,
+// Nyt medlem, …). A button pressed with Space would otherwise have its
+// space typed into e (see entry.TypedRune).
+func (u *App) focusFresh(e *entry) {
 	u.win.Canvas().Focus(e)
-	e.TypedShortcut(&fyne.ShortcutSelectAll{})
+	e.fresh = true
 }
 
 // onNew stores a new item and opens it with the cursor in its first field.

@@ -295,7 +295,10 @@ func (u *App) saveAs(name string, make func() ([]byte, error)) {
 			fd.SetLocation(l)
 		}
 	}
-	fd.Show()
+	// Shown on the next turn of the event loop: the dialog puts the cursor
+	// in the file name, and a button pressed with Space would otherwise
+	// have its space typed in front of the name.
+	u.do(fd.Show)
 }
 
 // openDialog is the dialog that asks for a file to read: chosen gets the

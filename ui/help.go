@@ -106,6 +106,7 @@ func shortcuts() [][2]string {
 		{"Ctrl+N", lang.L("New meeting")},
 		{"Ctrl+F", lang.L("Search")},
 		{"Ctrl+S", lang.L("Sync now")},
+		{"Ctrl+P", lang.L("Print / export…")},
 		{"Ctrl+Z", lang.L("Undo")},
 		{"Ctrl+Y", lang.L("Redo")},
 		{"Tab / Shift+Tab", lang.L("Next / previous field")},

@@ -441,7 +441,7 @@ func TestAnswerEditorKeepsValidFieldsBesideInvalidAmount(t *testing.T) {
 	if ed.granted.Text != "2.000.000.000" {
 		t.Errorf("shown amount %q; want it kept until fixed", ed.granted.Text)
 	}
-	showsErr(t, "granted", ed.msg, "Beløbet er for stort")
+	showsErr(t, "granted", ed.msg, "beløbet er for stort")
 }
 
 func TestPoolEditorKeepsValidFieldsBesideInvalidName(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -209,6 +211,31 @@ func flatten(err error) []error {
 	return []error{err}
 }
 
+// amountLabels are the screen labels (catalogue keys) of the model's
+// amount fields. A form holds several amounts and shows the rules' message
+// below them all, so the message names the one it is about.
+var amountLabels = map[string]string{
+	"available":             "Available (kr.)",
+	"max per application":   "At most per application (kr.)",
+	"minimum project total": "Project totals at least (kr.)",
+	"volunteer rate":        "A volunteer hour counts as (kr.)",
+	"estimate":              "Estimate (kr.)",
+	"granted":               "Granted (kr.)",
+	"applied":               "Applied for (kr.)",
+	"amount":                "Amount (kr.)",
+	"pot":                   "Pot (kr.)",
+	"cost":                  "Estimated cost (kr.)",
+	"adjusted_cost":         "The municipality's cost (kr.)",
+	"annual grant":          "Annual grant (kr.)",
+}
+
+// lowerFirst is s with its first letter small, for a message after a
+// field's name and a colon.
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
 func oneErr(err error) string {
 	var fe *model.FieldError
 	var ue *userError
@@ -216,6 +243,9 @@ func oneErr(err error) string {
 	case errors.As(err, &ue):
 		return ue.msg
 	case errors.As(err, &fe):
+		if label, ok := amountLabels[fe.Field]; ok && translated(fe.Key) && translated(label) {
+			return lang.L(label) + ": " + lowerFirst(lang.L(fe.Key))
+		}
 		if translated(fe.Key) {
 			if fe.Max > 0 {
 				return lang.L(fe.Key) + " " + lang.L("(at most {{.Max}} characters)", map[string]any{"Max": fe.Max})

@@ -69,7 +69,7 @@ func newMeetingEditor(s *meetingsScreen, m model.Meeting) *meetingEditor {
 func (e *meetingEditor) item() model.Meeting { return e.m }
 
 // focusNew puts the cursor in a new meeting's title (it has none yet).
-func (e *meetingEditor) focusNew() { e.u.win.Canvas().Focus(e.title) }
+func (e *meetingEditor) focusNew() { e.u.focusFresh(e.title) }
 
 func (e *meetingEditor) build() fyne.CanvasObject {
 	u, m := e.u, e.m
@@ -470,8 +470,7 @@ func (e *meetingEditor) onAddItem() {
 	e.loadItems()
 	if n := len(e.items); n > 0 {
 		e.showItem(e.items[n-1], false)
-		e.u.win.Canvas().Focus(e.items[n-1].title)
-		e.items[n-1].title.TypedShortcut(&fyne.ShortcutSelectAll{})
+		e.u.focusAll(e.items[n-1].title)
 	}
 }
 

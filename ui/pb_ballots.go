@@ -82,7 +82,12 @@ func (b *ballotEntry) build() fyne.CanvasObject {
 	if b.s.round.BallotKind == model.PBPoints {
 		b.marks.SetPlaceHolder("3:2 7:1")
 	}
-	b.number.OnSubmitted = func(string) { u.win.Canvas().Focus(b.marks) }
+	// Enter in the number goes to the marks with their text selected: marks
+	// left from a ballot refused for its number are typed over, not added to.
+	b.number.OnSubmitted = func(string) {
+		u.win.Canvas().Focus(b.marks)
+		b.marks.TypedShortcut(&fyne.ShortcutSelectAll{})
+	}
 	b.marks.OnSubmitted = func(string) { b.onSave() }
 	b.saveBtn = widget.NewButtonWithIcon(lang.L("Save (Enter)"), theme.ConfirmIcon(), b.onSave)
 	b.status = widget.NewLabel("")
@@ -416,6 +421,8 @@ func (d *diffView) refresh() {
 	d.box.Objects = nil
 	if len(t.Differences) == 0 {
 		d.head.SetText(lang.L("The two counters' entries agree: no differences to settle."))
+	} else if len(t.Differences) == 1 {
+		d.head.SetText(lang.L("One ballot number was entered differently. Look at the paper ballot and choose the entry that is right; the other is made equal to it."))
 	} else {
 		d.head.SetText(lang.L("{{.N}} ballot numbers were entered differently. Look at the paper ballot and choose the entry that is right; the other is made equal to it.",
 			map[string]any{"N": len(t.Differences)}))

@@ -141,8 +141,12 @@ func (v *resultView) render(err error) {
 		return l
 	}
 	if res.Pending {
-		l := para(lang.L("PRELIMINARY RESULT: {{.N}} ballot numbers were entered differently by the two counters and are not counted until they are settled (Differences).",
-			map[string]any{"N": len(res.Tally.Differences)}))
+		why := lang.L("PRELIMINARY RESULT: one ballot number was entered differently by the two counters and is not counted until it is settled (Differences).")
+		if n := len(res.Tally.Differences); n != 1 {
+			why = lang.L("PRELIMINARY RESULT: {{.N}} ballot numbers were entered differently by the two counters and are not counted until they are settled (Differences).",
+				map[string]any{"N": n})
+		}
+		l := para(why)
 		l.Importance = widget.WarningImportance
 		l.TextStyle.Bold = true
 		add(l)

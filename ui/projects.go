@@ -194,13 +194,13 @@ func (e *projectEditor) build() fyne.CanvasObject {
 		l := model.BudgetLine{CouncilID: p.CouncilID, ProjectID: p.ID, Kind: model.LineExpense}
 		r := newLineRow(e, l)
 		e.lines = append(e.lines, r)
-		u.win.Canvas().Focus(r.text)
+		u.focusFresh(r.text)
 	})
 	addApp := widget.NewButtonWithIcon(lang.L("Add funding application"), theme.ContentAddIcon(), func() {
 		a := model.FundingApplication{CouncilID: p.CouncilID, ProjectID: p.ID, Status: model.ApplicationDraft}
 		r := newAppRow(e, a)
 		e.apps = append(e.apps, r)
-		u.win.Canvas().Focus(r.pool)
+		u.focusFresh(r.pool)
 	})
 	e.bilag = newAttachList(u, model.OwnerProject, p.ID, false)
 	body := container.NewVBox(form, e.msg,
@@ -660,7 +660,7 @@ func (r *appRow) onPick() {
 		}
 	} else {
 		r.pool.Enable()
-		r.e.u.win.Canvas().Focus(r.pool)
+		r.e.u.focusFresh(r.pool)
 	}
 	r.save()
 }

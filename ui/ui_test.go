@@ -522,6 +522,7 @@ func TestQuitSavesStopsAndDropsLateWork(t *testing.T) {
 	ed := newMeeting(t, u)
 	u.saver.flush()
 	id := ed.m.ID
+	ed.title.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnd}) // to the end of the title, as a user appends
 	test.Type(ed.title, " før Ctrl+Q")
 	if !u.saver.pending() {
 		t.Fatal("nothing pending before Ctrl+Q: the test proves nothing")

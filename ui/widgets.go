@@ -24,6 +24,9 @@ type entry struct {
 
 	shield *scrollShield
 	outer  fyne.Scrollable // the scroll container around the entry, once found
+
+	// fresh is set when a button put the focus here; see focusFresh.
+	fresh bool
 }
 
 func newEntry() *entry {
@@ -40,6 +43,7 @@ func (e *entry) AcceptsTab() bool { return false }
 // TypedKey moves the focus on Tab for drivers that pass Tab on to the
 // field; other keys edit as usual.
 func (e *entry) TypedKey(k *fyne.KeyEvent) {
+	e.fresh = false
 	if k.Name != fyne.KeyTab {
 		e.Entry.TypedKey(k)
 		return
@@ -243,8 +247,29 @@ func newMultiEntry(rows int) *entry {
 	return e
 }
 
+// TypedRune types r, except the space of the Space key that pressed the
+// button which focused this field: the desktop driver gives the key to the
+// button and then its character to the field focused by then, which would
+// start a new title with a space.
+func (e *entry) TypedRune(r rune) {
+	if e.fresh {
+		e.fresh = false
+		if r == ' ' {
+			return
+		}
+	}
+	e.Entry.TypedRune(r)
+}
+
+// TypedShortcut edits as usual; after it, a space is typed as usual.
+func (e *entry) TypedShortcut(s fyne.Shortcut) {
+	e.fresh = false
+	e.Entry.TypedShortcut(s)
+}
+
 // FocusLost saves what was typed.
 func (e *entry) FocusLost() {
+	e.fresh = false
 	e.Entry.FocusLost()
 	if e.shield != nil {
 		e.shield.Show()

@@ -131,7 +131,11 @@ func runBudgetCountRound(ctx context.Context, args []string, stdout, stderr io.W
 		fmt.Fprintf(stdout, "%d. %s\n", w.Number, w.Title)
 	}
 	if res.Pending {
-		fmt.Fprintf(stderr, "FORELØBIGT RESULTAT: %d stemmesedler er indtastet forskelligt af de to tællere og er ikke talt med.\n", len(res.Tally.Differences))
+		if n := len(res.Tally.Differences); n == 1 {
+			fmt.Fprintln(stderr, "FORELØBIGT RESULTAT: 1 stemmeseddel er indtastet forskelligt af de to tællere og er ikke talt med.")
+		} else {
+			fmt.Fprintf(stderr, "FORELØBIGT RESULTAT: %d stemmesedler er indtastet forskelligt af de to tællere og er ikke talt med.\n", n)
+		}
 	}
 	if res.Overridden {
 		fmt.Fprintf(stderr, "Resultatet er ændret i hånden: %s\n", res.Reason)

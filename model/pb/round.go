@@ -203,8 +203,16 @@ func (f *File) round() (model.PBRound, []model.PBProposal, []model.PBBallot, err
 	if len(e.Ballots) > model.MaxPBBallots {
 		return r, nil, nil, fmt.Errorf("VOTES har %d stemmer; en runde kan højst have %d", len(e.Ballots), model.MaxPBBallots)
 	}
+	// FromRound writes the description as "title, council" with the council
+	// as the unit: the round's own title comes back without it.
+	desc := strings.TrimSpace(f.Get("description"))
+	if u := strings.TrimSpace(f.Get("unit")); u != "" {
+		if t, ok := strings.CutSuffix(desc, ", "+u); ok && strings.TrimSpace(t) != "" {
+			desc = t
+		}
+	}
 	r = model.PBRound{
-		Title:   clipText(f.Get("description"), model.MaxShort),
+		Title:   clipText(desc, model.MaxShort),
 		Pot:     pot,
 		Phase:   model.PhaseResult,
 		Method:  method(f.Get("rule")),

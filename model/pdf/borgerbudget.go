@@ -34,6 +34,7 @@ func init() {
 		"pb.results":     {"Resultat", "Result"},
 		"pb.prelim":      {"FORELØBIGT RESULTAT", "PRELIMINARY RESULT"},
 		"pb.prelimwhy":   {"%d stemmesedler er tastet forskelligt af de to tællere og er ikke talt med, før de er afgjort.", "%d ballots were entered differently by the two counters and are not counted until settled."},
+		"pb.prelimwhy1":  {"1 stemmeseddel er tastet forskelligt af de to tællere og er ikke talt med, før den er afgjort.", "1 ballot was entered differently by the two counters and is not counted until settled."},
 		"pb.override":    {"RESULTATET ER ÆNDRET I HÅNDEN: %s", "THE RESULT WAS CHANGED BY HAND: %s"},
 		"pb.overridehd":  {"Resultatet er ændret i hånden", "The result was changed by hand"},
 		"pb.overridewas": {"Optællingen gav: %s", "The count gave: %s"},
@@ -439,7 +440,11 @@ func PBResults(w io.Writer, council string, r model.PBRound, ps []model.PBPropos
 		b.docTitle(title, council)
 		f.SetY(f.GetY() + 3)
 		if res.Pending {
-			b.box(tr(l, "pb.prelim"), fmt.Sprintf(tr(l, "pb.prelimwhy"), len(t.Differences)))
+			why := fmt.Sprintf(tr(l, "pb.prelimwhy"), len(t.Differences))
+			if len(t.Differences) == 1 {
+				why = tr(l, "pb.prelimwhy1")
+			}
+			b.box(tr(l, "pb.prelim"), why)
 		}
 		if res.Overridden {
 			b.box(tr(l, "pb.overridehd"), res.Reason+"\n"+fmt.Sprintf(tr(l, "pb.overridewas"), strings.Join(res.Outcome.Selected, ", ")))

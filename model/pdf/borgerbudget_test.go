@@ -216,7 +216,7 @@ func TestPBResultsMarkPreliminaryAndOverride(t *testing.T) {
 		contains(t, fmt.Sprintf("page %d", i+1), one, "FORELØBIGT RESULTAT", "RESULTATET ER ÆNDRET I HÅNDEN: Legepladsen får penge")
 	}
 	all := strings.Join(strings.Fields(strings.Join(ps2, " ")), " ")
-	contains(t, "results", all, "1 stemmesedler er tastet forskelligt", "Nr. 42: tæller 1: 1 (Tølløse Bibliotek); tæller 2: 2 (Tølløse Bibliotek)",
+	contains(t, "results", all, "1 stemmeseddel er tastet forskelligt", "Nr. 42: tæller 1: 1 (Tølløse Bibliotek); tæller 2: 2 (Tølløse Bibliotek)",
 		"Resultatet er ændret i hånden", "Optællingen gav:", "Lige andele", "Legeplads i Tølløse")
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -79,6 +80,13 @@ type doc struct {
 	// early those of the pass before, whose section before them now starts
 	// a page so that it goes with them (keepFrom, aloneCheck).
 	alone, early map[string]bool
+
+	// The last heading printed (its key, page and the end of its text), to
+	// find one that a page break left alone at the bottom of a page.
+	nHeads   int
+	headKey  string
+	headPage int
+	headEnd  float64
 }
 
 type head struct {
@@ -250,6 +258,17 @@ func (b *doc) newPage() {
 	}
 }
 
+// breakPage starts a new page because what comes next does not fit. A
+// heading with nothing under it on this page (a gap of under 2 mm, as a
+// table leaves before its header) is noted (as a block alone,
+// see aloneCheck): the next pass starts the page with the heading.
+func (b *doc) breakPage() {
+	if b.headKey != "" && b.f.PageNo() == b.headPage && b.f.GetY() < b.headEnd+2 && b.headEnd > marginT+0.01 {
+		b.alone[b.headKey] = true
+	}
+	b.newPage()
+}
+
 // keepFrom starts the section before a block that must not stand alone
 // (key) on a new page, when the pass before found the block alone: the
 // section then goes with it.
@@ -270,7 +289,7 @@ func (b *doc) aloneCheck(key string) {
 // ensure starts a new page unless h millimetres fit above the bottom margin.
 func (b *doc) ensure(h float64) {
 	if b.f.GetY()+h > bottom {
-		b.newPage()
+		b.breakPage()
 	}
 }
 
@@ -280,7 +299,7 @@ func (b *doc) space(h float64) {
 		return
 	}
 	if b.f.GetY()+h > bottom {
-		b.newPage()
+		b.breakPage()
 		return
 	}
 	b.f.SetY(b.f.GetY() + h)
@@ -320,7 +339,7 @@ func (b *doc) docTitle(title, subtitle string) {
 func (b *doc) lines(x, w, h float64, lines []string, align string, fill bool) {
 	for i, l := range lines {
 		if i > 0 && i == len(lines)-2 && b.f.GetY()+2*h > bottom {
-			b.newPage()
+			b.breakPage()
 		}
 		b.ensure(h)
 		b.f.SetX(x)
@@ -336,6 +355,9 @@ func (b *doc) heading(level int, text string) {
 	pt := sizes[level]
 	h := pt * 0.5
 	before := [...]float64{6, 5, 3}[level]
+	key := "heading " + strconv.Itoa(b.nHeads)
+	b.nHeads++
+	b.keepFrom(key)
 	b.space(before)
 	b.font("B", pt)
 	ls := b.split(text, contentW)
@@ -363,6 +385,7 @@ func (b *doc) heading(level int, text string) {
 		b.f.SetY(b.f.GetY() + 1)
 	}
 	b.font("", bodyPt)
+	b.headKey, b.headPage, b.headEnd = key, b.f.PageNo(), b.f.GetY()
 }
 
 // bookmark adds an entry to the PDF's outline. gofpdf needs each level to
@@ -536,7 +559,14 @@ func (b *doc) table(t table) {
 	f := b.f
 	b.fitColumns(&t)
 	b.space(1)
-	b.ensure(2*(tableLH+2*tablePad) + 2)
+	first := tableLH + 2*tablePad
+	if len(t.rows) > 0 {
+		_, first = b.rowLines(t, t.rows[0], false)
+	} else if t.total != nil {
+		_, first = b.rowLines(t, t.total, true)
+	}
+	headH := tableLH + 2*tablePad
+	b.ensure(headH + min(first, bottom-marginT-headH) + 2)
 	b.tableHeader(t.cols)
 	saved := b.onNewPage
 	b.onNewPage = func() { b.tableHeader(t.cols) }
@@ -623,8 +653,9 @@ func (b *doc) tableHeader(cols []col) {
 	f.SetXY(marginL, y+h)
 }
 
-func (b *doc) tableRow(t table, cells []string, total bool) {
-	f := b.f
+// rowLines splits a table row's cells into their lines and gives the
+// row's height on one page.
+func (b *doc) rowLines(t table, cells []string, total bool) ([][]string, float64) {
 	cellLines := make([][]string, len(t.cols))
 	n := 1
 	for i, c := range t.cols {
@@ -638,10 +669,20 @@ func (b *doc) tableRow(t table, cells []string, total bool) {
 		}
 		n = max(n, len(cellLines[i]))
 	}
-	h := max(float64(n)*tableLH+2*tablePad, t.minH)
+	return cellLines, max(float64(n)*tableLH+2*tablePad, t.minH)
+}
+
+func (b *doc) tableRow(t table, cells []string, total bool) {
+	f := b.f
+	cellLines, h := b.rowLines(t, cells, total)
+	n := 0
+	for _, ls := range cellLines {
+		n = max(n, len(ls))
+	}
+	n = max(n, 1)
 	headH := tableLH + 2*tablePad
 	if f.GetY()+h > bottom && h <= bottom-marginT-headH {
-		b.newPage()
+		b.breakPage()
 	}
 	top := f.GetY()
 	if total {
@@ -655,7 +696,7 @@ func (b *doc) tableRow(t table, cells []string, total bool) {
 	split := false
 	for k := range n {
 		if y+tableLH > bottom {
-			b.newPage()
+			b.breakPage()
 			y = f.GetY() + tablePad
 			split = true
 		}

@@ -283,8 +283,11 @@ func resultSheet(f *excelize.File, st styles, council string, r model.PBRound, t
 		rows = append(rows, []any{say("Resultat", "Result"), say("Runden er ikke talt op endnu", "The round has not been counted yet")})
 	} else {
 		if res.Pending {
-			rows = append(rows, []any{say("FORELØBIGT RESULTAT", "PRELIMINARY RESULT"),
-				fmt.Sprintf(say("%d stemmesedler er tastet forskelligt af de to tællere og er ikke talt med", "%d ballots differ between the counters and are not counted"), len(t.Differences))})
+			why := fmt.Sprintf(say("%d stemmesedler er tastet forskelligt af de to tællere og er ikke talt med", "%d ballots differ between the counters and are not counted"), len(t.Differences))
+			if len(t.Differences) == 1 {
+				why = say("1 stemmeseddel er tastet forskelligt af de to tællere og er ikke talt med", "1 ballot differs between the counters and is not counted")
+			}
+			rows = append(rows, []any{say("FORELØBIGT RESULTAT", "PRELIMINARY RESULT"), why})
 		}
 		if res.Overridden {
 			rows = append(rows, []any{say("Ændret i hånden", "Changed by hand"), res.Reason})
