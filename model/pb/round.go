@@ -46,7 +46,9 @@ func FromRound(council string, r model.PBRound, ps []model.PBProposal, t model.P
 		}
 	}
 	instance := ""
-	for _, d := range []struct{ y int }{{r.VotingFrom.Year()}, {r.VotingTo.Year()}, {r.ResultDate.Year()}} {
+	// The instance is the round's year: of its vote, its result, or else
+	// of its proposals' or review's start.
+	for _, d := range []struct{ y int }{{r.VotingFrom.Year()}, {r.VotingTo.Year()}, {r.ResultDate.Year()}, {r.ProposalsFrom.Year()}, {r.ReviewFrom.Year()}} {
 		if d.y > 1 && instance == "" {
 			instance = strconv.Itoa(d.y)
 		}

@@ -348,3 +348,20 @@ func TestRoundKeepsBlankVotesAsVoters(t *testing.T) {
 		t.Errorf("a paper round: %d invalid, want the 2 blank", len(res.Tally.Invalid))
 	}
 }
+
+// A round whose vote has no dates yet (counted from paper before the dates
+// were typed) still writes Pabulib's instance: the year its proposals
+// were asked for.
+func TestExportInstanceFromTheProposalsYear(t *testing.T) {
+	r := model.PBRound{Title: "Borgerbudget", Pot: 100000, BallotKind: model.PBApproval, Method: model.CountVotes,
+		ProposalsFrom: time.Date(2027, 2, 1, 0, 0, 0, 0, model.Copenhagen)}
+	ps := []model.PBProposal{{Number: 1, Title: "Bænk", Cost: 50000}}
+	res, err := r.Result(ps, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := pb.FromRound("Jyderup", r, ps, res.Tally, &res)
+	if got := f.Get("instance"); got != "2027" {
+		t.Errorf("instance %q, want the proposals' year 2027", got)
+	}
+}
