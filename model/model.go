@@ -349,10 +349,21 @@ func (d *CouncilData) MeetingActions(id string) []ActionItem {
 // PreviousMeeting returns the latest meeting that started before m, and
 // false when m is the first.
 func (d *CouncilData) PreviousMeeting(m Meeting) (Meeting, bool) {
+	return d.previous(m, func(Meeting) bool { return true })
+}
+
+// PreviousHeldMeeting returns the latest meeting before m that was held
+// (afholdt or godkendt): the one whose minutes m approves. A meeting
+// before m still planned (never held, or not yet marked so) has none.
+func (d *CouncilData) PreviousHeldMeeting(m Meeting) (Meeting, bool) {
+	return d.previous(m, func(x Meeting) bool { return x.Status != MeetingPlanned })
+}
+
+func (d *CouncilData) previous(m Meeting, ok func(Meeting) bool) (Meeting, bool) {
 	var best Meeting
 	found := false
 	for _, x := range d.Meetings {
-		if x.ID != m.ID && x.Start.Before(m.Start) && (!found || x.Start.After(best.Start)) {
+		if x.ID != m.ID && x.Start.Before(m.Start) && ok(x) && (!found || x.Start.After(best.Start)) {
 			best, found = x, true
 		}
 	}

@@ -42,7 +42,7 @@ func packet(w io.Writer, d *model.CouncilData, meetingID string, o Options, chai
 			body:  func(b *doc) { agendaItem(b, i+1, it, slots[i], chair) },
 		})
 	}
-	prev, hasPrev := d.PreviousMeeting(m)
+	prev, hasPrev := d.PreviousHeldMeeting(m)
 	year := model.WishYearFor(m.Start, d.Wishes)
 	secs = append(secs,
 		section{

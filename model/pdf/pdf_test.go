@@ -374,3 +374,15 @@ func BenchmarkPacket20Items(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len())/1024, "KiB/doc")
 }
+
+// A meeting planned between the last held one and this one (moved, or
+// never held) has no minutes: the packet puts the held meeting's minutes
+// up for approval, not an empty »Ikke godkendt« of the planned one.
+func TestPacketSkipsAPlannedMeetingForApproval(t *testing.T) {
+	d := fixture()
+	d.Meetings = append(d.Meetings, model.Meeting{ID: "ekstra", CouncilID: "c1", Kind: model.MeetingBoard,
+		Start: at(2026, time.November, 12, 19, 0), Place: "Aflyst lokale", Status: model.MeetingPlanned})
+	got := text(t, encode(t, Packet, d, "nov", o))
+	contains(t, "packet", got, "Referat af forrige møde til godkendelse", "torsdag 29. oktober 2026", "Legepladsen ved Søndergade")
+	lacks(t, "packet", got, "torsdag 12. november 2026")
+}
