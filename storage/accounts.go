@@ -53,20 +53,20 @@ func (db *DB) AccountEntries(ctx context.Context, councilID string, year int) ([
 		q += " AND date BETWEEN ? AND ?"
 		args = append(args, strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31")
 	}
-	out, err := list(ctx, db.sql, entryD.scan, q, args...)
+	out, err := list(ctx, db.sql(), entryD.scan, q, args...)
 	model.SortEntries(out)
 	return out, err
 }
 
 // AccountsYears lists a council's accounts years, newest first.
 func (db *DB) AccountsYears(ctx context.Context, councilID string) ([]model.AccountsYear, error) {
-	return list(ctx, db.sql, accYearD.scan, accYearsT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
+	return list(ctx, db.sql(), accYearD.scan, accYearsT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
 }
 
 // AccountsYear reads the council's record of year: the zero value with
 // CouncilID and Year set when there is none yet.
 func (db *DB) AccountsYear(ctx context.Context, councilID string, year int) (model.AccountsYear, error) {
-	a, err := one(ctx, db.sql, accYearD.scan, accYearsT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
+	a, err := one(ctx, db.sql(), accYearD.scan, accYearsT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
 	if errors.Is(err, ErrNotFound) {
 		return model.AccountsYear{CouncilID: councilID, Year: year}, nil
 	}

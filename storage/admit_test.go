@@ -22,7 +22,7 @@ func TestRegistryMatchesSchema(t *testing.T) {
 	for _, e := range model.Entities() {
 		synced[e.Table] = true
 		type col struct{ name, typ string }
-		cols, err := list(context.Background(), db.sql, func(s scanner) (col, error) {
+		cols, err := list(context.Background(), db.sql(), func(s scanner) (col, error) {
 			var cid, notnull, pk int
 			var c col
 			var dflt any
@@ -49,7 +49,7 @@ func TestRegistryMatchesSchema(t *testing.T) {
 			t.Errorf("%s: schema has columns %s, the registry %s", e.Table, got, want)
 		}
 	}
-	tables, err := list(context.Background(), db.sql, func(s scanner) (string, error) {
+	tables, err := list(context.Background(), db.sql(), func(s scanner) (string, error) {
 		var n string
 		return n, s.Scan(&n)
 	}, "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%council_id%' AND name NOT LIKE 'sync_%' AND name NOT LIKE '%fts%' AND name <> 'changes'")
@@ -87,7 +87,7 @@ func approvedMinutes(t *testing.T, a, b *DB) (model.Meeting, model.AgendaItem) {
 func forge(t *testing.T, db *DB, dev string, seq int64, table, row, council, field string, value any, base string) Change {
 	t.Helper()
 	var hlc int64
-	ok(t, db.sql.QueryRow("SELECT COALESCE(MAX(hlc), 0) FROM changes").Scan(&hlc))
+	ok(t, db.sql().QueryRow("SELECT COALESCE(MAX(hlc), 0) FROM changes").Scan(&hlc))
 	return Change{Device: dev, Seq: seq, HLC: hlc + 1<<16, Table: table, Row: row, Council: council, Field: field, Value: value, Base: base}
 }
 
@@ -309,7 +309,7 @@ func TestConcurrentErasuresMeetInTheLog(t *testing.T) {
 	send(t, b, a)
 	for name, db := range map[string]*DB{"a": a, "b": b} {
 		var v string
-		ok(t, db.sql.QueryRow("SELECT value FROM changes WHERE device = ? AND seq = ?", what.Device, what.Seq).Scan(&v))
+		ok(t, db.sql().QueryRow("SELECT value FROM changes WHERE device = ? AND seq = ?", what.Device, what.Seq).Scan(&v))
 		if v != "tidligere medlem og tidligere medlem rydder op" {
 			t.Errorf("%s: the first op now holds %q", name, v)
 		}

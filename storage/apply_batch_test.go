@@ -34,7 +34,7 @@ func TestApplyBatchWithAnOpTwice(t *testing.T) {
 		t.Errorf("applied %d ops, want %d", n, len(ops))
 	}
 	var logged int
-	ok(t, b.sql.QueryRow("SELECT COUNT(*) FROM changes").Scan(&logged))
+	ok(t, b.sql().QueryRow("SELECT COUNT(*) FROM changes").Scan(&logged))
 	if logged != len(ops) {
 		t.Errorf("the log holds %d ops, want %d", logged, len(ops))
 	}
@@ -55,7 +55,7 @@ func TestApplyBatchWithAnOpTwice(t *testing.T) {
 	if !errors.Is(err, ErrBadChange) || !strings.Contains(err.Error(), "allerede brugt") {
 		t.Fatalf("one op id for two edits in a batch: %v", err)
 	}
-	ok(t, d.sql.QueryRow("SELECT COUNT(*) FROM changes").Scan(&logged))
+	ok(t, d.sql().QueryRow("SELECT COUNT(*) FROM changes").Scan(&logged))
 	if ms := noerr.Get(d.Members(t.Context(), c.ID))(t); logged != 0 || len(ms) != 0 {
 		t.Errorf("a refused batch left %d ops and %d members", logged, len(ms))
 	}

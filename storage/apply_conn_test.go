@@ -68,7 +68,7 @@ func TestApplyLeavesForeignKeysOnElsewhere(t *testing.T) {
 	<-b.apply.turn
 	var conns []interface{ Close() error }
 	for i := 0; i < 4; i++ {
-		conn, err := b.sql.Conn(t.Context())
+		conn, err := b.sql().Conn(t.Context())
 		ok(t, err)
 		conns = append(conns, conn)
 		var on, temp int
@@ -153,7 +153,7 @@ func TestApplyWaitsItsTurn(t *testing.T) {
 	}
 	<-b.apply.turn
 	var n int
-	ok(t, b.sql.QueryRow("SELECT COUNT(*) FROM changes").Scan(&n))
+	ok(t, b.sql().QueryRow("SELECT COUNT(*) FROM changes").Scan(&n))
 	if n != 0 {
 		t.Fatalf("an apply that gave up wrote %d ops", n)
 	}

@@ -167,7 +167,7 @@ func (db *DB) dropUnused(sum string) {
 	db.files.Lock()
 	defer db.files.Unlock()
 	var n int
-	if err := db.sql.QueryRow("SELECT COUNT(*) FROM attachments WHERE sha256 = ?", sum).Scan(&n); err == nil && n == 0 {
+	if err := db.sql().QueryRow("SELECT COUNT(*) FROM attachments WHERE sha256 = ?", sum).Scan(&n); err == nil && n == 0 {
 		db.Blobs().Remove(sum)
 	}
 }
@@ -188,7 +188,7 @@ func (db *DB) Attachments(ctx context.Context, kind model.OwnerKind, ownerID str
 	if !ok {
 		return nil, model.NewError(model.Invalid, fmt.Sprintf("»%s« er ikke noget, et bilag kan høre til", kind))
 	}
-	return list(ctx, db.sql, attachD.scan, attachT.selectSQL()+
+	return list(ctx, db.sql(), attachD.scan, attachT.selectSQL()+
 		" WHERE owner_kind = ? AND owner_id = ? AND council_id = (SELECT council_id FROM "+table+" WHERE id = ?) ORDER BY added, id",
 		string(kind), ownerID, ownerID)
 }
@@ -206,7 +206,7 @@ func (db *DB) EntryAttachments(ctx context.Context, councilID string, year int) 
 	if err != nil {
 		return nil, err
 	}
-	as, err := list(ctx, db.sql, attachD.scan,
+	as, err := list(ctx, db.sql(), attachD.scan,
 		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN account_entries e ON a.owner_kind = 'entry' AND a.owner_id = e.id AND e.council_id = a.council_id WHERE a.council_id = ? AND e.date BETWEEN ? AND ? ORDER BY a.added, a.id",
 		councilID, strconv.Itoa(year)+"-01-01", strconv.Itoa(year)+"-12-31")
 	if err != nil {
@@ -223,20 +223,20 @@ func (db *DB) EntryAttachments(ctx context.Context, councilID string, year int) 
 // MeetingAttachments lists the attachments of a meeting's agenda items, in
 // agenda order and, under an item, in the order they were added.
 func (db *DB) MeetingAttachments(ctx context.Context, meetingID string) ([]model.Attachment, error) {
-	return list(ctx, db.sql, attachD.scan,
+	return list(ctx, db.sql(), attachD.scan,
 		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id AND i.council_id = a.council_id WHERE i.meeting_id = ? ORDER BY i.position, i.id, a.added, a.id", meetingID)
 }
 
 // CouncilAttachments lists every attachment of a council.
 func (db *DB) CouncilAttachments(ctx context.Context, councilID string) ([]model.Attachment, error) {
-	return list(ctx, db.sql, attachD.scan, attachT.selectSQL()+" WHERE council_id = ? ORDER BY added, id", councilID)
+	return list(ctx, db.sql(), attachD.scan, attachT.selectSQL()+" WHERE council_id = ? ORDER BY added, id", councilID)
 }
 
 // UpcomingAttachments lists the attachments of agenda items of meetings
 // that start between from and to: the files a laptop fetches ahead of a
 // meeting.
 func (db *DB) UpcomingAttachments(ctx context.Context, from, to time.Time) ([]model.Attachment, error) {
-	return list(ctx, db.sql, attachD.scan,
+	return list(ctx, db.sql(), attachD.scan,
 		"SELECT a.id, a.council_id, a.owner_kind, a.owner_id, a.name, a.media_type, a.size, a.sha256, a.added FROM attachments a JOIN agenda_items i ON a.owner_kind = 'item' AND a.owner_id = i.id AND i.council_id = a.council_id JOIN meetings m ON m.id = i.meeting_id WHERE m.start >= ? AND m.start <= ? ORDER BY m.start, i.position, a.added",
 		stampText(from), stampText(to))
 }
@@ -249,7 +249,7 @@ func (db *DB) AttachmentsNamed(ctx context.Context, sum, councilID string) ([]mo
 		q += " AND council_id = ?"
 		args = append(args, councilID)
 	}
-	return list(ctx, db.sql, attachD.scan, q, args...)
+	return list(ctx, db.sql(), attachD.scan, q, args...)
 }
 
 // AttachmentFile is the path of the attachment's file, after checking that
@@ -361,7 +361,7 @@ func (db *DB) HeldAttachmentBytes(ctx context.Context, councilID string) (int64,
 		sum  string
 		size int64
 	}
-	files, err := list(ctx, db.sql, func(s scanner) (file, error) {
+	files, err := list(ctx, db.sql(), func(s scanner) (file, error) {
 		var f file
 		return f, s.Scan(&f.sum, &f.size)
 	}, "SELECT sha256, MAX(size) FROM attachments WHERE council_id = ? GROUP BY sha256", councilID)

@@ -39,7 +39,7 @@ func (e *DamageError) Unwrap() error { return ErrDamaged }
 // Check runs SQLite's quick_check on the open database: a damaged file is
 // ErrDamaged.
 func (db *DB) Check(ctx context.Context) error {
-	return checkDB(ctx, db.sql)
+	return checkDB(ctx, db.sql())
 }
 
 func checkDB(ctx context.Context, sqldb *sql.DB) error {
@@ -86,7 +86,7 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	}
 	tmp := path + ".tmp"
 	os.Remove(tmp)
-	if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+	if _, err := db.sql().ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
 		os.Remove(tmp)
 		return friendly(fmt.Errorf("tag sikkerhedskopi: %w", err))
 	}
@@ -110,7 +110,7 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 // never change once written. A file this laptop has not fetched yet is
 // not in the backup; the next sync fetches it again.
 func (db *DB) backupBlobs(ctx context.Context, path string) error {
-	sums, err := list(ctx, db.sql, func(s scanner) (string, error) {
+	sums, err := list(ctx, db.sql(), func(s scanner) (string, error) {
 		var sum string
 		return sum, s.Scan(&sum)
 	}, "SELECT DISTINCT sha256 FROM attachments")
@@ -285,7 +285,7 @@ func restoreChecked(ctx context.Context, dbPath, from string) (saved string, err
 			// first damaged page, and refused every restore over it.
 			damaged := db.Check(ctx)
 			if damaged == nil {
-				cur = readCounters(ctx, db.sql)
+				cur = readCounters(ctx, db.sql())
 			}
 			if ctx.Err() == nil && damaged == nil {
 				err = db.Backup(ctx, saved)

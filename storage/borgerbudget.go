@@ -164,7 +164,7 @@ const ofRoundsCouncil = " AND council_id = (SELECT council_id FROM pb_rounds WHE
 
 // PBRounds lists a council's rounds, newest first.
 func (db *DB) PBRounds(ctx context.Context, councilID string) ([]model.PBRound, error) {
-	return list(ctx, db.sql, pbRoundD.scan, pbRoundsT.selectSQL()+
+	return list(ctx, db.sql(), pbRoundD.scan, pbRoundsT.selectSQL()+
 		" WHERE council_id = ? ORDER BY COALESCE(NULLIF(voting_from, ''), NULLIF(proposals_from, ''), '9999') DESC, id DESC", councilID)
 }
 
@@ -319,7 +319,7 @@ func (db *DB) DeletePBRound(ctx context.Context, id string) error {
 
 // PBProposals lists a round's proposals by number.
 func (db *DB) PBProposals(ctx context.Context, roundID string) ([]model.PBProposal, error) {
-	return list(ctx, db.sql, pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID)
+	return list(ctx, db.sql(), pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, id", roundID, roundID)
 }
 
 // nextPBNumber is the round's next free proposal number (among the
@@ -378,7 +378,7 @@ func (w *writer) checkProposal(p *model.PBProposal) error {
 // and the number, the costs and the status stay (Locked).
 func (db *DB) SavePBProposal(ctx context.Context, loaded model.PBProposal, p *model.PBProposal) error {
 	if p.Number == 0 {
-		n, err := nextPBNumber(ctx, db.sql, p.RoundID)
+		n, err := nextPBNumber(ctx, db.sql(), p.RoundID)
 		if err != nil {
 			return err
 		}
@@ -461,7 +461,7 @@ func (db *DB) ImportPBProposals(ctx context.Context, roundID string, ps []model.
 
 // PBBallots lists a round's ballots by number, then entry.
 func (db *DB) PBBallots(ctx context.Context, roundID string) ([]model.PBBallot, error) {
-	return list(ctx, db.sql, pbBallotD.scan, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID)
+	return list(ctx, db.sql(), pbBallotD.scan, pbBallotsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY number, entry, id", roundID, roundID)
 }
 
 // votingRound is the round of a ballot or total, refused unless voting
@@ -510,7 +510,7 @@ func (db *DB) DeletePBBallot(ctx context.Context, id string) error {
 
 // PBTotals lists a round's totals by place.
 func (db *DB) PBTotals(ctx context.Context, roundID string) ([]model.PBTotal, error) {
-	return list(ctx, db.sql, pbTotalD.scan, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
+	return list(ctx, db.sql(), pbTotalD.scan, pbTotalsT.selectSQL()+" WHERE round_id = ?"+ofRoundsCouncil+" ORDER BY place, proposal_id, id", roundID, roundID)
 }
 
 // SavePBTotal creates or updates a place's total for a proposal, edited
@@ -833,7 +833,7 @@ func init() { OverviewHook(pbOverview) }
 // pbOverview fills the borgerbudget column from one pass over the rounds
 // (a council has a round a year at most, so every council's rounds are few).
 func pbOverview(ctx context.Context, db *DB, rows []model.CouncilOverview) error {
-	rounds, err := list(ctx, db.sql, pbRoundD.scan, pbRoundsT.selectSQL()+
+	rounds, err := list(ctx, db.sql(), pbRoundD.scan, pbRoundsT.selectSQL()+
 		" ORDER BY COALESCE(NULLIF(voting_from, ''), NULLIF(proposals_from, ''), '9999') DESC, id DESC")
 	if err != nil {
 		return err

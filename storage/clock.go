@@ -224,7 +224,7 @@ func (db *DB) HealClock(ctx context.Context) (Restamped, error) {
 // own date knows that its date is wrong.
 func (db *DB) NewestHeld(ctx context.Context) (time.Time, error) {
 	var hlc int64
-	if err := db.sql.QueryRowContext(ctx, "SELECT COALESCE(MAX(hlc), 0) FROM changes").Scan(&hlc); err != nil || hlc == 0 {
+	if err := db.sql().QueryRowContext(ctx, "SELECT COALESCE(MAX(hlc), 0) FROM changes").Scan(&hlc); err != nil || hlc == 0 {
 		return time.Time{}, err
 	}
 	return time.UnixMilli(hlc >> 16), nil

@@ -66,7 +66,7 @@ func jsonStringLen(s string) int {
 // for writes (the driver begins a read-only transaction with a plain BEGIN).
 // In WAL mode it neither waits for nor blocks a writer.
 func (db *DB) readTx(ctx context.Context, f func(tx *sql.Tx) error) error {
-	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.sql().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return friendly(err)
 	}
@@ -99,7 +99,7 @@ func (db *DB) HubPage(ctx context.Context, council string, cur Cursor, p Page, e
 	// skips what comes next.
 	since := cur.Min()
 	var top int64
-	if err := db.sql.QueryRowContext(ctx, "SELECT COALESCE(MAX(n), 0) FROM sync_seq").Scan(&top); err != nil {
+	if err := db.sql().QueryRowContext(ctx, "SELECT COALESCE(MAX(n), 0) FROM sync_seq").Scan(&top); err != nil {
 		return nil, Cursor{}, false, err
 	}
 	ops, next, more, err := db.hubPage(ctx, council, min(since, top), p, exclude)
@@ -130,7 +130,7 @@ var errPageFull = errors.New("storage: page full")
 
 func (db *DB) hubPage(ctx context.Context, council string, since int64, p Page, exclude string) ([]Change, int64, bool, error) {
 	var seq, numbered int64
-	if err := db.sql.QueryRowContext(ctx, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sync_hub_local'), 0)").Scan(&seq, &numbered); err != nil {
+	if err := db.sql().QueryRowContext(ctx, "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'), 0), COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sync_hub_local'), 0)").Scan(&seq, &numbered); err != nil {
 		return nil, 0, false, err
 	}
 	if seq > numbered {
@@ -264,7 +264,7 @@ func (db *DB) CodeIssued(ctx context.Context, code string) (time.Time, bool, err
 		return time.Time{}, false, nil
 	}
 	var created string
-	err := db.sql.QueryRowContext(ctx, "SELECT created FROM devices WHERE code_hash = ?", hashSecret(code)).Scan(&created)
+	err := db.sql().QueryRowContext(ctx, "SELECT created FROM devices WHERE code_hash = ?", hashSecret(code)).Scan(&created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
 	}

@@ -41,11 +41,11 @@ func snapshot(t *testing.T, db *DB) string {
 	var b strings.Builder
 	for _, table := range append(append([]string{"changes", "tombstones", "staff_users"}, Tables...), MunicipalTables...) {
 		var n int
-		ok(t, db.sql.QueryRow("SELECT COUNT(*) FROM "+table).Scan(&n))
+		ok(t, db.sql().QueryRow("SELECT COUNT(*) FROM "+table).Scan(&n))
 		fmt.Fprintf(&b, "%s=%d ", table, n)
 	}
 	var seq, hlc, meta string
-	ok(t, db.sql.QueryRow("SELECT (SELECT value FROM meta WHERE key='seq'), (SELECT value FROM meta WHERE key='hlc'), (SELECT group_concat(key || ':' || value, ',') FROM (SELECT key, value FROM meta ORDER BY key))").Scan(&seq, &hlc, &meta))
+	ok(t, db.sql().QueryRow("SELECT (SELECT value FROM meta WHERE key='seq'), (SELECT value FROM meta WHERE key='hlc'), (SELECT group_concat(key || ':' || value, ',') FROM (SELECT key, value FROM meta ORDER BY key))").Scan(&seq, &hlc, &meta))
 	fmt.Fprintf(&b, "seq=%s hlc=%s meta=%s", seq, hlc, meta)
 	return b.String()
 }

@@ -79,8 +79,8 @@ func TestCancelledApplyLeavesNothing(t *testing.T) {
 			t.Fatalf("cut off after %d of %d: applied %d ops without an error", at, whole.asked(), n)
 		}
 		var logged, members int
-		ok(t, b.sql.QueryRow("SELECT COUNT(*) FROM changes").Scan(&logged))
-		ok(t, b.sql.QueryRow("SELECT COUNT(*) FROM members").Scan(&members))
+		ok(t, b.sql().QueryRow("SELECT COUNT(*) FROM changes").Scan(&logged))
+		ok(t, b.sql().QueryRow("SELECT COUNT(*) FROM members").Scan(&members))
 		st, err := b.SyncState(context.Background())
 		ok(t, err)
 		if logged != 0 || members != 0 || st.Cursor != "7" {

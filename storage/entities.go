@@ -296,12 +296,12 @@ func (w *writer) removeAll(table string, query string, args ...any) error {
 
 // Councils lists the councils of this installation by name.
 func (db *DB) Councils(ctx context.Context) ([]model.Council, error) {
-	return list(ctx, db.sql, councilD.scan, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+	return list(ctx, db.sql(), councilD.scan, councilsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
 }
 
 // Council reads one council.
 func (db *DB) Council(ctx context.Context, id string) (model.Council, error) {
-	return one(ctx, db.sql, councilD.scan, councilsT.selectSQL()+" WHERE id = ?", id)
+	return one(ctx, db.sql(), councilD.scan, councilsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SaveCouncil creates (when c.ID is empty) or updates a council, edited
@@ -334,7 +334,7 @@ func (db *DB) DeleteCouncil(ctx context.Context, id string) error {
 
 // Members lists a council's members by name.
 func (db *DB) Members(ctx context.Context, councilID string) ([]model.Member, error) {
-	return list(ctx, db.sql, memberD.scan, membersT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
+	return list(ctx, db.sql(), memberD.scan, membersT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
 }
 
 // SaveMember creates or updates a member.
@@ -362,12 +362,12 @@ func (db *DB) DeleteMember(ctx context.Context, id string) error {
 
 // Meetings lists a council's meetings, oldest first.
 func (db *DB) Meetings(ctx context.Context, councilID string) ([]model.Meeting, error) {
-	return list(ctx, db.sql, meetingD.scan, meetingsT.selectSQL()+" WHERE council_id = ? ORDER BY start, id", councilID)
+	return list(ctx, db.sql(), meetingD.scan, meetingsT.selectSQL()+" WHERE council_id = ? ORDER BY start, id", councilID)
 }
 
 // Meeting reads one meeting.
 func (db *DB) Meeting(ctx context.Context, id string) (model.Meeting, error) {
-	return one(ctx, db.sql, meetingD.scan, meetingsT.selectSQL()+" WHERE id = ?", id)
+	return one(ctx, db.sql(), meetingD.scan, meetingsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SaveMeeting creates or updates a meeting. While its minutes are approved,
@@ -423,12 +423,12 @@ func (db *DB) DeleteMeeting(ctx context.Context, id string) error {
 
 // AgendaItems lists a meeting's agenda in order.
 func (db *DB) AgendaItems(ctx context.Context, meetingID string) ([]model.AgendaItem, error) {
-	return list(ctx, db.sql, itemD.scan, itemsT.selectSQL()+" WHERE meeting_id = ? ORDER BY position, id", meetingID)
+	return list(ctx, db.sql(), itemD.scan, itemsT.selectSQL()+" WHERE meeting_id = ? ORDER BY position, id", meetingID)
 }
 
 // AgendaItem reads one agenda item.
 func (db *DB) AgendaItem(ctx context.Context, id string) (model.AgendaItem, error) {
-	return one(ctx, db.sql, itemD.scan, itemsT.selectSQL()+" WHERE id = ?", id)
+	return one(ctx, db.sql(), itemD.scan, itemsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // checkUnlocked refuses changes to the agenda of a meeting whose minutes
@@ -536,21 +536,21 @@ func (db *DB) DeleteAgendaItem(ctx context.Context, id string) error {
 
 // ActionItems lists all of a council's action items, in due order.
 func (db *DB) ActionItems(ctx context.Context, councilID string) ([]model.ActionItem, error) {
-	out, err := list(ctx, db.sql, actionD.scan, actionsT.selectSQL()+" WHERE council_id = ?", councilID)
+	out, err := list(ctx, db.sql(), actionD.scan, actionsT.selectSQL()+" WHERE council_id = ?", councilID)
 	model.SortActions(out)
 	return out, err
 }
 
 // OpenActionItems lists a council's action items not yet done.
 func (db *DB) OpenActionItems(ctx context.Context, councilID string) ([]model.ActionItem, error) {
-	out, err := list(ctx, db.sql, actionD.scan, actionsT.selectSQL()+" WHERE council_id = ? AND done = 0", councilID)
+	out, err := list(ctx, db.sql(), actionD.scan, actionsT.selectSQL()+" WHERE council_id = ? AND done = 0", councilID)
 	model.SortActions(out)
 	return out, err
 }
 
 // MeetingActionItems lists the action items agreed at a meeting.
 func (db *DB) MeetingActionItems(ctx context.Context, meetingID string) ([]model.ActionItem, error) {
-	out, err := list(ctx, db.sql, actionD.scan, actionsT.selectSQL()+" WHERE meeting_id = ?", meetingID)
+	out, err := list(ctx, db.sql(), actionD.scan, actionsT.selectSQL()+" WHERE meeting_id = ?", meetingID)
 	model.SortActions(out)
 	return out, err
 }
@@ -558,11 +558,11 @@ func (db *DB) MeetingActionItems(ctx context.Context, meetingID string) ([]model
 // CarriedOver lists the open action items from earlier meetings that belong
 // on meeting m's agenda.
 func (db *DB) CarriedOver(ctx context.Context, m model.Meeting) ([]model.ActionItem, error) {
-	actions, err := list(ctx, db.sql, actionD.scan, actionsT.selectSQL()+" WHERE council_id = ? AND (done = 0 OR done_at > ?)", m.CouncilID, stampText(m.Start))
+	actions, err := list(ctx, db.sql(), actionD.scan, actionsT.selectSQL()+" WHERE council_id = ? AND (done = 0 OR done_at > ?)", m.CouncilID, stampText(m.Start))
 	if err != nil {
 		return nil, err
 	}
-	meetings, err := list(ctx, db.sql, meetingD.scan, meetingsT.selectSQL()+" WHERE council_id = ? AND start < ?", m.CouncilID, stampText(m.Start))
+	meetings, err := list(ctx, db.sql(), meetingD.scan, meetingsT.selectSQL()+" WHERE council_id = ? AND start < ?", m.CouncilID, stampText(m.Start))
 	if err != nil {
 		return nil, err
 	}
@@ -588,12 +588,12 @@ func (db *DB) DeleteActionItem(ctx context.Context, id string) error {
 
 // Projects lists a council's projects by title.
 func (db *DB) Projects(ctx context.Context, councilID string) ([]model.Project, error) {
-	return list(ctx, db.sql, projectD.scan, projectsT.selectSQL()+" WHERE council_id = ? ORDER BY title COLLATE NOCASE, id", councilID)
+	return list(ctx, db.sql(), projectD.scan, projectsT.selectSQL()+" WHERE council_id = ? ORDER BY title COLLATE NOCASE, id", councilID)
 }
 
 // Project reads one project.
 func (db *DB) Project(ctx context.Context, id string) (model.Project, error) {
-	return one(ctx, db.sql, projectD.scan, projectsT.selectSQL()+" WHERE id = ?", id)
+	return one(ctx, db.sql(), projectD.scan, projectsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SaveProject creates or updates a project.
@@ -619,7 +619,7 @@ func (db *DB) DeleteProject(ctx context.Context, id string) error {
 
 // BudgetLines lists a project's budget lines.
 func (db *DB) BudgetLines(ctx context.Context, projectID string) ([]model.BudgetLine, error) {
-	return list(ctx, db.sql, lineD.scan, linesT.selectSQL()+" WHERE project_id = ? ORDER BY kind DESC, id", projectID)
+	return list(ctx, db.sql(), lineD.scan, linesT.selectSQL()+" WHERE project_id = ? ORDER BY kind DESC, id", projectID)
 }
 
 // SaveBudgetLine creates or updates a budget line.
@@ -634,12 +634,12 @@ func (db *DB) DeleteBudgetLine(ctx context.Context, id string) error {
 
 // FundingApplications lists a project's funding applications by deadline.
 func (db *DB) FundingApplications(ctx context.Context, projectID string) ([]model.FundingApplication, error) {
-	return list(ctx, db.sql, appD.scan, appsT.selectSQL()+" WHERE project_id = ? ORDER BY deadline, id", projectID)
+	return list(ctx, db.sql(), appD.scan, appsT.selectSQL()+" WHERE project_id = ? ORDER BY deadline, id", projectID)
 }
 
 // CouncilApplications lists all of a council's funding applications.
 func (db *DB) CouncilApplications(ctx context.Context, councilID string) ([]model.FundingApplication, error) {
-	return list(ctx, db.sql, appD.scan, appsT.selectSQL()+" WHERE council_id = ? ORDER BY deadline, id", councilID)
+	return list(ctx, db.sql(), appD.scan, appsT.selectSQL()+" WHERE council_id = ? ORDER BY deadline, id", councilID)
 }
 
 // SaveFundingApplication creates or updates a funding application.
@@ -661,14 +661,14 @@ func (db *DB) BudgetWishes(ctx context.Context, councilID string, year int) ([]m
 		q += " AND year = ?"
 		args = append(args, year)
 	}
-	out, err := list(ctx, db.sql, wishD.scan, q, args...)
+	out, err := list(ctx, db.sql(), wishD.scan, q, args...)
 	model.RankWishes(out)
 	return out, err
 }
 
 // WishYears lists the budget years a council has wishes for, newest first.
 func (db *DB) WishYears(ctx context.Context, councilID string) ([]int, error) {
-	return list(ctx, db.sql, func(s scanner) (int, error) {
+	return list(ctx, db.sql(), func(s scanner) (int, error) {
 		var y int
 		return y, s.Scan(&y)
 	}, "SELECT DISTINCT year FROM budget_wishes WHERE council_id = ? ORDER BY year DESC", councilID)
@@ -733,13 +733,13 @@ func (db *DB) CouncilData(ctx context.Context, councilID string) (*model.Council
 	collect(err)
 	d.Meetings, err = db.Meetings(ctx, councilID)
 	collect(err)
-	d.Items, err = list(ctx, db.sql, itemD.scan, itemsT.selectSQL()+where+" ORDER BY meeting_id, position", councilID)
+	d.Items, err = list(ctx, db.sql(), itemD.scan, itemsT.selectSQL()+where+" ORDER BY meeting_id, position", councilID)
 	collect(err)
 	d.Actions, err = db.ActionItems(ctx, councilID)
 	collect(err)
 	d.Projects, err = db.Projects(ctx, councilID)
 	collect(err)
-	d.Lines, err = list(ctx, db.sql, lineD.scan, linesT.selectSQL()+where+" ORDER BY project_id, id", councilID)
+	d.Lines, err = list(ctx, db.sql(), lineD.scan, linesT.selectSQL()+where+" ORDER BY project_id, id", councilID)
 	collect(err)
 	d.Applications, err = db.CouncilApplications(ctx, councilID)
 	collect(err)
@@ -852,7 +852,7 @@ func Overwriting[T any](ctx context.Context, db *DB, x T) T {
 
 // byID reads the row of table t with id; none is ErrNotFound.
 func byID[T any](ctx context.Context, db *DB, t table, scan func(scanner) (T, error), id string) (T, error) {
-	return one(ctx, db.sql, scan, t.selectSQL()+" WHERE id = ?", id)
+	return one(ctx, db.sql(), scan, t.selectSQL()+" WHERE id = ?", id)
 }
 
 // saveRow saves v, edited from loaded, as e describes it (see save), and

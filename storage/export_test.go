@@ -15,7 +15,7 @@ type Op struct {
 
 // ChangeLog returns the whole change log in the order it was written.
 func (db *DB) ChangeLog() ([]Op, error) {
-	return list(context.Background(), db.sql, func(s scanner) (Op, error) {
+	return list(context.Background(), db.sql(), func(s scanner) (Op, error) {
 		var o Op
 		err := s.Scan(&o.Device, &o.Seq, &o.HLC, &o.Table, &o.Row, &o.Council, &o.Field, &o.Value, &o.Base)
 		return o, err
@@ -25,13 +25,13 @@ func (db *DB) ChangeLog() ([]Op, error) {
 // Tombstoned tells whether a row was deleted.
 func (db *DB) Tombstoned(table, id string) bool {
 	var n int
-	db.sql.QueryRow("SELECT COUNT(*) FROM tombstones WHERE tbl = ? AND row_id = ?", table, id).Scan(&n)
+	db.sql().QueryRow("SELECT COUNT(*) FROM tombstones WHERE tbl = ? AND row_id = ?", table, id).Scan(&n)
 	return n == 1
 }
 
 // Exec runs raw SQL, for tests that damage or age a database.
 func (db *DB) Exec(q string, args ...any) error {
-	_, err := db.sql.Exec(q, args...)
+	_, err := db.sql().Exec(q, args...)
 	return err
 }
 
@@ -42,8 +42,8 @@ func (db *DB) LimitPages(n int) error {
 	db.apply.turn <- struct{}{}
 	db.apply.drop(false) // applying too takes the one connection
 	<-db.apply.turn
-	db.sql.SetMaxOpenConns(1)
-	_, err := db.sql.Exec("PRAGMA max_page_count = " + itoaInt(n))
+	db.sql().SetMaxOpenConns(1)
+	_, err := db.sql().Exec("PRAGMA max_page_count = " + itoaInt(n))
 	return err
 }
 

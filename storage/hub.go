@@ -82,7 +82,7 @@ func (db *DB) AddDevice(ctx context.Context, label, council string, staff bool) 
 	code := randomText(10)
 	code = code[:4] + "-" + code[4:8] + "-" + code[8:12] + "-" + code[12:16]
 	d := Device{ID: newID(), Label: label, Council: council, Staff: staff, Created: db.Now().UTC().Truncate(time.Second)}
-	_, err := db.sql.ExecContext(ctx, "INSERT INTO devices(id, label, council_id, staff, code_hash, created) VALUES (?, ?, ?, ?, ?, ?)",
+	_, err := db.sql().ExecContext(ctx, "INSERT INTO devices(id, label, council_id, staff, code_hash, created) VALUES (?, ?, ?, ?, ?, ?)",
 		d.ID, d.Label, d.Council, boolInt(staff), hashSecret(code), stampText(d.Created))
 	if err != nil {
 		return Device{}, "", friendly(err)
@@ -92,18 +92,18 @@ func (db *DB) AddDevice(ctx context.Context, label, council string, staff bool) 
 
 // Devices lists the registry.
 func (db *DB) Devices(ctx context.Context) ([]Device, error) {
-	return list(ctx, db.sql, scanDevice, "SELECT "+deviceCols+" FROM devices ORDER BY created, id")
+	return list(ctx, db.sql(), scanDevice, "SELECT "+deviceCols+" FROM devices ORDER BY created, id")
 }
 
 // RevokeDevice stops a device at once.
 func (db *DB) RevokeDevice(ctx context.Context, id string) error {
-	res, err := db.sql.ExecContext(ctx, "UPDATE devices SET revoked = ?, revoked_seq = COALESCE((SELECT MAX(seq) FROM changes WHERE changes.device = devices.replica), 0) WHERE id = ? AND revoked = ''", stampText(db.Now()), id)
+	res, err := db.sql().ExecContext(ctx, "UPDATE devices SET revoked = ?, revoked_seq = COALESCE((SELECT MAX(seq) FROM changes WHERE changes.device = devices.replica), 0) WHERE id = ? AND revoked = ''", stampText(db.Now()), id)
 	if err != nil {
 		return friendly(err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		var x string
-		if err := db.sql.QueryRowContext(ctx, "SELECT id FROM devices WHERE id = ?", id).Scan(&x); err != nil {
+		if err := db.sql().QueryRowContext(ctx, "SELECT id FROM devices WHERE id = ?", id).Scan(&x); err != nil {
 			return ErrNotFound
 		}
 	}
@@ -170,13 +170,13 @@ func (db *DB) SetDeviceKey(ctx context.Context, id, pubkey string) error {
 	if k, err := base64.StdEncoding.DecodeString(pubkey); err != nil || len(k) != ed25519.PublicKeySize {
 		return errors.New("ugyldig offentlig nøgle")
 	}
-	res, err := db.sql.ExecContext(ctx, "UPDATE devices SET pubkey = ? WHERE id = ? AND pubkey = ''", pubkey, id)
+	res, err := db.sql().ExecContext(ctx, "UPDATE devices SET pubkey = ? WHERE id = ? AND pubkey = ''", pubkey, id)
 	if err != nil {
 		return friendly(err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		var have string
-		if err := db.sql.QueryRowContext(ctx, "SELECT pubkey FROM devices WHERE id = ?", id).Scan(&have); err != nil {
+		if err := db.sql().QueryRowContext(ctx, "SELECT pubkey FROM devices WHERE id = ?", id).Scan(&have); err != nil {
 			return ErrNotFound
 		}
 		if have != pubkey {
@@ -189,9 +189,9 @@ func (db *DB) SetDeviceKey(ctx context.Context, id, pubkey string) error {
 // Authenticate finds the device a secret belongs to.
 func (db *DB) Authenticate(ctx context.Context, id, secret string) (Device, error) {
 	var hash string
-	d, err := scanDevice(db.sql.QueryRowContext(ctx, "SELECT "+deviceCols+" FROM devices WHERE id = ?", id))
+	d, err := scanDevice(db.sql().QueryRowContext(ctx, "SELECT "+deviceCols+" FROM devices WHERE id = ?", id))
 	if err == nil {
-		err = db.sql.QueryRowContext(ctx, "SELECT secret_hash FROM devices WHERE id = ?", id).Scan(&hash)
+		err = db.sql().QueryRowContext(ctx, "SELECT secret_hash FROM devices WHERE id = ?", id).Scan(&hash)
 	}
 	if err != nil && ctx.Err() != nil {
 		return Device{}, ctx.Err()
@@ -211,7 +211,7 @@ func (db *DB) DeviceByReplica(ctx context.Context, replica string) (Device, erro
 	if replica == db.device {
 		return Device{ID: replica, Label: "kommunen", Staff: true, Replica: replica, Key: db.PublicKey()}, nil
 	}
-	d, err := scanDevice(db.sql.QueryRowContext(ctx, "SELECT "+deviceCols+" FROM devices WHERE replica = ? ORDER BY revoked = '' DESC, enrolled DESC LIMIT 1", replica))
+	d, err := scanDevice(db.sql().QueryRowContext(ctx, "SELECT "+deviceCols+" FROM devices WHERE replica = ? ORDER BY revoked = '' DESC, enrolled DESC LIMIT 1", replica))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Device{}, ErrUnauthorized
 	}
@@ -328,13 +328,13 @@ func (db *DB) HubOpsSince(ctx context.Context, council string, since int64, limi
 // FieldOps returns the ops this replica holds of one field of a row, in
 // replay order: what the hub checks a council's op against.
 func (db *DB) FieldOps(ctx context.Context, table, row, field string) ([]Change, error) {
-	return list(ctx, db.sql, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY hlc, device", table, row, field)
+	return list(ctx, db.sql(), scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND row_id = ? AND field = ? ORDER BY hlc, device", table, row, field)
 }
 
 // HubSequence is the newest number the hub has given.
 func (db *DB) HubSequence(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.sql.QueryRowContext(ctx, "SELECT COALESCE(MAX(n), 0) FROM sync_seq").Scan(&n)
+	err := db.sql().QueryRowContext(ctx, "SELECT COALESCE(MAX(n), 0) FROM sync_seq").Scan(&n)
 	return n, err
 }
 
@@ -441,5 +441,5 @@ func (db *DB) RewriteUnsynced(ctx context.Context, council string, f func(Change
 // HubCouncil returns a council the hub holds, ErrNotFound when it holds
 // none by that id (exchange.HubStore).
 func (db *DB) HubCouncil(ctx context.Context, id string) (model.Council, error) {
-	return one(ctx, db.sql, councilD.scan, councilsT.selectSQL()+" WHERE id = ?", id)
+	return one(ctx, db.sql(), councilD.scan, councilsT.selectSQL()+" WHERE id = ?", id)
 }

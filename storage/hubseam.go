@@ -70,7 +70,7 @@ type StoredDevice struct {
 
 // StoredDevices lists the registry as stored, to move it to another store.
 func (db *DB) StoredDevices(ctx context.Context) ([]StoredDevice, error) {
-	return list(ctx, db.sql, func(s scanner) (StoredDevice, error) {
+	return list(ctx, db.sql(), func(s scanner) (StoredDevice, error) {
 		var d StoredDevice
 		var staff int64
 		var created, enrolled, revoked string
@@ -87,7 +87,7 @@ func (db *DB) HubNumbered(ctx context.Context, since int64, limit int) ([]Change
 	if err := db.applyTx(ctx, func(tx *sql.Tx) error { return db.sequenceLocal(ctx, tx) }); err != nil {
 		return nil, nil, err
 	}
-	xs, err := list(ctx, db.sql, scanNumbered, numberedOps+" ORDER BY s.n LIMIT ?", since, limit)
+	xs, err := list(ctx, db.sql(), scanNumbered, numberedOps+" ORDER BY s.n LIMIT ?", since, limit)
 	if err != nil {
 		return nil, nil, err
 	}

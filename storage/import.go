@@ -349,11 +349,11 @@ func (db *DB) memberNamed(ctx context.Context, members []model.Member, projects 
 }
 
 func (db *DB) member(ctx context.Context, id string) (model.Member, error) {
-	return one(ctx, db.sql, memberD.scan, membersT.selectSQL()+" WHERE id = ?", id)
+	return one(ctx, db.sql(), memberD.scan, membersT.selectSQL()+" WHERE id = ?", id)
 }
 
 func (db *DB) budgetWish(ctx context.Context, id string) (model.BudgetWish, error) {
-	return one(ctx, db.sql, wishD.scan, wishesT.selectSQL()+" WHERE id = ?", id)
+	return one(ctx, db.sql(), wishD.scan, wishesT.selectSQL()+" WHERE id = ?", id)
 }
 
 func keepStr(v, stored string) string {

@@ -86,7 +86,7 @@ func (db *DB) loadSecrets(ctx context.Context) error {
 		return fmt.Errorf("læs nøglefilen %s: %w", path, err)
 	}
 	var pub, legacyToken string
-	err = db.sql.QueryRowContext(ctx, "SELECT COALESCE((SELECT value FROM meta WHERE key = ?), ''), COALESCE((SELECT value FROM meta WHERE key = ?), '')", metaPubKey, MetaToken).Scan(&pub, &legacyToken)
+	err = db.sql().QueryRowContext(ctx, "SELECT COALESCE((SELECT value FROM meta WHERE key = ?), ''), COALESCE((SELECT value FROM meta WHERE key = ?), '')", metaPubKey, MetaToken).Scan(&pub, &legacyToken)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 		"DELETE FROM meta WHERE key = 'sync_pubkey'",
 		"INSERT OR REPLACE INTO meta(key, value) VALUES ('sync_token', 'id.gammel-hemmelighed'), ('sync_server', 'http://x')",
 	} {
-		if _, err := db.sql.Exec(q); err != nil {
+		if _, err := db.sql().Exec(q); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -45,7 +45,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 		t.Errorf("token = %q", tok)
 	}
 	var n int
-	ok(t, db.sql.QueryRow("SELECT COUNT(*) FROM meta WHERE key = 'sync_token'").Scan(&n))
+	ok(t, db.sql().QueryRow("SELECT COUNT(*) FROM meta WHERE key = 'sync_token'").Scan(&n))
 	if n != 0 {
 		t.Error("the secret is still in the database")
 	}
@@ -201,7 +201,7 @@ func TestHubEndorsesLegacyOps(t *testing.T) {
 	_, err := hub.ApplyOps(context.Background(), legacy)
 	ok(t, err)
 	// a enrolled before keys: registered, with no key.
-	_, err = hub.sql.Exec("INSERT INTO devices(id, label, council_id, replica, enrolled) VALUES ('d1', 'a', ?, ?, '2026-01-01T00:00:00Z')", c.ID, a.DeviceID())
+	_, err = hub.sql().Exec("INSERT INTO devices(id, label, council_id, replica, enrolled) VALUES ('d1', 'a', ?, ?, '2026-01-01T00:00:00Z')", c.ID, a.DeviceID())
 	ok(t, err)
 	dir := func() *KeyDirectory {
 		d, err := hub.HubDirectory(context.Background(), "")
@@ -236,7 +236,7 @@ func TestHubEndorsesLegacyOps(t *testing.T) {
 // until it registers one (on its next push); then never another.
 func TestDeviceKeyRegisteredLater(t *testing.T) {
 	hub := replica(t, "hub")
-	_, err := hub.sql.Exec("INSERT INTO devices(id, label, council_id, replica, enrolled, secret_hash) VALUES ('d1', 'a', 'c', 'rep-a', '2026-01-01T00:00:00Z', 'x')")
+	_, err := hub.sql().Exec("INSERT INTO devices(id, label, council_id, replica, enrolled, secret_hash) VALUES ('d1', 'a', 'c', 'rep-a', '2026-01-01T00:00:00Z', 'x')")
 	ok(t, err)
 	d, err := hub.HubDirectory(context.Background(), "c")
 	ok(t, err)

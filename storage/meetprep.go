@@ -167,7 +167,7 @@ func (db *DB) AppendAgenda(ctx context.Context, meetingID string, items []model.
 
 // AgendaTemplates lists a council's own templates by name.
 func (db *DB) AgendaTemplates(ctx context.Context, councilID string) ([]model.AgendaTemplate, error) {
-	return list(ctx, db.sql, templateD.scan, templatesT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
+	return list(ctx, db.sql(), templateD.scan, templatesT.selectSQL()+" WHERE council_id = ? ORDER BY name COLLATE NOCASE, id", councilID)
 }
 
 // SaveAgendaTemplate creates or updates a council's template.
@@ -187,7 +187,7 @@ func (db *DB) Decisions(ctx context.Context, councilID string, l model.Lang) ([]
 	if err != nil {
 		return nil, err
 	}
-	items, err := list(ctx, db.sql, itemD.scan, itemsT.selectSQL()+" WHERE council_id = ? AND decision <> ''", councilID)
+	items, err := list(ctx, db.sql(), itemD.scan, itemsT.selectSQL()+" WHERE council_id = ? AND decision <> ''", councilID)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func (db *DB) SearchTotal(ctx context.Context, councilID, query string) (int, er
 	total := 0
 	for _, s := range searchSources {
 		var n int
-		if err := db.sql.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+s.fts+" WHERE "+s.fts+" MATCH "+sqlString(match)).Scan(&n); err != nil {
+		if err := db.sql().QueryRowContext(ctx, "SELECT COUNT(*) FROM "+s.fts+" WHERE "+s.fts+" MATCH "+sqlString(match)).Scan(&n); err != nil {
 			return 0, err
 		}
 		total += n

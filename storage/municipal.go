@@ -107,12 +107,12 @@ var (
 
 // Pools lists the municipality's pools by name.
 func (db *DB) Pools(ctx context.Context) ([]model.Pool, error) {
-	return list(ctx, db.sql, poolD.scan, poolsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+	return list(ctx, db.sql(), poolD.scan, poolsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
 }
 
 // Pool reads one pool.
 func (db *DB) Pool(ctx context.Context, id string) (model.Pool, error) {
-	return one(ctx, db.sql, poolD.scan, poolsT.selectSQL()+" WHERE id = ?", id)
+	return one(ctx, db.sql(), poolD.scan, poolsT.selectSQL()+" WHERE id = ?", id)
 }
 
 // SavePool creates or updates a pool, edited from loaded (the zero value
@@ -129,7 +129,7 @@ func (db *DB) DeletePool(ctx context.Context, id string) error {
 
 // Deadlines lists the municipality's deadlines by date.
 func (db *DB) Deadlines(ctx context.Context) ([]model.MunicipalDeadline, error) {
-	return list(ctx, db.sql, deadlineD.scan, deadlinesT.selectSQL()+" ORDER BY date, title COLLATE NOCASE, id")
+	return list(ctx, db.sql(), deadlineD.scan, deadlinesT.selectSQL()+" ORDER BY date, title COLLATE NOCASE, id")
 }
 
 // SaveDeadline creates or updates a municipal deadline; ErrMunicipalOnly on
@@ -146,7 +146,7 @@ func (db *DB) DeleteDeadline(ctx context.Context, id string) error {
 // Contacts lists the municipality's contacts by name; model.Contact's
 // ServesArea picks those of one local area.
 func (db *DB) Contacts(ctx context.Context) ([]model.Contact, error) {
-	return list(ctx, db.sql, contactD.scan, contactsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
+	return list(ctx, db.sql(), contactD.scan, contactsT.selectSQL()+" ORDER BY name COLLATE NOCASE, id")
 }
 
 // SaveContact creates or updates a contact; ErrMunicipalOnly on a council's
@@ -162,7 +162,7 @@ func (db *DB) DeleteContact(ctx context.Context, id string) error {
 
 // Announcements lists the municipality's announcements, newest first.
 func (db *DB) Announcements(ctx context.Context) ([]model.Announcement, error) {
-	return list(ctx, db.sql, announcementD.scan, announcementsT.selectSQL()+" ORDER BY date DESC, id DESC")
+	return list(ctx, db.sql(), announcementD.scan, announcementsT.selectSQL()+" ORDER BY date DESC, id DESC")
 }
 
 // SaveAnnouncement creates or updates an announcement; ErrMunicipalOnly on
@@ -183,11 +183,11 @@ func (db *DB) DeleteAnnouncement(ctx context.Context, id string) error {
 // the deadline's id.
 func (db *DB) UpcomingDeadlines(ctx context.Context, now, horizon time.Time) ([]model.Deadline, error) {
 	from, to := dateText(now), dateText(horizon)
-	pools, err := list(ctx, db.sql, poolD.scan, poolsT.selectSQL()+" WHERE open_all_year = 0 AND deadline <> '' AND deadline BETWEEN ? AND ?", from, to)
+	pools, err := list(ctx, db.sql(), poolD.scan, poolsT.selectSQL()+" WHERE open_all_year = 0 AND deadline <> '' AND deadline BETWEEN ? AND ?", from, to)
 	if err != nil {
 		return nil, err
 	}
-	dls, err := list(ctx, db.sql, deadlineD.scan, deadlinesT.selectSQL()+" WHERE date <> '' AND date BETWEEN ? AND ?", from, to)
+	dls, err := list(ctx, db.sql(), deadlineD.scan, deadlinesT.selectSQL()+" WHERE date <> '' AND date BETWEEN ? AND ?", from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -99,7 +99,7 @@ func TestOpenCancelledInMigrationLeavesFileAsItWas(t *testing.T) {
 	ok(t, err)
 	defer db.Close()
 	var version int
-	ok(t, db.sql.QueryRow("PRAGMA user_version").Scan(&version))
+	ok(t, db.sql().QueryRow("PRAGMA user_version").Scan(&version))
 	if version != SchemaVersion() {
 		t.Errorf("after the next start the version is %d, want %d", version, SchemaVersion())
 	}

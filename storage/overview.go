@@ -155,9 +155,9 @@ func atoi(v sql.NullString) int {
 // Once made, it stays.
 func (db *DB) ensureCouncilIndex(ctx context.Context) error {
 	var n int
-	if err := db.sql.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'changes_council'").Scan(&n); err != nil || n > 0 {
+	if err := db.sql().QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'changes_council'").Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	_, err := db.sql.ExecContext(ctx, "CREATE INDEX IF NOT EXISTS changes_council ON changes(council_id, hlc)")
+	_, err := db.sql().ExecContext(ctx, "CREATE INDEX IF NOT EXISTS changes_council ON changes(council_id, hlc)")
 	return friendly(err)
 }

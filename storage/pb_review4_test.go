@@ -93,7 +93,7 @@ func TestPBStrayRowsNotCounted(t *testing.T) {
 		"INSERT INTO pb_proposals (id, council_id, round_id, number, title, status) VALUES ('x1', ?, ?, 7, 'Fremmed', 'modtaget')",
 		"INSERT INTO pb_ballots (id, council_id, round_id, entry, number) VALUES ('x2', ?, ?, 1, 9)",
 	} {
-		if _, err := a.sql.Exec(q, cb.ID, ra.ID); err != nil {
+		if _, err := a.sql().Exec(q, cb.ID, ra.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -123,7 +123,7 @@ func TestPBUnreadableMarksRefused(t *testing.T) {
 	r := reviewRound(ca.ID)
 	r.BlankValid = true
 	ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &r))
-	if _, err := a.sql.Exec("INSERT INTO pb_ballots (id, council_id, round_id, entry, number, marks) VALUES ('x1', ?, ?, 1, 17, '3 x')", ca.ID, r.ID); err != nil {
+	if _, err := a.sql().Exec("INSERT INTO pb_ballots (id, council_id, round_id, entry, number, marks) VALUES ('x1', ?, ?, 1, 17, '3 x')", ca.ID, r.ID); err != nil {
 		t.Fatal(err)
 	}
 	bs, err := a.PBBallots(t.Context(), r.ID)

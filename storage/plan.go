@@ -49,7 +49,7 @@ var (
 
 // Plans lists a council's plans, newest year first.
 func (db *DB) Plans(ctx context.Context, councilID string) ([]model.DevPlan, error) {
-	return list(ctx, db.sql, planD.scan, plansT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
+	return list(ctx, db.sql(), planD.scan, plansT.selectSQL()+" WHERE council_id = ? ORDER BY year DESC, id", councilID)
 }
 
 // PlanData reads a plan with its focus areas and actions.
@@ -59,10 +59,10 @@ func (db *DB) PlanData(ctx context.Context, planID string) (model.PlanData, erro
 	if d.Plan, err = byID(ctx, db, plansT, planD.scan, planID); err != nil {
 		return d, err
 	}
-	if d.Focus, err = list(ctx, db.sql, focusD.scan, focusT.selectSQL()+" WHERE plan_id = ?", planID); err != nil {
+	if d.Focus, err = list(ctx, db.sql(), focusD.scan, focusT.selectSQL()+" WHERE plan_id = ?", planID); err != nil {
 		return d, err
 	}
-	if d.Actions, err = list(ctx, db.sql, planActionD.scan, planActionT.selectSQL()+" WHERE plan_id = ?", planID); err != nil {
+	if d.Actions, err = list(ctx, db.sql(), planActionD.scan, planActionT.selectSQL()+" WHERE plan_id = ?", planID); err != nil {
 		return d, err
 	}
 	d.SortPlan()
@@ -71,7 +71,7 @@ func (db *DB) PlanData(ctx context.Context, planID string) (model.PlanData, erro
 
 // PlanOf is the council's plan of year, and false when there is none.
 func (db *DB) PlanOf(ctx context.Context, councilID string, year int) (model.PlanData, bool, error) {
-	p, err := one(ctx, db.sql, planD.scan, plansT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
+	p, err := one(ctx, db.sql(), planD.scan, plansT.selectSQL()+" WHERE council_id = ? AND year = ? ORDER BY id LIMIT 1", councilID, year)
 	if errors.Is(err, ErrNotFound) {
 		return model.PlanData{}, false, nil
 	}

@@ -20,7 +20,7 @@ func (db *DB) PersonData(ctx context.Context, councilID, name string) (*model.Pe
 		return nil, err
 	}
 	r := model.FindPerson(d, name)
-	ps, err := list(ctx, db.sql, pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE council_id = ? ORDER BY round_id, number, id", councilID)
+	ps, err := list(ctx, db.sql(), pbProposalD.scan, pbProposalsT.selectSQL()+" WHERE council_id = ? ORDER BY round_id, number, id", councilID)
 	if err != nil {
 		return nil, err
 	}

@@ -115,7 +115,7 @@ func (db *DB) HubDirectory(ctx context.Context, council string) (KeyDirectory, e
 		q += " AND (council_id = ? OR staff = 1)"
 		args = append(args, council)
 	}
-	entries, err := list(ctx, db.sql, func(s scanner) (KeyEntry, error) {
+	entries, err := list(ctx, db.sql(), func(s scanner) (KeyEntry, error) {
 		var e KeyEntry
 		var staff int64
 		err := s.Scan(&e.Replica, &e.Key, &e.Council, &staff, &e.Revoked, &e.RevokedSeq)
@@ -241,7 +241,7 @@ func (db *DB) hubKey(dirs []*KeyDirectory) ed25519.PublicKey {
 // codes.
 func (db *DB) isHub() bool {
 	var n int
-	db.sql.QueryRow("SELECT (SELECT COUNT(*) FROM meta WHERE key = ? AND value = 'hub') + (SELECT COUNT(*) FROM devices)", metaRole).Scan(&n)
+	db.sql().QueryRow("SELECT (SELECT COUNT(*) FROM meta WHERE key = ? AND value = 'hub') + (SELECT COUNT(*) FROM devices)", metaRole).Scan(&n)
 	return n > 0
 }
 
@@ -342,7 +342,7 @@ func (db *DB) author(ctx context.Context, replica string, dirs ...*KeyDirectory)
 	}
 	var key, council string
 	var staff int64
-	err := db.sql.QueryRowContext(ctx, "SELECT pubkey, council_id, staff FROM devices WHERE replica = ? ORDER BY pubkey <> '' DESC, enrolled DESC LIMIT 1", replica).Scan(&key, &council, &staff)
+	err := db.sql().QueryRowContext(ctx, "SELECT pubkey, council_id, staff FROM devices WHERE replica = ? ORDER BY pubkey <> '' DESC, enrolled DESC LIMIT 1", replica).Scan(&key, &council, &staff)
 	if err == nil {
 		return Author{Replica: replica, Key: dec(key), Council: council, Staff: staff != 0}, true
 	}
@@ -504,7 +504,7 @@ func (db *DB) VerifyOps(ctx context.Context, ops []Change, extra *KeyDirectory) 
 		councils[c.Council] = true
 	}
 	for council := range councils {
-		scrubs, err := list(ctx, db.sql, scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND council_id = ?", scrubTable, council)
+		scrubs, err := list(ctx, db.sql(), scanChange, "SELECT "+changeCols+" FROM changes WHERE tbl = ? AND council_id = ?", scrubTable, council)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -577,7 +577,7 @@ func (db *DB) checkErasureCouncil(ctx context.Context, c Change, dirs []*KeyDire
 
 // heldOp is the op this replica holds with c's id.
 func (db *DB) heldOp(ctx context.Context, c Change) (Change, bool, error) {
-	h, err := scanChange(db.sql.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", c.Device, c.Seq))
+	h, err := scanChange(db.sql().QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", c.Device, c.Seq))
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, false, nil
 	}

@@ -27,7 +27,7 @@ var (
 // Publication is the council's public page setting: the zero value (off)
 // with CouncilID set when it never chose.
 func (db *DB) Publication(ctx context.Context, councilID string) (model.Publication, error) {
-	p, err := one(ctx, db.sql, pubD.scan, pubT.selectSQL()+" WHERE council_id = ? ORDER BY id LIMIT 1", councilID)
+	p, err := one(ctx, db.sql(), pubD.scan, pubT.selectSQL()+" WHERE council_id = ? ORDER BY id LIMIT 1", councilID)
 	if errors.Is(err, ErrNotFound) {
 		return model.Publication{CouncilID: councilID}, nil
 	}

@@ -117,7 +117,7 @@ func (db *DB) RefusedChanges(ctx context.Context, council string) ([]Refused, er
 		q += " WHERE council_id = ?"
 		args = append(args, council)
 	}
-	return list(ctx, db.sql, func(s scanner) (Refused, error) {
+	return list(ctx, db.sql(), func(s scanner) (Refused, error) {
 		var r Refused
 		var at string
 		err := s.Scan(&r.Device, &r.Seq, &r.Council, &r.Table, &r.Row, &r.Field, &r.Value, &r.Reason, &at)

@@ -42,7 +42,7 @@ func (db *DB) swap(ctx context.Context, from string) (saved string, restoreErr, 
 	db.apply.turn <- struct{}{}
 	defer func() { <-db.apply.turn }()
 	db.apply.drop(false)
-	if err := db.sql.Close(); err != nil {
+	if err := db.sql().Close(); err != nil {
 		return "", nil, err
 	}
 	saved, restoreErr = restoreChecked(ctx, db.path, from) // checked by the caller
@@ -56,7 +56,7 @@ func (db *DB) swap(ctx context.Context, from string) (saved string, restoreErr, 
 	if err != nil {
 		return "", nil, fmt.Errorf("åbn databasen igen: %w", err)
 	}
-	db.sql = sqldb
+	db.pool.Store(sqldb)
 	if err := db.migrate(ctx); err != nil {
 		return saved, nil, err
 	}

@@ -9,13 +9,13 @@ import (
 // own next try, and a column one database has is not taken for another's.
 func TestSchemaIsEachDatabases(t *testing.T) {
 	gone := replica(t, "gone")
-	ok(t, gone.sql.Close())
+	ok(t, gone.sql().Close())
 	if _, err := gone.schema(t.Context()); err == nil {
 		t.Fatal("a closed database read its schema")
 	}
 
 	wider := replica(t, "wider")
-	if _, err := wider.sql.Exec("ALTER TABLE members ADD COLUMN shoe_size INTEGER"); err != nil {
+	if _, err := wider.sql().Exec("ALTER TABLE members ADD COLUMN shoe_size INTEGER"); err != nil {
 		t.Fatal(err)
 	}
 	cols, err := wider.schema(t.Context())

@@ -147,7 +147,7 @@ func (db *DB) Search(ctx context.Context, councilID, query string, limit int) ([
 	for i, s := range searchSources {
 		// The query is written into the SQL, not bound: a bound MATCH makes
 		// SQLite prepare the statement a second time on its first step.
-		err := eachRow(ctx, db.sql, func(row scanner) error {
+		err := eachRow(ctx, db.sql(), func(row scanner) error {
 			r := ranked{src: i}
 			if err := row.Scan(&r.rowid, &r.score); err != nil {
 				return err
@@ -194,7 +194,7 @@ func (db *DB) Search(ctx context.Context, councilID, query string, limit int) ([
 		}
 		texts := make([]string, len(s.cols))
 		dest := make([]any, 4+len(s.cols))
-		err := eachRow(ctx, db.sql, func(row scanner) error {
+		err := eachRow(ctx, db.sql(), func(row scanner) error {
 			var rowid int64
 			h := model.SearchHit{Kind: s.kind}
 			dest[0], dest[1], dest[2], dest[3] = &rowid, &h.ID, &h.MeetingID, &h.Title

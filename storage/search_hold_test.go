@@ -117,7 +117,7 @@ func TestFailedApplyLeavesSearchUnheld(t *testing.T) {
 	// The receiver's disk refuses the action item's row, the last row
 	// the batch writes (tables in order: action_items sort first, but
 	// new rows are written after the others' updates).
-	_, err := dst.sql.Exec("CREATE TRIGGER boom BEFORE INSERT ON action_items WHEN new.what = 'Bestil brænde' BEGIN SELECT RAISE(FAIL, 'disk full'); END")
+	_, err := dst.sql().Exec("CREATE TRIGGER boom BEFORE INSERT ON action_items WHEN new.what = 'Bestil brænde' BEGIN SELECT RAISE(FAIL, 'disk full'); END")
 	ok(t, err)
 	if _, err := dst.ApplyOps(context.Background(), mustOps(t, src)); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("apply: %v, want the row refused", err)
@@ -154,7 +154,7 @@ func TestSearchIndexProblemFindsStaleIndex(t *testing.T) {
 			mm.ID = ""
 			ok(t, bad.SaveMeeting(t.Context(), model.Meeting{}, &mm))
 			for _, q := range sql {
-				_, err := bad.sql.Exec(q)
+				_, err := bad.sql().Exec(q)
 				ok(t, err)
 			}
 			if err := SearchIndexProblem(bad); err == nil {
@@ -179,7 +179,7 @@ func TestLeakedHoldHealsAtNextApply(t *testing.T) {
 	_, err := dst.ApplyOps(t.Context(), mustOps(t, src))
 	ok(t, err)
 
-	_, err = dst.sql.Exec("INSERT INTO search_hold(one) VALUES (1)") // the fault
+	_, err = dst.sql().Exec("INSERT INTO search_hold(one) VALUES (1)") // the fault
 	ok(t, err)
 	local := m
 	local.Title = "Vinterfest"

@@ -14,7 +14,7 @@ import (
 // left as it was.
 func SearchIndexProblem(db *DB) error {
 	ctx := context.Background()
-	conn, err := db.sql.Conn(ctx) // temp tables are the connection's own
+	conn, err := db.sql().Conn(ctx) // temp tables are the connection's own
 	if err != nil {
 		return err
 	}

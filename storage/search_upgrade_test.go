@@ -35,7 +35,8 @@ func openBefore(t *testing.T, path, first string) *DB {
 	}
 	sqldb, err := sql.Open("sqlite", dsn(path))
 	ok(t, err)
-	db := &DB{sql: sqldb, path: path, Now: func() time.Time { return syncNow }, apply: applyConn{turn: make(chan struct{}, 1)}} // as Open makes it
+	db := &DB{path: path, Now: func() time.Time { return syncNow }, apply: applyConn{turn: make(chan struct{}, 1)}} // as Open makes it
+	db.pool.Store(sqldb)
 	ctx := context.Background()
 	ok(t, db.migrateTo(ctx, files[:i]))
 	ok(t, db.loadDevice(ctx))
@@ -53,7 +54,7 @@ func TestMigration020UpgradesSearch(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
 	old := openBefore(t, path, "020_search_council_words.sql")
 	var version int
-	ok(t, old.sql.QueryRow("PRAGMA user_version").Scan(&version))
+	ok(t, old.sql().QueryRow("PRAGMA user_version").Scan(&version))
 	if want := versionBefore(t, "020_search_council_words.sql"); version != want {
 		t.Fatalf("old schema is version %d, want %d", version, want)
 	}
@@ -70,13 +71,13 @@ func TestMigration020UpgradesSearch(t *testing.T) {
 	ok(t, old.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
 	// The fault of migration 019's tests: a hold committed, and a write
 	// noted under it with the old index's council word.
-	_, err := old.sql.Exec("INSERT INTO search_hold(one) VALUES (1)")
+	_, err := old.sql().Exec("INSERT INTO search_hold(one) VALUES (1)")
 	ok(t, err)
 	edited := meetings[0]
 	edited.Title = "Vinterfest"
 	ok(t, old.SaveMeeting(t.Context(), meetings[0], &edited))
 	var pending int
-	ok(t, old.sql.QueryRow("SELECT COUNT(*) FROM search_pending").Scan(&pending))
+	ok(t, old.sql().QueryRow("SELECT COUNT(*) FROM search_pending").Scan(&pending))
 	if pending != 1 {
 		t.Fatalf("%d rows noted under the hold, want 1", pending)
 	}

@@ -38,7 +38,7 @@ func (db *DB) AddStaffUser(ctx context.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, err = db.sql.ExecContext(ctx, "INSERT INTO staff_users(id, name, pw_hash, created) VALUES (?, ?, ?, ?)", newID(), name, hash, stampText(db.Now()))
+	_, err = db.sql().ExecContext(ctx, "INSERT INTO staff_users(id, name, pw_hash, created) VALUES (?, ?, ?, ?)", newID(), name, hash, stampText(db.Now()))
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
 		return "", ErrStaffExists
 	}
@@ -49,7 +49,7 @@ func (db *DB) AddStaffUser(ctx context.Context, name string) (string, error) {
 // It takes as long for an unknown name as for a wrong password.
 func (db *DB) CheckStaffUser(ctx context.Context, name, password string) (bool, error) {
 	var hash string
-	err := db.sql.QueryRowContext(ctx, "SELECT pw_hash FROM staff_users WHERE name = ?", strings.TrimSpace(name)).Scan(&hash)
+	err := db.sql().QueryRowContext(ctx, "SELECT pw_hash FROM staff_users WHERE name = ?", strings.TrimSpace(name)).Scan(&hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		_, _ = hashPassword(password) // the same work, so timing tells nothing
 		return false, nil
@@ -109,7 +109,7 @@ func (db *DB) NewStaffPassword(ctx context.Context, name string) (string, error)
 // gone. It changes with the password.
 func (db *DB) StaffStamp(ctx context.Context, name string) (string, error) {
 	var hash string
-	err := db.sql.QueryRowContext(ctx, "SELECT pw_hash FROM staff_users WHERE name = ?", strings.TrimSpace(name)).Scan(&hash)
+	err := db.sql().QueryRowContext(ctx, "SELECT pw_hash FROM staff_users WHERE name = ?", strings.TrimSpace(name)).Scan(&hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -174,7 +174,7 @@ type StaffUser struct {
 
 // StaffUsers are every staff user, by name.
 func (db *DB) StaffUsers(ctx context.Context) ([]StaffUser, error) {
-	return list(ctx, db.sql, func(s scanner) (StaffUser, error) {
+	return list(ctx, db.sql(), func(s scanner) (StaffUser, error) {
 		var u StaffUser
 		return u, s.Scan(&u.ID, &u.Name, &u.PwHash, &u.Created)
 	}, "SELECT id, name, pw_hash, created FROM staff_users ORDER BY name")
@@ -217,7 +217,7 @@ func (db *DB) CreateStaffSession(ctx context.Context, s StaffSession, now time.T
 // without use). ok is false for an unknown or expired session.
 func (db *DB) StaffSessionByToken(ctx context.Context, tokenHash string, now time.Time, ttl time.Duration) (s StaffSession, ok bool, err error) {
 	var exp int64
-	err = db.sql.QueryRowContext(ctx, "UPDATE staff_sessions SET expires = ? WHERE token_hash = ? AND expires > ? RETURNING name, csrf, stamp, expires",
+	err = db.sql().QueryRowContext(ctx, "UPDATE staff_sessions SET expires = ? WHERE token_hash = ? AND expires > ? RETURNING name, csrf, stamp, expires",
 		millis(now.Add(ttl)), tokenHash, millis(now)).Scan(&s.Name, &s.CSRF, &s.Stamp, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return StaffSession{}, false, nil
@@ -231,13 +231,13 @@ func (db *DB) StaffSessionByToken(ctx context.Context, tokenHash string, now tim
 
 // EndStaffSession ends one session (log-out); an unknown one is no error.
 func (db *DB) EndStaffSession(ctx context.Context, tokenHash string) error {
-	_, err := db.sql.ExecContext(ctx, "DELETE FROM staff_sessions WHERE token_hash = ?", tokenHash)
+	_, err := db.sql().ExecContext(ctx, "DELETE FROM staff_sessions WHERE token_hash = ?", tokenHash)
 	return err
 }
 
 // EndStaffSessions ends every session of the staff user name.
 func (db *DB) EndStaffSessions(ctx context.Context, name string) error {
-	_, err := db.sql.ExecContext(ctx, "DELETE FROM staff_sessions WHERE name = ?", strings.TrimSpace(name))
+	_, err := db.sql().ExecContext(ctx, "DELETE FROM staff_sessions WHERE name = ?", strings.TrimSpace(name))
 	return err
 }
 
@@ -263,14 +263,14 @@ func (db *DB) BeginStaffAttempt(ctx context.Context, keys []string, now time.Tim
 
 // EndStaffAttempt forgets an attempt (BeginStaffAttempt).
 func (db *DB) EndStaffAttempt(ctx context.Context, id string) error {
-	_, err := db.sql.ExecContext(ctx, "DELETE FROM staff_failures WHERE attempt = ?", id)
+	_, err := db.sql().ExecContext(ctx, "DELETE FROM staff_failures WHERE attempt = ?", id)
 	return err
 }
 
 // StaffFailures are the times of the attempts counted against key after
 // since (failures, and attempts under way), newest first, at most limit.
 func (db *DB) StaffFailures(ctx context.Context, key string, since time.Time, limit int) ([]time.Time, error) {
-	return list(ctx, db.sql, func(s scanner) (time.Time, error) {
+	return list(ctx, db.sql(), func(s scanner) (time.Time, error) {
 		var ms int64
 		err := s.Scan(&ms)
 		return time.UnixMilli(ms).UTC(), err

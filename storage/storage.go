@@ -83,9 +83,15 @@ var (
 	ErrNotDatabase = error(model.NewError(model.Invalid, "filen er ikke en Lokalråd-database eller er beskadiget"))
 )
 
+// sql is the database's connection pool.
+func (db *DB) sql() *sql.DB { return db.pool.Load() }
+
 // DB is an open Lokalråd database.
 type DB struct {
-	sql    *sql.DB
+	// pool is the connection pool, read through sql(): a restore from the
+	// open window (RestoreFrom) puts a new one in while the window's
+	// background work (counts, search, the sync's status) goes on reading.
+	pool   atomic.Pointer[sql.DB]
 	path   string
 	device string
 	key    ed25519.PrivateKey // this device's signing key (keys.go)
@@ -141,7 +147,8 @@ func open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("åbn database %s: %w", path, err)
 	}
-	db := &DB{sql: sqldb, path: path, Now: time.Now, apply: applyConn{turn: make(chan struct{}, 1)}}
+	db := &DB{path: path, Now: time.Now, apply: applyConn{turn: make(chan struct{}, 1)}}
+	db.pool.Store(sqldb)
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -185,7 +192,7 @@ func (db *DB) Close() error {
 	db.apply.turn <- struct{}{} // after an apply under way
 	db.apply.drop(false)
 	<-db.apply.turn
-	return db.sql.Close()
+	return db.sql().Close()
 }
 
 // Path is the file the database lives in.
@@ -211,7 +218,7 @@ func (db *DB) migrate(ctx context.Context) error { return db.migrateTo(ctx, migr
 // is removed.
 func (db *DB) migrateTo(ctx context.Context, files []string) error {
 	var version int
-	if err := db.sql.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+	if err := db.sql().QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		if strings.Contains(err.Error(), "not a database") || strings.Contains(err.Error(), "malformed") {
 			return fmt.Errorf("%s: %w", db.path, ErrNotDatabase)
 		}
@@ -228,7 +235,7 @@ func (db *DB) migrateTo(ctx context.Context, files []string) error {
 		// program's database (given by --db by mistake): it is not ours to
 		// change.
 		var tables int
-		if err := db.sql.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master").Scan(&tables); err != nil {
+		if err := db.sql().QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master").Scan(&tables); err != nil {
 			return friendly(fmt.Errorf("læs databasens indhold: %w", err))
 		}
 		if tables > 0 {
@@ -243,7 +250,7 @@ func (db *DB) migrateTo(ctx context.Context, files []string) error {
 			return fmt.Errorf("sikkerhedskopi før opgradering: %w", err)
 		}
 		before = freeName(dir, fmt.Sprintf("foer-opgradering-v%d-", version), time.Now())
-		if _, err := db.sql.ExecContext(ctx, "VACUUM INTO ?", before); err != nil {
+		if _, err := db.sql().ExecContext(ctx, "VACUUM INTO ?", before); err != nil {
 			removeDB(before)
 			return friendly(fmt.Errorf("sikkerhedskopi før opgradering: %w", err))
 		}
@@ -278,7 +285,7 @@ func (db *DB) migrateTo(ctx context.Context, files []string) error {
 // after a cancelled Open then found the database locked). Here it is
 // rolled back before upgrade returns.
 func (db *DB) upgrade(ctx context.Context, files []string, from int) error {
-	tx, err := db.sql.BeginTx(context.WithoutCancel(ctx), nil)
+	tx, err := db.sql().BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return friendly(err)
 	}
@@ -323,7 +330,7 @@ func (db *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	if e := db.damaged.Load(); e != nil {
 		return *e
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.sql().BeginTx(ctx, nil)
 	if err != nil {
 		return friendly(err)
 	}

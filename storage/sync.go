@@ -88,7 +88,7 @@ func (db *DB) schema(ctx context.Context) (map[string]map[string]bool, error) {
 	m := map[string]map[string]bool{}
 	order := map[string][]string{}
 	for _, t := range append(append([]string{}, Tables...), MunicipalTables...) {
-		cols, err := list(ctx, db.sql, func(s scanner) ([2]string, error) {
+		cols, err := list(ctx, db.sql(), func(s scanner) ([2]string, error) {
 			var cid, notnull, pk int
 			var name, typ string
 			var dflt any

@@ -89,7 +89,7 @@ func (db *DB) ApplyPulledPart(ctx context.Context, ops []Change, next string) (A
 // ApplyPulledPage. Without such pages it does nothing.
 func (db *DB) FinishPull(ctx context.Context) error {
 	var held bool
-	if err := db.sql.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM search_hold)").Scan(&held); err != nil || !held {
+	if err := db.sql().QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM search_hold)").Scan(&held); err != nil || !held {
 		return friendly(err)
 	}
 	return db.applyTx(ctx, func(tx *sql.Tx) error {
@@ -126,7 +126,7 @@ func (db *DB) applyTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 		return friendly(ctx.Err())
 	}
 	defer func() { <-db.apply.turn }()
-	err := db.apply.run(ctx, db.sql, f)
+	err := db.apply.run(ctx, db.sql(), f)
 	if err != nil {
 		// The next apply takes a new connection. Not this one again: a
 		// context that ended the apply interrupts the connection's

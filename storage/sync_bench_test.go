@@ -53,7 +53,7 @@ func applySource(b *testing.B) (ops []Change, rows map[string][][]any) {
 	ops = mustOps(b, src)
 	rows = map[string][][]any{}
 	for _, t := range Tables {
-		rs, err := src.sql.Query("SELECT * FROM " + t)
+		rs, err := src.sql().Query("SELECT * FROM " + t)
 		ok(b, err)
 		cols := noerr.Get(rs.Columns())(b)
 		for rs.Next() {
@@ -203,7 +203,7 @@ func checkSameRows(b *testing.B, db *DB, rows map[string][][]any) {
 	b.Helper()
 	for t, rs := range rows {
 		var n int
-		ok(b, db.sql.QueryRow("SELECT COUNT(*) FROM "+t).Scan(&n))
+		ok(b, db.sql().QueryRow("SELECT COUNT(*) FROM "+t).Scan(&n))
 		if n != len(rs) {
 			b.Fatalf("%s: %d rows, want %d", t, n, len(rs))
 		}

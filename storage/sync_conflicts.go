@@ -39,7 +39,7 @@ type Conflict struct {
 
 // Conflicts lists a council's conflicts nobody has dismissed, newest first.
 func (db *DB) Conflicts(ctx context.Context, councilID string) ([]Conflict, error) {
-	out, err := list(ctx, db.sql, func(s scanner) (Conflict, error) {
+	out, err := list(ctx, db.sql(), func(s scanner) (Conflict, error) {
 		var c Conflict
 		var merged int64
 		err := s.Scan(&c.ID, &c.Council, &c.Table, &c.Row, &c.Field, &c.Winner, &c.Loser, &c.Kept, &c.Other, &merged)
@@ -60,7 +60,7 @@ func (db *DB) Conflicts(ctx context.Context, councilID string) ([]Conflict, erro
 			continue
 		}
 		var v any
-		if err := db.sql.QueryRowContext(ctx, "SELECT "+c.Field+" FROM "+c.Table+" WHERE id = ?", c.Row).Scan(&v); err == nil {
+		if err := db.sql().QueryRowContext(ctx, "SELECT "+c.Field+" FROM "+c.Table+" WHERE id = ?", c.Row).Scan(&v); err == nil {
 			c.Current = textValue(v)
 		}
 	}

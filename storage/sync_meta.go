@@ -36,7 +36,7 @@ func (db *DB) Meta(ctx context.Context, key string) (string, error) {
 		return db.getToken(), nil
 	}
 	var v string
-	err := db.sql.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	err := db.sql().QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -152,7 +152,7 @@ func (db *DB) PendingCount(ctx context.Context, council string) (int, error) {
 		args = append(args, council)
 	}
 	var count int
-	err = db.sql.QueryRowContext(ctx, q, args...).Scan(&count)
+	err = db.sql().QueryRowContext(ctx, q, args...).Scan(&count)
 	return count, err
 }
 

@@ -100,7 +100,7 @@ func dump(t tester, db *DB) string {
 		if tb == "tombstones" {
 			order = "tbl, row_id"
 		}
-		rows, err := db.sql.Query("SELECT * FROM " + tb + " ORDER BY " + order)
+		rows, err := db.sql().Query("SELECT * FROM " + tb + " ORDER BY " + order)
 		ok(t, err)
 		cols, _ := rows.Columns()
 		for rows.Next() {

@@ -67,7 +67,7 @@ var syncKeys = []string{MetaServer, MetaCouncil, MetaStaff, MetaCursor, MetaAcke
 
 // SyncState reads this device's sync state in one query.
 func (db *DB) SyncState(ctx context.Context) (SyncState, error) {
-	st, err := readSyncState(ctx, db.sql)
+	st, err := readSyncState(ctx, db.sql())
 	if err != nil {
 		return st, err
 	}

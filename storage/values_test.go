@@ -77,7 +77,7 @@ func TestUpgradeTurnsNumberLikeTextBack(t *testing.T) {
 	}
 	defer db.Close()
 	var v any
-	if err := db.sql.QueryRow("SELECT value FROM changes WHERE seq = 100000").Scan(&v); err != nil {
+	if err := db.sql().QueryRow("SELECT value FROM changes WHERE seq = 100000").Scan(&v); err != nil {
 		t.Fatal(err)
 	}
 	if s, ok := textOf(v).(string); !ok || s != "12345678" {

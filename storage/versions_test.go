@@ -31,7 +31,7 @@ func openFixture(t *testing.T, name string) *DB {
 func hasIndex(t *testing.T, db *DB, name string) bool {
 	t.Helper()
 	var n int
-	ok(t, db.sql.QueryRow("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?", name).Scan(&n))
+	ok(t, db.sql().QueryRow("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?", name).Scan(&n))
 	return n > 0
 }
 
@@ -70,7 +70,7 @@ func TestMigration016OldDatabasesSyncAsBefore(t *testing.T) {
 		t.Fatalf("a new laptop differs from the old ones:\n%s\n---\n%s", dc, da)
 	}
 	var rows int
-	ok(t, c.sql.QueryRow("SELECT COUNT(*) FROM field_versions").Scan(&rows))
+	ok(t, c.sql().QueryRow("SELECT COUNT(*) FROM field_versions").Scan(&rows))
 	if rows != 0 {
 		t.Errorf("the first pull stored %d field versions; every field's version is its last op", rows)
 	}
@@ -142,11 +142,11 @@ func TestStickyVersionIsStored(t *testing.T) {
 
 	status := func(db *DB) string {
 		var s string
-		ok(t, db.sql.QueryRow("SELECT status FROM budget_wishes WHERE id = ?", wish).Scan(&s))
+		ok(t, db.sql().QueryRow("SELECT status FROM budget_wishes WHERE id = ?", wish).Scan(&s))
 		return s
 	}
 	version := func(db *DB) string {
-		v, ok2, err := fieldVersion(context.Background(), db.sql, "budget_wishes", wish, "status")
+		v, ok2, err := fieldVersion(context.Background(), db.sql(), "budget_wishes", wish, "status")
 		ok(t, err)
 		if !ok2 {
 			return ""
@@ -160,7 +160,7 @@ func TestStickyVersionIsStored(t *testing.T) {
 		ok(t, err)
 	}
 	var rows int
-	ok(t, paged.sql.QueryRow("SELECT COUNT(*) FROM field_versions WHERE tbl = 'budget_wishes' AND row_id = ?", wish).Scan(&rows))
+	ok(t, paged.sql().QueryRow("SELECT COUNT(*) FROM field_versions WHERE tbl = 'budget_wishes' AND row_id = ?", wish).Scan(&rows))
 	if rows != 1 || version(paged) != "k:1" || status(paged) != "besvaret" {
 		t.Fatalf("after the unseen edit: %d rows, version %s, status %q; want the answer k:1 stored", rows, version(paged), status(paged))
 	}

@@ -32,7 +32,7 @@ var (
 
 // YearRules lists a council's yearly rules in the order they fall.
 func (db *DB) YearRules(ctx context.Context, councilID string) ([]model.YearRule, error) {
-	out, err := list(ctx, db.sql, yearRuleD.scan, rulesT.selectSQL()+" WHERE council_id = ? ORDER BY id", councilID)
+	out, err := list(ctx, db.sql(), yearRuleD.scan, rulesT.selectSQL()+" WHERE council_id = ? ORDER BY id", councilID)
 	model.SortYearRules(out)
 	return out, err
 }
