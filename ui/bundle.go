@@ -3,8 +3,10 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -47,6 +49,7 @@ func (u *App) bundleTo(path, council string) {
 	progress := u.working(lang.L("Writing the changes to the file…"))
 	go func() {
 		h, err := writeBundleFile(u, path, council)
+		err = fileError(err)
 		u.do(func() {
 			progress.Hide()
 			if err != nil {
@@ -104,6 +107,7 @@ func (u *App) bundleFrom(path string) {
 			h, applied, err = u.sync.client.ImportBundleReport(u.appCtx(), f, u.db)
 			f.Close()
 		}
+		err = fileError(err)
 		n := applied.New
 		u.do(func() {
 			progress.Hide()
@@ -140,6 +144,22 @@ var bundleErrors = []struct {
 	{exchange.ErrBadBundle, "The file is not a sync file of Lokalråd, or it is damaged."},
 	{exchange.ErrBundleTooMany, "Too many changes for one sync file: sync over the network instead."},
 	{exchange.ErrBundleBlob, "An attachment in the sync file is damaged or unknown."},
+}
+
+// fileError words the operating system's errors of a file on a stick
+// (gone, not allowed, full) for the screens; others pass as they are.
+func fileError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return &userError{msg: lang.L("The file or its folder is no longer there: perhaps the USB stick was taken out.")}
+	case errors.Is(err, fs.ErrPermission):
+		return &userError{msg: lang.L("Lokalråd may not read or write there: choose another folder.")}
+	case errors.Is(err, syscall.ENOSPC):
+		return storage.ErrDiskFull
+	}
+	return err
 }
 
 // bundleError is err worded for the screens.

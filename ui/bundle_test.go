@@ -96,3 +96,20 @@ func closeOverlays(c fyne.Canvas) {
 		c.Overlays().Remove(c.Overlays().Top())
 	}
 }
+
+// A stick taken out before the file is written or read: said in Danish,
+// never as Go's »open …: no such file or directory«.
+func TestSyncByFileStickGone(t *testing.T) {
+	u, _, council := withCouncil(t)
+	gone := filepath.Join(t.TempDir(), "usb", "jyderup.lokalraad") // the folder is not there
+	u.bundleTo(gone, council)
+	eventually(t, "the write's refusal", func() bool {
+		return strings.Contains(texts(u.win.Canvas().Overlays().Top()), "måske blev USB-nøglen taget ud")
+	})
+	closeOverlays(u.win.Canvas())
+	u.bundleFrom(gone)
+	eventually(t, "the read's refusal", func() bool {
+		s := texts(u.win.Canvas().Overlays().Top())
+		return strings.Contains(s, "måske blev USB-nøglen taget ud") && !strings.Contains(s, "no such file")
+	})
+}
