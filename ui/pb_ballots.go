@@ -85,6 +85,11 @@ func (b *ballotEntry) build() fyne.CanvasObject {
 	// Enter in the number goes to the marks with their text selected: marks
 	// left from a ballot refused for its number are typed over, not added to.
 	b.number.OnSubmitted = func(string) {
+		// A number this counter typed already is said at once, before its
+		// marks are typed for nothing.
+		if n, err := strconv.Atoi(strings.TrimSpace(b.number.Text)); err == nil && b.typedAlready(n) {
+			return
+		}
 		u.win.Canvas().Focus(b.marks)
 		b.marks.TypedShortcut(&fyne.ShortcutSelectAll{})
 	}
@@ -312,14 +317,8 @@ func (b *ballotEntry) onSave() {
 	if b.editing != nil {
 		loaded = *b.editing
 	}
-	for _, x := range b.ballots {
-		if x.Number == n && x.Entry == me && x.ID != loaded.ID {
-			b.show(lang.L("No. {{.N}} is already entered by this counter ({{.Marks}}). Choose it in the list below to correct it.",
-				map[string]any{"N": n, "Marks": model.FormatMarks(x.Marks, r.BallotKind == model.PBPoints)}), false)
-			u.win.Canvas().Focus(b.number)
-			b.number.TypedShortcut(&fyne.ShortcutSelectAll{})
-			return
-		}
+	if b.typedAlready(n) {
+		return
 	}
 	x := loaded
 	x.CouncilID, x.RoundID, x.Entry, x.Number = r.CouncilID, r.ID, me, n
@@ -337,6 +336,27 @@ func (b *ballotEntry) onSave() {
 	b.marks.SetText("")
 	b.number.SetText(strconv.Itoa(b.nextNumber()))
 	b.focus()
+}
+
+// typedAlready tells, and says, that this counter has entered ballot n
+// already (other than the one being corrected), and puts the cursor back
+// in the number, selected.
+func (b *ballotEntry) typedAlready(n int) bool {
+	var editing string
+	if b.editing != nil {
+		editing = b.editing.ID
+	}
+	me := b.entryNo()
+	for _, x := range b.ballots {
+		if x.Number == n && x.Entry == me && x.ID != editing {
+			b.show(lang.L("No. {{.N}} is already entered by this counter ({{.Marks}}). Choose it in the list below to correct it.",
+				map[string]any{"N": n, "Marks": model.FormatMarks(x.Marks, b.s.round.BallotKind == model.PBPoints)}), false)
+			b.s.u.win.Canvas().Focus(b.number)
+			b.number.TypedShortcut(&fyne.ShortcutSelectAll{})
+			return true
+		}
+	}
+	return false
 }
 
 // onCorrect puts an entry back in the fields for correcting.
