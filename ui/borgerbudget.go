@@ -396,6 +396,11 @@ func newProposalsPane(s *pbScreen) *proposalsPane {
 		id:    func(p model.PBProposal) string { return p.ID },
 		row: func(p model.PBProposal) (string, string) {
 			sub := model.Kroner(p.VoteCost()) + " · " + label(p.Status)
+			if pot := s.round.Pot; pot > 0 && p.VoteCost() > pot {
+				// Allowed (the municipality may still raise the pot), but
+				// as it stands no count can fund it.
+				sub += " · " + lang.L("costs more than the whole pot")
+			}
 			if p.Status == model.ProposalRejected && p.Reason != "" {
 				sub += ": " + firstLine(p.Reason)
 			}

@@ -30,3 +30,19 @@ func TestOneDifferenceIsSaidInTheSingular(t *testing.T) {
 		t.Errorf("Resultat says:\n%s", shown)
 	}
 }
+
+// A proposal that costs more than the whole pot is allowed (the pot may
+// still grow), but its line in the list says that no count can fund it.
+func TestProposalOverThePotIsMarked(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseProposals)
+	s := openPB(t, u, r.ID, 0)
+	over := model.PBProposal{Number: 7, Title: "Ny hal", Cost: r.Pot + 1}
+	within := model.PBProposal{Number: 8, Title: "Bænk", Cost: r.Pot}
+	if _, sub := s.proposals.pane.k.row(over); !strings.Contains(sub, "koster mere end hele puljen") {
+		t.Errorf("a proposal over the pot is listed as %q", sub)
+	}
+	if _, sub := s.proposals.pane.k.row(within); strings.Contains(sub, "puljen") {
+		t.Errorf("a proposal of the whole pot is listed as %q", sub)
+	}
+}
