@@ -89,6 +89,11 @@ func answerLine(w model.BudgetWish) string {
 	if w.Granted != 0 {
 		s += " · " + model.Kroner(w.Granted)
 	}
+	if w.Estimate > 0 && w.Granted > w.Estimate {
+		// Allowed (the grant is the municipality's to set), but likely a
+		// slip of the keyboard: said where both sides read the answer.
+		s += " · " + lang.L("more than the estimate")
+	}
 	return s
 }
 

@@ -46,3 +46,20 @@ func TestProposalOverThePotIsMarked(t *testing.T) {
 		t.Errorf("a proposal of the whole pot is listed as %q", sub)
 	}
 }
+
+// A grant above the wish's estimate is kept (it is the municipality's to
+// set), but where the answer is read it says so: likely a slip of the
+// keyboard (300.000 for 30.000).
+func TestGrantAboveTheEstimateIsMarked(t *testing.T) {
+	if err := SetupLanguage("da"); err != nil {
+		t.Fatal(err)
+	}
+	w := model.BudgetWish{Estimate: 250_000_00, Answer: model.AnswerPartly, Granted: 300_000_00}
+	if got := answerLine(w); !strings.Contains(got, "mere end det anslåede beløb") {
+		t.Errorf("a grant above the estimate reads %q", got)
+	}
+	w.Granted = 250_000_00
+	if got := answerLine(w); strings.Contains(got, "anslåede") {
+		t.Errorf("a grant of the estimate reads %q", got)
+	}
+}
