@@ -136,7 +136,14 @@ func (u *App) applyLanguage(code string) {
 		return
 	}
 	u.win.SetMainMenu(u.mainMenu())
+	tab := -1
+	if u.tabs != nil {
+		tab = u.tabs.SelectedIndex()
+	}
 	u.start()
+	if u.tabs != nil && tab > 0 && tab < len(u.tabs.Items) {
+		u.tabs.SelectIndex(tab) // the screen the user was on, now in code
+	}
 	// The status bar stays through start: its texts are set again.
 	u.sync.nowBtn.SetText(lang.L("Sync now"))
 	u.sync.refresh()

@@ -310,3 +310,19 @@ func TestTextsNeedNoEmojiFont(t *testing.T) {
 		}
 	}
 }
+
+// Switching the language in Settings keeps the screen the user was on:
+// the window used to go back to Oversigt.
+func TestLanguageSwitchKeepsTheTab(t *testing.T) {
+	u, _, _ := withCouncil(t)
+	defer SetupLanguage("da")
+	u.tabs.SelectIndex(tabMembers)
+	u.applyLanguage("en")
+	if u.tabs.SelectedIndex() != tabMembers || u.tabs.Selected().Text != lang.L("Members") || lang.L("Members") != "Members" {
+		t.Errorf("after switching to English the window shows tab %d (%q), want Members", u.tabs.SelectedIndex(), u.tabs.Selected().Text)
+	}
+	u.applyLanguage("da")
+	if u.tabs.SelectedIndex() != tabMembers || u.tabs.Selected().Text != "Medlemmer" {
+		t.Errorf("after switching back the window shows %q", u.tabs.Selected().Text)
+	}
+}
