@@ -331,7 +331,7 @@ func parseSignedKroner(s string) (int64, error) {
 func (s *accountsScreen) onPrint() {
 	s.u.saver.flush()
 	council, _ := s.u.db.Council(s.u.ctx, s.u.councilID)
-	name := model.FileName("pdf", "Årsregnskab", council.Name, strconv.Itoa(s.year))
+	name := fileName("pdf", "Årsregnskab", council.Name, strconv.Itoa(s.year))
 	id, year, doc := s.u.councilID, s.year, accountsDoc
 	if s.withReceipts.Checked {
 		doc = accountsReceiptsDoc

@@ -20,7 +20,7 @@ import (
 // chooses (a USB stick): "Tag sikkerhedskopi nu".
 func (u *App) onBackupNow() {
 	u.saver.flush()
-	name := model.FileName("db", "Sikkerhedskopi", u.councilName(), model.ShortDate(u.now()))
+	name := fileName("db", "Sikkerhedskopi", u.councilName(), model.ShortDate(u.now()))
 	u.saveDialog(name, func(wc fyne.URIWriteCloser) {
 		// The dialog made an empty file; the backup is written in its place.
 		path := wc.URI().Path()

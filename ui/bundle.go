@@ -32,7 +32,7 @@ func (u *App) onBundleExport() {
 		return
 	}
 	u.saver.flush()
-	name := model.FileName(bundleExt[1:], "Ændringer", u.councilName(), model.ShortDate(u.now()))
+	name := fileName(bundleExt[1:], "Ændringer", u.councilName(), model.ShortDate(u.now()))
 	u.saveDialog(name, func(wc fyne.URIWriteCloser) {
 		// The dialog made an empty file: the bundle is written beside it
 		// and takes its name when whole.

@@ -25,6 +25,30 @@ import (
 	db "lokalraad/storage"
 )
 
+// fileNamesEn are the English starts of the files the app saves, by their
+// Danish ones: a file saved from the English window is named in English.
+var fileNamesEn = map[string]string{
+	"Mødemappe": "Meeting packet", "Formandens eksemplar": "Chair's copy", "Referat": "Minutes",
+	"Deltagerliste": "Attendance list", "Notatark": "Note sheet", "Invitation": "Invitation",
+	"Budgetønsker": "Budget wishes", "Årshjul": "Year wheel", "Lokalråd": "Local council",
+	"Møder": "Meetings", "Kalender": "Calendar", "Kalender med opgaver": "Calendar with tasks",
+	"Skabelon til import": "Import template", "Årsregnskab": "Annual accounts",
+	"Årsregnskab med bilag": "Annual accounts with receipts", "Udviklingsplan": "Development plan",
+	"Sikkerhedskopi": "Backup", "Ændringer": "Changes", "Persondata": "Personal data",
+	"Skabelon til borgerforslag": "Citizen proposals template", "Stemmesedler": "Ballots",
+	"Resultat": "Result", "Borgerbudget": "Citizen budget",
+}
+
+// fileName is model.FileName with its first part (Danish) in the window's
+// language.
+func fileName(ext, danish string, parts ...string) string {
+	first := danish
+	if en, ok := fileNamesEn[danish]; ok && current() == model.English {
+		first = en
+	}
+	return model.FileName(ext, append([]string{first}, parts...)...)
+}
+
 // document is one thing the export dialogs can make.
 type document struct {
 	key   string // the English catalogue key of its name
@@ -257,7 +281,7 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 		case year != 0:
 			tail = strconv.Itoa(year)
 		}
-		name := model.FileName(doc.ext, doc.base, council.Name, tail)
+		name := fileName(doc.ext, doc.base, council.Name, tail)
 		dlg.Hide()
 		u.withBilagChecked(doc, ref, func(skip bool) {
 			u.saveAs(name, func() ([]byte, error) { return u.renderSkipping(doc, councilID, ref, year, contacts.Checked, skip) })
@@ -273,7 +297,7 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 				return
 			}
 			council, _ := u.db.Council(u.ctx, councilID)
-			name := model.FileName(doc.ext, doc.base, council.Name, "")
+			name := fileName(doc.ext, doc.base, council.Name, "")
 			dlg.Hide()
 			u.withBilagChecked(doc, ref, func(skip bool) {
 				u.printInBackground(name, func() ([]byte, error) { return u.renderSkipping(doc, councilID, ref, year, contacts.Checked, skip) })

@@ -333,7 +333,7 @@ func (v *resultView) fileName(ext, what string) string {
 			council = c.Name
 		}
 	}
-	return model.FileName(ext, what, council, v.s.round.Title)
+	return fileName(ext, what, council, v.s.round.Title)
 }
 
 func (v *resultView) pdfOptions() pdf.Options {
@@ -502,7 +502,7 @@ func readPB(ctx context.Context, db *storage.DB, council string, rc io.Reader) (
 
 // onTemplate saves the workbook template for proposals.
 func (pp *proposalsPane) onTemplate() {
-	pp.s.u.saveAs(model.FileName("xlsx", "Skabelon til borgerforslag"), func() ([]byte, error) {
+	pp.s.u.saveAs(fileName("xlsx", "Skabelon til borgerforslag"), func() ([]byte, error) {
 		var buf bytes.Buffer
 		err := xlsx.PBProposalsTemplate(&buf)
 		return buf.Bytes(), err

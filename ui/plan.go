@@ -298,7 +298,7 @@ func (s *planScreen) onCopy() {
 func (s *planScreen) onPrint() {
 	s.u.saver.flush()
 	council, _ := s.u.db.Council(s.u.ctx, s.u.councilID)
-	name := model.FileName("pdf", "Udviklingsplan", council.Name, strconv.Itoa(s.year))
+	name := fileName("pdf", "Udviklingsplan", council.Name, strconv.Itoa(s.year))
 	id, year := s.u.councilID, s.year
 	s.u.saveAs(name, func() ([]byte, error) { return s.u.render(planDoc, id, "", year, false) })
 }

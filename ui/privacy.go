@@ -158,7 +158,7 @@ func (p *privacyDialog) onSave() {
 		return
 	}
 	r := p.report
-	p.u.saveAs(model.FileName("json", "Persondata", r.Name), func() ([]byte, error) {
+	p.u.saveAs(fileName("json", "Persondata", r.Name), func() ([]byte, error) {
 		return json.MarshalIndent(r, "", "  ")
 	})
 }

@@ -256,7 +256,7 @@ func (s *yearScreen) onUsual() {
 func (s *yearScreen) onPrint() {
 	s.u.saver.flush()
 	council, _ := s.u.db.Council(s.u.ctx, s.u.councilID)
-	name := model.FileName("pdf", "Årshjul", council.Name, strconv.Itoa(s.year))
+	name := fileName("pdf", "Årshjul", council.Name, strconv.Itoa(s.year))
 	id, year := s.u.councilID, s.year
 	s.u.saveAs(name, func() ([]byte, error) { return s.u.render(yearWheelDoc, id, "", year, false) })
 }
