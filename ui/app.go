@@ -169,6 +169,7 @@ func newApp(a fyne.App, db *storage.DB, later bool) *App {
 	u.win.SetOnClosed(u.end)                  // closing never loses typed text
 	// The close button quits like Ctrl+Q: see Quit.
 	u.win.SetCloseIntercept(u.Quit)
+	escapeDismisses(u.win.Canvas())
 	u.sync = newSyncer(u)
 	u.win.SetMainMenu(u.mainMenu())
 	u.start()

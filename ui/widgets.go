@@ -44,6 +44,9 @@ func (e *entry) AcceptsTab() bool { return false }
 // field; other keys edit as usual.
 func (e *entry) TypedKey(k *fyne.KeyEvent) {
 	e.fresh = false
+	if k.Name == fyne.KeyEscape && dismissTop(fyne.CurrentApp().Driver().CanvasForObject(e)) {
+		return // a dialog's field: Escape closes the dialog (escape.go)
+	}
 	if k.Name != fyne.KeyTab {
 		e.Entry.TypedKey(k)
 		return
