@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"fyne.io/fyne/v2"
@@ -59,7 +60,7 @@ func (u *App) bundleTo(path, council string) {
 			}
 			dialog.ShowInformation(lang.L("Sync by file"),
 				lang.L("{{.Count}} changes for {{.Council}} are saved in", map[string]any{"Count": h.Count, "Council": h.CouncilName})+":\n"+path+"\n\n"+
-					lang.L("Take the file to the municipality or another computer of the council, and read it in there with {{.Menu}}.", map[string]any{"Menu": lang.L("File menu") + " › " + lang.L("Read changes from a file…")}), u.win)
+					lang.L("Take the file to the municipality or another computer of the council, and read it in there with {{.Menu}}.", map[string]any{"Menu": lang.L("File menu") + " › " + strings.TrimSuffix(lang.L("Read changes from a file…"), "…")}), u.win)
 		})
 	}()
 }
@@ -71,6 +72,11 @@ func writeBundleFile(u *App, path, council string) (exchange.BundleHeader, error
 	}
 	defer os.Remove(tmp.Name())
 	h, err := u.sync.client.WriteBundle(u.appCtx(), tmp, u.db, council)
+	if err == nil {
+		// Readable on the other computer too (a temporary file is the
+		// owner's only), as a file the save dialog makes is.
+		err = tmp.Chmod(0o644)
+	}
 	if err == nil {
 		err = tmp.Sync()
 	}

@@ -48,6 +48,9 @@ func TestSyncByFileFromTheMenu(t *testing.T) {
 	eventually(t, "the saved message", func() bool {
 		return strings.Contains(texts(a.win.Canvas().Overlays().Top()), "ændringer for Jyderup Lokalråd er gemt i")
 	})
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm()&0o044 != 0o044 {
+		t.Errorf("the sync file cannot be read by another user on a stick with permissions: %v, %v", st.Mode(), err)
+	}
 	if left, _ := filepath.Glob(filepath.Join(stick, ".lokalraad-*")); len(left) != 0 {
 		t.Errorf("temporary files left on the stick: %v", left)
 	}
