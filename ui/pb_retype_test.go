@@ -12,18 +12,11 @@ import (
 	"fyne.io/fyne/v2"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 func TestMarksTypedAfterARefusedNumberReplaceTheOldOnes(t *testing.T) {
-	u, db, council := withCouncil(t)
-	r := pbRound(t, db, council, model.PhaseVoting)
-	s := openPB(t, u, r.ID, 2)
-	b := s.entry
-	b.counter.SetSelected("Tæller 1")
-
-	enter(t, u) // number 1
-	typeFocused(t, u, "1 2")
-	enter(t, u)
+	u, db, r, b := afterBallotOne(t)
 
 	// Ballot 1 again, its marks typed before the number was looked at
 	// (the number changed by hand, then Enter in the marks): refused, and
@@ -57,15 +50,7 @@ func TestMarksTypedAfterARefusedNumberReplaceTheOldOnes(t *testing.T) {
 // A counter who types a number already entered is told so on its Enter,
 // before typing its marks for nothing; the cursor stays in the number.
 func TestANumberTypedTwiceIsSaidOnItsEnter(t *testing.T) {
-	u, db, council := withCouncil(t)
-	r := pbRound(t, db, council, model.PhaseVoting)
-	s := openPB(t, u, r.ID, 2)
-	b := s.entry
-	b.counter.SetSelected("Tæller 1")
-
-	enter(t, u) // number 1
-	typeFocused(t, u, "1 2")
-	enter(t, u)
+	u, db, r, b := afterBallotOne(t)
 
 	typeFocused(t, u, "1") // ballot 1 again
 	enter(t, u)
@@ -87,4 +72,18 @@ func TestANumberTypedTwiceIsSaidOnItsEnter(t *testing.T) {
 	if n := len(storedBallots(t, db, r.ID)); n != 2 {
 		t.Errorf("%d ballots stored, want 2", n)
 	}
+}
+
+// afterBallotOne opens the count of a round in its vote as Tæller 1, who
+// has entered ballot 1 (marks 1 and 2) by the keyboard.
+func afterBallotOne(t *testing.T) (*App, *storage.DB, model.PBRound, *ballotEntry) {
+	t.Helper()
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseVoting)
+	b := openPB(t, u, r.ID, 2).entry
+	b.counter.SetSelected("Tæller 1")
+	enter(t, u) // number 1
+	typeFocused(t, u, "1 2")
+	enter(t, u)
+	return u, db, r, b
 }
