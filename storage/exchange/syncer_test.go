@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,19 +11,27 @@ import (
 
 // fakeClock is a Syncer's clock that moves only when the test ticks it.
 type fakeClock struct {
+	mu    sync.Mutex // the loop reads the time while the test moves it
 	now   time.Time
 	ticks chan time.Time
 }
 
-func (c *fakeClock) Now() time.Time { return c.now }
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
 
 func (c *fakeClock) Tick(time.Duration) (<-chan time.Time, func()) { return c.ticks, func() {} }
 
 // tick moves the clock on by d and hands the loop the tick; the loop has
 // finished with the tick before (and any sync it started) when this returns.
 func (c *fakeClock) tick(d time.Duration) {
+	c.mu.Lock()
 	c.now = c.now.Add(d)
-	c.ticks <- c.now
+	now := c.now
+	c.mu.Unlock()
+	c.ticks <- now
 }
 
 // The background loop: a sync at start; an edit goes up once edits have
