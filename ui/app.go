@@ -498,6 +498,14 @@ func (u *App) onPrintShortcut() {
 	u.onExportCouncil()
 }
 
+// working shows a progress dialog for work in the background; it has no
+// button (Escape leaves it too), and Hide ends it.
+func (u *App) working(title string) dialog.Dialog {
+	d := dialog.NewCustomWithoutButtons(title, widget.NewProgressBarInfinite(), u.win)
+	d.Show()
+	return d
+}
+
 // notAvailable says that an export is not wired in.
 func (u *App) notAvailable() {
 	dialog.ShowInformation(lang.L("Print / export…"), lang.L("Printing and export are not available in this version."), u.win)

@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -105,9 +104,7 @@ func (l *attachList) attach(name string, r io.Reader) {
 func (l *attachList) onOpen(a model.Attachment) {
 	path, err := l.u.db.ViewableFile(a)
 	if errors.Is(err, storage.ErrBlobMissing) {
-		bar := widget.NewProgressBarInfinite()
-		progress := dialog.NewCustomWithoutButtons(lang.L("Fetching the attachment…"), bar, l.u.win)
-		progress.Show()
+		progress := l.u.working(lang.L("Fetching the attachment…"))
 		go func() {
 			ctx, cancel := context.WithTimeout(l.u.ctx, 10*time.Minute)
 			ferr := l.u.sync.client.FetchBlob(ctx, l.u.db, a)

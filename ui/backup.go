@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
-	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
 	lstorage "lokalraad/storage"
@@ -32,9 +31,7 @@ func (u *App) onBackupNow() {
 
 // backupTo writes the backup in the background with a progress dialog.
 func (u *App) backupTo(path string) {
-	bar := widget.NewProgressBarInfinite()
-	progress := dialog.NewCustomWithoutButtons(lang.L("Taking a backup…"), bar, u.win)
-	progress.Show()
+	progress := u.working(lang.L("Taking a backup…"))
 	go func() {
 		err := u.db.Backup(u.appCtx(), path)
 		u.do(func() {
@@ -82,9 +79,7 @@ func (u *App) restoreFrom(path string) {
 	if !u.restoring.CompareAndSwap(false, true) {
 		return
 	}
-	bar := widget.NewProgressBarInfinite()
-	progress := dialog.NewCustomWithoutButtons(lang.L("Restoring the backup…"), bar, u.win)
-	progress.Show()
+	progress := u.working(lang.L("Restoring the backup…"))
 	go func() {
 		// No sync runs through the restore: one in flight is stopped first
 		// (exchange.Syncer.Pause), and the restored database syncs afresh.

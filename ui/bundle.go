@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
 	"lokalraad/storage"
@@ -129,13 +128,6 @@ func (u *App) bundleFrom(path string) {
 			dialog.ShowInformation(lang.L("Sync by file"), msg, u.win)
 		})
 	}()
-}
-
-// working shows a progress dialog that cannot be closed; Hide ends it.
-func (u *App) working(title string) dialog.Dialog {
-	d := dialog.NewCustomWithoutButtons(title, widget.NewProgressBarInfinite(), u.win)
-	d.Show()
-	return d
 }
 
 // bundleErrors are the catalogue keys of a refused bundle's reasons, for

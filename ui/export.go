@@ -367,9 +367,7 @@ func (u *App) saveDialog(name string, chosen func(fyne.URIWriteCloser)) *dialog.
 // writeInBackground runs make off the UI thread while a progress dialog
 // shows, then writes to wc and offers to open the file.
 func (u *App) writeInBackground(wc fyne.URIWriteCloser, make func() ([]byte, error)) {
-	bar := widget.NewProgressBarInfinite()
-	progress := dialog.NewCustomWithoutButtons(lang.L("Making the file…"), bar, u.win)
-	progress.Show()
+	progress := u.working(lang.L("Making the file…"))
 	go func() {
 		data, err := make()
 		if err == nil {
@@ -393,9 +391,7 @@ func (u *App) writeInBackground(wc fyne.URIWriteCloser, make func() ([]byte, err
 // printInBackground makes a PDF off the UI thread and sends it to the
 // printer, then says how it went.
 func (u *App) printInBackground(name string, make func() ([]byte, error)) {
-	bar := widget.NewProgressBarInfinite()
-	progress := dialog.NewCustomWithoutButtons(lang.L("Making the file…"), bar, u.win)
-	progress.Show()
+	progress := u.working(lang.L("Making the file…"))
 	done := func(err error) {
 		progress.Hide()
 		if err != nil {

@@ -468,8 +468,7 @@ func (s *pbScreen) onImportPB() {
 // round and opens it.
 func (s *pbScreen) importPB(rc io.ReadCloser, name string) {
 	u := s.u
-	progress := dialog.NewCustomWithoutButtons(lang.L("Reading the file…"), widget.NewProgressBarInfinite(), u.win)
-	progress.Show()
+	progress := u.working(lang.L("Reading the file…"))
 	council := u.councilID
 	go func() {
 		defer rc.Close()
@@ -519,8 +518,7 @@ func (pp *proposalsPane) onImport() {
 // readWorkbook reads the proposals in the background, then previews them.
 func (pp *proposalsPane) readWorkbook(rc io.ReadCloser, name string) {
 	u := pp.s.u
-	progress := dialog.NewCustomWithoutButtons(lang.L("Reading the file…"), widget.NewProgressBarInfinite(), u.win)
-	progress.Show()
+	progress := u.working(lang.L("Reading the file…"))
 	go func() {
 		defer rc.Close()
 		ps, problems, err := xlsx.ReadPBProposals(rc)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/internal/noerr"
+	"lokalraad/storage"
 )
 
 // pressSpace presses Space on b as the desktop driver does: the key to the
@@ -26,13 +27,7 @@ func pressSpace(u *App, b *widget.Button) {
 }
 
 func TestSpaceOnAddItemDoesNotStartTheTitle(t *testing.T) {
-	u, db, _ := withCouncil(t)
-	u.tabs.SelectIndex(1)
-	ed := newMeeting(t, u)
-	pressSpace(u, ed.addItem)
-	typeFocused(t, u, "Legepladsen")
-	u.saver.flush()
-
+	_, db, ed := itemAddedWithSpace(t)
 	items := noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)
 	if len(items) != 1 || items[0].Title != "Legepladsen" {
 		t.Errorf("stored items %+v; want one titled %q", items, "Legepladsen")
@@ -40,12 +35,7 @@ func TestSpaceOnAddItemDoesNotStartTheTitle(t *testing.T) {
 }
 
 func TestSpaceOnAddActionDoesNotStartTheWhat(t *testing.T) {
-	u, db, _ := withCouncil(t)
-	u.tabs.SelectIndex(1)
-	ed := newMeeting(t, u)
-	pressSpace(u, ed.addItem)
-	typeFocused(t, u, "Legepladsen")
-	u.saver.flush()
+	u, db, ed := itemAddedWithSpace(t)
 	c := ed.items[0]
 	ed.views.SelectIndex(1) // Referat
 	pressSpace(u, c.addAction)
@@ -90,4 +80,17 @@ func TestSpaceOnSaveAsDoesNotStartTheFileName(t *testing.T) {
 	if !strings.HasPrefix(name.Text, "Mødemappe") {
 		t.Errorf("the file name offered is %q", name.Text)
 	}
+}
+
+// itemAddedWithSpace makes a meeting and adds an agenda item with Space on
+// »Tilføj punkt«, typing its title »Legepladsen«.
+func itemAddedWithSpace(t *testing.T) (*App, *storage.DB, *meetingEditor) {
+	t.Helper()
+	u, db, _ := withCouncil(t)
+	u.tabs.SelectIndex(1)
+	ed := newMeeting(t, u)
+	pressSpace(u, ed.addItem)
+	typeFocused(t, u, "Legepladsen")
+	u.saver.flush()
+	return u, db, ed
 }
