@@ -130,10 +130,7 @@ func (db *DB) DeleteAccountEntry(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'entry' AND owner_id = ?", id); err != nil {
-			return err
-		}
-		return w.remove(entriesT.name, id)
+		return w.removeTree(entriesT.name, id)
 	})
 }
 

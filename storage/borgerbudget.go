@@ -308,12 +308,7 @@ func (db *DB) DeletePBRound(ctx context.Context, id string) error {
 		if r.RulesLocked() {
 			return ErrPBRoundOpen
 		}
-		for _, t := range []table{pbTotalsT, pbBallotsT, pbProposalsT} {
-			if err := w.removeAll(t.name, "SELECT id FROM "+t.name+" WHERE round_id = ?", id); err != nil {
-				return err
-			}
-		}
-		return w.remove(pbRoundsT.name, id)
+		return w.removeTree(pbRoundsT.name, id)
 	})
 }
 
@@ -407,10 +402,7 @@ func (db *DB) DeletePBProposal(ctx context.Context, id string) error {
 		if r, err := w.heldRound(round); err == nil && r.RulesLocked() {
 			return ErrPBVotingOpen
 		}
-		if err := w.removeAll(pbTotalsT.name, "SELECT id FROM pb_totals WHERE proposal_id = ?", id); err != nil {
-			return err
-		}
-		return w.remove(pbProposalsT.name, id)
+		return w.removeTree(pbProposalsT.name, id)
 	})
 }
 

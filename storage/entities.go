@@ -278,6 +278,32 @@ func (db *DB) save(ctx context.Context, v interface{ Validate() error }, id *str
 }
 
 // removeAll deletes rows by id through the write path.
+// removeTree deletes a row with its parts (model.PartsOf), and theirs,
+// parts first.
+func (w *writer) removeTree(table, id string) error {
+	for _, p := range model.PartsOf(table) {
+		q := "SELECT id FROM " + p.Table + " WHERE " + p.Column + " = ?"
+		args := []any{id}
+		if p.KindColumn != "" {
+			q += " AND " + p.KindColumn + " = ?"
+			args = append(args, p.Kind)
+		}
+		ids, err := list(w.ctx, w.tx, func(s scanner) (string, error) {
+			var id string
+			return id, s.Scan(&id)
+		}, q, args...)
+		if err != nil {
+			return err
+		}
+		for _, part := range ids {
+			if err := w.removeTree(p.Table, part); err != nil {
+				return err
+			}
+		}
+	}
+	return w.remove(table, id)
+}
+
 func (w *writer) removeAll(table string, query string, args ...any) error {
 	ids, err := list(w.ctx, w.tx, func(s scanner) (string, error) {
 		var id string
@@ -408,16 +434,7 @@ func (db *DB) DeleteMeeting(ctx context.Context, id string) error {
 		} else if err != nil {
 			return err
 		}
-		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'item' AND owner_id IN (SELECT id FROM agenda_items WHERE meeting_id = ?)", id); err != nil {
-			return err
-		}
-		if err := w.removeAll(actionsT.name, "SELECT id FROM action_items WHERE meeting_id = ?", id); err != nil {
-			return err
-		}
-		if err := w.removeAll(itemsT.name, "SELECT id FROM agenda_items WHERE meeting_id = ?", id); err != nil {
-			return err
-		}
-		return w.remove(meetingsT.name, id)
+		return w.removeTree(meetingsT.name, id)
 	})
 }
 
@@ -515,10 +532,7 @@ func (db *DB) DeleteAgendaItem(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'item' AND owner_id = ?", id); err != nil {
-			return err
-		}
-		if err := w.remove(itemsT.name, id); err != nil {
+		if err := w.removeTree(itemsT.name, id); err != nil {
 			return err
 		}
 		rest, err := list(w.ctx, w.tx, itemD.scan, itemsT.selectSQL()+" WHERE meeting_id = ?", it.MeetingID)
@@ -604,16 +618,7 @@ func (db *DB) SaveProject(ctx context.Context, loaded model.Project, p *model.Pr
 // DeleteProject deletes a project with its budget and applications.
 func (db *DB) DeleteProject(ctx context.Context, id string) error {
 	return db.write(ctx, func(w *writer) error {
-		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'project' AND owner_id = ?", id); err != nil {
-			return err
-		}
-		if err := w.removeAll(linesT.name, "SELECT id FROM budget_lines WHERE project_id = ?", id); err != nil {
-			return err
-		}
-		if err := w.removeAll(appsT.name, "SELECT id FROM funding_applications WHERE project_id = ?", id); err != nil {
-			return err
-		}
-		return w.remove(projectsT.name, id)
+		return w.removeTree(projectsT.name, id)
 	})
 }
 
@@ -712,10 +717,7 @@ func (db *DB) MoveBudgetWish(ctx context.Context, id string, delta int) error {
 // DeleteBudgetWish deletes a wish with its attachments.
 func (db *DB) DeleteBudgetWish(ctx context.Context, id string) error {
 	return db.write(ctx, func(w *writer) error {
-		if err := w.removeAll(attachT.name, "SELECT id FROM attachments WHERE owner_kind = 'wish' AND owner_id = ?", id); err != nil {
-			return err
-		}
-		return w.remove(wishesT.name, id)
+		return w.removeTree(wishesT.name, id)
 	})
 }
 

@@ -286,7 +286,7 @@ func (db *DB) hubApplyChunk(ctx context.Context, ops []Change) (int, error) {
 		ctx := atHub(admitting(ctx))
 		var fresh []Change
 		var err error
-		if n, fresh, err = db.applyOps(ctx, tx, ops, false); err != nil {
+		if n, fresh, err = db.applyOps(ctx, tx, ops, false, nil); err != nil {
 			return err
 		}
 		for _, c := range fresh {

@@ -40,6 +40,15 @@ package storage
 //      as a conflict (TestMergeRule "answered status").
 //   I7 A delete beats exactly the edits in its context; a row with an
 //      edit no delete had seen lives, with all its fields (TestRowAlive).
+//   I9 A whole (a meeting, a project, a round: model.PartsOf) lives while
+//      an edit of one of its parts, at any depth, was seen by none of its
+//      deletes: a meeting deleted on one laptop while another, not yet
+//      knowing it, wrote minutes into one of its items or added an item
+//      comes back with them, so that no part is left under a row no screen
+//      shows. A whole's delete says as its base what it had seen of the
+//      parts (storage's writer: every op of the council held); a delete
+//      without one (older versions) had seen them all (TestPartsRevive,
+//      TestPropertyWholesKeepTheirParts).
 //
 // Every replica computes the same states, so the same conflicts, with the
 // same ids. Nothing is discarded that a person has not seen: a value is
@@ -358,6 +367,37 @@ type rowOp struct {
 	v     version
 	seq   int64
 	know  string // a delete's context
+	parts string // a whole's delete: its base, what it had seen of the parts
+}
+
+// partsRevive tells whether a whole that its own ops leave deleted comes
+// back (I9): whether some edit of its parts (partEdits, at any depth) was
+// seen by none of its deletes. A delete without a context of the parts
+// had seen them all; a device's delete, its own earlier ops.
+func partsRevive(dels, partEdits []rowOp) bool {
+	seenBy := make([]map[string]int64, len(dels))
+	some := false
+	for i, d := range dels {
+		if ctx, ok := parseContext(d.parts); ok && ctx.vv != nil {
+			seenBy[i], some = ctx.vv, true
+		}
+	}
+	if !some {
+		return false
+	}
+	for _, e := range partEdits {
+		seen := false
+		for i, d := range dels {
+			if seenBy[i] == nil || d.v.device == e.v.device && e.seq < d.seq || seenBy[i][e.v.device] >= e.seq {
+				seen = true
+				break
+			}
+		}
+		if !seen {
+			return true
+		}
+	}
+	return false
 }
 
 // rowAlive tells whether a row lives (I7): while some edit of it was seen

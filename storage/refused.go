@@ -105,7 +105,12 @@ func (db *DB) replayWithout(ctx context.Context, tx *sql.Tx, held Change) error 
 			changed = append(changed, k.field)
 		}
 	}
-	return a.materialize(rowKey{held.Table, held.Row}, held.Council, changed)
+	rk := rowKey{held.Table, held.Row}
+	if err := a.materialize(rk, held.Council, changed); err != nil {
+		return err
+	}
+	// A whole the op had brought back (merge.go, I9) may go again.
+	return a.wholesAbove([]rowKey{rk}, map[rowKey]bool{rk: true})
 }
 
 // RefusedChanges lists this device's changes the server refused, newest

@@ -31,9 +31,10 @@ func (db *DB) ApplyOps(ctx context.Context, ops []Change) (int, error) {
 func (db *DB) ApplyOpsReport(ctx context.Context, ops []Change) (Applied, error) {
 	var a Applied
 	err := db.applyTx(ctx, func(tx *sql.Tx) error {
-		n, fresh, err := db.applyOps(admitting(ctx), tx, ops, false)
+		var revived []Change
+		n, fresh, err := db.applyOps(admitting(ctx), tx, ops, false, &revived)
 		a.New = n
-		a.Tables, a.Rows = changedBy(fresh)
+		a.Tables, a.Rows = changedBy(append(fresh, revived...))
 		return err
 	})
 	if err != nil {
@@ -102,12 +103,13 @@ func (db *DB) FinishPull(ctx context.Context) error {
 func (db *DB) applyPulled(ctx context.Context, ops []Change, next string, more bool) (Applied, error) {
 	var a Applied
 	err := db.applyTx(ctx, func(tx *sql.Tx) error {
-		n, fresh, err := db.applyOps(ctx, tx, ops, more)
+		var revived []Change
+		n, fresh, err := db.applyOps(ctx, tx, ops, more, &revived)
 		if err != nil {
 			return err
 		}
 		a.New = n
-		a.Tables, a.Rows = changedBy(fresh)
+		a.Tables, a.Rows = changedBy(append(fresh, revived...))
 		return setMeta(ctx, tx, MetaCursor, next)
 	})
 	if err != nil {
@@ -245,7 +247,14 @@ type rowKey struct{ table, row string }
 // fields and rows up to date. It returns the ops that were new. With
 // keepHold the search indexes are left held (ApplyPulledPart); without,
 // they are brought up to date, also with what earlier held pages noted.
-func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold bool) (int, []Change, error) {
+//
+// A whole brought back by an edit of its parts (merge.go, I9) is added to
+// *revived, as a change of no op, so that changedBy reports it; revived
+// may be nil.
+func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold bool, revived *[]Change) (int, []Change, error) {
+	if revived == nil {
+		revived = new([]Change)
+	}
 	q := db.stmtTx(tx)
 	defer q.close()
 	if err := db.captureDeletesQ(ctx, tx, q); err != nil {
@@ -349,6 +358,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 			o := rowOp{field: c.Field, v: version{c.HLC, c.Device}, seq: c.Seq}
 			if c.Field == "" {
 				o.know, _ = c.Value.(string)
+				o.parts = c.Base
 			}
 			newRows[rk] = append(ops, o)
 		}
@@ -442,13 +452,23 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 	if err := a.lookNewRows(rks); err != nil {
 		return 0, nil, err
 	}
+	done := make(map[rowKey]bool, len(rks))
 	for _, rk := range rks {
 		if err := a.materialize(rk, rows[rk], changed[rk]); err != nil {
 			return 0, nil, err
 		}
+		done[rk] = true
 	}
 	if err := a.flushRows(); err != nil {
 		return 0, nil, err
+	}
+	if err := a.wholesAbove(rks, done); err != nil {
+		return 0, nil, err
+	}
+	// A whole brought back by a part's edit is reported with the rows the
+	// ops touched, so that its screen shows it again.
+	for _, rk := range a.revived {
+		*revived = append(*revived, Change{Table: rk.table, Row: rk.row})
 	}
 	if !keepHold {
 		if err := releaseSearch(ctx, q); err != nil {

@@ -8,8 +8,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+
+	"lokalraad/model"
 )
 
 // refreshFields replays fields in full and brings their rows up to date:
@@ -64,6 +67,9 @@ type applier struct {
 	// their ops are in it, so they are replayed from memory (the first
 	// pull of a new laptop is nearly all such rows).
 	newRows map[rowKey][]rowOp
+	// revived are the wholes that materialize brought back for an edit of
+	// a part (I9).
+	revived []rowKey
 }
 
 // fieldOps reads a field's ops in replay order; with values when asked.
@@ -340,7 +346,13 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 			edits = append(edits, o)
 		}
 	}
-	alive := rowAlive(edits, dels)
+	alive, revived := rowAlive(edits, dels), false
+	if !alive && len(model.PartsOf(rk.table)) > 0 {
+		if alive, _, err = a.wholeAlive(rk, council, edits, dels); err != nil {
+			return err
+		}
+		revived = alive
+	}
 	var exists bool
 	if there, looked := a.present[rk]; looked {
 		exists = there
@@ -352,6 +364,9 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
+	}
+	if revived && !exists {
+		a.revived = append(a.revived, rk)
 	}
 	switch {
 	case alive && exists:
@@ -445,12 +460,160 @@ func (a *applier) rowOps(rk rowKey) ([]rowOp, error) {
 	return list(a.ctx, a.tx, func(s scanner) (rowOp, error) {
 		var o rowOp
 		var value any
-		err := s.Scan(&o.field, &o.v.hlc, &o.v.device, &o.seq, &value)
+		var base sql.NullString
+		err := s.Scan(&o.field, &o.v.hlc, &o.v.device, &o.seq, &value, &base)
 		if o.field == "" {
 			o.know, _ = textOf(value).(string)
+			o.parts = base.String
 		}
 		return o, err
-	}, "SELECT field, hlc, device, seq, CASE field WHEN '' THEN value END FROM changes WHERE tbl = ? AND row_id = ? ORDER BY hlc, device", rk.table, rk.row)
+	}, "SELECT field, hlc, device, seq, CASE field WHEN '' THEN value END, CASE field WHEN '' THEN base END FROM changes WHERE tbl = ? AND row_id = ? ORDER BY hlc, device", rk.table, rk.row)
+}
+
+// wholeAlive tells whether a row with parts lives (I9), given its own
+// ops: by its own ops (I7); or, once one of its deletes says what it had
+// seen of the parts, while an edit of its parts at any depth was seen by
+// none of its deletes, or while one of its parts lives. It also returns the
+// edits of the row and of its parts, at any depth.
+func (a *applier) wholeAlive(rk rowKey, council string, edits, dels []rowOp) (bool, []rowOp, error) {
+	if rowAlive(edits, dels) {
+		return true, edits, nil
+	}
+	all := edits
+	partsKnown := slices.ContainsFunc(dels, func(d rowOp) bool { return d.parts != "" })
+	somePart := false
+	for _, p := range model.PartsOf(rk.table) {
+		ids, err := a.namingRows(p, rk.row, council)
+		if err != nil {
+			return false, nil, err
+		}
+		for _, id := range ids {
+			pk := rowKey{p.Table, id}
+			if in, err := a.partOf(pk, p, rk.row); err != nil || !in {
+				if err != nil {
+					return false, nil, err
+				}
+				continue
+			}
+			ops, err := a.rowOps(pk)
+			if err != nil {
+				return false, nil, err
+			}
+			var pe, pd []rowOp
+			for _, o := range ops {
+				if o.field == "" {
+					pd = append(pd, o)
+				} else {
+					pe = append(pe, o)
+				}
+			}
+			// The table of a part is below its whole's (model.Parts), so
+			// this ends.
+			alive, sub, err := a.wholeAlive(pk, council, pe, pd)
+			if err != nil {
+				return false, nil, err
+			}
+			somePart = somePart || alive
+			all = append(all, sub...)
+		}
+	}
+	if !partsKnown {
+		return false, all, nil
+	}
+	return somePart || partsRevive(dels, all[len(edits):]), all, nil
+}
+
+// namingRows lists the rows of a part's table in council with an op that
+// set its whole's column to id (migration 022 indexes these columns).
+func (a *applier) namingRows(p model.Part, id, council string) ([]string, error) {
+	return list(a.ctx, a.tx, func(s scanner) (string, error) {
+		var r string
+		return r, s.Scan(&r)
+	}, namingRowsSQL(p), p.Table, id, council)
+}
+
+// namingRowsSQL is namingRows' query: the column is written out, for the
+// partial index of its ops to serve it.
+func namingRowsSQL(p model.Part) string {
+	return "SELECT DISTINCT row_id FROM changes WHERE field = '" + p.Column + "' AND tbl = ? AND value = ? AND council_id = ? ORDER BY row_id"
+}
+
+// partOf tells whether row pk is now, by its fields' merged values, a part
+// of whole by link p.
+func (a *applier) partOf(pk rowKey, p model.Part, whole string) (bool, error) {
+	st, err := a.state(fieldKey{pk.table, pk.row, p.Column})
+	if err != nil {
+		return false, err
+	}
+	if v, _ := st.value.(string); v != whole {
+		return false, nil
+	}
+	if p.KindColumn == "" {
+		return true, nil
+	}
+	st, err = a.state(fieldKey{pk.table, pk.row, p.KindColumn})
+	if err != nil {
+		return false, err
+	}
+	v, _ := st.value.(string)
+	return v == p.Kind, nil
+}
+
+// wholesAbove brings the wholes above the rows rks up to date (I9), at
+// every depth: an edit of a part may bring back a whole deleted
+// meanwhile, and a part's op set aside may take it away again. done names
+// the rows already brought up to date; the wholes are added to it.
+func (a *applier) wholesAbove(rks []rowKey, done map[rowKey]bool) error {
+	for queue := rks; len(queue) > 0; queue = queue[1:] {
+		rk := queue[0]
+		for _, p := range model.WholesOf(rk.table) {
+			ids, err := a.wholeIDs(rk, p)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				w := rowKey{p.Whole, id}
+				if done[w] {
+					continue
+				}
+				done[w] = true
+				var council string
+				err := a.tx.QueryRowContext(a.ctx, "SELECT council_id FROM changes WHERE tbl = ? AND row_id = ? LIMIT 1", w.table, w.row).Scan(&council)
+				if errors.Is(err, sql.ErrNoRows) {
+					continue // no op of the whole yet: its ops are on the way
+				}
+				if err != nil {
+					return err
+				}
+				if err := a.materialize(w, council, nil); err != nil {
+					return err
+				}
+				queue = append(queue, w)
+			}
+		}
+	}
+	return nil
+}
+
+// wholeIDs lists the ids row rk's ops ever named in link p's column, when
+// some op gave it p's kind: its whole now, and any it was part of before.
+func (a *applier) wholeIDs(rk rowKey, p model.Part) ([]string, error) {
+	values := func(field string) ([]string, error) {
+		return list(a.ctx, a.tx, func(s scanner) (string, error) {
+			var v any
+			err := s.Scan(&v)
+			t, _ := textOf(v).(string)
+			return t, err
+		}, "SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = ?", rk.table, rk.row, field)
+	}
+	if p.KindColumn != "" {
+		kinds, err := values(p.KindColumn)
+		if err != nil || !slices.Contains(kinds, p.Kind) {
+			return nil, err
+		}
+	}
+	ids, err := values(p.Column)
+	return slices.DeleteFunc(ids, func(id string) bool { return id == "" }), err
 }
 
 // heldContext is the version vector of the ops this replica holds of a

@@ -45,6 +45,9 @@ type writer struct {
 	// files of attachment rows removed in this transaction; once it
 	// commits, those no row names any more are deleted from disk.
 	unused []string
+	// known is what this replica held of each council's ops when the
+	// transaction first deleted a whole of it (wholeContext).
+	known map[string]string
 }
 
 // write runs f with a writer in one transaction.
@@ -313,12 +316,57 @@ func (w *writer) remove(table, id string) error {
 		return err
 	}
 	w.after(latest)
-	if err := w.log(table, id, council, "", deleteContext(know)); err != nil {
+	// The delete of a whole (a meeting, a project, …) also says, as its
+	// base, what it had seen of its parts: every op of the council held
+	// now. A part's edit it had not seen brings the whole back (merge.go,
+	// I9).
+	var base string
+	if len(model.PartsOf(table)) > 0 {
+		if base, err = w.wholeContext(council); err != nil {
+			return err
+		}
+	}
+	if err := w.insertOp(table, id, council, "", deleteContext(know), base); err != nil {
 		return err
 	}
 	_, err = w.tx.ExecContext(w.ctx, "INSERT OR REPLACE INTO tombstones(tbl, row_id, council_id, hlc, device) VALUES (?, ?, ?, ?, ?)",
 		table, id, council, w.hlc, w.device)
 	return err
+}
+
+// wholeContext is the context of a whole's delete: for every device, the
+// highest sequence number of the council's ops held. Ops come from each
+// device in order (a push is taken in order, a pull gives the hub's order),
+// so it names every op of the council this replica held. Past maxContext
+// devices it is "", the context of a delete before wholes (I7 only).
+func (w *writer) wholeContext(council string) (string, error) {
+	if base, ok := w.known[council]; ok {
+		return base, nil
+	}
+	type ds struct {
+		d string
+		s int64
+	}
+	rows, err := list(w.ctx, w.tx, func(s scanner) (ds, error) {
+		var x ds
+		return x, s.Scan(&x.d, &x.s)
+	}, "SELECT device, MAX(seq) FROM changes WHERE council_id = ? GROUP BY device", council)
+	if err != nil {
+		return "", err
+	}
+	base := ""
+	if len(rows) <= maxContext {
+		vv := make(map[string]int64, len(rows))
+		for _, x := range rows {
+			vv[x.d] = x.s
+		}
+		base = deleteContext(vv)
+	}
+	if w.known == nil {
+		w.known = map[string]string{}
+	}
+	w.known[council] = base
+	return base, nil
 }
 
 // log appends one op to the change log, based on what this replica holds
