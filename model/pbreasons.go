@@ -84,8 +84,8 @@ func CheckBallotIn(r PBRound, onBallot map[int]PBProposal, b PBBallot, l Lang) s
 func (f PBFault) Text(l Lang) string {
 	en := l == English
 	switch f.Kind {
-	case FaultBlank:
-		return pick(en, "blank stemmeseddel", "blank ballot")
+	case FaultBlank: // nothing of its own to say
+		return f.KindText(l)
 	case FaultNotOn:
 		return fmt.Sprintf(pick(en, "forslag nr. %d er ikke på stemmesedlen", "proposal no. %d is not on the ballot"), f.Number)
 	case FaultTwice:
