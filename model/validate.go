@@ -127,6 +127,15 @@ func (m *Member) Validate() error {
 	return errors.Join(errs...)
 }
 
+// CheckMeetingStart refuses a meeting without its date and time; an
+// editor that reads the date on its own says it at once.
+func CheckMeetingStart(start time.Time) error {
+	if start.IsZero() {
+		return fieldErr("start", "Choose the date and time of the meeting", "Vælg mødets dato og tidspunkt")
+	}
+	return nil
+}
+
 // Validate checks the meeting.
 func (m *Meeting) Validate() error {
 	var errs []error
@@ -147,9 +156,7 @@ func (m *Meeting) Validate() error {
 	if !slices.Contains(MeetingStatuses, m.Status) {
 		errs = append(errs, fieldErr("status", "Choose a status", "Vælg en status"))
 	}
-	if m.Start.IsZero() {
-		errs = append(errs, fieldErr("start", "Choose the date and time of the meeting", "Vælg mødets dato og tidspunkt"))
-	}
+	errs = append(errs, CheckMeetingStart(m.Start))
 	return errors.Join(errs...)
 }
 
