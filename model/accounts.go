@@ -79,7 +79,7 @@ func (e *AccountEntry) Validate() error {
 		checkText("text", e.Text, true, MaxShort),
 		checkText("category", e.Category, false, MaxShort),
 		checkText("receipt", e.Receipt, false, MaxShort),
-		checkAmount("amount", e.Amount),
+		checkAmount("account_entries", "amount", e.Amount),
 	}
 	if !slices.Contains(EntryKinds, e.Kind) {
 		errs = append(errs, fieldErr("kind", "Choose income or expense", "Vælg indtægt eller udgift"))

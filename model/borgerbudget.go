@@ -225,7 +225,7 @@ func CheckRoundChange(was, r PBRound) error {
 // Validate checks the round.
 func (r *PBRound) Validate() error {
 	var errs []error
-	errs = append(errs, checkText("title", r.Title, true, MaxShort), checkAmount("pot", r.Pot),
+	errs = append(errs, checkText("title", r.Title, true, MaxShort), checkAmount("pb_rounds", "pot", r.Pot),
 		checkText("override_reason", r.OverrideReason, false, MaxLong), checkText("note", r.Note, false, MaxLong))
 	if phaseIndex(r.Phase) < 0 {
 		errs = append(errs, fieldErr("phase", "Choose a phase", "Vælg en fase"))
@@ -294,7 +294,7 @@ func (p *PBProposal) Validate() error {
 		checkText("category", p.Category, false, MaxShort),
 		checkText("place", p.Place, false, MaxShort),
 		checkText("reason", p.Reason, false, MaxLong),
-		checkAmount("cost", p.Cost), checkAmount("adjusted_cost", p.AdjustedCost))
+		checkAmount("pb_proposals", "cost", p.Cost), checkAmount("pb_proposals", "adjusted_cost", p.AdjustedCost))
 	if p.Number < 1 || p.Number > MaxPBNumber {
 		errs = append(errs, fieldErr("number", "Give the proposal a number", "giv forslaget et nummer (1 eller derover)"))
 	}

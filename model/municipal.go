@@ -93,7 +93,6 @@ type Announcement struct {
 func init() {
 	for en, da := range map[string]string{
 		"rules": "regler", "role": "rolle eller afdeling", "kind": "type", "areas": "områder",
-		"minimum project total": "mindste projektsum", "volunteer rate": "timesats for frivillige",
 		"volunteer cap": "frivilliges højeste andel", "accounts months": "måneder til regnskab",
 	} {
 		danishFields[en] = da
@@ -114,10 +113,10 @@ func (p *Pool) Validate() error {
 		checkText("name", p.Name, true, MaxShort),
 		checkText("description", p.Description, false, MaxLong),
 		checkText("rules", p.Rules, false, MaxLong),
-		checkAmount("available", p.Available),
-		checkAmount("max per application", p.MaxPerApp),
-		checkAmount("minimum project total", p.MinProjectTotal),
-		checkAmount("volunteer rate", p.VolunteerRate),
+		checkAmount("pools", "available", p.Available),
+		checkAmount("pools", "max_per_application", p.MaxPerApp),
+		checkAmount("pools", "min_project_total", p.MinProjectTotal),
+		checkAmount("pools", "volunteer_rate", p.VolunteerRate),
 	}
 	if p.VolunteerCapPct < 0 || p.VolunteerCapPct > 100 {
 		errs = append(errs, fieldErr("volunteer cap", "The share of volunteer work is 0 to 100 %", "Andelen af frivilligt arbejde skal være mellem 0 og 100 %"))
@@ -126,7 +125,7 @@ func (p *Pool) Validate() error {
 		errs = append(errs, fieldErr("accounts months", "Months until accounts are due: 0 to 60", "Måneder til regnskab: 0 til 60"))
 	}
 	if p.Available > 0 && p.MaxPerApp > p.Available {
-		errs = append(errs, fieldErr("max per application", "The most per application is more than the pool holds", "Det højeste beløb pr. ansøgning er større end puljen"))
+		errs = append(errs, columnErr("pools", "max_per_application", "The most per application is more than the pool holds", "Det højeste beløb pr. ansøgning er større end puljen"))
 	}
 	switch {
 	case p.OpenAllYear && !p.Deadline.IsZero():

@@ -18,7 +18,7 @@ func TestValidateMunicipal(t *testing.T) {
 	checkValidate(t, ok, []refusedField{
 		{&Pool{Name: " ", OpenAllYear: true}, "name"},
 		{&Pool{Name: "P", Available: -1, OpenAllYear: true}, "available"},
-		{&Pool{Name: "P", Available: 100, MaxPerApp: 200, OpenAllYear: true}, "max per application"},
+		{&Pool{Name: "P", Available: 100, MaxPerApp: 200, OpenAllYear: true}, "max_per_application"},
 		{&Pool{Name: "P"}, "deadline"},
 		{&Pool{Name: "P", OpenAllYear: true, Deadline: day(2027, 3, 1)}, "deadline"},
 		{&Pool{Name: "P", OpenAllYear: true, CouncilID: "jyderup"}, "council"},

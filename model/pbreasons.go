@@ -84,8 +84,8 @@ func CheckBallotIn(r PBRound, onBallot map[int]PBProposal, b PBBallot, l Lang) s
 func (f PBFault) Text(l Lang) string {
 	en := l == English
 	switch f.Kind {
-	case FaultBlank:
-		return pick(en, "blank stemmeseddel", "blank ballot")
+	case FaultBlank: // nothing of its own to say
+		return f.KindText(l)
 	case FaultNotOn:
 		return fmt.Sprintf(pick(en, "forslag nr. %d er ikke på stemmesedlen", "proposal no. %d is not on the ballot"), f.Number)
 	case FaultTwice:
@@ -103,22 +103,18 @@ func (f PBFault) Text(l Lang) string {
 // KindText is the kind of fault without the ballot's own numbers, to
 // group invalid ballots by.
 func (f PBFault) KindText(l Lang) string {
-	en := l == English
-	switch f.Kind {
-	case FaultBlank:
-		return pick(en, "blank stemmeseddel", "blank ballot")
-	case FaultNotOn:
-		return pick(en, "kryds ved et nummer, der ikke er på stemmesedlen", "a mark at a number that is not on the ballot")
-	case FaultTwice:
-		return pick(en, "kryds ved samme forslag to gange", "the same proposal marked twice")
-	case FaultTooMany:
-		return pick(en, "for mange krydser", "too many marks")
-	case FaultOverPot:
-		return pick(en, "de valgte forslag koster mere end puljen", "the marked proposals cost more than the pot")
-	case FaultTooMuchPt:
-		return pick(en, "for mange point", "too many points")
-	}
-	return ""
+	t := faultKindTexts[f.Kind]
+	return pick(l == English, t[0], t[1])
+}
+
+// faultKindTexts name the kinds of fault in Danish and English.
+var faultKindTexts = map[PBFaultKind][2]string{
+	FaultBlank:     {"blank stemmeseddel", "blank ballot"},
+	FaultNotOn:     {"kryds ved et nummer, der ikke er på stemmesedlen", "a mark at a number that is not on the ballot"},
+	FaultTwice:     {"kryds ved samme forslag to gange", "the same proposal marked twice"},
+	FaultTooMany:   {"for mange krydser", "too many marks"},
+	FaultOverPot:   {"de valgte forslag koster mere end puljen", "the marked proposals cost more than the pot"},
+	FaultTooMuchPt: {"for mange point", "too many points"},
 }
 
 // pick is da, or eng when en: a text of the model in the language asked.

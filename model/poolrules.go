@@ -99,29 +99,31 @@ func AddMonths(d time.Time, n int) time.Time {
 // A rule the pool does not set is not reported.
 func CheckPool(p Pool, a FundingApplication, t ProjectTotals, projectEnd, now time.Time) PoolCheck {
 	var c PoolCheck
-	add := func(r PoolRule, ok bool, da, en string) {
-		c.Findings = append(c.Findings, PoolFinding{Rule: r, OK: ok, Da: da, En: en})
+	// add reports a rule: its sentence in Danish and English, formats that
+	// quote the same values (a date, written in each language, by index).
+	add := func(r PoolRule, ok bool, da, en string, values ...any) {
+		c.Findings = append(c.Findings, PoolFinding{Rule: r, OK: ok, Da: fmt.Sprintf(da, values...), En: fmt.Sprintf(en, values...)})
 	}
 	if p.MaxPerApp > 0 {
 		if a.Applied > p.MaxPerApp {
 			add(RuleMaxAmount, false,
-				fmt.Sprintf("Der søges %s, men puljen giver højst %s pr. ansøgning.", Kroner(a.Applied), Kroner(p.MaxPerApp)),
-				fmt.Sprintf("%s is applied for, but the pool gives at most %s per application.", Kroner(a.Applied), Kroner(p.MaxPerApp)))
+				"Der søges %s, men puljen giver højst %s pr. ansøgning.",
+				"%s is applied for, but the pool gives at most %s per application.", Kroner(a.Applied), Kroner(p.MaxPerApp))
 		} else {
 			add(RuleMaxAmount, true,
-				fmt.Sprintf("Ansøgt beløb er inden for puljens højeste beløb (%s).", Kroner(p.MaxPerApp)),
-				fmt.Sprintf("The amount is within the pool's maximum (%s).", Kroner(p.MaxPerApp)))
+				"Ansøgt beløb er inden for puljens højeste beløb (%s).",
+				"The amount is within the pool's maximum (%s).", Kroner(p.MaxPerApp))
 		}
 	}
 	if p.MinProjectTotal > 0 {
 		if t.Expenses < p.MinProjectTotal {
 			add(RuleMinTotal, false,
-				fmt.Sprintf("Projektet koster %s i alt; puljen kræver mindst %s.", Kroner(t.Expenses), Kroner(p.MinProjectTotal)),
-				fmt.Sprintf("The project totals %s; the pool asks for at least %s.", Kroner(t.Expenses), Kroner(p.MinProjectTotal)))
+				"Projektet koster %s i alt; puljen kræver mindst %s.",
+				"The project totals %s; the pool asks for at least %s.", Kroner(t.Expenses), Kroner(p.MinProjectTotal))
 		} else {
 			add(RuleMinTotal, true,
-				fmt.Sprintf("Projektet koster mindst %s i alt.", Kroner(p.MinProjectTotal)),
-				fmt.Sprintf("The project totals at least %s.", Kroner(p.MinProjectTotal)))
+				"Projektet koster mindst %s i alt.",
+				"The project totals at least %s.", Kroner(p.MinProjectTotal))
 		}
 	}
 	c.CoFinancing = CoFinanceWith(t.OwnCash, a.VolunteerHours, p.VolunteerRate, p.VolunteerCapPct)
@@ -129,14 +131,13 @@ func CheckPool(p Pool, a FundingApplication, t ProjectTotals, projectEnd, now ti
 		cf := c.CoFinancing
 		if cf.Capped {
 			add(RuleCoFinancing, false,
-				fmt.Sprintf("%d frivillige timer à %s er %s, men kun %s tæller (højst %d %% af egenfinansieringen).",
-					a.VolunteerHours, Kroner(p.VolunteerRate), Kroner(cf.VolunteerValue), Kroner(cf.VolunteerCounts), p.VolunteerCapPct),
-				fmt.Sprintf("%d volunteer hours at %s are %s, but only %s count (at most %d %% of the own financing).",
-					a.VolunteerHours, Kroner(p.VolunteerRate), Kroner(cf.VolunteerValue), Kroner(cf.VolunteerCounts), p.VolunteerCapPct))
+				"%d frivillige timer à %s er %s, men kun %s tæller (højst %d %% af egenfinansieringen).",
+				"%d volunteer hours at %s are %s, but only %s count (at most %d %% of the own financing).",
+				a.VolunteerHours, Kroner(p.VolunteerRate), Kroner(cf.VolunteerValue), Kroner(cf.VolunteerCounts), p.VolunteerCapPct)
 		} else {
 			add(RuleCoFinancing, true,
-				fmt.Sprintf("%d frivillige timer à %s tæller %s som egenfinansiering.", a.VolunteerHours, Kroner(p.VolunteerRate), Kroner(cf.VolunteerCounts)),
-				fmt.Sprintf("%d volunteer hours at %s count %s as own financing.", a.VolunteerHours, Kroner(p.VolunteerRate), Kroner(cf.VolunteerCounts)))
+				"%d frivillige timer à %s tæller %s som egenfinansiering.",
+				"%d volunteer hours at %s count %s as own financing.", a.VolunteerHours, Kroner(p.VolunteerRate), Kroner(cf.VolunteerCounts))
 		}
 	}
 	if p.NoRunningCosts {
@@ -153,21 +154,21 @@ func CheckPool(p Pool, a FundingApplication, t ProjectTotals, projectEnd, now ti
 	if p.AccountsMonths > 0 {
 		if projectEnd.IsZero() {
 			add(RuleAccountsDue, false,
-				fmt.Sprintf("Regnskab og evaluering skal sendes %d måneder efter projektets afslutning: sæt projektets slutdato.", p.AccountsMonths),
-				fmt.Sprintf("Accounts and evaluation are due %d months after the project ends: set the project's end date.", p.AccountsMonths))
+				"Regnskab og evaluering skal sendes %d måneder efter projektets afslutning: sæt projektets slutdato.",
+				"Accounts and evaluation are due %d months after the project ends: set the project's end date.", p.AccountsMonths)
 		} else {
 			c.AccountsDue = AddMonths(projectEnd, p.AccountsMonths)
 			add(RuleAccountsDue, true,
-				fmt.Sprintf("Regnskab og evaluering skal sendes senest %s.", LongDate(c.AccountsDue, Danish)),
-				fmt.Sprintf("Accounts and evaluation are due by %s.", LongDate(c.AccountsDue, English)))
+				"Regnskab og evaluering skal sendes senest %[1]s.",
+				"Accounts and evaluation are due by %[2]s.", LongDate(c.AccountsDue, Danish), LongDate(c.AccountsDue, English))
 		}
 	}
 	if !p.OpenAllYear && !p.Deadline.IsZero() && a.Status == ApplicationDraft && !now.IsZero() {
 		today := dayOf(now)
 		if p.Deadline.Before(today) {
 			add(RuleDeadline, false,
-				fmt.Sprintf("Puljens frist var %s.", LongDate(p.Deadline, Danish)),
-				fmt.Sprintf("The pool's deadline was %s.", LongDate(p.Deadline, English)))
+				"Puljens frist var %[1]s.",
+				"The pool's deadline was %[2]s.", LongDate(p.Deadline, Danish), LongDate(p.Deadline, English))
 		}
 	}
 	return c

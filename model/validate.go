@@ -13,7 +13,13 @@ import (
 // FieldError says what is wrong with one field. Error gives the Danish
 // text; Key is the English text, which the translation catalogues use as
 // their key, so a screen can show it in the chosen language.
+//
+// Field names the field for the editor that shows it. With Table, the
+// field is a column of the field registry (FieldOf(Table, Field)), whose
+// label a screen can put before the message; without, Field is the rule's
+// own word for it.
 type FieldError struct {
+	Table string
 	Field string
 	Key   string // English, the catalogue key
 	Da    string // Danish
@@ -62,12 +68,18 @@ func danishField(f string) string {
 	return f
 }
 
-func checkAmount(field string, v int64) error {
+// columnErr is a FieldError on a column of the field registry.
+func columnErr(table, column, key, da string) error {
+	return &FieldError{Table: table, Field: column, Key: key, Da: da}
+}
+
+// checkAmount checks an amount stored in table's column.
+func checkAmount(table, column string, v int64) error {
 	if v < 0 {
-		return fieldErr(field, "The amount cannot be negative", "Beløbet kan ikke være negativt")
+		return columnErr(table, column, "The amount cannot be negative", "Beløbet kan ikke være negativt")
 	}
 	if v > MaxAmount {
-		return fieldErr(field, "The amount is too large", "Beløbet er for stort")
+		return columnErr(table, column, "The amount is too large", "Beløbet er for stort")
 	}
 	return nil
 }
@@ -84,7 +96,7 @@ func (c *Council) Validate() error {
 	return errors.Join(
 		checkText("name", c.Name, true, MaxShort),
 		checkText("area", c.Area, false, MaxShort),
-		checkAmount("annual grant", c.AnnualGrant),
+		checkAmount("councils", "annual_grant", c.AnnualGrant),
 		checkQuorum(c.Quorum),
 	)
 }
@@ -115,6 +127,15 @@ func (m *Member) Validate() error {
 	return errors.Join(errs...)
 }
 
+// CheckMeetingStart refuses a meeting without its date and time; an
+// editor that reads the date on its own says it at once.
+func CheckMeetingStart(start time.Time) error {
+	if start.IsZero() {
+		return fieldErr("start", "Choose the date and time of the meeting", "Vælg mødets dato og tidspunkt")
+	}
+	return nil
+}
+
 // Validate checks the meeting.
 func (m *Meeting) Validate() error {
 	var errs []error
@@ -135,9 +156,7 @@ func (m *Meeting) Validate() error {
 	if !slices.Contains(MeetingStatuses, m.Status) {
 		errs = append(errs, fieldErr("status", "Choose a status", "Vælg en status"))
 	}
-	if m.Start.IsZero() {
-		errs = append(errs, fieldErr("start", "Choose the date and time of the meeting", "Vælg mødets dato og tidspunkt"))
-	}
+	errs = append(errs, CheckMeetingStart(m.Start))
 	return errors.Join(errs...)
 }
 
@@ -192,7 +211,7 @@ func (p *Project) Validate() error {
 // Validate checks the budget line.
 func (l *BudgetLine) Validate() error {
 	var errs []error
-	errs = append(errs, checkText("text", l.Text, true, MaxShort), checkAmount("amount", l.Amount))
+	errs = append(errs, checkText("text", l.Text, true, MaxShort), checkAmount("budget_lines", "amount", l.Amount))
 	if l.Kind != LineExpense && l.Kind != LineOwn {
 		errs = append(errs, fieldErr("kind", "Choose expense or own financing", "Vælg udgift eller egenfinansiering"))
 	}
@@ -207,8 +226,8 @@ func (f *FundingApplication) Validate() error {
 	var errs []error
 	errs = append(errs,
 		checkText("pool", f.Pool, true, MaxShort),
-		checkAmount("applied", f.Applied),
-		checkAmount("granted", f.Granted))
+		checkAmount("funding_applications", "applied", f.Applied),
+		checkAmount("funding_applications", "granted", f.Granted))
 	if !slices.Contains(ApplicationStatuses, f.Status) {
 		errs = append(errs, fieldErr("status", "Choose a status", "Vælg en status"))
 	}
@@ -229,8 +248,8 @@ func (w *BudgetWish) Validate() error {
 		checkText("justification", w.Justification, false, MaxLong),
 		checkText("category", w.Category, false, MaxShort),
 		checkText("answer text", w.AnswerText, false, MaxLong),
-		checkAmount("estimate", w.Estimate),
-		checkAmount("granted", w.Granted))
+		checkAmount("budget_wishes", "estimate", w.Estimate),
+		checkAmount("budget_wishes", "granted", w.Granted))
 	if w.Year < 2000 || w.Year > 2200 {
 		errs = append(errs, fieldErr("year", "Choose a budget year", "Vælg et budgetår"))
 	}

@@ -6,6 +6,7 @@ package ui
 // the pool's four amounts was wrong.
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -41,7 +42,35 @@ func TestAnswerEditorNamesTheRefusedAmount(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer SetupLanguage("da")
-	if got := errText(&model.FieldError{Field: "granted", Key: "The amount is too large", Da: "Beløbet er for stort"}); got != "Granted (kr.): the amount is too large" {
+	tooMuch := model.BudgetWish{Year: 2027, Title: "Cykelsti", Status: model.WishAnswered, Granted: model.MaxAmount + 1}
+	if got := errText(tooMuch.Validate()); got != "Granted (kr.): the amount is too large" {
 		t.Errorf("in English: %q", got)
+	}
+}
+
+// Every amount the registry holds is named by its label, with its unit,
+// when the rules refuse it: in Danish and in English.
+func TestRefusedAmountsNamedInBothLanguages(t *testing.T) {
+	defer SetupLanguage("da")
+	for _, l := range []struct{ code, msg string }{
+		{"da", ": beløbet er for stort"},
+		{"en", ": the amount is too large"},
+	} {
+		if err := SetupLanguage(l.code); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range model.Entities() {
+			for _, f := range e.Fields {
+				if f.Kind != model.FieldMoney {
+					continue
+				}
+				fe := &model.FieldError{Table: e.Table, Field: f.Column, Key: "The amount is too large", Da: "Beløbet er for stort"}
+				got := errText(fe)
+				name, ok := strings.CutSuffix(got, l.msg)
+				if !ok || !strings.HasSuffix(name, " (kr.)") || len(name) <= len(" (kr.)") {
+					t.Errorf("%s: %s.%s refused: %q, want the field's label (kr.) before %q", l.code, e.Table, f.Column, got, l.msg)
+				}
+			}
+		}
 	}
 }

@@ -211,22 +211,27 @@ func flatten(err error) []error {
 	return []error{err}
 }
 
-// amountLabels are the screen labels (catalogue keys) of the model's
-// amount fields. A form holds several amounts and shows the rules' message
-// below them all, so the message names the one it is about.
-var amountLabels = map[string]string{
-	"available":             "Available (kr.)",
-	"max per application":   "At most per application (kr.)",
-	"minimum project total": "Project totals at least (kr.)",
-	"volunteer rate":        "A volunteer hour counts as (kr.)",
-	"estimate":              "Estimate (kr.)",
-	"granted":               "Granted (kr.)",
-	"applied":               "Applied for (kr.)",
-	"amount":                "Amount (kr.)",
-	"pot":                   "Pot (kr.)",
-	"cost":                  "Estimated cost (kr.)",
-	"adjusted_cost":         "The municipality's cost (kr.)",
-	"annual grant":          "Annual grant (kr.)",
+// errFieldLabel names the registry field a FieldError is about, as the
+// forms label it: a form holds several amounts and shows the rules' message
+// below them all, so the message names the one it is about. An amount's
+// label says its unit, "(kr.)", also where the registry's label (which the
+// conflicts view shows beside a value in kroner) does not.
+func errFieldLabel(fe *model.FieldError) (string, bool) {
+	if fe.Table == "" {
+		return "", false
+	}
+	f, ok := model.FieldOf(fe.Table, fe.Field)
+	if !ok {
+		return "", false
+	}
+	key := f.Label
+	if f.Kind == model.FieldMoney && !strings.HasSuffix(key, "(kr.)") {
+		key += " (kr.)"
+	}
+	if !translated(key) {
+		return "", false
+	}
+	return lang.L(key), true
 }
 
 // lowerFirst is s with its first letter small, for a message after a
@@ -243,8 +248,8 @@ func oneErr(err error) string {
 	case errors.As(err, &ue):
 		return ue.msg
 	case errors.As(err, &fe):
-		if label, ok := amountLabels[fe.Field]; ok && translated(fe.Key) && translated(label) {
-			return lang.L(label) + ": " + lowerFirst(lang.L(fe.Key))
+		if label, ok := errFieldLabel(fe); ok && translated(fe.Key) {
+			return label + ": " + lowerFirst(lang.L(fe.Key))
 		}
 		if translated(fe.Key) {
 			if fe.Max > 0 {

@@ -253,8 +253,8 @@ func (e *meetingEditor) read(m model.Meeting) model.Meeting {
 	m.Place = e.place.Text
 	m.Guests = e.guests.Text // attendance itself is stored as it is marked (onPresence)
 	d, derr := model.ParseDate(e.date.Text)
-	if derr == nil && d.IsZero() {
-		derr = &model.FieldError{Field: "start", Key: "Choose the date and time of the meeting", Da: "Vælg mødets dato og tidspunkt"}
+	if derr == nil {
+		derr = model.CheckMeetingStart(d)
 	}
 	showErr(e.dateErr, derr)
 	if derr != nil {

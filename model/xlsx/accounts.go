@@ -51,14 +51,14 @@ func init() {
 func accountsTable(d *model.CouncilData, o Options) *table {
 	t := &table{kind: sheetAccounts, totals: 3, cols: []column{
 		{key: fYear, kind: kInt, width: 7},
-		{key: fDate, kind: kDate, width: 12},
+		{key: fDate, kind: kDate},
 		{key: fReceipt, width: 8, max: 12},
 		{key: fText, width: 24, max: 60},
 		{key: fCategory, width: 16, max: 30},
 		{key: fProject, width: 14, max: 40},
-		{key: fIncome, kind: kMoney, width: 16, sum: true},
-		{key: fExpense, kind: kMoney, width: 16, sum: true},
-		{key: fBalance, kind: kMoney, width: 16},
+		{key: fIncome, kind: kMoney, sum: true},
+		{key: fExpense, kind: kMoney, sum: true},
+		{key: fBalance, kind: kMoney},
 		{key: fWages, width: 6},
 		{key: fAttach, width: 24, max: 60},
 	}}

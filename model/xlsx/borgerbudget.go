@@ -151,8 +151,8 @@ func PBWorkbook(w io.Writer, council string, r model.PBRound, ps []model.PBPropo
 		props.cols = append(props.cols, column{key: fProposerMail, width: 14, max: 30})
 	}
 	props.cols = append(props.cols,
-		column{key: fCost, kind: kMoney, width: 16},
-		column{key: fAdjusted, kind: kMoney, width: 16},
+		column{key: fCost, kind: kMoney},
+		column{key: fAdjusted, kind: kMoney},
 		column{key: fCategory, width: 12, max: 30},
 		column{key: fPlace, width: 12, max: 30},
 		column{key: fStatus, width: 14},
@@ -349,14 +349,14 @@ func PBProposalsTemplate(w io.Writer) error {
 	}
 	cols := []column{
 		{key: fNumber, kind: kInt, width: 6}, {key: fTitle, width: 36}, {key: fDescription, width: 50},
-		{key: fProposer, width: 24}, {key: fProposerMail, width: 24}, {key: fCost, kind: kMoney, width: 16},
+		{key: fProposer, width: 24}, {key: fProposerMail, width: 24}, {key: fCost, kind: kMoney},
 		{key: fCategory, width: 16}, {key: fPlace, width: 18}, {key: fStatus, width: 16},
 	}
 	example := []any{1, "Eksempel: Shelter ved Skarresø", "To shelters og en bålplads, som skolen og spejderne kan bruge.",
 		"Anne Sørensen", "anne@example.dk", 45000.0, "Natur", "Skarresø", model.ProposalReceived.Label(model.Danish)}
 	for j, c := range cols {
 		col, _ := excelize.ColumnNumberToName(j + 1)
-		if err := f.SetColWidth(name, col, col, c.width); err != nil {
+		if err := f.SetColWidth(name, col, col, c.least()); err != nil {
 			return err
 		}
 		if err := f.SetColStyle(name, col, st.column(c.kind)); err != nil {

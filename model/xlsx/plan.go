@@ -38,7 +38,7 @@ func planTable(d *model.CouncilData, o Options) *table {
 		{key: fProject, width: 18, max: 40},
 		{key: fWhat, width: 24, max: 60},
 		{key: fWho, width: 12, max: 30},
-		{key: fDue, kind: kDate, width: 12},
+		{key: fDue, kind: kDate},
 		{key: fStatus, width: 12},
 	}}
 	titles := map[string]string{}

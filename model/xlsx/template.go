@@ -43,7 +43,7 @@ func Template(w io.Writer) error {
 			cols: []column{
 				{key: fYear, kind: kInt, width: 7}, {key: fRank, kind: kInt, width: 10},
 				{key: fTitle, width: 40}, {key: fCategory, width: 18}, {key: fJustification, width: 60},
-				{key: fEstimate, kind: kMoney, width: 16}, {key: fStatus, width: 12},
+				{key: fEstimate, kind: kMoney}, {key: fStatus, width: 12},
 			},
 			example: []any{time.Now().In(model.Copenhagen).Year() + 1, 1, "Eksempel: Bænk ved gadekæret", "Fællesskab",
 				"En bænk og en affaldsspand ved gadekæret, så de ældre kan hvile på gåturen.", 12500.50, model.Label(model.WishDraft, model.Danish)},
@@ -57,7 +57,7 @@ func Template(w io.Writer) error {
 			kind: sheetProjects,
 			cols: []column{
 				{key: fTitle, width: 40}, {key: fStatus, width: 20},
-				{key: fStart, kind: kDate, width: 12}, {key: fEnd, kind: kDate, width: 12},
+				{key: fStart, kind: kDate}, {key: fEnd, kind: kDate},
 				{key: fProgress, kind: kPercent, width: 14}, {key: fDescription, width: 50}, {key: fWorkingGroup, width: 30},
 			},
 			example: []any{"Eksempel: Shelterplads i Skarresø-skoven", model.Label(model.ProjectPlanning, model.Danish),
@@ -70,7 +70,7 @@ func Template(w io.Writer) error {
 			kind: sheetMembers,
 			cols: []column{
 				{key: fName, width: 28}, {key: fRole, width: 14}, {key: fContact, width: 15},
-				{key: fTermStart, kind: kDate, width: 12}, {key: fTermEnd, kind: kDate, width: 12},
+				{key: fTermStart, kind: kDate}, {key: fTermEnd, kind: kDate},
 				{key: fPhone, width: 14}, {key: fEmail, width: 28},
 			},
 			example: []any{"Eksempel: Anne Sørensen", model.Label(model.RoleChair, model.Danish), "Ja",
@@ -94,7 +94,7 @@ func Template(w io.Writer) error {
 		}
 		for j, c := range s.cols {
 			col, _ := excelize.ColumnNumberToName(j + 1)
-			if err := f.SetColWidth(name, col, col, c.width); err != nil {
+			if err := f.SetColWidth(name, col, col, c.least()); err != nil {
 				return err
 			}
 			if err := f.SetColStyle(name, col, st.column(c.kind)); err != nil {

@@ -56,9 +56,21 @@ const (
 type column struct {
 	key   string
 	kind  cellKind
-	width float64 // the least width; text columns grow with their content
+	width float64 // the least width (0: its kind's); text columns grow with their content
 	max   float64 // the most width a text column grows to
 	sum   bool    // a SUM in the totals row
+}
+
+// kindWidths are the widths of the kinds whose values are all alike wide:
+// a date, a time of day, an amount in kroner.
+var kindWidths = map[cellKind]float64{kDate: 12, kTime: 10, kMoney: 16}
+
+// least is the column's least width.
+func (c column) least() float64 {
+	if c.width > 0 {
+		return c.width
+	}
+	return kindWidths[c.kind]
 }
 
 // table is one sheet's content before it is streamed.
@@ -314,7 +326,7 @@ func writeTable(f *excelize.File, name string, t *table, st styles, l model.Lang
 // (within reason); other columns get their fixed width.
 func columnWidth(t *table, i int, l model.Lang) float64 {
 	c := t.cols[i]
-	w := max(c.width, float64(utf8.RuneCountInString(header(c.key, l)))+3)
+	w := max(c.least(), float64(utf8.RuneCountInString(header(c.key, l)))+3)
 	if c.kind != kText || c.max == 0 {
 		return w
 	}
@@ -395,14 +407,14 @@ func projectsTable(d *model.CouncilData, o Options) *table {
 		{key: fTitle, width: 20, max: 60},
 		{key: fStatus, width: 18},
 		{key: fResponsible, width: 14, max: 30},
-		{key: fStart, kind: kDate, width: 12},
-		{key: fEnd, kind: kDate, width: 12},
+		{key: fStart, kind: kDate},
+		{key: fEnd, kind: kDate},
 		{key: fProgress, kind: kPercent, width: 12},
-		{key: fExpenses, kind: kMoney, width: 16, sum: true},
-		{key: fOwn, kind: kMoney, width: 16, sum: true},
-		{key: fVolunteer, kind: kMoney, width: 16, sum: true},
-		{key: fGranted, kind: kMoney, width: 16, sum: true},
-		{key: fMissing, kind: kMoney, width: 16, sum: true},
+		{key: fExpenses, kind: kMoney, sum: true},
+		{key: fOwn, kind: kMoney, sum: true},
+		{key: fVolunteer, kind: kMoney, sum: true},
+		{key: fGranted, kind: kMoney, sum: true},
+		{key: fMissing, kind: kMoney, sum: true},
 	}}
 	// Totals per project in one pass over lines and applications.
 	lines := map[string][]model.BudgetLine{}
@@ -442,11 +454,11 @@ func wishesTable(d *model.CouncilData, o Options) *table {
 		{key: fTitle, width: 20, max: 60},
 		{key: fCategory, width: 14, max: 30},
 		{key: fJustification, width: 30, max: 60},
-		{key: fEstimate, kind: kMoney, width: 16, sum: true},
+		{key: fEstimate, kind: kMoney, sum: true},
 		{key: fStatus, width: 11},
 		{key: fAnswer, width: 18},
 		{key: fAnswerText, width: 20, max: 50},
-		{key: fGranted, kind: kMoney, width: 16, sum: true},
+		{key: fGranted, kind: kMoney, sum: true},
 	}}
 	wishes := slices.Clone(d.Wishes)
 	model.RankWishes(wishes)
@@ -472,9 +484,9 @@ func fundingTable(d *model.CouncilData, o Options) *table {
 	t := &table{kind: sheetFunding, totals: 0, cols: []column{
 		{key: fProject, width: 20, max: 50},
 		{key: fPool, width: 20, max: 45},
-		{key: fDeadline, kind: kDate, width: 12},
-		{key: fApplied, kind: kMoney, width: 16, sum: true},
-		{key: fGranted, kind: kMoney, width: 16, sum: true},
+		{key: fDeadline, kind: kDate},
+		{key: fApplied, kind: kMoney, sum: true},
+		{key: fGranted, kind: kMoney, sum: true},
 		{key: fStatus, width: 16},
 		// Not summed: a project states the same hours on each application.
 		{key: fHours, kind: kInt, width: 10},
@@ -499,10 +511,10 @@ func fundingTable(d *model.CouncilData, o Options) *table {
 
 func actionsTable(d *model.CouncilData, o Options) *table {
 	t := &table{kind: sheetActions, totals: -1, cols: []column{
-		{key: fMeetingDate, kind: kDate, width: 12},
+		{key: fMeetingDate, kind: kDate},
 		{key: fWho, width: 14, max: 30},
 		{key: fWhat, width: 30, max: 70},
-		{key: fDue, kind: kDate, width: 12},
+		{key: fDue, kind: kDate},
 		{key: fDone, width: 8},
 	}}
 	starts := make(map[string]time.Time, len(d.Meetings))
@@ -529,8 +541,8 @@ func actionsTable(d *model.CouncilData, o Options) *table {
 
 func meetingsTable(d *model.CouncilData, o Options) *table {
 	t := &table{kind: sheetMeetings, totals: -1, cols: []column{
-		{key: fDate, kind: kDate, width: 12},
-		{key: fTime, kind: kTime, width: 10},
+		{key: fDate, kind: kDate},
+		{key: fTime, kind: kTime},
 		{key: fKind, width: 18},
 		{key: fTitle, width: 24, max: 60},
 		{key: fPlace, width: 16, max: 40},
@@ -563,7 +575,7 @@ func meetingsTable(d *model.CouncilData, o Options) *table {
 // first like the other sheets.
 func decisionsTable(d *model.CouncilData, o Options) *table {
 	t := &table{kind: sheetDecisions, totals: -1, cols: []column{
-		{key: fDate, kind: kDate, width: 12},
+		{key: fDate, kind: kDate},
 		{key: fMeeting, width: 24, max: 50},
 		{key: fItem, width: 28, max: 60},
 		{key: fDecision, width: 50, max: 100},
@@ -581,8 +593,8 @@ func membersTable(d *model.CouncilData, o Options) *table {
 		{key: fName, width: 18, max: 40},
 		{key: fRole, width: 13},
 		{key: fContact, width: 15},
-		{key: fTermStart, kind: kDate, width: 12},
-		{key: fTermEnd, kind: kDate, width: 12},
+		{key: fTermStart, kind: kDate},
+		{key: fTermEnd, kind: kDate},
 	}}
 	if o.ContactDetails {
 		t.cols = append(t.cols, column{key: fPhone, width: 14, max: 20}, column{key: fEmail, width: 20, max: 40})
