@@ -35,6 +35,7 @@ func (db *DB) ApplyOpsReport(ctx context.Context, ops []Change) (Applied, error)
 		n, fresh, err := db.applyOps(admitting(ctx), tx, ops, false, &revived)
 		a.New = n
 		a.Tables, a.Rows = changedBy(append(fresh, revived...))
+		_, a.Revived = changedBy(revived)
 		return err
 	})
 	if err != nil {
@@ -60,6 +61,11 @@ type Applied struct {
 	New    int
 	Tables []string
 	Rows   Changed
+	// Revived are the rows deleted on this replica that came back, for
+	// their parts were worked on elsewhere meanwhile (merge.go, I9): a
+	// meeting deleted here while another laptop wrote its minutes. They
+	// are among Rows too.
+	Revived Changed
 }
 
 // ApplyPulledPage is ApplyPulled, also saying which tables and rows the
@@ -110,6 +116,7 @@ func (db *DB) applyPulled(ctx context.Context, ops []Change, next string, more b
 		}
 		a.New = n
 		a.Tables, a.Rows = changedBy(append(fresh, revived...))
+		_, a.Revived = changedBy(revived)
 		return setMeta(ctx, tx, MetaCursor, next)
 	})
 	if err != nil {
@@ -421,7 +428,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 	if err := holdSearch(ctx, q); err != nil {
 		return 0, nil, err
 	}
-	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}, newRows: newRows}
+	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}, newRows: newRows, touched: touched}
 	keys := make([]fieldKey, 0, len(touched))
 	for k := range touched {
 		keys = append(keys, k)

@@ -67,9 +67,11 @@ type applier struct {
 	// their ops are in it, so they are replayed from memory (the first
 	// pull of a new laptop is nearly all such rows).
 	newRows map[rowKey][]rowOp
-	// revived are the wholes that materialize brought back for an edit of
-	// a part (I9).
+	// revived are the wholes deleted here that materialize brought back
+	// for an edit of a part (I9).
 	revived []rowKey
+	// touched are the batch's new ops by field (applyOps).
+	touched map[fieldKey][]fieldOp
 }
 
 // fieldOps reads a field's ops in replay order; with values when asked.
@@ -365,7 +367,7 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 			return err
 		}
 	}
-	if revived && !exists {
+	if revived && !exists && !isNew {
 		a.revived = append(a.revived, rk)
 	}
 	switch {
@@ -597,8 +599,29 @@ func (a *applier) wholesAbove(rks []rowKey, done map[rowKey]bool) error {
 
 // wholeIDs lists the ids row rk's ops ever named in link p's column, when
 // some op gave it p's kind: its whole now, and any it was part of before.
+// A row new to this replica has all its ops in the batch (a.touched), and
+// a row whose column the batch did not touch names its whole by its value.
 func (a *applier) wholeIDs(rk rowKey, p model.Part) ([]string, error) {
+	_, isNew := a.newRows[rk]
 	values := func(field string) ([]string, error) {
+		k := fieldKey{rk.table, rk.row, field}
+		ops, touched := a.touched[k]
+		switch {
+		case isNew:
+			var out []string
+			for _, o := range ops {
+				t, _ := textOf(o.value).(string)
+				out = append(out, t)
+			}
+			return out, nil
+		case !touched:
+			st, err := a.state(k)
+			if err != nil {
+				return nil, err
+			}
+			t, _ := textOf(st.value).(string)
+			return []string{t}, nil
+		}
 		return list(a.ctx, a.tx, func(s scanner) (string, error) {
 			var v any
 			err := s.Scan(&v)

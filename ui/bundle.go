@@ -125,6 +125,9 @@ func (u *App) bundleFrom(path string) {
 			if n == 0 {
 				msg = lang.L("The file brought nothing new: this computer has every change in it.")
 			}
+			if back := u.revivedText(applied.Revived); back != "" {
+				msg += "\n\n" + back
+			}
 			dialog.ShowInformation(lang.L("Sync by file"), msg, u.win)
 		})
 	}()

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -8,11 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
+	"lokalraad/storage"
 	"lokalraad/storage/exchange"
 )
 
@@ -115,4 +118,55 @@ func TestSyncByFileStickGone(t *testing.T) {
 		s := texts(u.win.Canvas().Overlays().Top())
 		return strings.Contains(s, "måske blev USB-nøglen taget ud") && !strings.Contains(s, "no such file")
 	})
+}
+
+// A meeting deleted on this laptop while the other laptop, by stick, wrote
+// minutes into it comes back when the other's file is read in, and the
+// chair is told which, in Danish: the meeting is back in Møder.
+func TestMeetingBackByFileIsSaid(t *testing.T) {
+	hubDB := newTestDB(t)
+	ts := httptest.NewServer(exchange.NewServer(t.Context(), hubDB, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	hub := &testHub{db: hubDB, url: ts.URL}
+	council := hub.council(t, "Jyderup Lokalråd")
+	adb, bdb := hub.laptop(t, council), hub.laptop(t, council)
+	ts.Close()
+	cli := exchange.NewClient()
+	carry := func(from, to *storage.DB) {
+		var f bytes.Buffer
+		_, err := cli.WriteBundle(t.Context(), &f, from, council)
+		ok(t, err)
+		_, _, err = cli.ImportBundle(t.Context(), bytes.NewReader(f.Bytes()), to)
+		ok(t, err)
+	}
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Title: "Juni-mødet", Status: model.MeetingHeld, Start: time.Date(2027, 6, 3, 19, 0, 0, 0, model.Copenhagen)}
+	ok(t, adb.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Stien", Kind: model.ItemDecision}
+	ok(t, adb.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	carry(adb, bdb)
+	l := noerr.Get(bdb.AgendaItem(t.Context(), it.ID))(t)
+	x := l
+	x.Notes = "Stien males om i juli.\n"
+	ok(t, bdb.SaveAgendaItem(t.Context(), l, &x))
+	ok(t, adb.DeleteMeeting(t.Context(), m.ID))
+
+	a := newTestUI(t, adb)
+	stopSync(t, a)
+	path := filepath.Join(t.TempDir(), "fra-b.lokalraad")
+	f, err := os.Create(path)
+	ok(t, err)
+	_, err = cli.WriteBundle(t.Context(), f, bdb, council)
+	ok(t, err)
+	ok(t, f.Close())
+	a.bundleFrom(path)
+	eventually(t, "the read-in message", func() bool {
+		return strings.Contains(texts(a.win.Canvas().Overlays().Top()), "nye ændringer af")
+	})
+	msg := texts(a.win.Canvas().Overlays().Top())
+	if !strings.Contains(msg, "Slettet på denne computer") || !strings.Contains(msg, "Møde «Juni-mødet 03.06.2027»") {
+		t.Errorf("the chair is not told the meeting came back: %q", msg)
+	}
+	got := noerr.Get(adb.AgendaItem(t.Context(), it.ID))(t)
+	if _, err := adb.Meeting(t.Context(), m.ID); err != nil || got.Notes != x.Notes {
+		t.Errorf("the meeting (%v) or b's minutes (%q) are not back", err, got.Notes)
+	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -71,7 +72,7 @@ func (v *conflictsView) reload() {
 		return
 	}
 	v.items = cs
-	v.names = v.rowNames()
+	v.names = v.u.rowNames()
 	v.list.UnselectAll()
 	v.list.Refresh()
 	v.cur = nil
@@ -89,10 +90,11 @@ func (v *conflictsView) open(c storage.Conflict) {
 	showIn(v.detail, v.cur.build())
 }
 
-// rowNames names the council's rows for the list ("Budgetønske «Ny sti»").
-func (v *conflictsView) rowNames() map[string]string {
+// rowNames names the council's rows for the conflicts list and the
+// rows that came back ("Budgetønske «Ny sti»").
+func (u *App) rowNames() map[string]string {
 	names := map[string]string{}
-	d, err := v.u.db.CouncilData(v.u.ctx, v.u.councilID)
+	d, err := u.db.CouncilData(u.ctx, u.councilID)
 	if err != nil {
 		return names
 	}
@@ -125,6 +127,32 @@ func (v *conflictsView) rowNames() map[string]string {
 	})
 	nameRows(names, lang.L("Accounts"), d.AccountYears, func(a model.AccountsYear) (string, string) { return a.ID, strconv.Itoa(a.Year) })
 	return names
+}
+
+// wholeKinds name the kinds of the rows that can come back (model.Parts)
+// that rowNames does not name.
+var wholeKinds = map[string]string{"pb_rounds": "Round", "pb_proposals": "Proposal"}
+
+// revivedText says which rows deleted on this computer came back with a
+// sync (storage.Applied.Revived): another laptop worked on them meanwhile.
+// It is "" when none did.
+func (u *App) revivedText(back storage.Changed) string {
+	if len(back) == 0 {
+		return ""
+	}
+	names := u.rowNames()
+	var lines []string
+	for _, t := range back.Tables() {
+		for _, id := range back[t] {
+			name, ok := names[id]
+			if !ok {
+				name = lang.L(wholeKinds[t])
+			}
+			lines = append(lines, "• "+name)
+		}
+	}
+	return lang.L("Deleted on this computer, but worked on on another computer meanwhile, so kept with that work. Delete again what should not be kept:") +
+		"\n" + strings.Join(lines, "\n")
 }
 
 // rowName is a row's name in the conflicts list: its kind and «title».

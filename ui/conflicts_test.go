@@ -26,7 +26,7 @@ func TestConflictRowNames(t *testing.T) {
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Ny sti", Status: model.WishDraft}
 	ok(t, db.SaveBudgetWish(ctx, model.BudgetWish{}, &w))
 
-	names := (&conflictsView{u: u}).rowNames()
+	names := u.rowNames()
 	for id, want := range map[string]string{
 		council: "Lokalråd «Jyderup Lokalråd»",
 		m.ID:    "Møde «Marts 04.03.2027»",

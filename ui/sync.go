@@ -74,6 +74,9 @@ func newSyncer(u *App) *syncer {
 			if r.Result.Pulled > 0 {
 				u.refreshAfterSync(r.Result.Rows)
 			}
+			if back := u.revivedText(r.Result.Revived); back != "" {
+				dialog.ShowInformation(lang.L("Back after the sync"), back, u.win)
+			}
 			u.noteKids()
 			s.refresh()
 		})

@@ -214,18 +214,28 @@ func TestAttackMeetingDeletedWhileItsItemIsEdited(t *testing.T) {
 		ok(t, a.DeleteMeeting(t.Context(), m.ID))
 		nw := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Nyt punkt", Kind: model.ItemDecision}
 		ok(t, b.SaveAgendaItem(t.Context(), model.AgendaItem{}, &nw))
+		var back storage.Changed // what a is told came back
 		if byStick {
 			for _, p := range [][2]*storage.DB{{a, b}, {b, a}} {
 				var f bytes.Buffer
 				_, err := cli.WriteBundle(context.Background(), &f, p[0], council)
 				ok(t, err)
-				_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(f.Bytes()), p[1])
+				_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(f.Bytes()), p[1])
 				ok(t, err)
+				if p[1] == b && len(got.Revived) > 0 {
+					t.Errorf("b never lost the meeting, yet is told it came back: %v", got.Revived)
+				}
+				back = got.Revived
 			}
 		} else {
-			syncOK(t, a)
-			syncOK(t, b)
-			syncOK(t, a)
+			back = syncOK(t, a).Revived // b's minutes are at the hub already
+			if r := syncOK(t, b); len(r.Revived) > 0 {
+				t.Errorf("b never lost the meeting, yet is told it came back: %v", r.Revived)
+			}
+			back = back.Merge(syncOK(t, a).Revived)
+		}
+		if !back.Has("meetings", m.ID) || len(back.Tables()) != 1 {
+			t.Errorf("stick %v: a is told %v came back, want the meeting", byStick, back)
 		}
 		converged(t, council, a, b)
 		for name, db := range map[string]*storage.DB{"a": a, "b": b} {

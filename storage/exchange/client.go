@@ -138,6 +138,9 @@ type Result struct {
 	// need not be read again.
 	Tables []string
 	Rows   storage.Changed
+	// Revived are rows deleted on this device that came back, for their
+	// parts were worked on elsewhere meanwhile (storage.Applied).
+	Revived storage.Changed
 }
 
 func (cl *Client) call(ctx context.Context, method, u, token string, body any, out any) error {
@@ -663,6 +666,9 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		if a.New > 0 {
 			res.Rows = res.Rows.Merge(a.Rows)
 			res.Tables = res.Rows.Tables()
+		}
+		if len(a.Revived) > 0 {
+			res.Revived = res.Revived.Merge(a.Revived)
 		}
 		if !more {
 			break
