@@ -180,6 +180,9 @@ func TestPropertyWholesKeepTheirParts(t *testing.T) {
 			if len(orphans) > 0 {
 				rt.Fatalf("replica %d: parts under a meeting that is gone: %v", i, orphans)
 			}
+			if err := SearchIndexProblem(db); err != nil {
+				rt.Fatalf("replica %d: %v", i, err)
+			}
 		}
 	})
 }
