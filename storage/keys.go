@@ -48,7 +48,16 @@ var (
 	// ErrSecretMissing: the database was copied or restored without the
 	// secrets file beside it.
 	ErrSecretMissing = error(model.NewError(model.Forbidden, "databasen er flyttet eller kopieret uden sin nøglefil; tilmeld computeren igen med en ny tilmeldingskode fra kommunen"))
+	// ErrCopiedDevice: this database and its secrets file were copied
+	// from another computer, which writes under the same identity
+	// (RenewCopied).
+	ErrCopiedDevice = error(model.NewError(model.Conflict, "denne computers data er kopieret fra en anden computer, som bruger samme identitet; dine ændringer er gemt her og sendes, når computeren er tilmeldt igen med en ny tilmeldingskode fra kommunen"))
 )
+
+// ErrOpReused is an op whose number another op of the same device already
+// has: two computers write as one device (a copied database), or an op id
+// was forged. It is also an ErrBadChange.
+var ErrOpReused = errors.New("nummeret er allerede brugt til en anden ændring")
 
 // Limits on the numbers of an op, so that no counter can overflow: a
 // sequence number of at most 2^53, a clock before the year 2200.
@@ -209,6 +218,43 @@ func (db *DB) SecretMissing(ctx context.Context) (bool, error) {
 	return st.Server != "" && st.Token == "", err
 }
 
+// RenewCopied gives this database an identity of its own after the hub
+// refused one of its ops as reusing a number another computer's op of the
+// same device has (ErrOpReused): the database was copied with its secrets
+// file, and both copies write as one device. Its unsent ops move to a new
+// replica id (renewReplica), so nothing written here is lost, and sync
+// stops until the computer is enrolled again (ErrCopiedDevice says so);
+// the next pull starts from the beginning, for the other computer's ops
+// that the hub left out as this device's own.
+func (db *DB) RenewCopied(ctx context.Context) error {
+	seed := make([]byte, ed25519.SeedSize)
+	if _, err := rand.Read(seed); err != nil {
+		return err
+	}
+	path := SecretPath(db.path)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := db.renewReplicaTx(ctx, tx); err != nil {
+			return err
+		}
+		// The shared identity's file is kept aside, never lost; the new
+		// one has no secret for the hub until enrolled again.
+		os.Rename(path, path+"-"+time.Now().UTC().Format("20060102T150405"))
+		db.mu.Lock()
+		db.key, db.token = ed25519.NewKeyFromSeed(seed), ""
+		db.mu.Unlock()
+		if err := writeSecrets(path, secrets{Device: db.device, Key: seed}); err != nil {
+			return err
+		}
+		if err := setMeta(ctx, tx, metaPubKey, db.PublicKey()); err != nil {
+			return err
+		}
+		if err := setMeta(ctx, tx, MetaCursor, ""); err != nil {
+			return err
+		}
+		return db.resignWhere(ctx, tx, "device = ? AND sig = ''", db.device)
+	})
+}
+
 // renewReplica gives this database a new replica id, because the key its
 // ops were signed with is gone. Ops already sent (on the hub: all) stay
 // the old replica's;
@@ -216,68 +262,71 @@ func (db *DB) SecretMissing(ctx context.Context) (bool, error) {
 // same sequence numbers and are signed again, so no edit is lost and no op
 // id is ever used twice by two computers.
 func (db *DB) renewReplica(ctx context.Context) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error { return db.renewReplicaTx(ctx, tx) })
+}
+
+// renewReplicaTx is renewReplica in tx.
+func (db *DB) renewReplicaTx(ctx context.Context, tx *sql.Tx) error {
 	old, fresh := db.device, newID()
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		acked, err := getMetaInt(ctx, tx, MetaAcked)
-		if err != nil {
-			return err
-		}
-		if db.isHub() {
-			// Every op of the hub has been handed out already: they all
-			// stay the old replica's.
-			acked = MaxSeq
-		}
-		steps := []struct {
-			q    string
-			args []any
-		}{
-			{"UPDATE tombstones SET device = ?2 WHERE device = ?1 AND hlc IN (SELECT hlc FROM changes WHERE device = ?1 AND seq > ?3 AND field = '')", []any{old, fresh, acked}},
-			{"UPDATE changes SET device = ?2 WHERE device = ?1 AND seq > ?3", []any{old, fresh, acked}},
-			{"UPDATE field_versions SET device = ?2 WHERE device = ?1 AND seq > ?3", []any{old, fresh, acked}},
-			{"UPDATE meta SET value = ? WHERE key = 'device'", []any{fresh}},
-			{"DELETE FROM meta WHERE key IN (?, ?)", []any{MetaToken, metaPubKey}},
-			// The status bar says why sync stopped, before anyone tries.
-			{"INSERT OR REPLACE INTO meta(key, value) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM meta WHERE key = ? AND value <> '')", []any{MetaError, ErrSecretMissing.Error(), MetaServer}},
-		}
-		for _, st := range steps {
-			if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
-				return fmt.Errorf("ny enheds-id: %w", err)
-			}
-		}
-		// Contexts naming a moved op name it by its new id (merge.go): a
-		// moved op's base, and a moved delete's value.
-		type ref struct {
-			seq         int64
-			field, base string
-			value       any
-		}
-		refs, err := list(ctx, tx, func(s scanner) (ref, error) {
-			var r ref
-			err := s.Scan(&r.seq, &r.field, &r.base, &r.value)
-			r.value = textOf(r.value)
-			return r, err
-		}, "SELECT seq, field, base, value FROM changes WHERE device = ?", fresh)
-		if err != nil {
-			return err
-		}
-		for _, r := range refs {
-			base := moveContext(r.base, old, fresh, acked)
-			value := r.value
-			if v, ok := r.value.(string); ok && r.field == "" {
-				value = moveContext(v, old, fresh, acked)
-			}
-			if base == r.base && sameValue(r.value, value) {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE changes SET base = ?, value = ? WHERE device = ? AND seq = ?", base, value, fresh, r.seq); err != nil {
-				return err
-			}
-		}
-		db.device = fresh
-		// Signed again in loadSecrets, with the new key.
-		_, err = tx.ExecContext(ctx, "UPDATE changes SET sig = '' WHERE device = ?", fresh)
+	acked, err := getMetaInt(ctx, tx, MetaAcked)
+	if err != nil {
 		return err
-	})
+	}
+	if db.isHub() {
+		// Every op of the hub has been handed out already: they all
+		// stay the old replica's.
+		acked = MaxSeq
+	}
+	steps := []struct {
+		q    string
+		args []any
+	}{
+		{"UPDATE tombstones SET device = ?2 WHERE device = ?1 AND hlc IN (SELECT hlc FROM changes WHERE device = ?1 AND seq > ?3 AND field = '')", []any{old, fresh, acked}},
+		{"UPDATE changes SET device = ?2 WHERE device = ?1 AND seq > ?3", []any{old, fresh, acked}},
+		{"UPDATE field_versions SET device = ?2 WHERE device = ?1 AND seq > ?3", []any{old, fresh, acked}},
+		{"UPDATE meta SET value = ? WHERE key = 'device'", []any{fresh}},
+		{"DELETE FROM meta WHERE key IN (?, ?)", []any{MetaToken, metaPubKey}},
+		// The status bar says why sync stopped, before anyone tries.
+		{"INSERT OR REPLACE INTO meta(key, value) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM meta WHERE key = ? AND value <> '')", []any{MetaError, ErrSecretMissing.Error(), MetaServer}},
+	}
+	for _, st := range steps {
+		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
+			return fmt.Errorf("ny enheds-id: %w", err)
+		}
+	}
+	// Contexts naming a moved op name it by its new id (merge.go): a
+	// moved op's base, and a moved delete's value.
+	type ref struct {
+		seq         int64
+		field, base string
+		value       any
+	}
+	refs, err := list(ctx, tx, func(s scanner) (ref, error) {
+		var r ref
+		err := s.Scan(&r.seq, &r.field, &r.base, &r.value)
+		r.value = textOf(r.value)
+		return r, err
+	}, "SELECT seq, field, base, value FROM changes WHERE device = ?", fresh)
+	if err != nil {
+		return err
+	}
+	for _, r := range refs {
+		base := moveContext(r.base, old, fresh, acked)
+		value := r.value
+		if v, ok := r.value.(string); ok && r.field == "" {
+			value = moveContext(v, old, fresh, acked)
+		}
+		if base == r.base && sameValue(r.value, value) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE changes SET base = ?, value = ? WHERE device = ? AND seq = ?", base, value, fresh, r.seq); err != nil {
+			return err
+		}
+	}
+	db.device = fresh
+	// Signed again in loadSecrets, with the new key.
+	_, err = tx.ExecContext(ctx, "UPDATE changes SET sig = '' WHERE device = ?", fresh)
+	return err
 }
 
 // moveContext rewrites an op's context after this device's ops after acked

@@ -679,5 +679,5 @@ func sameResent(ctx context.Context, tx *sql.Tx, c Change, batch []Change) error
 	if same {
 		return nil
 	}
-	return fmt.Errorf("%w %s (%s.%s): nummeret er allerede brugt til en anden ændring, og den nye er afvist", ErrBadChange, c.ID(), c.Table, c.Field)
+	return fmt.Errorf("%w %s (%s.%s): %w, og den nye er afvist", ErrBadChange, c.ID(), c.Table, c.Field, ErrOpReused)
 }

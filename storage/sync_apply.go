@@ -335,7 +335,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 					return 0, nil, err
 				}
 				if same == 0 {
-					return 0, nil, fmt.Errorf("%w %s: nummeret er allerede brugt til en anden ændring", ErrBadChange, c.ID())
+					return 0, nil, fmt.Errorf("%w %s: %w", ErrBadChange, c.ID(), ErrOpReused)
 				}
 				if err := sameResent(ctx, tx, c, ops); err != nil {
 					return 0, nil, err

@@ -277,6 +277,13 @@ func oneErr(err error) string {
 	case errors.Is(err, storage.ErrLocked):
 		return lang.L("The minutes are approved and locked. Reopen them to make changes.")
 	}
+	// Sync's stops that ask for a new enrolment code, also as the status
+	// bar keeps them (their Danish text).
+	for _, k := range enrolAgain {
+		if errors.Is(err, k.err) || err.Error() == k.err.Error() {
+			return lang.L(k.key)
+		}
+	}
 	// A coded error (model.Error, a hub's refusal) carries a Danish
 	// sentence; in English the screens say its code instead. An error
 	// without a code is shown as it is.
@@ -293,6 +300,16 @@ func oneErr(err error) string {
 		}
 	}
 	return err.Error()
+}
+
+// enrolAgain are the catalogue keys of the errors after which this
+// computer syncs only once enrolled again.
+var enrolAgain = []struct {
+	err error
+	key string
+}{
+	{storage.ErrCopiedDevice, "This computer's data was copied from another computer, which uses the same identity. Your changes are kept here and are sent once the computer is enrolled again with a new enrolment code from the municipality."},
+	{storage.ErrSecretMissing, "The database was moved or copied without its key file. Enrol the computer again with a new enrolment code from the municipality."},
 }
 
 // codeTexts are the catalogue keys of the error codes (model.Code).

@@ -326,3 +326,31 @@ func TestLanguageSwitchKeepsTheTab(t *testing.T) {
 		t.Errorf("after switching back the window shows %q", u.tabs.Selected().Text)
 	}
 }
+
+// A sync stopped because this computer must be enrolled again says why in
+// the desktop's language, from the error and from the status bar's stored
+// text alike: in English it said »This computer may not do that.« (its
+// code's text) for a copied key file, and »It clashes with what is already
+// there.« for a copied database.
+func TestEnrolAgainSaidInBothLanguages(t *testing.T) {
+	defer SetupLanguage("da")
+	for _, c := range []struct {
+		lang string
+		err  error
+		want string
+	}{
+		{"en", storage.ErrCopiedDevice, "copied from another computer, which uses the same identity"},
+		{"en", storage.ErrSecretMissing, "without its key file"},
+		{"da", storage.ErrCopiedDevice, "kopieret fra en anden computer, som bruger samme identitet"},
+		{"da", storage.ErrSecretMissing, "uden sin nøglefil"},
+	} {
+		if err := SetupLanguage(c.lang); err != nil {
+			t.Fatal(err)
+		}
+		for _, got := range []string{errText(c.err), storedErrText(c.err.Error(), model.ErrorCode(c.err))} {
+			if !strings.Contains(got, c.want) {
+				t.Errorf("%s, %v: %q", c.lang, c.err, got)
+			}
+		}
+	}
+}

@@ -390,6 +390,19 @@ func refusedForGood(code string) bool {
 	return false
 }
 
+// renewCopied answers the hub's refusal of an op whose number another
+// computer's op of the same device has: this database was copied with its
+// secrets file, and setting the op aside would lose what was written here
+// and never bring the other computer's work. It gets an identity of its
+// own instead (storage.RenewCopied), keeps its unsent work, and stops
+// syncing until enrolled again.
+func renewCopied(ctx context.Context, db *storage.DB) error {
+	if err := db.RenewCopied(ctx); err != nil {
+		return err
+	}
+	return storage.ErrCopiedDevice // Sync keeps it as the last error
+}
+
 // pushEach sends a refused batch one op at a time: those the server takes
 // are acknowledged, those it refuses for good are set aside on this device
 // with the server's reason (storage.SetAside), kept where the person who
@@ -409,6 +422,8 @@ func (cl *Client) pushEach(ctx context.Context, db *storage.DB, serverURL, token
 				return err
 			}
 			res.Pushed++
+		case errors.As(err, &re) && re.Code == CodeOpReused:
+			return renewCopied(ctx, db)
 		case errors.As(err, &re) && refusedForGood(re.Code):
 			if err := db.SetAside(ctx, c, re.Msg); err != nil {
 				return err
@@ -531,6 +546,9 @@ func (cl *Client) push(ctx context.Context, db *storage.DB, serverURL, token, co
 				if res.Restamped > 0 {
 					continue
 				}
+			}
+			if errors.As(err, &re) && re.Code == CodeOpReused {
+				return renewCopied(ctx, db)
 			}
 			if errors.As(err, &re) && refusedForGood(re.Code) {
 				// One op the server will never take must not hold back the

@@ -181,6 +181,10 @@ const (
 	CodeUnavailable  = "unavailable"
 	CodeInternal     = "internal"
 	CodeNotFound     = "not_found"
+	// CodeOpReused: an op's number is another op's of the same device at
+	// the hub; the pushing computer shares its identity with another
+	// (storage.RenewCopied).
+	CodeOpReused = "op_reused"
 )
 
 // decodeJSON reads one JSON value from a (maybe gzip-compressed) body of at
@@ -287,6 +291,8 @@ var wireCodes = []struct {
 	model  model.Code
 	also   []error
 }{
+	// Before bad_request, whose ErrBadChange an ErrOpReused also is.
+	{CodeOpReused, http.StatusConflict, storage.ErrOpReused, model.Conflict, nil},
 	{CodeBadRequest, http.StatusBadRequest, ErrBadInput, model.Invalid, []error{storage.ErrBadChange, storage.ErrBadCursor}},
 	{CodeUnauthorized, http.StatusUnauthorized, storage.ErrUnauthorized, model.Forbidden, nil},
 	{CodeRevoked, http.StatusForbidden, storage.ErrRevoked, model.Forbidden, nil},

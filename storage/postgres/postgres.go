@@ -719,7 +719,7 @@ func (s *Store) VerifyOps(ctx context.Context, ops []storage.Change, extra *stor
 			if storage.SameEdit(h, c, erased) {
 				continue
 			}
-			return nil, nil, fmt.Errorf("%w %s: en anden ændring med samme nummer er allerede modtaget", storage.ErrBadChange, c.ID())
+			return nil, nil, fmt.Errorf("%w %s: %w (en anden ændring med samme nummer er allerede modtaget)", storage.ErrBadChange, c.ID(), storage.ErrOpReused)
 		}
 		if c.Device == s.device {
 			return nil, nil, fmt.Errorf("%w (%s, %s.%s)", storage.ErrOwnDevice, c.ID(), c.Table, c.Field)

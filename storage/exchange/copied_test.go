@@ -1,0 +1,106 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// copyLaptop closes db, copies its files (the database and its secrets
+// file, as a folder copied to another computer), and opens both.
+func copyLaptop(t *testing.T, db *storage.DB) (orig, copied *storage.DB) {
+	t.Helper()
+	from := db.Path()
+	ok(t, db.Close())
+	to := filepath.Join(t.TempDir(), "kopi.db")
+	for _, suffix := range []string{"", ".secret"} {
+		raw, err := os.ReadFile(from + suffix)
+		ok(t, err)
+		ok(t, os.WriteFile(to+suffix, raw, 0o600))
+	}
+	reopen := func(p string) *storage.DB {
+		d, err := storage.Open(context.Background(), p)
+		ok(t, err)
+		clock := now
+		d.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
+		t.Cleanup(func() { d.Close() })
+		return d
+	}
+	return reopen(from), reopen(to)
+}
+
+func memberNames(t *testing.T, db *storage.DB, council string) []string {
+	t.Helper()
+	ms, err := db.Members(t.Context(), council)
+	ok(t, err)
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// A laptop's app folder copied to a second computer: both were the same
+// device, with the same key, writing the same op numbers. The copy's
+// offline work was set aside as refused (»nummeret er allerede brugt«) and
+// vanished from its screens, and the other's work never reached it (the
+// hub leaves a device's own ops out of its pulls). Now the computer whose
+// op the hub refuses takes an identity of its own, keeps its work, says
+// why sync stopped, and once enrolled again both computers hold both
+// members — whichever of the two syncs first.
+func TestCopiedLaptopBothKeepTheirWork(t *testing.T) {
+	forEachStore(t, func(t *testing.T, h *storeHub) {
+		for _, copyFirst := range []bool{false, true} {
+			council := h.council(fmt.Sprint("Jyderup ", copyFirst))
+			a, _ := h.laptop(t, "a", council, 0)
+			a, c := copyLaptop(t, a)
+			ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse fra a", Role: model.RoleChair}))
+			ok(t, c.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Carl fra kopien", Role: model.RoleMember}))
+			first, second := a, c
+			if copyFirst {
+				first, second = c, a
+			}
+			syncOK(t, first)
+			_, err := cli.Sync(context.Background(), second, "")
+			if !errors.Is(err, storage.ErrCopiedDevice) || model.ErrorCode(err) != model.Conflict {
+				t.Fatalf("copy first %v: the second computer's sync says %v", copyFirst, err)
+			}
+			if rs, _ := second.RefusedChanges(t.Context(), ""); len(rs) != 0 {
+				t.Errorf("copy first %v: the second computer's work was set aside: %d ops", copyFirst, len(rs))
+			}
+			if got := memberNames(t, second, council); len(got) != 1 {
+				t.Errorf("copy first %v: the second computer shows %v, want its own member still there", copyFirst, got)
+			}
+			st, err := second.SyncState(t.Context())
+			ok(t, err)
+			if st.Error != storage.ErrCopiedDevice.Error() {
+				t.Errorf("copy first %v: the status bar says %q", copyFirst, st.Error)
+			}
+			// Until enrolled again it says so, and sends nothing.
+			if _, err := cli.Sync(context.Background(), second, ""); err == nil {
+				t.Errorf("copy first %v: a renewed computer synced without enrolling again", copyFirst)
+			}
+			_, code := h.addDev(council, false)
+			_, err = cli.Enroll(context.Background(), second, h.url, code)
+			ok(t, err)
+			syncOK(t, second)
+			syncOK(t, first)
+			want := []string{"Carl fra kopien", "Åse fra a"}
+			for name, db := range map[string]*storage.DB{"first": first, "second": second} {
+				if got := memberNames(t, db, council); !slices.Equal(got, want) {
+					t.Errorf("copy first %v, %s: members %v, want %v", copyFirst, name, got, want)
+				}
+			}
+			converged(t, council, a, c)
+		}
+	})
+}
