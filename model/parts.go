@@ -41,22 +41,16 @@ var parts = []Part{
 }
 
 // PartsOf lists the links from whole's parts to it, in deleting order.
-func PartsOf(whole string) []Part {
-	var out []Part
-	for _, p := range parts {
-		if p.Whole == whole {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+func PartsOf(whole string) []Part { return partsWhere(func(p Part) bool { return p.Whole == whole }) }
 
 // WholesOf lists the links from table's rows to the wholes they may be
 // part of.
-func WholesOf(table string) []Part {
+func WholesOf(table string) []Part { return partsWhere(func(p Part) bool { return p.Table == table }) }
+
+func partsWhere(keep func(Part) bool) []Part {
 	var out []Part
 	for _, p := range parts {
-		if p.Table == table {
+		if keep(p) {
 			out = append(out, p)
 		}
 	}

@@ -106,6 +106,14 @@ func (db *DB) HubPage(ctx context.Context, council string, cur Cursor, p Page, e
 	return ops, UniformCursor(next), more, err
 }
 
+// HubDeviceTop is the highest sequence number of device's ops this hub
+// holds, 0 for none (exchange.HubStore).
+func (db *DB) HubDeviceTop(ctx context.Context, device string) (int64, error) {
+	var top int64
+	err := db.sql().QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE device = ?", device).Scan(&top)
+	return top, friendly(err)
+}
+
 // A numberedOp is an op the hub numbered, with its number.
 type numberedOp struct {
 	n int64

@@ -340,14 +340,7 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 	if err != nil {
 		return err
 	}
-	var edits, dels []rowOp
-	for _, o := range ops {
-		if o.field == "" {
-			dels = append(dels, o)
-		} else {
-			edits = append(edits, o)
-		}
-	}
+	edits, dels := splitRowOps(ops)
 	alive, revived := rowAlive(edits, dels), false
 	if !alive && len(model.PartsOf(rk.table)) > 0 {
 		if alive, _, err = a.wholeAlive(rk, council, edits, dels); err != nil {
@@ -457,6 +450,18 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 	}
 }
 
+// splitRowOps parts a row's ops into its edits and its deletes.
+func splitRowOps(ops []rowOp) (edits, dels []rowOp) {
+	for _, o := range ops {
+		if o.field == "" {
+			dels = append(dels, o)
+		} else {
+			edits = append(edits, o)
+		}
+	}
+	return edits, dels
+}
+
 // rowOps reads a row's ops as the delete rule needs them.
 func (a *applier) rowOps(rk rowKey) ([]rowOp, error) {
 	return list(a.ctx, a.tx, func(s scanner) (rowOp, error) {
@@ -501,14 +506,7 @@ func (a *applier) wholeAlive(rk rowKey, council string, edits, dels []rowOp) (bo
 			if err != nil {
 				return false, nil, err
 			}
-			var pe, pd []rowOp
-			for _, o := range ops {
-				if o.field == "" {
-					pd = append(pd, o)
-				} else {
-					pe = append(pe, o)
-				}
-			}
+			pe, pd := splitRowOps(ops)
 			// The table of a part is below its whole's (model.Parts), so
 			// this ends.
 			alive, sub, err := a.wholeAlive(pk, council, pe, pd)

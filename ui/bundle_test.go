@@ -25,14 +25,7 @@ import (
 // brings nothing new, and a file that is no sync file is refused in
 // Danish with nothing changed.
 func TestSyncByFileFromTheMenu(t *testing.T) {
-	// Two laptops enrolled with the municipality; then the connection is
-	// gone, and only the USB stick goes between them.
-	hubDB := newTestDB(t)
-	ts := httptest.NewServer(exchange.NewServer(t.Context(), hubDB, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
-	hub := &testHub{db: hubDB, url: ts.URL}
-	council := hub.council(t, "Jyderup Lokalråd")
-	adb, bdb := hub.laptop(t, council), hub.laptop(t, council)
-	ts.Close()
+	council, adb, bdb := offlineLaptops(t)
 
 	m := model.Member{CouncilID: council, Name: "Bo Bundgaard", Role: model.RoleMember}
 	ok(t, adb.SaveMember(t.Context(), model.Member{}, &m))
@@ -96,6 +89,18 @@ func TestSyncByFileFromTheMenu(t *testing.T) {
 	}
 }
 
+// offlineLaptops are two laptops of the council Jyderup Lokalråd,
+// enrolled with the municipality; then the connection is gone, and only a
+// USB stick goes between them.
+func offlineLaptops(t *testing.T) (council string, a, b *storage.DB) {
+	hubDB := newTestDB(t)
+	ts := httptest.NewServer(exchange.NewServer(t.Context(), hubDB, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	defer ts.Close()
+	hub := &testHub{db: hubDB, url: ts.URL}
+	council = hub.council(t, "Jyderup Lokalråd")
+	return council, hub.laptop(t, council), hub.laptop(t, council)
+}
+
 // closeOverlays closes the dialogs shown on c.
 func closeOverlays(c fyne.Canvas) {
 	for c.Overlays().Top() != nil {
@@ -124,12 +129,7 @@ func TestSyncByFileStickGone(t *testing.T) {
 // minutes into it comes back when the other's file is read in, and the
 // chair is told which, in Danish: the meeting is back in Møder.
 func TestMeetingBackByFileIsSaid(t *testing.T) {
-	hubDB := newTestDB(t)
-	ts := httptest.NewServer(exchange.NewServer(t.Context(), hubDB, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
-	hub := &testHub{db: hubDB, url: ts.URL}
-	council := hub.council(t, "Jyderup Lokalråd")
-	adb, bdb := hub.laptop(t, council), hub.laptop(t, council)
-	ts.Close()
+	council, adb, bdb := offlineLaptops(t)
 	cli := exchange.NewClient()
 	carry := func(from, to *storage.DB) {
 		var f bytes.Buffer

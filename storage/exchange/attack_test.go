@@ -7,10 +7,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -277,6 +279,14 @@ func TestAttackBlankAnswerRacesTheMunicipality(t *testing.T) {
 	blank := forged(t, a, 1, "budget_wishes", w.ID, council, "granted", int64(0))
 	blank.HLC = now.Add(23*time.Hour).UnixMilli() << 16
 	ok(t, pusher(t, h, a)([]storage.Change{blank}))
+	// The tampered laptop counts the number it used outside its log, or
+	// its next pull finds the hub holding an op of its identity it never
+	// wrote, and takes it for a copy of itself (copied_test.go).
+	raw, err := sql.Open("sqlite", a.Path())
+	ok(t, err)
+	_, err = raw.Exec("UPDATE meta SET value = ? WHERE key = 'seq'", strconv.FormatInt(blank.Seq, 10))
+	ok(t, err)
+	ok(t, raw.Close())
 	// The staff answers, not having pulled since.
 	sw := noerr.Get(staff.BudgetWishes(t.Context(), council, 0))(t)
 	sw[0].Answer, sw[0].AnswerText, sw[0].Granted, sw[0].Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered

@@ -390,8 +390,28 @@ func refusedForGood(code string) bool {
 	return false
 }
 
+// ownOpsElsewhere tells whether the hub holds ops of this device
+// numbered past any this device wrote (HeaderOwnTop): another computer,
+// a copy of this database, writes under its identity, and the hub leaves
+// those ops out of this device's pulls as its own. Not after a restore
+// (Refetch), whose own ops written after the backup are still to come
+// back.
+func ownOpsElsewhere(ctx context.Context, db *storage.DB, h http.Header) (bool, error) {
+	top, err := strconv.ParseInt(h.Get(HeaderOwnTop), 10, 64)
+	if err != nil {
+		return false, nil // a hub of before the header
+	}
+	seq, err := db.Meta(ctx, "seq")
+	if err != nil {
+		return false, err
+	}
+	own, _ := strconv.ParseInt(seq, 10, 64)
+	return top > own, nil
+}
+
 // renewCopied answers the hub's refusal of an op whose number another
-// computer's op of the same device has: this database was copied with its
+// computer's op of the same device has, or a pull that shows the hub
+// holding such ops (ownOpsElsewhere): this database was copied with its
 // secrets file, and setting the op aside would lose what was written here
 // and never bring the other computer's work. It gets an identity of its
 // own instead (storage.RenewCopied), keeps its unsent work, and stops
@@ -648,6 +668,14 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 			return f.err
 		}
 		pr := f.pr
+		if !refetch {
+			if copied, err := ownOpsElsewhere(ctx, db, f.h); err != nil || copied {
+				if err != nil {
+					return err
+				}
+				return renewCopied(ctx, db)
+			}
+		}
 		if t, ahead, ok := hubClock(f.h); ok {
 			hubNow, maxAhead, heard = t, ahead, clockPeers(f.h)
 		}

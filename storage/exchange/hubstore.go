@@ -95,6 +95,11 @@ type HubStore interface {
 	// The returned cursor's Floor is its lowest position: what a client
 	// of one number (since=N) is told to ask from next.
 	HubPage(ctx context.Context, council string, cur storage.Cursor, p storage.Page, exclude string) ([]storage.Change, storage.Cursor, bool, error)
+
+	// HubDeviceTop is the highest sequence number of the ops of device
+	// the store holds, 0 for none: a pull tells the device (HeaderOwnTop),
+	// which can tell so that another computer writes under its identity.
+	HubDeviceTop(ctx context.Context, device string) (int64, error)
 }
 
 var _ HubStore = (*storage.DB)(nil)

@@ -32,6 +32,10 @@ const (
 	HeaderMaxAhead = "Lokalraad-Max-Ahead"
 )
 
+// HeaderOwnTop answers a pull with the highest sequence number of the
+// asking device's ops the hub holds (HubStore.HubDeviceTop).
+const HeaderOwnTop = "Lokalraad-Own-Top"
+
 // withClock adds the hub's clock to every response.
 func (s *Server) withClock(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

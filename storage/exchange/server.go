@@ -385,6 +385,14 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	// What the hub holds of the asking device's own ops: more than it
+	// wrote means another computer writes under its identity.
+	top, err := s.Store.HubDeviceTop(r.Context(), d.Replica)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set(HeaderOwnTop, strconv.FormatInt(top, 10))
 	wire, err := EncodeOps(ops)
 	if err != nil {
 		s.writeError(w, r, err)

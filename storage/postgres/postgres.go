@@ -1094,6 +1094,14 @@ type stream struct {
 // more (a staff device: every council) walks the log in number order.
 const smallPull = 8
 
+// HubDeviceTop is the highest sequence number of device's ops the store
+// holds, 0 for none (exchange.HubStore).
+func (s *Store) HubDeviceTop(ctx context.Context, device string) (int64, error) {
+	var top int64
+	err := s.pool.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM ops WHERE device = $1", device).Scan(&top)
+	return top, s.failed(err)
+}
+
 // HubPage: see exchange.HubStore. It reads in one snapshot (repeatable
 // read, read only): the streams' counters and the ops. In a stream, every
 // op numbered at or below its counter in the snapshot is committed (a
