@@ -103,7 +103,7 @@ func (db *DB) RestampPending(ctx context.Context, ref time.Time, slack time.Dura
 		pending, err := list(ctx, tx, func(s scanner) (stamp, error) {
 			var p stamp
 			return p, s.Scan(&p.seq, &p.hlc)
-		}, "SELECT seq, hlc FROM changes WHERE device = ? AND seq > ? ORDER BY seq", db.device, acked)
+		}, "SELECT seq, hlc FROM changes WHERE device = ? AND seq > ? ORDER BY seq", db.self(), acked)
 		if err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (db *DB) RestampPending(ctx context.Context, ref time.Time, slack time.Dura
 		if first < len(pending) {
 			// After every op held from others and every own op kept as it is.
 			var floor int64
-			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(hlc), 0) FROM changes WHERE NOT (device = ? AND seq > ?)", db.device, acked).Scan(&floor); err != nil {
+			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(hlc), 0) FROM changes WHERE NOT (device = ? AND seq > ?)", db.self(), acked).Scan(&floor); err != nil {
 				return err
 			}
 			if first > 0 {
@@ -128,14 +128,14 @@ func (db *DB) RestampPending(ctx context.Context, ref time.Time, slack time.Dura
 			for _, p := range pending[first:] {
 				r.Ahead = max(r.Ahead, time.Duration(p.hlc>>16-ref.UnixMilli())*time.Millisecond)
 				renamed[p.hlc] = next
-				id := opID(db.device, p.seq)
+				id := opID(db.self(), p.seq)
 				steps := []struct {
 					q    string
 					args []any
 				}{
-					{"UPDATE changes SET hlc = ? WHERE device = ? AND seq = ?", []any{next, db.device, p.seq}},
-					{"UPDATE field_versions SET hlc = ? WHERE device = ? AND seq = ?", []any{next, db.device, p.seq}},
-					{"UPDATE tombstones SET hlc = ? WHERE device = ? AND hlc = ?", []any{next, db.device, p.hlc}},
+					{"UPDATE changes SET hlc = ? WHERE device = ? AND seq = ?", []any{next, db.self(), p.seq}},
+					{"UPDATE field_versions SET hlc = ? WHERE device = ? AND seq = ?", []any{next, db.self(), p.seq}},
+					{"UPDATE tombstones SET hlc = ? WHERE device = ? AND hlc = ?", []any{next, db.self(), p.hlc}},
 					{"UPDATE sync_conflicts SET hlc = ? WHERE winner = ?", []any{next, id}},
 				}
 				for _, s := range steps {
@@ -144,7 +144,7 @@ func (db *DB) RestampPending(ctx context.Context, ref time.Time, slack time.Dura
 					}
 				}
 				// An op's signature covers its clock: signed again here.
-				if err := db.resignWhere(ctx, tx, "device = ? AND seq = ?", db.device, p.seq); err != nil {
+				if err := db.resignWhere(ctx, tx, "device = ? AND seq = ?", db.self(), p.seq); err != nil {
 					return err
 				}
 				r.Ops++
@@ -163,20 +163,20 @@ func (db *DB) RestampPending(ctx context.Context, ref time.Time, slack time.Dura
 					d.know = decodeKnowledge(know)
 				}
 				return d, err
-			}, "SELECT seq, value FROM changes WHERE device = ? AND seq > ? AND field = ''", db.device, acked)
+			}, "SELECT seq, value FROM changes WHERE device = ? AND seq > ? AND field = ''", db.self(), acked)
 			if err != nil {
 				return err
 			}
 			for _, d := range dels {
 				changed := false
 				for f, ver := range d.know {
-					if nv, ok := renamed[ver.hlc]; ok && ver.device == db.device {
+					if nv, ok := renamed[ver.hlc]; ok && ver.device == db.self() {
 						d.know[f] = version{nv, ver.device}
 						changed = true
 					}
 				}
 				if changed {
-					if _, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", encodeKnowledge(d.know), db.device, d.seq); err != nil {
+					if _, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", encodeKnowledge(d.know), db.self(), d.seq); err != nil {
 						return err
 					}
 				}

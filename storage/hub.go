@@ -128,7 +128,7 @@ func (db *DB) EnrollDevice(ctx context.Context, code, replica, pubkey string) (D
 	if k, err := base64.StdEncoding.DecodeString(pubkey); err != nil || len(k) != ed25519.PublicKeySize {
 		return Device{}, "", errors.New("tilmeldingen mangler computerens offentlige nøgle (opdatér Lokalråd)")
 	}
-	if len(replica) > 100 || !utf8.ValidString(replica) || replica == db.device {
+	if len(replica) > 100 || !utf8.ValidString(replica) || replica == db.self() {
 		return Device{}, "", ErrReplicaTaken
 	}
 	secret := randomText(32)
@@ -208,7 +208,7 @@ func (db *DB) Authenticate(ctx context.Context, id, secret string) (Device, erro
 // DeviceByReplica finds the registry entry of a replica id; the hub's own
 // replica is reported as a staff device.
 func (db *DB) DeviceByReplica(ctx context.Context, replica string) (Device, error) {
-	if replica == db.device {
+	if replica == db.self() {
 		return Device{ID: replica, Label: "kommunen", Staff: true, Replica: replica, Key: db.PublicKey()}, nil
 	}
 	d, err := scanDevice(db.sql().QueryRowContext(ctx, "SELECT "+deviceCols+" FROM devices WHERE replica = ? ORDER BY revoked = '' DESC, enrolled DESC LIMIT 1", replica))
@@ -308,7 +308,7 @@ func (db *DB) sequenceLocal(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO sync_seq(council_id, device, seq) SELECT council_id, device, seq FROM changes WHERE device = ? AND seq > ? ORDER BY seq", db.device, from); err != nil {
+	if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO sync_seq(council_id, device, seq) SELECT council_id, device, seq FROM changes WHERE device = ? AND seq > ? ORDER BY seq", db.self(), from); err != nil {
 		return err
 	}
 	return bumpMeta(ctx, tx, "sync_hub_local", mustMetaInt(ctx, tx, "seq"))
@@ -351,7 +351,7 @@ func (db *DB) LinkCouncil(ctx context.Context, from, to string) error {
 			return err
 		}
 		var others int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device <> ? AND council_id = ?", db.device, from).Scan(&others); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device <> ? AND council_id = ?", db.self(), from).Scan(&others); err != nil {
 			return err
 		}
 		if acked > 0 || others > 0 {
@@ -379,7 +379,7 @@ func (db *DB) LinkCouncil(ctx context.Context, from, to string) error {
 			}
 		}
 		// The ops changed, so their signatures are made again.
-		return db.resignWhere(ctx, tx, "device = ? AND council_id = ?", db.device, to)
+		return db.resignWhere(ctx, tx, "device = ? AND council_id = ?", db.self(), to)
 	})
 }
 
@@ -398,7 +398,7 @@ func (db *DB) RewriteUnsynced(ctx context.Context, council string, f func(Change
 		if acked > 0 {
 			return errors.New("rådet er allerede synkroniseret")
 		}
-		ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND council_id = ? AND field <> ''", db.device, council)
+		ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND council_id = ? AND field <> ''", db.self(), council)
 		if err != nil {
 			return err
 		}

@@ -99,7 +99,7 @@ func (db *DB) loadSecrets(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	have := s.Device == db.device && len(s.Key) == ed25519.SeedSize
+	have := s.Device == db.self() && len(s.Key) == ed25519.SeedSize
 	if have && pub != "" && base64.StdEncoding.EncodeToString(ed25519.NewKeyFromSeed(s.Key).Public().(ed25519.PublicKey)) != pub {
 		have = false
 	}
@@ -115,14 +115,14 @@ func (db *DB) loadSecrets(ctx context.Context) error {
 		if _, err := rand.Read(seed); err != nil {
 			return err
 		}
-		s = secrets{Device: db.device, Key: seed}
+		s = secrets{Device: db.self(), Key: seed}
 		if pub != "" {
 			// This database signed with a key that is not here: it is a
 			// copy, and a copy is a new replica.
 			if err := db.renewReplica(ctx); err != nil {
 				return err
 			}
-			s.Device = db.device
+			s.Device = db.self()
 		} else {
 			s.Token = legacyToken // a database from before the secrets file
 		}
@@ -149,7 +149,7 @@ func (db *DB) loadSecrets(ctx context.Context) error {
 		}
 		// This device's ops written before signatures (or before a new id)
 		// are signed now; the write path signs all later ones.
-		return db.resignWhere(ctx, tx, "device = ? AND sig = ''", db.device)
+		return db.resignWhere(ctx, tx, "device = ? AND sig = ''", db.self())
 	})
 }
 
@@ -193,7 +193,7 @@ func (db *DB) getToken() string {
 		// have enrolled since: the file is the truth.
 		var s secrets
 		if raw, err := os.ReadFile(SecretPath(db.path)); err == nil && json.Unmarshal(raw, &s) == nil &&
-			s.Device == db.device && string(s.Key) == string(db.key.Seed()) {
+			s.Device == db.self() && string(s.Key) == string(db.key.Seed()) {
 			db.token = s.Token
 		}
 	}
@@ -203,7 +203,7 @@ func (db *DB) getToken() string {
 func (db *DB) setToken(v string) error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	s := secrets{Device: db.device, Key: db.key.Seed(), Token: v}
+	s := secrets{Device: db.self(), Key: db.key.Seed(), Token: v}
 	if err := writeSecrets(SecretPath(db.path), s); err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func (db *DB) RenewCopied(ctx context.Context) error {
 		db.mu.Lock()
 		db.key, db.token = ed25519.NewKeyFromSeed(seed), ""
 		db.mu.Unlock()
-		if err := writeSecrets(path, secrets{Device: db.device, Key: seed}); err != nil {
+		if err := writeSecrets(path, secrets{Device: db.self(), Key: seed}); err != nil {
 			return err
 		}
 		if err := setMeta(ctx, tx, metaPubKey, db.PublicKey()); err != nil {
@@ -251,7 +251,7 @@ func (db *DB) RenewCopied(ctx context.Context) error {
 		if err := setMeta(ctx, tx, MetaCursor, ""); err != nil {
 			return err
 		}
-		return db.resignWhere(ctx, tx, "device = ? AND sig = ''", db.device)
+		return db.resignWhere(ctx, tx, "device = ? AND sig = ''", db.self())
 	})
 }
 
@@ -267,7 +267,7 @@ func (db *DB) renewReplica(ctx context.Context) error {
 
 // renewReplicaTx is renewReplica in tx.
 func (db *DB) renewReplicaTx(ctx context.Context, tx *sql.Tx) error {
-	old, fresh := db.device, newID()
+	old, fresh := db.self(), newID()
 	acked, err := getMetaInt(ctx, tx, MetaAcked)
 	if err != nil {
 		return err
@@ -323,7 +323,7 @@ func (db *DB) renewReplicaTx(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
-	db.device = fresh
+	db.setDevice(fresh)
 	// Signed again in loadSecrets, with the new key.
 	_, err = tx.ExecContext(ctx, "UPDATE changes SET sig = '' WHERE device = ?", fresh)
 	return err
@@ -375,7 +375,7 @@ func (db *DB) signChange(c *Change) {
 // SignOwn signs c with this device's key, when c is this device's op; for
 // tools and tests that write ops outside the write path.
 func (db *DB) SignOwn(c *Change) error {
-	if c.Device != db.device {
+	if c.Device != db.self() {
 		return fmt.Errorf("%s er ikke denne enheds ændring", c.ID())
 	}
 	db.signChange(c)
@@ -390,7 +390,7 @@ func (db *DB) resignWhere(ctx context.Context, tx *sql.Tx, cond string, args ...
 		return err
 	}
 	for i := range ops {
-		if ops[i].Device != db.device {
+		if ops[i].Device != db.self() {
 			continue
 		}
 		db.signChange(&ops[i])

@@ -89,7 +89,7 @@ func (db *DB) CouncilOverviews(ctx context.Context, now time.Time) ([]model.Coun
 		// no date.
 		for _, c := range councils {
 			var hlc sql.NullInt64
-			if err := tx.QueryRowContext(ctx, "SELECT MAX(hlc) FROM (SELECT hlc, device FROM changes WHERE council_id = ? ORDER BY hlc DESC LIMIT 500) WHERE device <> ?", c.ID, db.device).Scan(&hlc); err != nil {
+			if err := tx.QueryRowContext(ctx, "SELECT MAX(hlc) FROM (SELECT hlc, device FROM changes WHERE council_id = ? ORDER BY hlc DESC LIMIT 500) WHERE device <> ?", c.ID, db.self()).Scan(&hlc); err != nil {
 				return err
 			}
 			if hlc.Valid && hlc.Int64 > 0 {

@@ -219,7 +219,7 @@ func (db *DB) rescrub(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change
 				return nil, err
 			}
 			c.Value = v
-			if dev != db.device && db.isHub() {
+			if dev != db.self() && db.isHub() {
 				if err := db.endorse(ctx, tx, c); err != nil {
 					return nil, err
 				}

@@ -125,7 +125,7 @@ func (db *DB) HubDirectory(ctx context.Context, council string) (KeyDirectory, e
 	if err != nil {
 		return KeyDirectory{}, err
 	}
-	d := KeyDirectory{Hub: db.device, HubKey: db.PublicKey()}
+	d := KeyDirectory{Hub: db.self(), HubKey: db.PublicKey()}
 	for _, e := range entries {
 		if len(d.Keys) > 0 && d.Keys[len(d.Keys)-1].Replica == e.Replica {
 			continue
@@ -205,7 +205,7 @@ func (db *DB) endorseLegacy(ctx context.Context) error {
 		return nil
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE sig = '' AND device <> ?", db.device)
+		ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE sig = '' AND device <> ?", db.self())
 		if err != nil {
 			return err
 		}
@@ -258,7 +258,7 @@ func (db *DB) CheckKeyDirectory(ctx context.Context, d KeyDirectory) error {
 	if pinned != "" && pinned != d.Hub+" "+d.HubKey {
 		return ErrHubKeyChanged
 	}
-	if d.Hub == db.device && d.HubKey != db.PublicKey() {
+	if d.Hub == db.self() && d.HubKey != db.PublicKey() {
 		return ErrHubKeyChanged
 	}
 	return nil
@@ -272,7 +272,7 @@ func (db *DB) AcceptKeyDirectory(ctx context.Context, d KeyDirectory) error {
 	if err := db.CheckKeyDirectory(ctx, d); err != nil {
 		return err
 	}
-	if d.Hub == db.device {
+	if d.Hub == db.self() {
 		return nil
 	}
 	held, ok, err := db.KeyDirectory(ctx, "")
@@ -330,7 +330,7 @@ func (db *DB) author(ctx context.Context, replica string, dirs ...*KeyDirectory)
 		}
 		return k
 	}
-	if replica == db.device {
+	if replica == db.self() {
 		a := Author{Replica: replica, Key: db.key.Public().(ed25519.PublicKey), Own: true, Staff: db.isHub(), Hub: db.isHub()}
 		st, err := db.SyncState(ctx)
 		if err != nil {

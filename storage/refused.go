@@ -23,7 +23,7 @@ type Refused struct {
 // with the server's reason. The field (the row, for a delete) is replayed
 // without it, so this device shows what every other replica shows.
 func (db *DB) SetAside(ctx context.Context, c Change, reason string) error {
-	if c.Device != db.device {
+	if c.Device != db.self() {
 		return fmt.Errorf("%s er ikke denne enheds ændring", c.ID())
 	}
 	return db.applyTx(ctx, func(tx *sql.Tx) error {

@@ -91,9 +91,11 @@ type DB struct {
 	// pool is the connection pool, read through sql(): a restore from the
 	// open window (RestoreFrom) puts a new one in while the window's
 	// background work (counts, search, the sync's status) goes on reading.
-	pool   atomic.Pointer[sql.DB]
-	path   string
-	device string
+	pool atomic.Pointer[sql.DB]
+	path string
+	// device is this replica's id (self); it changes only when the
+	// replica takes a new identity (renewReplica), also while syncing.
+	device atomic.Pointer[string]
 	key    ed25519.PrivateKey // this device's signing key (keys.go)
 	mu     sync.Mutex         // guards token
 	token  string             // MetaToken, kept in the secrets file
@@ -200,7 +202,17 @@ func (db *DB) Path() string { return db.path }
 
 // DeviceID is this installation's id, the first half of every op id it
 // writes.
-func (db *DB) DeviceID() string { return db.device }
+func (db *DB) DeviceID() string { return db.self() }
+
+// self is this replica's id.
+func (db *DB) self() string {
+	if d := db.device.Load(); d != nil {
+		return *d
+	}
+	return ""
+}
+
+func (db *DB) setDevice(id string) { db.device.Store(&id) }
 
 func (db *DB) migrate(ctx context.Context) error { return db.migrateTo(ctx, migrationFiles()) }
 
@@ -312,15 +324,17 @@ func (db *DB) upgrade(ctx context.Context, files []string, from int) error {
 
 func (db *DB) loadDevice(ctx context.Context) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'device'").Scan(&db.device)
+		var dev string
+		err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'device'").Scan(&dev)
 		if err == nil {
+			db.setDevice(dev)
 			return nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		db.device = newID()
-		_, err = tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('device', ?), ('seq', '0'), ('hlc', '0')", db.device)
+		db.setDevice(newID())
+		_, err = tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('device', ?), ('seq', '0'), ('hlc', '0')", db.self())
 		return err
 	})
 }

@@ -345,7 +345,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 		}
 		fresh = append(fresh, c)
 		maxHLC = max(maxHLC, c.HLC)
-		if c.Device == db.device {
+		if c.Device == db.self() {
 			maxOwnSeq = max(maxOwnSeq, c.Seq)
 		}
 		if c.Table == conflictsTable {

@@ -78,7 +78,7 @@ func (db *DB) captureDeletesQ(ctx context.Context, tx *sql.Tx, q execQuerier) er
 	dels, err := list(ctx, q, func(s scanner) (del, error) {
 		var d del
 		return d, s.Scan(&d.seq, &d.table, &d.row)
-	}, "SELECT seq, tbl, row_id FROM changes WHERE device = ? AND seq > ? AND field = '' AND value IS NULL ORDER BY seq", db.device, from)
+	}, "SELECT seq, tbl, row_id FROM changes WHERE device = ? AND seq > ? AND field = '' AND value IS NULL ORDER BY seq", db.self(), from)
 	if err != nil {
 		return err
 	}
@@ -87,10 +87,10 @@ func (db *DB) captureDeletesQ(ctx context.Context, tx *sql.Tx, q execQuerier) er
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", encodeKnowledge(know), db.device, d.seq); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", encodeKnowledge(know), db.self(), d.seq); err != nil {
 			return err
 		}
-		if err := db.resignWhere(ctx, tx, "device = ? AND seq = ?", db.device, d.seq); err != nil {
+		if err := db.resignWhere(ctx, tx, "device = ? AND seq = ?", db.self(), d.seq); err != nil {
 			return err
 		}
 	}
@@ -126,7 +126,7 @@ func (db *DB) PendingOps(ctx context.Context, council string, limit int) ([]Chan
 			return err
 		}
 		q := "SELECT " + changeCols + " FROM changes WHERE device = ? AND seq > ?" + notDemo
-		args := []any{db.device, acked}
+		args := []any{db.self(), acked}
 		if council != "" {
 			q += " AND council_id = ?"
 			args = append(args, council)
@@ -146,7 +146,7 @@ func (db *DB) PendingCount(ctx context.Context, council string) (int, error) {
 	}
 	n := st.Acked
 	q := "SELECT COUNT(*) FROM changes WHERE device = ? AND seq > ?" + notDemo
-	args := []any{db.device, n}
+	args := []any{db.self(), n}
 	if council != "" {
 		q += " AND council_id = ?"
 		args = append(args, council)

@@ -20,7 +20,7 @@ func (db *DB) DropUnsent(ctx context.Context, council string) error {
 		}
 		var shared int
 		err = tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE council_id = ? AND (device <> ? OR seq <= ?)",
-			council, db.device, acked).Scan(&shared)
+			council, db.self(), acked).Scan(&shared)
 		if err != nil {
 			return err
 		}

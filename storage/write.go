@@ -54,7 +54,7 @@ type writer struct {
 func (db *DB) write(ctx context.Context, f func(w *writer) error) error {
 	var unused []string
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		w := &writer{db: db, ctx: ctx, tx: tx, device: db.device, now: db.Now()}
+		w := &writer{db: db, ctx: ctx, tx: tx, device: db.self(), now: db.Now()}
 		defer func() { unused = w.unused }()
 		var seq, hlc string
 		if err := tx.QueryRowContext(ctx, "SELECT (SELECT value FROM meta WHERE key='seq'), (SELECT value FROM meta WHERE key='hlc')").Scan(&seq, &hlc); err != nil {

@@ -111,7 +111,7 @@ func (db *DB) DropDemoMunicipal(ctx context.Context) error {
 			table, id := parts[0], parts[1]
 			var shared int
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE tbl = ? AND row_id = ? AND (device <> ? OR seq <= ?)",
-				table, id, db.device, acked).Scan(&shared); err != nil {
+				table, id, db.self(), acked).Scan(&shared); err != nil {
 				return err
 			}
 			if shared > 0 {
