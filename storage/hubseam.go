@@ -58,7 +58,7 @@ func HashSecret(s string) string { return hashSecret(s) }
 // HubIdentity is this database's replica id and signing key: what every
 // node of a hub on another store signs with, so that laptops that trust
 // this hub go on trusting it after a move.
-func (db *DB) HubIdentity() (string, ed25519.PrivateKey) { return db.self(), db.key }
+func (db *DB) HubIdentity() (string, ed25519.PrivateKey) { return db.self(), db.signKey() }
 
 // StoredDevice is a registry entry as stored: with the hashes of its code
 // and secret, and the last op number taken before its revocation.

@@ -130,7 +130,7 @@ func (db *DB) loadSecrets(ctx context.Context) error {
 	if s.Token == "" && legacyToken != "" && have {
 		s.Token = legacyToken
 	}
-	db.key = ed25519.NewKeyFromSeed(s.Key)
+	db.setKey(ed25519.NewKeyFromSeed(s.Key))
 	db.token = s.Token
 	if b, _ := json.Marshal(s); string(b) != string(raw) {
 		if err := writeSecrets(path, s); err != nil {
@@ -193,7 +193,7 @@ func (db *DB) getToken() string {
 		// have enrolled since: the file is the truth.
 		var s secrets
 		if raw, err := os.ReadFile(SecretPath(db.path)); err == nil && json.Unmarshal(raw, &s) == nil &&
-			s.Device == db.self() && string(s.Key) == string(db.key.Seed()) {
+			s.Device == db.self() && string(s.Key) == string(db.signKey().Seed()) {
 			db.token = s.Token
 		}
 	}
@@ -203,7 +203,7 @@ func (db *DB) getToken() string {
 func (db *DB) setToken(v string) error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	s := secrets{Device: db.self(), Key: db.key.Seed(), Token: v}
+	s := secrets{Device: db.self(), Key: db.signKey().Seed(), Token: v}
 	if err := writeSecrets(SecretPath(db.path), s); err != nil {
 		return err
 	}
@@ -240,7 +240,8 @@ func (db *DB) RenewCopied(ctx context.Context) error {
 		// one has no secret for the hub until enrolled again.
 		os.Rename(path, path+"-"+time.Now().UTC().Format("20060102T150405"))
 		db.mu.Lock()
-		db.key, db.token = ed25519.NewKeyFromSeed(seed), ""
+		db.setKey(ed25519.NewKeyFromSeed(seed))
+		db.token = ""
 		db.mu.Unlock()
 		if err := writeSecrets(path, secrets{Device: db.self(), Key: seed}); err != nil {
 			return err
@@ -361,7 +362,7 @@ func moveContext(base, old, fresh string, acked int64) string {
 
 // PublicKey is this device's public key, base64.
 func (db *DB) PublicKey() string {
-	return base64.StdEncoding.EncodeToString(db.key.Public().(ed25519.PublicKey))
+	return base64.StdEncoding.EncodeToString(db.signKey().Public().(ed25519.PublicKey))
 }
 
 // signChange signs an op of this device with this device's key, setting
@@ -369,7 +370,7 @@ func (db *DB) PublicKey() string {
 // written (re-stamping unsent ops, linking a council, an erasure) calls it
 // again; resignWhere does it for rows of the change log.
 func (db *DB) signChange(c *Change) {
-	SignChange(c, db.key)
+	SignChange(c, db.signKey())
 }
 
 // SignOwn signs c with this device's key, when c is this device's op; for

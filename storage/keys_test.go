@@ -56,7 +56,7 @@ func TestLegacySecretMovesOutOfTheDatabase(t *testing.T) {
 	}
 	ops, err := db.CouncilOps(context.Background(), c.ID)
 	ok(t, err)
-	pub := db.key.Public().(ed25519.PublicKey)
+	pub := db.signKey().Public().(ed25519.PublicKey)
 	for _, o := range ops {
 		if !VerifyChange(o, pub) {
 			t.Errorf("own op %s not signed", o.ID())

@@ -132,7 +132,7 @@ func (db *DB) HubDirectory(ctx context.Context, council string) (KeyDirectory, e
 		}
 		d.Keys = append(d.Keys, e)
 	}
-	d.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(db.key, d.signedBytes()))
+	d.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(db.signKey(), d.signedBytes()))
 	return d, nil
 }
 
@@ -195,7 +195,7 @@ const endorsedPrefix = "h:"
 // endorsedPrefix: the hub vouches for its value (an erasure rewrote it).
 func (db *DB) endorse(ctx context.Context, tx *sql.Tx, c Change) error {
 	c.Sig = ""
-	sig := endorsedPrefix + base64.StdEncoding.EncodeToString(ed25519.Sign(db.key, signedBytes(c)))
+	sig := endorsedPrefix + base64.StdEncoding.EncodeToString(ed25519.Sign(db.signKey(), signedBytes(c)))
 	_, err := tx.ExecContext(ctx, "UPDATE changes SET sig = ? WHERE device = ? AND seq = ?", sig, c.Device, c.Seq)
 	return err
 }
@@ -210,7 +210,7 @@ func (db *DB) endorseLegacy(ctx context.Context) error {
 			return err
 		}
 		for _, c := range ops {
-			sig := endorsedPrefix + base64.StdEncoding.EncodeToString(ed25519.Sign(db.key, signedBytes(c)))
+			sig := endorsedPrefix + base64.StdEncoding.EncodeToString(ed25519.Sign(db.signKey(), signedBytes(c)))
 			if _, err := tx.ExecContext(ctx, "UPDATE changes SET sig = ? WHERE device = ? AND seq = ?", sig, c.Device, c.Seq); err != nil {
 				return err
 			}
@@ -224,7 +224,7 @@ const metaEndorsed = "sync_endorsed"
 // hubKey is the key of the hub this replica trusts: its own on the hub.
 func (db *DB) hubKey(dirs []*KeyDirectory) ed25519.PublicKey {
 	if db.isHub() {
-		return db.key.Public().(ed25519.PublicKey)
+		return db.signKey().Public().(ed25519.PublicKey)
 	}
 	for _, d := range dirs {
 		if d == nil || d.Hub == "" {
@@ -331,7 +331,7 @@ func (db *DB) author(ctx context.Context, replica string, dirs ...*KeyDirectory)
 		return k
 	}
 	if replica == db.self() {
-		a := Author{Replica: replica, Key: db.key.Public().(ed25519.PublicKey), Own: true, Staff: db.isHub(), Hub: db.isHub()}
+		a := Author{Replica: replica, Key: db.signKey().Public().(ed25519.PublicKey), Own: true, Staff: db.isHub(), Hub: db.isHub()}
 		st, err := db.SyncState(ctx)
 		if err != nil {
 			return Author{}, false // unread, so unknown: its ops are refused, not trusted
@@ -439,7 +439,7 @@ func (db *DB) VerifyOps(ctx context.Context, ops []Change, extra *KeyDirectory) 
 			// erasure rewrote at the hub, the hub this device trusts
 			// (its held directory's, never a bundle's) endorsed it
 			// (rescrub); anything else claiming its id is forged.
-			if c.Sig == "" || !VerifyChange(c, db.key.Public().(ed25519.PublicKey)) && !db.endorsedByHeldHub(c, &held) {
+			if c.Sig == "" || !VerifyChange(c, db.signKey().Public().(ed25519.PublicKey)) && !db.endorsedByHeldHub(c, &held) {
 				return fmt.Errorf("%w (%s, %s.%s)", ErrOwnDevice, c.ID(), c.Table, c.Field)
 			}
 			fresh = append(fresh, c)

@@ -96,9 +96,11 @@ type DB struct {
 	// device is this replica's id (self); it changes only when the
 	// replica takes a new identity (renewReplica), also while syncing.
 	device atomic.Pointer[string]
-	key    ed25519.PrivateKey // this device's signing key (keys.go)
-	mu     sync.Mutex         // guards token
-	token  string             // MetaToken, kept in the secrets file
+	// key is this device's signing key (keys.go), read through signKey:
+	// a copied database takes a new one while syncing (RenewCopied).
+	key   atomic.Pointer[ed25519.PrivateKey]
+	mu    sync.Mutex // guards token
+	token string     // MetaToken, kept in the secrets file
 	// Now is the clock; tests may replace it before use.
 	Now func() time.Time
 	// hubWrite lets the hub's writers (pushes, in chunks) take turns
@@ -213,6 +215,16 @@ func (db *DB) self() string {
 }
 
 func (db *DB) setDevice(id string) { db.device.Store(&id) }
+
+// signKey is this device's signing key.
+func (db *DB) signKey() ed25519.PrivateKey {
+	if k := db.key.Load(); k != nil {
+		return *k
+	}
+	return nil
+}
+
+func (db *DB) setKey(k ed25519.PrivateKey) { db.key.Store(&k) }
 
 func (db *DB) migrate(ctx context.Context) error { return db.migrateTo(ctx, migrationFiles()) }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,8 +30,14 @@ func copyLaptop(t *testing.T, db *storage.DB) (orig, copied *storage.DB) {
 	reopen := func(p string) *storage.DB {
 		d, err := storage.Open(context.Background(), p)
 		ok(t, err)
+		var mu sync.Mutex // the sync and a typist read it at once
 		clock := now
-		d.Now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
+		d.Now = func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			clock = clock.Add(time.Millisecond)
+			return clock
+		}
 		t.Cleanup(func() { d.Close() })
 		return d
 	}
