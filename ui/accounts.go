@@ -112,6 +112,12 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the entry «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
+		goesWith: func(ctx context.Context, e model.AccountEntry) (goesWith, error) {
+			bilag, err := u.db.Attachments(ctx, model.OwnerEntry, e.ID)
+			var g goesWith
+			g.add(len(bilag), lang.L("attachments ({{.N}})", count(len(bilag))))
+			return g, err
+		},
 		form: s.entryForm,
 		// A line's balance follows the opening balance, and it shows
 		// whether a receipt is attached; the approval of the year locks

@@ -252,23 +252,28 @@ func TestDeletingAnEntryNamesItsReceipt(t *testing.T) {
 	}
 }
 
-// A citizen-budget round with proposals and ballots says how many.
-func TestDeletingARoundCountsItsProposalsAndBallots(t *testing.T) {
+// A citizen-budget round under review says how many proposals go with it
+// (ballots are typed only once voting opened, and from then on the round
+// offers no Delete: TestProposalDeleteGoneOnceVotingOpens).
+func TestDeletingARoundCountsItsProposals(t *testing.T) {
 	u, db, cid := withCouncil(t)
-	r := pbRound(t, db, cid, model.PhaseVoting)
-	pbBallots(t, db, r, "1 2", "3", "2 4 5")
+	r := pbRound(t, db, cid, model.PhaseReview)
+	keep := pbRound(t, db, cid, model.PhaseReview)
 	s := openPB(t, u, r.ID, 0)
-	del := buttonIn(t, s.detail, "Slet")
+	del := s.editor.del
 	q := askedToDelete(t, u, del)
-	wants(t, q, "Slet runden »Borgerbudget 2026« med dens forslag og stemmesedler?", "Samtidig slettes: forslag (5) og stemmesedler (3).")
+	wants(t, q, "Slet runden »Borgerbudget 2026« med dens forslag og stemmesedler?", "Samtidig slettes: forslag (5).")
 	escape(t, u)
-	if len(storedBallots(t, db, r.ID)) != 3 {
-		t.Fatal("Escape deleted ballots")
+	if len(noerr.Get(db.PBProposals(t.Context(), r.ID))(t)) != 5 {
+		t.Fatal("Escape deleted proposals")
 	}
 	askedToDelete(t, u, del)
 	test.Tap(overlayButton(t, u, "Slet"))
-	if len(storedBallots(t, db, r.ID)) != 0 || len(noerr.Get(db.PBProposals(t.Context(), r.ID))(t)) != 0 {
-		t.Error("the round's ballots or proposals are still stored")
+	if len(noerr.Get(db.PBProposals(t.Context(), r.ID))(t)) != 0 {
+		t.Error("the round's proposals are still stored")
+	}
+	if len(noerr.Get(db.PBProposals(t.Context(), keep.ID))(t)) != 5 {
+		t.Error("the other round's proposals went too")
 	}
 }
 
