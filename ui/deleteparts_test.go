@@ -230,7 +230,8 @@ func TestDeletingAWishNamesItsBilag(t *testing.T) {
 	}
 }
 
-// An accounts line with its receipt.
+// An accounts line with its receipt, named by its date and text (not the
+// list's row with its two spaces between them).
 func TestDeletingAnEntryNamesItsReceipt(t *testing.T) {
 	u, db, council, _ := withPool(t)
 	coffee := model.AccountEntry{CouncilID: council, Date: time.Date(2026, 3, 1, 0, 0, 0, 0, model.Copenhagen), Text: "Kaffe til borgermødet",
@@ -243,7 +244,7 @@ func TestDeletingAnEntryNamesItsReceipt(t *testing.T) {
 	s.lines.open(coffee.ID)
 	del := buttonIn(t, s.lines.detail, "Slet")
 	q := askedToDelete(t, u, del)
-	wants(t, q, "Kaffe til borgermødet«? Det kan ikke fortrydes.", "Samtidig slettes: bilag (1).")
+	wants(t, q, "Slet posteringen »01.03.2026 Kaffe til borgermødet«? Det kan ikke fortrydes.", "Samtidig slettes: bilag (1).")
 	escape(t, u)
 	askedToDelete(t, u, del)
 	test.Tap(overlayButton(t, u, "Slet"))
