@@ -90,7 +90,7 @@ func TestDeletingAnItemSaysWhatGoesAndWhatStays(t *testing.T) {
 	q := askedToDelete(t, u, ed.items[0].del)
 	wants(t, q, "Slet punktet «Legeplads i Kirkeby»?",
 		"Samtidig slettes: referatet, beslutningen og bilag (1).",
-		"Opgaverne aftalt under punktet (1) bliver på mødet.")
+		"Opgaverne aftalt under punktet (1) bliver på mødet under »Andre opgaver«.")
 	escape(t, u)
 	if len(noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)) != 2 || len(noerr.Get(db.Attachments(t.Context(), model.OwnerItem, item))(t)) != 1 {
 		t.Fatal("Escape deleted something")
@@ -114,6 +114,9 @@ func TestDeletingAnItemSaysWhatGoesAndWhatStays(t *testing.T) {
 	}
 	if len(u.meetings.editor.items) != 1 {
 		t.Errorf("the agenda shows %d items", len(u.meetings.editor.items))
+	}
+	if got := texts(u.meetings.editor.minutesBox); !strings.Contains(got, "Andre opgaver") {
+		t.Errorf("the minutes do not show the action item that stayed:\n%s", got)
 	}
 }
 

@@ -612,7 +612,7 @@ func (e *meetingEditor) onDeleteItem(c *itemCard) {
 		q += "\n" + g.sentence()
 	}
 	if stay > 0 {
-		q += "\n" + lang.L("The action items agreed under it ({{.N}}) stay on the meeting.", count(stay))
+		q += "\n" + lang.L("The action items agreed under it ({{.N}}) stay on the meeting, under «Other action items».", count(stay))
 	}
 	if len(g) > 0 || stay > 0 {
 		ask = e.u.confirmDelete
