@@ -178,6 +178,14 @@ func (p *editPane[T, E]) opened() bool {
 	return p.editor != none
 }
 
+// openID is the id of the item open, "" when none.
+func (p *editPane[T, E]) openID() string {
+	if p == nil || !p.opened() {
+		return ""
+	}
+	return p.k.id(p.editor.item())
+}
+
 // index is the position of item id in the list, or -1.
 func (p *editPane[T, E]) index(id string) int {
 	for i, x := range p.items {

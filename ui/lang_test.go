@@ -333,6 +333,7 @@ func TestLanguageSwitchKeepsTheTab(t *testing.T) {
 func TestLanguageSwitchKeepsTheOpenItem(t *testing.T) {
 	u, db, cid := withCouncil(t)
 	defer SetupLanguage("da")
+	u.tabs.SelectIndex(tabMeetings)
 	ed := newMeeting(t, u)
 	retype(ed.title, "Borgermøde om stien")
 	u.saver.flush()
