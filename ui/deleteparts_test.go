@@ -292,3 +292,17 @@ func buttonIn(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Fatalf("no button %q in:\n%s", text, texts(o))
 	return nil
 }
+
+// A round whose voting opened offers no Delete; its form says so, so that
+// a chair looking for the button is told why there is none.
+func TestOpenRoundSaysItCannotBeDeleted(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	r := pbRound(t, db, cid, model.PhaseVoting)
+	s := openPB(t, u, r.ID, 0)
+	if s.editor.del.Visible() {
+		t.Fatal("the open round offers Delete")
+	}
+	if got := texts(s.detail); !strings.Contains(got, "runden kan ikke længere slettes") {
+		t.Errorf("the round's form does not say why it has no Delete:\n%s", got)
+	}
+}
