@@ -260,7 +260,8 @@ func (s *pbScreen) roundForm(f *form[model.PBRound], r model.PBRound) {
 	rules := heading(lang.L("The rules of the round"))
 	f.items = append(f.items, widget.NewFormItem("", rules))
 	if r.RulesLocked() {
-		why := widget.NewLabel(lang.L("Voting has opened, so the rules are fixed and cannot be changed."))
+		why := widget.NewLabel(lang.L("Voting has opened, so the rules are fixed and cannot be changed.") + " " +
+			lang.L("The round can no longer be deleted either."))
 		why.Wrapping = fyne.TextWrapWord
 		why.Importance = widget.WarningImportance
 		f.items = append(f.items, widget.NewFormItem("", why))

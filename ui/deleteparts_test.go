@@ -302,7 +302,7 @@ func TestOpenRoundSaysItCannotBeDeleted(t *testing.T) {
 	if s.editor.del.Visible() {
 		t.Fatal("the open round offers Delete")
 	}
-	if got := texts(s.detail); !strings.Contains(got, "runden kan ikke længere slettes") {
+	if got := texts(s.detail); !strings.Contains(got, "Runden kan heller ikke længere slettes.") {
 		t.Errorf("the round's form does not say why it has no Delete:\n%s", got)
 	}
 }
