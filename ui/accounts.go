@@ -109,8 +109,17 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 			return model.AccountEntry{CouncilID: u.councilID, Date: d, Text: lang.L("New entry"), Kind: model.EntryExpense}
 		},
 		deleteTitle: lang.L("Delete entry"),
+		// The question names the line by its date and text, with one
+		// space between them (the list lines them up with two).
+		title: func(e model.AccountEntry) string { return model.ShortDate(e.Date) + " " + e.Text },
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the entry «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
+		goesWith: func(ctx context.Context, e model.AccountEntry) (goesWith, error) {
+			bilag, err := u.db.Attachments(ctx, model.OwnerEntry, e.ID)
+			var g goesWith
+			g.add(len(bilag), lang.L("attachments ({{.N}})", count(len(bilag))))
+			return g, err
 		},
 		form: s.entryForm,
 		// A line's balance follows the opening balance, and it shows

@@ -581,11 +581,26 @@ func (u *App) showError(err error) {
 
 // confirm asks before something that cannot be undone.
 func (u *App) confirm(title, question string, yes func()) {
-	dialog.ShowConfirm(title, question, func(ok bool) {
+	d := dialog.NewConfirm(title, question, func(ok bool) {
 		if ok {
 			yes()
 		}
 	}, u.win)
+	u.showFitted(d, question)
+}
+
+// showFitted shows d, a dialog of text, as tall as text wraps to at the
+// dialog's width. Fyne 2.7.1 sets a text dialog's height before its text
+// is laid out, from the text wrapped at every word, which left a long
+// question standing over a third of a screen of nothing; once shown, the
+// text has its width and the dialog its real height. The width is
+// Fyne's own rule (dialog/text.go): the text unwrapped, at most 600 and
+// 90 % of the window.
+func (u *App) showFitted(d dialog.Dialog, text string) {
+	d.Show()
+	w := widget.NewLabel(text).MinSize().Width + 32 + 2*theme.Padding()
+	w = fyne.Min(fyne.Min(w, 600), u.win.Canvas().Size().Width*0.9)
+	d.Resize(fyne.NewSize(w, d.MinSize().Height))
 }
 
 // confirmDelete asks before deleting something that takes more with it:
@@ -598,7 +613,7 @@ func (u *App) confirmDelete(title, question string, yes func()) {
 	}, u.win)
 	d.SetConfirmText(lang.L("Delete"))
 	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	u.showFitted(d, question)
 }
 
 // openHit shows a search hit in its tab.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -69,6 +70,16 @@ func newPBScreen(u *App) *pbScreen {
 		deleteTitle: lang.L("Delete round"),
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the round «{{.Title}}» with its proposals and ballots? It cannot be undone.", map[string]any{"Title": t})
+		},
+		goesWith: func(ctx context.Context, r model.PBRound) (goesWith, error) {
+			ps, err1 := u.db.PBProposals(ctx, r.ID)
+			bs, err2 := u.db.PBBallots(ctx, r.ID)
+			ts, err3 := u.db.PBTotals(ctx, r.ID)
+			var g goesWith
+			g.add(len(ps), lang.L("proposals ({{.N}})", count(len(ps))))
+			g.add(len(bs), lang.L("ballots ({{.N}})", count(len(bs))))
+			g.add(len(ts), lang.L("vote totals from polling places ({{.N}})", count(len(ts))))
+			return g, errors.Join(err1, err2, err3)
 		},
 		form: s.roundForm,
 		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),
@@ -249,7 +260,8 @@ func (s *pbScreen) roundForm(f *form[model.PBRound], r model.PBRound) {
 	rules := heading(lang.L("The rules of the round"))
 	f.items = append(f.items, widget.NewFormItem("", rules))
 	if r.RulesLocked() {
-		why := widget.NewLabel(lang.L("Voting has opened, so the rules are fixed and cannot be changed."))
+		why := widget.NewLabel(lang.L("Voting has opened, so the rules are fixed and cannot be changed.") + " " +
+			lang.L("The round can no longer be deleted either."))
 		why.Wrapping = fyne.TextWrapWord
 		why.Importance = widget.WarningImportance
 		f.items = append(f.items, widget.NewFormItem("", why))
@@ -412,6 +424,13 @@ func newProposalsPane(s *pbScreen) *proposalsPane {
 		deleteTitle: lang.L("Delete proposal"),
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the proposal «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
+		},
+		goesWith: func(ctx context.Context, p model.PBProposal) (goesWith, error) {
+			ts, err := u.db.PBTotals(ctx, p.RoundID)
+			ts = slices.DeleteFunc(ts, func(t model.PBTotal) bool { return t.ProposalID != p.ID })
+			var g goesWith
+			g.add(len(ts), lang.L("vote totals from polling places ({{.N}})", count(len(ts))))
+			return g, err
 		},
 		form: pp.form,
 		note: lang.L("Saved as you type, and sent to the municipality at the next sync."),

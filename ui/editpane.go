@@ -66,6 +66,10 @@ type editKind[T any] struct {
 	deleteTitle    string
 	deleteQuestion func(title string) string
 	title          func(T) string
+	// goesWith, when given, names what goes with x when it is deleted
+	// (its parts, counted as stored); the question then says it, and its
+	// highlighted answer is not the deleting one (confirmDelete).
+	goesWith func(ctx context.Context, x T) (goesWith, error)
 
 	// The rest is for a form editor (itemEditor).
 
@@ -172,6 +176,14 @@ func (p *editPane[T, E]) split(left fyne.CanvasObject, offset float64) fyne.Canv
 func (p *editPane[T, E]) opened() bool {
 	var none E
 	return p.editor != none
+}
+
+// openID is the id of the item open, "" when none.
+func (p *editPane[T, E]) openID() string {
+	if p == nil || !p.opened() {
+		return ""
+	}
+	return p.k.id(p.editor.item())
 }
 
 // index is the position of item id in the list, or -1.
@@ -366,7 +378,18 @@ func askDelete[T any](u *App, k *editKind[T], x T, done func()) {
 	if k.title != nil {
 		title = k.title(x)
 	}
-	u.confirm(k.deleteTitle, k.deleteQuestion(title), func() {
+	q, ask := k.deleteQuestion(title), u.confirm
+	if k.goesWith != nil {
+		g, err := k.goesWith(u.ctx, x)
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if len(g) > 0 {
+			q, ask = q+"\n"+g.sentence(), u.confirmDelete
+		}
+	}
+	ask(k.deleteTitle, q, func() {
 		if err := k.remove(u.ctx, k.id(x)); err != nil {
 			u.showError(err)
 			return

@@ -136,13 +136,20 @@ func (u *App) applyLanguage(code string) {
 		return
 	}
 	u.win.SetMainMenu(u.mainMenu())
-	tab := -1
+	tab, open := -1, ""
 	if u.tabs != nil {
 		tab = u.tabs.SelectedIndex()
+		if o, opens := u.tabList[max(tab, 0)].screen.(itemOpener); opens && tab >= 0 && u.built(tab) {
+			open = o.openID()
+		}
 	}
 	u.start()
 	if u.tabs != nil && tab > 0 && tab < len(u.tabs.Items) {
 		u.tabs.SelectIndex(tab) // the screen the user was on, now in code
+		// and the meeting, project, … that was open on it.
+		if o, opens := u.tabList[tab].screen.(itemOpener); opens && open != "" && u.built(tab) {
+			o.choose(open)
+		}
 	}
 	// The status bar stays through start: its texts are set again.
 	u.sync.nowBtn.SetText(lang.L("Sync now"))

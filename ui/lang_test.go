@@ -354,3 +354,30 @@ func TestEnrolAgainSaidInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// Switching the language keeps the meeting, project or wish that was open
+// open, not only its tab: a chair who switches in the middle of an agenda
+// finds it where she was.
+func TestLanguageSwitchKeepsTheOpenItem(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	defer SetupLanguage("da")
+	u.tabs.SelectIndex(tabMeetings)
+	ed := newMeeting(t, u)
+	retype(ed.title, "Borgermøde om stien")
+	u.saver.flush()
+	p := model.Project{CouncilID: cid, Title: "Shelter ved Skarresø", Status: model.ProjectIdea}
+	ok(t, db.SaveProject(t.Context(), model.Project{}, &p))
+
+	u.applyLanguage("en")
+	if e := u.meetings.editor; e == nil || e.m.ID != ed.m.ID || e.title.Text != "Borgermøde om stien" {
+		t.Errorf("after switching to English the meeting open is %v", e)
+	}
+
+	u.tabs.SelectIndex(tabProjects)
+	u.projects.refreshList()
+	u.projects.selectProject(p.ID)
+	u.applyLanguage("da")
+	if u.tabs.SelectedIndex() != tabProjects || !u.projects.opened() || u.projects.editor.p.ID != p.ID {
+		t.Errorf("after switching back the project is not open (tab %d)", u.tabs.SelectedIndex())
+	}
+}

@@ -357,16 +357,26 @@ func (e *meetingEditor) onDelete() {
 		e.u.showError(err)
 		return
 	}
-	minutes := 0
+	minutes, bilag := 0, 0
 	for _, it := range items {
 		if it.Notes != "" || it.Decision != "" {
 			minutes++
 		}
+		as, err := e.u.db.Attachments(e.u.ctx, model.OwnerItem, it.ID)
+		if err != nil {
+			e.u.showError(err)
+			return
+		}
+		bilag += len(as)
 	}
+	var g goesWith
+	g.add(len(items), lang.L("its agenda items ({{.N}})", count(len(items))))
+	g.add(minutes, lang.L("the minutes written under {{.N}} of them", count(minutes)))
+	g.add(len(actions), lang.L("its action items ({{.N}})", count(len(actions))))
+	g.add(bilag, lang.L("the items' attachments ({{.N}})", count(bilag)))
 	q := lang.L("Delete the meeting «{{.Title}}»?", map[string]any{"Title": title})
-	if len(items) > 0 {
-		q += "\n" + lang.L("With it go its agenda items ({{.Items}}), the minutes written under {{.Minutes}} of them and its action items ({{.Actions}}).",
-			map[string]any{"Items": len(items), "Minutes": minutes, "Actions": len(actions)})
+	if len(g) > 0 {
+		q += "\n" + g.sentence()
 	}
 	q += "\n" + lang.L("It cannot be undone.")
 	e.u.confirmDelete(lang.L("Delete meeting"), q, func() {
@@ -553,11 +563,61 @@ func (e *meetingEditor) onMove(id string, delta int) {
 	e.loadItems()
 }
 
-// onDeleteItem deletes an item, after asking.
+// itemGoesWith names what goes with agenda item id when it is deleted (its
+// minutes, its decision and its bilag, as stored), and counts the action
+// items agreed under it, which stay on the meeting (storage.DeleteAgendaItem).
+func (e *meetingEditor) itemGoesWith(id string) (goesWith, int, error) {
+	it, err := e.u.db.AgendaItem(e.u.ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, 0, nil // gone already (a sync): the delete does nothing
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	bilag, err := e.u.db.Attachments(e.u.ctx, model.OwnerItem, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	actions, err := e.u.db.MeetingActionItems(e.u.ctx, it.MeetingID)
+	if err != nil {
+		return nil, 0, err
+	}
+	stay := 0
+	for _, a := range actions {
+		if a.AgendaItemID == id {
+			stay++
+		}
+	}
+	var g goesWith
+	if it.Notes != "" {
+		g.add(1, lang.L("its minutes"))
+	}
+	if it.Decision != "" {
+		g.add(1, lang.L("its decision"))
+	}
+	g.add(len(bilag), lang.L("attachments ({{.N}})", count(len(bilag))))
+	return g, stay, nil
+}
+
+// onDeleteItem deletes an item, after asking what goes with it.
 func (e *meetingEditor) onDeleteItem(c *itemCard) {
 	e.u.saver.flush()
-	e.u.confirm(lang.L("Delete item"),
-		lang.L("Delete the item «{{.Title}}»? It cannot be undone.", map[string]any{"Title": c.it.Title}),
+	q, ask := lang.L("Delete the item «{{.Title}}»? It cannot be undone.", map[string]any{"Title": c.it.Title}), e.u.confirm
+	g, stay, err := e.itemGoesWith(c.it.ID)
+	if err != nil {
+		e.u.showError(err)
+		return
+	}
+	if len(g) > 0 {
+		q += "\n" + g.sentence()
+	}
+	if stay > 0 {
+		q += "\n" + lang.L("The action items agreed under it ({{.N}}) stay on the meeting, under «Other action items».", count(stay))
+	}
+	if len(g) > 0 || stay > 0 {
+		ask = e.u.confirmDelete
+	}
+	ask(lang.L("Delete item"), q,
 		func() {
 			if err := e.u.db.DeleteAgendaItem(e.u.ctx, c.it.ID); err != nil {
 				if errors.Is(err, storage.ErrLocked) {

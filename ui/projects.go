@@ -44,6 +44,16 @@ func newProjectsScreen(u *App) *projectsScreen {
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the project «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
+		goesWith: func(ctx context.Context, p model.Project) (goesWith, error) {
+			lines, err1 := u.db.BudgetLines(ctx, p.ID)
+			apps, err2 := u.db.FundingApplications(ctx, p.ID)
+			bilag, err3 := u.db.Attachments(ctx, model.OwnerProject, p.ID)
+			var g goesWith
+			g.add(len(lines), lang.L("budget lines ({{.N}})", count(len(lines))))
+			g.add(len(apps), lang.L("funding applications ({{.N}})", count(len(apps))))
+			g.add(len(bilag), lang.L("attachments ({{.N}})", count(len(bilag))))
+			return g, errors.Join(err1, err2, err3)
+		},
 		// The editor shows the members (the responsible) and the pools
 		// as choices.
 		table: "projects", listTables: []string{"members"}, editorTables: []string{"members", "pools"},

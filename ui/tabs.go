@@ -40,6 +40,13 @@ type changeShower interface {
 	refreshChanged(changed storage.Changed, typing bool)
 }
 
+// itemOpener is a tab's screen that lists items and shows one open (an
+// editPane): the language switch opens that item again.
+type itemOpener interface {
+	openID() string
+	choose(id string)
+}
+
 // kidsNoter is a tab's screen with an editor that knows its own rows
 // (editPane.noteKids), told after every sync to note them as stored now. A
 // screen holding such a pane in a field says so itself (accountsScreen).

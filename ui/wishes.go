@@ -45,6 +45,12 @@ func newWishesScreen(u *App) *wishesScreen {
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the budget wish «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
+		goesWith: func(ctx context.Context, w model.BudgetWish) (goesWith, error) {
+			bilag, err := u.db.Attachments(ctx, model.OwnerWish, w.ID)
+			var g goesWith
+			g.add(len(bilag), lang.L("attachments ({{.N}})", count(len(bilag))))
+			return g, err
+		},
 		table: "budget_wishes",
 		children: func(ctx context.Context, w model.BudgetWish) (storage.Changed, error) {
 			rows := storage.Changed{}
