@@ -151,7 +151,7 @@ func (u *App) revivedText(back storage.Changed) string {
 			lines = append(lines, "• "+name)
 		}
 	}
-	return lang.L("Deleted on this computer, but worked on on another computer meanwhile, so kept with that work. Delete again what should not be kept:") +
+	return lang.L("Deleted on this computer, but someone worked in it on another computer meanwhile, so it is kept with that work. Delete it again if that work should not be kept:") +
 		"\n" + strings.Join(lines, "\n")
 }
 
