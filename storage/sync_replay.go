@@ -482,6 +482,12 @@ func (a *applier) wholeAlive(rk rowKey, council string, edits, dels []rowOp) (bo
 		return true, edits, nil
 	}
 	all := edits
+	if len(edits) == 0 {
+		// No op made the whole (a hand-written delete of a row nobody
+		// made): there is nothing of it to bring back, and a part naming it
+		// must not make a row of nothing.
+		return false, all, nil
+	}
 	partsKnown := slices.ContainsFunc(dels, func(d rowOp) bool { return d.parts != "" })
 	somePart := false
 	for _, p := range model.PartsOf(rk.table) {

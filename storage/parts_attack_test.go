@@ -1,0 +1,61 @@
+package storage
+
+import (
+	"testing"
+
+	"lokalraad/model"
+)
+
+// Attacks on I9 (merge.go): a whole deleted on one laptop comes back for
+// the work done in its parts elsewhere meanwhile. These tests try to make
+// it come back when it should not, stay away when it should not, or make
+// replicas disagree.
+
+// forged is an op as any enrolled laptop of the council could hand-write
+// it (the hub checks who signed it, not what it says).
+func forged(dev string, seq int64, table, row, council, field string, value any, base string) Change {
+	return Change{Device: dev, Seq: seq, HLC: (syncNow.UnixMilli()+3_600_000)<<16 | seq, Table: table, Row: row,
+		Council: council, Field: field, Value: value, Base: base}
+}
+
+// rowCount is how many rows of table have id.
+func rowCount(t tester, db *DB, table, id string) int {
+	t.Helper()
+	var n int
+	ok(t, db.sql().QueryRow("SELECT COUNT(*) FROM "+table+" WHERE id = ?", id).Scan(&n))
+	return n
+}
+
+// A hand-written delete of a meeting nobody ever made, with an agenda item
+// naming it, must not make a meeting of nothing (no kind, no date) appear
+// in Møder: there is no work of the whole to bring back.
+func TestWholeOfNothingNotMade(t *testing.T) {
+	_, b, c, _, _ := setup(t)
+	ops := []Change{
+		forged("forger", 1, "meetings", "ghost", c.ID, "", "=", "="),
+		forged("forger", 2, "agenda_items", "ghost-item", c.ID, "meeting_id", "ghost", ""),
+		forged("forger", 3, "agenda_items", "ghost-item", c.ID, "title", "Spøg", ""),
+		forged("forger", 4, "agenda_items", "ghost-item", c.ID, "kind", string(model.ItemDecision), ""),
+		// An item naming a meeting of which no op exists at all.
+		forged("forger", 5, "agenda_items", "lost-item", c.ID, "meeting_id", "nowhere", ""),
+		forged("forger", 6, "agenda_items", "lost-item", c.ID, "title", "Væk", ""),
+	}
+	if _, err := b.ApplyOps(t.Context(), ops); err != nil {
+		t.Logf("refused: %v", err) // refusing them is as good
+	}
+	for _, id := range []string{"ghost", "nowhere"} {
+		if n := rowCount(t, b, "meetings", id); n != 0 {
+			t.Errorf("a meeting of nothing %q was made by a part naming it", id)
+		}
+	}
+	// The same ops one at a time, last first: the same answer.
+	fresh := replica(t, "fresh")
+	all := append(mustOps(t, b), ops...)
+	for i := len(all) - 1; i >= 0; i-- {
+		_, _ = fresh.ApplyOps(t.Context(), []Change{all[i]})
+	}
+	if n := rowCount(t, fresh, "meetings", "ghost"); n != 0 {
+		t.Errorf("one op at a time: a meeting of nothing was made")
+	}
+}
+
