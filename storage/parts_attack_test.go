@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"testing"
 
 	"lokalraad/model"
@@ -57,5 +58,58 @@ func TestWholeOfNothingNotMade(t *testing.T) {
 	if n := rowCount(t, fresh, "meetings", "ghost"); n != 0 {
 		t.Errorf("one op at a time: a meeting of nothing was made")
 	}
+}
+
+// The notice »deleted on this computer, but worked on elsewhere« is for
+// the laptop that deleted the row: a third laptop that only received the
+// delete, and a new laptop whose first pull comes in pages, are told
+// nothing (Applied.Revived).
+func TestRevivedOnlyWhereDeleted(t *testing.T) {
+	a, b, _, m, it := setup(t)
+	c := replica(t, "c")
+	send(t, a, c)
+	x, err := b.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	y := x
+	y.Notes += "B's linje\n"
+	ok(t, b.SaveAgendaItem(t.Context(), x, &y))
+	ok(t, a.DeleteMeeting(t.Context(), m.ID))
+	send(t, a, c) // c loses the meeting: it never deleted it
+	if _, err := c.Meeting(t.Context(), m.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("c still shows the deleted meeting: %v", err)
+	}
+	bOps := mustOps(t, b)
+	got, err := c.ApplyOpsReport(t.Context(), bOps)
+	ok(t, err)
+	if _, err := c.Meeting(t.Context(), m.ID); err != nil {
+		t.Fatalf("the meeting did not come back on c: %v", err)
+	}
+	if len(got.Revived) > 0 {
+		t.Errorf("c never deleted the meeting, yet is told it came back: %v", got.Revived)
+	}
+	got, err = a.ApplyOpsReport(t.Context(), bOps)
+	ok(t, err)
+	if !got.Revived.Has("meetings", m.ID) {
+		t.Errorf("a deleted the meeting and is not told it came back: %v", got.Revived)
+	}
+	// A new laptop's first pull in two pages: the meeting and its delete,
+	// then b's minutes.
+	d := replica(t, "d")
+	var page1, page2 []Change
+	for _, o := range mustOps(t, a) {
+		if o.Device == b.DeviceID() {
+			page2 = append(page2, o)
+		} else {
+			page1 = append(page1, o)
+		}
+	}
+	_, err = d.ApplyOpsReport(t.Context(), page1)
+	ok(t, err)
+	got, err = d.ApplyOpsReport(t.Context(), page2)
+	ok(t, err)
+	if len(got.Revived) > 0 {
+		t.Errorf("a new laptop's first pull tells it %v came back", got.Revived)
+	}
+	converged(t, a, b, c, d)
 }
 
