@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -113,3 +114,88 @@ func TestRevivedOnlyWhereDeleted(t *testing.T) {
 	converged(t, a, b, c, d)
 }
 
+// A laptop whose unsent item kept a meeting deleted elsewhere, and whose
+// hub then refuses that op for good (SetAside), must lose the meeting
+// again, as every other laptop does without the op.
+func TestSetAsideTakesRevivedWholeAway(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		field string // the op of b's that the hub refuses
+		edit  bool   // b edits the existing item, rather than adding one
+	}{
+		{"the edit of an item's minutes", "notes", true},
+		{"the new item's meeting", "meeting_id", false},
+		{"the new item's title", "title", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b, c, m, it := setup(t)
+			row := it.ID
+			if tc.edit {
+				x, err := b.AgendaItem(t.Context(), it.ID)
+				ok(t, err)
+				y := x
+				y.Notes += "B's linje\n"
+				ok(t, b.SaveAgendaItem(t.Context(), x, &y))
+			} else {
+				nw := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "Nyt punkt", Kind: model.ItemDecision}
+				ok(t, b.SaveAgendaItem(t.Context(), model.AgendaItem{}, &nw))
+				row = nw.ID
+			}
+			ok(t, a.DeleteMeeting(t.Context(), m.ID))
+			send(t, a, b)
+			if _, err := b.Meeting(t.Context(), m.ID); err != nil {
+				t.Fatalf("b's unsent work did not keep the meeting: %v", err)
+			}
+			var refused *Change
+			for _, o := range mustOps(t, b) {
+				if o.Device == b.DeviceID() && o.Row == row && o.Field == tc.field {
+					refused = &o
+				}
+			}
+			if refused == nil {
+				t.Fatalf("no op of b's sets %s of %s", tc.field, row)
+			}
+			ok(t, b.SetAside(t.Context(), *refused, "afvist"))
+			// Every other laptop gets b's ops without the refused one.
+			send(t, b, a)
+			converged(t, a, b)
+			_, errA := a.Meeting(t.Context(), m.ID)
+			_, errB := b.Meeting(t.Context(), m.ID)
+			if (errA == nil) != (errB == nil) {
+				t.Errorf("a shows the meeting: %v, b: %v", errA == nil, errB == nil)
+			}
+		})
+	}
+}
+
+// An item moved by a hand-written op from a meeting to another, while
+// the first is deleted elsewhere, does not keep the first meeting alive,
+// and every replica agrees whatever order the ops come in.
+func TestMovedPartKeepsOnlyItsNewWhole(t *testing.T) {
+	a, b, c, m, it := setup(t)
+	m2 := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m2))
+	send(t, a, b)
+	ok(t, a.DeleteMeeting(t.Context(), m.ID))
+	move := forged(b.DeviceID()+"x", 1, "agenda_items", it.ID, c.ID, "meeting_id", m2.ID, "")
+	_, err := b.ApplyOps(t.Context(), []Change{move})
+	ok(t, err)
+	send(t, a, b)
+	send(t, b, a)
+	converged(t, a, b)
+	if _, err := a.Meeting(t.Context(), m.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the meeting the item left came back: %v", err)
+	}
+	got, err := a.AgendaItem(t.Context(), it.ID)
+	if err != nil || got.MeetingID != m2.ID {
+		t.Errorf("the moved item is not under its new meeting: %v %+v", err, got)
+	}
+	// A fresh replica given the ops one at a time, last first.
+	fresh := replica(t, "fresh")
+	all := mustOps(t, a)
+	for i := len(all) - 1; i >= 0; i-- {
+		_, err := fresh.ApplyOps(context.Background(), []Change{all[i]})
+		ok(t, err)
+	}
+	converged(t, a, fresh)
+}

@@ -584,26 +584,75 @@ func (a *applier) wholesAbove(rks []rowKey, done map[rowKey]bool) error {
 			}
 			for _, id := range ids {
 				w := rowKey{p.Whole, id}
-				if done[w] {
-					continue
-				}
-				done[w] = true
-				var council string
-				err := a.tx.QueryRowContext(a.ctx, "SELECT council_id FROM changes WHERE tbl = ? AND row_id = ? LIMIT 1", w.table, w.row).Scan(&council)
-				if errors.Is(err, sql.ErrNoRows) {
-					continue // no op of the whole yet: its ops are on the way
-				}
+				did, err := a.wholeUpToDate(w, done)
 				if err != nil {
 					return err
 				}
-				if err := a.materialize(w, council, nil); err != nil {
-					return err
+				if did {
+					queue = append(queue, w)
 				}
-				queue = append(queue, w)
 			}
 		}
 	}
 	return nil
+}
+
+// wholeUpToDate brings whole w up to date, unless done names it; it
+// reports whether it did (a whole with no op yet is left: its ops are on
+// the way).
+func (a *applier) wholeUpToDate(w rowKey, done map[rowKey]bool) (bool, error) {
+	if done[w] {
+		return false, nil
+	}
+	done[w] = true
+	var council string
+	err := a.tx.QueryRowContext(a.ctx, "SELECT council_id FROM changes WHERE tbl = ? AND row_id = ? LIMIT 1", w.table, w.row).Scan(&council)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, a.materialize(w, council, nil)
+}
+
+// wholesNamedBy brings up to date the wholes an op that left the log
+// (SetAside) named, and those above them: the op may have been all that
+// made its row a part of a whole (its meeting_id, its owner_kind), so
+// that the row's ops left no longer name the whole it had kept alive.
+func (a *applier) wholesNamedBy(gone Change, done map[rowKey]bool) error {
+	var ws []rowKey
+	for _, p := range model.WholesOf(gone.Table) {
+		var ids []string
+		switch gone.Field {
+		case p.Column:
+			// Whatever kind the row has: the id has ops in one table only.
+			if id, _ := textOf(gone.Value).(string); id != "" {
+				ids = append(ids, id)
+			}
+		case p.KindColumn:
+			if v, _ := textOf(gone.Value).(string); v == p.Kind {
+				st, err := a.state(fieldKey{gone.Table, gone.Row, p.Column})
+				if err != nil {
+					return err
+				}
+				if id, _ := textOf(st.value).(string); id != "" {
+					ids = append(ids, id)
+				}
+			}
+		}
+		for _, id := range ids {
+			w := rowKey{p.Whole, id}
+			did, err := a.wholeUpToDate(w, done)
+			if err != nil {
+				return err
+			}
+			if did {
+				ws = append(ws, w)
+			}
+		}
+	}
+	return a.wholesAbove(ws, done)
 }
 
 // wholeIDs lists the ids row rk's ops ever named in link p's column, when
