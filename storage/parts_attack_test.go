@@ -3,7 +3,13 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
+	"time"
+
+	"pgregory.net/rapid"
 
 	"lokalraad/model"
 )
@@ -198,4 +204,129 @@ func TestMovedPartKeepsOnlyItsNewWhole(t *testing.T) {
 		ok(t, err)
 	}
 	converged(t, a, fresh)
+}
+
+// TestPropertyPartsOrderFree: laptops work on meetings, their items and
+// the items' attachments (parts of parts), and on a project and its
+// budget line; they delete wholes (the same one on two laptops, again
+// after it came back), and a hand-written op moves an item to another
+// meeting or an attachment to the project. Once all have everything they
+// agree, and a new laptop given every op in any order and any batches
+// shows the same: I9 depends on the set of ops, never on their order.
+// No part lives under a whole that is gone.
+func TestPropertyPartsOrderFree(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		dir := t.TempDir()
+		n := 3
+		dbs := openReplicas(rt, dir, n+1, func(i int) time.Duration { return time.Duration(i) * time.Second })
+		fresh := dbs[n]
+		dbs = dbs[:n]
+		ctx := context.Background()
+		c, m1 := councilMeeting(rt, dbs[0])
+		m2 := model.Meeting{CouncilID: c.ID, Kind: model.MeetingBoard, Status: model.MeetingPlanned, Start: syncNow}
+		ok(rt, dbs[0].SaveMeeting(ctx, model.Meeting{}, &m2))
+		meetings := []string{m1.ID, m2.ID}
+		var items, attachments []string
+		for k, mid := range []string{m1.ID, m1.ID, m2.ID} {
+			it := model.AgendaItem{CouncilID: c.ID, MeetingID: mid, Title: fmt.Sprint("P", k), Kind: model.ItemDecision, Notes: "a\n"}
+			ok(rt, dbs[0].SaveAgendaItem(ctx, model.AgendaItem{}, &it))
+			items = append(items, it.ID)
+		}
+		x, err := dbs[0].AddAttachment(ctx, model.OwnerItem, items[0], "bilag.txt", strings.NewReader("bilag 0"))
+		ok(rt, err)
+		attachments = append(attachments, x.ID)
+		p := model.Project{CouncilID: c.ID, Title: "Stien", Status: model.ProjectIdea}
+		ok(rt, dbs[0].SaveProject(ctx, model.Project{}, &p))
+		line := model.BudgetLine{CouncilID: c.ID, ProjectID: p.ID, Text: "Grus", Kind: model.LineExpense, Amount: 100}
+		ok(rt, dbs[0].SaveBudgetLine(ctx, model.BudgetLine{}, &line))
+		spreadFirst(rt, dbs)
+		var forgedSeq int64
+		// The forger's ops are stamped with the clock of the laptop that
+		// takes them, as a laptop's own would be.
+		forge := func(db *DB, row, field string, value any) Change {
+			forgedSeq++
+			o := forged("forger", forgedSeq, "", row, c.ID, field, value, "")
+			o.HLC = db.Now().UnixMilli() << 16
+			return o
+		}
+		steps := rapid.IntRange(1, 20).Draw(rt, "steps")
+		for s := 0; s < steps; s++ {
+			db := dbs[rapid.IntRange(0, n-1).Draw(rt, "who")]
+			switch rapid.IntRange(0, 9).Draw(rt, "what") {
+			case 0: // minutes into an item
+				if it, err := db.AgendaItem(ctx, rapid.SampledFrom(items).Draw(rt, "item")); err == nil {
+					y := it
+					y.Notes += fmt.Sprint("linje ", s, "\n")
+					valid(rt, db.SaveAgendaItem(ctx, it, &y))
+				}
+			case 1: // a file attached to an item this laptop shows
+				if it, err := db.AgendaItem(ctx, rapid.SampledFrom(items).Draw(rt, "item")); err == nil {
+					if x, err := db.AddAttachment(ctx, model.OwnerItem, it.ID, "b.txt", strings.NewReader(fmt.Sprint("bilag ", s))); err == nil {
+						attachments = append(attachments, x.ID)
+					}
+				}
+			case 2:
+				ok(rt, db.DeleteMeeting(ctx, rapid.SampledFrom(meetings).Draw(rt, "meeting")))
+			case 3: // an item of a meeting this laptop shows
+				if it, err := db.AgendaItem(ctx, rapid.SampledFrom(items).Draw(rt, "item")); err == nil {
+					if _, err := db.Meeting(ctx, it.MeetingID); err == nil {
+						ok(rt, db.DeleteAgendaItem(ctx, it.ID))
+					}
+				}
+			case 4:
+				if _, err := db.Attachment(ctx, rapid.SampledFrom(attachments).Draw(rt, "attachment")); err == nil {
+					valid(rt, db.DeleteAttachment(ctx, attachments[0]))
+				}
+			case 5: // the project's budget line, or the project
+				if rapid.Bool().Draw(rt, "line") {
+					if ls, err := db.BudgetLines(ctx, p.ID); err == nil && len(ls) > 0 {
+						y := ls[0]
+						y.Amount += 100
+						valid(rt, db.SaveBudgetLine(ctx, ls[0], &y))
+					}
+				} else {
+					ok(rt, db.DeleteProject(ctx, p.ID))
+				}
+			case 6: // a hand-written move of an item to another meeting
+				o := forge(db, rapid.SampledFrom(items).Draw(rt, "item"), "meeting_id", rapid.SampledFrom(meetings).Draw(rt, "to"))
+				o.Table = "agenda_items"
+				_, _ = db.ApplyOps(ctx, []Change{o})
+			case 7: // a hand-written move of an attachment to the project
+				id := rapid.SampledFrom(attachments).Draw(rt, "attachment")
+				o1, o2 := forge(db, id, "owner_kind", string(model.OwnerProject)), forge(db, id, "owner_id", p.ID)
+				o1.Table, o2.Table = "attachments", "attachments"
+				_, _ = db.ApplyOps(ctx, []Change{o1, o2})
+			default: // some ops from another laptop, maybe twice, shuffled
+				sendSome(rt, dbs[rapid.IntRange(0, n-1).Draw(rt, "from")], db, 3)
+			}
+		}
+		sendAll(rt, dbs...)
+		converged(rt, dbs...)
+		// A new laptop given everything in any order, in any batches.
+		all := mustOps(rt, dbs[0])
+		rand.New(rand.NewPCG(rapid.Uint64().Draw(rt, "order"), 0)).Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+		for len(all) > 0 {
+			k := rapid.IntRange(1, len(all)).Draw(rt, "batch")
+			_, err := fresh.ApplyOps(ctx, all[:k])
+			ok(rt, err)
+			all = all[k:]
+		}
+		converged(rt, dbs[0], fresh)
+		var orphans []string
+		rows, err := fresh.sql().QueryContext(ctx, `SELECT 'agenda item '||id FROM agenda_items WHERE meeting_id NOT IN (SELECT id FROM meetings)
+			UNION ALL SELECT 'attachment '||id FROM attachments WHERE owner_kind = 'item' AND owner_id NOT IN (SELECT id FROM agenda_items)
+			UNION ALL SELECT 'attachment '||id FROM attachments WHERE owner_kind = 'project' AND owner_id NOT IN (SELECT id FROM projects)
+			UNION ALL SELECT 'budget line '||id FROM budget_lines WHERE project_id NOT IN (SELECT id FROM projects)`)
+		ok(rt, err)
+		for rows.Next() {
+			var o string
+			ok(rt, rows.Scan(&o))
+			orphans = append(orphans, o)
+		}
+		ok(rt, rows.Err())
+		rows.Close()
+		if len(orphans) > 0 {
+			rt.Fatalf("parts under a whole that is gone: %v", orphans)
+		}
+	})
 }
