@@ -330,3 +330,33 @@ func TestPropertyPartsOrderFree(t *testing.T) {
 		}
 	})
 }
+
+// A row's own ops of a column that links it to its whole are read by the
+// index of a row's ops, not by migration 022's indexes of the rows naming
+// a whole: those hold the column's ops of every row of the table, and
+// reading them for each op of a batch made taking the delete of a meeting
+// of 10,000 items cost 24 s (BenchmarkWholeRevive).
+func TestRowOpsKeepTheirIndex(t *testing.T) {
+	db := replica(t, "a")
+	for _, p := range model.Parts() {
+		for _, q := range []string{
+			"SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = '" + p.Column + "'",
+			"SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = ?",
+		} {
+			var plan strings.Builder
+			rows, err := db.sql().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, p.Table, "x", p.Column)
+			ok(t, err)
+			for rows.Next() {
+				var id, parent, notused int
+				var detail string
+				ok(t, rows.Scan(&id, &parent, &notused, &detail))
+				plan.WriteString(detail + "; ")
+			}
+			ok(t, rows.Err())
+			rows.Close()
+			if !strings.Contains(plan.String(), "INDEX changes_field") {
+				t.Errorf("%s.%s: a row's ops are read by %s", p.Table, p.Column, plan.String())
+			}
+		}
+	}
+}
