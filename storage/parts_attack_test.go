@@ -360,3 +360,126 @@ func TestRowOpsKeepTheirIndex(t *testing.T) {
 		}
 	}
 }
+
+// A hand-written base on a meeting's delete: malformed, or naming more
+// devices than any context may, it is refused with its batch; naming
+// seqs beyond any the devices wrote, or nothing at all, it cannot leave
+// b's minutes under a meeting that is gone: b's item lives by its own
+// ops (I7), and a living part keeps its whole.
+func TestForgedWholeDeleteBase(t *testing.T) {
+	many := make([]string, maxContext+1)
+	for i := range many {
+		many[i] = fmt.Sprintf("d%d:1", i)
+	}
+	for _, tc := range []struct {
+		name, base string
+		refused    bool
+	}{
+		{"malformed", "=a:b", true},
+		{"garbage", "nonsense", true},
+		{"too many devices", "=" + strings.Join(many, ","), true},
+		{"nothing seen", "=", false},
+		{"huge seqs", "", false}, // filled in below: every device at MaxSeq
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b, _, m, it := setup(t)
+			x, err := b.AgendaItem(t.Context(), it.ID)
+			ok(t, err)
+			y := x
+			y.Notes += "B's linje\n"
+			ok(t, b.SaveAgendaItem(t.Context(), x, &y))
+			ok(t, a.DeleteMeeting(t.Context(), m.ID))
+			var ops []Change
+			for _, o := range mustOps(t, a) {
+				if o.Table == "meetings" && o.Field == "" {
+					o.Base = tc.base
+					if tc.name == "huge seqs" {
+						o.Base = fmt.Sprintf("=%s:%d,%s:%d", a.DeviceID(), MaxSeq, b.DeviceID(), MaxSeq)
+						if b.DeviceID() < a.DeviceID() {
+							o.Base = fmt.Sprintf("=%s:%d,%s:%d", b.DeviceID(), MaxSeq, a.DeviceID(), MaxSeq)
+						}
+					}
+				}
+				ops = append(ops, o)
+			}
+			before := dump(t, b)
+			_, err = b.ApplyOps(t.Context(), ops)
+			if tc.refused {
+				if !errors.Is(err, ErrBadChange) {
+					t.Fatalf("a delete with base %.40q was taken: %v", tc.base, err)
+				}
+				if dump(t, b) != before {
+					t.Error("a refused batch changed b")
+				}
+				return
+			}
+			ok(t, err)
+			_, errM := b.Meeting(t.Context(), m.ID)
+			got, errI := b.AgendaItem(t.Context(), it.ID)
+			if errI != nil || !strings.Contains(got.Notes, "B's linje") {
+				t.Fatalf("b's minutes are gone: %v %q", errI, got.Notes)
+			}
+			if errM != nil {
+				t.Errorf("b's minutes live under a meeting that is gone: %v", errM)
+			}
+		})
+	}
+}
+
+// A meeting deleted on a and on c at once while b writes minutes comes
+// back, and both deleters are told. a deletes it again having seen b's
+// minutes while c, holding it too, writes more: it comes back again with
+// c's work, a is told again; then a, having seen all, deletes it for good.
+func TestWholeDeletedTwiceAndAgain(t *testing.T) {
+	a, b, _, m, it := setup(t)
+	c := replica(t, "c")
+	send(t, a, c)
+	edit := func(db *DB, line string) {
+		t.Helper()
+		x, err := db.AgendaItem(t.Context(), it.ID)
+		ok(t, err)
+		y := x
+		y.Notes += line
+		ok(t, db.SaveAgendaItem(t.Context(), x, &y))
+	}
+	told := func(db *DB, from ...*DB) bool {
+		t.Helper()
+		var all []Change
+		for _, f := range from {
+			all = append(all, mustOps(t, f)...)
+		}
+		got, err := db.ApplyOpsReport(t.Context(), all)
+		ok(t, err)
+		return got.Revived.Has("meetings", m.ID)
+	}
+	edit(b, "B\n")
+	ok(t, a.DeleteMeeting(t.Context(), m.ID))
+	ok(t, c.DeleteMeeting(t.Context(), m.ID))
+	if !told(a, b, c) || !told(c, a, b) {
+		t.Error("a deleter is not told the meeting came back")
+	}
+	if told(b, a, c) {
+		t.Error("b is told the meeting it never lost came back")
+	}
+	converged(t, a, b, c)
+	if _, err := b.Meeting(t.Context(), m.ID); err != nil {
+		t.Fatalf("deleted twice while b wrote minutes, the meeting is gone: %v", err)
+	}
+	ok(t, a.DeleteMeeting(t.Context(), m.ID))
+	edit(c, "C\n")
+	if !told(a, c) {
+		t.Error("a is not told the meeting came back a second time")
+	}
+	sendAll(t, a, b, c)
+	converged(t, a, b, c)
+	got, err := b.AgendaItem(t.Context(), it.ID)
+	if _, merr := b.Meeting(t.Context(), m.ID); merr != nil || err != nil || !strings.Contains(got.Notes, "C\n") {
+		t.Fatalf("c's second minutes are not back under the meeting: %v %v %q", merr, err, got.Notes)
+	}
+	ok(t, a.DeleteMeeting(t.Context(), m.ID))
+	sendAll(t, a, b, c)
+	converged(t, a, b, c)
+	if _, err := c.Meeting(t.Context(), m.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("deleted with everything seen, the meeting stays: %v", err)
+	}
+}
