@@ -506,9 +506,13 @@ func (a *applier) wholeAlive(rk rowKey, council string, edits, dels []rowOp) (bo
 				}
 				continue
 			}
-			ops, err := a.rowOps(pk)
-			if err != nil {
-				return false, nil, err
+			// A part new to this replica has all its ops in the batch (the
+			// first pull of a council with deleted meetings).
+			ops, isNew := a.newRows[pk]
+			if !isNew {
+				if ops, err = a.rowOps(pk); err != nil {
+					return false, nil, err
+				}
 			}
 			var pe, pd []rowOp
 			for _, o := range ops {
