@@ -61,6 +61,10 @@ func (db *DB) replayWithout(ctx context.Context, tx *sql.Tx, held Change) error 
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE tbl = ? AND row_id = ?", held.Table, held.Row).Scan(&left); err != nil {
 		return err
 	}
+	q := newStmtTx(tx)
+	defer q.close()
+	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}}
+	rk := rowKey{held.Table, held.Row}
 	if left == 0 { // the row was only this op's: it was never anywhere else
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+held.Table+" WHERE id = ?", held.Row); err != nil {
 			return err
@@ -70,11 +74,9 @@ func (db *DB) replayWithout(ctx context.Context, tx *sql.Tx, held Change) error 
 				return err
 			}
 		}
-		return nil
+		// A whole the op had named may go again (merge.go, I9).
+		return a.wholesNamedBy(held, map[rowKey]bool{rk: true})
 	}
-	q := newStmtTx(tx)
-	defer q.close()
-	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}}
 	var changed []string
 	if held.Field != "" {
 		k := fieldKey{held.Table, held.Row, held.Field}
@@ -105,12 +107,16 @@ func (db *DB) replayWithout(ctx context.Context, tx *sql.Tx, held Change) error 
 			changed = append(changed, k.field)
 		}
 	}
-	rk := rowKey{held.Table, held.Row}
 	if err := a.materialize(rk, held.Council, changed); err != nil {
 		return err
 	}
-	// A whole the op had brought back (merge.go, I9) may go again.
-	return a.wholesAbove([]rowKey{rk}, map[rowKey]bool{rk: true})
+	// A whole the op had brought back (merge.go, I9) may go again: those
+	// the row names now, and one the op itself named.
+	done := map[rowKey]bool{rk: true}
+	if err := a.wholesAbove([]rowKey{rk}, done); err != nil {
+		return err
+	}
+	return a.wholesNamedBy(held, done)
 }
 
 // RefusedChanges lists this device's changes the server refused, newest

@@ -360,7 +360,10 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 			return err
 		}
 	}
-	if revived && !exists && !isNew {
+	// Only the laptop that deleted the row is told it came back: a laptop
+	// that merely received the delete, or pulls the row for the first time
+	// in pages, lost nothing of its own.
+	if revived && !exists && !isNew && slices.ContainsFunc(dels, func(d rowOp) bool { return d.v.device == a.db.device }) {
 		a.revived = append(a.revived, rk)
 	}
 	switch {
@@ -487,6 +490,12 @@ func (a *applier) wholeAlive(rk rowKey, council string, edits, dels []rowOp) (bo
 		return true, edits, nil
 	}
 	all := edits
+	if len(edits) == 0 {
+		// No op made the whole (a hand-written delete of a row nobody
+		// made): there is nothing of it to bring back, and a part naming it
+		// must not make a row of nothing.
+		return false, all, nil
+	}
 	partsKnown := slices.ContainsFunc(dels, func(d rowOp) bool { return d.parts != "" })
 	somePart := false
 	for _, p := range model.PartsOf(rk.table) {
@@ -502,9 +511,13 @@ func (a *applier) wholeAlive(rk rowKey, council string, edits, dels []rowOp) (bo
 				}
 				continue
 			}
-			ops, err := a.rowOps(pk)
-			if err != nil {
-				return false, nil, err
+			// A part new to this replica has all its ops in the batch (the
+			// first pull of a council with deleted meetings).
+			ops, isNew := a.newRows[pk]
+			if !isNew {
+				if ops, err = a.rowOps(pk); err != nil {
+					return false, nil, err
+				}
 			}
 			pe, pd := splitRowOps(ops)
 			// The table of a part is below its whole's (model.Parts), so
@@ -573,26 +586,75 @@ func (a *applier) wholesAbove(rks []rowKey, done map[rowKey]bool) error {
 			}
 			for _, id := range ids {
 				w := rowKey{p.Whole, id}
-				if done[w] {
-					continue
-				}
-				done[w] = true
-				var council string
-				err := a.tx.QueryRowContext(a.ctx, "SELECT council_id FROM changes WHERE tbl = ? AND row_id = ? LIMIT 1", w.table, w.row).Scan(&council)
-				if errors.Is(err, sql.ErrNoRows) {
-					continue // no op of the whole yet: its ops are on the way
-				}
+				did, err := a.wholeUpToDate(w, done)
 				if err != nil {
 					return err
 				}
-				if err := a.materialize(w, council, nil); err != nil {
-					return err
+				if did {
+					queue = append(queue, w)
 				}
-				queue = append(queue, w)
 			}
 		}
 	}
 	return nil
+}
+
+// wholeUpToDate brings whole w up to date, unless done names it; it
+// reports whether it did (a whole with no op yet is left: its ops are on
+// the way).
+func (a *applier) wholeUpToDate(w rowKey, done map[rowKey]bool) (bool, error) {
+	if done[w] {
+		return false, nil
+	}
+	done[w] = true
+	var council string
+	err := a.tx.QueryRowContext(a.ctx, "SELECT council_id FROM changes WHERE tbl = ? AND row_id = ? LIMIT 1", w.table, w.row).Scan(&council)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, a.materialize(w, council, nil)
+}
+
+// wholesNamedBy brings up to date the wholes an op that left the log
+// (SetAside) named, and those above them: the op may have been all that
+// made its row a part of a whole (its meeting_id, its owner_kind), so
+// that the row's ops left no longer name the whole it had kept alive.
+func (a *applier) wholesNamedBy(gone Change, done map[rowKey]bool) error {
+	var ws []rowKey
+	for _, p := range model.WholesOf(gone.Table) {
+		var ids []string
+		switch gone.Field {
+		case p.Column:
+			// Whatever kind the row has: the id has ops in one table only.
+			if id, _ := textOf(gone.Value).(string); id != "" {
+				ids = append(ids, id)
+			}
+		case p.KindColumn:
+			if v, _ := textOf(gone.Value).(string); v == p.Kind {
+				st, err := a.state(fieldKey{gone.Table, gone.Row, p.Column})
+				if err != nil {
+					return err
+				}
+				if id, _ := textOf(st.value).(string); id != "" {
+					ids = append(ids, id)
+				}
+			}
+		}
+		for _, id := range ids {
+			w := rowKey{p.Whole, id}
+			did, err := a.wholeUpToDate(w, done)
+			if err != nil {
+				return err
+			}
+			if did {
+				ws = append(ws, w)
+			}
+		}
+	}
+	return a.wholesAbove(ws, done)
 }
 
 // wholeIDs lists the ids row rk's ops ever named in link p's column, when

@@ -133,6 +133,24 @@ func (u *App) rowNames() map[string]string {
 // that rowNames does not name.
 var wholeKinds = map[string]string{"pb_rounds": "Round", "pb_proposals": "Proposal"}
 
+// nameRounds adds to names the council's citizen budgeting rounds and
+// their proposals, which rowNames leaves out: only the rows that came back
+// need them.
+func (u *App) nameRounds(names map[string]string) {
+	rounds, err := u.db.PBRounds(u.ctx, u.councilID)
+	if err != nil {
+		return
+	}
+	for _, r := range rounds {
+		names[r.ID] = rowName(lang.L("Round"), r.Title)
+		ps, err := u.db.PBProposals(u.ctx, r.ID)
+		if err != nil {
+			continue
+		}
+		nameRows(names, lang.L("Proposal"), ps, func(p model.PBProposal) (string, string) { return p.ID, p.Title })
+	}
+}
+
 // revivedText says which rows deleted on this computer came back with a
 // sync (storage.Applied.Revived): another laptop worked on them meanwhile.
 // It is "" when none did.
@@ -141,6 +159,9 @@ func (u *App) revivedText(back storage.Changed) string {
 		return ""
 	}
 	names := u.rowNames()
+	if len(back["pb_rounds"])+len(back["pb_proposals"]) > 0 {
+		u.nameRounds(names)
+	}
 	var lines []string
 	for _, t := range back.Tables() {
 		for _, id := range back[t] {
