@@ -363,7 +363,7 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 	// Only the laptop that deleted the row is told it came back: a laptop
 	// that merely received the delete, or pulls the row for the first time
 	// in pages, lost nothing of its own.
-	if revived && !exists && !isNew && slices.ContainsFunc(dels, func(d rowOp) bool { return d.v.device == a.db.device }) {
+	if revived && !exists && !isNew && slices.ContainsFunc(dels, func(d rowOp) bool { return d.v.device == a.db.self() }) {
 		a.revived = append(a.revived, rk)
 	}
 	switch {
