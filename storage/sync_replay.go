@@ -537,7 +537,7 @@ func (a *applier) wholeAlive(rk rowKey, council string, edits, dels []rowOp) (bo
 }
 
 // namingRows lists the rows of a part's table in council with an op that
-// set its whole's column to id (migration 022 indexes these columns).
+// set its whole's column to id (migration 023 indexes these columns).
 func (a *applier) namingRows(p model.Part, id, council string) ([]string, error) {
 	return list(a.ctx, a.tx, func(s scanner) (string, error) {
 		var r string
