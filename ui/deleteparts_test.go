@@ -306,3 +306,32 @@ func TestOpenRoundSaysItCannotBeDeleted(t *testing.T) {
 		t.Errorf("the round's form does not say why it has no Delete:\n%s", got)
 	}
 }
+
+// A member responsible for a project: the question says the project loses
+// its responsible person and stays; so it does. Before, the question said
+// only »Det kan ikke fortrydes.«, and the project quietly had no one.
+func TestDeletingAMemberSaysTheirProjectsStay(t *testing.T) {
+	u, db, cid := withCouncil(t)
+	m := model.Member{CouncilID: cid, Name: "Åse Holm", Role: model.RoleChair}
+	ok(t, db.SaveMember(t.Context(), model.Member{}, &m))
+	p := model.Project{CouncilID: cid, Title: "Shelter ved Skarresø", Status: model.ProjectIdea, ResponsibleID: m.ID}
+	ok(t, db.SaveProject(t.Context(), model.Project{}, &p))
+
+	u.tabs.SelectIndex(tabMembers)
+	pane := u.members.editPane
+	pane.refreshList()
+	chooseRow(t, pane, m.ID)
+	del := buttonIn(t, pane.detail, "Slet medlem")
+	q := askedToDelete(t, u, del)
+	wants(t, q, "«Åse Holm»", "«Shelter ved Skarresø» får ingen ansvarlig; projekterne bevares.")
+	escape(t, u)
+	if len(noerr.Get(db.Members(t.Context(), cid))(t)) != 1 {
+		t.Fatal("Escape deleted the member")
+	}
+	askedToDelete(t, u, del)
+	test.Tap(overlayButton(t, u, "Slet"))
+	ps := noerr.Get(db.Projects(t.Context(), cid))(t)
+	if len(noerr.Get(db.Members(t.Context(), cid))(t)) != 0 || len(ps) != 1 || ps[0].ResponsibleID != "" {
+		t.Errorf("after the delete: projects %+v", ps)
+	}
+}

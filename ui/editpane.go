@@ -70,6 +70,10 @@ type editKind[T any] struct {
 	// (its parts, counted as stored); the question then says it, and its
 	// highlighted answer is not the deleting one (confirmDelete).
 	goesWith func(ctx context.Context, x T) (goesWith, error)
+	// alsoChanges, when given, says what else the delete changes (a
+	// member's projects lose their responsible person), "" for nothing;
+	// the question then says it as goesWith's does.
+	alsoChanges func(ctx context.Context, x T) (string, error)
 
 	// The rest is for a form editor (itemEditor).
 
@@ -387,6 +391,16 @@ func askDelete[T any](u *App, k *editKind[T], x T, done func()) {
 		}
 		if len(g) > 0 {
 			q, ask = q+"\n"+g.sentence(), u.confirmDelete
+		}
+	}
+	if k.alsoChanges != nil {
+		also, err := k.alsoChanges(u.ctx, x)
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if also != "" {
+			q, ask = q+"\n"+also, u.confirmDelete
 		}
 	}
 	ask(k.deleteTitle, q, func() {

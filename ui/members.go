@@ -40,6 +40,21 @@ func newMembersScreen(u *App) *membersScreen {
 		deleteQuestion: func(t string) string {
 			return lang.L("Delete the member «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
+		// The projects they are responsible for stay, without a
+		// responsible person (storage's DeleteMember).
+		alsoChanges: func(ctx context.Context, m model.Member) (string, error) {
+			ps, err := u.db.Projects(ctx, u.councilID)
+			var names []string
+			for _, p := range ps {
+				if p.ResponsibleID == m.ID {
+					names = append(names, "«"+p.Title+"»")
+				}
+			}
+			if err != nil || len(names) == 0 {
+				return "", err
+			}
+			return lang.L("{{.Projects}} will have no responsible person; the projects stay.", map[string]any{"Projects": listSaid(names)}), nil
+		},
 		table: "members",
 	}, func(m model.Member) *memberEditor { return &memberEditor{s: s, u: u, m: m} })
 	return s
