@@ -6,9 +6,10 @@ import (
 )
 
 // Escape closes the dialog on top as its dismissing button does (Nej,
-// Annullér, Luk, OK): Fyne 2.7.1's dialogs take no key but Enter. A dialog
-// without buttons (a progress dialog) stays, and so does the window when
-// no dialog is shown.
+// Annullér, Luk, OK), and Enter a dialog of one button (a message's OK):
+// Fyne 2.7.1's dialogs take no key of their own when nothing in them has
+// the focus. A dialog without buttons (a progress dialog) stays, and so
+// does the window when no dialog is shown.
 
 // escapeDismisses makes Escape on the window's canvas close its top dialog.
 // Escape in a field of ours (entry) does the same (entry.TypedKey).
@@ -16,6 +17,9 @@ func escapeDismisses(c fyne.Canvas) {
 	before := c.OnTypedKey()
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape && dismissTop(c) {
+			return
+		}
+		if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && acknowledgeTop(c) {
 			return
 		}
 		if before != nil {
@@ -31,29 +35,53 @@ func escapeDismisses(c fyne.Canvas) {
 // in Fyne 2.7.1; TestEscapeClosesDialogs notices a Fyne that builds them
 // otherwise).
 func dismissTop(c fyne.Canvas) bool {
-	if c == nil {
+	bs := topButtons(c)
+	if len(bs) == 0 {
 		return false
+	}
+	bs[0].OnTapped()
+	return true
+}
+
+// acknowledgeTop taps the one button of the dialog on top of c (OK of a
+// message: »Tilbage efter synkroniseringen«, an error), and tells whether
+// there was such a dialog: Enter closes what only tells. A question of two
+// answers is left to the mouse and Escape, so that Enter never deletes.
+func acknowledgeTop(c fyne.Canvas) bool {
+	bs := topButtons(c)
+	if len(bs) != 1 {
+		return false
+	}
+	bs[0].OnTapped()
+	return true
+}
+
+// topButtons are the usable buttons of the dialog on top of c, the
+// dismissing one first; none when no dialog is on top.
+func topButtons(c fyne.Canvas) []*widget.Button {
+	if c == nil {
+		return nil
 	}
 	pop, ok := c.Overlays().Top().(*widget.PopUp)
 	if !ok {
-		return false
+		return nil
 	}
 	box, ok := pop.Content.(*fyne.Container)
 	if !ok || len(box.Objects) != 5 {
-		return false
+		return nil
 	}
 	if _, ok := box.Objects[4].(*widget.Label); !ok {
-		return false
+		return nil
 	}
 	buttons, ok := box.Objects[3].(*fyne.Container)
 	if !ok {
-		return false
+		return nil
 	}
+	var out []*widget.Button
 	for _, o := range buttons.Objects {
 		if b, ok := o.(*widget.Button); ok && b.Visible() && !b.Disabled() && b.OnTapped != nil {
-			b.OnTapped()
-			return true
+			out = append(out, b)
 		}
 	}
-	return false
+	return out
 }

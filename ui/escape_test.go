@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -49,6 +50,35 @@ func TestEscapeClosesDialogs(t *testing.T) {
 	escape()
 	if c.Overlays().Top() == nil {
 		t.Error("Escape closed a progress dialog, whose work goes on")
+	}
+	progress.Hide()
+}
+
+// Enter closes a message, as its OK does (the walk found the sync's
+// »Tilbage efter synkroniseringen« needing the mouse), but never answers a
+// question: Enter on »Slet mødet?« deletes nothing and leaves it asked.
+func TestEnterClosesAMessageButAnswersNoQuestion(t *testing.T) {
+	u, _, _ := withCouncil(t)
+	c := u.win.Canvas()
+	enter := func() { c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
+
+	enter() // nothing shown: nothing happens
+	dialog.ShowInformation(lang.L("Back after the sync"), "Møde «Juni-mødet»", u.win)
+	enter()
+	if c.Overlays().Top() != nil {
+		t.Error("Enter left a message open")
+	}
+	answer := "none"
+	u.confirmDelete("Slet mødet", "Slet mødet?", func() { answer = "yes" })
+	enter()
+	if c.Overlays().Top() == nil || answer != "none" {
+		t.Errorf("Enter on a question: shown %v, answer %q; want it still asked", c.Overlays().Top() != nil, answer)
+	}
+	c.Overlays().Remove(c.Overlays().Top())
+	progress := u.working("Gendanner sikkerhedskopien…")
+	enter()
+	if c.Overlays().Top() == nil {
+		t.Error("Enter closed a progress dialog, whose work goes on")
 	}
 	progress.Hide()
 }
