@@ -343,19 +343,8 @@ func TestRowOpsKeepTheirIndex(t *testing.T) {
 			"SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = '" + p.Column + "'",
 			"SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = ?",
 		} {
-			var plan strings.Builder
-			rows, err := db.sql().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, p.Table, "x", p.Column)
-			ok(t, err)
-			for rows.Next() {
-				var id, parent, notused int
-				var detail string
-				ok(t, rows.Scan(&id, &parent, &notused, &detail))
-				plan.WriteString(detail + "; ")
-			}
-			ok(t, rows.Err())
-			rows.Close()
-			if !strings.Contains(plan.String(), "INDEX changes_field") {
-				t.Errorf("%s.%s: a row's ops are read by %s", p.Table, p.Column, plan.String())
+			if plan := queryPlan(t, db, q, p.Table, "x", p.Column); !strings.Contains(plan, "INDEX changes_field") {
+				t.Errorf("%s.%s: a row's ops are read by %s", p.Table, p.Column, plan)
 			}
 		}
 	}

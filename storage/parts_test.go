@@ -46,21 +46,27 @@ func TestPartsRevive(t *testing.T) {
 func TestPartLinksIndexed(t *testing.T) {
 	db := replica(t, "a")
 	for _, p := range model.Parts() {
-		var plan strings.Builder
-		rows, err := db.sql().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+namingRowsSQL(p), p.Table, "x", "c")
-		ok(t, err)
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			ok(t, rows.Scan(&id, &parent, &notused, &detail))
-			plan.WriteString(detail + "; ")
-		}
-		ok(t, rows.Err())
-		rows.Close()
-		if !strings.Contains(plan.String(), "INDEX changes_link_") {
-			t.Errorf("%s.%s: the rows naming a whole are read without an index: %s", p.Table, p.Column, plan.String())
+		if plan := queryPlan(t, db, namingRowsSQL(p), p.Table, "x", "c"); !strings.Contains(plan, "INDEX changes_link_") {
+			t.Errorf("%s.%s: the rows naming a whole are read without an index: %s", p.Table, p.Column, plan)
 		}
 	}
+}
+
+// queryPlan is SQLite's plan of query, its steps joined by "; ".
+func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
+	t.Helper()
+	var plan strings.Builder
+	rows, err := db.sql().QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
+	ok(t, err)
+	defer rows.Close()
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		ok(t, rows.Scan(&id, &parent, &notused, &detail))
+		plan.WriteString(detail + "; ")
+	}
+	ok(t, rows.Err())
+	return plan.String()
 }
 
 // A meeting deleted on a while b wrote in one of its items comes back

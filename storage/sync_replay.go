@@ -584,19 +584,31 @@ func (a *applier) wholesAbove(rks []rowKey, done map[rowKey]bool) error {
 			if err != nil {
 				return err
 			}
-			for _, id := range ids {
-				w := rowKey{p.Whole, id}
-				did, err := a.wholeUpToDate(w, done)
-				if err != nil {
-					return err
-				}
-				if did {
-					queue = append(queue, w)
-				}
+			ws, err := a.wholesUpToDate(p.Whole, ids, done)
+			if err != nil {
+				return err
 			}
+			queue = append(queue, ws...)
 		}
 	}
 	return nil
+}
+
+// wholesUpToDate brings the rows ids of table whole up to date
+// (wholeUpToDate), and returns those it did.
+func (a *applier) wholesUpToDate(whole string, ids []string, done map[rowKey]bool) ([]rowKey, error) {
+	var out []rowKey
+	for _, id := range ids {
+		w := rowKey{whole, id}
+		did, err := a.wholeUpToDate(w, done)
+		if err != nil {
+			return nil, err
+		}
+		if did {
+			out = append(out, w)
+		}
+	}
+	return out, nil
 }
 
 // wholeUpToDate brings whole w up to date, unless done names it; it
@@ -643,16 +655,11 @@ func (a *applier) wholesNamedBy(gone Change, done map[rowKey]bool) error {
 				}
 			}
 		}
-		for _, id := range ids {
-			w := rowKey{p.Whole, id}
-			did, err := a.wholeUpToDate(w, done)
-			if err != nil {
-				return err
-			}
-			if did {
-				ws = append(ws, w)
-			}
+		did, err := a.wholesUpToDate(p.Whole, ids, done)
+		if err != nil {
+			return err
 		}
+		ws = append(ws, did...)
 	}
 	return a.wholesAbove(ws, done)
 }
