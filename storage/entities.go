@@ -278,6 +278,14 @@ func (db *DB) save(ctx context.Context, v interface{ Validate() error }, id *str
 }
 
 // removeAll deletes rows by id through the write path.
+// ids lists the ids a query selects.
+func (w *writer) ids(query string, args ...any) ([]string, error) {
+	return list(w.ctx, w.tx, func(s scanner) (string, error) {
+		var id string
+		return id, s.Scan(&id)
+	}, query, args...)
+}
+
 // removeTree deletes a row with its parts (model.PartsOf), and theirs,
 // parts first.
 func (w *writer) removeTree(table, id string) error {
@@ -288,10 +296,7 @@ func (w *writer) removeTree(table, id string) error {
 			q += " AND " + p.KindColumn + " = ?"
 			args = append(args, p.Kind)
 		}
-		ids, err := list(w.ctx, w.tx, func(s scanner) (string, error) {
-			var id string
-			return id, s.Scan(&id)
-		}, q, args...)
+		ids, err := w.ids(q, args...)
 		if err != nil {
 			return err
 		}
@@ -305,10 +310,7 @@ func (w *writer) removeTree(table, id string) error {
 }
 
 func (w *writer) removeAll(table string, query string, args ...any) error {
-	ids, err := list(w.ctx, w.tx, func(s scanner) (string, error) {
-		var id string
-		return id, s.Scan(&id)
-	}, query, args...)
+	ids, err := w.ids(query, args...)
 	if err != nil {
 		return err
 	}

@@ -33,15 +33,22 @@ func (db *DB) ApplyOpsReport(ctx context.Context, ops []Change) (Applied, error)
 	err := db.applyTx(ctx, func(tx *sql.Tx) error {
 		var revived []Change
 		n, fresh, err := db.applyOps(admitting(ctx), tx, ops, false, &revived)
-		a.New = n
-		a.Tables, a.Rows = changedBy(append(fresh, revived...))
-		_, a.Revived = changedBy(revived)
+		a = appliedOf(n, fresh, revived)
 		return err
 	})
 	if err != nil {
 		return Applied{}, err
 	}
 	return a, nil
+}
+
+// appliedOf is what a batch brought: n new ops, the rows fresh touched,
+// and the rows revived (applyOps), which are among the rows too.
+func appliedOf(n int, fresh, revived []Change) Applied {
+	a := Applied{New: n}
+	a.Tables, a.Rows = changedBy(append(fresh[:len(fresh):len(fresh)], revived...))
+	_, a.Revived = changedBy(revived)
+	return a
 }
 
 // ApplyPulled applies a page of ops pulled from the hub and moves the pull
@@ -114,9 +121,7 @@ func (db *DB) applyPulled(ctx context.Context, ops []Change, next string, more b
 		if err != nil {
 			return err
 		}
-		a.New = n
-		a.Tables, a.Rows = changedBy(append(fresh, revived...))
-		_, a.Revived = changedBy(revived)
+		a = appliedOf(n, fresh, revived)
 		return setMeta(ctx, tx, MetaCursor, next)
 	})
 	if err != nil {

@@ -342,7 +342,9 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 	}
 	edits, dels := splitRowOps(ops)
 	alive, revived := rowAlive(edits, dels), false
-	if !alive && len(model.PartsOf(rk.table)) > 0 {
+	// Only a delete that says what it had seen of the parts (I9) lets
+	// them keep the whole: a whole deleted by older versions is not walked.
+	if !alive && len(model.PartsOf(rk.table)) > 0 && slices.ContainsFunc(dels, sawParts) {
 		if alive, _, err = a.wholeAlive(rk, council, edits, dels); err != nil {
 			return err
 		}
@@ -453,6 +455,10 @@ func (a *applier) materialize(rk rowKey, council string, changedFields []string)
 	}
 }
 
+// sawParts tells whether a delete says what it had seen of the whole's
+// parts (merge.go, I9).
+func sawParts(d rowOp) bool { return d.parts != "" }
+
 // splitRowOps parts a row's ops into its edits and its deletes.
 func splitRowOps(ops []rowOp) (edits, dels []rowOp) {
 	for _, o := range ops {
@@ -496,7 +502,7 @@ func (a *applier) wholeAlive(rk rowKey, council string, edits, dels []rowOp) (bo
 		// must not make a row of nothing.
 		return false, all, nil
 	}
-	partsKnown := slices.ContainsFunc(dels, func(d rowOp) bool { return d.parts != "" })
+	partsKnown := slices.ContainsFunc(dels, sawParts)
 	somePart := false
 	for _, p := range model.PartsOf(rk.table) {
 		ids, err := a.namingRows(p, rk.row, council)
@@ -505,10 +511,11 @@ func (a *applier) wholeAlive(rk rowKey, council string, edits, dels []rowOp) (bo
 		}
 		for _, id := range ids {
 			pk := rowKey{p.Table, id}
-			if in, err := a.partOf(pk, p, rk.row); err != nil || !in {
-				if err != nil {
-					return false, nil, err
-				}
+			in, err := a.partOf(pk, p, rk.row)
+			if err != nil {
+				return false, nil, err
+			}
+			if !in {
 				continue
 			}
 			// A part new to this replica has all its ops in the batch (the

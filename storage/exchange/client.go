@@ -669,10 +669,11 @@ func (cl *Client) pull(ctx context.Context, db *storage.DB, serverURL, token str
 		}
 		pr := f.pr
 		if !refetch {
-			if copied, err := ownOpsElsewhere(ctx, db, f.h); err != nil || copied {
-				if err != nil {
-					return err
-				}
+			copied, err := ownOpsElsewhere(ctx, db, f.h)
+			if err != nil {
+				return err
+			}
+			if copied {
 				return renewCopied(ctx, db)
 			}
 		}
