@@ -89,6 +89,14 @@ func TestArrows(t *testing.T) {
 			if ours && testHelper(irel) {
 				bad("only tests import the test helpers")
 			}
+			// The command lines' Danish flags: the standard library only,
+			// for the two programs only.
+			if rel == "internal/cliflag" && !std {
+				bad("internal/cliflag imports the standard library only")
+			}
+			if ours && irel == "internal/cliflag" && !strings.HasPrefix(rel, "cmd/") {
+				bad("only the programs in cmd import internal/cliflag")
+			}
 		}
 	}
 	if packages < 4 {
@@ -98,5 +106,5 @@ func TestArrows(t *testing.T) {
 
 // testHelper tells the packages that are for tests only.
 func testHelper(rel string) bool {
-	return strings.HasPrefix(rel, "internal/") || rel == "model/pdf/pdftext"
+	return strings.HasPrefix(rel, "internal/") && rel != "internal/cliflag" || rel == "model/pdf/pdftext"
 }

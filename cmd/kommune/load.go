@@ -35,6 +35,7 @@ import (
 	"syscall"
 	"time"
 
+	"lokalraad/internal/cliflag"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
 )
@@ -358,7 +359,7 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&cfg.Ops, "ops", 10, "ændringer pr. runde i gennemsnit")
 	fs.IntVar(&cfg.Workers, "workers", 32, "bærbare, der synkroniserer samtidig")
 	fs.DurationVar(&cfg.Duration, "duration", 2*time.Minute, "højst så længe")
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Danish(fs.Parse(args)); err != nil {
 		return err
 	}
 	if *nodes < 1 || *nodes > 1 && !strings.HasPrefix(*dbPath, "postgres") {

@@ -43,6 +43,7 @@ import (
 	"time"
 
 	"lokalraad/assets"
+	"lokalraad/internal/cliflag"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -164,7 +165,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func runHub(ctx context.Context, name string, cmd hubCommand, args []string, stdout, stderr io.Writer) error {
 	fs, dbPath := flags(name, stderr)
 	w := cmd(fs, stdout)
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Danish(fs.Parse(args)); err != nil {
 		return err
 	}
 	if w.check != nil {
@@ -181,8 +182,7 @@ func runHub(ctx context.Context, name string, cmd hubCommand, args []string, std
 }
 
 func flags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet("kommune "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cliflag.New("kommune "+name, stderr)
 	return fs, fs.String("db", "", "serverens databasefil, eller postgres://… for PostgreSQL (påkrævet)")
 }
 
@@ -220,7 +220,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	maxOpKB := fs.Int("max-op-kb", defaults.MaxOp>>10, "største tilladte ændring i kB (under 600 kan et langt, gyldigt referat blive afvist for altid)")
 	partialTTL := fs.Duration("partial-ttl", defaults.PartialTTL, "hvor længe et bilag, der kun er sendt en del af, gemmes, når der ikke kommer mere (0: altid)")
 	cache := cacheFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Danish(fs.Parse(args)); err != nil {
 		return err
 	}
 	if (*cert == "") != (*key == "") {

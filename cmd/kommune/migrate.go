@@ -15,24 +15,23 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"flag"
 	"fmt"
 	"hash"
 	"io"
 	"sort"
 	"time"
 
+	"lokalraad/internal/cliflag"
 	"lokalraad/storage"
 	"lokalraad/storage/blobs"
 	"lokalraad/storage/postgres"
 )
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("kommune migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cliflag.New("kommune migrate", stderr)
 	from := fs.String("from", "", "serverens SQLite-fil (påkrævet)")
 	to := fs.String("to", "", "PostgreSQL-databasen, postgres://… (påkrævet, tom)")
-	if err := fs.Parse(args); err != nil {
+	if err := cliflag.Danish(fs.Parse(args)); err != nil {
 		return err
 	}
 	if *from == "" || !postgres.IsURL(*to) {

@@ -22,6 +22,7 @@ import (
 	"io"
 	"strings"
 
+	"lokalraad/internal/cliflag"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -47,7 +48,7 @@ func parseLang(s string) (model.Lang, error) {
 // parseWithLang parses a budget subcommand's args into flags, refuses
 // arguments left over, and returns the language its --lang (lang) names.
 func parseWithLang(flags *flag.FlagSet, args []string, lang *string) (model.Lang, error) {
-	if err := danishFlagError(flags.Parse(args)); err != nil {
+	if err := cliflag.Danish(flags.Parse(args)); err != nil {
 		return "", err
 	}
 	if flags.NArg() > 0 {

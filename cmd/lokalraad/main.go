@@ -31,10 +31,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"syscall"
 	"time"
 
+	"lokalraad/internal/cliflag"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/demo"
@@ -98,90 +98,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	})
 }
 
-// newFlags is the flag set of the subcommand name: its --help and its
-// errors (through parseFlags) in Danish, written to stderr.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // the package's own English line on an error
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "brug: %s [flag]; flagene:\n", name)
-		fs.VisitAll(func(f *flag.Flag) {
-			kind, usage := flag.UnquoteUsage(f)
-			line := "  -" + f.Name
-			if w, ok := flagKinds[kind]; ok {
-				line += " " + w
-			} else if kind != "" {
-				line += " " + kind
-			}
-			line += "\n    \t" + usage
-			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
-				line += fmt.Sprintf(" (standard: %s)", f.DefValue)
-			}
-			fmt.Fprintln(stderr, line)
-		})
-	}
-	return fs
-}
+// newFlags is the flag set of the subcommand name, in Danish (cliflag).
+func newFlags(name string, stderr io.Writer) *flag.FlagSet { return cliflag.New(name, stderr) }
 
-// flagKinds are the Danish words for the flag package's value kinds.
-var flagKinds = map[string]string{"string": "TEKST", "int": "TAL", "value": "VÆRDI", "duration": "VARIGHED", "float": "TAL", "uint": "TAL"}
-
-// flagErrors are the flag package's English errors and their Danish
-// words; the package has no error values for them, only these texts
-// (TestFlagErrorsInDanish catches a Go release that words them anew).
-var flagErrors = []struct {
-	en *regexp.Regexp
-	da string
-}{
-	{regexp.MustCompile(`^flag provided but not defined: (.*)$`), "ukendt flag: $1"},
-	{regexp.MustCompile(`^flag needs an argument: (.*)$`), "flaget $1 mangler en værdi"},
-	{regexp.MustCompile(`^bad flag syntax: (.*)$`), "forkert skrevet flag: $1"},
-	{regexp.MustCompile(`^invalid boolean value (".*") for (-\S+):.*$`), "$2 skal være true eller false, ikke $1"},
-	{regexp.MustCompile(`^invalid boolean flag (\S+):.*$`), "$1 skal være true eller false"},
-	{regexp.MustCompile(`^invalid value (".*") for flag (-\S+):.*$`), "ugyldig værdi $1 til $2"},
-}
-
-// danishFlagError words a flag parse error in Danish.
-func danishFlagError(err error) error {
-	if err == nil || errors.Is(err, flag.ErrHelp) {
-		return err
-	}
-	msg := err.Error()
-	for _, t := range flagErrors {
-		if t.en.MatchString(msg) {
-			return errors.New(t.en.ReplaceAllString(msg, t.da))
-		}
-	}
-	return err
-}
-
-// parseFlags parses args with flags before, between and after the
-// positional arguments ("import workbook --db X FILE --dry-run"); "--"
-// ends the flags. The positional arguments are left in fs.Args. Its
-// errors are in Danish.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	return danishFlagError(parseInterleaved(fs, args))
-}
-
-func parseInterleaved(fs *flag.FlagSet, args []string) error {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			pos = append(pos, rest...) // after "--" everything is positional
-			break
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-	return fs.Parse(append([]string{"--"}, pos...))
-}
+// parseFlags parses args with flags between the positional arguments, its
+// errors in Danish (cliflag.Parse).
+func parseFlags(fs *flag.FlagSet, args []string) error { return cliflag.Parse(fs, args) }
 
 // openNamed opens the database a subcommand's --db names, which must be
 // given; a missing folder and database are made.
