@@ -94,12 +94,31 @@ func (db *DB) admit(ctx context.Context, tx *sql.Tx, fresh []Change) error {
 			}
 		}
 		if err != nil {
-			return err
+			return refusing(c, err)
 		}
 	}
 	// The year's locks (yearlock.go): approved accounts, past plans.
 	hub, _ := ctx.Value(hubKey{}).(bool)
 	return CheckYearLocks(ctx, heldTx{tx, lc.fresh}, fresh, db.Now(), hub)
+}
+
+// refusedOp is a refusal that knows the op it refuses, so that a device
+// can set its own refused ops aside (SetAsideRefusedOwn). It reads as the
+// refusal it wraps.
+type refusedOp struct {
+	op  Change
+	err error
+}
+
+func (e *refusedOp) Error() string { return e.err.Error() }
+func (e *refusedOp) Unwrap() error { return e.err }
+
+// refusing is err, naming op c as the one it refuses.
+func refusing(c Change, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &refusedOp{op: c, err: err}
 }
 
 // rowLabel names a row for a message: "budgetønsket »Shelter ved søen«".

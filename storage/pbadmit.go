@@ -82,7 +82,7 @@ func AdmitPB(batch []Change, held PBHeld, label func(Change) string) error {
 			if c.Field != "" {
 				where += fmt.Sprintf(", feltet »%s«", model.FieldName(c.Table, c.Field))
 			}
-			return fmt.Errorf("%w: %s: %w", ErrRefused, where, err)
+			return refusing(c, fmt.Errorf("%w: %s: %w", ErrRefused, where, err))
 		}
 	}
 	return nil

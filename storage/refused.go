@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -53,6 +54,69 @@ func (db *DB) SetAside(ctx context.Context, c Change, reason string) error {
 		}
 		return db.replayWithout(ctx, tx, held)
 	})
+}
+
+// SetAsideRefusedOwn sets aside this device's unsent ops that the model's
+// rules refuse against what this device now holds (admit: an edit of
+// minutes approved meanwhile, of accounts approved at the
+// generalforsamling, of a round whose voting has opened): every replica
+// holding what this one holds, the hub first, refuses a bundle with such
+// an op whole, so a laptop that syncs only by USB stick would never again
+// get a change through. Over the network the hub's refusal of the op does
+// this (exchange's pushEach); a bundle read in brings the state that
+// decides it, and the rules are the same code the hub runs. The ops are
+// judged as the hub judges a batch of them: all of them as arriving, the
+// rest as held; one refused op is taken out and the others judged again.
+// Each is kept in the refused list with the rule's reason, as SetAside
+// keeps it.
+//
+// Only ops numbered past held are judged: the hub holds this device's ops
+// up to the highest its bundle carried (held), and judging one it took
+// before the rule applied would set aside what every other computer
+// shows.
+func (db *DB) SetAsideRefusedOwn(ctx context.Context, held int64) ([]Refused, error) {
+	var found []Refused
+	onlyCheck := errors.New("a check writes nothing")
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		acked, err := getMetaInt(ctx, tx, MetaAcked)
+		if err != nil {
+			return err
+		}
+		unsent, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq > ?"+notDemo+" ORDER BY seq", db.self(), max(acked, held))
+		if err != nil {
+			return err
+		}
+		ctx := admitting(ctx)
+		for len(unsent) > 0 {
+			err := db.admit(ctx, tx, unsent)
+			var r *refusedOp
+			if err == nil || !errors.Is(err, ErrRefused) || !errors.As(err, &r) {
+				if err != nil && !errors.Is(err, ErrRefused) {
+					return err
+				}
+				break // a refusal naming no op of ours: leave it to the hub
+			}
+			i := slices.IndexFunc(unsent, func(c Change) bool { return c.ID() == r.op.ID() })
+			if i < 0 {
+				break
+			}
+			found = append(found, Refused{Change: unsent[i], Reason: r.Error(), At: db.Now()})
+			if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", unsent[i].Device, unsent[i].Seq); err != nil {
+				return err
+			}
+			unsent = slices.Delete(unsent, i, i+1)
+		}
+		return onlyCheck
+	})
+	if err != nil && !errors.Is(err, onlyCheck) {
+		return nil, err
+	}
+	for _, r := range found {
+		if err := db.SetAside(ctx, r.Change, r.Reason); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
 }
 
 // replayWithout brings a row up to date after one of its ops left the log.

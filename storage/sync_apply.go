@@ -73,6 +73,34 @@ type Applied struct {
 	// meeting deleted here while another laptop wrote its minutes. They
 	// are among Rows too.
 	Revived Changed
+	// SetAside are this device's own changes that the rules now refuse
+	// (an edit of minutes approved meanwhile), taken out of its log and
+	// kept in the refused list, after a bundle of the hub's was read in
+	// (SetAsideRefusedOwn).
+	SetAside []Refused
+}
+
+// judgedOps are the ops of fresh the model's rules judge on arrival. On
+// a laptop that is all but its own ops the hub has not acknowledged, which
+// come back only signed by its own key: after a restore, or after this
+// laptop set them aside on a file that claimed to be the hub's and left
+// them out (SetAsideRefusedOwn). This laptop made them, and a file of the
+// hub's that carries them says the hub took them; judging them again
+// against a later approval would refuse every file of the hub's from then
+// on. An old file of this laptop's can bring back one the hub did refuse;
+// the hub's next file sets it aside again (it is past what the file holds
+// of this laptop). Own ops the hub acknowledged are judged: one it refused
+// over the network, before later ones were acknowledged, stays out.
+func (db *DB) judgedOps(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) {
+	self := db.self()
+	if db.isHub() || !slices.ContainsFunc(fresh, func(c Change) bool { return c.Device == self }) {
+		return fresh, nil
+	}
+	acked, err := getMetaInt(ctx, tx, MetaAcked)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(slices.Clone(fresh), func(c Change) bool { return c.Device == self && c.Seq > acked }), nil
 }
 
 // ApplyPulledPage is ApplyPulled, also saying which tables and rows the
@@ -352,6 +380,12 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 		maxHLC = max(maxHLC, c.HLC)
 		if c.Device == db.self() {
 			maxOwnSeq = max(maxOwnSeq, c.Seq)
+			// An own op set aside here that the hub holds after all (a
+			// file that claimed to be the hub's and left it out) comes
+			// back, and is no longer refused.
+			if _, err := tx.ExecContext(ctx, "DELETE FROM sync_refused WHERE device = ? AND seq = ?", c.Device, c.Seq); err != nil {
+				return 0, nil, err
+			}
 		}
 		if c.Table == conflictsTable {
 			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO sync_resolved(id) VALUES (?)", c.Row); err != nil {
@@ -392,7 +426,11 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 		}
 		return 0, nil, nil
 	}
-	if err := db.admit(ctx, tx, fresh); err != nil { // the model's rules: admit.go
+	judged, err := db.judgedOps(ctx, tx, fresh)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := db.admit(ctx, tx, judged); err != nil { // the model's rules: admit.go
 		return 0, nil, err
 	}
 	// Erasures: the new ops and the ops new erasures name take the values

@@ -125,7 +125,7 @@ func CheckYearLocks(ctx context.Context, held HeldOps, batch []Change, now time.
 			err = y.attachment(i, c)
 		}
 		if err != nil {
-			return err
+			return refusing(c, err)
 		}
 	}
 	return nil

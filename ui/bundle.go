@@ -128,6 +128,9 @@ func (u *App) bundleFrom(path string) {
 			if back := u.revivedText(applied.Revived); back != "" {
 				msg += "\n\n" + back
 			}
+			if aside := setAsideText(applied.SetAside); aside != "" {
+				msg += "\n\n" + aside
+			}
 			dialog.ShowInformation(lang.L("Sync by file"), msg, u.win)
 		})
 	}()
@@ -174,4 +177,20 @@ func bundleError(err error) error {
 		}
 	}
 	return err
+}
+
+// setAsideText says that a file of the hub's set this computer's own
+// refused changes aside (storage.SetAsideRefusedOwn), and where they are;
+// the rule's reason, which storage words in Danish, only on a Danish
+// screen.
+func setAsideText(aside []storage.Refused) string {
+	if len(aside) == 0 {
+		return ""
+	}
+	menu := lang.L("File menu") + " › " + strings.TrimSuffix(lang.L("Refused changes…"), "…")
+	text := lang.L("{{.N}} of this computer's changes are refused now, for instance because the minutes were approved meanwhile. They are set aside, so that the rest of its changes still go out: see {{.Menu}}.", map[string]any{"N": len(aside), "Menu": menu})
+	if current() == model.Danish {
+		text += "\n" + lang.L("Why: {{.Reason}}", map[string]any{"Reason": aside[0].Reason})
+	}
+	return text
 }

@@ -93,12 +93,19 @@ func TestSyncByFileFromTheMenu(t *testing.T) {
 // enrolled with the municipality; then the connection is gone, and only a
 // USB stick goes between them.
 func offlineLaptops(t *testing.T) (council string, a, b *storage.DB) {
-	hubDB := newTestDB(t)
+	council, a, b, _ = offlineLaptopsAndHub(t)
+	return council, a, b
+}
+
+// offlineLaptopsAndHub is offlineLaptops with the hub's database, whose
+// files the laptops read as the municipality's.
+func offlineLaptopsAndHub(t *testing.T) (council string, a, b, hubDB *storage.DB) {
+	hubDB = newTestDB(t)
 	ts := httptest.NewServer(exchange.NewServer(t.Context(), hubDB, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	defer ts.Close()
 	hub := &testHub{db: hubDB, url: ts.URL}
 	council = hub.council(t, "Jyderup Lokalråd")
-	return council, hub.laptop(t, council), hub.laptop(t, council)
+	return council, hub.laptop(t, council), hub.laptop(t, council), hubDB
 }
 
 // closeOverlays closes the dialogs shown on c.
@@ -168,5 +175,65 @@ func TestMeetingBackByFileIsSaid(t *testing.T) {
 	got := noerr.Get(adb.AgendaItem(t.Context(), it.ID))(t)
 	if _, err := adb.Meeting(t.Context(), m.ID); err != nil || got.Notes != x.Notes {
 		t.Errorf("the meeting (%v) or b's minutes (%q) are not back", err, got.Notes)
+	}
+}
+
+// A laptop that syncs only by stick wrote minutes of a meeting that was
+// approved meanwhile on another laptop. Reading the municipality's file
+// sets that line aside and says so, in Danish with the reason, so that the
+// laptop's next file is not refused whole.
+func TestEditSetAsideByFileIsSaid(t *testing.T) {
+	council, adb, bdb, hubDB := offlineLaptopsAndHub(t)
+	cli := exchange.NewClient()
+	up := func(from *storage.DB) {
+		var f bytes.Buffer
+		_, err := cli.WriteBundle(t.Context(), &f, from, council)
+		ok(t, err)
+		_, _, err = cli.HubImportBundle(t.Context(), bytes.NewReader(f.Bytes()), hubDB, time.Now(), 24*time.Hour)
+		ok(t, err)
+	}
+	hubFile := func() string {
+		path := filepath.Join(t.TempDir(), "fra-kommunen.lokalraad")
+		f, err := os.Create(path)
+		ok(t, err)
+		_, err = cli.WriteBundle(t.Context(), f, hubDB, council)
+		ok(t, err)
+		ok(t, f.Close())
+		return path
+	}
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Title: "Juni-mødet", Status: model.MeetingHeld, Start: time.Date(2027, 6, 3, 19, 0, 0, 0, model.Copenhagen)}
+	ok(t, adb.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Stien", Kind: model.ItemDecision}
+	ok(t, adb.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	up(adb)
+	_, _, err := cli.ImportBundle(t.Context(), bytes.NewReader(noerr.Get(os.ReadFile(hubFile()))(t)), bdb)
+	ok(t, err)
+	l := noerr.Get(bdb.AgendaItem(t.Context(), it.ID))(t)
+	x := l
+	x.Notes = "Stien males om i juli.\n"
+	ok(t, bdb.SaveAgendaItem(t.Context(), l, &x))
+	am := noerr.Get(adb.Meeting(t.Context(), m.ID))(t)
+	approved := am
+	approved.Status, approved.ApprovedAt = model.MeetingApproved, time.Now()
+	ok(t, adb.SaveMeeting(t.Context(), am, &approved))
+	up(adb)
+
+	b := newTestUI(t, bdb)
+	stopSync(t, b)
+	b.bundleFrom(hubFile())
+	eventually(t, "the read-in message", func() bool {
+		return strings.Contains(texts(b.win.Canvas().Overlays().Top()), "nye ændringer af")
+	})
+	msg := texts(b.win.Canvas().Overlays().Top())
+	for _, want := range []string{"1 af denne computers ændringer afvises nu", "Afviste ændringer", "Hvorfor:", "godkendt"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the message does not say %q: %q", want, msg)
+		}
+	}
+	if rs := noerr.Get(bdb.RefusedChanges(t.Context(), council))(t); len(rs) != 1 || rs[0].Value != x.Notes {
+		t.Errorf("b's refused list %+v, want its minutes line", rs)
+	}
+	if got := noerr.Get(bdb.AgendaItem(t.Context(), it.ID))(t); got.Notes != "" {
+		t.Errorf("b still shows the refused line: %q", got.Notes)
 	}
 }

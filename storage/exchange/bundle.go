@@ -610,6 +610,28 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 			return h, a, err
 		}
 	}
+	// No laptop stuck by stick: a bundle of the hub's brings what decides
+	// which of this device's changes the hub will refuse (minutes approved
+	// meanwhile). Those are set aside now, as a refused push sets them
+	// aside, or every bundle this device writes would be refused whole.
+	if h.Keys != nil && h.Device == h.Keys.Hub {
+		self := db.DeviceID()
+		var held int64
+		for _, c := range cs {
+			if c.Device == self {
+				held = max(held, c.Seq)
+			}
+		}
+		if a.SetAside, err = db.SetAsideRefusedOwn(ctx, held); err != nil {
+			return h, a, err
+		}
+		if len(a.SetAside) > 0 {
+			note := fmt.Sprintf("%d af denne computers ændringer afvises nu og er lagt til side (se Filer → Afviste ændringer): %s", len(a.SetAside), a.SetAside[0].Reason)
+			if err := setNote(ctx, db, note); err != nil {
+				return h, a, err
+			}
+		}
+	}
 	return h, a, nil
 }
 
