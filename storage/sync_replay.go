@@ -718,20 +718,26 @@ func (a *applier) wholeIDs(rk rowKey, p model.Part) ([]string, error) {
 // highest sequence number. It is what an edit or a delete made now has
 // seen; latest is the highest clock among those ops.
 func heldContext(ctx context.Context, tx *sql.Tx, table, row string, field *string) (vv map[string]int64, latest int64, err error) {
-	q := "SELECT device, MAX(seq), MAX(hlc) FROM changes WHERE tbl = ? AND row_id = ?"
+	where := "tbl = ? AND row_id = ?"
 	args := []any{table, row}
 	if field != nil {
-		q += " AND field = ?"
+		where += " AND field = ?"
 		args = append(args, *field)
 	}
+	return heldVector(ctx, tx, where, args...)
+}
+
+// heldVector is the version vector of the ops held that match where (each
+// device's highest seq) and the latest clock among them.
+func heldVector(ctx context.Context, q querier, where string, args ...any) (vv map[string]int64, latest int64, err error) {
 	type ds struct {
 		d    string
 		s, h int64
 	}
-	rows, err := list(ctx, tx, func(s scanner) (ds, error) {
+	rows, err := list(ctx, q, func(s scanner) (ds, error) {
 		var x ds
 		return x, s.Scan(&x.d, &x.s, &x.h)
-	}, q+" GROUP BY device", args...)
+	}, "SELECT device, MAX(seq), MAX(hlc) FROM changes WHERE "+where+" GROUP BY device", args...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -343,23 +343,12 @@ func (w *writer) wholeContext(council string) (string, error) {
 	if base, ok := w.known[council]; ok {
 		return base, nil
 	}
-	type ds struct {
-		d string
-		s int64
-	}
-	rows, err := list(w.ctx, w.tx, func(s scanner) (ds, error) {
-		var x ds
-		return x, s.Scan(&x.d, &x.s)
-	}, "SELECT device, MAX(seq) FROM changes WHERE council_id = ? GROUP BY device", council)
+	vv, _, err := heldVector(w.ctx, w.tx, "council_id = ?", council)
 	if err != nil {
 		return "", err
 	}
 	base := ""
-	if len(rows) <= maxContext {
-		vv := make(map[string]int64, len(rows))
-		for _, x := range rows {
-			vv[x.d] = x.s
-		}
+	if len(vv) <= maxContext {
 		base = deleteContext(vv)
 	}
 	if w.known == nil {
