@@ -331,9 +331,7 @@ func (u *App) saveAs(name string, make func() ([]byte, error)) {
 // caller may set its location, then shows it.
 func (u *App) openDialog(chosen func(fyne.URIReadCloser), exts ...string) *dialog.FileDialog {
 	fd := dialog.NewFileOpen(fileChosen(u, chosen), u.win)
-	if len(exts) > 0 {
-		fd.SetFilter(storage.NewExtensionFileFilter(exts))
-	}
+	fd.SetFilter(u.fileFilter(exts...))
 	fd.Resize(fyne.NewSize(800, 560))
 	return fd
 }
@@ -359,6 +357,7 @@ func fileChosen[F any](u *App, chosen func(F)) func(F, error) {
 // location, then shows it.
 func (u *App) saveDialog(name string, chosen func(fyne.URIWriteCloser)) *dialog.FileDialog {
 	fd := dialog.NewFileSave(fileChosen(u, chosen), u.win)
+	fd.SetFilter(u.fileFilter())
 	fd.SetFileName(name)
 	fd.Resize(fyne.NewSize(800, 560))
 	return fd
