@@ -439,6 +439,15 @@ func (u *App) onImportWorkbook(councilID string) {
 	}, ".xlsx", ".xlsm").Show()
 }
 
+// countOf says n of something in the user's language: one's own sentence
+// for 1 (»1 række«, not »1 rækker«), many's with the number otherwise.
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return lang.L(one)
+	}
+	return fmt.Sprintf(lang.L(many), n)
+}
+
 // previewImport is the confirmation step of an import: what the file
 // holds, the rows with problems, the notes (totals rows skipped, columns
 // not used, a second chair) and, when rows are already stored, the
@@ -481,7 +490,7 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		})
 		choice.SetSelected(skip)
 		choice.Required = true
-		l := widget.NewLabel(fmt.Sprintf(lang.L("%d rows are already stored (same name, or same title and year):"), matches.Len()))
+		l := widget.NewLabel(countOf(matches.Len(), "1 row is already stored (same name, or same title and year):", "%d rows are already stored (same name, or same title and year):"))
 		l.Wrapping = fyne.TextWrapWord
 		content = append(content, l, choice)
 		u.importChoice = choice
@@ -494,7 +503,7 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 				p := imp.Problems[i]
 				o.(*widget.Label).SetText(fmt.Sprintf("%s, %s %d: %s", p.Sheet, lang.L("row"), p.Row, p.Message))
 			})
-		note := widget.NewLabel(fmt.Sprintf(lang.L("%d rows have problems and will not be imported:"), len(imp.Problems)))
+		note := widget.NewLabel(countOf(len(imp.Problems), "1 row has problems and will not be imported:", "%d rows have problems and will not be imported:"))
 		note.Wrapping = fyne.TextWrapWord
 		problems = container.NewBorder(note, nil, nil, nil, list)
 	}
@@ -510,14 +519,21 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		}
 		n := len(ms) + len(ps) + len(ws)
 		if n == 0 {
+			// Importér that brings nothing says so, and why.
+			why := lang.L("Nothing was imported: the file has no rows that can be imported.")
+			if matches.Len() > 0 && how == db.ExistingSkip {
+				why = lang.L("Nothing was imported: the rows are already stored and were skipped.")
+			}
+			dialog.ShowInformation(lang.L("Import from a workbook"), why, u.win)
 			return
 		}
 		if err := u.db.Import(u.ctx, ms, ps, ws); err != nil {
 			u.showError(err)
 			return
 		}
-		u.openCouncil(councilID)
-		dialog.ShowInformation(lang.L("Import from a workbook"), fmt.Sprintf(lang.L("%d rows imported."), n), u.win)
+		// The screen the user was on is shown again, with what came in.
+		u.keepPlace(func() { u.openCouncil(councilID) })
+		dialog.ShowInformation(lang.L("Import from a workbook"), countOf(n, "1 row imported.", "%d rows imported."), u.win)
 	}, u.win)
 	d.Resize(fyne.NewSize(640, 520))
 	d.Show()
