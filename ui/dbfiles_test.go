@@ -87,3 +87,26 @@ func TestFileDialogsKeepTheDatabaseLocked(t *testing.T) {
 		u.win.Canvas().Overlays().Remove(top)
 	}
 }
+
+// The file dialogs name the places in their left column in Danish: Fyne
+// 2.7.1 writes »Home«, »Computer«, »Documents« … without translating them,
+// so a Danish save dialog said »Home« above »Gem fil« and »Annullér«.
+func TestFileDialogPlacesInDanish(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	home := filepath.Dir(db.Path())
+	t.Setenv("HOME", home)
+	u.win.Resize(fyne.NewSize(1280, 680))
+	u.saveAs("Referat.pdf", func() ([]byte, error) { return nil, nil })
+	drainUI()
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no file dialog shown")
+	}
+	shown := texts(top)
+	if !strings.Contains(shown, "Hjem") {
+		t.Errorf("the save dialog does not offer »Hjem«:\n%s", shown)
+	}
+	if strings.Contains(shown, "Home\n") {
+		t.Errorf("the Danish save dialog says »Home«:\n%s", shown)
+	}
+}

@@ -329,11 +329,11 @@ func (u *App) saveAs(name string, make func() ([]byte, error)) {
 // file (and closes it); a cancel does nothing and the dialog's own error
 // is shown. exts, when given, are the endings of the files it lists. The
 // caller may set its location, then shows it.
-func (u *App) openDialog(chosen func(fyne.URIReadCloser), exts ...string) *dialog.FileDialog {
+func (u *App) openDialog(chosen func(fyne.URIReadCloser), exts ...string) fileDialog {
 	fd := dialog.NewFileOpen(fileChosen(u, chosen), u.win)
 	fd.SetFilter(u.fileFilter(exts...))
 	fd.Resize(fyne.NewSize(800, 560))
-	return fd
+	return fileDialog{fd, u}
 }
 
 // fileChosen is a file dialog's callback: the dialog's own error is
@@ -355,12 +355,12 @@ func fileChosen[F any](u *App, chosen func(F)) func(F, error) {
 // chosen gets the file the dialog made (and closes it); a cancel does
 // nothing and the dialog's own error is shown. The caller may set its
 // location, then shows it.
-func (u *App) saveDialog(name string, chosen func(fyne.URIWriteCloser)) *dialog.FileDialog {
+func (u *App) saveDialog(name string, chosen func(fyne.URIWriteCloser)) fileDialog {
 	fd := dialog.NewFileSave(fileChosen(u, chosen), u.win)
 	fd.SetFilter(u.fileFilter())
 	fd.SetFileName(name)
 	fd.Resize(fyne.NewSize(800, 560))
-	return fd
+	return fileDialog{fd, u}
 }
 
 // writeInBackground runs make off the UI thread while a progress dialog
