@@ -127,7 +127,12 @@ func (u *App) UseBuiltinExporters() {
 				u.showError(err)
 				return
 			}
-			u.exportDialog(lang.L("Print meeting"), meetingDocs, m.CouncilID, meetingID, 0, m.Start, nil)
+			choice := u.exportDialog(lang.L("Print meeting"), meetingDocs, m.CouncilID, meetingID, 0, m.Start, nil)
+			// From the Referat tab the minutes are what is printed.
+			if ms := u.meetings; ms != nil && ms.editor != nil && ms.editor.m.ID == meetingID &&
+				ms.editor.views != nil && ms.editor.views.SelectedIndex() == 1 {
+				choice.SetSelected(lang.L("Minutes"))
+			}
 		},
 		Wishes: func(w fyne.Window, d *db.DB, councilID string, year int) {
 			u.exportDialog(lang.L("Print budget wishes"), []document{wishesDoc}, councilID, "", year, time.Time{}, nil)
@@ -249,8 +254,8 @@ func (u *App) renderSkipping(doc document, councilID, ref string, year int, cont
 }
 
 // exportDialog offers docs, asks where to save the chosen one, and offers
-// to open it.
-func (u *App) exportDialog(title string, docs []document, councilID, ref string, year int, when time.Time, extra fyne.CanvasObject) {
+// to open it. It gives the choice of document, the first chosen.
+func (u *App) exportDialog(title string, docs []document, councilID, ref string, year int, when time.Time, extra fyne.CanvasObject) *widget.RadioGroup {
 	u.saver.flush()
 	var names []string
 	for _, d := range docs {
@@ -308,6 +313,7 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 	}
 	dlg = dialog.NewCustom(title, lang.L("Close"), container.NewVBox(items...), u.win)
 	dlg.Show()
+	return choice
 }
 
 // saveAs asks where to save, makes the bytes in the background with a
