@@ -89,6 +89,9 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 			if e.Kind == model.EntryExpense {
 				sign = "−"
 			}
+			if e.Amount == 0 {
+				sign = "" // no amount typed yet: »0 kr.«, not »−0 kr.«
+			}
 			sub := sign + model.Kroner(e.Amount) + " · " + lang.L("balance") + " " + model.Kroner(s.balance[e.ID])
 			if e.Category != "" {
 				sub += " · " + e.Category

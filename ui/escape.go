@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -37,10 +38,46 @@ func escapeDismisses(c fyne.Canvas) {
 func dismissTop(c fyne.Canvas) bool {
 	bs := topButtons(c)
 	if len(bs) == 0 {
-		return false
+		return cancelFileDialog(c)
 	}
 	bs[0].OnTapped()
 	return true
+}
+
+// cancelFileDialog taps Annullér of a file dialog on top of c, and tells
+// whether there was one. Fyne's file dialog is built otherwise than its
+// other dialogs (dialog/file.go: a border of header, footer and the split
+// of places and files); its Annullér is the button of that text in it.
+func cancelFileDialog(c fyne.Canvas) bool {
+	if c == nil {
+		return false
+	}
+	pop, ok := c.Overlays().Top().(*widget.PopUp)
+	if !ok || placesList(pop.Content) == nil {
+		return false
+	}
+	if b := usableButton(pop.Content, lang.L("Cancel")); b != nil {
+		b.OnTapped()
+		return true
+	}
+	return false
+}
+
+// usableButton finds the usable button with text among o's containers.
+func usableButton(o fyne.CanvasObject, text string) *widget.Button {
+	switch v := o.(type) {
+	case *widget.Button:
+		if v.Text == text && v.Visible() && !v.Disabled() && v.OnTapped != nil {
+			return v
+		}
+	case *fyne.Container:
+		for _, x := range v.Objects {
+			if b := usableButton(x, text); b != nil {
+				return b
+			}
+		}
+	}
+	return nil
 }
 
 // acknowledgeTop taps the one button of the dialog on top of c (OK of a

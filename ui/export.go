@@ -127,7 +127,12 @@ func (u *App) UseBuiltinExporters() {
 				u.showError(err)
 				return
 			}
-			u.exportDialog(lang.L("Print meeting"), meetingDocs, m.CouncilID, meetingID, 0, m.Start, nil)
+			choice := u.exportDialog(lang.L("Print meeting"), meetingDocs, m.CouncilID, meetingID, 0, m.Start, nil)
+			// From the Referat tab the minutes are what is printed.
+			if ms := u.meetings; ms != nil && ms.editor != nil && ms.editor.m.ID == meetingID &&
+				ms.editor.views != nil && ms.editor.views.SelectedIndex() == 1 {
+				choice.SetSelected(lang.L("Minutes"))
+			}
 		},
 		Wishes: func(w fyne.Window, d *db.DB, councilID string, year int) {
 			u.exportDialog(lang.L("Print budget wishes"), []document{wishesDoc}, councilID, "", year, time.Time{}, nil)
@@ -249,8 +254,8 @@ func (u *App) renderSkipping(doc document, councilID, ref string, year int, cont
 }
 
 // exportDialog offers docs, asks where to save the chosen one, and offers
-// to open it.
-func (u *App) exportDialog(title string, docs []document, councilID, ref string, year int, when time.Time, extra fyne.CanvasObject) {
+// to open it. It gives the choice of document, the first chosen.
+func (u *App) exportDialog(title string, docs []document, councilID, ref string, year int, when time.Time, extra fyne.CanvasObject) *widget.RadioGroup {
 	u.saver.flush()
 	var names []string
 	for _, d := range docs {
@@ -308,6 +313,7 @@ func (u *App) exportDialog(title string, docs []document, councilID, ref string,
 	}
 	dlg = dialog.NewCustom(title, lang.L("Close"), container.NewVBox(items...), u.win)
 	dlg.Show()
+	return choice
 }
 
 // saveAs asks where to save, makes the bytes in the background with a
@@ -329,13 +335,11 @@ func (u *App) saveAs(name string, make func() ([]byte, error)) {
 // file (and closes it); a cancel does nothing and the dialog's own error
 // is shown. exts, when given, are the endings of the files it lists. The
 // caller may set its location, then shows it.
-func (u *App) openDialog(chosen func(fyne.URIReadCloser), exts ...string) *dialog.FileDialog {
+func (u *App) openDialog(chosen func(fyne.URIReadCloser), exts ...string) fileDialog {
 	fd := dialog.NewFileOpen(fileChosen(u, chosen), u.win)
-	if len(exts) > 0 {
-		fd.SetFilter(storage.NewExtensionFileFilter(exts))
-	}
+	fd.SetFilter(u.fileFilter(exts...))
 	fd.Resize(fyne.NewSize(800, 560))
-	return fd
+	return fileDialog{fd, u}
 }
 
 // fileChosen is a file dialog's callback: the dialog's own error is
@@ -357,11 +361,12 @@ func fileChosen[F any](u *App, chosen func(F)) func(F, error) {
 // chosen gets the file the dialog made (and closes it); a cancel does
 // nothing and the dialog's own error is shown. The caller may set its
 // location, then shows it.
-func (u *App) saveDialog(name string, chosen func(fyne.URIWriteCloser)) *dialog.FileDialog {
+func (u *App) saveDialog(name string, chosen func(fyne.URIWriteCloser)) fileDialog {
 	fd := dialog.NewFileSave(fileChosen(u, chosen), u.win)
+	fd.SetFilter(u.fileFilter())
 	fd.SetFileName(name)
 	fd.Resize(fyne.NewSize(800, 560))
-	return fd
+	return fileDialog{fd, u}
 }
 
 // writeInBackground runs make off the UI thread while a progress dialog
@@ -440,6 +445,15 @@ func (u *App) onImportWorkbook(councilID string) {
 	}, ".xlsx", ".xlsm").Show()
 }
 
+// countOf says n of something in the user's language: one's own sentence
+// for 1 (»1 række«, not »1 rækker«), many's with the number otherwise.
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return lang.L(one)
+	}
+	return fmt.Sprintf(lang.L(many), n)
+}
+
 // previewImport is the confirmation step of an import: what the file
 // holds, the rows with problems, the notes (totals rows skipped, columns
 // not used, a second chair) and, when rows are already stored, the
@@ -482,7 +496,7 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		})
 		choice.SetSelected(skip)
 		choice.Required = true
-		l := widget.NewLabel(fmt.Sprintf(lang.L("%d rows are already stored (same name, or same title and year):"), matches.Len()))
+		l := widget.NewLabel(countOf(matches.Len(), "1 row is already stored (same name, or same title and year):", "%d rows are already stored (same name, or same title and year):"))
 		l.Wrapping = fyne.TextWrapWord
 		content = append(content, l, choice)
 		u.importChoice = choice
@@ -495,7 +509,7 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 				p := imp.Problems[i]
 				o.(*widget.Label).SetText(fmt.Sprintf("%s, %s %d: %s", p.Sheet, lang.L("row"), p.Row, p.Message))
 			})
-		note := widget.NewLabel(fmt.Sprintf(lang.L("%d rows have problems and will not be imported:"), len(imp.Problems)))
+		note := widget.NewLabel(countOf(len(imp.Problems), "1 row has problems and will not be imported:", "%d rows have problems and will not be imported:"))
 		note.Wrapping = fyne.TextWrapWord
 		problems = container.NewBorder(note, nil, nil, nil, list)
 	}
@@ -511,14 +525,21 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		}
 		n := len(ms) + len(ps) + len(ws)
 		if n == 0 {
+			// Importér that brings nothing says so, and why.
+			why := lang.L("Nothing was imported: the file has no rows that can be imported.")
+			if matches.Len() > 0 && how == db.ExistingSkip {
+				why = lang.L("Nothing was imported: the rows are already stored and were skipped.")
+			}
+			dialog.ShowInformation(lang.L("Import from a workbook"), why, u.win)
 			return
 		}
 		if err := u.db.Import(u.ctx, ms, ps, ws); err != nil {
 			u.showError(err)
 			return
 		}
-		u.openCouncil(councilID)
-		dialog.ShowInformation(lang.L("Import from a workbook"), fmt.Sprintf(lang.L("%d rows imported."), n), u.win)
+		// The screen the user was on is shown again, with what came in.
+		u.keepPlace(func() { u.openCouncil(councilID) })
+		dialog.ShowInformation(lang.L("Import from a workbook"), countOf(n, "1 row imported.", "%d rows imported."), u.win)
 	}, u.win)
 	d.Resize(fyne.NewSize(640, 520))
 	d.Show()

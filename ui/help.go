@@ -123,6 +123,26 @@ func (u *App) onShortcuts() {
 	dialog.ShowCustom(lang.L("Keyboard shortcuts"), lang.L("Close"), form, u.win)
 }
 
+// keepPlace runs rebuild, which builds the window's screens anew, and
+// then shows the tab the user was on and the meeting, project, … that was
+// open on it.
+func (u *App) keepPlace(rebuild func()) {
+	tab, open := -1, ""
+	if u.tabs != nil {
+		tab = u.tabs.SelectedIndex()
+		if o, opens := u.tabList[max(tab, 0)].screen.(itemOpener); opens && tab >= 0 && u.built(tab) {
+			open = o.openID()
+		}
+	}
+	rebuild()
+	if u.tabs != nil && tab > 0 && tab < len(u.tabs.Items) {
+		u.tabs.SelectIndex(tab)
+		if o, opens := u.tabList[tab].screen.(itemOpener); opens && open != "" && u.built(tab) {
+			o.choose(open)
+		}
+	}
+}
+
 // applyLanguage switches to code now: the menus and screens are built
 // again in it (what was typed is saved first).
 func (u *App) applyLanguage(code string) {
@@ -136,21 +156,7 @@ func (u *App) applyLanguage(code string) {
 		return
 	}
 	u.win.SetMainMenu(u.mainMenu())
-	tab, open := -1, ""
-	if u.tabs != nil {
-		tab = u.tabs.SelectedIndex()
-		if o, opens := u.tabList[max(tab, 0)].screen.(itemOpener); opens && tab >= 0 && u.built(tab) {
-			open = o.openID()
-		}
-	}
-	u.start()
-	if u.tabs != nil && tab > 0 && tab < len(u.tabs.Items) {
-		u.tabs.SelectIndex(tab) // the screen the user was on, now in code
-		// and the meeting, project, … that was open on it.
-		if o, opens := u.tabList[tab].screen.(itemOpener); opens && open != "" && u.built(tab) {
-			o.choose(open)
-		}
-	}
+	u.keepPlace(u.start) // the screen the user was on, now in code
 	// The status bar stays through start: its texts are set again.
 	u.sync.nowBtn.SetText(lang.L("Sync now"))
 	u.sync.refresh()

@@ -161,3 +161,22 @@ func TestAccountsReceipts(t *testing.T) {
 		t.Errorf("skipping the damaged receipt: %v", err)
 	}
 }
+
+// No word of a table cell is broken in two: the accounts printed the
+// built-in category »Møder og generalforsamling« as »generalforsamli« and
+// »ng« on two lines, because the Kategori column was narrower than the word.
+func TestAccountsNeverBreakAWord(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Accounts(&buf, accountsFixture(), 2027, Options{Now: time.Date(2028, 3, 1, 12, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range pages(t, buf.Bytes()) {
+		for _, l := range strings.Split(p, "\n") {
+			for _, w := range strings.Fields(l) {
+				if w == "generalforsamli" || w == "ng" {
+					t.Errorf("page %d breaks »generalforsamling« inside the word: %q", i+1, l)
+				}
+			}
+		}
+	}
+}

@@ -630,6 +630,59 @@ func (b *doc) fitColumns(t *table) {
 			cols[widest].w -= give
 		}
 	}
+	// A text column narrower than its longest word broke the word in two
+	// (the accounts' »Møder og generalforsamli|ng«): it is widened to the
+	// word, taking the width from the widest other text column, which
+	// keeps 2 cm and its own longest word.
+	for i, c := range cols {
+		if c.align == "R" || c.align == "C" {
+			continue
+		}
+		need := b.longestWord(t, i) + 2.5
+		if need <= c.w {
+			continue
+		}
+		widest := -1
+		for j, o := range cols {
+			if j != i && o.align != "R" && o.align != "C" && (widest < 0 || o.w > cols[widest].w) {
+				widest = j
+			}
+		}
+		if widest < 0 {
+			continue
+		}
+		give := min(need-c.w, cols[widest].w-max(20, b.longestWord(t, widest)+2.5))
+		if give > 0 {
+			cols[i].w += give
+			cols[widest].w -= give
+		}
+	}
+}
+
+// longestWord is the width of the widest word in column i of t's rows and
+// total, in the font its cells are printed in.
+func (b *doc) longestWord(t *table, i int) float64 {
+	w := 0.0
+	measure := func(cells []string, bold bool) {
+		if i >= len(cells) {
+			return
+		}
+		style := ""
+		if bold || t.cols[i].bold {
+			style = "B"
+		}
+		b.font(style, tablePt)
+		for _, word := range strings.Fields(clean(cells[i])) {
+			w = max(w, b.f.GetStringWidth(word))
+		}
+	}
+	for _, r := range t.rows {
+		measure(r, false)
+	}
+	if t.total != nil {
+		measure(t.total, true)
+	}
+	return w
 }
 
 func (b *doc) tableHeader(cols []col) {

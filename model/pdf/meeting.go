@@ -356,10 +356,12 @@ func minutes(w io.Writer, d *model.CouncilData, m model.Meeting, o Options) erro
 		b.aloneCheck("approval")
 		b.heading(0, b.t("approval"))
 		if m.Status == model.MeetingApproved && !m.ApprovedAt.IsZero() {
-			b.para(fmt.Sprintf(b.t("approvedon"), model.LongDate(m.ApprovedAt, b.lang)))
+			// One sentence: who and where when they are known, else when.
 			if m.ApprovedBy != "" || m.ApprovedIn != "" {
 				at, _ := meeting(d, m.ApprovedIn)
 				b.para(model.ApprovalText(m, at, b.lang))
+			} else {
+				b.para(fmt.Sprintf(b.t("approvedon"), model.LongDate(m.ApprovedAt, b.lang)))
 			}
 		} else {
 			b.signLines(b.t("signdate"), b.t("signchair"), b.t("signsecr"))

@@ -43,3 +43,16 @@ func TestAttendanceListQuorum(t *testing.T) {
 	contains(t, "blank attendance", blank, "mindst 4 af dens 5")
 	lacks(t, "blank attendance", blank, "Fremmøde", "Ikke beslutningsdygtig")
 }
+
+// Approved minutes say once, under Godkendelse, when and by whom: the
+// block said »Referatet er godkendt 4. december 2026.« and under it
+// »Godkendt 04.12.2026 af Karen Østergaard«, the same approval twice in two
+// date formats.
+func TestApprovalSaidOnce(t *testing.T) {
+	d := fixture()
+	d.Meetings[1].Status, d.Meetings[1].ApprovedAt = model.MeetingApproved, at(2026, time.December, 4, 20, 0)
+	d.Meetings[1].ApprovedBy = "Karen Østergaard"
+	got := text(t, encode(t, Minutes, d, "nov", o))
+	contains(t, "approved minutes", got, "Godkendt 04.12.2026 af Karen Østergaard")
+	lacks(t, "approved minutes", got, "Referatet er godkendt")
+}

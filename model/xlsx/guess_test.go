@@ -397,3 +397,33 @@ func TestReadEnglishTermHeaders(t *testing.T) {
 		t.Errorf("term %v – %v; notes:\n%s", m.TermStart, m.TermEnd, noteText(imp))
 	}
 }
+
+// A sheet the import does not read is named in the notes when it holds
+// anything: a treasurer who typed the year's accounts on a »Regnskab« tab
+// beside the wishes was told »Klar til import: 1 budgetønsker« and nothing
+// about the accounts. An empty extra tab (Excel's »Ark2«) says nothing.
+func TestReadNamesSheetsItDoesNotRead(t *testing.T) {
+	imp := read(t, book(t, map[string][][]any{
+		"Budgetønsker": {{"Titel", "Beløb"}, {"Bænke", 1000}},
+		"Regnskab":     {{"Dato", "Tekst", "Udgift"}, {"03.02.2027", "Kaffe", "245,50"}},
+		"Noter":        {{"Husk at sende inden 1. marts"}},
+		"Ark2":         {},
+	}))
+	if len(imp.Wishes) != 1 {
+		t.Fatalf("wishes %+v, problems %v", imp.Wishes, imp.Problems)
+	}
+	notes := noteText(imp)
+	if !strings.Contains(notes, "fanerne »Noter« og »Regnskab« er ikke læst") || !strings.Contains(notes, "kun budgetønsker, projekter og medlemmer") {
+		t.Errorf("the notes do not name the sheets that are not read:\n%s", notes)
+	}
+	if strings.Contains(notes, "Ark2") || strings.Contains(notes, "»Budgetønsker« er ikke læst") {
+		t.Errorf("the notes name an empty or a read sheet:\n%s", notes)
+	}
+	imp = read(t, book(t, map[string][][]any{
+		"Budgetønsker": {{"Titel", "Beløb"}, {"Bænke", 1000}},
+		"Regnskab":     {{"Dato", "Tekst", "Udgift"}, {"03.02.2027", "Kaffe", "245,50"}},
+	}))
+	if notes := noteText(imp); !strings.Contains(notes, "fanen »Regnskab« er ikke læst") {
+		t.Errorf("one sheet not read:\n%s", notes)
+	}
+}

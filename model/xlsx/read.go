@@ -10,6 +10,7 @@ import (
 	"log"
 	"math"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,9 @@ type Problem struct {
 
 // String gives "Budgetønsker, række 5: Udfyld titel".
 func (p Problem) String() string {
+	if p.Sheet == "" {
+		return p.Message // about the file, not one sheet
+	}
 	if p.Row == 0 {
 		return p.Sheet + ": " + p.Message
 	}
@@ -211,15 +215,48 @@ func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (
 	if len(found) == 0 {
 		return nil, ErrNoSheets
 	}
+	read := map[string]bool{}
 	for _, k := range []sheetKind{sheetWishes, sheetProjects, sheetMembers} {
 		if name, ok := found[k]; ok {
 			if err := rd.sheet(k, name); err != nil {
 				return nil, err
 			}
+			read[name] = true
 		}
 	}
+	rd.noteUnread(sheets, read, found)
 	rd.flagDoubles()
 	return rd.imp, nil
+}
+
+// noteUnread names, in one note, the sheets with anything in them that an
+// import does not read (»Regnskab«, »Møder«, a tab of the treasurer's
+// own), so that the preview never lets them pass for imported. A second
+// sheet of a kind already read has its own note.
+func (rd *reader) noteUnread(sheets []string, read map[string]bool, found map[sheetKind]string) {
+	var unread []string
+	for _, name := range sheets {
+		if read[name] {
+			continue
+		}
+		if k, ok := indexes().sheet[fold(name)]; ok && found[k] != name {
+			continue // the second of a kind: noted already
+		}
+		rows, err := rd.rows(name)
+		if err != nil || !slices.ContainsFunc(rows, func(r []string) bool { return !blank(r) }) {
+			continue
+		}
+		unread = append(unread, "»"+name+"«")
+	}
+	switch len(unread) {
+	case 0:
+		return
+	case 1:
+		rd.imp.Notes = append(rd.imp.Notes, Problem{Message: "fanen " + unread[0] + " er ikke læst: en import læser kun budgetønsker, projekter og medlemmer"})
+	default:
+		list := strings.Join(unread[:len(unread)-1], ", ") + " og " + unread[len(unread)-1]
+		rd.imp.Notes = append(rd.imp.Notes, Problem{Message: "fanerne " + list + " er ikke læst: en import læser kun budgetønsker, projekter og medlemmer"})
+	}
 }
 
 // openError is the Danish for what the spreadsheet library said.
