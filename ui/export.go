@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -464,8 +465,10 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		u.showError(err)
 		return
 	}
-	summary := widget.NewLabel(fmt.Sprintf(lang.L("Ready to import: %d budget wishes, %d projects, %d members."),
-		len(imp.Wishes), len(imp.Projects), len(imp.Members)))
+	summary := widget.NewLabel(lang.L("Ready to import: {{.What}}.", map[string]any{"What": strings.Join([]string{
+		countOf(len(imp.Wishes), "1 budget wish", "%d budget wishes"),
+		countOf(len(imp.Projects), "1 project", "%d projects"),
+		countOf(len(imp.Members), "1 member", "%d members")}, ", ")}))
 	summary.Wrapping = fyne.TextWrapWord
 	content := []fyne.CanvasObject{summary}
 	for _, n := range imp.Notes {

@@ -81,7 +81,7 @@ func TestImportPreviewWritesOnlyOnConfirm(t *testing.T) {
 		t.Fatal("the preview wrote wishes before it was confirmed")
 	}
 	shown := texts(u.win.Canvas().Overlays().Top())
-	if !strings.Contains(shown, "tolv") || !strings.Contains(shown, "1 budgetønsker") {
+	if !strings.Contains(shown, "tolv") || !strings.Contains(shown, "Klar til import: 1 budgetønske, 0 projekter, 0 medlemmer.") {
 		t.Errorf("the preview does not show the count and the problem:\n%s", shown)
 	}
 	test.Tap(overlayButton(t, u, "Importér"))
