@@ -19,8 +19,12 @@ import (
 // smaller. It was 660 px high: with Fyne's menu bar, the window's padding,
 // the title bar and Windows' task bar that is more than a 1366×768 laptop
 // screen has (issue 10), so the window could neither open nor be made
-// small enough to fit; the screens themselves need about 400.
-var MinWindow = fyne.NewSize(1024, 600)
+// small enough to fit. At 1024×600 of content it still did not fit a
+// 1024×600 screen (the status bar was below its edge); the screens
+// themselves need about 871×396 (TestMinimumWindowSize), so the window may
+// now shrink to 960×480, which fits that screen with the menu bar, a
+// title bar and a task bar.
+var MinWindow = fyne.NewSize(960, 480)
 
 // setContent shows o as the window's content, no smaller than MinWindow.
 func (u *App) setContent(o fyne.CanvasObject) {

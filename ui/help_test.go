@@ -113,11 +113,25 @@ func TestLanguageAppliesAtOnce(t *testing.T) {
 	}
 }
 
-// The window cannot be made so small that the screens overlap.
+// The window cannot be made so small that the screens overlap, and at its
+// smallest it fits a 1024×600 screen with Fyne's menu bar (36 px), the
+// window's padding, a title bar and a task bar (the walk found the status
+// bar below the screen's edge there, at 1024×600 of content).
 func TestMinimumWindowSize(t *testing.T) {
 	u, _, _ := withCouncil(t)
 	min := u.win.Content().MinSize()
-	if min.Width < 1024 || min.Height < 600 {
-		t.Errorf("the window can shrink to %v", min)
+	if min.Width < MinWindow.Width || min.Height < MinWindow.Height {
+		t.Errorf("the window can shrink to %v, below %v", min, MinWindow)
+	}
+	if MinWindow.Width+8 > 1024 || MinWindow.Height+36+8+30+30 > 600 {
+		t.Errorf("at its smallest, %v, the window does not fit a 1024×600 screen", MinWindow)
+	}
+	screens := u.win.Content().(*fyne.Container).Objects[0]
+	for i, tab := range u.tabs.Items {
+		u.tabs.SelectIndex(i)
+		drainUI()
+		if need := screens.MinSize(); need.Width > MinWindow.Width || need.Height > MinWindow.Height {
+			t.Errorf("%s needs %v, more than the smallest window %v: it would overlap", tab.Text, need, MinWindow)
+		}
 	}
 }
