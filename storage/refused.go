@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"lokalraad/model"
 )
 
 // Refused is one of this device's changes the server refused for good
@@ -70,11 +72,28 @@ func (db *DB) SetAside(ctx context.Context, c Change, reason string) error {
 // Each is kept in the refused list with the rule's reason, as SetAside
 // keeps it.
 //
-// Only ops numbered past held are judged: the hub holds this device's ops
-// up to the highest its bundle carried (held), and judging one it took
-// before the rule applied would set aside what every other computer
-// shows.
-func (db *DB) SetAsideRefusedOwn(ctx context.Context, held int64) ([]Refused, error) {
+// The batch is the one the hub will judge when this device's next file
+// reaches it: every op of council (and of the municipality) this device
+// holds that hub, the ops of the hub's file, does not; those in hub are
+// held. An op of another device this laptop took from a third laptop's
+// file is in that batch too (that laptop's approval of minutes, carried
+// with this device's edit made before it, which the hub takes together),
+// so no edit is set aside that the hub would take. Of this device's own
+// ops only those numbered past the highest hub carries (and past
+// MetaAcked) are judged and set aside: the hub holds the ones before, and
+// judging one it took before the rule applied would set aside what every
+// other computer shows. Own ops of another council (a staff device's) are
+// not judged: the file says nothing of what the hub holds of them.
+func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Change) ([]Refused, error) {
+	self := db.self()
+	var held int64
+	inFile := make(map[string]bool, len(hub))
+	for _, c := range hub {
+		inFile[c.ID()] = true
+		if c.Device == self {
+			held = max(held, c.Seq)
+		}
+	}
 	var found []Refused
 	onlyCheck := errors.New("a check writes nothing")
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -82,12 +101,16 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, held int64) ([]Refused, er
 		if err != nil {
 			return err
 		}
-		unsent, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq > ?"+notDemo+" ORDER BY seq", db.self(), max(acked, held))
+		ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE council_id IN (?, ?)"+notDemo+" ORDER BY hlc, device, seq", council, model.MunicipalityID)
 		if err != nil {
 			return err
 		}
+		unsent := slices.DeleteFunc(ops, func(c Change) bool {
+			return inFile[c.ID()] || c.Device == self && c.Seq <= max(acked, held)
+		})
+		mine := func(c Change) bool { return c.Device == self }
 		ctx := admitting(ctx)
-		for len(unsent) > 0 {
+		for slices.ContainsFunc(unsent, mine) {
 			err := db.admit(ctx, tx, unsent)
 			var r *refusedOp
 			if err == nil || !errors.Is(err, ErrRefused) || !errors.As(err, &r) {
@@ -97,8 +120,8 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, held int64) ([]Refused, er
 				break // a refusal naming no op of ours: leave it to the hub
 			}
 			i := slices.IndexFunc(unsent, func(c Change) bool { return c.ID() == r.op.ID() })
-			if i < 0 {
-				break
+			if i < 0 || unsent[i].Device != self {
+				break // another device's op: not this device's to set aside
 			}
 			found = append(found, Refused{Change: unsent[i], Reason: r.Error(), At: db.Now()})
 			if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", unsent[i].Device, unsent[i].Seq); err != nil {

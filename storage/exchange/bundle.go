@@ -615,14 +615,7 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	// meanwhile). Those are set aside now, as a refused push sets them
 	// aside, or every bundle this device writes would be refused whole.
 	if h.Keys != nil && h.Device == h.Keys.Hub {
-		self := db.DeviceID()
-		var held int64
-		for _, c := range cs {
-			if c.Device == self {
-				held = max(held, c.Seq)
-			}
-		}
-		if a.SetAside, err = db.SetAsideRefusedOwn(ctx, held); err != nil {
+		if a.SetAside, err = db.SetAsideRefusedOwn(ctx, h.Council, cs); err != nil {
 			return h, a, err
 		}
 		if len(a.SetAside) > 0 {

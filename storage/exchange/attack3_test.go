@@ -1,0 +1,115 @@
+package exchange
+
+// Review 3: a tester's attack on "no laptop stuck by USB stick" (a laptop
+// reading the hub's file sets aside its own changes the hub will refuse).
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"lokalraad/internal/noerr"
+	"lokalraad/model"
+	"lokalraad/storage"
+)
+
+// notesOn is the minutes of item id on db.
+func notesOn(t *testing.T, db *storage.DB, id string) string {
+	t.Helper()
+	return noerr.Get(db.AgendaItem(t.Context(), id))(t).Notes
+}
+
+// approve approves meeting id on db.
+func approve(t *testing.T, db *storage.DB, id string) {
+	t.Helper()
+	lm := noerr.Get(db.Meeting(t.Context(), id))(t)
+	nm := lm
+	nm.Status, nm.ApprovedAt = model.MeetingApproved, now
+	ok(t, db.SaveMeeting(t.Context(), lm, &nm))
+}
+
+// A laptop judges its own changes as the hub will judge its next file:
+// with everything it holds that the hub's file does not, the hub's
+// file's ops held. Laptop c took b's minutes line by stick and then
+// approved the minutes; b read c's file, and then a file of the hub's
+// that holds neither. The hub takes b's line and c's approval in one file
+// (the line sorts before the approval), so b must not set its line aside:
+// that made b show minutes without the line that c shows, and once b's
+// file (the approval, not the line) reached the hub first, every file of
+// c's (which carries b's line, sorting before an approval the hub then
+// holds) was refused whole at the hub, for good, and c cannot set aside
+// an op that is not its own.
+func TestUSBLaptopJudgesWithWhatTheHubLacks(t *testing.T) {
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	c := h.laptop(t, "c", council, 0)
+	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
+	syncOK(t, c)
+	stale := bundleOf(t, h.db, council)
+	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), c)
+	ok(t, err)
+	approve(t, c, m.ID)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, c, council)), b)
+	ok(t, err)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(stale), b)
+	ok(t, err)
+	if len(got.SetAside) != 0 {
+		t.Errorf("b set aside %+v, which the hub takes with c's approval", got.SetAside)
+	}
+	if n := notesOn(t, b, it.ID); n != "L1\nB skrev\n" {
+		t.Errorf("b shows minutes %q, c %q", n, notesOn(t, c, it.ID))
+	}
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), h.db, now, storage.MaxClockSkew); err != nil {
+		t.Errorf("the hub refuses b's file: %v", err)
+	}
+	ok(t, c.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, c, council)), h.db, now, storage.MaxClockSkew); err != nil {
+		t.Errorf("c's file is refused at the hub: %v", err)
+	}
+	syncOK(t, a)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), b)
+	ok(t, err)
+	converged(t, council, h.db, a, b, c)
+}
+
+// A forged file of the hub's (its header is not signed) that leaves out an
+// edit the hub took makes the laptop set it aside. If the laptop then
+// syncs over the network once (a later change pushed and acknowledged),
+// the edit must still come back with the hub's genuine file, and that file
+// must be read in: before, the laptop judged its own edit as the hub had
+// acknowledged past it, refused it, and so refused every genuine file of
+// the hub's from then on.
+func TestForgedHubFileThenNetworkSync(t *testing.T) {
+	t.Skip("open: an own op set aside on a forged or stale file of the hub's, once MetaAcked passes it, is judged and refused in every genuine file of the hub's; review3's report")
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
+	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), h.db, now, 24*time.Hour)
+	ok(t, err)
+	syncOK(t, a)
+	approve(t, a, m.ID)
+	syncOK(t, a)
+	genuine := bundleOf(t, h.db, council)
+	hdr, cs, err := cli.ReadBundle(bytes.NewReader(genuine))
+	ok(t, err)
+	var forged bytes.Buffer
+	_, err = encodeBundle(&forged, hdr, slices.DeleteFunc(cs, func(c storage.Change) bool { return c.Device == b.DeviceID() }), nil)
+	ok(t, err)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(forged.Bytes()), b)
+	ok(t, err)
+	if len(got.SetAside) != 1 {
+		t.Fatalf("the forged file set aside %+v; this test wants it to take b's line", got.SetAside)
+	}
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	syncOK(t, b)
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), b); err != nil {
+		t.Errorf("b refuses the hub's genuine file: %v", err)
+	}
+	if n := notesOn(t, b, it.ID); n != "L1\nB skrev\n" {
+		t.Errorf("b shows %q, the hub %q", n, notesOn(t, h.db, it.ID))
+	}
+	if rs := noerr.Get(b.RefusedChanges(t.Context(), council))(t); len(rs) != 0 {
+		t.Errorf("b lists as refused what every computer holds: %+v", rs)
+	}
+	converged(t, council, h.db, a, b)
+}
