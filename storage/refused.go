@@ -109,6 +109,12 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 			return inFile[c.ID()] || c.Device == self && c.Seq <= max(acked, held)
 		})
 		mine := func(c Change) bool { return c.Device == self }
+		if !slices.ContainsFunc(unsent, mine) {
+			return onlyCheck
+		}
+		if err := db.rowsAsHeld(ctx, tx, unsent); err != nil {
+			return err
+		}
 		ctx := admitting(ctx)
 		for slices.ContainsFunc(unsent, mine) {
 			err := db.admit(ctx, tx, unsent)
@@ -140,6 +146,34 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 		}
 	}
 	return found, nil
+}
+
+// rowsAsHeld brings, in a transaction that is only a check, the rows ops
+// wrote back to what they were before them, and keeps ops in the log:
+// admit judges an arriving batch with its ops in the log and the rows as
+// held before it (a round's locked rules are compared with the row), as
+// the hub holds them when this device's next file arrives.
+func (db *DB) rowsAsHeld(ctx context.Context, tx *sql.Tx, ops []Change) error {
+	for _, c := range ops {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", c.Device, c.Seq); err != nil {
+			return err
+		}
+	}
+	for _, c := range ops {
+		if c.Table == conflictsTable || c.Table == scrubTable {
+			continue
+		}
+		if err := db.replayWithout(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	for _, c := range ops {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base, c.Sig); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // replayWithout brings a row up to date after one of its ops left the log.

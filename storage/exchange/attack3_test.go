@@ -166,3 +166,45 @@ func TestStaleHubFileKeepsEditOfReopenedMinutes(t *testing.T) {
 	syncOK(t, a)
 	converged(t, council, h.db, a, b)
 }
+
+// By stick, a round's voting opened meanwhile: a laptop that raised the
+// pot offline on its copy from before sets that aside on reading the
+// hub's file (and only that: its new member stays and goes out), and its
+// next file, with a ballot entered now that voting is open, goes through.
+func TestUSBLaptopPBVotingOpenedMeanwhile(t *testing.T) {
+	h, jy, a, b := twoLaptops(t, "Jyderup", time.Second)
+	r := model.PBRound{CouncilID: jy, Title: "Borgerbudget 2027", Pot: 100_000_00, Phase: model.PhaseReview,
+		BallotKind: model.PBApproval, MaxChoices: 2, Method: model.CountVotes, TieRule: model.TieByID}
+	ok(t, a.SavePBRound(t.Context(), model.PBRound{}, &r))
+	p := model.PBProposal{CouncilID: jy, RoundID: r.ID, Title: "Shelter ved søen", Cost: 40_000_00, Status: model.ProposalOnBallot}
+	ok(t, a.SavePBProposal(t.Context(), model.PBProposal{}, &p))
+	syncOK(t, a)
+	syncOK(t, b)
+	old := noerr.Get(b.PBRound(t.Context(), r.ID))(t)
+	x := old
+	x.Pot = 150_000_00
+	ok(t, b.SavePBRound(t.Context(), old, &x))
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: jy, Name: "Åse", Role: model.RoleChair}))
+	loaded := r
+	r.Phase = model.PhaseVoting
+	ok(t, a.SavePBRound(t.Context(), loaded, &r))
+	syncOK(t, a)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(bundleOf(t, h.db, jy)), b)
+	ok(t, err)
+	if len(got.SetAside) != 1 || got.SetAside[0].Field != "pot" {
+		t.Errorf("set aside %+v, want b's pot", got.SetAside)
+	}
+	if got := noerr.Get(b.PBRound(t.Context(), r.ID))(t); got.Pot != 100_000_00 || got.Phase != model.PhaseVoting {
+		t.Errorf("b shows %+v, every other computer the pot 100000 kr. and voting open", got)
+	}
+	bl := model.PBBallot{CouncilID: jy, RoundID: r.ID, Entry: 1, Number: 1, Place: "Hallen", Marks: []model.PBMark{{Number: 1}}}
+	ok(t, b.SavePBBallot(t.Context(), model.PBBallot{}, &bl))
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, jy)), h.db, now, storage.MaxClockSkew); err != nil {
+		t.Errorf("b's next file refused: %v", err)
+	}
+	syncOK(t, a)
+	converged(t, jy, h.db, a, b)
+	if ms := noerr.Get(a.Members(t.Context(), jy))(t); len(ms) != 1 {
+		t.Errorf("b's member did not reach a: %+v", ms)
+	}
+}
