@@ -208,3 +208,75 @@ func TestUSBLaptopPBVotingOpenedMeanwhile(t *testing.T) {
 		t.Errorf("b's member did not reach a: %+v", ms)
 	}
 }
+
+// A laptop that reopened approved minutes, corrected them and approved
+// them again, all unsent, sets none of it aside on reading the hub's file
+// (the correction sorts between its own reopening and approval), and the
+// hub and the other laptop take the whole save.
+func TestUSBLaptopOwnReopenEditApproveKept(t *testing.T) {
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now}
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Sti", Kind: model.ItemDecision, Notes: "L1\n"}
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	approve(t, a, m.ID)
+	syncOK(t, a)
+	syncOK(t, b)
+	lm := noerr.Get(b.Meeting(t.Context(), m.ID))(t)
+	nm := lm
+	nm.Status, nm.ApprovedAt = model.MeetingHeld, time.Time{}
+	ok(t, b.SaveMeeting(t.Context(), lm, &nm))
+	l := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t)
+	x := l
+	x.Notes = "L1\nRettet\n"
+	ok(t, b.SaveAgendaItem(t.Context(), l, &x))
+	approve(t, b, m.ID)
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	syncOK(t, a)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), b)
+	ok(t, err)
+	if len(got.SetAside) != 0 {
+		t.Errorf("b set aside %+v of its own reopening, correction and approval", got.SetAside)
+	}
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), h.db, now, storage.MaxClockSkew); err != nil {
+		t.Errorf("the hub refuses b's file: %v", err)
+	}
+	syncOK(t, a)
+	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a, "b": b} {
+		if n, st := notesOn(t, db, it.ID), noerr.Get(db.Meeting(t.Context(), m.ID))(t).Status; n != "L1\nRettet\n" || st != model.MeetingApproved {
+			t.Errorf("%s shows %q, %s; want b's correction, approved", name, n, st)
+		}
+	}
+	converged(t, council, h.db, a, b)
+}
+
+// The same laptop syncing over the network after a file of the hub's set
+// its edit aside: the edit is not pushed (nor refused) again, its later
+// change goes out, and the refused list still holds the one edit.
+func TestUSBSetAsideThenNetworkSync(t *testing.T) {
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
+	approve(t, a, m.ID)
+	syncOK(t, a)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), b)
+	ok(t, err)
+	if len(got.SetAside) != 1 {
+		t.Fatalf("set aside %+v, want b's minutes line", got.SetAside)
+	}
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	r := syncOK(t, b)
+	if r.Refused != 0 || r.Pushed == 0 {
+		t.Errorf("b's sync after the file: %+v; want its member pushed and nothing refused", r)
+	}
+	if rs := noerr.Get(b.RefusedChanges(t.Context(), council))(t); len(rs) != 1 || rs[0].Row != it.ID {
+		t.Errorf("b's refused list: %+v, want its minutes line once", rs)
+	}
+	if n := noerr.Get(b.PendingCount(t.Context(), council))(t); n != 0 {
+		t.Errorf("%d of b's changes still wait to go out", n)
+	}
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), b); err != nil {
+		t.Errorf("b refuses the hub's next file: %v", err)
+	}
+	syncOK(t, a)
+	converged(t, council, h.db, a, b)
+}
