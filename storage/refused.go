@@ -129,11 +129,29 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 			if i < 0 || unsent[i].Device != self {
 				break // another device's op: not this device's to set aside
 			}
-			found = append(found, Refused{Change: unsent[i], Reason: r.Error(), At: db.Now()})
-			if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", unsent[i].Device, unsent[i].Seq); err != nil {
+			// A row made in the batch by this device goes aside whole: one
+			// refused field taken out of it (an item's meeting) would leave
+			// the rest judged as a row of no meeting, and travel as half a
+			// row. Else only the refused op goes.
+			out := []Change{unsent[i]}
+			whole, err := ownRowOnly(ctx, tx, unsent[i], unsent)
+			if err != nil {
 				return err
 			}
-			unsent = slices.Delete(unsent, i, i+1)
+			if whole {
+				out = slices.DeleteFunc(slices.Clone(unsent), func(c Change) bool {
+					return c.Device != self || c.Table != unsent[i].Table || c.Row != unsent[i].Row
+				})
+			}
+			for _, o := range out {
+				found = append(found, Refused{Change: o, Reason: r.Error(), At: db.Now()})
+				if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", o.Device, o.Seq); err != nil {
+					return err
+				}
+			}
+			unsent = slices.DeleteFunc(unsent, func(c Change) bool {
+				return slices.ContainsFunc(out, func(o Change) bool { return o.ID() == c.ID() })
+			})
 		}
 		return onlyCheck
 	})
@@ -146,6 +164,26 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 		}
 	}
 	return found, nil
+}
+
+// ownRowOnly tells whether every op of c's row is one of this device's
+// ops in batch: a row it made and nobody else holds yet.
+func ownRowOnly(ctx context.Context, tx *sql.Tx, c Change, batch []Change) (bool, error) {
+	ids, err := list(ctx, tx, func(s scanner) (string, error) {
+		var d string
+		var seq int64
+		err := s.Scan(&d, &seq)
+		return Change{Device: d, Seq: seq}.ID(), err
+	}, "SELECT device, seq FROM changes WHERE tbl = ? AND row_id = ?", c.Table, c.Row)
+	if err != nil {
+		return false, err
+	}
+	for _, id := range ids {
+		if !slices.ContainsFunc(batch, func(o Change) bool { return o.Device == c.Device && o.ID() == id }) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // rowsAsHeld brings, in a transaction that is only a check, the rows ops

@@ -280,3 +280,68 @@ func TestUSBSetAsideThenNetworkSync(t *testing.T) {
 	syncOK(t, a)
 	converged(t, council, h.db, a, b)
 }
+
+// A treasurer's laptop that corrected a line of the accounts and then
+// approved the year itself, both unsent, sets neither aside on reading
+// the hub's file: the hub takes the correction, made before the approval,
+// with it.
+func TestUSBLaptopOwnCorrectionThenOwnApprovalKept(t *testing.T) {
+	h, jy, a, b := twoLaptops(t, "Jyderup", time.Second)
+	coffee := model.AccountEntry{CouncilID: jy, Date: day(2026, 3, 1), Text: "Kaffe", Kind: model.EntryExpense, Amount: 450_00}
+	ok(t, a.SaveAccountEntry(t.Context(), model.AccountEntry{}, &coffee))
+	year := model.AccountsYear{CouncilID: jy, Year: 2026, Opening: 1_000_00}
+	ok(t, a.SaveAccountsYear(t.Context(), model.AccountsYear{}, &year))
+	syncOK(t, a)
+	syncOK(t, b)
+	c2 := coffee
+	c2.Amount = 540_00
+	ok(t, b.SaveAccountEntry(t.Context(), coffee, &c2))
+	approved := year
+	approved.Approved = day(2026, 11, 26)
+	ok(t, b.SaveAccountsYear(t.Context(), year, &approved))
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(bundleOf(t, h.db, jy)), b)
+	ok(t, err)
+	if len(got.SetAside) != 0 {
+		t.Errorf("b set aside %+v of its own correction and approval", got.SetAside)
+	}
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, jy)), h.db, now, storage.MaxClockSkew); err != nil {
+		t.Errorf("the hub refuses b's file: %v", err)
+	}
+	syncOK(t, a)
+	if es := noerr.Get(a.AccountEntries(t.Context(), jy, 2026))(t); len(es) != 1 || es[0].Amount != 540_00 {
+		t.Errorf("a shows %+v, want b's correction", es)
+	}
+	converged(t, jy, h.db, a, b)
+}
+
+// A new agenda item written offline into minutes approved meanwhile is
+// set aside whole on reading the hub's file: no half of it (a title
+// without its meeting) is left to travel, every field of it is kept in
+// the refused list, and the laptop's next file goes through.
+func TestUSBLaptopNewItemInApprovedMinutes(t *testing.T) {
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	m, _ := itemEditedOnB(t, council, a, b, model.MeetingHeld)
+	extra := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Eventuelt", Kind: model.ItemDecision, Notes: "Intet."}
+	ok(t, b.SaveAgendaItem(t.Context(), model.AgendaItem{}, &extra))
+	approve(t, a, m.ID)
+	syncOK(t, a)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), b)
+	ok(t, err)
+	var fields []string
+	for _, r := range got.SetAside {
+		if r.Row == extra.ID {
+			fields = append(fields, r.Field)
+		}
+	}
+	if !slices.Contains(fields, "title") || !slices.Contains(fields, "meeting_id") || !slices.Contains(fields, "notes") {
+		t.Errorf("set aside of the new item: %v (all: %d)", fields, len(got.SetAside))
+	}
+	if _, err := b.AgendaItem(t.Context(), extra.ID); err == nil {
+		t.Errorf("b still shows the new item in approved minutes")
+	}
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), h.db, now, storage.MaxClockSkew); err != nil {
+		t.Errorf("the hub refuses b's file: %v", err)
+	}
+	syncOK(t, a)
+	converged(t, council, h.db, a, b)
+}
