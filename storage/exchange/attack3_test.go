@@ -345,3 +345,63 @@ func TestUSBLaptopNewItemInApprovedMinutes(t *testing.T) {
 	syncOK(t, a)
 	converged(t, council, h.db, a, b)
 }
+
+// relayedRefused: laptop c took b's minutes line by stick before the
+// minutes were approved; b's line is refused now, and b set it aside on
+// reading the hub's file, which c has read too.
+func relayedRefused(t *testing.T) (h *hub, council string, b, c *storage.DB, it model.AgendaItem) {
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	c = h.laptop(t, "c", council, 0)
+	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
+	syncOK(t, c)
+	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), c)
+	ok(t, err)
+	approve(t, a, m.ID)
+	syncOK(t, a)
+	hubFile := bundleOf(t, h.db, council)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(hubFile), b)
+	ok(t, err)
+	if len(got.SetAside) != 1 {
+		t.Fatalf("b set aside %+v, want its minutes line", got.SetAside)
+	}
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(hubFile), c)
+	ok(t, err)
+	return h, council, b, c, it
+}
+
+// b, reading c's file, which carries b's refused line, keeps it aside and
+// takes the rest: before, it took the line back (its own op, past what the
+// hub acknowledged), showed what the hub and a do not, and its own next
+// file was refused whole.
+func TestOwnRefusedEditStaysAsideInLaptopFile(t *testing.T) {
+	h, council, b, c, it := relayedRefused(t)
+	ok(t, c.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, c, council)), b)
+	ok(t, err)
+	if n := notesOn(t, b, it.ID); n != "L1\n" {
+		t.Errorf("b, reading c's file, shows %q; its line is refused", n)
+	}
+	if rs := noerr.Get(b.RefusedChanges(t.Context(), council))(t); len(rs) != 1 {
+		t.Errorf("b's refused list: %+v, want its line", rs)
+	}
+	if ms := noerr.Get(b.Members(t.Context(), council))(t); len(ms) != 1 {
+		t.Errorf("b did not take c's member: %+v", ms)
+	}
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), h.db, now, storage.MaxClockSkew); err != nil {
+		t.Errorf("b's file is refused at the hub: %v", err)
+	}
+}
+
+// KNOWN GAP (review 3, not fixed: a design choice). c carries b's refused
+// line in every file it writes, and the hub refuses each of them whole,
+// for good: c cannot set aside what is not its own, and dropping another
+// laptop's edit from its log would discard it there silently. Over the
+// network c pushes only its own changes and is not stuck.
+func TestRelayedRefusedEditSticksCarrier(t *testing.T) {
+	t.Skip("known gap: a laptop carrying another laptop's edit the hub refuses has every file refused at the hub; review3's report")
+	h, council, _, c, _ := relayedRefused(t)
+	ok(t, c.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, c, council)), h.db, now, storage.MaxClockSkew); err != nil {
+		t.Errorf("c's file is refused at the hub: %v", err)
+	}
+}
