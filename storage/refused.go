@@ -126,8 +126,18 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 				break // a refusal naming no op of ours: leave it to the hub
 			}
 			i := slices.IndexFunc(unsent, func(c Change) bool { return c.ID() == r.op.ID() })
-			if i < 0 || unsent[i].Device != self {
-				break // another device's op: not this device's to set aside
+			if i < 0 {
+				break
+			}
+			if unsent[i].Device != self {
+				// Another device's op this one took by stick, which the
+				// hub will refuse: not this device's to set aside, and
+				// judged as the hub will hold it, without it.
+				if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", unsent[i].Device, unsent[i].Seq); err != nil {
+					return err
+				}
+				unsent = slices.Delete(unsent, i, i+1)
+				continue
 			}
 			// A row made in the batch by this device goes aside whole: one
 			// refused field taken out of it (an item's meeting) would leave

@@ -405,3 +405,30 @@ func TestRelayedRefusedEditSticksCarrier(t *testing.T) {
 		t.Errorf("c's file is refused at the hub: %v", err)
 	}
 }
+
+// A laptop that carries another laptop's edit the hub will refuse still
+// sets aside its own refused edits on reading the hub's file: the other's
+// edit, refused first, is judged as the hub will hold it (without it), not
+// a stop to the judging.
+func TestCarrierStillSetsAsideItsOwn(t *testing.T) {
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	c := h.laptop(t, "c", council, 0)
+	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
+	syncOK(t, c)
+	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), c)
+	ok(t, err)
+	l := noerr.Get(c.AgendaItem(t.Context(), it.ID))(t)
+	x := l
+	x.Decision = "Stien bygges."
+	ok(t, c.SaveAgendaItem(t.Context(), l, &x))
+	approve(t, a, m.ID)
+	syncOK(t, a)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), c)
+	ok(t, err)
+	if len(got.SetAside) != 1 || got.SetAside[0].Field != "decision" || got.SetAside[0].Device != c.DeviceID() {
+		t.Errorf("c set aside %+v, want its own decision", got.SetAside)
+	}
+	if x := noerr.Get(c.AgendaItem(t.Context(), it.ID))(t); x.Decision != "" {
+		t.Errorf("c shows the decision %q, which the hub refuses", x.Decision)
+	}
+}
