@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -100,6 +101,11 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 		acked, err := getMetaInt(ctx, tx, MetaAcked)
 		if err != nil {
 			return err
+		}
+		var own int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device = ? AND seq > ? AND council_id IN (?, ?)"+notDemo,
+			self, max(acked, held), council, model.MunicipalityID).Scan(&own); err != nil || own == 0 {
+			return cmp.Or(err, onlyCheck) // nothing of this device's to judge: the usual case
 		}
 		ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE council_id IN (?, ?)"+notDemo+" ORDER BY hlc, device, seq", council, model.MunicipalityID)
 		if err != nil {
