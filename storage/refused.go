@@ -1,12 +1,15 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
+
+	"lokalraad/model"
 )
 
 // Refused is one of this device's changes the server refused for good
@@ -70,11 +73,28 @@ func (db *DB) SetAside(ctx context.Context, c Change, reason string) error {
 // Each is kept in the refused list with the rule's reason, as SetAside
 // keeps it.
 //
-// Only ops numbered past held are judged: the hub holds this device's ops
-// up to the highest its bundle carried (held), and judging one it took
-// before the rule applied would set aside what every other computer
-// shows.
-func (db *DB) SetAsideRefusedOwn(ctx context.Context, held int64) ([]Refused, error) {
+// The batch is the one the hub will judge when this device's next file
+// reaches it: every op of council (and of the municipality) this device
+// holds that hub, the ops of the hub's file, does not; those in hub are
+// held. An op of another device this laptop took from a third laptop's
+// file is in that batch too (that laptop's approval of minutes, carried
+// with this device's edit made before it, which the hub takes together),
+// so no edit is set aside that the hub would take. Of this device's own
+// ops only those numbered past the highest hub carries (and past
+// MetaAcked) are judged and set aside: the hub holds the ones before, and
+// judging one it took before the rule applied would set aside what every
+// other computer shows. Own ops of another council (a staff device's) are
+// not judged: the file says nothing of what the hub holds of them.
+func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Change) ([]Refused, error) {
+	self := db.self()
+	var held int64
+	inFile := make(map[string]bool, len(hub))
+	for _, c := range hub {
+		inFile[c.ID()] = true
+		if c.Device == self {
+			held = max(held, c.Seq)
+		}
+	}
 	var found []Refused
 	onlyCheck := errors.New("a check writes nothing")
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -82,12 +102,27 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, held int64) ([]Refused, er
 		if err != nil {
 			return err
 		}
-		unsent, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq > ?"+notDemo+" ORDER BY seq", db.self(), max(acked, held))
+		var own int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device = ? AND seq > ? AND council_id IN (?, ?)"+notDemo,
+			self, max(acked, held), council, model.MunicipalityID).Scan(&own); err != nil || own == 0 {
+			return cmp.Or(err, onlyCheck) // nothing of this device's to judge: the usual case
+		}
+		ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE council_id IN (?, ?)"+notDemo+" ORDER BY hlc, device, seq", council, model.MunicipalityID)
 		if err != nil {
 			return err
 		}
+		unsent := slices.DeleteFunc(ops, func(c Change) bool {
+			return inFile[c.ID()] || c.Device == self && c.Seq <= max(acked, held)
+		})
+		mine := func(c Change) bool { return c.Device == self }
+		if !slices.ContainsFunc(unsent, mine) {
+			return onlyCheck
+		}
+		if err := db.rowsAsHeld(ctx, tx, unsent); err != nil {
+			return err
+		}
 		ctx := admitting(ctx)
-		for len(unsent) > 0 {
+		for slices.ContainsFunc(unsent, mine) {
 			err := db.admit(ctx, tx, unsent)
 			var r *refusedOp
 			if err == nil || !errors.Is(err, ErrRefused) || !errors.As(err, &r) {
@@ -100,11 +135,39 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, held int64) ([]Refused, er
 			if i < 0 {
 				break
 			}
-			found = append(found, Refused{Change: unsent[i], Reason: r.Error(), At: db.Now()})
-			if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", unsent[i].Device, unsent[i].Seq); err != nil {
+			if unsent[i].Device != self {
+				// Another device's op this one took by stick, which the
+				// hub will refuse: not this device's to set aside, and
+				// judged as the hub will hold it, without it.
+				if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", unsent[i].Device, unsent[i].Seq); err != nil {
+					return err
+				}
+				unsent = slices.Delete(unsent, i, i+1)
+				continue
+			}
+			// A row made in the batch by this device goes aside whole: one
+			// refused field taken out of it (an item's meeting) would leave
+			// the rest judged as a row of no meeting, and travel as half a
+			// row. Else only the refused op goes.
+			out := []Change{unsent[i]}
+			whole, err := ownRowOnly(ctx, tx, unsent[i], unsent)
+			if err != nil {
 				return err
 			}
-			unsent = slices.Delete(unsent, i, i+1)
+			if whole {
+				out = slices.DeleteFunc(slices.Clone(unsent), func(c Change) bool {
+					return c.Device != self || c.Table != unsent[i].Table || c.Row != unsent[i].Row
+				})
+			}
+			for _, o := range out {
+				found = append(found, Refused{Change: o, Reason: r.Error(), At: db.Now()})
+				if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", o.Device, o.Seq); err != nil {
+					return err
+				}
+			}
+			unsent = slices.DeleteFunc(unsent, func(c Change) bool {
+				return slices.ContainsFunc(out, func(o Change) bool { return o.ID() == c.ID() })
+			})
 		}
 		return onlyCheck
 	})
@@ -117,6 +180,54 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, held int64) ([]Refused, er
 		}
 	}
 	return found, nil
+}
+
+// ownRowOnly tells whether every op of c's row is one of this device's
+// ops in batch: a row it made and nobody else holds yet.
+func ownRowOnly(ctx context.Context, tx *sql.Tx, c Change, batch []Change) (bool, error) {
+	ids, err := list(ctx, tx, func(s scanner) (string, error) {
+		var d string
+		var seq int64
+		err := s.Scan(&d, &seq)
+		return Change{Device: d, Seq: seq}.ID(), err
+	}, "SELECT device, seq FROM changes WHERE tbl = ? AND row_id = ?", c.Table, c.Row)
+	if err != nil {
+		return false, err
+	}
+	for _, id := range ids {
+		if !slices.ContainsFunc(batch, func(o Change) bool { return o.Device == c.Device && o.ID() == id }) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// rowsAsHeld brings, in a transaction that is only a check, the rows ops
+// wrote back to what they were before them, and keeps ops in the log:
+// admit judges an arriving batch with its ops in the log and the rows as
+// held before it (a round's locked rules are compared with the row), as
+// the hub holds them when this device's next file arrives.
+func (db *DB) rowsAsHeld(ctx context.Context, tx *sql.Tx, ops []Change) error {
+	for _, c := range ops {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", c.Device, c.Seq); err != nil {
+			return err
+		}
+	}
+	for _, c := range ops {
+		if c.Table == conflictsTable || c.Table == scrubTable {
+			continue
+		}
+		if err := db.replayWithout(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	for _, c := range ops {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO changes(device, seq, hlc, tbl, row_id, council_id, field, value, base, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base, c.Sig); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // replayWithout brings a row up to date after one of its ops left the log.

@@ -593,6 +593,23 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	if err := AuthorizeStatus(ctx, db, cs, isStaff); err != nil {
 		return h, none, err
 	}
+	// An own change this device set aside stays aside when another
+	// laptop's file (or an old one of its own) carries it back: that file
+	// says nothing of what the hub took, and taking it back showed what no
+	// other computer shows, and made this device's next file be refused.
+	// Only a file of the hub's brings it back (sync_apply.go judgedOps).
+	hubs := h.Keys != nil && h.Device == h.Keys.Hub
+	if !hubs {
+		refused, err := db.RefusedChanges(ctx, h.Council)
+		if err != nil {
+			return h, none, err
+		}
+		aside := map[string]bool{}
+		for _, r := range refused {
+			aside[r.ID()] = true
+		}
+		cs = slices.DeleteFunc(cs, func(c storage.Change) bool { return aside[c.ID()] })
+	}
 	a, err := db.ApplyOpsReport(ctx, cs)
 	if errors.Is(err, storage.ErrRefused) {
 		return h, none, fmt.Errorf("synkroniseringsfilen afvises: %w", err)
@@ -614,15 +631,8 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	// which of this device's changes the hub will refuse (minutes approved
 	// meanwhile). Those are set aside now, as a refused push sets them
 	// aside, or every bundle this device writes would be refused whole.
-	if h.Keys != nil && h.Device == h.Keys.Hub {
-		self := db.DeviceID()
-		var held int64
-		for _, c := range cs {
-			if c.Device == self {
-				held = max(held, c.Seq)
-			}
-		}
-		if a.SetAside, err = db.SetAsideRefusedOwn(ctx, held); err != nil {
+	if hubs {
+		if a.SetAside, err = db.SetAsideRefusedOwn(ctx, h.Council, cs); err != nil {
 			return h, a, err
 		}
 		if len(a.SetAside) > 0 {
