@@ -297,18 +297,12 @@ func TestAttackUSBLaptopStuckOnLockedMinutes(t *testing.T) {
 	x := l
 	x.Decision = "Stien bygges."
 	ok(t, b.SaveAgendaItem(t.Context(), l, &x))
-	lm, err := a.Meeting(t.Context(), m.ID)
-	ok(t, err)
-	nm := lm
-	nm.Status, nm.ApprovedAt = model.MeetingApproved, now
-	ok(t, a.SaveMeeting(t.Context(), lm, &nm))
+	approve(t, a, m.ID)
 	syncOK(t, a)
 	// b hears of the approval by stick, then adds a member and sends its
 	// changes by stick.
-	var down bytes.Buffer
-	_, err = cli.WriteBundle(context.Background(), &down, h.db, council)
-	ok(t, err)
-	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(down.Bytes()), b)
+	down := bundleOf(t, h.db, council)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(down), b)
 	ok(t, err)
 	var fields []string
 	for _, r := range got.SetAside {
@@ -332,17 +326,15 @@ func TestAttackUSBLaptopStuckOnLockedMinutes(t *testing.T) {
 		t.Errorf("b shows minutes %q and decision %q, every other computer %q and none", x.Notes, x.Decision, "L1\n")
 	}
 	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
-	var up bytes.Buffer
-	_, err = cli.WriteBundle(context.Background(), &up, b, council)
-	ok(t, err)
-	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(up.Bytes()), h.db, now, 24*time.Hour); err != nil {
+	up := bundleOf(t, b, council)
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(up), h.db, now, 24*time.Hour); err != nil {
 		t.Errorf("b's bundle refused: %v", err)
 	}
 	if ms, _ := h.db.Members(t.Context(), council); len(ms) != 1 {
 		t.Errorf("b's new member never reaches the hub by stick: %d members", len(ms))
 	}
 	// And another laptop takes b's file too.
-	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(up.Bytes()), a); err != nil {
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(up), a); err != nil {
 		t.Errorf("a refuses b's file: %v", err)
 	}
 	syncOK(t, a)
@@ -357,22 +349,14 @@ func TestAttackUSBLaptopStuckOnLockedMinutes(t *testing.T) {
 func TestUSBLaptopKeepsEditTheHubTookBeforeApproval(t *testing.T) {
 	h, council, a, b := twoLaptops(t, "Jyderup", 0)
 	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
-	var up bytes.Buffer
-	_, err := cli.WriteBundle(context.Background(), &up, b, council)
-	ok(t, err)
-	_, _, err = cli.HubImportBundle(context.Background(), bytes.NewReader(up.Bytes()), h.db, now, 24*time.Hour)
+	up := bundleOf(t, b, council)
+	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(up), h.db, now, 24*time.Hour)
 	ok(t, err)
 	syncOK(t, a)
-	lm, err := a.Meeting(t.Context(), m.ID)
-	ok(t, err)
-	nm := lm
-	nm.Status, nm.ApprovedAt = model.MeetingApproved, now
-	ok(t, a.SaveMeeting(t.Context(), lm, &nm))
+	approve(t, a, m.ID)
 	syncOK(t, a)
-	var down bytes.Buffer
-	_, err = cli.WriteBundle(context.Background(), &down, h.db, council)
-	ok(t, err)
-	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(down.Bytes()), b)
+	down := bundleOf(t, h.db, council)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(down), b)
 	ok(t, err)
 	if len(got.SetAside) != 0 {
 		t.Errorf("b set aside %+v, which the hub holds", got.SetAside)
@@ -389,23 +373,13 @@ func TestUSBLaptopKeepsEditTheHubTookBeforeApproval(t *testing.T) {
 // hub's file sets the correction aside, and its next file goes through.
 func TestUSBLaptopAccountsApprovedMeanwhile(t *testing.T) {
 	h, jy, a, b := twoLaptops(t, "Jyderup", time.Second)
-	coffee := model.AccountEntry{CouncilID: jy, Date: day(2026, 3, 1), Text: "Kaffe", Kind: model.EntryExpense, Amount: 450_00}
-	ok(t, a.SaveAccountEntry(t.Context(), model.AccountEntry{}, &coffee))
-	year := model.AccountsYear{CouncilID: jy, Year: 2026, Opening: 1_000_00}
-	ok(t, a.SaveAccountsYear(t.Context(), model.AccountsYear{}, &year))
-	syncOK(t, a)
-	syncOK(t, b)
-	c2 := coffee
-	c2.Amount = 540_00
-	ok(t, b.SaveAccountEntry(t.Context(), coffee, &c2))
+	coffee, year := coffeeCorrectedOnB(t, jy, a, b)
 	approved := year
 	approved.Approved = day(2026, 11, 26)
 	ok(t, a.SaveAccountsYear(t.Context(), year, &approved))
 	syncOK(t, a)
-	var down bytes.Buffer
-	_, err := cli.WriteBundle(context.Background(), &down, h.db, jy)
-	ok(t, err)
-	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(down.Bytes()), b)
+	down := bundleOf(t, h.db, jy)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(down), b)
 	ok(t, err)
 	if len(got.SetAside) != 1 || got.SetAside[0].Row != coffee.ID || !strings.Contains(got.SetAside[0].Reason, "generalforsamlingen") {
 		t.Errorf("set aside: %+v, want b's correction of the approved line", got.SetAside)
@@ -414,10 +388,8 @@ func TestUSBLaptopAccountsApprovedMeanwhile(t *testing.T) {
 		t.Errorf("b shows %+v, every other computer the line at 45000 øre", es)
 	}
 	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: jy, Name: "Åse", Role: model.RoleChair}))
-	var up bytes.Buffer
-	_, err = cli.WriteBundle(context.Background(), &up, b, jy)
-	ok(t, err)
-	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(up.Bytes()), h.db, now, storage.MaxClockSkew); err != nil {
+	up := bundleOf(t, b, jy)
+	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(up), h.db, now, storage.MaxClockSkew); err != nil {
 		t.Errorf("b's next file refused: %v", err)
 	}
 	converged(t, jy, h.db, b)
@@ -431,21 +403,14 @@ func TestUSBLaptopAccountsApprovedMeanwhile(t *testing.T) {
 func TestForgedHubFileTakesNoEditForGood(t *testing.T) {
 	h, council, a, b := twoLaptops(t, "Jyderup", 0)
 	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
-	var up bytes.Buffer
-	_, err := cli.WriteBundle(context.Background(), &up, b, council)
-	ok(t, err)
-	_, _, err = cli.HubImportBundle(context.Background(), bytes.NewReader(up.Bytes()), h.db, now, 24*time.Hour)
+	up := bundleOf(t, b, council)
+	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(up), h.db, now, 24*time.Hour)
 	ok(t, err)
 	syncOK(t, a)
-	lm := noerr.Get(a.Meeting(t.Context(), m.ID))(t)
-	nm := lm
-	nm.Status, nm.ApprovedAt = model.MeetingApproved, now
-	ok(t, a.SaveMeeting(t.Context(), lm, &nm))
+	approve(t, a, m.ID)
 	syncOK(t, a)
-	var genuine bytes.Buffer
-	_, err = cli.WriteBundle(context.Background(), &genuine, h.db, council)
-	ok(t, err)
-	hdr, cs, err := cli.ReadBundle(bytes.NewReader(genuine.Bytes()))
+	genuine := bundleOf(t, h.db, council)
+	hdr, cs, err := cli.ReadBundle(bytes.NewReader(genuine))
 	ok(t, err)
 	var forged bytes.Buffer
 	_, err = encodeBundle(&forged, hdr, slices.DeleteFunc(cs, func(c storage.Change) bool { return c.Device == b.DeviceID() }), nil)
@@ -455,7 +420,7 @@ func TestForgedHubFileTakesNoEditForGood(t *testing.T) {
 	if len(got.SetAside) != 1 {
 		t.Fatalf("the forged file set aside %+v; this test wants it to take b's line", got.SetAside)
 	}
-	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(genuine.Bytes()), b)
+	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(genuine), b)
 	ok(t, err)
 	if x := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t); x.Notes != "L1\nB skrev\n" {
 		t.Errorf("after the hub's genuine file b shows %q, the hub %q", x.Notes, "L1\nB skrev\n")
@@ -473,26 +438,38 @@ func TestForgedHubFileTakesNoEditForGood(t *testing.T) {
 func TestRefusedOwnEditReplayedStaysOut(t *testing.T) {
 	_, council, a, b := twoLaptops(t, "Jyderup", 0)
 	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
-	var old bytes.Buffer
-	_, err := cli.WriteBundle(context.Background(), &old, b, council)
-	ok(t, err)
-	lm := noerr.Get(a.Meeting(t.Context(), m.ID))(t)
-	nm := lm
-	nm.Status, nm.ApprovedAt = model.MeetingApproved, now
-	ok(t, a.SaveMeeting(t.Context(), lm, &nm))
+	old := bundleOf(t, b, council)
+	approve(t, a, m.ID)
 	syncOK(t, a)
 	if r := syncOK(t, b); r.Refused != 1 {
 		t.Fatalf("b's push: %d refused, want its minutes line", r.Refused)
 	}
 	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	syncOK(t, b)
-	_, _, err = cli.ImportBundle(context.Background(), bytes.NewReader(old.Bytes()), b)
+	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(old), b)
 	if x := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t); x.Notes != "L1\n" {
 		t.Errorf("b's old file (%v) brought back the refused line: %q", err, x.Notes)
 	}
 	if rs := noerr.Get(b.RefusedChanges(t.Context(), council))(t); len(rs) != 1 {
 		t.Errorf("b's refused list: %+v", rs)
 	}
+}
+
+// coffeeCorrectedOnB is a line of 2026's accounts (coffee, 450 kr.) and
+// the year, made on a and synced to b, whose treasurer then corrects the
+// line to 540 kr. offline.
+func coffeeCorrectedOnB(t *testing.T, jy string, a, b *storage.DB) (model.AccountEntry, model.AccountsYear) {
+	t.Helper()
+	coffee := model.AccountEntry{CouncilID: jy, Date: day(2026, 3, 1), Text: "Kaffe", Kind: model.EntryExpense, Amount: 450_00}
+	ok(t, a.SaveAccountEntry(t.Context(), model.AccountEntry{}, &coffee))
+	year := model.AccountsYear{CouncilID: jy, Year: 2026, Opening: 1_000_00}
+	ok(t, a.SaveAccountsYear(t.Context(), model.AccountsYear{}, &year))
+	syncOK(t, a)
+	syncOK(t, b)
+	c2 := coffee
+	c2.Amount = 540_00
+	ok(t, b.SaveAccountEntry(t.Context(), coffee, &c2))
+	return coffee, year
 }
 
 // itemEditedOnB is a meeting with status and one item made on a and

@@ -287,15 +287,7 @@ func TestUSBSetAsideThenNetworkSync(t *testing.T) {
 // with it.
 func TestUSBLaptopOwnCorrectionThenOwnApprovalKept(t *testing.T) {
 	h, jy, a, b := twoLaptops(t, "Jyderup", time.Second)
-	coffee := model.AccountEntry{CouncilID: jy, Date: day(2026, 3, 1), Text: "Kaffe", Kind: model.EntryExpense, Amount: 450_00}
-	ok(t, a.SaveAccountEntry(t.Context(), model.AccountEntry{}, &coffee))
-	year := model.AccountsYear{CouncilID: jy, Year: 2026, Opening: 1_000_00}
-	ok(t, a.SaveAccountsYear(t.Context(), model.AccountsYear{}, &year))
-	syncOK(t, a)
-	syncOK(t, b)
-	c2 := coffee
-	c2.Amount = 540_00
-	ok(t, b.SaveAccountEntry(t.Context(), coffee, &c2))
+	_, year := coffeeCorrectedOnB(t, jy, a, b)
 	approved := year
 	approved.Approved = day(2026, 11, 26)
 	ok(t, b.SaveAccountsYear(t.Context(), year, &approved))
