@@ -108,6 +108,30 @@ func offlineLaptopsAndHub(t *testing.T) (council string, a, b, hubDB *storage.DB
 	return council, hub.laptop(t, council), hub.laptop(t, council), hubDB
 }
 
+// fileOf writes db's changes for council into a sync file, as Filer ›
+// »Gem ændringer i en fil« does, and gives its path.
+func fileOf(t *testing.T, db *storage.DB, council string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fil.lokalraad")
+	f, err := os.Create(path)
+	ok(t, err)
+	_, err = exchange.NewClient().WriteBundle(t.Context(), f, db, council)
+	ok(t, err)
+	ok(t, f.Close())
+	return path
+}
+
+// juniMeeting is a held meeting »Juni-mødet« with one item, »Stien«,
+// made on db.
+func juniMeeting(t *testing.T, db *storage.DB, council string) (model.Meeting, model.AgendaItem) {
+	t.Helper()
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Title: "Juni-mødet", Status: model.MeetingHeld, Start: time.Date(2027, 6, 3, 19, 0, 0, 0, model.Copenhagen)}
+	ok(t, db.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Stien", Kind: model.ItemDecision}
+	ok(t, db.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	return m, it
+}
+
 // closeOverlays closes the dialogs shown on c.
 func closeOverlays(c fyne.Canvas) {
 	for c.Overlays().Top() != nil {
@@ -145,10 +169,7 @@ func TestMeetingBackByFileIsSaid(t *testing.T) {
 		_, _, err = cli.ImportBundle(t.Context(), bytes.NewReader(f.Bytes()), to)
 		ok(t, err)
 	}
-	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Title: "Juni-mødet", Status: model.MeetingHeld, Start: time.Date(2027, 6, 3, 19, 0, 0, 0, model.Copenhagen)}
-	ok(t, adb.SaveMeeting(t.Context(), model.Meeting{}, &m))
-	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Stien", Kind: model.ItemDecision}
-	ok(t, adb.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	m, it := juniMeeting(t, adb, council)
 	carry(adb, bdb)
 	l := noerr.Get(bdb.AgendaItem(t.Context(), it.ID))(t)
 	x := l
@@ -158,13 +179,7 @@ func TestMeetingBackByFileIsSaid(t *testing.T) {
 
 	a := newTestUI(t, adb)
 	stopSync(t, a)
-	path := filepath.Join(t.TempDir(), "fra-b.lokalraad")
-	f, err := os.Create(path)
-	ok(t, err)
-	_, err = cli.WriteBundle(t.Context(), f, bdb, council)
-	ok(t, err)
-	ok(t, f.Close())
-	a.bundleFrom(path)
+	a.bundleFrom(fileOf(t, bdb, council))
 	eventually(t, "the read-in message", func() bool {
 		return strings.Contains(texts(a.win.Canvas().Overlays().Top()), "nye ændringer af")
 	})
@@ -192,21 +207,9 @@ func TestEditSetAsideByFileIsSaid(t *testing.T) {
 		_, _, err = cli.HubImportBundle(t.Context(), bytes.NewReader(f.Bytes()), hubDB, time.Now(), 24*time.Hour)
 		ok(t, err)
 	}
-	hubFile := func() string {
-		path := filepath.Join(t.TempDir(), "fra-kommunen.lokalraad")
-		f, err := os.Create(path)
-		ok(t, err)
-		_, err = cli.WriteBundle(t.Context(), f, hubDB, council)
-		ok(t, err)
-		ok(t, f.Close())
-		return path
-	}
-	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Title: "Juni-mødet", Status: model.MeetingHeld, Start: time.Date(2027, 6, 3, 19, 0, 0, 0, model.Copenhagen)}
-	ok(t, adb.SaveMeeting(t.Context(), model.Meeting{}, &m))
-	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Stien", Kind: model.ItemDecision}
-	ok(t, adb.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	m, it := juniMeeting(t, adb, council)
 	up(adb)
-	_, _, err := cli.ImportBundle(t.Context(), bytes.NewReader(noerr.Get(os.ReadFile(hubFile()))(t)), bdb)
+	_, _, err := cli.ImportBundle(t.Context(), bytes.NewReader(noerr.Get(os.ReadFile(fileOf(t, hubDB, council)))(t)), bdb)
 	ok(t, err)
 	l := noerr.Get(bdb.AgendaItem(t.Context(), it.ID))(t)
 	x := l
@@ -220,7 +223,7 @@ func TestEditSetAsideByFileIsSaid(t *testing.T) {
 
 	b := newTestUI(t, bdb)
 	stopSync(t, b)
-	b.bundleFrom(hubFile())
+	b.bundleFrom(fileOf(t, hubDB, council))
 	eventually(t, "the read-in message", func() bool {
 		return strings.Contains(texts(b.win.Canvas().Overlays().Top()), "nye ændringer af")
 	})

@@ -5,10 +5,8 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
@@ -59,19 +57,8 @@ func TestNoBackNoticeWhereNotDeleted(t *testing.T) {
 	adb, bdb, cdb := hub.laptop(t, council), hub.laptop(t, council), hub.laptop(t, council)
 	ts.Close()
 	cli := exchange.NewClient()
-	file := func(from *storage.DB) string {
-		path := filepath.Join(t.TempDir(), "fil.lokalraad")
-		f, err := os.Create(path)
-		ok(t, err)
-		_, err = cli.WriteBundle(t.Context(), f, from, council)
-		ok(t, err)
-		ok(t, f.Close())
-		return path
-	}
-	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Title: "Juni-mødet", Status: model.MeetingHeld, Start: time.Date(2027, 6, 3, 19, 0, 0, 0, model.Copenhagen)}
-	ok(t, adb.SaveMeeting(t.Context(), model.Meeting{}, &m))
-	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Stien", Kind: model.ItemDecision}
-	ok(t, adb.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	file := func(from *storage.DB) string { return fileOf(t, from, council) }
+	m, it := juniMeeting(t, adb, council)
 	_, _, err := cli.ImportBundle(t.Context(), noerr.Get(os.Open(file(adb)))(t), bdb)
 	ok(t, err)
 	l := noerr.Get(bdb.AgendaItem(t.Context(), it.ID))(t)

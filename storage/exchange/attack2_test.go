@@ -347,15 +347,7 @@ func TestAttackUSBLaptopStuckOnLockedMinutes(t *testing.T) {
 // reads the hub's bundle with the approval, though it is its own change
 // the rules would refuse now.
 func TestUSBLaptopKeepsEditTheHubTookBeforeApproval(t *testing.T) {
-	h, council, a, b := twoLaptops(t, "Jyderup", 0)
-	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
-	up := bundleOf(t, b, council)
-	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(up), h.db, now, 24*time.Hour)
-	ok(t, err)
-	syncOK(t, a)
-	approve(t, a, m.ID)
-	syncOK(t, a)
-	down := bundleOf(t, h.db, council)
+	h, _, a, b, it, down := editTakenThenApproved(t)
 	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(down), b)
 	ok(t, err)
 	if len(got.SetAside) != 0 {
@@ -401,21 +393,8 @@ func TestUSBLaptopAccountsApprovedMeanwhile(t *testing.T) {
 // brings it back, as the laptop's own signed change, and it is no longer
 // listed as refused.
 func TestForgedHubFileTakesNoEditForGood(t *testing.T) {
-	h, council, a, b := twoLaptops(t, "Jyderup", 0)
-	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
-	up := bundleOf(t, b, council)
-	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(up), h.db, now, 24*time.Hour)
-	ok(t, err)
-	syncOK(t, a)
-	approve(t, a, m.ID)
-	syncOK(t, a)
-	genuine := bundleOf(t, h.db, council)
-	hdr, cs, err := cli.ReadBundle(bytes.NewReader(genuine))
-	ok(t, err)
-	var forged bytes.Buffer
-	_, err = encodeBundle(&forged, hdr, slices.DeleteFunc(cs, func(c storage.Change) bool { return c.Device == b.DeviceID() }), nil)
-	ok(t, err)
-	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(forged.Bytes()), b)
+	h, council, a, b, it, genuine := editTakenThenApproved(t)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(withoutOpsOf(t, genuine, b.DeviceID())), b)
 	ok(t, err)
 	if len(got.SetAside) != 1 {
 		t.Fatalf("the forged file set aside %+v; this test wants it to take b's line", got.SetAside)
@@ -453,6 +432,33 @@ func TestRefusedOwnEditReplayedStaysOut(t *testing.T) {
 	if rs := noerr.Get(b.RefusedChanges(t.Context(), council))(t); len(rs) != 1 {
 		t.Errorf("b's refused list: %+v", rs)
 	}
+}
+
+// editTakenThenApproved is b's minutes line (itemEditedOnB) taken by the
+// hub from b's file on a stick, and then the minutes approved on a and
+// synced; it gives the item and the hub's file after that.
+func editTakenThenApproved(t *testing.T) (h *hub, council string, a, b *storage.DB, it model.AgendaItem, hubFile []byte) {
+	t.Helper()
+	h, council, a, b = twoLaptops(t, "Jyderup", 0)
+	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
+	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), h.db, now, 24*time.Hour)
+	ok(t, err)
+	syncOK(t, a)
+	approve(t, a, m.ID)
+	syncOK(t, a)
+	return h, council, a, b, it, bundleOf(t, h.db, council)
+}
+
+// withoutOpsOf is file with every op of device left out and its header
+// kept: a forged file of the hub's (the header is not signed).
+func withoutOpsOf(t *testing.T, file []byte, device string) []byte {
+	t.Helper()
+	hdr, cs, err := cli.ReadBundle(bytes.NewReader(file))
+	ok(t, err)
+	var forged bytes.Buffer
+	_, err = encodeBundle(&forged, hdr, slices.DeleteFunc(cs, func(c storage.Change) bool { return c.Device == device }), nil)
+	ok(t, err)
+	return forged.Bytes()
 }
 
 // coffeeCorrectedOnB is a line of 2026's accounts (coffee, 450 kr.) and

@@ -21,6 +21,20 @@ func notesOn(t *testing.T, db *storage.DB, id string) string {
 	return noerr.Get(db.AgendaItem(t.Context(), id))(t).Notes
 }
 
+// approvedOnBoth is a meeting with one item (minutes »L1«) made and
+// approved on a, and synced to a and b.
+func approvedOnBoth(t *testing.T, council string, a, b *storage.DB) (model.Meeting, model.AgendaItem) {
+	t.Helper()
+	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now}
+	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
+	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Sti", Kind: model.ItemDecision, Notes: "L1\n"}
+	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
+	approve(t, a, m.ID)
+	syncOK(t, a)
+	syncOK(t, b)
+	return m, it
+}
+
 // approve approves meeting id on db.
 func approve(t *testing.T, db *storage.DB, id string) {
 	t.Helper()
@@ -82,20 +96,8 @@ func TestUSBLaptopJudgesWithWhatTheHubLacks(t *testing.T) {
 // the hub's from then on.
 func TestForgedHubFileThenNetworkSync(t *testing.T) {
 	t.Skip("open: an own op set aside on a forged file of the hub's (its header is not signed), once MetaAcked passes it, is judged and refused in every genuine file of the hub's, and a pull never brings own ops back; needs a hub-signed header (review3's report)")
-	h, council, a, b := twoLaptops(t, "Jyderup", 0)
-	m, it := itemEditedOnB(t, council, a, b, model.MeetingHeld)
-	_, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), h.db, now, 24*time.Hour)
-	ok(t, err)
-	syncOK(t, a)
-	approve(t, a, m.ID)
-	syncOK(t, a)
-	genuine := bundleOf(t, h.db, council)
-	hdr, cs, err := cli.ReadBundle(bytes.NewReader(genuine))
-	ok(t, err)
-	var forged bytes.Buffer
-	_, err = encodeBundle(&forged, hdr, slices.DeleteFunc(cs, func(c storage.Change) bool { return c.Device == b.DeviceID() }), nil)
-	ok(t, err)
-	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(forged.Bytes()), b)
+	h, council, a, b, it, genuine := editTakenThenApproved(t)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(withoutOpsOf(t, genuine, b.DeviceID())), b)
 	ok(t, err)
 	if len(got.SetAside) != 1 {
 		t.Fatalf("the forged file set aside %+v; this test wants it to take b's line", got.SetAside)
@@ -123,13 +125,7 @@ func TestForgedHubFileThenNetworkSync(t *testing.T) {
 // acknowledged past it, every file of the hub's was refused on it.
 func TestStaleHubFileKeepsEditOfReopenedMinutes(t *testing.T) {
 	h, council, a, b := twoLaptops(t, "Jyderup", 0)
-	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now}
-	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
-	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Sti", Kind: model.ItemDecision, Notes: "L1\n"}
-	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
-	approve(t, a, m.ID)
-	syncOK(t, a)
-	syncOK(t, b)
+	m, it := approvedOnBoth(t, council, a, b)
 	stale := bundleOf(t, h.db, council)
 	lm := noerr.Get(a.Meeting(t.Context(), m.ID))(t)
 	nm := lm
@@ -215,13 +211,7 @@ func TestUSBLaptopPBVotingOpenedMeanwhile(t *testing.T) {
 // hub and the other laptop take the whole save.
 func TestUSBLaptopOwnReopenEditApproveKept(t *testing.T) {
 	h, council, a, b := twoLaptops(t, "Jyderup", 0)
-	m := model.Meeting{CouncilID: council, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now}
-	ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
-	it := model.AgendaItem{CouncilID: council, MeetingID: m.ID, Title: "Sti", Kind: model.ItemDecision, Notes: "L1\n"}
-	ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
-	approve(t, a, m.ID)
-	syncOK(t, a)
-	syncOK(t, b)
+	m, it := approvedOnBoth(t, council, a, b)
 	lm := noerr.Get(b.Meeting(t.Context(), m.ID))(t)
 	nm := lm
 	nm.Status, nm.ApprovedAt = model.MeetingHeld, time.Time{}
