@@ -124,6 +124,16 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 		// main window on the restored database in the same event loop.
 		r := &rescued{}
 		defer r.end()
+		// Fyne catches SIGTERM too, but only once its loop's goroutine
+		// has run: a log-out right after the first frame reached only
+		// this ctx, and the rescue window stayed open (CI, stop 24).
+		defer quitOnSignal(ctx, func() {
+			if r.u != nil {
+				r.u.Quit() // the main window, opened after a restore
+				return
+			}
+			a.Quit()
+		})()
 		ui.Rescue(a, path, err, func() {
 			if err = r.open(ctx, a, path); err != nil {
 				a.Quit()
@@ -170,21 +180,8 @@ func runGUI(ctx context.Context, path string, prepare func(*storage.DB) error) (
 			}()
 		}
 	}
-	stop := context.AfterFunc(ctx, func() {
-		closedBySignal.Store(true)
-		defer func() {
-			// Quit touches no window, and after the event loop has ended
-			// Fyne runs it on this goroutine, where it only finds the
-			// session ended already. Should Fyne still panic there, the
-			// session has ended: that is no failure of the app.
-			if r := recover(); r != nil {
-				log.Printf("lokalraad: the app had already ended when the signal came: %v", r)
-			}
-		}()
-		// The same orderly end as Ctrl+Q and the close button (ui.App.Quit).
-		fyne.Do(u.Quit)
-	})
-	defer stop()
+	// The same orderly end as Ctrl+Q and the close button (ui.App.Quit).
+	defer quitOnSignal(ctx, u.Quit)()
 	returned := make(chan struct{})
 	go exitIfLoopHangs(ctx, u.Ended(), returned, loopEndLimit, func() {
 		u.End()
@@ -315,6 +312,24 @@ func openChecked(ctx context.Context, path string) (*storage.DB, error) {
 
 func isDamage(err error) bool {
 	return errors.Is(err, storage.ErrDamaged) || errors.Is(err, storage.ErrNotDatabase)
+}
+
+// quitOnSignal runs quit on Fyne's goroutine when ctx ends (SIGINT, or
+// SIGTERM at log-out) and returns the function that stops waiting for it.
+func quitOnSignal(ctx context.Context, quit func()) (stop func() bool) {
+	return context.AfterFunc(ctx, func() {
+		closedBySignal.Store(true)
+		defer func() {
+			// Quit touches no window, and after the event loop has ended
+			// Fyne runs it on this goroutine, where it only finds the
+			// session ended already. Should Fyne still panic there, the
+			// session has ended: that is no failure of the app.
+			if r := recover(); r != nil {
+				log.Printf("lokalraad: the app had already ended when the signal came: %v", r)
+			}
+		}()
+		fyne.Do(quit)
+	})
 }
 
 // rescued is the session that a restore in the rescue window starts: the
