@@ -442,8 +442,8 @@ func ReadPBProposals(r io.Reader) ([]model.PBProposal, []Problem, error) {
 	var out []model.PBProposal
 	for i, p := range rd.imp.PBProposals {
 		if p.Number > 0 && seen[p.Number] {
-			rd.imp.Problems = append(rd.imp.Problems, Problem{Sheet: name, Row: rd.pbRows[i],
-				Message: fmt.Sprintf("%s: nummer %d er brugt af et andet forslag i arket", header(fNumber, model.Danish), p.Number)})
+			rd.imp.Problems = append(rd.imp.Problems, newProblem(name, rd.pbRows[i],
+				say("{{.Header}}: number {{.Number}} is used by another proposal in the sheet", "Header", headerWord(fNumber), "Number", p.Number)))
 			continue
 		}
 		seen[p.Number] = true
@@ -471,7 +471,7 @@ func (rd *reader) pbProposal(c *rowCtx) {
 	}
 	if n, ok := c.integer(fNumber); ok {
 		if n < 1 || n > model.MaxPBNumber {
-			c.fail(fNumber, "»%d« er ikke et forslagsnummer (1 eller derover)", n)
+			c.fail(fNumber, "»{{.Value}}« is not a proposal number (1 or more)", "Value", n)
 		} else {
 			p.Number = n
 		}

@@ -46,6 +46,9 @@ type Problem struct {
 	// the whole sheet.
 	Row     int
 	Message string // plain Danish, fit to show the user
+	// Parts are Message in a form a screen says in its own language: one
+	// Text for each message joined in Message by "; ".
+	Parts []Text
 }
 
 // String gives "Budgetønsker, række 5: Udfyld titel".
@@ -206,7 +209,7 @@ func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (
 				// "Budgetønsker" and "Budget wishes" in one file: the
 				// second is not read, and the preview says so rather
 				// than drop its rows without a word.
-				rd.imp.Notes = append(rd.imp.Notes, Problem{Sheet: name, Message: fmt.Sprintf("fanen er ikke læst: fanen »%s« er allerede læst som den samme slags; flyt rækkerne dertil, hvis de skal med", first)})
+				rd.imp.Notes = append(rd.imp.Notes, newProblem(name, 0, say("the sheet is not read: the sheet »{{.First}}« has been read as the same kind; move the rows there if they should be imported", "First", first)))
 			} else {
 				found[k] = name
 			}
@@ -246,16 +249,19 @@ func (rd *reader) noteUnread(sheets []string, read map[string]bool, found map[sh
 		if err != nil || !slices.ContainsFunc(rows, func(r []string) bool { return !blank(r) }) {
 			continue
 		}
-		unread = append(unread, "»"+name+"«")
+		unread = append(unread, name)
 	}
 	switch len(unread) {
 	case 0:
 		return
 	case 1:
-		rd.imp.Notes = append(rd.imp.Notes, Problem{Message: "fanen " + unread[0] + " er ikke læst: en import læser kun budgetønsker, projekter og medlemmer"})
+		rd.imp.Notes = append(rd.imp.Notes, newProblem("", 0, say("the sheet »{{.Sheet}}« is not read: an import reads only budget wishes, projects and members", "Sheet", unread[0])))
 	default:
-		list := strings.Join(unread[:len(unread)-1], ", ") + " og " + unread[len(unread)-1]
-		rd.imp.Notes = append(rd.imp.Notes, Problem{Message: "fanerne " + list + " er ikke læst: en import læser kun budgetønsker, projekter og medlemmer"})
+		list := List{Join: "and"}
+		for _, name := range unread {
+			list.Items = append(list.Items, "»"+name+"«")
+		}
+		rd.imp.Notes = append(rd.imp.Notes, newProblem("", 0, say("the sheets {{.Sheets}} are not read: an import reads only budget wishes, projects and members", "Sheets", list)))
 	}
 }
 
@@ -304,14 +310,16 @@ type reader struct {
 	head map[string]string // field → its header as in the file
 
 	pbRows []int // the Excel row of each of imp.PBProposals
+
+	sheetOf map[sheetKind]string // each kind's sheet read, as the file names it
 }
 
-func (rd *reader) problem(row int, msg string) {
-	rd.imp.Problems = append(rd.imp.Problems, Problem{Sheet: rd.name, Row: row, Message: msg})
+func (rd *reader) problem(row int, parts ...Text) {
+	rd.imp.Problems = append(rd.imp.Problems, newProblem(rd.name, row, parts...))
 }
 
-func (rd *reader) note(row int, msg string) {
-	rd.imp.Notes = append(rd.imp.Notes, Problem{Sheet: rd.name, Row: row, Message: msg})
+func (rd *reader) note(row int, parts ...Text) {
+	rd.imp.Notes = append(rd.imp.Notes, newProblem(rd.name, row, parts...))
 }
 
 // keyField is the column a sheet cannot do without.
@@ -353,6 +361,10 @@ func (rd *reader) rows(name string) ([][]string, error) {
 
 func (rd *reader) sheet(k sheetKind, name string) error {
 	rd.name = name
+	if rd.sheetOf == nil {
+		rd.sheetOf = map[sheetKind]string{}
+	}
+	rd.sheetOf[k] = name
 	rows, err := rd.rows(name)
 	switch {
 	case errors.Is(err, ErrTooLarge):
@@ -360,7 +372,7 @@ func (rd *reader) sheet(k sheetKind, name string) error {
 	case rd.ctx.Err() != nil:
 		return rd.ctx.Err()
 	case err != nil:
-		rd.problem(0, "fanen kunne ikke læses; filen er måske beskadiget")
+		rd.problem(0, say("the sheet could not be read; the file may be damaged"))
 		return nil
 	}
 
@@ -381,18 +393,16 @@ func (rd *reader) sheet(k sheetKind, name string) error {
 		}
 	}
 	if headerAt < 0 {
-		rd.problem(0, fmt.Sprintf("fanen har ingen kolonne med overskriften »%s«, så den er ikke læst; første række skal være overskrifter som i skabelonen",
-			header(key, model.Danish)))
+		rd.problem(0, say("the sheet has no column headed »{{.Header}}«, so it is not read; the first row must be headers as in the template", "Header", headerWord(key)))
 		return nil
 	}
 	unused := rd.unusedColumns(k, headerCells, rows[headerAt+1:])
 	if len(unused) > 0 {
-		rd.note(0, fmt.Sprintf("kolonnerne %s har indhold, men bruges ikke (overskriften kendes ikke)", strings.Join(unused, ", ")))
+		rd.note(0, say("the columns {{.Columns}} have contents but are not used (the header is unknown)", "Columns", List{Items: unused}))
 	}
 	if k == sheetWishes {
 		if _, ok := rd.cols[fEstimate]; !ok {
-			rd.problem(0, fmt.Sprintf("fanen har ingen kolonne med beløbet (overskriften »%s«, »Beløb«, »Beløb (kr.)« eller »Budget«), så den er ikke læst; ingen ønsker gemmes med 0 kr. uden at du ved det",
-				header(fEstimate, model.Danish)))
+			rd.problem(0, say("the sheet has no column with the amount (headed »{{.Header}}«, »Amount« or »Budget«), so it is not read; no wish is saved at 0 kr. without your knowing", "Header", headerWord(fEstimate)))
 			return nil
 		}
 	}
@@ -405,7 +415,7 @@ func (rd *reader) sheet(k sheetKind, name string) error {
 		excelRow := i + 1
 		keyText := strings.TrimSpace(rd.raw(cells, key))
 		if label, ok := totalsLabel(keyText, cells); ok && k != sheetMembers {
-			rd.note(excelRow, fmt.Sprintf("sumrækken (»%s«) er sprunget over", label))
+			rd.note(excelRow, say("the totals row (»{{.Label}}«) is skipped", "Label", label))
 			continue
 		}
 		if isExample(keyText) {
@@ -428,12 +438,12 @@ func (rd *reader) sheet(k sheetKind, name string) error {
 
 // unusedColumns names the columns that hold data below their header but
 // are not read, so that the preview can say so instead of dropping them.
-func (rd *reader) unusedColumns(k sheetKind, head []string, rows [][]string) []string {
+func (rd *reader) unusedColumns(k sheetKind, head []string, rows [][]string) []any {
 	used := map[int]bool{}
 	for _, j := range rd.cols {
 		used[j] = true
 	}
-	var out []string
+	var out []any // Texts
 	width := len(head)
 	for _, r := range rows {
 		width = max(width, len(r))
@@ -461,9 +471,9 @@ func (rd *reader) unusedColumns(k sheetKind, head []string, rows [][]string) []s
 		}
 		col, _ := excelize.ColumnNumberToName(j + 1)
 		if name == "" {
-			out = append(out, "»"+col+"« (uden overskrift)")
+			out = append(out, say("»{{.Column}}« (no header)", "Column", col))
 		} else {
-			out = append(out, "»"+clip(name)+"« ("+col+")")
+			out = append(out, say("»{{.Header}}« ({{.Column}})", "Header", clip(name), "Column", col))
 		}
 	}
 	return out
@@ -529,13 +539,17 @@ type rowCtx struct {
 	rd    *reader
 	cells []string
 	row   int
-	msgs  []string
+	msgs  []Text
 }
 
 func (c *rowCtx) text(field string) string { return strings.TrimSpace(c.rd.raw(c.cells, field)) }
 
-func (c *rowCtx) fail(field, format string, args ...any) {
-	c.msgs = append(c.msgs, c.rd.head[field]+": "+fmt.Sprintf(format, args...))
+// fail notes what is wrong with field's cell: a message of the danish
+// table, under the column's header as the file writes it.
+func (c *rowCtx) fail(field, key string, kv ...any) {
+	t := say(key, kv...)
+	t.Head = c.rd.head[field]
+	c.msgs = append(c.msgs, t)
 }
 
 // isText tells whether the cell of field holds text rather than a number:
@@ -586,7 +600,7 @@ func (c *rowCtx) amount(field string, need bool) int64 {
 		n := len(c.msgs)
 		v, ok := c.formula(field)
 		if ok && v == "" && need && len(c.msgs) == n {
-			c.fail(field, "formlen giver intet beløb (henviser den til sin egen celle?); ret formlen, eller skriv beløbet")
+			c.fail(field, "the formula gives no amount (does it refer to its own cell?); correct the formula or type the amount")
 		}
 		if !ok || v == "" {
 			return 0
@@ -604,7 +618,7 @@ func (c *rowCtx) amount(field string, need bool) int64 {
 	}
 	v, err := parseAmount(s)
 	if err != nil {
-		c.fail(field, "»%s« er ikke et beløb; skriv fx 12.500,50", clip(s))
+		c.fail(field, "»{{.Value}}« is not an amount; type e.g. 12.500,50", "Value", clip(s))
 		return 0
 	}
 	return v
@@ -617,7 +631,7 @@ func (c *rowCtx) required(field string) {
 		return
 	}
 	if c.text(field) == "" && !c.hasFormula(field) {
-		c.fail(field, "mangler; skriv 0, hvis ønsket ikke koster noget")
+		c.fail(field, "is missing; type 0 if the wish costs nothing")
 	}
 }
 
@@ -663,7 +677,7 @@ func (c *rowCtx) formula(field string) (string, bool) {
 		return "", false
 	}
 	if err != nil || strings.HasPrefix(v, "#") {
-		c.fail(field, "formlen =%s kunne ikke regnes ud; åbn filen i Excel, gem den og prøv igen", clip(f))
+		c.fail(field, "the formula ={{.Formula}} could not be computed; open the file in Excel, save it and try again", "Formula", clip(f))
 		return "", true
 	}
 	return strings.TrimSpace(v), true
@@ -723,7 +737,7 @@ func (c *rowCtx) integer(field string) (int, bool) {
 	if v, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64); err == nil && v == math.Trunc(v) && math.Abs(v) < 1e9 {
 		return int(v), true
 	}
-	c.fail(field, "»%s« er ikke et helt tal", clip(s))
+	c.fail(field, "»{{.Value}}« is not a whole number", "Value", clip(s))
 	return 0, false
 }
 
@@ -737,7 +751,7 @@ func (c *rowCtx) percent(field string) int {
 	t := strings.TrimSpace(strings.TrimSuffix(s, "%"))
 	v, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e6 {
-		c.fail(field, "»%s« er ikke en procent", clip(s))
+		c.fail(field, "»{{.Value}}« is not a percentage", "Value", clip(s))
 		return 0
 	}
 	if t == s && v > 0 && v < 1 {
@@ -763,7 +777,7 @@ func (c *rowCtx) date(field string) time.Time {
 				return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, model.Copenhagen)
 			}
 		}
-		c.fail(field, "»%s« er ikke en dato; skriv fx 26.11.2026", clip(s))
+		c.fail(field, "»{{.Value}}« is not a date; type e.g. 26.11.2026", "Value", clip(s))
 		return time.Time{}
 	}
 	t := s
@@ -772,7 +786,7 @@ func (c *rowCtx) date(field string) time.Time {
 	}
 	d, err := model.ParseDate(t)
 	if err != nil {
-		c.fail(field, "»%s« er ikke en dato; skriv fx 26.11.2026", clip(s))
+		c.fail(field, "»{{.Value}}« is not a date; type e.g. 26.11.2026", "Value", clip(s))
 	}
 	return d
 }
@@ -790,7 +804,7 @@ func (c *rowCtx) yes(field string) bool {
 	case "ja", "j", "yes", "y", "true", "sand", "1", "kontaktperson", "kontakt":
 		return true
 	}
-	c.fail(field, "»%s« er hverken ja eller nej", clip(s))
+	c.fail(field, "»{{.Value}}« is neither yes nor no", "Value", clip(s))
 	return false
 }
 
@@ -803,19 +817,12 @@ func choice[T ~string](c *rowCtx, field string, index map[string]T, def T, all [
 	if v, ok := index[fold(s)]; ok {
 		return v
 	}
-	names := make([]string, len(all))
-	for i, v := range all {
-		names[i] = model.Label(v, model.Danish)
+	names := List{Join: "or"}
+	for _, v := range all {
+		names.Items = append(names.Items, Word{Da: model.Label(v, model.Danish), En: model.Label(v, model.English)})
 	}
-	c.fail(field, "»%s« kendes ikke; brug %s", clip(s), orList(names))
+	c.fail(field, "»{{.Value}}« is unknown; use {{.Choices}}", "Value", clip(s), "Choices", names)
 	return def
-}
-
-func orList(s []string) string {
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " eller " + s[len(s)-1]
 }
 
 // clip shortens a value quoted in a message.
@@ -832,26 +839,23 @@ func (c *rowCtx) done(v interface{ Validate() error }, keep func()) {
 		c.msgs = append(c.msgs, messages(err)...)
 	}
 	if len(c.msgs) > 0 {
-		c.rd.problem(c.row, strings.Join(c.msgs, "; "))
+		c.rd.problem(c.row, c.msgs...)
 		return
 	}
 	keep()
 }
 
-// messages gives the Danish text of each error joined in err.
-func messages(err error) []string {
+// messages gives each error joined in err as a Text (whose Danish is a
+// FieldError's Da, or the error's text).
+func messages(err error) []Text {
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []string
+		var out []Text
 		for _, e := range j.Unwrap() {
 			out = append(out, messages(e)...)
 		}
 		return out
 	}
-	var fe *model.FieldError
-	if errors.As(err, &fe) {
-		return []string{fe.Da}
-	}
-	return []string{err.Error()}
+	return []Text{{Err: err}}
 }
 
 func (rd *reader) wish(c *rowCtx) {
@@ -918,8 +922,8 @@ func (rd *reader) flagDoubles() {
 	}
 	for _, r := range model.Roles {
 		if names := roles[r]; len(names) > 1 {
-			rd.imp.Notes = append(rd.imp.Notes, Problem{Sheet: "Medlemmer", Message: fmt.Sprintf("%d har rollen %s: %s; tjek, om det er rigtigt",
-				len(names), model.Label(r, model.Danish), strings.Join(names, ", "))})
+			rd.imp.Notes = append(rd.imp.Notes, newProblem(rd.sheetName(sheetMembers), 0, say("{{.Count}} have the role {{.Role}}: {{.Names}}; check that this is right",
+				"Count", len(names), "Role", Word{Da: model.Label(r, model.Danish), En: model.Label(r, model.English)}, "Names", strings.Join(names, ", "))))
 		}
 	}
 	type yr struct{ year, rank int }
@@ -937,8 +941,22 @@ func (rd *reader) flagDoubles() {
 	}
 	for _, k := range keys {
 		if t := ranks[k]; len(t) > 1 {
-			rd.imp.Notes = append(rd.imp.Notes, Problem{Sheet: "Budgetønsker", Message: fmt.Sprintf("%d ønsker i %d har prioritet %d: %s; kun ét kan komme først",
-				len(t), k.year, k.rank, strings.Join(t, ", "))})
+			rd.imp.Notes = append(rd.imp.Notes, newProblem(rd.sheetName(sheetWishes), 0, say("{{.Count}} wishes in {{.Year}} have priority {{.Rank}}: {{.Titles}}; only one can come first",
+				"Count", len(t), "Year", k.year, "Rank", k.rank, "Titles", strings.Join(t, ", "))))
 		}
 	}
+}
+
+// sheetName is the name of the sheet of kind k as the file gives it
+// (»Members« in an English file), or the Danish name.
+func (rd *reader) sheetName(k sheetKind) string {
+	if name, ok := rd.sheetOf[k]; ok {
+		return name
+	}
+	return map[sheetKind]string{sheetWishes: "Budgetønsker", sheetMembers: "Medlemmer"}[k]
+}
+
+// headerWord is the template's header of field in both languages.
+func headerWord(field string) Word {
+	return Word{Da: header(field, model.Danish), En: header(field, model.English)}
 }
