@@ -472,7 +472,7 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 	summary.Wrapping = fyne.TextWrapWord
 	content := []fyne.CanvasObject{summary}
 	for _, n := range imp.Notes {
-		l := widget.NewLabel(lang.L("Note") + ": " + n.String())
+		l := widget.NewLabel(lang.L("Note") + ": " + importProblem(n))
 		l.Wrapping = fyne.TextWrapWord
 		l.Importance = widget.WarningImportance
 		content = append(content, l)
@@ -509,8 +509,7 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		list := widget.NewList(func() int { return len(imp.Problems) },
 			func() fyne.CanvasObject { l := widget.NewLabel(""); l.Wrapping = fyne.TextWrapWord; return l },
 			func(i widget.ListItemID, o fyne.CanvasObject) {
-				p := imp.Problems[i]
-				o.(*widget.Label).SetText(fmt.Sprintf("%s, %s %d: %s", p.Sheet, lang.L("row"), p.Row, p.Message))
+				o.(*widget.Label).SetText(importProblem(imp.Problems[i]))
 			})
 		note := widget.NewLabel(countOf(len(imp.Problems), "1 row has problems and will not be imported:", "%d rows have problems and will not be imported:"))
 		note.Wrapping = fyne.TextWrapWord

@@ -524,7 +524,7 @@ func (pp *proposalsPane) readWorkbook(rc io.ReadCloser, name string) {
 		ps, problems, err := xlsx.ReadPBProposals(rc)
 		var lines []string
 		for _, p := range problems {
-			lines = append(lines, fmt.Sprint(p))
+			lines = append(lines, importProblem(p))
 		}
 		u.do(func() {
 			progress.Hide()
