@@ -46,37 +46,18 @@ type Restamped struct {
 // Note says in Danish what happened, for the sync result and status bar:
 // "Enhedens ur gik 3 dage for hurtigt; 12 ændringer er omstemplet." It is ""
 // when nothing was done.
-func (r Restamped) Note() string {
-	if r.Ahead <= 0 && r.Ops == 0 {
-		return ""
-	}
-	what := "det er nu stillet tilbage"
-	switch r.Ops {
-	case 0:
-	case 1:
-		what = "1 ændring er omstemplet"
-	default:
-		what = fmt.Sprintf("%d ændringer er omstemplet", r.Ops)
-	}
-	return fmt.Sprintf("Enhedens ur gik %s for hurtigt; %s.", danishDuration(r.Ahead), what)
-}
+func (r Restamped) Note() string { return r.ClockNote().Danish() }
 
-// danishDuration rounds d to days, hours or minutes, in Danish.
-func danishDuration(d time.Duration) string {
-	unit := func(n int64, one, many string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return fmt.Sprintf("%d %s", n, many)
+// ClockNote is what happened, for a screen to say in its language; zero
+// when nothing was done.
+func (r Restamped) ClockNote() ClockNote {
+	if r.Ahead <= 0 && r.Ops == 0 {
+		return ClockNote{}
 	}
-	switch {
-	case d >= 36*time.Hour:
-		return unit(int64((d+12*time.Hour)/(24*time.Hour)), "dag", "dage")
-	case d >= 90*time.Minute:
-		return unit(int64((d+30*time.Minute)/time.Hour), "time", "timer")
-	default:
-		return unit(max(1, int64((d+30*time.Second)/time.Minute)), "minut", "minutter")
-	}
+	// Whole seconds, cut (which rounds to days, hours or minutes as the
+	// duration itself would), and at least one: a lead under a second
+	// still says »1 minut«, where a zero ClockNote would say nothing.
+	return ClockNote{AheadSeconds: max(1, int64(r.Ahead/time.Second)), Ops: r.Ops}
 }
 
 // RestampPending gives this device's unsent ops that are stamped more than

@@ -49,9 +49,13 @@ type SyncState struct {
 	// own ops too (MetaRefetch).
 	Refetch bool
 	// Note is the last note about this device's clock or refused changes,
-	// made at NoteAt (MetaNote).
-	Note   string
-	NoteAt time.Time
+	// made at NoteAt (MetaNote), in Danish. NoteData is what it says, for
+	// a screen to say in its language; zero for a note an older version
+	// stored as text, which Note gives as it is. When NoteData is set it is
+	// what is stored, and Note is its Danish.
+	Note     string
+	NoteData StatusNote
+	NoteAt   time.Time
 	// Linked is set while a council made here before enrolment has not
 	// finished its first sync (MetaLinked).
 	Linked bool
@@ -154,7 +158,7 @@ func (s *SyncState) set(k, v string) error {
 	case MetaNote:
 		if v != "" {
 			when, note, _ := strings.Cut(v, " ")
-			s.Note = note
+			s.NoteData, s.Note = readNote(note)
 			s.NoteAt, err = time.Parse(time.RFC3339, when)
 		}
 	case MetaLinked:
@@ -191,8 +195,8 @@ func (s SyncState) values() map[string]string {
 		return t.UTC().Format(time.RFC3339)
 	}
 	note := ""
-	if s.Note != "" || !s.NoteAt.IsZero() {
-		note = stamp(s.NoteAt) + " " + s.Note
+	if s.Note != "" || !s.NoteData.IsZero() || !s.NoteAt.IsZero() {
+		note = stamp(s.NoteAt) + " " + storedNote(s.NoteData, s.Note)
 	}
 	return map[string]string{MetaServer: s.Server, MetaCouncil: s.Council, MetaStaff: flag(s.Staff),
 		MetaCursor: s.Cursor, MetaAcked: num(s.Acked), MetaLast: stamp(s.Last), MetaError: s.Error,
