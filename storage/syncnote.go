@@ -103,9 +103,9 @@ func (r RefusedNote) Danish() string {
 		s = fmt.Sprintf("Kommunen afviste %d ændringer, som er lagt til side (se Filer › Afviste ændringer)", r.Count)
 	}
 	if r.Reason != "" {
-		s += ": " + r.Reason
+		return s + ": " + r.Reason
 	}
-	return s
+	return s + "."
 }
 
 // Danish words the whole note, as the command line prints it.

@@ -636,7 +636,7 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 			return h, a, err
 		}
 		if len(a.SetAside) > 0 {
-			note := fmt.Sprintf("%d af denne computers ændringer afvises nu og er lagt til side (se Filer → Afviste ændringer): %s", len(a.SetAside), a.SetAside[0].Reason)
+			note := storage.StatusNote{Refused: storage.RefusedNote{Count: len(a.SetAside), Reason: a.SetAside[0].Reason, Bundle: true}}
 			if err := setNote(ctx, db, note); err != nil {
 				return h, a, err
 			}

@@ -128,6 +128,9 @@ type Result struct {
 	// good; they are set aside (storage.RefusedChanges), and Note says so.
 	Refused int
 	Note    string
+	// status is what this sync noted for the status bar (setNote), as
+	// Note says it in Danish.
+	status storage.StatusNote
 	// BlobsSent and BlobsFetched count attachment files sent up and
 	// fetched ahead of a meeting; BlobBytesSent the bytes of files sent.
 	BlobsSent, BlobsFetched int
@@ -349,8 +352,8 @@ func restamp(ctx context.Context, db *storage.DB, hubNow time.Time, maxAhead tim
 	if err != nil {
 		return err
 	}
-	note := r.Note()
-	if note == "" {
+	clock := r.ClockNote()
+	if clock.IsZero() {
 		return nil
 	}
 	res.Restamped += r.Ops
@@ -363,22 +366,19 @@ func restamp(ctx context.Context, db *storage.DB, hubNow time.Time, maxAhead tim
 		if err != nil {
 			return err
 		}
-		if strings.Contains(SyncNote(st, db.Now()), clockStillWrong) {
+		if told, _ := SyncNoteData(st, db.Now()); told.Clock.StillWrong {
 			return nil
 		}
-		note += clockStillWrong
+		clock.StillWrong = true
 	}
-	res.Note = note
-	return setNote(ctx, db, note)
+	res.status = storage.StatusNote{Clock: clock}
+	res.Note = clock.Danish()
+	return setNote(ctx, db, res.status)
 }
 
 // deviceClockKey holds, in a sync's context, the device's clock that its
 // requests tell the hub.
 type deviceClockKey struct{}
-
-// clockStillWrong ends the note of a device whose clock still runs ahead
-// of the hub's.
-const clockStillWrong = " Uret går stadig forkert: ret datoen på computeren."
 
 // refusedForGood tells whether the server refused ops for what they are
 // (a rule, a size), so that sending them again can never succeed.
@@ -457,30 +457,49 @@ func (cl *Client) pushEach(ctx context.Context, db *storage.DB, serverURL, token
 	if len(reasons) == 0 {
 		return nil
 	}
-	note := fmt.Sprintf("Kommunen afviste %d ændring(er), som er lagt til side (se Filer → Afviste ændringer): %s", len(reasons), reasons[0])
-	if res.Note != "" {
-		note = res.Note + " " + note
+	// A second refused batch of the same sync counts with the first, whose
+	// reason is the one said.
+	refused := res.status.Refused
+	note := storage.RefusedNote{Count: refused.Count + len(reasons), Reason: refused.Reason}
+	if refused.Count == 0 {
+		note.Reason = reasons[0]
 	}
-	res.Note = note
-	return setNote(ctx, db, note)
+	said := (storage.RefusedNote{Count: len(reasons), Reason: reasons[0]}).Danish()
+	if res.Note != "" {
+		said = res.Note + " " + said
+	}
+	res.Note = said
+	res.status.Refused = note
+	return setNote(ctx, db, res.status)
 }
 
 // setNote keeps note, with the time, for the status bar (SyncNote).
-func setNote(ctx context.Context, db *storage.DB, note string) error {
+func setNote(ctx context.Context, db *storage.DB, note storage.StatusNote) error {
 	return db.UpdateSyncState(ctx, func(st *storage.SyncState) error {
-		st.Note, st.NoteAt = note, db.Now().UTC().Truncate(time.Second)
+		st.Note, st.NoteData, st.NoteAt = note.Danish(), note, db.Now().UTC().Truncate(time.Second)
 		return nil
 	})
 }
 
-// SyncNote is the last note about this device's clock ("Enhedens ur gik 3
-// dage for hurtigt; 12 ændringer er omstemplet."), for a week after it was
-// made (now), and "" otherwise.
+// SyncNote is the last note about this device's clock or refused changes,
+// in Danish ("Enhedens ur gik 3 dage for hurtigt; 12 ændringer er
+// omstemplet."), for a week after it was made (now), and "" otherwise.
 func SyncNote(st storage.SyncState, now time.Time) string {
 	if st.Note == "" || now.Sub(st.NoteAt) > 7*24*time.Hour {
 		return ""
 	}
 	return st.Note
+}
+
+// SyncNoteData is SyncNote as what happened, for a screen to say in its
+// language; ok is false when there is no note to show. A note an older
+// version stored as text has ok true and a zero StatusNote: its text
+// (SyncNote) is shown as it is.
+func SyncNoteData(st storage.SyncState, now time.Time) (note storage.StatusNote, ok bool) {
+	if SyncNote(st, now) == "" {
+		return storage.StatusNote{}, false
+	}
+	return st.NoteData, true
 }
 
 // keepLocalOverDefaults settles the conflicts that linking a council makes
