@@ -179,6 +179,12 @@ func bundleError(err error) error {
 	return err
 }
 
+// refusedMenu names the menu item that shows the refused changes:
+// »Filer › Afviste ændringer«.
+func refusedMenu() string {
+	return lang.L("File menu") + " › " + strings.TrimSuffix(lang.L("Refused changes…"), "…")
+}
+
 // setAsideText says that a file of the hub's set this computer's own
 // refused changes aside (storage.SetAsideRefusedOwn), and where they are;
 // the rule's reason, which storage words in Danish, only on a Danish
@@ -187,7 +193,7 @@ func setAsideText(aside []storage.Refused) string {
 	if len(aside) == 0 {
 		return ""
 	}
-	menu := lang.L("File menu") + " › " + strings.TrimSuffix(lang.L("Refused changes…"), "…")
+	menu := refusedMenu()
 	text := lang.L("{{.N}} of this computer's changes are refused now, for instance because the minutes were approved meanwhile. They are set aside, so that the rest of its changes still go out: see {{.Menu}}.", map[string]any{"N": len(aside), "Menu": menu})
 	if current() == model.Danish {
 		text += "\n" + lang.L("Why: {{.Reason}}", map[string]any{"Reason": aside[0].Reason})

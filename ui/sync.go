@@ -235,8 +235,9 @@ func (s *syncer) refresh() {
 	default: // before the first sync of this session: the one remembered
 		msg = storedErrText(st.Error, st.ErrorCode)
 	}
-	// What this device did about its own clock, kept a week.
-	if note := exchange.SyncNote(st, s.u.db.Now()); note != "" {
+	// What this device did about its own clock, or its refused changes,
+	// kept a week, in the screen's language.
+	if note := syncNoteText(st, s.u.db.Now()); note != "" {
 		msg = strings.TrimSpace(msg + "\n" + note)
 	}
 	s.problem.SetText(msg)
