@@ -364,18 +364,26 @@ func TestSlowHubBlamesNoLaptop(t *testing.T) {
 	}
 }
 
+// aheadOfPeers is a hub with two laptops on time and laptop a two days
+// ahead of them all, each synced once: a's clock is the wrong one.
+func aheadOfPeers(t *testing.T) (h *hub, council string, a *storage.DB) {
+	t.Helper()
+	h = newHub(t)
+	council = h.council(t, "Jyderup")
+	b := h.laptop(t, "b", council, 0)
+	c := h.laptop(t, "c", council, 0)
+	a = h.laptop(t, "a", council, 48*time.Hour)
+	syncOK(t, b)
+	syncOK(t, c)
+	syncOK(t, a)
+	return h, council, a
+}
+
 // A laptop two days ahead of a hub and of the other laptops is the wrong
 // one: it is told once, and while its date stays wrong the next syncs
 // re-stamp its new edits without saying it again.
 func TestClockAheadNotedOnce(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	b := h.laptop(t, "b", council, 0)
-	c := h.laptop(t, "c", council, 0)
-	a := h.laptop(t, "a", council, 48*time.Hour)
-	syncOK(t, b)
-	syncOK(t, c)
-	syncOK(t, a)
+	h, council, a := aheadOfPeers(t)
 	var first string
 	for i, name := range []string{"Åse", "Bo", "Cai"} {
 		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: name, Role: model.RoleMember}))

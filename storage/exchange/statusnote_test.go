@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
@@ -16,14 +15,7 @@ import (
 // to say in its language; the next sync, its clock still wrong, neither
 // says it again nor changes the note.
 func TestClockNoteStoredStructured(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	b := h.laptop(t, "b", council, 0)
-	c := h.laptop(t, "c", council, 0)
-	a := h.laptop(t, "a", council, 48*time.Hour)
-	syncOK(t, b)
-	syncOK(t, c)
-	syncOK(t, a)
+	_, council, a := aheadOfPeers(t)
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleMember}))
 	res := syncOK(t, a)
 	st := noerr.Get(a.SyncState(t.Context()))(t)
