@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -196,5 +197,61 @@ func TestProposalsImportProblemsInEnglish(t *testing.T) {
 		if strings.Contains(shown, da) {
 			t.Errorf("the English refusal says »%s«:\n%s", da, shown)
 		}
+	}
+}
+
+// A file that cannot be imported at all (not a workbook, the old .xls
+// format, a workbook with no sheet to read) is refused before any preview:
+// in English the refusal is English and says what to do, where before it
+// said only that something unexpected failed; in Danish it is xlsx's own
+// sentence, which may name the sheet.
+func TestWorkbookRefusalsInEnglish(t *testing.T) {
+	notWorkbook := []byte("Navn;Rolle\nÅse;formand\n") // a CSV saved as .xlsx
+	oldXLS := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...)
+	f := excelize.NewFile()
+	f.SetCellValue("Sheet1", "A1", "Regnskab")
+	var noSheets bytes.Buffer
+	ok(t, f.Write(&noSheets))
+	cases := []struct {
+		name string
+		file []byte
+		en   string
+	}{
+		{"not a workbook", notWorkbook, "The file is not an Excel workbook (.xlsx)"},
+		{"old format", oldXLS, "The file is in the old Excel format (.xls)"},
+		{"no sheet to read", noSheets.Bytes(), "The workbook has no sheet of budget wishes, projects or members"},
+	}
+	defer SetupLanguage("da")
+	for _, c := range cases {
+		_, err := xlsx.Read(bytes.NewReader(c.file), "c1", 2027)
+		if err == nil {
+			t.Fatalf("%s: read without an error", c.name)
+		}
+		ok(t, SetupLanguage("en"))
+		en := errText(err)
+		ok(t, SetupLanguage("da"))
+		da := errText(err)
+		if !strings.HasPrefix(en, c.en) {
+			t.Errorf("%s: English says %q, want %q…", c.name, en, c.en)
+		}
+		for _, w := range []string{"filen", "regnearket", "ikke", "prøv"} {
+			if strings.Contains(strings.ToLower(en), w) {
+				t.Errorf("%s: English says »%s«: %q", c.name, w, en)
+			}
+		}
+		if da != err.Error() {
+			t.Errorf("%s: Danish says %q, want xlsx's %q", c.name, da, err.Error())
+		}
+	}
+	// Too many rows in one sheet names the sheet in Danish; in English it
+	// is the workbook's size.
+	wrapped := fmt.Errorf("fanen »Budgetønsker« har mere end %d rækker: %w", xlsx.MaxRows, xlsx.ErrTooLarge)
+	ok(t, SetupLanguage("en"))
+	if en := errText(wrapped); !strings.HasPrefix(en, "The workbook is too large to be imported") {
+		t.Errorf("too many rows, in English: %q", en)
+	}
+	ok(t, SetupLanguage("da"))
+	if da := errText(wrapped); !strings.Contains(da, "»Budgetønsker«") {
+		t.Errorf("too many rows, in Danish: %q", da)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"lokalraad/assets"
 	"lokalraad/model"
+	"lokalraad/model/xlsx"
 	"lokalraad/storage"
 )
 
@@ -277,6 +278,15 @@ func oneErr(err error) string {
 	case errors.Is(err, storage.ErrLocked):
 		return lang.L("The minutes are approved and locked. Reopen them to make changes.")
 	}
+	// A workbook that cannot be read at all: in Danish its own sentence,
+	// which may name the sheet; elsewhere the catalogue's.
+	if current() != model.Danish {
+		for _, k := range workbookErrs {
+			if errors.Is(err, k.err) {
+				return lang.L(k.key)
+			}
+		}
+	}
 	// Sync's stops that ask for a new enrolment code, also as the status
 	// bar keeps them (their Danish text).
 	for _, k := range enrolAgain {
@@ -310,6 +320,21 @@ var enrolAgain = []struct {
 }{
 	{storage.ErrCopiedDevice, "This computer's data was copied from another computer, which uses the same identity. Your changes are kept here and are sent once the computer is enrolled again with a new enrolment code from the municipality."},
 	{storage.ErrSecretMissing, "The database was moved or copied without its key file. Enrol the computer again with a new enrolment code from the municipality."},
+}
+
+// workbookErrs are the catalogue keys of the reasons a workbook cannot be
+// imported at all (model/xlsx), before any preview; the Danish catalogue
+// says them as xlsx does.
+var workbookErrs = []struct {
+	err error
+	key string
+}{
+	{xlsx.ErrNotWorkbook, "The file is not an Excel workbook (.xlsx)"},
+	{xlsx.ErrNoSheets, "The workbook has no sheet of budget wishes, projects or members (the sheets must be named Budgetønsker, Projekter or Medlemmer)"},
+	{xlsx.ErrOldFormat, "The file is in the old Excel format (.xls); open it in Excel or LibreOffice, save it as .xlsx and try again"},
+	{xlsx.ErrPassword, "The workbook is protected by a password; save it without a password and try again"},
+	{xlsx.ErrDamaged, "The workbook is damaged and cannot be read; open it in Excel or LibreOffice, save it again and try again"},
+	{xlsx.ErrTooLarge, "The workbook is too large to be imported; a council's workbook is far smaller, so the file may be damaged"},
 }
 
 // codeTexts are the catalogue keys of the error codes (model.Code).
