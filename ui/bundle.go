@@ -54,7 +54,7 @@ func (u *App) bundleTo(path, council string) {
 			progress.Hide()
 			if err != nil {
 				os.Remove(path) // the dialog's empty file
-				u.showError(bundleError(err))
+				u.showError(err)
 				return
 			}
 			dialog.ShowInformation(lang.L("Sync by file"),
@@ -117,7 +117,7 @@ func (u *App) bundleFrom(path string) {
 		u.do(func() {
 			progress.Hide()
 			if err != nil {
-				u.showError(fmt.Errorf("%s: %w", filepath.Base(path), bundleError(err)))
+				u.showError(fmt.Errorf("%s: %w", filepath.Base(path), err))
 				return
 			}
 			u.refreshAfterSync(applied.Rows) // the screens show what came
@@ -136,20 +136,6 @@ func (u *App) bundleFrom(path string) {
 	}()
 }
 
-// bundleErrors are the catalogue keys of a refused bundle's reasons, for
-// the screens in English; in Danish the reason is shown as it is, with its
-// details.
-var bundleErrors = []struct {
-	err error
-	key string
-}{
-	{exchange.ErrForeignBundle, "The sync file belongs to another local council."},
-	{exchange.ErrRefusedBundle, "The sync file is refused, and nothing was read in."},
-	{exchange.ErrBadBundle, "The file is not a sync file of Lokalråd, or it is damaged."},
-	{exchange.ErrBundleTooMany, "Too many changes for one sync file: sync over the network instead."},
-	{exchange.ErrBundleBlob, "An attachment in the sync file is damaged or unknown."},
-}
-
 // fileError words the operating system's errors of a file on a stick
 // (gone, not allowed, full) for the screens; others pass as they are.
 func fileError(err error) error {
@@ -162,19 +148,6 @@ func fileError(err error) error {
 		return &userError{msg: lang.L("Lokalråd may not read or write there: choose another folder.")}
 	case errors.Is(err, syscall.ENOSPC):
 		return storage.ErrDiskFull
-	}
-	return err
-}
-
-// bundleError is err worded for the screens.
-func bundleError(err error) error {
-	if current() == model.Danish {
-		return err
-	}
-	for _, b := range bundleErrors {
-		if errors.Is(err, b.err) {
-			return &userError{msg: lang.L(b.key)}
-		}
 	}
 	return err
 }

@@ -17,6 +17,7 @@ import (
 	"lokalraad/model"
 	"lokalraad/model/xlsx"
 	"lokalraad/storage"
+	"lokalraad/storage/exchange"
 )
 
 // PrefLanguage is the preference that keeps the chosen language ("da" or
@@ -248,6 +249,8 @@ func oneErr(err error) string {
 	switch {
 	case errors.As(err, &ue):
 		return ue.msg
+	case current() != model.Danish && sentinelKey(err) != "":
+		return lang.L(sentinelKey(err))
 	case errors.As(err, &fe):
 		if label, ok := errFieldLabel(fe); ok && translated(fe.Key) {
 			return label + ": " + lowerFirst(lang.L(fe.Key))
@@ -278,15 +281,6 @@ func oneErr(err error) string {
 	case errors.Is(err, storage.ErrLocked):
 		return lang.L("The minutes are approved and locked. Reopen them to make changes.")
 	}
-	// A workbook that cannot be read at all: in Danish its own sentence,
-	// which may name the sheet; elsewhere the catalogue's.
-	if current() != model.Danish {
-		for _, k := range workbookErrs {
-			if errors.Is(err, k.err) {
-				return lang.L(k.key)
-			}
-		}
-	}
 	// Sync's stops that ask for a new enrolment code, also as the status
 	// bar keeps them (their Danish text).
 	for _, k := range enrolAgain {
@@ -314,27 +308,43 @@ func oneErr(err error) string {
 
 // enrolAgain are the catalogue keys of the errors after which this
 // computer syncs only once enrolled again.
-var enrolAgain = []struct {
-	err error
-	key string
-}{
+var enrolAgain = []errKey{
 	{storage.ErrCopiedDevice, "This computer's data was copied from another computer, which uses the same identity. Your changes are kept here and are sent once the computer is enrolled again with a new enrolment code from the municipality."},
 	{storage.ErrSecretMissing, "The database was moved or copied without its key file. Enrol the computer again with a new enrolment code from the municipality."},
 }
 
-// workbookErrs are the catalogue keys of the reasons a workbook cannot be
-// imported at all (model/xlsx), before any preview; the Danish catalogue
-// says them as xlsx does.
-var workbookErrs = []struct {
+// errKey is an error and the catalogue key that says it.
+type errKey struct {
 	err error
 	key string
-}{
+}
+
+// sentinels are the catalogue keys of errors whose Danish sentence says
+// more than the key (a file's or a sheet's name, details): a Danish screen
+// shows the error as it is, the others the key's text. A sync file refused
+// (exchange), and a workbook that cannot be read at all (model/xlsx).
+var sentinels = []errKey{
+	{exchange.ErrForeignBundle, "The sync file belongs to another local council."},
+	{exchange.ErrRefusedBundle, "The sync file is refused, and nothing was read in."},
+	{exchange.ErrBadBundle, "The file is not a sync file of Lokalråd, or it is damaged."},
+	{exchange.ErrBundleTooMany, "Too many changes for one sync file: sync over the network instead."},
+	{exchange.ErrBundleBlob, "An attachment in the sync file is damaged or unknown."},
 	{xlsx.ErrNotWorkbook, "The file is not an Excel workbook (.xlsx)"},
 	{xlsx.ErrNoSheets, "The workbook has no sheet of budget wishes, projects or members (the sheets must be named Budgetønsker, Projekter or Medlemmer)"},
 	{xlsx.ErrOldFormat, "The file is in the old Excel format (.xls); open it in Excel or LibreOffice, save it as .xlsx and try again"},
 	{xlsx.ErrPassword, "The workbook is protected by a password; save it without a password and try again"},
 	{xlsx.ErrDamaged, "The workbook is damaged and cannot be read; open it in Excel or LibreOffice, save it again and try again"},
 	{xlsx.ErrTooLarge, "The workbook is too large to be imported; a council's workbook is far smaller, so the file may be damaged"},
+}
+
+// sentinelKey is the key of the first of sentinels err is, or "".
+func sentinelKey(err error) string {
+	for _, k := range sentinels {
+		if errors.Is(err, k.err) {
+			return k.key
+		}
+	}
+	return ""
 }
 
 // codeTexts are the catalogue keys of the error codes (model.Code).

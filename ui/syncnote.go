@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -31,14 +32,7 @@ func syncNoteText(st storage.SyncState, now time.Time) string {
 	if r := n.Refused; !r.IsZero() {
 		parts = append(parts, refusedNoteText(r))
 	}
-	text := ""
-	for i, p := range parts {
-		if i > 0 {
-			text += " "
-		}
-		text += p
-	}
-	return text
+	return strings.Join(parts, " ")
 }
 
 // clockNoteText says that this device's clock ran ahead and what was done.
