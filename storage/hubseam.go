@@ -1,16 +1,20 @@
 package storage
 
 // What another hub store (storage/postgres) needs of this package: the
-// checks of an op's shape, the signing of a key directory, and, to move a
+// checks of an op's shape, the signing of a key directory and of a file's
+// seal (FileSeal), and, to move a
 // hub from its SQLite file (kommune migrate), the hub's identity and the
 // registry as stored.
 
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
+	"time"
 
 	"lokalraad/model"
 )
@@ -132,4 +136,70 @@ func SameEdit(h, c Change, erasedTo func(v string) bool) bool { return sameEdit(
 func Endorsement(c Change, key ed25519.PrivateKey) string {
 	c.Sig = ""
 	return endorsedPrefix + base64.StdEncoding.EncodeToString(ed25519.Sign(key, signedBytes(c)))
+}
+
+// A FileSeal is what a hub vouches for in a file it writes of a council
+// (exchange's bundle): that the file is this hub's, of this council, made
+// then, with these ops (their number and the checksum of their encoding)
+// and this key directory. A laptop judges its own changes by what a file
+// of the hub's holds (SetAsideRefusedOwn), and takes back those it set
+// aside, only when the hub's key signed the file's seal: a file written in
+// the hub's name by anyone else, leaving out changes the hub took, is read
+// as any other computer's file.
+type FileSeal struct {
+	Council string
+	Hub     string // the hub's replica id: the file's writer
+	Created time.Time
+	Count   int
+	SHA256  string        // of the file's ops as written
+	Keys    *KeyDirectory // the directory the file carries
+}
+
+// signedBytes is the seal's unambiguous encoding, tagged so that no op or
+// key directory (each with a tag of its own) encodes alike.
+func (s FileSeal) signedBytes() []byte {
+	b := []byte("lokalraad-hubfile/1\x00")
+	str := func(v string) {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(v)))
+		b = append(b, v...)
+	}
+	str(s.Council)
+	str(s.Hub)
+	b = binary.BigEndian.AppendUint64(b, uint64(s.Created.Unix()))
+	b = binary.BigEndian.AppendUint64(b, uint64(s.Count))
+	str(s.SHA256)
+	if s.Keys == nil {
+		str("")
+	} else {
+		sum := sha256.Sum256(s.Keys.signedBytes())
+		str(s.Keys.Sig)
+		b = append(b, sum[:]...)
+	}
+	return b
+}
+
+// Sign signs the seal with a hub's key (base64).
+func (s FileSeal) Sign(key ed25519.PrivateKey) string {
+	return base64.StdEncoding.EncodeToString(ed25519.Sign(key, s.signedBytes()))
+}
+
+// Verify tells whether sig is the signature of the seal by the hub whose
+// public key (base64) is hubKey.
+func (s FileSeal) Verify(hubKey, sig string) bool {
+	key, err := base64.StdEncoding.DecodeString(hubKey)
+	raw, err2 := base64.StdEncoding.DecodeString(sig)
+	return err == nil && err2 == nil && len(key) == ed25519.PublicKeySize && len(raw) == ed25519.SignatureSize &&
+		ed25519.Verify(key, s.signedBytes(), raw)
+}
+
+// ErrNotHub: only the municipality's hub seals its files.
+var ErrNotHub = error(model.NewError(model.Forbidden, "kun kommunens server kan underskrive sine synkroniseringsfiler"))
+
+// SealHubFile signs a file's seal with this hub's key (exchange.HubStore);
+// ErrNotHub on a laptop.
+func (db *DB) SealHubFile(s FileSeal) (string, error) {
+	if !db.isHub() || s.Hub != db.self() {
+		return "", ErrNotHub
+	}
+	return s.Sign(db.signKey()), nil
 }

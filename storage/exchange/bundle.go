@@ -83,6 +83,27 @@ type bundleFile struct {
 	Header BundleHeader      `json:"header"`
 	Ops    json.RawMessage   `json:"ops"`
 	Blobs  map[string][]byte `json:"blobs,omitempty"`
+	// HubSig is the hub's signature of the file's seal (storage.FileSeal),
+	// in a file the hub wrote. It travels in the gzip header's comment
+	// (hubSealPrefix), not in the JSON: versions before it refuse any
+	// field of the JSON they do not know, and read the hub's files still.
+	HubSig string `json:"-"`
+}
+
+// hubSealPrefix begins the gzip comment of a file the hub sealed.
+const hubSealPrefix = "lokalraad-hubseal "
+
+// seal is what the hub signs of a file with header h (storage.FileSeal).
+func (h BundleHeader) seal() storage.FileSeal {
+	return storage.FileSeal{Council: h.Council, Hub: h.Device, Created: h.Created, Count: h.Count, SHA256: h.SHA256, Keys: h.Keys}
+}
+
+// hubs tells whether a file with header h and hub signature sig is the
+// hub's: written under the id of the hub of its key directory, and its
+// seal signed with that hub's key. The directory itself is checked
+// against the hub this device trusts by the reader (CheckKeyDirectory).
+func (h BundleHeader) hubs(sig string) bool {
+	return h.Keys != nil && h.Device == h.Keys.Hub && sig != "" && h.seal().Verify(h.Keys.HubKey, sig)
 }
 
 // ErrBundleBlob: a file in a bundle does not match its checksum, or no
@@ -125,12 +146,17 @@ func (cl *Client) WriteBundle(ctx context.Context, w io.Writer, db *storage.DB, 
 	if err != nil {
 		return BundleHeader{}, err
 	}
-	return encodeBundle(w, h, cs, files)
+	var seal func(storage.FileSeal) (string, error)
+	if h.Keys != nil && h.Keys.Hub == h.Device {
+		seal = db.SealHubFile // the hub's own file (kommune bundle on SQLite)
+	}
+	return encodeBundle(w, h, cs, files, seal)
 }
 
 // encodeBundle writes the bundle of h with ops cs and files, filling in
-// the header's format, count and checksum.
-func encodeBundle(w io.Writer, h BundleHeader, cs []storage.Change, files map[string][]byte) (BundleHeader, error) {
+// the header's format, count and checksum; seal, given on a hub, signs
+// the file's seal (bundleFile.HubSig).
+func encodeBundle(w io.Writer, h BundleHeader, cs []storage.Change, files map[string][]byte, seal func(storage.FileSeal) (string, error)) (BundleHeader, error) {
 	ops, err := EncodeOps(cs)
 	if err != nil {
 		return BundleHeader{}, err
@@ -142,6 +168,13 @@ func encodeBundle(w io.Writer, h BundleHeader, cs []storage.Change, files map[st
 	sum := sha256.Sum256(raw)
 	h.Format, h.Version, h.Count, h.SHA256 = BundleFormat, bundleVersion, len(ops), hex.EncodeToString(sum[:])
 	zw := newGzip(w)
+	if seal != nil {
+		sig, err := seal(h.seal())
+		if err != nil {
+			return BundleHeader{}, err
+		}
+		zw.Comment = hubSealPrefix + sig
+	}
 	if err := json.NewEncoder(zw).Encode(bundleFile{Header: h, Ops: raw, Blobs: files}); err != nil {
 		return h, err
 	}
@@ -185,7 +218,7 @@ func (cl *Client) WriteStoreBundle(ctx context.Context, w io.Writer, store HubSt
 			return BundleHeader{}, err
 		}
 	}
-	return encodeBundle(w, h, cs, files)
+	return encodeBundle(w, h, cs, files, store.SealHubFile)
 }
 
 // storeBlobs reads, from a hub's store, the files the council's live
@@ -323,22 +356,24 @@ func keepBundleBlobs(db *storage.DB, files map[string][]byte) error {
 // ReadBundle reads and checks a bundle: format, checksum, count, and that
 // every op belongs to the header's council or to the municipality.
 func (cl *Client) ReadBundle(r io.Reader) (BundleHeader, []storage.Change, error) {
-	h, cs, _, err := cl.readBundle(r)
+	h, cs, _, _, err := cl.readBundle(r)
 	return h, cs, err
 }
 
 // readBundle is ReadBundle that also returns the files the bundle carries,
-// each checked against its name.
-func (cl *Client) readBundle(r io.Reader) (BundleHeader, []storage.Change, map[string][]byte, error) {
+// each checked against its name, and whether the file is the hub's
+// (BundleHeader.hubs; its directory is still to be checked against the
+// hub this device trusts).
+func (cl *Client) readBundle(r io.Reader) (h BundleHeader, cs []storage.Change, files map[string][]byte, hubs bool, err error) {
 	var f bundleFile
-	h, cs, err := cl.decodeBundle(r, &f)
+	h, cs, err = cl.decodeBundle(r, &f)
 	if err != nil {
-		return h, cs, nil, err
+		return h, cs, nil, false, err
 	}
 	if err := checkBundleBlobs(f.Blobs, cs); err != nil {
-		return h, nil, nil, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+		return h, nil, nil, false, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
-	return h, cs, f.Blobs, nil
+	return h, cs, f.Blobs, h.hubs(f.HubSig), nil
 }
 
 // decodeBundle reads a bundle into f and checks its ops. It reads as a
@@ -354,6 +389,9 @@ func (cl *Client) decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []stor
 	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return BundleHeader{}, nil, bad("%s", plain(err))
+	}
+	if sig, ok := strings.CutPrefix(zr.Comment, hubSealPrefix); ok {
+		f.HubSig = sig
 	}
 	lr := &io.LimitedReader{R: zr, N: cl.MaxBundle + 1}
 	// Each value is read with a bound of its own (cr.allow), so a value
@@ -529,7 +567,7 @@ func stopped(ctx context.Context, err error) error {
 
 func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB) (BundleHeader, storage.Applied, error) {
 	var none storage.Applied
-	h, cs, files, err := cl.readBundle(r)
+	h, cs, files, hubs, err := cl.readBundle(r)
 	if err != nil {
 		return h, none, err
 	}
@@ -597,8 +635,8 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	// laptop's file (or an old one of its own) carries it back: that file
 	// says nothing of what the hub took, and taking it back showed what no
 	// other computer shows, and made this device's next file be refused.
-	// Only a file of the hub's brings it back (sync_apply.go judgedOps).
-	hubs := h.Keys != nil && h.Device == h.Keys.Hub
+	// Only a file of the hub's, its seal signed by the hub's key, brings
+	// it back (sync_apply.go judgedOps).
 	if !hubs {
 		refused, err := db.RefusedChanges(ctx, h.Council)
 		if err != nil {
@@ -681,7 +719,7 @@ func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 }
 
 func (cl *Client) hubImportBundle(ctx context.Context, r io.Reader, db HubStore, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
-	h, cs, files, err := cl.readBundle(r)
+	h, cs, files, _, err := cl.readBundle(r)
 	if err != nil {
 		return h, 0, err
 	}

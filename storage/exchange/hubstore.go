@@ -57,6 +57,10 @@ type HubStore interface {
 	// one hub signs with the same key.
 	HubDirectory(ctx context.Context, council string) (storage.KeyDirectory, error)
 
+	// SealHubFile signs the seal of a file the hub writes (a bundle) with
+	// the hub's key; storage.ErrNotHub when the seal names another writer.
+	SealHubFile(s storage.FileSeal) (string, error)
+
 	// HubCouncil returns a council the hub holds; storage.ErrNotFound when
 	// it holds none by that id.
 	HubCouncil(ctx context.Context, id string) (model.Council, error)

@@ -236,7 +236,7 @@ func TestStoresBundleRoundTrip(t *testing.T) {
 		var forged bytes.Buffer
 		h0, _, err := cli.ReadBundle(bytes.NewReader(raw))
 		ok(t, err)
-		_, err = encodeBundle(&forged, h0, cs, nil)
+		_, err = encodeBundle(&forged, h0, cs, nil, nil)
 		ok(t, err)
 		before := len(allPulled(t, h.store, ""))
 		if _, _, err := cli.HubImportBundle(context.Background(), &forged, h.store, now, time.Hour); !errors.Is(err, ErrRefusedBundle) {

@@ -184,7 +184,7 @@ func TestStoresRestoredLaptopTakesItsErasedOpFromHubBundle(t *testing.T) {
 			t.Fatal("the hub's bundle lacks the laptop's own op")
 		}
 		var forged bytes.Buffer
-		_, err = encodeBundle(&forged, hd, cs, nil)
+		_, err = encodeBundle(&forged, hd, cs, nil, nil)
 		ok(t, err)
 		if _, _, err := cli.ImportBundle(context.Background(), &forged, a); !errors.Is(err, storage.ErrOwnDevice) {
 			t.Errorf("a forged own op under the hub's endorsement: %v", err)

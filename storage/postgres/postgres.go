@@ -508,6 +508,14 @@ func (s *Store) HubDirectory(ctx context.Context, council string) (storage.KeyDi
 	return d, nil
 }
 
+// SealHubFile: see exchange.HubStore.
+func (s *Store) SealHubFile(f storage.FileSeal) (string, error) {
+	if f.Hub != s.device {
+		return "", storage.ErrNotHub
+	}
+	return f.Sign(s.key), nil
+}
+
 // --- councils: rows of the op log ---
 
 // HubCouncil returns a council by the newest name the op log holds for it.
