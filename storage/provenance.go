@@ -411,6 +411,13 @@ func (db *DB) VerifyOps(ctx context.Context, ops []Change, extra *KeyDirectory) 
 		}
 	}
 	dirs := []*KeyDirectory{&held, extra} // the held list first: a bundle's may be stale
+	// The ops held already, looked up once for the batch: a file read
+	// again (every bundle carries the council's whole log) holds little
+	// else.
+	heldOnes, err := heldOps(ctx, db.sql(), ops)
+	if err != nil {
+		return nil, nil, err
+	}
 	authors := map[string]Author{}
 	var fresh []Change
 	erased := map[string]map[string]bool{} // op id → values erasures name
@@ -418,10 +425,7 @@ func (db *DB) VerifyOps(ctx context.Context, ops []Change, extra *KeyDirectory) 
 		if c.Seq <= 0 || c.Seq > MaxSeq || c.HLC <= 0 || c.HLC > MaxHLC {
 			return fmt.Errorf("%w %s: nummer eller ur uden for det tilladte", ErrBadChange, c.ID())
 		}
-		h, found, err := db.heldOp(ctx, c)
-		if err != nil {
-			return err
-		}
+		h, found := heldOnes[opKey{c.Device, c.Seq}]
 		if found && sameEdit(h, c, func(v string) bool { return erased[c.Council+" "+c.ID()][v] }) {
 			return nil
 		}
@@ -667,6 +671,11 @@ func sameResent(ctx context.Context, tx *sql.Tx, c Change, batch []Change) error
 	if err != nil {
 		return err
 	}
+	return sameHeld(ctx, tx, h, c, batch)
+}
+
+// sameHeld is sameResent with the held op h read already.
+func sameHeld(ctx context.Context, tx *sql.Tx, h, c Change, batch []Change) error {
 	var lookErr error
 	same := sameEdit(h, c, func(v string) bool {
 		ok, err := scrubbedValue(ctx, tx, c.Council, c.ID(), v, batch)

@@ -9,7 +9,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -345,7 +344,21 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 		} else if have != c.Council {
 			return 0, nil, fmt.Errorf("%w: rækken %s hører til et andet råd", ErrBadChange, c.Row)
 		}
-		if k := (opKey{c.Device, c.Seq}); !held[k] && !queued[k] {
+		k := opKey{c.Device, c.Seq}
+		if h, isHeld := held[k]; isHeld {
+			// Held before this batch (a file read again holds little
+			// else): the same op again, compared with the held one in
+			// memory, unless an op id was reused for another edit, which
+			// must not pass silently.
+			if h.HLC != c.HLC || h.Table != c.Table || h.Row != c.Row || h.Field != c.Field {
+				return 0, nil, fmt.Errorf("%w %s: %w", ErrBadChange, c.ID(), ErrOpReused)
+			}
+			if err := sameHeld(ctx, tx, h, c, ops); err != nil {
+				return 0, nil, err
+			}
+			continue
+		}
+		if !queued[k] {
 			queued[k] = true
 			if err := log.add(ctx, q, c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Council, c.Field, c.Value, c.Base, c.Sig); err != nil {
 				return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
@@ -360,8 +373,9 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 				return 0, nil, fmt.Errorf("skriv ændringslog: %w", err)
 			}
 			if k, _ := res.RowsAffected(); k == 0 {
-				// Held already: the same op again, unless an op id was reused
-				// for another edit, which must not pass silently.
+				// A second copy in this batch: the same op again, unless an
+				// op id was reused for another edit, which must not pass
+				// silently.
 				var same int
 				if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device = ? AND seq = ? AND hlc = ? AND tbl = ? AND row_id = ? AND field = ?",
 					c.Device, c.Seq, c.HLC, c.Table, c.Row, c.Field).Scan(&same); err != nil {
@@ -539,11 +553,12 @@ type opKey struct {
 // the lookups' texts are few and each is prepared once.
 const lookupChunk = 250
 
-// heldOps tells which of the ops the change log holds already (by op id).
-// A device none of whose ops in the batch's range of its sequence numbers
-// is held (a first pull: every device) costs one index probe; the ops of
-// the others are looked up one by one, in chunks.
-func heldOps(ctx context.Context, q *stmtTx, ops []Change) (map[opKey]bool, error) {
+// heldOps is the ops of the change log that have the ids of ops (a file
+// read again holds nothing else), as held. A device none of whose ops in
+// the batch's range of its sequence numbers is held (a first pull: every
+// device) costs one index probe; the ops of the others are looked up in
+// chunks.
+func heldOps(ctx context.Context, q querier, ops []Change) (map[opKey]Change, error) {
 	type span struct{ lo, hi int64 }
 	spans := map[string]span{}
 	for _, c := range ops {
@@ -555,16 +570,16 @@ func heldOps(ctx context.Context, q *stmtTx, ops []Change) (map[opKey]bool, erro
 	}
 	some := map[string]bool{}
 	for d, sp := range spans {
-		var one int
-		err := q.QueryRowContext(ctx, "SELECT 1 FROM changes WHERE device = ? AND seq BETWEEN ? AND ? LIMIT 1", d, sp.lo, sp.hi).Scan(&one)
-		switch {
-		case err == nil:
-			some[d] = true
-		case !errors.Is(err, sql.ErrNoRows):
+		any, err := list(ctx, q, func(s scanner) (int, error) {
+			var one int
+			return one, s.Scan(&one)
+		}, "SELECT 1 FROM changes WHERE device = ? AND seq BETWEEN ? AND ? LIMIT 1", d, sp.lo, sp.hi)
+		if err != nil {
 			return nil, err
 		}
+		some[d] = len(any) > 0
 	}
-	held := map[opKey]bool{}
+	held := map[opKey]Change{}
 	if len(some) == 0 {
 		return held, nil
 	}
@@ -582,15 +597,12 @@ func heldOps(ctx context.Context, q *stmtTx, ops []Change) (map[opKey]bool, erro
 		for _, c := range part {
 			args = append(args, c.Device, c.Seq)
 		}
-		ks, err := list(ctx, q, func(s scanner) (opKey, error) {
-			var k opKey
-			return k, s.Scan(&k.device, &k.seq)
-		}, "WITH b(d, s) AS (VALUES "+valuesList(len(part), 2)+") SELECT c.device, c.seq FROM b JOIN changes c ON c.device = b.d AND c.seq = b.s", args...)
+		hs, err := list(ctx, q, scanChange, "WITH b(d, s) AS (VALUES "+valuesList(len(part), 2)+") SELECT "+changeCols+" FROM b JOIN changes c ON c.device = b.d AND c.seq = b.s", args...)
 		if err != nil {
 			return nil, err
 		}
-		for _, k := range ks {
-			held[k] = true
+		for _, h := range hs {
+			held[opKey{h.Device, h.Seq}] = h
 		}
 	}
 	return held, nil

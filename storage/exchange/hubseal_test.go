@@ -18,6 +18,7 @@ import (
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
+	"lokalraad/storage/demo"
 )
 
 // sealOf is the hub signature a file carries ("" for none).
@@ -136,4 +137,47 @@ func TestForgedHubFileSetsNothingAside(t *testing.T) {
 	ok(t, err)
 	syncOK(t, a)
 	converged(t, council, h.db, a, b)
+}
+
+// BenchmarkHubFileRead reads the hub's file of a council with ten years
+// into a laptop that holds all of it already, sealed (the laptop judges
+// its own changes the file lacks: SetAsideRefusedOwn) and, beside it, the
+// same file without its seal (read as any laptop's file); and the
+// laptop's file of it at the SQLite hub, which holds it all too. Every
+// file carries the council's whole log, so a file read again is the usual
+// case.
+func BenchmarkHubFileRead(b *testing.B) {
+	h := newHub(b)
+	a := open(b, "a", 0)
+	ok(b, demo.Large(b.Context(), a, now, demo.LargeSize{Councils: 1, Years: 10}, nil))
+	council := h.council(b, "x")
+	enrolLinking(b, a, h, council)
+	syncOK(b, a)
+	sealed := bundleOf(b, h.db, council)
+	hdr, cs, err := cli.ReadBundle(bytes.NewReader(sealed))
+	ok(b, err)
+	var plain bytes.Buffer
+	_, err = encodeBundle(&plain, hdr, cs, nil, nil)
+	ok(b, err)
+	for _, f := range []struct {
+		name string
+		file []byte
+	}{{"sealed", sealed}, {"unsealed", plain.Bytes()}} {
+		b.Run(f.name, func(b *testing.B) {
+			b.ReportMetric(float64(len(cs)), "ops")
+			for b.Loop() {
+				if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(f.file), a); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	laptops := bundleOf(b, a, council)
+	b.Run("at-hub", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(laptops), h.db, now, storage.MaxClockSkew); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
