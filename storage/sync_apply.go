@@ -79,6 +79,17 @@ type Applied struct {
 	SetAside []Refused
 }
 
+// ApplyHubFileReport is ApplyOpsReport for the ops of a file the hub
+// sealed (exchange's bundle): the hub holds every one of them, so this
+// device's own among them are not judged again, whatever the hub has
+// acknowledged, and one set aside here comes back (judgedOps).
+func (db *DB) ApplyHubFileReport(ctx context.Context, ops []Change) (Applied, error) {
+	return db.ApplyOpsReport(context.WithValue(ctx, heldAtHubKey{}, true), ops)
+}
+
+// heldAtHubKey marks a context whose ops the hub holds (ApplyHubFileReport).
+type heldAtHubKey struct{}
+
 // judgedOps are the ops of fresh the model's rules judge on arrival. On
 // a laptop that is all but its own ops the hub has not acknowledged, which
 // come back only signed by its own key: after a restore, or after this
@@ -89,7 +100,9 @@ type Applied struct {
 // on. An old file of this laptop's can bring back one the hub did refuse;
 // the hub's next file sets it aside again (it is past what the file holds
 // of this laptop). Own ops the hub acknowledged are judged: one it refused
-// over the network, before later ones were acknowledged, stays out.
+// over the network, before later ones were acknowledged, stays out;
+// except in a file the hub sealed (ApplyHubFileReport), which holds only
+// what the hub took.
 func (db *DB) judgedOps(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) {
 	self := db.self()
 	if db.isHub() || !slices.ContainsFunc(fresh, func(c Change) bool { return c.Device == self }) {
@@ -98,6 +111,9 @@ func (db *DB) judgedOps(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Chan
 	acked, err := getMetaInt(ctx, tx, MetaAcked)
 	if err != nil {
 		return nil, err
+	}
+	if atHub, _ := ctx.Value(heldAtHubKey{}).(bool); atHub {
+		acked = 0 // the hub's sealed file: it holds every own op it carries
 	}
 	return slices.DeleteFunc(slices.Clone(fresh), func(c Change) bool { return c.Device == self && c.Seq > acked }), nil
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -636,7 +637,8 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	// says nothing of what the hub took, and taking it back showed what no
 	// other computer shows, and made this device's next file be refused.
 	// Only a file of the hub's, its seal signed by the hub's key, brings
-	// it back (sync_apply.go judgedOps).
+	// it back (sync_apply.go judgedOps), however old: the hub holds every
+	// op it ever sealed into a file.
 	if !hubs {
 		refused, err := db.RefusedChanges(ctx, h.Council)
 		if err != nil {
@@ -648,7 +650,19 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 		}
 		cs = slices.DeleteFunc(cs, func(c storage.Change) bool { return aside[c.ID()] })
 	}
-	a, err := db.ApplyOpsReport(ctx, cs)
+	apply := db.ApplyOpsReport
+	if hubs {
+		apply = db.ApplyHubFileReport
+	}
+	// A sealed file older than one of the hub's read before is the hub's
+	// state of then (left on the stick, or put back): what it lacks the
+	// hub may have taken since, so this device's changes are not judged
+	// by it.
+	current, err := newestHubFile(ctx, db, h, hubs)
+	if err != nil {
+		return h, none, err
+	}
+	a, err := apply(ctx, cs)
 	if errors.Is(err, storage.ErrRefused) {
 		return h, none, fmt.Errorf("synkroniseringsfilen afvises: %w", err)
 	}
@@ -665,11 +679,15 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 			return h, a, err
 		}
 	}
-	// No laptop stuck by stick: a bundle of the hub's brings what decides
-	// which of this device's changes the hub will refuse (minutes approved
-	// meanwhile). Those are set aside now, as a refused push sets them
-	// aside, or every bundle this device writes would be refused whole.
-	if hubs {
+	// No laptop stuck by stick: a bundle of the hub's, the newest read,
+	// brings what decides which of this device's changes the hub will
+	// refuse (minutes approved meanwhile). Those are set aside now, as a
+	// refused push sets them aside, or every bundle this device writes
+	// would be refused whole.
+	if current {
+		if err := db.SetMeta(ctx, metaHubFile+h.Council, strconv.Itoa(h.Count)); err != nil {
+			return h, a, err
+		}
 		if a.SetAside, err = db.SetAsideRefusedOwn(ctx, h.Council, cs); err != nil {
 			return h, a, err
 		}
@@ -681,6 +699,27 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 		}
 	}
 	return h, a, nil
+}
+
+// metaHubFile, followed by a council's id, keeps how many ops the newest
+// file of the hub's that this device read of the council held. The hub's
+// log of a council only grows, so a file of the hub's with fewer is older
+// than that one, whatever the hub's clock said when it was made.
+const metaHubFile = "sync_hub_file:"
+
+// newestHubFile tells whether a file of the hub's (hubs) with header h is
+// at least as new as every file of the hub's this device read of its
+// council before: only such a file says what the hub holds now.
+func newestHubFile(ctx context.Context, db *storage.DB, h BundleHeader, hubs bool) (bool, error) {
+	if !hubs {
+		return false, nil
+	}
+	seen, err := db.Meta(ctx, metaHubFile+h.Council)
+	if err != nil {
+		return false, err
+	}
+	n, err := strconv.Atoi(seen)
+	return seen == "" || err != nil || h.Count >= n, nil
 }
 
 // authorizeOnLaptop is the laptop's half of Authorize for ops arriving in
