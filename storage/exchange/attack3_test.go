@@ -99,22 +99,8 @@ func TestForgedHubFileThenNetworkSync(t *testing.T) {
 	forged := reencoded(t, genuine, nil, func(c storage.Change) bool { return c.Device != b.DeviceID() })
 	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(forged), b)
 	ok(t, err)
-	if len(got.SetAside) != 0 {
-		t.Errorf("the forged file set aside %+v", got.SetAside)
-	}
-	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
-	syncOK(t, b)
-	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), b); err != nil {
-		t.Errorf("b refuses the hub's genuine file: %v", err)
-	}
-	if n := notesOn(t, b, it.ID); n != "L1\nB skrev\n" {
-		t.Errorf("b shows %q, the hub %q", n, notesOn(t, h.db, it.ID))
-	}
-	if rs := noerr.Get(b.RefusedChanges(t.Context(), council))(t); len(rs) != 0 {
-		t.Errorf("b lists as refused what every computer holds: %+v", rs)
-	}
-	syncOK(t, a)
-	converged(t, council, h.db, a, b)
+	lineKept(t, "forged file", got, b, council, it)
+	lineKeptAfterNetworkSync(t, h, council, a, b, it)
 }
 
 // A stale file of the hub's (genuine, written before the hub took an edit

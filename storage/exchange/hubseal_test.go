@@ -112,6 +112,39 @@ func TestHubFilesAreSealed(t *testing.T) {
 	})
 }
 
+// lineKept checks what reading file (a file of the hub's, or one that says
+// it is) left on b: nothing set aside (got), b's line of the minutes
+// shown, nothing listed as refused.
+func lineKept(t *testing.T, file string, got storage.Applied, b *storage.DB, council string, it model.AgendaItem) {
+	t.Helper()
+	if len(got.SetAside) != 0 {
+		t.Errorf("the %s set aside %+v", file, got.SetAside)
+	}
+	if n := notesOn(t, b, it.ID); n != "L1\nB skrev\n" {
+		t.Errorf("after the %s b shows %q", file, n)
+	}
+	if rs := noerr.Get(b.RefusedChanges(t.Context(), council))(t); len(rs) != 0 {
+		t.Errorf("after the %s b lists as refused what the hub took: %+v", file, rs)
+	}
+}
+
+// lineKeptAfterNetworkSync: b saves a member and syncs once over the
+// network (the hub acknowledges past b's line), then reads the hub's
+// newest file: it is taken, b shows its line and lists nothing as
+// refused, and the hub, a and b converge.
+func lineKeptAfterNetworkSync(t *testing.T, h *hub, council string, a, b *storage.DB, it model.AgendaItem) {
+	t.Helper()
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
+	syncOK(t, b)
+	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), b)
+	if err != nil {
+		t.Errorf("b refuses the hub's newest file: %v", err)
+	}
+	lineKept(t, "hub's newest file", got, b, council, it)
+	syncOK(t, a)
+	converged(t, council, h.db, a, b)
+}
+
 // A forged file of the hub's, the laptop's own edit left out and the
 // genuine seal copied, sets nothing aside: the laptop shows its line, lists
 // nothing as refused, and its next file is taken at the hub.
@@ -120,15 +153,7 @@ func TestForgedHubFileSetsNothingAside(t *testing.T) {
 	forged := reencoded(t, genuine, nil, func(c storage.Change) bool { return c.Device != b.DeviceID() })
 	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(forged), b)
 	ok(t, err)
-	if len(got.SetAside) != 0 {
-		t.Errorf("the forged file set aside %+v", got.SetAside)
-	}
-	if n := notesOn(t, b, it.ID); n != "L1\nB skrev\n" {
-		t.Errorf("after the forged file b shows %q", n)
-	}
-	if rs := noerr.Get(b.RefusedChanges(t.Context(), council))(t); len(rs) != 0 {
-		t.Errorf("b lists as refused what the hub took: %+v", rs)
-	}
+	lineKept(t, "forged file", got, b, council, it)
 	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), h.db, now, storage.MaxClockSkew); err != nil {
 		t.Errorf("b's next file is refused at the hub: %v", err)

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -49,22 +48,14 @@ func lineTakenApprovalStampedBefore(t *testing.T) (h *hub, council string, a, b 
 	return h, council, a, b, it, old, newest
 }
 
-// The old sealed file, read after the newest, sets aside b's line that
-// the hub took (judged with the approval, stamped before it, as arriving
-// together), b shows minutes without it, and lists it as refused.
+// The old sealed file, read after the newest, sets nothing aside: judged
+// with the approval, stamped before b's line, as arriving together, it
+// set aside the line the hub took, and b showed minutes without it.
 func TestReplayedOldHubFileSetsNothingAside(t *testing.T) {
 	_, council, _, b, it, old, _ := lineTakenApprovalStampedBefore(t)
 	_, got, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(old), b)
 	ok(t, err)
-	if len(got.SetAside) != 0 {
-		t.Errorf("the hub's old sealed file set aside what the hub took: %+v", got.SetAside)
-	}
-	if n := notesOn(t, b, it.ID); n != "L1\nB skrev\n" {
-		t.Errorf("after the old file b shows %q", n)
-	}
-	if rs := noerr.Get(b.RefusedChanges(t.Context(), council))(t); len(rs) != 0 {
-		t.Errorf("b lists as refused what the hub took: %+v", rs)
-	}
+	lineKept(t, "hub's old file", got, b, council, it)
 }
 
 // As TestForgedHubFileThenNetworkSync, with the old genuine file in place
@@ -74,25 +65,14 @@ func TestReplayedOldHubFileThenNetworkSync(t *testing.T) {
 	h, council, a, b, it, old, _ := lineTakenApprovalStampedBefore(t)
 	_, _, err := cli.ImportBundleReport(context.Background(), bytes.NewReader(old), b)
 	ok(t, err)
-	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
-	syncOK(t, b)
-	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), b); err != nil {
-		t.Errorf("b refuses the hub's genuine file: %v", err)
-	}
-	if n := notesOn(t, b, it.ID); n != "L1\nB skrev\n" {
-		t.Errorf("b shows %q, the hub %q", n, notesOn(t, h.db, it.ID))
-	}
-	if rs := noerr.Get(b.RefusedChanges(t.Context(), council))(t); len(rs) != 0 {
-		t.Errorf("b lists as refused what every computer holds: %+v", rs)
-	}
-	syncOK(t, a)
-	converged(t, council, h.db, a, b)
+	lineKeptAfterNetworkSync(t, h, council, a, b, it)
 }
 
 // The hub's old sealed file read first, before any newer one, after b
 // took a's approval from a's own file: b cannot tell that the hub took its
-// line since, and sets it aside, as the hub's state of then says. b then syncs once over the network (the hub
-// acknowledges past the line) and reads the hub's newest file: the line
+// line since, and sets it aside, as the hub's state of then says. b then
+// syncs once over the network (the hub acknowledges past the line) and
+// reads the hub's newest file: the line
 // comes back, since a sealed file holds only what the hub took, whatever
 // it acknowledged (storage.ApplyHubFileReport).
 func TestOldHubFileFirstThenNetworkSyncBringsLineBack(t *testing.T) {
@@ -110,17 +90,5 @@ func TestOldHubFileFirstThenNetworkSyncBringsLineBack(t *testing.T) {
 	if len(got.SetAside) != 1 {
 		t.Fatalf("the old file set aside %+v; this test wants b's line aside", got.SetAside)
 	}
-	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
-	syncOK(t, b)
-	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, h.db, council)), b); err != nil {
-		t.Errorf("b refuses the hub's newest file: %v", err)
-	}
-	if n := notesOn(t, b, it.ID); n != "L1\nB skrev\n" {
-		t.Errorf("b shows %q, the hub %q", n, notesOn(t, h.db, it.ID))
-	}
-	if rs := noerr.Get(b.RefusedChanges(t.Context(), council))(t); len(rs) != 0 {
-		t.Errorf("b lists as refused what every computer holds: %+v", rs)
-	}
-	syncOK(t, a)
-	converged(t, council, h.db, a, b)
+	lineKeptAfterNetworkSync(t, h, council, a, b, it)
 }
