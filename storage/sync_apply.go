@@ -593,7 +593,9 @@ func heldOps(ctx context.Context, q querier, ops []Change) (map[opKey]Change, er
 		if err != nil {
 			return nil, err
 		}
-		some[d] = len(any) > 0
+		if len(any) > 0 {
+			some[d] = true
+		}
 	}
 	held := map[opKey]Change{}
 	if len(some) == 0 {

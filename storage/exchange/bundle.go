@@ -638,7 +638,8 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	// other computer shows, and made this device's next file be refused.
 	// Only a file of the hub's, its seal signed by the hub's key, brings
 	// it back (sync_apply.go judgedOps), however old: the hub holds every
-	// op it ever sealed into a file.
+	// op it ever sealed into a file (a hub restored from an older backup
+	// is the exception: it holds less than it once sealed).
 	if !hubs {
 		refused, err := db.RefusedChanges(ctx, h.Council)
 		if err != nil {
@@ -685,7 +686,7 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	// refused push sets them aside, or every bundle this device writes
 	// would be refused whole.
 	if current {
-		if err := db.SetMeta(ctx, metaHubFile+h.Council, strconv.Itoa(h.Count)); err != nil {
+		if err := db.SetMeta(ctx, metaHubFile+h.Council, hubFileMark(h)); err != nil {
 			return h, a, err
 		}
 		if a.SetAside, err = db.SetAsideRefusedOwn(ctx, h.Council, cs); err != nil {
@@ -701,15 +702,25 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	return h, a, nil
 }
 
-// metaHubFile, followed by a council's id, keeps how many ops the newest
-// file of the hub's that this device read of the council held. The hub's
-// log of a council only grows, so a file of the hub's with fewer is older
-// than that one, whatever the hub's clock said when it was made.
+// metaHubFile, followed by a council's id, keeps when the newest file of
+// the hub's that this device read of the council was made and how many
+// ops it held (hubFileMark). Files are ordered by the time first: a hub
+// restored from its backup holds fewer ops than a file it sealed before,
+// and seals its next files later all the same. Of two files made in the
+// same second, the one with fewer ops is the older: the hub's log of a
+// council only grows between restores.
 const metaHubFile = "sync_hub_file:"
+
+// hubFileMark is the mark metaHubFile keeps of a file with header h.
+func hubFileMark(h BundleHeader) string {
+	return strconv.FormatInt(h.Created.Unix(), 10) + " " + strconv.Itoa(h.Count)
+}
 
 // newestHubFile tells whether a file of the hub's (hubs) with header h is
 // at least as new as every file of the hub's this device read of its
-// council before: only such a file says what the hub holds now.
+// council before: only such a file says what the hub holds now. A hub
+// whose clock was set back seals files taken as older until it passes
+// the mark: they judge nothing, which sets nothing aside wrongly.
 func newestHubFile(ctx context.Context, db *storage.DB, h BundleHeader, hubs bool) (bool, error) {
 	if !hubs {
 		return false, nil
@@ -718,8 +729,14 @@ func newestHubFile(ctx context.Context, db *storage.DB, h BundleHeader, hubs boo
 	if err != nil {
 		return false, err
 	}
-	n, err := strconv.Atoi(seen)
-	return seen == "" || err != nil || h.Count >= n, nil
+	at, count, found := strings.Cut(seen, " ")
+	sec, err1 := strconv.ParseInt(at, 10, 64)
+	n, err2 := strconv.Atoi(count)
+	if !found || err1 != nil || err2 != nil {
+		return true, nil // none read before (or a mark of no use)
+	}
+	created := h.Created.Unix()
+	return created > sec || created == sec && h.Count >= n, nil
 }
 
 // authorizeOnLaptop is the laptop's half of Authorize for ops arriving in
