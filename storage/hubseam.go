@@ -2,9 +2,8 @@ package storage
 
 // What another hub store (storage/postgres) needs of this package: the
 // checks of an op's shape, the signing of a key directory and of a file's
-// seal (FileSeal), and, to move a
-// hub from its SQLite file (kommune migrate), the hub's identity and the
-// registry as stored.
+// seal (FileSeal), and, to move a hub from its SQLite file (kommune
+// migrate), the hub's identity and the registry as stored.
 
 import (
 	"context"

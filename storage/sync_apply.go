@@ -586,14 +586,14 @@ func heldOps(ctx context.Context, q querier, ops []Change) (map[opKey]Change, er
 	}
 	some := map[string]bool{}
 	for d, sp := range spans {
-		any, err := list(ctx, q, func(s scanner) (int, error) {
+		found, err := list(ctx, q, func(s scanner) (int, error) {
 			var one int
 			return one, s.Scan(&one)
 		}, "SELECT 1 FROM changes WHERE device = ? AND seq BETWEEN ? AND ? LIMIT 1", d, sp.lo, sp.hi)
 		if err != nil {
 			return nil, err
 		}
-		if len(any) > 0 {
+		if len(found) > 0 {
 			some[d] = true
 		}
 	}
