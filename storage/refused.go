@@ -30,12 +30,18 @@ func (db *DB) SetAside(ctx context.Context, c Change, reason string) error {
 	if c.Device != db.self() {
 		return fmt.Errorf("%s er ikke denne enheds ændring", c.ID())
 	}
+	return db.setAside(ctx, c, reason, true)
+}
+
+// setAside is SetAside of any device's op; own asks that the op be one of
+// this device's the hub has not acknowledged.
+func (db *DB) setAside(ctx context.Context, c Change, reason string, own bool) error {
 	return db.applyTx(ctx, func(tx *sql.Tx) error {
 		acked, err := getMetaInt(ctx, tx, MetaAcked)
 		if err != nil {
 			return err
 		}
-		if c.Seq <= acked {
+		if own && c.Seq <= acked {
 			return fmt.Errorf("%s er allerede modtaget af serveren", c.ID())
 		}
 		held, err := scanChange(tx.QueryRowContext(ctx, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq = ?", c.Device, c.Seq))
@@ -85,27 +91,42 @@ func (db *DB) SetAside(ctx context.Context, c Change, reason string) error {
 // judging one it took before the rule applied would set aside what every
 // other computer shows. Own ops of another council (a staff device's) are
 // not judged: the file says nothing of what the hub holds of them.
-func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Change) ([]Refused, error) {
+//
+// Another device's op this laptop took by stick that the hub will refuse
+// (a line written into minutes approved meanwhile, carried from that
+// laptop's file) is set aside too and returned as relayed: kept, every
+// file this laptop writes would carry it and be refused at the hub whole,
+// for good, and this laptop would show what no other computer shows. Its
+// own laptop learns of the refusal itself. hub must be the hub's file,
+// sealed and the newest read (exchange): only that says what the hub
+// holds now.
+func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Change) (own, relayed []Refused, err error) {
 	self := db.self()
 	var held int64
 	inFile := make(map[string]bool, len(hub))
+	othersInFile := 0
 	for _, c := range hub {
 		inFile[c.ID()] = true
 		if c.Device == self {
 			held = max(held, c.Seq)
+		} else if c.Council == council || c.Council == model.MunicipalityID {
+			othersInFile++
 		}
 	}
 	var found []Refused
 	onlyCheck := errors.New("a check writes nothing")
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		acked, err := getMetaInt(ctx, tx, MetaAcked)
 		if err != nil {
 			return err
 		}
-		var own int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM changes WHERE device = ? AND seq > ? AND council_id IN (?, ?)"+notDemo,
-			self, max(acked, held), council, model.MunicipalityID).Scan(&own); err != nil || own == 0 {
-			return cmp.Or(err, onlyCheck) // nothing of this device's to judge: the usual case
+		// Nothing to judge, the usual case: no op of this device's past
+		// what the hub holds, and of the others' ops none the file lacks
+		// (this device holds every op of the file, read in just now).
+		var mine, others int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FILTER (WHERE device = ? AND seq > ?), COUNT(*) FILTER (WHERE device <> ?) FROM changes WHERE council_id IN (?, ?)"+notDemo,
+			self, max(acked, held), self, council, model.MunicipalityID).Scan(&mine, &others); err != nil || mine == 0 && others <= othersInFile {
+			return cmp.Or(err, onlyCheck)
 		}
 		ops, err := list(ctx, tx, scanChange, "SELECT "+changeCols+" FROM changes WHERE council_id IN (?, ?)"+notDemo+" ORDER BY hlc, device, seq", council, model.MunicipalityID)
 		if err != nil {
@@ -114,15 +135,14 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 		unsent := slices.DeleteFunc(ops, func(c Change) bool {
 			return inFile[c.ID()] || c.Device == self && c.Seq <= max(acked, held)
 		})
-		mine := func(c Change) bool { return c.Device == self }
-		if !slices.ContainsFunc(unsent, mine) {
+		if len(unsent) == 0 {
 			return onlyCheck
 		}
 		if err := db.rowsAsHeld(ctx, tx, unsent); err != nil {
 			return err
 		}
 		ctx := admitting(ctx)
-		for slices.ContainsFunc(unsent, mine) {
+		for len(unsent) > 0 {
 			err := db.admit(ctx, tx, unsent)
 			var r *refusedOp
 			if err == nil || !errors.Is(err, ErrRefused) || !errors.As(err, &r) {
@@ -137,8 +157,9 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 			}
 			if unsent[i].Device != self {
 				// Another device's op this one took by stick, which the
-				// hub will refuse: not this device's to set aside, and
-				// judged as the hub will hold it, without it.
+				// hub will refuse: relayed, and the rest judged as the
+				// hub will hold it, without it.
+				relayed = append(relayed, Refused{Change: unsent[i], Reason: r.Error(), At: db.Now()})
 				if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", unsent[i].Device, unsent[i].Seq); err != nil {
 					return err
 				}
@@ -172,14 +193,19 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 		return onlyCheck
 	})
 	if err != nil && !errors.Is(err, onlyCheck) {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, r := range found {
 		if err := db.SetAside(ctx, r.Change, r.Reason); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return found, nil
+	for _, r := range relayed {
+		if err := db.setAside(ctx, r.Change, r.Reason, false); err != nil {
+			return nil, nil, err
+		}
+	}
+	return found, relayed, nil
 }
 
 // ownRowOnly tells whether every op of c's row is one of this device's

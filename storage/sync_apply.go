@@ -77,6 +77,10 @@ type Applied struct {
 	// kept in the refused list, after a bundle of the hub's was read in
 	// (SetAsideRefusedOwn).
 	SetAside []Refused
+	// Relayed are other devices' ops this device took by file and set
+	// aside on reading the hub's file, which refuses them: carried on,
+	// every file this device writes would be refused whole.
+	Relayed []Refused
 }
 
 // ApplyHubFileReport is ApplyOpsReport for the ops of a file the hub

@@ -131,6 +131,9 @@ func (u *App) bundleFrom(path string) {
 			if aside := setAsideText(applied.SetAside); aside != "" {
 				msg += "\n\n" + aside
 			}
+			if relayed := relayedText(applied.Relayed); relayed != "" {
+				msg += "\n\n" + relayed
+			}
 			dialog.ShowInformation(lang.L("Sync by file"), msg, u.win)
 		})
 	}()
@@ -172,4 +175,17 @@ func setAsideText(aside []storage.Refused) string {
 		text += "\n" + lang.L("Why: {{.Reason}}", map[string]any{"Reason": aside[0].Reason})
 	}
 	return text
+}
+
+// relayedText says that a file of the hub's set aside changes of other
+// computers that this one took by file and the hub refuses
+// (storage.SetAsideRefusedOwn), and where they are.
+func relayedText(relayed []storage.Refused) string {
+	switch len(relayed) {
+	case 0:
+		return ""
+	case 1:
+		return lang.L("A change from another computer, which this computer took by file, is refused by the municipality. It is set aside, so that this computer's files are taken: see {{.Menu}}.", map[string]any{"Menu": refusedMenu()})
+	}
+	return lang.L("{{.N}} changes from other computers, which this computer took by file, are refused by the municipality. They are set aside, so that this computer's files are taken: see {{.Menu}}.", map[string]any{"N": len(relayed), "Menu": refusedMenu()})
 }

@@ -100,12 +100,22 @@ func offlineLaptops(t *testing.T) (council string, a, b *storage.DB) {
 // offlineLaptopsAndHub is offlineLaptops with the hub's database, whose
 // files the laptops read as the municipality's.
 func offlineLaptopsAndHub(t *testing.T) (council string, a, b, hubDB *storage.DB) {
+	council, ls, hubDB := laptopsAndHub(t, 2)
+	return council, ls[0], ls[1], hubDB
+}
+
+// laptopsAndHub is n laptops of one council, enrolled and then offline,
+// and the hub's database.
+func laptopsAndHub(t *testing.T, n int) (council string, laptops []*storage.DB, hubDB *storage.DB) {
 	hubDB = newTestDB(t)
 	ts := httptest.NewServer(exchange.NewServer(t.Context(), hubDB, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
 	defer ts.Close()
 	hub := &testHub{db: hubDB, url: ts.URL}
 	council = hub.council(t, "Jyderup Lokalråd")
-	return council, hub.laptop(t, council), hub.laptop(t, council), hubDB
+	for range n {
+		laptops = append(laptops, hub.laptop(t, council))
+	}
+	return council, laptops, hubDB
 }
 
 // fileOf writes db's changes for council into a sync file, as Filer ›
@@ -239,4 +249,58 @@ func TestEditSetAsideByFileIsSaid(t *testing.T) {
 	if got := noerr.Get(bdb.AgendaItem(t.Context(), it.ID))(t); got.Notes != "" {
 		t.Errorf("b still shows the refused line: %q", got.Notes)
 	}
+}
+
+// Laptop c took b's minutes line by stick before a approved the minutes;
+// the hub refuses the line. Reading the municipality's file, c sets the
+// line aside too and says so, and Filer › Afviste ændringer shows it as
+// another computer's: c's next file is taken at the hub.
+func TestRelayedEditSetAsideByFileIsSaid(t *testing.T) {
+	council, ls, hubDB := laptopsAndHub(t, 3)
+	adb, bdb, cdb := ls[0], ls[1], ls[2]
+	cli := exchange.NewClient()
+	up := func(from *storage.DB) {
+		var f bytes.Buffer
+		_, err := cli.WriteBundle(t.Context(), &f, from, council)
+		ok(t, err)
+		_, _, err = cli.HubImportBundle(t.Context(), bytes.NewReader(f.Bytes()), hubDB, time.Now(), 24*time.Hour)
+		ok(t, err)
+	}
+	read := func(path string, to *storage.DB) {
+		_, _, err := cli.ImportBundle(t.Context(), bytes.NewReader(noerr.Get(os.ReadFile(path))(t)), to)
+		ok(t, err)
+	}
+	m, it := juniMeeting(t, adb, council)
+	up(adb)
+	read(fileOf(t, hubDB, council), bdb)
+	read(fileOf(t, hubDB, council), cdb)
+	l := noerr.Get(bdb.AgendaItem(t.Context(), it.ID))(t)
+	x := l
+	x.Notes = "Stien males om i juli.\n"
+	ok(t, bdb.SaveAgendaItem(t.Context(), l, &x))
+	read(fileOf(t, bdb, council), cdb) // c carries b's line
+	am := noerr.Get(adb.Meeting(t.Context(), m.ID))(t)
+	approved := am
+	approved.Status, approved.ApprovedAt = model.MeetingApproved, time.Now()
+	ok(t, adb.SaveMeeting(t.Context(), am, &approved))
+	up(adb)
+
+	c := newTestUI(t, cdb)
+	stopSync(t, c)
+	c.bundleFrom(fileOf(t, hubDB, council))
+	eventually(t, "the read-in message", func() bool {
+		return strings.Contains(texts(c.win.Canvas().Overlays().Top()), "nye ændringer af")
+	})
+	if msg := texts(c.win.Canvas().Overlays().Top()); !strings.Contains(msg, "En ændring fra en anden computer") || !strings.Contains(msg, "Afviste ændringer") {
+		t.Errorf("the message does not say a change of another computer was set aside: %q", msg)
+	}
+	closeOverlays(c.win.Canvas())
+	c.showRefused()
+	if got := texts(c.win.Canvas().Overlays().Top()); !strings.Contains(got, "Fra en anden computer") || !strings.Contains(got, "Stien males om i juli.") {
+		t.Errorf("the refused list does not show b's line as another computer's:\n%s", got)
+	}
+	if got := noerr.Get(cdb.AgendaItem(t.Context(), it.ID))(t); got.Notes != "" {
+		t.Errorf("c still shows b's refused line: %q", got.Notes)
+	}
+	up(cdb)
 }

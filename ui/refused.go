@@ -11,7 +11,8 @@ import (
 )
 
 // showRefused lists this laptop's changes the municipality's server
-// refused for good: they were set aside so that the rest still syncs, and
+// refused for good, and other computers' it took by file and set aside for
+// the same reason (marked so): they were set aside so that the rest still syncs, and
 // are shown here with the server's reason, so that nobody's edit vanishes
 // without a word. Opened from the File menu and the sync note.
 func (u *App) showRefused() {
@@ -34,7 +35,11 @@ func (u *App) showRefused() {
 		if r.Field == "" {
 			what = lang.L("Deleted")
 		}
-		box.Add(widget.NewCard(what, model.LongDate(r.At, current()),
+		when := model.LongDate(r.At, current())
+		if r.Device != u.db.DeviceID() {
+			when += " · " + lang.L("From another computer")
+		}
+		box.Add(widget.NewCard(what, when,
 			container.NewVBox(value, widget.NewLabelWithStyle(lang.L("The server's reason"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), reason)))
 	}
 	d := dialog.NewCustom(lang.L("Refused changes"), lang.L("Close"), container.NewVScroll(box), u.win)

@@ -361,17 +361,27 @@ func TestOwnRefusedEditStaysAsideInLaptopFile(t *testing.T) {
 	}
 }
 
-// KNOWN GAP (review 3, not fixed: a design choice). c carries b's refused
-// line in every file it writes, and the hub refuses each of them whole,
-// for good: c cannot set aside what is not its own, and dropping another
-// laptop's edit from its log would discard it there silently. Over the
-// network c pushes only its own changes and is not stuck.
+// c carries b's line, which the hub refuses, taken from b's file before
+// the approval. Reading the hub's file sets it aside on c too (relayed):
+// c shows the minutes as every other computer does, lists the line as
+// another computer's refused change, and its next file is taken at the
+// hub. Before, c's every file was
+// refused whole, for good.
 func TestRelayedRefusedEditSticksCarrier(t *testing.T) {
-	t.Skip("known gap: a laptop carrying another laptop's edit the hub refuses has every file refused at the hub; review3's report")
-	h, council, _, c, _ := relayedRefused(t)
+	h, council, b, c, it := relayedRefused(t)
+	if n := notesOn(t, c, it.ID); n != "L1\n" {
+		t.Errorf("c shows %q after the hub's file; the hub %q", n, notesOn(t, h.db, it.ID))
+	}
+	rs := noerr.Get(c.RefusedChanges(t.Context(), council))(t)
+	if len(rs) != 1 || rs[0].Device != b.DeviceID() || rs[0].Field != "notes" {
+		t.Errorf("c's refused list: %+v, want b's line", rs)
+	}
 	ok(t, c.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Åse", Role: model.RoleChair}))
 	if _, _, err := cli.HubImportBundle(context.Background(), bytes.NewReader(bundleOf(t, c, council)), h.db, now, storage.MaxClockSkew); err != nil {
 		t.Errorf("c's file is refused at the hub: %v", err)
+	}
+	if ms := noerr.Get(h.db.Members(t.Context(), council))(t); len(ms) != 1 {
+		t.Errorf("the hub holds members %+v, want c's", ms)
 	}
 }
 

@@ -689,7 +689,7 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 		if err := db.SetMeta(ctx, metaHubFile+h.Council, hubFileMark(h)); err != nil {
 			return h, a, err
 		}
-		if a.SetAside, err = db.SetAsideRefusedOwn(ctx, h.Council, cs); err != nil {
+		if a.SetAside, a.Relayed, err = db.SetAsideRefusedOwn(ctx, h.Council, cs); err != nil {
 			return h, a, err
 		}
 		if len(a.SetAside) > 0 {
