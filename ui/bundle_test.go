@@ -203,40 +203,71 @@ func TestMeetingBackByFileIsSaid(t *testing.T) {
 	}
 }
 
+// upToHub reads from's file of council in at the hub, as `kommune bundle
+// import` does.
+func upToHub(t *testing.T, from, hubDB *storage.DB, council string) {
+	t.Helper()
+	var f bytes.Buffer
+	_, err := exchange.NewClient().WriteBundle(t.Context(), &f, from, council)
+	ok(t, err)
+	_, _, err = exchange.NewClient().HubImportBundle(t.Context(), bytes.NewReader(f.Bytes()), hubDB, time.Now(), 24*time.Hour)
+	ok(t, err)
+}
+
+// readFile reads the sync file at path into to (no window).
+func readFile(t *testing.T, path string, to *storage.DB) {
+	t.Helper()
+	_, _, err := exchange.NewClient().ImportBundle(t.Context(), bytes.NewReader(noerr.Get(os.ReadFile(path))(t)), to)
+	ok(t, err)
+}
+
+// writeJulyLine writes a line into the minutes of item on db, offline.
+func writeJulyLine(t *testing.T, db *storage.DB, item string) model.AgendaItem {
+	t.Helper()
+	l := noerr.Get(db.AgendaItem(t.Context(), item))(t)
+	x := l
+	x.Notes = "Stien males om i juli.\n"
+	ok(t, db.SaveAgendaItem(t.Context(), l, &x))
+	return x
+}
+
+// approveOn approves meeting id on db.
+func approveOn(t *testing.T, db *storage.DB, id string) {
+	t.Helper()
+	am := noerr.Get(db.Meeting(t.Context(), id))(t)
+	approved := am
+	approved.Status, approved.ApprovedAt = model.MeetingApproved, time.Now()
+	ok(t, db.SaveMeeting(t.Context(), am, &approved))
+}
+
+// hubFileReadIn opens db's window and reads the hub's file of council in,
+// as Filer › »Hent ændringer fra en fil« does; it returns the window once
+// the message says what was read.
+func hubFileReadIn(t *testing.T, db, hubDB *storage.DB, council string) *App {
+	t.Helper()
+	u := newTestUI(t, db)
+	stopSync(t, u)
+	u.bundleFrom(fileOf(t, hubDB, council))
+	eventually(t, "the read-in message", func() bool {
+		return strings.Contains(texts(u.win.Canvas().Overlays().Top()), "nye ændringer af")
+	})
+	return u
+}
+
 // A laptop that syncs only by stick wrote minutes of a meeting that was
 // approved meanwhile on another laptop. Reading the municipality's file
 // sets that line aside and says so, in Danish with the reason, so that the
 // laptop's next file is not refused whole.
 func TestEditSetAsideByFileIsSaid(t *testing.T) {
 	council, adb, bdb, hubDB := offlineLaptopsAndHub(t)
-	cli := exchange.NewClient()
-	up := func(from *storage.DB) {
-		var f bytes.Buffer
-		_, err := cli.WriteBundle(t.Context(), &f, from, council)
-		ok(t, err)
-		_, _, err = cli.HubImportBundle(t.Context(), bytes.NewReader(f.Bytes()), hubDB, time.Now(), 24*time.Hour)
-		ok(t, err)
-	}
 	m, it := juniMeeting(t, adb, council)
-	up(adb)
-	_, _, err := cli.ImportBundle(t.Context(), bytes.NewReader(noerr.Get(os.ReadFile(fileOf(t, hubDB, council)))(t)), bdb)
-	ok(t, err)
-	l := noerr.Get(bdb.AgendaItem(t.Context(), it.ID))(t)
-	x := l
-	x.Notes = "Stien males om i juli.\n"
-	ok(t, bdb.SaveAgendaItem(t.Context(), l, &x))
-	am := noerr.Get(adb.Meeting(t.Context(), m.ID))(t)
-	approved := am
-	approved.Status, approved.ApprovedAt = model.MeetingApproved, time.Now()
-	ok(t, adb.SaveMeeting(t.Context(), am, &approved))
-	up(adb)
+	upToHub(t, adb, hubDB, council)
+	readFile(t, fileOf(t, hubDB, council), bdb)
+	x := writeJulyLine(t, bdb, it.ID)
+	approveOn(t, adb, m.ID)
+	upToHub(t, adb, hubDB, council)
 
-	b := newTestUI(t, bdb)
-	stopSync(t, b)
-	b.bundleFrom(fileOf(t, hubDB, council))
-	eventually(t, "the read-in message", func() bool {
-		return strings.Contains(texts(b.win.Canvas().Overlays().Top()), "nye ændringer af")
-	})
+	b := hubFileReadIn(t, bdb, hubDB, council)
 	msg := texts(b.win.Canvas().Overlays().Top())
 	for _, want := range []string{"1 af denne computers ændringer afvises nu", "Afviste ændringer", "Hvorfor:", "godkendt"} {
 		if !strings.Contains(msg, want) {
@@ -258,39 +289,16 @@ func TestEditSetAsideByFileIsSaid(t *testing.T) {
 func TestRelayedEditSetAsideByFileIsSaid(t *testing.T) {
 	council, ls, hubDB := laptopsAndHub(t, 3)
 	adb, bdb, cdb := ls[0], ls[1], ls[2]
-	cli := exchange.NewClient()
-	up := func(from *storage.DB) {
-		var f bytes.Buffer
-		_, err := cli.WriteBundle(t.Context(), &f, from, council)
-		ok(t, err)
-		_, _, err = cli.HubImportBundle(t.Context(), bytes.NewReader(f.Bytes()), hubDB, time.Now(), 24*time.Hour)
-		ok(t, err)
-	}
-	read := func(path string, to *storage.DB) {
-		_, _, err := cli.ImportBundle(t.Context(), bytes.NewReader(noerr.Get(os.ReadFile(path))(t)), to)
-		ok(t, err)
-	}
 	m, it := juniMeeting(t, adb, council)
-	up(adb)
-	read(fileOf(t, hubDB, council), bdb)
-	read(fileOf(t, hubDB, council), cdb)
-	l := noerr.Get(bdb.AgendaItem(t.Context(), it.ID))(t)
-	x := l
-	x.Notes = "Stien males om i juli.\n"
-	ok(t, bdb.SaveAgendaItem(t.Context(), l, &x))
-	read(fileOf(t, bdb, council), cdb) // c carries b's line
-	am := noerr.Get(adb.Meeting(t.Context(), m.ID))(t)
-	approved := am
-	approved.Status, approved.ApprovedAt = model.MeetingApproved, time.Now()
-	ok(t, adb.SaveMeeting(t.Context(), am, &approved))
-	up(adb)
+	upToHub(t, adb, hubDB, council)
+	readFile(t, fileOf(t, hubDB, council), bdb)
+	readFile(t, fileOf(t, hubDB, council), cdb)
+	writeJulyLine(t, bdb, it.ID)
+	readFile(t, fileOf(t, bdb, council), cdb) // c carries b's line
+	approveOn(t, adb, m.ID)
+	upToHub(t, adb, hubDB, council)
 
-	c := newTestUI(t, cdb)
-	stopSync(t, c)
-	c.bundleFrom(fileOf(t, hubDB, council))
-	eventually(t, "the read-in message", func() bool {
-		return strings.Contains(texts(c.win.Canvas().Overlays().Top()), "nye ændringer af")
-	})
+	c := hubFileReadIn(t, cdb, hubDB, council)
 	if msg := texts(c.win.Canvas().Overlays().Top()); !strings.Contains(msg, "En ændring fra en anden computer") || !strings.Contains(msg, "Afviste ændringer") {
 		t.Errorf("the message does not say a change of another computer was set aside: %q", msg)
 	}
@@ -302,5 +310,5 @@ func TestRelayedEditSetAsideByFileIsSaid(t *testing.T) {
 	if got := noerr.Get(cdb.AgendaItem(t.Context(), it.ID))(t); got.Notes != "" {
 		t.Errorf("c still shows b's refused line: %q", got.Notes)
 	}
-	up(cdb)
+	upToHub(t, cdb, hubDB, council)
 }
