@@ -12,9 +12,10 @@ import (
 
 // showRefused lists this laptop's changes the municipality's server
 // refused for good, and other computers' it took by file and set aside for
-// the same reason (marked so): they were set aside so that the rest still syncs, and
-// are shown here with the server's reason, so that nobody's edit vanishes
-// without a word. Opened from the File menu and the sync note.
+// the same reason (marked so): they were set aside so that the rest still
+// syncs, and are shown here with the server's reason, so that nobody's
+// edit vanishes without a word. Opened from the File menu and the sync
+// note.
 func (u *App) showRefused() {
 	u.saver.flush()
 	refused, err := u.db.RefusedChanges(u.ctx, u.councilID)
