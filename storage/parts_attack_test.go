@@ -161,7 +161,7 @@ func TestSetAsideTakesRevivedWholeAway(t *testing.T) {
 			if refused == nil {
 				t.Fatalf("no op of b's sets %s of %s", tc.field, row)
 			}
-			ok(t, b.SetAside(t.Context(), *refused, "afvist"))
+			ok(t, b.SetAside(t.Context(), *refused, "afvist", model.Locked))
 			// Every other laptop gets b's ops without the refused one.
 			send(t, b, a)
 			converged(t, a, b)

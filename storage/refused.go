@@ -18,7 +18,8 @@ import (
 // made it can see it and what the server said.
 type Refused struct {
 	Change
-	Reason string
+	Reason string     // the refusal as said, in Danish
+	Code   model.Code // its code, for a screen in another language ("" before it was kept)
 	At     time.Time
 }
 
@@ -26,16 +27,16 @@ type Refused struct {
 // because the server refused it for good, and keeps it in the refused list
 // with the server's reason. The field (the row, for a delete) is replayed
 // without it, so this device shows what every other replica shows.
-func (db *DB) SetAside(ctx context.Context, c Change, reason string) error {
+func (db *DB) SetAside(ctx context.Context, c Change, reason string, code model.Code) error {
 	if c.Device != db.self() {
 		return fmt.Errorf("%s er ikke denne enheds ændring", c.ID())
 	}
-	return db.setAside(ctx, c, reason, true)
+	return db.setAside(ctx, c, reason, code, true)
 }
 
 // setAside is SetAside of any device's op; own asks that the op be one of
 // this device's the hub has not acknowledged.
-func (db *DB) setAside(ctx context.Context, c Change, reason string, own bool) error {
+func (db *DB) setAside(ctx context.Context, c Change, reason string, code model.Code, own bool) error {
 	return db.applyTx(ctx, func(tx *sql.Tx) error {
 		acked, err := getMetaInt(ctx, tx, MetaAcked)
 		if err != nil {
@@ -51,8 +52,8 @@ func (db *DB) setAside(ctx context.Context, c Change, reason string, own bool) e
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO sync_refused(device, seq, council_id, tbl, row_id, field, value, reason, refused_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			held.Device, held.Seq, held.Council, held.Table, held.Row, held.Field, held.Value, reason, db.Now().UTC().Format(time.RFC3339)); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO sync_refused(device, seq, council_id, tbl, row_id, field, value, reason, code, refused_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			held.Device, held.Seq, held.Council, held.Table, held.Row, held.Field, held.Value, reason, string(code), db.Now().UTC().Format(time.RFC3339)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", held.Device, held.Seq); err != nil {
@@ -159,7 +160,7 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 				// Another device's op this one took by stick, which the
 				// hub will refuse: relayed, and the rest judged as the
 				// hub will hold it, without it.
-				relayed = append(relayed, Refused{Change: unsent[i], Reason: r.Error(), At: db.Now()})
+				relayed = append(relayed, Refused{Change: unsent[i], Reason: r.Error(), Code: model.ErrorCode(r), At: db.Now()})
 				if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", unsent[i].Device, unsent[i].Seq); err != nil {
 					return err
 				}
@@ -181,7 +182,7 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 				})
 			}
 			for _, o := range out {
-				found = append(found, Refused{Change: o, Reason: r.Error(), At: db.Now()})
+				found = append(found, Refused{Change: o, Reason: r.Error(), Code: model.ErrorCode(r), At: db.Now()})
 				if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", o.Device, o.Seq); err != nil {
 					return err
 				}
@@ -196,12 +197,12 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 		return nil, nil, err
 	}
 	for _, r := range found {
-		if err := db.SetAside(ctx, r.Change, r.Reason); err != nil {
+		if err := db.SetAside(ctx, r.Change, r.Reason, r.Code); err != nil {
 			return nil, nil, err
 		}
 	}
 	for _, r := range relayed {
-		if err := db.setAside(ctx, r.Change, r.Reason, false); err != nil {
+		if err := db.setAside(ctx, r.Change, r.Reason, r.Code, false); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -323,7 +324,7 @@ func (db *DB) replayWithout(ctx context.Context, tx *sql.Tx, held Change) error 
 // RefusedChanges lists this device's changes the server refused, newest
 // first; council "" means every council.
 func (db *DB) RefusedChanges(ctx context.Context, council string) ([]Refused, error) {
-	q := "SELECT device, seq, council_id, tbl, row_id, field, value, reason, refused_at FROM sync_refused"
+	q := "SELECT device, seq, council_id, tbl, row_id, field, value, reason, code, refused_at FROM sync_refused"
 	var args []any
 	if council != "" {
 		q += " WHERE council_id = ?"
@@ -332,7 +333,9 @@ func (db *DB) RefusedChanges(ctx context.Context, council string) ([]Refused, er
 	return list(ctx, db.sql(), func(s scanner) (Refused, error) {
 		var r Refused
 		var at string
-		err := s.Scan(&r.Device, &r.Seq, &r.Council, &r.Table, &r.Row, &r.Field, &r.Value, &r.Reason, &at)
+		var code string
+		err := s.Scan(&r.Device, &r.Seq, &r.Council, &r.Table, &r.Row, &r.Field, &r.Value, &r.Reason, &code, &at)
+		r.Code = model.Code(code)
 		r.Value = textOf(r.Value)
 		r.At, _ = time.Parse(time.RFC3339, at)
 		return r, err

@@ -136,7 +136,7 @@ func TestSetAsideDeleteBringsTheRowBack(t *testing.T) {
 	if del.Field != "" || del.Row != it.ID {
 		t.Fatalf("last op is not the delete: %+v", del)
 	}
-	ok(t, a.SetAside(context.Background(), del, "godkendt referat"))
+	ok(t, a.SetAside(context.Background(), del, "godkendt referat", model.Locked))
 	got, err := a.AgendaItem(t.Context(), it.ID)
 	ok(t, err)
 	if got.Notes != it.Notes || got.Title != it.Title {
@@ -149,11 +149,11 @@ func TestSetAsideDeleteBringsTheRowBack(t *testing.T) {
 	}
 	other := ops[0]
 	other.Device = "en-anden-enhed"
-	if err := a.SetAside(context.Background(), other, "x"); err == nil {
+	if err := a.SetAside(context.Background(), other, "x", ""); err == nil {
 		t.Error("another device's op was set aside")
 	}
 	ok(t, a.AckOps(context.Background(), ops[0].Seq))
-	if err := a.SetAside(context.Background(), ops[0], "x"); err == nil {
+	if err := a.SetAside(context.Background(), ops[0], "x", ""); err == nil {
 		t.Error("an op the server holds was set aside")
 	}
 }

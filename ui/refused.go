@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // showRefused lists this laptop's changes the municipality's server
@@ -30,7 +31,7 @@ func (u *App) showRefused() {
 	for _, r := range refused {
 		value := widget.NewLabel(conflictValue(r.Table, r.Field, r.Value))
 		value.Wrapping = fyne.TextWrapWord
-		reason := widget.NewLabel(r.Reason)
+		reason := widget.NewLabel(refusalText(r))
 		reason.Wrapping = fyne.TextWrapWord
 		what := fieldLabel(r.Table, r.Field)
 		if r.Field == "" {
@@ -47,4 +48,17 @@ func (u *App) showRefused() {
 	size := u.win.Canvas().Size()
 	d.Resize(fyne.NewSize(min(800, size.Width*0.9), min(600, size.Height*0.9)))
 	d.Show()
+}
+
+// refusalText is why the server refused r: the reason as it was said, in
+// Danish, on a Danish screen; on another, the text of its code, or, for a
+// change refused before codes were kept, that the server refused it.
+func refusalText(r storage.Refused) string {
+	if current() == model.Danish {
+		return r.Reason
+	}
+	if key, ok := codeTexts[r.Code]; ok && r.Code != model.Internal {
+		return lang.L(key)
+	}
+	return lang.L("The municipality's server refused this change.")
 }

@@ -445,7 +445,7 @@ func (cl *Client) pushEach(ctx context.Context, db *storage.DB, serverURL, token
 		case errors.As(err, &re) && re.Code == CodeOpReused:
 			return renewCopied(ctx, db)
 		case errors.As(err, &re) && refusedForGood(re.Code):
-			if err := db.SetAside(ctx, c, re.Msg); err != nil {
+			if err := db.SetAside(ctx, c, re.Msg, re.ErrorCode()); err != nil {
 				return err
 			}
 			res.Refused++

@@ -51,6 +51,7 @@ import (
 	"strings"
 	"time"
 
+	"lokalraad/model"
 	"lokalraad/storage"
 )
 
@@ -402,7 +403,7 @@ func (m *Mirror) push(ctx context.Context) error {
 					return err
 				}
 				if err != nil {
-					if err := m.DB.SetAside(ctx, c, err.Error()); err != nil {
+					if err := m.DB.SetAside(ctx, c, err.Error(), model.ErrorCode(err)); err != nil {
 						return err
 					}
 					first = cmp.Or(first, err)
