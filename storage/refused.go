@@ -156,33 +156,30 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 			if i < 0 {
 				break
 			}
-			if unsent[i].Device != self {
-				// Another device's op this one took by stick, which the
-				// hub will refuse: relayed, and the rest judged as the
-				// hub will hold it, without it.
-				relayed = append(relayed, Refused{Change: unsent[i], Reason: r.Error(), Code: model.ErrorCode(r), At: db.Now()})
-				if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", unsent[i].Device, unsent[i].Seq); err != nil {
-					return err
-				}
-				unsent = slices.Delete(unsent, i, i+1)
-				continue
-			}
-			// A row made in the batch by this device goes aside whole: one
+			// A row made in the batch by one device goes aside whole: one
 			// refused field taken out of it (an item's meeting) would leave
 			// the rest judged as a row of no meeting, and travel as half a
-			// row. Else only the refused op goes.
-			out := []Change{unsent[i]}
-			whole, err := ownRowOnly(ctx, tx, unsent[i], unsent)
+			// row. Else only the refused op goes. Another device's op this
+			// one took by stick, which the hub will refuse, is relayed; the
+			// rest is judged as the hub will hold it, without it.
+			op := unsent[i]
+			out := []Change{op}
+			whole, err := ownRowOnly(ctx, tx, op, unsent)
 			if err != nil {
 				return err
 			}
 			if whole {
 				out = slices.DeleteFunc(slices.Clone(unsent), func(c Change) bool {
-					return c.Device != self || c.Table != unsent[i].Table || c.Row != unsent[i].Row
+					return c.Device != op.Device || c.Table != op.Table || c.Row != op.Row
 				})
 			}
 			for _, o := range out {
-				found = append(found, Refused{Change: o, Reason: r.Error(), Code: model.ErrorCode(r), At: db.Now()})
+				ref := Refused{Change: o, Reason: r.Error(), Code: model.ErrorCode(r), At: db.Now()}
+				if o.Device == self {
+					found = append(found, ref)
+				} else {
+					relayed = append(relayed, ref)
+				}
 				if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE device = ? AND seq = ?", o.Device, o.Seq); err != nil {
 					return err
 				}
@@ -209,8 +206,8 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 	return found, relayed, nil
 }
 
-// ownRowOnly tells whether every op of c's row is one of this device's
-// ops in batch: a row it made and nobody else holds yet.
+// ownRowOnly tells whether every op of c's row is one of c's device's ops
+// in batch: a row that device made and nobody else holds yet.
 func ownRowOnly(ctx context.Context, tx *sql.Tx, c Change, batch []Change) (bool, error) {
 	ids, err := list(ctx, tx, func(s scanner) (string, error) {
 		var d string

@@ -84,9 +84,9 @@ type Applied struct {
 }
 
 // ApplyHubFileReport is ApplyOpsReport for the ops of a file the hub
-// sealed (exchange's bundle): the hub holds every one of them, so this
-// device's own among them are not judged again, whatever the hub has
-// acknowledged, and one set aside here comes back (judgedOps).
+// sealed (exchange's bundle): the hub holds every one of them, so none is
+// judged again, whatever the hub has acknowledged, and one set aside here
+// comes back (judgedOps).
 func (db *DB) ApplyHubFileReport(ctx context.Context, ops []Change) (Applied, error) {
 	return db.ApplyOpsReport(context.WithValue(ctx, heldAtHubKey{}, true), ops)
 }
@@ -104,10 +104,16 @@ type heldAtHubKey struct{}
 // on. An old file of this laptop's can bring back one the hub did refuse;
 // the hub's next file sets it aside again (it is past what the file holds
 // of this laptop). Own ops the hub acknowledged are judged: one it refused
-// over the network, before later ones were acknowledged, stays out;
-// except in a file the hub sealed (ApplyHubFileReport), which holds only
-// what the hub took.
+// over the network, before later ones were acknowledged, stays out. A
+// file the hub sealed (ApplyHubFileReport) holds only what the hub took:
+// nothing in it is judged, as nothing in a pull is.
 func (db *DB) judgedOps(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Change, error) {
+	if atHub, _ := ctx.Value(heldAtHubKey{}).(bool); atHub && !db.isHub() {
+		// The hub's sealed file holds only what the hub took, as a pull
+		// does: nothing in it is judged again, neither this device's own
+		// ops nor another's it set aside as relayed.
+		return nil, nil
+	}
 	self := db.self()
 	if db.isHub() || !slices.ContainsFunc(fresh, func(c Change) bool { return c.Device == self }) {
 		return fresh, nil
@@ -115,9 +121,6 @@ func (db *DB) judgedOps(ctx context.Context, tx *sql.Tx, fresh []Change) ([]Chan
 	acked, err := getMetaInt(ctx, tx, MetaAcked)
 	if err != nil {
 		return nil, err
-	}
-	if atHub, _ := ctx.Value(heldAtHubKey{}).(bool); atHub {
-		acked = 0 // the hub's sealed file: it holds every own op it carries
 	}
 	return slices.DeleteFunc(slices.Clone(fresh), func(c Change) bool { return c.Device == self && c.Seq > acked }), nil
 }
@@ -347,6 +350,13 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 	// OR FAIL: an error ends the statement without the statement journal
 	// a multi-row insert would otherwise keep, and any error rolls the
 	// whole batch back (applyTx).
+	// Other devices' ops set aside here as relayed (SetAsideRefusedOwn):
+	// one that arrives after all is no longer listed as refused. Asked
+	// once a batch: a first pull has none.
+	var relayedAside bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM sync_refused WHERE device <> ?)", db.self()).Scan(&relayedAside); err != nil {
+		return 0, nil, err
+	}
 	log := newMultiInsert("INSERT OR FAIL INTO changes("+changeCols+") VALUES ", 10, 100)
 	queued := make(map[opKey]bool, len(ops))
 	for _, c := range ops {
@@ -414,9 +424,12 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 		maxHLC = max(maxHLC, c.HLC)
 		if c.Device == db.self() {
 			maxOwnSeq = max(maxOwnSeq, c.Seq)
-			// An own op set aside here that the hub holds after all (a
-			// file that claimed to be the hub's and left it out) comes
-			// back, and is no longer refused.
+		}
+		if c.Device == db.self() || relayedAside {
+			// An op set aside here that the hub holds after all (an old
+			// file of the hub's left it out; another laptop's edit, set
+			// aside as relayed, that reached the hub first) comes back,
+			// and is no longer refused.
 			if _, err := tx.ExecContext(ctx, "DELETE FROM sync_refused WHERE device = ? AND seq = ?", c.Device, c.Seq); err != nil {
 				return 0, nil, err
 			}
