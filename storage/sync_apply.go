@@ -88,7 +88,31 @@ type Applied struct {
 // judged again, whatever the hub has acknowledged, and one set aside here
 // comes back (judgedOps).
 func (db *DB) ApplyHubFileReport(ctx context.Context, ops []Change) (Applied, error) {
-	return db.ApplyOpsReport(context.WithValue(ctx, heldAtHubKey{}, true), ops)
+	a, err := db.ApplyOpsReport(context.WithValue(ctx, heldAtHubKey{}, true), ops)
+	if err != nil {
+		return a, err
+	}
+	// Another device's op set aside here as relayed (SetAsideRefusedOwn)
+	// that the hub took after all (it reached the hub first) is back, and
+	// no longer listed as refused.
+	refused, err := db.RefusedChanges(ctx, "")
+	if err != nil || len(refused) == 0 {
+		return a, err
+	}
+	inFile := make(map[string]bool, len(ops))
+	for _, c := range ops {
+		inFile[c.ID()] = true
+	}
+	return a, db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, r := range refused {
+			if r.Device != db.self() && inFile[r.ID()] {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM sync_refused WHERE device = ? AND seq = ?", r.Device, r.Seq); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // heldAtHubKey marks a context whose ops the hub holds (ApplyHubFileReport).
@@ -350,13 +374,6 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 	// OR FAIL: an error ends the statement without the statement journal
 	// a multi-row insert would otherwise keep, and any error rolls the
 	// whole batch back (applyTx).
-	// Other devices' ops set aside here as relayed (SetAsideRefusedOwn):
-	// one that arrives after all is no longer listed as refused. Asked
-	// once a batch: a first pull has none.
-	var relayedAside bool
-	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM sync_refused WHERE device <> ?)", db.self()).Scan(&relayedAside); err != nil {
-		return 0, nil, err
-	}
 	log := newMultiInsert("INSERT OR FAIL INTO changes("+changeCols+") VALUES ", 10, 100)
 	queued := make(map[opKey]bool, len(ops))
 	for _, c := range ops {
@@ -424,12 +441,9 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 		maxHLC = max(maxHLC, c.HLC)
 		if c.Device == db.self() {
 			maxOwnSeq = max(maxOwnSeq, c.Seq)
-		}
-		if c.Device == db.self() || relayedAside {
-			// An op set aside here that the hub holds after all (an old
-			// file of the hub's left it out; another laptop's edit, set
-			// aside as relayed, that reached the hub first) comes back,
-			// and is no longer refused.
+			// An own op set aside here that the hub holds after all (an
+			// old file of the hub's left it out) comes back, and is no
+			// longer refused.
 			if _, err := tx.ExecContext(ctx, "DELETE FROM sync_refused WHERE device = ? AND seq = ?", c.Device, c.Seq); err != nil {
 				return 0, nil, err
 			}
