@@ -164,7 +164,7 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 			// rest is judged as the hub will hold it, without it.
 			op := unsent[i]
 			out := []Change{op}
-			whole, err := ownRowOnly(ctx, tx, op, unsent)
+			whole, err := rowMadeInBatch(ctx, tx, op, unsent)
 			if err != nil {
 				return err
 			}
@@ -206,9 +206,9 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 	return found, relayed, nil
 }
 
-// ownRowOnly tells whether every op of c's row is one of c's device's ops
+// rowMadeInBatch tells whether every op of c's row is one of c's device's ops
 // in batch: a row that device made and nobody else holds yet.
-func ownRowOnly(ctx context.Context, tx *sql.Tx, c Change, batch []Change) (bool, error) {
+func rowMadeInBatch(ctx context.Context, tx *sql.Tx, c Change, batch []Change) (bool, error) {
 	ids, err := list(ctx, tx, func(s scanner) (string, error) {
 		var d string
 		var seq int64
@@ -318,8 +318,9 @@ func (db *DB) replayWithout(ctx context.Context, tx *sql.Tx, held Change) error 
 	return a.wholesNamedBy(held, done)
 }
 
-// RefusedChanges lists this device's changes the server refused, newest
-// first; council "" means every council.
+// RefusedChanges lists this device's changes the server refused, and
+// other devices' it set aside as relayed (SetAsideRefusedOwn; Device
+// tells), newest first; council "" means every council.
 func (db *DB) RefusedChanges(ctx context.Context, council string) ([]Refused, error) {
 	q := "SELECT device, seq, council_id, tbl, row_id, field, value, reason, code, refused_at FROM sync_refused"
 	var args []any
