@@ -499,17 +499,24 @@ func TestIncrementalCostIndependentOfSize(t *testing.T) {
 	}
 }
 
-func oneFieldBytes(t testing.TB, years int) int64 {
-	h := newHub(t)
-	a := open(t, "a", 0)
+// largeCouncilLinked is a hub and laptop a, which wrote one council of
+// the large data set over years before it enrolled, linked to the hub's
+// council (not yet synced).
+func largeCouncilLinked(t testing.TB, years int) (h *hub, a *storage.DB, council string) {
+	t.Helper()
+	h = newHub(t)
+	a = open(t, "a", 0)
 	ok(t, demo.Large(t.Context(), a, now, demo.LargeSize{Councils: 1, Years: years}, nil))
-	cs := noerr.Get(a.Councils(t.Context()))(t)
-	council := h.council(t, "x")
+	council = h.council(t, "x")
 	enrolLinking(t, a, h, council)
+	return h, a, council
+}
+
+func oneFieldBytes(t testing.TB, years int) int64 {
+	h, a, council := largeCouncilLinked(t, years)
 	syncOK(t, a)
 	b := h.laptop(t, "b", council, time.Second)
 	syncOK(t, b)
-	_ = cs
 	ms := noerr.Get(a.Meetings(t.Context(), council))(t)
 	m := ms[len(ms)/2]
 	m.Place = "Skolen"
@@ -524,11 +531,7 @@ func oneFieldBytes(t testing.TB, years int) int64 {
 }
 
 func BenchmarkOneFieldSync(b *testing.B) {
-	h := newHub(b)
-	a := open(b, "a", 0)
-	ok(b, demo.Large(b.Context(), a, now, demo.LargeSize{Councils: 1, Years: 10}, nil))
-	council := h.council(b, "x")
-	enrolLinking(b, a, h, council)
+	h, a, council := largeCouncilLinked(b, 10)
 	start := time.Now()
 	syncOK(b, a)
 	first := time.Since(start)

@@ -18,7 +18,6 @@ import (
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
-	"lokalraad/storage/demo"
 )
 
 // sealOf is the hub signature a file carries ("" for none).
@@ -172,11 +171,7 @@ func TestForgedHubFileSetsNothingAside(t *testing.T) {
 // file carries the council's whole log, so a file read again is the usual
 // case.
 func BenchmarkHubFileRead(b *testing.B) {
-	h := newHub(b)
-	a := open(b, "a", 0)
-	ok(b, demo.Large(b.Context(), a, now, demo.LargeSize{Councils: 1, Years: 10}, nil))
-	council := h.council(b, "x")
-	enrolLinking(b, a, h, council)
+	h, a, council := largeCouncilLinked(b, 10)
 	syncOK(b, a)
 	sealed := bundleOf(b, h.db, council)
 	hdr, cs, err := cli.ReadBundle(bytes.NewReader(sealed))
