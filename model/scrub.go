@@ -10,6 +10,7 @@ package model
 // the other side has FormerMember.
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -225,4 +226,86 @@ func (s *aligner) name(t []string, i int, rest func(end int) bool) bool {
 		}
 	}
 	return false
+}
+
+// RestoredNames lists the names that text brings back into ancestor, an
+// erased text: text was written on ancestor's lines as they stood before
+// an erasure rewrote them, so where a line of text is a line of ancestor
+// with a name in the place of FormerMember, that name is one the erasure
+// took out (an edit made offline while another laptop erased a person,
+// merged from the state its author saw, whose copies the erasure has
+// since rewritten). A name ancestor still mentions is not one an erasure
+// took out, and is left alone. Longer names come first, so that erasing
+// them in order (EraseNames) leaves no part of one behind.
+func RestoredNames(ancestor, text string) []string {
+	if !strings.Contains(ancestor, FormerMember) || text == "" {
+		return nil
+	}
+	have := map[string]bool{}
+	erased := map[string][]string{} // skeleton → ancestor's lines with FormerMember
+	for _, l := range strings.SplitAfter(ancestor, "\n") {
+		if have[l] {
+			continue
+		}
+		have[l] = true
+		if strings.Contains(l, FormerMember) {
+			k := skeleton(strings.ReplaceAll(l, FormerMember, ""))
+			erased[k] = append(erased[k], l)
+		}
+	}
+	var names []string
+	tries := 0
+	for _, l := range strings.SplitAfter(text, "\n") {
+		if have[l] {
+			continue
+		}
+		for _, m := range erased[skeleton(l)] {
+			if tries++; tries > maxRestoreTries {
+				break
+			}
+			ns, ok := ErasedNames(l, m)
+			if !ok {
+				continue
+			}
+			for _, n := range ns {
+				if !Mentions(ancestor, n) && !slices.ContainsFunc(names, func(x string) bool { return strings.EqualFold(x, n) }) {
+					names = append(names, n)
+				}
+			}
+			break
+		}
+	}
+	sort.SliceStable(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	return names
+}
+
+// maxRestoreTries bounds the lines RestoredNames aligns: a text of many
+// lines alike, each a line of the ancestor with another capitalised word,
+// would otherwise cost their product. Real minutes name an erased person
+// on a few lines.
+const maxRestoreTries = 4096
+
+// skeleton is a line without its capitalised words and white space: the
+// same for a line with a name and the line with FormerMember in its place
+// (FormerMember taken out first), so that RestoredNames aligns only the
+// lines that can match. A name with a lower-case word in it ("Hans von
+// Holstein") gives another skeleton and is not found from that line.
+func skeleton(line string) string {
+	var b strings.Builder
+	for _, t := range tokens(line) {
+		if isWord(t) && startsUpper(t) || strings.TrimSpace(t) == "" {
+			continue
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// EraseNames replaces every whole-word mention of each name in text by
+// FormerMember, in the order given.
+func EraseNames(text string, names []string) string {
+	for _, n := range names {
+		text = Anonymise(text, n, FormerMember)
+	}
+	return text
 }

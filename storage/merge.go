@@ -49,6 +49,12 @@ package storage
 //      parts (storage's writer: every op of the council held); a delete
 //      without one (older versions) had seen them all (TestPartsRevive,
 //      TestPropertyWholesKeepTheirParts).
+//   I10 An erased name stays erased: a long-text edit made on the text as
+//      it stood before an erasure (offline, on another laptop) is merged
+//      with the name erased, in every line it brings it back to and in
+//      the lines it wrote, when one of its lines is a line of the erased
+//      text but for the name (model.RestoredNames;
+//      TestOfflineEditDuringErasureKeepsTheNameErased).
 //
 // Every replica computes the same states, so the same conflicts, with the
 // same ids. Nothing is discarded that a person has not seen: a value is
@@ -174,6 +180,9 @@ type fieldState struct {
 	version   fieldOp
 	set       bool
 	conflicts []conflictRec
+	// restored are names an erasure took out that an op brought back
+	// (I10), erased from the value; recorded only for the full replay.
+	restored []string
 }
 
 type conflictRec struct {
@@ -297,6 +306,21 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 			// I5, I6: merge the op's change, from what its author saw,
 			// into the text as it stands.
 			anc, _ := r.value(seen).(string)
+			// I10: an erasure rewrote the copies of what the op's author
+			// saw; the names the op (or the text it meets) has where
+			// those copies now say FormerMember are the erased ones, not
+			// edits of the author's.
+			if names := slices.Concat(model.RestoredNames(anc, ours), model.RestoredNames(anc, theirs)); len(names) > 0 {
+				slices.SortStableFunc(names, func(a, b string) int { return len(b) - len(a) })
+				ours, theirs = model.EraseNames(ours, names), model.EraseNames(theirs, names)
+				if record {
+					for _, n := range names {
+						if !slices.ContainsFunc(st.restored, func(x string) bool { return strings.EqualFold(x, n) }) {
+							st.restored = append(st.restored, n)
+						}
+					}
+				}
+			}
 			merged, n := model.Merge3(anc, ours, theirs)
 			if n > 0 && record {
 				st.conflicts = append(st.conflicts, conflictRec{winner: o, loser: prev, kept: merged, other: theirs, merged: true})

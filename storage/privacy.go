@@ -285,16 +285,26 @@ func (w *writer) scrubLog(table, id, name string, personal bool, scrubbed map[st
 			if err := checkErasure(table, o.field, o.value, v); err != nil {
 				return err
 			}
-			if _, err := w.tx.ExecContext(w.ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", v, o.device, o.seq); err != nil {
+			if err := w.rewriteLogged(fieldKey{table, id, o.field}, o.device, o.seq, v, scrubbed, fields); err != nil {
 				return err
 			}
-			if err := w.db.resignWhere(w.ctx, w.tx, "device = ? AND seq = ?", o.device, o.seq); err != nil {
-				return err
-			}
-			scrubbed[opID(o.device, o.seq)] = v
-			fields[fieldKey{table, id, o.field}] = true
 		}
 	}
+	return nil
+}
+
+// rewriteLogged gives the logged op device:seq of field k its erased
+// value v, noting it in scrubbed (for logScrub's erasure op) and its field
+// in fields.
+func (w *writer) rewriteLogged(k fieldKey, device string, seq int64, v string, scrubbed map[string]any, fields map[fieldKey]bool) error {
+	if _, err := w.tx.ExecContext(w.ctx, "UPDATE changes SET value = ? WHERE device = ? AND seq = ?", v, device, seq); err != nil {
+		return err
+	}
+	if err := w.db.resignWhere(w.ctx, w.tx, "device = ? AND seq = ?", device, seq); err != nil {
+		return err
+	}
+	scrubbed[opID(device, seq)] = v
+	fields[k] = true
 	return nil
 }
 

@@ -208,12 +208,25 @@ func (db *DB) applyPulled(ctx context.Context, ops []Change, next string, more b
 // which has foreign keys off: ops of a child may arrive before those of
 // its parent, and a row may outlive a parent deleted concurrently.
 func (db *DB) applyTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	restored, err := db.applyTurn(ctx, f)
+	if err == nil && len(restored) > 0 {
+		db.eraseRestored(ctx, restored)
+	}
+	return err
+}
+
+// applyTurn is applyTx's transaction, in the apply connection's turn. It
+// returns the fields whose replay found erased names brought back
+// (applyConn.restored), once the transaction committed.
+func (db *DB) applyTurn(ctx context.Context, f func(tx *sql.Tx) error) (map[fieldKey]restoredField, error) {
 	select {
 	case db.apply.turn <- struct{}{}:
 	case <-ctx.Done():
-		return friendly(ctx.Err())
+		return nil, friendly(ctx.Err())
 	}
 	defer func() { <-db.apply.turn }()
+	db.apply.restored = map[fieldKey]restoredField{}
+	defer func() { db.apply.restored = nil }()
 	err := db.apply.run(ctx, db.sql(), f)
 	if err != nil {
 		// The next apply takes a new connection. Not this one again: a
@@ -222,8 +235,9 @@ func (db *DB) applyTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 		// lands after the statement ended would roll back the next
 		// apply's transaction under it (TestCancelledApplyLeavesNothing).
 		db.apply.drop(true)
+		return nil, friendly(err)
 	}
-	return friendly(err)
+	return db.apply.restored, nil
 }
 
 // applyConn is the connection applying runs on, taken from the pool on
@@ -237,6 +251,10 @@ type applyConn struct {
 	turn  chan struct{} // one apply at a time: holds conn and stmts
 	conn  *sql.Conn
 	stmts map[string]*sql.Stmt
+	// restored are the fields of the turn's transaction whose replay
+	// found erased names brought back (merge.go, I10), which the change
+	// log still holds: applyTx erases them there too once it committed.
+	restored map[fieldKey]restoredField
 }
 
 // maxKept bounds the statements kept on the apply connection. The apply
@@ -532,7 +550,7 @@ func (db *DB) applyOps(ctx context.Context, tx *sql.Tx, ops []Change, keepHold b
 	if err := holdSearch(ctx, q); err != nil {
 		return 0, nil, err
 	}
-	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}, newRows: newRows, touched: touched}
+	a := &applier{db: db, ctx: ctx, tx: q, states: map[fieldKey]*fieldState{}, newRows: newRows, touched: touched, restored: db.apply.restored}
 	keys := make([]fieldKey, 0, len(touched))
 	for k := range touched {
 		keys = append(keys, k)

@@ -72,6 +72,9 @@ type applier struct {
 	revived []rowKey
 	// touched are the batch's new ops by field (applyOps).
 	touched map[fieldKey][]fieldOp
+	// restored collects, in applyOps, the fields whose replay erased
+	// names an op brought back (applyConn.restored); nil elsewhere.
+	restored map[fieldKey]restoredField
 }
 
 // fieldOps reads a field's ops in replay order; with values when asked.

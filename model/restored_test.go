@@ -1,0 +1,54 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// RestoredNames finds a name only where a line is the erased line with
+// the name back in FormerMember's place, and never a name the erased text
+// still mentions or a word that is no name.
+func TestRestoredNames(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		ancestor, text string
+		want           []string
+	}{
+		{"a line brought back", "Linje 1\ntidligere medlem kom\nLinje 3\n",
+			"Linje 1\nKaren Østergaard kom\nLinje 3 (b)\n", []string{"Karen Østergaard"}},
+		{"longest first, once in any case", "tidligere medlem kom\nspurgte tidligere medlem\ntidligere medlem gik\n",
+			"Karen kom\nspurgte Karen Østergaard\nKAREN gik\n", []string{"Karen Østergaard", "Karen"}},
+		{"the text as erased", "Linje 1\ntidligere medlem kom\n", "Linje 1\ntidligere medlem kom\nny linje\n", nil},
+		{"no erasure in the ancestor", "Linje 1\nKaren kom\n", "Linje 1\nKaren Østergaard kom\n", nil},
+		{"a name the ancestor still mentions", "tidligere medlem kom\nJens Hansen sagde ja\n",
+			"Jens Hansen kom\nJens Hansen sagde ja\n", nil},
+		{"a word that is no name", "tidligere medlem kom\n", "ikke kom\n", nil},
+		{"more changed on the line", "tidligere medlem kom\n", "Karen kom ikke\n", nil},
+		{"a lower-case word in the name", "tidligere medlem kom\n", "Hans von Holstein kom\n", nil},
+		{"the last line without a newline", "Linje 1\ntidligere medlem kom", "Linje 1\nKaren kom", []string{"Karen"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := RestoredNames(tc.ancestor, tc.text); !slices.Equal(got, tc.want) {
+				t.Errorf("RestoredNames = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if got := EraseNames("Karen Østergaard og Karen", []string{"Karen Østergaard", "Karen"}); got != "tidligere medlem og tidligere medlem" {
+		t.Errorf("EraseNames = %q", got)
+	}
+}
+
+// A text of many lines alike, each the ancestor's line with another
+// capitalised word: RestoredNames aligns a bounded number of them.
+func BenchmarkRestoredNamesManyLikeLines(b *testing.B) {
+	var anc, text strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&anc, "tidligere medlem Punkt%d\n", i)
+		fmt.Fprintf(&text, "Navn%d Punkt%d\n", i, 20000-i)
+	}
+	for b.Loop() {
+		RestoredNames(anc.String(), text.String())
+	}
+}

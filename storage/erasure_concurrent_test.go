@@ -1,0 +1,98 @@
+package storage
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"lokalraad/model"
+)
+
+// An edit of the minutes made offline while another laptop erased a
+// person the minutes name, on a line of its own, keeps its line, and the
+// erased name does not come back with the rest of what that laptop had
+// loaded: the erasure rewrote the copies of the text the edit was made
+// on, so the edit's unchanged lines look, beside them, like lines it
+// wrote. Whichever of the two the clocks put first, on every replica, and
+// in the kept conflicts as well.
+func TestOfflineEditDuringErasureKeepsTheNameErased(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		bClock   time.Duration // b's edit, against a's erasure at +1h
+		nameLine []int         // the lines naming the person
+		editLine int           // the line b edits
+		edit     string
+	}{
+		{"edit after the erasure", 2 * time.Hour, []int{2}, 8, "B rettede"},
+		{"edit before the erasure", 30 * time.Minute, []int{2}, 8, "B rettede"},
+		{"name on the edited line too", 2 * time.Hour, []int{2, 8}, 8, "Karen Østergaard og B rettede"},
+		{"name twice, edit before", 30 * time.Minute, []int{2, 5}, 8, "B rettede, Karen Østergaard sagde ja"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b, c, _, it := setup(t)
+			ia, err := a.AgendaItem(t.Context(), it.ID)
+			ok(t, err)
+			ia.Notes = minutes()
+			for _, k := range tc.nameLine {
+				ia.Notes = setLine(ia.Notes, k, "Karen Østergaard kom")
+			}
+			ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
+			send(t, a, b)
+
+			at(b, tc.bClock) // offline: b has not seen the erasure
+			editNotes(t, b, it.ID, tc.editLine, tc.edit)
+			at(a, time.Hour)
+			_, err = a.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
+			ok(t, err)
+
+			d := replica(t, "d") // the erasure first, b's edit later
+			send(t, a, d)
+			send(t, b, d)
+			e := replica(t, "e") // b's edit first
+			send(t, b, e)
+			send(t, a, e)
+			send(t, b, a)
+			send(t, a, b)
+			converged(t, a, b, d, e)
+			shown := dump(t, a)
+			// The laptops that found the name brought back erased it from
+			// the change log too; once their erasures have travelled, no
+			// replica's log holds it, and nothing shown changed.
+			sendAll(t, a, b, d, e)
+			converged(t, a, b, d, e)
+			if after := dump(t, a); after != shown {
+				t.Errorf("erasing the log changed what is shown:\n%s\nwas\n%s", after, shown)
+			}
+
+			for name, db := range map[string]*DB{"a": a, "b": b, "d": d, "e": e} {
+				got, err := db.AgendaItem(t.Context(), it.ID)
+				ok(t, err)
+				cs, err := db.Conflicts(t.Context(), c.ID)
+				ok(t, err)
+				all := got.Notes
+				for _, k := range cs {
+					all += fmt.Sprintf("\n%v\n%v\n%v", k.Kept, k.Other, k.Current)
+				}
+				if strings.Contains(all, "Karen") || strings.Contains(all, "Østergaard") {
+					t.Errorf("%s: the erased name came back: notes\n%s\nconflicts %+v", name, got.Notes, cs)
+				}
+				want := model.Anonymise(tc.edit, "Karen Østergaard", model.FormerMember)
+				if !strings.Contains(got.Notes, want) {
+					t.Errorf("%s: b's line %q lost: notes\n%s", name, want, got.Notes)
+				}
+				if n := strings.Count(got.Notes, model.FormerMember+" kom"); n != len(tc.nameLine) && !(tc.editLine == tc.nameLine[len(tc.nameLine)-1] && n == len(tc.nameLine)-1) {
+					t.Errorf("%s: %d lines say %q: notes\n%s", name, n, model.FormerMember+" kom", got.Notes)
+				}
+				if len(cs) != 0 {
+					t.Errorf("%s: edits on other lines than the erasure's keep no conflict: %+v", name, cs)
+				}
+				for _, o := range mustOps(t, db) {
+					if s := fmt.Sprint(o.Value); strings.Contains(s, "Karen") || strings.Contains(s, "Østergaard") {
+						t.Errorf("%s: the change log still names the person: %s %s.%s %q", name, o.ID(), o.Table, o.Field, s)
+					}
+				}
+			}
+		})
+	}
+}

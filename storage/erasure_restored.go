@@ -1,0 +1,86 @@
+package storage
+
+// An erased name brought back by an edit made offline during the
+// erasure (merge.go, I10): the replay erases it from the field's value,
+// and the laptop that replayed it then erases it from the change log's
+// copies of the field too, so that it leaves the history as well as the
+// screens, and travels in no bundle.
+
+import (
+	"context"
+	"log"
+	"maps"
+	"slices"
+	"strings"
+
+	"lokalraad/model"
+)
+
+// restoredField is a field whose replay erased names an op brought back.
+type restoredField struct {
+	council string
+	names   []string
+}
+
+// eraseRestored erases, as this device's erasure, the names a batch's
+// replay erased (applyConn.restored) from the logged values of their
+// fields, one erasure a council. The hub writes no council's changes: it
+// takes the laptops'. An error is logged, not returned: the batch is in,
+// and the screens show the names erased already; the field's next replay
+// finds them again.
+func (db *DB) eraseRestored(ctx context.Context, restored map[fieldKey]restoredField) {
+	if db.isHub() {
+		return
+	}
+	byCouncil := map[string][]fieldKey{}
+	for k, r := range restored {
+		byCouncil[r.council] = append(byCouncil[r.council], k)
+	}
+	for _, council := range slices.Sorted(maps.Keys(byCouncil)) {
+		ks := byCouncil[council]
+		slices.SortFunc(ks, func(a, b fieldKey) int {
+			return strings.Compare(a.table+"\x00"+a.row+"\x00"+a.field, b.table+"\x00"+b.row+"\x00"+b.field)
+		})
+		err := db.write(ctx, func(w *writer) error {
+			scrubbed := map[string]any{}
+			fields := map[fieldKey]bool{}
+			for _, k := range ks {
+				if err := w.scrubRestored(k, restored[k].names, scrubbed, fields); err != nil {
+					return err
+				}
+			}
+			return w.logScrub(db, council, scrubbed, fields)
+		})
+		if err != nil {
+			log.Printf("storage: erasing names brought back from the change log of council %s: %v", council, err)
+		}
+	}
+}
+
+// scrubRestored erases names from the logged values of field k. A value
+// the erasure could not rewrite into a valid one (a name in lower case
+// only) is left as it is.
+func (w *writer) scrubRestored(k fieldKey, names []string, scrubbed map[string]any, fields map[fieldKey]bool) error {
+	type op struct {
+		device string
+		seq    int64
+		value  string
+	}
+	ops, err := list(w.ctx, w.tx, func(s scanner) (op, error) {
+		var o op
+		return o, s.Scan(&o.device, &o.seq, &o.value)
+	}, "SELECT device, seq, value FROM changes WHERE tbl = ? AND row_id = ? AND field = ? AND "+scrubbable, k.table, k.row, k.field)
+	if err != nil {
+		return err
+	}
+	for _, o := range ops {
+		v := model.EraseNames(o.value, names)
+		if v == o.value || checkErasure(k.table, k.field, o.value, v) != nil {
+			continue
+		}
+		if err := w.rewriteLogged(k, o.device, o.seq, v, scrubbed, fields); err != nil {
+			return err
+		}
+	}
+	return nil
+}
