@@ -51,7 +51,7 @@ func newProjectsScreen(u *App) *projectsScreen {
 			var g goesWith
 			g.add(len(lines), lang.L("budget lines ({{.N}})", count(len(lines))))
 			g.add(len(apps), lang.L("funding applications ({{.N}})", count(len(apps))))
-			g.add(len(bilag), lang.L("attachments ({{.N}})", count(len(bilag))))
+			g.addAttachments(len(bilag))
 			return g, errors.Join(err1, err2, err3)
 		},
 		// The editor shows the members (the responsible) and the pools
