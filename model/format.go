@@ -217,6 +217,18 @@ func ParseKroner(s string) (int64, error) {
 	return v, nil
 }
 
+// ListLines is the entries of a text typed one a line (names, areas): its
+// lines trimmed, the empty ones left out.
+func ListLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // Label gives the Danish (or English) name of a role, kind or status, as
 // shown on screen and paper.
 func Label(v any, l Lang) string {

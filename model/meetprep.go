@@ -35,17 +35,6 @@ type Attendance struct {
 	Presence Presence
 }
 
-// splitNames is the non-empty, trimmed lines of a name list.
-func splitNames(s string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 func hasName(list []string, name string) bool {
 	return slices.ContainsFunc(list, func(s string) bool { return strings.EqualFold(s, strings.TrimSpace(name)) })
 }
@@ -53,11 +42,11 @@ func hasName(list []string, name string) bool {
 // PresenceOf is where name stands on m's lists.
 func PresenceOf(m Meeting, name string) Presence {
 	switch {
-	case hasName(splitNames(m.Attendees), name):
+	case hasName(ListLines(m.Attendees), name):
 		return Present
-	case hasName(splitNames(m.Apologies), name):
+	case hasName(ListLines(m.Apologies), name):
 		return Apology
-	case hasName(splitNames(m.Absent), name):
+	case hasName(ListLines(m.Absent), name):
 		return AbsentP
 	}
 	return PresenceUnknown
@@ -113,7 +102,7 @@ func AttendanceList(m Meeting, members []Member) []Attendance {
 		list string
 		p    Presence
 	}{{m.Attendees, Present}, {m.Apologies, Apology}, {m.Absent, AbsentP}} {
-		for _, n := range splitNames(p.list) {
+		for _, n := range ListLines(p.list) {
 			if key := strings.ToLower(n); !seen[key] {
 				seen[key] = true
 				out = append(out, Attendance{Name: n, Presence: p.p})
@@ -131,7 +120,7 @@ func SetPresence(m *Meeting, name string, p Presence) {
 		return
 	}
 	// A name already on a list keeps the spelling it has there.
-	for _, l := range splitNames(m.Attendees + "\n" + m.Apologies + "\n" + m.Absent) {
+	for _, l := range ListLines(m.Attendees + "\n" + m.Apologies + "\n" + m.Absent) {
 		if strings.EqualFold(l, name) {
 			name = l
 			break

@@ -126,27 +126,25 @@ func (db *DB) SavePlanAction(ctx context.Context, loaded model.PlanAction, a *mo
 
 // DeleteFocusArea deletes a focus area (its actions stay, serving none).
 func (db *DB) DeleteFocusArea(ctx context.Context, id string) error {
-	return db.write(ctx, func(w *writer) error {
-		var plan string
-		if err := w.tx.QueryRowContext(w.ctx, "SELECT plan_id FROM focus_areas WHERE id = ?", id).Scan(&plan); err == nil {
-			if err := w.oldPlan(db, plan, 0); err != nil {
-				return err
-			}
-		}
-		return w.remove(focusT.name, id)
-	})
+	return db.deletePlanPart(ctx, focusT, id)
 }
 
 // DeletePlanAction deletes an action of the plan.
 func (db *DB) DeletePlanAction(ctx context.Context, id string) error {
+	return db.deletePlanPart(ctx, planActionT, id)
+}
+
+// deletePlanPart deletes row id of t, a part of a plan (a focus area or
+// an action); ErrOldPlan when its plan is of a year gone by.
+func (db *DB) deletePlanPart(ctx context.Context, t table, id string) error {
 	return db.write(ctx, func(w *writer) error {
 		var plan string
-		if err := w.tx.QueryRowContext(w.ctx, "SELECT plan_id FROM plan_actions WHERE id = ?", id).Scan(&plan); err == nil {
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT plan_id FROM "+t.name+" WHERE id = ?", id).Scan(&plan); err == nil {
 			if err := w.oldPlan(db, plan, 0); err != nil {
 				return err
 			}
 		}
-		return w.remove(planActionT.name, id)
+		return w.remove(t.name, id)
 	})
 }
 

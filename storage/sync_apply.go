@@ -618,6 +618,19 @@ type opKey struct {
 // the lookups' texts are few and each is prepared once.
 const lookupChunk = 250
 
+// inLookups calls look with xs in parts of at most lookupChunk, each
+// part's length as chunk gives it, until one fails.
+func inLookups[T any](xs []T, look func(part []T) error) error {
+	for p := 0; p < len(xs); {
+		part := xs[p : p+chunk(len(xs)-p, lookupChunk)]
+		p += len(part)
+		if err := look(part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // heldOps is the ops of the change log that have the ids of ops (a file
 // read again holds nothing else), as held. A device none of whose ops in
 // the batch's range of its sequence numbers is held (a first pull: every
@@ -656,21 +669,22 @@ func heldOps(ctx context.Context, q querier, ops []Change) (map[opKey]Change, er
 			maybe = append(maybe, c)
 		}
 	}
-	ops = maybe
-	for p := 0; p < len(ops); {
-		part := ops[p : p+chunk(len(ops)-p, lookupChunk)]
-		p += len(part)
+	err := inLookups(maybe, func(part []Change) error {
 		args := make([]any, 0, 2*len(part))
 		for _, c := range part {
 			args = append(args, c.Device, c.Seq)
 		}
 		hs, err := list(ctx, q, scanChange, "WITH b(d, s) AS (VALUES "+valuesList(len(part), 2)+") SELECT "+changeCols+" FROM b JOIN changes c ON c.device = b.d AND c.seq = b.s", args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, h := range hs {
 			held[opKey{h.Device, h.Seq}] = h
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return held, nil
 }
@@ -687,9 +701,7 @@ func rowCouncils(ctx context.Context, q *stmtTx, ops []Change) (map[rowKey]strin
 		}
 	}
 	out := map[rowKey]string{}
-	for p := 0; p < len(keys); {
-		part := keys[p : p+chunk(len(keys)-p, lookupChunk)]
-		p += len(part)
+	err := inLookups(keys, func(part []rowKey) error {
 		args := make([]any, 0, 2*len(part))
 		for _, k := range part {
 			args = append(args, k.table, k.row)
@@ -703,13 +715,17 @@ func rowCouncils(ctx context.Context, q *stmtTx, ops []Change) (map[rowKey]strin
 			return f, s.Scan(&f.rk.table, &f.rk.row, &f.council)
 		}, "WITH b(t, r) AS (VALUES "+valuesList(len(part), 2)+") SELECT b.t, b.r, (SELECT council_id FROM changes WHERE tbl = b.t AND row_id = b.r LIMIT 1) FROM b", args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, f := range fs {
 			if f.council.Valid {
 				out[f.rk] = f.council.String
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -295,10 +295,7 @@ func (a *applier) lookNewRows(rks []rowKey) error {
 		a.present = map[rowKey]bool{}
 	}
 	for _, t := range tables {
-		ids := byTable[t]
-		for p := 0; p < len(ids); {
-			part := ids[p : p+chunk(len(ids)-p, lookupChunk)]
-			p += len(part)
+		err := inLookups(byTable[t], func(part []any) error {
 			for _, id := range part {
 				a.present[rowKey{t, id.(string)}] = false
 			}
@@ -312,6 +309,10 @@ func (a *applier) lookNewRows(rks []rowKey) error {
 			for _, id := range have {
 				a.present[rowKey{t, id}] = true
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil

@@ -119,10 +119,7 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 			return lang.L("Delete the entry «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
 		goesWith: func(ctx context.Context, e model.AccountEntry) (goesWith, error) {
-			bilag, err := u.db.Attachments(ctx, model.OwnerEntry, e.ID)
-			var g goesWith
-			g.add(len(bilag), lang.L("attachments ({{.N}})", count(len(bilag))))
-			return g, err
+			return u.attachmentsGoWith(ctx, model.OwnerEntry, e.ID)
 		},
 		form: s.entryForm,
 		// A line's balance follows the opening balance, and it shows
@@ -131,8 +128,7 @@ func (s *accountsScreen) build() fyne.CanvasObject {
 		table: "account_entries", listTables: []string{"accounts_years", "attachments"},
 		editorTables: []string{"accounts_years", "projects"},
 		children: func(ctx context.Context, e model.AccountEntry) (storage.Changed, error) {
-			rows := storage.Changed{}
-			return rows, u.addAttachments(ctx, rows, model.OwnerEntry, e.ID)
+			return u.attachmentRows(ctx, model.OwnerEntry, e.ID)
 		},
 		// The line's scanned receipts (bilag), locked with the line when
 		// the year is approved.

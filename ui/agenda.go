@@ -317,22 +317,9 @@ func (r *actionRow) read(a model.ActionItem) model.ActionItem {
 // onDelete removes the action item, after asking when it is stored.
 func (r *actionRow) onDelete() {
 	r.u.saver.flush()
-	remove := func() {
-		r.box.Remove(r.row)
-	}
-	if r.a.ID == "" {
-		remove()
-		return
-	}
-	r.u.confirm(lang.L("Delete action item"),
+	r.u.deleteRow(r.a.ID, lang.L("Delete action item"),
 		lang.L("Delete the action item «{{.Title}}»? It cannot be undone.", map[string]any{"Title": r.a.What}),
-		func() {
-			if err := r.u.db.DeleteActionItem(r.u.ctx, r.a.ID); err != nil {
-				r.u.showError(err)
-				return
-			}
-			remove()
-		})
+		r.u.db.DeleteActionItem, func() { r.box.Remove(r.row) })
 }
 
 // newCarriedRow shows an open action item of an earlier meeting with a

@@ -603,6 +603,25 @@ func (u *App) showFitted(d dialog.Dialog, text string) {
 	d.Resize(fyne.NewSize(w, d.MinSize().Height))
 }
 
+// deleteRow takes a row off an editor (an action item, a budget line, a
+// funding application) with remove: at once when it was never stored (id
+// ""), else when the user says yes to question and del has deleted it.
+// The caller flushes the saver first, so that id and question are the
+// row's as stored.
+func (u *App) deleteRow(id, title, question string, del func(ctx context.Context, id string) error, remove func()) {
+	if id == "" {
+		remove()
+		return
+	}
+	u.confirm(title, question, func() {
+		if err := del(u.ctx, id); err != nil {
+			u.showError(err)
+			return
+		}
+		remove()
+	})
+}
+
 // confirmDelete asks before deleting something that takes more with it:
 // the highlighted answer is No, and the other says Delete.
 func (u *App) confirmDelete(title, question string, yes func()) {

@@ -19,6 +19,11 @@ func (g *goesWith) add(n int, said string) {
 	}
 }
 
+// addAttachments names n attachments (bilag) among the parts.
+func (g *goesWith) addAttachments(n int) {
+	g.add(n, lang.L("attachments ({{.N}})", count(n)))
+}
+
 // count is the data of a text that says a count ({{.N}}).
 func count(n int) map[string]any { return map[string]any{"N": n} }
 

@@ -595,7 +595,7 @@ func (e *meetingEditor) itemGoesWith(id string) (goesWith, int, error) {
 	if it.Decision != "" {
 		g.add(1, lang.L("its decision"))
 	}
-	g.add(len(bilag), lang.L("attachments ({{.N}})", count(len(bilag))))
+	g.addAttachments(len(bilag))
 	return g, stay, nil
 }
 

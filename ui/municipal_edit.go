@@ -362,7 +362,7 @@ func (s *municipalScreen) staffEditors() []*container.TabItem {
 			f.text(lang.L("Role or department"), c.Role, 0, func(c *model.Contact, v string) { c.Role = v })
 			f.text(lang.L("Phone"), c.Phone, 0, func(c *model.Contact, v string) { c.Phone = v })
 			f.text(lang.L("E-mail"), c.Email, 0, func(c *model.Contact, v string) { c.Email = strings.TrimSpace(v) })
-			areas := f.text(lang.L("Areas"), strings.Join(c.Areas, "\n"), 3, func(c *model.Contact, v string) { c.Areas = splitLines(v) })
+			areas := f.text(lang.L("Areas"), strings.Join(c.Areas, "\n"), 3, func(c *model.Contact, v string) { c.Areas = model.ListLines(v) })
 			areas.SetPlaceHolder(lang.L("One area a line; empty for every area"))
 		},
 	})
@@ -395,14 +395,3 @@ func (s *municipalScreen) staffEditors() []*container.TabItem {
 
 // refresher is a pane that reads its data again.
 type refresher interface{ refresh() }
-
-// splitLines is the non-empty lines of s, trimmed.
-func splitLines(s string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}

@@ -51,7 +51,7 @@ func newProjectsScreen(u *App) *projectsScreen {
 			var g goesWith
 			g.add(len(lines), lang.L("budget lines ({{.N}})", count(len(lines))))
 			g.add(len(apps), lang.L("funding applications ({{.N}})", count(len(apps))))
-			g.add(len(bilag), lang.L("attachments ({{.N}})", count(len(bilag))))
+			g.addAttachments(len(bilag))
 			return g, errors.Join(err1, err2, err3)
 		},
 		// The editor shows the members (the responsible) and the pools
@@ -458,23 +458,12 @@ func (r *lineRow) save() {
 
 func (r *lineRow) onDelete() {
 	r.e.u.saver.flush()
-	remove := func() {
-		r.e.linesBox.Remove(r.row)
-		r.e.lines = slices.DeleteFunc(r.e.lines, func(x *lineRow) bool { return x == r })
-		r.e.updateTotals()
-	}
-	if r.l.ID == "" {
-		remove()
-		return
-	}
-	r.e.u.confirm(lang.L("Delete budget line"),
+	r.e.u.deleteRow(r.l.ID, lang.L("Delete budget line"),
 		lang.L("Delete the budget line «{{.Title}}»? It cannot be undone.", map[string]any{"Title": r.l.Text}),
-		func() {
-			if err := r.e.u.db.DeleteBudgetLine(r.e.u.ctx, r.l.ID); err != nil {
-				r.e.u.showError(err)
-				return
-			}
-			remove()
+		r.e.u.db.DeleteBudgetLine, func() {
+			r.e.linesBox.Remove(r.row)
+			r.e.lines = slices.DeleteFunc(r.e.lines, func(x *lineRow) bool { return x == r })
+			r.e.updateTotals()
 		})
 }
 
@@ -712,22 +701,11 @@ func (r *appRow) showFindings(t model.ProjectTotals) {
 
 func (r *appRow) onDelete() {
 	r.e.u.saver.flush()
-	remove := func() {
-		r.e.appsBox.Remove(r.row)
-		r.e.apps = slices.DeleteFunc(r.e.apps, func(x *appRow) bool { return x == r })
-		r.e.updateTotals()
-	}
-	if r.a.ID == "" {
-		remove()
-		return
-	}
-	r.e.u.confirm(lang.L("Delete funding application"),
+	r.e.u.deleteRow(r.a.ID, lang.L("Delete funding application"),
 		lang.L("Delete the application to «{{.Title}}»? It cannot be undone.", map[string]any{"Title": r.a.Pool}),
-		func() {
-			if err := r.e.u.db.DeleteFundingApplication(r.e.u.ctx, r.a.ID); err != nil {
-				r.e.u.showError(err)
-				return
-			}
-			remove()
+		r.e.u.db.DeleteFundingApplication, func() {
+			r.e.appsBox.Remove(r.row)
+			r.e.apps = slices.DeleteFunc(r.e.apps, func(x *appRow) bool { return x == r })
+			r.e.updateTotals()
 		})
 }

@@ -137,3 +137,19 @@ func (u *App) addAttachments(ctx context.Context, rows storage.Changed, kind mod
 	}
 	return err
 }
+
+// attachmentsGoWith is what goes with a row whose only parts are its
+// attachments (an accounts line, a budget wish) when it is deleted.
+func (u *App) attachmentsGoWith(ctx context.Context, kind model.OwnerKind, owner string) (goesWith, error) {
+	bilag, err := u.db.Attachments(ctx, kind, owner)
+	var g goesWith
+	g.addAttachments(len(bilag))
+	return g, err
+}
+
+// attachmentRows is the rows the editor of such a row shows as its own:
+// its attachments.
+func (u *App) attachmentRows(ctx context.Context, kind model.OwnerKind, owner string) (storage.Changed, error) {
+	rows := storage.Changed{}
+	return rows, u.addAttachments(ctx, rows, kind, owner)
+}

@@ -46,15 +46,11 @@ func newWishesScreen(u *App) *wishesScreen {
 			return lang.L("Delete the budget wish «{{.Title}}»? It cannot be undone.", map[string]any{"Title": t})
 		},
 		goesWith: func(ctx context.Context, w model.BudgetWish) (goesWith, error) {
-			bilag, err := u.db.Attachments(ctx, model.OwnerWish, w.ID)
-			var g goesWith
-			g.add(len(bilag), lang.L("attachments ({{.N}})", count(len(bilag))))
-			return g, err
+			return u.attachmentsGoWith(ctx, model.OwnerWish, w.ID)
 		},
 		table: "budget_wishes",
 		children: func(ctx context.Context, w model.BudgetWish) (storage.Changed, error) {
-			rows := storage.Changed{}
-			return rows, u.addAttachments(ctx, rows, model.OwnerWish, w.ID)
+			return u.attachmentRows(ctx, model.OwnerWish, w.ID)
 		},
 	}, func(w model.BudgetWish) *wishEditor { return &wishEditor{s: s, u: u, w: w} })
 	return s

@@ -294,17 +294,9 @@ func (f *File) round() (model.PBRound, []model.PBProposal, []model.PBBallot, err
 		}
 		ps = append(ps, q)
 	}
-	if lot := f.Get("tie_order"); lot != "" && numeric {
-		for _, s := range strings.Split(lot, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(s))
-			if err != nil || !slices.ContainsFunc(ps, func(p model.PBProposal) bool { return p.Number == n }) {
-				return r, nil, nil, f.metaError("tie_order", "%q er ikke et forslag i filen", strings.TrimSpace(s))
-			}
-			// A lot names each proposal once: which place would count?
-			if slices.Contains(r.TieOrder, n) {
-				return r, nil, nil, f.metaError("tie_order", "forslag %d står to gange i lodtrækningen", n)
-			}
-			r.TieOrder = append(r.TieOrder, n)
+	if f.Get("tie_order") != "" && numeric {
+		if r.TieOrder, err = f.proposalNumbers("tie_order", ps, "lodtrækningen"); err != nil {
+			return r, nil, nil, err
 		}
 		r.TieRule = model.TieByLot
 	}
@@ -407,16 +399,9 @@ func (f *File) round() (model.PBRound, []model.PBProposal, []model.PBBallot, err
 		}
 	}
 	if reason := strings.TrimSpace(f.Get("override_reason")); reason != "" {
-		if order := f.Get("override_order"); order != "" && numeric {
-			for _, s := range strings.Split(order, ",") {
-				n, err := strconv.Atoi(strings.TrimSpace(s))
-				if err != nil || !slices.ContainsFunc(ps, func(p model.PBProposal) bool { return p.Number == n }) {
-					return r, nil, nil, f.metaError("override_order", "%q er ikke et forslag i filen", strings.TrimSpace(s))
-				}
-				if slices.Contains(r.OverrideNumbers, n) {
-					return r, nil, nil, f.metaError("override_order", "forslag %d står to gange i det manuelle resultat", n)
-				}
-				r.OverrideNumbers = append(r.OverrideNumbers, n)
+		if f.Get("override_order") != "" && numeric {
+			if r.OverrideNumbers, err = f.proposalNumbers("override_order", ps, "det manuelle resultat"); err != nil {
+				return r, nil, nil, err
 			}
 		} else {
 			sel := f.Projects.Col("selected")
@@ -436,6 +421,24 @@ func (f *File) round() (model.PBRound, []model.PBProposal, []model.PBBallot, err
 }
 
 // øre is an exact amount in kroner as whole øre.
+// proposalNumbers reads the META list key ("3,1,2") of the numbers of
+// proposals in ps; each is named once (which place would a second count
+// for?), and list says in Danish where it stands.
+func (f *File) proposalNumbers(key string, ps []model.PBProposal, list string) ([]int, error) {
+	var out []int
+	for _, s := range strings.Split(f.Get(key), ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || !slices.ContainsFunc(ps, func(p model.PBProposal) bool { return p.Number == n }) {
+			return nil, f.metaError(key, "%q er ikke et forslag i filen", strings.TrimSpace(s))
+		}
+		if slices.Contains(out, n) {
+			return nil, f.metaError(key, "forslag %d står to gange i %s", n, list)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
 func øre(v *big.Rat) (int64, error) {
 	o := new(big.Rat).Mul(v, big.NewRat(100, 1))
 	if !o.IsInt() {

@@ -552,16 +552,23 @@ func (c *rowCtx) fail(field, key string, kv ...any) {
 	c.msgs = append(c.msgs, t)
 }
 
+// cellRef is the name of field's cell in this row ("C7"); ok is false
+// when the sheet has no column for field.
+func (c *rowCtx) cellRef(field string) (ref string, ok bool) {
+	j, ok := c.rd.cols[field]
+	if !ok {
+		return "", false
+	}
+	ref, err := excelize.CoordinatesToCellName(j+1, c.row)
+	return ref, err == nil
+}
+
 // isText tells whether the cell of field holds text rather than a number:
 // "12.500" typed as text is twelve thousand five hundred kroner, but as a
 // number it is twelve and a half.
 func (c *rowCtx) isText(field string) bool {
-	j, ok := c.rd.cols[field]
+	ref, ok := c.cellRef(field)
 	if !ok {
-		return true
-	}
-	ref, err := excelize.CoordinatesToCellName(j+1, c.row)
-	if err != nil {
 		return true
 	}
 	var t excelize.CellType
@@ -637,12 +644,8 @@ func (c *rowCtx) required(field string) {
 
 // hasFormula tells whether field's cell holds a formula.
 func (c *rowCtx) hasFormula(field string) bool {
-	j, ok := c.rd.cols[field]
+	ref, ok := c.cellRef(field)
 	if !ok {
-		return false
-	}
-	ref, err := excelize.CoordinatesToCellName(j+1, c.row)
-	if err != nil {
 		return false
 	}
 	var f string
@@ -657,16 +660,12 @@ func (c *rowCtx) hasFormula(field string) bool {
 // value; ok is false when there is no formula. A formula that cannot be
 // computed fails the row.
 func (c *rowCtx) formula(field string) (string, bool) {
-	j, ok := c.rd.cols[field]
+	ref, ok := c.cellRef(field)
 	if !ok {
 		return "", false
 	}
-	ref, err := excelize.CoordinatesToCellName(j+1, c.row)
-	if err != nil {
-		return "", false
-	}
 	var f, v string
-	err = safely(func() (err error) {
+	err := safely(func() (err error) {
 		if f, err = c.rd.f.GetCellFormula(c.rd.name, ref); err != nil || f == "" {
 			return err
 		}

@@ -141,17 +141,24 @@ func (s *Store) receive(r io.Reader, max int64) (name, sum string, size int64, e
 	if err == nil && size > max {
 		err = ErrTooBig
 	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	err = closeSynced(tmp, err)
 	if err != nil {
 		os.Remove(tmp.Name())
 		return "", "", 0, err
 	}
 	return tmp.Name(), hex.EncodeToString(h.Sum(nil)), size, nil
+}
+
+// closeSynced closes f, a file just written, having synced its bytes to
+// disk unless writing it failed (err); the first error is returned.
+func closeSynced(f *os.File, err error) error {
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func (s *Store) temp() (*os.File, error) {
@@ -352,12 +359,7 @@ func (s *Store) Append(sum string, size, offset int64, chunk io.Reader, max int6
 	if err == nil && have > size {
 		err = ErrTooBig
 	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	err = closeSynced(f, err)
 	if err != nil {
 		if errors.Is(err, ErrTooBig) {
 			os.Remove(p)
