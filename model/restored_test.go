@@ -28,6 +28,13 @@ func TestRestoredNames(t *testing.T) {
 		{"more changed on the line", "tidligere medlem kom\n", "Karen kom ikke\n", nil},
 		{"a lower-case word in the name", "tidligere medlem kom\n", "Hans von Holstein kom\n", nil},
 		{"the last line without a newline", "Linje 1\ntidligere medlem kom", "Linje 1\nKaren kom", []string{"Karen"}},
+		// An attendee added to a list that names a person erased long
+		// ago is no name brought back: the erased line is still there.
+		{"a line added beside an old erasure", "tidligere medlem\nSøren\n", "tidligere medlem\nSøren\nJens\n", nil},
+		{"the erased line kept, a name put before it", "Søren\ntidligere medlem\n", "Søren\nJens\ntidligere medlem\n", nil},
+		{"a name in the place of one of two erased lines", "tidligere medlem\nSøren\ntidligere medlem\n",
+			"tidligere medlem\nSøren\nKaren Østergaard\nJens\n", []string{"Karen Østergaard"}},
+		{"an attendee list", "tidligere medlem\nSøren\nMette\n", "Karen Østergaard\nSøren\nMette\nJens\n", []string{"Karen Østergaard"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := RestoredNames(tc.ancestor, tc.text); !slices.Equal(got, tc.want) {

@@ -230,59 +230,85 @@ func (s *aligner) name(t []string, i int, rest func(end int) bool) bool {
 
 // RestoredNames lists the names that text brings back into ancestor, an
 // erased text: text was written on ancestor's lines as they stood before
-// an erasure rewrote them, so where a line of text is a line of ancestor
-// with a name in the place of FormerMember, that name is one the erasure
-// took out (an edit made offline while another laptop erased a person,
-// merged from the state its author saw, whose copies the erasure has
-// since rewritten). A name ancestor still mentions is not one an erasure
-// took out, and is left alone. Longer names come first, so that erasing
-// them in order (EraseNames) leaves no part of one behind.
+// an erasure rewrote them, so where text has, in the place of a line of
+// ancestor with FormerMember (the two texts aligned line by line, as
+// Merge3 aligns them), that line with a name instead, the name is one the
+// erasure took out (an edit made offline while another laptop erased a
+// person, merged from the state its author saw, whose copies the erasure
+// has since rewritten). A line added beside an erased line that is still
+// there is no such name, nor is a name ancestor still mentions. Longer
+// names come first, so that erasing them in order (EraseNames) leaves no
+// part of one behind.
 func RestoredNames(ancestor, text string) []string {
 	if !strings.Contains(ancestor, FormerMember) || text == "" {
 		return nil
 	}
-	have := map[string]bool{}
-	erased := map[string][]string{} // skeleton → ancestor's lines with FormerMember
-	for _, l := range strings.SplitAfter(ancestor, "\n") {
-		if have[l] {
-			continue
-		}
-		have[l] = true
-		if strings.Contains(l, FormerMember) {
-			k := skeleton(strings.ReplaceAll(l, FormerMember, ""))
-			erased[k] = append(erased[k], l)
-		}
-	}
+	o, t := splitLines(ancestor), splitLines(text)
+	match := matchLines(o, t)
 	var names []string
 	tries := 0
-	for _, l := range strings.SplitAfter(text, "\n") {
-		if have[l] {
-			continue
+	// learn pairs, within one changed block, each erased line of ancestor
+	// with the first line of text in its place that is it with names.
+	learn := func(os, ts []string) {
+		bySkeleton := map[string][]int{}
+		for j, l := range ts {
+			k := skeleton(l)
+			bySkeleton[k] = append(bySkeleton[k], j)
 		}
-		for _, m := range erased[skeleton(l)] {
-			if tries++; tries > maxRestoreTries {
-				break
-			}
-			ns, ok := ErasedNames(l, m)
-			if !ok {
+		used := make([]bool, len(ts))
+		for _, m := range os {
+			if !strings.Contains(m, FormerMember) {
 				continue
 			}
-			for _, n := range ns {
-				if !Mentions(ancestor, n) && !slices.ContainsFunc(names, func(x string) bool { return strings.EqualFold(x, n) }) {
-					names = append(names, n)
+			for _, j := range bySkeleton[skeleton(strings.ReplaceAll(m, FormerMember, ""))] {
+				if used[j] {
+					continue
 				}
+				if tries++; tries > maxRestoreTries {
+					return
+				}
+				ns, ok := ErasedNames(ts[j], m)
+				if !ok || len(ns) == 0 {
+					continue
+				}
+				used[j] = true
+				for _, n := range ns {
+					if !Mentions(ancestor, n) && !slices.ContainsFunc(names, func(x string) bool { return strings.EqualFold(x, n) }) {
+						names = append(names, n)
+					}
+				}
+				break
 			}
+		}
+	}
+	for io, it := 0, 0; ; {
+		for io < len(o) && match[io] == it {
+			io, it = io+1, it+1
+		}
+		next := io // the next line of ancestor that text kept
+		for next < len(o) && match[next] < 0 {
+			next++
+		}
+		end := len(t)
+		if next < len(o) {
+			end = match[next]
+		}
+		if io < next && it < end {
+			learn(o[io:next], t[it:end])
+		}
+		if next == len(o) {
 			break
 		}
+		io, it = next, end
 	}
 	sort.SliceStable(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
 	return names
 }
 
-// maxRestoreTries bounds the lines RestoredNames aligns: a text of many
-// lines alike, each a line of the ancestor with another capitalised word,
-// would otherwise cost their product. Real minutes name an erased person
-// on a few lines.
+// maxRestoreTries bounds the pairs of lines RestoredNames aligns: a
+// changed block of many lines alike, each a line of the ancestor with
+// another capitalised word, would otherwise cost their product. Real
+// minutes name an erased person on a few lines.
 const maxRestoreTries = 4096
 
 // skeleton is a line without its capitalised words and white space: the

@@ -96,3 +96,38 @@ func TestOfflineEditDuringErasureKeepsTheNameErased(t *testing.T) {
 		})
 	}
 }
+
+// A name added offline to an attendee list that names a person erased
+// long ago stays, though another laptop changed the list at the same
+// time: the erased line is still there, so the new name is no erased name
+// coming back.
+func TestNameAddedBesideAnOldErasureIsKept(t *testing.T) {
+	a, b, c, m, _ := setup(t)
+	ma, err := a.Meeting(t.Context(), m.ID)
+	ok(t, err)
+	ma.Attendees = "Karen Østergaard\nSøren\n"
+	ok(t, a.SaveMeeting(t.Context(), Overwriting(t.Context(), a, ma), &ma))
+	_, err = a.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
+	ok(t, err)
+	send(t, a, b)
+
+	at(b, time.Hour)
+	mb, err := b.Meeting(t.Context(), m.ID)
+	ok(t, err)
+	mb.Attendees += "Jens\n"
+	ok(t, b.SaveMeeting(t.Context(), Overwriting(t.Context(), b, mb), &mb))
+	at(a, 2*time.Hour)
+	ma, err = a.Meeting(t.Context(), m.ID)
+	ok(t, err)
+	ma.Attendees = "Mette\n" + ma.Attendees
+	ok(t, a.SaveMeeting(t.Context(), Overwriting(t.Context(), a, ma), &ma))
+	send(t, a, b)
+	send(t, b, a)
+	sendAll(t, a, b)
+	converged(t, a, b)
+	got, err := a.Meeting(t.Context(), m.ID)
+	ok(t, err)
+	if want := "Mette\n" + model.FormerMember + "\nSøren\nJens\n"; got.Attendees != want {
+		t.Errorf("attendees %q, want %q", got.Attendees, want)
+	}
+}
