@@ -244,3 +244,15 @@ func BenchmarkReviewI10CraftedLineRestoredNames(b *testing.B) {
 		})
 	}
 }
+
+// Cost, as a count rather than a time: RestoredNames on one crafted line
+// of a text far under the length a text may have allocates millions of
+// times (the aligner's memo of failed positions grows with the square of
+// the line). A bounded alignment does a small, fixed amount of work.
+func TestReviewI10CraftedLineIsCheap(t *testing.T) {
+	anc, text := craftedLine(1000)
+	allocs := testing.AllocsPerRun(1, func() { model.RestoredNames(anc, text) })
+	if allocs > 200_000 {
+		t.Errorf("RestoredNames on a crafted line of %d characters: %.0f allocations", len(anc), allocs)
+	}
+}
