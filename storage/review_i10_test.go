@@ -5,10 +5,13 @@ package storage
 // and the laptops that find it erase it from the change log as well.
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"pgregory.net/rapid"
 
 	"lokalraad/model"
 )
@@ -296,4 +299,81 @@ func TestReviewI10CraftedLineIsCheap(t *testing.T) {
 	if allocs > 200_000 {
 		t.Errorf("RestoredNames on a crafted line of %d characters: %.0f allocations", len(anc), allocs)
 	}
+}
+
+// Convergence (I1) and nothing lost, with I10 at work: four laptops edit
+// lines of the same minutes, lines that name two people, while any laptop
+// may erase either, and ops travel dropped, repeated and reordered; then
+// everything, the follow-up erasures too, reaches everyone. Every replica
+// shows the same, and every line written is in the text or a conflict
+// (or was replaced on purpose).
+func TestReviewI10PropertyErasuresConverge(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		dir := t.TempDir()
+		n := 4
+		dbs := openReplicas(rt, dir, n, func(int) time.Duration {
+			return time.Duration(rapid.IntRange(0, 5000).Draw(rt, "skew")) * time.Millisecond
+		})
+		c, m := councilMeeting(rt, dbs[0])
+		names := []string{"Karen Østergaard", "Jens Hansen"}
+		base := setLine(setLine(minutes(), 2, "T0 "+names[0]+" kom"), 5, "T00 "+names[1]+" gik")
+		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "P", Kind: model.ItemDecision, Notes: base}
+		ok(rt, dbs[0].SaveAgendaItem(context.Background(), model.AgendaItem{}, &it))
+		spreadFirst(rt, dbs)
+		written, replaced := map[string]bool{}, map[string]bool{}
+		token := 0
+		steps := rapid.IntRange(1, 20).Draw(rt, "steps")
+		for s := 0; s < steps; s++ {
+			db := dbs[rapid.IntRange(0, n-1).Draw(rt, "who")]
+			switch rapid.IntRange(0, 7).Draw(rt, "what") {
+			case 0, 1, 2: // change one line as shown, maybe naming someone
+				cur, err := db.AgendaItem(context.Background(), it.ID)
+				if err != nil {
+					continue
+				}
+				ls := noteLines(cur.Notes)
+				k := rapid.IntRange(0, len(ls)-1).Draw(rt, "line")
+				if old := strings.Fields(ls[k]); len(old) > 0 && strings.HasPrefix(old[0], "T") {
+					replaced[old[0]] = true
+				}
+				token++
+				tok := fmt.Sprintf("T%d", token)
+				written[tok] = true
+				if who := rapid.IntRange(0, 3).Draw(rt, "mentions"); who < len(names) {
+					tok += " " + names[who] + " sagde"
+				}
+				ls[k] = tok + "\n"
+				cur.Notes = strings.Join(ls, "")
+				ok(rt, db.SaveAgendaItem(context.Background(), Overwriting(context.Background(), db, cur), &cur))
+			case 3: // erase one of them
+				if _, err := db.ErasePerson(context.Background(), c.ID, names[rapid.IntRange(0, 1).Draw(rt, "erase")]); err != nil {
+					rt.Fatalf("erasure: %v", err)
+				}
+			default:
+				sendSome(rt, dbs[rapid.IntRange(0, n-1).Draw(rt, "from")], db, 4)
+			}
+		}
+		sendAll(rt, dbs...)
+		sendAll(rt, dbs...)
+		converged(rt, dbs...)
+		final, err := dbs[0].AgendaItem(context.Background(), it.ID)
+		ok(rt, err)
+		cs, err := dbs[0].Conflicts(context.Background(), c.ID)
+		ok(rt, err)
+		var kept strings.Builder
+		for _, x := range cs {
+			fmt.Fprintf(&kept, "%v\n%v\n", x.Kept, x.Other)
+		}
+		have := map[string]bool{}
+		for _, l := range strings.Split(final.Notes+"\n"+kept.String(), "\n") {
+			if f := strings.Fields(l); len(f) > 0 {
+				have[f[0]] = true
+			}
+		}
+		for tok := range written {
+			if !have[tok] && !replaced[tok] {
+				rt.Fatalf("line %s lost: notes\n%s\nconflicts:\n%s", tok, final.Notes, kept.String())
+			}
+		}
+	})
 }
