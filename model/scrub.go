@@ -264,40 +264,53 @@ func RestoredNames(ancestor, text string) []string {
 	if !strings.Contains(ancestor, FormerMember) || text == "" {
 		return nil
 	}
-	have := map[string]bool{}
-	erased := map[string][]string{} // skeleton → ancestor's lines with FormerMember
-	for _, l := range strings.SplitAfter(ancestor, "\n") {
-		if have[l] {
-			continue
-		}
-		have[l] = true
-		if strings.Contains(l, FormerMember) {
-			k := skeleton(strings.ReplaceAll(l, FormerMember, ""))
-			erased[k] = append(erased[k], l)
-		}
-	}
+	// A line of text is compared only with the erased lines it stands in
+	// for: those of the same changed block (the lines between two lines
+	// text kept, matched as Merge3 matches them). A line added beside the
+	// ancestor's lines (an attendee, a heading) brings nobody back, even
+	// where some erased line elsewhere has its shape.
+	o, t := splitLines(ancestor), splitLines(text)
+	match := matchLines(o, t)
 	var names []string
 	tries, left := 0, maxRestoreWork
-	for _, l := range strings.SplitAfter(text, "\n") {
-		if have[l] {
-			continue
+	block := func(os, ts []string) {
+		erased := map[string][]string{} // skeleton → the block's lines with FormerMember
+		for _, l := range os {
+			if strings.Contains(l, FormerMember) {
+				k := skeleton(strings.ReplaceAll(l, FormerMember, ""))
+				erased[k] = append(erased[k], l)
+			}
 		}
-		for _, m := range erased[skeleton(l)] {
-			if tries++; tries > maxRestoreTries {
+		if len(erased) == 0 {
+			return
+		}
+		for _, l := range ts {
+			for _, m := range erased[skeleton(l)] {
+				if tries++; tries > maxRestoreTries {
+					break
+				}
+				ns, ok := erasedNames(l, m, &left)
+				if !ok {
+					continue
+				}
+				for _, n := range ns {
+					if !Mentions(ancestor, n) && !slices.ContainsFunc(names, func(x string) bool { return strings.EqualFold(x, n) }) {
+						names = append(names, n)
+					}
+				}
 				break
 			}
-			ns, ok := erasedNames(l, m, &left)
-			if !ok {
-				continue
-			}
-			for _, n := range ns {
-				if !Mentions(ancestor, n) && !slices.ContainsFunc(names, func(x string) bool { return strings.EqualFold(x, n) }) {
-					names = append(names, n)
-				}
-			}
-			break
 		}
 	}
+	io, it := 0, 0
+	for i, j := range match {
+		if j < 0 {
+			continue
+		}
+		block(o[io:i], t[it:j])
+		io, it = i+1, j+1
+	}
+	block(o[io:], t[it:])
 	sort.SliceStable(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
 	return names
 }
