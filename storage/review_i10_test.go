@@ -435,3 +435,42 @@ func BenchmarkReviewI10CraftedScrubMeet(b *testing.B) {
 		})
 	}
 }
+
+// A project's description edited offline while another laptop erases a
+// person it names: the name stays erased there too (I10 is the same for
+// every long text), and a member line added to the description at the
+// same time by a third laptop stays.
+func TestReviewI10ProjectDescription(t *testing.T) {
+	a, b, c, _, _ := setup(t)
+	d := replica(t, "d")
+	p := model.Project{CouncilID: c.ID, Title: "Stien", Status: model.ProjectIdea,
+		Description: "Formål\nKaren Østergaard foreslog stien\nBudget\nTidsplan\n"}
+	ok(t, a.SaveProject(t.Context(), model.Project{}, &p))
+	send(t, a, b)
+	send(t, a, d)
+	at(b, 2*time.Hour) // offline
+	pb, err := b.Project(t.Context(), p.ID)
+	ok(t, err)
+	pb.Description = strings.Replace(pb.Description, "Tidsplan", "Tidsplan: foråret", 1)
+	ok(t, b.SaveProject(t.Context(), Overwriting(t.Context(), b, pb), &pb))
+	at(a, time.Hour)
+	_, err = a.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
+	ok(t, err)
+	send(t, a, d) // d has the erasure, and adds a line beside
+	at(d, 3*time.Hour)
+	pd, err := d.Project(t.Context(), p.ID)
+	ok(t, err)
+	pd.Description = strings.Replace(pd.Description, "Formål\n", "Formål\nPeter Jensen\n", 1)
+	ok(t, d.SaveProject(t.Context(), Overwriting(t.Context(), d, pd), &pd))
+	sendAll(t, a, b, d)
+	converged(t, a, b, d)
+	got, err := a.Project(t.Context(), p.ID)
+	ok(t, err)
+	want := "Formål\nPeter Jensen\n" + model.FormerMember + " foreslog stien\nBudget\nTidsplan: foråret\n"
+	if got.Description != want {
+		t.Errorf("description %q, want %q", got.Description, want)
+	}
+	if cs, _ := a.Conflicts(t.Context(), c.ID); len(cs) != 0 {
+		t.Errorf("conflicts %+v", cs)
+	}
+}
