@@ -27,6 +27,8 @@ func TestRestoredNames(t *testing.T) {
 		{"a word that is no name", "tidligere medlem kom\n", "ikke kom\n", nil},
 		{"more changed on the line", "tidligere medlem kom\n", "Karen kom ikke\n", nil},
 		{"a lower-case word in the name", "tidligere medlem kom\n", "Hans von Holstein kom\n", nil},
+		{"a new line beside an erased line of its shape", "Til stede:\ntidligere medlem\nJens Hansen\n",
+			"Til stede:\ntidligere medlem\nJens Hansen\nPeter Jensen\nEventuelt\n", nil},
 		{"the last line without a newline", "Linje 1\ntidligere medlem kom", "Linje 1\nKaren kom", []string{"Karen"}},
 		// An attendee added to a list that names a person erased long
 		// ago is no name brought back: the erased line is still there.

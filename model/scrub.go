@@ -95,10 +95,15 @@ func ScrubbedOnly(before, after string) bool {
 // an erasure that reached a replica while an editor held before did to it,
 // so that the editor's save can erase the same names from what it writes.
 func ErasedNames(before, after string) ([]string, bool) {
+	return erasedNames(before, after, nil)
+}
+
+// erasedNames is ErasedNames within the work left (nil: unbounded).
+func erasedNames(before, after string, left *int) ([]string, bool) {
 	if before == after {
 		return nil, true
 	}
-	s := aligner{a: tokens(before), b: tokens(after), failed: map[[2]int]bool{}}
+	s := aligner{a: tokens(before), b: tokens(after), failed: map[[2]int]bool{}, left: left}
 	if !s.align(0, 0) {
 		return nil, false
 	}
@@ -142,6 +147,24 @@ type aligner struct {
 	failed map[[2]int]bool
 	path   []string
 	names  []string
+	// left, when set, is the work an alignment may still do (tokens
+	// compared, positions tried), shared by RestoredNames across the
+	// lines it aligns: one crafted line of names alike otherwise costs
+	// the square of its length. Past it nothing more aligns.
+	left *int
+}
+
+// spend takes n from the work left, telling whether there was enough.
+func (s *aligner) spend(n int) bool {
+	if s.left == nil {
+		return true
+	}
+	if *s.left < n {
+		*s.left = 0
+		return false
+	}
+	*s.left -= n
+	return true
 }
 
 func (s *aligner) former(t []string, i int) bool {
@@ -161,7 +184,7 @@ func (s *aligner) align(i, j int) bool {
 	var run strings.Builder
 	// Equal tokens where no placeholder stands need no choice.
 	for i < len(s.a) && j < len(s.b) && !s.former(s.a, i) && !s.former(s.b, j) {
-		if s.a[i] != s.b[j] {
+		if s.a[i] != s.b[j] || !s.spend(1) {
 			return false
 		}
 		run.WriteString(s.a[i])
@@ -182,7 +205,7 @@ func (s *aligner) alignAt(i, j int) bool {
 		return true
 	}
 	key := [2]int{i, j}
-	if s.failed[key] {
+	if s.failed[key] || !s.spend(1) {
 		return false
 	}
 	fa, fb := s.former(s.a, i), s.former(s.b, j)
@@ -246,7 +269,7 @@ func RestoredNames(ancestor, text string) []string {
 	o, t := splitLines(ancestor), splitLines(text)
 	match := matchLines(o, t)
 	var names []string
-	tries := 0
+	tries, left := 0, maxRestoreWork
 	// learn pairs, within one changed block, each erased line of ancestor
 	// with the first line of text in its place that is it with names.
 	learn := func(os, ts []string) {
@@ -267,7 +290,7 @@ func RestoredNames(ancestor, text string) []string {
 				if tries++; tries > maxRestoreTries {
 					return
 				}
-				ns, ok := ErasedNames(ts[j], m)
+				ns, ok := erasedNames(ts[j], m, &left)
 				if !ok || len(ns) == 0 {
 					continue
 				}
@@ -310,6 +333,11 @@ func RestoredNames(ancestor, text string) []string {
 // another capitalised word, would otherwise cost their product. Real
 // minutes name an erased person on a few lines.
 const maxRestoreTries = 4096
+
+// maxRestoreWork bounds the work of RestoredNames's alignments together
+// (aligner.left): a line of real minutes costs about its tokens, a
+// crafted line of many names alike the square of them.
+const maxRestoreWork = 1 << 18
 
 // skeleton is a line without its capitalised words and white space: the
 // same for a line with a name and the line with FormerMember in its place

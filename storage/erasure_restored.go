@@ -27,9 +27,14 @@ type restoredField struct {
 // fields, one erasure a council. The hub writes no council's changes: it
 // takes the laptops'. An error is logged, not returned: the batch is in,
 // and the screens show the names erased already; the field's next replay
-// finds them again.
+// finds them again. A staff device (a node's mirror of a PostgreSQL hub
+// is one) writes none either: the municipality's devices author no
+// erasures in a council's history that nobody there asked for.
 func (db *DB) eraseRestored(ctx context.Context, restored map[fieldKey]restoredField) {
 	if db.isHub() {
+		return
+	}
+	if staff, err := db.Meta(ctx, MetaStaff); err != nil || staff == "1" {
 		return
 	}
 	byCouncil := map[string][]fieldKey{}
