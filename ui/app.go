@@ -109,6 +109,9 @@ type App struct {
 	publication *publicationDialog // the last one opened (tests)
 	sync        *syncer
 	restoring   atomic.Bool // a restore runs (restoreFrom): the menus wait
+	// own is how background sync reads the open editors' own rows as
+	// each sync starts (ownReaders).
+	own ownReaders
 
 	// endOnce and ended belong to end: the session's work is finished
 	// once, and background work that reports after it is dropped.
@@ -277,6 +280,7 @@ func (u *App) openCouncil(id string) {
 		}
 	}
 
+	u.own.reset() // the panes of the screens replaced
 	u.overview = newOverviewScreen(u)
 	u.meetings = newMeetingsScreen(u)
 	u.projects = newProjectsScreen(u)

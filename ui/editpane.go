@@ -54,9 +54,9 @@ type editKind[T any] struct {
 	// item when its own row did, or a row of editorTables (its choices:
 	// members, pools, …), or of its own rows that children names (the
 	// agenda items of a meeting, the budget lines of a project) as stored
-	// now; the editor keeps those it has shown (kids: read when opened and
-	// after every sync, noteKids), so that one deleted counts too. A kind
-	// without a table is read again after every sync.
+	// now; the editor keeps those it has shown (kids: read when opened, as
+	// every sync starts and after it, noteKids), so that one deleted counts
+	// too. A kind without a table is read again after every sync.
 	table                    string
 	listTables, editorTables []string
 	children                 func(ctx context.Context, x T) (storage.Changed, error)
@@ -271,16 +271,42 @@ func (p *editPane[T, E]) editorChanged(changed storage.Changed) bool {
 // knows (kids), after each sync, though nobody reads it again: a row of its
 // own added here after it was opened (an agenda item to the open meeting)
 // and deleted on another computer is then known when that delete comes.
-// Such a delete comes in a later sync than the one that sent the row: the
-// other computer can delete only a row it has received. A row added here
-// while the editor is open is stored before a sync sends it, so it is
-// known by the end of that sync.
+// That is not enough by itself: a sync sends, then fetches, so the other
+// computer can receive the row, delete it and send the delete while the
+// sync that sent the row still runs, and that same sync brings the delete;
+// when it has ended the row is gone. Each sync therefore also reads the
+// open items' own rows as it starts, before it sends anything (watchOwn,
+// ownReaders), and the editors note them (noteOwn) before they are told
+// what it brought.
 func (p *editPane[T, E]) noteKids() {
 	if p.list == nil || !p.opened() || p.k.children == nil {
 		return
 	}
 	if now, err := p.k.children(p.u.ctx, p.editor.item()); err == nil {
 		p.kids = p.kids.Merge(now)
+	}
+	p.watchOwn() // the item as stored now
+}
+
+// watchOwn tells background sync how to read the own rows (children) of
+// the item open now, or that none is open (ownReaders).
+func (p *editPane[T, E]) watchOwn() {
+	if p.k.children == nil {
+		return
+	}
+	if !p.opened() {
+		p.u.own.drop(p)
+		return
+	}
+	x, children := p.editor.item(), p.k.children
+	p.u.own.set(p, p.k.id(x), func(ctx context.Context) (storage.Changed, error) { return children(ctx, x) })
+}
+
+// noteOwn adds rows, the own rows item id had as a sync started, to those
+// its editor knows, when it is still the item open.
+func (p *editPane[T, E]) noteOwn(id string, rows storage.Changed) {
+	if p.list != nil && p.opened() && p.k.id(p.editor.item()) == id {
+		p.kids = p.kids.Merge(rows)
 	}
 }
 
@@ -311,6 +337,7 @@ func (p *editPane[T, E]) open(id string) {
 		// One that cannot be read is read when a sync comes.
 		p.kids, _ = p.k.children(p.u.ctx, x)
 	}
+	p.watchOwn()
 	showIn(p.detail, p.editor.build())
 	p.selectRow(id)
 }
@@ -359,6 +386,7 @@ func (p *editPane[T, E]) choose(id string) {
 func (p *editPane[T, E]) close() {
 	var none E
 	p.editor = none
+	p.watchOwn()
 	p.list.UnselectAll()
 	showIn(p.detail, hintLabel(p.k.choose))
 	if p.k.closed != nil {

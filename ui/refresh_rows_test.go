@@ -9,13 +9,16 @@ import (
 	"bytes"
 	"context"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -52,7 +55,12 @@ func listedTitle(u *App, id string) string {
 // showing meetings A and B, made on the second, with A open.
 func twoLaptops(t *testing.T) (u *App, other *storage.DB, a, b model.Meeting) {
 	t.Helper()
-	hub := newTestHub(t)
+	return twoLaptopsOn(t, newTestHub(t))
+}
+
+// twoLaptopsOn is twoLaptops on hub.
+func twoLaptopsOn(t *testing.T, hub *testHub) (u *App, other *storage.DB, a, b model.Meeting) {
+	t.Helper()
 	council := hub.council(t, "Jyderup Lokalråd")
 	mine := hub.laptop(t, council)
 	other = hub.laptop(t, council)
@@ -324,5 +332,78 @@ func TestItemAddedHereAndDeletedElsewhereLeavesTheOpenMeeting(t *testing.T) {
 	})
 	if u.meetings.editor == nil || u.meetings.editor.m.ID != a.ID {
 		t.Error("meeting A is no longer open")
+	}
+}
+
+// A sync sends, then fetches: the other laptop can fetch an agenda item
+// added here, delete it and send the delete while the sync that sent the
+// item still runs, and that same sync then brings the delete. The open
+// meeting shows the item no more once the sync has ended, though the item
+// was never stored here at the end of a sync (the editor learnt its own
+// rows only then, and kept the item's card).
+func TestItemDeletedElsewhereInTheSyncThatSentItLeavesTheOpenMeeting(t *testing.T) {
+	hub := newTestHub(t)
+	u, other, a, _ := twoLaptopsOn(t, hub)
+	ctx := t.Context()
+	ed := u.meetings.editor
+	test.Tap(ed.addItem)
+	if len(ed.items) != 1 {
+		t.Fatalf("the meeting shows %d agenda items after Tilføj punkt, want 1", len(ed.items))
+	}
+	id := ed.items[0].it.ID
+	u.win.Canvas().Unfocus() // nobody types: a sync may build the editor again
+	if u.typing() {
+		t.Fatal("someone types after the unfocus")
+	}
+
+	// When this laptop asks the hub for what is new, once the hub has the
+	// item, the other laptop first fetches the item, deletes it and sends
+	// the delete.
+	st := noerr.Get(u.db.SyncState(ctx))(t)
+	mine := "Bearer " + st.Token
+	var deleted atomic.Bool
+	meanwhile := func(r *http.Request) {
+		if r.URL.Path != "/v1/pull" || r.Header.Get("Authorization") != mine {
+			return
+		}
+		if items, err := hub.db.AgendaItems(ctx, a.ID); err != nil || len(items) == 0 {
+			return
+		}
+		if !deleted.CompareAndSwap(false, true) {
+			return
+		}
+		_, err := exchange.NewClient().Sync(ctx, other, "")
+		if err == nil {
+			err = other.DeleteAgendaItem(ctx, id)
+		}
+		if err == nil {
+			_, err = exchange.NewClient().Sync(ctx, other, "")
+		}
+		if err != nil {
+			t.Errorf("the other laptop: %v", err)
+		}
+	}
+	hub.before.Store(&meanwhile)
+	defer hub.before.Store(nil)
+
+	// One sync of the app's background loop, run here so that the test
+	// knows when it has ended (one the loop had begun runs before it);
+	// then what the syncs report is shown.
+	u.sync.bg.SyncOnce(ctx)
+	drainUI()
+
+	if !deleted.Load() {
+		t.Fatal("the hub did not have the item when this laptop fetched")
+	}
+	if items := noerr.Get(u.db.AgendaItems(ctx, a.ID))(t); len(items) != 0 {
+		t.Fatalf("meeting A has %d agenda items stored here after the sync, want none", len(items))
+	}
+	e := u.meetings.editor
+	if e == nil || e.m.ID != a.ID {
+		t.Fatal("meeting A is no longer open")
+	}
+	if slices.ContainsFunc(e.items, func(c *itemCard) bool { return c.it.ID == id }) ||
+		strings.Contains(texts(u.meetings.detail), "Nyt punkt") {
+		t.Errorf("the open meeting still shows the agenda item deleted elsewhere:\n%s", texts(u.meetings.detail))
 	}
 }

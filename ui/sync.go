@@ -62,7 +62,15 @@ func newSyncer(u *App) *syncer {
 	ctx, cancel := context.WithCancel(u.ctx)
 	s := &syncer{u: u, client: exchange.NewClient(), ctx: ctx, cancel: cancel}
 	s.bg = exchange.NewSyncer(s.client, u.db)
-	s.bg.Started = func() { u.do(func() { s.setRunning(true) }) }
+	// The open editors' own rows are read before the sync sends anything,
+	// and noted before its outcome is shown (ownReaders).
+	s.bg.Started = func() {
+		note := u.own.readAll(s.ctx)
+		u.do(func() {
+			note()
+			s.setRunning(true)
+		})
+	}
 	s.bg.Pending = func(int) { u.do(s.refreshPending) }
 	u.saver.mu.Lock()
 	u.saver.saved = s.bg.Changed

@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,15 +24,25 @@ import (
 type testHub struct {
 	db  *storage.DB
 	url string
+	// before, when set, sees each request before the hub answers it, on
+	// the server's goroutine: a test does there what another laptop does
+	// at that moment.
+	before atomic.Pointer[func(*http.Request)]
 }
 
 func newTestHub(t *testing.T) *testHub {
 	t.Helper()
-	db := newTestDB(t)
-	s := exchange.NewServer(t.Context(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ts := httptest.NewServer(s.Handler())
+	h := &testHub{db: newTestDB(t)}
+	s := exchange.NewServer(t.Context(), h.db, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f := h.before.Load(); f != nil {
+			(*f)(r)
+		}
+		s.ServeHTTP(w, r)
+	}))
 	t.Cleanup(ts.Close)
-	return &testHub{db: db, url: ts.URL}
+	h.url = ts.URL
+	return h
 }
 
 // council stores a council on the hub and returns its id.

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"maps"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -96,6 +98,77 @@ func (u *App) noteKids() {
 	for i, t := range u.tabList {
 		if s, notes := t.screen.(kidsNoter); notes && u.built(i) {
 			s.noteKids()
+		}
+	}
+}
+
+// ownReaders hold, for each pane with an item open whose editor shows rows
+// of its own (editKind.children: a meeting's agenda items), how to read
+// those rows, set on the UI goroutine (watchOwn). Background sync reads
+// them on its own goroutine as each sync starts, before it sends anything
+// (readAll), and the panes note what was read (noteOwn) before they are
+// told what the sync brought: a row added here, sent by that sync and
+// deleted on another computer before the same sync fetched, is known then,
+// though it is gone when the sync has ended (noteKids).
+type ownReaders struct {
+	mu   sync.Mutex
+	open map[ownNoter]ownReader
+}
+
+// ownNoter is a pane with an item open that notes its own rows (editPane).
+type ownNoter interface {
+	noteOwn(id string, rows storage.Changed)
+}
+
+type ownReader struct {
+	id   string // the item open
+	read func(ctx context.Context) (storage.Changed, error)
+}
+
+func (o *ownReaders) set(p ownNoter, id string, read func(ctx context.Context) (storage.Changed, error)) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.open == nil {
+		o.open = map[ownNoter]ownReader{}
+	}
+	o.open[p] = ownReader{id: id, read: read}
+}
+
+func (o *ownReaders) drop(p ownNoter) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.open, p)
+}
+
+// reset forgets every pane (a council's screens are built anew).
+func (o *ownReaders) reset() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.open = nil
+}
+
+// readAll reads the own rows of every item open, from any goroutine, and
+// returns what notes them, to run on the UI goroutine. Rows that cannot be
+// read are left out: the editor reads them when the sync has ended.
+func (o *ownReaders) readAll(ctx context.Context) (note func()) {
+	o.mu.Lock()
+	open := make(map[ownNoter]ownReader, len(o.open))
+	maps.Copy(open, o.open)
+	o.mu.Unlock()
+	type read struct {
+		p    ownNoter
+		id   string
+		rows storage.Changed
+	}
+	var got []read
+	for p, r := range open {
+		if rows, err := r.read(ctx); err == nil {
+			got = append(got, read{p, r.id, rows})
+		}
+	}
+	return func() {
+		for _, r := range got {
+			r.p.noteOwn(r.id, r.rows)
 		}
 	}
 }
