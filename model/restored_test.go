@@ -61,3 +61,27 @@ func BenchmarkRestoredNamesManyLikeLines(b *testing.B) {
 		RestoredNames(anc.String(), text.String())
 	}
 }
+
+// An erasure's check does bounded work: a crafted line of names alike
+// (each "tidligere medlem" could end a name at any of the next tokens) is
+// no erasure, found with few allocations, while a long text of real
+// minutes with the name on every line is one.
+func TestScrubMeetWorkIsBounded(t *testing.T) {
+	const n = 2000
+	crafted := strings.Repeat(FormerMember+" X ", n) + "Z\n"
+	names := strings.Repeat("B C X ", n) + "W\n"
+	if allocs := testing.AllocsPerRun(1, func() { ScrubMeet(names, crafted) }); allocs > 100_000 {
+		t.Errorf("checking a crafted erasure of one line of %d characters: %.0f allocations", len(crafted), allocs)
+	}
+	var before, after strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&before, "Punkt %d: Karen Østergaard og Søren Hansen talte om stien ved Skarresø.\n", i)
+		fmt.Fprintf(&after, "Punkt %d: %s og Søren Hansen talte om stien ved Skarresø.\n", i, FormerMember)
+	}
+	if !ScrubbedOnly(before.String(), after.String()) {
+		t.Error("a long text with the name erased on every line is not taken for an erasure")
+	}
+	if ns, ok := ErasedNames(before.String(), after.String()); !ok || !slices.Equal(ns, []string{"Karen Østergaard"}) && len(ns) != 3000 {
+		t.Errorf("ErasedNames of the long text = %d names, %v", len(ns), ok)
+	}
+}
