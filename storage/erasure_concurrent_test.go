@@ -131,3 +131,59 @@ func TestNameAddedBesideAnOldErasureIsKept(t *testing.T) {
 		t.Errorf("attendees %q, want %q", got.Attendees, want)
 	}
 }
+
+// The minimal case of TestReviewI10PropertyErasuresConverge's seed
+// 4241390173861499647, which failed before this session's code too: b
+// writes a line next to a line naming a person; c erases the person, and
+// b receives c's edit of the text before the erasure's rewrite of the
+// log. The two edits overlap, so b shows c's lines and keeps its own line
+// as a conflict, and b's next edit is made on that. Once the rewrite
+// arrives, the merge of the two edits must come out as it did on b (it
+// came out clean, b's next edit then read as deleting b's line, and the
+// line was gone on every replica with no conflict).
+func TestErasureArrivingLateLosesNoLine(t *testing.T) {
+	a, b, c, _, it := setup(t)
+	ia, err := a.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	ia.Notes = setLine(minutes(), 2, "Karen Østergaard kom")
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
+	e := replica(t, "e")
+	send(t, a, b)
+	send(t, a, e)
+
+	at(b, time.Hour)
+	editNotes(t, b, it.ID, 3, "T1 Karen Østergaard sagde")
+	at(e, 2*time.Hour)
+	_, err = e.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
+	ok(t, err)
+	var put []Change // e's edit of the text, without the erasure's rewrite
+	for _, o := range mustOps(t, e) {
+		if o.Device == e.self() && o.Table != scrubTable {
+			put = append(put, o)
+		}
+	}
+	_, err = b.ApplyOps(t.Context(), put)
+	ok(t, err)
+	at(b, 3*time.Hour)
+	editNotes(t, b, it.ID, 6, "T3")
+
+	sendAll(t, a, b, e)
+	sendAll(t, a, b, e)
+	converged(t, a, b, e)
+	got, err := a.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	cs, err := a.Conflicts(t.Context(), c.ID)
+	ok(t, err)
+	all := got.Notes
+	for _, k := range cs {
+		all += fmt.Sprintf("\n%v\n%v", k.Kept, k.Other)
+	}
+	for _, l := range []string{"T1", "T3"} {
+		if !strings.Contains(all, l) {
+			t.Errorf("line %s lost: notes\n%s\nconflicts %+v", l, got.Notes, cs)
+		}
+	}
+	if strings.Contains(all, "Karen") {
+		t.Errorf("the erased name came back: notes\n%s\nconflicts %+v", got.Notes, cs)
+	}
+}

@@ -2,9 +2,11 @@ package storage
 
 // An erased name brought back by an edit made offline during the
 // erasure (merge.go, I10): the replay erases it from the field's value,
-// and the laptop that replayed it then erases it from the change log's
-// copies of the field too, so that it leaves the history as well as the
-// screens, and travels in no bundle.
+// and the laptop that replayed it then erases it from the logged values
+// of the ops that brought it back too (the offline laptop's ops of the
+// field, up to the one the replay found it in), so that it leaves the
+// history as well as the screens, and travels in no bundle. Other
+// devices' ops are left as they are: what they say of a person is theirs.
 
 import (
 	"context"
@@ -16,10 +18,10 @@ import (
 	"lokalraad/model"
 )
 
-// restoredField is a field whose replay erased names an op brought back.
+// restoredField is a field whose replay erased names ops brought back.
 type restoredField struct {
 	council string
-	names   []string
+	by      []restoredBy
 }
 
 // eraseRestored erases, as this device's erasure, the names a batch's
@@ -50,7 +52,7 @@ func (db *DB) eraseRestored(ctx context.Context, restored map[fieldKey]restoredF
 			scrubbed := map[string]any{}
 			fields := map[fieldKey]bool{}
 			for _, k := range ks {
-				if err := w.scrubRestored(k, restored[k].names, scrubbed, fields); err != nil {
+				if err := w.scrubRestored(k, restored[k].by, scrubbed, fields); err != nil {
 					return err
 				}
 			}
@@ -62,29 +64,36 @@ func (db *DB) eraseRestored(ctx context.Context, restored map[fieldKey]restoredF
 	}
 }
 
-// scrubRestored erases names from the logged values of field k. A value
+// scrubRestored erases the names each restoredBy found from the logged
+// values of field k that its op's device wrote, up to that op. A value
 // the erasure could not rewrite into a valid one (a name in lower case
 // only) is left as it is.
-func (w *writer) scrubRestored(k fieldKey, names []string, scrubbed map[string]any, fields map[fieldKey]bool) error {
+func (w *writer) scrubRestored(k fieldKey, by []restoredBy, scrubbed map[string]any, fields map[fieldKey]bool) error {
 	type op struct {
 		device string
 		seq    int64
 		value  string
 	}
-	ops, err := list(w.ctx, w.tx, func(s scanner) (op, error) {
-		var o op
-		return o, s.Scan(&o.device, &o.seq, &o.value)
-	}, "SELECT device, seq, value FROM changes WHERE tbl = ? AND row_id = ? AND field = ? AND "+scrubbable, k.table, k.row, k.field)
-	if err != nil {
-		return err
-	}
-	for _, o := range ops {
-		v := model.EraseNames(o.value, names)
-		if v == o.value || checkErasure(k.table, k.field, o.value, v) != nil {
-			continue
-		}
-		if err := w.rewriteLogged(k, o.device, o.seq, v, scrubbed, fields); err != nil {
+	for _, r := range by {
+		ops, err := list(w.ctx, w.tx, func(s scanner) (op, error) {
+			var o op
+			return o, s.Scan(&o.device, &o.seq, &o.value)
+		}, "SELECT device, seq, value FROM changes WHERE tbl = ? AND row_id = ? AND field = ? AND device = ? AND seq <= ? AND "+scrubbable,
+			k.table, k.row, k.field, r.op.v.device, r.op.seq)
+		if err != nil {
 			return err
+		}
+		for _, o := range ops {
+			if s, done := scrubbed[opID(o.device, o.seq)].(string); done {
+				o.value = s // found by another restoredBy of the field
+			}
+			v := model.EraseNames(o.value, r.names)
+			if v == o.value || checkErasure(k.table, k.field, o.value, v) != nil {
+				continue
+			}
+			if err := w.rewriteLogged(k, o.device, o.seq, v, scrubbed, fields); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -49,12 +49,15 @@ package storage
 //      parts (storage's writer: every op of the council held); a delete
 //      without one (older versions) had seen them all (TestPartsRevive,
 //      TestPropertyWholesKeepTheirParts).
-//   I10 An erased name stays erased: a long-text edit made on the text as
-//      it stood before an erasure (offline, on another laptop) is merged
-//      with the name erased, in every line it brings it back to and in
-//      the lines it wrote, when one of its lines is a line of the erased
-//      text but for the name (model.RestoredNames;
-//      TestOfflineEditDuringErasureKeepsTheNameErased).
+//   I10 An erased name stays erased, and an erasure changes no merge: a
+//      long-text edit made on the text as it stood before an erasure
+//      (offline, on another laptop) is merged with the names erased that
+//      it has in the place of an erased line of what its author saw, in
+//      its own lines only (model.RestoredNames;
+//      TestOfflineEditDuringErasureKeepsTheNameErased); and a merge of an
+//      erasure's own edit, made before the erasure's rewrite of the log
+//      arrived, erases its names on every side, so that it comes out as it
+//      will once the rewrite arrives (TestErasureArrivingLateLosesNoLine).
 //
 // Every replica computes the same states, so the same conflicts, with the
 // same ids. Nothing is discarded that a person has not seen: a value is
@@ -180,9 +183,18 @@ type fieldState struct {
 	version   fieldOp
 	set       bool
 	conflicts []conflictRec
-	// restored are names an erasure took out that an op brought back
+	// restored are names an erasure took out that ops brought back
 	// (I10), erased from the value; recorded only for the full replay.
-	restored []string
+	restored []restoredBy
+}
+
+// restoredBy is a name an erasure took out, found again in the text op
+// wrote (or was the last to merge): op's device wrote it on the text as
+// it stood before it received the erasure, in op and maybe in its own
+// earlier ops of the field, which the erasure did not name.
+type restoredBy struct {
+	op    fieldOp
+	names []string
 }
 
 type conflictRec struct {
@@ -307,18 +319,30 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 			// into the text as it stands.
 			anc, _ := r.value(seen).(string)
 			// I10: an erasure rewrote the copies of what the op's author
-			// saw; the names the op (or the text it meets) has where
-			// those copies now say FormerMember are the erased ones, not
-			// edits of the author's.
-			if names := slices.Concat(model.RestoredNames(anc, ours), model.RestoredNames(anc, theirs)); len(names) > 0 {
+			// saw; the names the op has where those copies now say
+			// FormerMember are the erased ones, not edits of the
+			// author's, and the same for the text it meets (an op that
+			// sorts first). Each side loses only the names found in it:
+			// the other side's lines are another author's.
+			// A side that erased names the ancestor still has (an
+			// erasure's own edit, before its rewrite of the log arrived
+			// here) erases them on every side: the merge then comes out
+			// as it will once the rewrite arrives, so that nobody's next
+			// edit is made on a state the replay later no longer gives.
+			if names := slices.Concat(model.RestoredNames(ours, anc), model.RestoredNames(theirs, anc)); len(names) > 0 {
 				slices.SortStableFunc(names, func(a, b string) int { return len(b) - len(a) })
-				ours, theirs = model.EraseNames(ours, names), model.EraseNames(theirs, names)
+				anc, ours, theirs = model.EraseNames(anc, names), model.EraseNames(ours, names), model.EraseNames(theirs, names)
+			}
+			if names := model.RestoredNames(anc, ours); len(names) > 0 {
+				ours = model.EraseNames(ours, names)
 				if record {
-					for _, n := range names {
-						if !slices.ContainsFunc(st.restored, func(x string) bool { return strings.EqualFold(x, n) }) {
-							st.restored = append(st.restored, n)
-						}
-					}
+					st.restored = append(st.restored, restoredBy{op: o, names: names})
+				}
+			}
+			if names := model.RestoredNames(anc, theirs); len(names) > 0 {
+				theirs = model.EraseNames(theirs, names)
+				if record {
+					st.restored = append(st.restored, restoredBy{op: prev, names: names})
 				}
 			}
 			merged, n := model.Merge3(anc, ours, theirs)

@@ -13,7 +13,7 @@ import (
 // saveConflicts stores the conflicts a replay found.
 func (a *applier) saveConflicts(k fieldKey, council string, st *fieldState) error {
 	if a.restored != nil && len(st.restored) > 0 {
-		a.restored[k] = restoredField{council: council, names: st.restored}
+		a.restored[k] = restoredField{council: council, by: st.restored}
 	}
 	for _, c := range st.conflicts {
 		if _, err := a.tx.ExecContext(a.ctx, "INSERT OR REPLACE INTO sync_conflicts(id, council_id, tbl, row_id, field, winner, loser, kept, other, merged, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
