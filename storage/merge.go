@@ -318,13 +318,7 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 			// I5, I6: merge the op's change, from what its author saw,
 			// into the text as it stands.
 			anc, _ := r.value(seen).(string)
-			// I10: an erasure rewrote the copies of what the op's author
-			// saw; the names the op has where those copies now say
-			// FormerMember are the erased ones, not edits of the
-			// author's, and the same for the text it meets (an op that
-			// sorts first). Each side loses only the names found in it:
-			// the other side's lines are another author's.
-			// A side that erased names the ancestor still has (an
+			// I10. A side that erased names the ancestor still has (an
 			// erasure's own edit, before its rewrite of the log arrived
 			// here) erases them on every side: the merge then comes out
 			// as it will once the rewrite arrives, so that nobody's next
@@ -333,6 +327,12 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 				slices.SortStableFunc(names, func(a, b string) int { return len(b) - len(a) })
 				anc, ours, theirs = model.EraseNames(anc, names), model.EraseNames(ours, names), model.EraseNames(theirs, names)
 			}
+			// An erasure rewrote the copies of what the op's author saw:
+			// the names the op has where those copies now say
+			// FormerMember are the erased ones, not edits of the
+			// author's, and the same for the text it meets (an op that
+			// sorts first). Each side loses only the names found in it:
+			// the other side's lines are another author's.
 			if names := model.RestoredNames(anc, ours); len(names) > 0 {
 				ours = model.EraseNames(ours, names)
 				if record {
