@@ -70,12 +70,8 @@ func TestOfflineEditDuringErasureKeepsTheNameErased(t *testing.T) {
 				ok(t, err)
 				cs, err := db.Conflicts(t.Context(), c.ID)
 				ok(t, err)
-				all := got.Notes
-				for _, k := range cs {
-					all += fmt.Sprintf("\n%v\n%v\n%v", k.Kept, k.Other, k.Current)
-				}
-				if strings.Contains(all, "Karen") || strings.Contains(all, "Østergaard") {
-					t.Errorf("%s: the erased name came back: notes\n%s\nconflicts %+v", name, got.Notes, cs)
+				if all := allText(t, db, c.ID, it.ID); strings.Contains(all, "Karen") || strings.Contains(all, "Østergaard") {
+					t.Errorf("%s: the erased name came back: notes and conflicts\n%s", name, all)
 				}
 				want := model.Anonymise(tc.edit, "Karen Østergaard", model.FormerMember)
 				if !strings.Contains(got.Notes, want) {
@@ -170,20 +166,13 @@ func TestErasureArrivingLateLosesNoLine(t *testing.T) {
 	sendAll(t, a, b, e)
 	sendAll(t, a, b, e)
 	converged(t, a, b, e)
-	got, err := a.AgendaItem(t.Context(), it.ID)
-	ok(t, err)
-	cs, err := a.Conflicts(t.Context(), c.ID)
-	ok(t, err)
-	all := got.Notes
-	for _, k := range cs {
-		all += fmt.Sprintf("\n%v\n%v", k.Kept, k.Other)
-	}
+	all := allText(t, a, c.ID, it.ID)
 	for _, l := range []string{"T1", "T3"} {
 		if !strings.Contains(all, l) {
-			t.Errorf("line %s lost: notes\n%s\nconflicts %+v", l, got.Notes, cs)
+			t.Errorf("line %s lost: notes and conflicts\n%s", l, all)
 		}
 	}
 	if strings.Contains(all, "Karen") {
-		t.Errorf("the erased name came back: notes\n%s\nconflicts %+v", got.Notes, cs)
+		t.Errorf("the erased name came back: notes and conflicts\n%s", all)
 	}
 }

@@ -20,10 +20,21 @@ import (
 
 // offlineEditDuringErasure is TestOfflineEditDuringErasureLeavesNoName's
 // start: a erases Karen Østergaard while b, offline, edits another line
-// of the minutes that name her; a syncs, then b once (its edit goes up,
-// the erasure comes down; its own follow-up erasure waits for its next
-// sync).
+// of the minutes that name her (erasedOffline); a syncs, then b once (its
+// edit goes up, the erasure comes down; its own follow-up erasure waits
+// for its next sync).
 func offlineEditDuringErasure(t *testing.T, h *storeHub) (jy string, a, b *storage.DB, item string) {
+	t.Helper()
+	jy, a, b, item = erasedOffline(t, h)
+	syncOK(t, a)
+	syncOK(t, b)
+	return jy, a, b, item
+}
+
+// erasedOffline is a council on h with laptops a and b and minutes that
+// name Karen Østergaard; b edits their last line offline (not synced)
+// and a erases her (not synced).
+func erasedOffline(t *testing.T, h *storeHub) (jy string, a, b *storage.DB, item string) {
 	t.Helper()
 	jy = h.council("Jyderup Lokalråd")
 	a, _ = h.laptop(t, "a", jy, 0)
@@ -40,9 +51,18 @@ func offlineEditDuringErasure(t *testing.T, h *storeHub) (jy string, a, b *stora
 	ok(t, b.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), b, ib), &ib))
 	_, err := a.ErasePerson(t.Context(), jy, "Karen Østergaard")
 	ok(t, err)
-	syncOK(t, a)
-	syncOK(t, b)
 	return jy, a, b, it.ID
+}
+
+// holdsNoName fails t for each op of ops whose value names Karen
+// Østergaard (where: whose ops they are).
+func holdsNoName(t *testing.T, where string, ops []storage.Change) {
+	t.Helper()
+	for _, o := range ops {
+		if s := fmt.Sprint(o.Value); strings.Contains(s, "Karen") || strings.Contains(s, "Østergaard") {
+			t.Errorf("%s holds %q (%s.%s)", where, s, o.Table, o.Field)
+		}
+	}
 }
 
 // Finding: "the hub writes none" holds for the SQLite hub only. A
@@ -85,22 +105,7 @@ func TestReviewI10MirrorWritesNoErasure(t *testing.T) {
 // names the person.
 func TestReviewI10StickLaptopFollowUpIsTaken(t *testing.T) {
 	forEachStore(t, func(t *testing.T, h *storeHub) {
-		jy := h.council("Jyderup Lokalråd")
-		a, _ := h.laptop(t, "a", jy, 0)
-		b, _ := h.laptop(t, "b", jy, time.Minute)
-		m := model.Meeting{CouncilID: jy, Kind: model.MeetingBoard, Status: model.MeetingHeld, Start: now.Add(-24 * time.Hour)}
-		ok(t, a.SaveMeeting(t.Context(), model.Meeting{}, &m))
-		it := model.AgendaItem{CouncilID: jy, MeetingID: m.ID, Title: "Stien", Kind: model.ItemDiscussion,
-			Notes: "Linje 1\nKaren Østergaard kom\nLinje 3\nLinje 4\n"}
-		ok(t, a.SaveAgendaItem(t.Context(), model.AgendaItem{}, &it))
-		syncOK(t, a)
-		syncOK(t, b)
-
-		ib := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t)
-		ib.Notes = strings.Replace(ib.Notes, "Linje 4", "B rettede linje 4", 1)
-		ok(t, b.SaveAgendaItem(t.Context(), storage.Overwriting(t.Context(), b, ib), &ib))
-		_, err := a.ErasePerson(t.Context(), jy, "Karen Østergaard")
-		ok(t, err)
+		jy, a, b, item := erasedOffline(t, h)
 		syncOK(t, a)
 
 		// b from now on by stick only.
@@ -124,16 +129,12 @@ func TestReviewI10StickLaptopFollowUpIsTaken(t *testing.T) {
 		if len(refused) > 0 {
 			t.Errorf("b's changes set aside: %+v", refused)
 		}
-		got := noerr.Get(b.AgendaItem(t.Context(), it.ID))(t)
+		got := noerr.Get(b.AgendaItem(t.Context(), item))(t)
 		if want := "Linje 1\n" + model.FormerMember + " kom\nLinje 3\nB rettede linje 4\n"; got.Notes != want {
 			t.Errorf("b: minutes %q, want %q", got.Notes, want)
 		}
 		_, hubOps, err := cli.ReadBundle(bytes.NewReader(hubBundle(t, h.store, jy)))
 		ok(t, err)
-		for _, o := range hubOps {
-			if s := fmt.Sprint(o.Value); strings.Contains(s, "Karen") || strings.Contains(s, "Østergaard") {
-				t.Errorf("the hub's file holds %q (%s.%s)", s, o.Table, o.Field)
-			}
-		}
+		holdsNoName(t, "the hub's file", hubOps)
 	})
 }
