@@ -1,0 +1,182 @@
+package storage
+
+// Adversarial review of commit 00609f0 (merge.go, I10's "erased
+// direction": a side that erased names the ancestor still has erases
+// them on every side of the merge).
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"lokalraad/model"
+)
+
+// Finding (step 1 abuse, and the honest case): nobody erases anybody. A
+// secretary anonymises one line of the minutes by hand, writing
+// "tidligere medlem" where Karen Østergaard's name stood (a plain edit,
+// no erasure, no sync_scrub op), while another laptop, at the same time,
+// adds a line of its own naming Karen Østergaard. The merge takes the
+// hand edit for an erasure's edit and erases "Karen Østergaard" from the
+// other laptop's new line too, on every replica, with no conflict kept:
+// a living member's name is gone from a line its author wrote about her.
+func TestRev2PlainEditErasesNameFromConcurrentLine(t *testing.T) {
+	a, b, c, _, it := setup(t)
+	ia, err := a.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	ia.Notes = setLine(minutes(), 2, "Karen Østergaard sagde: vi må vente")
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
+	send(t, a, b)
+
+	at(a, time.Hour)
+	editNotes(t, a, it.ID, 2, model.FormerMember+" sagde: vi må vente") // anonymised by hand
+	at(b, 2*time.Hour)
+	bLine := "Karen Østergaard blev valgt som formand"
+	editNotes(t, b, it.ID, 9, bLine)
+	for _, o := range mustOps(t, a) {
+		if o.Table == scrubTable {
+			t.Fatalf("the hand edit wrote an erasure: %+v", o)
+		}
+	}
+	d := replica(t, "d")
+	sendAll(t, a, b, d)
+	converged(t, a, b, d)
+	for name, db := range map[string]*DB{"a": a, "b": b, "d": d} {
+		all := allText(t, db, c.ID, it.ID)
+		if !strings.Contains(all, bLine) {
+			t.Errorf("%s: b's line %q is neither in the minutes nor in a conflict:\n%s", name, bLine, all)
+		}
+	}
+}
+
+// The same with the roles the other way round in replay order: the
+// laptop adding the line sorts first, the hand edit second (the hand
+// edit is then "ours", the added line "theirs").
+func TestRev2PlainEditErasesNameFromEarlierConcurrentLine(t *testing.T) {
+	a, b, c, _, it := setup(t)
+	ia, err := a.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	ia.Notes = setLine(minutes(), 2, "Karen Østergaard sagde: vi må vente")
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
+	send(t, a, b)
+
+	at(b, time.Hour)
+	bLine := "Karen Østergaard blev valgt som formand"
+	editNotes(t, b, it.ID, 9, bLine)
+	at(a, 2*time.Hour)
+	editNotes(t, a, it.ID, 2, model.FormerMember+" sagde: vi må vente")
+	sendAll(t, a, b)
+	converged(t, a, b)
+	all := allText(t, a, c.ID, it.ID)
+	if !strings.Contains(all, bLine) {
+		t.Errorf("b's line %q is neither in the minutes nor in a conflict:\n%s", bLine, all)
+	}
+}
+
+// sendNoScrub gives to every op of from but the erasures' rewrites of the
+// log: an erasure's edit arriving before its sync_scrub op.
+func sendNoScrub(t tester, from, to *DB) {
+	var sub []Change
+	for _, o := range mustOps(t, from) {
+		if o.Table != scrubTable {
+			sub = append(sub, o)
+		}
+	}
+	_, err := to.ApplyOps(context.Background(), sub)
+	ok(t, err)
+}
+
+// Convergence (I1) and nothing lost with step 1 at work: as
+// TestReviewI10PropertyErasuresConverge, and besides, erasures' edits
+// that arrive before their rewrite of the log, and lines anonymised by
+// hand (a name replaced by "tidligere medlem" with no erasure).
+func TestRev2PropertyLateScrubsAndHandAnonymising(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		dir := t.TempDir()
+		n := 4
+		dbs := openReplicas(rt, dir, n, func(int) time.Duration {
+			return time.Duration(rapid.IntRange(0, 5000).Draw(rt, "skew")) * time.Millisecond
+		})
+		c, m := councilMeeting(rt, dbs[0])
+		names := []string{"Karen Østergaard", "Jens Hansen"}
+		base := setLine(setLine(minutes(), 2, "T0 "+names[0]+" kom"), 5, "T00 "+names[1]+" gik")
+		it := model.AgendaItem{CouncilID: c.ID, MeetingID: m.ID, Title: "P", Kind: model.ItemDecision, Notes: base}
+		ok(rt, dbs[0].SaveAgendaItem(context.Background(), model.AgendaItem{}, &it))
+		spreadFirst(rt, dbs)
+		written, replaced := map[string]bool{}, map[string]bool{}
+		token := 0
+		steps := rapid.IntRange(1, 20).Draw(rt, "steps")
+		for s := 0; s < steps; s++ {
+			db := dbs[rapid.IntRange(0, n-1).Draw(rt, "who")]
+			switch rapid.IntRange(0, 9).Draw(rt, "what") {
+			case 0, 1, 2: // change one line as shown, maybe naming someone
+				cur, err := db.AgendaItem(context.Background(), it.ID)
+				if err != nil {
+					continue
+				}
+				ls := noteLines(cur.Notes)
+				k := rapid.IntRange(0, len(ls)-1).Draw(rt, "line")
+				if old := strings.Fields(ls[k]); len(old) > 0 && strings.HasPrefix(old[0], "T") {
+					replaced[old[0]] = true
+				}
+				token++
+				tok := fmt.Sprintf("T%d", token)
+				written[tok] = true
+				if who := rapid.IntRange(0, 3).Draw(rt, "mentions"); who < len(names) {
+					tok += " " + names[who] + " sagde"
+				}
+				ls[k] = tok + "\n"
+				cur.Notes = strings.Join(ls, "")
+				ok(rt, db.SaveAgendaItem(context.Background(), Overwriting(context.Background(), db, cur), &cur))
+			case 3: // erase one of them
+				if _, err := db.ErasePerson(context.Background(), c.ID, names[rapid.IntRange(0, 1).Draw(rt, "erase")]); err != nil {
+					rt.Fatalf("erasure: %v", err)
+				}
+			case 4: // anonymise one line by hand
+				cur, err := db.AgendaItem(context.Background(), it.ID)
+				if err != nil {
+					continue
+				}
+				ls := noteLines(cur.Notes)
+				k := rapid.IntRange(0, len(ls)-1).Draw(rt, "line")
+				nm := names[rapid.IntRange(0, 1).Draw(rt, "anon")]
+				if !strings.Contains(ls[k], nm) {
+					continue
+				}
+				ls[k] = strings.ReplaceAll(ls[k], nm, model.FormerMember)
+				cur.Notes = strings.Join(ls, "")
+				ok(rt, db.SaveAgendaItem(context.Background(), Overwriting(context.Background(), db, cur), &cur))
+			case 5: // an erasure's edit before its rewrite of the log
+				sendNoScrub(rt, dbs[rapid.IntRange(0, n-1).Draw(rt, "from")], db)
+			default:
+				sendSome(rt, dbs[rapid.IntRange(0, n-1).Draw(rt, "from")], db, 4)
+			}
+		}
+		sendAll(rt, dbs...)
+		sendAll(rt, dbs...)
+		converged(rt, dbs...)
+		final, err := dbs[0].AgendaItem(context.Background(), it.ID)
+		ok(rt, err)
+		cs, err := dbs[0].Conflicts(context.Background(), c.ID)
+		ok(rt, err)
+		var kept strings.Builder
+		for _, x := range cs {
+			fmt.Fprintf(&kept, "%v\n%v\n", x.Kept, x.Other)
+		}
+		have := map[string]bool{}
+		for _, l := range strings.Split(final.Notes+"\n"+kept.String(), "\n") {
+			if f := strings.Fields(l); len(f) > 0 {
+				have[f[0]] = true
+			}
+		}
+		for tok := range written {
+			if !have[tok] && !replaced[tok] {
+				rt.Fatalf("line %s lost: notes\n%s\nconflicts:\n%s", tok, final.Notes, kept.String())
+			}
+		}
+	})
+}
