@@ -180,3 +180,132 @@ func TestRev2PropertyLateScrubsAndHandAnonymising(t *testing.T) {
 		}
 	})
 }
+
+// applyWhere gives to the ops of from that keep says.
+func applyWhere(t tester, from, to *DB, keep func(Change) bool) {
+	var sub []Change
+	for _, o := range mustOps(t, from) {
+		if keep(o) {
+			sub = append(sub, o)
+		}
+	}
+	_, err := to.ApplyOps(context.Background(), sub)
+	ok(t, err)
+}
+
+// Finding (an erased name comes back): a laptop offline during an
+// erasure changed the one line that named Karen Østergaard ("… kom for
+// sent"). A replica that holds the erasure's edit but not yet its
+// rewrite of the log merges with step 1 and shows the line with
+// "tidligere medlem"; once the rewrite arrives, step 1 no longer fires
+// (the ancestor is rewritten too) and step 2 finds no line of the
+// erased text that the edit left as it was, so the replica shows the
+// name again. README documents that a name standing only on lines the
+// edit changed is not found; what is new is that a replica first shows
+// it erased and then brings it back.
+func TestRev2NameComesBackWhenScrubArrives(t *testing.T) {
+	a, b, c, _, it := setup(t)
+	e := replica(t, "e")
+	ia, err := a.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	ia.Notes = setLine(minutes(), 2, "Karen Østergaard kom")
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
+	send(t, a, b)
+	send(t, a, e)
+	at(b, time.Hour)
+	editNotes(t, b, it.ID, 2, "Karen Østergaard kom for sent")
+	at(e, 2*time.Hour)
+	_, err = e.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
+	ok(t, err)
+
+	r := replica(t, "r")
+	send(t, a, r)
+	send(t, b, r)
+	sendNoScrub(t, e, r)
+	before := allText(t, r, c.ID, it.ID)
+	send(t, e, r)
+	after := allText(t, r, c.ID, it.ID)
+	if strings.Contains(before, "Karen") {
+		t.Logf("before the rewrite the name shows already:\n%s", before)
+	}
+	if strings.Contains(after, "Karen") && !strings.Contains(before, "Karen") {
+		t.Errorf("the name was erased before the erasure's rewrite arrived, and came back with it:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// Convergence (I1) over the orders named in the brief: an erasure's edit
+// before its rewrite, the rewrite before the edit, two erasures of
+// different names, an offline edit adding a line naming both, then the
+// follow-up erasures. Every replica shows the same, the offline
+// laptop's lines are all there, and neither name is in the minutes.
+func TestRev2ScrubOrdersConverge(t *testing.T) {
+	a, b, c, _, it := setup(t)
+	e, f := replica(t, "e"), replica(t, "f")
+	ia, err := a.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	ia.Notes = setLine(setLine(minutes(), 2, "Karen Østergaard kom"), 5, "Jens Hansen gik")
+	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
+	for _, x := range []*DB{b, e, f} {
+		send(t, a, x)
+	}
+	at(b, 90*time.Minute) // offline: writes beside both names
+	ib, err := b.AgendaItem(t.Context(), it.ID)
+	ok(t, err)
+	ib.Notes = setLine(setLine(ib.Notes, 8, "B8 rettet"), 11, "B11 ny linje")
+	ok(t, b.SaveAgendaItem(t.Context(), Overwriting(t.Context(), b, ib), &ib))
+	at(e, time.Hour)
+	_, err = e.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
+	ok(t, err)
+	at(f, 2*time.Hour)
+	_, err = f.ErasePerson(t.Context(), c.ID, "Jens Hansen")
+	ok(t, err)
+
+	isScrub := func(o Change) bool { return o.Table == scrubTable }
+	notScrub := func(o Change) bool { return o.Table != scrubTable }
+	all := func(Change) bool { return true }
+	type step struct {
+		from *DB
+		keep func(Change) bool
+	}
+	orders := [][]step{
+		{{e, notScrub}, {b, all}, {f, notScrub}, {e, isScrub}, {f, isScrub}},
+		{{e, isScrub}, {f, isScrub}, {b, all}, {e, notScrub}, {f, notScrub}},
+		{{b, all}, {f, notScrub}, {e, all}, {f, isScrub}},
+		{{f, all}, {e, notScrub}, {b, all}, {e, isScrub}},
+		{{e, all}, {f, all}, {b, all}},
+	}
+	var rs []*DB
+	for i, order := range orders {
+		r := replica(t, fmt.Sprintf("r%d", i))
+		send(t, a, r)
+		for _, s := range order {
+			applyWhere(t, s.from, r, s.keep)
+		}
+		rs = append(rs, r)
+	}
+	first := allText(t, rs[0], c.ID, it.ID)
+	for i, r := range rs[1:] {
+		if got := allText(t, r, c.ID, it.ID); got != first {
+			t.Errorf("before the follow-ups travel, replica r%d shows\n%s\nr0 shows\n%s", i+1, got, first)
+		}
+	}
+	send(t, rs[0], rs[3])
+	send(t, rs[1], rs[2])
+	send(t, rs[4], rs[0])
+	everyone := append([]*DB{a, b, e, f}, rs...)
+	sendAll(t, everyone...)
+	converged(t, everyone...)
+	for i, db := range everyone {
+		s := allText(t, db, c.ID, it.ID)
+		for _, w := range []string{"Karen", "Jens", "Hansen", "Østergaard"} {
+			if strings.Contains(s, w) {
+				t.Errorf("replica %d: %q came back:\n%s", i, w, s)
+			}
+		}
+		for _, w := range []string{"B8 rettet", "B11 ny linje"} {
+			if !strings.Contains(s, w) {
+				t.Errorf("replica %d: %q lost:\n%s", i, w, s)
+			}
+		}
+	}
+}
