@@ -309,3 +309,55 @@ func TestRev2ScrubOrdersConverge(t *testing.T) {
 		}
 	}
 }
+
+// Finding (step 1 abuse reaches the change log): no erasure at all. One
+// laptop anonymises a line by hand ("Karen Østergaard kom" → "tidligere
+// medlem kom"); another, at the same time, corrects the same line to the
+// member who really came ("Peter Jensen kom"). Step 1 takes the hand
+// edit for an erasure and erases Karen Østergaard from the ancestor too;
+// the ancestor's line then says "tidligere medlem kom", so step 2 takes
+// "Peter Jensen" on the other laptop's line for an erased name brought
+// back: it is erased from the minutes, with no conflict, and the
+// follow-up erasures rewrite the other laptop's op in every replica's
+// change log. A living member nobody erased leaves the history because of
+// a plain edit.
+func TestRev2PlainEditErasesAnotherMemberFromTheLog(t *testing.T) {
+	for _, handFirst := range []bool{true, false} {
+		t.Run(fmt.Sprintf("hand edit sorts first %v", handFirst), func(t *testing.T) {
+			a, b, c, _, it := setup(t)
+			ia, err := a.AgendaItem(t.Context(), it.ID)
+			ok(t, err)
+			ia.Notes = setLine(minutes(), 2, "Karen Østergaard kom")
+			ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
+			send(t, a, b)
+			ha, hb := time.Hour, 2*time.Hour
+			if !handFirst {
+				ha, hb = hb, ha
+			}
+			at(a, ha)
+			editNotes(t, a, it.ID, 2, model.FormerMember+" kom") // by hand, no erasure
+			at(b, hb)
+			editNotes(t, b, it.ID, 2, "Peter Jensen kom")
+			bOp := ""
+			for _, o := range mustOps(t, b) {
+				if s, _ := o.Value.(string); o.Field == "notes" && strings.Contains(s, "Peter Jensen") {
+					bOp = o.ID()
+				}
+			}
+			d := replica(t, "d")
+			sendAll(t, a, b, d)
+			sendAll(t, a, b, d)
+			converged(t, a, b, d)
+			for name, db := range map[string]*DB{"a": a, "b": b, "d": d} {
+				if all := allText(t, db, c.ID, it.ID); !strings.Contains(all, "Peter Jensen kom") {
+					t.Errorf("%s: b's line is neither in the minutes nor in a conflict:\n%s", name, all)
+				}
+				for _, o := range mustOps(t, db) {
+					if o.ID() == bOp && !strings.Contains(fmt.Sprint(o.Value), "Peter Jensen") {
+						t.Errorf("%s: b's op %s was rewritten in the change log: %q", name, bOp, o.Value)
+					}
+				}
+			}
+		})
+	}
+}
