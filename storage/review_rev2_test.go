@@ -376,3 +376,53 @@ func plainEditVersusCorrection(t *testing.T, checkText, checkLog bool) {
 		})
 	}
 }
+
+// Held (and holds with the fix for the change-log half above): a
+// replica that merged an erasure's edit before its rewrite of the log
+// writes the follow-up erasure once the rewrite arrives, both for an
+// offline edit that kept the erased line and for one that put another
+// name in the erased name's place (README's documented case).
+func TestRev2LateScrubStillRewritesTheLog(t *testing.T) {
+	for _, tc := range []struct{ name, line, k string }{
+		{"kept the line", "Karen Østergaard sagde ja", "Karen"},
+		{"name in the erased name's place", "", "Peter"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b, c, _, it := setup(t)
+			e := replica(t, "e")
+			ia, err := a.AgendaItem(t.Context(), it.ID)
+			ok(t, err)
+			ia.Notes = setLine(minutes(), 2, "Karen Østergaard kom")
+			ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
+			send(t, a, b)
+			send(t, a, e)
+			at(b, time.Hour)
+			if tc.line != "" {
+				editNotes(t, b, it.ID, 9, tc.line)
+			} else {
+				editNotes(t, b, it.ID, 2, "Peter Jensen kom")
+			}
+			at(e, 2*time.Hour)
+			_, err = e.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
+			ok(t, err)
+			r := replica(t, "r")
+			send(t, a, r)
+			sendNoScrub(t, e, r)
+			send(t, b, r)
+			before := allText(t, r, c.ID, it.ID)
+			send(t, e, r)
+			after := allText(t, r, c.ID, it.ID)
+			if before != after {
+				t.Errorf("r shows\n%s\nbefore the rewrite, and\n%s\nafter", before, after)
+			}
+			if strings.Contains(after, tc.k) {
+				t.Errorf("%s shows:\n%s", tc.k, after)
+			}
+			for _, o := range mustOps(t, r) {
+				if v := fmt.Sprint(o.Value); o.Table != scrubTable && o.Device == b.self() && strings.Contains(v, tc.k) {
+					t.Errorf("r's change log keeps b's op naming %s: %s %q", tc.k, o.ID(), v)
+				}
+			}
+		})
+	}
+}
