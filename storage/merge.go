@@ -323,6 +323,13 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 			// here) erases them on every side: the merge then comes out
 			// as it will once the rewrite arrives, so that nobody's next
 			// edit is made on a state the replay later no longer gives.
+			// The change log loses only names found against the ancestor
+			// as logged: "tidligere medlem" that the line above wrote into
+			// it stands for an erasure not yet held here, or for a plain
+			// edit, and once that erasure's rewrite arrives the replay
+			// finds the names against the rewritten ancestor
+			// (TestRev2PlainEditErasesAnotherMemberFromTheLog).
+			logged := anc
 			if names := slices.Concat(model.RestoredNames(ours, anc), model.RestoredNames(theirs, anc)); len(names) > 0 {
 				slices.SortStableFunc(names, func(a, b string) int { return len(b) - len(a) })
 				anc, ours, theirs = model.EraseNames(anc, names), model.EraseNames(ours, names), model.EraseNames(theirs, names)
@@ -334,16 +341,20 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 			// sorts first). Each side loses only the names found in it:
 			// the other side's lines are another author's.
 			if names := model.RestoredNames(anc, ours); len(names) > 0 {
-				ours = model.EraseNames(ours, names)
 				if record {
-					st.restored = append(st.restored, restoredBy{op: o, names: names})
+					if found := foundIn(logged, anc, ours, names); len(found) > 0 {
+						st.restored = append(st.restored, restoredBy{op: o, names: found})
+					}
 				}
+				ours = model.EraseNames(ours, names)
 			}
 			if names := model.RestoredNames(anc, theirs); len(names) > 0 {
-				theirs = model.EraseNames(theirs, names)
 				if record {
-					st.restored = append(st.restored, restoredBy{op: prev, names: names})
+					if found := foundIn(logged, anc, theirs, names); len(found) > 0 {
+						st.restored = append(st.restored, restoredBy{op: prev, names: found})
+					}
 				}
+				theirs = model.EraseNames(theirs, names)
 			}
 			merged, n := model.Merge3(anc, ours, theirs)
 			if n > 0 && record {
@@ -360,6 +371,19 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 		at = i
 	}
 	return st
+}
+
+// foundIn is the names, of those found in side against anc (the
+// ancestor with names a side had erased taken out too), that side has
+// against logged, the ancestor as the change log holds it.
+func foundIn(logged, anc, side string, names []string) []string {
+	if logged == anc {
+		return names
+	}
+	again := model.RestoredNames(logged, side)
+	return slices.DeleteFunc(slices.Clone(names), func(n string) bool {
+		return !slices.ContainsFunc(again, func(x string) bool { return strings.EqualFold(x, n) })
+	})
 }
 
 // value is the field's value as the replay of a subset of its ops gives
