@@ -278,48 +278,74 @@ func RestoredNames(ancestor, text string) []string {
 		return nil
 	}
 	o, t := splitLines(ancestor), splitLines(text)
-	match := matchLines(o, t)
 	var names []string
-	tries, left := 0, maxRestoreWork
-	// learn pairs, within one changed block, each erased line of ancestor
-	// with the first line of text in its place that is it with names.
-	learn := func(os, ts []string) {
-		bySkeleton := map[string][]int{}
-		for j, l := range ts {
-			k := skeleton(l)
-			bySkeleton[k] = append(bySkeleton[k], j)
+	w := newPairing()
+	eachChangedBlock(o, t, matchLines(o, t), func(_ int, os, ts []string) {
+		w.pair(ts, os, func(_, _ int, ns []string) {
+			for _, n := range ns {
+				if !Mentions(ancestor, n) && !slices.ContainsFunc(names, func(x string) bool { return strings.EqualFold(x, n) }) {
+					names = append(names, n)
+				}
+			}
+		})
+	})
+	sort.SliceStable(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	return names
+}
+
+// MeetErasedLines takes the lines that ours or theirs erased into the
+// other two texts: where a side has, in the place of a line of ancestor,
+// that line with FormerMember where it has a name, ancestor's line
+// becomes the erased one, and so does the other side's line where it kept
+// ancestor's line as it was. No other line changes. Such a side is an
+// erasure's own edit of the text, merged before the erasure's rewrite of
+// the change log arrived: the merge then comes out as it will once that
+// rewrite gives ancestor those lines. A hand edit that writes "tidligere
+// medlem" in a name's place is the same to it, and changes only that line.
+func MeetErasedLines(ancestor, ours, theirs string) (string, string, string) {
+	if ancestor == "" || !strings.Contains(ours, FormerMember) && !strings.Contains(theirs, FormerMember) {
+		return ancestor, ours, theirs
+	}
+	o, a, b := splitLines(ancestor), splitLines(ours), splitLines(theirs)
+	ma, mb := matchLines(o, a), matchLines(o, b)
+	erased := map[int]string{} // ancestor's line → its erased form
+	w := newPairing()
+	for _, side := range []struct {
+		lines []string
+		match []int
+	}{{a, ma}, {b, mb}} {
+		eachChangedBlock(o, side.lines, side.match, func(at int, os, ts []string) {
+			w.pair(os, ts, func(i, j int, _ []string) {
+				if _, done := erased[at+i]; !done {
+					erased[at+i] = ts[j]
+				}
+			})
+		})
+	}
+	if len(erased) == 0 {
+		return ancestor, ours, theirs
+	}
+	for i, l := range erased {
+		o[i] = l
+		if k := ma[i]; k >= 0 {
+			a[k] = l
 		}
-		used := make([]bool, len(ts))
-		for _, m := range os {
-			if !strings.Contains(m, FormerMember) {
-				continue
-			}
-			for _, j := range bySkeleton[skeleton(strings.ReplaceAll(m, FormerMember, ""))] {
-				if used[j] {
-					continue
-				}
-				if tries++; tries > maxRestoreTries {
-					return
-				}
-				ns, ok := erasedNames(ts[j], m, &left)
-				if !ok || len(ns) == 0 {
-					continue
-				}
-				used[j] = true
-				for _, n := range ns {
-					if !Mentions(ancestor, n) && !slices.ContainsFunc(names, func(x string) bool { return strings.EqualFold(x, n) }) {
-						names = append(names, n)
-					}
-				}
-				break
-			}
+		if k := mb[i]; k >= 0 {
+			b[k] = l
 		}
 	}
+	return strings.Join(o, ""), strings.Join(a, ""), strings.Join(b, "")
+}
+
+// eachChangedBlock calls f with each block of o that t changed (from o's
+// line at) and the lines of t in its place, between two lines t kept
+// (match: matchLines(o, t)), as Merge3 sees the change.
+func eachChangedBlock(o, t []string, match []int, f func(at int, os, ts []string)) {
 	for io, it := 0, 0; ; {
 		for io < len(o) && match[io] == it {
 			io, it = io+1, it+1
 		}
-		next := io // the next line of ancestor that text kept
+		next := io // the next line of o that t kept
 		for next < len(o) && match[next] < 0 {
 			next++
 		}
@@ -328,15 +354,51 @@ func RestoredNames(ancestor, text string) []string {
 			end = match[next]
 		}
 		if io < next && it < end {
-			learn(o[io:next], t[it:end])
+			f(io, o[io:next], t[it:end])
 		}
 		if next == len(o) {
 			break
 		}
 		io, it = next, end
 	}
-	sort.SliceStable(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
-	return names
+}
+
+// pairing pairs lines with names with their erased forms, within the
+// bounds of maxRestoreTries and maxRestoreWork over all its calls.
+type pairing struct{ tries, left int }
+
+func newPairing() *pairing { return &pairing{left: maxRestoreWork} }
+
+// pair pairs each line of erased with FormerMember, in order, with the
+// first line of named not paired yet that is it with names in
+// FormerMember's place, and calls found with their indexes and the names.
+func (w *pairing) pair(named, erased []string, found func(i, j int, names []string)) {
+	bySkeleton := map[string][]int{}
+	for i, l := range named {
+		k := skeleton(l)
+		bySkeleton[k] = append(bySkeleton[k], i)
+	}
+	used := make([]bool, len(named))
+	for j, m := range erased {
+		if !strings.Contains(m, FormerMember) {
+			continue
+		}
+		for _, i := range bySkeleton[skeleton(strings.ReplaceAll(m, FormerMember, ""))] {
+			if used[i] {
+				continue
+			}
+			if w.tries++; w.tries > maxRestoreTries {
+				return
+			}
+			ns, ok := erasedNames(named[i], m, &w.left)
+			if !ok || len(ns) == 0 {
+				continue
+			}
+			used[i] = true
+			found(i, j, ns)
+			break
+		}
+	}
 }
 
 // maxRestoreTries bounds the pairs of lines RestoredNames aligns: a

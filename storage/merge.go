@@ -318,43 +318,35 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 			// I5, I6: merge the op's change, from what its author saw,
 			// into the text as it stands.
 			anc, _ := r.value(seen).(string)
-			// I10. A side that erased names the ancestor still has (an
-			// erasure's own edit, before its rewrite of the log arrived
-			// here) erases them on every side: the merge then comes out
-			// as it will once the rewrite arrives, so that nobody's next
-			// edit is made on a state the replay later no longer gives.
-			// The change log loses only names found against the ancestor
-			// as logged: "tidligere medlem" that the line above wrote into
-			// it stands for an erasure not yet held here, or for a plain
-			// edit, and once that erasure's rewrite arrives the replay
-			// finds the names against the rewritten ancestor
-			// (TestRev2PlainEditErasesAnotherMemberFromTheLog).
+			// I10. A line a side erased (an erasure's own edit, merged
+			// before the erasure's rewrite of the log arrived here) is
+			// taken as erased into the ancestor and the other side: the
+			// merge then comes out as it will once the rewrite arrives, so
+			// that nobody's next edit is made on a state the replay later
+			// no longer gives. Only those lines: a hand edit that writes
+			// "tidligere medlem" in a name's place changes nothing else.
 			logged := anc
-			if names := slices.Concat(model.RestoredNames(ours, anc), model.RestoredNames(theirs, anc)); len(names) > 0 {
-				slices.SortStableFunc(names, func(a, b string) int { return len(b) - len(a) })
-				anc, ours, theirs = model.EraseNames(anc, names), model.EraseNames(ours, names), model.EraseNames(theirs, names)
-			}
+			anc, ours, theirs = model.MeetErasedLines(anc, ours, theirs)
 			// An erasure rewrote the copies of what the op's author saw:
 			// the names the op has where those copies now say
 			// FormerMember are the erased ones, not edits of the
 			// author's, and the same for the text it meets (an op that
 			// sorts first). Each side loses only the names found in it:
-			// the other side's lines are another author's.
-			if names := model.RestoredNames(anc, ours); len(names) > 0 {
-				if record {
-					if found := foundIn(logged, anc, ours, names); len(found) > 0 {
-						st.restored = append(st.restored, restoredBy{op: o, names: found})
-					}
-				}
+			// the other side's lines are another author's. They are
+			// found against the ancestor as the log holds it, not as the
+			// line above made it: "tidligere medlem" there may be a hand
+			// edit, which erased nobody (TestRev2PlainEditRewritesAnotherMembersOpInTheLog).
+			if names := model.RestoredNames(logged, ours); len(names) > 0 {
 				ours = model.EraseNames(ours, names)
-			}
-			if names := model.RestoredNames(anc, theirs); len(names) > 0 {
 				if record {
-					if found := foundIn(logged, anc, theirs, names); len(found) > 0 {
-						st.restored = append(st.restored, restoredBy{op: prev, names: found})
-					}
+					st.restored = append(st.restored, restoredBy{op: o, names: names})
 				}
+			}
+			if names := model.RestoredNames(logged, theirs); len(names) > 0 {
 				theirs = model.EraseNames(theirs, names)
+				if record {
+					st.restored = append(st.restored, restoredBy{op: prev, names: names})
+				}
 			}
 			merged, n := model.Merge3(anc, ours, theirs)
 			if n > 0 && record {
@@ -371,19 +363,6 @@ func (r *replayer) run(subset []int, record bool) *fieldState {
 		at = i
 	}
 	return st
-}
-
-// foundIn is the names, of those found in side against anc (the
-// ancestor with names a side had erased taken out too), that side has
-// against logged, the ancestor as the change log holds it.
-func foundIn(logged, anc, side string, names []string) []string {
-	if logged == anc {
-		return names
-	}
-	again := model.RestoredNames(logged, side)
-	return slices.DeleteFunc(slices.Clone(names), func(n string) bool {
-		return !slices.ContainsFunc(again, func(x string) bool { return strings.EqualFold(x, n) })
-	})
 }
 
 // value is the field's value as the replay of a subset of its ops gives

@@ -379,7 +379,8 @@ func plainEditVersusCorrection(t *testing.T, checkText, checkLog bool) {
 
 // Held (and holds with the fix for the change-log half above): a
 // replica that merged an erasure's edit before its rewrite of the log
-// writes the follow-up erasure once the rewrite arrives, both for an
+// shows the same lines and conflicts after it arrives, and writes the
+// follow-up erasure then, both for an
 // offline edit that kept the erased line and for one that put another
 // name in the erased name's place (README's documented case).
 func TestRev2LateScrubStillRewritesTheLog(t *testing.T) {
@@ -412,7 +413,10 @@ func TestRev2LateScrubStillRewritesTheLog(t *testing.T) {
 			before := allText(t, r, c.ID, it.ID)
 			send(t, e, r)
 			after := allText(t, r, c.ID, it.ID)
-			if before != after {
+			// The same lines and conflicts; only the names the rewrite
+			// shows erased may differ (b's lines, which the erasure's own
+			// edit did not touch, name the person until it arrives).
+			if erased := model.EraseNames(before, []string{"Karen Østergaard", "Peter Jensen"}); erased != after {
 				t.Errorf("r shows\n%s\nbefore the rewrite, and\n%s\nafter", before, after)
 			}
 			if strings.Contains(after, tc.k) {
