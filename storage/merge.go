@@ -56,8 +56,10 @@ package storage
 //      its own lines only (model.RestoredNames;
 //      TestOfflineEditDuringErasureKeepsTheNameErased); and a merge of an
 //      erasure's own edit, made before the erasure's rewrite of the log
-//      arrived, erases its names on every side, so that it comes out as it
-//      will once the rewrite arrives (TestErasureArrivingLateLosesNoLine).
+//      arrived, takes the lines it erased as erased on every side
+//      (model.MeetErasedLines), so that it gives the same lines and
+//      conflicts as once the rewrite arrives
+//      (TestErasureArrivingLateLosesNoLine).
 //
 // Every replica computes the same states, so the same conflicts, with the
 // same ids. Nothing is discarded that a person has not seen: a value is
