@@ -85,3 +85,36 @@ func TestScrubMeetWorkIsBounded(t *testing.T) {
 		t.Errorf("ErasedNames of the long text = %d names, %v", len(ns), ok)
 	}
 }
+
+// MeetErasedLines takes a line one side erased as erased into the
+// ancestor and into the other side where it kept the line, and changes
+// nothing else: not the other side's own lines naming the person, not a
+// line the other side changed.
+func TestMeetErasedLines(t *testing.T) {
+	for _, tc := range []struct {
+		name                    string
+		anc, ours, theirs       string
+		wantAnc, wantOurs, want string
+	}{
+		{"the erasure's edit against a line written beside it",
+			"Linje 1\nKaren Østergaard kom\nLinje 3\n",
+			"Linje 1\ntidligere medlem kom\nLinje 3\n",
+			"Linje 1\nKaren Østergaard kom\nT1 Karen Østergaard sagde\n",
+			"Linje 1\ntidligere medlem kom\nLinje 3\n",
+			"Linje 1\ntidligere medlem kom\nLinje 3\n",
+			"Linje 1\ntidligere medlem kom\nT1 Karen Østergaard sagde\n"},
+		{"the other side changed the line",
+			"Karen Østergaard kom\n", "Peter Jensen kom\n", "tidligere medlem kom\n",
+			"tidligere medlem kom\n", "Peter Jensen kom\n", "tidligere medlem kom\n"},
+		{"no erased line",
+			"Karen kom\n", "Karen kom\nny\n", "Karen kom for sent\n",
+			"Karen kom\n", "Karen kom\nny\n", "Karen kom for sent\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			anc, ours, theirs := MeetErasedLines(tc.anc, tc.ours, tc.theirs)
+			if anc != tc.wantAnc || ours != tc.wantOurs || theirs != tc.want {
+				t.Errorf("MeetErasedLines =\n%q\n%q\n%q\nwant\n%q\n%q\n%q", anc, ours, theirs, tc.wantAnc, tc.wantOurs, tc.want)
+			}
+		})
+	}
+}
