@@ -281,23 +281,7 @@ func TestPropertyMinutesNothingLost(t *testing.T) {
 			}
 			return
 		}
-		cs, err := dbs[0].Conflicts(context.Background(), c.ID)
-		ok(rt, err)
-		var kept strings.Builder
-		for _, x := range cs {
-			fmt.Fprintf(&kept, "%v\n%v\n", x.Kept, x.Other)
-		}
-		have := map[string]bool{}
-		for _, l := range strings.Split(final.Notes+"\n"+kept.String(), "\n") {
-			if f := strings.Fields(l); len(f) > 0 {
-				have[f[0]] = true
-			}
-		}
-		for tok := range written {
-			if !have[tok] && !replaced[tok] {
-				rt.Fatalf("line %s lost: notes\n%s\nconflicts:\n%s", tok, final.Notes, kept.String())
-			}
-		}
+		linesKept(rt, dbs[0], c.ID, final.Notes, written, replaced)
 		checkNothingLost(rt, dbs[0], c.ID)
 	})
 }
@@ -450,5 +434,29 @@ func TestStaleEditorBeyondLookBack(t *testing.T) {
 				t.Errorf("%d conflicts, want %d: %+v", len(cs), tc.conflicts, cs)
 			}
 		})
+	}
+}
+
+// linesKept fails rt unless every line token written (the first word of
+// a line a laptop wrote) is in notes, db's final text, or in one of the
+// council's kept conflicts, but those a laptop replaced on purpose.
+func linesKept(rt *rapid.T, db *DB, council, notes string, written, replaced map[string]bool) {
+	rt.Helper()
+	cs, err := db.Conflicts(context.Background(), council)
+	ok(rt, err)
+	var kept strings.Builder
+	for _, x := range cs {
+		fmt.Fprintf(&kept, "%v\n%v\n", x.Kept, x.Other)
+	}
+	have := map[string]bool{}
+	for _, l := range strings.Split(notes+"\n"+kept.String(), "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			have[f[0]] = true
+		}
+	}
+	for tok := range written {
+		if !have[tok] && !replaced[tok] {
+			rt.Fatalf("line %s lost: notes\n%s\nconflicts:\n%s", tok, notes, kept.String())
+		}
 	}
 }
