@@ -142,19 +142,12 @@ func TestReviewI10TwoErasuresAnyOrder(t *testing.T) {
 		bClock time.Duration
 	}{{"edit last", 3 * time.Hour}, {"edit first", 30 * time.Minute}, {"edit between", 90 * time.Minute}} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, b, c, _, it := setup(t)
-			e := replica(t, "e")
-			ia, err := a.AgendaItem(t.Context(), it.ID)
-			ok(t, err)
-			ia.Notes = setLine(setLine(minutes(), 2, "Karen Østergaard kom"), 5, "Jens Hansen gik")
-			ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
-			send(t, a, b)
-			send(t, a, e)
+			a, b, e, c, it := minutesOnThree(t, setLine(setLine(minutes(), 2, "Karen Østergaard kom"), 5, "Jens Hansen gik"))
 
 			at(b, tc.bClock)
 			editNotes(t, b, it.ID, 8, "B rettede")
 			at(a, time.Hour)
-			_, err = a.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
+			_, err := a.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
 			ok(t, err)
 			at(e, 2*time.Hour)
 			_, err = e.ErasePerson(t.Context(), c.ID, "Jens Hansen")
@@ -214,20 +207,13 @@ func TestReviewI10ErasureOpsKeepTheOtherName(t *testing.T) {
 	t.Skip("known gap: an erasure op keeps the other names of the texts it rewrote (README, Known gaps); rewriting erasure ops needs a rule for erasures of erasures")
 	for _, offline := range []bool{false, true} {
 		t.Run(fmt.Sprintf("offline edit %v", offline), func(t *testing.T) {
-			a, b, c, _, it := setup(t)
-			e := replica(t, "e")
-			ia, err := a.AgendaItem(t.Context(), it.ID)
-			ok(t, err)
-			ia.Notes = setLine(setLine(minutes(), 2, "Karen Østergaard kom"), 5, "Jens Hansen gik")
-			ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
-			send(t, a, b)
-			send(t, a, e)
+			a, b, e, c, it := minutesOnThree(t, setLine(setLine(minutes(), 2, "Karen Østergaard kom"), 5, "Jens Hansen gik"))
 			if offline {
 				at(b, 3*time.Hour)
 				editNotes(t, b, it.ID, 8, "B rettede")
 			}
 			at(a, time.Hour)
-			_, err = a.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
+			_, err := a.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
 			ok(t, err)
 			at(e, 2*time.Hour)
 			_, err = e.ErasePerson(t.Context(), c.ID, "Jens Hansen")

@@ -80,14 +80,7 @@ func TestRev2PlainEditErasesNameFromEarlierConcurrentLine(t *testing.T) {
 // sendNoScrub gives to every op of from but the erasures' rewrites of the
 // log: an erasure's edit arriving before its sync_scrub op.
 func sendNoScrub(t tester, from, to *DB) {
-	var sub []Change
-	for _, o := range mustOps(t, from) {
-		if o.Table != scrubTable {
-			sub = append(sub, o)
-		}
-	}
-	_, err := to.ApplyOps(context.Background(), sub)
-	ok(t, err)
+	applyWhere(t, from, to, func(o Change) bool { return o.Table != scrubTable })
 }
 
 // Convergence (I1) and nothing lost with step 1 at work: as
@@ -188,18 +181,11 @@ func applyWhere(t tester, from, to *DB, keep func(Change) bool) {
 // edit changed is not found; what is new is that a replica first shows
 // it erased and then brings it back.
 func TestRev2NameComesBackWhenScrubArrives(t *testing.T) {
-	a, b, c, _, it := setup(t)
-	e := replica(t, "e")
-	ia, err := a.AgendaItem(t.Context(), it.ID)
-	ok(t, err)
-	ia.Notes = setLine(minutes(), 2, "Karen Østergaard kom")
-	ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
-	send(t, a, b)
-	send(t, a, e)
+	a, b, e, c, it := minutesOnThree(t, setLine(minutes(), 2, "Karen Østergaard kom"))
 	at(b, time.Hour)
 	editNotes(t, b, it.ID, 2, "Karen Østergaard kom for sent")
 	at(e, 2*time.Hour)
-	_, err = e.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
+	_, err := e.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
 	ok(t, err)
 
 	r := replica(t, "r")
@@ -373,14 +359,7 @@ func TestRev2LateScrubStillRewritesTheLog(t *testing.T) {
 		{"name in the erased name's place", "", "Peter"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, b, c, _, it := setup(t)
-			e := replica(t, "e")
-			ia, err := a.AgendaItem(t.Context(), it.ID)
-			ok(t, err)
-			ia.Notes = setLine(minutes(), 2, "Karen Østergaard kom")
-			ok(t, a.SaveAgendaItem(t.Context(), Overwriting(t.Context(), a, ia), &ia))
-			send(t, a, b)
-			send(t, a, e)
+			a, b, e, c, it := minutesOnThree(t, setLine(minutes(), 2, "Karen Østergaard kom"))
 			at(b, time.Hour)
 			if tc.line != "" {
 				editNotes(t, b, it.ID, 9, tc.line)
@@ -388,7 +367,7 @@ func TestRev2LateScrubStillRewritesTheLog(t *testing.T) {
 				editNotes(t, b, it.ID, 2, "Peter Jensen kom")
 			}
 			at(e, 2*time.Hour)
-			_, err = e.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
+			_, err := e.ErasePerson(t.Context(), c.ID, "Karen Østergaard")
 			ok(t, err)
 			r := replica(t, "r")
 			send(t, a, r)
