@@ -6,13 +6,18 @@ package ui
 
 import (
 	"image/color"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"lokalraad/model"
 )
 
 // entry is a widget.Entry that also reports losing focus, leaves with Tab
@@ -264,10 +269,49 @@ func (e *entry) TypedRune(r rune) {
 	e.Entry.TypedRune(r)
 }
 
-// TypedShortcut edits as usual; after it, a space is typed as usual.
+// TypedShortcut edits as usual; after it, a space is typed as usual. A
+// paste that would make the text longer than any field may hold
+// (model.MaxLong) is refused whole, with a message: saving it would be
+// refused anyway, and Fyne lays a field's whole text out again on every
+// change, so that 5 MB pasted into the minutes froze the window for
+// minutes (100,000 characters take about half a second).
 func (e *entry) TypedShortcut(s fyne.Shortcut) {
 	e.fresh = false
+	if p, ok := s.(*fyne.ShortcutPaste); ok && p.Clipboard != nil {
+		if n := e.lenAfterPaste(p.Clipboard.Content()); n > model.MaxLong {
+			e.refusePaste(n)
+			return
+		}
+	}
 	e.Entry.TypedShortcut(s)
+}
+
+// lenAfterPaste is how many characters the field would hold with text
+// pasted in place of its selection.
+func (e *entry) lenAfterPaste(text string) int {
+	return utf8.RuneCountInString(e.Text) - utf8.RuneCountInString(e.SelectedText()) + utf8.RuneCountInString(text)
+}
+
+// refusePaste says, in the field's window, that a paste was too long and
+// that nothing was pasted.
+func (e *entry) refusePaste(n int) {
+	msg := lang.L("The text is too long for the field: with what you pasted it would have {{.Have}} characters, and a field holds at most {{.Max}}. Nothing was pasted.",
+		map[string]any{"Have": n, "Max": model.MaxLong})
+	if w := windowOf(e); w != nil {
+		dialog.ShowInformation(lang.L("Not pasted"), msg, w)
+	}
+}
+
+// windowOf is the window o is shown in, or nil.
+func windowOf(o fyne.CanvasObject) fyne.Window {
+	d := fyne.CurrentApp().Driver()
+	c := d.CanvasForObject(o)
+	for _, w := range d.AllWindows() {
+		if c != nil && w.Canvas() == c {
+			return w
+		}
+	}
+	return nil
 }
 
 // FocusLost saves what was typed.

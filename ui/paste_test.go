@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"lokalraad/internal/noerr"
+	"lokalraad/model"
+)
+
+// A tester pasted 5 MB into the minutes and the window froze for good:
+// Fyne lays the field's text out again on every change. A paste that would
+// make a field longer than any field may be is refused whole, in Danish,
+// and what was typed and stored stays; a paste up to the limit goes in and
+// is saved.
+func TestPasteLongerThanAFieldIsRefused(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	notes := ed.items[0].notes
+	test.Type(notes, "Formanden bød velkommen.")
+	u.saver.flush()
+	cb := u.app.Clipboard()
+	paste := func() {
+		u.win.Canvas().Focus(notes)
+		notes.TypedShortcut(&fyne.ShortcutPaste{Clipboard: cb})
+		u.saver.flush()
+	}
+	stored := func() string {
+		items := noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)
+		return items[0].Notes
+	}
+
+	// One character more than the limit, counted with what the field holds.
+	typed := "Formanden bød velkommen."
+	cb.SetContent(minutesOf(model.MaxLong - len([]rune(typed)) + 1))
+	paste()
+	if notes.Text != typed || stored() != typed {
+		t.Fatalf("after a paste one character too long the field holds %d characters, %d stored; want %q kept",
+			len([]rune(notes.Text)), len([]rune(stored())), typed)
+	}
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("a refused paste says nothing")
+	}
+	if s := texts(top); !strings.Contains(s, "Ikke sat ind") || !strings.Contains(s, "højst have 100000") || !strings.Contains(s, "100001 tegn") {
+		t.Errorf("the message of a refused paste reads:\n%s", s)
+	}
+	closeOverlays(u.win.Canvas())
+
+	// What is selected is replaced, so it does not count: the whole field
+	// selected and a text of exactly the limit pasted goes in.
+	full := minutesOf(model.MaxLong)
+	cb.SetContent(full)
+	u.win.Canvas().Focus(notes)
+	notes.TypedShortcut(&fyne.ShortcutSelectAll{})
+	paste()
+	if u.win.Canvas().Overlays().Top() != nil {
+		t.Errorf("a paste of exactly %d characters over the whole field was refused:\n%s", model.MaxLong, texts(u.win.Canvas().Overlays().Top()))
+	}
+	if notes.Text != full || stored() != full {
+		t.Errorf("a paste of exactly the limit: field %d characters, stored %d; want %d",
+			len([]rune(notes.Text)), len([]rune(stored())), model.MaxLong)
+	}
+}
+
+// minutesOf is n characters of minutes, in lines of words: a field
+// wrapped by words lays out one long word far more slowly (README, known
+// limits).
+func minutesOf(n int) string {
+	line := []rune("Formanden bød velkommen, og rådet gennemgik punkterne på dagsordenen.\n")
+	r := make([]rune, 0, n)
+	for len(r) < n {
+		r = append(r, line...)
+	}
+	return string(r[:n])
+}
