@@ -111,7 +111,7 @@ func CheckField(table, field string, value any) error {
 			return bad("The text is too long", "teksten i feltet »%s« er for lang (%d tegn, højst %d)", r.Danish, n, r.Max)
 		}
 	case FieldRef:
-		if len(s) > MaxID || strings.ContainsAny(s, " \t\r\n") {
+		if !validRef(s) {
 			return bad("Not a valid reference", "feltet »%s« er ikke en gyldig henvisning", r.Danish)
 		}
 	case FieldEnum:
@@ -175,4 +175,10 @@ func CheckField(table, field string, value any) error {
 		}
 	}
 	return nil
+}
+
+// validRef tells whether s can be a reference to a row: an id, short and
+// without white space. An empty one refers to nothing.
+func validRef(s string) bool {
+	return len(s) <= MaxID && !strings.ContainsAny(s, " \t\r\n")
 }

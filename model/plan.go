@@ -103,7 +103,7 @@ func (f *FocusArea) Validate() error {
 		errs = append(errs, fieldErr("position", "Not a valid number", "Ugyldigt nummer"))
 	}
 	for _, id := range f.Projects {
-		if strings.TrimSpace(id) == "" || len(id) > MaxID || strings.ContainsAny(id, " \t\r\n") {
+		if strings.TrimSpace(id) == "" || !validRef(id) {
 			errs = append(errs, fieldErr("projects", "Not a valid reference", "Ugyldig henvisning til et projekt"))
 			break
 		}

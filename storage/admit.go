@@ -249,18 +249,9 @@ func (lc *lockCache) mayBeLocked(ctx context.Context, tx *sql.Tx, c Change) (boo
 	case meetingsT.name:
 		ids = []string{c.Row}
 	case itemsT.name:
-		ms, ok := lc.meetings[c.Row]
-		if !ok {
-			var err error
-			ms, err = list(ctx, tx, func(s scanner) (string, error) {
-				var v any
-				err := s.Scan(&v)
-				return fmt.Sprint(textOf(v)), err
-			}, "SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = 'meeting_id'", itemsT.name, c.Row)
-			if err != nil {
-				return false, err
-			}
-			lc.meetings[c.Row] = ms
+		ms, err := lc.itemMeetings(ctx, tx, c.Row)
+		if err != nil {
+			return false, err
 		}
 		ids = ms
 	case attachT.name:
@@ -291,14 +282,34 @@ func (lc *lockCache) mayBeLocked(ctx context.Context, tx *sql.Tx, c Change) (boo
 	return false, nil
 }
 
-// attachMeetings lists the meetings an attachment's agenda item was ever
-// on (none for a project's or a wish's attachment).
-func (lc *lockCache) attachMeetings(ctx context.Context, tx *sql.Tx, c Change) ([]string, error) {
-	owners, err := list(ctx, tx, func(s scanner) (string, error) {
+// itemMeetings lists every meeting an agenda item was ever on.
+func (lc *lockCache) itemMeetings(ctx context.Context, tx *sql.Tx, item string) ([]string, error) {
+	ms, ok := lc.meetings[item]
+	if ok {
+		return ms, nil
+	}
+	ms, err := everValues(ctx, tx, itemsT.name, item, "meeting_id")
+	if err != nil {
+		return nil, err
+	}
+	lc.meetings[item] = ms
+	return ms, nil
+}
+
+// everValues lists, as text, every value a field of a row was ever given
+// in the ops held.
+func everValues(ctx context.Context, tx *sql.Tx, table, row, field string) ([]string, error) {
+	return list(ctx, tx, func(s scanner) (string, error) {
 		var v any
 		err := s.Scan(&v)
 		return fmt.Sprint(textOf(v)), err
-	}, "SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = 'owner_id'", attachT.name, c.Row)
+	}, "SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = ?", table, row, field)
+}
+
+// attachMeetings lists the meetings an attachment's agenda item was ever
+// on (none for a project's or a wish's attachment).
+func (lc *lockCache) attachMeetings(ctx context.Context, tx *sql.Tx, c Change) ([]string, error) {
+	owners, err := everValues(ctx, tx, attachT.name, c.Row, "owner_id")
 	if err != nil {
 		return nil, err
 	}
@@ -307,17 +318,9 @@ func (lc *lockCache) attachMeetings(ctx context.Context, tx *sql.Tx, c Change) (
 	}
 	var out []string
 	for _, item := range owners {
-		ms, ok := lc.meetings[item]
-		if !ok {
-			ms, err = list(ctx, tx, func(s scanner) (string, error) {
-				var v any
-				err := s.Scan(&v)
-				return fmt.Sprint(textOf(v)), err
-			}, "SELECT DISTINCT value FROM changes WHERE tbl = ? AND row_id = ? AND field = 'meeting_id'", itemsT.name, item)
-			if err != nil {
-				return nil, err
-			}
-			lc.meetings[item] = ms
+		ms, err := lc.itemMeetings(ctx, tx, item)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, ms...)
 	}

@@ -41,74 +41,57 @@ type col[T any] struct {
 	set func(*T, any) error
 }
 
-// textCol binds a text column (text, long text, enum, ref, e-mail, …) to a
-// string field or a named string type (model.Role).
-func textCol[T any, S ~string](name string, f func(*T) *S) col[T] {
-	return col[T]{name: name,
-		kinds: []model.FieldKind{model.FieldText, model.FieldLongText, model.FieldRef, model.FieldEnum,
-			model.FieldEmail, model.FieldLines, model.FieldSHA256, model.FieldFileName, model.FieldAgenda,
-			model.FieldMarks, model.FieldNumbers},
+// bindCol binds column name to the field f returns, of a Go type that can
+// hold the registry's kinds: a field is stored as out(field) and set from
+// the scanned value read as its stored type (asText, asInt) and turned
+// into the field's type by in. Every …Col below is one line of it, so
+// that the address, the stored value and the scan of a column are made
+// in one place.
+func bindCol[T, F, S any](name string, kinds []model.FieldKind, f func(*T) *F,
+	read func(any) (S, error), out func(F) any, in func(S) F) col[T] {
+	return col[T]{name: name, kinds: kinds,
 		addr: func(p *T) any { return f(p) },
-		get:  func(p *T) any { return string(*f(p)) },
+		get:  func(p *T) any { return out(*f(p)) },
 		set: func(p *T, v any) error {
-			s, err := asText(v)
-			*f(p) = S(s)
+			s, err := read(v)
+			*f(p) = in(s)
 			return err
 		},
 	}
+}
+
+// textCol binds a text column (text, long text, enum, ref, e-mail, …) to a
+// string field or a named string type (model.Role).
+func textCol[T any, S ~string](name string, f func(*T) *S) col[T] {
+	return bindCol(name, []model.FieldKind{model.FieldText, model.FieldLongText, model.FieldRef, model.FieldEnum,
+		model.FieldEmail, model.FieldLines, model.FieldSHA256, model.FieldFileName, model.FieldAgenda,
+		model.FieldMarks, model.FieldNumbers},
+		f, asText, func(v S) any { return string(v) }, func(s string) S { return S(s) })
 }
 
 // intCol binds a whole number or an amount in øre (stored as int64) to an
 // int or int64 field.
 func intCol[T any, I ~int | ~int64](name string, f func(*T) *I) col[T] {
-	return col[T]{name: name, kinds: []model.FieldKind{model.FieldInt, model.FieldMoney},
-		addr: func(p *T) any { return f(p) },
-		get:  func(p *T) any { return int64(*f(p)) },
-		set: func(p *T, v any) error {
-			n, err := asInt(v)
-			*f(p) = I(n)
-			return err
-		},
-	}
+	return bindCol(name, []model.FieldKind{model.FieldInt, model.FieldMoney},
+		f, asInt, func(v I) any { return int64(v) }, func(n int64) I { return I(n) })
 }
 
 // boolCol binds a 0-or-1 column to a bool field.
 func boolCol[T any](name string, f func(*T) *bool) col[T] {
-	return col[T]{name: name, kinds: []model.FieldKind{model.FieldBool},
-		addr: func(p *T) any { return f(p) },
-		get:  func(p *T) any { return boolInt(*f(p)) },
-		set: func(p *T, v any) error {
-			n, err := asInt(v)
-			*f(p) = n != 0
-			return err
-		},
-	}
+	return bindCol(name, []model.FieldKind{model.FieldBool},
+		f, asInt, func(v bool) any { return boolInt(v) }, func(n int64) bool { return n != 0 })
 }
 
 // dateCol binds a date column (DateLayout, "" for none) to a time field.
 func dateCol[T any](name string, f func(*T) *time.Time) col[T] {
-	return col[T]{name: name, kinds: []model.FieldKind{model.FieldDate},
-		addr: func(p *T) any { return f(p) },
-		get:  func(p *T) any { return dateText(*f(p)) },
-		set: func(p *T, v any) error {
-			s, err := asText(v)
-			*f(p) = parseDateText(s)
-			return err
-		},
-	}
+	return bindCol(name, []model.FieldKind{model.FieldDate},
+		f, asText, func(t time.Time) any { return dateText(t) }, parseDateText)
 }
 
 // stampCol binds a time stamp column (StampLayout, UTC) to a time field.
 func stampCol[T any](name string, f func(*T) *time.Time) col[T] {
-	return col[T]{name: name, kinds: []model.FieldKind{model.FieldStamp},
-		addr: func(p *T) any { return f(p) },
-		get:  func(p *T) any { return stampText(*f(p)) },
-		set: func(p *T, v any) error {
-			s, err := asText(v)
-			*f(p) = parseStampText(s)
-			return err
-		},
-	}
+	return bindCol(name, []model.FieldKind{model.FieldStamp},
+		f, asText, func(t time.Time) any { return stampText(t) }, parseStampText)
 }
 
 // asText is a scanned value as text, as database/sql converts into a
@@ -280,46 +263,36 @@ func (e entity[T]) scan(s scanner) (T, error) {
 // linesCol binds a column of lines (FieldLines) to a []string field: one
 // element a line, none for "".
 func linesCol[T any](name string, f func(*T) *[]string) col[T] {
-	return col[T]{name: name, kinds: []model.FieldKind{model.FieldLines},
-		addr: func(p *T) any { return f(p) },
-		get:  func(p *T) any { return strings.Join(*f(p), "\n") },
-		set: func(p *T, v any) error {
-			s, err := asText(v)
-			*f(p) = nil
-			if s != "" {
-				*f(p) = strings.Split(s, "\n")
+	return bindCol(name, []model.FieldKind{model.FieldLines},
+		f, asText, func(l []string) any { return strings.Join(l, "\n") },
+		func(s string) []string {
+			if s == "" {
+				return nil
 			}
-			return err
-		},
-	}
+			return strings.Split(s, "\n")
+		})
 }
 
 // agendaCol binds an agenda template's items (FieldAgenda) to their field.
 // Ops were checked on the way in; a line that no longer reads is left out
 // rather than hiding the whole template.
 func agendaCol[T any](name string, f func(*T) *[]model.TemplateItem) col[T] {
-	return col[T]{name: name, kinds: []model.FieldKind{model.FieldAgenda},
-		addr: func(p *T) any { return f(p) },
-		get:  func(p *T) any { return model.FormatTemplateItems(*f(p)) },
-		set: func(p *T, v any) error {
-			s, err := asText(v)
-			*f(p), _ = model.ParseTemplateItems(s)
-			return err
-		},
-	}
+	return bindCol(name, []model.FieldKind{model.FieldAgenda},
+		f, asText, func(items []model.TemplateItem) any { return model.FormatTemplateItems(items) },
+		func(s string) []model.TemplateItem {
+			items, _ := model.ParseTemplateItems(s)
+			return items
+		})
 }
 
 // numbersCol binds proposal numbers (FieldNumbers, "4 1 7") to an []int
 // field; numbers that no longer read are left out, as ops were checked on
 // the way in.
 func numbersCol[T any](name string, f func(*T) *[]int) col[T] {
-	return col[T]{name: name, kinds: []model.FieldKind{model.FieldNumbers},
-		addr: func(p *T) any { return f(p) },
-		get:  func(p *T) any { return model.FormatNumbers(*f(p)) },
-		set: func(p *T, v any) error {
-			s, err := asText(v)
-			*f(p), _ = model.ParseNumbers(s)
-			return err
-		},
-	}
+	return bindCol(name, []model.FieldKind{model.FieldNumbers},
+		f, asText, func(ns []int) any { return model.FormatNumbers(ns) },
+		func(s string) []int {
+			ns, _ := model.ParseNumbers(s)
+			return ns
+		})
 }

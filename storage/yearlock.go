@@ -238,11 +238,16 @@ func yearOf(v any) (int, bool) {
 }
 
 // years lists the years an op of a row touches: the one the row is in
-// before it, and the one field moves it to.
-func (y *yearLocks) years(c Change, i int, field string) ([]int, bool, error) {
+// before it, and the one field moves it to. A row whose field is not here
+// (refused or not sent) is in no year: an op on another of its fields is
+// refused as kind, saying why.
+func (y *yearLocks) years(c Change, i int, field string, kind error, why string) ([]int, error) {
 	v, has, err := y.value(c.Table, c.Row, field, i)
 	if err != nil {
-		return nil, false, err
+		return nil, err
+	}
+	if !has && c.Field != field && c.Field != "" {
+		return nil, y.refuseOrphan(c, i, kind, why)
 	}
 	var out []int
 	if n, ok := yearOf(v); has && ok {
@@ -253,7 +258,7 @@ func (y *yearLocks) years(c Change, i int, field string) ([]int, bool, error) {
 			out = append(out, n)
 		}
 	}
-	return out, has, nil
+	return out, nil
 }
 
 // approved tells whether council's accounts of year are approved before
@@ -316,12 +321,9 @@ func (y *yearLocks) refuseOrphan(c Change, i int, kind error, why string) error 
 
 // entry: a line of the accounts.
 func (y *yearLocks) entry(i int, c Change) error {
-	years, has, err := y.years(c, i, "date")
+	years, err := y.years(c, i, "date", ErrAccountsApproved, "linjen har ingen dato (datoen er afvist eller ikke sendt) og hører derfor ikke til noget regnskabsår")
 	if err != nil {
 		return err
-	}
-	if !has && c.Field != "date" && c.Field != "" {
-		return y.refuseOrphan(c, i, ErrAccountsApproved, "linjen har ingen dato (datoen er afvist eller ikke sendt) og hører derfor ikke til noget regnskabsår")
 	}
 	for _, n := range years {
 		if a, err := y.approved(c.Council, n, i); err != nil || a {
@@ -410,12 +412,9 @@ func (y *yearLocks) accountsYear(i int, c Change) error {
 	case "approved", "meeting_id", "note":
 		return nil // approving, un-approving, and what is said of it
 	}
-	years, has, err := y.years(c, i, "year")
+	years, err := y.years(c, i, "year", ErrAccountsApproved, "årsregnskabet har intet år")
 	if err != nil {
 		return err
-	}
-	if !has && c.Field != "year" && c.Field != "" {
-		return y.refuseOrphan(c, i, ErrAccountsApproved, "årsregnskabet har intet år")
 	}
 	for _, n := range years {
 		if a, err := y.approved(c.Council, n, i); err != nil || a {
@@ -461,12 +460,9 @@ func (y *yearLocks) refuseOld(c Change, i, year int) error {
 
 // plan: a development plan.
 func (y *yearLocks) plan(i int, c Change) error {
-	years, has, err := y.years(c, i, "year")
+	years, err := y.years(c, i, "year", ErrOldPlan, "udviklingsplanen har intet år")
 	if err != nil {
 		return err
-	}
-	if !has && c.Field != "year" && c.Field != "" {
-		return y.refuseOrphan(c, i, ErrOldPlan, "udviklingsplanen har intet år")
 	}
 	for _, n := range years {
 		if y.past(n, c) {

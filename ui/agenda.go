@@ -212,6 +212,7 @@ type actionRow struct {
 	row    fyne.CanvasObject
 	box    *fyne.Container
 	key    string
+	saving *editSave[model.ActionItem]
 }
 
 var rowSeq int
@@ -228,6 +229,24 @@ func newActionRow(u *App, a model.ActionItem, box *fyne.Container, locked bool) 
 	setText(r.what, a.What)
 	setText(r.due, model.ShortDate(a.Due))
 	r.dueErr, r.msg = newErrLabel(), newErrLabel()
+	r.saving = &editSave[model.ActionItem]{u: u, msg: r.msg, entries: r.entries,
+		keyOf: func(a model.ActionItem) string { return rowKey("action", a.ID) },
+		check: func(loaded model.ActionItem) (model.ActionItem, []string, error, bool) {
+			a, bad, verr, ok := keepValid(r.read(loaded), loaded, (*model.ActionItem).Validate, actionFields)
+			bad = parseBad(bad, r.dueErr, "due")
+			if a.ID == "" && a.What == "" {
+				ok, verr = false, (&model.ActionItem{}).Validate() // a new item says what, or waits
+			}
+			return a, bad, verr, ok
+		},
+		shown: func(a model.ActionItem, bad []string) model.ActionItem {
+			return shownBase(r.read(a), a, actionFields, bad)
+		},
+		store: u.db.SaveActionItem,
+		stored: func(sent, a model.ActionItem) {
+			showStored(r.who, sent.Who, a.Who)
+			showStored(r.what, sent.What, a.What)
+		}}
 	for _, en := range []*entry{r.who, r.what, r.due} {
 		u.autosave(en, r.key, r.save)
 		if locked {
@@ -250,8 +269,8 @@ func newActionRow(u *App, a model.ActionItem, box *fyne.Container, locked bool) 
 	fields := container.New(threeFields{196, 115}, who, shown(r.what, locked), shown(r.due, locked))
 	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.done, r.del), fields), r.dueErr, r.msg)
 	box.Add(r.row)
-	if !locked && u.drafts.restore(r.draftKey(), r.entries()) {
-		r.save() // shows why the draft was refused
+	if !locked {
+		r.saving.restore(a, r.save)
 	}
 	return r
 }
@@ -266,39 +285,13 @@ func (r *actionRow) entries() map[string]*entry {
 	return map[string]*entry{"who": r.who, "what": r.what, "due": r.due}
 }
 
-// draftKey names the row's drafts once it is stored.
-func (r *actionRow) draftKey() string {
-	if r.a.ID == "" {
-		return ""
-	}
-	return "action:" + r.a.ID
-}
-
 // save stores the action item once it says what is to be done; a refused
 // field is shown and not saved, the other fields are.
 func (r *actionRow) save() {
-	a := r.read(r.a)
-	if a.ID == "" && a.What == "" {
+	if r.a.ID == "" && r.read(r.a).What == "" {
 		return // nothing to keep yet
 	}
-	a, bad, verr, ok := keepValid(a, r.a, (*model.ActionItem).Validate, actionFields)
-	bad = parseBad(bad, r.dueErr, "due")
-	if a.ID == "" && a.What == "" {
-		ok, verr = false, (&model.ActionItem{}).Validate() // a new item says what, or waits
-	}
-	r.u.drafts.keep(r.draftKey(), r.entries(), bad)
-	sent := a
-	var err error
-	if ok {
-		err = r.u.db.SaveActionItem(r.u.ctx, r.a, &a)
-	}
-	showErr(r.msg, errors.Join(verr, err))
-	if ok && err == nil {
-		showStored(r.who, sent.Who, a.Who)
-		showStored(r.what, sent.What, a.What)
-		r.a = shownBase(r.read(a), a, actionFields, bad) // what the fields show is what the next save edits
-		r.u.drafts.keep(r.draftKey(), r.entries(), bad)
-	}
+	r.saving.save(&r.a)
 }
 
 // read is a with what the row's fields hold; a wrong date keeps a's and

@@ -20,6 +20,9 @@ type editSave[T any] struct {
 	key     string        // names the editor's drafts: "member:" + id
 	msg     *widget.Label // says what was refused or failed
 	entries func() map[string]*entry
+	// keyOf, given instead of key, names the drafts of a row of an
+	// editor's list by what it holds (rowKey): none until it is stored.
+	keyOf func(T) string
 
 	// An editor whose fields the model names in its FieldErrors gives
 	// read, validate and fields (keepValid).
@@ -53,7 +56,7 @@ type editSave[T any] struct {
 // stored, makes *loaded what the fields show.
 func (s *editSave[T]) save(loaded *T) {
 	x, bad, verr, ok := s.valid(*loaded)
-	s.u.drafts.keep(s.key, s.entries(), bad)
+	s.u.drafts.keep(s.draftKey(*loaded), s.entries(), bad)
 	sent := x
 	var err error
 	if ok {
@@ -67,9 +70,38 @@ func (s *editSave[T]) save(loaded *T) {
 		s.stored(sent, x)
 	}
 	*loaded = s.next(x, bad)
+	if s.keyOf != nil { // a new row has its id now
+		s.u.drafts.keep(s.draftKey(*loaded), s.entries(), bad)
+	}
 	if s.saved != nil {
 		s.saved(x)
 	}
+}
+
+// restore shows the drafts kept for the item loaded, the text of fields
+// refused before the user looked elsewhere, and saves them again with the
+// editor's save, which says why they were refused.
+func (s *editSave[T]) restore(loaded T, save func()) {
+	if s.u.drafts.restore(s.draftKey(loaded), s.entries()) {
+		save()
+	}
+}
+
+// draftKey names the drafts of the editor, or of the row that holds x.
+func (s *editSave[T]) draftKey(x T) string {
+	if s.keyOf != nil {
+		return s.keyOf(x)
+	}
+	return s.key
+}
+
+// rowKey names the drafts of a row of an editor's list ("line:" + id);
+// a row not yet stored keeps none.
+func rowKey(kind, id string) string {
+	if id == "" {
+		return ""
+	}
+	return kind + ":" + id
 }
 
 // valid is loaded with what the fields hold that may be stored.

@@ -161,8 +161,8 @@ func (e *meetingEditor) build() fyne.CanvasObject {
 		e.views.SelectIndex(1)
 	}
 	e.applyLock()
-	if !e.locked && u.drafts.restore("meeting:"+m.ID, e.entries()) {
-		e.save() // shows why the draft was refused
+	if !e.locked {
+		e.saving.restore(m, e.save)
 	}
 	return container.NewBorder(toolbar, nil, nil, nil, e.views)
 }

@@ -133,9 +133,7 @@ func (e *memberEditor) build() fyne.CanvasObject {
 	)
 	gdpr := widget.NewButtonWithIcon(lang.L("Personal data (GDPR)…"), theme.AccountIcon(), func() { u.showPersonData(e.m.Name) })
 	toolbar := container.NewHBox(heading(lang.L("Member")), layout.NewSpacer(), gdpr, del)
-	if u.drafts.restore(key, e.entries()) {
-		e.save() // shows why the draft was refused
-	}
+	e.saving.restore(m, e.save)
 	return container.NewBorder(toolbar, nil, nil, nil, newVScroll(container.NewVBox(form, e.msg)))
 }
 

@@ -75,9 +75,7 @@ func (e *itemEditor[T]) build() fyne.CanvasObject {
 	if k.extra != nil {
 		body.Add(k.extra(e.x))
 	}
-	if e.u.drafts.restore(e.f.key, e.f.entries()) {
-		e.save() // shows why the draft was refused
-	}
+	e.saving.restore(e.x, e.save)
 	return container.NewBorder(toolbar, nil, nil, nil, container.NewVScroll(body))
 }
 

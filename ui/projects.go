@@ -223,9 +223,7 @@ func (e *projectEditor) build() fyne.CanvasObject {
 		e.appsBox,
 		widget.NewSeparator(),
 		widget.NewCard(lang.L("Totals"), "", e.totals))
-	if u.drafts.restore(key, e.entries()) {
-		e.save() // shows why the draft was refused
-	}
+	e.saving.restore(p, e.save)
 	return container.NewBorder(toolbar, nil, nil, nil, newVScroll(body))
 }
 
@@ -370,6 +368,7 @@ type lineRow struct {
 	amountErr *widget.Label
 	msg       *widget.Label
 	row       fyne.CanvasObject
+	saving    *editSave[model.BudgetLine]
 }
 
 func newLineRow(e *projectEditor, l model.BudgetLine) *lineRow {
@@ -384,6 +383,11 @@ func newLineRow(e *projectEditor, l model.BudgetLine) *lineRow {
 		setText(r.amount, model.KronerNumber(l.Amount))
 	}
 	r.amountErr, r.msg = newErrLabel(), newErrLabel()
+	r.saving = &editSave[model.BudgetLine]{u: e.u, msg: r.msg, entries: r.entries,
+		keyOf: func(l model.BudgetLine) string { return rowKey("line", l.ID) },
+		read:  r.read, validate: (*model.BudgetLine).Validate, fields: lineFields,
+		unread: map[string]*widget.Label{"amount": r.amountErr},
+		store:  e.u.db.SaveBudgetLine, saved: func(model.BudgetLine) { e.updateTotals() }}
 	e.u.autosave(r.text, key, r.save)
 	e.u.autosave(r.amount, key, r.save)
 	r.kind = lineKinds.newSelect(func(string) { r.save() })
@@ -398,9 +402,7 @@ func newLineRow(e *projectEditor, l model.BudgetLine) *lineRow {
 	// The message goes below the row, so that no field grows to its height.
 	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, del, fields), r.amountErr, r.msg)
 	e.linesBox.Add(r.row)
-	if e.u.drafts.restore(r.draftKey(), r.entries()) {
-		r.save() // shows why the draft was refused
-	}
+	r.saving.restore(l, r.save)
 	return r
 }
 
@@ -427,33 +429,13 @@ func (r *lineRow) entries() map[string]*entry {
 	return map[string]*entry{"text": r.text, "amount": r.amount}
 }
 
-func (r *lineRow) draftKey() string {
-	if r.l.ID == "" {
-		return ""
-	}
-	return "line:" + r.l.ID
-}
-
 // save stores the line once it has a text; a refused field is shown and
 // not saved, the other fields are.
 func (r *lineRow) save() {
-	l := r.read(r.l)
-	if l.ID == "" && l.Text == "" {
+	if r.l.ID == "" && r.read(r.l).Text == "" {
 		return
 	}
-	l, bad, verr, ok := keepValid(l, r.l, (*model.BudgetLine).Validate, lineFields)
-	bad = parseBad(bad, r.amountErr, "amount")
-	r.e.u.drafts.keep(r.draftKey(), r.entries(), bad)
-	var err error
-	if ok {
-		err = r.e.u.db.SaveBudgetLine(r.e.u.ctx, r.l, &l)
-	}
-	showErr(r.msg, errors.Join(verr, err))
-	if ok && err == nil {
-		r.l = shownBase(r.read(l), l, lineFields, bad) // what the fields show is what the next save edits
-		r.e.u.drafts.keep(r.draftKey(), r.entries(), bad)
-		r.e.updateTotals()
-	}
+	r.saving.save(&r.l)
 }
 
 func (r *lineRow) onDelete() {
@@ -483,6 +465,7 @@ type appRow struct {
 	unread           []string // the fields whose text could not be read
 	msg              *widget.Label
 	row              fyne.CanvasObject
+	saving           *editSave[model.FundingApplication]
 }
 
 func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
@@ -522,6 +505,16 @@ func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
 	}
 	r.pick.OnChanged = func(string) { r.onPick() }
 	r.fieldErr, r.msg = newErrLabel(), newErrLabel()
+	r.saving = &editSave[model.FundingApplication]{u: e.u, msg: r.msg, entries: r.entries,
+		keyOf: func(a model.FundingApplication) string { return rowKey("app", a.ID) },
+		check: func(loaded model.FundingApplication) (model.FundingApplication, []string, error, bool) {
+			a, bad, verr, ok := keepValid(r.read(loaded), loaded, (*model.FundingApplication).Validate, appFields)
+			return a, append(bad, r.unread...), verr, ok
+		},
+		shown: func(a model.FundingApplication, bad []string) model.FundingApplication {
+			return shownBase(r.read(a), a, appFields, bad)
+		},
+		store: e.u.db.SaveFundingApplication, saved: func(model.FundingApplication) { e.updateTotals() }}
 	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), r.onDelete)
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("The municipality's pool"), r.pick),
@@ -535,9 +528,7 @@ func newAppRow(e *projectEditor, a model.FundingApplication) *appRow {
 	)
 	r.row = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewVBox(del), form), r.findings, r.fieldErr, r.msg, widget.NewSeparator())
 	e.appsBox.Add(r.row)
-	if e.u.drafts.restore(r.draftKey(), r.entries()) {
-		r.save() // shows why the draft was refused
-	}
+	r.saving.restore(a, r.save)
 	return r
 }
 
@@ -600,33 +591,13 @@ func (r *appRow) entries() map[string]*entry {
 		"granted": r.granted, "volunteer hours": r.hours}
 }
 
-func (r *appRow) draftKey() string {
-	if r.a.ID == "" {
-		return ""
-	}
-	return "app:" + r.a.ID
-}
-
 // save stores the application once it names a pool; a refused field is
 // shown and not saved, the other fields are.
 func (r *appRow) save() {
-	a := r.read(r.a)
-	if a.ID == "" && a.Pool == "" {
+	if r.a.ID == "" && r.read(r.a).Pool == "" {
 		return
 	}
-	a, bad, verr, ok := keepValid(a, r.a, (*model.FundingApplication).Validate, appFields)
-	bad = append(bad, r.unread...)
-	r.e.u.drafts.keep(r.draftKey(), r.entries(), bad)
-	var err error
-	if ok {
-		err = r.e.u.db.SaveFundingApplication(r.e.u.ctx, r.a, &a)
-	}
-	showErr(r.msg, errors.Join(verr, err))
-	if ok && err == nil {
-		r.a = shownBase(r.read(a), a, appFields, bad) // what the fields show is what the next save edits
-		r.e.u.drafts.keep(r.draftKey(), r.entries(), bad)
-		r.e.updateTotals()
-	}
+	r.saving.save(&r.a)
 }
 
 // poolOptions offers the municipality's pools after the choice of a

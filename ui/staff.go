@@ -174,9 +174,7 @@ func (e *answerEditor) build() fyne.CanvasObject {
 		widget.NewCard(w.Title, "", wish),
 		widget.NewCard(lang.L("The municipality's answer"), lang.L("Saved as you type, and sent to the local council at the next sync."), container.NewVBox(answer, e.msg)),
 	)
-	if e.u.drafts.restore(key, e.entries()) {
-		e.save() // shows why the draft was refused
-	}
+	e.saving.restore(w, e.save)
 	return container.NewVScroll(body)
 }
 

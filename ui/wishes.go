@@ -227,9 +227,7 @@ func (e *wishEditor) build() fyne.CanvasObject {
 	)
 	e.bilag = newAttachList(u, model.OwnerWish, w.ID, false)
 	body := container.NewVBox(form, e.msg, e.bilag.obj, widget.NewCard(lang.L("The municipality's answer"), "", answer))
-	if u.drafts.restore("wish:"+w.ID, e.entries()) {
-		e.save() // shows why the draft was refused
-	}
+	e.saving.restore(w, e.save)
 	return container.NewBorder(toolbar, nil, nil, nil, newVScroll(body))
 }
 

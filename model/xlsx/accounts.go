@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ const (
 
 func init() {
 	sheetNames[sheetAccounts] = [2]string{"Regnskab", "Accounts"}
-	for k, v := range map[string][2]string{
+	maps.Copy(headers, map[string][2]string{
 		fReceipt: {"Bilag", "Receipt"},
 		fText:    {"Tekst", "Text"},
 		fIncome:  {"Indtægt", "Income"},
@@ -35,9 +36,7 @@ func init() {
 		fBalance: {"Saldo", "Balance"},
 		fWages:   {"Løn", "Wages"},
 		fAttach:  {"Bilag vedhæftet", "Receipt attached"},
-	} {
-		headers[k] = v
-	}
+	})
 }
 
 // accountsTable lists the accounts by year and date. Saldo is a formula:

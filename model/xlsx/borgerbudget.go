@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -66,7 +67,7 @@ func init() {
 	sheetNames[sheetPBBallots] = [2]string{"Stemmesedler", "Ballots"}
 	sheetNames[sheetPBPlaces] = [2]string{"Steder", "Places"}
 	sheetNames[sheetPBResult] = [2]string{"Resultat", "Result"}
-	for k, v := range map[string][2]string{
+	maps.Copy(headers, map[string][2]string{
 		fNumber:       {"Nr.", "No."},
 		fProposer:     {"Forslagsstiller", "Proposer"},
 		fProposerMail: {"Kontakt", "Contact"},
@@ -81,9 +82,7 @@ func init() {
 		fTotals:       {"Heraf meldt som total", "Of which reported as totals"},
 		fProposal:     {"Forslag", "Proposal"},
 		fStep:         {"Forklaring", "Explanation"},
-	} {
-		headers[k] = v
-	}
+	})
 	keyField[sheetPBProposals] = fTitle
 }
 

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"maps"
 	"strings"
 
 	"lokalraad/model"
@@ -20,13 +21,11 @@ const (
 
 func init() {
 	sheetNames[sheetPlan] = [2]string{"Udviklingsplan", "Development plan"}
-	for k, v := range map[string][2]string{
+	maps.Copy(headers, map[string][2]string{
 		fVision: {"Vision", "Vision"},
 		fFocus:  {"Indsatsområde", "Focus area"},
 		fGoals:  {"Mål", "Goals"},
-	} {
-		headers[k] = v
-	}
+	})
 }
 
 func planTable(d *model.CouncilData, o Options) *table {
