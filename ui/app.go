@@ -617,7 +617,7 @@ func (u *App) deleteRow(id, title, question string, del func(ctx context.Context
 		remove()
 		return
 	}
-	u.confirm(title, question, func() {
+	u.confirmDelete(title, question, func() {
 		if err := del(u.ctx, id); err != nil {
 			u.showError(err)
 			return
@@ -626,8 +626,9 @@ func (u *App) deleteRow(id, title, question string, del func(ctx context.Context
 	})
 }
 
-// confirmDelete asks before deleting something that takes more with it:
-// the highlighted answer is No, and the other says Delete.
+// confirmDelete asks before deleting anything: the answer that deletes
+// says Delete, in the colour of danger, and is not the highlighted one (a
+// tester took a plain yes, highlighted, to delete a budget wish).
 func (u *App) confirmDelete(title, question string, yes func()) {
 	d := dialog.NewConfirm(title, question, func(ok bool) {
 		if ok {

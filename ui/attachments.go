@@ -131,7 +131,7 @@ func (l *attachList) onOpen(a model.Attachment) {
 
 // onRemove removes the attachment after asking.
 func (l *attachList) onRemove(a model.Attachment) {
-	l.u.confirm(lang.L("Remove attachment"), fmt.Sprintf(lang.L("Remove the attachment «%s»? It cannot be undone."), a.Name), func() {
+	l.u.confirmDelete(lang.L("Remove attachment"), fmt.Sprintf(lang.L("Remove the attachment «%s»? It cannot be undone."), a.Name), func() {
 		err := l.u.db.DeleteAttachment(l.u.ctx, a.ID)
 		showErr(l.msg, err)
 		l.refresh()

@@ -77,7 +77,7 @@ func TestAttachOpenRemoveOnAgendaItem(t *testing.T) {
 		t.Fatal("removed without confirmation")
 	}
 	test.Tap(c.bilag.shown[0].remove)
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 	if as := noerr.Get(db.Attachments(t.Context(), model.OwnerItem, c.it.ID))(t); len(as) != 0 {
 		t.Fatal("not removed after confirmation")
 	}

@@ -97,7 +97,7 @@ func (d *councilDialog) onSave() {
 // onDelete deletes the council after a clear confirmation, keeping a
 // backup of the whole database first.
 func (d *councilDialog) onDelete() {
-	d.u.confirm(lang.L("Delete the local council"),
+	d.u.confirmDelete(lang.L("Delete the local council"),
 		lang.L("Delete «{{.Name}}» and everything it keeps: meetings, minutes, projects, budget wishes and members? A backup of everything is taken first.",
 			map[string]any{"Name": d.c.Name}),
 		func() {

@@ -42,7 +42,7 @@ func TestEditAndDeleteCouncil(t *testing.T) {
 	if _, err := db.Council(t.Context(), council); err != nil {
 		t.Fatal("deleted before the user confirmed")
 	}
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 	if _, err := db.Council(t.Context(), council); err == nil {
 		t.Error("the council is still there")
 	}

@@ -120,8 +120,8 @@ func TestDeletingAnItemSaysWhatGoesAndWhatStays(t *testing.T) {
 	}
 }
 
-// An item with nothing written under it is asked about as before: a plain
-// yes or no.
+// An item with nothing written under it is asked about plainly: nothing
+// goes with it, and the answer that deletes says Slet as every delete's.
 func TestDeletingAnEmptyItemAsksPlainly(t *testing.T) {
 	u, _, _ := withCouncil(t)
 	ed := newMeeting(t, u)
@@ -132,7 +132,7 @@ func TestDeletingAnEmptyItemAsksPlainly(t *testing.T) {
 	if strings.Contains(q, "Samtidig") || strings.Contains(q, "Opgaverne") {
 		t.Errorf("an empty item's question:\n%s", q)
 	}
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 }
 
 // A meeting: what it has none of is not named ("referatet under 0 af dem"),

@@ -67,8 +67,7 @@ type editKind[T any] struct {
 	deleteQuestion func(title string) string
 	title          func(T) string
 	// goesWith, when given, names what goes with x when it is deleted
-	// (its parts, counted as stored); the question then says it, and its
-	// highlighted answer is not the deleting one (confirmDelete).
+	// (its parts, counted as stored); the question then says it.
 	goesWith func(ctx context.Context, x T) (goesWith, error)
 	// alsoChanges, when given, says what else the delete changes (a
 	// member's projects lose their responsible person), "" for nothing;
@@ -410,7 +409,7 @@ func askDelete[T any](u *App, k *editKind[T], x T, done func()) {
 	if k.title != nil {
 		title = k.title(x)
 	}
-	q, ask := k.deleteQuestion(title), u.confirm
+	q := k.deleteQuestion(title)
 	if k.goesWith != nil {
 		g, err := k.goesWith(u.ctx, x)
 		if err != nil {
@@ -418,7 +417,7 @@ func askDelete[T any](u *App, k *editKind[T], x T, done func()) {
 			return
 		}
 		if len(g) > 0 {
-			q, ask = q+"\n"+g.sentence(), u.confirmDelete
+			q += "\n" + g.sentence()
 		}
 	}
 	if k.alsoChanges != nil {
@@ -428,10 +427,10 @@ func askDelete[T any](u *App, k *editKind[T], x T, done func()) {
 			return
 		}
 		if also != "" {
-			q, ask = q+"\n"+also, u.confirmDelete
+			q += "\n" + also
 		}
 	}
-	ask(k.deleteTitle, q, func() {
+	u.confirmDelete(k.deleteTitle, q, func() {
 		if err := k.remove(u.ctx, k.id(x)); err != nil {
 			u.showError(err)
 			return

@@ -602,7 +602,7 @@ func (e *meetingEditor) itemGoesWith(id string) (goesWith, int, error) {
 // onDeleteItem deletes an item, after asking what goes with it.
 func (e *meetingEditor) onDeleteItem(c *itemCard) {
 	e.u.saver.flush()
-	q, ask := lang.L("Delete the item «{{.Title}}»? It cannot be undone.", map[string]any{"Title": c.it.Title}), e.u.confirm
+	q := lang.L("Delete the item «{{.Title}}»? It cannot be undone.", map[string]any{"Title": c.it.Title})
 	g, stay, err := e.itemGoesWith(c.it.ID)
 	if err != nil {
 		e.u.showError(err)
@@ -614,10 +614,7 @@ func (e *meetingEditor) onDeleteItem(c *itemCard) {
 	if stay > 0 {
 		q += "\n" + lang.L("The action items agreed under it ({{.N}}) stay on the meeting, under «Other action items».", count(stay))
 	}
-	if len(g) > 0 || stay > 0 {
-		ask = e.u.confirmDelete
-	}
-	ask(lang.L("Delete item"), q,
+	e.u.confirmDelete(lang.L("Delete item"), q,
 		func() {
 			if err := e.u.db.DeleteAgendaItem(e.u.ctx, c.it.ID); err != nil {
 				if errors.Is(err, storage.ErrLocked) {

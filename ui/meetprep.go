@@ -365,7 +365,7 @@ func (e *meetingEditor) onSaveTemplate() {
 // onDeleteTemplate deletes one of the council's templates, after asking;
 // meetings made from it keep their agenda.
 func (e *meetingEditor) onDeleteTemplate(t model.AgendaTemplate) {
-	e.u.confirm(lang.L("Delete a template"),
+	e.u.confirmDelete(lang.L("Delete a template"),
 		lang.L("Delete the template «{{.Name}}»? Meetings made from it keep their agenda.", map[string]any{"Name": t.Name}),
 		func() { showErr(e.msg, e.u.db.DeleteAgendaTemplate(e.u.ctx, t.ID)) })
 }

@@ -259,7 +259,7 @@ func TestNewMeetingAgendaFromPreviousAndTemplates(t *testing.T) {
 		t.Fatal("deleted before the answer")
 	}
 	ed.onDeleteTemplate(ts[0])
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 	if own := noerr.Get(db.AgendaTemplates(t.Context(), ed.m.CouncilID))(t); len(own) != 0 {
 		t.Errorf("not deleted: %+v", own)
 	}

@@ -202,7 +202,7 @@ func TestStaffEditsDeadlineContactAnnouncement(t *testing.T) {
 	}
 }
 
-// Deleting asks first; "Nej" keeps the pool, "Ja" deletes it.
+// Deleting asks first; "Nej" keeps the pool, "Slet" deletes it.
 func TestStaffDeleteAsksFirst(t *testing.T) {
 	u, db := staffUI(t)
 	ok(t, db.SavePool(t.Context(), model.Pool{}, &model.Pool{Name: "Fællesskabspuljen", Available: 2000000, OpenAllYear: true}))
@@ -222,7 +222,7 @@ func TestStaffDeleteAsksFirst(t *testing.T) {
 		t.Fatal("the pool is deleted without a yes")
 	}
 	test.Tap(p.editor.del)
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 	if ps := noerr.Get(db.Pools(t.Context()))(t); len(ps) != 0 {
 		t.Errorf("%d pools left", len(ps))
 	}

@@ -169,7 +169,7 @@ func (p *privacyDialog) onErase() {
 		return
 	}
 	name := p.report.Name
-	p.u.confirm(lang.L("Erase the person"),
+	p.u.confirmDelete(lang.L("Erase the person"),
 		lang.L("Erase everything kept about «{{.Name}}»? Phone and e-mail are deleted, and the name becomes «tidligere medlem» in minutes and decisions, also on other computers after sync. It cannot be undone.",
 			map[string]any{"Name": name}),
 		func() {

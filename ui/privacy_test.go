@@ -41,7 +41,7 @@ func TestPersonDataAndErasure(t *testing.T) {
 	if ms := noerr.Get(db.Members(t.Context(), council))(t); ms[0].Phone == "" {
 		t.Fatal("erased before confirming")
 	}
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 	ms := noerr.Get(db.Members(t.Context(), council))(t)
 	if ms[0].Name != "Tidligere medlem" || ms[0].Phone != "" {
 		t.Errorf("member after erasure: %+v", ms[0])
@@ -77,7 +77,7 @@ func TestPersonInAttachmentFileName(t *testing.T) {
 		t.Fatalf("the report:\n%s", shown)
 	}
 	test.Tap(p.erase)
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 	if got := noerr.Get(db.Attachment(t.Context(), a.ID))(t); got.Name != "Klage fra tidligere medlem.pdf" {
 		t.Errorf("file name after erasure: %q", got.Name)
 	}
@@ -103,7 +103,7 @@ func TestPersonDataShowsProposals(t *testing.T) {
 		}
 	}
 	test.Tap(d.erase)
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 	ps, err = db.PBProposals(t.Context(), r.ID)
 	ok(t, err)
 	if ps[0].ProposerName != model.FormerMemberName || ps[0].ProposerContact != "" || ps[0].Title != "Shelter ved søen" {

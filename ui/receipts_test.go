@@ -79,7 +79,7 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 		t.Errorf("a program was handed to the viewer: %v", rec.opened)
 	}
 	test.Tap(s.bilag.shown[1].remove)
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 
 	// Too big: the Danish message, nothing stored.
 	s.bilag.attach("stor.pdf", strings.NewReader(strings.Repeat("x", int(model.MaxAttachmentSize)+1)))
@@ -97,7 +97,7 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 		t.Fatal("removed without confirmation")
 	}
 	test.Tap(s.bilag.shown[0].remove)
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 	if as := noerr.Get(db.Attachments(t.Context(), model.OwnerEntry, coffee.ID))(t); len(as) != 0 {
 		t.Fatalf("not removed: %v", as)
 	}

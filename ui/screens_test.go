@@ -196,7 +196,14 @@ func (c screenCase[T, E]) deletes(t *testing.T, u *App, p *editPane[T, E]) {
 	if want := strings.ReplaceAll(c.question, "%s", "Går ud"); top == nil || !strings.Contains(texts(top), want) {
 		t.Fatalf("deleting does not ask %q", want)
 	}
-	test.Tap(overlayButton(t, u, "Ja"))
+	// Every delete answers Slet, never a plain Ja (a tester took the
+	// highlighted Ja to delete a budget wish).
+	for _, x := range test.LaidOutObjects(top) {
+		if b, isBtn := x.(*widget.Button); isBtn && b.Text == "Ja" {
+			t.Error("the delete question answers Ja")
+		}
+	}
+	test.Tap(overlayButton(t, u, "Slet"))
 	if p.k.id(storage.Overwriting(t.Context(), u.db, ed.item())) != "" || p.index(id) >= 0 || p.opened() {
 		t.Errorf("after the delete: stored %v, listed %v, open %v",
 			p.k.id(storage.Overwriting(t.Context(), u.db, ed.item())) != "", p.index(id) >= 0, p.opened())

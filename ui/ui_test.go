@@ -317,7 +317,7 @@ func TestDeleteAsksFirst(t *testing.T) {
 		t.Fatalf("item deleted without confirmation: %d left", len(items))
 	}
 	test.Tap(ed.items[0].del)
-	test.Tap(overlayButton(t, u, "Ja"))
+	test.Tap(overlayButton(t, u, "Slet"))
 	if items := noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t); len(items) != 0 {
 		t.Fatalf("item not deleted after confirmation")
 	}
