@@ -10,6 +10,17 @@ import "strings"
 // counted in conflicts; the caller keeps theirs as a visible conflict so that
 // nothing is lost.
 //
+// Two refinements of diff3 keep a line added beside another's edit in the
+// text instead of only in a conflict (a tester's new line vanished from the
+// minutes that way):
+//   - The newline after the last line is merged apart from the lines, so
+//     that a line added at the end of a text that lacks one (as a typed
+//     text usually does) does not count as an edit of its last line.
+//   - Lines one side added just before or after lines it kept, which the
+//     other side changed or deleted, go before or after the other side's
+//     version of them. Lines both sides added at the same place stay a
+//     conflict: their order is nobody's to choose.
+//
 // Merge3 is deterministic; when conflicts is 0 the result does not depend on
 // which side is ours.
 func Merge3(base, ours, theirs string) (merged string, conflicts int) {
@@ -22,6 +33,32 @@ func Merge3(base, ours, theirs string) (merged string, conflicts int) {
 	if base == theirs {
 		return ours, 0
 	}
+	merged, conflicts = mergeLines(withNewline(base), withNewline(ours), withNewline(theirs))
+	// The last newline as ours has it if ours changed it, else as theirs;
+	// an empty text has none to change.
+	nl := func(s string) bool { return endsInNewline(s) || s == "" && endsInNewline(base) }
+	end := nl(theirs)
+	if nl(ours) != nl(base) {
+		end = nl(ours)
+	}
+	if !end {
+		merged = strings.TrimSuffix(merged, "\n")
+	}
+	return merged, conflicts
+}
+
+func endsInNewline(s string) bool { return strings.HasSuffix(s, "\n") }
+
+// withNewline is s ending in a newline, unless it is empty.
+func withNewline(s string) string {
+	if s == "" || endsInNewline(s) {
+		return s
+	}
+	return s + "\n"
+}
+
+// mergeLines is Merge3 of texts whose every line ends in a newline.
+func mergeLines(base, ours, theirs string) (merged string, conflicts int) {
 	o, a, b := splitLines(base), splitLines(ours), splitLines(theirs)
 	ma, mb := matchLines(o, a), matchLines(o, b)
 	var out strings.Builder
@@ -31,6 +68,7 @@ func Merge3(base, ours, theirs string) (merged string, conflicts int) {
 			writeLines(&out, bs)
 		case equalLines(bs, os), equalLines(as, bs):
 			writeLines(&out, as)
+		case besideKept(&out, os, as, bs), besideKept(&out, os, bs, as):
 		default:
 			conflicts++
 			writeLines(&out, as)
@@ -64,6 +102,37 @@ func Merge3(base, ours, theirs string) (merged string, conflicts int) {
 		io, ia, ib = next, ma[next], mb[next]
 	}
 	return out.String(), conflicts
+}
+
+// besideKept writes, when side kept the lines os whole and only added
+// lines just after or before them, and other has not kept os, other's
+// version with side's added lines after or before it, and tells whether it
+// did. When other kept os too, both added lines beside them: a conflict.
+func besideKept(out *strings.Builder, os, side, other []string) bool {
+	if len(os) == 0 || len(side) <= len(os) || containsRun(other, os) {
+		return false
+	}
+	switch {
+	case equalLines(side[:len(os)], os):
+		writeLines(out, other)
+		writeLines(out, side[len(os):])
+	case equalLines(side[len(side)-len(os):], os):
+		writeLines(out, side[:len(side)-len(os)])
+		writeLines(out, other)
+	default:
+		return false
+	}
+	return true
+}
+
+// containsRun tells whether run stands in lines, whole and in order.
+func containsRun(lines, run []string) bool {
+	for i := 0; i+len(run) <= len(lines); i++ {
+		if equalLines(lines[i:i+len(run)], run) {
+			return true
+		}
+	}
+	return false
 }
 
 // splitLines splits text after each newline; the last line may lack one.

@@ -23,7 +23,26 @@ func TestMerge3(t *testing.T) {
 		{"insert at top and delete at end", "Overskrift\n" + base, "Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\n",
 			"Overskrift\nDagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\n", 0},
 		{"replace against delete all", "a\n", "", "a\n", 1},
-		{"no final newline", "Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 3: Eventuelt", base + "x\n", "Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 3: Eventuelt", 1},
+		// The last newline is merged apart from the lines: ours took it
+		// away, theirs added a line.
+		{"no final newline", "Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 3: Eventuelt", base + "x\n", "Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 3: Eventuelt\nx", 0},
+		// A line added just after or before a line the other side changed
+		// or deleted goes beside the other side's version.
+		{"add after a line the other changed", strings.Replace(base, "Eventuelt\n", "Eventuelt\nPunkt 4: Næste møde\n", 1), strings.Replace(base, "Eventuelt", "Eventuelt (Åse)", 1),
+			"Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 3: Eventuelt (Åse)\nPunkt 4: Næste møde\n", 0},
+		{"add before a line the other changed", strings.Replace(base, "Punkt 2", "Punkt 1b: Bænke\nPunkt 2", 1), strings.Replace(base, "Økonomi", "Regnskab", 1),
+			"Dagsorden\nPunkt 1: Stien\nPunkt 1b: Bænke\nPunkt 2: Regnskab\nPunkt 3: Eventuelt\n", 0},
+		{"add after a line the other deleted", base + "Punkt 4: Næste møde\n", strings.Replace(base, "Punkt 3: Eventuelt\n", "", 1),
+			"Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 4: Næste møde\n", 0},
+		// One rewrites a line into two, the other adds a line after it:
+		// the added line follows the rewrite, on either side.
+		{"add after a line the other rewrote into two", strings.Replace(base, "Eventuelt\n", "Eventuelt (Åse)\nA\n", 1), base + "B\n",
+			strings.Replace(base, "Eventuelt\n", "Eventuelt (Åse)\nA\nB\n", 1), 0},
+		// Both keep a line and add beside it: the order of the added
+		// lines is nobody's to choose.
+		{"both add after a kept line", strings.Replace(base, "Økonomi\n", "Økonomi\nA\n", 1), strings.Replace(base, "Økonomi\n", "Økonomi\nB\n", 1),
+			strings.Replace(base, "Økonomi\n", "Økonomi\nA\n", 1), 1},
+		{"both add at the end", base + "A\n", base + "B\n", base + "A\n", 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -37,6 +56,22 @@ func TestMerge3(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A tester's case: laptop A adds a line at the end of minutes that end
+// without a newline, as typed minutes do, and laptop B changes the last
+// line. The added line vanished from the field into a conflict; now both
+// stand in the text, on either laptop.
+func TestMerge3LineAddedAtTheEndBesideAnEdit(t *testing.T) {
+	base := "Linje 4 efter Return\nLinje 5"
+	a := base + "\nLinje 6 fra formanden"
+	b := "Linje 4 efter Return\nLinje 5 rettet af sekretæren"
+	want := "Linje 4 efter Return\nLinje 5 rettet af sekretæren\nLinje 6 fra formanden"
+	for _, sides := range [][2]string{{a, b}, {b, a}} {
+		if got, n := Merge3(base, sides[0], sides[1]); got != want || n != 0 {
+			t.Errorf("Merge3 = %q, %d; want %q, 0", got, n, want)
+		}
 	}
 }
 
