@@ -482,7 +482,7 @@ func bundleExport(fs *flag.FlagSet, stdout io.Writer) hubWork {
 
 func bundleImport(fs *flag.FlagSet, stdout io.Writer) hubWork {
 	return hubWork{check: oneArg(fs, "angiv filen der skal indlæses"), run: func(ctx context.Context, hc *hubConn) error {
-		f, err := os.Open(fs.Arg(0))
+		f, err := cliflag.OpenInput(fs.Arg(0))
 		if err != nil {
 			return err
 		}

@@ -6,9 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 
+	"lokalraad/internal/cliflag"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -39,23 +38,16 @@ func attachCmd(fset *flag.FlagSet, stdout, _ io.Writer) dbWork {
 			if n != 1 || len(files) != 1 {
 				return errors.New(attachUsage)
 			}
-			f, err := os.Open(files[0])
-			if errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("filen %s findes ikke", files[0])
-			}
+			f, err := cliflag.OpenInput(files[0])
 			if err != nil {
-				return fmt.Errorf("filen %s kan ikke læses", files[0])
+				return err
 			}
-			defer f.Close()
-			if fi, err := f.Stat(); err == nil && fi.IsDir() {
-				return fmt.Errorf("%s er en mappe, ikke en fil", files[0])
-			}
-			return nil
+			return f.Close()
 		},
 		run: func(ctx context.Context, db *storage.DB, files []string) error {
-			f, err := os.Open(files[0])
+			f, err := cliflag.OpenInput(files[0])
 			if err != nil {
-				return fmt.Errorf("filen %s kan ikke læses", files[0])
+				return err
 			}
 			defer f.Close()
 			a, err := db.AddAttachment(ctx, kind, owner, files[0], f)

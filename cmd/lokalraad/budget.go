@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"lokalraad/internal/cliflag"
 	"lokalraad/model"
 	"lokalraad/model/pb"
 )
@@ -76,7 +77,7 @@ func runBudgetCount(ctx context.Context, args []string, stdout, stderr io.Writer
 	default:
 		return fmt.Errorf("ukendt metode %q; brug votes, mes eller mes-add1", *method)
 	}
-	file, err := openInput(*pbPath)
+	file, err := cliflag.OpenInput(*pbPath)
 	if err != nil {
 		return err
 	}

@@ -6,10 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"time"
 
+	"lokalraad/internal/cliflag"
 	"lokalraad/model"
 	"lokalraad/model/pb"
 	"lokalraad/model/pdf"
@@ -222,22 +222,6 @@ func runBudgetProposalsTemplate(_ context.Context, args []string, stdout, stderr
 	return p.write(stdout, xlsx.PBProposalsTemplate)
 }
 
-// openInput opens a file to read, saying in Danish why it cannot.
-func openInput(path string) (*os.File, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		why := "filen kunne ikke læses"
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			why = "filen findes ikke"
-		case errors.Is(err, fs.ErrPermission):
-			why = "ingen adgang til filen"
-		}
-		return nil, fmt.Errorf("kunne ikke åbne %s: %s", path, why)
-	}
-	return f, nil
-}
-
 func runBudgetImportPB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	p := newPBFlags("import-pb", stderr)
 	councilID := p.fs.String("council", "", "lokalrådets id (standard: det eneste)")
@@ -248,7 +232,7 @@ func runBudgetImportPB(ctx context.Context, args []string, stdout, stderr io.Wri
 		return errors.New("brug: lokalraad budget import-pb --db PATH [--council ID] FIL.pb")
 	}
 	path := p.fs.Arg(0)
-	in, err := openInput(path)
+	in, err := cliflag.OpenInput(path)
 	if err != nil {
 		return err
 	}
@@ -284,7 +268,7 @@ func runBudgetImportProposals(ctx context.Context, args []string, stdout, stderr
 		return errors.New("brug: lokalraad budget import-proposals --db PATH --round ID FIL.xlsx")
 	}
 	path := p.fs.Arg(0)
-	in, err := openInput(path)
+	in, err := cliflag.OpenInput(path)
 	if err != nil {
 		return err
 	}

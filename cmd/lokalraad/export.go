@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"lokalraad/internal/cliflag"
 	"lokalraad/model"
 	"lokalraad/model/ical"
 	"lokalraad/model/pdf"
@@ -371,9 +372,9 @@ func importCmd(fs *flag.FlagSet, stdout, _ io.Writer) dbWork {
 				}
 				return err
 			}
-			f, err := os.Open(args[0])
+			f, err := cliflag.OpenInput(args[0])
 			if err != nil {
-				return fmt.Errorf("%s kunne ikke åbnes: %w", args[0], err)
+				return err
 			}
 			defer f.Close()
 			imp, err := xlsx.ReadContext(ctx, f, id, *year)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"lokalraad/internal/cliflag"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/exchange"
@@ -150,9 +151,9 @@ func bundleImportCmd(_ *flag.FlagSet, stdout, _ io.Writer) dbWork {
 			return nil
 		},
 		run: func(ctx context.Context, db *storage.DB, args []string) error {
-			f, err := os.Open(args[0])
+			f, err := cliflag.OpenInput(args[0])
 			if err != nil {
-				return fmt.Errorf("åbn synkroniseringsfilen: %w", err)
+				return err
 			}
 			defer f.Close()
 			h, n, err := exchange.NewClient().ImportBundle(ctx, f, db)

@@ -1,7 +1,9 @@
 // Package cliflag holds the command lines' flag sets in Danish: their
 // --help and their errors, which the standard flag package writes only in
-// English. Both programs (lokalraad's subcommands and kommune's) use it, so
-// that a wrong flag is said the same way, in Danish, by each.
+// English, and the opening of a file named on the command line
+// (OpenInput). Both programs (lokalraad's subcommands and kommune's) use
+// it, so that a wrong flag or file is said the same way, in Danish, by
+// each.
 package cliflag
 
 import (
@@ -9,6 +11,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"regexp"
 )
 
@@ -96,4 +100,26 @@ func parseInterleaved(fs *flag.FlagSet, args []string) error {
 		args = rest[1:]
 	}
 	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+// OpenInput opens a file named on the command line to read, saying in
+// Danish why it cannot: it is not there, may not be read, or is a folder
+// (the operating system's English never reaches the user).
+func OpenInput(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err == nil {
+		if fi, serr := f.Stat(); serr == nil && fi.IsDir() {
+			f.Close()
+			return nil, fmt.Errorf("kunne ikke åbne %s: det er en mappe, ikke en fil", path)
+		}
+		return f, nil
+	}
+	why := "filen kunne ikke læses"
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		why = "filen findes ikke"
+	case errors.Is(err, fs.ErrPermission):
+		why = "ingen adgang til filen"
+	}
+	return nil, fmt.Errorf("kunne ikke åbne %s: %s", path, why)
 }

@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"context"
@@ -387,7 +388,14 @@ func (cl *Client) decodeBundle(r io.Reader, f *bundleFile) (BundleHeader, []stor
 	bad := func(why string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrBadBundle, fmt.Sprintf(why, args...))
 	}
-	zr, err := gzip.NewReader(r)
+	// A file that does not start as gzip is no bundle at all, however
+	// short: gzip's own reader calls a file shorter than its header cut
+	// short, which sent a tester looking for the rest of a text file.
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); !bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+		return BundleHeader{}, nil, bad("%s", notABundle)
+	}
+	zr, err := gzip.NewReader(br)
 	if err != nil {
 		return BundleHeader{}, nil, bad("%s", plain(err))
 	}
@@ -945,6 +953,9 @@ func (c *capReader) Read(p []byte) (int, error) {
 	c.left -= int64(n)
 	return n, err
 }
+
+// notABundle says that a file is not a sync file at all.
+const notABundle = "filen er ikke en synkroniseringsfil fra Lokalråd"
 
 // plain says in Danish why a bundle could not be read; the libraries'
 // English (json, time, flate) never reaches the user.
