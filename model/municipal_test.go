@@ -32,7 +32,7 @@ func TestValidateMunicipal(t *testing.T) {
 		{&Announcement{Date: day(2027, 1, 1)}, "title"},
 	})
 	// Danish messages name the field in Danish.
-	if err := (&Pool{Name: "P", OpenAllYear: true, Rules: strings.Repeat("x", MaxLong+1)}).Validate(); err == nil || err.Error() != "regler er for lang (højst 100000 tegn)" {
+	if err := (&Pool{Name: "P", OpenAllYear: true, Rules: strings.Repeat("x", MaxLong+1)}).Validate(); err == nil || err.Error() != "regler er for lang (højst 100.000 tegn)" {
 		t.Errorf("message = %v", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/mail"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -46,7 +45,7 @@ func checkText(field, s string, required bool, max int) error {
 	}
 	if utf8.RuneCountInString(s) > max {
 		return &FieldError{Field: field, Key: field + " is too long", Max: max,
-			Da: danishField(field) + " er for lang (højst " + strconv.Itoa(max) + " tegn)"}
+			Da: danishField(field) + " er for lang (højst " + KronerNumber(int64(max)*100) + " tegn)"}
 	}
 	return nil
 }

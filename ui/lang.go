@@ -236,6 +236,16 @@ func errFieldLabel(fe *model.FieldError) (string, bool) {
 	return lang.L(key), true
 }
 
+// number writes n with the screen's language's thousands separator:
+// "100.000" in Danish, "100,000" in English.
+func number(n int) string {
+	s := model.KronerNumber(int64(n) * 100)
+	if current() != model.Danish {
+		s = strings.ReplaceAll(s, ".", ",")
+	}
+	return s
+}
+
 // lowerFirst is s with its first letter small, for a message after a
 // field's name and a colon.
 func lowerFirst(s string) string {
@@ -257,7 +267,7 @@ func oneErr(err error) string {
 		}
 		if translated(fe.Key) {
 			if fe.Max > 0 {
-				return lang.L(fe.Key) + " " + lang.L("(at most {{.Max}} characters)", map[string]any{"Max": fe.Max})
+				return lang.L(fe.Key) + " " + lang.L("(at most {{.Max}} characters)", map[string]any{"Max": number(fe.Max)})
 			}
 			return lang.L(fe.Key)
 		}

@@ -46,7 +46,7 @@ func TestPasteLongerThanAFieldIsRefused(t *testing.T) {
 	if top == nil {
 		t.Fatal("a refused paste says nothing")
 	}
-	if s := texts(top); !strings.Contains(s, "Ikke sat ind") || !strings.Contains(s, "højst have 100000") || !strings.Contains(s, "100001 tegn") {
+	if s := texts(top); !strings.Contains(s, "Ikke sat ind") || !strings.Contains(s, "højst have 100.000") || !strings.Contains(s, "100.001 tegn") {
 		t.Errorf("the message of a refused paste reads:\n%s", s)
 	}
 	closeOverlays(u.win.Canvas())

@@ -296,7 +296,7 @@ func (e *entry) lenAfterPaste(text string) int {
 // that nothing was pasted.
 func (e *entry) refusePaste(n int) {
 	msg := lang.L("The text is too long for the field: with what you pasted it would have {{.Have}} characters, and a field holds at most {{.Max}}. Nothing was pasted.",
-		map[string]any{"Have": n, "Max": model.MaxLong})
+		map[string]any{"Have": number(n), "Max": number(model.MaxLong)})
 	if w := windowOf(e); w != nil {
 		dialog.ShowInformation(lang.L("Not pasted"), msg, w)
 	}
