@@ -78,3 +78,40 @@ func minutesOf(n int) string {
 	}
 	return string(r[:n])
 }
+
+// A "word" of tens of thousands of characters, pasted or brought by a sync,
+// is shown unwrapped: Fyne wraps one in time that grows with its length
+// squared, and 100,000 characters stalled the window for minutes. Minutes
+// of ordinary words wrap as before.
+func TestLongWordIsShownUnwrapped(t *testing.T) {
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	notes := ed.items[0].notes
+	test.Type(notes, "Bilag: ")
+	u.saver.flush()
+	word := strings.Repeat("x", 50_000)
+	cb := u.app.Clipboard()
+	cb.SetContent(word)
+	u.win.Canvas().Focus(notes)
+	notes.TypedShortcut(&fyne.ShortcutPaste{Clipboard: cb})
+	u.saver.flush()
+	if notes.Wrapping != fyne.TextWrapOff {
+		t.Errorf("a pasted word of %d characters is wrapped (%v)", len(word), notes.Wrapping)
+	}
+	items := noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)
+	if items[0].Notes != "Bilag: "+word {
+		t.Fatalf("stored %d characters, want the paste", len(items[0].Notes))
+	}
+
+	// Opened again, as a sync would show it, and then given ordinary
+	// minutes: unwrapped, then wrapped at words again.
+	ed.items[0].notes.SetText(items[0].Notes)
+	if notes.Wrapping != fyne.TextWrapOff {
+		t.Error("a stored text with a long word is shown wrapped")
+	}
+	notes.SetText(minutesOf(5000))
+	if notes.Wrapping != fyne.TextWrapWord {
+		t.Error("ordinary minutes are not wrapped at words")
+	}
+}

@@ -6,6 +6,7 @@ package ui
 
 import (
 	"image/color"
+	"unicode"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
@@ -32,6 +33,11 @@ type entry struct {
 
 	// fresh is set when a button put the focus here; see focusFresh.
 	fresh bool
+
+	// wraps is set on a field that wraps its lines at words (newMultiEntry);
+	// fitWrap turns the wrapping off while its text holds a longer word
+	// than maxWrappedWord.
+	wraps bool
 }
 
 func newEntry() *entry {
@@ -251,8 +257,69 @@ func newMultiEntry(rows int) *entry {
 	e := newEntry()
 	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
+	e.wraps = true
 	e.SetMinRowsVisible(rows)
 	return e
+}
+
+// maxWrappedWord is the longest run of characters without a space or a
+// line break that a field wraps. Fyne 2.7.1 wraps such a run in time that
+// grows with its length squared (10,000 characters about a second,
+// 100,000 minutes, on the UI thread); unwrapped, the field scrolls
+// sideways and 100,000 characters take a tenth of a second. Real minutes
+// hold no word near this long; a pasted link does not come near either.
+const maxWrappedWord = 2000
+
+// SetText shows s, unwrapped when it holds a word too long to wrap. The
+// wrapping goes off before such a text comes, and on again only after it
+// has gone, so that no long word is ever wrapped.
+func (e *entry) SetText(s string) {
+	if e.wrapFor(s) == fyne.TextWrapOff {
+		e.fitWrap(s)
+		e.Entry.SetText(s)
+		return
+	}
+	e.Entry.SetText(s)
+	e.fitWrap(s)
+}
+
+// fitWrap sets a wrapping field's wrapping for texts (wrapFor); the field
+// must not hold a word too long to wrap already when it wraps again.
+func (e *entry) fitWrap(texts ...string) {
+	if w := e.wrapFor(texts...); e.Wrapping != w {
+		e.Wrapping = w
+		e.Refresh()
+	}
+}
+
+// wrapFor is a field's wrapping for texts: its own when it does not wrap,
+// else by words, or off when a text holds a word longer than
+// maxWrappedWord.
+func (e *entry) wrapFor(texts ...string) fyne.TextWrap {
+	if !e.wraps {
+		return e.Wrapping
+	}
+	for _, s := range texts {
+		if longestWord(s) > maxWrappedWord {
+			return fyne.TextWrapOff
+		}
+	}
+	return fyne.TextWrapWord
+}
+
+// longestWord is the length in characters of the longest run of s
+// without a space or a line break.
+func longestWord(s string) int {
+	longest, n := 0, 0
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			n = 0
+			continue
+		}
+		n++
+		longest = max(longest, n)
+	}
+	return longest
 }
 
 // TypedRune types r, except the space of the Space key that pressed the
@@ -278,10 +345,12 @@ func (e *entry) TypedRune(r rune) {
 func (e *entry) TypedShortcut(s fyne.Shortcut) {
 	e.fresh = false
 	if p, ok := s.(*fyne.ShortcutPaste); ok && p.Clipboard != nil {
-		if n := e.lenAfterPaste(p.Clipboard.Content()); n > model.MaxLong {
+		text := p.Clipboard.Content()
+		if n := e.lenAfterPaste(text); n > model.MaxLong {
 			e.refusePaste(n)
 			return
 		}
+		e.fitWrap(e.Text, text)
 	}
 	e.Entry.TypedShortcut(s)
 }
