@@ -16,10 +16,11 @@ import "strings"
 //   - The newline after the last line is merged apart from the lines, so
 //     that a line added at the end of a text that lacks one (as a typed
 //     text usually does) does not count as an edit of its last line.
-//   - Lines one side added just before or after lines it kept, which the
-//     other side changed or deleted, go before or after the other side's
-//     version of them. Lines both sides added at the same place stay a
-//     conflict: their order is nobody's to choose.
+//   - Lines one side added just after lines it kept, which the other side
+//     changed or deleted, go after the other side's version of them, when
+//     each kept line stands once in the ancestor and in that side. Lines
+//     both sides added at the same place stay a conflict: their order is
+//     nobody's to choose.
 //
 // Merge3 is deterministic; when conflicts is 0 the result does not depend on
 // which side is ours.
@@ -41,8 +42,10 @@ func Merge3(base, ours, theirs string) (merged string, conflicts int) {
 	if nl(ours) != nl(base) {
 		end = nl(ours)
 	}
-	if !end {
-		merged = strings.TrimSuffix(merged, "\n")
+	// A last line that is empty keeps its newline: without it the line
+	// would be gone. A line that ends in CR LF loses both.
+	if !end && merged != "\n" && !strings.HasSuffix(merged, "\n\n") {
+		merged = strings.TrimSuffix(strings.TrimSuffix(merged, "\n"), "\r")
 	}
 	return merged, conflicts
 }
@@ -68,7 +71,7 @@ func mergeLines(base, ours, theirs string) (merged string, conflicts int) {
 			writeLines(&out, bs)
 		case equalLines(bs, os), equalLines(as, bs):
 			writeLines(&out, as)
-		case besideKept(&out, os, as, bs), besideKept(&out, os, bs, as):
+		case besideKept(&out, o, a, os, as, bs), besideKept(&out, o, b, os, bs, as):
 		default:
 			conflicts++
 			writeLines(&out, as)
@@ -104,25 +107,43 @@ func mergeLines(base, ours, theirs string) (merged string, conflicts int) {
 	return out.String(), conflicts
 }
 
-// besideKept writes, when side kept the lines os whole and only added
-// lines just after or before them, and other has not kept os, other's
-// version with side's added lines after or before it, and tells whether it
-// did. When other kept os too, both added lines beside them: a conflict.
-func besideKept(out *strings.Builder, os, side, other []string) bool {
-	if len(os) == 0 || len(side) <= len(os) || containsRun(other, os) {
+// besideKept writes, when side (a hunk of the text whole) kept the
+// ancestor's (base's) lines os whole and only added lines just after them,
+// and other has not kept os, other's version followed by side's added
+// lines, and tells whether it did. When other kept os too, both added lines
+// beside them: a conflict.
+//
+// The line alignment (matchLines) says which lines side kept, and it
+// cannot tell a kept line from an equal line added elsewhere: with
+// "Beslutning: Godkendt" under every item, side's new item could stand
+// for the old one that side in fact changed (a review's case: the other
+// side's decision then moved under the new item, and the new item's line
+// was lost). So each line of os must stand once in base and once in
+// whole, and only lines added after os count: lines added before a line
+// read as the line's edit as often as not.
+func besideKept(out *strings.Builder, base, whole, os, side, other []string) bool {
+	if len(os) == 0 || len(side) <= len(os) || !equalLines(side[:len(os)], os) || containsRun(other, os) {
 		return false
 	}
-	switch {
-	case equalLines(side[:len(os)], os):
-		writeLines(out, other)
-		writeLines(out, side[len(os):])
-	case equalLines(side[len(side)-len(os):], os):
-		writeLines(out, side[:len(side)-len(os)])
-		writeLines(out, other)
-	default:
-		return false
+	for _, l := range os {
+		if count(base, l) != 1 || count(whole, l) != 1 {
+			return false
+		}
 	}
+	writeLines(out, other)
+	writeLines(out, side[len(os):])
 	return true
+}
+
+// count is how many of lines are l.
+func count(lines []string, l string) int {
+	n := 0
+	for _, x := range lines {
+		if x == l {
+			n++
+		}
+	}
+	return n
 }
 
 // containsRun tells whether run stands in lines, whole and in order.

@@ -26,12 +26,15 @@ func TestMerge3(t *testing.T) {
 		// The last newline is merged apart from the lines: ours took it
 		// away, theirs added a line.
 		{"no final newline", "Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 3: Eventuelt", base + "x\n", "Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 3: Eventuelt\nx", 0},
-		// A line added just after or before a line the other side changed
-		// or deleted goes beside the other side's version.
+		// A line added just after a line the other side changed or deleted
+		// goes after the other side's version.
 		{"add after a line the other changed", strings.Replace(base, "Eventuelt\n", "Eventuelt\nPunkt 4: Næste møde\n", 1), strings.Replace(base, "Eventuelt", "Eventuelt (Åse)", 1),
 			"Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 3: Eventuelt (Åse)\nPunkt 4: Næste møde\n", 0},
+		// Lines added just before a line the other changed read as the
+		// line's edit as often as not (an edit of it, with its old text
+		// again further down): a conflict, as in diff3.
 		{"add before a line the other changed", strings.Replace(base, "Punkt 2", "Punkt 1b: Bænke\nPunkt 2", 1), strings.Replace(base, "Økonomi", "Regnskab", 1),
-			"Dagsorden\nPunkt 1: Stien\nPunkt 1b: Bænke\nPunkt 2: Regnskab\nPunkt 3: Eventuelt\n", 0},
+			"Dagsorden\nPunkt 1: Stien\nPunkt 1b: Bænke\nPunkt 2: Økonomi\nPunkt 3: Eventuelt\n", 1},
 		{"add after a line the other deleted", base + "Punkt 4: Næste møde\n", strings.Replace(base, "Punkt 3: Eventuelt\n", "", 1),
 			"Dagsorden\nPunkt 1: Stien\nPunkt 2: Økonomi\nPunkt 4: Næste møde\n", 0},
 		// One rewrites a line into two, the other adds a line after it:
@@ -56,6 +59,37 @@ func TestMerge3(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A line after which one side added lines, and which the other changed,
+// may be another copy of an equal line when it stands twice: a conflict,
+// as in diff3 (TestMrevRepeatedLineEditLandsUnderAnotherItem is the case
+// where that was wrong).
+func TestMerge3KeptLineThatStandsTwice(t *testing.T) {
+	base := "Punkt 1\nGodkendt\nPunkt 2\nGodkendt\n"
+	a := base + "Punkt 3\n"
+	b := "Punkt 1\nGodkendt\nPunkt 2\nUdsat\n"
+	if got, n := Merge3(base, a, b); got != a || n != 1 {
+		t.Errorf("Merge3 = %q, %d; want ours and a conflict", got, n)
+	}
+}
+
+// The last newline merged apart loses no empty line, and no half of a CR
+// LF (a review's cases).
+func TestMerge3LastNewline(t *testing.T) {
+	for _, c := range []struct{ base, ours, theirs, want string }{
+		{"a\n", "a", "a\n\n", "a\n\n"},
+		{"a\nb\n", "a\nb", "a\nb\n\n", "a\nb\n\n"},
+		{"a\r\n", "a", "a\r\nb\r\n", "a\nb"},
+		{"a", "a\nb", "a", "a\nb"},
+		{"a", "a\nb", "c", "c\nb"},
+	} {
+		for _, sides := range [][2]string{{c.ours, c.theirs}, {c.theirs, c.ours}} {
+			if got, n := Merge3(c.base, sides[0], sides[1]); got != c.want || n != 0 {
+				t.Errorf("Merge3(%q, %q, %q) = %q, %d; want %q, 0", c.base, sides[0], sides[1], got, n, c.want)
+			}
+		}
 	}
 }
 

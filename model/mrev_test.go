@@ -10,10 +10,10 @@ import (
 // A changes item 1's decision and adds item 2 with the same decision line
 // item 1 had; laptop B, from the same base, changes item 1's decision
 // otherwise. Both changed item 1's decision: a conflict, as before 3e87ee8.
-// besideKept instead takes A's new item-2 decision line as "base's item-1
-// line, kept", drops it, and puts B's item-1 decision under item 2, with no
-// conflict: A's line is in neither the text nor a conflict, and the minutes
-// say item 2 was postponed.
+// 3e87ee8's besideKept took A's new item-2 decision line as "base's item-1
+// line, kept", dropped it, and put B's item-1 decision under item 2, with
+// no conflict: A's line was in neither the text nor a conflict, and the
+// minutes said item 2 was postponed.
 func TestMrevRepeatedLineEditLandsUnderAnotherItem(t *testing.T) {
 	base := "Punkt 1: Stien\nBeslutning: Godkendt\n"
 	a := "Punkt 1: Stien\nBeslutning: Godkendt med rettelser\nPunkt 2: Bænke\nBeslutning: Godkendt\n"
@@ -67,8 +67,8 @@ func mrevCount(s string) map[string]int {
 // Holds (review of 3e87ee8): over random triples of small texts, a clean
 // merge is the same either way round, and a non-empty line a side added
 // (more copies than base has) stays in the merge, or in theirs when there
-// is a conflict. Empty lines are left out: a blank line added at the end
-// can go with the final newline ("a\n", "a", "a\n\n" gives "a\n", clean).
+// is a conflict. Empty lines are left out (TestMerge3LastNewline has the
+// blank line added at the end beside a final newline taken away).
 // The count check cannot see a line that equals a base line (see
 // TestMrevRepeatedLineEditLandsUnderAnotherItem).
 func TestMrevPropertySymmetricKeepsAddedLines(t *testing.T) {

@@ -277,7 +277,9 @@ func RestoredNames(ancestor, text string) []string {
 	if !strings.Contains(ancestor, FormerMember) || text == "" {
 		return nil
 	}
-	o, t := splitLines(ancestor), splitLines(text)
+	// Lines are compared as Merge3 compares them: the last with its
+	// newline whether or not the text has one.
+	o, t := splitLines(withNewline(ancestor)), splitLines(withNewline(text))
 	var names []string
 	w := newPairing()
 	eachChangedBlock(o, t, matchLines(o, t), func(_ int, os, ts []string) {
@@ -306,7 +308,10 @@ func MeetErasedLines(ancestor, ours, theirs string) (string, string, string) {
 	if ancestor == "" || !strings.Contains(ours, FormerMember) && !strings.Contains(theirs, FormerMember) {
 		return ancestor, ours, theirs
 	}
-	o, a, b := splitLines(ancestor), splitLines(ours), splitLines(theirs)
+	// Lines are compared as Merge3 compares them: the last with its
+	// newline whether or not the text has one (asGiven takes it away
+	// again).
+	o, a, b := splitLines(withNewline(ancestor)), splitLines(withNewline(ours)), splitLines(withNewline(theirs))
 	ma, mb := matchLines(o, a), matchLines(o, b)
 	erased := map[int]string{} // ancestor's line → its erased form
 	w := newPairing()
@@ -334,7 +339,17 @@ func MeetErasedLines(ancestor, ours, theirs string) (string, string, string) {
 			b[k] = l
 		}
 	}
-	return strings.Join(o, ""), strings.Join(a, ""), strings.Join(b, "")
+	return asGiven(ancestor, o), asGiven(ours, a), asGiven(theirs, b)
+}
+
+// asGiven is lines joined, without the last newline when text, which they
+// stand for, had none.
+func asGiven(text string, lines []string) string {
+	s := strings.Join(lines, "")
+	if !endsInNewline(text) {
+		s = strings.TrimSuffix(s, "\n")
+	}
+	return s
 }
 
 // eachChangedBlock calls f with each block of o that t changed (from o's

@@ -12,10 +12,11 @@ import (
 // Review of 3e87ee8 (besideKept). Minutes repeat lines ("Beslutning:
 // Godkendt" under every item). Laptop A changes item 1's decision and adds
 // item 2, whose decision reads as item 1's did; laptop B, offline, changes
-// item 1's decision to "Udsat". Both changed the same line: before 3e87ee8
-// a conflict keeping A's text. Now the merge is clean: A's item-2 decision
-// is in neither the text nor a conflict, and the minutes say item 2 was
-// postponed (B's edit of item 1 landed under item 2).
+// item 1's decision to "Udsat". Both changed the same line: a conflict
+// keeping A's text. With 3e87ee8 the merge was clean: A's item-2 decision
+// was in neither the text nor a conflict, and the minutes said item 2 was
+// postponed (B's edit of item 1 landed under item 2). Lines added before a
+// kept line no longer count as added beside it.
 func TestMrevRepeatedDecisionLineLostOnSync(t *testing.T) {
 	a, b, c, _, it := setup(t)
 	it.Notes = "Punkt 1: Stien\nBeslutning: Godkendt\n"
@@ -49,9 +50,10 @@ func TestMrevRepeatedDecisionLineLostOnSync(t *testing.T) {
 // Østergaard kom" (last line, typed without a newline) and "Karen
 // Østergaard kom\n" (the same line once another laptop added a line
 // after it) as one line, but model.MeetErasedLines still aligns the raw
-// lines, so the erasure's own edit, arriving before its rewrite, does not
-// take b's copy of the line as erased. With a final newline (control) the
-// same steps keep the name out.
+// lines, so the erasure's own edit, arriving before its rewrite, did not
+// take b's copy of the line as erased and the name came back (so before
+// 3e87ee8 too). Both now compare lines as Merge3 does. With a final
+// newline (control) the same steps kept the name out.
 func TestMrevErasureBesideLineAddedAtTheEnd(t *testing.T) {
 	for _, end := range []string{"\n", ""} {
 		t.Run(fmt.Sprintf("final newline %q", end), func(t *testing.T) {
@@ -81,10 +83,11 @@ func TestMrevErasureBesideLineAddedAtTheEnd(t *testing.T) {
 // Beslutning: Godkendt", laptop A adds item 2 (decision "Godkendt" too)
 // and touches nothing else; B changes item 1's decision to "Godkendt med
 // rettelser"; C, offline, changes item 1's decision to "Udsat". B and C
-// changed the same line: a conflict. Instead C's merge aligns base's
-// decision line with item 2's (Merge3 from C's base against A+B) and
-// besideKept resolves it cleanly: item 2 is "Udsat", A's decision line is
-// in neither the text nor a conflict, and nobody sees B and C disagree.
+// changed the same line: a conflict. With 3e87ee8, C's merge aligned
+// base's decision line with item 2's (Merge3 from C's base against A+B)
+// and besideKept resolved it cleanly: item 2 was "Udsat", A's decision
+// line in neither the text nor a conflict, and nobody saw B and C
+// disagree.
 func TestMrevThreeLaptopsEditLandsUnderAnotherItem(t *testing.T) {
 	a, b, e, c, it := minutesOnThree(t, "Punkt 1: Stien\nBeslutning: Godkendt\n")
 	edit := func(db *DB, d time.Duration, notes string) {

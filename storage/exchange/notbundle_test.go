@@ -20,11 +20,11 @@ func TestNotABundleIsSaidSo(t *testing.T) {
 		file []byte
 		want string
 	}{
-		"a short text":  {[]byte("hej\n"), notABundle},
-		"an empty file": {nil, notABundle},
-		"one byte":      {[]byte{0x1f}, notABundle},
-		"plain JSON":    {[]byte(`{"header":{"format":"lokalraad-bundle"}}`), notABundle},
-		"a PDF":         {[]byte("%PDF-1.4\n%âãÏÓ\n1 0 obj"), notABundle},
+		"a short text":                          {[]byte("hej\n"), notABundle},
+		"an empty file":                         {nil, notABundle},
+		"one byte":                              {[]byte{0x1f}, notABundle},
+		"plain JSON":                            {[]byte(`{"header":{"format":"lokalraad-bundle"}}`), notABundle},
+		"a PDF":                                 {[]byte("%PDF-1.4\n%âãÏÓ\n1 0 obj"), notABundle},
 		"a bundle cut short in its gzip header": {whole.Bytes()[:6], "filen er afkortet"},
 		"a bundle cut short":                    {whole.Bytes()[:whole.Len()/2], "filen er afkortet"},
 	} {
