@@ -17,22 +17,7 @@ import (
 // and what was typed and stored stays; a paste up to the limit goes in and
 // is saved.
 func TestPasteLongerThanAFieldIsRefused(t *testing.T) {
-	u, db, _ := withCouncil(t)
-	ed := newMeeting(t, u)
-	test.Tap(ed.addItem)
-	notes := ed.items[0].notes
-	test.Type(notes, "Formanden bød velkommen.")
-	u.saver.flush()
-	cb := u.app.Clipboard()
-	paste := func() {
-		u.win.Canvas().Focus(notes)
-		notes.TypedShortcut(&fyne.ShortcutPaste{Clipboard: cb})
-		u.saver.flush()
-	}
-	stored := func() string {
-		items := noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)
-		return items[0].Notes
-	}
+	u, notes, cb, paste, stored := minutesToPasteIn(t, "Formanden bød velkommen.")
 
 	// One character more than the limit, counted with what the field holds.
 	typed := "Formanden bød velkommen."
@@ -84,29 +69,20 @@ func minutesOf(n int) string {
 // squared, and 100,000 characters stalled the window for minutes. Minutes
 // of ordinary words wrap as before.
 func TestLongWordIsShownUnwrapped(t *testing.T) {
-	u, db, _ := withCouncil(t)
-	ed := newMeeting(t, u)
-	test.Tap(ed.addItem)
-	notes := ed.items[0].notes
-	test.Type(notes, "Bilag: ")
-	u.saver.flush()
+	_, notes, cb, paste, stored := minutesToPasteIn(t, "Bilag: ")
 	word := strings.Repeat("x", 50_000)
-	cb := u.app.Clipboard()
 	cb.SetContent(word)
-	u.win.Canvas().Focus(notes)
-	notes.TypedShortcut(&fyne.ShortcutPaste{Clipboard: cb})
-	u.saver.flush()
+	paste()
 	if notes.Wrapping != fyne.TextWrapOff {
 		t.Errorf("a pasted word of %d characters is wrapped (%v)", len(word), notes.Wrapping)
 	}
-	items := noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)
-	if items[0].Notes != "Bilag: "+word {
-		t.Fatalf("stored %d characters, want the paste", len(items[0].Notes))
+	if stored() != "Bilag: "+word {
+		t.Fatalf("stored %d characters, want the paste", len(stored()))
 	}
 
 	// Opened again, as a sync would show it, and then given ordinary
 	// minutes: unwrapped, then wrapped at words again.
-	ed.items[0].notes.SetText(items[0].Notes)
+	notes.SetText(stored())
 	if notes.Wrapping != fyne.TextWrapOff {
 		t.Error("a stored text with a long word is shown wrapped")
 	}
@@ -114,4 +90,27 @@ func TestLongWordIsShownUnwrapped(t *testing.T) {
 	if notes.Wrapping != fyne.TextWrapWord {
 		t.Error("ordinary minutes are not wrapped at words")
 	}
+}
+
+// minutesToPasteIn opens a new meeting's first item with typed in its
+// minutes, stored, and gives the field, the clipboard, paste (the field
+// focused, Ctrl+V, saved) and what the minutes hold as stored.
+func minutesToPasteIn(t *testing.T, typed string) (u *App, notes *entry, cb fyne.Clipboard, paste func(), stored func() string) {
+	t.Helper()
+	u, db, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	test.Tap(ed.addItem)
+	notes = ed.items[0].notes
+	test.Type(notes, typed)
+	u.saver.flush()
+	cb = u.app.Clipboard()
+	paste = func() {
+		u.win.Canvas().Focus(notes)
+		notes.TypedShortcut(&fyne.ShortcutPaste{Clipboard: cb})
+		u.saver.flush()
+	}
+	stored = func() string {
+		return noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)[0].Notes
+	}
+	return u, notes, cb, paste, stored
 }
