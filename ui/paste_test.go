@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"lokalraad/internal/noerr"
@@ -17,7 +18,7 @@ import (
 // and what was typed and stored stays; a paste up to the limit goes in and
 // is saved.
 func TestPasteLongerThanAFieldIsRefused(t *testing.T) {
-	u, notes, cb, paste, stored := minutesToPasteIn(t, "Formanden bød velkommen.")
+	u, notes, cb, paste, stored := minutesField(t, "Formanden bød velkommen.")
 
 	// One character more than the limit, counted with what the field holds.
 	typed := "Formanden bød velkommen."
@@ -69,7 +70,7 @@ func minutesOf(n int) string {
 // squared, and 100,000 characters stalled the window for minutes. Minutes
 // of ordinary words wrap as before.
 func TestLongWordIsShownUnwrapped(t *testing.T) {
-	_, notes, cb, paste, stored := minutesToPasteIn(t, "Bilag: ")
+	_, notes, cb, paste, stored := minutesField(t, "Bilag: ")
 	word := strings.Repeat("x", 50_000)
 	cb.SetContent(word)
 	paste()
@@ -92,10 +93,10 @@ func TestLongWordIsShownUnwrapped(t *testing.T) {
 	}
 }
 
-// minutesToPasteIn opens a new meeting's first item with typed in its
+// minutesField opens a new meeting's first item with typed in its
 // minutes, stored, and gives the field, the clipboard, paste (the field
 // focused, Ctrl+V, saved) and what the minutes hold as stored.
-func minutesToPasteIn(t *testing.T, typed string) (u *App, notes *entry, cb fyne.Clipboard, paste func(), stored func() string) {
+func minutesField(t *testing.T, typed string) (u *App, notes *entry, cb fyne.Clipboard, paste func(), stored func() string) {
 	t.Helper()
 	u, db, _ := withCouncil(t)
 	ed := newMeeting(t, u)
@@ -113,4 +114,18 @@ func minutesToPasteIn(t *testing.T, typed string) (u *App, notes *entry, cb fyne
 		return noerr.Get(db.AgendaItems(t.Context(), ed.m.ID))(t)[0].Notes
 	}
 	return u, notes, cb, paste, stored
+}
+
+// Ctrl+Home and Ctrl+End go to the start and the end of the minutes: a
+// tester's correction typed after Ctrl+Home landed at the end.
+func TestCtrlHomeAndEndInTheMinutes(t *testing.T) {
+	u, notes, _, _, stored := minutesField(t, "Linje 1\nLinje 2\nLinje 3")
+	notes.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyHome, Modifier: fyne.KeyModifierControl})
+	test.Type(notes, "Rettet: ")
+	notes.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyEnd, Modifier: fyne.KeyModifierControl})
+	test.Type(notes, " (slut)")
+	u.saver.flush()
+	if want := "Rettet: Linje 1\nLinje 2\nLinje 3 (slut)"; notes.Text != want || stored() != want {
+		t.Errorf("the minutes read %q, stored %q; want %q", notes.Text, stored(), want)
+	}
 }

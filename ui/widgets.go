@@ -344,6 +344,19 @@ func (e *entry) TypedRune(r rune) {
 // minutes (100,000 characters take about half a second).
 func (e *entry) TypedShortcut(s fyne.Shortcut) {
 	e.fresh = false
+	if k, ok := s.(*desktop.CustomShortcut); ok && e.MultiLine && k.Modifier&^fyne.KeyModifierShift == fyne.KeyModifierControl {
+		// Ctrl+Home and Ctrl+End go to the start and the end of the
+		// text (with Shift, selecting), as in every editor; Fyne 2.7.1
+		// does that on Page Up and Page Down only.
+		switch k.KeyName {
+		case fyne.KeyHome:
+			e.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageUp})
+			return
+		case fyne.KeyEnd:
+			e.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageDown})
+			return
+		}
+	}
 	if p, ok := s.(*fyne.ShortcutPaste); ok && p.Clipboard != nil {
 		text := p.Clipboard.Content()
 		if n := e.lenAfterPaste(text); n > model.MaxLong {
