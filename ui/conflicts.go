@@ -216,7 +216,7 @@ type conflictDetail struct {
 	c storage.Conflict
 
 	keepCurrent, keepOther, saveMerge *widget.Button
-	merge                             *widget.Entry
+	merge                             *entry
 }
 
 func (d *conflictDetail) build() fyne.CanvasObject {
@@ -244,12 +244,12 @@ func (d *conflictDetail) build() fyne.CanvasObject {
 	)
 	body := container.NewVBox(title, intro, sides)
 	if cur, ok := c.Current.(string); ok {
+		// The app's own field: it refuses a paste too long for any
+		// field and shows a word too long to wrap unwrapped.
 		if long {
-			d.merge = widget.NewMultiLineEntry()
-			d.merge.Wrapping = fyne.TextWrapWord
-			d.merge.SetMinRowsVisible(8)
+			d.merge = newMultiEntry(8)
 		} else {
-			d.merge = widget.NewEntry()
+			d.merge = newEntry()
 		}
 		d.merge.SetText(cur)
 		d.saveMerge = widget.NewButtonWithIcon(lang.L("Keep the merged text"), theme.DocumentSaveIcon(), func() { d.v.resolve(c, d.merge.Text) })
@@ -261,7 +261,9 @@ func (d *conflictDetail) build() fyne.CanvasObject {
 }
 
 // valueView shows a value read-only; a long text on several lines that
-// can be selected and copied.
+// can be selected and copied. A text with a word too long to wrap
+// (maxWrappedWord) is shown unwrapped, scrolling sideways too, as the
+// fields show it.
 func valueView(s string, long bool) fyne.CanvasObject {
 	l := widget.NewLabel(s)
 	l.Wrapping = fyne.TextWrapWord
@@ -270,6 +272,10 @@ func valueView(s string, long bool) fyne.CanvasObject {
 		return l
 	}
 	sc := container.NewVScroll(l)
+	if longestWord(s) > maxWrappedWord {
+		l.Wrapping = fyne.TextWrapOff
+		sc = container.NewScroll(l)
+	}
 	sc.SetMinSize(fyne.NewSize(0, 220))
 	return sc
 }

@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/internal/noerr"
 	"lokalraad/model"
@@ -463,4 +465,41 @@ func TestEditsSyncAfterPause(t *testing.T) {
 		ws, err := hub.db.BudgetWishes(context.Background(), council, 0)
 		return err == nil && len(ws) == 1 && ws[0].Title == "Shelter ved mosen"
 	})
+}
+
+// A conflict whose text holds a word too long to wrap (pasted on one
+// laptop) opens at once, both versions and the merge field unwrapped:
+// Fyne wraps such a word in time that grows with its length squared.
+func TestConflictWithALongWordOpens(t *testing.T) {
+	a, b, council, w := twoReplicas(t)
+	wa, wb := w, w
+	word := strings.Repeat("x", 50_000)
+	wa.Justification = "Bilag: " + word + "\nDer er ingen fortov.\n"
+	wb.Justification = "Skolebørnene cykler på vejen.\nDer er ingen fortov.\n"
+	ok(t, a.SaveBudgetWish(t.Context(), w, &wa))
+	ok(t, b.SaveBudgetWish(t.Context(), w, &wb))
+	exchangeOps(t, a, b, council)
+	for _, db := range []*storage.DB{a, b} {
+		u := newTestUI(t, db)
+		u.showConflicts()
+		v := u.sync.view
+		if v == nil || v.cur == nil || v.cur.merge == nil {
+			t.Fatal("no conflict shown")
+		}
+		if v.cur.merge.Wrapping != fyne.TextWrapOff && strings.Contains(v.cur.merge.Text, word) {
+			t.Error("the merge field wraps the long word")
+		}
+		shown := 0
+		for _, o := range test.LaidOutObjects(u.win.Canvas().Overlays().Top()) {
+			if l, isLabel := o.(*widget.Label); isLabel && strings.Contains(l.Text, word) {
+				shown++
+				if l.Wrapping != fyne.TextWrapOff {
+					t.Error("a version with the long word is wrapped")
+				}
+			}
+		}
+		if shown == 0 {
+			t.Error("no version shows the long word")
+		}
+	}
 }
