@@ -81,8 +81,11 @@ func TestFileDialogsKeepTheDatabaseLocked(t *testing.T) {
 		}
 		shown := texts(top)
 		test.LaidOutObjects(top) // every file's icon made, as on screen
-		if after := sqliteLocks(t, db.Path()); after < before {
-			t.Errorf("%s: the file dialog in the database's folder dropped SQLite's locks on it (%d before, %d after); it lists:\n%s", show.name, before, after, shown)
+		// Closing a handle on the file drops every lock the process holds
+		// on it, so the fault leaves none. How many SQLite holds besides
+		// varies with the reads under way (CI once counted 2, then 1).
+		if after := sqliteLocks(t, db.Path()); after == 0 {
+			t.Errorf("%s: the file dialog in the database's folder dropped SQLite's locks on it (%d before, none after); it lists:\n%s", show.name, before, shown)
 		}
 		u.win.Canvas().Overlays().Remove(top)
 	}
