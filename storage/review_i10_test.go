@@ -303,6 +303,16 @@ func TestReviewI10CraftedLineIsCheap(t *testing.T) {
 // shows the same, and every line written is in the text or a conflict
 // (or was replaced on purpose).
 func TestReviewI10PropertyErasuresConverge(t *testing.T) {
+	erasuresConverge(t, 8, nil)
+}
+
+// erasuresConverge checks the property of TestReviewI10PropertyErasuresConverge
+// with steps of kinds kinds, drawn in [0, kinds): 0–2 change a line as
+// shown, maybe naming someone, 3 erases one of names, and the others send
+// some ops from a laptop to db, unless more, given, takes kind k (more
+// steps of a review, TestRev2PropertyLateScrubsAndHandAnonymising) and
+// says so.
+func erasuresConverge(t *testing.T, kinds int, more func(rt *rapid.T, k int, db *DB, dbs []*DB, it model.AgendaItem, names []string) bool) {
 	rapid.Check(t, func(rt *rapid.T) {
 		dir := t.TempDir()
 		n := 4
@@ -320,7 +330,7 @@ func TestReviewI10PropertyErasuresConverge(t *testing.T) {
 		steps := rapid.IntRange(1, 20).Draw(rt, "steps")
 		for s := 0; s < steps; s++ {
 			db := dbs[rapid.IntRange(0, n-1).Draw(rt, "who")]
-			switch rapid.IntRange(0, 7).Draw(rt, "what") {
+			switch k := rapid.IntRange(0, kinds-1).Draw(rt, "what"); k {
 			case 0, 1, 2: // change one line as shown, maybe naming someone
 				cur, err := db.AgendaItem(context.Background(), it.ID)
 				if err != nil {
@@ -345,7 +355,9 @@ func TestReviewI10PropertyErasuresConverge(t *testing.T) {
 					rt.Fatalf("erasure: %v", err)
 				}
 			default:
-				sendSome(rt, dbs[rapid.IntRange(0, n-1).Draw(rt, "from")], db, 4)
+				if more == nil || !more(rt, k, db, dbs, it, names) {
+					sendSome(rt, dbs[rapid.IntRange(0, n-1).Draw(rt, "from")], db, 4)
+				}
 			}
 		}
 		sendAll(rt, dbs...)
