@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -75,7 +76,7 @@ func TestPBDoorRefusesForeignRowsAndStrayTotals(t *testing.T) {
 			if err := apply([]Change{stray}); err == nil || !strings.Contains(err.Error(), "totaler") {
 				t.Errorf("a total on a round without totals: err = %v, want refused", err)
 			}
-			if bs, _ := hub.PBBallots(t.Context(), ra.ID); len(bs) != 0 {
+			if bs := noerr.Get(hub.PBBallots(t.Context(), ra.ID))(t); len(bs) != 0 {
 				t.Errorf("A's round holds %d ballots", len(bs))
 			}
 		})

@@ -13,6 +13,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 )
 
@@ -461,7 +462,7 @@ func TestReviewI10ProjectDescription(t *testing.T) {
 	if got.Description != want {
 		t.Errorf("description %q, want %q", got.Description, want)
 	}
-	if cs, _ := a.Conflicts(t.Context(), c.ID); len(cs) != 0 {
+	if cs := noerr.Get(a.Conflicts(t.Context(), c.ID))(t); len(cs) != 0 {
 		t.Errorf("conflicts %+v", cs)
 	}
 }

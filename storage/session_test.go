@@ -26,7 +26,7 @@ func TestSessionMarkerTellsAnUncleanEnd(t *testing.T) {
 	must(t, err)
 	must(t, db.EndSession())
 	db.Close()
-	if unclean, _ = storage.StartSession(path); unclean {
+	if unclean = noerr.Get(storage.StartSession(path))(t); unclean {
 		t.Fatal("a clean end is taken for an unclean one")
 	}
 	// The app crashes: no EndSession.

@@ -25,7 +25,7 @@ func TestDropUnsent(t *testing.T) {
 	if ms := noerr.Get(db.Meetings(t.Context(), c.ID))(t); len(ms) != 0 {
 		t.Errorf("meetings left: %+v", ms)
 	}
-	if ops, _ := db.CouncilOps(context.Background(), c.ID); len(ops) != 0 {
+	if ops := noerr.Get(db.CouncilOps(context.Background(), c.ID))(t); len(ops) != 0 {
 		t.Errorf("%d ops left to sync", len(ops))
 	}
 

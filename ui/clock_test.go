@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage/exchange"
 )
@@ -30,7 +31,7 @@ func TestClockNoteInStatus(t *testing.T) {
 		return u.sync.problem.Visible() && strings.Contains(u.sync.problem.Text, "Enhedens ur gik 3 dage for hurtigt") &&
 			strings.Contains(u.sync.problem.Text, "ændringer er omstemplet")
 	})
-	if n, _ := db.PendingCount(context.Background(), ""); n != 0 {
+	if n := noerr.Get(db.PendingCount(context.Background(), ""))(t); n != 0 {
 		t.Errorf("%d changes still wait", n)
 	}
 }

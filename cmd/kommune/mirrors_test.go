@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/storage/exchange"
 	"lokalraad/storage/postgres"
 	"lokalraad/storage/postgres/pgtest"
@@ -95,7 +96,7 @@ func TestServeTidySweepsAbandonedUploads(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	tidy(ctx, hub, nil, slog.New(slog.DiscardHandler), 20*time.Millisecond)
-	if n, _, _ := db.BlobReceived(t.Context(), old); n != 0 {
+	if n, _ := noerr.Get2(db.BlobReceived(t.Context(), old))(t); n != 0 {
 		t.Errorf("the abandoned upload holds %d bytes after serve tidied", n)
 	}
 	if n, _, _ := db.BlobReceived(t.Context(), recent); n != 3 {

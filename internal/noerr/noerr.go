@@ -19,3 +19,16 @@ func Get[T any](v T, err error) func(testing.TB) T {
 		return v
 	}
 }
+
+// Get2 is Get for a call with two results and an error:
+//
+//	if n, _ := noerr.Get2(blobs.Received(sum))(t); n != 0 {
+func Get2[A, B any](a A, b B, err error) func(testing.TB) (A, B) {
+	return func(t testing.TB) (A, B) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("a read the test relies on failed: %v", err)
+		}
+		return a, b
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/model/pb"
 )
@@ -312,7 +313,7 @@ func TestRoundKeepsBlankVotesAsVoters(t *testing.T) {
 		}
 	}
 	r.Method = model.CountMES
-	if res, _ := r.Result(ps, bs, nil); len(res.Winners) != 0 {
+	if res := noerr.Get(r.Result(ps, bs, nil))(t); len(res.Winners) != 0 {
 		t.Errorf("MES with the blank voters funds %v; their shares are too small for anything", numbers(res.Winners))
 	}
 

@@ -71,7 +71,7 @@ func TestAppendResumesAndChecks(t *testing.T) {
 	if _, _, err := s.Append(other, 16, 0, bytes.NewReader(data), 100); !errors.Is(err, ErrMismatch) {
 		t.Errorf("mismatch: %v", err)
 	}
-	if n, _, _ := s.Received(other); n != 0 || s.Has(other) {
+	if n, _ := noerr.Get2(s.Received(other))(t); n != 0 || s.Has(other) {
 		t.Error("a mismatching upload was kept")
 	}
 	// More bytes than announced are refused.
@@ -109,7 +109,7 @@ func TestSweepPartial(t *testing.T) {
 	if err != nil || n != 1 || size != 5 {
 		t.Fatalf("SweepPartial: %d files, %d bytes, %v; want 1, 5", n, size, err)
 	}
-	if got, _, _ := s.Received(sumOf(old)); got != 0 || s.HasPartial(sumOf(old)) {
+	if got, _ := noerr.Get2(s.Received(sumOf(old)))(t); got != 0 || s.HasPartial(sumOf(old)) {
 		t.Errorf("the old part holds %d bytes after the sweep", got)
 	}
 	if _, done, err := s.Append(sumOf(recent), int64(len(recent)), 5, bytes.NewReader(recent[5:]), 100); err != nil || !done {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 )
@@ -105,7 +106,7 @@ func TestCopiedLaptopBothKeepTheirWork(t *testing.T) {
 			if !errors.Is(err, storage.ErrCopiedDevice) || model.ErrorCode(err) != model.Conflict {
 				t.Fatalf("copy first %v: the second computer's sync says %v", copyFirst, err)
 			}
-			if rs, _ := second.RefusedChanges(t.Context(), ""); len(rs) != 0 {
+			if rs := noerr.Get(second.RefusedChanges(t.Context(), ""))(t); len(rs) != 0 {
 				t.Errorf("copy first %v: the second computer's work was set aside: %d ops", copyFirst, len(rs))
 			}
 			if got := memberNames(t, second, council); tc.aWrites && len(got) != 2 {

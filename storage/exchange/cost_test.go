@@ -238,7 +238,7 @@ func TestPullDuringBigPush(t *testing.T) {
 	wg.Wait()
 	ok(t, bigErr)
 	t.Logf("%d small syncs during the big push, the slowest %v", rounds, worst)
-	if n, _ := b.PendingCount(context.Background(), ""); n != 0 {
+	if n := noerr.Get(b.PendingCount(context.Background(), ""))(t); n != 0 {
 		t.Errorf("%d ops of the small council unsent", n)
 	}
 }

@@ -197,7 +197,7 @@ func TestStoresPBForeignRowsRefused(t *testing.T) {
 		}
 		for _, tbl := range []string{"pb_proposals", "pb_ballots", "pb_totals"} {
 			for _, row := range []string{pk.ID + "-x", bk.ID + "-x", tk.ID + "-x", "t-jy"} {
-				if held, _ := h.store.FieldOps(context.Background(), tbl, row, "round_id"); len(held) != 0 {
+				if held := noerr.Get(h.store.FieldOps(context.Background(), tbl, row, "round_id"))(t); len(held) != 0 {
 					t.Errorf("the hub stored %s %s", tbl, row)
 				}
 			}

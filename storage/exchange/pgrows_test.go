@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/postgres"
@@ -303,7 +304,7 @@ func TestPGMirrorPoolTwoNodes(t *testing.T) {
 	}
 	mb.Fresh = time.Hour
 	ok(t, mb.Refresh(context.Background())) // fresh enough: no pull
-	if ps, _ := mb.DB.Pools(t.Context()); len(ps) != 0 {
+	if ps := noerr.Get(mb.DB.Pools(t.Context()))(t); len(ps) != 0 {
 		t.Errorf("a refresh within Fresh pulled: %+v", ps)
 	}
 	mb.Fresh = 0
@@ -324,7 +325,7 @@ func TestPGMirrorPoolTwoNodes(t *testing.T) {
 	if err := ma.Write(context.Background(), func(db *storage.DB) error { return db.SavePool(context.Background(), model.Pool{}, &q) }); !errors.Is(err, storage.ErrRevoked) {
 		t.Errorf("a revoked mirror's write: %v", err)
 	}
-	if ops, _ := sb.FieldOps(context.Background(), "pools", q.ID, "name"); len(ops) != 0 {
+	if ops := noerr.Get(sb.FieldOps(context.Background(), "pools", q.ID, "name"))(t); len(ops) != 0 {
 		t.Errorf("a revoked mirror's pool reached the log: %+v", ops)
 	}
 	ma.Close()

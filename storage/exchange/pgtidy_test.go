@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"lokalraad/internal/noerr"
 	"lokalraad/model"
 	"lokalraad/storage"
 	"lokalraad/storage/postgres"
@@ -214,7 +215,7 @@ func TestStoresPartialUploadsCountAgainstQuota(t *testing.T) {
 		if !isRemote(err, CodeQuota) || !strings.Contains(err.Error(), "Bilag 4.pdf") || !strings.Contains(err.Error(), "fylder") {
 			t.Errorf("a fourth unfinished upload: %v, want refused by the council's bound, in Danish, naming the file", err)
 		}
-		if got, _, _ := h.store.(BlobStore).BlobReceived(t.Context(), atts[3].SHA256); got != 0 {
+		if got, _ := noerr.Get2(h.store.(BlobStore).BlobReceived(t.Context(), atts[3].SHA256))(t); got != 0 {
 			t.Errorf("the refused upload left %d bytes", got)
 		}
 		// A day later the three are abandoned: the next start sweeps them.
@@ -222,7 +223,7 @@ func TestStoresPartialUploadsCountAgainstQuota(t *testing.T) {
 		_, err = putPart(t, h, token, atts[3], 0, data[3][:1000], now.Add(25*time.Hour))
 		ok(t, err)
 		for i := range 3 {
-			if got, _, _ := h.store.(BlobStore).BlobReceived(t.Context(), atts[i].SHA256); got != 0 {
+			if got, _ := noerr.Get2(h.store.(BlobStore).BlobReceived(t.Context(), atts[i].SHA256))(t); got != 0 {
 				t.Errorf("abandoned upload %d kept %d bytes", i+1, got)
 			}
 		}
@@ -266,7 +267,7 @@ func TestStoresBundleFilesQuota(t *testing.T) {
 			if ops, err := h.store.FieldOps(context.Background(), "attachments", att.ID, "sha256"); err != nil || len(ops) != 0 {
 				t.Errorf("the refused bundle left the row of %s: %d ops, %v", att.Name, len(ops), err)
 			}
-			if got, _, _ := h.store.(BlobStore).BlobReceived(t.Context(), att.SHA256); got != 0 {
+			if got, _ := noerr.Get2(h.store.(BlobStore).BlobReceived(t.Context(), att.SHA256))(t); got != 0 {
 				t.Errorf("the refused bundle left %d bytes of %s", got, att.Name)
 			}
 		}

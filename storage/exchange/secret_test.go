@@ -86,7 +86,7 @@ func TestCopiedDatabaseMustEnrolAgain(t *testing.T) {
 	}
 	// The original is untouched and keeps syncing.
 	syncOK(t, a)
-	if n, _ := a.PendingCount(context.Background(), council); n != 0 {
+	if n := noerr.Get(a.PendingCount(context.Background(), council))(t); n != 0 {
 		t.Errorf("original: %d pending", n)
 	}
 }
