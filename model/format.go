@@ -106,7 +106,38 @@ func ParseDate(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
+	if t, ok := parseLongDate(s); ok {
+		return t, nil
+	}
 	return time.Time{}, ErrBadDate
+}
+
+// parseLongDate reads the long date the app prints, »3. marts 2027« (the
+// dot may be left out, the month capitalised) or »3 March 2027«.
+func parseLongDate(s string) (time.Time, bool) {
+	f := strings.Fields(s)
+	if len(f) != 3 {
+		return time.Time{}, false
+	}
+	d, err := strconv.Atoi(strings.TrimSuffix(f[0], "."))
+	if err != nil {
+		return time.Time{}, false
+	}
+	y, err := strconv.Atoi(f[2])
+	if err != nil || len(f[2]) != 4 {
+		return time.Time{}, false
+	}
+	name := strings.ToLower(f[1])
+	for i, m := range monthsDa {
+		if name == m || name == strings.ToLower(time.Month(i+1).String()) {
+			t := time.Date(y, time.Month(i+1), d, 0, 0, 0, 0, Copenhagen)
+			if d < 1 || t.Day() != d {
+				return time.Time{}, false // 31. februar
+			}
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // ErrBadTime is returned by ParseClock for text that is no time of day.

@@ -484,3 +484,26 @@ func TestOverdue(t *testing.T) {
 		t.Error("CanApprove")
 	}
 }
+
+// The app's own long date, »3. marts 2027« as every PDF prints it (and
+// »3 March 2027« in English), is a date a treasurer types or copies back
+// into a field or a workbook; it must not be refused as »ikke en dato«.
+func TestParseDateReadsTheLongDate(t *testing.T) {
+	for _, in := range []string{"3. marts 2027", "3 marts 2027", "3. Marts 2027", "03. marts 2027", "3 March 2027", " 3. marts 2027 "} {
+		if got, err := ParseDate(in); err != nil || !got.Equal(day(2027, 3, 1).AddDate(0, 0, 2)) {
+			t.Errorf("ParseDate(%q) = %v, %v; want 3 March 2027", in, got, err)
+		}
+	}
+	for d := day(2027, 1, 1); d.Year() == 2027; d = d.AddDate(0, 0, 1) {
+		for _, l := range []Lang{Danish, English} {
+			if got, err := ParseDate(LongDate(d, l)); err != nil || !got.Equal(d) {
+				t.Fatalf("ParseDate(%q) = %v, %v", LongDate(d, l), got, err)
+			}
+		}
+	}
+	for _, in := range []string{"31. februar 2027", "3. martss 2027", "marts 2027", "3. 2027"} {
+		if _, err := ParseDate(in); err == nil {
+			t.Errorf("ParseDate(%q) was accepted", in)
+		}
+	}
+}

@@ -488,6 +488,26 @@ func (u *App) previewImport(councilID string, imp *xlsx.Import) {
 		l.Importance = widget.WarningImportance
 		content = append(content, l)
 	}
+	stored, err := u.db.BudgetWishes(u.ctx, councilID, 0)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	for i, w := range imp.Wishes {
+		if _, again := matches.Wishes[i]; again || w.Rank == 0 {
+			continue
+		}
+		for _, s := range stored {
+			if s.Year == w.Year && s.Rank == w.Rank && !strings.EqualFold(strings.TrimSpace(s.Title), strings.TrimSpace(w.Title)) {
+				l := widget.NewLabel(lang.L("Note") + ": " + lang.L("»{{.Title}}« ({{.Year}}) has priority {{.Rank}}, which »{{.Stored}}« has already; set the order of the wishes after the import.",
+					map[string]any{"Title": w.Title, "Year": w.Year, "Rank": w.Rank, "Stored": s.Title}))
+				l.Wrapping = fyne.TextWrapWord
+				l.Importance = widget.WarningImportance
+				content = append(content, l)
+				break
+			}
+		}
+	}
 	how := db.ExistingSkip
 	if matches.Len() > 0 {
 		skip, update := lang.L("Skip them"), lang.L("Update them with the file's values")

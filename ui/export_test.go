@@ -204,3 +204,19 @@ func TestImportPreviewNamesAResponsibleWhoIsNoMember(t *testing.T) {
 		}
 	}
 }
+
+// New wishes whose priority a stored wish of the same year has already:
+// the preview said »Ingen problemer fundet«, the list then showed two
+// »1.« and the wishes PDF for the municipality an order nobody chose
+// (the imported wish second, ahead of the council's own second).
+func TestImportPreviewNamesAPriorityTakenAlready(t *testing.T) {
+	u, db, council := withCouncil(t)
+	stored := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti langs Kalundborgvej", Rank: 1, Status: model.WishSubmitted, Estimate: 100_00}
+	ok(t, db.SaveBudgetWish(t.Context(), model.BudgetWish{}, &stored))
+	imp := &xlsx.Import{Wishes: []model.BudgetWish{{CouncilID: council, Year: 2027, Title: "Ny bænk ved kirken", Rank: 1, Status: model.WishDraft, Estimate: 1234_50}}}
+	u.previewImport(council, imp)
+	shown := texts(u.win.Canvas().Overlays().Top())
+	if !strings.Contains(shown, "»Ny bænk ved kirken« (2027) har prioritet 1, som »Cykelsti langs Kalundborgvej« har i forvejen") {
+		t.Errorf("the preview does not name the priority taken already:\n%s", shown)
+	}
+}

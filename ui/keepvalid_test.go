@@ -465,3 +465,20 @@ func TestPoolEditorKeepsValidFieldsBesideInvalidName(t *testing.T) {
 	}
 	showsErr(t, "name", p.editor.msg, "er for lang (højst 200 tegn)")
 }
+
+// A new meeting's title is left empty and shows, greyed, the title it will
+// get (»Bestyrelsesmøde 12.12.2026«). After the date is changed the list
+// and the heading say the new date, and so must the grey title: it kept
+// saying the old one.
+func TestMeetingTitlePlaceholderFollowsTheDate(t *testing.T) {
+	u, _, _ := withCouncil(t)
+	ed := newMeeting(t, u)
+	retype(ed.date, "10.12.2026")
+	u.saver.flush()
+	if got := ed.heading.Text; !strings.Contains(got, "10.12.2026") {
+		t.Fatalf("heading %q", got)
+	}
+	if got := ed.title.PlaceHolder; got != ed.heading.Text {
+		t.Errorf("the title's placeholder says %q, the heading %q", got, ed.heading.Text)
+	}
+}

@@ -240,6 +240,7 @@ func (e *meetingEditor) showStored(sent, m model.Meeting) {
 		setText(e.clock, model.Clock(m.Start))
 	}
 	e.heading.SetText(model.MeetingTitle(m, current()))
+	e.title.SetPlaceHolder(model.MeetingTitle(model.Meeting{Kind: m.Kind, Start: m.Start}, current()))
 }
 
 // read is m with what the editor's fields hold; a wrong date or time keeps

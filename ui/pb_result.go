@@ -162,8 +162,11 @@ func (v *resultView) render(err error) {
 		add(para(lang.L("No proposal is funded yet.")))
 	}
 	for _, p := range res.Winners {
-		line := fmt.Sprintf("%d. %s — %s — %s", p.Number, p.Title,
-			lang.L("{{.N}} votes", map[string]any{"N": res.Tally.Votes[p.Number]}), model.Kroner(p.VoteCost()))
+		votes := lang.L("{{.N}} votes", map[string]any{"N": res.Tally.Votes[p.Number]})
+		if res.Tally.Votes[p.Number] == 1 {
+			votes = lang.L("1 vote")
+		}
+		line := fmt.Sprintf("%d. %s — %s — %s", p.Number, p.Title, votes, model.Kroner(p.VoteCost()))
 		var act fyne.CanvasObject
 		if p.ProjectID != "" {
 			act = widget.NewLabel(lang.L("Became a project"))
@@ -208,7 +211,7 @@ func (v *resultView) render(err error) {
 	if len(res.Outcome.Steps) > 0 {
 		add(heading(lang.L("How the count went, step by step")))
 		for i, st := range res.Outcome.Steps {
-			add(para(strconv.Itoa(i+1) + ". " + res.StepReason(st, current())))
+			add(para(fmt.Sprintf("%d. %s %s: %s", i+1, st.Project, st.Name, res.StepReason(st, current()))))
 		}
 	}
 	if len(r.OverrideNumbers) > 0 && !v.s.readOnly() {

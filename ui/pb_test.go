@@ -593,3 +593,19 @@ func TestResultFilesCountWhatIsStored(t *testing.T) {
 		t.Errorf("the Pabulib file holds %d votes, want the 7 stored", len(f.Votes.Rows))
 	}
 }
+
+// The result's steps name the proposal each is about, as the results PDF
+// and `budget count --explain` do: "Ikke valgt: 1 stemme, men …" alone
+// does not tell a citizen which proposal was passed over.
+func TestResultStepsNameTheProposal(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseVoting)
+	pbBallots(t, db, r, "1 2", "1", "1 3")
+	s := openPB(t, u, r.ID, 5)
+	shown := texts(s.result.body)
+	for _, want := range []string{"1. 1 Shelter ved søen: Valgt", "2. 2 Petanquebane: Valgt", "3. 3 Bænke langs stien: Valgt", "3. Bænke langs stien — 1 stemme — 40.000 kr."} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the steps lack %q:\n%s", want, shown)
+		}
+	}
+}

@@ -207,12 +207,19 @@ func previousMinutes(b *doc, d *model.CouncilData, prev model.Meeting, ok bool) 
 	}
 	b.font("B", 11)
 	b.lines(marginL, contentW, 6, b.split(model.MeetingTitle(prev, b.lang), contentW), "L", false)
-	b.kv(32,
-		[2]string{b.t("date"), model.WeekdayDate(prev.Start, b.lang) + ", " + model.Clock(prev.Start)},
-		[2]string{b.t("status"), statusText(b, prev)},
-		[2]string{b.t("attendees"), strings.Join(nameLines(prev.Attendees), "\n")},
-		[2]string{b.t("apologies"), strings.Join(nameLines(prev.Apologies), "\n")},
-	)
+	people := [][2]string{
+		{b.t("date"), model.WeekdayDate(prev.Start, b.lang) + ", " + model.Clock(prev.Start)},
+		{b.t("status"), statusText(b, prev)},
+		{b.t("attendees"), strings.Join(nameLines(prev.Attendees), "\n")},
+		{b.t("apologies"), strings.Join(nameLines(prev.Apologies), "\n")},
+	}
+	if ns := nameLines(prev.Absent); len(ns) > 0 {
+		people = append(people, [2]string{b.t("absent"), strings.Join(ns, "\n")})
+	}
+	if ns := nameLines(prev.Guests); len(ns) > 0 {
+		people = append(people, [2]string{b.t("guests"), strings.Join(ns, "\n")})
+	}
+	b.kv(32, people...)
 	minutesItems(b, d.MeetingItems(prev.ID))
 }
 

@@ -56,3 +56,15 @@ func TestApprovalSaidOnce(t *testing.T) {
 	contains(t, "approved minutes", got, "Godkendt 04.12.2026 af Karen Østergaard")
 	lacks(t, "approved minutes", got, "Referatet er godkendt")
 }
+
+// The packet prints the previous meeting's minutes for approval: they must
+// say what the minutes say about who was there, the absent and the
+// guests included (the packet left both out, so the minutes the board
+// approves were not the minutes kept).
+func TestPacketPreviousMinutesNameAbsentAndGuests(t *testing.T) {
+	d := fixture()
+	d.Meetings[0].Absent = "Mette Bødker"
+	d.Meetings[0].Guests = "Borgmester Bo Ibsen"
+	got := text(t, encode(t, Packet, d, "nov", o))
+	contains(t, "packet", got, "Referat af forrige møde til godkendelse", "Fraværende", "Mette Bødker", "Gæster", "Borgmester Bo Ibsen")
+}

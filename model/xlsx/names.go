@@ -46,6 +46,22 @@ var sheetSynonyms = map[sheetKind][]string{
 	sheetMembers:  {"Medlemmer", "Members", "Medlem", "Bestyrelse", "Bestyrelsen", "Board"},
 }
 
+// sheetKindOf finds the kind of sheet a tab's name says, also when the
+// treasurer put the budget year after it (»Budgetønsker 2027«,
+// »Projekter 2026-27«).
+func sheetKindOf(name string) (sheetKind, bool) {
+	f := fold(name)
+	if k, ok := indexes().sheet[f]; ok {
+		return k, true
+	}
+	f = strings.TrimRightFunc(f, unicode.IsDigit)
+	if f == "" {
+		return 0, false
+	}
+	k, ok := indexes().sheet[f]
+	return k, ok
+}
+
 // Field keys, shared by the writer's headers and the reader's synonyms.
 const (
 	fTitle         = "title"

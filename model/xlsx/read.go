@@ -204,7 +204,7 @@ func ReadContext(ctx context.Context, r io.Reader, councilID string, year int) (
 	}
 	found := map[sheetKind]string{}
 	for _, name := range sheets {
-		if k, ok := indexes().sheet[fold(name)]; ok {
+		if k, ok := sheetKindOf(name); ok {
 			if first, dup := found[k]; dup {
 				// "Budgetønsker" and "Budget wishes" in one file: the
 				// second is not read, and the preview says so rather
@@ -242,7 +242,7 @@ func (rd *reader) noteUnread(sheets []string, read map[string]bool, found map[sh
 		if read[name] {
 			continue
 		}
-		if k, ok := indexes().sheet[fold(name)]; ok && found[k] != name {
+		if k, ok := sheetKindOf(name); ok && found[k] != name {
 			continue // the second of a kind: noted already
 		}
 		rows, err := rd.rows(name)

@@ -947,3 +947,18 @@ func TestReadAmountsAndDates(t *testing.T) {
 		}
 	}
 }
+
+// A treasurer names the tab after the budget year: »Budgetønsker 2027«,
+// »Projekter 2026-27«, »Bestyrelsen 2027«. Those are the same kinds of
+// sheet; refusing the whole file ("regnearket har ingen fane med
+// budgetønsker …") sends the treasurer off to rename tabs.
+func TestReadSheetNamedWithTheYear(t *testing.T) {
+	imp := read(t, book(t, map[string][][]any{
+		"Budgetønsker 2027": {{"År", "Titel", "Anslået udgift"}, {2027, "Bænk ved kirken", "1.234,50 kr."}},
+		"Projekter 2026-27": {{"Titel"}, {"Shelter"}},
+		"Bestyrelsen 2027":  {{"Navn", "Rolle"}, {"Anne", "Formand"}},
+	}))
+	if len(imp.Wishes) != 1 || imp.Wishes[0].Estimate != 123450 || len(imp.Projects) != 1 || len(imp.Members) != 1 {
+		t.Errorf("wishes %v projects %v members %v problems %v notes %v", imp.Wishes, imp.Projects, imp.Members, imp.Problems, imp.Notes)
+	}
+}
