@@ -31,12 +31,20 @@ func TestAtkRevokedDevicesUnsentOpsStickCarrier(t *testing.T) {
 	b := h.laptop(t, "b", council, 0)
 	syncOK(t, a)
 	syncOK(t, b)
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Karen", Role: model.RoleChair}))
+	syncOK(t, b)
 	// b writes offline and hands a its file.
 	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
 	_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, b, council)), a)
 	ok(t, err)
 	// b is stolen; the municipality revokes it.
 	ok(t, h.db.RevokeDevice(t.Context(), deviceOf(t, h, b).ID))
+	// c, a third laptop of the council, syncs and learns of the revocation.
+	c := h.laptop(t, "c", council, 0)
+	syncOK(t, c)
+	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, a, council)), c); err != nil {
+		t.Errorf("a colleague's laptop refuses a's file too: %v", err)
+	}
 	// a goes on by stick.
 	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
 	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
