@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"lokalraad/internal/noerr"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,37 @@ func TestAtkLargeErasureNeverLeavesTheLaptop(t *testing.T) {
 		}
 		if n > 0 {
 			t.Errorf("%s: the change log still names the erased person in %d ops", name, n)
+		}
+	}
+}
+
+// The hub shuts out an address after 10 failed log-ins, "the right secret
+// too". Behind the load balancer the README describes (kommune serve
+// --addr 127.0.0.1:8080, several nodes), or behind any TLS proxy, every
+// request comes from the proxy's address; at a town hall or library, many
+// laptops share one. Anyone, unauthenticated and from anywhere, who sends
+// ten requests with a made-up token shuts every device of every council
+// out of sync for 15 minutes, again and again. A device's secret is 32
+// random bytes: guessing it needs no limit, so failures from an address
+// need not stop the devices that present their right secret.
+func TestAtkStrangerShutsOutEveryCouncil(t *testing.T) {
+	h, jy, a := syncedLaptop(t, "Jyderup Lokalråd")
+	_ = jy
+	other := h.council(t, "Tølløse Lokalråd")
+	b := h.laptop(t, "b", other, 0)
+	syncOK(t, b)
+	// The stranger: no device, no code, a made-up token.
+	for range 12 {
+		req, err := http.NewRequest(http.MethodGet, h.url+"/v1/pull?since=0", nil)
+		ok(t, err)
+		req.Header.Set("Authorization", "Bearer nobody.wrong")
+		resp, err := http.DefaultClient.Do(req)
+		ok(t, err)
+		resp.Body.Close()
+	}
+	for name, db := range map[string]*storage.DB{"Jyderup's laptop": a, "Tølløse's laptop": b} {
+		if _, err := cli.Sync(context.Background(), db, ""); err != nil {
+			t.Errorf("%s cannot sync after a stranger's failed log-ins from the same address: %v", name, err)
 		}
 	}
 }
