@@ -150,3 +150,40 @@ func TestAtkStrangerShutsOutEveryCouncil(t *testing.T) {
 		}
 	}
 }
+
+// Two syncs of one laptop at once (the app's background sync and
+// `lokalraad sync` from a script, or two windows): both finish without
+// error, and what the laptop wrote meanwhile reaches the other laptop.
+func TestAtkTwoSyncsAtOnce(t *testing.T) {
+	_, council, a, b := twoLaptops(t, "Jyderup Lokalråd", 0)
+	syncOK(t, b)
+	for i := range 300 {
+		ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: fmt.Sprintf("Medlem %d", i), Role: model.RoleMember}))
+	}
+	for i := range 300 {
+		ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: fmt.Sprintf("B-medlem %d", i), Role: model.RoleMember}))
+	}
+	syncOK(t, b)
+	c := withClient(func(c *Client) { c.PushBatch, c.PullOps = 50, 50 })
+	errs := make(chan error, 3)
+	for range 2 {
+		go func() { _, err := c.Sync(context.Background(), a, ""); errs <- err }()
+	}
+	go func() {
+		for i := range 50 {
+			if err := a.SaveMember(context.Background(), model.Member{}, &model.Member{CouncilID: council, Name: fmt.Sprintf("Under sync %d", i), Role: model.RoleMember}); err != nil {
+				errs <- err
+				return
+			}
+		}
+		errs <- nil
+	}()
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent sync or edit: %v", err)
+		}
+	}
+	syncOK(t, a)
+	syncOK(t, b)
+	converged(t, council, a, b)
+}
