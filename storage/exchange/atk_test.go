@@ -187,3 +187,40 @@ func TestAtkTwoSyncsAtOnce(t *testing.T) {
 	syncOK(t, b)
 	converged(t, council, a, b)
 }
+
+// A council member's laptop is handed on, or the member leaves the board:
+// they use »Slet lokalrådet« in the council's dialog ("Delete «Jyderup
+// Lokalråd» and everything it keeps … A backup of everything is taken
+// first"), meaning this computer. DeleteCouncil writes a delete op for
+// every row of the council and the council's own row, the next sync takes
+// them to the hub, which takes them as any delete, and from there to every
+// colleague's laptop: the council's meetings, minutes, members, wishes are
+// gone everywhere, and the council itself is gone from the hub (its
+// public page, its bundles: "rådet findes ikke"). The backup is on the
+// careless laptop only. No council device should be able to delete its
+// council at the hub (the municipality made it, `kommune council add`).
+func TestAtkDeletingTheCouncilOnOneLaptopDeletesItEverywhere(t *testing.T) {
+	h, council, a, b := twoLaptops(t, "Jyderup Lokalråd", 0)
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Karen", Role: model.RoleChair}))
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishDraft}
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
+	syncOK(t, a)
+	syncOK(t, b)
+	ok(t, b.DeleteCouncil(t.Context(), council))
+	if _, err := cli.Sync(context.Background(), b, ""); err != nil {
+		t.Logf("b's sync after deleting the council: %v", err)
+	}
+	if _, err := cli.Sync(context.Background(), a, ""); err != nil {
+		t.Errorf("a's sync after b deleted the council: %v", err)
+	}
+	for name, db := range map[string]*storage.DB{"hub": h.db, "laptop a": a} {
+		d, err := db.CouncilData(t.Context(), council)
+		if err != nil {
+			t.Errorf("%s: the council is gone after one member deleted it on their laptop: %v", name, err)
+			continue
+		}
+		if len(d.Members) != 1 || len(d.Wishes) != 1 {
+			t.Errorf("%s: the council keeps %d members and %d wishes, want 1 and 1", name, len(d.Members), len(d.Wishes))
+		}
+	}
+}
