@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"lokalraad/internal/noerr"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -232,4 +233,61 @@ func TestAtkDeletingTheCouncilOnOneLaptopDeletesItEverywhere(t *testing.T) {
 			t.Errorf("%s: the council keeps %d members and %d wishes, want 1 and 1", name, len(d.Members), len(d.Wishes))
 		}
 	}
+}
+
+// A delete says what it had seen of the row (its value, a version vector),
+// and an edit it had not seen brings the row back (I7: a concurrent edit
+// beats a delete). A tampered laptop writes a delete claiming to have seen
+// every device's ops up to the highest number: a colleague's edit made
+// offline at the same time, which the delete cannot have seen, counts as
+// seen, and is dropped on every replica without a conflict.
+func TestAtkDeleteClaimingToHaveSeenTheFuture(t *testing.T) {
+	for _, forgedKnowledge := range []bool{false, true} {
+		t.Run(fmt.Sprintf("forged=%v", forgedKnowledge), func(t *testing.T) {
+			h, council, a, b := twoLaptops(t, "Jyderup Lokalråd", 0)
+			karen := model.Member{CouncilID: council, Name: "Karen", Role: model.RoleChair}
+			ok(t, a.SaveMember(t.Context(), model.Member{}, &karen))
+			syncOK(t, a)
+			syncOK(t, b)
+			// What a really saw of Karen's row.
+			var seen int64
+			for _, o := range noerr.Get(a.CouncilOps(t.Context(), council))(t) {
+				if o.Table == "members" && o.Row == karen.ID && o.Device == a.DeviceID() {
+					seen = max(seen, o.Seq)
+				}
+			}
+			know := fmt.Sprintf("=%s:%d", a.DeviceID(), seen)
+			if forgedKnowledge {
+				devs := []string{a.DeviceID(), b.DeviceID()}
+				slices.Sort(devs)
+				know = fmt.Sprintf("=%s:%d,%s:%d", devs[0], storage.MaxSeq, devs[1], storage.MaxSeq)
+			}
+			// b, offline, gives Karen a phone number.
+			lk := memberOn(t, b, council, karen.ID)
+			nk := lk
+			nk.Phone = "20 11 22 33"
+			ok(t, b.SaveMember(t.Context(), lk, &nk))
+			// a's delete, pushed first.
+			ok(t, pusher(t, h, a)([]storage.Change{forged(t, a, 1, "members", karen.ID, council, "", know)}))
+			syncOK(t, b)
+			c := h.laptop(t, "c", council, 0)
+			syncOK(t, c)
+			for name, db := range map[string]*storage.DB{"hub": h.db, "laptop b": b, "laptop c": c} {
+				if got := memberOn(t, db, council, karen.ID); got.Phone != "20 11 22 33" {
+					t.Errorf("%s: b's edit made while the delete was written is gone, with no conflict: the delete claimed to have seen it", name)
+				}
+			}
+		})
+	}
+}
+
+// memberOn is member id of council on db, or the zero member.
+func memberOn(t *testing.T, db *storage.DB, council, id string) model.Member {
+	t.Helper()
+	for _, m := range noerr.Get(db.Members(t.Context(), council))(t) {
+		if m.ID == id {
+			return m
+		}
+	}
+	return model.Member{}
 }
