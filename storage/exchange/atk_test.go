@@ -291,3 +291,44 @@ func memberOn(t *testing.T, db *storage.DB, council, id string) model.Member {
 	}
 	return model.Member{}
 }
+
+// A colleague's file read in while the laptop syncs over the network and
+// its user edits: all three finish, and the laptops agree afterwards.
+func TestAtkBundleDuringSync(t *testing.T) {
+	h, council, a, b := twoLaptops(t, "Jyderup Lokalråd", 0)
+	syncOK(t, b)
+	c := h.laptop(t, "c", council, 0)
+	syncOK(t, c)
+	for i := range 200 {
+		ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: fmt.Sprintf("B %d", i), Role: model.RoleMember}))
+		ok(t, c.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: fmt.Sprintf("C %d", i), Role: model.RoleMember}))
+	}
+	syncOK(t, b)
+	file := bundleOf(t, c, council)
+	cl := withClient(func(c *Client) { c.PullOps = 20 })
+	errs := make(chan error, 3)
+	go func() { _, err := cl.Sync(context.Background(), a, ""); errs <- err }()
+	go func() {
+		_, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(file), a)
+		errs <- err
+	}()
+	go func() {
+		for i := range 30 {
+			if err := a.SaveMember(context.Background(), model.Member{}, &model.Member{CouncilID: council, Name: fmt.Sprintf("A %d", i), Role: model.RoleMember}); err != nil {
+				errs <- err
+				return
+			}
+		}
+		errs <- nil
+	}()
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent file, sync or edit: %v", err)
+		}
+	}
+	syncOK(t, a)
+	syncOK(t, c)
+	syncOK(t, b)
+	syncOK(t, a)
+	converged(t, council, a, b, c)
+}
