@@ -332,3 +332,36 @@ func TestAtkBundleDuringSync(t *testing.T) {
 	syncOK(t, a)
 	converged(t, council, a, b, c)
 }
+
+// The same claim in an edit's context: a tampered laptop's edit of the
+// minutes says it had seen every device's ops up to MaxSeq. A colleague's
+// line written offline at the same time counts as seen and replaced: it
+// is gone on every replica, with no conflict, where an honest concurrent
+// edit is merged (Merge3) and keeps both lines.
+func TestAtkEditClaimingToHaveSeenTheFuture(t *testing.T) {
+	for _, forgedBase := range []bool{false, true} {
+		t.Run(fmt.Sprintf("forged=%v", forgedBase), func(t *testing.T) {
+			h, council, a, b := twoLaptops(t, "Jyderup Lokalråd", 0)
+			_, it := itemEditedOnB(t, council, a, b, model.MeetingHeld) // b's line, offline
+			held := noerr.Get(a.FieldOps(t.Context(), "agenda_items", it.ID, "notes"))(t)
+			last := held[len(held)-1]
+			base := fmt.Sprintf("=%s:%d", last.Device, last.Seq)
+			if forgedBase {
+				devs := []string{a.DeviceID(), b.DeviceID()}
+				slices.Sort(devs)
+				base = fmt.Sprintf("=%s:%d,%s:%d", devs[0], storage.MaxSeq, devs[1], storage.MaxSeq)
+			}
+			op := forged(t, a, 1, "agenda_items", it.ID, council, "notes", "L1\nA skrev\n")
+			op.Base = base
+			ok(t, pusher(t, h, a)([]storage.Change{op}))
+			syncOK(t, b)
+			for name, db := range map[string]*storage.DB{"hub": h.db, "laptop b": b} {
+				n := notesOn(t, db, it.ID)
+				cs := noerr.Get(db.Conflicts(t.Context(), council))(t)
+				if !strings.Contains(n, "B skrev") && len(cs) == 0 {
+					t.Errorf("%s: b's line is gone, with no conflict: minutes %q", name, n)
+				}
+			}
+		})
+	}
+}
