@@ -365,3 +365,43 @@ func TestAtkEditClaimingToHaveSeenTheFuture(t *testing.T) {
 		})
 	}
 }
+
+// A laptop whose date runs 23 hours ahead (within the hub's skew) edits a
+// field; a laptop whose date runs 2 hours behind pulls it (25 hours ahead
+// of its own clock: more than it adopts) and then corrects the field,
+// having seen the first edit. The correction must win on every replica,
+// as any edit made on what it saw does.
+func TestAtkCorrectionAfterAnEditFromTheFuture(t *testing.T) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup Lokalråd")
+	a := h.laptop(t, "a", council, 0)
+	fast := h.laptop(t, "fast", council, 23*time.Hour)
+	slow := h.laptop(t, "slow", council, -2*time.Hour)
+	syncOK(t, a)
+	karen := model.Member{CouncilID: council, Name: "Karen", Role: model.RoleChair, Phone: "1"}
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &karen))
+	syncOK(t, a)
+	syncOK(t, fast)
+	syncOK(t, slow)
+	lk := memberOn(t, fast, council, karen.ID)
+	nk := lk
+	nk.Phone = "2 (fra fremtiden)"
+	ok(t, fast.SaveMember(t.Context(), lk, &nk))
+	syncOK(t, fast)
+	syncOK(t, slow)
+	lk = memberOn(t, slow, council, karen.ID)
+	if lk.Phone != "2 (fra fremtiden)" {
+		t.Fatalf("slow has %q", lk.Phone)
+	}
+	nk = lk
+	nk.Phone = "3 (rettet)"
+	ok(t, slow.SaveMember(t.Context(), lk, &nk))
+	syncOK(t, slow)
+	syncOK(t, a)
+	syncOK(t, fast)
+	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a, "fast": fast, "slow": slow} {
+		if got := memberOn(t, db, council, karen.ID).Phone; got != "3 (rettet)" {
+			t.Errorf("%s shows %q; the correction made after seeing it is lost or a conflict", name, got)
+		}
+	}
+}
