@@ -206,6 +206,8 @@ func TestAtkTwoSyncsAtOnce(t *testing.T) {
 // public page, its bundles: "rådet findes ikke"). The backup is on the
 // careless laptop only. No council device should be able to delete its
 // council at the hub (the municipality made it, `kommune council add`).
+// (DeleteCouncil now refuses a shared council; a tampered laptop can still
+// push the council row's delete, which the hub takes: not fixed.)
 func TestAtkDeletingTheCouncilOnOneLaptopDeletesItEverywhere(t *testing.T) {
 	h, council, a, b := twoLaptops(t, "Jyderup Lokalråd", 0)
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Karen", Role: model.RoleChair}))
@@ -214,7 +216,9 @@ func TestAtkDeletingTheCouncilOnOneLaptopDeletesItEverywhere(t *testing.T) {
 	syncOK(t, a)
 	syncOK(t, b)
 	m, _ := approvedOnBoth(t, council, a, b) // approved minutes do not stop it
-	ok(t, b.DeleteCouncil(t.Context(), council))
+	if err := b.DeleteCouncil(t.Context(), council); err != nil {
+		t.Logf("b's delete refused: %v", err)
+	}
 	r, err := cli.Sync(context.Background(), b, "")
 	t.Logf("b's sync after deleting the council: %d pushed, %d refused, %v", r.Pushed, r.Refused, err)
 	if _, err := h.db.Meeting(t.Context(), m.ID); err != nil {
