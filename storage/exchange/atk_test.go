@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"lokalraad/internal/noerr"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -406,6 +407,38 @@ func TestAtkCorrectionAfterAnEditFromTheFuture(t *testing.T) {
 	for name, db := range map[string]*storage.DB{"hub": h.db, "a": a, "fast": fast, "slow": slow} {
 		if got := memberOn(t, db, council, karen.ID).Phone; got != "3 (rettet)" {
 			t.Errorf("%s shows %q; the correction made after seeing it is lost or a conflict", name, got)
+		}
+	}
+}
+
+// A tampered council laptop pushes the delete of its council's own row
+// (what DeleteCouncil wrote before it refused a shared council). The hub
+// takes it as any delete, and the council is gone at the hub (its public
+// page, `kommune` bundles: "rådet findes ikke") and on every laptop.
+// Only the municipality makes and removes councils.
+func TestAtkForgedDeleteOfTheCouncilRow(t *testing.T) {
+	h, council, a, b := twoLaptops(t, "Jyderup Lokalråd", 0)
+	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Karen", Role: model.RoleChair}))
+	syncOK(t, a)
+	syncOK(t, b)
+	seen := map[string]int64{}
+	for _, o := range noerr.Get(b.CouncilOps(t.Context(), council))(t) {
+		if o.Table == "councils" && o.Row == council {
+			seen[o.Device] = max(seen[o.Device], o.Seq)
+		}
+	}
+	var parts []string
+	for _, d := range slices.Sorted(maps.Keys(seen)) {
+		parts = append(parts, fmt.Sprintf("%s:%d", d, seen[d]))
+	}
+	del := forged(t, b, 1, "councils", council, council, "", "="+strings.Join(parts, ","))
+	if err := pusher(t, h, b)([]storage.Change{del}); err != nil {
+		t.Logf("refused: %v", err)
+	}
+	syncOK(t, a)
+	for name, db := range map[string]*storage.DB{"hub": h.db, "laptop a": a} {
+		if _, err := db.CouncilData(t.Context(), council); err != nil {
+			t.Errorf("%s: the council is gone after one council device's delete of its row: %v", name, err)
 		}
 	}
 }
