@@ -442,3 +442,46 @@ func TestAtkForgedDeleteOfTheCouncilRow(t *testing.T) {
 		}
 	}
 }
+
+// The municipality's answer against a council status op whose context
+// claims every device's ops up to MaxSeq: the council pushes »klar« first
+// (stamped an hour ahead, within the skew), the staff device answers
+// without having pulled it. The answer is the municipality's; the merge
+// rule keeps »besvaret« against any council edit that had not seen it,
+// and the forged one claims it had.
+func TestAtkStatusClaimingToHaveSeenTheAnswer(t *testing.T) {
+	for _, forgedBase := range []bool{false, true} {
+		t.Run(fmt.Sprintf("forged=%v", forgedBase), func(t *testing.T) { statusAgainstAnswer(t, forgedBase) })
+	}
+}
+
+func statusAgainstAnswer(t *testing.T, forgedBase bool) {
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	staff := h.laptop(t, "staff", "", 0)
+	syncOK(t, a)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
+	syncOK(t, a)
+	syncOK(t, staff)
+	devs := []string{a.DeviceID(), staff.DeviceID()}
+	slices.Sort(devs)
+	op := forged(t, a, 1, "budget_wishes", w.ID, council, "status", string(model.WishReady))
+	held := noerr.Get(a.FieldOps(t.Context(), "budget_wishes", w.ID, "status"))(t)
+	op.Base = fmt.Sprintf("=%s:%d", held[len(held)-1].Device, held[len(held)-1].Seq)
+	if forgedBase {
+		op.Base = fmt.Sprintf("=%s:%d,%s:%d", devs[0], storage.MaxSeq, devs[1], storage.MaxSeq)
+	}
+	if err := pusher(t, h, a)([]storage.Change{op}); err != nil {
+		t.Skipf("the hub refuses the forged status: %v", err)
+	}
+	sw := noerr.Get(staff.BudgetWishes(t.Context(), council, 0))(t)
+	sw[0].Answer, sw[0].AnswerText, sw[0].Granted, sw[0].Status = model.AnswerPartly, "Delvist bevilget", 50_000_00, model.WishAnswered
+	ok(t, staff.SaveBudgetWish(t.Context(), storage.Overwriting(t.Context(), staff, sw[0]), &sw[0]))
+	syncOK(t, staff)
+	if got := hubWish(t, h, council); got.Status != model.WishAnswered {
+		cs := noerr.Get(h.db.Conflicts(t.Context(), council))(t)
+		t.Errorf("hub: the answered wish shows status %q (%d conflicts): the council's forged context beat the municipality's answer", got.Status, len(cs))
+	}
+}
