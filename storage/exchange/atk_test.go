@@ -207,8 +207,8 @@ func TestAtkTwoSyncsAtOnce(t *testing.T) {
 // public page, its bundles: "rådet findes ikke"). The backup is on the
 // careless laptop only. No council device should be able to delete its
 // council at the hub (the municipality made it, `kommune council add`).
-// (DeleteCouncil now refuses a shared council; a tampered laptop can still
-// push the council row's delete, which the hub takes: not fixed.)
+// (DeleteCouncil now refuses a shared council; the hub refuses a council
+// device's delete of its council's row, TestAtkForgedDeleteOfTheCouncilRow.)
 func TestAtkDeletingTheCouncilOnOneLaptopDeletesItEverywhere(t *testing.T) {
 	h, council, a, b := twoLaptops(t, "Jyderup Lokalråd", 0)
 	ok(t, a.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Karen", Role: model.RoleChair}))
