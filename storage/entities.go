@@ -347,9 +347,30 @@ func (db *DB) SaveCouncil(ctx context.Context, loaded model.Council, c *model.Co
 	return err
 }
 
-// DeleteCouncil deletes a council and everything it keeps.
+// ErrCouncilShared: the council is shared with the municipality or with
+// other computers, so its delete would travel to all of them.
+var ErrCouncilShared = error(model.NewError(model.Conflict, "lokalrådet deles med kommunen eller andre computere, og en sletning her ville slette det og alt, hvad det gemmer, hos dem alle; det kan kun slettes på en computer, hvor det ikke deles"))
+
+// DeleteCouncil deletes a council and everything it keeps. A council this
+// computer syncs with the municipality, or holds changes of from another
+// computer (a bundle), is refused with ErrCouncilShared: its delete ops
+// would delete it at the hub and on every laptop of the council.
 func (db *DB) DeleteCouncil(ctx context.Context, id string) error {
+	st, err := db.SyncState(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Council == id && id != "" {
+		return ErrCouncilShared
+	}
 	return db.write(ctx, func(w *writer) error {
+		var shared bool
+		if err := w.tx.QueryRowContext(w.ctx, "SELECT EXISTS (SELECT 1 FROM changes WHERE council_id = ? AND device <> ?)", id, w.device).Scan(&shared); err != nil {
+			return err
+		}
+		if shared {
+			return ErrCouncilShared
+		}
 		// Children before parents, so that foreign keys hold at every step.
 		for i := len(Tables) - 1; i >= 1; i-- {
 			if err := w.removeAll(Tables[i], "SELECT id FROM "+Tables[i]+" WHERE council_id = ?", id); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -239,15 +240,47 @@ func (w *writer) logScrub(db *DB, councilID string, scrubbed map[string]any, fie
 	if len(scrubbed) == 0 {
 		return nil
 	}
-	body, err := json.Marshal(scrubbed)
-	if err != nil {
-		return err
+	// An erasure of a person named in years of minutes names hundreds of
+	// saved versions of them: it is written as several ops, each at most
+	// maxErasureOp bytes on the wire (an entry bigger alone goes alone), so
+	// that none passes the hub's bound on one op (exchange.MaxOpBytes) and
+	// is set aside, leaving the name in every other replica's history.
+	// Each entry is an op's new value on its own, so the ops are
+	// independent of each other, as erasures by different people are.
+	chunk, size := map[string]any{}, 2
+	flush := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		body, err := json.Marshal(chunk)
+		if err != nil {
+			return err
+		}
+		chunk, size = map[string]any{}, 2
+		return w.log(scrubTable, newID(), councilID, "ops", string(body))
 	}
-	if err := w.log(scrubTable, newID(), councilID, "ops", string(body)); err != nil {
+	for _, id := range slices.Sorted(maps.Keys(scrubbed)) {
+		entry, err := json.Marshal(map[string]any{id: scrubbed[id]})
+		if err != nil {
+			return err
+		}
+		n := jsonStringLen(string(entry))
+		if len(chunk) > 0 && size+n > maxErasureOp {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		chunk[id], size = scrubbed[id], size+n
+	}
+	if err := flush(); err != nil {
 		return err
 	}
 	return db.refreshFields(w.ctx, w.tx, councilID, fields)
 }
+
+// maxErasureOp bounds the value of one erasure op (its JSON text as the
+// wire carries it): a quarter of the hub's default bound on one op.
+const maxErasureOp = 256 << 10
 
 // scrubLog anonymises the person's name in the past values the change log
 // keeps for one row, noting each rewritten op in scrubbed and its field in

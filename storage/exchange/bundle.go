@@ -766,6 +766,9 @@ func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author
 		if c.Council != a.Council {
 			return fmt.Errorf("%w: ændringen %s er fra en enhed i et andet lokalråd", ErrForbidden, c.ID())
 		}
+		if councilDelete(c) {
+			return fmt.Errorf("%w (ændringen %s)", errCouncilDelete, c.ID())
+		}
 	}
 	return nil
 }

@@ -469,9 +469,20 @@ func Authorize(d storage.Device, ops []storage.Change, own bool, now time.Time, 
 		if c.Council != d.Council {
 			return fail(CodeForbidden, fmt.Errorf("%w: enheden hører til et andet lokalråd", ErrForbidden))
 		}
+		if councilDelete(c) {
+			return fail(CodeForbidden, errCouncilDelete)
+		}
 	}
 	return nil
 }
+
+// councilDelete tells whether c deletes a council's own row: only the
+// municipality makes and removes councils (kommune council add), and a
+// council device's delete of its row took the council from the hub and
+// every laptop.
+func councilDelete(c storage.Change) bool { return c.Table == "councils" && c.Field == "" }
+
+var errCouncilDelete = fmt.Errorf("%w: kun kommunen kan slette et lokalråd", ErrForbidden)
 
 // AuthorizeAnswers checks a council device's ops on a budget wish's answer
 // and status against what the hub holds, which Authorize alone cannot: an
