@@ -262,7 +262,8 @@ func TestEnrolCodeExpires(t *testing.T) {
 }
 
 // Failed authentications and enrolments are limited per address and per
-// device: past the limit even the right secret waits, with a Danish 429.
+// device: past the limit a wrong secret and any enrolment code (a code is
+// short enough to guess) wait, with a Danish 429; the right secret passes.
 func TestRateLimitFailedAuth(t *testing.T) {
 	h, council, a := syncedLaptop(t, "Jyderup")
 	h.srv.MaxFailures = 3
@@ -274,18 +275,21 @@ func TestRateLimitFailedAuth(t *testing.T) {
 			t.Fatalf("wrong secret %d: %v", i, err)
 		}
 	}
-	ok(t, a.SetMeta(t.Context(), storage.MetaToken, token))
+	// A fourth wrong secret is told to wait.
 	_, err := cli.Sync(context.Background(), a, "")
 	var re *RemoteError
 	if !errors.Is(err, ErrRateLimited) || !errors.As(err, &re) || re.Status != http.StatusTooManyRequests || !strings.Contains(re.Msg, "prøv igen om 15 minutter") {
 		t.Fatalf("after 3 failures: %v", err)
 	}
+	// The right secret is not: no guess finds 32 random bytes, and a
+	// shared address is every laptop behind it.
+	ok(t, a.SetMeta(t.Context(), storage.MetaToken, token))
+	syncOK(t, a)
 	// Enrolling from the same address waits too.
 	if _, err := cli.Enroll(context.Background(), open(t, "b", 0), h.url, h.code(t, council)); !errors.Is(err, ErrRateLimited) {
 		t.Errorf("enrolment from a blocked address: %v", err)
 	}
 	h.srv.Now = func() time.Time { return now.Add(16 * time.Minute) }
-	syncOK(t, a)
 
 	// Failed enrolments count as well.
 	for i := 0; i < 3; i++ {

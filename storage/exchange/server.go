@@ -187,13 +187,16 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, v any) error {
 func (s *Server) device(r *http.Request) (storage.Device, error) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	id, secret, ok2 := strings.Cut(token, ".")
-	if err := s.limited(r, id); err != nil {
-		return storage.Device{}, err
-	}
 	if !ok || !ok2 {
-		s.failed(r, "")
-		return storage.Device{}, fail(CodeUnauthorized, storage.ErrUnauthorized)
+		return storage.Device{}, s.refused(r, "")
 	}
+	// The right secret passes whatever failed from its address or under
+	// its id: a secret is 32 random bytes, which no number of guesses
+	// finds, and behind a proxy, a load balancer or a town hall's shared
+	// connection one address is every laptop's, so a stranger's ten
+	// made-up tokens would otherwise shut every council out
+	// (TestAtkStrangerShutsOutEveryCouncil). A wrong one is refused as
+	// "too many" once its address or id has failed too often.
 	d, err := s.Store.Authenticate(r.Context(), id, secret)
 	switch {
 	case errors.Is(err, storage.ErrRevoked):
@@ -203,10 +206,19 @@ func (s *Server) device(r *http.Request) (storage.Device, error) {
 		// which the client retries, not a wrong key.
 		return d, err
 	case err != nil:
-		s.failed(r, id)
-		return d, fail(CodeUnauthorized, storage.ErrUnauthorized)
+		return d, s.refused(r, id)
 	}
 	return d, nil
+}
+
+// refused counts a failed log-in with a device's token and says why it
+// failed: too many failures lately, or the wrong token.
+func (s *Server) refused(r *http.Request, id string) error {
+	if err := s.limited(r, id); err != nil {
+		return err
+	}
+	s.failed(r, id)
+	return fail(CodeUnauthorized, storage.ErrUnauthorized)
 }
 
 func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
