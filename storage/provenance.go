@@ -320,6 +320,14 @@ type Author struct {
 	RevokedSeq int64
 }
 
+// WrotePastRevocation tells whether c, an op of this author, was written
+// after the municipality revoked it: numbered after the last op the hub
+// took from it before (RevokedSeq), or, from a list of before, stamped
+// after the revocation. No computer takes such an op.
+func (a Author) WrotePastRevocation(c Change) bool {
+	return a.RevokedSeq > 0 && c.Seq > a.RevokedSeq || a.RevokedSeq == 0 && !a.Revoked.IsZero() && c.HLC>>16 > a.Revoked.UnixMilli()
+}
+
 // author finds the key of a replica: this device's own, the hub's registry,
 // the held directory, or extra (a directory arriving with a bundle).
 func (db *DB) author(ctx context.Context, replica string, dirs ...*KeyDirectory) (Author, bool) {

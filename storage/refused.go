@@ -206,6 +206,49 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 	return found, relayed, nil
 }
 
+// SetAsideRevoked sets aside the ops of council this device holds that
+// another device wrote after the municipality revoked it (as the held key
+// list, or dir, a list arriving with the hub's file, says): a colleague's
+// unsent changes taken by stick before the revocation became known. The
+// hub refuses them, and every file carrying them whole (a lost laptop is
+// stopped, its colleagues are not): set aside, this device's files are
+// taken again, and they are listed as refused changes of another device.
+func (db *DB) SetAsideRevoked(ctx context.Context, council string, dir *KeyDirectory) ([]Refused, error) {
+	devs, err := list(ctx, db.sql(), func(s scanner) (string, error) {
+		var d string
+		return d, s.Scan(&d)
+	}, "SELECT DISTINCT device FROM changes WHERE council_id = ? AND device <> ?", council, db.self())
+	if err != nil {
+		return nil, err
+	}
+	held, _, err := db.KeyDirectory(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []Refused
+	for _, d := range devs {
+		a, ok := db.author(ctx, d, &held, dir)
+		if !ok || a.Revoked.IsZero() && a.RevokedSeq == 0 {
+			continue
+		}
+		ops, err := list(ctx, db.sql(), scanChange, "SELECT "+changeCols+" FROM changes WHERE council_id = ? AND device = ? ORDER BY seq", council, d)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range ops {
+			if !a.WrotePastRevocation(c) {
+				continue
+			}
+			r := Refused{Change: c, Reason: "ændringen er fra en enhed, kommunen har spærret, og er ikke modtaget af serveren før spærringen", Code: model.Forbidden, At: db.Now()}
+			if err := db.setAside(ctx, c, r.Reason, r.Code, false); err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
 // rowMadeInBatch tells whether every op of c's row is one of c's device's ops
 // in batch: a row that device made and nobody else holds yet.
 func rowMadeInBatch(ctx context.Context, tx *sql.Tx, c Change, batch []Change) (bool, error) {

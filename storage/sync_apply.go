@@ -81,6 +81,9 @@ type Applied struct {
 	// aside on reading the hub's file, which refuses them: carried on,
 	// every file this device writes would be refused whole.
 	Relayed []Refused
+	// Revoked counts the ops a file carried that a device wrote after
+	// the municipality revoked it: left out, the rest read in (exchange).
+	Revoked int
 }
 
 // ApplyHubFileReport is ApplyOpsReport for the ops of a file the hub

@@ -134,6 +134,13 @@ func (u *App) bundleFrom(path string) {
 			if relayed := relayedText(applied.Relayed); relayed != "" {
 				msg += "\n\n" + relayed
 			}
+			switch applied.Revoked {
+			case 0:
+			case 1:
+				msg += "\n\n" + lang.L("A change in the file was written by a computer the municipality has revoked, after the revocation. It is left out; the rest is read in.")
+			default:
+				msg += "\n\n" + lang.L("{{.N}} changes in the file were written by a computer the municipality has revoked, after the revocation. They are left out; the rest is read in.", map[string]any{"N": applied.Revoked})
+			}
 			dialog.ShowInformation(lang.L("Sync by file"), msg, u.win)
 		})
 	}()

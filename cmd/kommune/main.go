@@ -488,11 +488,14 @@ func bundleImport(fs *flag.FlagSet, stdout io.Writer) hubWork {
 		}
 		defer f.Close()
 		// The same door as a push, on either store.
-		h, n, err := exchange.NewClient().HubImportBundle(ctx, f, hc.store(), time.Now(), 24*time.Hour)
+		im, err := exchange.NewClient().HubImportBundleReport(ctx, f, hc.store(), time.Now(), 24*time.Hour)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%d nye ændringer af %d for %s indlæst\n", n, h.Count, h.CouncilName)
+		fmt.Fprintf(stdout, "%d nye ændringer af %d for %s indlæst\n", im.New, im.Header.Count, im.Header.CouncilName)
+		if im.Revoked > 0 {
+			fmt.Fprintf(stdout, "%d ændringer fra en spærret enhed er udeladt; resten er indlæst\n", im.Revoked)
+		}
 		return nil
 	}}
 }

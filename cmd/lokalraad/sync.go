@@ -156,14 +156,20 @@ func bundleImportCmd(_ *flag.FlagSet, stdout, _ io.Writer) dbWork {
 				return err
 			}
 			defer f.Close()
-			h, n, err := exchange.NewClient().ImportBundle(ctx, f, db)
+			h, a, err := exchange.NewClient().ImportBundleReport(ctx, f, db)
 			if errors.Is(err, model.ErrCanceled) {
 				return err // »afbrudt«, as every command says it
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			fmt.Fprintf(stdout, "%d nye ændringer af %d for %s indlæst.\n", n, h.Count, h.CouncilName)
+			fmt.Fprintf(stdout, "%d nye ændringer af %d for %s indlæst.\n", a.New, h.Count, h.CouncilName)
+			if a.Revoked > 0 {
+				fmt.Fprintf(stdout, "%d ændringer fra en enhed, kommunen har spærret, er udeladt.\n", a.Revoked)
+			}
+			if n := len(a.Relayed); n > 0 {
+				fmt.Fprintf(stdout, "%d ændringer fra andre enheder, som kommunen afviser, er lagt til side (se Filer › Afviste ændringer i programmet).\n", n)
+			}
 			return nil
 		}}
 }

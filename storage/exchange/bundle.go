@@ -620,6 +620,17 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	if err != nil {
 		return h, none, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
+	// A revoked device's ops written after its revocation are left out,
+	// not the file: a colleague who took its unsent changes by stick
+	// carries them in every file (TestAtkRevokedDevicesUnsentOpsStickCarrier).
+	past := func(c storage.Change) bool {
+		a, ok := authors[c.Device]
+		return ok && a.WrotePastRevocation(c)
+	}
+	revoked := len(fresh)
+	fresh = slices.DeleteFunc(fresh, past)
+	revoked -= len(fresh)
+	cs = slices.DeleteFunc(cs, past)
 	if err := authorizeOnLaptop(fresh, authors); err != nil {
 		return h, none, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
@@ -678,6 +689,7 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	if err != nil {
 		return h, none, fmt.Errorf("%w: %v", ErrBadBundle, err)
 	}
+	a.Revoked = revoked
 	if err := keepBundleBlobs(db, files); err != nil {
 		return h, a, err
 	}
@@ -700,6 +712,11 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 		if a.SetAside, a.Relayed, err = db.SetAsideRefusedOwn(ctx, h.Council, cs); err != nil {
 			return h, a, err
 		}
+		gone, err := db.SetAsideRevoked(ctx, h.Council, h.Keys)
+		if err != nil {
+			return h, a, err
+		}
+		a.Relayed = append(a.Relayed, gone...)
 		if len(a.SetAside) > 0 {
 			note := storage.StatusNote{Refused: storage.RefusedNote{Count: len(a.SetAside), Reason: a.SetAside[0].Reason, Bundle: true}}
 			if err := setNote(ctx, db, note); err != nil {
@@ -754,7 +771,7 @@ func newestHubFile(ctx context.Context, db *storage.DB, h BundleHeader, hubs boo
 func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author) error {
 	for _, c := range fresh {
 		a := authors[c.Device]
-		if a.RevokedSeq > 0 && c.Seq > a.RevokedSeq || a.RevokedSeq == 0 && !a.Revoked.IsZero() && c.HLC>>16 > a.Revoked.UnixMilli() {
+		if a.WrotePastRevocation(c) {
 			return fmt.Errorf("%w: ændringen %s er fra en enhed, kommunen har spærret, og er skrevet efter spærringen", ErrForbidden, c.ID())
 		}
 		if a.Staff {
@@ -781,71 +798,99 @@ func authorizeOnLaptop(fresh []storage.Change, authors map[string]storage.Author
 // live attachment row of the bundle's council names it (keepHubBlobs); a
 // store that keeps none leaves them on the laptops.
 func (cl *Client) HubImportBundle(ctx context.Context, r io.Reader, db HubStore, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
-	h, n, err := cl.hubImportBundle(ctx, r, db, now, maxAhead)
-	return h, n, stopped(ctx, err)
+	im, err := cl.HubImportBundleReport(ctx, r, db, now, maxAhead)
+	return im.Header, im.New, err
 }
 
-func (cl *Client) hubImportBundle(ctx context.Context, r io.Reader, db HubStore, now time.Time, maxAhead time.Duration) (BundleHeader, int, error) {
+// HubImported is what a bundle brought the hub: its header, how many ops
+// were new, and how many of those a revoked device wrote, left out.
+type HubImported struct {
+	Header  BundleHeader
+	New     int
+	Revoked int
+}
+
+// HubImportBundleReport is HubImportBundle, also saying how many ops of a
+// revoked device the file carried: those are left out, and the rest is
+// taken (a colleague who took the device's unsent changes by stick before
+// it was revoked carries them in every file).
+func (cl *Client) HubImportBundleReport(ctx context.Context, r io.Reader, db HubStore, now time.Time, maxAhead time.Duration) (HubImported, error) {
+	var im HubImported
+	var err error
+	im.Header, im.New, im.Revoked, err = cl.hubImportBundle(ctx, r, db, now, maxAhead)
+	return im, stopped(ctx, err)
+}
+
+func (cl *Client) hubImportBundle(ctx context.Context, r io.Reader, db HubStore, now time.Time, maxAhead time.Duration) (BundleHeader, int, int, error) {
 	h, cs, files, _, err := cl.readBundle(r)
 	if err != nil {
-		return h, 0, err
+		return h, 0, 0, err
 	}
 	council, err := db.HubCouncil(ctx, h.Council)
 	if err != nil {
-		return h, 0, fmt.Errorf("%w: rådet %s findes ikke på serveren", ErrForeignBundle, h.Council)
+		return h, 0, 0, fmt.Errorf("%w: rådet %s findes ikke på serveren", ErrForeignBundle, h.Council)
 	}
 	fresh, _, err := db.VerifyOps(ctx, cs, nil)
 	if err != nil {
-		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+		return h, 0, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	// The same bound on one op as a push has: a bundle is no way round it.
 	if err := checkOpSizes(fresh, cl.MaxOp); err != nil {
-		return h, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+		return h, 0, 0, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	// Who may write what is asked of the ops new here: a device revoked
-	// since keeps the ops the hub took from it before, in every bundle.
+	// since keeps the ops the hub took from it before, in every bundle;
+	// its new ones are left out, and the rest of the file is taken.
 	byAuthor := map[string][]storage.Change{}
 	for _, c := range fresh {
 		byAuthor[c.Device] = append(byAuthor[c.Device], c)
 	}
-	for author, ops := range byAuthor {
+	revoked := 0
+	for _, author := range slices.Sorted(maps.Keys(byAuthor)) {
+		ops := byAuthor[author]
 		d, err := db.DeviceByReplica(ctx, author)
 		if err != nil {
-			return h, 0, fmt.Errorf("%w: ændringer fra en ukendt enhed (%s)", ErrForbidden, author)
+			return h, 0, 0, fmt.Errorf("%w: ændringer fra en ukendt enhed (%s)", ErrForbidden, author)
 		}
 		if !d.Revoked.IsZero() {
-			return h, 0, fmt.Errorf("%w: ændringer fra en spærret enhed (%s)", ErrForbidden, d.Label)
+			revoked += len(ops)
+			isNew := make(map[string]bool, len(ops))
+			for _, c := range ops {
+				isNew[c.ID()] = true
+			}
+			cs = slices.DeleteFunc(cs, func(c storage.Change) bool { return isNew[c.ID()] })
+			continue
 		}
 		if err := Authorize(d, ops, true, now, maxAhead); err != nil {
-			return h, 0, err
+			return h, 0, 0, err
 		}
 		if !d.Staff {
 			if err := refuseLegacyBase(ops); err != nil {
-				return h, 0, err
+				return h, 0, 0, err
 			}
 		}
 		if err := AuthorizeAnswers(ctx, db, d, ops); err != nil {
-			return h, 0, err
+			return h, 0, 0, err
 		}
 	}
 	if err := AuthorizeStatus(ctx, db, cs, registryStaff(ctx, db)); err != nil { // rules.go
-		return h, 0, err
+		return h, 0, 0, err
 	}
 	// The council's files stay within the bound uploads keep, before
 	// anything is stored: a bundle refused for its files leaves no op in.
 	if bs, ok := db.(BlobStore); ok && len(files) > 0 {
 		if err := cl.checkBundleQuota(ctx, bs, council, files); err != nil {
-			return h, 0, err
+			return h, 0, 0, err
 		}
 	}
 	n, err := db.HubApply(ctx, cs)
 	if err != nil {
-		return h, n, err
+		return h, n, revoked, err
 	}
 	if bs, ok := db.(BlobStore); ok {
-		return h, n, keepHubBlobs(ctx, bs, h.Council, files)
+		return h, n, revoked, keepHubBlobs(ctx, bs, h.Council, files)
 	}
-	return h, n, nil
+	return h, n, revoked, nil
 }
 
 // checkBundleQuota refuses a bundle whose files the hub lacks would take
