@@ -603,6 +603,7 @@ func (c *rowCtx) requiredMoney(field string) int64 {
 
 func (c *rowCtx) amount(field string, need bool) int64 {
 	s := c.text(field)
+	computed := false // s is a formula's value the file did not keep
 	if s == "" {
 		n := len(c.msgs)
 		v, ok := c.formula(field)
@@ -612,21 +613,32 @@ func (c *rowCtx) amount(field string, need bool) int64 {
 		if !ok || v == "" {
 			return 0
 		}
-		s = v
+		s, computed = v, true
 	}
 	// A number cell's raw value is a plain number ("12500.5"). Text such as
-	// "12.500", "1.2345" or "1e3" could be either, and only then is the
-	// cell's type asked for (which is slow): typed as text, it is read the
-	// Danish way, never rounded.
-	if plainDecimal(s) || !c.isText(field) {
+	// "12.500", "12.5", "1.2345" or "1e3" could be either, and only then is
+	// the cell's type asked for (which is slow): typed as text, it is read
+	// the Danish way, never rounded.
+	number := plainDecimal(s) && (!strings.Contains(s, ".") || computed) || !c.isText(field)
+	if number {
 		if v, err := strconv.ParseFloat(s, 64); err == nil && !math.IsNaN(v) && math.Abs(v) < 1e13 {
 			return int64(math.Round(v * 100))
 		}
 	}
-	v, err := parseAmount(s)
+	v, point, err := parseAmount(s)
 	if err != nil {
 		c.fail(field, "»{{.Value}}« is not an amount; type e.g. 12.500,50", "Value", clip(s))
 		return 0
+	}
+	if point {
+		// Text such as »12.5« or »1,234.50« most likely came from a
+		// spreadsheet in English: read so, and said, for the treasurer to
+		// check (in Danish a dot groups thousands).
+		ref, _ := c.cellRef(field)
+		t := say("the cell {{.Cell}} holds the text »{{.Value}}«, read with a point as the decimal point: {{.Amount}}; check the amount",
+			"Cell", ref, "Value", clip(s), "Amount", model.Kroner(v))
+		t.Head = c.rd.head[field]
+		c.rd.note(c.row, t)
 	}
 	return v
 }
@@ -701,8 +713,9 @@ func digits(s string) bool {
 
 // parseAmount reads an amount typed as text, the Danish way ("12.500,50",
 // "12.500 kr.", "12.500,-") and, where it cannot be Danish, the English way
-// ("12,500.50", "12.50").
-func parseAmount(s string) (int64, error) {
+// ("12,500.50", "12.50", "12.5"); point tells that a dot was read as the
+// decimal point.
+func parseAmount(s string) (v int64, point bool, err error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	s = strings.TrimSuffix(s, ",-")
 	s = strings.TrimSuffix(s, ",–")
@@ -716,11 +729,14 @@ func parseAmount(s string) (int64, error) {
 		// 12,500.50
 		s = strings.ReplaceAll(s, ",", "")
 		s = s[:strings.LastIndexByte(s, '.')] + "," + s[strings.LastIndexByte(s, '.')+1:]
+		point = true
 	case dot >= 0 && comma < 0 && strings.Count(s, ".") == 1 && len(s)-dot-1 <= 2 && len(s)-dot-1 > 0:
 		// 12.50 is a decimal point; 12.500 is a thousands separator.
 		s = s[:dot] + "," + s[dot+1:]
+		point = true
 	}
-	return model.ParseKroner(s)
+	v, err = model.ParseKroner(s)
+	return v, point && err == nil, err
 }
 
 // integer reads a whole number; "3.", "3,0" and "45 %" are allowed.
