@@ -226,8 +226,10 @@ func (b *ballotEntry) refresh() {
 			mine++
 		}
 	}
-	b.count.SetText(lang.L("Counter {{.N}} has entered {{.Mine}} ballots. In all: {{.Turnout}} ballots counted, {{.Valid}} valid, {{.Invalid}} invalid, {{.Diffs}} numbers where the counters differ.",
-		map[string]any{"N": me, "Mine": mine, "Turnout": t.Turnout, "Valid": len(t.Valid), "Invalid": len(t.Invalid), "Diffs": len(t.Differences)}))
+	b.count.SetText(lang.L("Counter {{.N}} has entered {{.Ballots}}. In all: {{.Turnout}} counted, {{.Valid}}, {{.Invalid}}, {{.Diffs}}.",
+		map[string]any{"N": me, "Ballots": countOf(mine, "1 ballot", "%d ballots"), "Turnout": countOf(t.Turnout, "1 ballot", "%d ballots"),
+			"Valid": countOf(len(t.Valid), "1 valid", "%d valid"), "Invalid": countOf(len(t.Invalid), "1 invalid", "%d invalid"),
+			"Diffs": countOf(len(t.Differences), "1 number where the counters differ", "%d numbers where the counters differ")}))
 
 	switch {
 	case b.s.readOnly():
