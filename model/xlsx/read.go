@@ -596,8 +596,8 @@ func (c *rowCtx) money(field string) int64 {
 // fails the row (required), and so does a formula that gives nothing,
 // such as one that refers to its own cell (=B2 in B2), which the
 // spreadsheet library computes as empty rather than as an error.
-func (c *rowCtx) requiredMoney(field string) int64 {
-	c.required(field)
+func (c *rowCtx) requiredMoney(field, missing string) int64 {
+	c.required(field, missing)
 	return c.amount(field, true)
 }
 
@@ -643,14 +643,14 @@ func (c *rowCtx) amount(field string, need bool) int64 {
 	return v
 }
 
-// required fails the row when field is empty: an amount left out is not
-// 0 kr.
-func (c *rowCtx) required(field string) {
+// required fails the row when field is empty, saying missing: an amount
+// left out is not 0 kr.
+func (c *rowCtx) required(field, missing string) {
 	if _, ok := c.rd.cols[field]; !ok {
 		return
 	}
 	if c.text(field) == "" && !c.hasFormula(field) {
-		c.fail(field, "is missing; type 0 if the wish costs nothing")
+		c.fail(field, missing)
 	}
 }
 
@@ -886,7 +886,7 @@ func (rd *reader) wish(c *rowCtx) {
 	w.Title = c.text(fTitle)
 	w.Category = c.text(fCategory)
 	w.Justification = c.text(fJustification)
-	w.Estimate = c.requiredMoney(fEstimate)
+	w.Estimate = c.requiredMoney(fEstimate, "is missing; type 0 if the wish costs nothing")
 	w.Status = choice(c, fStatus, indexes().wishStatus, model.WishDraft, model.WishStatuses)
 	w.Answer = choice(c, fAnswer, indexes().answer, model.AnswerNone, model.Answers)
 	w.AnswerText = c.text(fAnswerText)

@@ -63,6 +63,7 @@ var danish = map[string]string{
 	// The cells.
 	"the formula gives no amount (does it refer to its own cell?); correct the formula or type the amount": "formlen giver intet beløb (henviser den til sin egen celle?); ret formlen, eller skriv beløbet",
 	"»{{.Value}}« is not an amount; type e.g. 12.500,50":                                                   "»{{.Value}}« er ikke et beløb; skriv fx 12.500,50",
+	"is missing; type 0 if the proposal costs nothing":                                                     "mangler; skriv 0, hvis forslaget ikke koster noget",
 	"is missing; type 0 if the wish costs nothing":                                                         "mangler; skriv 0, hvis ønsket ikke koster noget",
 	"the formula ={{.Formula}} could not be computed; open the file in Excel, save it and try again":       "formlen ={{.Formula}} kunne ikke regnes ud; åbn filen i Excel, gem den og prøv igen",
 	"»{{.Value}}« is not a whole number":                                                                   "»{{.Value}}« er ikke et helt tal",
