@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"lokalraad/model"
 )
 
@@ -40,5 +42,31 @@ func TestBallotCountSingularAndPlural(t *testing.T) {
 	waitCount(t, s)
 	if shown := texts(s.result.body); !strings.Contains(shown, "2 ballots handed in") {
 		t.Errorf("result:\n%s", shown)
+	}
+}
+
+// Opening the vote while proposals are still »modtaget« or »vurderes«
+// says in the question that they will not be on the ballot (the command
+// line says the same); with all reviewed, the question says nothing of it.
+func TestOpenVoteNamesProposalsOffTheBallot(t *testing.T) {
+	u, db, council := withCouncil(t)
+	r := pbRound(t, db, council, model.PhaseReview)
+	for i, st := range []model.ProposalStatus{model.ProposalReceived, model.ProposalReviewing} {
+		p := model.PBProposal{CouncilID: council, RoundID: r.ID, Number: 6 + i, Title: "Sent forslag", Cost: 1000_00, Status: st}
+		ok(t, db.SavePBProposal(t.Context(), model.PBProposal{}, &p))
+	}
+	s := openPB(t, u, r.ID, 0)
+	s.onOpenVoting()
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(texts(top), "2 forslag har stadig status »modtaget« eller »vurderes« og kommer ikke på stemmesedlen.") {
+		t.Fatalf("the question does not name the proposals off the ballot: %v", top)
+	}
+	test.Tap(overlayButton(t, u, "Nej"))
+
+	r2 := pbRound(t, db, council, model.PhaseReview)
+	s = openPB(t, u, r2.ID, 0)
+	s.onOpenVoting()
+	if top := u.win.Canvas().Overlays().Top(); top == nil || strings.Contains(texts(top), "stadig status") {
+		t.Errorf("a round with every proposal reviewed: %v", top)
 	}
 }
