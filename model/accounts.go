@@ -104,6 +104,23 @@ func (a *AccountsYear) Validate() error {
 	return errors.Join(errs...)
 }
 
+// CheckApproved refuses an approval dated after today (both read as days
+// in Copenhagen): the accounts are approved at a generalforsamling that has
+// been held, and a date to come would lock the year's lines at once.
+func (a *AccountsYear) CheckApproved(today time.Time) error {
+	if a.Approved.IsZero() {
+		return nil
+	}
+	ay, am, ad := a.Approved.In(Copenhagen).Date()
+	ty, tm, td := today.In(Copenhagen).Date()
+	if time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC).After(time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC)) {
+		return &FieldError{Table: "accounts_years", Field: "approved",
+			Key: "The date the accounts were approved cannot be in the future",
+			Da:  "datoen, regnskabet blev godkendt, kan ikke ligge i fremtiden"}
+	}
+	return nil
+}
+
 // IsWage tells whether the line pays wages: marked so, or in the wage
 // category.
 func (e AccountEntry) IsWage() bool {

@@ -89,3 +89,23 @@ func TestAccountEntryValidate(t *testing.T) {
 		t.Errorf("an overdraft is refused: %v", err)
 	}
 }
+
+// An approval is dated today or before: the day counts in Copenhagen.
+func TestAccountsYearCheckApproved(t *testing.T) {
+	today := time.Date(2026, 12, 5, 23, 30, 0, 0, Copenhagen)
+	for _, c := range []struct {
+		approved time.Time
+		ok       bool
+	}{
+		{time.Time{}, true},
+		{time.Date(2026, 12, 5, 0, 0, 0, 0, Copenhagen), true},
+		{time.Date(2026, 3, 12, 0, 0, 0, 0, Copenhagen), true},
+		{time.Date(2026, 12, 6, 0, 0, 0, 0, Copenhagen), false},
+		{time.Date(2027, 3, 12, 0, 0, 0, 0, Copenhagen), false},
+	} {
+		a := AccountsYear{Year: 2026, Approved: c.approved}
+		if err := a.CheckApproved(today); (err == nil) != c.ok {
+			t.Errorf("approved %v: %v", c.approved, err)
+		}
+	}
+}

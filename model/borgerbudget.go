@@ -415,6 +415,30 @@ func FormatNumbers(ns []int) string {
 	return strings.Join(parts, " ")
 }
 
+// NotReviewed counts the proposals still received or under review
+// (modtaget, vurderes): opening the vote leaves them off the ballot.
+func NotReviewed(proposals []PBProposal) int {
+	n := 0
+	for _, p := range proposals {
+		if p.Status == ProposalReceived || p.Status == ProposalReviewing {
+			n++
+		}
+	}
+	return n
+}
+
+// NotReviewedNote says, in Danish, that n proposals still received or
+// under review will not be on the ballot; "" for none.
+func NotReviewedNote(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "1 forslag har stadig status »modtaget« eller »vurderes« og kommer ikke på stemmesedlen."
+	}
+	return strconv.Itoa(n) + " forslag har stadig status »modtaget« eller »vurderes« og kommer ikke på stemmesedlen."
+}
+
 // OnBallot lists the proposals up for vote (til_afstemning), by number.
 func OnBallot(proposals []PBProposal) []PBProposal {
 	var out []PBProposal

@@ -303,6 +303,13 @@ func (s *accountsScreen) saveYear() {
 	}
 	if d, err := model.ParseDate(s.approved.Text); err == nil {
 		y.Approved = d
+		// A date to come is refused as typed (one stored already, or come
+		// by sync, stays): it would lock the year at once.
+		if !d.Equal(s.y.Approved) {
+			if err := y.CheckApproved(s.u.today()); err != nil {
+				errs = append(errs, errText(err))
+			}
+		}
 	} else {
 		errs = append(errs, errText(err))
 	}

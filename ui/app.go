@@ -29,6 +29,7 @@ package ui
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -171,7 +172,7 @@ func newApp(a fyne.App, db *storage.DB, later bool) *App {
 	u.win.Resize(windowSize(a.Preferences())) // the last session's, or one that fits a laptop
 	u.win.SetOnClosed(u.end)                  // closing never loses typed text
 	// The close button quits like Ctrl+Q: see Quit.
-	u.win.SetCloseIntercept(u.Quit)
+	u.win.SetCloseIntercept(u.quitAsked)
 	escapeDismisses(u.win.Canvas())
 	u.sync = newSyncer(u)
 	u.win.SetMainMenu(u.mainMenu())
@@ -213,11 +214,42 @@ func (u *App) Quit() {
 	u.quitApp()
 }
 
+// quitAsked is Quit for the user's own Ctrl+Q, Filer › Afslut and close
+// button: a paper ballot typed that cannot be stored as it is (its number
+// or marks refused) is said first, with the choice of going back to it;
+// a ballot that can be stored is stored by end. A signal quits at once.
+func (u *App) quitAsked() {
+	var why string
+	var b *ballotEntry
+	if u.borgerbudget != nil && u.borgerbudget.entry != nil {
+		b = u.borgerbudget.entry
+		why = b.refusal()
+	}
+	if why == "" {
+		u.Quit()
+		return
+	}
+	msg := lang.L("Ballot no. {{.N}} is typed but not saved: {{.Why}}", map[string]any{"N": strings.TrimSpace(b.number.Text), "Why": why})
+	d := dialog.NewConfirm(lang.L("Not saved"), msg, func(quit bool) {
+		if quit {
+			u.Quit()
+			return
+		}
+		u.win.Canvas().Focus(b.marks)
+	}, u.win)
+	d.SetConfirmText(lang.L("Quit without saving it"))
+	d.SetDismissText(lang.L("Back to the ballot"))
+	u.showFitted(d, msg)
+}
+
 // end saves pending edits and stops background work, once: the first of
 // Quit, the window's close and ShowAndRun's return. Background work that
 // reports afterwards is dropped (u.do).
 func (u *App) end() {
 	u.endOnce.Do(func() {
+		if u.borgerbudget != nil && u.borgerbudget.entry != nil {
+			u.borgerbudget.entry.saveTyped() // a paper ballot typed without Enter
+		}
 		u.saver.flush()
 		u.keepWindowSize()
 		u.ended.Store(true)
@@ -440,7 +472,7 @@ func (u *App) mainMenu() *fyne.MainMenu {
 	newMeeting.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	search := fyne.NewMenuItem(lang.L("Search"), u.onSearchShortcut)
 	search.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
-	quit := fyne.NewMenuItem(lang.L("Quit"), u.Quit)
+	quit := fyne.NewMenuItem(lang.L("Quit"), u.quitAsked)
 	quit.IsQuit = true
 	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 	export := fyne.NewMenuItem(lang.L("Print / export…"), u.onPrintShortcut)

@@ -337,12 +337,22 @@ func (s *pbScreen) phaseRow(r model.PBRound) fyne.CanvasObject {
 }
 
 // onOpenVoting asks, then opens the vote: the rules become fixed.
+// Proposals still received or under review are named: they will not be
+// on the ballot (the command line says the same).
 func (s *pbScreen) onOpenVoting() {
 	s.u.saver.flush()
-	s.u.confirm(lang.L("Open the vote"),
-		lang.L("Open the vote on «{{.Title}}»? The rules (pot, ballot, blank ballots, counting method, who may vote, tie rule) become fixed and cannot be changed afterwards.",
-			map[string]any{"Title": s.round.Title}),
-		func() { s.setPhase(model.PhaseVoting) })
+	q := lang.L("Open the vote on «{{.Title}}»? The rules (pot, ballot, blank ballots, counting method, who may vote, tie rule) become fixed and cannot be changed afterwards.",
+		map[string]any{"Title": s.round.Title})
+	ps, err := s.u.db.PBProposals(s.u.ctx, s.round.ID)
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	if n := model.NotReviewed(ps); n > 0 {
+		q += "\n\n" + countOf(n, "1 proposal still has the status »received« or »under review« and will not be on the ballot.",
+			"%d proposals still have the status »received« or »under review« and will not be on the ballot.")
+	}
+	s.u.confirm(lang.L("Open the vote"), q, func() { s.setPhase(model.PhaseVoting) })
 }
 
 // onPublish asks, then closes the vote: no more ballots can be entered.

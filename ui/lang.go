@@ -288,6 +288,10 @@ func oneErr(err error) string {
 		return lang.L("The database is damaged; restore the newest good backup.")
 	case errors.Is(err, storage.ErrNotDatabase):
 		return lang.L("The file is not a Lokalråd database, or it is damaged.")
+	case refusedAs(err, storage.ErrAccountsApproved):
+		return lang.L("The year's accounts are approved at the annual general meeting and cannot be changed. Remove the approval first.")
+	case refusedAs(err, storage.ErrOldPlan):
+		return lang.L("The development plan of a year gone by cannot be changed. Make this year's plan as a copy.")
 	case errors.Is(err, storage.ErrLocked):
 		return lang.L("The minutes are approved and locked. Reopen them to make changes.")
 	}
@@ -314,6 +318,13 @@ func oneErr(err error) string {
 		}
 	}
 	return err.Error()
+}
+
+// refusedAs tells whether err is storage's refusal sentinel itself (a
+// local edit refused), said as a sentence of the catalogue; a refusal
+// that names the row and the year (a sync's, yearlock.go) keeps its text.
+func refusedAs(err, sentinel error) bool {
+	return errors.Is(err, sentinel) && err.Error() == sentinel.Error()
 }
 
 // enrolAgain are the catalogue keys of the errors after which this

@@ -226,8 +226,10 @@ func (b *ballotEntry) refresh() {
 			mine++
 		}
 	}
-	b.count.SetText(lang.L("Counter {{.N}} has entered {{.Mine}} ballots. In all: {{.Turnout}} ballots counted, {{.Valid}} valid, {{.Invalid}} invalid, {{.Diffs}} numbers where the counters differ.",
-		map[string]any{"N": me, "Mine": mine, "Turnout": t.Turnout, "Valid": len(t.Valid), "Invalid": len(t.Invalid), "Diffs": len(t.Differences)}))
+	b.count.SetText(lang.L("Counter {{.N}} has entered {{.Ballots}}. In all: {{.Turnout}} counted, {{.Valid}}, {{.Invalid}}, {{.Diffs}}.",
+		map[string]any{"N": me, "Ballots": countOf(mine, "1 ballot", "%d ballots"), "Turnout": countOf(t.Turnout, "1 ballot", "%d ballots"),
+			"Valid": countOf(len(t.Valid), "1 valid", "%d valid"), "Invalid": countOf(len(t.Invalid), "1 invalid", "%d invalid"),
+			"Diffs": countOf(len(t.Differences), "1 number where the counters differ", "%d numbers where the counters differ")}))
 
 	switch {
 	case b.s.readOnly():
@@ -336,6 +338,54 @@ func (b *ballotEntry) onSave() {
 	b.marks.SetText("")
 	b.number.SetText(strconv.Itoa(b.nextNumber()))
 	b.focus()
+}
+
+// typed tells whether a ballot is typed and not stored: marks typed for a
+// new ballot (the number alone is the one offered), or a correction's
+// marks changed. Enter stores it; quitting stores it too (saveTyped).
+func (b *ballotEntry) typed() bool {
+	if b.number == nil || b.marks == nil || !b.open() {
+		return false
+	}
+	if b.editing != nil {
+		return strings.TrimSpace(b.marks.Text) != model.FormatMarks(b.editing.Marks, b.s.round.BallotKind == model.PBPoints)
+	}
+	return strings.TrimSpace(b.marks.Text) != ""
+}
+
+// refusal is why the ballot typed cannot be stored as it is, "" when it
+// can (or none is typed): what onSave would refuse.
+func (b *ballotEntry) refusal() string {
+	if !b.typed() {
+		return ""
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(b.number.Text))
+	if err != nil || n < 1 || n > model.MaxPBNumber {
+		return lang.L("Type the number printed on the ballot.")
+	}
+	if _, err := model.ParseMarks(b.marks.Text, b.s.round.BallotKind == model.PBPoints); err != nil {
+		return errText(err)
+	}
+	var editing string
+	if b.editing != nil {
+		editing = b.editing.ID
+	}
+	for _, x := range b.ballots {
+		if x.Number == n && x.Entry == b.entryNo() && x.ID != editing {
+			return lang.L("No. {{.N}} is already entered by this counter ({{.Marks}}). Choose it in the list below to correct it.",
+				map[string]any{"N": n, "Marks": model.FormatMarks(x.Marks, b.s.round.BallotKind == model.PBPoints)})
+		}
+	}
+	return ""
+}
+
+// saveTyped stores the ballot typed but not yet entered with Enter, when
+// it can be stored: the app quits (App.end), and closing never loses what
+// was typed.
+func (b *ballotEntry) saveTyped() {
+	if b.typed() && b.refusal() == "" {
+		b.onSave()
+	}
 }
 
 // typedAlready tells, and says, that this counter has entered ballot n

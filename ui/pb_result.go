@@ -185,7 +185,7 @@ func (v *resultView) render(err error) {
 		add(para(lang.L("Pot {{.Pot}}; the winners cost {{.Cost}}; left {{.Left}}",
 			map[string]any{"Pot": model.Kroner(r.Pot), "Cost": model.Kroner(res.Cost), "Left": model.Kroner(res.Left)})))
 	}
-	turnout := lang.L("{{.N}} ballots handed in.", map[string]any{"N": res.Tally.Turnout})
+	turnout := countOf(res.Tally.Turnout, "1 ballot handed in.", "%d ballots handed in.")
 	if pct := model.TurnoutPercent(res.Tally.Turnout, r.Population); pct != "" {
 		turnout += " " + lang.L("Turnout {{.Pct}} of {{.Pop}} inhabitants.", map[string]any{"Pct": pct, "Pop": model.KronerNumber(int64(r.Population) * 100)})
 	}
@@ -205,7 +205,8 @@ func (v *resultView) render(err error) {
 			if name == "" {
 				name = lang.L("(no place given)")
 			}
-			add(para(lang.L("{{.Place}}: {{.Ballots}} ballots, {{.Valid}} valid", map[string]any{"Place": name, "Ballots": pl.Ballots, "Valid": pl.Valid})))
+			add(para(lang.L("{{.Place}}: {{.Ballots}}, {{.Valid}}", map[string]any{"Place": name,
+				"Ballots": countOf(pl.Ballots, "1 ballot", "%d ballots"), "Valid": countOf(pl.Valid, "1 valid", "%d valid")})))
 		}
 	}
 	if len(res.Outcome.Steps) > 0 {
@@ -546,7 +547,7 @@ func (pp *proposalsPane) readWorkbook(rc io.ReadCloser, name string) {
 // the workbook is corrected; else Import stores every proposal read.
 func (pp *proposalsPane) preview(ps []model.PBProposal, problems []string) {
 	u, r := pp.s.u, pp.s.round
-	summary := widget.NewLabel(lang.L("Ready to import: {{.N}} proposals.", map[string]any{"N": len(ps)}))
+	summary := widget.NewLabel(countOf(len(ps), "Ready to import: 1 proposal.", "Ready to import: %d proposals."))
 	summary.Wrapping = fyne.TextWrapWord
 	var titles []string
 	for _, p := range ps {
@@ -561,7 +562,8 @@ func (pp *proposalsPane) preview(ps []model.PBProposal, problems []string) {
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(titles[i]) })
 	title := lang.L("Import proposals from a workbook")
 	if len(problems) > 0 {
-		l := widget.NewLabel(lang.L("{{.N}} rows have problems, so nothing is imported. Correct them in the workbook and import it again:", map[string]any{"N": len(problems)}) +
+		l := widget.NewLabel(countOf(len(problems), "1 row has a problem, so nothing is imported. Correct it in the workbook and import it again:",
+			"%d rows have problems, so nothing is imported. Correct them in the workbook and import it again:") +
 			"\n" + strings.Join(problems, "\n"))
 		l.Wrapping = fyne.TextWrapWord
 		l.Importance = widget.DangerImportance
@@ -583,7 +585,7 @@ func (pp *proposalsPane) preview(ps []model.PBProposal, problems []string) {
 			return
 		}
 		pp.pane.refreshList()
-		dialog.ShowInformation(title, lang.L("{{.N}} proposals imported.", map[string]any{"N": len(ps)}), u.win)
+		dialog.ShowInformation(title, countOf(len(ps), "1 proposal imported.", "%d proposals imported."), u.win)
 	}, u.win)
 	d.Resize(fyne.NewSize(640, 520))
 	d.Show()

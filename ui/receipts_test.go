@@ -108,6 +108,7 @@ func TestReceiptOnAccountsScreen(t *testing.T) {
 	// Approved: the open line's receipts are shown without add or remove,
 	// and the store refuses a receipt in Danish all the same.
 	s.bilag.attach("Kvittering Brugsen.pdf", strings.NewReader("%PDF-1.4 kvittering"))
+	u.now = func() time.Time { return time.Date(2027, 4, 1, 12, 0, 0, 0, model.Copenhagen) } // the generalforsamling has been held
 	retype(s.approved, "25.03.2027")
 	u.saver.flush()
 	p.close()

@@ -281,6 +281,7 @@ func TestAccountsScreen(t *testing.T) {
 	}
 
 	// Approved: the lines are locked.
+	u.now = func() time.Time { return time.Date(2027, 4, 1, 12, 0, 0, 0, model.Copenhagen) } // the generalforsamling has been held
 	retype(s.approved, "25.03.2027")
 	u.saver.flush()
 	if y := noerr.Get(db.AccountsYear(t.Context(), council, 2026))(t); y.Approved.IsZero() {

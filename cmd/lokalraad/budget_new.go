@@ -259,9 +259,22 @@ func runBudgetPhase(ctx context.Context, args []string, stdout, stderr io.Writer
 	defer db.Close()
 	loaded := r
 	r.Phase = model.PBPhase(*phase)
+	// Opening the vote leaves proposals not yet reviewed off the ballot:
+	// said, as the screen's question says it.
+	notReviewed := 0
+	if r.Phase == model.PhaseVoting && loaded.Phase != model.PhaseVoting {
+		ps, err := db.PBProposals(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		notReviewed = model.NotReviewed(ps)
+	}
 	if err := db.SavePBRound(ctx, loaded, &r); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, r.Phase.Label(model.Danish))
+	if note := model.NotReviewedNote(notReviewed); note != "" {
+		fmt.Fprintln(stdout, "Bemærk: "+note)
+	}
 	return nil
 }

@@ -462,11 +462,12 @@ func (rd *reader) pbProposal(c *rowCtx) {
 		Text:            c.text(fDescription),
 		ProposerName:    c.text(fProposer),
 		ProposerContact: c.text(fProposerMail),
-		Cost:            c.money(fCost),
-		Category:        c.text(fCategory),
-		Place:           c.text(fPlace),
-		Status:          choice(c, fStatus, indexes().proposalStatus, model.ProposalReceived, model.ProposalStatuses),
-		Reason:          c.text(fReason),
+		// An empty price is not 0 kr., as an empty amount of a wish.
+		Cost:     c.requiredMoney(fCost, "is missing; type 0 if the proposal costs nothing"),
+		Category: c.text(fCategory),
+		Place:    c.text(fPlace),
+		Status:   choice(c, fStatus, indexes().proposalStatus, model.ProposalReceived, model.ProposalStatuses),
+		Reason:   c.text(fReason),
 	}
 	if n, ok := c.integer(fNumber); ok {
 		if n < 1 || n > model.MaxPBNumber {

@@ -227,3 +227,26 @@ func TestReadPBProposalsRefusesOtherFiles(t *testing.T) {
 		t.Errorf("the wishes template: %v", err)
 	}
 }
+
+// An empty price in a proposals workbook is refused as an empty amount in
+// the council's workbook is, never read as 0 kr.; 0 typed is 0 kr.
+func TestReadPBProposalsRefusesEmptyPrice(t *testing.T) {
+	ps, problems, err := xlsx.ReadPBProposals(bytes.NewReader(book(t, map[string][][]any{
+		"Forslag": {{"Nummer", "Titel", "Pris"}, {1, "Bænke", nil}, {2, "Lys", 0}, {3, "Sti", ""}},
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || ps[0].Title != "Lys" || ps[0].Cost != 0 {
+		t.Errorf("proposals %+v", ps)
+	}
+	var msgs []string
+	for _, p := range problems {
+		msgs = append(msgs, p.String())
+	}
+	got := strings.Join(msgs, "\n")
+	if len(problems) != 2 || !strings.Contains(got, "Forslag, række 2: Pris: mangler; skriv 0, hvis forslaget ikke koster noget") ||
+		!strings.Contains(got, "Forslag, række 4: Pris: mangler") {
+		t.Errorf("problems:\n%s", got)
+	}
+}

@@ -596,13 +596,14 @@ func (c *rowCtx) money(field string) int64 {
 // fails the row (required), and so does a formula that gives nothing,
 // such as one that refers to its own cell (=B2 in B2), which the
 // spreadsheet library computes as empty rather than as an error.
-func (c *rowCtx) requiredMoney(field string) int64 {
-	c.required(field)
+func (c *rowCtx) requiredMoney(field, missing string) int64 {
+	c.required(field, missing)
 	return c.amount(field, true)
 }
 
 func (c *rowCtx) amount(field string, need bool) int64 {
 	s := c.text(field)
+	computed := false // s is a formula's value the file did not keep
 	if s == "" {
 		n := len(c.msgs)
 		v, ok := c.formula(field)
@@ -612,33 +613,44 @@ func (c *rowCtx) amount(field string, need bool) int64 {
 		if !ok || v == "" {
 			return 0
 		}
-		s = v
+		s, computed = v, true
 	}
 	// A number cell's raw value is a plain number ("12500.5"). Text such as
-	// "12.500", "1.2345" or "1e3" could be either, and only then is the
-	// cell's type asked for (which is slow): typed as text, it is read the
-	// Danish way, never rounded.
-	if plainDecimal(s) || !c.isText(field) {
+	// "12.500", "12.5", "1.2345" or "1e3" could be either, and only then is
+	// the cell's type asked for (which is slow): typed as text, it is read
+	// the Danish way, never rounded.
+	number := plainDecimal(s) && (!strings.Contains(s, ".") || computed) || !c.isText(field)
+	if number {
 		if v, err := strconv.ParseFloat(s, 64); err == nil && !math.IsNaN(v) && math.Abs(v) < 1e13 {
 			return int64(math.Round(v * 100))
 		}
 	}
-	v, err := parseAmount(s)
+	v, point, err := parseAmount(s)
 	if err != nil {
 		c.fail(field, "»{{.Value}}« is not an amount; type e.g. 12.500,50", "Value", clip(s))
 		return 0
 	}
+	if point {
+		// Text such as »12.5« or »1,234.50« most likely came from a
+		// spreadsheet in English: read so, and said, for the treasurer to
+		// check (in Danish a dot groups thousands).
+		ref, _ := c.cellRef(field)
+		t := say("the cell {{.Cell}} holds the text »{{.Value}}«, read with a point as the decimal point: {{.Amount}}; check the amount",
+			"Cell", ref, "Value", clip(s), "Amount", model.Kroner(v))
+		t.Head = c.rd.head[field]
+		c.rd.note(c.row, t)
+	}
 	return v
 }
 
-// required fails the row when field is empty: an amount left out is not
-// 0 kr.
-func (c *rowCtx) required(field string) {
+// required fails the row when field is empty, saying missing: an amount
+// left out is not 0 kr.
+func (c *rowCtx) required(field, missing string) {
 	if _, ok := c.rd.cols[field]; !ok {
 		return
 	}
 	if c.text(field) == "" && !c.hasFormula(field) {
-		c.fail(field, "is missing; type 0 if the wish costs nothing")
+		c.fail(field, missing)
 	}
 }
 
@@ -701,8 +713,9 @@ func digits(s string) bool {
 
 // parseAmount reads an amount typed as text, the Danish way ("12.500,50",
 // "12.500 kr.", "12.500,-") and, where it cannot be Danish, the English way
-// ("12,500.50", "12.50").
-func parseAmount(s string) (int64, error) {
+// ("12,500.50", "12.50", "12.5"); point tells that a dot was read as the
+// decimal point.
+func parseAmount(s string) (v int64, point bool, err error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	s = strings.TrimSuffix(s, ",-")
 	s = strings.TrimSuffix(s, ",–")
@@ -716,11 +729,14 @@ func parseAmount(s string) (int64, error) {
 		// 12,500.50
 		s = strings.ReplaceAll(s, ",", "")
 		s = s[:strings.LastIndexByte(s, '.')] + "," + s[strings.LastIndexByte(s, '.')+1:]
+		point = true
 	case dot >= 0 && comma < 0 && strings.Count(s, ".") == 1 && len(s)-dot-1 <= 2 && len(s)-dot-1 > 0:
 		// 12.50 is a decimal point; 12.500 is a thousands separator.
 		s = s[:dot] + "," + s[dot+1:]
+		point = true
 	}
-	return model.ParseKroner(s)
+	v, err = model.ParseKroner(s)
+	return v, point && err == nil, err
 }
 
 // integer reads a whole number; "3.", "3,0" and "45 %" are allowed.
@@ -870,7 +886,7 @@ func (rd *reader) wish(c *rowCtx) {
 	w.Title = c.text(fTitle)
 	w.Category = c.text(fCategory)
 	w.Justification = c.text(fJustification)
-	w.Estimate = c.requiredMoney(fEstimate)
+	w.Estimate = c.requiredMoney(fEstimate, "is missing; type 0 if the wish costs nothing")
 	w.Status = choice(c, fStatus, indexes().wishStatus, model.WishDraft, model.WishStatuses)
 	w.Answer = choice(c, fAnswer, indexes().answer, model.AnswerNone, model.Answers)
 	w.AnswerText = c.text(fAnswerText)

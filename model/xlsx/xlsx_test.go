@@ -962,3 +962,37 @@ func TestReadSheetNamedWithTheYear(t *testing.T) {
 		t.Errorf("wishes %v projects %v members %v problems %v notes %v", imp.Wishes, imp.Projects, imp.Members, imp.Problems, imp.Notes)
 	}
 }
+
+// Text such as »12.5« or »1,234.50« in an amount is read with the dot as
+// the decimal point (an English spreadsheet's), and a note names the cell
+// and what was read, for the treasurer to check; a number cell, Danish
+// text and a dot grouping thousands get no note.
+func TestReadDecimalPointNoted(t *testing.T) {
+	b := book(t, map[string][][]any{"Budgetønsker": {
+		{"Titel", "Beløb"},
+		{"a", "12.5"},
+		{"b", "1,234.50"},
+		{"c", 12.5},
+		{"d", "12.500"},
+		{"e", "12,50"},
+	}})
+	imp := read(t, b)
+	want := map[string]int64{"a": 12_50, "b": 1234_50, "c": 12_50, "d": 12500_00, "e": 12_50}
+	for _, w := range imp.Wishes {
+		if w.Estimate != want[w.Title] {
+			t.Errorf("%s read as %d øre, want %d", w.Title, w.Estimate, want[w.Title])
+		}
+	}
+	if len(imp.Wishes) != len(want) {
+		t.Fatalf("%d wishes read; problems %v", len(imp.Wishes), imp.Problems)
+	}
+	var notes []string
+	for _, n := range imp.Notes {
+		notes = append(notes, n.String())
+	}
+	if len(notes) != 2 ||
+		!strings.Contains(notes[0], "række 2") || !strings.Contains(notes[0], "cellen B2 har teksten »12.5«, læst med punktum som decimaltegn: 12,50 kr.") ||
+		!strings.Contains(notes[1], "række 3") || !strings.Contains(notes[1], "cellen B3 har teksten »1,234.50«, læst med punktum som decimaltegn: 1.234,50 kr.") {
+		t.Errorf("notes:\n%s", strings.Join(notes, "\n"))
+	}
+}
