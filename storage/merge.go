@@ -159,6 +159,18 @@ func Saw(base string, device string, seq int64) bool {
 	return ctx.legacy == opID(device, seq)
 }
 
+// Claims is what a context (an op's base, or a delete's value) says it had
+// seen: for each device, the highest sequence number (a version vector).
+// Nil for an empty context, one of an older version (a single op) or one
+// no version writes.
+func Claims(base string) map[string]int64 {
+	ctx, ok := parseContext(base)
+	if !ok {
+		return nil
+	}
+	return ctx.vv
+}
+
 // BaseOn is the base an edit carries when its device holds exactly these
 // ops of the field: what it had seen.
 func BaseOn(ops []Change) string {

@@ -328,6 +328,21 @@ func (a Author) WrotePastRevocation(c Change) bool {
 	return a.RevokedSeq > 0 && c.Seq > a.RevokedSeq || a.RevokedSeq == 0 && !a.Revoked.IsZero() && c.HLC>>16 > a.Revoked.UnixMilli()
 }
 
+// StaffDevice tells whether replica is the municipality's (a staff
+// device or the hub), as this device knows it: the hub's registry, the
+// held key list, or dir (a list arriving with a bundle).
+func (db *DB) StaffDevice(ctx context.Context, replica string, dir *KeyDirectory) (bool, error) {
+	var held KeyDirectory
+	if !db.isHub() {
+		var err error
+		if held, _, err = db.KeyDirectory(ctx, ""); err != nil {
+			return false, err
+		}
+	}
+	a, ok := db.author(ctx, replica, &held, dir)
+	return ok && a.Staff, nil
+}
+
 // author finds the key of a replica: this device's own, the hub's registry,
 // the held directory, or extra (a directory arriving with a bundle).
 func (db *DB) author(ctx context.Context, replica string, dirs ...*KeyDirectory) (Author, bool) {

@@ -651,6 +651,37 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	if err := AuthorizeStatus(ctx, db, cs, isStaff); err != nil {
 		return h, none, err
 	}
+	// And the hub's rule on what a council device's op may say it had
+	// seen of the municipality's ops: those this device holds or the
+	// file brings (an honest colleague's file carries the council's log
+	// it held).
+	var lookErr error
+	staffKnown := map[string]bool{}
+	anyStaff := func(d string) bool {
+		if a, ok := authors[d]; ok {
+			return a.Staff
+		}
+		s, ok := staffKnown[d]
+		if !ok {
+			s, lookErr = db.StaffDevice(ctx, d, h.Keys)
+			staffKnown[d] = s
+		}
+		return s
+	}
+	inFile := map[string]int64{}
+	for _, c := range cs {
+		inFile[c.Device] = max(inFile[c.Device], c.Seq)
+	}
+	held := func(d string) (int64, error) {
+		top, err := db.HubDeviceTop(ctx, d)
+		return max(top, inFile[d]), cmp.Or(lookErr, err)
+	}
+	if err := refuseClaimsPastStaff(fresh, anyStaff, held); err != nil {
+		return h, none, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+	}
+	if lookErr != nil {
+		return h, none, lookErr
+	}
 	// An own change this device set aside stays aside when another
 	// laptop's file (or an old one of its own) carries it back: that file
 	// says nothing of what the hub took, and taking it back showed what no
@@ -842,8 +873,10 @@ func (cl *Client) hubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 	// since keeps the ops the hub took from it before, in every bundle;
 	// its new ones are left out, and the rest of the file is taken.
 	byAuthor := map[string][]storage.Change{}
+	isNew := make(map[string]bool, len(fresh))
 	for _, c := range fresh {
 		byAuthor[c.Device] = append(byAuthor[c.Device], c)
+		isNew[c.ID()] = true
 	}
 	revoked := 0
 	for _, author := range slices.Sorted(maps.Keys(byAuthor)) {
@@ -854,11 +887,8 @@ func (cl *Client) hubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 		}
 		if !d.Revoked.IsZero() {
 			revoked += len(ops)
-			isNew := make(map[string]bool, len(ops))
-			for _, c := range ops {
-				isNew[c.ID()] = true
-			}
-			cs = slices.DeleteFunc(cs, func(c storage.Change) bool { return isNew[c.ID()] })
+			cs = slices.DeleteFunc(cs, func(c storage.Change) bool { return c.Device == author && isNew[c.ID()] })
+			fresh = slices.DeleteFunc(fresh, func(c storage.Change) bool { return c.Device == author })
 			continue
 		}
 		if err := Authorize(d, ops, true, now, maxAhead); err != nil {
@@ -873,7 +903,11 @@ func (cl *Client) hubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 			return h, 0, 0, err
 		}
 	}
-	if err := AuthorizeStatus(ctx, db, cs, registryStaff(ctx, db)); err != nil { // rules.go
+	staff := registryStaff(ctx, db)
+	if err := refuseClaimsPastStaff(fresh, staff, func(dev string) (int64, error) { return db.HubDeviceTop(ctx, dev) }); err != nil { // rules.go
+		return h, 0, 0, err
+	}
+	if err := AuthorizeStatus(ctx, db, cs, staff); err != nil {
 		return h, 0, 0, err
 	}
 	// The council's files stay within the bound uploads keep, before

@@ -105,3 +105,50 @@ func refuseLegacyBase(ops []storage.Change) error {
 	}
 	return nil
 }
+
+// refuseClaimsPastStaff refuses a council device's op whose context says
+// it had seen an op of the municipality's (a staff device's or the hub's)
+// that the receiver does not hold, in the store or in the batch: top is
+// the receiver's highest number of a device's ops. A council device learns
+// the municipality's ops only from the hub (a pull, or a file the hub or a
+// colleague wrote from what it pulled), so an honest context names ops the
+// hub holds. A tampered laptop's context naming every device up to 2^53
+// would otherwise count, at every replica, as having seen the answers the
+// municipality gives later, and its status edit would replace them (I8;
+// TestAtkStatusClaimingToHaveSeenTheAnswer). Claims of colleagues' ops
+// are not checked: a colleague's ops can reach a laptop by stick before
+// they reach the hub.
+func refuseClaimsPastStaff(ops []storage.Change, staff func(device string) bool, top func(device string) (int64, error)) error {
+	inBatch := map[string]int64{}
+	for _, c := range ops {
+		inBatch[c.Device] = max(inBatch[c.Device], c.Seq)
+	}
+	for _, c := range ops {
+		if staff(c.Device) {
+			continue
+		}
+		contexts := []string{c.Base}
+		if c.Field == "" {
+			if v, ok := c.Value.(string); ok {
+				contexts = append(contexts, v) // a delete's: what it had seen of the row
+			}
+		}
+		for _, base := range contexts {
+			vv := storage.Claims(base)
+			for _, d := range slices.Sorted(maps.Keys(vv)) {
+				s := vv[d]
+				if !staff(d) || s <= inBatch[d] {
+					continue
+				}
+				held, err := top(d)
+				if err != nil {
+					return err
+				}
+				if s > held {
+					return fail(CodeForbidden, fmt.Errorf("%w: ændringen %s siger, at den har set kommunens ændring nr. %d, som ikke findes", ErrForbidden, c.ID(), s))
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -393,5 +394,40 @@ func TestBundleOfErasedMergedMinutesImports(t *testing.T) {
 		if got := noerr.Get(db.AgendaItem(t.Context(), it.ID))(t); got.Notes != want.Notes {
 			t.Errorf("%s: notes = %q, want %q", name, got.Notes, want.Notes)
 		}
+	}
+}
+
+// refuseClaimsPastStaff: a council device's context may name the
+// municipality's ops only up to what the receiver holds or the batch
+// brings; colleagues' ops and staff devices' own contexts are not its
+// business.
+func TestRefuseClaimsPastStaff(t *testing.T) {
+	staff := func(d string) bool { return d == "kommune" || d == "hub" }
+	top := func(d string) (int64, error) { return map[string]int64{"kommune": 40, "hub": 7, "b": 3}[d], nil }
+	for _, tc := range []struct {
+		name   string
+		op     storage.Change
+		batch  []storage.Change
+		refuse bool
+	}{
+		{"held answer", storage.Change{Device: "a", Seq: 5, Field: "status", Base: "=a:4,kommune:40"}, nil, false},
+		{"answer to come", storage.Change{Device: "a", Seq: 5, Field: "status", Base: "=a:4,kommune:41"}, nil, true},
+		{"2^53", storage.Change{Device: "a", Seq: 5, Field: "status", Base: fmt.Sprintf("=a:4,kommune:%d", storage.MaxSeq)}, nil, true},
+		{"the hub's", storage.Change{Device: "a", Seq: 5, Field: "status", Base: "=hub:8"}, nil, true},
+		{"in the batch", storage.Change{Device: "a", Seq: 5, Field: "status", Base: "=kommune:42"}, []storage.Change{{Device: "kommune", Seq: 42}}, false},
+		{"a colleague's, not held", storage.Change{Device: "a", Seq: 5, Field: "notes", Base: "=b:900"}, nil, false},
+		{"a delete's row context", storage.Change{Device: "a", Seq: 5, Value: "=kommune:99"}, nil, true},
+		{"a staff device's own", storage.Change{Device: "kommune", Seq: 50, Field: "status", Base: "=hub:99"}, nil, false},
+		{"an older version's", storage.Change{Device: "a", Seq: 5, Field: "status", Base: "kommune:99"}, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := refuseClaimsPastStaff(append(tc.batch, tc.op), staff, top)
+			if got := err != nil; got != tc.refuse {
+				t.Errorf("refused: %v (%v), want %v", got, err, tc.refuse)
+			}
+			if err != nil && !errors.Is(err, ErrForbidden) {
+				t.Errorf("not a refusal: %v", err)
+			}
+		})
 	}
 }

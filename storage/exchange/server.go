@@ -342,7 +342,11 @@ func AdmitPush(ctx context.Context, store HubStore, d storage.Device, ops []stor
 		if err := refuseLegacyBase(fresh); err != nil {
 			return nil, err
 		}
-		if err := AuthorizeStatus(ctx, store, ops, registryStaff(ctx, store)); err != nil { // rules.go
+		staff := registryStaff(ctx, store)
+		if err := refuseClaimsPastStaff(fresh, staff, func(dev string) (int64, error) { return store.HubDeviceTop(ctx, dev) }); err != nil { // rules.go
+			return nil, err
+		}
+		if err := AuthorizeStatus(ctx, store, ops, staff); err != nil {
 			return nil, err
 		}
 	}
