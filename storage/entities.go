@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -356,20 +357,14 @@ var ErrCouncilShared = error(model.NewError(model.Conflict, "lokalrådet deles m
 // computer (a bundle), is refused with ErrCouncilShared: its delete ops
 // would delete it at the hub and on every laptop of the council.
 func (db *DB) DeleteCouncil(ctx context.Context, id string) error {
-	st, err := db.SyncState(ctx)
-	if err != nil {
-		return err
-	}
-	if st.Council == id && id != "" {
-		return ErrCouncilShared
+	if shared, err := db.CouncilShared(ctx, id); err != nil || shared {
+		return cmp.Or(err, ErrCouncilShared)
 	}
 	return db.write(ctx, func(w *writer) error {
-		var shared bool
-		if err := w.tx.QueryRowContext(w.ctx, "SELECT EXISTS (SELECT 1 FROM changes WHERE council_id = ? AND device <> ?)", id, w.device).Scan(&shared); err != nil {
-			return err
-		}
-		if shared {
-			return ErrCouncilShared
+		// Again in the write: a sync may have brought another computer's
+		// change of it meanwhile.
+		if shared, err := othersChanged(ctx, w.tx, id, w.device); err != nil || shared {
+			return cmp.Or(err, ErrCouncilShared)
 		}
 		// Children before parents, so that foreign keys hold at every step.
 		for i := len(Tables) - 1; i >= 1; i-- {
@@ -379,6 +374,26 @@ func (db *DB) DeleteCouncil(ctx context.Context, id string) error {
 		}
 		return w.remove(councilsT.name, id)
 	})
+}
+
+// CouncilShared tells whether a council is shared, so that DeleteCouncil
+// refuses it: this computer syncs it with the municipality, or holds
+// changes of it from another computer.
+func (db *DB) CouncilShared(ctx context.Context, id string) (bool, error) {
+	st, err := db.SyncState(ctx)
+	if err != nil || st.Council == id && id != "" {
+		return err == nil, err
+	}
+	return othersChanged(ctx, db.sql(), id, db.self())
+}
+
+// othersChanged tells whether another computer than self changed council.
+func othersChanged(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, council, self string) (bool, error) {
+	var shared bool
+	err := q.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM changes WHERE council_id = ? AND device <> ?)", council, self).Scan(&shared)
+	return shared, err
 }
 
 // Members lists a council's members by name.

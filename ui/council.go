@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lokalraad/model"
+	"lokalraad/storage"
 )
 
 // councilDialog edits the open council's name, area and annual grant, and
@@ -48,13 +50,22 @@ func (u *App) onEditCouncil() *councilDialog {
 	d.grant.SetPlaceHolder(lang.L("e.g. 30.000"))
 	del := widget.NewButtonWithIcon(lang.L("Delete the local council…"), theme.DeleteIcon(), d.onDelete)
 	del.Importance = widget.DangerImportance
+	delNote := widget.NewLabel("")
+	delNote.Wrapping = fyne.TextWrapWord
+	// A council shared with the municipality or other computers is not
+	// deleted here: its delete would travel to all of them
+	// (storage.ErrCouncilShared). The button says so before anyone asks.
+	if shared, err := u.db.CouncilShared(u.ctx, c.ID); err != nil || shared {
+		del.Disable()
+		delNote.SetText(errText(cmp.Or(err, storage.ErrCouncilShared)))
+	}
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Name"), d.name),
 		widget.NewFormItem(lang.L("Area"), d.area),
 		widget.NewFormItem(lang.L("Annual grant (kr.)"), container.NewVBox(d.grant, d.grantErr)),
 		widget.NewFormItem(lang.L("Quorum (board members present)"), container.NewVBox(d.quorum, d.quorumErr)),
 	)
-	content := container.NewVBox(form, d.msg, widget.NewSeparator(), del)
+	content := container.NewVBox(form, d.msg, widget.NewSeparator(), del, delNote)
 	d.dlg = dialog.NewCustomConfirm(lang.L("The local council"), lang.L("Save"), lang.L("Cancel"), content, func(ok bool) {
 		if ok {
 			d.onSave()
@@ -97,6 +108,10 @@ func (d *councilDialog) onSave() {
 // onDelete deletes the council after a clear confirmation, keeping a
 // backup of the whole database first.
 func (d *councilDialog) onDelete() {
+	if shared, err := d.u.db.CouncilShared(d.u.ctx, d.c.ID); err != nil || shared {
+		d.u.showError(cmp.Or(err, storage.ErrCouncilShared)) // before any backup or question
+		return
+	}
 	d.u.confirmDelete(lang.L("Delete the local council"),
 		lang.L("Delete «{{.Name}}» and everything it keeps: meetings, minutes, projects, budget wishes and members? A backup of everything is taken first.",
 			map[string]any{"Name": d.c.Name}),

@@ -292,6 +292,8 @@ func oneErr(err error) string {
 		return lang.L("The year's accounts are approved at the annual general meeting and cannot be changed. Remove the approval first.")
 	case refusedAs(err, storage.ErrOldPlan):
 		return lang.L("The development plan of a year gone by cannot be changed. Make this year's plan as a copy.")
+	case refusedAs(err, storage.ErrCouncilShared):
+		return lang.L("The local council is shared with the municipality or with other computers, so deleting it here would delete it, and all it keeps, on all of them. It can only be deleted on a computer where it is not shared.")
 	case errors.Is(err, storage.ErrLocked):
 		return lang.L("The minutes are approved and locked. Reopen them to make changes.")
 	}
