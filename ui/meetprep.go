@@ -195,13 +195,15 @@ func (e *meetingEditor) onApprove() {
 	e.approveAtIDs = []string{""}
 	opts := []string{lang.L("Not stated")}
 	chosen := 0
+	// The later meetings that have begun: minutes are approved at a
+	// meeting, so one still to come would put an approval dated today
+	// under a meeting of a later date, and in its packet before it is
+	// held. The latest is chosen: the one held now.
 	for _, m := range ms { // oldest first
-		if m.ID != e.m.ID && m.Start.After(e.m.Start) && m.Status != model.MeetingApproved {
+		if m.ID != e.m.ID && m.Start.After(e.m.Start) && m.Status != model.MeetingApproved && !m.Start.After(e.u.now()) {
 			e.approveAtIDs = append(e.approveAtIDs, m.ID)
 			opts = append(opts, model.MeetingTitle(m, current())+" · "+model.DateTime(m.Start))
-			if !m.Start.After(e.u.now()) {
-				chosen = len(opts) - 1 // the latest later meeting that has begun: the one held now
-			}
+			chosen = len(opts) - 1
 		}
 	}
 	e.approveAt = widget.NewSelect(opts, nil)

@@ -91,8 +91,10 @@ func TestApproveButtonStoresWhoAndWhere(t *testing.T) {
 	}
 }
 
-// Approving before the next meeting is held offers it but chooses none:
-// the minutes are not said to be approved at a meeting yet to come.
+// Approving before the next meeting is held does not offer it: the
+// minutes are not said to be approved at a meeting yet to come (the
+// approval, dated today, stood under a later meeting's date, and in its
+// packet before it was held).
 func TestApproveAtMeetingNotYetHeldIsNotChosen(t *testing.T) {
 	u, db, dec, jan := heldMeetings(t)
 	fixed := time.Date(2026, 11, 20, 12, 0, 0, 0, model.Copenhagen) // before January's (24.11)
@@ -100,7 +102,7 @@ func TestApproveAtMeetingNotYetHeldIsNotChosen(t *testing.T) {
 	db.Now = func() time.Time { return fixed }
 	test.Tap(u.meetings.editor.approveBtn)
 	ed := u.meetings.editor
-	if ed.approveAt.Selected != "Ikke angivet" || len(ed.approveAt.Options) != 2 {
+	if ed.approveAt.Selected != "Ikke angivet" || len(ed.approveAt.Options) != 1 {
 		t.Errorf("chosen %q of %q", ed.approveAt.Selected, ed.approveAt.Options)
 	}
 	test.Tap(overlayButton(t, u, "Godkend"))
