@@ -207,20 +207,28 @@ func previousMinutes(b *doc, d *model.CouncilData, prev model.Meeting, ok bool) 
 	}
 	b.font("B", 11)
 	b.lines(marginL, contentW, 6, b.split(model.MeetingTitle(prev, b.lang), contentW), "L", false)
-	people := [][2]string{
+	b.kv(32, append([][2]string{
 		{b.t("date"), model.WeekdayDate(prev.Start, b.lang) + ", " + model.Clock(prev.Start)},
 		{b.t("status"), statusText(b, prev)},
-		{b.t("attendees"), strings.Join(nameLines(prev.Attendees), "\n")},
-		{b.t("apologies"), strings.Join(nameLines(prev.Apologies), "\n")},
-	}
-	if ns := nameLines(prev.Absent); len(ns) > 0 {
-		people = append(people, [2]string{b.t("absent"), strings.Join(ns, "\n")})
-	}
-	if ns := nameLines(prev.Guests); len(ns) > 0 {
-		people = append(people, [2]string{b.t("guests"), strings.Join(ns, "\n")})
-	}
-	b.kv(32, people...)
+	}, people(b, prev)...)...)
 	minutesItems(b, d.MeetingItems(prev.ID))
+}
+
+// people are the minutes' rows of who was there: present and apologies
+// always, absent and guests when there are any. The minutes and the
+// packet's copy of the minutes for approval show the same.
+func people(b *doc, m model.Meeting) [][2]string {
+	rows := [][2]string{
+		{b.t("attendees"), strings.Join(nameLines(m.Attendees), "\n")},
+		{b.t("apologies"), strings.Join(nameLines(m.Apologies), "\n")},
+	}
+	if ns := nameLines(m.Absent); len(ns) > 0 {
+		rows = append(rows, [2]string{b.t("absent"), strings.Join(ns, "\n")})
+	}
+	if ns := nameLines(m.Guests); len(ns) > 0 {
+		rows = append(rows, [2]string{b.t("guests"), strings.Join(ns, "\n")})
+	}
+	return rows
 }
 
 // statusText is a meeting's status as the minutes show it.
@@ -329,17 +337,7 @@ func minutes(w io.Writer, d *model.CouncilData, m model.Meeting, o Options) erro
 	docTitle := tr(l, "minutes")
 	return render(w, o, d.Council.Name, docTitle+" – "+model.MeetingTitle(m, l), draft, false, func(b *doc) {
 		titleBlock(b, docTitle, m, [2]string{b.t("status"), statusText(b, m)})
-		people := [][2]string{
-			{b.t("attendees"), strings.Join(nameLines(m.Attendees), "\n")},
-			{b.t("apologies"), strings.Join(nameLines(m.Apologies), "\n")},
-		}
-		if ns := nameLines(m.Absent); len(ns) > 0 {
-			people = append(people, [2]string{b.t("absent"), strings.Join(ns, "\n")})
-		}
-		if ns := nameLines(m.Guests); len(ns) > 0 {
-			people = append(people, [2]string{b.t("guests"), strings.Join(ns, "\n")})
-		}
-		b.kv(32, people...)
+		b.kv(32, people(b, m)...)
 		if q := model.QuorumOf(d.Council, d.Members, m); q.Board > 0 && strings.TrimSpace(m.Attendees) != "" {
 			b.para(model.QuorumText(q, b.lang))
 		}
