@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"lokalraad/model"
 	"lokalraad/storage"
 )
 
@@ -15,24 +13,8 @@ import (
 // on standard input), and the count; what is stored is what the screen
 // would store, and the same rules refuse the same things in Danish.
 func TestBudgetRoundFromTheCommandLine(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "lr.db")
-	db, err := storage.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := db.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	must := func(args ...string) string {
-		t.Helper()
-		out, stderr, err := runCmd(t, args...)
-		if err != nil {
-			t.Fatalf("%v: %v\n%s", args, err, stderr)
-		}
-		return out
-	}
+	path, _ := newCouncilDB(t)
+	must := func(args ...string) string { t.Helper(); return mustRun(t, args...) }
 	refused := func(want string, args ...string) {
 		t.Helper()
 		if _, _, err := runCmd(t, args...); err == nil || !strings.Contains(err.Error(), want) {
@@ -74,7 +56,7 @@ func TestBudgetRoundFromTheCommandLine(t *testing.T) {
 	budgetStdin = strings.NewReader("1 1 3\n2 1\n3 1 2 3\n4 3\n")
 	must("budget", "ballot", "--db", path, "--round", id, "--counter", "2", "--place", "Hallen")
 
-	db, err = storage.Open(context.Background(), path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

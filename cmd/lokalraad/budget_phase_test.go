@@ -1,13 +1,8 @@
 package main
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"lokalraad/model"
-	"lokalraad/storage"
 )
 
 // Opening the vote from the command line while proposals are still
@@ -15,24 +10,8 @@ import (
 // the screen's question does; with every proposal reviewed it says nothing
 // more than the phase.
 func TestBudgetPhaseNamesProposalsOffTheBallot(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "lr.db")
-	db, err := storage.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := model.Council{Name: "Jyderup Lokalråd"}
-	if err := db.SaveCouncil(t.Context(), model.Council{}, &c); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	must := func(args ...string) string {
-		t.Helper()
-		out, stderr, err := runCmd(t, args...)
-		if err != nil {
-			t.Fatalf("%v: %v\n%s", args, err, stderr)
-		}
-		return out
-	}
+	path, _ := newCouncilDB(t)
+	must := func(args ...string) string { t.Helper(); return mustRun(t, args...) }
 	round := func(title string, statuses ...string) string {
 		id := strings.TrimSpace(must("budget", "new-round", "--db", path, "--title", title, "--pot", "100.000", "--kind", "approval", "--max", "2", "--method", "votes"))
 		for i, st := range statuses {

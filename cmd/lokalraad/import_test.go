@@ -30,6 +30,17 @@ func newCouncilDB(t *testing.T) (string, string) {
 	return path, c.ID
 }
 
+// mustRun runs the CLI with args and returns what it printed; a failure
+// fails t with what it said.
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	out, stderr, err := runCmd(t, args...)
+	if err != nil {
+		t.Fatalf("%v: %v\n%s", args, err, stderr)
+	}
+	return out
+}
+
 // Flags may come after the file; a second import of the same file asks
 // what to do with the rows already there, and skip or update never adds
 // them twice.
