@@ -359,6 +359,59 @@ func (rd *reader) rows(name string) ([][]string, error) {
 	return out, err
 }
 
+// filledDown are the columns whose cell, merged down over several rows,
+// a treasurer means for each of them ("Natur" over three wishes): the
+// merged value is read for every row. Others (an amount, a title) are
+// read for the merge's first row only, and the preview says so, rather
+// than count an amount once a row.
+var filledDown = map[string]bool{fCategory: true, fStatus: true, fResponsible: true, fYear: true, fProject: true, fPool: true, fPlace: true, fKind: true}
+
+// mergedDown gives rows, below the header row at headerAt, the value of a
+// cell merged down over several rows in each row it covers (filledDown),
+// or notes that only its first row has it. Cells merged across columns
+// only are left as read.
+func (rd *reader) mergedDown(name string, rows [][]string, headerAt int) {
+	var merged []excelize.MergeCell
+	if err := safely(func() (err error) { merged, err = rd.f.GetMergeCells(name); return err }); err != nil {
+		return // read as the rows are; the merges only fill in
+	}
+	fieldAt := map[int]string{}
+	for f, col := range rd.cols {
+		fieldAt[col] = f
+	}
+	for _, m := range merged {
+		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+		_, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+		field, used := fieldAt[c1-1]
+		if err1 != nil || err2 != nil || r2 <= r1 || r1-1 <= headerAt || r1 > len(rows) || !used {
+			continue
+		}
+		col, last := c1-1, min(r2, len(rows)) // a merge past the rows read covers none of them
+		if !filledDown[field] {
+			rd.note(r1, say("the cell {{.Cell}} is merged over rows {{.From}}–{{.To}}: it is read for row {{.From}} only", "Cell", m.GetStartAxis(), "From", r1, "To", r2))
+			continue
+		}
+		value := cellAt(rows[r1-1], col)
+		for r := r1 + 1; r <= last; r++ {
+			if strings.TrimSpace(cellAt(rows[r-1], col)) != "" || blank(rows[r-1]) {
+				continue
+			}
+			for len(rows[r-1]) <= col {
+				rows[r-1] = append(rows[r-1], "")
+			}
+			rows[r-1][col] = value
+		}
+	}
+}
+
+// cellAt is cells[i], or "" past the row's end.
+func cellAt(cells []string, i int) string {
+	if i < len(cells) {
+		return cells[i]
+	}
+	return ""
+}
+
 func (rd *reader) sheet(k sheetKind, name string) error {
 	rd.name = name
 	if rd.sheetOf == nil {
@@ -396,6 +449,7 @@ func (rd *reader) sheet(k sheetKind, name string) error {
 		rd.problem(0, say("the sheet has no column headed »{{.Header}}«, so it is not read; the first row must be headers as in the template", "Header", headerWord(key)))
 		return nil
 	}
+	rd.mergedDown(name, rows, headerAt)
 	unused := rd.unusedColumns(k, headerCells, rows[headerAt+1:])
 	if len(unused) > 0 {
 		rd.note(0, say("the columns {{.Columns}} have contents but are not used (the header is unknown)", "Columns", List{Items: unused}))

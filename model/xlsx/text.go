@@ -56,6 +56,7 @@ var danish = map[string]string{
 	"»{{.Header}}« ({{.Column}})": "»{{.Header}}« ({{.Column}})",
 	"the cell {{.Cell}} holds the text »{{.Value}}«, read with a point as the decimal point: {{.Amount}}; check the amount": "cellen {{.Cell}} har teksten »{{.Value}}«, læst med punktum som decimaltegn: {{.Amount}}; tjek beløbet",
 	"the totals row (»{{.Label}}«) is skipped":                                                     "sumrækken (»{{.Label}}«) er sprunget over",
+	"the cell {{.Cell}} is merged over rows {{.From}}–{{.To}}: it is read for row {{.From}} only":  "cellen {{.Cell}} er flettet over række {{.From}}–{{.To}}: den er kun læst for række {{.From}}",
 	"{{.Count}} have the role {{.Role}}: {{.Names}}; check that this is right":                     "{{.Count}} har rollen {{.Role}}: {{.Names}}; tjek, om det er rigtigt",
 	"{{.Count}} wishes in {{.Year}} have priority {{.Rank}}: {{.Titles}}; only one can come first": "{{.Count}} ønsker i {{.Year}} har prioritet {{.Rank}}: {{.Titles}}; kun ét kan komme først",
 	"{{.Header}}: number {{.Number}} is used by another proposal in the sheet":                     "{{.Header}}: nummer {{.Number}} er brugt af et andet forslag i arket",

@@ -74,6 +74,7 @@ func TestEveryMessageHasAKey(t *testing.T) {
 	collect(read(t, book(t, map[string][][]any{"Budgetønsker": {{"Titel", "Hvorfor"}, {"Bænke", "Søen"}}})))
 	collect(read(t, damagedSheet(t)))
 	collect(read(t, book(t, map[string][][]any{"Budgetønsker": {{"Titel", "Beløb"}, {"Bænke", "12.5"}}})))
+	collect(read(t, mergedBook(t, map[string][][]any{"Budgetønsker": {{"Titel", "Beløb"}, {"Bænke", 100}, {"Lys"}}}, "Budgetønsker", [2]string{"B2", "B3"})))
 	_, problems, err := xlsx.ReadPBProposals(bytes.NewReader(book(t, map[string][][]any{
 		"Forslag": {{"Nummer", "Titel", "Pris"}, {0, "Bænke", 100}, {2, "Lys", 200}, {2, "Sti", 300}, {4, "Bro"}},
 	})))

@@ -996,3 +996,49 @@ func TestReadDecimalPointNoted(t *testing.T) {
 		t.Errorf("notes:\n%s", strings.Join(notes, "\n"))
 	}
 }
+
+// mergedBook is book with cells merged on the first sheet: each pair is a
+// range's first and last cell, as a treasurer merges them.
+func mergedBook(t testing.TB, sheets map[string][][]any, sheet string, merges ...[2]string) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(book(t, sheets)))
+	ok(t, err)
+	defer f.Close()
+	for _, m := range merges {
+		ok(t, f.MergeCell(sheet, m[0], m[1]))
+	}
+	var buf bytes.Buffer
+	_, err = f.WriteTo(&buf)
+	ok(t, err)
+	return buf.Bytes()
+}
+
+// A category merged down over three wishes (»Natur« once, beside all
+// three) is every one's category; an amount merged over two rows is read
+// for the first only, and the preview says so rather than count it twice;
+// a title row merged across the columns changes nothing.
+func TestReadMergedCells(t *testing.T) {
+	imp := read(t, mergedBook(t, map[string][][]any{"Budgetønsker": {
+		{"Budgetønsker 2027"},
+		{"Titel", "Kategori", "Beløb"},
+		{"Bænke", "Natur", 12000},
+		{"Shelter", nil, 40000},
+		{"Hundeskov", nil, nil},
+		{"Lys på stien", "Tryghed", 30000},
+	}}, "Budgetønsker", [2]string{"A1", "C1"}, [2]string{"B3", "B5"}, [2]string{"C4", "C5"}))
+	var got []string
+	for _, w := range imp.Wishes {
+		got = append(got, fmt.Sprintf("%s/%s/%d", w.Title, w.Category, w.Estimate))
+	}
+	want := []string{"Bænke/Natur/1200000", "Shelter/Natur/4000000", "Lys på stien/Tryghed/3000000"}
+	if !slices.Equal(got, want) {
+		t.Errorf("wishes %q, want %q (problems %v)", got, want, imp.Problems)
+	}
+	// Hundeskov has no amount of its own: refused, not given Shelter's.
+	if !strings.Contains(fmt.Sprint(imp.Problems), "række 5") {
+		t.Errorf("Hundeskov's missing amount is not a problem: %v", imp.Problems)
+	}
+	if !strings.Contains(fmt.Sprint(imp.Notes), "cellen C4 er flettet over række 4–5: den er kun læst for række 4") {
+		t.Errorf("no note of the merged amount: %v", imp.Notes)
+	}
+}
