@@ -192,3 +192,47 @@ func TestRev3RevokedLeftOutOpsOrphanColleaguesEdits(t *testing.T) {
 		}
 	}
 }
+
+// The laptop's door (importBundle) does not run refuseLegacyBase, and
+// refuseClaimsPastStaff skips a legacy context (Claims is nil). A
+// tampered laptop a hands colleague c a file whose status op names its
+// own id as base, the older versions' single-op context: "had seen every
+// op up to itself in replay order". Stamped ahead, it sorts after the
+// municipality's answer given later, so on c it counts as having seen the
+// answer and replaces »besvaret« with no conflict; the hub (which refuses
+// legacy bases at its door) shows »besvaret«: c and the hub diverge.
+func TestRev3LegacyOwnBaseInAFileBeatsTheAnswerOnALaptop(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	c := h.laptop(t, "c", council, 0)
+	staff := h.laptop(t, "staff", "", 0)
+	syncOK(t, a)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
+	syncOK(t, a)
+	syncOK(t, c)
+	syncOK(t, staff)
+	file := forge(t, bundleOf(t, a, council), func(cs []storage.Change) []storage.Change {
+		x := forged(t, a, 1, "budget_wishes", w.ID, council, "status", string(model.WishReady))
+		x.Base = x.ID() // legacy: "device:seq", itself
+		ok(t, a.SignOwn(&x))
+		return append(cs, x)
+	})
+	if _, _, err := cli.ImportBundle(ctx, bytes.NewReader(file), c); err != nil {
+		t.Logf("c refuses the file: %v", err)
+		return
+	}
+	rev3Answer(t, staff, council)
+	syncOK(t, staff)
+	syncOK(t, c)
+	if got := hubWish(t, h, council); got.Status != model.WishAnswered {
+		t.Fatalf("hub: %q", got.Status)
+	}
+	got := noerr.Get(c.BudgetWishes(t.Context(), council, 0))(t)
+	if len(got) != 1 || got[0].Status != model.WishAnswered {
+		cs := noerr.Get(c.Conflicts(t.Context(), council))(t)
+		t.Errorf("c: the answered wish shows %q (%d conflicts), the hub »besvaret«: a legacy self-base in a colleague's file beat the answer on c", got[0].Status, len(cs))
+	}
+}
