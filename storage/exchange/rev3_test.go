@@ -236,3 +236,29 @@ func TestRev3LegacyOwnBaseInAFileBeatsTheAnswerOnALaptop(t *testing.T) {
 		t.Errorf("c: the answered wish shows %q (%d conflicts), the hub »besvaret«: a legacy self-base in a colleague's file beat the answer on c", got[0].Status, len(cs))
 	}
 }
+
+// Control for TestRev3RevokedLeftOutOpsOrphanColleaguesEdits: the same
+// edits of a revoked colleague's rows pushed by a over the network, where
+// a sends only its own ops. If this fails too, the half rows are older
+// than 6f49579, which only brings the same to files.
+func TestRev3RevokedRowsColleaguesEditsOverHTTP(t *testing.T) {
+	ctx := context.Background()
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	syncOK(t, b)
+	s := model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &s))
+	_, _, err := cli.ImportBundle(ctx, bytes.NewReader(bundleOf(t, b, council)), a)
+	ok(t, err)
+	s2 := memberOn(t, a, council, s.ID)
+	s3 := s2
+	s3.Phone = "20 11 22 33"
+	ok(t, a.SaveMember(t.Context(), s2, &s3))
+	ok(t, h.db.RevokeDevice(t.Context(), deviceOf(t, h, b).ID))
+	r := syncOK(t, a)
+	t.Logf("a: pushed %d, refused %d", r.Pushed, r.Refused)
+	for _, x := range noerr.Get(h.db.Members(t.Context(), council))(t) {
+		if x.Name == "" {
+			t.Errorf("hub: a member row with no name over HTTP too: %+v", x)
+		}
+	}
+}
