@@ -262,3 +262,44 @@ func TestRev3RevokedRowsColleaguesEditsOverHTTP(t *testing.T) {
 		}
 	}
 }
+
+// A stolen laptop b is revoked; the hub's RevokedSeq is the highest of
+// b's ops it holds, but the hub lacks a lower one it refused for good
+// (set aside on b). The thief, holding b's key, signs a new op with that
+// free number and hands a file to colleague c: WrotePastRevocation says
+// no (seq <= RevokedSeq), and c takes the thief's edit, which the hub
+// never will (it leaves out every new op of a revoked device): c and the
+// hub diverge, and c shows the thief's text.
+func TestRev3RevokedDeviceReusesAGapBelowRevokedSeq(t *testing.T) {
+	ctx := context.Background()
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	c := h.laptop(t, "c", council, 0)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
+	syncOK(t, a)
+	syncOK(t, b)
+	syncOK(t, c)
+	push := pusher(t, h, b)
+	refused := forged(t, b, 1, "budget_wishes", w.ID, council, "answer_text", "Bevilget") // a council may not answer
+	if err := push([]storage.Change{refused}); err == nil {
+		t.Fatal("the hub took a council's answer")
+	}
+	took := forged(t, b, 2, "budget_wishes", w.ID, council, "title", "Cykelsti langs åen")
+	took.Base = storage.BaseOn(noerr.Get(b.FieldOps(t.Context(), "budget_wishes", w.ID, "title"))(t))
+	ok(t, push([]storage.Change{took}))
+	ok(t, h.db.RevokeDevice(t.Context(), deviceOf(t, h, b).ID))
+	syncOK(t, c) // c learns of the revocation
+	thief := forged(t, b, 1, "budget_wishes", w.ID, council, "title", "Tyven skrev")
+	thief.HLC = took.HLC + 1<<16
+	thief.Base = storage.BaseOn([]storage.Change{took})
+	ok(t, b.SignOwn(&thief))
+	file := forge(t, bundleOf(t, b, council), func(cs []storage.Change) []storage.Change { return append(cs, thief) })
+	if _, _, err := cli.ImportBundle(ctx, bytes.NewReader(file), c); err != nil {
+		t.Logf("c refuses the thief's file: %v", err)
+		return
+	}
+	got := noerr.Get(c.BudgetWishes(t.Context(), council, 0))(t)
+	if got[0].Title == "Tyven skrev" {
+		t.Errorf("c took the revoked device's new op %s (numbered in a gap below RevokedSeq %d): title %q; the hub shows %q", thief.ID(), took.Seq, got[0].Title, hubWish(t, h, council).Title)
+	}
+}
