@@ -303,3 +303,22 @@ func TestRev3RevokedDeviceReusesAGapBelowRevokedSeq(t *testing.T) {
 		t.Errorf("c took the revoked device's new op %s (numbered in a gap below RevokedSeq %d): title %q; the hub shows %q", thief.ID(), took.Seq, got[0].Title, hubWish(t, h, council).Title)
 	}
 }
+
+// 6f49579 sets a revoked device's carried ops aside only when the carrier
+// reads the hub's file. A carrier that syncs over the network keeps them:
+// it shows the revoked laptop's member, which the hub and every other
+// laptop never will (no convergence), and its files carry them for ever.
+func TestRev3CarrierSyncingOverHTTPKeepsRevokedOps(t *testing.T) {
+	ctx := context.Background()
+	h, council, a, b := twoLaptops(t, "Jyderup", 0)
+	syncOK(t, b)
+	ok(t, b.SaveMember(t.Context(), model.Member{}, &model.Member{CouncilID: council, Name: "Søren", Role: model.RoleMember}))
+	_, _, err := cli.ImportBundle(ctx, bytes.NewReader(bundleOf(t, b, council)), a)
+	ok(t, err)
+	ok(t, h.db.RevokeDevice(t.Context(), deviceOf(t, h, b).ID))
+	syncOK(t, a)
+	syncOK(t, a)
+	if n, m := len(noerr.Get(a.Members(t.Context(), council))(t)), len(noerr.Get(h.db.Members(t.Context(), council))(t)); n != m {
+		t.Errorf("a shows %d members after syncing over the network, the hub %d: the revoked laptop's unsent member stays on a", n, m)
+	}
+}
