@@ -322,3 +322,41 @@ func TestRev3CarrierSyncingOverHTTPKeepsRevokedOps(t *testing.T) {
 		t.Errorf("a shows %d members after syncing over the network, the hub %d: the revoked laptop's unsent member stays on a", n, m)
 	}
 }
+
+// A laptop's door asks its own key list and the file's whether a claimed
+// device is the municipality's. A staff device enrolled after both had
+// their lists is in neither, so a claim of its ops up to 2^53 is not
+// checked on c: when its answer arrives by c's next pull, the forged
+// status counts as having seen it and replaces »besvaret« on c (the hub
+// refuses such a push, so c alone diverges).
+func TestRev3ClaimOfANewStaffDeviceUncheckedOnALaptop(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	council := h.council(t, "Jyderup")
+	a := h.laptop(t, "a", council, 0)
+	c := h.laptop(t, "c", council, 0)
+	syncOK(t, a)
+	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
+	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
+	syncOK(t, a)
+	syncOK(t, c)
+	staff := h.laptop(t, "staff", "", 0) // enrolled after a's and c's last sync
+	syncOK(t, staff)
+	held := noerr.Get(a.FieldOps(t.Context(), "budget_wishes", w.ID, "status"))(t)
+	file := forge(t, bundleOf(t, a, council), func(cs []storage.Change) []storage.Change {
+		x := forged(t, a, 1, "budget_wishes", w.ID, council, "status", string(model.WishReady))
+		x.Base = storage.BaseOn([]storage.Change{held[len(held)-1], {Device: staff.DeviceID(), Seq: storage.MaxSeq}})
+		ok(t, a.SignOwn(&x))
+		return append(cs, x)
+	})
+	if _, _, err := cli.ImportBundle(ctx, bytes.NewReader(file), c); err != nil {
+		t.Logf("c refuses: %v", err)
+		return
+	}
+	rev3Answer(t, staff, council)
+	syncOK(t, staff)
+	syncOK(t, c)
+	if got := noerr.Get(c.BudgetWishes(t.Context(), council, 0))(t); got[0].Status != model.WishAnswered {
+		t.Errorf("c: the answered wish shows %q (hub %q): a claim of a staff device c did not know yet beat the answer", got[0].Status, hubWish(t, h, council).Status)
+	}
+}
