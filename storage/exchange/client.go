@@ -308,6 +308,15 @@ func (cl *Client) sync(ctx context.Context, db *storage.DB, serverURL string) (R
 	if err := cl.pull(ctx, db, serverURL, token, &res); err != nil {
 		return res, err
 	}
+	// A revoked colleague's changes this device took by stick, written
+	// after the revocation, never reach the hub: set aside, as reading
+	// the hub's file does (importBundle), so that this device shows what
+	// the hub and the other laptops show.
+	if council != "" {
+		if _, err := db.SetAsideRevoked(ctx, council, nil); err != nil {
+			return res, err
+		}
+	}
 	if pushErr != nil {
 		return res, pushErr
 	}
