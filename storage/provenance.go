@@ -329,18 +329,17 @@ func (a Author) WrotePastRevocation(c Change) bool {
 }
 
 // StaffDevice tells whether replica is the municipality's (a staff
-// device or the hub), as this device knows it: the hub's registry, the
-// held key list, or dir (a list arriving with a bundle).
-func (db *DB) StaffDevice(ctx context.Context, replica string, dir *KeyDirectory) (bool, error) {
+// device or the hub), as this device knows it (known): the hub's
+// registry, the held key list, or dir (a list arriving with a bundle).
+func (db *DB) StaffDevice(ctx context.Context, replica string, dir *KeyDirectory) (staff, known bool, err error) {
 	var held KeyDirectory
 	if !db.isHub() {
-		var err error
 		if held, _, err = db.KeyDirectory(ctx, ""); err != nil {
-			return false, err
+			return false, false, err
 		}
 	}
 	a, ok := db.author(ctx, replica, &held, dir)
-	return ok && a.Staff, nil
+	return ok && a.Staff, ok, nil
 }
 
 // author finds the key of a replica: this device's own, the hub's registry,

@@ -214,16 +214,22 @@ func (db *DB) SetAsideRefusedOwn(ctx context.Context, council string, hub []Chan
 // stopped, its colleagues are not): set aside, this device's files are
 // taken again, and they are listed as refused changes of another device.
 func (db *DB) SetAsideRevoked(ctx context.Context, council string, dir *KeyDirectory) ([]Refused, error) {
-	devs, err := list(ctx, db.sql(), func(s scanner) (string, error) {
-		var d string
-		return d, s.Scan(&d)
-	}, "SELECT DISTINCT device FROM changes WHERE council_id = ? AND device <> ?", council, db.self())
-	if err != nil {
-		return nil, err
-	}
 	held, _, err := db.KeyDirectory(ctx, "")
 	if err != nil {
 		return nil, err
+	}
+	// The devices either list says are revoked: usually none, and then
+	// nothing is read (this runs after every pull).
+	var devs []string
+	for _, l := range []*KeyDirectory{&held, dir} {
+		if l == nil {
+			continue
+		}
+		for _, e := range l.Keys {
+			if (e.Revoked != "" || e.RevokedSeq > 0) && e.Replica != db.self() && !slices.Contains(devs, e.Replica) {
+				devs = append(devs, e.Replica)
+			}
+		}
 	}
 	var out []Refused
 	for _, d := range devs {
@@ -231,7 +237,7 @@ func (db *DB) SetAsideRevoked(ctx context.Context, council string, dir *KeyDirec
 		if !ok || a.Revoked.IsZero() && a.RevokedSeq == 0 {
 			continue
 		}
-		ops, err := list(ctx, db.sql(), scanChange, "SELECT "+changeCols+" FROM changes WHERE council_id = ? AND device = ? ORDER BY seq", council, d)
+		ops, err := list(ctx, db.sql(), scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND council_id = ? ORDER BY seq", d, council)
 		if err != nil {
 			return nil, err
 		}

@@ -651,36 +651,50 @@ func (cl *Client) importBundle(ctx context.Context, r io.Reader, db *storage.DB)
 	if err := AuthorizeStatus(ctx, db, cs, isStaff); err != nil {
 		return h, none, err
 	}
-	// And the hub's rule on what a council device's op may say it had
-	// seen of the municipality's ops: those this device holds or the
-	// file brings (an honest colleague's file carries the council's log
-	// it held).
+	// And the hub's rule on what a council device's status edit may say
+	// it had seen of the municipality's ops: those this device holds or
+	// the file brings (an honest colleague's file carries the council's
+	// log it held). A device this one does not know may be a staff device
+	// enrolled since: its ops are checked too.
 	var lookErr error
-	staffKnown := map[string]bool{}
-	anyStaff := func(d string) bool {
+	checkedDev := map[string]bool{}
+	checked := func(d string) bool {
 		if a, ok := authors[d]; ok {
 			return a.Staff
 		}
-		s, ok := staffKnown[d]
+		c, ok := checkedDev[d]
 		if !ok {
-			s, lookErr = db.StaffDevice(ctx, d, h.Keys)
-			staffKnown[d] = s
+			staff, known, err := db.StaffDevice(ctx, d, h.Keys)
+			lookErr = cmp.Or(lookErr, err)
+			c = staff || !known
+			checkedDev[d] = c
 		}
-		return s
+		return c
 	}
-	inFile := map[string]int64{}
-	for _, c := range cs {
-		inFile[c.Device] = max(inFile[c.Device], c.Seq)
+	held := func(table, row, field string) ([]storage.Change, error) {
+		ops, err := db.FieldOps(ctx, table, row, field)
+		return ops, cmp.Or(lookErr, err)
 	}
-	held := func(d string) (int64, error) {
-		top, err := db.HubDeviceTop(ctx, d)
-		return max(top, inFile[d]), cmp.Or(lookErr, err)
-	}
-	if err := refuseClaimsPastStaff(fresh, anyStaff, held); err != nil {
+	if err := refuseClaimsPastStaff(fresh, checked, held); err != nil {
 		return h, none, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
 	}
 	if lookErr != nil {
 		return h, none, lookErr
+	}
+	// A colleague's file: an op of a council device in the format of
+	// before contexts, on a field of the municipality's, counts as having
+	// seen every op before it and is refused, as the hub refuses it. (A
+	// file of the hub's may carry such ops of old, which the hub took.)
+	if !hubs {
+		var council []storage.Change
+		for _, c := range fresh {
+			if !checked(c.Device) {
+				council = append(council, c)
+			}
+		}
+		if err := refuseLegacyBase(council); err != nil {
+			return h, none, fmt.Errorf("%w: %w", ErrRefusedBundle, err)
+		}
 	}
 	// An own change this device set aside stays aside when another
 	// laptop's file (or an old one of its own) carries it back: that file
@@ -904,7 +918,7 @@ func (cl *Client) hubImportBundle(ctx context.Context, r io.Reader, db HubStore,
 		}
 	}
 	staff := registryStaff(ctx, db)
-	if err := refuseClaimsPastStaff(fresh, staff, func(dev string) (int64, error) { return db.HubDeviceTop(ctx, dev) }); err != nil { // rules.go
+	if err := refuseClaimsPastStaff(fresh, staff, func(table, row, field string) ([]storage.Change, error) { return db.FieldOps(ctx, table, row, field) }); err != nil { // rules.go
 		return h, 0, 0, err
 	}
 	if err := AuthorizeStatus(ctx, db, cs, staff); err != nil {

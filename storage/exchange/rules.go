@@ -106,47 +106,56 @@ func refuseLegacyBase(ops []storage.Change) error {
 	return nil
 }
 
-// refuseClaimsPastStaff refuses a council device's op whose context says
-// it had seen an op of the municipality's (a staff device's or the hub's)
-// that the receiver does not hold, in the store or in the batch: top is
-// the receiver's highest number of a device's ops. A council device learns
-// the municipality's ops only from the hub (a pull, or a file the hub or a
-// colleague wrote from what it pulled), so an honest context names ops the
-// hub holds. A tampered laptop's context naming every device up to 2^53
-// would otherwise count, at every replica, as having seen the answers the
-// municipality gives later, and its status edit would replace them (I8;
-// TestAtkStatusClaimingToHaveSeenTheAnswer). Claims of colleagues' ops
-// are not checked: a colleague's ops can reach a laptop by stick before
-// they reach the hub.
-func refuseClaimsPastStaff(ops []storage.Change, staff func(device string) bool, top func(device string) (int64, error)) error {
-	inBatch := map[string]int64{}
+// refuseClaimsPastStaff refuses a council device's edit of a field that
+// holds a value of the municipality's (a wish's status, »besvaret«: I8)
+// whose context names an op of the field by a staff device, the hub, or
+// a device the receiver does not know, that the receiver does not hold
+// (held: the field's ops it holds) and the batch does not bring. A writer
+// names the last op of each device it held of the field, so an honest
+// context names an op that exists; a council device learns the
+// municipality's answers from the hub. A tampered laptop's context naming
+// every device up to 2^53 (or the staff device's next number, or one the
+// hub has a gap at) would otherwise count, everywhere, as having seen the
+// answers given after it, and its status would replace them
+// (TestAtkStatusClaimingToHaveSeenTheAnswer,
+// TestRev3ForgedClaimBelowTopButNotHeld). Other fields, deletes and
+// colleagues' ops are not checked: a colleague's ops reach a laptop by
+// stick before the hub, and a whole's delete names every op of the
+// council held, which the hub may lack honestly (README, Known gaps). A
+// council's honest status edit that names the municipality's op of the
+// field is refused by the status rule anyway (AuthorizeStatus).
+//
+// checked tells of a device whose claims are checked: the municipality's,
+// and on a laptop one it does not know (a staff device enrolled since).
+func refuseClaimsPastStaff(ops []storage.Change, checked func(device string) bool, held func(table, row, field string) ([]storage.Change, error)) error {
+	inBatch := map[string]bool{}
 	for _, c := range ops {
-		inBatch[c.Device] = max(inBatch[c.Device], c.Seq)
+		inBatch[c.ID()] = true
 	}
 	for _, c := range ops {
-		if staff(c.Device) {
-			continue
+		f, ok := model.FieldOf(c.Table, c.Field)
+		if !ok || f.MunicipalValue == "" || checked(c.Device) {
+			continue // not such a field, or the municipality's own op (its authors are known)
 		}
-		contexts := []string{c.Base}
-		if c.Field == "" {
-			if v, ok := c.Value.(string); ok {
-				contexts = append(contexts, v) // a delete's: what it had seen of the row
+		vv := storage.Claims(c.Base)
+		var have map[string]bool
+		for _, d := range slices.Sorted(maps.Keys(vv)) {
+			named := storage.Change{Device: d, Seq: vv[d]}
+			if !checked(d) || inBatch[named.ID()] {
+				continue
 			}
-		}
-		for _, base := range contexts {
-			vv := storage.Claims(base)
-			for _, d := range slices.Sorted(maps.Keys(vv)) {
-				s := vv[d]
-				if !staff(d) || s <= inBatch[d] {
-					continue
-				}
-				held, err := top(d)
+			if have == nil {
+				hs, err := held(c.Table, c.Row, c.Field)
 				if err != nil {
 					return err
 				}
-				if s > held {
-					return fail(CodeForbidden, fmt.Errorf("%w: ændringen %s siger, at den har set kommunens ændring nr. %d, som ikke findes", ErrForbidden, c.ID(), s))
+				have = make(map[string]bool, len(hs))
+				for _, h := range hs {
+					have[h.ID()] = true
 				}
+			}
+			if !have[named.ID()] {
+				return fail(CodeForbidden, fmt.Errorf("%w: ændringen %s af feltet »%s« siger, at den bygger på kommunens ændring %s, som ikke er modtaget her", ErrForbidden, c.ID(), c.Field, named.ID()))
 			}
 		}
 	}

@@ -397,31 +397,41 @@ func TestBundleOfErasedMergedMinutesImports(t *testing.T) {
 	}
 }
 
-// refuseClaimsPastStaff: a council device's context may name the
-// municipality's ops only up to what the receiver holds or the batch
-// brings; colleagues' ops and staff devices' own contexts are not its
-// business.
+// refuseClaimsPastStaff: a council device's edit of a wish's status may
+// name the municipality's ops of the field only as the receiver holds
+// them or the batch brings them, exactly; colleagues' ops, other fields
+// and staff devices' own contexts are not its business.
 func TestRefuseClaimsPastStaff(t *testing.T) {
 	staff := func(d string) bool { return d == "kommune" || d == "hub" }
-	top := func(d string) (int64, error) { return map[string]int64{"kommune": 40, "hub": 7, "b": 3}[d], nil }
+	held := func(table, row, field string) ([]storage.Change, error) {
+		if table != "budget_wishes" || row != "w" || field != "status" {
+			t.Errorf("asked for %s.%s of %s", table, field, row)
+		}
+		return []storage.Change{{Device: "a", Seq: 4}, {Device: "kommune", Seq: 38}, {Device: "kommune", Seq: 40}, {Device: "hub", Seq: 7}}, nil
+	}
+	status := func(device string, seq int64, base string) storage.Change {
+		return storage.Change{Device: device, Seq: seq, Table: "budget_wishes", Row: "w", Field: "status", Base: base}
+	}
 	for _, tc := range []struct {
 		name   string
 		op     storage.Change
 		batch  []storage.Change
 		refuse bool
 	}{
-		{"held answer", storage.Change{Device: "a", Seq: 5, Field: "status", Base: "=a:4,kommune:40"}, nil, false},
-		{"answer to come", storage.Change{Device: "a", Seq: 5, Field: "status", Base: "=a:4,kommune:41"}, nil, true},
-		{"2^53", storage.Change{Device: "a", Seq: 5, Field: "status", Base: fmt.Sprintf("=a:4,kommune:%d", storage.MaxSeq)}, nil, true},
-		{"the hub's", storage.Change{Device: "a", Seq: 5, Field: "status", Base: "=hub:8"}, nil, true},
-		{"in the batch", storage.Change{Device: "a", Seq: 5, Field: "status", Base: "=kommune:42"}, []storage.Change{{Device: "kommune", Seq: 42}}, false},
-		{"a colleague's, not held", storage.Change{Device: "a", Seq: 5, Field: "notes", Base: "=b:900"}, nil, false},
-		{"a delete's row context", storage.Change{Device: "a", Seq: 5, Value: "=kommune:99"}, nil, true},
-		{"a staff device's own", storage.Change{Device: "kommune", Seq: 50, Field: "status", Base: "=hub:99"}, nil, false},
-		{"an older version's", storage.Change{Device: "a", Seq: 5, Field: "status", Base: "kommune:99"}, nil, false},
+		{"held answer", status("a", 5, "=a:4,kommune:40"), nil, false},
+		{"answer to come", status("a", 5, "=a:4,kommune:41"), nil, true},
+		{"2^53", status("a", 5, fmt.Sprintf("=a:4,kommune:%d", storage.MaxSeq)), nil, true},
+		{"below the top, not held", status("a", 5, "=kommune:39"), nil, true},
+		{"the hub's", status("a", 5, "=hub:8"), nil, true},
+		{"in the batch", status("a", 5, "=kommune:42"), []storage.Change{{Device: "kommune", Seq: 42}}, false},
+		{"a colleague's, not held", status("a", 5, "=b:900"), nil, false},
+		{"another field", storage.Change{Device: "a", Seq: 5, Table: "budget_wishes", Row: "w", Field: "title", Base: "=kommune:99"}, nil, false},
+		{"a delete", storage.Change{Device: "a", Seq: 5, Table: "budget_wishes", Row: "w", Value: "=kommune:99"}, nil, false},
+		{"a staff device's own", status("kommune", 50, "=hub:99"), nil, false},
+		{"an older version's", status("a", 5, "kommune:99"), nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := refuseClaimsPastStaff(append(tc.batch, tc.op), staff, top)
+			err := refuseClaimsPastStaff(append(tc.batch, tc.op), staff, held)
 			if got := err != nil; got != tc.refuse {
 				t.Errorf("refused: %v (%v), want %v", got, err, tc.refuse)
 			}

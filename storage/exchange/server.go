@@ -343,7 +343,9 @@ func AdmitPush(ctx context.Context, store HubStore, d storage.Device, ops []stor
 			return nil, err
 		}
 		staff := registryStaff(ctx, store)
-		if err := refuseClaimsPastStaff(fresh, staff, func(dev string) (int64, error) { return store.HubDeviceTop(ctx, dev) }); err != nil { // rules.go
+		if err := refuseClaimsPastStaff(fresh, staff, func(table, row, field string) ([]storage.Change, error) {
+			return store.FieldOps(ctx, table, row, field)
+		}); err != nil { // rules.go
 			return nil, err
 		}
 		if err := AuthorizeStatus(ctx, store, ops, staff); err != nil {
