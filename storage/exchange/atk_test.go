@@ -486,16 +486,24 @@ func TestAtkStatusClaimingToHaveSeenTheAnswer(t *testing.T) {
 	}
 }
 
-func statusAgainstAnswer(t *testing.T, forgedBase bool) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
-	staff := h.laptop(t, "staff", "", 0)
+// wishSubmitted is a hub with council Jyderup, its laptop a and a staff
+// device, both holding a's submitted wish w.
+func wishSubmitted(t *testing.T) (h *hub, council string, a, staff *storage.DB, w model.BudgetWish) {
+	t.Helper()
+	h = newHub(t)
+	council = h.council(t, "Jyderup")
+	a = h.laptop(t, "a", council, 0)
+	staff = h.laptop(t, "staff", "", 0)
 	syncOK(t, a)
-	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
+	w = model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
 	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
 	syncOK(t, a)
 	syncOK(t, staff)
+	return
+}
+
+func statusAgainstAnswer(t *testing.T, forgedBase bool) {
+	h, council, a, staff, w := wishSubmitted(t)
 	devs := []string{a.DeviceID(), staff.DeviceID()}
 	slices.Sort(devs)
 	op := forged(t, a, 1, "budget_wishes", w.ID, council, "status", string(model.WishReady))
@@ -528,17 +536,9 @@ func statusAgainstAnswer(t *testing.T, forgedBase bool) {
 // the colleague's laptop refuses the file whole, as the hub refuses the
 // push; the tampered laptop's honest file is read.
 func TestAtkForgedStaffClaimInAFile(t *testing.T) {
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
+	h, council, a, staff, w := wishSubmitted(t)
 	c := h.laptop(t, "c", council, 0)
-	staff := h.laptop(t, "staff", "", 0)
-	syncOK(t, a)
-	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
-	syncOK(t, a)
 	syncOK(t, c)
-	syncOK(t, staff)
 	if _, _, err := cli.ImportBundle(context.Background(), bytes.NewReader(bundleOf(t, a, council)), c); err != nil {
 		t.Fatalf("a's honest file: %v", err)
 	}

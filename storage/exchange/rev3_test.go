@@ -204,17 +204,9 @@ func TestRev3RevokedLeftOutOpsOrphanColleaguesEdits(t *testing.T) {
 // legacy bases at its door) shows »besvaret«: c and the hub diverge.
 func TestRev3LegacyOwnBaseInAFileBeatsTheAnswerOnALaptop(t *testing.T) {
 	ctx := context.Background()
-	h := newHub(t)
-	council := h.council(t, "Jyderup")
-	a := h.laptop(t, "a", council, 0)
+	h, council, a, staff, w := wishSubmitted(t)
 	c := h.laptop(t, "c", council, 0)
-	staff := h.laptop(t, "staff", "", 0)
-	syncOK(t, a)
-	w := model.BudgetWish{CouncilID: council, Year: 2027, Title: "Cykelsti", Status: model.WishSubmitted}
-	ok(t, a.SaveBudgetWish(t.Context(), model.BudgetWish{}, &w))
-	syncOK(t, a)
 	syncOK(t, c)
-	syncOK(t, staff)
 	file := forge(t, bundleOf(t, a, council), func(cs []storage.Change) []storage.Change {
 		x := forged(t, a, 1, "budget_wishes", w.ID, council, "status", string(model.WishReady))
 		x.Base = x.ID() // legacy: "device:seq", itself
