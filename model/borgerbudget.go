@@ -428,13 +428,11 @@ func NotReviewed(proposals []PBProposal) int {
 }
 
 // NotReviewedNote says, in Danish, that n proposals still received or
-// under review will not be on the ballot; "" for none.
+// under review will not be on the ballot; "" for none. (»forslag … har«
+// is the same for one and many.)
 func NotReviewedNote(n int) string {
-	switch n {
-	case 0:
+	if n == 0 {
 		return ""
-	case 1:
-		return "1 forslag har stadig status »modtaget« eller »vurderes« og kommer ikke på stemmesedlen."
 	}
 	return strconv.Itoa(n) + " forslag har stadig status »modtaget« eller »vurderes« og kommer ikke på stemmesedlen."
 }

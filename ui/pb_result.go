@@ -162,10 +162,7 @@ func (v *resultView) render(err error) {
 		add(para(lang.L("No proposal is funded yet.")))
 	}
 	for _, p := range res.Winners {
-		votes := lang.L("{{.N}} votes", map[string]any{"N": res.Tally.Votes[p.Number]})
-		if res.Tally.Votes[p.Number] == 1 {
-			votes = lang.L("1 vote")
-		}
+		votes := countOf(int(res.Tally.Votes[p.Number]), "1 vote", "%d votes")
 		line := fmt.Sprintf("%d. %s — %s — %s", p.Number, p.Title, votes, model.Kroner(p.VoteCost()))
 		var act fyne.CanvasObject
 		if p.ProjectID != "" {
