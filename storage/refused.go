@@ -237,7 +237,10 @@ func (db *DB) SetAsideRevoked(ctx context.Context, council string, dir *KeyDirec
 		if !ok || a.Revoked.IsZero() && a.RevokedSeq == 0 {
 			continue
 		}
-		ops, err := list(ctx, db.sql(), scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND council_id = ? ORDER BY seq", d, council)
+		// Only its ops past the number the hub took (when the list says
+		// it) are read: this runs after every pull, and a lost laptop's
+		// earlier ops stay held for good.
+		ops, err := list(ctx, db.sql(), scanChange, "SELECT "+changeCols+" FROM changes WHERE device = ? AND seq > ? AND council_id = ? ORDER BY seq", d, a.RevokedSeq, council)
 		if err != nil {
 			return nil, err
 		}
